@@ -1,0 +1,27 @@
+"""The audit trail: one record per state change (who, what, when)."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .clock import Clock
+from .models import AuditRecord, HumanTask, ProcessInstance, User
+
+
+def record(session: Session, clock: Clock, action: str, *, actor: User | None = None,
+           instance: ProcessInstance | None = None, task: HumanTask | None = None,
+           **detail: Any) -> AuditRecord:
+    """Add an audit record (not committed).
+
+    Args:
+        action: a stable verb such as ``"task.completed"``; see README, "Riwayat".
+        actor: the user who acted; None for the system (timers, deploy from the CLI).
+        detail: JSON-serializable facts worth keeping (data submitted, versions).
+    """
+    entry = AuditRecord(
+        at=clock.now(), actor_id=actor.id if actor else None, action=action,
+        instance_id=instance.id if instance else (task.instance_id if task else None),
+        human_task_id=task.id if task else None, detail=detail,
+    )
+    session.add(entry)
+    return entry

@@ -1,0 +1,44 @@
+"""The time seam: engine functions take a clock instead of reading the system time."""
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything with ``now()`` returning an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real time, aware, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that moves only when told to (tests, benchmarks, history generators).
+
+    Args:
+        start: an aware datetime; the clock reads this until moved.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = start.astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward by ``delta`` and return the new time."""
+        self._now += delta
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to ``when`` (aware)."""
+        if when.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = when.astimezone(timezone.utc)

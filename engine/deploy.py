@@ -1,0 +1,89 @@
+"""Deploying a BPMN file as a new version of a process definition."""
+
+import hashlib
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .catalog import build_catalog
+from .clock import Clock
+from .errors import InvalidProcess, NotFound
+from .models import ProcessDefinition, User
+from .runtime import parse_spec, spec_to_json
+from .validation import check_structure, executable_process, read_xml
+
+
+def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
+           deployed_by: User | None = None) -> tuple[ProcessDefinition, bool]:
+    """Validate ``data`` and store it as the next version of its process definition.
+
+    The process key is the ``bpmn:process`` id. Running instances keep the version they
+    started with. A file identical to the latest version is not stored again.
+
+    Args:
+        data: the BPMN file's bytes.
+        filename: shown in messages only.
+        deployed_by: the administrator; None when deployed from the command line.
+
+    Returns:
+        ``(definition, created)``; ``created`` is False for an unchanged file.
+
+    Raises:
+        InvalidProcess: the file is refused; nothing was added to the session.
+    """
+    root = read_xml(data)
+    process = executable_process(root)
+    check_structure(process)
+    catalog = build_catalog(process)
+    key = process.get("id")
+    try:
+        spec = parse_spec(data, key, filename)
+    except ValidationException as error:
+        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
+                              f"{error.id or 'elemen'}): {error}"]) from None
+    file_hash = hashlib.sha256(data).hexdigest()
+    latest = latest_definition(session, key)
+    if latest is not None and latest.file_hash == file_hash:
+        return latest, False
+    definition = ProcessDefinition(
+        key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
+        bpmn_xml=data.decode("utf-8"), spec_json=spec_to_json(spec), catalog=catalog,
+        file_hash=file_hash, deployed_at=clock.now(),
+        deployed_by_id=deployed_by.id if deployed_by else None,
+    )
+    session.add(definition)
+    session.flush()
+    audit.record(session, clock, "process.deployed", actor=deployed_by, key=key,
+                 version=definition.version, file_hash=file_hash, filename=filename)
+    return definition, True
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    """The newest version of process ``key``, or None if it was never deployed."""
+    return session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                          .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def active_definition(session: Session, key: str) -> ProcessDefinition:
+    """The version new instances of ``key`` start on (the newest).
+
+    Raises:
+        NotFound: no such process.
+    """
+    definition = latest_definition(session, key)
+    if definition is None:
+        raise NotFound(f'SOP "{key}" belum dideploy.')
+    return definition
+
+
+def active_definitions(session: Session) -> list[ProcessDefinition]:
+    """The newest version of every deployed process, by name."""
+    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+              .group_by(ProcessDefinition.key).subquery())
+    return list(session.scalars(
+        select(ProcessDefinition)
+        .join(newest, (ProcessDefinition.key == newest.c.key)
+              & (ProcessDefinition.version == newest.c.v))
+        .order_by(ProcessDefinition.name)))

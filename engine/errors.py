@@ -1,0 +1,67 @@
+"""Domain errors. Their messages are for people, in Bahasa Indonesia.
+
+``web`` maps each class to one HTTP status (see ``web/errors.py``).
+"""
+
+
+class AlurError(Exception):
+    """Base of Alur's domain errors.
+
+    Attributes:
+        code: a stable machine-readable code for API clients.
+        message: the Indonesian sentence shown to the user.
+    """
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AlurError):
+    """The process definition, instance, task or user does not exist."""
+
+    code = "not_found"
+
+
+class PermissionDenied(AlurError):
+    """The user does not hold the role the action needs."""
+
+    code = "forbidden"
+
+
+class TaskNotOpen(AlurError):
+    """The task is finished, cancelled or claimed by someone else."""
+
+    code = "task_not_open"
+
+
+class InvalidTaskData(AlurError):
+    """Submitted task data does not fit the task's form.
+
+    Attributes:
+        fields: ``{field name: Indonesian message}`` for each bad field.
+    """
+
+    code = "invalid_data"
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("Data tugas tidak valid: " + "; ".join(
+            f"{name}: {text}" for name, text in fields.items()))
+        self.fields = fields
+
+
+class InvalidProcess(AlurError):
+    """An uploaded BPMN file is refused; nothing was stored.
+
+    Attributes:
+        problems: one Indonesian sentence per problem, each naming the BPMN element
+            (id) and, where known, the line.
+    """
+
+    code = "invalid_bpmn"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Berkas BPMN ditolak: " + " ".join(problems))
+        self.problems = problems

@@ -1,0 +1,198 @@
+"""Alur's tables.
+
+The serialized SpiffWorkflow state of a process instance is the source of truth; the
+``human_tasks`` and ``timers`` tables are projections of it, written in the same
+transaction, so that inboxes and timer polling never deserialize a workflow.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+
+class User(Base):
+    """A person who logs in. ``password_hash`` is written by ``web.auth`` (werkzeug)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    # The interface Flask-Login expects of a user object (duck-typed; no Flask import here).
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
+
+    @property
+    def role_names(self) -> set[str]:
+        """The roles (lane names) this user holds."""
+        return {r.role for r in self.roles}
+
+
+class UserRole(Base):
+    """That a user holds a role (a lane name such as ``Kasubbag``)."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(64), index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ProcessDefinition(Base):
+    """One deployed version of one SOP's BPMN.
+
+    ``spec_json`` is SpiffWorkflow's serialized process spec, stored once per version;
+    ``catalog`` holds, per user task id, what the inbox and the task page show (name,
+    lane, Mutu Baku properties, time standard, form fields) so they never parse BPMN.
+    """
+
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text)
+    catalog: Mapped[dict[str, Any]] = mapped_column(JSON)
+    file_hash: Mapped[str] = mapped_column(String(64))
+    deployed_at: Mapped[datetime]
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ProcessInstance(Base):
+    """One run of one process definition version.
+
+    ``lock_version`` makes concurrent writers of the same instance fail instead of
+    overwriting each other's state (optimistic locking).
+    """
+
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    state_json: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    started_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """Projection of a user task of an instance: open while SpiffWorkflow holds it READY.
+
+    ``role`` is the lane; ``due_at`` the deadline from the step's time standard (None for
+    "Relatif"). Rows stay after completion as the step's record (who, when).
+    """
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_state_role_due", "state", "role", "due_at"),
+        Index("ix_human_tasks_state_claimed", "state", "claimed_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(500))
+    role: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None]
+
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+
+class Timer(Base):
+    """Projection of a waiting boundary timer event: when it fires and which step it guards."""
+
+    __tablename__ = "timers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    fire_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Escalation(Base):
+    """That a step went past its time standard at a given level; at most once per level."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("human_task_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"))
+    level: Mapped[int]
+    raised_at: Mapped[datetime]
+
+    human_task: Mapped[HumanTask] = relationship()
+
+
+class Notification(Base):
+    """A message for one user, e.g. an escalation for the step's role or its supervisor."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+    human_task: Mapped[HumanTask | None] = relationship()
+
+
+class AuditRecord(Base):
+    """One state change: who did what to which instance or task, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,40 @@
+"""Roles and the line of supervision: the one place that maps BPMN lanes to roles.
+
+A lane's name *is* the role that performs its user tasks (README, "Konvensi BPMN").
+The line of supervision for escalation is Prakom -> Kasubbag -> Sekretaris -> Ketua
+(``shared/domain.md``; Permenpan RB 35/2012 names the Pelaksana per step, the office's
+structure gives the supervisor).
+"""
+
+SUPERVISION_CHAIN = ("Prakom", "Kasubbag", "Sekretaris", "Ketua")
+
+# Actors that some SOPs name beside the four of the chain, with the role that supervises
+# them inside the office. Outside parties are followed up by the unit's Kasubbag.
+FURTHER_ROLES = {
+    "Pemohon": "Kasubbag",
+    "Bidang Terkait": "Kasubbag",
+    "Panitera": "Ketua",
+    "Redaktur": "Kasubbag",
+    "Pihak Ketiga": "Kasubbag",
+}
+
+KNOWN_ROLES = SUPERVISION_CHAIN + tuple(FURTHER_ROLES)
+
+
+def supervisor_of(role: str) -> str | None:
+    """Return the role that supervises ``role``, or None at the top of the chain.
+
+    Raises:
+        KeyError: ``role`` is not one of ``KNOWN_ROLES``.
+    """
+    if role in FURTHER_ROLES:
+        return FURTHER_ROLES[role]
+    index = SUPERVISION_CHAIN.index(role) if role in SUPERVISION_CHAIN else None
+    if index is None:
+        raise KeyError(role)
+    return SUPERVISION_CHAIN[index + 1] if index + 1 < len(SUPERVISION_CHAIN) else None
+
+
+def username_for(role: str) -> str:
+    """The demo user name for ``role``: lower case, spaces as underscores."""
+    return role.lower().replace(" ", "_")

@@ -1,0 +1,65 @@
+"""Administration: deploying a new or revised SOP (BPMN) as a new version."""
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+
+from engine.deploy import deploy
+from engine.errors import InvalidProcess
+from engine.models import ProcessDefinition
+
+from .extensions import clock, db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Berkas BPMN (.bpmn)", validators=[FileRequired("Pilih berkas BPMN.")])
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only administrators may pass; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.route("/sop", methods=["GET", "POST"])
+@admin_required
+def processes() -> Any:
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            definition, created = deploy(db.session, clock(), upload.read(),
+                                         filename=upload.filename or "upload.bpmn",
+                                         deployed_by=current_user)
+        except InvalidProcess as refused:
+            db.session.rollback()
+            problems = refused.problems
+        else:
+            db.session.commit()
+            if created:
+                flash(f'"{definition.name}" versi {definition.version} aktif. Proses yang sedang '
+                      "berjalan tetap memakai versi awalnya.", "success")
+            else:
+                flash(f'Berkas sama dengan "{definition.name}" versi {definition.version}; '
+                      "tidak ada versi baru.", "info")
+            return redirect(url_for("admin.processes"))
+    definitions = db.session.scalars(select(ProcessDefinition).order_by(
+        ProcessDefinition.name, ProcessDefinition.version.desc())).all()
+    status = 422 if problems or form.errors else 200
+    return render_template("admin/processes.html", form=form, problems=problems,
+                           definitions=definitions), status

@@ -1,0 +1,99 @@
+"""marshmallow schemas of the API, one per resource (requests and responses)."""
+
+from marshmallow import Schema, fields, validate
+
+
+class TokenRequest(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=256))
+
+
+class ProcessSchema(Schema):
+    key = fields.Str()
+    version = fields.Int()
+    name = fields.Str()
+    deployed_at = fields.DateTime()
+    lanes = fields.List(fields.Str(), attribute="catalog.lanes")
+
+
+class InstanceCreate(Schema):
+    process_key = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    data = fields.Dict(keys=fields.Str(), load_default=dict)
+
+
+class TaskSchema(Schema):
+    id = fields.Int()
+    instance_id = fields.Int()
+    instance_title = fields.Str(attribute="instance.title")
+    process_key = fields.Str(attribute="instance.definition.key")
+    process_name = fields.Str(attribute="instance.definition.name")
+    step_id = fields.Str(attribute="bpmn_id")
+    name = fields.Str()
+    role = fields.Str()
+    state = fields.Str()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    claimed_by = fields.Str(attribute="claimed_by.username", allow_none=True)
+    completed_by = fields.Str(attribute="completed_by.username", allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class ChoiceSchema(Schema):
+    value = fields.Str()
+    label = fields.Str()
+
+
+class FieldSchema(Schema):
+    name = fields.Str()
+    type = fields.Str()
+    required = fields.Bool()
+    label = fields.Str()
+    choices = fields.List(fields.Nested(ChoiceSchema))
+
+
+class StepSchema(Schema):
+    """A step's catalog entry: its Mutu Baku (Permenpan RB 35/2012) and form fields."""
+
+    no = fields.Str()
+    kelengkapan = fields.Str()
+    output = fields.Str()
+    waktu = fields.Str()
+    keterangan = fields.Str()
+    time_standard = fields.Str(attribute="duration", allow_none=True)
+    fields = fields.List(fields.Nested(FieldSchema))
+
+
+class TaskComplete(Schema):
+    data = fields.Dict(keys=fields.Str(), load_default=dict)
+
+
+class HistorySchema(Schema):
+    at = fields.DateTime()
+    action = fields.Str()
+    actor = fields.Str(attribute="actor.username", allow_none=True)
+    task_id = fields.Int(attribute="human_task_id", allow_none=True)
+    detail = fields.Dict()
+
+
+class InstanceSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    status = fields.Str()
+    process_key = fields.Str(attribute="definition.key")
+    process_name = fields.Str(attribute="definition.name")
+    version = fields.Int(attribute="definition.version")
+    started_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+
+
+class NotificationSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    role = fields.Str()
+    message = fields.Str()
+    task_id = fields.Int(attribute="human_task_id", allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,143 @@
+"""API endpoints. Thin: parse with a schema, call the engine, dump with a schema."""
+
+from typing import Any
+
+from flask import g, jsonify, request
+from marshmallow import Schema, ValidationError
+
+from engine import instances, notifications, tasks
+from engine.deploy import active_definitions, deploy
+
+from ..errors import error_response
+from ..extensions import clock, db
+from . import bp
+from .auth import issue_token, token_required
+from .schemas import (InstanceCreate, InstanceSchema, NotificationSchema, ProcessSchema,
+                      StepSchema, TaskComplete, TaskSchema, TokenRequest)
+from ..auth import authenticate
+
+
+class _RequestError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.response = error_response(status, code, message, **extra)
+
+
+def _load(schema: Schema) -> dict[str, Any]:
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise _RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+    try:
+        return schema.load(payload)
+    except ValidationError as invalid:
+        raise _RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                            fields=invalid.messages) from None
+
+
+@bp.errorhandler(_RequestError)
+def _request_error(error: _RequestError) -> Any:
+    return error.response
+
+
+@bp.post("/auth/token")
+def token() -> Any:
+    body = _load(TokenRequest())
+    user = authenticate(body["username"], body["password"])
+    if user is None:
+        return error_response(401, "unauthorized", "Nama pengguna atau kata sandi salah.")
+    return jsonify(token=issue_token(user))
+
+
+@bp.get("/processes")
+@token_required
+def list_processes() -> Any:
+    return jsonify(ProcessSchema(many=True).dump(active_definitions(db.session)))
+
+
+@bp.post("/processes")
+@token_required
+def deploy_process() -> Any:
+    if not g.user.is_admin:
+        return error_response(403, "forbidden", "Hanya administrator yang dapat mendeploy SOP.")
+    upload = request.files.get("file")
+    if upload is None:
+        return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file".')
+    definition, created = deploy(db.session, clock(), upload.read(),
+                                 filename=upload.filename or "upload.bpmn", deployed_by=g.user)
+    db.session.commit()
+    return jsonify(key=definition.key, version=definition.version, name=definition.name,
+                   created=created), 201 if created else 200
+
+
+@bp.post("/instances")
+@token_required
+def start_instance() -> Any:
+    body = _load(InstanceCreate())
+    instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
+                                        title=body["title"], user=g.user, data=body["data"])
+    db.session.commit()
+    return jsonify(_instance_json(instance)), 201
+
+
+@bp.get("/instances/<int:instance_id>")
+@token_required
+def get_instance(instance_id: int) -> Any:
+    instance = instances.get_instance(db.session, instance_id)
+    if not (g.user.is_admin or g.user.role_names & set(instance.definition.catalog["lanes"])):
+        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    return jsonify(_instance_json(instance))
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks() -> Any:
+    return jsonify(TaskSchema(many=True).dump(tasks.inbox(db.session, g.user)))
+
+
+@bp.get("/tasks/<int:task_id>")
+@token_required
+def get_task(task_id: int) -> Any:
+    task = tasks.get_task(db.session, task_id)
+    if not tasks.may_view(g.user, task):
+        return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
+    return jsonify(_task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@token_required
+def claim_task(task_id: int) -> Any:
+    task = tasks.claim_task(db.session, clock(), task_id, g.user)
+    db.session.commit()
+    return jsonify(_task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@token_required
+def complete_task(task_id: int) -> Any:
+    body = _load(TaskComplete())
+    task = tasks.complete_task(db.session, clock(), task_id, g.user, body["data"])
+    db.session.commit()
+    return jsonify(task=_task_json(task), instance=_instance_json(task.instance))
+
+
+@bp.get("/notifications")
+@token_required
+def list_notifications() -> Any:
+    items = notifications.for_user(db.session, g.user)
+    return jsonify(unread=notifications.unread_count(db.session, g.user),
+                   notifications=NotificationSchema(many=True).dump(items))
+
+
+def _task_json(task: Any) -> dict[str, Any]:
+    return {**TaskSchema().dump(task), **StepSchema().dump(tasks.task_entry(task))}
+
+
+def _instance_json(instance: Any) -> dict[str, Any]:
+    all_tasks = instances.instance_tasks(db.session, instance)
+    return InstanceSchema().dump({
+        "id": instance.id, "title": instance.title, "status": instance.status,
+        "definition": instance.definition, "started_at": instance.started_at,
+        "completed_at": instance.completed_at,
+        "open_tasks": [t for t in all_tasks if t.state == "open"],
+        "history": instances.history(db.session, instance),
+    })

@@ -1,0 +1,118 @@
+"""The ``alur`` command: setup, deploy, demo users, serve, worker (and Flask's ``db``)."""
+
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from engine.deploy import active_definitions, deploy
+from engine.errors import InvalidProcess
+from engine.models import User, UserRole
+from engine.roles import SUPERVISION_CHAIN, username_for
+
+from . import create_app, scheduler
+from .auth import set_password
+from .extensions import clock, db
+
+DEFAULT_DEMO_PASSWORD = "alur-demo"
+BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def main() -> None:
+    """Alur: SOP yang berjalan."""
+
+
+@main.command("deploy")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def deploy_command(paths: tuple[Path, ...]) -> None:
+    """Deploy BPMN files (or every *.bpmn in a folder); default: the bundled bpmn/."""
+    files = []
+    for path in paths or (BPMN_DIR,):
+        files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+    failed = False
+    for file in files:
+        try:
+            definition, created = deploy(db.session, clock(), file.read_bytes(), filename=file.name)
+        except InvalidProcess as refused:
+            db.session.rollback()
+            failed = True
+            click.echo(f"DITOLAK {file.name}:", err=True)
+            for problem in refused.problems:
+                click.echo(f"  - {problem}", err=True)
+            continue
+        db.session.commit()
+        state = "versi baru" if created else "tidak berubah"
+        click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command("demo-users")
+@with_appcontext
+def demo_users_command() -> None:
+    """Create the demo users (one per role, and admin) if they do not exist yet."""
+    password = os.environ.get("ALUR_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    roles = list(SUPERVISION_CHAIN)
+    for definition in active_definitions(db.session):
+        roles += [lane for lane in definition.catalog["lanes"] if lane not in roles]
+    accounts = [(username_for(role), f"Demo {role}", [role], False) for role in roles]
+    accounts.append(("admin", "Administrator", [], True))
+    for username, full_name, user_roles, is_admin in accounts:
+        if db.session.scalar(select(User).where(User.username == username)) is not None:
+            continue
+        user = User(username=username, full_name=full_name, is_admin=is_admin,
+                    created_at=clock().now(), roles=[UserRole(role=r) for r in user_roles])
+        set_password(user, password)
+        db.session.add(user)
+        click.echo(f"pengguna demo: {username} ({', '.join(user_roles) or 'administrator'})")
+    db.session.commit()
+
+
+@main.command("setup")
+@click.pass_context
+@with_appcontext
+def setup_command(ctx: click.Context) -> None:
+    """Migrate the database, deploy bpmn/ and create the demo users."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    ctx.invoke(deploy_command)
+    ctx.invoke(demo_users_command)
+
+
+@main.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Fire due timers in a loop (every ALUR_TIMER_INTERVAL seconds) until stopped."""
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"alur worker: memeriksa timer setiap {app.config['ALUR_TIMER_INTERVAL']} detik")
+    try:
+        scheduler.run(app, stop)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command("serve")
+@click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
+              show_default="127.0.0.1:5000")
+@with_appcontext
+def serve_command(bind: str) -> None:
+    """Serve with gunicorn, with the timer loop running inside the web process."""
+    from .serve import serve
+
+    password_note = ("ALUR_DEMO_PASSWORD" if os.environ.get("ALUR_DEMO_PASSWORD")
+                     else f'"{DEFAULT_DEMO_PASSWORD}"')
+    click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
+               f"ketua atau admin; kata sandi {password_note}.")
+    serve(current_app._get_current_object(), bind)
+
+
