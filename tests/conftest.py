@@ -1,0 +1,84 @@
+"""Shared fixtures: a real SQLite file per test, a manual clock, users per role."""
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from engine.clock import ManualClock
+from engine.db import Base
+from engine.deploy import deploy
+from engine.models import User, UserRole
+from engine.roles import KNOWN_ROLES, username_for
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_DIR = ROOT / "bpmn"
+DATA = Path(__file__).resolve().parent / "data"
+WIB = ZoneInfo("Asia/Jakarta")
+MONDAY_0800 = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
+
+
+def sop_walks() -> dict:
+    """The recorded walks through the five bundled SOPs (tests/data/sop_walks.json)."""
+    return json.loads((DATA / "sop_walks.json").read_text())
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_0800)
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    """A session on a fresh SQLite file, no Flask involved (the engine stands alone)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'engine.sqlite3'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def users(session: Session, clock: ManualClock) -> dict[str, User]:
+    """One user per known role (username = role in lower case), plus ``admin``."""
+    found = {}
+    for role in KNOWN_ROLES:
+        user = User(username=username_for(role), full_name=f"Demo {role}", password_hash="-",
+                    created_at=clock.now(), roles=[UserRole(role=role)])
+        session.add(user)
+        found[role] = user
+    found["admin"] = User(username="admin", full_name="Admin", password_hash="-",
+                          is_admin=True, created_at=clock.now())
+    session.add(found["admin"])
+    session.flush()
+    return found
+
+
+@pytest.fixture
+def deployed(session: Session, clock: ManualClock) -> dict:
+    """Every bundled SOP deployed once: ``{process key: definition}``."""
+    result = {}
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        definition, _ = deploy(session, clock, path.read_bytes(), filename=path.name)
+        result[definition.key] = definition
+    session.commit()
+    return result
+
+
+def mini_bpmn(replace: dict[str, str] | None = None) -> bytes:
+    """The small test SOP (tests/data/mini.bpmn), with text replacements applied."""
+    text = (DATA / "mini.bpmn").read_text()
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text.encode()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
