@@ -44,13 +44,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, api, auth, errors, filters, inbox, instances, notifications
+    from . import admin, api, auth, cli, errors, filters, inbox, instances, notifications
 
     for blueprint in (auth.bp, inbox.bp, instances.bp, notifications.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)
     filters.register(app)
+    cli.register(app)
 
     @app.get("/healthz")
     def healthz() -> Any:

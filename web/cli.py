@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from engine.errors import InvalidProcess
 from engine.models import User, UserRole
 from engine.roles import SUPERVISION_CHAIN, username_for
 
-from . import create_app, scheduler
+from . import scheduler
 from .auth import set_password
 from .extensions import clock, db
 
@@ -25,12 +25,7 @@ DEFAULT_DEMO_PASSWORD = "alur-demo"
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
-def main() -> None:
-    """Alur: SOP yang berjalan."""
-
-
-@main.command("deploy")
+@click.command("deploy")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def deploy_command(paths: tuple[Path, ...]) -> None:
@@ -56,7 +51,7 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         raise SystemExit(1)
 
 
-@main.command("demo-users")
+@click.command("demo-users")
 @with_appcontext
 def demo_users_command() -> None:
     """Create the demo users (one per role, and admin) if they do not exist yet."""
@@ -77,7 +72,7 @@ def demo_users_command() -> None:
     db.session.commit()
 
 
-@main.command("setup")
+@click.command("setup")
 @click.pass_context
 @with_appcontext
 def setup_command(ctx: click.Context) -> None:
@@ -87,7 +82,7 @@ def setup_command(ctx: click.Context) -> None:
     ctx.invoke(demo_users_command)
 
 
-@main.command("worker")
+@click.command("worker")
 @with_appcontext
 def worker_command() -> None:
     """Fire due timers in a loop (every ALUR_TIMER_INTERVAL seconds) until stopped."""
@@ -101,7 +96,7 @@ def worker_command() -> None:
         pass
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000")
 @with_appcontext
@@ -116,3 +111,19 @@ def serve_command(bind: str) -> None:
     serve(current_app._get_current_object(), bind)
 
 
+
+
+def register(app: Flask) -> None:
+    """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
+    for command in (deploy_command, demo_users_command, setup_command, worker_command,
+                    serve_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the ``alur`` command."""
+    from . import create_app
+
+    group = FlaskGroup(create_app=create_app, add_default_commands=False,
+                       help="Alur: SOP yang berjalan.")
+    group(prog_name="alur")

@@ -1,0 +1,157 @@
+"""The /api/v1 contract: status codes, bodies, and that refused calls store nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
+from tests.conftest import mini_bpmn
+from tests.web.conftest import api_token
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def prakom(client):
+    return api_token(client, "prakom")
+
+
+@pytest.fixture
+def started(client, prakom):
+    response = client.post("/api/v1/instances", headers=prakom,
+                           json={"process_key": SERVER, "title": "Server SIPP mati"})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json) == (200, {"status": "ok"})
+
+
+def test_token_needs_the_right_password(client):
+    response = client.post("/api/v1/auth/token", json={"username": "prakom", "password": "x"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_api_refuses_calls_without_a_token_or_with_a_session_cookie(client):
+    assert client.get("/api/v1/tasks").status_code == 401
+    assert client.get("/api/v1/tasks", headers={"Authorization": "Bearer palsu"}
+                      ).status_code == 401
+
+
+def test_processes_lists_the_five_sops(client, prakom):
+    response = client.get("/api/v1/processes", headers=prakom)
+    assert response.status_code == 200
+    assert {(p["key"], p["version"]) for p in response.json} == {
+        ("penanganan_gangguan_server", 1), ("penanganan_permintaan_layanan_ti", 1),
+        ("pengelolaan_konten_website", 1), ("penyusunan_rkt", 1), ("penyusunan_skp_prakom", 1)}
+
+
+def test_start_instance_returns_id_and_open_task(client, prakom, started):
+    assert started["status"] == "running"
+    assert started["process_key"] == SERVER and started["version"] == 1
+    assert [(t["step_id"], t["role"]) for t in started["open_tasks"]] == [("Kegiatan_1", "Prakom")]
+    assert [h["action"] for h in started["history"]] == ["instance.started"]
+
+
+def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, prakom):
+    response = client.post("/api/v1/instances", headers=prakom, json={"process_key": SERVER})
+    assert response.status_code == 422
+    assert "title" in response.json["error"]["fields"]
+    assert _count(app, ProcessInstance) == 0
+
+
+def test_inbox_task_detail_claim_and_complete(client, prakom, started):
+    inbox = client.get("/api/v1/tasks", headers=prakom).json
+    assert [t["instance_id"] for t in inbox] == [started["id"]]
+    task_id = inbox[0]["id"]
+    detail = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
+    assert detail["waktu"] == "1 jam" and detail["time_standard"] == "PT1H"
+    assert detail["due_at"] == "2026-11-23T02:00:00+00:00"
+    assert [f["name"] for f in detail["fields"]] == ["catatan"]
+    claimed = client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom)
+    assert (claimed.status_code, claimed.json["claimed_by"]) == (200, "prakom")
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       json={"data": {"catatan": "dicatat"}})
+    assert done.status_code == 200
+    assert done.json["task"]["state"] == "completed"
+    next_task = done.json["instance"]["open_tasks"][0]
+    assert next_task["step_id"] == "Kegiatan_2"
+    fields = client.get(f"/api/v1/tasks/{next_task['id']}", headers=prakom).json["fields"]
+    assert fields[1] == {"name": "hasil_penanganan", "type": "choice", "required": True,
+                         "label": fields[1]["label"], "choices": fields[1]["choices"]}
+    assert {c["value"] for c in fields[1]["choices"]} == {"tuntas", "lanjut"}
+
+
+def test_complete_status_codes_403_409_422(app, client, prakom, started):
+    kasubbag = api_token(client, "kasubbag")
+    task_id = started["open_tasks"][0]["id"]
+    audit_before = _count(app, AuditRecord)
+    forbidden = client.post(f"/api/v1/tasks/{task_id}/complete", headers=kasubbag,
+                            json={"data": {}})
+    assert (forbidden.status_code, forbidden.json["error"]["code"]) == (403, "forbidden")
+    invalid = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                          json={"data": {"tidak_ada": 1}})
+    assert invalid.status_code == 422
+    assert list(invalid.json["error"]["fields"]) == ["tidak_ada"]
+    assert _count(app, AuditRecord) == audit_before
+    assert client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       json={"data": {}}).status_code == 200
+    again = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, json={"data": {}})
+    assert (again.status_code, again.json["error"]["code"]) == (409, "task_not_open")
+
+
+def test_deploy_needs_admin_and_creates_a_new_version(app, client, prakom):
+    upload = {"file": (__import__("io").BytesIO(mini_bpmn()), "sop_uji.bpmn")}
+    assert client.post("/api/v1/processes", headers=prakom, data=upload,
+                       content_type="multipart/form-data").status_code == 403
+    admin = api_token(client, "admin")
+    first = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                        data={"file": (__import__("io").BytesIO(mini_bpmn()), "a.bpmn")})
+    assert (first.status_code, first.json["key"], first.json["version"]) == (201, "sop_uji", 1)
+    revised = mini_bpmn({'name="Memeriksa konsep"': 'name="Memeriksa ulang"'})
+    second = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                         data={"file": (__import__("io").BytesIO(revised), "a.bpmn")})
+    assert (second.status_code, second.json["version"]) == (201, 2)
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"bukan xml sama sekali", "bukan XML"),
+    (mini_bpmn({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': ""}), "start event"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', "DOCTYPE"),
+])
+def test_bad_upload_is_422_with_message_and_nothing_deployed(app, client, content, expected):
+    admin = api_token(client, "admin")
+    before = _count(app, ProcessDefinition)
+    response = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                           data={"file": (__import__("io").BytesIO(content), "x.bpmn")})
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "invalid_bpmn"
+    assert expected in response.json["error"]["message"]
+    assert _count(app, ProcessDefinition) == before
+
+
+def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, started):
+    from web.scheduler import fire_once
+    clock.advance(timedelta(minutes=59))
+    assert fire_once(app) == 0
+    clock.advance(timedelta(minutes=1))
+    assert fire_once(app) == 1
+    assert fire_once(app) == 0
+    kasubbag = client.get("/api/v1/notifications", headers=api_token(client, "kasubbag")).json
+    assert kasubbag["unread"] == 1
+    [note] = kasubbag["notifications"]
+    assert (note["kind"], note["role"]) == ("eskalasi", "Kasubbag")
+    assert note["task_id"] == started["open_tasks"][0]["id"]
+    assert "Server SIPP mati" in note["message"]
+    assert client.get("/api/v1/notifications", headers=api_token(client, "sekretaris")
+                      ).json["unread"] == 0

@@ -1,0 +1,145 @@
+"""The pages people use, driven through their forms (with CSRF tokens) as a browser does."""
+
+import io
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from engine.models import ProcessDefinition, ProcessInstance
+from tests.conftest import csrf_token, mini_bpmn, sop_walks
+from tests.web.conftest import login
+from web.extensions import db
+from web.scheduler import fire_once
+
+
+def _start(client, process_key: str, title: str):
+    token = csrf_token(client.get("/proses/baru").get_data(as_text=True))
+    return client.post("/proses/baru", data={"process_key": process_key, "title": title,
+                                             "csrf_token": token})
+
+
+def _task_links(client) -> list[int]:
+    return [int(n) for n in re.findall(r'href="/tugas/(\d+)"', client.get("/").get_data(True))]
+
+
+def test_login_with_wrong_password_shows_message(client):
+    response = login(client, "prakom", "salah")
+    assert response.status_code == 400
+    assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_forms_without_csrf_token_are_refused(client):
+    response = client.post("/masuk", data={"username": "prakom", "password": "x"})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+    login(client, "prakom")
+    response = client.post("/proses/baru", data={"process_key": "penyusunan_rkt", "title": "x"})
+    assert response.status_code == 400
+
+
+def test_server_fault_sop_walked_through_the_pages_by_each_role(app, client):
+    walk = sop_walks()["penanganan_gangguan_server"]
+    login(client, "prakom")
+    started = _start(client, "penanganan_gangguan_server", "Server SIPP tidak dapat diakses")
+    assert started.status_code == 302
+    instance_url = started.headers["Location"]
+    for step in walk:
+        client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+        login(client, step["lane"].lower().replace(" ", "_"))
+        [task_id] = _task_links(client)
+        page = client.get(f"/tugas/{task_id}").get_data(as_text=True)
+        assert "Kelengkapan" in page and "Output" in page and "Waktu (standar)" in page
+        response = client.post(f"/tugas/{task_id}", data={**step["data"],
+                                                          "csrf_token": csrf_token(page)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(instance_url).get_data(as_text=True)
+    assert "<strong>Selesai</strong>" in page
+    assert page.count("Langkah diselesaikan") == len(walk)
+    with app.app_context():
+        assert db.session.scalars(select(ProcessInstance.status)).all() == ["completed"]
+
+
+def test_decision_left_empty_is_shown_next_to_the_field(client):
+    login(client, "prakom")
+    _start(client, "penanganan_gangguan_server", "Gangguan")
+    [task_id] = _task_links(client)
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    [task_id] = _task_links(client)
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    response = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert re.search(r'class="field-error" id="hasil_penanganan-error">[^<]+wajib diisi</p>',
+                     response.get_data(True))
+
+
+def test_prakom_posting_to_a_kasubbag_task_gets_403_page(client):
+    login(client, "bidang_terkait")
+    page_token = csrf_token(client.get("/").get_data(True))
+    login(client, "kasubbag")
+    _start(client, "penyusunan_rkt", "RKT 2027")
+    [task_id] = _task_links(client)
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    login(client, "prakom")
+    assert client.get(f"/tugas/{task_id}").status_code == 403
+    response = client.post(f"/tugas/{task_id}", data={"csrf_token": page_token})
+    assert response.status_code == 403
+    assert "Traceback" not in response.get_data(True)
+
+
+def test_inbox_lists_overdue_first_with_text_not_only_colour(app, client, clock):
+    login(client, "prakom")
+    _start(client, "penanganan_permintaan_layanan_ti", "Printer rusak")
+    clock.advance(timedelta(minutes=5))
+    _start(client, "penanganan_gangguan_server", "Server mati")
+    clock.advance(timedelta(minutes=10))
+    page = client.get("/").get_data(True)
+    rows = page[page.index("<tbody>"):]
+    assert rows.index("Printer rusak") < rows.index("Server mati")
+    assert "⚠ Terlambat</span> — terlambat 5 menit" in page
+    assert "sisa 50 menit" in page
+
+
+def test_notifications_page_shows_escalation_with_unread_count(app, client, clock):
+    login(client, "prakom")
+    _start(client, "penanganan_gangguan_server", "Server mati")
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert fire_once(app) == 1
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    login(client, "kasubbag")
+    page = client.get("/notifikasi/").get_data(True)
+    assert 'aria-label="1 belum dibaca">1</span>' in page
+    assert "Eskalasi untuk Kasubbag" in page and "Server mati" in page
+    client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page)})
+    assert "belum dibaca" not in client.get("/notifikasi/").get_data(True)
+
+
+def test_instance_page_has_history_and_diagram(client):
+    login(client, "prakom")
+    url = _start(client, "penanganan_gangguan_server", "Server mati").headers["Location"]
+    page = client.get(url).get_data(True)
+    assert 'data-current="Kegiatan_1"' in page and "Proses dimulai" in page
+    assert "bpmn-navigated-viewer.production.min.js" in page
+    diagram = client.get(url + "/diagram.bpmn")
+    assert diagram.mimetype == "application/xml"
+    assert b"<bpmndi:BPMNDiagram" in diagram.data
+
+
+def test_admin_upload_page(app, client):
+    login(client, "prakom")
+    assert client.get("/admin/sop").status_code == 403
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(b"<tidak xml"), "rusak.bpmn")})
+    assert refused.status_code == 422
+    assert "Berkas ditolak; tidak ada yang disimpan" in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == 5
+    accepted = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")},
+        follow_redirects=True)
+    assert "&#34;SOP Uji&#34; versi 1 aktif" in accepted.get_data(True)
