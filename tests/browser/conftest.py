@@ -1,0 +1,62 @@
+"""Browser fixtures: the real server (``alur setup`` + ``alur serve``) and Debian's Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "uji-peramban"
+ALUR = str(Path(sys.executable).with_name("alur"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """``alur setup`` then ``alur serve`` on a fresh instance folder; yields the base URL."""
+    env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+           "ALUR_DEMO_PASSWORD": PASSWORD, "ALUR_BIND": f"127.0.0.1:{_free_port()}"}
+    subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://{env['ALUR_BIND']}"
+    for _ in range(100):
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("alur serve did not answer /healthz")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()

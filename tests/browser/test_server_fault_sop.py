@@ -1,0 +1,55 @@
+"""In Chromium, against the real server: Penanganan Gangguan Server from start to end."""
+
+import re
+
+from tests.browser.conftest import PASSWORD
+from tests.conftest import sop_walks
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, browser):
+    walk = sop_walks()["penanganan_gangguan_server"]
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    _login(page, server, "prakom")
+    page.get_by_role("link", name="Mulai Proses").click()
+    page.get_by_label("SOP").select_option("penanganan_gangguan_server")
+    page.get_by_label("Judul (apa yang ditangani)").fill("Server SIPP tidak dapat diakses")
+    page.get_by_role("button", name="Mulai").click()
+    page.wait_for_url(re.compile(r"/proses/\d+$"))
+    instance_url = page.url
+
+    for step in walk:
+        page.get_by_role("button", name="Keluar").click()
+        _login(page, server, step["lane"].lower().replace(" ", "_"))
+        page.locator("table.inbox a", has_text="").first.click()
+        assert page.locator("dt", has_text="Kelengkapan").is_visible()
+        for name, value in step["data"].items():
+            page.locator(f'input[name="{name}"][value="{value}"]').check()
+        page.get_by_role("button", name="Selesaikan langkah").click()
+        page.wait_for_url(instance_url)
+        assert page.get_by_role("status").inner_text().startswith("Langkah")
+
+    assert page.locator("p strong").inner_text() == "Selesai"
+    page.wait_for_selector("#diagram svg .djs-element.alur-done")
+    assert page.locator(".djs-element.alur-current").count() == 0
+    assert page.locator(".djs-element.alur-done").count() == len({s["task"] for s in walk})
+    context.close()
+
+
+def test_diagram_marks_the_current_step(server, browser):
+    page = browser.new_page()
+    _login(page, server, "prakom")
+    page.goto(f"{server}/proses/baru")
+    page.get_by_label("SOP").select_option("penanganan_gangguan_server")
+    page.get_by_label("Judul (apa yang ditangani)").fill("Diagram")
+    page.get_by_role("button", name="Mulai").click()
+    page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_1"]')
+    page.close()
