@@ -15,6 +15,7 @@ from engine.db import Base
 from engine.deploy import deploy
 from engine.models import User, UserRole
 from engine.roles import KNOWN_ROLES, username_for
+from tests.database import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
@@ -34,9 +35,16 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def session(tmp_path: Path):
-    """A session on a fresh SQLite file, no Flask involved (the engine stands alone)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'engine.sqlite3'}")
+def database(tmp_path: Path):
+    """The URL of a fresh database (SQLite file, or a PostgreSQL schema)."""
+    with fresh_database(tmp_path) as found:
+        yield found
+
+
+@pytest.fixture
+def session(database):
+    """A session on a fresh database, no Flask involved (the engine stands alone)."""
+    engine = create_engine(database)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         yield session

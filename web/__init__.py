@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=int(os.environ.get("ALUR_TOKEN_MAX_AGE", str(8 * 3600))),
         ALUR_CLOCK=SystemClock(),
+        ALUR_PASSWORD_METHOD="scrypt",
         MAX_CONTENT_LENGTH=MAX_BPMN_BYTES + 64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -30,8 +30,9 @@ def load_user(user_id: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a salted hash of ``password`` (werkzeug's default, scrypt)."""
-    user.password_hash = generate_password_hash(password)
+    """Store a salted hash of ``password`` (werkzeug; ``ALUR_PASSWORD_METHOD``, default scrypt)."""
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config["ALUR_PASSWORD_METHOD"])
 
 
 def authenticate(username: str, password: str) -> User | None:

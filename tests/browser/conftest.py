@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.database import fresh_database
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "uji-peramban"
 ALUR = str(Path(sys.executable).with_name("alur"))
@@ -24,8 +26,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """``alur setup`` then ``alur serve`` on a fresh instance folder; yields the base URL."""
-    env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+    """``alur setup`` then ``alur serve`` on a fresh database; yields the base URL."""
+    folder = tmp_path_factory.mktemp("instance")
+    with fresh_database(folder) as url:
+        yield from _serve(url, folder)
+
+
+def _serve(database_url: str, folder):
+    env = {**os.environ, "ALUR_INSTANCE_PATH": str(folder), "ALUR_DATABASE_URL": database_url,
            "ALUR_DEMO_PASSWORD": PASSWORD, "ALUR_BIND": f"127.0.0.1:{_free_port()}"}
     subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
     process = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
