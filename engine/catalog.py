@@ -2,7 +2,7 @@
 
 The catalog is ``{"name", "lanes", "tasks": {user task id: entry}}`` where an entry is
 ``{"name", "lane", "no", "kelengkapan", "waktu", "output", "keterangan", "duration",
-"fields"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's ISO
+"round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's ISO
 duration (None when the Waktu is "Relatif" or similar) and the form fields the next
 gateway needs.
 """
@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from .errors import InvalidProcess
+from .runtime import ROUND_THE_CLOCK_PROPERTY
 from .validation import NS, decision_of, where
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
@@ -58,6 +59,7 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
             "lane": lane_of.get(task_id),
             **{key: properties.get(key, "") for key in MUTU_BAKU},
             "duration": durations.get(task_id),
+            "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
             "fields": fields,
         }
     if problems:

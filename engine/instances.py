@@ -7,7 +7,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, settings
 from .clock import Clock
 from .deploy import active_definition
 from .errors import InvalidTaskData, NotFound, PermissionDenied
@@ -43,7 +43,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     problems.update(_data_problems(data or {}))
     if problems:
         raise InvalidTaskData(problems)
-    workflow = new_workflow(spec_from_json(definition.spec_json), clock)
+    workflow = new_workflow(spec_from_json(definition.spec_json), clock,
+                            settings.work_calendar(session))
     workflow.task_tree.data.update(data or {})
     workflow.do_engine_steps()
     instance = ProcessInstance(definition=definition, title=title, status="running",
@@ -56,9 +57,22 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     return instance
 
 
-def load_workflow(instance: ProcessInstance, clock: Clock) -> BpmnWorkflow:
-    """Restore the instance's workflow on its own version's spec."""
-    return load_state(instance.state_json, spec_from_json(instance.definition.spec_json), clock)
+def load_workflow(session: Session, instance: ProcessInstance, clock: Clock) -> BpmnWorkflow:
+    """Restore the instance's workflow on its own version's spec, with the office calendar."""
+    return load_state(instance.state_json, spec_from_json(instance.definition.spec_json), clock,
+                      settings.work_calendar(session))
+
+
+def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = False
+                  ) -> ProcessInstance | None:
+    """Lock the instance's row for this transaction (PostgreSQL ``FOR UPDATE``).
+
+    With ``skip_locked`` an instance locked by another worker returns None instead of
+    waiting. SQLite has one writer at a time and ignores the lock clause.
+    """
+    return session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                          .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
+                          .execution_options(populate_existing=True))
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

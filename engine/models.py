@@ -23,6 +23,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
@@ -138,14 +139,21 @@ class HumanTask(Base):
 
 
 class Timer(Base):
-    """Projection of a waiting boundary timer event: when it fires and which step it guards."""
+    """A waiting timer: when it fires, which step it guards, which escalation level it is.
+
+    Level 1 is the projection of the step's boundary timer event in SpiffWorkflow
+    (``spiff_task_id`` set). Levels 2 and up are Alur's escalation chain for the same step
+    (``spiff_task_id`` None), scheduled when the level before fires.
+    """
 
     __tablename__ = "timers"
+    __table_args__ = (UniqueConstraint("human_task_id", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
-    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    spiff_task_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    level: Mapped[int] = mapped_column(default=1)
     fire_at: Mapped[datetime] = mapped_column(index=True)
 
 
@@ -180,6 +188,43 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
     human_task: Mapped[HumanTask | None] = relationship()
+
+
+class Delivery(Base):
+    """Outbox: one message for one channel and recipient, sent by a worker, retried with
+    backoff until the server takes it. ``dedupe_key`` is unique: the same (task, level,
+    channel, recipient) is enqueued once. A worker holds a lease (owner, expiry) while
+    sending; a crashed worker's lease runs out and another worker takes over.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(500))
+    dedupe_key: Mapped[str] = mapped_column(String(600), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Setting(Base):
+    """An office-wide setting edited by administrators (SMTP, webhook, escalation, calendar)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
 
 
 class AuditRecord(Base):

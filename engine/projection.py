@@ -73,10 +73,14 @@ def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWork
                       TimerEventDefinition):
             waiting[str(spiff_task.id)] = spiff_task
     rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
+    open_tasks = set(session.scalars(select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == "open")))
     for row in rows:
+        if row.spiff_task_id is None and row.human_task_id in open_tasks:
+            continue  # escalation level 2+ of a step still open
         if row.spiff_task_id not in waiting:
             session.delete(row)
-    known = {row.spiff_task_id for row in rows}
+    known = {row.spiff_task_id for row in rows if row.spiff_task_id}
     for spiff_id, spiff_task in waiting.items():
         if spiff_id in known:
             continue

@@ -32,8 +32,12 @@ from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 
 from . import expressions
-from .calendar import deadline
+from .calendar import DEFAULT_CALENDAR, WorkCalendar
 from .clock import Clock
+
+# A user task property that makes its time standard count wall-clock time (e.g. a
+# critical server fault), instead of office time.
+ROUND_THE_CLOCK_PROPERTY = "sepanjang_waktu"
 
 # No DTDs, no entities, no network: see engine.validation, which refuses a DOCTYPE first.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -49,11 +53,13 @@ class AlurScriptEngine(PythonScriptEngine):
 
     Args:
         clock: the clock timers read (``engine.clock.Clock``).
+        calendar: the office's business calendar that timers count deadlines in.
     """
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, calendar: WorkCalendar = DEFAULT_CALENDAR) -> None:
         super().__init__()
         self.clock = clock
+        self.calendar = calendar
 
     def validate(self, expression: str) -> None:
         expressions.check(expression)
@@ -68,21 +74,33 @@ class AlurScriptEngine(PythonScriptEngine):
 class DeadlineTimer(DurationTimerEventDefinition):
     """A duration timer that fires at the step's deadline on the injected clock.
 
-    The expression is a quoted ISO 8601 duration (``"P1D"``); the fire time is
-    ``engine.calendar.deadline(start, duration)``, where start is the clock's time when
-    the timer began waiting (the step became ready). Stored as ``event_value`` (ISO).
+    The expression is a quoted ISO 8601 duration (``"P1D"``); the fire time is the
+    working-time deadline (``WorkCalendar.deadline``) from the clock's time when the timer
+    began waiting (the step became ready), or wall-clock time when the step is marked
+    round-the-clock (README, "Konvensi BPMN"). Stored as ``event_value`` (ISO 8601).
     """
 
     def has_fired(self, my_task: Any) -> bool:
-        clock = my_task.workflow.script_engine.clock
+        engine = my_task.workflow.script_engine
+        clock = engine.clock
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            duration = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            event_value = deadline(clock.now(), duration).isoformat()
+            duration = engine.evaluate(my_task, self.expression)
+            event_value = engine.calendar.deadline(
+                clock.now(), duration, round_the_clock=_round_the_clock(my_task)).isoformat()
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)
+
+
+def _round_the_clock(timer_task: Any) -> bool:
+    """True when the step the timer guards counts wall-clock time (``sepanjang_waktu``)."""
+    for sibling in timer_task.parent.children:
+        properties = getattr(sibling.task_spec, "extensions", {}).get("properties", {})
+        if properties.get(ROUND_THE_CLOCK_PROPERTY, "").strip().lower() == "ya":
+            return True
+    return False
 
 
 class _BoundaryEventParser(SpiffBoundaryEventParser):
@@ -151,9 +169,9 @@ def spec_from_json(spec_json: str) -> Any:
     return SERIALIZER.from_dict(json.loads(spec_json))
 
 
-def new_workflow(spec: Any, clock: Clock) -> BpmnWorkflow:
-    """A fresh workflow of ``spec`` whose timers read ``clock``."""
-    return BpmnWorkflow(spec, script_engine=AlurScriptEngine(clock))
+def new_workflow(spec: Any, clock: Clock, calendar: WorkCalendar) -> BpmnWorkflow:
+    """A fresh workflow of ``spec`` whose timers read ``clock`` and count in ``calendar``."""
+    return BpmnWorkflow(spec, script_engine=AlurScriptEngine(clock, calendar))
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
@@ -161,10 +179,12 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     return SERIALIZER.serialize_json(workflow)
 
 
-def load_state(state_json: str, spec: Any, clock: Clock) -> BpmnWorkflow:
-    """Restore an instance's state onto its version's ``spec``, with timers on ``clock``."""
+def load_state(state_json: str, spec: Any, clock: Clock, calendar: WorkCalendar
+               ) -> BpmnWorkflow:
+    """Restore an instance's state onto its version's ``spec``; timers read ``clock`` and
+    count in ``calendar``."""
     dct = json.loads(state_json)
     SERIALIZER.migrate(dct)
     workflow = SERIALIZER.from_dict(dct, spec=spec)
-    workflow.script_engine = AlurScriptEngine(clock)
+    workflow.script_engine = AlurScriptEngine(clock, calendar)
     return workflow

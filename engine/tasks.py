@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .clock import Clock
 from .errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
-from .instances import load_workflow
+from .instances import load_workflow, lock_instance
 from .models import HumanTask, User
 from .projection import save
 
@@ -82,7 +82,10 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     """
     task = _open_task_for(session, task_id, user)
     cleaned = validate_data(task_entry(task)["fields"], data)
-    workflow = load_workflow(task.instance, clock)
+    lock_instance(session, task.instance_id)  # waits for a worker firing this instance's timers
+    session.refresh(task)
+    task = _open_task_for(session, task_id, user)
+    workflow = load_workflow(session, task.instance, clock)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')

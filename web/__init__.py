@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
         ALUR_TIMER_INTERVAL=float(os.environ.get("ALUR_TIMER_INTERVAL", "5")),
+        ALUR_LEASE_SECONDS=float(os.environ.get("ALUR_LEASE_SECONDS", "60")),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=int(os.environ.get("ALUR_TOKEN_MAX_AGE", str(8 * 3600))),
         ALUR_CLOCK=SystemClock(),
@@ -45,9 +46,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, api, auth, cli, errors, filters, inbox, instances, notifications
+    from . import (account, admin, admin_settings, api, auth, cli, errors, filters, inbox,  # noqa: F401
+                   instances, notifications)
 
-    for blueprint in (auth.bp, inbox.bp, instances.bp, notifications.bp, admin.bp, api.bp):
+    for blueprint in (auth.bp, account.bp, inbox.bp, instances.bp, notifications.bp, admin.bp,
+                      api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)

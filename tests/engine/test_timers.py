@@ -1,6 +1,6 @@
-"""A step past its time standard escalates once to its role and to the supervising role."""
+"""Time standards fire in working time and escalate up the chain, once per level."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,10 +8,19 @@ from sqlalchemy.orm import Session
 
 from engine.deploy import deploy
 from engine.instances import start_instance
-from engine.models import Escalation, HumanTask, Notification, Timer
+from engine.models import Escalation, HumanTask, Notification, Timer, User, UserRole
 from engine.tasks import claim_task, complete_task
-from engine.timers import fire_due_timers
-from tests.conftest import MONDAY_0800, mini_bpmn
+from engine.timers import due_instances, fire_instance_timers
+from tests.conftest import MONDAY_0800, WIB, mini_bpmn
+
+
+def fire_due(session: Session, clock) -> int:
+    """What a worker round does: each instance with due timers, one transaction each."""
+    fired = 0
+    for instance_id in due_instances(session, clock):
+        fired += fire_instance_timers(session, clock, instance_id)
+        session.commit()
+    return fired
 
 
 @pytest.fixture
@@ -27,62 +36,101 @@ def _count(session: Session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_step_deadline_is_start_plus_time_standard(session, instance):
+def _notified(session: Session) -> list[tuple[str, int, str]]:
+    return [(n.user_id, n.escalation_id and session.get(Escalation, n.escalation_id).level, n.role)
+            for n in session.scalars(select(Notification).order_by(Notification.id))]
+
+
+def test_step_deadline_is_start_plus_time_standard_in_office_minutes(session, instance):
     task = session.scalars(select(HumanTask)).one()
     assert task.due_at == MONDAY_0800 + timedelta(minutes=30)
     timer = session.scalars(select(Timer)).one()
-    assert (timer.fire_at, timer.human_task_id) == (task.due_at, task.id)
+    assert (timer.fire_at, timer.human_task_id, timer.level) == (task.due_at, task.id, 1)
+
+
+def test_deadline_counts_office_time_across_the_evening(session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    clock.set(datetime(2026, 11, 26, 15, 50, tzinfo=WIB))  # Thursday, office closes 16.00
+    start_instance(session, clock, process_key="sop_uji", title="Sore", user=users["Prakom"])
+    # 10 office minutes on Thursday, 20 more from Friday 07.30.
+    assert session.scalars(select(HumanTask.due_at)).one() == datetime(2026, 11, 27, 7, 50,
+                                                                        tzinfo=WIB)
+
+
+def test_round_the_clock_step_counts_wall_clock_time(session, clock, users):
+    deploy(session, clock, mini_bpmn({'name="keterangan" value="" />\n        </spiffworkflow:'
+                                      'properties>\n      </bpmn:extensionElements>\n    '
+                                      '</bpmn:userTask>\n    <bpmn:boundaryEvent':
+                                      'name="keterangan" value="" />\n          <spiffworkflow:'
+                                      'property name="sepanjang_waktu" value="ya" />\n        '
+                                      '</spiffworkflow:properties>\n      </bpmn:extensionElements>'
+                                      '\n    </bpmn:userTask>\n    <bpmn:boundaryEvent'}))
+    clock.set(datetime(2026, 11, 28, 22, 0, tzinfo=WIB))  # Saturday night
+    start_instance(session, clock, process_key="sop_uji", title="Server mati",
+                   user=users["Prakom"])
+    assert session.scalars(select(HumanTask.due_at)).one() == datetime(2026, 11, 28, 22, 30,
+                                                                        tzinfo=WIB)
 
 
 def test_nothing_fires_before_the_deadline(session, clock, instance):
     clock.advance(timedelta(minutes=29, seconds=59))
-    assert fire_due_timers(session, clock) == 0
-    session.commit()
+    assert fire_due(session, clock) == 0
     assert _count(session, Escalation) == 0
     assert _count(session, Notification) == 0
 
 
-def test_past_the_deadline_one_escalation_notifies_role_and_supervisor(
-        session, clock, users, instance):
-    clock.advance(timedelta(minutes=30))
-    assert fire_due_timers(session, clock) == 1
-    session.commit()
-    escalation = session.scalars(select(Escalation)).one()
-    assert (escalation.level, escalation.raised_at) == (1, clock.now())
-    notified = {(n.user_id, n.role, n.kind) for n in session.scalars(select(Notification))}
-    assert notified == {(users["Prakom"].id, "Prakom", "eskalasi"),
-                        (users["Kasubbag"].id, "Kasubbag", "eskalasi")}
+def test_chain_reminds_the_role_then_each_supervisor_once(session, clock, users, instance):
+    clock.set(MONDAY_0800 + timedelta(minutes=30))
+    assert fire_due(session, clock) == 1
+    assert _notified(session) == [(users["Prakom"].id, 1, "Prakom")]
+    level_2 = session.scalars(select(Timer)).one()
+    assert (level_2.level, level_2.fire_at) == (2, MONDAY_0800 + timedelta(minutes=60))
+    clock.set(MONDAY_0800 + timedelta(minutes=59))
+    assert fire_due(session, clock) == 0
+    clock.set(MONDAY_0800 + timedelta(minutes=60))
+    assert fire_due(session, clock) == 1
+    clock.set(MONDAY_0800 + timedelta(minutes=90))
+    assert fire_due(session, clock) == 1
+    assert _notified(session) == [(users["Prakom"].id, 1, "Prakom"),
+                                  (users["Kasubbag"].id, 2, "Kasubbag"),
+                                  (users["Sekretaris"].id, 3, "Sekretaris")]
+    clock.advance(timedelta(days=30))
+    assert fire_due(session, clock) == 0
     assert _count(session, Timer) == 0
-    task = session.scalars(select(HumanTask)).one()
-    assert task.state == "open", "a non-interrupting timer leaves the step open"
+    assert session.scalars(select(HumanTask.state)).one() == "open"
 
 
-def test_firing_again_or_after_a_restart_escalates_no_more(session, clock, instance):
-    clock.advance(timedelta(minutes=31))
-    fire_due_timers(session, clock)
-    session.commit()
-    session.expunge_all()  # as a restarted worker: nothing cached
-    clock.advance(timedelta(hours=5))
-    assert fire_due_timers(session, clock) == 0
-    session.commit()
-    assert _count(session, Escalation) == 1
-    assert _count(session, Notification) == 2
+def test_a_worker_that_was_down_catches_up_once_per_level(session, clock, users, instance):
+    clock.advance(timedelta(days=3))
+    total = 0
+    for _ in range(5):  # rounds, as a restarted worker runs them
+        total += fire_due(session, clock)
+        session.expunge_all()
+    assert total == 3
+    assert sorted(session.scalars(select(Escalation.level))) == [1, 2, 3]
+    assert _count(session, Notification) == 3
 
 
-def test_claimed_step_escalates_to_its_assignee_not_the_whole_role(
-        session, clock, users, instance):
-    other_prakom = users["Prakom"].__class__(
-        username="prakom2", full_name="Prakom Dua", password_hash="-", created_at=clock.now())
-    other_prakom.roles = [type(users["Prakom"].roles[0])(role="Prakom")]
-    session.add(other_prakom)
+def test_claimed_step_reminds_its_assignee_not_the_whole_role(session, clock, users, instance):
+    second = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
+                  created_at=clock.now(), roles=[UserRole(role="Prakom")])
+    session.add(second)
     task = session.scalars(select(HumanTask)).one()
     claim_task(session, clock, task.id, users["Prakom"])
     session.commit()
     clock.advance(timedelta(minutes=45))
-    fire_due_timers(session, clock)
+    fire_due(session, clock)
+    assert _notified(session) == [(users["Prakom"].id, 1, "Prakom")]
+
+
+def test_unclaimed_step_reminds_every_holder_of_the_role(session, clock, users, instance):
+    second = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
+                  created_at=clock.now(), roles=[UserRole(role="Prakom")])
+    session.add(second)
     session.commit()
-    recipients = {n.user_id for n in session.scalars(select(Notification))}
-    assert recipients == {users["Prakom"].id, users["Kasubbag"].id}
+    clock.advance(timedelta(minutes=45))
+    fire_due(session, clock)
+    assert _notified(session) == [(users["Prakom"].id, 1, "Prakom"), (second.id, 1, "Prakom")]
 
 
 def test_step_done_in_time_never_escalates(session, clock, users, instance):
@@ -92,10 +140,21 @@ def test_step_done_in_time_never_escalates(session, clock, users, instance):
     session.commit()
     assert _count(session, Timer) == 0
     clock.advance(timedelta(days=3))
-    assert fire_due_timers(session, clock) == 0
-    session.commit()
+    assert fire_due(session, clock) == 0
     assert _count(session, Escalation) == 0
     assert _count(session, Notification) == 0
+
+
+def test_chain_stops_when_the_step_is_done(session, clock, users, instance):
+    clock.advance(timedelta(minutes=40))
+    fire_due(session, clock)
+    task = session.scalars(select(HumanTask)).one()
+    complete_task(session, clock, task.id, users["Prakom"], {})
+    session.commit()
+    assert _count(session, Timer) == 0
+    clock.advance(timedelta(days=3))
+    assert fire_due(session, clock) == 0
+    assert sorted(session.scalars(select(Escalation.level))) == [1]
 
 
 def test_a_redone_step_gets_a_fresh_deadline(session, clock, users, instance):

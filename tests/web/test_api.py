@@ -144,7 +144,13 @@ def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, s
     from web.scheduler import fire_once
     clock.advance(timedelta(minutes=59))
     assert fire_once(app) == 0
-    clock.advance(timedelta(minutes=1))
+    clock.advance(timedelta(minutes=1))  # 1 x "1 jam": level 1, the Prakom
+    assert fire_once(app) == 1
+    prakom = client.get("/api/v1/notifications", headers=api_token(client, "prakom")).json
+    assert [(n["kind"], n["role"]) for n in prakom["notifications"]] == [("eskalasi", "Prakom")]
+    assert client.get("/api/v1/notifications", headers=api_token(client, "kasubbag")
+                      ).json["unread"] == 0
+    clock.advance(timedelta(hours=1))  # 2 x: level 2, the supervising Kasubbag
     assert fire_once(app) == 1
     assert fire_once(app) == 0
     kasubbag = client.get("/api/v1/notifications", headers=api_token(client, "kasubbag")).json
@@ -152,6 +158,6 @@ def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, s
     [note] = kasubbag["notifications"]
     assert (note["kind"], note["role"]) == ("eskalasi", "Kasubbag")
     assert note["task_id"] == started["open_tasks"][0]["id"]
-    assert "Server SIPP mati" in note["message"]
+    assert "Server SIPP mati" in note["message"] and "tingkat 2" in note["message"]
     assert client.get("/api/v1/notifications", headers=api_token(client, "sekretaris")
                       ).json["unread"] == 0

@@ -105,13 +105,14 @@ def test_inbox_lists_overdue_first_with_text_not_only_colour(app, client, clock)
 def test_notifications_page_shows_escalation_with_unread_count(app, client, clock):
     login(client, "prakom")
     _start(client, "penanganan_gangguan_server", "Server mati")
-    clock.advance(timedelta(hours=1, minutes=1))
+    clock.advance(timedelta(hours=2))
+    assert fire_once(app) == 1  # levels 1 and 2 are due; a round takes level 1
     assert fire_once(app) == 1
     client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
     login(client, "kasubbag")
     page = client.get("/notifikasi/").get_data(True)
     assert 'aria-label="1 belum dibaca">1</span>' in page
-    assert "Eskalasi untuk Kasubbag" in page and "Server mati" in page
+    assert "Eskalasi tingkat 2 untuk Kasubbag" in page and "Server mati" in page
     client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page)})
     assert "belum dibaca" not in client.get("/notifikasi/").get_data(True)
 

@@ -1,0 +1,64 @@
+"""Office-wide settings kept in the ``settings`` table, with their defaults.
+
+Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
+zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
+(delivery channels). Administrators edit them on the settings page.
+"""
+
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .calendar import RamadanPeriod, WorkCalendar
+from .models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.
+    "escalation": {"multiples": [1, 2, 3]},
+    "calendar": {"timezone": "Asia/Jakarta", "ramadan": [], "added": {}, "removed": []},
+    "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
+             "starttls": False},
+    "webhook": {"url": ""},
+}
+
+
+def get(session: Session, key: str) -> Any:
+    """The setting's value, or its default (a fresh copy)."""
+    row = session.get(Setting, key)
+    return row.value if row is not None else json.loads(json.dumps(DEFAULTS[key]))
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    """Store a setting (not committed). Raises KeyError for an unknown key."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def escalation_multiples(session: Session) -> list[int]:
+    """Multiples of the time standard at which levels 1, 2, 3 ... escalate."""
+    return [int(m) for m in get(session, "escalation")["multiples"]]
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    """The office's business calendar (Perpres 21/2023 hours, holidays, its own changes)."""
+    return _calendar(json.dumps(get(session, "calendar"), sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def _calendar(value_json: str) -> WorkCalendar:
+    value = json.loads(value_json)
+    return WorkCalendar(
+        timezone=value.get("timezone", "Asia/Jakarta"),
+        ramadan=tuple(RamadanPeriod(date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
+                      for p in value.get("ramadan", [])),
+        added_holidays=frozenset(date.fromisoformat(d) for d in value.get("added", {})),
+        removed_holidays=frozenset(date.fromisoformat(d) for d in value.get("removed", [])),
+    )

@@ -1,0 +1,107 @@
+"""Escalations reach people by e-mail and webhook, through the outbox, exactly once —
+also when the servers are down at first and come up later."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine import settings
+from engine.models import Delivery, User
+from tests.servers import SmtpServer, WebhookReceiver, free_port
+from tests.web.conftest import api_token
+from web.extensions import db
+from web.scheduler import fire_once, send_once
+
+
+@pytest.fixture
+def ports():
+    return free_port(), free_port()
+
+
+@pytest.fixture
+def configured(app, ports):
+    smtp_port, webhook_port = ports
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1", "port": smtp_port,
+                                          "sender": "alur@pn-bengkalis.go.id"})
+        settings.put(db.session, "webhook", {"url": f"http://127.0.0.1:{webhook_port}/hook"})
+        for user in db.session.scalars(select(User)):
+            user.email = f"{user.username}@pn-bengkalis.go.id"
+        db.session.commit()
+    return app
+
+
+def _deliveries(app) -> list[tuple[str, str, str, int]]:
+    with app.app_context():
+        return [(d.channel, d.recipient, d.state, d.attempts)
+                for d in db.session.scalars(select(Delivery).order_by(Delivery.id))]
+
+
+def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, client, clock,
+                                                                  ports):
+    app = configured
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"})
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 1
+    hook = f"http://127.0.0.1:{ports[1]}/hook"
+    assert _deliveries(app) == [("email", "prakom@pn-bengkalis.go.id", "pending", 0),
+                                ("webhook", hook, "pending", 0)]
+
+    assert send_once(app) == 0  # both servers are down
+    assert _deliveries(app) == [("email", "prakom@pn-bengkalis.go.id", "pending", 1),
+                                ("webhook", hook, "pending", 1)]
+    clock.advance(timedelta(seconds=29))
+    assert send_once(app) == 0  # backoff: not tried again before 30 s
+    assert [d[3] for d in _deliveries(app)] == [1, 1]
+
+    smtp, receiver = SmtpServer(ports[0]).start(), WebhookReceiver(ports[1]).start()
+    try:
+        clock.advance(timedelta(seconds=1))
+        assert send_once(app) == 2
+        for _ in range(3):
+            clock.advance(timedelta(hours=1))
+            assert send_once(app) == 0
+    finally:
+        smtp.stop()
+        receiver.stop()
+    assert _deliveries(app) == [("email", "prakom@pn-bengkalis.go.id", "sent", 2),
+                                ("webhook", hook, "sent", 2)]
+    [mail] = smtp.messages
+    assert mail["To"] == "prakom@pn-bengkalis.go.id"
+    assert str(mail["Subject"]).strip().startswith("[Alur] Eskalasi tingkat 1: Menerima dan mencatat")
+    assert "Server SIPP mati" in mail.get_content()
+    [(headers, body)] = receiver.posts
+    assert (body["event"], body["level"], body["role"]) == ("eskalasi", 1, "Prakom")
+    assert body["instance"]["title"] == "Server SIPP mati"
+    assert body["recipients"] == ["prakom"]
+    assert headers["Idempotency-Key"] == mail["Message-ID"]
+
+
+def test_backoff_doubles_and_is_capped_at_an_hour(configured, client, clock):
+    app = configured
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Mati lagi"})
+    clock.advance(timedelta(hours=1))
+    fire_once(app)
+    waits = []
+    for _ in range(9):
+        send_once(app)
+        with app.app_context():
+            delivery = db.session.scalars(select(Delivery)).first()
+            waits.append(delivery.next_attempt_at - clock.now())
+            clock.set(delivery.next_attempt_at)
+    assert [int(w.total_seconds()) for w in waits] == [30, 60, 120, 240, 480, 960, 1920, 3600,
+                                                       3600]
+
+
+def test_without_email_or_webhook_only_the_app_notifies(app, client, clock):
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Tanpa surel"})
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 1
+    assert _deliveries(app) == []
+    assert client.get("/api/v1/notifications", headers=api_token(client, "prakom")
+                      ).json["unread"] == 1
