@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import settings
+from engine.delivery import message_id
 from engine.models import Delivery, User
 from tests.servers import SmtpServer, WebhookReceiver, free_port
 from tests.web.conftest import api_token
@@ -77,7 +78,9 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
     assert (body["event"], body["level"], body["role"]) == ("eskalasi", 1, "Prakom")
     assert body["instance"]["title"] == "Server SIPP mati"
     assert body["recipients"] == ["prakom"]
-    assert headers["Idempotency-Key"] == mail["Message-ID"]
+    task_id = body["task"]["id"]
+    assert mail["Message-ID"] == message_id(f"task:{task_id}:level:1:email:prakom@pn-bengkalis.go.id")
+    assert headers["Idempotency-Key"] == message_id(f"task:{task_id}:level:1:webhook:{hook}")
 
 
 def test_backoff_doubles_and_is_capped_at_an_hour(configured, client, clock):
