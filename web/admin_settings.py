@@ -68,11 +68,11 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts) or \
-            [int(p) for p in parts] != sorted({int(p) for p in parts}):
+    numbers = [int(p) for p in parts if p.isdigit() and int(p) > 0]
+    if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
         errors["multiples"] = "Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3."
         return [1, 2, 3]
-    return [int(p) for p in parts]
+    return numbers
 
 
 def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:

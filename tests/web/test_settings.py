@@ -1,0 +1,82 @@
+"""Administrators set the office's channels, chain and calendar; users their e-mail."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine import settings
+from engine.models import Escalation, Setting, User
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+from web.scheduler import fire_once
+
+FORM = {"multiples": "1, 1, 2", "timezone": "Asia/Makassar", "ramadan": "2027-02-08 2027-03-09",
+        "added": "2026-11-24 Syukuran kantor", "removed": "2026-12-24",
+        "smtp_host": "mail.pn.go.id", "smtp_port": "587", "smtp_username": "alur",
+        "smtp_password": "rahasia", "smtp_sender": "alur@pn.go.id", "smtp_starttls": "on",
+        "webhook_url": "https://chat.pn.go.id/hook"}
+
+
+def _post(client, form):
+    token = csrf_token(client.get("/admin/pengaturan").get_data(True))
+    return client.post("/admin/pengaturan", data={**form, "csrf_token": token})
+
+
+def test_admin_saves_settings(app, client):
+    login(client, "admin")
+    assert _post(client, FORM).status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "escalation") == {"multiples": [1, 1, 2]}
+        assert settings.get(db.session, "calendar") == {
+            "timezone": "Asia/Makassar", "ramadan": [{"start": "2027-02-08", "end": "2027-03-09"}],
+            "added": {"2026-11-24": "Syukuran kantor"}, "removed": ["2026-12-24"]}
+        assert settings.get(db.session, "smtp")["password"] == "rahasia"
+        assert settings.get(db.session, "webhook") == {"url": "https://chat.pn.go.id/hook"}
+    assert _post(client, {**FORM, "smtp_password": ""}).status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "smtp")["password"] == "rahasia", "empty keeps it"
+
+
+def test_bad_settings_name_the_field_and_store_nothing(app, client):
+    login(client, "admin")
+    response = _post(client, {**FORM, "multiples": "2, 1", "webhook_url": "ftp://x",
+                              "added": "besok libur"})
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert 'id="multiples-error">Tulis kelipatan bilangan bulat naik' in page
+    assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page
+    assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH.' in page
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+
+
+def test_only_administrators_reach_settings(client):
+    login(client, "kasubbag")
+    assert client.get("/admin/pengaturan").status_code == 403
+
+
+def test_office_chain_and_added_holiday_take_effect(app, client, clock):
+    login(client, "admin")
+    _post(client, {**FORM, "timezone": "Asia/Jakarta", "added": "2026-11-23 Libur kantor"})
+    # Monday 23 Nov is now the office's holiday: "1 jam" from Monday 08.00 runs on Tuesday.
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": "penanganan_gangguan_server", "title": "x"}).json
+    assert started["open_tasks"][0]["due_at"] == "2026-11-24T01:30:00+00:00"  # Tue 08.30 WIB
+    clock.set(clock.now() + timedelta(days=1, minutes=30))
+    assert fire_once(app) == 1
+    assert fire_once(app) == 1  # multiples "1, 1, 2": level 2 falls due with level 1
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Escalation.level))) == [1, 2]
+
+
+def test_user_sets_own_email(app, client):
+    login(client, "prakom")
+    token = csrf_token(client.get("/akun/").get_data(True))
+    bad = client.post("/akun/", data={"email": "bukan-surel", "csrf_token": token})
+    assert bad.status_code == 422 and "Alamat surel tidak valid" in bad.get_data(True)
+    assert client.post("/akun/", data={"email": "prakom@pa-bima.go.id",
+                                       "csrf_token": token}).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "prakom"))
+        assert user.email == "prakom@pa-bima.go.id"
