@@ -3,7 +3,7 @@
 import hashlib
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -16,7 +16,8 @@ from .validation import check_structure, executable_process, read_xml
 
 
 def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
-           deployed_by: User | None = None) -> tuple[ProcessDefinition, bool]:
+           deployed_by: User | None = None, comment: str = "", activate: bool = True
+           ) -> tuple[ProcessDefinition, bool]:
     """Validate ``data`` and store it as the next version of its process definition.
 
     The process key is the ``bpmn:process`` id. Running instances keep the version they
@@ -26,6 +27,9 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
         data: the BPMN file's bytes.
         filename: shown in messages only.
         deployed_by: the administrator; None when deployed from the command line.
+        comment: why this version exists (the version history shows it).
+        activate: make it the version new instances start on; with False it waits for
+            ``engine.versions.activate`` (the first version of a key is always active).
 
     Returns:
         ``(definition, created)``; ``created`` is False for an unchanged file.
@@ -50,14 +54,30 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     definition = ProcessDefinition(
         key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
         bpmn_xml=data.decode("utf-8"), spec_json=spec_to_json(spec), catalog=catalog,
-        file_hash=file_hash, deployed_at=clock.now(),
-        deployed_by_id=deployed_by.id if deployed_by else None,
+        file_hash=file_hash, deployed_at=clock.now(), comment=comment.strip(),
+        deployed_by_id=deployed_by.id if deployed_by else None, is_active=False,
     )
     session.add(definition)
     session.flush()
     audit.record(session, clock, "process.deployed", actor=deployed_by, key=key,
-                 version=definition.version, file_hash=file_hash, filename=filename)
+                 version=definition.version, file_hash=file_hash, filename=filename,
+                 comment=definition.comment)
+    if activate or latest is None:
+        make_active(session, clock, definition, deployed_by)
     return definition, True
+
+
+def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
+                user: User | None) -> None:
+    """Make ``definition`` the version new instances of its key start on (not committed).
+    Running instances are not touched."""
+    for other in session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
+        other.is_active = False
+    session.flush()
+    definition.is_active = True
+    audit.record(session, clock, "process.activated", actor=user, key=definition.key,
+                 version=definition.version)
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
@@ -67,23 +87,19 @@ def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
 
 
 def active_definition(session: Session, key: str) -> ProcessDefinition:
-    """The version new instances of ``key`` start on (the newest).
+    """The version new instances of ``key`` start on.
 
     Raises:
         NotFound: no such process.
     """
-    definition = latest_definition(session, key)
+    definition = session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.is_active))
     if definition is None:
         raise NotFound(f'SOP "{key}" belum dideploy.')
     return definition
 
 
 def active_definitions(session: Session) -> list[ProcessDefinition]:
-    """The newest version of every deployed process, by name."""
-    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
-              .group_by(ProcessDefinition.key).subquery())
-    return list(session.scalars(
-        select(ProcessDefinition)
-        .join(newest, (ProcessDefinition.key == newest.c.key)
-              & (ProcessDefinition.version == newest.c.v))
-        .order_by(ProcessDefinition.name)))
+    """The active version of every deployed process, by name."""
+    return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.is_active)
+                                .order_by(ProcessDefinition.name)))

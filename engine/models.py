@@ -59,7 +59,8 @@ class UserRole(Base):
 
 
 class ProcessDefinition(Base):
-    """One deployed version of one SOP's BPMN.
+    """One deployed version of one SOP's BPMN: who deployed it, when, why (``comment``),
+    its file hash. New instances start on the key's single active version.
 
     ``spec_json`` is SpiffWorkflow's serialized process spec, stored once per version;
     ``catalog`` holds, per user task id, what the inbox and the task page show (name,
@@ -79,6 +80,10 @@ class ProcessDefinition(Base):
     file_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime]
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=False)
+
+    deployed_by: Mapped[User | None] = relationship()
 
 
 class ProcessInstance(Base):

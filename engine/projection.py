@@ -48,13 +48,14 @@ def _sync_human_tasks(session: Session, now: datetime, instance: ProcessInstance
             done = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
             row.state = "completed" if done else "cancelled"
             row.completed_at = row.completed_at or now
-    known = {row.spiff_task_id for row in open_rows}
+    known = {row.spiff_task_id: row for row in open_rows}
     opened = []
     for spiff_id, spiff_task in ready.items():
+        timer = _timer_of(spiff_task)
         if spiff_id in known:
+            known[spiff_id].due_at = _fire_time(timer) if timer is not None else None
             continue
         spec = spiff_task.task_spec
-        timer = _timer_of(spiff_task)
         row = HumanTask(
             instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=spec.bpmn_id,
             name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open", created_at=now,
@@ -80,9 +81,10 @@ def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWork
             continue  # escalation level 2+ of a step still open
         if row.spiff_task_id not in waiting:
             session.delete(row)
-    known = {row.spiff_task_id for row in rows if row.spiff_task_id}
+    known = {row.spiff_task_id: row for row in rows if row.spiff_task_id}
     for spiff_id, spiff_task in waiting.items():
         if spiff_id in known:
+            known[spiff_id].fire_at = _fire_time(spiff_task)
             continue
         guarded = guarded_task(spiff_task)
         human_task_id = session.scalar(select(HumanTask.id).where(

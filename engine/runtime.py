@@ -94,6 +94,17 @@ class DeadlineTimer(DurationTimerEventDefinition):
         return my_task._get_internal_data("event_fired", False)
 
 
+def count_from(timer_task: Any, start: datetime) -> None:
+    """Set a waiting ``DeadlineTimer``'s fire time to its deadline counted from ``start``
+    (aware), e.g. to keep a step's original start when an instance moves to a new version."""
+    engine = timer_task.workflow.script_engine
+    duration = engine.evaluate(timer_task, timer_task.task_spec.event_definition.expression)
+    fire_at = engine.calendar.deadline(start, duration,
+                                       round_the_clock=_round_the_clock(timer_task))
+    timer_task.internal_data.pop("event_fired", None)
+    timer_task._set_internal_data(event_value=fire_at.isoformat())
+
+
 def _round_the_clock(timer_task: Any) -> bool:
     """True when the step the timer guards counts wall-clock time (``sepanjang_waktu``)."""
     for sibling in timer_task.parent.children:

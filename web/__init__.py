@@ -46,8 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import (account, admin, admin_settings, api, auth, cli, errors, filters, inbox,  # noqa: F401
-                   instances, notifications)
+    from . import (account, admin, admin_settings, admin_versions, api, auth, cli,  # noqa: F401
+                   errors, filters, inbox, instances, notifications)
 
     for blueprint in (auth.bp, account.bp, inbox.bp, instances.bp, notifications.bp, admin.bp,
                       api.bp):

@@ -7,6 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import TextAreaField
+from wtforms.validators import Length
 from sqlalchemy import select
 
 from engine.deploy import deploy
@@ -20,6 +22,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 class UploadForm(FlaskForm):
     file = FileField("Berkas BPMN (.bpmn)", validators=[FileRequired("Pilih berkas BPMN.")])
+    comment = TextAreaField("Alasan perubahan (mis. revisi SOP 2027, nomor SK)",
+                            validators=[Length(max=2000)])
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,19 +49,22 @@ def processes() -> Any:
         try:
             definition, created = deploy(db.session, clock(), upload.read(),
                                          filename=upload.filename or "upload.bpmn",
-                                         deployed_by=current_user)
+                                         deployed_by=current_user,
+                                         comment=form.comment.data or "", activate=False)
         except InvalidProcess as refused:
             db.session.rollback()
             problems = refused.problems
         else:
             db.session.commit()
-            if created:
-                flash(f'"{definition.name}" versi {definition.version} aktif. Proses yang sedang '
-                      "berjalan tetap memakai versi awalnya.", "success")
-            else:
+            if not created:
                 flash(f'Berkas sama dengan "{definition.name}" versi {definition.version}; '
                       "tidak ada versi baru.", "info")
-            return redirect(url_for("admin.processes"))
+            elif definition.is_active:
+                flash(f'"{definition.name}" versi {definition.version} aktif.', "success")
+            else:
+                flash(f'"{definition.name}" versi {definition.version} tersimpan. Periksa '
+                      "perbedaannya, lalu aktifkan.", "success")
+            return redirect(url_for("admin.sop_versions", key=definition.key))
     definitions = db.session.scalars(select(ProcessDefinition).order_by(
         ProcessDefinition.name, ProcessDefinition.version.desc())).all()
     status = 422 if problems or form.errors else 200

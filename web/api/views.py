@@ -63,10 +63,12 @@ def deploy_process() -> Any:
     if upload is None:
         return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file".')
     definition, created = deploy(db.session, clock(), upload.read(),
-                                 filename=upload.filename or "upload.bpmn", deployed_by=g.user)
+                                 filename=upload.filename or "upload.bpmn", deployed_by=g.user,
+                                 comment=request.form.get("comment", ""),
+                                 activate=request.form.get("activate", "true") != "false")
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
-                   created=created), 201 if created else 200
+                   created=created, active=definition.is_active), 201 if created else 200
 
 
 @bp.post("/instances")
