@@ -137,6 +137,8 @@ class HumanTask(Base):
     claimed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None]
+    # "Plh. Kasubbag" when a substitute completed the step in the official's place.
+    completed_as: Mapped[str | None] = mapped_column(String(100))
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
@@ -160,6 +162,32 @@ class Timer(Base):
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     level: Mapped[int] = mapped_column(default=1)
     fire_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Substitution(Base):
+    """A Plh (Pelaksana Harian, the official is away) or Plt (Pelaksana Tugas, the post is
+    vacant) standing in for an official in one role, under a warrant (UU 30/2014 Pasal 14).
+
+    Between ``starts_at`` and ``ends_at`` (aware; end exclusive) the substitute sees and
+    may complete the official's tasks of ``role``; the record then reads "Plh. <role>".
+    """
+
+    __tablename__ = "substitutions"
+    __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(3))
+    official_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(64))
+    warrant_number: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+    official: Mapped[User] = relationship(foreign_keys=[official_id])
+    substitute: Mapped[User] = relationship(foreign_keys=[substitute_id])
 
 
 class Escalation(Base):

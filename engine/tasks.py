@@ -4,36 +4,85 @@ This is where a user task is completed. SpiffWorkflow's ``Task.run()`` checks ne
 the task's state nor who runs it; ``complete_task`` checks both first.
 """
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from . import audit
 from .clock import Clock
 from .errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from .instances import load_workflow, lock_instance
-from .models import HumanTask, User
+from .models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from .projection import save
+from .roles import supervisor_of
+from .substitution import Capacity, capacities
 
 MAX_TEXT = 2000
 
 
-def inbox(session: Session, user: User) -> list[HumanTask]:
-    """Open tasks of the user's roles that are unclaimed or claimed by the user.
+INBOX_VIEWS = ("semua", "saya", "unit")
+INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
 
-    Ordered by deadline, the most overdue first; tasks with no deadline ("Relatif") last.
+
+def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
+          process_key: str | None = None, state: str | None = None,
+          search: str | None = None, day_end: datetime | None = None) -> list[HumanTask]:
+    """The user's Kotak Masuk: open tasks they may act on, by deadline, most overdue first
+    (tasks with no deadline, "Relatif", last).
+
+    Args:
+        view: ``"saya"`` (Tugas Saya: claimed by the user, or by the official they stand in
+            for), ``"unit"`` (Tugas Unit: unclaimed, of the roles they may act in), or
+            ``"semua"`` (both).
+        process_key: only this SOP.
+        state: ``"terlambat"`` (past its deadline), ``"hari_ini"`` (due between now and
+            ``day_end``, an aware datetime: the end of the office's day), or
+            ``"dalam_proses"`` (claimed).
+        search: words in the instance title (case-insensitive).
     """
-    roles = sorted(user.role_names)
-    if not roles:
+    query = _inbox_query(session, clock, user, view)
+    if query is None:
         return []
+    now = clock.now()
+    if process_key:
+        query = query.where(ProcessInstance.definition.has(ProcessDefinition.key == process_key))
+    if state == "terlambat":
+        query = query.where(HumanTask.due_at < now)
+    elif state == "hari_ini":
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < (day_end or now))
+    elif state == "dalam_proses":
+        query = query.where(HumanTask.claimed_by_id.is_not(None))
+    if search and search.strip():
+        query = query.where(ProcessInstance.title.ilike(f"%{search.strip()}%"))
     return list(session.scalars(
-        select(HumanTask)
-        .where(HumanTask.state == "open", HumanTask.role.in_(roles),
-               or_(HumanTask.claimed_by_id.is_(None), HumanTask.claimed_by_id == user.id))
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)))
+        query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)))
+
+
+def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
+    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold."""
+    counts = {}
+    for view in ("saya", "unit"):
+        query = _inbox_query(session, clock, user, view)
+        counts[view] = 0 if query is None else session.scalar(
+            select(func.count()).select_from(query.subquery()))
+    return counts
+
+
+def _inbox_query(session: Session, clock: Clock, user: User, view: str) -> Any:
+    acting = capacities(session, user, clock.now())
+    if not acting:
+        return None
+    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
+                             if c.substitution is not None}
+    mine = HumanTask.claimed_by_id.in_(claimants)
+    unit = HumanTask.claimed_by_id.is_(None)
+    condition = {"saya": mine, "unit": unit}.get(view, or_(mine, unit))
+    return (select(HumanTask).join(ProcessInstance)
+            .where(HumanTask.state == "open", HumanTask.role.in_(sorted(acting)), condition))
 
 
 def get_task(session: Session, task_id: int) -> HumanTask:
@@ -44,9 +93,10 @@ def get_task(session: Session, task_id: int) -> HumanTask:
     return task
 
 
-def may_view(user: User, task: HumanTask) -> bool:
-    """Holders of the task's role and administrators may see a task."""
-    return user.is_admin or task.role in user.role_names
+def may_view(session: Session, clock: Clock, user: User, task: HumanTask) -> bool:
+    """Who may see a task: those who may act in its role (holders, Plh/Plt), and
+    administrators."""
+    return user.is_admin or task.role in capacities(session, user, clock.now())
 
 
 def task_entry(task: HumanTask) -> dict[str, Any]:
@@ -60,11 +110,61 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User) -> Huma
     Raises:
         NotFound, PermissionDenied (role not held), TaskNotOpen (done or claimed by another).
     """
-    task = _open_task_for(session, task_id, user)
+    task, capacity = _open_task_for(session, clock, task_id, user)
     if task.claimed_by_id != user.id:
         task.claimed_by_id = user.id
         task.claimed_at = clock.now()
-        audit.record(session, clock, "task.claimed", actor=user, task=task)
+        audit.record(session, clock, "task.claimed", actor=user, task=task,
+                     acting_as=capacity.label)
+    return task
+
+
+def release_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
+    """Give a claimed task back to its role (Lepaskan).
+
+    Raises:
+        NotFound, PermissionDenied, TaskNotOpen (done, or claimed by someone else).
+    """
+    task, capacity = _open_task_for(session, clock, task_id, user)
+    if task.claimed_by_id is None:
+        raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
+    task.claimed_by_id = None
+    task.claimed_at = None
+    audit.record(session, clock, "task.released", actor=user, task=task,
+                 acting_as=capacity.label)
+    return task
+
+
+def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
+                by: User) -> HumanTask:
+    """Assign the task to a named holder of its role (Alihkan), done by someone who may
+    act in the supervising role (``roles.supervisor_of``), e.g. a Kasubbag for a Prakom
+    step. The assignee is notified.
+
+    Raises:
+        NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
+        InvalidTaskData (the assignee does not hold the role).
+    """
+    task = get_task(session, task_id)
+    supervisor = supervisor_of(task.role)
+    acting = capacities(session, by, clock.now())
+    if supervisor is None or supervisor not in acting:
+        raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
+                               f'peran {task.role}.')
+    if task.state != "open":
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+    if task.role not in assignee.role_names:
+        raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
+                                           f"{task.role}"})
+    task.claimed_by_id = assignee.id
+    task.claimed_at = clock.now()
+    session.add(Notification(
+        user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
+        created_at=clock.now(),
+        message=f'{by.full_name} mengalihkan tugas "{task.name}" ({task.instance.title}) '
+                "kepada Anda."))
+    audit.record(session, clock, "task.assigned", actor=by, task=task,
+                 assignee=assignee.username, acting_as=acting[supervisor].label)
     return task
 
 
@@ -80,11 +180,11 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         the task is no longer open (done, cancelled, claimed by another user);
         InvalidTaskData naming each bad field. Nothing changes when any is raised.
     """
-    task = _open_task_for(session, task_id, user)
+    task, capacity = _open_task_for(session, clock, task_id, user)
     cleaned = validate_data(task_entry(task)["fields"], data)
     lock_instance(session, task.instance_id)  # waits for a worker firing this instance's timers
     session.refresh(task)
-    task = _open_task_for(session, task_id, user)
+    task, capacity = _open_task_for(session, clock, task_id, user)
     workflow = load_workflow(session, task.instance, clock)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
@@ -96,9 +196,11 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     task.claimed_by_id = task.claimed_by_id or user.id
     task.completed_by_id = user.id
     task.completed_at = now
+    task.completed_as = capacity.label
     task.state = "completed"
     save(session, clock, task.instance, workflow)
-    audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned)
+    audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
+                 acting_as=capacity.label)
     if task.instance.status == "completed":
         audit.record(session, clock, "instance.completed", instance=task.instance)
     return task
@@ -137,13 +239,16 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
     return cleaned
 
 
-def _open_task_for(session: Session, task_id: int, user: User) -> HumanTask:
+def _open_task_for(session: Session, clock: Clock, task_id: int, user: User
+                   ) -> tuple[HumanTask, Capacity]:
     task = get_task(session, task_id)
-    if task.role not in user.role_names:
+    capacity = capacities(session, user, clock.now()).get(task.role)
+    if capacity is None:
         raise PermissionDenied(
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
-    if task.claimed_by_id not in (None, user.id):
+    own = {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
+    if task.claimed_by_id is not None and task.claimed_by_id not in own:
         raise TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.')
-    return task
+    return task, capacity

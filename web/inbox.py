@@ -16,14 +16,14 @@ bp = Blueprint("inbox", __name__)
 @bp.get("/")
 @login_required
 def index() -> Any:
-    return render_template("inbox/index.html", tasks=tasks.inbox(db.session, current_user))
+    return render_template("inbox/index.html", tasks=tasks.inbox(db.session, clock(), current_user))
 
 
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: int) -> Any:
     human_task = tasks.get_task(db.session, task_id)
-    if not tasks.may_view(current_user, human_task):
+    if not tasks.may_view(db.session, clock(), current_user, human_task):
         abort(403)
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}

@@ -72,8 +72,8 @@ def test_a_claimed_step_leaves_other_holders_inboxes(session, clock, users, revi
     session.add(other)
     claim_task(session, clock, review.id, users["Kasubbag"])
     session.commit()
-    assert inbox(session, other) == []
-    assert inbox(session, users["Kasubbag"]) == [review]
+    assert inbox(session, clock, other) == []
+    assert inbox(session, clock, users["Kasubbag"]) == [review]
     with pytest.raises(TaskNotOpen, match="Demo Kasubbag"):
         complete_task(session, clock, review.id, other, {"keputusan_kasubbag": "setuju"})
 

@@ -24,7 +24,7 @@ def test_sop_walks_through_every_lane_to_its_end(session, clock, users, deployed
             HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
         assert [(t.bpmn_id, t.role) for t in open_tasks] == [(step["task"], step["lane"])], number
         task = open_tasks[0]
-        assert task in inbox(session, users[step["lane"]])
+        assert task in inbox(session, clock, users[step["lane"]])
         assert task.name == definition.catalog["tasks"][step["task"]]["name"]
         complete_task(session, clock, task.id, users[step["lane"]], step["data"])
         session.commit()

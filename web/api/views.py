@@ -93,14 +93,14 @@ def get_instance(instance_id: int) -> Any:
 @bp.get("/tasks")
 @token_required
 def list_tasks() -> Any:
-    return jsonify(TaskSchema(many=True).dump(tasks.inbox(db.session, g.user)))
+    return jsonify(TaskSchema(many=True).dump(tasks.inbox(db.session, clock(), g.user)))
 
 
 @bp.get("/tasks/<int:task_id>")
 @token_required
 def get_task(task_id: int) -> Any:
     task = tasks.get_task(db.session, task_id)
-    if not tasks.may_view(g.user, task):
+    if not tasks.may_view(db.session, clock(), g.user, task):
         return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
     return jsonify(_task_json(task))
 
