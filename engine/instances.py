@@ -14,6 +14,7 @@ from .errors import InvalidTaskData, NotFound, PermissionDenied
 from .models import AuditRecord, HumanTask, ProcessInstance, User
 from .projection import save
 from .runtime import load_state, new_workflow, spec_from_json
+from .substitution import capacities
 
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SCALARS = (str, int, float, bool, type(None))
@@ -81,6 +82,13 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     if instance is None:
         raise NotFound(f"Proses #{instance_id} tidak ditemukan.")
     return instance
+
+
+def may_view_instance(session: Session, clock: Clock, user: User,
+                      instance: ProcessInstance) -> bool:
+    """Administrators, and whoever may act (holder or Plh/Plt) in one of the SOP's lanes."""
+    acting = capacities(session, user, clock.now())
+    return user.is_admin or bool(set(acting) & set(instance.definition.catalog["lanes"]))
 
 
 def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:

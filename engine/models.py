@@ -164,6 +164,41 @@ class Timer(Base):
     fire_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class Attachment(Base):
+    """A file attached to a step as its Output (Lampiran). The bytes live outside the
+    database under the attachments folder, named by ``stored_name``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Comment(Base):
+    """A remark (Catatan) on an instance, optionally on one of its steps."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    author: Mapped[User] = relationship()
+
+
 class Substitution(Base):
     """A Plh (Pelaksana Harian, the official is away) or Plt (Pelaksana Tugas, the post is
     vacant) standing in for an official in one role, under a warrant (UU 30/2014 Pasal 14).

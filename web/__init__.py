@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from engine.clock import SystemClock
+from engine.attachments import MAX_ATTACHMENT_BYTES
 from engine.validation import MAX_BPMN_BYTES
 
 from .extensions import csrf, db, login_manager, migrate
@@ -33,24 +34,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_TOKEN_MAX_AGE=int(os.environ.get("ALUR_TOKEN_MAX_AGE", str(8 * 3600))),
         ALUR_CLOCK=SystemClock(),
         ALUR_PASSWORD_METHOD="scrypt",
-        MAX_CONTENT_LENGTH=MAX_BPMN_BYTES + 64 * 1024,
+        ALUR_ATTACHMENTS_PATH=os.environ.get(
+            "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
+        ALUR_ATTACHMENT_MAX_BYTES=int(os.environ.get("ALUR_ATTACHMENT_MAX_BYTES",
+                                                     str(MAX_ATTACHMENT_BYTES))),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
     if test_config:
         app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = (
+        max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import (account, admin, admin_settings, admin_versions, api, auth, cli,  # noqa: F401
-                   errors, filters, inbox, instances, notifications)
+    from . import (account, admin, admin_settings, admin_versions, api,  # noqa: F401
+                   attachments, auth, cli, documents, errors, filters, inbox, instances,
+                   notifications, substitutions)
 
-    for blueprint in (auth.bp, account.bp, inbox.bp, instances.bp, notifications.bp, admin.bp,
-                      api.bp):
+    for blueprint in (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp,
+                      notifications.bp, admin.bp, documents.bp, substitutions.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)

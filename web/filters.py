@@ -1,11 +1,13 @@
 """Template filters: times in the office's zone and time left, in Bahasa Indonesia."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from .extensions import clock
+from engine import settings
+
+from .extensions import clock, db
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
@@ -22,23 +24,22 @@ def local_time(value: datetime | None) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.%M} {suffix}"
 
 
-def duration_text(delta: timedelta) -> str:
-    """``2 hari 3 jam``, ``45 menit``: the two largest units of a positive duration."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam"), (minutes, "menit")) if n]
-    return " ".join(parts[:2]) or "kurang dari 1 menit"
-
-
 def time_left(due: datetime | None) -> str:
-    """``sisa 2 jam``, ``terlambat 1 hari 3 jam``, or ``tanpa batas waktu``."""
+    """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
+    ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
     if due is None:
         return "tanpa batas waktu"
-    delta = due - clock().now()
-    if delta.total_seconds() < 0:
-        return "terlambat " + duration_text(-delta)
-    return "sisa " + duration_text(delta)
+    minutes = settings.work_calendar(db.session).working_minutes_between(clock().now(), due)
+    if due < clock().now():
+        return "terlambat " + working_text(-minutes)
+    return "sisa " + working_text(minutes)
+
+
+def working_text(minutes: int) -> str:
+    """``2 jam 5 menit kerja`` for a count of office minutes."""
+    hours, minutes = divmod(max(minutes, 0), 60)
+    parts = [f"{n} {unit}" for n, unit in ((hours, "jam"), (minutes, "menit")) if n]
+    return (" ".join(parts) or "0 menit") + " kerja"
 
 
 def is_late(due: datetime | None) -> bool:
@@ -50,6 +51,9 @@ HISTORY_TEXT = {
     "instance.started": "Proses dimulai",
     "instance.completed": "Proses selesai",
     "task.claimed": "Tugas diambil",
+    "task.released": "Tugas dilepaskan",
+    "task.assigned": "Tugas dialihkan",
+    "instance.migrated": "Dipindahkan ke versi baru SOP",
     "task.completed": "Langkah diselesaikan",
     "task.escalated": "Eskalasi: langkah melewati batas waktu",
 }

@@ -11,8 +11,9 @@ PASSWORD = "rahasia-uji"
 
 
 @pytest.fixture
-def app(database, clock):
+def app(database, clock, tmp_path):
     app = create_app({
+        "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran"),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database,
         "SECRET_KEY": "uji",

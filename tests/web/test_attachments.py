@@ -1,0 +1,75 @@
+"""Attachments and comments on a step: stored outside the database, limited by type and
+size, served only to those who may see the instance."""
+
+import io
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine.models import Attachment, Comment
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+PDF = b"%PDF-1.4\n% laporan gangguan\n"
+
+
+def _task(client) -> int:
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": "penanganan_gangguan_server", "title": "Mati"})
+    return started.json["open_tasks"][0]["id"]
+
+
+def _upload(client, task_id: int, name: str, data: bytes) -> tuple[int, str]:
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    with client.post(f"/tugas/{task_id}/lampiran", content_type="multipart/form-data",
+                     data={"csrf_token": token, "lampiran": (io.BytesIO(data), name)}) as response:
+        return response.status_code, response.get_data(True)
+
+
+def test_upload_is_stored_outside_the_database_and_served_to_the_role(app, client):
+    task_id = _task(client)
+    login(client, "prakom")
+    assert _upload(client, task_id, "laporan.pdf", PDF)[0] == 302
+    with app.app_context():
+        attachment = db.session.scalars(select(Attachment)).one()
+        stored = Path(app.config["ALUR_ATTACHMENTS_PATH"]) / attachment.stored_name
+        assert (attachment.filename, attachment.size) == ("laporan.pdf", len(PDF))
+    assert stored.read_bytes() == PDF
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert f'href="/lampiran/{attachment.id}">laporan.pdf</a>' in page
+    with client.get(f"/lampiran/{attachment.id}") as download:
+        assert (download.status_code, download.data, download.mimetype) == (
+            200, PDF, "application/pdf")
+    login(client, "redaktur")  # not a lane of the server SOP
+    assert client.get(f"/lampiran/{attachment.id}").status_code == 403
+
+
+def test_bad_files_are_refused_beside_the_field_and_nothing_is_stored(app, client):
+    app.config["ALUR_ATTACHMENT_MAX_BYTES"] = 2048
+    task_id = _task(client)
+    login(client, "prakom")
+    for name, data, message in (
+            ("skrip.sh", b"#!/bin/sh\nrm -rf /", "jenis berkas tidak diizinkan"),
+            ("palsu.pdf", b"MZ\x90\x00 bukan pdf", "isi berkas bukan PDF yang sah"),
+            ("kosong.txt", b"", "berkas kosong"),
+            ("besar.pdf", b"%PDF-" + b"0" * 2048, "lebih dari 2 KB")):
+        status, page = _upload(client, task_id, name, data)
+        assert status == 422, name
+        assert message in page, name
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    assert list(Path(app.config["ALUR_ATTACHMENTS_PATH"]).glob("*")) == []
+
+
+def test_comments_on_a_step(app, client):
+    task_id = _task(client)
+    login(client, "prakom")
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    assert client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
+                                                           "komentar": " "}).status_code == 422
+    client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
+                                                    "komentar": "Server dicek ulang"})
+    assert "Server dicek ulang" in client.get(f"/tugas/{task_id}").get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 1

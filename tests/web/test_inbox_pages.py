@@ -1,0 +1,97 @@
+"""Kotak Masuk pages: tabs with counts, filters, claim/release/assign, Plh/Plt."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, User
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _start(client, title: str) -> dict:
+    return client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                       json={"process_key": SERVER, "title": title}).json
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<td data-label="Proses">([^<]+)</td>', page)
+
+
+def test_tabs_count_and_filters_narrow_the_list(client, clock):
+    first = _start(client, "Server SIPP mati")
+    clock.advance(timedelta(minutes=30))
+    _start(client, "Jaringan lambat")
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    client.post(f"/tugas/{first['open_tasks'][0]['id']}/ambil", data={"csrf_token": token})
+    page = client.get("/").get_data(True)
+    assert 'Tugas Saya <span class="count">(1)</span>' in page
+    assert 'Tugas Unit <span class="count">(1)</span>' in page
+    assert _rows(page) == ["Server SIPP mati", "Jaringan lambat"]
+    assert _rows(client.get("/?tampil=unit").get_data(True)) == ["Jaringan lambat"]
+    assert _rows(client.get("/?cari=sipp").get_data(True)) == ["Server SIPP mati"]
+    clock.advance(timedelta(minutes=45))  # the first is 15 working minutes late
+    late = client.get("/?status=terlambat").get_data(True)
+    assert _rows(late) == ["Server SIPP mati"]
+    assert "⚠ Terlambat</span> — terlambat 15 menit kerja" in late
+    assert "sisa 15 menit kerja" in client.get("/").get_data(True)
+
+
+def test_release_and_assign_through_the_task_page(app, client):
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    login(client, "prakom")
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    client.post(f"/tugas/{task_id}/ambil", data={"csrf_token": token})
+    assert "Lepaskan" in client.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tugas/{task_id}/lepaskan", data={"csrf_token": token})
+    assert "Ambil Tugas" in client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Alihkan kepada" not in client.get(f"/tugas/{task_id}").get_data(True)
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert page.count("Alihkan kepada") == 1
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+    client.post(f"/tugas/{task_id}/alihkan", data={"csrf_token": csrf_token(page),
+                                                   "assignee": prakom.id})
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).claimed_by_id == prakom.id
+
+
+def test_plh_recorded_on_the_page_then_completes_as_plh(app, client, clock):
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    with app.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+    login(client, "admin")
+    token = csrf_token(client.get("/plh/").get_data(True))
+    response = client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "W8-U1/99/KP/XI/2026",
+        "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
+    assert response.status_code == 302
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Anda bertindak sebagai <strong>Plh. Prakom</strong>" in page
+    client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    with app.app_context():
+        task = db.session.get(HumanTask, task_id)
+        assert (task.completed_by_id, task.completed_as) == (ids["kasubbag"], "Plh. Prakom")
+
+
+def test_plh_form_errors_are_named(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/plh/").get_data(True))
+    with app.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+    response = client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "",
+        "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-22T07:00"})
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert 'id="warrant_number-error">nomor surat perintah wajib diisi' in page
+    assert 'id="ends_at-error">akhir harus sesudah awal' in page
