@@ -1,6 +1,8 @@
 """Deploying a BPMN file as a new version of a process definition."""
 
 import hashlib
+import json
+from functools import lru_cache
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from sqlalchemy import select
@@ -37,23 +39,15 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     Raises:
         InvalidProcess: the file is refused; nothing was added to the session.
     """
-    root = read_xml(data)
-    process = executable_process(root)
-    check_structure(process)
-    catalog = build_catalog(process)
-    key = process.get("id")
-    try:
-        spec = parse_spec(data, key, filename)
-    except ValidationException as error:
-        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
-                              f"{error.id or 'elemen'}): {error}"]) from None
+    key, catalog_json, spec_json = compile_bpmn(data, filename)
+    catalog = json.loads(catalog_json)
     file_hash = hashlib.sha256(data).hexdigest()
     latest = latest_definition(session, key)
     if latest is not None and latest.file_hash == file_hash:
         return latest, False
     definition = ProcessDefinition(
         key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
-        bpmn_xml=data.decode("utf-8"), spec_json=spec_to_json(spec), catalog=catalog,
+        bpmn_xml=data.decode("utf-8"), spec_json=spec_json, catalog=catalog,
         file_hash=file_hash, deployed_at=clock.now(), comment=comment.strip(),
         deployed_by_id=deployed_by.id if deployed_by else None, is_active=False,
     )
@@ -78,6 +72,29 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
     definition.is_active = True
     audit.record(session, clock, "process.activated", actor=user, key=definition.key,
                  version=definition.version)
+
+
+@lru_cache(maxsize=64)
+def compile_bpmn(data: bytes, filename: str = "upload.bpmn") -> tuple[str, str, str]:
+    """Check and compile a BPMN file: ``(process key, catalog JSON, spec JSON)``.
+
+    Pure, so cached by content: deploying the same bytes again (every ``alur setup``)
+    does not parse them again.
+
+    Raises:
+        InvalidProcess: the file is refused, naming elements and lines.
+    """
+    root = read_xml(data)
+    process = executable_process(root)
+    check_structure(process)
+    catalog = build_catalog(process)
+    key = process.get("id")
+    try:
+        spec = parse_spec(data, key, filename)
+    except ValidationException as error:
+        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
+                              f"{error.id or 'elemen'}): {error}"]) from None
+    return key, json.dumps(catalog), spec_to_json(spec)
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:

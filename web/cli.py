@@ -16,6 +16,7 @@ from engine.deploy import active_definitions, deploy
 from engine.errors import InvalidProcess
 from engine.models import User, UserRole
 from engine.roles import SUPERVISION_CHAIN, username_for
+from engine.sop_table import import_table
 
 from . import scheduler
 from .auth import set_password
@@ -49,6 +50,39 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
     if failed:
         raise SystemExit(1)
+
+
+@click.group("sop")
+def sop_group() -> None:
+    """SOP dalam bentuk tabel (Permenpan RB 35/2012)."""
+
+
+@sop_group.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis BPMN hasil ke berkas ini.")
+@click.option("--deploy/--no-deploy", "do_deploy", default=True,
+              help="Deploy BPMN hasil sebagai versi baru (bawaan: ya).")
+@with_appcontext
+def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
+    """Ubah tabel SOP (CSV/XLSX) menjadi BPMN; deploy dan/atau tulis ke --out."""
+    try:
+        bpmn = import_table(table.read_bytes(), table.name)
+        if out is not None:
+            out.write_bytes(bpmn)
+            click.echo(f"{table.name}: BPMN ditulis ke {out}")
+        if do_deploy:
+            definition, created = deploy(db.session, clock(), bpmn, filename=table.name,
+                                         comment=f"Diimpor dari tabel {table.name}")
+            db.session.commit()
+            state = "versi baru" if created else "tidak berubah"
+            click.echo(f"{table.name}: {definition.key} versi {definition.version} ({state})")
+    except InvalidProcess as refused:
+        db.session.rollback()
+        click.echo(f"DITOLAK {table.name}:", err=True)
+        for problem in refused.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1) from None
 
 
 @click.command("demo-users")
@@ -116,7 +150,7 @@ def serve_command(bind: str) -> None:
 def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
-                    serve_command):
+                    serve_command, sop_group):
         app.cli.add_command(command)
 
 

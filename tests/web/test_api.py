@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
-from tests.conftest import mini_bpmn
+from tests.conftest import BPMN_DIR, mini_bpmn
 from tests.web.conftest import api_token
 from web.extensions import db
 
@@ -48,12 +48,14 @@ def test_api_refuses_calls_without_a_token_or_with_a_session_cookie(client):
                       ).status_code == 401
 
 
-def test_processes_lists_the_five_sops(client, prakom):
+def test_processes_lists_every_bundled_sop(client, prakom):
     response = client.get("/api/v1/processes", headers=prakom)
     assert response.status_code == 200
-    assert {(p["key"], p["version"]) for p in response.json} == {
-        ("penanganan_gangguan_server", 1), ("penanganan_permintaan_layanan_ti", 1),
-        ("pengelolaan_konten_website", 1), ("penyusunan_rkt", 1), ("penyusunan_skp_prakom", 1)}
+    listed = {(p["key"], p["version"]) for p in response.json}
+    assert len(listed) == len(list(BPMN_DIR.glob("*.bpmn"))) == 23
+    assert {("penanganan_gangguan_server", 1), ("penanganan_permintaan_layanan_ti", 1),
+            ("pengelolaan_konten_website", 1), ("penyusunan_rkt", 1),
+            ("penyusunan_skp_prakom", 1), ("surat_masuk_keluar", 1)} <= listed
 
 
 def test_start_instance_returns_id_and_open_task(client, prakom, started):

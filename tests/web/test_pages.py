@@ -139,7 +139,7 @@ def test_admin_upload_page(app, client):
     assert refused.status_code == 422
     assert "Berkas ditolak; tidak ada yang disimpan" in refused.get_data(True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == 5
+        assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == 23
     accepted = client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")},
         follow_redirects=True)
