@@ -142,6 +142,19 @@ class SopDocument:
     rows: list[SopRow]
     total: TotalTime
 
+    def items(self, name: str) -> list[str]:
+        """The header value ``name`` as its items, in order; [] when it is missing.
+
+        The table importer joins the items of a cell with "; " (bpmn/sop-tables/README.md),
+        a modeller may use line breaks; a leading "1." or "a)" is dropped, since the
+        document numbers the items itself. "Disahkan oleh" gives title, name and NIP.
+        """
+        value = self.header.get(name, EMPTY)
+        if value == EMPTY:
+            return []
+        parts = re.split(r"\s*;\s+|\s*\n\s*", value.strip())
+        return [re.sub(r"^(\d+|[a-z])[.)]\s+", "", part) for part in parts if part.strip()]
+
 
 def document_of(definition: Definition) -> SopDocument:
     """Describe ``definition`` (a deployed ``ProcessDefinition``) as its SOP document.
@@ -154,21 +167,19 @@ def document_of(definition: Definition) -> SopDocument:
     """
     process = executable_process(read_xml(definition.bpmn_xml.encode("utf-8")))
     catalog = build_catalog(process)
-    tasks = sorted(enumerate(catalog["tasks"].items()),
-                   key=lambda item: (_number(item[1][1]["no"]), item[0]))
-    numbers = {task_id: (entry["no"].strip() or str(position))
-               for position, (_, (task_id, entry)) in enumerate(tasks, start=1)}
-    order = [task_id for _, (task_id, _) in tasks]
+    tasks = catalog["tasks"]  # in document order
+    order = sorted(tasks, key=lambda task_id: _number(tasks[task_id]["no"]))  # stable sort
+    numbers = {task_id: tasks[task_id]["no"].strip() or str(position)
+               for position, task_id in enumerate(order, start=1)}
     lanes = _lanes_in_acting_order(catalog, order)
     graph = _Graph(process)
 
-    columns = [lanes.index(catalog["tasks"][t]["lane"]) if catalog["tasks"][t]["lane"] in lanes
-               else 0 for t in order]
+    columns = [lanes.index(tasks[t]["lane"]) if tasks[t]["lane"] in lanes else 0 for t in order]
     flows_on = [index + 1 < len(order) and order[index + 1] in graph.successors(task_id)
                 for index, task_id in enumerate(order)]
     rows: list[SopRow] = []
     for index, task_id in enumerate(order):
-        entry = catalog["tasks"][task_id]
+        entry = tasks[task_id]
         exits = tuple(DecisionExit(label, _row_numbers(targets, order, numbers))
                       for label, targets in graph.decision_exits(task_id))
         if exits:

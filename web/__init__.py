@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from engine.clock import SystemClock
 from engine.attachments import MAX_ATTACHMENT_BYTES
+from engine.clock import SystemClock
 from engine.validation import MAX_BPMN_BYTES
 
 from .extensions import csrf, db, login_manager, migrate
@@ -52,9 +52,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import (account, admin, admin_settings, admin_versions, api,  # noqa: F401
-                   attachments, auth, cli, documents, errors, filters, inbox, instances,
-                   notifications, substitutions)
+    from . import (  # noqa: F401
+        account,
+        admin,
+        admin_settings,
+        admin_versions,
+        api,
+        attachments,
+        auth,
+        cli,
+        documents,
+        errors,
+        filters,
+        inbox,
+        instances,
+        notifications,
+        substitutions,
+    )
 
     for blueprint in (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp,
                       notifications.bp, admin.bp, documents.bp, substitutions.bp, api.bp):

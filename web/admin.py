@@ -7,21 +7,26 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length
-from sqlalchemy import select
 
 from engine.deploy import deploy
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
+from engine.sop_table import import_table
 
 from .extensions import clock, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
 class UploadForm(FlaskForm):
-    file = FileField("Berkas BPMN (.bpmn)", validators=[FileRequired("Pilih berkas BPMN.")])
+    file = FileField("Berkas BPMN (.bpmn) atau tabel SOP (.xlsx, .csv)",
+                     validators=[FileRequired("Pilih berkas BPMN atau tabel SOP.")])
     comment = TextAreaField("Alasan perubahan (mis. revisi SOP 2027, nomor SK)",
                             validators=[Length(max=2000)])
 
@@ -47,7 +52,10 @@ def processes() -> Any:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            definition, created = deploy(db.session, clock(), upload.read(),
+            data = upload.read()
+            if (upload.filename or "").lower().endswith(TABLE_SUFFIXES):
+                data = import_table(data, upload.filename)
+            definition, created = deploy(db.session, clock(), data,
                                          filename=upload.filename or "upload.bpmn",
                                          deployed_by=current_user,
                                          comment=form.comment.data or "", activate=False)

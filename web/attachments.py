@@ -3,8 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from engine import attachments, tasks

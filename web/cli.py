@@ -4,7 +4,6 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask, current_app

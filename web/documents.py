@@ -108,8 +108,19 @@ def _text(pdf: FPDF, x: float, y: float, width: float, text: str, align: str = "
     pdf.multi_cell(width, LINE, latin1(text), align=align)
 
 
+def _header_text(document: SopDocument, name: str) -> str:
+    """A header value as printed: list fields numbered, "Disahkan oleh" one item a line."""
+    found = document.items(name)
+    if not found:
+        return document.header[name]
+    if name == "disahkan_oleh" or len(found) == 1:
+        return "\n".join(found)
+    return "\n".join(f"{number}. {item}" for number, item in enumerate(found, start=1))
+
+
 def _identitas(pdf: FPDF, document: SopDocument) -> None:
-    header, left, label_w = document.header, 100.0, 42.0
+    header = {name: _header_text(document, name) for name in document.header}
+    left, label_w = 100.0, 42.0
     value_w = BODY_W - left - label_w
     pdf.set_font(FONT, "", 8)
     heights = [max(len(_lines(pdf, value_w - 2 * PAD, header[name])) * LINE + 2 * PAD, 7)
@@ -199,8 +210,10 @@ def _row_height(pdf: FPDF, row: SopRow, cols: dict[str, Any]) -> float:
 def _table(pdf: FPDF, document: SopDocument) -> None:
     cols = _columns(document)
     bottom = PAGE_H - MARGIN - FOOTER_H
-    first_h = _row_height(pdf, document.rows[0], cols) if document.rows else 0
-    if pdf.get_y() + 8 + 14 + first_h > bottom:
+    # Like the printed originals, the table starts on a fresh page rather than leave a
+    # single row under the identitas.
+    opening = sum(_row_height(pdf, row, cols) for row in document.rows[:2])
+    if pdf.get_y() + 8 + 14 + opening > bottom:
         pdf.add_page()
     pdf.set_font(FONT, "B", 10)
     _text(pdf, MARGIN, pdf.get_y(), BODY_W, f"PROSEDUR {document.name.upper()}", align="C")
@@ -279,7 +292,8 @@ def _symbol(pdf: FPDF, row: SopRow, cols: dict[str, Any], y: float, height: floa
             pdf.cell(lane_w - 0.6, EXIT_LINE, latin1(text), align="C")
     else:
         pdf.rect(cx - width / 2, top, width, SYMBOL_H, style="DF",
-                 round_corners=row.symbol == "terminator", corner_radius=SYMBOL_H / 2)
+                 # fpdf2 shrinks a radius of half the height or more to 0.5 mm: stay just under.
+                 round_corners=row.symbol == "terminator", corner_radius=SYMBOL_H / 2 - 0.01)
 
 
 def _arrowhead(pdf: FPDF, x: float, tip_y: float) -> None:

@@ -10,8 +10,14 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (AlurError, InvalidProcess, InvalidTaskData, NotFound,
-                           PermissionDenied, TaskNotOpen)
+from engine.errors import (
+    AlurError,
+    InvalidProcess,
+    InvalidTaskData,
+    NotFound,
+    PermissionDenied,
+    TaskNotOpen,
+)
 
 from .extensions import db
 

@@ -15,8 +15,7 @@ from tests.conftest import mini_bpmn
 def review(session, clock, users):
     """The instance waiting at the Kasubbag's review (Kegiatan_2), with its decision."""
     deploy(session, clock, mini_bpmn())
-    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
-                              user=users["Prakom"])
+    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=users["Prakom"])
     first = session.scalars(select(HumanTask)).one()
     complete_task(session, clock, first.id, users["Prakom"], {"catatan": "konsep siap"})
     session.commit()

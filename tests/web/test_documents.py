@@ -50,9 +50,10 @@ HEADER = """<bpmn:extensionElements><spiffworkflow:properties>
   <spiffworkflow:property name="nomor_sop" value="W22-A11/123/OT.01.2/I/2024"/>
   <spiffworkflow:property name="tanggal_pembuatan" value="2 Januari 2024"/>
   <spiffworkflow:property name="tanggal_efektif" value="15 Januari 2024"/>
-  <spiffworkflow:property name="disahkan_oleh" value="Ketua — Drs. H. Muhammad, NIP 19650101"/>
+  <spiffworkflow:property name="disahkan_oleh" value="Ketua — Drs. H. Muhammad; NIP 19650101"/>
   <spiffworkflow:property name="nama_sop" value="Prosedur Penyusunan RKT"/>
-  <spiffworkflow:property name="dasar_hukum" value="1. UU 17/2007&#10;2. Permenpan RB 35/2012"/>
+  <spiffworkflow:property name="dasar_hukum" value="UU 17/2007; Permenpan RB 35/2012"/>
+  <spiffworkflow:property name="keterkaitan" value="1. SOP Penyusunan LKjIP&#10;2. SOP Renstra"/>
   <spiffworkflow:property name="peringatan" value="Waktu ≥ 13 hari: RKT terlambat"/>
 </spiffworkflow:properties></bpmn:extensionElements>"""
 
@@ -148,12 +149,18 @@ def test_header_comes_from_process_properties(app, client):
     assert identitas["Nomor SOP"] == "W22-A11/123/OT.01.2/I/2024"
     assert identitas["Tanggal Revisi"] == "—"
     assert identitas["Nama SOP"] == "Prosedur Penyusunan RKT"
-    assert page.xpath("//table[@class='sop-grid']//td")[0].text_content() == "1. UU 17/2007\n2. Permenpan RB 35/2012"
+    assert identitas["Disahkan oleh"] == "Ketua — Drs. H. Muhammad\nNIP 19650101"
+    # Items joined with "; " (the table importer) or on lines become a numbered list.
+    grid = page.xpath("//table[@class='sop-grid']//td")
+    assert [li.text for li in grid[0].iter("li")] == ["UU 17/2007", "Permenpan RB 35/2012"]
+    assert [li.text for li in grid[2].iter("li")] == ["SOP Penyusunan LKjIP", "SOP Renstra"]
+    assert grid[1].text_content() == "—"
 
     text = _squash(_pdf_text(client.get("/sop/penyusunan_rkt/versi/2.pdf").data))
     # Core PDF fonts are Latin-1: the dash and "≥" are spelled out.
-    for expected in ("W22-A11/123/OT.01.2/I/2024", "Ketua-Drs.H.Muhammad,NIP19650101",
-                     "1.UU17/20072.PermenpanRB35/2012", "Waktu>=13hari", "15Januari2024"):
+    for expected in ("W22-A11/123/OT.01.2/I/2024", "Ketua-Drs.H.MuhammadNIP19650101",
+                     "1.UU17/20072.PermenpanRB35/2012", "1.SOPPenyusunanLKjIP2.SOPRenstra",
+                     "Waktu>=13hari", "15Januari2024"):
         assert expected in text
 
 

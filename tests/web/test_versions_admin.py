@@ -45,3 +45,18 @@ def test_version_pages_are_for_administrators_only(client):
     token = csrf_token(client.get("/").get_data(True))
     assert client.post(f"/admin/sop/{KEY}/versi/1/aktifkan",
                        data={"csrf_token": token}).status_code == 403
+
+
+def test_admin_uploads_an_sop_table_and_bad_rows_are_named(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    table = (BPMN_DIR / "sop-tables" / "backup_database_sipp.csv").read_bytes()
+    revised = table.replace(b"Backup", b"Pencadangan", 1)
+    response = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(revised), "backup.csv")})
+    assert response.headers["Location"] == "/admin/sop/backup_database_sipp"
+    broken = table.replace(b"\n1,", b"\n7,", 1)
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(broken), "backup.csv")})
+    assert refused.status_code == 422
+    assert "kolom No" in refused.get_data(True)

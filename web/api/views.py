@@ -8,13 +8,21 @@ from marshmallow import Schema, ValidationError
 from engine import instances, notifications, tasks
 from engine.deploy import active_definitions, deploy
 
+from ..auth import authenticate
 from ..errors import error_response
 from ..extensions import clock, db
 from . import bp
 from .auth import issue_token, token_required
-from .schemas import (InstanceCreate, InstanceSchema, NotificationSchema, ProcessSchema,
-                      StepSchema, TaskComplete, TaskSchema, TokenRequest)
-from ..auth import authenticate
+from .schemas import (
+    InstanceCreate,
+    InstanceSchema,
+    NotificationSchema,
+    ProcessSchema,
+    StepSchema,
+    TaskComplete,
+    TaskSchema,
+    TokenRequest,
+)
 
 
 class _RequestError(Exception):
