@@ -56,6 +56,8 @@ HISTORY_TEXT = {
     "instance.migrated": "Dipindahkan ke versi baru SOP",
     "task.completed": "Langkah diselesaikan",
     "task.escalated": "Eskalasi: langkah melewati batas waktu",
+    "attachment.added": "Lampiran ditambahkan",
+    "comment.added": "Komentar ditambahkan",
 }
 
 
@@ -70,3 +72,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(time_left, "sisa_waktu")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(history_text, "riwayat")
+    app.add_template_filter(working_text, "menit_kerja")

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine import instances
+from engine import attachments, instances, settings
 from engine.deploy import active_definitions
 from engine.errors import InvalidTaskData
 
@@ -39,10 +39,16 @@ def new() -> Any:
 @login_required
 def show(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
+    steps = instances.instance_tasks(db.session, instance)
+    calendar = settings.work_calendar(db.session)
+    now = clock().now()
+    taken = {t.id: calendar.working_minutes_between(t.created_at, t.completed_at or now)
+             for t in steps}
+    late = {t.id for t in steps if t.due_at is not None and (t.completed_at or now) > t.due_at}
+    files, comments = attachments.of_instance(db.session, instance.id)
     return render_template(
-        "instances/show.html", instance=instance,
-        tasks=instances.instance_tasks(db.session, instance),
-        history=instances.history(db.session, instance))
+        "instances/show.html", instance=instance, tasks=steps, taken=taken, late=late,
+        history=instances.history(db.session, instance), attachments=files, comments=comments)
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")
@@ -54,7 +60,6 @@ def diagram(instance_id: int) -> Any:
 
 def _visible_instance(instance_id: int) -> Any:
     instance = instances.get_instance(db.session, instance_id)
-    if not (current_user.is_admin or current_user.role_names
-            & set(instance.definition.catalog["lanes"])):
+    if not instances.may_view_instance(db.session, clock(), current_user, instance):
         abort(403)
     return instance

@@ -144,3 +144,16 @@ def test_admin_upload_page(app, client):
         "csrf_token": token, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")},
         follow_redirects=True)
     assert "&#34;SOP Uji&#34; versi 1 aktif" in accepted.get_data(True)
+
+
+def test_instance_page_marks_late_steps_with_time_taken_against_the_standard(client, clock):
+    login(client, "prakom")
+    url = _start(client, "penanganan_gangguan_server", "Server mati").headers["Location"]
+    clock.advance(timedelta(hours=2))
+    [task_id] = _task_links(client)
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    page = client.get(url).get_data(True)
+    assert 'data-late="Kegiatan_1"' in page and 'data-current="Kegiatan_2"' in page
+    assert '<td data-label="Waktu dipakai">2 jam kerja / 1 jam</td>' in page
+    assert page.count("⚠ Terlambat") == 1

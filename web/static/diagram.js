@@ -16,6 +16,7 @@
       };
       mark(box.dataset.done, "alur-done");
       mark(box.dataset.current, "alur-current");
+      mark(box.dataset.late || "", "alur-late");
     })
     .catch(function () { box.textContent = "Diagram tidak dapat ditampilkan."; });
 })();
