@@ -24,6 +24,7 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
