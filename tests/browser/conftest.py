@@ -25,16 +25,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """``alur setup`` then ``alur serve`` on a fresh database; yields the base URL."""
+def served(tmp_path_factory):
+    """``alur setup`` then ``alur serve`` (timer loop every 0.3 s) on a fresh database;
+    yields ``(base URL, database URL)``."""
     folder = tmp_path_factory.mktemp("instance")
     with fresh_database(folder) as url:
-        yield from _serve(url, folder)
+        for base in _serve(url, folder):
+            yield base, url
+
+
+@pytest.fixture(scope="session")
+def server(served) -> str:
+    """The real server's base URL."""
+    return served[0]
 
 
 def _serve(database_url: str, folder):
     env = {**os.environ, "ALUR_INSTANCE_PATH": str(folder), "ALUR_DATABASE_URL": database_url,
-           "ALUR_DEMO_PASSWORD": PASSWORD, "ALUR_BIND": f"127.0.0.1:{_free_port()}"}
+           "ALUR_DEMO_PASSWORD": PASSWORD, "ALUR_BIND": f"127.0.0.1:{_free_port()}",
+           "ALUR_TIMER_INTERVAL": "0.3"}
     subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
     process = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -68,3 +77,12 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+def login(page, base: str, username: str) -> None:
+    """Log in through the form as ``username`` (the demo password)."""
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/")

@@ -1,0 +1,134 @@
+"""In Chromium against the real server: every role's inbox, claim and complete with an
+attachment, the diagram highlight moving, an escalation arriving, acting as Plh, and the
+inbox on a 360 px phone."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from engine.clock import ManualClock, SystemClock
+from engine.instances import start_instance
+from engine.models import User
+from tests.browser.conftest import login
+from web import create_app
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+ROLES = ("prakom", "kasubbag", "sekretaris", "ketua", "bidang_terkait", "panitera", "redaktur",
+         "admin")
+
+
+def _start(page, base: str, title: str) -> str:
+    page.goto(f"{base}/proses/baru")
+    page.get_by_label("SOP").select_option(SERVER)
+    page.get_by_label("Judul (apa yang ditangani)").fill(title)
+    page.get_by_role("button", name="Mulai").click()
+    page.wait_for_url(re.compile(r"/proses/\d+$"))
+    return page.url
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_role_logs_in_to_its_inbox(server, context, username):
+    page = context.new_page()
+    login(page, server, username)
+    assert page.get_by_role("heading", name="Kotak Masuk").is_visible()
+    assert page.get_by_role("link", name=re.compile("Tugas Saya")).is_visible()
+
+
+def test_claim_complete_with_attachment_and_the_diagram_moves(server, context, tmp_path):
+    page = context.new_page()
+    login(page, server, "prakom")
+    instance_url = _start(page, server, "Server SIPP mati (lampiran)")
+    page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_1"]')
+    page.goto(f"{server}/?cari=lampiran")
+    page.locator("table.inbox a").first.click()
+    page.get_by_role("button", name="Ambil Tugas").click()
+    assert page.get_by_role("button", name="Lepaskan").is_visible()
+    report = tmp_path / "laporan-gangguan.pdf"
+    report.write_bytes(b"%PDF-1.4\n% laporan gangguan server\n")
+    page.get_by_label(re.compile("Tambah lampiran")).set_input_files(str(report))
+    page.get_by_role("button", name="Unggah lampiran").click()
+    assert page.get_by_role("link", name="laporan-gangguan.pdf").is_visible()
+    page.get_by_role("button", name="Selesaikan langkah").click()
+    page.wait_for_url(instance_url)
+    page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_2"]')
+    assert page.locator('.djs-element.alur-done[data-element-id="Kegiatan_1"]').count() == 1
+    assert page.get_by_role("link", name="laporan-gangguan.pdf").is_visible()
+
+
+def test_an_escalation_arrives_in_the_notification_centre(served, context):
+    base, database = served
+    overdue = ManualClock(SystemClock().now() - timedelta(days=3))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x",
+                      "ALUR_CLOCK": overdue})
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        start_instance(db.session, overdue, process_key=SERVER, title="Server terlambat",
+                       user=prakom)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    page = context.new_page()
+    login(page, base, "kasubbag")
+    badge = page.locator("header .badge")
+    for _ in range(50):  # the server's worker loop picks the overdue step up
+        if badge.count():
+            break
+        page.wait_for_timeout(200)
+        page.reload()
+    page.get_by_role("link", name=re.compile("Notifikasi")).click()
+    assert page.get_by_text(re.compile("Eskalasi tingkat 2 untuk Kasubbag.*Server terlambat")
+                            ).first.is_visible()
+    page.get_by_role("link", name="Lihat tugas").first.click()
+    assert page.get_by_role("heading", name=re.compile("Menerima dan mencatat")).is_visible()
+
+
+def test_acting_as_plh(server, context):
+    page = context.new_page()
+    login(page, server, "prakom")
+    instance_url = _start(page, server, "Dikerjakan Plh")
+    page.get_by_role("button", name="Keluar").click()
+    login(page, server, "admin")
+    page.goto(f"{server}/plh/")
+    page.get_by_label("Jenis").select_option("Plh")
+    page.get_by_label("Pejabat yang digantikan").select_option(label="Demo Prakom (Prakom)")
+    page.get_by_label("Peran").select_option("Prakom")
+    page.get_by_label("Pengganti").select_option(label="Demo Sekretaris")
+    page.get_by_label("Nomor surat perintah").fill("W8-U1/77/KP.04/XI/2026")
+    page.get_by_label("Mulai").fill("2026-01-01T07:00")
+    page.get_by_label("Berakhir").fill("2099-01-01T07:00")
+    page.get_by_role("button", name="Catat").click()
+    assert page.get_by_role("cell", name="W8-U1/77/KP.04/XI/2026").is_visible()
+    page.get_by_role("button", name="Keluar").click()
+    login(page, server, "sekretaris")
+    page.goto(f"{server}/?cari=Dikerjakan+Plh")
+    page.locator("table.inbox a").first.click()
+    assert page.get_by_text("Anda bertindak sebagai Plh. Prakom").is_visible()
+    page.get_by_role("button", name="Selesaikan langkah").click()
+    page.wait_for_url(instance_url)
+    assert page.get_by_text("oleh Plh. Prakom Demo Sekretaris").first.is_visible()
+
+
+def test_inbox_fits_a_360_px_phone(server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    login(page, server, "prakom")
+    _start(page, server, "Dari ponsel")
+    page.goto(f"{server}/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the inbox scrolls sideways ({width} px)"
+    assert page.get_by_label("Cari judul").is_visible()
+    link = page.locator("table.inbox a").first
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Lewati ke isi"
+    context.close()
