@@ -102,12 +102,19 @@ def guarded_task(timer_task: Any) -> Any:
 
 
 def _timer_of(user_task: Any) -> Any:
+    """The boundary timer guarding ``user_task``: the waiting one, else one that already
+    fired (a late step keeps its deadline), else None."""
     parent = user_task.parent
+    fired = None
     for sibling in parent.children if parent is not None else []:
         definition = getattr(sibling.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition) and sibling.state == TaskState.WAITING:
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        if sibling.state == TaskState.WAITING:
             return sibling
-    return None
+        if sibling.state == TaskState.COMPLETED:
+            fired = sibling
+    return fired
 
 
 def _fire_time(timer_task: Any) -> datetime:

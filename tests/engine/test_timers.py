@@ -97,7 +97,9 @@ def test_chain_reminds_the_role_then_each_supervisor_once(session, clock, users,
     clock.advance(timedelta(days=30))
     assert fire_due(session, clock) == 0
     assert _count(session, Timer) == 0
-    assert session.scalars(select(HumanTask.state)).one() == "open"
+    task = session.scalars(select(HumanTask)).one()
+    assert (task.state, task.due_at) == ("open", MONDAY_0800 + timedelta(minutes=30)), \
+        "a late step keeps its deadline"
 
 
 def test_a_worker_that_was_down_catches_up_once_per_level(session, clock, users, instance):
