@@ -24,6 +24,7 @@ test: install
 
 bench: install
 	$(BIN)/python -m tests.bench.complete_task
+	$(BIN)/python -m tests.bench.inbox
 	$(BIN)/python -m tests.bench.timers_postgres
 
 clean:

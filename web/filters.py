@@ -3,9 +3,10 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from engine import settings
+from engine.calendar import WorkCalendar
 
 from .extensions import clock, db
 
@@ -24,12 +25,19 @@ def local_time(value: datetime | None) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.%M} {suffix}"
 
 
+def office_calendar() -> WorkCalendar:
+    """The office's business calendar, read once per request."""
+    if "alur_calendar" not in g:
+        g.alur_calendar = settings.work_calendar(db.session)
+    return g.alur_calendar
+
+
 def time_left(due: datetime | None) -> str:
     """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
     ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
     if due is None:
         return "tanpa batas waktu"
-    minutes = settings.work_calendar(db.session).working_minutes_between(clock().now(), due)
+    minutes = office_calendar().working_minutes_between(clock().now(), due)
     if due < clock().now():
         return "terlambat " + working_text(-minutes)
     return "sisa " + working_text(minutes)
