@@ -8,7 +8,7 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import login
 
 # (No, Pelaksana, Waktu, start of Kegiatan) as the seed's table has them. The seed's
 # Pelaksana "JFU" is Alur's lane Prakom and "Kasubbag Peren, TI dan Pel" is Kasubbag
@@ -45,17 +45,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/masuk")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/")
-
-
 def test_printed_rkt_document_has_the_seed_rows_actors_and_times(server, browser):
     page = browser.new_page()
-    _login(page, server, "sekretaris")
+    login(page, server, "sekretaris")
     page.goto(f"{server}/sop/penyusunan_rkt/versi/1")
     data = page.pdf(format="A4", landscape=True)
 
