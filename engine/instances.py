@@ -54,7 +54,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     session.flush()
     save(session, clock, instance, workflow)
     audit.record(session, clock, "instance.started", actor=user, instance=instance,
-                 process_key=definition.key, version=definition.version, title=title)
+                 process_key=definition.key, version=definition.version, title=title,
+                 data=data or {})
     return instance
 
 
