@@ -4,7 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+# The English catalog, compiled from its .po (the .mo is built here, never committed).
+LOCALES := web/translations
+MO := $(LOCALES)/en/LC_MESSAGES/messages.mo
+
+.PHONY: install run test bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(MO): $(LOCALES)/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALES)
+
+install: $(STAMP) $(MO)
+
+# After changing a user-facing text: extract the messages again, merge them into the .po,
+# translate what is new or marked fuzzy there (tests/web/test_i18n.py checks both).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F web/babel.cfg -o $(LOCALES)/messages.pot \
+		--project=Alur --copyright-holder=Alur --msgid-bugs-address=- web
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --previous --ignore-obsolete
 
 # Migrate the SQLite database, deploy bpmn/, create the demo users, serve on :5000.
-run: install
+run: install $(MO)
 	$(BIN)/alur setup
 	$(BIN)/alur serve
 
-test: install
+test: install $(MO)
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install $(MO)
 	$(BIN)/python -m tests.bench.complete_task
 	$(BIN)/python -m tests.bench.inbox
 	$(BIN)/python -m tests.bench.timers_postgres

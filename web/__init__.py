@@ -11,7 +11,8 @@ from engine.attachments import MAX_ATTACHMENT_BYTES
 from engine.clock import SystemClock
 from engine.validation import MAX_BPMN_BYTES
 
-from .extensions import csrf, db, login_manager, migrate
+from . import i18n
+from .extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -51,6 +52,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_locale="id",
+                   default_translation_directories=i18n.TRANSLATIONS)
+    app.context_processor(i18n.template_locale)
 
     from . import (  # noqa: F401
         account,

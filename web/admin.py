@@ -1,9 +1,11 @@
 """Administration: deploying a new or revised SOP (BPMN) as a new version."""
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -25,9 +27,9 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Berkas BPMN (.bpmn) atau tabel SOP (.xlsx, .csv)",
-                     validators=[FileRequired("Pilih berkas BPMN atau tabel SOP.")])
-    comment = TextAreaField("Alasan perubahan (mis. revisi SOP 2027, nomor SK)",
+    file = FileField(lazy_gettext("Berkas BPMN (.bpmn) atau tabel SOP (.xlsx, .csv)"),
+                     validators=[FileRequired(lazy_gettext("Pilih berkas BPMN atau tabel SOP."))])
+    comment = TextAreaField(lazy_gettext("Alasan perubahan (mis. revisi SOP 2027, nomor SK)"),
                             validators=[Length(max=2000)])
 
 
@@ -65,13 +67,16 @@ def processes() -> Any:
         else:
             db.session.commit()
             if not created:
-                flash(f'Berkas sama dengan "{definition.name}" versi {definition.version}; '
-                      "tidak ada versi baru.", "info")
+                flash(gettext('Berkas sama dengan "%(name)s" versi %(version)s; tidak ada '
+                              "versi baru.", name=definition.name, version=definition.version),
+                      "info")
             elif definition.is_active:
-                flash(f'"{definition.name}" versi {definition.version} aktif.', "success")
+                flash(gettext('"%(name)s" versi %(version)s aktif.', name=definition.name,
+                              version=definition.version), "success")
             else:
-                flash(f'"{definition.name}" versi {definition.version} tersimpan. Periksa '
-                      "perbedaannya, lalu aktifkan.", "success")
+                flash(gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, '
+                              "lalu aktifkan.", name=definition.name, version=definition.version),
+                      "success")
             return redirect(url_for("admin.sop_versions", key=definition.key))
     definitions = db.session.scalars(select(ProcessDefinition).order_by(
         ProcessDefinition.name, ProcessDefinition.version.desc())).all()

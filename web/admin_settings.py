@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from engine import audit, settings
@@ -29,18 +30,18 @@ def office_settings() -> Any:
             audit.record(db.session, clock(), "settings.changed", actor=current_user,
                          keys=sorted(new))
             db.session.commit()
-            flash("Pengaturan disimpan.", "success")
+            flash(gettext("Pengaturan disimpan."), "success")
             return redirect(url_for("admin.office_settings"))
     return render_template("admin/settings.html", current=current, form=request.form,
                            errors=errors, timezones=TIMEZONES), 422 if errors else 200
 
 
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Read the settings form; return ``(new settings, {field: Indonesian error})``."""
+    """Read the settings form; return ``(new settings, {field: error in the user's language})``."""
     errors: dict[str, str] = {}
     port = form.get("smtp_port", "25").strip()
     if not port.isdigit() or not 0 < int(port) < 65536:
-        errors["smtp_port"] = "Port harus angka 1–65535."
+        errors["smtp_port"] = gettext("Port harus angka 1–65535.")
     smtp = {
         "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdigit() else 25,
         "username": form.get("smtp_username", "").strip(),
@@ -51,11 +52,11 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     }
     url = form.get("webhook_url", "").strip()
     if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
-        errors["webhook_url"] = "Alamat webhook harus diawali http:// atau https://."
+        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https://.")
     multiples = _multiples(form.get("multiples", ""), errors)
     timezone = form.get("timezone", "Asia/Jakarta")
     if timezone not in TIMEZONES:
-        errors["timezone"] = "Pilih WIB, WITA atau WIT."
+        errors["timezone"] = gettext("Pilih WIB, WITA atau WIT.")
     calendar = {
         "timezone": timezone,
         "ramadan": _periods(form.get("ramadan", ""), errors),
@@ -70,7 +71,7 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     numbers = [int(p) for p in parts if p.isdigit() and int(p) > 0]
     if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
-        errors["multiples"] = "Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3."
+        errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]
     return numbers
 
@@ -85,7 +86,8 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
             if end < start:
                 raise ValueError
         except ValueError:
-            errors["ramadan"] = f"Baris {number}: tulis 'TTTT-BB-HH TTTT-BB-HH' (awal akhir)."
+            errors["ramadan"] = gettext("Baris %(number)d: tulis 'TTTT-BB-HH TTTT-BB-HH' "
+                                        "(awal akhir).", number=number)
             continue
         periods.append({"start": start.isoformat(), "end": end.isoformat()})
     return periods
@@ -100,5 +102,6 @@ def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str
         try:
             days[date.fromisoformat(day).isoformat()] = note.strip()
         except ValueError:
-            errors[field] = f"Baris {number}: tanggal harus berbentuk TTTT-BB-HH."
+            errors[field] = gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH.",
+                                     number=number)
     return days

@@ -4,6 +4,7 @@ activation (also of an older version) and moving running instances to it."""
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -37,8 +38,8 @@ def sop_versions(key: str) -> Any:
 def activate_version(key: str, version: int) -> Any:
     definition = versions.activate(db.session, clock(), key, version, current_user)
     db.session.commit()
-    flash(f'Versi {definition.version} "{definition.name}" kini aktif untuk proses baru.',
-          "success")
+    flash(gettext('Versi %(version)s "%(name)s" kini aktif untuk proses baru.',
+                  version=definition.version, name=definition.name), "success")
     return redirect(url_for("admin.sop_versions", key=key))
 
 
@@ -48,7 +49,8 @@ def migrate(key: str) -> Any:
     target = active_definition(db.session, key)
     result = versions.migrate_instances(db.session, clock(), target, current_user)
     db.session.commit()
-    flash(f"{len(result.migrated)} proses berjalan dipindahkan ke versi {target.version}; "
-          f"{len(result.left)} tetap pada versinya.", "success")
+    flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "
+                  "pada versinya.", moved=len(result.migrated), version=target.version,
+                  left=len(result.left)), "success")
     return render_template("admin/migration_result.html", key=key, target=target,
                            result=result, next=request.referrer)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import attachments, tasks
@@ -36,7 +37,7 @@ def upload(task_id: int) -> Any:
         db.session.rollback()
         return _task_page_with(task_id, invalid.fields)
     db.session.commit()
-    flash(f'Lampiran "{filename}" tersimpan.', "success")
+    flash(gettext('Lampiran "%(filename)s" tersimpan.', filename=filename), "success")
     return redirect(url_for("inbox.task", task_id=task_id) + "#lampiran")
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -19,9 +20,11 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Nama pengguna", validators=[DataRequired("Wajib diisi."),
-                                                       Length(max=64)])
-    password = PasswordField("Kata sandi", validators=[DataRequired("Wajib diisi.")])
+    username = StringField(lazy_gettext("Nama pengguna"),
+                           validators=[DataRequired(lazy_gettext("Wajib diisi.")),
+                                       Length(max=64)])
+    password = PasswordField(lazy_gettext("Kata sandi"),
+                             validators=[DataRequired(lazy_gettext("Wajib diisi."))])
 
 
 @login_manager.user_loader
@@ -49,7 +52,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is None:
-            form.password.errors.append("Nama pengguna atau kata sandi salah.")
+            form.password.errors.append(gettext("Nama pengguna atau kata sandi salah."))
         else:
             login_user(user)
             audit.record(db.session, clock(), "user.logged_in", actor=user)
@@ -64,5 +67,5 @@ def login() -> Any:
 @login_required
 def logout() -> Any:
     logout_user()
-    flash("Anda telah keluar.", "info")
+    flash(gettext("Anda telah keluar."), "info")
     return redirect(url_for("auth.login"))

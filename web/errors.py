@@ -1,12 +1,13 @@
 """One place that turns errors into responses: JSON under /api/, a page for people.
 
 No stack trace reaches a user: unexpected errors are logged and answered with a
-short Indonesian message.
+short message in the user's language (Indonesian unless they chose English).
 """
 
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -25,13 +26,13 @@ STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskDat
           InvalidProcess: 422}
 
 HTTP_MESSAGES = {
-    400: "Permintaan tidak valid.",
-    401: "Silakan masuk terlebih dahulu.",
-    403: "Anda tidak berwenang melakukan ini.",
-    404: "Halaman tidak ditemukan.",
-    405: "Metode tidak diizinkan.",
-    413: "Berkas terlalu besar.",
-    500: "Terjadi kesalahan pada server. Silakan coba lagi.",
+    400: lazy_gettext("Permintaan tidak valid."),
+    401: lazy_gettext("Silakan masuk terlebih dahulu."),
+    403: lazy_gettext("Anda tidak berwenang melakukan ini."),
+    404: lazy_gettext("Halaman tidak ditemukan."),
+    405: lazy_gettext("Metode tidak diizinkan."),
+    413: lazy_gettext("Berkas terlalu besar."),
+    500: lazy_gettext("Terjadi kesalahan pada server. Silakan coba lagi."),
 }
 
 
@@ -64,18 +65,19 @@ def register(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def concurrent_change(error: StaleDataError) -> Any:
         db.session.rollback()
-        return error_response(409, "conflict", "Proses ini baru saja diubah oleh pengguna lain; "
-                                               "muat ulang halaman lalu coba lagi.")
+        return error_response(409, "conflict", gettext(
+            "Proses ini baru saja diubah oleh pengguna lain; muat ulang halaman lalu coba lagi."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        message = HTTP_MESSAGES.get(error.code or 500, error.description or "")
+        message = str(HTTP_MESSAGES.get(error.code or 500, error.description or ""))
         if error.code == 400 and "CSRF" in (error.description or ""):
-            message = "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman."
+            message = gettext(
+                "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
         return error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         db.session.rollback()
         app.logger.exception("unexpected error on %s", request.path)
-        return error_response(500, "internal_error", HTTP_MESSAGES[500])
+        return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))

@@ -1,16 +1,21 @@
-"""Template filters: times in the office's zone and time left, in Bahasa Indonesia."""
+"""Template filters: times in the office's zone and time left, in the user's language."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
+from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
-from engine.calendar import WorkCalendar
 
 from .extensions import clock, db
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
+          lazy_pgettext("month", "Mar"), lazy_pgettext("month", "Apr"),
+          lazy_pgettext("month", "Mei"), lazy_pgettext("month", "Jun"),
+          lazy_pgettext("month", "Jul"), lazy_pgettext("month", "Agu"),
+          lazy_pgettext("month", "Sep"), lazy_pgettext("month", "Okt"),
+          lazy_pgettext("month", "Nov"), lazy_pgettext("month", "Des"))
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
               "Asia/Jayapura": "WIT"}
 
@@ -21,33 +26,31 @@ def local_time(value: datetime | None) -> str:
         return "—"
     zone_name = current_app.config["ALUR_TIMEZONE"]
     local = value.astimezone(ZoneInfo(zone_name))
-    suffix = ZONE_NAMES.get(zone_name, zone_name)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.%M} {suffix}"
-
-
-def office_calendar() -> WorkCalendar:
-    """The office's business calendar, read once per request."""
-    if "alur_calendar" not in g:
-        g.alur_calendar = settings.work_calendar(db.session)
-    return g.alur_calendar
+    return gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s",
+                   day=local.day, month=str(MONTHS[local.month - 1]), year=local.year,
+                   hour=local.hour, minute=local.minute,
+                   zone=ZONE_NAMES.get(zone_name, zone_name))
 
 
 def time_left(due: datetime | None) -> str:
     """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
     ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
     if due is None:
-        return "tanpa batas waktu"
-    minutes = office_calendar().working_minutes_between(clock().now(), due)
+        return gettext("tanpa batas waktu")
+    minutes = settings.work_calendar(db.session).working_minutes_between(clock().now(), due)
     if due < clock().now():
-        return "terlambat " + working_text(-minutes)
-    return "sisa " + working_text(minutes)
+        return gettext("terlambat %(duration)s", duration=working_text(-minutes))
+    return gettext("sisa %(duration)s", duration=working_text(minutes))
 
 
 def working_text(minutes: int) -> str:
     """``2 jam 5 menit kerja`` for a count of office minutes."""
     hours, minutes = divmod(max(minutes, 0), 60)
-    parts = [f"{n} {unit}" for n, unit in ((hours, "jam"), (minutes, "menit")) if n]
-    return (" ".join(parts) or "0 menit") + " kerja"
+    if hours and minutes:
+        return gettext("%(hours)d jam %(minutes)d menit kerja", hours=hours, minutes=minutes)
+    if hours:
+        return gettext("%(hours)d jam kerja", hours=hours)
+    return gettext("%(minutes)d menit kerja", minutes=minutes)
 
 
 def is_late(due: datetime | None) -> bool:
@@ -56,22 +59,22 @@ def is_late(due: datetime | None) -> bool:
 
 
 HISTORY_TEXT = {
-    "instance.started": "Proses dimulai",
-    "instance.completed": "Proses selesai",
-    "task.claimed": "Tugas diambil",
-    "task.released": "Tugas dilepaskan",
-    "task.assigned": "Tugas dialihkan",
-    "instance.migrated": "Dipindahkan ke versi baru SOP",
-    "task.completed": "Langkah diselesaikan",
-    "task.escalated": "Eskalasi: langkah melewati batas waktu",
-    "attachment.added": "Lampiran ditambahkan",
-    "comment.added": "Komentar ditambahkan",
+    "instance.started": lazy_gettext("Proses dimulai"),
+    "instance.completed": lazy_gettext("Proses selesai"),
+    "task.claimed": lazy_gettext("Tugas diambil"),
+    "task.released": lazy_gettext("Tugas dilepaskan"),
+    "task.assigned": lazy_gettext("Tugas dialihkan"),
+    "instance.migrated": lazy_gettext("Dipindahkan ke versi baru SOP"),
+    "task.completed": lazy_gettext("Langkah diselesaikan"),
+    "task.escalated": lazy_gettext("Eskalasi: langkah melewati batas waktu"),
+    "attachment.added": lazy_gettext("Lampiran ditambahkan"),
+    "comment.added": lazy_gettext("Komentar ditambahkan"),
 }
 
 
 def history_text(action: str) -> str:
     """An audit action in words (``task.completed`` -> ``Langkah diselesaikan``)."""
-    return HISTORY_TEXT.get(action, action)
+    return str(HISTORY_TEXT.get(action, action))
 
 
 def register(app: Flask) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -54,7 +55,7 @@ def task(task_id: int) -> Any:
             errors = invalid.fields
         else:
             db.session.commit()
-            flash(f'Langkah "{human_task.name}" selesai.', "success")
+            flash(gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
             return redirect(url_for("instances.show", instance_id=human_task.instance_id))
     return render_task(human_task, errors)
 
@@ -81,7 +82,7 @@ def render_task(human_task: Any, errors: dict[str, str]) -> Any:
 def claim(task_id: int) -> Any:
     human_task = tasks.claim_task(db.session, clock(), task_id, current_user)
     db.session.commit()
-    flash(f'Tugas "{human_task.name}" Anda ambil.', "success")
+    flash(gettext('Tugas "%(name)s" Anda ambil.', name=human_task.name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
 
 
@@ -90,7 +91,7 @@ def claim(task_id: int) -> Any:
 def release(task_id: int) -> Any:
     human_task = tasks.release_task(db.session, clock(), task_id, current_user)
     db.session.commit()
-    flash(f'Tugas "{human_task.name}" dilepaskan ke Tugas Unit.', "success")
+    flash(gettext('Tugas "%(name)s" dilepaskan ke Tugas Unit.', name=human_task.name), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -102,7 +103,8 @@ def assign(task_id: int) -> Any:
         abort(400)
     human_task = tasks.assign_task(db.session, clock(), task_id, assignee, current_user)
     db.session.commit()
-    flash(f'Tugas "{human_task.name}" dialihkan kepada {assignee.full_name}.', "success")
+    flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
+                  assignee=assignee.full_name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
 
 

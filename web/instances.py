@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import attachments, instances, settings
@@ -29,7 +30,7 @@ def new() -> Any:
             errors = invalid.fields
         else:
             db.session.commit()
-            flash(f'Proses "{instance.title}" dimulai.', "success")
+            flash(gettext('Proses "%(title)s" dimulai.', title=instance.title), "success")
             return redirect(url_for("instances.show", instance_id=instance.id))
     return render_template("instances/new.html", definitions=definitions, errors=errors,
                            values=request.form), 422 if errors else 200

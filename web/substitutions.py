@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -37,7 +38,7 @@ def index() -> Any:
             errors = invalid.fields
         else:
             db.session.commit()
-            flash("Plh/Plt dicatat.", "success")
+            flash(gettext("Plh/Plt dicatat."), "success")
             return redirect(url_for("substitutions.index"))
     officials = ([current_user] if not current_user.is_admin else
                  [u for u in db.session.scalars(select(User).order_by(User.full_name))
@@ -57,7 +58,7 @@ def _user(user_id: int | None) -> User:
     user = db.session.get(User, user_id or 0)
     if user is None:
         raise InvalidTaskData({"official" if user_id is None else "substitute":
-                               "pilih pengguna"})
+                               gettext("pilih pengguna")})
     return user
 
 
@@ -66,5 +67,5 @@ def _local(value: str, field: str) -> datetime:
     try:
         naive = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidTaskData({field: "tanggal dan jam tidak valid"}) from None
+        raise InvalidTaskData({field: gettext("tanggal dan jam tidak valid")}) from None
     return naive.replace(tzinfo=ZoneInfo(current_app.config["ALUR_TIMEZONE"]))

@@ -1,7 +1,8 @@
 """Bearer tokens for the API: signed (itsdangerous) user ids with an expiry."""
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer

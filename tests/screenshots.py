@@ -1,0 +1,95 @@
+"""Takes the README's screenshots (docs/screenshots/) from a real server in Chromium.
+
+Run with ``make screenshots``: sets up a fresh instance folder, serves it, starts a few
+process instances and photographs the main pages on a desktop and a 360 px phone.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from playwright.sync_api import sync_playwright
+
+from tests.servers import free_port
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ALUR = str(Path(sys.executable).with_name("alur"))
+PASSWORD = "alur-demo"
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="alur-shots-"))
+    env = {**os.environ, "ALUR_INSTANCE_PATH": str(folder), "ALUR_DEMO_PASSWORD": PASSWORD,
+           "ALUR_BIND": f"127.0.0.1:{free_port()}",
+           "ALUR_DATABASE_URL": f"sqlite:///{folder / 'alur.sqlite3'}"}
+    subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://{env['ALUR_BIND']}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        OUT.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            _shoot(browser, base)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _shoot(browser, base: str) -> None:
+    desk = browser.new_page(viewport={"width": 1280, "height": 860})
+    desk.goto(f"{base}/masuk")
+    desk.screenshot(path=OUT / "masuk.png")
+    _login(desk, base, "prakom")
+    instance = ""
+    for key, title in (("penanganan_gangguan_server", "Server SIPP tidak dapat diakses"),
+                       ("penanganan_permintaan_layanan_ti", "Printer ruang sidang macet"),
+                       ("penyusunan_skp_prakom", "SKP Prakom 2027")):
+        desk.goto(f"{base}/proses/baru")
+        desk.get_by_label("SOP").select_option(key)
+        desk.get_by_label("Judul (apa yang ditangani)").fill(title)
+        desk.get_by_role("button", name="Mulai").click()
+        desk.wait_for_url(re.compile(r"/proses/\d+$"))
+        instance = instance or desk.url
+    desk.goto(f"{base}/")
+    desk.screenshot(path=OUT / "kotak-masuk.png", full_page=True)
+    desk.locator("table.inbox a").first.click()
+    desk.screenshot(path=OUT / "tugas.png", full_page=True)
+    desk.get_by_role("button", name="Selesaikan langkah").click()
+    desk.wait_for_selector(".djs-element.alur-current")
+    desk.screenshot(path=OUT / "proses.png", full_page=True)
+    desk.goto(f"{base}/sop/penyusunan_rkt/versi/1")
+    desk.screenshot(path=OUT / "dokumen-sop.png")
+    _login(desk, base, "admin")
+    desk.goto(f"{base}/admin/sop")
+    desk.screenshot(path=OUT / "kelola-sop.png")
+    phone = browser.new_page(viewport={"width": 360, "height": 780}, is_mobile=True)
+    _login(phone, base, "prakom")
+    phone.screenshot(path=OUT / "kotak-masuk-ponsel.png", full_page=True)
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The interface in English for a user who chooses it on /akun/; Indonesian for everyone else.
+
+Also that the English catalog is complete and that the committed messages.pot is what
+``make messages`` would extract now.
+"""
+
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from engine.models import AuditRecord, User
+from tests.conftest import csrf_token
+from tests.web.conftest import login
+from web.extensions import babel, db
+from web.scheduler import fire_once
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "web" / "translations"
+
+
+def _choose_language(client, language: str, email: str = ""):
+    token = csrf_token(client.get("/akun/").get_data(True))
+    return client.post("/akun/", data={"email": email, "language": language,
+                                       "csrf_token": token})
+
+
+def _start(client, title: str):
+    token = csrf_token(client.get("/proses/baru").get_data(True))
+    return client.post("/proses/baru", data={"process_key": "penanganan_gangguan_server",
+                                             "title": title, "csrf_token": token})
+
+
+def _logout(client):
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+
+
+def _user(app, username: str) -> User:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        db.session.expunge(user)
+        return user
+
+
+def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, client, clock):
+    login(client, "prakom")
+    saved = _choose_language(client, "en")
+    assert saved.status_code == 302
+    page = client.get(saved.headers["Location"]).get_data(True)
+    assert '<html lang="en">' in page
+    assert '<p class="flash flash-success" role="status">Account settings saved.</p>' in page
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    assert _user(app, "prakom").language == "en"
+    with app.app_context():
+        [changed] = db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "user.language_changed")).all()
+        assert changed.detail == {"language": "en"}
+
+    started = client.get(_start(client, "Server mati").headers["Location"]).get_data(True)
+    assert "Process &#34;Server mati&#34; started." in started
+    assert "<h2 id=\"h-steps\">Steps</h2>" in started and "— Process started by Demo Prakom" in started
+
+    inbox = client.get("/").get_data(True)
+    assert "<h1>Inbox</h1>" in inbox
+    assert 'My tasks <span class="count">(0)</span>' in inbox
+    assert 'Unit tasks <span class="count">(1)</span>' in inbox
+    assert '<th scope="col">Deadline</th><th scope="col">Time left</th>' in inbox
+    assert '<td data-label="Deadline">23 Nov 2026 09:00 WIB</td>' in inbox
+    assert '<td data-label="Time left">1 h of working time left</td>' in inbox
+    [task_id] = re.findall(r'href="/tugas/(\d+)"', inbox)
+
+    task = client.get(f"/tugas/{task_id}").get_data(True)
+    for text in ('<button type="submit" class="secondary">Claim task</button>',
+                 "<dt>Deadline</dt><dd>23 Nov 2026 09:00 WIB — 1 h of working time left</dd>",
+                 '<h2 id="h-lampiran">Attachments (Output)</h2>', "No comments yet.",
+                 "<dt>Status</dt><dd>Waiting</dd>", "Complete step"):
+        assert text in task, text
+    # SOP content is not translated.
+    assert "<dt>Time (standard)</dt><dd>1 jam</dd>" in task
+
+    clock.advance(timedelta(hours=2))
+    assert fire_once(app) == 1 and fire_once(app) == 1
+    assert "⚠ Late</span> — late by 1 h of working time" in client.get("/").get_data(True)
+    notifications = client.get("/notifikasi/").get_data(True)
+    for text in ("<h1>Notifications</h1>", 'aria-label="1 unread">1</span>',
+                 "<strong>Escalation</strong> <span class=\"tag\">New</span>",
+                 "Mark all as read", ">View task</a>"):
+        assert text in notifications, text
+
+    _logout(client)
+    login(client, "kasubbag")
+    inbox = client.get("/").get_data(True)
+    assert '<html lang="id">' in inbox and "<h1>Kotak Masuk</h1>" in inbox
+    assert 'Tugas Saya <span class="count">(0)</span>' in inbox
+    notifications = client.get("/notifikasi/").get_data(True)
+    assert 'aria-label="1 belum dibaca">1</span>' in notifications
+    assert "<strong>Eskalasi</strong>" in notifications and "Mark all as read" not in notifications
+
+
+def test_switching_back_to_indonesian(app, client):
+    login(client, "prakom")
+    _choose_language(client, "en")
+    assert "<h1>Inbox</h1>" in client.get("/").get_data(True)
+    saved = _choose_language(client, "id")
+    page = client.get(saved.headers["Location"]).get_data(True)
+    assert '<html lang="id">' in page and "Pengaturan akun disimpan." in page
+    assert "<h1>Kotak Masuk</h1>" in client.get("/").get_data(True)
+
+
+def test_an_unknown_language_is_refused_and_nothing_is_stored(app, client):
+    login(client, "prakom")
+    refused = _choose_language(client, "fr", email="prakom@pa-bima.go.id")
+    assert refused.status_code == 422
+    page = refused.get_data(True)
+    assert ('aria-invalid="true" aria-describedby="language-error"' in page
+            and '<p class="field-error" id="language-error">'
+                "Pilih Bahasa Indonesia atau English.</p>" in page)
+    user = _user(app, "prakom")
+    assert user.language == "id" and user.email is None
+    with app.app_context():
+        assert not db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action.in_(["user.language_changed", "user.email_changed"]))).all()
+
+
+def test_without_the_compiled_catalog_everything_stays_indonesian(app, client, monkeypatch,
+                                                                  tmp_path):
+    monkeypatch.setattr(app.extensions["babel"], "translation_directories", [str(tmp_path)])
+    monkeypatch.setattr(babel.domain_instance, "cache", {})  # forget the loaded catalogs
+    login(client, "prakom")
+    assert _choose_language(client, "en").status_code == 302
+    page = client.get("/").get_data(True)
+    assert '<html lang="en">' in page  # the choice is kept, the texts fall back
+    assert "<h1>Kotak Masuk</h1>" in page and 'Tugas Saya <span class="count">' in page
+
+
+def _catalog(path: Path):
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def test_every_message_has_an_english_translation():
+    template = _catalog(TRANSLATIONS / "messages.pot")
+    english = _catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+    untranslated = []
+    for message in template:
+        if not message.id:
+            continue
+        found = english.get(message.id, message.context)
+        strings = (found.string if isinstance(found.string, tuple) else (found.string,)
+                   ) if found is not None else ("",)
+        if found is None or found.fuzzy or not all(strings):
+            untranslated.append(message.id)
+    assert untranslated == []
+
+
+def test_the_committed_template_is_what_extraction_finds_now(tmp_path):
+    extracted = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
+                    "-F", str(ROOT / "web" / "babel.cfg"), "-o", str(extracted),
+                    str(ROOT / "web")], check=True, cwd=ROOT)
+
+    def ids(catalog):
+        return {(message.context, message.id) for message in catalog if message.id}
+
+    assert ids(_catalog(extracted)) == ids(_catalog(TRANSLATIONS / "messages.pot")), (
+        "run `make messages` and translate what is new in en/LC_MESSAGES/messages.po")
