@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LOCALES := web/translations
 MO := $(LOCALES)/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run test bench clean messages
+.PHONY: install run test bench screenshots clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: install $(MO)
 	$(BIN)/python -m tests.bench.complete_task
 	$(BIN)/python -m tests.bench.inbox
 	$(BIN)/python -m tests.bench.timers_postgres
+
+# Retake the README's screenshots (docs/screenshots/) from a real server in Chromium.
+screenshots: install
+	$(BIN)/python -m tests.screenshots
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -132,3 +132,20 @@ def test_inbox_fits_a_360_px_phone(server, browser):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Lewati ke isi"
     context.close()
+
+
+def test_switching_to_english_and_back(server, context):
+    page = context.new_page()
+    login(page, server, "ketua")
+    page.get_by_role("link", name="Akun").click()
+    page.get_by_label("Bahasa tampilan").select_option("en")
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("link", name="Inbox").click()
+    assert page.get_by_role("heading", name="Inbox").is_visible()
+    assert page.get_by_role("link", name=re.compile("My tasks")).is_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("link", name="Account").click()
+    page.get_by_label("Display language").select_option("id")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Kotak Masuk").click()
+    assert page.get_by_role("heading", name="Kotak Masuk").is_visible()
