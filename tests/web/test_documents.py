@@ -124,20 +124,23 @@ def test_connectors_join_consecutive_rows(client):
     assert {w.get("class") for w in _wires(rows[17], "")} == {"wire wire-in"}
 
 
-def test_total_time_and_missing_header_values(client):
+def test_total_time_header_values_and_missing_ones(client):
     login(client, "sekretaris")
     page = _page(client)
     assert page.xpath("//*[@data-total]")[0].text_content() == RKT_TOTAL
     values = [td.text_content().strip() for td in page.xpath(f"//table[@class='sop-identitas']//td[{_cls('sop-value')}]")]
     assert values == ["—"] * 5 + ["Penyusunan Rencana Kinerja Tahunan (RKT)"]
-    assert [td.text_content() for td in page.xpath("//table[@class='sop-grid']//td")] == ["—"] * 6
+    grid = [td.text_content() for td in page.xpath("//table[@class='sop-grid']//td")]
+    assert len(grid) == 6 and "—" not in grid
+    assert "Permenpan dan RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP" in grid[0]
     assert page.xpath("//div[@class='sop-actions']/button")[0].get("onclick") == "window.print()"
     assert page.xpath("//div[@class='sop-actions']/a")[0].get("href") == RKT + ".pdf"
 
 
 def test_header_comes_from_process_properties(app, client):
     source = (BPMN_DIR / "penyusunan_rkt.bpmn").read_text()
-    source = source.replace("</bpmn:documentation>", "</bpmn:documentation>" + HEADER, 1)
+    source = re.sub(r"</bpmn:documentation>\s*<bpmn:extensionElements>.*?</bpmn:extensionElements>",
+                    lambda _: "</bpmn:documentation>" + HEADER, source, count=1, flags=re.S)
     with app.app_context():
         definition, created = deploy(db.session, app.config["ALUR_CLOCK"], source.encode())
         db.session.commit()
