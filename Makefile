@@ -31,6 +31,7 @@ messages: $(STAMP)
 # Migrate the SQLite database, deploy bpmn/, create the demo users, serve on :5000.
 run: install $(MO)
 	$(BIN)/alur setup
+	$(BIN)/alur demo-history
 	$(BIN)/alur serve
 
 test: install $(MO)
@@ -40,6 +41,7 @@ bench: install $(MO)
 	$(BIN)/python -m tests.bench.complete_task
 	$(BIN)/python -m tests.bench.inbox
 	$(BIN)/python -m tests.bench.timers_postgres
+	$(BIN)/python -m tests.bench.reports
 
 # Retake the README's screenshots (docs/screenshots/) from a real server in Chromium.
 screenshots: install

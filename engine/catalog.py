@@ -7,6 +7,7 @@ duration (None when the Waktu is "Relatif" or similar) and the form fields the n
 gateway needs.
 """
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -47,7 +48,7 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
             prop.get("name"): prop.get("value", "")
             for prop in task.iterfind(".//spiffworkflow:property", NS)
         }
-        fields = [NOTE_FIELD]
+        fields = [NOTE_FIELD] + checklist_field(properties.get("kelengkapan", ""))
         for flow in flows_from.get(task_id, []):
             gateway = elements.get(flow.get("targetRef"))
             if gateway is not None and etree.QName(gateway).localname == "exclusiveGateway":
@@ -65,6 +66,16 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
     if problems:
         raise InvalidProcess(problems)
     return {"name": process_name(process), "lanes": lanes, "tasks": tasks}
+
+
+def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
+    """The Kelengkapan (Permenpan RB 35/2012, Mutu Baku) as a checklist the performer
+    ticks: one item per comma, semicolon or line; none when the column is empty."""
+    items = [item.strip() for item in re.split(r"[,;\n]", kelengkapan) if item.strip()]
+    if not items:
+        return []
+    return [{"name": "kelengkapan", "type": "checklist", "required": False,
+             "label": "Kelengkapan", "choices": [{"value": i, "label": i} for i in items]}]
 
 
 def process_name(process: etree._Element) -> str:

@@ -210,6 +210,9 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
 def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
     """Check submitted values against the task's fields; return the cleaned values.
 
+    ``choice`` fields take one of their values; ``checklist`` fields a list of their
+    values (kept in the field's order); ``text`` fields a string.
+
     Raises:
         InvalidTaskData: ``{field: Indonesian message}`` for unknown, missing or bad fields.
     """
@@ -221,6 +224,16 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
     cleaned = {}
     for name, field in by_name.items():
         value = data.get(name)
+        if field["type"] == "checklist":
+            allowed = [choice["value"] for choice in field["choices"]]
+            if value in (None, ""):
+                value = []
+            if not isinstance(value, list) or any(item not in allowed for item in value):
+                problems[name] = f'"{field["label"]}" hanya boleh berisi: {"; ".join(allowed)}'
+                continue
+            if value:
+                cleaned[name] = [item for item in allowed if item in value]
+            continue
         value = value.strip() if isinstance(value, str) else value
         if value in (None, ""):
             if field["required"]:

@@ -71,11 +71,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         inbox,
         instances,
         notifications,
+        reports,
         substitutions,
     )
 
     for blueprint in (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp,
-                      notifications.bp, admin.bp, documents.bp, substitutions.bp, api.bp):
+                      notifications.bp, admin.bp, documents.bp, substitutions.bp, reports.bp,
+                      api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)

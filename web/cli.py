@@ -18,6 +18,7 @@ from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop_table import import_table
 
 from . import scheduler
+from .demo_history import demo_history_command
 from .auth import set_password
 from .extensions import clock, db
 
@@ -149,7 +150,7 @@ def serve_command(bind: str) -> None:
 def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
-                    serve_command, sop_group):
+                    serve_command, sop_group, demo_history_command):
         app.cli.add_command(command)
 
 

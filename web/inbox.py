@@ -47,7 +47,10 @@ def task(task_id: int) -> Any:
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        data = {field["name"]: request.form.get(field["name"], "") for field in entry["fields"]}
+        data = {field["name"]: (request.form.getlist(field["name"])
+                                if field["type"] == "checklist"
+                                else request.form.get(field["name"], ""))
+                for field in entry["fields"]}
         try:
             tasks.complete_task(db.session, clock(), task_id, current_user, data)
         except InvalidTaskData as invalid:

@@ -7,7 +7,7 @@ from engine.deploy import deploy
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.instances import start_instance
 from engine.models import AuditRecord, HumanTask
-from engine.tasks import claim_task, complete_task, inbox
+from engine.tasks import claim_task, complete_task, inbox, task_entry
 from tests.conftest import mini_bpmn
 
 
@@ -86,3 +86,19 @@ def test_completion_is_audited_with_who_and_what(session, clock, users, review):
     assert [(r.action, r.actor_id, r.detail["data"]) for r in records] == [
         ("task.completed", users["Kasubbag"].id,
          {"keputusan_kasubbag": "revisi", "catatan": "perbaiki tabel"})]
+
+
+def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, review):
+    [checklist] = [f for f in task_entry(review)["fields"] if f["type"] == "checklist"]
+    assert [c["value"] for c in checklist["choices"]] == ["Konsep"]
+    with pytest.raises(InvalidTaskData) as refused:
+        complete_task(session, clock, review.id, users["Kasubbag"],
+                      {"keputusan_kasubbag": "setuju", "kelengkapan": ["Uang"]})
+    assert list(refused.value.fields) == ["kelengkapan"]
+    session.rollback()
+    complete_task(session, clock, review.id, users["Kasubbag"],
+                  {"keputusan_kasubbag": "setuju", "kelengkapan": ["Konsep"]})
+    record = session.scalars(select(AuditRecord).where(AuditRecord.action == "task.completed",
+                                                       AuditRecord.human_task_id == review.id)
+                             ).one()
+    assert record.detail["data"]["kelengkapan"] == ["Konsep"]

@@ -79,7 +79,10 @@ def test_inbox_task_detail_claim_and_complete(client, prakom, started):
     detail = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
     assert detail["waktu"] == "1 jam" and detail["time_standard"] == "PT1H"
     assert detail["due_at"] == "2026-11-23T02:00:00+00:00"
-    assert [f["name"] for f in detail["fields"]] == ["catatan"]
+    assert [(f["name"], f["type"]) for f in detail["fields"]] == [("catatan", "text"),
+                                                                  ("kelengkapan", "checklist")]
+    assert [c["value"] for c in detail["fields"][1]["choices"]] == [
+        "Jaringan internet", "peralatan jaringan", "computer server/laptop"]
     claimed = client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom)
     assert (claimed.status_code, claimed.json["claimed_by"]) == (200, "prakom")
     done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
@@ -89,9 +92,10 @@ def test_inbox_task_detail_claim_and_complete(client, prakom, started):
     next_task = done.json["instance"]["open_tasks"][0]
     assert next_task["step_id"] == "Kegiatan_2"
     fields = client.get(f"/api/v1/tasks/{next_task['id']}", headers=prakom).json["fields"]
-    assert fields[1] == {"name": "hasil_penanganan", "type": "choice", "required": True,
-                         "label": fields[1]["label"], "choices": fields[1]["choices"]}
-    assert {c["value"] for c in fields[1]["choices"]} == {"tuntas", "lanjut"}
+    decision = fields[-1]
+    assert decision == {"name": "hasil_penanganan", "type": "choice", "required": True,
+                        "label": decision["label"], "choices": decision["choices"]}
+    assert {c["value"] for c in decision["choices"]} == {"tuntas", "lanjut"}
 
 
 def test_complete_status_codes_403_409_422(app, client, prakom, started):

@@ -1,0 +1,64 @@
+"""``alur demo-history``: history made by the real engine, in office hours, only once."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from engine.calendar import WorkCalendar
+from engine.deploy import deploy
+from engine.instances import start_instance
+from engine.models import Delivery, Escalation, HumanTask, Notification, ProcessInstance, User
+from engine.periods import custom_period
+from engine.reports import sop_performance
+from tests.conftest import mini_bpmn
+from web.demo_history import OTHER_SOPS, demo_history_command, generate_history
+from web.extensions import db
+
+
+def test_history_runs_the_engine_through_office_hours(session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    session.commit()
+    calendar = WorkCalendar()
+    end = clock.now()
+    outcome = generate_history(session, calendar, end, seed=7, days=120)
+    assert outcome.instances == OTHER_SOPS
+    instances = session.scalars(select(ProcessInstance)).all()
+    assert len(instances) == OTHER_SOPS
+    for instance in instances:
+        assert end - timedelta(days=120) <= instance.started_at < end
+        assert _in_office_hours(calendar, instance.started_at)
+    steps = session.scalars(select(HumanTask).where(HumanTask.state == "completed")).all()
+    assert len(steps) == outcome.steps > 0
+    for step in steps:
+        assert step.completed_at > step.created_at
+        assert _in_office_hours(calendar, step.completed_at)
+    assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+    # Old notifications are read; the report sees the same history.
+    assert session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.read_at.is_(None), Notification.created_at < end - timedelta(days=7))) == 0
+    report = sop_performance(session, calendar, "sop_uji", custom_period(
+        (end - timedelta(days=130)).date(), end.date(), "Asia/Jakarta"))
+    assert report.started == OTHER_SOPS
+    assert report.escalations == session.scalar(select(func.count()).select_from(Escalation))
+    # The same seed makes the same history.
+    again = generate_history(session, calendar, end, seed=7, days=120)
+    assert (again.steps, again.late_steps) == (outcome.steps, outcome.late_steps)
+
+
+def _in_office_hours(calendar: WorkCalendar, moment) -> bool:
+    day = moment.astimezone(ZoneInfo(calendar.timezone)).date()
+    return any(start <= moment <= end for start, end in calendar.office_intervals(day))
+
+
+def test_command_refuses_when_history_exists(app, clock):
+    app.cli.add_command(demo_history_command)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        start_instance(db.session, clock, process_key="penanganan_gangguan_server",
+                       title="Server mati", user=prakom)
+        db.session.commit()
+    result = runner.invoke(args=["demo-history"])
+    assert result.exit_code == 0
+    assert "tidak dibuat: sudah ada 1 proses" in result.output

@@ -1,0 +1,243 @@
+"""Report pages: they render, obey who may see what, and their CSV and XLSX exports hold
+the numbers the page shows (the hand-made history of tests/report_history.py)."""
+
+import csv
+import io
+from html.parser import HTMLParser
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from engine.models import User
+from tests.report_history import build_history
+from tests.web.conftest import login
+from web.extensions import db
+from web.reports import bp
+
+Q4 = "periode=triwulan&tahun=2026&ke=4"
+
+
+@pytest.fixture
+def history(app):
+    # Harmless once web/__init__.py registers the blueprint itself.
+    if "reports" not in app.blueprints:
+        app.register_blueprint(bp)
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        return build_history(db.session, app.config["ALUR_CLOCK"], users["prakom"],
+                             users["kasubbag"])
+
+
+class _Tables(HTMLParser):
+    """``{data-table: [[cell text, ...], ...]}`` of a page's body rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table = self._row = self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "data-table" in attrs:
+            self._table = self.tables.setdefault(attrs["data-table"], [])
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag == "td" and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._row:
+                self._table.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page_tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def csv_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """Sections of the export: a title line, the headings, rows, an empty line between."""
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    tables, rows = {}, list(csv.reader(io.StringIO(text[1:])))
+    while rows:
+        title, rest = rows[0][0], rows[2:]
+        end = rest.index([]) if [] in rest else len(rest)
+        tables[title] = rest[:end]
+        rows = rest[end + 1:]
+    return tables
+
+
+def xlsx_tables(data: bytes) -> dict[str, list[list]]:
+    workbook = load_workbook(io.BytesIO(data))
+    return {sheet.title: [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+            for sheet in workbook.worksheets}
+
+
+def norm(value):
+    """One reading of a cell, whichever format it came from: None for "—" or empty,
+    numbers as numbers (decimal comma or point), other text as it is."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in ("", "—"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text.replace(",", ".") if kind is float else text)
+        except ValueError:
+            pass
+    return text
+
+
+def normalised(tables):
+    return {title: [[norm(cell) for cell in row] for row in rows]
+            for title, rows in tables.items()}
+
+
+def assert_exports_match(client, url: str, sep: str = "?") -> dict:
+    page = client.get(url)
+    assert page.status_code == 200, page.get_data(True)
+    shown = normalised(page_tables(page.get_data(True)))
+    as_csv = client.get(f"{url}{sep}format=csv")
+    assert as_csv.headers["Content-Disposition"].endswith('.csv"')
+    as_xlsx = client.get(f"{url}{sep}format=xlsx")
+    assert as_xlsx.mimetype.endswith("spreadsheetml.sheet")
+    assert normalised(csv_tables(as_csv.data)) == shown
+    assert normalised(xlsx_tables(as_xlsx.data)) == shown
+    return shown
+
+
+def test_sop_performance_page_and_exports_hold_the_same_numbers(client, history):
+    login(client, "kasubbag")
+    shown = assert_exports_match(client, f"/laporan/sop/sop_uji?{Q4}", "&")
+    # SOP, period, started, finished, running, cycle median, p90, with deadline, on time, %, esc.
+    assert shown["Ringkasan"] == [["SOP Uji", "Triwulan IV 2026", 3, 2, 1, 150, 610, 4, 2,
+                                   50.0, 4]]
+    # Slowest first: No, Kegiatan, Pelaksana, Waktu, Waktu (min), done, median, p90,
+    # with deadline, on time, %, escalations.
+    assert shown["Langkah"] == [
+        [2, "Memeriksa konsep", "Kasubbag", "Relatif", None, 3, 130, 450, 0, 0, None, 0],
+        [1, "Menyusun konsep", "Prakom", "30 menit", 30, 4, 20, 120, 4, 2, 50.0, 4],
+    ]
+    html = client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True)
+    assert "vendor/chartjs/chart.umd.min.js" in html
+    assert '"median": [20, 130]' in html.replace("\n", "") or '"median":[20,130]' in html
+
+
+def test_heatmap_colours_each_step_by_its_on_time_share(client, history):
+    login(client, "prakom")
+    shown = assert_exports_match(client, f"/laporan/sop/sop_uji/peta?{Q4}", "&")
+    assert shown["Peta Hambatan"] == [
+        [1, "Menyusun konsep", "Prakom", 50.0, "50–74,9 % tepat waktu", 2, 4, 20, 30, 4],
+        [2, "Memeriksa konsep", "Kasubbag", None, "tanpa data atau tanpa batas waktu", 0, 0,
+         130, None, 0],
+    ]
+    html = client.get(f"/laporan/sop/sop_uji/peta?{Q4}").get_data(True)
+    assert '"band": "kurang"' in html or '"band":"kurang"' in html
+    assert 'tabindex="0" data-step="Kegiatan_1"' in html
+    assert "1. Menyusun konsep: tepat waktu 50,0 % (2 dari 4)" in html  # title / aria-label
+    assert "swatch band-buruk" in html  # the legend lists every band
+    diagram = client.get("/laporan/sop/sop_uji/diagram.bpmn")
+    assert diagram.mimetype == "application/xml" and b'id="sop_uji"' in diagram.data
+
+
+def test_person_page_exports_and_links_to_the_instances_behind_each_figure(client, history):
+    login(client, "prakom")
+    shown = assert_exports_match(client, f"/laporan/orang/prakom?{Q4}", "&")
+    assert shown["Ringkasan"] == [["Demo Prakom", "prakom", "Triwulan IV 2026", 10, 10, 8,
+                                   80.0, 4, 2]]
+    assert shown["Per SOP"] == [["Penanganan Gangguan Server", 6, 6, 6, 100.0, 0],
+                                ["SOP Uji", 4, 4, 2, 50.0, 2]]
+    assert shown["MTTR"] == [["Penanganan Gangguan Server", "kritis", 2, 120.0],
+                             ["Penanganan Gangguan Server", "tanpa prioritas", 1, 140.0]]
+    html = client.get(f"/laporan/orang/prakom?{Q4}").get_data(True)
+    late = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&sop=sop_uji&{Q4}")
+    assert late.status_code == 200
+    titles = late.get_data(True)
+    assert f'/proses/{history["B"]}"' in titles and f'/proses/{history["C"]}"' in titles
+    assert f'/proses/{history["A"]}"' not in titles
+    critical = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=penanganan_gangguan_"
+                          f"server&prioritas=kritis&{Q4}").get_data(True)
+    assert f'/proses/{history["E"]}"' in critical and f'/proses/{history["G"]}"' in critical
+    assert f'/proses/{history["F"]}"' not in critical
+    assert "angka=eskalasi" in html and "angka=notifikasi" in html
+    assert client.get(f"/laporan/orang/prakom/proses?angka=lain&{Q4}").status_code == 404
+
+
+@pytest.mark.parametrize(("viewer", "person", "status"), [
+    ("prakom", "prakom", 200), ("kasubbag", "prakom", 200), ("admin", "prakom", 200),
+    ("prakom", "kasubbag", 403), ("sekretaris", "prakom", 403), ("sekretaris", "kasubbag", 200),
+    ("admin", "tidak_ada", 404)])
+def test_who_may_see_a_persons_figures(client, history, viewer, person, status):
+    login(client, viewer)
+    assert client.get(f"/laporan/orang/{person}?{Q4}").status_code == status
+    assert client.get(f"/laporan/orang/{person}?{Q4}&format=csv").status_code == status
+
+
+def test_people_list_shows_only_whom_one_may_see(client, history):
+    login(client, "kasubbag")
+    html = client.get("/laporan/orang").get_data(True)
+    assert "/laporan/orang/prakom" in html and "/laporan/orang/sekretaris" not in html
+
+
+def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
+    staff = app.test_client()
+    login(staff, "prakom")
+    assert staff.get("/laporan/tabel7?tahun=2026&semester=2").status_code == 403
+    login(client, "kasubbag")
+    shown = assert_exports_match(client, "/laporan/tabel7?tahun=2026&semester=2", "&")
+    rows = {row[1]: row for row in shown["Tabel 7"]}
+    assert rows["SOP Uji"][2:4] == [None, None]  # Penilaian left to the assessor
+    assert rows["SOP Uji"][4].startswith("Proses: 3 dimulai, 2 selesai, 1 masih berjalan")
+    assert "Langkah paling lambat: 2. Memeriksa konsep" in rows["SOP Uji"][4]
+    assert rows["Penanganan Permintaan Layanan TI"][4] == "Tidak ada proses pada periode ini."
+    figures = {row[1]: row for row in shown["Angka terukur"]}
+    assert figures["SOP Uji"][2:] == ["Semester II 2026", 3, 2, 1, 50.0, 150,
+                                      "2. Memeriksa konsep", 130, 4]
+    html = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
+    assert "reports.css" in html and "data-print" in html
+    assert "Berjalan dengan baik" in html and "Paraf" in html
+
+
+def test_sop_reports_need_a_role_in_the_sop(client, history):
+    login(client, "redaktur")
+    assert client.get(f"/laporan/sop/sop_uji?{Q4}").status_code == 403
+    assert client.get("/laporan/sop/sop_uji/diagram.bpmn").status_code == 403
+    assert client.get("/laporan/tabel7").status_code == 403
+    assert client.get("/laporan/sop/tidak_ada").status_code == 404
+    index = client.get("/laporan/").get_data(True)
+    assert "pengelolaan_konten_website" in index and "sop_uji" not in index
+
+
+@pytest.mark.parametrize("query", ["periode=bulan&tahun=2026&ke=13", "periode=minggu",
+                                   "periode=rentang&dari=2026-02-01&sampai=2026-01-01",
+                                   "periode=rentang&dari=kemarin", "format=pdf",
+                                   "periode=tahun&tahun=abc"])
+def test_malformed_periods_and_formats_are_refused(client, history, query):
+    login(client, "admin")
+    assert client.get(f"/laporan/sop/sop_uji?{query}").status_code == 400
+
+
+def test_index_and_default_period(client, history):
+    login(client, "admin")
+    html = client.get("/laporan/").get_data(True)
+    assert "Tahun 2026" in html and "/laporan/tabel7?tahun=2026&amp;semester=2" in html
+    moved = client.get("/laporan/?sop=sop_uji&periode=bulan&tahun=2026&ke=11")
+    assert moved.status_code == 302
+    assert moved.headers["Location"].startswith("/laporan/sop/sop_uji?")
+    custom = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-11-23&sampai=2026-11-30")
+    assert "23 November 2026 – 30 November 2026" in custom.get_data(True)

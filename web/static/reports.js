@@ -1,0 +1,75 @@
+// Laporan: the step-duration bar chart (vendored Chart.js), the bottleneck heatmap on the
+// SOP diagram (vendored bpmn-js) and the print button of Tabel 7. Works offline.
+(function () {
+  function data(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var chart = data("chart-data");
+  var canvas = document.getElementById("chart");
+  if (chart && canvas && window.Chart) {
+    canvas.parentNode.style.height = Math.max(240, 60 + chart.labels.length * 46) + "px";
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: chart.labels,
+        datasets: [
+          { label: "Median (menit kerja)", data: chart.median, backgroundColor: "#0b5cad" },
+          { label: "P90 (menit kerja)", data: chart.p90, backgroundColor: "#8cb8e8" },
+          { label: "Waktu / Mutu Baku (menit kerja)", data: chart.standard, backgroundColor: "#a40e26" }
+        ]
+      },
+      options: {
+        indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+        scales: { x: { beginAtZero: true, title: { display: true, text: "menit kerja" } } },
+        plugins: { legend: { position: "top" } }
+      }
+    });
+  }
+
+  var box = document.getElementById("heatmap");
+  var steps = data("heatmap-data");
+  if (box && steps && window.BpmnJS) {
+    var viewer = new window.BpmnJS({ container: box });
+    fetch(box.dataset.src, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (xml) { return viewer.importXML(xml); })
+      .then(function () {
+        var canvas = viewer.get("canvas");
+        var registry = viewer.get("elementRegistry");
+        var overlays = viewer.get("overlays");
+        canvas.zoom("fit-viewport");
+        Object.keys(steps).forEach(function (id) {
+          var step = steps[id];
+          if (!registry.get(id)) { return; }  // a step of an older version only
+          canvas.addMarker(id, "alur-band-" + step.band);
+          var gfx = registry.getGraphics(id);
+          var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+          title.textContent = step.label;
+          gfx.insertBefore(title, gfx.firstChild);
+          gfx.setAttribute("aria-label", step.label);
+          var badge = document.createElement("div");
+          badge.className = "heat-badge";
+          badge.textContent = step.share;
+          badge.title = step.label;
+          overlays.add(id, { position: { bottom: 8, left: 4 }, html: badge });
+        });
+        document.querySelectorAll(".heat-list [data-step]").forEach(function (item) {
+          var id = item.dataset.step;
+          if (!registry.get(id)) { return; }
+          var on = function () { canvas.addMarker(id, "alur-focus"); };
+          var off = function () { canvas.removeMarker(id, "alur-focus"); };
+          item.addEventListener("focus", on);
+          item.addEventListener("mouseenter", on);
+          item.addEventListener("blur", off);
+          item.addEventListener("mouseleave", off);
+        });
+      })
+      .catch(function () { box.textContent = "Diagram tidak dapat ditampilkan; lihat daftar langkah di bawah."; });
+  }
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
