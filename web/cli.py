@@ -18,8 +18,8 @@ from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop_table import import_table
 
 from . import scheduler
-from .demo_history import demo_history_command
 from .auth import set_password
+from .demo_history import demo_history_command
 from .extensions import clock, db
 
 DEFAULT_DEMO_PASSWORD = "alur-demo"
