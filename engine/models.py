@@ -123,6 +123,9 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_state_role_due", "state", "role", "due_at"),
         Index("ix_human_tasks_state_claimed", "state", "claimed_by_id"),
+        # Reports read finished steps by period and by performer.
+        Index("ix_human_tasks_completed_at", "completed_at"),
+        Index("ix_human_tasks_completed_by_at", "completed_by_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
