@@ -141,7 +141,7 @@ def serve_command(bind: str) -> None:
     password_note = ("ALUR_DEMO_PASSWORD" if os.environ.get("ALUR_DEMO_PASSWORD")
                      else f'"{DEFAULT_DEMO_PASSWORD}"')
     click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
-               f"ketua atau admin; kata sandi {password_note}.")
+               f"ketua, bidang_terkait, panitera, redaktur atau admin; kata sandi {password_note}.")
     serve(current_app._get_current_object(), bind)
 
 
