@@ -4,18 +4,14 @@ Run with ``make screenshots``: sets up a fresh instance folder, serves it, start
 process instances and photographs the main pages on a desktop and a 360 px phone.
 """
 
-import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
 from playwright.sync_api import sync_playwright
 
-from tests.servers import free_port
+from tests.servers import alur_server
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ALUR = str(Path(sys.executable).with_name("alur"))
@@ -24,20 +20,8 @@ PASSWORD = "alur-demo"
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="alur-shots-"))
-    env = {**os.environ, "ALUR_INSTANCE_PATH": str(folder), "ALUR_DEMO_PASSWORD": PASSWORD,
-           "ALUR_BIND": f"127.0.0.1:{free_port()}",
-           "ALUR_DATABASE_URL": f"sqlite:///{folder / 'alur.sqlite3'}"}
-    subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
-    server = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base = f"http://{env['ALUR_BIND']}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with alur_server(ALUR_INSTANCE_PATH=str(folder), ALUR_DEMO_PASSWORD=PASSWORD,
+                     ALUR_DATABASE_URL=f"sqlite:///{folder / 'alur.sqlite3'}") as base:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -45,9 +29,6 @@ def main() -> None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             _shoot(browser, base)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _shoot(browser, base: str) -> None:

@@ -2,13 +2,23 @@
 receiver for webhooks. Each records what it received."""
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import requests
 from aiosmtpd.controller import Controller
+
+ALUR = str(Path(sys.executable).with_name("alur"))
 
 
 def free_port() -> int:
@@ -71,3 +81,27 @@ class WebhookReceiver:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+@contextmanager
+def alur_server(**settings: str) -> Iterator[str]:
+    """``alur setup`` then ``alur serve`` with ``settings`` as ALUR_* environment variables
+    (ALUR_BIND is chosen here); yields the base URL once /healthz answers."""
+    env = {**os.environ, **settings, "ALUR_BIND": f"127.0.0.1:{free_port()}"}
+    subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([ALUR, "serve"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://{env['ALUR_BIND']}"
+    try:
+        for _ in range(150):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("alur serve did not answer /healthz")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
