@@ -1,7 +1,9 @@
 """Report tables, and their export to CSV and XLSX with Indonesian headings.
 
 A report page renders the same ``Table`` objects it exports, so a page, its CSV and its
-XLSX hold the same numbers. Values are ``str``, ``int``, ``float`` or None ("—": no
+XLSX hold the same numbers. A table's title and headings are Indonesian, whatever the
+user's language: the exports are official documents. The page shows them translated
+(``Table.caption`` and ``Table.labels``). Values are ``str``, ``int``, ``float`` or None ("—": no
 figure). On the page a float reads with a decimal comma (``83,3``); in the CSV with a
 point (``83.3``) and None as an empty cell; in the XLSX as numbers and empty cells.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -22,6 +25,10 @@ EXPORT_FORMATS = ("csv", "xlsx")
 @dataclass
 class Table:
     """One table of a report: a title (the XLSX sheet's name), headings and rows.
+
+    ``title`` and ``headings`` are the Indonesian texts the exports write; they are also
+    message ids (marked where the tables are built), which ``caption`` and ``labels``
+    translate for the page.
 
     ``links`` is empty or parallel to ``rows``: per cell the URL of the instances behind
     the figure, or None.
@@ -42,6 +49,16 @@ class Table:
             while len(self.links) < len(self.rows) - 1:
                 self.links.append([None] * len(self.headings))
             self.links.append(links or [None] * len(self.headings))
+
+    @property
+    def caption(self) -> str:
+        """The title in the user's language, for the page."""
+        return gettext(self.title)
+
+    @property
+    def labels(self) -> list[str]:
+        """The headings in the user's language, for the page."""
+        return [gettext(heading) for heading in self.headings]
 
     def link(self, row: int, column: int) -> str | None:
         """The link of a cell, or None."""

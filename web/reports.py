@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,20 +19,52 @@ from engine import report_people, reports, settings
 from engine.deploy import active_definitions
 from engine.models import ProcessInstance, User
 from engine.periods import PERIOD_KINDS, Period, calendar_period, custom_period, period_containing
-from engine.report_basis import BAND_LABELS, minutes_text, percent_text
+from engine.report_basis import BAND_LABELS, percent_text
 
 from .extensions import clock, db
+from .filters import working_text
 from .report_export import EXPORT_FORMATS, cell_text, export
 from .report_tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
+# The heatmap's legend: engine.report_basis.BAND_LABELS in the user's language (the table's
+# Kategori column keeps the engine's Indonesian text, as the exports do).
+LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
+          "cukup": lazy_gettext("75–89,9 % tepat waktu"),
+          "kurang": lazy_gettext("50–74,9 % tepat waktu"),
+          "buruk": lazy_gettext("< 50 % tepat waktu"),
+          "tanpa_data": lazy_gettext("tanpa data atau tanpa batas waktu")}
+MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
+          lazy_pgettext("month", "Maret"), lazy_pgettext("month", "April"),
+          lazy_pgettext("month", "Mei"), lazy_pgettext("month", "Juni"),
+          lazy_pgettext("month", "Juli"), lazy_pgettext("month", "Agustus"),
+          lazy_pgettext("month", "September"), lazy_pgettext("month", "Oktober"),
+          lazy_pgettext("month", "November"), lazy_pgettext("month", "Desember"))
+ROMAN = ("I", "II", "III", "IV")
 
 
 @bp.app_template_filter("angka_laporan")
 def _cell(value: Any) -> str:
     return cell_text(value)
+
+
+@bp.app_template_filter("periode")
+def period_label(period: Period) -> str:
+    """``period.label`` in the user's language (the engine writes it, and the tables and
+    exports keep it, in Indonesian): ``Triwulan IV 2026``, ``23 November 2026 – ...``."""
+    if period.kind == "rentang":
+        return f"{_day(period.first)} – {_day(period.last)}"
+    if period.kind == "bulan":
+        return f"{MONTHS[period.number - 1]} {period.year}"
+    if period.kind == "tahun":
+        return gettext("Tahun %(year)s", year=period.year)
+    if period.kind == "semester":
+        return gettext("Semester %(number)s %(year)s", number=ROMAN[period.number - 1],
+                       year=period.year)
+    return gettext("Triwulan %(number)s %(year)s", number=ROMAN[period.number - 1],
+                   year=period.year)
 
 
 @bp.get("/")
@@ -76,7 +109,7 @@ def heatmap(key: str) -> Any:
                          "label": _step_label(s)} for s in report.steps}
     return render_template("reports/heatmap.html", export_links=_export_links(),
                            report=report, period=period, table=table, steps=steps,
-                           ordered=report.in_sop_order, labels=BAND_LABELS, kinds=PERIOD_KINDS,
+                           ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
 
 
@@ -233,10 +266,29 @@ def _short(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _legend() -> dict[str, str]:
+    """The heatmap's bands (``BAND_LABELS``' keys, in its order) in the user's language."""
+    return {key: str(LEGEND[key]) for key in BAND_LABELS}
+
+
+def _minutes(minutes: float | None) -> str:
+    """``2 jam 5 menit kerja`` (``engine.report_basis.minutes_text``), translated."""
+    return "—" if minutes is None else working_text(round(minutes))
+
+
 def _step_label(step: reports.StepStats) -> str:
-    share = percent_text(step.on_time_share)
-    deadline = f" ({step.on_time} dari {step.with_deadline})" if step.with_deadline else ""
-    return (f"{step.no}. {step.name}: tepat waktu {share}{deadline}; {step.done} selesai; "
-            f"median {minutes_text(step.median_minutes)}; Waktu {step.waktu or '—'}; "
-            f"eskalasi {step.escalations}")
+    figures = {"no": step.no, "name": step.name, "share": percent_text(step.on_time_share),
+               "on_time": step.on_time, "with_deadline": step.with_deadline,
+               "done": step.done, "median": _minutes(step.median_minutes),
+               "waktu": step.waktu or "—", "escalations": step.escalations}
+    if step.with_deadline:
+        return gettext("%(no)s. %(name)s: tepat waktu %(share)s (%(on_time)s dari "
+                       "%(with_deadline)s); %(done)s selesai; median %(median)s; Waktu "
+                       "%(waktu)s; eskalasi %(escalations)s", **figures)
+    return gettext("%(no)s. %(name)s: tepat waktu %(share)s; %(done)s selesai; median "
+                   "%(median)s; Waktu %(waktu)s; eskalasi %(escalations)s", **figures)
 

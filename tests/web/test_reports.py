@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.models import User
 from tests.report_history import build_history
@@ -211,6 +211,49 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
     html = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
     assert "reports.css" in html and "data-print" in html
     assert "Berjalan dengan baik" in html and "Paraf" in html
+
+
+def test_english_pages_and_indonesian_exports(app, client, history):
+    """A user who reads English sees the report pages in English; the exports are official
+    documents and keep their Indonesian titles and headings, with the same figures."""
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "kasubbag").values(language="en"))
+        db.session.commit()
+    login(client, "kasubbag")
+    page = client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True)
+    for text in ('<html lang="en">', "<h1>SOP performance: SOP Uji</h1>",
+                 '<p class="exports no-print">Download: <a',
+                 "<caption>Summary Quarter IV 2026</caption>",
+                 '<th scope="col">Median cycle time (working minutes)</th>',
+                 '<td data-label="Activity">Menyusun konsep</td>',
+                 '<h2 id="h-steps">Steps, slowest first</h2>',
+                 '<option value="triwulan" selected>Quarter</option>'):
+        assert text in page, text
+    assert "<h1>Kinerja SOP" not in page and "Median waktu siklus" not in page
+
+    tabel7 = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
+    for text in ("<h1>SOP implementation monitoring</h1>",
+                 "<caption>Table 7 SOP implementation monitoring — Semester II 2026</caption>",
+                 '<th scope="colgroup" colspan="2">Assessment</th>',
+                 '<th scope="col">Running well</th><th scope="col">Not running well</th>',
+                 '<option value="2" selected>II (July–December)</option>',
+                 '<h2 id="h-figures">Measured figures</h2>', "<p>Assessor,</p>"):
+        assert text in tabel7, text
+    assert "Berjalan dengan baik" not in tabel7
+
+    exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv").data
+    lines = exported.decode("utf-8").lstrip("\ufeff").split("\r\n")
+    assert lines[0] == "Ringkasan" and lines[1].split(",") == [
+        "SOP", "Periode", "Proses dimulai", "Proses selesai", "Masih berjalan",
+        "Median waktu siklus (menit kerja)", "P90 waktu siklus (menit kerja)",
+        "Langkah berbatas waktu", "Langkah tepat waktu", "Tepat waktu (%)", "Eskalasi"]
+    assert lines[4] == "Langkah" and lines[5].split(",") == [
+        "No", "Kegiatan", "Pelaksana", "Waktu (Mutu Baku)", "Waktu (menit kerja)", "Selesai",
+        "Median (menit kerja)", "P90 (menit kerja)", "Berbatas waktu", "Tepat waktu",
+        "Tepat waktu (%)", "Eskalasi"]
+    assert normalised(csv_tables(exported)) == normalised(page_tables(page))
+    form = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode("utf-8")
+    assert form.startswith("\ufeffTabel 7\r\nNo,Prosedur,Penilaian: berjalan dengan baik,")
 
 
 def test_sop_reports_need_a_role_in_the_sop(client, history):
