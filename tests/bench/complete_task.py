@@ -75,7 +75,7 @@ def _in_memory_seconds(app, task_id: int) -> float:
         task = db.session.get(HumanTask, task_id)
         instance = db.session.scalar(select(ProcessInstance).where(
             ProcessInstance.id == task.instance_id))
-        workflow = load_workflow(instance, app.config["ALUR_CLOCK"])
+        workflow = load_workflow(db.session, instance, app.config["ALUR_CLOCK"])
         spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
         begin = time.perf_counter()
         spiff_task.run()
