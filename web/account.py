@@ -1,5 +1,5 @@
-"""The user's own account: the e-mail address escalations are sent to, and the language of
-the interface."""
+"""The user's own account: the e-mail address escalations are sent to, the language of
+the interface, and the password."""
 
 import re
 from typing import Any
@@ -7,9 +7,11 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required
+from werkzeug.security import check_password_hash
 
 from engine import audit
 
+from .auth import set_password
 from .extensions import clock, db
 from .i18n import LANGUAGES
 
@@ -48,3 +50,31 @@ def profile() -> Any:
         value=request.form.get("email", current_user.email or ""),
         language=request.form.get("language", current_user.language),
     ), 422 if errors else 200
+
+
+MIN_PASSWORD = 10
+
+
+@bp.post("/kata-sandi")
+@login_required
+def change_password() -> Any:
+    """Change one's own password: the current one, then the new one twice."""
+    errors: dict[str, str] = {}
+    new = request.form.get("new_password", "")
+    if not check_password_hash(current_user.password_hash,
+                               request.form.get("current_password", "")):
+        errors["current_password"] = gettext("Kata sandi sekarang salah.")
+    if len(new) < MIN_PASSWORD:
+        errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
+                                         n=MIN_PASSWORD)
+    elif new != request.form.get("confirm_password", ""):
+        errors["confirm_password"] = gettext("Ulangan kata sandi tidak sama.")
+    if errors:
+        return render_template(
+            "account/profile.html", errors=errors, languages=LANGUAGES,
+            value=current_user.email or "", language=current_user.language), 422
+    set_password(current_user, new)
+    audit.record(db.session, clock(), "user.password_changed", actor=current_user)
+    db.session.commit()
+    flash(gettext("Kata sandi diganti."), "success")
+    return redirect(url_for("account.profile"))

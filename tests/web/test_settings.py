@@ -7,7 +7,7 @@ from sqlalchemy import select
 from engine import settings
 from engine.models import Escalation, Setting, User
 from tests.conftest import csrf_token
-from tests.web.conftest import api_token, login
+from tests.web.conftest import PASSWORD, api_token, login
 from web.extensions import db
 from web.scheduler import fire_once
 
@@ -80,3 +80,21 @@ def test_user_sets_own_email(app, client):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "prakom"))
         assert user.email == "prakom@pa-bima.go.id"
+
+
+def test_user_changes_own_password(app, client):
+    login(client, "prakom")
+    token = csrf_token(client.get("/akun/").get_data(True))
+    refused = client.post("/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": "salah", "new_password": "pendek",
+        "confirm_password": "pendek"})
+    page = refused.get_data(True)
+    assert refused.status_code == 422
+    assert 'id="current_password-error">Kata sandi sekarang salah.' in page
+    assert 'id="new_password-error">Kata sandi baru paling sedikit 10 karakter.' in page
+    assert client.post("/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": PASSWORD, "new_password": "sandi-baru-2026",
+        "confirm_password": "sandi-baru-2026"}).status_code == 302
+    client.post("/keluar", data={"csrf_token": token})
+    assert login(client, "prakom").status_code == 400, "the old password no longer works"
+    assert login(client, "prakom", "sandi-baru-2026").status_code == 302
