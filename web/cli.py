@@ -20,6 +20,7 @@ from engine.sop_table import import_table
 from . import scheduler
 from .auth import set_password
 from .demo_history import demo_history_command
+from .users_cli import user_group
 from .extensions import clock, db
 
 DEFAULT_DEMO_PASSWORD = "alur-demo"
@@ -150,7 +151,7 @@ def serve_command(bind: str) -> None:
 def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
-                    serve_command, sop_group, demo_history_command):
+                    serve_command, sop_group, demo_history_command, user_group):
         app.cli.add_command(command)
 
 

@@ -1,0 +1,40 @@
+"""``alur user``: creating accounts and setting roles from the command line."""
+
+from sqlalchemy import select
+
+from engine.models import AuditRecord, User
+from tests.web.conftest import login
+from web.extensions import db
+
+
+def test_add_user_then_log_in_and_change_roles(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "add", "budi", "--name", "Budi Santoso, S.Kom.",
+                                 "--role", "Prakom", "--email", "budi@pn.go.id"],
+                           input="rahasia-budi-1\nrahasia-budi-1\n")
+    assert result.exit_code == 0, result.output
+    assert "pengguna budi dibuat (Prakom)" in result.output
+    assert login(client, "budi", "rahasia-budi-1").status_code == 302
+    result = runner.invoke(args=["user", "roles", "budi", "Prakom", "Kasubbag"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "budi"))
+        assert (user.role_names, user.email) == ({"Prakom", "Kasubbag"}, "budi@pn.go.id")
+        actions = db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action.like("user.%"))).all()
+        assert "user.created" in actions and "user.roles_changed" in actions
+
+
+def test_bad_user_input_is_refused_and_nothing_stored(app):
+    runner = app.test_cli_runner()
+    for args, stdin, message in (
+            (["user", "add", "Budi!", "--name", "B"], "rahasia-budi-1\nrahasia-budi-1\n",
+             "huruf kecil"),
+            (["user", "add", "budi", "--name", "B"], "pendek\npendek\n", "paling sedikit 10"),
+            (["user", "add", "budi", "--name", "B", "--role", "Satpam"], "", "Satpam"),
+            (["user", "add", "prakom", "--name", "B"], "rahasia-budi-1\nrahasia-budi-1\n",
+             "sudah ada")):
+        result = runner.invoke(args=args, input=stdin)
+        assert result.exit_code != 0 and message in result.output, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "budi")) is None
