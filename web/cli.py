@@ -20,8 +20,8 @@ from engine.sop_table import import_table
 from . import scheduler
 from .auth import set_password
 from .demo_history import demo_history_command
-from .users_cli import user_group
 from .extensions import clock, db
+from .users_cli import user_group
 
 DEFAULT_DEMO_PASSWORD = "alur-demo"
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
