@@ -8,13 +8,14 @@ are due again for the others. A worker that was down catches up: due means
 ``fire_at <= now``, however long ago.
 """
 
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .clock import Clock
+from .clock import Clock, ManualClock
 from .escalation import escalate
 from .instances import load_workflow, lock_instance
 from .models import HumanTask, Timer
@@ -64,3 +65,17 @@ def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> in
 def _escalate(session: Session, clock: Clock, timer: Timer) -> None:
     if timer.human_task_id is not None:
         escalate(session, clock, session.get(HumanTask, timer.human_task_id), timer.level)
+
+
+def fire_until(session: Session, clock: ManualClock, instance_id: int, moment: datetime) -> None:
+    """Move a manual ``clock`` forward to ``moment`` (aware), firing the instance's timers
+    at their own fire times on the way, as a worker would have (history generators and
+    tests). Not committed."""
+    while True:
+        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
+                                 .order_by(Timer.fire_at).limit(1))
+        if fire_at is None or fire_at > moment:
+            break
+        clock.set(fire_at)
+        fire_instance_timers(session, clock, instance_id)
+    clock.set(moment)

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from engine.deploy import deploy
 from engine.instances import start_instance
-from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer, User
+from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.tasks import complete_task
-from engine.timers import fire_instance_timers
+from engine.timers import fire_until
 from tests.conftest import BPMN_DIR, WIB, mini_bpmn
 
 
@@ -21,15 +21,8 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 def run_to(session: Session, clock, instance_id: int, moment: datetime) -> None:
     """Move the clock to ``moment``, firing the instance's timers at their own times."""
-    while True:
-        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
-                                 .order_by(Timer.fire_at).limit(1))
-        if fire_at is None or fire_at > moment:
-            break
-        clock.set(fire_at)
-        fire_instance_timers(session, clock, instance_id)
-        session.commit()
-    clock.set(moment)
+    fire_until(session, clock, instance_id, moment)
+    session.commit()
 
 
 def start(session, clock, user, key, title, moment, data=None) -> ProcessInstance:

@@ -34,12 +34,11 @@ from engine.models import (
     Notification,
     ProcessDefinition,
     ProcessInstance,
-    Timer,
     User,
     UserRole,
 )
 from engine.tasks import complete_task
-from engine.timers import fire_instance_timers
+from engine.timers import fire_until
 
 from .extensions import clock, db
 
@@ -151,10 +150,10 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
                                     f"PT{_minutes_taken(rng, calendar, task, late)}M",
                                     round_the_clock=entry.get("round_the_clock", False))
         if done_at >= end:
-            _run_to(session, history_clock, instance.id, end)
+            fire_until(session, history_clock, instance.id, end)
             outcome.running += 1
             return
-        _run_to(session, history_clock, instance.id, done_at)
+        fire_until(session, history_clock, instance.id, done_at)
         choices, sent_back = _decisions(rng, entry, revisions)
         revisions += sent_back
         outcome.revisions += sent_back
@@ -192,20 +191,6 @@ def _decisions(rng: random.Random, entry: dict[str, Any], revisions: int
     if sent_back:
         values["catatan"] = "Mohon diperbaiki sesuai arahan."
     return values, sent_back
-
-
-def _run_to(session: Session, history_clock: ManualClock, instance_id: int,
-            moment: datetime) -> None:
-    """Move the clock to ``moment``, firing the instance's timers at their own times."""
-    while True:
-        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
-                                 .order_by(Timer.fire_at).limit(1))
-        if fire_at is None or fire_at > moment:
-            break
-        history_clock.set(fire_at)
-        fire_instance_timers(session, history_clock, instance_id)
-        session.commit()
-    history_clock.set(moment)
 
 
 def _office_moment(rng: random.Random, calendar: WorkCalendar, first: datetime,

@@ -3,10 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
+from engine.calendar import WorkCalendar
 
 from .extensions import clock, db
 
@@ -32,12 +33,19 @@ def local_time(value: datetime | None) -> str:
                    zone=ZONE_NAMES.get(zone_name, zone_name))
 
 
+def office_calendar() -> WorkCalendar:
+    """The office's business calendar, read once per request (the inbox asks per row)."""
+    if "alur_calendar" not in g:
+        g.alur_calendar = settings.work_calendar(db.session)
+    return g.alur_calendar
+
+
 def time_left(due: datetime | None) -> str:
     """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
     ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
     if due is None:
         return gettext("tanpa batas waktu")
-    minutes = settings.work_calendar(db.session).working_minutes_between(clock().now(), due)
+    minutes = office_calendar().working_minutes_between(clock().now(), due)
     if due < clock().now():
         return gettext("terlambat %(duration)s", duration=working_text(-minutes))
     return gettext("sisa %(duration)s", duration=working_text(minutes))

@@ -15,14 +15,14 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine import report_people, reports, settings
+from engine import report_people, reports
 from engine.deploy import active_definitions
 from engine.models import ProcessInstance, User
 from engine.periods import PERIOD_KINDS, Period, calendar_period, custom_period, period_containing
 from engine.report_basis import BAND_LABELS, percent_text
 
 from .extensions import clock, db
-from .filters import working_text
+from .filters import office_calendar, working_text
 from .report_export import EXPORT_FORMATS, cell_text, export
 from .report_tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
@@ -84,7 +84,7 @@ def index() -> Any:
 @login_required
 def sop(key: str) -> Any:
     period = _period()
-    report = reports.sop_performance(db.session, _calendar(), _visible_sop(key), period)
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     tables = sop_tables(report)
     if _export_format():
         return export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
@@ -101,7 +101,7 @@ def sop(key: str) -> Any:
 @login_required
 def heatmap(key: str) -> Any:
     period = _period()
-    report = reports.sop_performance(db.session, _calendar(), _visible_sop(key), period)
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     table = heatmap_table(report)
     if _export_format():
         return export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
@@ -135,7 +135,7 @@ def people() -> Any:
 def person(username: str) -> Any:
     period = _period()
     user = _visible_person(username)
-    report = report_people.person_report(db.session, _calendar(), user, period)
+    report = report_people.person_report(db.session, office_calendar(), user, period)
 
     def link(figure: str, **arguments: str) -> str:
         return url_for("reports.person_instances", username=username, angka=figure,
@@ -154,7 +154,7 @@ def person_instances(username: str) -> Any:
     """The instances behind one figure of a person's report (``angka`` in ``FIGURES``)."""
     period = _period()
     user = _visible_person(username)
-    report = report_people.person_report(db.session, _calendar(), user, period)
+    report = report_people.person_report(db.session, office_calendar(), user, period)
     figure = request.args.get("angka", "")
     if figure not in FIGURES:
         abort(404)
@@ -178,7 +178,7 @@ def tabel7() -> Any:
         period = calendar_period("semester", year, half, _zone())
     except ValueError:
         abort(400)
-    rows = reports.tabel7(db.session, _calendar(), period)
+    rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
     if _export_format():
         return export(tables, _export_format(), f"tabel7-{period.slug()}")
@@ -250,12 +250,8 @@ def _export_format() -> str | None:
     return fmt
 
 
-def _calendar() -> Any:
-    return settings.work_calendar(db.session)
-
-
 def _zone() -> str:
-    return _calendar().timezone
+    return office_calendar().timezone
 
 
 def _today() -> date:
