@@ -4,8 +4,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .clock import Clock
-from .models import AuditRecord, HumanTask, ProcessInstance, User
+from engine.clock import Clock
+from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 
 
 def record(session: Session, clock: Clock, action: str, *, actor: User | None = None,

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Base
+from engine.db import Base
 
 
 class User(Base):
-    """A person who logs in. ``password_hash`` is written by ``web.auth`` (werkzeug)."""
+    """A person who logs in. ``password_hash`` is written by ``web.views.auth`` (werkzeug)."""
 
     __tablename__ = "users"
 

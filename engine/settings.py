@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .calendar import RamadanPeriod, WorkCalendar
-from .models import Setting
+from engine.models import Setting
+from engine.time.calendar import RamadanPeriod, WorkCalendar
 
 DEFAULTS: dict[str, Any] = {
     # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.

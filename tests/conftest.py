@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from engine.clock import ManualClock
 from engine.db import Base
-from engine.deploy import deploy
 from engine.models import User, UserRole
+from engine.process.deploy import deploy
 from engine.roles import KNOWN_ROLES, username_for
-from tests.database import fresh_database
+from tests.helpers.database import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"

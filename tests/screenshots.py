@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.servers import alur_server
+from tests.helpers.servers import alur_server
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ALUR = str(Path(sys.executable).with_name("alur"))

@@ -7,12 +7,11 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from engine.attachments import MAX_ATTACHMENT_BYTES
+from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
-from engine.validation import MAX_BPMN_BYTES
-
-from . import i18n
-from .extensions import babel, csrf, db, login_manager, migrate
+from engine.process.attachments import MAX_ATTACHMENT_BYTES
+from web import i18n
+from web.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -56,28 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
-    from . import (  # noqa: F401
-        account,
-        admin,
-        admin_settings,
-        admin_versions,
-        api,
-        attachments,
-        auth,
-        cli,
-        documents,
-        errors,
-        filters,
-        inbox,
-        instances,
-        notifications,
-        reports,
-        substitutions,
-    )
+    from web import api, errors, filters
+    from web.cli import commands as cli
+    from web.views import BLUEPRINTS
 
-    for blueprint in (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp,
-                      notifications.bp, admin.bp, documents.bp, substitutions.bp, reports.bp,
-                      api.bp):
+    for blueprint in (*BLUEPRINTS, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)

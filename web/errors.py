@@ -19,8 +19,7 @@ from engine.errors import (
     PermissionDenied,
     TaskNotOpen,
 )
-
-from .extensions import db
+from web.extensions import db
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskData: 422,
           InvalidProcess: 422}

@@ -7,9 +7,8 @@ from flask import Flask, current_app, g
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
-from engine.calendar import WorkCalendar
-
-from .extensions import clock, db
+from engine.time.calendar import WorkCalendar
+from web.extensions import clock, db
 
 MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
           lazy_pgettext("month", "Mar"), lazy_pgettext("month", "Apr"),

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from engine.clock import ManualClock
-from engine.instances import load_workflow
 from engine.models import HumanTask, ProcessInstance
+from engine.process.instances import load_workflow
 from tests.conftest import MONDAY_0800
 from web import create_app
 from web.extensions import db

@@ -29,7 +29,7 @@ from engine.models import (
 )
 from web import create_app
 from web.extensions import db
-from web.reports import bp
+from web.views.reports.views import bp
 
 WIB = ZoneInfo("Asia/Jakarta")
 SIZES = (1_000, 100_000)

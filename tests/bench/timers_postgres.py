@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 
 from engine.models import Timer
-from tests.database import postgres_schema
-from tests.workload import prepare, worker
+from tests.helpers.database import postgres_schema
+from tests.helpers.workload import prepare, worker
 
 TIMERS = 2000
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.database import fresh_database
-from tests.servers import alur_server
+from tests.helpers.database import fresh_database
+from tests.helpers.servers import alur_server
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "uji-peramban"

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine.clock import ManualClock, SystemClock
-from engine.instances import start_instance
 from engine.models import User
+from engine.process.instances import start_instance
 from tests.browser.conftest import login
 from web import create_app
 from web.extensions import db

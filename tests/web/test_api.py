@@ -147,7 +147,7 @@ def test_bad_upload_is_422_with_message_and_nothing_deployed(app, client, conten
 
 
 def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, started):
-    from web.scheduler import fire_once
+    from web.cli.worker import fire_once
     clock.advance(timedelta(minutes=59))
     assert fire_once(app) == 0
     clock.advance(timedelta(minutes=1))  # 1 x "1 jam": level 1, the Prakom

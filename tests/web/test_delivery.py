@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from engine import settings
-from engine.delivery import message_id
+from engine.escalation.delivery import message_id
 from engine.models import Delivery, User
-from tests.servers import SmtpServer, WebhookReceiver, free_port
+from tests.helpers.servers import SmtpServer, WebhookReceiver, free_port
 from tests.web.conftest import api_token
+from web.cli.worker import fire_once, send_once
 from web.extensions import db
-from web.scheduler import fire_once, send_once
 
 
 @pytest.fixture

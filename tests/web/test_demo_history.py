@@ -5,14 +5,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from engine.calendar import WorkCalendar
-from engine.deploy import deploy
-from engine.instances import start_instance
 from engine.models import Delivery, Escalation, HumanTask, Notification, ProcessInstance, User
-from engine.periods import custom_period
-from engine.reports import sop_performance
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from engine.reports.sop import sop_performance
+from engine.time.calendar import WorkCalendar
+from engine.time.periods import custom_period
 from tests.conftest import mini_bpmn
-from web.demo_history import OTHER_SOPS, demo_history_command, generate_history
+from web.cli.demo_history import OTHER_SOPS, demo_history_command, generate_history
 from web.extensions import db
 
 

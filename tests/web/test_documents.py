@@ -7,9 +7,9 @@ import pytest
 from lxml import html
 from pypdf import PdfReader
 
-from engine.deploy import deploy
 from engine.models import ProcessDefinition
-from engine.sop_document import office_units
+from engine.process.deploy import deploy
+from engine.sop.document import office_units
 from tests.conftest import BPMN_DIR
 from tests.web.conftest import login
 from web.extensions import db

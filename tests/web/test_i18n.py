@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engine.models import AuditRecord, User
 from tests.conftest import csrf_token
 from tests.web.conftest import login
+from web.cli.worker import fire_once
 from web.extensions import babel, db
-from web.scheduler import fire_once
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "web" / "translations"

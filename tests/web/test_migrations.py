@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from engine.clock import ManualClock
 from tests.conftest import MONDAY_0800
-from tests.database import on_postgres
+from tests.helpers.database import on_postgres
 from web import create_app
 from web.extensions import db
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from engine.models import ProcessDefinition, ProcessInstance
 from tests.conftest import csrf_token, mini_bpmn, sop_walks
 from tests.web.conftest import login
+from web.cli.worker import fire_once
 from web.extensions import db
-from web.scheduler import fire_once
 
 
 def _start(client, process_key: str, title: str):

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from engine.models import User
-from tests.report_history import build_history
+from tests.helpers.report_history import build_history
 from tests.web.conftest import login
 from web.extensions import db
-from web.reports import bp
+from web.views.reports.views import bp
 
 Q4 = "periode=triwulan&tahun=2026&ke=4"
 

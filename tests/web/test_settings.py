@@ -8,8 +8,8 @@ from engine import settings
 from engine.models import Escalation, Setting, User
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login
+from web.cli.worker import fire_once
 from web.extensions import db
-from web.scheduler import fire_once
 
 FORM = {"multiples": "1, 1, 2", "timezone": "Asia/Makassar", "ramadan": "2027-02-08 2027-03-09",
         "added": "2026-11-24 Syukuran kantor", "removed": "2026-12-24",

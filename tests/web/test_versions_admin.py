@@ -3,7 +3,7 @@
 import io
 
 from tests.conftest import BPMN_DIR, csrf_token
-from tests.engine.test_migration import KEY, REMOVED, without_step
+from tests.engine.process.test_migration import KEY, REMOVED, without_step
 from tests.web.conftest import api_token, login
 
 

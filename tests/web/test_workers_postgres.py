@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from engine.delivery import message_id
+from engine.escalation.delivery import message_id
 from engine.models import Delivery, Escalation, HumanTask, Notification, Timer
-from tests.database import postgres_schema
-from tests.servers import SmtpServer, free_port
-from tests.workload import prepare, worker
+from tests.helpers.database import postgres_schema
+from tests.helpers.servers import SmtpServer, free_port
+from tests.helpers.workload import prepare, worker
 
 TIMERS = 2000
 

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import views  # noqa: F401  (registers the routes on bp)
+from web.api import views  # noqa: F401  (registers the routes on bp)

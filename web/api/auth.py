@@ -8,9 +8,8 @@ from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from engine.models import User
-
-from ..errors import error_response
-from ..extensions import db
+from web.errors import error_response
+from web.extensions import db
 
 _SALT = "alur-api-token"
 

@@ -5,15 +5,12 @@ from typing import Any
 from flask import g, jsonify, request
 from marshmallow import Schema, ValidationError
 
-from engine import instances, notifications, tasks
-from engine.deploy import active_definitions, deploy
-
-from ..auth import authenticate
-from ..errors import error_response
-from ..extensions import clock, db
-from . import bp
-from .auth import issue_token, token_required
-from .schemas import (
+from engine.escalation import notifications
+from engine.process import instances, tasks
+from engine.process.deploy import active_definitions, deploy
+from web.api import bp
+from web.api.auth import issue_token, token_required
+from web.api.schemas import (
     InstanceCreate,
     InstanceSchema,
     NotificationSchema,
@@ -23,6 +20,9 @@ from .schemas import (
     TaskSchema,
     TokenRequest,
 )
+from web.errors import error_response
+from web.extensions import clock, db
+from web.views.auth import authenticate
 
 
 class _RequestError(Exception):

@@ -1,0 +1,116 @@
+"""What the inbox and the task page need of a process definition, read once at deploy.
+
+The catalog is ``{"name", "lanes", "tasks": {user task id: entry}}`` where an entry is
+``{"name", "lane", "no", "kelengkapan", "waktu", "output", "keterangan", "duration",
+"round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's ISO
+duration (None when the Waktu is "Relatif" or similar) and the form fields the next
+gateway needs.
+"""
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from engine.bpmn.validation import NS, decision_of, where
+from engine.errors import InvalidProcess
+from engine.runtime.adapter import ROUND_THE_CLOCK_PROPERTY
+
+MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
+
+NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Catatan",
+              "choices": []}
+
+
+def build_catalog(process: etree._Element) -> dict[str, Any]:
+    """Build the catalog of a structurally checked ``bpmn:process`` element.
+
+    Raises:
+        InvalidProcess: a gateway after a user task has a condition not written
+            ``variable == "value"`` (Alur could not ask the user for it).
+    """
+    lane_of = {}
+    lanes = []
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        lanes.append(lane.get("name").strip())
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            lane_of[ref.text] = lane.get("name").strip()
+    flows_from: dict[str, list[etree._Element]] = {}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        flows_from.setdefault(flow.get("sourceRef"), []).append(flow)
+    elements = {el.get("id"): el for el in process if isinstance(el.tag, str)}
+    durations = _timer_durations(process)
+
+    tasks, problems = {}, []
+    for task in process.findall("bpmn:userTask", NS):
+        task_id = task.get("id")
+        properties = {
+            prop.get("name"): prop.get("value", "")
+            for prop in task.iterfind(".//spiffworkflow:property", NS)
+        }
+        fields = [NOTE_FIELD] + checklist_field(properties.get("kelengkapan", ""))
+        for flow in flows_from.get(task_id, []):
+            gateway = elements.get(flow.get("targetRef"))
+            if gateway is not None and etree.QName(gateway).localname == "exclusiveGateway":
+                field, problem = _decision_field(gateway, flows_from.get(gateway.get("id"), []))
+                fields += [field] if field else []
+                problems += [problem] if problem else []
+        tasks[task_id] = {
+            "name": (task.get("name") or task_id).strip(),
+            "lane": lane_of.get(task_id),
+            **{key: properties.get(key, "") for key in MUTU_BAKU},
+            "duration": durations.get(task_id),
+            "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
+            "fields": fields,
+        }
+    if problems:
+        raise InvalidProcess(problems)
+    return {"name": process_name(process), "lanes": lanes, "tasks": tasks}
+
+
+def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
+    """The Kelengkapan (Permenpan RB 35/2012, Mutu Baku) as a checklist the performer
+    ticks: one item per comma, semicolon or line; none when the column is empty."""
+    items = [item.strip() for item in re.split(r"[,;\n]", kelengkapan) if item.strip()]
+    if not items:
+        return []
+    return [{"name": "kelengkapan", "type": "checklist", "required": False,
+             "label": "Kelengkapan", "choices": [{"value": i, "label": i} for i in items]}]
+
+
+def process_name(process: etree._Element) -> str:
+    """The SOP's name: the process name, else the participant's, else the id."""
+    if process.get("name"):
+        return process.get("name").strip()
+    root = process.getroottree().getroot()
+    for participant in root.iterfind(".//bpmn:participant", NS):
+        if participant.get("processRef") == process.get("id") and participant.get("name"):
+            return participant.get("name").strip()
+    return process.get("id")
+
+
+def _timer_durations(process: etree._Element) -> dict[str, str]:
+    durations = {}
+    for boundary in process.findall("bpmn:boundaryEvent", NS):
+        duration = boundary.find("bpmn:timerEventDefinition/bpmn:timeDuration", NS)
+        if duration is not None:
+            durations[boundary.get("attachedToRef")] = duration.text.strip().strip("\"'")
+    return durations
+
+
+def _decision_field(gateway: etree._Element, flows: list[etree._Element]
+                    ) -> tuple[dict | None, str | None]:
+    variables, choices = set(), []
+    for flow in flows:
+        decision = decision_of(flow)
+        if decision is None:
+            return None, (f"{where(flow)}: kondisi setelah {where(gateway)} harus ditulis "
+                          'nama == "nilai" (misalnya keputusan == "setuju"), agar Alur dapat '
+                          "menanyakannya pada formulir tugas.")
+        variables.add(decision[0])
+        choices.append({"value": decision[1], "label": (flow.get("name") or decision[1]).strip()})
+    if len(variables) != 1:
+        return None, (f"{where(gateway)}: semua alur keluar harus menguji satu variabel yang "
+                      f"sama; ditemukan {sorted(variables)}.")
+    return {"name": variables.pop(), "type": "choice", "required": True,
+            "label": (gateway.get("name") or "Keputusan").strip(), "choices": choices}, None

@@ -1,0 +1,177 @@
+"""A safe evaluator for the expressions an uploaded BPMN may carry.
+
+SpiffWorkflow evaluates gateway conditions and timer expressions with Python's ``eval``;
+an uploaded BPMN could then run any command on the server. Alur evaluates them itself
+and accepts only: literals (strings, numbers, booleans, None), names of task data,
+tuples or lists of those, comparisons (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``,
+``in``, ``not in``), ``and``, ``or``, ``not``. No calls, attributes, subscripts, lambdas,
+comprehensions, f-strings, arithmetic, ``:=``, ``*`` or ``**``; at most
+``MAX_EXPRESSION_CHARS`` characters and ``MAX_NESTING`` levels deep, so that neither
+Python's parser nor this evaluator can be made to recurse without bound.
+"""
+
+import ast
+import operator
+from collections.abc import Collection, Mapping
+from typing import Any
+
+MAX_EXPRESSION_CHARS = 1000
+MAX_NESTING = 20
+
+# Functions a script task may call. The runtime (engine.runtime.adapter.AlurScriptEngine) runs
+# none yet, so none is registered: every script task is refused at upload.
+REGISTERED_FUNCTIONS: frozenset[str] = frozenset()
+
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+_CONSTANT_TYPES = (str, int, float, bool, type(None))
+
+_REFUSED_LABELS = {
+    ast.Call: "pemanggilan fungsi", ast.Attribute: "akses atribut (.)",
+    ast.Subscript: "subskrip ([...])", ast.Lambda: "lambda",
+    ast.ListComp: "comprehension", ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension", ast.GeneratorExp: "comprehension",
+    ast.JoinedStr: "f-string", ast.FormattedValue: "f-string",
+    ast.NamedExpr: "walrus (:=)", ast.Starred: "starred (*)",
+    ast.BinOp: "operasi aritmetika", ast.IfExp: "ekspresi if-else",
+    ast.Dict: "dict", ast.Set: "set", ast.Await: "await", ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
+
+
+class UnsafeExpression(ValueError):
+    """The expression is not in the safe subset, or is not valid syntax."""
+
+
+def check(expression: str) -> ast.expr:
+    """Parse ``expression`` and return its tree if it is in the safe subset.
+
+    Raises:
+        UnsafeExpression: with an Indonesian message naming the construct refused.
+    """
+    tree = _parse(expression)
+    _check_tree(tree)
+    return tree.body
+
+
+def check_call(script: str, registered: Collection[str] = REGISTERED_FUNCTIONS) -> ast.Call:
+    """Check that a script task's ``script`` is one call of a registered function.
+
+    The script must read ``function(argument, name=argument)`` where ``function`` is in
+    ``registered`` and every argument is a safe-subset expression. Nothing is run.
+
+    Raises:
+        UnsafeExpression: anything else, e.g. any script while nothing is registered.
+    """
+    refusal = UnsafeExpression("Alur hanya menjalankan fungsi yang terdaftar "
+                               f"({', '.join(sorted(registered)) or 'belum ada'})")
+    try:
+        call = _parse(script).body
+    except UnsafeExpression:
+        raise refusal from None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id in registered):
+        raise refusal
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            raise UnsafeExpression("argumen **kwargs tidak diizinkan")
+    for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+        _check_tree(ast.Expression(body=argument))
+    return call
+
+
+def evaluate(expression: str, data: Mapping[str, Any]) -> Any:
+    """Evaluate a safe-subset ``expression`` against task ``data``.
+
+    A name missing from ``data`` evaluates to None, so a condition on a field the user
+    has not filled is simply false.
+
+    Raises:
+        UnsafeExpression: the expression is outside the safe subset.
+    """
+    return _eval(check(expression), data)
+
+
+def _parse(expression: str) -> ast.Expression:
+    if len(expression) > MAX_EXPRESSION_CHARS:
+        raise UnsafeExpression(f"ekspresi terlalu panjang ({len(expression):,} karakter; "
+                               f"batasnya {MAX_EXPRESSION_CHARS:,})")
+    if not expression.strip():
+        raise UnsafeExpression("ekspresi kosong")
+    try:
+        return ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as error:
+        raise UnsafeExpression(f"ekspresi tidak dapat dibaca: {error.msg}") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise UnsafeExpression("ekspresi tidak dapat dibaca") from None
+
+
+def _check_tree(tree: ast.Expression) -> None:
+    # Iterative, so that checking a deep tree cannot itself exhaust the stack.
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.expr_context):
+            continue
+        if depth > MAX_NESTING:
+            raise UnsafeExpression(f"ekspresi bersarang terlalu dalam (lebih dari "
+                                   f"{MAX_NESTING} tingkat)")
+        if not isinstance(node, _ALLOWED):
+            raise UnsafeExpression(
+                f"ekspresi memuat {_label(node)}, yang tidak diizinkan "
+                "(hanya perbandingan, and/or/not, nilai tetap dan nama data)")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise UnsafeExpression(f"nama '{node.id}' tidak diizinkan")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, _CONSTANT_TYPES):
+            raise UnsafeExpression(f"nilai tetap {type(node.value).__name__} tidak diizinkan")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _label(node: ast.AST) -> str:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return "pangkat (**)"
+    if isinstance(node, ast.Dict) and None in node.keys:
+        return "pembongkaran dict (**)"
+    return _REFUSED_LABELS.get(type(node), f"'{type(node).__name__}'")
+
+
+def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return data.get(node.id)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return tuple(_eval(item, data) for item in node.elts)
+    if isinstance(node, ast.UnaryOp):
+        return not _eval(node.operand, data)
+    if isinstance(node, ast.BoolOp):
+        values = (_eval(value, data) for value in node.values)
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, data)
+        for op, right_node in zip(node.ops, node.comparators):
+            right = _eval(right_node, data)
+            try:
+                if not _COMPARE[type(op)](left, right):
+                    return False
+            except TypeError:
+                return False
+            left = right
+        return True
+    raise UnsafeExpression(f"'{type(node).__name__}' tidak diizinkan")
+
+
+_ALLOWED = (
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Tuple, ast.List,
+    ast.UnaryOp, ast.Not, ast.BoolOp, ast.And, ast.Or, ast.Compare,
+    *_COMPARE,
+)

@@ -1,0 +1,388 @@
+"""Checks an uploaded BPMN file before anything is stored.
+
+An uploaded BPMN is code: SpiffWorkflow would evaluate its conditions, timers and scripts.
+So the file is read with a hardened parser (UTF-8 only, no DOCTYPE, no entities, no
+network, no XInclude, no processing instructions, size, depth and attribute limits) and
+must not point outside itself (``bpmn:import``, ``xsi:schemaLocation``). Then every element
+must be one Alur knows, in a place Alur expects (an allow-list: anything else is refused),
+and the process must follow Alur's conventions (README, "Konvensi BPMN"): one plain start
+event, lanes that are roles, time standards that parse, conditions and scripts in the safe
+subset of ``engine.bpmn.expressions``, and every element on a path from the start event to an
+end event (``engine.bpmn.flow``). Every problem names the element id and its line.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+from engine.bpmn import expressions
+from engine.errors import InvalidProcess
+from engine.roles import KNOWN_ROLES
+from engine.time.calendar import InvalidDuration, parse_duration
+
+MAX_BPMN_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 200              # XML nesting levels; the bundled SOPs use fewer than 10
+MAX_ATTRIBUTE_CHARS = 4000   # the longest attribute in the bundled SOPs has ~260
+MAX_FLOW_ELEMENTS = 2000     # flow nodes and sequence flows of the process
+MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
+DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2\s*$""")
+
+_DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
+                  "http://www.omg.org/spec/DD/20100524/DC",
+                  "http://www.omg.org/spec/DD/20100524/DI"}
+_XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+_DECLARED_ENCODING = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+
+# The parser reads UTF-8 whatever the declaration says, so the checks on the text below
+# see exactly what it parses.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False, remove_comments=True, encoding="utf-8")
+
+# Flow nodes of the process graph. Script tasks are nodes too, but refused unless they
+# call a registered function (engine.bpmn.expressions.check_call); there are none yet.
+FLOW_NODES = {"startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway",
+              "parallelGateway", "boundaryEvent"}
+_REFUSED = {"serviceTask": "service task", "subProcess": "subprocess",
+            "callActivity": "call activity", "sendTask": "send task",
+            "receiveTask": "receive task", "businessRuleTask": "business rule task",
+            "task": "task tanpa jenis", "manualTask": "manual task",
+            "intermediateCatchEvent": "intermediate event",
+            "intermediateThrowEvent": "intermediate event",
+            "inclusiveGateway": "inclusive gateway", "eventBasedGateway": "event-based gateway",
+            "complexGateway": "complex gateway", "transaction": "transaction",
+            "adHocSubProcess": "subprocess"}
+
+# Where each BPMN element may appear: parent -> allowed BPMN children. Absent parents
+# (documentation, conditionExpression, flowNodeRef, ...) allow none. Loops, multi-instance,
+# data associations, resource roles, messages and signals are therefore refused.
+_COMMON = {"documentation", "extensionElements"}
+_NODE = _COMMON | {"incoming", "outgoing"}
+_ALLOWED_CHILDREN = {
+    "definitions": _COMMON | {"collaboration", "process", "escalation", "category",
+                              "itemDefinition"},
+    "collaboration": _COMMON | {"participant", "messageFlow", "textAnnotation", "association",
+                                "group"},
+    "process": _COMMON | FLOW_NODES | {"laneSet", "sequenceFlow", "textAnnotation",
+                                       "association", "group"},
+    "laneSet": {"lane"},
+    "lane": _COMMON | {"flowNodeRef"},
+    "category": {"categoryValue"},
+    "textAnnotation": _COMMON | {"text"},
+    **{name: _COMMON for name in ("participant", "messageFlow", "association", "group",
+                                  "escalation", "itemDefinition", "escalationEventDefinition",
+                                  "terminateEventDefinition")},
+    **{name: _NODE for name in ("startEvent", "userTask", "exclusiveGateway",
+                                "parallelGateway")},
+    "scriptTask": _NODE | {"script"},
+    "endEvent": _NODE | {"escalationEventDefinition", "terminateEventDefinition"},
+    "boundaryEvent": _NODE | {"timerEventDefinition"},
+    "timerEventDefinition": _COMMON | {"timeDuration", "timeDate", "timeCycle"},
+    "sequenceFlow": _COMMON | {"conditionExpression"},
+}
+# SpiffWorkflow extensions Alur reads; others (preScript, postScript, ...) carry code.
+_SPIFF_ALLOWED = {("extensionElements", "properties"), ("properties", "property")}
+
+
+def read_xml(data: bytes) -> etree._Element:
+    """Parse ``data`` as XML with the hardened parser and return the root element.
+
+    Raises:
+        InvalidProcess: empty, larger than ``MAX_BPMN_BYTES``, not UTF-8, a DOCTYPE or
+            ENTITY, not well-formed, not ``bpmn:definitions``, nested deeper than
+            ``MAX_DEPTH``, an attribute longer than ``MAX_ATTRIBUTE_CHARS``, duplicate
+            ids, a processing instruction, XInclude, ``bpmn:import`` or an external
+            ``xsi:schemaLocation`` (nothing outside the file is ever read).
+    """
+    if len(data) > MAX_BPMN_BYTES:
+        raise InvalidProcess([f"Berkas terlalu besar ({len(data):,} bita); batasnya "
+                              + f"{MAX_BPMN_BYTES:,} bita."])
+    if not data.strip():
+        raise InvalidProcess(["Berkas kosong: tidak ada BPMN yang dapat dibaca."])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidProcess([f"Berkas bukan teks UTF-8 (bita ke-{error.start + 1:,} tidak "
+                              + "sah); simpan ulang sebagai UTF-8."]) from None
+    declared = _DECLARED_ENCODING.match(text)
+    if "\x00" in text or (declared and declared.group(1).lower() not in ("utf-8", "utf8")):
+        raise InvalidProcess(["Berkas harus berenkode UTF-8"
+                              + (f"; deklarasinya menyebut {declared.group(1)[:40]!r}."
+                                 if declared else " (berkas memuat bita nol).")])
+    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
+        raise InvalidProcess(["Berkas memuat DOCTYPE atau ENTITY; BPMN tidak memerlukannya "
+                              + "dan Alur menolaknya demi keamanan."])
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        if "depth" in error.msg.lower():
+            raise InvalidProcess([f"XML bersarang terlalu dalam (baris {error.lineno}); "
+                                  + f"batasnya {MAX_DEPTH} tingkat."]) from None
+        raise InvalidProcess([f"Berkas bukan XML yang sah (baris {error.lineno}): {error.msg}"]
+                             ) from None
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        found = etree.QName(root).namespace
+        raise InvalidProcess(["Berkas bukan BPMN 2.0: elemen akarnya harus bpmn:definitions "
+                              f"dengan namespace {BPMN_NS}"
+                              + (f" (ditemukan namespace {found[:100]!r})." if found else
+                                 " (ditemukan tanpa namespace).")])
+    _refuse_if(list(_document_problems(root)))
+    return root
+
+
+def executable_process(root: etree._Element) -> etree._Element:
+    """Return the file's single executable ``bpmn:process``.
+
+    Raises:
+        InvalidProcess: none, or more than one.
+    """
+    processes = root.findall("bpmn:process", NS)
+    executable = [p for p in processes if p.get("isExecutable", "true") == "true"]
+    if len(executable) != 1:
+        hint = ' (isExecutable="false" tidak dijalankan)' if processes and not executable else ""
+        raise InvalidProcess(["Berkas harus memuat tepat satu bpmn:process yang dapat "
+                              + f"dijalankan; ditemukan {len(executable)}{hint}."])
+    return executable[0]
+
+
+def check_structure(process: etree._Element) -> None:
+    """Check ``process`` (and the document around it) against Alur's BPMN conventions.
+
+    Raises:
+        InvalidProcess: listing every problem found (at most ``MAX_PROBLEMS``, then a
+            count), each naming element id and line.
+    """
+    _refuse_if(list(_problems(process)))
+
+
+def where(element: etree._Element) -> str:
+    """``'<tag> "<id>" (baris N)'``, to name an element in a message."""
+    tag = etree.QName(element).localname
+    return f'{tag} "{element.get("id", "?")}" (baris {element.sourceline})'
+
+
+def decision_of(flow: etree._Element) -> tuple[str, str] | None:
+    """``(variable, value)`` of a condition written ``variable == "value"``, else None."""
+    condition = flow.find("bpmn:conditionExpression", NS)
+    match = DECISION_PATTERN.match(condition.text or "") if condition is not None else None
+    return (match.group(1), match.group(3)) if match else None
+
+
+def _refuse_if(problems: list[str]) -> None:
+    if len(problems) > MAX_PROBLEMS:
+        problems = problems[:MAX_PROBLEMS] + [
+            f"... dan {len(problems) - MAX_PROBLEMS:,} masalah lain."]
+    if problems:
+        raise InvalidProcess(problems)
+
+
+def _localname(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _document_problems(root: etree._Element) -> Iterator[str]:
+    """What could reach outside the file or strain the server, anywhere in it."""
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        yield "Berkas memuat DOCTYPE; Alur menolaknya demi keamanan."
+    instructions = [*root.itersiblings(etree.PI, preceding=True),
+                    *root.iter(etree.PI), *root.itersiblings(etree.PI)]
+    for instruction in instructions:
+        yield (f"Instruksi pemrosesan <?{instruction.target[:40]} ...?> (baris "
+               f"{instruction.sourceline}) tidak diizinkan; BPMN tidak memerlukannya.")
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_DEPTH:
+            yield f"{where(element)}: XML bersarang lebih dari {MAX_DEPTH} tingkat."
+            break
+    seen: dict[str, etree._Element] = {}
+    for element in root.iter(tag=etree.Element):
+        namespace = etree.QName(element).namespace
+        if namespace in _XINCLUDE_NAMESPACES:
+            yield f"{where(element)}: XInclude tidak diizinkan; Alur tidak menyertakan berkas lain."
+        elif namespace == BPMN_NS and _localname(element) == "import":
+            yield (f"{where(element)}: bpmn:import tidak diizinkan; Alur tidak pernah mengambil "
+                   "berkas atau alamat luar, jadi semua isi harus ada di berkas ini.")
+        for name, value in element.attrib.items():
+            if len(value) > MAX_ATTRIBUTE_CHARS:
+                yield (f"{where(element)}: atribut {etree.QName(name).localname} terlalu panjang "
+                       f"({len(value):,} karakter; batasnya {MAX_ATTRIBUTE_CHARS:,}).")
+        yield from _schema_locations(element)
+        element_id = element.get("id")
+        if element_id in seen:
+            yield (f'{where(element)}: id "{element_id[:100]}" sudah dipakai di baris '
+                   f"{seen[element_id].sourceline}; setiap id harus unik.")
+        elif element_id is not None:
+            seen[element_id] = element
+
+
+def _schema_locations(element: etree._Element) -> Iterator[str]:
+    # Only a bare file name is harmless; libxml2 never fetches these, but Alur says so.
+    pairs = (element.get(f"{_XSI}schemaLocation") or "").split()[1::2]
+    for location in pairs + (element.get(f"{_XSI}noNamespaceSchemaLocation") or "").split():
+        if not re.fullmatch(r"[\w.-]+", location):
+            yield (f"{where(element)}: xsi:schemaLocation merujuk sumber luar "
+                   f"({location[:80]!r}); Alur tidak mengambilnya, hapus atribut ini.")
+
+
+def _placement_problems(root: etree._Element) -> Iterator[str]:
+    """Every element must be allow-listed where it stands; refused subtrees are skipped."""
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        kept = []
+        for child in parent.iterchildren(tag=etree.Element):
+            problem = _misplaced(child, parent)
+            if problem:
+                yield problem
+            else:
+                kept.append(child)
+        stack.extend(reversed(kept))
+
+
+def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
+    namespace, tag = etree.QName(child).namespace, _localname(child)
+    parent_namespace, parent_tag = etree.QName(parent).namespace, _localname(parent)
+    if namespace == BPMN_NS and parent_namespace == BPMN_NS:
+        if tag in _ALLOWED_CHILDREN.get(parent_tag, ()):
+            return None
+        timer = child.find("bpmn:timerEventDefinition", NS)
+        if tag == "intermediateCatchEvent" and timer is not None:
+            return (f"{where(child)}: timer antara (intermediate timer) tidak didukung; Waktu "
+                    "ditulis sebagai boundary timer non-interrupting pada user task.")
+        if tag in _REFUSED and parent_tag == "process":
+            return f"{where(child)}: {_REFUSED[tag]} tidak didukung oleh Alur."
+        return f"{where(child)}: unsur bpmn:{tag} tidak didukung di dalam {where(parent)}."
+    if namespace in _DI_NAMESPACES and (parent_namespace in _DI_NAMESPACES
+                                        or (parent_tag, tag) == ("definitions", "BPMNDiagram")):
+        return None
+    if namespace == NS["spiffworkflow"]:
+        if tag in ("preScript", "postScript") and parent_tag == "extensionElements":
+            try:
+                expressions.check_call(child.text or "")
+            except expressions.UnsafeExpression as error:
+                return f"{where(child)}: skrip {tag} tidak diizinkan: {error}."
+            return None
+        if (parent_tag, tag) in _SPIFF_ALLOWED:
+            if tag == "property" and (child.get("name") is None or child.get("value") is None):
+                return f"{where(child)}: spiffworkflow:property harus punya name dan value."
+            return None
+    label = f"{child.prefix}:{tag}" if child.prefix else tag
+    return (f"{where(child)}: unsur {label} tidak didukung di dalam {where(parent)} (Alur hanya "
+            "membaca unsur BPMN dan spiffworkflow:properties di dalam extensionElements).")
+
+
+def _problems(process: etree._Element) -> Iterable[str]:
+    from engine.bpmn.flow import flow_problems  # it imports NS and where from here
+
+    key = process.get("id", "")
+    if not KEY_PATTERN.match(key):
+        yield (f"{where(process)}: id proses harus huruf, angka, _ atau -, diawali huruf "
+               "(misalnya penanganan_gangguan_server).")
+    nodes, size = {}, 0
+    for child in process.iterchildren(tag=etree.Element):
+        tag = _localname(child)
+        if tag in FLOW_NODES or tag in _REFUSED or tag == "sequenceFlow":
+            size += 1
+            if child.get("id") is None:
+                yield f"{where(child)}: elemen harus punya id."
+            elif tag != "sequenceFlow":
+                nodes[child.get("id")] = child
+    if size > MAX_FLOW_ELEMENTS:
+        yield (f"{where(process)}: proses memuat {size:,} elemen alur; batasnya "
+               f"{MAX_FLOW_ELEMENTS:,}.")
+        return
+    root = process.getroottree().getroot()
+    yield from _placement_problems(root)
+    yield from _check_events(process)
+    yield from _check_lanes(root, process)
+    yield from _check_scripts(root)
+    yield from flow_problems(process, nodes)
+    yield from _check_timers(process)
+
+
+def _check_events(process: etree._Element) -> Iterable[str]:
+    starts = process.findall("bpmn:startEvent", NS)
+    if len(starts) != 1:
+        yield f"{where(process)}: proses harus punya tepat satu start event; ada {len(starts)}."
+    if not process.findall("bpmn:endEvent", NS):
+        yield f"{where(process)}: proses tidak punya end event, sehingga tidak akan pernah selesai."
+    root = process.getroottree().getroot()
+    escalations = {escalation.get("id") for escalation in root.findall("bpmn:escalation", NS)}
+    for definition in process.iterfind("bpmn:endEvent/bpmn:escalationEventDefinition", NS):
+        reference = definition.get("escalationRef")
+        if reference is not None and reference not in escalations:
+            yield (f'{where(definition.getparent())}: escalationRef "{reference[:100]}" tidak '
+                   "merujuk bpmn:escalation yang ada.")
+
+
+def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]:
+    # SpiffWorkflow assigns lanes from every flowNodeRef in the document, so all are checked.
+    lane_of: dict[str, etree._Element] = {}
+    members: dict[str, set[str | None]] = {}
+    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        name = lane.get("name") or ""
+        if name not in KNOWN_ROLES:
+            # SpiffWorkflow keeps the name as written, so " Prakom" would be no one's role.
+            hint = " (hapus spasi di awal/akhir)" if name.strip() in KNOWN_ROLES else ""
+            yield (f'{where(lane)}: nama lane "{name[:100]}" bukan peran yang dikenal{hint} '
+                   f"({', '.join(KNOWN_ROLES)}).")
+        home = next(lane.iterancestors(f"{{{BPMN_NS}}}process"), None)
+        home_id = None if home is None else home.get("id")
+        if home_id not in members:  # once per process: a file may hold many lanes
+            members[home_id] = set() if home is None else {
+                child.get("id") for child in home.iterchildren(tag=etree.Element)}
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            if ref.text not in members[home_id]:
+                yield (f'{where(lane)}: flowNodeRef "{(ref.text or "")[:100]}" (baris '
+                       f"{ref.sourceline}) tidak merujuk elemen proses lane ini.")
+            elif ref.text in lane_of:
+                yield (f'{where(lane)}: elemen "{ref.text}" sudah berada di '
+                       f"{where(lane_of[ref.text])}; satu elemen hanya boleh di satu lane.")
+            else:
+                lane_of[ref.text] = lane
+    for task in process.findall("bpmn:userTask", NS):
+        if task.get("id") not in lane_of:
+            yield f"{where(task)}: user task harus berada di dalam lane (lane = peran Pelaksana)."
+
+
+def _check_scripts(root: etree._Element) -> Iterable[str]:
+    for task in root.iter(f"{{{BPMN_NS}}}scriptTask"):
+        try:
+            expressions.check_call(task.findtext("bpmn:script", "", NS))
+        except expressions.UnsafeExpression as error:
+            yield f"{where(task)}: script task tidak diizinkan: {error}."
+
+
+def _check_timers(process: etree._Element) -> Iterable[str]:
+    for boundary in process.findall("bpmn:boundaryEvent", NS):
+        timers = boundary.findall("bpmn:timerEventDefinition", NS)
+        if len(timers) != 1:
+            yield (f"{where(boundary)}: boundary event harus berupa tepat satu timer Waktu "
+                   "(timerEventDefinition).")
+            continue
+        if boundary.get("cancelActivity", "true") != "false":
+            yield (f"{where(boundary)}: timer Waktu harus non-interrupting "
+                   '(cancelActivity="false"), agar langkah tetap dapat diselesaikan.')
+        others = [_localname(c) for c in timers[0].iterchildren(tag=etree.Element)
+                  if _localname(c) in ("timeDate", "timeCycle")]
+        durations = timers[0].findall("bpmn:timeDuration", NS)
+        if others or len(durations) != 1:
+            yield (f"{where(boundary)}: timer harus memakai tepat satu timeDuration "
+                   f"({' dan '.join(others) or 'timeDate/timeCycle'} tidak didukung).")
+            continue
+        duration = durations[0].text or ""
+        try:
+            value = expressions.check(duration)
+            if not isinstance(getattr(value, "value", None), str):
+                raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
+                                      f'"PT30M", bukan {duration.strip()[:80]}')
+            parse_duration(value.value)
+        except (expressions.UnsafeExpression, InvalidDuration) as error:
+            yield f"{where(boundary)}: durasi timer ditolak: {error}"

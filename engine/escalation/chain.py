@@ -1,0 +1,106 @@
+"""Escalation: a step past its time standard is reported up the line of supervision.
+
+The chain (configurable per office, ``settings.escalation_multiples``): level 1 at the
+deadline reminds the assignee (or every holder of the step's role when unclaimed);
+level 2, at 2x the time standard by default, notifies the supervising role; level 3 goes
+one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md``). The
+chain stops when the step is done. Each (step, level) escalates once.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, settings
+from engine.clock import Clock
+from engine.escalation import outbox
+from engine.models import Escalation, HumanTask, Notification, Timer, User, UserRole
+from engine.roles import supervisor_of
+from engine.time.calendar import parse_duration
+
+
+def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Escalation | None:
+    """Escalate ``task`` at ``level``: notify in the app, enqueue e-mail and webhook
+    deliveries, and schedule the next level.
+
+    Returns None, changing nothing, when the task is no longer open, the level was already
+    raised, or no role is left above.
+    """
+    if task.state != "open":
+        return None
+    if session.scalar(select(Escalation.id).where(Escalation.human_task_id == task.id,
+                                                  Escalation.level == level)) is not None:
+        return None
+    role = role_at_level(task.role, level)
+    if role is None:
+        return None
+    escalation = Escalation(human_task_id=task.id, level=level, raised_at=clock.now())
+    session.add(escalation)
+    session.flush()
+    people = ([task.claimed_by] if level == 1 and task.claimed_by else _holders(session, role))
+    message = _message(task, level, role)
+    for user in people:
+        session.add(Notification(
+            user_id=user.id, kind="eskalasi", role=role, human_task_id=task.id,
+            escalation_id=escalation.id, created_at=clock.now(), message=message))
+    outbox.enqueue_escalation(session, clock, escalation, people, role, message)
+    audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
+                 recipients=[user.username for user in people])
+    _schedule_next(session, task, level)
+    return escalation
+
+
+def role_at_level(step_role: str, level: int) -> str | None:
+    """The role notified at ``level``: the step's own at 1, its supervisor at 2, ..."""
+    role: str | None = step_role
+    for _ in range(level - 1):
+        role = supervisor_of(role) if role is not None else None
+    return role
+
+
+def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime | None:
+    """When ``level`` falls due: the deadline of ``multiple`` x the step's time standard,
+    counted from the step's start in the office calendar. None past the last level."""
+    multiples = settings.escalation_multiples(session)
+    entry = task.instance.definition.catalog["tasks"][task.bpmn_id]
+    if level > len(multiples) or not entry["duration"]:
+        return None
+    duration = scale_duration(entry["duration"], multiples[level - 1])
+    return settings.work_calendar(session).deadline(
+        task.created_at, duration, round_the_clock=entry.get("round_the_clock", False))
+
+
+def scale_duration(duration: str, factor: int) -> str:
+    """``scale_duration("PT30M", 2) == "PT60M"``; each designator multiplied."""
+    parts = parse_duration(duration)
+    date_part = "".join(f"{_number(parts[k] * factor)}{k[0].upper()}"
+                        for k in ("years", "months", "weeks", "days") if k in parts)
+    time_part = "".join(f"{_number(parts[k] * factor)}{k[0].upper()}"
+                        for k in ("hours", "minutes", "seconds") if k in parts)
+    return "P" + date_part + ("T" + time_part if time_part else "")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _schedule_next(session: Session, task: HumanTask, level: int) -> None:
+    if role_at_level(task.role, level + 1) is None:
+        return
+    fire_at = level_fire_time(session, task, level + 1)
+    if fire_at is not None:
+        session.add(Timer(instance_id=task.instance_id, human_task_id=task.id, level=level + 1,
+                          fire_at=fire_at))
+
+
+def _message(task: HumanTask, level: int, role: str) -> str:
+    instance = task.instance
+    text = (f'Langkah "{task.name}" pada "{instance.title}" ({instance.definition.name}) '
+            "melewati batas waktu.")
+    return text if level == 1 else f"Eskalasi tingkat {level} untuk {role}: {text}"
+
+
+def _holders(session: Session, role: str) -> list[User]:
+    return list(session.scalars(select(User).join(UserRole).where(UserRole.role == role)
+                                .order_by(User.id)))

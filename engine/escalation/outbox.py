@@ -1,0 +1,100 @@
+"""The outbox: e-mail and webhook messages, written in the same transaction as the
+escalation that causes them, then sent by workers with leases and retried with backoff.
+
+Enqueueing is exactly once per (task, level, channel, recipient): the dedupe key is
+unique. Sending is at least once: a worker that dies after the server took a message but
+before recording it leaves the message to be sent again when its lease runs out; the
+e-mail's Message-ID and the webhook's Idempotency-Key are the dedupe key, so receivers
+can tell a repeat.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine import settings
+from engine.clock import Clock
+from engine.models import Delivery, Escalation, User
+
+BACKOFF_FIRST = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+
+
+def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
+                       people: Iterable[User], role: str, message: str) -> list[Delivery]:
+    """Add an e-mail per notified person with an address, and one webhook POST if the
+    office configured a webhook. Returns the new deliveries (not committed)."""
+    task = escalation.human_task
+    key = f"task:{task.id}:level:{escalation.level}"
+    subject = f"[Alur] Eskalasi tingkat {escalation.level}: {task.name}"[:300]
+    added = []
+    for user in people:
+        if user.email:
+            added.append(_add(session, clock, escalation, "email", user.email,
+                              f"{key}:email:{user.email.lower()}", subject, message, {}))
+    url = settings.get(session, "webhook")["url"]
+    if url:
+        payload = {
+            "event": "eskalasi", "level": escalation.level, "role": role, "message": message,
+            "raised_at": escalation.raised_at.isoformat(),
+            "task": {"id": task.id, "name": task.name, "role": task.role,
+                     "due_at": task.due_at.isoformat() if task.due_at else None},
+            "instance": {"id": task.instance.id, "title": task.instance.title,
+                         "process_key": task.instance.definition.key,
+                         "process_name": task.instance.definition.name},
+            "recipients": [user.username for user in people],
+        }
+        added.append(_add(session, clock, escalation, "webhook", url, f"{key}:webhook:{url}",
+                          subject, message, payload))
+    return added
+
+
+def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,
+              lease: timedelta = timedelta(seconds=60)) -> list[Delivery]:
+    """Take up to ``limit`` deliveries that are due and not leased (or whose lease ran
+    out), and lease them to ``owner`` until now + ``lease``. The caller commits before
+    sending. Uses ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different rows."""
+    now = clock.now()
+    rows = session.scalars(
+        select(Delivery)
+        .where(Delivery.state == "pending", Delivery.next_attempt_at <= now,
+               or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at <= now))
+        .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+        .with_for_update(skip_locked=True)).all()
+    for row in rows:
+        row.lease_owner = owner
+        row.lease_expires_at = now + lease
+    return list(rows)
+
+
+def record_result(session: Session, clock: Clock, delivery_id: int, owner: str,
+                  error: str | None) -> None:
+    """Record a send attempt by ``owner``: sent, or failed and due again after a backoff
+    (30 s, doubling, at most 1 hour). Ignored if ``owner`` no longer holds the lease."""
+    row = session.scalar(select(Delivery).where(Delivery.id == delivery_id).with_for_update())
+    if row is None or row.lease_owner != owner or row.state != "pending":
+        return
+    now = clock.now()
+    row.attempts += 1
+    row.lease_owner = None
+    row.lease_expires_at = None
+    if error is None:
+        row.state = "sent"
+        row.sent_at = now
+        row.last_error = None
+    else:
+        row.last_error = error[:2000]
+        row.next_attempt_at = now + min(BACKOFF_FIRST * 2 ** (row.attempts - 1), BACKOFF_MAX)
+
+
+def _add(session: Session, clock: Clock, escalation: Escalation, channel: str, recipient: str,
+         key: str, subject: str, body: str, payload: dict[str, Any]) -> Delivery:
+    delivery = Delivery(escalation_id=escalation.id, channel=channel, recipient=recipient,
+                        dedupe_key=key[:600], subject=subject, body=body, payload=payload,
+                        state="pending", attempts=0, next_attempt_at=clock.now(),
+                        created_at=clock.now())
+    session.add(delivery)
+    return delivery

@@ -1,0 +1,81 @@
+"""Firing due timers: where a step's time standard runs out.
+
+Workers call ``due_instances`` and then ``fire_instance_timers`` for each, one
+transaction per instance. The instance row is locked with ``FOR UPDATE SKIP LOCKED``, so
+on PostgreSQL several workers share the work and each timer fires once; a worker that
+dies mid-transaction releases its lock with its connection, and the rolled-back timers
+are due again for the others. A worker that was down catches up: due means
+``fire_at <= now``, however long ago.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock, ManualClock
+from engine.escalation.chain import escalate
+from engine.models import HumanTask, Timer
+from engine.process.instances import load_workflow, lock_instance
+from engine.runtime.projection import save
+
+
+def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]:
+    """Ids of instances with a due timer, those due longest first (no locks taken)."""
+    rows = session.execute(select(Timer.instance_id, Timer.fire_at)
+                           .where(Timer.fire_at <= clock.now())
+                           .order_by(Timer.fire_at).limit(limit)).all()
+    return list(dict.fromkeys(instance_id for instance_id, _ in rows))
+
+
+def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> int:
+    """Fire the instance's due timers and escalate the steps they guard.
+
+    Returns the number of timers fired; 0 when another worker holds the instance.
+    Reads only the ``timers`` projection to find work, and loads the workflow only when a
+    SpiffWorkflow boundary timer (level 1) is among the due ones.
+    """
+    instance = lock_instance(session, instance_id, skip_locked=True)
+    if instance is None:
+        return 0
+    due = session.scalars(select(Timer).where(Timer.instance_id == instance_id,
+                                              Timer.fire_at <= clock.now())).all()
+    fired = 0
+    boundary = [timer for timer in due if timer.spiff_task_id is not None]
+    if boundary:
+        workflow = load_workflow(session, instance, clock)
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        for timer in boundary:
+            spiff_task = workflow.get_task_from_id(UUID(timer.spiff_task_id))
+            if spiff_task is not None and spiff_task.state == TaskState.COMPLETED:
+                fired += 1
+                _escalate(session, clock, timer)
+        save(session, clock, instance, workflow)
+    for timer in due:
+        if timer.spiff_task_id is None:
+            fired += 1
+            _escalate(session, clock, timer)
+            session.delete(timer)
+    return fired
+
+
+def _escalate(session: Session, clock: Clock, timer: Timer) -> None:
+    if timer.human_task_id is not None:
+        escalate(session, clock, session.get(HumanTask, timer.human_task_id), timer.level)
+
+
+def fire_until(session: Session, clock: ManualClock, instance_id: int, moment: datetime) -> None:
+    """Move a manual ``clock`` forward to ``moment`` (aware), firing the instance's timers
+    at their own fire times on the way, as a worker would have (history generators and
+    tests). Not committed."""
+    while True:
+        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
+                                 .order_by(Timer.fire_at).limit(1))
+        if fire_at is None or fire_at > moment:
+            break
+        clock.set(fire_at)
+        fire_instance_timers(session, clock, instance_id)
+    clock.set(moment)

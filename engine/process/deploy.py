@@ -1,0 +1,122 @@
+"""Deploying a BPMN file as a new version of a process definition."""
+
+import hashlib
+import json
+from functools import lru_cache
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.bpmn.catalog import build_catalog
+from engine.bpmn.validation import check_structure, executable_process, read_xml
+from engine.clock import Clock
+from engine.errors import InvalidProcess, NotFound
+from engine.models import ProcessDefinition, User
+from engine.runtime.adapter import parse_spec, spec_to_json
+
+
+def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
+           deployed_by: User | None = None, comment: str = "", activate: bool = True
+           ) -> tuple[ProcessDefinition, bool]:
+    """Validate ``data`` and store it as the next version of its process definition.
+
+    The process key is the ``bpmn:process`` id. Running instances keep the version they
+    started with. A file identical to the latest version is not stored again.
+
+    Args:
+        data: the BPMN file's bytes.
+        filename: shown in messages only.
+        deployed_by: the administrator; None when deployed from the command line.
+        comment: why this version exists (the version history shows it).
+        activate: make it the version new instances start on; with False it waits for
+            ``engine.process.versions.activate`` (the first version of a key is always active).
+
+    Returns:
+        ``(definition, created)``; ``created`` is False for an unchanged file.
+
+    Raises:
+        InvalidProcess: the file is refused; nothing was added to the session.
+    """
+    key, catalog_json, spec_json = compile_bpmn(data, filename)
+    catalog = json.loads(catalog_json)
+    file_hash = hashlib.sha256(data).hexdigest()
+    latest = latest_definition(session, key)
+    if latest is not None and latest.file_hash == file_hash:
+        return latest, False
+    definition = ProcessDefinition(
+        key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
+        bpmn_xml=data.decode("utf-8"), spec_json=spec_json, catalog=catalog,
+        file_hash=file_hash, deployed_at=clock.now(), comment=comment.strip(),
+        deployed_by_id=deployed_by.id if deployed_by else None, is_active=False,
+    )
+    session.add(definition)
+    session.flush()
+    audit.record(session, clock, "process.deployed", actor=deployed_by, key=key,
+                 version=definition.version, file_hash=file_hash, filename=filename,
+                 comment=definition.comment)
+    if activate or latest is None:
+        make_active(session, clock, definition, deployed_by)
+    return definition, True
+
+
+def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
+                user: User | None) -> None:
+    """Make ``definition`` the version new instances of its key start on (not committed).
+    Running instances are not touched."""
+    for other in session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
+        other.is_active = False
+    session.flush()
+    definition.is_active = True
+    audit.record(session, clock, "process.activated", actor=user, key=definition.key,
+                 version=definition.version)
+
+
+@lru_cache(maxsize=64)
+def compile_bpmn(data: bytes, filename: str = "upload.bpmn") -> tuple[str, str, str]:
+    """Check and compile a BPMN file: ``(process key, catalog JSON, spec JSON)``.
+
+    Pure, so cached by content: deploying the same bytes again (every ``alur setup``)
+    does not parse them again.
+
+    Raises:
+        InvalidProcess: the file is refused, naming elements and lines.
+    """
+    root = read_xml(data)
+    process = executable_process(root)
+    check_structure(process)
+    catalog = build_catalog(process)
+    key = process.get("id")
+    try:
+        spec = parse_spec(data, key, filename)
+    except ValidationException as error:
+        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
+                              f"{error.id or 'elemen'}): {error}"]) from None
+    return key, json.dumps(catalog), spec_to_json(spec)
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    """The newest version of process ``key``, or None if it was never deployed."""
+    return session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                          .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def active_definition(session: Session, key: str) -> ProcessDefinition:
+    """The version new instances of ``key`` start on.
+
+    Raises:
+        NotFound: no such process.
+    """
+    definition = session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.is_active))
+    if definition is None:
+        raise NotFound(f'SOP "{key}" belum dideploy.')
+    return definition
+
+
+def active_definitions(session: Session) -> list[ProcessDefinition]:
+    """The active version of every deployed process, by name."""
+    return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.is_active)
+                                .order_by(ProcessDefinition.name)))

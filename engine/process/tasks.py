@@ -1,0 +1,268 @@
+"""Human tasks: inboxes, claiming, and completing a step.
+
+This is where a user task is completed. SpiffWorkflow's ``Task.run()`` checks neither
+the task's state nor who runs it; ``complete_task`` checks both first.
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
+from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
+from engine.people.substitution import Capacity, capacities
+from engine.process.instances import load_workflow, lock_instance
+from engine.roles import supervisor_of
+from engine.runtime.projection import save
+
+MAX_TEXT = 2000
+
+
+INBOX_VIEWS = ("semua", "saya", "unit")
+INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
+
+
+def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
+          process_key: str | None = None, state: str | None = None,
+          search: str | None = None, day_end: datetime | None = None) -> list[HumanTask]:
+    """The user's Kotak Masuk: open tasks they may act on, by deadline, most overdue first
+    (tasks with no deadline, "Relatif", last).
+
+    Args:
+        view: ``"saya"`` (Tugas Saya: claimed by the user, or by the official they stand in
+            for), ``"unit"`` (Tugas Unit: unclaimed, of the roles they may act in), or
+            ``"semua"`` (both).
+        process_key: only this SOP.
+        state: ``"terlambat"`` (past its deadline), ``"hari_ini"`` (due between now and
+            ``day_end``, an aware datetime: the end of the office's day), or
+            ``"dalam_proses"`` (claimed).
+        search: words in the instance title (case-insensitive).
+    """
+    query = _inbox_query(session, clock, user, view)
+    if query is None:
+        return []
+    now = clock.now()
+    if process_key:
+        query = query.where(ProcessInstance.definition.has(ProcessDefinition.key == process_key))
+    if state == "terlambat":
+        query = query.where(HumanTask.due_at < now)
+    elif state == "hari_ini":
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < (day_end or now))
+    elif state == "dalam_proses":
+        query = query.where(HumanTask.claimed_by_id.is_not(None))
+    if search and search.strip():
+        query = query.where(ProcessInstance.title.ilike(f"%{search.strip()}%"))
+    return list(session.scalars(
+        query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)))
+
+
+def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
+    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold."""
+    counts = {}
+    for view in ("saya", "unit"):
+        query = _inbox_query(session, clock, user, view)
+        counts[view] = 0 if query is None else session.scalar(
+            select(func.count()).select_from(query.subquery()))
+    return counts
+
+
+def _inbox_query(session: Session, clock: Clock, user: User, view: str) -> Any:
+    acting = capacities(session, user, clock.now())
+    if not acting:
+        return None
+    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
+                             if c.substitution is not None}
+    mine = HumanTask.claimed_by_id.in_(claimants)
+    unit = HumanTask.claimed_by_id.is_(None)
+    condition = {"saya": mine, "unit": unit}.get(view, or_(mine, unit))
+    return (select(HumanTask).join(ProcessInstance)
+            .where(HumanTask.state == "open", HumanTask.role.in_(sorted(acting)), condition))
+
+
+def get_task(session: Session, task_id: int) -> HumanTask:
+    """Raises NotFound if there is no such task."""
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"Tugas #{task_id} tidak ditemukan.")
+    return task
+
+
+def may_view(session: Session, clock: Clock, user: User, task: HumanTask) -> bool:
+    """Who may see a task: those who may act in its role or in the role supervising it
+    (holders, Plh/Plt), and administrators."""
+    acting = capacities(session, user, clock.now())
+    return user.is_admin or task.role in acting or supervisor_of(task.role) in acting
+
+
+def task_entry(task: HumanTask) -> dict[str, Any]:
+    """The catalog entry of the task's step: Kegiatan, Mutu Baku, time standard, fields."""
+    return task.instance.definition.catalog["tasks"][task.bpmn_id]
+
+
+def claim_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
+    """Take the task (Ambil Tugas): it leaves the inbox of the role's other holders.
+
+    Raises:
+        NotFound, PermissionDenied (role not held), TaskNotOpen (done or claimed by another).
+    """
+    task, capacity = _open_task_for(session, clock, task_id, user)
+    if task.claimed_by_id != user.id:
+        task.claimed_by_id = user.id
+        task.claimed_at = clock.now()
+        audit.record(session, clock, "task.claimed", actor=user, task=task,
+                     acting_as=capacity.label)
+    return task
+
+
+def release_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
+    """Give a claimed task back to its role (Lepaskan).
+
+    Raises:
+        NotFound, PermissionDenied, TaskNotOpen (done, or claimed by someone else).
+    """
+    task, capacity = _open_task_for(session, clock, task_id, user)
+    if task.claimed_by_id is None:
+        raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
+    task.claimed_by_id = None
+    task.claimed_at = None
+    audit.record(session, clock, "task.released", actor=user, task=task,
+                 acting_as=capacity.label)
+    return task
+
+
+def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
+                by: User) -> HumanTask:
+    """Assign the task to a named holder of its role (Alihkan), done by someone who may
+    act in the supervising role (``roles.supervisor_of``), e.g. a Kasubbag for a Prakom
+    step. The assignee is notified.
+
+    Raises:
+        NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
+        InvalidTaskData (the assignee does not hold the role).
+    """
+    task = get_task(session, task_id)
+    supervisor = supervisor_of(task.role)
+    acting = capacities(session, by, clock.now())
+    if supervisor is None or supervisor not in acting:
+        raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
+                               f'peran {task.role}.')
+    if task.state != "open":
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+    if task.role not in assignee.role_names:
+        raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
+                                           f"{task.role}"})
+    task.claimed_by_id = assignee.id
+    task.claimed_at = clock.now()
+    session.add(Notification(
+        user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
+        created_at=clock.now(),
+        message=f'{by.full_name} mengalihkan tugas "{task.name}" ({task.instance.title}) '
+                "kepada Anda."))
+    audit.record(session, clock, "task.assigned", actor=by, task=task,
+                 assignee=assignee.username, acting_as=acting[supervisor].label)
+    return task
+
+
+def complete_task(session: Session, clock: Clock, task_id: int, user: User,
+                  data: dict[str, Any]) -> HumanTask:
+    """Complete a step with the submitted form ``data`` and move the instance on.
+
+    Args:
+        data: ``{field name: value}`` for the task's fields (``task_entry()["fields"]``).
+
+    Raises:
+        NotFound; PermissionDenied when the user lacks the lane's role; TaskNotOpen when
+        the task is no longer open (done, cancelled, claimed by another user);
+        InvalidTaskData naming each bad field. Nothing changes when any is raised.
+    """
+    task, capacity = _open_task_for(session, clock, task_id, user)
+    cleaned = validate_data(task_entry(task)["fields"], data)
+    lock_instance(session, task.instance_id)  # waits for a worker firing this instance's timers
+    session.refresh(task)
+    task, capacity = _open_task_for(session, clock, task_id, user)
+    workflow = load_workflow(session, task.instance, clock)
+    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
+    spiff_task.data.update(cleaned)
+    spiff_task.run()
+    workflow.do_engine_steps()
+    now = clock.now()
+    task.claimed_by_id = task.claimed_by_id or user.id
+    task.completed_by_id = user.id
+    task.completed_at = now
+    task.completed_as = capacity.label
+    task.state = "completed"
+    save(session, clock, task.instance, workflow)
+    audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
+                 acting_as=capacity.label)
+    if task.instance.status == "completed":
+        audit.record(session, clock, "instance.completed", instance=task.instance)
+    return task
+
+
+def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
+    """Check submitted values against the task's fields; return the cleaned values.
+
+    ``choice`` fields take one of their values; ``checklist`` fields a list of their
+    values (kept in the field's order); ``text`` fields a string.
+
+    Raises:
+        InvalidTaskData: ``{field: Indonesian message}`` for unknown, missing or bad fields.
+    """
+    if not isinstance(data, dict):
+        raise InvalidTaskData({"data": "harus berupa objek JSON"})
+    by_name = {field["name"]: field for field in fields}
+    problems = {name: "kolom ini tidak ada pada formulir tugas" for name in data
+                if name not in by_name}
+    cleaned = {}
+    for name, field in by_name.items():
+        value = data.get(name)
+        if field["type"] == "checklist":
+            allowed = [choice["value"] for choice in field["choices"]]
+            if value in (None, ""):
+                value = []
+            if not isinstance(value, list) or any(item not in allowed for item in value):
+                problems[name] = f'"{field["label"]}" hanya boleh berisi: {"; ".join(allowed)}'
+                continue
+            if value:
+                cleaned[name] = [item for item in allowed if item in value]
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        if value in (None, ""):
+            if field["required"]:
+                problems[name] = f'"{field["label"]}" wajib diisi'
+            continue
+        if field["type"] == "choice":
+            allowed = [choice["value"] for choice in field["choices"]]
+            if value not in allowed:
+                problems[name] = f'"{field["label"]}" harus salah satu dari: {", ".join(allowed)}'
+                continue
+        elif not isinstance(value, str) or len(value) > MAX_TEXT:
+            problems[name] = f'"{field["label"]}" harus teks, paling banyak {MAX_TEXT} karakter'
+            continue
+        cleaned[name] = value
+    if problems:
+        raise InvalidTaskData(problems)
+    return cleaned
+
+
+def _open_task_for(session: Session, clock: Clock, task_id: int, user: User
+                   ) -> tuple[HumanTask, Capacity]:
+    task = get_task(session, task_id)
+    capacity = capacities(session, user, clock.now()).get(task.role)
+    if capacity is None:
+        raise PermissionDenied(
+            f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
+    if task.state != "open":
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+    own = {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
+    if task.claimed_by_id is not None and task.claimed_by_id not in own:
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.')
+    return task, capacity

@@ -1,0 +1,148 @@
+"""Versions of an SOP: what changed, which version is active, and moving running
+instances to a new version.
+
+Moving uses SpiffWorkflow's ``diff_workflow``/``migrate_workflow``. SpiffWorkflow restarts
+the timers of the steps it resets; Alur then counts each step's deadline again from the
+step's original start, so a migration never gives a late step more time.
+"""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.errors import NotFound
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.process.deploy import make_active
+from engine.process.instances import load_workflow, lock_instance
+from engine.runtime.adapter import SERIALIZER, count_from, spec_from_json
+from engine.runtime.projection import guarded_task, save
+
+
+@dataclass
+class VersionDiff:
+    """Steps (user tasks) that differ between two versions, by BPMN id.
+
+    ``renamed``: (id, old name, new name); ``moved``: (id, name, old lane, new lane);
+    ``retimed``: (id, name, old Waktu, new Waktu).
+    """
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    moved: list[tuple[str, str, str, str]] = field(default_factory=list)
+    retimed: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.renamed or self.moved or self.retimed)
+
+
+@dataclass
+class MigrationResult:
+    """Instance ids moved, and those left on their version with the steps missing."""
+
+    migrated: list[int] = field(default_factory=list)
+    left: dict[int, list[str]] = field(default_factory=dict)
+
+
+def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
+    """Compare the steps of two versions of one SOP (from their catalogs)."""
+    before, after = old.catalog["tasks"], new.catalog["tasks"]
+    diff = VersionDiff()
+    for step_id, step in after.items():
+        if step_id not in before:
+            diff.added.append((step_id, step["name"]))
+            continue
+        was = before[step_id]
+        if was["name"] != step["name"]:
+            diff.renamed.append((step_id, was["name"], step["name"]))
+        if was["lane"] != step["lane"]:
+            diff.moved.append((step_id, step["name"], was["lane"], step["lane"]))
+        if (was["waktu"], was["duration"]) != (step["waktu"], step["duration"]):
+            diff.retimed.append((step_id, step["name"], was["waktu"], step["waktu"]))
+    diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
+                    if step_id not in after]
+    return diff
+
+
+def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
+    """Raises NotFound if the SOP has no such version."""
+    definition = session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.version == version))
+    if definition is None:
+        raise NotFound(f'SOP "{key}" tidak punya versi {version}.')
+    return definition
+
+
+def history(session: Session, key: str) -> list[ProcessDefinition]:
+    """Every version of ``key``, newest first (who, when, why, file hash)."""
+    return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                .order_by(ProcessDefinition.version.desc())))
+
+
+def activate(session: Session, clock: Clock, key: str, version: int, user: User
+             ) -> ProcessDefinition:
+    """Make ``version`` (newer or older) the one new instances of ``key`` start on.
+
+    Raises:
+        NotFound: no such version.
+    """
+    definition = get_version(session, key, version)
+    make_active(session, clock, definition, user)
+    return definition
+
+
+def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
+                      user: User | None) -> MigrationResult:
+    """Move every running instance of older versions of ``target``'s SOP to ``target``.
+
+    An instance moves when each of its open steps exists in ``target``; the others stay
+    on their version and are listed with the missing steps. Open steps keep their row,
+    claim and start; their deadlines are counted again from that start.
+    """
+    result = MigrationResult()
+    running = session.scalars(
+        select(ProcessInstance.id).join(ProcessDefinition)
+        .where(ProcessDefinition.key == target.key, ProcessDefinition.version != target.version,
+               ProcessInstance.status == "running").order_by(ProcessInstance.id)).all()
+    for instance_id in running:
+        instance = lock_instance(session, instance_id)
+        open_tasks = session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
+        missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
+        if missing:
+            result.left[instance_id] = missing
+            continue
+        _migrate(session, clock, instance, target, open_tasks)
+        audit.record(session, clock, "instance.migrated", actor=user, instance=instance,
+                     version=target.version)
+        result.migrated.append(instance_id)
+    return result
+
+
+def _migrate(session: Session, clock: Clock, instance: ProcessInstance,
+             target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
+    workflow = load_workflow(session, instance, clock)
+    spec = spec_from_json(target.spec_json)
+    top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
+    migrate_workflow(top_diff, workflow, spec)
+    started = {row.spiff_task_id: row.created_at for row in open_tasks}
+    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(spiff_task.task_spec, "event_definition", None)
+        guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
+        if guarded is not None and str(guarded.id) in started:
+            count_from(spiff_task, started[str(guarded.id)])
+    instance.definition = target
+    for row in open_tasks:
+        spiff_task = workflow.get_task_from_id(UUID(row.spiff_task_id))
+        row.role = spiff_task.task_spec.lane
+        row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id
+    session.flush()
+    save(session, clock, instance, workflow)

@@ -1,0 +1,200 @@
+"""SpiffWorkflow, configured for Alur: safe expressions, injected clock, lean storage.
+
+- ``AlurScriptEngine`` evaluates conditions and timer expressions with
+  ``engine.bpmn.expressions`` (never ``eval``), refuses script tasks, and carries the clock.
+- ``DeadlineTimer`` is a duration timer whose fire time is ``engine.time.calendar.deadline``
+  from the moment the step started, read from the injected clock.
+- Process specs are serialized once per process definition version; an instance's
+  state is stored without its spec (SpiffWorkflow embeds the spec by default).
+"""
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.util import first
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    TimerConditionalEventDefinitionConverter,
+)
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.event_parsers import SpiffBoundaryEventParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.bpmn import expressions
+from engine.clock import Clock
+from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
+
+# A user task property that makes its time standard count wall-clock time (e.g. a
+# critical server fault), instead of office time.
+ROUND_THE_CLOCK_PROPERTY = "sepanjang_waktu"
+
+# No DTDs, no entities, no network: see engine.bpmn.validation, which refuses a DOCTYPE first.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False, remove_comments=True)
+
+
+class ScriptTaskRefused(RuntimeError):
+    """Script tasks are not executed by Alur (they would be arbitrary code)."""
+
+
+class AlurScriptEngine(PythonScriptEngine):
+    """Script engine that never calls ``eval``/``exec``.
+
+    Args:
+        clock: the clock timers read (``engine.clock.Clock``).
+        calendar: the office's business calendar that timers count deadlines in.
+    """
+
+    def __init__(self, clock: Clock, calendar: WorkCalendar = DEFAULT_CALENDAR) -> None:
+        super().__init__()
+        self.clock = clock
+        self.calendar = calendar
+
+    def validate(self, expression: str) -> None:
+        expressions.check(expression)
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        return expressions.evaluate(expression, task.data)
+
+    def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
+        raise ScriptTaskRefused(f"script task {task.task_spec.bpmn_id} tidak dijalankan")
+
+
+class DeadlineTimer(DurationTimerEventDefinition):
+    """A duration timer that fires at the step's deadline on the injected clock.
+
+    The expression is a quoted ISO 8601 duration (``"P1D"``); the fire time is the
+    working-time deadline (``WorkCalendar.deadline``) from the clock's time when the timer
+    began waiting (the step became ready), or wall-clock time when the step is marked
+    round-the-clock (README, "Konvensi BPMN"). Stored as ``event_value`` (ISO 8601).
+    """
+
+    def has_fired(self, my_task: Any) -> bool:
+        engine = my_task.workflow.script_engine
+        clock = engine.clock
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            duration = engine.evaluate(my_task, self.expression)
+            event_value = engine.calendar.deadline(
+                clock.now(), duration, round_the_clock=_round_the_clock(my_task)).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if datetime.fromisoformat(event_value) <= clock.now():
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+def count_from(timer_task: Any, start: datetime) -> None:
+    """Set a waiting ``DeadlineTimer``'s fire time to its deadline counted from ``start``
+    (aware), e.g. to keep a step's original start when an instance moves to a new version."""
+    engine = timer_task.workflow.script_engine
+    duration = engine.evaluate(timer_task, timer_task.task_spec.event_definition.expression)
+    fire_at = engine.calendar.deadline(start, duration,
+                                       round_the_clock=_round_the_clock(timer_task))
+    timer_task.internal_data.pop("event_fired", None)
+    timer_task._set_internal_data(event_value=fire_at.isoformat())
+
+
+def _round_the_clock(timer_task: Any) -> bool:
+    """True when the step the timer guards counts wall-clock time (``sepanjang_waktu``)."""
+    for sibling in timer_task.parent.children:
+        properties = getattr(sibling.task_spec, "extensions", {}).get("properties", {})
+        if properties.get(ROUND_THE_CLOCK_PROPERTY, "").strip().lower() == "ya":
+            return True
+    return False
+
+
+class _BoundaryEventParser(SpiffBoundaryEventParser):
+    def parse_timer_event(self, event: Any) -> Any:
+        parsed = super().parse_timer_event(event)
+        if isinstance(parsed, DurationTimerEventDefinition):
+            duration = first(self.xpath(".//bpmn:timeDuration"))
+            return DeadlineTimer(parsed.name, duration.text, description=parsed.description)
+        return parsed
+
+
+class AlurBpmnParser(SpiffBpmnParser):
+    """SpiffBpmnParser whose boundary duration timers are ``DeadlineTimer``s."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("boundaryEvent"): (_BoundaryEventParser, BoundaryEvent),
+    }
+
+
+class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Stores a workflow without its spec; the spec is handed back on restore."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super().to_dict(workflow)
+        del dct["spec"], dct["subprocess_specs"]
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None) -> BpmnWorkflow:
+        workflow = self.target_class(spec, {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_CONFIG = {
+    **SPIFF_CONFIG,
+    DeadlineTimer: TimerConditionalEventDefinitionConverter,
+    BpmnWorkflow: _SpeclessWorkflowConverter,
+}
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
+
+
+def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn") -> Any:
+    """Parse BPMN (already checked by ``engine.bpmn.validation``) into a process spec.
+
+    Raises:
+        SpiffWorkflow's ValidationException: the XML does not satisfy the BPMN schema.
+    """
+    parser = AlurBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_xml(etree.fromstring(bpmn_xml, _PARSER), filename=filename)
+    return parser.get_spec(process_key)
+
+
+def spec_to_json(spec: Any) -> str:
+    """Serialize a process spec, to store once per process definition version."""
+    return json.dumps(SERIALIZER.to_dict(spec))
+
+
+@lru_cache(maxsize=256)
+def spec_from_json(spec_json: str) -> Any:
+    """Restore a process spec; cached, since a version's spec never changes."""
+    return SERIALIZER.from_dict(json.loads(spec_json))
+
+
+def new_workflow(spec: Any, clock: Clock, calendar: WorkCalendar) -> BpmnWorkflow:
+    """A fresh workflow of ``spec`` whose timers read ``clock`` and count in ``calendar``."""
+    return BpmnWorkflow(spec, script_engine=AlurScriptEngine(clock, calendar))
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """Serialize an instance's state, without its spec, as JSON."""
+    return SERIALIZER.serialize_json(workflow)
+
+
+def load_state(state_json: str, spec: Any, clock: Clock, calendar: WorkCalendar
+               ) -> BpmnWorkflow:
+    """Restore an instance's state onto its version's ``spec``; timers read ``clock`` and
+    count in ``calendar``."""
+    dct = json.loads(state_json)
+    SERIALIZER.migrate(dct)
+    workflow = SERIALIZER.from_dict(dct, spec=spec)
+    workflow.script_engine = AlurScriptEngine(clock, calendar)
+    return workflow

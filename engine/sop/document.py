@@ -1,0 +1,312 @@
+"""A deployed process definition as the official SOP document (Permenpan RB 35/2012).
+
+The document has a header ("identitas": Nomor SOP, dates, Disahkan oleh, Nama SOP, then
+Dasar Hukum, Kualifikasi Pelaksana, Keterkaitan, Peralatan/Perlengkapan, Peringatan,
+Pencatatan dan Pendataan) and a table: one row per Kegiatan, a column per Pelaksana (lane)
+holding the step's flowchart symbol, the Mutu Baku (Kelengkapan, Waktu, Output) and
+Keterangan, followed by "Waktu yang diperlukan".
+
+Everything is read from the definition's BPMN (README, "Konvensi BPMN"): header values from
+``spiffworkflow:property`` elements on ``bpmn:process``, rows from the user tasks and their
+properties, decisions from the exclusive gateways after them. This module only describes the
+document; ``web.views.documents`` draws it as HTML and PDF.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from lxml import etree
+
+from engine.bpmn.catalog import build_catalog
+from engine.bpmn.validation import NS, executable_process, read_xml
+from engine.time.calendar import parse_duration
+
+EMPTY = "—"
+END = "Selesai"
+
+# (property name, label) of the identitas, in the order the regulation prints them.
+IDENTITAS = (
+    ("nomor_sop", "Nomor SOP"),
+    ("tanggal_pembuatan", "Tanggal Pembuatan"),
+    ("tanggal_revisi", "Tanggal Revisi"),
+    ("tanggal_efektif", "Tanggal Efektif"),
+    ("disahkan_oleh", "Disahkan oleh"),
+    ("nama_sop", "Nama SOP"),
+)
+# The grid under the identitas: pairs printed side by side, left then right.
+GRID = (
+    (("dasar_hukum", "Dasar Hukum"), ("kualifikasi_pelaksana", "Kualifikasi Pelaksana")),
+    (("keterkaitan", "Keterkaitan"), ("peralatan_perlengkapan", "Peralatan/Perlengkapan")),
+    (("peringatan", "Peringatan"), ("pencatatan_pendataan", "Pencatatan dan Pendataan")),
+)
+HEADER_FIELDS = tuple(name for name, _ in IDENTITAS) + tuple(
+    name for pair in GRID for name, _ in pair)
+
+
+class Definition(Protocol):
+    """What the document needs of a ``ProcessDefinition``."""
+
+    key: str
+    version: int
+    name: str
+    bpmn_xml: str
+
+
+@dataclass(frozen=True)
+class DecisionExit:
+    """One outgoing flow of a decision: its label and the No of the row it leads to.
+
+    ``target`` is the target row's No, or ``"Selesai"`` when the flow ends the process.
+    """
+
+    label: str
+    target: str
+
+    @property
+    def short(self) -> str:
+        """The label up to its first comma: "Ya, tandatangani ..." -> "Ya"."""
+        return self.label.split(",", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class SopRow:
+    """One row of the table: a Kegiatan, its Pelaksana's symbol and its Mutu Baku.
+
+    ``column`` is the index of ``lane`` in the document's lanes. ``symbol`` is
+    ``"terminator"`` (first and last rows), ``"decision"`` (the step is followed by an
+    exclusive gateway; this wins over terminator, so the exits stay visible) or
+    ``"process"``. Connectors join consecutive rows when the first flows into the second:
+    ``incoming`` says the previous row flows into this one (an arrow enters the symbol from
+    above); ``to_column`` is the next row's column when this row flows into it, else None
+    (a line leaves the symbol's side towards that column, or its bottom when the column is
+    the same, and runs down to the next row). ``duration`` is the ISO 8601 duration of the
+    step's timer, None for Waktu such as "Relatif".
+    """
+
+    no: str
+    kegiatan: str
+    lane: str
+    column: int
+    symbol: str
+    kelengkapan: str
+    waktu: str
+    output: str
+    keterangan: str
+    exits: tuple[DecisionExit, ...]
+    duration: str | None
+    incoming: bool
+    to_column: int | None
+
+    @property
+    def continues(self) -> bool:
+        """Whether this row flows into the next one (a connector joins them)."""
+        return self.to_column is not None
+
+
+@dataclass(frozen=True)
+class TotalTime:
+    """"Waktu yang diperlukan": the sum of the fixed step times, and what it leaves out.
+
+    ``text`` is in office units ("13 hari 2 jam 30 menit", see ``office_units``);
+    ``untimed`` lists ``(no, waktu)`` of the steps without a fixed time ("Relatif",
+    "Situasional ...").
+    """
+
+    text: str
+    untimed: tuple[tuple[str, str], ...]
+
+    @property
+    def note(self) -> str:
+        """A sentence naming the steps the sum leaves out, or an empty string."""
+        if not self.untimed:
+            return ""
+        steps = ", ".join(f"No {no} ({waktu or 'tanpa waktu'})" for no, waktu in self.untimed)
+        return f"Belum termasuk langkah tanpa waktu tetap: {steps}."
+
+
+@dataclass(frozen=True)
+class SopDocument:
+    """The SOP document of one process definition version.
+
+    ``header`` maps every name of ``HEADER_FIELDS`` to its text, ``"—"`` when the BPMN
+    does not say (Nama SOP falls back to the definition's name). ``lanes`` are the
+    Pelaksana columns, in the order they first act.
+    """
+
+    key: str
+    version: int
+    name: str
+    header: dict[str, str]
+    lanes: list[str]
+    rows: list[SopRow]
+    total: TotalTime
+
+    def items(self, name: str) -> list[str]:
+        """The header value ``name`` as its items, in order; [] when it is missing.
+
+        The table importer joins the items of a cell with "; " (bpmn/sop-tables/README.md),
+        a modeller may use line breaks; a leading "1." or "a)" is dropped, since the
+        document numbers the items itself. "Disahkan oleh" gives title, name and NIP.
+        """
+        value = self.header.get(name, EMPTY)
+        if value == EMPTY:
+            return []
+        parts = re.split(r"\s*;\s+|\s*\n\s*", value.strip())
+        return [re.sub(r"^(\d+|[a-z])[.)]\s+", "", part) for part in parts if part.strip()]
+
+
+def document_of(definition: Definition) -> SopDocument:
+    """Describe ``definition`` (a deployed ``ProcessDefinition``) as its SOP document.
+
+    Rows are the user tasks ordered by their ``no`` property (numerically by its leading
+    number), then by document order; a task without ``no`` is numbered by its position.
+
+    Raises:
+        InvalidProcess: the stored BPMN no longer parses (it did when it was deployed).
+    """
+    process = executable_process(read_xml(definition.bpmn_xml.encode("utf-8")))
+    catalog = build_catalog(process)
+    tasks = catalog["tasks"]  # in document order
+    order = sorted(tasks, key=lambda task_id: _number(tasks[task_id]["no"]))  # stable sort
+    numbers = {task_id: tasks[task_id]["no"].strip() or str(position)
+               for position, task_id in enumerate(order, start=1)}
+    lanes = _lanes_in_acting_order(catalog, order)
+    graph = _Graph(process)
+
+    columns = [lanes.index(tasks[t]["lane"]) if tasks[t]["lane"] in lanes else 0 for t in order]
+    flows_on = [index + 1 < len(order) and order[index + 1] in graph.successors(task_id)
+                for index, task_id in enumerate(order)]
+    rows: list[SopRow] = []
+    for index, task_id in enumerate(order):
+        entry = tasks[task_id]
+        exits = tuple(DecisionExit(label, _row_numbers(targets, order, numbers))
+                      for label, targets in graph.decision_exits(task_id))
+        if exits:
+            symbol = "decision"
+        elif index in (0, len(order) - 1):
+            symbol = "terminator"
+        else:
+            symbol = "process"
+        rows.append(SopRow(
+            no=numbers[task_id], kegiatan=entry["name"], lane=entry["lane"] or EMPTY,
+            column=columns[index], symbol=symbol, kelengkapan=entry["kelengkapan"],
+            waktu=entry["waktu"], output=entry["output"], keterangan=entry["keterangan"],
+            exits=exits, duration=entry["duration"],
+            incoming=index > 0 and flows_on[index - 1],
+            to_column=columns[index + 1] if flows_on[index] else None))
+
+    header = {name: EMPTY for name in HEADER_FIELDS}
+    header.update({name: value for name, value in _process_properties(process).items()
+                   if name in header and value.strip()})
+    if header["nama_sop"] == EMPTY:
+        header["nama_sop"] = definition.name
+    return SopDocument(key=definition.key, version=definition.version, name=definition.name,
+                       header=header, lanes=lanes, rows=rows, total=total_time(rows))
+
+
+def total_time(rows: list[SopRow]) -> TotalTime:
+    """Sum the timers of ``rows`` in office units; list the rows without one."""
+    durations = [row.duration for row in rows if row.duration]
+    untimed = tuple((row.no, row.waktu) for row in rows if not row.duration)
+    return TotalTime(text=office_units(durations) if durations else EMPTY, untimed=untimed)
+
+
+def office_units(durations: list[str]) -> str:
+    """Add ISO 8601 durations and write the sum as "2 bulan 13 hari 2 jam 30 menit".
+
+    Units follow the office calendar (README, "Waktu kerja"): a week is 5 working days,
+    a year 12 months; minutes carry into hours, but hours never carry into days, because
+    a working day ("P1D") is the same clock time on the next working day, not a number of
+    hours. Zero units are left out; an all-zero sum is "0 menit".
+
+    Raises:
+        InvalidDuration: a duration Alur cannot count.
+    """
+    months = days = minutes = 0.0
+    for duration in durations:
+        parts = parse_duration(duration)
+        months += 12 * parts.get("years", 0) + parts.get("months", 0)
+        days += 5 * parts.get("weeks", 0) + parts.get("days", 0)
+        minutes += (60 * parts.get("hours", 0) + parts.get("minutes", 0)
+                    + parts.get("seconds", 0) / 60)
+    hours, minutes = divmod(round(minutes), 60)
+    text = " ".join(f"{_amount(n)} {unit}" for n, unit in (
+        (months, "bulan"), (days, "hari"), (hours, "jam"), (minutes, "menit")) if n)
+    return text or "0 menit"
+
+
+def _amount(value: float) -> str:
+    """``2`` or ``1,5``: Indonesian decimal comma."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def _number(no: str) -> float:
+    match = re.match(r"\s*(\d+)", no or "")
+    return int(match.group(1)) if match else float("inf")
+
+
+def _row_numbers(targets: set[str], order: list[str], numbers: dict[str, str]) -> str:
+    """"5", "5, 7" or "Selesai": the rows a flow leads to, in table order."""
+    rows = [numbers[t] for t in order if t in targets]
+    return ", ".join(rows + ([END] if targets - set(numbers) else []))
+
+
+def _lanes_in_acting_order(catalog: dict, order: list[str]) -> list[str]:
+    """Lanes in the order their first step appears, then lanes without steps."""
+    lanes: list[str] = []
+    for task_id in order:
+        lane = catalog["tasks"][task_id]["lane"]
+        if lane and lane not in lanes:
+            lanes.append(lane)
+    return lanes + [lane for lane in catalog["lanes"] if lane not in lanes]
+
+
+def _process_properties(process: etree._Element) -> dict[str, str]:
+    """The process-level ``spiffworkflow:property`` values (not those of its tasks)."""
+    found = {}
+    for prop in process.findall("bpmn:extensionElements/spiffworkflow:properties/"
+                                "spiffworkflow:property", NS):
+        found[prop.get("name", "")] = prop.get("value", "")
+    return found
+
+
+class _Graph:
+    """Sequence flows of a process, walked through gateways to the next user tasks."""
+
+    def __init__(self, process: etree._Element) -> None:
+        self.kind = {el.get("id"): etree.QName(el).localname
+                     for el in process if isinstance(el.tag, str)}
+        self.flows: dict[str, list[etree._Element]] = {}
+        for flow in process.findall("bpmn:sequenceFlow", NS):
+            self.flows.setdefault(flow.get("sourceRef"), []).append(flow)
+
+    def successors(self, node_id: str) -> set[str]:
+        """User tasks (and end events, as themselves) reached from ``node_id`` via gateways."""
+        return set().union(*(self._reach(f.get("targetRef"), set())
+                             for f in self.flows.get(node_id, [])))
+
+    def decision_exits(self, task_id: str) -> list[tuple[str, set[str]]]:
+        """``(label, targets)`` per outgoing flow of the exclusive gateway after ``task_id``."""
+        exits = []
+        for flow in self.flows.get(task_id, []):
+            gateway = flow.get("targetRef")
+            outgoing = self.flows.get(gateway, [])
+            # A gateway with one way out merges paths; it decides nothing.
+            if self.kind.get(gateway) != "exclusiveGateway" or len(outgoing) < 2:
+                continue
+            for out in outgoing:
+                condition = out.findtext("bpmn:conditionExpression", "", NS)
+                label = (out.get("name") or condition or out.get("targetRef")).strip()
+                exits.append((label, self._reach(out.get("targetRef"), set())))
+        return exits
+
+    def _reach(self, node_id: str, seen: set[str]) -> set[str]:
+        if node_id in seen:
+            return set()
+        seen.add(node_id)
+        if self.kind.get(node_id, "").endswith("Gateway"):
+            return set().union(*(self._reach(f.get("targetRef"), seen)
+                                 for f in self.flows.get(node_id, [])))
+        return {node_id}
+

@@ -1,0 +1,389 @@
+"""Importing an SOP table (Permenpan RB 35/2012) from CSV or XLSX as a BPMN 2.0 file.
+
+The spreadsheet holds what the office already writes in its SOP document:
+
+1. a header block of ``Field,Value`` rows (``HEADER_FIELDS``, plus ``Kunci Proses``, the
+   process id in Alur), blank rows ignored;
+2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
+   Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
+   Sepanjang Waktu``;
+3. one row per step: ``X`` (process) or ``?`` (decision) in the acting role's column; a
+   decision's ``Jika Ya``/``Jika Tidak`` is a step number or ``Selesai``, empty = the
+   next step (the end after the last); ``Sepanjang Waktu`` = ``ya`` counts the step's
+   time standard in wall-clock time.
+
+The result follows README "Konvensi BPMN": one lane per role, a user task per step with
+its Mutu Baku as properties, a non-interrupting timer per Waktu leading to an escalation
+end event, an exclusive gateway after each decision (``keputusan_<No> == "ya"``/
+``"tidak"``) and a diagram; ``engine.sop.writer`` writes it. Problems are reported per
+spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from engine.bpmn.validation import KEY_PATTERN
+from engine.errors import InvalidProcess
+from engine.roles import KNOWN_ROLES
+from engine.sop.writer import END, SopStep, write_bpmn
+
+MAX_TABLE_BYTES = 2 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 1000, 60
+
+# Header field (lower case) -> process property name, in the order of the SOP's identitas.
+HEADER_FIELDS = {
+    "nomor sop": "nomor_sop", "nama sop": "nama_sop", "tanggal pembuatan": "tanggal_pembuatan",
+    "tanggal revisi": "tanggal_revisi", "tanggal efektif": "tanggal_efektif",
+    "disahkan oleh": "disahkan_oleh", "dasar hukum": "dasar_hukum",
+    "kualifikasi pelaksana": "kualifikasi_pelaksana", "keterkaitan": "keterkaitan",
+    "peralatan/perlengkapan": "peralatan_perlengkapan", "peringatan": "peringatan",
+    "pencatatan dan pendataan": "pencatatan_pendataan",
+}
+KEY_FIELD = "kunci proses"
+MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
+ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu")
+
+_UNITS = {"menit": "PT{}M", "jam": "PT{}H", "hari": "P{}D", "hari kerja": "P{}D",
+          "minggu": "P{}W", "bulan": "P{}M"}
+_WAKTU = re.compile(r"^([1-9][0-9]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)$",
+                    re.IGNORECASE)
+_NO_DEADLINE = ("relatif", "situasional", "disesuaikan")
+
+
+def import_table(data: bytes, filename: str) -> bytes:
+    """Read an SOP table file (CSV or XLSX) and return it as BPMN 2.0 XML bytes.
+
+    Raises:
+        InvalidProcess: the file cannot be read, or the table breaks the format (every
+            problem listed, each naming its spreadsheet row and column).
+    """
+    return table_to_bpmn(read_table(data, filename))
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """Return the cells of a CSV file or of an XLSX workbook's first sheet, as text.
+
+    XLSX is recognised by the ``.xlsx``/``.xlsm`` extension or a ZIP signature, anything
+    else is read as UTF-8 CSV (comma-separated; a semicolon or tab is accepted when the
+    title row ``No;Kegiatan`` uses it, as Excel does in the Indonesian locale). Cells are
+    stripped; whole numbers lose their ``.0``; dates become ISO dates (``2024-01-15``).
+
+    Args:
+        data: the file's bytes, at most ``MAX_TABLE_BYTES`` (2 MB).
+        filename: used for its extension and in messages.
+
+    Raises:
+        InvalidProcess: too large, an old ``.xls``, not UTF-8, not a readable workbook,
+            or more than ``MAX_ROWS`` rows.
+    """
+    if len(data) > MAX_TABLE_BYTES:
+        raise InvalidProcess([(f"Berkas terlalu besar ({len(data):,} bita); batasnya "
+                              f"{MAX_TABLE_BYTES:,} bita.")])
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "
+                              ".xlsx atau CSV UTF-8.")])
+    rows = (_read_xlsx(data, filename) if suffix in (".xlsx", ".xlsm")
+            or data.startswith(b"PK\x03\x04") else _read_csv(data, filename))
+    for row in rows:  # a workbook pads rows to its widest; CSV keeps trailing commas
+        while row and not row[-1]:
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    if len(rows) > MAX_ROWS:
+        raise InvalidProcess([(f"{filename}: lebih dari {MAX_ROWS} baris; tabel SOP sebesar "
+                              "itu tidak didukung.")])
+    return rows
+
+
+def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
+    from openpyxl import load_workbook  # only needed for workbooks
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            raise InvalidProcess([(f"{filename}: isi buku kerja terlalu besar setelah diurai "
+                                  f"({unzipped:,} bita).")])
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(
+                max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
+        finally:
+            workbook.close()
+    except InvalidProcess:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+        raise InvalidProcess([(f"{filename}: bukan buku kerja XLSX yang dapat dibaca "
+                              f"({type(error).__name__}).")]) from None
+    return rows
+
+
+def _read_csv(data: bytes, filename: str) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidProcess([(f"{filename}: bukan teks UTF-8 (bita ke-{error.start + 1}); "
+                              'simpan sebagai "CSV UTF-8".')]) from None
+    title = re.search(r'^\s*"?No"?\s*([,;\t])\s*"?Kegiatan', text, re.IGNORECASE | re.MULTILINE)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""),
+                               delimiter=title.group(1) if title else ","))
+    except csv.Error as error:
+        raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca: {error}."]) from None
+    return [[cell.strip() for cell in row] for row in rows[:MAX_ROWS + 1]]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def table_to_bpmn(rows: list[list[str]]) -> bytes:
+    """Turn an SOP table (rows of cell texts, as from ``read_table``) into BPMN 2.0 XML.
+
+    Args:
+        rows: spreadsheet rows, top to bottom; row ``i`` of the list is spreadsheet row
+            ``i + 1`` in messages.
+
+    Returns:
+        UTF-8 XML that ``engine.process.deploy.deploy`` accepts. The same table gives the same bytes.
+
+    Raises:
+        InvalidProcess: one Indonesian sentence per problem, naming row and column.
+    """
+    rows = [[(cell or "").strip() for cell in row] for row in rows]
+    problems: list[str] = []
+    title = next((i for i, row in enumerate(rows) if len(row) > 1
+                  and row[0].lower() == "no" and row[1].lower() == "kegiatan"), None)
+    header = _read_header(rows[:title] if title is not None else rows, problems)
+    if title is None:
+        raise InvalidProcess(problems + [("Tabel langkah tidak ditemukan: perlu baris judul "
+                                         "yang diawali No, Kegiatan.")])
+    column_problems: list[str] = []
+    columns, roles = _read_columns(rows[title], title + 1, column_problems)
+    if column_problems:
+        raise InvalidProcess(problems + column_problems)
+    steps, targets = _read_steps(rows, title + 1, columns, roles, problems)
+    if not steps and not problems:
+        problems.append(f"Baris {title + 1}, kolom No: tabel tidak punya langkah; tulis "
+                        "satu baris per Kegiatan di bawah baris judul.")
+    _resolve_exits(steps, targets, problems)
+    if not problems:
+        _check_paths(steps, problems)
+    if problems:
+        raise InvalidProcess(problems)
+    lanes = [role for role in roles.values() if any(step.role == role for step in steps)]
+    return write_bpmn(header["key"], header["nama_sop"],
+                      {name: header[name] for name in HEADER_FIELDS.values()}, lanes, steps)
+
+
+def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
+    header = {name: "" for name in HEADER_FIELDS.values()}
+    header["key"] = ""
+    seen = {}
+    for number, row in enumerate(rows, start=1):
+        name, value = (row + ["", ""])[:2]
+        label = " ".join(name.split()).rstrip(":").strip().lower()
+        if not any(row) or (label, value.lower()) == ("field", "value"):
+            continue  # blank, or the template's own caption row
+        target = "key" if label == KEY_FIELD else HEADER_FIELDS.get(label)
+        if target is None:
+            problems.append(f'Baris {number}, kolom Field: "{name}" bukan isian kepala SOP '
+                            f"yang dikenal ({', '.join(_title(f) for f in HEADER_FIELDS)}, "
+                            "Kunci Proses).")
+        elif target in seen:
+            problems.append(f"Baris {number}, kolom Field: {name} sudah diisi di baris "
+                            f"{seen[target]}.")
+        else:
+            seen[target] = number
+            header[target] = value
+    for target, label in (("nama_sop", "Nama SOP"), ("key", "Kunci Proses")):
+        if not header[target]:
+            where = f"Baris {seen[target]}, kolom {label}" if target in seen else "Kepala SOP"
+            problems.append(f"{where}: {label} wajib diisi (baris {label},<nilai> di atas "
+                            "tabel).")
+    if header["key"] and not KEY_PATTERN.match(header["key"]):
+        problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: "{header["key"]}" harus '
+                        "huruf, angka, _ atau -, diawali huruf (misalnya penyusunan_rkt).")
+    return header
+
+
+def _title(label: str) -> str:
+    return label.title().replace("Sop", "SOP").replace(" Dan ", " dan ")
+
+
+def _read_columns(row: list[str], number: int, problems: list[str]
+                  ) -> tuple[dict[str, int], dict[int, str]]:
+    """``({column name: index}, {index: role})`` from the table's title row."""
+    columns: dict[str, int] = {}
+    roles: dict[int, str] = {}
+    canonical = {name.lower(): name for name in MUTU_BAKU + ALUR_COLUMNS}
+    known_roles = {role.lower(): role for role in KNOWN_ROLES}
+    for index, cell in enumerate(row[2:], start=2):
+        name = " ".join(cell.split())
+        if not name:
+            continue
+        if name.lower() in canonical:
+            columns[canonical[name.lower()]] = index
+        elif columns:
+            problems.append(f'Baris {number}, kolom "{name}": kolom ini tidak dikenal; sesudah '
+                            f"Kelengkapan hanya {', '.join(MUTU_BAKU[1:] + ALUR_COLUMNS)}.")
+        elif name.lower() not in known_roles:
+            problems.append(f'Baris {number}, kolom Pelaksana: "{name}" bukan peran yang '
+                            f"dikenal ({', '.join(KNOWN_ROLES)}).")
+        elif known_roles[name.lower()] in roles.values():
+            problems.append(f"Baris {number}, kolom Pelaksana: peran {name} muncul dua kali.")
+        else:
+            roles[index] = known_roles[name.lower()]
+    if not roles and not problems:
+        problems.append(f"Baris {number}, kolom Pelaksana: tidak ada kolom peran di antara "
+                        "Kegiatan dan Kelengkapan.")
+    for name in MUTU_BAKU:
+        if name not in columns:
+            problems.append(f"Baris {number}, kolom {name}: kolom ini tidak ada di baris judul "
+                            "tabel.")
+    return columns, roles
+
+
+def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
+                roles: dict[int, str], problems: list[str]
+                ) -> tuple[list[SopStep], dict[int, dict[str, str]]]:
+    """The steps, and each decision's ``{"Jika Ya": text, "Jika Tidak": text}``."""
+    steps: list[SopStep] = []
+    decisions: dict[int, dict[str, str]] = {}
+    numbered = True
+    for number, row in enumerate(rows[title:], start=title + 1):
+        if not any(row):
+            continue
+
+        def cell(name: str, row: list[str] = row) -> str:
+            index = columns.get(name)
+            return row[index] if index is not None and index < len(row) else ""
+
+        if row[0] != str(len(steps) + 1) and numbered:
+            # Only the first: after a gap or a typo every later number is off as well.
+            problems.append(f"Baris {number}, kolom No: nomor {len(steps) + 1} diharapkan, "
+                            f'tertulis "{row[0]}"; nomor langkah harus berurutan 1, 2, 3 ...')
+            numbered = False
+        kegiatan = " ".join(row[1].split()) if len(row) > 1 else ""
+        if not kegiatan:
+            problems.append(f"Baris {number}, kolom Kegiatan: kosong.")
+        marks = {}
+        for index, role in roles.items():
+            mark = row[index].upper() if index < len(row) else ""
+            if mark in ("X", "?"):
+                marks[role] = mark
+            elif mark:
+                problems.append(f'Baris {number}, kolom {role}: "{row[index]}" bukan tanda; '
+                                "tulis X (proses) atau ? (keputusan).")
+        if not marks:
+            problems.append(f"Baris {number}, kolom Pelaksana: tidak ada tanda X atau ? di "
+                            "kolom peran mana pun.")
+        elif len(marks) > 1:
+            problems.append(f"Baris {number}, kolom Pelaksana: ada tanda di lebih dari satu "
+                            f"kolom peran ({', '.join(marks)}); satu langkah punya satu "
+                            "Pelaksana.")
+        waktu = " ".join(cell("Waktu").split())
+        duration = _duration(waktu, number, problems)
+        round_the_clock = cell("Sepanjang Waktu").lower()
+        if round_the_clock not in ("", "ya", "tidak"):
+            problems.append(f'Baris {number}, kolom Sepanjang Waktu: "{cell("Sepanjang Waktu")}" '
+                            "tidak dikenali; tulis ya atau kosongkan.")
+        decision = list(marks.values()) == ["?"]
+        targets = {choice: cell(choice) for choice in ("Jika Ya", "Jika Tidak")}
+        for choice, text in targets.items():
+            if text and len(marks) == 1 and not decision:
+                problems.append(f"Baris {number}, kolom {choice}: hanya langkah keputusan "
+                                "(tanda ?) yang boleh diisi Jika Ya/Jika Tidak.")
+        steps.append(SopStep(
+            no=len(steps) + 1, row=number, kegiatan=kegiatan,
+            role=next(iter(marks), ""), decision=decision,
+            mutu_baku={"kelengkapan": cell("Kelengkapan"), "waktu": waktu,
+                       "output": cell("Output"), "keterangan": cell("Keterangan")},
+            duration=duration, round_the_clock=round_the_clock == "ya"))
+        decisions[len(steps)] = targets
+    return steps, decisions
+
+
+def _duration(waktu: str, number: int, problems: list[str]) -> str | None:
+    """ISO 8601 duration of a Waktu text (README, "Konvensi BPMN"); None = no deadline."""
+    if not waktu or waktu.lower().startswith(_NO_DEADLINE):
+        return None
+    match = _WAKTU.match(waktu)
+    if match is None:
+        problems.append(f"Baris {number}, kolom Waktu: '{waktu}' tidak dikenali; contoh: "
+                        "30 menit, 2 jam, 1 hari kerja, Relatif.")
+        return None
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    if unit == "triwulan":
+        return f"P{3 * amount}M"
+    return _UNITS[unit].format(amount)
+
+
+def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],
+                   problems: list[str]) -> None:
+    for step in steps:
+        following = step.no + 1 if step.no < len(steps) else END
+        if not step.decision:
+            step.exits = [("", following)]
+            continue
+        for choice, text in targets[step.no].items():
+            if not text:
+                step.exits.append((choice, following))
+            elif text.lower() == "selesai":
+                step.exits.append((choice, END))
+            elif text.isdigit() and 1 <= int(text) <= len(steps):
+                step.exits.append((choice, int(text)))
+            else:
+                problems.append(f'Baris {step.row}, kolom {choice}: "{text}" bukan langkah yang '
+                                f"ada; tulis nomor 1 sampai {len(steps)} atau Selesai.")
+                step.exits.append((choice, -1))
+        (_, yes), (_, no) = step.exits
+        if -1 not in (yes, no) and yes == no:
+            problems.append(f"Baris {step.row}, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju "
+                            f"{_target_text(yes)}; keputusan perlu dua tujuan berbeda.")
+
+
+def _target_text(target: int) -> str:
+    return "Selesai" if target == END else f"langkah {target}"
+
+
+def _check_paths(steps: list[SopStep], problems: list[str]) -> None:
+    """Every step is reachable from step 1 and has a way to Selesai."""
+    successors = {step.no: {target for _, target in step.exits} for step in steps}
+    reached, todo = set(), [1]
+    while todo:
+        current = todo.pop()
+        if current != END and current not in reached:
+            reached.add(current)
+            todo.extend(successors[current])
+    finishing, changed = {END}, True
+    while changed:
+        changed = False
+        for no, targets in successors.items():
+            if no not in finishing and targets & finishing:
+                finishing.add(no)
+                changed = True
+    for step in steps:
+        if step.no not in reached:
+            problems.append(f"Baris {step.row}, kolom No: langkah {step.no} tidak pernah "
+                            "dicapai; arahkan Jika Ya atau Jika Tidak ke langkah ini.")
+        elif step.no not in finishing and step.decision:
+            # A closed loop always contains a decision: that is where the way out belongs.
+            problems.append(f"Baris {step.row}, kolom Jika Ya/Jika Tidak: dari langkah "
+                            f"{step.no} tidak ada jalan ke Selesai; arahkan satu pilihan ke "
+                            "langkah sesudahnya atau ke Selesai.")

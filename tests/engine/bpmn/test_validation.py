@@ -1,0 +1,396 @@
+"""Malformed or hostile uploads are refused with a clear message; nothing is stored,
+no file is read and no command is run."""
+
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+
+from engine.bpmn import expressions, validation
+from engine.errors import InvalidProcess
+from engine.models import AuditRecord, ProcessDefinition
+from engine.process.deploy import deploy
+from engine.runtime.adapter import parse_spec
+from tests.conftest import BPMN_DIR, DATA, mini_bpmn
+
+HOSTILE = DATA / "hostile"
+CANARY = "RAHASIA-KANARI-7f3a91"
+# "{TMP}" in a case's bytes becomes the test's tmp_path, where the canary file lies and
+# where a successful attack would create "pwned".
+PWN = "__import__('os').system('touch {TMP}/pwned')"
+FLOW_4_CONDITION = 'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>'
+TIMER = '>"PT30M"<'
+END = '<bpmn:endEvent id="EndEvent_1" name="Selesai" />'
+TASK_1 = '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep">'
+START_LANE = "<bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef>"
+NOT_REGISTERED = "Alur hanya menjalankan fungsi yang terdaftar (belum ada)"
+
+
+def condition(text: str) -> bytes:
+    return mini_bpmn({FLOW_4_CONDITION: f"{text}</bpmn:conditionExpression>"})
+
+
+def in_process(xml: str) -> bytes:
+    """mini.bpmn with ``xml`` added to the process (elements after the end event)."""
+    return mini_bpmn({END: END + xml})
+
+
+def hostile(name: str) -> bytes:
+    return (HOSTILE / name).read_bytes()
+
+
+def nested(levels: int) -> bytes:
+    return mini_bpmn({'name="Mulai" />': 'name="Mulai"><bpmn:extensionElements>'
+                      + "<x:a xmlns:x='urn:x'>" * levels + "</x:a>" * levels
+                      + "</bpmn:extensionElements></bpmn:startEvent>"})
+
+
+def many_flows() -> bytes:
+    return in_process("".join(f'<bpmn:sequenceFlow id="F{i}" sourceRef="Kegiatan_1" '
+                              'targetRef="Kegiatan_2" />' for i in range(2000)))
+
+
+SCRIPT = '<bpmn:scriptTask id="Skrip_1"><bpmn:script>{}</bpmn:script></bpmn:scriptTask>'
+PROPERTY_1 = '<spiffworkflow:property name="no" value="1" />'
+REVISION = ('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">keputusan_kasubbag == '
+            '"revisi"</bpmn:conditionExpression>')
+
+# name: (bytes, or a function returning them; a fragment the message must contain)
+CASES = {
+    # The file itself
+    "empty": (b"", "Berkas kosong"),
+    "only whitespace": (b" \n\t ", "Berkas kosong"),
+    "not XML": (b"%PDF-1.4 bukan xml", "bukan XML yang sah"),
+    "not BPMN": (b"<catatan>halo</catatan>", "bpmn:definitions"),
+    "too large": (mini_bpmn() + b"<!--" + b"x" * (3 * 1024 * 1024) + b"-->", "terlalu besar"),
+    "20 MB": (lambda: mini_bpmn() + b" " * (20 * 1024 * 1024), "terlalu besar"),
+    "not UTF-8 (Latin-1 bytes)": (hostile("latin1.bpmn"), "bukan teks UTF-8 (bita ke-"),
+    "UTF-16 with BOM": (lambda: mini_bpmn().decode().encode("utf-16"), "bukan teks UTF-8"),
+    "UTF-16 without BOM": (lambda: mini_bpmn().decode().encode("utf-16-le"), "bita nol"),
+    "declared Latin-1": (
+        mini_bpmn({'encoding="UTF-8"': 'encoding="ISO-8859-1"'}),
+        "harus berenkode UTF-8; deklarasinya menyebut 'ISO-8859-1'"),
+    "wrong BPMN namespace": (
+        hostile("wrong_namespace.bpmn"),
+        "ditemukan namespace 'http://www.omg.org/spec/BPMN/20100501/MODEL'"),
+    "missing namespace": (hostile("no_namespace.bpmn"), "ditemukan tanpa namespace"),
+    # Entities, DTDs and anything else that could read outside the file
+    "DOCTYPE": (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + mini_bpmn()[38:],
+                "DOCTYPE"),
+    "XXE file:///etc/passwd": (hostile("xxe_passwd.bpmn"), "DOCTYPE atau ENTITY"),
+    "XXE canary in tmp_path": (hostile("xxe_canary.bpmn"), "DOCTYPE atau ENTITY"),
+    "external DTD over http": (hostile("external_dtd.bpmn"), "DOCTYPE atau ENTITY"),
+    "billion laughs": (hostile("billion_laughs.bpmn"), "DOCTYPE atau ENTITY"),
+    "XInclude": (hostile("xinclude.bpmn"), 'include "?" (baris 5): XInclude tidak diizinkan'),
+    "bpmn:import": (hostile("import.bpmn"), 'import "?" (baris 4): bpmn:import tidak diizinkan'),
+    "xsi:schemaLocation file: and http": (
+        hostile("schema_location.bpmn"),
+        "xsi:schemaLocation merujuk sumber luar ('file:///etc/passwd')"),
+    "processing instructions": (
+        hostile("processing_instruction.bpmn"),
+        "Instruksi pemrosesan <?xml-stylesheet ...?> (baris 2) tidak diizinkan"),
+    "huge single attribute": (
+        mini_bpmn({'name="Menyusun konsep"': 'name="' + "x" * 1_500_000 + '"'}),
+        'userTask "Kegiatan_1" (baris 25): atribut name terlalu panjang'),
+    "nested 250 levels": (lambda: nested(250), "XML bersarang lebih dari 200 tingkat"),
+    "nested 5000 levels": (lambda: nested(5000), "XML bersarang terlalu dalam"),
+    "duplicate ids": (
+        mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="Kegiatan_2"'}),
+        '(baris 55): id "Kegiatan_2" sudah dipakai di baris 44'),
+    # Code in conditions, scripts and timers
+    "os.system in a condition": (
+        condition(PWN), '"Flow_4" (baris 60): kondisi ditolak: ekspresi memuat pemanggilan'),
+    "os.system in a CDATA condition": (
+        condition(f"<![CDATA[{PWN}]]>"), '"Flow_4" (baris 60): kondisi ditolak'),
+    "dunder escape in a condition": (
+        condition("().__class__.__base__.__subclasses__()"), '"Flow_4" (baris 60): kondisi'),
+    "overlong condition": (condition("x == 1 or " * 150 + "x == 2"), "terlalu panjang"),
+    "os.system in a script task": (
+        in_process(SCRIPT.format(PWN)),
+        f'scriptTask "Skrip_1" (baris 56): script task tidak diizinkan: {NOT_REGISTERED}'),
+    "os.system in a preScript": (
+        mini_bpmn({PROPERTY_1: f"{PROPERTY_1}</spiffworkflow:properties><spiffworkflow:preScript>"
+                               f"{PWN}</spiffworkflow:preScript><spiffworkflow:properties>"}),
+        f"preScript tidak diizinkan: {NOT_REGISTERED}"),
+    "os.system in a timer": (
+        mini_bpmn({TIMER: f">{PWN}<"}), '"Waktu_Kegiatan_1" (baris 36): durasi timer ditolak'),
+    "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
+    "timer that does not parse": (mini_bpmn({TIMER: '>"PT30X"<'}), "durasi timer ditolak"),
+    "timeDate": (
+        mini_bpmn({"timeDuration": "timeDate", '"PT30M"': '"2030-01-01T08:00:00+07:00"'}),
+        "timeDate tidak didukung"),
+    "timeCycle": (mini_bpmn({"timeDuration": "timeCycle", '"PT30M"': '"R/PT1M"'}),
+                  "timeCycle tidak didukung"),
+    "interrupting timer": (mini_bpmn({'cancelActivity="false" ': ""}), "non-interrupting"),
+    "intermediate timer": (
+        in_process('<bpmn:intermediateCatchEvent id="Tunggu_1"><bpmn:timerEventDefinition>'
+                   '<bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>'
+                   "</bpmn:intermediateCatchEvent>"),
+        'intermediateCatchEvent "Tunggu_1" (baris 56): timer antara'),
+    # Elements Alur does not run, or that hide from where Alur looks
+    "service task": (in_process('<bpmn:serviceTask id="Layanan_1" />'), "service task tidak"),
+    "multi-instance user task": (
+        mini_bpmn({TASK_1: TASK_1 + "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>"
+                           "3</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"}),
+        'multiInstanceLoopCharacteristics tidak didukung di dalam userTask "Kegiatan_1"'),
+    "sequence flow disguised in an extension": (
+        mini_bpmn({PROPERTY_1: PROPERTY_1 + '<x:sequenceFlow xmlns:x="urn:x" id="Pintas" '
+                                            'sourceRef="Kegiatan_1" targetRef="EndEvent_1" />'}),
+        'sequenceFlow "Pintas" (baris 28): unsur x:sequenceFlow tidak didukung'),
+    "property without value": (
+        mini_bpmn({'name="keterangan" value=""': 'name="keterangan"'}),
+        "harus punya name dan value"),
+    "lane reference hidden in documentation": (
+        mini_bpmn({START_LANE: START_LANE + "<bpmn:documentation><bpmn:flowNodeRef>Kegiatan_2"
+                                            "</bpmn:flowNodeRef></bpmn:documentation>"}),
+        "unsur bpmn:flowNodeRef tidak didukung di dalam documentation"),
+    "more than 2000 flow elements": (many_flows, "elemen alur; batasnya 2,000"),
+    "two executable processes": (
+        mini_bpmn({"</bpmn:process>": '</bpmn:process><bpmn:process id="kedua" />'}),
+        "tepat satu bpmn:process yang dapat dijalankan; ditemukan 2"),
+    "only a non-executable process": (
+        mini_bpmn({'isExecutable="true"': 'isExecutable="false"'}), "ditemukan 0 (isExecutable"),
+    "escalation that does not exist": (
+        mini_bpmn({'escalationRef="Escalation_Waktu"': 'escalationRef="Tiada"'}),
+        'endEvent "Eskalasi_Kegiatan_1" (baris 41): escalationRef "Tiada" tidak merujuk'),
+    "lane of another process takes a step": (
+        mini_bpmn({"</bpmn:process>": '</bpmn:process><bpmn:process id="lain" isExecutable='
+                                      '"false"><bpmn:laneSet><bpmn:lane id="Lane_Lain" name='
+                                      '"Ketua"><bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>'
+                                      "</bpmn:lane></bpmn:laneSet></bpmn:process>"}),
+        'flowNodeRef "Kegiatan_2" (baris 67) tidak merujuk elemen proses lane ini'),
+    # Structure
+    "no start event": (mini_bpmn({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': ""}),
+                       "tepat satu start event"),
+    "no end event": (mini_bpmn({
+        END: "",
+        '<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">':
+            '<bpmn:intermediateThrowEvent id="Eskalasi_Kegiatan_1">',
+        '<bpmn:escalationEventDefinition id="EscDef_1" escalationRef="Escalation_Waktu" />\n'
+        '    </bpmn:endEvent>': "</bpmn:intermediateThrowEvent>"}), "end event"),
+    "dangling sequence flow": (
+        mini_bpmn({'targetRef="Kegiatan_2" />': 'targetRef="Hilang" />'}),
+        'sequenceFlow "Flow_2" (baris 58): merujuk elemen "Hilang" yang tidak ada'),
+    "unknown lane": (mini_bpmn({'name="Kasubbag"': 'name="Satpam"'}), 'lane "Satpam"'),
+    "lane name with spaces": (
+        mini_bpmn({'name="Kasubbag"': 'name=" Kasubbag "'}),
+        'nama lane " Kasubbag " bukan peran yang dikenal (hapus spasi'),
+    "user task outside any lane": (
+        mini_bpmn({"<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>": ""}),
+        'userTask "Kegiatan_2" (baris 44): user task harus berada di dalam lane'),
+    "lane referring to nothing": (
+        mini_bpmn({START_LANE: START_LANE + "<bpmn:flowNodeRef>Hantu</bpmn:flowNodeRef>"}),
+        'flowNodeRef "Hantu" (baris 13) tidak merujuk'),
+    "loop without a way out": (
+        mini_bpmn({'targetRef="EndEvent_1">': 'targetRef="Kegiatan_1">'}),
+        'exclusiveGateway "Gateway_2" (baris 55): tidak ada jalur dari elemen ini ke end event'),
+    "step unreachable from the start": (
+        mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
+                   'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),
+        'userTask "Kegiatan_1" (baris 25): tidak dapat dicapai dari start event'),
+    "gateway branch without condition": (
+        mini_bpmn({REVISION: ""}),
+        '"Flow_5" (baris 63): alur keluar exclusiveGateway "Gateway_2" (baris 55) tidak punya'),
+    "condition on a flow from a user task": (
+        mini_bpmn({'targetRef="Kegiatan_2" />': 'targetRef="Kegiatan_2"><bpmn:conditionExpression>'
+                                               "x == 1</bpmn:conditionExpression>"
+                                               "</bpmn:sequenceFlow>"}),
+        '"Flow_2" (baris 58): kondisi hanya boleh pada alur keluar exclusive gateway'),
+    "condition not a decision": (condition("keputusan_kasubbag"), 'nama == "nilai"'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refused_with_a_clear_message_nothing_stored_read_or_run(session, clock, tmp_path,
+                                                                  case):
+    data, expected = CASES[case]
+    data = (data() if callable(data) else data).replace(b"{TMP}", str(tmp_path).encode())
+    (tmp_path / "canary.txt").write_text(CANARY)
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data, filename="unggahan.bpmn")
+    session.rollback()
+    message = refused.value.message
+    assert message.startswith("Berkas BPMN ditolak: ")
+    assert expected in message, message[:2000]
+    assert CANARY not in message and "root:x:0:0" not in message
+    assert not (tmp_path / "pwned").exists()
+    assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 0
+    assert session.scalar(select(func.count()).select_from(AuditRecord)) == 0
+
+
+def test_problem_names_element_id_and_line(session, clock):
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, mini_bpmn({'name="Kasubbag"': 'name="Satpam"'}))
+    assert refused.value.problems == [
+        'lane "Lane_Kasubbag" (baris 18): nama lane "Satpam" bukan peran yang dikenal '
+        + "(Prakom, Kasubbag, Sekretaris, Ketua, Pemohon, Bidang Terkait, Panitera, Redaktur, "
+        + "Pihak Ketiga)."]
+
+
+def test_a_loop_without_way_out_names_every_element_caught_in_it(session, clock):
+    data = mini_bpmn({'targetRef="EndEvent_1">': 'targetRef="Kegiatan_1">'})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    stuck = ("tidak ada jalur dari elemen ini ke end event (jalan buntu, atau pengulangan "
+             "yang tidak punya jalan keluar).")
+    # The escalation timer is no way out: it is non-interrupting, the step stays open.
+    assert refused.value.problems == [
+        'startEvent "StartEvent_1" (baris 24): ' + stuck,
+        'userTask "Kegiatan_1" (baris 25): ' + stuck,
+        'userTask "Kegiatan_2" (baris 44): ' + stuck,
+        'exclusiveGateway "Gateway_2" (baris 55): ' + stuck,
+        'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
+
+
+def test_a_long_list_of_problems_is_cut_short(session, clock):
+    data = in_process("".join(f'<bpmn:userTask id="Yatim_{i}" />' for i in range(60)))
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert len(refused.value.problems) == validation.MAX_PROBLEMS + 1
+    assert refused.value.problems[-1] == "... dan 130 masalah lain."
+
+
+@pytest.mark.parametrize("path", sorted(BPMN_DIR.glob("*.bpmn")), ids=lambda p: p.stem)
+def test_bundled_sops_pass(path):
+    validation.check_structure(validation.executable_process(
+        validation.read_xml(path.read_bytes())))
+
+
+@pytest.mark.parametrize("replace", [
+    {},  # a revision loop that can be left through the gateway
+    {'name="Ada revisi?" />': 'name="Ada revisi?" default="Flow_5" />', REVISION: ""},
+    {FLOW_4_CONDITION: '<![CDATA[keputusan_kasubbag == "setuju"]]></bpmn:conditionExpression>'},
+], ids=["loop with a way out", "default flow", "CDATA condition"])
+def test_accepted_structures(replace):
+    validation.check_structure(validation.executable_process(
+        validation.read_xml(mini_bpmn(replace))))
+
+
+@pytest.mark.parametrize("name", ["xxe_canary.bpmn", "billion_laughs.bpmn"])
+def test_the_parser_itself_expands_no_entity(tmp_path, name):
+    """Even past the DOCTYPE refusal, the hardened parser reads no file and expands nothing."""
+    (tmp_path / "canary.txt").write_text(CANARY)
+    data = hostile(name).replace(b"{TMP}", str(tmp_path).encode())
+    try:
+        text = etree.tostring(etree.fromstring(data, validation._PARSER), encoding=str)
+    except etree.XMLSyntaxError as error:  # libxml2 stops the amplification itself
+        text = str(error)
+    assert CANARY not in text and "lollol" not in text
+
+
+def test_external_references_are_never_fetched(session, clock, tmp_path):
+    """bpmn:import and xsi:schemaLocation are refused, and neither the hardened parser nor
+    SpiffWorkflow's parser with its schema validation fetches them (checked with a local
+    HTTP server and a FIFO that notices being opened)."""
+    requests: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_error(404)
+
+    server = HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fifo, opened, done = tmp_path / "skema.xsd", threading.Event(), threading.Event()
+    os.mkfifo(fifo)
+
+    def watch() -> None:
+        while not done.is_set():
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # fails until read
+                opened.set()
+            except OSError:
+                time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    data = mini_bpmn({
+        'id="Definitions_mini"': f'xsi:schemaLocation="{validation.BPMN_NS} {url}/bpmn.xsd '
+                                 f'{validation.NS["spiffworkflow"]} file://{fifo}" '
+                                 'id="Definitions_mini"',
+        "<bpmn:escalation ": '<bpmn:import importType="http://www.w3.org/2001/XMLSchema" '
+                             f'location="{url}/impor.xsd" namespace="http://alur.local/x" />'
+                             "<bpmn:escalation "})
+    try:
+        with pytest.raises(InvalidProcess) as refused:
+            deploy(session, clock, data)
+        etree.fromstring(data, validation._PARSER)
+        parse_spec(data, "sop_uji")
+        time.sleep(0.1)
+    finally:
+        done.set()
+        watcher.join()
+        server.shutdown()
+        server.server_close()
+    assert "bpmn:import tidak diizinkan" in refused.value.message
+    assert f"schemaLocation merujuk sumber luar ('{url}/bpmn.xsd')" in refused.value.message
+    assert requests == [] and not opened.is_set()
+
+
+@pytest.mark.parametrize("expression, data, result", [
+    ('keputusan == "setuju"', {"keputusan": "setuju"}, True),
+    ('keputusan == "setuju"', {}, False),
+    ('nilai >= 85 and not terlambat', {"nilai": 90, "terlambat": False}, True),
+    ('status in ("a", "b") or x != 1', {"status": "c", "x": 1}, False),
+    ('"PT30M"', {}, "PT30M"),
+    ("not " * 15 + "x", {"x": True}, False),
+])
+def test_safe_expressions_evaluate(expression, data, result):
+    assert expressions.evaluate(expression, data) == result
+
+
+@pytest.mark.parametrize("expression, fragment", [
+    ("__import__('os').system('id')", "pemanggilan fungsi"),
+    ("open('/etc/passwd').read()", "pemanggilan fungsi"),
+    ("().__class__.__base__.__subclasses__()", "pemanggilan fungsi"),
+    ("x.__class__", "akses atribut"),
+    ("x.y == 1", "akses atribut"),
+    ("data['x']", "subskrip"),
+    ("lambda: 1", "lambda"),
+    ("[c for c in x]", "comprehension"),
+    ("{c for c in x}", "comprehension"),
+    ("{c: 1 for c in x}", "comprehension"),
+    ("any(c for c in x)", "pemanggilan fungsi"),
+    ("(c for c in x)", "comprehension"),
+    ('f"{x}" == "1"', "f-string"),
+    ("(y := 1)", "walrus"),
+    ("(*x,)", "starred"),
+    ("[*x] == []", "starred"),
+    ("2 ** 100000", "pangkat (**)"),
+    ("{**x}", "pembongkaran dict (**)"),
+    ("x + 1 == 2", "operasi aritmetika"),
+    ("-1 if x else 2", "ekspresi if-else"),
+    ("_secret == 1", "nama '_secret'"),
+    ("x == b'a'", "bytes"),
+    ("x == 1j", "complex"),
+    ("x == ...", "ellipsis"),
+    ("x == 1; import os", "tidak dapat dibaca"),
+    ("x\x00 == 1", "tidak dapat dibaca"),
+    ("x == 1 or " * 100 + "x == 2", "terlalu panjang (1,006 karakter; batasnya 1,000)"),
+    ("[" * 30 + "x" + "]" * 30, "bersarang terlalu dalam"),
+    ("not " * 30 + "x", "bersarang terlalu dalam"),
+    ("(" * 250 + "x" + ")" * 250, "tidak dapat dibaca"),
+])
+def test_unsafe_expressions_are_refused(expression, fragment):
+    with pytest.raises(expressions.UnsafeExpression) as refused:
+        expressions.check(expression)
+    assert fragment in str(refused.value)
+
+
+def test_no_function_is_registered_so_every_script_is_refused():
+    for script in ("kirim_surel('a')", "import os", PWN, ""):
+        with pytest.raises(expressions.UnsafeExpression, match=r"terdaftar \(belum ada\)$"):
+            expressions.check_call(script)
+
+
+def test_a_script_may_only_call_a_registered_function_with_safe_arguments():
+    expressions.check_call('kirim_surel("a", tujuan=pemohon)', {"kirim_surel"})
+    for script in ("kirim_surel(__import__('os'))", "kirim_surel(**x)", "kirim_surel.x()",
+                   "lain()", "kirim_surel(x)\nimport os"):
+        with pytest.raises(expressions.UnsafeExpression):
+            expressions.check_call(script, {"kirim_surel"})

@@ -1,0 +1,115 @@
+"""Versions: diff, activation, and moving running instances to a new version in bulk."""
+
+from datetime import timedelta
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from engine.bpmn.validation import NS
+from engine.models import HumanTask, ProcessInstance, Timer
+from engine.process.deploy import active_definition, deploy
+from engine.process.instances import start_instance
+from engine.process.tasks import complete_task
+from engine.process.versions import activate, diff_versions, migrate_instances
+from tests.conftest import BPMN_DIR, sop_walks
+
+KEY = "penanganan_gangguan_server"
+WALK = sop_walks()[KEY]
+REMOVED = "Kegiatan_6"
+
+
+def without_step(xml: bytes, step_id: str) -> bytes:
+    """The BPMN with one step (and its timer and escalation) cut out, flows rejoined."""
+    root = etree.fromstring(xml)
+    process = root.find("bpmn:process", NS)
+    flows = process.findall("bpmn:sequenceFlow", NS)
+    incoming = next(f for f in flows if f.get("targetRef") == step_id)
+    outgoing = next(f for f in flows if f.get("sourceRef") == step_id)
+    incoming.set("targetRef", outgoing.get("targetRef"))
+    gone = {step_id, outgoing.get("id"), f"Waktu_{step_id}", f"Eskalasi_{step_id}",
+            f"Flow_Waktu_{step_id}"}
+    for element in list(root.iter()):
+        if element.get("id") in gone or element.get("bpmnElement") in gone or (
+                element.tag.endswith("flowNodeRef") and element.text in gone):
+            element.getparent().remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _open(session, instance_id):
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                   HumanTask.state == "open")).one()
+
+
+@pytest.fixture
+def v1(session, clock):
+    definition, _ = deploy(session, clock, (BPMN_DIR / f"{KEY}.bpmn").read_bytes())
+    session.commit()
+    return definition
+
+
+def test_diff_lists_removed_renamed_moved_and_retimed_steps(session, clock, v1):
+    xml = without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(), REMOVED).decode()
+    xml = xml.replace('name="Mengatasi permasalahan gangguan server"',
+                      'name="Mengatasi gangguan server"')
+    xml = xml.replace('"PT3H"', '"PT2H"').replace(
+        '<spiffworkflow:property name="waktu" value="3 jam"',
+        '<spiffworkflow:property name="waktu" value="2 jam"')
+    v2, _ = deploy(session, clock, xml.encode(), activate=False, comment="Revisi 2027")
+    diff = diff_versions(v1, v2)
+    assert diff.removed == [(REMOVED, v1.catalog["tasks"][REMOVED]["name"])]
+    assert diff.renamed == [("Kegiatan_2", "Mengatasi permasalahan gangguan server",
+                             "Mengatasi gangguan server")]
+    assert diff.retimed == [("Kegiatan_2", "Mengatasi gangguan server", "3 jam", "2 jam")]
+    assert (diff.added, diff.moved) == ([], [])
+    assert active_definition(session, KEY) == v1, "an upload waits for activation"
+    assert v2.comment == "Revisi 2027" and not v2.is_active
+
+
+def test_previous_version_can_be_reactivated(session, clock, users, v1):
+    xml = without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(), REMOVED)
+    v2, _ = deploy(session, clock, xml)
+    assert active_definition(session, KEY) == v2
+    activate(session, clock, KEY, 1, users["admin"])
+    assert active_definition(session, KEY) == v1
+    assert [v1.is_active, v2.is_active] == [True, False]
+
+
+def test_fifty_instances_move_to_version_2_with_deadlines_unchanged(session, clock, users, v1):
+    instances = []
+    for number in range(50):
+        clock.advance(timedelta(minutes=7))
+        instance = start_instance(session, clock, process_key=KEY, title=f"Gangguan {number}",
+                                  user=users["Prakom"])
+        for step in WALK[:number % len(WALK)]:
+            clock.advance(timedelta(minutes=3))
+            complete_task(session, clock, _open(session, instance.id).id, users[step["lane"]],
+                          step["data"])
+        instances.append(instance.id)
+    session.commit()
+    before = {i: (_open(session, i).id, _open(session, i).bpmn_id, _open(session, i).due_at)
+              for i in instances}
+    fire_times = dict(session.execute(select(Timer.human_task_id, Timer.fire_at)).all())
+
+    v2, _ = deploy(session, clock, without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(),
+                                                REMOVED))
+    clock.advance(timedelta(hours=1))  # SpiffWorkflow would restart timers from here
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+
+    stuck = [i for i in instances if before[i][1] == REMOVED]
+    assert len(stuck) == 7
+    assert result.left == {i: [v1.catalog["tasks"][REMOVED]["name"]] for i in stuck}
+    assert result.migrated == [i for i in instances if i not in stuck]
+    for instance_id in instances:
+        version = session.get(ProcessInstance, instance_id).definition.version
+        task = _open(session, instance_id)
+        assert version == (1 if instance_id in stuck else 2)
+        assert (task.id, task.bpmn_id, task.due_at) == before[instance_id], instance_id
+    assert dict(session.execute(select(Timer.human_task_id, Timer.fire_at)).all()) == fire_times
+
+    at_step_5 = next(i for i in result.migrated if before[i][1] == "Kegiatan_5")
+    complete_task(session, clock, _open(session, at_step_5).id, users["Bidang Terkait"], {})
+    assert _open(session, at_step_5).bpmn_id == "Kegiatan_7", "runs on version 2"
+    complete_task(session, clock, _open(session, stuck[0]).id, users["Prakom"], {})
+    assert _open(session, stuck[0]).bpmn_id == "Kegiatan_7"

@@ -1,0 +1,104 @@
+"""Completing a step: only when open, only by the lane's role, only with valid data."""
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
+from engine.models import AuditRecord, HumanTask
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from engine.process.tasks import claim_task, complete_task, inbox, task_entry
+from tests.conftest import mini_bpmn
+
+
+@pytest.fixture
+def review(session, clock, users):
+    """The instance waiting at the Kasubbag's review (Kegiatan_2), with its decision."""
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=users["Prakom"])
+    first = session.scalars(select(HumanTask)).one()
+    complete_task(session, clock, first.id, users["Prakom"], {"catatan": "konsep siap"})
+    session.commit()
+    return session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
+
+
+def _snapshot(session, task):
+    session.expire_all()
+    return (task.instance.state_json, task.state, task.claimed_by_id,
+            session.scalar(select(func.count()).select_from(AuditRecord)))
+
+
+def test_prakom_cannot_complete_a_kasubbag_step(session, clock, users, review):
+    before = _snapshot(session, review)
+    with pytest.raises(PermissionDenied, match="Kasubbag"):
+        complete_task(session, clock, review.id, users["Prakom"], {"keputusan_kasubbag": "setuju"})
+    session.rollback()
+    assert _snapshot(session, review) == before
+
+
+def test_completing_twice_is_refused(session, clock, users, review):
+    complete_task(session, clock, review.id, users["Kasubbag"], {"keputusan_kasubbag": "setuju"})
+    session.commit()
+    before = _snapshot(session, review)
+    with pytest.raises(TaskNotOpen):
+        complete_task(session, clock, review.id, users["Kasubbag"],
+                      {"keputusan_kasubbag": "setuju"})
+    session.rollback()
+    assert _snapshot(session, review) == before
+    assert review.instance.status == "completed"
+
+
+@pytest.mark.parametrize("data, field", [
+    ({}, "keputusan_kasubbag"),
+    ({"keputusan_kasubbag": "mungkin"}, "keputusan_kasubbag"),
+    ({"keputusan_kasubbag": "setuju", "__class__": "x"}, "__class__"),
+    ({"keputusan_kasubbag": "setuju", "catatan": "x" * 2001}, "catatan"),
+])
+def test_invalid_decision_names_the_field_and_changes_nothing(
+        session, clock, users, review, data, field):
+    before = _snapshot(session, review)
+    with pytest.raises(InvalidTaskData) as refused:
+        complete_task(session, clock, review.id, users["Kasubbag"], data)
+    session.rollback()
+    assert field in refused.value.fields
+    assert _snapshot(session, review) == before
+
+
+def test_a_claimed_step_leaves_other_holders_inboxes(session, clock, users, review):
+    other = users["Prakom"].__class__(username="kasubbag2", full_name="Kasubbag Dua",
+                                      password_hash="-", created_at=clock.now())
+    other.roles = [type(users["Kasubbag"].roles[0])(role="Kasubbag")]
+    session.add(other)
+    claim_task(session, clock, review.id, users["Kasubbag"])
+    session.commit()
+    assert inbox(session, clock, other) == []
+    assert inbox(session, clock, users["Kasubbag"]) == [review]
+    with pytest.raises(TaskNotOpen, match="Demo Kasubbag"):
+        complete_task(session, clock, review.id, other, {"keputusan_kasubbag": "setuju"})
+
+
+def test_completion_is_audited_with_who_and_what(session, clock, users, review):
+    complete_task(session, clock, review.id, users["Kasubbag"],
+                  {"keputusan_kasubbag": "revisi", "catatan": "perbaiki tabel"})
+    session.commit()
+    records = session.scalars(select(AuditRecord).where(AuditRecord.human_task_id == review.id)
+                              ).all()
+    assert [(r.action, r.actor_id, r.detail["data"]) for r in records] == [
+        ("task.completed", users["Kasubbag"].id,
+         {"keputusan_kasubbag": "revisi", "catatan": "perbaiki tabel"})]
+
+
+def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, review):
+    [checklist] = [f for f in task_entry(review)["fields"] if f["type"] == "checklist"]
+    assert [c["value"] for c in checklist["choices"]] == ["Konsep"]
+    with pytest.raises(InvalidTaskData) as refused:
+        complete_task(session, clock, review.id, users["Kasubbag"],
+                      {"keputusan_kasubbag": "setuju", "kelengkapan": ["Uang"]})
+    assert list(refused.value.fields) == ["kelengkapan"]
+    session.rollback()
+    complete_task(session, clock, review.id, users["Kasubbag"],
+                  {"keputusan_kasubbag": "setuju", "kelengkapan": ["Konsep"]})
+    record = session.scalars(select(AuditRecord).where(AuditRecord.action == "task.completed",
+                                                       AuditRecord.human_task_id == review.id)
+                             ).one()
+    assert record.detail["data"]["kelengkapan"] == ["Konsep"]

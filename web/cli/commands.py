@@ -1,0 +1,163 @@
+"""The ``alur`` command: setup, deploy, demo users, serve, worker (and Flask's ``db``)."""
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from engine.errors import InvalidProcess
+from engine.models import User, UserRole
+from engine.process.deploy import active_definitions, deploy
+from engine.roles import SUPERVISION_CHAIN, username_for
+from engine.sop.table import import_table
+from web.cli import worker as scheduler
+from web.cli.demo_history import demo_history_command
+from web.cli.users import user_group
+from web.extensions import clock, db
+from web.views.auth import set_password
+
+DEFAULT_DEMO_PASSWORD = "alur-demo"
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+
+
+@click.command("deploy")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def deploy_command(paths: tuple[Path, ...]) -> None:
+    """Deploy BPMN files (or every *.bpmn in a folder); default: the bundled bpmn/."""
+    files = []
+    for path in paths or (BPMN_DIR,):
+        files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+    failed = False
+    for file in files:
+        try:
+            definition, created = deploy(db.session, clock(), file.read_bytes(), filename=file.name)
+        except InvalidProcess as refused:
+            db.session.rollback()
+            failed = True
+            click.echo(f"DITOLAK {file.name}:", err=True)
+            for problem in refused.problems:
+                click.echo(f"  - {problem}", err=True)
+            continue
+        db.session.commit()
+        state = "versi baru" if created else "tidak berubah"
+        click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.group("sop")
+def sop_group() -> None:
+    """SOP dalam bentuk tabel (Permenpan RB 35/2012)."""
+
+
+@sop_group.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis BPMN hasil ke berkas ini.")
+@click.option("--deploy/--no-deploy", "do_deploy", default=True,
+              help="Deploy BPMN hasil sebagai versi baru (bawaan: ya).")
+@with_appcontext
+def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
+    """Ubah tabel SOP (CSV/XLSX) menjadi BPMN; deploy dan/atau tulis ke --out."""
+    try:
+        bpmn = import_table(table.read_bytes(), table.name)
+        if out is not None:
+            out.write_bytes(bpmn)
+            click.echo(f"{table.name}: BPMN ditulis ke {out}")
+        if do_deploy:
+            definition, created = deploy(db.session, clock(), bpmn, filename=table.name,
+                                         comment=f"Diimpor dari tabel {table.name}")
+            db.session.commit()
+            state = "versi baru" if created else "tidak berubah"
+            click.echo(f"{table.name}: {definition.key} versi {definition.version} ({state})")
+    except InvalidProcess as refused:
+        db.session.rollback()
+        click.echo(f"DITOLAK {table.name}:", err=True)
+        for problem in refused.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1) from None
+
+
+@click.command("demo-users")
+@with_appcontext
+def demo_users_command() -> None:
+    """Create the demo users (one per role, and admin) if they do not exist yet."""
+    password = os.environ.get("ALUR_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    roles = list(SUPERVISION_CHAIN)
+    for definition in active_definitions(db.session):
+        roles += [lane for lane in definition.catalog["lanes"] if lane not in roles]
+    accounts = [(username_for(role), f"Demo {role}", [role], False) for role in roles]
+    accounts.append(("admin", "Administrator", [], True))
+    for username, full_name, user_roles, is_admin in accounts:
+        if db.session.scalar(select(User).where(User.username == username)) is not None:
+            continue
+        user = User(username=username, full_name=full_name, is_admin=is_admin,
+                    created_at=clock().now(), roles=[UserRole(role=r) for r in user_roles])
+        set_password(user, password)
+        db.session.add(user)
+        click.echo(f"pengguna demo: {username} ({', '.join(user_roles) or 'administrator'})")
+    db.session.commit()
+
+
+@click.command("setup")
+@click.pass_context
+@with_appcontext
+def setup_command(ctx: click.Context) -> None:
+    """Migrate the database, deploy bpmn/ and create the demo users."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    ctx.invoke(deploy_command)
+    ctx.invoke(demo_users_command)
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Fire due timers in a loop (every ALUR_TIMER_INTERVAL seconds) until stopped."""
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"alur worker: memeriksa timer setiap {app.config['ALUR_TIMER_INTERVAL']} detik")
+    try:
+        scheduler.run(app, stop)
+    except KeyboardInterrupt:
+        pass
+
+
+@click.command("serve")
+@click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
+              show_default="127.0.0.1:5000")
+@with_appcontext
+def serve_command(bind: str) -> None:
+    """Serve with gunicorn, with the timer loop running inside the web process."""
+    from web.cli.serve import serve
+
+    password_note = ("ALUR_DEMO_PASSWORD" if os.environ.get("ALUR_DEMO_PASSWORD")
+                     else f'"{DEFAULT_DEMO_PASSWORD}"')
+    click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
+               f"ketua, bidang_terkait, panitera, redaktur atau admin; kata sandi {password_note}.")
+    serve(current_app._get_current_object(), bind)
+
+
+
+
+def register(app: Flask) -> None:
+    """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
+    for command in (deploy_command, demo_users_command, setup_command, worker_command,
+                    serve_command, sop_group, demo_history_command, user_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the ``alur`` command."""
+    from web import create_app
+
+    group = FlaskGroup(create_app=create_app, add_default_commands=False,
+                       help="Alur: SOP yang berjalan.")
+    group(prog_name="alur")

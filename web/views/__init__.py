@@ -1,0 +1,24 @@
+"""The pages people use, one module (or package) per blueprint: thin views that parse the
+request, call ``engine`` and render a template from ``web/templates/<blueprint>/``.
+
+May import ``engine`` and ``web``'s shared modules (extensions, filters, i18n, errors);
+never ``web.api`` or ``web.cli``.
+"""
+
+from web.views import (
+    account,
+    admin,
+    admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
+    admin_versions,  # noqa: F401 - adds the version pages to admin.bp
+    attachments,
+    auth,
+    documents,
+    inbox,
+    instances,
+    notifications,
+    substitutions,
+)
+from web.views.reports import views as reports
+
+BLUEPRINTS = (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp, notifications.bp,
+              admin.bp, documents.bp, substitutions.bp, reports.bp)

@@ -1,0 +1,79 @@
+"""The user's own account: the e-mail address escalations are sent to, the language of
+the interface, and the password."""
+
+import re
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
+from flask_login import current_user, login_required
+from werkzeug.security import check_password_hash
+
+from engine import audit
+from web.extensions import clock, db
+from web.i18n import LANGUAGES
+from web.views.auth import set_password
+
+bp = Blueprint("account", __name__, url_prefix="/akun")
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile() -> Any:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        email = request.form.get("email", "").strip()
+        language = request.form.get("language", current_user.language)
+        if email and (not EMAIL.match(email) or len(email) > 320):
+            errors["email"] = gettext("Alamat surel tidak valid (contoh: nama@pa-bima.go.id).")
+        if language not in LANGUAGES:
+            errors["language"] = gettext("Pilih Bahasa Indonesia atau English.")
+        if not errors:
+            current_user.email = email or None
+            audit.record(db.session, clock(), "user.email_changed", actor=current_user,
+                         email=current_user.email)
+            language_changed = language != current_user.language
+            if language_changed:
+                current_user.language = language
+                audit.record(db.session, clock(), "user.language_changed", actor=current_user,
+                             language=language)
+            db.session.commit()
+            refresh()  # the message below is already in the newly chosen language
+            flash(gettext("Pengaturan akun disimpan.") if language_changed
+                  else gettext("Alamat surel disimpan."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template(
+        "account/profile.html", errors=errors, languages=LANGUAGES,
+        value=request.form.get("email", current_user.email or ""),
+        language=request.form.get("language", current_user.language),
+    ), 422 if errors else 200
+
+
+MIN_PASSWORD = 10
+
+
+@bp.post("/kata-sandi")
+@login_required
+def change_password() -> Any:
+    """Change one's own password: the current one, then the new one twice."""
+    errors: dict[str, str] = {}
+    new = request.form.get("new_password", "")
+    if not check_password_hash(current_user.password_hash,
+                               request.form.get("current_password", "")):
+        errors["current_password"] = gettext("Kata sandi sekarang salah.")
+    if len(new) < MIN_PASSWORD:
+        errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
+                                         n=MIN_PASSWORD)
+    elif new != request.form.get("confirm_password", ""):
+        errors["confirm_password"] = gettext("Ulangan kata sandi tidak sama.")
+    if errors:
+        return render_template(
+            "account/profile.html", errors=errors, languages=LANGUAGES,
+            value=current_user.email or "", language=current_user.language), 422
+    set_password(current_user, new)
+    audit.record(db.session, clock(), "user.password_changed", actor=current_user)
+    db.session.commit()
+    flash(gettext("Kata sandi diganti."), "success")
+    return redirect(url_for("account.profile"))

@@ -1,0 +1,84 @@
+"""Administration: deploying a new or revised SOP (BPMN) as a new version."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from engine.errors import InvalidProcess
+from engine.models import ProcessDefinition
+from engine.process.deploy import deploy
+from engine.sop.table import import_table
+from web.extensions import clock, db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(lazy_gettext("Berkas BPMN (.bpmn) atau tabel SOP (.xlsx, .csv)"),
+                     validators=[FileRequired(lazy_gettext("Pilih berkas BPMN atau tabel SOP."))])
+    comment = TextAreaField(lazy_gettext("Alasan perubahan (mis. revisi SOP 2027, nomor SK)"),
+                            validators=[Length(max=2000)])
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only administrators may pass; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.route("/sop", methods=["GET", "POST"])
+@admin_required
+def processes() -> Any:
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read()
+            if (upload.filename or "").lower().endswith(TABLE_SUFFIXES):
+                data = import_table(data, upload.filename)
+            definition, created = deploy(db.session, clock(), data,
+                                         filename=upload.filename or "upload.bpmn",
+                                         deployed_by=current_user,
+                                         comment=form.comment.data or "", activate=False)
+        except InvalidProcess as refused:
+            db.session.rollback()
+            problems = refused.problems
+        else:
+            db.session.commit()
+            if not created:
+                flash(gettext('Berkas sama dengan "%(name)s" versi %(version)s; tidak ada '
+                              "versi baru.", name=definition.name, version=definition.version),
+                      "info")
+            elif definition.is_active:
+                flash(gettext('"%(name)s" versi %(version)s aktif.', name=definition.name,
+                              version=definition.version), "success")
+            else:
+                flash(gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, '
+                              "lalu aktifkan.", name=definition.name, version=definition.version),
+                      "success")
+            return redirect(url_for("admin.sop_versions", key=definition.key))
+    definitions = db.session.scalars(select(ProcessDefinition).order_by(
+        ProcessDefinition.name, ProcessDefinition.version.desc())).all()
+    status = 422 if problems or form.errors else 200
+    return render_template("admin/processes.html", form=form, problems=problems,
+                           definitions=definitions), status

@@ -1,0 +1,72 @@
+"""Attachments (Lampiran) and comments (Catatan) on a step's page, and downloads."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from engine.errors import InvalidTaskData
+from engine.models import Attachment
+from engine.process import attachments, tasks
+from engine.process.instances import get_instance, may_view_instance
+from web.extensions import clock, db
+
+bp = Blueprint("attachments", __name__)
+
+
+def folder() -> Path:
+    """Where attachment files are kept (``ALUR_ATTACHMENTS_PATH``)."""
+    return Path(current_app.config["ALUR_ATTACHMENTS_PATH"])
+
+
+@bp.post("/tugas/<int:task_id>/lampiran")
+@login_required
+def upload(task_id: int) -> Any:
+    task = tasks.get_task(db.session, task_id)
+    upload = request.files.get("lampiran")
+    filename, data = (upload.filename or "", upload.read()) if upload else ("", b"")
+    if upload:
+        upload.close()
+    try:
+        attachments.attach(db.session, clock(), folder(), task, current_user, filename, data,
+                           max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return _task_page_with(task_id, invalid.fields)
+    db.session.commit()
+    flash(gettext('Lampiran "%(filename)s" tersimpan.', filename=filename), "success")
+    return redirect(url_for("inbox.task", task_id=task_id) + "#lampiran")
+
+
+@bp.post("/tugas/<int:task_id>/komentar")
+@login_required
+def add_comment(task_id: int) -> Any:
+    task = tasks.get_task(db.session, task_id)
+    try:
+        attachments.comment(db.session, clock(), task, current_user, request.form.get("komentar", ""))
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return _task_page_with(task_id, invalid.fields)
+    db.session.commit()
+    return redirect(url_for("inbox.task", task_id=task_id) + "#komentar")
+
+
+@bp.get("/lampiran/<int:attachment_id>")
+@login_required
+def download(attachment_id: int) -> Any:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    instance = get_instance(db.session, attachment.instance_id)
+    if not may_view_instance(db.session, clock(), current_user, instance):
+        abort(403)
+    return send_file(folder() / attachment.stored_name, mimetype=attachment.content_type,
+                     as_attachment=True, download_name=attachment.filename)
+
+
+def _task_page_with(task_id: int, errors: dict[str, str]) -> Any:
+    from web.views.inbox import render_task
+
+    return render_task(tasks.get_task(db.session, task_id), errors)

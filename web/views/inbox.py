@@ -1,0 +1,121 @@
+"""Kotak Masuk and the task page: where people see, take, pass on and finish steps."""
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine.errors import InvalidTaskData
+from engine.models import User, UserRole
+from engine.people.substitution import capacities
+from engine.process import attachments, tasks
+from engine.process.deploy import active_definitions
+from engine.roles import supervisor_of
+from web.extensions import clock, db
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    view = request.args.get("tampil", "semua")
+    view = view if view in tasks.INBOX_VIEWS else "semua"
+    state = request.args.get("status") or None
+    state = state if state in tasks.INBOX_STATES else None
+    process_key = request.args.get("sop") or None
+    search = request.args.get("cari", "").strip()[:100] or None
+    found = tasks.inbox(db.session, clock(), current_user, view=view, process_key=process_key,
+                        state=state, search=search, day_end=_end_of_office_day())
+    return render_template(
+        "inbox/index.html", tasks=found, view=view, state=state, process_key=process_key,
+        search=search or "", counts=tasks.inbox_counts(db.session, clock(), current_user),
+        definitions=active_definitions(db.session))
+
+
+@bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: int) -> Any:
+    human_task = tasks.get_task(db.session, task_id)
+    if not tasks.may_view(db.session, clock(), current_user, human_task):
+        abort(403)
+    entry = tasks.task_entry(human_task)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = {field["name"]: (request.form.getlist(field["name"])
+                                if field["type"] == "checklist"
+                                else request.form.get(field["name"], ""))
+                for field in entry["fields"]}
+        try:
+            tasks.complete_task(db.session, clock(), task_id, current_user, data)
+        except InvalidTaskData as invalid:
+            db.session.rollback()
+            errors = invalid.fields
+        else:
+            db.session.commit()
+            flash(gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
+            return redirect(url_for("instances.show", instance_id=human_task.instance_id))
+    return render_task(human_task, errors)
+
+
+def render_task(human_task: Any, errors: dict[str, str]) -> Any:
+    """The task page, with ``errors`` (field -> message) beside their fields (422 if any)."""
+    if not tasks.may_view(db.session, clock(), current_user, human_task):
+        abort(403)
+    acting = capacities(db.session, current_user, clock().now())
+    supervisor = supervisor_of(human_task.role)
+    assignees = (_holders(human_task.role) if supervisor in acting and human_task.state == "open"
+                 else [])
+    files, comments = attachments.of_instance(db.session, human_task.instance_id)
+    return render_template(
+        "inbox/task.html", task=human_task, entry=tasks.task_entry(human_task), errors=errors,
+        values=request.form, capacity=acting.get(human_task.role), assignees=assignees,
+        attachments=[a for a in files if a.human_task_id == human_task.id],
+        comments=[c for c in comments if c.human_task_id == human_task.id],
+        max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024), 422 if errors else 200
+
+
+@bp.post("/tugas/<int:task_id>/ambil")
+@login_required
+def claim(task_id: int) -> Any:
+    human_task = tasks.claim_task(db.session, clock(), task_id, current_user)
+    db.session.commit()
+    flash(gettext('Tugas "%(name)s" Anda ambil.', name=human_task.name), "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.post("/tugas/<int:task_id>/lepaskan")
+@login_required
+def release(task_id: int) -> Any:
+    human_task = tasks.release_task(db.session, clock(), task_id, current_user)
+    db.session.commit()
+    flash(gettext('Tugas "%(name)s" dilepaskan ke Tugas Unit.', name=human_task.name), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tugas/<int:task_id>/alihkan")
+@login_required
+def assign(task_id: int) -> Any:
+    assignee = db.session.get(User, request.form.get("assignee", type=int) or 0)
+    if assignee is None:
+        abort(400)
+    human_task = tasks.assign_task(db.session, clock(), task_id, assignee, current_user)
+    db.session.commit()
+    flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
+                  assignee=assignee.full_name), "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+def _holders(role: str) -> list[User]:
+    return list(db.session.scalars(select(User).join(UserRole).where(UserRole.role == role)
+                                   .order_by(User.full_name)))
+
+
+def _end_of_office_day() -> datetime:
+    zone = ZoneInfo(current_app.config["ALUR_TIMEZONE"])
+    today = clock().now().astimezone(zone).date()
+    return datetime.combine(today, time(23, 59, 59), zone)

@@ -1,0 +1,126 @@
+"""The tables of each report, with Indonesian headings, built from the engine's figures.
+
+The exports write the titles and headings in Indonesian whatever the user's language; pages
+show them translated (``Table.caption``, ``Table.labels``), so each is marked with ``N_``
+for ``make messages``.
+
+Pages render these tables and the exports write them (``web.views.reports.export``), so the
+numbers are the same everywhere. Shares are percentages rounded to one decimal, durations
+whole office minutes, MTTR office minutes to one decimal.
+"""
+
+from collections.abc import Callable
+
+from engine.reports.basis import BAND_LABELS
+from engine.reports.people import PersonReport
+from engine.reports.sop import SopPerformance, Tabel7Row
+from engine.time.periods import Period
+from web.views.reports.export import Table
+
+# ``link(figure, **arguments)``: the URL of the instances behind a person's figure.
+Linker = Callable[..., str]
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for ``make messages`` (pybabel's default ``N_`` keyword) and keep it
+    untranslated: tables hold Indonesian texts, the page translates them when it shows them."""
+    return text
+
+
+def percent(share: float | None) -> float | None:
+    """A share (0-1) as a percentage rounded to one decimal; None stays None."""
+    return None if share is None else round(100 * share, 1)
+
+
+def sop_tables(report: SopPerformance) -> list[Table]:
+    """Ringkasan (one row) and Langkah (the steps, slowest first)."""
+    summary = Table(N_("Ringkasan"), [
+        N_("SOP"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
+        N_("Masih berjalan"), N_("Median waktu siklus (menit kerja)"),
+        N_("P90 waktu siklus (menit kerja)"), N_("Langkah berbatas waktu"),
+        N_("Langkah tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi")])
+    summary.add([report.name, report.period.label, report.started, report.finished,
+                 report.running, report.cycle_median_minutes, report.cycle_p90_minutes,
+                 report.with_deadline, report.on_time, percent(report.on_time_share),
+                 report.escalations])
+    steps = Table(N_("Langkah"), [
+        N_("No"), N_("Kegiatan"), N_("Pelaksana"), N_("Waktu (Mutu Baku)"),
+        N_("Waktu (menit kerja)"), N_("Selesai"), N_("Median (menit kerja)"),
+        N_("P90 (menit kerja)"), N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
+        N_("Eskalasi")])
+    for step in report.steps:
+        steps.add([step.no, step.name, step.role, step.waktu or "—", step.standard_minutes,
+                   step.done, step.median_minutes, step.p90_minutes, step.with_deadline,
+                   step.on_time, percent(step.on_time_share), step.escalations])
+    return [summary, steps]
+
+
+def heatmap_table(report: SopPerformance) -> Table:
+    """Peta Hambatan: each step's on-time share and band, in the SOP's step order."""
+    table = Table(N_("Peta Hambatan"), [
+        N_("No"), N_("Kegiatan"), N_("Pelaksana"), N_("Tepat waktu (%)"), N_("Kategori"),
+        N_("Tepat waktu"), N_("Berbatas waktu"), N_("Median (menit kerja)"),
+        N_("Waktu (menit kerja)"), N_("Eskalasi")])
+    for step in report.in_sop_order:
+        table.add([step.no, step.name, step.role, percent(step.on_time_share),
+                   BAND_LABELS[step.band], step.on_time, step.with_deadline,
+                   step.median_minutes, step.standard_minutes, step.escalations])
+    return table
+
+
+def person_tables(report: PersonReport, link: Linker) -> list[Table]:
+    """Ringkasan, Per SOP, Per Langkah and MTTR of one person; figures link to their
+    instances through ``link(figure, sop=..., langkah=..., prioritas=...)``."""
+    summary = Table(N_("Ringkasan"), [
+        N_("Nama"), N_("Pengguna"), N_("Periode"), N_("Langkah selesai"), N_("Berbatas waktu"),
+        N_("Tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi atas langkahnya"),
+        N_("Notifikasi eskalasi diterima")])
+    summary.add([report.full_name, report.username, report.period.label, report.done,
+                 report.with_deadline, report.on_time, percent(report.on_time_share),
+                 report.escalations, report.notified],
+                [None, None, None, link("tugas"), None, None, None, link("eskalasi"),
+                 link("notifikasi")])
+    sops = Table(N_("Per SOP"), [
+        N_("SOP"), N_("Langkah selesai"), N_("Berbatas waktu"), N_("Tepat waktu"),
+        N_("Tepat waktu (%)"), N_("Proses dengan langkah terlambat")])
+    for sop in report.sops:
+        sops.add([sop.name, sop.done, sop.with_deadline, sop.on_time,
+                  percent(sop.on_time_share), len(sop.late_instance_ids)],
+                 [None, link("tugas", sop=sop.key), None, None, None,
+                  link("terlambat", sop=sop.key)])
+    steps = Table(N_("Per Langkah"), [
+        N_("SOP"), N_("No"), N_("Kegiatan"), N_("Waktu (Mutu Baku)"), N_("Selesai"),
+        N_("Median (menit kerja)"), N_("Tepat waktu (%)")])
+    for step in report.steps:
+        url = link("langkah", sop=step.key, langkah=step.bpmn_id)
+        steps.add([step.sop_name, step.no, step.name, step.waktu or "—", step.done,
+                   step.median_minutes, percent(step.on_time_share)],
+                  [None, None, None, None, url, url, url])
+    mttr = Table(N_("MTTR"), [N_("SOP"), N_("Prioritas"), N_("Insiden selesai"),
+                              N_("MTTR (menit kerja)")])
+    for row in report.mttr:
+        url = link("mttr", sop=row.key, prioritas=row.priority)
+        mttr.add([row.sop_name, row.priority, row.resolved, round(row.mean_minutes, 1)],
+                 [None, None, url, url])
+    return [summary, sops, steps, mttr]
+
+
+def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:
+    """Tabel 7 Monitoring Pelaksanaan SOP (Permenpan RB 35/2012), the assessor's columns
+    empty, and the measured figures behind its Catatan."""
+    form = Table(N_("Tabel 7"), [
+        N_("No"), N_("Prosedur"), N_("Penilaian: berjalan dengan baik"),
+        N_("Penilaian: tidak berjalan dengan baik"), N_("Catatan"), N_("Tindakan"), N_("Paraf")])
+    figures = Table(N_("Angka terukur"), [
+        N_("No"), N_("Prosedur"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
+        N_("Masih berjalan"), N_("Tepat waktu (%)"), N_("Median waktu siklus (menit kerja)"), N_("Langkah paling lambat"),
+        N_("Median langkah paling lambat (menit kerja)"), N_("Eskalasi")])
+    for row in rows:
+        p = row.performance
+        form.add([row.no, row.prosedur, "", "", row.catatan, "", ""])
+        slowest = p.slowest
+        figures.add([row.no, row.prosedur, period.label, p.started, p.finished, p.running,
+                     percent(p.on_time_share), p.cycle_median_minutes,
+                     f"{slowest.no}. {slowest.name}" if slowest else None,
+                     slowest.median_minutes if slowest else None, p.escalations])
+    return [form, figures]

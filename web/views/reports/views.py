@@ -1,0 +1,296 @@
+"""Laporan: SOP performance, the bottleneck heatmap, per-person figures and Tabel 7.
+
+Every report takes a period from the query string (``engine.time.periods``):
+``periode=bulan|triwulan|semester|tahun&tahun=2026&ke=2`` or
+``periode=rentang&dari=2026-01-01&sampai=2026-03-31``, and ``format=csv|xlsx`` turns the
+page into a download of the same tables (``web.views.reports.export``).
+"""
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, lazy_pgettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine.models import ProcessInstance, User
+from engine.process.deploy import active_definitions
+from engine.reports import people as report_people
+from engine.reports import sop as reports
+from engine.reports.basis import BAND_LABELS, percent_text
+from engine.time.periods import (
+    PERIOD_KINDS,
+    Period,
+    calendar_period,
+    custom_period,
+    period_containing,
+)
+from web.extensions import clock, db
+from web.filters import office_calendar, working_text
+from web.views.reports.export import EXPORT_FORMATS, cell_text, export
+from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
+
+bp = Blueprint("reports", __name__, url_prefix="/laporan")
+
+FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
+# The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
+# Kategori column keeps the engine's Indonesian text, as the exports do).
+LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
+          "cukup": lazy_gettext("75–89,9 % tepat waktu"),
+          "kurang": lazy_gettext("50–74,9 % tepat waktu"),
+          "buruk": lazy_gettext("< 50 % tepat waktu"),
+          "tanpa_data": lazy_gettext("tanpa data atau tanpa batas waktu")}
+MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
+          lazy_pgettext("month", "Maret"), lazy_pgettext("month", "April"),
+          lazy_pgettext("month", "Mei"), lazy_pgettext("month", "Juni"),
+          lazy_pgettext("month", "Juli"), lazy_pgettext("month", "Agustus"),
+          lazy_pgettext("month", "September"), lazy_pgettext("month", "Oktober"),
+          lazy_pgettext("month", "November"), lazy_pgettext("month", "Desember"))
+ROMAN = ("I", "II", "III", "IV")
+
+
+@bp.app_template_filter("angka_laporan")
+def _cell(value: Any) -> str:
+    return cell_text(value)
+
+
+@bp.app_template_filter("periode")
+def period_label(period: Period) -> str:
+    """``period.label`` in the user's language (the engine writes it, and the tables and
+    exports keep it, in Indonesian): ``Triwulan IV 2026``, ``23 November 2026 – ...``."""
+    if period.kind == "rentang":
+        return f"{_day(period.first)} – {_day(period.last)}"
+    if period.kind == "bulan":
+        return f"{MONTHS[period.number - 1]} {period.year}"
+    if period.kind == "tahun":
+        return gettext("Tahun %(year)s", year=period.year)
+    if period.kind == "semester":
+        return gettext("Semester %(number)s %(year)s", number=ROMAN[period.number - 1],
+                       year=period.year)
+    return gettext("Triwulan %(number)s %(year)s", number=ROMAN[period.number - 1],
+                   year=period.year)
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    period = _period()
+    if request.args.get("sop"):
+        return redirect(url_for("reports.sop", key=request.args["sop"], **period.query()))
+    definitions = [d for d in active_definitions(db.session)
+                   if reports.may_view_sop(current_user, [d])]
+    return render_template("reports/index.html", definitions=definitions, period=period,
+                           kinds=PERIOD_KINDS, tabel7=reports.may_view_tabel7(current_user),
+                           semester=period_containing("semester", _today(), _zone()))
+
+
+@bp.get("/sop/<key>")
+@login_required
+def sop(key: str) -> Any:
+    period = _period()
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
+    tables = sop_tables(report)
+    if _export_format():
+        return export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
+    ordered = report.in_sop_order
+    chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
+             "median": [s.median_minutes for s in ordered],
+             "p90": [s.p90_minutes for s in ordered],
+             "standard": [s.standard_minutes for s in ordered]}
+    return render_template("reports/sop.html", export_links=_export_links(), report=report,
+                           period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
+
+
+@bp.get("/sop/<key>/peta")
+@login_required
+def heatmap(key: str) -> Any:
+    period = _period()
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
+    table = heatmap_table(report)
+    if _export_format():
+        return export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
+    steps = {s.bpmn_id: {"band": s.band, "share": percent_text(s.on_time_share),
+                         "label": _step_label(s)} for s in report.steps}
+    return render_template("reports/heatmap.html", export_links=_export_links(),
+                           report=report, period=period, table=table, steps=steps,
+                           ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
+                           step_label=_step_label)
+
+
+@bp.get("/sop/<key>/diagram.bpmn")
+@login_required
+def diagram(key: str) -> Any:
+    _visible_sop(key)
+    definitions = reports.definitions_of(db.session, key)
+    shown = next((d for d in definitions if d.is_active), definitions[0])
+    return Response(shown.bpmn_xml, mimetype="application/xml")
+
+
+@bp.get("/orang")
+@login_required
+def people() -> Any:
+    period = _period()
+    return render_template("reports/people.html", period=period,
+                           people=report_people.visible_people(db.session, current_user))
+
+
+@bp.get("/orang/<username>")
+@login_required
+def person(username: str) -> Any:
+    period = _period()
+    user = _visible_person(username)
+    report = report_people.person_report(db.session, office_calendar(), user, period)
+
+    def link(figure: str, **arguments: str) -> str:
+        return url_for("reports.person_instances", username=username, angka=figure,
+                       **arguments, **period.query())
+
+    tables = person_tables(report, link)
+    if _export_format():
+        return export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
+    return render_template("reports/person.html", export_links=_export_links(),
+                           report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
+
+
+@bp.get("/orang/<username>/proses")
+@login_required
+def person_instances(username: str) -> Any:
+    """The instances behind one figure of a person's report (``angka`` in ``FIGURES``)."""
+    period = _period()
+    user = _visible_person(username)
+    report = report_people.person_report(db.session, office_calendar(), user, period)
+    figure = request.args.get("angka", "")
+    if figure not in FIGURES:
+        abort(404)
+    ids = _figure_instances(report, figure, request.args.get("sop"),
+                            request.args.get("langkah"), request.args.get("prioritas"))
+    found = db.session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))
+                               .order_by(ProcessInstance.started_at)).all() if ids else []
+    return render_template("reports/person_instances.html", report=report, period=period,
+                           figure=figure, instances=found, user=user)
+
+
+@bp.get("/tabel7")
+@login_required
+def tabel7() -> Any:
+    if not reports.may_view_tabel7(current_user):
+        abort(403)
+    today = _today()
+    try:
+        year = int(request.args.get("tahun", today.year))
+        half = int(request.args.get("semester", 1 if today.month <= 6 else 2))
+        period = calendar_period("semester", year, half, _zone())
+    except ValueError:
+        abort(400)
+    rows = reports.tabel7(db.session, office_calendar(), period)
+    tables = tabel7_tables(rows, period)
+    if _export_format():
+        return export(tables, _export_format(), f"tabel7-{period.slug()}")
+    return render_template("reports/tabel7.html", export_links=_export_links(), rows=rows,
+                           period=period, tables=tables, year=year, half=half)
+
+
+def _figure_instances(report: report_people.PersonReport, figure: str, sop: str | None,
+                      step: str | None, priority: str | None) -> tuple[int, ...]:
+    if figure == "eskalasi":
+        return report.escalation_instance_ids
+    if figure == "notifikasi":
+        return report.notified_instance_ids
+    if figure == "langkah":
+        rows = [s.instance_ids for s in report.steps if (s.key, s.bpmn_id) == (sop, step)]
+    elif figure == "mttr":
+        rows = [m.instance_ids for m in report.mttr if (m.key, m.priority) == (sop, priority)]
+    elif figure == "terlambat":
+        rows = [s.late_instance_ids for s in report.sops if s.key == sop]
+    else:
+        rows = [s.instance_ids for s in report.sops if sop in (None, s.key)]
+    return tuple(sorted({instance_id for ids in rows for instance_id in ids}))
+
+
+def _visible_sop(key: str) -> str:
+    if not reports.may_view_sop(current_user, reports.definitions_of(db.session, key)):
+        abort(403)
+    return key
+
+
+def _visible_person(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        abort(404)
+    if not report_people.may_view_person(current_user, user):
+        abort(403)
+    return user
+
+
+def _period() -> Period:
+    """The period named by the query string; this year by default. 400 when malformed."""
+    kind = request.args.get("periode") or "tahun"
+    zone, today = _zone(), _today()
+    try:
+        if kind == "rentang":
+            return custom_period(date.fromisoformat(request.args.get("dari", "")),
+                                 date.fromisoformat(request.args.get("sampai", "")), zone)
+        if kind not in PERIOD_KINDS:
+            raise ValueError(kind)
+        year = int(request.args.get("tahun") or today.year)
+        # Without ``ke``: the month, quarter or semester of the year that today falls in.
+        number = int(request.args.get("ke") or period_containing(kind, today, zone).number)
+        return calendar_period(kind, year, number, zone)
+    except ValueError:
+        abort(400)
+
+
+def _export_links() -> dict[str, str]:
+    """This page's URL with ``format=csv`` and ``format=xlsx``."""
+    arguments = {key: value for key, value in request.args.items() if key != "format"}
+    return {fmt: url_for(request.endpoint, **(request.view_args or {}), **arguments, format=fmt)
+            for fmt in EXPORT_FORMATS}
+
+
+def _export_format() -> str | None:
+    fmt = request.args.get("format")
+    if fmt and fmt not in EXPORT_FORMATS:
+        abort(400)
+    return fmt
+
+
+def _zone() -> str:
+    return office_calendar().timezone
+
+
+def _today() -> date:
+    return clock().now().astimezone(ZoneInfo(_zone())).date()
+
+
+def _short(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _legend() -> dict[str, str]:
+    """The heatmap's bands (``BAND_LABELS``' keys, in its order) in the user's language."""
+    return {key: str(LEGEND[key]) for key in BAND_LABELS}
+
+
+def _minutes(minutes: float | None) -> str:
+    """``2 jam 5 menit kerja`` (``engine.reports.basis.minutes_text``), translated."""
+    return "—" if minutes is None else working_text(round(minutes))
+
+
+def _step_label(step: reports.StepStats) -> str:
+    figures = {"no": step.no, "name": step.name, "share": percent_text(step.on_time_share),
+               "on_time": step.on_time, "with_deadline": step.with_deadline,
+               "done": step.done, "median": _minutes(step.median_minutes),
+               "waktu": step.waktu or "—", "escalations": step.escalations}
+    if step.with_deadline:
+        return gettext("%(no)s. %(name)s: tepat waktu %(share)s (%(on_time)s dari "
+                       "%(with_deadline)s); %(done)s selesai; median %(median)s; Waktu "
+                       "%(waktu)s; eskalasi %(escalations)s", **figures)
+    return gettext("%(no)s. %(name)s: tepat waktu %(share)s; %(done)s selesai; median "
+                   "%(median)s; Waktu %(waktu)s; eskalasi %(escalations)s", **figures)
+
