@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from engine import audit, settings
 from engine.clock import Clock
 from engine.escalation import outbox
-from engine.models import Escalation, HumanTask, Notification, Timer, User, UserRole
+from engine.models import Escalation, HumanTask, Notification, Timer
+from engine.people.holders import holders
 from engine.roles import supervisor_of
 from engine.time.calendar import parse_duration
 
@@ -38,7 +39,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Esc
     escalation = Escalation(human_task_id=task.id, level=level, raised_at=clock.now())
     session.add(escalation)
     session.flush()
-    people = ([task.claimed_by] if level == 1 and task.claimed_by else _holders(session, role))
+    people = ([task.claimed_by] if level == 1 and task.claimed_by else holders(session, role))
     message = _message(task, level, role)
     for user in people:
         session.add(Notification(
@@ -100,7 +101,3 @@ def _message(task: HumanTask, level: int, role: str) -> str:
             "melewati batas waktu.")
     return text if level == 1 else f"Eskalasi tingkat {level} untuk {role}: {text}"
 
-
-def _holders(session: Session, role: str) -> list[User]:
-    return list(session.scalars(select(User).join(UserRole).where(UserRole.role == role)
-                                .order_by(User.id)))

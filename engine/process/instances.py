@@ -11,7 +11,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
-from engine.people.substitution import capacities
+from engine.people.access import Access
 from engine.process.deploy import active_definition
 from engine.runtime.adapter import load_state, new_workflow, spec_from_json
 from engine.runtime.projection import save
@@ -31,11 +31,12 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
 
     Raises:
         NotFound: the process is not deployed.
-        PermissionDenied: the user holds none of the process's roles.
+        PermissionDenied: the user may act in none of the process's lanes
+            (``engine.people.access``).
         InvalidTaskData: bad title or data.
     """
     definition = active_definition(session, process_key)
-    if not (user.is_admin or user.role_names & set(definition.catalog["lanes"])):
+    if not Access.of(session, user, clock.now()).may_start(definition):
         raise PermissionDenied(f'Anda tidak memegang peran pada SOP "{definition.name}".')
     title = (title or "").strip()
     problems = {}
@@ -83,13 +84,6 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     if instance is None:
         raise NotFound(f"Proses #{instance_id} tidak ditemukan.")
     return instance
-
-
-def may_view_instance(session: Session, clock: Clock, user: User,
-                      instance: ProcessInstance) -> bool:
-    """Administrators, and whoever may act (holder or Plh/Plt) in one of the SOP's lanes."""
-    acting = capacities(session, user, clock.now())
-    return user.is_admin or bool(set(acting) & set(instance.definition.catalog["lanes"]))
 
 
 def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:

@@ -93,13 +93,6 @@ def get_task(session: Session, task_id: int) -> HumanTask:
     return task
 
 
-def may_view(session: Session, clock: Clock, user: User, task: HumanTask) -> bool:
-    """Who may see a task: those who may act in its role or in the role supervising it
-    (holders, Plh/Plt), and administrators."""
-    acting = capacities(session, user, clock.now())
-    return user.is_admin or task.role in acting or supervisor_of(task.role) in acting
-
-
 def task_entry(task: HumanTask) -> dict[str, Any]:
     """The catalog entry of the task's step: Kegiatan, Mutu Baku, time standard, fields."""
     return task.instance.definition.catalog["tasks"][task.bpmn_id]

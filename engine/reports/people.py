@@ -27,6 +27,7 @@ from engine.models import (
     ProcessInstance,
     User,
 )
+from engine.people.access import Access
 from engine.reports.basis import WorkingMinutes, instant, nearest_rank, stored
 from engine.reports.sop import step_catalog
 from engine.roles import supervisor_of
@@ -42,17 +43,10 @@ PRIORITY_KEY = "prioritas"
 NO_PRIORITY = "tanpa prioritas"
 
 
-def may_view_person(viewer: User, person: User) -> bool:
-    """Whether ``viewer`` may see ``person``'s figures (rule in the module docstring)."""
-    if viewer.is_admin or viewer.id == person.id:
-        return True
-    return any(_supervisor(role) in viewer.role_names for role in person.role_names)
-
-
-def visible_people(session: Session, viewer: User) -> list[User]:
-    """The people whose figures ``viewer`` may see, by name."""
+def visible_people(session: Session, viewer: Access) -> list[User]:
+    """The people whose figures ``viewer`` may see (``Access.may_view_person``), by name."""
     people = session.scalars(select(User).order_by(User.full_name, User.username))
-    return [person for person in people if may_view_person(viewer, person)]
+    return [person for person in people if viewer.may_view_person(person)]
 
 
 def _supervisor(role: str) -> str | None:

@@ -25,7 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import Escalation, HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.models import Escalation, HumanTask, ProcessDefinition, ProcessInstance
 from engine.process.deploy import active_definitions
 from engine.reports.basis import (
     WorkingMinutes,
@@ -118,19 +118,6 @@ class SopPerformance:
     def slowest(self) -> StepStats | None:
         """The step with the highest median duration, None if no step was done."""
         return self.steps[0] if self.steps and self.steps[0].done else None
-
-
-def may_view_sop(user: User, definitions: Sequence[ProcessDefinition]) -> bool:
-    """Who may see an SOP's performance and heatmap: administrators and the holders of a
-    role (lane) in any of its versions, as for its instances."""
-    lanes = {lane for definition in definitions for lane in definition.catalog["lanes"]}
-    return user.is_admin or bool(user.role_names & lanes)
-
-
-def may_view_tabel7(user: User) -> bool:
-    """Who may see Tabel 7 (all SOPs of the office): administrators and the holders of a
-    role that supervises another (Kasubbag, Sekretaris, Ketua: ``roles.supervisor_of``)."""
-    return user.is_admin or bool(user.role_names & SUPERVISING_ROLES)
 
 
 def definitions_of(session: Session, key: str) -> list[ProcessDefinition]:

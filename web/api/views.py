@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError
 from engine.escalation import notifications
 from engine.process import instances, tasks
 from engine.process.deploy import active_definitions, deploy
+from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
 from web.api.schemas import (
@@ -93,7 +94,7 @@ def start_instance() -> Any:
 @token_required
 def get_instance(instance_id: int) -> Any:
     instance = instances.get_instance(db.session, instance_id)
-    if not (g.user.is_admin or g.user.role_names & set(instance.definition.catalog["lanes"])):
+    if not access().may_view_instance(instance):
         return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
     return jsonify(_instance_json(instance))
 
@@ -108,7 +109,7 @@ def list_tasks() -> Any:
 @token_required
 def get_task(task_id: int) -> Any:
     task = tasks.get_task(db.session, task_id)
-    if not tasks.may_view(db.session, clock(), g.user, task):
+    if not access().may_view_task(task):
         return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
     return jsonify(_task_json(task))
 

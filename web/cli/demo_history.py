@@ -33,8 +33,8 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
     User,
-    UserRole,
 )
+from engine.people.holders import holders
 from engine.process.deploy import active_definitions
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
@@ -222,8 +222,7 @@ def _holders(session: Session, definitions: list[ProcessDefinition]) -> dict[str
     lanes = {lane for definition in definitions for lane in definition.catalog["lanes"]}
     found: dict[str, list[User]] = {}
     for lane in sorted(lanes):
-        found[lane] = list(session.scalars(select(User).join(UserRole)
-                                           .where(UserRole.role == lane).order_by(User.id)))
+        found[lane] = holders(session, lane)
         if not found[lane]:
             raise click.ClickException(f'Peran "{lane}" belum punya pemegang; jalankan '
                                        "`alur demo-users` dahulu.")

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import Attachment
 from engine.process import attachments, tasks
-from engine.process.instances import get_instance, may_view_instance
+from engine.process.instances import get_instance
+from web.access import access
 from web.extensions import clock, db
 
 bp = Blueprint("attachments", __name__)
@@ -60,7 +61,7 @@ def download(attachment_id: int) -> Any:
     if attachment is None:
         abort(404)
     instance = get_instance(db.session, attachment.instance_id)
-    if not may_view_instance(db.session, clock(), current_user, instance):
+    if not access().may_view_instance(instance):
         abort(403)
     return send_file(folder() / attachment.stored_name, mimetype=attachment.content_type,
                      as_attachment=True, download_name=attachment.filename)

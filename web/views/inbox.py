@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
-from engine.models import User, UserRole
-from engine.people.substitution import capacities
+from engine.models import User
+from engine.people.holders import holders
 from engine.process import attachments, tasks
 from engine.process.deploy import active_definitions
-from engine.roles import supervisor_of
+from web.access import access
 from web.extensions import clock, db
 
 bp = Blueprint("inbox", __name__)
@@ -41,7 +40,7 @@ def index() -> Any:
 @login_required
 def task(task_id: int) -> Any:
     human_task = tasks.get_task(db.session, task_id)
-    if not tasks.may_view(db.session, clock(), current_user, human_task):
+    if not access().may_view_task(human_task):
         abort(403)
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
@@ -64,16 +63,15 @@ def task(task_id: int) -> Any:
 
 def render_task(human_task: Any, errors: dict[str, str]) -> Any:
     """The task page, with ``errors`` (field -> message) beside their fields (422 if any)."""
-    if not tasks.may_view(db.session, clock(), current_user, human_task):
+    policy = access()
+    if not policy.may_view_task(human_task):
         abort(403)
-    acting = capacities(db.session, current_user, clock().now())
-    supervisor = supervisor_of(human_task.role)
-    assignees = (_holders(human_task.role) if supervisor in acting and human_task.state == "open"
-                 else [])
+    assignees = (sorted(holders(db.session, human_task.role), key=lambda user: user.full_name)
+                 if policy.may_assign(human_task) and human_task.state == "open" else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     return render_template(
         "inbox/task.html", task=human_task, entry=tasks.task_entry(human_task), errors=errors,
-        values=request.form, capacity=acting.get(human_task.role), assignees=assignees,
+        values=request.form, capacity=policy.capacity_for(human_task), assignees=assignees,
         attachments=[a for a in files if a.human_task_id == human_task.id],
         comments=[c for c in comments if c.human_task_id == human_task.id],
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024), 422 if errors else 200
@@ -109,10 +107,6 @@ def assign(task_id: int) -> Any:
                   assignee=assignee.full_name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
 
-
-def _holders(role: str) -> list[User]:
-    return list(db.session.scalars(select(User).join(UserRole).where(UserRole.role == role)
-                                   .order_by(User.full_name)))
 
 
 def _end_of_office_day() -> datetime:

@@ -10,6 +10,7 @@ from engine import settings
 from engine.errors import InvalidTaskData
 from engine.process import attachments, instances
 from engine.process.deploy import active_definitions
+from web.access import access
 from web.extensions import clock, db
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
@@ -61,6 +62,6 @@ def diagram(instance_id: int) -> Any:
 
 def _visible_instance(instance_id: int) -> Any:
     instance = instances.get_instance(db.session, instance_id)
-    if not instances.may_view_instance(db.session, clock(), current_user, instance):
+    if not access().may_view_instance(instance):
         abort(403)
     return instance

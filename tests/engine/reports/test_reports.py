@@ -34,9 +34,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.models import HumanTask, User, UserRole
+from engine.models import HumanTask
 from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
-from engine.reports.people import NO_PRIORITY, may_view_person, person_report, visible_people
+from engine.reports.people import NO_PRIORITY, person_report
 from engine.reports.sop import sop_performance, tabel7
 from engine.time.calendar import RamadanPeriod, WorkCalendar
 from engine.time.periods import calendar_period, custom_period, period_containing
@@ -129,25 +129,6 @@ def test_person_report_of_the_kasubbag(session, history, users):
     assert report.mttr == ()
     # Not the Kasubbag's own step, but the Kasubbag was told at level 2 about B.
     assert (report.escalations, report.notified) == (0, 1)
-
-
-def test_who_sees_whose_figures(session, users):
-    prakom, kasubbag, sekretaris = users["Prakom"], users["Kasubbag"], users["Sekretaris"]
-    assert may_view_person(prakom, prakom)
-    assert may_view_person(kasubbag, prakom)       # Kasubbag supervises Prakom
-    assert not may_view_person(prakom, kasubbag)
-    assert not may_view_person(sekretaris, prakom)  # only the roles directly supervised
-    assert may_view_person(sekretaris, kasubbag)
-    assert may_view_person(users["Ketua"], users["Panitera"])
-    assert may_view_person(users["admin"], prakom)
-    stranger = User(username="tamu", full_name="Tamu", password_hash="-",
-                    created_at=datetime(2026, 1, 1, tzinfo=WIB),
-                    roles=[UserRole(role="Peran Lain")])
-    session.add(stranger)
-    session.flush()
-    assert not may_view_person(kasubbag, stranger)
-    assert {p.username for p in visible_people(session, kasubbag)} == {
-        "kasubbag", "prakom", "pemohon", "bidang_terkait", "redaktur", "pihak_ketiga"}
 
 
 def test_tabel7_prefills_the_measured_figures(session, history):

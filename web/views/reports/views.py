@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from engine.models import ProcessInstance, User
@@ -27,6 +27,7 @@ from engine.time.periods import (
     custom_period,
     period_containing,
 )
+from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar, working_text
 from web.views.reports.export import EXPORT_FORMATS, cell_text, export
@@ -80,9 +81,9 @@ def index() -> Any:
     if request.args.get("sop"):
         return redirect(url_for("reports.sop", key=request.args["sop"], **period.query()))
     definitions = [d for d in active_definitions(db.session)
-                   if reports.may_view_sop(current_user, [d])]
+                   if access().may_view_definition([d])]
     return render_template("reports/index.html", definitions=definitions, period=period,
-                           kinds=PERIOD_KINDS, tabel7=reports.may_view_tabel7(current_user),
+                           kinds=PERIOD_KINDS, tabel7=access().may_view_tabel7(),
                            semester=period_containing("semester", _today(), _zone()))
 
 
@@ -133,7 +134,7 @@ def diagram(key: str) -> Any:
 def people() -> Any:
     period = _period()
     return render_template("reports/people.html", period=period,
-                           people=report_people.visible_people(db.session, current_user))
+                           people=report_people.visible_people(db.session, access()))
 
 
 @bp.get("/orang/<username>")
@@ -175,7 +176,7 @@ def person_instances(username: str) -> Any:
 @bp.get("/tabel7")
 @login_required
 def tabel7() -> Any:
-    if not reports.may_view_tabel7(current_user):
+    if not access().may_view_tabel7():
         abort(403)
     today = _today()
     try:
@@ -210,7 +211,7 @@ def _figure_instances(report: report_people.PersonReport, figure: str, sop: str 
 
 
 def _visible_sop(key: str) -> str:
-    if not reports.may_view_sop(current_user, reports.definitions_of(db.session, key)):
+    if not access().may_view_definition(reports.definitions_of(db.session, key)):
         abort(403)
     return key
 
@@ -219,7 +220,7 @@ def _visible_person(username: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         abort(404)
-    if not report_people.may_view_person(current_user, user):
+    if not access().may_view_person(user):
         abort(403)
     return user
 

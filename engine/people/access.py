@@ -1,0 +1,103 @@
+"""The access policy: the one answer to "may this user see or act on ...".
+
+Every HTML view, the API and the reports ask an ``Access`` built once per request, so a
+Plh/Plt gets the same answer everywhere. The rules:
+
+- *Acting* in a role: holding it, or standing in for its holder as Plh/Plt
+  (``engine.people.substitution.capacities``; UU 30/2014 Pasal 14).
+- An instance, its steps, its attachments and its SOP's reports are seen by whoever may act
+  in one of the SOP's lanes or in the role supervising such a lane (the line of supervision,
+  ``engine.roles.supervisor_of``), and by administrators.
+- A step is done only by whoever may act in its lane; it is assigned (Alihkan) by whoever
+  may act in the role supervising its lane.
+- Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
+  person's figures by the person, by whoever may act in the role supervising one of the
+  person's roles, and by administrators.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.people.substitution import Capacity, capacities
+from engine.roles import KNOWN_ROLES, supervisor_of
+
+SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
+
+
+@dataclass(frozen=True)
+class Access:
+    """What ``user`` may see and do at one moment.
+
+    Build it with ``Access.of`` once per request; ``acting`` maps each role the user may
+    act in to how (holder, or Plh/Plt with the substitution).
+    """
+
+    user: User
+    acting: dict[str, Capacity]
+
+    @classmethod
+    def of(cls, session: Session, user: User, now: datetime) -> "Access":
+        """The user's access at ``now`` (aware datetime), substitutions included."""
+        return cls(user, capacities(session, user, now))
+
+    @property
+    def is_admin(self) -> bool:
+        """Administrators see every instance and report and manage SOPs and settings."""
+        return bool(self.user.is_admin)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles the user may act in now (held or as Plh/Plt)."""
+        return frozenset(self.acting)
+
+    def may_start(self, definition: ProcessDefinition) -> bool:
+        """Whether the user may start an instance of ``definition``: acting in one of its
+        lanes, or administrator."""
+        return self.is_admin or bool(self.roles & set(definition.catalog["lanes"]))
+
+    def may_view_definition(self, definitions: Iterable[ProcessDefinition]) -> bool:
+        """Whether the user may see instances and reports of an SOP whose versions are
+        ``definitions`` (the lanes of every version count)."""
+        if self.is_admin:
+            return True
+        lanes = {lane for definition in definitions for lane in definition.catalog["lanes"]}
+        return bool(self.roles & (lanes | {_supervisor(lane) for lane in lanes}))
+
+    def may_view_instance(self, instance: ProcessInstance) -> bool:
+        """Whether the user may open the instance page, its steps and attachments."""
+        return self.may_view_definition([instance.definition])
+
+    def may_view_task(self, task: HumanTask) -> bool:
+        """Whether the user may open a step's page: as for its instance."""
+        return self.may_view_instance(task.instance)
+
+    def capacity_for(self, task: HumanTask) -> Capacity | None:
+        """How the user would act on ``task`` (its lane), or None if they may not."""
+        return self.acting.get(task.role)
+
+    def may_assign(self, task: HumanTask) -> bool:
+        """Whether the user may assign the step to a holder of its lane (Alihkan)."""
+        supervisor = _supervisor(task.role)
+        return supervisor is not None and supervisor in self.acting
+
+    def may_view_tabel7(self) -> bool:
+        """Tabel 7 Monitoring Pelaksanaan SOP (Permenpan RB 35/2012) covers every SOP:
+        supervisors and administrators only."""
+        return self.is_admin or bool(self.roles & SUPERVISING_ROLES)
+
+    def may_view_person(self, person: User) -> bool:
+        """Whether the user may see ``person``'s figures (SKP evidence)."""
+        if self.is_admin or self.user.id == person.id:
+            return True
+        return any(_supervisor(role) in self.acting for role in person.role_names)
+
+
+def _supervisor(role: str) -> str | None:
+    try:
+        return supervisor_of(role)
+    except KeyError:
+        return None
