@@ -83,7 +83,9 @@ def test_prakom_posting_to_a_kasubbag_task_gets_403_page(client):
     [task_id] = _task_links(client)
     client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
     login(client, "prakom")
-    assert client.get(f"/tugas/{task_id}").status_code == 403
+    page = client.get(f"/tugas/{task_id}")
+    assert page.status_code == 200, "a lane of the SOP sees its steps, as its instance page"
+    assert f'action="/tugas/{task_id}"' not in page.get_data(True), "but no completion form"
     response = client.post(f"/tugas/{task_id}", data={"csrf_token": page_token})
     assert response.status_code == 403
     assert "Traceback" not in response.get_data(True)
