@@ -9,6 +9,7 @@ import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,19 @@ def put(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+def seed_timezone(session: Session, zone: str) -> None:
+    """Store ``zone`` (IANA name, e.g. "Asia/Makassar") as the office's time zone unless the
+    office has saved its calendar already: ``ALUR_TIMEZONE`` is only the initial default,
+    the settings page decides afterwards (not committed).
+
+    Raises:
+        ValueError: ``zone`` is not a known IANA time zone.
+    """
+    ZoneInfo(zone)
+    if session.get(Setting, "calendar") is None:
+        put(session, "calendar", {**DEFAULTS["calendar"], "timezone": zone})
 
 
 def escalation_multiples(session: Session) -> list[int]:

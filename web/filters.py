@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
@@ -21,10 +21,10 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
 
 
 def local_time(value: datetime | None) -> str:
-    """``21 Nov 2026 14.30 WIB`` in the office's time zone (``ALUR_TIMEZONE``)."""
+    """``21 Nov 2026 14.30 WIB`` in the office's time zone (its calendar setting)."""
     if value is None:
         return "—"
-    zone_name = current_app.config["ALUR_TIMEZONE"]
+    zone_name = office_calendar().timezone
     local = value.astimezone(ZoneInfo(zone_name))
     return gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s",
                    day=local.day, month=str(MONTHS[local.month - 1]), year=local.year,

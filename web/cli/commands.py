@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from engine import settings
 from engine.errors import InvalidProcess
 from engine.models import User, UserRole
 from engine.process.deploy import active_definitions, deploy
@@ -112,6 +113,8 @@ def demo_users_command() -> None:
 def setup_command(ctx: click.Context) -> None:
     """Migrate the database, deploy bpmn/ and create the demo users."""
     upgrade(directory=current_app.extensions["migrate"].directory)
+    settings.seed_timezone(db.session, current_app.config["ALUR_TIMEZONE"])
+    db.session.commit()
     ctx.invoke(deploy_command)
     ctx.invoke(demo_users_command)
 

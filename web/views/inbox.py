@@ -15,6 +15,7 @@ from engine.process import attachments, tasks
 from engine.process.deploy import active_definitions
 from web.access import access
 from web.extensions import clock, db
+from web.filters import office_calendar
 
 bp = Blueprint("inbox", __name__)
 
@@ -110,6 +111,6 @@ def assign(task_id: int) -> Any:
 
 
 def _end_of_office_day() -> datetime:
-    zone = ZoneInfo(current_app.config["ALUR_TIMEZONE"])
+    zone = ZoneInfo(office_calendar().timezone)
     today = clock().now().astimezone(zone).date()
     return datetime.combine(today, time(23, 59, 59), zone)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -13,6 +13,7 @@ from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution
 from web.extensions import clock, db
+from web.filters import office_calendar
 
 bp = Blueprint("substitutions", __name__, url_prefix="/plh")
 
@@ -67,4 +68,4 @@ def _local(value: str, field: str) -> datetime:
         naive = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidTaskData({field: gettext("tanggal dan jam tidak valid")}) from None
-    return naive.replace(tzinfo=ZoneInfo(current_app.config["ALUR_TIMEZONE"]))
+    return naive.replace(tzinfo=ZoneInfo(office_calendar().timezone))
