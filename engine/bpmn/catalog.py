@@ -1,10 +1,16 @@
 """What the inbox and the task page need of a process definition, read once at deploy.
 
-The catalog is ``{"name", "lanes", "tasks": {user task id: entry}}`` where an entry is
-``{"name", "lane", "no", "kelengkapan", "waktu", "output", "keterangan", "duration",
-"round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's ISO
-duration (None when the Waktu is "Relatif" or similar) and the form fields the next
-gateway needs.
+The catalog is ``{"name", "lanes", "mttr", "priority_field", "tasks": {user task id:
+entry}}`` where an entry is ``{"name", "lane", "no", "kelengkapan", "waktu", "output",
+"keterangan", "duration", "round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku
+(Permenpan RB 35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or
+similar) and the form fields the next gateway needs.
+
+Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
+(README, "Konvensi BPMN"): ``mttr`` = ``ya`` makes it an incident SOP whose mean time to
+resolve is SKP evidence (seed 000: critical tickets within 1 hour, major within 4), and
+``data_prioritas`` names the process data field holding an instance's priority
+(default ``prioritas``).
 """
 
 import re
@@ -17,6 +23,9 @@ from engine.errors import InvalidProcess
 from engine.runtime.adapter import ROUND_THE_CLOCK_PROPERTY
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
+MTTR_PROPERTY = "mttr"
+PRIORITY_FIELD_PROPERTY = "data_prioritas"
+DEFAULT_PRIORITY_FIELD = "prioritas"
 
 NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Catatan",
               "choices": []}
@@ -65,7 +74,22 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
         }
     if problems:
         raise InvalidProcess(problems)
-    return {"name": process_name(process), "lanes": lanes, "tasks": tasks}
+    facts = process_properties(process)
+    return {"name": process_name(process), "lanes": lanes,
+            "mttr": facts.get(MTTR_PROPERTY, "").strip().lower() == "ya",
+            "priority_field": facts.get(PRIORITY_FIELD_PROPERTY, "").strip()
+            or DEFAULT_PRIORITY_FIELD,
+            "tasks": tasks}
+
+
+def process_properties(process: etree._Element) -> dict[str, str]:
+    """The process-level ``spiffworkflow:property`` values (not those of its tasks):
+    ``{name: value}``."""
+    found = {}
+    for prop in process.findall("bpmn:extensionElements/spiffworkflow:properties/"
+                                "spiffworkflow:property", NS):
+        found[prop.get("name", "")] = prop.get("value", "")
+    return found
 
 
 def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:

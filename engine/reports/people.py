@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.catalog import DEFAULT_PRIORITY_FIELD
 from engine.models import (
     AuditRecord,
     Escalation,
@@ -34,12 +35,6 @@ from engine.roles import supervisor_of
 from engine.time.calendar import WorkCalendar
 from engine.time.periods import Period
 
-# The incident SOPs whose mean time to resolve (MTTR) is SKP evidence (seed 000: critical
-# tickets within 1 hour, major within 4 hours).
-INCIDENT_SOPS = ("penanganan_permintaan_layanan_ti", "penanganan_gangguan_server")
-# Where an incident's priority is read: the process data given at its start, recorded in
-# the "instance.started" audit record (``detail["data"]["prioritas"]``).
-PRIORITY_KEY = "prioritas"
 NO_PRIORITY = "tanpa prioritas"
 
 
@@ -171,6 +166,7 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
 
     A priority missing from the instance's start data reads ``NO_PRIORITY``.
     """
+    priority_fields = incident_sops(session)
     in_period = and_(HumanTask.completed_at >= period.start, HumanTask.completed_at < period.end)
     tasks = [_Done(instance_id, bpmn_id, instant(created), instant(completed), instant(due),
                    key) for instance_id, bpmn_id, created, completed, due, key in session.execute(
@@ -186,7 +182,7 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
         select(ProcessInstance.id, stored(ProcessInstance.started_at, "s"),
                stored(ProcessInstance.completed_at, "c"), ProcessDefinition.key)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(ProcessDefinition.key.in_(INCIDENT_SOPS),
+        .where(ProcessDefinition.key.in_(sorted(priority_fields)),
                ProcessInstance.completed_at >= period.start,
                ProcessInstance.completed_at < period.end,
                ProcessInstance.id.in_(select(HumanTask.instance_id).where(
@@ -224,7 +220,7 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     return PersonReport(
         user_id=person.id, username=person.username, full_name=person.full_name, period=period,
         sops=tuple(sops), steps=tuple(steps),
-        mttr=tuple(_mttr(session, incidents, names, minutes)),
+        mttr=tuple(_mttr(session, incidents, names, minutes, priority_fields)),
         escalations=len(escalated), escalation_instance_ids=_ids(escalated),
         notified=len(notified), notified_instance_ids=_ids(notified))
 
@@ -252,8 +248,8 @@ def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any], r
 
 
 def _mttr(session: Session, incidents: list[Any], names: dict[str, str],
-          minutes: WorkingMinutes) -> list[Mttr]:
-    priorities = instance_priorities(session, [row.id for row in incidents])
+          minutes: WorkingMinutes, fields: dict[str, str]) -> list[Mttr]:
+    priorities = instance_priorities(session, {row.id: fields[row.key] for row in incidents})
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for row in incidents:
         groups[(row.key, priorities.get(row.id, NO_PRIORITY))].append(row)
@@ -267,9 +263,22 @@ def _mttr(session: Session, incidents: list[Any], names: dict[str, str],
     return found
 
 
-def instance_priorities(session: Session, instance_ids: list[int]) -> dict[int, str]:
-    """``{instance id: priority}`` from the start data recorded in the "instance.started"
-    audit record; instances without one are left out."""
+def incident_sops(session: Session) -> dict[str, str]:
+    """``{key: priority field}`` of the incident SOPs, those whose newest version declares
+    ``mttr`` = ``ya`` (``engine.bpmn.catalog``): their mean time to resolve is SKP evidence."""
+    newest: dict[str, dict[str, Any]] = {}
+    for key, catalog in session.execute(select(ProcessDefinition.key, ProcessDefinition.catalog)
+                                        .order_by(ProcessDefinition.version)):
+        newest[key] = catalog
+    return {key: catalog.get("priority_field", DEFAULT_PRIORITY_FIELD)
+            for key, catalog in newest.items() if catalog.get("mttr")}
+
+
+def instance_priorities(session: Session, fields: dict[int, str]) -> dict[int, str]:
+    """``{instance id: priority}`` for ``fields`` (``{instance id: priority field}``), from
+    the start data recorded in the "instance.started" audit record; instances without one
+    are left out."""
+    instance_ids = list(fields)
     found = {}
     for start in range(0, len(instance_ids), 500):  # bounded IN lists
         records = session.execute(
@@ -278,7 +287,7 @@ def instance_priorities(session: Session, instance_ids: list[int]) -> dict[int, 
                    AuditRecord.instance_id.in_(instance_ids[start:start + 500]))).all()
         for instance_id, detail in records:
             data = (detail or {}).get("data") or {}
-            value = data.get(PRIORITY_KEY) if isinstance(data, dict) else None
+            value = data.get(fields[instance_id]) if isinstance(data, dict) else None
             if value not in (None, ""):
                 found[instance_id] = str(value)
     return found

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from lxml import etree
 
-from engine.bpmn.catalog import build_catalog
+from engine.bpmn.catalog import build_catalog, process_properties
 from engine.bpmn.validation import NS, executable_process, read_xml
 from engine.time.calendar import parse_duration
 
@@ -197,7 +197,7 @@ def document_of(definition: Definition) -> SopDocument:
             to_column=columns[index + 1] if flows_on[index] else None))
 
     header = {name: EMPTY for name in HEADER_FIELDS}
-    header.update({name: value for name, value in _process_properties(process).items()
+    header.update({name: value for name, value in process_properties(process).items()
                    if name in header and value.strip()})
     if header["nama_sop"] == EMPTY:
         header["nama_sop"] = definition.name
@@ -260,15 +260,6 @@ def _lanes_in_acting_order(catalog: dict, order: list[str]) -> list[str]:
         if lane and lane not in lanes:
             lanes.append(lane)
     return lanes + [lane for lane in catalog["lanes"] if lane not in lanes]
-
-
-def _process_properties(process: etree._Element) -> dict[str, str]:
-    """The process-level ``spiffworkflow:property`` values (not those of its tasks)."""
-    found = {}
-    for prop in process.findall("bpmn:extensionElements/spiffworkflow:properties/"
-                                "spiffworkflow:property", NS):
-        found[prop.get("name", "")] = prop.get("value", "")
-    return found
 
 
 class _Graph:

@@ -66,7 +66,6 @@ TITLES = {
         "Unggah laporan tahunan", "Berita kunjungan kerja", "Informasi layanan PTSP",
         "Berita sosialisasi e-Court", "Pembaruan daftar biaya perkara"),
 }
-INCIDENT_SOPS = ("penanganan_permintaan_layanan_ti", "penanganan_gangguan_server")
 PRIORITIES = (("kritis", 0.2), ("mayor", 0.35), ("minor", 0.35), (None, 0.1))
 LATE_SHARE = 0.2          # steps finished after their deadline
 REVISION_SHARE = 0.15     # decisions that send the work back ("revisi")
@@ -128,9 +127,9 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
     catalog = definition.catalog["tasks"]
     first_lane = min(catalog.values(), key=lambda e: _number(e.get("no")))["lane"]
     data = {}
-    if definition.key in INCIDENT_SOPS:
+    if definition.catalog.get("mttr"):
         priority = rng.choices([p for p, _ in PRIORITIES], [w for _, w in PRIORITIES])[0]
-        data = {"prioritas": priority} if priority else {}
+        data = {definition.catalog["priority_field"]: priority} if priority else {}
     instance = start_instance(session, history_clock, process_key=definition.key,
                               title=_title(rng, definition, moment), user=holders[first_lane][0],
                               data=data)
