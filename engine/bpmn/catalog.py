@@ -18,14 +18,18 @@ from typing import Any
 
 from lxml import etree
 
-from engine.bpmn.validation import NS, decision_of, where
+from engine.bpmn.conventions import (
+    DEFAULT_PRIORITY_FIELD,
+    MTTR_PROPERTY,
+    PRIORITY_FIELD_PROPERTY,
+    ROUND_THE_CLOCK_PROPERTY,
+    decision_of,
+)
+from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
-from engine.runtime.adapter import ROUND_THE_CLOCK_PROPERTY
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
-MTTR_PROPERTY = "mttr"
-PRIORITY_FIELD_PROPERTY = "data_prioritas"
-DEFAULT_PRIORITY_FIELD = "prioritas"
+
 
 NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Catatan",
               "choices": []}

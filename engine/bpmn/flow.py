@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from engine.bpmn import expressions
-from engine.bpmn.validation import NS, where
+from engine.bpmn.xml import NS, where
 
 
 def flow_problems(process: etree._Element, nodes: dict[str, etree._Element]) -> Iterator[str]:

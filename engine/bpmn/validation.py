@@ -17,6 +17,9 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from engine.bpmn import expressions
+from engine.bpmn.conventions import KEY_PATTERN
+from engine.bpmn.flow import flow_problems
+from engine.bpmn.xml import BPMN_NS, NS, where
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
 from engine.time.calendar import InvalidDuration, parse_duration
@@ -27,10 +30,6 @@ MAX_ATTRIBUTE_CHARS = 4000   # the longest attribute in the bundled SOPs has ~26
 MAX_FLOW_ELEMENTS = 2000     # flow nodes and sequence flows of the process
 MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
-DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2\s*$""")
 
 _DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
                   "http://www.omg.org/spec/DD/20100524/DC",
@@ -160,19 +159,6 @@ def check_structure(process: etree._Element) -> None:
     _refuse_if(list(_problems(process)))
 
 
-def where(element: etree._Element) -> str:
-    """``'<tag> "<id>" (baris N)'``, to name an element in a message."""
-    tag = etree.QName(element).localname
-    return f'{tag} "{element.get("id", "?")}" (baris {element.sourceline})'
-
-
-def decision_of(flow: etree._Element) -> tuple[str, str] | None:
-    """``(variable, value)`` of a condition written ``variable == "value"``, else None."""
-    condition = flow.find("bpmn:conditionExpression", NS)
-    match = DECISION_PATTERN.match(condition.text or "") if condition is not None else None
-    return (match.group(1), match.group(3)) if match else None
-
-
 def _refuse_if(problems: list[str]) -> None:
     if len(problems) > MAX_PROBLEMS:
         problems = problems[:MAX_PROBLEMS] + [
@@ -279,8 +265,6 @@ def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
 
 
 def _problems(process: etree._Element) -> Iterable[str]:
-    from engine.bpmn.flow import flow_problems  # it imports NS and where from here
-
     key = process.get("id", "")
     if not KEY_PATTERN.match(key):
         yield (f"{where(process)}: id proses harus huruf, angka, _ atau -, diawali huruf "

@@ -4,7 +4,6 @@ import hashlib
 import json
 from functools import lru_cache
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,7 @@ from engine import audit
 from engine.bpmn.catalog import build_catalog
 from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
-from engine.errors import InvalidProcess, NotFound
+from engine.errors import NotFound
 from engine.models import ProcessDefinition, User
 from engine.runtime.adapter import parse_spec, spec_to_json
 
@@ -89,11 +88,7 @@ def compile_bpmn(data: bytes, filename: str = "upload.bpmn") -> tuple[str, str, 
     check_structure(process)
     catalog = build_catalog(process)
     key = process.get("id")
-    try:
-        spec = parse_spec(data, key, filename)
-    except ValidationException as error:
-        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
-                              f"{error.id or 'elemen'}): {error}"]) from None
+    spec = parse_spec(data, key, filename)
     return key, json.dumps(catalog), spec_to_json(spec)
 
 

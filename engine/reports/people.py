@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn.catalog import DEFAULT_PRIORITY_FIELD
+from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
 from engine.models import (
     AuditRecord,
     Escalation,

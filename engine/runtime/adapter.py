@@ -17,6 +17,7 @@ from uuid import UUID
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.util import first
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
@@ -31,12 +32,10 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.bpmn import expressions
+from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
 from engine.clock import Clock
+from engine.errors import InvalidProcess
 from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
-
-# A user task property that makes its time standard count wall-clock time (e.g. a
-# critical server fault), instead of office time.
-ROUND_THE_CLOCK_PROPERTY = "sepanjang_waktu"
 
 # No DTDs, no entities, no network: see engine.bpmn.validation, which refuses a DOCTYPE first.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -161,11 +160,15 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
     """Parse BPMN (already checked by ``engine.bpmn.validation``) into a process spec.
 
     Raises:
-        SpiffWorkflow's ValidationException: the XML does not satisfy the BPMN schema.
+        InvalidProcess: the XML does not satisfy the BPMN schema (line and element named).
     """
     parser = AlurBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_xml(etree.fromstring(bpmn_xml, _PARSER), filename=filename)
-    return parser.get_spec(process_key)
+    try:
+        parser.add_bpmn_xml(etree.fromstring(bpmn_xml, _PARSER), filename=filename)
+        return parser.get_spec(process_key)
+    except ValidationException as error:
+        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
+                              f"{error.id or 'elemen'}): {error}"]) from None
 
 
 def spec_to_json(spec: Any) -> str:

@@ -19,7 +19,8 @@ from typing import Protocol
 from lxml import etree
 
 from engine.bpmn.catalog import build_catalog, process_properties
-from engine.bpmn.validation import NS, executable_process, read_xml
+from engine.bpmn.validation import executable_process, read_xml
+from engine.bpmn.xml import NS
 from engine.time.calendar import parse_duration
 
 EMPTY = "—"

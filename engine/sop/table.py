@@ -26,7 +26,7 @@ import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
-from engine.bpmn.validation import KEY_PATTERN
+from engine.bpmn.conventions import KEY_PATTERN
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
 from engine.sop.writer import END, SopStep, write_bpmn

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.layout import Edge, Shape, diagram
-from engine.bpmn.validation import BPMN_NS, NS
-from engine.runtime.adapter import ROUND_THE_CLOCK_PROPERTY
+from engine.bpmn.xml import BPMN_NS, NS
 
 END = 0  # an exit's target meaning "Selesai"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from engine.bpmn.validation import NS
+from engine.bpmn.xml import NS
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance

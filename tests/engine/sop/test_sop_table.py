@@ -11,7 +11,7 @@ from lxml import etree
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from engine.bpmn.validation import NS
+from engine.bpmn.xml import NS
 from engine.errors import InvalidProcess
 from engine.models import HumanTask, ProcessDefinition
 from engine.process.deploy import deploy

@@ -1,0 +1,31 @@
+"""Alur's BPMN conventions (README, "Konvensi BPMN") that more than one module reads.
+
+A lane's name is a role (``engine.roles``); a process id is the SOP's key; a decision is an
+exclusive gateway whose outgoing flows test one variable, ``variable == "value"``.
+"""
+
+import re
+
+from lxml import etree
+
+from engine.bpmn.xml import NS
+
+KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
+DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2\s*$""")
+
+# A user task property that makes its time standard count wall-clock time (e.g. a
+# critical server fault), instead of office time.
+ROUND_THE_CLOCK_PROPERTY = "sepanjang_waktu"
+# Process properties: an incident SOP whose mean time to resolve (MTTR) is SKP evidence
+# (seed 000: critical tickets within 1 hour, major within 4), and the process data field
+# that holds an instance's priority.
+MTTR_PROPERTY = "mttr"
+PRIORITY_FIELD_PROPERTY = "data_prioritas"
+DEFAULT_PRIORITY_FIELD = "prioritas"
+
+
+def decision_of(flow: etree._Element) -> tuple[str, str] | None:
+    """``(variable, value)`` of a condition written ``variable == "value"``, else None."""
+    condition = flow.find("bpmn:conditionExpression", NS)
+    match = DECISION_PATTERN.match(condition.text or "") if condition is not None else None
+    return (match.group(1), match.group(3)) if match else None
