@@ -1,0 +1,2 @@
+"""What several tests share: databases (SQLite file or PostgreSQL schema), real servers
+(alur serve, SMTP, webhook), the timers workload and the report history."""

@@ -1,0 +1,2 @@
+"""The report pages (``views``), their tables (``tables``) and CSV/XLSX export
+(``export``)."""
