@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.models import Setting
-from engine.time.calendar import RamadanPeriod, WorkCalendar
+from engine.time.calendar import WorkCalendar
+from engine.time.hours import RamadanPeriod
 
 DEFAULTS: dict[str, Any] = {
     # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.

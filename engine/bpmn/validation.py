@@ -19,7 +19,7 @@ from lxml import etree
 from engine.bpmn import expressions
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
-from engine.time.calendar import InvalidDuration, parse_duration
+from engine.time.duration import InvalidDuration, parse_duration
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 200              # XML nesting levels; the bundled SOPs use fewer than 10

@@ -17,7 +17,7 @@ from engine.clock import Clock
 from engine.escalation import outbox
 from engine.models import Escalation, HumanTask, Notification, Timer, User, UserRole
 from engine.roles import supervisor_of
-from engine.time.calendar import parse_duration
+from engine.time.duration import parse_duration
 
 
 def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Escalation | None:

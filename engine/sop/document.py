@@ -20,7 +20,7 @@ from lxml import etree
 
 from engine.bpmn.catalog import build_catalog
 from engine.bpmn.validation import NS, executable_process, read_xml
-from engine.time.calendar import parse_duration
+from engine.time.duration import parse_duration
 
 EMPTY = "—"
 END = "Selesai"
