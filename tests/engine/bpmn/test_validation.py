@@ -118,6 +118,18 @@ CASES = {
         f"preScript tidak diizinkan: {NOT_REGISTERED}"),
     "os.system in a timer": (
         mini_bpmn({TIMER: f">{PWN}<"}), '"Waktu_Kegiatan_1" (baris 36): durasi timer ditolak'),
+    "time standard of 9000 years": (
+        mini_bpmn({TIMER: '>"P9000Y"<'}),
+        'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P9000Y\' '
+        "melebihi batas waktu terpanjang, 1 tahun"),
+    "time standard of 99999999 hours": (
+        mini_bpmn({TIMER: '>"PT99999999H"<'}),
+        'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'PT99999999H\' '
+        "melebihi batas waktu terpanjang, 1 tahun"),
+    "time standard of 99999999 days": (
+        mini_bpmn({TIMER: '>"P99999999D"<'}),
+        'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P99999999D\' '
+        "melebihi batas waktu terpanjang, 1 tahun"),
     "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
     "timer that does not parse": (mini_bpmn({TIMER: '>"PT30X"<'}), "durasi timer ditolak"),
     "timeDate": (
