@@ -36,7 +36,8 @@ _DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
                   "http://www.omg.org/spec/DD/20100524/DC",
                   "http://www.omg.org/spec/DD/20100524/DI"}
 _XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
-_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_XSI = f"{{{_XSI_NS}}}"
 _DECLARED_ENCODING = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 # The parser reads UTF-8 whatever the declaration says, so the checks on the text below
@@ -87,6 +88,19 @@ _ALLOWED_CHILDREN = {
 }
 # SpiffWorkflow extensions Alur reads; others (preScript, postScript, ...) carry code.
 _SPIFF_ALLOWED = {("extensionElements", "properties"), ("properties", "property")}
+# Namespaces whose attributes a BPMN element may carry (``xsi:type`` on expressions).
+# Any other (camunda:assignee, camunda:asyncBefore, zeebe:..., activiti:...) would be read
+# by its own engine only: Alur ignoring it silently would mislead the modeller.
+_ATTRIBUTE_NAMESPACES = {BPMN_NS, NS["spiffworkflow"], _XSI_NS} | _DI_NAMESPACES
+_FOREIGN_ATTRIBUTE_HINTS = {
+    "assignee": "gunakan lane untuk pelaksana",
+    "candidateUsers": "gunakan lane untuk pelaksana",
+    "candidateGroups": "gunakan lane untuk pelaksana",
+    "asyncBefore": "Alur menjalankan setiap langkah dalam satu transaksi",
+    "asyncAfter": "Alur menjalankan setiap langkah dalam satu transaksi",
+    "dueDate": "Waktu ditulis sebagai boundary timer non-interrupting",
+    "formKey": "formulir dibentuk dari gateway keputusan sesudah langkah",
+}
 
 
 def read_xml(data: bytes) -> etree._Element:
@@ -251,7 +265,7 @@ def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
     parent_namespace, parent_tag = etree.QName(parent).namespace, _localname(parent)
     if namespace == BPMN_NS and parent_namespace == BPMN_NS:
         if tag in _ALLOWED_CHILDREN.get(parent_tag, ()):
-            return None
+            return _foreign_attribute(child)
         timer = child.find("bpmn:timerEventDefinition", NS)
         if tag == "intermediateCatchEvent" and timer is not None:
             return (f"{where(child)}: timer antara (intermediate timer) tidak didukung; Waktu "
@@ -276,6 +290,22 @@ def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
     label = f"{child.prefix}:{tag}" if child.prefix else tag
     return (f"{where(child)}: unsur {label} tidak didukung di dalam {where(parent)} (Alur hanya "
             "membaca unsur BPMN dan spiffworkflow:properties di dalam extensionElements).")
+
+
+def _foreign_attribute(element: etree._Element) -> str | None:
+    """The first attribute of ``element`` in a namespace Alur does not read, as a refusal."""
+    for name in element.attrib:
+        qualified = etree.QName(name)
+        if qualified.namespace is None or qualified.namespace in _ATTRIBUTE_NAMESPACES:
+            continue
+        prefix = next((key for key, value in element.nsmap.items()
+                       if value == qualified.namespace and key), "")
+        label = f"{prefix}:{qualified.localname}" if prefix else name
+        hint = _FOREIGN_ATTRIBUTE_HINTS.get(
+            qualified.localname, "Alur hanya membaca atribut BPMN dan tidak menjalankan "
+            "ekstensi mesin lain")
+        return f"{where(element)}: {label} tidak didukung: {hint}."
+    return None
 
 
 def _problems(process: etree._Element) -> Iterable[str]:
