@@ -59,6 +59,8 @@ def register(app: Flask) -> None:
             extra["fields"] = error.fields
         if isinstance(error, InvalidProcess):
             extra["problems"] = error.problems
+        if isinstance(error, TaskNotOpen) and error.claimed_by:
+            extra["claimed_by"] = error.claimed_by
         return error_response(STATUS.get(type(error), 400), error.code, error.message, **extra)
 
     @app.errorhandler(StaleDataError)
