@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from engine.db import is_busy
 from engine.errors import (
     AlurError,
     InvalidProcess,
@@ -20,7 +21,6 @@ from engine.errors import (
     PermissionDenied,
     TaskNotOpen,
 )
-from engine.db import is_busy
 from web.extensions import db
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to

@@ -150,10 +150,10 @@ def _loops(edges: dict[str, set[str]]) -> list[set[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     loops = []
-    for root in edges:
+    for root, first_targets in edges.items():
         if root in index:
             continue
-        work = [(root, iter(sorted(edges[root])))]
+        work = [(root, iter(sorted(first_targets)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
