@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Setting
 from engine.time.calendar import WorkCalendar
+from engine.time.duration import MAX_ESCALATION_MULTIPLE
 from engine.time.hours import RamadanPeriod
 
 DEFAULTS: dict[str, Any] = {
@@ -44,8 +45,10 @@ def put(session: Session, key: str, value: Any) -> None:
 
 
 def escalation_multiples(session: Session) -> list[int]:
-    """Multiples of the time standard at which levels 1, 2, 3 ... escalate."""
-    return [int(m) for m in get(session, "escalation")["multiples"]]
+    """Multiples of the time standard at which levels 1, 2, 3 ... escalate, each at most
+    ``MAX_ESCALATION_MULTIPLE`` (a larger one stored before that limit counts as it)."""
+    return [min(int(m), MAX_ESCALATION_MULTIPLE)
+            for m in get(session, "escalation")["multiples"]]
 
 
 def work_calendar(session: Session) -> WorkCalendar:

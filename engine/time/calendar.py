@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from engine.time.duration import parse_duration
+from engine.time.duration import MAX_COUNTED_YEARS, parse_duration
 from engine.time.hours import PERPRES_21_2023, Interval, RamadanPeriod, Schedule, schedule_week
 
 # A calendar whose office never opens would otherwise search forever.
@@ -63,9 +63,10 @@ def _split(duration: str) -> tuple[int, int, int, timedelta]:
     """``duration`` as (months, weeks, days, clock time); a year is 12 months.
 
     Raises:
-        InvalidDuration: see ``engine.time.duration.parse_duration``.
+        InvalidDuration: see ``engine.time.duration.parse_duration``; at most
+            ``MAX_COUNTED_YEARS`` (an escalation level's multiple of a time standard).
     """
-    parsed = parse_duration(duration)
+    parsed = parse_duration(duration, longest_years=MAX_COUNTED_YEARS)
     years, months, weeks, days = (int(parsed.get(key, 0))
                                   for key in ("years", "months", "weeks", "days"))
     clock = timedelta(hours=parsed.get("hours", 0), minutes=parsed.get("minutes", 0),

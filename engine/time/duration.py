@@ -9,8 +9,10 @@ whole (a working day is a clock time on another day, README "Waktu kerja").
 
 The longest time standard is ``MAX_TIME_STANDARD`` (one year, README "Batas"): the
 longest Waktu in the office's SOPs is "1 Triwulan" and the yearly SOPs (SKP, monitoring)
-run for a year, so anything longer is a typing error, and it keeps every deadline
-computation bounded.
+run for a year, so anything longer is a typing error. Durations counted internally may be
+longer, up to ``MAX_COUNTED_YEARS`` (an escalation level is a multiple of the time
+standard, at most ``MAX_ESCALATION_MULTIPLE``), which keeps every deadline computation
+bounded.
 """
 
 import re
@@ -18,6 +20,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 MAX_TIME_STANDARD = "P1Y"
+MAX_ESCALATION_MULTIPLE = 10
+MAX_COUNTED_YEARS = MAX_ESCALATION_MULTIPLE
 MAX_DURATION_CHARS = 40  # "P1Y11M4W6DT23H59M59.999S" has 24
 
 UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
@@ -36,14 +40,18 @@ class InvalidDuration(ValueError):
     """The time standard is not an ISO 8601 duration Alur can count (message in Indonesian)."""
 
 
-def parse_duration(duration: str) -> dict[str, float]:
+def parse_duration(duration: str, longest_years: int = 1) -> dict[str, float]:
     """The designators of an ISO 8601 duration: ``{"days": 1.0, "hours": 2.0}`` for
     ``"P1DT2H"``; only the designators written appear, units as in ``UNITS``.
+
+    Args:
+        longest_years: the ceiling; 1 (``MAX_TIME_STANDARD``) for a time standard, up to
+            ``MAX_COUNTED_YEARS`` for an escalation level's multiple of one.
 
     Raises:
         InvalidDuration: not a duration in the designator form, empty (``"P"``, ``"PT"``),
             a fraction of a year, month, week or day or on a part that is not the last,
-            or longer than ``MAX_TIME_STANDARD``.
+            or longer than ``longest_years``.
     """
     text = duration.strip().upper() if isinstance(duration, str) else ""
     match = _PATTERN.fullmatch(text) if len(text) <= MAX_DURATION_CHARS else None
@@ -59,7 +67,8 @@ def parse_duration(duration: str) -> dict[str, float]:
     if fractional and fractional != [list(written)[-1]]:
         raise InvalidDuration(f"'{text}': hanya bagian terakhir yang boleh berpecahan "
                               '(contoh: "PT1H30M" atau "PT1.5H")')
-    if sum(Fraction(value) / _PER_YEAR[unit] for unit, value in written.items()) > 1:
-        raise InvalidDuration(f"'{text}' melebihi batas waktu terpanjang, 1 tahun "
-                              f'("{MAX_TIME_STANDARD}", "P12M", "P52W", "P365D")')
+    if sum(Fraction(value) / _PER_YEAR[unit] for unit, value in written.items()) > longest_years:
+        raise InvalidDuration(f"'{text}' melebihi batas waktu terpanjang, {longest_years} tahun "
+                              f'("P{longest_years}Y" = "P{12 * longest_years}M" = '
+                              f'"P{52 * longest_years}W" = "P{365 * longest_years}D")')
     return {unit: float(value) for unit, value in written.items()}

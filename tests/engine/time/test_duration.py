@@ -48,3 +48,10 @@ def test_what_is_not_an_iso_duration_is_refused(text):
 def test_fractions_only_on_the_last_time_part(text):
     with pytest.raises(InvalidDuration, match="bilangan bulat|bagian terakhir"):
         parse_duration(text)
+
+
+def test_an_escalation_level_may_count_up_to_ten_time_standards():
+    assert parse_duration("P10Y", longest_years=10) == {"years": 10}
+    assert parse_duration("P36M", longest_years=10) == {"months": 36}
+    with pytest.raises(InvalidDuration, match="melebihi batas waktu terpanjang, 10 tahun"):
+        parse_duration("P11Y", longest_years=10)

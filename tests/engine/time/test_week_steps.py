@@ -130,6 +130,12 @@ def test_a_timeline_answers_many_rows_with_at_most_a_week_of_days_each(day_count
     assert len(day_count) <= 7 * len(dues)
 
 
+def test_the_third_escalation_of_a_yearly_step_is_counted():
+    # A P12M time standard escalates at 3x: 36 months on, then the next office moment.
+    start = datetime(2026, 1, 5, 9, tzinfo=WIB)
+    assert RAMADAN_2026.deadline(start, "P36M") == datetime(2029, 1, 5, 9, tzinfo=WIB)
+
+
 def test_an_office_that_never_opens_is_an_error_not_a_hang():
     closed = WorkCalendar(added_holidays=frozenset(
         date(2026, 1, 1) + timedelta(days=n) for n in range(800)))
