@@ -307,14 +307,17 @@ class Timeline:
         self._offset = self._since_origin(anchor)
 
     def minutes_until(self, moment: datetime) -> int:
-        """Whole office minutes from the anchor to aware ``moment`` (negative if before).
+        """Whole office minutes from the anchor to aware ``moment``; negative if before
+        (then minus the whole minutes from ``moment`` to the anchor).
 
         Raises:
             ValueError: ``moment`` is naive.
         """
         moment = min(max(_aware(moment), _shifted(self._anchor, -MAX_SPAN)),
                      _shifted(self._anchor, MAX_SPAN))
-        return (self._since_origin(moment) - self._offset) // timedelta(minutes=1)
+        span = self._since_origin(moment) - self._offset
+        minutes = abs(span) // timedelta(minutes=1)  # whole minutes, either way
+        return minutes if span >= timedelta() else -minutes
 
     def _since_origin(self, moment: datetime) -> timedelta:
         local = moment.astimezone(self._calendar._zone)

@@ -13,7 +13,8 @@ from engine.time.hours import RamadanPeriod
 WIB = ZoneInfo("Asia/Jakarta")
 RAMADAN_2026 = WorkCalendar(ramadan=(RamadanPeriod(date(2026, 2, 18), date(2026, 3, 19)),),
                             added_holidays=frozenset({date(2026, 7, 7)}))
-STARTS = [datetime(2026, 1, 1, 10, 15, tzinfo=WIB) + timedelta(days=n, hours=n % 9)
+STARTS = [datetime(2026, 1, 1, 10, 15, tzinfo=WIB) + timedelta(days=n, hours=n % 9,
+                                                                seconds=n % 2 * 30)
           for n in range(0, 365, 3)]
 
 
