@@ -4,9 +4,9 @@ An uploaded BPMN is code: SpiffWorkflow would evaluate its conditions, timers an
 So the file is read with a hardened parser (UTF-8 only, no DOCTYPE, no entities, no
 network, no XInclude, no processing instructions, size, depth and attribute limits) and
 must not point outside itself (``bpmn:import``, ``xsi:schemaLocation``). Then every element
-must be one Alur knows, in a place Alur expects (an allow-list: anything else is refused),
-and the process must follow Alur's conventions (README, "Konvensi BPMN"): one plain start
-event, lanes that are roles, time standards that parse, conditions and scripts in the safe
+must be one Alur knows, in a place Alur expects, with no attribute of another engine
+(``engine.bpmn.placement``: an allow-list, anything else is refused), and the process must follow Alur's conventions (README, "Konvensi BPMN"): one plain start
+event, lanes that are roles, time standards that parse and last at most a year, conditions and scripts in the safe
 subset of ``engine.bpmn.expressions``, and every element on a path from the start event to an
 end event (``engine.bpmn.flow``). Every problem names the element id and its line.
 """
@@ -32,12 +32,12 @@ NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
 DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2\s*$""")
 
-_DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
+DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
                   "http://www.omg.org/spec/DD/20100524/DC",
                   "http://www.omg.org/spec/DD/20100524/DI"}
 _XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
-_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-_XSI = f"{{{_XSI_NS}}}"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_XSI = f"{{{XSI_NS}}}"
 _DECLARED_ENCODING = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 # The parser reads UTF-8 whatever the declaration says, so the checks on the text below
@@ -49,59 +49,15 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 # call a registered function (engine.bpmn.expressions.check_call); there are none yet.
 FLOW_NODES = {"startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway",
               "parallelGateway", "boundaryEvent"}
-_REFUSED = {"serviceTask": "service task", "subProcess": "subprocess",
-            "callActivity": "call activity", "sendTask": "send task",
-            "receiveTask": "receive task", "businessRuleTask": "business rule task",
-            "task": "task tanpa jenis", "manualTask": "manual task",
-            "intermediateCatchEvent": "intermediate event",
-            "intermediateThrowEvent": "intermediate event",
-            "inclusiveGateway": "inclusive gateway", "eventBasedGateway": "event-based gateway",
-            "complexGateway": "complex gateway", "transaction": "transaction",
-            "adHocSubProcess": "subprocess"}
-
-# Where each BPMN element may appear: parent -> allowed BPMN children. Absent parents
-# (documentation, conditionExpression, flowNodeRef, ...) allow none. Loops, multi-instance,
-# data associations, resource roles, messages and signals are therefore refused.
-_COMMON = {"documentation", "extensionElements"}
-_NODE = _COMMON | {"incoming", "outgoing"}
-_ALLOWED_CHILDREN = {
-    "definitions": _COMMON | {"collaboration", "process", "escalation", "category",
-                              "itemDefinition"},
-    "collaboration": _COMMON | {"participant", "messageFlow", "textAnnotation", "association",
-                                "group"},
-    "process": _COMMON | FLOW_NODES | {"laneSet", "sequenceFlow", "textAnnotation",
-                                       "association", "group"},
-    "laneSet": {"lane"},
-    "lane": _COMMON | {"flowNodeRef"},
-    "category": {"categoryValue"},
-    "textAnnotation": _COMMON | {"text"},
-    **{name: _COMMON for name in ("participant", "messageFlow", "association", "group",
-                                  "escalation", "itemDefinition", "escalationEventDefinition",
-                                  "terminateEventDefinition")},
-    **{name: _NODE for name in ("startEvent", "userTask", "exclusiveGateway",
-                                "parallelGateway")},
-    "scriptTask": _NODE | {"script"},
-    "endEvent": _NODE | {"escalationEventDefinition", "terminateEventDefinition"},
-    "boundaryEvent": _NODE | {"timerEventDefinition"},
-    "timerEventDefinition": _COMMON | {"timeDuration", "timeDate", "timeCycle"},
-    "sequenceFlow": _COMMON | {"conditionExpression"},
-}
-# SpiffWorkflow extensions Alur reads; others (preScript, postScript, ...) carry code.
-_SPIFF_ALLOWED = {("extensionElements", "properties"), ("properties", "property")}
-# Namespaces whose attributes a BPMN element may carry (``xsi:type`` on expressions).
-# Any other (camunda:assignee, camunda:asyncBefore, zeebe:..., activiti:...) would be read
-# by its own engine only: Alur ignoring it silently would mislead the modeller.
-_ATTRIBUTE_NAMESPACES = {BPMN_NS, NS["spiffworkflow"], _XSI_NS} | _DI_NAMESPACES
-_FOREIGN_ATTRIBUTE_HINTS = {
-    "assignee": "gunakan lane untuk pelaksana",
-    "candidateUsers": "gunakan lane untuk pelaksana",
-    "candidateGroups": "gunakan lane untuk pelaksana",
-    "asyncBefore": "Alur menjalankan setiap langkah dalam satu transaksi",
-    "asyncAfter": "Alur menjalankan setiap langkah dalam satu transaksi",
-    "dueDate": "Waktu ditulis sebagai boundary timer non-interrupting",
-    "formKey": "formulir dibentuk dari gateway keputusan sesudah langkah",
-}
-
+REFUSED = {"serviceTask": "service task", "subProcess": "subprocess",
+           "callActivity": "call activity", "sendTask": "send task",
+           "receiveTask": "receive task", "businessRuleTask": "business rule task",
+           "task": "task tanpa jenis", "manualTask": "manual task",
+           "intermediateCatchEvent": "intermediate event",
+           "intermediateThrowEvent": "intermediate event",
+           "inclusiveGateway": "inclusive gateway", "eventBasedGateway": "event-based gateway",
+           "complexGateway": "complex gateway", "transaction": "transaction",
+           "adHocSubProcess": "subprocess"}
 
 def read_xml(data: bytes) -> etree._Element:
     """Parse ``data`` as XML with the hardened parser and return the root element.
@@ -245,71 +201,9 @@ def _schema_locations(element: etree._Element) -> Iterator[str]:
                    f"({location[:80]!r}); Alur tidak mengambilnya, hapus atribut ini.")
 
 
-def _placement_problems(root: etree._Element) -> Iterator[str]:
-    """Every element must be allow-listed where it stands; refused subtrees are skipped."""
-    stack = [root]
-    while stack:
-        parent = stack.pop()
-        kept = []
-        for child in parent.iterchildren(tag=etree.Element):
-            problem = _misplaced(child, parent)
-            if problem:
-                yield problem
-            else:
-                kept.append(child)
-        stack.extend(reversed(kept))
-
-
-def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
-    namespace, tag = etree.QName(child).namespace, _localname(child)
-    parent_namespace, parent_tag = etree.QName(parent).namespace, _localname(parent)
-    if namespace == BPMN_NS and parent_namespace == BPMN_NS:
-        if tag in _ALLOWED_CHILDREN.get(parent_tag, ()):
-            return _foreign_attribute(child)
-        timer = child.find("bpmn:timerEventDefinition", NS)
-        if tag == "intermediateCatchEvent" and timer is not None:
-            return (f"{where(child)}: timer antara (intermediate timer) tidak didukung; Waktu "
-                    "ditulis sebagai boundary timer non-interrupting pada user task.")
-        if tag in _REFUSED and parent_tag == "process":
-            return f"{where(child)}: {_REFUSED[tag]} tidak didukung oleh Alur."
-        return f"{where(child)}: unsur bpmn:{tag} tidak didukung di dalam {where(parent)}."
-    if namespace in _DI_NAMESPACES and (parent_namespace in _DI_NAMESPACES
-                                        or (parent_tag, tag) == ("definitions", "BPMNDiagram")):
-        return None
-    if namespace == NS["spiffworkflow"]:
-        if tag in ("preScript", "postScript") and parent_tag == "extensionElements":
-            try:
-                expressions.check_call(child.text or "")
-            except expressions.UnsafeExpression as error:
-                return f"{where(child)}: skrip {tag} tidak diizinkan: {error}."
-            return None
-        if (parent_tag, tag) in _SPIFF_ALLOWED:
-            if tag == "property" and (child.get("name") is None or child.get("value") is None):
-                return f"{where(child)}: spiffworkflow:property harus punya name dan value."
-            return None
-    label = f"{child.prefix}:{tag}" if child.prefix else tag
-    return (f"{where(child)}: unsur {label} tidak didukung di dalam {where(parent)} (Alur hanya "
-            "membaca unsur BPMN dan spiffworkflow:properties di dalam extensionElements).")
-
-
-def _foreign_attribute(element: etree._Element) -> str | None:
-    """The first attribute of ``element`` in a namespace Alur does not read, as a refusal."""
-    for name in element.attrib:
-        qualified = etree.QName(name)
-        if qualified.namespace is None or qualified.namespace in _ATTRIBUTE_NAMESPACES:
-            continue
-        prefix = next((key for key, value in element.nsmap.items()
-                       if value == qualified.namespace and key), "")
-        label = f"{prefix}:{qualified.localname}" if prefix else name
-        hint = _FOREIGN_ATTRIBUTE_HINTS.get(
-            qualified.localname, "Alur hanya membaca atribut BPMN dan tidak menjalankan "
-            "ekstensi mesin lain")
-        return f"{where(element)}: {label} tidak didukung: {hint}."
-    return None
-
-
 def _problems(process: etree._Element) -> Iterable[str]:
-    from engine.bpmn.flow import flow_problems  # it imports NS and where from here
+    from engine.bpmn.flow import flow_problems  # they import NS and where from here
+    from engine.bpmn.placement import placement_problems
 
     key = process.get("id", "")
     if not KEY_PATTERN.match(key):
@@ -318,7 +212,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
     nodes, size = {}, 0
     for child in process.iterchildren(tag=etree.Element):
         tag = _localname(child)
-        if tag in FLOW_NODES or tag in _REFUSED or tag == "sequenceFlow":
+        if tag in FLOW_NODES or tag in REFUSED or tag == "sequenceFlow":
             size += 1
             if child.get("id") is None:
                 yield f"{where(child)}: elemen harus punya id."
@@ -329,7 +223,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
                f"{MAX_FLOW_ELEMENTS:,}.")
         return
     root = process.getroottree().getroot()
-    yield from _placement_problems(root)
+    yield from placement_problems(root)
     yield from _check_events(process)
     yield from _check_lanes(root, process)
     yield from _check_scripts(root)
