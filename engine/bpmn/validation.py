@@ -5,10 +5,11 @@ So the file is read with a hardened parser (UTF-8 only, no DOCTYPE, no entities,
 network, no XInclude, no processing instructions, size, depth and attribute limits) and
 must not point outside itself (``bpmn:import``, ``xsi:schemaLocation``). Then every element
 must be one Alur knows, in a place Alur expects, with no attribute of another engine
-(``engine.bpmn.placement``: an allow-list, anything else is refused), and the process must follow Alur's conventions (README, "Konvensi BPMN"): one plain start
-event, lanes that are roles, time standards that parse and last at most a year, conditions and scripts in the safe
-subset of ``engine.bpmn.expressions``, and every element on a path from the start event to an
-end event (``engine.bpmn.flow``). Every problem names the element id and its line.
+(``engine.bpmn.placement``: an allow-list, anything else is refused), and the process must
+follow Alur's conventions (README, "Konvensi BPMN"): one plain start event, lanes that are
+roles, time standards that parse and last at most a year, conditions and scripts in the
+safe subset of ``engine.bpmn.expressions``, and every element on a path from the start
+event to an end event (``engine.bpmn.flow``). Every problem names the element id and line.
 """
 
 import re
