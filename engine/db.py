@@ -49,6 +49,23 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UTCDateTime})
 
 
+# How long a write waits for SQLite's single writer lock before giving up (milliseconds);
+# then the web answers 503 with Retry-After (web/errors.py), never a 500.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` (a SQLAlchemy ``DBAPIError`` or a driver error) says the database
+    is busy: SQLite could not get its write lock within the busy timeout, or PostgreSQL
+    gave up waiting for a lock (``lock_timeout``). Such a write may simply be retried."""
+    original = getattr(error, "orig", error)
+    if isinstance(original, sqlite3.OperationalError):
+        return getattr(original, "sqlite_errorcode", -1) & 0xFF in _SQLITE_BUSY_CODES
+    return getattr(original, "sqlstate", None) == _POSTGRES_LOCK_NOT_AVAILABLE
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL (readers never block the writer), enforced foreign keys, a busy timeout."""
@@ -56,5 +73,5 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -32,9 +32,17 @@ class PermissionDenied(AlurError):
 
 
 class TaskNotOpen(AlurError):
-    """The task is finished, cancelled or claimed by someone else."""
+    """The task is finished, cancelled or claimed by someone else.
+
+    Attributes:
+        claimed_by: username of who holds the task when that is why, else None.
+    """
 
     code = "task_not_open"
+
+    def __init__(self, message: str, claimed_by: str | None = None) -> None:
+        super().__init__(message)
+        self.claimed_by = claimed_by
 
 
 class InvalidTaskData(AlurError):

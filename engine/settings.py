@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from engine.models import Setting
-from engine.time.calendar import RamadanPeriod, WorkCalendar
+from engine.time.calendar import WorkCalendar
+from engine.time.duration import MAX_ESCALATION_MULTIPLE
+from engine.time.hours import RamadanPeriod
 
 DEFAULTS: dict[str, Any] = {
     # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.
@@ -57,8 +59,10 @@ def seed_timezone(session: Session, zone: str) -> None:
 
 
 def escalation_multiples(session: Session) -> list[int]:
-    """Multiples of the time standard at which levels 1, 2, 3 ... escalate."""
-    return [int(m) for m in get(session, "escalation")["multiples"]]
+    """Multiples of the time standard at which levels 1, 2, 3 ... escalate, each at most
+    ``MAX_ESCALATION_MULTIPLE`` (a larger one stored before that limit counts as it)."""
+    return [min(int(m), MAX_ESCALATION_MULTIPLE)
+            for m in get(session, "escalation")["multiples"]]
 
 
 def work_calendar(session: Session) -> WorkCalendar:

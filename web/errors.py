@@ -6,11 +6,13 @@ short message in the user's language (Indonesian unless they chose English).
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from engine.db import is_busy
 from engine.errors import (
     AlurError,
     InvalidProcess,
@@ -20,6 +22,10 @@ from engine.errors import (
     TaskNotOpen,
 )
 from web.extensions import db
+
+# Seconds a client is asked to wait when the database is busy (503): a write waits up to
+# engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
+RETRY_AFTER_SECONDS = 5
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskData: 422,
           InvalidProcess: 422}
@@ -59,6 +65,8 @@ def register(app: Flask) -> None:
             extra["fields"] = error.fields
         if isinstance(error, InvalidProcess):
             extra["problems"] = error.problems
+        if isinstance(error, TaskNotOpen) and error.claimed_by:
+            extra["claimed_by"] = error.claimed_by
         return error_response(STATUS.get(type(error), 400), error.code, error.message, **extra)
 
     @app.errorhandler(StaleDataError)
@@ -66,6 +74,17 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return error_response(409, "conflict", gettext(
             "Proses ini baru saja diubah oleh pengguna lain; muat ulang halaman lalu coba lagi."))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Any:
+        db.session.rollback()
+        if not is_busy(error):
+            return unexpected(error)
+        app.logger.warning("database busy on %s: %s", request.path, error.orig)
+        response = make_response(error_response(503, "busy", gettext(
+            "Sistem sedang sibuk, coba lagi sebentar lagi.")))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

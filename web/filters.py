@@ -7,7 +7,7 @@ from flask import Flask, g
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
-from engine.time.calendar import WorkCalendar
+from engine.time.calendar import Timeline, WorkCalendar
 from web.extensions import clock, db
 
 MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
@@ -39,12 +39,20 @@ def office_calendar() -> WorkCalendar:
     return g.alur_calendar
 
 
+def office_timeline() -> Timeline:
+    """Office time from now, kept for the request: the inbox asks once per row, and each
+    row then costs at most a week of days (``engine.time.calendar.Timeline``)."""
+    if "alur_timeline" not in g:
+        g.alur_timeline = office_calendar().timeline(clock().now())
+    return g.alur_timeline
+
+
 def time_left(due: datetime | None) -> str:
     """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
     ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
     if due is None:
         return gettext("tanpa batas waktu")
-    minutes = office_calendar().working_minutes_between(clock().now(), due)
+    minutes = office_timeline().minutes_until(due)
     if due < clock().now():
         return gettext("terlambat %(duration)s", duration=working_text(-minutes))
     return gettext("sisa %(duration)s", duration=working_text(minutes))

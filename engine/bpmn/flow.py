@@ -6,7 +6,9 @@ end event can be reached. Conditions are not evaluated here, so an exclusive gat
 fine as long as one of its branches leads on; a loop is fine when it has a way out, and
 refused when its only exits lead back into it (e.g. both choices return to a step). A
 non-interrupting timer is no way out: its branch only escalates, while the step's own
-token stays in the loop.
+token stays in the loop. A loop whose only exits are parallel gateways in it is refused
+too: such a gateway sends a token out and, at the same time, one back in, so the loop
+never ends and every pass adds a token (a start of such a process would never return).
 """
 
 from collections.abc import Iterable, Iterator
@@ -118,12 +120,69 @@ def _check_paths(nodes: dict[str, etree._Element],
         for target in targets:
             predecessors[target].add(node_id)
     finishing = _closure(ends, predecessors)
+    yield from _check_parallel_loops(nodes, escapes)
     for node_id, node in nodes.items():
         if starts and node_id not in reached:
             yield f"{where(node)}: tidak dapat dicapai dari start event."
         if ends and node_id not in finishing:
             yield (f"{where(node)}: tidak ada jalur dari elemen ini ke end event (jalan buntu, "
                    "atau pengulangan yang tidak punya jalan keluar).")
+
+
+def _check_parallel_loops(nodes: dict[str, etree._Element],
+                          edges: dict[str, set[str]]) -> Iterable[str]:
+    for loop in _loops(edges):
+        exits = {source for source in loop if edges[source] - loop}
+        if exits and all(_kind(nodes[source]) == "parallelGateway" for source in exits):
+            members = ", ".join(sorted(loop)[:10]) + (", ..." if len(loop) > 10 else "")
+            for gateway in sorted(exits):
+                yield (f"{where(nodes[gateway])}: pengulangan ({members}) hanya dapat "
+                       "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim "
+                       "token kembali ke pengulangan, sehingga pengulangan tidak pernah "
+                       "berakhir; keluarlah lewat exclusive gateway.")
+
+
+def _loops(edges: dict[str, set[str]]) -> list[set[str]]:
+    """The loops of the graph: its strongly connected components that hold a cycle
+    (Tarjan's algorithm, iterative so that a long chain cannot exhaust the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops = []
+    for root, first_targets in edges.items():
+        if root in index:
+            continue
+        work = [(root, iter(sorted(first_targets)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(edges[target]))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges[node]:
+                    loops.append(component)
+    return loops
 
 
 def _closure(seeds: list[str], edges: dict[str, set[str]]) -> set[str]:

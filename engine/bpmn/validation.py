@@ -4,11 +4,12 @@ An uploaded BPMN is code: SpiffWorkflow would evaluate its conditions, timers an
 So the file is read with a hardened parser (UTF-8 only, no DOCTYPE, no entities, no
 network, no XInclude, no processing instructions, size, depth and attribute limits) and
 must not point outside itself (``bpmn:import``, ``xsi:schemaLocation``). Then every element
-must be one Alur knows, in a place Alur expects (an allow-list: anything else is refused),
-and the process must follow Alur's conventions (README, "Konvensi BPMN"): one plain start
-event, lanes that are roles, time standards that parse, conditions and scripts in the safe
-subset of ``engine.bpmn.expressions``, and every element on a path from the start event to an
-end event (``engine.bpmn.flow``). Every problem names the element id and its line.
+must be one Alur knows, in a place Alur expects, with no attribute of another engine
+(``engine.bpmn.placement``: an allow-list, anything else is refused), and the process must
+follow Alur's conventions (README, "Konvensi BPMN"): one plain start event, lanes that are
+roles, time standards that parse and last at most a year, conditions and scripts in the
+safe subset of ``engine.bpmn.expressions``, and every element on a path from the start
+event to an end event (``engine.bpmn.flow``). Every problem names the element id and line.
 """
 
 import re
@@ -19,10 +20,11 @@ from lxml import etree
 from engine.bpmn import expressions
 from engine.bpmn.conventions import KEY_PATTERN
 from engine.bpmn.flow import flow_problems
-from engine.bpmn.xml import BPMN_NS, NS, where
+from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
+from engine.bpmn.xml import BPMN_NS, NS, XSI_NS, where
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
-from engine.time.calendar import InvalidDuration, parse_duration
+from engine.time.duration import InvalidDuration, parse_duration
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 200              # XML nesting levels; the bundled SOPs use fewer than 10
@@ -31,61 +33,14 @@ MAX_FLOW_ELEMENTS = 2000     # flow nodes and sequence flows of the process
 MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
 
 
-_DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
-                  "http://www.omg.org/spec/DD/20100524/DC",
-                  "http://www.omg.org/spec/DD/20100524/DI"}
 _XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
-_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+_XSI = f"{{{XSI_NS}}}"
 _DECLARED_ENCODING = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 # The parser reads UTF-8 whatever the declaration says, so the checks on the text below
 # see exactly what it parses.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, remove_comments=True, encoding="utf-8")
-
-# Flow nodes of the process graph. Script tasks are nodes too, but refused unless they
-# call a registered function (engine.bpmn.expressions.check_call); there are none yet.
-FLOW_NODES = {"startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway",
-              "parallelGateway", "boundaryEvent"}
-_REFUSED = {"serviceTask": "service task", "subProcess": "subprocess",
-            "callActivity": "call activity", "sendTask": "send task",
-            "receiveTask": "receive task", "businessRuleTask": "business rule task",
-            "task": "task tanpa jenis", "manualTask": "manual task",
-            "intermediateCatchEvent": "intermediate event",
-            "intermediateThrowEvent": "intermediate event",
-            "inclusiveGateway": "inclusive gateway", "eventBasedGateway": "event-based gateway",
-            "complexGateway": "complex gateway", "transaction": "transaction",
-            "adHocSubProcess": "subprocess"}
-
-# Where each BPMN element may appear: parent -> allowed BPMN children. Absent parents
-# (documentation, conditionExpression, flowNodeRef, ...) allow none. Loops, multi-instance,
-# data associations, resource roles, messages and signals are therefore refused.
-_COMMON = {"documentation", "extensionElements"}
-_NODE = _COMMON | {"incoming", "outgoing"}
-_ALLOWED_CHILDREN = {
-    "definitions": _COMMON | {"collaboration", "process", "escalation", "category",
-                              "itemDefinition"},
-    "collaboration": _COMMON | {"participant", "messageFlow", "textAnnotation", "association",
-                                "group"},
-    "process": _COMMON | FLOW_NODES | {"laneSet", "sequenceFlow", "textAnnotation",
-                                       "association", "group"},
-    "laneSet": {"lane"},
-    "lane": _COMMON | {"flowNodeRef"},
-    "category": {"categoryValue"},
-    "textAnnotation": _COMMON | {"text"},
-    **{name: _COMMON for name in ("participant", "messageFlow", "association", "group",
-                                  "escalation", "itemDefinition", "escalationEventDefinition",
-                                  "terminateEventDefinition")},
-    **{name: _NODE for name in ("startEvent", "userTask", "exclusiveGateway",
-                                "parallelGateway")},
-    "scriptTask": _NODE | {"script"},
-    "endEvent": _NODE | {"escalationEventDefinition", "terminateEventDefinition"},
-    "boundaryEvent": _NODE | {"timerEventDefinition"},
-    "timerEventDefinition": _COMMON | {"timeDuration", "timeDate", "timeCycle"},
-    "sequenceFlow": _COMMON | {"conditionExpression"},
-}
-# SpiffWorkflow extensions Alur reads; others (preScript, postScript, ...) carry code.
-_SPIFF_ALLOWED = {("extensionElements", "properties"), ("properties", "property")}
 
 
 def read_xml(data: bytes) -> etree._Element:
@@ -217,53 +172,6 @@ def _schema_locations(element: etree._Element) -> Iterator[str]:
                    f"({location[:80]!r}); Alur tidak mengambilnya, hapus atribut ini.")
 
 
-def _placement_problems(root: etree._Element) -> Iterator[str]:
-    """Every element must be allow-listed where it stands; refused subtrees are skipped."""
-    stack = [root]
-    while stack:
-        parent = stack.pop()
-        kept = []
-        for child in parent.iterchildren(tag=etree.Element):
-            problem = _misplaced(child, parent)
-            if problem:
-                yield problem
-            else:
-                kept.append(child)
-        stack.extend(reversed(kept))
-
-
-def _misplaced(child: etree._Element, parent: etree._Element) -> str | None:
-    namespace, tag = etree.QName(child).namespace, _localname(child)
-    parent_namespace, parent_tag = etree.QName(parent).namespace, _localname(parent)
-    if namespace == BPMN_NS and parent_namespace == BPMN_NS:
-        if tag in _ALLOWED_CHILDREN.get(parent_tag, ()):
-            return None
-        timer = child.find("bpmn:timerEventDefinition", NS)
-        if tag == "intermediateCatchEvent" and timer is not None:
-            return (f"{where(child)}: timer antara (intermediate timer) tidak didukung; Waktu "
-                    "ditulis sebagai boundary timer non-interrupting pada user task.")
-        if tag in _REFUSED and parent_tag == "process":
-            return f"{where(child)}: {_REFUSED[tag]} tidak didukung oleh Alur."
-        return f"{where(child)}: unsur bpmn:{tag} tidak didukung di dalam {where(parent)}."
-    if namespace in _DI_NAMESPACES and (parent_namespace in _DI_NAMESPACES
-                                        or (parent_tag, tag) == ("definitions", "BPMNDiagram")):
-        return None
-    if namespace == NS["spiffworkflow"]:
-        if tag in ("preScript", "postScript") and parent_tag == "extensionElements":
-            try:
-                expressions.check_call(child.text or "")
-            except expressions.UnsafeExpression as error:
-                return f"{where(child)}: skrip {tag} tidak diizinkan: {error}."
-            return None
-        if (parent_tag, tag) in _SPIFF_ALLOWED:
-            if tag == "property" and (child.get("name") is None or child.get("value") is None):
-                return f"{where(child)}: spiffworkflow:property harus punya name dan value."
-            return None
-    label = f"{child.prefix}:{tag}" if child.prefix else tag
-    return (f"{where(child)}: unsur {label} tidak didukung di dalam {where(parent)} (Alur hanya "
-            "membaca unsur BPMN dan spiffworkflow:properties di dalam extensionElements).")
-
-
 def _problems(process: etree._Element) -> Iterable[str]:
     key = process.get("id", "")
     if not KEY_PATTERN.match(key):
@@ -272,7 +180,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
     nodes, size = {}, 0
     for child in process.iterchildren(tag=etree.Element):
         tag = _localname(child)
-        if tag in FLOW_NODES or tag in _REFUSED or tag == "sequenceFlow":
+        if tag in FLOW_NODES or tag in REFUSED or tag == "sequenceFlow":
             size += 1
             if child.get("id") is None:
                 yield f"{where(child)}: elemen harus punya id."
@@ -283,7 +191,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
                f"{MAX_FLOW_ELEMENTS:,}.")
         return
     root = process.getroottree().getroot()
-    yield from _placement_problems(root)
+    yield from placement_problems(root)
     yield from _check_events(process)
     yield from _check_lanes(root, process)
     yield from _check_scripts(root)

@@ -5,6 +5,11 @@ from lxml import etree
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+# The diagram's namespaces (BPMN DI, DC, DI), and XML Schema instance.
+DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
+                 "http://www.omg.org/spec/DD/20100524/DC",
+                 "http://www.omg.org/spec/DD/20100524/DI"}
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def where(element: etree._Element) -> str:

@@ -18,7 +18,7 @@ from engine.escalation import outbox
 from engine.models import Escalation, HumanTask, Notification, Timer
 from engine.people.holders import holders
 from engine.roles import supervisor_of
-from engine.time.calendar import parse_duration
+from engine.time.duration import parse_duration
 
 
 def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Escalation | None:

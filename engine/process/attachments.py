@@ -2,8 +2,9 @@
 
 Files are stored outside the database, under a folder the caller passes (the web app's
 ``ALUR_ATTACHMENTS_PATH``), with a random name; the database keeps the original name,
-type, size and SHA-256. Only allowed types, checked by extension and by content, and only
-up to a size limit.
+type, size and SHA-256. A file takes that name only when the caller commits
+(``engine.process.files``). Only allowed types, checked by extension and by content, and
+only up to a size limit.
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Attachment, Comment, HumanTask, User
 from engine.people.substitution import capacities
+from engine.process.files import store_pending
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_COMMENT = 2000
@@ -42,7 +44,8 @@ ALLOWED = {
 def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: User,
            filename: str, data: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES) -> Attachment:
     """Store ``data`` as an attachment of ``task`` by ``user`` (not committed; the file is
-    written at once, under a random name in ``folder``). ``max_bytes``: the size limit.
+    written under a random name in ``folder`` when the caller commits, and not at all if it
+    rolls back). ``max_bytes``: the size limit.
 
     Raises:
         PermissionDenied: the user may not act on the task's role, or the task is closed.
@@ -64,8 +67,7 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
     if not signatures and b"\x00" in data[:4096]:
         raise InvalidTaskData({"lampiran": "berkas teks tidak boleh berisi data biner"})
     stored_name = secrets.token_hex(16)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    store_pending(session, folder, stored_name, data)
     attachment = Attachment(
         instance_id=task.instance_id, human_task_id=task.id, filename=name,
         stored_name=stored_name, content_type=content_type, size=len(data),

@@ -2,6 +2,12 @@
 
 This is where a user task is completed. SpiffWorkflow's ``Task.run()`` checks neither
 the task's state nor who runs it; ``complete_task`` checks both first.
+
+Claiming, releasing, assigning and completing change a task's row with one conditional
+``UPDATE ... WHERE state = 'open' AND <still free or the user's own>``: the database
+decides which of two concurrent requests wins (SQLite lets one writer in at a time,
+PostgreSQL re-reads the row after the other's commit), and the loser gets TaskNotOpen
+naming who holds the task. So of concurrent claims exactly one is stored and audited.
 """
 
 from datetime import datetime
@@ -9,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -101,15 +107,20 @@ def task_entry(task: HumanTask) -> dict[str, Any]:
 def claim_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
     """Take the task (Ambil Tugas): it leaves the inbox of the role's other holders.
 
+    Taking a task one already holds changes nothing; a Plh/Plt takes over the task of
+    the official they stand in for.
+
     Raises:
-        NotFound, PermissionDenied (role not held), TaskNotOpen (done or claimed by another).
+        NotFound, PermissionDenied (role not held), TaskNotOpen (done, or claimed by
+        another, also when that other won a concurrent claim).
     """
     task, capacity = _open_task_for(session, clock, task_id, user)
-    if task.claimed_by_id != user.id:
-        task.claimed_by_id = user.id
-        task.claimed_at = clock.now()
-        audit.record(session, clock, "task.claimed", actor=user, task=task,
-                     acting_as=capacity.label)
+    if task.claimed_by_id == user.id:
+        return task
+    _change(session, task, _free_or_own(user, capacity),
+            claimed_by_id=user.id, claimed_at=clock.now())
+    audit.record(session, clock, "task.claimed", actor=user, task=task,
+                 acting_as=capacity.label)
     return task
 
 
@@ -117,13 +128,14 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User) -> Hu
     """Give a claimed task back to its role (Lepaskan).
 
     Raises:
-        NotFound, PermissionDenied, TaskNotOpen (done, or claimed by someone else).
+        NotFound, PermissionDenied, TaskNotOpen (done, not claimed, or claimed by
+        someone else).
     """
     task, capacity = _open_task_for(session, clock, task_id, user)
     if task.claimed_by_id is None:
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
-    task.claimed_by_id = None
-    task.claimed_at = None
+    _change(session, task, HumanTask.claimed_by_id.in_(_own(user, capacity)),
+            claimed_by_id=None, claimed_at=None)
     audit.record(session, clock, "task.released", actor=user, task=task,
                  acting_as=capacity.label)
     return task
@@ -150,8 +162,8 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     if task.role not in assignee.role_names:
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
-    task.claimed_by_id = assignee.id
-    task.claimed_at = clock.now()
+    _change(session, task, HumanTask.id == task.id, claimed_by_id=assignee.id,
+            claimed_at=clock.now())
     session.add(Notification(
         user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
         created_at=clock.now(),
@@ -187,11 +199,9 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     spiff_task.run()
     workflow.do_engine_steps()
     now = clock.now()
-    task.claimed_by_id = task.claimed_by_id or user.id
-    task.completed_by_id = user.id
-    task.completed_at = now
-    task.completed_as = capacity.label
-    task.state = "completed"
+    _change(session, task, _free_or_own(user, capacity), state="completed",
+            claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
+            completed_by_id=user.id, completed_at=now, completed_as=capacity.label)
     save(session, clock, task.instance, workflow)
     audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
                  acting_as=capacity.label)
@@ -255,7 +265,44 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
-    own = {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
-    if task.claimed_by_id is not None and task.claimed_by_id not in own:
-        raise TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.')
+    if task.claimed_by_id is not None and task.claimed_by_id not in _own(user, capacity):
+        raise _held_by_other(task)
     return task, capacity
+
+
+def _own(user: User, capacity: Capacity) -> set[int]:
+    """Whose claim counts as the user's own: theirs, and the official's they stand in for."""
+    return {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
+
+
+def _free_or_own(user: User, capacity: Capacity) -> ColumnElement[bool]:
+    return or_(HumanTask.claimed_by_id.is_(None),
+               HumanTask.claimed_by_id.in_(_own(user, capacity)))
+
+
+def _held_by_other(task: HumanTask) -> TaskNotOpen:
+    return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.',
+                       claimed_by=task.claimed_by.username)
+
+
+def _change(session: Session, task: HumanTask, condition: ColumnElement[bool],
+            **values: Any) -> None:
+    """Set ``values`` on the task's row if it is still open and ``condition`` holds, in
+    one conditional UPDATE; then reload ``task``. The instance is locked first, as every
+    change of an instance does (PostgreSQL: the same lock order as completing and firing
+    timers, so a claim racing them waits instead of deadlocking).
+
+    Raises:
+        TaskNotOpen: a concurrent request changed the row first (done, or now held by
+            someone else); nothing was changed.
+    """
+    lock_instance(session, task.instance_id)
+    changed = session.execute(
+        update(HumanTask).where(HumanTask.id == task.id, HumanTask.state == "open", condition)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    session.refresh(task)
+    if changed != 1:
+        if task.state != "open":
+            raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+        raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
+            f'Tugas "{task.name}" belum diambil siapa pun.')

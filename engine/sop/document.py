@@ -21,7 +21,7 @@ from lxml import etree
 from engine.bpmn.catalog import build_catalog, process_properties
 from engine.bpmn.validation import executable_process, read_xml
 from engine.bpmn.xml import NS
-from engine.time.calendar import parse_duration
+from engine.time.duration import parse_duration
 
 EMPTY = "—"
 END = "Selesai"

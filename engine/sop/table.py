@@ -30,6 +30,7 @@ from engine.bpmn.conventions import KEY_PATTERN
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
 from engine.sop.writer import END, SopStep, write_bpmn
+from engine.time.duration import InvalidDuration, parse_duration
 
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
@@ -328,10 +329,17 @@ def _duration(waktu: str, number: int, problems: list[str]) -> str | None:
         problems.append(f"Baris {number}, kolom Waktu: '{waktu}' tidak dikenali; contoh: "
                         "30 menit, 2 jam, 1 hari kerja, Relatif.")
         return None
-    amount, unit = int(match.group(1)), match.group(2).lower()
-    if unit == "triwulan":
-        return f"P{3 * amount}M"
-    return _UNITS[unit].format(amount)
+    amount, unit = match.group(1), match.group(2).lower()
+    if unit == "triwulan":  # a number too long to multiply is refused below all the same
+        amount, unit = (str(3 * int(amount)) if len(amount) <= 9 else amount), "bulan"
+    duration = _UNITS[unit].format(amount)
+    try:
+        parse_duration(duration)
+    except InvalidDuration:
+        problems.append(f"Baris {number}, kolom Waktu: '{waktu[:60]}' melebihi batas waktu "
+                        "terpanjang, 1 tahun (mis. 12 bulan, 4 triwulan, 52 minggu).")
+        return None
+    return duration
 
 
 def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],

@@ -8,98 +8,25 @@ national holidays and cuti bersama. The rules and worked examples are in README,
 """
 
 from calendar import monthrange
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-Interval = tuple[time, time]
+from engine.time.duration import MAX_COUNTED_YEARS, parse_duration
+from engine.time.hours import PERPRES_21_2023, Interval, RamadanPeriod, Schedule, schedule_week
+
 # A calendar whose office never opens would otherwise search forever.
 _MAX_CLOSED_DAYS = 366
-
-
-class InvalidDuration(ValueError):
-    """The time standard is not an ISO 8601 duration."""
-
-
-def parse_duration(duration: str) -> dict[str, float]:
-    """Parse an ISO 8601 duration ("PT30M", "P2D") into its designators.
-
-    Raises:
-        InvalidDuration: not a duration Alur can count.
-    """
-    if not duration.upper().startswith("P"):
-        raise InvalidDuration(f"'{duration}' bukan durasi ISO 8601 (contoh: \"PT30M\", \"P1D\")")
-    try:
-        return TimerEventDefinition.parse_iso_duration(duration)
-    except Exception:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception
-        raise InvalidDuration(
-            f"'{duration}' bukan durasi ISO 8601 (contoh: \"PT30M\", \"P1D\")") from None
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Weekly office hours: weekday (0 = Monday .. 6 = Sunday) -> working intervals.
-
-    Each interval is a pair of local clock times ``(start, end)``, end exclusive, in order
-    and not overlapping; the gaps between them are breaks. A weekday that is missing or
-    has no intervals is closed. The mapping is copied and frozen.
-
-    Raises:
-        ValueError: a weekday outside 0..6, or intervals empty, unordered or overlapping.
-    """
-
-    days: Mapping[int, tuple[Interval, ...]]
-
-    def __post_init__(self) -> None:
-        for weekday, intervals in self.days.items():
-            bounds = [moment for interval in intervals for moment in interval]
-            if (weekday not in range(7) or any(start >= end for start, end in intervals)
-                    or bounds != sorted(bounds)):
-                raise ValueError(f"weekday {weekday}: bad office hours {intervals}")
-        frozen = {day: tuple(map(tuple, intervals)) for day, intervals in self.days.items()}
-        object.__setattr__(self, "days", MappingProxyType(frozen))
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self.days.items())))
-
-
-def _week(mon_thu: tuple[Interval, ...], fri: tuple[Interval, ...]) -> Schedule:
-    return Schedule({**dict.fromkeys(range(4), mon_thu), 4: fri})
-
-
-# Perpres 21/2023: 37.5 hours a week from 07.30, Monday to Friday.
-PERPRES_21_2023 = _week(
-    mon_thu=((time(7, 30), time(12)), (time(13), time(16))),
-    fri=((time(7, 30), time(11, 30)), (time(13), time(16, 30))))
-# Perpres 21/2023, Ramadan: 32.5 hours a week from 08.00.
-RAMADAN_DEFAULT = _week(
-    mon_thu=((time(8), time(12)), (time(12, 30), time(15))),
-    fri=((time(8), time(11, 30)), (time(12, 30), time(15, 30))))
-
-
-@dataclass(frozen=True)
-class RamadanPeriod:
-    """Days ``start`` to ``end`` (both inclusive) on Ramadan office hours.
-
-    Set by the office each year (the dates are decreed, not derived here).
-
-    Raises:
-        ValueError: ``end`` is before ``start``.
-    """
-
-    start: date
-    end: date
-    schedule: Schedule = RAMADAN_DEFAULT
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"Ramadan period ends ({self.end}) before it starts ({self.start})")
+# Office time between two moments is counted over at most this span (README "Batas"); a
+# task ten years late is shown as ten years late. Deadlines need far less: the longest
+# time standard is a year (engine.time.duration).
+MAX_SPAN = timedelta(days=3653)
+_WEEK = timedelta(days=7)
+_DAY = timedelta(days=1)
 
 
 @lru_cache(maxsize=64)
@@ -117,6 +44,14 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, or the first or last moment a datetime can hold."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return (datetime.max if delta > timedelta() else datetime.min).replace(tzinfo=UTC)
+
+
 def _add_months(moment: datetime, months: int) -> datetime:
     """The same local date and time ``months`` later, the day clamped to the month's end."""
     index = moment.month - 1 + months
@@ -128,14 +63,12 @@ def _split(duration: str) -> tuple[int, int, int, timedelta]:
     """``duration`` as (months, weeks, days, clock time); a year is 12 months.
 
     Raises:
-        InvalidDuration: unparseable, or a fraction of a year, month, week or day.
+        InvalidDuration: see ``engine.time.duration.parse_duration``; at most
+            ``MAX_COUNTED_YEARS`` (an escalation level's multiple of a time standard).
     """
-    parsed = parse_duration(duration)
-    whole = [parsed.get(key, 0) for key in ("years", "months", "weeks", "days")]
-    if any(value != int(value) for value in whole):
-        raise InvalidDuration(
-            f"'{duration}': tahun, bulan, minggu dan hari harus bilangan bulat (contoh: \"P1D\")")
-    years, months, weeks, days = map(int, whole)
+    parsed = parse_duration(duration, longest_years=MAX_COUNTED_YEARS)
+    years, months, weeks, days = (int(parsed.get(key, 0))
+                                  for key in ("years", "months", "weeks", "days"))
     clock = timedelta(hours=parsed.get("hours", 0), minutes=parsed.get("minutes", 0),
                       seconds=parsed.get("seconds", 0))
     return 12 * years + months, weeks, days, clock
@@ -203,20 +136,25 @@ class WorkCalendar:
     def working_minutes_between(self, start: datetime, end: datetime) -> int:
         """Whole office minutes in ``[start, end)``; negative if ``end`` is before ``start``.
 
+        Counted in whole weeks where nothing special happens (``Timeline``), at most
+        ``MAX_SPAN`` apart.
+
         Args:
             start, end: aware datetimes, any zone.
 
         Raises:
             ValueError: ``start`` or ``end`` is naive.
         """
-        if _aware(end) < _aware(start):
-            return -self.working_minutes_between(end, start)
-        total = timedelta()
-        for open_, close in self._intervals_from(start.astimezone(self._zone)):
-            if open_ >= end:
-                break
-            total += min(close, end) - open_
-        return total // timedelta(minutes=1)
+        return self.timeline(start).minutes_until(end)
+
+    def timeline(self, anchor: datetime) -> "Timeline":
+        """Office time measured from ``anchor`` (aware), for many questions at once (the
+        inbox's "sisa" column asks once per row).
+
+        Raises:
+            ValueError: ``anchor`` is naive.
+        """
+        return Timeline(self, anchor)
 
     @property
     def _zone(self) -> ZoneInfo:
@@ -227,11 +165,14 @@ class WorkCalendar:
             return False
         return day in self.added_holidays or day in _national_holidays(day.year)
 
+    def _schedule(self, day: date) -> Schedule:
+        """The schedule in force on ``day``: a Ramadan period's, or the usual one."""
+        return next((period.schedule for period in self.ramadan
+                     if period.start <= day <= period.end), self.schedule)
+
     def _hours(self, day: date) -> tuple[Interval, ...]:
         """Office hours of ``day``'s weekday under the schedule in force (Ramadan or not)."""
-        schedule = next((period.schedule for period in self.ramadan
-                         if period.start <= day <= period.end), self.schedule)
-        return schedule.days.get(day.weekday(), ())
+        return self._schedule(day).days.get(day.weekday(), ())
 
     def _local_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         if self._is_holiday(day):
@@ -259,22 +200,66 @@ class WorkCalendar:
         """``moment`` if in office time, else the next opening (a break ends, a day opens)."""
         return next(self._intervals_from(moment))[0]
 
+    def _uniform_week(self, day: date) -> "Schedule | None":
+        """The schedule in force on all seven days from local ``day`` when none of them is
+        a holiday, else None: such a week is counted whole, others day by day."""
+        days = [day + n * _DAY for n in range(7)]
+        first = self._schedule(day)
+        if any(self._schedule(d) is not first or self._is_holiday(d) for d in days):
+            return None
+        return first
+
+    def _day_time(self, day: date) -> timedelta:
+        return sum((end - start for start, end in self._local_intervals(day)), timedelta())
+
+    def _week_time(self, day: date) -> timedelta:
+        """Office time of the seven local days from ``day``."""
+        schedule = self._uniform_week(day)
+        if schedule is not None:
+            return schedule_week(schedule)[0]
+        return sum((self._day_time(day + n * _DAY) for n in range(7)), timedelta())
+
     def _add_office_time(self, moment: datetime, span: timedelta) -> datetime:
-        """Count ``span`` of office time forward from ``moment``, skipping breaks and days off."""
-        intervals = self._intervals_from(moment)
-        start, end = next(intervals)
-        while span > end - start:
-            span -= end - start
-            start, end = next(intervals)
-        return start + span
+        """Count ``span`` of office time forward from local ``moment``, skipping breaks and
+        days off: the rest of the day, then whole weeks, then day by day.
+
+        Raises:
+            ValueError: the office stays closed for more than a year.
+        """
+        day = moment.date()
+        for start, end in self._local_intervals(day):
+            if end > moment:
+                start = max(start, moment)
+                if span <= end - start:
+                    return start + span
+                span -= end - start
+        day, closed = day + _DAY, 0
+        while span > (week := self._week_time(day)):
+            span -= week
+            day, closed = day + _WEEK, 0 if week else closed + 7
+            if closed > _MAX_CLOSED_DAYS:
+                raise ValueError(f"no office hours for {_MAX_CLOSED_DAYS} days before {day}")
+        while True:  # the deadline falls within these seven days
+            for start, end in self._local_intervals(day):
+                if span <= end - start:
+                    return start + span
+                span -= end - start
+            day += _DAY
 
     def _add_working_days(self, moment: datetime, days: int) -> datetime:
-        """The same office-clock time ``days`` working days later (never 24-hour blocks)."""
+        """The same office-clock time ``days`` working days later (never 24-hour blocks);
+        a plain week after a working day holds that same weekday again, so it is skipped
+        whole."""
         moment = self._next_office_moment(moment)
         day = moment.date()
-        for _ in range(days):
-            midnight = datetime.combine(day + timedelta(days=1), time(), self._zone)
-            day = self._next_office_moment(midnight).date()
+        while days:
+            schedule = self._uniform_week(day + _DAY)
+            working = schedule_week(schedule)[1] if schedule is not None else frozenset()
+            if day.weekday() in working and days >= len(working):
+                day, days = day + _WEEK, days - len(working)
+                continue
+            midnight = datetime.combine(day + _DAY, time(), self._zone)
+            day, days = self._next_office_moment(midnight).date(), days - 1
         return self._at_clock(day, moment.time())
 
     def _at_clock(self, day: date, clock: time) -> datetime:
@@ -300,6 +285,62 @@ class WorkCalendar:
         if clock:
             moment = self._add_office_time(moment, clock)
         return moment.astimezone(UTC)
+
+
+class Timeline:
+    """Office time of a calendar measured from one ``anchor`` moment.
+
+    The office time from the anchor's local midnight to the start of every week after
+    (or before) it is kept as it is counted, so each question costs at most seven days
+    of counting after the first, and a question ``n`` weeks away costs ``n`` week steps
+    once: a week without holiday or change of schedule is one step (its office time is
+    the schedule's), others seven days. Moments further than ``MAX_SPAN`` from the anchor
+    count as ``MAX_SPAN`` away.
+    """
+
+    def __init__(self, calendar: WorkCalendar, anchor: datetime) -> None:
+        self._calendar = calendar
+        self._anchor = _aware(anchor)
+        self._origin = anchor.astimezone(calendar._zone).date()
+        self._marks = {0: timedelta()}  # week k -> office time from origin to origin + k weeks
+        self._low = self._high = 0
+        self._offset = self._since_origin(anchor)
+
+    def minutes_until(self, moment: datetime) -> int:
+        """Whole office minutes from the anchor to aware ``moment``; negative if before
+        (then minus the whole minutes from ``moment`` to the anchor).
+
+        Raises:
+            ValueError: ``moment`` is naive.
+        """
+        moment = min(max(_aware(moment), _shifted(self._anchor, -MAX_SPAN)),
+                     _shifted(self._anchor, MAX_SPAN))
+        span = self._since_origin(moment) - self._offset
+        minutes = abs(span) // timedelta(minutes=1)  # whole minutes, either way
+        return minutes if span >= timedelta() else -minutes
+
+    def _since_origin(self, moment: datetime) -> timedelta:
+        local = moment.astimezone(self._calendar._zone)
+        week, rest = divmod((local.date() - self._origin).days, 7)
+        total, day = self._week_mark(week), self._origin + week * _WEEK
+        for _ in range(rest):
+            total += self._calendar._day_time(day)
+            day += _DAY
+        for start, end in self._calendar._local_intervals(day):
+            total += max(min(end, local) - start, timedelta())
+        return total
+
+    def _week_mark(self, week: int) -> timedelta:
+        week_time = self._calendar._week_time
+        while week > self._high:
+            self._marks[self._high + 1] = (self._marks[self._high]
+                                           + week_time(self._origin + self._high * _WEEK))
+            self._high += 1
+        while week < self._low:
+            self._low -= 1
+            self._marks[self._low] = (self._marks[self._low + 1]
+                                      - week_time(self._origin + self._low * _WEEK))
+        return self._marks[week]
 
 
 DEFAULT_CALENDAR = WorkCalendar()

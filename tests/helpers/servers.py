@@ -17,6 +17,8 @@ from typing import Any
 
 import requests
 from aiosmtpd.controller import Controller
+from flask import Flask
+from werkzeug.serving import make_server
 
 ALUR = str(Path(sys.executable).with_name("alur"))
 
@@ -105,3 +107,18 @@ def alur_server(**settings: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def threaded_server(app: Flask) -> Iterator[str]:
+    """Serve ``app`` over real HTTP on 127.0.0.1, one thread per request (as ``alur
+    serve``'s gthread worker does); yields the base URL."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -95,3 +95,41 @@ def test_plh_form_errors_are_named(app, client):
     assert response.status_code == 422
     assert 'id="warrant_number-error">nomor surat perintah wajib diisi' in page
     assert 'id="ends_at-error">akhir harus sesudah awal' in page
+
+
+def test_ten_thousand_open_tasks_cost_at_most_a_week_of_days_each(app, client, clock,
+                                                                   monkeypatch):
+    from sqlalchemy import insert
+
+    from engine.time.calendar import WorkCalendar
+
+    task = _start(client, "Tiket 0")["open_tasks"][0]
+    with app.app_context():
+        row = db.session.get(HumanTask, task["id"])
+        copies = [{"instance_id": row.instance_id, "spiff_task_id": f"copy-{n}",
+                   "bpmn_id": row.bpmn_id, "name": row.name, "role": row.role,
+                   "state": "open", "created_at": row.created_at,
+                   # Deadlines spread over two years late to two years ahead, a few far
+                   # beyond (a time standard no upload accepts any more).
+                   "due_at": (clock.now() + timedelta(days=n % 1461 - 730, minutes=n)
+                              if n % 1000 else clock.now() + timedelta(days=365 * 900))}
+                  for n in range(1, 10_000)]
+        db.session.execute(insert(HumanTask), copies)
+        db.session.commit()
+    login(client, "prakom")
+    lookups = []
+    original = WorkCalendar._local_intervals
+
+    def counted(self, day):
+        lookups.append(day)
+        return original(self, day)
+
+    monkeypatch.setattr(WorkCalendar, "_local_intervals", counted)
+    page = client.get("/?tampil=unit").get_data(True)
+    assert len(_rows(page)) == 10_000
+    assert page.count("sisa ") + page.count("terlambat ") >= 10_000
+    # Each row counts at most the days of one week; the weeks of the ten-year span around
+    # now are counted once for all rows (holiday weeks day by day). Day by day, the
+    # far rows alone would each count 3,653 days.
+    weeks = 2 * 3653 // 7
+    assert len(lookups) <= 7 * 10_000 + 7 * weeks

@@ -51,6 +51,16 @@ def test_bad_settings_name_the_field_and_store_nothing(app, client):
         assert db.session.scalars(select(Setting)).all() == []
 
 
+def test_an_escalation_multiple_over_ten_is_refused(app, client):
+    login(client, "admin")
+    response = _post(client, {**FORM, "multiples": "1, 2, 11"})
+    assert response.status_code == 422
+    assert 'id="multiples-error">Kelipatan paling besar 10 (README, &#34;Batas&#34;).' in (
+        response.get_data(True))
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+
+
 def test_only_administrators_reach_settings(client):
     login(client, "kasubbag")
     assert client.get("/admin/pengaturan").status_code == 403

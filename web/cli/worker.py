@@ -1,5 +1,5 @@
-"""The worker loop: fires due timers and sends the outbox, every ``ALUR_TIMER_INTERVAL``
-seconds. Runs as ``alur worker`` (as many as wanted against one PostgreSQL database) or
+"""The worker loop: fires due timers, sends the outbox and settles what crashed uploads
+left in the attachments folder, every ``ALUR_TIMER_INTERVAL`` seconds. Runs as ``alur worker`` (as many as wanted against one PostgreSQL database) or
 as a thread inside ``alur serve`` for the embedded SQLite default.
 """
 
@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 
@@ -14,6 +15,7 @@ from engine import settings
 from engine.escalation import outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import due_instances, fire_instance_timers
+from engine.process import files
 from web.extensions import clock, db
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -66,12 +68,30 @@ def send_once(app: Flask, owner: str = WORKER_ID) -> int:
     return sent
 
 
+def sweep_once(app: Flask, every_file: bool = False) -> int:
+    """Move into place or delete the attachment files of uploads whose process died before
+    its transaction ended (``engine.process.files.sweep``); return how many."""
+    with app.app_context():
+        try:
+            return files.sweep(db.session, Path(app.config["ALUR_ATTACHMENTS_PATH"]),
+                               every_file=every_file)
+        except Exception:
+            app.logger.exception("sweeping the attachments folder failed; retrying next round")
+            return 0
+        finally:
+            db.session.remove()
+
+
 def run(app: Flask, stop: threading.Event) -> None:
-    """Fire timers and send the outbox now, then every interval, until ``stop`` is set.
-    A round that found work is followed by the next at once (catching up after a pause)."""
+    """Fire timers, send the outbox and sweep the attachments folder now (the first sweep
+    looks at every file), then every interval, until ``stop`` is set. A round that found
+    work is followed by the next at once (catching up after a pause)."""
     interval = app.config["ALUR_TIMER_INTERVAL"]
     owner = f"{WORKER_ID}:{threading.get_ident()}"
+    first = True
     while not stop.is_set():
+        sweep_once(app, every_file=first)
+        first = False
         busy = fire_once(app) + send_once(app, owner)
         if not busy and stop.wait(interval):
             return

@@ -63,8 +63,11 @@ def download(attachment_id: int) -> Any:
     instance = get_instance(db.session, attachment.instance_id)
     if not access().may_view_instance(instance):
         abort(403)
-    return send_file(folder() / attachment.stored_name, mimetype=attachment.content_type,
-                     as_attachment=True, download_name=attachment.filename)
+    path = folder() / attachment.stored_name
+    if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename)
 
 
 def _task_page_with(task_id: int, errors: dict[str, str]) -> Any:

@@ -53,9 +53,9 @@ def login() -> Any:
         if user is None:
             form.password.errors.append(gettext("Nama pengguna atau kata sandi salah."))
         else:
-            login_user(user)
             audit.record(db.session, clock(), "user.logged_in", actor=user)
-            db.session.commit()
+            db.session.commit()  # first: a login that cannot be recorded does not happen
+            login_user(user)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else url_for("inbox.index"))

@@ -27,6 +27,7 @@ TIMER = '>"PT30M"<'
 END = '<bpmn:endEvent id="EndEvent_1" name="Selesai" />'
 TASK_1 = '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep">'
 START_LANE = "<bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef>"
+LONGEST = "melebihi batas waktu terpanjang, 1 tahun"
 NOT_REGISTERED = "Alur hanya menjalankan fungsi yang terdaftar (belum ada)"
 
 
@@ -37,6 +38,12 @@ def condition(text: str) -> bytes:
 def in_process(xml: str) -> bytes:
     """mini.bpmn with ``xml`` added to the process (elements after the end event)."""
     return mini_bpmn({END: END + xml})
+
+
+def camunda(replace: dict[str, str]) -> bytes:
+    """mini.bpmn with the Camunda namespace declared (as Camunda Modeler does) and edits."""
+    return mini_bpmn({"<bpmn:definitions ": '<bpmn:definitions xmlns:camunda='
+                                            '"http://camunda.org/schema/1.0/bpmn" ', **replace})
 
 
 def hostile(name: str) -> bytes:
@@ -118,6 +125,15 @@ CASES = {
         f"preScript tidak diizinkan: {NOT_REGISTERED}"),
     "os.system in a timer": (
         mini_bpmn({TIMER: f">{PWN}<"}), '"Waktu_Kegiatan_1" (baris 36): durasi timer ditolak'),
+    "time standard of 9000 years": (
+        mini_bpmn({TIMER: '>"P9000Y"<'}),
+        f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P9000Y\' {LONGEST}'),
+    "time standard of 99999999 hours": (
+        mini_bpmn({TIMER: '>"PT99999999H"<'}),
+        f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'PT99999999H\' {LONGEST}'),
+    "time standard of 99999999 days": (
+        mini_bpmn({TIMER: '>"P99999999D"<'}),
+        f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P99999999D\' {LONGEST}'),
     "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
     "timer that does not parse": (mini_bpmn({TIMER: '>"PT30X"<'}), "durasi timer ditolak"),
     "timeDate": (
@@ -141,6 +157,25 @@ CASES = {
         mini_bpmn({PROPERTY_1: PROPERTY_1 + '<x:sequenceFlow xmlns:x="urn:x" id="Pintas" '
                                             'sourceRef="Kegiatan_1" targetRef="EndEvent_1" />'}),
         'sequenceFlow "Pintas" (baris 28): unsur x:sequenceFlow tidak didukung'),
+    # Attributes of other engines: Alur would ignore them silently
+    "camunda:assignee on a user task": (
+        camunda({TASK_1: '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep" '
+                         'camunda:assignee="budi">'}),
+        'userTask "Kegiatan_1" (baris 25): camunda:assignee tidak didukung: gunakan lane '
+        "untuk pelaksana."),
+    "camunda:expression on a user task": (
+        camunda({TASK_1: '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep" '
+                         'camunda:expression="${x}">'}),
+        'userTask "Kegiatan_1" (baris 25): camunda:expression tidak didukung: Alur hanya '
+        "membaca atribut BPMN"),
+    "camunda:asyncBefore on a sequence flow": (
+        camunda({'<bpmn:sequenceFlow id="Flow_2"': '<bpmn:sequenceFlow id="Flow_2" '
+                                                   'camunda:asyncBefore="true"'}),
+        'sequenceFlow "Flow_2" (baris 58): camunda:asyncBefore tidak didukung'),
+    "zeebe attribute declared on the element": (
+        mini_bpmn({TASK_1: '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep" xmlns:z='
+                           '"http://camunda.org/schema/zeebe/1.0" z:formKey="f">'}),
+        'userTask "Kegiatan_1" (baris 25): z:formKey tidak didukung'),
     "property without value": (
         mini_bpmn({'name="keterangan" value=""': 'name="keterangan"'}),
         "harus punya name dan value"),
@@ -188,6 +223,11 @@ CASES = {
     "loop without a way out": (
         mini_bpmn({'targetRef="EndEvent_1">': 'targetRef="Kegiatan_1">'}),
         'exclusiveGateway "Gateway_2" (baris 55): tidak ada jalur dari elemen ini ke end event'),
+    "loop left only through a parallel gateway": (
+        hostile("parallel_loop.bpmn"),
+        'parallelGateway "Cabang" (baris 19): pengulangan (Cabang, Gabung) hanya dapat '
+        "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim token kembali ke "
+        "pengulangan"),
     "step unreachable from the start": (
         mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
                    'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),
@@ -260,11 +300,25 @@ def test_bundled_sops_pass(path):
         validation.read_xml(path.read_bytes())))
 
 
+# Kegiatan_2 forks into two branches joined again before the revision gateway.
+PARALLEL_IN_LOOP = {
+    'sourceRef="Kegiatan_2" targetRef="Gateway_2" />':
+        'sourceRef="Kegiatan_2" targetRef="Cabang" /><bpmn:parallelGateway id="Cabang" />'
+        '<bpmn:parallelGateway id="Gabung" /><bpmn:sequenceFlow id="Flow_A" sourceRef="Cabang"'
+        ' targetRef="Gabung" /><bpmn:sequenceFlow id="Flow_B" sourceRef="Cabang" '
+        'targetRef="Gabung" /><bpmn:sequenceFlow id="Flow_C" sourceRef="Gabung" '
+        'targetRef="Gateway_2" />'}
+
+
 @pytest.mark.parametrize("replace", [
     {},  # a revision loop that can be left through the gateway
     {'name="Ada revisi?" />': 'name="Ada revisi?" default="Flow_5" />', REVISION: ""},
     {FLOW_4_CONDITION: '<![CDATA[keputusan_kasubbag == "setuju"]]></bpmn:conditionExpression>'},
-], ids=["loop with a way out", "default flow", "CDATA condition"])
+    {'<bpmn:definitions ': '<bpmn:definitions xmlns:modeler="http://camunda.org/schema/'
+                           'modeler/1.0" modeler:executionPlatform="Camunda Platform" '},
+    PARALLEL_IN_LOOP,
+], ids=["loop with a way out", "default flow", "CDATA condition",
+        "Camunda Modeler's mark on definitions", "parallel fork and join inside a loop"])
 def test_accepted_structures(replace):
     validation.check_structure(validation.executable_process(
         validation.read_xml(mini_bpmn(replace))))

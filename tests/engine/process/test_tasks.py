@@ -2,12 +2,13 @@
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
-from engine.models import AuditRecord, HumanTask
+from engine.models import AuditRecord, HumanTask, User, UserRole
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from engine.process.tasks import claim_task, complete_task, inbox, task_entry
+from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
 from tests.conftest import mini_bpmn
 
 
@@ -102,3 +103,60 @@ def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, re
                                                        AuditRecord.human_task_id == review.id)
                              ).one()
     assert record.detail["data"]["kelengkapan"] == ["Konsep"]
+
+
+@pytest.fixture
+def rival(session, clock):
+    """A second Kasubbag, and a second session on the same database (another request)."""
+    user = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+    session.add(user)
+    session.commit()
+    with Session(session.get_bind()) as other:
+        yield other, other.get(User, user.id)
+
+
+def _audited(session, action: str) -> int:
+    return session.scalar(select(func.count()).select_from(AuditRecord)
+                          .where(AuditRecord.action == action))
+
+
+def test_a_claim_read_before_a_rival_claim_committed_loses(session, clock, users, review,
+                                                          rival):
+    other, kasubbag2 = rival
+    assert review.claimed_by_id is None  # this request has read the task as free
+    claim_task(other, clock, review.id, kasubbag2)
+    other.commit()
+    with pytest.raises(TaskNotOpen, match="sudah diambil oleh Kasubbag Dua") as refused:
+        claim_task(session, clock, review.id, users["Kasubbag"])
+    session.rollback()
+    assert refused.value.claimed_by == "kasubbag2"
+    assert (review.state, review.claimed_by_id) == ("open", kasubbag2.id)
+    assert _audited(session, "task.claimed") == 1
+
+
+def test_a_release_read_before_a_rival_release_committed_changes_nothing(
+        session, clock, users, review, rival):
+    other, _ = rival
+    claim_task(session, clock, review.id, users["Kasubbag"])
+    session.commit()
+    assert review.claimed_by_id == users["Kasubbag"].id
+    release_task(other, clock, review.id, other.get(User, users["Kasubbag"].id))
+    other.commit()
+    with pytest.raises(TaskNotOpen, match="belum diambil siapa pun"):
+        release_task(session, clock, review.id, users["Kasubbag"])
+    session.rollback()
+    assert _audited(session, "task.released") == 1
+
+
+def test_a_claim_read_before_the_completion_committed_is_refused(session, clock, users,
+                                                                 review, rival):
+    other, _ = rival
+    assert review.state == "open"
+    complete_task(other, clock, review.id, other.get(User, users["Kasubbag"].id),
+                  {"keputusan_kasubbag": "setuju"})
+    other.commit()
+    with pytest.raises(TaskNotOpen, match="sudah tidak terbuka"):
+        claim_task(session, clock, review.id, users["Kasubbag"])
+    session.rollback()
+    assert _audited(session, "task.claimed") == 0

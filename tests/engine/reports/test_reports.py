@@ -38,7 +38,8 @@ from engine.models import HumanTask
 from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
 from engine.reports.people import NO_PRIORITY, person_report
 from engine.reports.sop import sop_performance, tabel7
-from engine.time.calendar import RamadanPeriod, WorkCalendar
+from engine.time.calendar import WorkCalendar
+from engine.time.hours import RamadanPeriod
 from engine.time.periods import calendar_period, custom_period, period_containing
 from tests.conftest import WIB
 from tests.helpers.report_history import at, build_history

@@ -172,6 +172,7 @@ def test_a_semicolon_csv_from_excel_is_read_too():
     ("30 Menit", '"PT30M"'), ("2 jam", '"PT2H"'), ("1 Jam", '"PT1H"'), ("1 hari", '"P1D"'),
     ("1 Hari Kerja", '"P1D"'), ("2 hari kerja", '"P2D"'), ("1 Minggu", '"P1W"'),
     ("1 bulan", '"P1M"'), ("1 Triwulan", '"P3M"'), ("2 triwulan", '"P6M"'),
+    ("4 triwulan", '"P12M"'), ("12 bulan", '"P12M"'), ("52 minggu", '"P52W"'),
     ("Relatif", None), ("Situasional tergantung Jaringan", None),
     ("Disesuaikan dengan waktu kegiatan", None), ("", None),
 ])
@@ -247,6 +248,14 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         lambda rows: set_cell(rows, 19, "Waktu", "secepatnya"),
         [("Baris 19, kolom Waktu: 'secepatnya' tidak dikenali; contoh: 30 menit, 2 jam, "
          "1 hari kerja, Relatif.")]),
+    "absurd Waktu": (
+        lambda rows: set_cell(rows, 19, "Waktu", "99999999999999999999 minggu"),
+        [("Baris 19, kolom Waktu: '99999999999999999999 minggu' melebihi batas waktu "
+          "terpanjang, 1 tahun (mis. 12 bulan, 4 triwulan, 52 minggu).")]),
+    "Waktu of five triwulan": (
+        lambda rows: set_cell(rows, 17, "Waktu", "5 Triwulan"),
+        [("Baris 17, kolom Waktu: '5 Triwulan' melebihi batas waktu terpanjang, 1 tahun "
+          "(mis. 12 bulan, 4 triwulan, 52 minggu).")]),
     "a loop with no way out": (
         lambda rows: set_cell(set_cell(rows, 20, "Jika Ya", "1"), 20, "Jika Tidak", "3"),
         [("Baris 18, kolom Jika Ya/Jika Tidak: dari langkah 2 tidak ada jalan ke Selesai; "

@@ -11,15 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from engine.time.calendar import (
-    DEFAULT_CALENDAR,
-    PERPRES_21_2023,
-    InvalidDuration,
-    RamadanPeriod,
-    Schedule,
-    WorkCalendar,
-    deadline,
-)
+from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar, deadline
+from engine.time.duration import InvalidDuration
+from engine.time.hours import PERPRES_21_2023, RamadanPeriod, Schedule
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")

@@ -1,0 +1,74 @@
+"""Time standards as ISO 8601 durations ("PT30M", "P1D", "P1W", "P3M"): a strict parser
+with Alur's ceiling.
+
+Only the designator form is read (``PnYnMnWnDTnHnMnS``, each part optional, in that
+order, at least one present); no alternative format (``P0001-02-03``), no sign, no
+exponent. Only the smallest time part (hours, minutes or seconds) may have a fraction,
+as ISO 8601 allows only for the last component; years, months, weeks and days must be
+whole (a working day is a clock time on another day, README "Waktu kerja").
+
+The longest time standard is ``MAX_TIME_STANDARD`` (one year, README "Batas"): the
+longest Waktu in the office's SOPs is "1 Triwulan" and the yearly SOPs (SKP, monitoring)
+run for a year, so anything longer is a typing error. Durations counted internally may be
+longer, up to ``MAX_COUNTED_YEARS`` (an escalation level is a multiple of the time
+standard, at most ``MAX_ESCALATION_MULTIPLE``), which keeps every deadline computation
+bounded.
+"""
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+MAX_TIME_STANDARD = "P1Y"
+MAX_ESCALATION_MULTIPLE = 10
+MAX_COUNTED_YEARS = MAX_ESCALATION_MULTIPLE
+MAX_DURATION_CHARS = 40  # "P1Y11M4W6DT23H59M59.999S" has 24
+
+UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+# How many of each unit make one year (the ceiling), counted on the wall clock; in office
+# time each of them is shorter than a wall-clock year would be, so the ceiling holds.
+_PER_YEAR = {"years": 1, "months": 12, "weeks": 52, "days": 365, "hours": 365 * 24,
+             "minutes": 365 * 24 * 60, "seconds": 365 * 24 * 3600}
+_NUMBER = r"(\d{1,9}(?:[.,]\d{1,6})?)"
+_PATTERN = re.compile(
+    rf"P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
+    rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?")
+_EXAMPLES = '(contoh: "PT30M", "P1D", "P1W", "P3M")'
+
+
+class InvalidDuration(ValueError):
+    """The time standard is not an ISO 8601 duration Alur can count (message in Indonesian)."""
+
+
+def parse_duration(duration: str, longest_years: int = 1) -> dict[str, float]:
+    """The designators of an ISO 8601 duration: ``{"days": 1.0, "hours": 2.0}`` for
+    ``"P1DT2H"``; only the designators written appear, units as in ``UNITS``.
+
+    Args:
+        longest_years: the ceiling; 1 (``MAX_TIME_STANDARD``) for a time standard, up to
+            ``MAX_COUNTED_YEARS`` for an escalation level's multiple of one.
+
+    Raises:
+        InvalidDuration: not a duration in the designator form, empty (``"P"``, ``"PT"``),
+            a fraction of a year, month, week or day or on a part that is not the last,
+            or longer than ``longest_years``.
+    """
+    text = duration.strip().upper() if isinstance(duration, str) else ""
+    match = _PATTERN.fullmatch(text) if len(text) <= MAX_DURATION_CHARS else None
+    if match is None or not any(match.groups()) or text.endswith("T"):
+        raise InvalidDuration(f"'{str(duration)[:MAX_DURATION_CHARS]}' bukan durasi ISO 8601 "
+                              f"{_EXAMPLES}")
+    written = {unit: Decimal(value.replace(",", "."))
+               for unit, value in zip(UNITS, match.groups(), strict=True) if value is not None}
+    fractional = [unit for unit, value in written.items() if value != int(value)]
+    if any(unit in ("years", "months", "weeks", "days") for unit in fractional):
+        raise InvalidDuration(f"'{text}': tahun, bulan, minggu dan hari harus bilangan bulat "
+                              '(contoh: "P1D")')
+    if fractional and fractional != [list(written)[-1]]:
+        raise InvalidDuration(f"'{text}': hanya bagian terakhir yang boleh berpecahan "
+                              '(contoh: "PT1H30M" atau "PT1.5H")')
+    if sum(Fraction(value) / _PER_YEAR[unit] for unit, value in written.items()) > longest_years:
+        raise InvalidDuration(f"'{text}' melebihi batas waktu terpanjang, {longest_years} tahun "
+                              f'("P{longest_years}Y" = "P{12 * longest_years}M" = '
+                              f'"P{52 * longest_years}W" = "P{365 * longest_years}D")')
+    return {unit: float(value) for unit, value in written.items()}

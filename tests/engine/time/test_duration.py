@@ -1,0 +1,57 @@
+"""The strict ISO 8601 duration parser and the longest time standard (one year)."""
+
+import pytest
+
+from engine.time.duration import InvalidDuration, parse_duration
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("PT30M", {"minutes": 30}),
+    ("P1D", {"days": 1}),
+    ("P1W", {"weeks": 1}),
+    ("P3M", {"months": 3}),
+    ("P1DT2H", {"days": 1, "hours": 2}),
+    ("PT1.5H", {"hours": 1.5}),
+    ("PT1H30M", {"hours": 1, "minutes": 30}),
+    ("pt30m", {"minutes": 30}),
+    # The ceiling itself, in each unit (a year = 12 months = 52 weeks = 365 days).
+    ("P1Y", {"years": 1}),
+    ("P12M", {"months": 12}),
+    ("P52W", {"weeks": 52}),
+    ("P365D", {"days": 365}),
+    ("PT8760H", {"hours": 8760}),
+    ("P6M26W", {"months": 6, "weeks": 26}),
+])
+def test_durations_alur_counts(text, parts):
+    assert parse_duration(text) == parts
+
+
+@pytest.mark.parametrize("text", [
+    "P9000Y", "PT99999999H", "P99999999D", "P13M", "P53W", "P366D", "PT8761H", "P1YT1S",
+    "P11M5W",
+])
+def test_durations_longer_than_a_year_are_refused(text):
+    with pytest.raises(InvalidDuration, match="melebihi batas waktu terpanjang, 1 tahun"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "P", "PT", "P1DT", "1 hari", "P1X", "P-1D", "+P1D", "P1E3D", "P0001-02-03", "PT1H2",
+    "P1D2W", "PT30M1H", " ", "P" + "9" * 5000 + "D", "PT" + "1" * 30 + "S", "P1DT1H1M1S" * 5,
+])
+def test_what_is_not_an_iso_duration_is_refused(text):
+    with pytest.raises(InvalidDuration, match="bukan durasi ISO 8601"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["P0.5D", "P1.5W", "P0,5Y", "PT1.5H30M"])
+def test_fractions_only_on_the_last_time_part(text):
+    with pytest.raises(InvalidDuration, match="bilangan bulat|bagian terakhir"):
+        parse_duration(text)
+
+
+def test_an_escalation_level_may_count_up_to_ten_time_standards():
+    assert parse_duration("P10Y", longest_years=10) == {"years": 10}
+    assert parse_duration("P36M", longest_years=10) == {"months": 36}
+    with pytest.raises(InvalidDuration, match="melebihi batas waktu terpanjang, 10 tahun"):
+        parse_duration("P11Y", longest_years=10)
