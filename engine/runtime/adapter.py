@@ -40,11 +40,11 @@ from engine.clock import Clock
 from engine.errors import ProcessFailure
 from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
 
-# Engine tasks (gateways, events) one request may run. A sound SOP runs each element
-# once per token between two user tasks, and uploads hold at most
-# engine.bpmn.validation.MAX_FLOW_ELEMENTS nodes and flows; 500 also keeps the task tree
-# within SpiffWorkflow's iteration depth (1000) while a runaway loop grows it.
-MAX_ENGINE_STEPS = 500
+# Engine tasks (gateways, events) one request may run. A sound SOP runs each gateway
+# and event once per token between two user tasks (the bundled ones fewer than 10 per
+# step). A runaway loop through a parallel gateway costs SpiffWorkflow time cubic in its
+# steps (each join looks at every earlier arrival): 200 steps stop it within a second.
+MAX_ENGINE_STEPS = 200
 
 # A user task property that makes its time standard count wall-clock time (e.g. a
 # critical server fault), instead of office time.
