@@ -81,6 +81,7 @@ def test_a_runaway_at_start_is_refused_and_nothing_is_stored(session, clock, use
                        user=users["Prakom"], data={"keputusan_kasubbag": "revisi"})
     assert refused.value.element in ("Gateway_2", "Gateway_3")
     assert f"setelah {MAX_ENGINE_STEPS} langkah otomatis" in refused.value.message
+    assert not session.new  # nothing was added, before any rollback
     session.rollback()
     assert _count(session, ProcessInstance) == 0
 
@@ -191,3 +192,39 @@ def test_cancel_closes_steps_and_timers_and_is_audited(session, clock, users):
         cancel_instance(session, clock, instance.id, users["admin"], "lagi")
     with pytest.raises(TaskNotOpen):
         retry_instance(session, clock, instance.id, users["admin"])
+
+
+# A time standard whose branch circles two gateways: the timer's engine run
+# is the runaway.
+TIMER_RUNAWAY = {
+    LANE: LANE + '<bpmn:flowNodeRef>Gateway_4</bpmn:flowNodeRef>'
+                 '<bpmn:flowNodeRef>Gateway_5</bpmn:flowNodeRef>',
+    '<bpmn:sequenceFlow id="Flow_W1" sourceRef="Waktu_Kegiatan_1" '
+    'targetRef="Eskalasi_Kegiatan_1" />':
+        '<bpmn:sequenceFlow id="Flow_W1" sourceRef="Waktu_Kegiatan_1" targetRef="Gateway_4" />'
+        '<bpmn:exclusiveGateway id="Gateway_4" default="Flow_W2" />'
+        '<bpmn:exclusiveGateway id="Gateway_5" />'
+        '<bpmn:sequenceFlow id="Flow_W2" sourceRef="Gateway_4" targetRef="Gateway_5" />'
+        '<bpmn:sequenceFlow id="Flow_W3" sourceRef="Gateway_5" targetRef="Gateway_4" />'
+        '<bpmn:sequenceFlow id="Flow_W4" sourceRef="Gateway_4" targetRef="Eskalasi_Kegiatan_1">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">keputusan_kasubbag == '
+        '"selesai"</bpmn:conditionExpression></bpmn:sequenceFlow>',
+}
+
+
+def test_a_timer_whose_run_fails_puts_the_instance_in_galat_once(session, clock, users):
+    deploy(session, clock, _runaway(TIMER_RUNAWAY))
+    instance = start_instance(session, clock, process_key="sop_uji", title="Terlambat",
+                              user=users["Prakom"])
+    session.commit()
+    timer = session.scalars(select(Timer)).one()
+    clock.set(timer.fire_at)
+    assert fire_instance_timers(session, clock, instance.id) == 0
+    session.commit()
+    assert instance.status == "error"
+    assert instance.error_element in ("Gateway_4", "Gateway_5")
+    # Back to before the timer: the step is still open, its timer still there.
+    assert session.scalars(select(HumanTask.state)).all() == ["open"]
+    assert _count(session, Timer) == 1
+    assert due_instances(session, clock) == []
+    assert _count(session, Notification, Notification.kind == "galat") == 1
