@@ -7,8 +7,8 @@ the ``human_tasks`` rows), so after every change of an instance ``compact`` drop
 no SpiffWorkflow rule reads again:
 
 1. Finished branches: a finished task with no unfinished task below it is removed with
-   its subtree, unless it is the sibling of an unfinished task (a fired boundary timer
-   beside its still open step keeps that step's deadline, ``projection._timer_of``).
+   its subtree, unless it is the sibling of an unfinished task (boundary splits and
+   ``projection._timer_of`` read a step's siblings: its timer, fired or not).
 2. The finished chain above the live tasks: a finished task with one remaining child is
    spliced out (its child hangs from its parent) unless it is the parent of an
    unfinished task: gateway joins, boundary-event joins and data inheritance read only
