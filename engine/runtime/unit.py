@@ -163,5 +163,11 @@ def notify_administrators(session: Session, clock: Clock, instance: ProcessInsta
 
 
 def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json: str) -> Any:
-    return adapter.load_state(state_json, adapter.spec_from_json(instance.definition.spec_json),
-                              clock, settings.work_calendar(session))
+    """The workflow in ``state_json`` on the instance's version, compacted: a state stored
+    before compaction existed (a deep tree SpiffWorkflow would overflow on) shrinks before
+    anything runs on it."""
+    workflow = adapter.load_state(state_json,
+                                  adapter.spec_from_json(instance.definition.spec_json),
+                                  clock, settings.work_calendar(session))
+    compact(workflow)
+    return workflow

@@ -3,11 +3,13 @@ and a per-step task tree of the same size as after 10 rounds, and still finishes
 
 import json
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, HumanTask, ProcessInstance
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
+from engine.runtime.adapter import dump_state
 from engine.runtime.compaction import tree_size
 from engine.runtime.unit import change
 from tests.conftest import sop_walks
@@ -60,3 +62,33 @@ def test_rkt_survives_1000_revision_loops_with_flat_state_and_tree(session, cloc
         AuditRecord.action == "task.completed")).all()
     assert sum(detail["data"] == REVISE for detail in completions) == LOOPS
     assert json.loads(session.get(ProcessInstance, instance.id).state_json)["completed"]
+
+
+def test_a_state_stored_before_compaction_shrinks_at_its_next_step(session, clock, users,
+                                                                   deployed):
+    instance = start_instance(session, clock, process_key="penyusunan_rkt", title="RKT lama",
+                              user=users["Kasubbag"])
+    session.commit()
+    for step in WALK[:3]:
+        _complete_open(session, clock, users, step["task"], step["data"])
+    session.commit()
+    # 100 rounds run by SpiffWorkflow alone, stored as Alur did before compaction.
+    with change(session, clock, instance.id) as unit:
+        workflow = unit.workflow
+        for _ in range(100):
+            for data in (REVISE, {}):
+                ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+                ready[0].data.update(data)
+                ready[0].run()
+                workflow.do_engine_steps()
+        grown = dump_state(workflow)
+    instance = session.get(ProcessInstance, instance.id)
+    instance.state_json = grown  # the projections are those of this state
+    session.commit()
+    assert len(grown) > 200_000
+    assert _tree_size(session, clock, instance.id) < 40  # compacted as it is loaded
+    _complete_open(session, clock, users, "Kegiatan_4", {"verifikasi_panitera_rancangan": "setuju"})
+    session.commit()
+    assert len(session.get(ProcessInstance, instance.id).state_json) < 10_000
+    open_task = session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
+    assert open_task.bpmn_id == "Kegiatan_5"

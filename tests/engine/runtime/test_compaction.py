@@ -14,6 +14,7 @@ from engine.runtime.compaction import tree_size
 from engine.runtime.unit import change
 from tests.conftest import MONDAY_0800, mini_bpmn
 
+
 def _properties(number: int) -> str:
     return ('<bpmn:extensionElements><spiffworkflow:properties>'
             f'<spiffworkflow:property name="no" value="{number}" />'
