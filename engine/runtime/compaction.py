@@ -3,8 +3,8 @@
 SpiffWorkflow never forgets a task: every step adds nodes under the last one, so a
 revision loop makes the tree (and the stored state) grow with every round, and deep
 trees end in ``RecursionError``. Alur keeps its history elsewhere (the audit log and
-the ``human_tasks`` rows), so after every change of an instance ``compact`` drops what
-no SpiffWorkflow rule reads again:
+the ``human_tasks`` rows), so whenever the unit of work (``engine.runtime.unit``) loads or
+stores an instance's workflow, ``compact`` drops what no SpiffWorkflow rule reads again:
 
 1. Finished branches: a finished task with no unfinished task below it is removed with
    its subtree, unless it is the sibling of an unfinished task (boundary splits and
