@@ -142,3 +142,17 @@ def test_the_worker_puts_an_instance_it_cannot_fire_in_galat_and_stops(app, clie
             Notification.kind == "galat")) == 1
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "eskalasi")) == 0
+
+
+def test_a_start_that_fails_is_refused_on_the_form(app, client):
+    """The form passes no data: the first gateway cannot decide, nothing is stored."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    refused = client.post("/proses/baru", data={"csrf_token": token, "process_key": "sop_uji",
+                                                "title": "Tanpa keputusan"})
+    assert refused.status_code == 422
+    page = refused.get_data(True)
+    assert "Elemen Gateway_2 gagal dijalankan" in page and 'id="process_key-error"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
