@@ -34,7 +34,7 @@ def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> in
     """Fire the instance's due timers and escalate the steps they guard.
 
     Returns the number of timers fired; 0 when another worker holds the instance or it
-    is not running. Reads only the ``timers`` projection to find work, and runs the
+    is not running. Reads only the ``timers`` projection to find work, and loads the
     workflow only when a SpiffWorkflow boundary timer (level 1) is among the due ones. A
     timer or engine run that fails puts the instance in Galat (``engine.runtime.unit``).
     """

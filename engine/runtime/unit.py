@@ -35,7 +35,8 @@ GALAT = "error"
 
 
 class InstanceUnit:
-    """An instance whose row is locked for this transaction, with its workflow loaded.
+    """An instance whose row is locked for this transaction; its workflow is loaded when
+    first used (a unit that never touches it, e.g. a level-2 escalation, saves nothing).
 
     Attributes:
         instance: the ``ProcessInstance``; ``workflow``: its SpiffWorkflow ``BpmnWorkflow``.
@@ -43,13 +44,20 @@ class InstanceUnit:
     """
 
     def __init__(self, session: Session, clock: Clock, instance: ProcessInstance,
-                 workflow: Any) -> None:
+                 workflow: Any = None) -> None:
         self.session = session
         self.clock = clock
         self.instance = instance
-        self.workflow = workflow
         self.opened: list[HumanTask] = []
+        self._workflow = workflow
         self._checkpoint = instance.state_json
+
+    @property
+    def workflow(self) -> Any:
+        """The instance's workflow (loaded and compacted on first use)."""
+        if self._workflow is None:
+            self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        return self._workflow
 
     def find_task(self, spiff_task_id: str) -> Any | None:
         """The workflow's task with this id, or None (finished tasks may be compacted)."""
@@ -71,7 +79,10 @@ class InstanceUnit:
 
     def save(self) -> list[HumanTask]:
         """Project the workflow, compact it and store it as the instance's state; audit the
-        instance's completion. Returns the human tasks that became open."""
+        instance's completion. Returns the human tasks that became open (none, and nothing
+        stored, when the workflow was never loaded)."""
+        if self._workflow is None:
+            return self.opened
         was = self.instance.status
         self.opened = project(self.session, self.clock, self.instance, self.workflow)
         compact(self.workflow)
@@ -83,7 +94,7 @@ class InstanceUnit:
     def fail(self, failure: ProcessFailure) -> None:
         """Put the instance in Galat: back to the checkpoint, saved, message and element
         recorded, audited, administrators notified."""
-        self.workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
         self.save()
         instance = self.instance
         instance.status = GALAT
@@ -110,8 +121,7 @@ def change(session: Session, clock: Clock, instance_id: int, *,
     if instance is None or instance.status not in statuses:
         yield None
         return
-    unit = InstanceUnit(session, clock, instance, _load(session, clock, instance,
-                                                        instance.state_json))
+    unit = InstanceUnit(session, clock, instance)
     try:
         yield unit
     except ProcessFailure as failure:
