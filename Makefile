@@ -39,6 +39,7 @@ test: install $(MO)
 
 bench: install $(MO)
 	$(BIN)/python -m tests.bench.complete_task
+	$(BIN)/python -m tests.bench.revision_loops
 	$(BIN)/python -m tests.bench.inbox
 	$(BIN)/python -m tests.bench.timers_postgres
 	$(BIN)/python -m tests.bench.reports

@@ -73,3 +73,19 @@ class InvalidProcess(AlurError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("Berkas BPMN ditolak: " + " ".join(problems))
         self.problems = problems
+
+
+class ProcessFailure(AlurError):
+    """The engine could not move an instance on: a step, engine run or timer failed (a
+    runaway loop past the step cap, a gateway with no branch to take, a script task).
+
+    At start the instance is refused; later the instance goes into the Galat state
+    (README, "Galat"). Attributes:
+        element: the BPMN id of the element that failed, or None when unknown.
+    """
+
+    code = "process_error"
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element

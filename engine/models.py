@@ -90,6 +90,9 @@ class ProcessDefinition(Base):
 class ProcessInstance(Base):
     """One run of one process definition version.
 
+    ``status``: ``running``, ``completed``, ``cancelled``, or ``error`` (Galat: the engine
+    failed at ``error_element`` with ``error_message`` at ``failed_at``; it waits for an
+    administrator to retry or cancel it, README "Galat").
     ``lock_version`` makes concurrent writers of the same instance fail instead of
     overwriting each other's state (optimistic locking).
     """
@@ -105,6 +108,9 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None]
     state_json: Mapped[str] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_element: Mapped[str | None] = mapped_column(String(128))
+    failed_at: Mapped[datetime | None]
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
     started_by: Mapped[User | None] = relationship()

@@ -19,6 +19,7 @@ from engine.errors import (
     InvalidTaskData,
     NotFound,
     PermissionDenied,
+    ProcessFailure,
     TaskNotOpen,
 )
 from web.extensions import db
@@ -28,7 +29,7 @@ from web.extensions import db
 RETRY_AFTER_SECONDS = 5
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskData: 422,
-          InvalidProcess: 422}
+          InvalidProcess: 422, ProcessFailure: 422}
 
 HTTP_MESSAGES = {
     400: lazy_gettext("Permintaan tidak valid."),

@@ -9,23 +9,23 @@ are due again for the others. A worker that was down catches up: due means
 """
 
 from datetime import datetime
-from uuid import UUID
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock, ManualClock
 from engine.escalation.chain import escalate
-from engine.models import HumanTask, Timer
-from engine.process.instances import load_workflow, lock_instance
-from engine.runtime.projection import save
+from engine.models import HumanTask, ProcessInstance, Timer
+from engine.runtime.adapter import is_completed
+from engine.runtime.unit import InstanceUnit, change
 
 
 def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]:
-    """Ids of instances with a due timer, those due longest first (no locks taken)."""
-    rows = session.execute(select(Timer.instance_id, Timer.fire_at)
-                           .where(Timer.fire_at <= clock.now())
+    """Ids of running instances with a due timer, those due longest first (no locks taken).
+    Instances in Galat are left out until an administrator retries them."""
+    rows = session.execute(select(Timer.instance_id, Timer.fire_at).join(ProcessInstance)
+                           .where(Timer.fire_at <= clock.now(),
+                                  ProcessInstance.status == "running")
                            .order_by(Timer.fire_at).limit(limit)).all()
     return list(dict.fromkeys(instance_id for instance_id, _ in rows))
 
@@ -33,27 +33,31 @@ def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]
 def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> int:
     """Fire the instance's due timers and escalate the steps they guard.
 
-    Returns the number of timers fired; 0 when another worker holds the instance.
-    Reads only the ``timers`` projection to find work, and loads the workflow only when a
-    SpiffWorkflow boundary timer (level 1) is among the due ones.
+    Returns the number of timers fired; 0 when another worker holds the instance or it
+    is not running. Reads only the ``timers`` projection to find work, and loads the
+    workflow only when a SpiffWorkflow boundary timer (level 1) is among the due ones. A
+    timer or engine run that fails puts the instance in Galat (``engine.runtime.unit``).
     """
-    instance = lock_instance(session, instance_id, skip_locked=True)
-    if instance is None:
-        return 0
-    due = session.scalars(select(Timer).where(Timer.instance_id == instance_id,
+    with change(session, clock, instance_id, skip_locked=True) as unit:
+        return 0 if unit is None else fire_due(unit)
+    return 0
+
+
+def fire_due(unit: InstanceUnit) -> int:
+    """Within ``unit``: fire its instance's due timers, run the engine, and escalate the
+    steps whose timers fired. Returns the number of timers fired. Raises ProcessFailure."""
+    session, clock = unit.session, unit.clock
+    due = session.scalars(select(Timer).where(Timer.instance_id == unit.instance.id,
                                               Timer.fire_at <= clock.now())).all()
     fired = 0
     boundary = [timer for timer in due if timer.spiff_task_id is not None]
     if boundary:
-        workflow = load_workflow(session, instance, clock)
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
+        unit.fire_timers()
         for timer in boundary:
-            spiff_task = workflow.get_task_from_id(UUID(timer.spiff_task_id))
-            if spiff_task is not None and spiff_task.state == TaskState.COMPLETED:
+            spiff_task = unit.find_task(timer.spiff_task_id)
+            if spiff_task is not None and is_completed(spiff_task):
                 fired += 1
                 _escalate(session, clock, timer)
-        save(session, clock, instance, workflow)
     for timer in due:
         if timer.spiff_task_id is None:
             fired += 1

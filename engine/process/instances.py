@@ -1,20 +1,18 @@
-"""Starting process instances and reading them back."""
+"""Starting, cancelling and reading process instances."""
 
 import re
 from typing import Any
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, settings
+from engine import audit
 from engine.clock import Clock
-from engine.errors import InvalidTaskData, NotFound, PermissionDenied
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.people.access import Access
 from engine.process.deploy import active_definition
-from engine.runtime.adapter import load_state, new_workflow, spec_from_json
-from engine.runtime.projection import save
+from engine.runtime.unit import GALAT, change, start
 
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SCALARS = (str, int, float, bool, type(None))
@@ -34,6 +32,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
         PermissionDenied: the user may act in none of the process's lanes
             (``engine.people.access``).
         InvalidTaskData: bad title or data.
+        ProcessFailure: the SOP fails before its first step (e.g. a loop through gateways
+            only, stopped by the engine step cap); nothing is stored.
     """
     definition = active_definition(session, process_key)
     if not Access.of(session, user, clock.now()).may_start(definition):
@@ -45,37 +45,46 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     problems.update(_data_problems(data or {}))
     if problems:
         raise InvalidTaskData(problems)
-    workflow = new_workflow(spec_from_json(definition.spec_json), clock,
-                            settings.work_calendar(session))
-    workflow.task_tree.data.update(data or {})
-    workflow.do_engine_steps()
-    instance = ProcessInstance(definition=definition, title=title, status="running",
-                               started_by_id=user.id, started_at=clock.now(), state_json="")
-    session.add(instance)
-    session.flush()
-    save(session, clock, instance, workflow)
-    audit.record(session, clock, "instance.started", actor=user, instance=instance,
+    now = clock.now()
+    unit = start(session, clock, definition, data or {}, lambda: _added(session, ProcessInstance(
+        definition=definition, title=title, status="running", started_by_id=user.id,
+        started_at=now, state_json="")))
+    audit.record(session, clock, "instance.started", actor=user, instance=unit.instance,
                  process_key=definition.key, version=definition.version, title=title,
                  data=data or {})
-    return instance
+    return unit.instance
 
 
-def load_workflow(session: Session, instance: ProcessInstance, clock: Clock) -> BpmnWorkflow:
-    """Restore the instance's workflow on its own version's spec, with the office calendar."""
-    return load_state(instance.state_json, spec_from_json(instance.definition.spec_json), clock,
-                      settings.work_calendar(session))
+def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User,
+                    reason: str) -> ProcessInstance:
+    """Cancel a running or Galat instance (Batalkan): its open steps are cancelled, its
+    timers deleted, its status becomes ``cancelled``. Administrators only.
 
+    Args:
+        reason: why (1-2000 characters), kept in the audit record.
 
-def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = False
-                  ) -> ProcessInstance | None:
-    """Lock the instance's row for this transaction (PostgreSQL ``FOR UPDATE``).
-
-    With ``skip_locked`` an instance locked by another worker returns None instead of
-    waiting. SQLite has one writer at a time and ignores the lock clause.
+    Raises:
+        PermissionDenied: not an administrator. NotFound: no such instance.
+        TaskNotOpen: the instance is already completed or cancelled.
+        InvalidTaskData: no reason given.
     """
-    return session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                          .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
-                          .execution_options(populate_existing=True))
+    if not user.is_admin:
+        raise PermissionDenied("Hanya administrator yang dapat membatalkan proses.")
+    reason = (reason or "").strip()
+    if not 1 <= len(reason) <= 2000:
+        raise InvalidTaskData({"alasan": "alasan pembatalan wajib diisi (paling banyak 2000 "
+                                         "karakter)"})
+    instance = get_instance(session, instance_id)
+    with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
+        if unit is None:
+            raise TaskNotOpen(f'Proses "{instance.title}" sudah tidak berjalan '
+                              f"(status: {instance.status}).")
+        unit.workflow.cancel()
+        instance.status = "cancelled"
+        instance.completed_at = clock.now()
+        audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
+                     reason=reason)
+    return instance
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:
@@ -108,3 +117,8 @@ def _data_problems(data: dict[str, Any]) -> dict[str, str]:
         elif not isinstance(value, _SCALARS):
             problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
     return problems
+
+
+def _added(session: Session, instance: ProcessInstance) -> ProcessInstance:
+    session.add(instance)
+    return instance

@@ -12,9 +12,7 @@ naming who holds the task. So of concurrent claims exactly one is stored and aud
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -23,9 +21,8 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.people.substitution import Capacity, capacities
-from engine.process.instances import load_workflow, lock_instance
 from engine.roles import supervisor_of
-from engine.runtime.projection import save
+from engine.runtime.unit import change, lock_instance
 
 MAX_TEXT = 2000
 
@@ -88,7 +85,8 @@ def _inbox_query(session: Session, clock: Clock, user: User, view: str) -> Any:
     unit = HumanTask.claimed_by_id.is_(None)
     condition = {"saya": mine, "unit": unit}.get(view, or_(mine, unit))
     return (select(HumanTask).join(ProcessInstance)
-            .where(HumanTask.state == "open", HumanTask.role.in_(sorted(acting)), condition))
+            .where(HumanTask.state == "open", HumanTask.role.in_(sorted(acting)), condition,
+                   ProcessInstance.status == "running"))
 
 
 def get_task(session: Session, task_id: int) -> HumanTask:
@@ -185,28 +183,29 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         NotFound; PermissionDenied when the user lacks the lane's role; TaskNotOpen when
         the task is no longer open (done, cancelled, claimed by another user);
         InvalidTaskData naming each bad field. Nothing changes when any is raised.
+        When SpiffWorkflow cannot complete the step, or the engine run after it fails (a
+        runaway loop past the step cap), nothing is raised: the instance goes into Galat
+        (``task.instance.status == "error"``), the step completed only in the second case.
     """
     task, capacity = _open_task_for(session, clock, task_id, user)
     cleaned = validate_data(task_entry(task)["fields"], data)
-    lock_instance(session, task.instance_id)  # waits for a worker firing this instance's timers
-    session.refresh(task)
-    task, capacity = _open_task_for(session, clock, task_id, user)
-    workflow = load_workflow(session, task.instance, clock)
-    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
-    if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
-    spiff_task.data.update(cleaned)
-    spiff_task.run()
-    workflow.do_engine_steps()
-    now = clock.now()
-    _change(session, task, _free_or_own(user, capacity), state="completed",
-            claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
-            completed_by_id=user.id, completed_at=now, completed_as=capacity.label)
-    save(session, clock, task.instance, workflow)
-    audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
-                 acting_as=capacity.label)
-    if task.instance.status == "completed":
-        audit.record(session, clock, "instance.completed", instance=task.instance)
+    # change() locks the instance (waiting for a worker firing its timers); check again.
+    with change(session, clock, task.instance_id) as unit:
+        if unit is None:
+            raise TaskNotOpen(f'Proses "{task.instance.title}" tidak sedang berjalan '
+                              f"(status: {task.instance.status}).")
+        session.refresh(task)
+        task, capacity = _open_task_for(session, clock, task_id, user)
+        spiff_task = unit.ready_user_task(task.spiff_task_id)
+        if spiff_task is None:
+            raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
+        unit.run_user_task(spiff_task, cleaned)
+        _change(session, task, _free_or_own(user, capacity), state="completed",
+                claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
+                completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label)
+        audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
+                     acting_as=capacity.label)
+        unit.run_engine()
     return task
 
 

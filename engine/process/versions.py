@@ -1,17 +1,12 @@
 """Versions of an SOP: what changed, which version is active, and moving running
 instances to a new version.
 
-Moving uses SpiffWorkflow's ``diff_workflow``/``migrate_workflow``. SpiffWorkflow restarts
-the timers of the steps it resets; Alur then counts each step's deadline again from the
-step's original start, so a migration never gives a late step more time.
+Moving is ``engine.runtime.migration.move_to_spec``: each open step keeps its start and its
+deadline is counted again from it, so a migration never gives a late step more time.
 """
 
 from dataclasses import dataclass, field
-from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,9 +15,9 @@ from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.process.deploy import make_active
-from engine.process.instances import load_workflow, lock_instance
-from engine.runtime.adapter import SERIALIZER, count_from, spec_from_json
-from engine.runtime.projection import guarded_task, save
+from engine.runtime.adapter import spec_from_json
+from engine.runtime.migration import move_to_spec
+from engine.runtime.unit import GALAT, InstanceUnit, change
 
 
 @dataclass
@@ -101,48 +96,41 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
 
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
                       user: User | None) -> MigrationResult:
-    """Move every running instance of older versions of ``target``'s SOP to ``target``.
+    """Move every running or Galat instance of older versions of ``target``'s SOP to
+    ``target`` (a Galat instance is then retried by an administrator, README "Galat").
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start.
     """
     result = MigrationResult()
-    running = session.scalars(
+    movable = session.scalars(
         select(ProcessInstance.id).join(ProcessDefinition)
         .where(ProcessDefinition.key == target.key, ProcessDefinition.version != target.version,
-               ProcessInstance.status == "running").order_by(ProcessInstance.id)).all()
-    for instance_id in running:
-        instance = lock_instance(session, instance_id)
-        open_tasks = session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
-        missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
-        if missing:
-            result.left[instance_id] = missing
-            continue
-        _migrate(session, clock, instance, target, open_tasks)
-        audit.record(session, clock, "instance.migrated", actor=user, instance=instance,
-                     version=target.version)
-        result.migrated.append(instance_id)
+               ProcessInstance.status.in_(("running", GALAT))).order_by(ProcessInstance.id)).all()
+    for instance_id in movable:
+        with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
+            if unit is None:
+                continue
+            open_tasks = session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
+            missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
+            if missing:
+                result.left[instance_id] = missing
+                continue
+            _migrate(unit, target, open_tasks)
+            audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
+                         version=target.version)
+            result.migrated.append(instance_id)
     return result
 
 
-def _migrate(session: Session, clock: Clock, instance: ProcessInstance,
-             target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
-    workflow = load_workflow(session, instance, clock)
-    spec = spec_from_json(target.spec_json)
-    top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
-    migrate_workflow(top_diff, workflow, spec)
+def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
-    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(spiff_task.task_spec, "event_definition", None)
-        guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
-        if guarded is not None and str(guarded.id) in started:
-            count_from(spiff_task, started[str(guarded.id)])
-    instance.definition = target
+    move_to_spec(unit.workflow, spec_from_json(target.spec_json), started)
+    unit.instance.definition = target
     for row in open_tasks:
-        spiff_task = workflow.get_task_from_id(UUID(row.spiff_task_id))
+        spiff_task = unit.find_task(row.spiff_task_id)
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id
-    session.flush()
-    save(session, clock, instance, workflow)
+    unit.session.flush()

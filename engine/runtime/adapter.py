@@ -4,6 +4,8 @@
   ``engine.bpmn.expressions`` (never ``eval``), refuses script tasks, and carries the clock.
 - ``DeadlineTimer`` is a duration timer whose fire time is ``engine.time.calendar.deadline``
   from the moment the step started, read from the injected clock.
+- ``run_engine`` runs engine tasks like ``do_engine_steps``, but at most
+  ``MAX_ENGINE_STEPS`` per request, and turns any failure into ``ProcessFailure``.
 - Process specs are serialized once per process definition version; an instance's
   state is stored without its spec (SpiffWorkflow embeds the spec by default).
 """
@@ -25,17 +27,27 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import (
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.event_parsers import SpiffBoundaryEventParser
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import expressions
 from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
 from engine.clock import Clock
-from engine.errors import InvalidProcess
+from engine.errors import InvalidProcess, ProcessFailure
 from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
+
+# Engine tasks (gateways, events) one request may run. A sound SOP runs each gateway
+# and event once per token between two user tasks (the bundled ones fewer than 10 per
+# step). A runaway loop through a parallel gateway costs SpiffWorkflow time cubic in its
+# steps (each join looks at every earlier arrival): 200 steps stop it within a second.
+MAX_ENGINE_STEPS = 200
 
 # No DTDs, no entities, no network: see engine.bpmn.validation, which refuses a DOCTYPE first.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -185,6 +197,80 @@ def spec_from_json(spec_json: str) -> Any:
 def new_workflow(spec: Any, clock: Clock, calendar: WorkCalendar) -> BpmnWorkflow:
     """A fresh workflow of ``spec`` whose timers read ``clock`` and count in ``calendar``."""
     return BpmnWorkflow(spec, script_engine=AlurScriptEngine(clock, calendar))
+
+
+def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int:
+    """Run ready engine tasks (gateways, events; never user tasks) until only user tasks
+    and waiting events are left, as SpiffWorkflow's ``do_engine_steps`` does, but at most
+    ``max_steps`` of them; then refresh the timers. Returns the number of tasks run.
+
+    ``do_engine_steps`` loops as long as a ready engine task exists, so a loop through
+    gateways only (or a parallel gateway it re-enters) never ends; the cap stops it.
+
+    Raises:
+        ProcessFailure: the cap was reached, or an element failed (a gateway with no branch
+            to take, a script task, a timer whose deadline cannot be counted); ``element``
+            names it. The workflow is then half-run: callers restore a checkpoint.
+    """
+    steps = 0
+    current: Any = None
+
+    def count(task: Any) -> None:
+        nonlocal steps, current
+        current = task
+        steps += 1
+        if steps > max_steps:
+            raise ProcessFailure(
+                f"Mesin proses berhenti setelah {max_steps} langkah otomatis tanpa sampai ke "
+                f"tugas pengguna: alur berputar tanpa henti di {current.task_spec.bpmn_id}. "
+                "Perbaiki alurnya (versi baru), pindahkan proses ini, lalu coba lagi.",
+                element=current.task_spec.bpmn_id)
+
+    try:
+        workflow.do_engine_steps(will_complete_task=count)
+    except ProcessFailure:
+        raise
+    except Exception as error:
+        raise _failure(current, error) from error
+    return steps
+
+
+def fire_timers(workflow: BpmnWorkflow) -> None:
+    """Let every waiting timer whose fire time has come fire, then run the engine
+    (``run_engine``). Raises ProcessFailure naming the timer or element that failed."""
+    for task in list(workflow.event_manager.tasks.values()):
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            try:
+                task.task_spec._update(task)
+            except Exception as error:
+                raise _failure(task, error) from error
+    run_engine(workflow)
+
+
+def is_ready(spiff_task: Any) -> bool:
+    """True when the task waits to be run (SpiffWorkflow READY)."""
+    return spiff_task.state == TaskState.READY
+
+
+def is_completed(spiff_task: Any) -> bool:
+    """True when the task has run (SpiffWorkflow COMPLETED), e.g. a boundary timer fired."""
+    return spiff_task.state == TaskState.COMPLETED
+
+
+def run_user_task(spiff_task: Any, data: dict[str, Any]) -> None:
+    """Complete a ready user task with ``data`` (no engine steps). Raises ProcessFailure
+    naming the task when SpiffWorkflow cannot complete it."""
+    spiff_task.data.update(data)
+    try:
+        spiff_task.run()
+    except Exception as error:
+        raise _failure(spiff_task, error) from error
+
+
+def _failure(task: Any, error: Exception) -> ProcessFailure:
+    element = task.task_spec.bpmn_id if task is not None else None
+    where = f"Elemen {element} gagal dijalankan" if element else "Mesin proses gagal"
+    return ProcessFailure(f"{where}: {type(error).__name__}: {error}"[:2000], element=element)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

@@ -1,7 +1,9 @@
 """Keeps the ``human_tasks`` and ``timers`` projections equal to an instance's workflow.
 
-Called after every change to a workflow, in the same transaction as the instance's new
-state, so that inbox queries and timer polling read only these tables.
+Called by the unit of work (``engine.runtime.unit``) after every change to a workflow, in
+the same transaction as the instance's new state, so that inbox queries and timer polling
+read only these tables. A finished human task's row may name a spiff task that
+``engine.runtime.compaction`` has dropped since: the row is the record.
 """
 
 from datetime import datetime
@@ -16,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
-from engine.runtime.adapter import dump_state
 
 
-def save(session: Session, clock: Clock, instance: ProcessInstance,
-         workflow: BpmnWorkflow) -> list[HumanTask]:
-    """Store ``workflow`` as ``instance``'s state and bring the projections up to date.
+def project(session: Session, clock: Clock, instance: ProcessInstance,
+            workflow: BpmnWorkflow) -> list[HumanTask]:
+    """Bring ``instance``'s projections (and its status, once the workflow is complete) up
+    to date with ``workflow``. Called by ``engine.runtime.unit`` before it stores the state.
 
     Returns:
         The human tasks that became open in this step.
@@ -30,7 +32,6 @@ def save(session: Session, clock: Clock, instance: ProcessInstance,
     now = clock.now()
     opened = _sync_human_tasks(session, now, instance, workflow)
     _sync_timers(session, instance, workflow)
-    instance.state_json = dump_state(workflow)
     if workflow.is_completed() and instance.status == "running":
         instance.status = "completed"
         instance.completed_at = now
@@ -44,7 +45,7 @@ def _sync_human_tasks(session: Session, now: datetime, instance: ProcessInstance
         HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
     for row in open_rows:
         if row.spiff_task_id not in ready:
-            spiff_task = workflow.get_task_from_id(UUID(row.spiff_task_id))
+            spiff_task = workflow.tasks.get(UUID(row.spiff_task_id))
             done = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
             row.state = "completed" if done else "cancelled"
             row.completed_at = row.completed_at or now

@@ -11,15 +11,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from uuid import UUID
 
 import requests
-from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from engine.clock import ManualClock
-from engine.models import HumanTask, ProcessInstance
-from engine.process.instances import load_workflow
+from engine.models import HumanTask
+from engine.runtime.unit import change
 from tests.conftest import MONDAY_0800
 from web import create_app
 from web.extensions import db
@@ -70,17 +68,15 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _in_memory_seconds(app, task_id: int) -> float:
-    """Time the same step of the same instance in SpiffWorkflow alone (not stored)."""
+    """Time the same step of the same instance in SpiffWorkflow alone (rolled back)."""
     with app.app_context():
         task = db.session.get(HumanTask, task_id)
-        instance = db.session.scalar(select(ProcessInstance).where(
-            ProcessInstance.id == task.instance_id))
-        workflow = load_workflow(db.session, instance, app.config["ALUR_CLOCK"])
-        spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
-        begin = time.perf_counter()
-        spiff_task.run()
-        workflow.do_engine_steps()
-        elapsed = time.perf_counter() - begin
+        with change(db.session, app.config["ALUR_CLOCK"], task.instance_id) as unit:
+            spiff_task = unit.find_task(task.spiff_task_id)
+            begin = time.perf_counter()
+            spiff_task.run()
+            unit.workflow.do_engine_steps()
+            elapsed = time.perf_counter() - begin
         db.session.rollback()
         return elapsed
 

@@ -76,6 +76,14 @@ class HistorySchema(Schema):
     detail = fields.Dict()
 
 
+class InstanceErrorSchema(Schema):
+    """Why an instance is in Galat (status "error"): message, BPMN element, since when."""
+
+    message = fields.Str()
+    element = fields.Str(allow_none=True)
+    at = fields.DateTime()
+
+
 class InstanceSchema(Schema):
     id = fields.Int()
     title = fields.Str()
@@ -85,6 +93,7 @@ class InstanceSchema(Schema):
     version = fields.Int(attribute="definition.version")
     started_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
+    error = fields.Nested(InstanceErrorSchema, allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskSchema))
     history = fields.List(fields.Nested(HistorySchema))
 

@@ -149,6 +149,8 @@ def _instance_json(instance: Any) -> dict[str, Any]:
         "id": instance.id, "title": instance.title, "status": instance.status,
         "definition": instance.definition, "started_at": instance.started_at,
         "completed_at": instance.completed_at,
+        "error": ({"message": instance.error_message, "element": instance.error_element,
+                   "at": instance.failed_at} if instance.status == "error" else None),
         "open_tasks": [t for t in all_tasks if t.state == "open"],
         "history": instances.history(db.session, instance),
     })

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine import settings
-from engine.escalation import outbox
+from engine.escalation import incidents, outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import due_instances, fire_instance_timers
 from engine.process import files
@@ -24,7 +24,10 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 def fire_once(app: Flask) -> int:
     """Fire what is due now, one transaction per instance; return how many timers fired.
 
-    An instance whose firing fails is rolled back and logged; the next round retries it.
+    An instance whose timer or engine run fails goes into Galat inside its transaction
+    (``engine.runtime.unit``). Any other failure is rolled back, logged, and the instance
+    put in Galat in a transaction of its own (``incidents.mark_failed``), so it leaves the
+    due list: no instance is retried round after round, an administrator retries it.
     """
     fired = 0
     with app.app_context():
@@ -33,12 +36,23 @@ def fire_once(app: Flask) -> int:
                 try:
                     fired += fire_instance_timers(db.session, clock(), instance_id)
                     db.session.commit()
-                except Exception:
+                except Exception as error:
                     db.session.rollback()
                     app.logger.exception("firing timers of instance %s failed", instance_id)
+                    _mark_failed(app, instance_id, error)
         finally:
             db.session.remove()
     return fired
+
+
+def _mark_failed(app: Flask, instance_id: int, error: Exception) -> None:
+    try:
+        incidents.mark_failed(db.session, clock(), instance_id,
+                              f"Pengatur waktu gagal: {type(error).__name__}: {error}")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        app.logger.exception("marking instance %s as failed failed; next round", instance_id)
 
 
 def send_once(app: Flask, owner: str = WORKER_ID) -> int:

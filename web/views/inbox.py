@@ -57,6 +57,17 @@ def task(task_id: int) -> Any:
             errors = invalid.fields
         else:
             db.session.commit()
+            instance = human_task.instance
+            if instance.status == "error":
+                text = (gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan "
+                                "menunggu administrator: %(message)s",
+                                message=instance.error_message)
+                        if human_task.state == "completed" else
+                        gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
+                                "menunggu administrator: %(message)s",
+                                message=instance.error_message))
+                flash(text, "error")
+                return redirect(url_for("instances.show", instance_id=instance.id))
             flash(gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
             return redirect(url_for("instances.show", instance_id=human_task.instance_id))
     return render_task(human_task, errors)

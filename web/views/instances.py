@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import settings
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, ProcessFailure
 from engine.process import attachments, instances
 from engine.process.deploy import active_definitions
 from web.access import access
@@ -29,6 +29,9 @@ def new() -> Any:
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
+        except ProcessFailure as failed:
+            db.session.rollback()
+            errors = {"process_key": failed.message}
         else:
             db.session.commit()
             flash(gettext('Proses "%(title)s" dimulai.', title=instance.title), "success")

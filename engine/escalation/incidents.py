@@ -1,0 +1,77 @@
+"""Proses bermasalah: instances in the Galat state, and retrying them.
+
+An instance goes into Galat when a step, engine run or timer of it fails
+(``engine.runtime.unit``), or when the worker cannot fire its timers (``mark_failed``).
+It leaves the worker's due list and waits for an administrator, who fixes the cause
+(e.g. deploys a corrected version and moves the instance to it) and retries it, or
+cancels it (``engine.process.instances.cancel_instance``). README, "Galat".
+"""
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.errors import PermissionDenied, ProcessFailure, TaskNotOpen
+from engine.escalation.timers import fire_due
+from engine.models import ProcessInstance, User
+from engine.process.instances import get_instance
+from engine.runtime.unit import GALAT, change, lock_instance, notify_administrators
+
+MAX_LISTED = 500
+
+
+def failed_instances(session: Session, limit: int = MAX_LISTED) -> list[ProcessInstance]:
+    """Instances in Galat, the most recent failure first (at most ``limit``)."""
+    return list(session.scalars(select(ProcessInstance).where(ProcessInstance.status == GALAT)
+                                .order_by(ProcessInstance.failed_at.desc(),
+                                          ProcessInstance.id.desc()).limit(limit)))
+
+
+def retry_instance(session: Session, clock: Clock, instance_id: int,
+                   user: User) -> ProcessInstance:
+    """Coba lagi: run a Galat instance again from where it stopped (its due timers fire,
+    the engine runs). On success it is running again; if it fails again it stays in
+    Galat with the new message (administrators are notified again).
+
+    Raises:
+        PermissionDenied: not an administrator. NotFound: no such instance.
+        TaskNotOpen: the instance is not in Galat.
+    """
+    if not user.is_admin:
+        raise PermissionDenied("Hanya administrator yang dapat menjalankan ulang proses.")
+    instance = get_instance(session, instance_id)
+    with change(session, clock, instance_id, statuses=(GALAT,)) as unit:
+        if unit is None:
+            raise TaskNotOpen(f'Proses "{instance.title}" tidak dalam status Galat '
+                              f"(status: {instance.status}).")
+        audit.record(session, clock, "instance.retried", actor=user, instance=instance,
+                     message=instance.error_message, element=instance.error_element)
+        instance.status = "running"
+        instance.error_message = instance.error_element = instance.failed_at = None
+        unit.fire_timers()
+        try:
+            fire_due(unit)
+        except (ProcessFailure, SQLAlchemyError):
+            raise
+        except Exception as error:  # e.g. an escalation that cannot be counted: Galat again
+            raise ProcessFailure(f"Eskalasi gagal: {type(error).__name__}: {error}") from error
+    return instance
+
+
+def mark_failed(session: Session, clock: Clock, instance_id: int, message: str) -> bool:
+    """Put a running instance in Galat after an unexpected failure outside the engine run
+    (the worker calls this in a fresh transaction after rolling back). Returns False when
+    the instance is not running (nothing changed)."""
+    instance = lock_instance(session, instance_id)
+    if instance is None or instance.status != "running":
+        return False
+    failure = ProcessFailure(message[:2000])
+    instance.status = GALAT
+    instance.error_message = failure.message
+    instance.failed_at = clock.now()
+    audit.record(session, clock, "instance.failed", instance=instance, message=failure.message,
+                 element=None)
+    notify_administrators(session, clock, instance)
+    return True

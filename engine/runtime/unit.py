@@ -1,0 +1,189 @@
+"""The one unit of work for every change of a process instance: lock, load, act, save.
+
+Start, completion, timers, migration, retry and cancel all go through here; nothing else
+loads or stores a workflow::
+
+    with change(session, clock, instance_id) as unit:   # locks the row, loads
+        unit.run_user_task(spiff_task, data)            # act
+        unit.run_engine()
+    # saved: projections, compaction, state (never committed: the caller owns that)
+
+When a step, the engine run or a timer fails (``ProcessFailure`` from the unit's ``run_*``
+and ``fire_timers``), the instance goes into the Galat state instead: the workflow goes
+back to its last checkpoint (before the failing run: a completed step stays completed),
+is saved, and the instance records the message and the element; the administrators are
+notified once, and it waits for one of them to retry or cancel it (README, "Galat").
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, settings
+from engine.clock import Clock
+from engine.errors import ProcessFailure
+from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
+from engine.runtime import adapter
+from engine.runtime.compaction import compact
+from engine.runtime.projection import project
+
+GALAT = "error"
+
+
+class InstanceUnit:
+    """An instance whose row is locked for this transaction; its workflow is loaded when
+    first used (a unit that never touches it, e.g. a level-2 escalation, saves nothing).
+
+    Attributes:
+        instance: the ``ProcessInstance``; ``workflow``: its SpiffWorkflow ``BpmnWorkflow``.
+        opened: the human tasks the last ``save`` opened.
+    """
+
+    def __init__(self, session: Session, clock: Clock, instance: ProcessInstance,
+                 workflow: Any = None) -> None:
+        self.session = session
+        self.clock = clock
+        self.instance = instance
+        self.opened: list[HumanTask] = []
+        self._workflow = workflow
+        self._checkpoint = instance.state_json
+
+    @property
+    def workflow(self) -> Any:
+        """The instance's workflow (loaded and compacted on first use)."""
+        if self._workflow is None:
+            self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        return self._workflow
+
+    def find_task(self, spiff_task_id: str) -> Any | None:
+        """The workflow's task with this id, or None (finished tasks may be compacted)."""
+        return self.workflow.tasks.get(UUID(spiff_task_id))
+
+    def ready_user_task(self, spiff_task_id: str) -> Any | None:
+        """The user task with this id if it waits to be completed (SpiffWorkflow READY),
+        else None: ``Task.run()`` itself checks neither state nor performer."""
+        spiff_task = self.find_task(spiff_task_id)
+        return spiff_task if spiff_task is not None and adapter.is_ready(spiff_task) else None
+
+    def run_user_task(self, spiff_task: Any, data: dict[str, Any]) -> None:
+        """Complete a ready user task with ``data``. Raises ProcessFailure."""
+        adapter.run_user_task(spiff_task, data)
+
+    def run_engine(self) -> None:
+        """Checkpoint, then run the engine (``adapter.run_engine``). Raises ProcessFailure."""
+        self._checkpoint = adapter.dump_state(self.workflow)
+        adapter.run_engine(self.workflow)
+
+    def fire_timers(self) -> None:
+        """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure."""
+        self._checkpoint = adapter.dump_state(self.workflow)
+        adapter.fire_timers(self.workflow)
+
+    def save(self) -> list[HumanTask]:
+        """Project the workflow, compact it and store it as the instance's state; audit the
+        instance's completion. Returns the human tasks that became open (none, and nothing
+        stored, when the workflow was never loaded)."""
+        if self._workflow is None:
+            return self.opened
+        was = self.instance.status
+        self.opened = project(self.session, self.clock, self.instance, self.workflow)
+        compact(self.workflow)
+        self.instance.state_json = adapter.dump_state(self.workflow)
+        if was != "completed" and self.instance.status == "completed":
+            audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
+        return self.opened
+
+    def fail(self, failure: ProcessFailure) -> None:
+        """Put the instance in Galat: back to the checkpoint, saved, message and element
+        recorded, audited, administrators notified."""
+        self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        self.save()
+        instance = self.instance
+        instance.status = GALAT
+        instance.error_message = failure.message
+        instance.error_element = failure.element
+        instance.failed_at = self.clock.now()
+        audit.record(self.session, self.clock, "instance.failed", instance=instance,
+                     message=failure.message, element=failure.element)
+        notify_administrators(self.session, self.clock, instance)
+
+
+@contextmanager
+def change(session: Session, clock: Clock, instance_id: int, *,
+           statuses: tuple[str, ...] = ("running",), skip_locked: bool = False
+           ) -> Iterator[InstanceUnit | None]:
+    """Lock instance ``instance_id``, load its workflow, let the block act, then save.
+
+    Yields None (and changes nothing) when the instance does not exist, is not in one of
+    ``statuses``, or (with ``skip_locked``) another transaction holds it. A
+    ``ProcessFailure`` raised in the block puts the instance in Galat (``InstanceUnit.fail``)
+    and is not re-raised; any other exception leaves everything unsaved and propagates.
+    """
+    instance = lock_instance(session, instance_id, skip_locked=skip_locked)
+    if instance is None or instance.status not in statuses:
+        yield None
+        return
+    unit = InstanceUnit(session, clock, instance)
+    try:
+        yield unit
+    except ProcessFailure as failure:
+        unit.fail(failure)
+    else:
+        unit.save()
+
+
+def start(session: Session, clock: Clock, definition: ProcessDefinition,
+          data: dict[str, Any], make_instance: Any) -> InstanceUnit:
+    """Run a new workflow of ``definition`` with ``data`` as its process data up to its
+    first wait, then create the instance (``make_instance()`` returns it, added to the
+    session) and save.
+
+    Raises:
+        ProcessFailure: the definition fails before its first wait (e.g. a runaway loop);
+            nothing was added.
+    """
+    workflow = adapter.new_workflow(adapter.spec_from_json(definition.spec_json), clock,
+                                    settings.work_calendar(session))
+    workflow.task_tree.data.update(data)
+    adapter.run_engine(workflow)
+    instance = make_instance()
+    session.flush()
+    unit = InstanceUnit(session, clock, instance, workflow)
+    unit.save()
+    return unit
+
+
+def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = False
+                  ) -> ProcessInstance | None:
+    """Lock the instance's row for this transaction (PostgreSQL ``FOR UPDATE``).
+
+    With ``skip_locked`` an instance locked by another worker returns None instead of
+    waiting. SQLite has one writer at a time and ignores the lock clause.
+    """
+    return session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                          .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
+                          .execution_options(populate_existing=True))
+
+
+def notify_administrators(session: Session, clock: Clock, instance: ProcessInstance) -> None:
+    """One notification per administrator that ``instance`` went into Galat."""
+    message = (f'Proses "{instance.title}" ({instance.definition.name}) berhenti karena galat '
+               f"pada {instance.error_element or 'mesin proses'}: {instance.error_message}")
+    for admin in session.scalars(select(User).where(User.is_admin).order_by(User.id)):
+        session.add(Notification(user_id=admin.id, kind="galat", role="Administrator",
+                                 message=message[:4000], created_at=clock.now()))
+
+
+def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json: str) -> Any:
+    """The workflow in ``state_json`` on the instance's version, compacted: a state stored
+    before compaction existed (a deep tree SpiffWorkflow would overflow on) shrinks before
+    anything runs on it."""
+    workflow = adapter.load_state(state_json,
+                                  adapter.spec_from_json(instance.definition.spec_json),
+                                  clock, settings.work_calendar(session))
+    compact(workflow)
+    return workflow

@@ -1,0 +1,158 @@
+"""Proses bermasalah: a runaway loop reached after a step puts the instance in Galat; the
+administrator sees it, retries it after fixing the SOP and moving the instance, or
+cancels it. Only administrators, and only with the form's CSRF token."""
+
+import copy
+import io
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from engine.escalation.timers import due_instances
+from engine.models import Notification, ProcessInstance
+from tests.conftest import csrf_token
+from tests.engine.process.test_galat import FIXED, RUNAWAY, _runaway
+from tests.web.conftest import api_token, login
+from web.cli.worker import fire_once
+from web.extensions import db
+
+
+def _upload(client, token: str, data: bytes):
+    return client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(data), "sop_uji.bpmn")})
+
+
+def _into_galat(client) -> int:
+    """Start an instance of the runaway SOP and send it round the loop; return its id."""
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Surat edaran",
+        "data": {"keputusan_kasubbag": "lanjut"}}).json
+    first = started["open_tasks"][0]["id"]
+    second = client.post(f"/api/v1/tasks/{first}/complete", headers=prakom,
+                         json={"data": {}}).json["instance"]["open_tasks"][0]["id"]
+    done = client.post(f"/api/v1/tasks/{second}/complete", headers=kasubbag,
+                       json={"data": {"keputusan_kasubbag": "revisi"}})
+    assert done.status_code == 200
+    instance = done.json["instance"]
+    assert (instance["status"], instance["open_tasks"]) == ("error", [])
+    assert instance["error"]["element"] in ("Gateway_2", "Gateway_3")
+    assert "langkah otomatis" in instance["error"]["message"]
+    return started["id"]
+
+
+def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    assert _upload(client, token, _runaway(RUNAWAY)).status_code == 302
+    instance_id = _into_galat(client)
+    page = client.get("/admin/proses-bermasalah").get_data(True)
+    assert "Surat edaran" in page and "Coba lagi" in page and "Batalkan" in page
+    assert "Gateway_" in page and "langkah otomatis" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "galat")) == 1
+        assert fire_once(app) == 0  # the worker leaves it alone
+
+    again = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
+                        data={"csrf_token": token}, follow_redirects=True)
+    assert "gagal lagi" in again.get_data(True)
+
+    assert _upload(client, token, _runaway(FIXED)).status_code == 302
+    client.post("/admin/sop/sop_uji/versi/2/aktifkan", data={"csrf_token": token})
+    moved = client.post("/admin/sop/sop_uji/pindahkan", data={"csrf_token": token})
+    assert "1 proses dipindahkan" in moved.get_data(True)
+    retried = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
+                          data={"csrf_token": token}, follow_redirects=True)
+    assert "berjalan lagi" in retried.get_data(True)
+    assert "Tidak ada proses bermasalah." in retried.get_data(True)
+    shown = client.get(f"/api/v1/instances/{instance_id}",
+                       headers=api_token(client, "prakom")).json
+    assert (shown["status"], shown["version"], shown["error"]) == ("running", 2, None)
+    assert [t["step_id"] for t in shown["open_tasks"]] == ["Kegiatan_1"]
+
+
+def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    instance_id = _into_galat(client)
+    url = f"/admin/proses-bermasalah/{instance_id}/batalkan"
+    refused = client.post(url, data={"csrf_token": token, "alasan": " "},
+                          follow_redirects=True)
+    assert "Tuliskan alasan pembatalan." in refused.get_data(True)
+    client.post(url, data={"csrf_token": token, "alasan": "Surat ditarik"})
+    with app.app_context():
+        assert db.session.get(ProcessInstance, instance_id).status == "cancelled"
+    assert "Tidak ada proses bermasalah." in client.get("/admin/proses-bermasalah").get_data(True)
+
+
+def test_only_administrators_with_the_form_token(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    instance_id = _into_galat(client)
+    assert client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi").status_code == 400
+    client.post("/keluar", data={"csrf_token": token})
+    login(client, "kasubbag")
+    assert client.get("/admin/proses-bermasalah").status_code == 403
+    token = csrf_token(client.get("/").get_data(True))
+    for action in ("coba-lagi", "batalkan"):
+        assert client.post(f"/admin/proses-bermasalah/{instance_id}/{action}",
+                           data={"csrf_token": token, "alasan": "x"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(ProcessInstance, instance_id).status == "error"
+
+
+def test_a_runaway_at_start_is_refused_and_nothing_stored(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    refused = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "sop_uji", "title": "Berputar", "data": {"keputusan_kasubbag": "revisi"}})
+    assert refused.status_code == 422
+    assert refused.json["error"]["code"] == "process_error"
+    assert "langkah otomatis" in refused.json["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_the_worker_puts_an_instance_it_cannot_fire_in_galat_and_stops(app, client, clock):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penanganan_gangguan_server", "title": "Katalog rusak"}).json
+    step = started["open_tasks"][0]["step_id"]
+    with app.app_context():
+        definition = db.session.get(ProcessInstance, started["id"]).definition
+        catalog = copy.deepcopy(definition.catalog)
+        catalog["tasks"][step]["duration"] = "bukan durasi"  # level 2 cannot be scheduled
+        definition.catalog = catalog
+        db.session.commit()
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 0
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, started["id"])
+        assert instance.status == "error"
+        assert instance.error_message.startswith("Pengatur waktu gagal: InvalidDuration")
+        assert instance.error_element is None
+        assert due_instances(db.session, clock) == []
+    clock.advance(timedelta(days=3))
+    assert fire_once(app) == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "galat")) == 1
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "eskalasi")) == 0
+
+
+def test_a_start_that_fails_is_refused_on_the_form(app, client):
+    """The form passes no data: the first gateway cannot decide, nothing is stored."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    refused = client.post("/proses/baru", data={"csrf_token": token, "process_key": "sop_uji",
+                                                "title": "Tanpa keputusan"})
+    assert refused.status_code == 422
+    page = refused.get_data(True)
+    assert "Elemen Gateway_2 gagal dijalankan" in page and 'id="process_key-error"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0

@@ -1,0 +1,49 @@
+"""Administration: Proses bermasalah, the instances in Galat, with Coba lagi and Batalkan."""
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from engine.errors import InvalidTaskData
+from engine.escalation import incidents
+from engine.process import instances
+from web.extensions import clock, db
+from web.views.admin import admin_required, bp
+
+
+@bp.get("/proses-bermasalah")
+@admin_required
+def incidents_list() -> Any:
+    return render_template("admin/incidents.html",
+                           failed=incidents.failed_instances(db.session),
+                           limit=incidents.MAX_LISTED)
+
+
+@bp.post("/proses-bermasalah/<int:instance_id>/coba-lagi")
+@admin_required
+def retry(instance_id: int) -> Any:
+    instance = incidents.retry_instance(db.session, clock(), instance_id, current_user)
+    db.session.commit()
+    if instance.status == "error":
+        flash(gettext('Proses "%(title)s" gagal lagi: %(message)s', title=instance.title,
+                      message=instance.error_message), "error")
+    else:
+        flash(gettext('Proses "%(title)s" berjalan lagi.', title=instance.title), "success")
+    return redirect(url_for("admin.incidents_list"))
+
+
+@bp.post("/proses-bermasalah/<int:instance_id>/batalkan")
+@admin_required
+def cancel(instance_id: int) -> Any:
+    try:
+        instance = instances.cancel_instance(db.session, clock(), instance_id, current_user,
+                                             request.form.get("alasan", ""))
+    except InvalidTaskData:
+        db.session.rollback()
+        flash(gettext("Tuliskan alasan pembatalan."), "error")
+        return redirect(url_for("admin.incidents_list"))
+    db.session.commit()
+    flash(gettext('Proses "%(title)s" dibatalkan.', title=instance.title), "success")
+    return redirect(url_for("admin.incidents_list"))
