@@ -133,8 +133,14 @@ def worker_command() -> None:
 @click.command("serve")
 @click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000")
+@click.option("--workers", type=click.IntRange(1, 64),
+              default=lambda: int(os.environ.get("ALUR_WEB_WORKERS", "1")), show_default="1",
+              help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
+@click.option("--timer-loop/--no-timer-loop",
+              default=lambda: os.environ.get("ALUR_SERVE_TIMER_LOOP", "1") != "0",
+              help="Jalankan putaran pekerja di dalam proses web (bawaan: ya).")
 @with_appcontext
-def serve_command(bind: str) -> None:
+def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
     from web.cli.serve import serve
 
@@ -142,7 +148,7 @@ def serve_command(bind: str) -> None:
                      else f'"{DEFAULT_DEMO_PASSWORD}"')
     click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
                f"ketua, bidang_terkait, panitera, redaktur atau admin; kata sandi {password_note}.")
-    serve(current_app._get_current_object(), bind)
+    serve(current_app._get_current_object(), bind, workers, timer_loop)
 
 
 
