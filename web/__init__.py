@@ -38,6 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
         ALUR_ATTACHMENT_MAX_BYTES=int(os.environ.get("ALUR_ATTACHMENT_MAX_BYTES",
                                                      str(MAX_ATTACHMENT_BYTES))),
+        ALUR_BACKUP_PATH=os.environ.get(
+            "ALUR_BACKUP_PATH", str(Path(app.instance_path) / "cadangan")),
         ALUR_LOG_FORMAT=os.environ.get("ALUR_LOG_FORMAT", "json"),
         ALUR_LOG_LEVEL=os.environ.get("ALUR_LOG_LEVEL", "INFO"),
         ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),

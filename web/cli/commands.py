@@ -17,6 +17,7 @@ from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.table import import_table
 from web.cli import worker as scheduler
+from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.users import user_group
 from web.extensions import clock, db
@@ -151,12 +152,11 @@ def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
     serve(current_app._get_current_object(), bind, workers, timer_loop)
 
 
-
-
 def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
-                    serve_command, sop_group, demo_history_command, user_group):
+                    serve_command, sop_group, demo_history_command, user_group,
+                    backup_command, restore_command):
         app.cli.add_command(command)
 
 

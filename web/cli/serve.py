@@ -19,7 +19,8 @@ class _Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # control_socket_disable is new in gunicorn 27
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
@@ -71,6 +72,8 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True) -> N
         "bind": bind, "workers": workers, "threads": 8, "worker_class": "gthread",
         "accesslog": None, "timeout": 60, "logconfig_dict": _log_config(app),
         "child_exit": _child_exit,
+        # No control socket in the service user's home (hardened units have none).
+        "control_socket_disable": True,
     }
     if timer_loop:
         options["post_worker_init"] = lambda worker: scheduler.start_background(app)
