@@ -110,8 +110,8 @@ class _DatabaseRegistry:
 
         outbox = {state: GaugeMetricFamily(f"alur_outbox_{state}", text, labels=["channel"])
                   for state, text in (("pending", "Outbox messages not yet sent"),
-                                      ("failed", "Unsent outbox messages whose last attempt "
-                                                 "failed"))}
+                                      ("failed", ("Unsent outbox messages whose last "
+                                                  "attempt failed")))}
         for channel, counts in live.outbox_backlog(self.session).items():
             for state, family in outbox.items():
                 family.add_metric([channel], counts[state])

@@ -223,7 +223,8 @@ def _run(command: list[str], url: str) -> str:
         env["PGPASSWORD"] = str(password)
     if shutil.which(command[0]) is None:
         raise DumpFailed(f"{command[0]} tidak ditemukan; pasang postgresql-client")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600,
+                          check=False)
     if done.returncode != 0:
         raise DumpFailed(f"{command[0]} gagal: {done.stderr.strip()[-500:]}")
     return done.stdout
