@@ -111,6 +111,7 @@ def keep_requesting(base: str, stop: threading.Event, statuses: list[int]) -> No
                                       ).status_code)
         statuses.append(requests.get(f"{base}/api/v1/tasks", headers=headers,
                                      timeout=10).status_code)
+        stop.wait(0.02)  # leave the two cores some room for the backup itself
 
 
 def walk_to_end(url: str, folder: Path, instance_id: int) -> str:
@@ -140,7 +141,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
                     "ALUR_ATTACHMENTS_PATH": str(source / "lampiran"),
                     "ALUR_DEMO_PASSWORD": PASSWORD}
         with alur_server(**settings) as base:
-            attached = populate(url, source / "lampiran", 6)
+            attached = populate(url, source / "lampiran", 4)
             before = table_counts(url)
             stop, statuses = threading.Event(), []
             requester = threading.Thread(target=keep_requesting, args=(base, stop, statuses))
@@ -148,6 +149,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
             try:
                 while len(statuses) < 4:  # requests are under way
                     stop.wait(0.05)
+                ahead = len(statuses)
                 env = {**os.environ, **settings}
                 env.pop("ALUR_SECRET_KEY", None)
                 made = subprocess.run([ALUR, "backup", str(tmp_path / "cadangan")], env=env,
@@ -158,7 +160,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
                 requester.join(timeout=30)
             after = table_counts(url)
         assert made.returncode == 0, made.stderr
-        assert len(statuses) > during and set(statuses) == {200, 201}
+        assert during > ahead and set(statuses) == {200, 201}  # answered while backing up
         [backup] = (tmp_path / "cadangan").iterdir()
 
         with empty_target(kind, url, target) as target_url:
@@ -176,7 +178,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
             assert set(counts) == set(before) and "worker_heartbeats" in counts
             for name in GROWING:
                 assert before[name] <= counts[name] <= after[name], name
-            assert counts["process_instances"] > 6  # some started during the backup
+            assert counts["process_instances"] > 4  # some started during the backup
             assert manifest["database"]["dialect"] == kind
 
             files = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
@@ -187,9 +189,12 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
             first = min(int(i) for i in _instances_with_attachments(target_url))
             assert walk_to_end(target_url, target, first) == "completed"
 
-            again = subprocess.run([ALUR, "restore", str(backup)], env=env,
-                                   capture_output=True, text=True, timeout=60, check=False)
-            assert again.returncode == 1 and "tidak kosong" in again.stderr
+            again = create_app({"SQLALCHEMY_DATABASE_URI": target_url,
+                                "ALUR_ATTACHMENTS_PATH": str(target / "lampiran")})
+            refused = again.test_cli_runner().invoke(args=["restore", str(backup)])
+            assert refused.exit_code == 1 and "tidak kosong" in refused.output
+            with again.app_context():
+                db.engine.dispose()
 
 
 def _instances_with_attachments(url: str) -> list[int]:
