@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
         ALUR_READY_WORKER_INTERVALS=float(os.environ.get("ALUR_READY_WORKER_INTERVALS", "3")),
         ALUR_READY_TIMER_LAG=float(os.environ.get("ALUR_READY_TIMER_LAG", "300")),
+        ALUR_PROXY_COUNT=int(os.environ.get("ALUR_PROXY_COUNT", "0")),
         ALUR_READY_OUTBOX_BACKLOG=int(os.environ.get("ALUR_READY_OUTBOX_BACKLOG", "1000")),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -52,6 +54,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["ALUR_PROXY_COUNT"]:
+        # Behind nginx: the client's address and scheme from X-Forwarded-For/-Proto, set by
+        # that many proxies (deploy/nginx/alur.conf is one).
+        count = app.config["ALUR_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     app.config["MAX_CONTENT_LENGTH"] = (
         max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
 

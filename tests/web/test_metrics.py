@@ -8,6 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from engine.models import Delivery
 from tests.web.conftest import api_token
+from web import create_app
 from web.cli.worker import run_round
 from web.extensions import db
 
@@ -88,3 +89,10 @@ def test_metrics_only_from_this_machine_or_with_the_token(app, client):
     assert client.get("/metrics", headers={"Authorization": "Bearer salah"}).status_code == 403
     assert scrape(client, headers={"Authorization": "Bearer token-metrik"},
                   environ_base={"REMOTE_ADDR": "10.1.2.3"})
+
+
+def test_behind_a_proxy_the_forwarded_address_decides(app, client):
+    proxied = create_app({**app.config, "ALUR_PROXY_COUNT": 1})
+    outside = proxied.test_client().get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert outside.status_code == 403
+    assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
