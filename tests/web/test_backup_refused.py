@@ -97,6 +97,9 @@ def _edit_manifest(change):
     (_edit_manifest(lambda m: m["database"].update(dialect="postgresql")),
      "cadangan ini dari postgresql"),
     (_edit_manifest(lambda m: m.update(format=2)), "format tidak dikenal"),
+    (_edit_manifest(lambda m: m.pop("versions")), "versions hilang atau salah bentuk"),
+    (_edit_manifest(lambda m: m["versions"].update(migration="ffffffffffff")),
+     "revisi migrasi ffffffffffff tidak dikenal"),
     (_edit_manifest(lambda m: m["tables"].update(users=m["tables"]["users"] + 1)),
      "jumlah baris hasil pemulihan berbeda dari manifest: users"),
 ])

@@ -111,9 +111,12 @@ def check(folder: Path) -> dict[str, Any]:
         database = manifest["database"]
         listed = {database["file"], SECRET_KEY}
         expected_attachments = int(manifest["attachments"])
+        migration = dict(manifest["versions"]).get("migration", "")
     except (KeyError, TypeError, ValueError):
-        raise BackupRefused(f"{MANIFEST}: isian files, tables, database atau attachments "
-                            "hilang atau salah bentuk") from None
+        raise BackupRefused(f"{MANIFEST}: isian files, tables, database, attachments atau "
+                            "versions hilang atau salah bentuk") from None
+    if not isinstance(migration, str):
+        raise BackupRefused(f"{MANIFEST}: versions.migration harus teks")
     if not all(isinstance(v, int) for v in tables.values()):
         raise BackupRefused(f"{MANIFEST}: jumlah baris per tabel harus bilangan bulat")
     present = set(_files(folder))
