@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.escalation import heartbeat
 from engine.models import AuditRecord
 from tests.web.conftest import api_token, login
 from web.cli.worker import run_round
@@ -70,3 +71,25 @@ def test_worker_round_logs_a_json_line_whose_id_is_on_its_audit_records(
         escalated = db.session.scalars(select(AuditRecord).where(
             AuditRecord.request_id == line["request_id"])).all()
         assert escalated and all(r.actor_id is None for r in escalated)
+
+
+def test_a_failing_round_is_logged_with_its_exception_and_counted(
+        app, client, clock, log_lines, monkeypatch):
+    assert client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                       json={"process_key": SERVER, "title": "SIPP"}).status_code == 201
+    clock.advance(timedelta(hours=1))
+
+    def broken(session, clock, instance_id):
+        raise RuntimeError("basis data tersendat")
+
+    monkeypatch.setattr("web.cli.worker.fire_instance_timers", broken)
+    assert run_round(app, "uji-pekerja") == 0
+    lines = log_lines()
+    [failed] = [entry for entry in lines if entry.get("event") == "worker.fire_failed"]
+    assert failed["level"] == "error" and "basis data tersendat" in failed["exception"]
+    [summary] = [entry for entry in lines if entry.get("event") == "worker.round"]
+    assert (summary["level"], summary["failures"]) == ("warning", 1)
+    assert summary["request_id"] == failed["request_id"]
+    with app.app_context():
+        [beat] = heartbeat.heartbeats(db.session)
+        assert (beat.worker_id, beat.rounds, beat.failures) == ("uji-pekerja", 1, 1)
