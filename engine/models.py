@@ -317,5 +317,23 @@ class AuditRecord(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The X-Request-ID of the web request (or the id of the worker round) that made the
+    # change, so a log line and its audit records can be found from each other.
+    request_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class WorkerHeartbeat(Base):
+    """The last round of one worker (``host:pid:thread``): readiness and metrics read it.
+
+    Rows of workers silent for a day are removed by the next round of any worker.
+    """
+
+    __tablename__ = "worker_heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    started_at: Mapped[datetime]
+    last_round_at: Mapped[datetime] = mapped_column(index=True)
+    rounds: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)

@@ -5,7 +5,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
@@ -38,12 +39,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
         ALUR_ATTACHMENT_MAX_BYTES=int(os.environ.get("ALUR_ATTACHMENT_MAX_BYTES",
                                                      str(MAX_ATTACHMENT_BYTES))),
+        ALUR_BACKUP_PATH=os.environ.get(
+            "ALUR_BACKUP_PATH", str(Path(app.instance_path) / "cadangan")),
+        ALUR_LOG_FORMAT=os.environ.get("ALUR_LOG_FORMAT", "json"),
+        ALUR_LOG_LEVEL=os.environ.get("ALUR_LOG_LEVEL", "INFO"),
+        ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
+        ALUR_READY_WORKER_INTERVALS=float(os.environ.get("ALUR_READY_WORKER_INTERVALS", "3")),
+        ALUR_READY_TIMER_LAG=float(os.environ.get("ALUR_READY_TIMER_LAG", "300")),
+        ALUR_PROXY_COUNT=int(os.environ.get("ALUR_PROXY_COUNT", "0")),
+        ALUR_READY_OUTBOX_BACKLOG=int(os.environ.get("ALUR_READY_OUTBOX_BACKLOG", "1000")),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["ALUR_PROXY_COUNT"]:
+        # Behind nginx: the client's address and scheme from X-Forwarded-For/-Proto, set by
+        # that many proxies (deploy/nginx/alur.conf is one).
+        count = app.config["ALUR_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     app.config["MAX_CONTENT_LENGTH"] = (
         max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
 
@@ -55,21 +70,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
-    from web import api, errors, filters
+    from web import api, errors, filters, health, telemetry
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
-    for blueprint in (*BLUEPRINTS, api.bp):
+    telemetry.init_app(app)
+    for blueprint in (*BLUEPRINTS, api.bp, health.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)
     filters.register(app)
     cli.register(app)
-
-    @app.get("/healthz")
-    def healthz() -> Any:
-        return jsonify(status="ok")
-
     return app
 
 

@@ -18,6 +18,7 @@ from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.table import import_table
 from web.cli import worker as scheduler
+from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.users import user_group
 from web.extensions import clock, db
@@ -136,8 +137,14 @@ def worker_command() -> None:
 @click.command("serve")
 @click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000")
+@click.option("--workers", type=click.IntRange(1, 64),
+              default=lambda: int(os.environ.get("ALUR_WEB_WORKERS", "1")), show_default="1",
+              help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
+@click.option("--timer-loop/--no-timer-loop",
+              default=lambda: os.environ.get("ALUR_SERVE_TIMER_LOOP", "1") != "0",
+              help="Jalankan putaran pekerja di dalam proses web (bawaan: ya).")
 @with_appcontext
-def serve_command(bind: str) -> None:
+def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
     from web.cli.serve import serve
 
@@ -145,15 +152,14 @@ def serve_command(bind: str) -> None:
                      else f'"{DEFAULT_DEMO_PASSWORD}"')
     click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
                f"ketua, bidang_terkait, panitera, redaktur atau admin; kata sandi {password_note}.")
-    serve(current_app._get_current_object(), bind)
-
-
+    serve(current_app._get_current_object(), bind, workers, timer_loop)
 
 
 def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
-                    serve_command, sop_group, demo_history_command, user_group):
+                    serve_command, sop_group, demo_history_command, user_group,
+                    backup_command, restore_command):
         app.cli.add_command(command)
 
 

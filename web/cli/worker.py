@@ -1,27 +1,44 @@
 """The worker loop: fires due timers, sends the outbox and settles what crashed uploads
-left in the attachments folder, every ``ALUR_TIMER_INTERVAL`` seconds. Runs as ``alur worker`` (as many as wanted against one PostgreSQL database) or
-as a thread inside ``alur serve`` for the embedded SQLite default.
+left in the attachments folder, every ``ALUR_TIMER_INTERVAL`` seconds. Runs as
+``alur worker`` (as many as wanted against one PostgreSQL database) or as a thread inside
+``alur serve`` for the embedded SQLite default.
+
+Each round (``run_round``, which tests call too) has an id (``round-…``) that its log line
+and the audit records it adds carry, and ends with a heartbeat row
+(``engine.escalation.heartbeat``) that ``/readyz`` checks.
 """
 
+import logging
 import os
 import socket
 import threading
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from time import perf_counter
 
 from flask import Flask
 
-from engine import settings
-from engine.escalation import incidents, outbox
+from engine import audit, settings
+from engine.escalation import heartbeat, incidents, outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import due_instances, fire_instance_timers
 from engine.process import files
 from web.extensions import clock, db
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+log = logging.getLogger("alur.worker")
 
 
-def fire_once(app: Flask) -> int:
+@dataclass
+class RoundFailures:
+    """How many parts of a round raised (each is logged with its traceback)."""
+
+    count: int = 0
+
+
+def fire_once(app: Flask, failures: RoundFailures | None = None) -> int:
     """Fire what is due now, one transaction per instance; return how many timers fired.
 
     An instance whose timer or engine run fails goes into Galat inside its transaction
@@ -38,24 +55,30 @@ def fire_once(app: Flask) -> int:
                     db.session.commit()
                 except Exception as error:
                     db.session.rollback()
-                    app.logger.exception("firing timers of instance %s failed", instance_id)
-                    _mark_failed(app, instance_id, error)
+                    if failures is not None:
+                        failures.count += 1
+                    log.exception("firing timers of instance %s failed", instance_id,
+                                  extra={"fields": {"event": "worker.fire_failed",
+                                                    "instance_id": instance_id}})
+                    _mark_failed(instance_id, error)
         finally:
             db.session.remove()
     return fired
 
 
-def _mark_failed(app: Flask, instance_id: int, error: Exception) -> None:
+def _mark_failed(instance_id: int, error: Exception) -> None:
     try:
         incidents.mark_failed(db.session, clock(), instance_id,
                               f"Pengatur waktu gagal: {type(error).__name__}: {error}")
         db.session.commit()
     except Exception:
         db.session.rollback()
-        app.logger.exception("marking instance %s as failed failed; next round", instance_id)
+        log.exception("marking instance %s as failed failed; next round", instance_id,
+                      extra={"fields": {"event": "worker.mark_failed_failed",
+                                        "instance_id": instance_id}})
 
 
-def send_once(app: Flask, owner: str = WORKER_ID) -> int:
+def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None = None) -> int:
     """Lease due outbox deliveries, send them, record each result; return how many were
     sent. Failures are retried later with backoff (``engine.escalation.outbox``)."""
     sent = 0
@@ -76,13 +99,17 @@ def send_once(app: Flask, owner: str = WORKER_ID) -> int:
                 sender.close()
         except Exception:
             db.session.rollback()
-            app.logger.exception("sending the outbox failed; retrying next round")
+            if failures is not None:
+                failures.count += 1
+            log.exception("sending the outbox failed; retrying next round",
+                          extra={"fields": {"event": "worker.send_failed"}})
         finally:
             db.session.remove()
     return sent
 
 
-def sweep_once(app: Flask, every_file: bool = False) -> int:
+def sweep_once(app: Flask, every_file: bool = False,
+               failures: RoundFailures | None = None) -> int:
     """Move into place or delete the attachment files of uploads whose process died before
     its transaction ended (``engine.process.files.sweep``); return how many."""
     with app.app_context():
@@ -90,23 +117,59 @@ def sweep_once(app: Flask, every_file: bool = False) -> int:
             return files.sweep(db.session, Path(app.config["ALUR_ATTACHMENTS_PATH"]),
                                every_file=every_file)
         except Exception:
-            app.logger.exception("sweeping the attachments folder failed; retrying next round")
+            if failures is not None:
+                failures.count += 1
+            log.exception("sweeping the attachments folder failed; retrying next round",
+                          extra={"fields": {"event": "worker.sweep_failed"}})
             return 0
         finally:
             db.session.remove()
 
 
+def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -> int:
+    """One round: sweep the attachments folder (``every_file``: all of it, as the first
+    round of a process does), fire timers, send the outbox, record the heartbeat, log the
+    round. Returns how much work was done (timers fired + messages sent)."""
+    token = audit.REQUEST_ID.set(f"round-{uuid.uuid4().hex[:16]}")
+    started = perf_counter()
+    failures = RoundFailures()
+    try:
+        sweep_once(app, every_file, failures)
+        fired = fire_once(app, failures)
+        sent = send_once(app, owner, failures)
+        with app.app_context():
+            try:
+                heartbeat.record_round(db.session, clock(), owner, failed=bool(failures.count))
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                failures.count += 1
+                log.exception("recording the heartbeat failed",
+                              extra={"fields": {"event": "worker.heartbeat_failed"}})
+            finally:
+                db.session.remove()
+        busy = fired + sent
+        level = logging.WARNING if failures.count else (logging.INFO if busy else logging.DEBUG)
+        log.log(level, "worker round: %d timers fired, %d messages sent", fired, sent,
+                extra={"fields": {"event": "worker.round", "worker": owner, "fired": fired,
+                                  "sent": sent, "failures": failures.count,
+                                  "duration_ms": round((perf_counter() - started) * 1000, 2)}})
+        return busy
+    finally:
+        audit.REQUEST_ID.reset(token)
+
+
 def run(app: Flask, stop: threading.Event) -> None:
-    """Fire timers, send the outbox and sweep the attachments folder now (the first sweep
-    looks at every file), then every interval, until ``stop`` is set. A round that found
-    work is followed by the next at once (catching up after a pause)."""
+    """Run rounds now, then every interval, until ``stop`` is set. The first round sweeps
+    every file of the attachments folder. A round that found work is followed by the next
+    at once (catching up after a pause)."""
     interval = app.config["ALUR_TIMER_INTERVAL"]
-    owner = f"{WORKER_ID}:{threading.get_ident()}"
+    # The id is taken here, not at import: ``alur serve`` imports this module before forking.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     first = True
     while not stop.is_set():
-        sweep_once(app, every_file=first)
+        busy = run_round(app, owner, every_file=first)
         first = False
-        busy = fire_once(app) + send_once(app, owner)
         if not busy and stop.wait(interval):
             return
 

@@ -1,0 +1,142 @@
+"""A backup whose files or manifest do not match is refused and changes nothing;
+``--verify`` restores into a scratch database; ``--keep`` prunes (SQLite, in process)."""
+
+import json
+import shutil
+from datetime import timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from engine.models import HumanTask, User
+from engine.process.attachments import attach
+from engine.process.instances import start_instance
+from web import create_app
+from web.extensions import db
+
+KEY = "penanganan_gangguan_server"
+
+
+def make_app(folder, clock=None):
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'alur.sqlite3'}",
+              "ALUR_ATTACHMENTS_PATH": str(folder / "lampiran"), "TESTING": True,
+              "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000"}
+    if clock is not None:
+        config["ALUR_CLOCK"] = clock
+    return create_app(config)
+
+
+@pytest.fixture
+def backup(tmp_path, clock, monkeypatch):
+    """A backup of an instance with one attachment: ``(backup folder, root, app)``."""
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "sumber"))
+    app = make_app(tmp_path / "sumber", clock)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    for command in (["deploy"], ["demo-users"]):
+        assert runner.invoke(args=command).exit_code == 0
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, clock, process_key=KEY, title="Gangguan",
+                                  user=prakom)
+        task = db.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id)).one()
+        attach(db.session, clock, tmp_path / "sumber" / "lampiran", task, prakom,
+               "laporan.pdf", b"%PDF-1.4 laporan gangguan")
+        db.session.commit()
+    result = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
+    assert result.exit_code == 0, result.output
+    [made] = (tmp_path / "cadangan").iterdir()
+    yield made, tmp_path / "cadangan", app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def restore_into_empty(tmp_path, monkeypatch, folder):
+    """Run ``alur restore folder`` for a new empty instance; its result and the target."""
+    target = tmp_path / "tujuan"
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(target))
+    app = make_app(target)
+    result = app.test_cli_runner().invoke(args=["restore", str(folder)])
+    with app.app_context():
+        db.engine.dispose()
+    return result, target
+
+
+def damaged_copy(made, tmp_path, damage):
+    copy = tmp_path / "rusak"
+    shutil.copytree(made, copy)
+    damage(copy)
+    return copy
+
+
+def _flip_attachment(folder):
+    [file] = (folder / "lampiran").iterdir()
+    data = bytearray(file.read_bytes())
+    data[-1] ^= 1
+    file.write_bytes(bytes(data))
+
+
+def _edit_manifest(change):
+    def damage(folder):
+        manifest = json.loads((folder / "manifest.json").read_text())
+        change(manifest)
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+    return damage
+
+
+@pytest.mark.parametrize("damage, message", [
+    (_flip_attachment, "SHA-256 tidak cocok"),
+    (lambda folder: (folder / "manifest.json").write_text("{rusak"), "bukan JSON"),
+    (lambda folder: (folder / "lampiran" / "selundupan").write_text("x"),
+     "berkas lampiran/selundupan ada tetapi tidak tercatat"),
+    (lambda folder: (folder / "secret_key").unlink(),
+     "berkas secret_key tercatat di manifest.json tetapi tidak ada"),
+    (_edit_manifest(lambda m: m["database"].update(dialect="postgresql")),
+     "cadangan ini dari postgresql"),
+    (_edit_manifest(lambda m: m.update(format=2)), "format tidak dikenal"),
+    (_edit_manifest(lambda m: m.pop("versions")), "versions hilang atau salah bentuk"),
+    (_edit_manifest(lambda m: m["versions"].update(migration="ffffffffffff")),
+     "revisi migrasi ffffffffffff tidak dikenal"),
+    (_edit_manifest(lambda m: m["tables"].update(users=m["tables"]["users"] + 1)),
+     "jumlah baris hasil pemulihan berbeda dari manifest: users"),
+])
+def test_a_mismatching_backup_is_refused_and_the_target_stays_empty(
+        backup, tmp_path, monkeypatch, damage, message):
+    made, _, _ = backup
+    result, target = restore_into_empty(tmp_path, monkeypatch,
+                                        damaged_copy(made, tmp_path, damage))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (target / "alur.sqlite3").exists()
+    assert not (target / "lampiran").exists()
+    assert (target / "secret_key").read_text() != (made / "secret_key").read_text()
+
+
+def test_verify_restores_into_a_scratch_database_and_compares_counts(
+        backup, tmp_path, monkeypatch):
+    made, root, app = backup
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["backup", "--verify", str(root)])
+    assert result.exit_code == 0, result.output
+    tables = json.loads((made / "manifest.json").read_text())["tables"]
+    assert f"{len(tables)} tabel dan {sum(tables.values())} baris sama" in result.output
+    tampered = damaged_copy(made, tmp_path, _edit_manifest(
+        lambda m: m["tables"].update(attachments=2)))
+    result = runner.invoke(args=["backup", "--verify", str(tampered)])
+    assert result.exit_code == 1
+    assert "berbeda dari manifest: attachments 2 ≠ 1" in result.output
+
+
+def test_keep_prunes_to_the_newest_backups(backup, clock):
+    made, root, app = backup
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        clock.advance(timedelta(minutes=1))
+        result = runner.invoke(args=["backup", str(root), "--keep", "2"])
+        assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in root.iterdir())
+    assert len(names) == 2 and made.name not in names
+    assert "dihapus (lebih dari 2 cadangan)" in result.output

@@ -1,0 +1,126 @@
+"""``alur backup [DIR] [--keep N]``, ``alur backup --verify DIR`` and ``alur restore DIR``.
+
+The work is done by ``web.cli.archive`` (folders, manifest) and ``web.cli.dumps``
+(database copies); this module reads the app's configuration and reports.
+"""
+
+import importlib.metadata
+import os
+import platform
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from web.cli import archive, dumps
+from web.extensions import clock
+
+
+def _instance(app: Flask) -> archive.Instance:
+    return archive.Instance(database_url=app.config["SQLALCHEMY_DATABASE_URI"],
+                            attachments=Path(app.config["ALUR_ATTACHMENTS_PATH"]),
+                            secret_file=Path(app.instance_path) / "secret_key")
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in ("alur", "SpiffWorkflow"):
+        try:
+            found[name.lower()] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name.lower()] = "unknown"
+    return found
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"GAGAL: {message}", err=True)
+    raise SystemExit(1)
+
+
+@click.command("backup")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1),
+              help="Sesudah mencadangkan, simpan hanya N cadangan terbaru di FOLDER.")
+@click.option("--verify", "verify_only", is_flag=True,
+              help="Jangan mencadangkan: periksa cadangan FOLDER (atau yang terbaru di "
+                   "dalamnya) dengan memulihkannya ke tempat sementara.")
+@with_appcontext
+def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> None:
+    """Cadangkan basis data, lampiran dan kunci rahasia ke FOLDER (bawaan
+    ALUR_BACKUP_PATH), selagi server melayani."""
+    app = current_app._get_current_object()
+    root = folder or Path(app.config["ALUR_BACKUP_PATH"])
+    if verify_only:
+        _verify(app, root)
+        return
+    try:
+        made, manifest = archive.take(_instance(app), app.secret_key, root, clock().now(),
+                                      _versions())
+    except (dumps.DumpFailed, OSError) as error:
+        _fail(f"cadangan tidak dibuat: {error}")
+    rows = sum(manifest["tables"].values())
+    click.echo(f"cadangan {made}: {len(manifest['tables'])} tabel, {rows} baris, "
+               f"{manifest['attachments']} lampiran")
+    if keep:
+        for removed in archive.prune(root, keep):
+            click.echo(f"dihapus (lebih dari {keep} cadangan): {removed}")
+    if manifest["problems"]:
+        for problem in manifest["problems"]:
+            click.echo(f"PERINGATAN: {problem}", err=True)
+        raise SystemExit(1)
+
+
+def _verify(app: Flask, target: Path) -> None:
+    if not (target / archive.MANIFEST).exists():
+        found = archive.complete_backups(target)
+        if not found:
+            _fail(f"tidak ada cadangan di {target}")
+        target = found[-1]
+    try:
+        tables = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
+    except (archive.BackupRefused, dumps.DumpFailed) as error:
+        _fail(f"cadangan {target} tidak lolos: {error}")
+    click.echo(f"cadangan {target} lolos: dipulihkan ke tempat sementara, {len(tables)} "
+               f"tabel dan {sum(tables.values())} baris sama dengan manifest")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(folder: Path) -> None:
+    """Pulihkan cadangan FOLDER ke instans kosong (basis data dan folder lampiran kosong)."""
+    app = current_app._get_current_object()
+    try:
+        manifest = archive.check(folder)
+        revision = manifest["versions"].get("migration", "")
+        newer = _migration_gap(app, revision)
+        manifest = archive.restore(folder, _instance(app))
+    except (archive.BackupRefused, dumps.DumpFailed) as error:
+        _fail(f"tidak dipulihkan: {error}")
+    click.echo(f"dipulihkan dari {folder}: {sum(manifest['tables'].values())} baris, "
+               f"{manifest['attachments']} lampiran, kunci rahasia")
+    if newer:
+        click.echo("cadangan ini dari skema lama; jalankan `alur db upgrade`.")
+    if os.environ.get("ALUR_SECRET_KEY"):
+        click.echo("ALUR_SECRET_KEY diisi: kunci itulah yang dipakai, bukan kunci cadangan.")
+
+
+def _migration_gap(app: Flask, revision: str) -> bool:
+    """Whether the backup's schema is older than this code's; raises BackupRefused when
+    this code does not know the revision (a backup of a newer Alur)."""
+    config = Config()
+    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    script = ScriptDirectory.from_config(config)
+    try:
+        known = script.get_revision(revision) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise archive.BackupRefused(f"revisi migrasi {revision or '(kosong)'} tidak dikenal "
+                                    "versi Alur ini; pakai Alur yang sama atau lebih baru")
+    return revision not in script.get_heads()

@@ -1,0 +1,104 @@
+"""Operations endpoints: ``/healthz`` (liveness, touches nothing), ``/readyz`` (database,
+migrations, worker, timers, outbox; 503 naming what fails) and ``/metrics`` (Prometheus).
+"""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.escalation.heartbeat import last_round_at
+from engine.reports import live
+from web import metrics
+from web.errors import error_response
+from web.extensions import clock, db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """Liveness: the process answers. Never touches the database."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """Readiness: 200 when every check passes, else 503 with ``failing`` naming them."""
+    checks = readiness_checks(current_app.config)
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing,
+            "checks": checks}
+    return jsonify(body), 503 if failing else 200
+
+
+@bp.get("/metrics")
+def metrics_view() -> Any:
+    """Prometheus text format; see ``web.metrics.may_scrape`` for who may read it."""
+    if not metrics.may_scrape(current_app.config, request.remote_addr,
+                              request.headers.get("Authorization", "")):
+        return error_response(403, "forbidden", "Metrik hanya untuk pemegang token "
+                                                "ALUR_METRICS_TOKEN atau dari mesin ini.")
+    body, content_type = metrics.exposition(current_app, db.session, clock())
+    return Response(body, content_type=content_type)
+
+
+def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each check's result: ``{"ok": bool, ...facts}``, in the order they are shown.
+
+    ``worker`` fails when no worker finished a round for ``ALUR_READY_WORKER_INTERVALS``
+    (3) timer intervals; ``timers`` when the oldest due timer waited more than
+    ``ALUR_READY_TIMER_LAG`` seconds; ``outbox`` when more than
+    ``ALUR_READY_OUTBOX_BACKLOG`` messages wait. With the database down the others are
+    not run (they read it) and show ``ok: false`` with ``skipped``.
+    """
+    now = clock().now()
+    checks: dict[str, dict[str, Any]] = {}
+    try:
+        connection = db.session.connection()
+        connection.execute(text("SELECT 1"))
+        checks["database"] = {"ok": True}
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        checks["database"] = {"ok": False, "error": type(error).__name__}
+        for name in ("migrations", "worker", "timers", "outbox"):
+            checks[name] = {"ok": False, "skipped": "database"}
+        return checks
+
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    expected = set(_migration_heads(current_app.extensions["migrate"].directory))
+    checks["migrations"] = {"ok": current == expected, "database": sorted(current),
+                            "code": sorted(expected)}
+
+    allowed = timedelta(seconds=config["ALUR_TIMER_INTERVAL"]
+                        * config["ALUR_READY_WORKER_INTERVALS"])
+    last = last_round_at(db.session)
+    age = (now - last).total_seconds() if last else None
+    checks["worker"] = {"ok": last is not None and now - last <= allowed,
+                        "last_round_age_seconds": age, "limit_seconds": allowed.total_seconds()}
+
+    due, oldest = live.timers_due(db.session, now)
+    lag = (now - oldest).total_seconds() if oldest else 0.0
+    checks["timers"] = {"ok": lag <= config["ALUR_READY_TIMER_LAG"], "due": due,
+                        "oldest_overdue_seconds": lag,
+                        "limit_seconds": config["ALUR_READY_TIMER_LAG"]}
+
+    backlog = sum(c["pending"] for c in live.outbox_backlog(db.session).values())
+    checks["outbox"] = {"ok": backlog <= config["ALUR_READY_OUTBOX_BACKLOG"],
+                        "pending": backlog, "limit": config["ALUR_READY_OUTBOX_BACKLOG"]}
+    db.session.rollback()
+    return checks
+
+
+@lru_cache(maxsize=4)
+def _migration_heads(directory: str) -> tuple[str, ...]:
+    """The head revision(s) of the migrations shipped with this code."""
+    config = Config()
+    config.set_main_option("script_location", directory)
+    return tuple(ScriptDirectory.from_config(config).get_heads())
