@@ -7,6 +7,7 @@ up to a size limit.
 """
 
 import hashlib
+import os
 import secrets
 from pathlib import Path
 
@@ -64,8 +65,12 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
     if not signatures and b"\x00" in data[:4096]:
         raise InvalidTaskData({"lampiran": "berkas teks tidak boleh berisi data biner"})
     stored_name = secrets.token_hex(16)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    # Attachments are official documents: readable by Alur's own user only.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    descriptor = os.open(folder / stored_name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
     attachment = Attachment(
         instance_id=task.instance_id, human_task_id=task.id, filename=name,
         stored_name=stored_name, content_type=content_type, size=len(data),

@@ -76,13 +76,12 @@ def test_decision_left_empty_is_shown_next_to_the_field(client):
 
 
 def test_prakom_posting_to_a_kasubbag_task_gets_403_page(client):
-    login(client, "bidang_terkait")
-    page_token = csrf_token(client.get("/").get_data(True))
     login(client, "kasubbag")
     _start(client, "penyusunan_rkt", "RKT 2027")
     [task_id] = _task_links(client)
     client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
     login(client, "prakom")
+    page_token = csrf_token(client.get("/").get_data(True))
     assert client.get(f"/tugas/{task_id}").status_code == 403
     response = client.post(f"/tugas/{task_id}", data={"csrf_token": page_token})
     assert response.status_code == 403
