@@ -118,22 +118,22 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         raise PermissionDenied("Anda tidak dapat mencabut hak admin Anda sendiri.")
     changed = []
     email = (email or "").strip() or None
-    if full_name.strip() != user.full_name:
-        user.full_name = full_name.strip()
-        changed.append("full_name")
-    if email != user.email:
-        user.email = email
-        changed.append("email")
+    if full_name.strip() != user.full_name or email != user.email:
+        user.full_name, user.email = full_name.strip(), email
+        changed.append("details")
+        audit.record(session, clock, "user.details_changed", actor=actor,
+                     username=user.username, full_name=user.full_name, email=email)
     if set(roles) != user.role_names:
         user.roles = [r for r in user.roles if r.role in roles] + [
             UserRole(role=role) for role in roles if role not in user.role_names]
         changed.append("roles")
+        audit.record(session, clock, "user.roles_changed", actor=actor, username=user.username,
+                     roles=sorted(roles))
     if is_admin != user.is_admin:
         user.is_admin = is_admin
         changed.append("admin")
-    if changed:
-        audit.record(session, clock, "user.changed", actor=actor, username=user.username,
-                     changed=changed, roles=sorted(roles), admin=is_admin)
+        audit.record(session, clock, "user.admin_granted" if is_admin else "user.admin_revoked",
+                     actor=actor, username=user.username)
     if "roles" in changed or "admin" in changed:
         end_sessions(session, clock, user)
     return changed
