@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def _first_admin(username: str) -> None:
     if db.session.scalar(select(User.id).where(User.is_admin.is_(True))) is not None:
         return
     password = None
-    if click.get_text_stream("stdin").isatty():
+    if sys.stdin.isatty():
         password = click.prompt(f"Kata sandi {username} (paling sedikit "
                                 f"{accounts.MIN_PASSWORD} karakter)", hide_input=True,
                                 confirmation_prompt="Ulangi kata sandi")
