@@ -129,3 +129,21 @@ def test_a_large_body_is_refused_with_413(client):
                            content_type="application/json", headers=api_token(client, "prakom"))
     assert response.status_code == 413
     assert response.json["error"]["code"] == "request_entity_too_large"
+
+
+def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
+    from sqlalchemy import func, select
+
+    from engine.models import ProcessInstance
+    from web.extensions import db
+
+    headers = api_token(client, "prakom")
+    for data, field in (({"keterangan": "x" * 2001}, "keterangan"),
+                        ({f"k{n}": 1 for n in range(51)}, "data"),
+                        ({"jumlah": 2**60}, "jumlah")):
+        response = client.post("/api/v1/instances", headers=headers, json={
+            "process_key": "penanganan_permintaan_layanan_ti", "title": "Uji", "data": data})
+        assert response.status_code == 422, response.json
+        assert field in response.json["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ProcessInstance.id))) == 0
