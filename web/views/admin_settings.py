@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -44,8 +44,10 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     smtp = {
         "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdigit() else 25,
         "username": form.get("smtp_username", "").strip(),
-        # An empty password field keeps the stored one (it is never shown back).
-        "password": form.get("smtp_password") or current["smtp"]["password"],
+        # An empty password field keeps the stored one (it is never shown back); a new
+        # one is stored sealed with the secret key.
+        "password": (settings.seal(form.get("smtp_password")[:500], current_app.secret_key)
+                     if form.get("smtp_password") else current["smtp"]["password"]),
         "sender": form.get("smtp_sender", "").strip() or "alur@localhost",
         "starttls": form.get("smtp_starttls") == "on",
     }
