@@ -68,11 +68,11 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
-def csv_tables(data: bytes) -> dict[str, list[list[str]]]:
+def csv_tables(data: bytes, sep: str = ";") -> dict[str, list[list[str]]]:
     """Sections of the export: a title line, the headings, rows, an empty line between."""
     text = data.decode("utf-8")
     assert text.startswith("\ufeff")
-    tables, rows = {}, list(csv.reader(io.StringIO(text[1:])))
+    tables, rows = {}, list(csv.reader(io.StringIO(text[1:]), delimiter=sep))
     while rows:
         title, rest = rows[0][0], rows[2:]
         end = rest.index([]) if [] in rest else len(rest)
@@ -117,6 +117,8 @@ def assert_exports_match(client, url: str, sep: str = "?") -> dict:
     as_xlsx = client.get(f"{url}{sep}format=xlsx")
     assert as_xlsx.mimetype.endswith("spreadsheetml.sheet")
     assert normalised(csv_tables(as_csv.data)) == shown
+    plain = client.get(f"{url}{sep}format=csv&sep=,")
+    assert normalised(csv_tables(plain.data, ",")) == shown
     assert normalised(xlsx_tables(as_xlsx.data)) == shown
     return shown
 
@@ -243,17 +245,22 @@ def test_english_pages_and_indonesian_exports(app, client, history):
 
     exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv").data
     lines = exported.decode("utf-8").lstrip("\ufeff").split("\r\n")
-    assert lines[0] == "Ringkasan" and lines[1].split(",") == [
+    assert lines[0] == "Ringkasan" and lines[1].split(";") == [
         "SOP", "Periode", "Proses dimulai", "Proses selesai", "Masih berjalan",
         "Median waktu siklus (menit kerja)", "P90 waktu siklus (menit kerja)",
         "Langkah berbatas waktu", "Langkah tepat waktu", "Tepat waktu (%)", "Eskalasi"]
-    assert lines[4] == "Langkah" and lines[5].split(",") == [
+    assert lines[2].split(";")[-2] == "50,0", "decimal comma for Excel in Indonesian"
+    assert lines[4] == "Langkah" and lines[5].split(";") == [
         "No", "Kegiatan", "Pelaksana", "Waktu (Mutu Baku)", "Waktu (menit kerja)", "Selesai",
         "Median (menit kerja)", "P90 (menit kerja)", "Berbatas waktu", "Tepat waktu",
         "Tepat waktu (%)", "Eskalasi"]
     assert normalised(csv_tables(exported)) == normalised(page_tables(page))
     form = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode("utf-8")
-    assert form.startswith("\ufeffTabel 7\r\nNo,Prosedur,Penilaian: berjalan dengan baik,")
+    assert form.startswith("\ufeffTabel 7\r\nNo;Prosedur;Penilaian: berjalan dengan baik;")
+    plain = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv&sep=,").data
+    assert plain.decode("utf-8").startswith("\ufeffTabel 7\r\nNo,Prosedur,")
+    assert client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv&sep=x"
+                      ).status_code == 400
 
 
 def test_sop_reports_need_a_role_in_the_sop(client, history):

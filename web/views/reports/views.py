@@ -29,7 +29,7 @@ from engine.time.periods import (
 )
 from web.extensions import clock, db
 from web.filters import office_calendar, working_text
-from web.views.reports.export import EXPORT_FORMATS, cell_text, export
+from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
@@ -93,7 +93,7 @@ def sop(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     tables = sop_tables(report)
     if _export_format():
-        return export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
+        return _export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
     ordered = report.in_sop_order
     chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
              "median": [s.median_minutes for s in ordered],
@@ -110,7 +110,7 @@ def heatmap(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     table = heatmap_table(report)
     if _export_format():
-        return export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
+        return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
     steps = {s.bpmn_id: {"band": s.band, "share": percent_text(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
     return render_template("reports/heatmap.html", export_links=_export_links(),
@@ -149,7 +149,7 @@ def person(username: str) -> Any:
 
     tables = person_tables(report, link)
     if _export_format():
-        return export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
+        return _export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
     return render_template("reports/person.html", export_links=_export_links(),
                            report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
 
@@ -187,7 +187,7 @@ def tabel7() -> Any:
     rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
     if _export_format():
-        return export(tables, _export_format(), f"tabel7-{period.slug()}")
+        return _export(tables, _export_format(), f"tabel7-{period.slug()}")
     return render_template("reports/tabel7.html", export_links=_export_links(), rows=rows,
                            period=period, tables=tables, year=year, half=half)
 
@@ -253,7 +253,14 @@ def _export_format() -> str | None:
     fmt = request.args.get("format")
     if fmt and fmt not in EXPORT_FORMATS:
         abort(400)
+    if request.args.get("sep", ";") not in CSV_SEPARATORS:
+        abort(400)
     return fmt
+
+
+def _export(tables: list[Table], fmt: str, filename: str) -> Any:
+    """The download, with the CSV separator of ``?sep=`` (``;`` unless ``,``)."""
+    return export(tables, fmt, filename, request.args.get("sep", ";"))
 
 
 def _zone() -> str:
