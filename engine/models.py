@@ -258,6 +258,9 @@ class Substitution(Base):
     ends_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    # Set when a Plt was extended (once at most) and when someone ended it early.
+    extended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     official: Mapped[User] = relationship(foreign_keys=[official_id])
     substitute: Mapped[User] = relationship(foreign_keys=[substitute_id])

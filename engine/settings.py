@@ -2,7 +2,7 @@
 
 Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
 zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
-(delivery channels). Administrators edit them on the settings page.
+(delivery channels), ``substitution`` (the longest Plh). Administrators edit them on the settings page.
 
 The SMTP password is stored sealed (Fernet, with a key derived from the app's secret key),
 so a copy of the database alone does not reveal it; ``ALUR_SMTP_PASSWORD`` in the
@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
              "starttls": False},
     "webhook": {"url": ""},
+    # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
+    "substitution": {"plh_max_days": 30},
 }
 
 

@@ -1,4 +1,5 @@
-"""accounts: disabled, must change password, session version; API token records
+"""accounts: disabled, must change password, session version; API token records;
+substitutions extended once and ended early
 
 Revision ID: a7c3e9d21f04
 Revises: 36ebd0deb754
@@ -26,6 +27,13 @@ def upgrade():
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1',
                                       nullable=False))
 
+    with op.batch_alter_table('substitutions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('extended_at', engine.db.UTCDateTime(timezone=True),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('ended_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_substitutions_ended_by_id_users'), 'users',
+                                    ['ended_by_id'], ['id'])
+
     op.create_table(
         'api_tokens',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -50,6 +58,11 @@ def downgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
     op.drop_table('api_tokens')
+    with op.batch_alter_table('substitutions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_substitutions_ended_by_id_users'),
+                                 type_='foreignkey')
+        batch_op.drop_column('ended_by_id')
+        batch_op.drop_column('extended_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_version')
         batch_op.drop_column('must_change_password')

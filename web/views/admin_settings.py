@@ -64,8 +64,12 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "added": _dated_lines(form.get("added", ""), "added", errors),
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
     }
+    plh_days = form.get("plh_max_days", str(current["substitution"]["plh_max_days"])).strip()
+    if not plh_days.isdigit() or not 1 <= int(plh_days) <= 365:
+        errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
+    substitution = {"plh_max_days": int(plh_days) if not errors.get("plh_max_days") else 30}
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
-             "calendar": calendar}, errors)
+             "calendar": calendar, "substitution": substitution}, errors)
 
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
