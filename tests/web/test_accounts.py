@@ -89,7 +89,11 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
     assert (budi.role_names, budi.must_change_password) == ({"Prakom"}, True)
 
     edit = f"/admin/pengguna/{budi.id}"
-    token = csrf_token(client.get(edit).get_data(True))
+    page = client.get(edit)
+    assert page.status_code == 200
+    assert 'value="Budi Santoso, S.Kom."' in page.get_data(True)
+    assert 'name="roles" value="Prakom" checked' in page.get_data(True)
+    token = csrf_token(page.get_data(True))
     assert client.post(edit, data={"csrf_token": token, "full_name": "Budi Santoso",
                                    "email": "", "roles": ["Prakom", "Kasubbag"]}).status_code == 302
     assert _user(app, "budi").role_names == {"Prakom", "Kasubbag"}
