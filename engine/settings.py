@@ -2,7 +2,8 @@
 
 Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
 zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
-(delivery channels), ``substitution`` (the longest Plh). Administrators edit them on the settings page.
+(delivery channels), ``substitution`` (the longest Plh). Administrators edit them on the
+settings page.
 
 The SMTP password is stored sealed (Fernet, with a key derived from the app's secret key),
 so a copy of the database alone does not reveal it; ``ALUR_SMTP_PASSWORD`` in the

@@ -30,7 +30,7 @@ MAX_ID = 2**31 - 1
 class BoundedInt(IntegerConverter):
     """``<int:...>`` limited to 0..2^31-1."""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -66,9 +66,9 @@ def install_limiter(app: Flask) -> Limiter:
     limiter = Limiter(key_func=_address_key, storage_uri=app.config["ALUR_RATELIMIT_STORAGE_URI"],
                       strategy="moving-window", headers_enabled=True)
     limiter.init_app(app)
-    per_account = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ACCOUNT"], scope="login-account",
-                                       key_func=_account_key, methods=["POST"],
-                                       deduct_when=_failed)
+    per_account = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ACCOUNT"],
+                                       scope="login-account", key_func=_account_key,
+                                       methods=["POST"], deduct_when=_failed)
     per_address = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ADDRESS"],
                                        scope="login-address", key_func=_address_key,
                                        methods=["POST"], deduct_when=_failed)

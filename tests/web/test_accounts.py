@@ -34,7 +34,7 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
                       "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
     result = app.test_cli_runner().invoke(args=["setup"], env={"ALUR_DEMO": ""})
     assert result.exit_code == 0, result.output
-    password = re.search(r"kata sandi sementara .*: (\S+)$", result.output, re.M).group(1)
+    password = re.search(r"kata sandi sementara .*: (\S+)$", result.output, re.MULTILINE).group(1)
     with app.app_context():
         users = db.session.scalars(select(User)).all()
         assert [(u.username, u.is_admin, u.must_change_password) for u in users] == [
@@ -65,7 +65,7 @@ def test_demo_mode_says_so_loudly(database, tmp_path):
                                           env={"ALUR_DEMO_PASSWORD": ""})
     assert result.exit_code == 0, result.output
     assert "MODE DEMO" in result.output
-    password = re.search(r"kata sandi demo .*: (\S+)$", result.output, re.M).group(1)
+    password = re.search(r"kata sandi demo .*: (\S+)$", result.output, re.MULTILINE).group(1)
     assert password != "alur-demo"
     with app.app_context():
         hashes = db.session.scalars(select(User.password_hash)).all()

@@ -86,9 +86,11 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
         raise SystemExit(1) from None
 
 
-DEMO_BANNER = ("=" * 72 + "\n  MODE DEMO: pengguna demo dengan satu kata sandi bersama. Jangan dipakai\n"
-               "  untuk data sungguhan; pasang tanpa ALUR_DEMO (lihat README, Akun).\n"
-               + "=" * 72)
+DEMO_BANNER = "\n".join((
+    "=" * 72,
+    "  MODE DEMO: pengguna demo dengan satu kata sandi bersama. Jangan dipakai",
+    "  untuk data sungguhan; pasang tanpa ALUR_DEMO (lihat README, Akun).",
+    "=" * 72))
 
 
 @click.command("demo-users")
