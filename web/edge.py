@@ -6,6 +6,7 @@ address, together for both routes; past the limit the answer is 429 with
 ``Retry-After``. Only failures count, so people who log in often are never locked out.
 """
 
+import time
 from typing import Any
 
 from flask import Flask, Response, request
@@ -64,7 +65,7 @@ def install_limiter(app: Flask) -> Limiter:
     ``ALUR_LOGIN_LIMIT_ACCOUNT`` and ``ALUR_LOGIN_LIMIT_ADDRESS`` (Flask-Limiter notation).
     """
     limiter = Limiter(key_func=_address_key, storage_uri=app.config["ALUR_RATELIMIT_STORAGE_URI"],
-                      strategy="moving-window", headers_enabled=True)
+                      strategy="moving-window", headers_enabled=False)
     limiter.init_app(app)
     per_account = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ACCOUNT"],
                                        scope="login-account", key_func=_account_key,
@@ -75,6 +76,16 @@ def install_limiter(app: Flask) -> Limiter:
     for endpoint in LIMITED_ENDPOINTS:
         app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
     app.extensions["alur_limiter"] = limiter
+
+    @app.after_request
+    def retry_after(response: Response) -> Response:
+        # Only a refusal says when to retry (Flask-Limiter's own headers would put
+        # Retry-After and the remaining count on every answer of the login form).
+        breached = limiter.current_limit if response.status_code == 429 else None
+        if breached is not None:
+            response.headers["Retry-After"] = str(max(1, int(breached.reset_at - time.time())))
+        return response
+
     return limiter
 
 
