@@ -84,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.register(app)
     edge.install_limiter(app)
     edge.install_headers(app)
-    edge.install_body_limit(app)
+    edge.install_input_guards(app)
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -1,4 +1,5 @@
-"""The edge: rate limits on logging in, security headers, bounded ids and request bodies.
+"""The edge: rate limits on logging in, security headers, bounded ids, request bodies
+without NUL characters and within a size.
 
 Rate limits (Flask-Limiter, one limiter per app so each test starts afresh): failed
 attempts at ``POST /masuk`` and ``POST /api/v1/auth/token`` count per account and per
@@ -7,9 +8,10 @@ address, together for both routes; past the limit the answer is 429 with
 """
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.routing import IntegerConverter
@@ -105,12 +107,37 @@ def install_headers(app: Flask) -> None:
         return response
 
 
-def install_body_limit(app: Flask) -> None:
-    """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``;
-    larger ones are answered 413 before they are read."""
+def install_input_guards(app: Flask) -> None:
+    """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
+    (larger ones are answered 413 before they are read), and a NUL character anywhere in
+    the path, the query, the form or a JSON body is answered 400: no text Alur keeps may
+    hold one (PostgreSQL refuses them)."""
     limit = app.config["ALUR_MAX_BODY_BYTES"]
 
     @app.before_request
-    def limit_body() -> None:
+    def guard_input() -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = limit
+        texts = [request.path, *request.args.keys(), *request.args.values()]
+        if request.method in ("POST", "PUT", "PATCH"):
+            texts += [*request.form.keys(), *request.form.values()]
+            if request.is_json:
+                try:
+                    texts += list(_json_texts(request.get_json(silent=True)))
+                except RecursionError:  # nested deeper than Python parses
+                    abort(400)
+        if any("\x00" in text for text in texts):
+            abort(400)
+
+
+def _json_texts(value: Any) -> Iterator[str]:
+    """Every string (keys included) in a parsed JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item)

@@ -70,6 +70,7 @@ def test_demo_mode_says_so_loudly(database, tmp_path):
     with app.app_context():
         hashes = db.session.scalars(select(User.password_hash)).all()
         assert len(hashes) > 4 and all(check_password_hash(h, password) for h in hashes)
+    with app.app_context():
         db.engine.dispose()
 
 

@@ -148,3 +148,15 @@ def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
         assert field in response.json["error"]["fields"]
     with app.app_context():
         assert db.session.scalar(select(func.count(ProcessInstance.id))) == 0
+
+
+def test_nul_characters_and_deep_json_are_answered_400(client):
+    headers = api_token(client, "prakom")
+    for body in ({"process_key": "penanganan_gangguan_server", "title": "a\u0000b"},
+                 {"process_key": "x", "title": "t", "data": {"k\u0000": 1}}):
+        assert client.post("/api/v1/instances", json=body, headers=headers).status_code == 400
+    deep = "[" * 100_000 + "]" * 100_000
+    assert client.post("/api/v1/instances", data=deep, content_type="application/json",
+                       headers=headers).status_code == 400
+    assert client.get("/laporan/sop/%00").status_code == 400
+    assert client.get("/?cari=%00").status_code == 400
