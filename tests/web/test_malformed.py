@@ -1,4 +1,5 @@
-"""Every route answers malformed ids, dates and query values with 4xx, never 500."""
+"""Every route answers malformed ids, dates and query values with 4xx, never 500; every
+HTML answer on the way carries the security headers."""
 
 import pytest
 
@@ -36,13 +37,18 @@ def _paths(app):
 def test_get_routes_never_answer_500(app, client, who, with_queries):
     login(client, who)
     headers = api_token(client, who)
-    answered = 0
+    answered = html = 0
     for path, queries in _paths(app):
         for query in ["", *(queries if with_queries else [])]:
             response = client.get(f"{path}?{query}" if query else path, headers=headers)
             assert response.status_code < 500, (path, query, response.status_code)
+            if response.mimetype == "text/html":
+                assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert response.headers["Referrer-Policy"] == "same-origin"
+                html += 1
             answered += 1
-    assert answered > (300 if with_queries else 100)
+    assert answered > (300 if with_queries else 100) and html > 50
 
 
 def test_post_routes_with_malformed_ids_and_values_never_answer_500(app, client):

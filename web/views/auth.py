@@ -63,11 +63,6 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["ALUR_PASSWORD_METHOD"])
 
 
-def set_password(user: User, password: str) -> None:
-    """Store a salted hash of ``password`` on ``user``."""
-    user.password_hash = hash_password(password)
-
-
 def _dummy_hash() -> str:
     """A hash of nothing in particular, made once per app with the configured method."""
     found = current_app.extensions.get("alur_dummy_hash")
