@@ -5,9 +5,10 @@ XLSX hold the same numbers. A table's title and headings are Indonesian, whateve
 user's language: the exports are official documents. The page shows them translated
 (``Table.caption`` and ``Table.labels``). Values are ``str``, ``int``, ``float`` or None ("—": no
 figure). On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
-and empty cells. The CSV is for Excel set to Indonesian: ``;`` between cells and decimal
-commas (``83,3``); ``sep=","`` gives the plain form (``,`` and decimal points). None is an
-empty cell.
+and empty cells. The XLSX holds every table of a report, one sheet each; a CSV holds one
+table (headings, then rows), chosen by its number. The CSV is for Excel set to Indonesian:
+``;`` between cells and decimal commas (``83,3``); ``sep=","`` gives the plain form (``,``
+and decimal points). None is an empty cell.
 
 Exports cannot run: a text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage
 return is written as text — in the CSV behind a ``'`` (OWASP "CSV Injection"), in the
@@ -88,23 +89,29 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def export(tables: list[Table], fmt: str, filename: str, sep: str = ";") -> Response:
-    """The tables as a download: ``fmt`` "csv" or "xlsx"; ``filename`` without extension;
-    ``sep`` the CSV separator (``;`` with decimal commas, or ``,`` with decimal points).
+def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
+           number: int = 1) -> Response:
+    """The tables as a download: ``fmt`` "xlsx" (all tables) or "csv" (table ``number``,
+    counted from 1); ``filename`` without extension; ``sep`` the CSV separator (``;`` with
+    decimal commas, or ``,`` with decimal points).
 
     Raises:
-        ValueError: another format or separator.
+        ValueError: another format or separator, or no table ``number``.
     """
     if fmt == "csv":
-        return _download(csv_bytes(tables, sep), "text/csv; charset=utf-8", f"{filename}.csv")
+        if not 1 <= number <= len(tables):
+            raise ValueError(f"tabel {number} tidak ada")
+        table = tables[number - 1]
+        name = f"{filename}-{_slug(table.title)}" if len(tables) > 1 else filename
+        return _download(csv_bytes(table, sep), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
         return _download(xlsx_bytes(tables), XLSX_MIMETYPE, f"{filename}.xlsx")
     raise ValueError(f"format {fmt!r} tidak dikenal")
 
 
-def csv_bytes(tables: list[Table], sep: str = ";") -> bytes:
-    """UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the accents): per
-    table a title line, the headings, the rows, and an empty line between tables.
+def csv_bytes(table: Table, sep: str = ";") -> bytes:
+    """One table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the
+    accents): the headings, then the rows.
 
     Raises:
         ValueError: ``sep`` is not one of ``CSV_SEPARATORS``.
@@ -113,14 +120,15 @@ def csv_bytes(tables: list[Table], sep: str = ";") -> bytes:
         raise ValueError(f"pemisah {sep!r} tidak dikenal")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
-    for number, table in enumerate(tables):
-        if number:
-            writer.writerow([])
-        writer.writerow([_csv_cell(table.title, sep)])
-        writer.writerow([_csv_cell(heading, sep) for heading in table.headings])
-        for row in table.rows:
-            writer.writerow([_csv_cell(value, sep) for value in row])
+    writer.writerow([_csv_cell(heading, sep) for heading in table.headings])
+    for row in table.rows:
+        writer.writerow([_csv_cell(value, sep) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _slug(title: str) -> str:
+    """``"Per SOP"`` -> ``"per-sop"``: a table's title in a file name."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in title.lower()).split())
 
 
 def _csv_cell(value: Any, sep: str) -> Any:

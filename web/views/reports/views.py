@@ -99,7 +99,7 @@ def sop(key: str) -> Any:
              "median": [s.median_minutes for s in ordered],
              "p90": [s.p90_minutes for s in ordered],
              "standard": [s.standard_minutes for s in ordered]}
-    return render_template("reports/sop.html", export_links=_export_links(), report=report,
+    return render_template("reports/sop.html", export_links=_export_links(tables), report=report,
                            period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
 
 
@@ -113,7 +113,7 @@ def heatmap(key: str) -> Any:
         return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
     steps = {s.bpmn_id: {"band": s.band, "share": percent_text(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
-    return render_template("reports/heatmap.html", export_links=_export_links(),
+    return render_template("reports/heatmap.html", export_links=_export_links([table]),
                            report=report, period=period, table=table, steps=steps,
                            ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
@@ -150,7 +150,7 @@ def person(username: str) -> Any:
     tables = person_tables(report, link)
     if _export_format():
         return _export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
-    return render_template("reports/person.html", export_links=_export_links(),
+    return render_template("reports/person.html", export_links=_export_links(tables),
                            report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
 
 
@@ -188,7 +188,7 @@ def tabel7() -> Any:
     tables = tabel7_tables(rows, period)
     if _export_format():
         return _export(tables, _export_format(), f"tabel7-{period.slug()}")
-    return render_template("reports/tabel7.html", export_links=_export_links(), rows=rows,
+    return render_template("reports/tabel7.html", export_links=_export_links(tables), rows=rows,
                            period=period, tables=tables, year=year, half=half)
 
 
@@ -242,11 +242,18 @@ def _period() -> Period:
         abort(400)
 
 
-def _export_links() -> dict[str, str]:
-    """This page's URL with ``format=csv`` and ``format=xlsx``."""
-    arguments = {key: value for key, value in request.args.items() if key != "format"}
-    return {fmt: url_for(request.endpoint, **(request.view_args or {}), **arguments, format=fmt)
-            for fmt in EXPORT_FORMATS}
+def _export_links(tables: list[Table]) -> dict[str, Any]:
+    """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
+    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
+    arguments = {key: value for key, value in request.args.items()
+                 if key not in ("format", "tabel")}
+
+    def link(**more: Any) -> str:
+        return url_for(request.endpoint, **(request.view_args or {}), **arguments, **more)
+
+    return {"xlsx": link(format="xlsx"),
+            "csv": [(table.caption, link(format="csv", tabel=number))
+                    for number, table in enumerate(tables, start=1)]}
 
 
 def _export_format() -> str | None:
@@ -259,8 +266,13 @@ def _export_format() -> str | None:
 
 
 def _export(tables: list[Table], fmt: str, filename: str) -> Any:
-    """The download, with the CSV separator of ``?sep=`` (``;`` unless ``,``)."""
-    return export(tables, fmt, filename, request.args.get("sep", ";"))
+    """The download: the CSV of table ``?tabel=`` (from 1; default 1) with the separator
+    of ``?sep=`` (``;`` unless ``,``), or the XLSX of all tables. A table that does not
+    exist is a 400."""
+    number = request.args.get("tabel", "1")
+    if not number.isdigit() or not 1 <= int(number) <= len(tables):
+        abort(400)
+    return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
 
 def _zone() -> str:
