@@ -234,3 +234,14 @@ def test_token_lifetime_is_configurable(app, client, clock):
     assert client.get("/api/v1/tasks", headers=headers).status_code == 200
     clock.advance(timedelta(seconds=1))
     assert client.get("/api/v1/tasks", headers=headers).status_code == 401
+
+
+def test_an_admin_changing_their_own_roles_stays_logged_in(app, client):
+    login(client, "admin")
+    admin = _user(app, "admin")
+    token = csrf_token(client.get("/").get_data(True))
+    assert client.post(f"/admin/pengguna/{admin.id}", data={
+        "csrf_token": token, "full_name": "Admin", "roles": ["Ketua"], "is_admin": "on"}
+    ).status_code == 302
+    assert _user(app, "admin").role_names == {"Ketua"}
+    assert client.get("/admin/pengguna").status_code == 200

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
@@ -75,6 +75,8 @@ def edit_user(user_id: int) -> Any:
             errors = invalid.fields
         else:
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # one's own roles changed: this session goes on, others end
             flash(gettext("Akun %(username)s disimpan.", username=user.username) if changed
                   else gettext("Tidak ada yang berubah."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
