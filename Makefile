@@ -28,7 +28,11 @@ messages: $(STAMP)
 		--project=Alur --copyright-holder=Alur --msgid-bugs-address=- web
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --previous --ignore-obsolete
 
-# Migrate the SQLite database, deploy bpmn/, create the demo users, serve on :5000.
+# A DEMO: migrate the SQLite database, deploy bpmn/, create the demo users (one shared
+# password, ALUR_DEMO_PASSWORD, here "alur-demo" unless set), serve on :5000.
+# An office installs with `alur setup` (no demo users; see README, "Akun").
+run: export ALUR_DEMO = 1
+run: export ALUR_DEMO_PASSWORD ?= alur-demo
 run: install $(MO)
 	$(BIN)/alur setup
 	$(BIN)/alur demo-history

@@ -8,14 +8,19 @@ transaction, so that inboxes and timer polling never deserialize a workflow.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
 
 
 class User(Base):
-    """A person who logs in. ``password_hash`` is written by ``web.views.auth`` (werkzeug)."""
+    """A person who logs in. ``password_hash`` is written by ``web.views.auth`` (werkzeug).
+
+    ``session_version`` is part of the id kept in the session cookie and of every API
+    token: raising it (logout, password change, disabling, a change of roles or admin
+    rights) ends every session and token of the user at once.
+    """
 
     __tablename__ = "users"
 
@@ -27,18 +32,26 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    is_disabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set for a generated or reset password: the user must choose their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
     # The interface Flask-Login expects of a user object (duck-typed; no Flask import here).
     is_authenticated = True
-    is_active = True
     is_anonymous = False
 
+    @property
+    def is_active(self) -> bool:
+        """A disabled account cannot log in (Flask-Login refuses inactive users)."""
+        return not self.is_disabled
+
     def get_id(self) -> str:
-        """The id Flask-Login keeps in the session."""
-        return str(self.id)
+        """The id Flask-Login keeps in the session: ``"<id>:<session_version>"``."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def role_names(self) -> set[str]:
@@ -57,6 +70,27 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(64), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(Base):
+    """A bearer token of the API. Only the SHA-256 of the secret is stored; ``prefix`` (its
+    first characters) names it on the account page. It works until ``expires_at``, until
+    revoked, and while the user's ``session_version`` still equals the one it was issued at.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    session_version: Mapped[int]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class ProcessDefinition(Base):
@@ -230,6 +264,9 @@ class Substitution(Base):
     ends_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    # Set when a Plt was extended (once at most) and when someone ended it early.
+    extended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     official: Mapped[User] = relationship(foreign_keys=[official_id])
     substitute: Mapped[User] = relationship(foreign_keys=[substitute_id])

@@ -2,15 +2,23 @@
 
 Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
 zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
-(delivery channels). Administrators edit them on the settings page.
+(delivery channels), ``substitution`` (the longest Plh). Administrators edit them on the
+settings page.
+
+The SMTP password is stored sealed (Fernet, with a key derived from the app's secret key),
+so a copy of the database alone does not reveal it; ``ALUR_SMTP_PASSWORD`` in the
+environment takes its place when set.
 """
 
+import base64
+import hashlib
 import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.orm import Session
 
 from engine.models import Setting
@@ -25,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
              "starttls": False},
     "webhook": {"url": ""},
+    # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
+    "substitution": {"plh_max_days": 30},
 }
 
 
@@ -56,6 +66,46 @@ def seed_timezone(session: Session, zone: str) -> None:
     ZoneInfo(zone)
     if session.get(Setting, "calendar") is None:
         put(session, "calendar", {**DEFAULTS["calendar"], "timezone": zone})
+
+
+SEALED = "fernet:"
+
+
+def _fernet(secret_key: str) -> Fernet:
+    digest = hashlib.sha256(b"alur-settings\0" + secret_key.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(plain: str, secret_key: str) -> str:
+    """``plain`` encrypted and authenticated with a key derived from ``secret_key``
+    (``"fernet:<token>"``); an empty string stays empty."""
+    if not plain:
+        return ""
+    return SEALED + _fernet(secret_key).encrypt(plain.encode()).decode()
+
+
+def unseal(stored: str, secret_key: str) -> str:
+    """The plain text of a :func:`seal` result. A value stored before sealing existed is
+    returned as it is. Raises ValueError when the secret key has changed since."""
+    if not stored.startswith(SEALED):
+        return stored
+    try:
+        return _fernet(secret_key).decrypt(stored[len(SEALED):].encode()).decode()
+    except InvalidToken:
+        raise ValueError("kata sandi SMTP tersimpan dengan kunci rahasia lain; "
+                         "isi ulang di Pengaturan") from None
+
+
+def smtp_for_sending(session: Session, secret_key: str, env_password: str | None) -> dict:
+    """The ``smtp`` setting with its password in plain text: ``env_password``
+    (``ALUR_SMTP_PASSWORD``) when given, else the stored one unsealed.
+
+    Raises:
+        ValueError: the stored password was sealed with another secret key.
+    """
+    smtp = get(session, "smtp")
+    smtp["password"] = env_password or unseal(smtp.get("password", ""), secret_key)
+    return smtp
 
 
 def escalation_multiples(session: Session) -> list[int]:

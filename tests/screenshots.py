@@ -20,7 +20,7 @@ PASSWORD = "alur-demo"
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="alur-shots-"))
-    with alur_server(ALUR_INSTANCE_PATH=str(folder), ALUR_DEMO_PASSWORD=PASSWORD,
+    with alur_server(ALUR_INSTANCE_PATH=str(folder), ALUR_DEMO="1", ALUR_DEMO_PASSWORD=PASSWORD,
                      ALUR_DATABASE_URL=f"sqlite:///{folder / 'alur.sqlite3'}") as base:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
-from web import i18n
+from web import edge, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -24,7 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``test_config``, which tests use for a fresh SQLite file and a manual clock.
     """
     app = Flask(__name__, instance_path=os.environ.get("ALUR_INSTANCE_PATH"))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
+    https = os.environ.get("ALUR_HTTPS", "") == "1"
+    session_age = int(os.environ.get("ALUR_SESSION_MAX_AGE", str(12 * 3600)))
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app),
         SQLALCHEMY_DATABASE_URI=os.environ.get(
@@ -48,9 +51,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_READY_TIMER_LAG=float(os.environ.get("ALUR_READY_TIMER_LAG", "300")),
         ALUR_PROXY_COUNT=int(os.environ.get("ALUR_PROXY_COUNT", "0")),
         ALUR_READY_OUTBOX_BACKLOG=int(os.environ.get("ALUR_READY_OUTBOX_BACKLOG", "1000")),
+        ALUR_HTTPS=https,
+        ALUR_MAX_BODY_BYTES=int(os.environ.get("ALUR_MAX_BODY_BYTES", str(1024 * 1024))),
+        ALUR_RATELIMIT_STORAGE_URI=os.environ.get("ALUR_RATELIMIT_STORAGE_URI", "memory://"),
+        ALUR_LOGIN_LIMIT_ACCOUNT=os.environ.get("ALUR_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
+        ALUR_LOGIN_LIMIT_ADDRESS=os.environ.get("ALUR_LOGIN_LIMIT_ADDRESS", "50 per 15 minutes"),
+        ALUR_SMTP_PASSWORD=os.environ.get("ALUR_SMTP_PASSWORD") or None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        PREFERRED_URL_SCHEME="https" if https else "http",
+        # A signed session cookie is refused after this age, and a form's CSRF token with it.
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=session_age),
+        WTF_CSRF_TIME_LIMIT=session_age,
     )
     if test_config:
         app.config.update(test_config)
@@ -59,6 +73,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # that many proxies (deploy/nginx/alur.conf is one).
         count = app.config["ALUR_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
     app.config["MAX_CONTENT_LENGTH"] = (
         max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
 
@@ -75,19 +91,37 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.views import BLUEPRINTS
 
     telemetry.init_app(app)
+    edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)
     filters.register(app)
     cli.register(app)
+    edge.install_limiter(app)
+    edge.install_headers(app)
+    edge.install_input_guards(app)
     return app
 
 
 def _instance_secret(app: Flask) -> str:
-    """A secret key kept in the instance folder, so sessions survive a restart."""
+    """A secret key kept in the instance folder (mode 0600), so sessions survive a restart."""
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
+        private_file(path)
         path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    path.chmod(0o600)
     return path.read_text().strip()
+
+
+def private_folder(path: Path) -> None:
+    """Create ``path`` (and parents) if needed; the folder itself is made mode 0700."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (an SQLite database, a key):
+    it is never readable by other local users, not even for a moment."""
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

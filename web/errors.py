@@ -37,7 +37,8 @@ HTTP_MESSAGES = {
     403: lazy_gettext("Anda tidak berwenang melakukan ini."),
     404: lazy_gettext("Halaman tidak ditemukan."),
     405: lazy_gettext("Metode tidak diizinkan."),
-    413: lazy_gettext("Berkas terlalu besar."),
+    413: lazy_gettext("Berkas atau permintaan terlalu besar."),
+    429: lazy_gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi beberapa menit lagi."),
     500: lazy_gettext("Terjadi kesalahan pada server. Silakan coba lagi."),
 }
 

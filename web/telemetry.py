@@ -106,5 +106,7 @@ def init_app(app: Flask) -> None:
 
 def _username() -> str | None:
     """The user the request ran as, if one was already loaded (no extra query)."""
-    user = g.get("_login_user") or g.get("user")
-    return getattr(user, "username", None)
+    for user in (g.get("user"), g.get("_login_user")):  # the API's token user first
+        if getattr(user, "is_authenticated", False):
+            return user.username
+    return None

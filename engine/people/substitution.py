@@ -1,24 +1,33 @@
 """Plh / Plt: who may act in a role they do not hold, and the record of it.
 
-A Plh (Pelaksana Harian) stands in while the official is away; a Plt (Pelaksana Tugas)
-while the post is vacant (UU 30/2014 Pasal 14; a Plt serves at most 3 months, extendable
-by 3 — ``shared/domain.md``). Substitutions end by themselves at ``ends_at``.
+A Plh (Pelaksana Harian) stands in while the official is temporarily away; a Plt
+(Pelaksana Tugas) while the post is vacant or the official permanently away (UU 30/2014
+Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"):
+
+- a substitution grants nothing once the official no longer holds the role;
+- a Plh lasts at most the office setting ``substitution.plh_max_days`` (default 30 days);
+- a Plt lasts at most 3 months and may be extended once by at most 3 months;
+- it may be ended early by the official, by a holder of the role above the substitute's,
+  or by an administrator;
+- substitutions end by themselves at ``ends_at``.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
-from engine.models import Substitution, User
-from engine.roles import KNOWN_ROLES
+from engine.models import Substitution, User, UserRole
+from engine.roles import KNOWN_ROLES, supervisor_of
 
 KINDS = ("Plh", "Plt")
-PLT_MAX = timedelta(days=184)  # 3 months, extended once by 3 (about 6 months)
+# "3 months": the longest three consecutive months have 92 days.
+PLT_MAX = timedelta(days=92)
+MAX_WARRANT = 200
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,8 @@ class Capacity:
 
 
 def capacities(session: Session, user: User, now: datetime) -> dict[str, Capacity]:
-    """The roles ``user`` may act in at ``now``: their own, then those they substitute in."""
+    """The roles ``user`` may act in at ``now``: their own, then those they substitute in
+    (only while the official still holds the role)."""
     result = {role: Capacity(role) for role in user.role_names}
     for substitution in active_for(session, user, now):
         result.setdefault(substitution.role, Capacity(substitution.role, substitution))
@@ -43,10 +53,18 @@ def capacities(session: Session, user: User, now: datetime) -> dict[str, Capacit
 
 
 def active_for(session: Session, user: User, now: datetime) -> list[Substitution]:
-    """The substitutions in which ``user`` stands in for someone at ``now``."""
+    """The substitutions in which ``user`` stands in for someone at ``now``; one whose
+    official has since lost the role is over."""
+    official_holds_role = exists().where(UserRole.user_id == Substitution.official_id,
+                                         UserRole.role == Substitution.role)
     return list(session.scalars(select(Substitution).where(
         Substitution.substitute_id == user.id, Substitution.starts_at <= now,
-        Substitution.ends_at > now).order_by(Substitution.starts_at)))
+        Substitution.ends_at > now, official_holds_role).order_by(Substitution.starts_at)))
+
+
+def plh_max(session: Session) -> timedelta:
+    """The longest Plh the office allows (setting ``substitution.plh_max_days``)."""
+    return timedelta(days=int(settings.get(session, "substitution")["plh_max_days"]))
 
 
 def record(session: Session, clock: Clock, *, kind: str, official: User, substitute: User,
@@ -55,11 +73,11 @@ def record(session: Session, clock: Clock, *, kind: str, official: User, substit
     """Record a substitution (not committed).
 
     Only an administrator or the official may record one; the official must hold
-    ``role``.
+    ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive.
 
     Raises:
         PermissionDenied: the creator is neither administrator nor the official.
-        InvalidTaskData: naming each bad field (kind, role, warrant, period).
+        InvalidTaskData: naming each bad field (kind, role, substitute, warrant, period).
     """
     if not (created_by.is_admin or created_by.id == official.id):
         raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
@@ -73,10 +91,15 @@ def record(session: Session, clock: Clock, *, kind: str, official: User, substit
         problems["substitute"] = "pengganti harus orang lain"
     if not warrant_number.strip():
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
+    elif len(warrant_number.strip()) > MAX_WARRANT:
+        problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
+    limit = plh_max(session) if kind == "Plh" else PLT_MAX
     if ends_at <= starts_at:
         problems["ends_at"] = "akhir harus sesudah awal"
-    elif kind == "Plt" and ends_at - starts_at > PLT_MAX:
-        problems["ends_at"] = "Plt paling lama 3 bulan, dapat diperpanjang 3 bulan"
+    elif ends_at - starts_at > limit:
+        problems["ends_at"] = (f"Plh paling lama {limit.days} hari (pengaturan kantor)"
+                               if kind == "Plh" else
+                               "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
     if problems:
         raise InvalidTaskData(problems)
     substitution = Substitution(
@@ -90,3 +113,66 @@ def record(session: Session, clock: Clock, *, kind: str, official: User, substit
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
     return substitution
+
+
+def may_end(session: Session, user: User, substitution: Substitution) -> bool:
+    """Whether ``user`` may end ``substitution`` early: the official, an administrator, or
+    a holder of a role that supervises one of the substitute's roles."""
+    if user.is_admin or user.id == substitution.official_id:
+        return True
+    above = {supervisor_of(role) for role in substitution.substitute.role_names
+             if role in KNOWN_ROLES}
+    return bool(above & user.role_names)
+
+
+def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
+    """End ``substitution`` now ("Akhiri lebih awal"; not committed). One that has not
+    started yet ends before it begins.
+
+    Raises:
+        PermissionDenied: ``user`` may not end it (see :func:`may_end`).
+        InvalidTaskData: it is already over (field ``ends_at``).
+    """
+    if not may_end(session, user, substitution):
+        raise PermissionDenied("Hanya pejabat, atasan pengganti, atau administrator yang dapat "
+                               "mengakhiri Plh/Plt ini.")
+    now = clock.now()
+    if substitution.ends_at <= now:
+        raise InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
+    substitution.ends_at = max(now, substitution.starts_at)
+    substitution.ended_by_id = user.id
+    audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
+                 role=substitution.role, warrant_number=substitution.warrant_number,
+                 ends_at=substitution.ends_at.isoformat())
+
+
+def extend(session: Session, clock: Clock, substitution: Substitution, user: User,
+           ends_at: datetime) -> None:
+    """Extend a Plt once, to ``ends_at`` at most 3 months after its current end (not
+    committed). Only an administrator or the official may.
+
+    Raises:
+        PermissionDenied: ``user`` is neither administrator nor the official.
+        InvalidTaskData: not a Plt, already extended, already over, or too long
+            (field ``ends_at``).
+    """
+    if not (user.is_admin or user.id == substitution.official_id):
+        raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
+                               "memperpanjang Plt.")
+    problem = None
+    if substitution.kind != "Plt":
+        problem = "hanya Plt yang dapat diperpanjang; catat Plh baru"
+    elif substitution.extended_at is not None:
+        problem = "Plt hanya dapat diperpanjang satu kali"
+    elif substitution.ends_at <= clock.now():
+        problem = "Plt ini sudah berakhir"
+    elif not substitution.ends_at < ends_at <= substitution.ends_at + PLT_MAX:
+        problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
+    if problem:
+        raise InvalidTaskData({"ends_at": problem})
+    previous = substitution.ends_at
+    substitution.ends_at = ends_at
+    substitution.extended_at = clock.now()
+    audit.record(session, clock, "substitution.extended", actor=user, role=substitution.role,
+                 warrant_number=substitution.warrant_number, previous=previous.isoformat(),
+                 ends_at=ends_at.isoformat())

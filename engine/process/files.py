@@ -41,9 +41,12 @@ def store_pending(session: Session, folder: Path, name: str, data: bytes) -> Non
     Raises:
         OSError: the folder cannot be written (nothing is left behind).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    # Attachments are official documents: readable by Alur's own user only.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
     partial, pending = folder / f"{name}{PARTIAL}", folder / f"{name}{PENDING}"
-    handle = open(partial, "xb")  # noqa: SIM115 - kept open, locked, until the transaction ends
+    descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    handle = os.fdopen(descriptor, "wb")  # kept open, locked, until the transaction ends
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         os.replace(partial, pending)

@@ -16,6 +16,10 @@ from engine.runtime.unit import GALAT, change, start
 
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SCALARS = (str, int, float, bool, type(None))
+# Bounds of submitted data: characters of one text value (start data and task fields),
+# and names in one start data object.
+MAX_TEXT = 2000
+MAX_DATA_KEYS = 50
 
 
 def start_instance(session: Session, clock: Clock, *, process_key: str, title: str,
@@ -110,12 +114,18 @@ def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
 def _data_problems(data: dict[str, Any]) -> dict[str, str]:
     if not isinstance(data, dict):
         return {"data": "harus berupa objek JSON"}
+    if len(data) > MAX_DATA_KEYS:
+        return {"data": f"paling banyak {MAX_DATA_KEYS} nama data"}
     problems = {}
     for key, value in data.items():
         if not isinstance(key, str) or not _DATA_KEY.match(key):
-            problems[str(key)] = "nama data harus huruf kecil, angka dan _ (diawali huruf)"
+            problems[str(key)[:64]] = "nama data harus huruf kecil, angka dan _ (diawali huruf)"
         elif not isinstance(value, _SCALARS):
             problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            problems[key] = f"teks paling banyak {MAX_TEXT} karakter"
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+            problems[key] = "angka terlalu besar"
     return problems
 
 

@@ -21,11 +21,9 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.people.substitution import Capacity, capacities
+from engine.process.instances import MAX_TEXT
 from engine.roles import supervisor_of
 from engine.runtime.unit import change, lock_instance
-
-MAX_TEXT = 2000
-
 
 INBOX_VIEWS = ("semua", "saya", "unit")
 INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")

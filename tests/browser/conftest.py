@@ -21,7 +21,8 @@ def served(tmp_path_factory):
     yields ``(base URL, database URL)``."""
     folder = tmp_path_factory.mktemp("instance")
     with fresh_database(folder) as url, alur_server(
-            ALUR_INSTANCE_PATH=str(folder), ALUR_DATABASE_URL=url, ALUR_DEMO_PASSWORD=PASSWORD,
+            ALUR_INSTANCE_PATH=str(folder), ALUR_DATABASE_URL=url, ALUR_DEMO="1",
+            ALUR_DEMO_PASSWORD=PASSWORD,
             ALUR_TIMER_INTERVAL="0.3") as base:
         yield base, url
 

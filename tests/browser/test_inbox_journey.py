@@ -3,7 +3,8 @@ attachment, the diagram highlight moving, an escalation arriving, acting as Plh,
 inbox on a 360 px phone."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,8 +104,10 @@ def test_acting_as_plh(server, context):
     page.get_by_label("Peran").select_option("Prakom")
     page.get_by_label("Pengganti").select_option(label="Demo Sekretaris")
     page.get_by_label("Nomor surat perintah").fill("W8-U1/77/KP.04/XI/2026")
-    page.get_by_label("Mulai").fill("2026-01-01T07:00")
-    page.get_by_label("Berakhir").fill("2099-01-01T07:00")
+    # A Plh lasts at most 30 days (the office setting): from an hour ago, for a week.
+    start = datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(hours=1)
+    page.get_by_label("Mulai").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Berakhir").fill((start + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Catat").click()
     assert page.get_by_role("cell", name="W8-U1/77/KP.04/XI/2026").is_visible()
     page.get_by_role("button", name="Keluar").click()

@@ -139,7 +139,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
     with source_database(kind, source) as url:
         settings = {"ALUR_DATABASE_URL": url, "ALUR_INSTANCE_PATH": str(source),
                     "ALUR_ATTACHMENTS_PATH": str(source / "lampiran"),
-                    "ALUR_DEMO_PASSWORD": PASSWORD}
+                    "ALUR_DEMO": "1", "ALUR_DEMO_PASSWORD": PASSWORD}
         with alur_server(**settings) as base:
             attached = populate(url, source / "lampiran", 4)
             before = table_counts(url)

@@ -12,7 +12,7 @@ from engine.models import AuditRecord, HumanTask, User, UserRole
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD
 from web.extensions import clock, db
-from web.views.auth import set_password
+from web.views.auth import hash_password
 
 SERVER_SOP = "penanganan_gangguan_server"
 CLAIMERS = 20
@@ -24,7 +24,7 @@ def base(app):
         for number in range(CLAIMERS):
             user = User(username=f"prakom{number}", full_name=f"Prakom Nomor {number}",
                         created_at=clock().now(), roles=[UserRole(role="Prakom")])
-            set_password(user, PASSWORD)
+            user.password_hash = hash_password(PASSWORD)
             db.session.add(user)
         db.session.commit()
     with threaded_server(app) as url:

@@ -133,7 +133,8 @@ def test_total_time_header_values_and_missing_ones(client):
     grid = [td.text_content() for td in page.xpath("//table[@class='sop-grid']//td")]
     assert len(grid) == 6 and "—" not in grid
     assert "Permenpan dan RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP" in grid[0]
-    assert page.xpath("//div[@class='sop-actions']/button")[0].get("onclick") == "window.print()"
+    assert page.xpath("//div[@class='sop-actions']/button")[0].get("data-print") is not None
+    assert page.xpath("//script/@src")[-1].endswith("/static/print.js")
     assert page.xpath("//div[@class='sop-actions']/a")[0].get("href") == RKT + ".pdf"
 
 

@@ -76,13 +76,12 @@ def test_decision_left_empty_is_shown_next_to_the_field(client):
 
 
 def test_prakom_posting_to_a_kasubbag_task_gets_403_page(client):
-    login(client, "bidang_terkait")
-    page_token = csrf_token(client.get("/").get_data(True))
     login(client, "kasubbag")
     _start(client, "penyusunan_rkt", "RKT 2027")
     [task_id] = _task_links(client)
     client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
     login(client, "prakom")
+    page_token = csrf_token(client.get("/").get_data(True))
     page = client.get(f"/tugas/{task_id}")
     assert page.status_code == 200, "a lane of the SOP sees its steps, as its instance page"
     assert f'action="/tugas/{task_id}"' not in page.get_data(True), "but no completion form"

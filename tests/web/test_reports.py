@@ -68,17 +68,21 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
-def csv_tables(data: bytes) -> dict[str, list[list[str]]]:
-    """Sections of the export: a title line, the headings, rows, an empty line between."""
+def csv_rows(data: bytes, sep: str = ";") -> list[list[str]]:
+    """The rows of a one-table CSV export (after its BOM and headings)."""
     text = data.decode("utf-8")
     assert text.startswith("\ufeff")
-    tables, rows = {}, list(csv.reader(io.StringIO(text[1:])))
-    while rows:
-        title, rest = rows[0][0], rows[2:]
-        end = rest.index([]) if [] in rest else len(rest)
-        tables[title] = rest[:end]
-        rows = rest[end + 1:]
-    return tables
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=sep))[1:]
+
+
+def csv_tables(client, url: str, titles, sep: str = ";") -> dict[str, list[list[str]]]:
+    """Each table's CSV (``&tabel=1``, ``2``, ...) as ``{title: rows}``."""
+    found = {}
+    for number, title in enumerate(titles, start=1):
+        response = client.get(f"{url}&format=csv&tabel={number}&sep={sep}")
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        found[title] = csv_rows(response.data, sep)
+    return found
 
 
 def xlsx_tables(data: bytes) -> dict[str, list[list]]:
@@ -116,8 +120,11 @@ def assert_exports_match(client, url: str, sep: str = "?") -> dict:
     assert as_csv.headers["Content-Disposition"].endswith('.csv"')
     as_xlsx = client.get(f"{url}{sep}format=xlsx")
     assert as_xlsx.mimetype.endswith("spreadsheetml.sheet")
-    assert normalised(csv_tables(as_csv.data)) == shown
     assert normalised(xlsx_tables(as_xlsx.data)) == shown
+    query = url if "?" in url else f"{url}?"
+    assert normalised(csv_tables(client, query, shown)) == shown
+    assert normalised(csv_tables(client, query, shown, ",")) == shown
+    assert client.get(f"{url}{sep}format=csv&tabel={len(shown) + 1}").status_code == 400
     return shown
 
 
@@ -241,19 +248,28 @@ def test_english_pages_and_indonesian_exports(app, client, history):
         assert text in tabel7, text
     assert "Berjalan dengan baik" not in tabel7
 
-    exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv").data
-    lines = exported.decode("utf-8").lstrip("\ufeff").split("\r\n")
-    assert lines[0] == "Ringkasan" and lines[1].split(",") == [
+    exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv")
+    assert exported.headers["Content-Disposition"] == (
+        'attachment; filename="kinerja-sop_uji-2026-T4-ringkasan.csv"')
+    lines = exported.data.decode("utf-8").lstrip("\ufeff").split("\r\n")
+    assert lines[0].split(";") == [
         "SOP", "Periode", "Proses dimulai", "Proses selesai", "Masih berjalan",
         "Median waktu siklus (menit kerja)", "P90 waktu siklus (menit kerja)",
         "Langkah berbatas waktu", "Langkah tepat waktu", "Tepat waktu (%)", "Eskalasi"]
-    assert lines[4] == "Langkah" and lines[5].split(",") == [
+    assert lines[1].split(";")[-2] == "50,0", "decimal comma for Excel in Indonesian"
+    steps = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv&tabel=2").data.decode("utf-8")
+    assert steps.lstrip("\ufeff").split("\r\n")[0].split(";") == [
         "No", "Kegiatan", "Pelaksana", "Waktu (Mutu Baku)", "Waktu (menit kerja)", "Selesai",
         "Median (menit kerja)", "P90 (menit kerja)", "Berbatas waktu", "Tepat waktu",
         "Tepat waktu (%)", "Eskalasi"]
-    assert normalised(csv_tables(exported)) == normalised(page_tables(page))
+    shown = normalised(page_tables(page))
+    assert normalised(csv_tables(client, f"/laporan/sop/sop_uji?{Q4}", shown)) == shown
     form = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode("utf-8")
-    assert form.startswith("\ufeffTabel 7\r\nNo,Prosedur,Penilaian: berjalan dengan baik,")
+    assert form.startswith("\ufeffNo;Prosedur;Penilaian: berjalan dengan baik;")
+    plain = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv&sep=,").data
+    assert plain.decode("utf-8").startswith("\ufeffNo,Prosedur,")
+    assert client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv&sep=x"
+                      ).status_code == 400
 
 
 def test_sop_reports_need_a_role_in_the_sop(client, history):

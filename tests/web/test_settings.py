@@ -31,11 +31,14 @@ def test_admin_saves_settings(app, client):
         assert settings.get(db.session, "calendar") == {
             "timezone": "Asia/Makassar", "ramadan": [{"start": "2027-02-08", "end": "2027-03-09"}],
             "added": {"2026-11-24": "Syukuran kantor"}, "removed": ["2026-12-24"]}
-        assert settings.get(db.session, "smtp")["password"] == "rahasia"
+        stored = settings.get(db.session, "smtp")["password"]
+        assert stored.startswith("fernet:") and "rahasia" not in stored, "sealed"
+        assert settings.smtp_for_sending(db.session, "uji", None)["password"] == "rahasia"
+        assert settings.smtp_for_sending(db.session, "uji", "dari-env")["password"] == "dari-env"
         assert settings.get(db.session, "webhook") == {"url": "https://chat.pn.go.id/hook"}
     assert _post(client, {**FORM, "smtp_password": ""}).status_code == 302
     with app.app_context():
-        assert settings.get(db.session, "smtp")["password"] == "rahasia", "empty keeps it"
+        assert settings.get(db.session, "smtp")["password"] == stored, "empty keeps it"
 
 
 def test_bad_settings_name_the_field_and_store_nothing(app, client):

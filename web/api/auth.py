@@ -1,34 +1,34 @@
-"""Bearer tokens for the API: signed (itsdangerous) user ids with an expiry."""
+"""Bearer tokens for the API, kept server-side (``engine.people.tokens``): each request
+looks its token up, so logging out, changing the password, disabling the account or
+changing its roles ends the token at once."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from engine.models import User
+from engine.people import tokens
 from web.errors import error_response
-from web.extensions import db
-
-_SALT = "alur-api-token"
+from web.extensions import clock, db
 
 
 def issue_token(user: User) -> str:
-    """A token for ``user``, valid for ``ALUR_TOKEN_MAX_AGE`` seconds."""
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT).dumps({"uid": user.id})
+    """A token for ``user``, valid for ``ALUR_TOKEN_MAX_AGE`` seconds (committed)."""
+    secret = tokens.issue(db.session, clock(), user, current_app.config["ALUR_TOKEN_MAX_AGE"])
+    db.session.commit()
+    return secret
 
 
 def _user_from_header() -> User | None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    try:
-        payload = URLSafeTimedSerializer(current_app.secret_key, salt=_SALT).loads(
-            header[7:].strip(), max_age=current_app.config["ALUR_TOKEN_MAX_AGE"])
-    except BadSignature:
-        return None
-    return db.session.get(User, payload.get("uid"))
+    user = tokens.user_for(db.session, clock(), header[7:].strip())
+    if user is not None and db.session.dirty:
+        db.session.commit()  # the token's last use
+    return user
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -54,6 +54,11 @@ def token() -> Any:
     user = authenticate(body["username"], body["password"])
     if user is None:
         return error_response(401, "unauthorized", "Nama pengguna atau kata sandi salah.")
+    if user.is_disabled:
+        return error_response(403, "account_disabled", "Akun ini dinonaktifkan.")
+    if user.must_change_password:
+        return error_response(403, "password_change_required",
+                              "Ganti kata sandi sementara di halaman Akun lebih dulu.")
     return jsonify(token=issue_token(user))
 
 

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from engine import settings
-from engine.errors import InvalidProcess
+from engine.errors import InvalidProcess, InvalidTaskData
 from engine.models import User, UserRole
+from engine.people import accounts
 from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.table import import_table
@@ -22,9 +24,8 @@ from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.users import user_group
 from web.extensions import clock, db
-from web.views.auth import set_password
+from web.views.auth import hash_password
 
-DEFAULT_DEMO_PASSWORD = "alur-demo"
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 
@@ -87,37 +88,85 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
         raise SystemExit(1) from None
 
 
+DEMO_BANNER = "\n".join((
+    "=" * 72,
+    "  MODE DEMO: pengguna demo dengan satu kata sandi bersama. Jangan dipakai",
+    "  untuk data sungguhan; pasang tanpa ALUR_DEMO (lihat README, Akun).",
+    "=" * 72))
+
+
 @click.command("demo-users")
 @with_appcontext
 def demo_users_command() -> None:
-    """Create the demo users (one per role, and admin) if they do not exist yet."""
-    password = os.environ.get("ALUR_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    """Create the demo users (one per role, and admin) if they do not exist yet.
+
+    Their password is ``ALUR_DEMO_PASSWORD``, or one generated now and printed once.
+    """
+    password = os.environ.get("ALUR_DEMO_PASSWORD") or accounts.generate_password()
+    click.echo(DEMO_BANNER)
     roles = list(SUPERVISION_CHAIN)
     for definition in active_definitions(db.session):
         roles += [lane for lane in definition.catalog["lanes"] if lane not in roles]
-    accounts = [(username_for(role), f"Demo {role}", [role], False) for role in roles]
-    accounts.append(("admin", "Administrator", [], True))
-    for username, full_name, user_roles, is_admin in accounts:
+    demo = [(username_for(role), f"Demo {role}", [role], False) for role in roles]
+    demo.append(("admin", "Administrator", [], True))
+    created = 0
+    for username, full_name, user_roles, is_admin in demo:
         if db.session.scalar(select(User).where(User.username == username)) is not None:
             continue
+        created += 1
         user = User(username=username, full_name=full_name, is_admin=is_admin,
                     created_at=clock().now(), roles=[UserRole(role=r) for r in user_roles])
-        set_password(user, password)
+        user.password_hash = hash_password(password)
         db.session.add(user)
         click.echo(f"pengguna demo: {username} ({', '.join(user_roles) or 'administrator'})")
     db.session.commit()
+    if created and not os.environ.get("ALUR_DEMO_PASSWORD"):
+        click.echo(f"kata sandi demo (dicetak sekali ini): {password}")
 
 
 @click.command("setup")
+@click.option("--demo/--no-demo", envvar="ALUR_DEMO", default=False,
+              help="Buat pengguna demo (make run); bawaan: tidak.")
+@click.option("--admin", "admin_username", default="admin", show_default=True,
+              help="Nama pengguna administrator pertama.")
 @click.pass_context
 @with_appcontext
-def setup_command(ctx: click.Context) -> None:
-    """Migrate the database, deploy bpmn/ and create the demo users."""
+def setup_command(ctx: click.Context, demo: bool, admin_username: str) -> None:
+    """Migrate the database, deploy bpmn/, then create the demo users (--demo) or, when
+    no administrator exists yet, the first administrator."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     settings.seed_timezone(db.session, current_app.config["ALUR_TIMEZONE"])
     db.session.commit()
     ctx.invoke(deploy_command)
-    ctx.invoke(demo_users_command)
+    if demo:
+        ctx.invoke(demo_users_command)
+    else:
+        _first_admin(admin_username)
+
+
+def _first_admin(username: str) -> None:
+    """Create administrator ``username`` unless an administrator exists. Asks for the
+    password on a terminal; otherwise generates one, prints it once, and its first login
+    must change it."""
+    if db.session.scalar(select(User.id).where(User.is_admin.is_(True))) is not None:
+        return
+    password = None
+    if sys.stdin.isatty():
+        password = click.prompt(f"Kata sandi {username} (paling sedikit "
+                                f"{accounts.MIN_PASSWORD} karakter)", hide_input=True,
+                                confirmation_prompt="Ulangi kata sandi")
+    try:
+        user, generated = accounts.create(db.session, clock(), hash_password, actor=None,
+                                          username=username, full_name="Administrator",
+                                          is_admin=True, password=password)
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        raise click.ClickException("; ".join(invalid.fields.values())) from None
+    db.session.commit()
+    click.echo(f"administrator {user.username} dibuat")
+    if generated:
+        click.echo(f"kata sandi sementara (dicetak sekali ini, wajib diganti saat masuk "
+                   f"pertama): {generated}")
 
 
 @click.command("worker")
@@ -148,11 +197,14 @@ def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
     from web.cli.serve import serve
 
-    password_note = ("ALUR_DEMO_PASSWORD" if os.environ.get("ALUR_DEMO_PASSWORD")
-                     else f'"{DEFAULT_DEMO_PASSWORD}"')
-    click.echo(f"Alur berjalan di http://{bind} — masuk sebagai prakom, kasubbag, sekretaris, "
-               f"ketua, bidang_terkait, panitera, redaktur atau admin; kata sandi {password_note}.")
+    click.echo(f"Alur berjalan di http://{bind}")
+    if os.environ.get("ALUR_DEMO") == "1":
+        click.echo(DEMO_BANNER)
+        click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
+                   "redaktur atau admin; kata sandi: "
+                   + (os.environ.get("ALUR_DEMO_PASSWORD") or "yang dicetak oleh alur setup"))
     serve(current_app._get_current_object(), bind, workers, timer_loop)
+
 
 
 def register(app: Flask) -> None:

@@ -1,19 +1,24 @@
-"""``alur user``: administrators create accounts and set their roles from the command line."""
-
-import re
+"""``alur user``: administrators manage accounts from the command line, with the same use
+cases as the page "Pengguna dan Peran" (``engine.people.accounts``), audited."""
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from engine import audit
-from engine.models import User, UserRole
+from engine.errors import AlurError, InvalidTaskData
+from engine.people import accounts
 from engine.roles import KNOWN_ROLES
 from web.extensions import clock, db
-from web.views.auth import set_password
+from web.views.auth import hash_password
 
-USERNAME = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
 ROLE = click.Choice(KNOWN_ROLES)
+
+
+def _fail(error: AlurError) -> click.ClickException:
+    db.session.rollback()
+    if isinstance(error, InvalidTaskData):
+        return click.ClickException("; ".join(f"{field}: {problem}"
+                                              for field, problem in error.fields.items()))
+    return click.ClickException(error.message)
 
 
 @click.group("user")
@@ -33,20 +38,12 @@ def user_group() -> None:
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:
     """Buat akun USERNAME dengan peran dan kata sandinya."""
-    if not USERNAME.match(username):
-        raise click.BadParameter("huruf kecil, angka, _ atau . (diawali huruf)",
-                                 param_hint="USERNAME")
-    if len(password) < 10:
-        raise click.BadParameter("paling sedikit 10 karakter", param_hint="--password")
-    if db.session.scalar(select(User).where(User.username == username)) is not None:
-        raise click.ClickException(f"pengguna {username} sudah ada")
-    user = User(username=username, full_name=full_name.strip(), email=email, is_admin=admin,
-                created_at=clock().now(), roles=[UserRole(role=r) for r in dict.fromkeys(roles)])
-    set_password(user, password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(db.session, clock(), "user.created", username=username, roles=sorted(roles),
-                 admin=admin)
+    try:
+        accounts.create(db.session, clock(), hash_password, actor=None, username=username,
+                        full_name=full_name, email=email, roles=roles, is_admin=admin,
+                        password=password)
+    except AlurError as error:
+        raise _fail(error) from None
     db.session.commit()
     click.echo(f"pengguna {username} dibuat ({', '.join(roles) or 'tanpa peran'})")
 
@@ -56,14 +53,42 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
 @click.argument("roles", nargs=-1, type=ROLE)
 @with_appcontext
 def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
-    """Ganti peran USERNAME dengan ROLES (kosong: tanpa peran)."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"pengguna {username} tidak ada")
-    wanted = set(roles)
-    user.roles = [r for r in user.roles if r.role in wanted] + [
-        UserRole(role=role) for role in dict.fromkeys(roles) if role not in user.role_names]
-    audit.record(db.session, clock(), "user.roles_changed", actor=None, username=username,
-                 roles=sorted(set(roles)))
+    """Ganti peran USERNAME dengan ROLES (kosong: tanpa peran); sesinya diakhiri."""
+    try:
+        user = accounts.by_username(db.session, username)
+        accounts.update_details(db.session, clock(), actor=None, user=user,
+                                full_name=user.full_name, email=user.email, roles=roles,
+                                is_admin=user.is_admin)
+    except AlurError as error:
+        raise _fail(error) from None
     db.session.commit()
     click.echo(f"peran {username}: {', '.join(roles) or 'tanpa peran'}")
+
+
+@user_group.command("disable")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Aktifkan kembali.")
+@with_appcontext
+def disable_command(username: str, enable: bool) -> None:
+    """Nonaktifkan USERNAME (sesi dan token API diakhiri), atau aktifkan dengan --enable."""
+    try:
+        accounts.set_disabled(db.session, clock(), actor=None,
+                              user=accounts.by_username(db.session, username), disabled=not enable)
+    except AlurError as error:
+        raise _fail(error) from None
+    db.session.commit()
+    click.echo(f"{username} {'aktif' if enable else 'dinonaktifkan'}")
+
+
+@user_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username: str) -> None:
+    """Beri USERNAME kata sandi sementara (dicetak sekali; wajib diganti saat masuk)."""
+    try:
+        password = accounts.reset_password(db.session, clock(), hash_password, actor=None,
+                                           user=accounts.by_username(db.session, username))
+    except AlurError as error:
+        raise _fail(error) from None
+    db.session.commit()
+    click.echo(f"kata sandi sementara {username} (dicetak sekali ini): {password}")

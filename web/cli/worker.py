@@ -86,7 +86,8 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
     with app.app_context():
         try:
             leased = outbox.lease_due(db.session, clock(), owner, limit=50, lease=lease)
-            smtp = settings.get(db.session, "smtp")
+            smtp = settings.smtp_for_sending(db.session, app.secret_key,
+                                             app.config["ALUR_SMTP_PASSWORD"])
             db.session.commit()
             sender = Sender(smtp)
             try:

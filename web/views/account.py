@@ -1,18 +1,19 @@
 """The user's own account: the e-mail address escalations are sent to, the language of
-the interface, and the password."""
+the interface, the password, and the API tokens (listed with their last use, revocable)."""
 
 import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from werkzeug.security import check_password_hash
 
 from engine import audit
+from engine.people import accounts, tokens
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
-from web.views.auth import set_password
+from web.views.auth import hash_password
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 
@@ -44,14 +45,18 @@ def profile() -> Any:
             flash(gettext("Pengaturan akun disimpan.") if language_changed
                   else gettext("Alamat surel disimpan."), "success")
             return redirect(url_for("account.profile"))
+    return _page(errors, request.form.get("email", current_user.email or ""),
+                 request.form.get("language", current_user.language))
+
+
+def _page(errors: dict[str, str], email: str, language: str) -> Any:
     return render_template(
-        "account/profile.html", errors=errors, languages=LANGUAGES,
-        value=request.form.get("email", current_user.email or ""),
-        language=request.form.get("language", current_user.language),
+        "account/profile.html", errors=errors, languages=LANGUAGES, value=email,
+        language=language, tokens=tokens.active(db.session, current_user, clock().now()),
     ), 422 if errors else 200
 
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = accounts.MIN_PASSWORD
 
 
 @bp.post("/kata-sandi")
@@ -66,14 +71,28 @@ def change_password() -> Any:
     if len(new) < MIN_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
                                          n=MIN_PASSWORD)
+    elif len(new) > accounts.MAX_PASSWORD:
+        errors["new_password"] = gettext("Kata sandi baru paling banyak %(n)s karakter.",
+                                         n=accounts.MAX_PASSWORD)
     elif new != request.form.get("confirm_password", ""):
         errors["confirm_password"] = gettext("Ulangan kata sandi tidak sama.")
+    elif new == request.form.get("current_password", ""):
+        errors["new_password"] = gettext("Kata sandi baru harus berbeda dari yang sekarang.")
     if errors:
-        return render_template(
-            "account/profile.html", errors=errors, languages=LANGUAGES,
-            value=current_user.email or "", language=current_user.language), 422
-    set_password(current_user, new)
-    audit.record(db.session, clock(), "user.password_changed", actor=current_user)
+        return _page(errors, current_user.email or "", current_user.language)
+    user = current_user._get_current_object()
+    accounts.change_own_password(db.session, clock(), hash_password, user=user, new_password=new)
     db.session.commit()
-    flash(gettext("Kata sandi diganti."), "success")
+    login_user(user)  # this session continues under the new session version; others end
+    flash(gettext("Kata sandi diganti. Sesi dan token API lain telah diakhiri."), "success")
+    return redirect(url_for("account.profile"))
+
+
+@bp.post("/token/<int:token_id>/cabut")
+@login_required
+def revoke_token(token_id: int) -> Any:
+    """Revoke one of one's own API tokens."""
+    tokens.revoke(db.session, clock(), current_user, token_id)
+    db.session.commit()
+    flash(gettext("Token dicabut."), "success")
     return redirect(url_for("account.profile"))

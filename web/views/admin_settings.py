@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -45,8 +45,10 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     smtp = {
         "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdigit() else 25,
         "username": form.get("smtp_username", "").strip(),
-        # An empty password field keeps the stored one (it is never shown back).
-        "password": form.get("smtp_password") or current["smtp"]["password"],
+        # An empty password field keeps the stored one (it is never shown back); a new
+        # one is stored sealed with the secret key.
+        "password": (settings.seal(form.get("smtp_password")[:500], current_app.secret_key)
+                     if form.get("smtp_password") else current["smtp"]["password"]),
         "sender": form.get("smtp_sender", "").strip() or "alur@localhost",
         "starttls": form.get("smtp_starttls") == "on",
     }
@@ -63,8 +65,12 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "added": _dated_lines(form.get("added", ""), "added", errors),
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
     }
+    plh_days = form.get("plh_max_days", str(current["substitution"]["plh_max_days"])).strip()
+    if not plh_days.isdigit() or not 1 <= int(plh_days) <= 365:
+        errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
+    substitution = {"plh_max_days": int(plh_days) if not errors.get("plh_max_days") else 30}
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
-             "calendar": calendar}, errors)
+             "calendar": calendar, "substitution": substitution}, errors)
 
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:

@@ -1,10 +1,24 @@
-"""Logging in and out, and the accounts' passwords (werkzeug's salted hashes)."""
+"""Logging in and out, and the accounts' passwords (werkzeug's salted hashes).
+
+The session cookie carries ``"<user id>:<session version>"`` (``User.get_id``): a cookie
+of an older version, or of a disabled account, is no longer a login.
+"""
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext, lazy_gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,9 +27,13 @@ from wtforms.validators import DataRequired, Length
 
 from engine import audit
 from engine.models import User
+from engine.people.accounts import end_sessions
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
+
+# Pages a user who must change a generated password may still reach.
+OPEN_WHILE_CHANGING = {"account.profile", "account.change_password", "auth.logout", "static"}
 
 
 class LoginForm(FlaskForm):
@@ -23,25 +41,70 @@ class LoginForm(FlaskForm):
                            validators=[DataRequired(lazy_gettext("Wajib diisi.")),
                                        Length(max=64)])
     password = PasswordField(lazy_gettext("Kata sandi"),
-                             validators=[DataRequired(lazy_gettext("Wajib diisi."))])
+                             validators=[DataRequired(lazy_gettext("Wajib diisi.")),
+                                         Length(max=200)])
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The user of a session id ``"<id>:<version>"``; None when the version is old or
+    the account is disabled."""
+    uid, _, version = user_id.partition(":")
+    if not (uid.isdigit() and version.isdigit()) or len(uid) > 18:
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or user.is_disabled or user.session_version != int(version):
+        return None
+    return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Store a salted hash of ``password`` (werkzeug; ``ALUR_PASSWORD_METHOD``, default scrypt)."""
-    user.password_hash = generate_password_hash(
-        password, method=current_app.config["ALUR_PASSWORD_METHOD"])
+def hash_password(password: str) -> str:
+    """A salted hash of ``password`` (werkzeug; ``ALUR_PASSWORD_METHOD``, default scrypt)."""
+    return generate_password_hash(password, method=current_app.config["ALUR_PASSWORD_METHOD"])
+
+
+def _dummy_hash() -> str:
+    """A hash of nothing in particular, made once per app with the configured method."""
+    found = current_app.extensions.get("alur_dummy_hash")
+    if found is None:
+        found = current_app.extensions["alur_dummy_hash"] = hash_password("alur-dummy")
+    return found
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user with this name and password, or None."""
+    """The user with this name and password, or None.
+
+    An unknown name costs the same one hash check as a known one (against a dummy hash),
+    so the answer's timing does not tell which names exist.
+    """
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is not None and check_password_hash(user.password_hash, password):
-        return user
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    return user if user is not None and matches else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None.
+
+    Refused: anything with a scheme or host, ``//`` or ``/\\`` at the start, and any
+    whitespace or control character (browsers drop tabs and newlines, so
+    ``/\\t/evil.example`` would become ``//evil.example``).
+    """
+    if not target or len(target) > 500 or not target.startswith("/"):
+        return None
+    if any(ch <= " " or ch in "\\\x7f" for ch in target) or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.before_app_request
+def require_password_change() -> Any:
+    """A user with a generated password goes to the account page until they change it."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_WHILE_CHANGING
+            and not request.path.startswith("/api/")):
+        flash(gettext("Ganti kata sandi sementara Anda sebelum melanjutkan."), "info")
+        return redirect(url_for("account.profile"))
     return None
 
 
@@ -52,19 +115,27 @@ def login() -> Any:
         user = authenticate(form.username.data, form.password.data)
         if user is None:
             form.password.errors.append(gettext("Nama pengguna atau kata sandi salah."))
+        elif user.is_disabled:
+            form.password.errors.append(gettext("Akun ini dinonaktifkan. Hubungi administrator."))
         else:
             audit.record(db.session, clock(), "user.logged_in", actor=user)
             db.session.commit()  # first: a login that cannot be recorded does not happen
             login_user(user)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("inbox.index"))
+            if user.must_change_password:
+                return redirect(url_for("account.profile"))
+            return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
 @bp.post("/keluar")
 @login_required
 def logout() -> Any:
+    """Log out: ends this session and every other session and API token of the user."""
+    user = current_user._get_current_object()
+    end_sessions(db.session, clock(), user)
+    audit.record(db.session, clock(), "user.logged_out", actor=user)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(gettext("Anda telah keluar."), "info")
     return redirect(url_for("auth.login"))

@@ -1,13 +1,23 @@
-"""Plh/Plt: an administrator, or the official, records who stands in for whom."""
+"""Plh/Plt: an administrator, or the official, records who stands in for whom; a Plt is
+extended once; the official, the substitute's superior or an administrator ends one early
+("Akhiri lebih awal"). The rules are ``engine.people.substitution``'s."""
 
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
@@ -43,15 +53,46 @@ def index() -> Any:
     officials = ([current_user] if not current_user.is_admin else
                  [u for u in db.session.scalars(select(User).order_by(User.full_name))
                   if u.role_names])
-    listed = select(Substitution).where(Substitution.ends_at > clock().now())
-    if not current_user.is_admin:
-        listed = listed.where(or_(Substitution.official_id == current_user.id,
-                                  Substitution.substitute_id == current_user.id))
+    current = db.session.scalars(select(Substitution).where(
+        Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
+    may_end = {s.id for s in current if substitution.may_end(db.session, current_user, s)}
+    # Each sees the substitutions they are part of or may end (administrators: all).
+    listed_now = [s for s in current if s.id in may_end or current_user.id in
+                  (s.official_id, s.substitute_id)]
     return render_template(
         "substitutions/index.html", errors=errors, values=request.form, officials=officials,
         people=db.session.scalars(select(User).order_by(User.full_name)).all(),
-        substitutions=db.session.scalars(listed.order_by(Substitution.starts_at)).all(),
+        substitutions=listed_now, plh_max_days=substitution.plh_max(db.session).days,
+        may_end=may_end,
     ), 422 if errors else 200
+
+
+def _substitution(substitution_id: int) -> Substitution:
+    found = db.session.get(Substitution, substitution_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/<int:substitution_id>/akhiri")
+@login_required
+def end_early(substitution_id: int) -> Any:
+    """Akhiri lebih awal: the substitution ends now."""
+    substitution.end_early(db.session, clock(), _substitution(substitution_id), current_user)
+    db.session.commit()
+    flash(gettext("Plh/Plt diakhiri."), "success")
+    return redirect(url_for("substitutions.index"))
+
+
+@bp.post("/<int:substitution_id>/perpanjang")
+@login_required
+def extend(substitution_id: int) -> Any:
+    """Extend a Plt once (by at most 3 months)."""
+    substitution.extend(db.session, clock(), _substitution(substitution_id), current_user,
+                        _local(request.form.get("ends_at", ""), "ends_at"))
+    db.session.commit()
+    flash(gettext("Plt diperpanjang."), "success")
+    return redirect(url_for("substitutions.index"))
 
 
 def _user(user_id: int | None) -> User:
@@ -65,7 +106,9 @@ def _user(user_id: int | None) -> User:
 def _local(value: str, field: str) -> datetime:
     """A ``datetime-local`` form value, read in the office's time zone."""
     try:
-        naive = datetime.fromisoformat(value)
+        naive = datetime.fromisoformat(value[:32])
+        if naive.tzinfo is not None:
+            raise ValueError
     except ValueError:
         raise InvalidTaskData({field: gettext("tanggal dan jam tidak valid")}) from None
     return naive.replace(tzinfo=ZoneInfo(office_calendar().timezone))

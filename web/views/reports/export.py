@@ -4,8 +4,15 @@ A report page renders the same ``Table`` objects it exports, so a page, its CSV 
 XLSX hold the same numbers. A table's title and headings are Indonesian, whatever the
 user's language: the exports are official documents. The page shows them translated
 (``Table.caption`` and ``Table.labels``). Values are ``str``, ``int``, ``float`` or None ("—": no
-figure). On the page a float reads with a decimal comma (``83,3``); in the CSV with a
-point (``83.3``) and None as an empty cell; in the XLSX as numbers and empty cells.
+figure). On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
+and empty cells. The XLSX holds every table of a report, one sheet each; a CSV holds one
+table (headings, then rows), chosen by its number. The CSV is for Excel set to Indonesian:
+``;`` between cells and decimal commas (``83,3``); ``sep=","`` gives the plain form (``,``
+and decimal points). None is an empty cell.
+
+Exports cannot run: a text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return is written as text — in the CSV behind a ``'`` (OWASP "CSV Injection"), in the
+XLSX as a string cell with Excel's quote prefix — never as a formula.
 """
 
 import csv
@@ -20,6 +27,14 @@ from openpyxl.styles import Alignment, Font
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = ("csv", "xlsx")
+CSV_SEPARATORS = (";", ",")
+# What spreadsheet programs read as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet would take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 @dataclass
@@ -74,32 +89,56 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def export(tables: list[Table], fmt: str, filename: str) -> Response:
-    """The tables as a download: ``fmt`` "csv" or "xlsx"; ``filename`` without extension.
+def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
+           number: int = 1) -> Response:
+    """The tables as a download: ``fmt`` "xlsx" (all tables) or "csv" (table ``number``,
+    counted from 1); ``filename`` without extension; ``sep`` the CSV separator (``;`` with
+    decimal commas, or ``,`` with decimal points).
 
     Raises:
-        ValueError: another format.
+        ValueError: another format or separator, or no table ``number``.
     """
     if fmt == "csv":
-        return _download(csv_bytes(tables), "text/csv; charset=utf-8", f"{filename}.csv")
+        if not 1 <= number <= len(tables):
+            raise ValueError(f"tabel {number} tidak ada")
+        table = tables[number - 1]
+        name = f"{filename}-{_slug(table.title)}" if len(tables) > 1 else filename
+        return _download(csv_bytes(table, sep), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
         return _download(xlsx_bytes(tables), XLSX_MIMETYPE, f"{filename}.xlsx")
     raise ValueError(f"format {fmt!r} tidak dikenal")
 
 
-def csv_bytes(tables: list[Table]) -> bytes:
-    """UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the accents): per
-    table a title line, the headings, the rows, and an empty line between tables."""
+def csv_bytes(table: Table, sep: str = ";") -> bytes:
+    """One table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the
+    accents): the headings, then the rows.
+
+    Raises:
+        ValueError: ``sep`` is not one of ``CSV_SEPARATORS``.
+    """
+    if sep not in CSV_SEPARATORS:
+        raise ValueError(f"pemisah {sep!r} tidak dikenal")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for number, table in enumerate(tables):
-        if number:
-            writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headings)
-        for row in table.rows:
-            writer.writerow(["" if value is None else value for value in row])
+    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
+    writer.writerow([_csv_cell(heading, sep) for heading in table.headings])
+    for row in table.rows:
+        writer.writerow([_csv_cell(value, sep) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _slug(title: str) -> str:
+    """``"Per SOP"`` -> ``"per-sop"``: a table's title in a file name."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in title.lower()).split())
+
+
+def _csv_cell(value: Any, sep: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and sep == ";":
+        return str(value).replace(".", ",")
+    if is_formula_like(value):
+        return "'" + value
+    return value
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
@@ -115,6 +154,10 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
         for column, heading in enumerate(table.headings, start=1):
             longest = max([len(str(heading))] + [len(str(row[column - 1] or ""))
                                                  for row in table.rows])

@@ -30,7 +30,7 @@ from engine.time.periods import (
 from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar, working_text
-from web.views.reports.export import EXPORT_FORMATS, cell_text, export
+from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
@@ -94,13 +94,13 @@ def sop(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     tables = sop_tables(report)
     if _export_format():
-        return export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
+        return _export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
     ordered = report.in_sop_order
     chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
              "median": [s.median_minutes for s in ordered],
              "p90": [s.p90_minutes for s in ordered],
              "standard": [s.standard_minutes for s in ordered]}
-    return render_template("reports/sop.html", export_links=_export_links(), report=report,
+    return render_template("reports/sop.html", export_links=_export_links(tables), report=report,
                            period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
 
 
@@ -111,10 +111,10 @@ def heatmap(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     table = heatmap_table(report)
     if _export_format():
-        return export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
+        return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
     steps = {s.bpmn_id: {"band": s.band, "share": percent_text(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
-    return render_template("reports/heatmap.html", export_links=_export_links(),
+    return render_template("reports/heatmap.html", export_links=_export_links([table]),
                            report=report, period=period, table=table, steps=steps,
                            ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
@@ -150,8 +150,8 @@ def person(username: str) -> Any:
 
     tables = person_tables(report, link)
     if _export_format():
-        return export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
-    return render_template("reports/person.html", export_links=_export_links(),
+        return _export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
+    return render_template("reports/person.html", export_links=_export_links(tables),
                            report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
 
 
@@ -188,8 +188,8 @@ def tabel7() -> Any:
     rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
     if _export_format():
-        return export(tables, _export_format(), f"tabel7-{period.slug()}")
-    return render_template("reports/tabel7.html", export_links=_export_links(), rows=rows,
+        return _export(tables, _export_format(), f"tabel7-{period.slug()}")
+    return render_template("reports/tabel7.html", export_links=_export_links(tables), rows=rows,
                            period=period, tables=tables, year=year, half=half)
 
 
@@ -243,18 +243,37 @@ def _period() -> Period:
         abort(400)
 
 
-def _export_links() -> dict[str, str]:
-    """This page's URL with ``format=csv`` and ``format=xlsx``."""
-    arguments = {key: value for key, value in request.args.items() if key != "format"}
-    return {fmt: url_for(request.endpoint, **(request.view_args or {}), **arguments, format=fmt)
-            for fmt in EXPORT_FORMATS}
+def _export_links(tables: list[Table]) -> dict[str, Any]:
+    """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
+    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
+    arguments = {key: value for key, value in request.args.items()
+                 if key not in ("format", "tabel")}
+
+    def link(**more: Any) -> str:
+        return url_for(request.endpoint, **(request.view_args or {}), **arguments, **more)
+
+    return {"xlsx": link(format="xlsx"),
+            "csv": [(table.caption, link(format="csv", tabel=number))
+                    for number, table in enumerate(tables, start=1)]}
 
 
 def _export_format() -> str | None:
     fmt = request.args.get("format")
     if fmt and fmt not in EXPORT_FORMATS:
         abort(400)
+    if request.args.get("sep", ";") not in CSV_SEPARATORS:
+        abort(400)
     return fmt
+
+
+def _export(tables: list[Table], fmt: str, filename: str) -> Any:
+    """The download: the CSV of table ``?tabel=`` (from 1; default 1) with the separator
+    of ``?sep=`` (``;`` unless ``,``), or the XLSX of all tables. A table that does not
+    exist is a 400."""
+    number = request.args.get("tabel", "1")
+    if not number.isdigit() or not 1 <= int(number) <= len(tables):
+        abort(400)
+    return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
 
 def _zone() -> str:

@@ -1,0 +1,221 @@
+"""Accounts: create, edit, disable, reset passwords, grant or revoke admin rights.
+
+One set of use cases for the administrators' page "Pengguna dan Peran" and for
+``alur user``. Passwords are hashed by the caller's ``hasher`` (the web layer uses
+werkzeug's scrypt), so the engine never sees a hashing configuration. Every change is
+audited; every change that alters what a user may do (password, disabling, roles, admin
+rights) ends the user's sessions and API tokens (:func:`end_sessions`).
+"""
+
+import re
+import secrets
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied
+from engine.models import ApiToken, User, UserRole
+from engine.roles import KNOWN_ROLES
+
+Hasher = Callable[[str], str]
+
+USERNAME = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+MAX_NAME = 200
+MAX_EMAIL = 320
+
+
+def generate_password() -> str:
+    """A one-time password: 16 URL-safe characters (about 96 bits), shown once."""
+    return secrets.token_urlsafe(12)
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` cannot be used (in Indonesian), or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"kata sandi paling sedikit {MIN_PASSWORD} karakter"
+    if len(password) > MAX_PASSWORD:
+        return f"kata sandi paling banyak {MAX_PASSWORD} karakter"
+    return None
+
+
+def by_username(session: Session, username: str) -> User:
+    """The user named ``username``. Raises NotFound."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"Pengguna {username} tidak ada.")
+    return user
+
+
+def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
+           username: str, full_name: str, email: str | None = None,
+           roles: Iterable[str] = (), is_admin: bool = False,
+           password: str | None = None) -> tuple[User, str | None]:
+    """Create an account (not committed).
+
+    Args:
+        actor: the administrator acting, or None for the command line.
+        password: the chosen password; None generates one that must be changed at the
+            first login.
+
+    Returns:
+        ``(user, generated password or None)``.
+
+    Raises:
+        PermissionDenied: ``actor`` is not an administrator.
+        InvalidTaskData: naming each bad field (username, full_name, email, roles, password).
+    """
+    _require_admin(actor)
+    roles = list(dict.fromkeys(roles))
+    problems = _details_problems(full_name, email, roles)
+    if not USERNAME.match(username or ""):
+        problems["username"] = ("huruf kecil, angka, _ atau . (diawali huruf), "
+                                "2–64 karakter")
+    elif session.scalar(select(User.id).where(User.username == username)) is not None:
+        problems["username"] = f"pengguna {username} sudah ada"
+    generated = None
+    if password is None:
+        password = generated = generate_password()
+    elif problem := password_problem(password):
+        problems["password"] = problem
+    if problems:
+        raise InvalidTaskData(problems)
+    user = User(username=username, full_name=full_name.strip(), email=(email or "").strip() or None,
+                is_admin=is_admin, created_at=clock.now(), password_hash=hasher(password),
+                must_change_password=generated is not None,
+                roles=[UserRole(role=role) for role in roles])
+    session.add(user)
+    session.flush()
+    audit.record(session, clock, "user.created", actor=actor, username=username,
+                 roles=sorted(roles), admin=is_admin, generated_password=generated is not None)
+    return user, generated
+
+
+def update_details(session: Session, clock: Clock, *, actor: User | None, user: User,
+                   full_name: str, email: str | None, roles: Iterable[str],
+                   is_admin: bool) -> list[str]:
+    """Set name, e-mail, roles and admin rights (not committed); return what changed.
+
+    A change of roles or admin rights ends the user's sessions and tokens. An
+    administrator cannot take their own admin rights away (another must), so an office
+    never locks itself out by accident.
+
+    Raises:
+        PermissionDenied: ``actor`` is not an administrator, or revokes their own rights.
+        InvalidTaskData: naming each bad field.
+    """
+    _require_admin(actor)
+    roles = list(dict.fromkeys(roles))
+    problems = _details_problems(full_name, email, roles)
+    if problems:
+        raise InvalidTaskData(problems)
+    if actor is not None and actor.id == user.id and not is_admin:
+        raise PermissionDenied("Anda tidak dapat mencabut hak admin Anda sendiri.")
+    changed = []
+    email = (email or "").strip() or None
+    if full_name.strip() != user.full_name or email != user.email:
+        user.full_name, user.email = full_name.strip(), email
+        changed.append("details")
+        audit.record(session, clock, "user.details_changed", actor=actor,
+                     username=user.username, full_name=user.full_name, email=email)
+    if set(roles) != user.role_names:
+        user.roles = [r for r in user.roles if r.role in roles] + [
+            UserRole(role=role) for role in roles if role not in user.role_names]
+        changed.append("roles")
+        audit.record(session, clock, "user.roles_changed", actor=actor, username=user.username,
+                     roles=sorted(roles))
+    if is_admin != user.is_admin:
+        user.is_admin = is_admin
+        changed.append("admin")
+        audit.record(session, clock, "user.admin_granted" if is_admin else "user.admin_revoked",
+                     actor=actor, username=user.username)
+    if "roles" in changed or "admin" in changed:
+        end_sessions(session, clock, user)
+    return changed
+
+
+def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: User,
+                 disabled: bool) -> None:
+    """Disable (or enable again) an account (not committed). Disabling ends its sessions
+    and tokens; a disabled user cannot log in or get a token.
+
+    Raises:
+        PermissionDenied: ``actor`` is not an administrator, or disables themself.
+    """
+    _require_admin(actor)
+    if actor is not None and actor.id == user.id and disabled:
+        raise PermissionDenied("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if user.is_disabled == disabled:
+        return
+    user.is_disabled = disabled
+    audit.record(session, clock, "user.disabled" if disabled else "user.enabled", actor=actor,
+                 username=user.username)
+    if disabled:
+        end_sessions(session, clock, user)
+
+
+def reset_password(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
+                   user: User) -> str:
+    """Give ``user`` a generated temporary password (not committed), to be changed at the
+    next login; ends their sessions and tokens. Returns the password, shown once.
+
+    Raises:
+        PermissionDenied: ``actor`` is not an administrator.
+    """
+    _require_admin(actor)
+    password = generate_password()
+    user.password_hash = hasher(password)
+    user.must_change_password = True
+    audit.record(session, clock, "user.password_reset", actor=actor, username=user.username)
+    end_sessions(session, clock, user)
+    return password
+
+
+def change_own_password(session: Session, clock: Clock, hasher: Hasher, *, user: User,
+                        new_password: str) -> None:
+    """The user's own new password (not committed); ends their other sessions and tokens.
+
+    Raises:
+        InvalidTaskData: ``new_password`` too short or too long (field ``new_password``).
+    """
+    if problem := password_problem(new_password):
+        raise InvalidTaskData({"new_password": problem})
+    user.password_hash = hasher(new_password)
+    user.must_change_password = False
+    audit.record(session, clock, "user.password_changed", actor=user)
+    end_sessions(session, clock, user)
+
+
+def end_sessions(session: Session, clock: Clock, user: User) -> None:
+    """End every session and API token of ``user`` (not committed): the session version
+    moves on, so cookies and tokens carrying the old one are refused."""
+    user.session_version += 1
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                           ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=clock.now()))
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Hanya administrator yang dapat mengelola akun.")
+
+
+def _details_problems(full_name: str, email: str | None,
+                      roles: list[str]) -> dict[str, str]:
+    problems = {}
+    if not full_name.strip():
+        problems["full_name"] = "nama lengkap wajib diisi"
+    elif len(full_name.strip()) > MAX_NAME:
+        problems["full_name"] = f"nama lengkap paling banyak {MAX_NAME} karakter"
+    email = (email or "").strip()
+    if email and (len(email) > MAX_EMAIL or not EMAIL.match(email)):
+        problems["email"] = "alamat surel tidak valid (contoh: nama@pa-bima.go.id)"
+    unknown = [role for role in roles if role not in KNOWN_ROLES]
+    if unknown:
+        problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}"
+    return problems

@@ -1,0 +1,78 @@
+"""API tokens kept server-side: issued, looked up, listed and revoked one by one.
+
+A token is 32 random bytes (URL-safe text). Only its SHA-256 is stored, so a copy of
+the database does not hand out working tokens. A token is refused once it expires, once
+revoked, when its user is disabled, and when the user's ``session_version`` has moved
+on (logout, password change, change of roles or admin rights).
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.errors import NotFound
+from engine.models import ApiToken, User
+
+# Writing the last use on every request would turn each API read into a write.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(session: Session, clock: Clock, user: User, max_age_seconds: int) -> str:
+    """A new token for ``user`` valid ``max_age_seconds`` from now (not committed);
+    returns the secret, which is shown once and never stored."""
+    secret = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(secret), prefix=secret[:6],
+                         session_version=user.session_version, created_at=now,
+                         expires_at=now + timedelta(seconds=max_age_seconds)))
+    session.flush()
+    audit.record(session, clock, "token.issued", actor=user, prefix=secret[:6])
+    return secret
+
+
+def user_for(session: Session, clock: Clock, secret: str) -> User | None:
+    """The user a token stands for, or None when it is unknown, expired, revoked, of a
+    disabled user, or older than the user's session version. Records the last use (to
+    the minute; not committed)."""
+    if not secret or len(secret) > 100:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    now = clock.now()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    user = token.user
+    if user.is_disabled or token.session_version != user.session_version:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        token.last_used_at = now
+    return user
+
+
+def active(session: Session, user: User, now: datetime) -> list[ApiToken]:
+    """The user's tokens that still work at ``now``, newest first."""
+    return list(session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
+        ApiToken.session_version == user.session_version).order_by(ApiToken.id.desc())))
+
+
+def revoke(session: Session, clock: Clock, user: User, token_id: int) -> None:
+    """Revoke one of ``user``'s own tokens (not committed).
+
+    Raises:
+        NotFound: no such token of this user (another user's token is not found either).
+    """
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("Token tidak ditemukan.")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        audit.record(session, clock, "token.revoked", actor=user, prefix=token.prefix)

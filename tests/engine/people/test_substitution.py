@@ -1,0 +1,104 @@
+"""Plh/Plt rules: ends with the official's role, Plh and Plt limits, one Plt extension,
+ending early (who may), all audited."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine import settings
+from engine.errors import InvalidTaskData, PermissionDenied
+from engine.models import AuditRecord, Substitution
+from engine.people import accounts
+from engine.people.substitution import capacities, end_early, extend, record
+
+
+def _record(session, clock, users, kind="Plh", days=7, substitute="Sekretaris", **more):
+    return record(session, clock, kind=kind, official=users["Kasubbag"],
+                  substitute=users[substitute], role="Kasubbag", warrant_number="SP-1",
+                  starts_at=clock.now(), ends_at=clock.now() + timedelta(days=days),
+                  created_by=more.get("created_by", users["admin"]))
+
+
+def test_a_substitution_grants_nothing_once_the_official_loses_the_role(session, clock, users):
+    _record(session, clock, users)
+    plh = users["Sekretaris"]
+    assert "Kasubbag" in capacities(session, plh, clock.now())
+    accounts.update_details(session, clock, actor=users["admin"], user=users["Kasubbag"],
+                            full_name="Demo Kasubbag", email=None, roles=["Prakom"],
+                            is_admin=False)
+    session.flush()
+    assert "Kasubbag" not in capacities(session, plh, clock.now())
+
+
+def test_plh_is_limited_by_the_office_setting(session, clock, users):
+    _record(session, clock, users, days=30)
+    with pytest.raises(InvalidTaskData) as refused:
+        _record(session, clock, users, days=31)
+    assert refused.value.fields == {"ends_at": "Plh paling lama 30 hari (pengaturan kantor)"}
+    with pytest.raises(InvalidTaskData):
+        record(session, clock, kind="Plh", official=users["Kasubbag"],
+               substitute=users["Ketua"], role="Kasubbag", warrant_number="SP-9",
+               starts_at=clock.now().replace(year=2000),
+               ends_at=clock.now().replace(year=9999), created_by=users["admin"])
+    settings.put(session, "substitution", {"plh_max_days": 45})
+    _record(session, clock, users, days=45)
+
+
+def test_plt_lasts_three_months_and_is_extended_once_by_three(session, clock, users):
+    with pytest.raises(InvalidTaskData):
+        _record(session, clock, users, kind="Plt", days=93)
+    plt = _record(session, clock, users, kind="Plt", days=92)
+    with pytest.raises(InvalidTaskData) as refused:
+        extend(session, clock, plt, users["admin"], plt.ends_at + timedelta(days=93))
+    assert "3 bulan" in refused.value.fields["ends_at"]
+    extend(session, clock, plt, users["admin"], plt.ends_at + timedelta(days=92))
+    with pytest.raises(InvalidTaskData) as again:
+        extend(session, clock, plt, users["admin"], plt.ends_at + timedelta(days=1))
+    assert again.value.fields["ends_at"] == "Plt hanya dapat diperpanjang satu kali"
+    plh = _record(session, clock, users)
+    with pytest.raises(InvalidTaskData):
+        extend(session, clock, plh, users["admin"], plh.ends_at + timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        extend(session, clock, _record(session, clock, users, kind="Plt"), users["Prakom"],
+               clock.now() + timedelta(days=10))
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("Kasubbag", True),   # the official
+    ("admin", True),
+    ("Ketua", True),      # above the substitute's role (Sekretaris)
+    ("Prakom", False), ("Sekretaris", False), ("Panitera", False)])
+def test_who_may_end_a_substitution_early(session, clock, users, who, allowed):
+    substitution = _record(session, clock, users)
+    clock.advance(timedelta(days=1))
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            end_early(session, clock, substitution, users[who])
+        return
+    end_early(session, clock, substitution, users[who])
+    assert substitution.ends_at == clock.now()
+    assert "Kasubbag" not in capacities(session, users["Sekretaris"], clock.now())
+    with pytest.raises(InvalidTaskData):
+        end_early(session, clock, substitution, users[who])
+
+
+def test_every_change_is_audited(session, clock, users):
+    plt = _record(session, clock, users, kind="Plt")
+    extend(session, clock, plt, users["Kasubbag"], plt.ends_at + timedelta(days=10))
+    end_early(session, clock, plt, users["admin"])
+    session.flush()
+    assert session.scalars(select(AuditRecord.action).order_by(AuditRecord.id)).all() == [
+        "substitution.recorded", "substitution.extended", "substitution.ended"]
+    stored = session.scalars(select(Substitution)).one()
+    assert (stored.ended_by_id, stored.extended_at) == (users["admin"].id, clock.now())
+
+
+def test_a_warrant_number_is_bounded(session, clock, users):
+    with pytest.raises(InvalidTaskData) as refused:
+        record(session, clock, kind="Plh", official=users["Kasubbag"],
+               substitute=users["Sekretaris"], role="Kasubbag", warrant_number="W" * 201,
+               starts_at=clock.now(), ends_at=clock.now() + timedelta(days=1),
+               created_by=users["admin"])
+    assert list(refused.value.fields) == ["warrant_number"]
+    assert session.scalars(select(Substitution)).all() == []

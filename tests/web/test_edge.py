@@ -1,0 +1,162 @@
+"""The edge: rate limits, equal work for unknown names, the ``next`` check, security
+headers, private files, body limits."""
+
+import os
+import stat
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.web.conftest import PASSWORD, api_token, login
+from web import create_app
+from web.views import auth
+
+
+def test_twenty_wrong_passwords_get_429_with_retry_after_then_even_the_right_one(client):
+    answers = [login(client, "kasubbag", "salah-salah") for _ in range(20)]
+    assert [a.status_code for a in answers] == [400] * 10 + [429] * 10, "10 per 15 minutes"
+    assert "Retry-After" not in answers[0].headers
+    refused = login(client, "kasubbag")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Terlalu banyak percobaan masuk" in refused.get_data(True)
+    token = client.post("/api/v1/auth/token", json={"username": "kasubbag",
+                                                    "password": PASSWORD})
+    assert token.status_code == 429 and token.json["error"]["code"] == "too_many_requests"
+    assert "Retry-After" in token.headers
+    assert login(client, "prakom").status_code == 302, "other accounts go on"
+
+
+def test_the_address_limit_counts_across_accounts(app, client):
+    app.extensions["alur_limiter"].reset()
+    for number in range(50):
+        assert login(client, f"tidak_ada_{number}", "salah-salah").status_code == 400
+    assert login(client, "prakom").status_code == 429
+
+
+def test_successful_logins_are_not_counted(client):
+    for _ in range(15):
+        assert login(client, "prakom").status_code == 302
+
+
+def test_each_app_has_its_own_limiter(app, database):
+    other = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji"})
+    assert other.extensions["alur_limiter"] is not app.extensions["alur_limiter"]
+
+
+def test_unknown_and_known_names_cost_the_same_hash_check(client, monkeypatch):
+    calls = []
+    real = auth.check_password_hash
+
+    def counting(hashed: str, password: str) -> bool:
+        calls.append(hashed.split("$")[0])
+        return real(hashed, password)
+
+    monkeypatch.setattr(auth, "check_password_hash", counting)
+    assert login(client, "tidak_ada", "salah-salah").status_code == 400
+    unknown, calls[:] = list(calls), []
+    assert login(client, "prakom", "salah-salah").status_code == 400
+    assert unknown == calls == ["pbkdf2:sha256:1000"], "one check, same method, both cases"
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/",
+    "/%0d%0a/evil.example", "javascript:alert(1)", "/ /evil.example"])
+def test_next_stays_on_the_site(client, target):
+    token = csrf_token(client.get("/masuk").get_data(True))
+    response = client.post(f"/masuk?next={target}", data={
+        "username": "prakom", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_next_to_a_page_of_the_site_is_followed(client):
+    token = csrf_token(client.get("/masuk").get_data(True))
+    response = client.post("/masuk?next=/laporan/?periode=tahun", data={
+        "username": "prakom", "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/laporan/?periode=tahun"
+
+
+HTML_PAGES = ["/masuk", "/", "/akun/", "/plh/", "/notifikasi/", "/laporan/", "/mulai",
+              "/admin/sop", "/admin/pengguna", "/admin/pengaturan", "/tidak-ada"]
+
+
+def test_security_headers_on_every_html_response(client):
+    for path in HTML_PAGES[:1]:
+        _assert_headers(client.get(path))
+    login(client, "admin")
+    seen = 0
+    for path in HTML_PAGES:
+        response = client.get(path)
+        if response.mimetype == "text/html":
+            _assert_headers(response)
+            seen += 1
+    assert seen == len(HTML_PAGES)
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def _assert_headers(response) -> None:
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_alur_https_adds_hsts_and_secure_cookies(database, monkeypatch):
+    monkeypatch.setenv("ALUR_HTTPS", "1")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji"})
+    response = app.test_client().get("/masuk")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_csrf_tokens_expire_with_the_session(app):
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == app.permanent_session_lifetime.total_seconds()
+
+
+def test_instance_files_are_private(tmp_path, monkeypatch):
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(folder))
+    monkeypatch.delenv("ALUR_SECRET_KEY", raising=False)
+    monkeypatch.delenv("ALUR_DATABASE_URL", raising=False)
+    create_app()
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder / "secret_key").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(folder / "alur.sqlite3").st_mode) == 0o600
+
+
+def test_a_large_body_is_refused_with_413(client):
+    response = client.post("/api/v1/instances", data=b"{" + b" " * (1024 * 1024) + b"}",
+                           content_type="application/json", headers=api_token(client, "prakom"))
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "request_entity_too_large"
+
+
+def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
+    from sqlalchemy import func, select
+
+    from engine.models import ProcessInstance
+    from web.extensions import db
+
+    headers = api_token(client, "prakom")
+    for data, field in (({"keterangan": "x" * 2001}, "keterangan"),
+                        ({f"k{n}": 1 for n in range(51)}, "data"),
+                        ({"jumlah": 2**60}, "jumlah")):
+        response = client.post("/api/v1/instances", headers=headers, json={
+            "process_key": "penanganan_permintaan_layanan_ti", "title": "Uji", "data": data})
+        assert response.status_code == 422, response.json
+        assert field in response.json["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ProcessInstance.id))) == 0
+
+
+def test_nul_characters_and_deep_json_are_answered_400(client):
+    headers = api_token(client, "prakom")
+    for body in ({"process_key": "penanganan_gangguan_server", "title": "a\u0000b"},
+                 {"process_key": "x", "title": "t", "data": {"k\u0000": 1}}):
+        assert client.post("/api/v1/instances", json=body, headers=headers).status_code == 400
+    deep = "[" * 100_000 + "]" * 100_000
+    assert client.post("/api/v1/instances", data=deep, content_type="application/json",
+                       headers=headers).status_code == 400
+    assert client.get("/laporan/sop/%00").status_code == 400
+    assert client.get("/?cari=%00").status_code == 400

@@ -1,0 +1,78 @@
+"""Plh/Plt on the page and in effect: the official losing the role, limits, ending early."""
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, Substitution, User
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _ids(app) -> dict[str, int]:
+    with app.app_context():
+        return {u.username: u.id for u in db.session.scalars(select(User))}
+
+
+def _record(client, ids, ends_at="2026-11-25T16:00", substitute="kasubbag") -> int:
+    token = csrf_token(client.get("/plh/").get_data(True))
+    return client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids[substitute], "warrant_number": "W8-U1/99/KP/XI/2026",
+        "starts_at": "2026-11-23T07:00", "ends_at": ends_at}).status_code
+
+
+def test_a_plh_after_the_official_lost_the_role_gets_403(app, client):
+    task_id = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": SERVER, "title": "Server mati"}).json["open_tasks"][0]["id"]
+    ids = _ids(app)
+    login(client, "admin")
+    assert _record(client, ids, substitute="sekretaris") == 302
+    plh = app.test_client()
+    login(plh, "sekretaris")
+    assert plh.get(f"/tugas/{task_id}").status_code == 200
+    page_token = csrf_token(plh.get("/").get_data(True))
+    assert app.test_cli_runner().invoke(args=["user", "roles", "prakom", "Redaktur"]
+                                        ).exit_code == 0
+    page = plh.get(f"/tugas/{task_id}").get_data(True)
+    assert "Plh. Prakom" not in page, "the Sekretaris sees the step read-only, as supervisor"
+    assert f'action="/tugas/{task_id}"' not in page
+    assert plh.post(f"/tugas/{task_id}", data={"csrf_token": page_token}).status_code == 403
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).state == "open"
+
+
+def test_a_plh_beyond_the_limit_is_refused_and_nothing_stored(app, client):
+    login(client, "admin")
+    ids = _ids(app)
+    token = csrf_token(client.get("/plh/").get_data(True))
+    response = client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "SP-1",
+        "starts_at": "2000-01-01T07:00", "ends_at": "9999-12-31T07:00"})
+    assert response.status_code == 422
+    assert 'id="ends_at-error">Plh paling lama 30 hari' in response.get_data(True)
+    assert _record(client, ids, ends_at="2026-12-24T07:00") == 422, "31 days"
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
+
+
+def test_the_official_ends_a_plh_early_others_may_not(app, client, clock):
+    ids = _ids(app)
+    login(client, "prakom")
+    assert _record(client, ids) == 302
+    with app.app_context():
+        substitution_id = db.session.scalars(select(Substitution.id)).one()
+    stranger = app.test_client()
+    login(stranger, "redaktur")
+    assert stranger.post(f"/plh/{substitution_id}/akhiri", data={
+        "csrf_token": csrf_token(stranger.get("/").get_data(True))}).status_code == 403
+    page = client.get("/plh/").get_data(True)
+    assert "Akhiri lebih awal" in page
+    assert client.post(f"/plh/{substitution_id}/akhiri",
+                       data={"csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Substitution, substitution_id).ends_at == clock.now()
+    assert client.post("/plh/999999/akhiri",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404

@@ -1,0 +1,143 @@
+"""The edge: rate limits on logging in, security headers, bounded ids, request bodies
+without NUL characters and within a size.
+
+Rate limits (Flask-Limiter, one limiter per app so each test starts afresh): failed
+attempts at ``POST /masuk`` and ``POST /api/v1/auth/token`` count per account and per
+address, together for both routes; past the limit the answer is 429 with
+``Retry-After``. Only failures count, so people who log in often are never locked out.
+"""
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.routing import IntegerConverter
+
+LIMITED_ENDPOINTS = ("auth.login", "api.token")
+
+# Only the app's own files; bpmn-js and Chart.js are served from web/static/vendor.
+# bpmn-js and Chart.js set element.style from script (CSSOM), which CSP allows.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'")
+
+# Ids in URLs are database integers: larger numbers are simply not found (404), instead
+# of overflowing the database driver.
+MAX_ID = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` limited to 0..2^31-1."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Bound ``<int:...>`` before any route is registered."""
+    app.url_map.converters["int"] = BoundedInt
+
+
+def _account_key() -> str:
+    """The account an attempt is for: the submitted user name (form or JSON), lower case."""
+    name = request.form.get("username")
+    if name is None:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) else None
+    return "akun:" + str(name or "").strip().lower()[:64]
+
+
+def _address_key() -> str:
+    return "alamat:" + (get_remote_address() or "-")
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code >= 400
+
+
+def install_limiter(app: Flask) -> Limiter:
+    """Limit failed logins on ``LIMITED_ENDPOINTS`` (after the blueprints are registered).
+
+    Config: ``ALUR_RATELIMIT_STORAGE_URI`` (default ``memory://``, one count per process),
+    ``ALUR_LOGIN_LIMIT_ACCOUNT`` and ``ALUR_LOGIN_LIMIT_ADDRESS`` (Flask-Limiter notation).
+    """
+    limiter = Limiter(key_func=_address_key, storage_uri=app.config["ALUR_RATELIMIT_STORAGE_URI"],
+                      strategy="moving-window", headers_enabled=False)
+    limiter.init_app(app)
+    per_account = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ACCOUNT"],
+                                       scope="login-account", key_func=_account_key,
+                                       methods=["POST"], deduct_when=_failed)
+    per_address = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ADDRESS"],
+                                       scope="login-address", key_func=_address_key,
+                                       methods=["POST"], deduct_when=_failed)
+    for endpoint in LIMITED_ENDPOINTS:
+        app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
+    app.extensions["alur_limiter"] = limiter
+
+    @app.after_request
+    def retry_after(response: Response) -> Response:
+        # Only a refusal says when to retry (Flask-Limiter's own headers would put
+        # Retry-After and the remaining count on every answer of the login form).
+        breached = limiter.current_limit if response.status_code == 429 else None
+        if breached is not None:
+            response.headers["Retry-After"] = str(max(1, int(breached.reset_at - time.time())))
+        return response
+
+    return limiter
+
+
+def install_headers(app: Flask) -> None:
+    """Security headers on every response; HSTS when ``ALUR_HTTPS`` is on."""
+    https = app.config["ALUR_HTTPS"]
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if https:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def install_input_guards(app: Flask) -> None:
+    """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
+    (larger ones are answered 413 before they are read), and a NUL character anywhere in
+    the path, the query, the form or a JSON body is answered 400: no text Alur keeps may
+    hold one (PostgreSQL refuses them)."""
+    limit = app.config["ALUR_MAX_BODY_BYTES"]
+
+    @app.before_request
+    def guard_input() -> None:
+        if request.mimetype != "multipart/form-data":
+            request.max_content_length = limit
+        texts = [request.path, *request.args.keys(), *request.args.values()]
+        if request.method in ("POST", "PUT", "PATCH"):
+            texts += [*request.form.keys(), *request.form.values()]
+            if request.is_json:
+                try:
+                    texts += list(_json_texts(request.get_json(silent=True)))
+                except RecursionError:  # nested deeper than Python parses
+                    abort(400)
+        if any("\x00" in text for text in texts):
+            abort(400)
+
+
+def _json_texts(value: Any) -> Iterator[str]:
+    """Every string (keys included) in a parsed JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item)

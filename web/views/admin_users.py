@@ -1,0 +1,111 @@
+"""Administration: "Pengguna dan Peran" — create accounts, edit name, e-mail, roles and
+admin rights, disable or enable, reset passwords. The use cases (and their audit
+records) are ``engine.people.accounts``, shared with ``alur user``."""
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from engine.errors import InvalidTaskData
+from engine.models import User
+from engine.people import accounts
+from engine.roles import KNOWN_ROLES
+from web.extensions import clock, db
+from web.views.admin import admin_required, bp
+from web.views.auth import hash_password
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _list_page(errors: dict[str, str], status: int = 200) -> Any:
+    return render_template(
+        "admin/users.html", errors=errors, form=request.form, roles=KNOWN_ROLES,
+        users=db.session.scalars(select(User).order_by(User.username)).all()), status
+
+
+@bp.route("/pengguna", methods=["GET", "POST"])
+@admin_required
+def users() -> Any:
+    """The accounts, and the form that creates one with a generated temporary password."""
+    if request.method == "GET":
+        return _list_page({})
+    try:
+        user, password = accounts.create(
+            db.session, clock(), hash_password, actor=current_user,
+            username=request.form.get("username", "").strip(),
+            full_name=request.form.get("full_name", ""), email=request.form.get("email"),
+            roles=request.form.getlist("roles"), is_admin=request.form.get("is_admin") == "on")
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return _list_page(invalid.fields, 422)
+    db.session.commit()
+    return _password_page(user, password, created=True)
+
+
+def _password_page(user: User, password: str | None, created: bool) -> Any:
+    # Shown in this answer only: never in a flash message (the session cookie) or a log.
+    response = render_template("admin/user_password.html", user=user, password=password,
+                               created=created)
+    return response, 201 if created else 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> Any:
+    """Name, e-mail, roles and admin rights of one account."""
+    user = _user(user_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            changed = accounts.update_details(
+                db.session, clock(), actor=current_user, user=user,
+                full_name=request.form.get("full_name", ""), email=request.form.get("email"),
+                roles=request.form.getlist("roles"),
+                is_admin=request.form.get("is_admin") == "on")
+        except InvalidTaskData as invalid:
+            db.session.rollback()
+            errors = invalid.fields
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # one's own roles changed: this session goes on, others end
+            flash(gettext("Akun %(username)s disimpan.", username=user.username) if changed
+                  else gettext("Tidak ada yang berubah."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_edit.html", user=user, errors=errors, roles=KNOWN_ROLES,
+                           form=request.form if errors else None), 422 if errors else 200
+
+
+@bp.post("/pengguna/<int:user_id>/status")
+@admin_required
+def set_user_status(user_id: int) -> Any:
+    """Disable (``disabled=1``) or enable (``disabled=0``) an account."""
+    user = _user(user_id)
+    if request.form.get("disabled") not in ("0", "1"):
+        abort(400)
+    disabled = request.form["disabled"] == "1"
+    accounts.set_disabled(db.session, clock(), actor=current_user, user=user, disabled=disabled)
+    db.session.commit()
+    flash(gettext("Akun %(username)s dinonaktifkan; sesi dan tokennya diakhiri.",
+                  username=user.username) if disabled
+          else gettext("Akun %(username)s aktif kembali.", username=user.username), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/pengguna/<int:user_id>/kata-sandi")
+@admin_required
+def reset_user_password(user_id: int) -> Any:
+    """A temporary password, shown once, to be changed at the next login."""
+    user = _user(user_id)
+    password = accounts.reset_password(db.session, clock(), hash_password, actor=current_user,
+                                       user=user)
+    db.session.commit()
+    return _password_page(user, password, created=False)
