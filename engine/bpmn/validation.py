@@ -29,6 +29,8 @@ MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+# A user task property: "ya", or a condition on case data (engine.runtime.adapter).
+ROUND_THE_CLOCK = "sepanjang_waktu"
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
 DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2\s*$""")
 
@@ -379,10 +381,19 @@ def _check_timers(process: etree._Element) -> Iterable[str]:
             continue
         duration = durations[0].text or ""
         try:
-            value = expressions.check(duration)
-            if not isinstance(getattr(value, "value", None), str):
-                raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
-                                      f'"PT30M", bukan {duration.strip()[:80]}')
-            parse_duration(value.value)
+            tree = expressions.check(duration, conditional=True)
+            for value in expressions.conditional_leaves(tree):
+                if not isinstance(getattr(value, "value", None), str):
+                    raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
+                                          f'"PT30M", bukan {duration.strip()[:80]}')
+                parse_duration(value.value)
         except (expressions.UnsafeExpression, InvalidDuration) as error:
             yield f"{where(boundary)}: durasi timer ditolak: {error}"
+    for task in process.findall("bpmn:userTask", NS):
+        for prop in task.iterfind(".//spiffworkflow:property", NS):
+            value = (prop.get("value") or "").strip()
+            if prop.get("name") == ROUND_THE_CLOCK and value.lower() not in ("", "ya", "tidak"):
+                try:
+                    expressions.check(value)
+                except expressions.UnsafeExpression as error:
+                    yield f"{where(task)}: properti {ROUND_THE_CLOCK} ditolak: {error}"

@@ -1,6 +1,5 @@
 """Starting process instances and reading them back."""
 
-import re
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -12,13 +11,10 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.people.substitution import capacities
+from engine.process import case
 from engine.process.deploy import active_definition
 from engine.runtime.adapter import load_state, new_workflow, spec_from_json
 from engine.runtime.projection import save
-
-_DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_SCALARS = (str, int, float, bool, type(None))
-
 
 def start_instance(session: Session, clock: Clock, *, process_key: str, title: str,
                    user: User, data: dict[str, Any] | None = None) -> ProcessInstance:
@@ -27,7 +23,9 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     Args:
         title: what the instance is about (e.g. "Server SIPP mati"), 1-300 characters.
         user: the starter; must hold one of the process's lane roles, or be admin.
-        data: initial process data, ``{snake_case name: str | int | float | bool | None}``.
+        data: the start data: values of the start form when the SOP declares one
+            (``engine.process.case.start_data``), else
+            ``{snake_case name: str | int | float | bool | None}``.
 
     Raises:
         NotFound: the process is not deployed.
@@ -41,21 +39,23 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     problems = {}
     if not 1 <= len(title) <= 300:
         problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"
-    problems.update(_data_problems(data or {}))
+    data, data_problems = case.start_data(definition, data or {})
+    problems.update(data_problems)
     if problems:
         raise InvalidTaskData(problems)
     workflow = new_workflow(spec_from_json(definition.spec_json), clock,
                             settings.work_calendar(session))
-    workflow.task_tree.data.update(data or {})
+    workflow.task_tree.data.update(data)
     workflow.do_engine_steps()
     instance = ProcessInstance(definition=definition, title=title, status="running",
                                started_by_id=user.id, started_at=clock.now(), state_json="")
+    case.open_case(session, clock, instance, data)
     session.add(instance)
     session.flush()
     save(session, clock, instance, workflow)
     audit.record(session, clock, "instance.started", actor=user, instance=instance,
                  process_key=definition.key, version=definition.version, title=title,
-                 data=data or {})
+                 data=data, number=instance.number)
     return instance
 
 
@@ -102,15 +102,3 @@ def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
     """The instance's audit records, oldest first."""
     return list(session.scalars(select(AuditRecord).where(AuditRecord.instance_id == instance.id)
                                 .order_by(AuditRecord.at, AuditRecord.id)))
-
-
-def _data_problems(data: dict[str, Any]) -> dict[str, str]:
-    if not isinstance(data, dict):
-        return {"data": "harus berupa objek JSON"}
-    problems = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or not _DATA_KEY.match(key):
-            problems[str(key)] = "nama data harus huruf kecil, angka dan _ (diawali huruf)"
-        elif not isinstance(value, _SCALARS):
-            problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
-    return problems

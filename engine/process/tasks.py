@@ -17,6 +17,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.people.substitution import Capacity, capacities
+from engine.process import case
 from engine.process.instances import load_workflow, lock_instance
 from engine.roles import supervisor_of
 from engine.runtime.projection import save
@@ -174,7 +175,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     """Complete a step with the submitted form ``data`` and move the instance on.
 
     Args:
-        data: ``{field name: value}`` for the task's fields (``task_entry()["fields"]``).
+        data: ``{field name: value}`` for the task's generated fields
+            (``task_entry()["fields"]``) and its declared form (``engine.process.case``).
 
     Raises:
         NotFound; PermissionDenied when the user lacks the lane's role; TaskNotOpen when
@@ -182,7 +184,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         InvalidTaskData naming each bad field. Nothing changes when any is raised.
     """
     task, capacity = _open_task_for(session, clock, task_id, user)
-    cleaned = validate_data(task_entry(task)["fields"], data)
+    cleaned = case.check_submission(session, task, task_entry(task), data, validate_data)
     lock_instance(session, task.instance_id)  # waits for a worker firing this instance's timers
     session.refresh(task)
     task, capacity = _open_task_for(session, clock, task_id, user)
@@ -199,6 +201,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     task.completed_at = now
     task.completed_as = capacity.label
     task.state = "completed"
+    case.record_step(task, task_entry(task), cleaned)
     save(session, clock, task.instance, workflow)
     audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
                  acting_as=capacity.label)

@@ -19,7 +19,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import (
-    AuditRecord,
     Escalation,
     HumanTask,
     Notification,
@@ -36,8 +35,7 @@ from engine.time.periods import Period
 # The incident SOPs whose mean time to resolve (MTTR) is SKP evidence (seed 000: critical
 # tickets within 1 hour, major within 4 hours).
 INCIDENT_SOPS = ("penanganan_permintaan_layanan_ti", "penanganan_gangguan_server")
-# Where an incident's priority is read: the process data given at its start, recorded in
-# the "instance.started" audit record (``detail["data"]["prioritas"]``).
+# Where an incident's priority is read: the instance's case data (``ProcessInstance.data``).
 PRIORITY_KEY = "prioritas"
 NO_PRIORITY = "tanpa prioritas"
 
@@ -274,16 +272,15 @@ def _mttr(session: Session, incidents: list[Any], names: dict[str, str],
 
 
 def instance_priorities(session: Session, instance_ids: list[int]) -> dict[int, str]:
-    """``{instance id: priority}`` from the start data recorded in the "instance.started"
-    audit record; instances without one are left out."""
+    """``{instance id: priority}`` from the instances' case data (``ProcessInstance.data``:
+    the start form, or a later step's form such as the Kasubbag's urgency step);
+    instances without one are left out."""
     found = {}
     for start in range(0, len(instance_ids), 500):  # bounded IN lists
-        records = session.execute(
-            select(AuditRecord.instance_id, AuditRecord.detail)
-            .where(AuditRecord.action == "instance.started",
-                   AuditRecord.instance_id.in_(instance_ids[start:start + 500]))).all()
-        for instance_id, detail in records:
-            data = (detail or {}).get("data") or {}
+        rows = session.execute(
+            select(ProcessInstance.id, ProcessInstance.data)
+            .where(ProcessInstance.id.in_(instance_ids[start:start + 500]))).all()
+        for instance_id, data in rows:
             value = data.get(PRIORITY_KEY) if isinstance(data, dict) else None
             if value not in (None, ""):
                 found[instance_id] = str(value)

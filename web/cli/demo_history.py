@@ -180,10 +180,11 @@ def _decisions(rng: random.Random, entry: dict[str, Any], revisions: int
         if field["type"] != "choice":
             continue
         options = [choice["value"] for choice in field["choices"]]
-        onward = [value for value in options if value != "revisi"] or options
-        if ("revisi" in options and revisions < MAX_REVISIONS
-                and rng.random() < REVISION_SHARE):
-            values[field["name"]] = "revisi"
+        back = [c["value"] for c in field["choices"]
+                if c.get("returns", c["value"] == "revisi")]
+        onward = [value for value in options if value not in back] or options
+        if back and revisions < MAX_REVISIONS and rng.random() < REVISION_SHARE:
+            values[field["name"]] = back[0]
             sent_back = 1
         else:
             values[field["name"]] = rng.choice(onward)
