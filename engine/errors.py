@@ -37,6 +37,12 @@ class TaskNotOpen(AlurError):
     code = "task_not_open"
 
 
+class InstanceEnded(AlurError):
+    """The process instance has already ended (completed, cancelled or in error)."""
+
+    code = "instance_ended"
+
+
 class InvalidTaskData(AlurError):
     """Submitted task data does not fit the task's form.
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import (
     AlurError,
     InvalidProcess,
+    InstanceEnded,
     InvalidTaskData,
     NotFound,
     PermissionDenied,
@@ -21,8 +22,8 @@ from engine.errors import (
 )
 from web.extensions import db
 
-STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskData: 422,
-          InvalidProcess: 422}
+STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
+          InvalidTaskData: 422, InvalidProcess: 422}
 
 HTTP_MESSAGES = {
     400: lazy_gettext("Permintaan tidak valid."),

@@ -3,13 +3,13 @@
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.errors import InvalidTaskData, NotFound, PermissionDenied
-from engine.models import AuditRecord, HumanTask, ProcessInstance, User
+from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
+from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
 from engine.people.substitution import capacities
 from engine.process import case
 from engine.process.deploy import active_definition
@@ -102,3 +102,50 @@ def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
     """The instance's audit records, oldest first."""
     return list(session.scalars(select(AuditRecord).where(AuditRecord.instance_id == instance.id)
                                 .order_by(AuditRecord.at, AuditRecord.id)))
+
+
+MAX_REASON = 2000
+
+
+def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User,
+                    reason: str) -> ProcessInstance:
+    """Cancel a running instance (Batalkan): its open tasks leave every inbox, its timers
+    and escalations stop, its outbox messages not yet sent are dropped; status
+    ``cancelled``, ended now, audited with who and why. Not committed.
+
+    Who: an administrator, or the starter while no one else has acted on the instance
+    (no audit record of another person).
+
+    Raises:
+        NotFound; PermissionDenied; InstanceEnded (not running); InvalidTaskData under
+        ``reason`` (empty or longer than 2000 characters).
+    """
+    instance = get_instance(session, instance_id)
+    others = session.scalar(select(AuditRecord.id).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
+        AuditRecord.actor_id != instance.started_by_id).limit(1))
+    if not (user.is_admin or (user.id == instance.started_by_id and others is None)):
+        raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
+                               "lain yang bertindak, yang dapat membatalkan proses ini.")
+    if instance.status != "running":
+        raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
+                            f"(status: {instance.status}).")
+    reason = (reason or "").strip()
+    if not 1 <= len(reason) <= MAX_REASON:
+        raise InvalidTaskData({"reason": f"alasan pembatalan wajib diisi (1–{MAX_REASON} "
+                                         "karakter)"})
+    lock_instance(session, instance.id)
+    workflow = load_workflow(session, instance, clock)
+    workflow.cancel()
+    instance.status = "cancelled"
+    instance.completed_at = clock.now()
+    save(session, clock, instance, workflow)
+    escalations = select(Escalation.id).join(HumanTask).where(
+        HumanTask.instance_id == instance.id)
+    dropped = session.execute(update(Delivery).where(
+        Delivery.state == "pending", Delivery.escalation_id.in_(escalations))
+        .values(state="dropped", lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
+                 reason=reason, dropped_messages=dropped)
+    return instance

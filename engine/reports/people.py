@@ -190,7 +190,7 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
         select(ProcessInstance.id, stored(ProcessInstance.started_at, "s"),
                stored(ProcessInstance.completed_at, "c"), ProcessDefinition.key)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(ProcessDefinition.key.in_(INCIDENT_SOPS),
+        .where(ProcessDefinition.key.in_(INCIDENT_SOPS), ProcessInstance.status == "completed",
                ProcessInstance.completed_at >= period.start,
                ProcessInstance.completed_at < period.end,
                ProcessInstance.id.in_(select(HumanTask.instance_id).where(
