@@ -134,7 +134,8 @@ def test_rkt_return_needs_a_reason_and_the_next_desk_sees_decision_and_note(app,
     assert (completed[-1]["decision"], completed[-1]["note"]) == (
         "Tidak, kembalikan untuk revisi", "Indikator kinerja belum terukur")
     assert completed[0]["decision"] is None
-    page_of_done = client.get(f"/api/v1/tasks/{completed[-1]['task_id']}", headers=kasubbag)
+    page_of_done = client.get(f"/api/v1/tasks/{completed[-1]['task_id']}",
+                              headers=api_token(client, "panitera"))
     assert page_of_done.json["submitted"]["note"] == "Indikator kinerja belum terukur"
 
 
