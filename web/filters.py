@@ -76,6 +76,7 @@ HISTORY_TEXT = {
     "task.escalated": lazy_gettext("Eskalasi: langkah melewati batas waktu"),
     "attachment.added": lazy_gettext("Lampiran ditambahkan"),
     "comment.added": lazy_gettext("Komentar ditambahkan"),
+    "instance.cancelled": lazy_gettext("Proses dibatalkan"),
 }
 
 

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
-from engine.models import Attachment, HumanTask, ProcessDefinition, ProcessInstance
+from engine.models import Attachment, Comment, HumanTask, ProcessDefinition, ProcessInstance
 from engine.process import forms
-from engine.process.attachments import of_instance
 
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -143,7 +142,10 @@ def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
     steps = session.scalars(select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.state == "completed")
         .order_by(HumanTask.completed_at, HumanTask.id))
-    files, comments = of_instance(session, instance.id)
+    files = session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
+                            .order_by(Attachment.id))
+    comments = session.scalars(select(Comment).where(Comment.instance_id == instance.id)
+                               .order_by(Comment.id))
     return {
         "data": instance.data or {},
         "steps": [{"id": s.id, "name": s.name, "role": s.role,
