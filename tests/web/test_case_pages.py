@@ -27,7 +27,7 @@ def _complete_open(client, instance_id: int, data: dict | None = None) -> None:
 
 def test_start_page_shows_the_sops_start_form_and_keeps_values_on_error(app, client):
     login(client, "prakom")
-    page = client.get(f"/proses/baru?sop={LTI}").get_data(True)
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
     assert '<label for="mulai-pemohon">Nama pemohon <span aria-hidden="true">*</span>' in page
     assert 'type="radio" name="kategori" value="jaringan"' in page
     assert '<textarea id="mulai-uraian" name="uraian"' in page

@@ -56,7 +56,7 @@ def index() -> Any:
 @login_required
 def new() -> Any:
     definitions = active_definitions(db.session)
-    chosen = _definition(request.values.get("process_key") or request.args.get("sop"))
+    chosen = _definition(request.values.get("process_key"))
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = chosen.catalog.get("start_form") if chosen else None
@@ -74,7 +74,7 @@ def new() -> Any:
                           title=instance.title), "success")
             return redirect(url_for("instances.show", instance_id=instance.id))
     return render_template(
-        "instances/new.html", definitions=definitions, errors=errors, values=request.form,
+        "instances/new.html", definitions=definitions, errors=errors, values=request.values,
         chosen=chosen, declared=fields(chosen.catalog.get("start_form")) if chosen else []
     ), 422 if errors else 200
 
