@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
     AlurError,
-    InvalidProcess,
     InstanceEnded,
+    InvalidProcess,
     InvalidTaskData,
     NotFound,
     PermissionDenied,

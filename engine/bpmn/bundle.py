@@ -34,15 +34,16 @@ def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]
         raise InvalidProcess([f"Unggahan lebih dari {MAX_BUNDLE_BYTES // 2**20} MB."])
     bpmn = [(name, data) for name, data in files if name.lower().endswith(".bpmn")]
     if len(bpmn) != 1:
-        raise InvalidProcess([f"Unggahan harus memuat tepat satu berkas .bpmn; ditemukan "
-                              f"{len(bpmn)}."])
+        message = f"Unggahan harus memuat tepat satu berkas .bpmn; ditemukan {len(bpmn)}."
+        raise InvalidProcess([message])
     forms = {}
     for name, data in files:
         if name == bpmn[0][0]:
             continue
         if not name.lower().endswith(FORM_SUFFIXES):
-            raise InvalidProcess([f'Berkas "{name[:200]}" bukan BPMN atau formulir JSON '
-                                  "(*-schema.json, *-uischema.json)."])
+            message = (f'Berkas "{name[:200]}" bukan BPMN atau formulir JSON '
+                       "(*-schema.json, *-uischema.json).")
+            raise InvalidProcess([message])
         forms[name] = data
     return bpmn[0][0], bpmn[0][1], forms
 

@@ -16,6 +16,7 @@ from engine.process.deploy import active_definition
 from engine.runtime.adapter import load_state, new_workflow, spec_from_json
 from engine.runtime.projection import save
 
+
 def start_instance(session: Session, clock: Clock, *, process_key: str, title: str,
                    user: User, data: dict[str, Any] | None = None) -> ProcessInstance:
     """Start an instance of the newest version of ``process_key``.

@@ -9,10 +9,10 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import User, UserRole
 from engine.people.substitution import capacities
-from engine.bpmn.forms import fields
 from engine.process import attachments, case, forms, tasks
 from engine.process.deploy import active_definitions
 from engine.roles import supervisor_of
