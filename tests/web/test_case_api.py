@@ -117,6 +117,11 @@ def test_rkt_return_needs_a_reason_and_the_next_desk_sees_decision_and_note(app,
     assert started.json["number"] == "RKT-2026-0001"
     for _ in range(3):
         _complete(client, instance_id)
+    task = _open(client, kasubbag, instance_id)
+    choices = client.get(f"/api/v1/tasks/{task['id']}", headers=api_token(client, "panitera")
+                         ).json["fields"][-1]["choices"]
+    assert [(c["value"], c["returns"]) for c in choices] == [("setuju", False),
+                                                              ("revisi", True)]
     refused = _complete(client, instance_id, {"verifikasi_panitera_rancangan": "revisi"},
                         expect=422)
     assert list(refused.json["error"]["fields"]) == ["catatan"]

@@ -128,6 +128,12 @@ def test_lists_and_cancel_through_the_pages(app, client):
     page = client.get("/proses/?cakupan=saya&cari=GS-2026-0002").get_data(True)
     assert "1 proses" in page and "Server B" in page and "Server A" not in page
     assert client.get("/proses/?cakupan=semua").get_data(True).count("GS-2026-") == 2
+    exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
+    lines = exported.split("\r\n")
+    assert lines[:2] == ["Daftar Proses", "Nomor,Judul,SOP,Status,Dimulai,Berakhir,"
+                                          "Dimulai oleh,Data proses"]
+    assert lines[2].startswith("GS-2026-0002,Server B,Penanganan Gangguan Server,berjalan,")
+    assert lines[2].endswith(",prakom,sistem: SIPP")
     shown = client.get("/proses/1").get_data(True)
     empty = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
                                                    "reason": ""})

@@ -62,6 +62,8 @@ class TaskSchema(Schema):
 class ChoiceSchema(Schema):
     value = fields.Str()
     label = fields.Str()
+    # The choice sends the case back to an earlier step: a Catatan is then required.
+    returns = fields.Bool(dump_default=False)
 
 
 class FieldSchema(Schema):

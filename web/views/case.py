@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import HumanTask, ProcessInstance
+from web.views.reports.export import Table
 from engine.process import attachments
 from web.extensions import clock, db
 from web.views.attachments import folder
@@ -50,3 +51,21 @@ def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[st
             if name != "lampiran":
                 named[name] = stored.filename
     return named
+
+
+STATUS_TEXT = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan",
+               "error": "galat"}
+
+
+def instances_table(items: list[ProcessInstance]) -> Table:
+    """The listed instances as an exportable table (``web.views.reports.export``), their
+    case data as ``name: value`` pairs; times in ISO 8601."""
+    table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
+                                    "Dimulai oleh", "Data proses"])
+    for item in items:
+        table.add([item.number, item.title, item.definition.name,
+                   STATUS_TEXT.get(item.status, item.status), item.started_at.isoformat(),
+                   item.completed_at.isoformat() if item.completed_at else None,
+                   item.started_by.username if item.started_by else None,
+                   "; ".join(f"{key}: {value}" for key, value in (item.data or {}).items())])
+    return table

@@ -25,12 +25,14 @@ from engine.errors import InvalidTaskData, NotFound
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_definitions
 from web.extensions import clock, db
-from web.views.case import case_context
+from web.views.case import case_context, instances_table
+from web.views.reports.export import EXPORT_FORMATS, export
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
 SCOPES = {"saya": "mine", "unit": "unit", "semua": "all"}
 PER_PAGE = 20
+MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
 
 
 @bp.get("/")
@@ -38,14 +40,24 @@ PER_PAGE = 20
 def index() -> Any:
     scope = request.args.get("cakupan", "saya")
     scope = scope if scope in SCOPES and (scope != "semua" or current_user.is_admin) else "saya"
-    status = request.args.get("status") or None
     page = max(1, request.args.get("halaman", 1, type=int) or 1)
-    items, total = lists.list_instances(
-        db.session, clock(), current_user, scope=SCOPES[scope],
-        process_key=request.args.get("sop") or None, status=status,
-        started_from=_day(request.args.get("dari")), started_to=_day(request.args.get("sampai"),
-                                                                    end=True),
-        search=request.args.get("cari") or None, page=page, per_page=PER_PAGE)
+    filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
+               "status": request.args.get("status") or None,
+               "started_from": _day(request.args.get("dari")),
+               "started_to": _day(request.args.get("sampai"), end=True),
+               "search": request.args.get("cari") or None}
+    fmt = request.args.get("format")
+    if fmt in EXPORT_FORMATS:
+        rows: list[Any] = []
+        for number in range(1, MAX_EXPORT // lists.MAX_PER_PAGE + 1):
+            found, total = lists.list_instances(db.session, clock(), current_user, **filters,
+                                                page=number, per_page=lists.MAX_PER_PAGE)
+            rows += found
+            if len(rows) >= total:
+                break
+        return export([instances_table(rows)], fmt, f"daftar-proses-{scope}")
+    items, total = lists.list_instances(db.session, clock(), current_user, **filters,
+                                        page=page, per_page=PER_PAGE)
     return render_template(
         "instances/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
         scope=scope, args=request.args, definitions=active_definitions(db.session),
