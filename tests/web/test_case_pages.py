@@ -130,8 +130,8 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert client.get("/proses/?cakupan=semua").get_data(True).count("GS-2026-") == 2
     exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
     lines = exported.split("\r\n")
-    assert lines[:2] == ["Daftar Proses", "Nomor,Judul,SOP,Status,Dimulai,Berakhir,"
-                                          "Dimulai oleh,Data proses"]
+    headings = "Nomor,Judul,SOP,Status,Dimulai,Berakhir,Dimulai oleh,Data proses"
+    assert lines[:2] == ["Daftar Proses", headings]
     assert lines[2].startswith("GS-2026-0002,Server B,Penanganan Gangguan Server,berjalan,")
     assert lines[2].endswith(",prakom,sistem: SIPP")
     shown = client.get("/proses/1").get_data(True)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import HumanTask, ProcessInstance
-from web.views.reports.export import Table
 from engine.process import attachments
 from web.extensions import clock, db
 from web.views.attachments import folder
+from web.views.reports.export import Table
 
 
 def case_context(instance: ProcessInstance) -> dict[str, Any]:
