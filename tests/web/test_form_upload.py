@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, ProcessDefinition
-from tests.conftest import mini_bpmn
-from tests.web.conftest import api_token
+from tests.conftest import csrf_token, mini_bpmn
+from tests.web.conftest import api_token, login
 from web.extensions import db
 
 SCHEMA = {"type": "object", "required": ["judul_konsep"], "properties": {
@@ -140,3 +140,21 @@ def test_a_bad_form_refuses_the_upload_and_stores_nothing(app, client, change, p
     assert response.status_code == 422, response.json
     assert problem in " ".join(response.json["error"]["problems"])
     assert _stored(app) == before
+
+
+def test_the_admin_page_takes_the_bpmn_with_its_form_files_and_refuses_a_missing_one(app,
+                                                                                    client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    files = _files()
+    del files["konsep-uischema.json"]
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in files.items()]})
+    assert refused.status_code == 422
+    assert "berkas formulir &#34;konsep-uischema.json&#34; tidak ada dalam unggahan" in \
+        refused.get_data(True)
+    before = _stored(app)
+    uploaded = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in _files().items()]})
+    assert uploaded.headers["Location"] == "/admin/sop/sop_uji"
+    assert _stored(app)[0] == before[0] + 1
