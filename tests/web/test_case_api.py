@@ -161,3 +161,37 @@ def test_mttr_groups_web_started_incidents_by_their_priority(app, client, clock)
                                calendar_period("bulan", 2026, 11, "Asia/Jakarta"))
         assert [(m.priority, m.resolved, m.mean_minutes) for m in report.mttr] == [
             ("kritis", 2, 90.0), ("mayor", 1, 180.0)]
+
+
+def test_rkt_walks_to_its_end_with_its_forms(app, client):
+    kasubbag = api_token(client, "kasubbag")
+    instance_id = client.post("/api/v1/instances", headers=kasubbag, json={
+        "process_key": RKT, "title": "RKT 2027", "data": {"tahun": 2027}}).json["id"]
+    values = {"Kegiatan_14": {"keputusan_ketua": "setuju", "tanggal_ttd": "2026-12-01"},
+              "Kegiatan_17": {"nomor_surat": "W4-U2/123/PR.01/XII/2026"}}
+    returned = False
+    for _ in range(30):
+        instance = client.get(f"/api/v1/instances/{instance_id}", headers=kasubbag).json
+        if instance["status"] != "running":
+            break
+        [task] = instance["open_tasks"]
+        desk = client.get(f"/api/v1/tasks/{task['id']}",
+                          headers=api_token(client, username_for(task["role"]))).json
+        data = dict(values.get(task["step_id"], {}))
+        for field in desk["fields"]:
+            if field["type"] == "choice" and field["name"] not in data:
+                # The Sekretaris returns the final draft once; every other check agrees.
+                back = task["step_id"] == "Kegiatan_10" and not returned
+                returned = returned or back
+                data[field["name"]] = "revisi" if back else "setuju"
+                data["catatan"] = "Target belum selaras dengan Renstra" if back else ""
+        _complete(client, instance_id, data)
+    assert instance["status"] == "completed" and returned
+    assert instance["data"] == {"tahun": 2027, "tanggal_ttd": "2026-12-01",
+                                "nomor_surat": "W4-U2/123/PR.01/XII/2026"}
+    decided = [(h["decision"], h["note"]) for h in instance["history"]
+               if h["action"] == "task.completed" and h["decision"]]
+    assert decided[:3] == [("Ya, tandatangani dan serahkan ke Sekretaris", None),
+                           ("Ya, tandatangani dan serahkan ke Ketua", None),
+                           ("Tidak, kembalikan untuk revisi",
+                            "Target belum selaras dengan Renstra")]
