@@ -1,10 +1,10 @@
 """The case an instance carries: its number, its data, and each step's decision and reason.
 
 A nota dinas always carries its reason: a step that returns the case to an earlier step
-(the chosen flow leads back to the deciding step, ``engine.bpmn.catalog``) must say why in
-its Catatan. The data submitted on the start form and on every step's declared form are
-merged into ``ProcessInstance.data``, stored once per instance, and are the task data
-SpiffWorkflow's gateway conditions and timers read.
+(the chosen flow's target lies no farther from the start than the deciding step,
+``engine.bpmn.catalog``) must say why in its Catatan. The data submitted on the start form
+and on every step's declared form are merged into ``ProcessInstance.data``, stored once per
+instance, and are the task data SpiffWorkflow's gateway conditions and timers read.
 """
 
 import re
@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
 from engine.models import Attachment, Comment, HumanTask, ProcessDefinition, ProcessInstance
@@ -69,8 +70,10 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],
                      data: Any, validate_generated: Any) -> dict[str, Any]:
     """Check a step's submission: the generated fields (Catatan, Kelengkapan, decision)
-    with ``validate_generated(fields, data)``, the declared form with JSON Schema, and a
-    Catatan for a return to an earlier step.
+    with ``validate_generated(fields, data)`` (``engine.process.tasks.validate_data``,
+    passed in because that module calls this one), the declared form with JSON Schema,
+    file fields against the instance's attachments, and a Catatan for a return to an
+    earlier step.
 
     Returns:
         The cleaned values of both, merged.
@@ -165,7 +168,7 @@ def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
 
 def _missing_files(session: Session, task: HumanTask, form: dict[str, Any] | None,
                    values: dict[str, Any]) -> dict[str, str]:
-    names = [f["name"] for f in forms.fields(form) if f["kind"] == "file" and f["name"] in values]
+    names = [f["name"] for f in fields(form) if f["kind"] == "file" and f["name"] in values]
     if not names:
         return {}
     attached = set(session.scalars(select(Attachment.filename).where(
