@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.bpmn.forms import fields
@@ -45,11 +46,29 @@ def start_data(definition: ProcessDefinition, data: Any
     return cleaned, problems
 
 
+NUMBER_ATTEMPTS = 5
+
+
 def open_case(session: Session, clock: Clock, instance: ProcessInstance,
               data: dict[str, Any]) -> None:
-    """Give a new instance its number and its start data (not flushed)."""
+    """Give a new instance its start data and its number, and add it (flushed, so it has
+    an id). Two starts racing for one number: the later one's insert fails on the unique
+    number inside a savepoint and it takes the next number (at most ``NUMBER_ATTEMPTS``).
+
+    Raises:
+        IntegrityError: still no free number after ``NUMBER_ATTEMPTS`` tries.
+    """
     instance.data = dict(data)
-    instance.number = next_number(session, clock, instance.definition)
+    for attempt in range(NUMBER_ATTEMPTS):
+        instance.number = next_number(session, clock, instance.definition)
+        try:
+            with session.begin_nested():
+                session.add(instance)
+                session.flush()
+            return
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
 
 
 def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -> str:

@@ -51,8 +51,6 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     instance = ProcessInstance(definition=definition, title=title, status="running",
                                started_by_id=user.id, started_at=clock.now(), state_json="")
     case.open_case(session, clock, instance, data)
-    session.add(instance)
-    session.flush()
     save(session, clock, instance, workflow)
     audit.record(session, clock, "instance.started", actor=user, instance=instance,
                  process_key=definition.key, version=definition.version, title=title,
