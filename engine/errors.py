@@ -45,6 +45,12 @@ class TaskNotOpen(AlurError):
         self.claimed_by = claimed_by
 
 
+class InstanceEnded(AlurError):
+    """The process instance has already ended (completed, cancelled or in error)."""
+
+    code = "instance_ended"
+
+
 class InvalidTaskData(AlurError):
     """Submitted task data does not fit the task's form.
 

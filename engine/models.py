@@ -127,6 +127,9 @@ class ProcessInstance(Base):
     ``status``: ``running``, ``completed``, ``cancelled``, or ``error`` (Galat: the engine
     failed at ``error_element`` with ``error_message`` at ``failed_at``; it waits for an
     administrator to retry or cancel it, README "Galat").
+    ``number`` is the readable process number, per SOP and year (``LTI-2026-0042``,
+    ``engine.process.case``); ``data`` the case data: the start form's values and every
+    step's declared form values, merged in order (later steps overwrite), stored once here.
     ``lock_version`` makes concurrent writers of the same instance fail instead of
     overwriting each other's state (optimistic locking).
     """
@@ -135,8 +138,10 @@ class ProcessInstance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
@@ -156,7 +161,9 @@ class HumanTask(Base):
     """Projection of a user task of an instance: open while SpiffWorkflow holds it READY.
 
     ``role`` is the lane; ``due_at`` the deadline from the step's time standard (None for
-    "Relatif"). Rows stay after completion as the step's record (who, when).
+    "Relatif"). Rows stay after completion as the step's record (who, when, and what:
+    ``decision`` the chosen flow's label, ``note`` the Catatan, ``data`` the declared
+    form's values).
     """
 
     __tablename__ = "human_tasks"
@@ -183,6 +190,11 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None]
     # "Plh. Kasubbag" when a substitute completed the step in the official's place.
     completed_as: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str | None] = mapped_column(String(300))
+    # True when the chosen flow goes back to an earlier step (a return for revision).
+    returned: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])

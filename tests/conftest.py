@@ -24,6 +24,12 @@ WIB = ZoneInfo("Asia/Jakarta")
 MONDAY_0800 = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)
 
 
+# Valid start data of the bundled SOPs whose start form has required fields.
+START_DATA = {"penanganan_permintaan_layanan_ti": {
+    "pemohon": "Budi", "unit": "Kepaniteraan Pidana", "kategori": "perangkat keras",
+    "uraian": "Printer ruang sidang tidak dapat mencetak"}}
+
+
 def sop_walks() -> dict:
     """The recorded walks through the five bundled SOPs (tests/data/sop_walks.json)."""
     return json.loads((DATA / "sop_walks.json").read_text())

@@ -16,6 +16,14 @@ from tests.helpers.servers import alur_server
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 ALUR = str(Path(sys.executable).with_name("alur"))
 PASSWORD = "alur-demo"
+# What the start forms of the photographed SOPs need (label: value; radio labels).
+START_FORMS = {"penanganan_permintaan_layanan_ti": {
+    "Nama pemohon": "Budi Santoso", "Unit kerja": "Kepaniteraan Pidana",
+    "Uraian permintaan": "Printer di ruang sidang 2 macet dan tidak mencetak"},
+    "penanganan_gangguan_server": {"Sistem terdampak": "SIPP",
+                                   "Gejala": "Halaman SIPP tidak dapat dibuka dari jaringan kantor"}}
+START_CHOICES = {"penanganan_permintaan_layanan_ti": ("perangkat keras",),
+                 "penanganan_gangguan_server": ("kritis",)}
 
 
 def main() -> None:
@@ -40,14 +48,20 @@ def _shoot(browser, base: str) -> None:
     for key, title in (("penanganan_gangguan_server", "Server SIPP tidak dapat diakses"),
                        ("penanganan_permintaan_layanan_ti", "Printer ruang sidang macet"),
                        ("penyusunan_skp_prakom", "SKP Prakom 2027")):
-        desk.goto(f"{base}/proses/baru")
-        desk.get_by_label("SOP").select_option(key)
+        desk.goto(f"{base}/proses/baru?process_key={key}")
         desk.get_by_label("Judul (apa yang ditangani)").fill(title)
-        desk.get_by_role("button", name="Mulai").click()
+        for label, value in START_FORMS.get(key, {}).items():
+            desk.get_by_label(label).fill(value)
+        for choice in START_CHOICES.get(key, ()):
+            desk.get_by_label(choice, exact=True).check()
+        desk.get_by_role("button", name="Mulai", exact=True).click()
         desk.wait_for_url(re.compile(r"/proses/\d+$"))
         instance = instance or desk.url
     desk.goto(f"{base}/")
     desk.screenshot(path=OUT / "kotak-masuk.png", full_page=True)
+    desk.goto(f"{base}/proses/")
+    desk.screenshot(path=OUT / "daftar-proses.png", full_page=True)
+    desk.goto(f"{base}/")
     desk.locator("table.inbox a").first.click()
     desk.screenshot(path=OUT / "tugas.png", full_page=True)
     desk.get_by_role("button", name="Selesaikan langkah").click()

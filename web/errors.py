@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from engine.db import is_busy
 from engine.errors import (
     AlurError,
+    InstanceEnded,
     InvalidProcess,
     InvalidTaskData,
     NotFound,
@@ -28,8 +29,8 @@ from web.extensions import db
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
 RETRY_AFTER_SECONDS = 5
 
-STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InvalidTaskData: 422,
-          InvalidProcess: 422, ProcessFailure: 422}
+STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
+          InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
 
 HTTP_MESSAGES = {
     400: lazy_gettext("Permintaan tidak valid."),

@@ -1,16 +1,20 @@
 """What the inbox and the task page need of a process definition, read once at deploy.
 
-The catalog is ``{"name", "lanes", "mttr", "priority_field", "tasks": {user task id:
-entry}}`` where an entry is ``{"name", "lane", "no", "kelengkapan", "waktu", "output",
-"keterangan", "duration", "round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku
-(Permenpan RB 35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or
-similar) and the form fields the next gateway needs.
+The catalog is ``{"name", "lanes", "tasks": {user task id: entry}}`` where an entry is
+``{"name", "lane", "no", "kelengkapan", "waktu", "output", "keterangan", "duration",
+"round_the_clock", "fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB
+35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or similar; the
+fallback when it depends on case data, whose expression is then ``duration_rule``), the
+generated fields (Catatan, Kelengkapan, the next gateway's decision, whose choices say
+whether they ``return`` to an earlier step) and the declared form
+(``engine.bpmn.forms``: ``{"schema", "ui"}`` or None). ``start_form`` is the start
+event's form, ``number_prefix`` the prefix of process numbers.
 
 Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
 (README, "Konvensi BPMN"): ``mttr`` = ``ya`` makes it an incident SOP whose mean time to
 resolve is SKP evidence (seed 000: critical tickets within 1 hour, major within 4), and
-``data_prioritas`` names the process data field holding an instance's priority
-(default ``prioritas``).
+``data_prioritas`` names the case data field holding an instance's priority (default
+``prioritas``); they are the catalog's ``mttr`` and ``priority_field``.
 """
 
 import re
@@ -18,6 +22,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine.bpmn import expressions, forms
 from engine.bpmn.conventions import (
     DEFAULT_PRIORITY_FIELD,
     MTTR_PROPERTY,
@@ -30,17 +35,26 @@ from engine.errors import InvalidProcess
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
 
-
 NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Catatan",
               "choices": []}
 
 
-def build_catalog(process: etree._Element) -> dict[str, Any]:
+# A process property: the prefix of its process numbers (``LTI`` -> ``LTI-2026-0042``).
+NUMBER_PREFIX_PROPERTY = "prefiks_nomor"
+
+
+def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
+                  ) -> dict[str, Any]:
     """Build the catalog of a structurally checked ``bpmn:process`` element.
+
+    Args:
+        files: form files uploaded with the BPMN, ``{file name: bytes}``; None to skip
+            the forms declared in files (e.g. the SOP document, which shows no forms).
 
     Raises:
         InvalidProcess: a gateway after a user task has a condition not written
-            ``variable == "value"`` (Alur could not ask the user for it).
+            ``variable == "value"`` (Alur could not ask the user for it); a form that
+            is not valid, uses unsupported fields, or names a file not uploaded.
     """
     lane_of = {}
     lanes = []
@@ -73,27 +87,93 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
             "lane": lane_of.get(task_id),
             **{key: properties.get(key, "") for key in MUTU_BAKU},
             "duration": durations.get(task_id),
+            "duration_rule": durations.get(f"{task_id}:rule"),
             "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
             "fields": fields,
+            "form": _declared_form(task, properties, fields, files, problems),
         }
+        _mark_returns(task_id, fields, flows_from, elements)
+    start = process.find("bpmn:startEvent", NS)
+    start_form = None if start is None else _declared_form(
+        start, process_properties(start), [], files, problems)
     if problems:
         raise InvalidProcess(problems)
     facts = process_properties(process)
-    return {"name": process_name(process), "lanes": lanes,
+    return {"name": process_name(process), "lanes": lanes, "tasks": tasks,
+            "start_form": start_form, "number_prefix": number_prefix(process),
             "mttr": facts.get(MTTR_PROPERTY, "").strip().lower() == "ya",
             "priority_field": facts.get(PRIORITY_FIELD_PROPERTY, "").strip()
-            or DEFAULT_PRIORITY_FIELD,
-            "tasks": tasks}
+            or DEFAULT_PRIORITY_FIELD}
 
 
-def process_properties(process: etree._Element) -> dict[str, str]:
-    """The process-level ``spiffworkflow:property`` values (not those of its tasks):
-    ``{name: value}``."""
-    found = {}
-    for prop in process.findall("bpmn:extensionElements/spiffworkflow:properties/"
-                                "spiffworkflow:property", NS):
-        found[prop.get("name", "")] = prop.get("value", "")
-    return found
+def number_prefix(process: etree._Element) -> str:
+    """The prefix of the process's numbers: the process property ``prefiks_nomor``, else
+    the initials of the key's words (``penyusunan_rkt`` -> ``PR``), at most 8 letters."""
+    declared = process_properties(process).get(NUMBER_PREFIX_PROPERTY, "").strip().upper()
+    if re.fullmatch(r"[A-Z0-9]{1,8}", declared):
+        return declared
+    words = [w for w in re.split(r"[_\-\s]+", process.get("id", "")) if w]
+    return "".join(w[0] for w in words).upper()[:8] or "P"
+
+
+def process_properties(element: etree._Element) -> dict[str, str]:
+    """The element's own ``spiffworkflow:property`` values (not those of its children, e.g.
+    a process's but not its tasks'): ``{name: value}``."""
+    return {prop.get("name"): prop.get("value", "") for prop in element.iterfind(
+        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
+
+
+def _declared_form(element: etree._Element, properties: dict[str, str],
+                   generated: list[dict[str, Any]], files: dict[str, bytes] | None,
+                   problems: list[str]) -> dict[str, Any] | None:
+    try:
+        if properties.get(forms.SCHEMA_PROPERTY):
+            if files is None:
+                return None
+            form = forms.load_files(properties[forms.SCHEMA_PROPERTY],
+                                    properties.get(forms.UI_PROPERTY), files)
+        elif properties.get(forms.NOTATION_PROPERTY, "").strip():
+            form = forms.from_notation(properties[forms.NOTATION_PROPERTY])
+        else:
+            return None
+        forms.check_form(form, {field["name"] for field in generated})
+    except forms.FormProblem as problem:
+        problems.append(f"{where(element)}: formulir ditolak: {problem}")
+        return None
+    return form
+
+
+def _mark_returns(task_id: str, fields: list[dict[str, Any]],
+                  flows_from: dict[str, list[etree._Element]],
+                  elements: dict[str, etree._Element]) -> None:
+    """Mark each decision choice whose flow goes back to an earlier step (a return for
+    revision, whose Catatan is required): its target lies no farther from the start event
+    than the deciding step (fewest sequence flows)."""
+    successors = {source: [flow.get("targetRef") for flow in flows]
+                  for source, flows in flows_from.items()}
+    starts = [i for i, el in elements.items() if etree.QName(el).localname == "startEvent"]
+    distance = dict.fromkeys(starts, 0)
+    frontier = list(starts)
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in successors.get(node, []):
+                if target not in distance:
+                    distance[target] = distance[node] + 1
+                    following.append(target)
+        frontier = following
+    gateway = next((t for t in successors.get(task_id, []) if t in elements
+                    and etree.QName(elements[t]).localname == "exclusiveGateway"), None)
+    targets = {}
+    for flow in flows_from.get(gateway, []):
+        decision = decision_of(flow)
+        if decision:
+            targets[decision[1]] = flow.get("targetRef")
+    mine = distance.get(task_id, 0)
+    for field in fields:
+        for choice in field["choices"] if field["type"] == "choice" else []:
+            target = targets.get(choice["value"])
+            choice["returns"] = target is not None and distance.get(target, mine + 1) <= mine
 
 
 def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
@@ -118,11 +198,17 @@ def process_name(process: etree._Element) -> str:
 
 
 def _timer_durations(process: etree._Element) -> dict[str, str]:
+    """``{task id: ISO duration}``; for a duration chosen by case data, the fallback, and
+    ``{"<task id>:rule": expression}``."""
     durations = {}
     for boundary in process.findall("bpmn:boundaryEvent", NS):
         duration = boundary.find("bpmn:timerEventDefinition/bpmn:timeDuration", NS)
         if duration is not None:
-            durations[boundary.get("attachedToRef")] = duration.text.strip().strip("\"'")
+            tree = expressions.check(duration.text, conditional=True)
+            leaves = expressions.conditional_leaves(tree)
+            durations[boundary.get("attachedToRef")] = leaves[-1].value
+            if len(leaves) > 1:
+                durations[f"{boundary.get('attachedToRef')}:rule"] = duration.text.strip()
     return durations
 
 

@@ -8,6 +8,9 @@ tuples or lists of those, comparisons (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>
 comprehensions, f-strings, arithmetic, ``:=``, ``*`` or ``**``; at most
 ``MAX_EXPRESSION_CHARS`` characters and ``MAX_NESTING`` levels deep, so that neither
 Python's parser nor this evaluator can be made to recurse without bound.
+
+A timer's duration may also choose by case data with ``if``/``else`` (``conditional``):
+``"PT1H" if prioritas == "kritis" else "PT4H"`` (README, "Konvensi BPMN").
 """
 
 import ast
@@ -52,14 +55,17 @@ class UnsafeExpression(ValueError):
     """The expression is not in the safe subset, or is not valid syntax."""
 
 
-def check(expression: str) -> ast.expr:
+def check(expression: str, *, conditional: bool = False) -> ast.expr:
     """Parse ``expression`` and return its tree if it is in the safe subset.
+
+    Args:
+        conditional: also allow ``a if test else b`` (timer durations only).
 
     Raises:
         UnsafeExpression: with an Indonesian message naming the construct refused.
     """
     tree = _parse(expression)
-    _check_tree(tree)
+    _check_tree(tree, conditional=conditional)
     return tree.body
 
 
@@ -89,16 +95,33 @@ def check_call(script: str, registered: Collection[str] = REGISTERED_FUNCTIONS) 
     return call
 
 
-def evaluate(expression: str, data: Mapping[str, Any]) -> Any:
+def evaluate(expression: str, data: Mapping[str, Any], *, conditional: bool = False) -> Any:
     """Evaluate a safe-subset ``expression`` against task ``data``.
 
     A name missing from ``data`` evaluates to None, so a condition on a field the user
     has not filled is simply false.
 
+    Args:
+        conditional: also allow ``a if test else b`` (timer durations only).
+
     Raises:
         UnsafeExpression: the expression is outside the safe subset.
     """
-    return _eval(check(expression), data)
+    return _eval(check(expression, conditional=conditional), data)
+
+
+def conditional_leaves(node: ast.expr) -> list[ast.expr]:
+    """The values a checked conditional expression may take: ``["PT1H", "PT4H"]`` for
+    ``"PT1H" if prioritas == "kritis" else "PT4H"``; ``[node]`` for a plain expression.
+    The last one is the fallback (the value when no test holds)."""
+    leaves, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.IfExp):
+            stack.extend((current.orelse, current.body))
+        else:
+            leaves.append(current)
+    return leaves
 
 
 def _parse(expression: str) -> ast.Expression:
@@ -115,8 +138,9 @@ def _parse(expression: str) -> ast.Expression:
         raise UnsafeExpression("ekspresi tidak dapat dibaca") from None
 
 
-def _check_tree(tree: ast.Expression) -> None:
+def _check_tree(tree: ast.Expression, conditional: bool = False) -> None:
     # Iterative, so that checking a deep tree cannot itself exhaust the stack.
+    allowed = (*_ALLOWED, ast.IfExp) if conditional else _ALLOWED
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -125,7 +149,7 @@ def _check_tree(tree: ast.Expression) -> None:
         if depth > MAX_NESTING:
             raise UnsafeExpression(f"ekspresi bersarang terlalu dalam (lebih dari "
                                    f"{MAX_NESTING} tingkat)")
-        if not isinstance(node, _ALLOWED):
+        if not isinstance(node, allowed):
             raise UnsafeExpression(
                 f"ekspresi memuat {_label(node)}, yang tidak diizinkan "
                 "(hanya perbandingan, and/or/not, nilai tetap dan nama data)")
@@ -156,6 +180,8 @@ def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.BoolOp):
         values = (_eval(value, data) for value in node.values)
         return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body if _eval(node.test, data) else node.orelse, data)
     if isinstance(node, ast.Compare):
         left = _eval(node.left, data)
         for op, right_node in zip(node.ops, node.comparators):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from engine.bpmn import expressions
-from engine.bpmn.conventions import KEY_PATTERN
+from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, NS, XSI_NS, where
@@ -271,10 +271,19 @@ def _check_timers(process: etree._Element) -> Iterable[str]:
             continue
         duration = durations[0].text or ""
         try:
-            value = expressions.check(duration)
-            if not isinstance(getattr(value, "value", None), str):
-                raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
-                                      f'"PT30M", bukan {duration.strip()[:80]}')
-            parse_duration(value.value)
+            tree = expressions.check(duration, conditional=True)
+            for value in expressions.conditional_leaves(tree):
+                if not isinstance(getattr(value, "value", None), str):
+                    raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
+                                          f'"PT30M", bukan {duration.strip()[:80]}')
+                parse_duration(value.value)
         except (expressions.UnsafeExpression, InvalidDuration) as error:
             yield f"{where(boundary)}: durasi timer ditolak: {error}"
+    for task in process.findall("bpmn:userTask", NS):
+        for prop in task.iterfind(".//spiffworkflow:property", NS):
+            value = (prop.get("value") or "").strip()
+            if prop.get("name") == ROUND_THE_CLOCK_PROPERTY and value.lower() not in ("", "ya", "tidak"):
+                try:
+                    expressions.check(value)
+                except expressions.UnsafeExpression as error:
+                    yield f"{where(task)}: properti {ROUND_THE_CLOCK_PROPERTY} ditolak: {error}"

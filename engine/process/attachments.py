@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
-from engine.models import Attachment, Comment, HumanTask, User
+from engine.models import Attachment, Comment, HumanTask, ProcessInstance, User
+from engine.people.access import Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
 
@@ -48,7 +49,8 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
     rolls back). ``max_bytes``: the size limit.
 
     Raises:
-        PermissionDenied: the user may not act on the task's role, or the task is closed.
+        PermissionDenied: ``may_attach`` says no (role not held, step closed, or a done
+            step's performer after the instance ended).
         InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
     """
     _check_may_act(session, clock, task, user)
@@ -99,6 +101,27 @@ def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: s
     return entry
 
 
+def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstance, user: User,
+                        text: str) -> Comment:
+    """Add a comment to the instance's thread (not committed): one thread per instance,
+    open to whoever may view the instance (``engine.people.access``).
+
+    Raises:
+        PermissionDenied; InvalidTaskData under ``komentar``: empty or over 2000 characters.
+    """
+    if not Access.of(session, user, clock.now()).may_view_instance(instance):
+        raise PermissionDenied("Anda tidak memegang peran pada SOP proses ini.")
+    text = (text or "").strip()
+    if not text or len(text) > MAX_COMMENT:
+        raise InvalidTaskData({"komentar": f"tulis 1–{MAX_COMMENT} karakter"})
+    entry = Comment(instance_id=instance.id, author_id=user.id, text=text,
+                    created_at=clock.now())
+    session.add(entry)
+    session.flush()
+    audit.record(session, clock, "comment.added", actor=user, instance=instance)
+    return entry
+
+
 def of_instance(session: Session, instance_id: int) -> tuple[list[Attachment], list[Comment]]:
     """The instance's attachments and comments, oldest first."""
     return (list(session.scalars(select(Attachment).where(Attachment.instance_id == instance_id)
@@ -107,12 +130,24 @@ def of_instance(session: Session, instance_id: int) -> tuple[list[Attachment], l
                                  .order_by(Comment.id))))
 
 
+def may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> bool:
+    """Whether ``user`` may add files to ``task``: while it is open, whoever may act in its
+    role; once completed, its performer, until the instance ends."""
+    if task.state == "completed":
+        return task.completed_by_id == user.id and task.instance.status == "running"
+    return task.state == "open" and task.role in capacities(session, user, clock.now())
+
+
 def _check_may_act(session: Session, clock: Clock, task: HumanTask, user: User,
                    open_only: bool = True) -> None:
+    if open_only:
+        if not may_attach(session, clock, task, user):
+            raise PermissionDenied(f'Lampiran tugas "{task.name}" hanya dapat ditambah oleh '
+                                   "peran langkah itu selama terbuka, atau oleh pelaksananya "
+                                   "sampai proses berakhir.")
+        return
     if task.role not in capacities(session, user, clock.now()):
         raise PermissionDenied(f"Anda tidak memegang peran {task.role}.")
-    if open_only and task.state != "open":
-        raise PermissionDenied(f'Tugas "{task.name}" sudah selesai; lampiran tidak dapat ditambah.')
 
 
 def _size_text(size: int) -> str:

@@ -17,8 +17,8 @@ from engine.runtime.adapter import parse_spec, spec_to_json
 
 
 def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
-           deployed_by: User | None = None, comment: str = "", activate: bool = True
-           ) -> tuple[ProcessDefinition, bool]:
+           deployed_by: User | None = None, comment: str = "", activate: bool = True,
+           forms: dict[str, bytes] | None = None) -> tuple[ProcessDefinition, bool]:
     """Validate ``data`` and store it as the next version of its process definition.
 
     The process key is the ``bpmn:process`` id. Running instances keep the version they
@@ -31,6 +31,8 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
         comment: why this version exists (the version history shows it).
         activate: make it the version new instances start on; with False it waits for
             ``engine.process.versions.activate`` (the first version of a key is always active).
+        forms: form files uploaded with it (JSON Schema, UI schema), ``{file name: bytes}``;
+            the forms are stored in the version's catalog (``engine.bpmn.forms``).
 
     Returns:
         ``(definition, created)``; ``created`` is False for an unchanged file.
@@ -38,9 +40,13 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     Raises:
         InvalidProcess: the file is refused; nothing was added to the session.
     """
-    key, catalog_json, spec_json = compile_bpmn(data, filename)
+    form_files = tuple(sorted((forms or {}).items()))
+    key, catalog_json, spec_json = compile_bpmn(data, filename, form_files)
     catalog = json.loads(catalog_json)
-    file_hash = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data)
+    for name, content in form_files:  # a changed form makes a new version too
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    file_hash = digest.hexdigest()
     latest = latest_definition(session, key)
     if latest is not None and latest.file_hash == file_hash:
         return latest, False
@@ -74,8 +80,11 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
 
 
 @lru_cache(maxsize=64)
-def compile_bpmn(data: bytes, filename: str = "upload.bpmn") -> tuple[str, str, str]:
+def compile_bpmn(data: bytes, filename: str = "upload.bpmn",
+                 form_files: tuple[tuple[str, bytes], ...] = ()) -> tuple[str, str, str]:
     """Check and compile a BPMN file: ``(process key, catalog JSON, spec JSON)``.
+
+    ``form_files``: ``((file name, bytes), ...)`` of the forms uploaded with it.
 
     Pure, so cached by content: deploying the same bytes again (every ``alur setup``)
     does not parse them again.
@@ -86,7 +95,7 @@ def compile_bpmn(data: bytes, filename: str = "upload.bpmn") -> tuple[str, str, 
     root = read_xml(data)
     process = executable_process(root)
     check_structure(process)
-    catalog = build_catalog(process)
+    catalog = build_catalog(process, dict(form_files))
     key = process.get("id")
     spec = parse_spec(data, key, filename)
     return key, json.dumps(catalog), spec_to_json(spec)

@@ -1,25 +1,20 @@
 """Starting, cancelling and reading process instances."""
 
-import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import Clock
-from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
-from engine.models import AuditRecord, HumanTask, ProcessInstance, User
+from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
+from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
 from engine.people.access import Access
+from engine.process import case
 from engine.process.deploy import active_definition
 from engine.runtime.unit import GALAT, change, start
 
-_DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_SCALARS = (str, int, float, bool, type(None))
-# Bounds of submitted data: characters of one text value (start data and task fields),
-# and names in one start data object.
-MAX_TEXT = 2000
-MAX_DATA_KEYS = 50
+MAX_REASON = 2000
 
 
 def start_instance(session: Session, clock: Clock, *, process_key: str, title: str,
@@ -29,7 +24,9 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     Args:
         title: what the instance is about (e.g. "Server SIPP mati"), 1-300 characters.
         user: the starter; must hold one of the process's lane roles, or be admin.
-        data: initial process data, ``{snake_case name: str | int | float | bool | None}``.
+        data: the start data: values of the start form when the SOP declares one
+            (``engine.process.case.start_data``), else
+            ``{snake_case name: str | int | float | bool | None}``.
 
     Raises:
         NotFound: the process is not deployed.
@@ -46,48 +43,67 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     problems = {}
     if not 1 <= len(title) <= 300:
         problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"
-    problems.update(_data_problems(data or {}))
+    data, data_problems = case.start_data(definition, data or {})
+    problems.update(data_problems)
     if problems:
         raise InvalidTaskData(problems)
     now = clock.now()
-    unit = start(session, clock, definition, data or {}, lambda: _added(session, ProcessInstance(
-        definition=definition, title=title, status="running", started_by_id=user.id,
-        started_at=now, state_json="")))
+
+    def opened() -> ProcessInstance:
+        instance = ProcessInstance(definition=definition, title=title, status="running",
+                                   started_by_id=user.id, started_at=now, state_json="")
+        case.open_case(session, clock, instance, data)
+        return instance
+
+    unit = start(session, clock, definition, data, opened)
     audit.record(session, clock, "instance.started", actor=user, instance=unit.instance,
                  process_key=definition.key, version=definition.version, title=title,
-                 data=data or {})
+                 data=data, number=unit.instance.number)
     return unit.instance
 
 
 def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User,
                     reason: str) -> ProcessInstance:
-    """Cancel a running or Galat instance (Batalkan): its open steps are cancelled, its
-    timers deleted, its status becomes ``cancelled``. Administrators only.
+    """Cancel a running or Galat instance (Batalkan): its open tasks leave every inbox, its
+    timers and escalations stop, its outbox messages not yet sent are dropped; status
+    ``cancelled``, ended now, audited with who and why. Not committed.
+
+    Who: an administrator, or the starter while no one else has acted on the instance
+    (no audit record of another person).
 
     Args:
         reason: why (1-2000 characters), kept in the audit record.
 
     Raises:
-        PermissionDenied: not an administrator. NotFound: no such instance.
-        TaskNotOpen: the instance is already completed or cancelled.
-        InvalidTaskData: no reason given.
+        NotFound; PermissionDenied; InstanceEnded (completed or cancelled already);
+        InvalidTaskData under ``reason`` (empty or longer than 2000 characters).
     """
-    if not user.is_admin:
-        raise PermissionDenied("Hanya administrator yang dapat membatalkan proses.")
-    reason = (reason or "").strip()
-    if not 1 <= len(reason) <= 2000:
-        raise InvalidTaskData({"alasan": "alasan pembatalan wajib diisi (paling banyak 2000 "
-                                         "karakter)"})
     instance = get_instance(session, instance_id)
+    others = session.scalar(select(AuditRecord.id).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
+        AuditRecord.actor_id != instance.started_by_id).limit(1))
+    if not (user.is_admin or (user.id == instance.started_by_id and others is None)):
+        raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
+                               "lain yang bertindak, yang dapat membatalkan proses ini.")
+    reason = (reason or "").strip()
+    if not 1 <= len(reason) <= MAX_REASON:
+        raise InvalidTaskData({"reason": f"alasan pembatalan wajib diisi (1–{MAX_REASON} "
+                                         "karakter)"})
     with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
         if unit is None:
-            raise TaskNotOpen(f'Proses "{instance.title}" sudah tidak berjalan '
-                              f"(status: {instance.status}).")
+            raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
+                                f"(status: {instance.status}).")
         unit.workflow.cancel()
         instance.status = "cancelled"
         instance.completed_at = clock.now()
-        audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
-                     reason=reason)
+    escalations = select(Escalation.id).join(HumanTask).where(
+        HumanTask.instance_id == instance.id)
+    dropped = session.execute(update(Delivery).where(
+        Delivery.state == "pending", Delivery.escalation_id.in_(escalations))
+        .values(state="dropped", lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
+                 reason=reason, dropped_messages=dropped)
     return instance
 
 
@@ -109,26 +125,3 @@ def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
     """The instance's audit records, oldest first."""
     return list(session.scalars(select(AuditRecord).where(AuditRecord.instance_id == instance.id)
                                 .order_by(AuditRecord.at, AuditRecord.id)))
-
-
-def _data_problems(data: dict[str, Any]) -> dict[str, str]:
-    if not isinstance(data, dict):
-        return {"data": "harus berupa objek JSON"}
-    if len(data) > MAX_DATA_KEYS:
-        return {"data": f"paling banyak {MAX_DATA_KEYS} nama data"}
-    problems = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or not _DATA_KEY.match(key):
-            problems[str(key)[:64]] = "nama data harus huruf kecil, angka dan _ (diawali huruf)"
-        elif not isinstance(value, _SCALARS):
-            problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
-        elif isinstance(value, str) and len(value) > MAX_TEXT:
-            problems[key] = f"teks paling banyak {MAX_TEXT} karakter"
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
-            problems[key] = "angka terlalu besar"
-    return problems
-
-
-def _added(session: Session, instance: ProcessInstance) -> ProcessInstance:
-    session.add(instance)
-    return instance

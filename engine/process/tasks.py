@@ -21,7 +21,8 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.people.substitution import Capacity, capacities
-from engine.process.instances import MAX_TEXT
+from engine.process import case
+from engine.process.case import MAX_TEXT
 from engine.roles import supervisor_of
 from engine.runtime.unit import change, lock_instance
 
@@ -175,7 +176,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     """Complete a step with the submitted form ``data`` and move the instance on.
 
     Args:
-        data: ``{field name: value}`` for the task's fields (``task_entry()["fields"]``).
+        data: ``{field name: value}`` for the task's generated fields
+            (``task_entry()["fields"]``) and its declared form (``engine.process.case``).
 
     Raises:
         NotFound; PermissionDenied when the user lacks the lane's role; TaskNotOpen when
@@ -186,7 +188,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         (``task.instance.status == "error"``), the step completed only in the second case.
     """
     task, capacity = _open_task_for(session, clock, task_id, user)
-    cleaned = validate_data(task_entry(task)["fields"], data)
+    cleaned = case.check_submission(session, task, task_entry(task), data, validate_data)
     # change() locks the instance (waiting for a worker firing its timers); check again.
     with change(session, clock, task.instance_id) as unit:
         if unit is None:
@@ -201,6 +203,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         _change(session, task, _free_or_own(user, capacity), state="completed",
                 claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
                 completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label)
+        case.record_step(task, task_entry(task), cleaned)
         audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
                      acting_as=capacity.label)
         unit.run_engine()

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
 from engine.models import (
-    AuditRecord,
     Escalation,
     HumanTask,
     Notification,
@@ -183,6 +182,7 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
                stored(ProcessInstance.completed_at, "c"), ProcessDefinition.key)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
         .where(ProcessDefinition.key.in_(sorted(priority_fields)),
+               ProcessInstance.status == "completed",
                ProcessInstance.completed_at >= period.start,
                ProcessInstance.completed_at < period.end,
                ProcessInstance.id.in_(select(HumanTask.instance_id).where(
@@ -276,17 +276,15 @@ def incident_sops(session: Session) -> dict[str, str]:
 
 def instance_priorities(session: Session, fields: dict[int, str]) -> dict[int, str]:
     """``{instance id: priority}`` for ``fields`` (``{instance id: priority field}``), from
-    the start data recorded in the "instance.started" audit record; instances without one
-    are left out."""
+    the instances' case data (``ProcessInstance.data``: the start form, or a later step's
+    form such as the Kasubbag's urgency step); instances without one are left out."""
     instance_ids = list(fields)
     found = {}
     for start in range(0, len(instance_ids), 500):  # bounded IN lists
-        records = session.execute(
-            select(AuditRecord.instance_id, AuditRecord.detail)
-            .where(AuditRecord.action == "instance.started",
-                   AuditRecord.instance_id.in_(instance_ids[start:start + 500]))).all()
-        for instance_id, detail in records:
-            data = (detail or {}).get("data") or {}
+        rows = session.execute(
+            select(ProcessInstance.id, ProcessInstance.data)
+            .where(ProcessInstance.id.in_(instance_ids[start:start + 500]))).all()
+        for instance_id, data in rows:
             value = data.get(fields[instance_id]) if isinstance(data, dict) else None
             if value not in (None, ""):
                 found[instance_id] = str(value)

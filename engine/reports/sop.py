@@ -88,6 +88,7 @@ class SopPerformance:
     started: int
     finished: int
     running: int
+    cancelled: int
     cycle_median_minutes: int | None
     cycle_p90_minutes: int | None
     steps: tuple[StepStats, ...]
@@ -152,10 +153,16 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
     """
     definitions = definitions_of(session, key)
     ids = [definition.id for definition in definitions]
-    instances = [(instant(started), instant(completed)) for started, completed in session.execute(
+    ended = session.execute(
         select(stored(ProcessInstance.started_at, "started_at"),
-               stored(ProcessInstance.completed_at, "completed_at"))
-        .where(ProcessInstance.definition_id.in_(ids), *_overlapping(period)))]
+               stored(ProcessInstance.completed_at, "completed_at"), ProcessInstance.status)
+        .where(ProcessInstance.definition_id.in_(ids), *_overlapping(period))).all()
+    # A cancelled instance ended without finishing: counted apart, not in cycle times.
+    runs = [(instant(started), instant(completed), state) for started, completed, state in ended]
+    instances = [(started, completed) for started, completed, state in runs
+                 if state != "cancelled"]
+    start, end = instant(period.start), instant(period.end)
+    cancelled = [completed for _, completed, state in runs if state == "cancelled"]
     rows = session.execute(
         select(HumanTask.bpmn_id, stored(HumanTask.created_at, "created_at"),
                stored(HumanTask.completed_at, "completed_at"), stored(HumanTask.due_at, "due_at"))
@@ -182,7 +189,6 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
             None if due is None else office_minutes(office(created), office(due)),
             None if due is None else completed <= due))
 
-    start, end = instant(period.start), instant(period.end)
     finished = [minutes.minutes(started, completed) for started, completed in instances
                 if completed is not None and start <= completed < end]
     catalog = step_catalog(definitions)
@@ -193,8 +199,8 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
                                  -(step.p90_minutes or 0)))
     return SopPerformance(
         key=key, name=definitions[0].name, period=period,
-        started=sum(start <= started < end for started, _ in instances),
-        finished=len(finished),
+        started=sum(start <= started < end for started, _, _ in runs),
+        finished=len(finished), cancelled=sum(start <= c < end for c in cancelled),
         running=sum(completed is None or completed >= end for _, completed in instances),
         cycle_median_minutes=nearest_rank(finished, 50),
         cycle_p90_minutes=nearest_rank(finished, 90), steps=tuple(steps))

@@ -84,7 +84,8 @@ class AlurScriptEngine(PythonScriptEngine):
 class DeadlineTimer(DurationTimerEventDefinition):
     """A duration timer that fires at the step's deadline on the injected clock.
 
-    The expression is a quoted ISO 8601 duration (``"P1D"``); the fire time is the
+    The expression is a quoted ISO 8601 duration (``"P1D"``), or one chosen by case data
+    (``"PT1H" if prioritas == "kritis" else "PT4H"``); the fire time is the
     working-time deadline (``WorkCalendar.deadline``) from the clock's time when the timer
     began waiting (the step became ready), or wall-clock time when the step is marked
     round-the-clock (README, "Konvensi BPMN"). Stored as ``event_value`` (ISO 8601).
@@ -95,7 +96,7 @@ class DeadlineTimer(DurationTimerEventDefinition):
         clock = engine.clock
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            duration = engine.evaluate(my_task, self.expression)
+            duration = timer_duration(my_task)
             event_value = engine.calendar.deadline(
                 clock.now(), duration, round_the_clock=_round_the_clock(my_task)).isoformat()
             my_task._set_internal_data(event_value=event_value)
@@ -108,18 +109,29 @@ def count_from(timer_task: Any, start: datetime) -> None:
     """Set a waiting ``DeadlineTimer``'s fire time to its deadline counted from ``start``
     (aware), e.g. to keep a step's original start when an instance moves to a new version."""
     engine = timer_task.workflow.script_engine
-    duration = engine.evaluate(timer_task, timer_task.task_spec.event_definition.expression)
+    duration = timer_duration(timer_task)
     fire_at = engine.calendar.deadline(start, duration,
                                        round_the_clock=_round_the_clock(timer_task))
     timer_task.internal_data.pop("event_fired", None)
     timer_task._set_internal_data(event_value=fire_at.isoformat())
 
 
+def timer_duration(timer_task: Any) -> str:
+    """The ISO 8601 duration of a waiting ``DeadlineTimer``, its expression evaluated on the
+    case data the timer task holds (``engine.bpmn.expressions``, conditionals allowed)."""
+    expression = timer_task.task_spec.event_definition.expression
+    return expressions.evaluate(expression, timer_task.data, conditional=True)
+
+
 def _round_the_clock(timer_task: Any) -> bool:
-    """True when the step the timer guards counts wall-clock time (``sepanjang_waktu``)."""
+    """True when the step the timer guards counts wall-clock time: its ``sepanjang_waktu``
+    property is ``ya``, or a condition on case data that holds (``prioritas == "kritis"``)."""
     for sibling in timer_task.parent.children:
         properties = getattr(sibling.task_spec, "extensions", {}).get("properties", {})
-        if properties.get(ROUND_THE_CLOCK_PROPERTY, "").strip().lower() == "ya":
+        value = properties.get(ROUND_THE_CLOCK_PROPERTY, "").strip()
+        if value.lower() == "ya":
+            return True
+        if value and value.lower() != "tidak" and expressions.evaluate(value, timer_task.data):
             return True
     return False
 

@@ -6,11 +6,12 @@ The spreadsheet holds what the office already writes in its SOP document:
    process id in Alur), blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
-   Sepanjang Waktu``;
+   Sepanjang Waktu, Formulir``;
 3. one row per step: ``X`` (process) or ``?`` (decision) in the acting role's column; a
    decision's ``Jika Ya``/``Jika Tidak`` is a step number or ``Selesai``, empty = the
    next step (the end after the last); ``Sepanjang Waktu`` = ``ya`` counts the step's
-   time standard in wall-clock time.
+   time standard in wall-clock time; ``Formulir`` is the step's form in the compact
+   notation of ``engine.bpmn.forms`` (``prioritas: pilihan(kritis, mayor) wajib``).
 
 The result follows README "Konvensi BPMN": one lane per role, a user task per step with
 its Mutu Baku as properties, a non-interrupting timer per Waktu leading to an escalation
@@ -27,6 +28,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from engine.bpmn.conventions import KEY_PATTERN
+from engine.bpmn.forms import FormProblem, from_notation
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
 from engine.sop.writer import END, SopStep, write_bpmn
@@ -47,7 +49,7 @@ HEADER_FIELDS = {
 }
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
-ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu")
+ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir")
 
 _UNITS = {"menit": "PT{}M", "jam": "PT{}H", "hari": "P{}D", "hari kerja": "P{}D",
           "minggu": "P{}W", "bulan": "P{}M"}
@@ -304,6 +306,11 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
         if round_the_clock not in ("", "ya", "tidak"):
             problems.append(f'Baris {number}, kolom Sepanjang Waktu: "{cell("Sepanjang Waktu")}" '
                             "tidak dikenali; tulis ya atau kosongkan.")
+        formulir = cell("Formulir")
+        try:
+            from_notation(formulir)
+        except FormProblem as problem:
+            problems.append(f"Baris {number}, kolom Formulir: {problem}.")
         decision = list(marks.values()) == ["?"]
         targets = {choice: cell(choice) for choice in ("Jika Ya", "Jika Tidak")}
         for choice, text in targets.items():
@@ -314,7 +321,8 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             no=len(steps) + 1, row=number, kegiatan=kegiatan,
             role=next(iter(marks), ""), decision=decision,
             mutu_baku={"kelengkapan": cell("Kelengkapan"), "waktu": waktu,
-                       "output": cell("Output"), "keterangan": cell("Keterangan")},
+                       "output": cell("Output"), "keterangan": cell("Keterangan"),
+                       **({"formulir": formulir} if formulir else {})},
             duration=duration, round_the_clock=round_the_clock == "ya"))
         decisions[len(steps)] = targets
     return steps, decisions

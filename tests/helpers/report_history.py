@@ -71,7 +71,8 @@ def build_history(session: Session, clock, prakom: User, kasubbag: User) -> dict
     step(session, clock, g, prakom, at(26, 8), hasil_penanganan="tuntas")
     made["B"] = b = start(session, clock, prakom, "sop_uji", "B", at(27, 15, 30))
     step(session, clock, b, prakom, at(30, 8, 30))
-    step(session, clock, b, kasubbag, at(30, 9), keputusan_kasubbag="revisi")
+    step(session, clock, b, kasubbag, at(30, 9), keputusan_kasubbag="revisi",
+         catatan="perbaiki tabel")
     step(session, clock, b, prakom, at(30, 9, 10))
     step(session, clock, b, kasubbag, at(1, 9, 10, month=12), keputusan_kasubbag="setuju")
     made["C"] = c = start(session, clock, prakom, "sop_uji", "C", at(2, 10, month=12))

@@ -61,7 +61,7 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
         assert changed.detail == {"language": "en"}
 
     started = client.get(_start(client, "Server mati").headers["Location"]).get_data(True)
-    assert "Process &#34;Server mati&#34; started." in started
+    assert "Process GS-2026-0001 &#34;Server mati&#34; started." in started
     assert "<h2 id=\"h-steps\">Steps</h2>" in started and "— Process started by Demo Prakom" in started
 
     inbox = client.get("/").get_data(True)
@@ -76,7 +76,7 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     task = client.get(f"/tugas/{task_id}").get_data(True)
     for text in ('<button type="submit" class="secondary">Claim task</button>',
                  "<dt>Deadline</dt><dd>23 Nov 2026 09:00 WIB — 1 h of working time left</dd>",
-                 '<h2 id="h-lampiran">Attachments (Output)</h2>', "No comments yet.",
+                 '<h2 id="h-lampiran">Process attachments</h2>', "No comments yet.",
                  "<dt>Status</dt><dd>Waiting</dd>", "Complete step"):
         assert text in task, text
     # SOP content is not translated.

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, ProcessInstance
-from tests.conftest import csrf_token, mini_bpmn, sop_walks
+from tests.conftest import START_DATA, csrf_token, mini_bpmn, sop_walks
 from tests.web.conftest import login
 from web.cli.worker import fire_once
 from web.extensions import db
@@ -16,7 +16,8 @@ from web.extensions import db
 def _start(client, process_key: str, title: str):
     token = csrf_token(client.get("/proses/baru").get_data(as_text=True))
     return client.post("/proses/baru", data={"process_key": process_key, "title": title,
-                                             "csrf_token": token})
+                                             "csrf_token": token,
+                                             **START_DATA.get(process_key, {})})
 
 
 def _task_links(client) -> list[int]:

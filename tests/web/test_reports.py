@@ -131,8 +131,9 @@ def assert_exports_match(client, url: str, sep: str = "?") -> dict:
 def test_sop_performance_page_and_exports_hold_the_same_numbers(client, history):
     login(client, "kasubbag")
     shown = assert_exports_match(client, f"/laporan/sop/sop_uji?{Q4}", "&")
-    # SOP, period, started, finished, running, cycle median, p90, with deadline, on time, %, esc.
-    assert shown["Ringkasan"] == [["SOP Uji", "Triwulan IV 2026", 3, 2, 1, 150, 610, 4, 2,
+    # SOP, period, started, finished, running, cancelled, cycle median, p90, with deadline,
+    # on time, %, escalations.
+    assert shown["Ringkasan"] == [["SOP Uji", "Triwulan IV 2026", 3, 2, 1, 0, 150, 610, 4, 2,
                                    50.0, 4]]
     # Slowest first: No, Kegiatan, Pelaksana, Waktu, Waktu (min), done, median, p90,
     # with deadline, on time, %, escalations.
@@ -165,9 +166,10 @@ def test_heatmap_colours_each_step_by_its_on_time_share(client, history):
 def test_person_page_exports_and_links_to_the_instances_behind_each_figure(client, history):
     login(client, "prakom")
     shown = assert_exports_match(client, f"/laporan/orang/prakom?{Q4}", "&")
-    assert shown["Ringkasan"] == [["Demo Prakom", "prakom", "Triwulan IV 2026", 10, 10, 8,
-                                   80.0, 4, 2]]
-    assert shown["Per SOP"] == [["Penanganan Gangguan Server", 6, 6, 6, 100.0, 0],
+    # G (kritis: 1 hour round the clock) is late, and E's and G's timers fired.
+    assert shown["Ringkasan"] == [["Demo Prakom", "prakom", "Triwulan IV 2026", 10, 10, 7,
+                                   70.0, 6, 4]]
+    assert shown["Per SOP"] == [["Penanganan Gangguan Server", 6, 6, 5, 83.3, 1],
                                 ["SOP Uji", 4, 4, 2, 50.0, 2]]
     assert shown["MTTR"] == [["Penanganan Gangguan Server", "kritis", 2, 120.0],
                              ["Penanganan Gangguan Server", "tanpa prioritas", 1, 140.0]]
@@ -253,7 +255,7 @@ def test_english_pages_and_indonesian_exports(app, client, history):
         'attachment; filename="kinerja-sop_uji-2026-T4-ringkasan.csv"')
     lines = exported.data.decode("utf-8").lstrip("\ufeff").split("\r\n")
     assert lines[0].split(";") == [
-        "SOP", "Periode", "Proses dimulai", "Proses selesai", "Masih berjalan",
+        "SOP", "Periode", "Proses dimulai", "Proses selesai", "Masih berjalan", "Dibatalkan",
         "Median waktu siklus (menit kerja)", "P90 waktu siklus (menit kerja)",
         "Langkah berbatas waktu", "Langkah tepat waktu", "Tepat waktu (%)", "Eskalasi"]
     assert lines[1].split(";")[-2] == "50,0", "decimal comma for Excel in Indonesian"

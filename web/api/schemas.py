@@ -16,6 +16,26 @@ class ProcessSchema(Schema):
     lanes = fields.List(fields.Str(), attribute="catalog.lanes")
 
 
+class InstanceSummarySchema(Schema):
+    """An instance in a list (``GET /api/v1/instances``)."""
+
+    id = fields.Int()
+    number = fields.Str(allow_none=True)
+    title = fields.Str()
+    status = fields.Str()
+    process_key = fields.Str(attribute="definition.key")
+    process_name = fields.Str(attribute="definition.name")
+    version = fields.Int(attribute="definition.version")
+    started_by = fields.Str(attribute="started_by.username", allow_none=True)
+    started_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    data = fields.Dict()
+
+
+class InstanceCancel(Schema):
+    reason = fields.Str(load_default="")
+
+
 class InstanceCreate(Schema):
     process_key = fields.Str(required=True, validate=validate.Length(min=1, max=128))
     title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
@@ -42,6 +62,8 @@ class TaskSchema(Schema):
 class ChoiceSchema(Schema):
     value = fields.Str()
     label = fields.Str()
+    # The choice sends the case back to an earlier step: a Catatan is then required.
+    returns = fields.Bool(dump_default=False)
 
 
 class FieldSchema(Schema):
@@ -69,11 +91,15 @@ class TaskComplete(Schema):
 
 
 class HistorySchema(Schema):
+    """An audit record; a completed step's also carries its ``decision`` and ``note``."""
+
     at = fields.DateTime()
     action = fields.Str()
     actor = fields.Str(attribute="actor.username", allow_none=True)
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
     detail = fields.Dict()
+    decision = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True)
 
 
 class InstanceErrorSchema(Schema):
@@ -86,8 +112,10 @@ class InstanceErrorSchema(Schema):
 
 class InstanceSchema(Schema):
     id = fields.Int()
+    number = fields.Str(allow_none=True)
     title = fields.Str()
     status = fields.Str()
+    data = fields.Dict()
     process_key = fields.Str(attribute="definition.key")
     process_name = fields.Str(attribute="definition.name")
     version = fields.Int(attribute="definition.version")

@@ -33,14 +33,20 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def deploy_command(paths: tuple[Path, ...]) -> None:
-    """Deploy BPMN files (or every *.bpmn in a folder); default: the bundled bpmn/."""
+    """Deploy BPMN files (or every *.bpmn in a folder) with the form files (*.json) they
+    name beside them; default: the bundled bpmn/."""
     files = []
     for path in paths or (BPMN_DIR,):
         files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
     failed = False
     for file in files:
         try:
-            definition, created = deploy(db.session, clock(), file.read_bytes(), filename=file.name)
+            data = file.read_bytes()
+            # A SpiffArena process folder: the form files the BPMN names lie beside it.
+            forms = {form.name: form.read_bytes() for form in file.parent.glob("*.json")
+                     if form.name.encode() in data}
+            definition, created = deploy(db.session, clock(), data, filename=file.name,
+                                         forms=forms)
         except InvalidProcess as refused:
             db.session.rollback()
             failed = True

@@ -39,6 +39,7 @@ from engine.process.deploy import active_definitions
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from engine.time.calendar import WorkCalendar
+from web.cli.demo_forms import sample
 from web.extensions import clock, db
 
 # Instances per year for each bundled SOP; other deployed SOPs get ``OTHER_SOPS``.
@@ -130,6 +131,9 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
     if definition.catalog.get("mttr"):
         priority = rng.choices([p for p, _ in PRIORITIES], [w for _, w in PRIORITIES])[0]
         data = {definition.catalog["priority_field"]: priority} if priority else {}
+    start_form = definition.catalog.get("start_form")
+    if start_form:
+        data = sample(rng, start_form, data, moment)
     instance = start_instance(session, history_clock, process_key=definition.key,
                               title=_title(rng, definition, moment), user=holders[first_lane][0],
                               data=data)
@@ -153,6 +157,7 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
             return
         fire_until(session, history_clock, instance.id, done_at)
         choices, sent_back = _decisions(rng, entry, revisions)
+        choices.update(sample(rng, entry.get("form"), instance.data or {}, done_at))
         revisions += sent_back
         outcome.revisions += sent_back
         complete_task(session, history_clock, task.id, rng.choice(holders[task.role]), choices)
@@ -179,10 +184,11 @@ def _decisions(rng: random.Random, entry: dict[str, Any], revisions: int
         if field["type"] != "choice":
             continue
         options = [choice["value"] for choice in field["choices"]]
-        onward = [value for value in options if value != "revisi"] or options
-        if ("revisi" in options and revisions < MAX_REVISIONS
-                and rng.random() < REVISION_SHARE):
-            values[field["name"]] = "revisi"
+        back = [c["value"] for c in field["choices"]
+                if c.get("returns", c["value"] == "revisi")]
+        onward = [value for value in options if value not in back] or options
+        if back and revisions < MAX_REVISIONS and rng.random() < REVISION_SHARE:
+            values[field["name"]] = back[0]
             sent_back = 1
         else:
             values[field["name"]] = rng.choice(onward)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from engine.bpmn import bundle
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.process.deploy import deploy
@@ -26,7 +27,8 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
 class UploadForm(FlaskForm):
-    file = FileField(lazy_gettext("Berkas BPMN (.bpmn) atau tabel SOP (.xlsx, .csv)"),
+    file = FileField(lazy_gettext("Berkas BPMN (.bpmn) beserta berkas formulir JSON-nya, satu "
+                                  "berkas .zip, atau tabel SOP (.xlsx, .csv)"),
                      validators=[FileRequired(lazy_gettext("Pilih berkas BPMN atau tabel SOP."))])
     comment = TextAreaField(lazy_gettext("Alasan perubahan (mis. revisi SOP 2027, nomor SK)"),
                             validators=[Length(max=2000)])
@@ -51,14 +53,15 @@ def processes() -> Any:
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        upload = form.file.data
+        uploads = [(u.filename or "upload.bpmn", u.read()) for u in request.files.getlist("file")]
         try:
-            data = upload.read()
-            if (upload.filename or "").lower().endswith(TABLE_SUFFIXES):
-                data = import_table(data, upload.filename)
-            definition, created = deploy(db.session, clock(), data,
-                                         filename=upload.filename or "upload.bpmn",
-                                         deployed_by=current_user,
+            if len(uploads) == 1 and uploads[0][0].lower().endswith(TABLE_SUFFIXES):
+                filename, data, forms = *uploads[0], {}
+                data = import_table(data, filename)
+            else:  # a BPMN file, with its form files or all in one .zip
+                filename, data, forms = bundle.unpack(uploads)
+            definition, created = deploy(db.session, clock(), data, filename=filename,
+                                         deployed_by=current_user, forms=forms,
                                          comment=form.comment.data or "", activate=False)
         except InvalidProcess as refused:
             db.session.rollback()

@@ -8,14 +8,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.people.holders import holders
-from engine.process import attachments, tasks
+from engine.process import attachments, case, forms, tasks
 from engine.process.deploy import active_definitions
 from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
+from web.views.case import attach_posted, case_context
 
 bp = Blueprint("inbox", __name__)
 
@@ -46,11 +48,15 @@ def task(task_id: int) -> Any:
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
     if request.method == "POST":
+        declared = fields(entry.get("form"))
         data = {field["name"]: (request.form.getlist(field["name"])
                                 if field["type"] == "checklist"
                                 else request.form.get(field["name"], ""))
                 for field in entry["fields"]}
+        data.update(forms.read_posted(entry.get("form"), request.form))
         try:
+            data.update(attach_posted(human_task, current_user,
+                                      [f["name"] for f in declared if f["kind"] == "file"]))
             tasks.complete_task(db.session, clock(), task_id, current_user, data)
         except InvalidTaskData as invalid:
             db.session.rollback()
@@ -74,18 +80,23 @@ def task(task_id: int) -> Any:
 
 
 def render_task(human_task: Any, errors: dict[str, str]) -> Any:
-    """The task page, with ``errors`` (field -> message) beside their fields (422 if any)."""
+    """The task page, with ``errors`` (field -> message) beside their fields (422 if any):
+    the case file, the step's form (or, once done, what was submitted), files, comments."""
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
     assignees = (sorted(holders(db.session, human_task.role), key=lambda user: user.full_name)
                  if policy.may_assign(human_task) and human_task.state == "open" else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
+    entry = tasks.task_entry(human_task)
     return render_template(
-        "inbox/task.html", task=human_task, entry=tasks.task_entry(human_task), errors=errors,
+        "inbox/task.html", task=human_task, entry=entry, errors=errors,
         values=request.form, capacity=policy.capacity_for(human_task), assignees=assignees,
-        attachments=[a for a in files if a.human_task_id == human_task.id],
-        comments=[c for c in comments if c.human_task_id == human_task.id],
+        declared=fields(entry.get("form")), case=case_context(human_task.instance),
+        returned_by=case.returned_by(db.session, human_task)
+        if human_task.state == "open" else None,
+        may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
+        attachments=files, comments=comments,
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024), 422 if errors else 200
 
 
@@ -118,7 +129,6 @@ def assign(task_id: int) -> Any:
     flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
                   assignee=assignee.full_name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
-
 
 
 def _end_of_office_day() -> datetime:

@@ -1,31 +1,83 @@
-"""Starting a process instance and looking at one: history and diagram."""
+"""Starting a process instance, the lists of instances, and one instance: its case,
+history and diagram, comments, and cancelling it."""
 
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import settings
-from engine.errors import InvalidTaskData, ProcessFailure
-from engine.process import attachments, instances
-from engine.process.deploy import active_definitions
+from engine.bpmn.forms import fields
+from engine.errors import InvalidTaskData, NotFound, ProcessFailure
+from engine.process import attachments, forms, instances, lists
+from engine.process.deploy import active_definition, active_definitions
 from web.access import access
 from web.extensions import clock, db
+from web.filters import office_calendar
+from web.views.case import case_context, instances_table
+from web.views.reports.export import EXPORT_FORMATS, export
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
+
+SCOPES = {"saya": "mine", "unit": "unit", "semua": "all"}
+PER_PAGE = 20
+MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    scope = request.args.get("cakupan", "saya")
+    scope = scope if scope in SCOPES and (scope != "semua" or current_user.is_admin) else "saya"
+    page = max(1, request.args.get("halaman", 1, type=int) or 1)
+    filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
+               "status": request.args.get("status") or None,
+               "started_from": _day(request.args.get("dari")),
+               "started_to": _day(request.args.get("sampai"), end=True),
+               "search": request.args.get("cari") or None}
+    fmt = request.args.get("format")
+    if fmt in EXPORT_FORMATS:
+        rows: list[Any] = []
+        for number in range(1, MAX_EXPORT // lists.MAX_PER_PAGE + 1):
+            found, total = lists.list_instances(db.session, clock(), current_user, **filters,
+                                                page=number, per_page=lists.MAX_PER_PAGE)
+            rows += found
+            if len(rows) >= total:
+                break
+        return export([instances_table(rows)], fmt, f"daftar-proses-{scope}")
+    items, total = lists.list_instances(db.session, clock(), current_user, **filters,
+                                        page=page, per_page=PER_PAGE)
+    return render_template(
+        "instances/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
+        scope=scope, args=request.args, definitions=active_definitions(db.session),
+        pages=max(1, -(-total // PER_PAGE)))
 
 
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
     definitions = active_definitions(db.session)
+    chosen = _definition(request.values.get("process_key"))
     errors: dict[str, str] = {}
     if request.method == "POST":
+        form = chosen.catalog.get("start_form") if chosen else None
         try:
             instance = instances.start_instance(
                 db.session, clock(), process_key=request.form.get("process_key", ""),
-                title=request.form.get("title", ""), user=current_user)
+                title=request.form.get("title", ""), user=current_user,
+                data=forms.read_posted(form, request.form) if form else {})
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
@@ -34,16 +86,23 @@ def new() -> Any:
             errors = {"process_key": failed.message}
         else:
             db.session.commit()
-            flash(gettext('Proses "%(title)s" dimulai.', title=instance.title), "success")
+            flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=instance.number,
+                          title=instance.title), "success")
             return redirect(url_for("instances.show", instance_id=instance.id))
-    return render_template("instances/new.html", definitions=definitions, errors=errors,
-                           values=request.form), 422 if errors else 200
+    return render_template(
+        "instances/new.html", definitions=definitions, errors=errors, values=request.values,
+        chosen=chosen, declared=fields(chosen.catalog.get("start_form")) if chosen else []
+    ), 422 if errors else 200
 
 
 @bp.get("/<int:instance_id>")
 @login_required
 def show(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
+    return _render_show(instance, {})
+
+
+def _render_show(instance: Any, errors: dict[str, str]) -> Any:
     steps = instances.instance_tasks(db.session, instance)
     calendar = settings.work_calendar(db.session)
     now = clock().now()
@@ -53,7 +112,39 @@ def show(instance_id: int) -> Any:
     files, comments = attachments.of_instance(db.session, instance.id)
     return render_template(
         "instances/show.html", instance=instance, tasks=steps, taken=taken, late=late,
-        history=instances.history(db.session, instance), attachments=files, comments=comments)
+        steps_by_id={t.id: t for t in steps}, case=case_context(instance),
+        history=instances.history(db.session, instance), attachments=files, comments=comments,
+        errors=errors), 422 if errors else 200
+
+
+@bp.post("/<int:instance_id>/komentar")
+@login_required
+def add_comment(instance_id: int) -> Any:
+    instance = _visible_instance(instance_id)
+    try:
+        attachments.comment_on_instance(db.session, clock(), instance, current_user,
+                                        request.form.get("komentar", ""))
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return _render_show(instance, invalid.fields)
+    db.session.commit()
+    return redirect((request.referrer or url_for("instances.show", instance_id=instance_id))
+                    .split("#")[0] + "#komentar")
+
+
+@bp.post("/<int:instance_id>/batalkan")
+@login_required
+def cancel(instance_id: int) -> Any:
+    instance = _visible_instance(instance_id)
+    try:
+        instances.cancel_instance(db.session, clock(), instance_id, current_user,
+                                  request.form.get("reason", ""))
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return _render_show(instance, invalid.fields)
+    db.session.commit()
+    flash(gettext("Proses %(number)s dibatalkan.", number=instance.number), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")
@@ -68,3 +159,22 @@ def _visible_instance(instance_id: int) -> Any:
     if not access().may_view_instance(instance):
         abort(403)
     return instance
+
+
+def _definition(key: str | None) -> Any:
+    if not key:
+        return None
+    try:
+        return active_definition(db.session, key)
+    except NotFound:
+        return None
+
+
+def _day(text: str | None, end: bool = False) -> datetime | None:
+    """A ``YYYY-MM-DD`` filter as the office's local midnight (the next one for ``end``)."""
+    try:
+        day = datetime.strptime(text or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    zone = ZoneInfo(office_calendar().timezone)
+    return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)

@@ -165,7 +165,8 @@ def test_a_redone_step_gets_a_fresh_deadline(session, clock, users, instance):
     review = session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
     assert review.due_at is None, "Waktu 'Relatif': no deadline"
     clock.advance(timedelta(hours=2))
-    complete_task(session, clock, review.id, users["Kasubbag"], {"keputusan_kasubbag": "revisi"})
+    complete_task(session, clock, review.id, users["Kasubbag"], {"keputusan_kasubbag": "revisi",
+                                                                    "catatan": "ulang"})
     session.commit()
     redo = session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
     assert redo.bpmn_id == "Kegiatan_1" and redo.id != first.id

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, User, UserRole
+from engine.process import case
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
@@ -160,3 +161,18 @@ def test_a_claim_read_before_the_completion_committed_is_refused(session, clock,
         claim_task(session, clock, review.id, users["Kasubbag"])
     session.rollback()
     assert _audited(session, "task.claimed") == 0
+
+
+def test_a_start_that_loses_the_race_for_a_number_takes_the_next(session, clock, users,
+                                                                 deployed, monkeypatch):
+    first = start_instance(session, clock, process_key="penyusunan_rkt", title="RKT 2027",
+                           user=users["Kasubbag"])
+    assert first.number == "RKT-2026-0001"
+    taken = iter(["RKT-2026-0001"])  # as if computed before the first one was committed
+    real = case.next_number
+    monkeypatch.setattr(case, "next_number",
+                        lambda *args: next(taken, None) or real(*args))
+    second = start_instance(session, clock, process_key="penyusunan_rkt", title="RKT 2028",
+                            user=users["Kasubbag"])
+    session.commit()
+    assert second.number == "RKT-2026-0002" and second.id != first.id

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from engine.models import HumanTask
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task, inbox
-from tests.conftest import sop_walks
+from tests.conftest import START_DATA, sop_walks
 
 WALKS = sop_walks()
 
@@ -17,7 +17,7 @@ def test_sop_walks_through_every_lane_to_its_end(session, clock, users, deployed
     definition = deployed[process_key]
     starter = users[walk[0]["lane"]]
     instance = start_instance(session, clock, process_key=process_key, title="Uji jalan",
-                              user=starter)
+                              user=starter, data=START_DATA.get(process_key))
     session.commit()
     for number, step in enumerate(walk, start=1):
         open_tasks = session.scalars(select(HumanTask).where(

@@ -18,14 +18,16 @@ K2 "Memeriksa konsep" (Kasubbag, Relatif: no deadline) with "revisi" back to K1.
   C  Wed 2 Dec 10.00 start. K1 due 10.30, escalation level 1 at 10.30; done 10.45 = 45,
      late. K2 stays open: C is still running.
 
-Penanganan Gangguan Server (bpmn/): K1 (Prakom, 1 jam), K2 (Prakom, 3 jam) "tuntas" ends.
+Penanganan Gangguan Server (bpmn/): K1 (Prakom, 1 jam), K2 (Prakom, 3 jam; for "kritis"
+1 hour round the clock) "tuntas" ends.
 
-  E  Tue 24 Nov 08.00, prioritas "kritis". K1 08.00-08.30 = 30, K2 08.30-09.30 = 60.
-     Cycle 90.
+  E  Tue 24 Nov 08.00, prioritas "kritis". K1 08.00-08.30 = 30, K2 08.30-09.30 = 60
+     (due 09.30: on time, though its timer fired at 09.30, level 1). Cycle 90.
   F  Tue 24 Nov 10.00, no priority. K1 10.00-10.20 = 20, K2 10.20-13.20 = 100 + 20 = 120.
      Cycle 140.
   G  Wed 25 Nov 14.00, prioritas "kritis". K1 14.00-14.10 = 10, K2 Wed 14.10 - Thu 08.00
-     = 110 + 30 = 140 (due Thu 08.40: on time). Cycle 120 + 30 = 150.
+     = 110 + 30 = 140 (kritis: due Wed 15.10, late; level 1
+     fires then). Cycle 120 + 30 = 150.
 """
 
 import random
@@ -101,14 +103,14 @@ def test_person_report_of_the_prakom(session, history, users):
     ids = history
     assert [(s.key, s.done, s.with_deadline, s.on_time, s.instance_ids, s.late_instance_ids)
             for s in report.sops] == [
-        ("penanganan_gangguan_server", 6, 6, 6, (ids["E"], ids["F"], ids["G"]), ()),
+        ("penanganan_gangguan_server", 6, 6, 5, (ids["E"], ids["F"], ids["G"]), (ids["G"],)),
         ("sop_uji", 4, 4, 2, (ids["A"], ids["B"], ids["C"]), (ids["B"], ids["C"])),
     ]
-    assert (report.done, report.on_time, report.with_deadline) == (10, 8, 10)
+    assert (report.done, report.on_time, report.with_deadline) == (10, 7, 10)
     assert [(s.key, s.bpmn_id, s.done, s.median_minutes, s.on_time, s.with_deadline)
             for s in report.steps] == [
         ("penanganan_gangguan_server", "Kegiatan_1", 3, 20, 3, 3),   # [10, 20, 30]
-        ("penanganan_gangguan_server", "Kegiatan_2", 3, 120, 3, 3),  # [60, 120, 140]
+        ("penanganan_gangguan_server", "Kegiatan_2", 3, 120, 2, 3),  # [60, 120, 140]
         ("sop_uji", "Kegiatan_1", 4, 20, 2, 4),                      # [10, 20, 45, 120]
     ]
     # MTTR: kritis E 90 and G 150 -> 120.0; F without a priority 140.
@@ -117,9 +119,12 @@ def test_person_report_of_the_prakom(session, history, users):
         ("penanganan_gangguan_server", "kritis", 2, 120.0, (ids["E"], ids["G"])),
         ("penanganan_gangguan_server", NO_PRIORITY, 1, 140.0, (ids["F"],)),
     ]
-    # Escalations on the Prakom's steps: B levels 1-3, C level 1; notified at level 1 of each.
-    assert (report.escalations, report.escalation_instance_ids) == (4, (ids["B"], ids["C"]))
-    assert (report.notified, report.notified_instance_ids) == (2, (ids["B"], ids["C"]))
+    # Escalations on the Prakom's steps: B levels 1-3, C level 1, E and G (kritis, 1 hour
+    # round the clock) level 1; notified at level 1 of each.
+    assert (report.escalations, report.escalation_instance_ids) == (
+        6, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
+    assert (report.notified, report.notified_instance_ids) == (
+        4, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
 
 
 def test_person_report_of_the_kasubbag(session, history, users):

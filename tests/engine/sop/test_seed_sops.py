@@ -46,6 +46,7 @@ def test_table_deploys_and_runs_to_the_end(session, clock, users, table: Path):
             if field["type"] == "choice":
                 # "tidak" the first time at each decision (loops back), "ya" afterwards.
                 data[field["name"]] = "ya" if field["name"] in answered else "tidak"
+                data["catatan"] = "Alasan keputusan"
                 answered.add(field["name"])
         complete_task(session, clock, open_task.id, users[open_task.role], data)
     assert instance.status == "completed"

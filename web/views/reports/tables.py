@@ -36,11 +36,11 @@ def sop_tables(report: SopPerformance) -> list[Table]:
     """Ringkasan (one row) and Langkah (the steps, slowest first)."""
     summary = Table(N_("Ringkasan"), [
         N_("SOP"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
-        N_("Masih berjalan"), N_("Median waktu siklus (menit kerja)"),
+        N_("Masih berjalan"), N_("Dibatalkan"), N_("Median waktu siklus (menit kerja)"),
         N_("P90 waktu siklus (menit kerja)"), N_("Langkah berbatas waktu"),
         N_("Langkah tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi")])
     summary.add([report.name, report.period.label, report.started, report.finished,
-                 report.running, report.cycle_median_minutes, report.cycle_p90_minutes,
+                 report.running, report.cancelled, report.cycle_median_minutes, report.cycle_p90_minutes,
                  report.with_deadline, report.on_time, percent(report.on_time_share),
                  report.escalations])
     steps = Table(N_("Langkah"), [

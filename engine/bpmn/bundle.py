@@ -1,0 +1,78 @@
+"""An upload of one process: a BPMN file and its form files, sent together (several files
+in one request, a ``.zip``, or a SpiffArena process folder read from disk).
+
+Only bare file names count (folders inside a ZIP are flattened, ``..`` never reaches the
+disk: nothing is written), and sizes and counts are bounded.
+"""
+
+import io
+import zipfile
+from pathlib import Path
+
+from engine.errors import InvalidProcess
+
+MAX_FILES = 50
+MAX_BUNDLE_BYTES = 8 * 1024 * 1024
+FORM_SUFFIXES = (".json",)
+
+
+def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]]:
+    """Split uploaded files into ``(BPMN file name, BPMN bytes, {form file name: bytes})``.
+
+    A single ``.zip`` is opened first. Exactly one ``.bpmn`` file is required; other
+    files must be ``.json`` (JSON Schema and UI schema files).
+
+    Raises:
+        InvalidProcess: no or several BPMN files, another kind of file, too many or too
+            large files, or an unreadable ZIP.
+    """
+    if len(files) == 1 and files[0][0].lower().endswith(".zip"):
+        files = _from_zip(files[0][0], files[0][1])
+    if len(files) > MAX_FILES:
+        raise InvalidProcess([f"Unggahan memuat {len(files)} berkas; batasnya {MAX_FILES}."])
+    if sum(len(data) for _, data in files) > MAX_BUNDLE_BYTES:
+        raise InvalidProcess([f"Unggahan lebih dari {MAX_BUNDLE_BYTES // 2**20} MB."])
+    bpmn = [(name, data) for name, data in files if name.lower().endswith(".bpmn")]
+    if len(bpmn) != 1:
+        message = f"Unggahan harus memuat tepat satu berkas .bpmn; ditemukan {len(bpmn)}."
+        raise InvalidProcess([message])
+    forms = {}
+    for name, data in files:
+        if name == bpmn[0][0]:
+            continue
+        if not name.lower().endswith(FORM_SUFFIXES):
+            message = (f'Berkas "{name[:200]}" bukan BPMN atau formulir JSON '
+                       "(*-schema.json, *-uischema.json).")
+            raise InvalidProcess([message])
+        forms[name] = data
+    return bpmn[0][0], bpmn[0][1], forms
+
+
+def read_folder(folder: Path) -> tuple[str, bytes, dict[str, bytes]]:
+    """``unpack`` the files of a process folder (SpiffArena layout: the BPMN beside its
+    ``*-schema.json`` and ``*-uischema.json`` files); sub-folders are ignored.
+
+    Raises:
+        InvalidProcess: as ``unpack``.
+    """
+    files = sorted(p for p in folder.iterdir() if p.is_file()
+                   and p.suffix.lower() in (".bpmn", *FORM_SUFFIXES))
+    return unpack([(p.name, p.read_bytes()) for p in files[:MAX_FILES + 1]])
+
+
+def _from_zip(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_FILES:
+            raise InvalidProcess([f"ZIP memuat {len(members)} berkas; batasnya {MAX_FILES}."])
+        if sum(m.file_size for m in members) > MAX_BUNDLE_BYTES:
+            raise InvalidProcess([f"Isi ZIP lebih dari {MAX_BUNDLE_BYTES // 2**20} MB."])
+        found = []
+        for member in members:
+            base = Path(member.filename).name
+            if base and not base.startswith(".") and "__MACOSX" not in member.filename:
+                found.append((base, archive.read(member)))
+        return found
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidProcess([f'Berkas "{name[:200]}" bukan ZIP yang dapat dibaca.']) from None

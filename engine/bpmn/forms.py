@@ -1,0 +1,211 @@
+"""Forms of a start event or user task as JSON Schema (draft 2020-12), read at upload.
+
+A form is declared either the SpiffArena way, as files uploaded with the BPMN and named
+in the element's ``spiffworkflow:properties`` (``formJsonSchemaFilename``, optional
+``formUiSchemaFilename``), or in the compact notation of SOP tables, in the property
+``formulir``::
+
+    prioritas: pilihan(kritis, mayor, minor) wajib; sistem "Sistem terdampak": teks
+
+Supported fields (kind: notation -> JSON Schema): text ``teks`` -> string; long text
+``teks_panjang`` -> string with ``ui:widget`` textarea; number ``angka`` -> number; date
+``tanggal`` -> string ``format: date``; date-time ``tanggal_waktu`` -> string
+``format: date-time``; one-of ``pilihan(a, b)`` -> string ``enum``; many-of
+``pilihan_banyak(a, b)`` -> array of ``enum`` items; yes/no ``ya_tidak`` -> boolean; file
+``berkas`` -> string ``format: data-url`` (SpiffArena's file widget; Alur stores the
+attachment's file name). Anything else in a schema is refused at upload, so that every
+declared field can be rendered and checked.
+"""
+
+import json
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+SCHEMA_PROPERTY = "formJsonSchemaFilename"
+UI_PROPERTY = "formUiSchemaFilename"
+NOTATION_PROPERTY = "formulir"
+MAX_FORM_BYTES = 256 * 1024
+MAX_FIELDS = 60
+MAX_TEXT = 2000
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+KINDS = ("text", "textarea", "number", "date", "datetime", "choice", "multi", "boolean",
+         "file")
+_NOTATION = {"teks": "text", "teks_panjang": "textarea", "angka": "number",
+             "tanggal": "date", "tanggal_waktu": "datetime", "pilihan": "choice",
+             "pilihan_banyak": "multi", "ya_tidak": "boolean", "berkas": "file"}
+_ENTRY = re.compile(r'^([a-z][a-z0-9_]{0,63})\s*(?:"([^"]{1,200})")?\s*:\s*([a-z_]+)\s*'
+                    r"(?:\(([^)]*)\))?\s*(wajib)?$")
+
+
+class FormProblem(ValueError):
+    """A form is refused; the message (Indonesian) says why."""
+
+
+def from_notation(text: str) -> dict[str, Any]:
+    """Turn the compact notation into ``{"schema": JSON Schema, "ui": UI schema}``.
+
+    Raises:
+        FormProblem: naming the entry that cannot be read.
+    """
+    schema: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    ui: dict[str, Any] = {"ui:order": []}
+    for entry in (part.strip() for part in text.split(";")):
+        if not entry:
+            continue
+        match = _ENTRY.match(entry)
+        if match is None or match.group(3) not in _NOTATION:
+            raise FormProblem(f'formulir "{entry[:80]}" tidak dapat dibaca; tulis misalnya '
+                              '"prioritas: pilihan(kritis, mayor) wajib" (jenis: '
+                              f'{", ".join(_NOTATION)})')
+        name, label, kind, arguments, required = match.groups()
+        choices = [c.strip() for c in (arguments or "").split(",") if c.strip()]
+        if (kind in ("pilihan", "pilihan_banyak")) != bool(choices):
+            raise FormProblem(f'formulir "{entry[:80]}": hanya pilihan(...) dan '
+                              "pilihan_banyak(...) memuat daftar nilai, dan keduanya wajib")
+        schema["properties"][name] = _schema_of(_NOTATION[kind], label or _label(name), choices)
+        if _NOTATION[kind] == "textarea":
+            ui[name] = {"ui:widget": "textarea"}
+        ui["ui:order"].append(name)
+        if required:
+            schema["required"].append(name)
+    return {"schema": schema, "ui": ui}
+
+
+def load_files(schema_name: str, ui_name: str | None, files: dict[str, bytes]
+               ) -> dict[str, Any]:
+    """Read a SpiffArena-style form from the uploaded ``files`` (``{file name: bytes}``).
+
+    Raises:
+        FormProblem: a missing, too large or unreadable file.
+    """
+    form = {"schema": _json_file(schema_name, files), "ui": {}}
+    if ui_name:
+        form["ui"] = _json_file(ui_name, files)
+    return form
+
+
+def check_form(form: dict[str, Any], reserved: set[str]) -> None:
+    """Check a form's JSON Schema is valid draft 2020-12 and only uses supported fields.
+
+    Args:
+        reserved: names of generated fields (Catatan, Kelengkapan, the decision) that a
+            declared field may not reuse.
+
+    Raises:
+        FormProblem: naming the field or the schema rule at fault.
+    """
+    schema, ui = form["schema"], form["ui"]
+    if not isinstance(schema, dict) or not isinstance(ui, dict):
+        raise FormProblem("skema formulir dan skema UI harus berupa objek JSON")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        raise FormProblem(f"bukan JSON Schema yang sah: {error.message[:200]}") from None
+    if "$ref" in json.dumps(schema):
+        raise FormProblem("skema formulir tidak boleh memakai $ref")
+    properties = schema.get("properties")
+    if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
+        raise FormProblem('skema formulir harus "type": "object" dengan "properties"')
+    if len(properties) > MAX_FIELDS:
+        raise FormProblem(f"formulir memuat {len(properties)} kolom; batasnya {MAX_FIELDS}")
+    for name, prop in properties.items():
+        if not NAME.match(name):
+            raise FormProblem(f'nama kolom "{name[:64]}" harus huruf kecil, angka dan _')
+        if name in reserved:
+            raise FormProblem(f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau '
+                              "keputusan gateway); pakai nama lain")
+        if kind_of(prop, ui.get(name, {})) is None:
+            raise FormProblem(f'kolom "{name}": jenis tidak didukung (teks, teks panjang, '
+                              "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
+                              "berkas)")
+    unknown = set(schema.get("required", [])) - set(properties)
+    if unknown:
+        raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
+
+
+def fields(form: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The form's fields in display order: ``[{"name", "label", "kind", "required",
+    "choices": [{"value", "label"}], "help"}]`` (``kind`` one of ``KINDS``)."""
+    if not form:
+        return []
+    schema, ui = form["schema"], form.get("ui") or {}
+    order = [name for name in ui.get("ui:order", []) if name in schema["properties"]]
+    order += [name for name in schema["properties"] if name not in order]
+    required = set(schema.get("required", []))
+    found = []
+    for name in order:
+        prop = schema["properties"][name]
+        found.append({"name": name, "label": prop.get("title") or _label(name),
+                      "kind": kind_of(prop, ui.get(name, {})), "required": name in required,
+                      "choices": _choices(prop), "help": prop.get("description", "")})
+    return found
+
+
+def kind_of(prop: Any, ui: Any) -> str | None:
+    """The supported kind of one property schema (``KINDS``), or None."""
+    if not isinstance(prop, dict):
+        return None
+    kind = prop.get("type")
+    if kind == "string":
+        if _choices(prop):
+            return "choice"
+        fmt = prop.get("format")
+        if fmt in (None, "date", "date-time", "data-url"):
+            widget = ui.get("ui:widget") if isinstance(ui, dict) else None
+            return {None: "textarea" if widget == "textarea" else "text", "date": "date",
+                    "date-time": "datetime", "data-url": "file"}[fmt]
+        return None
+    if kind in ("number", "integer"):
+        return "number"
+    if kind == "boolean":
+        return "boolean"
+    if kind == "array" and isinstance(prop.get("items"), dict) and _choices(prop["items"]):
+        return "multi"
+    return None
+
+
+def _choices(prop: dict[str, Any]) -> list[dict[str, str]]:
+    if isinstance(prop.get("enum"), list):
+        return [{"value": str(v), "label": str(v)} for v in prop["enum"]]
+    if isinstance(prop.get("oneOf"), list) and all(
+            isinstance(o, dict) and "const" in o for o in prop["oneOf"]):
+        return [{"value": str(o["const"]), "label": str(o.get("title", o["const"]))}
+                for o in prop["oneOf"]]
+    return []
+
+
+def _schema_of(kind: str, label: str, choices: list[str]) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "text": {"type": "string", "maxLength": MAX_TEXT},
+        "textarea": {"type": "string", "maxLength": MAX_TEXT},
+        "number": {"type": "number"},
+        "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "date-time"},
+        "choice": {"type": "string", "enum": choices},
+        "multi": {"type": "array", "items": {"type": "string", "enum": choices},
+                  "uniqueItems": True},
+        "boolean": {"type": "boolean"},
+        "file": {"type": "string", "format": "data-url"},
+    }[kind]
+    return {"title": label, **schema}
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _json_file(name: str, files: dict[str, bytes]) -> Any:
+    data = files.get(name)
+    if data is None:
+        raise FormProblem(f'berkas formulir "{name[:200]}" tidak ada dalam unggahan')
+    if len(data) > MAX_FORM_BYTES:
+        raise FormProblem(f'berkas formulir "{name[:200]}" lebih dari {MAX_FORM_BYTES // 1024} KB')
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise FormProblem(f'berkas formulir "{name[:200]}" bukan JSON yang sah: '
+                          f"{str(error)[:120]}") from None

@@ -1,0 +1,223 @@
+"""The case an instance carries: its number, its data, and each step's decision and reason.
+
+A nota dinas always carries its reason: a step that returns the case to an earlier step
+(the chosen flow's target lies no farther from the start than the deciding step,
+``engine.bpmn.catalog``) must say why in its Catatan. The data submitted on the start form
+and on every step's declared form are merged into ``ProcessInstance.data``, stored once per
+instance, and are the task data SpiffWorkflow's gateway conditions and timers read.
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.bpmn.forms import fields
+from engine.clock import Clock
+from engine.errors import InvalidTaskData
+from engine.models import Attachment, Comment, HumanTask, ProcessDefinition, ProcessInstance
+from engine.process import forms
+
+NOTE = "catatan"
+_DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_SCALARS = (str, int, float, bool, type(None))
+# Bounds of submitted data: characters of one text value (start data and task fields),
+# and names in one start data object.
+MAX_TEXT = 2000
+MAX_DATA_KEYS = 50
+
+
+def start_data(definition: ProcessDefinition, data: Any
+               ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check start data: against the start form when the SOP declares one, else each
+    value must be a scalar under a snake_case name.
+
+    Returns:
+        ``(cleaned data, {field: Indonesian message})``.
+    """
+    if not isinstance(data, dict):
+        return {}, {"data": "harus berupa objek JSON"}
+    form = definition.catalog.get("start_form")
+    if form is None:
+        return data, _scalar_problems(data)
+    cleaned, problems = forms.validate(form, data)
+    for name, value in cleaned.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            problems.setdefault(name, f"teks paling banyak {MAX_TEXT} karakter")
+    for name in data:
+        if name not in form["schema"]["properties"]:
+            problems.setdefault(name, "kolom ini tidak ada pada formulir mulai")
+    return cleaned, problems
+
+
+NUMBER_ATTEMPTS = 5
+
+
+def open_case(session: Session, clock: Clock, instance: ProcessInstance,
+              data: dict[str, Any]) -> None:
+    """Give a new instance its start data and its number, and add it (flushed, so it has
+    an id). Two starts racing for one number: the later one's insert fails on the unique
+    number inside a savepoint and it takes the next number (at most ``NUMBER_ATTEMPTS``).
+
+    Raises:
+        IntegrityError: still no free number after ``NUMBER_ATTEMPTS`` tries.
+    """
+    instance.data = dict(data)
+    for attempt in range(NUMBER_ATTEMPTS):
+        instance.number = next_number(session, clock, instance.definition)
+        try:
+            with session.begin_nested():
+                session.add(instance)
+                session.flush()
+            return
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+
+
+def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -> str:
+    """The next process number of the definition's SOP this year: ``<prefix>-<year>-<n>``,
+    ``n`` counted per prefix and year from 1, four digits at least (``LTI-2026-0042``).
+
+    The number column is unique: two starts racing for one number make the later
+    transaction fail rather than share it.
+    """
+    prefix = definition.catalog.get("number_prefix") or "P"
+    stem = f"{prefix}-{clock.now().year}-"
+    numbers = session.scalars(select(ProcessInstance.number).where(
+        ProcessInstance.number.like(f"{stem}%")))
+    last = max((int(n[len(stem):]) for n in numbers if n[len(stem):].isdigit()), default=0)
+    return f"{stem}{last + 1:04d}"
+
+
+def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],
+                     data: Any, validate_generated: Any) -> dict[str, Any]:
+    """Check a step's submission: the generated fields (Catatan, Kelengkapan, decision)
+    with ``validate_generated(fields, data)`` (``engine.process.tasks.validate_data``,
+    passed in because that module calls this one), the declared form with JSON Schema,
+    file fields against the instance's attachments, and a Catatan for a return to an
+    earlier step.
+
+    Returns:
+        The cleaned values of both, merged.
+
+    Raises:
+        InvalidTaskData: naming every bad field (``catatan`` for a return without reason).
+    """
+    if not isinstance(data, dict):
+        raise InvalidTaskData({"data": "harus berupa objek JSON"})
+    form = entry.get("form")
+    declared = set(form["schema"]["properties"]) if form else set()
+    problems: dict[str, str] = {}
+    try:
+        cleaned = validate_generated(entry["fields"], {k: v for k, v in data.items()
+                                                       if k not in declared})
+    except InvalidTaskData as invalid:
+        problems.update(invalid.fields)
+        cleaned = {}
+    values, form_problems = forms.validate(form, data)
+    problems.update(form_problems)
+    problems.update(_missing_files(session, task, form, values))
+    choice = chosen(entry, {**data, **cleaned})
+    if choice and choice.get("returns") and not cleaned.get(NOTE) and NOTE not in problems:
+        problems[NOTE] = (f'Catatan wajib diisi bila memilih "{choice["label"]}": tulis alasan '
+                          "pengembaliannya")
+    if problems:
+        raise InvalidTaskData(problems)
+    return {**cleaned, **values}
+
+
+def chosen(entry: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | None:
+    """The decision choice (``{"value", "label", "returns"}``) picked in ``values``."""
+    for field in entry["fields"]:
+        if field["type"] == "choice":
+            return next((c for c in field["choices"] if c["value"] == values.get(field["name"])),
+                        None)
+    return None
+
+
+def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]) -> None:
+    """Keep on the completed step what was decided and why, and merge its declared form's
+    values into the instance's data."""
+    choice = chosen(entry, values)
+    task.decision = choice["label"] if choice else None
+    task.returned = bool(choice and choice.get("returns"))
+    task.note = values.get(NOTE) or None
+    form = entry.get("form")
+    declared = {k: v for k, v in values.items()
+                if form and k in form["schema"]["properties"]}
+    task.data = declared or None
+    if declared:
+        task.instance.data = {**(task.instance.data or {}), **declared}
+
+
+def returned_by(session: Session, task: HumanTask) -> HumanTask | None:
+    """The step that returned the case to ``task`` for revision, if it was: the step
+    completed last before ``task`` opened, when it chose a return."""
+    before = session.scalar(select(HumanTask).where(
+        HumanTask.instance_id == task.instance_id, HumanTask.state == "completed",
+        HumanTask.completed_at <= task.created_at, HumanTask.id != task.id)
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1))
+    return before if before is not None and before.returned else None
+
+
+def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
+    """The case as every desk sees it: ``{"data", "steps": [{"id", "name", "role",
+    "completed_by", "completed_at", "decision", "returned", "note", "data"}],
+    "attachments", "comments"}``, steps in order of completion (the API's ``case``)."""
+    steps = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == "completed")
+        .order_by(HumanTask.completed_at, HumanTask.id))
+    files = session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
+                            .order_by(Attachment.id))
+    comments = session.scalars(select(Comment).where(Comment.instance_id == instance.id)
+                               .order_by(Comment.id))
+    return {
+        "data": instance.data or {},
+        "steps": [{"id": s.id, "name": s.name, "role": s.role,
+                   "completed_by": s.completed_by.username if s.completed_by else None,
+                   "completed_by_name": s.completed_by.full_name if s.completed_by else None,
+                   "completed_as": s.completed_as, "completed_at": _iso(s.completed_at),
+                   "decision": s.decision, "returned": s.returned, "note": s.note,
+                   "data": s.data or {}} for s in steps],
+        "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
+                         "task_id": a.human_task_id, "uploaded_by": a.uploaded_by.username,
+                         "uploaded_at": _iso(a.uploaded_at)} for a in files],
+        "comments": [{"id": c.id, "author": c.author.username, "author_name": c.author.full_name,
+                      "task_id": c.human_task_id, "text": c.text,
+                      "created_at": _iso(c.created_at)} for c in comments],
+    }
+
+
+def _missing_files(session: Session, task: HumanTask, form: dict[str, Any] | None,
+                   values: dict[str, Any]) -> dict[str, str]:
+    names = [f["name"] for f in fields(form) if f["kind"] == "file" and f["name"] in values]
+    if not names:
+        return {}
+    attached = set(session.scalars(select(Attachment.filename).where(
+        Attachment.instance_id == task.instance_id)))
+    return {name: f'berkas "{values[name]}" belum dilampirkan pada proses ini'
+            for name in names if values[name] not in attached}
+
+
+def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:
+    if len(data) > MAX_DATA_KEYS:
+        return {"data": f"paling banyak {MAX_DATA_KEYS} nama data"}
+    problems = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or not _DATA_KEY.match(key):
+            problems[str(key)[:64]] = "nama data harus huruf kecil, angka dan _ (diawali huruf)"
+        elif not isinstance(value, _SCALARS):
+            problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            problems[key] = f"teks paling banyak {MAX_TEXT} karakter"
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+            problems[key] = "angka terlalu besar"
+    return problems
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

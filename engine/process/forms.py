@@ -1,0 +1,114 @@
+"""Checking submitted values against a declared form (JSON Schema, ``engine.bpmn.forms``).
+
+Values are checked on the server with the ``jsonschema`` library (draft 2020-12); each
+problem becomes an Indonesian sentence keyed by the field's name. Values typed into an
+HTML form arrive as text and are first read into their JSON types (``read_posted``).
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from engine.bpmn.forms import fields
+
+_FORMATS = FormatChecker()
+
+
+@_FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or bool(datetime.fromisoformat(value))
+
+
+def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
+        dict[str, Any], dict[str, str]]:
+    """Check ``data`` (``{field name: JSON value}``) against ``form``.
+
+    Empty values (None, ``""``, ``[]``) count as not given; text is stripped.
+
+    Returns:
+        ``(cleaned values, {field name: Indonesian message})``; only the form's fields are
+        looked at (the caller refuses unknown names).
+    """
+    if not form:
+        return {}, {}
+    labels = {field["name"]: field["label"] for field in fields(form)}
+    cleaned = {}
+    for name in labels:
+        value = data.get(name)
+        value = value.strip() if isinstance(value, str) else value
+        if value not in (None, "", []):
+            cleaned[name] = value
+    problems: dict[str, str] = {}
+    validator = Draft202012Validator(form["schema"], format_checker=_FORMATS)
+    for error in validator.iter_errors(cleaned):
+        for name, message in _messages(error, labels, cleaned):
+            problems.setdefault(name, message)
+    return cleaned, problems
+
+
+def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
+    """Read an HTML form's values (``posted``: a mapping with ``getlist``, e.g. Flask's
+    ``request.form``) into JSON values for ``form``'s fields: numbers as numbers when they
+    read as one, yes/no as booleans, many-of as lists. Unreadable values stay text so that
+    ``validate`` names them."""
+    values: dict[str, Any] = {}
+    for field in fields(form):
+        name, kind = field["name"], field["kind"]
+        if kind == "multi":
+            values[name] = [v for v in posted.getlist(name) if v]
+            continue
+        raw = (posted.get(name) or "").strip()
+        if kind == "number" and raw:
+            try:
+                number = float(raw.replace(",", "."))
+                values[name] = int(number) if number.is_integer() else number
+            except ValueError:
+                values[name] = raw
+        elif kind == "boolean" and raw:
+            values[name] = {"ya": True, "tidak": False}.get(raw, raw)
+        elif kind == "datetime" and raw:
+            values[name] = raw if len(raw) > 16 else raw + ":00"
+        else:
+            values[name] = raw
+    return values
+
+
+def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
+    if error.validator == "required" and not error.path:
+        for name in error.validator_value:
+            if name not in data:
+                yield name, f'"{labels.get(name, name)}" wajib diisi'
+        return
+    if not error.path:
+        yield "data", f"data tidak sesuai formulir ({error.validator})"
+        return
+    name = str(error.path[0])
+    label = labels.get(name, name)
+    value = error.validator_value
+    texts = {
+        "enum": lambda: f'"{label}" harus salah satu dari: {", ".join(map(str, value))}',
+        "const": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
+        "oneOf": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
+        "type": lambda: f'"{label}" harus berupa {_TYPES.get(str(value), str(value))}',
+        "format": lambda: f'"{label}" harus {_FORMAT_TEXT.get(value, "berformat " + str(value))}',
+        "maxLength": lambda: f'"{label}" paling banyak {value} karakter',
+        "minLength": lambda: f'"{label}" paling sedikit {value} karakter',
+        "minimum": lambda: f'"{label}" paling kecil {value}',
+        "maximum": lambda: f'"{label}" paling besar {value}',
+        "uniqueItems": lambda: f'"{label}" tidak boleh memuat pilihan yang sama dua kali',
+        "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
+    }
+    yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+_TYPES = {"number": "angka", "integer": "bilangan bulat", "string": "teks",
+          "boolean": "ya atau tidak", "array": "daftar pilihan"}
+_FORMAT_TEXT = {"date": "tanggal (TTTT-BB-HH)", "date-time": "tanggal dan jam (TTTT-BB-HH JJ:MM)",
+                "data-url": "nama berkas lampiran"}

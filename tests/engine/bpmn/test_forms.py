@@ -1,0 +1,88 @@
+"""Forms in the compact notation and timer durations chosen by case data, checked at
+upload: what is refused names the element and says why; nothing is deployed."""
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.bpmn.forms import FormProblem, fields, from_notation
+from engine.errors import InvalidProcess
+from engine.models import ProcessDefinition
+from engine.process.deploy import deploy
+from engine.sop.table import import_table
+from tests.conftest import DATA, mini_bpmn
+
+TIMER = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT30M"</bpmn:timeDuration>'
+KEL_1 = '<spiffworkflow:property name="kelengkapan" value="Data" />'
+
+
+def test_notation_becomes_json_schema_with_labels_order_and_required():
+    form = from_notation('prioritas: pilihan(kritis, mayor, minor) wajib; '
+                         'sistem "Sistem terdampak": teks; gejala: teks_panjang; '
+                         'jumlah: angka; tanggal: tanggal; mulai: tanggal_waktu; '
+                         'topik: pilihan_banyak(a, b); darurat: ya_tidak; bukti: berkas')
+    assert form["schema"]["required"] == ["prioritas"]
+    assert form["schema"]["properties"]["prioritas"] == {
+        "title": "Prioritas", "type": "string", "enum": ["kritis", "mayor", "minor"]}
+    assert form["ui"]["gejala"] == {"ui:widget": "textarea"}
+    assert [(f["name"], f["label"], f["kind"]) for f in fields(form)] == [
+        ("prioritas", "Prioritas", "choice"), ("sistem", "Sistem terdampak", "text"),
+        ("gejala", "Gejala", "textarea"), ("jumlah", "Jumlah", "number"),
+        ("tanggal", "Tanggal", "date"), ("mulai", "Mulai", "datetime"),
+        ("topik", "Topik", "multi"), ("darurat", "Darurat", "boolean"),
+        ("bukti", "Bukti", "file")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("prioritas pilihan(a)", 'formulir "prioritas pilihan(a)" tidak dapat dibaca'),
+    ("x: warna", 'formulir "x: warna" tidak dapat dibaca'),
+    ("x: pilihan", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
+    ("x: teks(a, b)", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
+])
+def test_unreadable_notation_is_refused(text, message):
+    with pytest.raises(FormProblem, match=message.replace("(", r"\(").replace(")", r"\)")
+                       .replace(".", r"\.")):
+        from_notation(text)
+
+
+def test_a_timer_may_choose_its_duration_by_case_data(session, clock):
+    rule = '"PT1H" if prioritas == "kritis" else "PT4H"'
+    definition, _ = deploy(session, clock, mini_bpmn({TIMER: TIMER.replace('"PT30M"', rule)}))
+    entry = definition.catalog["tasks"]["Kegiatan_1"]
+    assert (entry["duration"], entry["duration_rule"]) == ("PT4H", rule)
+
+
+@pytest.mark.parametrize("replace, problem", [
+    ({TIMER: TIMER.replace('"PT30M"', '"PT1H" if prioritas == "kritis" else 4')},
+     "durasi harus ditulis dalam tanda kutip"),
+    ({TIMER: TIMER.replace('"PT30M"', '"PT1H" if prioritas == "kritis" else "4 jam"')},
+     "durasi timer ditolak"),
+    ({TIMER: TIMER.replace('"PT30M"', '"PT1H" if len(prioritas) else "PT4H"')},
+     "pemanggilan fungsi"),
+    ({KEL_1: KEL_1 + '<spiffworkflow:property name="sepanjang_waktu" value="__import__" />'},
+     "properti sepanjang_waktu ditolak"),
+    ({KEL_1: KEL_1 + '<spiffworkflow:property name="formulir" value="x: warna" />'},
+     'userTask "Kegiatan_1"'),
+    ({KEL_1: KEL_1 + '<spiffworkflow:property name="formulir" value="catatan: teks" />'},
+     'kolom "catatan" sudah dibuat Alur'),
+    ({KEL_1: KEL_1 + '<spiffworkflow:property name="formJsonSchemaFilename" '
+      'value="tidak-ada-schema.json" />'},
+     'berkas formulir "tidak-ada-schema.json" tidak ada dalam unggahan'),
+])
+def test_bad_rules_and_forms_are_refused_at_upload(session, clock, replace, problem):
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, mini_bpmn(replace))
+    assert problem in " ".join(refused.value.problems)
+    assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 0
+
+
+def test_the_formulir_column_of_an_sop_table_becomes_the_steps_form(session, clock):
+    text = (DATA / "sop_table_uji.csv").read_text(encoding="utf-8")
+    text = text.replace("Jika Tidak,Sepanjang Waktu", "Jika Tidak,Sepanjang Waktu,Formulir")
+    text = text.replace("Server terpelihara,,,,ya",
+                        'Server terpelihara,,,,ya,"hasil: pilihan(baik, rusak) wajib"')
+    definition, _ = deploy(session, clock, import_table(text.encode(), "uji.csv"))
+    assert definition.catalog["tasks"]["Kegiatan_3"]["form"]["schema"]["required"] == ["hasil"]
+    bad = text.replace("pilihan(baik, rusak) wajib", "warna")
+    with pytest.raises(InvalidProcess) as refused:
+        import_table(bad.encode(), "uji.csv")
+    assert any(p.startswith("Baris 19, kolom Formulir: formulir") for p in refused.value.problems)

@@ -1,0 +1,147 @@
+"""The case on every desk, through the pages: start form, files in the completion form,
+what a returned task says, the case file, comments per instance, lists and cancel."""
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import Attachment, ProcessInstance
+from tests.conftest import START_DATA, csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+PDF = b"%PDF-1.4\n% draf\n"
+LTI = "penanganan_permintaan_layanan_ti"
+RKT = "penyusunan_rkt"
+
+
+def _complete_open(client, instance_id: int, data: dict | None = None) -> None:
+    task = client.get(f"/api/v1/instances/{instance_id}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]
+    response = client.post(f"/api/v1/tasks/{task['id']}/complete",
+                           headers=api_token(client, task["role"].lower().replace(" ", "_")),
+                           json={"data": data or {}})
+    assert response.status_code == 200, response.json
+
+
+def test_start_page_shows_the_sops_start_form_and_keeps_values_on_error(app, client):
+    login(client, "prakom")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    assert '<label for="mulai-pemohon">Nama pemohon <span aria-hidden="true">*</span>' in page
+    assert 'type="radio" name="kategori" value="jaringan"' in page
+    assert '<textarea id="mulai-uraian" name="uraian"' in page
+    response = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        "pemohon": "Budi", "kategori": "jaringan"})
+    assert response.status_code == 422
+    html = response.get_data(True)
+    assert "&#34;Unit kerja&#34; wajib diisi" in html
+    assert "&#34;Uraian permintaan&#34; wajib diisi" in html
+    assert 'value="Budi"' in html and 'value="jaringan" checked' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+    done = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI]})
+    assert done.status_code == 302
+    shown = client.get(done.headers["Location"]).get_data(True)
+    assert "LTI-2026-0001" in shown and "Kepaniteraan Pidana" in shown
+
+
+def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": RKT, "title": "RKT 2027"}).json
+    _complete_open(client, started["id"])
+    _complete_open(client, started["id"])
+    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    assert 'enctype="multipart/form-data"' in page
+    assert '<input id="d-draf_rancangan" name="draf_rancangan" type="file"' in page
+    refused = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "catatan": "Draf dari lima bidang",
+        "lampiran": [(io.BytesIO(b"MZ bukan"), "virus.pdf")]})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert "isi berkas bukan PDF yang sah" in html
+    assert ">Draf dari lima bidang</textarea>" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    done = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "catatan": "Draf dari lima bidang",
+        "draf_rancangan": (io.BytesIO(PDF), "draf.pdf"),
+        "lampiran": [(io.BytesIO(PDF), "bidang1.pdf"), (io.BytesIO(PDF), "bidang2.pdf")]})
+    assert done.status_code == 302, done.get_data(True)
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Attachment.filename))) == [
+            "bidang1.pdf", "bidang2.pdf", "draf.pdf"]
+        assert db.session.get(ProcessInstance, started["id"]).data == {"draf_rancangan":
+                                                                       "draf.pdf"}
+    # The performer may still add the step's Output after completing it.
+    completed = client.get(f"/tugas/{task}").get_data(True)
+    assert "Yang diserahkan pada langkah ini" in completed and "Draf dari lima bidang" in completed
+    late = client.post(f"/tugas/{task}/lampiran", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(completed), "lampiran": (io.BytesIO(PDF), "final.pdf")})
+    assert late.status_code == 302
+    login(client, "sekretaris")  # the Kasubbag's supervisor sees the step, but did not do it
+    page = client.get(f"/tugas/{task}")
+    assert page.status_code == 200 and "Tambah lampiran Output" not in page.get_data(True)
+    refused = client.post(f"/tugas/{task}/lampiran", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page.get_data(True)), "lampiran": (io.BytesIO(PDF), "x.pdf")})
+    assert refused.status_code == 403
+
+
+def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": RKT, "title": "RKT 2027", "data": {"tahun": 2027}}).json
+    for _ in range(3):
+        _complete_open(client, started["id"])
+    login(client, "kasubbag")
+    comment = client.post(f"/proses/{started['id']}/komentar", data={
+        "csrf_token": csrf_token(client.get(f"/proses/{started['id']}").get_data(True)),
+        "komentar": "Mohon cek indikator kinerja"})
+    assert comment.status_code == 302
+    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
+                                           "catatan": "Indikator belum terukur"})
+    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    page = client.get(f"/tugas/{task}").get_data(True)
+    assert re.search(r'<p class="flash flash-warning returned" role="note"><strong>Dikembalikan '
+                     r"oleh Demo Panitera \(Panitera\), 23 Nov 2026 08\.00 WIB:</strong> "
+                     r"Indikator belum terukur</p>", page)
+    assert "Berkas Proses" in page and "Tahun RKT" in page and "2027" in page
+    assert "Dikembalikan untuk revisi</span> — Panitera: Indikator belum terukur" in page
+    assert "Mohon cek indikator kinerja" in page  # the instance's one comment thread
+    instance_page = client.get(f"/proses/{started['id']}").get_data(True)
+    assert "Dikembalikan untuk revisi — Panitera: Indikator belum terukur" in instance_page
+    assert "Mohon cek indikator kinerja" in instance_page
+
+
+def test_lists_and_cancel_through_the_pages(app, client):
+    login(client, "prakom")
+    for title in ("Server A", "Server B"):
+        client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+            "process_key": "penanganan_gangguan_server", "title": title,
+            "data": {"sistem": "SIPP"}})
+    page = client.get("/proses/?cakupan=saya&cari=GS-2026-0002").get_data(True)
+    assert "1 proses" in page and "Server B" in page and "Server A" not in page
+    assert client.get("/proses/?cakupan=semua").get_data(True).count("GS-2026-") == 2
+    exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
+    lines = exported.split("\r\n")
+    headings = "Nomor,Judul,SOP,Status,Dimulai,Berakhir,Dimulai oleh,Data proses"
+    assert lines[:2] == ["Daftar Proses", headings]
+    assert lines[2].startswith("GS-2026-0002,Server B,Penanganan Gangguan Server,berjalan,")
+    assert lines[2].endswith(",prakom,sistem: SIPP")
+    shown = client.get("/proses/1").get_data(True)
+    empty = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
+                                                   "reason": ""})
+    assert empty.status_code == 422 and "alasan pembatalan wajib diisi" in empty.get_data(True)
+    done = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
+                                                  "reason": "Salah SOP"})
+    assert done.status_code == 302
+    page = client.get("/proses/1").get_data(True)
+    assert "<strong>Dibatalkan</strong>" in page and "Proses dibatalkan" in page
+    assert "Salah SOP" in page
+    assert "Server A" in client.get("/proses/?status=dibatalkan").get_data(True)

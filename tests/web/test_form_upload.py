@@ -1,0 +1,160 @@
+"""Forms uploaded with their BPMN: SpiffArena-style files (several files in one request,
+a .zip, a folder), checked at upload; a refused upload stores nothing."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import AuditRecord, ProcessDefinition
+from tests.conftest import csrf_token, mini_bpmn
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+SCHEMA = {"type": "object", "required": ["judul_konsep"], "properties": {
+    "judul_konsep": {"type": "string", "title": "Judul konsep", "maxLength": 200},
+    "halaman": {"type": "integer", "title": "Jumlah halaman", "minimum": 1},
+    "tanggal": {"type": "string", "format": "date", "title": "Tanggal konsep"},
+    "jenis": {"type": "string", "title": "Jenis", "oneOf": [
+        {"const": "surat", "title": "Surat"}, {"const": "laporan", "title": "Laporan"}]},
+    "topik": {"type": "array", "title": "Topik", "uniqueItems": True,
+              "items": {"type": "string", "enum": ["anggaran", "kinerja"]}},
+    "rahasia": {"type": "boolean", "title": "Rahasia"},
+    "berkas": {"type": "string", "format": "data-url", "title": "Berkas konsep"},
+}}
+UI = {"ui:order": ["judul_konsep", "jenis"], "judul_konsep": {"ui:widget": "textarea"}}
+START = {"type": "object", "properties": {"unit": {"type": "string", "title": "Unit"}}}
+
+
+def _bpmn(task_schema: str = "konsep-schema.json") -> bytes:
+    properties = (f'<spiffworkflow:property name="formJsonSchemaFilename" value="{task_schema}" />'
+                  '<spiffworkflow:property name="formUiSchemaFilename" '
+                  'value="konsep-uischema.json" />')
+    return mini_bpmn({
+        '<bpmn:startEvent id="StartEvent_1" name="Mulai" />':
+            '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
+            '<spiffworkflow:properties><spiffworkflow:property name="formJsonSchemaFilename" '
+            'value="mulai-schema.json" /></spiffworkflow:properties></bpmn:extensionElements>'
+            '</bpmn:startEvent>',
+        '<spiffworkflow:property name="keterangan" value="" />\n        </spiffworkflow:properties>':
+            '<spiffworkflow:property name="keterangan" value="" />' + properties
+            + "\n        </spiffworkflow:properties>",
+    })
+
+
+def _files(schema=SCHEMA) -> dict[str, bytes]:
+    return {"sop_uji.bpmn": _bpmn(), "konsep-schema.json": json.dumps(schema).encode(),
+            "konsep-uischema.json": json.dumps(UI).encode(),
+            "mulai-schema.json": json.dumps(START).encode()}
+
+
+def _post(client, files: dict[str, bytes]):
+    return client.post("/api/v1/processes", headers=api_token(client, "admin"),
+                       data={"file": [(io.BytesIO(data), name) for name, data in files.items()]},
+                       content_type="multipart/form-data")
+
+
+def _stored(app) -> tuple[int, int]:
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(ProcessDefinition)),
+                db.session.scalar(select(func.count()).select_from(AuditRecord)))
+
+
+def test_several_files_in_one_request_deploy_with_their_forms(app, client):
+    response = _post(client, _files())
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        definition = db.session.scalar(select(ProcessDefinition).where(
+            ProcessDefinition.key == "sop_uji"))
+        assert definition.catalog["tasks"]["Kegiatan_1"]["form"] == {"schema": SCHEMA, "ui": UI}
+        assert definition.catalog["start_form"] == {"schema": START, "ui": {}}
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}})
+    task = started.json["open_tasks"][0]["id"]
+    bad = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "halaman": 0, "tanggal": "31-12-2026", "jenis": "memo", "topik": ["x"],
+        "rahasia": "ya", "berkas": "konsep.pdf"}})
+    assert bad.status_code == 422
+    assert bad.json["error"]["fields"] == {
+        "judul_konsep": '"Judul konsep" wajib diisi',
+        "halaman": '"Jumlah halaman" paling kecil 1',
+        "tanggal": '"Tanggal konsep" harus tanggal (TTTT-BB-HH)',
+        "jenis": '"Jenis" harus salah satu pilihan yang tersedia',
+        "topik": '"Topik" harus salah satu dari: anggaran, kinerja',
+        "rahasia": '"Rahasia" harus berupa ya atau tidak',
+        "berkas": 'berkas "konsep.pdf" belum dilampirkan pada proses ini'}
+    good = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "judul_konsep": "Konsep RKT", "halaman": 3, "tanggal": "2026-12-31",
+        "jenis": "laporan", "topik": ["kinerja"], "rahasia": False}})
+    assert good.status_code == 200, good.json
+    assert good.json["instance"]["data"] == {
+        "unit": "PTIP", "judul_konsep": "Konsep RKT", "halaman": 3, "tanggal": "2026-12-31",
+        "jenis": "laporan", "topik": ["kinerja"], "rahasia": False}
+
+
+def test_a_zip_bundle_deploys(client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in _files().items():
+            archive.writestr(f"sop_uji/{name}", data)
+    response = _post(client, {"sop_uji.zip": buffer.getvalue()})
+    assert response.status_code == 201, response.json
+    assert response.json["key"] == "sop_uji"
+
+
+def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path):
+    folder = tmp_path / "sop_uji"
+    folder.mkdir()
+    for name, data in _files().items():
+        (folder / name).write_bytes(data)
+    result = app.test_cli_runner().invoke(args=["deploy", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "sop_uji versi 1 (versi baru)" in result.output
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda f: f.pop("konsep-schema.json"),
+     'formulir ditolak: berkas formulir "konsep-schema.json" tidak ada dalam unggahan'),
+    (lambda f: f.update({"konsep-schema.json": b"{bukan json"}),
+     'berkas formulir "konsep-schema.json" bukan JSON yang sah'),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"a": {"type": "teks"}}}).encode()}),
+     "bukan JSON Schema yang sah: 'teks' is not valid under any of the given schemas"),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"alamat": {"type": "object"}}}).encode()}),
+     'kolom "alamat": jenis tidak didukung'),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"catatan": {"type": "string"}}}).encode()}),
+     'kolom "catatan" sudah dibuat Alur'),
+    (lambda f: f.update({"gambar.png": b"\x89PNG"}),
+     'Berkas "gambar.png" bukan BPMN atau formulir JSON'),
+])
+def test_a_bad_form_refuses_the_upload_and_stores_nothing(app, client, change, problem):
+    before = _stored(app)
+    files = _files()
+    change(files)
+    response = _post(client, files)
+    assert response.status_code == 422, response.json
+    assert problem in " ".join(response.json["error"]["problems"])
+    assert _stored(app) == before
+
+
+def test_the_admin_page_takes_the_bpmn_with_its_form_files_and_refuses_a_missing_one(app,
+                                                                                    client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    files = _files()
+    del files["konsep-uischema.json"]
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in files.items()]})
+    assert refused.status_code == 422
+    assert "berkas formulir &#34;konsep-uischema.json&#34; tidak ada dalam unggahan" in \
+        refused.get_data(True)
+    before = _stored(app)
+    uploaded = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in _files().items()]})
+    assert uploaded.headers["Location"] == "/admin/sop/sop_uji"
+    assert _stored(app)[0] == before[0] + 1

@@ -1,0 +1,132 @@
+"""Process lists (scope, filters, search, pages) and cancelling an instance."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import settings
+from engine.models import AuditRecord, Delivery, Escalation, HumanTask, Timer
+from tests.conftest import START_DATA
+from tests.web.conftest import api_token
+from web.cli.worker import fire_once
+from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
+SERVER = "penanganan_gangguan_server"
+
+
+def _start(client, user: str, key: str, title: str, data: dict | None = None) -> dict:
+    response = client.post("/api/v1/instances", headers=api_token(client, user),
+                           json={"process_key": key, "title": title, "data": data or {}})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _list(client, user: str, query: str) -> dict:
+    response = client.get(f"/api/v1/instances?{query}", headers=api_token(client, user))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+@pytest.fixture
+def several(client, clock):
+    made = {}
+    for n in range(3):
+        made[f"server{n}"] = _start(client, "prakom", SERVER, f"Server mati {n}",
+                                    {"sistem": f"SIPP-{n}", "prioritas": "mayor"})
+        clock.advance(timedelta(minutes=1))
+    made["lti"] = _start(client, "kasubbag", LTI, "Printer rusak", START_DATA[LTI])
+    made["rkt"] = _start(client, "sekretaris", "penyusunan_rkt", "RKT 2027")
+    return made
+
+
+def test_lists_by_scope_filters_search_and_pages(client, clock, several):
+    mine = _list(client, "prakom", "scope=mine")
+    assert [i["title"] for i in mine["items"]] == ["Server mati 2", "Server mati 1",
+                                                   "Server mati 0"]
+    assert mine["total"] == 3 and mine["items"][0]["number"] == "GS-2026-0003"
+    unit = _list(client, "kasubbag", "scope=unit")  # Kasubbag has a lane in all three SOPs
+    assert unit["total"] == 5
+    assert _list(client, "kasubbag", "scope=mine")["total"] == 1
+    refused = client.get("/api/v1/instances?scope=all", headers=api_token(client, "prakom"))
+    assert refused.status_code == 403
+    everything = _list(client, "admin", "scope=all&per_page=2&page=2")
+    assert (everything["total"], everything["page"], everything["per_page"]) == (5, 2, 2)
+    assert [i["title"] for i in everything["items"]] == ["Server mati 2", "Server mati 1"]
+    assert _list(client, "admin", "scope=all&page=3&per_page=2")["items"][0]["title"] == \
+        "Server mati 0"
+    by_key = _list(client, "admin", f"scope=all&process_key={LTI}")
+    assert [i["number"] for i in by_key["items"]] == ["LTI-2026-0001"]
+    assert _list(client, "admin", "scope=all&q=GS-2026-0002")["items"][0]["title"] == \
+        "Server mati 1"
+    by_data = _list(client, "admin", "scope=all&q=Kepaniteraan")
+    assert [i["title"] for i in by_data["items"]] == ["Printer rusak"]
+    assert _list(client, "admin", "scope=all&q=SIPP-1")["total"] == 1
+    assert _list(client, "admin", "scope=all&status=completed")["total"] == 0
+    clock.advance(timedelta(hours=2))  # first steps of 1 hour or less are late, RKT's (1 day) not
+    assert _list(client, "admin", "scope=all&status=late")["total"] == 4
+    assert _list(client, "admin", "scope=all&status=terlambat&q=RKT")["total"] == 0
+
+
+def test_cancel_empties_inboxes_timers_and_outbox_of_that_instance_only(app, client, clock):
+    with app.app_context():
+        settings.put(db.session, "webhook", {"url": "http://127.0.0.1:9/hook"})
+        db.session.commit()
+    doomed = _start(client, "prakom", SERVER, "Salah mulai")
+    kept = _start(client, "prakom", SERVER, "Benar")
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 2  # both first steps escalate: webhook messages pending
+    prakom = api_token(client, "prakom")
+    assert len(client.get("/api/v1/tasks", headers=prakom).json) == 2
+
+    no_reason = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
+                            json={"reason": "  "})
+    assert no_reason.status_code == 422
+    assert list(no_reason.json["error"]["fields"]) == ["reason"]
+    other = client.post(f"/api/v1/instances/{doomed['id']}/cancel",
+                        headers=api_token(client, "kasubbag"), json={"reason": "x"})
+    assert other.status_code == 403
+    done = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
+                       json={"reason": "Dimulai karena salah pilih SOP"})
+    assert done.status_code == 200, done.json
+    assert done.json["status"] == "cancelled" and done.json["open_tasks"] == []
+    assert [t["instance_id"] for t in client.get("/api/v1/tasks", headers=prakom).json] == [
+        kept["id"]]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Timer).where(
+            Timer.instance_id == doomed["id"])) == 0
+        assert db.session.scalar(select(func.count()).select_from(Timer).where(
+            Timer.instance_id == kept["id"])) > 0
+        by_instance = dict(db.session.execute(
+            select(HumanTask.instance_id, Delivery.state)
+            .join(Escalation, Delivery.escalation_id == Escalation.id)
+            .join(HumanTask, Escalation.human_task_id == HumanTask.id)).all())
+        assert by_instance == {doomed["id"]: "dropped", kept["id"]: "pending"}
+        record = db.session.scalar(select(AuditRecord).where(
+            AuditRecord.action == "instance.cancelled"))
+        assert (record.instance_id, record.detail["reason"], record.actor.username) == (
+            doomed["id"], "Dimulai karena salah pilih SOP", "prakom")
+    again = client.post(f"/api/v1/instances/{doomed['id']}/cancel",
+                        headers=api_token(client, "admin"), json={"reason": "lagi"})
+    assert again.status_code == 409
+    assert again.json["error"]["code"] == "instance_ended"
+    assert _list(client, "admin", "scope=all&status=dibatalkan")["total"] == 1
+
+
+def test_starter_may_not_cancel_once_someone_else_acted_but_an_admin_may(client):
+    started = _start(client, "prakom", LTI, "Printer rusak", START_DATA[LTI])
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    first = started["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{first}/complete", headers=prakom,
+                       json={"data": {}}).status_code == 200
+    admin = api_token(client, "admin")
+    [second] = client.get(f"/api/v1/instances/{started['id']}", headers=admin).json[
+        "open_tasks"]
+    assert client.post(f"/api/v1/tasks/{second['id']}/claim", headers=kasubbag
+                       ).status_code == 200
+    refused = client.post(f"/api/v1/instances/{started['id']}/cancel", headers=prakom,
+                          json={"reason": "Salah"})
+    assert refused.status_code == 403
+    assert client.post(f"/api/v1/instances/{started['id']}/cancel", headers=admin,
+                       json={"reason": "Duplikat"}).status_code == 200

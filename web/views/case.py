@@ -1,0 +1,71 @@
+"""What the task page and the instance page show of the case: its data with labels, the
+completed steps, and the files uploaded with a completion form."""
+
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from engine.bpmn.forms import fields
+from engine.errors import InvalidTaskData
+from engine.models import HumanTask, ProcessInstance
+from engine.process import attachments
+from web.extensions import clock, db
+from web.views.attachments import folder
+from web.views.reports.export import Table
+
+
+def case_context(instance: ProcessInstance) -> dict[str, Any]:
+    """``{"instance", "steps": completed HumanTasks in order, "all_fields": the fields of
+    the start form and of every step's form (for labels)}``."""
+    catalog = instance.definition.catalog
+    all_fields = fields(catalog.get("start_form"))
+    for entry in catalog["tasks"].values():
+        all_fields += fields(entry.get("form"))
+    steps = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == "completed")
+        .order_by(HumanTask.completed_at, HumanTask.id))
+    return {"instance": instance, "steps": list(steps), "all_fields": all_fields}
+
+
+def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[str, str]:
+    """Attach the files chosen in a completion form to ``task``: every file of the input
+    ``lampiran`` and of the form's file fields. Returns ``{file field: file name}`` to
+    submit as those fields' values. Not committed.
+
+    Raises:
+        InvalidTaskData: under ``lampiran`` or the file field's name.
+    """
+    named = {}
+    for name in ["lampiran", *file_fields]:
+        for upload in request.files.getlist(name):
+            if not upload or not upload.filename:
+                continue
+            data = upload.read()
+            upload.close()
+            try:
+                stored = attachments.attach(db.session, clock(), folder(), task, user, upload.filename,
+                                   data, max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
+            except InvalidTaskData as invalid:
+                raise InvalidTaskData({name: invalid.fields["lampiran"]}) from None
+            if name != "lampiran":
+                named[name] = stored.filename
+    return named
+
+
+STATUS_TEXT = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan",
+               "error": "galat"}
+
+
+def instances_table(items: list[ProcessInstance]) -> Table:
+    """The listed instances as an exportable table (``web.views.reports.export``), their
+    case data as ``name: value`` pairs; times in ISO 8601."""
+    table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
+                                    "Dimulai oleh", "Data proses"])
+    for item in items:
+        table.add([item.number, item.title, item.definition.name,
+                   STATUS_TEXT.get(item.status, item.status), item.started_at.isoformat(),
+                   item.completed_at.isoformat() if item.completed_at else None,
+                   item.started_by.username if item.started_by else None,
+                   "; ".join(f"{key}: {value}" for key, value in (item.data or {}).items())])
+    return table
