@@ -40,6 +40,8 @@ def start_data(definition: ProcessDefinition, data: Any
     """
     if not isinstance(data, dict):
         return {}, {"data": "harus berupa objek JSON"}
+    if len(data) > MAX_DATA_KEYS:
+        return {}, {"data": f"paling banyak {MAX_DATA_KEYS} nama data"}
     form = definition.catalog.get("start_form")
     if form is None:
         return data, _scalar_problems(data)

@@ -53,7 +53,8 @@ def main() -> None:
               f"one completion of Kegiatan_4 (median of loops n-{WINDOW - 1}..n):")
         for loop in range(1, LOOPS + 1):
             timings = (timings + [_complete(session, clock, users,
-                                            {"verifikasi_panitera_rancangan": "revisi"})])
+                                            {"verifikasi_panitera_rancangan": "revisi",
+                                              "catatan": "Sasaran belum terukur"})])
             timings = timings[-WINDOW:]
             _complete(session, clock, users, {})
             if loop in MARKS:

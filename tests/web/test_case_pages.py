@@ -130,10 +130,10 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert client.get("/proses/?cakupan=semua").get_data(True).count("GS-2026-") == 2
     exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
     lines = exported.split("\r\n")
-    headings = "Nomor,Judul,SOP,Status,Dimulai,Berakhir,Dimulai oleh,Data proses"
-    assert lines[:2] == ["Daftar Proses", headings]
-    assert lines[2].startswith("GS-2026-0002,Server B,Penanganan Gangguan Server,berjalan,")
-    assert lines[2].endswith(",prakom,sistem: SIPP")
+    headings = "Nomor;Judul;SOP;Status;Dimulai;Berakhir;Dimulai oleh;Data proses"
+    assert lines[0] == headings  # one table per CSV file, ; for Excel in Indonesian
+    assert lines[1].startswith("GS-2026-0002;Server B;Penanganan Gangguan Server;berjalan;")
+    assert lines[1].endswith(";prakom;sistem: SIPP")
     shown = client.get("/proses/1").get_data(True)
     empty = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
                                                    "reason": ""})

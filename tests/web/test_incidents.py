@@ -32,7 +32,7 @@ def _into_galat(client) -> int:
     second = client.post(f"/api/v1/tasks/{first}/complete", headers=prakom,
                          json={"data": {}}).json["instance"]["open_tasks"][0]["id"]
     done = client.post(f"/api/v1/tasks/{second}/complete", headers=kasubbag,
-                       json={"data": {"keputusan_kasubbag": "revisi"}})
+                       json={"data": {"keputusan_kasubbag": "revisi", "catatan": "Ulangi"}})
     assert done.status_code == 200
     instance = done.json["instance"]
     assert (instance["status"], instance["open_tasks"]) == ("error", [])

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.clock import ManualClock
-from engine.errors import PermissionDenied, ProcessFailure, TaskNotOpen
+from engine.errors import InstanceEnded, PermissionDenied, ProcessFailure, TaskNotOpen
 from engine.escalation.incidents import failed_instances, mark_failed, retry_instance
 from engine.escalation.timers import due_instances, fire_instance_timers
 from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, Timer
@@ -57,7 +57,8 @@ def galat(session, clock, users):
                               user=users["Prakom"], data={"keputusan_kasubbag": "lanjut"})
     session.commit()
     _complete(session, clock, users, "Kegiatan_1", {})
-    _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "revisi"})
+    _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "revisi",
+                                                        "catatan": "Perbaiki konsep"})
     return instance
 
 
@@ -159,7 +160,8 @@ def test_retry_fails_again_until_the_sop_is_fixed_then_runs_on(session, clock, u
     session.commit()
     assert (galat.status, galat.error_message, galat.error_element) == ("running", None, None)
     _complete(session, clock, users, "Kegiatan_1", {})
-    _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "setuju"})
+    _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "setuju",
+                                                    "catatan": "Sudah benar"})
     assert galat.status == "completed"
     actions = session.scalars(select(AuditRecord.action).where(
         AuditRecord.instance_id == galat.id).order_by(AuditRecord.id)).all()
@@ -187,8 +189,8 @@ def test_cancel_closes_steps_and_timers_and_is_audited(session, clock, users):
     assert _count(session, Timer) == 0
     record = session.scalars(select(AuditRecord).where(
         AuditRecord.action == "instance.cancelled")).one()
-    assert record.detail == {"reason": "Surat ditarik"}
-    with pytest.raises(TaskNotOpen):
+    assert record.detail == {"reason": "Surat ditarik", "dropped_messages": 0}
+    with pytest.raises(InstanceEnded):
         cancel_instance(session, clock, instance.id, users["admin"], "lagi")
     with pytest.raises(TaskNotOpen):
         retry_instance(session, clock, instance.id, users["admin"])

@@ -16,7 +16,7 @@ from tests.conftest import sop_walks
 
 WALK = sop_walks()["penyusunan_rkt"]
 LOOPS = 1000
-REVISE = {"verifikasi_panitera_rancangan": "revisi"}
+REVISE = {"verifikasi_panitera_rancangan": "revisi", "catatan": "Sasaran belum terukur"}
 
 
 def _complete_open(session, clock, users, bpmn_id: str, data: dict) -> None:

@@ -72,7 +72,8 @@ def test_a_parallel_join_in_a_loop_waits_for_both_branches_every_round(session, 
         _complete(session, clock, users, "Kegiatan_4")
         assert _open(session) == ["Kegiatan_3"], "the join waits for the other branch"
         _complete(session, clock, users, "Kegiatan_3")
-        _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "revisi"})
+        _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "revisi",
+                                                        "catatan": "Perbaiki konsep"})
         assert _open(session) == ["Kegiatan_1"]
         with change(session, clock, instance.id) as unit:
             sizes.append(tree_size(unit.workflow))
