@@ -2,7 +2,7 @@
 
 The catalog is ``{"name", "lanes", "mttr", "priority_field", "tasks": {user task id:
 entry}}`` where an entry is ``{"name", "lane", "no", "kelengkapan", "waktu", "output",
-"keterangan", "duration", "round_the_clock", "fields"}``: the Kegiatan and its Mutu Baku
+"keterangan", "duration", "round_the_clock", "catatan_konversi", "fields"}``: the Kegiatan and its Mutu Baku
 (Permenpan RB 35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or
 similar) and the form fields the next gateway needs.
 
@@ -19,6 +19,7 @@ from typing import Any
 from lxml import etree
 
 from engine.bpmn.conventions import (
+    CONVERSION_NOTE_PROPERTY,
     DEFAULT_PRIORITY_FIELD,
     MTTR_PROPERTY,
     PRIORITY_FIELD_PROPERTY,
@@ -27,6 +28,7 @@ from engine.bpmn.conventions import (
 )
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
+from engine.time.duration import InvalidDuration, duration_words, office_parts, waktu_duration
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
 
@@ -68,12 +70,14 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
                 field, problem = _decision_field(gateway, flows_from.get(gateway.get("id"), []))
                 fields += [field] if field else []
                 problems += [problem] if problem else []
+        problems += _waktu_disagrees(task, properties.get("waktu", ""), durations.get(task_id))
         tasks[task_id] = {
             "name": (task.get("name") or task_id).strip(),
             "lane": lane_of.get(task_id),
             **{key: properties.get(key, "") for key in MUTU_BAKU},
             "duration": durations.get(task_id),
             "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
+            "catatan_konversi": properties.get(CONVERSION_NOTE_PROPERTY, ""),
             "fields": fields,
         }
     if problems:
@@ -115,6 +119,24 @@ def process_name(process: etree._Element) -> str:
         if participant.get("processRef") == process.get("id") and participant.get("name"):
             return participant.get("name").strip()
     return process.get("id")
+
+
+def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None) -> list[str]:
+    """A problem when the step's Waktu text and its timer's ``timeDuration`` are both
+    lengths of time and differ (README, "Konvensi BPMN"): the SOP document and the
+    steps table print the text, the deadline follows the timer, so both must say the
+    same. A free-text Waktu ("Relatif", "1-2 hari") is not compared."""
+    if not duration:
+        return []
+    try:
+        written = waktu_duration(waktu)
+        if written is None or office_parts(written) == office_parts(duration):
+            return []
+    except InvalidDuration:
+        return []
+    name = (task.get("name") or "").strip()
+    return [f'{where(task)} "{name}": Waktu "{waktu}" tidak sama dengan timeDuration "{duration}" '
+            f"pada timernya ({duration_words(duration)}); samakan keduanya."]
 
 
 def _timer_durations(process: etree._Element) -> dict[str, str]:

@@ -23,6 +23,7 @@ from engine.process.deploy import make_active
 from engine.process.instances import load_workflow, lock_instance
 from engine.runtime.adapter import SERIALIZER, count_from, spec_from_json
 from engine.runtime.projection import guarded_task, save
+from engine.time.duration import duration_words
 
 
 @dataclass
@@ -30,14 +31,17 @@ class VersionDiff:
     """Steps (user tasks) that differ between two versions, by BPMN id.
 
     ``renamed``: (id, old name, new name); ``moved``: (id, name, old lane, new lane);
-    ``retimed``: (id, name, old Waktu, new Waktu).
+    ``retimed``: (id, name, old, new) where old/new is the Waktu text and the timer's
+    length in words, "1 hari (Durasi: 1 hari kerja)"-style pairs: ``{"waktu": text,
+    "durasi": "1 hari kerja" or ""}``, so a timer change shows even when the text did not
+    change.
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     moved: list[tuple[str, str, str, str]] = field(default_factory=list)
-    retimed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    retimed: list[tuple[str, str, dict[str, str], dict[str, str]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -66,10 +70,17 @@ def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff
         if was["lane"] != step["lane"]:
             diff.moved.append((step_id, step["name"], was["lane"], step["lane"]))
         if (was["waktu"], was["duration"]) != (step["waktu"], step["duration"]):
-            diff.retimed.append((step_id, step["name"], was["waktu"], step["waktu"]))
+            diff.retimed.append((step_id, step["name"], _time_standard(was),
+                                 _time_standard(step)))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
                     if step_id not in after]
     return diff
+
+
+def _time_standard(step: dict) -> dict[str, str]:
+    duration = step["duration"]
+    words = duration_words(duration, step.get("round_the_clock", False)) if duration else ""
+    return {"waktu": step["waktu"], "durasi": words}
 
 
 def get_version(session: Session, key: str, version: int) -> ProcessDefinition:

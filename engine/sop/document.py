@@ -21,7 +21,7 @@ from lxml import etree
 from engine.bpmn.catalog import build_catalog, process_properties
 from engine.bpmn.validation import executable_process, read_xml
 from engine.bpmn.xml import NS
-from engine.time.duration import parse_duration
+from engine.time.duration import office_units, parse_duration
 
 EMPTY = "—"
 END = "Selesai"
@@ -211,35 +211,6 @@ def total_time(rows: list[SopRow]) -> TotalTime:
     durations = [row.duration for row in rows if row.duration]
     untimed = tuple((row.no, row.waktu) for row in rows if not row.duration)
     return TotalTime(text=office_units(durations) if durations else EMPTY, untimed=untimed)
-
-
-def office_units(durations: list[str]) -> str:
-    """Add ISO 8601 durations and write the sum as "2 bulan 13 hari 2 jam 30 menit".
-
-    Units follow the office calendar (README, "Waktu kerja"): a week is 5 working days,
-    a year 12 months; minutes carry into hours, but hours never carry into days, because
-    a working day ("P1D") is the same clock time on the next working day, not a number of
-    hours. Zero units are left out; an all-zero sum is "0 menit".
-
-    Raises:
-        InvalidDuration: a duration Alur cannot count.
-    """
-    months = days = minutes = 0.0
-    for duration in durations:
-        parts = parse_duration(duration)
-        months += 12 * parts.get("years", 0) + parts.get("months", 0)
-        days += 5 * parts.get("weeks", 0) + parts.get("days", 0)
-        minutes += (60 * parts.get("hours", 0) + parts.get("minutes", 0)
-                    + parts.get("seconds", 0) / 60)
-    hours, minutes = divmod(round(minutes), 60)
-    text = " ".join(f"{_amount(n)} {unit}" for n, unit in (
-        (months, "bulan"), (days, "hari"), (hours, "jam"), (minutes, "menit")) if n)
-    return text or "0 menit"
-
-
-def _amount(value: float) -> str:
-    """``2`` or ``1,5``: Indonesian decimal comma."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
 
 
 def _number(no: str) -> float:
