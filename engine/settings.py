@@ -2,7 +2,8 @@
 
 Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
 zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
-(delivery channels). Administrators edit them on the settings page.
+(delivery channels), ``identity`` (the office's name, unit and logo in the SOP document's
+kop). Administrators edit them on the settings page.
 """
 
 import json
@@ -25,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
              "starttls": False},
     "webhook": {"url": ""},
+    # The office printed in the SOP document's kop: name, unit, logo (base64 PNG/JPEG).
+    "identity": {"office": "", "unit": "", "logo": ""},
 }
 
 

@@ -14,6 +14,8 @@ document; ``web.views.documents`` draws it as HTML and PDF.
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from typing import Protocol
 
 from lxml import etree
@@ -52,6 +54,7 @@ class Definition(Protocol):
     version: int
     name: str
     bpmn_xml: str
+    deployed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,20 @@ class SopDocument:
         parts = re.split(r"\s*;\s+|\s*\n\s*", value.strip())
         return [re.sub(r"^(\d+|[a-z])[.)]\s+", "", part) for part in parts if part.strip()]
 
+    @property
+    def signature(self) -> tuple[str, str, str]:
+        """``(jabatan, nama, NIP)`` of the official who signs (Disahkan oleh, "jabatan;
+        nama; NIP"), each "" when not written; the NIP without its "NIP" prefix."""
+        found = self.items("disahkan_oleh") + ["", "", ""]
+        nip = re.sub(r"^NIP\.?\s*", "", found[2], flags=re.IGNORECASE)
+        return found[0], found[1], nip
 
-def document_of(definition: Definition) -> SopDocument:
+
+def document_of(definition: Definition, timezone: str = "Asia/Jakarta") -> SopDocument:
     """Describe ``definition`` (a deployed ``ProcessDefinition``) as its SOP document.
+
+    A revision (version 2 on) whose BPMN leaves Tanggal Revisi empty gets the day it was
+    uploaded, in ``timezone`` (the office's IANA zone): the version is the revision.
 
     Rows are the user tasks ordered by their ``no`` property (numerically by its leading
     number), then by document order; a task without ``no`` is numbered by its position.
@@ -202,8 +216,20 @@ def document_of(definition: Definition) -> SopDocument:
                    if name in header and value.strip()})
     if header["nama_sop"] == EMPTY:
         header["nama_sop"] = definition.name
+    if header["tanggal_revisi"] == EMPTY and definition.version > 1:
+        header["tanggal_revisi"] = long_date(definition.deployed_at.astimezone(
+            ZoneInfo(timezone)).date())
     return SopDocument(key=definition.key, version=definition.version, name=definition.name,
                        header=header, lanes=lanes, rows=rows, total=total_time(rows))
+
+
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember")
+
+
+def long_date(day: date) -> str:
+    """``7 Desember 2026``: a date as Indonesian official documents write it."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def total_time(rows: list[SopRow]) -> TotalTime:

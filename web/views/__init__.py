@@ -8,6 +8,7 @@ never ``web.api`` or ``web.cli``.
 from web.views import (
     account,
     admin,
+    admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
     admin_versions,  # noqa: F401 - adds the version pages to admin.bp
     attachments,
