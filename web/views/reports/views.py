@@ -29,7 +29,8 @@ from engine.time.periods import (
 )
 from web.access import access
 from web.extensions import clock, db
-from web.filters import office_calendar, working_text
+from web.filters import office_calendar
+from web.time_words import working_text
 from web.views.reports.export import EXPORT_FORMATS, cell_text, export
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
