@@ -56,6 +56,17 @@ class MigrationResult:
     left: dict[int, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class PlannedMove:
+    """One running instance a migration would consider: id, title, its version, and the
+    names of its open steps the target lacks (empty: it would move)."""
+
+    instance_id: int
+    title: str
+    version: int
+    missing: list[str]
+
+
 def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
     """Compare the steps of two versions of one SOP (from their catalogs)."""
     before, after = old.catalog["tasks"], new.catalog["tasks"]
@@ -110,20 +121,44 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
     return definition
 
 
+def plan_migration(session: Session, target: ProcessDefinition) -> list[PlannedMove]:
+    """Dry run of ``migrate_instances``: every running instance on an older version of
+    ``target``'s SOP, with the open steps ``target`` lacks (empty: it would move). Nothing
+    changes. An inactive target, or one older than an instance's version, gets [].
+    """
+    if not target.is_active:
+        return []
+    planned = []
+    for instance in _older_running(session, target):
+        open_tasks = session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
+        planned.append(PlannedMove(
+            instance.id, instance.title, instance.definition.version,
+            [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]))
+    return planned
+
+
+def _older_running(session: Session, target: ProcessDefinition) -> list[ProcessInstance]:
+    return list(session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessDefinition.key == target.key, ProcessDefinition.version < target.version,
+               ProcessInstance.status == "running").order_by(ProcessInstance.id)))
+
+
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
                       user: User | None) -> MigrationResult:
-    """Move every running instance of older versions of ``target``'s SOP to ``target``.
+    """Move every running instance of older versions of ``target``'s SOP to ``target``
+    (never to an older version: instances on newer ones stay; an inactive target moves
+    nothing).
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start.
     """
     result = MigrationResult()
-    running = session.scalars(
-        select(ProcessInstance.id).join(ProcessDefinition)
-        .where(ProcessDefinition.key == target.key, ProcessDefinition.version != target.version,
-               ProcessInstance.status == "running").order_by(ProcessInstance.id)).all()
-    for instance_id in running:
+    if not target.is_active:
+        return result
+    for instance_id in [instance.id for instance in _older_running(session, target)]:
         instance = lock_instance(session, instance_id)
         open_tasks = session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
