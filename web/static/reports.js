@@ -40,6 +40,7 @@
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
         canvas.zoom("fit-viewport");
+        if (window.AlurDiagram) { window.AlurDiagram.enhance(box, viewer, null, { list: false }); }
         Object.keys(steps).forEach(function (id) {
           var step = steps[id];
           if (!registry.get(id)) { return; }  // a step of an older version only
