@@ -28,7 +28,13 @@ from engine.bpmn.conventions import (
 )
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
-from engine.time.duration import InvalidDuration, duration_words, office_parts, waktu_duration
+from engine.time.duration import (
+    InvalidDuration,
+    duration_words,
+    office_parts,
+    waktu_duration,
+    waktu_text,
+)
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
 
@@ -75,6 +81,7 @@ def build_catalog(process: etree._Element) -> dict[str, Any]:
             "name": (task.get("name") or task_id).strip(),
             "lane": lane_of.get(task_id),
             **{key: properties.get(key, "") for key in MUTU_BAKU},
+            "waktu": waktu_text(properties.get("waktu", "")),
             "duration": durations.get(task_id),
             "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
             "catatan_konversi": properties.get(CONVERSION_NOTE_PROPERTY, ""),

@@ -108,6 +108,14 @@ def waktu_duration(waktu: str) -> str | None:
     return duration
 
 
+def waktu_text(waktu: str) -> str:
+    """A Waktu written as a number and a unit in one casing: ``"10 Menit"`` ->
+    ``"10 menit"``, ``"3 Hari Kerja"`` -> ``"3 hari kerja"``; other texts ("Relatif",
+    "Situasional ...") as written, with their spaces tidied."""
+    waktu = " ".join(waktu.split())
+    return waktu.lower() if _WAKTU.match(waktu) else waktu
+
+
 def office_parts(duration: str) -> tuple[float, float, float]:
     """``(months, days, minutes)`` of a duration in office units (a year is 12 months, a
     week 5 working days, an hour 60 minutes; hours never carry into days).
