@@ -58,3 +58,27 @@ def test_numbers_and_sizes_in_indonesian(at):
     with at(7, 9):
         assert file_size(19_660) == "19,2 KB"
         assert number(1234.5) == "1.234,5"
+
+
+def test_a_task_reads_calendar_first_while_open_and_frozen_once_completed(app, clock):
+    from engine.models import HumanTask, User
+    from engine.process.instances import start_instance
+    from engine.process.tasks import complete_task
+    from web.extensions import db
+    from web.time_words import task_time
+
+    clock.set(_wib(7, 15, 30))  # Monday; "Menerima permintaan layanan TI" takes 10 menit
+    with app.test_request_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, clock, process_key="penanganan_permintaan_layanan_ti",
+                                  title="Printer", user=prakom)
+        task = db.session.scalar(db.select(HumanTask).where(HumanTask.instance_id == instance.id))
+        assert task_time(task) == "hari ini 15.40 · sisa 10 menit kerja"
+        clock.set(_wib(7, 15, 35))
+        task_id = task.id
+        complete_task(db.session, clock, task_id, prakom, {})
+        db.session.commit()
+    clock.set(_wib(9, 10))
+    with app.test_request_context():
+        task = db.session.get(HumanTask, task_id)
+        assert task_time(task) == "selesai 5 menit kerja sebelum batas"
