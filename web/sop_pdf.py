@@ -356,7 +356,7 @@ def _continued_connector(pdf: _SopPdf, x: float, y: float, row: SopRow,
     pdf.line(MARGIN, y, MARGIN + BODY_W, y)
     _off_page_connector(pdf, x, y + 1, row.no)
     pdf.line(x, y + 6.5, x, y + band)
-    for _, (left, width) in cols.items():
+    for left, _ in cols.values():
         pdf.line(left, y, left, y + band)
     pdf.line(MARGIN + BODY_W, y, MARGIN + BODY_W, y + band)
     return y + band

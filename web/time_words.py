@@ -135,7 +135,7 @@ def working_text(minutes: int) -> str:
     return gettext("%(minutes)d menit kerja", minutes=minutes)
 
 
-def number(value: float | int | None, digits: int = 1) -> str:
+def number(value: float | None, digits: int = 1) -> str:
     """A number in the user's locale: ``19,2`` in Indonesian, ``19.2`` in English."""
     if value is None:
         return "—"

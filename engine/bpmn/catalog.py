@@ -142,8 +142,8 @@ def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None) -> 
     except InvalidDuration:
         return []
     name = (task.get("name") or "").strip()
-    return [f'{where(task)} "{name}": Waktu "{waktu}" tidak sama dengan timeDuration "{duration}" '
-            f"pada timernya ({duration_words(duration)}); samakan keduanya."]
+    return [(f'{where(task)} "{name}": Waktu "{waktu}" tidak sama dengan timeDuration '
+             f'"{duration}" pada timernya ({duration_words(duration)}); samakan keduanya.')]
 
 
 def _timer_durations(process: etree._Element) -> dict[str, str]:

@@ -9,21 +9,21 @@ Keterangan, followed by "Waktu yang diperlukan".
 Everything is read from the definition's BPMN (README, "Konvensi BPMN"): header values from
 ``spiffworkflow:property`` elements on ``bpmn:process``, rows from the user tasks and their
 properties, decisions from the exclusive gateways after them. This module only describes the
-document; ``web.views.documents`` draws it as HTML and PDF.
+document; ``web.views.documents`` draws it as HTML, ``web.sop_pdf`` as PDF.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from engine.bpmn.catalog import build_catalog, process_properties
 from engine.bpmn.validation import executable_process, read_xml
 from engine.bpmn.xml import NS
-from engine.time.duration import office_units, parse_duration
+from engine.time.duration import office_units
 
 EMPTY = "—"
 END = "Selesai"

@@ -77,8 +77,8 @@ def test_identity_cell_signature_block_and_embedded_fonts(app, client, tmp_path)
     # The navy logo shows in the kop cell (the left third of the page's top).
     width, height = rendered.size
     kop = rendered.crop((0, 0, width // 3, height // 3))
-    navy = [(x, y) for x in range(kop.width) for y in range(kop.height)
-            if (lambda r, g, b: b > 90 and r < 40 and g < 40)(*kop.getpixel((x, y)))]
+    pixels = [kop.getpixel((x, y)) for x in range(kop.width) for y in range(kop.height)]
+    navy = [(r, g, b) for r, g, b in pixels if b > 90 and r < 40 and g < 40]
     assert len(navy) > 20
 
 

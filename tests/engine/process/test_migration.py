@@ -7,11 +7,11 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.bpmn.xml import NS
+from engine.errors import InvalidProcess
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
-from engine.errors import InvalidProcess
 from engine.process.versions import activate, diff_versions, history, migrate_instances
 from tests.conftest import BPMN_DIR, sop_walks
 
@@ -73,10 +73,10 @@ def test_a_timer_whose_waktu_text_disagrees_is_refused_naming_both(session, cloc
     xml = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(b'"PT3H"', b'"PT2H"')
     with pytest.raises(InvalidProcess) as refused:
         deploy(session, clock, xml, activate=False)
-    assert refused.value.problems == [
+    assert refused.value.problems == [(
         'userTask "Kegiatan_2" (baris 85) "Mengatasi permasalahan gangguan server": Waktu '
-        '"3 jam" tidak '
-        'sama dengan timeDuration "PT2H" pada timernya (2 jam kerja); samakan keduanya.']
+        '"3 jam" tidak sama dengan timeDuration "PT2H" pada timernya (2 jam kerja); samakan '
+        "keduanya.")]
     assert len(history(session, KEY)) == 1
 
 

@@ -9,8 +9,8 @@ point (``83.3``) and None as an empty cell; in the XLSX as numbers and empty cel
 """
 
 import csv
-import re
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
