@@ -103,12 +103,12 @@ def active_definition(session: Session, key: str) -> ProcessDefinition:
     """The version new instances of ``key`` start on.
 
     Raises:
-        NotFound: no such process.
+        NotFound: no such process, or none of its versions is active yet.
     """
     definition = session.scalar(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.is_active))
     if definition is None:
-        raise NotFound(f'SOP "{key}" belum dideploy.')
+        raise NotFound(f'SOP "{key}" belum dideploy atau belum diaktifkan.')
     return definition
 
 
