@@ -2,8 +2,8 @@
 
 Keys: ``escalation`` (the chain's multiples of the time standard), ``calendar`` (time
 zone, Ramadan periods, holidays added or removed by the office), ``smtp`` and ``webhook``
-(delivery channels), ``substitution`` (the longest Plh). Administrators edit them on the
-settings page.
+(delivery channels), ``substitution`` (the longest Plh), ``identity`` (the office's name,
+unit and logo in the SOP document's kop). Administrators edit them on the settings page.
 
 The SMTP password is stored sealed (Fernet, with a key derived from the app's secret key),
 so a copy of the database alone does not reveal it; ``ALUR_SMTP_PASSWORD`` in the
@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "webhook": {"url": ""},
     # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
     "substitution": {"plh_max_days": 30},
+    # The office printed in the SOP document's kop: name, unit, logo (base64 PNG/JPEG).
+    "identity": {"office": "", "unit": "", "logo": ""},
 }
 
 

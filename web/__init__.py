@@ -86,7 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
-    from web import api, errors, filters, health, telemetry
+    from web import api, errors, filters, health, telemetry, time_words
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
@@ -97,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)
     filters.register(app)
+    time_words.register(app)
     cli.register(app)
     edge.install_limiter(app)
     edge.install_headers(app)

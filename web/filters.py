@@ -1,4 +1,5 @@
-"""Template filters: times in the office's zone and time left, in the user's language."""
+"""Template filters: times in the office's zone and audit actions in words, in the user's
+language; the wording of deadlines and spans is ``web.time_words``."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -47,27 +48,6 @@ def office_timeline() -> Timeline:
     return g.alur_timeline
 
 
-def time_left(due: datetime | None) -> str:
-    """Time to the deadline in the office's working time: ``sisa 2 jam kerja``,
-    ``terlambat 1 jam 30 menit kerja``, or ``tanpa batas waktu``."""
-    if due is None:
-        return gettext("tanpa batas waktu")
-    minutes = office_timeline().minutes_until(due)
-    if due < clock().now():
-        return gettext("terlambat %(duration)s", duration=working_text(-minutes))
-    return gettext("sisa %(duration)s", duration=working_text(minutes))
-
-
-def working_text(minutes: int) -> str:
-    """``2 jam 5 menit kerja`` for a count of office minutes."""
-    hours, minutes = divmod(max(minutes, 0), 60)
-    if hours and minutes:
-        return gettext("%(hours)d jam %(minutes)d menit kerja", hours=hours, minutes=minutes)
-    if hours:
-        return gettext("%(hours)d jam kerja", hours=hours)
-    return gettext("%(minutes)d menit kerja", minutes=minutes)
-
-
 def is_late(due: datetime | None) -> bool:
     """True when ``due`` has passed on the app's clock."""
     return due is not None and due < clock().now()
@@ -98,7 +78,5 @@ def history_text(action: str) -> str:
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``."""
     app.add_template_filter(local_time, "waktu")
-    app.add_template_filter(time_left, "sisa_waktu")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(history_text, "riwayat")
-    app.add_template_filter(working_text, "menit_kerja")

@@ -1,13 +1,14 @@
 """What the inbox and the task page need of a process definition, read once at deploy.
 
-The catalog is ``{"name", "lanes", "tasks": {user task id: entry}}`` where an entry is
-``{"name", "lane", "no", "kelengkapan", "waktu", "output", "keterangan", "duration",
-"round_the_clock", "fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB
-35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or similar; the
-fallback when it depends on case data, whose expression is then ``duration_rule``), the
-generated fields (Catatan, Kelengkapan, the next gateway's decision, whose choices say
-whether they ``return`` to an earlier step) and the declared form
-(``engine.bpmn.forms``: ``{"schema", "ui"}`` or None). ``start_form`` is the start
+The catalog is ``{"name", "lanes", "mttr", "priority_field", "start_form", "number_prefix",
+"tasks": {user task id: entry}}`` where an entry is ``{"name", "lane", "no", "kelengkapan",
+"waktu", "output", "keterangan", "duration", "round_the_clock", "catatan_konversi",
+"fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's
+ISO duration (None when the Waktu is "Relatif" or similar; the fallback when it depends on
+case data, whose expression is then ``duration_rule``), the modeller's conversion note
+(administrators only), the generated fields (Catatan, Kelengkapan, the next gateway's
+decision, whose choices say whether they ``return`` to an earlier step) and the declared
+form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or None). ``start_form`` is the start
 event's form, ``number_prefix`` the prefix of process numbers.
 
 Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
@@ -24,6 +25,7 @@ from lxml import etree
 
 from engine.bpmn import expressions, forms
 from engine.bpmn.conventions import (
+    CONVERSION_NOTE_PROPERTY,
     DEFAULT_PRIORITY_FIELD,
     MTTR_PROPERTY,
     PRIORITY_FIELD_PROPERTY,
@@ -32,6 +34,13 @@ from engine.bpmn.conventions import (
 )
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
+from engine.time.duration import (
+    InvalidDuration,
+    duration_words,
+    office_parts,
+    waktu_duration,
+    waktu_text,
+)
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
 
@@ -82,13 +91,16 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
                 field, problem = _decision_field(gateway, flows_from.get(gateway.get("id"), []))
                 fields += [field] if field else []
                 problems += [problem] if problem else []
+        problems += _waktu_disagrees(task, properties.get("waktu", ""), durations.get(task_id))
         tasks[task_id] = {
             "name": (task.get("name") or task_id).strip(),
             "lane": lane_of.get(task_id),
             **{key: properties.get(key, "") for key in MUTU_BAKU},
+            "waktu": waktu_text(properties.get("waktu", "")),
             "duration": durations.get(task_id),
             "duration_rule": durations.get(f"{task_id}:rule"),
             "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
+            "catatan_konversi": properties.get(CONVERSION_NOTE_PROPERTY, ""),
             "fields": fields,
             "form": _declared_form(task, properties, fields, files, problems),
         }
@@ -195,6 +207,24 @@ def process_name(process: etree._Element) -> str:
         if participant.get("processRef") == process.get("id") and participant.get("name"):
             return participant.get("name").strip()
     return process.get("id")
+
+
+def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None) -> list[str]:
+    """A problem when the step's Waktu text and its timer's ``timeDuration`` are both
+    lengths of time and differ (README, "Konvensi BPMN"): the SOP document and the
+    steps table print the text, the deadline follows the timer, so both must say the
+    same. A free-text Waktu ("Relatif", "1-2 hari") is not compared."""
+    if not duration:
+        return []
+    try:
+        written = waktu_duration(waktu)
+        if written is None or office_parts(written) == office_parts(duration):
+            return []
+    except InvalidDuration:
+        return []
+    name = (task.get("name") or "").strip()
+    return [(f'{where(task)} "{name}": Waktu "{waktu}" tidak sama dengan timeDuration '
+             f'"{duration}" pada timernya ({duration_words(duration)}); samakan keduanya.')]
 
 
 def _timer_durations(process: etree._Element) -> dict[str, str]:

@@ -16,6 +16,10 @@ DECISION_PATTERN = re.compile(r"""^\s*([a-z_][a-z0-9_]*)\s*==\s*(["'])([^"']+)\2
 # A user task property that makes its time standard count wall-clock time (e.g. a
 # critical server fault), instead of office time.
 ROUND_THE_CLOCK_PROPERTY = "sepanjang_waktu"
+# A user task property holding the modeller's note on how the step was read from its
+# source (OCR readings, an assumed Pelaksana): shown to administrators only, never in
+# Keterangan, on task pages or in the printed SOP.
+CONVERSION_NOTE_PROPERTY = "catatan_konversi"
 # Process properties: an incident SOP whose mean time to resolve (MTTR) is SKP evidence
 # (seed 000: critical tickets within 1 hour, major within 4), and the process data field
 # that holds an instance's priority.

@@ -35,6 +35,18 @@ MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
 
 _XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
 _XSI = f"{{{XSI_NS}}}"
+# libxml2's error codes (xmlParserErrors) in words an administrator can act on; its own
+# messages are English and name parser internals ("AttValue: ' expected").
+_XML_ERROR = "susunan XML rusak; simpan ulang dari pemodel BPMN lalu unggah lagi."
+_TRUNCATED = ("berkas terpotong (tanda kutip, tag atau elemen tidak ditutup); unggah ulang "
+              "berkas yang utuh.")
+_XML_ERRORS = {
+    4: "tidak diawali tag XML; berkas ini bukan BPMN.",
+    5: "ada isi lain sesudah akhir dokumen BPMN.",
+    38: _TRUNCATED, 39: "nilai atribut harus diapit tanda kutip.", 40: _TRUNCATED,
+    73: _TRUNCATED, 74: _TRUNCATED, 77: _TRUNCATED,
+    76: "tag pembuka dan tag penutup tidak cocok.",
+}
 _DECLARED_ENCODING = re.compile(r"""^\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 # The parser reads UTF-8 whatever the declaration says, so the checks on the text below
@@ -77,8 +89,9 @@ def read_xml(data: bytes) -> etree._Element:
         if "depth" in error.msg.lower():
             raise InvalidProcess([f"XML bersarang terlalu dalam (baris {error.lineno}); "
                                   + f"batasnya {MAX_DEPTH} tingkat."]) from None
-        raise InvalidProcess([f"Berkas bukan XML yang sah (baris {error.lineno}): {error.msg}"]
-                             ) from None
+        line, column = error.position
+        raise InvalidProcess([f"Berkas bukan XML yang sah (baris {line}, kolom {column}): "
+                              + _XML_ERRORS.get(error.code, _XML_ERROR)]) from None
     if root.tag != f"{{{BPMN_NS}}}definitions":
         found = etree.QName(root).namespace
         raise InvalidProcess(["Berkas bukan BPMN 2.0: elemen akarnya harus bpmn:definitions "

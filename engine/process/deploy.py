@@ -30,7 +30,8 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
         deployed_by: the administrator; None when deployed from the command line.
         comment: why this version exists (the version history shows it).
         activate: make it the version new instances start on; with False it waits for
-            ``engine.process.versions.activate`` (the first version of a key is always active).
+            ``engine.process.versions.activate``, a new SOP as well (an administrator
+            checks its diagram and document first; until then nobody can start it).
         forms: form files uploaded with it (JSON Schema, UI schema), ``{file name: bytes}``;
             the forms are stored in the version's catalog (``engine.bpmn.forms``).
 
@@ -61,7 +62,7 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     audit.record(session, clock, "process.deployed", actor=deployed_by, key=key,
                  version=definition.version, file_hash=file_hash, filename=filename,
                  comment=definition.comment)
-    if activate or latest is None:
+    if activate:
         make_active(session, clock, definition, deployed_by)
     return definition, True
 
@@ -111,12 +112,12 @@ def active_definition(session: Session, key: str) -> ProcessDefinition:
     """The version new instances of ``key`` start on.
 
     Raises:
-        NotFound: no such process.
+        NotFound: no such process, or none of its versions is active yet.
     """
     definition = session.scalar(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.is_active))
     if definition is None:
-        raise NotFound(f'SOP "{key}" belum dideploy.')
+        raise NotFound(f'SOP "{key}" belum dideploy atau belum diaktifkan.')
     return definition
 
 

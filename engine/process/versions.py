@@ -18,6 +18,7 @@ from engine.process.deploy import make_active
 from engine.runtime.adapter import spec_from_json
 from engine.runtime.migration import move_to_spec
 from engine.runtime.unit import GALAT, InstanceUnit, change
+from engine.time.duration import duration_words
 
 
 @dataclass
@@ -25,14 +26,17 @@ class VersionDiff:
     """Steps (user tasks) that differ between two versions, by BPMN id.
 
     ``renamed``: (id, old name, new name); ``moved``: (id, name, old lane, new lane);
-    ``retimed``: (id, name, old Waktu, new Waktu).
+    ``retimed``: (id, name, old, new) where old/new is the Waktu text and the timer's
+    length in words, "1 hari (Durasi: 1 hari kerja)"-style pairs: ``{"waktu": text,
+    "durasi": "1 hari kerja" or ""}``, so a timer change shows even when the text did not
+    change.
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     moved: list[tuple[str, str, str, str]] = field(default_factory=list)
-    retimed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    retimed: list[tuple[str, str, dict[str, str], dict[str, str]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -45,6 +49,17 @@ class MigrationResult:
 
     migrated: list[int] = field(default_factory=list)
     left: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class PlannedMove:
+    """One running instance a migration would consider: id, title, its version, and the
+    names of its open steps the target lacks (empty: it would move)."""
+
+    instance_id: int
+    title: str
+    version: int
+    missing: list[str]
 
 
 def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
@@ -61,10 +76,17 @@ def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff
         if was["lane"] != step["lane"]:
             diff.moved.append((step_id, step["name"], was["lane"], step["lane"]))
         if (was["waktu"], was["duration"]) != (step["waktu"], step["duration"]):
-            diff.retimed.append((step_id, step["name"], was["waktu"], step["waktu"]))
+            diff.retimed.append((step_id, step["name"], _time_standard(was),
+                                 _time_standard(step)))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
                     if step_id not in after]
     return diff
+
+
+def _time_standard(step: dict) -> dict[str, str]:
+    duration = step["duration"]
+    words = duration_words(duration, step.get("round_the_clock", False)) if duration else ""
+    return {"waktu": step["waktu"], "durasi": words}
 
 
 def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
@@ -94,21 +116,44 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
     return definition
 
 
+def plan_migration(session: Session, target: ProcessDefinition) -> list[PlannedMove]:
+    """Dry run of ``migrate_instances``: every running instance on an older version of
+    ``target``'s SOP, with the open steps ``target`` lacks (empty: it would move). Nothing
+    changes. An inactive target, or one older than an instance's version, gets [].
+    """
+    if not target.is_active:
+        return []
+    planned = []
+    for instance in _older_running(session, target):
+        open_tasks = session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
+        planned.append(PlannedMove(
+            instance.id, instance.title, instance.definition.version,
+            [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]))
+    return planned
+
+
+def _older_running(session: Session, target: ProcessDefinition) -> list[ProcessInstance]:
+    return list(session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessDefinition.key == target.key, ProcessDefinition.version < target.version,
+               ProcessInstance.status.in_(("running", GALAT))).order_by(ProcessInstance.id)))
+
+
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
                       user: User | None) -> MigrationResult:
     """Move every running or Galat instance of older versions of ``target``'s SOP to
-    ``target`` (a Galat instance is then retried by an administrator, README "Galat").
+    ``target`` (never to an older version: instances on newer ones stay; an inactive target
+    moves nothing). A Galat instance is then retried by an administrator (README "Galat").
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start.
     """
     result = MigrationResult()
-    movable = session.scalars(
-        select(ProcessInstance.id).join(ProcessDefinition)
-        .where(ProcessDefinition.key == target.key, ProcessDefinition.version != target.version,
-               ProcessInstance.status.in_(("running", GALAT))).order_by(ProcessInstance.id)).all()
-    for instance_id in movable:
+    if not target.is_active:
+        return result
+    for instance_id in [instance.id for instance in _older_running(session, target)]:
         with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
             if unit is None:
                 continue

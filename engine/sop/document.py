@@ -9,19 +9,21 @@ Keterangan, followed by "Waktu yang diperlukan".
 Everything is read from the definition's BPMN (README, "Konvensi BPMN"): header values from
 ``spiffworkflow:property`` elements on ``bpmn:process``, rows from the user tasks and their
 properties, decisions from the exclusive gateways after them. This module only describes the
-document; ``web.views.documents`` draws it as HTML and PDF.
+document; ``web.views.documents`` draws it as HTML, ``web.sop_pdf`` as PDF.
 """
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from engine.bpmn.catalog import build_catalog, process_properties
 from engine.bpmn.validation import executable_process, read_xml
 from engine.bpmn.xml import NS
-from engine.time.duration import parse_duration
+from engine.time.duration import office_units
 
 EMPTY = "—"
 END = "Selesai"
@@ -52,6 +54,7 @@ class Definition(Protocol):
     version: int
     name: str
     bpmn_xml: str
+    deployed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,20 @@ class SopDocument:
         parts = re.split(r"\s*;\s+|\s*\n\s*", value.strip())
         return [re.sub(r"^(\d+|[a-z])[.)]\s+", "", part) for part in parts if part.strip()]
 
+    @property
+    def signature(self) -> tuple[str, str, str]:
+        """``(jabatan, nama, NIP)`` of the official who signs (Disahkan oleh, "jabatan;
+        nama; NIP"), each "" when not written; the NIP without its "NIP" prefix."""
+        found = self.items("disahkan_oleh") + ["", "", ""]
+        nip = re.sub(r"^NIP\.?\s*", "", found[2], flags=re.IGNORECASE)
+        return found[0], found[1], nip
 
-def document_of(definition: Definition) -> SopDocument:
+
+def document_of(definition: Definition, timezone: str = "Asia/Jakarta") -> SopDocument:
     """Describe ``definition`` (a deployed ``ProcessDefinition``) as its SOP document.
+
+    A revision (version 2 on) whose BPMN leaves Tanggal Revisi empty gets the day it was
+    uploaded, in ``timezone`` (the office's IANA zone): the version is the revision.
 
     Rows are the user tasks ordered by their ``no`` property (numerically by its leading
     number), then by document order; a task without ``no`` is numbered by its position.
@@ -202,8 +216,20 @@ def document_of(definition: Definition) -> SopDocument:
                    if name in header and value.strip()})
     if header["nama_sop"] == EMPTY:
         header["nama_sop"] = definition.name
+    if header["tanggal_revisi"] == EMPTY and definition.version > 1:
+        header["tanggal_revisi"] = long_date(definition.deployed_at.astimezone(
+            ZoneInfo(timezone)).date())
     return SopDocument(key=definition.key, version=definition.version, name=definition.name,
                        header=header, lanes=lanes, rows=rows, total=total_time(rows))
+
+
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember")
+
+
+def long_date(day: date) -> str:
+    """``7 Desember 2026``: a date as Indonesian official documents write it."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def total_time(rows: list[SopRow]) -> TotalTime:
@@ -211,35 +237,6 @@ def total_time(rows: list[SopRow]) -> TotalTime:
     durations = [row.duration for row in rows if row.duration]
     untimed = tuple((row.no, row.waktu) for row in rows if not row.duration)
     return TotalTime(text=office_units(durations) if durations else EMPTY, untimed=untimed)
-
-
-def office_units(durations: list[str]) -> str:
-    """Add ISO 8601 durations and write the sum as "2 bulan 13 hari 2 jam 30 menit".
-
-    Units follow the office calendar (README, "Waktu kerja"): a week is 5 working days,
-    a year 12 months; minutes carry into hours, but hours never carry into days, because
-    a working day ("P1D") is the same clock time on the next working day, not a number of
-    hours. Zero units are left out; an all-zero sum is "0 menit".
-
-    Raises:
-        InvalidDuration: a duration Alur cannot count.
-    """
-    months = days = minutes = 0.0
-    for duration in durations:
-        parts = parse_duration(duration)
-        months += 12 * parts.get("years", 0) + parts.get("months", 0)
-        days += 5 * parts.get("weeks", 0) + parts.get("days", 0)
-        minutes += (60 * parts.get("hours", 0) + parts.get("minutes", 0)
-                    + parts.get("seconds", 0) / 60)
-    hours, minutes = divmod(round(minutes), 60)
-    text = " ".join(f"{_amount(n)} {unit}" for n, unit in (
-        (months, "bulan"), (days, "hari"), (hours, "jam"), (minutes, "menit")) if n)
-    return text or "0 menit"
-
-
-def _amount(value: float) -> str:
-    """``2`` or ``1,5``: Indonesian decimal comma."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
 
 
 def _number(no: str) -> float:

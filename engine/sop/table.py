@@ -6,12 +6,14 @@ The spreadsheet holds what the office already writes in its SOP document:
    process id in Alur), blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
-   Sepanjang Waktu, Formulir``;
+   Sepanjang Waktu, Formulir, Catatan Konversi``;
 3. one row per step: ``X`` (process) or ``?`` (decision) in the acting role's column; a
    decision's ``Jika Ya``/``Jika Tidak`` is a step number or ``Selesai``, empty = the
    next step (the end after the last); ``Sepanjang Waktu`` = ``ya`` counts the step's
    time standard in wall-clock time; ``Formulir`` is the step's form in the compact
-   notation of ``engine.bpmn.forms`` (``prioritas: pilihan(kritis, mayor) wajib``).
+   notation of ``engine.bpmn.forms`` (``prioritas: pilihan(kritis, mayor) wajib``);
+   ``Catatan Konversi`` is the modeller's note on how the row was read from its source
+   (OCR readings, assumed Pelaksana), kept for administrators only.
 
 The result follows README "Konvensi BPMN": one lane per role, a user task per step with
 its Mutu Baku as properties, a non-interrupting timer per Waktu leading to an escalation
@@ -32,7 +34,7 @@ from engine.bpmn.forms import FormProblem, from_notation
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
 from engine.sop.writer import END, SopStep, write_bpmn
-from engine.time.duration import InvalidDuration, parse_duration
+from engine.time.duration import InvalidDuration, UnknownWaktu, waktu_duration
 
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
@@ -49,13 +51,7 @@ HEADER_FIELDS = {
 }
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
-ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir")
-
-_UNITS = {"menit": "PT{}M", "jam": "PT{}H", "hari": "P{}D", "hari kerja": "P{}D",
-          "minggu": "P{}W", "bulan": "P{}M"}
-_WAKTU = re.compile(r"^([1-9][0-9]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)$",
-                    re.IGNORECASE)
-_NO_DEADLINE = ("relatif", "situasional", "disesuaikan")
+ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir", "Catatan Konversi")
 
 
 def import_table(data: bytes, filename: str) -> bytes:
@@ -323,31 +319,23 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             mutu_baku={"kelengkapan": cell("Kelengkapan"), "waktu": waktu,
                        "output": cell("Output"), "keterangan": cell("Keterangan"),
                        **({"formulir": formulir} if formulir else {})},
-            duration=duration, round_the_clock=round_the_clock == "ya"))
+            duration=duration, round_the_clock=round_the_clock == "ya",
+            catatan_konversi=" ".join(cell("Catatan Konversi").split())))
         decisions[len(steps)] = targets
     return steps, decisions
 
 
 def _duration(waktu: str, number: int, problems: list[str]) -> str | None:
-    """ISO 8601 duration of a Waktu text (README, "Konvensi BPMN"); None = no deadline."""
-    if not waktu or waktu.lower().startswith(_NO_DEADLINE):
-        return None
-    match = _WAKTU.match(waktu)
-    if match is None:
+    """ISO 8601 duration of a Waktu text (``waktu_duration``); None = no deadline."""
+    try:
+        return waktu_duration(waktu)
+    except UnknownWaktu:
         problems.append(f"Baris {number}, kolom Waktu: '{waktu}' tidak dikenali; contoh: "
                         "30 menit, 2 jam, 1 hari kerja, Relatif.")
-        return None
-    amount, unit = match.group(1), match.group(2).lower()
-    if unit == "triwulan":  # a number too long to multiply is refused below all the same
-        amount, unit = (str(3 * int(amount)) if len(amount) <= 9 else amount), "bulan"
-    duration = _UNITS[unit].format(amount)
-    try:
-        parse_duration(duration)
     except InvalidDuration:
         problems.append(f"Baris {number}, kolom Waktu: '{waktu[:60]}' melebihi batas waktu "
                         "terpanjang, 1 tahun (mis. 12 bulan, 4 triwulan, 52 minggu).")
-        return None
-    return duration
+    return None
 
 
 def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],

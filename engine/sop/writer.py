@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
+from engine.bpmn.conventions import CONVERSION_NOTE_PROPERTY, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.layout import Edge, Shape, diagram
 from engine.bpmn.xml import BPMN_NS, NS
 
@@ -31,6 +31,7 @@ class SopStep:
         mutu_baku: ``kelengkapan``, ``waktu`` (original text), ``output``, ``keterangan``.
         duration: the Waktu as an ISO 8601 duration, None for no deadline.
         round_the_clock: Waktu counts wall-clock time (``sepanjang_waktu``).
+        catatan_konversi: the modeller's note on the conversion, for administrators.
         exits: ``(choice, target)`` pairs: choice "" for a process step, "Jika Ya" /
             "Jika Tidak" for a decision; target a step number or ``END``.
     """
@@ -43,6 +44,7 @@ class SopStep:
     mutu_baku: dict[str, str]
     duration: str | None
     round_the_clock: bool
+    catatan_konversi: str = ""
     exits: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -158,6 +160,8 @@ def _task_properties(step: SopStep) -> dict[str, str]:
     properties = {"no": str(step.no), **step.mutu_baku}
     if step.round_the_clock:
         properties[ROUND_THE_CLOCK_PROPERTY] = "ya"
+    if step.catatan_konversi:
+        properties[CONVERSION_NOTE_PROPERTY] = step.catatan_konversi
     return properties
 
 

@@ -72,3 +72,96 @@ def parse_duration(duration: str, longest_years: int = 1) -> dict[str, float]:
                               f'("P{longest_years}Y" = "P{12 * longest_years}M" = '
                               f'"P{52 * longest_years}W" = "P{365 * longest_years}D")')
     return {unit: float(value) for unit, value in written.items()}
+
+
+class UnknownWaktu(InvalidDuration):
+    """A Waktu text that is neither a number of units nor a no-deadline word."""
+
+
+_WAKTU_UNITS = {"menit": "PT{}M", "jam": "PT{}H", "hari": "P{}D", "hari kerja": "P{}D",
+                "minggu": "P{}W", "bulan": "P{}M"}
+_WAKTU = re.compile(r"^([1-9][0-9]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)$",
+                    re.IGNORECASE)
+NO_DEADLINE_WORDS = ("relatif", "situasional", "disesuaikan")
+
+
+def waktu_duration(waktu: str) -> str | None:
+    """The ISO 8601 duration of an SOP's Waktu text (README, "Konvensi BPMN"):
+    ``"30 menit"`` -> ``"PT30M"``, ``"1 hari kerja"`` -> ``"P1D"``, ``"1 Triwulan"`` ->
+    ``"P3M"``; None for an empty Waktu or one without a deadline ("Relatif", ...).
+
+    Raises:
+        UnknownWaktu: not written as a number and a unit.
+        InvalidDuration: longer than ``MAX_TIME_STANDARD``.
+    """
+    waktu = " ".join(waktu.split())
+    if not waktu or waktu.lower().startswith(NO_DEADLINE_WORDS):
+        return None
+    match = _WAKTU.match(waktu)
+    if match is None:
+        raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali")
+    amount, unit = match.group(1), match.group(2).lower()
+    if unit == "triwulan":  # a number too long to multiply is refused below all the same
+        amount, unit = (str(3 * int(amount)) if len(amount) <= 9 else amount), "bulan"
+    duration = _WAKTU_UNITS[unit].format(amount)
+    parse_duration(duration)
+    return duration
+
+
+def waktu_text(waktu: str) -> str:
+    """A Waktu written as a number and a unit in one casing: ``"10 Menit"`` ->
+    ``"10 menit"``, ``"3 Hari Kerja"`` -> ``"3 hari kerja"``; other texts ("Relatif",
+    "Situasional ...") as written, with their spaces tidied."""
+    waktu = " ".join(waktu.split())
+    return waktu.lower() if _WAKTU.match(waktu) else waktu
+
+
+def office_parts(duration: str) -> tuple[float, float, float]:
+    """``(months, days, minutes)`` of a duration in office units (a year is 12 months, a
+    week 5 working days, an hour 60 minutes; hours never carry into days).
+
+    Raises:
+        InvalidDuration: a duration Alur cannot count.
+    """
+    parts = parse_duration(duration)
+    return (12 * parts.get("years", 0) + parts.get("months", 0),
+            5 * parts.get("weeks", 0) + parts.get("days", 0),
+            60 * parts.get("hours", 0) + parts.get("minutes", 0)
+            + parts.get("seconds", 0) / 60)
+
+
+def office_units(durations: list[str]) -> str:
+    """Add ISO 8601 durations and write the sum as "2 bulan 13 hari 2 jam 30 menit".
+
+    Units follow the office calendar (README, "Waktu kerja"): a week is 5 working days,
+    a year 12 months; minutes carry into hours, but hours never carry into days, because
+    a working day ("P1D") is the same clock time on the next working day, not a number of
+    hours. Zero units are left out; an all-zero sum is "0 menit".
+
+    Raises:
+        InvalidDuration: a duration Alur cannot count.
+    """
+    months = days = minutes = 0.0
+    for duration in durations:
+        more_months, more_days, more_minutes = office_parts(duration)
+        months, days, minutes = months + more_months, days + more_days, minutes + more_minutes
+    hours, minutes = divmod(round(minutes), 60)
+    text = " ".join(f"{_amount(n)} {unit}" for n, unit in (
+        (months, "bulan"), (days, "hari"), (hours, "jam"), (minutes, "menit")) if n)
+    return text or "0 menit"
+
+
+def _amount(value: float) -> str:
+    """``2`` or ``1,5``: Indonesian decimal comma."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def duration_words(duration: str, round_the_clock: bool = False) -> str:
+    """A time standard in words: ``"2 hari kerja"``, ``"1 jam 30 menit kerja"``; in
+    wall-clock words (``"2 hari"``) for a round-the-clock step.
+
+    Raises:
+        InvalidDuration: a duration Alur cannot count.
+    """
+    text = office_units([duration])
+    return text if round_the_clock else f"{text} kerja"

@@ -2,6 +2,7 @@
 
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import html
@@ -9,7 +10,8 @@ from pypdf import PdfReader
 
 from engine.models import ProcessDefinition
 from engine.process.deploy import deploy
-from engine.sop.document import office_units
+from engine.sop.document import long_date
+from engine.time.duration import office_units
 from tests.conftest import BPMN_DIR
 from tests.web.conftest import login
 from web.extensions import db
@@ -146,12 +148,14 @@ def test_header_comes_from_process_properties(app, client):
         definition, created = deploy(db.session, app.config["ALUR_CLOCK"], source.encode())
         db.session.commit()
         assert created and definition.version == 2
+        deployed_on = definition.deployed_at.astimezone(ZoneInfo("Asia/Jakarta")).date()
     login(client, "ketua")
     page = _page(client, "/sop/penyusunan_rkt/versi/2")
     identitas = {th.text_content(): th.getnext().text_content()
                  for th in page.xpath("//table[@class='sop-identitas']//th")}
     assert identitas["Nomor SOP"] == "W22-A11/123/OT.01.2/I/2024"
-    assert identitas["Tanggal Revisi"] == "—"
+    # Not written in the BPMN: version 2 is the revision, dated the day it was uploaded.
+    assert identitas["Tanggal Revisi"] == long_date(deployed_on)
     assert identitas["Nama SOP"] == "Prosedur Penyusunan RKT"
     assert identitas["Disahkan oleh"] == "Ketua — Drs. H. Muhammad\nNIP 19650101"
     # Items joined with "; " (the table importer) or on lines become a numbered list.
@@ -161,10 +165,10 @@ def test_header_comes_from_process_properties(app, client):
     assert grid[1].text_content() == "—"
 
     text = _squash(_pdf_text(client.get("/sop/penyusunan_rkt/versi/2.pdf").data))
-    # Core PDF fonts are Latin-1: the dash and "≥" are spelled out.
-    for expected in ("W22-A11/123/OT.01.2/I/2024", "Ketua-Drs.H.MuhammadNIP19650101",
+    # DejaVu Sans is embedded: the dash and "≥" print as written.
+    for expected in ("W22-A11/123/OT.01.2/I/2024", "Ketua—Drs.H.MuhammadNIP19650101",
                      "1.UU17/20072.PermenpanRB35/2012", "1.SOPPenyusunanLKjIP2.SOPRenstra",
-                     "Waktu>=13hari", "15Januari2024"):
+                     "Waktu≥13hari", "15Januari2024"):
         assert expected in text
 
 
@@ -190,7 +194,7 @@ def test_pdf_has_every_row_its_lanes_and_times(app, client):
         position = found
     for lane in LANES:
         assert _squash(lane) in text
-    assert "Ya->No5" in text and "Tidak->No13" in text
+    assert "Ya→No5" in text and "Tidak→No13" in text
     assert _squash(f"Waktu yang diperlukan: {RKT_TOTAL}") in text
 
 

@@ -145,7 +145,9 @@ def test_admin_upload_page(app, client):
     accepted = client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")},
         follow_redirects=True)
-    assert "&#34;SOP Uji&#34; versi 1 aktif" in accepted.get_data(True)
+    # A new SOP waits for activation like every upload from this page.
+    assert "&#34;SOP Uji&#34; versi 1 tersimpan. Periksa perbedaannya, lalu aktifkan." in \
+        accepted.get_data(True)
 
 
 def test_instance_page_marks_late_steps_with_time_taken_against_the_standard(client, clock):

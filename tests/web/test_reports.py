@@ -3,9 +3,11 @@ the numbers the page shows (the hand-made history of tests/report_history.py).""
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
+from lxml import html
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -91,14 +93,22 @@ def xlsx_tables(data: bytes) -> dict[str, list[list]]:
             for sheet in workbook.worksheets}
 
 
+WORKING_TIME = re.compile(r"^(?:(\d+) (?:jam|h))?\s*(?:(\d+) (?:menit|min))?\s*"
+                          r"(?:kerja|of working time)$")
+
+
 def norm(value):
     """One reading of a cell, whichever format it came from: None for "—" or empty,
-    numbers as numbers (decimal comma or point), other text as it is."""
+    numbers as numbers (decimal comma or point), office time in words ("2 jam 30 menit
+    kerja" on the page) as its minutes, other text as it is."""
     if value is None:
         return None
     text = str(value).strip()
     if text in ("", "—"):
         return None
+    words = WORKING_TIME.match(text)
+    if words and any(words.groups()):
+        return 60 * int(words.group(1) or 0) + int(words.group(2) or 0)
     for kind in (int, float):
         try:
             return kind(text.replace(",", ".") if kind is float else text)
@@ -233,7 +243,8 @@ def test_english_pages_and_indonesian_exports(app, client, history):
     for text in ('<html lang="en">', "<h1>SOP performance: SOP Uji</h1>",
                  '<p class="exports no-print">Download: <a',
                  "<caption>Summary Quarter IV 2026</caption>",
-                 '<th scope="col">Median cycle time (working minutes)</th>',
+                 '<th scope="col">Median cycle time</th>',
+                 '<td data-label="Median cycle time" class="num">2 h 30 min of working time</td>',
                  '<td data-label="Activity">Menyusun konsep</td>',
                  '<h2 id="h-steps">Steps, slowest first</h2>',
                  '<option value="triwulan" selected>Quarter</option>'):
@@ -302,3 +313,42 @@ def test_index_and_default_period(client, history):
     assert moved.headers["Location"].startswith("/laporan/sop/sop_uji?")
     custom = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-11-23&sampai=2026-11-30")
     assert "23 November 2026 – 30 November 2026" in custom.get_data(True)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("periode=bulan&tahun=2026&bulan=13", 'Bulan: "13" tidak ada; pilih 1–12.'),
+    ("periode=bulan&tahun=2026&ke=13", 'Bulan: "13" tidak ada; pilih 1–12.'),
+    ("periode=triwulan&tahun=2026&triwulan=5", 'Triwulan: "5" tidak ada; pilih 1–4.'),
+    ("periode=tahun&tahun=abc", 'Tahun: "abc" bukan tahun 2000–2100.'),
+    ("periode=rentang&dari=kemarin", 'Dari: "kemarin" bukan tanggal (TTTT-BB-HH).'),
+])
+def test_a_bad_period_names_its_field(client, history, query, message):
+    login(client, "admin")
+    response = client.get(f"/laporan/sop/sop_uji?{query}")
+    assert response.status_code == 400
+    page = response.get_data(True).replace("&#34;", '"')
+    assert message in page and 'period-form" aria-label="Pilih periode"' in page
+
+
+def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
+    login(client, "admin")
+    page = html.fromstring(client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True))
+    shown = [field.xpath(".//label")[0].text_content().strip()
+             for field in page.xpath("//form[contains(@class, 'period-form')]"
+                                     "//div[@data-for][not(@hidden)]")]
+    assert shown == ["Tahun", "Triwulan"]
+    month = page.xpath("//select[@name='bulan']/option")
+    assert [o.text for o in month][:2] == ["Januari", "Februari"] and len(month) == 12
+    # Without JavaScript "Ganti" switches the kind of period, starting from today's.
+    switched = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=2026&triwulan=4&ganti=1")
+    assert switched.status_code == 200
+    assert '<option value="bulan" selected>' in switched.get_data(True)
+
+
+def test_the_index_is_an_overview_of_cards(client, history):
+    login(client, "admin")
+    page = html.fromstring(client.get("/laporan/").get_data(True))
+    card = page.xpath("//li[@data-key='sop_uji']")[0]
+    figures = " ".join(card.xpath(".//p[@class='figures']")[0].text_content().split())
+    assert figures == "1 berjalan 1 langkah terlambat" or figures.startswith("1 berjalan")
+    assert card.xpath(".//a[contains(@href, '/laporan/sop/sop_uji?')]")

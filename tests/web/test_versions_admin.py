@@ -2,6 +2,9 @@
 
 import io
 
+import pytest
+
+from engine.sop.table import import_table
 from tests.conftest import BPMN_DIR, csrf_token
 from tests.engine.process.test_migration import KEY, REMOVED, without_step
 from tests.web.conftest import api_token, login
@@ -28,10 +31,21 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     assert "Revisi SK 2027" in page and "Aktifkan versi 2" in page
     assert _active_versions(client)[KEY] == 1, "not active before the administrator says so"
 
+    # Before activation nothing offers to move instances to version 1 or 2.
+    assert "pindahkan" not in page.lower().replace("dipindahkan", "")
     client.post(f"/admin/sop/{KEY}/versi/2/aktifkan", data={"csrf_token": token})
     assert _active_versions(client)[KEY] == 2
-    moved = client.post(f"/admin/sop/{KEY}/pindahkan", data={"csrf_token": token})
+    # A dry run lists the instances first; without the confirmation nothing moves.
+    assert f'href="/admin/sop/{KEY}/pindahkan"' in client.get(f"/admin/sop/{KEY}").get_data(True)
+    preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)
+    assert "Akan dipindahkan (2)" in preview and "#1 Satu" in preview and "#2 Dua" in preview
+    unconfirmed = client.post(f"/admin/sop/{KEY}/pindahkan", data={"csrf_token": token})
+    assert unconfirmed.headers["Location"] == f"/admin/sop/{KEY}/pindahkan"
+    assert client.get("/api/v1/instances/1", headers=api).json["version"] == 1
+    moved = client.post(f"/admin/sop/{KEY}/pindahkan",
+                        data={"csrf_token": token, "konfirmasi": "2"})
     assert "2 proses dipindahkan" in moved.get_data(True)
+    assert "#1 Satu</a> — versi 1 → 2" in moved.get_data(True)
     for instance_id in (1, 2):
         assert client.get(f"/api/v1/instances/{instance_id}", headers=api).json["version"] == 2
 
@@ -60,3 +74,64 @@ def test_admin_uploads_an_sop_table_and_bad_rows_are_named(app, client):
         "csrf_token": token, "file": (io.BytesIO(broken), "backup.csv")})
     assert refused.status_code == 422
     assert "kolom No" in refused.get_data(True)
+
+
+def test_a_new_sop_waits_for_activation_and_shows_its_notes_only_to_admins(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    table = (BPMN_DIR / "sop-tables" / "backup_database_sipp.csv").read_bytes().replace(
+        b"Kunci Proses,backup_database_sipp", b"Kunci Proses,backup_baru")
+    client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(table), "baru.csv")})
+    assert "backup_baru" not in _active_versions(client)
+    listing = client.get("/admin/sop").get_data(True)
+    assert listing.count('data-key="backup_baru"') == 1 and "belum aktif" in listing
+    page = client.get("/admin/sop/backup_baru").get_data(True)
+    assert "SOP ini belum aktif" in page and 'data-src="/admin/sop/backup_baru/versi/1/' in page
+    assert "Catatan konversi (4 langkah" in page and "dipetakan ke Prakom" in page
+    client.post("/admin/sop/backup_baru/versi/1/aktifkan", data={"csrf_token": token})
+    assert _active_versions(client)["backup_baru"] == 1
+    # Staff never see the conversion notes: not on the SOP document, nor in its PDF.
+    login(client, "prakom")
+    document = client.get("/sop/backup_baru/versi/1").get_data(True)
+    assert "dipetakan" not in document and "OCR" not in document
+
+
+def test_the_diff_names_a_duration_change(client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    revised = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(b'"PT3H"', b'"P2D"').replace(
+        b'name="waktu" value="3 jam"', b'name="waktu" value="2 hari kerja"')
+    client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
+    page = client.get(f"/admin/sop/{KEY}").get_data(True)
+    assert "<strong>Durasi:</strong> Mengatasi permasalahan gangguan server: 3 jam kerja → " \
+        "2 hari kerja" in page
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("sop.pdf", b"%PDF-1.7\n...", 'Berkas "sop.pdf" bukan BPMN atau tabel SOP (tampaknya PDF).'),
+    ("sop.bpmn", b"%PDF-1.7\n...", 'Berkas "sop.bpmn" bukan BPMN atau tabel SOP (tampaknya PDF).'),
+    ("catatan.txt", b"halo", 'Berkas "catatan.txt" bukan BPMN atau tabel SOP.'),
+    ("server.bpmn", (BPMN_DIR / f"{KEY}.bpmn").read_bytes()[:20_000],
+     "berkas terpotong (tanda kutip, tag atau elemen tidak ditutup)"),
+])
+def test_wrong_or_broken_files_are_refused_in_words(client, name, data, message):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(data), name)})
+    assert refused.status_code == 422
+    page = refused.get_data(True)
+    assert message in page.replace("&#34;", '"').replace("&quot;", '"')
+    assert "expected" not in page and "AttValue" not in page
+
+
+def test_the_sop_table_template_downloads_and_imports(client):
+    login(client, "admin")
+    assert 'href="/admin/sop/templat-tabel-sop.csv"' in client.get("/admin/sop").get_data(True)
+    template = client.get("/admin/sop/templat-tabel-sop.csv")
+    assert template.status_code == 200 and template.mimetype == "text/csv"
+    assert import_table(template.data, "templat.csv").startswith(b"<?xml")
+    login(client, "prakom")
+    assert client.get("/admin/sop/templat-tabel-sop.csv").status_code == 403

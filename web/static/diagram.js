@@ -1,22 +1,137 @@
-// Renders an instance's BPMN with the vendored bpmn-js viewer; marks current and done steps.
+// Alur's BPMN diagrams with the vendored bpmn-js viewer. window.AlurDiagram.enhance adds
+// zoom buttons (+, −, fit), keeps labels readable (the first view never zooms out below
+// MIN_ZOOM; drag to pan), hides the escalation endings hung on every timer unless the box
+// says data-escalations="show" (administrators), and builds a vertical list of the steps
+// that phones show instead of the drawing. The #diagram box (an instance, an SOP version)
+// is drawn here, marking done, current and late steps; reports.js draws the heatmap.
 (function () {
+  var MIN_ZOOM = 0.6;
+  var english = document.documentElement.lang === "en";
+  var TEXT = english
+    ? { zoomIn: "Zoom in", zoomOut: "Zoom out", fit: "Fit to screen", tools: "Diagram zoom",
+        steps: "Steps in order", failed: "The diagram cannot be shown.",
+        done: "done", current: "in progress", late: "late" }
+    : { zoomIn: "Perbesar", zoomOut: "Perkecil", fit: "Sesuaikan layar", tools: "Perbesaran diagram",
+        steps: "Urutan langkah", failed: "Diagram tidak dapat ditampilkan.",
+        done: "selesai", current: "sedang berjalan", late: "terlambat" };
+
+  function button(label, symbol, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary";
+    b.setAttribute("aria-label", label);
+    b.title = label;
+    b.textContent = symbol;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // End events reached only from boundary timers: Alur's "Eskalasi" endings.
+  function escalationEndings(registry) {
+    return registry.filter(function (el) {
+      var incoming = el.incoming || [];
+      return el.type === "bpmn:EndEvent" && incoming.length > 0 && incoming.every(function (flow) {
+        return flow.source && flow.source.type === "bpmn:BoundaryEvent";
+      });
+    });
+  }
+
+  function hide(canvas, element) {
+    canvas.addMarker(element.id, "alur-hidden");
+    if (element.label) { canvas.addMarker(element.label.id, "alur-hidden"); }
+  }
+
+  function laneOf(registry, task) {
+    var middle = task.y + task.height / 2;
+    var lane = registry.filter(function (el) {
+      return el.type === "bpmn:Lane" && el.y <= middle && middle <= el.y + el.height;
+    })[0];
+    return lane && lane.businessObject.name ? lane.businessObject.name : "";
+  }
+
+  function stepList(box, registry, marks) {
+    var tasks = registry.filter(function (el) { return el.type === "bpmn:UserTask"; });
+    tasks.sort(function (a, b) { return a.x - b.x || a.y - b.y; });
+    var list = document.createElement("ol");
+    list.className = "diagram-steps";
+    list.setAttribute("aria-label", TEXT.steps);
+    tasks.forEach(function (task) {
+      var item = document.createElement("li");
+      var state = marks.late.indexOf(task.id) >= 0 ? "late"
+        : marks.current.indexOf(task.id) >= 0 ? "current"
+        : marks.done.indexOf(task.id) >= 0 ? "done" : "";
+      item.className = state ? "step-" + state : "";
+      item.dataset.step = task.id;
+      var name = document.createElement("strong");
+      name.textContent = task.businessObject.name || task.id;
+      item.appendChild(name);
+      var lane = laneOf(registry, task);
+      var detail = [lane, state ? TEXT[state] : ""].filter(Boolean).join(" · ");
+      if (detail) { item.appendChild(document.createTextNode(" — " + detail)); }
+      list.appendChild(item);
+    });
+    box.parentNode.insertBefore(list, box.nextSibling);
+  }
+
+  // options.list === false: no step list (the heatmap has its own, always shown).
+  function enhance(box, viewer, marks, options) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    if (box.dataset.escalations !== "show") {
+      escalationEndings(registry).forEach(function (end) {
+        hide(canvas, end);
+        (end.incoming || []).forEach(function (flow) { hide(canvas, flow); });
+      });
+    }
+    var fit = function () {
+      canvas.zoom("fit-viewport", "auto");
+      if (canvas.zoom() < MIN_ZOOM) {
+        canvas.zoom(MIN_ZOOM);
+        var box2 = canvas.viewbox();
+        canvas.viewbox({ x: box2.inner.x - 20, y: box2.inner.y - 20,
+                         width: box2.width, height: box2.height });
+      }
+    };
+    var tools = document.createElement("div");
+    tools.className = "diagram-tools";
+    tools.setAttribute("role", "toolbar");
+    tools.setAttribute("aria-label", TEXT.tools);
+    tools.appendChild(button(TEXT.zoomIn, "+", function () { canvas.zoom(canvas.zoom() * 1.25); }));
+    tools.appendChild(button(TEXT.zoomOut, "−", function () { canvas.zoom(canvas.zoom() / 1.25); }));
+    tools.appendChild(button(TEXT.fit, "⤢", function () { canvas.zoom("fit-viewport", "auto"); }));
+    box.parentNode.insertBefore(tools, box);
+    if (!options || options.list !== false) {
+      stepList(box, registry, marks || { done: [], current: [], late: [] });
+    }
+    fit();
+  }
+
+  window.AlurDiagram = { enhance: enhance };
+
   var box = document.getElementById("diagram");
   if (!box || !window.BpmnJS) { return; }
+  if (!box.getAttribute("role")) {
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", box.dataset.label || TEXT.steps);
+  }
   var viewer = new window.BpmnJS({ container: box });
+  var ids = function (text) { return (text || "").split(" ").filter(Boolean); };
+  var marks = { done: ids(box.dataset.done), current: ids(box.dataset.current),
+                late: ids(box.dataset.late) };
   fetch(box.dataset.src, { credentials: "same-origin" })
     .then(function (response) { return response.text(); })
     .then(function (xml) { return viewer.importXML(xml); })
     .then(function () {
       var canvas = viewer.get("canvas");
-      canvas.zoom("fit-viewport");
-      var mark = function (ids, cls) {
-        ids.split(" ").filter(Boolean).forEach(function (id) {
+      var mark = function (list, cls) {
+        list.forEach(function (id) {
           try { canvas.addMarker(id, cls); } catch (e) { /* step not in this diagram */ }
         });
       };
-      mark(box.dataset.done, "alur-done");
-      mark(box.dataset.current, "alur-current");
-      mark(box.dataset.late || "", "alur-late");
+      mark(marks.done, "alur-done");
+      mark(marks.current, "alur-current");
+      mark(marks.late, "alur-late");
+      enhance(box, viewer, marks);
     })
-    .catch(function () { box.textContent = "Diagram tidak dapat ditampilkan."; });
+    .catch(function () { box.textContent = TEXT.failed; });
 })();

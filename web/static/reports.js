@@ -40,6 +40,7 @@
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
         canvas.zoom("fit-viewport");
+        if (window.AlurDiagram) { window.AlurDiagram.enhance(box, viewer, null, { list: false }); }
         Object.keys(steps).forEach(function (id) {
           var step = steps[id];
           if (!registry.get(id)) { return; }  // a step of an older version only
@@ -71,5 +72,25 @@
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
+  });
+})();
+
+// The period form shows only the inputs of the chosen kind of period; hidden inputs are
+// disabled so they are not sent. Without JavaScript the "Ganti" button reloads the form.
+(function () {
+  document.querySelectorAll("form.period-form").forEach(function (form) {
+    var kind = form.querySelector("[data-period-kind]");
+    var change = form.querySelector(".js-hide");
+    if (!kind) { return; }
+    if (change) { change.hidden = true; }
+    function show() {
+      form.querySelectorAll("[data-for]").forEach(function (field) {
+        var on = field.dataset.for.split(" ").indexOf(kind.value) >= 0;
+        field.hidden = !on;
+        field.querySelectorAll("input, select").forEach(function (input) { input.disabled = !on; });
+      });
+    }
+    kind.addEventListener("change", show);
+    show();
   });
 })();

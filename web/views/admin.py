@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -18,12 +18,17 @@ from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.process.deploy import deploy
 from engine.sop.table import import_table
+from engine.sop.template import table_template
 from web.extensions import clock, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
+BPMN_SUFFIXES = (".bpmn", ".xml")
+# First bytes of files people pick by mistake: (signature, what it is).
+NOT_AN_SOP = ((b"%PDF", "PDF"), (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003"),
+              (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"))
 
 
 class UploadForm(FlaskForm):
@@ -55,6 +60,9 @@ def processes() -> Any:
     if form.validate_on_submit():
         uploads = [(u.filename or "upload.bpmn", u.read()) for u in request.files.getlist("file")]
         try:
+            for filename, data in uploads:  # forms (.json) and bundles (.zip) are read below
+                if not filename.lower().endswith((".json", ".zip")):
+                    refuse_other_files(filename, data)
             if len(uploads) == 1 and uploads[0][0].lower().endswith(TABLE_SUFFIXES):
                 filename, data, forms = *uploads[0], {}
                 data = import_table(data, filename)
@@ -80,8 +88,47 @@ def processes() -> Any:
                               "lalu aktifkan.", name=definition.name, version=definition.version),
                       "success")
             return redirect(url_for("admin.sop_versions", key=definition.key))
-    definitions = db.session.scalars(select(ProcessDefinition).order_by(
-        ProcessDefinition.name, ProcessDefinition.version.desc())).all()
     status = 422 if problems or form.errors else 200
     return render_template("admin/processes.html", form=form, problems=problems,
-                           definitions=definitions), status
+                           sops=sop_rows()), status
+
+
+def refuse_other_files(filename: str, data: bytes) -> None:
+    """Refuse a file that is neither BPMN nor an SOP table by its name or first bytes
+    (a PDF of the signed SOP, a scan, an old Word file), in words, before any parsing.
+
+    Raises:
+        InvalidProcess: naming the file and what it seems to be.
+    """
+    seems = next((kind for signature, kind in NOT_AN_SOP if data.startswith(signature)), None)
+    if seems is None and filename.lower().endswith(TABLE_SUFFIXES + BPMN_SUFFIXES):
+        return
+    what = gettext(" (tampaknya %(kind)s)", kind=seems) if seems else ""
+    raise InvalidProcess([gettext(
+        'Berkas "%(name)s" bukan BPMN atau tabel SOP%(what)s. Unggah berkas BPMN (.bpmn) '
+        "atau tabel SOP (.csv, .xlsx); templat tabel SOP dapat diunduh di halaman ini.",
+        name=filename[:100], what=what)])
+
+
+def sop_rows() -> list[dict[str, Any]]:
+    """One row per SOP: ``{"key", "name", "active" (definition or None), "pending"
+    (versions newer than the active one, newest first), "versions" (count)}``."""
+    rows: dict[str, dict[str, Any]] = {}
+    for definition in db.session.scalars(select(ProcessDefinition).order_by(
+            ProcessDefinition.key, ProcessDefinition.version.desc())):
+        row = rows.setdefault(definition.key, {"key": definition.key, "name": definition.name,
+                                               "active": None, "pending": [], "versions": 0})
+        row["versions"] += 1
+        if definition.is_active:
+            row["active"], row["name"] = definition, definition.name
+        elif row["active"] is None:
+            row["pending"].append(definition)
+    return sorted(rows.values(), key=lambda row: row["name"].lower())
+
+
+@bp.get("/sop/templat-tabel-sop.csv")
+@admin_required
+def table_template_csv() -> Any:
+    """The SOP table template (``engine.sop.template``) as a CSV download."""
+    return Response(table_template().encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="templat-tabel-sop.csv"'})

@@ -1,16 +1,16 @@
-"""Administration: an SOP's version history, the difference a new version makes,
-activation (also of an older version) and moving running instances to it."""
+"""Administration: an SOP's version history, the difference a new version makes (with
+its diagram, SOP document and conversion notes beside it), activation (also of an older
+version) and moving running instances to the active version after a dry run."""
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
-from engine.process.deploy import active_definition
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 
@@ -21,15 +21,46 @@ def sop_versions(key: str) -> Any:
     history = versions.history(db.session, key)
     if not history:
         return redirect(url_for("admin.processes"))
-    active = active_definition(db.session, key)
+    active = next((d for d in history if d.is_active), None)
     running = dict(db.session.execute(
         select(ProcessInstance.definition_id, func.count()).join(ProcessDefinition)
         .where(ProcessDefinition.key == key, ProcessInstance.status == "running")
         .group_by(ProcessInstance.definition_id)).all())
-    diffs = {definition.version: versions.diff_versions(active, definition)
-             for definition in history if definition.id != active.id}
+    diffs = {d.version: versions.diff_versions(active, d)
+             for d in history if active is not None and d.id != active.id}
+    movable = versions.plan_migration(db.session, active) if active is not None else []
     return render_template("admin/sop_versions.html", key=key, history=history, active=active,
-                           diffs=diffs, running=running)
+                           diffs=diffs, running=running, notes=conversion_notes,
+                           steps=ordered_steps,
+                           movable=[m for m in movable if not m.missing], shown=_shown(history))
+
+
+def _shown(history: list[ProcessDefinition]) -> ProcessDefinition:
+    """The version previewed at the top: the newest one waiting for activation, else the
+    active one."""
+    active = next((d for d in history if d.is_active), None)
+    pending = [d for d in history if active is None or d.version > active.version]
+    return pending[0] if pending else active or history[0]
+
+
+def ordered_steps(definition: ProcessDefinition) -> list[dict[str, Any]]:
+    """The catalog entries of ``definition``'s steps in table order (by No)."""
+    return sorted(definition.catalog["tasks"].values(),
+                  key=lambda step: int(step["no"]) if step["no"].isdigit() else 10**6)
+
+
+def conversion_notes(definition: ProcessDefinition) -> list[tuple[str, str, str]]:
+    """``(No, Kegiatan, catatan konversi)`` of the steps that have one, in table order:
+    how the step was read from its source, for administrators only."""
+    return [(step["no"], step["name"], step["catatan_konversi"])
+            for step in ordered_steps(definition) if step.get("catatan_konversi")]
+
+
+@bp.get("/sop/<key>/versi/<int:version>/diagram.bpmn")
+@admin_required
+def version_diagram(key: str, version: int) -> Any:
+    definition = versions.get_version(db.session, key, version)
+    return Response(definition.bpmn_xml, mimetype="application/xml")
 
 
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")
@@ -42,14 +73,38 @@ def activate_version(key: str, version: int) -> Any:
     return redirect(url_for("admin.sop_versions", key=key))
 
 
+@bp.get("/sop/<key>/pindahkan")
+@admin_required
+def migrate_preview(key: str) -> Any:
+    """The dry run: which running instances would move to the active version, which stay
+    (open steps the active version lacks); nothing changes until confirmed."""
+    target = _active_or_404(key)
+    planned = versions.plan_migration(db.session, target)
+    return render_template("admin/migration_preview.html", key=key, target=target,
+                           moving=[p for p in planned if not p.missing],
+                           staying=[p for p in planned if p.missing])
+
+
 @bp.post("/sop/<key>/pindahkan")
 @admin_required
 def migrate(key: str) -> Any:
-    target = active_definition(db.session, key)
+    target = _active_or_404(key)
+    if request.form.get("konfirmasi") != str(target.version):
+        flash(gettext("Periksa daftar proses yang akan dipindahkan, lalu konfirmasi."), "info")
+        return redirect(url_for("admin.migrate_preview", key=key))
+    planned = {p.instance_id: p for p in versions.plan_migration(db.session, target)}
     result = versions.migrate_instances(db.session, clock(), target, current_user)
     db.session.commit()
     flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "
                   "pada versinya.", moved=len(result.migrated), version=target.version,
                   left=len(result.left)), "success")
     return render_template("admin/migration_result.html", key=key, target=target,
-                           result=result, next=request.referrer)
+                           result=result, planned=planned)
+
+
+def _active_or_404(key: str) -> ProcessDefinition:
+    target = db.session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.is_active))
+    if target is None:
+        abort(404)
+    return target

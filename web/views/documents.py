@@ -1,20 +1,22 @@
 """The official SOP document (Permenpan RB 35/2012) of a process definition version.
 
-As a page (printable: ``static/sop-print.css``) and as a PDF drawn server-side with fpdf2.
+As a page (printable: ``static/sop-print.css``) and as a PDF drawn server-side
+(``web.sop_pdf``).
 Any logged-in user may read any SOP: the document is the office's published procedure.
 """
 
-import unicodedata
+import base64
 from typing import Any
 
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
-from fpdf import FPDF
 from sqlalchemy import select
 
+from engine import settings
 from engine.models import ProcessDefinition
-from engine.sop.document import END, GRID, IDENTITAS, SopDocument, SopRow, document_of
+from engine.sop.document import END, GRID, IDENTITAS, SopDocument, document_of
 from web.extensions import db
+from web.sop_pdf import OfficeIdentity, sop_pdf
 
 bp = Blueprint("documents", __name__, url_prefix="/sop")
 
@@ -22,290 +24,32 @@ bp = Blueprint("documents", __name__, url_prefix="/sop")
 @bp.get("/<key>/versi/<int:version>")
 @login_required
 def show(key: str, version: int) -> Any:
-    document = document_of(_definition(key, version))
+    document = _document(key, version)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
-                           end=END)
+                           end=END, identity=settings.get(db.session, "identity"))
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
 @login_required
 def pdf(key: str, version: int) -> Any:
-    document = document_of(_definition(key, version))
-    return Response(bytes(sop_pdf(document)), mimetype="application/pdf", headers={
+    document = _document(key, version)
+    return Response(bytes(sop_pdf(document, office_identity())), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="SOP-{key}-versi-{version}.pdf"'})
+
+
+def office_identity() -> OfficeIdentity:
+    """The office's name, unit and logo from the settings, for the PDF's kop."""
+    stored = settings.get(db.session, "identity")
+    logo = base64.b64decode(stored["logo"]) if stored.get("logo") else None
+    return OfficeIdentity(office=stored.get("office", ""), unit=stored.get("unit", ""),
+                          logo=logo)
+
+
+def _document(key: str, version: int) -> SopDocument:
+    timezone = settings.work_calendar(db.session).timezone
+    return document_of(_definition(key, version), timezone)
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:
     return db.first_or_404(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == version))
-
-
-# --- PDF -------------------------------------------------------------------------------------
-# Landscape A4 in millimetres. fpdf2's core fonts cover Latin-1, enough for Indonesian.
-
-PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 10.0
-BODY_W = PAGE_W - 2 * MARGIN
-FONT = "helvetica"
-LINE = 3.3          # text line height at 7.5 pt
-PAD = 1.2           # cell padding
-SYMBOL_TOP = 3.0    # gap above a symbol, where the incoming connector runs
-SYMBOL_H = 6.0
-EXIT_LINE = 2.8     # a decision exit's line at 6 pt
-TAIL = 3.0          # room under a symbol for the outgoing connector
-FOOTER_H = 8.0
-
-_LATIN1 = str.maketrans({"—": "-", "–": "-", "→": "->", "←": "<-", "“": '"', "”": '"',
-                         "‘": "'", "’": "'", "…": "...", "•": "-", "≤": "<=", "≥": ">=",
-                         "\u00a0": " "})
-
-
-def latin1(text: str) -> str:
-    """``text`` in Latin-1 for fpdf2's core fonts: dashes, arrows and quotes are spelled
-    out, accented letters lose their accent, anything else becomes "?"."""
-    out = []
-    for char in str(text).translate(_LATIN1):
-        if ord(char) < 256:
-            out.append(char)
-        else:
-            plain = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode()
-            out.append(plain or "?")
-    return "".join(out)
-
-
-class _SopPdf(FPDF):
-    def __init__(self, document: SopDocument) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.document = document
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(False)
-        self.set_title(latin1(f"SOP {document.header['nama_sop']}"))
-        self.set_line_width(0.2)
-
-    def footer(self) -> None:
-        self.set_xy(MARGIN, PAGE_H - MARGIN + 2)
-        self.set_font(FONT, "", 7)
-        self.cell(BODY_W / 2, 4, latin1(f"SOP {self.document.name} - versi "
-                                        f"{self.document.version}"))
-        self.cell(BODY_W / 2, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
-
-
-def sop_pdf(document: SopDocument) -> bytearray:
-    """Draw ``document`` as a landscape A4 PDF: identitas, then the table with symbols."""
-    pdf = _SopPdf(document)
-    pdf.add_page()
-    _identitas(pdf, document)
-    _table(pdf, document)
-    return pdf.output()
-
-
-def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
-    return pdf.multi_cell(width, LINE, latin1(text), dry_run=True, output="LINES") or [""]
-
-
-def _text(pdf: FPDF, x: float, y: float, width: float, text: str, align: str = "L") -> None:
-    pdf.set_xy(x, y)
-    pdf.multi_cell(width, LINE, latin1(text), align=align)
-
-
-def _header_text(document: SopDocument, name: str) -> str:
-    """A header value as printed: list fields numbered, "Disahkan oleh" one item a line."""
-    found = document.items(name)
-    if not found:
-        return document.header[name]
-    if name == "disahkan_oleh" or len(found) == 1:
-        return "\n".join(found)
-    return "\n".join(f"{number}. {item}" for number, item in enumerate(found, start=1))
-
-
-def _identitas(pdf: FPDF, document: SopDocument) -> None:
-    header = {name: _header_text(document, name) for name in document.header}
-    left, label_w = 100.0, 42.0
-    value_w = BODY_W - left - label_w
-    pdf.set_font(FONT, "", 8)
-    heights = [max(len(_lines(pdf, value_w - 2 * PAD, header[name])) * LINE + 2 * PAD, 7)
-               for name, _ in IDENTITAS]
-    top, y = pdf.get_y(), pdf.get_y()
-    for (name, label), height in zip(IDENTITAS, heights):
-        pdf.rect(MARGIN + left, y, label_w, height)
-        pdf.rect(MARGIN + left + label_w, y, value_w, height)
-        pdf.set_font(FONT, "B", 8)
-        _text(pdf, MARGIN + left + PAD, y + PAD, label_w - 2 * PAD, label)
-        pdf.set_font(FONT, "B" if name == "nama_sop" else "", 8)
-        _text(pdf, MARGIN + left + label_w + PAD, y + PAD, value_w - 2 * PAD, header[name])
-        y += height
-    pdf.rect(MARGIN, top, left, y - top)
-    pdf.set_font(FONT, "B", 12)
-    _text(pdf, MARGIN + 4, top + (y - top) / 2 - 8, left - 8, "STANDAR OPERASIONAL PROSEDUR",
-          align="C")
-    pdf.set_font(FONT, "B", 9)
-    _text(pdf, MARGIN + 4, pdf.get_y() + 2, left - 8, document.name.upper(), align="C")
-
-    half = BODY_W / 2
-    y += 3
-    for pair in GRID:
-        pdf.set_font(FONT, "", 8)
-        height = max(max(len(_lines(pdf, half - 2 * PAD, header[name])) for name, _ in pair)
-                     * LINE + 2 * PAD, 7)
-        for index, (name, label) in enumerate(pair):
-            x = MARGIN + index * half
-            pdf.set_fill_color(235, 235, 235)
-            pdf.rect(x, y, half, 6, style="DF")
-            pdf.set_font(FONT, "B", 8)
-            _text(pdf, x + PAD, y + 1.3, half - 2 * PAD, label.upper())
-            pdf.rect(x, y + 6, half, height)
-            pdf.set_font(FONT, "", 8)
-            _text(pdf, x + PAD, y + 6 + PAD, half - 2 * PAD, header[name])
-        y += 6 + height
-    pdf.set_y(y + 5)
-
-
-def _columns(document: SopDocument) -> dict[str, Any]:
-    fixed = {"no": 8.0, "kelengkapan": 27.0, "waktu": 17.0, "output": 27.0, "keterangan": 40.0}
-    lane_w = min(24.0, (BODY_W - sum(fixed.values()) - 58) / max(len(document.lanes), 1))
-    kegiatan_w = BODY_W - sum(fixed.values()) - lane_w * len(document.lanes)
-    x = MARGIN
-    edges = {}
-    for name, width in [("no", fixed["no"]), ("kegiatan", kegiatan_w)] + [
-            (f"lane{i}", lane_w) for i in range(len(document.lanes))] + [
-            (name, fixed[name]) for name in ("kelengkapan", "waktu", "output", "keterangan")]:
-        edges[name] = (x, width)
-        x += width
-    return edges
-
-
-def _table_header(pdf: FPDF, document: SopDocument, cols: dict[str, Any]) -> float:
-    """Draw the two header rows at the current y; return the y below them."""
-    y, top_h, sub_h = pdf.get_y(), 6.0, 8.0
-    lanes_x = cols["lane0"][0] if document.lanes else cols["kegiatan"][0]
-    lanes_w = sum(cols[f"lane{i}"][1] for i in range(len(document.lanes)))
-    mutu_x = cols["kelengkapan"][0]
-    mutu_w = sum(cols[name][1] for name in ("kelengkapan", "waktu", "output"))
-    pdf.set_fill_color(235, 235, 235)
-    pdf.set_font(FONT, "B", 7.5)
-    spans = [("No", cols["no"][0], cols["no"][1], y, top_h + sub_h),
-             ("Kegiatan", *cols["kegiatan"], y, top_h + sub_h),
-             ("Pelaksana", lanes_x, lanes_w, y, top_h),
-             ("Mutu Baku", mutu_x, mutu_w, y, top_h),
-             ("Keterangan", *cols["keterangan"], y, top_h + sub_h)]
-    spans += [(lane, *cols[f"lane{i}"], y + top_h, sub_h) for i, lane in enumerate(document.lanes)]
-    spans += [(label, *cols[name], y + top_h, sub_h) for name, label in (
-        ("kelengkapan", "Kelengkapan"), ("waktu", "Waktu"), ("output", "Output"))]
-    for label, x, width, top, height in spans:
-        pdf.rect(x, top, width, height, style="DF")
-        lines = _lines(pdf, width - 1, label)
-        _text(pdf, x + 0.5, top + (height - len(lines) * LINE) / 2, width - 1, label, align="C")
-    return y + top_h + sub_h
-
-
-def _row_height(pdf: FPDF, row: SopRow, cols: dict[str, Any]) -> float:
-    pdf.set_font(FONT, "", 7.5)
-    texts = {"no": row.no, "kegiatan": row.kegiatan, "kelengkapan": row.kelengkapan,
-             "waktu": row.waktu, "output": row.output, "keterangan": row.keterangan}
-    text_h = max(len(_lines(pdf, cols[name][1] - 2 * PAD, text)) for name, text in texts.items())
-    symbol_h = SYMBOL_TOP + SYMBOL_H + TAIL + len(row.exits) * EXIT_LINE + (1 if row.exits else 0)
-    return max(text_h * LINE + 2 * PAD, symbol_h)
-
-
-def _table(pdf: FPDF, document: SopDocument) -> None:
-    cols = _columns(document)
-    bottom = PAGE_H - MARGIN - FOOTER_H
-    # Like the printed originals, the table starts on a fresh page rather than leave a
-    # single row under the identitas.
-    opening = sum(_row_height(pdf, row, cols) for row in document.rows[:2])
-    if pdf.get_y() + 8 + 14 + opening > bottom:
-        pdf.add_page()
-    pdf.set_font(FONT, "B", 10)
-    _text(pdf, MARGIN, pdf.get_y(), BODY_W, f"PROSEDUR {document.name.upper()}", align="C")
-    pdf.set_y(pdf.get_y() + 2)
-    y = _table_header(pdf, document, cols)
-    previous: SopRow | None = None
-    for row in document.rows:
-        height = _row_height(pdf, row, cols)
-        if y + height > bottom:
-            if previous is not None and previous.to_column is not None:
-                _off_page_connector(pdf, _lane_center(cols, previous.to_column), y + 1, row.no)
-            pdf.add_page()
-            y = _table_header(pdf, document, cols)
-        _row(pdf, document, row, cols, y, height)
-        y += height
-        previous = row
-    pdf.set_font(FONT, "B", 8.5)
-    if y + 12 > bottom:
-        pdf.add_page()
-        y = pdf.get_y()
-    _text(pdf, MARGIN, y + 2, BODY_W, f"Waktu yang diperlukan: {document.total.text}")
-    if document.total.note:
-        pdf.set_font(FONT, "", 7.5)
-        _text(pdf, MARGIN, pdf.get_y() + 0.5, BODY_W, document.total.note)
-
-
-def _lane_center(cols: dict[str, Any], column: int) -> float:
-    x, width = cols[f"lane{column}"]
-    return x + width / 2
-
-
-def _row(pdf: FPDF, document: SopDocument, row: SopRow, cols: dict[str, Any], y: float,
-         height: float) -> None:
-    pdf.set_font(FONT, "", 7.5)
-    for name, (x, width) in cols.items():
-        pdf.rect(x, y, width, height)
-    texts = {"no": row.no, "kegiatan": row.kegiatan, "kelengkapan": row.kelengkapan,
-             "waktu": row.waktu, "output": row.output, "keterangan": row.keterangan}
-    for name, text in texts.items():
-        x, width = cols[name]
-        _text(pdf, x + PAD, y + PAD, width - 2 * PAD, text,
-              align="C" if name in ("no", "waktu") else "L")
-    _symbol(pdf, row, cols, y, height)
-
-
-def _symbol(pdf: FPDF, row: SopRow, cols: dict[str, Any], y: float, height: float) -> None:
-    """The row's flowchart symbol in its lane, with connectors from the previous row and to
-    the next (Permenpan RB 35/2012: terminator, process, decision, arrow)."""
-    cx = _lane_center(cols, row.column)
-    lane_w = cols[f"lane{row.column}"][1]
-    width, top = min(13.0, lane_w - 4), y + SYMBOL_TOP
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_fill_color(255, 255, 255)
-    bottom, middle = top + SYMBOL_H, top + SYMBOL_H / 2
-    if row.incoming:
-        pdf.line(cx, y, cx, top)
-        _arrowhead(pdf, cx, top)
-    if row.to_column == row.column:
-        pdf.line(cx, bottom, cx, y + height)
-    elif row.to_column is not None:
-        # Out of the symbol's side, across to the next row's lane, then down to it.
-        target = _lane_center(cols, row.to_column)
-        side = cx + (width / 2 if target > cx else -width / 2)
-        pdf.line(side, middle, target, middle)
-        pdf.line(target, middle, target, y + height)
-    if row.symbol == "decision":
-        pdf.polygon([(cx, top), (cx + width / 2, top + SYMBOL_H / 2), (cx, bottom),
-                     (cx - width / 2, top + SYMBOL_H / 2)], style="DF")
-        pdf.set_font(FONT, "", 6)
-        for index, exit_ in enumerate(row.exits):
-            text = f"{exit_.short} -> {'' if exit_.target == END else 'No '}{exit_.target}"
-            line_y = bottom + 0.8 + index * EXIT_LINE
-            text_w = min(pdf.get_string_width(latin1(text)) + 1, lane_w - 0.6)
-            pdf.rect(cx - text_w / 2, line_y, text_w, EXIT_LINE, style="F")
-            pdf.set_xy(cx - (lane_w - 0.6) / 2, line_y)
-            pdf.cell(lane_w - 0.6, EXIT_LINE, latin1(text), align="C")
-    else:
-        pdf.rect(cx - width / 2, top, width, SYMBOL_H, style="DF",
-                 # fpdf2 shrinks a radius of half the height or more to 0.5 mm: stay just under.
-                 round_corners=row.symbol == "terminator", corner_radius=SYMBOL_H / 2 - 0.01)
-
-
-def _arrowhead(pdf: FPDF, x: float, tip_y: float) -> None:
-    pdf.set_fill_color(0, 0, 0)
-    pdf.polygon([(x - 0.9, tip_y - 1.6), (x + 0.9, tip_y - 1.6), (x, tip_y)], style="DF")
-    pdf.set_fill_color(255, 255, 255)
-
-
-def _off_page_connector(pdf: FPDF, x: float, y: float, label: str) -> None:
-    """The pentagon that says "continued on the next page, at row ``label``"."""
-    pdf.line(x, y - 1, x, y)
-    pdf.polygon([(x - 3, y), (x + 3, y), (x + 3, y + 3.5), (x, y + 5.5), (x - 3, y + 3.5)],
-                style="D")
-    pdf.set_font(FONT, "", 6)
-    pdf.set_xy(x - 3, y + 0.6)
-    pdf.cell(6, 3, latin1(label), align="C")

@@ -7,11 +7,12 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.bpmn.xml import NS
+from engine.errors import InvalidProcess
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
-from engine.process.versions import activate, diff_versions, migrate_instances
+from engine.process.versions import activate, diff_versions, history, migrate_instances
 from tests.conftest import BPMN_DIR, sop_walks
 
 KEY = "penanganan_gangguan_server"
@@ -60,10 +61,23 @@ def test_diff_lists_removed_renamed_moved_and_retimed_steps(session, clock, v1):
     assert diff.removed == [(REMOVED, v1.catalog["tasks"][REMOVED]["name"])]
     assert diff.renamed == [("Kegiatan_2", "Mengatasi permasalahan gangguan server",
                              "Mengatasi gangguan server")]
-    assert diff.retimed == [("Kegiatan_2", "Mengatasi gangguan server", "3 jam", "2 jam")]
+    assert diff.retimed == [("Kegiatan_2", "Mengatasi gangguan server",
+                             {"waktu": "3 jam", "durasi": "3 jam kerja"},
+                             {"waktu": "2 jam", "durasi": "2 jam kerja"})]
     assert (diff.added, diff.moved) == ([], [])
     assert active_definition(session, KEY) == v1, "an upload waits for activation"
     assert v2.comment == "Revisi 2027" and not v2.is_active
+
+
+def test_a_timer_whose_waktu_text_disagrees_is_refused_naming_both(session, clock, v1):
+    xml = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(b'"PT3H"', b'"PT2H"')
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, xml, activate=False)
+    assert refused.value.problems == [(
+        'userTask "Kegiatan_2" (baris 85) "Mengatasi permasalahan gangguan server": Waktu '
+        '"3 jam" tidak sama dengan timeDuration "PT2H" pada timernya (2 jam kerja); samakan '
+        "keduanya.")]
+    assert len(history(session, KEY)) == 1
 
 
 def test_previous_version_can_be_reactivated(session, clock, users, v1):

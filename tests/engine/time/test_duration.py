@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.time.duration import InvalidDuration, parse_duration
+from engine.time.duration import InvalidDuration, duration_words, parse_duration, waktu_text
 
 
 @pytest.mark.parametrize(("text", "parts"), [
@@ -55,3 +55,18 @@ def test_an_escalation_level_may_count_up_to_ten_time_standards():
     assert parse_duration("P36M", longest_years=10) == {"months": 36}
     with pytest.raises(InvalidDuration, match="melebihi batas waktu terpanjang, 10 tahun"):
         parse_duration("P11Y", longest_years=10)
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("10 Menit", "10 menit"), ("3 Hari  Kerja", "3 hari kerja"), ("1 Triwulan", "1 triwulan"),
+    ("Relatif", "Relatif"), ("Situasional  (sesuai kebutuhan)", "Situasional (sesuai kebutuhan)"),
+])
+def test_waktu_is_shown_in_one_casing(written, shown):
+    assert waktu_text(written) == shown
+
+
+@pytest.mark.parametrize(("duration", "round_the_clock", "words"), [
+    ("P1D", False, "1 hari kerja"), ("P2D", True, "2 hari"), ("PT90M", False, "1 jam 30 menit kerja"),
+])
+def test_a_time_standard_in_words(duration, round_the_clock, words):
+    assert duration_words(duration, round_the_clock) == words

@@ -17,6 +17,7 @@ XLSX as a string cell with Excel's quote prefix — never as a formula.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,19 @@ class Table:
     def labels(self) -> list[str]:
         """The headings in the user's language, for the page."""
         return [gettext(heading) for heading in self.headings]
+
+    @property
+    def minute_columns(self) -> set[int]:
+        """The columns counted in office minutes (their heading says "menit kerja"): the
+        page writes them in words (``2 jam 5 menit kerja``), the exports as numbers."""
+        return {index for index, heading in enumerate(self.headings) if "menit kerja" in heading}
+
+    @property
+    def page_labels(self) -> list[str]:
+        """``labels`` for the page: a minutes column loses its unit in brackets, since
+        its cells say the unit in words."""
+        return [re.sub(r"\s*\([^)]*\)$", "", label) if index in self.minute_columns else label
+                for index, label in enumerate(self.labels)]
 
     def link(self, row: int, column: int) -> str | None:
         """The link of a cell, or None."""

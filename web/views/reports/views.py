@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine.models import ProcessInstance, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.process.deploy import active_definitions
 from engine.reports import people as report_people
 from engine.reports import sop as reports
@@ -29,7 +29,8 @@ from engine.time.periods import (
 )
 from web.access import access
 from web.extensions import clock, db
-from web.filters import office_calendar, working_text
+from web.filters import office_calendar
+from web.time_words import working_text
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
@@ -83,8 +84,29 @@ def index() -> Any:
     definitions = [d for d in active_definitions(db.session)
                    if access().may_view_definition([d])]
     return render_template("reports/index.html", definitions=definitions, period=period,
+                           overview=_overview([d.key for d in definitions]),
                            kinds=PERIOD_KINDS, tabel7=access().may_view_tabel7(),
                            semester=period_containing("semester", _today(), _zone()))
+
+
+def _overview(keys: list[str]) -> dict[str, dict[str, int]]:
+    """Per SOP key: ``{"running": instances running, "late": open steps past their
+    deadline}`` now, for the index's cards (two grouped counts)."""
+    now = clock().now()
+    figures = {key: {"running": 0, "late": 0} for key in keys}
+    running = db.session.execute(
+        select(ProcessDefinition.key, func.count()).join(ProcessInstance.definition)
+        .where(ProcessInstance.status == "running", ProcessDefinition.key.in_(keys))
+        .group_by(ProcessDefinition.key))
+    late = db.session.execute(
+        select(ProcessDefinition.key, func.count()).select_from(HumanTask)
+        .join(HumanTask.instance).join(ProcessInstance.definition)
+        .where(HumanTask.state == "open", HumanTask.due_at < now,
+               ProcessDefinition.key.in_(keys)).group_by(ProcessDefinition.key))
+    for name, rows in (("running", running), ("late", late)):
+        for key, count in rows:
+            figures[key][name] = count
+    return figures
 
 
 @bp.get("/sop/<key>")
@@ -225,22 +247,67 @@ def _visible_person(username: str) -> User:
     return user
 
 
+class PeriodError(Exception):
+    """A period the query string cannot name; the message names the field."""
+
+
+# The period form's fields: the number of a month, quarter or semester has its own select
+# (``bulan``, ``triwulan``, ``semester``); links made by ``Period.query`` use ``ke``.
+NUMBER_FIELDS = {"bulan": (lazy_gettext("Bulan"), 12),
+                 "triwulan": (lazy_gettext("Triwulan"), 4),
+                 "semester": (lazy_gettext("Semester"), 2)}
+
+
 def _period() -> Period:
-    """The period named by the query string; this year by default. 400 when malformed."""
+    """The period named by the query string; this year by default.
+
+    Raises:
+        PeriodError: a field out of range or malformed (shown as a 400 page naming it).
+    """
     kind = request.args.get("periode") or "tahun"
     zone, today = _zone(), _today()
+    if kind == "rentang":
+        first = _date_field("dari", gettext("Dari"))
+        last = _date_field("sampai", gettext("Sampai"))
+        try:
+            return custom_period(first, last, zone)
+        except ValueError as error:
+            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): %(problem)s.",
+                                      problem=str(error))) from None
+    if kind not in PERIOD_KINDS:
+        raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
+                                  "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
+    year_text = request.args.get("tahun") or str(today.year)
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+        raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
+                                  value=year_text[:20]))
+    number = period_containing(kind, today, zone).number  # this month, quarter, semester
+    if kind in NUMBER_FIELDS:
+        label, count = NUMBER_FIELDS[kind]
+        # "Ganti" (another kind of period, without JavaScript) starts from the current one.
+        chosen = None if request.args.get("ganti") else (
+            request.args.get(kind) or request.args.get("ke"))
+        text = chosen or str(number)
+        if not text.isdigit() or not 1 <= int(text) <= count:
+            raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
+                                      field=label, value=text[:20], count=count))
+        number = int(text)
+    return calendar_period(kind, int(year_text), number, zone)
+
+
+def _date_field(name: str, label: str) -> date:
     try:
-        if kind == "rentang":
-            return custom_period(date.fromisoformat(request.args.get("dari", "")),
-                                 date.fromisoformat(request.args.get("sampai", "")), zone)
-        if kind not in PERIOD_KINDS:
-            raise ValueError(kind)
-        year = int(request.args.get("tahun") or today.year)
-        # Without ``ke``: the month, quarter or semester of the year that today falls in.
-        number = int(request.args.get("ke") or period_containing(kind, today, zone).number)
-        return calendar_period(kind, year, number, zone)
+        return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        abort(400)
+        raise PeriodError(gettext("%(field)s: \"%(value)s\" bukan tanggal (TTTT-BB-HH).",
+                                  field=label, value=request.args.get(name, "")[:20])) from None
+
+
+@bp.errorhandler(PeriodError)
+def period_error(error: PeriodError) -> Any:
+    return render_template("reports/period_error.html", message=str(error),
+                           period=period_containing("tahun", _today(), _zone()),
+                           kinds=PERIOD_KINDS), 400
 
 
 def _export_links(tables: list[Table]) -> dict[str, Any]:

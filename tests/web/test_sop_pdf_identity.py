@@ -1,0 +1,110 @@
+"""The PDF of the IT service request SOP as it is signed: the office's identity (name,
+unit, logo set on the settings page) in the kop cell, the signature block, embedded
+Unicode fonts, "→" on decisions, and the off-page connector repeated on the next page."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from engine import settings
+from engine.models import AuditRecord
+from tests.web.conftest import csrf_token, login
+from web.extensions import db
+
+IT_SOP = "/sop/penanganan_permintaan_layanan_ti/versi/1"
+OFFICE, UNIT = "Pengadilan Agama Bima", "Subbagian Perencanaan, TI dan Pelaporan"
+
+
+def _logo() -> bytes:
+    image = Image.new("RGB", (64, 64), "navy")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _save_identity(client, **fields):
+    token = csrf_token(client.get("/admin/pengaturan").get_data(as_text=True))
+    return client.post("/admin/pengaturan/identitas", data={"csrf_token": token, **fields},
+                       content_type="multipart/form-data")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_identity_cell_signature_block_and_embedded_fonts(app, client, tmp_path):
+    login(client, "admin")
+    response = _save_identity(client, office=OFFICE, unit=UNIT,
+                              logo=(io.BytesIO(_logo()), "logo.png"))
+    assert response.status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "identity")["office"] == OFFICE
+        assert db.session.query(AuditRecord).filter_by(action="settings.changed").count() == 1
+
+    data = client.get(IT_SOP + ".pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    first = _squash(reader.pages[0].extract_text())
+    last = _squash(reader.pages[-1].extract_text())
+    assert _squash(OFFICE.upper()) in first and _squash(UNIT) in first
+    assert first.index(_squash(OFFICE.upper())) < first.index("STANDAROPERASIONALPROSEDUR")
+    assert "Disahkanoleh" in last and "NIP." in last
+    assert last.index("Waktuyangdiperlukan") < last.rindex("Disahkanoleh")
+    # The logo is drawn on the first page.
+    assert len(reader.pages[0].images) == 1
+    # Every font is embedded as a TrueType program (DejaVu Sans).
+    fonts = [font.get_object() for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in font["/DescendantFonts"][0].get_object()
+                         ["/FontDescriptor"] for font in fonts)
+    # The connector at the foot of page 1 names the row the next page starts with, and
+    # the same connector heads page 2.
+    second = _squash(reader.pages[1].extract_text())
+    continues_at = re.search(r"KelengkapanWaktuOutput(\d+)\1[A-Z]", second)
+    assert continues_at is not None
+    assert first[:first.rindex("SOP")].endswith(continues_at.group(1))
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is missing (Debian poppler-utils, .ci/run installs it)")
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    rendered = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    # The navy logo shows in the kop cell (the left third of the page's top).
+    width, height = rendered.size
+    kop = rendered.crop((0, 0, width // 3, height // 3))
+    pixels = [kop.getpixel((x, y)) for x in range(kop.width) for y in range(kop.height)]
+    navy = [(r, g, b) for r, g, b in pixels if b > 90 and r < 40 and g < 40]
+    assert len(navy) > 20
+
+
+def test_decision_labels_use_an_arrow(client):
+    login(client, "admin")
+    text = _squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        client.get("/sop/penyusunan_rkt/versi/1.pdf").data)).pages))
+    assert "Ya→No5" in text and "->" not in text
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    ({"office": "x" * 201, "unit": ""}, "office", "Paling banyak 200 huruf."),
+    ({"office": "", "unit": "", "logo": (io.BytesIO(b"%PDF-1.4 ..."), "logo.pdf")}, "logo",
+     "Logo harus gambar PNG atau JPEG."),
+    ({"office": "", "unit": "", "logo": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 210_000),
+                                         "big.png")}, "logo", "Logo paling besar 200 KB."),
+])
+def test_bad_identity_is_refused_naming_the_field(app, client, fields, field, message):
+    login(client, "admin")
+    response = _save_identity(client, **fields)
+    assert response.status_code == 422
+    assert f'id="identity-{field}-error">{message}<' in response.get_data(as_text=True)
+    with app.app_context():
+        assert settings.get(db.session, "identity") == settings.DEFAULTS["identity"]
+
+
+def test_only_administrators_set_the_identity(client):
+    login(client, "prakom")
+    assert _save_identity(client, office="X", unit="").status_code == 403

@@ -1,0 +1,84 @@
+"""Time wording (issue 15, point 3): deadlines calendar-first, working time second,
+round-the-clock steps on the wall clock, completed steps frozen, long spans in working
+days. The office is in Asia/Jakarta (UTC+7); Perpres 21/2023 hours."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from web.time_words import deadline_text, due_text, file_size, finished_text, number, time_left
+
+
+def _wib(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in December 2026 at a WIB clock time (7 December is a Monday)."""
+    return datetime(2026, 12, day, hour, minute, tzinfo=UTC) - timedelta(hours=7)
+
+
+@pytest.fixture
+def at(app, clock):
+    """Run in a request at a WIB moment: ``with at(day, hour, minute): ...``."""
+    def moment(day: int, hour: int, minute: int = 0):
+        clock.set(_wib(day, hour, minute))
+        return app.test_request_context()
+    return moment
+
+
+def test_a_deadline_tomorrow_morning_reads_calendar_first(at):
+    with at(7, 17, 5):
+        due = _wib(8, 7, 40)
+        assert deadline_text(due) == "besok 07.40"
+        assert due_text(due) == "besok 07.40 · sisa 10 menit kerja"
+        assert deadline_text(_wib(7, 16)) == "hari ini 16.00"
+        assert deadline_text(_wib(14, 10)) == "Sen 14 Des 10.00"
+
+
+def test_a_round_the_clock_step_late_after_hours_counts_the_wall_clock(at):
+    with at(7, 20, 5):
+        assert time_left(_wib(7, 19), round_the_clock=True) == "terlambat 1 jam 5 menit"
+        # In office time nothing has passed since 16.00.
+        assert time_left(_wib(7, 19)) == "terlambat 0 menit kerja"
+
+
+def test_long_delays_read_in_working_days(at):
+    with at(16, 11):
+        assert time_left(_wib(7, 7, 30)) == "terlambat 7 hari kerja 3 jam"
+
+
+def test_a_completed_step_is_frozen(at):
+    with at(20, 9):
+        due = _wib(8, 10)
+        assert finished_text(_wib(8, 9, 55), due) == "selesai 5 menit kerja sebelum batas"
+        assert finished_text(_wib(8, 11), due) == "selesai, terlambat 1 jam kerja"
+        assert finished_text(_wib(8, 11), due, round_the_clock=True) == \
+            "selesai, terlambat 1 jam"
+        assert finished_text(_wib(8, 11), None) == "selesai"
+
+
+def test_numbers_and_sizes_in_indonesian(at):
+    with at(7, 9):
+        assert file_size(19_660) == "19,2 KB"
+        assert number(1234.5) == "1.234,5"
+
+
+def test_a_task_reads_calendar_first_while_open_and_frozen_once_completed(app, clock):
+    from engine.models import HumanTask, User
+    from engine.process.instances import start_instance
+    from engine.process.tasks import complete_task
+    from web.extensions import db
+    from web.time_words import task_time
+
+    clock.set(_wib(7, 15, 30))  # Monday; "Menerima permintaan layanan TI" takes 10 menit
+    with app.test_request_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, clock, process_key="penanganan_permintaan_layanan_ti",
+                                  title="Printer", user=prakom)
+        task = db.session.scalar(db.select(HumanTask).where(HumanTask.instance_id == instance.id))
+        assert task_time(task) == "hari ini 15.40 · sisa 10 menit kerja"
+        clock.set(_wib(7, 15, 35))
+        task_id = task.id
+        complete_task(db.session, clock, task_id, prakom, {})
+        db.session.commit()
+    clock.set(_wib(9, 10))
+    with app.test_request_context():
+        task = db.session.get(HumanTask, task_id)
+        assert task_time(task) == "selesai 5 menit kerja sebelum batas"

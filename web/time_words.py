@@ -1,0 +1,162 @@
+"""Time in the words people read it (issue 15): a deadline calendar-first ("besok 07.40",
+"Sen 7 Des 10.00"), the time left or late second, in office time ("sisa 10 menit kerja")
+or, for a round-the-clock step, on the wall clock ("terlambat 1 jam 5 menit"); a
+completed step frozen at its completion ("selesai 5 menit kerja sebelum batas"); long
+spans in working days ("terlambat 7 hari kerja 3 jam").
+
+Template filters (``register``): ``batas`` (the deadline on the calendar), ``sisa_waktu``
+(left or late, now), ``tenggat`` (both), ``hasil_waktu`` (a completed step, frozen),
+``waktu_langkah`` (a ``HumanTask``, whichever applies), ``menit_kerja`` (a count of office
+minutes), ``angka`` and ``ukuran`` (numbers and file sizes in the user's locale).
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import format_decimal, gettext, lazy_pgettext
+
+from engine.time.spans import working_days
+from web.extensions import clock
+from web.filters import MONTHS, office_calendar, office_timeline
+
+WEEKDAYS = (lazy_pgettext("weekday", "Sen"), lazy_pgettext("weekday", "Sel"),
+            lazy_pgettext("weekday", "Rab"), lazy_pgettext("weekday", "Kam"),
+            lazy_pgettext("weekday", "Jum"), lazy_pgettext("weekday", "Sab"),
+            lazy_pgettext("weekday", "Min"))
+
+
+def deadline_text(due: datetime | None) -> str:
+    """The deadline as a calendar reads: ``hari ini 15.00``, ``besok 07.40``, ``kemarin
+    16.00``, ``Sen 7 Des 10.00`` (with the year when it is not this year), in the office's
+    time zone; ``tanpa batas waktu`` for None."""
+    if due is None:
+        return gettext("tanpa batas waktu")
+    zone = ZoneInfo(office_calendar().timezone)
+    local, today = due.astimezone(zone), clock().now().astimezone(zone).date()
+    hour = f"{local.hour:02d}.{local.minute:02d}"
+    named = {0: gettext("hari ini %(time)s", time=hour),
+             1: gettext("besok %(time)s", time=hour),
+             -1: gettext("kemarin %(time)s", time=hour)}
+    offset = (local.date() - today).days
+    if offset in named:
+        return named[offset]
+    year = f" {local.year}" if local.year != today.year else ""
+    return gettext("%(weekday)s %(day)d %(month)s%(year)s %(time)s",
+                   weekday=str(WEEKDAYS[local.weekday()]), day=local.day,
+                   month=str(MONTHS[local.month - 1]), year=year, time=hour)
+
+
+def time_left(due: datetime | None, round_the_clock: bool = False) -> str:
+    """Left or late now: ``sisa 2 jam kerja``, ``terlambat 7 hari kerja 4 jam``; on the
+    wall clock for a round-the-clock step (``terlambat 1 jam 5 menit``)."""
+    if due is None:
+        return gettext("tanpa batas waktu")
+    now = clock().now()
+    if round_the_clock:
+        span = span_text(min(now, due), max(now, due), round_the_clock=True)
+    else:
+        span = office_span(abs(office_timeline().minutes_until(due)))
+    if due < now:
+        return gettext("terlambat %(duration)s", duration=span)
+    return gettext("sisa %(duration)s", duration=span)
+
+
+def due_text(due: datetime | None, round_the_clock: bool = False) -> str:
+    """Calendar first, time left second: ``besok 07.40 · sisa 10 menit kerja``."""
+    if due is None:
+        return gettext("tanpa batas waktu")
+    return f"{deadline_text(due)} · {time_left(due, round_the_clock)}"
+
+
+def finished_text(completed_at: datetime, due: datetime | None,
+                  round_the_clock: bool = False) -> str:
+    """A completed step, frozen at its completion: ``selesai 5 menit kerja sebelum
+    batas``, ``selesai, terlambat 1 jam kerja``, ``selesai tepat waktu``, ``selesai``
+    (no deadline)."""
+    if due is None:
+        return gettext("selesai")
+    span = span_text(min(completed_at, due), max(completed_at, due), round_the_clock)
+    if completed_at > due:
+        return gettext("selesai, terlambat %(duration)s", duration=span)
+    if span.startswith("0 "):
+        return gettext("selesai tepat waktu")
+    return gettext("selesai %(duration)s sebelum batas", duration=span)
+
+
+def task_time(task: Any) -> str:
+    """Whichever applies to a ``HumanTask``: frozen when completed, else calendar-first
+    with the time left (wall clock for a round-the-clock step)."""
+    step = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
+    round_the_clock = bool(step.get("round_the_clock"))
+    if task.completed_at is not None:
+        return finished_text(task.completed_at, task.due_at, round_the_clock)
+    return due_text(task.due_at, round_the_clock)
+
+
+def span_text(start: datetime, end: datetime, round_the_clock: bool = False) -> str:
+    """The time from ``start`` to ``end`` (aware, ``start`` first): in office time with
+    whole working days (``7 hari kerja 4 jam``, ``2 jam 5 menit kerja``), or on the wall
+    clock (``2 hari 3 jam``, ``45 menit``)."""
+    if round_the_clock:
+        minutes = int((end - start) // timedelta(minutes=1))
+        days, minutes = divmod(minutes, 24 * 60)
+        return _units(days, minutes, gettext("hari"))
+    return office_span(office_calendar().working_minutes_between(start, end))
+
+
+def office_span(minutes: int) -> str:
+    """Office minutes in words: ``2 jam 5 menit kerja``, or from a working day on
+    ``7 hari kerja 3 jam`` (days of the office's usual length, ``engine.time.spans``)."""
+    days, rest = working_days(office_calendar(), minutes)
+    if days:
+        return _units(days, rest, gettext("hari kerja"))
+    return working_text(rest)
+
+
+def _units(days: int, minutes: int, day_word: str) -> str:
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} {day_word}"] if days else []
+    parts += [gettext("%(hours)d jam", hours=hours)] if hours else []
+    if minutes and not days or not parts:
+        parts.append(gettext("%(minutes)d menit", minutes=minutes))
+    return " ".join(parts)
+
+
+def working_text(minutes: int) -> str:
+    """``2 jam 5 menit kerja`` for a count of office minutes (hours, never days: a day's
+    length depends on which day it is)."""
+    hours, minutes = divmod(max(int(minutes), 0), 60)
+    if hours and minutes:
+        return gettext("%(hours)d jam %(minutes)d menit kerja", hours=hours, minutes=minutes)
+    if hours:
+        return gettext("%(hours)d jam kerja", hours=hours)
+    return gettext("%(minutes)d menit kerja", minutes=minutes)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number in the user's locale: ``19,2`` in Indonesian, ``19.2`` in English."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
+
+
+def file_size(size: int | None) -> str:
+    """Bytes as ``19,2 KB`` / ``1,5 MB`` in the user's locale."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return gettext("%(n)s B", n=number(size, 0))
+    if size < 1024 * 1024:
+        return gettext("%(n)s KB", n=number(size / 1024))
+    return gettext("%(n)s MB", n=number(size / 1024 / 1024))
+
+
+def register(app: Flask) -> None:
+    """Install the time and number filters on ``app``."""
+    for name, function in (("batas", deadline_text), ("sisa_waktu", time_left),
+                           ("tenggat", due_text), ("hasil_waktu", finished_text),
+                           ("waktu_langkah", task_time), ("menit_kerja", working_text),
+                           ("angka", number), ("ukuran", file_size)):
+        app.add_template_filter(function, name)

@@ -1,0 +1,56 @@
+"""Administration: the office's identity printed in the SOP document's kop (name, unit,
+logo)."""
+
+import base64
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from engine import audit, settings
+from web.extensions import clock, db
+from web.views.admin import admin_required, bp
+from web.views.admin_settings import TIMEZONES
+
+MAX_LOGO_BYTES = 200 * 1024
+MAX_NAME_CHARS = 200
+# The formats fpdf2 and every browser draw, by their first bytes.
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+@bp.post("/pengaturan/identitas")
+@admin_required
+def office_identity() -> Any:
+    """Store the office's name, unit and (optional) logo; an empty file keeps the logo,
+    "hapus_logo" removes it. Refused as a whole, with the field named, when too long or
+    not a PNG/JPEG of at most ``MAX_LOGO_BYTES``."""
+    stored = settings.get(db.session, "identity")
+    office = " ".join(request.form.get("office", "").split())
+    unit = " ".join(request.form.get("unit", "").split())
+    errors = {}
+    for field, text in (("office", office), ("unit", unit)):
+        if len(text) > MAX_NAME_CHARS:
+            errors[field] = gettext("Paling banyak %(n)d huruf.", n=MAX_NAME_CHARS)
+    logo = stored.get("logo", "")
+    upload = request.files.get("logo")
+    if request.form.get("hapus_logo") == "on":
+        logo = ""
+    elif upload is not None and upload.filename:
+        data = upload.read(MAX_LOGO_BYTES + 1)
+        if len(data) > MAX_LOGO_BYTES:
+            errors["logo"] = gettext("Logo paling besar %(n)d KB.", n=MAX_LOGO_BYTES // 1024)
+        elif not data.startswith(LOGO_SIGNATURES):
+            errors["logo"] = gettext("Logo harus gambar PNG atau JPEG.")
+        else:
+            logo = base64.b64encode(data).decode("ascii")
+    if errors:
+        current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
+        return render_template("admin/settings.html", current=current, form={},
+                               errors={}, identity_errors=errors, timezones=TIMEZONES,
+                               identity_form=request.form), 422
+    settings.put(db.session, "identity", {"office": office, "unit": unit, "logo": logo})
+    audit.record(db.session, clock(), "settings.changed", actor=current_user, keys=["identity"])
+    db.session.commit()
+    flash(gettext("Identitas kantor disimpan."), "success")
+    return redirect(url_for("admin.office_settings"))
