@@ -8,12 +8,12 @@ are due again for the others. A worker that was down catches up: due means
 ``fire_at <= now``, however long ago.
 """
 
-from datetime import datetime
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import Clock, ManualClock
+from engine.clock import Clock
 from engine.escalation.chain import escalate
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime.adapter import is_completed
@@ -28,6 +28,28 @@ def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]
                                   ProcessInstance.status == "running")
                            .order_by(Timer.fire_at).limit(limit)).all()
     return list(dict.fromkeys(instance_id for instance_id, _ in rows))
+
+
+def fire_round(session: Session, clock: Clock, settle: Callable[[int, Exception | None], None],
+               *, limit: int = 200) -> int:
+    """A worker round's firing (``alur worker``, the loop inside ``alur serve``, and the
+    tests): every instance with a due timer, longest due first, each in its own unit of
+    work. After each instance ``settle(instance_id, error)`` ends its transaction: the
+    caller commits when ``error`` is None, else rolls back (and, for an unexpected error,
+    puts the instance in Galat); the engine itself never commits.
+
+    Returns the number of timers fired in the instances settled without an error.
+    """
+    fired = 0
+    for instance_id in due_instances(session, clock, limit=limit):
+        try:
+            count = fire_instance_timers(session, clock, instance_id)
+        except Exception as error:  # noqa: BLE001 - the caller records it and moves on
+            settle(instance_id, error)
+            continue
+        settle(instance_id, None)
+        fired += count
+    return fired
 
 
 def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> int:
@@ -69,17 +91,3 @@ def fire_due(unit: InstanceUnit) -> int:
 def _escalate(session: Session, clock: Clock, timer: Timer) -> None:
     if timer.human_task_id is not None:
         escalate(session, clock, session.get(HumanTask, timer.human_task_id), timer.level)
-
-
-def fire_until(session: Session, clock: ManualClock, instance_id: int, moment: datetime) -> None:
-    """Move a manual ``clock`` forward to ``moment`` (aware), firing the instance's timers
-    at their own fire times on the way, as a worker would have (history generators and
-    tests). Not committed."""
-    while True:
-        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
-                                 .order_by(Timer.fire_at).limit(1))
-        if fire_at is None or fire_at > moment:
-            break
-        clock.set(fire_at)
-        fire_instance_timers(session, clock, instance_id)
-    clock.set(moment)

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.escalation.timers import fire_until
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from tests.conftest import BPMN_DIR, WIB, mini_bpmn
+from web.cli.demo_history import catch_up
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -21,7 +21,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 def run_to(session: Session, clock, instance_id: int, moment: datetime) -> None:
     """Move the clock to ``moment``, firing the instance's timers at their own times."""
-    fire_until(session, clock, instance_id, moment)
+    catch_up(session, clock, instance_id, moment)
     session.commit()
 
 

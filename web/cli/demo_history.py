@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import ManualClock
-from engine.escalation.timers import fire_until
+from engine.escalation.timers import fire_instance_timers
 from engine.models import (
     Delivery,
     HumanTask,
     Notification,
     ProcessDefinition,
     ProcessInstance,
+    Timer,
     User,
 )
 from engine.people.holders import holders
@@ -152,10 +153,10 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
                                     f"PT{_minutes_taken(rng, calendar, task, late)}M",
                                     round_the_clock=entry.get("round_the_clock", False))
         if done_at >= end:
-            fire_until(session, history_clock, instance.id, end)
+            catch_up(session, history_clock, instance.id, end)
             outcome.running += 1
             return
-        fire_until(session, history_clock, instance.id, done_at)
+        catch_up(session, history_clock, instance.id, done_at)
         choices, sent_back = _decisions(rng, entry, revisions)
         choices.update(sample(rng, entry.get("form"), instance.data or {}, done_at))
         revisions += sent_back
@@ -256,3 +257,18 @@ def demo_history_command(seed: int) -> None:
     click.echo(f"Riwayat demo: {outcome.instances} proses ({outcome.running} masih berjalan), "
                f"{outcome.steps} langkah ({outcome.late_steps} terlambat), "
                f"{outcome.revisions} revisi, {outcome.escalations} notifikasi eskalasi.")
+
+
+def catch_up(session: Session, clock: ManualClock, instance_id: int, moment: datetime) -> None:
+    """Move the history's manual ``clock`` forward to ``moment`` (aware), firing the
+    instance's timers at their own fire times on the way, as a worker would have. Used
+    to write a past that never ran live (demo history, and the report tests' history).
+    Not committed."""
+    while True:
+        fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
+                                 .order_by(Timer.fire_at).limit(1))
+        if fire_at is None or fire_at > moment:
+            break
+        clock.set(fire_at)
+        fire_instance_timers(session, clock, instance_id)
+    clock.set(moment)

@@ -23,7 +23,7 @@ from flask import Flask
 from engine import audit, settings
 from engine.escalation import heartbeat, incidents, outbox
 from engine.escalation.delivery import Sender
-from engine.escalation.timers import due_instances, fire_instance_timers
+from engine.escalation.timers import fire_round
 from engine.process import files
 from web.extensions import clock, db
 
@@ -46,24 +46,25 @@ def fire_once(app: Flask, failures: RoundFailures | None = None) -> int:
     put in Galat in a transaction of its own (``incidents.mark_failed``), so it leaves the
     due list: no instance is retried round after round, an administrator retries it.
     """
-    fired = 0
+    def settle(instance_id: int, error: Exception | None) -> None:
+        if error is None:
+            try:
+                db.session.commit()
+                return
+            except Exception as failed_commit:
+                error = failed_commit
+        db.session.rollback()
+        if failures is not None:
+            failures.count += 1
+        log.error("firing timers of instance %s failed", instance_id, exc_info=error,
+                  extra={"fields": {"event": "worker.fire_failed", "instance_id": instance_id}})
+        _mark_failed(instance_id, error)
+
     with app.app_context():
         try:
-            for instance_id in due_instances(db.session, clock(), limit=200):
-                try:
-                    fired += fire_instance_timers(db.session, clock(), instance_id)
-                    db.session.commit()
-                except Exception as error:
-                    db.session.rollback()
-                    if failures is not None:
-                        failures.count += 1
-                    log.exception("firing timers of instance %s failed", instance_id,
-                                  extra={"fields": {"event": "worker.fire_failed",
-                                                    "instance_id": instance_id}})
-                    _mark_failed(instance_id, error)
+            return fire_round(db.session, clock(), settle)
         finally:
             db.session.remove()
-    return fired
 
 
 def _mark_failed(instance_id: int, error: Exception) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.escalation.timers import due_instances, fire_instance_timers
+from engine.escalation.timers import fire_round
 from engine.models import Escalation, HumanTask, Notification, Timer, User, UserRole
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -15,12 +15,13 @@ from tests.conftest import MONDAY_0800, WIB, mini_bpmn
 
 
 def fire_due(session: Session, clock) -> int:
-    """What a worker round does: each instance with due timers, one transaction each."""
-    fired = 0
-    for instance_id in due_instances(session, clock):
-        fired += fire_instance_timers(session, clock, instance_id)
+    """The worker round's firing (``fire_round``), committing each instance as it does."""
+    def settle(instance_id: int, error: Exception | None) -> None:
+        if error is not None:
+            raise error
         session.commit()
-    return fired
+
+    return fire_round(session, clock, settle)
 
 
 @pytest.fixture
