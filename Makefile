@@ -38,7 +38,9 @@ run: install $(MO)
 	$(BIN)/alur demo-history
 	$(BIN)/alur serve
 
+# The layer contracts (import-linter, pyproject.toml) first, then the suite.
 test: install $(MO)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: install $(MO)

@@ -101,7 +101,9 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
     with app.app_context():
         prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
         instance = start_instance(db.session, app.config["ALUR_CLOCK"], process_key=IT,
-                                  title="Diagram", user=prakom)
+                                  title="Diagram", user=prakom, data={
+                                      "pemohon": "Budi", "unit": "Kepaniteraan",
+                                      "kategori": "jaringan", "uraian": "Wi-Fi mati"})
         db.session.commit()
         url = f"{base}/proses/{instance.id}"
     context = browser.new_context(viewport=DESKTOP)

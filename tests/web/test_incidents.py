@@ -18,8 +18,12 @@ from web.extensions import db
 
 
 def _upload(client, token: str, data: bytes):
-    return client.post("/admin/sop", content_type="multipart/form-data", data={
+    """Upload on the admin page; a new SOP is then activated (a new version of a known one
+    waits, as the page does, for the test to activate it)."""
+    uploaded = client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(data), "sop_uji.bpmn")})
+    client.post("/admin/sop/sop_uji/versi/1/aktifkan", data={"csrf_token": token})
+    return uploaded
 
 
 def _into_galat(client) -> int:
@@ -60,7 +64,9 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
 
     assert _upload(client, token, _runaway(FIXED)).status_code == 302
     client.post("/admin/sop/sop_uji/versi/2/aktifkan", data={"csrf_token": token})
-    moved = client.post("/admin/sop/sop_uji/pindahkan", data={"csrf_token": token})
+    moved = client.post("/admin/sop/sop_uji/pindahkan", data={"csrf_token": token,
+                                                             "konfirmasi": "2"},
+                        follow_redirects=True)
     assert "1 proses dipindahkan" in moved.get_data(True)
     retried = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
                           data={"csrf_token": token}, follow_redirects=True)

@@ -82,7 +82,7 @@ def test_a_failing_round_is_logged_with_its_exception_and_counted(
     def broken(session, clock, instance_id):
         raise RuntimeError("basis data tersendat")
 
-    monkeypatch.setattr("web.cli.worker.fire_instance_timers", broken)
+    monkeypatch.setattr("engine.escalation.timers.fire_instance_timers", broken)
     assert run_round(app, "uji-pekerja") == 0
     lines = log_lines()
     [failed] = [entry for entry in lines if entry.get("event") == "worker.fire_failed"]

@@ -71,7 +71,9 @@ def test_a_task_reads_calendar_first_while_open_and_frozen_once_completed(app, c
     with app.test_request_context():
         prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
         instance = start_instance(db.session, clock, process_key="penanganan_permintaan_layanan_ti",
-                                  title="Printer", user=prakom)
+                                  title="Printer", user=prakom, data={
+                                      "pemohon": "Budi", "unit": "Kepaniteraan",
+                                      "kategori": "perangkat keras", "uraian": "Printer macet"})
         task = db.session.scalar(db.select(HumanTask).where(HumanTask.instance_id == instance.id))
         assert task_time(task) == "hari ini 15.40 · sisa 10 menit kerja"
         clock.set(_wib(7, 15, 35))

@@ -45,10 +45,11 @@ def test_unreadable_notation_is_refused(text, message):
 
 
 def test_a_timer_may_choose_its_duration_by_case_data(session, clock):
-    rule = '"PT1H" if prioritas == "kritis" else "PT4H"'
+    # The fallback (the last branch) is the step's Waktu ("30 menit"), as the SOP prints it.
+    rule = '"PT10M" if prioritas == "kritis" else "PT30M"'
     definition, _ = deploy(session, clock, mini_bpmn({TIMER: TIMER.replace('"PT30M"', rule)}))
     entry = definition.catalog["tasks"]["Kegiatan_1"]
-    assert (entry["duration"], entry["duration_rule"]) == ("PT4H", rule)
+    assert (entry["duration"], entry["duration_rule"]) == ("PT30M", rule)
 
 
 @pytest.mark.parametrize("replace, problem", [
