@@ -22,6 +22,9 @@ from web.api.schemas_common import ErrorSchema
 # Answers any authenticated endpoint may give (bad input, no token, no right, not found,
 # too large, too many attempts, database busy); each endpoint adds its own.
 COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
+# Examples of path parameters (an SOP of bpmn/ and the first rows), which Swagger UI
+# offers and Schemathesis tries first.
+EXAMPLES = {"key": "surat_masuk_keluar"}
 PUBLIC = ("api.openapi_document", "api.docs", "api.token")
 
 
@@ -55,7 +58,8 @@ def _parameters(rule: str) -> list[dict[str, Any]]:
     for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", rule):
         schema = ({"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
                   if converter == "int" else {"type": "string", "minLength": 1})
-        found.append({"in": "path", "name": name, "required": True, "schema": schema})
+        found.append({"in": "path", "name": name, "required": True, "schema": schema,
+                      "example": EXAMPLES.get(name, 1)})
     return found
 
 
