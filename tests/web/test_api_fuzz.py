@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
@@ -70,26 +70,29 @@ def test_every_operation_answers_as_documented(live, role: str):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25
     for operation in operations:
-        if operation.definition.raw.get("operationId") in SKIPPED:
-            continue
-
-        def call(case: Any) -> None:
-            calls.append(operation.label)
-            try:
-                case.call_and_validate(base_url=base, headers=tokens[role], checks=CHECKS,
-                                       timeout=30)
-            except FailureGroup as failure:  # collected, reported together below
-                failures.setdefault(operation.label, str(failure)[:3000])
-
-        # The document's examples (existing rows) first, then generated valid and invalid
-        # requests.
-        for strategy in operation.get_strategies_from_examples():
-            _run(strategy, 1, call)
-        _run(st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                       operation.as_strategy(GenerationMode.NEGATIVE)), EXAMPLES, call)
+        if operation.definition.raw.get("operationId") not in SKIPPED:
+            _fuzz(operation, base, tokens[role], failures, calls)
     assert set(calls) == {operation.label for operation in operations
                           if operation.definition.raw.get("operationId") not in SKIPPED}
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
+
+
+def _fuzz(operation: Any, base: str, headers: dict[str, str], failures: dict[str, str],
+          calls: list[str]) -> None:
+    """The document's examples of ``operation`` (existing rows) first, then generated
+    valid and invalid requests; each answer checked, failures collected by operation."""
+
+    def call(case: Any) -> None:
+        calls.append(operation.label)
+        try:
+            case.call_and_validate(base_url=base, headers=headers, checks=CHECKS, timeout=30)
+        except FailureGroup as failure:  # collected, reported together by the test
+            failures.setdefault(operation.label, str(failure)[:3000])
+
+    for strategy in operation.get_strategies_from_examples():
+        _run(strategy, 1, call)
+    _run(st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                   operation.as_strategy(GenerationMode.NEGATIVE)), EXAMPLES, call)
 
 
 def _run(strategy: Any, examples: int, call: Callable[[Any], None]) -> None:

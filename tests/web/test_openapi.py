@@ -59,7 +59,7 @@ def test_docs_page_uses_only_vendored_files_and_no_inline_script(client):
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     html = page.get_data(as_text=True)
-    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL)
     assert scripts and all('src="/static/' in attrs and not body.strip()
                            for attrs, body in scripts)
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
