@@ -237,3 +237,11 @@ def test_versions_listed_diffed_and_activated_by_administrators(client, prakom, 
     assert client.get("/api/v1/processes/tidak_ada/versions", headers=admin).status_code == 404
     assert client.post("/api/v1/processes/sop_uji/versions/9/activate",
                        headers=admin).status_code == 404
+
+
+def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
+    for path in ("/api/v1/instances/9999999999", "/api/v1/tasks/2147483648",
+                 "/api/v1/instances/99999999999999999999/comments"):
+        response = client.get(path, headers=prakom)
+        assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
+    assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404
