@@ -28,14 +28,18 @@ CONTENT_SECURITY_POLICY = (
 # Ids in URLs are database integers: larger numbers are simply not found (404), instead
 # of overflowing the database driver.
 MAX_ID = 2**31 - 1
+# What a larger number in a URL becomes: no row has id 0 and no SOP a version 0.
+NO_ID = 0
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:...>`` limited to 0..2^31-1."""
+    """``<int:...>``: 0..2^31-1; a larger number reaches the view as ``NO_ID``, so it is
+    answered 404 there. (Refusing it in the converter would make Werkzeug answer 405 when
+    another route of the same path prefix has other methods.)"""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else NO_ID
 
 
 def install_converters(app: Flask) -> None:

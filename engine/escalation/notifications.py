@@ -4,6 +4,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.errors import NotFound
 from engine.models import Notification, User
 
 
@@ -26,3 +27,17 @@ def mark_all_read(session: Session, clock: Clock, user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None)
     ).values(read_at=clock.now()))
     return result.rowcount
+
+
+def mark_read(session: Session, clock: Clock, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (already read: unchanged; not committed).
+
+    Raises:
+        NotFound: no such notification of ``user`` (another user's is not revealed).
+    """
+    found = session.get(Notification, notification_id)
+    if found is None or found.user_id != user.id:
+        raise NotFound(f"Notifikasi #{notification_id} tidak ditemukan.")
+    if found.read_at is None:
+        found.read_at = clock.now()
+    return found

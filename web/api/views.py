@@ -1,59 +1,57 @@
-"""API endpoints. Thin: parse with a schema, call the engine, dump with a schema."""
+"""API endpoints for signing in, SOPs and instances. Thin: parse with a schema, call the
+engine, dump with a schema. The other resources have their own modules (tasks, comments,
+attachments, notifications, substitutions, versions)."""
 
 from typing import Any
 
 from flask import g, jsonify, request
-from marshmallow import Schema, ValidationError
 
 from engine.bpmn import bundle
-from engine.escalation import notifications
 from engine.process import case, instances, lists, tasks
 from engine.process.deploy import active_definition, active_definitions, deploy
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
+from web.api.common import load_body, load_query
+from web.api.openapi import doc
 from web.api.schemas import (
     InstanceCancel,
     InstanceCreate,
     InstanceSchema,
     InstanceSummarySchema,
-    NotificationSchema,
     ProcessSchema,
     StepSchema,
-    TaskComplete,
     TaskSchema,
     TokenRequest,
+)
+from web.api.schemas_work import (
+    DeployedSchema,
+    InstancePageSchema,
+    InstanceQuery,
+    ProcessDetailSchema,
+    TokenSchema,
 )
 from web.errors import error_response
 from web.extensions import clock, db
 from web.views.auth import authenticate
 
-
-class _RequestError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.response = error_response(status, code, message, **extra)
-
-
-def _load(schema: Schema) -> dict[str, Any]:
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise _RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
-    try:
-        return schema.load(payload)
-    except ValidationError as invalid:
-        raise _RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                            fields=invalid.messages) from None
-
-
-@bp.errorhandler(_RequestError)
-def _request_error(error: _RequestError) -> Any:
-    return error.response
+DEPLOY_MULTIPART = {
+    "type": "object",
+    "properties": {
+        "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                 "description": "berkas .bpmn beserta formulir JSON, atau satu .zip"},
+        "comment": {"type": "string"},
+        "activate": {"type": "string", "enum": ["true", "false"]},
+    },
+}
 
 
 @bp.post("/auth/token")
+@doc("Token API dari nama pengguna dan kata sandi", body=TokenRequest, tag="masuk",
+     responses={200: TokenSchema, 400: None, 401: None, 403: None, 413: None, 422: None,
+                429: None, 503: None})
 def token() -> Any:
-    body = _load(TokenRequest())
+    body = load_body(TokenRequest())
     user = authenticate(body["username"], body["password"])
     if user is None:
         return error_response(401, "unauthorized", "Nama pengguna atau kata sandi salah.")
@@ -66,12 +64,17 @@ def token() -> Any:
 
 
 @bp.get("/processes")
+@doc("SOP terdeploy (versi aktif)", tag="sop",
+     responses={200: {"description": "SOP", "content": {"application/json": {
+         "schema": {"type": "array", "items": ProcessSchema}}}}})
 @token_required
 def list_processes() -> Any:
     return jsonify(ProcessSchema(many=True).dump(active_definitions(db.session)))
 
 
 @bp.get("/processes/<key>")
+@doc("Versi aktif satu SOP dengan formulir mulainya", tag="sop",
+     responses={200: ProcessDetailSchema})
 @token_required
 def get_process(key: str) -> Any:
     definition = active_definition(db.session, key)
@@ -80,6 +83,8 @@ def get_process(key: str) -> Any:
 
 
 @bp.post("/processes")
+@doc("Deploy SOP (admin)", multipart=DEPLOY_MULTIPART, tag="sop",
+     responses={200: DeployedSchema, 201: DeployedSchema})
 @token_required
 def deploy_process() -> Any:
     if not g.user.is_admin:
@@ -100,89 +105,56 @@ def deploy_process() -> Any:
 
 
 @bp.get("/instances")
+@doc("Daftar proses, terbaru dulu, per halaman", query=InstanceQuery, tag="proses",
+     responses={200: InstancePageSchema})
 @token_required
 def list_instances() -> Any:
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", 20, type=int) or 20
+    query = load_query(InstanceQuery())
     items, total = lists.list_instances(
-        db.session, clock(), g.user, scope=request.args.get("scope", "mine"),
-        process_key=request.args.get("process_key") or None,
-        status=request.args.get("status") or None, search=request.args.get("q") or None,
-        page=page, per_page=per_page)
+        db.session, clock(), g.user, scope=query["scope"],
+        process_key=query.get("process_key") or None, status=query.get("status") or None,
+        search=query.get("q") or None, page=query["page"], per_page=query["per_page"])
     return jsonify(items=InstanceSummarySchema(many=True).dump(items), total=total,
-                   page=max(1, page), per_page=max(1, min(per_page, lists.MAX_PER_PAGE)))
+                   page=query["page"], per_page=query["per_page"])
 
 
 @bp.post("/instances")
+@doc("Mulai proses", body=InstanceCreate, tag="proses", responses={201: InstanceSchema})
 @token_required
 def start_instance() -> Any:
-    body = _load(InstanceCreate())
+    body = load_body(InstanceCreate())
     instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                         title=body["title"], user=g.user, data=body["data"])
     db.session.commit()
-    return jsonify(_instance_json(instance)), 201
+    return jsonify(instance_json(instance)), 201
 
 
 @bp.get("/instances/<int:instance_id>")
+@doc("Satu proses dengan tugas terbuka dan riwayat", tag="proses",
+     responses={200: InstanceSchema})
 @token_required
 def get_instance(instance_id: int) -> Any:
     instance = instances.get_instance(db.session, instance_id)
     if not access().may_view_instance(instance):
         return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
-    return jsonify(_instance_json(instance))
+    return jsonify(instance_json(instance))
 
 
 @bp.post("/instances/<int:instance_id>/cancel")
+@doc("Batalkan proses dengan alasan", body=InstanceCancel, tag="proses",
+     responses={200: InstanceSchema, 409: None})
 @token_required
 def cancel_instance(instance_id: int) -> Any:
-    body = _load(InstanceCancel())
+    body = load_body(InstanceCancel())
     instance = instances.cancel_instance(db.session, clock(), instance_id, g.user,
                                          body["reason"])
     db.session.commit()
-    return jsonify(_instance_json(instance))
+    return jsonify(instance_json(instance))
 
 
-@bp.get("/tasks")
-@token_required
-def list_tasks() -> Any:
-    return jsonify(TaskSchema(many=True).dump(tasks.inbox(db.session, clock(), g.user)))
-
-
-@bp.get("/tasks/<int:task_id>")
-@token_required
-def get_task(task_id: int) -> Any:
-    task = tasks.get_task(db.session, task_id)
-    if not access().may_view_task(task):
-        return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
-    return jsonify(_task_json(task, with_case=True))
-
-
-@bp.post("/tasks/<int:task_id>/claim")
-@token_required
-def claim_task(task_id: int) -> Any:
-    task = tasks.claim_task(db.session, clock(), task_id, g.user)
-    db.session.commit()
-    return jsonify(_task_json(task))
-
-
-@bp.post("/tasks/<int:task_id>/complete")
-@token_required
-def complete_task(task_id: int) -> Any:
-    body = _load(TaskComplete())
-    task = tasks.complete_task(db.session, clock(), task_id, g.user, body["data"])
-    db.session.commit()
-    return jsonify(task=_task_json(task), instance=_instance_json(task.instance))
-
-
-@bp.get("/notifications")
-@token_required
-def list_notifications() -> Any:
-    items = notifications.for_user(db.session, g.user)
-    return jsonify(unread=notifications.unread_count(db.session, g.user),
-                   notifications=NotificationSchema(many=True).dump(items))
-
-
-def _task_json(task: Any, with_case: bool = False) -> dict[str, Any]:
+def task_json(task: Any, with_case: bool = False) -> dict[str, Any]:
+    """A task as the API shows it: its row, its step's Mutu Baku and fields, its declared
+    form; with ``with_case`` also the case file and, once done, what was submitted."""
     found = {**TaskSchema().dump(task), **StepSchema().dump(tasks.task_entry(task)),
              "form": _schema_of(tasks.task_entry(task).get("form"))}
     if with_case:
@@ -196,7 +168,8 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
     return form["schema"] if form else None
 
 
-def _instance_json(instance: Any) -> dict[str, Any]:
+def instance_json(instance: Any) -> dict[str, Any]:
+    """An instance as the API shows it (``InstanceSchema``): open tasks and history."""
     all_tasks = instances.instance_tasks(db.session, instance)
     steps = {t.id: t for t in all_tasks}
     history = []

@@ -1,0 +1,247 @@
+"""The API covers what a role holder does in the UI: release and assign tasks, complete
+with files, comments, attachments, notifications' read state, Plh/Plt, SOP versions; and
+every list is paged (``page``, ``per_page`` up to 100, ``total``)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution
+from tests.conftest import mini_bpmn
+from tests.web.conftest import api_token
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+@pytest.fixture
+def prakom(client):
+    return api_token(client, "prakom")
+
+
+@pytest.fixture
+def kasubbag(client):
+    return api_token(client, "kasubbag")
+
+
+@pytest.fixture
+def admin(client):
+    return api_token(client, "admin")
+
+
+@pytest.fixture
+def started(client, prakom):
+    response = client.post("/api/v1/instances", headers=prakom,
+                           json={"process_key": SERVER, "title": "Server SIPP mati"})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tasks", "/api/v1/instances",
+                                  "/api/v1/notifications", "/api/v1/substitutions",
+                                  "/api/v1/instances/1/comments"])
+def test_every_list_refuses_more_than_100_per_page_naming_per_page(client, prakom, started,
+                                                                   path):
+    response = client.get(f"{path}?per_page=101", headers=prakom)
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "invalid_request"
+    assert list(response.json["error"]["fields"]) == ["per_page"]
+    assert client.get(f"{path}?page=0", headers=prakom).json["error"]["fields"] == {
+        "page": ["Must be greater than or equal to 1 and less than or equal to 2147483647."]}
+
+
+def test_inbox_pages_keep_the_array_and_count_in_headers(client, prakom):
+    for number in range(3):
+        assert client.post("/api/v1/instances", headers=prakom, json={
+            "process_key": SERVER, "title": f"Gangguan {number}"}).status_code == 201
+    whole = client.get("/api/v1/tasks", headers=prakom)
+    assert len(whole.json) == 3 and whole.headers["X-Total-Count"] == "3"
+    second = client.get("/api/v1/tasks?page=2&per_page=2", headers=prakom)
+    assert [t["id"] for t in second.json] == [whole.json[2]["id"]]
+    assert (second.headers["X-Total-Count"], second.headers["X-Page"],
+            second.headers["X-Per-Page"]) == ("3", "2", "2")
+
+
+def test_release_gives_the_task_back_and_twice_is_409(client, prakom, started):
+    task_id = started["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    released = client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom)
+    assert released.status_code == 200 and "claimed_by" not in released.json
+    again = client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom)
+    assert (again.status_code, again.json["error"]["code"]) == (409, "task_not_open")
+
+
+def test_assign_by_the_supervisor_notifies_the_assignee(app, client, prakom, kasubbag,
+                                                        started):
+    task_id = started["open_tasks"][0]["id"]
+    refused = client.post(f"/api/v1/tasks/{task_id}/assign", headers=prakom,
+                          json={"assignee": "prakom"})
+    assert (refused.status_code, refused.json["error"]["code"]) == (403, "forbidden")
+    unknown = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                          json={"assignee": "tidak_ada"})
+    assert (unknown.status_code, unknown.json["error"]["fields"]) == (
+        422, {"assignee": ["pengguna tidak ditemukan"]})
+    assert _count(app, Notification) == 0
+    assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                           json={"assignee": "prakom"})
+    assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")
+    notes = client.get("/api/v1/notifications", headers=prakom).json
+    assert [n["kind"] for n in notes["items"]] == ["penugasan"]
+    assert (notes["total"], notes["page"], notes["per_page"], notes["unread"]) == (1, 1, 20, 1)
+    assert notes["notifications"] == notes["items"]
+
+
+def test_complete_with_a_file_as_multipart(app, client, prakom, started):
+    task_id = started["open_tasks"][0]["id"]
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       content_type="multipart/form-data",
+                       data={"data": '{"catatan": "foto terlampir"}',
+                             "lampiran": (io.BytesIO(b"log server"), "log.txt")})
+    assert done.status_code == 200, done.json
+    assert done.json["task"]["state"] == "completed"
+    files = client.get(f"/api/v1/instances/{started['id']}/attachments", headers=prakom).json
+    assert [(f["filename"], f["size"], f["task_id"]) for f in files["items"]] == [
+        ("log.txt", 10, task_id)]
+    assert files["total"] == 1
+
+
+def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, started):
+    task_id = started["open_tasks"][0]["id"]
+    bad = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                      content_type="multipart/form-data",
+                      data={"data": "[1]", "lampiran": (io.BytesIO(b"x"), "a.txt")})
+    assert (bad.status_code, bad.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})
+    wrong_type = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                             content_type="multipart/form-data",
+                             data={"data": "{}", "lampiran": (io.BytesIO(b"MZ"), "a.exe")})
+    assert wrong_type.status_code == 422 and "lampiran" in wrong_type.json["error"]["fields"]
+    assert _count(app, Attachment) == 0
+
+
+def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, prakom,
+                                                                  started):
+    task_id = started["open_tasks"][0]["id"]
+    outsider = api_token(client, "ketua")
+    forbidden = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=outsider,
+                            content_type="multipart/form-data",
+                            data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
+    assert forbidden.status_code == 403
+    uploaded = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                           content_type="multipart/form-data",
+                           data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
+    assert uploaded.status_code == 201
+    assert (uploaded.json["filename"], uploaded.json["content_type"]) == (
+        "surat.pdf", "application/pdf")
+    with client.get(f"/api/v1/attachments/{uploaded.json['id']}", headers=prakom) as got:
+        assert (got.status_code, got.data) == (200, b"%PDF-1.4 x")
+    assert client.get(f"/api/v1/attachments/{uploaded.json['id']}",
+                      headers=outsider).status_code == 403
+    assert client.get("/api/v1/attachments/999", headers=prakom).status_code == 404
+    empty = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                        content_type="multipart/form-data", data={})
+    assert empty.status_code == 422 and "lampiran" in empty.json["error"]["fields"]
+    assert _count(app, Attachment) == 1
+
+
+def test_comments_on_an_instance(app, client, prakom, started):
+    path = f"/api/v1/instances/{started['id']}/comments"
+    added = client.post(path, headers=prakom, json={"text": "  Sudah dicek  "})
+    assert (added.status_code, added.json["text"], added.json["author"]) == (
+        201, "Sudah dicek", "prakom")
+    assert client.post(path, headers=prakom, json={"text": ""}).status_code == 422
+    assert client.post(path, headers=prakom, json={"text": "x" * 2001}).status_code == 422
+    outsider = api_token(client, "ketua")
+    assert client.post(path, headers=outsider, json={"text": "hai"}).status_code == 403
+    assert client.get(path, headers=outsider).status_code == 403
+    listed = client.get(path, headers=prakom).json
+    assert ([c["text"] for c in listed["items"]], listed["total"]) == (["Sudah dicek"], 1)
+    assert _count(app, Comment) == 1
+
+
+def test_notifications_marked_read_one_and_all(app, client, prakom, kasubbag, started):
+    for number in range(2):
+        client.post("/api/v1/instances", headers=prakom,
+                    json={"process_key": SERVER, "title": f"Lain {number}"})
+    for task in client.get("/api/v1/tasks", headers=prakom).json:
+        client.post(f"/api/v1/tasks/{task['id']}/assign", headers=kasubbag,
+                    json={"assignee": "prakom"})
+    notes = client.get("/api/v1/notifications", headers=prakom).json
+    assert notes["unread"] == 3
+    first = notes["items"][0]["id"]
+    assert client.post(f"/api/v1/notifications/{first}/read", headers=kasubbag
+                       ).status_code == 404  # not theirs
+    one = client.post(f"/api/v1/notifications/{first}/read", headers=prakom)
+    assert one.status_code == 200 and one.json["read_at"] is not None
+    assert client.get("/api/v1/notifications", headers=prakom).json["unread"] == 2
+    marked = client.post("/api/v1/notifications/read", headers=prakom)
+    assert marked.json == {"marked": 2, "unread": 0}
+
+
+def test_substitution_recorded_listed_and_ended_early(app, client, clock, prakom, kasubbag,
+                                                      admin):
+    start = clock.now()
+    body = {"kind": "Plh", "official": "kasubbag", "substitute": "prakom", "role": "Kasubbag",
+            "warrant_number": "ST-1/2026", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(days=5)).isoformat()}
+    refused = client.post("/api/v1/substitutions", headers=prakom, json=body)
+    assert refused.status_code == 403
+    too_long = client.post("/api/v1/substitutions", headers=admin, json={
+        **body, "ends_at": (start + timedelta(days=31)).isoformat()})
+    assert too_long.status_code == 422 and "ends_at" in too_long.json["error"]["fields"]
+    naive = client.post("/api/v1/substitutions", headers=admin,
+                        json={**body, "starts_at": "2026-11-23T08:00:00"})
+    assert naive.status_code == 422 and "starts_at" in naive.json["error"]["fields"]
+    assert _count(app, Substitution) == 0
+    created = client.post("/api/v1/substitutions", headers=kasubbag, json=body)
+    assert created.status_code == 201, created.json
+    assert (created.json["substitute"], created.json["may_end"]) == ("prakom", True)
+    listed = client.get("/api/v1/substitutions", headers=prakom).json
+    assert ([s["id"] for s in listed["items"]], listed["items"][0]["may_end"]) == (
+        [created.json["id"]], False)
+    sid = created.json["id"]
+    assert client.post(f"/api/v1/substitutions/{sid}/end", headers=prakom).status_code == 403
+    clock.advance(timedelta(hours=1))
+    ended = client.post(f"/api/v1/substitutions/{sid}/end", headers=kasubbag)
+    assert (ended.status_code, ended.json["ends_at"]) == (200, clock.now().isoformat())
+    assert client.get("/api/v1/substitutions", headers=prakom).json["total"] == 0
+    assert client.post(f"/api/v1/substitutions/{sid}/end", headers=kasubbag).status_code == 422
+    with app.app_context():
+        actions = db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action.like("substitution.%"))).all()
+    assert actions == ["substitution.recorded", "substitution.ended"]
+
+
+def test_versions_listed_diffed_and_activated_by_administrators(client, prakom, admin):
+    for text in ({}, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}):
+        client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(mini_bpmn(text)), "a.bpmn")})
+    assert client.get("/api/v1/processes/sop_uji/versions", headers=prakom).status_code == 403
+    assert client.post("/api/v1/processes/sop_uji/versions/1/activate",
+                       headers=prakom).status_code == 403
+    listed = client.get("/api/v1/processes/sop_uji/versions", headers=admin).json
+    assert [(v["version"], v["active"]) for v in listed["items"]] == [(2, True), (1, False)]
+    diff = client.get("/api/v1/processes/sop_uji/versions/1/diff", headers=admin).json
+    assert (diff["active_version"], diff["version"], diff["added"], diff["removed"]) == (
+        2, 1, [], [])
+    assert [row[1:] for row in diff["renamed"]] == [["Memeriksa ulang", "Memeriksa konsep"]]
+    activated = client.post("/api/v1/processes/sop_uji/versions/1/activate", headers=admin)
+    assert (activated.status_code, activated.json["active"]) == (200, True)
+    assert client.get("/api/v1/processes/sop_uji", headers=prakom).json["version"] == 1
+    assert client.get("/api/v1/processes/tidak_ada/versions", headers=admin).status_code == 404
+    assert client.post("/api/v1/processes/sop_uji/versions/9/activate",
+                       headers=admin).status_code == 404
+
+
+def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
+    for path in ("/api/v1/instances/9999999999", "/api/v1/tasks/2147483648",
+                 "/api/v1/instances/99999999999999999999/comments"):
+        response = client.get(path, headers=prakom)
+        assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
+    assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404

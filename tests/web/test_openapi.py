@@ -1,0 +1,70 @@
+"""The API's contract: the OpenAPI document covers every route under /api/v1, uses one
+error shape, and is shown at /api/v1/docs from vendored files under the strict CSP."""
+
+import re
+
+from flask import Flask
+
+from web.api.openapi import build
+
+
+def _documented(app: Flask) -> set[tuple[str, str]]:
+    with app.test_request_context():
+        document = build(app)
+    return {(method.upper(), path) for path, operations in document["paths"].items()
+            for method in operations}
+
+
+def _routes(app: Flask) -> set[tuple[str, str]]:
+    return {(method, re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule))
+            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+
+
+def test_every_api_route_is_in_the_document(app, client):
+    served = client.get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    assert served.json["openapi"] == "3.1.0"
+    paths = {(method.upper(), path) for path, operations in served.json["paths"].items()
+             for method in operations}
+    assert paths == _routes(app)
+    assert len(paths) == 30
+
+
+def test_a_route_added_without_a_description_is_missing_from_the_document(app):
+    @app.get("/api/v1/undocumented")
+    def undocumented() -> str:
+        return "x"
+
+    assert ("GET", "/api/v1/undocumented") in _routes(app) - _documented(app)
+
+
+def test_errors_are_documented_with_the_one_error_shape(client):
+    document = client.get("/api/v1/openapi.json").json
+    claim = document["paths"]["/api/v1/tasks/{task_id}/claim"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(claim)
+    error = claim["409"]["content"]["application/json"]["schema"]["$ref"]
+    assert error == "#/components/schemas/Error"
+    shape = document["components"]["schemas"]["Error"]
+    assert shape["required"] == ["error"]
+    body = document["components"]["schemas"]["ErrorBody"]
+    assert body["required"] == ["code", "message"] and "fields" in body["properties"]
+    assert all(op["security"] == [{"bearer": []}] for path, ops in document["paths"].items()
+               for name, op in ops.items()
+               if path not in ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs"))
+
+
+def test_docs_page_uses_only_vendored_files_and_no_inline_script(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    html = page.get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL)
+    assert scripts and all('src="/static/' in attrs and not body.strip()
+                           for attrs, body in scripts)
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert len(assets) == 3
+    for asset in assets:
+        with client.get(asset) as response:
+            assert response.status_code == 200
+    assert "http" not in "".join(assets)

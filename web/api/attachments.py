@@ -1,0 +1,74 @@
+"""Attachments (Lampiran) through the API: an instance's files, upload to a task, download.
+Rules: ``engine.process.attachments``; seeing: ``engine.people.access``."""
+
+from typing import Any
+
+from flask import current_app, g, jsonify, request, send_file
+
+from engine.models import Attachment
+from engine.process import attachments, instances, tasks
+from web.access import access
+from web.api import bp
+from web.api.auth import token_required
+from web.api.common import load_query, page_of
+from web.api.openapi import doc
+from web.api.schemas_common import PageQuery
+from web.api.schemas_work import AttachmentPageSchema, AttachmentSchema
+from web.errors import error_response
+from web.extensions import clock, db
+from web.views.attachments import folder
+
+TAG = "lampiran"
+
+UPLOAD_MULTIPART = {
+    "type": "object", "required": ["lampiran"],
+    "properties": {"lampiran": {"type": "string", "format": "binary"}},
+}
+
+
+@bp.get("/instances/<int:instance_id>/attachments")
+@doc("Lampiran satu proses, terlama dulu, per halaman", query=PageQuery, tag=TAG,
+     responses={200: AttachmentPageSchema})
+@token_required
+def list_attachments(instance_id: int) -> Any:
+    query = load_query(PageQuery())
+    instance = instances.get_instance(db.session, instance_id)
+    if not access().may_view_instance(instance):
+        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    found = attachments.of_instance(db.session, instance_id)[0]
+    return jsonify(items=AttachmentSchema(many=True).dump(
+        page_of(found, query["page"], query["per_page"])), total=len(found),
+        page=query["page"], per_page=query["per_page"])
+
+
+@bp.post("/tasks/<int:task_id>/attachments")
+@doc("Unggah lampiran ke tugas (multipart, kolom lampiran)", multipart=UPLOAD_MULTIPART,
+     tag=TAG, responses={201: AttachmentSchema})
+@token_required
+def upload_attachment(task_id: int) -> Any:
+    task = tasks.get_task(db.session, task_id)
+    upload = request.files.get("lampiran")
+    filename, data = (upload.filename or "", upload.read()) if upload else ("", b"")
+    stored = attachments.attach(db.session, clock(), folder(), task, g.user, filename, data,
+                                max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
+    db.session.commit()
+    return jsonify(AttachmentSchema().dump(stored)), 201
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@doc("Unduh lampiran", tag=TAG, responses={200: {
+    "description": "isi berkas", "content": {"*/*": {
+        "schema": {"type": "string", "format": "binary"}}}}})
+@token_required
+def download_attachment(attachment_id: int) -> Any:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        return error_response(404, "not_found", f"Lampiran #{attachment_id} tidak ditemukan.")
+    if not access().may_view_instance(instances.get_instance(db.session,
+                                                             attachment.instance_id)):
+        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    path = folder() / attachment.stored_name
+    if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
+        return error_response(404, "not_found", "Berkas lampiran belum tersedia.")
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename)

@@ -1,0 +1,46 @@
+"""Comments (Catatan) on an instance through the API: the thread, and adding to it.
+Who may: whoever may view the instance (``engine.people.access``)."""
+
+from typing import Any
+
+from flask import g, jsonify
+
+from engine.process import attachments, instances
+from web.access import access
+from web.api import bp
+from web.api.auth import token_required
+from web.api.common import load_body, load_query, page_of
+from web.api.openapi import doc
+from web.api.schemas_common import PageQuery
+from web.api.schemas_work import CommentPageSchema, CommentRequest, CommentSchema
+from web.errors import error_response
+from web.extensions import clock, db
+
+TAG = "catatan"
+
+
+@bp.get("/instances/<int:instance_id>/comments")
+@doc("Catatan satu proses, terlama dulu, per halaman", query=PageQuery, tag=TAG,
+     responses={200: CommentPageSchema})
+@token_required
+def list_comments(instance_id: int) -> Any:
+    query = load_query(PageQuery())
+    instance = instances.get_instance(db.session, instance_id)
+    if not access().may_view_instance(instance):
+        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    found = attachments.of_instance(db.session, instance_id)[1]
+    return jsonify(items=CommentSchema(many=True).dump(
+        page_of(found, query["page"], query["per_page"])), total=len(found),
+        page=query["page"], per_page=query["per_page"])
+
+
+@bp.post("/instances/<int:instance_id>/comments")
+@doc("Tambah catatan pada proses", body=CommentRequest, tag=TAG,
+     responses={201: CommentSchema})
+@token_required
+def add_comment(instance_id: int) -> Any:
+    body = load_body(CommentRequest())
+    instance = instances.get_instance(db.session, instance_id)
+    entry = attachments.comment_on_instance(db.session, clock(), instance, g.user, body["text"])
+    db.session.commit()
+    return jsonify(CommentSchema().dump(entry)), 201

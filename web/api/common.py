@@ -1,0 +1,64 @@
+"""What every API module shares: reading a request through a schema, one error shape,
+pagination (``page``, ``per_page`` up to ``MAX_PER_PAGE``, ``total``)."""
+
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from web.api import bp
+from web.errors import error_response
+
+# The largest page any list answers (README, "API JSON").
+MAX_PER_PAGE = 100
+
+
+class RequestError(Exception):
+    """A refused request, answered with ``{"error": {"code", "message", ...}}``."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.response = error_response(status, code, message, **extra)
+
+
+@bp.errorhandler(RequestError)
+def _request_error(error: RequestError) -> Any:
+    return error.response
+
+
+def _invalid(invalid: ValidationError) -> RequestError:
+    return RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                        fields=invalid.messages)
+
+
+def load_body(schema: Schema) -> dict[str, Any]:
+    """The JSON body checked by ``schema``.
+
+    Raises:
+        RequestError: 400 when the body is not JSON, 422 naming each bad field.
+    """
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+    try:
+        return schema.load(payload)
+    except ValidationError as invalid:
+        raise _invalid(invalid) from None
+
+
+def load_query(schema: Schema) -> dict[str, Any]:
+    """The query string checked by ``schema`` (unknown parameters are ignored).
+
+    Raises:
+        RequestError: 422 naming each bad parameter (e.g. ``per_page`` above 100).
+    """
+    try:
+        return schema.load(request.args.to_dict(), unknown="exclude")
+    except ValidationError as invalid:
+        raise _invalid(invalid) from None
+
+
+def page_of(items: list[Any], page: int, per_page: int) -> list[Any]:
+    """The ``page``-th slice (from 1) of ``per_page`` items."""
+    start = (page - 1) * per_page
+    return items[start:start + per_page]

@@ -1,0 +1,130 @@
+"""The API's contract: an OpenAPI 3.1 document built from the marshmallow schemas
+(apispec), served at ``GET /api/v1/openapi.json`` and shown at ``/api/v1/docs`` (Swagger UI,
+vendored under web/static/vendor/swagger-ui).
+
+Each endpoint declares itself with :func:`doc`; the document is assembled from the
+app's URL map, so a route under /api/v1 without :func:`doc` is missing from it (and
+tests/web/test_openapi.py fails).
+"""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, current_app, jsonify, render_template
+from marshmallow import Schema
+
+from web.api import bp
+from web.api.schemas_common import ErrorSchema
+
+# Answers any authenticated endpoint may give (bad input, no token, no right, not found,
+# too large, too many attempts, database busy); each endpoint adds its own.
+COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
+# Examples of path parameters (an SOP of bpmn/ and the first rows), which Swagger UI
+# offers and Schemathesis tries first.
+EXAMPLES = {"key": "surat_masuk_keluar"}
+PUBLIC = ("api.openapi_document", "api.docs", "api.token")
+
+
+def doc(summary: str, *, body: type[Schema] | None = None,
+        query: type[Schema] | None = None, multipart: dict[str, Any] | None = None,
+        responses: dict[int, type[Schema] | dict[str, Any] | None],
+        tag: str = "umum") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Describe an endpoint for the document.
+
+    Args:
+        body: the JSON request body's schema; ``query``: the query parameters' schema;
+        multipart: a JSON Schema of a ``multipart/form-data`` body;
+        responses: status -> schema of the JSON answer, a raw OpenAPI response object,
+            or None for an error answer (``ErrorSchema``).
+    """
+
+    def remember(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.openapi = {"summary": summary, "body": body, "query": query,  # type: ignore
+                        "multipart": multipart, "responses": responses, "tag": tag}
+        return view
+
+    return remember
+
+
+def _path(rule: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def _parameters(rule: str) -> list[dict[str, Any]]:
+    found = []
+    for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", rule):
+        schema = ({"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+                  if converter == "int" else {"type": "string", "minLength": 1})
+        found.append({"in": "path", "name": name, "required": True, "schema": schema,
+                      "example": EXAMPLES.get(name, 1)})
+    return found
+
+
+def _response(status: int, answer: Any) -> dict[str, Any]:
+    if isinstance(answer, dict):
+        return answer
+    schema = answer or ErrorSchema
+    return {"description": str(status), "content": {"application/json": {"schema": schema}}}
+
+
+def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]:
+    responses = {str(status): _response(status, answer)
+                 for status, answer in meta["responses"].items()}
+    if endpoint not in PUBLIC:
+        for status in COMMON_ERRORS:
+            responses.setdefault(str(status), _response(status, None))
+    operation: dict[str, Any] = {"summary": meta["summary"], "operationId": endpoint,
+                                 "tags": [meta["tag"]], "responses": responses,
+                                 "parameters": _parameters(rule)}
+    if meta["query"] is not None:
+        operation["parameters"].append({"in": "query", "schema": meta["query"]})
+    content: dict[str, Any] = {}
+    if meta["body"] is not None:
+        content["application/json"] = {"schema": meta["body"]}
+    if meta["multipart"] is not None:
+        content["multipart/form-data"] = {"schema": meta["multipart"]}
+    if content:
+        operation["requestBody"] = {"required": True, "content": content}
+    if endpoint not in PUBLIC:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def build(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every documented route under /api/v1 of ``app``."""
+    spec = APISpec(title="Alur API", version="1", openapi_version="3.1.0",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "README, bagian \"API JSON\"."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        meta = getattr(view, "openapi", None)
+        if not rule.rule.startswith("/api/v1/") or meta is None:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(_path(rule.rule), {})[method.lower()] = _operation(
+                rule.endpoint, rule.rule, meta)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+@doc("Dokumen OpenAPI 3.1 ini", responses={200: {
+    "description": "dokumen OpenAPI", "content": {"application/json": {
+        "schema": {"type": "object"}}}}})
+def openapi_document() -> Any:
+    if "alur_openapi" not in current_app.extensions:
+        current_app.extensions["alur_openapi"] = build(current_app)
+    return jsonify(current_app.extensions["alur_openapi"])
+
+
+@bp.get("/docs")
+@doc("Dokumentasi API (Swagger UI, halaman HTML)", responses={200: {
+    "description": "halaman HTML", "content": {"text/html": {"schema": {"type": "string"}}}}})
+def docs() -> Any:
+    return render_template("api/docs.html")

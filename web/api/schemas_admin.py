@@ -1,0 +1,68 @@
+"""Schemas of the API for Plh/Plt (substitutions) and SOP versions."""
+
+from marshmallow import Schema, fields, validate
+
+from engine.people.substitution import KINDS
+from web.api.schemas_common import PageQuery, PageSchema
+
+
+class SubstitutionSchema(Schema):
+    id = fields.Int(required=True)
+    kind = fields.Str(required=True)
+    official = fields.Str(attribute="official.username", required=True)
+    substitute = fields.Str(attribute="substitute.username", required=True)
+    role = fields.Str(required=True)
+    warrant_number = fields.Str(required=True)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    extended_at = fields.DateTime(allow_none=True)
+    may_end = fields.Bool(required=True)
+
+
+class SubstitutionPageSchema(PageSchema):
+    items = fields.List(fields.Nested(SubstitutionSchema), required=True)
+
+
+class SubstitutionCreate(Schema):
+    """``starts_at``/``ends_at``: ISO 8601 with an offset (end exclusive)."""
+
+    kind = fields.Str(required=True, validate=validate.OneOf(sorted(KINDS)))
+    official = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    substitute = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    role = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    warrant_number = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class VersionSchema(Schema):
+    key = fields.Str(required=True)
+    version = fields.Int(required=True)
+    name = fields.Str(required=True)
+    active = fields.Bool(attribute="is_active", required=True)
+    deployed_at = fields.DateTime(required=True)
+    deployed_by = fields.Str(attribute="deployed_by.username", allow_none=True)
+    comment = fields.Str(allow_none=True)
+    file_hash = fields.Str(required=True)
+
+
+class VersionPageSchema(PageSchema):
+    items = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class VersionQuery(PageQuery):
+    pass
+
+
+class DiffSchema(Schema):
+    """Steps that differ from the active version, by BPMN id (``engine.process.versions``):
+    ``added``/``removed`` [id, name]; ``renamed`` [id, old, new]; ``moved`` [id, name, old
+    lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]."""
+
+    active_version = fields.Int(required=True)
+    version = fields.Int(required=True)
+    added = fields.List(fields.List(fields.Str()), required=True)
+    removed = fields.List(fields.List(fields.Str()), required=True)
+    renamed = fields.List(fields.List(fields.Str()), required=True)
+    moved = fields.List(fields.List(fields.Str()), required=True)
+    retimed = fields.List(fields.List(fields.Str(allow_none=True)), required=True)

@@ -1,0 +1,38 @@
+"""Schemas every API module shares: the one error shape and pagination."""
+
+from marshmallow import Schema, fields, validate
+
+from web.api.common import MAX_PER_PAGE
+
+
+class ErrorBodySchema(Schema):
+    """``code`` (machine-readable), ``message`` (Indonesian), and per error e.g. ``fields``
+    (name -> message), ``problems``, ``claimed_by``."""
+
+    class Meta:
+        unknown = "include"
+
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    problems = fields.Raw()
+    field_messages = fields.Raw(data_key="fields")
+    claimed_by = fields.Str()
+
+
+class ErrorSchema(Schema):
+    """Every error: ``{"error": {"code", "message", ...}}``."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageQuery(Schema):
+    """``page`` from 1; ``per_page`` 1..100 (more is refused with 422 naming it)."""
+
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PageSchema(Schema):
+    total = fields.Int(required=True)
+    page = fields.Int(required=True)
+    per_page = fields.Int(required=True)

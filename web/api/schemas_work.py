@@ -1,0 +1,128 @@
+"""Schemas of the API's answers and requests for the work of a role holder: tasks,
+comments, attachments, notifications (README, "API JSON")."""
+
+from marshmallow import Schema, fields, validate
+
+from engine.process.attachments import MAX_COMMENT
+from web.api.schemas import (
+    FieldSchema,
+    InstanceSchema,
+    InstanceSummarySchema,
+    NotificationSchema,
+    ProcessSchema,
+    TaskSchema,
+)
+from web.api.schemas_common import PageQuery, PageSchema
+
+
+class TokenSchema(Schema):
+    token = fields.Str(required=True)
+
+
+class ProcessDetailSchema(ProcessSchema):
+    start_form = fields.Dict(allow_none=True)
+
+
+class DeployedSchema(Schema):
+    key = fields.Str(required=True)
+    version = fields.Int(required=True)
+    name = fields.Str(required=True)
+    created = fields.Bool(required=True)
+    active = fields.Bool(required=True)
+
+
+class InstancePageSchema(PageSchema):
+    items = fields.List(fields.Nested(InstanceSummarySchema), required=True)
+
+
+class InstanceQuery(PageQuery):
+    scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "unit", "all"]))
+    status = fields.Str(validate=validate.Length(max=32))
+    process_key = fields.Str(validate=validate.Length(max=128))
+    q = fields.Str(validate=validate.Length(max=100))
+
+
+class TaskQuery(PageQuery):
+    """The inbox's pages: up to 100 tasks each, all of them by default."""
+
+    per_page = fields.Int(load_default=100, validate=validate.Range(min=1, max=100))
+
+
+class SubmittedSchema(Schema):
+    decision = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True)
+    data = fields.Dict()
+
+
+class TaskDetailSchema(TaskSchema):
+    """A task with its step's Mutu Baku, fields, declared form and (one task) case file."""
+
+    class Meta:
+        unknown = "include"
+
+    no = fields.Str()
+    kelengkapan = fields.Str()
+    output = fields.Str()
+    waktu = fields.Str()
+    keterangan = fields.Str()
+    time_standard = fields.Str(allow_none=True)
+    form = fields.Dict(allow_none=True)
+    case = fields.Dict()
+    submitted = fields.Nested(SubmittedSchema, allow_none=True)
+    fields = fields.List(fields.Nested(FieldSchema))
+
+
+class CompletedSchema(Schema):
+    task = fields.Nested(TaskDetailSchema, required=True)
+    instance = fields.Nested(InstanceSchema, required=True)
+
+
+class AssignRequest(Schema):
+    assignee = fields.Str(required=True, validate=validate.Length(min=1, max=64),
+                          metadata={"description": "nama pengguna pemegang peran tugas"})
+
+
+class CommentRequest(Schema):
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_COMMENT))
+
+
+class CommentSchema(Schema):
+    id = fields.Int(required=True)
+    instance_id = fields.Int(required=True)
+    task_id = fields.Int(attribute="human_task_id", allow_none=True)
+    author = fields.Str(attribute="author.username", required=True)
+    text = fields.Str(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class CommentPageSchema(PageSchema):
+    items = fields.List(fields.Nested(CommentSchema), required=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Int(required=True)
+    instance_id = fields.Int(required=True)
+    task_id = fields.Int(attribute="human_task_id", allow_none=True)
+    filename = fields.Str(required=True)
+    content_type = fields.Str(required=True)
+    size = fields.Int(required=True)
+    sha256 = fields.Str(required=True)
+    uploaded_by = fields.Str(attribute="uploaded_by.username", allow_none=True)
+    uploaded_at = fields.DateTime(required=True)
+
+
+class AttachmentPageSchema(PageSchema):
+    items = fields.List(fields.Nested(AttachmentSchema), required=True)
+
+
+class NotificationPageSchema(PageSchema):
+    """``notifications`` (the page, as before pagination) equals ``items``."""
+
+    unread = fields.Int(required=True)
+    notifications = fields.List(fields.Nested(NotificationSchema), required=True)
+    items = fields.List(fields.Nested(NotificationSchema), required=True)
+
+
+class MarkedSchema(Schema):
+    marked = fields.Int(required=True)
+    unread = fields.Int(required=True)

@@ -1,0 +1,78 @@
+"""Plh/Plt through the API: the current ones the caller is part of or may end, recording
+one, and ending one early. Rules: ``engine.people.substitution``."""
+
+from typing import Any
+
+from flask import g, jsonify
+from sqlalchemy import select
+
+from engine.errors import NotFound
+from engine.models import Substitution, User
+from engine.people import substitution
+from web.api import bp
+from web.api.auth import token_required
+from web.api.common import RequestError, load_body, load_query, page_of
+from web.api.openapi import doc
+from web.api.schemas_admin import SubstitutionCreate, SubstitutionPageSchema, SubstitutionSchema
+from web.api.schemas_common import PageQuery
+from web.extensions import clock, db
+
+TAG = "plh-plt"
+
+
+@bp.get("/substitutions")
+@doc("Plh/Plt yang belum berakhir: milik pemanggil atau yang boleh ia akhiri (admin: semua)",
+     query=PageQuery, tag=TAG, responses={200: SubstitutionPageSchema})
+@token_required
+def list_substitutions() -> Any:
+    query = load_query(PageQuery())
+    current = db.session.scalars(select(Substitution).where(
+        Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
+    listed = [s for s in current if g.user.id in (s.official_id, s.substitute_id)
+              or substitution.may_end(db.session, g.user, s)]
+    return jsonify(items=[_json(s) for s in page_of(listed, query["page"], query["per_page"])],
+                   total=len(listed), page=query["page"], per_page=query["per_page"])
+
+
+@bp.post("/substitutions")
+@doc("Catat Plh/Plt (admin atau pejabatnya)", body=SubstitutionCreate, tag=TAG,
+     responses={201: SubstitutionSchema})
+@token_required
+def create_substitution() -> Any:
+    body = load_body(SubstitutionCreate())
+    found = substitution.record(
+        db.session, clock(), kind=body["kind"], official=_user(body["official"], "official"),
+        substitute=_user(body["substitute"], "substitute"), role=body["role"],
+        warrant_number=body["warrant_number"], starts_at=body["starts_at"],
+        ends_at=body["ends_at"], created_by=g.user)
+    db.session.commit()
+    return jsonify(_json(found)), 201
+
+
+@bp.post("/substitutions/<int:substitution_id>/end")
+@doc("Akhiri Plh/Plt lebih awal (pejabat, atasan pengganti, admin)", tag=TAG,
+     responses={200: SubstitutionSchema})
+@token_required
+def end_substitution(substitution_id: int) -> Any:
+    found = db.session.get(Substitution, substitution_id)
+    if found is None:
+        raise NotFound(f"Plh/Plt #{substitution_id} tidak ditemukan.")
+    substitution.end_early(db.session, clock(), found, g.user)
+    db.session.commit()
+    return jsonify(_json(found))
+
+
+def _json(found: Substitution) -> dict[str, Any]:
+    return SubstitutionSchema().dump({
+        **{name: getattr(found, name) for name in (
+            "id", "kind", "official", "substitute", "role", "warrant_number", "starts_at",
+            "ends_at", "extended_at")},
+        "may_end": substitution.may_end(db.session, g.user, found)})
+
+
+def _user(username: str, field: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                           fields={field: ["pengguna tidak ditemukan"]})
+    return user

@@ -1,0 +1,132 @@
+"""Tasks through the API: the inbox, one task, claim, release, assign, complete (JSON, or
+multipart with files for the step's file fields). Rules: ``engine.process.tasks``."""
+
+import json
+from typing import Any
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from engine.bpmn.forms import fields as declared_fields
+from engine.models import User
+from engine.process import tasks
+from web.access import access
+from web.api import bp
+from web.api.auth import token_required
+from web.api.common import RequestError, load_body, load_query, page_of
+from web.api.openapi import doc
+from web.api.schemas import TaskComplete, TaskSchema
+from web.api.schemas_work import AssignRequest, CompletedSchema, TaskDetailSchema, TaskQuery
+from web.api.views import instance_json, task_json
+from web.errors import error_response
+from web.extensions import clock, db
+from web.views.case import attach_posted
+
+TAG = "tugas"
+
+# The inbox stays a JSON array (as before pagination); its size is in headers.
+PAGE_HEADERS = {"X-Total-Count": {"schema": {"type": "integer"}},
+                "X-Page": {"schema": {"type": "integer"}},
+                "X-Per-Page": {"schema": {"type": "integer"}}}
+
+COMPLETE_MULTIPART = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string", "description": 'JSON objek data langkah, mis. {"catatan": "..."}'},
+        "lampiran": {"type": "array", "items": {"type": "string", "format": "binary"}},
+    },
+    "additionalProperties": {"type": "string", "format": "binary",
+                             "description": "berkas untuk kolom berkas formulir, per nama kolom"},
+}
+
+
+@bp.get("/tasks")
+@doc("Kotak Masuk pemanggil (terlambat dulu); larik, per halaman", query=TaskQuery, tag=TAG,
+     responses={200: {"description": "tugas halaman ini; jumlah di X-Total-Count",
+                      "headers": PAGE_HEADERS, "content": {"application/json": {
+                          "schema": {"type": "array", "items": TaskSchema}}}}})
+@token_required
+def list_tasks() -> Any:
+    query = load_query(TaskQuery())
+    found = tasks.inbox(db.session, clock(), g.user)
+    response = jsonify(TaskSchema(many=True).dump(
+        page_of(found, query["page"], query["per_page"])))
+    response.headers.update({"X-Total-Count": str(len(found)), "X-Page": str(query["page"]),
+                             "X-Per-Page": str(query["per_page"])})
+    return response
+
+
+@bp.get("/tasks/<int:task_id>")
+@doc("Satu tugas dengan Mutu Baku, formulir dan berkas kasus", tag=TAG,
+     responses={200: TaskDetailSchema})
+@token_required
+def get_task(task_id: int) -> Any:
+    task = tasks.get_task(db.session, task_id)
+    if not access().may_view_task(task):
+        return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
+    return jsonify(task_json(task, with_case=True))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@doc("Ambil tugas", tag=TAG, responses={200: TaskDetailSchema, 409: None})
+@token_required
+def claim_task(task_id: int) -> Any:
+    task = tasks.claim_task(db.session, clock(), task_id, g.user)
+    db.session.commit()
+    return jsonify(task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@doc("Lepaskan tugas yang diambil ke Tugas Unit", tag=TAG,
+     responses={200: TaskDetailSchema, 409: None})
+@token_required
+def release_task(task_id: int) -> Any:
+    task = tasks.release_task(db.session, clock(), task_id, g.user)
+    db.session.commit()
+    return jsonify(task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@doc("Alihkan tugas kepada pemegang peran (oleh atasan peran)", body=AssignRequest, tag=TAG,
+     responses={200: TaskDetailSchema, 409: None})
+@token_required
+def assign_task(task_id: int) -> Any:
+    body = load_body(AssignRequest())
+    assignee = db.session.scalar(select(User).where(User.username == body["assignee"]))
+    if assignee is None:
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                           fields={"assignee": ["pengguna tidak ditemukan"]})
+    task = tasks.assign_task(db.session, clock(), task_id, assignee, g.user)
+    db.session.commit()
+    return jsonify(task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@doc("Selesaikan langkah: JSON {\"data\"}, atau multipart dengan berkas", body=TaskComplete,
+     multipart=COMPLETE_MULTIPART, tag=TAG, responses={200: CompletedSchema, 409: None})
+@token_required
+def complete_task(task_id: int) -> Any:
+    if request.mimetype != "multipart/form-data":
+        data = load_body(TaskComplete())["data"]
+        task = tasks.complete_task(db.session, clock(), task_id, g.user, data)
+    else:
+        task = tasks.get_task(db.session, task_id)
+        data = _multipart_data()
+        file_fields = [f["name"] for f in declared_fields(tasks.task_entry(task).get("form"))
+                       if f["kind"] == "file"]
+        data.update(attach_posted(task, g.user, file_fields))
+        task = tasks.complete_task(db.session, clock(), task_id, g.user, data)
+    db.session.commit()
+    return jsonify(task=task_json(task), instance=instance_json(task.instance))
+
+
+def _multipart_data() -> dict[str, Any]:
+    try:
+        data = json.loads(request.form.get("data") or "{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                           fields={"data": ["harus objek JSON"]})
+    return data
+

@@ -1,0 +1,65 @@
+"""SOP versions through the API, for administrators: the history, the difference a
+version makes against the active one, activation. Rules: ``engine.process.versions``."""
+
+from typing import Any
+
+from flask import g, jsonify
+
+from engine.errors import NotFound
+from engine.process import versions
+from engine.process.deploy import active_definition
+from web.access import access
+from web.api import bp
+from web.api.auth import token_required
+from web.api.common import load_query, page_of
+from web.api.openapi import doc
+from web.api.schemas_admin import DiffSchema, VersionPageSchema, VersionQuery, VersionSchema
+from web.errors import error_response
+from web.extensions import clock, db
+
+TAG = "versi-sop"
+ADMIN_ONLY = "Hanya administrator yang dapat mengelola versi SOP."
+
+
+@bp.get("/processes/<key>/versions")
+@doc("Versi-versi satu SOP, terbaru dulu (admin)", query=VersionQuery, tag=TAG,
+     responses={200: VersionPageSchema})
+@token_required
+def list_versions(key: str) -> Any:
+    query = load_query(VersionQuery())
+    if not access().is_admin:
+        return error_response(403, "forbidden", ADMIN_ONLY)
+    found = versions.history(db.session, key)
+    if not found:
+        raise NotFound(f'SOP "{key}" tidak ditemukan.')
+    return jsonify(items=VersionSchema(many=True).dump(
+        page_of(found, query["page"], query["per_page"])), total=len(found),
+        page=query["page"], per_page=query["per_page"])
+
+
+@bp.get("/processes/<key>/versions/<int:version>/diff")
+@doc("Beda langkah versi ini terhadap versi aktif (admin)", tag=TAG,
+     responses={200: DiffSchema})
+@token_required
+def diff_version(key: str, version: int) -> Any:
+    if not access().is_admin:
+        return error_response(403, "forbidden", ADMIN_ONLY)
+    chosen = versions.get_version(db.session, key, version)
+    active = active_definition(db.session, key)
+    diff = versions.diff_versions(active, chosen)
+    return jsonify(DiffSchema().dump({
+        "active_version": active.version, "version": chosen.version, "added": diff.added,
+        "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
+        "retimed": diff.retimed}))
+
+
+@bp.post("/processes/<key>/versions/<int:version>/activate")
+@doc("Aktifkan versi ini untuk proses baru (admin)", tag=TAG,
+     responses={200: VersionSchema})
+@token_required
+def activate_version(key: str, version: int) -> Any:
+    if not access().is_admin:
+        return error_response(403, "forbidden", ADMIN_ONLY)
+    definition = versions.activate(db.session, clock(), key, version, g.user)
+    db.session.commit()
+    return jsonify(VersionSchema().dump(definition))
