@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "webhook": {"url": ""},
     # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
     "substitution": {"plh_max_days": 30},
+    # The service desk (README, "Layanan TI"): the SLA of a minor ticket (office time) and
+    # how a monitoring alert's severity maps to a priority.
+    "sla_minor": "P1D",
+    "alert_priorities": {"critical": "kritis", "warning": "mayor", "info": "minor"},
 }
 
 

@@ -8,4 +8,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from web.api import views  # noqa: F401  (registers the routes on bp)
+from web.api import views  # noqa: F401,E402  (registers the routes on bp)
+from web.api import alerts, servicedesk  # noqa: F401,E402  (the service desk's routes)
