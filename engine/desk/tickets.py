@@ -7,6 +7,7 @@ on the internal instance page.
 """
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -16,7 +17,7 @@ from engine import audit
 from engine.clock import Clock
 from engine.desk import sla
 from engine.desk.notices import notify
-from engine.errors import InvalidTaskData, PermissionDenied
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import (
     Attachment,
     AuditRecord,
@@ -27,6 +28,7 @@ from engine.models import (
     User,
 )
 from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.process import attachments
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
@@ -110,6 +112,35 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
                    f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
                    f" — {text[:200]}")
     return message
+
+
+def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessInstance,
+              user: User, text: str, filename: str, data: bytes, *,
+              asks: bool = False) -> TicketMessage:
+    """``post`` with a file (stored as the instance's attachment, visible to both sides
+    of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
+    access = Access.of(session, user, clock.now())
+    if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
+    audit.record(session, clock, "attachment.added", actor=user, instance=instance,
+                 filename=attachment.filename, size=len(data), sha256=attachment.sha256)
+    return post(session, clock, instance, user, text, asks=asks, attachment=attachment)
+
+
+def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user: User,
+                attachment_id: int) -> Attachment:
+    """The attachment of a thread message of ``instance`` that ``user`` may download
+    (requester or desk). Raises NotFound / PermissionDenied."""
+    access = Access.of(session, user, clock.now())
+    if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    found = session.scalar(select(Attachment).join(
+        TicketMessage, TicketMessage.attachment_id == Attachment.id).where(
+        TicketMessage.instance_id == instance.id, Attachment.id == attachment_id))
+    if found is None:
+        raise NotFound("Berkas tidak ada pada tiket ini.")
+    return found
 
 
 def mine(session: Session, user: User) -> list[ProcessInstance]:

@@ -14,6 +14,7 @@ from web.views import (
     admin_versions,  # noqa: F401 - adds the version pages to admin.bp
     attachments,
     auth,
+    desk,
     documents,
     inbox,
     instances,
@@ -23,4 +24,4 @@ from web.views import (
 from web.views.reports import views as reports
 
 BLUEPRINTS = (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp, notifications.bp,
-              admin.bp, documents.bp, substitutions.bp, reports.bp)
+              admin.bp, documents.bp, substitutions.bp, reports.bp, desk.bp)
