@@ -21,6 +21,7 @@ from web.views import (
     notifications,
     substitutions,
 )
+from web.views.reports import desk as reports_desk  # noqa: F401 - adds Layanan TI
 from web.views.reports import views as reports
 
 BLUEPRINTS = (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp, notifications.bp,
