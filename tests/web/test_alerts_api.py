@@ -2,6 +2,7 @@
 incident per alert fingerprint (also under 20 concurrent identical posts), notes for
 repeats and the downtime of a resolved alert."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -11,7 +12,8 @@ from sqlalchemy import func, select
 
 from engine.models import AlertSource, Comment, Outage, ProcessInstance
 from tests.helpers.servers import threaded_server
-from tests.web.conftest import api_token
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
 from tests.web.test_claim_races import at_once
 from web.extensions import db
 
@@ -134,3 +136,20 @@ def test_twenty_concurrent_identical_alerts_open_exactly_one_incident(app):
 
 def _admin(client):
     return api_token(client, "admin")
+
+
+def test_the_admin_page_adds_a_source_and_shows_its_token_once(app, client):
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan")
+    assert page.status_code == 200
+    added = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page.get_data(True)), "name": "kuma-kantor",
+        "kind": "uptime-kuma"})
+    token = re.search(r'<code id="token">([^<]+)</code>', added.get_data(True)).group(1)
+    assert 'id="token"' not in client.get("/admin/sumber-peringatan").get_data(True)
+    down = client.post("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"},
+                       json=kuma(0, "2026-11-23 02:00:00"))
+    assert down.status_code == 202
+    other = app.test_client()
+    login(other, "prakom")
+    assert other.get("/admin/sumber-peringatan").status_code == 403

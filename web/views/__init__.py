@@ -8,6 +8,7 @@ never ``web.api`` or ``web.cli``.
 from web.views import (
     account,
     admin,
+    admin_alerts,  # noqa: F401 - adds the monitoring sources to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
     admin_users,  # noqa: F401 - adds "Pengguna dan Peran" to admin.bp
