@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
+from engine.models import ProcessInstance, SlaPause, Timer, User
+from engine.runtime.unit import change
 
 DEFAULT_MINOR = "P1D"
 PRIORITIES = ("kritis", "mayor", "minor")
@@ -74,18 +75,18 @@ def pause(session: Session, clock: Clock, instance: ProcessInstance, user: User)
 
 
 def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User) -> None:
-    """Start the SLA clock again; the open steps' due times and their timers move by the
-    pause; audited ``sla.resumed`` with the pause in minutes. Nothing when not paused."""
+    """Start the SLA clock again; the waiting deadline timers of the instance move by the
+    pause (so the open steps' due times and the escalation chain follow); audited ``sla.resumed`` with the pause in minutes. Nothing when not paused."""
     current = open_pause(session, instance)
     if current is None:
         return
     current.ended_at = clock.now()
     shift = current.ended_at - current.started_at
-    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                        HumanTask.state == "open")):
-        if task.due_at is not None:
-            task.due_at += shift
-    for timer in session.scalars(select(Timer).where(Timer.instance_id == instance.id)):
-        timer.fire_at += shift
+    with change(session, clock, instance.id) as unit:
+        if unit is not None:
+            unit.shift_timers(shift)  # saving re-projects due times and timers
+    for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id,
+                                                   Timer.spiff_task_id.is_(None))):
+        row.fire_at += shift  # escalation levels 2+ of a step
     audit.record(session, clock, "sla.resumed", actor=user, instance=instance,
                  paused_minutes=int(shift.total_seconds() // 60))
