@@ -2,16 +2,17 @@
 the outbox (``engine.escalation.outbox`` sends it with retries).
 
 The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
-tells the requester the ticket was received; ``instance.completed`` that it is done (with
+started by a requester (not by someone holding one of its lanes, nor by a monitoring
+source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
 the rating link). ``listen()`` installs the listener once per process.
 """
 
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditRecord, Delivery, Notification, ProcessInstance, User
+from engine.models import AlertSource, AuditRecord, Delivery, Notification, ProcessInstance, User
 from engine.people.access import REQUESTER_PROCESSES
 
 REQUESTER_ROLE = "Pemohon"
@@ -42,7 +43,7 @@ def _ticket_notices(session: Session, *_: object) -> None:
             if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
                 continue
             requester = instance.started_by
-            if requester is None:
+            if requester is None or _is_desk(session, requester, instance):
                 continue
             label = instance.number or f"#{instance.id}"
             if record.action == "instance.started":
@@ -52,6 +53,15 @@ def _ticket_notices(session: Session, *_: object) -> None:
                 notify(session, record.at, requester, instance, "tiket_selesai",
                        f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
                        f"/tiket/{instance.id}")
+
+
+def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
+    """Whether the starter is no requester: holds a lane of the SOP (the desk typed the
+    ticket itself) or is a monitoring source's account."""
+    if set(user.role_names) & set(instance.definition.catalog["lanes"]):
+        return True
+    return session.scalar(select(AlertSource.id).where(AlertSource.user_id == user.id)) \
+        is not None
 
 
 def listen() -> None:
