@@ -35,6 +35,7 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert client.get(f"/proses/{instance_id}").status_code == 403
     prakom = app.test_client()
     login(prakom, "prakom")
+    assert f'href="/tiket/{instance_id}"' in prakom.get(f"/proses/{instance_id}").get_data(True)
     desk_page = prakom.get(f"/tiket/{instance_id}")
     token = csrf_token(desk_page.get_data(True))
     noted = prakom.post(f"/proses/{instance_id}/komentar",
