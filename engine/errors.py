@@ -95,3 +95,9 @@ class ProcessFailure(AlurError):
     def __init__(self, message: str, element: str | None = None) -> None:
         super().__init__(message)
         self.element = element
+
+
+class Conflict(AlurError):
+    """The action does not fit the current state (e.g. a ticket rated already)."""
+
+    code = "conflict"

@@ -386,3 +386,4 @@ class WorkerHeartbeat(Base):
     last_round_at: Mapped[datetime] = mapped_column(index=True)
     rounds: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
+from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: E402,F401,I001  (the service desk tables share the metadata)

@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     "substitution": {"plh_max_days": 30},
     # The office printed in the SOP document's kop: name, unit, logo (base64 PNG/JPEG).
     "identity": {"office": "", "unit": "", "logo": ""},
+    # The service desk (README, "Layanan TI"): the SLA of a minor ticket (office time) and
+    # how a monitoring alert's severity maps to a priority.
+    "sla_minor": "P1D",
+    "alert_priorities": {"critical": "kritis", "warning": "mayor", "info": "minor"},
 }
 
 

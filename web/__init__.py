@@ -90,6 +90,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
+    from engine.desk import notices
+
+    notices.listen()  # received/done notices to the requester
     telemetry.init_app(app)
     edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from engine.db import is_busy
 from engine.errors import (
     AlurError,
+    Conflict,
     InstanceEnded,
     InvalidProcess,
     InvalidTaskData,
@@ -30,7 +31,7 @@ from web.extensions import db
 RETRY_AFTER_SECONDS = 5
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
-          InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
+          Conflict: 409, InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
 
 HTTP_MESSAGES = {
     400: lazy_gettext("Permintaan tidak valid."),

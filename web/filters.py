@@ -67,6 +67,11 @@ HISTORY_TEXT = {
     "task.escalated": lazy_gettext("Eskalasi: langkah melewati batas waktu"),
     "attachment.added": lazy_gettext("Lampiran ditambahkan"),
     "comment.added": lazy_gettext("Komentar ditambahkan"),
+    "ticket.message": lazy_gettext("Pesan tiket (pemohon dan petugas)"),
+    "ticket.rated": lazy_gettext("Tiket dinilai pemohon"),
+    "ticket.closed_unrated": lazy_gettext("Tiket ditutup tanpa penilaian"),
+    "sla.paused": lazy_gettext("Jam SLA berhenti: menunggu pemohon"),
+    "sla.resumed": lazy_gettext("Jam SLA berjalan lagi"),
 }
 
 

@@ -10,6 +10,9 @@ Plh/Plt gets the same answer everywhere. The rules:
   ``engine.roles.supervisor_of``), and by administrators.
 - A step is done only by whoever may act in its lane; it is assigned (Alihkan) by whoever
   may act in the role supervising its lane.
+- Every active account is a requester (Pemohon, issue 14): it may start the
+  requester-facing SOPs (``REQUESTER_PROCESSES``) and follow its own tickets on the ticket
+  view (never the internal instance page, unless it also holds a lane of the SOP).
 - Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
   person's figures by the person, by whoever may act in the role supervising one of the
   person's roles, and by administrators.
@@ -26,6 +29,9 @@ from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, supervisor_of
 
 SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
+# The SOPs every employee may start as requester: the IT service request and the fault report.
+REQUESTER_PROCESSES = frozenset({"penanganan_permintaan_layanan_ti",
+                                 "penanganan_gangguan_server"})
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,16 @@ class Access:
 
     def may_start(self, definition: ProcessDefinition) -> bool:
         """Whether the user may start an instance of ``definition``: acting in one of its
-        lanes, or administrator."""
+        lanes, administrator, or any active account for a requester-facing SOP."""
+        if definition.key in REQUESTER_PROCESSES and not self.user.is_disabled:
+            return True
         return self.is_admin or bool(self.roles & set(definition.catalog["lanes"]))
+
+    def may_follow_ticket(self, instance: ProcessInstance) -> bool:
+        """Whether the user may see the requester's ticket view of ``instance`` (and write
+        in its thread as requester): its starter, for a requester-facing SOP."""
+        return (instance.definition.key in REQUESTER_PROCESSES
+                and instance.started_by_id == self.user.id and not self.user.is_disabled)
 
     def may_view_definition(self, definitions: Iterable[ProcessDefinition]) -> bool:
         """Whether the user may see instances and reports of an SOP whose versions are

@@ -54,6 +54,22 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
         InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
     """
     _check_may_act(session, clock, task, user)
+    attachment = store(session, clock, folder, task.instance_id, user, filename, data,
+                       max_bytes, task_id=task.id)
+    audit.record(session, clock, "attachment.added", actor=user, task=task,
+                 filename=attachment.filename, size=len(data), sha256=attachment.sha256)
+    return attachment
+
+
+def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: User,
+          filename: str, data: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES, *,
+          task_id: int | None = None) -> Attachment:
+    """Check and store ``data`` as an attachment of the instance (of step ``task_id`` when
+    given); the caller checks who may and audits. Not committed.
+
+    Raises:
+        InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
+    """
     name = Path(filename or "").name.strip()[:255]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
@@ -71,14 +87,12 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
     stored_name = secrets.token_hex(16)
     store_pending(session, folder, stored_name, data)
     attachment = Attachment(
-        instance_id=task.instance_id, human_task_id=task.id, filename=name,
+        instance_id=instance_id, human_task_id=task_id, filename=name,
         stored_name=stored_name, content_type=content_type, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id,
         uploaded_at=clock.now())
     session.add(attachment)
     session.flush()
-    audit.record(session, clock, "attachment.added", actor=user, task=task, filename=name,
-                 size=len(data), sha256=attachment.sha256)
     return attachment
 
 

@@ -11,7 +11,7 @@
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -114,6 +114,22 @@ def count_from(timer_task: Any, start: datetime) -> None:
                                        round_the_clock=_round_the_clock(timer_task))
     timer_task.internal_data.pop("event_fired", None)
     timer_task._set_internal_data(event_value=fire_at.isoformat())
+
+
+def shift_waiting_timers(workflow: BpmnWorkflow, delta: timedelta) -> int:
+    """Move the fire time of every waiting ``DeadlineTimer`` of ``workflow`` by ``delta``
+    (e.g. the SLA pause while a ticket waited for its requester); returns how many."""
+    moved = 0
+    for timer_task in workflow.get_tasks(state=TaskState.WAITING):
+        if not isinstance(getattr(timer_task.task_spec, "event_definition", None),
+                          DeadlineTimer):
+            continue
+        timer_task.task_spec.event_definition.has_fired(timer_task)  # sets event_value
+        fire_at = datetime.fromisoformat(timer_task._get_internal_data("event_value"))
+        timer_task.internal_data.pop("event_fired", None)
+        timer_task._set_internal_data(event_value=(fire_at + delta).isoformat())
+        moved += 1
+    return moved
 
 
 def timer_duration(timer_task: Any) -> str:

@@ -17,6 +17,7 @@ notified once, and it waits for one of them to retry or cancel it (README, "Gala
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -77,6 +78,11 @@ class InstanceUnit:
         """Checkpoint, then run the engine (``adapter.run_engine``). Raises ProcessFailure."""
         self._checkpoint = adapter.dump_state(self.workflow)
         adapter.run_engine(self.workflow)
+
+    def shift_timers(self, delta: timedelta) -> None:
+        """Move the waiting deadline timers by ``delta`` (``adapter.shift_waiting_timers``);
+        saving re-projects the steps' due times and the timers."""
+        adapter.shift_waiting_timers(self.workflow, delta)
 
     def fire_timers(self) -> None:
         """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure."""

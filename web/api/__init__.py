@@ -13,7 +13,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MODULES = ("common", "openapi", "views", "tasks", "comments", "attachments", "notifications",
-           "substitutions", "versions")
+           "substitutions", "versions", "alerts", "servicedesk")
 
 for _module in MODULES:
     import_module(f"web.api.{_module}")

@@ -20,6 +20,7 @@ from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.table import import_table
 from web.cli import worker as scheduler
+from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.users import user_group
@@ -217,7 +218,7 @@ def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
                     serve_command, sop_group, demo_history_command, user_group,
-                    backup_command, restore_command):
+                    backup_command, restore_command, alerts_group):
         app.cli.add_command(command)
 
 

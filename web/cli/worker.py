@@ -21,6 +21,7 @@ from time import perf_counter
 from flask import Flask
 
 from engine import audit, settings
+from engine.desk import ratings
 from engine.escalation import heartbeat, incidents, outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import fire_round
@@ -130,7 +131,8 @@ def sweep_once(app: Flask, every_file: bool = False,
 
 def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -> int:
     """One round: sweep the attachments folder (``every_file``: all of it, as the first
-    round of a process does), fire timers, send the outbox, record the heartbeat, log the
+    round of a process does), fire timers, send the outbox, close tickets unrated after
+    5 working days (``engine.desk.ratings``), record the heartbeat, log the
     round. Returns how much work was done (timers fired + messages sent)."""
     token = audit.REQUEST_ID.set(f"round-{uuid.uuid4().hex[:16]}")
     started = perf_counter()
@@ -140,6 +142,14 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
         fired = fire_once(app, failures)
         sent = send_once(app, owner, failures)
         with app.app_context():
+            try:
+                ratings.close_unrated(db.session, clock())
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                failures.count += 1
+                log.exception("closing unrated tickets failed",
+                              extra={"fields": {"event": "worker.unrated_failed"}})
             try:
                 heartbeat.record_round(db.session, clock(), owner, failed=bool(failures.count))
                 db.session.commit()

@@ -9,19 +9,22 @@ from web.views import (
     account,
     admin,
     admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
+    admin_alerts,  # noqa: F401 - adds the monitoring sources to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
     admin_users,  # noqa: F401 - adds "Pengguna dan Peran" to admin.bp
     admin_versions,  # noqa: F401 - adds the version pages to admin.bp
     attachments,
     auth,
+    desk,
     documents,
     inbox,
     instances,
     notifications,
     substitutions,
 )
+from web.views.reports import desk as reports_desk  # noqa: F401 - adds Layanan TI
 from web.views.reports import views as reports
 
 BLUEPRINTS = (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp, notifications.bp,
-              admin.bp, documents.bp, substitutions.bp, reports.bp)
+              admin.bp, documents.bp, substitutions.bp, reports.bp, desk.bp)

@@ -31,6 +31,7 @@ from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.time_words import working_text
+from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
@@ -170,7 +171,7 @@ def person(username: str) -> Any:
         return url_for("reports.person_instances", username=username, angka=figure,
                        **arguments, **period.query())
 
-    tables = person_tables(report, link)
+    tables = [*person_tables(report, link), person_desk_table(period, user)]
     if _export_format():
         return _export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
     return render_template("reports/person.html", export_links=_export_links(tables),

@@ -1,0 +1,146 @@
+"""Monitoring alerts open incidents (README, "Peringatan pemantauan").
+
+A source (Prometheus Alertmanager or Uptime Kuma) posts with its own bearer token. A
+firing alert opens "Penanganan Gangguan Server" with the system from its labels and the
+priority from its severity (setting ``alert_priorities``); one open incident per alert
+fingerprint: a repeat adds a note. A resolved alert adds a note with the downtime and
+records the outage (the incident stays open: a person closes it).
+
+Exactly one of many concurrent identical alerts opens the incident: the alert's
+(source, fingerprint) row is inserted with ON CONFLICT DO NOTHING and then locked.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine import audit, settings
+from engine.clock import Clock
+from engine.errors import InvalidTaskData
+from engine.models import Alert, AlertSource, Comment, Outage, ProcessInstance, User
+from engine.people import accounts
+from engine.process.instances import start_instance
+
+INCIDENT_PROCESS = "penanganan_gangguan_server"
+KINDS = ("alertmanager", "uptime-kuma")
+OPEN = ("running", "error")
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One alert in a webhook, whatever the tool: ``firing`` or resolved, at ``at``."""
+
+    fingerprint: str
+    firing: bool
+    system: str
+    severity: str
+    summary: str
+    at: datetime
+
+
+def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name: str,
+               kind: str, actor: User | None) -> tuple[AlertSource, str]:
+    """Register a source; returns it and its token (shown once; only its hash is kept).
+    The source's account ``pantau.<name>`` (no roles, random password) starts its
+    incidents. Audited ``alert_source.added``. Not committed.
+
+    Raises:
+        InvalidTaskData: under ``name`` (2-41 of a-z, 0-9, "-", or taken) or ``kind``.
+    """
+    if kind not in KINDS:
+        raise InvalidTaskData({"kind": f"jenis harus salah satu dari: {', '.join(KINDS)}"})
+    if not NAME.match(name or "") or session.scalar(
+            select(AlertSource.id).where(AlertSource.name == name)):
+        raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-', belum dipakai"})
+    user, _ = accounts.create(session, clock, hasher, actor=None,
+                              username=f"pantau.{name.replace('-', '_')}",
+                              full_name=f"Pemantauan {name}",
+                              password=secrets.token_urlsafe(32))
+    token = secrets.token_urlsafe(32)
+    source = AlertSource(name=name, kind=kind, token_hash=_hash(token), user_id=user.id,
+                         created_at=clock.now())
+    session.add(source)
+    session.flush()
+    audit.record(session, clock, "alert_source.added", actor=actor, name=name, kind=kind)
+    return source, token
+
+
+def source_for(session: Session, token: str) -> AlertSource | None:
+    """The source whose token this is, or None."""
+    return session.scalar(select(AlertSource).where(AlertSource.token_hash == _hash(token)))
+
+
+def receive(session: Session, clock: Clock, source: AlertSource,
+            events: list[Event]) -> tuple[list[int], int]:
+    """Apply a webhook's events in order; returns (ids of the incidents opened, how many
+    events changed nothing). Not committed.
+
+    Raises:
+        InvalidTaskData, ProcessFailure: from starting the incident (nothing is kept when
+            the caller rolls back).
+    """
+    user = source.user
+    opened: list[int] = []
+    ignored = 0
+    for event in events:
+        alert = _locked_alert(session, source, event)
+        instance = session.get(ProcessInstance, alert.instance_id) if alert.instance_id else None
+        if event.firing:
+            if instance is None or instance.status not in OPEN:
+                instance = _open_incident(session, clock, user, event)
+                alert.instance_id, alert.system = instance.id, event.system
+                alert.firing_since = event.at
+                opened.append(instance.id)
+                continue
+            if alert.firing_since is None:
+                alert.firing_since = event.at
+            _note(session, clock, user, instance, f"Peringatan menyala lagi: {event.summary}")
+        elif alert.firing_since is not None and instance is not None:
+            end = max(event.at, alert.firing_since)
+            session.add(Outage(alert_id=alert.id, system=alert.system,
+                               started_at=alert.firing_since, ended_at=end))
+            minutes = int((end - alert.firing_since).total_seconds() // 60)
+            _note(session, clock, user, instance,
+                  f"Pulih: {alert.system} tidak tersedia {minutes} menit "
+                  f"({alert.firing_since.isoformat()} – {end.isoformat()}).")
+            alert.firing_since = None
+        else:
+            ignored += 1
+    return opened, ignored
+
+
+def _locked_alert(session: Session, source: AlertSource, event: Event) -> Alert:
+    values = {"source_id": source.id, "fingerprint": event.fingerprint[:200],
+              "system": event.system[:200]}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(Alert).values(**values).on_conflict_do_nothing())
+    return session.scalar(select(Alert).where(
+        Alert.source_id == source.id, Alert.fingerprint == values["fingerprint"]
+    ).with_for_update().execution_options(populate_existing=True))
+
+
+def _open_incident(session: Session, clock: Clock, user: User, event: Event) -> ProcessInstance:
+    priorities = settings.get(session, "alert_priorities")
+    priority = priorities.get(event.severity.lower(), "mayor")
+    return start_instance(session, clock, process_key=INCIDENT_PROCESS,
+                          title=f"{event.system}: {event.summary}"[:300], user=user,
+                          data={"sistem": event.system[:200], "gejala": event.summary[:2000],
+                                "prioritas": priority})
+
+
+def _note(session: Session, clock: Clock, user: User, instance: ProcessInstance,
+          text: str) -> None:
+    session.add(Comment(instance_id=instance.id, author_id=user.id, text=text[:2000],
+                        created_at=clock.now()))
+    audit.record(session, clock, "comment.added", actor=user, instance=instance)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

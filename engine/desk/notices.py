@@ -1,0 +1,72 @@
+"""Notices to the requester: in-app and, when the person has an address, an e-mail through
+the outbox (``engine.escalation.outbox`` sends it with retries).
+
+The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
+started by a requester (not by someone holding one of its lanes, nor by a monitoring
+source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
+the rating link). ``listen()`` installs the listener once per process.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from engine.models import AlertSource, AuditRecord, Delivery, Notification, ProcessInstance, User
+from engine.people.access import REQUESTER_PROCESSES
+
+REQUESTER_ROLE = "Pemohon"
+_listening = False
+
+
+def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
+           kind: str, message: str) -> None:
+    """Add an in-app notification for ``user`` and an e-mail when the user has an address
+    (dedupe key ``ticket:<id>:<kind>:<n>``, not committed)."""
+    session.add(Notification(user_id=user.id, kind=kind, role=REQUESTER_ROLE,
+                             message=message[:2000], created_at=now))
+    if user.email:
+        key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
+        session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
+                             subject=f"[Alur] {message}"[:300],
+                             body=f"{message}\n\nLihat tiket: /tiket/{instance.id}",
+                             payload={}, state="pending", attempts=0, next_attempt_at=now,
+                             created_at=now))
+
+
+def _ticket_notices(session: Session, *_: object) -> None:
+    records = [r for r in session.new if isinstance(r, AuditRecord)
+               and r.action in ("instance.started", "instance.completed")]
+    for record in records:
+        with session.no_autoflush:
+            instance = session.get(ProcessInstance, record.instance_id)
+            if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
+                continue
+            requester = instance.started_by
+            if requester is None or _is_desk(session, requester, instance):
+                continue
+            label = instance.number or f"#{instance.id}"
+            if record.action == "instance.started":
+                notify(session, record.at, requester, instance, "tiket_diterima",
+                       f"Tiket {label} diterima: {instance.title}")
+            else:
+                notify(session, record.at, requester, instance, "tiket_selesai",
+                       f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
+                       f"/tiket/{instance.id}")
+
+
+def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
+    """Whether the starter is no requester: holds a lane of the SOP (the desk typed the
+    ticket itself) or is a monitoring source's account."""
+    if set(user.role_names) & set(instance.definition.catalog["lanes"]):
+        return True
+    return session.scalar(select(AlertSource.id).where(AlertSource.user_id == user.id)) \
+        is not None
+
+
+def listen() -> None:
+    """Install the audit listener on every SQLAlchemy session (idempotent)."""
+    global _listening
+    if not _listening:
+        event.listen(Session, "before_flush", _ticket_notices)
+        _listening = True

@@ -1,0 +1,71 @@
+"""Satisfaction ratings ("Kepuasan Pengguna Layanan TIK", target index ≥ 85%).
+
+The requester rates a completed ticket once: a score 1-5 and a comment. A ticket not
+rated within 5 working days of its completion closes unrated (a ``Rating`` without a
+score), so the response rate can be counted.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import audit, settings
+from engine.clock import Clock
+from engine.errors import Conflict, InvalidTaskData, PermissionDenied
+from engine.models import ProcessDefinition, ProcessInstance, Rating, User
+from engine.people.access import REQUESTER_PROCESSES, Access
+
+MAX_COMMENT = 2000
+UNRATED_AFTER = "P5D"  # 5 working days
+
+
+def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, score: object,
+         comment: str = "") -> Rating:
+    """Record the requester's rating of ``instance`` (not committed); audited
+    ``ticket.rated``.
+
+    Raises:
+        PermissionDenied: ``user`` is not the ticket's requester.
+        Conflict: the ticket is not completed, or rated (or closed unrated) already.
+        InvalidTaskData: ``score`` not an integer 1-5 (under ``score``), comment over
+            2000 characters (under ``comment``).
+    """
+    if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
+        raise PermissionDenied("Hanya pemohon tiket ini yang dapat memberi penilaian.")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
+    if instance.status != "completed":
+        raise Conflict("Tiket belum selesai; penilaian diberikan setelah selesai.")
+    if session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)):
+        raise Conflict("Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.")
+    rating = Rating(instance_id=instance.id, user_id=user.id, score=score, comment=comment,
+                    rated_at=clock.now())
+    try:
+        with session.begin_nested():
+            session.add(rating)
+    except IntegrityError:
+        raise Conflict("Tiket ini sudah dinilai.") from None
+    audit.record(session, clock, "ticket.rated", actor=user, instance=instance, score=score)
+    return rating
+
+
+def close_unrated(session: Session, clock: Clock) -> int:
+    """Close unrated every completed ticket whose 5 working days passed without a rating
+    (audited ``ticket.closed_unrated``); returns how many. Run by the worker round."""
+    calendar = settings.work_calendar(session)
+    rated = select(Rating.instance_id)
+    candidates = session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessDefinition.key.in_(REQUESTER_PROCESSES),
+               ProcessInstance.status == "completed", ProcessInstance.id.not_in(rated)))
+    closed = 0
+    for instance in candidates:
+        if calendar.deadline(instance.completed_at, UNRATED_AFTER) <= clock.now():
+            session.add(Rating(instance_id=instance.id, user_id=None, score=None, comment="",
+                               rated_at=clock.now()))
+            audit.record(session, clock, "ticket.closed_unrated", instance=instance)
+            closed += 1
+    return closed

@@ -1,0 +1,159 @@
+"""The requester's ticket: its status in plain words, the thread with the desk (messages
+and files both ways), and the desk's question that pauses the SLA clock.
+
+Only what is written in the thread and the public facts (number, title, status, start,
+end, deadline, rating) reach the requester; internal notes (``comments``) and steps stay
+on the internal instance page.
+"""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import Clock
+from engine.desk import sla
+from engine.desk.notices import notify
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied
+from engine.models import (
+    Attachment,
+    AuditRecord,
+    ProcessDefinition,
+    ProcessInstance,
+    Rating,
+    TicketMessage,
+    User,
+)
+from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.process import attachments
+
+MAX_MESSAGE = 2000
+STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
+
+
+def status_word(session: Session, instance: ProcessInstance) -> str:
+    """The ticket's status in plain words (one of ``STATUS_WORDS``)."""
+    if instance.status == "cancelled":
+        return "dibatalkan"
+    if instance.status == "completed":
+        return "selesai"
+    if sla.open_pause(session, instance) is not None:
+        return "menunggu Anda"
+    worked = session.scalar(select(exists().where(
+        AuditRecord.instance_id == instance.id,
+        AuditRecord.action.in_(("task.completed", "task.claimed")))))
+    return "dikerjakan" if worked else "diterima"
+
+
+def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str, Any]:
+    """The requester's view of ``instance`` (no internal notes, no internal steps)."""
+    rating = session.scalar(select(Rating).where(Rating.instance_id == instance.id))
+    messages = session.scalars(select(TicketMessage).where(
+        TicketMessage.instance_id == instance.id).order_by(TicketMessage.id))
+    return {
+        "id": instance.id, "number": instance.number, "title": instance.title,
+        "process": instance.definition.name, "status": status_word(session, instance),
+        "started_at": instance.started_at, "completed_at": instance.completed_at,
+        "priority": (instance.data or {}).get("prioritas"),
+        "deadline": sla.deadline(session, instance, now),
+        "messages": [{"id": m.id, "from_requester": m.from_requester, "asks": m.asks,
+                      "author": m.author.full_name if m.author else "Alur",
+                      "text": m.text, "at": m.created_at,
+                      "file": ({"id": m.attachment.id, "filename": m.attachment.filename}
+                               if m.attachment else None)} for m in messages],
+        "rating": ({"score": rating.score, "comment": rating.comment, "at": rating.rated_at}
+                   if rating else None),
+    }
+
+
+def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, text: str,
+         *, asks: bool = False, attachment: Attachment | None = None) -> TicketMessage:
+    """Write in the ticket's thread (not committed).
+
+    The requester's message answers an open question: the SLA clock runs again
+    (``sla.resume``). A desk member's message (someone who may view the instance) reaches
+    the requester as a notice; with ``asks`` the ticket waits for the requester
+    (menunggu Anda) and the SLA clock stops (``sla.pause``). Audited ``ticket.message``.
+
+    Raises:
+        PermissionDenied: neither the requester nor a desk member; ``asks`` by the
+            requester.
+        InvalidTaskData: under ``pesan``: empty (without a file) or over 2000 characters.
+    """
+    access = Access.of(session, user, clock.now())
+    from_requester = access.may_follow_ticket(instance)
+    if not from_requester and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    if asks and from_requester:
+        raise PermissionDenied("Pemohon tidak dapat mengajukan pertanyaan menunggu.")
+    text = (text or "").strip()
+    if len(text) > MAX_MESSAGE or (not text and attachment is None):
+        raise InvalidTaskData({"pesan": f"tulis 1–{MAX_MESSAGE} karakter"})
+    message = TicketMessage(instance_id=instance.id, author_id=user.id,
+                            from_requester=from_requester, asks=asks, text=text,
+                            attachment_id=attachment.id if attachment else None,
+                            created_at=clock.now())
+    session.add(message)
+    session.flush()
+    audit.record(session, clock, "ticket.message", actor=user, instance=instance,
+                 from_requester=from_requester, asks=asks)
+    label = instance.number or f"#{instance.id}"
+    if from_requester:
+        sla.resume(session, clock, instance, user)
+    else:
+        if asks:
+            sla.pause(session, clock, instance, user)
+        if instance.started_by is not None:
+            notify(session, clock.now(), instance.started_by, instance,
+                   "tiket_menunggu" if asks else "tiket_pesan",
+                   f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
+                   f" — {text[:200]}")
+    return message
+
+
+def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessInstance,
+              user: User, text: str, filename: str, data: bytes, *,
+              asks: bool = False) -> TicketMessage:
+    """``post`` with a file (stored as the instance's attachment, visible to both sides
+    of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
+    access = Access.of(session, user, clock.now())
+    if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
+    audit.record(session, clock, "attachment.added", actor=user, instance=instance,
+                 filename=attachment.filename, size=len(data), sha256=attachment.sha256)
+    return post(session, clock, instance, user, text, asks=asks, attachment=attachment)
+
+
+def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user: User,
+                attachment_id: int) -> Attachment:
+    """The attachment of a thread message of ``instance`` that ``user`` may download
+    (requester or desk). Raises NotFound / PermissionDenied."""
+    access = Access.of(session, user, clock.now())
+    if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    found = session.scalar(select(Attachment).join(
+        TicketMessage, TicketMessage.attachment_id == Attachment.id).where(
+        TicketMessage.instance_id == instance.id, Attachment.id == attachment_id))
+    if found is None:
+        raise NotFound("Berkas tidak ada pada tiket ini.")
+    return found
+
+
+def mine(session: Session, user: User) -> list[ProcessInstance]:
+    """The user's tickets (requester-facing SOPs the user started), newest first."""
+    return list(session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessInstance.started_by_id == user.id,
+               ProcessDefinition.key.in_(REQUESTER_PROCESSES))
+        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()).limit(200)))
+
+
+def check_requester(session: Session, clock: Clock, instance: ProcessInstance,
+                    user: User) -> None:
+    """Raise PermissionDenied unless ``user`` may follow the ticket."""
+    if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
+        raise PermissionDenied("Hanya pemohon yang dapat melihat tiket ini.")

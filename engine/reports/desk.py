@@ -1,0 +1,135 @@
+"""The service desk's reports (issue 14), each over a period ``[start, end)`` of aware
+datetimes:
+
+- "Kepuasan Pengguna": index = % of ratings 4-5 among the scored ratings, their count,
+  the response rate (scored ratings / completed tickets), the comments; target ≥ 85%.
+- Uptime per system: downtime from the outages (firing→resolved), overlapping spans of a
+  system merged, clipped to the period; uptime % = 1 - downtime / period length; a system
+  is critical when one of its incidents was kritis; target ≥ 99.5% for critical systems.
+- "Ringkasan Ticketing dan MTR": tickets opened by category and priority, MTTR per
+  priority (report to completion, minus "menunggu pemohon" pauses) against its SLA, %
+  completed within the SLA deadline, backlog at the end (open at ``end``).
+"""
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.desk import sla
+from engine.models import (
+    Alert,
+    HumanTask,
+    Outage,
+    ProcessDefinition,
+    ProcessInstance,
+    Rating,
+    User,
+)
+from engine.people.access import REQUESTER_PROCESSES
+
+SATISFACTION_TARGET = 85.0
+UPTIME_TARGET = 99.5
+
+
+def _tickets(session: Session, process_key: str | None = None) -> Any:
+    keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
+    return select(ProcessInstance).join(ProcessDefinition).where(ProcessDefinition.key.in_(keys))
+
+
+def satisfaction(session: Session, start: datetime, end: datetime, *,
+                 process_key: str | None = None, prakom: User | None = None) -> dict[str, Any]:
+    """The satisfaction of tickets completed in the period (of one SOP, or those in which
+    ``prakom`` completed a Prakom step). ``index`` and ``response_rate`` are percentages
+    (None without data)."""
+    query = _tickets(session, process_key).where(
+        ProcessInstance.status == "completed", ProcessInstance.completed_at >= start,
+        ProcessInstance.completed_at < end)
+    if prakom is not None:
+        query = query.where(ProcessInstance.id.in_(select(HumanTask.instance_id).where(
+            HumanTask.role == "Prakom", HumanTask.completed_by_id == prakom.id)))
+    completed = list(session.scalars(query))
+    by_instance = {r.instance_id: r for r in session.scalars(select(Rating).where(
+        Rating.instance_id.in_([i.id for i in completed]), Rating.score.is_not(None)))}
+    scores = [r.score for r in by_instance.values()]
+    satisfied = sum(1 for score in scores if score >= 4)
+    return {
+        "completed": len(completed), "count": len(scores),
+        "index": round(100 * satisfied / len(scores), 1) if scores else None,
+        "response_rate": round(100 * len(scores) / len(completed), 1) if completed else None,
+        "target": SATISFACTION_TARGET,
+        "comments": [(i.number, by_instance[i.id].score, by_instance[i.id].comment)
+                     for i in completed if i.id in by_instance and by_instance[i.id].comment],
+    }
+
+
+def merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """``spans`` sorted with the overlapping or touching ones joined."""
+    joined: list[tuple[datetime, datetime]] = []
+    for begin, finish in sorted(spans):
+        if joined and begin <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], finish))
+        else:
+            joined.append((begin, finish))
+    return joined
+
+
+def uptime(session: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Per system with an outage in the period: downtime minutes, uptime % (2 decimals),
+    whether it is critical and, if so, whether it met the 99.5% target."""
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for outage in session.scalars(select(Outage).where(Outage.started_at < end,
+                                                       Outage.ended_at > start)):
+        spans[outage.system].append((max(outage.started_at, start), min(outage.ended_at, end)))
+    critical = {alert.system for alert, instance in session.execute(
+        select(Alert, ProcessInstance).join(ProcessInstance,
+                                            Alert.instance_id == ProcessInstance.id))
+        if (instance.data or {}).get("prioritas") == "kritis"}
+    period = (end - start).total_seconds()
+    rows = []
+    for system in sorted(spans):
+        down = sum(((f - b).total_seconds() for b, f in merged(spans[system])), 0.0)
+        percent = round(100 * (1 - down / period), 2)
+        rows.append({"system": system, "downtime_minutes": round(down / 60, 1),
+                     "uptime": percent, "critical": system in critical,
+                     "met": percent >= UPTIME_TARGET if system in critical else None})
+    return rows
+
+
+def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
+    """Tickets opened in the period by category and by priority; MTTR (minutes) per
+    priority of those completed in the period, with the SLA and % within it; backlog."""
+    opened = list(session.scalars(_tickets(session).where(ProcessInstance.started_at >= start,
+                                                          ProcessInstance.started_at < end)))
+    by_category = Counter(_category(i) for i in opened)
+    by_priority = Counter((i.data or {}).get("prioritas") or "-" for i in opened)
+    done = list(session.scalars(_tickets(session).where(
+        ProcessInstance.status == "completed", ProcessInstance.completed_at >= start,
+        ProcessInstance.completed_at < end)))
+    mttr = []
+    for priority in sla.PRIORITIES:
+        group = [i for i in done if (i.data or {}).get("prioritas") == priority]
+        if not group:
+            continue
+        spent = [i.completed_at - i.started_at - sla.paused(session, i, i.completed_at)
+                 for i in group]
+        within = sum(1 for i in group if i.completed_at <= sla.deadline(session, i,
+                                                                         i.completed_at))
+        mttr.append({"priority": priority, "count": len(group),
+                     "mttr_minutes": round(sum(spent, timedelta()).total_seconds()
+                                           / 60 / len(group), 1),
+                     "sla": sla.rule(session, priority)[0],
+                     "within_sla": round(100 * within / len(group), 1)})
+    backlog = sum(1 for i in session.scalars(_tickets(session).where(
+        ProcessInstance.started_at < end)) if i.completed_at is None or i.completed_at >= end)
+    return {"by_category": dict(sorted(by_category.items())),
+            "by_priority": dict(sorted(by_priority.items())), "mttr": mttr,
+            "backlog": backlog}
+
+
+def _category(instance: ProcessInstance) -> str:
+    if instance.definition.key == "penanganan_gangguan_server":
+        return "gangguan server"
+    return (instance.data or {}).get("kategori") or "-"

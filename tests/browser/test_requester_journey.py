@@ -1,0 +1,123 @@
+"""In Chromium against the real server, as an employee with no IT role: submit an IT
+service request with a file, see it in Tiket Saya, answer the desk's question, get the
+done notice, rate it; the Prakom sees the rating; the requester never sees internal
+notes."""
+
+import re
+
+import pytest
+
+from engine.clock import SystemClock
+from engine.errors import InvalidTaskData
+from engine.models import HumanTask, ProcessInstance, User
+from engine.people import accounts
+from engine.process.attachments import comment_on_instance
+from engine.process.tasks import complete_task
+from tests.browser.conftest import PASSWORD, login
+from web import create_app
+from web.extensions import db
+from web.views.auth import hash_password
+
+LTI = "penanganan_permintaan_layanan_ti"
+SECRET = "Catatan internal: pemohon sering lupa kata sandi"
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context
+    context.close()
+
+
+def _in_database(database: str, work) -> object:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x",
+                      "ALUR_CLOCK": SystemClock()})
+    with app.app_context():
+        found = work()
+        db.session.commit()
+        db.engine.dispose()
+    return found
+
+
+def _employee(database: str) -> None:
+    _in_database(database, lambda: accounts.create(
+        db.session, SystemClock(), hash_password, actor=None, username="pegawai_tu",
+        full_name="Sari Pegawai TU", password=PASSWORD))
+
+
+def _internal_note_and_finish(database: str, instance_id: int) -> None:
+    def work() -> None:
+        users = list(db.session.scalars(db.select(User)))
+        prakom = next(u for u in users if u.username == "prakom")
+        instance = db.session.get(ProcessInstance, instance_id)
+        comment_on_instance(db.session, SystemClock(), instance, prakom, SECRET)
+        for _ in range(20):
+            task = db.session.scalar(db.select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.state == "open"))
+            if task is None:
+                return
+            performer = next(u for u in users if task.role in u.role_names)
+            try:
+                complete_task(db.session, SystemClock(), task.id, performer, {})
+            except InvalidTaskData:
+                complete_task(db.session, SystemClock(), task.id, performer,
+                              {"prioritas": "minor"})
+    _in_database(database, work)
+
+
+def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_path):
+    base, database = served
+    _employee(database)
+    photo = tmp_path / "printer.txt"
+    photo.write_text("lampu printer berkedip merah")
+    page = context.new_page()
+    login(page, base, "pegawai_tu")
+    page.get_by_role("link", name="Tiket Saya").click()
+    page.get_by_role("link", name="Ajukan Permintaan / Laporkan Gangguan").click()
+    page.get_by_label("Layanan").select_option(LTI)
+    page.get_by_role("button", name="Tampilkan formulirnya").click()
+    page.get_by_label("Judul singkat").fill("Printer ruang sidang macet")
+    page.get_by_label("Nama pemohon").fill("Sari")
+    page.get_by_label("Unit kerja").fill("Kepaniteraan Pidana")
+    page.get_by_label("perangkat keras").check()
+    page.get_by_label("Uraian permintaan").fill("Kertas macet terus")
+    page.get_by_label("Lampiran (opsional)").set_input_files(str(photo))
+    page.get_by_role("button", name="Kirim", exact=True).click()
+    page.wait_for_url(re.compile(r".*/tiket/\d+$"))
+    instance_id = int(page.url.rsplit("/", 1)[1])
+    assert page.locator("#ticket-status").inner_text() == "diterima"
+    assert page.get_by_role("link", name="printer.txt").is_visible()
+    page.get_by_role("link", name="Tiket Saya").click()
+    assert "Printer ruang sidang macet" in page.locator("table").inner_text()
+
+    desk = context.browser.new_context().new_page()
+    login(desk, base, "prakom")
+    desk.goto(f"{base}/tiket/{instance_id}")
+    desk.get_by_label("Pesan", exact=True).fill("Printer merek apa dan di ruang mana?")
+    desk.get_by_label("Menunggu jawaban pemohon (jam SLA berhenti)").check()
+    desk.get_by_role("button", name="Kirim pesan").click()
+
+    page.goto(f"{base}/tiket/{instance_id}")
+    assert page.locator("#ticket-status").inner_text() == "menunggu Anda"
+    assert "Printer merek apa" in page.locator(".thread").inner_text()
+    page.get_by_label("Pesan", exact=True).fill("Epson L3110, ruang sidang 2")
+    page.get_by_role("button", name="Kirim pesan").click()
+    assert page.locator("#ticket-status").inner_text() == "diterima"
+
+    _internal_note_and_finish(database, instance_id)
+    page.goto(f"{base}/notifikasi/")
+    assert "selesai" in page.locator("main").inner_text()
+    page.goto(f"{base}/tiket/{instance_id}")
+    assert page.locator("#ticket-status").inner_text() == "selesai"
+    page.get_by_label("5").check()
+    page.get_by_label("Komentar (opsional)").fill("Cepat dan ramah")
+    page.get_by_role("button", name="Kirim penilaian").click()
+    assert page.locator("#rating").inner_text() == "Nilai 5 dari 5 — Cepat dan ramah"
+    for path in ("/tiket/", f"/tiket/{instance_id}", "/notifikasi/"):
+        page.goto(f"{base}{path}")
+        assert SECRET not in page.content()
+    assert page.goto(f"{base}/proses/{instance_id}").status == 403
+
+    desk.goto(f"{base}/tiket/{instance_id}")
+    assert desk.locator("#rating").inner_text() == "Nilai 5 dari 5 — Cepat dan ramah"
+    desk.context.close()

@@ -1,0 +1,115 @@
+"""The desk's reports on a fixture month (November 2026, WIB) equal hand-computed values:
+the satisfaction index, uptime % with overlapping alerts merged, MTTR per priority."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from engine.models import Alert, AlertSource, Outage, Rating, SlaPause, User
+from engine.process.instances import start_instance
+from engine.reports import desk
+from tests.conftest import START_DATA, WIB
+
+LTI = "penanganan_permintaan_layanan_ti"
+SERVER = "penanganan_gangguan_server"
+NOV, DEC = datetime(2026, 11, 1, tzinfo=WIB), datetime(2026, 12, 1, tzinfo=WIB)
+
+
+@pytest.fixture
+def employee(session, clock) -> User:
+    user = User(username="pegawai", full_name="Pegawai", password_hash="-",
+                created_at=clock.now(), roles=[])
+    session.add(user)
+    session.flush()
+    return user
+
+
+def ticket(session, clock, user, key, at, minutes=None, priority="minor", score=None,
+           comment=""):
+    """A ticket reported at ``at``, completed ``minutes`` later (None: still open)."""
+    clock.set(at)
+    data = (START_DATA[LTI] if key == LTI
+            else {"sistem": "SIPP", "gejala": "mati", "prioritas": priority})
+    instance = start_instance(session, clock, process_key=key, title="Tiket", user=user,
+                              data=data)
+    instance.data = {**instance.data, "prioritas": priority}
+    if minutes is not None:
+        instance.status, instance.completed_at = "completed", at + timedelta(minutes=minutes)
+    if score is not None:
+        session.add(Rating(instance_id=instance.id, user_id=user.id, score=score,
+                           comment=comment, rated_at=instance.completed_at))
+    session.flush()
+    return instance
+
+
+def test_satisfaction_index_count_and_response_rate(session, clock, users, deployed,
+                                                    employee):
+    day = datetime(2026, 11, 10, 9, tzinfo=WIB)
+    for score, comment in ((5, "Cepat"), (4, ""), (3, "Lama"), (5, "")):
+        ticket(session, clock, employee, LTI, day, 60, score=score, comment=comment)
+    ticket(session, clock, employee, LTI, day, 60)  # completed, not rated
+    ticket(session, clock, employee, LTI, day)  # still open: not counted
+    ticket(session, clock, employee, LTI, datetime(2026, 10, 5, 9, tzinfo=WIB), 60, score=1)
+    found = desk.satisfaction(session, NOV, DEC)
+    # 3 of 4 scores are 4-5; 4 of 5 completed tickets were rated.
+    assert (found["index"], found["count"], found["completed"], found["response_rate"]) == (
+        75.0, 4, 5, 80.0)
+    assert [c[1:] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
+    assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["index"] is None
+
+
+def test_uptime_merges_overlapping_alerts_of_a_system(session, clock, users, deployed,
+                                                      employee):
+    incident = ticket(session, clock, employee, SERVER, datetime(2026, 11, 10, 8, tzinfo=WIB),
+                      priority="kritis")
+    source = AlertSource(name="prometheus", kind="alertmanager", token_hash="x" * 64,
+                         user_id=employee.id, created_at=clock.now())
+    session.add(source)
+    session.flush()
+    sipp = Alert(source_id=source.id, fingerprint="a", system="SIPP", instance_id=incident.id)
+    web = Alert(source_id=source.id, fingerprint="b", system="Website")
+    session.add_all([sipp, web])
+    session.flush()
+    at = datetime(2026, 11, 10, 1, 0, tzinfo=WIB)
+    for alert, begin, end in ((sipp, 0, 60), (sipp, 30, 120), (sipp, 540, 570),
+                              (web, 0, 300)):
+        session.add(Outage(alert_id=alert.id, system=alert.system,
+                           started_at=at + timedelta(minutes=begin),
+                           ended_at=at + timedelta(minutes=end)))
+    # An outage from 31 October 23.00 counts from 1 November 00.00: 60 minutes more.
+    session.add(Outage(alert_id=sipp.id, system="SIPP", started_at=NOV - timedelta(hours=1),
+                       ended_at=NOV + timedelta(hours=1)))
+    session.flush()
+    # November: 30 days = 43 200 minutes. SIPP: 120 + 30 + 60 = 210 minutes down.
+    assert desk.uptime(session, NOV, DEC) == [
+        {"system": "SIPP", "downtime_minutes": 210.0, "uptime": 99.51, "critical": True,
+         "met": True},
+        {"system": "Website", "downtime_minutes": 300.0, "uptime": 99.31, "critical": False,
+         "met": None}]
+
+
+def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deployed, employee):
+    day = datetime(2026, 11, 11, 20, 0, tzinfo=WIB)
+    ticket(session, clock, employee, SERVER, day, 40, priority="kritis")
+    paused = ticket(session, clock, employee, SERVER, day, 80, priority="kritis")
+    session.add(SlaPause(instance_id=paused.id, started_at=day + timedelta(minutes=10),
+                         ended_at=day + timedelta(minutes=40)))
+    ticket(session, clock, employee, SERVER, day, 100, priority="kritis")
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 12, 8, tzinfo=WIB), 120,
+           priority="mayor")
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB),
+           priority="minor")  # open at the end of the month
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB), 24 * 60,
+           priority="minor")  # completed in December: backlog too
+    session.flush()
+    found = desk.ticket_summary(session, NOV, DEC)
+    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 3}
+    assert found["by_priority"] == {"kritis": 3, "mayor": 1, "minor": 2}
+    # kritis: 40, 80 - 30 paused = 50, 100 -> 63.3 minutes; 2 of 3 within 1 hour
+    # (the paused one's deadline moved to 90 minutes).
+    assert found["mttr"] == [
+        {"priority": "kritis", "count": 3, "mttr_minutes": 63.3, "sla": "PT1H",
+         "within_sla": 66.7},
+        {"priority": "mayor", "count": 1, "mttr_minutes": 120.0, "sla": "PT4H",
+         "within_sla": 100.0}]
+    assert found["backlog"] == 2

@@ -1,0 +1,77 @@
+"""Priority SLAs with the clock moved: kritis counts one wall-clock hour from the report,
+a "menunggu pemohon" pause moves the deadline, the step's due time and its timers (the
+escalation chain's basis) by its length, kept in the workflow state, and is audited."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from engine.desk import sla, tickets
+from engine.models import AuditRecord, HumanTask, Timer, User
+from engine.process.instances import start_instance
+from engine.runtime.unit import change
+from tests.conftest import WIB
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _employee(session, clock) -> User:
+    user = User(username="pegawai", full_name="Pegawai", password_hash="-",
+                created_at=clock.now(), roles=[])
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _fire_times(session, instance) -> list[datetime]:
+    return list(session.scalars(select(Timer.fire_at).where(
+        Timer.instance_id == instance.id).order_by(Timer.fire_at)))
+
+
+def _report(session, clock, user, priority: str):
+    return start_instance(session, clock, process_key=SERVER, title="SIPP mati", user=user,
+                          data={"sistem": "SIPP", "gejala": "tidak menjawab",
+                                "prioritas": priority})
+
+
+def test_kritis_is_one_wall_clock_hour_from_the_report_even_on_a_saturday_night(
+        session, clock, users, deployed):
+    clock.set(datetime(2026, 11, 28, 22, 15, tzinfo=WIB))  # Saturday, office closed
+    instance = _report(session, clock, _employee(session, clock), "kritis")
+    assert sla.deadline(session, instance, clock.now()) == \
+        datetime(2026, 11, 28, 23, 15, tzinfo=WIB)
+
+
+def test_mayor_counts_four_office_hours_and_minor_one_working_day(
+        session, clock, users, deployed):
+    clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=WIB))  # Friday 14.00 (the office closes 16.30)
+    user = _employee(session, clock)
+    mayor = _report(session, clock, user, "mayor")
+    minor = _report(session, clock, user, "minor")
+    assert sla.deadline(session, mayor, clock.now()) == \
+        datetime(2026, 11, 30, 9, 0, tzinfo=WIB)  # 2.5 h on Friday, 1.5 h from 07.30
+    assert sla.deadline(session, minor, clock.now()) == \
+        datetime(2026, 11, 30, 14, 0, tzinfo=WIB)
+
+
+def test_a_two_hour_wait_for_the_requester_moves_the_deadline_by_two_hours(
+        session, clock, users, deployed):
+    user = _employee(session, clock)
+    instance = _report(session, clock, user, "kritis")
+    reported = clock.now()
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    due, fires = step.due_at, _fire_times(session, instance)
+    assert due is not None and fires
+    clock.advance(timedelta(minutes=10))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    assert tickets.status_word(session, instance) == "menunggu Anda"
+    clock.advance(timedelta(hours=2))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    assert sla.deadline(session, instance, clock.now()) == reported + timedelta(hours=3)
+    with change(session, clock, instance.id):  # a later save re-projects from the state
+        pass
+    assert step.due_at == due + timedelta(hours=2)
+    assert _fire_times(session, instance) == [f + timedelta(hours=2) for f in fires]
+    assert [(r.action, r.actor_id) for r in session.scalars(select(AuditRecord).where(
+        AuditRecord.action.like("sla.%")).order_by(AuditRecord.id))] == [
+        ("sla.paused", users["Prakom"].id), ("sla.resumed", user.id)]

@@ -1,0 +1,155 @@
+"""``POST /api/v1/alerts``: tokens per source, payload checks with nothing started, one
+incident per alert fingerprint (also under 20 concurrent identical posts), notes for
+repeats and the downtime of a resolved alert."""
+
+import re
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from engine.models import AlertSource, Comment, Outage, ProcessInstance
+from tests.helpers.servers import threaded_server
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from tests.web.test_claim_races import at_once
+from web.extensions import db
+
+FIRING = {"version": "4", "status": "firing", "receiver": "alur", "groupKey": "{}:{}",
+          "alerts": [{"status": "firing", "fingerprint": "abc123",
+                      "labels": {"alertname": "SippDown", "system": "SIPP",
+                                 "severity": "critical"},
+                      "annotations": {"summary": "SIPP tidak menjawab"},
+                      "startsAt": "2026-11-23T01:00:00Z", "endsAt": "0001-01-01T00:00:00Z"}]}
+
+
+def resolved(ends_at: str = "2026-11-23T01:45:00Z") -> dict:
+    alert = {**FIRING["alerts"][0], "status": "resolved", "endsAt": ends_at}
+    return {**FIRING, "status": "resolved", "alerts": [alert]}
+
+
+def kuma(status: int, time: str) -> dict:
+    return {"heartbeat": {"monitorID": 7, "status": status, "time": time, "msg": "timeout"},
+            "monitor": {"id": 7, "name": "Website PN", "url": "https://pn.example"},
+            "msg": "[Website PN] [Down] timeout"}
+
+
+def add_source(app, name: str, kind: str) -> dict[str, str]:
+    result = app.test_cli_runner().invoke(args=["alerts", "add-source", name, "--kind", kind])
+    assert result.exit_code == 0, result.output
+    return {"Authorization": f"Bearer {result.output.strip()}"}
+
+
+def incidents(app) -> list[ProcessInstance]:
+    with app.app_context():
+        return list(db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)))
+
+
+def notes(app, instance_id: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(Comment.text).where(
+            Comment.instance_id == instance_id).order_by(Comment.id)))
+
+
+def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, client):
+    headers = add_source(app, "prometheus", "alertmanager")
+    with app.app_context():
+        stored = db.session.scalar(select(AlertSource))
+        assert headers["Authorization"][7:] not in (stored.token_hash, stored.name)
+    for wrong in ({}, {"Authorization": "Bearer salah"},
+                  {"Authorization": headers["Authorization"][7:]}):
+        answer = client.post("/api/v1/alerts", headers=wrong, json=FIRING)
+        assert (answer.status_code, answer.json["error"]["code"]) == (401, "unauthorized")
+    assert incidents(app) == []
+
+
+@pytest.mark.parametrize("body", [
+    None, [], {"version": "3", "alerts": FIRING["alerts"]}, {"version": "4", "alerts": []},
+    {"version": "4", "alerts": [{**FIRING["alerts"][0], "status": "burning"}]},
+    {"version": "4", "alerts": [FIRING["alerts"][0], {"labels": {}}]},
+])
+def test_a_body_that_is_not_alertmanager_v4_is_422_and_starts_nothing(app, client, body):
+    headers = add_source(app, "prometheus", "alertmanager")
+    answer = client.post("/api/v1/alerts", headers=headers, json=body)
+    assert (answer.status_code, answer.json["error"]["code"]) == (422, "invalid_request")
+    assert incidents(app) == []
+
+
+def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_downtime(
+        app, client):
+    headers = add_source(app, "prometheus", "alertmanager")
+    first = client.post("/api/v1/alerts", headers=headers, json=FIRING)
+    assert first.status_code == 202, first.json
+    [instance_id] = first.json["instances"]
+    assert first.json == {"instances": [instance_id], "ignored": 0}
+    shown = client.get(f"/api/v1/instances/{instance_id}",
+                       headers=_admin(client)).json
+    assert (shown["data"]["sistem"], shown["data"]["prioritas"]) == ("SIPP", "kritis")
+    assert shown["process_key"] == "penanganan_gangguan_server"
+    again = client.post("/api/v1/alerts", headers=headers, json=FIRING)
+    assert again.json == {"instances": [], "ignored": 0}
+    assert notes(app, instance_id) == ["Peringatan menyala lagi: SIPP tidak menjawab"]
+    done = client.post("/api/v1/alerts", headers=headers, json=resolved())
+    assert done.json == {"instances": [], "ignored": 0}
+    assert notes(app, instance_id)[-1].startswith("Pulih: SIPP tidak tersedia 45 menit")
+    with app.app_context():
+        [outage] = db.session.scalars(select(Outage)).all()
+        assert (outage.system, outage.ended_at - outage.started_at) == (
+            "SIPP", timedelta(minutes=45))
+    assert client.post("/api/v1/alerts", headers=headers,
+                       json=resolved()).json == {"instances": [], "ignored": 1}
+    assert [i.status for i in incidents(app)] == ["running"]
+
+
+def test_uptime_kuma_down_opens_an_incident_and_up_records_the_downtime(app, client):
+    headers = add_source(app, "kuma", "uptime-kuma")
+    down = client.post("/api/v1/alerts", headers=headers, json=kuma(0, "2026-11-23 02:00:00"))
+    assert down.status_code == 202, down.json
+    [instance_id] = down.json["instances"]
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, instance_id)
+        assert (instance.data["sistem"], instance.data["prioritas"]) == ("Website PN", "kritis")
+    assert client.post("/api/v1/alerts", headers=headers,
+                       json=kuma(0, "2026-11-23 02:01:00")).json["instances"] == []
+    up = client.post("/api/v1/alerts", headers=headers, json=kuma(1, "2026-11-23 02:30:00"))
+    assert up.json == {"instances": [], "ignored": 0}
+    assert notes(app, instance_id)[-1].startswith("Pulih: Website PN tidak tersedia 30 menit")
+    bad = client.post("/api/v1/alerts", headers=headers, json=FIRING)
+    assert bad.status_code == 422
+    assert len(incidents(app)) == 1
+
+
+def test_twenty_concurrent_identical_alerts_open_exactly_one_incident(app):
+    headers = add_source(app, "prometheus", "alertmanager")
+    with threaded_server(app) as base:
+        answers = at_once([lambda: requests.post(f"{base}/api/v1/alerts", headers=headers,
+                                                 json=FIRING, timeout=60)] * 20)
+    assert Counter(a.status_code for a in answers) == {202: 20}
+    assert sum(len(a.json()["instances"]) for a in answers) == 1
+    [incident] = incidents(app)
+    assert len(notes(app, incident.id)) == 19
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Outage)) == 0
+
+
+def _admin(client):
+    return api_token(client, "admin")
+
+
+def test_the_admin_page_adds_a_source_and_shows_its_token_once(app, client):
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan")
+    assert page.status_code == 200
+    added = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page.get_data(True)), "name": "kuma-kantor",
+        "kind": "uptime-kuma"})
+    token = re.search(r'<code id="token">([^<]+)</code>', added.get_data(True)).group(1)
+    assert 'id="token"' not in client.get("/admin/sumber-peringatan").get_data(True)
+    down = client.post("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"},
+                       json=kuma(0, "2026-11-23 02:00:00"))
+    assert down.status_code == 202
+    other = app.test_client()
+    login(other, "prakom")
+    assert other.get("/admin/sumber-peringatan").status_code == 403

@@ -1,0 +1,61 @@
+"""The requester's pages: submit with a file, Tiket Saya, the thread (the desk's question
+waits for the requester), no internal notes, the rating the Prakom then sees."""
+
+import io
+
+from sqlalchemy import select
+
+from engine.models import ProcessInstance
+from tests.conftest import START_DATA, csrf_token
+from tests.web.conftest import login
+from tests.web.desk_helpers import add_employee
+from tests.web.test_servicedesk_api import _finish
+from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
+
+
+def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_notes(
+        app, client):
+    add_employee(app)
+    assert login(client, "pegawai").status_code == 302
+    page = client.get(f"/tiket/ajukan?process_key={LTI}")
+    assert page.status_code == 200
+    posted = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page.get_data(True)), "process_key": LTI,
+        "title": "Printer ruang sidang", **START_DATA[LTI],
+        "lampiran": (io.BytesIO(b"foto printer"), "printer.txt")})
+    assert posted.status_code == 302, posted.get_data(True)
+    with app.app_context():
+        instance_id = db.session.scalar(select(ProcessInstance.id))
+    mine = client.get("/tiket/").get_data(True)
+    assert "Printer ruang sidang" in mine and "diterima" in mine
+    shown = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert "printer.txt" in shown
+    assert client.get(f"/proses/{instance_id}").status_code == 403
+    prakom = app.test_client()
+    login(prakom, "prakom")
+    assert f'href="/tiket/{instance_id}"' in prakom.get(f"/proses/{instance_id}").get_data(True)
+    desk_page = prakom.get(f"/tiket/{instance_id}")
+    token = csrf_token(desk_page.get_data(True))
+    noted = prakom.post(f"/proses/{instance_id}/komentar",
+                        data={"csrf_token": token, "komentar": "RAHASIA internal"})
+    assert noted.status_code == 302
+    asked = prakom.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": token, "text": "Merek printernya apa?", "asks": "ya"})
+    assert asked.status_code == 302
+    waiting = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert "menunggu Anda" in waiting and "Merek printernya apa?" in waiting
+    answered = client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(waiting), "text": "Epson"})
+    assert answered.status_code == 302
+    _finish(client, instance_id)
+    done = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert "selesai" in done and "Seberapa puas" in done
+    assert "selesai" in client.get("/notifikasi/").get_data(True)
+    rated = client.post(f"/tiket/{instance_id}/nilai", data={
+        "csrf_token": csrf_token(done), "score": "5", "comment": "Mantap"})
+    assert rated.status_code == 302
+    assert "Nilai 5 dari 5 — Mantap" in prakom.get(f"/tiket/{instance_id}").get_data(True)
+    for page in ("/tiket/", f"/tiket/{instance_id}", "/notifikasi/"):
+        assert "RAHASIA" not in client.get(page).get_data(True)

@@ -1,0 +1,39 @@
+"""Laporan Layanan TI on the page and as CSV/XLSX; the Prakom's SKP page shows the
+satisfaction of the tickets they worked on; an employee without an IT role may not see it."""
+
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from tests.conftest import WIB
+from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
+from tests.web.test_servicedesk_api import _finish, _start
+
+MONTH = "periode=bulan&tahun=2026&ke=11"
+
+
+def test_the_desk_report_counts_a_rating_and_exports_it(app, client, clock):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    _finish(client, instance_id)
+    assert client.post(f"/api/v1/instances/{instance_id}/rating", headers=me,
+                       json={"score": 4, "comment": "Baik"}).status_code == 201
+    assert clock.now() < datetime(2026, 12, 1, tzinfo=WIB)
+    login(client, "prakom")
+    page = client.get(f"/laporan/layanan-ti?{MONTH}")
+    assert page.status_code == 200
+    text = page.get_data(True)
+    assert "Kepuasan Pengguna" in text and "Baik" in text
+    csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=1").get_data(True)
+    assert csv.splitlines()[1].startswith("Semua layanan;100,0;85,0;1;1;100,0")
+    book = load_workbook(io.BytesIO(client.get(f"/laporan/layanan-ti?{MONTH}&format=xlsx")
+                                    .get_data()))
+    assert book.sheetnames[:2] == ["Kepuasan Pengguna", "Komentar pengguna"]
+    person = client.get(f"/laporan/orang/prakom?{MONTH}").get_data(True)
+    assert "Kepuasan Pengguna" in person
+    employee = app.test_client()
+    login(employee, "pegawai")
+    assert employee.get(f"/laporan/layanan-ti?{MONTH}").status_code == 403

@@ -1,0 +1,126 @@
+"""The requester's front door through the API: what an employee may start, Tiket Saya,
+the thread with the desk (a question pauses the SLA clock), notices, ratings."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from engine.models import AuditRecord, Notification, ProcessInstance, Rating, User
+from engine.roles import username_for
+from tests.conftest import START_DATA
+from tests.web.conftest import api_token
+from tests.web.desk_helpers import add_employee
+from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
+SERVER = "penanganan_gangguan_server"
+
+
+def _start(client, headers, key=LTI, data=None) -> int:
+    response = client.post("/api/v1/instances", headers=headers, json={
+        "process_key": key, "title": "Printer rusak", "data": data or START_DATA[LTI]})
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def _finish(client, instance_id: int) -> None:
+    admin = api_token(client, "admin")
+    for _ in range(30):
+        found = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json
+        if found["status"] == "completed":
+            return
+        task = found["open_tasks"][0]
+        headers = api_token(client, username_for(task["role"]))
+        done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {}},
+                           headers=headers)
+        if done.status_code == 422:  # the triage step asks for the priority
+            done = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
+                               json={"data": {"prioritas": "minor"}})
+        assert done.status_code == 200, done.json
+    raise AssertionError("the SOP did not end")
+
+
+def _notices(app, username: str) -> list[str]:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return [n.kind for n in db.session.scalars(select(Notification).where(
+            Notification.user_id == user.id).order_by(Notification.id))]
+
+
+def test_an_employee_without_roles_may_start_only_the_requester_sops(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    startable = client.get("/api/v1/processes?startable=1", headers=me).json
+    assert sorted(p["key"] for p in startable) == [SERVER, LTI]
+    assert len(client.get("/api/v1/processes", headers=me).json) > 2
+    refused = client.post("/api/v1/instances", headers=me, json={
+        "process_key": "penyusunan_rkt", "title": "RKT", "data": {}})
+    assert refused.status_code == 403
+    instance_id = _start(client, me)
+    mine = client.get("/api/v1/instances?scope=mine", headers=me).json
+    assert [i["id"] for i in mine["items"]] == [instance_id]
+    assert client.get(f"/api/v1/instances/{instance_id}", headers=me).status_code == 403
+    ticket = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json
+    assert ticket["status"] == "diterima"
+    assert "open_tasks" not in ticket and "history" not in ticket
+    assert _notices(app, "pegawai") == ["tiket_diterima"]
+    other = client.get(f"/api/v1/tickets/{instance_id}", headers=api_token(client, "prakom"))
+    assert other.status_code == 403
+
+
+def test_a_question_pauses_the_sla_and_the_answer_moves_due_times_by_the_pause(
+        app, client, clock):
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    instance_id = _start(client, me)
+    before = client.get(f"/api/v1/instances/{instance_id}",
+                        headers=prakom).json["open_tasks"][0]["due_at"]
+    asked = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                        json={"text": "Printer merek apa?", "asks": True})
+    assert asked.status_code == 201, asked.json
+    assert client.get(f"/api/v1/tickets/{instance_id}", headers=me).json["status"] == \
+        "menunggu Anda"
+    assert _notices(app, "pegawai") == ["tiket_diterima", "tiket_menunggu"]
+    clock.advance(timedelta(hours=2))
+    answered = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=me,
+                           json={"text": "Epson L3110"})
+    assert answered.status_code == 201
+    assert answered.json["status"] == "diterima"
+    assert [m["from_requester"] for m in answered.json["messages"]] == [False, True]
+    after = client.get(f"/api/v1/instances/{instance_id}",
+                       headers=prakom).json["open_tasks"][0]["due_at"]
+    assert datetime.fromisoformat(after) - datetime.fromisoformat(before) == timedelta(hours=2)
+    with app.app_context():
+        actions = db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.instance_id == instance_id, AuditRecord.action.like("sla.%"))).all()
+        resumed = db.session.scalar(select(AuditRecord).where(
+            AuditRecord.action == "sla.resumed"))
+        assert (actions, resumed.detail["paused_minutes"]) == (
+            ["sla.paused", "sla.resumed"], 120)
+    asks_back = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=me,
+                            json={"text": "?", "asks": True})
+    assert asks_back.status_code == 403
+
+
+def test_rating_201_once_by_the_requester_after_completion(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    url = f"/api/v1/instances/{instance_id}/rating"
+    assert client.post(url, headers=me, json={"score": 5}).status_code == 409
+    _finish(client, instance_id)
+    assert _notices(app, "pegawai")[-1] == "tiket_selesai"
+    assert client.get(f"/api/v1/tickets/{instance_id}", headers=me).json["status"] == "selesai"
+    for score in (0, 6, "5", 4.5, None):
+        bad = client.post(url, headers=me, json={"score": score})
+        assert bad.status_code == 422, score
+        assert list(bad.json["error"]["fields"]) == ["score"]
+    assert client.post(url, headers=api_token(client, "prakom"),
+                       json={"score": 5}).status_code == 403
+    rated = client.post(url, headers=me, json={"score": 4, "comment": "Cepat"})
+    assert (rated.status_code, rated.json["score"], rated.json["comment"]) == (201, 4, "Cepat")
+    again = client.post(url, headers=me, json={"score": 5})
+    assert (again.status_code, again.json["error"]["code"]) == (409, "conflict")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
+        assert db.session.get(ProcessInstance, instance_id).status == "completed"

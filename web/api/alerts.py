@@ -1,0 +1,82 @@
+"""``POST /api/v1/alerts``: monitoring tools open incidents (``engine.desk.alerts``).
+
+Authenticated by the source's own bearer token (``alur alerts add-source``), never by a
+user token. 202 ``{"instances": [ids opened], "ignored": n}``; 401 for a wrong or missing
+token; 422 for a body that is not the source kind's format (nothing started).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import jsonify, request
+from marshmallow import ValidationError
+
+from engine.desk import alerts
+from web.api import bp
+from web.api.openapi import doc
+from web.api.schemas_servicedesk import AlertmanagerWebhook, UptimeKumaWebhook
+from web.errors import error_response
+from web.extensions import clock, db
+
+SYSTEM_LABELS = ("system", "service", "job", "instance", "alertname")
+
+
+@bp.post("/alerts")
+@doc("Webhook peringatan pemantauan (Alertmanager v4 atau Uptime Kuma), dengan token sumbernya",
+     tag="layanan TI", responses={202: {
+         "description": "insiden yang dibuka dan peringatan yang diabaikan",
+         "content": {"application/json": {"schema": {
+             "type": "object", "required": ["instances", "ignored"],
+             "properties": {"instances": {"type": "array", "items": {"type": "integer"}},
+                            "ignored": {"type": "integer"}}}}}}})
+def receive_alerts() -> Any:
+    header = request.headers.get("Authorization", "")
+    source = alerts.source_for(db.session, header[7:].strip()) \
+        if header.startswith("Bearer ") else None
+    if source is None:
+        return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
+    payload = request.get_json(silent=True)
+    try:
+        events = (_alertmanager(payload) if source.kind == "alertmanager"
+                  else _uptime_kuma(payload))
+    except ValidationError as invalid:
+        return error_response(422, "invalid_request",
+                              f"Badan bukan format webhook {source.kind}.",
+                              fields=invalid.messages)
+    opened, ignored = alerts.receive(db.session, clock(), source, events)
+    db.session.commit()
+    return jsonify(instances=opened, ignored=ignored), 202
+
+
+def _alertmanager(payload: Any) -> list[alerts.Event]:
+    body = AlertmanagerWebhook().load(payload if isinstance(payload, dict) else {})
+    events = []
+    for alert in body["alerts"]:
+        labels, notes = alert["labels"], alert["annotations"]
+        system = next((labels[k] for k in SYSTEM_LABELS if labels.get(k)), "tanpa nama")
+        firing = alert["status"] == "firing"
+        at = alert["startsAt"] if firing else _moment(alert["endsAt"], "endsAt")
+        events.append(alerts.Event(
+            fingerprint=alert["fingerprint"], firing=firing, system=system,
+            severity=labels.get("severity", ""),
+            summary=notes.get("summary") or notes.get("description")
+            or labels.get("alertname", "peringatan"), at=at))
+    return events
+
+
+def _uptime_kuma(payload: Any) -> list[alerts.Event]:
+    body = UptimeKumaWebhook().load(payload if isinstance(payload, dict) else {})
+    monitor, beat = body["monitor"], body["heartbeat"]
+    return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
+                         system=monitor["name"], severity="critical",
+                         summary=beat["msg"] or body["msg"] or "monitor mati",
+                         at=_moment(beat["time"], "heartbeat.time"))]
+
+
+def _moment(text: str, field: str) -> datetime:
+    """An ISO 8601 time (naive means UTC, as Uptime Kuma sends it)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError({field: ["waktu ISO 8601 tidak sah"]}) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

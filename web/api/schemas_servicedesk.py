@@ -1,0 +1,97 @@
+"""marshmallow schemas of the service desk API (tickets, ratings, alerts)."""
+
+from marshmallow import Schema, fields, validate
+
+
+class RatingCreate(Schema):
+    """``POST /api/v1/instances/<id>/rating``: the score is checked by the engine (422
+    naming ``score``), so any JSON value passes here."""
+
+    score = fields.Raw(required=True)
+    comment = fields.Str(load_default="", validate=validate.Length(max=2000))
+
+
+class RatingSchema(Schema):
+    instance_id = fields.Int()
+    score = fields.Int(allow_none=True)
+    comment = fields.Str()
+    rated_at = fields.DateTime()
+
+
+class TicketMessageCreate(Schema):
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    asks = fields.Bool(load_default=False)
+
+
+class TicketMessageSchema(Schema):
+    id = fields.Int()
+    from_requester = fields.Bool()
+    asks = fields.Bool()
+    author = fields.Str()
+    text = fields.Str()
+    at = fields.DateTime()
+    file = fields.Dict(allow_none=True)
+
+
+class TicketSchema(Schema):
+    """The requester's view of an instance: no internal notes, no internal steps."""
+
+    id = fields.Int()
+    number = fields.Str(allow_none=True)
+    title = fields.Str()
+    process = fields.Str()
+    status = fields.Str()
+    priority = fields.Str(allow_none=True)
+    started_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    deadline = fields.DateTime(allow_none=True)
+    messages = fields.List(fields.Nested(TicketMessageSchema))
+    rating = fields.Dict(allow_none=True)
+
+
+class AlertmanagerAlert(Schema):
+    status = fields.Str(required=True, validate=validate.OneOf(["firing", "resolved"]))
+    labels = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True)
+    annotations = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
+    startsAt = fields.AwareDateTime(required=True)  # noqa: N815 - Alertmanager's field name
+    endsAt = fields.Str(load_default="")  # noqa: N815
+    fingerprint = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AlertmanagerWebhook(Schema):
+    """Alertmanager's webhook body, version 4 (unknown top-level keys are kept out)."""
+
+    class Meta:
+        unknown = "exclude"
+
+    version = fields.Str(required=True, validate=validate.Equal("4"))
+    alerts = fields.List(fields.Nested(AlertmanagerAlert, unknown="exclude"), required=True,
+                         validate=validate.Length(min=1, max=500))
+
+
+class KumaMonitor(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    id = fields.Int(required=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class KumaHeartbeat(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    status = fields.Int(required=True, validate=validate.OneOf([0, 1]))
+    time = fields.Str(required=True)
+    msg = fields.Str(load_default="")
+
+
+class UptimeKumaWebhook(Schema):
+    """Uptime Kuma's webhook body (``monitor``, ``heartbeat`` with status 0 down / 1 up)."""
+
+    class Meta:
+        unknown = "exclude"
+
+    monitor = fields.Nested(KumaMonitor, required=True)
+    heartbeat = fields.Nested(KumaHeartbeat, required=True)
+    msg = fields.Str(load_default="")

@@ -1,0 +1,105 @@
+"""Service desk endpoints (issue 14) on the API blueprint: what the caller may start, the
+requester's tickets and thread, ratings. Thin: parse, call ``engine.desk``, dump."""
+
+from typing import Any
+
+from flask import g, jsonify, request
+from marshmallow import Schema, ValidationError
+
+from engine.desk import ratings, tickets
+from engine.process import instances
+from engine.process.deploy import active_definitions
+from web.access import access
+from web.api import bp
+from web.api.auth import token_required
+from web.api.openapi import doc
+from web.api.schemas import ProcessSchema
+from web.api.schemas_servicedesk import (
+    RatingCreate,
+    RatingSchema,
+    TicketMessageCreate,
+    TicketSchema,
+)
+from web.errors import error_response
+from web.extensions import clock, db
+
+TAG = "layanan TI"
+
+
+def _body(schema: Schema) -> dict[str, Any] | Any:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return error_response(400, "bad_request", "Badan permintaan harus objek JSON.")
+    try:
+        return schema.load(payload)
+    except ValidationError as invalid:
+        return error_response(422, "invalid_request", "Permintaan tidak valid.",
+                              fields=invalid.messages)
+
+
+@bp.before_request
+def _startable() -> Any:
+    """``GET /api/v1/processes?startable=1``: only the SOPs the caller may start
+    (its lanes, and the requester-facing SOPs for every active account)."""
+    if request.method != "GET" or request.path != "/api/v1/processes" \
+            or request.args.get("startable") not in ("1", "true"):
+        return None
+    return token_required(_list_startable)()
+
+
+def _list_startable() -> Any:
+    allowed = [d for d in active_definitions(db.session) if access().may_start(d)]
+    return jsonify(ProcessSchema(many=True).dump(allowed))
+
+
+@bp.get("/tickets")
+@doc("Tiket pemanggil sebagai pemohon, terbaru dulu", tag=TAG,
+     responses={200: TicketSchema(many=True)})
+@token_required
+def list_tickets() -> Any:
+    """The caller's tickets (requester view), newest first."""
+    now = clock().now()
+    return jsonify(TicketSchema(many=True).dump(
+        [tickets.view(db.session, now, i) for i in tickets.mine(db.session, g.user)]))
+
+
+@bp.get("/tickets/<int:instance_id>")
+@doc("Satu tiket, tampilan pemohon", tag=TAG, responses={200: TicketSchema})
+@token_required
+def get_ticket(instance_id: int) -> Any:
+    instance = instances.get_instance(db.session, instance_id)
+    tickets.check_requester(db.session, clock(), instance, g.user)
+    return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance)))
+
+
+@bp.post("/tickets/<int:instance_id>/messages")
+@doc("Pesan pada utas tiket (pemohon atau petugas)", body=TicketMessageCreate, tag=TAG,
+     responses={201: TicketSchema, 409: None})
+@token_required
+def post_ticket_message(instance_id: int) -> Any:
+    """A message in the ticket's thread, by the requester or the desk (``asks``: the desk
+    waits for the requester and the SLA clock stops)."""
+    body = _body(TicketMessageCreate())
+    if not isinstance(body, dict):
+        return body
+    instance = instances.get_instance(db.session, instance_id)
+    tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
+    db.session.commit()
+    return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance))), 201
+
+
+@bp.post("/instances/<int:instance_id>/rating")
+@doc("Penilaian pemohon (1-5) sesudah selesai", body=RatingCreate, tag=TAG,
+     responses={201: RatingSchema, 409: None})
+@token_required
+def rate_instance(instance_id: int) -> Any:
+    """The requester's rating: 201; 403 anyone else; 409 not completed or rated already;
+    422 score outside 1-5."""
+    body = _body(RatingCreate())
+    if not isinstance(body, dict):
+        return body
+    instance = instances.get_instance(db.session, instance_id)
+    rating = ratings.rate(db.session, clock(), instance, g.user, body["score"],
+                          body["comment"])
+    db.session.commit()
+    return jsonify(RatingSchema().dump(rating)), 201

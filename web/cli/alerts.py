@@ -1,0 +1,31 @@
+"""``alur alerts``: monitoring sources that may post to ``POST /api/v1/alerts``."""
+
+import click
+from flask.cli import with_appcontext
+
+from engine.desk import alerts
+from engine.errors import InvalidTaskData
+from web.extensions import clock, db
+from web.views.auth import hash_password
+
+
+@click.group("alerts")
+def alerts_group() -> None:
+    """Sumber peringatan pemantauan (Alertmanager, Uptime Kuma)."""
+
+
+@alerts_group.command("add-source")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(alerts.KINDS))
+@with_appcontext
+def add_source_command(name: str, kind: str) -> None:
+    """Add a source NAME; prints its bearer token once (only its hash is stored)."""
+    try:
+        _, token = alerts.add_source(db.session, clock(), hash_password, name=name, kind=kind,
+                                     actor=None)
+    except InvalidTaskData as refused:
+        db.session.rollback()
+        raise click.ClickException("; ".join(f"{field}: {problem}" for field, problem
+                                             in refused.fields.items())) from None
+    db.session.commit()
+    click.echo(token)

@@ -1,0 +1,140 @@
+"""The requester's pages (issue 14): "Ajukan Permintaan / Laporkan Gangguan", "Tiket Saya"
+and one ticket with its thread, files and rating. The desk (who may view the instance)
+opens the same ticket page to write to the requester, ask (the SLA clock stops) and see
+the rating; internal notes and steps stay on the instance page."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from engine.bpmn.forms import fields
+from engine.desk import ratings, tickets
+from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
+from engine.people.access import REQUESTER_PROCESSES
+from engine.process import forms, instances
+from engine.process.deploy import active_definitions
+from web.access import access
+from web.extensions import clock, db
+from web.views.attachments import folder
+
+bp = Blueprint("desk", __name__, url_prefix="/tiket")
+
+
+@bp.get("/")
+@login_required
+def mine() -> Any:
+    now = clock().now()
+    return render_template("desk/mine.html", tickets=[
+        tickets.view(db.session, now, i) for i in tickets.mine(db.session, current_user)])
+
+
+@bp.route("/ajukan", methods=["GET", "POST"])
+@login_required
+def submit() -> Any:
+    choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
+    chosen = next((d for d in choices if d.key == request.values.get("process_key")),
+                  choices[0] if choices else None)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and chosen is not None:
+        form = chosen.catalog.get("start_form")
+        try:
+            instance = instances.start_instance(
+                db.session, clock(), process_key=chosen.key,
+                title=request.form.get("title", ""), user=current_user,
+                data=forms.read_posted(form, request.form) if form else {})
+            upload = request.files.get("lampiran")
+            if upload is not None and upload.filename:
+                tickets.post_file(db.session, clock(), folder(), instance, current_user,
+                                  gettext("Lampiran permintaan"), upload.filename,
+                                  upload.read())
+        except InvalidTaskData as invalid:
+            db.session.rollback()
+            errors = invalid.fields
+        except ProcessFailure as failed:
+            db.session.rollback()
+            errors = {"process_key": failed.message}
+        else:
+            db.session.commit()
+            flash(gettext("Tiket %(number)s diterima.", number=instance.number), "success")
+            return redirect(url_for("desk.show", instance_id=instance.id))
+    declared = fields(chosen.catalog.get("start_form")) if chosen else []
+    return render_template("desk/submit.html", choices=choices, chosen=chosen, errors=errors,
+                           values=request.values,
+                           declared=[f for f in declared if f["kind"] != "file"]
+                           ), 422 if errors else 200
+
+
+def _ticket(instance_id: int) -> tuple[Any, bool]:
+    """The instance and whether the viewer is its requester (else: the desk)."""
+    instance = instances.get_instance(db.session, instance_id)
+    if access().may_follow_ticket(instance):
+        return instance, True
+    if access().may_view_instance(instance):
+        return instance, False
+    abort(403)
+
+
+@bp.get("/<int:instance_id>")
+@login_required
+def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
+    instance, requester = _ticket(instance_id)
+    return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
+                                                                 instance),
+                           requester=requester, errors=errors or {}), 422 if errors else 200
+
+
+@bp.post("/<int:instance_id>/pesan")
+@login_required
+def message(instance_id: int) -> Any:
+    instance, _ = _ticket(instance_id)
+    text, asks = request.form.get("text", ""), request.form.get("asks") == "ya"
+    upload = request.files.get("lampiran")
+    try:
+        if upload is not None and upload.filename:
+            tickets.post_file(db.session, clock(), folder(), instance, current_user, text,
+                              upload.filename, upload.read(), asks=asks)
+        else:
+            tickets.post(db.session, clock(), instance, current_user, text, asks=asks)
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return show(instance_id, invalid.fields)
+    db.session.commit()
+    flash(gettext("Pesan terkirim."), "success")
+    return redirect(url_for("desk.show", instance_id=instance_id))
+
+
+@bp.post("/<int:instance_id>/nilai")
+@login_required
+def rate(instance_id: int) -> Any:
+    instance, _ = _ticket(instance_id)
+    try:
+        score = int(request.form.get("score", ""))
+    except ValueError:
+        return show(instance_id, {"score": gettext("pilih nilai 1–5")})
+    try:
+        ratings.rate(db.session, clock(), instance, current_user, score,
+                     request.form.get("comment", ""))
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return show(instance_id, invalid.fields)
+    db.session.commit()
+    flash(gettext("Terima kasih atas penilaian Anda."), "success")
+    return redirect(url_for("desk.show", instance_id=instance_id))
+
+
+@bp.get("/<int:instance_id>/berkas/<int:attachment_id>")
+@login_required
+def download(instance_id: int, attachment_id: int) -> Any:
+    instance = instances.get_instance(db.session, instance_id)
+    try:
+        found = tickets.shared_file(db.session, clock(), instance, current_user,
+                                    attachment_id)
+    except PermissionDenied:
+        abort(403)
+    path = folder() / found.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=found.content_type, as_attachment=True,
+                     download_name=found.filename)

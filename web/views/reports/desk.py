@@ -1,0 +1,33 @@
+"""Laporan Layanan TI (issue 14): "Kepuasan Pengguna" per period, SOP and Prakom, the
+uptime of monitored systems, and "Ringkasan Ticketing dan MTR"; CSV/XLSX like every
+report. Seen by who may see the requester-facing SOPs' reports (the desk, its
+supervisors, administrators)."""
+
+from typing import Any
+
+from flask import abort, render_template
+from flask_login import login_required
+from sqlalchemy import select
+
+from engine.models import ProcessDefinition
+from engine.people.access import REQUESTER_PROCESSES
+from engine.time.periods import PERIOD_KINDS
+from web.access import access
+from web.extensions import db
+from web.views.reports.desk_tables import desk_tables
+from web.views.reports.views import _export, _export_format, _export_links, _period, bp
+
+
+@bp.get("/layanan-ti")
+@login_required
+def desk_report() -> Any:
+    definitions = db.session.scalars(select(ProcessDefinition).where(
+        ProcessDefinition.key.in_(REQUESTER_PROCESSES))).all()
+    if not definitions or not access().may_view_definition(definitions):
+        abort(403)
+    period = _period()
+    tables = desk_tables(period)
+    if _export_format():
+        return _export(tables, _export_format(), f"layanan-ti-{period.slug()}")
+    return render_template("reports/desk.html", tables=tables, period=period,
+                           kinds=PERIOD_KINDS, export_links=_export_links(tables))

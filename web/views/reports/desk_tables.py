@@ -1,0 +1,72 @@
+"""The tables of the service desk's reports (``engine.reports.desk``), for the page
+"Laporan Layanan TI", its CSV/XLSX and the person's SKP evidence page."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.models import ProcessDefinition, User, UserRole
+from engine.people.access import REQUESTER_PROCESSES
+from engine.reports import desk
+from engine.time.periods import Period
+from web.extensions import db
+from web.views.reports.export import Table
+from web.views.reports.tables import N_
+
+SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
+                         N_("Penilaian"), N_("Tiket selesai"), N_("Tingkat respons (%)")]
+
+
+def satisfaction_row(table: Table, label: str, found: dict[str, Any]) -> None:
+    """Add one scope's satisfaction figures to ``table``."""
+    table.add([label, found["index"], found["target"], found["count"], found["completed"],
+               found["response_rate"]])
+
+
+def desk_tables(period: Period) -> list[Table]:
+    """Kepuasan, Komentar, Uptime, Tiket and MTTR tables of ``period``."""
+    start, end = period.start, period.end
+    satisfaction = Table(N_("Kepuasan Pengguna"), SATISFACTION_HEADINGS)
+    overall = desk.satisfaction(db.session, start, end)
+    satisfaction_row(satisfaction, "Semua layanan", overall)
+    for definition in db.session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.key.in_(REQUESTER_PROCESSES), ProcessDefinition.is_active)):
+        satisfaction_row(satisfaction, definition.name,
+                         desk.satisfaction(db.session, start, end, process_key=definition.key))
+    for prakom in db.session.scalars(select(User).join(UserRole).where(
+            UserRole.role == "Prakom").order_by(User.full_name)):
+        satisfaction_row(satisfaction, prakom.full_name,
+                         desk.satisfaction(db.session, start, end, prakom=prakom))
+    comments = Table(N_("Komentar pengguna"), [N_("Nomor"), N_("Nilai"), N_("Komentar")])
+    for row in overall["comments"]:
+        comments.add(list(row))
+    uptime = Table(N_("Uptime sistem"), [N_("Sistem"), N_("Downtime (menit)"),
+                                         N_("Uptime (%)"), N_("Sistem kritis"),
+                                         N_("Target 99,5% tercapai")])
+    for row in desk.uptime(db.session, start, end):
+        uptime.add([row["system"], row["downtime_minutes"], row["uptime"],
+                    "ya" if row["critical"] else "tidak",
+                    {True: "ya", False: "tidak", None: "—"}[row["met"]]])
+    summary = desk.ticket_summary(db.session, start, end)
+    tickets = Table(N_("Ringkasan Ticketing"), [N_("Menurut"), N_("Nilai"), N_("Tiket")])
+    for name, count in summary["by_category"].items():
+        tickets.add(["kategori", name, count])
+    for name, count in summary["by_priority"].items():
+        tickets.add(["prioritas", name, count])
+    tickets.add(["backlog akhir periode", "—", summary["backlog"]])
+    mttr = Table(N_("MTTR per prioritas"), [N_("Prioritas"), N_("Tiket selesai"),
+                                            N_("MTTR (menit)"), N_("SLA"),
+                                            N_("Dalam SLA (%)")])
+    for row in summary["mttr"]:
+        mttr.add([row["priority"], row["count"], row["mttr_minutes"], row["sla"],
+                  row["within_sla"]])
+    return [satisfaction, comments, uptime, tickets, mttr]
+
+
+def person_desk_table(period: Period, person: User) -> Table:
+    """The person's "Kepuasan Pengguna" (tickets in whose Prakom steps they took part),
+    SKP evidence of a Pranata Komputer."""
+    table = Table(N_("Kepuasan Pengguna"), SATISFACTION_HEADINGS)
+    satisfaction_row(table, person.full_name,
+                     desk.satisfaction(db.session, period.start, period.end, prakom=person))
+    return table
