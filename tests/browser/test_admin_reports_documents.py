@@ -60,6 +60,8 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
         started = [start_instance(db.session, app.config["ALUR_CLOCK"], process_key=BACKUP,
                                   title=f"Cadangan {n}", user=prakom).id for n in (1, 2)]
         db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection outlives the test (PostgreSQL pass)
     revised = (BPMN_DIR / f"{BACKUP}.bpmn").read_text().replace(
         'name="waktu" value="1 Jam"', 'name="waktu" value="2 hari kerja"', 1).replace(
         '>"PT1H"<', '>"P2D"<', 1)
@@ -106,6 +108,8 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
                                       "kategori": "jaringan", "uraian": "Wi-Fi mati"})
         db.session.commit()
         url = f"{base}/proses/{instance.id}"
+        db.session.remove()
+        db.engine.dispose()
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     login(page, base, "prakom")

@@ -31,6 +31,7 @@ def _open_task_url(base: str, database: str, instance_id: int) -> str:
     with app.app_context():
         task_id = db.session.scalar(db.select(HumanTask.id).where(
             HumanTask.instance_id == instance_id, HumanTask.state == "open"))
+        db.session.remove()
         db.engine.dispose()
     return f"{base}/tugas/{task_id}"
 
@@ -46,6 +47,7 @@ def _rkt_at_the_panitera(database: str) -> int:
                                   data={"tahun": 2027})
         db.session.commit()
         instance_id = instance.id
+        db.session.remove()
         db.engine.dispose()
     _complete_open_steps(database, instance_id, 3)
     return instance_id
@@ -89,6 +91,7 @@ def test_return_with_reason_banner_and_files_inside_the_completion_form(served, 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "running"
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -115,6 +118,7 @@ def _complete_open_steps(database: str, instance_id: int, count: int) -> None:
             performer = next(u for u in users if task.role in u.role_names)
             complete_task(db.session, SystemClock(), task.id, performer, {})
             db.session.commit()
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -153,4 +157,5 @@ def test_it_service_request_starts_with_its_form_and_the_kasubbag_sets_priority(
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).data["prioritas"] == "kritis"
+        db.session.remove()
         db.engine.dispose()

@@ -35,6 +35,7 @@ def _in_database(database: str, work) -> object:
     with app.app_context():
         found = work()
         db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     return found
 

@@ -54,6 +54,7 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
         "confirm_password": "sandi-admin-2026"}).status_code == 302
     assert client.get("/").status_code == 200
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -71,6 +72,7 @@ def test_demo_mode_says_so_loudly(database, tmp_path):
         hashes = db.session.scalars(select(User.password_hash)).all()
         assert len(hashes) > 4 and all(check_password_hash(h, password) for h in hashes)
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 

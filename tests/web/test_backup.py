@@ -194,6 +194,7 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
             refused = again.test_cli_runner().invoke(args=["restore", str(backup)])
             assert refused.exit_code == 1 and "tidak kosong" in refused.output
             with again.app_context():
+                db.session.remove()
                 db.engine.dispose()
 
 

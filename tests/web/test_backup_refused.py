@@ -51,6 +51,7 @@ def backup(tmp_path, clock, monkeypatch):
     [made] = (tmp_path / "cadangan").iterdir()
     yield made, tmp_path / "cadangan", app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -61,6 +62,7 @@ def restore_into_empty(tmp_path, monkeypatch, folder):
     app = make_app(target)
     result = app.test_cli_runner().invoke(args=["restore", str(folder)])
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
     return result, target
 

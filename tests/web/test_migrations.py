@@ -22,4 +22,5 @@ def test_upgrade_to_head_matches_the_models(database):
             if not on_postgres():
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert "human_tasks" in inspect(db.engine).get_table_names()
+        db.session.remove()
         db.engine.dispose()
