@@ -36,6 +36,8 @@ class User(Base):
     # Set for a generated or reset password: the user must choose their own first.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A "tugas baru" notice whenever a step lands in the user's inbox (account page).
+    notify_new_tasks: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
@@ -299,7 +301,8 @@ class Escalation(Base):
 
 
 class Notification(Base):
-    """A message for one user, e.g. an escalation for the step's role or its supervisor."""
+    """A message for one user (e.g. an escalation), shown from ``kind`` + ``params`` in the
+    reader's language; ``message``, Indonesian, serves rows older than ``params``."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
@@ -311,6 +314,8 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
 

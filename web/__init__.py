@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
         ALUR_TIMER_INTERVAL=float(os.environ.get("ALUR_TIMER_INTERVAL", "5")),
+        ALUR_NOTIFICATION_POLL=float(os.environ.get("ALUR_NOTIFICATION_POLL", "60")),
         ALUR_LEASE_SECONDS=float(os.environ.get("ALUR_LEASE_SECONDS", "60")),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=int(os.environ.get("ALUR_TOKEN_MAX_AGE", str(8 * 3600))),
@@ -91,8 +92,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.views import BLUEPRINTS
 
     from engine.desk import notices
+    from engine.escalation import task_notices
 
     notices.listen()  # received/done notices to the requester
+    task_notices.listen()  # "tugas baru" notices to those who asked for them
     telemetry.init_app(app)
     edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):

@@ -24,7 +24,9 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
     (dedupe key ``ticket:<id>:<kind>:<n>``, not committed)."""
     session.add(Notification(user_id=user.id, kind=kind, role=REQUESTER_ROLE,
-                             message=message[:2000], created_at=now))
+                             message=message[:2000], created_at=now, instance_id=instance.id,
+                             params={"number": instance.number or f"#{instance.id}",
+                                     "title": instance.title}))
     if user.email:
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],

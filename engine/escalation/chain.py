@@ -41,15 +41,25 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Esc
     session.flush()
     people = ([task.claimed_by] if level == 1 and task.claimed_by else holders(session, role))
     message = _message(task, level, role)
+    params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     for user in people:
         session.add(Notification(
             user_id=user.id, kind="eskalasi", role=role, human_task_id=task.id,
-            escalation_id=escalation.id, created_at=clock.now(), message=message))
+            escalation_id=escalation.id, instance_id=task.instance_id, params=params,
+            created_at=clock.now(), message=message))
     outbox.enqueue_escalation(session, clock, escalation, people, role, message)
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
                  recipients=[user.username for user in people])
     _schedule_next(session, task, level)
     return escalation
+
+
+def case_params(task: HumanTask) -> dict[str, str]:
+    """What a notice about ``task`` names of its case: ``title``, ``number`` (may be
+    empty) and ``process`` (the SOP's name), for ``Notification.params``."""
+    instance = task.instance
+    return {"title": instance.title, "number": instance.number or "",
+            "process": instance.definition.name}
 
 
 def role_at_level(step_role: str, level: int) -> str | None:

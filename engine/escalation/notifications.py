@@ -1,28 +1,154 @@
-"""Reading a user's notifications (escalations included)."""
+"""Reading a user's notifications: one filtered page with what each item shows (the step,
+who holds it, its deadline, whether it is done), the unread count, marking read.
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+Kinds (``Notification.kind``): ``eskalasi`` (level 1 is the reminder to the performer,
+levels 2 and up the escalation to the supervising role; ``engine.escalation.chain``),
+``penugasan`` (a supervisor assigned a step), ``tugas_baru`` (a step landed in the inbox;
+``engine.escalation.task_notices``), ``galat`` (an instance stopped; administrators),
+``tiket_diterima`` and ``tiket_selesai`` (the service desk's requester notices).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
 from engine.errors import NotFound
-from engine.models import Notification, User
+from engine.models import (
+    Escalation,
+    HumanTask,
+    Notification,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
+
+# The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
+KINDS: dict[str, Any] = {
+    "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),
+    "eskalasi": and_(Notification.kind == "eskalasi", Escalation.level >= 2),
+    "penugasan": Notification.kind == "penugasan",
+    "tugas_baru": Notification.kind == "tugas_baru",
+    "galat": Notification.kind == "galat",
+    "tiket": Notification.kind.in_(("tiket_diterima", "tiket_selesai")),
+}
+MAX_PER_PAGE = 100
 
 
-def for_user(session: Session, user: User, limit: int = 200) -> list[Notification]:
-    """The user's newest notifications first."""
-    return list(session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                .order_by(Notification.created_at.desc(), Notification.id.desc())
-                                .limit(limit)))
+@dataclass(frozen=True)
+class NotificationItem:
+    """One notification as the centre shows it. Task fields are None without a step;
+    ``holder`` is the claimant's full name (None: unclaimed); times are aware datetimes;
+    ``round_the_clock`` whether the step's deadline runs on the wall clock."""
+
+    id: int
+    kind: str
+    role: str
+    message: str
+    params: dict[str, Any] | None
+    level: int | None
+    created_at: datetime
+    read_at: datetime | None
+    human_task_id: int | None
+    instance_id: int | None
+    process_key: str | None
+    process_name: str | None
+    instance_title: str | None
+    instance_number: str | None
+    task_name: str | None
+    task_state: str | None
+    task_role: str | None
+    due_at: datetime | None
+    completed_at: datetime | None
+    completed_by: str | None
+    completed_as: str | None
+    holder: str | None
+    round_the_clock: bool
+
+
+def page_for_user(session: Session, user: User, *, unread_only: bool = False,
+                  kind: str | None = None, process_key: str | None = None, page: int = 1,
+                  per_page: int = 20) -> tuple[list[NotificationItem], int]:
+    """One page of ``user``'s notifications, newest first, and how many match in all.
+
+    Reads only the columns shown (never an instance's saved state nor a definition's
+    BPMN): two statements for the page (one more for the steps' calendars), one COUNT.
+
+    Args:
+        unread_only: only those not marked read.
+        kind: a key of ``KINDS``; process_key: the SOP's key (``ProcessDefinition.key``).
+        page: from 1; per_page: 1..``MAX_PER_PAGE``.
+
+    Raises:
+        ValueError: an unknown ``kind``, or ``page``/``per_page`` out of range.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind {kind!r}")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValueError("page or per_page out of range")
+    holder, finisher = aliased(User), aliased(User)
+    conditions = [Notification.user_id == user.id]
+    if unread_only:
+        conditions.append(Notification.read_at.is_(None))
+    if kind is not None:
+        conditions.append(KINDS[kind])
+    if process_key:
+        conditions.append(ProcessDefinition.key == process_key)
+    joined = (select(Notification.id)
+              .outerjoin(Escalation, Escalation.id == Notification.escalation_id)
+              .outerjoin(ProcessInstance, ProcessInstance.id == Notification.instance_id)
+              .outerjoin(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+              .where(*conditions))
+    total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
+    rows = session.execute(
+        joined.with_only_columns(
+            Notification.id, Notification.kind, Notification.role, Notification.message,
+            Notification.params, Escalation.level, Notification.created_at,
+            Notification.read_at, Notification.human_task_id, Notification.instance_id,
+            ProcessDefinition.key, ProcessDefinition.name, ProcessInstance.title,
+            ProcessInstance.number, HumanTask.name, HumanTask.state, HumanTask.role,
+            HumanTask.due_at, HumanTask.completed_at, finisher.full_name,
+            HumanTask.completed_as, holder.full_name, ProcessDefinition.id, HumanTask.bpmn_id)
+        .outerjoin(HumanTask, HumanTask.id == Notification.human_task_id)
+        .outerjoin(holder, holder.id == HumanTask.claimed_by_id)
+        .outerjoin(finisher, finisher.id == HumanTask.completed_by_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    clocks = _round_the_clock(session, {(row[22], row[23]) for row in rows if row[23]})
+    return [NotificationItem(*row[:22], round_the_clock=(row[22], row[23]) in clocks)
+            for row in rows], total
+
+
+def _round_the_clock(session: Session, steps: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of (definition id, step id) run round the clock (the catalog, not the BPMN)."""
+    if not steps:
+        return set()
+    catalogs = {row[0]: row[1] for row in session.execute(
+        select(ProcessDefinition.id, ProcessDefinition.catalog)
+        .where(ProcessDefinition.id.in_({d for d, _ in steps})))}
+    return {(definition, step) for definition, step in steps
+            if catalogs[definition]["tasks"].get(step, {}).get("round_the_clock")}
+
+
+def sop_choices(session: Session) -> list[tuple[str, str]]:
+    """``(key, name)`` of every SOP with an active version, by name: the filter "SOP"."""
+    return [tuple(row) for row in session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.name)
+        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
 
 
 def unread_count(session: Session, user: User) -> int:
-    """How many of the user's notifications are unread."""
+    """How many of the user's notifications are unread: one COUNT over the
+    ``(user_id, read_at)`` index."""
     return session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
 def mark_all_read(session: Session, clock: Clock, user: User) -> int:
-    """Mark every unread notification of the user read; return how many."""
+    """Mark every unread notification of the user read; return how many (not committed)."""
     result = session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     ).values(read_at=clock.now()))

@@ -161,9 +161,12 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
                                            f"{task.role}"})
     _change(session, task, HumanTask.id == task.id, claimed_by_id=assignee.id,
             claimed_at=clock.now())
+    instance = task.instance
     session.add(Notification(
         user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
-        created_at=clock.now(),
+        instance_id=instance.id, created_at=clock.now(),
+        params={"by": by.full_name, "step": task.name, "title": instance.title,
+                "number": instance.number or "", "process": instance.definition.name},
         message=f'{by.full_name} mengalihkan tugas "{task.name}" ({task.instance.title}) '
                 "kepada Anda."))
     audit.record(session, clock, "task.assigned", actor=by, task=task,

@@ -180,8 +180,13 @@ def notify_administrators(session: Session, clock: Clock, instance: ProcessInsta
     message = (f'Proses "{instance.title}" ({instance.definition.name}) berhenti karena galat '
                f"pada {instance.error_element or 'mesin proses'}: {instance.error_message}")
     for admin in session.scalars(select(User).where(User.is_admin).order_by(User.id)):
-        session.add(Notification(user_id=admin.id, kind="galat", role="Administrator",
-                                 message=message[:4000], created_at=clock.now()))
+        session.add(Notification(
+            user_id=admin.id, kind="galat", role="Administrator", message=message[:4000],
+            instance_id=instance.id, created_at=clock.now(),
+            params={"title": instance.title, "number": instance.number or "",
+                    "process": instance.definition.name,
+                    "element": instance.error_element or "",
+                    "error": (instance.error_message or "")[:2000]}))
 
 
 def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json: str) -> Any:

@@ -87,8 +87,8 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     assert "⚠ Late</span> — late by 1 h of working time" in client.get("/").get_data(True)
     notifications = client.get("/notifikasi/").get_data(True)
     for text in ("<h1>Notifications</h1>", 'aria-label="1 unread">1</span>',
-                 "<strong>Escalation</strong> <span class=\"tag\">New</span>",
-                 "Mark all as read", ">View task</a>"):
+                 "<strong>Reminder</strong> <span class=\"tag\">New</span>",
+                 "Mark all as read", ">Open task</a>", "late by 1 h of working time"):
         assert text in notifications, text
 
     _logout(client)
@@ -98,7 +98,8 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     assert 'Tugas Saya <span class="count">(0)</span>' in inbox
     notifications = client.get("/notifikasi/").get_data(True)
     assert 'aria-label="1 belum dibaca">1</span>' in notifications
-    assert "<strong>Eskalasi</strong>" in notifications and "Mark all as read" not in notifications
+    assert "<strong>Eskalasi ke atasan</strong>" in notifications
+    assert "Mark all as read" not in notifications
 
 
 def test_switching_back_to_indonesian(app, client):

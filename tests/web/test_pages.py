@@ -114,9 +114,9 @@ def test_notifications_page_shows_escalation_with_unread_count(app, client, cloc
     login(client, "kasubbag")
     page = client.get("/notifikasi/").get_data(True)
     assert 'aria-label="1 belum dibaca">1</span>' in page
-    assert "Eskalasi tingkat 2 untuk Kasubbag" in page and "Server mati" in page
+    assert "Untuk Kasubbag (tingkat 2)" in page and "Server mati" in page
     client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page)})
-    assert "belum dibaca" not in client.get("/notifikasi/").get_data(True)
+    assert "belum dibaca</span>" not in client.get("/notifikasi/").get_data(True)
 
 
 def test_instance_page_has_history_and_diagram(client):

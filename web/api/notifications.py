@@ -1,4 +1,5 @@
-"""Notifications through the API: the caller's list (paginated), mark one or all read."""
+"""Notifications through the API: the caller's list (filtered, paginated), the unread
+count, mark one or all read."""
 
 from typing import Any
 
@@ -7,27 +8,42 @@ from flask import g, jsonify
 from engine.escalation import notifications
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import load_query, page_of
+from web.api.common import load_query
 from web.api.openapi import doc
 from web.api.schemas import NotificationSchema
-from web.api.schemas_common import PageQuery
-from web.api.schemas_work import MarkedSchema, NotificationPageSchema
+from web.api.schemas_notifications import (
+    MarkedSchema,
+    NotificationItemSchema,
+    NotificationListSchema,
+    NotificationQuery,
+    UnreadCountSchema,
+)
 from web.extensions import clock, db
 
 TAG = "notifikasi"
 
 
 @bp.get("/notifications")
-@doc("Notifikasi pemanggil (terbaru dulu, paling banyak 200), jumlah belum dibaca",
-     query=PageQuery, tag=TAG, responses={200: NotificationPageSchema})
+@doc("Notifikasi pemanggil (terbaru dulu), disaring: unread, kind, process_key",
+     query=NotificationQuery, tag=TAG, responses={200: NotificationListSchema})
 @token_required
 def list_notifications() -> Any:
-    query = load_query(PageQuery())
-    found = notifications.for_user(db.session, g.user)
-    shown = NotificationSchema(many=True).dump(page_of(found, query["page"], query["per_page"]))
+    query = load_query(NotificationQuery())
+    found, total = notifications.page_for_user(
+        db.session, g.user, unread_only=query["unread"], kind=query["kind"],
+        process_key=query["process_key"], page=query["page"], per_page=query["per_page"])
+    shown = NotificationItemSchema(many=True).dump(found)
     return jsonify(unread=notifications.unread_count(db.session, g.user),
-                   notifications=shown, items=shown, total=len(found), page=query["page"],
+                   notifications=shown, items=shown, total=total, page=query["page"],
                    per_page=query["per_page"])
+
+
+@bp.get("/notifications/unread-count")
+@doc("Jumlah notifikasi belum dibaca (satu COUNT; untuk penanda menu)", tag=TAG,
+     responses={200: UnreadCountSchema})
+@token_required
+def unread_notifications() -> Any:
+    return jsonify(unread=notifications.unread_count(db.session, g.user))
 
 
 @bp.post("/notifications/<int:notification_id>/read")

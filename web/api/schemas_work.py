@@ -8,7 +8,6 @@ from web.api.schemas import (
     FieldSchema,
     InstanceSchema,
     InstanceSummarySchema,
-    NotificationSchema,
     ProcessSchema,
     TaskSchema,
 )
@@ -113,16 +112,3 @@ class AttachmentSchema(Schema):
 
 class AttachmentPageSchema(PageSchema):
     items = fields.List(fields.Nested(AttachmentSchema), required=True)
-
-
-class NotificationPageSchema(PageSchema):
-    """``notifications`` (the page, as before pagination) equals ``items``."""
-
-    unread = fields.Int(required=True)
-    notifications = fields.List(fields.Nested(NotificationSchema), required=True)
-    items = fields.List(fields.Nested(NotificationSchema), required=True)
-
-
-class MarkedSchema(Schema):
-    marked = fields.Int(required=True)
-    unread = fields.Int(required=True)

@@ -1,33 +1,124 @@
-"""The notifications page: escalations and other messages for the user."""
+"""The notification centre: filtered pages of the user's notifications, marking one or all
+read, the unread count the menu's badge polls, and the "tugas baru" preference.
+
+Opening the centre marks nothing read: the badge counts what is unread until the user marks
+an item ("Tandai dibaca"), all of them ("Tandai semua dibaca"), or opens an item's link.
+"""
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
+from engine import audit
 from engine.escalation import notifications
+from engine.models import Notification
 from web.extensions import clock, db
+from web.notification_words import FILTER_LABELS, show, target
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
+
+PER_PAGE = 25
 
 
 @bp.get("/")
 @login_required
 def index() -> Any:
-    return render_template("notifications/index.html",
-                           notifications=notifications.for_user(db.session, current_user))
+    filters = _filters()
+    page = max(1, request.args.get("halaman", 1, type=int) or 1)
+    items, total = notifications.page_for_user(db.session, current_user, page=page,
+                                               per_page=PER_PAGE, **filters)
+    total_pages = max(1, -(-total // PER_PAGE))
+    if page > total_pages:
+        page = total_pages
+        items, total = notifications.page_for_user(db.session, current_user, page=page,
+                                                   per_page=PER_PAGE, **filters)
+    args = {k: v for k, v in request.args.items() if k in ("status", "jenis", "sop") and v}
+    return render_template(
+        "notifications/index.html", items=[(item, show(item)) for item in items],
+        total=total, page=page, pages=total_pages, args=args, kinds=FILTER_LABELS,
+        sops=notifications.sop_choices(db.session), back=_here(args, page))
+
+
+def _filters() -> dict[str, Any]:
+    kind = request.args.get("jenis") or None
+    return {"unread_only": request.args.get("status") == "belum",
+            "kind": kind if kind in notifications.KINDS else None,
+            "process_key": (request.args.get("sop") or "")[:128] or None}
+
+
+def _here(args: dict[str, str], page: int) -> str:
+    return url_for("notifications.index", **args, **({"halaman": page} if page > 1 else {}))
+
+
+def _back() -> Any:
+    """Back to the list the form was on (only a page of the centre, never elsewhere)."""
+    back = request.form.get("kembali", "")
+    if not back.startswith(url_for("notifications.index")) or "//" in back:
+        back = url_for("notifications.index")
+    return redirect(back)
 
 
 @bp.post("/baca")
 @login_required
 def mark_read() -> Any:
-    notifications.mark_all_read(db.session, clock(), current_user)
+    marked = notifications.mark_all_read(db.session, clock(), current_user)
     db.session.commit()
-    return redirect(url_for("notifications.index"))
+    flash(ngettext("%(num)d notifikasi ditandai dibaca.", "%(num)d notifikasi ditandai dibaca.",
+                   marked), "success")
+    return _back()
+
+
+@bp.post("/<int:notification_id>/baca")
+@login_required
+def mark_one_read(notification_id: int) -> Any:
+    notifications.mark_read(db.session, clock(), current_user, notification_id)
+    db.session.commit()
+    return _back()
+
+
+@bp.get("/<int:notification_id>/buka")
+@login_required
+def open_item(notification_id: int) -> Any:
+    """Follow an item's link: it counts as read from then on."""
+    found: Notification = notifications.mark_read(db.session, clock(), current_user,
+                                                  notification_id)
+    db.session.commit()
+    return redirect(target(found.kind, found.human_task_id, found.instance_id))
+
+
+@bp.get("/jumlah")
+def count() -> Any:
+    """The badge's poll: ``{"unread": n, "label": "n belum dibaca"}`` (one COUNT); 401
+    ``{"unread": 0}`` once the session has ended, so the page stops asking."""
+    if not current_user.is_authenticated:
+        return jsonify(unread=0, label=""), 401
+    unread = notifications.unread_count(db.session, current_user)
+    response = jsonify(unread=unread, label=gettext("%(count)s belum dibaca", count=unread))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/preferensi")
+@login_required
+def preference() -> Any:
+    """Turn the "tugas baru" notices on or off for oneself (account page)."""
+    wanted = request.form.get("tugas_baru") == "ya"
+    if wanted != current_user.notify_new_tasks:
+        current_user.notify_new_tasks = wanted
+        audit.record(db.session, clock(), "user.notice_preference_changed", actor=current_user,
+                     new_tasks=wanted)
+        db.session.commit()
+    flash(gettext("Pemberitahuan tugas baru dinyalakan.") if wanted
+          else gettext("Pemberitahuan tugas baru dimatikan."), "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.app_context_processor
 def unread_count() -> dict[str, Any]:
+    poll = current_app.config["ALUR_NOTIFICATION_POLL"]
     if not current_user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": notifications.unread_count(db.session, current_user)}
+        return {"unread_notifications": 0, "notification_poll": poll}
+    return {"unread_notifications": notifications.unread_count(db.session, current_user),
+            "notification_poll": poll}

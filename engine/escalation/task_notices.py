@@ -1,0 +1,52 @@
+"""New-task notices ("tugas baru"): one to each holder of a step's role who asked for it
+(account page, ``User.notify_new_tasks``) when the step lands in the inbox.
+
+It listens to the session (as ``engine.desk.notices`` does): a new open ``HumanTask`` in
+a flush adds the notices to the same flush, whoever opened the step (start, completion,
+timer, migration). Bounded: one query per role in a flush, at most ``MAX_RECIPIENTS``
+people per step; nobody who has not asked pays more than that query.
+"""
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from engine.models import HumanTask, Notification, ProcessInstance, User, UserRole
+
+MAX_RECIPIENTS = 50
+_listening = False
+
+
+def _new_task_notices(session: Session, *_: object) -> None:
+    opened = [row for row in session.new if isinstance(row, HumanTask) and row.state == "open"]
+    if not opened:
+        return
+    wanting: dict[str, list[User]] = {}
+    with session.no_autoflush:
+        for task in opened:
+            if task.role not in wanting:
+                wanting[task.role] = list(session.scalars(
+                    select(User).join(UserRole).where(
+                        UserRole.role == task.role, User.notify_new_tasks,
+                        User.is_disabled.is_(False)).order_by(User.id).limit(MAX_RECIPIENTS)))
+            if not wanting[task.role]:
+                continue
+            instance = session.get(ProcessInstance, task.instance_id)
+            if instance is None:
+                continue
+            params = {"step": task.name, "role": task.role, "title": instance.title,
+                      "number": instance.number or "", "process": instance.definition.name}
+            message = (f'Tugas baru "{task.name}" pada "{instance.title}" '
+                       f"({instance.definition.name}) untuk peran {task.role}.")
+            for user in wanting[task.role]:
+                session.add(Notification(
+                    user_id=user.id, kind="tugas_baru", role=task.role, human_task=task,
+                    instance_id=instance.id, params=params, message=message[:2000],
+                    created_at=task.created_at))
+
+
+def listen() -> None:
+    """Install the listener on every SQLAlchemy session (idempotent)."""
+    global _listening
+    if not _listening:
+        event.listen(Session, "before_flush", _new_task_notices)
+        _listening = True

@@ -1,0 +1,60 @@
+"""Schemas of the notification API: the filtered page, one item as shown, the unread count."""
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from engine.escalation.notifications import KINDS
+from web.api.schemas import NotificationSchema
+from web.api.schemas_common import PageQuery, PageSchema
+from web.notification_words import show
+
+
+class NotificationQuery(PageQuery):
+    """Filters of ``GET /api/v1/notifications``: ``unread`` (only unread), ``kind`` (the
+    page's "jenis": ``pengingat`` is level 1, ``eskalasi`` levels 2+), ``process_key``."""
+
+    unread = fields.Bool(load_default=False)
+    kind = fields.Str(load_default=None, validate=validate.OneOf(sorted(KINDS)))
+    process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=128))
+
+
+class NotificationItemSchema(NotificationSchema):
+    """A notification as the centre shows it: ``label``, ``text`` and ``state`` rendered
+    in the caller's language (Indonesian through the API); ``message`` is the stored
+    sentence, as before; ``task_state`` ``open``/``completed``/``cancelled`` or null."""
+
+    level = fields.Int(allow_none=True)
+    label = fields.Method("_label")
+    text = fields.Method("_text")
+    state = fields.Method("_state")
+    task_state = fields.Str(allow_none=True)
+    instance_id = fields.Int(allow_none=True)
+    process_key = fields.Str(allow_none=True)
+
+    def _label(self, item: Any) -> str:
+        return show(item).label
+
+    def _text(self, item: Any) -> str:
+        return show(item).text
+
+    def _state(self, item: Any) -> str:
+        return show(item).state
+
+
+class NotificationListSchema(PageSchema):
+    """``notifications`` (the page, as before pagination) equals ``items``; ``total`` counts
+    every notification matching the filters; ``unread`` all unread ones."""
+
+    unread = fields.Int(required=True)
+    notifications = fields.List(fields.Nested(NotificationItemSchema), required=True)
+    items = fields.List(fields.Nested(NotificationItemSchema), required=True)
+
+
+class UnreadCountSchema(Schema):
+    unread = fields.Int(required=True)
+
+
+class MarkedSchema(Schema):
+    marked = fields.Int(required=True)
+    unread = fields.Int(required=True)

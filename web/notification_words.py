@@ -1,0 +1,146 @@
+"""A notification in the reader's language, rendered when shown (issue 15): its label
+("Pengingat" for level 1, "Eskalasi ke atasan" for levels 2 and up), its sentence from
+the stored kind and parameters, the state of its step now (who holds it and how late, in
+``web.time_words``' wording, or "sudah diselesaikan") and where its link leads.
+
+Rows stored before parameters existed (``params`` None) show their Indonesian sentence,
+an old escalation's "Eskalasi tingkat N untuk R:" prefix reworded so that it does not
+repeat the label.
+"""
+
+import re
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext, lazy_gettext
+
+from engine.escalation.notifications import NotificationItem
+from web.time_words import finished_text, time_left
+
+LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eskalasi ke atasan"),
+          "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
+          "galat": lazy_gettext("Galat"), "tiket_diterima": lazy_gettext("Tiket diterima"),
+          "tiket_selesai": lazy_gettext("Tiket selesai")}
+# The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
+FILTER_LABELS = {"pengingat": lazy_gettext("Pengingat"),
+                 "eskalasi": lazy_gettext("Eskalasi ke atasan"),
+                 "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
+                 "tiket": lazy_gettext("Tiket"), "galat": lazy_gettext("Galat")}
+OLD_ESCALATION = re.compile(r"^Eskalasi tingkat (\d+) untuk ([^:]+): (.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the centre shows of one notification; ``done`` when its step is completed."""
+
+    label: str
+    text: str
+    state: str
+    link: str
+    done: bool
+
+
+def kind_of(item: NotificationItem) -> str:
+    """The shown kind: an escalation at level 1 is the reminder (``pengingat``)."""
+    if item.kind == "eskalasi" and item.level == 1:
+        return "pengingat"
+    return item.kind
+
+
+def show(item: NotificationItem) -> Shown:
+    """``item`` rendered now, in the request's language."""
+    kind = kind_of(item)
+    return Shown(label=str(LABELS.get(kind, kind)), text=sentence(item), state=step_state(item),
+                 link=link_text(item), done=item.task_state == "completed")
+
+
+def sentence(item: NotificationItem) -> str:
+    """The notification's sentence from its kind and parameters (old rows: the stored one)."""
+    params = item.params
+    if params is None:
+        old = OLD_ESCALATION.match(item.message) if item.kind == "eskalasi" else None
+        if old is None:
+            return item.message
+        return gettext("Untuk %(role)s (tingkat %(level)s): %(rest)s", role=old.group(2),
+                       level=old.group(1), rest=old.group(3))
+    case = _case(params)
+    if item.kind == "eskalasi" and params.get("level", 1) == 1:
+        return gettext('Langkah "%(step)s" pada %(case)s melewati batas waktu.',
+                       step=params["step"], case=case)
+    if item.kind == "eskalasi":
+        return gettext('Untuk %(role)s (tingkat %(level)s): langkah "%(step)s" pada %(case)s '
+                       "melewati batas waktu.", role=params["role"], level=params["level"],
+                       step=params["step"], case=case)
+    if item.kind == "penugasan":
+        return gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s kepada Anda.',
+                       who=params["by"], step=params["step"], case=case)
+    if item.kind == "tugas_baru":
+        return gettext('Langkah "%(step)s" pada %(case)s masuk Kotak Masuk Anda (peran '
+                       "%(role)s).", step=params["step"], case=case, role=params["role"])
+    if item.kind == "galat":
+        return gettext("Proses %(case)s berhenti karena galat pada %(element)s: %(error)s",
+                       case=case, element=params["element"] or gettext("mesin proses"),
+                       error=params["error"])
+    if item.kind == "tiket_diterima":
+        return gettext("Tiket %(number)s diterima: %(title)s", number=params["number"],
+                       title=params["title"])
+    if item.kind == "tiket_selesai":
+        return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
+                       number=params["number"], title=params["title"])
+    return item.message
+
+
+def _case(params: dict) -> str:
+    if params.get("number"):
+        return gettext('%(number)s "%(title)s" (%(process)s)', number=params["number"],
+                       title=params["title"], process=params["process"])
+    return gettext('"%(title)s" (%(process)s)', title=params["title"],
+                   process=params["process"])
+
+
+def step_state(item: NotificationItem) -> str:
+    """The step now: ``Dipegang Demo Prakom · terlambat 2 jam kerja``, ``Belum diambil
+    (peran Prakom) · sisa 10 menit kerja``, ``Sudah diselesaikan oleh Demo Prakom ·
+    selesai, terlambat 1 jam kerja``, ``Langkah dibatalkan``; empty without a step."""
+    if item.task_state is None:
+        return ""
+    if item.task_state == "completed":
+        who = gettext("Sudah diselesaikan oleh %(name)s", name=item.completed_by) \
+            if item.completed_by else gettext("Sudah diselesaikan")
+        if item.completed_at is None:
+            return who
+        return f"{who} · {finished_text(item.completed_at, item.due_at, item.round_the_clock)}"
+    if item.task_state != "open":
+        return gettext("Langkah dibatalkan")
+    who = gettext("Dipegang %(name)s", name=item.holder) if item.holder else \
+        gettext("Belum diambil (peran %(role)s)", role=item.task_role)
+    if item.due_at is None:
+        return who
+    return f"{who} · {time_left(item.due_at, item.round_the_clock)}"
+
+
+def link_text(item: NotificationItem) -> str:
+    """What the item's link says, naming a completed step so that nobody is surprised."""
+    if item.task_state == "open":
+        return gettext("Buka tugas")
+    if item.task_state == "completed":
+        return gettext("Lihat langkah (sudah diselesaikan)")
+    if item.task_state is not None:
+        return gettext("Lihat langkah (dibatalkan)")
+    if item.kind in ("tiket_diterima", "tiket_selesai") and item.instance_id:
+        return gettext("Lihat tiket")
+    if item.instance_id or item.human_task_id:
+        return gettext("Lihat proses")
+    return ""
+
+
+def target(kind: str, human_task_id: int | None, instance_id: int | None) -> str:
+    """Where a notification's link leads: the step's page (open or done: it shows either),
+    the ticket, the process, else the centre."""
+    if human_task_id is not None:
+        return url_for("inbox.task", task_id=human_task_id)
+    if instance_id is not None and kind in ("tiket_diterima", "tiket_selesai"):
+        return url_for("desk.show", instance_id=instance_id)
+    if instance_id is not None:
+        return url_for("instances.show", instance_id=instance_id)
+    return url_for("notifications.index")
