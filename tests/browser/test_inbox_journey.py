@@ -85,9 +85,9 @@ def test_an_escalation_arrives_in_the_notification_centre(served, context):
         page.wait_for_timeout(200)
         page.reload()
     page.get_by_role("link", name=re.compile("Notifikasi")).click()
-    assert page.get_by_text(re.compile("Eskalasi tingkat 2 untuk Kasubbag.*Server terlambat")
+    assert page.get_by_text(re.compile(r"Untuk Kasubbag \(tingkat 2\).*Server terlambat")
                             ).first.is_visible()
-    page.get_by_role("link", name="Lihat tugas").first.click()
+    page.get_by_role("link", name="Buka tugas").first.click()
     assert page.get_by_role("heading", name=re.compile("Menerima dan mencatat")).is_visible()
 
 
