@@ -55,7 +55,15 @@ def show(item: NotificationItem) -> Shown:
 
 
 def sentence(item: NotificationItem) -> str:
-    """The notification's sentence from its kind and parameters (old rows: the stored one)."""
+    """The notification's sentence from its kind and parameters; the stored one for old
+    rows and for parameters this version does not know how to read."""
+    try:
+        return _sentence(item)
+    except (KeyError, TypeError, ValueError):
+        return item.message
+
+
+def _sentence(item: NotificationItem) -> str:
     params = item.params
     if params is None:
         old = OLD_ESCALATION.match(item.message) if item.kind == "eskalasi" else None
@@ -63,6 +71,8 @@ def sentence(item: NotificationItem) -> str:
             return item.message
         return gettext("Untuk %(role)s (tingkat %(level)s): %(rest)s", role=old.group(2),
                        level=old.group(1), rest=old.group(3))
+    if item.kind in ("tiket_diterima", "tiket_selesai"):
+        return _ticket(item.kind, params)
     case = _case(params)
     if item.kind == "eskalasi" and params.get("level", 1) == 1:
         return gettext('Langkah "%(step)s" pada %(case)s melewati batas waktu.',
@@ -81,13 +91,15 @@ def sentence(item: NotificationItem) -> str:
         return gettext("Proses %(case)s berhenti karena galat pada %(element)s: %(error)s",
                        case=case, element=params["element"] or gettext("mesin proses"),
                        error=params["error"])
-    if item.kind == "tiket_diterima":
+    return item.message
+
+
+def _ticket(kind: str, params: dict) -> str:
+    if kind == "tiket_diterima":
         return gettext("Tiket %(number)s diterima: %(title)s", number=params["number"],
                        title=params["title"])
-    if item.kind == "tiket_selesai":
-        return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
-                       number=params["number"], title=params["title"])
-    return item.message
+    return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
+                   number=params["number"], title=params["title"])
 
 
 def _case(params: dict) -> str:

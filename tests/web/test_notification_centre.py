@@ -272,3 +272,29 @@ def test_new_task_notices_only_for_those_who_asked(app, client):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "tugas_baru")) == 1
+
+
+def test_every_kind_renders_and_unreadable_parameters_fall_back(app, client, clock):
+    login(client, "prakom")
+    rows = [("galat", {"title": "Server", "number": "GS-2026-0009", "process": SOP_NAME,
+                       "element": "", "error": "putaran liar"}, "galat lama"),
+            ("tiket_diterima", {"number": "LTI-2026-0001", "title": "Printer"}, "x"),
+            ("tiket_selesai", {"number": "LTI-2026-0001", "title": "Printer"}, "x"),
+            ("penugasan", {"by": "Demo Kasubbag"}, "Kalimat tersimpan")]
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        for kind, params, message in rows:
+            db.session.add(Notification(user_id=prakom.id, kind=kind, role="Prakom",
+                                        params=params, message=message,
+                                        created_at=clock.now()))
+        db.session.commit()
+    page = client.get("/notifikasi/")
+    assert page.status_code == 200
+    texts = re.findall(r'class="notice-text">(.*?)</p>', page.get_data(True))
+    assert sorted(texts) == sorted([
+        f"Proses GS-2026-0009 &#34;Server&#34; ({SOP_NAME}) berhenti karena galat pada "
+        "mesin proses: putaran liar",
+        "Tiket LTI-2026-0001 diterima: Printer",
+        "Tiket LTI-2026-0001 selesai: Printer. Beri penilaian di halaman tiket.",
+        "Kalimat tersimpan"])
+    assert len(_items(client.get("/notifikasi/?jenis=tiket").get_data(True))) == 2
