@@ -26,6 +26,9 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f('fk_notifications_instance_id_process_instances'),
             'process_instances', ['instance_id'], ['id'])
+        # The centre lists a user's newest first.
+        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'],
+                              unique=False)
     op.execute("UPDATE notifications SET instance_id = (SELECT human_tasks.instance_id "
                "FROM human_tasks WHERE human_tasks.id = notifications.human_task_id) "
                "WHERE human_task_id IS NOT NULL")
@@ -40,6 +43,7 @@ def downgrade():
         batch_op.drop_column('notify_new_tasks')
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_created')
         batch_op.drop_constraint(batch_op.f('fk_notifications_instance_id_process_instances'),
                                  type_='foreignkey')
         batch_op.drop_column('params')
