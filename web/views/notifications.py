@@ -25,6 +25,9 @@ PER_PAGE = 25
 @bp.get("/")
 @login_required
 def index() -> Any:
+    """One page (``halaman``) of ``PER_PAGE``, filtered by ``status=belum``, ``jenis`` (a
+    key of ``notifications.KINDS``; unknown: none) and ``sop``; past the last page, the
+    last."""
     filters = _filters()
     page = max(1, request.args.get("halaman", 1, type=int) or 1)
     items, total = notifications.page_for_user(db.session, current_user, page=page,
@@ -63,6 +66,7 @@ def _back() -> Any:
 @bp.post("/baca")
 @login_required
 def mark_read() -> Any:
+    """Tandai semua dibaca."""
     marked = notifications.mark_all_read(db.session, clock(), current_user)
     db.session.commit()
     flash(ngettext("%(num)d notifikasi ditandai dibaca.", "%(num)d notifikasi ditandai dibaca.",
@@ -73,6 +77,7 @@ def mark_read() -> Any:
 @bp.post("/<int:notification_id>/baca")
 @login_required
 def mark_one_read(notification_id: int) -> Any:
+    """Tandai dibaca, one item (404 when it is not the user's)."""
     notifications.mark_read(db.session, clock(), current_user, notification_id)
     db.session.commit()
     return _back()

@@ -1,0 +1,71 @@
+"""A user's notification page: one filtered page in a bounded number of statements that read
+no saved workflow state, the total of all that match, and the level of each escalation."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from engine.escalation import notifications
+from engine.escalation.timers import fire_round
+from engine.models import Notification
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from tests.conftest import mini_bpmn
+
+
+@pytest.fixture
+def escalated(session, clock, users):
+    """One mini SOP step (30 minutes, Prakom) at 3x its standard: levels 1, 2 and 3."""
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Konsep surat",
+                   user=users["Prakom"])
+    session.commit()
+    for _ in range(3):
+        clock.advance(timedelta(minutes=30))
+        fire_round(session, clock, lambda instance_id, error: session.commit())
+    return users
+
+
+def test_page_reads_few_statements_and_no_saved_state(session, escalated):
+    prakom = escalated["Prakom"]
+    assert prakom.id  # loaded before counting
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        items, total = notifications.page_for_user(session, prakom, per_page=10)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert (total, [(i.kind, i.level, i.task_name) for i in items]) == (
+        1, [("eskalasi", 1, items[0].task_name)])
+    assert items[0].instance_title == "Konsep surat" and items[0].task_state == "open"
+    assert len(seen) <= 3
+    assert not [s for s in seen if "state_json" in s or "bpmn_xml" in s or "spec_json" in s]
+
+
+def test_kind_filters_tell_the_reminder_from_the_escalation(session, escalated):
+    kasubbag = escalated["Kasubbag"]
+    assert notifications.page_for_user(session, kasubbag, kind="eskalasi")[1] == 1
+    assert notifications.page_for_user(session, kasubbag, kind="pengingat")[1] == 0
+    assert notifications.page_for_user(session, escalated["Prakom"], kind="pengingat")[1] == 1
+    assert notifications.page_for_user(session, kasubbag, process_key="sop_uji")[1] == 1
+    assert notifications.page_for_user(session, kasubbag, process_key="lain")[1] == 0
+
+
+def test_bad_kind_or_page_size_is_refused(session, escalated):
+    for kwargs in ({"kind": "semua"}, {"per_page": 101}, {"per_page": 0}, {"page": 0}):
+        with pytest.raises(ValueError):
+            notifications.page_for_user(session, escalated["Prakom"], **kwargs)
+
+
+def test_old_rows_without_parameters_are_listed(session, clock, escalated):
+    session.add(Notification(user_id=escalated["Prakom"].id, kind="penugasan", role="Prakom",
+                             message="lama", created_at=clock.now()))
+    session.flush()
+    items, total = notifications.page_for_user(session, escalated["Prakom"])
+    assert total == 2 and items[0].params is None and items[0].task_state is None
