@@ -26,7 +26,7 @@ FILTER_LABELS = {"pengingat": lazy_gettext("Pengingat"),
                  "eskalasi": lazy_gettext("Eskalasi ke atasan"),
                  "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
                  "tiket": lazy_gettext("Tiket"), "galat": lazy_gettext("Galat")}
-OLD_ESCALATION = re.compile(r"^Eskalasi tingkat (\d+) untuk ([^:]+): (.*)$", re.S)
+OLD_ESCALATION = re.compile(r"^Eskalasi tingkat (\d+) untuk ([^:]+): (.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)

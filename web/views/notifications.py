@@ -7,7 +7,16 @@ an item ("Tandai dibaca"), all of them ("Tandai semua dibaca"), or opens an item
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
