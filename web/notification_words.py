@@ -15,7 +15,7 @@ from flask import url_for
 from flask_babel import gettext, lazy_gettext
 
 from engine.escalation.notifications import NotificationItem
-from web.time_words import finished_text, time_left
+from web.time_words import due_text, finished_text
 
 LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eskalasi ke atasan"),
           "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
@@ -111,8 +111,9 @@ def _case(params: dict) -> str:
 
 
 def step_state(item: NotificationItem) -> str:
-    """The step now: ``Dipegang Demo Prakom · terlambat 2 jam kerja``, ``Belum diambil
-    (peran Prakom) · sisa 10 menit kerja``, ``Sudah diselesaikan oleh Demo Prakom ·
+    """The step now, its deadline calendar-first: ``Dipegang Demo Prakom · hari ini 09.00 ·
+    terlambat 2 jam kerja``, ``Belum diambil (peran Prakom) · besok 07.40 · sisa 10 menit
+    kerja``, ``Sudah diselesaikan oleh Demo Prakom ·
     selesai, terlambat 1 jam kerja``, ``Langkah dibatalkan``; empty without a step."""
     if item.task_state is None:
         return ""
@@ -128,7 +129,7 @@ def step_state(item: NotificationItem) -> str:
         gettext("Belum diambil (peran %(role)s)", role=item.task_role)
     if item.due_at is None:
         return who
-    return f"{who} · {time_left(item.due_at, item.round_the_clock)}"
+    return f"{who} · {due_text(item.due_at, item.round_the_clock)}"
 
 
 def link_text(item: NotificationItem) -> str:

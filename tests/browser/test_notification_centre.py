@@ -75,7 +75,7 @@ def test_badge_follows_new_notifications_filter_and_mark_one_read(polled, page):
     items = page.locator("ul.notifications > li")
     assert items.count() == 2
     assert items.first.locator("strong").inner_text() == "Penugasan"
-    assert items.first.get_by_text(re.compile("Dipegang Demo Prakom · sisa")).is_visible()
+    assert items.first.get_by_text(re.compile("Dipegang Demo Prakom · .+ · sisa")).is_visible()
     items.first.get_by_role("button", name=re.compile("Tandai dibaca")).click()
     page.wait_for_url(re.compile(r"status=belum"))
     assert items.count() == 1 and badge.inner_text() == "1"
