@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine.bpmn.forms import fields
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
 from engine.people.holders import holders
 from engine.process import attachments, case, forms, tasks
@@ -18,6 +18,7 @@ from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.views.case import attach_posted, case_context
+from web.views.task_conflict import render_conflict
 
 bp = Blueprint("inbox", __name__)
 
@@ -61,6 +62,9 @@ def task(task_id: int) -> Any:
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
+        except TaskNotOpen:
+            db.session.rollback()
+            return render_conflict(task_id)
         else:
             db.session.commit()
             instance = human_task.instance
