@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
-from engine.people.holders import holders
+from engine.people.holders import present_holders
 from engine.process import attachments, case, forms, tasks
 from engine.process.deploy import active_definitions
 from web.access import access
@@ -89,7 +89,8 @@ def render_task(human_task: Any, errors: dict[str, str]) -> Any:
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
-    assignees = (sorted(holders(db.session, human_task.role), key=lambda user: user.full_name)
+    assignees = (sorted(present_holders(db.session, human_task.role, clock().now()),
+                        key=lambda user: user.full_name)
                  if policy.may_assign(human_task) and human_task.state == "open" else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     entry = tasks.task_entry(human_task)
