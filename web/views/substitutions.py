@@ -22,8 +22,8 @@ from sqlalchemy import select
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution
-from web.extensions import clock, db
 from web.access import access
+from web.extensions import clock, db
 from web.filters import MONTHS, office_calendar
 from web.views.substitution_form import form_context
 
