@@ -104,9 +104,9 @@ def _open_step_and_a_second_prakom(database: str) -> int:
                       "ALUR_CLOCK": SystemClock()})
     with app.app_context():
         prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
-        if db.session.scalar(db.select(User).where(User.username == "budi")) is None:
-            db.session.add(User(username="budi", full_name="Budi Santoso", password_hash="-",
-                                created_at=SystemClock().now(),
+        if db.session.scalar(db.select(User).where(User.username == "rudi_konflik")) is None:
+            db.session.add(User(username="rudi_konflik", full_name="Rudi Hartono",
+                                password_hash="-", created_at=SystemClock().now(),
                                 roles=[UserRole(role="Prakom")]))
         instance = start_instance(db.session, SystemClock(),
                                   process_key="penanganan_gangguan_server",
@@ -119,11 +119,11 @@ def _open_step_and_a_second_prakom(database: str) -> int:
     return task_id
 
 
-def _complete_as_budi(database: str, task_id: int) -> None:
+def _complete_as_rudi(database: str, task_id: int) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
     with app.app_context():
-        budi = db.session.scalar(db.select(User).where(User.username == "budi"))
-        complete_task(db.session, SystemClock(), task_id, budi, {"catatan": "Oleh Budi"})
+        rudi = db.session.scalar(db.select(User).where(User.username == "rudi_konflik"))
+        complete_task(db.session, SystemClock(), task_id, rudi, {"catatan": "Oleh Rudi"})
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -135,11 +135,11 @@ def test_a_step_completed_meanwhile_names_who_and_keeps_the_typed_text(served, p
     login(page, base, "prakom")
     page.goto(f"{base}/tugas/{task_id}")
     page.get_by_label("Catatan (opsional)").fill("Kabel LAN rak 2 diganti")
-    _complete_as_budi(database, task_id)
+    _complete_as_rudi(database, task_id)
     page.get_by_role("button", name="Selesaikan langkah").click()
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=TIMEOUT_MS)
-    assert alert.inner_text().startswith("Langkah ini sudah diselesaikan oleh Budi Santoso pada ")
+    assert alert.inner_text().startswith("Langkah ini sudah diselesaikan oleh Rudi Hartono pada ")
     assert "completed" not in page.content()
     assert page.locator(".typed-value").all_inner_texts() == ["Kabel LAN rak 2 diganti"]
     page.get_by_role("link", name="Lihat langkah ini").click()
