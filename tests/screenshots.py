@@ -4,13 +4,13 @@ Run with ``make screenshots``: sets up a fresh instance folder, serves it, start
 process instances and photographs the main pages on a desktop and a 360 px phone.
 """
 
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.browser.starting import to_process_page
 from tests.helpers.servers import alur_server
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -55,8 +55,7 @@ def _shoot(browser, base: str) -> None:
         for choice in START_CHOICES.get(key, ()):
             desk.get_by_label(choice, exact=True).check()
         desk.get_by_role("button", name="Mulai", exact=True).click()
-        desk.wait_for_url(re.compile(r"/proses/\d+$"))
-        instance = instance or desk.url
+        instance = instance or to_process_page(desk)
     desk.goto(f"{base}/")
     desk.screenshot(path=OUT / "kotak-masuk.png", full_page=True)
     desk.goto(f"{base}/proses/")

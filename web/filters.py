@@ -75,6 +75,16 @@ HISTORY_TEXT = {
 }
 
 
+# A human task's state in words, keyed as ``engine.process.task_states.TASK_STATE_WORDS``.
+TASK_STATE_TEXT = {"open": lazy_gettext("Menunggu"), "completed": lazy_gettext("Selesai"),
+                   "cancelled": lazy_gettext("Dibatalkan")}
+
+
+def task_state_text(state: str) -> str:
+    """A human task's state in the user's language (``completed`` -> ``Selesai``)."""
+    return str(TASK_STATE_TEXT.get(state, state))
+
+
 def history_text(action: str) -> str:
     """An audit action in words (``task.completed`` -> ``Langkah diselesaikan``)."""
     return str(HISTORY_TEXT.get(action, action))
@@ -85,3 +95,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_time, "waktu")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(history_text, "riwayat")
+    app.add_template_filter(task_state_text, "status_langkah")

@@ -1,21 +1,24 @@
 """What the inbox and the task page need of a process definition, read once at deploy.
 
 The catalog is ``{"name", "lanes", "mttr", "priority_field", "start_form", "number_prefix",
-"tasks": {user task id: entry}}`` where an entry is ``{"name", "lane", "no", "kelengkapan",
-"waktu", "output", "keterangan", "duration", "round_the_clock", "catatan_konversi",
-"fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB 35/2012), the timer's
-ISO duration (None when the Waktu is "Relatif" or similar; the fallback when it depends on
-case data, whose expression is then ``duration_rule``), the modeller's conversion note
-(administrators only), the generated fields (Catatan, Kelengkapan, the next gateway's
-decision, whose choices say whether they ``return`` to an earlier step) and the declared
-form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or None). ``start_form`` is the start
-event's form, ``number_prefix`` the prefix of process numbers.
+"kelompok", "tujuan", "tasks": {user task id: entry}}`` where an entry is ``{"name", "lane",
+"no", "kelengkapan", "waktu", "output", "keterangan", "duration", "round_the_clock",
+"catatan_konversi", "fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB
+35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or similar; the
+fallback when it depends on case data, whose expression is then ``duration_rule``), the
+modeller's conversion note (administrators only), the generated fields (Catatan,
+Kelengkapan, the next gateway's decision, whose choices say whether they ``return`` to an
+earlier step) and the declared form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or
+None). ``start_form`` is the start event's form, ``number_prefix`` the prefix of process
+numbers.
 
 Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
 (README, "Konvensi BPMN"): ``mttr`` = ``ya`` makes it an incident SOP whose mean time to
 resolve is SKP evidence (seed 000: critical tickets within 1 hour, major within 4), and
 ``data_prioritas`` names the case data field holding an instance's priority (default
-``prioritas``); they are the catalog's ``mttr`` and ``priority_field``.
+``prioritas``); they are the catalog's ``mttr`` and ``priority_field``. ``kelompok`` (the
+group "Mulai Proses" lists the SOP under: TI, Perencanaan, Persuratan, ...) and ``tujuan``
+(its purpose in one sentence) are the catalog's ``kelompok`` and ``tujuan`` ("" if absent).
 """
 
 import re
@@ -27,8 +30,10 @@ from engine.bpmn import expressions, forms
 from engine.bpmn.conventions import (
     CONVERSION_NOTE_PROPERTY,
     DEFAULT_PRIORITY_FIELD,
+    GROUP_PROPERTY,
     MTTR_PROPERTY,
     PRIORITY_FIELD_PROPERTY,
+    PURPOSE_PROPERTY,
     ROUND_THE_CLOCK_PROPERTY,
     decision_of,
 )
@@ -115,7 +120,9 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
             "start_form": start_form, "number_prefix": number_prefix(process),
             "mttr": facts.get(MTTR_PROPERTY, "").strip().lower() == "ya",
             "priority_field": facts.get(PRIORITY_FIELD_PROPERTY, "").strip()
-            or DEFAULT_PRIORITY_FIELD}
+            or DEFAULT_PRIORITY_FIELD,
+            "kelompok": " ".join(facts.get(GROUP_PROPERTY, "").split()),
+            "tujuan": " ".join(facts.get(PURPOSE_PROPERTY, "").split())}
 
 
 def number_prefix(process: etree._Element) -> str:

@@ -26,6 +26,12 @@ CONVERSION_NOTE_PROPERTY = "catatan_konversi"
 MTTR_PROPERTY = "mttr"
 PRIORITY_FIELD_PROPERTY = "data_prioritas"
 DEFAULT_PRIORITY_FIELD = "prioritas"
+# Process properties for "Mulai Proses" (issue 15): the group an SOP is listed under, and
+# its purpose in one sentence for the staff who start it. The usual groups come first, in
+# this order; others follow by name, an SOP without a group last ("Lainnya").
+GROUP_PROPERTY = "kelompok"
+PURPOSE_PROPERTY = "tujuan"
+GROUPS = ("TI", "Perencanaan", "Persuratan")
 
 
 def decision_of(flow: etree._Element) -> tuple[str, str] | None:

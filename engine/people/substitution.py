@@ -22,7 +22,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
-from engine.roles import KNOWN_ROLES, supervisor_of
+from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 
 KINDS = ("Plh", "Plt")
 # "3 months": the longest three consecutive months have 92 days.
@@ -62,44 +62,81 @@ def active_for(session: Session, user: User, now: datetime) -> list[Substitution
         Substitution.ends_at > now, official_holds_role).order_by(Substitution.starts_at)))
 
 
+def away(session: Session, now: datetime) -> set[int]:
+    """Ids of the officials someone stands in for at ``now`` (Plh/Plt, in any role): they
+    are away, so Alihkan does not offer them a step of any role (issue 15)."""
+    return set(session.scalars(select(Substitution.official_id).where(
+        Substitution.starts_at <= now, Substitution.ends_at > now)))
+
+
+def default_role(official: User) -> str | None:
+    """The role a substitute for ``official`` most likely takes: the highest of the line
+    of supervision the official holds (a Kasubbag who is also Prakom: Kasubbag), else
+    the first of the others by name; None for someone holding no role."""
+    held = official.role_names
+    chain = [role for role in SUPERVISION_CHAIN if role in held]
+    return chain[-1] if chain else min(held, default=None)
+
+
+def candidates(session: Session, official: User | None) -> list[User]:
+    """Who may be offered as substitute for ``official``: active staff holding a role in
+    Alur, by name; never the official himself nor an administrator account without a
+    role."""
+    return [user for user in session.scalars(select(User).order_by(User.full_name))
+            if user.role_names and not user.is_disabled
+            and (official is None or user.id != official.id)]
+
+
 def plh_max(session: Session) -> timedelta:
     """The longest Plh the office allows (setting ``substitution.plh_max_days``)."""
     return timedelta(days=int(settings.get(session, "substitution")["plh_max_days"]))
 
 
-def record(session: Session, clock: Clock, *, kind: str, official: User, substitute: User,
-           role: str, warrant_number: str, starts_at: datetime, ends_at: datetime,
+def record(session: Session, clock: Clock, *, kind: str, official: User | None,
+           substitute: User | None, role: str, warrant_number: str,
+           starts_at: datetime | None, ends_at: datetime | None,
            created_by: User) -> Substitution:
     """Record a substitution (not committed).
 
     Only an administrator or the official may record one; the official must hold
-    ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive.
+    ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive. Every problem
+    is reported at once; None stands for a field left empty ("wajib diisi").
 
     Raises:
         PermissionDenied: the creator is neither administrator nor the official.
-        InvalidTaskData: naming each bad field (kind, role, substitute, warrant, period).
+        InvalidTaskData: naming each bad field (kind, official, role, substitute,
+            warrant_number, starts_at, ends_at).
     """
-    if not (created_by.is_admin or created_by.id == official.id):
+    if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
         raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
                                "mencatat Plh/Plt.")
     problems = {}
     if kind not in KINDS:
         problems["kind"] = "jenis harus Plh atau Plt"
-    if role not in KNOWN_ROLES or role not in official.role_names:
+    if official is None:
+        problems["official"] = "pejabat yang digantikan wajib dipilih"
+    elif role not in KNOWN_ROLES or role not in official.role_names:
         problems["role"] = f"{official.full_name} tidak memegang peran {role}"
-    if substitute.id == official.id:
+    if substitute is None:
+        problems["substitute"] = "pengganti wajib dipilih"
+    elif official is not None and substitute.id == official.id:
         problems["substitute"] = "pengganti harus orang lain"
     if not warrant_number.strip():
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
     elif len(warrant_number.strip()) > MAX_WARRANT:
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
-    limit = plh_max(session) if kind == "Plh" else PLT_MAX
-    if ends_at <= starts_at:
-        problems["ends_at"] = "akhir harus sesudah awal"
-    elif ends_at - starts_at > limit:
-        problems["ends_at"] = (f"Plh paling lama {limit.days} hari (pengaturan kantor)"
-                               if kind == "Plh" else
-                               "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
+    if starts_at is None:
+        problems["starts_at"] = "tanggal dan jam mulai wajib diisi"
+    if ends_at is None:
+        problems["ends_at"] = "tanggal dan jam berakhir wajib diisi"
+    elif starts_at is not None:
+        limit = plh_max(session) if kind == "Plh" else PLT_MAX
+        if ends_at <= starts_at:
+            problems["ends_at"] = "akhir harus sesudah awal"
+        elif ends_at - starts_at > limit:
+            problems["ends_at"] = (f"Plh paling lama {limit.days} hari (pengaturan kantor)"
+                                   if kind == "Plh" else
+                                   "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
     if problems:
         raise InvalidTaskData(problems)
     substitution = Substitution(

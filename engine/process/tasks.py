@@ -23,6 +23,7 @@ from engine.models import HumanTask, Notification, ProcessDefinition, ProcessIns
 from engine.people.substitution import Capacity, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
+from engine.process.task_states import task_state_word
 from engine.roles import supervisor_of
 from engine.runtime.unit import change, lock_instance
 
@@ -155,7 +156,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
         raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
                                f'peran {task.role}.')
     if task.state != "open":
-        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.role not in assignee.role_names:
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
@@ -267,7 +268,7 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User
         raise PermissionDenied(
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
     if task.state != "open":
-        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.claimed_by_id is not None and task.claimed_by_id not in _own(user, capacity):
         raise _held_by_other(task)
     return task, capacity
@@ -306,6 +307,6 @@ def _change(session: Session, task: HumanTask, condition: ColumnElement[bool],
     session.refresh(task)
     if changed != 1:
         if task.state != "open":
-            raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task.state}).')
+            raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
         raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
             f'Tugas "{task.name}" belum diambil siapa pun.')

@@ -3,7 +3,7 @@
 The spreadsheet holds what the office already writes in its SOP document:
 
 1. a header block of ``Field,Value`` rows (``HEADER_FIELDS``, plus ``Kunci Proses``, the
-   process id in Alur), blank rows ignored;
+   process id in Alur, and the optional ``Kelompok`` and ``Tujuan``), blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
    Sepanjang Waktu, Formulir, Catatan Konversi``;
@@ -29,7 +29,7 @@ import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
-from engine.bpmn.conventions import KEY_PATTERN
+from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
 from engine.bpmn.forms import FormProblem, from_notation
 from engine.errors import InvalidProcess
 from engine.roles import KNOWN_ROLES
@@ -49,6 +49,9 @@ HEADER_FIELDS = {
     "peralatan/perlengkapan": "peralatan_perlengkapan", "peringatan": "peringatan",
     "pencatatan dan pendataan": "pencatatan_pendataan",
 }
+# Alur's own header fields (not in Permenpan's identitas): the group "Mulai Proses" lists
+# the SOP under, and its purpose in one sentence (README, "Konvensi BPMN").
+ALUR_HEADER_FIELDS = {"kelompok": GROUP_PROPERTY, "tujuan": PURPOSE_PROPERTY}
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
 ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir", "Catatan Konversi")
@@ -186,12 +189,14 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     if problems:
         raise InvalidProcess(problems)
     lanes = [role for role in roles.values() if any(step.role == role for step in steps)]
-    return write_bpmn(header["key"], header["nama_sop"],
-                      {name: header[name] for name in HEADER_FIELDS.values()}, lanes, steps)
+    names = [*HEADER_FIELDS.values(), *ALUR_HEADER_FIELDS.values()]
+    return write_bpmn(header["key"], header["nama_sop"], {name: header[name] for name in names},
+                      lanes, steps)
 
 
 def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
-    header = {name: "" for name in HEADER_FIELDS.values()}
+    fields = {**HEADER_FIELDS, **ALUR_HEADER_FIELDS}
+    header = {name: "" for name in fields.values()}
     header["key"] = ""
     seen = {}
     for number, row in enumerate(rows, start=1):
@@ -199,10 +204,10 @@ def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
         label = " ".join(name.split()).rstrip(":").strip().lower()
         if not any(row) or (label, value.lower()) == ("field", "value"):
             continue  # blank, or the template's own caption row
-        target = "key" if label == KEY_FIELD else HEADER_FIELDS.get(label)
+        target = "key" if label == KEY_FIELD else fields.get(label)
         if target is None:
             problems.append(f'Baris {number}, kolom Field: "{name}" bukan isian kepala SOP '
-                            f"yang dikenal ({', '.join(_title(f) for f in HEADER_FIELDS)}, "
+                            f"yang dikenal ({', '.join(_title(f) for f in fields)}, "
                             "Kunci Proses).")
         elif target in seen:
             problems.append(f"Baris {number}, kolom Field: {name} sudah diisi di baris "

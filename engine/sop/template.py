@@ -1,16 +1,19 @@
 """The SOP table template administrators download (README, "Tabel SOP"): every header
-field of the identitas, ``Kunci Proses``, the title row with two roles, and three example
-steps (a process, a decision that loops back, the last step). It imports as it is."""
+field of the identitas, ``Kunci Proses``, ``Kelompok`` and ``Tujuan``, the title row with two
+roles, and three example steps (a process, a decision that loops back, the last step). It
+imports as it is."""
 
 import csv
 import io
 
-from engine.sop.table import ALUR_COLUMNS, HEADER_FIELDS, KEY_FIELD, MUTU_BAKU
+from engine.sop.table import ALUR_COLUMNS, ALUR_HEADER_FIELDS, HEADER_FIELDS, KEY_FIELD, MUTU_BAKU
 
 _EXAMPLE_HEADER = {
     "nama sop": "Contoh Permintaan Layanan",
     "disahkan oleh": "Ketua; Nama Pejabat, S.H.; NIP. 19700101 199001 1 001",
     "dasar hukum": "Permenpan RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP",
+    "kelompok": "TI",
+    "tujuan": "Melayani permintaan layanan TI pegawai sampai selesai dan tercatat",
 }
 _ROLES = ("Prakom", "Kasubbag")
 # No, Kegiatan, marks per role, Kelengkapan, Waktu, Output, Keterangan, Jika Ya,
@@ -32,6 +35,8 @@ def table_template() -> str:
     for field in HEADER_FIELDS:
         writer.writerow([_label(field), _EXAMPLE_HEADER.get(field, "")])
     writer.writerow([_label(KEY_FIELD), "contoh_permintaan_layanan"])
+    for field in ALUR_HEADER_FIELDS:
+        writer.writerow([_label(field), _EXAMPLE_HEADER[field]])
     writer.writerow([])
     writer.writerow(["No", "Kegiatan", *_ROLES, *MUTU_BAKU, *ALUR_COLUMNS])
     writer.writerows(_EXAMPLE_STEPS)

@@ -13,6 +13,7 @@ from engine.models import HumanTask, ProcessInstance, User
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from tests.browser.conftest import login
+from tests.browser.starting import to_process_page
 from web import create_app
 from web.extensions import db
 
@@ -128,8 +129,7 @@ def test_it_service_request_starts_with_its_form_and_the_kasubbag_sets_priority(
     page = context.new_page()
     login(page, base, "prakom")
     page.goto(f"{base}/proses/baru")
-    page.get_by_label("SOP").select_option("penanganan_permintaan_layanan_ti")
-    page.get_by_role("button", name="Tampilkan formulir SOP ini").click()
+    page.get_by_role("link", name="Penanganan Permintaan Layanan TI", exact=True).click()
     page.get_by_label("Judul (apa yang ditangani)").fill("Printer ruang sidang (peramban)")
     page.get_by_label("Nama pemohon").fill("Budi")
     page.get_by_role("button", name="Mulai", exact=True).click()
@@ -139,7 +139,7 @@ def test_it_service_request_starts_with_its_form_and_the_kasubbag_sets_priority(
     page.get_by_label("jaringan", exact=True).check()
     page.get_by_label("Uraian permintaan").fill("Jaringan ruang sidang 2 putus")
     page.get_by_role("button", name="Mulai", exact=True).click()
-    page.wait_for_url(re.compile(r"/proses/\d+$"))
+    to_process_page(page)
     number = page.locator("h1 .number").inner_text()
     assert re.fullmatch(r"LTI-\d{4}-\d{4}", number)
     assert page.get_by_text("Kepaniteraan Pidana").first.is_visible()

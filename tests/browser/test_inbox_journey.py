@@ -12,6 +12,7 @@ from engine.clock import ManualClock, SystemClock
 from engine.models import User
 from engine.process.instances import start_instance
 from tests.browser.conftest import login
+from tests.browser.starting import start
 from web import create_app
 from web.extensions import db
 
@@ -21,12 +22,7 @@ ROLES = ("prakom", "kasubbag", "sekretaris", "ketua", "bidang_terkait", "paniter
 
 
 def _start(page, base: str, title: str) -> str:
-    page.goto(f"{base}/proses/baru")
-    page.get_by_label("SOP").select_option(SERVER)
-    page.get_by_label("Judul (apa yang ditangani)").fill(title)
-    page.get_by_role("button", name="Mulai").click()
-    page.wait_for_url(re.compile(r"/proses/\d+$"))
-    return page.url
+    return start(page, base, SERVER, title)
 
 
 @pytest.fixture
@@ -101,7 +97,7 @@ def test_acting_as_plh(server, context):
     page.get_by_label("Jenis").select_option("Plh")
     page.get_by_label("Pejabat yang digantikan").select_option(label="Demo Prakom (Prakom)")
     page.get_by_label("Peran").select_option("Prakom")
-    page.get_by_label("Pengganti").select_option(label="Demo Sekretaris")
+    page.get_by_label("Pengganti").select_option(label="Demo Sekretaris (Sekretaris)")
     page.get_by_label("Nomor surat perintah").fill("W8-U1/77/KP.04/XI/2026")
     # A Plh lasts at most 30 days (the office setting): from an hour ago, for a week.
     start = datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(hours=1)

@@ -1,8 +1,7 @@
 """In Chromium, against the real server: Penanganan Gangguan Server from start to end."""
 
-import re
-
 from tests.browser.conftest import login
+from tests.browser.starting import start, to_process_page
 from tests.conftest import sop_walks
 
 
@@ -12,11 +11,10 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
     page = context.new_page()
     login(page, server, "prakom")
     page.get_by_role("link", name="Mulai Proses").click()
-    page.get_by_label("SOP").select_option("penanganan_gangguan_server")
+    page.get_by_role("link", name="Penanganan Gangguan Server", exact=True).click()
     page.get_by_label("Judul (apa yang ditangani)").fill("Server SIPP tidak dapat diakses")
-    page.get_by_role("button", name="Mulai").click()
-    page.wait_for_url(re.compile(r"/proses/\d+$"))
-    instance_url = page.url
+    page.get_by_role("button", name="Mulai", exact=True).click()
+    instance_url = to_process_page(page)
 
     for step in walk:
         page.get_by_role("button", name="Keluar").click()
@@ -40,9 +38,6 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
 def test_diagram_marks_the_current_step(server, browser):
     page = browser.new_page()
     login(page, server, "prakom")
-    page.goto(f"{server}/proses/baru")
-    page.get_by_label("SOP").select_option("penanganan_gangguan_server")
-    page.get_by_label("Judul (apa yang ditangani)").fill("Diagram")
-    page.get_by_role("button", name="Mulai").click()
+    start(page, server, "penanganan_gangguan_server", "Diagram")
     page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_1"]')
     page.close()

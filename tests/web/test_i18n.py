@@ -60,8 +60,11 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
             AuditRecord.action == "user.language_changed")).all()
         assert changed.detail == {"language": "en"}
 
-    started = client.get(_start(client, "Server mati").headers["Location"]).get_data(True)
-    assert "Process GS-2026-0001 &#34;Server mati&#34; started." in started
+    # The starter lands on his first step; its crumb links the process page.
+    landed = client.get(_start(client, "Server mati").headers["Location"]).get_data(True)
+    assert "Process GS-2026-0001 &#34;Server mati&#34; started." in landed
+    process = re.search(r'<p class="crumb"><a href="(/proses/\d+)"', landed).group(1)
+    started = client.get(process).get_data(True)
     assert "<h2 id=\"h-steps\">Steps</h2>" in started and "— Process started by Demo Prakom" in started
 
     inbox = client.get("/").get_data(True)

@@ -9,15 +9,16 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine.bpmn.forms import fields
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
-from engine.people.holders import holders
+from engine.people.holders import present_holders
 from engine.process import attachments, case, forms, tasks
 from engine.process.deploy import active_definitions
 from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.views.case import attach_posted, case_context
+from web.views.task_conflict import render_conflict
 
 bp = Blueprint("inbox", __name__)
 
@@ -61,6 +62,9 @@ def task(task_id: int) -> Any:
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
+        except TaskNotOpen:
+            db.session.rollback()
+            return render_conflict(task_id)
         else:
             db.session.commit()
             instance = human_task.instance
@@ -85,7 +89,8 @@ def render_task(human_task: Any, errors: dict[str, str]) -> Any:
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
-    assignees = (sorted(holders(db.session, human_task.role), key=lambda user: user.full_name)
+    assignees = (sorted(present_holders(db.session, human_task.role, clock().now()),
+                        key=lambda user: user.full_name)
                  if policy.may_assign(human_task) and human_task.state == "open" else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     entry = tasks.task_entry(human_task)

@@ -19,8 +19,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import settings
-from engine.bpmn.forms import fields
-from engine.errors import InvalidTaskData, NotFound, ProcessFailure
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_definitions
 from web.access import access
@@ -28,6 +27,7 @@ from web.extensions import clock, db
 from web.filters import office_calendar
 from web.views.case import case_context, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
+from web.views.start import after_start, render_start
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
@@ -68,31 +68,49 @@ def index() -> Any:
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
-    definitions = active_definitions(db.session)
-    chosen = _definition(request.values.get("process_key"))
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = chosen.catalog.get("start_form") if chosen else None
-        try:
-            instance = instances.start_instance(
-                db.session, clock(), process_key=request.form.get("process_key", ""),
-                title=request.form.get("title", ""), user=current_user,
-                data=forms.read_posted(form, request.form) if form else {})
-        except InvalidTaskData as invalid:
-            db.session.rollback()
-            errors = invalid.fields
-        except ProcessFailure as failed:
-            db.session.rollback()
-            errors = {"process_key": failed.message}
-        else:
-            db.session.commit()
-            flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=instance.number,
-                          title=instance.title), "success")
-            return redirect(url_for("instances.show", instance_id=instance.id))
-    return render_template(
-        "instances/new.html", definitions=definitions, errors=errors, values=request.values,
-        chosen=chosen, declared=fields(chosen.catalog.get("start_form")) if chosen else []
-    ), 422 if errors else 200
+    """Mulai Proses: choose an SOP the user may start (grouped, searchable), then its form.
+    An SOP the user may not start is refused (403) with the typed title kept."""
+    search = (request.args.get("cari") or "").strip()
+    key = request.values.get("process_key") or None
+    if key is None:
+        errors = {"process_key": gettext("pilih SOP")} if request.method == "POST" else {}
+        return render_start(None, errors, request.values, search, 422 if errors else 200)
+    chosen = _definition(key)
+    if chosen is None or not access().may_start(chosen):
+        return _refused(chosen, key, search)
+    if request.method == "GET":
+        return render_start(chosen, {}, request.values, search, 200)
+    form = chosen.catalog.get("start_form")
+    try:
+        instance = instances.start_instance(
+            db.session, clock(), process_key=key, title=request.form.get("title", ""),
+            user=current_user, data=forms.read_posted(form, request.form) if form else {})
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return render_start(chosen, invalid.fields, request.values, search, 422)
+    except ProcessFailure as failed:
+        db.session.rollback()
+        return render_start(chosen, {"process_key": failed.message}, request.values, search,
+                            422)
+    except (PermissionDenied, NotFound):
+        db.session.rollback()
+        return _refused(chosen, key, search)
+    db.session.commit()
+    flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=instance.number,
+                  title=instance.title), "success")
+    return redirect(after_start(instance))
+
+
+def _refused(definition: Any, key: str, search: str) -> Any:
+    """The list of SOPs the user may start, saying why ``key`` was refused."""
+    if definition is None:
+        message = gettext('SOP "%(key)s" tidak ada atau belum diaktifkan. Pilih SOP di bawah.',
+                          key=key[:100])
+        return render_start(None, {"process_key": message}, request.values, search, 422)
+    message = gettext('Anda tidak dapat memulai SOP "%(name)s": SOP ini dimulai oleh '
+                      "pemegang peran %(roles)s. Pilih SOP lain di bawah.",
+                      name=definition.name, roles=", ".join(definition.catalog["lanes"]))
+    return render_start(None, {"process_key": message}, request.values, search, 403)
 
 
 @bp.get("/<int:instance_id>")

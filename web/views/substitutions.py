@@ -2,7 +2,7 @@
 extended once; the official, the substitute's superior or an administrator ends one early
 ("Akhiri lebih awal"). The rules are ``engine.people.substitution``'s."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,8 +22,10 @@ from sqlalchemy import select
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution
+from web.access import access
 from web.extensions import clock, db
-from web.filters import office_calendar
+from web.filters import MONTHS, office_calendar
+from web.views.substitution_form import form_context
 
 bp = Blueprint("substitutions", __name__, url_prefix="/plh")
 
@@ -31,28 +33,27 @@ bp = Blueprint("substitutions", __name__, url_prefix="/plh")
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def index() -> Any:
+    """The Plh/Plt in force and the form to record one: the official first, his role
+    follows; every problem at once, beside its field; what was chosen is kept."""
     errors: dict[str, str] = {}
     if request.method == "POST":
+        official = (_user(request.form.get("official", type=int)) if current_user.is_admin
+                    else current_user)
+        starts_at, ends_at, unreadable = _period(request.form)
         try:
             substitution.record(
-                db.session, clock(), kind=request.form.get("kind", ""),
-                official=_user(request.form.get("official", type=int)),
+                db.session, clock(), kind=request.form.get("kind", ""), official=official,
                 substitute=_user(request.form.get("substitute", type=int)),
                 role=request.form.get("role", ""),
-                warrant_number=request.form.get("warrant_number", ""),
-                starts_at=_local(request.form.get("starts_at", ""), "starts_at"),
-                ends_at=_local(request.form.get("ends_at", ""), "ends_at"),
-                created_by=current_user)
+                warrant_number=request.form.get("warrant_number", "")[:1000],
+                starts_at=starts_at, ends_at=ends_at, created_by=current_user)
         except InvalidTaskData as invalid:
             db.session.rollback()
-            errors = invalid.fields
+            errors = {**invalid.fields, **unreadable}
         else:
             db.session.commit()
             flash(gettext("Plh/Plt dicatat."), "success")
             return redirect(url_for("substitutions.index"))
-    officials = ([current_user] if not current_user.is_admin else
-                 [u for u in db.session.scalars(select(User).order_by(User.full_name))
-                  if u.role_names])
     current = db.session.scalars(select(Substitution).where(
         Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
     may_end = {s.id for s in current if substitution.may_end(db.session, current_user, s)}
@@ -60,11 +61,33 @@ def index() -> Any:
     listed_now = [s for s in current if s.id in may_end or current_user.id in
                   (s.official_id, s.substitute_id)]
     return render_template(
-        "substitutions/index.html", errors=errors, values=request.form, officials=officials,
-        people=db.session.scalars(select(User).order_by(User.full_name)).all(),
-        substitutions=listed_now, plh_max_days=substitution.plh_max(db.session).days,
-        may_end=may_end,
-    ), 422 if errors else 200
+        "substitutions/index.html", errors=errors, substitutions=listed_now,
+        plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
+        **form_context(errors)), 422 if errors else 200
+
+
+@bp.app_template_global()
+def standing_in() -> list[Substitution]:
+    """The Plh/Plt the current user serves in now, for the inbox banner
+    (``substitutions/_banner.html``)."""
+    if not current_user.is_authenticated:
+        return []
+    return [capacity.substitution for capacity in access().acting.values()
+            if capacity.substitution is not None]
+
+
+@bp.app_template_filter("sampai_dengan")
+def last_day(ends_at: datetime) -> str:
+    """``3 Des`` for a substitution ending at midnight after 3 December (its end is
+    exclusive), ``3 Des 16.00`` for one ending during the day; the year when it is not
+    this year. In the office's time zone."""
+    zone = ZoneInfo(office_calendar().timezone)
+    local = ends_at.astimezone(zone)
+    day = (local - timedelta(microseconds=1)) if local.time() == time(0) else local
+    text = f"{day.day} {MONTHS[day.month - 1]}"
+    if day.year != clock().now().astimezone(zone).year:
+        text += f" {day.year}"
+    return text if local.time() == time(0) else f"{text} {local.hour:02d}.{local.minute:02d}"
 
 
 def _substitution(substitution_id: int) -> Substitution:
@@ -95,16 +118,30 @@ def extend(substitution_id: int) -> Any:
     return redirect(url_for("substitutions.index"))
 
 
-def _user(user_id: int | None) -> User:
-    user = db.session.get(User, user_id or 0)
-    if user is None:
-        raise InvalidTaskData({"official" if user_id is None else "substitute":
-                               gettext("pilih pengguna")})
-    return user
+def _user(user_id: int | None) -> User | None:
+    """The chosen account, None when none (or an unknown one) was chosen."""
+    return db.session.get(User, user_id) if user_id else None
+
+
+def _period(form: Any) -> tuple[datetime | None, datetime | None, dict[str, str]]:
+    """Mulai and Berakhir; a date that cannot be read is None with its message (an empty
+    one is None too: ``engine.people.substitution.record`` says "wajib diisi")."""
+    values, problems = {}, {}
+    for field in ("starts_at", "ends_at"):
+        text = form.get(field, "").strip()
+        values[field] = None
+        if text:
+            try:
+                values[field] = _local(text, field)
+            except InvalidTaskData as invalid:
+                problems.update(invalid.fields)
+    return values["starts_at"], values["ends_at"], problems
 
 
 def _local(value: str, field: str) -> datetime:
     """A ``datetime-local`` form value, read in the office's time zone."""
+    if not value.strip():
+        raise InvalidTaskData({field: gettext("tanggal dan jam wajib diisi")})
     try:
         naive = datetime.fromisoformat(value[:32])
         if naive.tzinfo is not None:

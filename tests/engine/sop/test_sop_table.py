@@ -59,6 +59,7 @@ def test_the_table_deploys_with_its_lanes_steps_and_time_standards(session, cloc
     assert (definition.key, definition.name) == (KEY, "Pemeliharaan Server Uji")
     catalog = definition.catalog
     assert catalog["lanes"] == ["Prakom", "Kasubbag"]
+    assert (catalog["kelompok"], catalog["tujuan"]) == ("", "")  # the table names neither
     assert [(task_id, t["lane"], t["no"], t["waktu"], t["duration"], t["round_the_clock"])
             for task_id, t in catalog["tasks"].items()] == [
         # The Waktu keeps its words, in one casing (the table wrote "1 Hari Kerja").
@@ -77,8 +78,11 @@ def test_the_table_deploys_with_its_lanes_steps_and_time_standards(session, cloc
     assert [c["label"] for c in decision["choices"]] == ["Ya", "Tidak"]
 
 
-def test_the_sop_header_becomes_process_properties():
-    process = process_of(import_table(TABLE.read_bytes(), TABLE.name))
+def test_the_sop_header_becomes_process_properties(session, clock):
+    text = TABLE.read_text(encoding="utf-8").replace(
+        "Kunci Proses,pemeliharaan_server_uji\n", "Kunci Proses,pemeliharaan_server_uji\n"
+        'Kelompok,TI\nTujuan,"Memelihara server uji, sebulan sekali"\n')
+    process = process_of(import_table(text.encode(), TABLE.name))
     properties = {p.get("name"): p.get("value") for p in process.findall(
         "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
     assert properties == {
@@ -94,7 +98,12 @@ def test_the_sop_header_becomes_process_properties():
         "peralatan_perlengkapan": "Komputer, jaringan",
         "peringatan": "Jika tidak dilaksanakan, server dapat terganggu",
         "pencatatan_pendataan": "Buku log pemeliharaan",
+        "kelompok": "TI",
+        "tujuan": "Memelihara server uji, sebulan sekali",
     }
+    definition, _ = deploy(session, clock, import_table(text.encode(), TABLE.name))
+    assert (definition.catalog["kelompok"], definition.catalog["tujuan"]) == (
+        "TI", "Memelihara server uji, sebulan sekali")
 
 
 @pytest.mark.parametrize("last_choice, walk_end", [

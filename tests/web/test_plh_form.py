@@ -1,0 +1,149 @@
+"""The Plh/Plt form (issue 15, point 7): the role follows the official, every error at once
+beside its named field, choices kept, the right people offered, the substitute's inbox
+banner, and no step assigned to an official who is away."""
+
+import json
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import HumanTask, Substitution, User, UserRole
+from engine.process.instances import start_instance
+from tests.conftest import csrf_token
+from tests.web.conftest import PASSWORD, login
+from web.extensions import clock, db
+from web.views.auth import hash_password
+
+
+def _id(app, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def _add_user(app, username: str, full_name: str, *roles: str) -> int:
+    with app.app_context():
+        user = User(username=username, full_name=full_name,
+                    password_hash=hash_password(PASSWORD), created_at=clock().now(),
+                    roles=[UserRole(role=r) for r in roles])
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def _options(page: str, select_id: str) -> list[tuple[str, bool]]:
+    """``[(option text, selected)]`` of the select ``select_id``."""
+    body = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [(text.strip(), "selected" in attrs)
+            for attrs, text in re.findall(r"<option([^>]*)>([^<]*)</option>", body)]
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Substitution))
+
+
+def test_the_role_follows_the_official_and_defaults_to_his_highest(app, client):
+    both = _add_user(app, "siti", "Siti Kasubbag", "Prakom", "Kasubbag")
+    login(client, "siti")
+    assert _options(client.get("/plh/").get_data(True), "role") == [
+        ("Prakom", False), ("Kasubbag", True)]
+    login(client, "admin")
+    page = client.get("/plh/").get_data(True)
+    officials = _options(page, "official")
+    assert officials[0][0] == "— pilih pejabat —" and not any(sel for _, sel in officials)
+    roles_of = json.loads(re.search(r'data-roles="([^"]+)"', page).group(1)
+                          .replace("&#34;", '"'))
+    assert roles_of[str(both)] == {"roles": ["Prakom", "Kasubbag"], "default": "Kasubbag"}
+    assert roles_of[str(_id(app, "ketua"))] == {"roles": ["Ketua"], "default": "Ketua"}
+    chosen = client.get(f"/plh/?official={_id(app, 'sekretaris')}").get_data(True)
+    assert _options(chosen, "role") == [("Sekretaris", True)]
+    assert '<script src="/static/plh.js">' in chosen
+
+
+def test_neither_the_official_nor_the_administrator_is_offered_as_substitute(app, client):
+    login(client, "kasubbag")
+    offered = [text for text, _ in _options(client.get("/plh/").get_data(True), "substitute")]
+    assert offered[0] == "— pilih pengganti —"
+    assert not any(t.startswith(("Demo Kasubbag", "Administrator")) for t in offered)
+    assert "Demo Prakom (Prakom)" in offered and "Demo Sekretaris (Sekretaris)" in offered
+
+
+def test_every_error_at_once_names_its_field_and_empty_dates_are_required(app, client):
+    login(client, "admin")
+    page = client.get("/plh/").get_data(True)
+    response = client.post("/plh/", data={"csrf_token": csrf_token(page), "kind": "Plh",
+                                          "official": "", "substitute": "", "role": "",
+                                          "warrant_number": "", "starts_at": "",
+                                          "ends_at": ""})
+    assert response.status_code == 422
+    html = response.get_data(True)
+    assert "Periksa 5 isian berikut:" in html
+    for label, message in (("Pejabat yang digantikan", "pejabat yang digantikan wajib dipilih"),
+                           ("Pengganti", "pengganti wajib dipilih"),
+                           ("Nomor surat perintah", "nomor surat perintah wajib diisi"),
+                           ("Mulai", "tanggal dan jam mulai wajib diisi"),
+                           ("Berakhir", "tanggal dan jam berakhir wajib diisi")):
+        assert f"{label}</a>: {message}</li>" in html
+    assert "tidak valid" not in html
+    assert 'id="starts_at" name="starts_at" type="datetime-local" value="" aria-invalid="true"' \
+        in html
+    assert _count(app) == 0
+
+
+def test_choices_are_kept_after_an_error_and_a_bad_date_is_named(app, client):
+    login(client, "admin")
+    page = client.get("/plh/").get_data(True)
+    kasubbag, sekretaris = _id(app, "kasubbag"), _id(app, "sekretaris")
+    response = client.post("/plh/", data={
+        "csrf_token": csrf_token(page), "kind": "Plt", "official": kasubbag,
+        "substitute": sekretaris, "role": "Kasubbag", "warrant_number": "",
+        "starts_at": "2026-11-23T07:00", "ends_at": "besok"})
+    html = response.get_data(True)
+    assert response.status_code == 422
+    assert ("Demo Sekretaris (Sekretaris)", True) in _options(html, "substitute")
+    assert ("Demo Kasubbag (Kasubbag)", True) in _options(html, "official")
+    assert _options(html, "role") == [("Kasubbag", True)]
+    assert ("Plt (Pelaksana Tugas)", True) in _options(html, "kind")
+    assert "Berakhir</a>: tanggal dan jam tidak valid</li>" in html
+    assert "Nomor surat perintah</a>: nomor surat perintah wajib diisi</li>" in html
+    assert 'value="2026-11-23T07:00"' in html
+    assert _count(app) == 0
+
+
+def _record_plh(client, app, official: str, substitute: str, role: str) -> None:
+    page = client.get("/plh/").get_data(True)
+    response = client.post("/plh/", data={
+        "csrf_token": csrf_token(page), "kind": "Plh", "official": _id(app, official),
+        "substitute": _id(app, substitute), "role": role,
+        "warrant_number": "W8-U1/12/KP.04/XI/2026", "starts_at": "2026-11-23T07:00",
+        "ends_at": "2026-12-04T00:00"})
+    assert response.status_code == 302, response.get_data(True)
+
+
+def test_the_substitutes_inbox_says_in_whose_place_and_until_when(app, client):
+    login(client, "admin")
+    _record_plh(client, app, "kasubbag", "prakom", "Kasubbag")
+    login(client, "prakom")
+    inbox = client.get("/").get_data(True)
+    assert "<strong>Anda Plh. Kasubbag s.d. 3 Des</strong>" in inbox
+    assert "menggantikan Demo Kasubbag (surat perintah W8-U1/12/KP.04/XI/2026)" in inbox
+    login(client, "sekretaris")
+    assert "plh-banner" not in client.get("/").get_data(True)
+
+
+def test_an_official_who_is_away_is_not_offered_alihkan(app, client):
+    _add_user(app, "siti", "Siti Kasubbag", "Prakom", "Kasubbag")
+    _add_user(app, "budi", "Budi Prakom", "Prakom")
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, clock(), process_key="penanganan_gangguan_server",
+                                  title="Server mati", user=prakom)
+        db.session.commit()
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id))
+    login(client, "admin")
+    _record_plh(client, app, "siti", "budi", "Kasubbag")
+    login(client, "budi")  # Plh. Kasubbag: may assign the Prakom step
+    offered = [text for text, _ in _options(client.get(f"/tugas/{task_id}").get_data(True),
+                                            "assignee")]
+    assert offered == ["Budi Prakom", "Demo Prakom"]

@@ -1,0 +1,87 @@
+"""A step completed meanwhile by someone else (issue 15, point 9): the completion form
+answers in Indonesian who finished it and when, shows back what the user typed, stores
+nothing; task states are worded in one place."""
+
+from sqlalchemy import select
+
+from engine.models import AuditRecord, HumanTask, User, UserRole
+from engine.process.instances import start_instance
+from engine.process.task_states import TASK_STATE_WORDS
+from engine.process.tasks import complete_task
+from tests.conftest import csrf_token
+from tests.web.conftest import login
+from web.extensions import clock, db
+from web.filters import TASK_STATE_TEXT
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _open_step(app) -> int:
+    """A server fault started by prakom, and a second Prakom, Budi Santoso."""
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        db.session.add(User(username="budi", full_name="Budi Santoso", password_hash="-",
+                            created_at=clock().now(), roles=[UserRole(role="Prakom")]))
+        instance = start_instance(db.session, clock(), process_key=SERVER, title="Server mati",
+                                  user=prakom)
+        db.session.commit()
+        return db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id))
+
+
+def _complete_as_budi(app, task_id: int) -> None:
+    with app.app_context():
+        budi = db.session.scalar(select(User).where(User.username == "budi"))
+        complete_task(db.session, clock(), task_id, budi, {"catatan": "Sudah ditangani Budi"})
+        db.session.commit()
+
+
+def test_completing_a_step_done_meanwhile_names_who_and_when_and_keeps_the_text(app, client):
+    task_id = _open_step(app)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    _complete_as_budi(app, task_id)
+    with app.app_context():
+        audits = len(db.session.scalars(select(AuditRecord)).all())
+    typed = "Kabel LAN rak 2 sudah diganti\nlalu server dinyalakan ulang"
+    response = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page),
+                                                      "catatan": typed})
+    assert response.status_code == 409
+    html = response.get_data(True)
+    assert ("Langkah ini sudah diselesaikan oleh Budi Santoso pada 23 Nov 2026 08.00 WIB. "
+            "Isian Anda tidak disimpan.") in html
+    assert f'<dt>Catatan</dt><dd class="typed-value">{typed}</dd>' in html
+    assert "completed" not in html
+    assert f'href="/tugas/{task_id}"' in html
+    with app.app_context():
+        task = db.session.get(HumanTask, task_id)
+        assert (task.note, task.completed_by.username) == ("Sudah ditangani Budi", "budi")
+        assert len(db.session.scalars(select(AuditRecord)).all()) == audits
+
+
+def test_nothing_typed_shows_no_empty_copy_box(app, client):
+    task_id = _open_step(app)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    _complete_as_budi(app, task_id)
+    html = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)}).get_data(True)
+    assert "sudah diselesaikan oleh Budi Santoso" in html
+    assert "Yang Anda ketik" not in html
+
+
+def test_the_task_page_and_the_api_word_states_in_indonesian(app, client):
+    task_id = _open_step(app)
+    _complete_as_budi(app, task_id)
+    login(client, "prakom")
+    assert "<dt>Status</dt><dd>Selesai</dd>" in client.get(f"/tugas/{task_id}").get_data(True)
+    token = csrf_token(client.get("/").get_data(True))
+    claimed = client.post(f"/tugas/{task_id}/ambil", data={"csrf_token": token})
+    assert claimed.status_code == 409
+    assert "sudah tidak terbuka (status: selesai)" in claimed.get_data(True)
+
+
+def test_every_task_state_has_one_word_in_each_place(app):
+    assert set(TASK_STATE_TEXT) == set(TASK_STATE_WORDS) == {"open", "completed", "cancelled"}
+    with app.test_request_context():
+        assert {state: str(text).lower() for state, text in TASK_STATE_TEXT.items()} == (
+            TASK_STATE_WORDS)

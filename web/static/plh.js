@@ -1,0 +1,42 @@
+// Plh/Plt form: the Peran follows the official chosen (his roles, the likely one selected),
+// and the official is not offered as his own substitute. Without JavaScript the button
+// "Tampilkan peran pejabat ini" asks the server for the same.
+(function () {
+  var official = document.getElementById("official");
+  var role = document.getElementById("role");
+  var substitute = document.getElementById("substitute");
+  if (!official || !role || !official.getAttribute("data-roles")) { return; }
+  var rolesOf = JSON.parse(official.getAttribute("data-roles"));
+  var button = document.getElementById("show-roles");
+  if (button) { button.hidden = true; }
+
+  function follow() {
+    var found = rolesOf[official.value];
+    if (found) {
+      role.replaceChildren();
+      found.roles.forEach(function (name) {
+        var option = document.createElement("option");
+        option.textContent = name;
+        option.selected = name === found["default"];
+        role.appendChild(option);
+      });
+    }
+    if (substitute) {
+      Array.prototype.forEach.call(substitute.options, function (option) {
+        var same = option.value !== "" && option.value === official.value;
+        option.hidden = same;
+        option.disabled = same;
+        if (same && option.selected) { substitute.value = ""; }
+      });
+    }
+  }
+
+  official.addEventListener("change", follow);
+  if (official.value) {
+    var keep = role.value;
+    follow();
+    if (keep && rolesOf[official.value] && rolesOf[official.value].roles.indexOf(keep) !== -1) {
+      role.value = keep;
+    }
+  }
+})();

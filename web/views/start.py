@@ -1,0 +1,67 @@
+"""Mulai Proses (issue 15), the parts ``instances.new`` renders with: the SOPs the user may
+start, grouped and searchable, their total Waktu in words, and where a new instance leads."""
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext, lazy_gettext
+
+from engine.bpmn.forms import fields
+from engine.models import ProcessInstance
+from engine.process import instances
+from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
+from web.access import access
+from web.extensions import db
+
+UNGROUPED_LABEL = lazy_gettext("Lainnya")
+
+
+def total_words(total: TotalWaktu) -> str:
+    """``1 bulan 13 hari kerja 2 jam 30 menit``: the sum of the fixed time standards in
+    working time (a working day is an office day; hours never carry into days);
+    ``tanpa waktu tetap`` when no step has one."""
+    hours, minutes = divmod(round(total.minutes), 60)
+    parts = [gettext("%(n)s bulan", n=_amount(total.months)) if total.months else "",
+             gettext("%(n)s hari kerja", n=_amount(total.days)) if total.days else "",
+             gettext("%(n)s jam", n=hours) if hours else "",
+             gettext("%(n)s menit", n=minutes) if minutes else ""]
+    text = " ".join(filter(None, parts))
+    if not text:
+        return gettext("tanpa waktu tetap")
+    if not (total.months or total.days):
+        text = gettext("%(time)s kerja", time=text)
+    if total.untimed:
+        text = gettext("%(time)s, ditambah %(count)s langkah tanpa waktu tetap", time=text,
+                       count=total.untimed)
+    return text
+
+
+def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
+                 status: int) -> Any:
+    """The start page: the form of ``chosen`` (an active definition the user may start),
+    else the list of SOPs to choose from, filtered by ``search``; ``errors`` beside their
+    fields; ``values`` what the user typed (kept on every error)."""
+    groups = [] if chosen else startable(db.session, access(), search)
+    return render_template(
+        "instances/new.html", groups=groups, chosen=chosen, errors=errors, values=values,
+        search=search[:MAX_SEARCH], ungrouped=UNGROUPED_LABEL, total_words=total_words,
+        summary=describe(chosen) if chosen else None,
+        declared=fields(chosen.catalog.get("start_form")) if chosen else [],
+        count=sum(len(sops) for _, sops in groups)), status
+
+
+def after_start(instance: ProcessInstance) -> str:
+    """Where the starter goes: his first task when the first open step is one he may do
+    (and nobody else holds it), else the process page."""
+    policy = access()
+    steps = [task for task in instances.instance_tasks(db.session, instance)
+             if task.state == "open"]
+    first = min(steps, key=lambda task: task.id, default=None)
+    if (first is not None and policy.capacity_for(first) is not None
+            and first.claimed_by_id in (None, policy.user.id)):
+        return url_for("inbox.task", task_id=first.id)
+    return url_for("instances.show", instance_id=instance.id)
+
+
+def _amount(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")

@@ -1,0 +1,49 @@
+"""The page a completion form gets when its step changed meanwhile (issue 15, point 9):
+who finished it and when, in words, with what the user typed shown back to copy."""
+
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import gettext
+
+from engine.bpmn.forms import fields
+from engine.process import tasks
+from web.extensions import db
+from web.filters import local_time, task_state_text
+
+
+def render_conflict(task_id: int) -> Any:
+    """409: why the step can no longer be completed by this form, and the posted text
+    (``typed``: ``[(label, value)]``, empty fields left out), nothing stored."""
+    task = tasks.get_task(db.session, task_id)
+    entry = tasks.task_entry(task)
+    return render_template("inbox/conflict.html", task=task, message=_message(task),
+                           typed=_typed(entry)), 409
+
+
+def _message(task: Any) -> str:
+    if task.state == "completed":
+        who = " ".join(filter(None, (task.completed_as, task.completed_by.full_name
+                                     if task.completed_by else None)))
+        return gettext("Langkah ini sudah diselesaikan oleh %(who)s pada %(time)s.",
+                       who=who or task.role, time=local_time(task.completed_at))
+    if task.state == "cancelled":
+        return gettext("Langkah ini sudah dibatalkan (proses dibatalkan atau berpindah versi).")
+    if task.claimed_by is not None:
+        return gettext("Langkah ini sudah diambil oleh %(who)s; hanya ia yang dapat "
+                       "menyelesaikannya sekarang.", who=task.claimed_by.full_name)
+    return gettext("Langkah ini belum dapat diselesaikan (status: %(state)s); muat ulang "
+                   "halaman lalu coba lagi.", state=task_state_text(task.state))
+
+
+def _typed(entry: dict) -> list[tuple[str, str]]:
+    declared = [f for f in fields(entry.get("form")) if f["kind"] != "file"]
+    typed = []
+    for name, label, choices in (
+            [(f["name"], f["label"], f.get("choices") or []) for f in entry["fields"]]
+            + [(f["name"], f["label"], f.get("choices") or []) for f in declared]):
+        labels = {c["value"]: c["label"] for c in choices}
+        values = [labels.get(v, v) for v in request.form.getlist(name) if v.strip()]
+        if values:
+            typed.append((label, ", ".join(values)))
+    return typed
