@@ -24,6 +24,7 @@ from engine.models import Substitution, User
 from engine.people import substitution
 from web.extensions import clock, db
 from web.filters import office_calendar
+from web.paging import page_request
 
 bp = Blueprint("substitutions", __name__, url_prefix="/plh")
 
@@ -53,17 +54,15 @@ def index() -> Any:
     officials = ([current_user] if not current_user.is_admin else
                  [u for u in db.session.scalars(select(User).order_by(User.full_name))
                   if u.role_names])
-    current = db.session.scalars(select(Substitution).where(
-        Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
-    may_end = {s.id for s in current if substitution.may_end(db.session, current_user, s)}
     # Each sees the substitutions they are part of or may end (administrators: all).
-    listed_now = [s for s in current if s.id in may_end or current_user.id in
-                  (s.official_id, s.substitute_id)]
+    page, per_page = page_request()
+    listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page)
+    may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     return render_template(
         "substitutions/index.html", errors=errors, values=request.form, officials=officials,
         people=db.session.scalars(select(User).order_by(User.full_name)).all(),
-        substitutions=listed_now, plh_max_days=substitution.plh_max(db.session).days,
-        may_end=may_end,
+        substitutions=listed.items, page=listed,
+        plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
     ), 422 if errors else 200
 
 
