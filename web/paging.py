@@ -1,7 +1,7 @@
 """Pages of the HTML lists: ``halaman`` (from 1; ``page`` is read too, as the API names
 it) and ``per_page`` (1..``engine.paging.MAX_PER_PAGE``) from the query string. A value out
 of range is refused with a 400 page naming the parameter; nothing else changes. The pager
-(``templates/_macros/pager.html``) links the neighbouring pages, keeping every other query
+(``templates/_pager.html``) links the neighbouring pages, keeping every other query
 parameter."""
 
 from flask import Flask, abort, make_response, request, url_for
