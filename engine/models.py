@@ -103,7 +103,9 @@ class ProcessDefinition(Base):
     """
 
     __tablename__ = "process_definitions"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    # Lists of SOPs show the active versions by name.
+    __table_args__ = (UniqueConstraint("key", "version"),
+                      Index("ix_process_definitions_active_name", "is_active", "name"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), index=True)
@@ -137,8 +139,10 @@ class ProcessInstance(Base):
     """
 
     __tablename__ = "process_instances"
-    # Lists of instances are newest first (engine.process.lists, the service desk).
-    __table_args__ = (Index("ix_process_instances_started_at_id", "started_at", "id"),)
+    # Lists of instances are newest first (engine.process.lists, the service desk); the
+    # Galat list is the most recent failure first.
+    __table_args__ = (Index("ix_process_instances_started_at_id", "started_at", "id"),
+                      Index("ix_process_instances_status_failed_at", "status", "failed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -268,7 +272,9 @@ class Substitution(Base):
     """
 
     __tablename__ = "substitutions"
-    __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),)
+    __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),
+                      # The list of current ones is by start.
+                      Index("ix_substitutions_starts_at", "starts_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(3))

@@ -1,4 +1,5 @@
-"""lists sorted on indexed columns: process instances newest first, people by name
+"""lists sorted on indexed columns: instances newest first, Galat by failure, SOPs and
+people by name, Plh/Plt by start
 
 Revision ID: 14febf3d7883
 Revises: c41d7e2a9b15
@@ -14,16 +15,22 @@ branch_labels = None
 depends_on = None
 
 
+INDEXES = (
+    ('process_instances', 'ix_process_instances_started_at_id', ['started_at', 'id']),
+    ('process_instances', 'ix_process_instances_status_failed_at', ['status', 'failed_at']),
+    ('process_definitions', 'ix_process_definitions_active_name', ['is_active', 'name']),
+    ('users', 'ix_users_full_name', ['full_name']),
+    ('substitutions', 'ix_substitutions_starts_at', ['starts_at']),
+)
+
+
 def upgrade():
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.create_index('ix_process_instances_started_at_id', ['started_at', 'id'],
-                              unique=False)
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.create_index('ix_users_full_name', ['full_name'], unique=False)
+    for table, name, columns in INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_full_name')
-    with op.batch_alter_table('process_instances', schema=None) as batch_op:
-        batch_op.drop_index('ix_process_instances_started_at_id')
+    for table, name, _ in reversed(INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
