@@ -58,11 +58,12 @@ def _instances(key: str = MINI, username: str = "prakom", data: dict | None = No
     return made
 
 
-def _mini_versions(count: int) -> None:
+def _mini_versions(count: int) -> int:
     for n in range(count):
         deploy(db.session, clock(), mini_bpmn({'name="SOP Uji"': f'name="SOP Uji {n}"'}),
                filename="mini.bpmn")
     db.session.commit()
+    return count
 
 
 def _users() -> int:
@@ -70,10 +71,11 @@ def _users() -> int:
 
 
 def _sops() -> int:
-    return len(list(BPMN_DIR.glob("*.bpmn"))) + 1  # the bundled ones and the mini SOP
+    """Deploys the mini SOP beside the bundled ones (the app deployed those); their count."""
+    return len(list(BPMN_DIR.glob("*.bpmn"))) + _mini_versions(1)
 
 
-def _substitutions() -> None:
+def _substitutions() -> int:
     now = clock().now()
     for n in range(MADE):
         db.session.add(Substitution(
@@ -81,6 +83,7 @@ def _substitutions() -> None:
             role="Kasubbag", warrant_number=f"SP-{n}", starts_at=now + timedelta(hours=n),
             ends_at=now + timedelta(days=5), created_at=now))
     db.session.commit()
+    return MADE
 
 
 def _files(kind: type) -> int:
@@ -98,12 +101,15 @@ def _files(kind: type) -> int:
     return instance.id
 
 
-def _completed_steps() -> None:
+def _completed_steps() -> int:
+    """Prakom completes the first step of each new instance: the figure "tugas" of his
+    report lists them."""
     for instance in _instances():
         task_id = db.session.scalar(select(HumanTask.id).where(
             HumanTask.instance_id == instance.id, HumanTask.state == "open"))
         complete_task(db.session, clock(), task_id, _user("prakom"), {})
     db.session.commit()
+    return MADE
 
 
 def _failed() -> int:
@@ -133,10 +139,11 @@ def _sources() -> int:
     return MADE
 
 
-def _tokens() -> None:
+def _tokens() -> int:
     for _ in range(MADE):
         tokens.issue(db.session, clock(), _user("prakom"), 3600)
     db.session.commit()
+    return MADE
 
 
 @dataclass
@@ -156,18 +163,17 @@ class Listing:
 API_LISTS = [
     Listing("/api/v1/instances", "admin",
             lambda: ("/api/v1/instances?scope=all", len(_instances()))),
-    Listing("/api/v1/processes", "admin", lambda: (_mini_versions(1), ("/api/v1/processes",
-                                                                      _sops()))[1]),
+    Listing("/api/v1/processes", "admin", lambda: ("/api/v1/processes", _sops())),
     Listing("/api/v1/processes", "admin", name="startable", make=lambda: (
-        _mini_versions(1), ("/api/v1/processes?startable=1", _sops()))[1]),
+        "/api/v1/processes?startable=1", _sops())),
     Listing("/api/v1/processes/<key>/versions", "admin", lambda: (
-        _mini_versions(MADE), (f"/api/v1/processes/{MINI}/versions", MADE))[1]),
+        f"/api/v1/processes/{MINI}/versions", _mini_versions(MADE))),
     Listing("/api/v1/instances/<int:instance_id>/attachments", "admin", lambda: (
         f"/api/v1/instances/{_files(Attachment)}/attachments", MADE)),
     Listing("/api/v1/instances/<int:instance_id>/comments", "admin", lambda: (
         f"/api/v1/instances/{_files(Comment)}/comments", MADE)),
     Listing("/api/v1/substitutions", "admin", lambda: (
-        _substitutions(), ("/api/v1/substitutions", MADE))[1]),
+        "/api/v1/substitutions", _substitutions())),
     Listing("/api/v1/tickets", "prakom", lambda: (
         "/api/v1/tickets", len(_instances(LTI, data=START_DATA[LTI])))),
     Listing("/api/v1/tasks", "prakom", lambda: ("/api/v1/tasks", len(_instances())),
@@ -186,20 +192,19 @@ API_NOT_LISTS = {
 PAGE_LISTS = [
     Listing("/proses/", "admin", lambda: ("/proses/?cakupan=semua", len(_instances()))),
     Listing("/admin/pengguna", "admin", lambda: ("/admin/pengguna", _users())),
-    Listing("/admin/sop", "admin", lambda: (_mini_versions(1), ("/admin/sop", _sops()))[1]),
-    Listing("/admin/sop/<key>", "admin", lambda: (
-        _mini_versions(MADE), (f"/admin/sop/{MINI}", MADE))[1]),
+    Listing("/admin/sop", "admin", lambda: ("/admin/sop", _sops())),
+    Listing("/admin/sop/<key>", "admin", lambda: (f"/admin/sop/{MINI}", _mini_versions(MADE))),
     Listing("/admin/proses-bermasalah", "admin", lambda: (
         "/admin/proses-bermasalah", _failed())),
     Listing("/admin/sumber-peringatan", "admin", lambda: (
         "/admin/sumber-peringatan", _sources())),
-    Listing("/akun/", "prakom", lambda: (_tokens(), ("/akun/", MADE))[1]),
+    Listing("/akun/", "prakom", lambda: ("/akun/", _tokens())),
     Listing("/tiket/", "prakom", lambda: (
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),
-    Listing("/plh/", "admin", lambda: (_substitutions(), ("/plh/", MADE))[1]),
+    Listing("/plh/", "admin", lambda: ("/plh/", _substitutions())),
     Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", _users())),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
-        _completed_steps(), ("/laporan/orang/prakom/proses?angka=tugas", MADE))[1]),
+        "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
     Listing("/", "prakom", lambda: ("/", len(_instances())), elsewhere=True),
     Listing("/notifikasi/", "prakom", lambda: ("/notifikasi/", _notifications()),
             elsewhere=True),
