@@ -26,7 +26,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
@@ -105,13 +105,17 @@ class ProcessDefinition(Base):
     """
 
     __tablename__ = "process_definitions"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    # Lists of SOPs show the active versions by name.
+    __table_args__ = (UniqueConstraint("key", "version"),
+                      Index("ix_process_definitions_active_name", "is_active", "name"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Deferred: read only by what shows or parses the BPMN (diagram, SOP document), never
+    # by a list or a page that merely names the version.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text)
     catalog: Mapped[dict[str, Any]] = mapped_column(JSON)
     file_hash: Mapped[str] = mapped_column(String(64))
@@ -137,6 +141,10 @@ class ProcessInstance(Base):
     """
 
     __tablename__ = "process_instances"
+    # Lists of instances are newest first (engine.process.lists, the service desk); the
+    # Galat list is the most recent failure first.
+    __table_args__ = (Index("ix_process_instances_started_at_id", "started_at", "id"),
+                      Index("ix_process_instances_status_failed_at", "status", "failed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -266,7 +274,9 @@ class Substitution(Base):
     """
 
     __tablename__ = "substitutions"
-    __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),)
+    __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),
+                      # The list of current ones is by start.
+                      Index("ix_substitutions_starts_at", "starts_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(3))

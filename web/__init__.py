@@ -87,7 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
-    from web import api, errors, filters, health, telemetry, time_words
+    from web import api, errors, filters, health, paging, telemetry, time_words
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
@@ -103,6 +103,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # the API takes bearer tokens, never the session cookie
     errors.register(app)
     filters.register(app)
+    paging.register(app)
     time_words.register(app)
     cli.register(app)
     edge.install_limiter(app)

@@ -27,8 +27,10 @@ from engine.models import (
     TicketMessage,
     User,
 )
+from engine.paging import Page, paginate
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process import attachments
+from engine.process.lists import INSTANCE_ROW
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
@@ -143,13 +145,19 @@ def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user:
     return found
 
 
-def mine(session: Session, user: User) -> list[ProcessInstance]:
-    """The user's tickets (requester-facing SOPs the user started), newest first."""
-    return list(session.scalars(
-        select(ProcessInstance).join(ProcessDefinition)
-        .where(ProcessInstance.started_by_id == user.id,
-               ProcessDefinition.key.in_(REQUESTER_PROCESSES))
-        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()).limit(200)))
+def mine(session: Session, user: User, page: int, per_page: int) -> Page:
+    """Page ``page`` of the user's tickets (requester-facing SOPs the user started),
+    newest first, loaded as list rows (``engine.process.lists.INSTANCE_ROW``).
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(ProcessInstance).options(*INSTANCE_ROW)
+                    .join(ProcessDefinition)
+                    .where(ProcessInstance.started_by_id == user.id,
+                           ProcessDefinition.key.in_(REQUESTER_PROCESSES))
+                    .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()),
+                    page, per_page)
 
 
 def check_requester(session: Session, clock: Clock, instance: ProcessInstance,

@@ -16,17 +16,23 @@ from engine.clock import Clock
 from engine.errors import PermissionDenied, ProcessFailure, TaskNotOpen
 from engine.escalation.timers import fire_due
 from engine.models import ProcessInstance, User
+from engine.paging import Page, paginate
 from engine.process.instances import get_instance
+from engine.process.lists import INSTANCE_ROW
 from engine.runtime.unit import GALAT, change, lock_instance, notify_administrators
 
-MAX_LISTED = 500
 
+def failed_page(session: Session, page: int, per_page: int) -> Page:
+    """Page ``page`` of the instances in Galat, the most recent failure first (loaded as
+    list rows, ``engine.process.lists.INSTANCE_ROW``).
 
-def failed_instances(session: Session, limit: int = MAX_LISTED) -> list[ProcessInstance]:
-    """Instances in Galat, the most recent failure first (at most ``limit``)."""
-    return list(session.scalars(select(ProcessInstance).where(ProcessInstance.status == GALAT)
-                                .order_by(ProcessInstance.failed_at.desc(),
-                                          ProcessInstance.id.desc()).limit(limit)))
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(ProcessInstance).options(*INSTANCE_ROW)
+                    .where(ProcessInstance.status == GALAT)
+                    .order_by(ProcessInstance.failed_at.desc(), ProcessInstance.id.desc()),
+                    page, per_page)
 
 
 def retry_instance(session: Session, clock: Clock, instance_id: int,

@@ -22,9 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User, UserRole
+from engine.paging import Page, paginate
 from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, supervisor_of
 
@@ -108,6 +110,21 @@ class Access:
         if self.is_admin or self.user.id == person.id:
             return True
         return any(_supervisor(role) in self.acting for role in person.role_names)
+
+
+def people_page(session: Session, viewer: Access, page: int, per_page: int) -> Page:
+    """Page ``page`` of the people whose figures ``viewer`` may see
+    (``Access.may_view_person``, decided in SQL), by name.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    query = select(User)
+    if not viewer.is_admin:
+        supervised = [role for role in KNOWN_ROLES if _supervisor(role) in viewer.acting]
+        query = query.where(or_(User.id == viewer.user.id, exists().where(
+            UserRole.user_id == User.id, UserRole.role.in_(supervised))))
+    return paginate(session, query.order_by(User.full_name, User.id), page, per_page)
 
 
 def _supervisor(role: str) -> str | None:

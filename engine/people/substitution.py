@@ -15,13 +15,14 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
+from engine.paging import Page, paginate
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 
 KINDS = ("Plh", "Plt")
@@ -160,6 +161,27 @@ def may_end(session: Session, user: User, substitution: Substitution) -> bool:
     above = {supervisor_of(role) for role in substitution.substitute.role_names
              if role in KNOWN_ROLES}
     return bool(above & user.role_names)
+
+
+def current_page(session: Session, user: User, now: datetime, page: int, per_page: int
+                 ) -> Page:
+    """Page ``page`` of the substitutions not yet over (``now``: aware) that ``user`` is
+    part of or may end (:func:`may_end`, in SQL; administrators: all), by start.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    query = select(Substitution).options(selectinload(Substitution.official),
+                                         selectinload(Substitution.substitute)
+                                         ).where(Substitution.ends_at > now)
+    if not user.is_admin:
+        supervised = [role for role in KNOWN_ROLES if supervisor_of(role) in user.role_names]
+        query = query.where(or_(
+            Substitution.official_id == user.id, Substitution.substitute_id == user.id,
+            exists().where(UserRole.user_id == Substitution.substitute_id,
+                           UserRole.role.in_(supervised))))
+    return paginate(session, query.order_by(Substitution.starts_at, Substitution.id),
+                    page, per_page)
 
 
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:

@@ -17,6 +17,7 @@ from engine import audit
 from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import ApiToken, User
+from engine.paging import Page, paginate
 
 # Writing the last use on every request would turn each API read into a write.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
@@ -57,11 +58,16 @@ def user_for(session: Session, clock: Clock, secret: str) -> User | None:
     return user
 
 
-def active(session: Session, user: User, now: datetime) -> list[ApiToken]:
-    """The user's tokens that still work at ``now``, newest first."""
-    return list(session.scalars(select(ApiToken).where(
+def active(session: Session, user: User, now: datetime, page: int, per_page: int) -> Page:
+    """Page ``page`` of the user's tokens that still work at ``now`` (aware), newest first.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
-        ApiToken.session_version == user.session_version).order_by(ApiToken.id.desc())))
+        ApiToken.session_version == user.session_version).order_by(ApiToken.id.desc()),
+        page, per_page)
 
 
 def revoke(session: Session, clock: Clock, user: User, token_id: int) -> None:

@@ -12,12 +12,13 @@ import secrets
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine import audit
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Attachment, Comment, HumanTask, ProcessInstance, User
+from engine.paging import Page, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
@@ -142,6 +143,28 @@ def of_instance(session: Session, instance_id: int) -> tuple[list[Attachment], l
                                  .order_by(Attachment.id))),
             list(session.scalars(select(Comment).where(Comment.instance_id == instance_id)
                                  .order_by(Comment.id))))
+
+
+def attachments_page(session: Session, instance_id: int, page: int, per_page: int) -> Page:
+    """Page ``page`` of the instance's attachments, oldest first.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(Attachment).options(selectinload(Attachment.uploaded_by))
+                    .where(Attachment.instance_id == instance_id).order_by(Attachment.id),
+                    page, per_page)
+
+
+def comments_page(session: Session, instance_id: int, page: int, per_page: int) -> Page:
+    """Page ``page`` of the instance's comments, oldest first.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(Comment).options(selectinload(Comment.author))
+                    .where(Comment.instance_id == instance_id).order_by(Comment.id),
+                    page, per_page)
 
 
 def may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> bool:

@@ -5,7 +5,7 @@ import json
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
@@ -13,6 +13,7 @@ from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import ProcessDefinition, User
+from engine.paging import Page, paginate
 from engine.runtime.adapter import parse_spec, spec_to_json
 
 
@@ -125,3 +126,30 @@ def active_definitions(session: Session) -> list[ProcessDefinition]:
     """The active version of every deployed process, by name."""
     return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.is_active)
                                 .order_by(ProcessDefinition.name)))
+
+
+# A row of a list of SOPs: what it names and its lanes (in ``catalog``), never its BPMN
+# or serialized spec.
+DEFINITION_ROW = load_only(ProcessDefinition.key, ProcessDefinition.version,
+                           ProcessDefinition.name, ProcessDefinition.deployed_at,
+                           ProcessDefinition.is_active, ProcessDefinition.catalog)
+
+
+def active_rows(session: Session) -> list[ProcessDefinition]:
+    """The active version of every deployed process, by name, loaded as list rows
+    (``DEFINITION_ROW``): for filters and choices, which name SOPs but never run them."""
+    return list(session.scalars(select(ProcessDefinition).options(DEFINITION_ROW)
+                                .where(ProcessDefinition.is_active)
+                                .order_by(ProcessDefinition.name, ProcessDefinition.id)))
+
+
+def active_page(session: Session, page: int, per_page: int) -> Page:
+    """Page ``page`` of the active versions, by name (``Page`` of ``ProcessDefinition``
+    loaded with ``DEFINITION_ROW``).
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(ProcessDefinition).options(DEFINITION_ROW)
+                    .where(ProcessDefinition.is_active)
+                    .order_by(ProcessDefinition.name, ProcessDefinition.id), page, per_page)

@@ -1,18 +1,21 @@
 """Lists of process instances: Proses Saya, Proses Unit, and all (administrators).
 
-Filters by SOP, status, start date and words; newest first; paginated (at most
-``MAX_PER_PAGE`` a page) so that no list is unbounded.
+Filters by SOP, status, start date and words; newest first (the indexed
+``started_at, id``); cut in SQL into pages (``engine.paging``). A list reads only the
+columns it shows: never an instance's saved workflow state nor its definition's BPMN or
+serialized spec (``INSTANCE_ROW``).
 """
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from engine.clock import Clock
-from engine.errors import PermissionDenied
+from engine.errors import NotFound, PermissionDenied
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.paging import Page, paginate
 from engine.people.substitution import capacities
 
 SCOPES = ("mine", "unit", "all")
@@ -22,16 +25,25 @@ STATUSES = {"berjalan": "running", "selesai": "completed", "dibatalkan": "cancel
             "terlambat": "late", "galat": "error", "running": "running",
             "completed": "completed", "cancelled": "cancelled", "late": "late",
             "error": "error"}
-MAX_PER_PAGE = 100
 MAX_SEARCH = 100
+# Loader options of a row of any list of instances: its number, title, status and times,
+# its SOP's name and who started it; the saved workflow state and the definition's BPMN,
+# spec and catalog stay in the database.
+INSTANCE_ROW = (
+    defer(ProcessInstance.state_json),
+    joinedload(ProcessInstance.definition).load_only(
+        ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.name,
+        ProcessDefinition.is_active),
+    selectinload(ProcessInstance.started_by).load_only(User.username, User.full_name),
+)
 
 
 def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "mine",
                    process_key: str | None = None, status: str | None = None,
                    started_from: datetime | None = None, started_to: datetime | None = None,
-                   search: str | None = None, page: int = 1, per_page: int = 20
-                   ) -> tuple[list[ProcessInstance], int]:
-    """One page of the instances ``user`` may list, newest first, and the total.
+                   search: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """One page of the instances ``user`` may list, newest first (``Page`` of
+    ``ProcessInstance`` loaded with ``INSTANCE_ROW``).
 
     Args:
         scope: ``"mine"`` (started by the user, or a step of it completed by the user),
@@ -41,12 +53,13 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
         started_from, started_to: aware datetimes; the start lies in ``[from, to)``.
         search: words in the number, the title or the case data (case-insensitive;
             at most 100 characters are used).
-        page: 1-based; per_page: 1-``MAX_PER_PAGE``.
+        page: 1-based; per_page: 1-``engine.paging.MAX_PER_PAGE``.
 
     Raises:
         PermissionDenied: ``scope="all"`` by a non-administrator.
+        ValueError: ``page`` or ``per_page`` out of range.
     """
-    query = select(ProcessInstance)
+    query = select(ProcessInstance).options(*INSTANCE_ROW)
     if scope == "all":
         if not user.is_admin:
             raise PermissionDenied("Hanya administrator yang dapat melihat semua proses.")
@@ -60,13 +73,23 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
                            HumanTask.completed_by_id == user.id)))
     query = _filtered(query, clock, process_key, STATUSES.get(status or ""), started_from,
                       started_to, search)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    items = session.scalars(query.order_by(ProcessInstance.started_at.desc(),
-                                           ProcessInstance.id.desc())
-                            .limit(per_page).offset((page - 1) * per_page))
-    return list(items), total
+    return paginate(session, query.order_by(ProcessInstance.started_at.desc(),
+                                            ProcessInstance.id.desc()), page, per_page)
+
+
+def instance_row(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance as a list shows it (``INSTANCE_ROW``, with its SOP's lanes for the
+    access check): what the lists of one instance's files, comments and messages need.
+
+    Raises:
+        NotFound: no such instance.
+    """
+    instance = session.scalar(select(ProcessInstance).options(
+        *INSTANCE_ROW, joinedload(ProcessInstance.definition).undefer(
+            ProcessDefinition.catalog)).where(ProcessInstance.id == instance_id))
+    if instance is None:
+        raise NotFound(f"Proses #{instance_id} tidak ditemukan.")
+    return instance
 
 
 def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | None,

@@ -8,12 +8,13 @@ deadline is counted again from it, so a migration never gives a late step more t
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, selectinload
 
 from engine import audit
 from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.paging import Page, paginate
 from engine.process.deploy import make_active
 from engine.runtime.adapter import spec_from_json
 from engine.runtime.migration import move_to_spec
@@ -98,10 +99,26 @@ def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
     return definition
 
 
-def history(session: Session, key: str) -> list[ProcessDefinition]:
-    """Every version of ``key``, newest first (who, when, why, file hash)."""
-    return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                                .order_by(ProcessDefinition.version.desc())))
+def history(session: Session, key: str, page: int, per_page: int) -> Page:
+    """Page ``page`` of the versions of ``key``, newest first (who, when, why, file hash,
+    and the catalog of its steps; never the BPMN or the serialized spec). An unknown key
+    has an empty first page.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    return paginate(session, select(ProcessDefinition)
+                    .options(defer(ProcessDefinition.spec_json),
+                             selectinload(ProcessDefinition.deployed_by))
+                    .where(ProcessDefinition.key == key)
+                    .order_by(ProcessDefinition.version.desc()), page, per_page)
+
+
+def newest(session: Session, key: str) -> ProcessDefinition | None:
+    """The highest version of ``key`` (active or waiting for activation), or None."""
+    return session.scalar(select(ProcessDefinition).options(defer(ProcessDefinition.spec_json))
+                          .where(ProcessDefinition.key == key)
+                          .order_by(ProcessDefinition.version.desc()).limit(1))
 
 
 def activate(session: Session, clock: Clock, key: str, version: int, user: User
@@ -135,7 +152,8 @@ def plan_migration(session: Session, target: ProcessDefinition) -> list[PlannedM
 
 def _older_running(session: Session, target: ProcessDefinition) -> list[ProcessInstance]:
     return list(session.scalars(
-        select(ProcessInstance).join(ProcessDefinition)
+        select(ProcessInstance).options(defer(ProcessInstance.state_json))
+        .join(ProcessDefinition)
         .where(ProcessDefinition.key == target.key, ProcessDefinition.version < target.version,
                ProcessInstance.status.in_(("running", GALAT))).order_by(ProcessInstance.id)))
 

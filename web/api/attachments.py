@@ -6,11 +6,11 @@ from typing import Any
 from flask import current_app, g, jsonify, request, send_file
 
 from engine.models import Attachment
-from engine.process import attachments, instances, tasks
+from engine.process import attachments, instances, lists, tasks
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import load_query, page_of
+from web.api.common import load_query, page_json
 from web.api.openapi import doc
 from web.api.schemas_common import PageQuery
 from web.api.schemas_work import AttachmentPageSchema, AttachmentSchema
@@ -32,13 +32,12 @@ UPLOAD_MULTIPART = {
 @token_required
 def list_attachments(instance_id: int) -> Any:
     query = load_query(PageQuery())
-    instance = instances.get_instance(db.session, instance_id)
+    instance = lists.instance_row(db.session, instance_id)
     if not access().may_view_instance(instance):
         return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
-    found = attachments.of_instance(db.session, instance_id)[0]
-    return jsonify(items=AttachmentSchema(many=True).dump(
-        page_of(found, query["page"], query["per_page"])), total=len(found),
-        page=query["page"], per_page=query["per_page"])
+    return page_json(attachments.attachments_page(db.session, instance_id, query["page"],
+                                                  query["per_page"]),
+                     AttachmentSchema(many=True))
 
 
 @bp.post("/tasks/<int:task_id>/attachments")

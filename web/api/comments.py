@@ -5,11 +5,11 @@ from typing import Any
 
 from flask import g, jsonify
 
-from engine.process import attachments, instances
+from engine.process import attachments, instances, lists
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import load_body, load_query, page_of
+from web.api.common import load_body, load_query, page_json
 from web.api.openapi import doc
 from web.api.schemas_common import PageQuery
 from web.api.schemas_work import CommentPageSchema, CommentRequest, CommentSchema
@@ -25,13 +25,12 @@ TAG = "catatan"
 @token_required
 def list_comments(instance_id: int) -> Any:
     query = load_query(PageQuery())
-    instance = instances.get_instance(db.session, instance_id)
+    instance = lists.instance_row(db.session, instance_id)
     if not access().may_view_instance(instance):
         return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
-    found = attachments.of_instance(db.session, instance_id)[1]
-    return jsonify(items=CommentSchema(many=True).dump(
-        page_of(found, query["page"], query["per_page"])), total=len(found),
-        page=query["page"], per_page=query["per_page"])
+    return page_json(attachments.comments_page(db.session, instance_id, query["page"],
+                                               query["per_page"]),
+                     CommentSchema(many=True))
 
 
 @bp.post("/instances/<int:instance_id>/comments")

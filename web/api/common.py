@@ -3,14 +3,15 @@ pagination (``page``, ``per_page`` up to ``MAX_PER_PAGE``, ``total``)."""
 
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 from marshmallow import Schema, ValidationError
 
+from engine.paging import MAX_PER_PAGE, Page
 from web.api import bp
 from web.errors import error_response
 
-# The largest page any list answers (README, "API JSON").
-MAX_PER_PAGE = 100
+__all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query", "page_json",
+           "page_list", "page_of"]
 
 
 class RequestError(Exception):
@@ -62,3 +63,19 @@ def page_of(items: list[Any], page: int, per_page: int) -> list[Any]:
     """The ``page``-th slice (from 1) of ``per_page`` items."""
     start = (page - 1) * per_page
     return items[start:start + per_page]
+
+
+def page_json(found: Page, schema: Schema, **more: Any) -> Any:
+    """The answer of a list: ``{"items", "total", "page", "per_page"}`` (and ``more``),
+    the items dumped with ``schema`` (``many=True``)."""
+    return jsonify(items=schema.dump(found.items), total=found.total, page=found.page,
+                   per_page=found.per_page, **more)
+
+
+def page_list(found: Page, items: list[Any]) -> Any:
+    """The answer of a list that is a JSON array (as it was before pages): ``items``, with
+    the count in ``X-Total-Count`` and the page in ``X-Page`` and ``X-Per-Page``."""
+    response = jsonify(items)
+    response.headers.update({"X-Total-Count": str(found.total), "X-Page": str(found.page),
+                             "X-Per-Page": str(found.per_page)})
+    return response

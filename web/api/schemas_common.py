@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from web.api.common import MAX_PER_PAGE
+from engine.paging import MAX_PER_PAGE
 
 
 class ErrorBodySchema(Schema):
@@ -30,6 +30,20 @@ class PageQuery(Schema):
 
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class ArrayPageQuery(PageQuery):
+    """The pages of a list answered as a JSON array (it was unpaginated before): up to
+    100 rows each, 100 by default, so that a client that never asks sees what it saw."""
+
+    per_page = fields.Int(load_default=MAX_PER_PAGE,
+                          validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+# A list answered as a JSON array carries its page in headers (README, "Halaman dan batas").
+LIST_HEADERS = {"X-Total-Count": {"schema": {"type": "integer"}},
+                "X-Page": {"schema": {"type": "integer"}},
+                "X-Per-Page": {"schema": {"type": "integer"}}}
 
 
 class PageSchema(Schema):

@@ -7,13 +7,16 @@ from flask import g, jsonify, request
 from marshmallow import Schema, ValidationError
 
 from engine.desk import ratings, tickets
+from engine.paging import Page
 from engine.process import instances
-from engine.process.deploy import active_definitions
+from engine.process.deploy import active_rows
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
+from web.api.common import load_query, page_list
 from web.api.openapi import doc
 from web.api.schemas import ProcessSchema
+from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
 from web.api.schemas_servicedesk import (
     RatingCreate,
     RatingSchema,
@@ -48,19 +51,28 @@ def _startable() -> Any:
 
 
 def _list_startable() -> Any:
-    allowed = [d for d in active_definitions(db.session) if access().may_start(d)]
-    return jsonify(ProcessSchema(many=True).dump(allowed))
+    # The SOPs are few; which one a caller may start is read from each one's lanes.
+    query = load_query(ArrayPageQuery())
+    allowed = [d for d in active_rows(db.session) if access().may_start(d)]
+    start = (query["page"] - 1) * query["per_page"]
+    shown = allowed[start:start + query["per_page"]]
+    return page_list(Page(items=shown, total=len(allowed), page=query["page"],
+                          per_page=query["per_page"]), ProcessSchema(many=True).dump(shown))
 
 
 @bp.get("/tickets")
-@doc("Tiket pemanggil sebagai pemohon, terbaru dulu", tag=TAG,
-     responses={200: TicketSchema(many=True)})
+@doc("Tiket pemanggil sebagai pemohon, terbaru dulu; larik, per halaman", query=ArrayPageQuery,
+     tag=TAG, responses={200: {
+         "description": "tiket halaman ini; jumlah di X-Total-Count", "headers": LIST_HEADERS,
+         "content": {"application/json": {"schema": {"type": "array", "items": TicketSchema}}}}})
 @token_required
 def list_tickets() -> Any:
-    """The caller's tickets (requester view), newest first."""
+    """The caller's tickets (requester view), newest first, a page at a time."""
+    query = load_query(ArrayPageQuery())
     now = clock().now()
-    return jsonify(TicketSchema(many=True).dump(
-        [tickets.view(db.session, now, i) for i in tickets.mine(db.session, g.user)]))
+    found = tickets.mine(db.session, g.user, query["page"], query["per_page"])
+    return page_list(found, TicketSchema(many=True).dump(
+        [tickets.view(db.session, now, i) for i in found.items]))
 
 
 @bp.get("/tickets/<int:instance_id>")

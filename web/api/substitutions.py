@@ -11,7 +11,7 @@ from engine.models import Substitution, User
 from engine.people import substitution
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query, page_of
+from web.api.common import RequestError, load_body, load_query
 from web.api.openapi import doc
 from web.api.schemas_admin import SubstitutionCreate, SubstitutionPageSchema, SubstitutionSchema
 from web.api.schemas_common import PageQuery
@@ -26,12 +26,10 @@ TAG = "plh-plt"
 @token_required
 def list_substitutions() -> Any:
     query = load_query(PageQuery())
-    current = db.session.scalars(select(Substitution).where(
-        Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
-    listed = [s for s in current if g.user.id in (s.official_id, s.substitute_id)
-              or substitution.may_end(db.session, g.user, s)]
-    return jsonify(items=[_json(s) for s in page_of(listed, query["page"], query["per_page"])],
-                   total=len(listed), page=query["page"], per_page=query["per_page"])
+    found = substitution.current_page(db.session, g.user, clock().now(), query["page"],
+                                      query["per_page"])
+    return jsonify(items=[_json(s) for s in found.items], total=found.total,
+                   page=found.page, per_page=found.per_page)
 
 
 @bp.post("/substitutions")

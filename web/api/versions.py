@@ -11,7 +11,7 @@ from engine.process.deploy import active_definition
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import load_query, page_of
+from web.api.common import load_query, page_json
 from web.api.openapi import doc
 from web.api.schemas_admin import DiffSchema, VersionPageSchema, VersionQuery, VersionSchema
 from web.errors import error_response
@@ -29,12 +29,10 @@ def list_versions(key: str) -> Any:
     query = load_query(VersionQuery())
     if not access().is_admin:
         return error_response(403, "forbidden", ADMIN_ONLY)
-    found = versions.history(db.session, key)
-    if not found:
+    found = versions.history(db.session, key, query["page"], query["per_page"])
+    if not found.total:
         raise NotFound(f'SOP "{key}" tidak ditemukan.')
-    return jsonify(items=VersionSchema(many=True).dump(
-        page_of(found, query["page"], query["per_page"])), total=len(found),
-        page=query["page"], per_page=query["per_page"])
+    return page_json(found, VersionSchema(many=True))
 
 
 @bp.get("/processes/<key>/versions/<int:version>/diff")

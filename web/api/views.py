@@ -8,11 +8,11 @@ from flask import g, jsonify, request
 
 from engine.bpmn import bundle
 from engine.process import case, instances, lists, tasks
-from engine.process.deploy import active_definition, active_definitions, deploy
+from engine.process.deploy import active_definition, active_page, deploy
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
-from web.api.common import load_body, load_query
+from web.api.common import load_body, load_query, page_json, page_list
 from web.api.openapi import doc
 from web.api.schemas import (
     InstanceCancel,
@@ -24,6 +24,7 @@ from web.api.schemas import (
     TaskSchema,
     TokenRequest,
 )
+from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
 from web.api.schemas_work import (
     DeployedSchema,
     InstancePageSchema,
@@ -64,12 +65,16 @@ def token() -> Any:
 
 
 @bp.get("/processes")
-@doc("SOP terdeploy (versi aktif)", tag="sop",
-     responses={200: {"description": "SOP", "content": {"application/json": {
-         "schema": {"type": "array", "items": ProcessSchema}}}}})
+@doc("SOP terdeploy (versi aktif), menurut nama; larik, per halaman", query=ArrayPageQuery,
+     tag="sop", responses={200: {
+         "description": "SOP halaman ini; jumlah di X-Total-Count", "headers": LIST_HEADERS,
+         "content": {"application/json": {
+             "schema": {"type": "array", "items": ProcessSchema}}}}})
 @token_required
 def list_processes() -> Any:
-    return jsonify(ProcessSchema(many=True).dump(active_definitions(db.session)))
+    query = load_query(ArrayPageQuery())
+    found = active_page(db.session, query["page"], query["per_page"])
+    return page_list(found, ProcessSchema(many=True).dump(found.items))
 
 
 @bp.get("/processes/<key>")
@@ -110,12 +115,11 @@ def deploy_process() -> Any:
 @token_required
 def list_instances() -> Any:
     query = load_query(InstanceQuery())
-    items, total = lists.list_instances(
+    return page_json(lists.list_instances(
         db.session, clock(), g.user, scope=query["scope"],
         process_key=query.get("process_key") or None, status=query.get("status") or None,
-        search=query.get("q") or None, page=query["page"], per_page=query["per_page"])
-    return jsonify(items=InstanceSummarySchema(many=True).dump(items), total=total,
-                   page=query["page"], per_page=query["per_page"])
+        search=query.get("q") or None, page=query["page"], per_page=query["per_page"]),
+        InstanceSummarySchema(many=True))
 
 
 @bp.post("/instances")

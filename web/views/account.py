@@ -13,6 +13,7 @@ from engine import audit
 from engine.people import accounts, tokens
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
+from web.paging import page_request
 from web.views.auth import hash_password
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
@@ -50,9 +51,10 @@ def profile() -> Any:
 
 
 def _page(errors: dict[str, str], email: str, language: str) -> Any:
+    found = tokens.active(db.session, current_user, clock().now(), *page_request())
     return render_template(
         "account/profile.html", errors=errors, languages=LANGUAGES, value=email,
-        language=language, tokens=tokens.active(db.session, current_user, clock().now()),
+        language=language, tokens=found.items, page=found,
     ), 422 if errors else 200
 
 

@@ -16,10 +16,12 @@ from wtforms.validators import Length
 from engine.bpmn import bundle
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
-from engine.process.deploy import deploy
+from engine.paging import Page, paginate
+from engine.process.deploy import DEFINITION_ROW, deploy
 from engine.sop.table import import_table
 from engine.sop.template import table_template
 from web.extensions import clock, db
+from web.paging import page_request
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -89,8 +91,9 @@ def processes() -> Any:
                       "success")
             return redirect(url_for("admin.sop_versions", key=definition.key))
     status = 422 if problems or form.errors else 200
+    found = sop_rows(*page_request())
     return render_template("admin/processes.html", form=form, problems=problems,
-                           sops=sop_rows()), status
+                           sops=found.items, page=found), status
 
 
 def refuse_other_files(filename: str, data: bytes) -> None:
@@ -110,12 +113,17 @@ def refuse_other_files(filename: str, data: bytes) -> None:
         name=filename[:100], what=what)])
 
 
-def sop_rows() -> list[dict[str, Any]]:
-    """One row per SOP: ``{"key", "name", "active" (definition or None), "pending"
-    (versions newer than the active one, newest first), "versions" (count)}``."""
+def sop_rows(page: int, per_page: int) -> Page:
+    """Page ``page`` of the SOPs by key, one row each: ``{"key", "name", "active"
+    (definition or None), "pending" (versions newer than the active one, newest first),
+    "versions" (count)}``. Versions are read without their BPMN or spec."""
+    keys = paginate(db.session, select(ProcessDefinition.key).group_by(ProcessDefinition.key)
+                    .order_by(ProcessDefinition.key), page, per_page, rows=True)
     rows: dict[str, dict[str, Any]] = {}
-    for definition in db.session.scalars(select(ProcessDefinition).order_by(
-            ProcessDefinition.key, ProcessDefinition.version.desc())):
+    for definition in db.session.scalars(
+            select(ProcessDefinition).options(DEFINITION_ROW)
+            .where(ProcessDefinition.key.in_([key for key, in keys.items]))
+            .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())):
         row = rows.setdefault(definition.key, {"key": definition.key, "name": definition.name,
                                                "active": None, "pending": [], "versions": 0})
         row["versions"] += 1
@@ -123,7 +131,7 @@ def sop_rows() -> list[dict[str, Any]]:
             row["active"], row["name"] = definition, definition.name
         elif row["active"] is None:
             row["pending"].append(definition)
-    return sorted(rows.values(), key=lambda row: row["name"].lower())
+    return Page(items=list(rows.values()), total=keys.total, page=page, per_page=per_page)
 
 
 @bp.get("/sop/templat-tabel-sop.csv")

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from engine.desk import alerts
 from engine.errors import InvalidTaskData
 from engine.models import AlertSource
+from engine.paging import paginate
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
 
@@ -30,6 +32,8 @@ def alert_sources() -> Any:
             errors = refused.fields
         else:
             db.session.commit()
-    sources = db.session.scalars(select(AlertSource).order_by(AlertSource.name)).all()
-    return render_template("admin/alert_sources.html", sources=sources, token=token,
-                           errors=errors, kinds=alerts.KINDS), 422 if errors else 200
+    found = paginate(db.session, select(AlertSource).order_by(AlertSource.name),
+                     *page_request())
+    return render_template("admin/alert_sources.html", sources=found.items, page=found,
+                           token=token, errors=errors, kinds=alerts.KINDS
+                           ), 422 if errors else 200

@@ -10,15 +10,15 @@ from engine.errors import InvalidTaskData
 from engine.escalation import incidents
 from engine.process import instances
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.admin import admin_required, bp
 
 
 @bp.get("/proses-bermasalah")
 @admin_required
 def incidents_list() -> Any:
-    return render_template("admin/incidents.html",
-                           failed=incidents.failed_instances(db.session),
-                           limit=incidents.MAX_LISTED)
+    found = incidents.failed_page(db.session, *page_request())
+    return render_template("admin/incidents.html", failed=found.items, page=found)
 
 
 @bp.post("/proses-bermasalah/<int:instance_id>/coba-lagi")

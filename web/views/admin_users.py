@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
 from engine.models import User
+from engine.paging import paginate
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
 
@@ -26,9 +28,9 @@ def _user(user_id: int) -> User:
 
 
 def _list_page(errors: dict[str, str], status: int = 200) -> Any:
-    return render_template(
-        "admin/users.html", errors=errors, form=request.form, roles=KNOWN_ROLES,
-        users=db.session.scalars(select(User).order_by(User.username)).all()), status
+    found = paginate(db.session, select(User).order_by(User.username), *page_request())
+    return render_template("admin/users.html", errors=errors, form=request.form,
+                           roles=KNOWN_ROLES, users=found.items, page=found), status
 
 
 @bp.route("/pengguna", methods=["GET", "POST"])

@@ -8,39 +8,40 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.admin import admin_required, bp
 
 
 @bp.get("/sop/<key>")
 @admin_required
 def sop_versions(key: str) -> Any:
-    history = versions.history(db.session, key)
-    if not history:
+    """The version history, a page at a time (newest first), below the preview of the
+    newest version waiting for activation, else of the active one."""
+    page, per_page = page_request(default=10)
+    newest = versions.newest(db.session, key)
+    if newest is None:
         return redirect(url_for("admin.processes"))
-    active = next((d for d in history if d.is_active), None)
+    history = versions.history(db.session, key, page, per_page)
+    active = db.session.scalar(select(ProcessDefinition).options(
+        defer(ProcessDefinition.spec_json)).where(ProcessDefinition.key == key,
+                                                  ProcessDefinition.is_active))
+    shown = newest if active is None or newest.version > active.version else active
     running = dict(db.session.execute(
         select(ProcessInstance.definition_id, func.count()).join(ProcessDefinition)
         .where(ProcessDefinition.key == key, ProcessInstance.status == "running")
         .group_by(ProcessInstance.definition_id)).all())
     diffs = {d.version: versions.diff_versions(active, d)
-             for d in history if active is not None and d.id != active.id}
+             for d in [shown, *history.items] if active is not None and d.id != active.id}
     movable = versions.plan_migration(db.session, active) if active is not None else []
-    return render_template("admin/sop_versions.html", key=key, history=history, active=active,
-                           diffs=diffs, running=running, notes=conversion_notes,
-                           steps=ordered_steps,
-                           movable=[m for m in movable if not m.missing], shown=_shown(history))
-
-
-def _shown(history: list[ProcessDefinition]) -> ProcessDefinition:
-    """The version previewed at the top: the newest one waiting for activation, else the
-    active one."""
-    active = next((d for d in history if d.is_active), None)
-    pending = [d for d in history if active is None or d.version > active.version]
-    return pending[0] if pending else active or history[0]
+    return render_template("admin/sop_versions.html", key=key, history=history.items,
+                           page=history, active=active, diffs=diffs, running=running,
+                           notes=conversion_notes, steps=ordered_steps,
+                           movable=[m for m in movable if not m.missing], shown=shown)
 
 
 def ordered_steps(definition: ProcessDefinition) -> list[dict[str, Any]]:

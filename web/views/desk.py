@@ -17,6 +17,7 @@ from engine.process import forms, instances
 from engine.process.deploy import active_definitions
 from web.access import access
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.attachments import folder
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
@@ -26,8 +27,9 @@ bp = Blueprint("desk", __name__, url_prefix="/tiket")
 @login_required
 def mine() -> Any:
     now = clock().now()
-    return render_template("desk/mine.html", tickets=[
-        tickets.view(db.session, now, i) for i in tickets.mine(db.session, current_user)])
+    found = tickets.mine(db.session, current_user, *page_request())
+    return render_template("desk/mine.html", page=found, tickets=[
+        tickets.view(db.session, now, i) for i in found.items])
 
 
 @bp.route("/ajukan", methods=["GET", "POST"])

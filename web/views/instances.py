@@ -20,11 +20,13 @@ from flask_login import current_user, login_required
 
 from engine import settings
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
+from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
-from engine.process.deploy import active_definition, active_definitions
+from engine.process.deploy import active_definition, active_rows
 from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
+from web.paging import page_request
 from web.views.case import case_context, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
 from web.views.start import after_start, render_start
@@ -32,7 +34,6 @@ from web.views.start import after_start, render_start
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
 SCOPES = {"saya": "mine", "unit": "unit", "semua": "all"}
-PER_PAGE = 20
 MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
 
 
@@ -41,7 +42,7 @@ MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
 def index() -> Any:
     scope = request.args.get("cakupan", "saya")
     scope = scope if scope in SCOPES and (scope != "semua" or current_user.is_admin) else "saya"
-    page = max(1, request.args.get("halaman", 1, type=int) or 1)
+    page, per_page = page_request()
     filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
                "status": request.args.get("status") or None,
                "started_from": _day(request.args.get("dari")),
@@ -50,19 +51,18 @@ def index() -> Any:
     fmt = request.args.get("format")
     if fmt in EXPORT_FORMATS:
         rows: list[Any] = []
-        for number in range(1, MAX_EXPORT // lists.MAX_PER_PAGE + 1):
-            found, total = lists.list_instances(db.session, clock(), current_user, **filters,
-                                                page=number, per_page=lists.MAX_PER_PAGE)
-            rows += found
-            if len(rows) >= total:
+        for number in range(1, MAX_EXPORT // MAX_PER_PAGE + 1):
+            found = lists.list_instances(db.session, clock(), current_user, **filters,
+                                         page=number, per_page=MAX_PER_PAGE)
+            rows += found.items
+            if len(rows) >= found.total:
                 break
         return export([instances_table(rows)], fmt, f"daftar-proses-{scope}")
-    items, total = lists.list_instances(db.session, clock(), current_user, **filters,
-                                        page=page, per_page=PER_PAGE)
+    found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
+                                 per_page=per_page)
     return render_template(
-        "instances/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
-        scope=scope, args=request.args, definitions=active_definitions(db.session),
-        pages=max(1, -(-total // PER_PAGE)))
+        "instances/index.html", items=found.items, total=found.total, page=found,
+        scope=scope, args=request.args, definitions=active_rows(db.session))
 
 
 @bp.route("/baru", methods=["GET", "POST"])

@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
@@ -25,6 +24,7 @@ from engine.people import substitution
 from web.access import access
 from web.extensions import clock, db
 from web.filters import MONTHS, office_calendar
+from web.paging import page_request
 from web.views.substitution_form import form_context
 
 bp = Blueprint("substitutions", __name__, url_prefix="/plh")
@@ -54,14 +54,12 @@ def index() -> Any:
             db.session.commit()
             flash(gettext("Plh/Plt dicatat."), "success")
             return redirect(url_for("substitutions.index"))
-    current = db.session.scalars(select(Substitution).where(
-        Substitution.ends_at > clock().now()).order_by(Substitution.starts_at)).all()
-    may_end = {s.id for s in current if substitution.may_end(db.session, current_user, s)}
     # Each sees the substitutions they are part of or may end (administrators: all).
-    listed_now = [s for s in current if s.id in may_end or current_user.id in
-                  (s.official_id, s.substitute_id)]
+    page, per_page = page_request()
+    listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page)
+    may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     return render_template(
-        "substitutions/index.html", errors=errors, substitutions=listed_now,
+        "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
         **form_context(errors)), 422 if errors else 200
 

@@ -16,7 +16,10 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.paging import paginate
+from engine.people.access import people_page
 from engine.process.deploy import active_definitions
+from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS, percent_text
@@ -30,6 +33,7 @@ from engine.time.periods import (
 from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
+from web.paging import page_request
 from web.time_words import working_text
 from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
@@ -156,8 +160,9 @@ def diagram(key: str) -> Any:
 @login_required
 def people() -> Any:
     period = _period()
-    return render_template("reports/people.html", period=period,
-                           people=report_people.visible_people(db.session, access()))
+    found = people_page(db.session, access(), *page_request())
+    return render_template("reports/people.html", period=period, people=found.items,
+                           page=found)
 
 
 @bp.get("/orang/<username>")
@@ -190,10 +195,11 @@ def person_instances(username: str) -> Any:
         abort(404)
     ids = _figure_instances(report, figure, request.args.get("sop"),
                             request.args.get("langkah"), request.args.get("prioritas"))
-    found = db.session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))
-                               .order_by(ProcessInstance.started_at)).all() if ids else []
+    found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
+                     .where(ProcessInstance.id.in_(ids))
+                     .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
     return render_template("reports/person_instances.html", report=report, period=period,
-                           figure=figure, instances=found, user=user)
+                           figure=figure, instances=found.items, page=found, user=user)
 
 
 @bp.get("/tabel7")

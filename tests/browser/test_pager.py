@@ -1,0 +1,37 @@
+"""In Chromium on a 360 px phone against the real server: a list's pager says which page of
+how many, its links are large enough to touch, stay on the screen, keep the other query
+parameters, and pass axe."""
+
+import re
+
+from tests.browser.axe import PHONE, assert_no_violations
+from tests.browser.conftest import login
+
+TIMEOUT_MS = 10_000
+
+
+def test_the_pager_works_on_a_phone_and_keeps_the_query(server, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        login(page, server, "admin")
+        page.goto(f"{server}/admin/pengguna?per_page=2")
+        pager = page.get_by_role("navigation", name="Halaman daftar")
+        shown = re.search(r"Halaman 1 dari (\d+) \((\d+) baris, 2 per halaman\)",
+                          pager.inner_text().replace("\n", " "))
+        assert shown is not None and int(shown[1]) == -(-int(shown[2]) // 2) >= 2
+        following = pager.get_by_role("link", name="Berikutnya ›")
+        box = following.bounding_box()
+        assert box is not None and box["height"] >= 44
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert pager.get_by_role("link", name="‹ Sebelumnya").count() == 0
+
+        following.click()
+        page.wait_for_url(re.compile(r".*halaman=2.*"))
+        assert "per_page=2" in page.url
+        assert "Halaman 2 dari" in pager.inner_text()
+        assert pager.get_by_role("link", name="‹ Sebelumnya").is_visible()
+        assert_no_violations(page)
+    finally:
+        context.close()

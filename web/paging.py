@@ -1,0 +1,52 @@
+"""Pages of the HTML lists: ``halaman`` (from 1; ``page`` is read too, as the API names
+it) and ``per_page`` (1..``engine.paging.MAX_PER_PAGE``) from the query string. A value out
+of range is refused with a 400 page naming the parameter; nothing else changes. The pager
+(``templates/_pager.html``) links the neighbouring pages, keeping every other query
+parameter."""
+
+from flask import Flask, abort, make_response, request, url_for
+from flask_babel import gettext
+
+from engine.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from web.errors import error_response
+
+PAGE_NAMES = ("halaman", "page")
+
+
+def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
+                 ) -> tuple[int, int]:
+    """``(page, per_page)`` asked by the query string: page from 1, per_page ``default``
+    unless given, at most ``maximum``.
+
+    Raises:
+        werkzeug.exceptions.HTTPException: 400 naming ``halaman`` or ``per_page`` when one
+            is not a whole number in range.
+    """
+    name = next((n for n in PAGE_NAMES if n in request.args), "halaman")
+    page = _number(name, request.args.get(name, "1"), 2**31 - 1, gettext(
+        "Nomor halaman (%(name)s) harus bilangan bulat mulai 1.", name=name))
+    per_page = _number("per_page", request.args.get("per_page", str(default)), maximum,
+                       gettext("Jumlah baris per halaman (per_page) harus 1–%(maximum)d.",
+                               maximum=maximum))
+    return page, per_page
+
+
+def _number(name: str, text: str, maximum: int, message: str) -> int:
+    value = int(text) if text.strip().isdigit() and len(text.strip()) <= 10 else 0
+    if not 1 <= value <= maximum:
+        abort(make_response(error_response(400, "invalid_request", message, fields={
+            name: gettext("bilangan bulat 1–%(maximum)d", maximum=maximum)})))
+    return value
+
+
+def page_url(number: int) -> str:
+    """This page's URL with ``halaman=number`` and every other query parameter kept."""
+    args = {key: values for key, values in request.args.lists() if key not in PAGE_NAMES}
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args,
+                   halaman=number)
+
+
+def register(app: Flask) -> None:
+    """Make ``page_url`` available to templates (the pager macro uses it)."""
+    app.add_template_global(page_url)
+
