@@ -117,7 +117,7 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
         .outerjoin(finisher, finisher.id == HumanTask.completed_by_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
-    clocks = _round_the_clock(session, {(row[22], row[23]) for row in rows if row[23]})
+    clocks = _round_the_clock(session, {(row[22], row[23]) for row in rows if row[22] and row[23]})
     return [NotificationItem(*row[:22], round_the_clock=(row[22], row[23]) in clocks)
             for row in rows], total
 

@@ -126,7 +126,8 @@ def _notifications() -> int:
             HumanTask.instance_id == instance.id))
         db.session.add(Notification(user_id=_user("prakom").id, kind="escalation",
                                     role="Prakom", message=f"Terlambat: {instance.title}",
-                                    human_task_id=task_id, created_at=clock().now()))
+                                    human_task_id=task_id, instance_id=instance.id,
+                                    created_at=clock().now()))
     db.session.commit()
     return MADE
 
@@ -187,6 +188,7 @@ API_NOT_LISTS = {
     "/api/v1/instances/<int:instance_id>", "/api/v1/tasks/<int:task_id>",
     "/api/v1/attachments/<int:attachment_id>", "/api/v1/tickets/<int:instance_id>",
     "/api/v1/processes/<key>/versions/<int:version>/diff",
+    "/api/v1/notifications/unread-count",
 }
 
 PAGE_LISTS = [
@@ -207,7 +209,7 @@ PAGE_LISTS = [
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
     Listing("/", "prakom", lambda: ("/", len(_instances())), elsewhere=True),
     Listing("/notifikasi/", "prakom", lambda: ("/notifikasi/", _notifications()),
-            elsewhere=True),
+            maximum=50),
 ]
 # GET pages that are not lists, and why.
 PAGE_NOT_LISTS = {
@@ -226,6 +228,8 @@ PAGE_NOT_LISTS = {
     "/tiket/<int:instance_id>": "one ticket",
     "/tiket/<int:instance_id>/berkas/<int:attachment_id>": "a file",
     "/tiket/ajukan": "a form", "/tugas/<int:task_id>": "one task",
+    "/notifikasi/jumlah": "a count (the badge)",
+    "/notifikasi/<int:notification_id>/buka": "opens one notification's step",
 }
 
 

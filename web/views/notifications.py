@@ -23,33 +23,39 @@ from flask_login import current_user, login_required
 from engine import audit
 from engine.escalation import notifications
 from engine.models import Notification
+from engine.paging import Page
 from web.extensions import clock, db
 from web.notification_words import FILTER_LABELS, show, target
+from web.paging import page_request
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
 
 PER_PAGE = 25
+MAX_PER_PAGE = 50
 
 
 @bp.get("/")
 @login_required
 def index() -> Any:
-    """One page (``halaman``) of ``PER_PAGE``, filtered by ``status=belum``, ``jenis`` (a
+    """One page (``halaman``) of ``per_page`` (``PER_PAGE`` unless asked, at most
+    ``MAX_PER_PAGE``; above: 400 naming it), filtered by ``status=belum``, ``jenis`` (a
     key of ``notifications.KINDS``; unknown: none) and ``sop``; past the last page, the
     last."""
     filters = _filters()
-    page = max(1, request.args.get("halaman", 1, type=int) or 1)
+    page, per_page = page_request(default=PER_PAGE, maximum=MAX_PER_PAGE)
     items, total = notifications.page_for_user(db.session, current_user, page=page,
-                                               per_page=PER_PAGE, **filters)
-    total_pages = max(1, -(-total // PER_PAGE))
+                                               per_page=per_page, **filters)
+    total_pages = max(1, -(-total // per_page))
     if page > total_pages:
         page = total_pages
         items, total = notifications.page_for_user(db.session, current_user, page=page,
-                                                   per_page=PER_PAGE, **filters)
-    args = {k: v for k, v in request.args.items() if k in ("status", "jenis", "sop") and v}
+                                                   per_page=per_page, **filters)
+    args = {k: v for k, v in request.args.items()
+            if k in ("status", "jenis", "sop", "per_page") and v}
     return render_template(
         "notifications/index.html", items=[(item, show(item)) for item in items],
-        total=total, page=page, pages=total_pages, args=args, kinds=FILTER_LABELS,
+        total=total, page=page, pages=total_pages, args=args,
+        listing=Page(items=items, total=total, page=page, per_page=per_page), kinds=FILTER_LABELS,
         sops=notifications.sop_choices(db.session), back=_here(args, page))
 
 
