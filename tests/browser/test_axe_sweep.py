@@ -26,11 +26,11 @@ WAIT = 10_000  # ms; every Playwright wait in this module ends within it
 # (user, URL template); {task} and {instance} come from the ``case`` fixture. A report
 # asked for month 13 answers 400 with its period form and the message.
 PAGES = [
-    ("prakom", "/"),
-    ("prakom", "/tugas/{task}"),
+    ("sekretaris", "/"),
+    ("sekretaris", "/tugas/{task}"),
     ("prakom", "/proses/{instance}"),
     ("prakom", "/proses/"),
-    ("prakom", "/notifikasi/"),
+    ("sekretaris", "/notifikasi/"),
     ("prakom", "/proses/baru"),
     ("prakom", "/tiket/"),
     ("prakom", f"/sop/{SOP}/versi/1"),
@@ -82,9 +82,9 @@ FOCUS_RINGS = """() => {
 
 @pytest.fixture(scope="module")
 def case(served, browser, tmp_path_factory):
-    """A late step of ``SOP`` in Prakom's inbox with its reminder fired, and version 2 of
-    ``SOP`` uploaded on the admin page (waiting for activation, so the page shows the
-    diff); yields ``{"task": id, "instance": id}``."""
+    """A late first step of ``SOP`` (the Sekretaris's), started by Prakom, with its
+    reminder fired, and version 2 of ``SOP`` uploaded on the admin page (waiting for
+    activation, so the page shows the diff); returns ``{"task": id, "instance": id}``."""
     base, database = served
     late = ManualClock(SystemClock().now() - timedelta(days=3))
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x",

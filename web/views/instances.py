@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from engine import settings
 from engine.bpmn.forms import fields
+from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, ProcessFailure
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_definitions
@@ -151,7 +152,7 @@ def cancel(instance_id: int) -> Any:
 @login_required
 def diagram(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
-    return Response(instance.definition.bpmn_xml, mimetype="application/xml")
+    return Response(diagram_xml(instance.definition.bpmn_xml), mimetype="application/xml")
 
 
 def _visible_instance(instance_id: int) -> Any:
