@@ -28,7 +28,7 @@ ENGLISH = {"Median": "Median", "P90": "P90", "Peringkat terdekat (nearest rank)"
 def _reading(page: str) -> tuple[str, list[str], list[str]]:
     """The heading of the "Cara membaca" section, its terms and their explanations."""
     section = re.search(r'<section class="reading" aria-labelledby="h-cara-membaca">\s*'
-                        r'<h2 id="h-cara-membaca">([^<]+)</h2>(.*?)</section>', page, re.S)
+                        r'<h2 id="h-cara-membaca">([^<]+)</h2>(.*?)</section>', page, re.DOTALL)
     assert section, "no Cara membaca section"
     return (section.group(1), re.findall(r"<dt>([^<]+)</dt>", section.group(2)),
             re.findall(r"<dd>([^<]+)</dd>", section.group(2)))

@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from engine import audit, settings
 from web.extensions import clock, db
-from web.views.admin import admin_required, bp
 from web.time_words import file_size
+from web.views.admin import admin_required, bp
 from web.views.admin_settings import MAX_LOGO_BYTES, TIMEZONES
 
 MAX_NAME_CHARS = 200
