@@ -2,8 +2,9 @@
 violation, with no rule disabled, on every page an official walks through — inbox, task,
 instance, notifications, Mulai Proses, Plh/Plt, the admin SOP pages with a version diff,
 every report, the SOP document, the account page and the lists with their empty
-states — each as the user who works there, on a desktop and on a 360 px phone; and on
-each of them the focus ring keeps 3:1 against what is behind it (WCAG 1.4.11)."""
+states — each as the user who works there, on a desktop and on a 360 px phone; every
+scroll box that scrolls there is a named, focusable region; and on each page the focus
+ring keeps 3:1 against what is behind it (WCAG 1.4.11)."""
 
 import re
 from datetime import timedelta
@@ -78,6 +79,14 @@ FOCUS_RINGS = """() => {
   }
   return found;
 }"""
+# Scroll boxes whose content overflows now: each must be reachable by keyboard and named
+# (tabindex=0, role=region, aria-label; WCAG 2.1.1), like Tabel 7's.
+UNNAMED_SCROLL_REGIONS = """() => [...document.querySelectorAll('body *')].filter((el) => {
+  const s = getComputedStyle(el);
+  return (/auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
+    || (/auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
+}).filter((el) => !(el.tabIndex === 0 && el.getAttribute('role') === 'region'
+  && el.getAttribute('aria-label'))).map((el) => el.tagName.toLowerCase() + '.' + el.className)"""
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +161,7 @@ def _open(page, server: str, url: str) -> None:
     assert response.status == (400 if "bulan=13" in url else 200), url
     page.wait_for_load_state("networkidle", timeout=WAIT)
     if page.locator("[data-src]").is_visible():  # a diagram: wait until bpmn-js drew it
-        page.wait_for_selector("[data-src] svg", state="attached", timeout=WAIT)
+        page.wait_for_selector("[data-src] .djs-element", state="attached", timeout=WAIT)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "360"])
@@ -162,6 +171,7 @@ def test_no_axe_violations(server, case, pages, username, url, viewport):
     page = pages(username, viewport)
     _open(page, server, url.format(**case))
     assert_no_violations(page)
+    assert page.evaluate(UNNAMED_SCROLL_REGIONS) == []
 
 
 @pytest.mark.parametrize(("username", "url"), PAGES,
