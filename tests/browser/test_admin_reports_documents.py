@@ -166,19 +166,6 @@ def test_period_form_shows_only_the_chosen_periods_inputs(server, admin_page):
     assert "bulan=3" in admin_page.url and "triwulan" not in admin_page.url
 
 
-def test_focus_ring_contrast_is_at_least_3_to_1(server, admin_page):
-    admin_page.goto(f"{server}/laporan/")
-    admin_page.keyboard.press("Tab")
-    colour = admin_page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
-    red, green, blue = (int(n) / 255 for n in re.findall(r"\d+", colour)[:3])
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    assert (1.05 / (luminance + 0.05)) >= 3, colour
-
-
 def test_documents_fit_on_a_phone_and_the_pdf_embeds_its_fonts(server, admin_page):
     pdf = PdfReader(io.BytesIO(admin_page.request.get(f"{server}/sop/{IT}/versi/1.pdf").body()))
     for page in pdf.pages:

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from engine import audit, settings
 from web.extensions import clock, db
+from web.time_words import file_size
 from web.views.admin import admin_required, bp
-from web.views.admin_settings import TIMEZONES
+from web.views.admin_settings import MAX_LOGO_BYTES, TIMEZONES
 
-MAX_LOGO_BYTES = 200 * 1024
 MAX_NAME_CHARS = 200
 # The formats fpdf2 and every browser draw, by their first bytes.
 LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -39,7 +39,7 @@ def office_identity() -> Any:
     elif upload is not None and upload.filename:
         data = upload.read(MAX_LOGO_BYTES + 1)
         if len(data) > MAX_LOGO_BYTES:
-            errors["logo"] = gettext("Logo paling besar %(n)d KB.", n=MAX_LOGO_BYTES // 1024)
+            errors["logo"] = gettext("Logo paling besar %(size)s.", size=file_size(MAX_LOGO_BYTES))
         elif not data.startswith(LOGO_SIGNATURES):
             errors["logo"] = gettext("Logo harus gambar PNG atau JPEG.")
         else:
@@ -48,7 +48,7 @@ def office_identity() -> Any:
         current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
         return render_template("admin/settings.html", current=current, form={},
                                errors={}, identity_errors=errors, timezones=TIMEZONES,
-                               identity_form=request.form), 422
+                               identity_form=request.form, logo_max=MAX_LOGO_BYTES), 422
     settings.put(db.session, "identity", {"office": office, "unit": unit, "logo": logo})
     audit.record(db.session, clock(), "settings.changed", actor=current_user, keys=["identity"])
     db.session.commit()

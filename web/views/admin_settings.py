@@ -13,6 +13,8 @@ from engine.time.duration import MAX_ESCALATION_MULTIPLE
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 
+# The office logo printed in the SOP document's kop (``web.views.admin_identity``).
+MAX_LOGO_BYTES = 200 * 1024
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -33,7 +35,8 @@ def office_settings() -> Any:
             flash(gettext("Pengaturan disimpan."), "success")
             return redirect(url_for("admin.office_settings"))
     return render_template("admin/settings.html", current=current, form=request.form,
-                           errors=errors, timezones=TIMEZONES), 422 if errors else 200
+                           errors=errors, timezones=TIMEZONES,
+                           logo_max=MAX_LOGO_BYTES), 422 if errors else 200
 
 
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

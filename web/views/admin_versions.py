@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from engine.bpmn.timer_labels import diagram_xml
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
 from web.extensions import clock, db
@@ -61,7 +62,7 @@ def conversion_notes(definition: ProcessDefinition) -> list[tuple[str, str, str]
 @admin_required
 def version_diagram(key: str, version: int) -> Any:
     definition = versions.get_version(db.session, key, version)
-    return Response(definition.bpmn_xml, mimetype="application/xml")
+    return Response(diagram_xml(definition.bpmn_xml), mimetype="application/xml")
 
 
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")

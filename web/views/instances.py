@@ -19,6 +19,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import settings
+from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
@@ -169,7 +170,7 @@ def cancel(instance_id: int) -> Any:
 @login_required
 def diagram(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
-    return Response(instance.definition.bpmn_xml, mimetype="application/xml")
+    return Response(diagram_xml(instance.definition.bpmn_xml), mimetype="application/xml")
 
 
 def _visible_instance(instance_id: int) -> Any:

@@ -15,6 +15,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
 from engine.people.access import people_page
@@ -153,7 +154,7 @@ def diagram(key: str) -> Any:
     _visible_sop(key)
     definitions = reports.definitions_of(db.session, key)
     shown = next((d for d in definitions if d.is_active), definitions[0])
-    return Response(shown.bpmn_xml, mimetype="application/xml")
+    return Response(diagram_xml(shown.bpmn_xml), mimetype="application/xml")
 
 
 @bp.get("/orang")

@@ -1,0 +1,58 @@
+"""Reports explain their terms where they show them (issue 15, point 13): each report ends
+with "Cara membaca angka" naming the terms its figures use (P90, MTTR, nearest rank ...),
+in the reader's language; the index spells MTTR out."""
+
+import re
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.web.conftest import login
+
+IT = "penanganan_permintaan_layanan_ti"
+# (page, terms listed under "Cara membaca angka", in order)
+PAGES = [
+    (f"/laporan/sop/{IT}", ["Median", "P90", "Peringkat terdekat (nearest rank)",
+                            "Waktu kerja"]),
+    (f"/laporan/sop/{IT}/peta", ["Median", "Peringkat terdekat (nearest rank)", "Waktu kerja"]),
+    ("/laporan/orang/prakom", ["Median", "Peringkat terdekat (nearest rank)", "MTTR",
+                               "Waktu kerja", "Indeks kepuasan"]),
+    ("/laporan/layanan-ti", ["Indeks kepuasan", "Uptime", "MTTR", "SLA"]),
+    ("/laporan/tabel7", ["Median", "Peringkat terdekat (nearest rank)", "Waktu kerja"]),
+]
+ENGLISH = {"Median": "Median", "P90": "P90", "Peringkat terdekat (nearest rank)": "Nearest rank",
+           "Waktu kerja": "Working time", "MTTR": "MTTR", "Indeks kepuasan": "Satisfaction index",
+           "Uptime": "Uptime", "SLA": "SLA"}
+
+
+def _reading(page: str) -> tuple[str, list[str], list[str]]:
+    """The heading of the "Cara membaca" section, its terms and their explanations."""
+    section = re.search(r'<section class="reading" aria-labelledby="h-cara-membaca">\s*'
+                        r'<h2 id="h-cara-membaca">([^<]+)</h2>(.*?)</section>', page, re.DOTALL)
+    assert section, "no Cara membaca section"
+    return (section.group(1), re.findall(r"<dt>([^<]+)</dt>", section.group(2)),
+            re.findall(r"<dd>([^<]+)</dd>", section.group(2)))
+
+
+@pytest.mark.parametrize(("url", "terms"), PAGES)
+def test_each_report_explains_the_terms_it_uses(client, url, terms):
+    login(client, "admin")
+    heading, shown, explained = _reading(client.get(url).get_data(True))
+    assert heading == "Cara membaca angka" and shown == terms
+    assert len(explained) == len(terms) and all(len(text) > 20 for text in explained)
+    token = csrf_token(client.get("/akun/").get_data(True))
+    client.post("/akun/", data={"email": "", "language": "en", "csrf_token": token})
+    heading, shown, explained = _reading(client.get(url).get_data(True))
+    assert heading == "How to read the figures" and shown == [ENGLISH[t] for t in terms]
+    assert "persentil" not in " ".join(explained) and "dihitung" not in " ".join(explained)
+
+
+def test_p90_and_mttr_are_spelled_out(client):
+    login(client, "admin")
+    sop = client.get(f"/laporan/sop/{IT}").get_data(True)
+    assert ("<dt>P90</dt><dd>persentil ke-90: 9 dari 10 kasus selesai dalam waktu ini atau "
+            "lebih cepat.</dd>") in sop
+    index = client.get("/laporan/").get_data(True)
+    assert "<abbr title='Mean Time To Resolve'>MTTR</abbr> (rata-rata waktu penyelesaian " \
+        "insiden)" in index
+    assert "MTR)" not in index
