@@ -141,19 +141,21 @@ def chosen(entry: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | No
     return None
 
 
-def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]) -> None:
-    """Keep on the completed step what was decided and why, and merge its declared form's
-    values into the instance's data."""
+def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
+                ) -> dict[str, Any]:
+    """What a completed step keeps of what was decided and why: the ``human_tasks``
+    columns ``{"decision", "returned", "note", "data"}`` (the declared form's values), for
+    the caller to write with the step's own row. The declared values are merged into the
+    instance's data here."""
     choice = chosen(entry, values)
-    task.decision = choice["label"] if choice else None
-    task.returned = bool(choice and choice.get("returns"))
-    task.note = values.get(NOTE) or None
     form = entry.get("form")
     declared = {k: v for k, v in values.items()
                 if form and k in form["schema"]["properties"]}
-    task.data = declared or None
     if declared:
         task.instance.data = {**(task.instance.data or {}), **declared}
+    return {"decision": choice["label"] if choice else None,
+            "returned": bool(choice and choice.get("returns")),
+            "note": values.get(NOTE) or None, "data": declared or None}
 
 
 def returned_by(session: Session, task: HumanTask) -> HumanTask | None:

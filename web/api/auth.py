@@ -40,7 +40,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             return error_response(401, "unauthorized",
                                   "Token tidak ada, tidak sah atau kedaluwarsa.")
-        g.user = user
+        g.user, g.username = user, user.username
         return view(*args, **kwargs)
 
     return wrapper
