@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,10 +89,15 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
     """
     prefix = definition.catalog.get("number_prefix") or "P"
     stem = f"{prefix}-{clock.now().year}-"
-    numbers = session.scalars(select(ProcessInstance.number).where(
-        ProcessInstance.number.like(f"{stem}%")))
-    last = max((int(n[len(stem):]) for n in numbers if n[len(stem):].isdigit()), default=0)
-    return f"{stem}{last + 1:04d}"
+    # The highest number is the longest, then the last in text order: one row read however
+    # many instances the year has (all of them only if that one is not stem + digits).
+    numbers = select(ProcessInstance.number).where(ProcessInstance.number.like(f"{stem}%"))
+    last = session.scalar(numbers.order_by(func.length(ProcessInstance.number).desc(),
+                                           ProcessInstance.number.desc()).limit(1))
+    found = [last] if last is None or last[len(stem):].isdigit() else session.scalars(numbers)
+    count = max((int(n[len(stem):]) for n in found if n and n[len(stem):].isdigit()),
+                default=0)
+    return f"{stem}{count + 1:04d}"
 
 
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],

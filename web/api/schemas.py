@@ -126,31 +126,10 @@ class InstanceSchema(Schema):
     history = fields.List(fields.Nested(HistorySchema))
 
 
-class OpenStepSchema(Schema):
-    """An open step in an instance summary: enough to act on it next."""
-
-    id = fields.Int(required=True)
-    name = fields.Str(required=True)
-    step_id = fields.Str(attribute="bpmn_id", required=True)
-    role = fields.Str(required=True)
-    due_at = fields.DateTime(allow_none=True, required=True)
-
-
-class InstanceBriefSchema(Schema):
-    """The instance after a completed step: what it is, where it stands, its open steps;
-    ``history`` only when asked for (``?include=history``)."""
-
-    id = fields.Int(required=True)
-    number = fields.Str(allow_none=True, required=True)
-    title = fields.Str(required=True)
-    status = fields.Str(required=True)
-    data = fields.Dict(required=True)
-    process_key = fields.Str(attribute="definition.key", required=True)
-    process_name = fields.Str(attribute="definition.name", required=True)
-    version = fields.Int(attribute="definition.version", required=True)
-    error = fields.Nested(InstanceErrorSchema, allow_none=True, required=True)
-    open_tasks = fields.List(fields.Nested(OpenStepSchema), required=True)
-    history = fields.List(fields.Nested(HistorySchema))
+class InstanceBriefSchema(InstanceSchema):
+    """The instance in the answer to a completed step: as ``InstanceSchema``, its open
+    tasks as the step left them, and ``history`` only when asked for
+    (``?include=history``)."""
 
 
 class NotificationSchema(Schema):

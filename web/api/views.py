@@ -126,8 +126,10 @@ def start_instance() -> Any:
     body = load_body(InstanceCreate())
     instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                         title=body["title"], user=g.user, data=body["data"])
+    db.session.flush()
+    answer = instance_json(instance)  # before the commit, which would expire what it reads
     db.session.commit()
-    return jsonify(instance_json(instance)), 201
+    return jsonify(answer), 201
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -174,7 +176,6 @@ def instance_json(instance: Any) -> dict[str, Any]:
     all_tasks = instances.instance_tasks(db.session, instance)
     return InstanceSchema().dump({
         **_instance_fields(instance),
-        "started_at": instance.started_at, "completed_at": instance.completed_at,
         "open_tasks": [t for t in all_tasks if t.state == "open"],
         "history": _history(instance, {t.id: t for t in all_tasks}),
     })
@@ -195,7 +196,8 @@ def _instance_fields(instance: Any) -> dict[str, Any]:
     return {
         "id": instance.id, "number": instance.number, "title": instance.title,
         "status": instance.status, "data": instance.data or {},
-        "definition": instance.definition,
+        "definition": instance.definition, "started_at": instance.started_at,
+        "completed_at": instance.completed_at,
         "error": ({"message": instance.error_message, "element": instance.error_element,
                    "at": instance.failed_at} if instance.status == "error" else None),
     }

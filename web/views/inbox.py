@@ -69,21 +69,23 @@ def task(task_id: int) -> Any:
 
 
 def _completed(human_task: Any) -> Any:
-    """Commit the completed step and say so; what the answer needs is read before the
-    commit, which would expire it."""
+    """Commit the completed step and say so; the message is made before the commit, which
+    expires what it reads (the step, its instance, the user's language)."""
     instance = human_task.instance
-    name, completed, instance_id = human_task.name, human_task.state == "completed", instance.id
-    failed, message = instance.status == "error", instance.error_message
-    db.session.commit()
-    if failed:
-        flash(gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan menunggu "
-                      "administrator: %(message)s", message=message)
-              if completed else
-              gettext("Langkah belum tersimpan: proses berhenti karena galat dan menunggu "
-                      "administrator: %(message)s", message=message), "error")
+    if instance.status == "error":
+        message = (gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan "
+                           "menunggu administrator: %(message)s",
+                           message=instance.error_message)
+                   if human_task.state == "completed" else
+                   gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
+                           "menunggu administrator: %(message)s",
+                           message=instance.error_message), "error")
     else:
-        flash(gettext('Langkah "%(name)s" selesai.', name=name), "success")
-    return redirect(url_for("instances.show", instance_id=instance_id))
+        message = (gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
+    target = url_for("instances.show", instance_id=instance.id)
+    db.session.commit()
+    flash(*message)
+    return redirect(target)
 
 
 def render_task(human_task: Any, errors: dict[str, str]) -> Any:

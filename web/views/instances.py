@@ -68,7 +68,6 @@ def index() -> Any:
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
-    definitions = active_definitions(db.session)
     chosen = _definition(request.values.get("process_key"))
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -85,12 +84,15 @@ def new() -> Any:
             db.session.rollback()
             errors = {"process_key": failed.message}
         else:
+            # Read before the commit, which would expire them.
+            number, title, instance_id = instance.number, instance.title, instance.id
             db.session.commit()
-            flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=instance.number,
-                          title=instance.title), "success")
-            return redirect(url_for("instances.show", instance_id=instance.id))
+            flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=number,
+                          title=title), "success")
+            return redirect(url_for("instances.show", instance_id=instance_id))
     return render_template(
-        "instances/new.html", definitions=definitions, errors=errors, values=request.values,
+        "instances/new.html", definitions=active_definitions(db.session), errors=errors,
+        values=request.values,
         chosen=chosen, declared=fields(chosen.catalog.get("start_form")) if chosen else []
     ), 422 if errors else 200
 
