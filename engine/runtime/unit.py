@@ -120,6 +120,8 @@ class InstanceUnit:
         """Put the instance in Galat: back to the checkpoint, saved, message and element
         recorded, audited, administrators notified."""
         self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        if self._before is None:  # never loaded: the checkpoint is the stored state
+            self._before = snapshot(self._workflow)
         self.save()
         instance = self.instance
         instance.status = GALAT
