@@ -229,6 +229,8 @@ class Timer(Base):
     level: Mapped[int] = mapped_column(default=1)
     fire_at: Mapped[datetime] = mapped_column(index=True)
 
+    human_task: Mapped[HumanTask | None] = relationship()
+
 
 class Attachment(Base):
     """A file attached to a step as its Output (Lampiran). The bytes live outside the

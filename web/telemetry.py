@@ -105,7 +105,10 @@ def init_app(app: Flask) -> None:
 
 
 def _username() -> str | None:
-    """The user the request ran as, if one was already loaded (no extra query)."""
+    """The user the request ran as, if one was already loaded (no extra query: the name
+    as authentication read it, since a commit expires the user)."""
+    if g.get("username"):
+        return g.username
     for user in (g.get("user"), g.get("_login_user")):  # the API's token user first
         if getattr(user, "is_authenticated", False):
             return user.username

@@ -19,8 +19,8 @@ Plh/Plt gets the same answer everywhere. The rules:
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -36,21 +36,29 @@ REQUESTER_PROCESSES = frozenset({"penanganan_permintaan_layanan_ti",
                                  "penanganan_gangguan_server"})
 
 
-@dataclass(frozen=True)
 class Access:
     """What ``user`` may see and do at one moment.
 
-    Build it with ``Access.of`` once per request; ``acting`` maps each role the user may
-    act in to how (holder, or Plh/Plt with the substitution).
+    Build it with ``Access.of`` once per request. ``acting`` maps each role the user may
+    act in to how (holder, or Plh/Plt with the substitution); the substitutions are read
+    from the database only when a question is not already answered by the roles the user
+    holds (a holder's own role always comes first, ``substitution.capacities``).
     """
 
-    user: User
-    acting: dict[str, Capacity]
+    def __init__(self, session: Session, user: User, now: datetime) -> None:
+        self.user = user
+        self._session = session
+        self._now = now
 
     @classmethod
     def of(cls, session: Session, user: User, now: datetime) -> "Access":
         """The user's access at ``now`` (aware datetime), substitutions included."""
-        return cls(user, capacities(session, user, now))
+        return cls(session, user, now)
+
+    @cached_property
+    def acting(self) -> dict[str, Capacity]:
+        """``{role: Capacity}`` of every role the user may act in now."""
+        return capacities(self._session, self.user, self._now)
 
     @property
     def is_admin(self) -> bool:
@@ -62,12 +70,16 @@ class Access:
         """The roles the user may act in now (held or as Plh/Plt)."""
         return frozenset(self.acting)
 
+    def acts_in_any(self, roles: set[str]) -> bool:
+        """Whether the user may act in one of ``roles`` (held, else as Plh/Plt)."""
+        return bool(self.user.role_names & roles) or bool(self.roles & roles)
+
     def may_start(self, definition: ProcessDefinition) -> bool:
         """Whether the user may start an instance of ``definition``: acting in one of its
         lanes, administrator, or any active account for a requester-facing SOP."""
         if definition.key in REQUESTER_PROCESSES and not self.user.is_disabled:
             return True
-        return self.is_admin or bool(self.roles & set(definition.catalog["lanes"]))
+        return self.is_admin or self.acts_in_any(set(definition.catalog["lanes"]))
 
     def may_follow_ticket(self, instance: ProcessInstance) -> bool:
         """Whether the user may see the requester's ticket view of ``instance`` (and write
@@ -81,7 +93,7 @@ class Access:
         if self.is_admin:
             return True
         lanes = {lane for definition in definitions for lane in definition.catalog["lanes"]}
-        return bool(self.roles & (lanes | {_supervisor(lane) for lane in lanes}))
+        return self.acts_in_any(lanes | {_supervisor(lane) for lane in lanes})
 
     def may_view_instance(self, instance: ProcessInstance) -> bool:
         """Whether the user may open the instance page, its steps and attachments."""
@@ -93,17 +105,19 @@ class Access:
 
     def capacity_for(self, task: HumanTask) -> Capacity | None:
         """How the user would act on ``task`` (its lane), or None if they may not."""
+        if task.role in self.user.role_names:
+            return Capacity(task.role)
         return self.acting.get(task.role)
 
     def may_assign(self, task: HumanTask) -> bool:
         """Whether the user may assign the step to a holder of its lane (Alihkan)."""
         supervisor = _supervisor(task.role)
-        return supervisor is not None and supervisor in self.acting
+        return supervisor is not None and self.acts_in_any({supervisor})
 
     def may_view_tabel7(self) -> bool:
         """Tabel 7 Monitoring Pelaksanaan SOP (Permenpan RB 35/2012) covers every SOP:
         supervisors and administrators only."""
-        return self.is_admin or bool(self.roles & SUPERVISING_ROLES)
+        return self.is_admin or self.acts_in_any(set(SUPERVISING_ROLES))
 
     def may_view_person(self, person: User) -> bool:
         """Whether the user may see ``person``'s figures (SKP evidence)."""

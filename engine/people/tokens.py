@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import audit
 from engine.clock import Clock
@@ -46,7 +46,10 @@ def user_for(session: Session, clock: Clock, secret: str) -> User | None:
     the minute; not committed)."""
     if not secret or len(secret) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    # One statement: the token, its user and the user's roles.
+    token = session.execute(select(ApiToken).where(ApiToken.token_hash == _digest(secret))
+                            .options(joinedload(ApiToken.user).joinedload(User.roles))
+                            ).unique().scalar_one_or_none()
     now = clock.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

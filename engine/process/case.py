@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,10 +89,15 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
     """
     prefix = definition.catalog.get("number_prefix") or "P"
     stem = f"{prefix}-{clock.now().year}-"
-    numbers = session.scalars(select(ProcessInstance.number).where(
-        ProcessInstance.number.like(f"{stem}%")))
-    last = max((int(n[len(stem):]) for n in numbers if n[len(stem):].isdigit()), default=0)
-    return f"{stem}{last + 1:04d}"
+    # The highest number is the longest, then the last in text order: one row read however
+    # many instances the year has (all of them only if that one is not stem + digits).
+    numbers = select(ProcessInstance.number).where(ProcessInstance.number.like(f"{stem}%"))
+    last = session.scalar(numbers.order_by(func.length(ProcessInstance.number).desc(),
+                                           ProcessInstance.number.desc()).limit(1))
+    found = [last] if last is None or last[len(stem):].isdigit() else session.scalars(numbers)
+    count = max((int(n[len(stem):]) for n in found if n and n[len(stem):].isdigit()),
+                default=0)
+    return f"{stem}{count + 1:04d}"
 
 
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],
@@ -141,19 +146,21 @@ def chosen(entry: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | No
     return None
 
 
-def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]) -> None:
-    """Keep on the completed step what was decided and why, and merge its declared form's
-    values into the instance's data."""
+def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
+                ) -> dict[str, Any]:
+    """What a completed step keeps of what was decided and why: the ``human_tasks``
+    columns ``{"decision", "returned", "note", "data"}`` (the declared form's values), for
+    the caller to write with the step's own row. The declared values are merged into the
+    instance's data here."""
     choice = chosen(entry, values)
-    task.decision = choice["label"] if choice else None
-    task.returned = bool(choice and choice.get("returns"))
-    task.note = values.get(NOTE) or None
     form = entry.get("form")
     declared = {k: v for k, v in values.items()
                 if form and k in form["schema"]["properties"]}
-    task.data = declared or None
     if declared:
         task.instance.data = {**(task.instance.data or {}), **declared}
+    return {"decision": choice["label"] if choice else None,
+            "returned": bool(choice and choice.get("returns")),
+            "note": values.get(NOTE) or None, "data": declared or None}
 
 
 def returned_by(session: Session, task: HumanTask) -> HumanTask | None:

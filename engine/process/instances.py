@@ -12,6 +12,7 @@ from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessI
 from engine.people.access import Access
 from engine.process import case
 from engine.process.deploy import active_definition
+from engine.runtime import unit
 from engine.runtime.unit import GALAT, change, start
 
 MAX_REASON = 2000
@@ -119,6 +120,13 @@ def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTas
     """Every human task of the instance, open and finished, in order of arrival."""
     return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
                                 .order_by(HumanTask.created_at, HumanTask.id)))
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's open human tasks, oldest first; right after a step or a start in
+    this transaction, read only as far as the unit of work does not know them already
+    (``engine.runtime.unit.open_tasks``)."""
+    return unit.open_tasks(session, instance)
 
 
 def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:

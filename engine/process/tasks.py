@@ -15,17 +15,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
+from engine.people.access import Access
 from engine.people.substitution import Capacity, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
 from engine.process.task_states import task_state_word
 from engine.roles import supervisor_of
-from engine.runtime.unit import change, lock_instance
+from engine.runtime.unit import change, lock_instance, lock_task
 
 INBOX_VIEWS = ("semua", "saya", "unit")
 INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
@@ -89,9 +91,11 @@ def _inbox_query(session: Session, clock: Clock, user: User, view: str) -> Any:
                    ProcessInstance.status == "running"))
 
 
-def get_task(session: Session, task_id: int) -> HumanTask:
-    """Raises NotFound if there is no such task."""
-    task = session.get(HumanTask, task_id)
+def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:
+    """The task. With ``lock`` it is read fresh with its instance, whose row is locked for
+    this transaction as completing a step locks it (``engine.runtime.unit.lock_task``), so
+    completing it next reads neither again. Raises NotFound if there is no such task."""
+    task = lock_task(session, task_id) if lock else session.get(HumanTask, task_id)
     if task is None:
         raise NotFound(f"Tugas #{task_id} tidak ditemukan.")
     return task
@@ -102,17 +106,19 @@ def task_entry(task: HumanTask) -> dict[str, Any]:
     return task.instance.definition.catalog["tasks"][task.bpmn_id]
 
 
-def claim_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
+def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
+               access: Access | None = None) -> HumanTask:
     """Take the task (Ambil Tugas): it leaves the inbox of the role's other holders.
 
     Taking a task one already holds changes nothing; a Plh/Plt takes over the task of
-    the official they stand in for.
+    the official they stand in for. ``access``: the user's ``Access`` when the caller has
+    one (a web request builds it once), else built here.
 
     Raises:
         NotFound, PermissionDenied (role not held), TaskNotOpen (done, or claimed by
         another, also when that other won a concurrent claim).
     """
-    task, capacity = _open_task_for(session, clock, task_id, user)
+    task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id == user.id:
         return task
     _change(session, task, _free_or_own(user, capacity),
@@ -122,14 +128,15 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User) -> Huma
     return task
 
 
-def release_task(session: Session, clock: Clock, task_id: int, user: User) -> HumanTask:
-    """Give a claimed task back to its role (Lepaskan).
+def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
+                 access: Access | None = None) -> HumanTask:
+    """Give a claimed task back to its role (Lepaskan). ``access`` as for ``claim_task``.
 
     Raises:
         NotFound, PermissionDenied, TaskNotOpen (done, not claimed, or claimed by
         someone else).
     """
-    task, capacity = _open_task_for(session, clock, task_id, user)
+    task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id is None:
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
     _change(session, task, HumanTask.claimed_by_id.in_(_own(user, capacity)),
@@ -176,12 +183,18 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
 
 
 def complete_task(session: Session, clock: Clock, task_id: int, user: User,
-                  data: dict[str, Any]) -> HumanTask:
+                  data: dict[str, Any], *, access: Access | None = None) -> HumanTask:
     """Complete a step with the submitted form ``data`` and move the instance on.
+
+    The task is read together with its instance, whose row is locked first (waiting for a
+    worker firing its timers), so every check below sees the current state; its row is
+    then written once, with the conditional UPDATE that decides races.
 
     Args:
         data: ``{field name: value}`` for the task's generated fields
             (``task_entry()["fields"]``) and its declared form (``engine.process.case``).
+        access: the user's ``Access`` when the caller has one (a web request builds it
+            once), else built here.
 
     Raises:
         NotFound; PermissionDenied when the user lacks the lane's role; TaskNotOpen when
@@ -191,23 +204,21 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         runaway loop past the step cap), nothing is raised: the instance goes into Galat
         (``task.instance.status == "error"``), the step completed only in the second case.
     """
-    task, capacity = _open_task_for(session, clock, task_id, user)
-    cleaned = case.check_submission(session, task, task_entry(task), data, validate_data)
-    # change() locks the instance (waiting for a worker firing its timers); check again.
+    task, capacity = _open_task_for(session, clock, task_id, user, access)
+    entry = task_entry(task)
+    cleaned = case.check_submission(session, task, entry, data, validate_data)
     with change(session, clock, task.instance_id) as unit:
         if unit is None:
             raise TaskNotOpen(f'Proses "{task.instance.title}" tidak sedang berjalan '
                               f"(status: {task.instance.status}).")
-        session.refresh(task)
-        task, capacity = _open_task_for(session, clock, task_id, user)
         spiff_task = unit.ready_user_task(task.spiff_task_id)
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned)
         _change(session, task, _free_or_own(user, capacity), state="completed",
                 claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
-                completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label)
-        case.record_step(task, task_entry(task), cleaned)
+                completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label,
+                **case.record_step(task, entry, cleaned))
         audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
                      acting_as=capacity.label)
         unit.run_engine()
@@ -260,10 +271,12 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
     return cleaned
 
 
-def _open_task_for(session: Session, clock: Clock, task_id: int, user: User
-                   ) -> tuple[HumanTask, Capacity]:
-    task = get_task(session, task_id)
-    capacity = capacities(session, user, clock.now()).get(task.role)
+def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
+                   access: Access | None) -> tuple[HumanTask, Capacity]:
+    """The open task, read with its instance locked (``lock_task``), and how the user acts
+    on it. Raises NotFound, PermissionDenied, TaskNotOpen."""
+    task = get_task(session, task_id, lock=True)
+    capacity = (access or Access.of(session, user, clock.now())).capacity_for(task)
     if capacity is None:
         raise PermissionDenied(
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
@@ -292,21 +305,27 @@ def _held_by_other(task: HumanTask) -> TaskNotOpen:
 def _change(session: Session, task: HumanTask, condition: ColumnElement[bool],
             **values: Any) -> None:
     """Set ``values`` on the task's row if it is still open and ``condition`` holds, in
-    one conditional UPDATE; then reload ``task``. The instance is locked first, as every
-    change of an instance does (PostgreSQL: the same lock order as completing and firing
-    timers, so a claim racing them waits instead of deadlocking).
+    one conditional UPDATE that returns what it wrote into ``task``. The instance is locked
+    first, as every change of an instance does (PostgreSQL: the same lock order as
+    completing and firing timers, so a claim racing them waits instead of deadlocking).
 
     Raises:
         TaskNotOpen: a concurrent request changed the row first (done, or now held by
             someone else); nothing was changed.
     """
     lock_instance(session, task.instance_id)
-    changed = session.execute(
+    written = session.execute(
         update(HumanTask).where(HumanTask.id == task.id, HumanTask.state == "open", condition)
-        .values(**values).execution_options(synchronize_session=False)).rowcount
-    session.refresh(task)
-    if changed != 1:
+        .values(**values).returning(*(getattr(HumanTask, name) for name in values))
+        .execution_options(synchronize_session=False)).first()
+    if written is None:
+        session.refresh(task)
         if task.state != "open":
             raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
         raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
             f'Tugas "{task.name}" belum diambil siapa pun.')
+    for name, value in zip(values, written, strict=True):
+        set_committed_value(task, name, value)
+    # The people the written ids name are looked up again when read (identity map first).
+    session.expire(task, [person for person in ("claimed_by", "completed_by")
+                          if f"{person}_id" in values])

@@ -4,8 +4,17 @@ Called by the unit of work (``engine.runtime.unit``) after every change to a wor
 the same transaction as the instance's new state, so that inbox queries and timer polling
 read only these tables. A finished human task's row may name a spiff task that
 ``engine.runtime.compaction`` has dropped since: the row is the record.
+
+The rows are written from the workflow at every save, so the workflow as it was loaded
+says what they hold. The unit takes a ``Snapshot`` when it loads the workflow and
+``project`` writes only the difference to the workflow being saved: the steps that left
+(their rows closed), the steps that opened (new rows), the timers that stopped or started
+waiting, and changed due times. Nothing is read back, and a change costs a few
+statements however long the instance's history is.
 """
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,85 +22,150 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
 
 
-def project(session: Session, clock: Clock, instance: ProcessInstance,
-            workflow: BpmnWorkflow) -> list[HumanTask]:
-    """Bring ``instance``'s projections (and its status, once the workflow is complete) up
-    to date with ``workflow``. Called by ``engine.runtime.unit`` before it stores the state.
+@dataclass(frozen=True)
+class Step:
+    """A user task waiting for a person (SpiffWorkflow READY): what its row shows."""
 
-    Returns:
-        The human tasks that became open in this step.
-    """
-    workflow.get_events()  # escalation end events are handled by engine.escalation.timers
-    now = clock.now()
-    opened = _sync_human_tasks(session, now, instance, workflow)
-    _sync_timers(session, instance, workflow)
-    if workflow.is_completed() and instance.status == "running":
-        instance.status = "completed"
-        instance.completed_at = now
-    return opened
+    bpmn_id: str
+    name: str
+    role: str
+    due_at: datetime | None
 
 
-def _sync_human_tasks(session: Session, now: datetime, instance: ProcessInstance,
-                      workflow: BpmnWorkflow) -> list[HumanTask]:
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
-    for row in open_rows:
-        if row.spiff_task_id not in ready:
-            spiff_task = workflow.tasks.get(UUID(row.spiff_task_id))
-            done = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
-            row.state = "completed" if done else "cancelled"
-            row.completed_at = row.completed_at or now
-    known = {row.spiff_task_id: row for row in open_rows}
-    opened = []
-    for spiff_id, spiff_task in ready.items():
-        timer = _timer_of(spiff_task)
-        if spiff_id in known:
-            known[spiff_id].due_at = _fire_time(timer) if timer is not None else None
-            continue
+@dataclass(frozen=True)
+class Wait:
+    """A waiting timer: its fire time (aware) and the spiff id of the step it guards."""
+
+    fire_at: datetime
+    guards: str | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a workflow's projection rows hold: ``{spiff task id: Step}`` of its open steps
+    and ``{spiff task id: Wait}`` of its waiting timers."""
+
+    steps: dict[str, Step]
+    timers: dict[str, Wait]
+
+
+EMPTY = Snapshot({}, {})
+
+
+def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+    """The projection ``workflow`` calls for (no database involved)."""
+    steps = {}
+    for spiff_task in workflow.get_tasks(state=TaskState.READY, manual=True):
         spec = spiff_task.task_spec
-        row = HumanTask(
-            instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=spec.bpmn_id,
-            name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open", created_at=now,
-            due_at=_fire_time(timer) if timer is not None else None,
-        )
-        session.add(row)
-        opened.append(row)
-    session.flush()
-    return opened
-
-
-def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    waiting = {}
+        timer = _timer_of(spiff_task)
+        steps[str(spiff_task.id)] = Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                         spec.lane, _fire_time(timer) if timer else None)
+    timers = {}
     for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
         if isinstance(getattr(spiff_task.task_spec, "event_definition", None),
                       TimerEventDefinition):
-            waiting[str(spiff_task.id)] = spiff_task
-    rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
-    open_tasks = set(session.scalars(select(HumanTask.id).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "open")))
-    for row in rows:
-        if row.spiff_task_id is None and row.human_task_id in open_tasks:
-            continue  # escalation level 2+ of a step still open
-        if row.spiff_task_id not in waiting:
-            session.delete(row)
-    known = {row.spiff_task_id: row for row in rows if row.spiff_task_id}
-    for spiff_id, spiff_task in waiting.items():
-        if spiff_id in known:
-            known[spiff_id].fire_at = _fire_time(spiff_task)
+            guarded = guarded_task(spiff_task)
+            timers[str(spiff_task.id)] = Wait(_fire_time(spiff_task),
+                                              str(guarded.id) if guarded is not None else None)
+    return Snapshot(steps, timers)
+
+
+def project(session: Session, clock: Clock, instance: ProcessInstance, before: Snapshot,
+            workflow: BpmnWorkflow, *, closed: Collection[str] = ()
+            ) -> tuple[list[HumanTask], Snapshot]:
+    """Bring ``instance``'s projections (and its status, once the workflow is complete) from
+    ``before`` (what the rows hold: the snapshot of the workflow as loaded, ``EMPTY`` for a
+    new instance) up to date with ``workflow``. Called by ``engine.runtime.unit`` before it
+    stores the state.
+
+    Args:
+        closed: spiff ids of steps whose rows the caller closed itself
+            (``engine.process.tasks`` does, with the conditional UPDATE that decides races).
+
+    Returns:
+        The human tasks that became open in this step (added to the session), and the
+        snapshot of ``workflow`` (what the rows hold now).
+    """
+    workflow.get_events()  # escalation end events are handled by engine.escalation.timers
+    now = clock.now()
+    after = snapshot(workflow)
+    opened = _write_steps(session, now, instance, before, after, workflow, closed)
+    _write_timers(session, instance, before, after, opened)
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = now
+    return opened, after
+
+
+def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
+                 before: Snapshot, after: Snapshot, workflow: BpmnWorkflow,
+                 closed: Collection[str]) -> list[HumanTask]:
+    left = [spiff_id for spiff_id in before.steps
+            if spiff_id not in after.steps and spiff_id not in closed]
+    done = [spiff_id for spiff_id in left if _completed(workflow, spiff_id)]
+    for state, spiff_ids in (("completed", done),
+                             ("cancelled", [s for s in left if s not in done])):
+        if spiff_ids:
+            _update_rows(session, HumanTask, spiff_ids, state=state, completed_at=now)
+    for spiff_id, step in after.steps.items():
+        if spiff_id in before.steps and before.steps[spiff_id].due_at != step.due_at:
+            _update_rows(session, HumanTask, [spiff_id], due_at=step.due_at)
+    opened = [HumanTask(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=step.bpmn_id,
+                        name=step.name, role=step.role, state="open", created_at=now,
+                        due_at=step.due_at)
+              for spiff_id, step in after.steps.items() if spiff_id not in before.steps]
+    session.add_all(opened)
+    return opened
+
+
+def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
+                  after: Snapshot, opened: list[HumanTask]) -> None:
+    stopped = [spiff_id for spiff_id in before.timers if spiff_id not in after.timers]
+    left = [spiff_id for spiff_id in before.steps if spiff_id not in after.steps]
+    gone = []
+    if stopped:
+        gone.append(Timer.spiff_task_id.in_(stopped))
+    if left:  # escalation levels 2+ of steps no longer open
+        gone.append(and_(Timer.spiff_task_id.is_(None), Timer.human_task_id.in_(
+            select(HumanTask.id).where(HumanTask.spiff_task_id.in_(left)))))
+    if gone:
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id, or_(*gone))
+                        .execution_options(synchronize_session="fetch"))
+    new_rows = {row.spiff_task_id: row for row in opened}
+    for spiff_id, wait in after.timers.items():
+        if spiff_id in before.timers:
+            if before.timers[spiff_id].fire_at != wait.fire_at:
+                _update_rows(session, Timer, [spiff_id], fire_at=wait.fire_at)
             continue
-        guarded = guarded_task(spiff_task)
-        human_task_id = session.scalar(select(HumanTask.id).where(
-            HumanTask.spiff_task_id == str(guarded.id))) if guarded is not None else None
-        session.add(Timer(instance_id=instance.id, spiff_task_id=spiff_id,
-                          human_task_id=human_task_id, fire_at=_fire_time(spiff_task)))
+        timer = Timer(instance_id=instance.id, spiff_task_id=spiff_id, fire_at=wait.fire_at)
+        if wait.guards in new_rows:
+            timer.human_task = new_rows[wait.guards]
+        elif wait.guards is not None:  # a step already open: its row's id, in the INSERT
+            timer.human_task_id = select(HumanTask.id).where(
+                HumanTask.spiff_task_id == wait.guards).scalar_subquery()
+        session.add(timer)
+
+
+def _update_rows(session: Session, model: Any, spiff_ids: list[str], **values: Any) -> None:
+    """One UPDATE of the open rows of ``model`` with these spiff ids; the rows loaded in
+    the session get the same values."""
+    condition = [model.spiff_task_id.in_(spiff_ids)]
+    if model is HumanTask:
+        condition.append(HumanTask.state == "open")
+    session.execute(update(model).where(*condition).values(**values)
+                    .execution_options(synchronize_session="evaluate"))
+
+
+def _completed(workflow: BpmnWorkflow, spiff_id: str) -> bool:
+    spiff_task = workflow.tasks.get(UUID(spiff_id))
+    return spiff_task is not None and spiff_task.state == TaskState.COMPLETED
 
 
 def guarded_task(timer_task: Any) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, scoped_session
 
 from engine import audit, settings
 from engine.clock import Clock
@@ -30,9 +30,12 @@ from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.runtime import adapter
 from engine.runtime.compaction import compact
-from engine.runtime.projection import project
+from engine.runtime.projection import EMPTY, Snapshot, project, snapshot
 
 GALAT = "error"
+# session.info key: (the transaction, what it knows of instances: "locked" ids, and
+# "open": {instance id: (human tasks it opened, spiff ids of every open step)} as saved).
+_MEMO = "alur_unit_memo"
 
 
 class InstanceUnit:
@@ -52,12 +55,17 @@ class InstanceUnit:
         self.opened: list[HumanTask] = []
         self._workflow = workflow
         self._checkpoint = instance.state_json
+        # What the projection rows hold: the workflow as first loaded (none yet for a new one).
+        self._before: Snapshot | None = EMPTY if workflow is not None else None
+        self._closed: set[str] = set()
 
     @property
     def workflow(self) -> Any:
         """The instance's workflow (loaded and compacted on first use)."""
         if self._workflow is None:
             self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+            if self._before is None:
+                self._before = snapshot(self._workflow)
         return self._workflow
 
     def find_task(self, spiff_task_id: str) -> Any | None:
@@ -71,8 +79,11 @@ class InstanceUnit:
         return spiff_task if spiff_task is not None and adapter.is_ready(spiff_task) else None
 
     def run_user_task(self, spiff_task: Any, data: dict[str, Any]) -> None:
-        """Complete a ready user task with ``data``. Raises ProcessFailure."""
+        """Complete a ready user task with ``data``. Its ``human_tasks`` row is the caller's
+        to close (``engine.process.tasks`` does, with the conditional UPDATE that decides
+        races); saving leaves that row alone. Raises ProcessFailure."""
         adapter.run_user_task(spiff_task, data)
+        self._closed.add(str(spiff_task.id))
 
     def run_engine(self) -> None:
         """Checkpoint, then run the engine (``adapter.run_engine``). Raises ProcessFailure."""
@@ -96,7 +107,9 @@ class InstanceUnit:
         if self._workflow is None:
             return self.opened
         was = self.instance.status
-        self.opened = project(self.session, self.clock, self.instance, self.workflow)
+        self.opened, after = project(self.session, self.clock, self.instance,
+                                     self._before or EMPTY, self.workflow, closed=self._closed)
+        _memo(self.session)["open"][self.instance.id] = (self.opened, list(after.steps))
         compact(self.workflow)
         self.instance.state_json = adapter.dump_state(self.workflow)
         if was != "completed" and self.instance.status == "completed":
@@ -107,6 +120,8 @@ class InstanceUnit:
         """Put the instance in Galat: back to the checkpoint, saved, message and element
         recorded, audited, administrators notified."""
         self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        if self._before is None:  # never loaded: the checkpoint is the stored state
+            self._before = snapshot(self._workflow)
         self.save()
         instance = self.instance
         instance.status = GALAT
@@ -165,14 +180,67 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
 
 def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = False
                   ) -> ProcessInstance | None:
-    """Lock the instance's row for this transaction (PostgreSQL ``FOR UPDATE``).
+    """Lock the instance's row for this transaction (PostgreSQL ``FOR UPDATE``) and read it
+    fresh; an instance this transaction has locked already is not read again.
 
     With ``skip_locked`` an instance locked by another worker returns None instead of
     waiting. SQLite has one writer at a time and ignores the lock clause.
     """
-    return session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                          .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
+    if instance_id in _memo(session)["locked"]:
+        return session.get(ProcessInstance, instance_id)
+    instance = session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                              .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
+                              .execution_options(populate_existing=True))
+    if instance is not None:
+        _memo(session)["locked"].add(instance_id)
+    return instance
+
+
+def lock_task(session: Session, task_id: int) -> HumanTask | None:
+    """The human task ``task_id`` with its instance, both read fresh in one statement that
+    locks the instance's row as ``lock_instance`` does (so ``change`` on it reads nothing
+    again); None when there is no such task. A task read so already in this transaction
+    is not read again."""
+    known = session.identity_map.get(Session.identity_key(HumanTask, task_id))
+    if known is not None and known.instance_id in _memo(session)["locked"]:
+        return known
+    task = session.scalar(select(HumanTask).join(HumanTask.instance)
+                          .where(HumanTask.id == task_id)
+                          .options(contains_eager(HumanTask.instance))
+                          .with_for_update(of=ProcessInstance)
                           .execution_options(populate_existing=True))
+    if task is not None:
+        _memo(session)["locked"].add(task.instance_id)
+    return task
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's open human tasks, oldest first. After a save in this transaction
+    the rows it opened are at hand, and only steps open from before are read (none, for a
+    step that simply follows the last one); otherwise every open row is read."""
+    known = _memo(session)["open"].get(instance.id)
+    if known is None:
+        return list(session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open")
+            .order_by(HumanTask.created_at, HumanTask.id)))
+    opened, open_ids = known
+    new = {row.spiff_task_id for row in opened}
+    earlier = [spiff_id for spiff_id in open_ids if spiff_id not in new]
+    rows = list(session.scalars(select(HumanTask).where(
+        HumanTask.spiff_task_id.in_(earlier)))) if earlier else []
+    session.flush()  # the new rows' ids
+    return sorted(rows + opened, key=lambda row: (row.created_at, row.id))
+
+
+def _memo(session: Session) -> dict[str, Any]:
+    """What the session's current transaction knows of instances (``_MEMO``)."""
+    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's: the request's session
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get(_MEMO)
+    if held is None or held[0] is not transaction:
+        held = session.info[_MEMO] = (transaction, {"locked": set(), "open": {}})
+    return held[1]
 
 
 def notify_administrators(session: Session, clock: Clock, instance: ProcessInstance) -> None:

@@ -27,7 +27,14 @@ def _user_from_header() -> User | None:
         return None
     user = tokens.user_for(db.session, clock(), header[7:].strip())
     if user is not None and db.session.dirty:
-        db.session.commit()  # the token's last use
+        # The token's last use (once a minute), committed on its own; nothing else changed,
+        # so the user just read stays loaded instead of being read again.
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     return user
 
 
@@ -40,7 +47,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             return error_response(401, "unauthorized",
                                   "Token tidak ada, tidak sah atau kedaluwarsa.")
-        g.user = user
+        g.user, g.username = user, user.username
         return view(*args, **kwargs)
 
     return wrapper

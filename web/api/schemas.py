@@ -126,6 +126,12 @@ class InstanceSchema(Schema):
     history = fields.List(fields.Nested(HistorySchema))
 
 
+class InstanceBriefSchema(InstanceSchema):
+    """The instance in the answer to a completed step: as ``InstanceSchema``, its open
+    tasks as the step left them, and ``history`` only when asked for
+    (``?include=history``)."""
+
+
 class NotificationSchema(Schema):
     id = fields.Int()
     kind = fields.Str()

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from engine.process.attachments import MAX_COMMENT
 from web.api.schemas import (
     FieldSchema,
-    InstanceSchema,
+    InstanceBriefSchema,
     InstanceSummarySchema,
     ProcessSchema,
     TaskSchema,
@@ -71,9 +71,14 @@ class TaskDetailSchema(TaskSchema):
     fields = fields.List(fields.Nested(FieldSchema))
 
 
+class CompleteQuery(Schema):
+    include = fields.Str(validate=validate.OneOf(["history"]),
+                         metadata={"description": "history: sertakan riwayat proses"})
+
+
 class CompletedSchema(Schema):
     task = fields.Nested(TaskDetailSchema, required=True)
-    instance = fields.Nested(InstanceSchema, required=True)
+    instance = fields.Nested(InstanceBriefSchema, required=True)
 
 
 class AssignRequest(Schema):

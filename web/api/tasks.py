@@ -16,8 +16,14 @@ from web.api.auth import token_required
 from web.api.common import RequestError, load_body, load_query, page_of
 from web.api.openapi import doc
 from web.api.schemas import TaskComplete, TaskSchema
-from web.api.schemas_work import AssignRequest, CompletedSchema, TaskDetailSchema, TaskQuery
-from web.api.views import instance_json, task_json
+from web.api.schemas_work import (
+    AssignRequest,
+    CompletedSchema,
+    CompleteQuery,
+    TaskDetailSchema,
+    TaskQuery,
+)
+from web.api.views import instance_brief, task_json
 from web.errors import error_response
 from web.extensions import clock, db
 from web.views.case import attach_posted
@@ -71,7 +77,7 @@ def get_task(task_id: int) -> Any:
 @doc("Ambil tugas", tag=TAG, responses={200: TaskDetailSchema, 409: None})
 @token_required
 def claim_task(task_id: int) -> Any:
-    task = tasks.claim_task(db.session, clock(), task_id, g.user)
+    task = tasks.claim_task(db.session, clock(), task_id, g.user, access=access())
     db.session.commit()
     return jsonify(task_json(task))
 
@@ -81,7 +87,7 @@ def claim_task(task_id: int) -> Any:
      responses={200: TaskDetailSchema, 409: None})
 @token_required
 def release_task(task_id: int) -> Any:
-    task = tasks.release_task(db.session, clock(), task_id, g.user)
+    task = tasks.release_task(db.session, clock(), task_id, g.user, access=access())
     db.session.commit()
     return jsonify(task_json(task))
 
@@ -102,22 +108,27 @@ def assign_task(task_id: int) -> Any:
 
 
 @bp.post("/tasks/<int:task_id>/complete")
-@doc("Selesaikan langkah: JSON {\"data\"}, atau multipart dengan berkas", body=TaskComplete,
-     multipart=COMPLETE_MULTIPART, tag=TAG, responses={200: CompletedSchema, 409: None})
+@doc("Selesaikan langkah: JSON {\"data\"}, atau multipart dengan berkas; jawabannya tugas dan "
+     "ringkasan proses (riwayat dengan ?include=history)", body=TaskComplete,
+     query=CompleteQuery, multipart=COMPLETE_MULTIPART, tag=TAG,
+     responses={200: CompletedSchema, 409: None})
 @token_required
 def complete_task(task_id: int) -> Any:
+    with_history = load_query(CompleteQuery()).get("include") == "history"
     if request.mimetype != "multipart/form-data":
         data = load_body(TaskComplete())["data"]
-        task = tasks.complete_task(db.session, clock(), task_id, g.user, data)
     else:
         task = tasks.get_task(db.session, task_id)
         data = _multipart_data()
         file_fields = [f["name"] for f in declared_fields(tasks.task_entry(task).get("form"))
                        if f["kind"] == "file"]
         data.update(attach_posted(task, g.user, file_fields))
-        task = tasks.complete_task(db.session, clock(), task_id, g.user, data)
+    task = tasks.complete_task(db.session, clock(), task_id, g.user, data, access=access())
+    db.session.flush()
+    # Built before the commit, which would expire what was just written.
+    answer = {"task": task_json(task), "instance": instance_brief(task.instance, with_history)}
     db.session.commit()
-    return jsonify(task=task_json(task), instance=instance_json(task.instance))
+    return jsonify(answer)
 
 
 def _multipart_data() -> dict[str, Any]:

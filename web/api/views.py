@@ -15,6 +15,7 @@ from web.api.auth import issue_token, token_required
 from web.api.common import load_body, load_query, page_json, page_list
 from web.api.openapi import doc
 from web.api.schemas import (
+    InstanceBriefSchema,
     InstanceCancel,
     InstanceCreate,
     InstanceSchema,
@@ -129,8 +130,10 @@ def start_instance() -> Any:
     body = load_body(InstanceCreate())
     instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                         title=body["title"], user=g.user, data=body["data"])
+    db.session.flush()
+    answer = instance_json(instance)  # before the commit, which would expire what it reads
     db.session.commit()
-    return jsonify(instance_json(instance)), 201
+    return jsonify(answer), 201
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -175,7 +178,37 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
 def instance_json(instance: Any) -> dict[str, Any]:
     """An instance as the API shows it (``InstanceSchema``): open tasks and history."""
     all_tasks = instances.instance_tasks(db.session, instance)
-    steps = {t.id: t for t in all_tasks}
+    return InstanceSchema().dump({
+        **_instance_fields(instance),
+        "open_tasks": [t for t in all_tasks if t.state == "open"],
+        "history": _history(instance, {t.id: t for t in all_tasks}),
+    })
+
+
+def instance_brief(instance: Any, with_history: bool = False) -> dict[str, Any]:
+    """The instance after a step (``InstanceBriefSchema``): its open steps as the unit of
+    work left them (``instances.open_tasks``); the history only ``with_history``."""
+    brief = {**_instance_fields(instance),
+             "open_tasks": instances.open_tasks(db.session, instance)}
+    if with_history:
+        brief["history"] = _history(instance, {
+            t.id: t for t in instances.instance_tasks(db.session, instance)})
+    return InstanceBriefSchema().dump(brief)
+
+
+def _instance_fields(instance: Any) -> dict[str, Any]:
+    return {
+        "id": instance.id, "number": instance.number, "title": instance.title,
+        "status": instance.status, "data": instance.data or {},
+        "definition": instance.definition, "started_at": instance.started_at,
+        "completed_at": instance.completed_at,
+        "error": ({"message": instance.error_message, "element": instance.error_element,
+                   "at": instance.failed_at} if instance.status == "error" else None),
+    }
+
+
+def _history(instance: Any, steps: dict[int, Any]) -> list[dict[str, Any]]:
+    """The instance's audit records; a completed step's carries its decision and note."""
     history = []
     for record in instances.history(db.session, instance):
         step = steps.get(record.human_task_id) if record.action == "task.completed" else None
@@ -183,13 +216,4 @@ def instance_json(instance: Any) -> dict[str, Any]:
                         "human_task_id": record.human_task_id, "detail": record.detail,
                         "decision": step.decision if step else None,
                         "note": step.note if step else None})
-    return InstanceSchema().dump({
-        "id": instance.id, "number": instance.number, "title": instance.title,
-        "status": instance.status, "data": instance.data or {},
-        "definition": instance.definition, "started_at": instance.started_at,
-        "completed_at": instance.completed_at,
-        "error": ({"message": instance.error_message, "element": instance.error_element,
-                   "at": instance.failed_at} if instance.status == "error" else None),
-        "open_tasks": [t for t in all_tasks if t.state == "open"],
-        "history": history,
-    })
+    return history

@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -21,6 +22,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -52,9 +54,10 @@ def load_user(user_id: str) -> User | None:
     uid, _, version = user_id.partition(":")
     if not (uid.isdigit() and version.isdigit()) or len(uid) > 18:
         return None
-    user = db.session.get(User, int(uid))
+    user = db.session.get(User, int(uid), options=[joinedload(User.roles)])
     if user is None or user.is_disabled or user.session_version != int(version):
         return None
+    g.username = user.username  # for the request's log line, after a commit expired the user
     return user
 
 

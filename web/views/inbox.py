@@ -43,7 +43,8 @@ def index() -> Any:
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: int) -> Any:
-    human_task = tasks.get_task(db.session, task_id)
+    # A completion reads the task once, with its instance locked (tasks.complete_task).
+    human_task = tasks.get_task(db.session, task_id, lock=request.method == "POST")
     if not access().may_view_task(human_task):
         abort(403)
     entry = tasks.task_entry(human_task)
@@ -58,7 +59,8 @@ def task(task_id: int) -> Any:
         try:
             data.update(attach_posted(human_task, current_user,
                                       [f["name"] for f in declared if f["kind"] == "file"]))
-            tasks.complete_task(db.session, clock(), task_id, current_user, data)
+            tasks.complete_task(db.session, clock(), task_id, current_user, data,
+                                access=access())
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
@@ -66,21 +68,28 @@ def task(task_id: int) -> Any:
             db.session.rollback()
             return render_conflict(task_id)
         else:
-            db.session.commit()
-            instance = human_task.instance
-            if instance.status == "error":
-                text = (gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan "
-                                "menunggu administrator: %(message)s",
-                                message=instance.error_message)
-                        if human_task.state == "completed" else
-                        gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
-                                "menunggu administrator: %(message)s",
-                                message=instance.error_message))
-                flash(text, "error")
-                return redirect(url_for("instances.show", instance_id=instance.id))
-            flash(gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
-            return redirect(url_for("instances.show", instance_id=human_task.instance_id))
+            return _completed(human_task)
     return render_task(human_task, errors)
+
+
+def _completed(human_task: Any) -> Any:
+    """Commit the completed step and say so; the message is made before the commit, which
+    expires what it reads (the step, its instance, the user's language)."""
+    instance = human_task.instance
+    if instance.status == "error":
+        message = (gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan "
+                           "menunggu administrator: %(message)s",
+                           message=instance.error_message)
+                   if human_task.state == "completed" else
+                   gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
+                           "menunggu administrator: %(message)s",
+                           message=instance.error_message), "error")
+    else:
+        message = (gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
+    target = url_for("instances.show", instance_id=instance.id)
+    db.session.commit()
+    flash(*message)
+    return redirect(target)
 
 
 def render_task(human_task: Any, errors: dict[str, str]) -> Any:
@@ -108,7 +117,8 @@ def render_task(human_task: Any, errors: dict[str, str]) -> Any:
 @bp.post("/tugas/<int:task_id>/ambil")
 @login_required
 def claim(task_id: int) -> Any:
-    human_task = tasks.claim_task(db.session, clock(), task_id, current_user)
+    human_task = tasks.claim_task(db.session, clock(), task_id, current_user,
+                                  access=access())
     db.session.commit()
     flash(gettext('Tugas "%(name)s" Anda ambil.', name=human_task.name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
@@ -117,7 +127,8 @@ def claim(task_id: int) -> Any:
 @bp.post("/tugas/<int:task_id>/lepaskan")
 @login_required
 def release(task_id: int) -> Any:
-    human_task = tasks.release_task(db.session, clock(), task_id, current_user)
+    human_task = tasks.release_task(db.session, clock(), task_id, current_user,
+                                    access=access())
     db.session.commit()
     flash(gettext('Tugas "%(name)s" dilepaskan ke Tugas Unit.', name=human_task.name), "success")
     return redirect(url_for("inbox.index"))

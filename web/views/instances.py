@@ -96,10 +96,12 @@ def new() -> Any:
     except (PermissionDenied, NotFound):
         db.session.rollback()
         return _refused(chosen, key, search)
+    # Read before the commit, which would expire them.
+    number, title, target = instance.number, instance.title, after_start(instance)
     db.session.commit()
-    flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=instance.number,
-                  title=instance.title), "success")
-    return redirect(after_start(instance))
+    flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=number, title=title),
+          "success")
+    return redirect(target)
 
 
 def _refused(definition: Any, key: str, search: str) -> Any:
