@@ -40,6 +40,21 @@ def nearest_rank(values: Sequence[int], percent: float) -> int | None:
     return ordered[max(1, math.ceil(percent * len(ordered) / 100)) - 1]
 
 
+def nearest_rank_counted(counts: Iterable[tuple[int, int]], percent: float) -> int | None:
+    """``nearest_rank`` of values given as ``(value, how many times)`` pairs (the rows of
+    a ``GROUP BY value`` with ``count(*)``); None for no values."""
+    ordered = sorted(counts)
+    total = sum(times for _, times in ordered)
+    if not total:
+        return None
+    rank, seen = max(1, math.ceil(percent * total / 100)), 0
+    for value, times in ordered:
+        seen += times
+        if seen >= rank:
+            break
+    return value
+
+
 def band(share: float | None) -> str:
     """The heatmap band of an on-time share (0-1): "baik", "cukup", "kurang", "buruk",
     or "tanpa_data" for None (no step with a deadline in the period)."""

@@ -16,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import facts
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
 
@@ -49,6 +50,8 @@ def _sync_human_tasks(session: Session, now: datetime, instance: ProcessInstance
             done = spiff_task is not None and spiff_task.state == TaskState.COMPLETED
             row.state = "completed" if done else "cancelled"
             row.completed_at = row.completed_at or now
+            if done:  # finished in the workflow without a person (complete_task records its own)
+                facts.record_completion(session, row)
     known = {row.spiff_task_id: row for row in open_rows}
     opened = []
     for spiff_id, spiff_task in ready.items():
