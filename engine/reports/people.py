@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, exists, func, select, union_all
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
@@ -28,7 +28,7 @@ from engine.models import (
     User,
 )
 from engine.people.access import Access
-from engine.reports.basis import nearest_rank_counted
+from engine.reports.basis import count_where, nearest_rank_counted
 from engine.reports.sop import step_catalog
 from engine.roles import supervisor_of
 from engine.time.calendar import WorkCalendar
@@ -151,7 +151,8 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     counted: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
     for key, bpmn_id, minutes, times, with_deadline, on_time in session.execute(
             select(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes,
-                   func.count(), func.count(StepFact.on_time), _count(StepFact.on_time.is_(True)))
+                   func.count(), func.count(StepFact.on_time),
+                   count_where(StepFact.on_time.is_(True)))
             .where(*mine)
             .group_by(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes)):
         counted[(key, bpmn_id)].append((minutes, times, with_deadline, on_time))
@@ -184,11 +185,6 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
             _escalated(person, period).subquery())),
         notified=session.scalar(select(func.count()).select_from(
             _notified(person, period).subquery())))
-
-
-def _count(condition: Any) -> Any:
-    """How many rows meet ``condition`` (an aggregate)."""
-    return func.count(case((condition, 1)))
 
 
 def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any],

@@ -5,6 +5,8 @@ the computation the reports used before the facts); a rebuild gives the same fac
 completion writes its one fact in its own transaction.
 """
 
+import random
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -25,6 +27,7 @@ from engine.models import (
 from engine.process.deploy import active_definitions, deploy
 from engine.process.tasks import complete_task
 from engine.reports import people, sop
+from engine.reports.basis import nearest_rank, nearest_rank_counted
 from engine.reports.rebuild import rebuild_all
 from engine.roles import KNOWN_ROLES, username_for
 from engine.time.calendar import WorkCalendar
@@ -81,6 +84,15 @@ def session(history):
         yield session
         session.rollback()
     engine.dispose()
+
+
+def test_counted_nearest_rank_equals_the_plain_one():
+    rng = random.Random(13)
+    for _ in range(300):
+        values = [rng.randint(0, 30) for _ in range(rng.randint(0, 40))]
+        for percent in (50, 90):
+            assert nearest_rank_counted(Counter(values).items(), percent) == nearest_rank(
+                values, percent)
 
 
 def test_the_history_is_substantial(session):
