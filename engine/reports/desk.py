@@ -47,19 +47,19 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     (None without data). Read from the report facts and the ratings, bounded by the
     ratings of the period, not by the tickets."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
-    completed = select(InstanceFact.instance_id).where(
-        InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
-        InstanceFact.ended_at >= start, InstanceFact.ended_at < end)
+    completed = [InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
+                 InstanceFact.ended_at >= start, InstanceFact.ended_at < end]
     if prakom is not None:
-        completed = completed.where(exists().where(
+        completed.append(exists().where(
             StepFact.instance_id == InstanceFact.instance_id,
             StepFact.performer_id == prakom.id, StepFact.role == "Prakom"))
-    count = session.scalar(select(func.count()).select_from(completed.subquery()))
-    rated = session.execute(
+    count = session.scalar(select(func.count()).select_from(InstanceFact).where(*completed))
+    rated = session.execute(  # walks the scored ratings, not every ticket of the period
         select(ProcessInstance.number, Rating.score, Rating.comment)
-        .join(Rating, Rating.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.id.in_(completed), Rating.score.is_not(None))
-        .order_by(ProcessInstance.id)).all()
+        .join(ProcessInstance, ProcessInstance.id == Rating.instance_id)
+        .where(Rating.score.is_not(None),
+               exists().where(InstanceFact.instance_id == Rating.instance_id, *completed))
+        .order_by(Rating.instance_id)).all()
     scores = [score for _, score, _ in rated]
     satisfied = sum(1 for score in scores if score >= 4)
     return {

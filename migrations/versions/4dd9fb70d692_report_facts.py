@@ -46,12 +46,13 @@ def upgrade():
         sa.ForeignKeyConstraint(['performer_id'], ['users.id'],
                                 name=op.f('fk_step_facts_performer_id_users')),
         sa.PrimaryKeyConstraint('human_task_id', name=op.f('pk_step_facts')))
-    op.create_index('ix_step_facts_sop', 'step_facts',
-                    ['process_key', 'completed_at', 'bpmn_id', 'taken_minutes',
-                     'allowed_minutes', 'on_time'])
+    op.create_index('ix_step_facts_taken', 'step_facts',
+                    ['process_key', 'bpmn_id', 'taken_minutes', 'completed_at'])
+    op.create_index('ix_step_facts_allowed', 'step_facts',
+                    ['process_key', 'bpmn_id', 'allowed_minutes', 'completed_at', 'on_time'])
     op.create_index('ix_step_facts_performer', 'step_facts',
-                    ['performer_id', 'completed_at', 'process_key', 'bpmn_id', 'instance_id',
-                     'taken_minutes', 'on_time'])
+                    ['performer_id', 'process_key', 'bpmn_id', 'taken_minutes', 'completed_at',
+                     'on_time', 'instance_id'])
     op.create_index('ix_step_facts_instance', 'step_facts',
                     ['instance_id', 'performer_id', 'role'])
     op.create_table(

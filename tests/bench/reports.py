@@ -5,7 +5,7 @@ The history is bulk-inserted with SQL (instances of the five bundled SOPs spread
 2025, each step done by the demo user of its lane, about one step in five late with an
 escalation, incidents with a priority), not made by the engine: only the reports are
 measured. Its report facts are written from those rows in bounded batches by the code of
-``alur rebuild-facts`` (``engine.reports.rebuild``), whose pace is printed too. Each
+``alur rebuild-facts`` (``engine.reports.rebuild``); the time to insert both is printed. Each
 report is requested through the Flask app in-process (no network), ``RUNS`` times; the
 median is printed. Times are this machine's. Run with ``make bench`` or
 ``python -m tests.bench.reports``.
