@@ -44,8 +44,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
                  process_key: str | None = None, prakom: User | None = None) -> dict[str, Any]:
     """The satisfaction of tickets completed in the period (of one SOP, or those in which
     ``prakom`` completed a Prakom step). ``index`` and ``response_rate`` are percentages
-    (None without data). Read from the report facts and the ratings, bounded by the
-    ratings of the period, not by the tickets."""
+    (None without data). Tickets are counted on the report facts' indexes; only the
+    scored ratings are read, never the tickets' rows."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
     completed = [InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
                  InstanceFact.ended_at >= start, InstanceFact.ended_at < end]

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from engine.clock import ManualClock
 from engine.models import EscalationFact, HumanTask, InstanceFact, StepFact, User
