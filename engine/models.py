@@ -405,3 +405,4 @@ class WorkerHeartbeat(Base):
     rounds: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
 from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: E402,F401,I001  (the service desk tables share the metadata)
+from engine.fact_models import EscalationFact, InstanceFact, StepFact  # noqa: E402,F401,I001  (the report facts share the metadata)

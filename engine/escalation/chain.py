@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, settings
+from engine import audit, facts, settings
 from engine.clock import Clock
 from engine.escalation import outbox
 from engine.models import Escalation, HumanTask, Notification, Timer
@@ -39,6 +39,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Esc
     escalation = Escalation(human_task_id=task.id, level=level, raised_at=clock.now())
     session.add(escalation)
     session.flush()
+    facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by else holders(session, role))
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, facts
 from engine.clock import Clock
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
@@ -97,6 +97,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         unit.workflow.cancel()
         instance.status = "cancelled"
         instance.completed_at = clock.now()
+        facts.record_end(session, instance)
     escalations = select(Escalation.id).join(HumanTask).where(
         HumanTask.instance_id == instance.id)
     dropped = session.execute(update(Delivery).where(

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit
+from engine import audit, facts
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
@@ -219,6 +219,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
                 claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
                 completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label,
                 **case.record_step(task, entry, cleaned))
+        facts.record_completion(session, task)
         audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
                      acting_as=capacity.label)
         unit.run_engine()

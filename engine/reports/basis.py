@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import case, func
 
 from engine.time.calendar import WorkCalendar
 
@@ -22,7 +22,6 @@ BAND_LABELS = {"baik": "≥ 90 % tepat waktu", "cukup": "75–89,9 % tepat waktu
                "kurang": "50–74,9 % tepat waktu", "buruk": "< 50 % tepat waktu",
                "tanpa_data": "tanpa data atau tanpa batas waktu"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH = datetime(1970, 1, 1)
 _MICRO = timedelta(microseconds=1)
 _MINUTE_MICROS = 60_000_000
 
@@ -38,6 +37,21 @@ def nearest_rank(values: Sequence[int], percent: float) -> int | None:
         return None
     ordered = sorted(values)
     return ordered[max(1, math.ceil(percent * len(ordered) / 100)) - 1]
+
+
+def nearest_rank_counted(counts: Iterable[tuple[int, int]], percent: float) -> int | None:
+    """``nearest_rank`` of values given as ``(value, how many times)`` pairs (the rows of
+    a ``GROUP BY value`` with ``count(*)``); None for no values."""
+    ordered = sorted(counts)
+    total = sum(times for _, times in ordered)
+    if not total:
+        return None
+    rank, seen = max(1, math.ceil(percent * total / 100)), 0
+    for value, times in ordered:
+        seen += times
+        if seen >= rank:
+            break
+    return value
 
 
 def band(share: float | None) -> str:
@@ -62,26 +76,18 @@ def percent_text(share: float | None) -> str:
     return "—" if share is None else f"{100 * share:.1f} %".replace(".", ",")
 
 
-def instant(value: datetime | str | None) -> int | None:
-    """A stored moment as microseconds since 1970-01-01 UTC (None stays None).
-
-    Takes an aware datetime, or the naive UTC text SQLite returns for a ``stored()``
-    column ("2026-11-23 01:00:00.000000"); reports compare and subtract these integers
-    instead of building hundreds of thousands of aware datetimes.
-    """
+def instant(value: datetime | None) -> int | None:
+    """An aware moment as microseconds since 1970-01-01 UTC (None stays None):
+    ``WorkingMinutes`` compares and subtracts these integers instead of building hundreds
+    of thousands of aware datetimes."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:  # SQLite keeps UTC without an offset (engine.db.UTCDateTime)
-        return (value - _NAIVE_EPOCH) // _MICRO
     return (value - _EPOCH) // _MICRO
 
 
-def stored(column: Any, name: str) -> Any:
-    """``column`` (a datetime) selected as the database returns it, labelled ``name``: text
-    on SQLite, an aware datetime on PostgreSQL; read it with ``instant``."""
-    return type_coerce(column, String()).label(name)
+def count_where(condition: Any) -> Any:
+    """An aggregate: how many rows of the group meet ``condition`` (a SQL expression)."""
+    return func.count(case((condition, 1)))
 
 
 class WorkingMinutes:

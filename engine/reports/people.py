@@ -6,29 +6,29 @@ holding a role it directly supervises (``roles.supervisor_of``: a Kasubbag the P
 Pejabat Penilai of their SKP); administrators everyone's.
 
 Durations are office minutes, on time means ``completed_at <= due_at`` and medians are
-nearest-rank, as in ``engine.reports.sop``. Every figure carries the ids of the instances
-behind it.
+nearest-rank, as in ``engine.reports.sop``. The instances behind every figure are found
+by ``figure_instances``. Both read the report facts (``engine.fact_models``).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
 from engine.models import (
-    Escalation,
+    EscalationFact,
     HumanTask,
+    InstanceFact,
     Notification,
     ProcessDefinition,
-    ProcessInstance,
+    StepFact,
     User,
 )
 from engine.people.access import Access
-from engine.reports.basis import WorkingMinutes, instant, nearest_rank, stored
+from engine.reports.basis import count_where, nearest_rank_counted
 from engine.reports.sop import step_catalog
 from engine.roles import supervisor_of
 from engine.time.calendar import WorkCalendar
@@ -52,15 +52,15 @@ def _supervisor(role: str) -> str | None:
 
 @dataclass(frozen=True)
 class PersonSop:
-    """Steps of one SOP the person completed in the period."""
+    """Steps of one SOP the person completed in the period; ``late_instances`` counts the
+    instances in which one of them was done after its deadline."""
 
     key: str
     name: str
     done: int
     with_deadline: int
     on_time: int
-    instance_ids: tuple[int, ...]
-    late_instance_ids: tuple[int, ...]
+    late_instances: int
 
     @property
     def on_time_share(self) -> float | None:
@@ -81,7 +81,6 @@ class PersonStep:
     median_minutes: int | None
     with_deadline: int
     on_time: int
-    instance_ids: tuple[int, ...]
 
     @property
     def on_time_share(self) -> float | None:
@@ -99,7 +98,6 @@ class Mttr:
     priority: str
     resolved: int
     mean_minutes: float
-    instance_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,8 @@ class PersonReport:
 
     ``escalations``: escalations raised in the period on steps the person completed or
     holds (claimed, still open). ``notified``: escalation notifications the person
-    received in the period (as assignee, role holder or supervisor).
+    received in the period (as assignee, role holder or supervisor). The instances behind
+    each figure: ``figure_instances``.
     """
 
     user_id: int
@@ -119,9 +118,7 @@ class PersonReport:
     steps: tuple[PersonStep, ...]
     mttr: tuple[Mttr, ...]
     escalations: int
-    escalation_instance_ids: tuple[int, ...]
     notified: int
-    notified_instance_ids: tuple[int, ...]
 
     @property
     def done(self) -> int:
@@ -140,127 +137,144 @@ class PersonReport:
         return self.on_time / self.with_deadline if self.with_deadline else None
 
 
-class _Done(NamedTuple):
-    """A step the person completed; moments as ``report_basis.instant`` integers."""
-
-    instance_id: int
-    bpmn_id: str
-    created_at: int
-    completed_at: int
-    due_at: int | None
-    key: str
-
-
-class _Incident(NamedTuple):
-    id: int
-    started_at: int
-    completed_at: int
-    key: str
-
-
 def person_report(session: Session, calendar: WorkCalendar, person: User,
                   period: Period) -> PersonReport:
     """Measure ``person`` over ``period``: steps done per SOP and per step (median office
-    minutes, on-time share), MTTR of the incident SOPs per priority, escalations.
+    minutes, on-time share), MTTR of the incident SOPs per priority, escalations; from the
+    report facts (``engine.fact_models``), aggregates on their indexes. ``calendar`` is not
+    read: the facts carry office minutes.
 
-    A priority missing from the instance's start data reads ``NO_PRIORITY``.
+    A priority missing from the instance's case data reads ``NO_PRIORITY``.
     """
-    priority_fields = incident_sops(session)
-    in_period = and_(HumanTask.completed_at >= period.start, HumanTask.completed_at < period.end)
-    tasks = [_Done(instance_id, bpmn_id, instant(created), instant(completed), instant(due),
-                   key) for instance_id, bpmn_id, created, completed, due, key in session.execute(
-        select(HumanTask.instance_id, HumanTask.bpmn_id, stored(HumanTask.created_at, "c"),
-               stored(HumanTask.completed_at, "d"), stored(HumanTask.due_at, "e"),
-               ProcessDefinition.key)
-        .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
-        .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(HumanTask.completed_by_id == person.id, HumanTask.state == "completed",
-               in_period))]
-    incidents = [_Incident(instance_id, instant(started), instant(completed), key)
-                 for instance_id, started, completed, key in session.execute(
-        select(ProcessInstance.id, stored(ProcessInstance.started_at, "s"),
-               stored(ProcessInstance.completed_at, "c"), ProcessDefinition.key)
-        .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(ProcessDefinition.key.in_(sorted(priority_fields)),
-               ProcessInstance.status == "completed",
-               ProcessInstance.completed_at >= period.start,
-               ProcessInstance.completed_at < period.end,
-               ProcessInstance.id.in_(select(HumanTask.instance_id).where(
-                   HumanTask.completed_by_id == person.id))))]
-    minutes = WorkingMinutes.covering(calendar, _moments(tasks, incidents))
-    names, catalogs = _sop_descriptions(session, {row.key for row in tasks}
-                                        | {row.key for row in incidents})
+    mine = (StepFact.performer_id == person.id, StepFact.completed_at >= period.start,
+            StepFact.completed_at < period.end)
+    counted: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for key, bpmn_id, minutes, times, with_deadline, on_time in session.execute(
+            select(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes,
+                   func.count(), func.count(StepFact.on_time),
+                   count_where(StepFact.on_time.is_(True)))
+            .where(*mine)
+            .group_by(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes)):
+        counted[(key, bpmn_id)].append((minutes, times, with_deadline, on_time))
+    late = dict(session.execute(
+        select(StepFact.process_key, func.count(StepFact.instance_id.distinct()))
+        .where(*mine, StepFact.on_time.is_(False)).group_by(StepFact.process_key)).all())
+    resolved = _resolved(session, person, period)
+    names, catalogs = _sop_descriptions(session, {key for key, _ in counted}
+                                        | {key for key, _, _, _ in resolved})
 
-    by_sop: dict[str, list[Any]] = defaultdict(list)
-    by_step: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for row in tasks:
-        by_sop[row.key].append(row)
-        by_step[(row.key, row.bpmn_id)].append(row)
-    sops = [_person_sop(key, names[key], rows) for key, rows in by_sop.items()]
+    by_sop: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for (key, _), rows in counted.items():
+        by_sop[key].extend(rows)
+    sops = [PersonSop(key=key, name=names[key], done=sum(r[1] for r in rows),
+                      with_deadline=sum(r[2] for r in rows), on_time=sum(r[3] for r in rows),
+                      late_instances=late.get(key, 0)) for key, rows in by_sop.items()]
     sops.sort(key=lambda sop: sop.name.lower())
-    steps = [_person_step(key, bpmn_id, names[key], catalogs[key].get(bpmn_id, {}), rows,
-                          minutes) for (key, bpmn_id), rows in by_step.items()]
+    steps = [_person_step(key, bpmn_id, names[key], catalogs[key].get(bpmn_id, {}), rows)
+             for (key, bpmn_id), rows in counted.items()]
     order = {key: list(catalogs[key]) for key in catalogs}
     steps.sort(key=lambda step: (step.sop_name.lower(), order[step.key].index(step.bpmn_id)
                                  if step.bpmn_id in order[step.key] else 10**6, step.bpmn_id))
-
-    escalated = session.execute(
-        select(HumanTask.instance_id)
-        .join(Escalation, Escalation.human_task_id == HumanTask.id)
-        .where(Escalation.raised_at >= period.start, Escalation.raised_at < period.end,
-               or_(HumanTask.completed_by_id == person.id,
-                   and_(HumanTask.state == "open", HumanTask.claimed_by_id == person.id)))
-    ).scalars().all()
-    notified = session.execute(
-        select(HumanTask.instance_id)
-        .join(Notification, Notification.human_task_id == HumanTask.id)
-        .where(Notification.user_id == person.id, Notification.kind == "eskalasi",
-               Notification.created_at >= period.start, Notification.created_at < period.end)
-    ).scalars().all()
+    mttr = [Mttr(key=key, sop_name=names[key], priority=priority, resolved=count,
+                 mean_minutes=total / count) for key, priority, count, total in resolved]
+    mttr.sort(key=lambda m: (m.sop_name.lower(), m.priority == NO_PRIORITY, m.priority))
     return PersonReport(
         user_id=person.id, username=person.username, full_name=person.full_name, period=period,
-        sops=tuple(sops), steps=tuple(steps),
-        mttr=tuple(_mttr(session, incidents, names, minutes, priority_fields)),
-        escalations=len(escalated), escalation_instance_ids=_ids(escalated),
-        notified=len(notified), notified_instance_ids=_ids(notified))
+        sops=tuple(sops), steps=tuple(steps), mttr=tuple(mttr),
+        escalations=session.scalar(select(func.count()).select_from(
+            _escalated(person, period).subquery())),
+        notified=session.scalar(select(func.count()).select_from(
+            _notified(person, period).subquery())))
 
 
-def _person_sop(key: str, name: str, rows: list[Any]) -> PersonSop:
-    with_deadline = [row for row in rows if row.due_at is not None]
-    late = [row.instance_id for row in with_deadline if row.completed_at > row.due_at]
-    return PersonSop(key=key, name=name, done=len(rows), with_deadline=len(with_deadline),
-                     on_time=len(with_deadline) - len(late),
-                     instance_ids=_ids(row.instance_id for row in rows),
-                     late_instance_ids=_ids(late))
-
-
-def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any], rows: list[Any],
-                 minutes: WorkingMinutes) -> PersonStep:
-    with_deadline = [row for row in rows if row.due_at is not None]
+def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any],
+                 rows: list[tuple[int, int, int, int]]) -> PersonStep:
+    """A step's figures from its ``(minutes taken, executions, with a deadline, on time)``."""
     return PersonStep(
         key=key, sop_name=sop_name, bpmn_id=bpmn_id, no=str(entry.get("no") or ""),
-        name=entry.get("name", bpmn_id), waktu=entry.get("waktu") or "", done=len(rows),
-        median_minutes=nearest_rank(
-            [minutes.minutes(row.created_at, row.completed_at) for row in rows], 50),
-        with_deadline=len(with_deadline),
-        on_time=sum(row.completed_at <= row.due_at for row in with_deadline),
-        instance_ids=_ids(row.instance_id for row in rows))
+        name=entry.get("name", bpmn_id), waktu=entry.get("waktu") or "",
+        done=sum(r[1] for r in rows),
+        median_minutes=nearest_rank_counted([(r[0], r[1]) for r in rows], 50),
+        with_deadline=sum(r[2] for r in rows), on_time=sum(r[3] for r in rows))
 
 
-def _mttr(session: Session, incidents: list[Any], names: dict[str, str],
-          minutes: WorkingMinutes, fields: dict[str, str]) -> list[Mttr]:
-    priorities = instance_priorities(session, {row.id: fields[row.key] for row in incidents})
-    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for row in incidents:
-        groups[(row.key, priorities.get(row.id, NO_PRIORITY))].append(row)
-    found = []
-    for (key, priority), rows in groups.items():
-        spans = [minutes.minutes(row.started_at, row.completed_at) for row in rows]
-        found.append(Mttr(key=key, sop_name=names[key], priority=priority, resolved=len(rows),
-                          mean_minutes=sum(spans) / len(spans),
-                          instance_ids=_ids(row.id for row in rows)))
-    found.sort(key=lambda m: (m.sop_name.lower(), m.priority == NO_PRIORITY, m.priority))
-    return found
+def _resolved(session: Session, person: User, period: Period
+              ) -> list[tuple[str, str, int, int]]:
+    """``(key, priority, incidents, their office minutes summed)`` of the incident SOPs'
+    instances completed in the period in which ``person`` completed a step."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for key, priority, count, total in session.execute(
+            _incidents(person, period, sorted(incident_sops(session)))
+            .with_only_columns(InstanceFact.process_key, InstanceFact.priority, func.count(),
+                               func.sum(InstanceFact.cycle_minutes))
+            .group_by(InstanceFact.process_key, InstanceFact.priority)):
+        group = groups[(key, priority or NO_PRIORITY)]
+        group[0] += count
+        group[1] += int(total)
+    return [(key, priority, count, total) for (key, priority), (count, total) in groups.items()]
+
+
+def _incidents(person: User, period: Period, keys: list[str]) -> Any:
+    return select(InstanceFact.instance_id).where(
+        InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
+        InstanceFact.ended_at >= period.start, InstanceFact.ended_at < period.end,
+        exists().where(StepFact.instance_id == InstanceFact.instance_id,
+                       StepFact.performer_id == person.id))
+
+
+def _escalated(person: User, period: Period) -> Any:
+    """The instance of each escalation raised in the period on a step ``person`` completed
+    or holds (claimed, still open), one row per escalation."""
+    raised = (EscalationFact.raised_at >= period.start, EscalationFact.raised_at < period.end)
+    held = select(EscalationFact.instance_id).join(
+        HumanTask, HumanTask.id == EscalationFact.human_task_id).where(
+        *raised, HumanTask.state == "open", HumanTask.claimed_by_id == person.id)
+    return union_all(select(EscalationFact.instance_id).where(
+        *raised, EscalationFact.performer_id == person.id), held)
+
+
+def _notified(person: User, period: Period) -> Any:
+    return select(HumanTask.instance_id).join(
+        Notification, Notification.human_task_id == HumanTask.id).where(
+        Notification.user_id == person.id, Notification.kind == "eskalasi",
+        Notification.created_at >= period.start, Notification.created_at < period.end)
+
+
+def figure_instances(session: Session, person: User, period: Period, figure: str, *,
+                     sop: str | None = None, step: str | None = None,
+                     priority: str | None = None) -> tuple[int, ...]:
+    """The ids (ascending) of the instances behind one figure of ``person_report``.
+
+    Args:
+        figure: "tugas" (steps done, of SOP ``sop`` or of all),
+            "terlambat" (done late, of SOP ``sop``), "langkah" (step ``step`` of ``sop``),
+            "mttr" (incidents of ``sop`` at ``priority``), "eskalasi", "notifikasi".
+
+    Raises:
+        ValueError: another figure.
+    """
+    mine = (StepFact.performer_id == person.id, StepFact.completed_at >= period.start,
+            StepFact.completed_at < period.end)
+    if figure == "tugas":
+        query = select(StepFact.instance_id).where(
+            *mine, *((StepFact.process_key == sop,) if sop is not None else ()))
+    elif figure == "terlambat":
+        query = select(StepFact.instance_id).where(
+            *mine, StepFact.process_key == sop, StepFact.on_time.is_(False))
+    elif figure == "langkah":
+        query = select(StepFact.instance_id).where(
+            *mine, StepFact.process_key == sop, StepFact.bpmn_id == step)
+    elif figure == "mttr":
+        query = _incidents(person, period, [sop] if sop is not None else []).where(
+            InstanceFact.priority.is_(None) if priority == NO_PRIORITY
+            else InstanceFact.priority == priority)
+    elif figure == "eskalasi":
+        query = _escalated(person, period)
+    elif figure == "notifikasi":
+        query = _notified(person, period)
+    else:
+        raise ValueError(f"angka {figure!r} tidak dikenal")
+    return tuple(sorted(set(session.scalars(query))))
 
 
 def incident_sops(session: Session) -> dict[str, str]:
@@ -274,23 +288,6 @@ def incident_sops(session: Session) -> dict[str, str]:
             for key, catalog in newest.items() if catalog.get("mttr")}
 
 
-def instance_priorities(session: Session, fields: dict[int, str]) -> dict[int, str]:
-    """``{instance id: priority}`` for ``fields`` (``{instance id: priority field}``), from
-    the instances' case data (``ProcessInstance.data``: the start form, or a later step's
-    form such as the Kasubbag's urgency step); instances without one are left out."""
-    instance_ids = list(fields)
-    found = {}
-    for start in range(0, len(instance_ids), 500):  # bounded IN lists
-        rows = session.execute(
-            select(ProcessInstance.id, ProcessInstance.data)
-            .where(ProcessInstance.id.in_(instance_ids[start:start + 500]))).all()
-        for instance_id, data in rows:
-            value = data.get(fields[instance_id]) if isinstance(data, dict) else None
-            if value not in (None, ""):
-                found[instance_id] = str(value)
-    return found
-
-
 def _sop_descriptions(session: Session, keys: set[str]
                       ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     """``({key: newest version's name}, {key: step catalog})`` for the SOPs ``keys``."""
@@ -301,14 +298,3 @@ def _sop_descriptions(session: Session, keys: set[str]
         names.setdefault(definition.key, definition.name)
         versions[definition.key].append(definition)
     return names, {key: step_catalog(found) for key, found in versions.items()}
-
-
-def _moments(tasks: Iterable[Any], incidents: Iterable[Any]) -> Iterable[Any]:
-    for row in tasks:
-        yield from (row.created_at, row.completed_at)
-    for row in incidents:
-        yield from (row.started_at, row.completed_at)
-
-
-def _ids(values: Iterable[int]) -> tuple[int, ...]:
-    return tuple(sorted(set(values)))

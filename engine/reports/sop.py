@@ -8,6 +8,10 @@ deadline ("Relatif") are left out of the on-time share, which is None ("—") wh
 had one. Medians and 90th percentiles use the nearest-rank method (``nearest_rank``), so
 every figure is one of the measured values.
 
+The figures are read from the report facts (``engine.fact_models``, written as work
+happens by ``engine.facts``): counts of office minutes per value, so that a report over
+100,000 instances is a handful of aggregate queries on the facts' indexes.
+
 What belongs to a period ``[start, end)`` (``engine.time.periods``): an instance is *started*
 when its start falls in it, *finished* when its end does, *running* when it started before
 the period's end and had not finished by then; a step execution counts when it was
@@ -17,25 +21,22 @@ step is known by its BPMN id, described by the newest version that has it.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import Escalation, HumanTask, ProcessDefinition, ProcessInstance
+from engine.models import EscalationFact, InstanceFact, ProcessDefinition, StepFact
 from engine.process.deploy import active_definitions
 from engine.reports.basis import (
-    WorkingMinutes,
     band,
-    instant,
+    count_where,
     minutes_text,
-    nearest_rank,
-    office_minutes,
+    nearest_rank_counted,
     percent_text,
-    stored,
 )
 from engine.roles import KNOWN_ROLES, supervisor_of
 from engine.time.calendar import WorkCalendar
@@ -146,112 +147,74 @@ def step_catalog(definitions: Sequence[ProcessDefinition]) -> dict[str, dict[str
 
 def sop_performance(session: Session, calendar: WorkCalendar, key: str,
                     period: Period) -> SopPerformance:
-    """Measure SOP ``key`` over ``period`` (rules in the module docstring).
+    """Measure SOP ``key`` over ``period`` (rules in the module docstring) from the report
+    facts (``engine.fact_models``): four aggregate queries on their indexes, whatever the
+    number of instances. ``calendar`` is not read: the facts carry office minutes counted
+    with the calendar of their day (``alur rebuild-facts`` recounts them).
 
     Raises:
         NotFound: no version of ``key`` is deployed.
     """
     definitions = definitions_of(session, key)
-    ids = [definition.id for definition in definitions]
-    ended = session.execute(
-        select(stored(ProcessInstance.started_at, "started_at"),
-               stored(ProcessInstance.completed_at, "completed_at"), ProcessInstance.status)
-        .where(ProcessInstance.definition_id.in_(ids), *_overlapping(period))).all()
-    # A cancelled instance ended without finishing: counted apart, not in cycle times.
-    runs = [(instant(started), instant(completed), state) for started, completed, state in ended]
-    instances = [(started, completed) for started, completed, state in runs
-                 if state != "cancelled"]
-    start, end = instant(period.start), instant(period.end)
-    cancelled = [completed for _, completed, state in runs if state == "cancelled"]
-    rows = session.execute(
-        select(HumanTask.bpmn_id, stored(HumanTask.created_at, "created_at"),
-               stored(HumanTask.completed_at, "completed_at"), stored(HumanTask.due_at, "due_at"))
-        .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.definition_id.in_(ids), *_overlapping(period),
-               _unindexed(HumanTask.state) == "completed",
-               HumanTask.completed_at >= period.start,
-               HumanTask.completed_at < period.end)).all()
-    executions = [(bpmn_id, instant(created), instant(completed), instant(due))
-                  for bpmn_id, created, completed, due in rows]
+    start, end = period.start, period.end
+    not_cancelled = or_(InstanceFact.outcome.is_(None), InstanceFact.outcome != "cancelled")
+    started, running, cancelled = session.execute(
+        select(count_where(InstanceFact.started_at >= start),
+               count_where(and_(not_cancelled, or_(InstanceFact.ended_at.is_(None),
+                                              InstanceFact.ended_at >= end))),
+               count_where(and_(InstanceFact.outcome == "cancelled", InstanceFact.ended_at < end)))
+        .where(InstanceFact.process_key == key, InstanceFact.started_at < end,
+               or_(InstanceFact.ended_at.is_(None), InstanceFact.ended_at >= start))).one()
+    cycles = session.execute(
+        select(InstanceFact.cycle_minutes, func.count())
+        .where(InstanceFact.process_key == key, InstanceFact.outcome == "completed",
+               InstanceFact.ended_at >= start, InstanceFact.ended_at < end)
+        .group_by(InstanceFact.cycle_minutes)).all()
+    in_period = (StepFact.process_key == key, StepFact.completed_at >= start,
+                 StepFact.completed_at < end)
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for bpmn_id, minutes, times in session.execute(
+            select(StepFact.bpmn_id, StepFact.taken_minutes, func.count()).where(*in_period)
+            .group_by(StepFact.bpmn_id, StepFact.taken_minutes)):
+        taken[bpmn_id].append((minutes, times))
+    allowed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for bpmn_id, minutes, times, on_time in session.execute(
+            select(StepFact.bpmn_id, StepFact.allowed_minutes, func.count(),
+                   count_where(StepFact.on_time.is_(True)))
+            .where(*in_period, StepFact.allowed_minutes.is_not(None))
+            .group_by(StepFact.bpmn_id, StepFact.allowed_minutes)):
+        allowed[bpmn_id].append((minutes, times, on_time))
     escalations = dict(session.execute(
-        select(HumanTask.bpmn_id, func.count(Escalation.id))
-        .join(HumanTask, Escalation.human_task_id == HumanTask.id)
-        .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.definition_id.in_(ids), ProcessInstance.started_at < period.end,
-               Escalation.raised_at >= period.start, Escalation.raised_at < period.end)
-        .group_by(HumanTask.bpmn_id)).all())
-    minutes = WorkingMinutes.covering(calendar, _instants(instances, executions))
-    office = minutes.office
-    by_step: dict[str, list[_Execution]] = defaultdict(list)
-    for bpmn_id, created, completed, due in executions:
-        by_step[bpmn_id].append(_Execution(
-            office_minutes(office(created), office(completed)),
-            None if due is None else office_minutes(office(created), office(due)),
-            None if due is None else completed <= due))
-
-    finished = [minutes.minutes(started, completed) for started, completed in instances
-                if completed is not None and start <= completed < end]
+        select(EscalationFact.bpmn_id, func.count())
+        .where(EscalationFact.process_key == key, EscalationFact.raised_at >= start,
+               EscalationFact.raised_at < end)
+        .group_by(EscalationFact.bpmn_id)).all())
     catalog = step_catalog(definitions)
-    order = list(catalog) + sorted(set(by_step) - set(catalog))
-    steps = [_step(bpmn_id, catalog.get(bpmn_id, {}), by_step.get(bpmn_id, []),
-                   escalations.get(bpmn_id, 0)) for bpmn_id in order]
+    order = list(catalog) + sorted(set(taken) - set(catalog))
+    steps = [_step(bpmn_id, catalog.get(bpmn_id, {}), taken.get(bpmn_id, []),
+                   allowed.get(bpmn_id, []), escalations.get(bpmn_id, 0)) for bpmn_id in order]
     steps.sort(key=lambda step: (step.median_minutes is None, -(step.median_minutes or 0),
                                  -(step.p90_minutes or 0)))
     return SopPerformance(
-        key=key, name=definitions[0].name, period=period,
-        started=sum(start <= started < end for started, _, _ in runs),
-        finished=len(finished), cancelled=sum(start <= c < end for c in cancelled),
-        running=sum(completed is None or completed >= end for _, completed in instances),
-        cycle_median_minutes=nearest_rank(finished, 50),
-        cycle_p90_minutes=nearest_rank(finished, 90), steps=tuple(steps))
+        key=key, name=definitions[0].name, period=period, started=started,
+        finished=sum(times for _, times in cycles), running=running, cancelled=cancelled,
+        cycle_median_minutes=nearest_rank_counted(cycles, 50),
+        cycle_p90_minutes=nearest_rank_counted(cycles, 90), steps=tuple(steps))
 
 
-def _overlapping(period: Period) -> tuple[Any, ...]:
-    """Instances that ran during some of ``period``: started before its end, not finished
-    before its start."""
-    return (ProcessInstance.started_at < period.end,
-            or_(ProcessInstance.completed_at.is_(None),
-                ProcessInstance.completed_at >= period.start))
-
-
-def _unindexed(column: Any) -> Any:
-    """``column`` hidden from the query planner: SQLite would otherwise walk every
-    completed step of every SOP through the ``state`` index instead of this SOP's
-    instances and their steps."""
-    return func.coalesce(column, "")
-
-
-class _Execution(NamedTuple):
-    """One execution of a step: office minutes taken and allowed (None without a
-    deadline), and whether it was done by its deadline (None without one)."""
-
-    taken: int
-    allowed: int | None
-    on_time: bool | None
-
-
-def _step(bpmn_id: str, entry: dict[str, Any], rows: list[_Execution], escalations: int
-          ) -> StepStats:
-    durations = [row.taken for row in rows]
-    allowed = [row.allowed for row in rows if row.allowed is not None]
+def _step(bpmn_id: str, entry: dict[str, Any], taken: list[tuple[int, int]],
+          allowed: list[tuple[int, int, int]], escalations: int) -> StepStats:
+    """A step's figures from its ``(office minutes taken, executions)`` and
+    ``(office minutes allowed, executions, of them on time)`` counts."""
     return StepStats(
         bpmn_id=bpmn_id, no=str(entry.get("no") or ""), name=entry.get("name", bpmn_id),
         role=entry.get("lane") or "", waktu=entry.get("waktu") or "",
-        standard_minutes=nearest_rank(allowed, 50), done=len(rows),
-        median_minutes=nearest_rank(durations, 50), p90_minutes=nearest_rank(durations, 90),
-        with_deadline=len(allowed), on_time=sum(bool(row.on_time) for row in rows),
-        escalations=escalations)
-
-
-def _instants(instances: list[tuple[int, int | None]],
-              executions: list[tuple[str, int, int, int | None]]) -> Iterable[int | None]:
-    for started, completed in instances:
-        yield started
-        yield completed
-    for _, created, completed, due in executions:
-        yield created
-        yield completed
-        yield due
+        standard_minutes=nearest_rank_counted([(m, n) for m, n, _ in allowed], 50),
+        done=sum(times for _, times in taken),
+        median_minutes=nearest_rank_counted(taken, 50),
+        p90_minutes=nearest_rank_counted(taken, 90),
+        with_deadline=sum(times for _, times, _ in allowed),
+        on_time=sum(on_time for _, _, on_time in allowed), escalations=escalations)
 
 
 def _number(no: Any) -> tuple[int, str]:

@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine import facts
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
 
@@ -114,6 +115,10 @@ def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
                              ("cancelled", [s for s in left if s not in done])):
         if spiff_ids:
             _update_rows(session, HumanTask, spiff_ids, state=state, completed_at=now)
+    if done:  # finished in the workflow without a person (complete_task records its own)
+        for row in session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(done))):
+            facts.record_completion(session, row)
     for spiff_id, step in after.steps.items():
         if spiff_id in before.steps and before.steps[spiff_id].due_at != step.due_at:
             _update_rows(session, HumanTask, [spiff_id], due_at=step.due_at)

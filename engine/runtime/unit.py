@@ -24,7 +24,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, scoped_session
 
-from engine import audit, settings
+from engine import audit, facts, settings
 from engine.clock import Clock
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
@@ -114,6 +114,7 @@ class InstanceUnit:
         self.instance.state_json = adapter.dump_state(self.workflow)
         if was != "completed" and self.instance.status == "completed":
             audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
+            facts.record_end(self.session, self.instance)
         return self.opened
 
     def fail(self, failure: ProcessFailure) -> None:
@@ -173,6 +174,7 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
     adapter.run_engine(workflow)
     instance = make_instance()
     session.flush()
+    facts.record_start(session, instance)
     unit = InstanceUnit(session, clock, instance, workflow)
     unit.save()
     return unit

@@ -2,6 +2,7 @@
 manual clock. The expected figures are worked out by hand in tests/engine/test_reports.py.
 """
 
+import random
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,8 +11,9 @@ from sqlalchemy.orm import Session
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from engine.process.tasks import complete_task
+from engine.process.tasks import complete_task, task_entry
 from tests.conftest import BPMN_DIR, WIB, mini_bpmn
+from web.cli.demo_forms import sample
 from web.cli.demo_history import catch_up
 
 
@@ -79,3 +81,14 @@ def build_history(session: Session, clock, prakom: User, kasubbag: User) -> dict
     step(session, clock, c, prakom, at(2, 10, 45, month=12))
     run_to(session, clock, c.id, at(4, 16, month=12))
     return {name: instance.id for name, instance in made.items()}
+
+
+def onward(task: HumanTask, moment: datetime) -> dict:
+    """Values that complete ``task`` and move on: each choice's first onward value, the
+    declared form filled as the demo history fills it."""
+    entry = task_entry(task)
+    values = {field["name"]: next(c["value"] for c in field["choices"]
+                                  if not c.get("returns", c["value"] == "revisi"))
+              for field in entry["fields"] if field["type"] == "choice"}
+    values.update(sample(random.Random(1), entry.get("form"), task.instance.data or {}, moment))
+    return values

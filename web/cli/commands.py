@@ -23,6 +23,7 @@ from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
+from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.users import user_group
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -139,9 +140,12 @@ def demo_users_command() -> None:
 @click.pass_context
 @with_appcontext
 def setup_command(ctx: click.Context, demo: bool, admin_username: str) -> None:
-    """Migrate the database, deploy bpmn/, then create the demo users (--demo) or, when
-    no administrator exists yet, the first administrator."""
+    """Migrate the database (and fill the report facts of a history made before them),
+    deploy bpmn/, then create the demo users (--demo) or, when no administrator exists
+    yet, the first administrator."""
     upgrade(directory=current_app.extensions["migrate"].directory)
+    if missing():
+        click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
     settings.seed_timezone(db.session, current_app.config["ALUR_TIMEZONE"])
     db.session.commit()
     ctx.invoke(deploy_command)
@@ -218,7 +222,7 @@ def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
                     serve_command, sop_group, demo_history_command, user_group,
-                    backup_command, restore_command, alerts_group):
+                    backup_command, restore_command, alerts_group, rebuild_facts_command):
         app.cli.add_command(command)
 
 

@@ -38,7 +38,7 @@ from sqlalchemy import select
 
 from engine.models import HumanTask
 from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
-from engine.reports.people import NO_PRIORITY, person_report
+from engine.reports.people import NO_PRIORITY, figure_instances, person_report
 from engine.reports.sop import sop_performance, tabel7
 from engine.time.calendar import WorkCalendar
 from engine.time.hours import RamadanPeriod
@@ -101,11 +101,20 @@ def test_empty_period_has_no_figures(session, history):
 def test_person_report_of_the_prakom(session, history, users):
     report = person_report(session, CALENDAR, users["Prakom"], Q4)
     ids = history
-    assert [(s.key, s.done, s.with_deadline, s.on_time, s.instance_ids, s.late_instance_ids)
+    assert [(s.key, s.done, s.with_deadline, s.on_time, s.late_instances)
             for s in report.sops] == [
-        ("penanganan_gangguan_server", 6, 6, 5, (ids["E"], ids["F"], ids["G"]), (ids["G"],)),
-        ("sop_uji", 4, 4, 2, (ids["A"], ids["B"], ids["C"]), (ids["B"], ids["C"])),
-    ]
+        ("penanganan_gangguan_server", 6, 6, 5, 1), ("sop_uji", 4, 4, 2, 2)]
+
+    def behind(figure, **arguments):
+        return figure_instances(session, users["Prakom"], Q4, figure, **arguments)
+
+    server = "penanganan_gangguan_server"
+    assert behind("tugas", sop=server) == (ids["E"], ids["F"], ids["G"])
+    assert behind("terlambat", sop=server) == (ids["G"],)
+    assert behind("tugas", sop="sop_uji") == (ids["A"], ids["B"], ids["C"])
+    assert behind("terlambat", sop="sop_uji") == (ids["B"], ids["C"])
+    assert behind("tugas") == tuple(sorted(ids[k] for k in "ABCEFG"))
+    assert behind("langkah", sop="sop_uji", step="Kegiatan_1") == (ids["A"], ids["B"], ids["C"])
     assert (report.done, report.on_time, report.with_deadline) == (10, 7, 10)
     assert [(s.key, s.bpmn_id, s.done, s.median_minutes, s.on_time, s.with_deadline)
             for s in report.steps] == [
@@ -114,16 +123,17 @@ def test_person_report_of_the_prakom(session, history, users):
         ("sop_uji", "Kegiatan_1", 4, 20, 2, 4),                      # [10, 20, 45, 120]
     ]
     # MTTR: kritis E 90 and G 150 -> 120.0; F without a priority 140.
-    assert [(m.key, m.priority, m.resolved, m.mean_minutes, m.instance_ids)
-            for m in report.mttr] == [
-        ("penanganan_gangguan_server", "kritis", 2, 120.0, (ids["E"], ids["G"])),
-        ("penanganan_gangguan_server", NO_PRIORITY, 1, 140.0, (ids["F"],)),
+    assert [(m.key, m.priority, m.resolved, m.mean_minutes) for m in report.mttr] == [
+        ("penanganan_gangguan_server", "kritis", 2, 120.0),
+        ("penanganan_gangguan_server", NO_PRIORITY, 1, 140.0),
     ]
+    assert behind("mttr", sop=server, priority="kritis") == (ids["E"], ids["G"])
+    assert behind("mttr", sop=server, priority=NO_PRIORITY) == (ids["F"],)
     # Escalations on the Prakom's steps: B levels 1-3, C level 1, E and G (kritis, 1 hour
     # round the clock) level 1; notified at level 1 of each.
-    assert (report.escalations, report.escalation_instance_ids) == (
+    assert (report.escalations, behind("eskalasi")) == (
         6, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
-    assert (report.notified, report.notified_instance_ids) == (
+    assert (report.notified, behind("notifikasi")) == (
         4, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
 
 

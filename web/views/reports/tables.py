@@ -85,7 +85,7 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
         N_("Tepat waktu (%)"), N_("Proses dengan langkah terlambat")])
     for sop in report.sops:
         sops.add([sop.name, sop.done, sop.with_deadline, sop.on_time,
-                  percent(sop.on_time_share), len(sop.late_instance_ids)],
+                  percent(sop.on_time_share), sop.late_instances],
                  [None, link("tugas", sop=sop.key), None, None, None,
                   link("terlambat", sop=sop.key)])
     steps = Table(N_("Per Langkah"), [

@@ -190,17 +190,17 @@ def person_instances(username: str) -> Any:
     """The instances behind one figure of a person's report (``angka`` in ``FIGURES``)."""
     period = _period()
     user = _visible_person(username)
-    report = report_people.person_report(db.session, office_calendar(), user, period)
     figure = request.args.get("angka", "")
     if figure not in FIGURES:
         abort(404)
-    ids = _figure_instances(report, figure, request.args.get("sop"),
-                            request.args.get("langkah"), request.args.get("prioritas"))
+    ids = report_people.figure_instances(
+        db.session, user, period, figure, sop=request.args.get("sop"),
+        step=request.args.get("langkah"), priority=request.args.get("prioritas"))
     found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
                      .where(ProcessInstance.id.in_(ids))
                      .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
-    return render_template("reports/person_instances.html", report=report, period=period,
-                           figure=figure, instances=found.items, page=found, user=user)
+    return render_template("reports/person_instances.html", period=period, figure=figure,
+                           instances=found.items, page=found, user=user)
 
 
 @bp.get("/tabel7")
@@ -221,23 +221,6 @@ def tabel7() -> Any:
         return _export(tables, _export_format(), f"tabel7-{period.slug()}")
     return render_template("reports/tabel7.html", export_links=_export_links(tables), rows=rows,
                            period=period, tables=tables, year=year, half=half)
-
-
-def _figure_instances(report: report_people.PersonReport, figure: str, sop: str | None,
-                      step: str | None, priority: str | None) -> tuple[int, ...]:
-    if figure == "eskalasi":
-        return report.escalation_instance_ids
-    if figure == "notifikasi":
-        return report.notified_instance_ids
-    if figure == "langkah":
-        rows = [s.instance_ids for s in report.steps if (s.key, s.bpmn_id) == (sop, step)]
-    elif figure == "mttr":
-        rows = [m.instance_ids for m in report.mttr if (m.key, m.priority) == (sop, priority)]
-    elif figure == "terlambat":
-        rows = [s.late_instance_ids for s in report.sops if s.key == sop]
-    else:
-        rows = [s.instance_ids for s in report.sops if sop in (None, s.key)]
-    return tuple(sorted({instance_id for ids in rows for instance_id in ids}))
 
 
 def _visible_sop(key: str) -> str:

@@ -1,0 +1,185 @@
+"""The report facts on the demo history (``web.cli.demo_history``, made by the real engine,
+seed 35, a year up to Monday 23 November 2026 08.00 WIB): every report read from the
+facts equals the same report recomputed from the records (``tests.helpers.report_oracle``,
+the computation the reports used before the facts); a rebuild gives the same facts; a
+completion writes its one fact in its own transaction.
+"""
+
+import random
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import ManualClock
+from engine.db import Base
+from engine.models import (
+    EscalationFact,
+    HumanTask,
+    InstanceFact,
+    ProcessInstance,
+    StepFact,
+    User,
+    UserRole,
+)
+from engine.process.deploy import active_definitions, deploy
+from engine.process.tasks import complete_task
+from engine.reports import people, sop
+from engine.reports.basis import nearest_rank, nearest_rank_counted
+from engine.reports.rebuild import rebuild_all
+from engine.roles import KNOWN_ROLES, username_for
+from engine.time.calendar import WorkCalendar
+from engine.time.periods import calendar_period, custom_period
+from tests.conftest import BPMN_DIR, MONDAY_0800
+from tests.helpers import report_oracle
+from tests.helpers.database import fresh_database
+from tests.helpers.report_history import onward
+from web.cli.demo_history import PLAN, generate_history
+
+CALENDAR = WorkCalendar()
+ZONE = "Asia/Jakarta"
+# Every month, quarter and semester of the two years the history spans, both years, and
+# the whole span as one range.
+PERIODS = [
+    *(calendar_period("bulan", year, month, ZONE) for year in (2025, 2026)
+      for month in range(1, 13)),
+    *(calendar_period("triwulan", year, quarter, ZONE) for year in (2025, 2026)
+      for quarter in range(1, 5)),
+    *(calendar_period("semester", year, half, ZONE) for year in (2025, 2026)
+      for half in (1, 2)),
+    calendar_period("tahun", 2025, 1, ZONE), calendar_period("tahun", 2026, 1, ZONE),
+    custom_period(date(2025, 11, 1), date(2026, 11, 30), ZONE),
+]
+# The history is made by the engine step by step: minutes on a busy machine (PostgreSQL).
+pytestmark = pytest.mark.timeout(1800)
+FACTS = ((StepFact, StepFact.human_task_id), (InstanceFact, InstanceFact.instance_id),
+         (EscalationFact, EscalationFact.escalation_id))
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """The URL of a database holding the demo history (made once for this module)."""
+    with fresh_database(tmp_path_factory.mktemp("facts")) as url:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        clock = ManualClock(MONDAY_0800)
+        with Session(engine) as session:
+            for role in KNOWN_ROLES:
+                session.add(User(username=username_for(role), full_name=f"Demo {role}",
+                                 password_hash="-", created_at=clock.now(),
+                                 roles=[UserRole(role=role)]))
+            for key in PLAN:  # the five SOPs the demo history plans for
+                path = BPMN_DIR / f"{key}.bpmn"
+                deploy(session, clock, path.read_bytes(), filename=path.name)
+            session.commit()
+            generate_history(session, CALENDAR, clock.now(), seed=35)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def session(history):
+    """A session on the demo history; whatever a test changes is rolled back."""
+    engine = create_engine(history)
+    with Session(engine) as session:
+        yield session
+        session.rollback()
+    engine.dispose()
+
+
+def test_counted_nearest_rank_equals_the_plain_one():
+    rng = random.Random(13)
+    for _ in range(300):
+        values = [rng.randint(0, 30) for _ in range(rng.randint(0, 40))]
+        for percent in (50, 90):
+            assert nearest_rank_counted(Counter(values).items(), percent) == nearest_rank(
+                values, percent)
+
+
+def test_the_history_is_substantial(session):
+    completed = session.scalar(select(func.count()).select_from(HumanTask).where(
+        HumanTask.state == "completed"))
+    assert completed > 1000
+    assert session.scalar(select(func.count()).select_from(StepFact)) == completed
+    assert session.scalar(select(func.count()).select_from(InstanceFact)) == session.scalar(
+        select(func.count()).select_from(ProcessInstance))
+    assert session.scalar(select(func.count()).select_from(EscalationFact)) > 100
+
+
+def test_sop_reports_equal_the_recomputation(session):
+    keys = [definition.key for definition in active_definitions(session)]
+    assert len(keys) == 5
+    compared = 0
+    for period in PERIODS:
+        for key in keys:
+            expected = report_oracle.sop_performance(session, CALENDAR, key, period)
+            assert sop.sop_performance(session, CALENDAR, key, period) == expected, (
+                key, period.label)
+            compared += bool(expected.finished)
+        for row in sop.tabel7(session, CALENDAR, period):
+            expected = report_oracle.sop_performance(session, CALENDAR, row.performance.key,
+                                                     period)
+            assert (row.performance, row.catatan) == (expected, sop.catatan(expected))
+    assert compared > 50  # most periods had finished instances to measure
+
+
+def test_person_reports_and_their_instances_equal_the_recomputation(session):
+    everyone = session.scalars(select(User).order_by(User.id)).all()
+    figures_compared = 0
+    for period in PERIODS[-3:] + PERIODS[:3]:
+        for person in everyone:
+            expected, figures = report_oracle.person_report(session, CALENDAR, person, period)
+            assert people.person_report(session, CALENDAR, person, period) == expected, (
+                person.username, period.label)
+            for (figure, key, step, priority), ids in figures.items():
+                assert people.figure_instances(session, person, period, figure, sop=key,
+                                               step=step, priority=priority) == ids
+                figures_compared += 1
+    assert figures_compared > 100
+
+
+def _facts(session: Session) -> list[list[tuple]]:
+    return [[tuple(getattr(row, column.key) for column in model.__table__.columns)
+             for row in session.scalars(select(model).order_by(order))]
+            for model, order in FACTS]
+
+
+def test_rebuild_gives_the_same_facts(session):
+    kept = _facts(session)
+    for model, _ in FACTS:
+        session.execute(delete(model))
+    assert _facts(session) == [[], [], []]
+    batches = []
+    written = rebuild_all(session, CALENDAR, limit=500,
+                          done=lambda kind, count: batches.append((kind, count)))
+    assert _facts(session) == kept
+    assert written == sum(len(rows) for rows in kept)
+    assert max(count for _, count in batches) == 500  # bounded batches
+    # Again over facts present: the same (idempotent).
+    rebuild_all(session, CALENDAR, limit=700)
+    assert _facts(session) == kept
+
+
+def test_a_completion_writes_one_fact_in_its_transaction(session):
+    task = session.scalars(select(HumanTask).join(ProcessInstance).where(
+        HumanTask.state == "open", ProcessInstance.status == "running")
+        .order_by(HumanTask.id)).first()
+    performer = session.scalar(select(User).join(UserRole).where(UserRole.role == task.role))
+    before = session.scalar(select(func.count()).select_from(StepFact))
+    clock = ManualClock(MONDAY_0800)
+    task_id, bpmn_id = task.id, task.bpmn_id
+    complete_task(session, clock, task_id, performer, onward(task, clock.now()))
+    session.flush()
+    assert session.scalar(select(func.count()).select_from(StepFact)) == before + 1
+    fact = session.get(StepFact, task_id)
+    assert (fact.performer_id, fact.completed_at, fact.bpmn_id) == (
+        performer.id, clock.now(), bpmn_id)
+    assert fact.taken_minutes == CALENDAR.working_minutes_between(fact.created_at,
+                                                                  clock.now())
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(StepFact)) == before
+    assert session.get(StepFact, task_id) is None
+    assert session.get(HumanTask, task_id).state == "open"
+
