@@ -19,7 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, scoped_session
 
 from engine.models import Setting
 from engine.time.calendar import WorkCalendar
@@ -41,12 +42,32 @@ DEFAULTS: dict[str, Any] = {
     # how a monitoring alert's severity maps to a priority.
     "sla_minor": "P1D",
     "alert_priorities": {"critical": "kritis", "warning": "mayor", "info": "minor"},
+    # Roles with at least one person who asked for "tugas baru" notices (account page), kept
+    # by engine.escalation.task_notices so that a step of any other role costs no query.
+    "new_task_notice_roles": [],
 }
+# Read on its own when asked for: the logo makes it the one large setting.
+LARGE = ("identity",)
+_MEMO = "alur.settings"
+
+
+def _rows(session: Session) -> dict[str, Setting]:
+    """Every setting row but the large ones, read in one statement once per transaction
+    (absent keys are known absent: no statement per key)."""
+    target = session() if isinstance(session, scoped_session) else session
+    transaction = target.get_transaction()
+    held = target.info.get(_MEMO)
+    if held is None or held[0] is not transaction:
+        rows = {row.key: row for row in target.scalars(
+            select(Setting).where(Setting.key.not_in(LARGE)))}
+        held = target.info[_MEMO] = (transaction, rows)
+    return held[1]
 
 
 def get(session: Session, key: str) -> Any:
-    """The setting's value, or its default (a fresh copy)."""
-    row = session.get(Setting, key)
+    """The setting's value, or its default (a fresh copy). Within one transaction all
+    settings but ``LARGE`` cost one statement together."""
+    row = session.get(Setting, key) if key in LARGE else _rows(session).get(key)
     return row.value if row is not None else json.loads(json.dumps(DEFAULTS[key]))
 
 
@@ -54,9 +75,12 @@ def put(session: Session, key: str, value: Any) -> None:
     """Store a setting (not committed). Raises KeyError for an unknown key."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    row = session.get(Setting, key)
+    row = session.get(Setting, key) if key in LARGE else _rows(session).get(key)
     if row is None:
-        session.add(Setting(key=key, value=value))
+        row = Setting(key=key, value=value)
+        session.add(row)
+        if key not in LARGE:
+            _rows(session)[key] = row
     else:
         row.value = value
 

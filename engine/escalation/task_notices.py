@@ -3,13 +3,15 @@
 
 It listens to the session (as ``engine.desk.notices`` does): a new open ``HumanTask`` in
 a flush adds the notices to the same flush, whoever opened the step (start, completion,
-timer, migration). Bounded: one query per role in a flush, at most ``MAX_RECIPIENTS``
-people per step; nobody who has not asked pays more than that query.
+timer, migration). Bounded: one query per role in a flush, only for the roles someone
+asked for (the ``new_task_notice_roles`` setting, read with the other settings), at most
+``MAX_RECIPIENTS`` people per step; a step of a role nobody asked for costs no query.
 """
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from engine import settings
 from engine.models import HumanTask, Notification, ProcessInstance, User, UserRole
 
 MAX_RECIPIENTS = 50
@@ -18,6 +20,10 @@ _listening = False
 
 def _new_task_notices(session: Session, *_: object) -> None:
     opened = [row for row in session.new if isinstance(row, HumanTask) and row.state == "open"]
+    if not opened:
+        return
+    asked = set(settings.get(session, "new_task_notice_roles"))
+    opened = [task for task in opened if task.role in asked]
     if not opened:
         return
     wanting: dict[str, list[User]] = {}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, User, UserRole
@@ -136,6 +136,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
                      actor=actor, username=user.username)
     if "roles" in changed or "admin" in changed:
         end_sessions(session, clock, user)
+    if "roles" in changed and user.notify_new_tasks:
+        refresh_notice_roles(session)
     return changed
 
 
@@ -157,6 +159,30 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
                  username=user.username)
     if disabled:
         end_sessions(session, clock, user)
+    if user.notify_new_tasks:
+        refresh_notice_roles(session)
+
+
+def set_new_task_notices(session: Session, clock: Clock, user: User, wanted: bool) -> None:
+    """Turn ``user``'s own "tugas baru" notices on or off (account page; audited, not
+    committed). Nothing happens when the choice is already so."""
+    if wanted == user.notify_new_tasks:
+        return
+    user.notify_new_tasks = wanted
+    audit.record(session, clock, "user.notice_preference_changed", actor=user,
+                 new_tasks=wanted)
+    refresh_notice_roles(session)
+
+
+def refresh_notice_roles(session: Session) -> None:
+    """Store in the ``new_task_notice_roles`` setting the roles held by enabled people who
+    asked for "tugas baru" notices (engine.escalation.task_notices reads it, so a step of
+    any other role costs no query). Called after every change to who asked or what they
+    hold. Not committed."""
+    session.flush()
+    settings.put(session, "new_task_notice_roles", sorted(session.scalars(
+        select(UserRole.role).join(User).where(User.notify_new_tasks,
+                                               User.is_disabled.is_(False)).distinct())))
 
 
 def reset_password(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,

@@ -15,15 +15,17 @@ from tests.conftest import csrf_token, sop_walks
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
-# Completing a step: 9 today (token+user+roles, task+instance locked, work calendar, the
-# task's conditional UPDATE, audit record, new task, new timer, stopped timers, state);
-# the tenth is left for the step-facts row of the reports (issue 13, point 4).
+# Completing a step: 10 (token+user+roles, task+instance locked, the settings, the task's
+# conditional UPDATE, its step-facts row (issue 13, point 4), audit record, new task, new
+# timer, stopped timers, state). "Tugas baru" notices cost a read only for a role someone
+# asked them for; the escalation facts an UPDATE only for a step done after its deadline.
 MAX_COMPLETION = 10
-# Of them reads: the token with its user, the task with its instance, the work calendar.
+# Of them reads: the token with its user, the task with its instance, the settings.
 MAX_COMPLETION_READS = 3
 # Starting an instance: token, definition, calendar, last number, the instance's INSERT in
-# a savepoint (3), audit, state, task, timer, and the answer's tasks and history.
-MAX_START = 13
+# a savepoint (3), its instance-facts row, audit, state, task, timer, and the answer's
+# tasks and history.
+MAX_START = 14
 RKT = "penyusunan_rkt"
 WALK = sop_walks()[RKT]
 

@@ -20,10 +20,10 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
-from engine import audit
 from engine.escalation import notifications
 from engine.models import Notification
 from engine.paging import Page
+from engine.people import accounts
 from web.extensions import clock, db
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
@@ -125,11 +125,8 @@ def count() -> Any:
 def preference() -> Any:
     """Turn the "tugas baru" notices on or off for oneself (account page)."""
     wanted = request.form.get("tugas_baru") == "ya"
-    if wanted != current_user.notify_new_tasks:
-        current_user.notify_new_tasks = wanted
-        audit.record(db.session, clock(), "user.notice_preference_changed", actor=current_user,
-                     new_tasks=wanted)
-        db.session.commit()
+    accounts.set_new_task_notices(db.session, clock(), current_user, wanted)
+    db.session.commit()
     flash(gettext("Pemberitahuan tugas baru dinyalakan.") if wanted
           else gettext("Pemberitahuan tugas baru dimatikan."), "success")
     return redirect(url_for("account.profile"))
