@@ -173,6 +173,9 @@ class HumanTask(Base):
         # Reports read finished steps by period and by performer.
         Index("ix_human_tasks_completed_at", "completed_at"),
         Index("ix_human_tasks_completed_by_at", "completed_by_id", "completed_at"),
+        # The inbox sorts open tasks by when they arrived and by step name.
+        Index("ix_human_tasks_state_created", "state", "created_at"),
+        Index("ix_human_tasks_state_name", "state", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -387,3 +390,4 @@ class WorkerHeartbeat(Base):
     rounds: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
 from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: E402,F401,I001  (the service desk tables share the metadata)
+from engine.inbox_models import SavedFilter  # noqa: E402,F401,I001  (the inbox's saved filters share the metadata)

@@ -1,7 +1,7 @@
 """Template filters: times in the office's zone and audit actions in words, in the user's
 language; the wording of deadlines and spans is ``web.time_words``."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -46,6 +46,13 @@ def office_timeline() -> Timeline:
     if "alur_timeline" not in g:
         g.alur_timeline = office_calendar().timeline(clock().now())
     return g.alur_timeline
+
+
+def end_of_office_day() -> datetime:
+    """23.59.59 of today in the office's time zone (aware): "jatuh tempo hari ini" ends here."""
+    zone = ZoneInfo(office_calendar().timezone)
+    today = clock().now().astimezone(zone).date()
+    return datetime.combine(today, time(23, 59, 59), zone)
 
 
 def is_late(due: datetime | None) -> bool:

@@ -10,3 +10,12 @@ def holders(session: Session, role: str) -> list[User]:
     """The users holding ``role`` (not their substitutes), oldest account first."""
     return list(session.scalars(select(User).join(UserRole).where(UserRole.role == role)
                                 .order_by(User.id)))
+
+
+def holders_of(session: Session, roles: list[str]) -> list[tuple[str, int, str]]:
+    """``(role, user id, full name)`` of every active holder of one of ``roles``, by role
+    then name, in one statement (the inbox's "Alihkan kepada" choice)."""
+    return [(role, user_id, name) for role, user_id, name in session.execute(
+        select(UserRole.role, User.id, User.full_name).join(User, User.id == UserRole.user_id)
+        .where(UserRole.role.in_(roles), User.is_disabled.is_(False))
+        .order_by(UserRole.role, User.full_name))]

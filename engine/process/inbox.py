@@ -1,0 +1,265 @@
+"""Kotak Masuk: which open tasks a user sees, filtered, searched, sorted and paged in SQL.
+
+The list reads only the columns it shows (task, instance number and title, SOP key and
+name, who holds it): never an instance's saved workflow state nor a definition's BPMN or
+spec, so a page costs the same whether 10 or 10,000 tasks are open (issue 13). Views:
+
+- ``saya`` (Tugas Saya): claimed by the user, or by the official they stand in for;
+- ``unit`` (Tugas Unit): unclaimed, of the roles the user may act in;
+- ``semua``: both;
+- ``bawahan`` (Tugas Bawahan): every open task of the roles the user supervises
+  (``engine.roles.supervisor_of``), the ones a supervisor may assign (Alihkan).
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.people.substitution import Capacity, capacities
+from engine.roles import KNOWN_ROLES, supervisor_of
+
+INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
+INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
+# Sort keys (``-key`` for descending) to their columns; each is indexed (human_tasks
+# (state, due_at / created_at / name), the unique instance number) or on the few SOP rows.
+SORTS = {"batas": HumanTask.due_at, "diterima": HumanTask.created_at,
+         "langkah": HumanTask.name, "nomor": ProcessInstance.number,
+         "sop": ProcessDefinition.name}
+DEFAULT_SORT = "batas"
+MAX_PER_PAGE = 100
+MAX_SEARCH = 100
+# Characters the search ignores on both sides, so "Wifi" finds "Wi-Fi" and "LTI2026" finds
+# "LTI-2026-0042". Replaced in SQL one by one: the same on SQLite and PostgreSQL.
+IGNORED = " -_.,/()'\":;&+#!?*[]–—’“”…"
+_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One row of the Kotak Masuk: what the page and the API show of an open task."""
+
+    id: int
+    instance_id: int
+    number: str | None
+    instance_title: str
+    process_key: str
+    process_name: str
+    step_id: str
+    name: str
+    role: str
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_by_id: int | None
+    claimed_by: str | None
+    claimed_by_name: str | None
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the user asked the inbox for.
+
+    Args:
+        view: one of ``INBOX_VIEWS`` (unknown values read as ``semua``).
+        process_key: only this SOP.
+        state: ``terlambat`` (past its deadline), ``hari_ini`` (due between now and
+            ``day_end``, an aware datetime: the end of the office's day) or
+            ``dalam_proses`` (claimed); anything else: no filter.
+        search: words of the step name, the SOP name, the instance number or title;
+            case, accents, spaces and punctuation are ignored (``normalise``).
+        sort: a key of ``SORTS``, ``-`` in front for descending; ties and unknown keys
+            fall back to the deadline (none last), then the oldest first.
+    """
+
+    view: str = "semua"
+    process_key: str | None = None
+    state: str | None = None
+    search: str | None = None
+    sort: str = DEFAULT_SORT
+    day_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox: ``rows``, the ``total`` matching, and the 1-based ``page``."""
+
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the total fills (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def normalise(text: str) -> str:
+    """Search text as compared: case-folded, accents dropped (NFKD), only letters and
+    digits kept (``"Wi-Fi Gedung B"`` -> ``"wifigedungb"``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed
+                   if char.isalnum() and not unicodedata.combining(char))
+
+
+def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
+               page: int = 1, per_page: int = MAX_PER_PAGE,
+               acting: dict[str, Capacity] | None = None) -> InboxPage:
+    """One page (1-based ``page``, ``per_page`` from 1 to ``MAX_PER_PAGE``) of the user's
+    inbox and the number of matching tasks: two statements, whatever the number of tasks.
+
+    Args:
+        acting: the user's capacities when already known (``Access.acting``); read
+            otherwise.
+
+    Raises:
+        ValueError: ``page`` below 1 or ``per_page`` outside 1..``MAX_PER_PAGE``.
+    """
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValueError("page or per_page out of range")
+    acting = capacities(session, user, clock.now()) if acting is None else acting
+    condition = _matching(user, acting, asked, clock.now())
+    if condition is None:
+        return InboxPage([], 0, page, per_page)
+    total = session.scalar(_joined(select(func.count(HumanTask.id))).where(condition))
+    rows = session.execute(
+        _joined(select(*_ROW_COLUMNS)).outerjoin(User, User.id == HumanTask.claimed_by_id)
+        .where(condition).order_by(*_order(asked.sort))
+        .limit(per_page).offset((page - 1) * per_page))
+    return InboxPage([InboxRow(*row) for row in rows], total or 0, page, per_page)
+
+
+def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
+          process_key: str | None = None, state: str | None = None,
+          search: str | None = None, day_end: datetime | None = None) -> list[HumanTask]:
+    """Every open task of the user's inbox as ``HumanTask`` rows, by deadline, most
+    overdue first (no deadline, "Relatif", last). Arguments as ``InboxQuery``. For the
+    engine and its tests; pages and the API use ``inbox_page``."""
+    asked = InboxQuery(view=view, process_key=process_key, state=state, search=search,
+                       day_end=day_end)
+    condition = _matching(user, capacities(session, user, clock.now()), asked, clock.now())
+    if condition is None:
+        return []
+    return list(session.scalars(_joined(select(HumanTask)).where(condition)
+                                .order_by(*_order(DEFAULT_SORT))))
+
+
+def inbox_counts(session: Session, clock: Clock, user: User,
+                 acting: dict[str, Capacity] | None = None) -> dict[str, int]:
+    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold (Semua
+    holds both), in one statement."""
+    acting = capacities(session, user, clock.now()) if acting is None else acting
+    if not acting:
+        return {"saya": 0, "unit": 0}
+    mine = _mine(user, acting)
+    found = session.execute(_joined(select(
+        func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((HumanTask.claimed_by_id.is_(None), 1), else_=0)), 0)))
+        .where(_open_in(sorted(acting)), or_(mine, HumanTask.claimed_by_id.is_(None)))).one()
+    return {"saya": int(found[0]), "unit": int(found[1])}
+
+
+def supervised_roles(acting: dict[str, Capacity]) -> list[str]:
+    """The roles whose tasks the user may assign: those supervised by a role they act in."""
+    return sorted(role for role in KNOWN_ROLES if supervisor_of(role) in acting)
+
+
+def inbox_version(session: Session, clock: Clock, user: User,
+                  acting: dict[str, Capacity] | None = None) -> str:
+    """A short text that changes when a task enters or leaves the user's Semua view
+    (count and newest task id), for the page's "Ada tugas baru" check."""
+    acting = capacities(session, user, clock.now()) if acting is None else acting
+    condition = _matching(user, acting, InboxQuery(), clock.now())
+    if condition is None:
+        return "0-0"
+    count, newest = session.execute(_joined(
+        select(func.count(HumanTask.id), func.max(HumanTask.id))).where(condition)).one()
+    return f"{count}-{newest or 0}"
+
+
+def sop_choices(session: Session) -> list[tuple[str, str]]:
+    """``(key, name)`` of every active SOP, by name: the inbox's SOP filter."""
+    return [(key, name) for key, name in session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.name)
+        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
+
+
+_ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
+                ProcessInstance.title, ProcessDefinition.key, ProcessDefinition.name,
+                HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
+                HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
+                User.username, User.full_name)
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (query.select_from(HumanTask)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id))
+
+
+def _open_in(roles: list[str]) -> ColumnElement[bool]:
+    return (HumanTask.state == "open") & HumanTask.role.in_(roles) & (
+        ProcessInstance.status == "running")
+
+
+def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
+    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
+                             if c.substitution is not None}
+    return HumanTask.claimed_by_id.in_(sorted(claimants))
+
+
+def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery,
+              now: datetime) -> ColumnElement[bool] | None:
+    """The WHERE clause of the asked inbox, or None when it is empty for sure."""
+    if asked.view == "bawahan":
+        roles = supervised_roles(acting)
+        if not roles:
+            return None
+        condition = _open_in(roles)
+    else:
+        if not acting:
+            return None
+        mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
+        condition = _open_in(sorted(acting)) & {"saya": mine, "unit": unit}.get(
+            asked.view, or_(mine, unit))
+    if asked.process_key:
+        condition &= ProcessDefinition.key == asked.process_key
+    if asked.state == "terlambat":
+        condition &= HumanTask.due_at < now
+    elif asked.state == "hari_ini":
+        condition &= (HumanTask.due_at >= now) & (HumanTask.due_at < (asked.day_end or now))
+    elif asked.state == "dalam_proses":
+        condition &= HumanTask.claimed_by_id.is_not(None)
+    needle = normalise((asked.search or "")[:MAX_SEARCH])
+    if needle:
+        condition &= _haystack().contains(needle, autoescape=True)
+    return condition
+
+
+def _haystack() -> ColumnElement[str]:
+    """Step name, title, number and SOP name, lower-cased without ``IGNORED`` characters,
+    separated by a character the search text never holds (no match across columns)."""
+    text: ColumnElement[str] = func.lower(
+        HumanTask.name + _SEPARATOR + ProcessInstance.title + _SEPARATOR
+        + func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
+        + ProcessDefinition.name)
+    for char in IGNORED:
+        text = func.replace(text, char, "")
+    return text
+
+
+def _order(sort: str) -> list[Any]:
+    key = sort.removeprefix("-")
+    descending = sort.startswith("-") and key in SORTS
+    column = SORTS.get(key, SORTS[DEFAULT_SORT])
+    first = column.desc() if descending else column.asc()
+    tail = [HumanTask.created_at.asc(), HumanTask.id.asc()]
+    if column is HumanTask.due_at:
+        return [first.nulls_last(), *tail]
+    return [first.nulls_last(), HumanTask.due_at.asc().nulls_last(), *tail]
