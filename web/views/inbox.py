@@ -36,7 +36,7 @@ def index() -> Any:
     counts = inbox.inbox_counts(db.session, clock(), current_user, acting=policy.acting)
     supervised = inbox.supervised_roles(policy.acting)
     return render_template(
-        "inbox/index.html", found=found, tasks=found.rows, asked=asked,
+        "inbox/index.html", found=found, default_per_page=PER_PAGE, tasks=found.rows, asked=asked,
         view=asked.view, state=asked.state, process_key=asked.process_key,
         search=asked.search or "", sort=asked.sort,
         counts={**counts, "semua": counts["saya"] + counts["unit"]},
