@@ -73,8 +73,9 @@ class InboxTaskSchema(Schema):
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     claimed_by = fields.Str(allow_none=True)
-    completed_by = fields.Constant(None, allow_none=True)
-    completed_at = fields.Constant(None, allow_none=True)
+    # An inbox task is open: never completed (kept for the same shape as TaskSchema).
+    completed_by = fields.Str(allow_none=True, dump_default=None)
+    completed_at = fields.DateTime(allow_none=True, dump_default=None)
 
 
 class SubmittedSchema(Schema):
