@@ -173,8 +173,9 @@ class HumanTask(Base):
         # Reports read finished steps by period and by performer.
         Index("ix_human_tasks_completed_at", "completed_at"),
         Index("ix_human_tasks_completed_by_at", "completed_by_id", "completed_at"),
-        # The inbox sorts open tasks by when they arrived and by step name.
-        Index("ix_human_tasks_state_created", "state", "created_at"),
+        # The inbox counts and pages open tasks from this index alone (engine.process.inbox).
+        Index("ix_human_tasks_inbox", "state", "role", "claimed_by_id", "instance_id",
+              "due_at", "created_at"),
         Index("ix_human_tasks_state_name", "state", "name"),
     )
 

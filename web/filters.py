@@ -25,12 +25,21 @@ def local_time(value: datetime | None) -> str:
     """``21 Nov 2026 14.30 WIB`` in the office's time zone (its calendar setting)."""
     if value is None:
         return "—"
-    zone_name = office_calendar().timezone
-    local = value.astimezone(ZoneInfo(zone_name))
-    return gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s",
-                   day=local.day, month=str(MONTHS[local.month - 1]), year=local.year,
-                   hour=local.hour, minute=local.minute,
-                   zone=ZONE_NAMES.get(zone_name, zone_name))
+    zone, pattern, months, zone_label = _time_format()
+    local = value.astimezone(zone)
+    return pattern % {"day": local.day, "month": months[local.month - 1], "year": local.year,
+                      "hour": local.hour, "minute": local.minute, "zone": zone_label}
+
+
+def _time_format() -> tuple[ZoneInfo, str, list[str], str]:
+    """What ``local_time`` needs, looked up once per request (a list page asks per row)."""
+    if "alur_time_format" not in g:
+        zone_name = office_calendar().timezone
+        g.alur_time_format = (
+            ZoneInfo(zone_name),
+            gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s"),
+            [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name))
+    return g.alur_time_format
 
 
 def office_calendar() -> WorkCalendar:

@@ -27,16 +27,19 @@ from engine.roles import KNOWN_ROLES, supervisor_of
 INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
 INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
 # Sort keys (``-key`` for descending) to their columns; each is indexed (human_tasks
-# (state, due_at / created_at / name), the unique instance number) or on the few SOP rows.
+# (state, role, ..., due_at, created_at), (state, name), the unique instance number) or on
+# the few SOP rows.
 SORTS = {"batas": HumanTask.due_at, "diterima": HumanTask.created_at,
          "langkah": HumanTask.name, "nomor": ProcessInstance.number,
          "sop": ProcessDefinition.name}
 DEFAULT_SORT = "batas"
 MAX_PER_PAGE = 100
 MAX_SEARCH = 100
-# Characters the search ignores on both sides, so "Wifi" finds "Wi-Fi" and "LTI2026" finds
-# "LTI-2026-0042". Replaced in SQL one by one: the same on SQLite and PostgreSQL.
-IGNORED = " -_.,/()'\":;&+#!?*[]–—’“”…"
+# Characters the search ignores in the stored text, so "Wifi" finds "Wi-Fi" and "LTI2026"
+# finds "LTI-2026-0042" (the typed text loses every non-alphanumeric). Replaced in SQL one
+# by one, the same on SQLite and PostgreSQL; SQLite's parser allows only so many nested
+# calls, hence the common ones only.
+IGNORED = " -_.,/()'\":&+–—’"
 _SEPARATOR = "|"
 
 
@@ -100,6 +103,26 @@ class InboxPage:
         return max(1, -(-self.total // self.per_page))
 
 
+@dataclass(frozen=True)
+class InboxSummary:
+    """How many tasks Tugas Saya (``saya``) and Tugas Unit (``unit``) hold, and the newest
+    task id of the two: what the tabs count and what the page's polling compares."""
+
+    saya: int
+    unit: int
+    newest: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """``{"semua", "saya", "unit"}``: the tabs' counts (Semua holds both others)."""
+        return {"semua": self.saya + self.unit, "saya": self.saya, "unit": self.unit}
+
+    @property
+    def version(self) -> str:
+        """``"<count>-<newest id>"``: changes when a task enters or leaves Semua."""
+        return f"{self.saya + self.unit}-{self.newest}"
+
+
 def normalise(text: str) -> str:
     """Search text as compared: case-folded, accents dropped (NFKD), only letters and
     digits kept (``"Wi-Fi Gedung B"`` -> ``"wifigedungb"``)."""
@@ -110,13 +133,18 @@ def normalise(text: str) -> str:
 
 def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
                page: int = 1, per_page: int = MAX_PER_PAGE,
-               acting: dict[str, Capacity] | None = None) -> InboxPage:
+               acting: dict[str, Capacity] | None = None,
+               summary: InboxSummary | None = None) -> InboxPage:
     """One page (1-based ``page``, ``per_page`` from 1 to ``MAX_PER_PAGE``) of the user's
-    inbox and the number of matching tasks: two statements, whatever the number of tasks.
+    inbox and the number of matching tasks, in at most two statements whatever the number
+    of tasks: the page's ids are chosen on ``human_tasks`` alone (joining the instance and
+    SOP only to search or sort by them), then only those rows are read with their columns.
 
     Args:
         acting: the user's capacities when already known (``Access.acting``); read
             otherwise.
+        summary: the user's ``inbox_summary`` when already read: an unfiltered view then
+            takes its total from it instead of counting again.
 
     Raises:
         ValueError: ``page`` below 1 or ``per_page`` outside 1..``MAX_PER_PAGE``.
@@ -124,15 +152,29 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError("page or per_page out of range")
     acting = capacities(session, user, clock.now()) if acting is None else acting
-    condition = _matching(user, acting, asked, clock.now())
-    if condition is None:
+    matching = _matching(user, acting, asked, clock.now())
+    if matching is None:
         return InboxPage([], 0, page, per_page)
-    total = session.scalar(_joined(select(func.count(HumanTask.id))).where(condition))
-    rows = session.execute(
-        _joined(select(*_ROW_COLUMNS)).outerjoin(User, User.id == HumanTask.claimed_by_id)
-        .where(condition).order_by(*_order(asked.sort))
-        .limit(per_page).offset((page - 1) * per_page))
-    return InboxPage([InboxRow(*row) for row in rows], total or 0, page, per_page)
+    condition, searched = matching
+    unfiltered = not (asked.state or asked.process_key or searched)
+    if summary is not None and unfiltered and asked.view in summary.counts:
+        total = summary.counts[asked.view]
+    else:
+        total = session.scalar(_from_tasks(select(func.count(HumanTask.id)), searched)
+                               .where(condition)) or 0
+    order = _order(asked.sort)
+    rows_query = _joined(select(*_ROW_COLUMNS)).outerjoin(
+        User, User.id == HumanTask.claimed_by_id).order_by(*order)
+    offset = (page - 1) * per_page
+    if searched or _sorted_by_joined(asked.sort):
+        # Every matching instance row is read anyway: one statement.
+        rows_query = rows_query.where(condition).limit(per_page).offset(offset)
+    else:
+        chosen = (select(HumanTask.id).where(condition).order_by(*order)
+                  .limit(per_page).offset(offset))
+        rows_query = rows_query.where(HumanTask.id.in_(chosen.correlate(None).scalar_subquery()))
+    rows = session.execute(rows_query)
+    return InboxPage([InboxRow(*row) for row in rows], total, page, per_page)
 
 
 def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
@@ -143,44 +185,36 @@ def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
     engine and its tests; pages and the API use ``inbox_page``."""
     asked = InboxQuery(view=view, process_key=process_key, state=state, search=search,
                        day_end=day_end)
-    condition = _matching(user, capacities(session, user, clock.now()), asked, clock.now())
-    if condition is None:
+    matching = _matching(user, capacities(session, user, clock.now()), asked, clock.now())
+    if matching is None:
         return []
-    return list(session.scalars(_joined(select(HumanTask)).where(condition)
+    return list(session.scalars(_joined(select(HumanTask)).where(matching[0])
                                 .order_by(*_order(DEFAULT_SORT))))
 
 
-def inbox_counts(session: Session, clock: Clock, user: User,
-                 acting: dict[str, Capacity] | None = None) -> dict[str, int]:
-    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold (Semua
-    holds both), in one statement."""
+def inbox_summary(session: Session, clock: Clock, user: User,
+                  acting: dict[str, Capacity] | None = None) -> InboxSummary:
+    """The user's ``InboxSummary``, in one statement on ``human_tasks`` alone."""
     acting = capacities(session, user, clock.now()) if acting is None else acting
     if not acting:
-        return {"saya": 0, "unit": 0}
-    mine = _mine(user, acting)
-    found = session.execute(_joined(select(
+        return InboxSummary(0, 0, 0)
+    mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
+    saya, free, newest = session.execute(select(
         func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((HumanTask.claimed_by_id.is_(None), 1), else_=0)), 0)))
-        .where(_open_in(sorted(acting)), or_(mine, HumanTask.claimed_by_id.is_(None)))).one()
-    return {"saya": int(found[0]), "unit": int(found[1])}
+        func.coalesce(func.sum(case((unit, 1), else_=0)), 0), func.max(HumanTask.id))
+        .where(_open_in(sorted(acting)), or_(mine, unit))).one()
+    return InboxSummary(int(saya), int(free), newest or 0)
+
+
+def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
+    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold."""
+    summary = inbox_summary(session, clock, user)
+    return {"saya": summary.saya, "unit": summary.unit}
 
 
 def supervised_roles(acting: dict[str, Capacity]) -> list[str]:
     """The roles whose tasks the user may assign: those supervised by a role they act in."""
     return sorted(role for role in KNOWN_ROLES if supervisor_of(role) in acting)
-
-
-def inbox_version(session: Session, clock: Clock, user: User,
-                  acting: dict[str, Capacity] | None = None) -> str:
-    """A short text that changes when a task enters or leaves the user's Semua view
-    (count and newest task id), for the page's "Ada tugas baru" check."""
-    acting = capacities(session, user, clock.now()) if acting is None else acting
-    condition = _matching(user, acting, InboxQuery(), clock.now())
-    if condition is None:
-        return "0-0"
-    count, newest = session.execute(_joined(
-        select(func.count(HumanTask.id), func.max(HumanTask.id))).where(condition)).one()
-    return f"{count}-{newest or 0}"
 
 
 def sop_choices(session: Session) -> list[tuple[str, str]]:
@@ -203,9 +237,29 @@ def _joined(query: Select[Any]) -> Select[Any]:
             .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id))
 
 
-def _open_in(roles: list[str]) -> ColumnElement[bool]:
-    return (HumanTask.state == "open") & HumanTask.role.in_(roles) & (
-        ProcessInstance.status == "running")
+def _from_tasks(query: Select[Any], joined: bool) -> Select[Any]:
+    """``query`` over ``human_tasks``, joined to the instance and SOP only when asked:
+    an instance row carries its saved state, so reading 10,000 of them costs most."""
+    return _joined(query) if joined else query.select_from(HumanTask)
+
+
+def _sorted_by_joined(sort: str) -> bool:
+    return SORTS.get(sort.removeprefix("-")) in (ProcessInstance.number, ProcessDefinition.name)
+
+
+def _running(process_key: str | None = None) -> ColumnElement[bool]:
+    """The task's instance is running (and of this SOP): checked in the instances' status
+    index, without reading their rows."""
+    instances = select(ProcessInstance.id).where(ProcessInstance.status == "running")
+    if process_key:
+        instances = instances.where(ProcessInstance.definition_id.in_(
+            select(ProcessDefinition.id).where(ProcessDefinition.key == process_key)))
+    return HumanTask.instance_id.in_(instances.correlate(None))
+
+
+def _open_in(roles: list[str], process_key: str | None = None) -> ColumnElement[bool]:
+    return ((HumanTask.state == "open") & HumanTask.role.in_(roles)
+            & _running(process_key))
 
 
 def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
@@ -214,22 +268,21 @@ def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
     return HumanTask.claimed_by_id.in_(sorted(claimants))
 
 
-def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery,
-              now: datetime) -> ColumnElement[bool] | None:
-    """The WHERE clause of the asked inbox, or None when it is empty for sure."""
+def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: datetime
+              ) -> tuple[ColumnElement[bool], bool] | None:
+    """The WHERE clause of the asked inbox and whether it searches (so needs the instance
+    and SOP joined); None when the inbox is empty for sure."""
     if asked.view == "bawahan":
         roles = supervised_roles(acting)
         if not roles:
             return None
-        condition = _open_in(roles)
+        condition = _open_in(roles, asked.process_key)
     else:
         if not acting:
             return None
         mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
-        condition = _open_in(sorted(acting)) & {"saya": mine, "unit": unit}.get(
-            asked.view, or_(mine, unit))
-    if asked.process_key:
-        condition &= ProcessDefinition.key == asked.process_key
+        condition = _open_in(sorted(acting), asked.process_key) & {
+            "saya": mine, "unit": unit}.get(asked.view, or_(mine, unit))
     if asked.state == "terlambat":
         condition &= HumanTask.due_at < now
     elif asked.state == "hari_ini":
@@ -239,7 +292,7 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery,
     needle = normalise((asked.search or "")[:MAX_SEARCH])
     if needle:
         condition &= _haystack().contains(needle, autoescape=True)
-    return condition
+    return condition, bool(needle)
 
 
 def _haystack() -> ColumnElement[str]:

@@ -1,4 +1,4 @@
-"""inbox: saved filters per user, indexes for sorting open tasks
+"""inbox: saved filters per user, indexes for counting, paging and sorting open tasks
 
 Revision ID: 7a3f9c1d2e84
 Revises: c41d7e2a9b15
@@ -33,7 +33,8 @@ def upgrade():
     with op.batch_alter_table('saved_filters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_saved_filters_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('human_tasks', schema=None) as batch_op:
-        batch_op.create_index('ix_human_tasks_state_created', ['state', 'created_at'],
+        batch_op.create_index('ix_human_tasks_inbox', ['state', 'role', 'claimed_by_id',
+                                                       'instance_id', 'due_at', 'created_at'],
                               unique=False)
         batch_op.create_index('ix_human_tasks_state_name', ['state', 'name'], unique=False)
 
@@ -41,7 +42,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('human_tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_human_tasks_state_name')
-        batch_op.drop_index('ix_human_tasks_state_created')
+        batch_op.drop_index('ix_human_tasks_inbox')
     with op.batch_alter_table('saved_filters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saved_filters_user_id'))
     op.drop_table('saved_filters')

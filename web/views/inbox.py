@@ -31,19 +31,19 @@ def index() -> Any:
         return error_response(400, "bad_request", str(bad))
     asked = asked_query(request.args)
     policy = access()
+    summary = inbox.inbox_summary(db.session, clock(), current_user, policy.acting)
     found = inbox.inbox_page(db.session, clock(), current_user, asked, page=page,
-                             per_page=per_page, acting=policy.acting)
-    counts = inbox.inbox_counts(db.session, clock(), current_user, acting=policy.acting)
+                             per_page=per_page, acting=policy.acting, summary=summary)
     supervised = inbox.supervised_roles(policy.acting)
     return render_template(
         "inbox/index.html", found=found, default_per_page=PER_PAGE, tasks=found.rows, asked=asked,
         view=asked.view, state=asked.state, process_key=asked.process_key,
         search=asked.search or "", sort=asked.sort,
-        counts={**counts, "semua": counts["saya"] + counts["unit"]},
+        counts=summary.counts,
         definitions=inbox.sop_choices(db.session), supervised=supervised,
         assignees=holders_of(db.session, supervised) if supervised else [],
         saved=saved_filters.saved_filters(db.session, current_user),
-        version=inbox.inbox_version(db.session, clock(), current_user, policy.acting))
+        version=summary.version)
 
 
 def asked_query(args: Any) -> inbox.InboxQuery:

@@ -18,7 +18,7 @@ from web.views.inbox import bp
 @login_required
 def version() -> Any:
     """``{"version": "<count>-<newest id>"}`` of the user's Semua view."""
-    return jsonify(version=inbox.inbox_version(db.session, clock(), current_user))
+    return jsonify(version=inbox.inbox_summary(db.session, clock(), current_user).version)
 
 
 @bp.post("/kotak-masuk/saringan")
