@@ -75,7 +75,8 @@ class InboxQuery:
             ``day_end``, an aware datetime: the end of the office's day) or
             ``dalam_proses`` (claimed); anything else: no filter.
         search: words of the step name, the SOP name, the instance number or title;
-            case, accents, spaces and punctuation are ignored (``normalise``).
+            case, spaces and common punctuation (``IGNORED``) are ignored, and accents in
+            the typed words (``normalise``).
         sort: a key of ``SORTS``, ``-`` in front for descending; ties and unknown keys
             fall back to the deadline (none last), then the oldest first.
     """
