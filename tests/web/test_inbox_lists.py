@@ -102,7 +102,8 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
     assert "halaman=2" in following and "per_halaman=3" in following
     assert _rows(client.get("/?per_halaman=3&halaman=2").get_data(True)) == [INVENTARIS]
     for query, named in (("per_halaman=101", "per_halaman=101"), ("halaman=0", "halaman=0"),
-                         ("halaman=abc", "halaman=abc"), ("per_halaman=-1", "per_halaman=-1")):
+                         ("halaman=abc", "halaman=abc"), ("per_halaman=-1", "per_halaman=-1"),
+                         ("halaman=99999999999999999999", "halaman=99999999999999999999")):
         response = client.get(f"/?{query}")
         assert response.status_code == 400, query
         assert named in response.get_data(True)

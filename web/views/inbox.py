@@ -20,6 +20,8 @@ from web.views.case import attach_posted, case_context
 bp = Blueprint("inbox", __name__)
 # Tasks a page shows unless ``per_halaman`` asks otherwise (at most inbox.MAX_PER_PAGE).
 PER_PAGE = 50
+# The largest page number asked for (as the API's ``page``): its offset stays a database integer.
+MAX_PAGE = 2**31 - 1
 
 
 @bp.get("/")
@@ -70,9 +72,9 @@ def _paging() -> tuple[int, int]:
     """
     page = request.args.get("halaman", "1")
     per_page = request.args.get("per_halaman", str(PER_PAGE))
-    if not page.isdigit() or int(page) < 1:
-        raise ValueError(gettext("Halaman harus bilangan bulat mulai 1 (halaman=%(value)s).",
-                                 value=page[:20]))
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
+                                 "(halaman=%(value)s).", max=MAX_PAGE, value=page[:20]))
     if not per_page.isdigit() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
         raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
                                  "(per_halaman=%(value)s).", max=inbox.MAX_PER_PAGE,
