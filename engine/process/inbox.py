@@ -138,8 +138,9 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
                summary: InboxSummary | None = None) -> InboxPage:
     """One page (1-based ``page``, ``per_page`` from 1 to ``MAX_PER_PAGE``) of the user's
     inbox and the number of matching tasks, in at most two statements whatever the number
-    of tasks: the page's ids are chosen on ``human_tasks`` alone (joining the instance and
-    SOP only to search or sort by them), then only those rows are read with their columns.
+    of tasks: the page's ids are chosen on ``human_tasks`` alone, then only those rows are
+    read with their columns; searching or sorting by the instance or SOP reads and counts
+    the joined rows in one statement.
 
     Args:
         acting: the user's capacities when already known (``Access.acting``); read
@@ -158,23 +159,27 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
         return InboxPage([], 0, page, per_page)
     condition, searched = matching
     unfiltered = not (asked.state or asked.process_key or searched)
-    if summary is not None and unfiltered and asked.view in summary.counts:
-        total = summary.counts[asked.view]
-    else:
-        total = session.scalar(_from_tasks(select(func.count(HumanTask.id)), searched)
-                               .where(condition)) or 0
+    total = (summary.counts[asked.view]
+             if summary is not None and unfiltered and asked.view in summary.counts else None)
     order = _order(asked.sort)
     rows_query = _joined(select(*_ROW_COLUMNS)).outerjoin(
         User, User.id == HumanTask.claimed_by_id).order_by(*order)
     offset = (page - 1) * per_page
     if searched or _sorted_by_joined(asked.sort):
-        # Every matching instance row is read anyway: one statement.
-        rows_query = rows_query.where(condition).limit(per_page).offset(offset)
+        # Every matching instance row is read anyway: one statement, counting as it goes.
+        found = session.execute(rows_query.add_columns(func.count().over()).where(condition)
+                                .limit(per_page).offset(offset)).all()
+        rows = [row[:-1] for row in found]
+        if total is None and (found or page == 1):
+            total = found[0][-1] if found else 0
     else:
         chosen = (select(HumanTask.id).where(condition).order_by(*order)
                   .limit(per_page).offset(offset))
-        rows_query = rows_query.where(HumanTask.id.in_(chosen.correlate(None).scalar_subquery()))
-    rows = session.execute(rows_query)
+        rows = list(session.execute(rows_query.where(
+            HumanTask.id.in_(chosen.correlate(None).scalar_subquery()))))
+    if total is None:
+        total = session.scalar(_from_tasks(select(func.count(HumanTask.id)), searched)
+                               .where(condition)) or 0
     return InboxPage([InboxRow(*row) for row in rows], total, page, per_page)
 
 

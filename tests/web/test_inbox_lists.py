@@ -110,6 +110,14 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
     too_many = client.get("/?per_halaman=101").get_data(True)
     assert "Paling banyak 100 tugas per halaman" in too_many
 
+    beyond = client.get("/?cari=menerima&halaman=5").get_data(True)
+    assert _rows(beyond) == [] and "2 tugas · halaman 5 dari 1" not in beyond
+    assert "2 tugas" in beyond, "the total is counted even past the last page"
+    past = client.get("/api/v1/tasks?q=menerima&sort=nomor&page=3&per_page=1", headers=started)
+    assert (past.json, past.headers["X-Total-Count"]) == ([], "2")
+    searched = client.get("/api/v1/tasks?q=menerima&per_page=1", headers=started)
+    assert (len(searched.json), searched.headers["X-Total-Count"]) == (1, "2")
+
     api = client.get("/api/v1/tasks?per_page=2&page=2", headers=started)
     assert [t["instance_title"] for t in api.json] == ORDERS["batas"][2:]
     assert (api.headers["X-Total-Count"], api.headers["X-Page"], api.headers["X-Per-Page"]) == (
