@@ -183,6 +183,10 @@ class HumanTask(Base):
         # Reports read finished steps by period and by performer.
         Index("ix_human_tasks_completed_at", "completed_at"),
         Index("ix_human_tasks_completed_by_at", "completed_by_id", "completed_at"),
+        # The inbox counts and pages open tasks from this index alone (engine.process.inbox).
+        Index("ix_human_tasks_inbox", "state", "role", "claimed_by_id", "instance_id",
+              "due_at", "created_at"),
+        Index("ix_human_tasks_state_name", "state", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -366,3 +370,4 @@ class AuditRecord(Base):
 from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: E402,F401,I001  (the service desk tables share the metadata)
 from engine.fact_models import EscalationFact, InstanceFact, StepFact  # noqa: E402,F401,I001  (the report facts share the metadata)
 from engine.outbox_models import Delivery, WorkerHeartbeat  # noqa: E402,F401,I001  (the worker's tables share the metadata)
+from engine.inbox_models import SavedFilter  # noqa: E402,F401,I001  (the inbox's saved filters share the metadata)

@@ -1,7 +1,7 @@
 """Template filters: times in the office's zone and audit actions in words, in the user's
 language; the wording of deadlines and spans is ``web.time_words``."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -25,12 +25,21 @@ def local_time(value: datetime | None) -> str:
     """``21 Nov 2026 14.30 WIB`` in the office's time zone (its calendar setting)."""
     if value is None:
         return "—"
-    zone_name = office_calendar().timezone
-    local = value.astimezone(ZoneInfo(zone_name))
-    return gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s",
-                   day=local.day, month=str(MONTHS[local.month - 1]), year=local.year,
-                   hour=local.hour, minute=local.minute,
-                   zone=ZONE_NAMES.get(zone_name, zone_name))
+    zone, pattern, months, zone_label = _time_format()
+    local = value.astimezone(zone)
+    return pattern % {"day": local.day, "month": months[local.month - 1], "year": local.year,
+                      "hour": local.hour, "minute": local.minute, "zone": zone_label}
+
+
+def _time_format() -> tuple[ZoneInfo, str, list[str], str]:
+    """What ``local_time`` needs, looked up once per request (a list page asks per row)."""
+    if "alur_time_format" not in g:
+        zone_name = office_calendar().timezone
+        g.alur_time_format = (
+            ZoneInfo(zone_name),
+            gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s"),
+            [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name))
+    return g.alur_time_format
 
 
 def office_calendar() -> WorkCalendar:
@@ -46,6 +55,13 @@ def office_timeline() -> Timeline:
     if "alur_timeline" not in g:
         g.alur_timeline = office_calendar().timeline(clock().now())
     return g.alur_timeline
+
+
+def end_of_office_day() -> datetime:
+    """23.59.59 of today in the office's time zone (aware): "jatuh tempo hari ini" ends here."""
+    zone = ZoneInfo(office_calendar().timezone)
+    today = clock().now().astimezone(zone).date()
+    return datetime.combine(today, time(23, 59, 59), zone)
 
 
 def is_late(due: datetime | None) -> bool:

@@ -20,3 +20,12 @@ def present_holders(session: Session, role: str, now: datetime) -> list[User]:
     those a step of ``role`` may be assigned to (Alihkan, issue 15)."""
     away = substitution.away(session, now)
     return [user for user in holders(session, role) if user.id not in away]
+
+
+def holders_of(session: Session, roles: list[str]) -> list[tuple[str, int, str]]:
+    """``(role, user id, full name)`` of every active holder of one of ``roles``, by role
+    then name, in one statement (the inbox's "Alihkan kepada" choice)."""
+    return [(role, user_id, name) for role, user_id, name in session.execute(
+        select(UserRole.role, User.id, User.full_name).join(User, User.id == UserRole.user_id)
+        .where(UserRole.role.in_(roles), User.is_disabled.is_(False))
+        .order_by(UserRole.role, User.full_name))]

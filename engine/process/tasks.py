@@ -1,4 +1,4 @@
-"""Human tasks: inboxes, claiming, and completing a step.
+"""Human tasks: claiming, assigning and completing a step (the inbox: ``engine.process.inbox``).
 
 This is where a user task is completed. SpiffWorkflow's ``Task.run()`` checks neither
 the task's state nor who runs it; ``complete_task`` checks both first.
@@ -10,85 +10,25 @@ PostgreSQL re-reads the row after the other's commit), and the loser gets TaskNo
 naming who holds the task. So of concurrent claims exactly one is stored and audited.
 """
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, facts
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
-from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
+from engine.models import HumanTask, Notification, User
 from engine.people.access import Access
 from engine.people.substitution import Capacity, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
+# The inbox lives in engine.process.inbox; callers of the task rules find it here too.
+from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.task_states import task_state_word
 from engine.roles import supervisor_of
 from engine.runtime.unit import change, lock_instance, lock_task
-
-INBOX_VIEWS = ("semua", "saya", "unit")
-INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
-
-
-def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
-          process_key: str | None = None, state: str | None = None,
-          search: str | None = None, day_end: datetime | None = None) -> list[HumanTask]:
-    """The user's Kotak Masuk: open tasks they may act on, by deadline, most overdue first
-    (tasks with no deadline, "Relatif", last).
-
-    Args:
-        view: ``"saya"`` (Tugas Saya: claimed by the user, or by the official they stand in
-            for), ``"unit"`` (Tugas Unit: unclaimed, of the roles they may act in), or
-            ``"semua"`` (both).
-        process_key: only this SOP.
-        state: ``"terlambat"`` (past its deadline), ``"hari_ini"`` (due between now and
-            ``day_end``, an aware datetime: the end of the office's day), or
-            ``"dalam_proses"`` (claimed).
-        search: words in the instance title (case-insensitive).
-    """
-    query = _inbox_query(session, clock, user, view)
-    if query is None:
-        return []
-    now = clock.now()
-    if process_key:
-        query = query.where(ProcessInstance.definition.has(ProcessDefinition.key == process_key))
-    if state == "terlambat":
-        query = query.where(HumanTask.due_at < now)
-    elif state == "hari_ini":
-        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < (day_end or now))
-    elif state == "dalam_proses":
-        query = query.where(HumanTask.claimed_by_id.is_not(None))
-    if search and search.strip():
-        query = query.where(ProcessInstance.title.ilike(f"%{search.strip()}%"))
-    return list(session.scalars(
-        query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)))
-
-
-def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
-    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold."""
-    counts = {}
-    for view in ("saya", "unit"):
-        query = _inbox_query(session, clock, user, view)
-        counts[view] = 0 if query is None else session.scalar(
-            select(func.count()).select_from(query.subquery()))
-    return counts
-
-
-def _inbox_query(session: Session, clock: Clock, user: User, view: str) -> Any:
-    acting = capacities(session, user, clock.now())
-    if not acting:
-        return None
-    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
-                             if c.substitution is not None}
-    mine = HumanTask.claimed_by_id.in_(claimants)
-    unit = HumanTask.claimed_by_id.is_(None)
-    condition = {"saya": mine, "unit": unit}.get(view, or_(mine, unit))
-    return (select(HumanTask).join(ProcessInstance)
-            .where(HumanTask.state == "open", HumanTask.role.in_(sorted(acting)), condition,
-                   ProcessInstance.status == "running"))
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:

@@ -4,6 +4,7 @@ comments, attachments, notifications (README, "API JSON")."""
 from marshmallow import Schema, fields, validate
 
 from engine.process.attachments import MAX_COMMENT
+from engine.process.inbox import DEFAULT_SORT, INBOX_STATES, INBOX_VIEWS, MAX_SEARCH, SORTS
 from web.api.schemas import (
     FieldSchema,
     InstanceBriefSchema,
@@ -42,9 +43,38 @@ class InstanceQuery(PageQuery):
 
 
 class TaskQuery(PageQuery):
-    """The inbox's pages: up to 100 tasks each, all of them by default."""
+    """The inbox's pages (up to 100 tasks each, 100 by default), view, filters, search
+    and sort (``engine.process.inbox``; README, "API JSON")."""
 
     per_page = fields.Int(load_default=100, validate=validate.Range(min=1, max=100))
+    view = fields.Str(load_default="semua", validate=validate.OneOf(INBOX_VIEWS))
+    process_key = fields.Str(validate=validate.Length(max=128))
+    state = fields.Str(validate=validate.OneOf(INBOX_STATES))
+    q = fields.Str(validate=validate.Length(max=MAX_SEARCH))
+    sort = fields.Str(load_default=DEFAULT_SORT, validate=validate.OneOf(
+        [*SORTS, *(f"-{key}" for key in SORTS)]))
+
+
+class InboxTaskSchema(Schema):
+    """One task of the inbox: ``TaskSchema``'s fields read from an ``InboxRow``, with the
+    instance number."""
+
+    id = fields.Int()
+    instance_id = fields.Int()
+    instance_number = fields.Str(attribute="number", allow_none=True)
+    instance_title = fields.Str()
+    process_key = fields.Str()
+    process_name = fields.Str()
+    step_id = fields.Str()
+    name = fields.Str()
+    role = fields.Str()
+    state = fields.Str()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    claimed_by = fields.Str(allow_none=True)
+    # An inbox task is open: never completed (kept for the same shape as TaskSchema).
+    completed_by = fields.Str(allow_none=True, dump_default=None)
+    completed_at = fields.DateTime(allow_none=True, dump_default=None)
 
 
 class SubmittedSchema(Schema):

@@ -9,23 +9,25 @@ from sqlalchemy import select
 
 from engine.bpmn.forms import fields as declared_fields
 from engine.models import User
-from engine.process import tasks
+from engine.process import inbox, tasks
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query, page_of
+from web.api.common import RequestError, load_body, load_query
 from web.api.openapi import doc
-from web.api.schemas import TaskComplete, TaskSchema
+from web.api.schemas import TaskComplete
 from web.api.schemas_work import (
     AssignRequest,
     CompletedSchema,
     CompleteQuery,
+    InboxTaskSchema,
     TaskDetailSchema,
     TaskQuery,
 )
 from web.api.views import instance_brief, task_json
 from web.errors import error_response
 from web.extensions import clock, db
+from web.filters import end_of_office_day
 from web.views.case import attach_posted
 
 TAG = "tugas"
@@ -47,18 +49,22 @@ COMPLETE_MULTIPART = {
 
 
 @bp.get("/tasks")
-@doc("Kotak Masuk pemanggil (terlambat dulu); larik, per halaman", query=TaskQuery, tag=TAG,
-     responses={200: {"description": "tugas halaman ini; jumlah di X-Total-Count",
+@doc("Kotak Masuk pemanggil: larik per halaman, disaring, dicari dan diurutkan di basis data",
+     query=TaskQuery, tag=TAG,
+     responses={200: {"description": "tugas halaman ini; jumlah semuanya di X-Total-Count",
                       "headers": PAGE_HEADERS, "content": {"application/json": {
-                          "schema": {"type": "array", "items": TaskSchema}}}}})
+                          "schema": {"type": "array", "items": InboxTaskSchema}}}}})
 @token_required
 def list_tasks() -> Any:
     query = load_query(TaskQuery())
-    found = tasks.inbox(db.session, clock(), g.user)
-    response = jsonify(TaskSchema(many=True).dump(
-        page_of(found, query["page"], query["per_page"])))
-    response.headers.update({"X-Total-Count": str(len(found)), "X-Page": str(query["page"]),
-                             "X-Per-Page": str(query["per_page"])})
+    asked = inbox.InboxQuery(view=query["view"], process_key=query.get("process_key"),
+                             state=query.get("state"), search=query.get("q"),
+                             sort=query["sort"], day_end=end_of_office_day())
+    found = inbox.inbox_page(db.session, clock(), g.user, asked, page=query["page"],
+                             per_page=query["per_page"], acting=access().acting)
+    response = jsonify(InboxTaskSchema(many=True).dump(found.rows))
+    response.headers.update({"X-Total-Count": str(found.total), "X-Page": str(found.page),
+                             "X-Per-Page": str(found.per_page)})
     return response
 
 

@@ -19,6 +19,7 @@ from web.views import (
     desk,
     documents,
     inbox,
+    inbox_tools,  # noqa: F401 - adds saved filters, bulk actions and polling to inbox.bp
     instances,
     notifications,
     substitutions,

@@ -1,8 +1,6 @@
 """Kotak Masuk and the task page: where people see, take, pass on and finish steps."""
 
-from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -11,33 +9,78 @@ from flask_login import current_user, login_required
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
-from engine.people.holders import present_holders
-from engine.process import attachments, case, forms, tasks
-from engine.process.deploy import active_definitions
+from engine.people.holders import holders_of, present_holders
+from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from web.access import access
+from web.errors import error_response
 from web.extensions import clock, db
-from web.filters import office_calendar
+from web.filters import end_of_office_day
 from web.views.case import attach_posted, case_context
 from web.views.task_conflict import render_conflict
 
 bp = Blueprint("inbox", __name__)
+# Tasks a page shows unless ``per_page`` asks otherwise (at most inbox.MAX_PER_PAGE).
+PER_PAGE = 50
+# The largest page number asked for (as the API's ``page``): its offset stays a database integer.
+MAX_PAGE = 2**31 - 1
 
 
 @bp.get("/")
 @login_required
 def index() -> Any:
-    view = request.args.get("tampil", "semua")
-    view = view if view in tasks.INBOX_VIEWS else "semua"
-    state = request.args.get("status") or None
-    state = state if state in tasks.INBOX_STATES else None
-    process_key = request.args.get("sop") or None
-    search = request.args.get("cari", "").strip()[:100] or None
-    found = tasks.inbox(db.session, clock(), current_user, view=view, process_key=process_key,
-                        state=state, search=search, day_end=_end_of_office_day())
+    try:
+        page, per_page = _paging()
+    except ValueError as bad:
+        return error_response(400, "bad_request", str(bad))
+    asked = asked_query(request.args)
+    policy = access()
+    summary = inbox.inbox_summary(db.session, clock(), current_user, policy.acting)
+    found = inbox.inbox_page(db.session, clock(), current_user, asked, page=page,
+                             per_page=per_page, acting=policy.acting, summary=summary)
+    supervised = inbox.supervised_roles(policy.acting)
     return render_template(
-        "inbox/index.html", tasks=found, view=view, state=state, process_key=process_key,
-        search=search or "", counts=tasks.inbox_counts(db.session, clock(), current_user),
-        definitions=active_definitions(db.session))
+        "inbox/index.html", found=found, tasks=found.rows, asked=asked,
+        view=asked.view, state=asked.state, process_key=asked.process_key,
+        search=asked.search or "", sort=asked.sort,
+        counts=summary.counts,
+        definitions=inbox.sop_choices(db.session), supervised=supervised,
+        assignees=holders_of(db.session, supervised) if supervised else [],
+        saved=saved_filters.saved_filters(db.session, current_user),
+        version=summary.version)
+
+
+def asked_query(args: Any) -> inbox.InboxQuery:
+    """The inbox the page's parameters ask for (``tampil``, ``status``, ``sop``, ``cari``,
+    ``urut``); unknown values fall back to the defaults."""
+    view = args.get("tampil", "semua")
+    state = args.get("status") or None
+    sorts = args.getlist("urut") or [inbox.DEFAULT_SORT]
+    # A header's sort button comes after the form's own value: the last one is the click.
+    sort = sorts[-1] if sorts[-1].removeprefix("-") in inbox.SORTS else inbox.DEFAULT_SORT
+    return inbox.InboxQuery(
+        view=view if view in inbox.INBOX_VIEWS else "semua",
+        state=state if state in inbox.INBOX_STATES else None,
+        process_key=(args.get("sop") or "")[:128] or None,
+        search=args.get("cari", "").strip()[:inbox.MAX_SEARCH] or None,
+        sort=sort, day_end=end_of_office_day())
+
+
+def _paging() -> tuple[int, int]:
+    """``halaman`` (from 1) and ``per_page`` (1..100, 50 by default) of the request.
+
+    Raises:
+        ValueError: with the Indonesian sentence naming the bad parameter.
+    """
+    page = request.args.get("halaman", "1")
+    per_page = request.args.get("per_page", str(PER_PAGE))
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
+                                 "(halaman=%(value)s).", max=MAX_PAGE, value=page[:20]))
+    if not per_page.isdigit() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
+        raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
+                                 "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
+                                 value=per_page[:20]))
+    return int(page), int(per_page)
 
 
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
@@ -145,9 +188,3 @@ def assign(task_id: int) -> Any:
     flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
                   assignee=assignee.full_name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
-
-
-def _end_of_office_day() -> datetime:
-    zone = ZoneInfo(office_calendar().timezone)
-    today = clock().now().astimezone(zone).date()
-    return datetime.combine(today, time(23, 59, 59), zone)

@@ -1,0 +1,80 @@
+"""Taking or assigning many inbox tasks at once (a Kasubbag's morning round, issue 15).
+
+Each task is checked on its own against the access policy and then taken or assigned by
+the same rules as one task (``engine.process.tasks``), each audited on its own; a refused
+task does not stop the others. Nothing is written for a refused task: every refusal is
+raised before its conditional UPDATE, or by it when it changed no row.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.errors import AlurError, InvalidTaskData
+from engine.models import User
+from engine.people.access import Access
+from engine.process import tasks
+
+MAX_BULK = 100
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one task: ``done`` or not, with the Indonesian sentence why."""
+
+    task_id: int
+    done: bool
+    message: str
+
+
+def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) -> list[Outcome]:
+    """Take each task (Ambil Tugas) the user may act on; one ``Outcome`` per distinct id,
+    in the given order, at most ``MAX_BULK`` ids (the rest are ignored)."""
+    policy = Access.of(session, user, clock.now())
+    outcomes = []
+    for task_id in _distinct(task_ids):
+        try:
+            task = tasks.get_task(session, task_id)
+            if policy.capacity_for(task) is None:
+                outcomes.append(Outcome(task_id, False, f'Tugas "{task.name}" dikerjakan peran '
+                                                        f"{task.role}; tidak dapat Anda ambil."))
+                continue
+            tasks.claim_task(session, clock, task_id, user)
+        except AlurError as refused:
+            outcomes.append(Outcome(task_id, False, _why(refused)))
+        else:
+            outcomes.append(Outcome(task_id, True, f'Tugas "{task.name}" Anda ambil.'))
+    return outcomes
+
+
+def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
+                assignee: User) -> list[Outcome]:
+    """Assign each task (Alihkan) to ``assignee``, where ``by`` supervises the task's role
+    and ``assignee`` holds it; one ``Outcome`` per distinct id, at most ``MAX_BULK``."""
+    policy = Access.of(session, by, clock.now())
+    outcomes = []
+    for task_id in _distinct(task_ids):
+        try:
+            task = tasks.get_task(session, task_id)
+            if not policy.may_assign(task):
+                outcomes.append(Outcome(task_id, False, f'Tugas "{task.name}" (peran {task.role}) '
+                                                        "tidak dapat Anda alihkan."))
+                continue
+            tasks.assign_task(session, clock, task_id, assignee, by)
+        except AlurError as refused:
+            outcomes.append(Outcome(task_id, False, _why(refused)))
+        else:
+            outcomes.append(Outcome(task_id, True, f'Tugas "{task.name}" dialihkan kepada '
+                                                   f"{assignee.full_name}."))
+    return outcomes
+
+
+def _why(refused: AlurError) -> str:
+    if isinstance(refused, InvalidTaskData):
+        return "; ".join(refused.fields.values())
+    return refused.message
+
+
+def _distinct(task_ids: list[int]) -> list[int]:
+    return list(dict.fromkeys(task_ids))[:MAX_BULK]

@@ -1,0 +1,324 @@
+"""Kotak Masuk: which open tasks a user sees, filtered, searched, sorted and paged in SQL.
+
+The list reads only the columns it shows (task, instance number and title, SOP key and
+name, who holds it): never an instance's saved workflow state nor a definition's BPMN or
+spec, so a page costs the same whether 10 or 10,000 tasks are open (issue 13). Views:
+
+- ``saya`` (Tugas Saya): claimed by the user, or by the official they stand in for;
+- ``unit`` (Tugas Unit): unclaimed, of the roles the user may act in;
+- ``semua``: both;
+- ``bawahan`` (Tugas Bawahan): every open task of the roles the user supervises
+  (``engine.roles.supervisor_of``), the ones a supervisor may assign (Alihkan).
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.people.substitution import Capacity, capacities
+from engine.roles import KNOWN_ROLES, supervisor_of
+
+INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
+INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
+# Sort keys (``-key`` for descending) to their columns; each is indexed (human_tasks
+# (state, role, ..., due_at, created_at), (state, name), the unique instance number) or on
+# the few SOP rows.
+SORTS = {"batas": HumanTask.due_at, "diterima": HumanTask.created_at,
+         "langkah": HumanTask.name, "nomor": ProcessInstance.number,
+         "sop": ProcessDefinition.name}
+DEFAULT_SORT = "batas"
+MAX_PER_PAGE = 100
+MAX_SEARCH = 100
+# Characters the search ignores in the stored text, so "Wifi" finds "Wi-Fi" and "LTI2026"
+# finds "LTI-2026-0042" (the typed text loses every non-alphanumeric). Replaced in SQL one
+# by one, the same on SQLite and PostgreSQL; SQLite's parser allows only so many nested
+# calls, hence the common ones only.
+IGNORED = " -_.,/()'\":&+–—’"
+_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One row of the Kotak Masuk: what the page and the API show of an open task."""
+
+    id: int
+    instance_id: int
+    number: str | None
+    instance_title: str
+    process_key: str
+    process_name: str
+    step_id: str
+    name: str
+    role: str
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_by_id: int | None
+    claimed_by: str | None
+    claimed_by_name: str | None
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the user asked the inbox for.
+
+    Args:
+        view: one of ``INBOX_VIEWS`` (unknown values read as ``semua``).
+        process_key: only this SOP.
+        state: ``terlambat`` (past its deadline), ``hari_ini`` (due between now and
+            ``day_end``, an aware datetime: the end of the office's day) or
+            ``dalam_proses`` (claimed); anything else: no filter.
+        search: words of the step name, the SOP name, the instance number or title;
+            case, spaces and common punctuation (``IGNORED``) are ignored, and accents in
+            the typed words (``normalise``).
+        sort: a key of ``SORTS``, ``-`` in front for descending; ties and unknown keys
+            fall back to the deadline (none last), then the oldest first.
+    """
+
+    view: str = "semua"
+    process_key: str | None = None
+    state: str | None = None
+    search: str | None = None
+    sort: str = DEFAULT_SORT
+    day_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox: ``rows``, the ``total`` matching, and the 1-based ``page``."""
+
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the total fills (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class InboxSummary:
+    """How many tasks Tugas Saya (``saya``) and Tugas Unit (``unit``) hold, and the newest
+    task id of the two: what the tabs count and what the page's polling compares."""
+
+    saya: int
+    unit: int
+    newest: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """``{"semua", "saya", "unit"}``: the tabs' counts (Semua holds both others)."""
+        return {"semua": self.saya + self.unit, "saya": self.saya, "unit": self.unit}
+
+    @property
+    def version(self) -> str:
+        """``"<count>-<newest id>"``: changes when a task enters or leaves Semua."""
+        return f"{self.saya + self.unit}-{self.newest}"
+
+
+def normalise(text: str) -> str:
+    """Search text as compared: case-folded, accents dropped (NFKD), only letters and
+    digits kept (``"Wi-Fi Gedung B"`` -> ``"wifigedungb"``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed
+                   if char.isalnum() and not unicodedata.combining(char))
+
+
+def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
+               page: int = 1, per_page: int = MAX_PER_PAGE,
+               acting: dict[str, Capacity] | None = None,
+               summary: InboxSummary | None = None) -> InboxPage:
+    """One page (1-based ``page``, ``per_page`` from 1 to ``MAX_PER_PAGE``) of the user's
+    inbox and the number of matching tasks, in at most two statements whatever the number
+    of tasks: the page's ids are chosen on ``human_tasks`` alone, then only those rows are
+    read with their columns; searching or sorting by the instance or SOP reads and counts
+    the joined rows in one statement.
+
+    Args:
+        acting: the user's capacities when already known (``Access.acting``); read
+            otherwise.
+        summary: the user's ``inbox_summary`` when already read: an unfiltered view then
+            takes its total from it instead of counting again.
+
+    Raises:
+        ValueError: ``page`` below 1 or ``per_page`` outside 1..``MAX_PER_PAGE``.
+    """
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValueError("page or per_page out of range")
+    acting = capacities(session, user, clock.now()) if acting is None else acting
+    matching = _matching(user, acting, asked, clock.now())
+    if matching is None:
+        return InboxPage([], 0, page, per_page)
+    condition, searched = matching
+    unfiltered = not (asked.state or asked.process_key or searched)
+    total = (summary.counts[asked.view]
+             if summary is not None and unfiltered and asked.view in summary.counts else None)
+    order = _order(asked.sort)
+    rows_query = _joined(select(*_ROW_COLUMNS)).outerjoin(
+        User, User.id == HumanTask.claimed_by_id).order_by(*order)
+    offset = (page - 1) * per_page
+    if searched or _sorted_by_joined(asked.sort):
+        # Every matching instance row is read anyway: one statement, counting as it goes.
+        found = session.execute(rows_query.add_columns(func.count().over()).where(condition)
+                                .limit(per_page).offset(offset)).all()
+        rows = [row[:-1] for row in found]
+        if total is None and (found or page == 1):
+            total = found[0][-1] if found else 0
+    else:
+        chosen = (select(HumanTask.id).where(condition).order_by(*order)
+                  .limit(per_page).offset(offset))
+        rows = list(session.execute(rows_query.where(
+            HumanTask.id.in_(chosen.correlate(None).scalar_subquery()))))
+    if total is None:
+        total = session.scalar(_from_tasks(select(func.count(HumanTask.id)), searched)
+                               .where(condition)) or 0
+    return InboxPage([InboxRow(*row) for row in rows], total, page, per_page)
+
+
+def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
+          process_key: str | None = None, state: str | None = None,
+          search: str | None = None, day_end: datetime | None = None) -> list[HumanTask]:
+    """Every open task of the user's inbox as ``HumanTask`` rows, by deadline, most
+    overdue first (no deadline, "Relatif", last). Arguments as ``InboxQuery``. For the
+    engine and its tests; pages and the API use ``inbox_page``."""
+    asked = InboxQuery(view=view, process_key=process_key, state=state, search=search,
+                       day_end=day_end)
+    matching = _matching(user, capacities(session, user, clock.now()), asked, clock.now())
+    if matching is None:
+        return []
+    return list(session.scalars(_joined(select(HumanTask)).where(matching[0])
+                                .order_by(*_order(DEFAULT_SORT))))
+
+
+def inbox_summary(session: Session, clock: Clock, user: User,
+                  acting: dict[str, Capacity] | None = None) -> InboxSummary:
+    """The user's ``InboxSummary``, in one statement on ``human_tasks`` alone."""
+    acting = capacities(session, user, clock.now()) if acting is None else acting
+    if not acting:
+        return InboxSummary(0, 0, 0)
+    mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
+    saya, free, newest = session.execute(select(
+        func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((unit, 1), else_=0)), 0), func.max(HumanTask.id))
+        .where(_open_in(sorted(acting)), or_(mine, unit))).one()
+    return InboxSummary(int(saya), int(free), newest or 0)
+
+
+def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
+    """``{"saya": n, "unit": m}``: how many tasks Tugas Saya and Tugas Unit hold."""
+    summary = inbox_summary(session, clock, user)
+    return {"saya": summary.saya, "unit": summary.unit}
+
+
+def supervised_roles(acting: dict[str, Capacity]) -> list[str]:
+    """The roles whose tasks the user may assign: those supervised by a role they act in."""
+    return sorted(role for role in KNOWN_ROLES if supervisor_of(role) in acting)
+
+
+def sop_choices(session: Session) -> list[tuple[str, str]]:
+    """``(key, name)`` of every active SOP, by name: the inbox's SOP filter."""
+    return [(key, name) for key, name in session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.name)
+        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
+
+
+_ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
+                ProcessInstance.title, ProcessDefinition.key, ProcessDefinition.name,
+                HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
+                HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
+                User.username, User.full_name)
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (query.select_from(HumanTask)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id))
+
+
+def _from_tasks(query: Select[Any], joined: bool) -> Select[Any]:
+    """``query`` over ``human_tasks``, joined to the instance and SOP only when asked:
+    an instance row carries its saved state, so reading 10,000 of them costs most."""
+    return _joined(query) if joined else query.select_from(HumanTask)
+
+
+def _sorted_by_joined(sort: str) -> bool:
+    return SORTS.get(sort.removeprefix("-")) in (ProcessInstance.number, ProcessDefinition.name)
+
+
+def _running(process_key: str | None = None) -> ColumnElement[bool]:
+    """The task's instance is running (and of this SOP): checked in the instances' status
+    index, without reading their rows."""
+    instances = select(ProcessInstance.id).where(ProcessInstance.status == "running")
+    if process_key:
+        instances = instances.where(ProcessInstance.definition_id.in_(
+            select(ProcessDefinition.id).where(ProcessDefinition.key == process_key)))
+    return HumanTask.instance_id.in_(instances.correlate(None))
+
+
+def _open_in(roles: list[str], process_key: str | None = None) -> ColumnElement[bool]:
+    return ((HumanTask.state == "open") & HumanTask.role.in_(roles)
+            & _running(process_key))
+
+
+def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
+    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
+                             if c.substitution is not None}
+    return HumanTask.claimed_by_id.in_(sorted(claimants))
+
+
+def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: datetime
+              ) -> tuple[ColumnElement[bool], bool] | None:
+    """The WHERE clause of the asked inbox and whether it searches (so needs the instance
+    and SOP joined); None when the inbox is empty for sure."""
+    if asked.view == "bawahan":
+        roles = supervised_roles(acting)
+        if not roles:
+            return None
+        condition = _open_in(roles, asked.process_key)
+    else:
+        if not acting:
+            return None
+        mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
+        condition = _open_in(sorted(acting), asked.process_key) & {
+            "saya": mine, "unit": unit}.get(asked.view, or_(mine, unit))
+    if asked.state == "terlambat":
+        condition &= HumanTask.due_at < now
+    elif asked.state == "hari_ini":
+        condition &= (HumanTask.due_at >= now) & (HumanTask.due_at < (asked.day_end or now))
+    elif asked.state == "dalam_proses":
+        condition &= HumanTask.claimed_by_id.is_not(None)
+    needle = normalise((asked.search or "")[:MAX_SEARCH])
+    if needle:
+        condition &= _haystack().contains(needle, autoescape=True)
+    return condition, bool(needle)
+
+
+def _haystack() -> ColumnElement[str]:
+    """Step name, title, number and SOP name, lower-cased without ``IGNORED`` characters,
+    separated by a character the search text never holds (no match across columns)."""
+    text: ColumnElement[str] = func.lower(
+        HumanTask.name + _SEPARATOR + ProcessInstance.title + _SEPARATOR
+        + func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
+        + ProcessDefinition.name)
+    for char in IGNORED:
+        text = func.replace(text, char, "")
+    return text
+
+
+def _order(sort: str) -> list[Any]:
+    key = sort.removeprefix("-")
+    descending = sort.startswith("-") and key in SORTS
+    column = SORTS.get(key, SORTS[DEFAULT_SORT])
+    first = column.desc() if descending else column.asc()
+    tail = [HumanTask.created_at.asc(), HumanTask.id.asc()]
+    if column is HumanTask.due_at:
+        return [first.nulls_last(), *tail]
+    return [first.nulls_last(), HumanTask.due_at.asc().nulls_last(), *tail]

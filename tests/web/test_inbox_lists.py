@@ -1,0 +1,192 @@
+"""Kotak Masuk as a list: sort by column, search over step, SOP and number, pages with a
+total, and SQL that reads only the shown columns, the same statements for 10 or 200 tasks."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert, select
+
+from engine.models import HumanTask
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+# (SOP, title) started by Prakom ten minutes apart from Monday 08.00; first steps:
+# GS "Menerima dan mencatat laporan gangguan server" (1 jam, due 09.00), PKJ "Menerima
+# laporan kendala jaringan" (30 menit, 08.40), BDS "Persiapan Backup SIPP" (5 menit,
+# 08.25), PS "Menginventarisir kebutuhan server" (1 jam, 09.30).
+STARTS = (("penanganan_gangguan_server", "Server A"),
+          ("penanganan_kendala_jaringan", "Jaringan Wi-Fi lantai 2"),
+          ("backup_database_sipp", "Backup mingguan"),
+          ("pemeliharaan_server", "Inventaris server"))
+SERVER_A, WIFI, BACKUP, INVENTARIS = (title for _, title in STARTS)
+
+
+@pytest.fixture
+def started(client, clock):
+    headers = api_token(client, "prakom")
+    for key, title in STARTS:
+        response = client.post("/api/v1/instances", headers=headers,
+                               json={"process_key": key, "title": title})
+        assert response.status_code == 201, response.json
+        clock.advance(timedelta(minutes=10))
+    return headers
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<td data-label="Proses">([^<]+)</td>', page)
+
+
+def _api(client, headers, query: str) -> list[str]:
+    response = client.get(f"/api/v1/tasks?{query}", headers=headers)
+    assert response.status_code == 200, response.json
+    return [task["instance_title"] for task in response.json]
+
+
+ORDERS = {
+    "batas": [BACKUP, WIFI, SERVER_A, INVENTARIS],
+    "diterima": [SERVER_A, WIFI, BACKUP, INVENTARIS],
+    "langkah": [SERVER_A, WIFI, INVENTARIS, BACKUP],
+    "nomor": [BACKUP, SERVER_A, WIFI, INVENTARIS],
+    "sop": [BACKUP, INVENTARIS, SERVER_A, WIFI],
+}
+
+
+@pytest.mark.parametrize("key", sorted(ORDERS))
+def test_every_sortable_column_sorts_both_ways_on_the_page_and_the_api(client, started, key):
+    login(client, "prakom")
+    assert _rows(client.get(f"/?urut={key}").get_data(True)) == ORDERS[key]
+    assert _rows(client.get(f"/?urut=-{key}").get_data(True)) == ORDERS[key][::-1]
+    assert _api(client, started, f"sort={key}") == ORDERS[key]
+    assert _api(client, started, f"sort=-{key}") == ORDERS[key][::-1]
+
+
+def test_the_sorted_header_says_so_and_its_button_turns_the_order(client, started):
+    login(client, "prakom")
+    page = client.get("/?urut=langkah").get_data(True)
+    assert page.count("aria-sort=") == 1
+    assert re.search(r'<th scope="col" aria-sort="ascending"><button type="submit" '
+                     r'form="saring" name="urut" value="-langkah"', page)
+    # A header button comes after the form's own hidden sort: the click wins.
+    assert _rows(client.get("/?urut=langkah&urut=nomor").get_data(True)) == ORDERS["nomor"]
+    assert _rows(client.get("/?urut=bogus").get_data(True)) == ORDERS["batas"]
+
+
+@pytest.mark.parametrize(("words", "found"), [
+    ("Menerima", [WIFI, SERVER_A]),
+    ("menerima laporan", [WIFI]),
+    ("Wifi", [WIFI]),
+    ("WI FI", [WIFI]),
+    ("gs-2026", [SERVER_A]),
+    ("BDS2026 0001", [BACKUP]),
+    ("kendala-jaringan", [WIFI]),
+    ("Pemeliharaan Server", [INVENTARIS]),
+    ("  --  ", [BACKUP, WIFI, SERVER_A, INVENTARIS]),
+    ("tidak ada", []),
+])
+def test_search_covers_step_sop_number_and_title_ignoring_case_and_punctuation(
+        client, started, words, found):
+    login(client, "prakom")
+    assert _rows(client.get("/", query_string={"cari": words}).get_data(True)) == found
+    response = client.get("/api/v1/tasks", query_string={"q": words}, headers=started)
+    assert [t["instance_title"] for t in response.json] == found
+    assert response.headers["X-Total-Count"] == str(len(found))
+
+
+def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
+    login(client, "prakom")
+    first = client.get("/?per_page=3").get_data(True)
+    assert _rows(first) == ORDERS["batas"][:3]
+    assert "4 tugas · halaman 1 dari 2" in first
+    [following] = re.findall(r'<a rel="next" href="([^"]+)"', first)
+    assert "halaman=2" in following and "per_page=3" in following
+    assert _rows(client.get("/?per_page=3&halaman=2").get_data(True)) == [INVENTARIS]
+    for query, named in (("per_page=101", "per_page=101"), ("halaman=0", "halaman=0"),
+                         ("halaman=abc", "halaman=abc"), ("per_page=-1", "per_page=-1"),
+                         ("halaman=99999999999999999999", "halaman=99999999999999999999")):
+        response = client.get(f"/?{query}")
+        assert response.status_code == 400, query
+        assert named in response.get_data(True)
+    too_many = client.get("/?per_page=101").get_data(True)
+    assert "Paling banyak 100 tugas per halaman" in too_many
+
+    beyond = client.get("/?cari=menerima&halaman=5").get_data(True)
+    assert _rows(beyond) == [] and "2 tugas · halaman 5 dari 1" not in beyond
+    assert "2 tugas" in beyond, "the total is counted even past the last page"
+    past = client.get("/api/v1/tasks?q=menerima&sort=nomor&page=3&per_page=1", headers=started)
+    assert (past.json, past.headers["X-Total-Count"]) == ([], "2")
+    searched = client.get("/api/v1/tasks?q=menerima&per_page=1", headers=started)
+    assert (len(searched.json), searched.headers["X-Total-Count"]) == (1, "2")
+
+    api = client.get("/api/v1/tasks?per_page=2&page=2", headers=started)
+    assert [t["instance_title"] for t in api.json] == ORDERS["batas"][2:]
+    assert (api.headers["X-Total-Count"], api.headers["X-Page"], api.headers["X-Per-Page"]) == (
+        "4", "2", "2")
+    for query, field in (("per_page=101", "per_page"), ("sort=judul", "sort"),
+                         ("view=semuanya", "view"), ("state=x", "state"),
+                         ("q=" + "x" * 101, "q")):
+        refused = client.get(f"/api/v1/tasks?{query}", headers=started)
+        assert refused.status_code == 422, query
+        assert list(refused.json["error"]["fields"]) == [field]
+
+
+def test_semua_counts_both_views_and_api_filters_by_view(client, started):
+    login(client, "prakom")
+    task_id = client.get("/api/v1/tasks?sort=nomor", headers=started).json[0]["id"]
+    client.post(f"/api/v1/tasks/{task_id}/claim", headers=started)
+    page = client.get("/").get_data(True)
+    for label, count in (("Semua", 4), ("Tugas Saya", 1), ("Tugas Unit", 3)):
+        assert f'{label} <span class="count">({count})</span>' in page
+    assert _api(client, started, "view=saya") == [BACKUP]
+    assert len(_api(client, started, "view=unit")) == 3
+    assert _api(client, started, "view=bawahan") == [], "Prakom supervises nobody"
+
+
+def _copy_open_tasks(app, count: int) -> None:
+    """``count`` more open Prakom tasks on the first instance (rows only, like a busy unit)."""
+    with app.app_context():
+        row = db.session.scalars(select(HumanTask).order_by(HumanTask.id)).first()
+        db.session.execute(insert(HumanTask), [
+            {"instance_id": row.instance_id, "spiff_task_id": f"copy-{count}-{n}",
+             "bpmn_id": row.bpmn_id, "name": row.name, "role": row.role, "state": "open",
+             "created_at": row.created_at, "due_at": row.due_at} for n in range(count)])
+        db.session.commit()
+
+
+def _statements(app, client, path: str, headers=None) -> list[str]:
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert client.get(path, headers=headers or {}).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return seen
+
+
+def test_a_page_reads_no_workflow_state_nor_bpmn_and_the_same_statements_for_10_or_200(
+        app, client, started):
+    _copy_open_tasks(app, 6)  # 10 open tasks
+    login(client, "kasubbag")
+    client.get("/")  # the first request of a session loads what later ones keep
+    login(client, "prakom")
+    client.get("/api/v1/tasks", headers=started)  # the token's first use is written down
+    small = {path: _statements(app, client, path, headers)
+             for path, headers in (("/", None), ("/?urut=-nomor&cari=server", None),
+                                   ("/api/v1/tasks", started))}
+    _copy_open_tasks(app, 190)  # 200 open tasks
+    large = {path: _statements(app, client, path, headers)
+             for path, headers in (("/", None), ("/?urut=-nomor&cari=server", None),
+                                   ("/api/v1/tasks", started))}
+    for path, statements in {**small, **large}.items():
+        for statement in statements:
+            for column in ("state_json", "bpmn_xml", "spec_json", "catalog"):
+                assert column not in statement, (path, statement)
+    assert {path: len(found) for path, found in small.items()} == {
+        path: len(found) for path, found in large.items()}
+    assert len(large["/"]) <= 15, large["/"]

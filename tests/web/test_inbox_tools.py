@@ -1,0 +1,169 @@
+"""Kotak Masuk tools: saved filters (save, apply, replace, delete, at most 20 a user),
+bulk claim and bulk assign with a result per task and an audit record per change, the
+polled version, and the task page's Status once claimed."""
+
+import re
+
+from sqlalchemy import func, select
+
+from engine.inbox_models import SavedFilter
+from engine.models import AuditRecord, HumanTask, User
+from engine.process.saved_filters import MAX_PER_USER
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+def _start(client, who: str, key: str, title: str) -> int:
+    response = client.post("/api/v1/instances", headers=api_token(client, who),
+                           json={"process_key": key, "title": title})
+    assert response.status_code == 201, response.json
+    return response.json["open_tasks"][0]["id"]
+
+
+def _count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _flashes(page: str) -> list[str]:
+    return re.findall(r'<p class="flash flash-(\w+)" role="status">([^<]+)</p>', page)
+
+
+def test_saved_filters_save_apply_replace_delete(app, client):
+    _start(client, "prakom", SERVER, "Server SIPP mati")
+    _start(client, "prakom", SERVER, "Jaringan Wi-Fi")
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    saved = client.post("/kotak-masuk/saringan", data={
+        "csrf_token": token, "nama": "Wi-Fi saja", "cari": "wifi", "urut": "-nomor",
+        "tampil": "unit", "lain": "dibuang"})
+    assert saved.status_code == 302 and saved.headers["Location"].startswith("/?")
+    applied = client.get(saved.headers["Location"]).get_data(True)
+    assert re.findall(r'<td data-label="Proses">([^<]+)</td>', applied) == ["Jaringan Wi-Fi"]
+    assert "Wi-Fi saja</a>" in applied and "Saringan tersimpan (1)" in applied
+    with app.app_context():
+        [kept] = db.session.scalars(select(SavedFilter)).all()
+        assert kept.query == {"cari": "wifi", "urut": "-nomor", "tampil": "unit"}
+    client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "Wi-Fi saja",
+                                               "cari": "sipp"})
+    with app.app_context():
+        [kept] = db.session.scalars(select(SavedFilter)).all()
+        assert kept.query == {"cari": "sipp"}, "the same name replaces the filter"
+    assert client.post(f"/kotak-masuk/saringan/{kept.id}/hapus",
+                       data={"csrf_token": token}).status_code == 302
+    assert _count(app, SavedFilter) == 0
+    assert _count(app, AuditRecord, AuditRecord.action == "inbox.filter_saved") == 2
+    assert _count(app, AuditRecord, AuditRecord.action == "inbox.filter_deleted") == 1
+
+
+def test_saved_filters_are_bounded_named_and_private(app, client):
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    for n in range(MAX_PER_USER):
+        client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": f"S{n:02d}",
+                                                   "cari": str(n)})
+    refused = client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "S99"},
+                          follow_redirects=True).get_data(True)
+    assert ("error", "Saringan tidak disimpan: paling banyak 20 saringan tersimpan; hapus "
+                     "salah satu dulu.") in _flashes(refused)
+    for name in ("", "   ", "x" * 61):
+        page = client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": name},
+                           follow_redirects=True).get_data(True)
+        assert ("error", "Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
+                         "60 karakter.") in _flashes(page)
+    assert _count(app, SavedFilter) == MAX_PER_USER
+    with app.app_context():
+        first = db.session.scalars(select(SavedFilter.id)).first()
+    login(client, "kasubbag")
+    token = csrf_token(client.get("/").get_data(True))
+    assert "Saringan tersimpan (0)" in client.get("/").get_data(True)
+    assert client.post(f"/kotak-masuk/saringan/{first}/hapus",
+                       data={"csrf_token": token}).status_code == 404
+    assert _count(app, SavedFilter) == MAX_PER_USER
+
+
+def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, client):
+    prakom_tasks = [_start(client, "prakom", SERVER, f"Server {n}") for n in range(3)]
+    own = _start(client, "kasubbag", "surat_masuk_keluar", "Surat dinas")
+    with app.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+        name = db.session.get(HumanTask, prakom_tasks[0]).name
+    login(client, "kasubbag")
+    page = client.get("/?tampil=bawahan").get_data(True)
+    assert re.findall(r'<td data-label="Proses">([^<]+)</td>', page) == [
+        "Server 0", "Server 1", "Server 2"]
+    assert page.count('name="tugas"') == 3 and 'form="massal"' in page
+    token = csrf_token(page)
+    assigned = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
+        "kembali": "/?tampil=bawahan",
+        "tugas": [prakom_tasks[0], prakom_tasks[1], own, 999999, "abc"]}).get_data(True)
+    assert _flashes(assigned) == [
+        ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
+        ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
+        ("error", "Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
+                  "umum dan keuangan&#34; (peran Kasubbag) tidak dapat Anda alihkan."),
+        ("error", "Tugas #999999 tidak ditemukan.")]
+    with app.app_context():
+        holders = {t.id: t.claimed_by_id for t in db.session.scalars(select(HumanTask))}
+    assert [holders[t] for t in prakom_tasks] == [ids["prakom"], ids["prakom"], None]
+    assert holders[own] is None
+    assert _count(app, AuditRecord, AuditRecord.action == "task.assigned") == 2
+
+    claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": token, "aksi": "ambil", "tugas": [own, prakom_tasks[2], own]}
+    ).get_data(True)
+    assert [kind for kind, _ in _flashes(claimed)] == ["success", "error"]
+    assert f"Tugas &#34;{name}&#34; dikerjakan peran Prakom; tidak dapat Anda ambil." in claimed
+    assert _count(app, AuditRecord, AuditRecord.action == "task.claimed") == 1
+    with app.app_context():
+        assert db.session.get(HumanTask, own).claimed_by_id == ids["kasubbag"]
+
+    wrong = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": token, "aksi": "alihkan", "assignee": ids["sekretaris"],
+        "tugas": [prakom_tasks[2]]}).get_data(True)
+    assert _flashes(wrong) == [("error", "Demo Sekretaris tidak memegang peran Prakom")]
+    nothing = client.post("/kotak-masuk/massal", follow_redirects=True,
+                          data={"csrf_token": token, "aksi": "ambil"}).get_data(True)
+    assert _flashes(nothing) == [("error", "Pilih dulu tugas yang akan diproses.")]
+    assert _count(app, AuditRecord, AuditRecord.action.in_(
+        ["task.assigned", "task.claimed"])) == 3
+
+
+def test_bulk_tools_are_only_for_supervisors_and_prakom_cannot_assign(app, client):
+    task = _start(client, "prakom", SERVER, "Server mati")
+    login(client, "prakom")
+    page = client.get("/").get_data(True)
+    assert 'name="tugas"' not in page and "Tugas Bawahan" not in page
+    with app.app_context():
+        prakom = db.session.scalar(select(User.id).where(User.username == "prakom"))
+    refused = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "aksi": "alihkan", "assignee": prakom,
+        "tugas": [task]}).get_data(True)
+    assert [kind for kind, _ in _flashes(refused)] == ["error"]
+    assert _count(app, AuditRecord, AuditRecord.action == "task.assigned") == 0
+
+
+def test_version_changes_when_a_task_arrives_and_claimed_status_is_not_waiting(app, client):
+    login(client, "prakom")
+    assert client.get("/kotak-masuk/versi").json == {"version": "0-0"}
+    task = _start(client, "prakom", SERVER, "Server mati")
+    assert client.get("/kotak-masuk/versi").json == {"version": f"1-{task}"}
+    page = client.get("/").get_data(True)
+    assert f'data-version="1-{task}"' in page
+    assert "<dt>Status</dt><dd>Menunggu</dd>" in client.get(f"/tugas/{task}").get_data(True)
+    client.post(f"/tugas/{task}/ambil", data={"csrf_token": csrf_token(page)})
+    assert ("<dt>Status</dt><dd>Dalam proses — diambil Demo Prakom</dd>"
+            in client.get(f"/tugas/{task}").get_data(True))
+
+
+def test_an_empty_inbox_says_what_to_do_next(client):
+    login(client, "prakom")
+    page = client.get("/").get_data(True)
+    assert 'href="/proses/baru">Mulai proses baru</a>' in page
+    assert 'href="#tugas-pertama"' not in page
+    filtered = client.get("/?cari=tidak-ada").get_data(True)
+    assert '<a href="/">Lihat semua tugas tanpa saringan</a>' in filtered

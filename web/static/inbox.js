@@ -1,0 +1,61 @@
+// Kotak Masuk: filters that apply on change (the Terapkan button stays for pages without
+// JavaScript), keyboard shortcuts (j/k, Enter, /, x), the skip link to the first task, and
+// a check every minute for new tasks that shows "Ada tugas baru" instead of reloading.
+(function () {
+  var page = document.querySelector(".inbox-page");
+  if (!page) { return; }
+
+  var filters = document.getElementById("saring");
+  if (filters && filters.hasAttribute("data-apply-on-change")) {
+    filters.querySelectorAll("[data-no-js-only]").forEach(function (button) { button.hidden = true; });
+    filters.addEventListener("change", function () { filters.submit(); });
+  }
+
+  function links() { return Array.prototype.slice.call(document.querySelectorAll("table.inbox a.task-link")); }
+
+  var skip = document.querySelector("[data-skip-first]");
+  if (skip) {
+    skip.addEventListener("click", function (event) {
+      var first = links()[0];
+      if (first) { event.preventDefault(); first.focus(); }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && (/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || target.isContentEditable)) { return; }
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (event.key === "j" || event.key === "k") {
+      if (!all.length) { return; }
+      var next = event.key === "j" ? Math.min(at + 1, all.length - 1) : Math.max(at - 1, 0);
+      if (at < 0) { next = 0; }
+      all[next].focus();
+      event.preventDefault();
+    } else if (event.key === "/") {
+      var search = document.getElementById("cari");
+      if (search) { search.focus(); search.select(); event.preventDefault(); }
+    } else if (event.key === "x" && at >= 0) {
+      var box = all[at].closest("tr").querySelector("input[type=checkbox]");
+      if (box) { box.checked = !box.checked; event.preventDefault(); }
+    }
+  });
+
+  var url = page.getAttribute("data-version-url");
+  var known = page.getAttribute("data-version");
+  var notice = document.getElementById("ada-baru");
+  if (url && notice && window.fetch) {
+    var timer = window.setInterval(function () {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (body && body.version !== known) {
+            notice.hidden = false;
+            window.clearInterval(timer);
+          }
+        })
+        .catch(function () { /* offline for a moment: ask again next minute */ });
+    }, 60000);
+  }
+})();

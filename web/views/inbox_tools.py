@@ -1,0 +1,78 @@
+"""The Kotak Masuk's tools beside the list: saved filters, taking or assigning many tasks
+at once, and the small JSON the page polls to say "Ada tugas baru"."""
+
+from typing import Any
+
+from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from engine.errors import InvalidTaskData
+from engine.models import User
+from engine.process import bulk, inbox, saved_filters
+from web.extensions import clock, db
+from web.views.inbox import bp
+
+
+@bp.get("/kotak-masuk/versi")
+@login_required
+def version() -> Any:
+    """``{"version": "<count>-<newest id>"}`` of the user's Semua view."""
+    return jsonify(version=inbox.inbox_summary(db.session, clock(), current_user).version)
+
+
+@bp.post("/kotak-masuk/saringan")
+@login_required
+def save_filter() -> Any:
+    query = {key: request.form.get(key, "") for key in saved_filters.KEYS}
+    try:
+        saved = saved_filters.save_filter(db.session, clock(), current_user,
+                                          request.form.get("nama", ""), query)
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        flash(gettext("Saringan tidak disimpan: %(why)s.", why=invalid.fields["nama"]), "error")
+        return redirect(url_for("inbox.index", **{k: v for k, v in query.items() if v}))
+    db.session.commit()
+    flash(gettext('Saringan "%(name)s" tersimpan.', name=saved.name), "success")
+    return redirect(url_for("inbox.index", **saved_filters.as_query(saved)))
+
+
+@bp.post("/kotak-masuk/saringan/<int:filter_id>/hapus")
+@login_required
+def delete_filter(filter_id: int) -> Any:
+    saved_filters.delete_filter(db.session, clock(), current_user, filter_id)
+    db.session.commit()
+    flash(gettext("Saringan dihapus."), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/kotak-masuk/massal")
+@login_required
+def bulk_action() -> Any:
+    """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
+    ``tugas``; one message per task, done or refused."""
+    ids = [int(value) for value in request.form.getlist("tugas")[:bulk.MAX_BULK]
+           if value.isdigit() and len(value) < 10]
+    back = redirect(request.form.get("kembali", "") if _local(request.form.get("kembali", ""))
+                    else url_for("inbox.index"))
+    if not ids:
+        flash(gettext("Pilih dulu tugas yang akan diproses."), "error")
+        return back
+    if request.form.get("aksi") == "alihkan":
+        value = request.form.get("assignee", "")
+        assignee = db.session.get(User, int(value)) if value.isdigit() and len(value) < 10 else None
+        if assignee is None:
+            flash(gettext("Pilih pegawai penerima tugas."), "error")
+            return back
+        outcomes = bulk.bulk_assign(db.session, clock(), current_user, ids, assignee)
+    else:
+        outcomes = bulk.bulk_claim(db.session, clock(), current_user, ids)
+    db.session.commit()
+    for outcome in outcomes:
+        flash(outcome.message, "success" if outcome.done else "error")
+    return back
+
+
+def _local(target: str) -> bool:
+    """Only the inbox itself is a place to go back to (no open redirect)."""
+    return target.startswith("/?") or target == "/"
