@@ -4,6 +4,8 @@ Run with ``make screenshots``: sets up a fresh instance folder, serves it, start
 process instances and photographs the main pages on a desktop and a 360 px phone.
 """
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,8 +30,15 @@ START_CHOICES = {"penanganan_permintaan_layanan_ti": ("perangkat keras",),
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="alur-shots-"))
-    with alur_server(ALUR_INSTANCE_PATH=str(folder), ALUR_DEMO="1", ALUR_DEMO_PASSWORD=PASSWORD,
-                     ALUR_DATABASE_URL=f"sqlite:///{folder / 'alur.sqlite3'}") as base:
+    settings = {"ALUR_INSTANCE_PATH": str(folder), "ALUR_DEMO": "1",
+                "ALUR_DEMO_PASSWORD": PASSWORD,
+                "ALUR_DATABASE_URL": f"sqlite:///{folder / 'alur.sqlite3'}"}
+    # The demo history (as `make run`), so that reports and the notification centre hold
+    # what an office sees after a year.
+    env = {**os.environ, **settings}
+    for command in ("setup", "demo-history"):
+        subprocess.run([ALUR, command], env=env, check=True, capture_output=True)
+    with alur_server(**settings) as base:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -44,6 +53,10 @@ def _shoot(browser, base: str) -> None:
     desk.goto(f"{base}/masuk")
     desk.screenshot(path=OUT / "masuk.png")
     _login(desk, base, "prakom")
+    desk.goto(f"{base}/proses/baru")
+    desk.screenshot(path=OUT / "mulai-proses.png")
+    desk.goto(f"{base}/notifikasi/")
+    desk.screenshot(path=OUT / "notifikasi.png")
     instance = ""
     for key, title in (("penanganan_gangguan_server", "Server SIPP tidak dapat diakses"),
                        ("penanganan_permintaan_layanan_ti", "Printer ruang sidang macet"),
