@@ -117,8 +117,9 @@ def extend(substitution_id: int) -> Any:
 
 
 def _user(user_id: int | None) -> User | None:
-    """The chosen account, None when none (or an unknown one) was chosen."""
-    return db.session.get(User, user_id) if user_id else None
+    """The chosen account, None when none (or an unknown one, or a number no account can
+    have) was chosen."""
+    return db.session.get(User, user_id) if user_id and 0 < user_id < 2**31 else None
 
 
 def _period(form: Any) -> tuple[datetime | None, datetime | None, dict[str, str]]:
