@@ -47,7 +47,7 @@ def test_admin_creates_promotes_and_disables_a_prakom_who_is_logged_out(server, 
 
     admin.get_by_role("link", name="Ke akun budi").click()
     admin.get_by_label("Kasubbag").check()
-    admin.get_by_role("button", name="Simpan").click()
+    admin.get_by_role("button", name="Simpan", exact=True).click()
     assert admin.get_by_text("Akun budi disimpan.").is_visible()
     budi.goto(f"{server}/")
     assert budi.url.startswith(f"{server}/masuk"), "a change of roles ends his session"

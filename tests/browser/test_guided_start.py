@@ -33,7 +33,7 @@ def _server_names(page, base: str, search: str) -> list[str]:
 
 def test_grouped_list_filters_while_typing_like_the_server(server, page):
     login(page, server, "kasubbag")
-    page.get_by_role("link", name="Mulai Proses").click()
+    page.get_by_role("link", name="Mulai Proses", exact=True).click()
     page.wait_for_selector("#cari-sop", timeout=TIMEOUT_MS)
     groups = page.locator(".sop-group h2").all_inner_texts()
     assert groups == ["TI", "Perencanaan", "Persuratan"]

@@ -137,7 +137,7 @@ def test_switching_to_english_and_back(server, context):
     login(page, server, "ketua")
     page.get_by_role("link", name="Akun").click()
     page.get_by_label("Bahasa tampilan").select_option("en")
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan", exact=True).click()
     page.get_by_role("link", name="Inbox").click()
     assert page.get_by_role("heading", name="Inbox").is_visible()
     assert page.get_by_role("link", name=re.compile("My tasks")).is_visible()

@@ -10,7 +10,7 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     login(page, server, "prakom")
-    page.get_by_role("link", name="Mulai Proses").click()
+    page.get_by_role("link", name="Mulai Proses", exact=True).click()
     page.get_by_role("link", name="Penanganan Gangguan Server", exact=True).click()
     page.get_by_label("Judul (apa yang ditangani)").fill("Server SIPP tidak dapat diakses")
     page.get_by_role("button", name="Mulai", exact=True).click()
