@@ -144,6 +144,6 @@ def test_switching_to_english_and_back(server, context):
     assert page.evaluate("document.documentElement.lang") == "en"
     page.get_by_role("link", name="Account").click()
     page.get_by_label("Display language").select_option("id")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("link", name="Kotak Masuk").click()
     assert page.get_by_role("heading", name="Kotak Masuk").is_visible()
