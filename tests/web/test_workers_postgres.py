@@ -12,12 +12,13 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.escalation.delivery import message_id
@@ -79,11 +80,20 @@ def test_two_workers_claim_batches_fire_120_timers_once_and_send_every_email_des
         schema, watcher, tmp_path):
     smtp = SmtpServer(free_port()).start()
     prepare(schema, smtp.port, TIMERS)
+    watcher.execute(update(Timer).values(fire_at=func.now() + timedelta(days=365)))
+    watcher.commit()
     workers = [worker(schema, tmp_path), worker(schema, tmp_path)]
     orphaned: list[int] = []
     batches_seen: Counter = Counter()
     try:
         deadline = time.monotonic() + 120
+        while watcher.scalar(select(func.count()).select_from(WorkerHeartbeat)) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            watcher.rollback()
+            time.sleep(0.1)
+        # Both workers are up: every timer falls due at once.
+        watcher.execute(update(Timer).values(fire_at=func.now()))
+        watcher.commit()
         # Both workers hold a batch (more than one timer) at some moment, disjoint by row.
         while not all(any(owned_by(process) in owner and n > 1 for owner, n in batches_seen.items())
                       for process in workers):
