@@ -232,6 +232,9 @@ class Timer(Base):
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     level: Mapped[int] = mapped_column(default=1)
     fire_at: Mapped[datetime] = mapped_column(index=True)
+    # A worker's claim (``engine.escalation.timers.claim_due``): who took it, until when.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[datetime | None]
 
     human_task: Mapped[HumanTask | None] = relationship()
 

@@ -1,28 +1,43 @@
 """Firing due timers: where a step's time standard runs out.
 
-Workers call ``due_instances`` and then ``fire_instance_timers`` for each, one
-transaction per instance. The instance row is locked with ``FOR UPDATE SKIP LOCKED``, so
-on PostgreSQL several workers share the work and each timer fires once; a worker that
-dies mid-transaction releases its lock with its connection, and the rolled-back timers
-are due again for the others. A worker that was down catches up: due means
-``fire_at <= now``, however long ago.
+A worker round (``fire_round``) claims a batch of due timers and fires them:
+
+1. **Claim**, a short transaction of its own: up to ``BATCH`` due, unclaimed timers (or
+   timers whose claim expired), longest due first, taken with ``FOR UPDATE SKIP LOCKED``
+   and marked with the worker's id and an expiry (``claimed_by``, ``claimed_until``).
+   Several workers on PostgreSQL take disjoint batches without waiting for each other.
+2. **Fire**, one transaction for the batch: what firing needs (definitions, due timers,
+   their steps) is read in three statements, then each instance is locked (``FOR UPDATE
+   SKIP LOCKED``: an instance a user is changing right now is left for a later round) and
+   fired inside a savepoint, so one instance's failure rolls back only that instance.
+   Claims on timers that did not fire are released; the batch is committed by the caller.
+
+Each timer fires once: firing deletes it in the transaction that escalates, under the
+instance's row lock. A worker killed mid-batch loses its uncommitted batch with its
+connection; its claims stay until they expire (``lease``) and another worker takes them
+over. A worker that was down catches up: due means ``fire_at <= now``, however long ago.
+(Camunda 7's job executor claims jobs the same way: owner, expiry, at-least-once.)
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.escalation.chain import escalate
-from engine.models import HumanTask, ProcessInstance, Timer
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
 from engine.runtime.adapter import is_completed
 from engine.runtime.unit import InstanceUnit, change
 
+BATCH = 25
+LEASE = timedelta(seconds=60)
+
 
 def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]:
-    """Ids of running instances with a due timer, those due longest first (no locks taken).
-    Instances in Galat are left out until an administrator retries them."""
+    """Ids of running instances with a due timer, those due longest first (no locks taken,
+    claims ignored). Instances in Galat are left out until an administrator retries them."""
     rows = session.execute(select(Timer.instance_id, Timer.fire_at).join(ProcessInstance)
                            .where(Timer.fire_at <= clock.now(),
                                   ProcessInstance.status == "running")
@@ -30,26 +45,99 @@ def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]
     return list(dict.fromkeys(instance_id for instance_id, _ in rows))
 
 
-def fire_round(session: Session, clock: Clock, settle: Callable[[int, Exception | None], None],
-               *, limit: int = 200) -> int:
-    """A worker round's firing (``alur worker``, the loop inside ``alur serve``, and the
-    tests): every instance with a due timer, longest due first, each in its own unit of
-    work. After each instance ``settle(instance_id, error)`` ends its transaction: the
-    caller commits when ``error`` is None, else rolls back (and, for an unexpected error,
-    puts the instance in Galat); the engine itself never commits.
+def claim_due(session: Session, clock: Clock, owner: str, *, limit: int = BATCH,
+              lease: timedelta = LEASE) -> list[int]:
+    """Claim up to ``limit`` due timers of running instances for ``owner`` until
+    ``clock.now() + lease``: timers nobody claimed, or whose claim expired (its worker
+    died). Rows another transaction is claiming are skipped (``FOR UPDATE SKIP LOCKED``).
 
-    Returns the number of timers fired in the instances settled without an error.
+    Returns the ids of the claimed timers, longest due first. The caller commits, so that
+    other workers see the claim.
+    """
+    now = clock.now()
+    ids = list(session.scalars(
+        select(Timer.id).join(ProcessInstance)
+        .where(Timer.fire_at <= now, ProcessInstance.status == "running",
+               or_(Timer.claimed_until.is_(None), Timer.claimed_until <= now))
+        .order_by(Timer.fire_at, Timer.id).limit(limit)
+        .with_for_update(skip_locked=True, of=Timer)))
+    if ids:
+        session.execute(update(Timer).where(Timer.id.in_(ids))
+                        .values(claimed_by=owner[:200], claimed_until=now + lease))
+    return ids
+
+
+def fire_round(session: Session, clock: Clock,
+               settle: Callable[[int | None, Exception | None], None], *,
+               owner: str = "alur", limit: int = BATCH, lease: timedelta = LEASE,
+               batches: int = 1) -> int:
+    """A worker round's firing (``alur worker``, the loop inside ``alur serve``, and the
+    tests): claim a batch (``claim_due``), then fire its instances in one transaction.
+
+    ``settle`` ends transactions; the engine itself never commits:
+
+    - ``settle(None, None)`` after the claim and after the batch: the caller commits.
+    - ``settle(instance_id, error)`` when firing that instance raised an unexpected error:
+      its savepoint is already rolled back; the caller records the error (and puts the
+      instance in Galat, ``engine.escalation.incidents.mark_failed``) without ending
+      the transaction. The other instances of the batch go on.
+
+    With ``batches`` > 1 another batch follows while the last one was full (``limit``
+    timers claimed), up to ``batches``.
+
+    Returns the number of timers fired in the instances that fired without an error.
     """
     fired = 0
-    for instance_id in due_instances(session, clock, limit=limit):
+    for _ in range(batches):
+        count, claimed = _fire_batch(session, clock, settle, owner, limit, lease)
+        fired += count
+        if claimed < limit:
+            break
+    return fired
+
+
+def _fire_batch(session: Session, clock: Clock,
+                settle: Callable[[int | None, Exception | None], None], owner: str,
+                limit: int, lease: timedelta) -> tuple[int, int]:
+    """One claimed batch; returns (timers fired, timers claimed)."""
+    claimed = claim_due(session, clock, owner, limit=limit, lease=lease)
+    settle(None, None)
+    if not claimed:
+        return 0, 0
+    instance_ids = _prefetch(session, clock, claimed)
+    fired = 0
+    for instance_id in instance_ids:
+        savepoint = session.begin_nested()
         try:
             count = fire_instance_timers(session, clock, instance_id)
+            savepoint.commit()
         except Exception as error:  # noqa: BLE001 - the caller records it and moves on
+            savepoint.rollback()
             settle(instance_id, error)
             continue
-        settle(instance_id, None)
         fired += count
-    return fired
+    session.execute(update(Timer).where(Timer.id.in_(claimed), Timer.claimed_by == owner[:200])
+                    .values(claimed_by=None, claimed_until=None))
+    settle(None, None)
+    return fired, len(claimed)
+
+
+def _prefetch(session: Session, clock: Clock, timer_ids: list[int]) -> list[int]:
+    """Load what firing the claimed timers needs into the session (their definitions, every
+    due timer of their instances, the steps those guard); return the instances' ids,
+    longest due first."""
+    rows = session.execute(select(Timer.id, Timer.instance_id).where(Timer.id.in_(timer_ids))
+                           .order_by(Timer.fire_at, Timer.id)).all()
+    instance_ids = list(dict.fromkeys(instance_id for _, instance_id in rows))
+    session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(
+        select(ProcessInstance.definition_id).where(ProcessInstance.id.in_(instance_ids))))
+    ).all()
+    due = session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids),
+                                              Timer.fire_at <= clock.now())).all()
+    steps = {timer.human_task_id for timer in due if timer.human_task_id is not None}
+    if steps:
+        session.scalars(select(HumanTask).where(HumanTask.id.in_(steps))).all()
+    return instance_ids
 
 
 def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> int:

@@ -12,7 +12,6 @@ median is printed. Times are this machine's. Run with ``make bench`` or
 """
 
 import random
-import shutil
 import statistics
 import tempfile
 import time
@@ -60,12 +59,26 @@ STANDARD_MINUTES = {"PT10M": 10, "PT15M": 15, "PT20M": 20, "PT30M": 30, "PT1H": 
 PASSWORD = "bench-password"
 
 
+def history_database(folder: Path, instances: int, rng: random.Random | None = None) -> str:
+    """The seam the bench's table (``tests.bench.table``) measures through: a SQLite file in
+    ``folder`` set up by ``alur setup`` (demo users) holding ``instances`` finished
+    instances of history; returns its URL. Whatever the reports need beside the history
+    is built here too."""
+    from tests.bench.serving import setup
+
+    url = f"sqlite:///{folder / 'reports.sqlite3'}"
+    setup(folder, url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        _insert_history(rng or random.Random(2025), instances)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="alur-bench-reports-"))
-    try:
-        _bench(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="alur-bench-reports-") as name:
+        _bench(Path(name))
 
 
 def _bench(folder: Path) -> None:

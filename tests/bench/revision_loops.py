@@ -4,7 +4,7 @@ An RKT instance goes round the Panitera's revision loop (Kegiatan_4 "revisi" ->
 Kegiatan_3) 1,000 times, through the engine on a SQLite file, each completion committed.
 At loops 1, 10, 100 and 1,000 it prints the time of completing Kegiatan_4 (median of
 that loop and the four before it), the stored state's size and the number of tasks in
-the workflow tree: all three stay flat (README, "Batas"). Run with ``make bench``.
+the workflow tree: all three stay flat (README, "Batas"). Run with ``python -m tests.bench.revision_loops``.
 """
 
 import statistics
@@ -31,7 +31,11 @@ WINDOW = 5
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="alur-bench-loops-"))
+    with tempfile.TemporaryDirectory(prefix="alur-bench-loops-") as name:
+        _main(Path(name))
+
+
+def _main(folder: Path) -> None:
     engine = create_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
     Base.metadata.create_all(engine)
     clock = ManualClock(MONDAY_0800)
@@ -64,6 +68,7 @@ def main() -> None:
                 session.rollback()
                 print(f"  loop {loop:5d}: {statistics.median(timings) * 1000:7.2f} ms, "
                       f"state {state:6d} bytes, task tree {tree:3d} tasks")
+    engine.dispose()
 
 
 def _complete(session: Session, clock: ManualClock, users: dict, data: dict) -> float:

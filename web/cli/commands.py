@@ -200,11 +200,14 @@ def worker_command() -> None:
 @click.option("--workers", type=click.IntRange(1, 64),
               default=lambda: int(os.environ.get("ALUR_WEB_WORKERS", "1")), show_default="1",
               help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
+@click.option("--threads", type=click.IntRange(1, 64),
+              default=lambda: int(os.environ.get("ALUR_WEB_THREADS", "8")), show_default="8",
+              help="Thread per proses web.")
 @click.option("--timer-loop/--no-timer-loop",
               default=lambda: os.environ.get("ALUR_SERVE_TIMER_LOOP", "1") != "0",
               help="Jalankan putaran pekerja di dalam proses web (bawaan: ya).")
 @with_appcontext
-def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
+def serve_command(bind: str, workers: int, threads: int, timer_loop: bool) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
     from web.cli.serve import serve
 
@@ -214,7 +217,7 @@ def serve_command(bind: str, workers: int, timer_loop: bool) -> None:
         click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
                    "redaktur atau admin; kata sandi: "
                    + (os.environ.get("ALUR_DEMO_PASSWORD") or "yang dicetak oleh alur setup"))
-    serve(current_app._get_current_object(), bind, workers, timer_loop)
+    serve(current_app._get_current_object(), bind, workers, timer_loop, threads)
 
 
 

@@ -1,7 +1,18 @@
-"""Serving with gunicorn, with the timer loop inside each web process unless the office
-runs separate ``alur worker`` processes."""
+"""Serving with gunicorn: ``workers`` processes of ``threads`` threads each, and the timer
+loop (``web.cli.worker``) in exactly one of them at a time unless the office runs separate
+``alur worker`` processes.
 
+Which process runs the loop: each web process starts a thread that waits for an exclusive
+``flock`` on ``<instance>/timer-loop.lock``; the one that gets it runs the loop. The kernel
+releases the lock when that process ends (gunicorn restarts it, ``--max-requests``, a
+crash, SIGKILL), and a waiting process takes over. The embedded SQLite database has one
+writer, so on SQLite ``workers`` is clamped to 1 with a message.
+"""
+
+import fcntl
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -60,21 +71,48 @@ def _log_config(app: Flask) -> dict[str, Any]:
     }
 
 
-def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True) -> None:
-    """Serve ``app`` on ``bind`` (host:port) with ``workers`` processes, 8 threads each.
+def web_workers(app: Flask, workers: int) -> int:
+    """The number of web processes to start: ``workers``, but 1 on SQLite (one writer; a
+    second process would wait on the file's lock), saying so on stderr."""
+    if workers > 1 and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        print(f"alur serve: SQLite melayani satu proses web; --workers {workers} diturunkan "
+              "menjadi 1 (pakai PostgreSQL untuk lebih banyak proses).", file=sys.stderr)
+        return 1
+    return workers
 
-    One process suits the embedded SQLite database (one writer); on PostgreSQL use more.
-    With ``timer_loop`` each process also runs the worker loop (``web.cli.worker``);
-    offices running ``alur worker`` units pass ``--no-timer-loop``.
+
+def start_elected_timer_loop(app: Flask) -> threading.Thread:
+    """In a web process: a daemon thread that waits for the timer-loop lock file and, once
+    it holds it, runs the worker loop for the rest of the process's life."""
+    def wait_then_run() -> None:
+        path = Path(app.instance_path) / "timer-loop.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")  # kept open: closing it would release the lock
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        scheduler.run(app, threading.Event())
+
+    thread = threading.Thread(target=wait_then_run, name="alur-timer-loop", daemon=True)
+    thread.start()
+    return thread
+
+
+def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
+          threads: int = 8) -> None:
+    """Serve ``app`` on ``bind`` (host:port) with ``workers`` processes (1 on SQLite,
+    ``web_workers``) of ``threads`` threads each (gunicorn's gthread worker).
+
+    With ``timer_loop`` one of the processes at a time also runs the worker loop
+    (``start_elected_timer_loop``); offices running ``alur worker`` units pass
+    ``--no-timer-loop``.
     """
     metrics_folder(app)
     options: dict[str, Any] = {
-        "bind": bind, "workers": workers, "threads": 8, "worker_class": "gthread",
-        "accesslog": None, "timeout": 60, "logconfig_dict": _log_config(app),
-        "child_exit": _child_exit,
+        "bind": bind, "workers": web_workers(app, workers), "threads": threads,
+        "worker_class": "gthread", "accesslog": None, "timeout": 60,
+        "logconfig_dict": _log_config(app), "child_exit": _child_exit,
         # No control socket in the service user's home (hardened units have none).
         "control_socket_disable": True,
     }
     if timer_loop:
-        options["post_worker_init"] = lambda worker: scheduler.start_background(app)
+        options["post_worker_init"] = lambda worker: start_elected_timer_loop(app)
     _Server(app, options).run()

@@ -30,6 +30,9 @@ from web.extensions import clock, db
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 log = logging.getLogger("alur.worker")
+# Batches of timers (``engine.escalation.timers.BATCH`` each) a round fires at most before
+# it sends the outbox and records its heartbeat.
+ROUND_BATCHES = 8
 
 
 @dataclass
@@ -39,42 +42,52 @@ class RoundFailures:
     count: int = 0
 
 
-def fire_once(app: Flask, failures: RoundFailures | None = None) -> int:
-    """Fire what is due now, one transaction per instance; return how many timers fired.
+def fire_once(app: Flask, failures: RoundFailures | None = None,
+              owner: str = WORKER_ID) -> int:
+    """Claim a batch of due timers for ``owner`` and fire them (``engine.escalation.timers
+    .fire_round``: the claim in one transaction, the batch in another, each instance in a
+    savepoint); return how many timers fired.
 
-    An instance whose timer or engine run fails goes into Galat inside its transaction
-    (``engine.runtime.unit``). Any other failure is rolled back, logged, and the instance
-    put in Galat in a transaction of its own (``incidents.mark_failed``), so it leaves the
-    due list: no instance is retried round after round, an administrator retries it.
+    An instance whose timer or engine run fails goes into Galat inside its savepoint
+    (``engine.runtime.unit``). Any other failure of an instance rolls back its savepoint,
+    is logged, and puts the instance in Galat (``incidents.mark_failed``), so it leaves the
+    due list: no instance is retried round after round, an administrator retries it. A
+    batch whose commit fails is rolled back and logged; its claims expire after
+    ``ALUR_LEASE_SECONDS`` and the timers are fired again then.
     """
-    def settle(instance_id: int, error: Exception | None) -> None:
-        if error is None:
-            try:
-                db.session.commit()
-                return
-            except Exception as failed_commit:
-                error = failed_commit
-        db.session.rollback()
+    def settle(instance_id: int | None, error: Exception | None) -> None:
+        if instance_id is None:
+            db.session.commit()
+            return
         if failures is not None:
             failures.count += 1
         log.error("firing timers of instance %s failed", instance_id, exc_info=error,
                   extra={"fields": {"event": "worker.fire_failed", "instance_id": instance_id}})
         _mark_failed(instance_id, error)
 
+    lease = timedelta(seconds=app.config["ALUR_LEASE_SECONDS"])
     with app.app_context():
         try:
-            return fire_round(db.session, clock(), settle)
+            return fire_round(db.session, clock(), settle, owner=owner, lease=lease,
+                              batches=ROUND_BATCHES)
+        except Exception:
+            db.session.rollback()
+            if failures is not None:
+                failures.count += 1
+            log.exception("firing a batch of timers failed; its claims expire and it is "
+                          "fired again", extra={"fields": {"event": "worker.batch_failed"}})
+            return 0
         finally:
             db.session.remove()
 
 
-def _mark_failed(instance_id: int, error: Exception) -> None:
+def _mark_failed(instance_id: int, error: Exception | None) -> None:
+    """Put the instance in Galat in a savepoint of the batch's transaction."""
     try:
-        incidents.mark_failed(db.session, clock(), instance_id,
-                              f"Pengatur waktu gagal: {type(error).__name__}: {error}")
-        db.session.commit()
+        with db.session.begin_nested():
+            incidents.mark_failed(db.session, clock(), instance_id,
+                                  f"Pengatur waktu gagal: {type(error).__name__}: {error}")
     except Exception:
-        db.session.rollback()
         log.exception("marking instance %s as failed failed; next round", instance_id,
                       extra={"fields": {"event": "worker.mark_failed_failed",
                                         "instance_id": instance_id}})
@@ -139,7 +152,7 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
     failures = RoundFailures()
     try:
         sweep_once(app, every_file, failures)
-        fired = fire_once(app, failures)
+        fired = fire_once(app, failures, owner)
         sent = send_once(app, owner, failures)
         with app.app_context():
             try:

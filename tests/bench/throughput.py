@@ -1,0 +1,78 @@
+"""Bench step: instance starts and task completions per second through ``alur serve`` on
+SQLite, with ``concurrency`` clients at once, and the 99th percentile of their latency.
+
+A run starts ``count`` instances of Penanganan Gangguan Server (a real SOP, first step
+Prakom's) as Prakom, then completes the first step of each. Each client thread has its
+own HTTP session (keep-alive), as browsers and integrations do. An answer 503 "busy"
+(SQLite's write lock not had within its timeout) is retried, as its message asks; the
+latency counts the retries and the run counts them.
+"""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from tests.bench.serving import Server, p99
+
+KEY = "penanganan_gangguan_server"
+ROLE = "Prakom"
+
+
+@dataclass
+class Rate:
+    """One run of one kind of request: requests per second and the p99 latency, seconds."""
+
+    per_second: float
+    p99: float
+    busy: int
+
+
+def run(server: Server, concurrency: int, count: int, tag: str) -> tuple[Rate, Rate]:
+    """One run: ``count`` starts then ``count`` completions; returns (starts, completions)."""
+    local = threading.local()
+    api = f"{server.base}/api/v1"
+    busy = {"start": 0, "complete": 0}
+
+    def post(kind: str, url: str, body: dict):
+        for _ in range(20):
+            answer = http().post(url, timeout=120, json=body)
+            if answer.status_code != 503:
+                return answer
+            busy[kind] += 1
+        return answer
+
+    def http():
+        if not hasattr(local, "http"):
+            local.http = server.api(ROLE)
+        return local.http
+
+    def start(number: int) -> tuple[float, int]:
+        begin = time.perf_counter()
+        answer = post("start", f"{api}/instances", {
+            "process_key": KEY, "title": f"Gangguan {tag}-{number}"})
+        elapsed = time.perf_counter() - begin
+        assert answer.status_code == 201, answer.text
+        [task] = answer.json()["open_tasks"]
+        return elapsed, task["id"]
+
+    def complete(task_id: int) -> tuple[float, int]:
+        begin = time.perf_counter()
+        answer = post("complete", f"{api}/tasks/{task_id}/complete", {"data": {}})
+        elapsed = time.perf_counter() - begin
+        assert answer.status_code == 200, answer.text
+        return elapsed, task_id
+
+    server.api(ROLE)  # the token, once, outside the timing
+    with ThreadPoolExecutor(concurrency) as pool:
+        started = _timed_batch(pool, start, range(count))
+        task_ids = [task_id for _, task_id in started[1]]
+        completed = _timed_batch(pool, complete, task_ids)
+    return (Rate(count / started[0], p99([s for s, _ in started[1]]), busy["start"]),
+            Rate(count / completed[0], p99([s for s, _ in completed[1]]), busy["complete"]))
+
+
+def _timed_batch(pool: ThreadPoolExecutor, call, items) -> tuple[float, list]:
+    begin = time.perf_counter()
+    results = list(pool.map(call, items))
+    return time.perf_counter() - begin, results

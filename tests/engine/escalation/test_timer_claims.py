@@ -1,0 +1,67 @@
+"""Workers claim due timers in batches: a claim keeps other workers off until it expires."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.escalation.timers import claim_due, fire_round
+from engine.models import Escalation, Timer
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from tests.conftest import mini_bpmn
+
+
+def overdue(session: Session, clock, users, count: int) -> None:
+    deploy(session, clock, mini_bpmn())
+    for number in range(count):
+        start_instance(session, clock, process_key="sop_uji", title=f"Surat {number}",
+                       user=users["Prakom"])
+    session.commit()
+    clock.advance(timedelta(minutes=45))  # level 1 due (30 minutes), level 2 not yet (60)
+
+
+def committing(session: Session):
+    def settle(instance_id: int | None, error: Exception | None) -> None:
+        if error is not None:
+            raise error
+        session.commit()
+    return settle
+
+
+def test_a_claim_holds_its_timers_until_it_expires(session, clock, users):
+    overdue(session, clock, users, 5)
+    first = claim_due(session, clock, "pekerja-a", limit=3, lease=timedelta(seconds=60))
+    session.commit()
+    assert len(first) == 3
+    second = claim_due(session, clock, "pekerja-b", limit=10, lease=timedelta(seconds=60))
+    session.commit()
+    assert len(second) == 2 and not set(first) & set(second)
+    assert claim_due(session, clock, "pekerja-c", limit=10) == []
+
+    clock.advance(timedelta(seconds=61))  # pekerja-a died: its claims ran out
+    session.rollback()
+    taken = claim_due(session, clock, "pekerja-c", limit=10)
+    session.commit()
+    assert sorted(taken) == sorted(first + second)
+    assert set(session.scalars(select(Timer.claimed_by))) == {"pekerja-c"}
+
+
+def test_a_round_fires_full_batches_and_releases_nothing_left_claimed(session, clock, users):
+    overdue(session, clock, users, 7)
+    assert fire_round(session, clock, committing(session), owner="pekerja-a", limit=3,
+                      batches=2) == 6  # two full batches of 3
+    assert session.scalar(select(func.count()).select_from(Timer).where(Timer.level == 1)) == 1
+    assert set(session.scalars(select(Timer.claimed_by))) == {None}
+    assert fire_round(session, clock, committing(session), owner="pekerja-b", limit=3,
+                      batches=2) == 1
+    assert session.scalar(select(func.count()).select_from(Escalation)) == 7
+
+
+def test_a_timer_claimed_by_a_live_worker_is_not_fired_by_another(session, clock, users):
+    overdue(session, clock, users, 2)
+    claim_due(session, clock, "pekerja-a", limit=1)
+    session.commit()
+    assert fire_round(session, clock, committing(session), owner="pekerja-b") == 1
+    [left] = session.scalars(select(Timer).where(Timer.level == 1)).all()
+    assert left.claimed_by == "pekerja-a"
