@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, supervisor_of
 
@@ -89,19 +90,13 @@ class InboxQuery:
     day_end: datetime | None = None
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    """One page of the inbox: ``rows``, the ``total`` matching, and the 1-based ``page``."""
-
-    rows: list[InboxRow]
-    total: int
-    page: int
-    per_page: int
+class InboxPage(Page):
+    """One page of the inbox (``engine.paging.Page`` of ``InboxRow``)."""
 
     @property
-    def pages(self) -> int:
-        """How many pages the total fills (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+    def rows(self) -> list["InboxRow"]:
+        """The page's ``InboxRow`` items."""
+        return self.items
 
 
 @dataclass(frozen=True)
