@@ -96,8 +96,11 @@ TASK_STATE_TEXT = {"open": lazy_gettext("Menunggu"), "completed": lazy_gettext("
                    "cancelled": lazy_gettext("Dibatalkan")}
 
 
-def task_state_text(state: str) -> str:
-    """A human task's state in the user's language (``completed`` -> ``Selesai``)."""
+def task_state_text(state: str, claimed: bool = False) -> str:
+    """A human task's state in the user's language (``completed`` -> ``Selesai``); an open
+    task someone has taken (``claimed``) is "Dalam proses", no longer "Menunggu"."""
+    if state == "open" and claimed:
+        return str(lazy_gettext("Dalam proses"))
     return str(TASK_STATE_TEXT.get(state, state))
 
 

@@ -148,6 +148,7 @@ def test_bulk_tools_are_only_for_supervisors_and_prakom_cannot_assign(app, clien
 
 
 def test_version_changes_when_a_task_arrives_and_claimed_status_is_not_waiting(app, client):
+    """After claiming, neither the task page nor the process page says Menunggu."""
     login(client, "prakom")
     assert client.get("/kotak-masuk/versi").json == {"version": "0-0"}
     task = _start(client, "prakom", SERVER, "Server mati")
@@ -158,6 +159,11 @@ def test_version_changes_when_a_task_arrives_and_claimed_status_is_not_waiting(a
     client.post(f"/tugas/{task}/ambil", data={"csrf_token": csrf_token(page)})
     assert ("<dt>Status</dt><dd>Dalam proses — diambil Demo Prakom</dd>"
             in client.get(f"/tugas/{task}").get_data(True))
+    with app.app_context():
+        instance = db.session.get(HumanTask, task).instance_id
+    shown = client.get(f"/proses/{instance}").get_data(True)
+    status = re.search(r'<td data-label="Status">([^<]*)', shown)
+    assert status is not None and status[1].strip() == "Dalam proses"
 
 
 def test_an_empty_inbox_says_what_to_do_next(client):
