@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 from engine.roles import username_for
-from tests.helpers.servers import ALUR, free_port
+from tests.helpers.servers import ALUR, children, free_port
 
 PASSWORD = "bench-password"
 
@@ -85,19 +85,6 @@ def serving(folder: Path, database_url: str, *args: str, **settings: str) -> Ite
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -31,7 +30,7 @@ from engine.models import (
     WorkerHeartbeat,
 )
 from tests.helpers.database import on_postgres, postgres_schema
-from tests.helpers.servers import ALUR, SmtpServer, free_port
+from tests.helpers.servers import ALUR, SmtpServer, children, free_port
 from tests.helpers.workload import prepare, worker
 
 TIMERS = 120
@@ -141,19 +140,6 @@ def test_two_workers_claim_batches_fire_120_timers_once_and_send_every_email_des
     # Enqueued once; sent at least once. Only a message the killed worker was sending —
     # taken by the SMTP server, not yet recorded — can come a second time.
     assert sum(n - 1 for n in repeats.values()) <= 1, repeats
-
-
-def children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (gunicorn's workers of its master)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def loop_rounds(session: Session) -> dict[int, int]:
