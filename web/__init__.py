@@ -10,7 +10,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.bpmn.validation import MAX_BPMN_BYTES
+from engine import sqlite_writers
 from engine.clock import SystemClock
+from engine.db import SQLITE_BUSY_TIMEOUT_MS
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
@@ -74,6 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # that many proxies (deploy/nginx/alur.conf is one).
         count = app.config["ALUR_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", sqlite_writers.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], SQLITE_BUSY_TIMEOUT_MS))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
     app.config["MAX_CONTENT_LENGTH"] = (
