@@ -31,6 +31,7 @@ from web.filters import end_of_office_day
 from web.views.case import attach_posted
 
 TAG = "tugas"
+_COMPLETE_QUERY, _COMPLETE_BODY = CompleteQuery(), TaskComplete()
 
 # The inbox stays a JSON array (as before pagination); its size is in headers.
 PAGE_HEADERS = {"X-Total-Count": {"schema": {"type": "integer"}},
@@ -120,9 +121,9 @@ def assign_task(task_id: int) -> Any:
      responses={200: CompletedSchema, 409: None})
 @token_required
 def complete_task(task_id: int) -> Any:
-    with_history = load_query(CompleteQuery()).get("include") == "history"
+    with_history = load_query(_COMPLETE_QUERY).get("include") == "history"
     if request.mimetype != "multipart/form-data":
-        data = load_body(TaskComplete())["data"]
+        data = load_body(_COMPLETE_BODY)["data"]
     else:
         task = tasks.get_task(db.session, task_id)
         data = _multipart_data()

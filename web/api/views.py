@@ -37,6 +37,10 @@ from web.errors import error_response
 from web.extensions import clock, db
 from web.views.auth import authenticate
 
+# Built once: a marshmallow schema costs more to make than to dump one object with.
+_TASK, _STEP, _INSTANCE, _BRIEF, _CREATE = (TaskSchema(), StepSchema(), InstanceSchema(),
+                                            InstanceBriefSchema(), InstanceCreate())
+
 DEPLOY_MULTIPART = {
     "type": "object",
     "properties": {
@@ -127,7 +131,7 @@ def list_instances() -> Any:
 @doc("Mulai proses", body=InstanceCreate, tag="proses", responses={201: InstanceSchema})
 @token_required
 def start_instance() -> Any:
-    body = load_body(InstanceCreate())
+    body = load_body(_CREATE)
     instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                         title=body["title"], user=g.user, data=body["data"])
     db.session.flush()
@@ -162,7 +166,7 @@ def cancel_instance(instance_id: int) -> Any:
 def task_json(task: Any, with_case: bool = False) -> dict[str, Any]:
     """A task as the API shows it: its row, its step's Mutu Baku and fields, its declared
     form; with ``with_case`` also the case file and, once done, what was submitted."""
-    found = {**TaskSchema().dump(task), **StepSchema().dump(tasks.task_entry(task)),
+    found = {**_TASK.dump(task), **_STEP.dump(tasks.task_entry(task)),
              "form": _schema_of(tasks.task_entry(task).get("form"))}
     if with_case:
         found["case"] = case.case_file(db.session, task.instance)
@@ -178,7 +182,7 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
 def instance_json(instance: Any) -> dict[str, Any]:
     """An instance as the API shows it (``InstanceSchema``): open tasks and history."""
     all_tasks = instances.instance_tasks(db.session, instance)
-    return InstanceSchema().dump({
+    return _INSTANCE.dump({
         **_instance_fields(instance),
         "open_tasks": [t for t in all_tasks if t.state == "open"],
         "history": _history(instance, {t.id: t for t in all_tasks}),
@@ -193,7 +197,7 @@ def instance_brief(instance: Any, with_history: bool = False) -> dict[str, Any]:
     if with_history:
         brief["history"] = _history(instance, {
             t.id: t for t in instances.instance_tasks(db.session, instance)})
-    return InstanceBriefSchema().dump(brief)
+    return _BRIEF.dump(brief)
 
 
 def _instance_fields(instance: Any) -> dict[str, Any]:
