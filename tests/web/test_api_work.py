@@ -52,9 +52,9 @@ def test_every_list_refuses_more_than_100_per_page_naming_per_page(client, prako
     response = client.get(f"{path}?per_page=101", headers=prakom)
     assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_request"
-    assert list(response.json["error"]["fields"]) == ["per_page"]
+    assert response.json["error"]["fields"] == {"per_page": ["harus paling kecil 1 dan paling besar 100"]}
     assert client.get(f"{path}?page=0", headers=prakom).json["error"]["fields"] == {
-        "page": ["Must be greater than or equal to 1 and less than or equal to 2147483647."]}
+        "page": ["harus paling kecil 1 dan paling besar 2147483647"]}
 
 
 def test_inbox_pages_keep_the_array_and_count_in_headers(client, prakom):

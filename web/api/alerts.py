@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from engine.desk import alerts
 from web.api import bp
+from web.api.field_messages import indonesian
 from web.api.openapi import doc
 from web.api.schemas_servicedesk import AlertmanagerWebhook, UptimeKumaWebhook
 from web.errors import error_response
@@ -42,7 +43,7 @@ def receive_alerts() -> Any:
     except ValidationError as invalid:
         return error_response(422, "invalid_request",
                               f"Badan bukan format webhook {source.kind}.",
-                              fields=invalid.messages)
+                              fields=indonesian(invalid.messages))
     opened, ignored = alerts.receive(db.session, clock(), source, events)
     db.session.commit()
     return jsonify(instances=opened, ignored=ignored), 202

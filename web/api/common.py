@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError
 
 from engine.paging import MAX_PER_PAGE, Page
 from web.api import bp
+from web.api.field_messages import indonesian
 from web.errors import error_response
 
 __all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query", "page_json",
@@ -29,7 +30,7 @@ def _request_error(error: RequestError) -> Any:
 
 def _invalid(invalid: ValidationError) -> RequestError:
     return RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                        fields=invalid.messages)
+                        fields=indonesian(invalid.messages))
 
 
 def load_body(schema: Schema) -> dict[str, Any]:

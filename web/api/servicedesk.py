@@ -14,6 +14,7 @@ from web.access import access
 from web.api import bp
 from web.api.auth import token_required
 from web.api.common import load_query, page_list
+from web.api.field_messages import indonesian
 from web.api.openapi import doc
 from web.api.schemas import ProcessSchema
 from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
@@ -37,7 +38,7 @@ def _body(schema: Schema) -> dict[str, Any] | Any:
         return schema.load(payload)
     except ValidationError as invalid:
         return error_response(422, "invalid_request", "Permintaan tidak valid.",
-                              fields=invalid.messages)
+                              fields=indonesian(invalid.messages))
 
 
 @bp.before_request
