@@ -21,7 +21,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
 from engine.people.access import Access
-from engine.people.substitution import Capacity, capacities
+from engine.people.substitution import Capacity, away, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
@@ -94,7 +94,8 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
 
     Raises:
         NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
-        InvalidTaskData (the assignee does not hold the role).
+        InvalidTaskData (the assignee does not hold the role, or is away: someone stands
+        in for them as Plh/Plt, ``engine.people.substitution.away``).
     """
     task = get_task(session, task_id)
     supervisor = supervisor_of(task.role)
@@ -107,6 +108,9 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     if task.role not in assignee.role_names:
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
+    if assignee.id in away(session, clock.now()):
+        raise InvalidTaskData({"assignee": f"{assignee.full_name} sedang digantikan Plh/Plt; "
+                                           "alihkan kepada pemegang peran yang bertugas"})
     _change(session, task, HumanTask.id == task.id, claimed_by_id=assignee.id,
             claimed_at=clock.now())
     instance = task.instance

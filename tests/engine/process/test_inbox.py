@@ -143,3 +143,20 @@ def test_only_admin_or_the_official_records_a_substitution(session, clock, users
                substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-3",
                starts_at=MONDAY_0800, ends_at=MONDAY_0800 + timedelta(days=1),
                created_by=users["Prakom"])
+
+
+def test_a_step_is_not_assigned_to_an_official_someone_stands_in_for(session, clock, users,
+                                                                       tasks, second_prakom):
+    record(session, clock, kind="Plh", official=second_prakom, substitute=users["Prakom"],
+           role="Prakom", warrant_number="W8-U1/13/KP.04/XI/2026", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=2), created_by=users["admin"])
+    with pytest.raises(InvalidTaskData) as refused:
+        assign_task(session, clock, tasks[0].id, second_prakom, users["Kasubbag"])
+    assert refused.value.fields == {"assignee": f"{second_prakom.full_name} sedang "
+                                      "digantikan Plh/Plt; alihkan kepada pemegang peran "
+                                      "yang bertugas"}
+    assert tasks[0].claimed_by_id is None
+    assert session.scalars(select(Notification)).all() == []
+    clock.advance(timedelta(days=2))  # back at the desk: assigned again
+    assign_task(session, clock, tasks[0].id, second_prakom, users["Kasubbag"])
+    assert tasks[0].claimed_by_id == second_prakom.id
