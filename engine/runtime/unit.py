@@ -97,8 +97,10 @@ class InstanceUnit:
         adapter.shift_waiting_timers(self.workflow, delta)
 
     def fire_timers(self) -> None:
-        """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure."""
-        self._checkpoint = adapter.dump_state(self.workflow)
+        """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure.
+        A workflow not loaded yet needs no new checkpoint: the stored state is one."""
+        if self._workflow is not None:
+            self._checkpoint = adapter.dump_state(self._workflow)
         adapter.fire_timers(self.workflow)
 
     def save(self) -> list[HumanTask]:
