@@ -6,10 +6,13 @@ A worker round (``fire_round``) claims a batch of due timers and fires them:
    timers whose claim expired), longest due first, taken with ``FOR UPDATE SKIP LOCKED``
    and marked with the worker's id and an expiry (``claimed_by``, ``claimed_until``).
    Several workers on PostgreSQL take disjoint batches without waiting for each other.
-2. **Fire**, one transaction for the batch: what firing needs (definitions, due timers,
-   their steps) is read in three statements, then each instance is locked (``FOR UPDATE
-   SKIP LOCKED``: an instance a user is changing right now is left for a later round) and
-   fired inside a savepoint, so one instance's failure rolls back only that instance.
+2. **Fire**, one transaction for the batch: the claimed timers' instances are locked in
+   one statement (``FOR UPDATE SKIP LOCKED``: an instance a user is changing right now is
+   left for a later round), then what firing them needs is read once for all of them
+   (definitions, due timers, their steps, the levels already raised, the holders of the
+   roles notified); each instance is fired inside a savepoint, so one instance's failure
+   rolls back only that instance. A fired instance costs its savepoint, its escalation's
+   rows and its state (``tests/engine/escalation/test_timer_statements.py`` counts them).
    Claims on timers that did not fire are released; the batch is committed by the caller.
 
 Each timer fires once: firing deletes it in the transaction that escalates, under the
@@ -137,10 +140,10 @@ class _Batch:
 
 
 def _prefetch(session: Session, clock: Clock, timer_ids: list[int]) -> _Batch:
-    """Lock the claimed timers' instances (those another transaction holds are left for
-    a later round), then read what firing needs in two statements more: every due timer
-    of the locked instances and the steps those guard (their escalations with them).
-    The instances come with their definitions (``ProcessInstance.definition`` is joined)."""
+    """Lock the claimed timers' instances with their definitions (``lock_instances``;
+    those another transaction holds are left for a later round), then read what firing
+    needs in three statements more: every due timer of the locked instances, the steps
+    those guard, and the levels already raised on them (``chain.Known``)."""
     rows = session.execute(select(Timer.id, Timer.instance_id).where(Timer.id.in_(timer_ids))
                            .order_by(Timer.fire_at, Timer.id)).all()
     ordered = list(dict.fromkeys(instance_id for _, instance_id in rows))
