@@ -7,6 +7,7 @@ one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md`
 chain stops when the step is done. Each (step, level) escalates once.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,23 +16,50 @@ from sqlalchemy.orm import Session
 from engine import audit, facts, settings
 from engine.clock import Clock
 from engine.escalation import outbox
-from engine.models import Escalation, HumanTask, Notification, Timer
+from engine.models import Escalation, HumanTask, Notification, Timer, User
 from engine.people.holders import holders
 from engine.roles import supervisor_of
 from engine.time.duration import parse_duration
 
 
-def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Escalation | None:
+class Known:
+    """What escalating a batch of steps reads once for all of them instead of once per
+    step: which of their levels were raised already, and who holds each role.
+
+    Read it while the steps' instances are locked (every escalation is raised under its
+    instance's lock, so none of theirs can be raised meanwhile by anyone else); it serves
+    one transaction.
+    """
+
+    def __init__(self, session: Session, task_ids: Collection[int]) -> None:
+        self.raised: set[tuple[int, int]] = set()
+        if task_ids:
+            self.raised.update((task_id, level) for task_id, level in session.execute(
+                select(Escalation.human_task_id, Escalation.level)
+                .where(Escalation.human_task_id.in_(task_ids))))
+        self._holders: dict[str, list[User]] = {}
+
+    def holders(self, session: Session, role: str) -> list[User]:
+        """``engine.people.holders.holders`` of ``role``, read once."""
+        if role not in self._holders:
+            self._holders[role] = holders(session, role)
+        return self._holders[role]
+
+
+def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
+             known: Known | None = None) -> Escalation | None:
     """Escalate ``task`` at ``level``: notify in the app, enqueue e-mail and webhook
-    deliveries, and schedule the next level.
+    deliveries, and schedule the next level. ``known``: what a batch read for all its
+    steps (``Known``), else it is read here.
 
     Returns None, changing nothing, when the task is no longer open, the level was already
     raised, or no role is left above.
     """
     if task.state != "open":
         return None
-    if session.scalar(select(Escalation.id).where(Escalation.human_task_id == task.id,
-                                                  Escalation.level == level)) is not None:
+    if known is None:
+        known = Known(session, [task.id])
+    if (task.id, level) in known.raised:
         return None
     role = role_at_level(task.role, level)
     if role is None:
@@ -40,7 +68,8 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int) -> Esc
     session.add(escalation)
     session.flush()
     facts.record_escalation(session, task, escalation)
-    people = ([task.claimed_by] if level == 1 and task.claimed_by else holders(session, role))
+    people = ([task.claimed_by] if level == 1 and task.claimed_by
+              else known.holders(session, role))
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     for user in people:

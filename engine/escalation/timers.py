@@ -6,10 +6,13 @@ A worker round (``fire_round``) claims a batch of due timers and fires them:
    timers whose claim expired), longest due first, taken with ``FOR UPDATE SKIP LOCKED``
    and marked with the worker's id and an expiry (``claimed_by``, ``claimed_until``).
    Several workers on PostgreSQL take disjoint batches without waiting for each other.
-2. **Fire**, one transaction for the batch: what firing needs (definitions, due timers,
-   their steps) is read in three statements, then each instance is locked (``FOR UPDATE
-   SKIP LOCKED``: an instance a user is changing right now is left for a later round) and
-   fired inside a savepoint, so one instance's failure rolls back only that instance.
+2. **Fire**, one transaction for the batch: the claimed timers' instances are locked in
+   one statement (``FOR UPDATE SKIP LOCKED``: an instance a user is changing right now is
+   left for a later round), then what firing them needs is read once for all of them
+   (definitions, due timers, their steps, the levels already raised, the holders of the
+   roles notified); each instance is fired inside a savepoint, so one instance's failure
+   rolls back only that instance. A fired instance costs its savepoint, its escalation's
+   rows and its state (``tests/engine/escalation/test_timer_statements.py`` counts them).
    Claims on timers that did not fire are released; the batch is committed by the caller.
 
 Each timer fires once: firing deletes it in the transaction that escalates, under the
@@ -20,16 +23,17 @@ over. A worker that was down catches up: due means ``fire_at <= now``, however l
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from engine.clock import Clock
-from engine.escalation.chain import escalate
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from engine.escalation.chain import Known, escalate
+from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime.adapter import is_completed
-from engine.runtime.unit import InstanceUnit, change
+from engine.runtime.unit import InstanceUnit, change, lock_instances
 
 BATCH = 25
 LEASE = timedelta(seconds=60)
@@ -104,12 +108,13 @@ def _fire_batch(session: Session, clock: Clock,
     settle(None, None)
     if not claimed:
         return 0, 0
-    instance_ids = _prefetch(session, clock, claimed)
+    batch = _prefetch(session, clock, claimed)
     fired = 0
-    for instance_id in instance_ids:
+    for instance_id in batch.instance_ids:
         savepoint = session.begin_nested()
         try:
-            count = fire_instance_timers(session, clock, instance_id)
+            count = fire_instance_timers(session, clock, instance_id,
+                                         due=batch.due.get(instance_id, []), known=batch.known)
             savepoint.commit()
         except Exception as error:  # noqa: BLE001 - the caller records it and moves on
             savepoint.rollback()
@@ -122,43 +127,69 @@ def _fire_batch(session: Session, clock: Clock,
     return fired, len(claimed)
 
 
-def _prefetch(session: Session, clock: Clock, timer_ids: list[int]) -> list[int]:
-    """Load what firing the claimed timers needs into the session (their definitions, every
-    due timer of their instances, the steps those guard); return the instances' ids,
-    longest due first."""
+@dataclass
+class _Batch:
+    """What firing a claimed batch reads up front, kept referenced for the batch (the
+    session's identity map holds rows only while something does)."""
+
+    instance_ids: list[int]  # the instances this transaction locked, longest due first
+    instances: list[ProcessInstance]
+    due: dict[int, list[Timer]]  # instance id -> its due timers
+    steps: list[HumanTask]  # the steps those timers guard
+    known: Known
+
+
+def _prefetch(session: Session, clock: Clock, timer_ids: list[int]) -> _Batch:
+    """Lock the claimed timers' instances with their definitions (``lock_instances``;
+    those another transaction holds are left for a later round), then read what firing
+    needs in three statements more: every due timer of the locked instances, the steps
+    those guard, and the levels already raised on them (``chain.Known``)."""
     rows = session.execute(select(Timer.id, Timer.instance_id).where(Timer.id.in_(timer_ids))
                            .order_by(Timer.fire_at, Timer.id)).all()
-    instance_ids = list(dict.fromkeys(instance_id for _, instance_id in rows))
-    session.scalars(select(ProcessDefinition).where(ProcessDefinition.id.in_(
-        select(ProcessInstance.definition_id).where(ProcessInstance.id.in_(instance_ids))))
-    ).all()
-    due = session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids),
-                                              Timer.fire_at <= clock.now())).all()
-    steps = {timer.human_task_id for timer in due if timer.human_task_id is not None}
-    if steps:
-        session.scalars(select(HumanTask).where(HumanTask.id.in_(steps))).all()
-    return instance_ids
+    ordered = list(dict.fromkeys(instance_id for _, instance_id in rows))
+    instances = lock_instances(session, ordered)
+    locked = {instance.id for instance in instances}
+    instance_ids = [instance_id for instance_id in ordered if instance_id in locked]
+    due: dict[int, list[Timer]] = {}
+    if instance_ids:
+        for timer in session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids),
+                                                         Timer.fire_at <= clock.now())):
+            due.setdefault(timer.instance_id, []).append(timer)
+    step_ids = {timer.human_task_id for timers in due.values() for timer in timers
+                if timer.human_task_id is not None}
+    steps = list(session.scalars(select(HumanTask).where(HumanTask.id.in_(step_ids))
+                                 .options(lazyload(HumanTask.instance)))) if step_ids else []
+    return _Batch(instance_ids, instances, due, steps, Known(session, step_ids))
 
 
-def fire_instance_timers(session: Session, clock: Clock, instance_id: int) -> int:
+def fire_instance_timers(session: Session, clock: Clock, instance_id: int, *,
+                         due: list[Timer] | None = None, known: Known | None = None) -> int:
     """Fire the instance's due timers and escalate the steps they guard.
 
+    ``due`` and ``known``: what a batch read for all its instances (``fire_due``).
     Returns the number of timers fired; 0 when another worker holds the instance or it
     is not running. Reads only the ``timers`` projection to find work, and loads the
     workflow only when a SpiffWorkflow boundary timer (level 1) is among the due ones. A
     timer or engine run that fails puts the instance in Galat (``engine.runtime.unit``).
     """
     with change(session, clock, instance_id, skip_locked=True) as unit:
-        return 0 if unit is None else fire_due(unit)
+        return 0 if unit is None else fire_due(unit, due=due, known=known)
     return 0
 
 
-def fire_due(unit: InstanceUnit) -> int:
+def fire_due(unit: InstanceUnit, *, due: list[Timer] | None = None,
+             known: Known | None = None) -> int:
     """Within ``unit``: fire its instance's due timers, run the engine, and escalate the
-    steps whose timers fired. Returns the number of timers fired. Raises ProcessFailure."""
+    steps whose timers fired. Returns the number of timers fired. Raises ProcessFailure.
+
+    ``due``: the instance's due timers when the caller read them under the instance's
+    lock (a batch does, for all its instances at once), else they are read here;
+    ``known``: the batch's ``chain.Known``.
+    """
     session, clock = unit.session, unit.clock
-    due = session.scalars(select(Timer).where(Timer.instance_id == unit.instance.id,
-                                              Timer.fire_at <= clock.now())).all()
+    if due is None:
+        due = list(session.scalars(select(Timer).where(Timer.instance_id == unit.instance.id,
+                                                       Timer.fire_at <= clock.now())))
     fired = 0
     boundary = [timer for timer in due if timer.spiff_task_id is not None]
     if boundary:
@@ -167,15 +198,16 @@ def fire_due(unit: InstanceUnit) -> int:
             spiff_task = unit.find_task(timer.spiff_task_id)
             if spiff_task is not None and is_completed(spiff_task):
                 fired += 1
-                _escalate(session, clock, timer)
+                _escalate(session, clock, timer, known)
     for timer in due:
         if timer.spiff_task_id is None:
             fired += 1
-            _escalate(session, clock, timer)
+            _escalate(session, clock, timer, known)
             session.delete(timer)
     return fired
 
 
-def _escalate(session: Session, clock: Clock, timer: Timer) -> None:
+def _escalate(session: Session, clock: Clock, timer: Timer, known: Known | None) -> None:
     if timer.human_task_id is not None:
-        escalate(session, clock, session.get(HumanTask, timer.human_task_id), timer.level)
+        escalate(session, clock, session.get(HumanTask, timer.human_task_id), timer.level,
+                 known)

@@ -22,7 +22,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, scoped_session
+from sqlalchemy.orm import Session, contains_eager, lazyload, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, facts, settings
 from engine.clock import Clock
@@ -96,8 +97,10 @@ class InstanceUnit:
         adapter.shift_waiting_timers(self.workflow, delta)
 
     def fire_timers(self) -> None:
-        """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure."""
-        self._checkpoint = adapter.dump_state(self.workflow)
+        """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure.
+        A workflow not loaded yet needs no new checkpoint: the stored state is one."""
+        if self._workflow is not None:
+            self._checkpoint = adapter.dump_state(self._workflow)
         adapter.fire_timers(self.workflow)
 
     def save(self) -> list[HumanTask]:
@@ -196,6 +199,26 @@ def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = Fal
     if instance is not None:
         _memo(session)["locked"].add(instance_id)
     return instance
+
+
+def lock_instances(session: Session, instance_ids: list[int]) -> list[ProcessInstance]:
+    """Lock as ``lock_instance(..., skip_locked=True)`` does, but every instance of
+    ``instance_ids`` in one statement (a worker's batch): returns those locked now, read
+    fresh, in no particular order; those another transaction holds are left out. Their
+    definitions are read in one statement more, once each (not joined to every row)."""
+    instances = list(session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id.in_(instance_ids))
+        .options(lazyload(ProcessInstance.definition))
+        .with_for_update(skip_locked=True, of=ProcessInstance)
+        .execution_options(populate_existing=True)))
+    _memo(session)["locked"].update(instance.id for instance in instances)
+    if instances:
+        definitions = {definition.id: definition for definition in session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.id.in_(
+                {instance.definition_id for instance in instances})))}
+        for instance in instances:
+            set_committed_value(instance, "definition", definitions[instance.definition_id])
+    return instances
 
 
 def lock_task(session: Session, task_id: int) -> HumanTask | None:

@@ -79,7 +79,7 @@ def test_a_failing_round_is_logged_with_its_exception_and_counted(
                        json={"process_key": SERVER, "title": "SIPP"}).status_code == 201
     clock.advance(timedelta(hours=1))
 
-    def broken(session, clock, instance_id):
+    def broken(session, clock, instance_id, **batch):
         raise RuntimeError("basis data tersendat")
 
     monkeypatch.setattr("engine.escalation.timers.fire_instance_timers", broken)
