@@ -8,11 +8,15 @@ again from the records (``human_tasks``, ``process_instances``, ``escalations``)
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
+
+if TYPE_CHECKING:
+    from engine.models import Escalation
 
 
 class StepFact(Base):
@@ -104,3 +108,5 @@ class EscalationFact(Base):
     bpmn_id: Mapped[str] = mapped_column(String(128))
     raised_at: Mapped[datetime]
     performer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    escalation: Mapped["Escalation"] = relationship()

@@ -66,10 +66,10 @@ def record_end(session: Session, instance: ProcessInstance) -> None:
 
 
 def record_escalation(session: Session, task: HumanTask, escalation: Escalation) -> None:
-    """Add the fact of ``escalation`` (flushed) raised on ``task`` (open): inserted with
-    the escalation's notifications at the next flush. Not committed."""
+    """Add the fact of ``escalation`` (pending or flushed) raised on ``task`` (open):
+    inserted with the escalation at the next flush. Not committed."""
     session.add(EscalationFact(
-        escalation_id=escalation.id, human_task_id=task.id, instance_id=task.instance_id,
+        escalation=escalation, human_task_id=task.id, instance_id=task.instance_id,
         process_key=task.instance.definition.key, bpmn_id=task.bpmn_id,
         raised_at=escalation.raised_at))
 

@@ -340,6 +340,7 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
     human_task: Mapped[HumanTask | None] = relationship()
+    escalation: Mapped[Escalation | None] = relationship()
 
 
 class Setting(Base):

@@ -2,12 +2,15 @@
 worker's heartbeat. Imported by ``engine.models``."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
+
+if TYPE_CHECKING:
+    from engine.models import Escalation
 
 
 class Delivery(Base):
@@ -36,6 +39,8 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+    escalation: Mapped["Escalation | None"] = relationship()
 
 
 class WorkerHeartbeat(Base):

@@ -64,9 +64,10 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     role = role_at_level(task.role, level)
     if role is None:
         return None
-    escalation = Escalation(human_task_id=task.id, level=level, raised_at=clock.now())
+    # Not flushed here: the escalation and the rows naming it are inserted together at
+    # the next flush (a batch of timers: once for the whole batch).
+    escalation = Escalation(human_task=task, level=level, raised_at=clock.now())
     session.add(escalation)
-    session.flush()
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
               else known.holders(session, role))
@@ -75,7 +76,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     for user in people:
         session.add(Notification(
             user_id=user.id, kind="eskalasi", role=role, human_task_id=task.id,
-            escalation_id=escalation.id, instance_id=task.instance_id, params=params,
+            escalation=escalation, instance_id=task.instance_id, params=params,
             created_at=clock.now(), message=message))
     outbox.enqueue_escalation(session, clock, escalation, people, role, message)
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,

@@ -92,7 +92,7 @@ def record_result(session: Session, clock: Clock, delivery_id: int, owner: str,
 
 def _add(session: Session, clock: Clock, escalation: Escalation, channel: str, recipient: str,
          key: str, subject: str, body: str, payload: dict[str, Any]) -> Delivery:
-    delivery = Delivery(escalation_id=escalation.id, channel=channel, recipient=recipient,
+    delivery = Delivery(escalation=escalation, channel=channel, recipient=recipient,
                         dedupe_key=key[:600], subject=subject, body=body, payload=payload,
                         state="pending", attempts=0, next_attempt_at=clock.now(),
                         created_at=clock.now())

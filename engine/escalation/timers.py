@@ -109,22 +109,40 @@ def _fire_batch(session: Session, clock: Clock,
     if not claimed:
         return 0, 0
     batch = _prefetch(session, clock, claimed)
+    try:
+        with session.begin_nested():
+            fired = sum(_fire(session, clock, batch, instance_id)
+                        for instance_id in batch.instance_ids)
+    except Exception:  # noqa: BLE001 - one instance failed: again one by one, below
+        fired = _fire_one_by_one(session, clock, settle, _prefetch(session, clock, claimed))
+    session.execute(update(Timer).where(Timer.id.in_(claimed), Timer.claimed_by == owner[:200])
+                    .values(claimed_by=None, claimed_until=None))
+    settle(None, None)
+    return fired, len(claimed)
+
+
+def _fire_one_by_one(session: Session, clock: Clock,
+                     settle: Callable[[int | None, Exception | None], None],
+                     batch: "_Batch") -> int:
+    """Fire the batch's instances each in a savepoint of its own: one that raises is
+    rolled back alone and handed to ``settle``; returns the timers fired by the others."""
     fired = 0
     for instance_id in batch.instance_ids:
         savepoint = session.begin_nested()
         try:
-            count = fire_instance_timers(session, clock, instance_id,
-                                         due=batch.due.get(instance_id, []), known=batch.known)
+            count = _fire(session, clock, batch, instance_id)
             savepoint.commit()
         except Exception as error:  # noqa: BLE001 - the caller records it and moves on
             savepoint.rollback()
             settle(instance_id, error)
             continue
         fired += count
-    session.execute(update(Timer).where(Timer.id.in_(claimed), Timer.claimed_by == owner[:200])
-                    .values(claimed_by=None, claimed_until=None))
-    settle(None, None)
-    return fired, len(claimed)
+    return fired
+
+
+def _fire(session: Session, clock: Clock, batch: "_Batch", instance_id: int) -> int:
+    return fire_instance_timers(session, clock, instance_id,
+                                due=batch.due.get(instance_id, []), known=batch.known)
 
 
 @dataclass

@@ -141,8 +141,14 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
         gone.append(and_(Timer.spiff_task_id.is_(None), Timer.human_task_id.in_(
             select(HumanTask.id).where(HumanTask.spiff_task_id.in_(left)))))
     if gone:
+        # Rows still unflushed (a batch's escalations, say) wait for the next flush unless
+        # one of them could match: a level 2+ timer of a step that left, a timer stopped.
+        unflushed_match = bool(left) or any(
+            isinstance(row, Timer) and row.instance_id == instance.id
+            and row.spiff_task_id in stopped for row in session.new)
         session.execute(delete(Timer).where(Timer.instance_id == instance.id, or_(*gone))
-                        .execution_options(synchronize_session="fetch"))
+                        .execution_options(synchronize_session="fetch",
+                                           autoflush=unflushed_match))
     new_rows = {row.spiff_task_id: row for row in opened}
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.escalation import timers
 from engine.escalation.timers import claim_due, fire_round
 from engine.models import Escalation, Timer
 from engine.process.deploy import deploy
@@ -65,3 +66,33 @@ def test_a_timer_claimed_by_a_live_worker_is_not_fired_by_another(session, clock
     assert fire_round(session, clock, committing(session), owner="pekerja-b") == 1
     [left] = session.scalars(select(Timer).where(Timer.level == 1)).all()
     assert left.claimed_by == "pekerja-a"
+
+
+def test_an_instance_failing_mid_batch_is_set_aside_and_the_others_fire(session, clock, users,
+                                                                        monkeypatch):
+    overdue(session, clock, users, 4)
+    bad = session.scalars(select(Timer.instance_id).order_by(Timer.fire_at, Timer.id)).all()[1]
+    fire = timers.fire_instance_timers
+    failed = []
+
+    def flaky(session, clock, instance_id, **batch):
+        fired = fire(session, clock, instance_id, **batch)  # its rows are added, then
+        if instance_id == bad:
+            raise RuntimeError("rusak di tengah")  # ... it fails after them
+        return fired
+
+    def settle(instance_id, error):
+        if error is not None:
+            failed.append((instance_id, str(error)))
+        else:
+            session.commit()
+
+    monkeypatch.setattr(timers, "fire_instance_timers", flaky)
+    assert fire_round(session, clock, settle) == 3
+    assert failed == [(bad, "rusak di tengah")]
+    escalated = session.scalars(select(Escalation.human_task_id)).all()
+    assert len(escalated) == 3
+    assert session.scalar(select(func.count()).select_from(Timer).where(
+        Timer.instance_id == bad, Timer.spiff_task_id.is_not(None))) == 1  # still waiting
+    assert session.scalar(select(func.count()).select_from(Timer).where(
+        Timer.claimed_by.is_not(None))) == 0
