@@ -10,9 +10,12 @@ A worker round (``fire_round``) claims a batch of due timers and fires them:
    one statement (``FOR UPDATE SKIP LOCKED``: an instance a user is changing right now is
    left for a later round), then what firing them needs is read once for all of them
    (definitions, due timers, their steps, the levels already raised, the holders of the
-   roles notified); each instance is fired inside a savepoint, so one instance's failure
-   rolls back only that instance. A fired instance costs its savepoint, its escalation's
-   rows and its state (``tests/engine/escalation/test_timer_statements.py`` counts them).
+   roles notified). The batch is fired inside one savepoint and flushed once at its end,
+   so the rows of all its escalations go in together (on PostgreSQL one INSERT per
+   table); a fired instance itself costs its fired timer's DELETE and its state's UPDATE
+   (``tests/engine/escalation/test_timer_statements.py`` counts them). When an instance
+   raises, the batch's savepoint is rolled back and the batch fired again one instance
+   at a time, each in a savepoint of its own, so that failure rolls back only that one.
    Claims on timers that did not fire are released; the batch is committed by the caller.
 
 Each timer fires once: firing deletes it in the transaction that escalates, under the
