@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine import sqlite_writers
+from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
 from engine.db import SQLITE_BUSY_TIMEOUT_MS
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
@@ -91,12 +91,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
+    from engine.desk import notices
+    from engine.escalation import task_notices
     from web import api, errors, filters, health, paging, telemetry, time_words
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
-
-    from engine.desk import notices
-    from engine.escalation import task_notices
 
     notices.listen()  # received/done notices to the requester
     task_notices.listen()  # "tugas baru" notices to those who asked for them

@@ -24,6 +24,7 @@ from engine.people.access import Access
 from engine.people.substitution import Capacity, away, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
+
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.task_states import task_state_word

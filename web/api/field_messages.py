@@ -30,8 +30,8 @@ _RULES = [(re.compile(english), indonesian) for english, indonesian in [
      "panjangnya {min} sampai {max} karakter"),
     (r"Longer than maximum length (?P<max>\d+)\.", "paling panjang {max} karakter"),
     (r"Shorter than minimum length (?P<min>\d+)\.", "paling pendek {min} karakter"),
-    (rf"Must be (?P<op1>{_COMPARISON}) (?P<a>[-\d.]+) and (?P<op2>{_COMPARISON}) "
-     r"(?P<b>[-\d.]+)\.", "harus {op1} {a} dan {op2} {b}"),
+    ((rf"Must be (?P<op1>{_COMPARISON}) (?P<a>[-\d.]+) and (?P<op2>{_COMPARISON}) "
+      r"(?P<b>[-\d.]+)\."), "harus {op1} {a} dan {op2} {b}"),
     (rf"Must be (?P<op1>{_COMPARISON}) (?P<a>[-\d.]+)\.", "harus {op1} {a}"),
     (r"String does not match expected pattern\.", "bentuknya tidak sesuai"),
     (r"Number too large\.", "angkanya terlalu besar"),
