@@ -1,6 +1,6 @@
 """The time seam: engine functions take a clock instead of reading the system time."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -14,7 +14,7 @@ class SystemClock:
     """The real time, aware, in UTC."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ManualClock:
@@ -27,7 +27,7 @@ class ManualClock:
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._now
@@ -41,4 +41,4 @@ class ManualClock:
         """Jump to ``when`` (aware)."""
         if when.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = when.astimezone(timezone.utc)
+        self._now = when.astimezone(UTC)

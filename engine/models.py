@@ -371,7 +371,7 @@ class AuditRecord(Base):
     actor: Mapped[User | None] = relationship()
 
 
-from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: E402,F401,I001  (the service desk tables share the metadata)
-from engine.fact_models import EscalationFact, InstanceFact, StepFact  # noqa: E402,F401,I001  (the report facts share the metadata)
-from engine.outbox_models import Delivery, WorkerHeartbeat  # noqa: E402,F401,I001  (the worker's tables share the metadata)
-from engine.inbox_models import SavedFilter  # noqa: E402,F401,I001  (the inbox's saved filters share the metadata)
+from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: F401, I001  (the service desk tables share the metadata)
+from engine.fact_models import EscalationFact, InstanceFact, StepFact  # noqa: F401  (the report facts share the metadata)
+from engine.outbox_models import Delivery, WorkerHeartbeat  # noqa: F401  (the worker's tables share the metadata)
+from engine.inbox_models import SavedFilter  # noqa: F401  (the inbox's saved filters share the metadata)

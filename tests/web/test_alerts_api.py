@@ -11,8 +11,8 @@ import requests
 from sqlalchemy import func, select
 
 from engine.models import AlertSource, Comment, Outage, ProcessInstance
-from tests.helpers.servers import threaded_server
 from tests.conftest import csrf_token
+from tests.helpers.servers import threaded_server
 from tests.web.conftest import api_token, login
 from tests.web.test_claim_races import at_once
 from web.extensions import db

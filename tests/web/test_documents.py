@@ -143,7 +143,7 @@ def test_total_time_header_values_and_missing_ones(client):
 def test_header_comes_from_process_properties(app, client):
     source = (BPMN_DIR / "penyusunan_rkt.bpmn").read_text()
     source = re.sub(r"</bpmn:documentation>\s*<bpmn:extensionElements>.*?</bpmn:extensionElements>",
-                    lambda _: "</bpmn:documentation>" + HEADER, source, count=1, flags=re.S)
+                    lambda _: "</bpmn:documentation>" + HEADER, source, count=1, flags=re.DOTALL)
     with app.app_context():
         definition, created = deploy(db.session, app.config["ALUR_CLOCK"], source.encode())
         db.session.commit()

@@ -32,7 +32,7 @@ def _add_user(app, username: str, full_name: str, *roles: str) -> int:
 
 def _options(page: str, select_id: str) -> list[tuple[str, bool]]:
     """``[(option text, selected)]`` of the select ``select_id``."""
-    body = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    body = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.DOTALL).group(1)
     return [(text.strip(), "selected" in attrs)
             for attrs, text in re.findall(r"<option([^>]*)>([^<]*)</option>", body)]
 

@@ -12,8 +12,8 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 import requests

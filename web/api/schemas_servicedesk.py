@@ -53,8 +53,8 @@ class AlertmanagerAlert(Schema):
     status = fields.Str(required=True, validate=validate.OneOf(["firing", "resolved"]))
     labels = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True)
     annotations = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
-    startsAt = fields.AwareDateTime(required=True)  # noqa: N815 - Alertmanager's field name
-    endsAt = fields.Str(load_default="")  # noqa: N815
+    startsAt = fields.AwareDateTime(required=True)  # Alertmanager's field names
+    endsAt = fields.Str(load_default="")
     fingerprint = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
 

@@ -8,8 +8,8 @@ never ``web.api`` or ``web.cli``.
 from web.views import (
     account,
     admin,
-    admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_alerts,  # noqa: F401 - adds the monitoring sources to admin.bp
+    admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
     admin_users,  # noqa: F401 - adds "Pengguna dan Peran" to admin.bp
