@@ -1,16 +1,12 @@
 """What firing a batch of timers costs in SQL statements (issue 13): a fixed number per
 fired instance on top of a fixed number per batch, counted, never timed."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from engine.escalation.timers import fire_round
-from engine.process.deploy import deploy
-from engine.process.instances import start_instance
-from tests.conftest import mini_bpmn
+from tests.engine.escalation.test_timer_claims import overdue
 
 # A batch is fired in one savepoint and flushed once at its end, so an instance's own
 # statements are the fired timer's DELETE and its state's UPDATE; the rows its escalation
@@ -27,12 +23,7 @@ PER_BATCH = {"postgresql": 21, "sqlite": 16}
 
 
 def fired_statements(session: Session, clock, users, count: int) -> list[str]:
-    deploy(session, clock, mini_bpmn())
-    for number in range(count):
-        start_instance(session, clock, process_key="sop_uji", title=f"Surat {number}",
-                       user=users["Prakom"])
-    session.commit()
-    clock.advance(timedelta(minutes=45))  # level 1 due (30 minutes), level 2 not yet (60)
+    overdue(session, clock, users, count)
     seen: list[str] = []
 
     def record(conn, cursor, statement, *args) -> None:
