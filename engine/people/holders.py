@@ -22,10 +22,13 @@ def present_holders(session: Session, role: str, now: datetime) -> list[User]:
     return [user for user in holders(session, role) if user.id not in away]
 
 
-def holders_of(session: Session, roles: list[str]) -> list[tuple[str, int, str]]:
-    """``(role, user id, full name)`` of every active holder of one of ``roles``, by role
-    then name, in one statement (the inbox's "Alihkan kepada" choice)."""
+def holders_of(session: Session, roles: list[str], now: datetime
+               ) -> list[tuple[str, int, str]]:
+    """``(role, user id, full name)`` of every active holder of one of ``roles`` not away
+    at ``now`` (aware; as ``present_holders``), by role then name (the inbox's bulk
+    "Alihkan kepada" choice)."""
+    away = substitution.away(session, now)
     return [(role, user_id, name) for role, user_id, name in session.execute(
         select(UserRole.role, User.id, User.full_name).join(User, User.id == UserRole.user_id)
         .where(UserRole.role.in_(roles), User.is_disabled.is_(False))
-        .order_by(UserRole.role, User.full_name))]
+        .order_by(UserRole.role, User.full_name)) if user_id not in away]

@@ -90,15 +90,6 @@ class InboxQuery:
     day_end: datetime | None = None
 
 
-class InboxPage(Page):
-    """One page of the inbox (``engine.paging.Page`` of ``InboxRow``)."""
-
-    @property
-    def rows(self) -> list["InboxRow"]:
-        """The page's ``InboxRow`` items."""
-        return self.items
-
-
 @dataclass(frozen=True)
 class InboxSummary:
     """How many tasks Tugas Saya (``saya``) and Tugas Unit (``unit``) hold, and the newest
@@ -130,7 +121,7 @@ def normalise(text: str) -> str:
 def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
                page: int = 1, per_page: int = MAX_PER_PAGE,
                acting: dict[str, Capacity] | None = None,
-               summary: InboxSummary | None = None) -> InboxPage:
+               summary: InboxSummary | None = None) -> Page:
     """One page (1-based ``page``, ``per_page`` from 1 to ``MAX_PER_PAGE``) of the user's
     inbox and the number of matching tasks, in at most two statements whatever the number
     of tasks: the page's ids are chosen on ``human_tasks`` alone, then only those rows are
@@ -151,7 +142,7 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
     acting = capacities(session, user, clock.now()) if acting is None else acting
     matching = _matching(user, acting, asked, clock.now())
     if matching is None:
-        return InboxPage([], 0, page, per_page)
+        return Page([], 0, page, per_page)
     condition, searched = matching
     unfiltered = not (asked.state or asked.process_key or searched)
     total = (summary.counts[asked.view]
@@ -175,7 +166,7 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
     if total is None:
         total = session.scalar(_from_tasks(select(func.count(HumanTask.id)), searched)
                                .where(condition)) or 0
-    return InboxPage([InboxRow(*row) for row in rows], total, page, per_page)
+    return Page([InboxRow(*row) for row in rows], total, page, per_page)
 
 
 def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",

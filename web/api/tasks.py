@@ -63,7 +63,7 @@ def list_tasks() -> Any:
                              sort=query["sort"], day_end=end_of_office_day())
     found = inbox.inbox_page(db.session, clock(), g.user, asked, page=query["page"],
                              per_page=query["per_page"], acting=access().acting)
-    response = jsonify(InboxTaskSchema(many=True).dump(found.rows))
+    response = jsonify(InboxTaskSchema(many=True).dump(found.items))
     response.headers.update({"X-Total-Count": str(found.total), "X-Page": str(found.page),
                              "X-Per-Page": str(found.per_page)})
     return response

@@ -45,8 +45,8 @@ class RoundFailures:
 def fire_once(app: Flask, failures: RoundFailures | None = None,
               owner: str = WORKER_ID) -> int:
     """Claim a batch of due timers for ``owner`` and fire them (``engine.escalation.timers
-    .fire_round``: the claim in one transaction, the batch in another, each instance in a
-    savepoint); return how many timers fired.
+    .fire_round``: the claim in one transaction, the batch in another, in one savepoint, or
+    one savepoint per instance once an instance failed); return how many timers fired.
 
     An instance whose timer or engine run fails goes into Galat inside its savepoint
     (``engine.runtime.unit``). Any other failure of an instance rolls back its savepoint,
@@ -197,10 +197,3 @@ def run(app: Flask, stop: threading.Event) -> None:
         first = False
         if not busy and stop.wait(interval):
             return
-
-
-def start_background(app: Flask) -> threading.Event:
-    """Run ``run`` in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
-    threading.Thread(target=run, args=(app, stop), name="alur-worker", daemon=True).start()
-    return stop

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
-from engine.people import substitution
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from web.access import access
@@ -40,21 +39,14 @@ def index() -> Any:
                              per_page=per_page, acting=policy.acting, summary=summary)
     supervised = inbox.supervised_roles(policy.acting)
     return render_template(
-        "inbox/index.html", found=found, tasks=found.rows, asked=asked,
+        "inbox/index.html", found=found, tasks=found.items, asked=asked,
         view=asked.view, state=asked.state, process_key=asked.process_key,
         search=asked.search or "", sort=asked.sort,
         counts=summary.counts,
         definitions=inbox.sop_choices(db.session), supervised=supervised,
-        assignees=_present(holders_of(db.session, supervised)) if supervised else [],
+        assignees=holders_of(db.session, supervised, clock().now()) if supervised else [],
         saved=saved_filters.saved_filters(db.session, current_user),
         version=summary.version)
-
-
-def _present(choices: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
-    """The bulk "Alihkan kepada" choices without officials away now (a Plh/Plt stands in
-    for them), as the task page's own choice (issue 15)."""
-    away = substitution.away(db.session, clock().now())
-    return [choice for choice in choices if choice[1] not in away]
 
 
 def asked_query(args: Any) -> inbox.InboxQuery:
