@@ -107,3 +107,18 @@ def test_every_end_of_a_transaction_frees_the_lock(tmp_path, end):
 def _names(engine) -> list[str]:
     with engine.connect() as connection:
         return connection.execute(text("SELECT name FROM steps")).scalars().all()
+
+
+def test_writers_of_the_process_wait_on_its_own_lock_not_on_sqlites(tmp_path):
+    engine = _engine(tmp_path, timeout_ms=200)
+    holder = sqlite3.connect(tmp_path / "queue.sqlite3", factory=QueuedWriterConnection)
+    holder.take_writer_lock()  # SQLite's own write lock is free all along
+    with pytest.raises(OperationalError) as waited, engine.begin() as connection:
+        connection.execute(text("INSERT INTO steps VALUES ('antre')"))
+    assert is_busy(waited.value)
+    holder.rollback()  # frees the process's lock
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO steps VALUES ('antre')"))
+    assert _names(engine) == ["antre"]
+    holder.close()
+    engine.dispose()
