@@ -6,7 +6,7 @@ transaction, so that inboxes and timer polling never deserialize a workflow.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -164,7 +164,7 @@ class ProcessInstance(Base):
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
     started_by: Mapped[User | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": lock_version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
 
 
 class HumanTask(Base):

@@ -13,7 +13,7 @@
 import json
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from lxml import etree
@@ -167,7 +167,7 @@ class _BoundaryEventParser(SpiffBoundaryEventParser):
 class AlurBpmnParser(SpiffBpmnParser):
     """SpiffBpmnParser whose boundary duration timers are ``DeadlineTimer``s."""
 
-    OVERRIDE_PARSER_CLASSES = {
+    OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("boundaryEvent"): (_BoundaryEventParser, BoundaryEvent),
     }
@@ -213,8 +213,9 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
         parser.add_bpmn_xml(etree.fromstring(bpmn_xml, _PARSER), filename=filename)
         return parser.get_spec(process_key)
     except ValidationException as error:
-        raise InvalidProcess([f"BPMN tidak sesuai skema (baris {error.line_number}, "
-                              f"{error.id or 'elemen'}): {error}"]) from None
+        message = (f"BPMN tidak sesuai skema (baris {error.line_number}, "
+                   f"{error.id or 'elemen'}): {error}")
+        raise InvalidProcess([message]) from None
 
 
 def spec_to_json(spec: Any) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import requests
 
@@ -123,7 +124,7 @@ class Background:
         while not self._stop.is_set():
             work()
 
-    def __enter__(self) -> "Background":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -67,13 +67,13 @@ def test_saved_filters_are_bounded_named_and_private(app, client):
                                                    "cari": str(n)})
     refused = client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "S99"},
                           follow_redirects=True).get_data(True)
-    assert ("error", "Saringan tidak disimpan: paling banyak 20 saringan tersimpan; hapus "
-                     "salah satu dulu.") in _flashes(refused)
+    assert ("error", ("Saringan tidak disimpan: paling banyak 20 saringan tersimpan; hapus "
+                      "salah satu dulu.")) in _flashes(refused)
     for name in ("", "   ", "x" * 61):
         page = client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": name},
                            follow_redirects=True).get_data(True)
-        assert ("error", "Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
-                         "60 karakter.") in _flashes(page)
+        assert ("error", ("Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
+                          "60 karakter.")) in _flashes(page)
     assert _count(app, SavedFilter) == MAX_PER_USER
     with app.app_context():
         first = db.session.scalars(select(SavedFilter.id)).first()
@@ -104,8 +104,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     assert _flashes(assigned) == [
         ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
         ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
-        ("error", "Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
-                  "umum dan keuangan&#34; (peran Kasubbag) tidak dapat Anda alihkan."),
+        ("error", ("Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
+                   "umum dan keuangan&#34; (peran Kasubbag) tidak dapat Anda alihkan.")),
         ("error", "Tugas #999999 tidak ditemukan.")]
     with app.app_context():
         holders = {t.id: t.claimed_by_id for t in db.session.scalars(select(HumanTask))}

@@ -77,7 +77,7 @@ def _uptime_kuma(payload: Any) -> list[alerts.Event]:
 def _moment(text: str, field: str) -> datetime:
     """An ISO 8601 time (naive means UTC, as Uptime Kuma sends it)."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError({field: ["waktu ISO 8601 tidak sah"]}) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -161,13 +161,13 @@ CASES = {
     "camunda:assignee on a user task": (
         camunda({TASK_1: '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep" '
                          'camunda:assignee="budi">'}),
-        'userTask "Kegiatan_1" (baris 25): camunda:assignee tidak didukung: gunakan lane '
-        "untuk pelaksana."),
+        ('userTask "Kegiatan_1" (baris 25): camunda:assignee tidak didukung: gunakan lane '
+         "untuk pelaksana.")),
     "camunda:expression on a user task": (
         camunda({TASK_1: '<bpmn:userTask id="Kegiatan_1" name="Menyusun konsep" '
                          'camunda:expression="${x}">'}),
-        'userTask "Kegiatan_1" (baris 25): camunda:expression tidak didukung: Alur hanya '
-        "membaca atribut BPMN"),
+        ('userTask "Kegiatan_1" (baris 25): camunda:expression tidak didukung: Alur hanya '
+         "membaca atribut BPMN")),
     "camunda:asyncBefore on a sequence flow": (
         camunda({'<bpmn:sequenceFlow id="Flow_2"': '<bpmn:sequenceFlow id="Flow_2" '
                                                    'camunda:asyncBefore="true"'}),
@@ -225,9 +225,9 @@ CASES = {
         'exclusiveGateway "Gateway_2" (baris 55): tidak ada jalur dari elemen ini ke end event'),
     "loop left only through a parallel gateway": (
         hostile("parallel_loop.bpmn"),
-        'parallelGateway "Cabang" (baris 19): pengulangan (Cabang, Gabung) hanya dapat '
-        "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim token kembali ke "
-        "pengulangan"),
+        ('parallelGateway "Cabang" (baris 19): pengulangan (Cabang, Gabung) hanya dapat '
+         "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim token kembali ke "
+         "pengulangan")),
     "step unreachable from the start": (
         mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
                    'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),

@@ -129,9 +129,9 @@ def test_substitution_ends_by_itself(session, clock, users, tasks):
     ({"kind": "Plt", "ends_at": MONDAY_0800 + timedelta(days=200)}, "ends_at"),
 ])
 def test_bad_substitution_is_refused_by_field(session, clock, users, change, field):
-    arguments = dict(kind="Plh", official=users["Kasubbag"], substitute=users["Sekretaris"],
-                     role="Kasubbag", warrant_number="SP-2", starts_at=MONDAY_0800,
-                     ends_at=MONDAY_0800 + timedelta(days=1), created_by=users["admin"])
+    arguments = {"kind": "Plh", "official": users["Kasubbag"], "substitute": users["Sekretaris"],
+                 "role": "Kasubbag", "warrant_number": "SP-2", "starts_at": MONDAY_0800,
+                 "ends_at": MONDAY_0800 + timedelta(days=1), "created_by": users["admin"]}
     with pytest.raises(InvalidTaskData) as refused:
         record(session, clock, **{**arguments, **change})
     assert list(refused.value.fields) == [field]
