@@ -21,29 +21,33 @@ KEY = "penyusunan_rkt"
 
 @dataclass
 class WalkFigures:
-    """Median over walks of the mean time per step, seconds."""
+    """Median over walks of the mean time per step, seconds: over HTTP (the client's),
+    the server's CPU for it (its gunicorn workers', /proc), in memory."""
 
     steps: int
     http: float
+    server_cpu: float
     memory: float
 
 
 def measure(server: Server, walks: int) -> WalkFigures:
     """Walk the RKT ``walks`` times over HTTP and in memory."""
     steps = sop_walks()[KEY]
-    http = [_http_walk(server, steps, number) / len(steps) for number in range(walks)]
+    http = [_http_walk(server, steps, number) for number in range(walks)]
     memory = [_memory_walk(steps) / len(steps) for _ in range(walks)]
-    return WalkFigures(len(steps), median(http), median(memory))
+    return WalkFigures(len(steps), median([wall for wall, _ in http]) / len(steps),
+                       median([cpu for _, cpu in http]) / len(steps), median(memory))
 
 
-def _http_walk(server: Server, steps: list[dict], number: int) -> float:
+def _http_walk(server: Server, steps: list[dict], number: int) -> tuple[float, float]:
+    """(wall seconds, server CPU seconds) of the walk's completions."""
     sessions = {step["lane"]: server.api(step["lane"]) for step in steps}
     api = f"{server.base}/api/v1"
     started = sessions[steps[0]["lane"]].post(f"{api}/instances", timeout=60, json={
         "process_key": KEY, "title": f"RKT bench {number}"})
     assert started.status_code == 201, started.text
     instance_id = started.json()["id"]
-    total = 0.0
+    total = cpu = 0.0
     for step in steps:
         http = sessions[step["lane"]]
         instance = http.get(f"{api}/instances/{instance_id}", timeout=60).json()
@@ -54,8 +58,10 @@ def _http_walk(server: Server, steps: list[dict], number: int) -> float:
                                json={"data": step["data"]})
             assert answer.status_code == 200, answer.text
 
+        before = server.cpu_seconds()
         total += timed(complete)
-    return total
+        cpu += server.cpu_seconds() - before
+    return total, cpu
 
 
 def _memory_walk(steps: list[dict]) -> float:

@@ -43,6 +43,10 @@ class Server:
         """gunicorn's master and its workers."""
         return [self.pid, *children(self.pid)]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the gunicorn workers have used so far, seconds."""
+        return sum(cpu_seconds(pid) for pid in children(self.pid))
+
     def peak_rss_mb(self) -> float:
         """The highest peak resident set size (VmHWM) of a gunicorn worker process, MB."""
         return max((peak_rss_mb(pid) for pid in children(self.pid)), default=0.0)
@@ -94,6 +98,12 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (``utime`` + ``stime`` of /proc/<pid>/stat), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def p99(values: list[float]) -> float:

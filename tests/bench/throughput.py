@@ -21,11 +21,13 @@ ROLE = "Prakom"
 
 @dataclass
 class Rate:
-    """One run of one kind of request: requests per second and the p99 latency, seconds."""
+    """One run of one kind of request: requests per second, the p99 latency and the
+    server's CPU time per request (its gunicorn workers', /proc), seconds."""
 
     per_second: float
     p99: float
     busy: int
+    server_cpu: float
 
 
 def run(server: Server, concurrency: int, count: int, tag: str) -> tuple[Rate, Rate]:
@@ -65,14 +67,18 @@ def run(server: Server, concurrency: int, count: int, tag: str) -> tuple[Rate, R
 
     server.api(ROLE)  # the token, once, outside the timing
     with ThreadPoolExecutor(concurrency) as pool:
-        started = _timed_batch(pool, start, range(count))
-        task_ids = [task_id for _, task_id in started[1]]
-        completed = _timed_batch(pool, complete, task_ids)
-    return (Rate(count / started[0], p99([s for s, _ in started[1]]), busy["start"]),
-            Rate(count / completed[0], p99([s for s, _ in completed[1]]), busy["complete"]))
+        started = _timed_batch(server, pool, start, range(count))
+        task_ids = [task_id for _, task_id in started[2]]
+        completed = _timed_batch(server, pool, complete, task_ids)
+    return (Rate(count / started[0], p99([s for s, _ in started[2]]), busy["start"],
+                 started[1] / count),
+            Rate(count / completed[0], p99([s for s, _ in completed[2]]), busy["complete"],
+                 completed[1] / count))
 
 
-def _timed_batch(pool: ThreadPoolExecutor, call, items) -> tuple[float, list]:
-    begin = time.perf_counter()
+def _timed_batch(server: Server, pool: ThreadPoolExecutor, call, items
+                 ) -> tuple[float, float, list]:
+    """(wall seconds, the server's CPU seconds, results) of ``call`` over ``items``."""
+    cpu, begin = server.cpu_seconds(), time.perf_counter()
     results = list(pool.map(call, items))
-    return time.perf_counter() - begin, results
+    return time.perf_counter() - begin, server.cpu_seconds() - cpu, results
