@@ -67,18 +67,18 @@ def run(server: Server, concurrency: int, count: int, tag: str) -> tuple[Rate, R
 
     server.api(ROLE)  # the token, once, outside the timing
     with ThreadPoolExecutor(concurrency) as pool:
-        started = _timed_batch(server, pool, start, range(count))
-        task_ids = [task_id for _, task_id in started[2]]
-        completed = _timed_batch(server, pool, complete, task_ids)
-    return (Rate(count / started[0], p99([s for s, _ in started[2]]), busy["start"],
-                 started[1] / count),
-            Rate(count / completed[0], p99([s for s, _ in completed[2]]), busy["complete"],
-                 completed[1] / count))
+        starts, started = _batch(server, pool, start, range(count), busy, "start")
+        completions, _ = _batch(server, pool, complete, [task_id for _, task_id in started],
+                                busy, "complete")
+    return starts, completions
 
 
-def _timed_batch(server: Server, pool: ThreadPoolExecutor, call, items
-                 ) -> tuple[float, float, list]:
-    """(wall seconds, the server's CPU seconds, results) of ``call`` over ``items``."""
+def _batch(server: Server, pool: ThreadPoolExecutor, call, items, busy: dict[str, int],
+           kind: str) -> tuple[Rate, list]:
+    """The ``Rate`` of ``call`` over ``items`` (each returning (seconds, result)) and the
+    results."""
     cpu, begin = server.cpu_seconds(), time.perf_counter()
     results = list(pool.map(call, items))
-    return time.perf_counter() - begin, server.cpu_seconds() - cpu, results
+    wall, cpu = time.perf_counter() - begin, server.cpu_seconds() - cpu
+    return Rate(len(results) / wall, p99([seconds for seconds, _ in results]), busy[kind],
+                cpu / len(results)), results
