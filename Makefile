@@ -38,10 +38,11 @@ run: install $(MO)
 	$(BIN)/alur demo-history
 	$(BIN)/alur serve
 
-# The layer contracts (import-linter, pyproject.toml) first, then the suite.
+# The layer contracts (import-linter, pyproject.toml) first, then the suite, one pytest
+# process per core (pytest-xdist; every test has its own database, folder and ports).
 test: install $(MO)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # Issue 13's table through the real server, each figure next to its goal (tests/bench/table.py);
 # needs the machine's PostgreSQL for the timers (a database of its own, dropped at the end).
