@@ -89,7 +89,7 @@ def _shoot(browser, base: str) -> None:
     desk.goto(f"{base}/admin/sop")
     desk.screenshot(path=OUT / "kelola-sop.png")
     desk.goto(f"{base}/admin/sop/penanganan_permintaan_layanan_ti")
-    desk.wait_for_selector("#diagram svg")
+    desk.wait_for_selector(".diagram-steps", state="attached")
     desk.screenshot(path=OUT / "versi-sop.png")
     desk.goto(f"{base}/laporan/")
     desk.screenshot(path=OUT / "laporan.png", full_page=True)
