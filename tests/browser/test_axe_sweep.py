@@ -160,8 +160,9 @@ def _open(page, server: str, url: str) -> None:
     assert response is not None
     assert response.status == (400 if "bulan=13" in url else 200), url
     page.wait_for_load_state("networkidle", timeout=WAIT)
-    if page.locator("[data-src]").is_visible():  # a diagram: wait until bpmn-js drew it
-        page.wait_for_selector("[data-src] .djs-element", state="attached", timeout=WAIT)
+    if page.locator("[data-src]").is_visible():
+        # A diagram: its zoom tools come last, in the task that draws and marks it.
+        page.wait_for_selector(".diagram-tools", state="attached", timeout=WAIT)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "360"])
