@@ -12,6 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.browser.conftest import wait_until_drawn
 from tests.browser.starting import to_process_page
 from tests.helpers.servers import alur_server
 
@@ -89,7 +90,7 @@ def _shoot(browser, base: str) -> None:
     desk.goto(f"{base}/admin/sop")
     desk.screenshot(path=OUT / "kelola-sop.png")
     desk.goto(f"{base}/admin/sop/penanganan_permintaan_layanan_ti")
-    desk.wait_for_selector(".diagram-steps", state="attached")
+    wait_until_drawn(desk)
     desk.screenshot(path=OUT / "versi-sop.png")
     desk.goto(f"{base}/laporan/")
     desk.screenshot(path=OUT / "laporan.png", full_page=True)

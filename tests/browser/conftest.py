@@ -57,3 +57,12 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{base}/")
+
+
+def wait_until_drawn(page, timeout: float = 30_000) -> None:
+    """Wait until the page's BPMN diagram (an instance, an SOP version, the heatmap) is drawn
+    and marked. bpmn-js puts an empty <svg> in its box at once, then fetches and imports
+    the BPMN; the zoom tools (``AlurDiagram.enhance``) are added in the one task that draws
+    it, hides the escalation endings, lists the steps and sets the markers, so once they are
+    there all of that is done. ``timeout`` in ms."""
+    page.wait_for_selector(".diagram-tools", state="attached", timeout=timeout)

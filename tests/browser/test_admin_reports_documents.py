@@ -16,7 +16,7 @@ from engine.clock import SystemClock
 from engine.models import User
 from engine.process.instances import start_instance
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_until_drawn
 from tests.conftest import BPMN_DIR
 from web import create_app
 from web.extensions import db
@@ -27,9 +27,6 @@ PAGES = ["/admin/sop", f"/admin/sop/{IT}", "/admin/pengaturan", "/laporan/",
          f"/laporan/sop/{IT}", f"/laporan/sop/{IT}/peta", "/laporan/orang",
          "/laporan/orang/admin", "/laporan/orang/admin/proses?angka=tugas", "/laporan/tabel7",
          f"/sop/{IT}/versi/1", "/akun/"]
-# The diagram is drawn: bpmn-js puts its empty <svg> in the box at once, then fetches and
-# imports the BPMN; the step list is added last, in the same task as the markers.
-DRAWN = ".diagram-steps"
 
 
 @pytest.fixture
@@ -79,7 +76,7 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     page.wait_for_url(f"{base}/admin/sop/{BACKUP}")
     # The new version is previewed (diagram with its escalation endings, steps) beside
     # the diff, which names the duration; nothing offers to move instances to it yet.
-    page.wait_for_selector(DRAWN, state="attached")
+    wait_until_drawn(page)
     assert "Menunggu aktivasi" in page.inner_text("#h-preview")
     assert page.locator(".diagram-steps li").count() == 4
     assert page.locator(".djs-element[data-element-id^='Eskalasi_']:not(.alur-hidden)").count() > 0
@@ -117,7 +114,7 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
     page = context.new_page()
     login(page, base, "prakom")
     page.goto(url)
-    page.wait_for_selector(DRAWN, state="attached")
+    wait_until_drawn(page)
     endings = page.locator(".djs-element[data-element-id^='Eskalasi_']")
     # Nine endings and their nine labels, all hidden; the first step stays visible.
     assert endings.count() == 18 and all(

@@ -16,7 +16,7 @@ from engine.escalation.timers import fire_round
 from engine.models import HumanTask, User
 from engine.process.instances import start_instance
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_until_drawn
 from tests.conftest import BPMN_DIR
 from web import create_app
 from web.extensions import db
@@ -161,8 +161,7 @@ def _open(page, server: str, url: str) -> None:
     assert response.status == (400 if "bulan=13" in url else 200), url
     page.wait_for_load_state("networkidle", timeout=WAIT)
     if page.locator("[data-src]").is_visible():
-        # A diagram: its zoom tools come last, in the task that draws and marks it.
-        page.wait_for_selector(".diagram-tools", state="attached", timeout=WAIT)
+        wait_until_drawn(page, WAIT)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "360"])
