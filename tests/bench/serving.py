@@ -1,12 +1,13 @@
-"""A real ``alur serve`` (gunicorn) for the bench: started on a database, logged in over the
-JSON API, measured from /proc, stopped. Nothing here is kept after the bench."""
+"""A real ``alur serve`` (gunicorn) for the bench, or another gunicorn server beside it:
+started on a database, logged in over the JSON API, measured from /proc, stopped. Nothing
+here is kept after the bench."""
 
 import os
 import statistics
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ PASSWORD = "bench-password"
 
 @dataclass
 class Server:
-    """A running ``alur serve``: its base URL and gunicorn master's process id."""
+    """A running gunicorn server (``alur serve``, or the floor of ``tests.bench.floor``): its
+    base URL and gunicorn master's process id."""
 
     base: str
     pid: int
@@ -70,9 +72,19 @@ def setup(folder: Path, database_url: str) -> None:
 def serving(folder: Path, database_url: str, *args: str, **settings: str) -> Iterator[Server]:
     """``alur serve`` on ``database_url`` (already set up) with ``args``; yields once
     /healthz answers; stopped (SIGTERM) when the block ends."""
+    def command(bind: str) -> list[str]:
+        return [ALUR, "serve", "--bind", bind, *args]
+
+    with served(command, environment(folder, database_url, **settings)) as server:
+        yield server
+
+
+@contextmanager
+def served(command: Callable[[str], list[str]], env: dict[str, str]) -> Iterator[Server]:
+    """The gunicorn server ``command(bind)`` starts (``bind``: a free 127.0.0.1 port) with
+    ``env``; yields once /healthz answers; stopped (SIGTERM) when the block ends."""
     bind = f"127.0.0.1:{free_port()}"
-    env = environment(folder, database_url, ALUR_BIND=bind, **settings)
-    process = subprocess.Popen([ALUR, "serve", *args], env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command(bind), env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base = f"http://{bind}"
     try:
@@ -84,7 +96,7 @@ def serving(folder: Path, database_url: str, *args: str, **settings: str) -> Ite
             except requests.ConnectionError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("alur serve did not answer /healthz")
+                raise RuntimeError(f"{command(bind)[0]} did not answer /healthz")
             time.sleep(0.1)
         yield Server(base, process.pid)
     finally:

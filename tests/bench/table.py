@@ -17,8 +17,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from tests.bench import lists, office, reports, rkt_walk, throughput, timers
+from tests.bench import floor, lists, office, reports, rkt_walk, throughput, timers
 from tests.bench.serving import PASSWORD, Server, median, serving, setup, timed
 
 
@@ -42,6 +43,9 @@ class Size:
     memory_seconds: float = 180
     report_instances: int = 100_000
 
+
+# The row under an Alur figure: the same measure on tests/bench/floor_app.py (no goal).
+FLOOR = "  floor: the same on the bare stack"
 
 QUICK = Size(runs=3, starts_c1=10, starts_c16=32, timer_instances=100, open_prakom=1_000,
              memory_seconds=60, report_instances=5_000)
@@ -80,6 +84,9 @@ class Table:
               f"this machine: {os.cpu_count()} cores, {platform.processor() or 'cpu'}, "
               f"load average {os.getloadavg()[0]:.1f} now; absolute times are this "
               f"machine's figures, each the median of {size.runs} runs.")
+        print("A 'floor' row is the measure above it on tests/bench/floor_app.py: the same "
+              "API calls on the same stack (Flask, gunicorn, SpiffWorkflow, SQLite) with none "
+              "of Alur's rules, i.e. the least any implementation on this stack costs here.")
         figure = max(len(row.figure) for row in self.rows)
         print(f"{'measure':{width}}  {'figure':{figure}}  {'goal':14}  met")
         for row in self.rows:
@@ -90,37 +97,71 @@ class Table:
 
 
 def sqlite_steps(table: Table, size: Size, folder: Path) -> None:
-    """The RKT walk and the starts/completions, on one fresh SQLite ``alur serve``."""
+    """The RKT walk and the starts/completions, on one fresh SQLite ``alur serve``, each
+    followed by the same on the floor (``tests.bench.floor``), the two taking turns."""
     url = f"sqlite:///{folder / 'alur.sqlite3'}"
     setup(folder, url)
-    with serving(folder, url) as server:
+    with serving(folder, url) as server, floor.serving(folder) as bare:
         def walk() -> None:
-            figures = rkt_walk.measure(server, size.runs)
-            ratio = figures.http / figures.memory
-            table.add(f"RKT walk ({figures.steps} steps): HTTP ÷ SpiffWorkflow in memory",
-                      f"{ratio:.1f}× ({_ms(figures.http)} vs {_ms(figures.memory)} per step; "
-                      f"server CPU {_ms(figures.server_cpu)})",
-                      "≤ 5×", ratio <= 5)
+            alur, least = (_walk_median(runs) for runs in _alternated(
+                size.runs, lambda: rkt_walk.measure(server, 1),
+                lambda: rkt_walk.measure(bare, 1)))
+            ratio = alur.http / alur.memory
+            table.add(f"RKT walk ({alur.steps} steps): HTTP ÷ SpiffWorkflow in memory",
+                      f"{ratio:.1f}× ({_ms(alur.http)} vs {_ms(alur.memory)} per step; "
+                      f"server CPU {_ms(alur.server_cpu)})", "≤ 5×", ratio <= 5)
+            table.add(FLOOR, f"{least.http / least.memory:.1f}× ({_ms(least.http)} vs "
+                      f"{_ms(least.memory)}; server CPU {_ms(least.server_cpu)}, Alur's "
+                      f"{alur.server_cpu / least.server_cpu:.1f}× that)")
 
         table.step("RKT walk", ["≤ 5×"], walk)
         for concurrency, count in ((1, size.starts_c1), (16, size.starts_c16)):
             table.step(f"starts/completions c={concurrency}", ["≥ 300/s"] * 2,
-                       lambda c=concurrency, n=count: _rates(table, server, c, n, size.runs))
+                       lambda c=concurrency, n=count: _rates(table, server, bare, c, n,
+                                                             size.runs))
 
 
-def _rates(table: Table, server: Server, concurrency: int, count: int, runs: int) -> None:
-    results = [throughput.run(server, concurrency, count, f"c{concurrency}r{run}")
-               for run in range(runs)]
+def _alternated(runs: int, *measures: Callable[[], Any]) -> list[list[Any]]:
+    """``runs`` results of each measure, the measures taking turns (so that a change in
+    the machine's load hits each alike)."""
+    results: list[list[Any]] = [[] for _ in measures]
+    for _ in range(runs):
+        for index, measure in enumerate(measures):
+            results[index].append(measure())
+    return results
+
+
+def _walk_median(runs: list[rkt_walk.WalkFigures]) -> rkt_walk.WalkFigures:
+    return rkt_walk.WalkFigures(runs[0].steps, median([run.http for run in runs]),
+                                median([run.server_cpu for run in runs]),
+                                median([run.memory for run in runs]))
+
+
+def _rates(table: Table, server: Server, bare: Server, concurrency: int, count: int,
+           runs: int) -> None:
+    """Starts and completions on Alur (``server``) and on the floor (``bare``)."""
+    alur, least = _alternated(runs, *(
+        lambda http=http: throughput.run(http, concurrency, count, f"c{concurrency}")
+        for http in (server, bare)))
     for index, kind in enumerate(("instance starts", "task completions")):
-        rate = median([result[index].per_second for result in results])
-        latency = median([result[index].p99 for result in results])
-        busy = sum(result[index].busy for result in results)
-        cpu = median([result[index].server_cpu for result in results])
+        rate, latency, busy, cpu = _rate(alur, index)
         table.add(f"{kind}/s, SQLite, c={concurrency}",
                   f"{rate:.0f}/s (p99 {_ms(latency)}, server CPU {_ms(cpu)} each, "
                   f"{busy} busy retries)", "≥ 300/s", rate >= 300)
+        floor_rate, floor_latency, _, floor_cpu = _rate(least, index)
+        table.add(FLOOR, f"{floor_rate:.0f}/s (p99 {_ms(floor_latency)}, server CPU "
+                  f"{_ms(floor_cpu)} each, Alur's {cpu / floor_cpu:.1f}× that)")
         if concurrency == 16 and kind == "task completions":
             table.add(f"{kind} p99, SQLite, c=16", _ms(latency), "≤ 100 ms", latency <= 0.1)
+
+
+def _rate(results: list[tuple[throughput.Rate, throughput.Rate]], index: int
+          ) -> tuple[float, float, int, float]:
+    """The median rate, median p99, busy retries in all and median server CPU of the
+    ``index``-th rate (0: starts, 1: completions) of each run."""
+    rates = [result[index] for result in results]
+    return (median([rate.per_second for rate in rates]), median([rate.p99 for rate in rates]),
+            sum(rate.busy for rate in rates), median([rate.server_cpu for rate in rates]))
 
 
 def timer_steps(table: Table, size: Size, folder: Path) -> None:
