@@ -30,6 +30,11 @@ from engine.models import (
     StepFact,
 )
 
+# The inserts, built once and run on the session's connection (a fact is never read back
+# in the transaction that writes it): building and caching an ORM statement per request
+# costs several times running it.
+_INSERT_STEP = insert(StepFact.__table__)
+_INSERT_INSTANCE = insert(InstanceFact.__table__)
 # ``minutes(start, end)``: whole office minutes between two aware datetimes.
 Minutes = Callable[[datetime, datetime], int]
 
@@ -41,8 +46,8 @@ def record_completion(session: Session, task: HumanTask) -> None:
     deadline), one UPDATE naming the performer on its escalations. Not committed."""
     definition = task.instance.definition
     minutes = settings.work_calendar(session).working_minutes_between
-    session.execute(insert(StepFact).values(
-        step_values(task, definition.key, definition.version, minutes)))
+    session.connection().execute(
+        _INSERT_STEP, step_values(task, definition.key, definition.version, minutes))
     if task.due_at is not None and task.completed_at >= task.due_at:
         session.execute(update(EscalationFact).where(EscalationFact.human_task_id == task.id)
                         .values(performer_id=task.completed_by_id))
@@ -50,9 +55,9 @@ def record_completion(session: Session, task: HumanTask) -> None:
 
 def record_start(session: Session, instance: ProcessInstance) -> None:
     """Write the fact of ``instance``, just created (flushed, with its id). Not committed."""
-    session.execute(insert(InstanceFact).values(
-        instance_id=instance.id, process_key=instance.definition.key,
-        started_at=instance.started_at))
+    session.connection().execute(_INSERT_INSTANCE, {
+        "instance_id": instance.id, "process_key": instance.definition.key,
+        "started_at": instance.started_at})
 
 
 def record_end(session: Session, instance: ProcessInstance) -> None:

@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
 # Read on its own when asked for: the logo makes it the one large setting.
 LARGE = ("identity",)
 _MEMO = "alur.settings"
+_SMALL = select(Setting).where(Setting.key.not_in(LARGE))  # built once: read every request
 
 
 def _rows(session: Session) -> dict[str, Setting]:
@@ -58,8 +59,7 @@ def _rows(session: Session) -> dict[str, Setting]:
     transaction = target.get_transaction()
     held = target.info.get(_MEMO)
     if held is None or held[0] is not transaction:
-        rows = {row.key: row for row in target.scalars(
-            select(Setting).where(Setting.key.not_in(LARGE)))}
+        rows = {row.key: row for row in target.scalars(_SMALL)}
         held = target.info[_MEMO] = (transaction, rows)
     return held[1]
 

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine import audit
@@ -19,6 +19,9 @@ from engine.errors import NotFound
 from engine.models import ApiToken, User
 from engine.paging import Page, paginate
 
+# One statement, built once: the token, its user and the user's roles.
+_TOKEN_WITH_USER = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+                    .options(joinedload(ApiToken.user).joinedload(User.roles)))
 # Writing the last use on every request would turn each API read into a write.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -46,9 +49,7 @@ def user_for(session: Session, clock: Clock, secret: str) -> User | None:
     the minute; not committed)."""
     if not secret or len(secret) > 100:
         return None
-    # One statement: the token, its user and the user's roles.
-    token = session.execute(select(ApiToken).where(ApiToken.token_hash == _digest(secret))
-                            .options(joinedload(ApiToken.user).joinedload(User.roles))
+    token = session.execute(_TOKEN_WITH_USER, {"token_hash": _digest(secret)}
                             ).unique().scalar_one_or_none()
     now = clock.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now:

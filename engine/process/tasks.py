@@ -10,11 +10,10 @@ PostgreSQL re-reads the row after the other's commit), and the loser gets TaskNo
 naming who holds the task. So of concurrent claims exactly one is stored and audited.
 """
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, facts
 from engine.clock import Clock
@@ -28,6 +27,7 @@ from engine.process.case import MAX_TEXT
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.task_states import task_state_word
+from engine.process.task_update import Holders, IfFree, change_row
 from engine.roles import supervisor_of
 from engine.runtime.unit import change, lock_instance, lock_task
 
@@ -62,7 +62,7 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
     task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id == user.id:
         return task
-    _change(session, task, _free_or_own(user, capacity),
+    _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity),
             claimed_by_id=user.id, claimed_at=clock.now())
     audit.record(session, clock, "task.claimed", actor=user, task=task,
                  acting_as=capacity.label)
@@ -80,7 +80,7 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
     task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id is None:
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
-    _change(session, task, HumanTask.claimed_by_id.in_(_own(user, capacity)),
+    _change(session, task, Holders.GIVEN, _own(user, capacity),
             claimed_by_id=None, claimed_at=None)
     audit.record(session, clock, "task.released", actor=user, task=task,
                  acting_as=capacity.label)
@@ -112,7 +112,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     if assignee.id in away(session, clock.now()):
         raise InvalidTaskData({"assignee": f"{assignee.full_name} sedang digantikan Plh/Plt; "
                                            "alihkan kepada pemegang peran yang bertugas"})
-    _change(session, task, HumanTask.id == task.id, claimed_by_id=assignee.id,
+    _change(session, task, Holders.ANYONE, (), claimed_by_id=assignee.id,
             claimed_at=clock.now())
     instance = task.instance
     session.add(Notification(
@@ -160,8 +160,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned)
-        _change(session, task, _free_or_own(user, capacity), state="completed",
-                claimed_by_id=func.coalesce(HumanTask.claimed_by_id, user.id),
+        _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity), state="completed",
+                claimed_by_id=IfFree(user.id),
                 completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label,
                 **case.record_step(task, entry, cleaned))
         facts.record_completion(session, task)
@@ -238,40 +238,30 @@ def _own(user: User, capacity: Capacity) -> set[int]:
     return {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
 
 
-def _free_or_own(user: User, capacity: Capacity) -> ColumnElement[bool]:
-    return or_(HumanTask.claimed_by_id.is_(None),
-               HumanTask.claimed_by_id.in_(_own(user, capacity)))
-
-
 def _held_by_other(task: HumanTask) -> TaskNotOpen:
     return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.',
                        claimed_by=task.claimed_by.username)
 
 
-def _change(session: Session, task: HumanTask, condition: ColumnElement[bool],
+def _change(session: Session, task: HumanTask, holders: Holders, given: Collection[int],
             **values: Any) -> None:
-    """Set ``values`` on the task's row if it is still open and ``condition`` holds, in
-    one conditional UPDATE that returns what it wrote into ``task``. The instance is locked
-    first, as every change of an instance does (PostgreSQL: the same lock order as
-    completing and firing timers, so a claim racing them waits instead of deadlocking).
+    """Set ``values`` on the task's row if it is still open and ``holders`` lets ``given``
+    (user ids) through (``task_update.change_row``), writing them into ``task``. The
+    instance is locked first, as every change of an instance does (PostgreSQL: the same
+    lock order as completing and firing timers, so a claim racing them waits instead of
+    deadlocking).
 
     Raises:
         TaskNotOpen: a concurrent request changed the row first (done, or now held by
             someone else); nothing was changed.
     """
     lock_instance(session, task.instance_id)
-    written = session.execute(
-        update(HumanTask).where(HumanTask.id == task.id, HumanTask.state == "open", condition)
-        .values(**values).returning(*(getattr(HumanTask, name) for name in values))
-        .execution_options(synchronize_session=False)).first()
-    if written is None:
+    if not change_row(session, task, holders, given, **values):
         session.refresh(task)
         if task.state != "open":
             raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
         raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
             f'Tugas "{task.name}" belum diambil siapa pun.')
-    for name, value in zip(values, written, strict=True):
-        set_committed_value(task, name, value)
     # The people the written ids name are looked up again when read (identity map first).
     session.expire(task, [person for person in ("claimed_by", "completed_by")
                           if f"{person}_id" in values])

@@ -16,13 +16,14 @@ statements however long the instance's history is.
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Delete, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import facts
@@ -134,21 +135,15 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
                   after: Snapshot, opened: list[HumanTask]) -> None:
     stopped = [spiff_id for spiff_id in before.timers if spiff_id not in after.timers]
     left = [spiff_id for spiff_id in before.steps if spiff_id not in after.steps]
-    gone = []
-    if stopped:
-        gone.append(Timer.spiff_task_id.in_(stopped))
-    if left:  # escalation levels 2+ of steps no longer open
-        gone.append(and_(Timer.spiff_task_id.is_(None), Timer.human_task_id.in_(
-            select(HumanTask.id).where(HumanTask.spiff_task_id.in_(left)))))
-    if gone:
+    if stopped or left:
         # Rows still unflushed (a batch's escalations, say) wait for the next flush unless
         # one of them could match: a level 2+ timer of a step that left, a timer stopped.
         unflushed_match = bool(left) or any(
             isinstance(row, Timer) and row.instance_id == instance.id
             and row.spiff_task_id in stopped for row in session.new)
-        session.execute(delete(Timer).where(Timer.instance_id == instance.id, or_(*gone))
-                        .execution_options(synchronize_session="fetch",
-                                           autoflush=unflushed_match))
+        parameters = {"instance_id": instance.id, "stopped": stopped, "left": left}
+        session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match),
+                        {name: value for name, value in parameters.items() if value})
     new_rows = {row.spiff_task_id: row for row in opened}
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:
@@ -162,6 +157,21 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
             timer.human_task_id = select(HumanTask.id).where(
                 HumanTask.spiff_task_id == wait.guards).scalar_subquery()
         session.add(timer)
+
+
+@cache
+def _delete_timers(stopped: bool, left: bool, autoflush: bool) -> Delete:
+    """The DELETE of an instance's timers that stopped (``:stopped``, spiff ids) and of
+    the escalation levels 2+ of its steps that left (``:left``), built once per shape."""
+    gone = []
+    if stopped:
+        gone.append(Timer.spiff_task_id.in_(bindparam("stopped", expanding=True)))
+    if left:  # escalation levels 2+ of steps no longer open
+        gone.append(and_(Timer.spiff_task_id.is_(None), Timer.human_task_id.in_(
+            select(HumanTask.id).where(HumanTask.spiff_task_id.in_(
+                bindparam("left", expanding=True))))))
+    return (delete(Timer).where(Timer.instance_id == bindparam("instance_id"), or_(*gone))
+            .execution_options(synchronize_session="fetch", autoflush=autoflush))
 
 
 def _update_rows(session: Session, model: Any, spiff_ids: list[str], **values: Any) -> None:

@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, lazyload, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -37,6 +37,17 @@ GALAT = "error"
 # session.info key: (the transaction, what it knows of instances: "locked" ids, and
 # "open": {instance id: (human tasks it opened, spiff ids of every open step)} as saved).
 _MEMO = "alur_unit_memo"
+# The reads that lock, built once (building an ORM statement per request costs more than
+# running it): an instance (waiting for the lock, or skipping it) and a task with its instance.
+_LOCK_INSTANCE = {skip: select(ProcessInstance)
+                  .where(ProcessInstance.id == bindparam("instance_id"))
+                  .with_for_update(skip_locked=skip, of=ProcessInstance)
+                  .execution_options(populate_existing=True) for skip in (False, True)}
+_LOCK_TASK = (select(HumanTask).join(HumanTask.instance)
+              .where(HumanTask.id == bindparam("task_id"))
+              .options(contains_eager(HumanTask.instance))
+              .with_for_update(of=ProcessInstance)
+              .execution_options(populate_existing=True))
 
 
 class InstanceUnit:
@@ -193,9 +204,7 @@ def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = Fal
     """
     if instance_id in _memo(session)["locked"]:
         return session.get(ProcessInstance, instance_id)
-    instance = session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                              .with_for_update(skip_locked=skip_locked, of=ProcessInstance)
-                              .execution_options(populate_existing=True))
+    instance = session.scalar(_LOCK_INSTANCE[skip_locked], {"instance_id": instance_id})
     if instance is not None:
         _memo(session)["locked"].add(instance_id)
     return instance
@@ -229,11 +238,7 @@ def lock_task(session: Session, task_id: int) -> HumanTask | None:
     known = session.identity_map.get(Session.identity_key(HumanTask, task_id))
     if known is not None and known.instance_id in _memo(session)["locked"]:
         return known
-    task = session.scalar(select(HumanTask).join(HumanTask.instance)
-                          .where(HumanTask.id == task_id)
-                          .options(contains_eager(HumanTask.instance))
-                          .with_for_update(of=ProcessInstance)
-                          .execution_options(populate_existing=True))
+    task = session.scalar(_LOCK_TASK, {"task_id": task_id})
     if task is not None:
         _memo(session)["locked"].add(task.instance_id)
     return task

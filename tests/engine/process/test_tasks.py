@@ -1,11 +1,14 @@
 """Completing a step: only when open, only by the lane's role, only with valid data."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, User, UserRole
+from engine.people.substitution import record
 from engine.process import case
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -176,3 +179,30 @@ def test_a_start_that_loses_the_race_for_a_number_takes_the_next(session, clock,
                             user=users["Kasubbag"])
     session.commit()
     assert second.number == "RKT-2026-0002" and second.id != first.id
+
+
+def _stored(session, task) -> tuple:
+    return session.execute(select(HumanTask.state, HumanTask.claimed_by_id,
+                                  HumanTask.completed_by_id, HumanTask.completed_as)
+                           .where(HumanTask.id == task.id)).one()
+
+
+def test_a_free_step_completed_is_claimed_by_whoever_completed_it(session, clock, users,
+                                                                  review):
+    complete_task(session, clock, review.id, users["Kasubbag"], {"keputusan_kasubbag": "setuju"})
+    session.commit()
+    kasubbag = users["Kasubbag"].id
+    assert _stored(session, review) == ("completed", kasubbag, kasubbag, None)
+
+
+def test_a_plh_completing_the_officials_claimed_step_leaves_the_officials_claim(
+        session, clock, users, review):
+    official, plh = users["Kasubbag"], users["Sekretaris"]
+    claim_task(session, clock, review.id, official)
+    record(session, clock, kind="Plh", official=official, substitute=plh, role="Kasubbag",
+           warrant_number="SP-1", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    session.commit()
+    complete_task(session, clock, review.id, plh, {"keputusan_kasubbag": "setuju"})
+    session.commit()
+    assert _stored(session, review) == ("completed", official.id, plh.id, "Plh. Kasubbag")
