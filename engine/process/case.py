@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,13 @@ def start_data(definition: ProcessDefinition, data: Any
 
 
 NUMBER_ATTEMPTS = 5
+# The numbers of a stem (``:pattern``, "LTI-2026-%"), and the highest of them: the longest,
+# then the last in text order, one row read however many instances the year has. Built
+# once: every start reads them.
+_NUMBERS = select(ProcessInstance.number).where(
+    ProcessInstance.number.like(bindparam("pattern")))
+_LAST_NUMBER = _NUMBERS.order_by(func.length(ProcessInstance.number).desc(),
+                                 ProcessInstance.number.desc()).limit(1)
 
 
 def open_case(session: Session, clock: Clock, instance: ProcessInstance,
@@ -89,12 +96,10 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
     """
     prefix = definition.catalog.get("number_prefix") or "P"
     stem = f"{prefix}-{clock.now().year}-"
-    # The highest number is the longest, then the last in text order: one row read however
-    # many instances the year has (all of them only if that one is not stem + digits).
-    numbers = select(ProcessInstance.number).where(ProcessInstance.number.like(f"{stem}%"))
-    last = session.scalar(numbers.order_by(func.length(ProcessInstance.number).desc(),
-                                           ProcessInstance.number.desc()).limit(1))
-    found = [last] if last is None or last[len(stem):].isdigit() else session.scalars(numbers)
+    pattern = {"pattern": f"{stem}%"}
+    last = session.scalar(_LAST_NUMBER, pattern)
+    found = ([last] if last is None or last[len(stem):].isdigit()
+             else session.scalars(_NUMBERS, pattern))
     count = max((int(n[len(stem):]) for n in found if n and n[len(stem):].isdigit()),
                 default=0)
     return f"{stem}{count + 1:04d}"

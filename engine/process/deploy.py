@@ -4,7 +4,7 @@ import hashlib
 import json
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, load_only
 
 from engine import audit
@@ -109,14 +109,18 @@ def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
                           .order_by(ProcessDefinition.version.desc()).limit(1))
 
 
+# Read by every start, so built once (building an ORM statement costs more than running it).
+_ACTIVE_VERSION = select(ProcessDefinition).where(ProcessDefinition.key == bindparam("key"),
+                                                  ProcessDefinition.is_active)
+
+
 def active_definition(session: Session, key: str) -> ProcessDefinition:
     """The version new instances of ``key`` start on.
 
     Raises:
         NotFound: no such process, or none of its versions is active yet.
     """
-    definition = session.scalar(select(ProcessDefinition).where(
-        ProcessDefinition.key == key, ProcessDefinition.is_active))
+    definition = session.scalar(_ACTIVE_VERSION, {"key": key})
     if definition is None:
         raise NotFound(f'SOP "{key}" belum dideploy atau belum diaktifkan.')
     return definition

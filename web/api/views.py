@@ -135,7 +135,9 @@ def start_instance() -> Any:
     instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                         title=body["title"], user=g.user, data=body["data"])
     db.session.flush()
-    answer = instance_json(instance)  # before the commit, which would expire what it reads
+    # Built before the commit, which would expire what it reads. A new instance's human
+    # tasks are the ones its start opened, which the unit of work holds.
+    answer = instance_json(instance, instances.open_tasks(db.session, instance))
     db.session.commit()
     return jsonify(answer), 201
 
@@ -179,9 +181,11 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
     return form["schema"] if form else None
 
 
-def instance_json(instance: Any) -> dict[str, Any]:
-    """An instance as the API shows it (``InstanceSchema``): open tasks and history."""
-    all_tasks = instances.instance_tasks(db.session, instance)
+def instance_json(instance: Any, all_tasks: list[Any] | None = None) -> dict[str, Any]:
+    """An instance as the API shows it (``InstanceSchema``): open tasks and history.
+    ``all_tasks``: every human task of the instance when the caller has them, else read."""
+    if all_tasks is None:
+        all_tasks = instances.instance_tasks(db.session, instance)
     return _INSTANCE.dump({
         **_instance_fields(instance),
         "open_tasks": [t for t in all_tasks if t.state == "open"],
