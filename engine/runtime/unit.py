@@ -10,11 +10,13 @@ loads or stores a workflow::
 
 When a step, the engine run or a timer fails (``ProcessFailure`` from the unit's ``run_*``
 and ``fire_timers``), the instance goes into the Galat state instead: the workflow goes
-back to its last checkpoint (before the failing run: a completed step stays completed),
-is saved, and the instance records the message and the element; the administrators are
+back to its last checkpoint (before the failing run: a completed step stays completed,
+run again on the state as loaded rather than serialized before every engine run), is
+saved, and the instance records the message and the element; the administrators are
 notified once, and it waits for one of them to retry or cancel it (README, "Galat").
 """
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -66,7 +68,10 @@ class InstanceUnit:
         self.instance = instance
         self.opened: list[HumanTask] = []
         self._workflow = workflow
+        # The checkpoint: a stored state, and the user tasks run on it since ([(spiff id,
+        # data)]), which ``fail`` runs again.
         self._checkpoint = instance.state_json
+        self._ran: list[tuple[UUID, dict[str, Any]]] = []
         # What the projection rows hold: the workflow as first loaded (none yet for a new one).
         self._before: Snapshot | None = EMPTY if workflow is not None else None
         self._closed: set[str] = set()
@@ -96,10 +101,12 @@ class InstanceUnit:
         races); saving leaves that row alone. Raises ProcessFailure."""
         adapter.run_user_task(spiff_task, data)
         self._closed.add(str(spiff_task.id))
+        self._ran.append((spiff_task.id, copy.deepcopy(data)))
 
     def run_engine(self) -> None:
-        """Checkpoint, then run the engine (``adapter.run_engine``). Raises ProcessFailure."""
-        self._checkpoint = adapter.dump_state(self.workflow)
+        """Run the engine (``adapter.run_engine``). Raises ProcessFailure. Its checkpoint
+        is the workflow as loaded plus the user tasks run on it since, so nothing is
+        serialized before it runs."""
         adapter.run_engine(self.workflow)
 
     def shift_timers(self, delta: timedelta) -> None:
@@ -111,7 +118,7 @@ class InstanceUnit:
         """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure.
         A workflow not loaded yet needs no new checkpoint: the stored state is one."""
         if self._workflow is not None:
-            self._checkpoint = adapter.dump_state(self._workflow)
+            self._checkpoint, self._ran = adapter.dump_state(self._workflow), []
         adapter.fire_timers(self.workflow)
 
     def save(self) -> list[HumanTask]:
@@ -135,6 +142,8 @@ class InstanceUnit:
         """Put the instance in Galat: back to the checkpoint, saved, message and element
         recorded, audited, administrators notified."""
         self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+        for spiff_id, data in self._ran:
+            adapter.run_user_task(self._workflow.tasks[spiff_id], data)
         if self._before is None:  # never loaded: the checkpoint is the stored state
             self._before = snapshot(self._workflow)
         self.save()

@@ -4,6 +4,7 @@ instance waits for an administrator, who retries it after fixing the SOP, or can
 from datetime import timedelta
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
 from engine.clock import ManualClock
@@ -15,7 +16,14 @@ from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task, inbox
 from engine.process.versions import migrate_instances
-from engine.runtime.adapter import MAX_ENGINE_STEPS, new_workflow, parse_spec, run_engine
+from engine.runtime.adapter import (
+    MAX_ENGINE_STEPS,
+    load_state,
+    new_workflow,
+    parse_spec,
+    run_engine,
+    spec_from_json,
+)
 from engine.time.calendar import DEFAULT_CALENDAR
 from tests.conftest import MONDAY_0800, mini_bpmn
 
@@ -114,6 +122,11 @@ def test_a_runaway_after_a_step_puts_the_instance_in_galat(session, clock, users
     rows = session.scalars(select(HumanTask).order_by(HumanTask.id)).all()
     assert [(t.bpmn_id, t.state) for t in rows] == [("Kegiatan_1", "completed"),
                                                    ("Kegiatan_2", "completed")]
+    # So is the workflow stored: the token waits at the gateway after it, with the decision.
+    workflow = load_state(instance.state_json, spec_from_json(instance.definition.spec_json),
+                          clock, DEFAULT_CALENDAR)
+    assert [(t.task_spec.bpmn_id, t.data["keputusan_kasubbag"])
+            for t in workflow.get_tasks(state=TaskState.READY)] == [("Gateway_2", "revisi")]
     assert failed_page(session, 1, 20).items == [instance]
     assert _count(session, AuditRecord, AuditRecord.action == "instance.failed") == 1
     notified = session.scalars(select(Notification).where(Notification.kind == "galat")).all()
