@@ -141,9 +141,12 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
         unflushed_match = bool(left) or any(
             isinstance(row, Timer) and row.instance_id == instance.id
             and row.spiff_task_id in stopped for row in session.new)
-        parameters = {"instance_id": instance.id, "stopped": stopped, "left": left}
-        session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match),
-                        {name: value for name, value in parameters.items() if value})
+        parameters = {"instance_id": instance.id}
+        if stopped:
+            parameters["stopped"] = stopped
+        if left:
+            parameters["left"] = left
+        session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match), parameters)
     new_rows = {row.spiff_task_id: row for row in opened}
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:
