@@ -35,6 +35,8 @@ def test_grouped_list_filters_while_typing_like_the_server(server, page):
     login(page, server, "kasubbag")
     page.get_by_role("link", name="Mulai Proses", exact=True).click()
     page.wait_for_selector("#cari-sop", timeout=TIMEOUT_MS)
+    # Loaded, not only parsed: typing before mulai.js has run would filter nothing.
+    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
     groups = page.locator(".sop-group h2").all_inner_texts()
     assert groups == ["TI", "Perencanaan", "Persuratan"]
     assert page.get_by_text("(versi").count() == 0
