@@ -15,6 +15,8 @@ import sqlite3
 import threading
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -28,6 +30,21 @@ def engine_options(database_url: str, busy_timeout_ms: int) -> dict[str, Any]:
         return {}
     return {"connect_args": {"factory": QueuedWriterConnection,
                              "timeout": busy_timeout_ms / 1000}}
+
+
+def hold_writer_lock(session: Session) -> None:
+    """Take the writer lock for the session's SQLite connection now rather than at the
+    transaction's first write, so that what it reads before writing cannot be changed by
+    another thread of this process in between; held until the transaction ends. Nothing
+    on other databases (or an in-memory SQLite).
+
+    Raises:
+        sqlite3.OperationalError: not had within the busy timeout (SQLITE_BUSY), as a
+            write would.
+    """
+    connection = session.connection().connection.dbapi_connection
+    if isinstance(connection, QueuedWriterConnection):
+        connection.take_writer_lock()
 
 
 def _lock_for(database: str) -> threading.Lock:

@@ -8,6 +8,7 @@ instance, and are the task data SpiffWorkflow's gateway conditions and timers re
 """
 
 import re
+import zlib
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine import sqlite_writers
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
@@ -63,18 +65,22 @@ _NUMBERS = select(ProcessInstance.number).where(
     ProcessInstance.number.like(bindparam("pattern")))
 _LAST_NUMBER = _NUMBERS.order_by(func.length(ProcessInstance.number).desc(),
                                  ProcessInstance.number.desc()).limit(1)
+_NUMBERING_LOCK = select(func.pg_advisory_xact_lock(bindparam("key")))
 
 
 def open_case(session: Session, clock: Clock, instance: ProcessInstance,
               data: dict[str, Any]) -> None:
     """Give a new instance its start data and its number, and add it (flushed, so it has
-    an id). Two starts racing for one number: the later one's insert fails on the unique
-    number inside a savepoint and it takes the next number (at most ``NUMBER_ATTEMPTS``).
+    an id). Starts in one database take their numbers one after another
+    (``_hold_numbering``); should two still race for one number, the later one's insert
+    fails on the unique number inside a savepoint and it takes the next number (at most
+    ``NUMBER_ATTEMPTS``).
 
     Raises:
         IntegrityError: still no free number after ``NUMBER_ATTEMPTS`` tries.
     """
     instance.data = dict(data)
+    _hold_numbering(session, _stem(clock, instance.definition))
     for attempt in range(NUMBER_ATTEMPTS):
         instance.number = next_number(session, clock, instance.definition)
         try:
@@ -94,8 +100,7 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
     The number column is unique: two starts racing for one number make the later
     transaction fail rather than share it.
     """
-    prefix = definition.catalog.get("number_prefix") or "P"
-    stem = f"{prefix}-{clock.now().year}-"
+    stem = _stem(clock, definition)
     pattern = {"pattern": f"{stem}%"}
     last = session.scalar(_LAST_NUMBER, pattern)
     found = ([last] if last is None or last[len(stem):].isdigit()
@@ -103,6 +108,24 @@ def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -
     count = max((int(n[len(stem):]) for n in found if n and n[len(stem):].isdigit()),
                 default=0)
     return f"{stem}{count + 1:04d}"
+
+
+def _stem(clock: Clock, definition: ProcessDefinition) -> str:
+    """``<prefix>-<year>-``: what the definition's process numbers of this year start with."""
+    return f"{definition.catalog.get('number_prefix') or 'P'}-{clock.now().year}-"
+
+
+def _hold_numbering(session: Session, stem: str) -> None:
+    """Let no other start number ``stem`` until this transaction ends, so that two starts
+    do not read the same last number and one of them try again: on PostgreSQL a
+    transaction advisory lock on the stem, on SQLite (one writer at a time) the writer
+    lock taken now instead of at the instance's INSERT. The unique number column and the
+    retry in ``open_case`` remain for what these cannot see (another process on SQLite).
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(_NUMBERING_LOCK, {"key": zlib.crc32(stem.encode())})
+    else:
+        sqlite_writers.hold_writer_lock(session)
 
 
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.models import AuditRecord, HumanTask, User, UserRole
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD
+from tests.web.test_statement_counts import statements
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -136,3 +137,16 @@ def test_claims_racing_a_completion_leave_one_consistent_story(app, base):
                 assert (task.state, task.completed_by.username) == ("completed", "prakom0")
                 assert task.claimed_by.username == "prakom0"
 
+
+def test_starts_at_once_take_consecutive_numbers_each_at_the_first_try(app, base):
+    headers = token(base, "prakom0")
+    with statements(app) as seen:
+        answers = at_once([lambda n=n: requests.post(
+            f"{base}/api/v1/instances", headers=headers, timeout=60,
+            json={"process_key": SERVER_SOP, "title": f"Gangguan {n}"}) for n in range(12)])
+    assert [answer.status_code for answer in answers] == [201] * 12
+    numbers = sorted(answer.json()["number"] for answer in answers)
+    stem = numbers[0].rsplit("-", 1)[0]
+    assert numbers == [f"{stem}-{n:04d}" for n in range(1, 13)]
+    # No start read a number another had just taken, so none inserted twice.
+    assert sum(s.startswith("INSERT INTO process_instances ") for s in seen) == 12

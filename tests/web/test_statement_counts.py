@@ -24,7 +24,8 @@ MAX_COMPLETION = 10
 MAX_COMPLETION_READS = 3
 # Starting an instance: token, definition, calendar, last number, the instance's INSERT in
 # a savepoint (3), its instance-facts row, audit, state, task, timer, and the answer's
-# history (its tasks are the ones the start opened, not read again).
+# history (its tasks are the ones the start opened, not read again). On PostgreSQL one
+# more: the numbering's advisory lock (SQLite's writer lock needs no statement).
 MAX_START = 13
 RKT = "penyusunan_rkt"
 WALK = sop_walks()[RKT]
@@ -146,7 +147,9 @@ def test_starting_an_instance_through_the_api(app, client):
         started = client.post("/api/v1/instances", headers=headers,
                               json={"process_key": RKT, "title": "RKT 2027"})
     assert started.status_code == 201, started.json
-    assert len(seen) <= MAX_START, "\n".join(seen)
+    with app.app_context():
+        on_postgresql = db.engine.dialect.name == "postgresql"
+    assert len(seen) <= MAX_START + on_postgresql, "\n".join(seen)
     assert started.json["number"].endswith("-0002")
     assert [t["step_id"] for t in started.json["open_tasks"]] == ["Kegiatan_1"]
     assert [entry["action"] for entry in started.json["history"]] == ["instance.started"]
