@@ -21,7 +21,7 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
         login(page, server, step["lane"].lower().replace(" ", "_"))
         page.goto(f"{server}/?cari=Server+SIPP+tidak+dapat+diakses")
         page.locator("table.inbox a").first.click()
-        assert page.locator("dt", has_text="Kelengkapan").is_visible()
+        page.locator("dt", has_text="Kelengkapan").wait_for()  # the task page, once loaded
         for name, value in step["data"].items():
             page.locator(f'input[name="{name}"][value="{value}"]').check()
         page.get_by_role("button", name="Selesaikan langkah").click()
