@@ -13,6 +13,7 @@ from tests.helpers.servers import alur_server
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "uji-peramban"
 ALUR = str(Path(sys.executable).with_name("alur"))
+EXPECT_MS = 15_000  # how long an expect() waits for the page to show what it asserts
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +40,9 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
@@ -57,6 +59,13 @@ def login(page, base: str, username: str) -> None:
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{base}/")
+
+
+def logout(page, base: str) -> None:
+    """Press Keluar and wait for the login page it leads to, so that the next login does
+    not race the logout's request."""
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(f"{base}/masuk")
 
 
 def wait_until_drawn(page, timeout: float = 30_000) -> None:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, login
 
@@ -43,24 +44,24 @@ def test_admin_creates_promotes_and_disables_a_prakom_who_is_logged_out(server, 
     budi.get_by_label("Ulangi kata sandi baru").fill("sandi-budi-2026")
     budi.get_by_role("button", name="Ganti kata sandi").click()
     budi.goto(f"{server}/")
-    assert budi.get_by_role("heading", name="Kotak Masuk").is_visible()
+    expect(budi.get_by_role("heading", name="Kotak Masuk")).to_be_visible()
 
     admin.get_by_role("link", name="Ke akun budi").click()
     admin.get_by_label("Kasubbag").check()
     admin.get_by_role("button", name="Simpan", exact=True).click()
-    assert admin.get_by_text("Akun budi disimpan.").is_visible()
+    expect(admin.get_by_text("Akun budi disimpan.")).to_be_visible()
     budi.goto(f"{server}/")
     assert budi.url.startswith(f"{server}/masuk"), "a change of roles ends his session"
     _log_in_as(budi, server, "budi", "sandi-budi-2026")
     budi.wait_for_url(f"{server}/")
-    assert budi.get_by_text("Budi Santoso, S.Kom. · Kasubbag, Prakom").is_visible()
+    expect(budi.get_by_text("Budi Santoso, S.Kom. · Kasubbag, Prakom")).to_be_visible()
 
     admin.get_by_role("button", name="Nonaktifkan").click()
-    assert admin.get_by_text("Akun budi dinonaktifkan").is_visible()
+    expect(admin.get_by_text("Akun budi dinonaktifkan")).to_be_visible()
     budi.goto(f"{server}/")
     assert budi.url.startswith(f"{server}/masuk"), "the disabled user is logged out"
     _log_in_as(budi, server, "budi", "sandi-budi-2026")
-    assert budi.get_by_text("Akun ini dinonaktifkan.").is_visible()
+    expect(budi.get_by_text("Akun ini dinonaktifkan.")).to_be_visible()
 
 
 def test_pages_with_diagrams_charts_and_print_work_under_the_csp(server, contexts):

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from engine.clock import SystemClock
@@ -78,11 +79,11 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     # the diff, which names the duration; nothing offers to move instances to it yet.
     wait_until_drawn(page)
     assert "Menunggu aktivasi" in page.inner_text("#h-preview")
-    assert page.locator(".diagram-steps li").count() == 4
+    expect(page.locator(".diagram-steps li")).to_have_count(4)
     assert page.locator(".djs-element[data-element-id^='Eskalasi_']:not(.alur-hidden)").count() > 0
     changes = page.inner_text(".preview .changes")
     assert "Durasi:" in changes and "1 jam kerja → 2 hari kerja" in changes
-    assert page.get_by_role("link", name=re.compile("Pindahkan")).count() == 0
+    expect(page.get_by_role("link", name=re.compile("Pindahkan"))).to_have_count(0)
     assert_no_violations(page)
 
     page.get_by_role("button", name="Aktifkan versi 2").click()
@@ -92,8 +93,8 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
         f"#{started[0]} Cadangan 1 — versi 1 → 2", f"#{started[1]} Cadangan 2 — versi 1 → 2"]
     assert_no_violations(page)
     page.get_by_role("button", name="Ya, pindahkan").click()
-    assert "2 proses dipindahkan" in page.inner_text("main")
-    assert page.locator("ul.moved li").count() == 2
+    expect(page.locator("main")).to_contain_text("2 proses dipindahkan")
+    expect(page.locator("ul.moved li")).to_have_count(2)
     context.close()
 
 
@@ -119,7 +120,7 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
     # Nine endings and their nine labels, all hidden; the first step stays visible.
     assert endings.count() == 18 and all(
         "alur-hidden" in (endings.nth(n).get_attribute("class") or "") for n in range(18))
-    assert page.locator(".djs-element[data-element-id='Kegiatan_1']").is_visible()
+    expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
     zoom = page.evaluate("() => document.querySelector('#diagram .viewport')"
                          ".getAttribute('transform')")
     page.get_by_role("button", name="Perbesar").click()
@@ -128,9 +129,10 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
     # Labels stay readable: the first view never shrinks the drawing below 60 %.
     assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
     page.set_viewport_size(PHONE)
-    assert not page.locator("#diagram").is_visible()
+    expect(page.locator("#diagram")).not_to_be_visible()
     steps = page.locator(".diagram-steps li")
-    assert steps.count() == 9 and steps.first.is_visible()
+    expect(steps).to_have_count(9)
+    expect(steps.first).to_be_visible()
     assert "sedang berjalan" in steps.first.inner_text()
     context.close()
 
@@ -153,12 +155,13 @@ def test_conversion_notes_never_reach_staff(served, browser):
 def test_period_form_shows_only_the_chosen_periods_inputs(server, admin_page):
     admin_page.goto(f"{server}/laporan/sop/{IT}?periode=tahun&tahun=2026")
     form = admin_page.locator("form.period-form")
-    assert form.get_by_label("Tahun").is_visible()
-    assert not form.get_by_label("Bulan", exact=True).is_visible()
-    assert not form.get_by_role("button", name="Ganti").is_visible()
+    expect(form.get_by_label("Tahun")).to_be_visible()
+    expect(form.get_by_label("Bulan", exact=True)).not_to_be_visible()
+    expect(form.get_by_role("button", name="Ganti")).not_to_be_visible()
     form.get_by_label("Periode").select_option("bulan")
     month = form.get_by_label("Bulan", exact=True)
-    assert month.is_visible() and not form.get_by_label("Dari").is_visible()
+    expect(month).to_be_visible()
+    expect(form.get_by_label("Dari")).not_to_be_visible()
     month.select_option(label="Maret")
     form.get_by_role("button", name="Tampilkan").click()
     admin_page.wait_for_url(re.compile(r"periode=bulan"))

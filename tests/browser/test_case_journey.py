@@ -7,6 +7,7 @@ form and the Kasubbag records the priority."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from engine.clock import SystemClock
 from engine.models import HumanTask, ProcessInstance, User
@@ -67,8 +68,8 @@ def test_return_with_reason_banner_and_files_inside_the_completion_form(served, 
     page.get_by_label("Catatan").fill("Indikator kinerja belum terukur")
     page.get_by_role("button", name="Selesaikan langkah").click()
     page.wait_for_url(re.compile(rf"/proses/{instance_id}$"))
-    assert page.get_by_text("Dikembalikan untuk revisi — Panitera: Indikator kinerja belum "
-                            "terukur").first.is_visible()
+    expect(page.get_by_text("Dikembalikan untuk revisi — Panitera: Indikator kinerja belum "
+                            "terukur").first).to_be_visible()
 
     login(page, base, "kasubbag")
     page.goto(_open_task_url(base, database, instance_id))
@@ -88,7 +89,7 @@ def test_return_with_reason_banner_and_files_inside_the_completion_form(served, 
     page.locator("#lampiran-selesai").set_input_files(str(good))
     page.get_by_role("button", name="Selesaikan langkah").click()
     page.wait_for_url(re.compile(rf"/proses/{instance_id}$"))
-    assert page.get_by_role("link", name="draf-baik.pdf").is_visible()
+    expect(page.get_by_role("link", name="draf-baik.pdf")).to_be_visible()
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "running"
@@ -104,7 +105,7 @@ def test_task_page_with_its_case_file_fits_a_360_px_phone(served, browser):
     page = phone.new_page()
     login(page, base, "panitera")
     page.goto(_open_task_url(base, database, instance_id))
-    assert page.get_by_role("heading", name="Berkas Proses").is_visible()
+    expect(page.get_by_role("heading", name="Berkas Proses")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.close()
 
@@ -142,13 +143,13 @@ def test_it_service_request_starts_with_its_form_and_the_kasubbag_sets_priority(
     to_process_page(page)
     number = page.locator("h1 .number").inner_text()
     assert re.fullmatch(r"LTI-\d{4}-\d{4}", number)
-    assert page.get_by_text("Kepaniteraan Pidana").first.is_visible()
+    expect(page.get_by_text("Kepaniteraan Pidana").first).to_be_visible()
     instance_id = int(page.url.rsplit("/", 1)[1])
 
     _complete_open_steps(database, instance_id, 5)
     login(page, base, "kasubbag")
     page.goto(_open_task_url(base, database, instance_id))
-    assert page.get_by_role("heading", name=re.compile("Menentukan urgensi")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Menentukan urgensi"))).to_be_visible()
     page.get_by_role("button", name="Selesaikan langkah").click()
     assert "wajib diisi" in page.locator("#d-prioritas-error").inner_text()
     page.get_by_label("kritis", exact=True).check()

@@ -7,6 +7,7 @@ Every wait is bounded (``TIMEOUT_MS``): a stuck page fails, it never hangs the r
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
 from tests.browser.conftest import login
@@ -39,7 +40,7 @@ def test_grouped_list_filters_while_typing_like_the_server(server, page):
     page.wait_for_load_state("load", timeout=TIMEOUT_MS)
     groups = page.locator(".sop-group h2").all_inner_texts()
     assert groups == ["TI", "Perencanaan", "Persuratan"]
-    assert page.get_by_text("(versi").count() == 0
+    expect(page.get_by_text("(versi")).to_have_count(0)
     everything = len(_visible_names(page))
     assert page.locator("#sop-count").inner_text() == f"{everything} SOP dapat Anda mulai"
 
@@ -53,17 +54,18 @@ def test_grouped_list_filters_while_typing_like_the_server(server, page):
     assert _visible_names(page) == _server_names(page, server, "wi-fi+jaringan")
     search.fill("tidak ada sop seperti ini")
     assert _visible_names(page) == []
-    assert page.locator("#sop-none").is_visible()
+    expect(page.locator("#sop-none")).to_be_visible()
     search.fill("")
-    assert len(_visible_names(page)) == everything and not page.locator("#sop-none").is_visible()
+    assert len(_visible_names(page)) == everything
+    expect(page.locator("#sop-none")).not_to_be_visible()
 
     search.fill("rencana kerja tahunan")
     page.get_by_role("link", name="Penyusunan Rencana Kerja Tahunan (RKT)", exact=True).click()
-    assert page.get_by_text("subbagian PTIP sendiri").is_visible()
+    expect(page.get_by_text("subbagian PTIP sendiri")).to_be_visible()
     page.get_by_label("Judul (apa yang ditangani)").fill("RKT PTIP 2027 (peramban)")
     page.get_by_role("button", name="Mulai", exact=True).click()
     page.wait_for_url(re.compile(r"/tugas/\d+$"), timeout=TIMEOUT_MS)
-    assert page.get_by_role("heading", name=re.compile("Mempelajari")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Mempelajari"))).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "360px"])

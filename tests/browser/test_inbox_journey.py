@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from engine.clock import ManualClock, SystemClock
 from engine.models import User
 from engine.process.instances import start_instance
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout
 from tests.browser.starting import start
 from web import create_app
 from web.extensions import db
@@ -36,8 +37,8 @@ def context(browser):
 def test_every_role_logs_in_to_its_inbox(server, context, username):
     page = context.new_page()
     login(page, server, username)
-    assert page.get_by_role("heading", name="Kotak Masuk").is_visible()
-    assert page.get_by_role("link", name=re.compile("Tugas Saya")).is_visible()
+    expect(page.get_by_role("heading", name="Kotak Masuk")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Tugas Saya"))).to_be_visible()
 
 
 def test_claim_complete_with_attachment_and_the_diagram_moves(server, context, tmp_path):
@@ -48,7 +49,7 @@ def test_claim_complete_with_attachment_and_the_diagram_moves(server, context, t
     page.goto(f"{server}/?cari=lampiran")
     page.locator("table.inbox a").first.click()
     page.get_by_role("button", name="Ambil Tugas").click()
-    assert page.get_by_role("button", name="Lepaskan").is_visible()
+    expect(page.get_by_role("button", name="Lepaskan")).to_be_visible()
     report = tmp_path / "laporan-gangguan.pdf"
     report.write_bytes(b"%PDF-1.4\n% laporan gangguan server\n")
     # The file goes with the completion form itself.
@@ -56,8 +57,8 @@ def test_claim_complete_with_attachment_and_the_diagram_moves(server, context, t
     page.get_by_role("button", name="Selesaikan langkah").click()
     page.wait_for_url(instance_url)
     page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_2"]')
-    assert page.locator('.djs-element.alur-done[data-element-id="Kegiatan_1"]').count() == 1
-    assert page.get_by_role("link", name="laporan-gangguan.pdf").is_visible()
+    expect(page.locator('.djs-element.alur-done[data-element-id="Kegiatan_1"]')).to_have_count(1)
+    expect(page.get_by_role("link", name="laporan-gangguan.pdf")).to_be_visible()
 
 
 def test_an_escalation_arrives_in_the_notification_centre(served, context):
@@ -81,17 +82,17 @@ def test_an_escalation_arrives_in_the_notification_centre(served, context):
         page.wait_for_timeout(200)
         page.reload()
     page.get_by_role("link", name=re.compile("Notifikasi")).click()
-    assert page.get_by_text(re.compile(r"Untuk Kasubbag \(tingkat 2\).*Server terlambat")
-                            ).first.is_visible()
+    expect(page.get_by_text(re.compile(r"Untuk Kasubbag \(tingkat 2\).*Server terlambat")
+                            ).first).to_be_visible()
     page.get_by_role("link", name="Buka tugas").first.click()
-    assert page.get_by_role("heading", name=re.compile("Menerima dan mencatat")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Menerima dan mencatat"))).to_be_visible()
 
 
 def test_acting_as_plh(server, context):
     page = context.new_page()
     login(page, server, "prakom")
     instance_url = _start(page, server, "Dikerjakan Plh")
-    page.get_by_role("button", name="Keluar").click()
+    logout(page, server)
     login(page, server, "admin")
     page.goto(f"{server}/plh/")
     page.get_by_label("Jenis").select_option("Plh")
@@ -104,15 +105,15 @@ def test_acting_as_plh(server, context):
     page.get_by_label("Mulai").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Berakhir").fill((start + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Catat").click()
-    assert page.get_by_role("cell", name="W8-U1/77/KP.04/XI/2026").is_visible()
-    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("cell", name="W8-U1/77/KP.04/XI/2026")).to_be_visible()
+    logout(page, server)
     login(page, server, "sekretaris")
     page.goto(f"{server}/?cari=Dikerjakan+Plh")
     page.locator("table.inbox a").first.click()
-    assert page.get_by_text("Anda bertindak sebagai Plh. Prakom").is_visible()
+    expect(page.get_by_text("Anda bertindak sebagai Plh. Prakom")).to_be_visible()
     page.get_by_role("button", name="Selesaikan langkah").click()
     page.wait_for_url(instance_url)
-    assert page.get_by_text("oleh Plh. Prakom Demo Sekretaris").first.is_visible()
+    expect(page.get_by_text("oleh Plh. Prakom Demo Sekretaris").first).to_be_visible()
 
 
 def test_inbox_fits_a_360_px_phone(server, browser):
@@ -123,7 +124,7 @@ def test_inbox_fits_a_360_px_phone(server, browser):
     page.goto(f"{server}/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the inbox scrolls sideways ({width} px)"
-    assert page.get_by_label("Cari judul").is_visible()
+    expect(page.get_by_label("Cari judul")).to_be_visible()
     link = page.locator("table.inbox a").first
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
@@ -139,11 +140,11 @@ def test_switching_to_english_and_back(server, context):
     page.get_by_label("Bahasa tampilan").select_option("en")
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.get_by_role("link", name="Inbox").click()
-    assert page.get_by_role("heading", name="Inbox").is_visible()
-    assert page.get_by_role("link", name=re.compile("My tasks")).is_visible()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("My tasks"))).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "en"
     page.get_by_role("link", name="Account").click()
     page.get_by_label("Display language").select_option("id")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("link", name="Kotak Masuk").click()
-    assert page.get_by_role("heading", name="Kotak Masuk").is_visible()
+    expect(page.get_by_role("heading", name="Kotak Masuk")).to_be_visible()

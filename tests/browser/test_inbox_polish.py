@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
 from tests.browser.conftest import PASSWORD, login
@@ -57,7 +58,7 @@ def page(browser):
 def test_sort_headers_turn_the_order_and_filters_apply_on_change(server, page, marker):
     login(page, server, "prakom")
     page.goto(f"{server}/?cari={marker}")
-    assert page.get_by_role("button", name="Terapkan").is_hidden()
+    expect(page.get_by_role("button", name="Terapkan")).to_be_hidden()
     assert _titles(page) == [f"Backup {marker}", f"Wi-Fi {marker}", f"Server {marker}"]
     page.get_by_role("button", name=re.compile("^Nomor")).click()
     page.wait_for_url(re.compile(r"urut=nomor"), timeout=WAIT)
@@ -68,7 +69,7 @@ def test_sort_headers_turn_the_order_and_filters_apply_on_change(server, page, m
     page.wait_for_url(re.compile(r"urut=-nomor"), timeout=WAIT)
     assert header.get_attribute("aria-sort") == "descending"
     assert _titles(page) == [f"Wi-Fi {marker}", f"Server {marker}", f"Backup {marker}"]
-    assert page.locator("th[aria-sort]").count() == 1
+    expect(page.locator("th[aria-sort]")).to_have_count(1)
 
     page.get_by_label("SOP", exact=True).select_option("penanganan_kendala_jaringan")
     page.wait_for_url(re.compile(r"sop=penanganan_kendala_jaringan"), timeout=WAIT)
@@ -105,7 +106,7 @@ def test_skip_link_and_keyboard_shortcuts(server, page, marker):
     page.wait_for_url(f"{server}{second}", timeout=WAIT)
     page.go_back()
     shortcuts = page.get_by_role("region", name="Pintasan papan ketik")
-    assert shortcuts.is_visible() and "ke kotak cari" in shortcuts.inner_text()
+    expect(shortcuts).to_contain_text("ke kotak cari")
 
 
 def test_bulk_claim_by_a_kasubbag(server, page, marker):
@@ -116,11 +117,11 @@ def test_bulk_claim_by_a_kasubbag(server, page, marker):
         page.get_by_role("checkbox", name=re.compile(re.escape(title))).check()
     page.get_by_role("button", name="Ambil yang dipilih").click()
     page.wait_for_selector(".flash-success", timeout=WAIT)
-    assert page.locator(".flash-success").count() == 2
-    assert page.locator(".flash-error").count() == 0
-    assert page.locator("table.inbox .tag", has_text="Diambil Demo Kasubbag").count() == 2
+    expect(page.locator(".flash-success")).to_have_count(2)
+    expect(page.locator(".flash-error")).to_have_count(0)
+    expect(page.locator("table.inbox .tag", has_text="Diambil Demo Kasubbag")).to_have_count(2)
     page.locator("table.inbox a.task-link").first.click()
-    assert page.get_by_text("Dalam proses — diambil Demo Kasubbag").is_visible()
+    expect(page.get_by_text("Dalam proses — diambil Demo Kasubbag")).to_be_visible()
 
 
 def test_a_new_task_shows_a_notice_instead_of_reloading(server, page, marker):
@@ -128,7 +129,7 @@ def test_a_new_task_shows_a_notice_instead_of_reloading(server, page, marker):
     login(page, server, "prakom")
     page.goto(f"{server}/?cari={marker}")
     notice = page.get_by_role("link", name="Ada tugas baru — muat ulang")
-    assert notice.is_hidden()
+    expect(notice).to_be_hidden()
     _start(server, "prakom", "penanganan_gangguan_server", f"Baru {marker}")
     page.clock.run_for(61_000)
     notice.wait_for(state="visible", timeout=WAIT)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
 from tests.browser.conftest import PASSWORD, login
@@ -57,11 +58,11 @@ def page(browser):
 def test_badge_follows_new_notifications_filter_and_mark_one_read(polled, page):
     login(page, polled, "prakom")
     badge = page.locator("header .badge")
-    assert badge.is_hidden()
+    expect(badge).to_be_hidden()
     _assigned_to_prakom(polled, "Server arsip mati")
     page.wait_for_function("() => document.querySelector('header .badge').textContent === '1'",
                            timeout=WAIT)
-    assert badge.is_visible() and badge.get_attribute("aria-label") == "1 belum dibaca"
+    expect(badge).to_have_attribute("aria-label", "1 belum dibaca")
     _assigned_to_prakom(polled, "Server surat mati")
     page.wait_for_function("() => document.querySelector('header .badge').textContent === '2'",
                            timeout=WAIT)
@@ -73,13 +74,14 @@ def test_badge_follows_new_notifications_filter_and_mark_one_read(polled, page):
     page.get_by_role("button", name="Terapkan").click()
     page.wait_for_url(re.compile(r"status=belum"))
     items = page.locator("ul.notifications > li")
-    assert items.count() == 2
+    expect(items).to_have_count(2)
     assert items.first.locator("strong").inner_text() == "Penugasan"
-    assert items.first.get_by_text(re.compile("Dipegang Demo Prakom · .+ · sisa")).is_visible()
+    expect(items.first.get_by_text(re.compile("Dipegang Demo Prakom · .+ · sisa"))).to_be_visible()
     items.first.get_by_role("button", name=re.compile("Tandai dibaca")).click()
     page.wait_for_url(re.compile(r"status=belum"))
-    assert items.count() == 1 and badge.inner_text() == "1"
-    assert page.get_by_text("Halaman 1 dari 1").is_visible()
+    expect(items).to_have_count(1)
+    expect(badge).to_have_text("1")
+    expect(page.get_by_text("Halaman 1 dari 1")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "360px"])

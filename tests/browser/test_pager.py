@@ -4,6 +4,8 @@ parameters, and pass axe."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.axe import PHONE, assert_no_violations
 from tests.browser.conftest import login
 
@@ -25,13 +27,13 @@ def test_the_pager_works_on_a_phone_and_keeps_the_query(server, browser):
         box = following.bounding_box()
         assert box is not None and box["height"] >= 44
         assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
-        assert pager.get_by_role("link", name="‹ Sebelumnya").count() == 0
+        expect(pager.get_by_role("link", name="‹ Sebelumnya")).to_have_count(0)
 
         following.click()
         page.wait_for_url(re.compile(r".*halaman=2.*"))
         assert "per_page=2" in page.url
         assert "Halaman 2 dari" in pager.inner_text()
-        assert pager.get_by_role("link", name="‹ Sebelumnya").is_visible()
+        expect(pager.get_by_role("link", name="‹ Sebelumnya")).to_be_visible()
         assert_no_violations(page)
     finally:
         context.close()

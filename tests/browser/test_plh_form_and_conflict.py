@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from engine.clock import SystemClock
 from engine.models import HumanTask, User, UserRole
@@ -45,7 +46,7 @@ def test_the_plh_form_guides_and_the_substitute_sees_the_banner(server, page):
     assert role.input_value() == "Panitera"
     own = page.locator('#substitute option', has_text="Demo Panitera")
     assert own.is_disabled() and not own.is_visible()
-    assert page.locator('#substitute option', has_text="Administrator").count() == 0
+    expect(page.locator('#substitute option', has_text="Administrator")).to_have_count(0)
     page.get_by_label("Pengganti").select_option(label="Demo Redaktur (Redaktur)")
     page.get_by_label("Mulai").fill("")
     page.get_by_role("button", name="Catat").click()
@@ -143,5 +144,5 @@ def test_a_step_completed_meanwhile_names_who_and_keeps_the_typed_text(served, p
     assert "completed" not in page.content()
     assert page.locator(".typed-value").all_inner_texts() == ["Kabel LAN rak 2 diganti"]
     page.get_by_role("link", name="Lihat langkah ini").click()
-    assert page.locator("dt", has_text="Status").locator("xpath=following-sibling::dd[1]"
-                                                         ).inner_text() == "Selesai"
+    expect(page.locator("dt", has_text="Status").locator("xpath=following-sibling::dd[1]")
+           ).to_have_text("Selesai")

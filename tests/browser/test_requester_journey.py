@@ -6,6 +6,7 @@ notes."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from engine.clock import SystemClock
 from engine.errors import InvalidTaskData
@@ -87,9 +88,9 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     page.wait_for_url(re.compile(r".*/tiket/\d+$"))
     instance_id = int(page.url.rsplit("/", 1)[1])
     assert page.locator("#ticket-status").inner_text() == "diterima"
-    assert page.get_by_role("link", name="printer.txt").is_visible()
+    expect(page.get_by_role("link", name="printer.txt")).to_be_visible()
     page.get_by_role("link", name="Tiket Saya").click()
-    assert "Printer ruang sidang macet" in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text("Printer ruang sidang macet")
 
     desk = context.browser.new_context().new_page()
     login(desk, base, "prakom")
@@ -97,13 +98,14 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     desk.get_by_label("Pesan", exact=True).fill("Printer merek apa dan di ruang mana?")
     desk.get_by_label("Menunggu jawaban pemohon (jam SLA berhenti)").check()
     desk.get_by_role("button", name="Kirim pesan").click()
+    expect(desk.locator(".thread")).to_contain_text("Printer merek apa")
 
     page.goto(f"{base}/tiket/{instance_id}")
     assert page.locator("#ticket-status").inner_text() == "menunggu Anda"
     assert "Printer merek apa" in page.locator(".thread").inner_text()
     page.get_by_label("Pesan", exact=True).fill("Epson L3110, ruang sidang 2")
     page.get_by_role("button", name="Kirim pesan").click()
-    assert page.locator("#ticket-status").inner_text() == "diterima"
+    expect(page.locator("#ticket-status")).to_have_text("diterima")
 
     _internal_note_and_finish(database, instance_id)
     page.goto(f"{base}/notifikasi/")
@@ -113,7 +115,7 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     page.get_by_label("5").check()
     page.get_by_label("Komentar (opsional)").fill("Cepat dan ramah")
     page.get_by_role("button", name="Kirim penilaian").click()
-    assert page.locator("#rating").inner_text() == "Nilai 5 dari 5 — Cepat dan ramah"
+    expect(page.locator("#rating")).to_have_text("Nilai 5 dari 5 — Cepat dan ramah")
     for path in ("/tiket/", f"/tiket/{instance_id}", "/notifikasi/"):
         page.goto(f"{base}{path}")
         assert SECRET not in page.content()

@@ -1,6 +1,8 @@
 """In Chromium, against the real server: Penanganan Gangguan Server from start to end."""
 
-from tests.browser.conftest import login
+from playwright.sync_api import expect
+
+from tests.browser.conftest import login, logout
 from tests.browser.starting import start, to_process_page
 from tests.conftest import sop_walks
 
@@ -17,7 +19,7 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
     instance_url = to_process_page(page)
 
     for step in walk:
-        page.get_by_role("button", name="Keluar").click()
+        logout(page, server)
         login(page, server, step["lane"].lower().replace(" ", "_"))
         page.goto(f"{server}/?cari=Server+SIPP+tidak+dapat+diakses")
         page.locator("table.inbox a").first.click()
@@ -30,8 +32,8 @@ def test_each_role_finishes_its_steps_until_the_instance_is_complete(server, bro
 
     assert page.locator("p strong").inner_text() == "Selesai"
     page.wait_for_selector("#diagram svg .djs-element.alur-done")
-    assert page.locator(".djs-element.alur-current").count() == 0
-    assert page.locator(".djs-element.alur-done").count() == len({s["task"] for s in walk})
+    expect(page.locator(".djs-element.alur-current")).to_have_count(0)
+    expect(page.locator(".djs-element.alur-done")).to_have_count(len({s["task"] for s in walk}))
     context.close()
 
 
