@@ -88,6 +88,7 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
 
     page.get_by_role("button", name="Aktifkan versi 2").click()
     page.get_by_role("link", name=re.compile("Pindahkan 2 proses berjalan ke versi 2")).click()
+    page.locator("ul.moving li").first.wait_for()
     moving = page.locator("ul.moving li").all_inner_texts()
     assert [re.sub(r"\s+", " ", text) for text in moving] == [
         f"#{started[0]} Cadangan 1 — versi 1 → 2", f"#{started[1]} Cadangan 2 — versi 1 → 2"]
