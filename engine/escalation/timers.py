@@ -12,8 +12,9 @@ A worker round (``fire_round``) claims a batch of due timers and fires them:
    (definitions, due timers, their steps, the levels already raised, the holders of the
    roles notified). The batch is fired inside one savepoint and flushed once at its end,
    so the rows of all its escalations go in together (on PostgreSQL one INSERT per
-   table); a fired instance itself costs its fired timer's DELETE and its state's UPDATE
-   (``tests/engine/escalation/test_timer_statements.py`` counts them). When an instance
+   table), and so do the DELETEs of the fired timers (``engine.runtime.projection``
+   deletes rows the batch read at the flush); a fired instance itself costs its state's
+   UPDATE (``tests/engine/escalation/test_timer_statements.py`` counts them). When an instance
    raises, the batch's savepoint is rolled back and the batch fired again one instance
    at a time, each in a savepoint of its own, so that failure rolls back only that one.
    Claims on timers that did not fire are released; the batch is committed by the caller.

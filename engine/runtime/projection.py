@@ -135,7 +135,13 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
                   after: Snapshot, opened: list[HumanTask]) -> None:
     stopped = [spiff_id for spiff_id in before.timers if spiff_id not in after.timers]
     left = [spiff_id for spiff_id in before.steps if spiff_id not in after.steps]
-    if stopped or left:
+    loaded = [] if left else _loaded_timers(session, instance.id, stopped)
+    if stopped and not left and len(loaded) == len(stopped):
+        # A worker's batch read these rows (the due timers): deleted at its one flush,
+        # every instance's together, instead of a DELETE per instance.
+        for row in loaded:
+            session.delete(row)
+    elif stopped or left:
         # Rows still unflushed (a batch's escalations, say) wait for the next flush unless
         # one of them could match: a level 2+ timer of a step that left, a timer stopped.
         unflushed_match = bool(left) or any(
@@ -160,6 +166,15 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
             timer.human_task_id = select(HumanTask.id).where(
                 HumanTask.spiff_task_id == wait.guards).scalar_subquery()
         session.add(timer)
+
+
+def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> list[Timer]:
+    """The rows of the instance's timers ``spiff_ids`` that the session holds already
+    (none read: its identity map only)."""
+    wanted = set(spiff_ids)
+    return [row for row in session.identity_map.values()
+            if isinstance(row, Timer) and row.instance_id == instance_id
+            and row.spiff_task_id in wanted] if wanted else []
 
 
 @cache
