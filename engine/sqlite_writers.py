@@ -9,6 +9,12 @@ the timer loop of ``alur serve``) instead queue on a lock per database file, tak
 transaction's first write and freed when it commits or rolls back, so the next writer
 starts the moment the last one is done. Writers in other processes (``alur worker``, a
 command) still meet SQLite's busy handler (``engine.db.SQLITE_BUSY_TIMEOUT_MS``).
+
+A savepoint opened before the transaction's first write starts the transaction first
+(``BEGIN IMMEDIATE``, with the lock). Python's ``sqlite3`` begins a transaction only
+before a write, so such a SAVEPOINT began one itself, and releasing it committed
+everything written inside it at once: the first half of a start, a worker's batch, was
+committed on its own, whatever the rest of the transaction did afterwards.
 """
 
 import sqlite3
@@ -18,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+SAVEPOINT = "SAVEPOINT"
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -56,6 +63,10 @@ def _is_write(statement: str) -> bool:
     return statement.lstrip()[:7].upper().startswith(WRITES)
 
 
+def _opens_savepoint(statement: str) -> bool:
+    return statement.lstrip()[:9].upper() == SAVEPOINT
+
+
 class QueuedWriterConnection(sqlite3.Connection):
     """An ``sqlite3`` connection (pass as ``factory``) that takes its file's writer lock
     before its first writing statement and frees it when the transaction ends."""
@@ -83,6 +94,15 @@ class QueuedWriterConnection(sqlite3.Connection):
             error.sqlite_errorcode = sqlite3.SQLITE_BUSY
             raise error
         self._writing = True
+
+    def begin_writing(self) -> None:
+        """Take the writer lock and begin the transaction now (``BEGIN IMMEDIATE``) unless
+        one is open. Raises sqlite3.OperationalError (SQLITE_BUSY) as ``take_writer_lock``
+        and SQLite's busy handler do."""
+        if self.in_transaction:
+            return
+        self.take_writer_lock()
+        super().execute("BEGIN IMMEDIATE")
 
     def _free_writer_lock(self) -> None:
         if self._writing:
@@ -114,6 +134,8 @@ class QueuedWriterCursor(sqlite3.Cursor):
     def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
         if _is_write(sql):
             self.connection.take_writer_lock()
+        elif _opens_savepoint(sql):
+            self.connection.begin_writing()
         return super().execute(sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters: Any) -> sqlite3.Cursor:

@@ -122,3 +122,15 @@ def test_writers_of_the_process_wait_on_its_own_lock_not_on_sqlites(tmp_path):
     assert _names(engine) == ["antre"]
     holder.close()
     engine.dispose()
+
+
+def test_a_savepoint_opened_before_any_write_commits_nothing_when_released(tmp_path):
+    engine = _engine(tmp_path)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM steps")).scalar() == 0
+        with connection.begin_nested():
+            connection.execute(text("INSERT INTO steps VALUES ('di savepoint')"))
+        connection.execute(text("INSERT INTO steps VALUES ('sesudahnya')"))
+        connection.rollback()
+    assert _names(engine) == []
+    engine.dispose()
