@@ -169,12 +169,13 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
 
 
 def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> list[Timer]:
-    """The rows of the instance's timers ``spiff_ids`` that the session holds already
-    (none read: its identity map only)."""
+    """The rows of the instance's timers ``spiff_ids`` that the session holds loaded. Only
+    what is loaded is looked at (``__dict__``): a row expired by an earlier commit would be
+    read again, or raise if another worker has deleted it since."""
     wanted = set(spiff_ids)
     return [row for row in session.identity_map.values()
-            if isinstance(row, Timer) and row.instance_id == instance_id
-            and row.spiff_task_id in wanted] if wanted else []
+            if isinstance(row, Timer) and row.__dict__.get("instance_id") == instance_id
+            and row.__dict__.get("spiff_task_id") in wanted] if wanted else []
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.escalation import timers
@@ -97,3 +97,15 @@ def test_an_instance_failing_mid_batch_is_set_aside_and_the_others_fire(session,
         Timer.instance_id == bad, Timer.spiff_task_id.is_not(None))) == 1  # still waiting
     assert session.scalar(select(func.count()).select_from(Timer).where(
         Timer.claimed_by.is_not(None))) == 0
+
+
+
+def test_firing_touches_no_timer_row_the_session_holds_from_before(session, clock, users):
+    overdue(session, clock, users, 2)
+    held = list(session.scalars(select(Timer).order_by(Timer.id)))
+    second = {row.id for row in held if row.instance_id != held[0].instance_id}
+    # Another worker fired the second instance: its rows are gone, not through this session.
+    session.connection().execute(delete(Timer).where(Timer.id.in_(second)))
+    session.commit()  # what the session holds is expired
+    assert fire_round(session, clock, committing(session), limit=1) == 1
+    assert session.scalar(select(func.count()).select_from(Escalation)) == 1
