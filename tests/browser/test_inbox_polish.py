@@ -106,6 +106,7 @@ def test_skip_link_and_keyboard_shortcuts(server, page, marker):
     page.wait_for_url(f"{server}{second}", timeout=WAIT)
     page.go_back()
     shortcuts = page.get_by_role("region", name="Pintasan papan ketik")
+    expect(shortcuts).to_be_visible()
     expect(shortcuts).to_contain_text("ke kotak cari")
 
 

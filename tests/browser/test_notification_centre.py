@@ -62,6 +62,7 @@ def test_badge_follows_new_notifications_filter_and_mark_one_read(polled, page):
     _assigned_to_prakom(polled, "Server arsip mati")
     page.wait_for_function("() => document.querySelector('header .badge').textContent === '1'",
                            timeout=WAIT)
+    expect(badge).to_be_visible()
     expect(badge).to_have_attribute("aria-label", "1 belum dibaca")
     _assigned_to_prakom(polled, "Server surat mati")
     page.wait_for_function("() => document.querySelector('header .badge').textContent === '2'",
