@@ -32,6 +32,10 @@ class Size:
     at its next poll (up to 0.2 s later, ``tests.helpers.workload.worker``); with 200
     timers at 500/s firing takes 0.4 s and that wait up to a third of the run, with 1,000
     at most a tenth.
+
+    ``memory_seconds``: the most the memory step may take to complete every open Prakom
+    task (``open_prakom`` + 1). The row is met only when all were completed within it:
+    issue 13 asks for the peak over 10,000 completions, whatever the machine's speed.
     """
 
     runs: int = 5
@@ -40,7 +44,7 @@ class Size:
     timer_instances: int = 1_000
     open_prakom: int = 10_000
     open_kasubbag: int = 500
-    memory_seconds: float = 180
+    memory_seconds: float = 900
     report_instances: int = 100_000
 
 
@@ -211,7 +215,7 @@ def office_steps(table: Table, size: Size, folder: Path) -> None:
             peak = server.peak_rss_mb()
             table.add(f"server peak RSS: {done:,} completions ({done / seconds:.0f}/s, "
                       f"{busy} busy retries) with list readers", f"{peak:.0f} MB",
-                      "≤ 300 MB", peak <= 300)
+                      "≤ 300 MB", peak <= 300 and done > size.open_prakom)
 
         table.step("memory", ["≤ 300 MB"], memory)
 
