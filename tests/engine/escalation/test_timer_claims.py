@@ -99,7 +99,6 @@ def test_an_instance_failing_mid_batch_is_set_aside_and_the_others_fire(session,
         Timer.claimed_by.is_not(None))) == 0
 
 
-
 def test_firing_touches_no_timer_row_the_session_holds_from_before(session, clock, users):
     overdue(session, clock, users, 2)
     held = list(session.scalars(select(Timer).order_by(Timer.id)))
