@@ -40,10 +40,10 @@ def engine_options(database_url: str, busy_timeout_ms: int) -> dict[str, Any]:
 
 
 def hold_writer_lock(session: Session) -> None:
-    """Take the writer lock for the session's SQLite connection now rather than at the
-    transaction's first write, so that what it reads before writing cannot be changed by
-    another thread of this process in between; held until the transaction ends. Nothing
-    on other databases (or an in-memory SQLite).
+    """Begin the session's SQLite transaction now as a writing one (``begin_writing``)
+    rather than at its first write, so that what it reads before writing cannot be
+    changed in between, by another thread of this process or by another process; held
+    until the transaction ends. Nothing on other databases (or an in-memory SQLite).
 
     Raises:
         sqlite3.OperationalError: not had within the busy timeout (SQLITE_BUSY), as a
@@ -51,7 +51,7 @@ def hold_writer_lock(session: Session) -> None:
     """
     connection = session.connection().connection.dbapi_connection
     if isinstance(connection, QueuedWriterConnection):
-        connection.take_writer_lock()
+        connection.begin_writing()
 
 
 def _lock_for(database: str) -> threading.Lock:

@@ -11,10 +11,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from engine.clock import ManualClock
-from engine.db import Base
+from engine.db import SQLITE_BUSY_TIMEOUT_MS, Base
 from engine.models import User, UserRole
 from engine.process.deploy import deploy
 from engine.roles import KNOWN_ROLES, username_for
+from engine.sqlite_writers import engine_options
 from tests.helpers.database import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +50,9 @@ def database(tmp_path: Path):
 
 @pytest.fixture
 def session(database):
-    """A session on a fresh database, no Flask involved (the engine stands alone)."""
-    engine = create_engine(database)
+    """A session on a fresh database, no Flask involved (the engine stands alone), its
+    connections made as the app makes them (``engine.sqlite_writers``)."""
+    engine = create_engine(database, **engine_options(database, SQLITE_BUSY_TIMEOUT_MS))
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         yield session
