@@ -1,8 +1,17 @@
-"""The audit trail: one record per state change (who, what, when, in which request)."""
+"""The audit trail: one record per state change (who, what, when, in which request).
 
+A record is inserted at once, on the session's connection, in the caller's transaction:
+nothing reads it back in that transaction but the instance's history (a query), and
+keeping it out of the ORM's unit of work spares every change the flush of one more
+object (issue 13). Who acts on records as they are written (the service desk's notices to
+the requester, ``engine.desk.notices``) registers with ``listen``.
+"""
+
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
@@ -11,24 +20,39 @@ from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 # The id of the web request or worker round being served, set by its caller (web hooks,
 # the worker loop); every audit record added meanwhile carries it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("alur_request_id", default=None)
+_INSERT = insert(AuditRecord.__table__)  # built once: every change runs it
+# Called with the session and each record's values as it is written (``listen``).
+Listener = Callable[[Session, dict[str, Any]], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Call ``listener(session, values)`` for every record written from now on in this
+    process, right after its INSERT, in the same transaction (``values``: the record's
+    columns but ``id``: ``at``, ``actor_id``, ``action``, ``instance_id``,
+    ``human_task_id``, ``detail``, ``request_id``). Idempotent."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def record(session: Session, clock: Clock, action: str, *, actor: User | None = None,
            instance: ProcessInstance | None = None, task: HumanTask | None = None,
-           **detail: Any) -> AuditRecord:
-    """Add an audit record (not committed).
+           **detail: Any) -> None:
+    """Insert an audit record now, in the session's transaction (not committed).
 
     Args:
         action: a stable verb such as ``"task.completed"``; see README, "Riwayat".
         actor: the user who acted; None for the system (timers, deploy from the CLI).
+        instance, task: what was changed; stored already (they have their ids).
         detail: JSON-serializable facts worth keeping (data submitted, versions).
 
     The record's ``request_id`` is ``REQUEST_ID``'s current value (None outside a request).
     """
-    entry = AuditRecord(
-        at=clock.now(), actor_id=actor.id if actor else None, action=action,
-        instance_id=instance.id if instance else (task.instance_id if task else None),
-        human_task_id=task.id if task else None, detail=detail, request_id=REQUEST_ID.get(),
-    )
-    session.add(entry)
-    return entry
+    values = {
+        "at": clock.now(), "actor_id": actor.id if actor else None, "action": action,
+        "instance_id": instance.id if instance else (task.instance_id if task else None),
+        "human_task_id": task.id if task else None, "detail": detail,
+        "request_id": REQUEST_ID.get()}
+    session.connection().execute(_INSERT, values)
+    for listener in _listeners:
+        listener(session, values)

@@ -4,19 +4,22 @@ the outbox (``engine.escalation.outbox`` sends it with retries).
 The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
 started by a requester (not by someone holding one of its lanes, nor by a monitoring
 source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
-the rating link). ``listen()`` installs the listener once per process.
+the rating link). ``listen()`` installs the listener (``engine.audit.listen``) once per
+process.
 """
 
 from datetime import datetime
 
-from sqlalchemy import event, select
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import AlertSource, AuditRecord, Delivery, Notification, ProcessInstance, User
+from engine import audit
+from engine.models import AlertSource, Delivery, Notification, ProcessInstance, User
 from engine.people.access import REQUESTER_PROCESSES
 
 REQUESTER_ROLE = "Pemohon"
-_listening = False
 
 
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
@@ -36,25 +39,26 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
                              created_at=now))
 
 
-def _ticket_notices(session: Session, *_: object) -> None:
-    records = [r for r in session.new if isinstance(r, AuditRecord)
-               and r.action in ("instance.started", "instance.completed")]
-    for record in records:
-        with session.no_autoflush:
-            instance = session.get(ProcessInstance, record.instance_id)
-            if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
-                continue
-            requester = instance.started_by
-            if requester is None or _is_desk(session, requester, instance):
-                continue
-            label = instance.number or f"#{instance.id}"
-            if record.action == "instance.started":
-                notify(session, record.at, requester, instance, "tiket_diterima",
-                       f"Tiket {label} diterima: {instance.title}")
-            else:
-                notify(session, record.at, requester, instance, "tiket_selesai",
-                       f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
-                       f"/tiket/{instance.id}")
+def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
+    """The audit listener: the notice an ``instance.started`` or ``instance.completed``
+    record (its values) of a requester's ticket calls for."""
+    if record["action"] not in ("instance.started", "instance.completed"):
+        return
+    with session.no_autoflush:
+        instance = session.get(ProcessInstance, record["instance_id"])
+        if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
+            return
+        requester = instance.started_by
+        if requester is None or _is_desk(session, requester, instance):
+            return
+        label = instance.number or f"#{instance.id}"
+        if record["action"] == "instance.started":
+            notify(session, record["at"], requester, instance, "tiket_diterima",
+                   f"Tiket {label} diterima: {instance.title}")
+        else:
+            notify(session, record["at"], requester, instance, "tiket_selesai",
+                   f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
+                   f"/tiket/{instance.id}")
 
 
 def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
@@ -67,8 +71,5 @@ def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
 
 
 def listen() -> None:
-    """Install the audit listener on every SQLAlchemy session (idempotent)."""
-    global _listening
-    if not _listening:
-        event.listen(Session, "before_flush", _ticket_notices)
-        _listening = True
+    """Install the audit listener (idempotent)."""
+    audit.listen(_ticket_notices)

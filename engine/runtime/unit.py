@@ -23,9 +23,10 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, contains_eager, lazyload, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, facts, settings
 from engine.clock import Clock
@@ -45,6 +46,10 @@ _LOCK_INSTANCE = {skip: select(ProcessInstance)
                   .where(ProcessInstance.id == bindparam("instance_id"))
                   .with_for_update(skip_locked=skip, of=ProcessInstance)
                   .execution_options(populate_existing=True) for skip in (False, True)}
+_WRITE_STATE = (update(ProcessInstance.__table__)
+                .where(ProcessInstance.id == bindparam("instance_id"),
+                       ProcessInstance.lock_version == bindparam("was"))
+                .values(state_json=bindparam("state_json"), lock_version=bindparam("now")))
 _LOCK_TASK = (select(HumanTask).join(HumanTask.instance)
               .where(HumanTask.id == bindparam("task_id"))
               .options(contains_eager(HumanTask.instance))
@@ -132,7 +137,7 @@ class InstanceUnit:
                                      self._before or EMPTY, self.workflow, closed=self._closed)
         _memo(self.session)["open"][self.instance.id] = (self.opened, list(after.steps))
         compact(self.workflow)
-        self.instance.state_json = adapter.dump_state(self.workflow)
+        write_state(self.session, self.instance, adapter.dump_state(self.workflow))
         if was != "completed" and self.instance.status == "completed":
             audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
             facts.record_end(self.session, self.instance)
@@ -269,6 +274,24 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
         HumanTask.spiff_task_id.in_(earlier)))) if earlier else []
     session.flush()  # the new rows' ids
     return sorted(rows + opened, key=lambda row: (row.created_at, row.id))
+
+
+def write_state(session: Session, instance: ProcessInstance, state_json: str) -> None:
+    """Store ``state_json`` as the instance's state now: one UPDATE on the session's
+    connection, outside the ORM's unit of work (every change writes it; the flush of the
+    instance's row cost more than the statement), checked against ``lock_version`` as the
+    ORM checks it. The instance (flushed: it has its row) takes the new values as stored.
+
+    Raises:
+        StaleDataError: another transaction has changed the instance since it was read.
+    """
+    was = instance.lock_version
+    written = session.connection().execute(_WRITE_STATE, {
+        "instance_id": instance.id, "was": was, "now": was + 1, "state_json": state_json})
+    if written.rowcount != 1:
+        raise StaleDataError(f"Proses #{instance.id} diubah transaksi lain sementara ini.")
+    set_committed_value(instance, "state_json", state_json)
+    set_committed_value(instance, "lock_version", was + 1)
 
 
 def _memo(session: Session) -> dict[str, Any]:
