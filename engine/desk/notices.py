@@ -9,7 +9,6 @@ process.
 """
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import select

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import sqlite_writers
@@ -57,7 +56,6 @@ def start_data(definition: ProcessDefinition, data: Any
     return cleaned, problems
 
 
-NUMBER_ATTEMPTS = 5
 # The numbers of a stem (``:pattern``, "LTI-2026-%"), and the highest of them: the longest,
 # then the last in text order, one row read however many instances the year has. Built
 # once: every start reads them.
@@ -72,35 +70,21 @@ def open_case(session: Session, clock: Clock, instance: ProcessInstance,
               data: dict[str, Any]) -> None:
     """Give a new instance its start data and its number, and add it (flushed, so it has
     an id). Starts in one database take their numbers one after another
-    (``_hold_numbering``); should two still race for one number, the later one's insert
-    fails on the unique number inside a savepoint and it takes the next number (at most
-    ``NUMBER_ATTEMPTS``).
-
-    Raises:
-        IntegrityError: still no free number after ``NUMBER_ATTEMPTS`` tries.
+    (``_hold_numbering``), so no two read the same last number; the unique number
+    column makes a start that still did fail rather than share it.
     """
     instance.data = dict(data)
-    _hold_numbering(session, _stem(clock, instance.definition))
-    for attempt in range(NUMBER_ATTEMPTS):
-        instance.number = next_number(session, clock, instance.definition)
-        try:
-            with session.begin_nested():
-                session.add(instance)
-                session.flush()
-            return
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise
+    stem = _stem(clock, instance.definition)
+    _hold_numbering(session, stem)
+    instance.number = next_number(session, stem)
+    session.add(instance)
+    session.flush()
 
 
-def next_number(session: Session, clock: Clock, definition: ProcessDefinition) -> str:
-    """The next process number of the definition's SOP this year: ``<prefix>-<year>-<n>``,
-    ``n`` counted per prefix and year from 1, four digits at least (``LTI-2026-0042``).
-
-    The number column is unique: two starts racing for one number make the later
-    transaction fail rather than share it.
-    """
-    stem = _stem(clock, definition)
+def next_number(session: Session, stem: str) -> str:
+    """The next process number after those starting with ``stem`` (``_stem``):
+    ``<prefix>-<year>-<n>``, ``n`` counted per prefix and year from 1, four digits at
+    least (``LTI-2026-0042``)."""
     pattern = {"pattern": f"{stem}%"}
     last = session.scalar(_LAST_NUMBER, pattern)
     found = ([last] if last is None or last[len(stem):].isdigit()
@@ -117,10 +101,9 @@ def _stem(clock: Clock, definition: ProcessDefinition) -> str:
 
 def _hold_numbering(session: Session, stem: str) -> None:
     """Let no other start number ``stem`` until this transaction ends, so that two starts
-    do not read the same last number and one of them try again: on PostgreSQL a
-    transaction advisory lock on the stem, on SQLite (one writer at a time) the writer
-    lock taken now instead of at the instance's INSERT. The unique number column and the
-    retry in ``open_case`` remain for what these cannot see (another process on SQLite).
+    do not read the same last number: on PostgreSQL a transaction advisory lock on the
+    stem, on SQLite (one writer at a time) the write transaction begun now (``BEGIN
+    IMMEDIATE``: other threads and processes wait) instead of at the instance's INSERT.
     """
     if session.connection().dialect.name == "postgresql":
         session.execute(_NUMBERING_LOCK, {"key": zlib.crc32(stem.encode())})

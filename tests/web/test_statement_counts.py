@@ -23,11 +23,11 @@ from web.extensions import db
 MAX_COMPLETION = 10
 # Of them reads: the token with its user, the task with its instance, the settings.
 MAX_COMPLETION_READS = 3
-# Starting an instance: token, definition, calendar, last number, the instance's INSERT in
-# a savepoint (3), its instance-facts row, audit, state, task, timer, and the answer's
-# history (its tasks are the ones the start opened, not read again). On PostgreSQL one
-# more: the numbering's advisory lock (SQLite's writer lock needs no statement).
-MAX_START = 13
+# Starting an instance: token, definition, calendar, last number, the instance's INSERT,
+# its instance-facts row, audit, state, task, timer, and the answer's history (its tasks
+# are the ones the start opened, not read again). On PostgreSQL one more: the numbering's
+# advisory lock (SQLite's BEGIN IMMEDIATE is not sent through SQLAlchemy).
+MAX_START = 11
 RKT = "penyusunan_rkt"
 WALK = sop_walks()[RKT]
 

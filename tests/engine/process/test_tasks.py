@@ -1,5 +1,6 @@
 """Completing a step: only when open, only by the lane's role, only with valid data."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,6 @@ from sqlalchemy.orm import Session
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, User, UserRole
 from engine.people.substitution import record
-from engine.process import case
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
@@ -166,19 +166,26 @@ def test_a_claim_read_before_the_completion_committed_is_refused(session, clock,
     assert _audited(session, "task.claimed") == 0
 
 
-def test_a_start_that_loses_the_race_for_a_number_takes_the_next(session, clock, users,
-                                                                 deployed, monkeypatch):
+def test_a_second_start_waits_for_the_first_to_commit_and_takes_the_next_number(
+        session, clock, users, deployed):
     first = start_instance(session, clock, process_key="penyusunan_rkt", title="RKT 2027",
                            user=users["Kasubbag"])
-    assert first.number == "RKT-2026-0001"
-    taken = iter(["RKT-2026-0001"])  # as if computed before the first one was committed
-    real = case.next_number
-    monkeypatch.setattr(case, "next_number",
-                        lambda *args: next(taken, None) or real(*args))
-    second = start_instance(session, clock, process_key="penyusunan_rkt", title="RKT 2028",
-                            user=users["Kasubbag"])
+    numbers = []
+
+    def second() -> None:  # another request, on its own connection
+        with Session(session.get_bind()) as other:
+            kasubbag = other.get(User, users["Kasubbag"].id)
+            numbers.append(start_instance(other, clock, process_key="penyusunan_rkt",
+                                          title="RKT 2028", user=kasubbag).number)
+            other.commit()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive() and numbers == []  # it may not read the last number yet
     session.commit()
-    assert second.number == "RKT-2026-0002" and second.id != first.id
+    thread.join(10)
+    assert (first.number, numbers) == ("RKT-2026-0001", ["RKT-2026-0002"])
 
 
 def _stored(session, task) -> tuple:
