@@ -167,6 +167,17 @@ class ProcessInstance(Base):
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
 
 
+class ProcessNumber(Base):
+    """The last process number given per stem (``<prefix>-<year>-``, e.g. ``LTI-2026-``):
+    a start takes the next one by incrementing ``last`` in one statement
+    (``engine.process.case``), however many instances the year already has."""
+
+    __tablename__ = "process_numbers"
+
+    stem: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class HumanTask(Base):
     """Projection of a user task of an instance: open while SpiffWorkflow holds it READY.
 

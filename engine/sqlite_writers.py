@@ -21,8 +21,6 @@ import sqlite3
 import threading
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 SAVEPOINT = "SAVEPOINT"
 _locks: dict[str, threading.Lock] = {}
@@ -37,21 +35,6 @@ def engine_options(database_url: str, busy_timeout_ms: int) -> dict[str, Any]:
         return {}
     return {"connect_args": {"factory": QueuedWriterConnection,
                              "timeout": busy_timeout_ms / 1000}}
-
-
-def hold_writer_lock(session: Session) -> None:
-    """Begin the session's SQLite transaction now as a writing one (``begin_writing``)
-    rather than at its first write, so that what it reads before writing cannot be
-    changed in between, by another thread of this process or by another process; held
-    until the transaction ends. Nothing on other databases (or an in-memory SQLite).
-
-    Raises:
-        sqlite3.OperationalError: not had within the busy timeout (SQLITE_BUSY), as a
-            write would.
-    """
-    connection = session.connection().connection.dbapi_connection
-    if isinstance(connection, QueuedWriterConnection):
-        connection.begin_writing()
 
 
 def _lock_for(database: str) -> threading.Lock:

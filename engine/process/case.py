@@ -8,18 +8,24 @@ instance, and are the task data SpiffWorkflow's gateway conditions and timers re
 """
 
 import re
-import zlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine import sqlite_writers
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
-from engine.models import Attachment, Comment, HumanTask, ProcessDefinition, ProcessInstance
+from engine.models import (
+    Attachment,
+    Comment,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    ProcessNumber,
+)
 from engine.process import forms
 
 NOTE = "catatan"
@@ -56,59 +62,36 @@ def start_data(definition: ProcessDefinition, data: Any
     return cleaned, problems
 
 
-# The numbers of a stem (``:pattern``, "LTI-2026-%"), and the highest of them: the longest,
-# then the last in text order, one row read however many instances the year has. Built
-# once: every start reads them.
-_NUMBERS = select(ProcessInstance.number).where(
-    ProcessInstance.number.like(bindparam("pattern")))
-_LAST_NUMBER = _NUMBERS.order_by(func.length(ProcessInstance.number).desc(),
-                                 ProcessInstance.number.desc()).limit(1)
-_NUMBERING_LOCK = select(func.pg_advisory_xact_lock(bindparam("key")))
+# Take the next number of a stem: one statement that inserts its counter at 1 or
+# increments it, and returns it. PostgreSQL holds the counter's row, SQLite its one writer,
+# until the transaction ends, so two starts never take one number. Built once per dialect.
+_TAKE_NUMBER = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(ProcessNumber)
+                .values(stem=bindparam("stem"), last=1)
+                .on_conflict_do_update(index_elements=[ProcessNumber.stem],
+                                       set_={"last": ProcessNumber.last + 1})
+                .returning(ProcessNumber.last)
+                for dialect in (postgresql, sqlite)}
 
 
 def open_case(session: Session, clock: Clock, instance: ProcessInstance,
               data: dict[str, Any]) -> None:
     """Give a new instance its start data and its number, and add it (flushed, so it has
-    an id). Starts in one database take their numbers one after another
-    (``_hold_numbering``), so no two read the same last number; the unique number
-    column makes a start that still did fail rather than share it.
+    an id). The number is ``<prefix>-<year>-<n>``, ``n`` counted per prefix and year from
+    1, four digits at least (``LTI-2026-0042``), taken from the stem's counter
+    (``ProcessNumber``): starts take their numbers one after another, each in one
+    statement whatever the number of instances.
     """
     instance.data = dict(data)
     stem = _stem(clock, instance.definition)
-    _hold_numbering(session, stem)
-    instance.number = next_number(session, stem)
+    taken = session.scalar(_TAKE_NUMBER[session.connection().dialect.name], {"stem": stem})
+    instance.number = f"{stem}{taken:04d}"
     session.add(instance)
     session.flush()
-
-
-def next_number(session: Session, stem: str) -> str:
-    """The next process number after those starting with ``stem`` (``_stem``):
-    ``<prefix>-<year>-<n>``, ``n`` counted per prefix and year from 1, four digits at
-    least (``LTI-2026-0042``)."""
-    pattern = {"pattern": f"{stem}%"}
-    last = session.scalar(_LAST_NUMBER, pattern)
-    found = ([last] if last is None or last[len(stem):].isdigit()
-             else session.scalars(_NUMBERS, pattern))
-    count = max((int(n[len(stem):]) for n in found if n and n[len(stem):].isdigit()),
-                default=0)
-    return f"{stem}{count + 1:04d}"
 
 
 def _stem(clock: Clock, definition: ProcessDefinition) -> str:
     """``<prefix>-<year>-``: what the definition's process numbers of this year start with."""
     return f"{definition.catalog.get('number_prefix') or 'P'}-{clock.now().year}-"
-
-
-def _hold_numbering(session: Session, stem: str) -> None:
-    """Let no other start number ``stem`` until this transaction ends, so that two starts
-    do not read the same last number: on PostgreSQL a transaction advisory lock on the
-    stem, on SQLite (one writer at a time) the write transaction begun now (``BEGIN
-    IMMEDIATE``: other threads and processes wait) instead of at the instance's INSERT.
-    """
-    if session.connection().dialect.name == "postgresql":
-        session.execute(_NUMBERING_LOCK, {"key": zlib.crc32(stem.encode())})
-    else:
-        sqlite_writers.hold_writer_lock(session)
 
 
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],

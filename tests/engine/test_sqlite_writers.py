@@ -6,10 +6,9 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from engine.db import is_busy
-from engine.sqlite_writers import QueuedWriterConnection, engine_options, hold_writer_lock
+from engine.sqlite_writers import QueuedWriterConnection, engine_options
 
 
 def _engine(tmp_path, timeout_ms=5000):
@@ -136,21 +135,3 @@ def test_a_savepoint_opened_before_any_write_commits_nothing_when_released(tmp_p
     assert _names(engine) == []
     engine.dispose()
 
-
-def test_holding_the_writer_lock_keeps_other_processes_from_writing_until_the_commit(tmp_path):
-    # What a start reads to number its instance (engine.process.case) stays true until
-    # its INSERT: another process's connection (not queued on this process's lock) finds
-    # SQLite's own write lock taken, not only this process's threads.
-    engine = _engine(tmp_path)
-    other = sqlite3.connect(tmp_path / "queue.sqlite3", timeout=0.1)
-    with Session(engine) as session:
-        hold_writer_lock(session)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("INSERT INTO steps VALUES ('proses lain')")
-        session.execute(text("INSERT INTO steps VALUES ('bernomor')"))
-        session.commit()
-    other.execute("INSERT INTO steps VALUES ('proses lain')")
-    other.commit()
-    assert _names(engine) == ["bernomor", "proses lain"]
-    other.close()
-    engine.dispose()

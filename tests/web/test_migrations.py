@@ -2,11 +2,14 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from engine.clock import ManualClock
-from tests.conftest import MONDAY_0800
+from engine.models import User, UserRole
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from tests.conftest import BPMN_DIR, MONDAY_0800
 from tests.helpers.database import on_postgres
 from web import create_app
 from web.extensions import db
@@ -24,3 +27,31 @@ def test_upgrade_to_head_matches_the_models(database):
         assert "human_tasks" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_to_the_number_counters_continues_after_the_numbers_given(database):
+    clock = ManualClock(MONDAY_0800)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": clock})
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        deploy(db.session, clock, (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes(),
+               filename="penyusunan_rkt.bpmn")
+        kasubbag = User(username="kasubbag", full_name="Kasubbag", password_hash="-",
+                        created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+        db.session.add(kasubbag)
+        given = [_start(kasubbag, clock, title) for title in ("RKT 2027", "RKT 2028")]
+        db.session.commit()
+        downgrade(directory=directory, revision="5f41c0f80634")  # before the counters
+        upgrade(directory=directory)
+        after = _start(db.session.get(User, kasubbag.id), clock, "RKT 2029")
+        db.session.commit()
+        assert given + [after] == ["RKT-2026-0001", "RKT-2026-0002", "RKT-2026-0003"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _start(user: User, clock: ManualClock, title: str) -> str:
+    return start_instance(db.session, clock, process_key="penyusunan_rkt", title=title,
+                          user=user).number

@@ -182,7 +182,7 @@ def test_a_second_start_waits_for_the_first_to_commit_and_takes_the_next_number(
     thread = threading.Thread(target=second)
     thread.start()
     thread.join(0.5)
-    assert thread.is_alive() and numbers == []  # it may not read the last number yet
+    assert thread.is_alive() and numbers == []  # waiting for the first start's number
     session.commit()
     thread.join(10)
     assert (first.number, numbers) == ("RKT-2026-0001", ["RKT-2026-0002"])
