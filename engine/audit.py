@@ -3,16 +3,18 @@
 A record is inserted at once, on the session's connection, in the caller's transaction:
 nothing reads it back in that transaction but the instance's history (a query), and
 keeping it out of the ORM's unit of work spares every change the flush of one more
-object (issue 13). Who acts on records as they are written (the service desk's notices to
+object (issue 13); a worker firing a batch of timers inserts the batch's records together
+(``batched``). Who acts on records as they are written (the service desk's notices to
 the requester, ``engine.desk.notices``) registers with ``listen``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from engine.clock import Clock
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
@@ -24,13 +26,15 @@ _INSERT = insert(AuditRecord.__table__)  # built once: every change runs it
 # Called with the session and each record's values as it is written (``listen``).
 Listener = Callable[[Session, dict[str, Any]], None]
 _listeners: list[Listener] = []
+_BUFFER = "alur.audit.batch"  # session.info key: the records ``batched`` holds back
 
 
 def listen(listener: Listener) -> None:
     """Call ``listener(session, values)`` for every record written from now on in this
-    process, right after its INSERT, in the same transaction (``values``: the record's
-    columns but ``id``: ``at``, ``actor_id``, ``action``, ``instance_id``,
-    ``human_task_id``, ``detail``, ``request_id``). Idempotent."""
+    process as it is written (inserted, or held back by ``batched``), in the same
+    transaction (``values``: the record's columns but ``id``: ``at``, ``actor_id``,
+    ``action``, ``instance_id``, ``human_task_id``, ``detail``, ``request_id``).
+    Idempotent."""
     if listener not in _listeners:
         _listeners.append(listener)
 
@@ -38,7 +42,8 @@ def listen(listener: Listener) -> None:
 def record(session: Session, clock: Clock, action: str, *, actor: User | None = None,
            instance: ProcessInstance | None = None, task: HumanTask | None = None,
            **detail: Any) -> None:
-    """Insert an audit record now, in the session's transaction (not committed).
+    """Insert an audit record now (at the end of a ``batched`` block), in the session's
+    transaction (not committed).
 
     Args:
         action: a stable verb such as ``"task.completed"``; see README, "Riwayat".
@@ -53,6 +58,32 @@ def record(session: Session, clock: Clock, action: str, *, actor: User | None = 
         "instance_id": instance.id if instance else (task.instance_id if task else None),
         "human_task_id": task.id if task else None, "detail": detail,
         "request_id": REQUEST_ID.get()}
-    session.connection().execute(_INSERT, values)
+    buffer = _own(session).info.get(_BUFFER)
+    if buffer is not None:
+        buffer.append(values)
+    else:  # a list of one: no RETURNING of the id on PostgreSQL, nothing reads it
+        session.connection().execute(_INSERT, [values])
     for listener in _listeners:
         listener(session, values)
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[None]:
+    """Hold back the records written in the block and insert them together when it ends
+    without an error (one statement for a worker's batch of timers instead of one per
+    instance); when it raises, they are dropped with the block's other changes. Listeners
+    still hear of each record as it is written."""
+    target = _own(session)
+    buffer: list[dict[str, Any]] = []
+    target.info[_BUFFER] = buffer
+    try:
+        yield
+    finally:
+        del target.info[_BUFFER]
+    if buffer:
+        target.connection().execute(_INSERT, buffer)
+
+
+def _own(session: Session) -> Session:
+    """The session itself (Flask-SQLAlchemy's scoped session: the request's session)."""
+    return session() if isinstance(session, scoped_session) else session

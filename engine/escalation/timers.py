@@ -33,6 +33,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from engine import audit
 from engine.clock import Clock
 from engine.escalation.chain import Known, escalate
 from engine.models import HumanTask, ProcessInstance, Timer
@@ -114,7 +115,7 @@ def _fire_batch(session: Session, clock: Clock,
         return 0, 0
     batch = _prefetch(session, clock, claimed)
     try:
-        with session.begin_nested():
+        with session.begin_nested(), audit.batched(session):
             fired = sum(_fire(session, clock, batch, instance_id)
                         for instance_id in batch.instance_ids)
     except Exception:  # noqa: BLE001 - one instance failed: again one by one, below
