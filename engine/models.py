@@ -116,7 +116,7 @@ class ProcessDefinition(Base):
     # Deferred: read only by what shows or parses the BPMN (diagram, SOP document), never
     # by a list or a page that merely names the version.
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
-    spec_json: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # read via adapter.spec_of
     catalog: Mapped[dict[str, Any]] = mapped_column(JSON)
     file_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime]

@@ -49,40 +49,45 @@ DEFAULTS: dict[str, Any] = {
 # Read on its own when asked for: the logo makes it the one large setting.
 LARGE = ("identity",)
 _MEMO = "alur.settings"
-_SMALL = select(Setting).where(Setting.key.not_in(LARGE))  # built once: read every request
+# Built once: read every request, as plain values (no ORM objects to build).
+_SMALL = select(Setting.key, Setting.value).where(Setting.key.not_in(LARGE))
 
 
-def _rows(session: Session) -> dict[str, Setting]:
-    """Every setting row but the large ones, read in one statement once per transaction
+def _values(session: Session) -> dict[str, Any]:
+    """Every setting's value but the large ones, read in one statement once per transaction
     (absent keys are known absent: no statement per key)."""
     target = session() if isinstance(session, scoped_session) else session
     transaction = target.get_transaction()
     held = target.info.get(_MEMO)
     if held is None or held[0] is not transaction:
-        rows = {row.key: row for row in target.scalars(_SMALL)}
-        held = target.info[_MEMO] = (transaction, rows)
+        values = dict(target.connection().execute(_SMALL).all())
+        held = target.info[_MEMO] = (transaction, values)
     return held[1]
 
 
 def get(session: Session, key: str) -> Any:
     """The setting's value, or its default (a fresh copy). Within one transaction all
     settings but ``LARGE`` cost one statement together."""
-    row = session.get(Setting, key) if key in LARGE else _rows(session).get(key)
-    return row.value if row is not None else json.loads(json.dumps(DEFAULTS[key]))
+    if key in LARGE:
+        row = session.get(Setting, key)
+        found, value = row is not None, row.value if row is not None else None
+    else:
+        values = _values(session)
+        found, value = key in values, values.get(key)
+    return value if found else json.loads(json.dumps(DEFAULTS[key]))
 
 
 def put(session: Session, key: str, value: Any) -> None:
     """Store a setting (not committed). Raises KeyError for an unknown key."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    row = session.get(Setting, key) if key in LARGE else _rows(session).get(key)
+    row = session.get(Setting, key)
     if row is None:
-        row = Setting(key=key, value=value)
-        session.add(row)
-        if key not in LARGE:
-            _rows(session)[key] = row
+        session.add(Setting(key=key, value=value))
     else:
         row.value = value
+    if key not in LARGE:
+        _values(session)[key] = value
 
 
 def seed_timezone(session: Session, zone: str) -> None:

@@ -16,7 +16,7 @@ from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
-from engine.runtime.adapter import spec_from_json
+from engine.runtime.adapter import spec_of
 from engine.runtime.migration import move_to_spec
 from engine.runtime.unit import GALAT, InstanceUnit, change
 from engine.time.duration import duration_words
@@ -190,7 +190,7 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
-    move_to_spec(unit.workflow, spec_from_json(target.spec_json), started)
+    move_to_spec(unit.workflow, spec_of(target), started)
     unit.instance.definition = target
     for row in open_tasks:
         spiff_task = unit.find_task(row.spiff_task_id)

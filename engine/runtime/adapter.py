@@ -229,6 +229,25 @@ def spec_from_json(spec_json: str) -> Any:
     return SERIALIZER.from_dict(json.loads(spec_json))
 
 
+# Restored specs by (process key, file hash): a version's spec never changes.
+_SPECS: dict[tuple[str, str], Any] = {}
+MAX_SPECS = 256
+
+
+def spec_of(definition: Any) -> Any:
+    """The process spec of ``definition`` (a ``ProcessDefinition``), restored once per
+    version per process. Keyed by its process key and file hash (the BPMN and forms it
+    was compiled from), so that its ``spec_json`` (deferred, tens of KB) is read from the
+    database only the first time, not with every instance that is changed."""
+    key = (definition.key, definition.file_hash)
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) >= MAX_SPECS:
+            _SPECS.pop(next(iter(_SPECS)))
+        spec = _SPECS[key] = spec_from_json(definition.spec_json)
+    return spec
+
+
 def new_workflow(spec: Any, clock: Clock, calendar: WorkCalendar) -> BpmnWorkflow:
     """A fresh workflow of ``spec`` whose timers read ``clock`` and count in ``calendar``."""
     return BpmnWorkflow(spec, script_engine=AlurScriptEngine(clock, calendar))

@@ -196,7 +196,7 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
         ProcessFailure: the definition fails before its first wait (e.g. a runaway loop);
             nothing was added.
     """
-    workflow = adapter.new_workflow(adapter.spec_from_json(definition.spec_json), clock,
+    workflow = adapter.new_workflow(adapter.spec_of(definition), clock,
                                     settings.work_calendar(session))
     workflow.task_tree.data.update(data)
     adapter.run_engine(workflow)
@@ -324,7 +324,7 @@ def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json:
     before compaction existed (a deep tree SpiffWorkflow would overflow on) shrinks before
     anything runs on it."""
     workflow = adapter.load_state(state_json,
-                                  adapter.spec_from_json(instance.definition.spec_json),
+                                  adapter.spec_of(instance.definition),
                                   clock, settings.work_calendar(session))
     compact(workflow)
     return workflow
