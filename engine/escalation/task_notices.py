@@ -1,25 +1,25 @@
 """New-task notices ("tugas baru"): one to each holder of a step's role who asked for it
 (account page, ``User.notify_new_tasks``) when the step lands in the inbox.
 
-It listens to the session (as ``engine.desk.notices`` does): a new open ``HumanTask`` in
-a flush adds the notices to the same flush, whoever opened the step (start, completion,
+It listens to the projection (``engine.runtime.projection.listen``): the steps a change
+opens get their notices in the same transaction, whoever opened them (start, completion,
 timer, migration). Bounded: one query per role in a flush, only for the roles someone
 asked for (the ``new_task_notice_roles`` setting, read with the other settings), at most
 ``MAX_RECIPIENTS`` people per step; a step of a role nobody asked for costs no query.
 """
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.models import HumanTask, Notification, ProcessInstance, User, UserRole
+from engine.runtime import projection
 
 MAX_RECIPIENTS = 50
-_listening = False
 
 
-def _new_task_notices(session: Session, *_: object) -> None:
-    opened = [row for row in session.new if isinstance(row, HumanTask) and row.state == "open"]
+def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
+    """The projection listener: the notices of the steps just opened."""
     if not opened:
         return
     asked = set(settings.get(session, "new_task_notice_roles"))
@@ -51,8 +51,5 @@ def _new_task_notices(session: Session, *_: object) -> None:
 
 
 def listen() -> None:
-    """Install the listener on every SQLAlchemy session (idempotent)."""
-    global _listening
-    if not _listening:
-        event.listen(Session, "before_flush", _new_task_notices)
-        _listening = True
+    """Install the projection listener (idempotent)."""
+    projection.listen(_new_task_notices)

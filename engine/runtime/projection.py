@@ -13,7 +13,7 @@ waiting, and changed due times. Nothing is read back, and a change costs a few
 statements however long the instance's history is.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,8 +23,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Delete, and_, bindparam, delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Delete, Insert, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine import facts
 from engine.clock import Clock
@@ -59,6 +59,22 @@ class Snapshot:
 
 
 EMPTY = Snapshot({}, {})
+# A step's row as it opens: every column the INSERT gives, so that the row in the session
+# holds them all (none left to read from the database).
+_OPEN_STEP = {"state": "open", "claimed_by_id": None, "claimed_at": None,
+              "completed_by_id": None, "completed_at": None, "completed_as": None,
+              "decision": None, "returned": False, "note": None, "data": None}
+# A level-1 timer's row, guarding a step opened in the same change (or none), or a step
+# open from before (its row's id looked up in the INSERT).
+_TIMER_COLUMNS = {"instance_id": bindparam("instance_id"),
+                  "spiff_task_id": bindparam("spiff_task_id"), "level": bindparam("level"),
+                  "fire_at": bindparam("fire_at")}
+_INSERT_TIMER = insert(Timer.__table__).values(
+    **_TIMER_COLUMNS, human_task_id=bindparam("human_task_id"))
+_INSERT_TIMER_OF_OPEN_STEP = insert(Timer.__table__).values(
+    **_TIMER_COLUMNS, human_task_id=select(HumanTask.id).where(
+        HumanTask.spiff_task_id == bindparam("guards")).scalar_subquery())
+_listeners: list[Callable[[Session, list[HumanTask]], None]] = []
 
 
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
@@ -123,11 +139,13 @@ def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
     for spiff_id, step in after.steps.items():
         if spiff_id in before.steps and before.steps[spiff_id].due_at != step.due_at:
             _update_rows(session, HumanTask, [spiff_id], due_at=step.due_at)
-    opened = [HumanTask(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=step.bpmn_id,
-                        name=step.name, role=step.role, state="open", created_at=now,
-                        due_at=step.due_at)
-              for spiff_id, step in after.steps.items() if spiff_id not in before.steps]
-    session.add_all(opened)
+    opened = _insert_loaded(session, HumanTask, [
+        {**_OPEN_STEP, "instance_id": instance.id, "spiff_task_id": spiff_id,
+         "bpmn_id": step.bpmn_id, "name": step.name, "role": step.role, "created_at": now,
+         "due_at": step.due_at}
+        for spiff_id, step in after.steps.items() if spiff_id not in before.steps])
+    for listener in _listeners:
+        listener(session, opened)
     return opened
 
 
@@ -153,19 +171,50 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
         if left:
             parameters["left"] = left
         session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match), parameters)
-    new_rows = {row.spiff_task_id: row for row in opened}
+    new_rows = {row.spiff_task_id: row.id for row in opened}
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:
             if before.timers[spiff_id].fire_at != wait.fire_at:
                 _update_rows(session, Timer, [spiff_id], fire_at=wait.fire_at)
             continue
-        timer = Timer(instance_id=instance.id, spiff_task_id=spiff_id, fire_at=wait.fire_at)
-        if wait.guards in new_rows:
-            timer.human_task = new_rows[wait.guards]
-        elif wait.guards is not None:  # a step already open: its row's id, in the INSERT
-            timer.human_task_id = select(HumanTask.id).where(
-                HumanTask.spiff_task_id == wait.guards).scalar_subquery()
-        session.add(timer)
+        values = {"instance_id": instance.id, "spiff_task_id": spiff_id, "level": 1,
+                  "fire_at": wait.fire_at, "guards": wait.guards}
+        if wait.guards in new_rows or wait.guards is None:
+            values["human_task_id"] = new_rows.get(wait.guards)
+            session.connection().execute(_INSERT_TIMER, [values])
+        else:  # a step already open: its row's id, in the INSERT
+            session.connection().execute(_INSERT_TIMER_OF_OPEN_STEP, [values])
+
+
+def listen(listener: Callable[[Session, list[HumanTask]], None]) -> None:
+    """Call ``listener(session, opened)`` with the human tasks every change opens, right
+    after their INSERT, in the same transaction (``engine.escalation.task_notices``: the
+    "tugas baru" notices). Idempotent."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _insert_loaded(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """INSERT ``rows`` (every column of ``model`` but ``id``) now, in one statement, and
+    return them as objects of ``model`` in the session as if just read: no flush handles
+    them (the unit of work's flush cost more than the statements)."""
+    if not rows:
+        return []
+    ids = session.connection().execute(
+        _insert_returning(model), rows).scalars().all()
+    loaded = []
+    for row_id, values in zip(ids, rows, strict=True):
+        row = model(id=row_id, **values)
+        make_transient_to_detached(row)
+        session.add(row)
+        loaded.append(row)
+    return loaded
+
+
+@cache
+def _insert_returning(model: Any) -> Insert:
+    """The INSERT of ``model``'s rows returning their ids in the order given."""
+    return insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> list[Timer]:
