@@ -10,7 +10,9 @@ says what they hold. The unit takes a ``Snapshot`` when it loads the workflow an
 ``project`` writes only the difference to the workflow being saved: the steps that left
 (their rows closed), the steps that opened (new rows), the timers that stopped or started
 waiting, and changed due times. Nothing is read back, and a change costs a few
-statements however long the instance's history is.
+statements however long the instance's history is. New rows are inserted at once on the
+session's connection, not left to the ORM's flush; the new human tasks join the session
+as read rows, and whoever must hear of them registers with ``listen``.
 """
 
 from collections.abc import Callable, Collection
@@ -23,7 +25,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Delete, Insert, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Delete, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine import facts
@@ -74,6 +76,8 @@ _INSERT_TIMER = insert(Timer.__table__).values(
 _INSERT_TIMER_OF_OPEN_STEP = insert(Timer.__table__).values(
     **_TIMER_COLUMNS, human_task_id=select(HumanTask.id).where(
         HumanTask.spiff_task_id == bindparam("guards")).scalar_subquery())
+_INSERT_STEPS = insert(HumanTask.__table__).returning(HumanTask.id,
+                                                     sort_by_parameter_order=True)
 _listeners: list[Callable[[Session, list[HumanTask]], None]] = []
 
 
@@ -139,7 +143,7 @@ def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
     for spiff_id, step in after.steps.items():
         if spiff_id in before.steps and before.steps[spiff_id].due_at != step.due_at:
             _update_rows(session, HumanTask, [spiff_id], due_at=step.due_at)
-    opened = _insert_loaded(session, HumanTask, [
+    opened = _insert_steps(session, [
         {**_OPEN_STEP, "instance_id": instance.id, "spiff_task_id": spiff_id,
          "bpmn_id": step.bpmn_id, "name": step.name, "role": step.role, "created_at": now,
          "due_at": step.due_at}
@@ -194,27 +198,20 @@ def listen(listener: Callable[[Session, list[HumanTask]], None]) -> None:
         _listeners.append(listener)
 
 
-def _insert_loaded(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[Any]:
-    """INSERT ``rows`` (every column of ``model`` but ``id``) now, in one statement, and
-    return them as objects of ``model`` in the session as if just read: no flush handles
-    them (the unit of work's flush cost more than the statements)."""
+def _insert_steps(session: Session, rows: list[dict[str, Any]]) -> list[HumanTask]:
+    """INSERT the rows of steps just opened (every column but ``id``) now, in one
+    statement, and return them as human tasks in the session as if just read: no flush
+    handles them (the unit of work's flush cost more than the statements)."""
     if not rows:
         return []
-    ids = session.connection().execute(
-        _insert_returning(model), rows).scalars().all()
-    loaded = []
+    ids = session.connection().execute(_INSERT_STEPS, rows).scalars().all()
+    opened = []
     for row_id, values in zip(ids, rows, strict=True):
-        row = model(id=row_id, **values)
+        row = HumanTask(id=row_id, **values)
         make_transient_to_detached(row)
         session.add(row)
-        loaded.append(row)
-    return loaded
-
-
-@cache
-def _insert_returning(model: Any) -> Insert:
-    """The INSERT of ``model``'s rows returning their ids in the order given."""
-    return insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True)
+        opened.append(row)
+    return opened
 
 
 def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> list[Timer]:

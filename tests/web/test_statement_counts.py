@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from engine.roles import username_for
 from tests.conftest import csrf_token, sop_walks
@@ -46,6 +47,21 @@ def statements(app: Flask) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def flushes() -> Iterator[list[object]]:
+    """The ORM flushes (of any session) that wrote something inside the block."""
+    seen: list[object] = []
+
+    def count(session, context) -> None:
+        seen.append(session)
+
+    event.listen(Session, "after_flush", count)
+    try:
+        yield seen
+    finally:
+        event.remove(Session, "after_flush", count)
 
 
 def _headers(client: FlaskClient, lane: str, tokens: dict) -> dict[str, str]:
@@ -90,11 +106,12 @@ def test_completing_a_mid_walk_rkt_step_through_the_api(app, client, step):
     tokens: dict = {}
     task_id = _walk_to(client, step, tokens)
     headers = _headers(client, WALK[step]["lane"], tokens)
-    with statements(app) as seen:
+    with statements(app) as seen, flushes() as flushed:
         done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=headers,
                            json={"data": WALK[step]["data"]})
     assert done.status_code == 200, done.json
     assert len(seen) <= MAX_COMPLETION, "\n".join(seen)
+    assert flushed == []  # every row written directly: the ORM's unit of work idles
     _read_once(seen)
     task, instance = done.json["task"], done.json["instance"]
     assert (task["id"], task["state"], task["step_id"]) == (task_id, "completed",
