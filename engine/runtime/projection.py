@@ -164,17 +164,25 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
         for row in loaded:
             session.delete(row)
     elif stopped or left:
-        # Rows still unflushed (a batch's escalations, say) wait for the next flush unless
-        # one of them could match: a level 2+ timer of a step that left, a timer stopped.
-        unflushed_match = bool(left) or any(
-            isinstance(row, Timer) and row.instance_id == instance.id
-            and row.spiff_task_id in stopped for row in session.new)
         parameters = {"instance_id": instance.id}
         if stopped:
             parameters["stopped"] = stopped
         if left:
             parameters["left"] = left
-        session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match), parameters)
+        if any(_of_instance(row, instance.id) for row in session.identity_map.values()):
+            # Rows the session holds (a worker's batch) are marked deleted too; rows still
+            # unflushed (its escalations) are flushed first when one of them could match:
+            # a level 2+ timer of a step that left, a timer stopped.
+            unflushed_match = bool(left) or any(
+                _of_instance(row, instance.id) and row.spiff_task_id in stopped
+                for row in session.new)
+            session.execute(_delete_timers(bool(stopped), bool(left), unflushed_match),
+                            parameters)
+        else:  # the usual change holds none: a plain DELETE, no ORM bookkeeping
+            if any(_of_instance(row, instance.id) for row in session.new):
+                session.flush()
+            session.connection().execute(_delete_timers(bool(stopped), bool(left), False),
+                                         parameters)
     new_rows = {row.spiff_task_id: row.id for row in opened}
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:
@@ -222,6 +230,11 @@ def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> 
     return [row for row in session.identity_map.values()
             if isinstance(row, Timer) and row.__dict__.get("instance_id") == instance_id
             and row.__dict__.get("spiff_task_id") in wanted] if wanted else []
+
+
+def _of_instance(row: Any, instance_id: int) -> bool:
+    """Whether ``row`` is a timer row of the instance (only what is loaded is looked at)."""
+    return isinstance(row, Timer) and row.__dict__.get("instance_id") == instance_id
 
 
 @cache
