@@ -14,9 +14,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.db import own_session
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 
 # The id of the web request or worker round being served, set by its caller (web hooks,
@@ -58,7 +59,7 @@ def record(session: Session, clock: Clock, action: str, *, actor: User | None = 
         "instance_id": instance.id if instance else (task.instance_id if task else None),
         "human_task_id": task.id if task else None, "detail": detail,
         "request_id": REQUEST_ID.get()}
-    buffer = _own(session).info.get(_BUFFER)
+    buffer = own_session(session).info.get(_BUFFER)
     if buffer is not None:
         buffer.append(values)
     else:  # a list of one: no RETURNING of the id on PostgreSQL, nothing reads it
@@ -73,7 +74,7 @@ def batched(session: Session) -> Iterator[None]:
     without an error (one statement for a worker's batch of timers instead of one per
     instance); when it raises, they are dropped with the block's other changes. Listeners
     still hear of each record as it is written."""
-    target = _own(session)
+    target = own_session(session)
     buffer: list[dict[str, Any]] = []
     target.info[_BUFFER] = buffer
     try:
@@ -83,7 +84,3 @@ def batched(session: Session) -> Iterator[None]:
     if buffer:
         target.connection().execute(_INSERT, buffer)
 
-
-def _own(session: Session) -> Session:
-    """The session itself (Flask-SQLAlchemy's scoped session: the request's session)."""
-    return session() if isinstance(session, scoped_session) else session

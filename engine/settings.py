@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
+from engine.db import own_session
 from engine.models import Setting
 from engine.time.calendar import WorkCalendar
 from engine.time.duration import MAX_ESCALATION_MULTIPLE
@@ -56,7 +57,7 @@ _SMALL = select(Setting.key, Setting.value).where(Setting.key.not_in(LARGE))
 def _values(session: Session) -> dict[str, Any]:
     """Every setting's value but the large ones, read in one statement once per transaction
     (absent keys are known absent: no statement per key)."""
-    target = session() if isinstance(session, scoped_session) else session
+    target = own_session(session)
     transaction = target.get_transaction()
     held = target.info.get(_MEMO)
     if held is None or held[0] is not transaction:
@@ -70,11 +71,13 @@ def get(session: Session, key: str) -> Any:
     settings but ``LARGE`` cost one statement together."""
     if key in LARGE:
         row = session.get(Setting, key)
-        found, value = row is not None, row.value if row is not None else None
+        if row is not None:
+            return row.value
     else:
         values = _values(session)
-        found, value = key in values, values.get(key)
-    return value if found else json.loads(json.dumps(DEFAULTS[key]))
+        if key in values:
+            return values[key]
+    return json.loads(json.dumps(DEFAULTS[key]))
 
 
 def put(session: Session, key: str, value: Any) -> None:

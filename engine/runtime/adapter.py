@@ -12,7 +12,6 @@
 
 import json
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -223,9 +222,8 @@ def spec_to_json(spec: Any) -> str:
     return json.dumps(SERIALIZER.to_dict(spec))
 
 
-@lru_cache(maxsize=256)
 def spec_from_json(spec_json: str) -> Any:
-    """Restore a process spec; cached, since a version's spec never changes."""
+    """Restore a process spec (``spec_of`` keeps one per version)."""
     return SERIALIZER.from_dict(json.loads(spec_json))
 
 

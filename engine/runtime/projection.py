@@ -184,18 +184,22 @@ def _write_timers(session: Session, instance: ProcessInstance, before: Snapshot,
             session.connection().execute(_delete_timers(bool(stopped), bool(left), False),
                                          parameters)
     new_rows = {row.spiff_task_id: row.id for row in opened}
+    guarding_new, guarding_open = [], []
     for spiff_id, wait in after.timers.items():
         if spiff_id in before.timers:
             if before.timers[spiff_id].fire_at != wait.fire_at:
                 _update_rows(session, Timer, [spiff_id], fire_at=wait.fire_at)
             continue
         values = {"instance_id": instance.id, "spiff_task_id": spiff_id, "level": 1,
-                  "fire_at": wait.fire_at, "guards": wait.guards}
+                  "fire_at": wait.fire_at}
         if wait.guards in new_rows or wait.guards is None:
-            values["human_task_id"] = new_rows.get(wait.guards)
-            session.connection().execute(_INSERT_TIMER, [values])
+            guarding_new.append({**values, "human_task_id": new_rows.get(wait.guards)})
         else:  # a step already open: its row's id, in the INSERT
-            session.connection().execute(_INSERT_TIMER_OF_OPEN_STEP, [values])
+            guarding_open.append({**values, "guards": wait.guards})
+    for statement, rows in ((_INSERT_TIMER, guarding_new),
+                            (_INSERT_TIMER_OF_OPEN_STEP, guarding_open)):
+        if rows:
+            session.connection().execute(statement, rows)
 
 
 def listen(listener: Callable[[Session, list[HumanTask]], None]) -> None:
@@ -228,7 +232,7 @@ def _loaded_timers(session: Session, instance_id: int, spiff_ids: list[str]) -> 
     read again, or raise if another worker has deleted it since."""
     wanted = set(spiff_ids)
     return [row for row in session.identity_map.values()
-            if isinstance(row, Timer) and row.__dict__.get("instance_id") == instance_id
+            if _of_instance(row, instance_id)
             and row.__dict__.get("spiff_task_id") in wanted] if wanted else []
 
 

@@ -24,12 +24,13 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session, contains_eager, lazyload, scoped_session
+from sqlalchemy.orm import Session, contains_eager, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, facts, settings
 from engine.clock import Clock
+from engine.db import own_session
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.runtime import adapter
@@ -296,8 +297,7 @@ def write_state(session: Session, instance: ProcessInstance, state_json: str) ->
 
 def _memo(session: Session) -> dict[str, Any]:
     """What the session's current transaction knows of instances (``_MEMO``)."""
-    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's: the request's session
-        session = session()
+    session = own_session(session)
     transaction = session.get_transaction()
     held = session.info.get(_MEMO)
     if held is None or held[0] is not transaction:
