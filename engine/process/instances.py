@@ -3,7 +3,8 @@
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, facts
 from engine.clock import Clock
@@ -118,8 +119,11 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
-    """Every human task of the instance, open and finished, in order of arrival."""
+    """Every human task of the instance, open and finished, in order of arrival. Each
+    row's ``instance`` is ``instance`` itself, not joined again to every row (with its
+    saved state and its definition's catalog, decoded once per row)."""
     return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
+                                .options(lazyload(HumanTask.instance))
                                 .order_by(HumanTask.created_at, HumanTask.id)))
 
 
@@ -131,6 +135,17 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
 
 
 def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
-    """The instance's audit records, oldest first."""
-    return list(session.scalars(select(AuditRecord).where(AuditRecord.instance_id == instance.id)
-                                .order_by(AuditRecord.at, AuditRecord.id)))
+    """The instance's audit records, oldest first, each with its actor: those the session
+    holds already, the others read in one statement (not one lazy load per actor)."""
+    records = list(session.scalars(select(AuditRecord)
+                                   .where(AuditRecord.instance_id == instance.id)
+                                   .order_by(AuditRecord.at, AuditRecord.id)))
+    actors = {actor_id: session.identity_map.get(Session.identity_key(User, actor_id))
+              for actor_id in {record.actor_id for record in records} - {None}}
+    missing = [actor_id for actor_id, actor in actors.items() if actor is None]
+    if missing:
+        actors.update((user.id, user) for user in session.scalars(
+            select(User).where(User.id.in_(missing))))
+    for record in records:
+        set_committed_value(record, "actor", actors.get(record.actor_id))
+    return records

@@ -170,3 +170,27 @@ def test_starting_an_instance_through_the_api(app, client):
     assert [entry["action"] for entry in started.json["history"]] == ["instance.started"]
     assert started.json == client.get(f"/api/v1/instances/{started.json['id']}",
                                       headers=headers).json
+
+
+# Reading an instance: the token with its user and roles, the instance with its definition,
+# its human tasks, its audit records, and the actors not read yet with their roles (one
+# statement each, however many steps the instance went through and people acted).
+MAX_INSTANCE_READ = 6
+
+
+@pytest.mark.parametrize("steps", [1, 9])
+def test_reading_an_instance_costs_the_same_after_one_step_or_nine(app, client, steps):
+    tokens: dict = {}
+    _walk_to(client, steps, tokens)
+    headers = _headers(client, WALK[0]["lane"], tokens)
+    instance_id = client.get("/api/v1/instances", headers=headers).json["items"][0]["id"]
+    with statements(app) as seen:
+        shown = client.get(f"/api/v1/instances/{instance_id}", headers=headers)
+    assert shown.status_code == 200, shown.json
+    assert [e["action"] for e in shown.json["history"]].count("task.completed") == steps
+    assert {e["actor"] for e in shown.json["history"]} == {
+        username_for(step["lane"]) for step in WALK[:steps]} | {username_for(WALK[0]["lane"])}
+    assert len(seen) <= MAX_INSTANCE_READ, "\n".join(seen)
+    task_reads = [s for s in seen if " FROM human_tasks" in s]
+    assert len(task_reads) == 1, "\n".join(seen)
+    assert "state_json" not in task_reads[0] and "catalog" not in task_reads[0]
