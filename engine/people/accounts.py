@@ -10,9 +10,11 @@ rights) ends the user's sessions and API tokens (:func:`end_sessions`).
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, settings
 from engine.clock import Clock
@@ -50,6 +52,22 @@ def by_username(session: Session, username: str) -> User:
     if user is None:
         raise NotFound(f"Pengguna {username} tidak ada.")
     return user
+
+
+def attach_people(session: Session, rows: Iterable[Any], id_column: str, relation: str) -> None:
+    """Set ``row.<relation>`` of every row (ORM objects) to the user its ``<id_column>``
+    names (None for none): users the session holds already, the others read in one
+    statement, instead of one lazy load per person when each row is shown."""
+    rows = list(rows)
+    wanted = {getattr(row, id_column) for row in rows} - {None}
+    people = {user_id: session.identity_map.get(Session.identity_key(User, user_id))
+              for user_id in wanted}
+    missing = [user_id for user_id, user in people.items() if user is None]
+    if missing:
+        people.update((user.id, user) for user in session.scalars(
+            select(User).where(User.id.in_(missing))))
+    for row in rows:
+        set_committed_value(row, relation, people.get(getattr(row, id_column)))
 
 
 def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,

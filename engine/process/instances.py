@@ -4,12 +4,12 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, facts
 from engine.clock import Clock
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
+from engine.people import accounts
 from engine.people.access import Access
 from engine.process import case
 from engine.process.deploy import active_definition
@@ -135,17 +135,10 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
 
 
 def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
-    """The instance's audit records, oldest first, each with its actor: those the session
-    holds already, the others read in one statement (not one lazy load per actor)."""
+    """The instance's audit records, oldest first, each with its actor at hand
+    (``accounts.attach_people``)."""
     records = list(session.scalars(select(AuditRecord)
                                    .where(AuditRecord.instance_id == instance.id)
                                    .order_by(AuditRecord.at, AuditRecord.id)))
-    actors = {actor_id: session.identity_map.get(Session.identity_key(User, actor_id))
-              for actor_id in {record.actor_id for record in records} - {None}}
-    missing = [actor_id for actor_id, actor in actors.items() if actor is None]
-    if missing:
-        actors.update((user.id, user) for user in session.scalars(
-            select(User).where(User.id.in_(missing))))
-    for record in records:
-        set_committed_value(record, "actor", actors.get(record.actor_id))
+    accounts.attach_people(session, records, "actor_id", "actor")
     return records

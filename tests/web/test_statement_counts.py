@@ -194,3 +194,25 @@ def test_reading_an_instance_costs_the_same_after_one_step_or_nine(app, client, 
     task_reads = [s for s in seen if " FROM human_tasks" in s]
     assert len(task_reads) == 1, "\n".join(seen)
     assert "state_json" not in task_reads[0] and "catalog" not in task_reads[0]
+
+
+# Reading a task with its case file: the token with its user and roles, the task with its
+# instance, the completed steps, the attachments, the comments, and the people not read yet
+# with their roles (one statement each, however many steps and people).
+MAX_TASK_READ = 7
+
+
+@pytest.mark.parametrize("steps", [1, 9])
+def test_reading_a_task_with_its_case_costs_the_same_after_one_step_or_nine(app, client,
+                                                                             steps):
+    tokens: dict = {}
+    task_id = _walk_to(client, steps, tokens)
+    headers = _headers(client, WALK[steps]["lane"], tokens)
+    with statements(app) as seen:
+        shown = client.get(f"/api/v1/tasks/{task_id}", headers=headers)
+    assert shown.status_code == 200, shown.json
+    done = shown.json["case"]["steps"]
+    assert [step["completed_by"] for step in done] == [
+        username_for(step["lane"]) for step in WALK[:steps]]
+    assert len(seen) <= MAX_TASK_READ, "\n".join(seen)
+    assert sum("state_json" in s for s in seen) == 1, "\n".join(seen)  # the task's instance

@@ -4,12 +4,11 @@ completed steps, and the files uploaded with a completion form."""
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import select
 
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import HumanTask, ProcessInstance
-from engine.process import attachments
+from engine.process import attachments, case
 from web.extensions import clock, db
 from web.views.attachments import folder
 from web.views.reports.export import Table
@@ -22,10 +21,8 @@ def case_context(instance: ProcessInstance) -> dict[str, Any]:
     all_fields = fields(catalog.get("start_form"))
     for entry in catalog["tasks"].values():
         all_fields += fields(entry.get("form"))
-    steps = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == "completed")
-        .order_by(HumanTask.completed_at, HumanTask.id))
-    return {"instance": instance, "steps": list(steps), "all_fields": all_fields}
+    return {"instance": instance, "steps": case.completed_steps(db.session, instance),
+            "all_fields": all_fields}
 
 
 def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[str, str]:
