@@ -38,7 +38,7 @@ from engine.clock import Clock
 from engine.escalation.chain import Known, escalate
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime.adapter import is_completed
-from engine.runtime.unit import InstanceUnit, change, lock_instances
+from engine.runtime.unit import InstanceUnit, batched_states, change, lock_instances
 
 BATCH = 25
 LEASE = timedelta(seconds=60)
@@ -115,7 +115,7 @@ def _fire_batch(session: Session, clock: Clock,
         return 0, 0
     batch = _prefetch(session, clock, claimed)
     try:
-        with session.begin_nested(), audit.batched(session):
+        with session.begin_nested(), audit.batched(session), batched_states(session):
             fired = sum(_fire(session, clock, batch, instance_id)
                         for instance_id in batch.instance_ids)
     except Exception:  # noqa: BLE001 - one instance failed: again one by one, below

@@ -41,6 +41,7 @@ GALAT = "error"
 # session.info key: (the transaction, what it knows of instances: "locked" ids, and
 # "open": {instance id: (human tasks it opened, spiff ids of every open step)} as saved).
 _MEMO = "alur_unit_memo"
+_STATES = "alur_unit_states"  # session.info key: the states ``batched_states`` holds back
 # The reads that lock, built once (building an ORM statement per request costs more than
 # running it): an instance (waiting for the lock, or skipping it) and a task with its instance.
 _LOCK_INSTANCE = {skip: select(ProcessInstance)
@@ -280,21 +281,46 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
 
 
 def write_state(session: Session, instance: ProcessInstance, state_json: str) -> None:
-    """Store ``state_json`` as the instance's state now: one UPDATE on the session's
+    """Store ``state_json`` as the instance's state: one UPDATE on the session's
     connection, outside the ORM's unit of work (every change writes it; the flush of the
     instance's row cost more than the statement), checked against ``lock_version`` as the
-    ORM checks it. The instance (flushed: it has its row) takes the new values as stored.
+    ORM checks it; inside ``batched_states``, at the end of that block. The instance
+    (flushed: it has its row) takes the new values as stored.
 
     Raises:
         StaleDataError: another transaction has changed the instance since it was read.
     """
     was = instance.lock_version
-    written = session.connection().execute(_WRITE_STATE, {
-        "instance_id": instance.id, "was": was, "now": was + 1, "state_json": state_json})
-    if written.rowcount != 1:
+    values = {"instance_id": instance.id, "was": was, "now": was + 1, "state_json": state_json}
+    held = own_session(session).info.get(_STATES)
+    if held is not None:
+        held.append(values)
+    elif session.connection().execute(_WRITE_STATE, values).rowcount != 1:
         raise StaleDataError(f"Proses #{instance.id} diubah transaksi lain sementara ini.")
     set_committed_value(instance, "state_json", state_json)
     set_committed_value(instance, "lock_version", was + 1)
+
+
+@contextmanager
+def batched_states(session: Session) -> Iterator[None]:
+    """Hold back the states the block writes (``write_state``) and write them together
+    when it ends without an error, in one statement (a worker's batch of timers: one
+    round trip instead of one per instance); when it raises, they are dropped with the
+    block's other changes.
+
+    Raises:
+        StaleDataError: another transaction changed one of the instances since it was
+            read (the block's savepoint is the caller's to roll back).
+    """
+    target = own_session(session)
+    held: list[dict[str, Any]] = []
+    target.info[_STATES] = held
+    try:
+        yield
+    finally:
+        del target.info[_STATES]
+    if held and target.connection().execute(_WRITE_STATE, held).rowcount != len(held):
+        raise StaleDataError("Proses dalam kelompok ini diubah transaksi lain sementara ini.")
 
 
 def _memo(session: Session) -> dict[str, Any]:

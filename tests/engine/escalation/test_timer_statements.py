@@ -8,21 +8,21 @@ from sqlalchemy.orm import Session
 from engine.escalation.timers import fire_round
 from tests.engine.escalation.test_timer_claims import overdue
 
-# A batch is fired in one savepoint and flushed once at its end, so an instance's own
-# statement is its state's UPDATE (one each: checked against its lock_version row by
-# row); its fired timer's DELETE and the rows its escalation adds (escalation, its fact,
-# the Prakom's notification, the audit record, the next level's timer) go in with the
-# other instances' rows: on PostgreSQL one statement per table for the whole batch, on
-# SQLite one per row but for the facts (their key is known), the audit records (inserted
-# together at the end, engine.audit.batched) and the DELETE.
-PER_INSTANCE = {"postgresql": 1, "sqlite": 4}
+# A batch is fired in one savepoint and flushed once at its end, so an instance costs no
+# statement of its own on PostgreSQL: its state's UPDATE (checked against its lock_version,
+# engine.runtime.unit.batched_states), its fired timer's DELETE and the rows its escalation
+# adds (escalation, its fact, the Prakom's notification, the audit record, the next level's
+# timer) go in with the other instances' rows, one statement per table for the whole batch.
+# SQLite inserts the escalation rows one by one but for the facts (their key is known), the
+# audit records (inserted together at the end, engine.audit.batched), the states and the
+# DELETE.
+PER_INSTANCE = {"postgresql": 0, "sqlite": 3}
 # The batch: the claim (SELECT, UPDATE), what firing reads once for all its instances
 # (claimed timers, instances locked, their definitions, their due timers, the steps, the
 # levels raised, the settings, the role's holders with their roles), the savepoint (2),
 # the first escalation and its fact (flushed before the holders are read), the batched
-# INSERTs and the fired timers' DELETE at the end, the claims released.
-PER_BATCH = {"postgresql": 22, "sqlite": 18}
-
+# INSERTs, the states' UPDATE and the fired timers' DELETE at the end, the claims released.
+PER_BATCH = {"postgresql": 23, "sqlite": 19}
 
 def fired_statements(session: Session, clock, users, count: int) -> list[str]:
     overdue(session, clock, users, count)
