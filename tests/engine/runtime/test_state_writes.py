@@ -48,10 +48,9 @@ def test_a_batch_with_one_instance_changed_elsewhere_writes_nothing(session, clo
     first, second = _started(session, clock, users, 2)
     _changed_elsewhere(session, second)
     before = _stored(session)
-    with pytest.raises(StaleDataError):
-        with batched_states(session):
-            write_state(session, first, '{"a": 1}')
-            write_state(session, second, '{"b": 2}')
+    with pytest.raises(StaleDataError), batched_states(session):
+        write_state(session, first, '{"a": 1}')
+        write_state(session, second, '{"b": 2}')
     session.rollback()
     assert _stored(session) == before
 
