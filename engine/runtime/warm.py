@@ -1,7 +1,7 @@
 """Workflows kept in memory between the changes of an instance, so that the next change of
 the same instance in this process need not restore it from its saved state (``json.loads``
-and SpiffWorkflow's ``from_dict``, then compaction: 0.24 ms of the 5 ms of CPU a mid-RKT
-step takes in process here, more for a larger state).
+and SpiffWorkflow's ``from_dict``: about a tenth of a step's CPU, more the longer the
+instance has run).
 
 A workflow is kept with the exact state string it was saved as, and is used again only
 while the instance's saved state, read under the instance's lock, is still that string on
