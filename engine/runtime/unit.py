@@ -33,7 +33,7 @@ from engine.clock import Clock
 from engine.db import own_session
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
-from engine.runtime import adapter, warm
+from engine.runtime import adapter
 from engine.runtime.compaction import compact
 from engine.runtime.projection import EMPTY, Snapshot, project, snapshot
 
@@ -139,9 +139,7 @@ class InstanceUnit:
                                      self._before or EMPTY, self.workflow, closed=self._closed)
         _memo(self.session)["open"][self.instance.id] = (self.opened, list(after.steps))
         compact(self.workflow)
-        state_json = adapter.dump_state(self.workflow)
-        write_state(self.session, self.instance, state_json)
-        warm.keep(self.instance.id, state_json, self.workflow)
+        write_state(self.session, self.instance, adapter.dump_state(self.workflow))
         if was != "completed" and self.instance.status == "completed":
             audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
             facts.record_end(self.session, self.instance)
@@ -350,13 +348,9 @@ def notify_administrators(session: Session, clock: Clock, instance: ProcessInsta
 def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json: str) -> Any:
     """The workflow in ``state_json`` on the instance's version, compacted: a state stored
     before compaction existed (a deep tree SpiffWorkflow would overflow on) shrinks before
-    anything runs on it. The workflow this process saved as ``state_json`` is used as it
-    is when still kept (``engine.runtime.warm``)."""
-    spec, calendar = adapter.spec_of(instance.definition), settings.work_calendar(session)
-    workflow = warm.take(instance.id, state_json, spec)
-    if workflow is not None:
-        workflow.script_engine = adapter.AlurScriptEngine(clock, calendar)
-        return workflow
-    workflow = adapter.load_state(state_json, spec, clock, calendar)
+    anything runs on it."""
+    workflow = adapter.load_state(state_json,
+                                  adapter.spec_of(instance.definition),
+                                  clock, settings.work_calendar(session))
     compact(workflow)
     return workflow
