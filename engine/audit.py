@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.db import own_session
+from engine.db import held_back, own_session
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 
 # The id of the web request or worker round being served, set by its caller (web hooks,
@@ -74,13 +74,8 @@ def batched(session: Session) -> Iterator[None]:
     without an error (one statement for a worker's batch of timers instead of one per
     instance); when it raises, they are dropped with the block's other changes. Listeners
     still hear of each record as it is written."""
-    target = own_session(session)
-    buffer: list[dict[str, Any]] = []
-    target.info[_BUFFER] = buffer
-    try:
+    with held_back(session, _BUFFER) as buffer:
         yield
-    finally:
-        del target.info[_BUFFER]
     if buffer:
-        target.connection().execute(_INSERT, buffer)
+        session.connection().execute(_INSERT, buffer)
 

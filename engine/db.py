@@ -1,6 +1,8 @@
 """Declarative base shared by every model: stable constraint names, aware datetimes."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,3 +83,17 @@ def own_session(session: Session) -> Session:
     """The session itself: for Flask-SQLAlchemy's scoped session, the current request's
     session (where ``info`` memos and the current transaction live)."""
     return session() if isinstance(session, scoped_session) else session
+
+
+@contextmanager
+def held_back(session: Session, key: str) -> Iterator[list[Any]]:
+    """A list kept under ``key`` in the session's ``info`` for the block, where writers
+    put the rows they hold back (``own_session(session).info.get(key)``) for the caller
+    to write together once the block ends without an error."""
+    target = own_session(session)
+    rows: list[Any] = []
+    target.info[key] = rows
+    try:
+        yield rows
+    finally:
+        del target.info[key]

@@ -30,7 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, facts, settings
 from engine.clock import Clock
-from engine.db import own_session
+from engine.db import held_back, own_session
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
 from engine.runtime import adapter
@@ -310,14 +310,9 @@ def batched_states(session: Session) -> Iterator[None]:
         StaleDataError: another transaction changed one of the instances since it was
             read (the block's savepoint is the caller's to roll back).
     """
-    target = own_session(session)
-    held: list[dict[str, Any]] = []
-    target.info[_STATES] = held
-    try:
+    with held_back(session, _STATES) as held:
         yield
-    finally:
-        del target.info[_STATES]
-    if held and target.connection().execute(_WRITE_STATE, held).rowcount != len(held):
+    if held and session.connection().execute(_WRITE_STATE, held).rowcount != len(held):
         raise StaleDataError("Proses dalam kelompok ini diubah transaksi lain sementara ini.")
 
 
