@@ -24,6 +24,7 @@ from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, supervisor_of
+from engine.runtime.unit import GALAT
 
 INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
 INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
@@ -239,19 +240,28 @@ def _sorted_by_joined(sort: str) -> bool:
     return SORTS.get(sort.removeprefix("-")) in (ProcessInstance.number, ProcessDefinition.name)
 
 
-def _running(process_key: str | None = None) -> ColumnElement[bool]:
-    """The task's instance is running (and of this SOP): checked in the instances' status
-    index, without reading their rows."""
-    instances = select(ProcessInstance.id).where(ProcessInstance.status == "running")
+def _shown(process_key: str | None = None) -> ColumnElement[bool]:
+    """The task's instance is not in Galat, or with ``process_key``: is a running instance
+    of that SOP. Checked in the instances' status index, without reading their rows.
+
+    Only a running or Galat instance has open steps: the change that completes or cancels
+    an instance closes its steps' rows (``engine.runtime.projection``). So the unfiltered
+    inbox leaves out the few Galat instances instead of listing every running one, which
+    would cost as much as the instances running in the office, however few tasks the user
+    has (issue 13).
+    """
     if process_key:
-        instances = instances.where(ProcessInstance.definition_id.in_(
-            select(ProcessDefinition.id).where(ProcessDefinition.key == process_key)))
-    return HumanTask.instance_id.in_(instances.correlate(None))
+        return HumanTask.instance_id.in_(select(ProcessInstance.id).where(
+            ProcessInstance.status == "running", ProcessInstance.definition_id.in_(
+                select(ProcessDefinition.id).where(ProcessDefinition.key == process_key)))
+            .correlate(None))
+    return HumanTask.instance_id.not_in(
+        select(ProcessInstance.id).where(ProcessInstance.status == GALAT).correlate(None))
 
 
 def _open_in(roles: list[str], process_key: str | None = None) -> ColumnElement[bool]:
     return ((HumanTask.state == "open") & HumanTask.role.in_(roles)
-            & _running(process_key))
+            & _shown(process_key))
 
 
 def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
