@@ -34,7 +34,7 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.models import HumanTask
 from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
@@ -88,6 +88,28 @@ def test_sop_performance_over_a_month_counts_only_what_happened_in_it(session, h
         "Kegiatan_1": (3, 20, 120, 3, 2, 3, 30),   # [10, 20, 120]; B's three escalations
         "Kegiatan_2": (2, 30, 130, 0, 0, 0, None),  # [30, 130]; B's 450 ends in December
     }
+
+
+def test_a_sop_s_steps_are_read_in_one_pass_on_one_index(session, history):
+    """Durations and deadlines come from one statement over the SOP's step facts, which
+    the database answers from ``ix_step_facts_steps`` alone (no table rows, no sort)."""
+    read: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        read.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        sop_performance(session, CALENDAR, "sop_uji", Q4)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = [(s, p) for s, p in read if "FROM step_facts" in s]
+    if engine.dialect.name == "sqlite":
+        plan = " ".join(row[3] for row in session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert plan == "SEARCH step_facts USING COVERING INDEX ix_step_facts_steps " \
+                       "(process_key=?)", plan
 
 
 def test_empty_period_has_no_figures(session, history):
