@@ -108,3 +108,32 @@ class EscalationFact(Base):
     performer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     escalation: Mapped["Escalation"] = relationship()
+
+
+class ParticipationFact(Base):
+    """Who completed a step of an instance that has ended, in which role: one row per
+    instance, performer and role, written when the instance ends (``engine.facts``), with
+    how it ended. A person's incidents (MTTR) and tickets (their satisfaction) are then one
+    range over the person's rows, not a look into the steps of every instance that ended in
+    the period.
+
+    ``outcome``, ``ended_at``, ``cycle_minutes`` and ``priority``: the instance's, as in
+    ``InstanceFact``.
+    """
+
+    __tablename__ = "participation_facts"
+    __table_args__ = (
+        Index("ix_participation_facts_person", "performer_id", "outcome", "process_key",
+              "ended_at", "role", "priority", "cycle_minutes", "instance_id"),
+    )
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"),
+                                             primary_key=True, autoincrement=False)
+    performer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True,
+                                              autoincrement=False)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(128))
+    outcome: Mapped[str] = mapped_column(String(16))
+    ended_at: Mapped[datetime]
+    cycle_minutes: Mapped[int | None]
+    priority: Mapped[str | None] = mapped_column(String(100))

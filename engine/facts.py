@@ -1,11 +1,13 @@
 """Report facts written as work happens, in the transaction of the change they describe
 (``engine.fact_models``): a completed step, an instance's start and end, an escalation.
 
-Each writer is one statement with the data at hand (no SELECT), called from the one place
-that makes the change: ``engine.process.tasks.complete_task``, ``engine.runtime.unit``
-(start and completion of an instance), ``engine.process.instances.cancel_instance`` and
+Each writer is one statement with the data at hand (no SELECT; an instance's end also
+copies who took part from its step facts), called from the one place that makes the
+change: ``engine.process.tasks.complete_task``, ``engine.runtime.unit`` (start and
+completion of an instance), ``engine.process.instances.cancel_instance`` and
 ``engine.escalation.chain.escalate``. ``alur rebuild-facts`` writes the same rows from
-the records (``engine.reports.rebuild``) with ``step_values``/``instance_values``.
+the records (``engine.reports.rebuild``) with ``step_values``/``instance_values`` and
+``participation_insert``.
 
 Office minutes come from the office calendar (``settings.work_calendar``: Perpres 21/2023
 hours, Ramadan, holidays), counted at the moment of writing, in office minutes also for
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import ColumnElement, Insert, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import settings
@@ -26,6 +28,7 @@ from engine.models import (
     EscalationFact,
     HumanTask,
     InstanceFact,
+    ParticipationFact,
     ProcessInstance,
     StepFact,
 )
@@ -62,12 +65,31 @@ def record_start(session: Session, instance: ProcessInstance) -> None:
 
 def record_end(session: Session, instance: ProcessInstance) -> None:
     """Complete the fact of ``instance``, just completed or cancelled (``status`` and
-    ``completed_at`` set): one UPDATE. Not committed."""
+    ``completed_at`` set): one UPDATE, then one INSERT of who took part
+    (``participation_insert``). Not committed."""
     minutes = settings.work_calendar(session).working_minutes_between
     values = instance_values(instance.status, instance.started_at, instance.completed_at,
                              minutes, priority_of(instance.definition.catalog, instance.data))
     session.execute(update(InstanceFact).where(InstanceFact.instance_id == instance.id)
                     .values(**values))
+    session.execute(participation_insert(InstanceFact.instance_id == instance.id))
+
+
+def participation_insert(ended: ColumnElement[bool]) -> Insert:
+    """The INSERT of the ``ParticipationFact`` rows of the instances whose ``InstanceFact``
+    matches ``ended`` and has an outcome: one per performer and role of their step facts,
+    with how the instance ended. Their step facts must be written (a step is recorded
+    before the change that ends its instance)."""
+    taken_part = (
+        select(StepFact.instance_id, StepFact.performer_id, StepFact.role,
+               InstanceFact.process_key, InstanceFact.outcome, InstanceFact.ended_at,
+               InstanceFact.cycle_minutes, InstanceFact.priority)
+        .join(InstanceFact, InstanceFact.instance_id == StepFact.instance_id)
+        .where(ended, InstanceFact.outcome.is_not(None), StepFact.performer_id.is_not(None))
+        .distinct())
+    return insert(ParticipationFact.__table__).from_select(
+        ["instance_id", "performer_id", "role", "process_key", "outcome", "ended_at",
+         "cycle_minutes", "priority"], taken_part)
 
 
 def record_escalation(session: Session, task: HumanTask, escalation: Escalation) -> None:

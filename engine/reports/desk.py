@@ -23,10 +23,10 @@ from engine.models import (
     Alert,
     InstanceFact,
     Outage,
+    ParticipationFact,
     ProcessDefinition,
     ProcessInstance,
     Rating,
-    StepFact,
     User,
 )
 from engine.people.access import REQUESTER_PROCESSES
@@ -47,18 +47,18 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     (None without data). Tickets are counted on the report facts' indexes; only the
     scored ratings are read, never the tickets' rows."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
-    completed = [InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
-                 InstanceFact.ended_at >= start, InstanceFact.ended_at < end]
-    if prakom is not None:
-        completed.append(exists().where(
-            StepFact.instance_id == InstanceFact.instance_id,
-            StepFact.performer_id == prakom.id, StepFact.role == "Prakom"))
-    count = session.scalar(select(func.count()).select_from(InstanceFact).where(*completed))
+    tickets: Any = InstanceFact if prakom is None else ParticipationFact
+    completed = [tickets.process_key.in_(keys), tickets.outcome == "completed",
+                 tickets.ended_at >= start, tickets.ended_at < end]
+    if prakom is not None:  # one participation row per ticket, Prakom and role
+        completed += [ParticipationFact.performer_id == prakom.id,
+                      ParticipationFact.role == "Prakom"]
+    count = session.scalar(select(func.count()).select_from(tickets).where(*completed))
     rated = session.execute(  # walks the scored ratings, not every ticket of the period
         select(ProcessInstance.number, Rating.score, Rating.comment)
         .join(ProcessInstance, ProcessInstance.id == Rating.instance_id)
         .where(Rating.score.is_not(None),
-               exists().where(InstanceFact.instance_id == Rating.instance_id, *completed))
+               exists().where(tickets.instance_id == Rating.instance_id, *completed))
         .order_by(Rating.instance_id)).all()
     scores = [score for _, score, _ in rated]
     satisfied = sum(1 for score in scores if score >= 4)

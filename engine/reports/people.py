@@ -14,15 +14,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
 from engine.models import (
     EscalationFact,
     HumanTask,
-    InstanceFact,
     Notification,
+    ParticipationFact,
     ProcessDefinition,
     StepFact,
     User,
@@ -203,11 +203,11 @@ def _resolved(session: Session, person: User, period: Period
     """``(key, priority, incidents, their office minutes summed)`` of the incident SOPs'
     instances completed in the period in which ``person`` completed a step."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    incidents = _incidents(person, period, sorted(incident_sops(session))).subquery()
     for key, priority, count, total in session.execute(
-            _incidents(person, period, sorted(incident_sops(session)))
-            .with_only_columns(InstanceFact.process_key, InstanceFact.priority, func.count(),
-                               func.sum(InstanceFact.cycle_minutes))
-            .group_by(InstanceFact.process_key, InstanceFact.priority)):
+            select(incidents.c.process_key, incidents.c.priority, func.count(),
+                   func.sum(incidents.c.cycle_minutes))
+            .group_by(incidents.c.process_key, incidents.c.priority)):
         group = groups[(key, priority or NO_PRIORITY)]
         group[0] += count
         group[1] += int(total)
@@ -215,11 +215,13 @@ def _resolved(session: Session, person: User, period: Period
 
 
 def _incidents(person: User, period: Period, keys: list[str]) -> Any:
-    return select(InstanceFact.instance_id).where(
-        InstanceFact.process_key.in_(keys), InstanceFact.outcome == "completed",
-        InstanceFact.ended_at >= period.start, InstanceFact.ended_at < period.end,
-        exists().where(StepFact.instance_id == InstanceFact.instance_id,
-                       StepFact.performer_id == person.id))
+    """One row per instance of the SOPs ``keys`` completed in the period in which
+    ``person`` completed a step (in any role): its id, SOP, priority and office minutes."""
+    return select(ParticipationFact.instance_id, ParticipationFact.process_key,
+                  ParticipationFact.priority, ParticipationFact.cycle_minutes).where(
+        ParticipationFact.performer_id == person.id, ParticipationFact.outcome == "completed",
+        ParticipationFact.process_key.in_(keys), ParticipationFact.ended_at >= period.start,
+        ParticipationFact.ended_at < period.end).distinct()
 
 
 def _escalated(person: User, period: Period) -> Any:
@@ -266,8 +268,8 @@ def figure_instances(session: Session, person: User, period: Period, figure: str
             *mine, StepFact.process_key == sop, StepFact.bpmn_id == step)
     elif figure == "mttr":
         query = _incidents(person, period, [sop] if sop is not None else []).where(
-            InstanceFact.priority.is_(None) if priority == NO_PRIORITY
-            else InstanceFact.priority == priority)
+            ParticipationFact.priority.is_(None) if priority == NO_PRIORITY
+            else ParticipationFact.priority == priority)
     elif figure == "eskalasi":
         query = _escalated(person, period)
     elif figure == "notifikasi":

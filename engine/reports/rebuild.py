@@ -1,6 +1,6 @@
 """Rebuild the report facts (``engine.fact_models``) from the records they summarize:
-completed ``human_tasks``, ``process_instances`` and ``escalations``, with the office
-calendar of today. Used by ``alur rebuild-facts`` (and ``alur setup`` on a database
+completed ``human_tasks``, ``process_instances`` and ``escalations`` (and who took part in
+an ended instance from those facts), with the office calendar of today. Used by ``alur rebuild-facts`` (and ``alur setup`` on a database
 migrated with history but no facts).
 
 Work goes in batches of rows in id order; each batch deletes the facts of its id range and
@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from engine.facts import instance_values, priority_of, step_values
+from engine.facts import instance_values, participation_insert, priority_of, step_values
 from engine.models import (
     Escalation,
     EscalationFact,
     HumanTask,
     InstanceFact,
+    ParticipationFact,
     ProcessDefinition,
     ProcessInstance,
     StepFact,
@@ -107,16 +108,32 @@ def rebuild_escalations(session: Session, after: int = 0, limit: int = BATCH) ->
     return Batch(len(values), last)
 
 
+def rebuild_participation(session: Session, after: int = 0, limit: int = BATCH) -> Batch:
+    """Participation facts of the instances with id > ``after`` (``limit`` of them), from
+    their instance and step facts (rebuild those first). Not committed."""
+    ids = session.scalars(select(InstanceFact.instance_id).where(InstanceFact.instance_id > after)
+                          .order_by(InstanceFact.instance_id).limit(limit)).all()
+    last = ids[-1] if len(ids) == limit else None
+    in_range = _range(InstanceFact.instance_id, after, last)
+    written = _range(ParticipationFact.instance_id, after, last)
+    session.execute(delete(ParticipationFact).where(*written))
+    session.execute(participation_insert(and_(*in_range)))
+    # Counted: the INSERT ... SELECT's rowcount came back -1 on PostgreSQL through the session.
+    return Batch(session.scalar(select(func.count()).select_from(ParticipationFact)
+                                .where(*written)) or 0, last)
+
+
 def rebuild_all(session: Session, calendar: WorkCalendar, limit: int = BATCH,
                 done: Callable[[str, int], None] = lambda kind, written: None) -> int:
-    """Every fact again, batch by batch, calling ``done(kind, written)`` after each
-    batch (``kind``: "proses", "langkah", "eskalasi"); the caller commits there (it is
-    called with the batch written and not committed). Returns the facts written."""
+    """Every fact again, batch by batch, calling ``done(kind, written)`` after each batch
+    (``kind``: "proses", "langkah", "eskalasi", "keterlibatan"); the caller commits there
+    (it is called with the batch written and not committed). Returns the facts written."""
     total = 0
     steps: tuple[tuple[str, Callable[[int], Batch]], ...] = (
         ("proses", lambda after: rebuild_instances(session, calendar, after, limit)),
         ("langkah", lambda after: rebuild_steps(session, calendar, after, limit)),
-        ("eskalasi", lambda after: rebuild_escalations(session, after, limit)))
+        ("eskalasi", lambda after: rebuild_escalations(session, after, limit)),
+        ("keterlibatan", lambda after: rebuild_participation(session, after, limit)))
     for kind, step in steps:
         after: int | None = 0
         while after is not None:

@@ -170,8 +170,6 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
         .where(InstanceFact.process_key == key, InstanceFact.outcome == "completed",
                InstanceFact.ended_at >= start, InstanceFact.ended_at < end)
         .group_by(InstanceFact.cycle_minutes)).all()
-    in_period = (StepFact.process_key == key, StepFact.completed_at >= start,
-                 StepFact.completed_at < end)
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
     allowed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     # One pass over the SOP's steps (``ix_step_facts_steps``) for both their durations and

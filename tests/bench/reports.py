@@ -32,7 +32,12 @@ from engine.models import (
     User,
     UserRole,
 )
-from engine.reports.rebuild import rebuild_escalations, rebuild_instances, rebuild_steps
+from engine.reports.rebuild import (
+    rebuild_escalations,
+    rebuild_instances,
+    rebuild_participation,
+    rebuild_steps,
+)
 from web import create_app
 from web.extensions import db
 from web.views.reports.views import bp
@@ -193,7 +198,8 @@ def _write_facts(session, calendar, instances_after: int, tasks_after: int,
     """The facts of the rows just inserted, as ``alur rebuild-facts`` writes them."""
     for rebuild, after in ((lambda a: rebuild_instances(session, calendar, a), instances_after),
                            (lambda a: rebuild_steps(session, calendar, a), tasks_after),
-                           (lambda a: rebuild_escalations(session, a), escalations_after)):
+                           (lambda a: rebuild_escalations(session, a), escalations_after),
+                           (lambda a: rebuild_participation(session, a), instances_after)):
         while after is not None:
             after = rebuild(after).after
 

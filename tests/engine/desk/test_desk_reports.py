@@ -4,12 +4,15 @@ the satisfaction index, uptime % with overlapping alerts merged, MTTR per priori
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from engine import facts
-from engine.models import Alert, AlertSource, Outage, Rating, SlaPause, User
+from engine.models import Alert, AlertSource, HumanTask, Outage, Rating, SlaPause, User
 from engine.process.instances import start_instance
+from engine.process.tasks import complete_task
 from engine.reports import desk
 from tests.conftest import START_DATA, WIB
+from tests.helpers.report_history import onward
 
 LTI = "penanganan_permintaan_layanan_ti"
 SERVER = "penanganan_gangguan_server"
@@ -58,6 +61,27 @@ def test_satisfaction_index_count_and_response_rate(session, clock, users, deplo
         75.0, 4, 5, 80.0)
     assert [c[1:] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
     assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["index"] is None
+
+
+def test_a_prakom_s_satisfaction_counts_the_tickets_they_took_a_prakom_step_of(
+        session, clock, users, deployed, employee):
+    day = datetime(2026, 11, 10, 9, tzinfo=WIB)
+    worked = ticket(session, clock, employee, LTI, day)
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == worked.id,
+                                                     HumanTask.state == "open")).all()
+    assert step.role == "Prakom"
+    complete_task(session, clock, step.id, users["Prakom"], onward(step, clock.now()))
+    worked.status, worked.completed_at = "completed", day + timedelta(hours=2)
+    facts.record_end(session, worked)  # ended here: the fact as the engine writes it
+    session.add(Rating(instance_id=worked.id, user_id=employee.id, score=5, comment="Cepat",
+                       rated_at=worked.completed_at))
+    ticket(session, clock, employee, LTI, day, 60, score=1)  # no step of theirs
+    session.flush()
+    found = desk.satisfaction(session, NOV, DEC, prakom=users["Prakom"])
+    assert (found["completed"], found["count"], found["index"], found["comments"]) == (
+        1, 1, 100.0, [(worked.number, 5, "Cepat")])
+    assert desk.satisfaction(session, NOV, DEC, prakom=users["Kasubbag"])["completed"] == 0
+    assert desk.satisfaction(session, NOV, DEC)["completed"] == 2
 
 
 def test_uptime_merges_overlapping_alerts_of_a_system(session, clock, users, deployed,

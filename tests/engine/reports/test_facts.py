@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import ManualClock
@@ -19,6 +19,7 @@ from engine.models import (
     EscalationFact,
     HumanTask,
     InstanceFact,
+    ParticipationFact,
     ProcessInstance,
     StepFact,
     User,
@@ -26,7 +27,7 @@ from engine.models import (
 )
 from engine.process.deploy import active_definitions, deploy
 from engine.process.tasks import complete_task
-from engine.reports import people, sop
+from engine.reports import desk, people, sop
 from engine.reports.basis import nearest_rank, nearest_rank_counted
 from engine.reports.rebuild import rebuild_all
 from engine.roles import KNOWN_ROLES, username_for
@@ -54,8 +55,10 @@ PERIODS = [
 ]
 # The history is made by the engine step by step: minutes on a busy machine (PostgreSQL).
 pytestmark = pytest.mark.timeout(1800)
-FACTS = ((StepFact, StepFact.human_task_id), (InstanceFact, InstanceFact.instance_id),
-         (EscalationFact, EscalationFact.escalation_id))
+FACTS = ((StepFact, (StepFact.human_task_id,)), (InstanceFact, (InstanceFact.instance_id,)),
+         (EscalationFact, (EscalationFact.escalation_id,)),
+         (ParticipationFact, (ParticipationFact.instance_id, ParticipationFact.performer_id,
+                              ParticipationFact.role)))
 
 
 @pytest.fixture(scope="module")
@@ -140,9 +143,34 @@ def test_person_reports_and_their_instances_equal_the_recomputation(session):
     assert figures_compared > 100
 
 
+def test_a_person_s_incidents_and_tickets_are_counted_on_their_own_participation(session):
+    """MTTR and the Prakom's ticket satisfaction range over the person's participation
+    facts; they never look into the steps of each instance that ended in the period."""
+    prakom = session.scalar(select(User).where(User.username == username_for("Prakom")))
+    read: list[str] = []
+    resolved = tickets = 0
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        read.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        for period in PERIODS[-3:]:
+            report = people.person_report(session, CALENDAR, prakom, period)
+            resolved += sum(mttr.resolved for mttr in report.mttr)
+            tickets += desk.satisfaction(session, period.start, period.end,
+                                         prakom=prakom)["completed"]
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert resolved and tickets, "the history has incidents and tickets of the Prakom"
+    assert not [s for s in read if "step_facts" in s and "instance_facts" in s], read
+    assert len([s for s in read if "FROM participation_facts" in s]) >= 6
+
+
 def _facts(session: Session) -> list[list[tuple]]:
     return [[tuple(getattr(row, column.key) for column in model.__table__.columns)
-             for row in session.scalars(select(model).order_by(order))]
+             for row in session.scalars(select(model).order_by(*order))]
             for model, order in FACTS]
 
 
@@ -150,7 +178,7 @@ def test_rebuild_gives_the_same_facts(session):
     kept = _facts(session)
     for model, _ in FACTS:
         session.execute(delete(model))
-    assert _facts(session) == [[], [], []]
+    assert _facts(session) == [[], [], [], []]
     batches = []
     written = rebuild_all(session, CALENDAR, limit=500,
                           done=lambda kind, count: batches.append((kind, count)))
