@@ -1,10 +1,10 @@
 """Report facts written as work happens, in the transaction of the change they describe
 (``engine.fact_models``): a completed step, an instance's start and end, an escalation.
 
-Each writer is one statement with the data at hand (no SELECT; an instance's end also
-copies who took part from its step facts), called from the one place that makes the
-change: ``engine.process.tasks.complete_task``, ``engine.runtime.unit`` (start and
-completion of an instance), ``engine.process.instances.cancel_instance`` and
+Each writer is one statement with the data at hand (no SELECT), but an instance's end,
+which also copies who took part from its step facts; each is called from the one place
+that makes the change: ``engine.process.tasks.complete_task``, ``engine.runtime.unit``
+(start and completion of an instance), ``engine.process.instances.cancel_instance`` and
 ``engine.escalation.chain.escalate``. ``alur rebuild-facts`` writes the same rows from
 the records (``engine.reports.rebuild``) with ``step_values``/``instance_values`` and
 ``participation_insert``.

@@ -1,7 +1,7 @@
 """Rebuild the report facts (``engine.fact_models``) from the records they summarize:
 completed ``human_tasks``, ``process_instances`` and ``escalations`` (and who took part in
-an ended instance from those facts), with the office calendar of today. Used by ``alur rebuild-facts`` (and ``alur setup`` on a database
-migrated with history but no facts).
+an ended instance, from those facts), with the office calendar of today. Used by ``alur
+rebuild-facts`` (and ``alur setup`` on a database migrated with history but no facts).
 
 Work goes in batches of rows in id order; each batch deletes the facts of its id range and
 writes them again, so a rebuild can stop and run again (idempotent), and a step completed
@@ -111,16 +111,15 @@ def rebuild_escalations(session: Session, after: int = 0, limit: int = BATCH) ->
 def rebuild_participation(session: Session, after: int = 0, limit: int = BATCH) -> Batch:
     """Participation facts of the instances with id > ``after`` (``limit`` of them), from
     their instance and step facts (rebuild those first). Not committed."""
-    ids = session.scalars(select(InstanceFact.instance_id).where(InstanceFact.instance_id > after)
-                          .order_by(InstanceFact.instance_id).limit(limit)).all()
+    ids = session.scalars(select(InstanceFact.instance_id).where(
+        InstanceFact.instance_id > after).order_by(InstanceFact.instance_id).limit(limit)).all()
     last = ids[-1] if len(ids) == limit else None
-    in_range = _range(InstanceFact.instance_id, after, last)
-    written = _range(ParticipationFact.instance_id, after, last)
-    session.execute(delete(ParticipationFact).where(*written))
-    session.execute(participation_insert(and_(*in_range)))
+    facts = _range(ParticipationFact.instance_id, after, last)
+    session.execute(delete(ParticipationFact).where(*facts))
+    session.execute(participation_insert(and_(*_range(InstanceFact.instance_id, after, last))))
     # Counted: the INSERT ... SELECT's rowcount came back -1 on PostgreSQL through the session.
     return Batch(session.scalar(select(func.count()).select_from(ParticipationFact)
-                                .where(*written)) or 0, last)
+                                .where(*facts)) or 0, last)
 
 
 def rebuild_all(session: Session, calendar: WorkCalendar, limit: int = BATCH,
