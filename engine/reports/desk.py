@@ -47,12 +47,13 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     (None without data). Tickets are counted on the report facts' indexes; only the
     scored ratings are read, never the tickets' rows."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
-    tickets: Any = InstanceFact if prakom is None else ParticipationFact
-    completed = [tickets.process_key.in_(keys), tickets.outcome == "completed",
-                 tickets.ended_at >= start, tickets.ended_at < end]
+    tickets: Any = InstanceFact
+    theirs: list[Any] = []
     if prakom is not None:  # one participation row per ticket, Prakom and role
-        completed += [ParticipationFact.performer_id == prakom.id,
-                      ParticipationFact.role == "Prakom"]
+        tickets = ParticipationFact
+        theirs = [ParticipationFact.performer_id == prakom.id, ParticipationFact.role == "Prakom"]
+    completed = [tickets.process_key.in_(keys), tickets.outcome == "completed",
+                 tickets.ended_at >= start, tickets.ended_at < end, *theirs]
     count = session.scalar(select(func.count()).select_from(tickets).where(*completed))
     rated = session.execute(  # walks the scored ratings, not every ticket of the period
         select(ProcessInstance.number, Rating.score, Rating.comment)
