@@ -188,6 +188,7 @@ def worker_command() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"alur worker: memeriksa timer setiap {app.config['ALUR_TIMER_INTERVAL']} detik")
+    scheduler.freeze_startup_heap()
     try:
         scheduler.run(app, stop)
     except KeyboardInterrupt:

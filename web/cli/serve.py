@@ -115,4 +115,5 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
     }
     if timer_loop:
         options["post_worker_init"] = lambda worker: start_elected_timer_loop(app)
+    scheduler.freeze_startup_heap()  # before gunicorn forks: its processes share it
     _Server(app, options).run()

@@ -8,6 +8,7 @@ and the audit records it adds carry, and ends with a heartbeat row
 (``engine.escalation.heartbeat``) that ``/readyz`` checks.
 """
 
+import gc
 import logging
 import os
 import socket
@@ -182,6 +183,17 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
         return busy
     finally:
         audit.REQUEST_ID.reset(token)
+
+
+def freeze_startup_heap() -> None:
+    """Move every object alive now (modules, the app, its caches) out of the cyclic
+    garbage collector's reach (``gc.freeze``), so that its collections walk only what the
+    work creates afterwards. Called once, when a process has started and before it serves
+    or fires: loading instances allocates many objects, and each full collection would
+    walk the startup heap again. In ``make bench`` (Python 3.11) two ``alur worker``
+    processes fired a quarter to a third more timers per second with it."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(app: Flask, stop: threading.Event) -> None:
