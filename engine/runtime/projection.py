@@ -82,17 +82,17 @@ _listeners: list[Callable[[Session, list[HumanTask]], None]] = []
 
 
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
-    """The projection ``workflow`` calls for (no database involved)."""
-    steps = {}
-    for spiff_task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    """The projection ``workflow`` calls for (no database involved), read in one walk of
+    its task tree: the ready user tasks and the waiting timers."""
+    steps, timers = {}, {}
+    for spiff_task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
         spec = spiff_task.task_spec
-        timer = _timer_of(spiff_task)
-        steps[str(spiff_task.id)] = Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
-                                         spec.lane, _fire_time(timer) if timer else None)
-    timers = {}
-    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
-        if isinstance(getattr(spiff_task.task_spec, "event_definition", None),
-                      TimerEventDefinition):
+        if spiff_task.state == TaskState.READY:
+            if spec.manual:
+                timer = _timer_of(spiff_task)
+                steps[str(spiff_task.id)] = Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                                 spec.lane, _fire_time(timer) if timer else None)
+        elif isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             guarded = guarded_task(spiff_task)
             timers[str(spiff_task.id)] = Wait(_fire_time(spiff_task),
                                               str(guarded.id) if guarded is not None else None)
