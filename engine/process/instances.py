@@ -51,9 +51,10 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
         raise InvalidTaskData(problems)
     now = clock.now()
 
-    def opened() -> ProcessInstance:
+    def opened(state_json: str) -> ProcessInstance:
         instance = ProcessInstance(definition=definition, title=title, status="running",
-                                   started_by_id=user.id, started_at=now, state_json="")
+                                   started_by_id=user.id, started_at=now,
+                                   state_json=state_json)
         case.open_case(session, clock, instance, data)
         return instance
 

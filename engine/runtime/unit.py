@@ -128,18 +128,23 @@ class InstanceUnit:
             self._checkpoint, self._ran = adapter.dump_state(self._workflow), []
         adapter.fire_timers(self.workflow)
 
-    def save(self) -> list[HumanTask]:
+    def save(self, *, stored: bool = False) -> list[HumanTask]:
         """Project the workflow, compact it and store it as the instance's state; audit the
         instance's completion. Returns the human tasks that became open (none, and nothing
-        stored, when the workflow was never loaded)."""
+        stored, when the workflow was never loaded).
+
+        ``stored``: the instance was inserted with the workflow's state, compacted, and
+        nothing ran on it since (``start``); only the projections are written.
+        """
         if self._workflow is None:
             return self.opened
         was = self.instance.status
         self.opened, after = project(self.session, self.clock, self.instance,
                                      self._before or EMPTY, self.workflow, closed=self._closed)
         _memo(self.session)["open"][self.instance.id] = (self.opened, list(after.steps))
-        compact(self.workflow)
-        write_state(self.session, self.instance, adapter.dump_state(self.workflow))
+        if not stored:
+            compact(self.workflow)
+            write_state(self.session, self.instance, adapter.dump_state(self.workflow))
         if was != "completed" and self.instance.status == "completed":
             audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
             facts.record_end(self.session, self.instance)
@@ -191,8 +196,9 @@ def change(session: Session, clock: Clock, instance_id: int, *,
 def start(session: Session, clock: Clock, definition: ProcessDefinition,
           data: dict[str, Any], make_instance: Any) -> InstanceUnit:
     """Run a new workflow of ``definition`` with ``data`` as its process data up to its
-    first wait, then create the instance (``make_instance()`` returns it, added to the
-    session) and save.
+    first wait, then create the instance with the workflow's state (``make_instance(state
+    JSON)`` returns it, added to the session: its INSERT stores the state, so no UPDATE
+    follows) and save its projections.
 
     Raises:
         ProcessFailure: the definition fails before its first wait (e.g. a runaway loop);
@@ -202,11 +208,13 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
                                     settings.work_calendar(session))
     workflow.task_tree.data.update(data)
     adapter.run_engine(workflow)
-    instance = make_instance()
+    workflow.get_events()  # dropped before it is stored, as ``project`` drops them
+    compact(workflow)
+    instance = make_instance(adapter.dump_state(workflow))
     session.flush()
     facts.record_start(session, instance)
     unit = InstanceUnit(session, clock, instance, workflow)
-    unit.save()
+    unit.save(stored=True)
     return unit
 
 
