@@ -40,9 +40,12 @@ class Known:
         self._holders: dict[str, list[User]] = {}
 
     def holders(self, session: Session, role: str) -> list[User]:
-        """``engine.people.holders.holders`` of ``role``, read once."""
+        """``engine.people.holders.holders`` of ``role``, read once, without flushing first:
+        what escalating adds (escalations, notices, facts, deleted timers) never changes who
+        holds a role, and it is flushed with the rest of the batch, once, at its end."""
         if role not in self._holders:
-            self._holders[role] = holders(session, role)
+            with session.no_autoflush:
+                self._holders[role] = holders(session, role)
         return self._holders[role]
 
 
