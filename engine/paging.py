@@ -54,3 +54,39 @@ def paginate(session: Session, query: Select, page: int, per_page: int, *,
     cut = query.limit(per_page).offset((page - 1) * per_page)
     items = list(session.execute(cut).all() if rows else session.scalars(cut).unique())
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+# How many of its newest rows a record's page shows of each of its growing lists (an
+# instance's steps, history, attachments, comments; README, "Batas"); the rest is paged.
+LATEST = 100
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The newest ``items`` of a list, oldest first, out of ``total`` rows."""
+
+    items: list[Any]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        """How many older rows are not among ``items``."""
+        return self.total - len(self.items)
+
+
+def latest(session: Session, query: Select, *newest_first: Any, limit: int = LATEST) -> Latest:
+    """The newest ``limit`` rows of ``query`` (a ``select()`` of one entity, unordered),
+    oldest first, and how many rows it has in all: one statement, and a ``COUNT`` more
+    only when the list is longer than ``limit``.
+
+    Args:
+        newest_first: the ``ORDER BY`` that puts the newest row first (e.g.
+            ``Model.created_at.desc(), Model.id.desc()``), on indexed columns.
+        limit: 1..``MAX_PER_PAGE``.
+    """
+    items = list(session.scalars(query.order_by(*newest_first).limit(limit)).unique())
+    total = len(items)
+    if total == limit:
+        total = session.scalar(query.with_only_columns(
+            func.count(), maintain_column_froms=True)) or 0
+    return Latest(items=items[::-1], total=total)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, settings
@@ -57,7 +57,8 @@ def by_username(session: Session, username: str) -> User:
 def attach_people(session: Session, rows: Iterable[Any], id_column: str, relation: str) -> None:
     """Set ``row.<relation>`` of every row (ORM objects) to the user its ``<id_column>``
     names (None for none): users the session holds already, the others read in one
-    statement, instead of one lazy load per person when each row is shown."""
+    statement, instead of one lazy load per person when each row is shown. Their roles
+    are read only if something asks for them (a row shows a name)."""
     rows = list(rows)
     wanted = {getattr(row, id_column) for row in rows} - {None}
     people = {user_id: session.identity_map.get(Session.identity_key(User, user_id))
@@ -65,7 +66,7 @@ def attach_people(session: Session, rows: Iterable[Any], id_column: str, relatio
     missing = [user_id for user_id, user in people.items() if user is None]
     if missing:
         people.update((user.id, user) for user in session.scalars(
-            select(User).where(User.id.in_(missing))))
+            select(User).where(User.id.in_(missing)).options(lazyload(User.roles))))
     for row in rows:
         set_committed_value(row, relation, people.get(getattr(row, id_column)))
 

@@ -18,7 +18,7 @@ from engine import audit
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Attachment, Comment, HumanTask, ProcessInstance, User
-from engine.paging import Page, paginate
+from engine.paging import Latest, Page, latest, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
@@ -137,12 +137,14 @@ def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstanc
     return entry
 
 
-def of_instance(session: Session, instance_id: int) -> tuple[list[Attachment], list[Comment]]:
-    """The instance's attachments and comments, oldest first."""
-    return (list(session.scalars(select(Attachment).where(Attachment.instance_id == instance_id)
-                                 .order_by(Attachment.id))),
-            list(session.scalars(select(Comment).where(Comment.instance_id == instance_id)
-                                 .order_by(Comment.id))))
+def of_instance(session: Session, instance_id: int) -> tuple[Latest, Latest]:
+    """The instance's newest ``engine.paging.LATEST`` attachments and comments, each
+    oldest first, with how many there are (every one: ``attachments_page``,
+    ``comments_page``); who uploaded or wrote each is read with them."""
+    return (latest(session, select(Attachment).options(selectinload(Attachment.uploaded_by))
+                   .where(Attachment.instance_id == instance_id), Attachment.id.desc()),
+            latest(session, select(Comment).options(selectinload(Comment.author))
+                   .where(Comment.instance_id == instance_id), Comment.id.desc()))
 
 
 def attachments_page(session: Session, instance_id: int, page: int, per_page: int) -> Page:

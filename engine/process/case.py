@@ -20,14 +20,14 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData
 from engine.models import (
     Attachment,
-    Comment,
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
     ProcessNumber,
 )
+from engine.paging import Latest, latest
 from engine.people import accounts
-from engine.process import forms
+from engine.process import attachments, forms
 
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -168,28 +168,28 @@ def returned_by(session: Session, task: HumanTask) -> HumanTask | None:
     return before if before is not None and before.returned else None
 
 
-def completed_steps(session: Session, instance: ProcessInstance) -> list[HumanTask]:
-    """The instance's completed steps in order of completion, each with who completed it
-    at hand (``accounts.attach_people``). Each row's ``instance`` is ``instance`` itself,
-    not joined again to every row (with its saved state and its definition's catalog,
-    decoded once per row)."""
-    steps = list(session.scalars(select(HumanTask).where(
+def completed_steps(session: Session, instance: ProcessInstance) -> Latest:
+    """The instance's newest ``engine.paging.LATEST`` completed steps in order of
+    completion, and how many it has, each with who completed it at hand
+    (``accounts.attach_people``). Each row's ``instance`` is ``instance`` itself, not
+    joined again to every row (with its saved state and its definition's catalog, decoded
+    once per row)."""
+    steps = latest(session, select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.state == "completed")
-        .options(lazyload(HumanTask.instance))
-        .order_by(HumanTask.completed_at, HumanTask.id)))
-    accounts.attach_people(session, steps, "completed_by_id", "completed_by")
+        .options(lazyload(HumanTask.instance)),
+        HumanTask.completed_at.desc(), HumanTask.id.desc())
+    accounts.attach_people(session, steps.items, "completed_by_id", "completed_by")
     return steps
 
 
 def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
     """The case as every desk sees it: ``{"data", "steps": [{"id", "name", "role",
     "completed_by", "completed_at", "decision", "returned", "note", "data"}],
-    "attachments", "comments"}``, steps in order of completion (the API's ``case``)."""
+    "attachments", "comments"}`` (the API's ``case``), each list its newest
+    ``engine.paging.LATEST`` rows, oldest first, with ``steps_total``,
+    ``attachments_total`` and ``comments_total``; steps in order of completion."""
     steps = completed_steps(session, instance)
-    files = session.scalars(select(Attachment).where(Attachment.instance_id == instance.id)
-                            .order_by(Attachment.id))
-    comments = session.scalars(select(Comment).where(Comment.instance_id == instance.id)
-                               .order_by(Comment.id))
+    files, comments = attachments.of_instance(session, instance.id)
     return {
         "data": instance.data or {},
         "steps": [{"id": s.id, "name": s.name, "role": s.role,
@@ -197,13 +197,16 @@ def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
                    "completed_by_name": s.completed_by.full_name if s.completed_by else None,
                    "completed_as": s.completed_as, "completed_at": _iso(s.completed_at),
                    "decision": s.decision, "returned": s.returned, "note": s.note,
-                   "data": s.data or {}} for s in steps],
+                   "data": s.data or {}} for s in steps.items],
+        "steps_total": steps.total,
         "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
                          "task_id": a.human_task_id, "uploaded_by": a.uploaded_by.username,
-                         "uploaded_at": _iso(a.uploaded_at)} for a in files],
+                         "uploaded_at": _iso(a.uploaded_at)} for a in files.items],
+        "attachments_total": files.total,
         "comments": [{"id": c.id, "author": c.author.username, "author_name": c.author.full_name,
                       "task_id": c.human_task_id, "text": c.text,
-                      "created_at": _iso(c.created_at)} for c in comments],
+                      "created_at": _iso(c.created_at)} for c in comments.items],
+        "comments_total": comments.total,
     }
 
 

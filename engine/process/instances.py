@@ -1,14 +1,17 @@
 """Starting, cancelling and reading process instances."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from engine import audit, facts
 from engine.clock import Clock
+from engine.db import UTCDateTime
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
+from engine.paging import Latest, Page, latest, paginate
 from engine.people import accounts
 from engine.people.access import Access
 from engine.process import case
@@ -119,13 +122,88 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
-def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
-    """Every human task of the instance, open and finished, in order of arrival. Each
-    row's ``instance`` is ``instance`` itself, not joined again to every row (with its
-    saved state and its definition's catalog, decoded once per row)."""
-    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
+def instance_tasks(session: Session, instance: ProcessInstance) -> Latest:
+    """The instance's newest ``engine.paging.LATEST`` human tasks, open and finished, in
+    order of arrival, and how many it has in all (a step sent back for revision again and
+    again has no bound). Each row's ``instance`` is ``instance`` itself, not joined again
+    to every row (with its saved state and its definition's catalog, decoded once per row)."""
+    return latest(session, select(HumanTask).where(HumanTask.instance_id == instance.id)
+                  .options(lazyload(HumanTask.instance)),
+                  HumanTask.created_at.desc(), HumanTask.id.desc())
+
+
+def diagram_marks(session: Session, instance: ProcessInstance,
+                  now: datetime) -> dict[str, set[str]]:
+    """Which user tasks of the diagram to mark: ``{"current": bpmn ids with an open step,
+    "done": with a completed one, "late": with a step past its deadline at its
+    completion, or at ``now`` (aware) while open}``. One statement, as many rows as the
+    diagram has user tasks, however often a step ran."""
+    late = and_(HumanTask.due_at.is_not(None),
+                func.coalesce(HumanTask.completed_at, literal(now, UTCDateTime)) > HumanTask.due_at)
+    marks: dict[str, set[str]] = {"current": set(), "done": set(), "late": set()}
+    for bpmn_id, state, was_late in session.execute(
+            select(HumanTask.bpmn_id, HumanTask.state, late).distinct()
+            .where(HumanTask.instance_id == instance.id)):
+        if state == "open":
+            marks["current"].add(bpmn_id)
+        elif state == "completed":
+            marks["done"].add(bpmn_id)
+        if was_late:
+            marks["late"].add(bpmn_id)
+    return marks
+
+
+def history(session: Session, instance: ProcessInstance) -> Latest:
+    """The instance's newest ``engine.paging.LATEST`` audit records, oldest first, each with
+    its actor at hand (``accounts.attach_people``), and how many it has in all."""
+    found = latest(session, select(AuditRecord).where(AuditRecord.instance_id == instance.id),
+                   AuditRecord.at.desc(), AuditRecord.id.desc())
+    accounts.attach_people(session, found.items, "actor_id", "actor")
+    return found
+
+
+def history_page(session: Session, instance_id: int, page: int, per_page: int) -> Page:
+    """Page ``page`` of the instance's audit records, oldest first, actors at hand.
+
+    Raises:
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+    """
+    found = paginate(session, select(AuditRecord).where(AuditRecord.instance_id == instance_id)
+                     .order_by(AuditRecord.at, AuditRecord.id), page, per_page)
+    accounts.attach_people(session, found.items, "actor_id", "actor")
+    return found
+
+
+def tasks_named(session: Session, records: list[AuditRecord]) -> dict[int, HumanTask]:
+    """The human tasks the ``task.completed`` records among ``records`` name, by id (their
+    decision and note go with the record), read in one statement."""
+    ids = _completed_ids(records)
+    if not ids:
+        return {}
+    return {task.id: task for task in session.scalars(
+        select(HumanTask).where(HumanTask.id.in_(ids)).options(lazyload(HumanTask.instance)))}
+
+
+def open_and_named_tasks(session: Session, instance: ProcessInstance,
+                         records: list[AuditRecord]
+                         ) -> tuple[list[HumanTask], dict[int, HumanTask]]:
+    """The instance's open human tasks, oldest first, and ``tasks_named(records)``, read
+    together in one statement."""
+    wanted = HumanTask.state == "open"
+    ids = _completed_ids(records)
+    if ids:
+        wanted = or_(wanted, HumanTask.id.in_(ids))
+    rows = list(session.scalars(select(HumanTask)
+                                .where(HumanTask.instance_id == instance.id, wanted)
                                 .options(lazyload(HumanTask.instance))
                                 .order_by(HumanTask.created_at, HumanTask.id)))
+    return ([row for row in rows if row.state == "open"],
+            {row.id: row for row in rows if row.id in ids})
+
+
+def _completed_ids(records: list[AuditRecord]) -> set[int]:
+    return {record.human_task_id for record in records
+            if record.action == "task.completed" and record.human_task_id is not None}
 
 
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
@@ -133,13 +211,3 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     this transaction, read only as far as the unit of work does not know them already
     (``engine.runtime.unit.open_tasks``)."""
     return unit.open_tasks(session, instance)
-
-
-def history(session: Session, instance: ProcessInstance) -> list[AuditRecord]:
-    """The instance's audit records, oldest first, each with its actor at hand
-    (``accounts.attach_people``)."""
-    records = list(session.scalars(select(AuditRecord)
-                                   .where(AuditRecord.instance_id == instance.id)
-                                   .order_by(AuditRecord.at, AuditRecord.id)))
-    accounts.attach_people(session, records, "actor_id", "actor")
-    return records

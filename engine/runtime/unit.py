@@ -276,12 +276,14 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     if known is None:
         return list(session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.state == "open")
+            .options(lazyload(HumanTask.instance))
             .order_by(HumanTask.created_at, HumanTask.id)))
     opened, open_ids = known
     new = {row.spiff_task_id for row in opened}
     earlier = [spiff_id for spiff_id in open_ids if spiff_id not in new]
     rows = list(session.scalars(select(HumanTask).where(
-        HumanTask.spiff_task_id.in_(earlier)))) if earlier else []
+        HumanTask.spiff_task_id.in_(earlier)).options(lazyload(HumanTask.instance)))
+    ) if earlier else []
     session.flush()  # the new rows' ids
     return sorted(rows + opened, key=lambda row: (row.created_at, row.id))
 

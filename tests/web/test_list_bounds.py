@@ -19,6 +19,7 @@ from sqlalchemy import event, func, select
 from engine.desk import alerts
 from engine.models import (
     Attachment,
+    AuditRecord,
     Comment,
     HumanTask,
     Notification,
@@ -101,6 +102,16 @@ def _files(kind: type) -> int:
     return instance.id
 
 
+def _history(url: str) -> tuple[str, int]:
+    """An instance whose first step was completed (its history: the start, the step, ...):
+    ``url`` with its id, and how many audit records it has."""
+    instance = _instances()[0]
+    _completed_steps()
+    return url.format(instance.id), db.session.scalar(
+        select(func.count()).select_from(AuditRecord)
+        .where(AuditRecord.instance_id == instance.id))
+
+
 def _completed_steps() -> int:
     """Prakom completes the first step of each new instance: the figure "tugas" of his
     report lists them."""
@@ -171,6 +182,8 @@ API_LISTS = [
         f"/api/v1/instances/{_files(Attachment)}/attachments", MADE)),
     Listing("/api/v1/instances/<int:instance_id>/comments", "admin", lambda: (
         f"/api/v1/instances/{_files(Comment)}/comments", MADE)),
+    Listing("/api/v1/instances/<int:instance_id>/history", "admin",
+            lambda: _history("/api/v1/instances/{}/history")),
     Listing("/api/v1/substitutions", "admin", lambda: (
         "/api/v1/substitutions", _substitutions())),
     Listing("/api/v1/tickets", "prakom", lambda: (
@@ -204,6 +217,8 @@ PAGE_LISTS = [
     Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", _users())),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
+    Listing("/proses/<int:instance_id>/riwayat", "admin",
+            lambda: _history("/proses/{}/riwayat")),
     Listing("/", "prakom", lambda: ("/", len(_instances()))),
     Listing("/notifikasi/", "prakom", lambda: ("/notifikasi/", _notifications()),
             maximum=50),

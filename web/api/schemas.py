@@ -123,13 +123,15 @@ class InstanceSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     error = fields.Nested(InstanceErrorSchema, allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskSchema))
-    history = fields.List(fields.Nested(HistorySchema))
+    history = fields.List(fields.Nested(HistorySchema), metadata={
+        "description": "100 catatan terbaru, terlama dulu; semuanya: GET .../history"})
+    history_total = fields.Int(metadata={"description": "jumlah seluruh catatan riwayat"})
 
 
 class InstanceBriefSchema(InstanceSchema):
     """The instance in the answer to a completed step: as ``InstanceSchema``, its open
-    tasks as the step left them, and ``history`` only when asked for
-    (``?include=history``)."""
+    tasks as the step left them, and ``history`` with ``history_total`` only when asked
+    for (``?include=history``)."""
 
 
 class NotificationSchema(Schema):

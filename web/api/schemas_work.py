@@ -7,6 +7,7 @@ from engine.process.attachments import MAX_COMMENT
 from engine.process.inbox import DEFAULT_SORT, INBOX_STATES, INBOX_VIEWS, MAX_SEARCH, SORTS
 from web.api.schemas import (
     FieldSchema,
+    HistorySchema,
     InstanceBriefSchema,
     InstanceSummarySchema,
     ProcessSchema,
@@ -127,6 +128,10 @@ class CommentSchema(Schema):
     author = fields.Str(attribute="author.username", required=True)
     text = fields.Str(required=True)
     created_at = fields.DateTime(required=True)
+
+
+class HistoryPageSchema(PageSchema):
+    items = fields.List(fields.Nested(HistorySchema), required=True)
 
 
 class CommentPageSchema(PageSchema):

@@ -2,6 +2,7 @@
 engine, dump with a schema. The other resources have their own modules (tasks, comments,
 attachments, notifications, substitutions, versions)."""
 
+from dataclasses import replace
 from typing import Any
 
 from flask import g, jsonify, request
@@ -15,6 +16,7 @@ from web.api.auth import issue_token, token_required
 from web.api.common import load_body, load_query, page_json, page_list
 from web.api.openapi import doc
 from web.api.schemas import (
+    HistorySchema,
     InstanceBriefSchema,
     InstanceCancel,
     InstanceCreate,
@@ -25,9 +27,10 @@ from web.api.schemas import (
     TaskSchema,
     TokenRequest,
 )
-from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
+from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery, PageQuery
 from web.api.schemas_work import (
     DeployedSchema,
+    HistoryPageSchema,
     InstancePageSchema,
     InstanceQuery,
     ProcessDetailSchema,
@@ -40,6 +43,7 @@ from web.views.auth import authenticate
 # Built once: a marshmallow schema costs more to make than to dump one object with.
 _TASK, _STEP, _INSTANCE, _BRIEF, _CREATE = (TaskSchema(), StepSchema(), InstanceSchema(),
                                             InstanceBriefSchema(), InstanceCreate())
+_HISTORY = HistorySchema(many=True)
 
 DEPLOY_MULTIPART = {
     "type": "object",
@@ -153,6 +157,20 @@ def get_instance(instance_id: int) -> Any:
     return jsonify(instance_json(instance))
 
 
+@bp.get("/instances/<int:instance_id>/history")
+@doc("Riwayat satu proses, terlama dulu, per halaman", query=PageQuery, tag="proses",
+     responses={200: HistoryPageSchema})
+@token_required
+def list_history(instance_id: int) -> Any:
+    query = load_query(PageQuery())
+    instance = lists.instance_row(db.session, instance_id)
+    if not access().may_view_instance(instance):
+        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    found = instances.history_page(db.session, instance_id, query["page"], query["per_page"])
+    return page_json(replace(found, items=history_entries(
+        found.items, instances.tasks_named(db.session, found.items))), _HISTORY)
+
+
 @bp.post("/instances/<int:instance_id>/cancel")
 @doc("Batalkan proses dengan alasan", body=InstanceCancel, tag="proses",
      responses={200: InstanceSchema, 409: None})
@@ -181,16 +199,18 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
     return form["schema"] if form else None
 
 
-def instance_json(instance: Any, all_tasks: list[Any] | None = None) -> dict[str, Any]:
-    """An instance as the API shows it (``InstanceSchema``): open tasks and history.
-    ``all_tasks``: every human task of the instance when the caller has them, else read."""
-    if all_tasks is None:
-        all_tasks = instances.instance_tasks(db.session, instance)
-    return _INSTANCE.dump({
-        **_instance_fields(instance),
-        "open_tasks": [t for t in all_tasks if t.state == "open"],
-        "history": _history(instance, {t.id: t for t in all_tasks}),
-    })
+def instance_json(instance: Any, open_tasks: list[Any] | None = None) -> dict[str, Any]:
+    """An instance as the API shows it (``InstanceSchema``): open tasks and its newest
+    history. ``open_tasks``: the instance's open human tasks when the caller has them,
+    else read (with the steps the history names, in one statement)."""
+    found = instances.history(db.session, instance)
+    if open_tasks is None:
+        open_tasks, steps = instances.open_and_named_tasks(db.session, instance, found.items)
+    else:
+        steps = instances.tasks_named(db.session, found.items)
+    return _INSTANCE.dump({**_instance_fields(instance), "open_tasks": open_tasks,
+                           "history": history_entries(found.items, steps),
+                           "history_total": found.total})
 
 
 def instance_brief(instance: Any, with_history: bool = False) -> dict[str, Any]:
@@ -199,8 +219,7 @@ def instance_brief(instance: Any, with_history: bool = False) -> dict[str, Any]:
     brief = {**_instance_fields(instance),
              "open_tasks": instances.open_tasks(db.session, instance)}
     if with_history:
-        brief["history"] = _history(instance, {
-            t.id: t for t in instances.instance_tasks(db.session, instance)})
+        brief.update(_history(instance))
     return _BRIEF.dump(brief)
 
 
@@ -215,10 +234,20 @@ def _instance_fields(instance: Any) -> dict[str, Any]:
     }
 
 
-def _history(instance: Any, steps: dict[int, Any]) -> list[dict[str, Any]]:
-    """The instance's audit records; a completed step's carries its decision and note."""
+def _history(instance: Any) -> dict[str, Any]:
+    """``history``: the instance's newest audit records (``instances.history``), and
+    ``history_total``: how many it has."""
+    found = instances.history(db.session, instance)
+    return {"history": history_entries(found.items, instances.tasks_named(db.session,
+                                                                          found.items)),
+            "history_total": found.total}
+
+
+def history_entries(records: list[Any], steps: dict[int, Any]) -> list[dict[str, Any]]:
+    """Audit records as ``HistorySchema`` entries: a completed step's carries its
+    decision and note (``steps``: the human tasks they name, by id)."""
     history = []
-    for record in instances.history(db.session, instance):
+    for record in records:
         step = steps.get(record.human_task_id) if record.action == "task.completed" else None
         history.append({"at": record.at, "action": record.action, "actor": record.actor,
                         "human_task_id": record.human_task_id, "detail": record.detail,

@@ -15,14 +15,20 @@ from web.views.reports.export import Table
 
 
 def case_context(instance: ProcessInstance) -> dict[str, Any]:
-    """``{"instance", "steps": completed HumanTasks in order, "all_fields": the fields of
-    the start form and of every step's form (for labels)}``."""
-    catalog = instance.definition.catalog
-    all_fields = fields(catalog.get("start_form"))
-    for entry in catalog["tasks"].values():
-        all_fields += fields(entry.get("form"))
+    """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
+    ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``}``."""
     return {"instance": instance, "steps": case.completed_steps(db.session, instance),
-            "all_fields": all_fields}
+            "all_fields": all_fields(instance)}
+
+
+def all_fields(instance: ProcessInstance) -> list[dict[str, Any]]:
+    """The fields of the instance's start form and of every step's form (their labels
+    name the case data)."""
+    catalog = instance.definition.catalog
+    found = fields(catalog.get("start_form"))
+    for entry in catalog["tasks"].values():
+        found += fields(entry.get("form"))
+    return found
 
 
 def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[str, str]:

@@ -28,7 +28,7 @@ from web.access import access
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
-from web.views.case import case_context, instances_table
+from web.views.case import all_fields, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
 from web.views.start import after_start, render_start
 
@@ -128,14 +128,29 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
     calendar = settings.work_calendar(db.session)
     now = clock().now()
     taken = {t.id: calendar.working_minutes_between(t.created_at, t.completed_at or now)
-             for t in steps}
-    late = {t.id for t in steps if t.due_at is not None and (t.completed_at or now) > t.due_at}
+             for t in steps.items}
+    late = {t.id for t in steps.items
+            if t.due_at is not None and (t.completed_at or now) > t.due_at}
+    history = instances.history(db.session, instance)
     files, comments = attachments.of_instance(db.session, instance.id)
     return render_template(
-        "instances/show.html", instance=instance, tasks=steps, taken=taken, late=late,
-        steps_by_id={t.id: t for t in steps}, case=case_context(instance),
-        history=instances.history(db.session, instance), attachments=files, comments=comments,
-        errors=errors), 422 if errors else 200
+        "instances/show.html", instance=instance, steps=steps, taken=taken, late=late,
+        marks=instances.diagram_marks(db.session, instance, now),
+        case={"all_fields": all_fields(instance)},
+        history=history, history_steps=instances.tasks_named(db.session, history.items),
+        attachments=files, comments=comments, errors=errors), 422 if errors else 200
+
+
+@bp.get("/<int:instance_id>/riwayat")
+@login_required
+def history(instance_id: int) -> Any:
+    instance = lists.instance_row(db.session, instance_id)
+    if not access().may_view_instance(instance):
+        abort(403)
+    found = instances.history_page(db.session, instance.id, *page_request())
+    return render_template("instances/history.html", instance=instance, page=found,
+                           history=found.items,
+                           history_steps=instances.tasks_named(db.session, found.items))
 
 
 @bp.post("/<int:instance_id>/komentar")

@@ -54,9 +54,8 @@ def after_start(instance: ProcessInstance) -> str:
     """Where the starter goes: his first task when the first open step is one he may do
     (and nobody else holds it), else the process page."""
     policy = access()
-    steps = [task for task in instances.instance_tasks(db.session, instance)
-             if task.state == "open"]
-    first = min(steps, key=lambda task: task.id, default=None)
+    first = min(instances.open_tasks(db.session, instance), key=lambda task: task.id,
+                default=None)
     if (first is not None and policy.capacity_for(first) is not None
             and first.claimed_by_id in (None, policy.user.id)):
         return url_for("inbox.task", task_id=first.id)
