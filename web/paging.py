@@ -32,7 +32,7 @@ def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
 
 
 def _number(name: str, text: str, maximum: int, message: str) -> int:
-    value = int(text) if text.strip().isdigit() and len(text.strip()) <= 10 else 0
+    value = int(text) if text.strip().isdecimal() and len(text.strip()) <= 10 else 0
     if not 1 <= value <= maximum:
         abort(make_response(error_response(400, "invalid_request", message, fields={
             name: gettext("bilangan bulat 1–%(maximum)d", maximum=maximum)})))

@@ -218,7 +218,7 @@ def _step(bpmn_id: str, entry: dict[str, Any], taken: list[tuple[int, int]],
 
 def _number(no: Any) -> tuple[int, str]:
     text = str(no or "").strip()
-    return (int(text), "") if text.isdigit() else (10**6, text)
+    return (int(text), "") if text.isdecimal() else (10**6, text)
 
 
 @dataclass(frozen=True)

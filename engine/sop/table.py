@@ -355,7 +355,7 @@ def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],
                 step.exits.append((choice, following))
             elif text.lower() == "selesai":
                 step.exits.append((choice, END))
-            elif text.isdigit() and 1 <= int(text) <= len(steps):
+            elif text.isdecimal() and 1 <= int(text) <= len(steps):
                 step.exits.append((choice, int(text)))
             else:
                 problems.append(f'Baris {step.row}, kolom {choice}: "{text}" bukan langkah yang '

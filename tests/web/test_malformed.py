@@ -6,7 +6,8 @@ import pytest
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 
-IDS = ["0", "2147483648", "99999999999999999999", "-1", "abc", "1.5", "%00"]
+# "²" is a digit to str.isdigit() but not to int(); "٣" is an Arabic-Indic 3.
+IDS = ["0", "2147483648", "99999999999999999999", "-1", "abc", "1.5", "%00", "²", "٣"]
 QUERIES = [
     "tahun=abc", "tahun=99999", "tahun=-5", "semester=9", "semester=x", "ke=-1", "ke=abc",
     "ke=99999999999999999999", "periode=xyz", "periode=rentang&dari=2026-13-45&sampai=x",
@@ -14,7 +15,8 @@ QUERIES = [
     "periode=bulan&tahun=2026&ke=13", "periode=triwulan&ke=0", "format=exe", "format=",
     "angka=x&sop=../../etc&langkah=%00&prioritas=" + "x" * 3000, "sop=%00", "sop=" + "k" * 500,
     "tampil=x&status=y&cari=" + "z" * 5000, "next=//evil.example", "orang=abc",
-    "user=99999999999999999999", "versi=abc&a=x&b=y",
+    "user=99999999999999999999", "versi=abc&a=x&b=y", "halaman=²&per_page=²", "page=²",
+    "tahun=²&ke=²&semester=²", "tahun=٢٠٢٦&ke=²", "per_page=٣",
 ]
 
 

@@ -237,7 +237,7 @@ def _holders(session: Session, definitions: list[ProcessDefinition]) -> dict[str
 
 def _number(no: Any) -> int:
     text = str(no or "").strip()
-    return int(text) if text.isdigit() else 10**6
+    return int(text) if text.isdecimal() else 10**6
 
 
 @click.command("demo-history")

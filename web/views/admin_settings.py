@@ -43,10 +43,10 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     """Read the settings form; return ``(new settings, {field: error in the user's language})``."""
     errors: dict[str, str] = {}
     port = form.get("smtp_port", "25").strip()
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not port.isdecimal() or not 0 < int(port) < 65536:
         errors["smtp_port"] = gettext("Port harus angka 1–65535.")
     smtp = {
-        "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdigit() else 25,
+        "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdecimal() else 25,
         "username": form.get("smtp_username", "").strip(),
         # An empty password field keeps the stored one (it is never shown back); a new
         # one is stored sealed with the secret key.
@@ -69,7 +69,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
     }
     plh_days = form.get("plh_max_days", str(current["substitution"]["plh_max_days"])).strip()
-    if not plh_days.isdigit() or not 1 <= int(plh_days) <= 365:
+    if not plh_days.isdecimal() or not 1 <= int(plh_days) <= 365:
         errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
     substitution = {"plh_max_days": int(plh_days) if not errors.get("plh_max_days") else 30}
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
@@ -78,7 +78,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    numbers = [int(p) for p in parts if p.isdigit() and int(p) > 0]
+    numbers = [int(p) for p in parts if p.isdecimal() and int(p) > 0]
     if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]

@@ -48,7 +48,7 @@ def sop_versions(key: str) -> Any:
 def ordered_steps(definition: ProcessDefinition) -> list[dict[str, Any]]:
     """The catalog entries of ``definition``'s steps in table order (by No)."""
     return sorted(definition.catalog["tasks"].values(),
-                  key=lambda step: int(step["no"]) if step["no"].isdigit() else 10**6)
+                  key=lambda step: int(step["no"]) if step["no"].isdecimal() else 10**6)
 
 
 def conversion_notes(definition: ProcessDefinition) -> list[tuple[str, str, str]]:

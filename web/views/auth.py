@@ -52,7 +52,7 @@ def load_user(user_id: str) -> User | None:
     """The user of a session id ``"<id>:<version>"``; None when the version is old or
     the account is disabled."""
     uid, _, version = user_id.partition(":")
-    if not (uid.isdigit() and version.isdigit()) or len(uid) > 18:
+    if not (uid.isdecimal() and version.isdecimal()) or len(uid) > 18:
         return None
     user = db.session.get(User, int(uid), options=[joinedload(User.roles)])
     if user is None or user.is_disabled or user.session_version != int(version):

@@ -73,10 +73,10 @@ def _paging() -> tuple[int, int]:
     """
     page = request.args.get("halaman", "1")
     per_page = request.args.get("per_page", str(PER_PAGE))
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    if not page.isdecimal() or not 1 <= int(page) <= MAX_PAGE:
         raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
                                  "(halaman=%(value)s).", max=MAX_PAGE, value=page[:20]))
-    if not per_page.isdigit() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
+    if not per_page.isdecimal() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
         raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
                                  "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
                                  value=per_page[:20]))

@@ -52,7 +52,7 @@ def bulk_action() -> Any:
     """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
     ``tugas``; one message per task, done or refused."""
     ids = [int(value) for value in request.form.getlist("tugas")[:bulk.MAX_BULK]
-           if value.isdigit() and len(value) < 10]
+           if value.isdecimal() and len(value) < 10]
     back = redirect(request.form.get("kembali", "") if _local(request.form.get("kembali", ""))
                     else url_for("inbox.index"))
     if not ids:
@@ -60,7 +60,7 @@ def bulk_action() -> Any:
         return back
     if request.form.get("aksi") == "alihkan":
         value = request.form.get("assignee", "")
-        assignee = db.session.get(User, int(value)) if value.isdigit() and len(value) < 10 else None
+        assignee = db.session.get(User, int(value)) if value.isdecimal() and len(value) < 10 else None
         if assignee is None:
             flash(gettext("Pilih pegawai penerima tugas."), "error")
             return back

@@ -242,6 +242,10 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         lambda rows: set_cell(rows, 18, "Jika Tidak", "9"),
         [('Baris 18, kolom Jika Tidak: "9" bukan langkah yang ada; tulis nomor 1 sampai 5 '
          "atau Selesai.")]),
+    "target written as a superscript": (  # "²".isdigit() is True, int("²") raises
+        lambda rows: set_cell(rows, 18, "Jika Tidak", "²"),
+        [('Baris 18, kolom Jika Tidak: "²" bukan langkah yang ada; tulis nomor 1 sampai 5 '
+         "atau Selesai.")]),
     "decision without two targets": (
         lambda rows: set_cell(set_cell(rows, 18, "Jika Ya", ""), 18, "Jika Tidak", ""),
         [("Baris 18, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju langkah 3; keputusan "

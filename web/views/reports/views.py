@@ -269,7 +269,7 @@ def _period() -> Period:
         raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
                                   "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
     year_text = request.args.get("tahun") or str(today.year)
-    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+    if not year_text.isdecimal() or not 2000 <= int(year_text) <= 2100:
         raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
                                   value=year_text[:20]))
     number = period_containing(kind, today, zone).number  # this month, quarter, semester
@@ -279,7 +279,7 @@ def _period() -> Period:
         chosen = None if request.args.get("ganti") else (
             request.args.get(kind) or request.args.get("ke"))
         text = chosen or str(number)
-        if not text.isdigit() or not 1 <= int(text) <= count:
+        if not text.isdecimal() or not 1 <= int(text) <= count:
             raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
                                       field=label, value=text[:20], count=count))
         number = int(text)
@@ -329,7 +329,7 @@ def _export(tables: list[Table], fmt: str, filename: str) -> Any:
     of ``?sep=`` (``;`` unless ``,``), or the XLSX of all tables. A table that does not
     exist is a 400."""
     number = request.args.get("tabel", "1")
-    if not number.isdigit() or not 1 <= int(number) <= len(tables):
+    if not number.isdecimal() or not 1 <= int(number) <= len(tables):
         abort(400)
     return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
