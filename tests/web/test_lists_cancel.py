@@ -67,6 +67,10 @@ def test_lists_by_scope_filters_search_and_pages(client, clock, several):
     clock.advance(timedelta(hours=2))  # first steps of 1 hour or less are late, RKT's (1 day) not
     assert _list(client, "admin", "scope=all&status=late")["total"] == 4
     assert _list(client, "admin", "scope=all&status=terlambat&q=RKT")["total"] == 0
+    assert _list(client, "admin", "scope=all&status=")["total"] == 5
+    refused = client.get("/api/v1/instances?scope=all&status=bogus",
+                         headers=api_token(client, "admin"))
+    assert refused.status_code == 422 and "status" in refused.json["error"]["fields"]
 
 
 def test_cancel_empties_inboxes_timers_and_outbox_of_that_instance_only(app, client, clock):

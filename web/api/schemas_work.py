@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.process.attachments import MAX_COMMENT
 from engine.process.inbox import DEFAULT_SORT, INBOX_STATES, INBOX_VIEWS, MAX_SEARCH, SORTS
+from engine.process.lists import STATUSES
 from web.api.schemas import (
     FieldSchema,
     HistorySchema,
@@ -38,7 +39,7 @@ class InstancePageSchema(PageSchema):
 
 class InstanceQuery(PageQuery):
     scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "unit", "all"]))
-    status = fields.Str(validate=validate.Length(max=32))
+    status = fields.Str(validate=validate.OneOf(["", *STATUSES]))  # empty: every status
     process_key = fields.Str(validate=validate.Length(max=128))
     q = fields.Str(validate=validate.Length(max=100))
 
