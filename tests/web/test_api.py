@@ -65,6 +65,15 @@ def test_start_instance_returns_id_and_open_task(client, prakom, started):
     assert [h["action"] for h in started["history"]] == ["instance.started"]
 
 
+def test_a_person_field_naming_no_one_is_null_not_left_out(client, prakom, started):
+    [task] = client.get("/api/v1/tasks", headers=prakom).json
+    assert (task["claimed_by"], task["completed_by"]) == (None, None)
+    assert started["open_tasks"][0]["claimed_by"] is None
+    [version] = client.get(f"/api/v1/processes/{SERVER}/versions",
+                           headers=api_token(client, "admin")).json["items"]
+    assert version["deployed_by"] is None  # deployed by `alur deploy`, not by a person
+
+
 def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, prakom):
     response = client.post("/api/v1/instances", headers=prakom, json={"process_key": SERVER})
     assert response.status_code == 422

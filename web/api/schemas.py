@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from web.api.schemas_common import Username
+
 
 class TokenRequest(Schema):
     username = fields.Str(required=True, validate=validate.Length(min=1, max=64))
@@ -26,7 +28,7 @@ class InstanceSummarySchema(Schema):
     process_key = fields.Str(attribute="definition.key")
     process_name = fields.Str(attribute="definition.name")
     version = fields.Int(attribute="definition.version")
-    started_by = fields.Str(attribute="started_by.username", allow_none=True)
+    started_by = Username("started_by")
     started_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
     data = fields.Dict()
@@ -54,8 +56,8 @@ class TaskSchema(Schema):
     state = fields.Str()
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
-    claimed_by = fields.Str(attribute="claimed_by.username", allow_none=True)
-    completed_by = fields.Str(attribute="completed_by.username", allow_none=True)
+    claimed_by = Username("claimed_by")
+    completed_by = Username("completed_by")
     completed_at = fields.DateTime(allow_none=True)
 
 
@@ -95,7 +97,7 @@ class HistorySchema(Schema):
 
     at = fields.DateTime()
     action = fields.Str()
-    actor = fields.Str(attribute="actor.username", allow_none=True)
+    actor = Username("actor")
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
     detail = fields.Dict()
     decision = fields.Str(allow_none=True)

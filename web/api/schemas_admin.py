@@ -3,14 +3,14 @@
 from marshmallow import Schema, fields, validate
 
 from engine.people.substitution import KINDS
-from web.api.schemas_common import PageQuery, PageSchema
+from web.api.schemas_common import PageQuery, PageSchema, Username
 
 
 class SubstitutionSchema(Schema):
     id = fields.Int(required=True)
     kind = fields.Str(required=True)
-    official = fields.Str(attribute="official.username", required=True)
-    substitute = fields.Str(attribute="substitute.username", required=True)
+    official = Username("official", required=True)
+    substitute = Username("substitute", required=True)
     role = fields.Str(required=True)
     warrant_number = fields.Str(required=True)
     starts_at = fields.DateTime(required=True)
@@ -41,7 +41,7 @@ class VersionSchema(Schema):
     name = fields.Str(required=True)
     active = fields.Bool(attribute="is_active", required=True)
     deployed_at = fields.DateTime(required=True)
-    deployed_by = fields.Str(attribute="deployed_by.username", allow_none=True)
+    deployed_by = Username("deployed_by")
     comment = fields.Str(allow_none=True)
     file_hash = fields.Str(required=True)
 

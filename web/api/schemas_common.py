@@ -1,8 +1,21 @@
 """Schemas every API module shares: the one error shape and pagination."""
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from engine.paging import MAX_PER_PAGE
+
+
+class Username(fields.String):
+    """The username of the user an object's ``relation`` names, or null when it names
+    none: the key is always in the answer (a dotted ``attribute`` would drop it)."""
+
+    def __init__(self, relation: str, **kwargs: Any) -> None:
+        super().__init__(attribute=relation, allow_none=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else value.username
 
 
 class ErrorBodySchema(Schema):

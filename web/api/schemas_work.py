@@ -14,7 +14,7 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
-from web.api.schemas_common import PageQuery, PageSchema
+from web.api.schemas_common import PageQuery, PageSchema, Username
 
 
 class TokenSchema(Schema):
@@ -126,7 +126,7 @@ class CommentSchema(Schema):
     id = fields.Int(required=True)
     instance_id = fields.Int(required=True)
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
-    author = fields.Str(attribute="author.username", required=True)
+    author = Username("author", required=True)
     text = fields.Str(required=True)
     created_at = fields.DateTime(required=True)
 
@@ -147,7 +147,7 @@ class AttachmentSchema(Schema):
     content_type = fields.Str(required=True)
     size = fields.Int(required=True)
     sha256 = fields.Str(required=True)
-    uploaded_by = fields.Str(attribute="uploaded_by.username", allow_none=True)
+    uploaded_by = Username("uploaded_by")
     uploaded_at = fields.DateTime(required=True)
 
 
