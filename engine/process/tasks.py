@@ -239,8 +239,9 @@ def _own(user: User, capacity: Capacity) -> set[int]:
 
 
 def _held_by_other(task: HumanTask) -> TaskNotOpen:
-    return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {task.claimed_by.full_name}.',
-                       claimed_by=task.claimed_by.username)
+    holder = task.claimed_by
+    return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {holder.full_name} '
+                       f"({holder.username}).", claimed_by=holder.username)
 
 
 def _change(session: Session, task: HumanTask, holders: Holders, given: Collection[int],

@@ -86,7 +86,7 @@ def test_of_twenty_concurrent_claims_exactly_one_wins(app, base):
     for losing in (a for a in answers if a.status_code == 409):
         error = losing.json()["error"]
         assert (error["code"], error["claimed_by"]) == ("task_not_open", winner)
-        assert f"sudah diambil oleh {holder.full_name}" in error["message"]
+        assert f"sudah diambil oleh {holder.full_name} ({holder.username})." in error["message"]
     assert audit_count(app, "task.claimed", task_id) == 1
 
 
