@@ -190,13 +190,14 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
 
     Raises:
         PermissionDenied: ``user`` may not end it (see :func:`may_end`).
-        InvalidTaskData: it is already over (field ``ends_at``).
+        InvalidTaskData: it is already over, or was ended early already (one that had not
+            begun stays "ending" at its start; field ``ends_at``).
     """
     if not may_end(session, user, substitution):
         raise PermissionDenied("Hanya pejabat, atasan pengganti, atau administrator yang dapat "
                                "mengakhiri Plh/Plt ini.")
     now = clock.now()
-    if substitution.ends_at <= now:
+    if substitution.ends_at <= now or substitution.ended_by_id is not None:
         raise InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
     substitution.ends_at = max(now, substitution.starts_at)
     substitution.ended_by_id = user.id

@@ -83,6 +83,21 @@ def test_who_may_end_a_substitution_early(session, clock, users, who, allowed):
         end_early(session, clock, substitution, users[who])
 
 
+def test_a_substitution_not_begun_ends_once(session, clock, users):
+    later = record(session, clock, kind="Plh", official=users["Kasubbag"],
+                   substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-2",
+                   starts_at=clock.now() + timedelta(days=1),
+                   ends_at=clock.now() + timedelta(days=8), created_by=users["admin"])
+    end_early(session, clock, later, users["admin"])
+    assert later.ends_at == later.starts_at == clock.now() + timedelta(days=1)
+    with pytest.raises(InvalidTaskData) as refused:
+        end_early(session, clock, later, users["admin"])
+    assert refused.value.fields == {"ends_at": "Plh/Plt ini sudah berakhir"}
+    session.flush()
+    assert session.scalars(select(AuditRecord.action).where(
+        AuditRecord.action == "substitution.ended")).all() == ["substitution.ended"]
+
+
 def test_every_change_is_audited(session, clock, users):
     plt = _record(session, clock, users, kind="Plt")
     extend(session, clock, plt, users["Kasubbag"], plt.ends_at + timedelta(days=10))
