@@ -55,6 +55,7 @@ NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Ca
 
 # A process property: the prefix of its process numbers (``LTI`` -> ``LTI-2026-0042``).
 NUMBER_PREFIX_PROPERTY = "prefiks_nomor"
+NUMBER_PREFIX_PATTERN = r"[A-Z0-9]{1,8}"  # upper-cased first; checked at deploy
 
 
 def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
@@ -129,7 +130,7 @@ def number_prefix(process: etree._Element) -> str:
     """The prefix of the process's numbers: the process property ``prefiks_nomor``, else
     the initials of the key's words (``penyusunan_rkt`` -> ``PR``), at most 8 letters."""
     declared = process_properties(process).get(NUMBER_PREFIX_PROPERTY, "").strip().upper()
-    if re.fullmatch(r"[A-Z0-9]{1,8}", declared):
+    if re.fullmatch(NUMBER_PREFIX_PATTERN, declared):
         return declared
     words = [w for w in re.split(r"[_\-\s]+", process.get("id", "")) if w]
     return "".join(w[0] for w in words).upper()[:8] or "P"

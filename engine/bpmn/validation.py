@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from engine.bpmn import expressions
+from engine.bpmn.catalog import NUMBER_PREFIX_PATTERN, NUMBER_PREFIX_PROPERTY, process_properties
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
@@ -31,6 +32,10 @@ MAX_DEPTH = 200              # XML nesting levels; the bundled SOPs use fewer th
 MAX_ATTRIBUTE_CHARS = 4000   # the longest attribute in the bundled SOPs has ~260
 MAX_FLOW_ELEMENTS = 2000     # flow nodes and sequence flows of the process
 MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
+# Names SpiffWorkflow gives its own steps of every process (BpmnProcessSpec: Start, End,
+# <process>.EndJoin; WorkflowSpec: Root): an element with such an id is taken for one of
+# them, and every start of the process fails.
+RESERVED_IDS = ("Start", "End", "Root")
 
 
 _XINCLUDE_NAMESPACES = {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
@@ -169,11 +174,20 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
                        f"({len(value):,} karakter; batasnya {MAX_ATTRIBUTE_CHARS:,}).")
         yield from _schema_locations(element)
         element_id = element.get("id")
+        if namespace == BPMN_NS and _reserved(element_id):
+            yield (f'{where(element)}: id "{element_id[:100]}" dipakai mesin proses sendiri '
+                   f"(SpiffWorkflow: {', '.join(RESERVED_IDS)}, *.EndJoin); beri id lain, "
+                   'mis. "StartEvent_1".')
         if element_id in seen:
             yield (f'{where(element)}: id "{element_id[:100]}" sudah dipakai di baris '
                    f"{seen[element_id].sourceline}; setiap id harus unik.")
         elif element_id is not None:
             seen[element_id] = element
+
+
+def _reserved(element_id: str | None) -> bool:
+    return element_id is not None and (element_id in RESERVED_IDS
+                                       or element_id.endswith(".EndJoin"))
 
 
 def _schema_locations(element: etree._Element) -> Iterator[str]:
@@ -210,6 +224,14 @@ def _problems(process: etree._Element) -> Iterable[str]:
     yield from _check_scripts(root)
     yield from flow_problems(process, nodes)
     yield from _check_timers(process)
+    yield from _check_number_prefix(process)
+
+
+def _check_number_prefix(process: etree._Element) -> Iterable[str]:
+    declared = process_properties(process).get(NUMBER_PREFIX_PROPERTY, "").strip()
+    if declared and not re.fullmatch(NUMBER_PREFIX_PATTERN, declared.upper()):
+        yield (f'{where(process)}: {NUMBER_PREFIX_PROPERTY} "{declared[:40]}" harus 1–8 huruf '
+               'atau angka tanpa spasi atau tanda baca, mis. "LTI".')
 
 
 def _check_events(process: etree._Element) -> Iterable[str]:

@@ -108,6 +108,24 @@ CASES = {
     "duplicate ids": (
         mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="Kegiatan_2"'}),
         '(baris 55): id "Kegiatan_2" sudah dipakai di baris 44'),
+    "an id SpiffWorkflow gives its own start step": (
+        mini_bpmn({"StartEvent_1": "Start"}),
+        'startEvent "Start" (baris 24): id "Start" dipakai mesin proses sendiri'),
+    "an id of SpiffWorkflow's own end join": (
+        mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="sop_uji.EndJoin"'}),
+        'id "sop_uji.EndJoin" dipakai mesin proses sendiri'),
+    "a number prefix with a hyphen": (
+        mini_bpmn({'<bpmn:laneSet id="LaneSet_1">': (
+            '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="prefiks_nomor" value="A-B" /></spiffworkflow:properties>'
+            '</bpmn:extensionElements><bpmn:laneSet id="LaneSet_1">')}),
+        'process "sop_uji" (baris 10): prefiks_nomor "A-B" harus 1–8 huruf atau angka'),
+    "a number prefix of 12 letters": (
+        mini_bpmn({'<bpmn:laneSet id="LaneSet_1">': (
+            '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+            'name="prefiks_nomor" value="ABCDEFGHIJKL" /></spiffworkflow:properties>'
+            '</bpmn:extensionElements><bpmn:laneSet id="LaneSet_1">')}),
+        'prefiks_nomor "ABCDEFGHIJKL" harus 1–8 huruf atau angka'),
     # Code in conditions, scripts and timers
     "os.system in a condition": (
         condition(PWN), '"Flow_4" (baris 60): kondisi ditolak: ekspresi memuat pemanggilan'),
