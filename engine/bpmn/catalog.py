@@ -49,6 +49,7 @@ from engine.time.duration import (
 
 MUTU_BAKU = ("no", "kelengkapan", "waktu", "output", "keterangan")
 
+CHECKLIST_NAME = "kelengkapan"
 NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Catatan",
               "choices": []}
 
@@ -156,7 +157,9 @@ def _declared_form(element: etree._Element, properties: dict[str, str],
             form = forms.from_notation(properties[forms.NOTATION_PROPERTY])
         else:
             return None
-        forms.check_form(form, {field["name"] for field in generated})
+        # Catatan and Kelengkapan are Alur's on every step, whether this one has them or not.
+        forms.check_form(form, {field["name"] for field in generated}
+                         | {NOTE_FIELD["name"], CHECKLIST_NAME})
     except forms.FormProblem as problem:
         problems.append(f"{where(element)}: formulir ditolak: {problem}")
         return None
@@ -202,7 +205,7 @@ def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
     items = [item.strip() for item in re.split(r"[,;\n]", kelengkapan) if item.strip()]
     if not items:
         return []
-    return [{"name": "kelengkapan", "type": "checklist", "required": False,
+    return [{"name": CHECKLIST_NAME, "type": "checklist", "required": False,
              "label": "Kelengkapan", "choices": [{"value": i, "label": i} for i in items]}]
 
 

@@ -150,6 +150,11 @@ def kind_of(prop: Any, ui: Any) -> str | None:
     if not isinstance(prop, dict):
         return None
     kind = prop.get("type")
+    if kind is None:  # "enum" or "oneOf" alone: one choice among texts
+        values = prop.get("enum") or [o.get("const") for o in prop.get("oneOf") or []
+                                      if isinstance(o, dict)]
+        texts = _choices(prop) and all(isinstance(value, str) for value in values)
+        return "choice" if texts else None
     if kind == "string":
         if _choices(prop):
             return "choice"

@@ -4,7 +4,7 @@ upload: what is refused names the element and says why; nothing is deployed."""
 import pytest
 from sqlalchemy import func, select
 
-from engine.bpmn.forms import FormProblem, fields, from_notation
+from engine.bpmn.forms import FormProblem, check_form, fields, from_notation
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.process.deploy import deploy
@@ -30,6 +30,23 @@ def test_notation_becomes_json_schema_with_labels_order_and_required():
         ("tanggal", "Tanggal", "date"), ("mulai", "Mulai", "datetime"),
         ("topik", "Topik", "multi"), ("darurat", "Darurat", "boolean"),
         ("bukti", "Bukti", "file")]
+
+
+@pytest.mark.parametrize("choice", [
+    {"enum": ["a", "b"]},
+    {"oneOf": [{"const": "a", "title": "A"}, {"const": "b", "title": "B"}]},
+])
+def test_a_single_choice_needs_no_type(choice):
+    form = {"schema": {"type": "object", "properties": {"pil": choice}}, "ui": {}}
+    check_form(form, set())
+    [field] = fields(form)
+    assert (field["kind"], [c["value"] for c in field["choices"]]) == ("choice", ["a", "b"])
+
+
+def test_a_choice_among_numbers_needs_its_type():
+    form = {"schema": {"type": "object", "properties": {"pil": {"enum": [1, 2]}}}, "ui": {}}
+    with pytest.raises(FormProblem, match='kolom "pil": jenis tidak didukung'):
+        check_form(form, set())
 
 
 @pytest.mark.parametrize("text, message", [
@@ -65,6 +82,12 @@ def test_a_timer_may_choose_its_duration_by_case_data(session, clock):
      'userTask "Kegiatan_1"'),
     ({KEL_1: KEL_1 + '<spiffworkflow:property name="formulir" value="catatan: teks" />'},
      'kolom "catatan" sudah dibuat Alur'),
+    ({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': (
+        '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="formulir" '
+        'value="kelengkapan: teks" /></spiffworkflow:properties></bpmn:extensionElements>'
+        '</bpmn:startEvent>')},
+     'kolom "kelengkapan" sudah dibuat Alur'),
     ({KEL_1: KEL_1 + '<spiffworkflow:property name="formJsonSchemaFilename" '
       'value="tidak-ada-schema.json" />'},
      'berkas formulir "tidak-ada-schema.json" tidak ada dalam unggahan'),
