@@ -224,16 +224,19 @@ def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None) -> 
     """A problem when the step's Waktu text and its timer's ``timeDuration`` are both
     lengths of time and differ (README, "Konvensi BPMN"): the SOP document and the
     steps table print the text, the deadline follows the timer, so both must say the
-    same. A free-text Waktu ("Relatif", "1-2 hari") is not compared."""
-    if not duration:
-        return []
+    same; a length of time with no timer at all would print a Waktu nobody is held to. A
+    free-text Waktu ("Relatif", "1-2 hari") is not compared."""
     try:
         written = waktu_duration(waktu)
-        if written is None or office_parts(written) == office_parts(duration):
-            return []
+        same = written is None or not duration or office_parts(written) == office_parts(duration)
     except InvalidDuration:
         return []
     name = (task.get("name") or "").strip()
+    if written is not None and not duration:
+        return [(f'{where(task)} "{name}": Waktu "{waktu}" tanpa boundary timer; tambahkan '
+                 f'timer "{written}" (non-interrupting) atau tulis Waktu "Relatif".')]
+    if same:
+        return []
     return [(f'{where(task)} "{name}": Waktu "{waktu}" tidak sama dengan timeDuration '
              f'"{duration}" pada timernya ({duration_words(duration)}); samakan keduanya.')]
 
