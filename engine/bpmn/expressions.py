@@ -18,6 +18,8 @@ import operator
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from engine.numbers import grouped
+
 MAX_EXPRESSION_CHARS = 1000
 MAX_NESTING = 20
 
@@ -126,8 +128,8 @@ def conditional_leaves(node: ast.expr) -> list[ast.expr]:
 
 def _parse(expression: str) -> ast.Expression:
     if len(expression) > MAX_EXPRESSION_CHARS:
-        raise UnsafeExpression(f"ekspresi terlalu panjang ({len(expression):,} karakter; "
-                               f"batasnya {MAX_EXPRESSION_CHARS:,})")
+        raise UnsafeExpression(f"ekspresi terlalu panjang ({grouped(len(expression))} karakter; "
+                               f"batasnya {grouped(MAX_EXPRESSION_CHARS)})")
     if not expression.strip():
         raise UnsafeExpression("ekspresi kosong")
     try:

@@ -24,6 +24,7 @@ from engine.bpmn.flow import flow_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, NS, XSI_NS, where
 from engine.errors import InvalidProcess
+from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
 from engine.time.duration import InvalidDuration, parse_duration
 
@@ -71,14 +72,14 @@ def read_xml(data: bytes) -> etree._Element:
             ``xsi:schemaLocation`` (nothing outside the file is ever read).
     """
     if len(data) > MAX_BPMN_BYTES:
-        raise InvalidProcess([f"Berkas terlalu besar ({len(data):,} bita); batasnya "
-                              + f"{MAX_BPMN_BYTES:,} bita."])
+        raise InvalidProcess([f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
+                              + f"{grouped(MAX_BPMN_BYTES)} bita."])
     if not data.strip():
         raise InvalidProcess(["Berkas kosong: tidak ada BPMN yang dapat dibaca."])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidProcess([f"Berkas bukan teks UTF-8 (bita ke-{error.start + 1:,} tidak "
+        raise InvalidProcess([f"Berkas bukan teks UTF-8 (bita ke-{grouped(error.start + 1)} tidak "
                               + "sah); simpan ulang sebagai UTF-8."]) from None
     declared = _DECLARED_ENCODING.match(text)
     if "\x00" in text or (declared and declared.group(1).lower() not in ("utf-8", "utf8")):
@@ -135,7 +136,7 @@ def check_structure(process: etree._Element) -> None:
 def _refuse_if(problems: list[str]) -> None:
     if len(problems) > MAX_PROBLEMS:
         problems = problems[:MAX_PROBLEMS] + [
-            f"... dan {len(problems) - MAX_PROBLEMS:,} masalah lain."]
+            f"... dan {grouped(len(problems) - MAX_PROBLEMS)} masalah lain."]
     if problems:
         raise InvalidProcess(problems)
 
@@ -171,7 +172,7 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
         for name, value in element.attrib.items():
             if len(value) > MAX_ATTRIBUTE_CHARS:
                 yield (f"{where(element)}: atribut {etree.QName(name).localname} terlalu panjang "
-                       f"({len(value):,} karakter; batasnya {MAX_ATTRIBUTE_CHARS:,}).")
+                       f"({grouped(len(value))} karakter; batasnya {grouped(MAX_ATTRIBUTE_CHARS)}).")
         yield from _schema_locations(element)
         element_id = element.get("id")
         if namespace == BPMN_NS and _reserved(element_id):
@@ -214,8 +215,8 @@ def _problems(process: etree._Element) -> Iterable[str]:
             elif tag != "sequenceFlow":
                 nodes[child.get("id")] = child
     if size > MAX_FLOW_ELEMENTS:
-        yield (f"{where(process)}: proses memuat {size:,} elemen alur; batasnya "
-               f"{MAX_FLOW_ELEMENTS:,}.")
+        yield (f"{where(process)}: proses memuat {grouped(size)} elemen alur; batasnya "
+               f"{grouped(MAX_FLOW_ELEMENTS)}.")
         return
     root = process.getroottree().getroot()
     yield from placement_problems(root)

@@ -32,6 +32,7 @@ from pathlib import Path
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
 from engine.bpmn.forms import FormProblem, from_notation
 from engine.errors import InvalidProcess
+from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
 from engine.sop.writer import END, SopStep, write_bpmn
 from engine.time.duration import InvalidDuration, UnknownWaktu, waktu_duration
@@ -84,8 +85,8 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             or more than ``MAX_ROWS`` rows.
     """
     if len(data) > MAX_TABLE_BYTES:
-        raise InvalidProcess([(f"Berkas terlalu besar ({len(data):,} bita); batasnya "
-                              f"{MAX_TABLE_BYTES:,} bita.")])
+        raise InvalidProcess([(f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
+                              f"{grouped(MAX_TABLE_BYTES)} bita.")])
     suffix = Path(filename).suffix.lower()
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "
@@ -111,7 +112,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             unzipped = sum(member.file_size for member in archive.infolist())
         if unzipped > MAX_UNZIPPED_BYTES:
             raise InvalidProcess([(f"{filename}: isi buku kerja terlalu besar setelah diurai "
-                                  f"({unzipped:,} bita).")])
+                                  f"({grouped(unzipped)} bita).")])
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]

@@ -46,7 +46,7 @@ def test_safe_expressions_evaluate(expression, data, result):
     ("x == ...", "ellipsis"),
     ("x == 1; import os", "tidak dapat dibaca"),
     ("x\x00 == 1", "tidak dapat dibaca"),
-    ("x == 1 or " * 100 + "x == 2", "terlalu panjang (1,006 karakter; batasnya 1,000)"),
+    ("x == 1 or " * 100 + "x == 2", "terlalu panjang (1.006 karakter; batasnya 1.000)"),
     ("[" * 30 + "x" + "]" * 30, "bersarang terlalu dalam"),
     ("not " * 30 + "x", "bersarang terlalu dalam"),
     ("(" * 250 + "x" + ")" * 250, "tidak dapat dibaca"),

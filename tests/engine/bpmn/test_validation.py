@@ -201,7 +201,7 @@ CASES = {
         mini_bpmn({START_LANE: START_LANE + "<bpmn:documentation><bpmn:flowNodeRef>Kegiatan_2"
                                             "</bpmn:flowNodeRef></bpmn:documentation>"}),
         "unsur bpmn:flowNodeRef tidak didukung di dalam documentation"),
-    "more than 2000 flow elements": (many_flows, "elemen alur; batasnya 2,000"),
+    "more than 2000 flow elements": (many_flows, "elemen alur; batasnya 2.000"),
     "two executable processes": (
         mini_bpmn({"</bpmn:process>": '</bpmn:process><bpmn:process id="kedua" />'}),
         "tepat satu bpmn:process yang dapat dijalankan; ditemukan 2"),
