@@ -68,6 +68,18 @@ def import_table(data: bytes, filename: str) -> bytes:
     return table_to_bpmn(read_table(data, filename))
 
 
+# First bytes of files people pick by mistake for an SOP (a PDF of the signed SOP, a scan,
+# an old Word file): (signature, what it is).
+NOT_AN_SOP = ((b"%PDF", "PDF"), (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003"),
+              (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"))
+
+
+def seems_other_file(data: bytes) -> str | None:
+    """What ``data`` seems to be when its first bytes say it is no SOP at all (``NOT_AN_SOP``:
+    "PDF", "PNG", ...), else None."""
+    return next((kind for signature, kind in NOT_AN_SOP if data.startswith(signature)), None)
+
+
 def read_table(data: bytes, filename: str) -> list[list[str]]:
     """Return the cells of a CSV file or of an XLSX workbook's first sheet, as text.
 
@@ -81,8 +93,8 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         filename: used for its extension and in messages.
 
     Raises:
-        InvalidProcess: too large, an old ``.xls``, not UTF-8, not a readable workbook,
-            or more than ``MAX_ROWS`` rows.
+        InvalidProcess: too large, an old ``.xls``, a PDF, picture or BPMN file, not UTF-8,
+            not a readable workbook, or more than ``MAX_ROWS`` rows.
     """
     if len(data) > MAX_TABLE_BYTES:
         raise InvalidProcess([(f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
@@ -91,6 +103,12 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "
                               ".xlsx atau CSV UTF-8.")])
+    seems = seems_other_file(data) or (
+        "BPMN" if suffix in (".bpmn", ".xml") or data.lstrip()[:1] == b"<" else None)
+    if seems:
+        raise InvalidProcess([(f'Berkas "{filename[:100]}" bukan tabel SOP (tampaknya {seems}); '
+                              "tabel SOP berupa .csv atau .xlsx, dan BPMN dideploy apa adanya "
+                              "(alur deploy, atau unggah di Kelola SOP).")])
     rows = (_read_xlsx(data, filename) if suffix in (".xlsx", ".xlsm")
             or data.startswith(b"PK\x03\x04") else _read_csv(data, filename))
     for row in rows:  # a workbook pads rows to its widest; CSV keeps trailing commas

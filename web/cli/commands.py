@@ -77,6 +77,9 @@ def sop_group() -> None:
 @with_appcontext
 def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
     """Ubah tabel SOP (CSV/XLSX) menjadi BPMN; deploy dan/atau tulis ke --out."""
+    if out is None and not do_deploy:
+        raise click.UsageError("--no-deploy tanpa --out tidak menghasilkan apa pun; "
+                               "sebutkan --out BERKAS.bpmn.")
     try:
         bpmn = import_table(table.read_bytes(), table.name)
         if out is not None:

@@ -18,7 +18,7 @@ from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
 from engine.process.deploy import DEFINITION_ROW, deploy
-from engine.sop.table import import_table
+from engine.sop.table import import_table, seems_other_file
 from engine.sop.template import table_template
 from web.extensions import clock, db
 from web.paging import page_request
@@ -28,9 +28,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 BPMN_SUFFIXES = (".bpmn", ".xml")
-# First bytes of files people pick by mistake: (signature, what it is).
-NOT_AN_SOP = ((b"%PDF", "PDF"), (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003"),
-              (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"))
 
 
 class UploadForm(FlaskForm):
@@ -103,7 +100,7 @@ def refuse_other_files(filename: str, data: bytes) -> None:
     Raises:
         InvalidProcess: naming the file and what it seems to be.
     """
-    seems = next((kind for signature, kind in NOT_AN_SOP if data.startswith(signature)), None)
+    seems = seems_other_file(data)
     if seems is None and filename.lower().endswith(TABLE_SUFFIXES + BPMN_SUFFIXES):
         return
     what = gettext(" (tampaknya %(kind)s)", kind=seems) if seems else ""

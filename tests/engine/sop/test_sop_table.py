@@ -313,6 +313,13 @@ def test_a_bad_table_is_refused_per_row_and_column_and_nothing_deployed(session,
      "sebagai .xlsx atau CSV UTF-8.")),
     (b"PK\x03\x04rusak", "sop.xlsx", ("sop.xlsx: bukan buku kerja XLSX yang dapat dibaca "
      "(BadZipFile).")),
+    (b"%PDF-1.7 ...", "SOP ditandatangani.pdf", (
+        'Berkas "SOP ditandatangani.pdf" bukan tabel SOP (tampaknya PDF); tabel SOP berupa '
+        ".csv atau .xlsx, dan BPMN dideploy apa adanya (alur deploy, atau unggah di Kelola "
+        "SOP).")),
+    (b'<?xml version="1.0"?><bpmn:definitions/>', "sop.csv", (
+        'Berkas "sop.csv" bukan tabel SOP (tampaknya BPMN); tabel SOP berupa .csv atau .xlsx, '
+        "dan BPMN dideploy apa adanya (alur deploy, atau unggah di Kelola SOP).")),
     ("Nama SOP,Uji\nNo,Kegiatan\n".encode("cp1252") + b"\x93", "sop.csv",
      'sop.csv: bukan teks UTF-8 (bita ke-26); simpan sebagai "CSV UTF-8".'),
 ])
