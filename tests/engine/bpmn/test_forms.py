@@ -81,8 +81,8 @@ def test_a_timer_may_choose_its_duration_by_case_data(session, clock):
     ({KEL_1: KEL_1 + '<spiffworkflow:property name="formulir" value="x: warna" />'},
      'userTask "Kegiatan_1"'),
     ({'name="waktu" value="Relatif"': 'name="waktu" value="1 hari"'},
-     'userTask "Kegiatan_2" (baris 44) "Memeriksa konsep": Waktu "1 hari" tanpa boundary '
-     'timer; tambahkan timer "P1D"'),
+     ('userTask "Kegiatan_2" (baris 44) "Memeriksa konsep": Waktu "1 hari" tanpa boundary '
+      'timer; tambahkan timer "P1D"')),
     ({KEL_1: KEL_1 + '<spiffworkflow:property name="formulir" value="catatan: teks" />'},
      'kolom "catatan" sudah dibuat Alur'),
     ({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': (
