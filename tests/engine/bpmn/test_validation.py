@@ -66,6 +66,15 @@ PROPERTY_1 = '<spiffworkflow:property name="no" value="1" />'
 REVISION = ('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">keputusan_kasubbag == '
             '"revisi"</bpmn:conditionExpression>')
 
+
+def with_prefix(value: str) -> bytes:
+    """The mini SOP with the process property ``prefiks_nomor`` = ``value``."""
+    return mini_bpmn({'<bpmn:laneSet id="LaneSet_1">': (
+        '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+        f'name="prefiks_nomor" value="{value}" /></spiffworkflow:properties>'
+        '</bpmn:extensionElements><bpmn:laneSet id="LaneSet_1">')})
+
+
 # name: (bytes, or a function returning them; a fragment the message must contain)
 CASES = {
     # The file itself
@@ -115,17 +124,10 @@ CASES = {
         mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="sop_uji.EndJoin"'}),
         'id "sop_uji.EndJoin" dipakai mesin proses sendiri'),
     "a number prefix with a hyphen": (
-        mini_bpmn({'<bpmn:laneSet id="LaneSet_1">': (
-            '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-            'name="prefiks_nomor" value="A-B" /></spiffworkflow:properties>'
-            '</bpmn:extensionElements><bpmn:laneSet id="LaneSet_1">')}),
+        with_prefix("A-B"),
         'process "sop_uji" (baris 10): prefiks_nomor "A-B" harus 1–8 huruf atau angka'),
     "a number prefix of 12 letters": (
-        mini_bpmn({'<bpmn:laneSet id="LaneSet_1">': (
-            '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
-            'name="prefiks_nomor" value="ABCDEFGHIJKL" /></spiffworkflow:properties>'
-            '</bpmn:extensionElements><bpmn:laneSet id="LaneSet_1">')}),
-        'prefiks_nomor "ABCDEFGHIJKL" harus 1–8 huruf atau angka'),
+        with_prefix("ABCDEFGHIJKL"), 'prefiks_nomor "ABCDEFGHIJKL" harus 1–8 huruf atau angka'),
     # Code in conditions, scripts and timers
     "os.system in a condition": (
         condition(PWN), '"Flow_4" (baris 60): kondisi ditolak: ekspresi memuat pemanggilan'),
