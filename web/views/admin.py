@@ -18,7 +18,8 @@ from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
 from engine.process.deploy import DEFINITION_ROW, deploy
-from engine.sop.table import import_table, seems_other_file
+from engine.sop.reading import seems_other_file
+from engine.sop.table import import_table
 from engine.sop.template import table_template
 from web.extensions import clock, db
 from web.paging import page_request

@@ -17,7 +17,8 @@ from engine.models import HumanTask, ProcessDefinition
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
-from engine.sop.table import import_table, read_table, table_to_bpmn
+from engine.sop.reading import read_table
+from engine.sop.table import import_table, table_to_bpmn
 from tests.conftest import DATA
 
 TABLE = DATA / "sop_table_uji.csv"

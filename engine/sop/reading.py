@@ -1,0 +1,121 @@
+"""Reading an SOP table file: a CSV or an XLSX workbook's first sheet as rows of text
+cells, bounded in bytes, rows and columns; a file that is no table at all (a PDF of the
+signed SOP, a scan, a BPMN) is refused in words. ``engine.sop.table`` reads the cells."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from engine.errors import InvalidProcess
+from engine.numbers import grouped
+
+MAX_TABLE_BYTES = 2 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 1000, 60
+
+# First bytes of files people pick by mistake for an SOP (a PDF of the signed SOP, a scan,
+# an old Word file): (signature, what it is).
+NOT_AN_SOP = ((b"%PDF", "PDF"), (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003"),
+              (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"))
+
+
+def seems_other_file(data: bytes) -> str | None:
+    """What ``data`` seems to be when its first bytes say it is no SOP at all (``NOT_AN_SOP``:
+    "PDF", "PNG", ...), else None."""
+    return next((kind for signature, kind in NOT_AN_SOP if data.startswith(signature)), None)
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """Return the cells of a CSV file or of an XLSX workbook's first sheet, as text.
+
+    XLSX is recognised by the ``.xlsx``/``.xlsm`` extension or a ZIP signature, anything
+    else is read as UTF-8 CSV (comma-separated; a semicolon or tab is accepted when the
+    title row ``No;Kegiatan`` uses it, as Excel does in the Indonesian locale). Cells are
+    stripped; whole numbers lose their ``.0``; dates become ISO dates (``2024-01-15``).
+
+    Args:
+        data: the file's bytes, at most ``MAX_TABLE_BYTES`` (2 MB).
+        filename: used for its extension and in messages.
+
+    Raises:
+        InvalidProcess: too large, an old ``.xls``, a PDF, picture or BPMN file, not UTF-8,
+            not a readable workbook, or more than ``MAX_ROWS`` rows.
+    """
+    if len(data) > MAX_TABLE_BYTES:
+        raise InvalidProcess([(f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
+                              f"{grouped(MAX_TABLE_BYTES)} bita.")])
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "
+                              ".xlsx atau CSV UTF-8.")])
+    seems = seems_other_file(data) or (
+        "BPMN" if suffix in (".bpmn", ".xml") or data.lstrip()[:1] == b"<" else None)
+    if seems:
+        raise InvalidProcess([(f'Berkas "{filename[:100]}" bukan tabel SOP (tampaknya {seems}); '
+                              "tabel SOP berupa .csv atau .xlsx, dan BPMN dideploy apa adanya "
+                              "(alur deploy, atau unggah di Kelola SOP).")])
+    rows = (_read_xlsx(data, filename) if suffix in (".xlsx", ".xlsm")
+            or data.startswith(b"PK\x03\x04") else _read_csv(data, filename))
+    for row in rows:  # a workbook pads rows to its widest; CSV keeps trailing commas
+        while row and not row[-1]:
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    if len(rows) > MAX_ROWS:
+        raise InvalidProcess([(f"{filename}: lebih dari {MAX_ROWS} baris; tabel SOP sebesar "
+                              "itu tidak didukung.")])
+    return rows
+
+
+def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
+    from openpyxl import load_workbook  # only needed for workbooks
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            raise InvalidProcess([(f"{filename}: isi buku kerja terlalu besar setelah diurai "
+                                  f"({grouped(unzipped)} bita).")])
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(
+                max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
+        finally:
+            workbook.close()
+    except InvalidProcess:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+        raise InvalidProcess([(f"{filename}: bukan buku kerja XLSX yang dapat dibaca "
+                              f"({type(error).__name__}).")]) from None
+    return rows
+
+
+def _read_csv(data: bytes, filename: str) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidProcess([(f"{filename}: bukan teks UTF-8 (bita ke-{error.start + 1}); "
+                              'simpan sebagai "CSV UTF-8".')]) from None
+    title = re.search(r'^\s*"?No"?\s*([,;\t])\s*"?Kegiatan', text, re.IGNORECASE | re.MULTILINE)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""),
+                               delimiter=title.group(1) if title else ","))
+    except csv.Error as error:
+        raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca: {error}."]) from None
+    return [[cell.strip() for cell in row] for row in rows[:MAX_ROWS + 1]]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value).strip()
