@@ -1,0 +1,136 @@
+"""An upload must follow Alur's conventions (README, "Konvensi BPMN"): one start event,
+lanes that are roles, every element on a path from the start to an end, decisions
+written so the task form can ask them. A refusal names each element and its line and
+stores nothing; the bundled SOPs and the accepted shapes pass."""
+
+import pytest
+
+from engine.bpmn import validation
+from engine.errors import InvalidProcess
+from engine.process.deploy import deploy
+from tests.conftest import BPMN_DIR, mini_bpmn
+from tests.engine.bpmn.edits import (
+    END,
+    FLOW_4_CONDITION,
+    REVISION,
+    START_LANE,
+    condition,
+    hostile,
+    in_process,
+    refused,
+)
+
+# name: (bytes; a fragment the message must contain)
+CASES = {
+    "no start event": (mini_bpmn({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': ""}),
+                       "tepat satu start event"),
+    "no end event": (mini_bpmn({
+        END: "",
+        '<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">':
+            '<bpmn:intermediateThrowEvent id="Eskalasi_Kegiatan_1">',
+        '<bpmn:escalationEventDefinition id="EscDef_1" escalationRef="Escalation_Waktu" />\n'
+        '    </bpmn:endEvent>': "</bpmn:intermediateThrowEvent>"}), "end event"),
+    "dangling sequence flow": (
+        mini_bpmn({'targetRef="Kegiatan_2" />': 'targetRef="Hilang" />'}),
+        'sequenceFlow "Flow_2" (baris 58): merujuk elemen "Hilang" yang tidak ada'),
+    "unknown lane": (mini_bpmn({'name="Kasubbag"': 'name="Satpam"'}), 'lane "Satpam"'),
+    "lane name with spaces": (
+        mini_bpmn({'name="Kasubbag"': 'name=" Kasubbag "'}),
+        'nama lane " Kasubbag " bukan peran yang dikenal (hapus spasi'),
+    "user task outside any lane": (
+        mini_bpmn({"<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>": ""}),
+        'userTask "Kegiatan_2" (baris 44): user task harus berada di dalam lane'),
+    "lane referring to nothing": (
+        mini_bpmn({START_LANE: START_LANE + "<bpmn:flowNodeRef>Hantu</bpmn:flowNodeRef>"}),
+        'flowNodeRef "Hantu" (baris 13) tidak merujuk'),
+    "loop without a way out": (
+        mini_bpmn({'targetRef="EndEvent_1">': 'targetRef="Kegiatan_1">'}),
+        'exclusiveGateway "Gateway_2" (baris 55): tidak ada jalur dari elemen ini ke end event'),
+    "loop left only through a parallel gateway": (
+        hostile("parallel_loop.bpmn"),
+        ('parallelGateway "Cabang" (baris 19): pengulangan (Cabang, Gabung) hanya dapat '
+         "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim token kembali ke "
+         "pengulangan")),
+    "step unreachable from the start": (
+        mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
+                   'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),
+        'userTask "Kegiatan_1" (baris 25): tidak dapat dicapai dari start event'),
+    "gateway branch without condition": (
+        mini_bpmn({REVISION: ""}),
+        '"Flow_5" (baris 63): alur keluar exclusiveGateway "Gateway_2" (baris 55) tidak punya'),
+    "condition on a flow from a user task": (
+        mini_bpmn({'targetRef="Kegiatan_2" />': 'targetRef="Kegiatan_2"><bpmn:conditionExpression>'
+                                               "x == 1</bpmn:conditionExpression>"
+                                               "</bpmn:sequenceFlow>"}),
+        '"Flow_2" (baris 58): kondisi hanya boleh pada alur keluar exclusive gateway'),
+    "condition not a decision": (condition("keputusan_kasubbag"), 'nama == "nilai"'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refused_naming_the_element_nothing_stored(session, clock, case):
+    data, expected = CASES[case]
+    message = refused(session, clock, data).message
+    assert expected in message, message[:2000]
+
+
+def test_problem_names_element_id_and_line(session, clock):
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, mini_bpmn({'name="Kasubbag"': 'name="Satpam"'}))
+    assert refused.value.problems == [
+        'lane "Lane_Kasubbag" (baris 18): nama lane "Satpam" bukan peran yang dikenal '
+        + "(Prakom, Kasubbag, Sekretaris, Ketua, Pemohon, Bidang Terkait, Panitera, Redaktur, "
+        + "Pihak Ketiga)."]
+
+
+def test_a_loop_without_way_out_names_every_element_caught_in_it(session, clock):
+    data = mini_bpmn({'targetRef="EndEvent_1">': 'targetRef="Kegiatan_1">'})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    stuck = ("tidak ada jalur dari elemen ini ke end event (jalan buntu, atau pengulangan "
+             "yang tidak punya jalan keluar).")
+    # The escalation timer is no way out: it is non-interrupting, the step stays open.
+    assert refused.value.problems == [
+        'startEvent "StartEvent_1" (baris 24): ' + stuck,
+        'userTask "Kegiatan_1" (baris 25): ' + stuck,
+        'userTask "Kegiatan_2" (baris 44): ' + stuck,
+        'exclusiveGateway "Gateway_2" (baris 55): ' + stuck,
+        'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
+
+
+def test_a_long_list_of_problems_is_cut_short(session, clock):
+    data = in_process("".join(f'<bpmn:userTask id="Yatim_{i}" />' for i in range(60)))
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert len(refused.value.problems) == validation.MAX_PROBLEMS + 1
+    assert refused.value.problems[-1] == "... dan 130 masalah lain."
+
+
+@pytest.mark.parametrize("path", sorted(BPMN_DIR.glob("*.bpmn")), ids=lambda p: p.stem)
+def test_bundled_sops_pass(path):
+    validation.check_structure(validation.executable_process(
+        validation.read_xml(path.read_bytes())))
+
+
+# Kegiatan_2 forks into two branches joined again before the revision gateway.
+PARALLEL_IN_LOOP = {
+    'sourceRef="Kegiatan_2" targetRef="Gateway_2" />':
+        'sourceRef="Kegiatan_2" targetRef="Cabang" /><bpmn:parallelGateway id="Cabang" />'
+        '<bpmn:parallelGateway id="Gabung" /><bpmn:sequenceFlow id="Flow_A" sourceRef="Cabang"'
+        ' targetRef="Gabung" /><bpmn:sequenceFlow id="Flow_B" sourceRef="Cabang" '
+        'targetRef="Gabung" /><bpmn:sequenceFlow id="Flow_C" sourceRef="Gabung" '
+        'targetRef="Gateway_2" />'}
+
+
+@pytest.mark.parametrize("replace", [
+    {},  # a revision loop that can be left through the gateway
+    {'name="Ada revisi?" />': 'name="Ada revisi?" default="Flow_5" />', REVISION: ""},
+    {FLOW_4_CONDITION: '<![CDATA[keputusan_kasubbag == "setuju"]]></bpmn:conditionExpression>'},
+    {'<bpmn:definitions ': '<bpmn:definitions xmlns:modeler="http://camunda.org/schema/'
+                           'modeler/1.0" modeler:executionPlatform="Camunda Platform" '},
+    PARALLEL_IN_LOOP,
+], ids=["loop with a way out", "default flow", "CDATA condition",
+        "Camunda Modeler's mark on definitions", "parallel fork and join inside a loop"])
+def test_accepted_structures(replace):
+    validation.check_structure(validation.executable_process(
+        validation.read_xml(mini_bpmn(replace))))
