@@ -367,12 +367,15 @@ class AuditRecord(Base):
     """One state change: who did what to which instance or task, and when."""
 
     __tablename__ = "audit_log"
+    # An instance's history is read in time order, newest or oldest first, a page at a
+    # time (engine.process.instances): the index walks one instance's rows in that order.
+    __table_args__ = (Index("ix_audit_log_instance_at_id", "instance_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(64))
-    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The X-Request-ID of the web request (or the id of the worker round) that made the

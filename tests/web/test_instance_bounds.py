@@ -6,7 +6,7 @@ entries, attachments and comments, say how many there are, and the whole history
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from engine.models import AuditRecord, HumanTask
 from engine.paging import LATEST
@@ -151,3 +151,35 @@ def test_a_task_carries_the_newest_of_its_case_file_with_the_totals(client, long
     login(client, "prakom")
     html = client.get(f"/tugas/{task_id}").get_data(as_text=True)
     assert f"Menampilkan {LATEST} komentar terbaru dari {COMMENTS}." in html
+
+
+def test_the_history_is_read_in_order_from_one_index(app, client, long_case):
+    """The newest entries and every page of the history come from the instance's rows of
+    ``ix_audit_log_instance_at_id`` in index order: no sort of the instance's rows, however
+    many comments and steps it has (SQLite's plan; PostgreSQL plans by table size)."""
+    instance_id, _ = long_case
+    read: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        read.append((statement, parameters))
+
+    headers = api_token(client, "prakom")
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            pytest.skip("query plans are SQLite's")
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            client.get(f"/api/v1/instances/{instance_id}", headers=headers)
+            client.get(f"/api/v1/instances/{instance_id}/history?page=2", headers=headers)
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        listed = [(s, p) for s, p in read
+                  if "FROM audit_log" in s and "ORDER BY" in s and "count(" not in s]
+        assert len(listed) == 2
+        with engine.connect() as connection:
+            for statement, parameters in listed:
+                plan = " ".join(row[3] for row in connection.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statement}", parameters))
+                assert plan == ("SEARCH audit_log USING INDEX ix_audit_log_instance_at_id "
+                                "(instance_id=?)"), plan
