@@ -136,3 +136,18 @@ def test_a_page_of_ten_thousand_open_tasks_costs_at_most_a_week_of_days_a_row(ap
         # the far rows alone would each count 3,653 days.
         weeks = 2 * 3653 // 7
         assert len(lookups) <= 7 * 100 + 7 * weeks
+
+
+def test_a_step_done_on_time_stays_on_time_on_its_page(client, clock):
+    """The task page of a finished step is frozen at its completion, as the instance's
+    page is: done 50 working minutes before its deadline, it never turns late."""
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    clock.advance(timedelta(minutes=10))
+    done = client.post(f"/api/v1/tasks/{task_id}/complete",
+                       headers=api_token(client, "prakom"), json={"data": {}})
+    assert done.status_code == 200, done.json
+    clock.advance(timedelta(days=3))
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "selesai 50 menit kerja sebelum batas" in page
+    assert "Terlambat" not in page and "terlambat" not in page and "sisa" not in page
