@@ -122,6 +122,11 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["substitute"] = "pengganti wajib dipilih"
     elif official is not None and substitute.id == official.id:
         problems["substitute"] = "pengganti harus orang lain"
+    elif substitute.is_disabled or not substitute.role_names:
+        # As the form offers them (candidates): a disabled account or an administrator
+        # without a role would act in a lane with no one above him to answer to.
+        problems["substitute"] = (f"{substitute.full_name} tidak dapat menjadi pengganti: "
+                                  "hanya pegawai aktif yang memegang peran")
     if not warrant_number.strip():
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
     elif len(warrant_number.strip()) > MAX_WARRANT:
@@ -173,7 +178,9 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
     """
     query = select(Substitution).options(selectinload(Substitution.official),
                                          selectinload(Substitution.substitute)
-                                         ).where(Substitution.ends_at > now)
+                                         ).where(Substitution.ends_at > now,
+                                                 # not one ended before it began
+                                                 Substitution.ends_at > Substitution.starts_at)
     if not user.is_admin:
         supervised = [role for role in KNOWN_ROLES if supervisor_of(role) in user.role_names]
         query = query.where(or_(
@@ -226,7 +233,9 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
         problem = "Plt hanya dapat diperpanjang satu kali"
     elif substitution.ends_at <= clock.now():
         problem = "Plt ini sudah berakhir"
-    elif not substitution.ends_at < ends_at <= substitution.ends_at + PLT_MAX:
+    elif ends_at <= substitution.ends_at:
+        problem = "akhir baru harus sesudah akhir yang sekarang"
+    elif ends_at > substitution.ends_at + PLT_MAX:
         problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
     if problem:
         raise InvalidTaskData({"ends_at": problem})

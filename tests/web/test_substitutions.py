@@ -76,3 +76,79 @@ def test_the_official_ends_a_plh_early_others_may_not(app, client, clock):
         assert db.session.get(Substitution, substitution_id).ends_at == clock.now()
     assert client.post("/plh/999999/akhiri",
                        data={"csrf_token": csrf_token(page)}).status_code == 404
+
+
+def test_only_active_staff_holding_a_role_may_stand_in(app, client):
+    """The form offers neither an administrator without a role nor a disabled account;
+    the server refuses them too, naming Pengganti, and stores nothing."""
+    ids = _ids(app)
+    assert app.test_cli_runner().invoke(args=["user", "disable", "panitera"]).exit_code == 0
+    login(client, "kasubbag")
+    for substitute in ("admin", "panitera"):
+        token = csrf_token(client.get("/plh/").get_data(True))
+        response = client.post("/plh/", data={
+            "csrf_token": token, "kind": "Plh", "official": ids["kasubbag"],
+            "role": "Kasubbag", "substitute": ids[substitute], "warrant_number": "SP-2",
+            "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
+        assert response.status_code == 422
+        assert ("tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"
+                in response.get_data(True))
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
+
+
+def _plt(client, ids) -> int:
+    token = csrf_token(client.get("/plh/").get_data(True))
+    assert client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plt", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "SP-3",
+        "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-23T07:00"}).status_code == 302
+    return _last_substitution(client.application)
+
+
+def _last_substitution(app) -> int:
+    with app.app_context():
+        return db.session.scalars(select(Substitution.id).order_by(Substitution.id.desc())
+                                  ).first()
+
+
+def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, client):
+    ids = _ids(app)
+    login(client, "admin")
+    plt_id = _plt(client, ids)
+    for ends_at, reason in (("", "tanggal dan jam wajib diisi"),
+                            ("besok", "tanggal dan jam tidak valid"),
+                            ("2026-12-01T07:00", "akhir baru harus sesudah akhir yang sekarang"),
+                            ("2027-06-01T07:00", "perpanjangan paling lama 3 bulan sesudah akhir")):
+        token = csrf_token(client.get("/plh/").get_data(True))
+        response = client.post(f"/plh/{plt_id}/perpanjang",
+                               data={"csrf_token": token, "ends_at": ends_at})
+        html = response.get_data(True)
+        assert response.status_code == 422, ends_at
+        assert f'id="row-{plt_id}-error">Perpanjang sampai: {reason}' in html, ends_at
+        assert "Data tugas" not in html and "ends_at" not in html.split("<form")[0]
+        assert 'name="ends_at" type="datetime-local" aria-invalid="true"' in html
+    with app.app_context():
+        kept = db.session.get(Substitution, plt_id)
+        assert kept.extended_at is None
+        assert kept.ends_at.isoformat() == "2026-12-23T00:00:00+00:00"
+
+
+def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):
+    ids = _ids(app)
+    login(client, "prakom")
+    token = csrf_token(client.get("/plh/").get_data(True))
+    assert client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "SP-4",
+        "starts_at": "2026-12-03T07:00", "ends_at": "2026-12-04T16:00"}).status_code == 302
+    plh_id = _last_substitution(app)
+    page = client.get("/plh/").get_data(True)
+    assert "SP-4" in page
+    assert client.post(f"/plh/{plh_id}/akhiri",
+                       data={"csrf_token": csrf_token(page)}).status_code == 302
+    page = client.get("/plh/").get_data(True)
+    assert "SP-4" not in page and "Akhiri lebih awal" not in page
+    again = client.post(f"/plh/{plh_id}/akhiri", data={"csrf_token": csrf_token(page)})
+    assert again.status_code == 422
+    assert f'id="row-{plh_id}-error"' not in again.get_data(True), "no longer listed"

@@ -54,14 +54,21 @@ def index() -> Any:
             db.session.commit()
             flash(gettext("Plh/Plt dicatat."), "success")
             return redirect(url_for("substitutions.index"))
-    # Each sees the substitutions they are part of or may end (administrators: all).
+    return _page(errors)
+
+
+def _page(errors: dict[str, str], row_errors: dict[int, str] | None = None) -> Any:
+    """The list and the form: ``errors`` beside the form's fields, ``row_errors``
+    ({substitution id: message}) beside a listed one's "Perpanjang"/"Akhiri"; 422 with
+    either. Each sees the substitutions they are part of or may end (administrators: all)."""
     page, per_page = page_request()
     listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page)
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
-        **form_context(errors)), 422 if errors else 200
+        row_errors=row_errors or {},
+        **form_context(errors)), 422 if errors or row_errors else 200
 
 
 @bp.app_template_global()
@@ -99,7 +106,11 @@ def _substitution(substitution_id: int) -> Substitution:
 @login_required
 def end_early(substitution_id: int) -> Any:
     """Akhiri lebih awal: the substitution ends now."""
-    substitution.end_early(db.session, clock(), _substitution(substitution_id), current_user)
+    try:
+        substitution.end_early(db.session, clock(), _substitution(substitution_id),
+                               current_user)
+    except InvalidTaskData as invalid:
+        return _refused(substitution_id, invalid)
     db.session.commit()
     flash(gettext("Plh/Plt diakhiri."), "success")
     return redirect(url_for("substitutions.index"))
@@ -109,11 +120,21 @@ def end_early(substitution_id: int) -> Any:
 @login_required
 def extend(substitution_id: int) -> Any:
     """Extend a Plt once (by at most 3 months)."""
-    substitution.extend(db.session, clock(), _substitution(substitution_id), current_user,
-                        _local(request.form.get("ends_at", ""), "ends_at"))
+    found = _substitution(substitution_id)
+    try:
+        substitution.extend(db.session, clock(), found, current_user,
+                            _local(request.form.get("ends_at", ""), "ends_at"))
+    except InvalidTaskData as invalid:
+        return _refused(substitution_id, invalid)
     db.session.commit()
     flash(gettext("Plt diperpanjang."), "success")
     return redirect(url_for("substitutions.index"))
+
+
+def _refused(substitution_id: int, invalid: InvalidTaskData) -> Any:
+    """The list again, nothing changed, with the reason beside that substitution (422)."""
+    db.session.rollback()
+    return _page({}, {substitution_id: "; ".join(invalid.fields.values())})
 
 
 def _user(user_id: int | None) -> User | None:
