@@ -151,3 +151,22 @@ def test_a_step_done_on_time_stays_on_time_on_its_page(client, clock):
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert "selesai 50 menit kerja sebelum batas" in page
     assert "Terlambat" not in page and "terlambat" not in page and "sisa" not in page
+
+
+def test_a_refused_assignment_is_said_beside_the_choice_and_changes_nothing(app, client):
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    with app.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+    login(client, "kasubbag")
+    for chosen, reason in ((ids["panitera"], "Demo Panitera tidak memegang peran Prakom"),
+                           ("99999999999999999999", "pilih pegawai dari daftar"),
+                           ("", "pilih pegawai dari daftar")):
+        page = client.get(f"/tugas/{task_id}").get_data(True)
+        response = client.post(f"/tugas/{task_id}/alihkan",
+                               data={"csrf_token": csrf_token(page), "assignee": chosen})
+        assert response.status_code == 422, chosen
+        html = response.get_data(True)
+        assert f'id="assignee-error">Alihkan kepada: {reason}' in html, chosen
+        assert "assignee:" not in html
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).claimed_by_id is None

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from engine import settings
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, Timer
 from tests.conftest import START_DATA
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once
 from web.extensions import db
 
@@ -134,3 +134,14 @@ def test_starter_may_not_cancel_once_someone_else_acted_but_an_admin_may(client)
     assert refused.status_code == 403
     assert client.post(f"/api/v1/instances/{started['id']}/cancel", headers=admin,
                        json={"reason": "Duplikat"}).status_code == 200
+
+
+def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, several):
+    login(client, "admin")
+    assert "Server mati 0" in client.get("/proses/?cakupan=semua&dari=2026-11-23"
+                                         "&sampai=2026-11-23").get_data(True)
+    for query, name in (("dari=kemarin", "dari"), ("dari=2026-02-30", "dari"),
+                        ("dari=0001-01-01", "dari"), ("sampai=9999-12-31", "sampai")):
+        response = client.get(f"/proses/?cakupan=semua&{query}")
+        assert response.status_code == 400, query
+        assert f"Tanggal {name}: " in response.get_data(True), query

@@ -17,6 +17,8 @@ QUERIES = [
     "tampil=x&status=y&cari=" + "z" * 5000, "next=//evil.example", "orang=abc",
     "user=99999999999999999999", "versi=abc&a=x&b=y", "halaman=²&per_page=²", "page=²",
     "tahun=²&ke=²&semester=²", "tahun=٢٠٢٦&ke=²", "per_page=٣",
+    # the ends of a date picker's range: a day before or after them is no date
+    "dari=0001-01-01&sampai=9999-12-31", "periode=rentang&dari=0001-01-01&sampai=9999-12-31",
 ]
 
 

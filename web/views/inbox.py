@@ -135,9 +135,11 @@ def _completed(human_task: Any) -> Any:
     return redirect(target)
 
 
-def render_task(human_task: Any, errors: dict[str, str]) -> Any:
-    """The task page, with ``errors`` (field -> message) beside their fields (422 if any):
-    the case file, the step's form (or, once done, what was submitted), files, comments."""
+def render_task(human_task: Any, errors: dict[str, str], assign_error: str | None = None
+                ) -> Any:
+    """The task page, with ``errors`` (field -> message) beside their fields and
+    ``assign_error`` beside "Alihkan kepada" (422 with either): the case file, the step's
+    form (or, once done, what was submitted), files, comments."""
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
@@ -154,7 +156,8 @@ def render_task(human_task: Any, errors: dict[str, str]) -> Any:
         if human_task.state == "open" else None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
         attachments=files, comments=comments,
-        max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024), 422 if errors else 200
+        max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
+        assign_error=assign_error), 422 if errors or assign_error else 200
 
 
 @bp.post("/tugas/<int:task_id>/ambil")
@@ -180,10 +183,18 @@ def release(task_id: int) -> Any:
 @bp.post("/tugas/<int:task_id>/alihkan")
 @login_required
 def assign(task_id: int) -> Any:
-    assignee = db.session.get(User, request.form.get("assignee", type=int) or 0)
-    if assignee is None:
-        abort(400)
-    human_task = tasks.assign_task(db.session, clock(), task_id, assignee, current_user)
+    """Alihkan: a supervisor hands the open step to one of its role's holders; a refusal
+    is said beside the choice (422) and changes nothing."""
+    chosen = request.form.get("assignee", type=int) or 0
+    assignee = db.session.get(User, chosen) if 0 < chosen < 2**31 else None
+    try:
+        if assignee is None:
+            raise InvalidTaskData({"assignee": gettext("pilih pegawai dari daftar")})
+        human_task = tasks.assign_task(db.session, clock(), task_id, assignee, current_user)
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        return render_task(tasks.get_task(db.session, task_id),
+                           {}, "; ".join(invalid.fields.values()))
     db.session.commit()
     flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
                   assignee=assignee.full_name), "success")

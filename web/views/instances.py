@@ -10,6 +10,7 @@ from flask import (
     Response,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -25,6 +26,7 @@ from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from web.access import access
+from web.errors import error_response
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
@@ -46,8 +48,8 @@ def index() -> Any:
     page, per_page = page_request()
     filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
                "status": request.args.get("status") or None,
-               "started_from": _day(request.args.get("dari")),
-               "started_to": _day(request.args.get("sampai"), end=True),
+               "started_from": _day("dari"),
+               "started_to": _day("sampai", end=True),
                "search": request.args.get("cari") or None}
     fmt = request.args.get("format")
     if fmt in EXPORT_FORMATS:
@@ -206,11 +208,20 @@ def _definition(key: str | None) -> Any:
         return None
 
 
-def _day(text: str | None, end: bool = False) -> datetime | None:
-    """A ``YYYY-MM-DD`` filter as the office's local midnight (the next one for ``end``)."""
-    try:
-        day = datetime.strptime(text or "", "%Y-%m-%d").date()
-    except ValueError:
+def _day(name: str, end: bool = False) -> datetime | None:
+    """The ``YYYY-MM-DD`` filter ``name`` as the office's local midnight (the next one for
+    ``end``); None when empty. A date that is not one, or outside the years 2000–2100 the
+    reports accept, is refused with a 400 naming the filter; nothing else is read."""
+    text = (request.args.get(name) or "").strip()
+    if not text:
         return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        abort(make_response(error_response(400, "invalid_request", gettext(
+            'Tanggal %(name)s: "%(value)s" bukan tanggal TTTT-BB-HH tahun 2000–2100.',
+            name=name, value=text[:20]), fields={name: gettext("tanggal TTTT-BB-HH")})))
     zone = ZoneInfo(office_calendar().timezone)
     return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)
