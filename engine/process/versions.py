@@ -7,6 +7,7 @@ deadline is counted again from it, so a migration never gives a late step more t
 
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -46,10 +47,12 @@ class VersionDiff:
 
 @dataclass
 class MigrationResult:
-    """Instance ids moved, and those left on their version with the steps missing."""
+    """Instance ids moved, those left on their version with the steps missing, and those
+    SpiffWorkflow could not move, with its reason."""
 
     migrated: list[int] = field(default_factory=list)
     left: dict[int, list[str]] = field(default_factory=dict)
+    unmovable: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,26 +169,44 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
-    claim and start; their deadlines are counted again from that start.
+    claim and start; their deadlines are counted again from that start. An instance whose
+    stored state SpiffWorkflow cannot move (e.g. a Galat state stored before
+    ``engine.runtime.compaction`` kept a boundary join's split) stays unchanged, listed in
+    ``unmovable``; the others still move.
     """
     result = MigrationResult()
     if not target.is_active:
         return result
     for instance_id in [instance.id for instance in _older_running(session, target)]:
-        with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
-            if unit is None:
-                continue
-            open_tasks = session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
-            missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
-            if missing:
-                result.left[instance_id] = missing
-                continue
-            _migrate(unit, target, open_tasks)
-            audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
-                         version=target.version)
-            result.migrated.append(instance_id)
+        try:
+            _migrate_one(session, clock, instance_id, target, user, result)
+        except SpiffWorkflowException as refused:
+            # Raised out of ``change`` before anything of the instance was stored or
+            # changed: the half-moved workflow is dropped, the row stays as it was.
+            result.unmovable[instance_id] = str(refused)[:500]
     return result
+
+
+def _migrate_one(session: Session, clock: Clock, instance_id: int, target: ProcessDefinition,
+                 user: User | None, result: MigrationResult) -> None:
+    """Move one instance (``migrate_instances``), noting the outcome in ``result``.
+
+    Raises:
+        SpiffWorkflowException: SpiffWorkflow could not move its state (nothing saved).
+    """
+    with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
+        if unit is None:
+            return
+        open_tasks = session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
+        missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
+        if missing:
+            result.left[instance_id] = missing
+            return
+        _migrate(unit, target, open_tasks)
+        audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
+                     version=target.version)
+        result.migrated.append(instance_id)
 
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:

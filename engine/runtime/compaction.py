@@ -15,6 +15,10 @@ stores an instance's workflow, ``compact`` drops what no SpiffWorkflow rule read
    the parents of unfinished tasks and walk up from them to the nearest split
    (``UnstructuredJoin``, ``BoundaryEventJoin.find_ancestor``, ``Task._inherit_data`` in
    SpiffWorkflow 3.2), and splicing keeps every remaining ancestor in order. The root stays.
+   So does the split an unfinished structured join still has to find
+   (``BoundaryEventJoin``'s ``split_task``): a step completed in a run that failed (Galat)
+   leaves its boundary join unfinished below it, and the split above the step must still
+   be there when the instance is retried or moved to a fixed version.
 
 What is left is the unfinished tasks, their parents and finished siblings, and the
 finished tasks where live branches part: a size set by the diagram, not by the history.
@@ -45,6 +49,10 @@ def compact(workflow: Any) -> int:
             spine.add(task.id)
             task = task.parent
     live_parents = {task._parent for task in live}
+    splits = {split.id for split in (task.find_ancestor(task.task_spec.split_task)
+                                     for task in live
+                                     if getattr(task.task_spec, "split_task", None))
+              if split is not None}
     keep = spine | {child for parent_id in live_parents if parent_id in tasks
                     for child in tasks[parent_id]._children}
     before = len(tasks)
@@ -52,7 +60,7 @@ def compact(workflow: Any) -> int:
         _forget(workflow, task_id)
     for task_id in list(tasks):
         task = tasks[task_id]
-        if task is root or task_id in live_parents or not task.has_state(
+        if task is root or task_id in live_parents or task_id in splits or not task.has_state(
                 TaskState.FINISHED_MASK) or len(task._children) != 1:
             continue
         child = tasks[task._children[0]]

@@ -99,7 +99,7 @@ def migrate(key: str) -> Any:
     db.session.commit()
     flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "
                   "pada versinya.", moved=len(result.migrated), version=target.version,
-                  left=len(result.left)), "success")
+                  left=len(result.left) + len(result.unmovable)), "success")
     return render_template("admin/migration_result.html", key=key, target=target,
                            result=result, planned=planned)
 
