@@ -5,6 +5,8 @@ problem becomes an Indonesian sentence keyed by the field's name. Values typed i
 HTML form arrive as text and are first read into their JSON types (``read_posted``).
 """
 
+import math
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +16,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from engine.bpmn.forms import fields
 
 _FORMATS = FormatChecker()
+# A number typed into a form: ASCII digits, a point or comma for decimals; not "nan",
+# "inf", "1e400" or full-width digits, which Python's float() would also read.
+_TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,12})?")
+# Numbers are kept exactly only below 2^53 (JSON, JavaScript, SQLite's REAL): the README's
+# "bilangan bulat di bawah 2^53".
+MAX_NUMBER = 2**53
 
 
 @_FORMATS.checks("date", raises=ValueError)
@@ -45,7 +53,12 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
         value = value.strip() if isinstance(value, str) else value
         if value not in (None, "", []):
             cleaned[name] = value
-    problems: dict[str, str] = {}
+    problems: dict[str, str] = {
+        name: f'"{labels[name]}" harus angka terhingga di bawah 2^53 '
+              "(9.007.199.254.740.992)"
+        for name, value in cleaned.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        and not (math.isfinite(value) and abs(value) < MAX_NUMBER)}
     validator = Draft202012Validator(form["schema"], format_checker=_FORMATS)
     for error in validator.iter_errors(cleaned):
         for name, message in _messages(error, labels, cleaned):
@@ -65,12 +78,9 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
             values[name] = [v for v in posted.getlist(name) if v]
             continue
         raw = (posted.get(name) or "").strip()
-        if kind == "number" and raw:
-            try:
-                number = float(raw.replace(",", "."))
-                values[name] = int(number) if number.is_integer() else number
-            except ValueError:
-                values[name] = raw
+        if kind == "number" and _TYPED_NUMBER.fullmatch(raw):
+            number = float(raw.replace(",", "."))
+            values[name] = int(number) if number.is_integer() else number
         elif kind == "boolean" and raw:
             values[name] = {"ya": True, "tidak": False}.get(raw, raw)
         elif kind == "datetime" and raw:

@@ -3,15 +3,15 @@ deadlines by priority, MTTR by priority for web-started incidents."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine.models import User
+from engine.models import ProcessInstance, User
 from engine.reports.people import person_report
 from engine.roles import username_for
 from engine.time.calendar import DEFAULT_CALENDAR
 from engine.time.periods import calendar_period
-from tests.conftest import START_DATA, WIB
-from tests.web.conftest import api_token
+from tests.conftest import START_DATA, WIB, csrf_token
+from tests.web.conftest import api_token, login
 from web.extensions import db
 
 LTI = "penanganan_permintaan_layanan_ti"
@@ -195,3 +195,35 @@ def test_rkt_walks_to_its_end_with_its_forms(app, client):
                            ("Ya, tandatangani dan serahkan ke Ketua", None),
                            ("Tidak, kembalikan untuk revisi",
                             "Target belum selaras dengan Renstra")]
+
+
+def test_a_number_field_takes_only_numbers_it_keeps_exactly(app, client):
+    """NaN, infinity and numbers from 2^53 up are refused naming the field, through the
+    API (Python's JSON reads ``NaN`` and ``1e400``) and the page (``float()`` reads "nan",
+    "inf" and full-width digits); nothing is started. Ordinary numbers still are."""
+    prakom = api_token(client, "prakom")
+    limit = '"Tahun RKT" harus angka terhingga di bawah 2^53 (9.007.199.254.740.992)'
+    for raw in ('NaN', 'Infinity', '-Infinity', '1e400', '9007199254740992'):
+        body = '{"process_key": "%s", "title": "RKT", "data": {"tahun": %s}}' % (RKT, raw)
+        response = client.post("/api/v1/instances", headers={
+            **prakom, "Content-Type": "application/json"}, data=body)
+        assert response.status_code == 422, raw
+        assert response.json["error"]["fields"] == {"tahun": limit}, raw
+    login(client, "prakom")
+    page = client.get(f"/proses/baru?process_key={RKT}").get_data(True)
+    for typed, message in (("nan", "harus berupa angka"), ("inf", "harus berupa angka"),
+                           ("1e400", "harus berupa angka"), ("１２", "harus berupa angka"),
+                           ("99999999999999999999", "harus berupa angka"),
+                           ("9999999999999999", "harus angka terhingga di bawah 2^53")):
+        response = client.post("/proses/baru", data={
+            "csrf_token": csrf_token(page), "process_key": RKT, "title": "RKT",
+            "tahun": typed})
+        assert response.status_code == 422, typed
+        assert f"Tahun RKT&#34; {message}" in response.get_data(True), typed
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+    started = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": RKT, "title": "RKT", "tahun": "2027"})
+    assert started.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ProcessInstance.data)) == {"tahun": 2027}
