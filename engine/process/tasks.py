@@ -29,7 +29,7 @@ from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts 
 from engine.process.task_states import task_state_word
 from engine.process.task_update import Holders, IfFree, change_row
 from engine.roles import supervisor_of
-from engine.runtime.unit import change, lock_instance, lock_task
+from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:
@@ -228,6 +228,10 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
+    if task.instance.status == GALAT:
+        raise TaskNotOpen(f'Proses "{task.instance.title}" berhenti karena galat dan menunggu '
+                          "administrator; langkahnya tidak dapat diambil, dilepaskan atau "
+                          "diselesaikan sampai proses dijalankan lagi.")
     if task.claimed_by_id is not None and task.claimed_by_id not in _own(user, capacity):
         raise _held_by_other(task)
     return task, capacity

@@ -14,7 +14,7 @@ from engine.escalation.timers import due_instances, fire_instance_timers
 from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, Timer
 from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
-from engine.process.tasks import complete_task, inbox
+from engine.process.tasks import claim_task, complete_task, inbox
 from engine.process.versions import migrate_instances
 from engine.runtime.adapter import (
     MAX_ENGINE_STEPS,
@@ -149,9 +149,13 @@ def test_a_galat_instance_leaves_the_due_list_and_the_inbox(session, clock, user
     assert not mark_failed(session, clock, instance.id, "lagi")  # notified once
     assert _count(session, Notification, Notification.kind == "galat") == 1
     task = session.scalars(select(HumanTask)).one()
-    with pytest.raises(TaskNotOpen):
-        complete_task(session, clock, task.id, users["Prakom"], {})
-    session.rollback()
+    for act in (lambda: complete_task(session, clock, task.id, users["Prakom"], {}),
+                lambda: claim_task(session, clock, task.id, users["Prakom"])):
+        with pytest.raises(TaskNotOpen, match="berhenti karena galat"):
+            act()
+        session.rollback()
+    assert task.claimed_by_id is None
+    assert _count(session, AuditRecord, AuditRecord.action == "task.claimed") == 0
     retry_instance(session, clock, instance.id, users["admin"])
     session.commit()
     assert instance.status == "running"
