@@ -27,7 +27,7 @@ from engine.models import (
     TicketMessage,
     User,
 )
-from engine.paging import Page, paginate
+from engine.paging import Page, latest, paginate
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process import attachments
 from engine.process.lists import INSTANCE_ROW
@@ -51,10 +51,12 @@ def status_word(session: Session, instance: ProcessInstance) -> str:
 
 
 def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str, Any]:
-    """The requester's view of ``instance`` (no internal notes, no internal steps)."""
+    """The requester's view of ``instance`` (no internal notes, no internal steps): the
+    newest ``engine.paging.LATEST`` messages of its thread, oldest first, and how many it
+    has (``messages_total``)."""
     rating = session.scalar(select(Rating).where(Rating.instance_id == instance.id))
-    messages = session.scalars(select(TicketMessage).where(
-        TicketMessage.instance_id == instance.id).order_by(TicketMessage.id))
+    thread = latest(session, select(TicketMessage).where(
+        TicketMessage.instance_id == instance.id), TicketMessage.id.desc())
     return {
         "id": instance.id, "number": instance.number, "title": instance.title,
         "process": instance.definition.name, "status": status_word(session, instance),
@@ -65,7 +67,8 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
                       "author": m.author.full_name if m.author else "Alur",
                       "text": m.text, "at": m.created_at,
                       "file": ({"id": m.attachment.id, "filename": m.attachment.filename}
-                               if m.attachment else None)} for m in messages],
+                               if m.attachment else None)} for m in thread.items],
+        "messages_total": thread.total,
         "rating": ({"score": rating.score, "comment": rating.comment, "at": rating.rated_at}
                    if rating else None),
     }
@@ -91,6 +94,9 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
     if asks and from_requester:
         raise PermissionDenied("Pemohon tidak dapat mengajukan pertanyaan menunggu.")
+    if asks and instance.status != "running":
+        raise InvalidTaskData({"asks": "tiket sudah selesai atau dibatalkan: tidak ada lagi "
+                                       "yang menunggu jawaban pemohon"})
     text = (text or "").strip()
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
         raise InvalidTaskData({"pesan": f"tulis 1–{MAX_MESSAGE} karakter"})

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, Notification, ProcessInstance, Rating, User
+from engine.paging import LATEST
 from engine.roles import username_for
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token
@@ -124,3 +125,35 @@ def test_rating_201_once_by_the_requester_after_completion(app, client):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
         assert db.session.get(ProcessInstance, instance_id).status == "completed"
+
+
+def test_a_finished_ticket_cannot_be_made_to_wait_for_its_requester(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    _finish(client, instance_id)
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    asked = client.post(url, headers=api_token(client, "prakom"),
+                        json={"text": "Masih bermasalah?", "asks": True})
+    assert asked.status_code == 422
+    assert list(asked.json["error"]["fields"]) == ["asks"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action.in_(("sla.paused", "ticket.message")))) == 0
+    assert client.post(url, headers=api_token(client, "prakom"),
+                       json={"text": "Terima kasih"}).status_code == 201
+
+
+def test_the_ticket_carries_its_newest_messages_and_their_total(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    for number in range(LATEST + 5):
+        assert client.post(url, headers=me, json={"text": f"Pesan {number}"}).status_code == 201
+    ticket = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json
+    assert ticket["messages_total"] == LATEST + 5
+    assert [m["text"] for m in ticket["messages"]] == [
+        f"Pesan {number}" for number in range(5, LATEST + 5)]
+    listed = client.get("/api/v1/tickets", headers=me).json
+    assert len(listed[0]["messages"]) == LATEST

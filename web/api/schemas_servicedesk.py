@@ -46,6 +46,7 @@ class TicketSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     deadline = fields.DateTime(allow_none=True)
     messages = fields.List(fields.Nested(TicketMessageSchema))
+    messages_total = fields.Int()
     rating = fields.Dict(allow_none=True)
 
 
