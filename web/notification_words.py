@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext, lazy_gettext
 
-from engine.escalation.notifications import NotificationItem
+from engine.escalation.notifications import TICKET_KINDS, NotificationItem
 from web.time_words import due_text, finished_text
 
 LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eskalasi ke atasan"),
           "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
           "galat": lazy_gettext("Galat"), "tiket_diterima": lazy_gettext("Tiket diterima"),
+          "tiket_pesan": lazy_gettext("Pesan tiket"),
+          "tiket_menunggu": lazy_gettext("Tiket menunggu Anda"),
           "tiket_selesai": lazy_gettext("Tiket selesai")}
 # The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
 FILTER_LABELS = {"pengingat": lazy_gettext("Pengingat"),
@@ -71,7 +73,7 @@ def _sentence(item: NotificationItem) -> str:
             return item.message
         return gettext("Untuk %(role)s (tingkat %(level)s): %(rest)s", role=old.group(2),
                        level=old.group(1), rest=old.group(3))
-    if item.kind in ("tiket_diterima", "tiket_selesai"):
+    if item.kind in TICKET_KINDS:
         return _ticket(item.kind, params)
     case = _case(params)
     if item.kind == "eskalasi" and params.get("level", 1) == 1:
@@ -98,6 +100,12 @@ def _ticket(kind: str, params: dict) -> str:
     if kind == "tiket_diterima":
         return gettext("Tiket %(number)s diterima: %(title)s", number=params["number"],
                        title=params["title"])
+    if kind == "tiket_pesan":
+        return gettext("Tiket %(number)s: pesan baru dari petugas — %(text)s",
+                       number=params["number"], text=params["text"])
+    if kind == "tiket_menunggu":
+        return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
+                       number=params["number"], text=params["text"])
     return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
                    number=params["number"], title=params["title"])
 
@@ -140,7 +148,7 @@ def link_text(item: NotificationItem) -> str:
         return gettext("Lihat langkah (sudah diselesaikan)")
     if item.task_state is not None:
         return gettext("Lihat langkah (dibatalkan)")
-    if item.kind in ("tiket_diterima", "tiket_selesai") and item.instance_id:
+    if item.kind in TICKET_KINDS and item.instance_id:
         return gettext("Lihat tiket")
     if item.instance_id or item.human_task_id:
         return gettext("Lihat proses")
@@ -152,7 +160,7 @@ def target(kind: str, human_task_id: int | None, instance_id: int | None) -> str
     the ticket, the process, else the centre."""
     if human_task_id is not None:
         return url_for("inbox.task", task_id=human_task_id)
-    if instance_id is not None and kind in ("tiket_diterima", "tiket_selesai"):
+    if instance_id is not None and kind in TICKET_KINDS:
         return url_for("desk.show", instance_id=instance_id)
     if instance_id is not None:
         return url_for("instances.show", instance_id=instance_id)

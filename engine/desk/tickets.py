@@ -118,7 +118,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
             notify(session, clock.now(), instance.started_by, instance,
                    "tiket_menunggu" if asks else "tiket_pesan",
                    f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
-                   f" — {text[:200]}")
+                   f" — {text[:200]}", text=text[:200])
     return message
 
 

@@ -5,7 +5,8 @@ Kinds (``Notification.kind``): ``eskalasi`` (level 1 is the reminder to the perf
 levels 2 and up the escalation to the supervising role; ``engine.escalation.chain``),
 ``penugasan`` (a supervisor assigned a step), ``tugas_baru`` (a step landed in the inbox;
 ``engine.escalation.task_notices``), ``galat`` (an instance stopped; administrators),
-``tiket_diterima`` and ``tiket_selesai`` (the service desk's requester notices).
+``TICKET_KINDS`` (the service desk's requester notices: received, a message or a question
+of the desk, done).
 """
 
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from engine.models import (
     User,
 )
 
+# The requester's notices (engine.desk): their link leads to the ticket, the filter "tiket"
+# keeps them all.
+TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_selesai")
 # The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
 KINDS: dict[str, Any] = {
     "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),
@@ -33,7 +37,7 @@ KINDS: dict[str, Any] = {
     "penugasan": Notification.kind == "penugasan",
     "tugas_baru": Notification.kind == "tugas_baru",
     "galat": Notification.kind == "galat",
-    "tiket": Notification.kind.in_(("tiket_diterima", "tiket_selesai")),
+    "tiket": Notification.kind.in_(TICKET_KINDS),
 }
 MAX_PER_PAGE = 100
 

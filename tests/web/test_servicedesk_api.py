@@ -9,7 +9,7 @@ from engine.models import AuditRecord, Notification, ProcessInstance, Rating, Us
 from engine.paging import LATEST
 from engine.roles import username_for
 from tests.conftest import START_DATA
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from web.extensions import db
 
@@ -157,3 +157,30 @@ def test_the_ticket_carries_its_newest_messages_and_their_total(app, client):
         f"Pesan {number}" for number in range(5, LATEST + 5)]
     listed = client.get("/api/v1/tickets", headers=me).json
     assert len(listed[0]["messages"]) == LATEST
+
+
+def test_the_desks_messages_reach_the_requester_labelled_and_under_tiket(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    prakom = api_token(client, "prakom")
+    assert client.post(url, headers=prakom, json={"text": "Merek printernya?",
+                                                  "asks": True}).status_code == 201
+    assert client.post(url, headers=prakom, json={"text": "Teknisi datang"}).status_code == 201
+    found = client.get("/api/v1/notifications?kind=tiket", headers=me).json
+    assert found["total"] == 3
+    shown = {item["kind"]: (item["label"], item["text"]) for item in found["items"]}
+    number = shown["tiket_diterima"][1].split()[1]
+    assert shown["tiket_menunggu"] == (
+        "Tiket menunggu Anda", f"Tiket {number}: petugas menunggu jawaban Anda — Merek printernya?")
+    assert shown["tiket_pesan"] == (
+        "Pesan tiket", f"Tiket {number}: pesan baru dari petugas — Teknisi datang")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "pegawai")).language = "en"
+        db.session.commit()
+    login(client, "pegawai")
+    english = client.get("/notifikasi/?jenis=tiket").get_data(True)
+    assert "<strong>Ticket waiting for you</strong>" in english
+    assert "the desk is waiting for your answer — Merek printernya?" in english
+    assert "<strong>Ticket message</strong>" in english
