@@ -194,6 +194,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype,
+def _download(data: bytes, content_type: str, filename: str) -> Response:
+    return Response(data, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
