@@ -107,6 +107,9 @@ def seed_timezone(session: Session, zone: str) -> None:
 
 
 SEALED = "fernet:"
+# The most levels an escalation chain has (Pengaturan): the supervision line has four
+# roles, so ten levels already repeat the top one (README, "Batas").
+MAX_ESCALATION_LEVELS = 10
 
 
 def _fernet(secret_key: str) -> Fernet:
@@ -147,10 +150,11 @@ def smtp_for_sending(session: Session, secret_key: str, env_password: str | None
 
 
 def escalation_multiples(session: Session) -> list[int]:
-    """Multiples of the time standard at which levels 1, 2, 3 ... escalate, each at most
-    ``MAX_ESCALATION_MULTIPLE`` (a larger one stored before that limit counts as it)."""
+    """Multiples of the time standard at which levels 1, 2, 3 ... escalate: at most
+    ``MAX_ESCALATION_LEVELS`` levels, each at most ``MAX_ESCALATION_MULTIPLE`` (a longer
+    chain or a larger multiple stored before those limits counts as cut to them)."""
     return [min(int(m), MAX_ESCALATION_MULTIPLE)
-            for m in get(session, "escalation")["multiples"]]
+            for m in get(session, "escalation")["multiples"][:MAX_ESCALATION_LEVELS]]
 
 
 def work_calendar(session: Session) -> WorkCalendar:

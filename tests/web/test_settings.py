@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import settings
 from engine.models import Escalation, Setting, User
@@ -111,3 +111,18 @@ def test_user_changes_own_password(app, client):
     client.post("/keluar", data={"csrf_token": token})
     assert login(client, "prakom").status_code == 400, "the old password no longer works"
     assert login(client, "prakom", "sandi-baru-2026").status_code == 302
+
+
+def test_an_escalation_chain_of_more_than_ten_levels_is_refused(app, client):
+    login(client, "admin")
+    ten = ", ".join(["1"] * 10)
+    assert _post(client, {**FORM, "multiples": ten}).status_code == 302
+    response = _post(client, {**FORM, "multiples": ", ".join(["1"] * 500)})
+    assert response.status_code == 422
+    assert 'id="multiples-error">Paling banyak 10 tingkat eskalasi' in response.get_data(True)
+    with app.app_context():
+        assert settings.get(db.session, "escalation") == {"multiples": [1] * 10}
+        db.session.execute(update(Setting).where(Setting.key == "escalation").values(
+            value={"multiples": [1] * 500}))  # stored before the limit
+        db.session.commit()
+        assert settings.escalation_multiples(db.session) == [1] * 10

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from engine import audit, settings
+from engine.settings import MAX_ESCALATION_LEVELS
 from engine.time.duration import MAX_ESCALATION_MULTIPLE
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
@@ -81,6 +82,10 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     numbers = [int(p) for p in parts if p.isdecimal() and int(p) > 0]
     if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
+        return [1, 2, 3]
+    if len(numbers) > MAX_ESCALATION_LEVELS:
+        errors["multiples"] = gettext("Paling banyak %(n)d tingkat eskalasi (README, \"Batas\").",
+                                      n=MAX_ESCALATION_LEVELS)
         return [1, 2, 3]
     if numbers[-1] > MAX_ESCALATION_MULTIPLE:
         errors["multiples"] = gettext("Kelipatan paling besar %(n)d (README, \"Batas\").",
