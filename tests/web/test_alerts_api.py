@@ -66,7 +66,7 @@ def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, clien
 
 
 @pytest.mark.parametrize("body", [
-    None, [], {"version": "3", "alerts": FIRING["alerts"]}, {"version": "4", "alerts": []},
+    [], {"version": "3", "alerts": FIRING["alerts"]}, {"version": "4", "alerts": []},
     {"version": "4", "alerts": [{**FIRING["alerts"][0], "status": "burning"}]},
     {"version": "4", "alerts": [FIRING["alerts"][0], {"labels": {}}]},
 ])
@@ -74,6 +74,20 @@ def test_a_body_that_is_not_alertmanager_v4_is_422_and_starts_nothing(app, clien
     headers = add_source(app, "prometheus", "alertmanager")
     answer = client.post("/api/v1/alerts", headers=headers, json=body)
     assert (answer.status_code, answer.json["error"]["code"]) == (422, "invalid_request")
+    assert incidents(app) == []
+
+
+def test_the_refusals_name_the_field_in_indonesian_and_a_body_not_json_is_400(app, client):
+    headers = add_source(app, "prometheus", "alertmanager")
+    for body, fields in (({"version": "3", "alerts": FIRING["alerts"]}, {"version": ["harus 4"]}),
+                         ({"version": "4", "alerts": []},
+                          {"alerts": ["berisi 1 sampai 500 peringatan"]})):
+        answer = client.post("/api/v1/alerts", headers=headers, json=body)
+        assert answer.json["error"]["fields"] == fields
+    for raw in (b"", b"bukan json", b"{"):
+        answer = client.post("/api/v1/alerts", data=raw, headers={
+            **headers, "Content-Type": "application/json"})
+        assert (answer.status_code, answer.json["error"]["code"]) == (400, "bad_request")
     assert incidents(app) == []
 
 

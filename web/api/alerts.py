@@ -2,7 +2,8 @@
 
 Authenticated by the source's own bearer token (``alur alerts add-source``), never by a
 user token. 202 ``{"instances": [ids opened], "ignored": n}``; 401 for a wrong or missing
-token; 422 for a body that is not the source kind's format (nothing started).
+token; 400 for a body that is not JSON, 422 for one that is not the source kind's format
+(nothing started).
 """
 
 from datetime import UTC, datetime
@@ -37,6 +38,8 @@ def receive_alerts() -> Any:
     if source is None:
         return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
     payload = request.get_json(silent=True)
+    if payload is None:
+        return error_response(400, "bad_request", "Badan permintaan harus JSON yang sah.")
     try:
         events = (_alertmanager(payload) if source.kind == "alertmanager"
                   else _uptime_kuma(payload))

@@ -35,6 +35,7 @@ _RULES = [(re.compile(english), indonesian) for english, indonesian in [
     (rf"Must be (?P<op1>{_COMPARISON}) (?P<a>[-\d.]+)\.", "harus {op1} {a}"),
     (r"String does not match expected pattern\.", "bentuknya tidak sesuai"),
     (r"Number too large\.", "angkanya terlalu besar"),
+    (r"Must be equal to (?P<value>.+)\.", "harus {value}"),
 ]]
 
 

@@ -67,7 +67,8 @@ class AlertmanagerWebhook(Schema):
 
     version = fields.Str(required=True, validate=validate.Equal("4"))
     alerts = fields.List(fields.Nested(AlertmanagerAlert, unknown="exclude"), required=True,
-                         validate=validate.Length(min=1, max=500))
+                         validate=validate.Length(min=1, max=500,
+                                                  error="berisi 1 sampai 500 peringatan"))
 
 
 class KumaMonitor(Schema):
