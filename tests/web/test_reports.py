@@ -331,6 +331,28 @@ def test_a_bad_period_names_its_field(client, history, query, message):
     assert message in page and 'period-form" aria-label="Pilih periode"' in page
 
 
+@pytest.mark.parametrize(("url", "message"), [
+    ("/laporan/tabel7?tahun=2026&semester=3", 'Semester: "3" tidak ada; pilih 1–2.'),
+    ("/laporan/tabel7?tahun=1999&semester=1", 'Tahun: "1999" bukan tahun 2000–2100.'),
+    ("/laporan/tabel7?tahun=2026&semester=abc", 'Semester: "abc" tidak ada; pilih 1–2.'),
+    ("/laporan/sop/sop_uji?format=pdf", 'Format "pdf" tidak dikenal; pilih csv atau xlsx.'),
+    ("/laporan/tabel7?format=csv&sep=x", 'Pemisah CSV (sep) "x" tidak dikenal; pilih ; atau ,.'),
+    ("/laporan/tabel7?format=csv&tabel=99", 'Tabel "99" tidak ada; pilih 1–2.'),
+])
+def test_tabel7_and_export_refusals_name_their_parameter(client, history, url, message):
+    login(client, "admin")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert message in response.get_data(True).replace("&#34;", '"')
+
+
+def test_tabel7_reads_the_semester_from_ke_as_the_other_reports(client, history):
+    login(client, "admin")
+    for number in (1, 2):
+        page = client.get(f"/laporan/tabel7?tahun=2026&ke={number}").get_data(True)
+        assert f'<option value="{number}" selected>' in page
+
+
 def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
     login(client, "admin")
     page = html.fromstring(client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True))

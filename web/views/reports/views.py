@@ -10,7 +10,16 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import login_required
 from sqlalchemy import func, select
@@ -32,6 +41,7 @@ from engine.time.periods import (
     period_containing,
 )
 from web.access import access
+from web.errors import error_response
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
@@ -208,19 +218,13 @@ def person_instances(username: str) -> Any:
 def tabel7() -> Any:
     if not access().may_view_tabel7():
         abort(403)
-    today = _today()
-    try:
-        year = int(request.args.get("tahun", today.year))
-        half = int(request.args.get("semester", 1 if today.month <= 6 else 2))
-        period = calendar_period("semester", year, half, _zone())
-    except ValueError:
-        abort(400)
+    period = _period("semester")
     rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
     if _export_format():
         return _export(tables, _export_format(), f"tabel7-{period.slug()}")
     return render_template("reports/tabel7.html", export_links=_export_links(tables), rows=rows,
-                           period=period, tables=tables, year=year, half=half)
+                           period=period, tables=tables, year=period.year, half=period.number)
 
 
 def _visible_sop(key: str) -> str:
@@ -249,13 +253,15 @@ NUMBER_FIELDS = {"bulan": (lazy_gettext("Bulan"), 12),
                  "semester": (lazy_gettext("Semester"), 2)}
 
 
-def _period() -> Period:
-    """The period named by the query string; this year by default.
+def _period(kind: str | None = None) -> Period:
+    """The period named by the query string; this year by default. ``kind``: the kind of
+    period the report allows (Tabel 7: ``semester``, this one by default), else
+    ``periode``'s.
 
     Raises:
         PeriodError: a field out of range or malformed (shown as a 400 page naming it).
     """
-    kind = request.args.get("periode") or "tahun"
+    kind = kind or request.args.get("periode") or "tahun"
     zone, today = _zone(), _today()
     if kind == "rentang":
         first = _date_field("dari", gettext("Dari"))
@@ -316,12 +322,22 @@ def _export_links(tables: list[Table]) -> dict[str, Any]:
 
 
 def _export_format() -> str | None:
+    """``format`` (``csv``, ``xlsx`` or none: the page); a bad ``format`` or ``sep`` is a
+    400 naming it."""
     fmt = request.args.get("format")
     if fmt and fmt not in EXPORT_FORMATS:
-        abort(400)
+        _refuse("format", gettext('Format "%(value)s" tidak dikenal; pilih csv atau xlsx.',
+                                  value=fmt[:20]))
     if request.args.get("sep", ";") not in CSV_SEPARATORS:
-        abort(400)
+        _refuse("sep", gettext('Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.',
+                               value=request.args.get("sep", "")[:20]))
     return fmt
+
+
+def _refuse(name: str, message: str) -> None:
+    """Answer 400 with ``message``, naming the query parameter ``name``; nothing is read."""
+    abort(make_response(error_response(400, "invalid_request", message,
+                                       fields={name: message})))
 
 
 def _export(tables: list[Table], fmt: str, filename: str) -> Any:
@@ -330,7 +346,8 @@ def _export(tables: list[Table], fmt: str, filename: str) -> Any:
     exist is a 400."""
     number = request.args.get("tabel", "1")
     if not number.isdecimal() or not 1 <= int(number) <= len(tables):
-        abort(400)
+        _refuse("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
+                                 value=number[:20], count=len(tables)))
     return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
 
