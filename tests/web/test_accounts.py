@@ -4,7 +4,7 @@ and revocation of sessions and API tokens."""
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from werkzeug.security import check_password_hash
 
 from engine.clock import ManualClock
@@ -24,6 +24,19 @@ def _user(app, username: str) -> User:
 
 def _temporary_password(html: str) -> str:
     return re.search(r'id="temporary-password">([^<]+)<', html).group(1)
+
+
+def test_setup_refuses_a_bad_admin_name_before_it_migrates_anything(database, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
+                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    result = app.test_cli_runner().invoke(args=["setup", "--admin", "Bad Name"],
+                                          env={"ALUR_DEMO": ""})
+    assert result.exit_code == 2
+    assert "--admin" in result.output and "huruf kecil" in result.output
+    with app.app_context():
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
 
 
 def test_setup_without_demo_creates_only_an_administrator_with_a_generated_password(

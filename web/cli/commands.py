@@ -145,7 +145,10 @@ def demo_users_command() -> None:
 def setup_command(ctx: click.Context, demo: bool, admin_username: str) -> None:
     """Migrate the database (and fill the report facts of a history made before them),
     deploy bpmn/, then create the demo users (--demo) or, when no administrator exists
-    yet, the first administrator."""
+    yet, the first administrator. A bad ``--admin`` name is refused before anything."""
+    if not demo and not accounts.USERNAME.match(admin_username):
+        raise click.BadParameter("huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter",
+                                 param_hint="--admin")
     upgrade(directory=current_app.extensions["migrate"].directory)
     if missing():
         click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
