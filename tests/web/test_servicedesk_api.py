@@ -53,6 +53,8 @@ def test_an_employee_without_roles_may_start_only_the_requester_sops(app, client
     me = api_token(client, "pegawai")
     startable = client.get("/api/v1/processes?startable=1", headers=me).json
     assert sorted(p["key"] for p in startable) == [SERVER, LTI]
+    head = client.head("/api/v1/processes?startable=1", headers=me)
+    assert (head.status_code, head.headers["X-Total-Count"]) == (200, "2")
     assert len(client.get("/api/v1/processes", headers=me).json) > 2
     refused = client.post("/api/v1/instances", headers=me, json={
         "process_key": "penyusunan_rkt", "title": "RKT", "data": {}})

@@ -45,7 +45,7 @@ def _body(schema: Schema) -> dict[str, Any] | Any:
 def _startable() -> Any:
     """``GET /api/v1/processes?startable=1``: only the SOPs the caller may start
     (its lanes, and the requester-facing SOPs for every active account)."""
-    if request.method != "GET" or request.path != "/api/v1/processes" \
+    if request.method not in ("GET", "HEAD") or request.path != "/api/v1/processes" \
             or request.args.get("startable") not in ("1", "true"):
         return None
     return token_required(_list_startable)()
