@@ -127,9 +127,8 @@ def complete_task(task_id: int) -> Any:
     else:
         task = tasks.get_task(db.session, task_id)
         data = _multipart_data()
-        file_fields = [f["name"] for f in declared_fields(tasks.task_entry(task).get("form"))
-                       if f["kind"] == "file"]
-        data.update(attach_posted(task, g.user, file_fields))
+        data.update(attach_posted(task, g.user,
+                                  declared_fields(tasks.task_entry(task).get("form"))))
     task = tasks.complete_task(db.session, clock(), task_id, g.user, data, access=access())
     db.session.flush()
     # Built before the commit, which would expire what was just written.

@@ -31,16 +31,21 @@ def all_fields(instance: ProcessInstance) -> list[dict[str, Any]]:
     return found
 
 
-def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[str, str]:
+def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
+                  ) -> dict[str, str]:
     """Attach the files chosen in a completion form to ``task``: every file of the input
-    ``lampiran`` and of the form's file fields. Returns ``{file field: file name}`` to
-    submit as those fields' values. Not committed.
+    ``lampiran`` and of the file fields among ``declared`` (``engine.bpmn.forms.fields``
+    of the step's form). Returns ``{file field: file name}`` to submit as those fields'
+    values. Not committed.
 
     Raises:
-        InvalidTaskData: under ``lampiran`` or the file field's name.
+        InvalidTaskData: under ``lampiran`` or the file field's name, the message naming
+            the field by its label.
     """
+    labels = {"lampiran": "Lampiran", **{f["name"]: f["label"] for f in declared
+                                          if f["kind"] == "file"}}
     named = {}
-    for name in ["lampiran", *file_fields]:
+    for name, label in labels.items():
         for upload in request.files.getlist(name):
             if not upload or not upload.filename:
                 continue
@@ -50,7 +55,8 @@ def attach_posted(task: HumanTask, user: Any, file_fields: list[str]) -> dict[st
                 stored = attachments.attach(db.session, clock(), folder(), task, user, upload.filename,
                                    data, max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
             except InvalidTaskData as invalid:
-                raise InvalidTaskData({name: invalid.fields["lampiran"]}) from None
+                raise InvalidTaskData({name: f'"{label}": {invalid.fields["lampiran"]}'}
+                                      ) from None
             if name != "lampiran":
                 named[name] = stored.filename
     return named

@@ -100,8 +100,7 @@ def task(task_id: int) -> Any:
                 for field in entry["fields"]}
         data.update(forms.read_posted(entry.get("form"), request.form))
         try:
-            data.update(attach_posted(human_task, current_user,
-                                      [f["name"] for f in declared if f["kind"] == "file"]))
+            data.update(attach_posted(human_task, current_user, declared))
             tasks.complete_task(db.session, clock(), task_id, current_user, data,
                                 access=access())
         except InvalidTaskData as invalid:
