@@ -2,6 +2,7 @@
 completed steps, and the files uploaded with a completion form."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 
@@ -10,6 +11,7 @@ from engine.errors import InvalidTaskData
 from engine.models import HumanTask, ProcessInstance
 from engine.process import attachments, case
 from web.extensions import clock, db
+from web.filters import office_calendar
 from web.views.attachments import folder
 from web.views.reports.export import Table
 
@@ -68,13 +70,16 @@ STATUS_TEXT = {"running": "berjalan", "completed": "selesai", "cancelled": "diba
 
 def instances_table(items: list[ProcessInstance]) -> Table:
     """The listed instances as an exportable table (``web.views.reports.export``), their
-    case data as ``name: value`` pairs; times in ISO 8601."""
+    case data as ``name: value`` pairs; times in ISO 8601 in the office's time zone
+    (``2026-11-23T08:00:00+07:00``), as the pages show them."""
+    zone = ZoneInfo(office_calendar().timezone)
     table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
                                     "Dimulai oleh", "Data proses"])
     for item in items:
         table.add([item.number, item.title, item.definition.name,
-                   STATUS_TEXT.get(item.status, item.status), item.started_at.isoformat(),
-                   item.completed_at.isoformat() if item.completed_at else None,
+                   STATUS_TEXT.get(item.status, item.status),
+                   item.started_at.astimezone(zone).isoformat(),
+                   item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
                    item.started_by.username if item.started_by else None,
                    "; ".join(f"{key}: {value}" for key, value in (item.data or {}).items())])
     return table
