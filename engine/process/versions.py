@@ -7,7 +7,6 @@ deadline is counted again from it, so a migration never gives a late step more t
 
 from dataclasses import dataclass, field
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -18,7 +17,7 @@ from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
 from engine.runtime.adapter import spec_of
-from engine.runtime.migration import move_to_spec
+from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.unit import GALAT, InstanceUnit, change
 from engine.time.duration import duration_words
 
@@ -180,7 +179,7 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     for instance_id in [instance.id for instance in _older_running(session, target)]:
         try:
             _migrate_one(session, clock, instance_id, target, user, result)
-        except SpiffWorkflowException as refused:
+        except MigrationRefused as refused:
             # Raised out of ``change`` before anything of the instance was stored or
             # changed: the half-moved workflow is dropped, the row stays as it was.
             result.unmovable[instance_id] = str(refused)[:500]
@@ -192,7 +191,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
     """Move one instance (``migrate_instances``), noting the outcome in ``result``.
 
     Raises:
-        SpiffWorkflowException: SpiffWorkflow could not move its state (nothing saved).
+        MigrationRefused: SpiffWorkflow could not move its state (nothing saved).
     """
     with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
         if unit is None:

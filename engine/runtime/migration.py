@@ -10,10 +10,16 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.adapter import SERIALIZER, count_from
 from engine.runtime.projection import guarded_task
+
+
+class MigrationRefused(Exception):
+    """SpiffWorkflow could not move the workflow; the message is its reason. The workflow
+    object may be half moved: drop it, never store it."""
 
 
 def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None:
@@ -22,9 +28,16 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
     Args:
         started: ``{spiff task id of an open user task: when it became ready (aware)}``;
             the deadline of each such step is counted again from that moment.
+
+    Raises:
+        MigrationRefused: SpiffWorkflow cannot move this state (e.g. a boundary join whose
+            split is gone, in a Galat state stored before ``compaction`` kept it).
     """
-    top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
-    migrate_workflow(top_diff, workflow, spec)
+    try:
+        top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
+        migrate_workflow(top_diff, workflow, spec)
+    except SpiffWorkflowException as refused:
+        raise MigrationRefused(str(refused)) from refused
     for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
