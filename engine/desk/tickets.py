@@ -99,7 +99,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
                                        "yang menunggu jawaban pemohon"})
     text = (text or "").strip()
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
-        raise InvalidTaskData({"pesan": f"tulis 1–{MAX_MESSAGE} karakter"})
+        raise InvalidTaskData({"pesan": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
     message = TicketMessage(instance_id=instance.id, author_id=user.id,
                             from_requester=from_requester, asks=asks, text=text,
                             attachment_id=attachment.id if attachment else None,

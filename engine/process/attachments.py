@@ -107,7 +107,7 @@ def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: s
     _check_may_act(session, clock, task, user, open_only=False)
     text = (text or "").strip()
     if not text or len(text) > MAX_COMMENT:
-        raise InvalidTaskData({"komentar": f"tulis 1–{MAX_COMMENT} karakter"})
+        raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
     entry = Comment(instance_id=task.instance_id, human_task_id=task.id, author_id=user.id,
                     text=text, created_at=clock.now())
     session.add(entry)
@@ -128,7 +128,7 @@ def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstanc
         raise PermissionDenied("Anda tidak memegang peran pada SOP proses ini.")
     text = (text or "").strip()
     if not text or len(text) > MAX_COMMENT:
-        raise InvalidTaskData({"komentar": f"tulis 1–{MAX_COMMENT} karakter"})
+        raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
     entry = Comment(instance_id=instance.id, author_id=user.id, text=text,
                     created_at=clock.now())
     session.add(entry)

@@ -66,8 +66,10 @@ def test_comments_on_a_step(app, client):
     task_id = _task(client)
     login(client, "prakom")
     token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
-    assert client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
-                                                           "komentar": " "}).status_code == 422
+    empty = client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
+                                                            "komentar": " "})
+    assert empty.status_code == 422
+    assert "Komentar: tulis 1–2000 karakter" in empty.get_data(True)
     client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
                                                     "komentar": "Server dicek ulang"})
     assert "Server dicek ulang" in client.get(f"/tugas/{task_id}").get_data(True)

@@ -149,5 +149,6 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert done.status_code == 302
     page = client.get("/proses/1").get_data(True)
     assert "<strong>Dibatalkan</strong>" in page and "Proses dibatalkan" in page
+    assert "· dibatalkan " in page and "· selesai " not in page
     assert "Salah SOP" in page
     assert "Server A" in client.get("/proses/?status=dibatalkan").get_data(True)
