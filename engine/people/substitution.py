@@ -116,6 +116,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["kind"] = "jenis harus Plh atau Plt"
     if official is None:
         problems["official"] = "pejabat yang digantikan wajib dipilih"
+    elif not role:
+        problems["role"] = "peran wajib dipilih"
     elif role not in KNOWN_ROLES or role not in official.role_names:
         problems["role"] = f"{official.full_name} tidak memegang peran {role}"
     if substitute is None:

@@ -150,3 +150,15 @@ def test_an_official_who_is_away_is_not_offered_alihkan(app, client):
     bulk = [text for text, _ in _options(client.get("/?tampil=bawahan").get_data(True),
                                          "assignee")]
     assert "Siti Kasubbag" not in bulk and "Budi Prakom" in bulk
+
+
+def test_an_official_chosen_without_a_role_is_asked_for_the_role(app, client):
+    login(client, "kasubbag")
+    page = client.get("/plh/").get_data(True)
+    response = client.post("/plh/", data={
+        "csrf_token": csrf_token(page), "kind": "Plh", "role": "",
+        "substitute": _id(app, "prakom"), "warrant_number": "SP-5",
+        "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
+    assert response.status_code == 422
+    assert "Peran</a>: peran wajib dipilih</li>" in response.get_data(True)
+    assert _count(app) == 0
