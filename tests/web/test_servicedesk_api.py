@@ -124,6 +124,9 @@ def test_rating_201_once_by_the_requester_after_completion(app, client):
     assert (rated.status_code, rated.json["score"], rated.json["comment"]) == (201, 4, "Cepat")
     again = client.post(url, headers=me, json={"score": 5})
     assert (again.status_code, again.json["error"]["code"]) == (409, "conflict")
+    rating = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json["rating"]
+    assert (rating["score"], rating["comment"]) == (4, "Cepat")
+    assert datetime.fromisoformat(rating["at"]).tzinfo is not None  # ISO 8601, as elsewhere
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
         assert db.session.get(ProcessInstance, instance_id).status == "completed"

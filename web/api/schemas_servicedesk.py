@@ -33,6 +33,15 @@ class TicketMessageSchema(Schema):
     file = fields.Dict(allow_none=True)
 
 
+class TicketRatingSchema(Schema):
+    """The requester's rating (score null: closed without one); ``at`` ISO 8601 as every
+    time of the API."""
+
+    score = fields.Int(allow_none=True)
+    comment = fields.Str(allow_none=True)
+    at = fields.DateTime()
+
+
 class TicketSchema(Schema):
     """The requester's view of an instance: no internal notes, no internal steps."""
 
@@ -47,7 +56,7 @@ class TicketSchema(Schema):
     deadline = fields.DateTime(allow_none=True)
     messages = fields.List(fields.Nested(TicketMessageSchema))
     messages_total = fields.Int()
-    rating = fields.Dict(allow_none=True)
+    rating = fields.Nested(TicketRatingSchema, allow_none=True)
 
 
 class AlertmanagerAlert(Schema):
