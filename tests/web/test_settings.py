@@ -5,9 +5,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from engine import settings
-from engine.models import Escalation, Setting, User
+from engine.models import Escalation, ProcessInstance, Setting, User
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login
+from tests.web.test_alerts_api import FIRING, add_source
 from web.cli.worker import fire_once
 from web.extensions import db
 
@@ -126,3 +127,28 @@ def test_an_escalation_chain_of_more_than_ten_levels_is_refused(app, client):
             value={"multiples": [1] * 500}))  # stored before the limit
         db.session.commit()
         assert settings.escalation_multiples(db.session) == [1] * 10
+
+
+def test_the_service_desk_settings_are_set_on_the_page_and_used(app, client):
+    login(client, "admin")
+    refused = _post(client, {**FORM, "sla_minor": "2 hari", "priority_info": "sedang"})
+    assert refused.status_code == 422
+    page = refused.get_data(True)
+    assert 'id="sla_minor-error">Tulis durasi ISO 8601 waktu kerja' in page
+    assert 'id="priority_info-error">Pilih kritis, mayor atau minor.' in page
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+    assert _post(client, {**FORM, "sla_minor": "pt4h", "priority_info": "mayor"}
+                 ).status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "sla_minor") == "PT4H"
+        assert settings.get(db.session, "alert_priorities") == {
+            "critical": "kritis", "warning": "mayor", "info": "mayor"}
+    source = add_source(app, "prometheus", "alertmanager")
+    alert = {**FIRING["alerts"][0], "labels": {**FIRING["alerts"][0]["labels"],
+                                                "severity": "info"}}
+    opened = client.post("/api/v1/alerts", headers=source, json={**FIRING, "alerts": [alert]})
+    assert opened.status_code == 202, opened.json
+    with app.app_context():
+        [instance_id] = opened.json["instances"]
+        assert db.session.get(ProcessInstance, instance_id).data["prioritas"] == "mayor"

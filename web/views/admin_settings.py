@@ -10,12 +10,14 @@ from flask_login import current_user
 
 from engine import audit, settings
 from engine.settings import MAX_ESCALATION_LEVELS
-from engine.time.duration import MAX_ESCALATION_MULTIPLE
+from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, parse_duration
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 
 # The office logo printed in the SOP document's kop (``web.views.admin_identity``).
 MAX_LOGO_BYTES = 200 * 1024
+# What a monitoring alert's severity may become (README, "Layanan TI").
+PRIORITIES = ("kritis", "mayor", "minor")
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -73,8 +75,27 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     if not plh_days.isdecimal() or not 1 <= int(plh_days) <= 365:
         errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
     substitution = {"plh_max_days": int(plh_days) if not errors.get("plh_max_days") else 30}
+    sla_minor = _sla_minor(form.get("sla_minor", current["sla_minor"]), errors)
+    priorities = {severity: form.get(f"priority_{severity}", chosen)
+                  for severity, chosen in current["alert_priorities"].items()}
+    for severity, priority in priorities.items():
+        if priority not in PRIORITIES:
+            errors[f"priority_{severity}"] = gettext("Pilih kritis, mayor atau minor.")
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
-             "calendar": calendar, "substitution": substitution}, errors)
+             "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
+             "alert_priorities": priorities}, errors)
+
+
+def _sla_minor(text: str, errors: dict[str, str]) -> str:
+    """The minor tickets' SLA: an ISO 8601 duration of office time, at most a year."""
+    text = text.strip().upper()
+    try:
+        parse_duration(text)
+    except InvalidDuration:
+        errors["sla_minor"] = gettext("Tulis durasi ISO 8601 waktu kerja, mis. P1D (1 hari "
+                                      "kerja) atau PT4H, paling lama 1 tahun.")
+        return "P1D"
+    return text
 
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
