@@ -2,9 +2,11 @@
 answers in Indonesian who finished it and when, shows back what the user typed, stores
 nothing; task states are worded in one place."""
 
+import io
+
 from sqlalchemy import select
 
-from engine.models import AuditRecord, HumanTask, User, UserRole
+from engine.models import Attachment, AuditRecord, HumanTask, User, UserRole
 from engine.process.instances import start_instance
 from engine.process.task_states import TASK_STATE_WORDS
 from engine.process.tasks import complete_task
@@ -67,6 +69,20 @@ def test_nothing_typed_shows_no_empty_copy_box(app, client):
     html = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)}).get_data(True)
     assert "sudah diselesaikan oleh Budi Santoso" in html
     assert "Yang Anda ketik" not in html
+
+
+def test_a_file_sent_to_a_step_done_meanwhile_gets_the_same_answer_and_is_not_kept(
+        app, client):
+    task_id = _open_step(app)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    _complete_as_budi(app, task_id)
+    response = client.post(f"/tugas/{task_id}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "lampiran": [(io.BytesIO(b"MZ"), "alat.exe")]})
+    assert response.status_code == 409
+    assert "sudah diselesaikan oleh Budi Santoso" in response.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(Attachment)).all() == []
 
 
 def test_the_task_page_and_the_api_word_states_in_indonesian(app, client):

@@ -92,6 +92,8 @@ def task(task_id: int) -> Any:
         abort(403)
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
+    if request.method == "POST" and human_task.state != "open":
+        return render_conflict(task_id)  # before its files are looked at: none is stored
     if request.method == "POST":
         declared = fields(entry.get("form"))
         data = {field["name"]: (request.form.getlist(field["name"])
