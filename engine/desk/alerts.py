@@ -13,8 +13,9 @@ Exactly one of many concurrent identical alerts opens the incident: the alert's
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -89,7 +90,11 @@ def receive(session: Session, clock: Clock, source: AlertSource,
     user = source.user
     opened: list[int] = []
     ignored = 0
+    now = clock.now()
+    zone = ZoneInfo(settings.work_calendar(session).timezone)
     for event in events:
+        # A tool's clock ahead of ours (or a made-up 2099) cannot end an outage in the future.
+        event = replace(event, at=min(event.at, now))
         alert = _locked_alert(session, source, event)
         instance = session.get(ProcessInstance, alert.instance_id) if alert.instance_id else None
         if event.firing:
@@ -109,7 +114,8 @@ def receive(session: Session, clock: Clock, source: AlertSource,
             minutes = int((end - alert.firing_since).total_seconds() // 60)
             _note(session, clock, user, instance,
                   f"Pulih: {alert.system} tidak tersedia {minutes} menit "
-                  f"({alert.firing_since.isoformat()} – {end.isoformat()}).")
+                  f"({alert.firing_since.astimezone(zone).isoformat()} – "
+                  f"{end.astimezone(zone).isoformat()}).")
             alert.firing_since = None
         else:
             ignored += 1

@@ -16,6 +16,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from tests.conftest import WIB
 from tests.helpers.servers import ALUR, alur_server, free_port
 
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
@@ -100,8 +101,8 @@ def test_alertmanager_and_uptime_kuma_open_one_incident_and_record_the_downtime(
             assert rows(url, "SELECT id, status FROM process_instances") == [
                 (instance_id, "running")]
             assert rows(url, "SELECT text FROM comments WHERE text LIKE 'Pulih:%'") == [
-                ((f"Pulih: SIPP tidak tersedia 10 menit ({started.isoformat()} – "
-                  f"{ended.isoformat()})."),)]
+                ((f"Pulih: SIPP tidak tersedia 10 menit ({started.astimezone(WIB).isoformat()}"
+                  f" – {ended.astimezone(WIB).isoformat()})."),)]
         finally:
             manager.terminate()
             manager.wait(timeout=10)

@@ -92,7 +92,7 @@ def test_the_refusals_name_the_field_in_indonesian_and_a_body_not_json_is_400(ap
 
 
 def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_downtime(
-        app, client):
+        app, client, clock):
     headers = add_source(app, "prometheus", "alertmanager")
     first = client.post("/api/v1/alerts", headers=headers, json=FIRING)
     assert first.status_code == 202, first.json
@@ -105,6 +105,7 @@ def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_do
     again = client.post("/api/v1/alerts", headers=headers, json=FIRING)
     assert again.json == {"instances": [], "ignored": 0}
     assert notes(app, instance_id) == ["Peringatan menyala lagi: SIPP tidak menjawab"]
+    clock.advance(timedelta(hours=1))
     done = client.post("/api/v1/alerts", headers=headers, json=resolved())
     assert done.json == {"instances": [], "ignored": 0}
     assert notes(app, instance_id)[-1].startswith("Pulih: SIPP tidak tersedia 45 menit")
@@ -117,7 +118,8 @@ def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_do
     assert [i.status for i in incidents(app)] == ["running"]
 
 
-def test_uptime_kuma_down_opens_an_incident_and_up_records_the_downtime(app, client):
+def test_uptime_kuma_down_opens_an_incident_and_up_records_the_downtime(app, client, clock):
+    clock.advance(timedelta(hours=2))  # 10.00 WIB: the heartbeats below are past
     headers = add_source(app, "kuma", "uptime-kuma")
     down = client.post("/api/v1/alerts", headers=headers, json=kuma(0, "2026-11-23 02:00:00"))
     assert down.status_code == 202, down.json
@@ -133,6 +135,22 @@ def test_uptime_kuma_down_opens_an_incident_and_up_records_the_downtime(app, cli
     bad = client.post("/api/v1/alerts", headers=headers, json=FIRING)
     assert bad.status_code == 422
     assert len(incidents(app)) == 1
+
+
+def test_an_end_in_the_future_ends_the_outage_now(app, client, clock):
+    """A tool's clock ahead of Alur's, or a made-up endsAt in 2099, cannot make an outage
+    longer than it has been: it ends at Alur's now."""
+    headers = add_source(app, "prometheus", "alertmanager")
+    [instance_id] = client.post("/api/v1/alerts", headers=headers,
+                                json=FIRING).json["instances"]
+    clock.advance(timedelta(minutes=20))
+    client.post("/api/v1/alerts", headers=headers, json=resolved("2099-01-01T00:00:00Z"))
+    assert notes(app, instance_id)[-1] == (
+        "Pulih: SIPP tidak tersedia 20 menit "
+        "(2026-11-23T08:00:00+07:00 – 2026-11-23T08:20:00+07:00).")
+    with app.app_context():
+        [outage] = db.session.scalars(select(Outage)).all()
+        assert outage.ended_at - outage.started_at == timedelta(minutes=20)
 
 
 def test_twenty_concurrent_identical_alerts_open_exactly_one_incident(app):
