@@ -171,3 +171,10 @@ def test_instance_page_marks_late_steps_with_time_taken_against_the_standard(cli
     assert 'data-late="Kegiatan_1"' in page and 'data-current="Kegiatan_2"' in page
     assert '<td data-label="Waktu dipakai">2 jam kerja / 1 jam</td>' in page
     assert page.count("⚠ Terlambat") == 1
+
+
+def test_every_page_names_its_icon_so_browsers_ask_no_missing_favicon(client):
+    page = client.get("/masuk").get_data(True)
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page).group(1)
+    with client.get(icon) as answer:
+        assert (answer.status_code, answer.mimetype) == (200, "image/svg+xml")
