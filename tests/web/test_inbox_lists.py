@@ -101,6 +101,7 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
     [following] = re.findall(r'<a rel="next" href="([^"]+)"', first)
     assert "halaman=2" in following and "per_page=3" in following
     assert _rows(client.get("/?per_page=3&halaman=2").get_data(True)) == [INVENTARIS]
+    assert _rows(client.get("/?per_page=3&page=2").get_data(True)) == [INVENTARIS]
     for query, named in (("per_page=101", "per_page=101"), ("halaman=0", "halaman=0"),
                          ("halaman=abc", "halaman=abc"), ("per_page=-1", "per_page=-1"),
                          ("halaman=99999999999999999999", "halaman=99999999999999999999")):

@@ -66,12 +66,13 @@ def asked_query(args: Any) -> inbox.InboxQuery:
 
 
 def _paging() -> tuple[int, int]:
-    """``halaman`` (from 1) and ``per_page`` (1..100, 50 by default) of the request.
+    """``halaman`` (from 1; ``page`` is read too, as on the other lists) and ``per_page``
+    (1..100, 50 by default) of the request.
 
     Raises:
         ValueError: with the Indonesian sentence naming the bad parameter.
     """
-    page = request.args.get("halaman", "1")
+    page = request.args.get("halaman", request.args.get("page", "1"))
     per_page = request.args.get("per_page", str(PER_PAGE))
     if not page.isdecimal() or not 1 <= int(page) <= MAX_PAGE:
         raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
