@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from PIL import Image
 
 from engine.sop.document import END, GRID, IDENTITAS, SopDocument, SopRow
 
@@ -165,9 +166,12 @@ def _kop(pdf: _SopPdf, identity: OfficeIdentity, top: float, width: float) -> No
     """The office's logo, name and unit at the top of the kop cell; leaves y below them."""
     y = top + 2
     if identity.logo:
-        pdf.image(io.BytesIO(identity.logo), x=MARGIN + width / 2 - 7, y=y, h=14,
-                  keep_aspect_ratio=True)
-        y += 15
+        try:
+            pdf.image(io.BytesIO(identity.logo), x=MARGIN + width / 2 - 7, y=y, h=14,
+                      keep_aspect_ratio=True)
+            y += 15
+        except (OSError, ValueError, Image.DecompressionBombError):
+            pass  # a logo stored before logos were decoded at upload: the kop goes without
     pdf.set_y(y)
     if identity.office:
         pdf.set_font(pdf.family, "B", 10)

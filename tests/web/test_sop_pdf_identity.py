@@ -2,6 +2,7 @@
 unit, logo set on the settings page) in the kop cell, the signature block, embedded
 Unicode fonts, "→" on decisions, and the off-page connector repeated on the next page."""
 
+import base64
 import io
 import re
 import shutil
@@ -20,8 +21,8 @@ IT_SOP = "/sop/penanganan_permintaan_layanan_ti/versi/1"
 OFFICE, UNIT = "Pengadilan Agama Bima", "Subbagian Perencanaan, TI dan Pelaporan"
 
 
-def _logo() -> bytes:
-    image = Image.new("RGB", (64, 64), "navy")
+def _logo(size: tuple[int, int] = (64, 64)) -> bytes:
+    image = Image.new("RGB", size, "navy")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -95,6 +96,15 @@ def test_decision_labels_use_an_arrow(client):
      "Logo harus gambar PNG atau JPEG."),
     ({"office": "", "unit": "", "logo": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 210_000),
                                          "big.png")}, "logo", "Logo paling besar 200 KB."),
+    # A PNG signature before garbage, a real PNG cut short, a small file of a huge image:
+    # each was stored, and then every SOP's PDF answered 500.
+    ({"office": "", "unit": "", "logo": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"x" * 700),
+                                         "palsu.png")}, "logo",
+     "Logo rusak atau terpotong; simpan ulang sebagai PNG atau JPEG."),
+    ({"office": "", "unit": "", "logo": (io.BytesIO(_logo()[:-30]), "potong.png")}, "logo",
+     "Logo rusak atau terpotong; simpan ulang sebagai PNG atau JPEG."),
+    ({"office": "", "unit": "", "logo": (io.BytesIO(_logo((3000, 10))), "lebar.png")}, "logo",
+     "Logo paling besar 2000 × 2000 piksel."),
 ])
 def test_bad_identity_is_refused_naming_the_field(app, client, fields, field, message):
     login(client, "admin")
@@ -103,6 +113,22 @@ def test_bad_identity_is_refused_naming_the_field(app, client, fields, field, me
     assert f'id="identity-{field}-error">{message}<' in response.get_data(as_text=True)
     with app.app_context():
         assert settings.get(db.session, "identity") == settings.DEFAULTS["identity"]
+
+
+def test_a_logo_stored_before_it_was_checked_leaves_the_pdf_without_it(app, client):
+    with app.app_context():
+        settings.put(db.session, "identity", {"office": OFFICE, "unit": UNIT,
+                                              "logo": base64.b64encode(b"\x89PNG\r\n\x1a\n"
+                                                                       b"rusak").decode()})
+        db.session.commit()
+    login(client, "prakom")
+    answer = client.get(f"{IT_SOP}.pdf")
+    assert answer.status_code == 200
+    assert _squash(OFFICE.upper()) in _squash_pdf(answer.data)
+
+
+def _squash_pdf(data: bytes) -> str:
+    return _squash("".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
 
 def test_only_administrators_set_the_identity(client):

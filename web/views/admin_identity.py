@@ -2,11 +2,13 @@
 logo)."""
 
 import base64
+import io
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from PIL import Image, UnidentifiedImageError
 
 from engine import audit, settings
 from web.extensions import clock, db
@@ -15,8 +17,10 @@ from web.views.admin import admin_required, bp
 from web.views.admin_settings import MAX_LOGO_BYTES, TIMEZONES
 
 MAX_NAME_CHARS = 200
-# The formats fpdf2 and every browser draw, by their first bytes.
-LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+# The formats fpdf2 and every browser draw.
+LOGO_FORMATS = ("PNG", "JPEG")
+# A logo printed 14 mm high needs no more; a small file may hold a huge, compressed image.
+MAX_LOGO_PIXELS = 2000
 
 
 @bp.post("/pengaturan/identitas")
@@ -40,8 +44,8 @@ def office_identity() -> Any:
         data = upload.read(MAX_LOGO_BYTES + 1)
         if len(data) > MAX_LOGO_BYTES:
             errors["logo"] = gettext("Logo paling besar %(size)s.", size=file_size(MAX_LOGO_BYTES))
-        elif not data.startswith(LOGO_SIGNATURES):
-            errors["logo"] = gettext("Logo harus gambar PNG atau JPEG.")
+        elif (problem := logo_problem(data)) is not None:
+            errors["logo"] = problem
         else:
             logo = base64.b64encode(data).decode("ascii")
     if errors:
@@ -54,3 +58,21 @@ def office_identity() -> Any:
     db.session.commit()
     flash(gettext("Identitas kantor disimpan."), "success")
     return redirect(url_for("admin.office_settings"))
+
+
+def logo_problem(data: bytes) -> str | None:
+    """Why ``data`` cannot be the logo (in the user's language), or None: it must decode
+    whole as a PNG or JPEG (Pillow) of at most ``MAX_LOGO_PIXELS`` on each side, so that
+    the SOP PDF (fpdf2) can always draw it."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in LOGO_FORMATS:
+                return gettext("Logo harus gambar PNG atau JPEG.")
+            if max(image.size) > MAX_LOGO_PIXELS:
+                return gettext("Logo paling besar %(n)d × %(n)d piksel.", n=MAX_LOGO_PIXELS)
+            image.load()
+    except UnidentifiedImageError:
+        return gettext("Logo harus gambar PNG atau JPEG.")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return gettext("Logo rusak atau terpotong; simpan ulang sebagai PNG atau JPEG.")
+    return None
