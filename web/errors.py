@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -82,6 +82,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError) -> Any:
         db.session.rollback()
+        if is_duplicate(error):
+            app.logger.warning("duplicate on %s: %s", request.path, error.orig)
+            return error_response(409, "conflict", gettext(
+                "Data yang sama baru saja disimpan oleh permintaan lain (mis. tombol diklik "
+                "dua kali); muat ulang halaman lalu periksa."))
         if not is_busy(error):
             return unexpected(error)
         app.logger.warning("database busy on %s: %s", request.path, error.orig)
@@ -103,3 +108,12 @@ def register(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unexpected error on %s", request.path)
         return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
+
+
+def is_duplicate(error: DBAPIError) -> bool:
+    """Whether ``error`` is a unique constraint another transaction won a moment before
+    (two submits of one form at once): SQLite's "UNIQUE constraint failed", PostgreSQL's
+    SQLSTATE 23505."""
+    return isinstance(error, IntegrityError) and (
+        getattr(error.orig, "sqlstate", None) == "23505"
+        or "UNIQUE constraint failed" in str(error.orig))

@@ -1,0 +1,40 @@
+"""Two submits of one form at once (a double click, two tabs, a retrying script): the one
+that loses a unique constraint is told so with a 409 in words, never a 500, and the
+winner's row is the only one stored."""
+
+import io
+from collections import Counter
+
+import requests
+from sqlalchemy import select
+
+from engine.models import ProcessDefinition
+from tests.conftest import mini_bpmn
+from tests.helpers.servers import threaded_server
+from tests.web.conftest import api_token
+from tests.web.test_claim_races import at_once
+from web.extensions import db
+
+REVISIONS = 6
+
+
+def test_revisions_uploaded_at_once_get_a_version_each_or_a_409(app, client):
+    admin = api_token(client, "admin")
+    files = [mini_bpmn({'name="Memeriksa konsep"': f'name="Memeriksa konsep {n}"'})
+             for n in range(REVISIONS)]
+
+    def upload(data: bytes):
+        return lambda: requests.post(f"{base}/api/v1/processes", headers=admin, timeout=60,
+                                     files={"file": ("sop_uji.bpmn", io.BytesIO(data))})
+
+    with threaded_server(app) as base:
+        answers = at_once([upload(data) for data in files])
+    statuses = Counter(answer.status_code for answer in answers)
+    assert set(statuses) <= {201, 409}, [a.text for a in answers]
+    refused = [a.json()["error"] for a in answers if a.status_code == 409]
+    assert all(e["code"] == "conflict" and "permintaan lain" in e["message"] for e in refused)
+    versions = sorted(a.json()["version"] for a in answers if a.status_code == 201)
+    with app.app_context():
+        stored = sorted(db.session.scalars(select(ProcessDefinition.version).where(
+            ProcessDefinition.key == "sop_uji")))
+    assert stored == versions and len(set(versions)) == len(versions) >= 1
