@@ -3,6 +3,11 @@
 ``web`` maps each class to one HTTP status (see ``web/errors.py``).
 """
 
+from engine.numbers import grouped
+
+# Problems one refusal lists; the rest are only counted.
+MAX_PROBLEMS = 50
+
 
 class AlurError(Exception):
     """Base of Alur's domain errors.
@@ -67,16 +72,20 @@ class InvalidTaskData(AlurError):
 
 
 class InvalidProcess(AlurError):
-    """An uploaded BPMN file is refused; nothing was stored.
+    """An uploaded BPMN file (or SOP table) is refused; nothing was stored.
 
     Attributes:
         problems: one Indonesian sentence per problem, each naming the BPMN element
-            (id) and, where known, the line.
+            (id) and, where known, the line (a table: its row and column); at most
+            ``MAX_PROBLEMS``, then one sentence counting the rest (README, "Batas").
     """
 
     code = "invalid_bpmn"
 
     def __init__(self, problems: list[str]) -> None:
+        if len(problems) > MAX_PROBLEMS:
+            problems = problems[:MAX_PROBLEMS] + [
+                f"... dan {grouped(len(problems) - MAX_PROBLEMS)} masalah lain."]
         super().__init__("Berkas BPMN ditolak: " + " ".join(problems))
         self.problems = problems
 

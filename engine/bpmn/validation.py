@@ -32,7 +32,6 @@ MAX_BPMN_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 200              # XML nesting levels; the bundled SOPs use fewer than 10
 MAX_ATTRIBUTE_CHARS = 4000   # the longest attribute in the bundled SOPs has ~260
 MAX_FLOW_ELEMENTS = 2000     # flow nodes and sequence flows of the process
-MAX_PROBLEMS = 50            # listed in one refusal; the rest are only counted
 # Names SpiffWorkflow gives its own steps of every process (BpmnProcessSpec: Start, End,
 # <process>.EndJoin; WorkflowSpec: Root): an element with such an id is taken for one of
 # them, and every start of the process fails.
@@ -134,11 +133,8 @@ def check_structure(process: etree._Element) -> None:
 
 
 def _refuse_if(problems: list[str]) -> None:
-    if len(problems) > MAX_PROBLEMS:
-        problems = problems[:MAX_PROBLEMS] + [
-            f"... dan {grouped(len(problems) - MAX_PROBLEMS)} masalah lain."]
     if problems:
-        raise InvalidProcess(problems)
+        raise InvalidProcess(problems)  # lists MAX_PROBLEMS, counts the rest
 
 
 def _localname(element: etree._Element) -> str:

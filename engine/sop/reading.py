@@ -106,7 +106,8 @@ def _read_csv(data: bytes, filename: str) -> list[list[str]]:
                                delimiter=title.group(1) if title else ","))
     except csv.Error as error:
         raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca: {error}."]) from None
-    return [[cell.strip() for cell in row] for row in rows[:MAX_ROWS + 1]]
+    # As the XLSX reader: the columns past MAX_COLUMNS are no column of an SOP table.
+    return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows[:MAX_ROWS + 1]]
 
 
 def _cell_text(value: object) -> str:

@@ -12,12 +12,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from engine.bpmn.xml import NS
-from engine.errors import InvalidProcess
+from engine.errors import MAX_PROBLEMS, InvalidProcess
 from engine.models import HumanTask, ProcessDefinition
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
-from engine.sop.reading import read_table
+from engine.sop.reading import MAX_COLUMNS, read_table
 from engine.sop.table import import_table, table_to_bpmn
 from tests.conftest import DATA
 
@@ -328,3 +328,18 @@ def test_an_unreadable_file_is_refused(data, filename, expected):
     with pytest.raises(InvalidProcess) as refused:
         read_table(data, filename)
     assert refused.value.problems == [expected]
+
+
+def test_a_csv_is_read_to_its_column_limit_and_a_refusal_stays_short(session, clock):
+    """A title row with 200,000 extra columns (a 400 KB CSV) was refused with 200,000
+    sentences (a 36 MB page): as in an XLSX, columns past ``MAX_COLUMNS`` are not read,
+    and a refusal lists at most ``MAX_PROBLEMS`` problems (then counts the rest)."""
+    rows = table_rows()
+    rows[TITLE_ROW - 1] += ["x"] * 200_000
+    data = "\n".join(",".join(row) for row in rows).encode()
+    assert len(read_table(data, "sop.csv")[TITLE_ROW - 1]) == MAX_COLUMNS
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, import_table(data, "sop.csv"))
+    problems = refused.value.problems
+    assert 1 < len(problems) <= MAX_PROBLEMS + 1
+    assert all('kolom "x": kolom ini tidak dikenal' in problem for problem in problems)
