@@ -16,6 +16,9 @@ from engine.models import ProcessDefinition, User
 from engine.paging import Page, paginate
 from engine.runtime.adapter import parse_spec, spec_to_json
 
+# The longest reason for a version (the upload's "Alasan perubahan"), characters.
+MAX_COMMENT = 2000
+
 
 def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
            deployed_by: User | None = None, comment: str = "", activate: bool = True,

@@ -3,11 +3,14 @@
 import io
 
 import pytest
+from sqlalchemy import select
 
+from engine.models import ProcessDefinition
 from engine.sop.table import import_table
-from tests.conftest import BPMN_DIR, csrf_token
+from tests.conftest import BPMN_DIR, csrf_token, mini_bpmn
 from tests.engine.process.test_migration import KEY, REMOVED, without_step
 from tests.web.conftest import api_token, login
+from web.extensions import db
 
 
 def _active_versions(client) -> dict[str, int]:
@@ -135,3 +138,24 @@ def test_the_sop_table_template_downloads_and_imports(client):
     assert import_table(template.data, "templat.csv").startswith(b"<?xml")
     login(client, "prakom")
     assert client.get("/admin/sop/templat-tabel-sop.csv").status_code == 403
+
+
+def test_a_too_long_reason_is_named_and_nothing_is_deployed(app, client):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "comment": "x" * 2001,
+        "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")})
+    assert refused.status_code == 422
+    assert "Alasan paling panjang 2.000 karakter." in refused.get_data(True)
+    admin = api_token(client, "admin")
+    for form, field in (({"activate": "False"}, "activate"), ({"activate": "maybe"}, "activate"),
+                        ({"comment": "x" * 2001}, "comment")):
+        answer = client.post("/api/v1/processes", headers=admin,
+                             content_type="multipart/form-data",
+                             data={**form, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")})
+        assert answer.status_code == 422, form
+        assert list(answer.json["error"]["fields"]) == [field]
+    with app.app_context():
+        assert db.session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.key == "sop_uji")).all() == []

@@ -9,7 +9,8 @@ from flask import g, jsonify, request
 
 from engine.bpmn import bundle
 from engine.process import case, instances, lists, tasks
-from engine.process.deploy import active_definition, active_page, deploy
+from engine.numbers import grouped
+from engine.process.deploy import MAX_COMMENT, active_definition, active_page, deploy
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
@@ -50,7 +51,7 @@ DEPLOY_MULTIPART = {
     "properties": {
         "file": {"type": "array", "items": {"type": "string", "format": "binary"},
                  "description": "berkas .bpmn beserta formulir JSON, atau satu .zip"},
-        "comment": {"type": "string"},
+        "comment": {"type": "string", "maxLength": MAX_COMMENT},
         "activate": {"type": "string", "enum": ["true", "false"]},
     },
 }
@@ -103,6 +104,13 @@ def get_process(key: str) -> Any:
 def deploy_process() -> Any:
     if not g.user.is_admin:
         return error_response(403, "forbidden", "Hanya administrator yang dapat mendeploy SOP.")
+    activate, comment = request.form.get("activate", "true"), request.form.get("comment", "")
+    fields = {**({"activate": "harus true atau false"} if activate not in ("true", "false")
+                 else {}),
+              **({"comment": f"paling panjang {grouped(MAX_COMMENT)} karakter"}
+                 if len(comment) > MAX_COMMENT else {})}
+    if fields:
+        return error_response(422, "invalid_request", "Permintaan tidak valid.", fields=fields)
     uploads = [upload for name in request.files for upload in request.files.getlist(name)]
     if not uploads:
         return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file" '
@@ -110,9 +118,8 @@ def deploy_process() -> Any:
     filename, data, forms = bundle.unpack([(u.filename or "upload.bpmn", u.read())
                                            for u in uploads])
     definition, created = deploy(db.session, clock(), data, filename=filename,
-                                 deployed_by=g.user, comment=request.form.get("comment", ""),
-                                 activate=request.form.get("activate", "true") != "false",
-                                 forms=forms)
+                                 deployed_by=g.user, comment=comment,
+                                 activate=activate == "true", forms=forms)
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
                    created=created, active=definition.is_active), 201 if created else 200

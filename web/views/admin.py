@@ -17,7 +17,7 @@ from engine.bpmn import bundle
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
-from engine.process.deploy import DEFINITION_ROW, deploy
+from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
 from engine.sop.reading import seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
@@ -36,7 +36,8 @@ class UploadForm(FlaskForm):
                                   "berkas .zip, atau tabel SOP (.xlsx, .csv)"),
                      validators=[FileRequired(lazy_gettext("Pilih berkas BPMN atau tabel SOP."))])
     comment = TextAreaField(lazy_gettext("Alasan perubahan (mis. revisi SOP 2027, nomor SK)"),
-                            validators=[Length(max=2000)])
+                            validators=[Length(max=MAX_COMMENT, message=lazy_gettext(
+                                "Alasan paling panjang 2.000 karakter."))])
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
