@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -135,6 +135,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         raise InvalidTaskData(problems)
     if actor is not None and actor.id == user.id and not is_admin:
         raise PermissionDenied("Anda tidak dapat mencabut hak admin Anda sendiri.")
+    if user.is_admin and not is_admin:
+        _keep_an_administrator(session, user)
     changed = []
     email = (email or "").strip() or None
     if full_name.strip() != user.full_name or email != user.email:
@@ -173,6 +175,8 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
         raise PermissionDenied("Anda tidak dapat menonaktifkan akun Anda sendiri.")
     if user.is_disabled == disabled:
         return
+    if disabled and user.is_admin:
+        _keep_an_administrator(session, user)
     user.is_disabled = disabled
     audit.record(session, clock, "user.disabled" if disabled else "user.enabled", actor=actor,
                  username=user.username)
@@ -180,6 +184,20 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
         end_sessions(session, clock, user)
     if user.notify_new_tasks:
         refresh_notice_roles(session)
+
+
+def _keep_an_administrator(session: Session, user: User) -> None:
+    """Refuse to take the last active administrator away (also from the command line,
+    which acts as no one): nobody could then manage accounts or SOPs from the app.
+
+    Raises:
+        PermissionDenied: ``user`` is the only active administrator.
+    """
+    others = session.scalar(select(func.count()).select_from(User).where(
+        User.is_admin.is_(True), User.is_disabled.is_(False), User.id != user.id))
+    if not others:
+        raise PermissionDenied(f"{user.username} adalah administrator aktif terakhir; "
+                               "jadikan orang lain administrator lebih dulu.")
 
 
 def set_new_task_notices(session: Session, clock: Clock, user: User, wanted: bool) -> None:

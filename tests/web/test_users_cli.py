@@ -1,10 +1,13 @@
 """``alur user``: creating accounts and setting roles from the command line."""
 
+import pytest
 from sqlalchemy import select
 
+from engine.errors import PermissionDenied
 from engine.models import AuditRecord, User
+from engine.people import accounts
 from tests.web.conftest import login
-from web.extensions import db
+from web.extensions import clock, db
 
 
 def test_add_user_then_log_in_and_change_roles(app, client):
@@ -38,3 +41,21 @@ def test_bad_user_input_is_refused_and_nothing_stored(app):
         assert result.exit_code != 0 and message in result.output, result.output
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "budi")) is None
+
+
+def test_the_last_active_administrator_cannot_be_disabled_or_demoted(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "disable", "admin"])
+    assert result.exit_code != 0 and "administrator aktif terakhir" in result.output
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        with pytest.raises(PermissionDenied, match="administrator aktif terakhir"):
+            accounts.update_details(db.session, clock(), actor=None, user=admin,
+                            full_name=admin.full_name, email=admin.email, roles=[],
+                            is_admin=False)
+        db.session.rollback()
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        assert admin.is_admin and not admin.is_disabled
+    assert runner.invoke(args=["user", "add", "kedua", "--name", "Admin Kedua", "--admin"],
+                         input="rahasia-kedua-1\nrahasia-kedua-1\n").exit_code == 0
+    assert runner.invoke(args=["user", "disable", "admin"]).exit_code == 0
