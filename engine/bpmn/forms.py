@@ -211,6 +211,8 @@ def _json_file(name: str, files: dict[str, bytes]) -> Any:
         raise FormProblem(f'berkas formulir "{name[:200]}" lebih dari {MAX_FORM_BYTES // 1024} KB')
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise FormProblem(f'berkas formulir "{name[:200]}" bukan JSON yang sah: '
-                          f"{str(error)[:120]}") from None
+    except json.JSONDecodeError as error:
+        raise FormProblem(f'berkas formulir "{name[:200]}" bukan JSON yang sah (baris '
+                          f"{error.lineno}, kolom {error.colno})") from None
+    except (UnicodeDecodeError, ValueError):
+        raise FormProblem(f'berkas formulir "{name[:200]}" bukan teks JSON UTF-8') from None

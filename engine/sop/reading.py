@@ -89,8 +89,9 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
     except InvalidProcess:
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
-        raise InvalidProcess([(f"{filename}: bukan buku kerja XLSX yang dapat dibaca "
-                              f"({type(error).__name__}).")]) from None
+        raise InvalidProcess([(f"{filename}: bukan buku kerja XLSX yang dapat dibaca; buka "
+                               "di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx "
+                               f"({type(error).__name__}).")]) from None
     return rows
 
 
@@ -101,11 +102,13 @@ def _read_csv(data: bytes, filename: str) -> list[list[str]]:
         raise InvalidProcess([(f"{filename}: bukan teks UTF-8 (bita ke-{error.start + 1}); "
                               'simpan sebagai "CSV UTF-8".')]) from None
     title = re.search(r'^\s*"?No"?\s*([,;\t])\s*"?Kegiatan', text, re.IGNORECASE | re.MULTILINE)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=title.group(1) if title else ",")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""),
-                               delimiter=title.group(1) if title else ","))
-    except csv.Error as error:
-        raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca: {error}."]) from None
+        rows = list(reader)
+    except csv.Error:
+        raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca di baris {reader.line_num}: "
+                              f"sel lebih dari {grouped(csv.field_size_limit())} karakter "
+                              "atau tanda kutip yang tidak ditutup."]) from None
     # As the XLSX reader: the columns past MAX_COLUMNS are no column of an SOP table.
     return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows[:MAX_ROWS + 1]]
 

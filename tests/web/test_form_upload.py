@@ -120,7 +120,7 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
     (lambda f: f.pop("konsep-schema.json"),
      'formulir ditolak: berkas formulir "konsep-schema.json" tidak ada dalam unggahan'),
     (lambda f: f.update({"konsep-schema.json": b"{bukan json"}),
-     'berkas formulir "konsep-schema.json" bukan JSON yang sah'),
+     'berkas formulir "konsep-schema.json" bukan JSON yang sah (baris 1, kolom 2)'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"a": {"type": "teks"}}}).encode()}),
      "bukan JSON Schema yang sah: 'teks' is not valid under any of the given schemas"),

@@ -312,8 +312,11 @@ def test_a_bad_table_is_refused_per_row_and_column_and_nothing_deployed(session,
      "batasnya 2.097.152 bita.")),
     (b"\xd0\xcf\x11\xe0lama", "sop.xls", ("sop.xls: format .xls lama tidak didukung; simpan "
      "sebagai .xlsx atau CSV UTF-8.")),
-    (b"PK\x03\x04rusak", "sop.xlsx", ("sop.xlsx: bukan buku kerja XLSX yang dapat dibaca "
-     "(BadZipFile).")),
+    (b"PK\x03\x04rusak", "sop.xlsx", ("sop.xlsx: bukan buku kerja XLSX yang dapat dibaca; buka "
+     "di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx (BadZipFile).")),
+    (b'No,Kegiatan\n1,"' + b"x" * 200_000 + b'"\n', "sop.csv", (
+        "sop.csv: CSV tidak dapat dibaca di baris 2: sel lebih dari 131.072 karakter atau "
+        "tanda kutip yang tidak ditutup.")),
     (b"%PDF-1.7 ...", "SOP ditandatangani.pdf", (
         'Berkas "SOP ditandatangani.pdf" bukan tabel SOP (tampaknya PDF); tabel SOP berupa '
         ".csv atau .xlsx, dan BPMN dideploy apa adanya (alur deploy, atau unggah di Kelola "
