@@ -59,3 +59,24 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert "Nilai 5 dari 5 — Mantap" in prakom.get(f"/tiket/{instance_id}").get_data(True)
     for page in ("/tiket/", f"/tiket/{instance_id}", "/notifikasi/"):
         assert "RAHASIA" not in client.get(page).get_data(True)
+
+
+def test_an_employee_starting_from_mulai_proses_lands_on_the_ticket_not_a_403(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    started = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Akun Wi-Fi tamu rusak",
+        **START_DATA[LTI]})
+    assert started.status_code == 302
+    with app.app_context():
+        instance_id = db.session.scalar(select(ProcessInstance.id))
+    assert started.headers["Location"] == f"/tiket/{instance_id}"
+    assert client.get(started.headers["Location"]).status_code == 200
+    mine = client.get("/proses/").get_data(True)
+    assert f'href="/tiket/{instance_id}"' in mine and f'href="/proses/{instance_id}"' not in mine
+    assert "/laporan/layanan-ti" not in client.get("/laporan/").get_data(True)
+    staff = app.test_client()
+    login(staff, "prakom")
+    assert f'href="/proses/{instance_id}"' in staff.get("/proses/?cakupan=unit").get_data(True)
+    assert "/laporan/layanan-ti" in staff.get("/laporan/").get_data(True)

@@ -63,9 +63,13 @@ def index() -> Any:
         return export([instances_table(rows)], fmt, f"daftar-proses-{scope}")
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
+    # Someone acting in no lane (an employee at the service desk's front door) sees only
+    # the tickets he started: each row leads to its ticket, the process page is not his.
+    tickets_only = not current_user.is_admin and not access().acting
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
-        scope=scope, args=request.args, definitions=active_rows(db.session))
+        scope=scope, args=request.args, definitions=active_rows(db.session),
+        tickets_only=tickets_only)
 
 
 @bp.route("/baru", methods=["GET", "POST"])

@@ -52,8 +52,11 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
 
 def after_start(instance: ProcessInstance) -> str:
     """Where the starter goes: his first task when the first open step is one he may do
-    (and nobody else holds it), else the process page."""
+    (and nobody else holds it), else the process page; a requester who may not see the
+    process page, to his ticket (README, "Layanan TI")."""
     policy = access()
+    if not policy.may_view_instance(instance):
+        return url_for("desk.show", instance_id=instance.id)
     first = min(instances.open_tasks(db.session, instance), key=lambda task: task.id,
                 default=None)
     if (first is not None and policy.capacity_for(first) is not None
