@@ -80,3 +80,39 @@ def test_an_employee_starting_from_mulai_proses_lands_on_the_ticket_not_a_403(ap
     login(staff, "prakom")
     assert f'href="/proses/{instance_id}"' in staff.get("/proses/?cakupan=unit").get_data(True)
     assert "/laporan/layanan-ti" in staff.get("/laporan/").get_data(True)
+
+
+def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    client.post("/proses/baru", data={"csrf_token": csrf_token(page), "process_key": LTI,
+                                      "title": "Printer", **START_DATA[LTI]})
+    with app.app_context():
+        instance_id = db.session.scalar(select(ProcessInstance.id))
+    shown = client.get(f"/tiket/{instance_id}").get_data(True)
+    long_text = "Printer masih macet. " * 100
+    refused = client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(shown), "text": long_text})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert 'id="text-error">Pesan: tulis 1–2000 karakter' in html
+    assert f">{long_text}</textarea>" in html
+    staff = app.test_client()
+    login(staff, "prakom")
+    desk_page = staff.get(f"/tiket/{instance_id}").get_data(True)
+    staff.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(desk_page), "text": "Merek printernya?", "asks": "ya"})
+    assert 'id="ticket-status">menunggu pemohon<' in staff.get(f"/tiket/{instance_id}").get_data(True)
+    assert 'id="ticket-status">menunggu Anda<' in client.get(f"/tiket/{instance_id}").get_data(True)
+    client.post(f"/tiket/{instance_id}/pesan", data={"csrf_token": csrf_token(shown),
+                                                     "text": "Epson"})
+    _finish(client, instance_id)
+    done = client.get(f"/tiket/{instance_id}").get_data(True)
+    comment = "Lambat sekali. " * 150
+    refused = client.post(f"/tiket/{instance_id}/nilai", data={
+        "csrf_token": csrf_token(done), "score": "3", "comment": comment})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert 'id="comment-error">' in html and f">{comment}</textarea>" in html
+    assert 'value="3" checked' in html

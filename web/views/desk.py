@@ -84,7 +84,8 @@ def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
-                           requester=requester, errors=errors or {}), 422 if errors else 200
+                           requester=requester, errors=errors or {},
+                           typed=request.form if errors else {}), 422 if errors else 200
 
 
 @bp.post("/<int:instance_id>/pesan")
