@@ -116,3 +116,17 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
     html = refused.get_data(True)
     assert 'id="comment-error">' in html and f">{comment}</textarea>" in html
     assert 'value="3" checked' in html
+
+
+def test_a_ticket_for_a_service_not_offered_is_refused_not_filed_as_another(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    for key in ("laporan_tahunan", ""):
+        refused = client.post("/tiket/ajukan", data={
+            "csrf_token": csrf_token(page), "process_key": key, "title": "x"})
+        assert refused.status_code == 422, key
+        assert 'id="process_key-error">pilih salah satu layanan yang ditawarkan' in (
+            refused.get_data(True))
+    with app.app_context():
+        assert db.session.scalars(select(ProcessInstance)).all() == []

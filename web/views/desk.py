@@ -36,10 +36,13 @@ def mine() -> Any:
 @login_required
 def submit() -> Any:
     choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
-    chosen = next((d for d in choices if d.key == request.values.get("process_key")),
-                  choices[0] if choices else None)
+    asked = request.values.get("process_key")
+    chosen = next((d for d in choices if d.key == asked), choices[0] if choices else None)
     errors: dict[str, str] = {}
-    if request.method == "POST" and chosen is not None:
+    if request.method == "POST" and asked not in {d.key for d in choices}:
+        # A stale or hand-made form: never quietly file it as another kind of ticket.
+        errors = {"process_key": gettext("pilih salah satu layanan yang ditawarkan")}
+    elif request.method == "POST" and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
             instance = instances.start_instance(
