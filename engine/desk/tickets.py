@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.clock import Clock
 from engine.desk import sla
+from engine.bpmn.forms import fields
 from engine.desk.notices import notify
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import (
@@ -62,6 +63,7 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "process": instance.definition.name, "status": status_word(session, instance),
         "started_at": instance.started_at, "completed_at": instance.completed_at,
         "priority": (instance.data or {}).get("prioritas"),
+        "request": request_fields(instance),
         "deadline": sla.deadline(session, instance, now),
         "messages": [{"id": m.id, "from_requester": m.from_requester, "asks": m.asks,
                       "author": m.author.full_name if m.author else "Alur",
@@ -72,6 +74,23 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "rating": ({"score": rating.score, "comment": rating.comment, "at": rating.rated_at}
                    if rating else None),
     }
+
+
+def request_fields(instance: ProcessInstance) -> list[dict[str, str]]:
+    """What the requester asked for: ``[{"label", "value"}]`` of the start form's fields
+    he filled, in the form's order, a choice by its label (files are in the thread)."""
+    data = instance.data or {}
+    shown = []
+    for field in fields(instance.definition.catalog.get("start_form")):
+        value = data.get(field["name"])
+        if field["kind"] == "file" or value in (None, "", []):
+            continue
+        labels = {str(c["value"]): c["label"] for c in field.get("choices") or []}
+        values = value if isinstance(value, list) else [value]
+        text = ", ".join(labels.get(str(v), "ya" if v is True else "tidak" if v is False
+                                    else str(v)) for v in values)
+        shown.append({"label": field["label"], "value": text})
+    return shown
 
 
 def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, text: str,

@@ -72,7 +72,13 @@ def test_an_employee_starting_from_mulai_proses_lands_on_the_ticket_not_a_403(ap
     with app.app_context():
         instance_id = db.session.scalar(select(ProcessInstance.id))
     assert started.headers["Location"] == f"/tiket/{instance_id}"
-    assert client.get(started.headers["Location"]).status_code == 200
+    ticket = client.get(started.headers["Location"])
+    assert ticket.status_code == 200
+    # What he asked for is on his ticket, as the form named it.
+    html = ticket.get_data(True)
+    for label, value in (("Unit kerja", "Kepaniteraan Pidana"),
+                         ("Uraian permintaan", "Printer ruang sidang tidak dapat mencetak")):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html
     mine = client.get("/proses/").get_data(True)
     assert f'href="/tiket/{instance_id}"' in mine and f'href="/proses/{instance_id}"' not in mine
     assert "/laporan/layanan-ti" not in client.get("/laporan/").get_data(True)

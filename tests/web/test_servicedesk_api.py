@@ -65,6 +65,7 @@ def test_an_employee_without_roles_may_start_only_the_requester_sops(app, client
     assert client.get(f"/api/v1/instances/{instance_id}", headers=me).status_code == 403
     ticket = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json
     assert ticket["status"] == "diterima"
+    assert {"label": "Kategori", "value": "perangkat keras"} in ticket["request"]
     assert "open_tasks" not in ticket and "history" not in ticket
     assert _notices(app, "pegawai") == ["tiket_diterima"]
     other = client.get(f"/api/v1/tickets/{instance_id}", headers=api_token(client, "prakom"))

@@ -51,6 +51,7 @@ class TicketSchema(Schema):
     process = fields.Str()
     status = fields.Str()
     priority = fields.Str(allow_none=True)
+    request = fields.List(fields.Dict(keys=fields.Str(), values=fields.Str()))
     started_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
     deadline = fields.DateTime(allow_none=True)
