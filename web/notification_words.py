@@ -22,6 +22,7 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "galat": lazy_gettext("Galat"), "tiket_diterima": lazy_gettext("Tiket diterima"),
           "tiket_pesan": lazy_gettext("Pesan tiket"),
           "tiket_menunggu": lazy_gettext("Tiket menunggu Anda"),
+          "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
           "tiket_selesai": lazy_gettext("Tiket selesai")}
 # The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
 FILTER_LABELS = {"pengingat": lazy_gettext("Pengingat"),
@@ -102,6 +103,9 @@ def _ticket(kind: str, params: dict) -> str:
                        title=params["title"])
     if kind == "tiket_pesan":
         return gettext("Tiket %(number)s: pesan baru dari petugas — %(text)s",
+                       number=params["number"], text=params["text"])
+    if kind == "tiket_jawaban":
+        return gettext("Tiket %(number)s: pemohon menjawab — %(text)s",
                        number=params["number"], text=params["text"])
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",

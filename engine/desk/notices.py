@@ -22,13 +22,15 @@ REQUESTER_ROLE = "Pemohon"
 
 
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
-           kind: str, message: str, **params: str) -> None:
+           kind: str, message: str, role: str = REQUESTER_ROLE, **params: str) -> None:
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
     (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
-    ``engine.escalation.notifications.TICKET_KINDS``; ``params`` (e.g. the desk's
-    ``text``) join the ticket's number and title for the reader's sentence
-    (``web.notification_words``); ``message`` is the Indonesian one the e-mail carries."""
-    session.add(Notification(user_id=user.id, kind=kind, role=REQUESTER_ROLE,
+    ``engine.escalation.notifications.TICKET_KINDS``; ``role``: in which capacity the
+    reader gets it (the requester, or the desk member his answer is for); ``params``
+    (e.g. the ``text`` written) join the ticket's number and title for the reader's
+    sentence (``web.notification_words``); ``message`` is the Indonesian one the e-mail
+    carries."""
+    session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
                              params={"number": instance.number or f"#{instance.id}",
                                      "title": instance.title, **params}))

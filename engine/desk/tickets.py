@@ -130,6 +130,11 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     label = instance.number or f"#{instance.id}"
     if from_requester:
         sla.resume(session, clock, instance, user)
+        desk = _last_desk_author(session, instance)
+        if desk is not None:  # who wrote to him last waits for the answer
+            notify(session, clock.now(), desk, instance, "tiket_jawaban",
+                   f"Tiket {label}: pemohon menjawab — {text[:200]}", role="Petugas",
+                   text=text[:200])
     else:
         if asks:
             sla.pause(session, clock, instance, user)
@@ -139,6 +144,15 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
                    f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
                    f" — {text[:200]}", text=text[:200])
     return message
+
+
+def _last_desk_author(session: Session, instance: ProcessInstance) -> User | None:
+    """The desk member who last wrote in the ticket's thread, if any (still active)."""
+    author = session.scalar(select(User).join(TicketMessage, TicketMessage.author_id == User.id)
+                            .where(TicketMessage.instance_id == instance.id,
+                                   TicketMessage.from_requester.is_(False))
+                            .order_by(TicketMessage.id.desc()).limit(1))
+    return author if author is not None and not author.is_disabled else None
 
 
 def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessInstance,

@@ -5,8 +5,8 @@ Kinds (``Notification.kind``): ``eskalasi`` (level 1 is the reminder to the perf
 levels 2 and up the escalation to the supervising role; ``engine.escalation.chain``),
 ``penugasan`` (a supervisor assigned a step), ``tugas_baru`` (a step landed in the inbox;
 ``engine.escalation.task_notices``), ``galat`` (an instance stopped; administrators),
-``TICKET_KINDS`` (the service desk's requester notices: received, a message or a question
-of the desk, done).
+``TICKET_KINDS`` (the service desk's notices: to the requester, received, a message or a
+question of the desk, done; to the desk member who wrote last, the requester's answer).
 """
 
 from dataclasses import dataclass
@@ -29,7 +29,8 @@ from engine.models import (
 
 # The requester's notices (engine.desk): their link leads to the ticket, the filter "tiket"
 # keeps them all.
-TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_selesai")
+TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaban",
+                "tiket_selesai")
 # The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
 KINDS: dict[str, Any] = {
     "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),

@@ -182,6 +182,11 @@ def test_the_desks_messages_reach_the_requester_labelled_and_under_tiket(app, cl
         "Tiket menunggu Anda", f"Tiket {number}: petugas menunggu jawaban Anda — Merek printernya?")
     assert shown["tiket_pesan"] == (
         "Pesan tiket", f"Tiket {number}: pesan baru dari petugas — Teknisi datang")
+    # The requester's answer reaches the desk member who wrote to him last.
+    assert client.post(url, headers=me, json={"text": "Epson L3110"}).status_code == 201
+    [answer] = client.get("/api/v1/notifications?kind=tiket", headers=prakom).json["items"]
+    assert (answer["kind"], answer["label"], answer["text"]) == (
+        "tiket_jawaban", "Jawaban pemohon", f"Tiket {number}: pemohon menjawab — Epson L3110")
     with app.app_context():
         db.session.scalar(select(User).where(User.username == "pegawai")).language = "en"
         db.session.commit()
