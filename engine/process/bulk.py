@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.errors import AlurError, InvalidTaskData
-from engine.models import User
+from engine.models import HumanTask, User
 from engine.people.access import Access
 from engine.process import tasks
 
@@ -30,50 +30,59 @@ class Outcome:
 
 def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) -> list[Outcome]:
     """Take each task (Ambil Tugas) the user may act on; one ``Outcome`` per distinct id,
-    in the given order, at most ``MAX_BULK`` ids (the rest are ignored)."""
+    in the given order, at most ``MAX_BULK`` ids (the rest are ignored). Each sentence
+    names the step and its case: the messages stand side by side."""
     policy = Access.of(session, user, clock.now())
     outcomes = []
     for task_id in _distinct(task_ids):
+        task = None
         try:
             task = tasks.get_task(session, task_id)
             if policy.capacity_for(task) is None:
-                outcomes.append(Outcome(task_id, False, f'Tugas "{task.name}" dikerjakan peran '
+                outcomes.append(Outcome(task_id, False, f"{_named(task)} dikerjakan peran "
                                                         f"{task.role}; tidak dapat Anda ambil."))
                 continue
             tasks.claim_task(session, clock, task_id, user)
         except AlurError as refused:
-            outcomes.append(Outcome(task_id, False, _why(refused)))
+            outcomes.append(Outcome(task_id, False, _why(task, refused)))
         else:
-            outcomes.append(Outcome(task_id, True, f'Tugas "{task.name}" Anda ambil.'))
+            outcomes.append(Outcome(task_id, True, f"{_named(task)} Anda ambil."))
     return outcomes
 
 
 def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
                 assignee: User) -> list[Outcome]:
     """Assign each task (Alihkan) to ``assignee``, where ``by`` supervises the task's role
-    and ``assignee`` holds it; one ``Outcome`` per distinct id, at most ``MAX_BULK``."""
+    and ``assignee`` holds it; one ``Outcome`` per distinct id, at most ``MAX_BULK``, each
+    naming the step and its case."""
     policy = Access.of(session, by, clock.now())
     outcomes = []
     for task_id in _distinct(task_ids):
+        task = None
         try:
             task = tasks.get_task(session, task_id)
             if not policy.may_assign(task):
-                outcomes.append(Outcome(task_id, False, f'Tugas "{task.name}" (peran {task.role}) '
+                outcomes.append(Outcome(task_id, False, f"{_named(task)} (peran {task.role}) "
                                                         "tidak dapat Anda alihkan."))
                 continue
             tasks.assign_task(session, clock, task_id, assignee, by)
         except AlurError as refused:
-            outcomes.append(Outcome(task_id, False, _why(refused)))
+            outcomes.append(Outcome(task_id, False, _why(task, refused)))
         else:
-            outcomes.append(Outcome(task_id, True, f'Tugas "{task.name}" dialihkan kepada '
+            outcomes.append(Outcome(task_id, True, f"{_named(task)} dialihkan kepada "
                                                    f"{assignee.full_name}."))
     return outcomes
 
 
-def _why(refused: AlurError) -> str:
-    if isinstance(refused, InvalidTaskData):
-        return "; ".join(refused.fields.values())
-    return refused.message
+def _named(task: HumanTask) -> str:
+    """``Tugas "Menerima permintaan" (LTI-2026-0001)``: the step and its case."""
+    return f'Tugas "{task.name}" ({task.instance.number or f"#{task.instance_id}"})'
+
+
+def _why(task: HumanTask | None, refused: AlurError) -> str:
+    why = ("; ".join(refused.fields.values()) if isinstance(refused, InvalidTaskData)
+           else refused.message)
+    return f"{_named(task)}: {why}" if task is not None else why
 
 
 def _distinct(task_ids: list[int]) -> list[int]:

@@ -101,11 +101,13 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
         "kembali": "/?tampil=bawahan",
         "tugas": [prakom_tasks[0], prakom_tasks[1], own, 999999, "abc"]}).get_data(True)
+    # Each message names the step and its case: side by side they can be told apart.
     assert _flashes(assigned) == [
-        ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
-        ("success", f"Tugas &#34;{name}&#34; dialihkan kepada Demo Prakom."),
+        ("success", f"Tugas &#34;{name}&#34; (GS-2026-0001) dialihkan kepada Demo Prakom."),
+        ("success", f"Tugas &#34;{name}&#34; (GS-2026-0002) dialihkan kepada Demo Prakom."),
         ("error", ("Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
-                   "umum dan keuangan&#34; (peran Kasubbag) tidak dapat Anda alihkan.")),
+                   "umum dan keuangan&#34; (SMK-2026-0001) (peran Kasubbag) tidak dapat Anda "
+                   "alihkan.")),
         ("error", "Tugas #999999 tidak ditemukan.")]
     with app.app_context():
         holders = {t.id: t.claimed_by_id for t in db.session.scalars(select(HumanTask))}
@@ -117,7 +119,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         "csrf_token": token, "aksi": "ambil", "tugas": [own, prakom_tasks[2], own]}
     ).get_data(True)
     assert [kind for kind, _ in _flashes(claimed)] == ["success", "error"]
-    assert f"Tugas &#34;{name}&#34; dikerjakan peran Prakom; tidak dapat Anda ambil." in claimed
+    assert (f"Tugas &#34;{name}&#34; (GS-2026-0003) dikerjakan peran Prakom; tidak dapat Anda "
+            "ambil.") in claimed
     assert _count(app, AuditRecord, AuditRecord.action == "task.claimed") == 1
     with app.app_context():
         assert db.session.get(HumanTask, own).claimed_by_id == ids["kasubbag"]
@@ -125,7 +128,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     wrong = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["sekretaris"],
         "tugas": [prakom_tasks[2]]}).get_data(True)
-    assert _flashes(wrong) == [("error", "Demo Sekretaris tidak memegang peran Prakom")]
+    assert _flashes(wrong) == [("error", f"Tugas &#34;{name}&#34; (GS-2026-0003): Demo "
+                                         "Sekretaris tidak memegang peran Prakom")]
     nothing = client.post("/kotak-masuk/massal", follow_redirects=True,
                           data={"csrf_token": token, "aksi": "ambil"}).get_data(True)
     assert _flashes(nothing) == [("error", "Pilih dulu tugas yang akan diproses.")]
