@@ -11,9 +11,10 @@ from engine.process.instances import start_instance
 from engine.process.task_states import TASK_STATE_WORDS
 from engine.process.tasks import complete_task
 from tests.conftest import csrf_token
-from tests.web.conftest import login
+from tests.web.conftest import PASSWORD, login
 from web.extensions import clock, db
 from web.filters import TASK_STATE_TEXT
+from web.views.auth import hash_password
 
 SERVER = "penanganan_gangguan_server"
 
@@ -101,3 +102,21 @@ def test_every_task_state_has_one_word_in_each_place(app):
     with app.test_request_context():
         assert {state: str(text).lower() for state, text in TASK_STATE_TEXT.items()} == (
             TASK_STATE_WORDS)
+
+
+def test_a_step_someone_else_holds_offers_no_action_that_can_only_fail(app, client):
+    task_id = _open_step(app)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tugas/{task_id}/ambil", data={"csrf_token": csrf_token(page)})
+    own = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Lepaskan" in own and f'action="/tugas/{task_id}"' in own
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "budi")).password_hash = \
+            hash_password(PASSWORD)
+        db.session.commit()
+    other = app.test_client()
+    login(other, "budi")
+    seen = other.get(f"/tugas/{task_id}").get_data(True)
+    assert "Langkah ini sedang dikerjakan Demo Prakom" in seen
+    assert "Lepaskan" not in seen and f'action="/tugas/{task_id}"' not in seen

@@ -150,9 +150,13 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
                  if policy.may_assign(human_task) and human_task.state == "open" else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     entry = tasks.task_entry(human_task)
+    capacity = policy.capacity_for(human_task)
+    own = {current_user.id} | ({capacity.substitution.official_id}
+                               if capacity is not None and capacity.substitution else set())
     return render_template(
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
-        values=request.form, capacity=policy.capacity_for(human_task), assignees=assignees,
+        values=request.form, capacity=capacity, assignees=assignees,
+        held_by_other=human_task.claimed_by_id not in (None, *own),
         declared=fields(entry.get("form")), case=case_context(human_task.instance),
         returned_by=case.returned_by(db.session, human_task)
         if human_task.state == "open" else None,
