@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
@@ -90,23 +90,10 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
     Raises:
         ValueError: an unknown ``kind``, or ``page``/``per_page`` out of range.
     """
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind {kind!r}")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError("page or per_page out of range")
     holder, finisher = aliased(User), aliased(User)
-    conditions = [Notification.user_id == user.id]
-    if unread_only:
-        conditions.append(Notification.read_at.is_(None))
-    if kind is not None:
-        conditions.append(KINDS[kind])
-    if process_key:
-        conditions.append(ProcessDefinition.key == process_key)
-    joined = (select(Notification.id)
-              .outerjoin(Escalation, Escalation.id == Notification.escalation_id)
-              .outerjoin(ProcessInstance, ProcessInstance.id == Notification.instance_id)
-              .outerjoin(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-              .where(*conditions))
+    joined = _matching(user, unread_only, kind, process_key)
     total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
     rows = session.execute(
         joined.with_only_columns(
@@ -152,11 +139,42 @@ def unread_count(session: Session, user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def mark_all_read(session: Session, clock: Clock, user: User) -> int:
-    """Mark every unread notification of the user read; return how many (not committed)."""
-    result = session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    ).values(read_at=clock.now()))
+def _matching(user: User, unread_only: bool, kind: str | None,
+              process_key: str | None) -> Select:
+    """``SELECT notifications.id`` of ``user``'s notifications the filters keep, joined
+    to what they name (escalation level, instance, definition).
+
+    Raises:
+        ValueError: an unknown ``kind``.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind {kind!r}")
+    conditions = [Notification.user_id == user.id]
+    if unread_only:
+        conditions.append(Notification.read_at.is_(None))
+    if kind is not None:
+        conditions.append(KINDS[kind])
+    if process_key:
+        conditions.append(ProcessDefinition.key == process_key)
+    return (select(Notification.id)
+            .outerjoin(Escalation, Escalation.id == Notification.escalation_id)
+            .outerjoin(ProcessInstance, ProcessInstance.id == Notification.instance_id)
+            .outerjoin(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+            .where(*conditions))
+
+
+def mark_all_read(session: Session, clock: Clock, user: User, *, kind: str | None = None,
+                  process_key: str | None = None) -> int:
+    """Mark the user's unread notifications read, those of ``kind`` and ``process_key``
+    only when given (what the centre shows with its filters); return how many (not
+    committed).
+
+    Raises:
+        ValueError: an unknown ``kind``.
+    """
+    result = session.execute(update(Notification).where(Notification.id.in_(
+        _matching(user, True, kind, process_key))).values(read_at=clock.now()),
+        execution_options={"synchronize_session": False})
     return result.rowcount
 
 

@@ -298,3 +298,17 @@ def test_every_kind_renders_and_unreadable_parameters_fall_back(app, client, clo
         "Tiket LTI-2026-0001 selesai: Printer. Beri penilaian di halaman tiket.",
         "Kalimat tersimpan"])
     assert len(_items(client.get("/notifikasi/?jenis=tiket").get_data(True))) == 2
+
+
+def test_marking_all_read_in_a_filtered_view_marks_only_what_it_shows(app, client, late):
+    _start(client, "Printer")
+    [task] = [t for t in client.get("/api/v1/tasks", headers=api_token(client, "prakom")).json
+              if t.get("claimed_by") is None]
+    client.post(f"/api/v1/tasks/{task['id']}/assign", headers=api_token(client, "kasubbag"),
+                json={"assignee": "prakom"})
+    page = client.get("/notifikasi/?jenis=penugasan").get_data(True)
+    assert "Tandai semua yang tersaring dibaca" in page
+    client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page), "jenis": "penugasan",
+                                          "kembali": "/notifikasi/?jenis=penugasan"})
+    unread = _items(client.get("/notifikasi/?status=belum").get_data(True))
+    assert len(unread) == 1 and "<strong>Pengingat</strong>" in unread[0]

@@ -60,10 +60,11 @@ def index() -> Any:
 
 
 def _filters() -> dict[str, Any]:
-    kind = request.args.get("jenis") or None
-    return {"unread_only": request.args.get("status") == "belum",
+    """The centre's filters, from the query string (or the form that repeats them)."""
+    kind = request.values.get("jenis") or None
+    return {"unread_only": request.values.get("status") == "belum",
             "kind": kind if kind in notifications.KINDS else None,
-            "process_key": (request.args.get("sop") or "")[:128] or None}
+            "process_key": (request.values.get("sop") or "")[:128] or None}
 
 
 def _here(args: dict[str, str], page: int) -> str:
@@ -81,8 +82,12 @@ def _back() -> Any:
 @bp.post("/baca")
 @login_required
 def mark_read() -> Any:
-    """Tandai semua dibaca."""
-    marked = notifications.mark_all_read(db.session, clock(), current_user)
+    """Tandai semua dibaca: those the centre's filters show (``jenis``, ``sop``), all when
+    none is set."""
+    filters = _filters()
+    marked = notifications.mark_all_read(db.session, clock(), current_user,
+                                         kind=filters["kind"],
+                                         process_key=filters["process_key"])
     db.session.commit()
     flash(ngettext("%(num)d notifikasi ditandai dibaca.", "%(num)d notifikasi ditandai dibaca.",
                    marked), "success")
