@@ -124,3 +124,12 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     desk.goto(f"{base}/tiket/{instance_id}")
     assert desk.locator("#rating").inner_text() == "Nilai 5 dari 5 — Cepat dan ramah"
     desk.context.close()
+
+    phone = context.browser.new_context(viewport={"width": 360, "height": 740},
+                                        is_mobile=True, device_scale_factor=2)
+    small = phone.new_page()
+    login(small, base, "pegawai_tu")
+    for path in ("/tiket/", f"/tiket/{instance_id}"):
+        small.goto(f"{base}{path}")
+        assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
+    phone.close()

@@ -67,8 +67,11 @@ def test_the_sorted_header_says_so_and_its_button_turns_the_order(client, starte
     assert page.count("aria-sort=") == 1
     assert re.search(r'<th scope="col" aria-sort="ascending"><button type="submit" '
                      r'form="saring" name="urut" value="-langkah"', page)
-    # A header button comes after the form's own hidden sort: the click wins.
+    # A header button comes after the form's own sort choice: the click wins.
     assert _rows(client.get("/?urut=langkah&urut=nomor").get_data(True)) == ORDERS["nomor"]
+    # On a phone the header row is hidden: the filter form's "Urutkan" sorts there too.
+    assert '<option value="langkah" selected>langkah ▲</option>' in page
+    assert '<option value="-nomor" >nomor ▼</option>' in page
     assert _rows(client.get("/?urut=bogus").get_data(True)) == ORDERS["batas"]
 
 
