@@ -56,9 +56,13 @@ def time_left(due: datetime | None, round_the_clock: bool = False) -> str:
     now = clock().now()
     if round_the_clock:
         span = span_text(min(now, due), max(now, due), round_the_clock=True)
+        minutes = int(abs(now - due) // timedelta(minutes=1))
     else:
-        span = office_span(abs(office_timeline().minutes_until(due)))
+        minutes = abs(office_timeline().minutes_until(due))
+        span = office_span(minutes)
     if due < now:
+        if minutes == 0:  # passed after hours, or less than a minute ago
+            return gettext("terlambat, batasnya baru lewat")
         return gettext("terlambat %(duration)s", duration=span)
     return gettext("sisa %(duration)s", duration=span)
 

@@ -35,8 +35,8 @@ def test_a_deadline_tomorrow_morning_reads_calendar_first(at):
 def test_a_round_the_clock_step_late_after_hours_counts_the_wall_clock(at):
     with at(7, 20, 5):
         assert time_left(_wib(7, 19), round_the_clock=True) == "terlambat 1 jam 5 menit"
-        # In office time nothing has passed since 16.00.
-        assert time_left(_wib(7, 19)) == "terlambat 0 menit kerja"
+        # In office time nothing has passed since 16.00: late, but not "0 minutes" late.
+        assert time_left(_wib(7, 19)) == "terlambat, batasnya baru lewat"
 
 
 def test_long_delays_read_in_working_days(at):
