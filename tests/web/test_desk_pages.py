@@ -136,3 +136,14 @@ def test_a_ticket_for_a_service_not_offered_is_refused_not_filed_as_another(app,
             refused.get_data(True))
     with app.app_context():
         assert db.session.scalars(select(ProcessInstance)).all() == []
+
+
+def test_tiket_saya_past_its_last_page_says_so(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    client.post("/tiket/ajukan", data={"csrf_token": csrf_token(page), "process_key": LTI,
+                                       "title": "Printer", **START_DATA[LTI]})
+    past = client.get("/tiket/?halaman=999").get_data(True)
+    assert "Halaman ini kosong: 1 tiket ada di halaman sebelumnya." in past
+    assert "Belum ada tiket" not in past

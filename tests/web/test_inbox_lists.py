@@ -226,3 +226,10 @@ def test_the_inbox_finds_its_tasks_without_listing_the_running_instances(app, cl
     assert len(lists) >= 3, seen
     for statement, parameters in lists:
         assert "running" not in list(parameters), statement
+
+
+def test_a_page_past_the_last_says_so_and_leads_back(client, started):
+    login(client, "prakom")
+    page = client.get("/?halaman=99").get_data(True)
+    assert "Halaman ini kosong: 4 tugas ada di halaman sebelumnya." in page
+    assert "sudah beres" not in page
