@@ -25,7 +25,9 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
 from engine.bpmn.forms import FormProblem, from_notation
+from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS
 from engine.errors import InvalidProcess
+from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
 from engine.sop.reading import read_table
 from engine.sop.writer import END, SopStep, write_bpmn
@@ -46,6 +48,10 @@ ALUR_HEADER_FIELDS = {"kelompok": GROUP_PROPERTY, "tujuan": PURPOSE_PROPERTY}
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
 ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir", "Catatan Konversi")
+# A cell becomes a BPMN attribute (at most MAX_ATTRIBUTE_CHARS): said here with its row and
+# column, not later as a line of the generated BPMN. The longest SOP of the source
+# documents has 40 steps; each step is several BPMN elements (MAX_FLOW_ELEMENTS).
+MAX_STEPS = 300
 
 
 def import_table(data: bytes, filename: str) -> bytes:
@@ -75,6 +81,7 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     problems: list[str] = []
     title = next((i for i, row in enumerate(rows) if len(row) > 1
                   and row[0].lower() == "no" and row[1].lower() == "kegiatan"), None)
+    _check_lengths(rows, title)
     header = _read_header(rows[:title] if title is not None else rows, problems)
     if title is None:
         raise InvalidProcess(problems + [("Tabel langkah tidak ditemukan: perlu baris judul "
@@ -96,6 +103,25 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     names = [*HEADER_FIELDS.values(), *ALUR_HEADER_FIELDS.values()]
     return write_bpmn(header["key"], header["nama_sop"], {name: header[name] for name in names},
                       lanes, steps)
+
+
+def _check_lengths(rows: list[list[str]], title: int | None) -> None:
+    """Refuse cells longer than a BPMN attribute may be, naming row and column.
+
+    Raises:
+        InvalidProcess: one sentence per such cell (at most ``MAX_PROBLEMS``).
+    """
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        names = (rows[title] if title is not None and number > title + 1 else
+                 ["Field", "Value"])
+        for index, cell in enumerate(row):
+            if len(cell) > MAX_ATTRIBUTE_CHARS:
+                column = names[index] if index < len(names) and names[index] else index + 1
+                problems.append(f"Baris {number}, kolom {column}: {grouped(len(cell))} "
+                                f"karakter; paling banyak {grouped(MAX_ATTRIBUTE_CHARS)}.")
+    if problems:
+        raise InvalidProcess(problems)
 
 
 def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
@@ -231,6 +257,9 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             duration=duration, round_the_clock=round_the_clock == "ya",
             catatan_konversi=" ".join(cell("Catatan Konversi").split())))
         decisions[len(steps)] = targets
+    if len(steps) > MAX_STEPS:
+        problems.append(f"Tabel memuat {grouped(len(steps))} langkah; paling banyak "
+                        f"{MAX_STEPS} (pecah menjadi beberapa SOP).")
     return steps, decisions
 
 

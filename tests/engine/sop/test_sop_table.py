@@ -18,7 +18,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from engine.sop.reading import MAX_COLUMNS, read_table
-from engine.sop.table import import_table, table_to_bpmn
+from engine.sop.table import MAX_STEPS, import_table, table_to_bpmn
 from tests.conftest import DATA
 
 TABLE = DATA / "sop_table_uji.csv"
@@ -283,6 +283,12 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         lambda rows: set_cell(rows, 18, "Jika Ya", "4"),
         [("Baris 19, kolom No: langkah 3 tidak pernah dicapai; arahkan Jika Ya atau Jika "
          "Tidak ke langkah ini.")]),
+    "a cell longer than a BPMN attribute": (
+        lambda rows: set_cell(rows, 18, "Output", "o" * 5000),
+        ["Baris 18, kolom Output: 5.000 karakter; paling banyak 4.000."]),
+    "a header value longer than a BPMN attribute": (
+        lambda rows: [*rows[:2], [rows[2][0], "n" * 4001], *rows[3:]],
+        ["Baris 3, kolom Value: 4.001 karakter; paling banyak 4.000."]),
     "every problem at once": (
         lambda rows: drop_row(set_cell(set_cell(rows, 18, "Waktu", "kapan-kapan"),
                                        20, "Prakom", ""), 4),
@@ -346,3 +352,15 @@ def test_a_csv_is_read_to_its_column_limit_and_a_refusal_stays_short(session, cl
     problems = refused.value.problems
     assert 1 < len(problems) <= MAX_PROBLEMS + 1
     assert all('kolom "x": kolom ini tidak dikenal' in problem for problem in problems)
+
+
+def test_a_table_of_more_steps_than_an_sop_has_is_refused_in_its_own_words(session, clock):
+    """397 steps were refused as "2.001 elemen alur" of a process the user never wrote."""
+    rows = table_rows()
+    step = rows[TITLE_ROW]
+    rows = rows[:TITLE_ROW] + [[str(n), *step[1:]] for n in range(1, MAX_STEPS + 2)]
+    data = "\n".join(",".join(row) for row in rows).encode()
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, import_table(data, "sop.csv"))
+    assert f"Tabel memuat 301 langkah; paling banyak {MAX_STEPS} (pecah menjadi beberapa SOP)." \
+        in refused.value.problems
