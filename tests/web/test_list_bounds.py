@@ -331,3 +331,6 @@ def test_page_list_is_bounded_counted_and_reads_no_state_or_bpmn(app, client, li
     assert shown is not None and (int(shown[1]), int(shown[2])) == (total, 2)
     for column in FORBIDDEN:
         assert statements.reading(column) == []
+    # Past the last page the pager says so and leads back, never "Halaman 99 dari 2".
+    past = client.get(_with(url, per_page=2, halaman=99)).get_data(as_text=True)
+    assert "Halaman 99 dari" not in past

@@ -145,3 +145,10 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
         response = client.get(f"/proses/?cakupan=semua&{query}")
         assert response.status_code == 400, query
         assert f"Tanggal {name}: " in response.get_data(True), query
+
+
+def test_a_page_past_the_end_of_a_list_says_so_and_links_the_last(client, several):
+    login(client, "admin")
+    past = client.get("/proses/?cakupan=semua&per_page=2&halaman=9").get_data(True)
+    assert "Halaman 9 kosong: daftar ini punya 3 halaman." in past
+    assert "halaman=3" in past and "‹ Sebelumnya" not in past
