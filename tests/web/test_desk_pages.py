@@ -21,6 +21,8 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert login(client, "pegawai").status_code == 302
     page = client.get(f"/tiket/ajukan?process_key={LTI}")
     assert page.status_code == 200
+    assert '<label for="title">Judul singkat <span aria-hidden="true">*</span>' in (
+        page.get_data(True)), "a required field is marked as the form's others are"
     posted = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page.get_data(True)), "process_key": LTI,
         "title": "Printer ruang sidang", **START_DATA[LTI],
