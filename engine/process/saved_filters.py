@@ -27,7 +27,8 @@ def saved_filters(session: Session, user: User) -> list[SavedFilter]:
 def save_filter(session: Session, clock: Clock, user: User, name: str,
                 query: dict[str, str]) -> SavedFilter:
     """Save ``query`` (the page's parameters; other keys and empty values are dropped,
-    values cut to their ``KEYS`` length) as ``name``; the same name again replaces it.
+    values cut to their ``KEYS`` length) as ``name``; the same name again (in any case)
+    replaces it.
 
     Raises:
         InvalidTaskData: ``{"nama": message}`` when the name is empty or longer than
@@ -38,8 +39,9 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
         raise InvalidTaskData({"nama": f"nama saringan wajib diisi, paling panjang "
                                        f"{MAX_NAME} karakter"})
     kept = {key: str(query[key])[:limit] for key, limit in KEYS.items() if query.get(key)}
+    # "WIFI SAYA" is the filter "Wifi saya" again: names are told apart regardless of case.
     found = session.scalar(select(SavedFilter).where(SavedFilter.user_id == user.id,
-                                                     SavedFilter.name == name))
+                                                     func.lower(SavedFilter.name) == name.lower()))
     if found is None:
         count = session.scalar(select(func.count(SavedFilter.id))
                                .where(SavedFilter.user_id == user.id))
@@ -49,7 +51,7 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
         found = SavedFilter(user_id=user.id, name=name, query=kept, created_at=clock.now())
         session.add(found)
     else:
-        found.query = kept
+        found.name, found.query = name, kept
     session.flush()
     audit.record(session, clock, "inbox.filter_saved", actor=user, name=name, query=kept)
     return found

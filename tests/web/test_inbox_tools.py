@@ -47,11 +47,12 @@ def test_saved_filters_save_apply_replace_delete(app, client):
     with app.app_context():
         [kept] = db.session.scalars(select(SavedFilter)).all()
         assert kept.query == {"cari": "wifi", "urut": "-nomor", "tampil": "unit"}
-    client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "Wi-Fi saja",
+    client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "WI-FI SAJA",
                                                "cari": "sipp"})
     with app.app_context():
         [kept] = db.session.scalars(select(SavedFilter)).all()
-        assert kept.query == {"cari": "sipp"}, "the same name replaces the filter"
+        assert kept.query == {"cari": "sipp"}, "the same name, in any case, replaces it"
+        assert kept.name == "WI-FI SAJA"
     assert client.post(f"/kotak-masuk/saringan/{kept.id}/hapus",
                        data={"csrf_token": token}).status_code == 302
     assert _count(app, SavedFilter) == 0
