@@ -3,7 +3,8 @@
 from flask import g
 from flask_login import current_user
 
-from engine.people.access import Access
+from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.process.deploy import active_choices
 from web.extensions import clock, db
 
 
@@ -13,3 +14,14 @@ def access() -> Access:
         user = g.get("user") or current_user._get_current_object()
         g.access = Access.of(db.session, user, clock().now())
     return g.access
+
+
+def sop_choices() -> list[tuple[str, str]]:
+    """``(key, name)`` of the active SOPs a list's SOP filter offers the user: all of them
+    to staff; to an employee acting in no lane, only the service desk's front-door SOPs
+    (the only ones he has anything of)."""
+    choices = active_choices(db.session)
+    policy = access()
+    if policy.is_admin or policy.acting:
+        return choices
+    return [(key, name) for key, name in choices if key in REQUESTER_PROCESSES]

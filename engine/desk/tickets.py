@@ -14,9 +14,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.desk import sla
-from engine.bpmn.forms import fields
 from engine.desk.notices import notify
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import (

@@ -125,13 +125,6 @@ def _round_the_clock(session: Session, steps: set[tuple[int, str]]) -> set[tuple
             if catalogs[definition]["tasks"].get(step, {}).get("round_the_clock")}
 
 
-def sop_choices(session: Session) -> list[tuple[str, str]]:
-    """``(key, name)`` of every SOP with an active version, by name: the filter "SOP"."""
-    return [tuple(row) for row in session.execute(
-        select(ProcessDefinition.key, ProcessDefinition.name)
-        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
-
-
 def unread_count(session: Session, user: User) -> int:
     """How many of the user's notifications are unread: one COUNT over the
     ``(user_id, read_at)`` index."""

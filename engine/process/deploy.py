@@ -150,6 +150,14 @@ def active_rows(session: Session) -> list[ProcessDefinition]:
                                 .order_by(ProcessDefinition.name, ProcessDefinition.id)))
 
 
+def active_choices(session: Session) -> list[tuple[str, str]]:
+    """``(key, name)`` of every SOP with an active version, by name: the lists' SOP
+    filters (Kotak Masuk, notifications). Two columns, one statement."""
+    return [(key, name) for key, name in session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.name)
+        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
+
+
 def active_page(session: Session, page: int, per_page: int) -> Page:
     """Page ``page`` of the active versions, by name (``Page`` of ``ProcessDefinition``
     loaded with ``DEFINITION_ROW``).

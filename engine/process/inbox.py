@@ -210,13 +210,6 @@ def supervised_roles(acting: dict[str, Capacity]) -> list[str]:
     return sorted(role for role in KNOWN_ROLES if supervisor_of(role) in acting)
 
 
-def sop_choices(session: Session) -> list[tuple[str, str]]:
-    """``(key, name)`` of every active SOP, by name: the inbox's SOP filter."""
-    return [(key, name) for key, name in session.execute(
-        select(ProcessDefinition.key, ProcessDefinition.name)
-        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
-
-
 _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
                 ProcessInstance.title, ProcessDefinition.key, ProcessDefinition.name,
                 HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,

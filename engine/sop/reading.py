@@ -106,9 +106,9 @@ def _read_csv(data: bytes, filename: str) -> list[list[str]]:
     try:
         rows = list(reader)
     except csv.Error:
-        raise InvalidProcess([f"{filename}: CSV tidak dapat dibaca di baris {reader.line_num}: "
-                              f"sel lebih dari {grouped(csv.field_size_limit())} karakter "
-                              "atau tanda kutip yang tidak ditutup."]) from None
+        raise InvalidProcess([(f"{filename}: CSV tidak dapat dibaca di baris {reader.line_num}: "
+                               f"sel lebih dari {grouped(csv.field_size_limit())} karakter "
+                               "atau tanda kutip yang tidak ditutup.")]) from None
     # As the XLSX reader: the columns past MAX_COLUMNS are no column of an SOP table.
     return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows[:MAX_ROWS + 1]]
 

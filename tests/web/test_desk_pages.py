@@ -2,6 +2,7 @@
 waits for the requester), no internal notes, the rating the Prakom then sees."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -149,3 +150,15 @@ def test_tiket_saya_past_its_last_page_says_so(app, client):
     past = client.get("/tiket/?halaman=999").get_data(True)
     assert "Halaman ini kosong: 1 tiket ada di halaman sebelumnya." in past
     assert "Belum ada tiket" not in past
+
+
+def test_an_employee_is_offered_only_the_front_door_sops_as_list_filters(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    for path in ("/", "/notifikasi/"):
+        offered = re.findall(r'<option value="([a-z_]+)"', client.get(path).get_data(True))
+        assert {LTI, "penanganan_gangguan_server"} <= set(offered), path
+        assert "penyusunan_rkt" not in offered, path
+    staff = app.test_client()
+    login(staff, "prakom")
+    assert 'value="penyusunan_rkt"' in staff.get("/").get_data(True)

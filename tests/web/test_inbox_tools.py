@@ -129,8 +129,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     wrong = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["sekretaris"],
         "tugas": [prakom_tasks[2]]}).get_data(True)
-    assert _flashes(wrong) == [("error", f"Tugas &#34;{name}&#34; (GS-2026-0003): Demo "
-                                         "Sekretaris tidak memegang peran Prakom")]
+    assert _flashes(wrong) == [("error", (f"Tugas &#34;{name}&#34; (GS-2026-0003): Demo "
+                                          "Sekretaris tidak memegang peran Prakom"))]
     nothing = client.post("/kotak-masuk/massal", follow_redirects=True,
                           data={"csrf_token": token, "aksi": "ambil"}).get_data(True)
     assert _flashes(nothing) == [("error", "Pilih dulu tugas yang akan diproses.")]

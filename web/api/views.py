@@ -8,8 +8,8 @@ from typing import Any
 from flask import g, jsonify, request
 
 from engine.bpmn import bundle
-from engine.process import case, instances, lists, tasks
 from engine.numbers import grouped
+from engine.process import case, instances, lists, tasks
 from engine.process.deploy import MAX_COMMENT, active_definition, active_page, deploy
 from web.access import access
 from web.api import bp

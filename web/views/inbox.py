@@ -11,7 +11,7 @@ from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
-from web.access import access
+from web.access import access, sop_choices
 from web.errors import error_response
 from web.extensions import clock, db
 from web.filters import end_of_office_day
@@ -43,7 +43,7 @@ def index() -> Any:
         view=asked.view, state=asked.state, process_key=asked.process_key,
         search=asked.search or "", sort=asked.sort,
         counts=summary.counts,
-        definitions=inbox.sop_choices(db.session), supervised=supervised,
+        definitions=sop_choices(), supervised=supervised,
         assignees=holders_of(db.session, supervised, clock().now()) if supervised else [],
         saved=saved_filters.saved_filters(db.session, current_user),
         version=summary.version)

@@ -24,6 +24,7 @@ from engine.escalation import notifications
 from engine.models import Notification
 from engine.paging import Page
 from engine.people import accounts
+from web.access import sop_choices
 from web.extensions import clock, db
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
@@ -56,7 +57,7 @@ def index() -> Any:
         "notifications/index.html", items=[(item, show(item)) for item in items],
         total=total, page=page, pages=total_pages, args=args,
         listing=Page(items=items, total=total, page=page, per_page=per_page), kinds=FILTER_LABELS,
-        sops=notifications.sop_choices(db.session), back=_here(args, page))
+        sops=sop_choices(), back=_here(args, page))
 
 
 def _filters() -> dict[str, Any]:
