@@ -139,9 +139,12 @@ def fields(form: dict[str, Any] | None) -> list[dict[str, Any]]:
     found = []
     for name in order:
         prop = schema["properties"][name]
+        kind = kind_of(prop, ui.get(name, {}))
+        # Many-of: its choices are those of each item.
         found.append({"name": name, "label": prop.get("title") or _label(name),
-                      "kind": kind_of(prop, ui.get(name, {})), "required": name in required,
-                      "choices": _choices(prop), "help": prop.get("description", "")})
+                      "kind": kind, "required": name in required,
+                      "choices": _choices(prop["items"] if kind == "multi" else prop),
+                      "help": prop.get("description", "")})
     return found
 
 

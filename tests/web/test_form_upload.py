@@ -75,6 +75,10 @@ def test_several_files_in_one_request_deploy_with_their_forms(app, client):
     started = client.post("/api/v1/instances", headers=prakom, json={
         "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}})
     task = started.json["open_tasks"][0]["id"]
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    for value in ("anggaran", "kinerja"):
+        assert f'<input type="checkbox" name="topik" value="{value}"' in page
     bad = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
         "halaman": 0, "tanggal": "31-12-2026", "jenis": "memo", "topik": ["x"],
         "rahasia": "ya", "berkas": "konsep.pdf"}})

@@ -30,6 +30,9 @@ def test_notation_becomes_json_schema_with_labels_order_and_required():
         ("tanggal", "Tanggal", "date"), ("mulai", "Mulai", "datetime"),
         ("topik", "Topik", "multi"), ("darurat", "Darurat", "boolean"),
         ("bukti", "Bukti", "file")]
+    # A many-of field offers its items' choices (the page had no checkboxes to tick).
+    [topik] = [f for f in fields(form) if f["name"] == "topik"]
+    assert topik["choices"] == [{"value": "a", "label": "a"}, {"value": "b", "label": "b"}]
 
 
 @pytest.mark.parametrize("choice", [
