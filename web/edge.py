@@ -7,14 +7,18 @@ address, together for both routes; past the limit the answer is 429 with
 ``Retry-After``. Only failures count, so people who log in often are never locked out.
 """
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, make_response, request
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.routing import IntegerConverter
+
+from web.errors import error_response
 
 LIMITED_ENDPOINTS = ("auth.login", "api.token")
 
@@ -111,11 +115,17 @@ def install_headers(app: Flask) -> None:
         return response
 
 
+# Characters no text Alur keeps may hold: NUL (PostgreSQL refuses it), the other C0
+# controls but tab and line breaks (a spreadsheet export refuses them) and lone UTF-16
+# surrogates (no page or file can be encoded with one).
+UNKEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def install_input_guards(app: Flask) -> None:
     """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
-    (larger ones are answered 413 before they are read), and a NUL character anywhere in
-    the path, the query, the form or a JSON body is answered 400: no text Alur keeps may
-    hold one (PostgreSQL refuses them)."""
+    (larger ones are answered 413 before they are read), and an ``UNKEPT`` character
+    anywhere in the path, the query, the form or a JSON body is answered 400 in words,
+    before anything is stored."""
     limit = app.config["ALUR_MAX_BODY_BYTES"]
 
     @app.before_request
@@ -130,8 +140,10 @@ def install_input_guards(app: Flask) -> None:
                     texts += list(_json_texts(request.get_json(silent=True)))
                 except RecursionError:  # nested deeper than Python parses
                     abort(400)
-        if any("\x00" in text for text in texts):
-            abort(400)
+        if any(UNKEPT.search(text) for text in texts):
+            abort(make_response(error_response(400, "bad_request", gettext(
+                "Teks memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
+                "dokumen lain); hapus karakter itu lalu kirim lagi."))))
 
 
 def _json_texts(value: Any) -> Iterator[str]:

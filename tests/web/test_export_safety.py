@@ -4,6 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
+from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.test_reports import csv_rows
 from web.views.reports.export import Table, csv_bytes, xlsx_bytes
@@ -43,3 +44,28 @@ def test_every_formula_start_is_neutralised_and_numbers_stay_numbers():
     assert [(row[0].value, row[0].data_type) for row in cells[:-1]] == [
         (text, "s") for text in starts]
     assert [row[1].value for row in cells] == [-2.5] * 6 + [3]
+
+
+def test_text_with_control_characters_or_lone_surrogates_is_refused_in_words(app, client):
+    """A vertical tab (Word's line break) stored in a title broke every XLSX export of the
+    list; a lone surrogate broke the process page and both exports. Neither is stored."""
+    headers = api_token(client, "prakom")
+    for title in ("Server\x0bmati", "Server\x07mati", "a\ud800b"):
+        refused = client.post("/api/v1/instances", headers=headers, json={
+            "process_key": "penanganan_gangguan_server", "title": title})
+        assert refused.status_code == 400, repr(title)
+        assert "karakter kendali" in refused.json["error"]["message"]
+    login(client, "prakom")
+    page = client.get("/proses/baru?process_key=penanganan_gangguan_server").get_data(True)
+    form = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "penanganan_gangguan_server",
+        "title": "Server\x0bmati"})
+    assert form.status_code == 400 and "karakter kendali" in form.get_data(True)
+    assert client.get("/api/v1/instances?scope=mine", headers=headers).json["total"] == 0
+
+
+def test_a_control_character_stored_before_is_left_out_of_the_workbook():
+    table = Table("Uji", ["Teks"])
+    table.add(["Server\x0bmati"])
+    workbook = load_workbook(io.BytesIO(xlsx_bytes([table])))
+    assert workbook.worksheets[0]["A2"].value == "Servermati"

@@ -24,6 +24,7 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,7 +168,10 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append(row)
+            # Control characters stored before the input guard refused them: dropped,
+            # since a workbook cannot hold them (openpyxl raises).
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                          else value for value in row])
             for cell in sheet[sheet.max_row]:
                 if is_formula_like(cell.value):
                     cell.data_type = "s"
