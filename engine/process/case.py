@@ -7,6 +7,7 @@ and on every step's declared form are merged into ``ProcessInstance.data``, stor
 instance, and are the task data SpiffWorkflow's gateway conditions and timers read.
 """
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from engine.models import (
 from engine.paging import Latest, latest
 from engine.people import accounts
 from engine.process import attachments, forms
+from engine.process.forms import MAX_NUMBER
 
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -212,13 +214,15 @@ def case_file(session: Session, instance: ProcessInstance) -> dict[str, Any]:
 
 def _missing_files(session: Session, task: HumanTask, form: dict[str, Any] | None,
                    values: dict[str, Any]) -> dict[str, str]:
-    names = [f["name"] for f in fields(form) if f["kind"] == "file" and f["name"] in values]
-    if not names:
+    # A value that is no file name (a list, an object) is the form check's to refuse.
+    labels = {f["name"]: f["label"] for f in fields(form)
+              if f["kind"] == "file" and isinstance(values.get(f["name"]), str)}
+    if not labels:
         return {}
     attached = set(session.scalars(select(Attachment.filename).where(
         Attachment.instance_id == task.instance_id)))
-    return {name: f'berkas "{values[name]}" belum dilampirkan pada proses ini'
-            for name in names if values[name] not in attached}
+    return {name: f'"{label}": berkas "{values[name][:200]}" belum dilampirkan pada proses ini'
+            for name, label in labels.items() if values[name] not in attached}
 
 
 def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:
@@ -232,8 +236,9 @@ def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:
             problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
         elif isinstance(value, str) and len(value) > MAX_TEXT:
             problems[key] = f"teks paling banyak {MAX_TEXT} karakter"
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
-            problems[key] = "angka terlalu besar"
+        elif isinstance(value, int | float) and not isinstance(value, bool) and not (
+                math.isfinite(value) and abs(value) < MAX_NUMBER):
+            problems[key] = "angka harus terhingga di bawah 2^53 (9.007.199.254.740.992)"
     return problems
 
 

@@ -90,7 +90,7 @@ def test_several_files_in_one_request_deploy_with_their_forms(app, client):
         "jenis": '"Jenis" harus salah satu pilihan yang tersedia',
         "topik": '"Topik" harus salah satu dari: anggaran, kinerja',
         "rahasia": '"Rahasia" harus berupa ya atau tidak',
-        "berkas": 'berkas "konsep.pdf" belum dilampirkan pada proses ini'}
+        "berkas": '"Berkas konsep": berkas "konsep.pdf" belum dilampirkan pada proses ini'}
     good = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
         "judul_konsep": "Konsep RKT", "halaman": 3, "tanggal": "2026-12-31",
         "jenis": "laporan", "topik": ["kinerja"], "rahasia": False}})
@@ -163,3 +163,32 @@ def test_the_admin_page_takes_the_bpmn_with_its_form_files_and_refuses_a_missing
         "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in _files().items()]})
     assert uploaded.headers["Location"] == "/admin/sop/sop_uji"
     assert _stored(app)[0] == before[0] + 1
+
+
+def test_a_file_field_given_a_list_or_an_object_is_refused_not_a_500(app, client):
+    assert _post(client, _files()).status_code == 201
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}})
+    task = started.json["open_tasks"][0]["id"]
+    for value in (["x"], {"a": 1}):
+        answer = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={
+            "data": {"judul_konsep": "Konsep", "berkas": value}})
+        assert answer.status_code == 422, value
+        assert list(answer.json["error"]["fields"]) == ["berkas"]
+
+
+def test_free_start_data_takes_only_numbers_json_can_carry(client):
+    """An SOP without a start form takes plain values; NaN and infinity were stored and
+    then every answer that carried the instance was no JSON (``Infinity``)."""
+    admin = api_token(client, "admin")
+    assert client.get("/api/v1/processes/laporan_tahunan", headers=admin
+                      ).json["start_form"] is None
+    for raw in ("NaN", "1e400", "-Infinity", "9007199254740992"):
+        answer = client.post("/api/v1/instances", headers={
+            **admin, "Content-Type": "application/json"},
+            data=f'{{"process_key": "laporan_tahunan", "title": "x", '
+                 f'"data": {{"n": {raw}}}}}')
+        assert answer.status_code == 422, raw
+        assert answer.json["error"]["fields"] == {
+            "n": "angka harus terhingga di bawah 2^53 (9.007.199.254.740.992)"}
