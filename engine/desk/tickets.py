@@ -103,16 +103,19 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     (menunggu Anda) and the SLA clock stops (``sla.pause``). Audited ``ticket.message``.
 
     Raises:
-        PermissionDenied: neither the requester nor a desk member; ``asks`` by the
-            requester.
-        InvalidTaskData: under ``pesan``: empty (without a file) or over 2000 characters.
+        NotFound: ``instance`` is no ticket (not a front-door SOP's).
+        PermissionDenied: neither the requester nor a desk member.
+        InvalidTaskData: under ``asks`` by the requester, or on a ticket no longer
+            running; under ``pesan``: empty (without a file) or over 2000 characters.
     """
+    if instance.definition.key not in REQUESTER_PROCESSES:
+        raise NotFound(f"Proses #{instance.id} bukan tiket layanan TI.")
     access = Access.of(session, user, clock.now())
     from_requester = access.may_follow_ticket(instance)
     if not from_requester and not access.may_view_instance(instance):
         raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
     if asks and from_requester:
-        raise PermissionDenied("Pemohon tidak dapat mengajukan pertanyaan menunggu.")
+        raise InvalidTaskData({"asks": "hanya petugas yang dapat menunggu jawaban pemohon"})
     if asks and instance.status != "running":
         raise InvalidTaskData({"asks": "tiket sudah selesai atau dibatalkan: tidak ada lagi "
                                        "yang menunggu jawaban pemohon"})

@@ -103,7 +103,7 @@ def test_a_question_pauses_the_sla_and_the_answer_moves_due_times_by_the_pause(
             ["sla.paused", "sla.resumed"], 120)
     asks_back = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=me,
                             json={"text": "?", "asks": True})
-    assert asks_back.status_code == 403
+    assert (asks_back.status_code, list(asks_back.json["error"]["fields"])) == (422, ["asks"])
 
 
 def test_rating_201_once_by_the_requester_after_completion(app, client):
@@ -195,3 +195,30 @@ def test_the_desks_messages_reach_the_requester_labelled_and_under_tiket(app, cl
     assert "<strong>Ticket waiting for you</strong>" in english
     assert "the desk is waiting for your answer — Merek printernya?" in english
     assert "<strong>Ticket message</strong>" in english
+
+
+def test_startable_is_a_yes_or_no_and_ticket_routes_are_for_tickets_only(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    for value in ("yes", "abc", "2"):
+        refused = client.get(f"/api/v1/processes?startable={value}", headers=me)
+        assert refused.status_code == 422, value
+        assert list(refused.json["error"]["fields"]) == ["startable"]
+    assert len(client.get("/api/v1/processes?startable=true", headers=me).json) == 2
+    assert len(client.get("/api/v1/processes?startable=0", headers=me).json) > 2
+    instance_id = _start(client, me)
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    for body in ({"text": "tanya", "asks": True}, {"text": "tanya", "asks": "yes"}):
+        refused = client.post(url, headers=me, json=body)
+        assert refused.status_code == 422, body
+        assert list(refused.json["error"]["fields"]) == ["asks"]
+    prakom = api_token(client, "prakom")
+    rkt = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": "penyusunan_rkt", "title": "RKT"}).json["id"]
+    assert client.post(f"/api/v1/tickets/{rkt}/messages", headers=prakom,
+                       json={"text": "halo"}).status_code == 404
+    login(client, "kasubbag")
+    assert client.get(f"/tiket/{rkt}").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "ticket.message")) == 0

@@ -53,6 +53,13 @@ class ArrayPageQuery(PageQuery):
                           validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
+class ProcessListQuery(ArrayPageQuery):
+    """``GET /api/v1/processes``: ``startable`` 1/true (only the SOPs the caller may
+    start) or 0/false (all, the default); another value is a 422 naming it."""
+
+    startable = fields.Bool(load_default=False, truthy={"1", "true"}, falsy={"0", "false"})
+
+
 # A list answered as a JSON array carries its page in headers (README, "Halaman dan batas").
 LIST_HEADERS = {"X-Total-Count": {"schema": {"type": "integer"}},
                 "X-Page": {"schema": {"type": "integer"}},

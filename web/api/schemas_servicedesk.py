@@ -20,7 +20,7 @@ class RatingSchema(Schema):
 
 class TicketMessageCreate(Schema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    asks = fields.Bool(load_default=False)
+    asks = fields.Bool(load_default=False, truthy={True}, falsy={False})
 
 
 class TicketMessageSchema(Schema):

@@ -41,24 +41,15 @@ def _body(schema: Schema) -> dict[str, Any] | Any:
                               fields=indonesian(invalid.messages))
 
 
-@bp.before_request
-def _startable() -> Any:
-    """``GET /api/v1/processes?startable=1``: only the SOPs the caller may start
-    (its lanes, and the requester-facing SOPs for every active account)."""
-    if request.method not in ("GET", "HEAD") or request.path != "/api/v1/processes" \
-            or request.args.get("startable") not in ("1", "true"):
-        return None
-    return token_required(_list_startable)()
-
-
-def _list_startable() -> Any:
-    # The SOPs are few; which one a caller may start is read from each one's lanes.
-    query = load_query(ArrayPageQuery())
+def startable_page(page: int, per_page: int) -> Any:
+    """``GET /api/v1/processes?startable=1``: the page of the SOPs the caller may start
+    (its lanes, and the requester-facing SOPs for every active account), as the list of
+    all answers it. The SOPs are few; which one a caller may start is read from each one's
+    lanes."""
     allowed = [d for d in active_rows(db.session) if access().may_start(d)]
-    start = (query["page"] - 1) * query["per_page"]
-    shown = allowed[start:start + query["per_page"]]
-    return page_list(Page(items=shown, total=len(allowed), page=query["page"],
-                          per_page=query["per_page"]), ProcessSchema(many=True).dump(shown))
+    shown = allowed[(page - 1) * per_page:page * per_page]
+    return page_list(Page(items=shown, total=len(allowed), page=page, per_page=per_page),
+                     ProcessSchema(many=True).dump(shown))
 
 
 @bp.get("/tickets")

@@ -28,7 +28,7 @@ from web.api.schemas import (
     TaskSchema,
     TokenRequest,
 )
-from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery, PageQuery
+from web.api.schemas_common import LIST_HEADERS, PageQuery, ProcessListQuery
 from web.api.schemas_work import (
     DeployedSchema,
     HistoryPageSchema,
@@ -37,6 +37,7 @@ from web.api.schemas_work import (
     ProcessDetailSchema,
     TokenSchema,
 )
+from web.api.servicedesk import startable_page
 from web.errors import error_response
 from web.extensions import clock, db
 from web.views.auth import authenticate
@@ -75,14 +76,17 @@ def token() -> Any:
 
 
 @bp.get("/processes")
-@doc("SOP terdeploy (versi aktif), menurut nama; larik, per halaman", query=ArrayPageQuery,
+@doc("SOP terdeploy (versi aktif), menurut nama; larik, per halaman; startable=1: hanya yang "
+     "boleh dimulai pemanggil", query=ProcessListQuery,
      tag="sop", responses={200: {
          "description": "SOP halaman ini; jumlah di X-Total-Count", "headers": LIST_HEADERS,
          "content": {"application/json": {
              "schema": {"type": "array", "items": ProcessSchema}}}}})
 @token_required
 def list_processes() -> Any:
-    query = load_query(ArrayPageQuery())
+    query = load_query(ProcessListQuery())
+    if query["startable"]:
+        return startable_page(query["page"], query["per_page"])
     found = active_page(db.session, query["page"], query["per_page"])
     return page_list(found, ProcessSchema(many=True).dump(found.items))
 

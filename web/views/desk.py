@@ -72,8 +72,11 @@ def submit() -> Any:
 
 
 def _ticket(instance_id: int) -> tuple[Any, bool]:
-    """The instance and whether the viewer is its requester (else: the desk)."""
+    """The instance and whether the viewer is its requester (else: the desk); 404 for a
+    process that is no ticket."""
     instance = instances.get_instance(db.session, instance_id)
+    if instance.definition.key not in REQUESTER_PROCESSES:
+        abort(404)
     if access().may_follow_ticket(instance):
         return instance, True
     if access().may_view_instance(instance):
