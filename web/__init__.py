@@ -93,7 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from engine.desk import notices
     from engine.escalation import task_notices
-    from web import api, errors, filters, health, paging, telemetry, time_words
+    from web import api, errors, field_values, filters, health, paging, telemetry, time_words
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
@@ -108,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.register(app)
     paging.register(app)
     time_words.register(app)
+    field_values.register(app)
     cli.register(app)
     edge.install_limiter(app)
     edge.install_headers(app)

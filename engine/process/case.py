@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload
 
+from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
@@ -146,7 +147,8 @@ def chosen(entry: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | No
 def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
                 ) -> dict[str, Any]:
     """What a completed step keeps of what was decided and why: the ``human_tasks``
-    columns ``{"decision", "returned", "note", "data"}`` (the declared form's values), for
+    columns ``{"decision", "returned", "note", "data"}`` (the declared form's values and
+    the Kelengkapan ticked, ``CHECKLIST_NAME``), for
     the caller to write with the step's own row. The declared values are merged into the
     instance's data here."""
     choice = chosen(entry, values)
@@ -155,9 +157,12 @@ def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
                 if form and k in form["schema"]["properties"]}
     if declared:
         task.instance.data = {**(task.instance.data or {}), **declared}
+    # The Kelengkapan ticked is the step's own record (what was at hand at this desk),
+    # kept with its data but not in the instance's.
+    ticked = {CHECKLIST_NAME: values[CHECKLIST_NAME]} if values.get(CHECKLIST_NAME) else {}
     return {"decision": choice["label"] if choice else None,
             "returned": bool(choice and choice.get("returns")),
-            "note": values.get(NOTE) or None, "data": declared or None}
+            "note": values.get(NOTE) or None, "data": {**declared, **ticked} or None}
 
 
 def returned_by(session: Session, task: HumanTask) -> HumanTask | None:

@@ -93,8 +93,15 @@ def test_several_files_in_one_request_deploy_with_their_forms(app, client):
         "berkas": '"Berkas konsep": berkas "konsep.pdf" belum dilampirkan pada proses ini'}
     good = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
         "judul_konsep": "Konsep RKT", "halaman": 3, "tanggal": "2026-12-31",
-        "jenis": "laporan", "topik": ["kinerja"], "rahasia": False}})
+        "jenis": "laporan", "topik": ["kinerja"], "rahasia": False, "kelengkapan": ["Data"]}})
     assert good.status_code == 200, good.json
+    # Officials read choices by their labels and dates in words; the Kelengkapan ticked
+    # stays with the step.
+    shown = client.get(f"/tugas/{task}").get_data(True)
+    for label, value in (("Jenis", "Laporan"), ("Tanggal konsep", "31 Des 2026"),
+                         ("Rahasia", "Tidak"), ("Kelengkapan", "Data")):
+        assert f"<dt>{label}</dt>\n  <dd>{value}</dd>" in shown, label
+    assert "2026-12-31" not in shown
     assert good.json["instance"]["data"] == {
         "unit": "PTIP", "judul_konsep": "Konsep RKT", "halaman": 3, "tanggal": "2026-12-31",
         "jenis": "laporan", "topik": ["kinerja"], "rahasia": False}

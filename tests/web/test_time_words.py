@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from web.field_values import field_value
 from web.time_words import deadline_text, due_text, file_size, finished_text, number, time_left
 
 
@@ -84,3 +85,15 @@ def test_a_task_reads_calendar_first_while_open_and_frozen_once_completed(app, c
     with app.test_request_context():
         task = db.session.get(HumanTask, task_id)
         assert task_time(task) == "selesai 5 menit kerja sebelum batas"
+
+
+def test_case_data_reads_as_officials_write_it(at):
+    with at(7, 9):
+        choice = {"kind": "choice", "choices": [{"value": "p1", "label": "Kritis (1 jam)"}]}
+        assert field_value("p1", choice) == "Kritis (1 jam)"
+        assert field_value(["p1", "x"], choice) == "Kritis (1 jam), x"
+        assert field_value("2026-12-24", {"kind": "date"}) == "24 Des 2026"
+        assert field_value("2026-12-04T09:00:00", {"kind": "datetime"}) == "4 Des 2026 09.00"
+        assert field_value(1500000.75, {"kind": "number"}) == "1.500.000,75"
+        assert field_value(True) == "Ya" and field_value("bebas") == "bebas"
+        assert field_value("bukan tanggal", {"kind": "date"}) == "bukan tanggal"
