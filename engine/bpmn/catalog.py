@@ -115,6 +115,11 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
     start = process.find("bpmn:startEvent", NS)
     start_form = None if start is None else _declared_form(
         start, process_properties(start), [], files, problems)
+    for field in forms.fields(start_form):
+        if field["kind"] == "file":  # nothing is attached before the process exists
+            problems.append(f'{where(start)}: kolom berkas "{field["name"]}" tidak dapat '
+                            "berada di formulir mulai (belum ada lampiran sebelum proses "
+                            "dimulai); mintalah berkasnya di langkah pertama.")
     if problems:
         raise InvalidProcess(problems)
     facts = process_properties(process)

@@ -94,6 +94,14 @@ def test_a_timer_may_choose_its_duration_by_case_data(session, clock):
         'value="kelengkapan: teks" /></spiffworkflow:properties></bpmn:extensionElements>'
         '</bpmn:startEvent>')},
      'kolom "kelengkapan" sudah dibuat Alur'),
+    # The start page shows no file field and nothing is attached before the start: a
+    # required one made the SOP impossible to start from the pages.
+    ({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': (
+        '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="formulir" '
+        'value="bukti: berkas wajib" /></spiffworkflow:properties></bpmn:extensionElements>'
+        '</bpmn:startEvent>')},
+     'kolom berkas "bukti" tidak dapat berada di formulir mulai'),
     ({KEL_1: KEL_1 + '<spiffworkflow:property name="formJsonSchemaFilename" '
       'value="tidak-ada-schema.json" />'},
      'berkas formulir "tidak-ada-schema.json" tidak ada dalam unggahan'),
