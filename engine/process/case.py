@@ -150,13 +150,17 @@ def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
     columns ``{"decision", "returned", "note", "data"}`` (the declared form's values and
     the Kelengkapan ticked, ``CHECKLIST_NAME``), for
     the caller to write with the step's own row. The declared values are merged into the
-    instance's data here."""
+    instance's data here; a field of the form left empty removes its earlier value
+    (README: "langkah berikutnya menimpa nama yang sama")."""
     choice = chosen(entry, values)
     form = entry.get("form")
-    declared = {k: v for k, v in values.items()
-                if form and k in form["schema"]["properties"]}
-    if declared:
-        task.instance.data = {**(task.instance.data or {}), **declared}
+    names = set(form["schema"]["properties"]) if form else set()
+    declared = {k: v for k, v in values.items() if k in names}
+    if names:
+        # The form as submitted now is the step's answer: a field left empty this time
+        # (a revision round clearing it) no longer holds the earlier round's value.
+        kept = {k: v for k, v in (task.instance.data or {}).items() if k not in names}
+        task.instance.data = {**kept, **declared}
     # The Kelengkapan ticked is the step's own record (what was at hand at this desk),
     # kept with its data but not in the instance's.
     ticked = {CHECKLIST_NAME: values[CHECKLIST_NAME]} if values.get(CHECKLIST_NAME) else {}

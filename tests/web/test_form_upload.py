@@ -199,3 +199,25 @@ def test_free_start_data_takes_only_numbers_json_can_carry(client):
         assert answer.status_code == 422, raw
         assert answer.json["error"]["fields"] == {
             "n": "angka harus terhingga di bawah 2^53 (9.007.199.254.740.992)"}
+
+
+def test_a_field_left_empty_in_a_revision_round_no_longer_shows_the_old_value(app, client):
+    assert _post(client, _files()).status_code == 201
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}}).json
+
+    def complete(headers, data):
+        task = client.get(f"/api/v1/instances/{started['id']}", headers=headers
+                          ).json["open_tasks"][0]["id"]
+        answer = client.post(f"/api/v1/tasks/{task}/complete", headers=headers,
+                             json={"data": data})
+        assert answer.status_code == 200, answer.json
+        return answer.json["instance"]["data"]
+
+    first = complete(prakom, {"judul_konsep": "Konsep", "topik": ["kinerja"]})
+    assert first["topik"] == ["kinerja"]
+    complete(kasubbag, {"judul_konsep": "Konsep", "topik": ["kinerja"],  # the same form
+                        "keputusan_kasubbag": "revisi", "catatan": "Topik tidak tepat"})
+    second = complete(prakom, {"judul_konsep": "Konsep 2", "topik": []})
+    assert second == {"unit": "PTIP", "judul_konsep": "Konsep 2"}
