@@ -159,8 +159,11 @@ def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
     if names:
         # The form as submitted now is the step's answer: a field left empty this time
         # (a revision round clearing it) no longer holds the earlier round's value.
-        kept = {k: v for k, v in (task.instance.data or {}).items() if k not in names}
-        task.instance.data = {**kept, **declared}
+        # Written only when it changes: an unchanged instance row is not flushed.
+        before = task.instance.data or {}
+        after = {**{k: v for k, v in before.items() if k not in names}, **declared}
+        if after != before:
+            task.instance.data = after
     # The Kelengkapan ticked is the step's own record (what was at hand at this desk),
     # kept with its data but not in the instance's.
     ticked = {CHECKLIST_NAME: values[CHECKLIST_NAME]} if values.get(CHECKLIST_NAME) else {}
