@@ -24,14 +24,23 @@ _TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,12})?")
 MAX_NUMBER = 2**53
 
 
+# The shapes the README promises (TTTT-BB-HH; a date, "T", hours and minutes): Python's
+# fromisoformat alone also reads "20261220" and "2026-W51-3".
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+                        r"(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
 @_FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    return not isinstance(value, str) or bool(date.fromisoformat(value))
+    return not isinstance(value, str) or (
+        bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value)))
 
 
 @_FORMATS.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
-    return not isinstance(value, str) or bool(datetime.fromisoformat(value))
+    return not isinstance(value, str) or (
+        bool(_DATE_TIME.fullmatch(value)) and bool(datetime.fromisoformat(value)))
 
 
 def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
@@ -84,7 +93,9 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
         elif kind == "boolean" and raw:
             values[name] = {"ya": True, "tidak": False}.get(raw, raw)
         elif kind == "datetime" and raw:
-            values[name] = raw if len(raw) > 16 else raw + ":00"
+            # A datetime-local input sends minutes only; anything else is checked as typed.
+            values[name] = raw + ":00" if re.fullmatch(r"[0-9-]{10}T[0-9]{2}:[0-9]{2}", raw) \
+                else raw
         else:
             values[name] = raw
     return values

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import AuditRecord, ProcessDefinition
+from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
 from tests.conftest import csrf_token, mini_bpmn
 from tests.web.conftest import api_token, login
 from web.extensions import db
@@ -221,3 +221,33 @@ def test_a_field_left_empty_in_a_revision_round_no_longer_shows_the_old_value(ap
                         "keputusan_kasubbag": "revisi", "catatan": "Topik tidak tepat"})
     second = complete(prakom, {"judul_konsep": "Konsep 2", "topik": []})
     assert second == {"unit": "PTIP", "judul_konsep": "Konsep 2"}
+
+
+def test_dates_are_read_only_in_the_documented_shapes(app, client):
+    """``20261220`` and ``2026-W51-3`` read as dates to Python, and a date typed where a
+    date and time belongs was stored as ``2026-12-03:00``: all are refused naming the
+    field."""
+    schema = {**SCHEMA, "properties": {**SCHEMA["properties"], "rapat": {
+        "type": "string", "format": "date-time", "title": "Jadwal rapat"}}}
+    assert _post(client, _files(schema)).status_code == 201
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}})
+    task = started.json["open_tasks"][0]["id"]
+    for field, value in (("tanggal", "20261220"), ("tanggal", "2026-W51-3"),
+                         ("rapat", "2026-12-02"), ("rapat", "2026-12-02 09:15:00")):
+        answer = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={
+            "data": {"judul_konsep": "Konsep", field: value}})
+        assert answer.status_code == 422, value
+        assert list(answer.json["error"]["fields"]) == [field], value
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    typed = client.post(f"/tugas/{task}", data={"csrf_token": csrf_token(page),
+                                                "judul_konsep": "Konsep", "rapat": "2026-12-03"})
+    assert typed.status_code == 422 and "Jadwal rapat" in typed.get_data(True)
+    done = client.post(f"/tugas/{task}", data={"csrf_token": csrf_token(page),
+                                               "judul_konsep": "Konsep",
+                                               "rapat": "2026-12-03T09:00"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ProcessInstance.data))["rapat"] == "2026-12-03T09:00:00"
