@@ -57,7 +57,8 @@ class InstanceEnded(AlurError):
 
 
 class InvalidTaskData(AlurError):
-    """Submitted task data does not fit the task's form.
+    """Submitted data does not fit what it is for: a task's form, a start form, a comment,
+    a Plh/Plt, a rating, a cancellation.
 
     Attributes:
         fields: ``{field name: Indonesian message}`` for each bad field.
@@ -66,7 +67,7 @@ class InvalidTaskData(AlurError):
     code = "invalid_data"
 
     def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("Data tugas tidak valid: " + "; ".join(
+        super().__init__("Isian tidak valid: " + "; ".join(
             f"{name}: {text}" for name, text in fields.items()))
         self.fields = fields
 
