@@ -36,10 +36,13 @@ def test_every_marshmallow_wording_alur_meets_is_translated_keeping_keys_and_sha
         "c": ["Shorter than minimum length 2."], "d": ["Must be one of: x, y."],
         "e": {"0": {"f": ["Field may not be null."]}}, "g": ["Must be greater than 0."],
         "h": ["Not a valid boolean."], "i": ["Not a valid datetime."],
-        "j": ["Invalid input type."], "k": ["sudah dalam bahasa Indonesia"]}
+        "j": ["Invalid input type."], "k": ["sudah dalam bahasa Indonesia"],
+        "l": ["Not a valid aware datetime."], "m": ["Must be equal to 4."]}
     assert indonesian(english) == {
         "a": ["panjangnya 1 sampai 300 karakter"], "b": ["paling panjang 64 karakter"],
         "c": ["paling pendek 2 karakter"], "d": ["harus salah satu dari: x, y"],
         "e": {"0": {"f": ["tidak boleh null"]}}, "g": ["harus lebih dari 0"],
         "h": ["harus benar/salah (true/false)"], "i": ["harus waktu ISO 8601"],
-        "j": ["nilainya tidak sah"], "k": ["sudah dalam bahasa Indonesia"]}
+        "j": ["nilainya tidak sah"], "k": ["sudah dalam bahasa Indonesia"],
+        "l": ["harus waktu ISO 8601 dengan zona waktu (mis. 2026-12-03T08:00:00+07:00)"],
+        "m": ["harus 4"]}

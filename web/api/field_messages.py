@@ -12,7 +12,9 @@ from typing import Any
 _TYPES = {"integer": "bilangan bulat", "number": "bilangan", "string": "teks",
           "boolean": "benar/salah (true/false)", "list": "daftar (array JSON)",
           "mapping type": "objek JSON", "date": "tanggal (YYYY-MM-DD)",
-          "datetime": "waktu ISO 8601", "email address": "alamat e-mail", "URL": "URL",
+          "datetime": "waktu ISO 8601",
+          "aware datetime": "waktu ISO 8601 dengan zona waktu (mis. 2026-12-03T08:00:00+07:00)",
+          "email address": "alamat e-mail", "URL": "URL",
           "UUID": "UUID"}
 _COMPARISONS = {"greater than or equal to": "paling kecil", "less than or equal to":
                 "paling besar", "greater than": "lebih dari", "less than": "kurang dari"}
