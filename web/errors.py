@@ -4,9 +4,9 @@ No stack trace reaches a user: unexpected errors are logged and answered with a
 short message in the user's language (Indonesian unless they chose English).
 """
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -56,6 +56,14 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
     if wants_json():
         return jsonify(error={"code": code, "message": message, **extra}), status
     return render_template("error.html", status=status, message=message, extra=extra), status
+
+
+def refuse_parameter(name: str, message: str, expected: str | None = None) -> NoReturn:
+    """Answer 400 ``invalid_request`` with ``message``, naming the query parameter
+    ``name`` in ``fields`` (with ``expected``, the shape it should have, else the
+    message); raised before anything is read or changed."""
+    abort(make_response(error_response(400, "invalid_request", message,
+                                       fields={name: expected or message})))
 
 
 def register(app: Flask) -> None:

@@ -4,11 +4,11 @@ of range is refused with a 400 page naming the parameter; nothing else changes. 
 (``templates/_pager.html``) links the neighbouring pages, keeping every other query
 parameter."""
 
-from flask import Flask, abort, make_response, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import gettext
 
 from engine.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from web.errors import error_response
+from web.errors import refuse_parameter
 
 PAGE_NAMES = ("halaman", "page")
 
@@ -34,8 +34,7 @@ def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
 def _number(name: str, text: str, maximum: int, message: str) -> int:
     value = int(text) if text.strip().isdecimal() and len(text.strip()) <= 10 else 0
     if not 1 <= value <= maximum:
-        abort(make_response(error_response(400, "invalid_request", message, fields={
-            name: gettext("bilangan bulat 1–%(maximum)d", maximum=maximum)})))
+        refuse_parameter(name, message, gettext("bilangan bulat 1–%(maximum)d", maximum=maximum))
     return value
 
 

@@ -7,7 +7,6 @@ and on every step's declared form are merged into ``ProcessInstance.data``, stor
 instance, and are the task data SpiffWorkflow's gateway conditions and timers read.
 """
 
-import math
 import re
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,7 @@ from engine.models import (
 from engine.paging import Latest, latest
 from engine.people import accounts
 from engine.process import attachments, forms
-from engine.process.forms import MAX_NUMBER
+from engine.process.forms import NUMBER_LIMIT, kept_exactly
 
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -248,9 +247,8 @@ def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:
             problems[key] = "nilai harus teks, angka, benar/salah atau kosong"
         elif isinstance(value, str) and len(value) > MAX_TEXT:
             problems[key] = f"teks paling banyak {MAX_TEXT} karakter"
-        elif isinstance(value, int | float) and not isinstance(value, bool) and not (
-                math.isfinite(value) and abs(value) < MAX_NUMBER):
-            problems[key] = "angka harus terhingga di bawah 2^53 (9.007.199.254.740.992)"
+        elif not kept_exactly(value):
+            problems[key] = f"angka harus {NUMBER_LIMIT.removeprefix('angka ')}"
     return problems
 
 

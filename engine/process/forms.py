@@ -22,6 +22,15 @@ _TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,12})?")
 # Numbers are kept exactly only below 2^53 (JSON, JavaScript, SQLite's REAL): the README's
 # "bilangan bulat di bawah 2^53".
 MAX_NUMBER = 2**53
+# What a number field or a free data value says when its number is not one Alur keeps.
+NUMBER_LIMIT = "angka terhingga di bawah 2^53 (9.007.199.254.740.992)"
+
+
+def kept_exactly(value: Any) -> bool:
+    """Whether ``value`` is not a number, or a finite one below ``MAX_NUMBER`` (a NaN,
+    an infinity or a larger number is no JSON or not exact)."""
+    return (not isinstance(value, int | float) or isinstance(value, bool)
+            or (math.isfinite(value) and abs(value) < MAX_NUMBER))
 
 
 # The shapes the README promises (TTTT-BB-HH; a date, "T", hours and minutes): Python's
@@ -62,12 +71,8 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
         value = value.strip() if isinstance(value, str) else value
         if value not in (None, "", []):
             cleaned[name] = value
-    problems: dict[str, str] = {
-        name: f'"{labels[name]}" harus angka terhingga di bawah 2^53 '
-              "(9.007.199.254.740.992)"
-        for name, value in cleaned.items()
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        and not (math.isfinite(value) and abs(value) < MAX_NUMBER)}
+    problems: dict[str, str] = {name: f'"{labels[name]}" harus {NUMBER_LIMIT}'
+                                for name, value in cleaned.items() if not kept_exactly(value)}
     validator = Draft202012Validator(form["schema"], format_checker=_FORMATS)
     for error in validator.iter_errors(cleaned):
         for name, message in _messages(error, labels, cleaned):

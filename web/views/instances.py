@@ -10,7 +10,6 @@ from flask import (
     Response,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -26,7 +25,7 @@ from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from web.access import access
-from web.errors import error_response
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
@@ -224,8 +223,8 @@ def _day(name: str, end: bool = False) -> datetime | None:
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
-        abort(make_response(error_response(400, "invalid_request", gettext(
+        refuse_parameter(name, gettext(
             'Tanggal %(name)s: "%(value)s" bukan tanggal TTTT-BB-HH tahun 2000–2100.',
-            name=name, value=text[:20]), fields={name: gettext("tanggal TTTT-BB-HH")})))
+            name=name, value=text[:20]), gettext("tanggal TTTT-BB-HH"))
     zone = ZoneInfo(office_calendar().timezone)
     return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)

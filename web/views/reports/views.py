@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    make_response,
     redirect,
     render_template,
     request,
@@ -41,7 +40,7 @@ from engine.time.periods import (
     period_containing,
 )
 from web.access import access
-from web.errors import error_response
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
@@ -327,18 +326,12 @@ def _export_format() -> str | None:
     400 naming it."""
     fmt = request.args.get("format")
     if fmt and fmt not in EXPORT_FORMATS:
-        _refuse("format", gettext('Format "%(value)s" tidak dikenal; pilih csv atau xlsx.',
+        refuse_parameter("format", gettext('Format "%(value)s" tidak dikenal; pilih csv atau xlsx.',
                                   value=fmt[:20]))
     if request.args.get("sep", ";") not in CSV_SEPARATORS:
-        _refuse("sep", gettext('Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.',
+        refuse_parameter("sep", gettext('Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.',
                                value=request.args.get("sep", "")[:20]))
     return fmt
-
-
-def _refuse(name: str, message: str) -> None:
-    """Answer 400 with ``message``, naming the query parameter ``name``; nothing is read."""
-    abort(make_response(error_response(400, "invalid_request", message,
-                                       fields={name: message})))
 
 
 def _export(tables: list[Table], fmt: str, filename: str) -> Any:
@@ -347,7 +340,7 @@ def _export(tables: list[Table], fmt: str, filename: str) -> Any:
     exist is a 400."""
     number = request.args.get("tabel", "1")
     if not number.isdecimal() or not 1 <= int(number) <= len(tables):
-        _refuse("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
+        refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
                                  value=number[:20], count=len(tables)))
     return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
