@@ -143,6 +143,15 @@ def chosen(entry: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | No
     return None
 
 
+def cleared(entry: dict[str, Any], values: dict[str, Any]) -> tuple[str, ...]:
+    """The names of the step's fields (generated and declared) left empty in ``values``
+    (the cleaned submission): an earlier round's value of each is no longer the case's."""
+    form = entry.get("form")
+    names = [field["name"] for field in entry["fields"]]
+    names += list(form["schema"]["properties"]) if form else []
+    return tuple(name for name in names if name not in values)
+
+
 def record_step(task: HumanTask, entry: dict[str, Any], values: dict[str, Any]
                 ) -> dict[str, Any]:
     """What a completed step keeps of what was decided and why: the ``human_tasks``

@@ -159,7 +159,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         spiff_task = unit.ready_user_task(task.spiff_task_id)
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
-        unit.run_user_task(spiff_task, cleaned)
+        unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
         _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity), state="completed",
                 claimed_by_id=IfFree(user.id),
                 completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label,

@@ -11,6 +11,7 @@
 """
 
 import json
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -309,9 +310,14 @@ def is_completed(spiff_task: Any) -> bool:
     return spiff_task.state == TaskState.COMPLETED
 
 
-def run_user_task(spiff_task: Any, data: dict[str, Any]) -> None:
-    """Complete a ready user task with ``data`` (no engine steps). Raises ProcessFailure
-    naming the task when SpiffWorkflow cannot complete it."""
+def run_user_task(spiff_task: Any, data: dict[str, Any],
+                  cleared: Collection[str] = ()) -> None:
+    """Complete a ready user task with ``data`` (no engine steps), first removing the
+    names in ``cleared`` (fields of its form left empty) from the data it inherited, so
+    that gateway conditions after it read them as None, not an earlier round's value.
+    Raises ProcessFailure naming the task when SpiffWorkflow cannot complete it."""
+    for name in cleared:
+        spiff_task.data.pop(name, None)
     spiff_task.data.update(data)
     try:
         spiff_task.run()

@@ -17,7 +17,7 @@ notified once, and it waits for one of them to retry or cancel it (README, "Gala
 """
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -76,9 +76,9 @@ class InstanceUnit:
         self.opened: list[HumanTask] = []
         self._workflow = workflow
         # The checkpoint: a stored state, and the user tasks run on it since ([(spiff id,
-        # data)]), which ``fail`` runs again.
+        # data, cleared names)]), which ``fail`` runs again.
         self._checkpoint = instance.state_json
-        self._ran: list[tuple[UUID, dict[str, Any]]] = []
+        self._ran: list[tuple[UUID, dict[str, Any], tuple[str, ...]]] = []
         # What the projection rows hold: the workflow as first loaded (none yet for a new one).
         self._before: Snapshot | None = EMPTY if workflow is not None else None
         self._closed: set[str] = set()
@@ -102,13 +102,15 @@ class InstanceUnit:
         spiff_task = self.find_task(spiff_task_id)
         return spiff_task if spiff_task is not None and adapter.is_ready(spiff_task) else None
 
-    def run_user_task(self, spiff_task: Any, data: dict[str, Any]) -> None:
-        """Complete a ready user task with ``data``. Its ``human_tasks`` row is the caller's
+    def run_user_task(self, spiff_task: Any, data: dict[str, Any],
+                      cleared: Collection[str] = ()) -> None:
+        """Complete a ready user task with ``data``, removing ``cleared`` names from its
+        data first (``adapter.run_user_task``). Its ``human_tasks`` row is the caller's
         to close (``engine.process.tasks`` does, with the conditional UPDATE that decides
         races); saving leaves that row alone. Raises ProcessFailure."""
-        adapter.run_user_task(spiff_task, data)
+        adapter.run_user_task(spiff_task, data, cleared)
         self._closed.add(str(spiff_task.id))
-        self._ran.append((spiff_task.id, copy.deepcopy(data)))
+        self._ran.append((spiff_task.id, copy.deepcopy(data), tuple(cleared)))
 
     def run_engine(self) -> None:
         """Run the engine (``adapter.run_engine``). Raises ProcessFailure. Its checkpoint
@@ -154,8 +156,8 @@ class InstanceUnit:
         """Put the instance in Galat: back to the checkpoint, saved, message and element
         recorded, audited, administrators notified."""
         self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
-        for spiff_id, data in self._ran:
-            adapter.run_user_task(self._workflow.tasks[spiff_id], data)
+        for spiff_id, data, cleared in self._ran:
+            adapter.run_user_task(self._workflow.tasks[spiff_id], data, cleared)
         if self._before is None:  # never loaded: the checkpoint is the stored state
             self._before = snapshot(self._workflow)
         self.save()

@@ -6,9 +6,13 @@ import json
 import zipfile
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
+from engine.clock import SystemClock
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
+from engine.runtime.adapter import load_state, spec_from_json
+from engine.time.calendar import DEFAULT_CALENDAR
 from tests.conftest import csrf_token, mini_bpmn
 from tests.web.conftest import api_token, login
 from web.extensions import db
@@ -221,6 +225,15 @@ def test_a_field_left_empty_in_a_revision_round_no_longer_shows_the_old_value(ap
                         "keputusan_kasubbag": "revisi", "catatan": "Topik tidak tepat"})
     second = complete(prakom, {"judul_konsep": "Konsep 2", "topik": []})
     assert second == {"unit": "PTIP", "judul_konsep": "Konsep 2"}
+    # So does the workflow's own data, which the gateway after the Kasubbag's step reads.
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, started["id"])
+        workflow = load_state(instance.state_json,
+                              spec_from_json(instance.definition.spec_json),
+                              SystemClock(), DEFAULT_CALENDAR)
+    [waiting] = workflow.get_tasks(state=TaskState.READY, manual=True)
+    assert waiting.data["judul_konsep"] == "Konsep 2"
+    assert "topik" not in waiting.data and "catatan" not in waiting.data
 
 
 def test_dates_are_read_only_in_the_documented_shapes(app, client):
