@@ -219,7 +219,8 @@ def test_substitution_recorded_listed_and_ended_early(app, client, clock, prakom
 
 
 def test_versions_listed_diffed_and_activated_by_administrators(client, prakom, admin):
-    for text in ({}, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}):
+    for text in ({}, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"',
+                      'value="30 menit"': 'value="1 jam"', '"PT30M"': '"PT1H"'}):
         client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
                     data={"file": (io.BytesIO(mini_bpmn(text)), "a.bpmn")})
     assert client.get("/api/v1/processes/sop_uji/versions", headers=prakom).status_code == 403
@@ -231,6 +232,8 @@ def test_versions_listed_diffed_and_activated_by_administrators(client, prakom, 
     assert (diff["active_version"], diff["version"], diff["added"], diff["removed"]) == (
         2, 1, [], [])
     assert [row[1:] for row in diff["renamed"]] == [["Memeriksa ulang", "Memeriksa konsep"]]
+    assert [row[2:] for row in diff["retimed"]] == [[
+        "1 jam (Durasi: 1 jam kerja)", "30 menit (Durasi: 30 menit kerja)"]]
     activated = client.post("/api/v1/processes/sop_uji/versions/1/activate", headers=admin)
     assert (activated.status_code, activated.json["active"]) == (200, True)
     assert client.get("/api/v1/processes/sop_uji", headers=prakom).json["version"] == 1

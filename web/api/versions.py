@@ -48,7 +48,15 @@ def diff_version(key: str, version: int) -> Any:
     return jsonify(DiffSchema().dump({
         "active_version": active.version, "version": chosen.version, "added": diff.added,
         "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
-        "retimed": diff.retimed}))
+        "retimed": [[step_id, name, _waktu(old), _waktu(new)]
+                    for step_id, name, old, new in diff.retimed]}))
+
+
+def _waktu(standard: dict[str, str]) -> str:
+    """A step's Waktu as the API gives it: its text, and the timer's length when it has
+    one ("1 hari (Durasi: 1 hari kerja)"), so that a change of timer alone shows."""
+    return (f'{standard["waktu"]} (Durasi: {standard["durasi"]})' if standard["durasi"]
+            else standard["waktu"])
 
 
 @bp.post("/processes/<key>/versions/<int:version>/activate")
