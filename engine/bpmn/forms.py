@@ -19,6 +19,7 @@ declared field can be rendered and checked.
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -30,6 +31,14 @@ NOTATION_PROPERTY = "formulir"
 MAX_FORM_BYTES = 256 * 1024
 MAX_FIELDS = 60
 MAX_TEXT = 2000
+# A form file nested deeper than this is refused before any recursive reader sees it.
+MAX_FORM_DEPTH = 32
+# Keywords a schema may not use: a regular expression is checked with Python's ``re``,
+# which can take exponential time on a crafted input (``"^(a+)+$"``) while the request holds
+# the database's write lock.
+_REFUSED_KEYWORDS = {"pattern": "pola (pattern)", "patternProperties": "pola (patternProperties)"}
+# Keywords whose values are data, not schemas (their keys are not keywords).
+_DATA_KEYWORDS = {"enum", "const", "default", "examples", "title", "description"}
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 KINDS = ("text", "textarea", "number", "date", "datetime", "choice", "multi", "boolean",
@@ -104,9 +113,16 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
-        raise FormProblem(f"bukan JSON Schema yang sah: {error.message[:200]}") from None
+        where = error.json_path.removeprefix("$.").removeprefix("$") or "akar skema"
+        raise FormProblem(f"bukan JSON Schema yang sah: nilai {json.dumps(error.instance)[:80]} "
+                          f"pada {where[:200]} tidak diterima") from None
     if "$ref" in json.dumps(schema):
         raise FormProblem("skema formulir tidak boleh memakai $ref")
+    for keyword in _keywords(schema):
+        if keyword in _REFUSED_KEYWORDS:
+            raise FormProblem(f"skema formulir tidak boleh memakai {_REFUSED_KEYWORDS[keyword]}: "
+                              "pemeriksaan pola dapat berjalan sangat lama; pakai pilihan atau "
+                              "teks biasa")
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
         raise FormProblem('skema formulir harus "type": "object" dengan "properties"')
@@ -206,16 +222,51 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _keywords(schema: Any) -> Iterator[str]:
+    """Every keyword used anywhere in ``schema`` (the keys of ``properties`` are field
+    names, not keywords; data such as ``enum`` is not read)."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _keywords(item)
+    elif isinstance(schema, dict):
+        for key, value in schema.items():
+            yield key
+            if key in ("properties", "$defs", "dependentSchemas") and isinstance(value, dict):
+                for sub in value.values():
+                    yield from _keywords(sub)
+            elif key not in _DATA_KEYWORDS:
+                yield from _keywords(value)
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` (parsed JSON) nests lists and objects, counted without
+    recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _json_file(name: str, files: dict[str, bytes]) -> Any:
     data = files.get(name)
     if data is None:
         raise FormProblem(f'berkas formulir "{name[:200]}" tidak ada dalam unggahan')
     if len(data) > MAX_FORM_BYTES:
         raise FormProblem(f'berkas formulir "{name[:200]}" lebih dari {MAX_FORM_BYTES // 1024} KB')
+    deep = f'berkas formulir "{name[:200]}" bersarang lebih dari {MAX_FORM_DEPTH} tingkat'
     try:
-        return json.loads(data.decode("utf-8"))
+        value = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise FormProblem(deep) from None
     except json.JSONDecodeError as error:
         raise FormProblem(f'berkas formulir "{name[:200]}" bukan JSON yang sah (baris '
                           f"{error.lineno}, kolom {error.colno})") from None
     except (UnicodeDecodeError, ValueError):
         raise FormProblem(f'berkas formulir "{name[:200]}" bukan teks JSON UTF-8') from None
+    if _depth(value) > MAX_FORM_DEPTH:
+        raise FormProblem(deep)
+    return value

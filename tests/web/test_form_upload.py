@@ -138,7 +138,18 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
      'berkas formulir "konsep-schema.json" bukan JSON yang sah (baris 1, kolom 2)'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"a": {"type": "teks"}}}).encode()}),
-     "bukan JSON Schema yang sah: 'teks' is not valid under any of the given schemas"),
+     'bukan JSON Schema yang sah: nilai "teks" pada properties.a.type tidak diterima'),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"kode": {"type": "string", "pattern": "^(a+)+$"}}}
+    ).encode()}), "skema formulir tidak boleh memakai pola (pattern)"),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"pattern": {"type": "string"}},
+         "patternProperties": {"^x": {"type": "string"}}}).encode()}),
+     "skema formulir tidak boleh memakai pola (patternProperties)"),
+    (lambda f: f.update({"konsep-schema.json": b"[" * 60_000 + b"]" * 60_000}),
+     'berkas formulir "konsep-schema.json" bersarang lebih dari 32 tingkat'),
+    (lambda f: f.update({"konsep-schema.json": b'{"a": ' * 40 + b"1" + b"}" * 40}),
+     'berkas formulir "konsep-schema.json" bersarang lebih dari 32 tingkat'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"alamat": {"type": "object"}}}).encode()}),
      'kolom "alamat": jenis tidak didukung'),
