@@ -86,6 +86,7 @@ def _check_gateways(nodes: dict[str, etree._Element],
 
 def _check_ends(nodes: dict[str, etree._Element], flows_from: dict[str, list[etree._Element]],
                 flows_into: dict[str, list[etree._Element]]) -> Iterable[str]:
+    timed: set[str] = set()
     for node_id, node in nodes.items():
         kind = _kind(node)
         if kind in ("startEvent", "boundaryEvent") and flows_into[node_id]:
@@ -99,6 +100,11 @@ def _check_ends(nodes: dict[str, etree._Element], flows_from: dict[str, list[etr
             elif _kind(host) != "userTask":
                 yield (f"{where(node)}: boundary event hanya boleh menempel pada user task; "
                        f"{where(host)} bukan user task.")
+            elif host.get("id") in timed:
+                yield (f"{where(node)}: {where(host)} sudah punya timer batas; satu langkah "
+                       "punya satu Waktu, jadi paling banyak satu timer.")
+            else:
+                timed.add(host.get("id"))
 
 
 def _check_paths(nodes: dict[str, etree._Element],

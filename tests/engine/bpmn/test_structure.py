@@ -64,6 +64,16 @@ CASES = {
                                                "</bpmn:sequenceFlow>"}),
         '"Flow_2" (baris 58): kondisi hanya boleh pada alur keluar exclusive gateway'),
     "condition not a decision": (condition("keputusan_kasubbag"), 'nama == "nilai"'),
+    "two timers on one step": (
+        mini_bpmn({'<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">':
+                   '<bpmn:boundaryEvent id="Waktu_Kedua" cancelActivity="false" '
+                   'attachedToRef="Kegiatan_1"><bpmn:timerEventDefinition>'
+                   '<bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>'
+                   '</bpmn:boundaryEvent><bpmn:sequenceFlow id="Flow_Kedua" '
+                   'sourceRef="Waktu_Kedua" targetRef="Eskalasi_Kegiatan_1" />'
+                   '<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">'}),
+        'boundaryEvent "Waktu_Kedua" (baris 41): userTask "Kegiatan_1" (baris 25) sudah punya '
+        "timer batas; satu langkah punya satu Waktu, jadi paling banyak satu timer."),
 }
 
 
