@@ -144,3 +144,22 @@ PARALLEL_IN_LOOP = {
 def test_accepted_structures(replace):
     validation.check_structure(validation.executable_process(
         validation.read_xml(mini_bpmn(replace))))
+
+
+def _chain(steps: int) -> bytes:
+    """mini.bpmn with ``steps`` more user tasks in a row between its two steps."""
+    ids = ["Kegiatan_1", *(f"Rantai_{i}" for i in range(steps)), "Kegiatan_2"]
+    return mini_bpmn({
+        '<bpmn:sequenceFlow id="Flow_2" sourceRef="Kegiatan_1" targetRef="Kegiatan_2" />':
+            "".join(f'<bpmn:userTask id="{i}" name="Langkah {i}" />' for i in ids[1:-1])
+            + "".join(f'<bpmn:sequenceFlow id="Alur_{n}" sourceRef="{a}" targetRef="{b}" />'
+                      for n, (a, b) in enumerate(zip(ids, ids[1:], strict=False))),
+        START_LANE: START_LANE + "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>"
+                                         for i in ids[1:-1])})
+
+
+def test_a_chain_too_long_for_the_engine_to_read_is_refused_in_words(session, clock):
+    assert deploy(session, clock, _chain(400), filename="rantai.bpmn")[0].version == 1
+    message = refused(session, clock, _chain(600)).message
+    assert "SOP terlalu panjang untuk dibaca mesin proses" in message
+    assert "pecah menjadi beberapa SOP" in message and "RecursionError" not in message
