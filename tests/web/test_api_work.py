@@ -242,6 +242,31 @@ def test_versions_listed_diffed_and_activated_by_administrators(client, prakom, 
                        headers=admin).status_code == 404
 
 
+def test_uploading_the_waiting_version_again_without_activate_false_activates_it(app, client,
+                                                                                  admin):
+    def upload(text, **form):
+        return client.post("/api/v1/processes", headers=admin,
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(mini_bpmn(text)), "a.bpmn"), **form})
+
+    assert upload({}).status_code == 201
+    revised = {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}
+    waiting = upload(revised, activate="false")
+    assert (waiting.status_code, waiting.json["active"]) == (201, False)
+    before = _process_actions(app)
+    again = upload(revised)
+    assert (again.status_code, again.json) == (200, {
+        "key": "sop_uji", "version": 2, "name": again.json["name"], "created": False,
+        "active": True})
+    assert _process_actions(app) == [*before, "process.activated"]
+
+
+def _process_actions(app) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action.like("process.%")).order_by(AuditRecord.id)).all()
+
+
 def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
     for path in ("/api/v1/instances/9999999999", "/api/v1/tasks/2147483648",
                  "/api/v1/instances/99999999999999999999/comments"):

@@ -10,7 +10,13 @@ from flask import g, jsonify, request
 from engine.bpmn import bundle
 from engine.numbers import grouped
 from engine.process import case, instances, lists, tasks
-from engine.process.deploy import MAX_COMMENT, active_definition, active_page, deploy
+from engine.process.deploy import (
+    MAX_COMMENT,
+    active_definition,
+    active_page,
+    deploy,
+    make_active,
+)
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
@@ -124,6 +130,10 @@ def deploy_process() -> Any:
     definition, created = deploy(db.session, clock(), data, filename=filename,
                                  deployed_by=g.user, comment=comment,
                                  activate=activate == "true", forms=forms)
+    if not created and activate == "true" and not definition.is_active:
+        # The same file as the newest version, which waits for activation: activate it,
+        # as an upload without activate=false does.
+        make_active(db.session, clock(), definition, g.user)
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
                    created=created, active=definition.is_active), 201 if created else 200
