@@ -190,9 +190,17 @@ def _keep_an_administrator(session: Session, user: User) -> None:
     """Refuse to take the last active administrator away (also from the command line,
     which acts as no one): nobody could then manage accounts or SOPs from the app.
 
+    Two such changes at once (two administrators removing each other) are decided one
+    after the other: a no-op UPDATE of every active administrator's row first takes the
+    rows' locks (PostgreSQL) or the database's write lock (SQLite), so the second change
+    counts after the first has committed.
+
     Raises:
         PermissionDenied: ``user`` is the only active administrator.
     """
+    session.execute(update(User).where(User.is_admin.is_(True), User.is_disabled.is_(False))
+                    .values(is_admin=User.is_admin)
+                    .execution_options(synchronize_session=False))
     others = session.scalar(select(func.count()).select_from(User).where(
         User.is_admin.is_(True), User.is_disabled.is_(False), User.id != user.id))
     if not others:
