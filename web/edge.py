@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, abort, make_response, request
+from flask import Flask, Response, abort, g, make_response, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -65,7 +65,10 @@ def _address_key() -> str:
 
 
 def _failed(response: Response) -> bool:
-    return response.status_code >= 400
+    """Whether the request was a failed login: a wrong name or password
+    (``web.views.auth.authenticate``), not a refusal of a right one (a disabled account,
+    a temporary password to change) or a form sent incomplete."""
+    return bool(g.get("login_failed"))
 
 
 def install_limiter(app: Flask) -> Limiter:

@@ -41,6 +41,8 @@ def password_problem(password: str) -> str | None:
     """Why ``password`` cannot be used (in Indonesian), or None."""
     if len(password) < MIN_PASSWORD:
         return f"kata sandi paling sedikit {MIN_PASSWORD} karakter"
+    if not password.strip():
+        return "kata sandi tidak boleh hanya berisi spasi"
     if len(password) > MAX_PASSWORD:
         return f"kata sandi paling banyak {MAX_PASSWORD} karakter"
     return None

@@ -2,13 +2,18 @@
 headers, private files, body limits."""
 
 import os
+import re
 import stat
 
 import pytest
+from sqlalchemy import update
 
+from engine.models import User
+from engine.people import accounts
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login
 from web import create_app
+from web.extensions import db
 from web.views import auth
 
 
@@ -37,6 +42,46 @@ def test_the_address_limit_counts_across_accounts(app, client):
 def test_successful_logins_are_not_counted(client):
     for _ in range(15):
         assert login(client, "prakom").status_code == 302
+
+
+def test_a_right_password_refused_for_another_reason_is_not_a_failed_login(app, client):
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "kasubbag")
+                           .values(is_disabled=True))
+        db.session.execute(update(User).where(User.username == "prakom")
+                           .values(must_change_password=True))
+        db.session.commit()
+    for _ in range(12):
+        assert login(client, "kasubbag").status_code == 400  # "Akun ini dinonaktifkan"
+        token = client.post("/api/v1/auth/token", json={"username": "prakom",
+                                                        "password": PASSWORD})
+        assert token.json["error"]["code"] == "password_change_required"
+    assert login(client, "prakom").status_code == 302
+
+
+def test_the_login_form_speaks_indonesian_and_takes_any_password_the_account_page_does(
+        app, client):
+    answer = login(client, "a" * 65, "b" * 201)
+    assert answer.status_code == 400
+    assert ["Paling banyak 64 karakter.", "Paling banyak 200 karakter."] == re.findall(
+        r'class="field-error"[^>]*>([^<]+)<', answer.get_data(True))
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "prakom").values(
+            password_hash=auth.hash_password("  sandi dengan spasi  ")))
+        db.session.commit()
+    assert login(client, "prakom", "  sandi dengan spasi  ").status_code == 302
+
+
+def test_a_password_of_spaces_only_is_refused(client):
+    assert login(client, "prakom").status_code == 302
+    token = csrf_token(client.get("/akun/").get_data(True))
+    answer = client.post("/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": PASSWORD, "new_password": " " * 12,
+        "confirm_password": " " * 12})
+    assert "Kata sandi baru tidak boleh hanya berisi spasi." in answer.get_data(True)
+    assert accounts.password_problem(" " * 12) == "kata sandi tidak boleh hanya berisi spasi"
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    assert login(client, "prakom").status_code == 302, "the password did not change"
 
 
 def test_each_app_has_its_own_limiter(app, database):

@@ -73,6 +73,8 @@ def change_password() -> Any:
     if len(new) < MIN_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
                                          n=MIN_PASSWORD)
+    elif not new.strip():
+        errors["new_password"] = gettext("Kata sandi baru tidak boleh hanya berisi spasi.")
     elif len(new) > accounts.MAX_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling banyak %(n)s karakter.",
                                          n=accounts.MAX_PASSWORD)

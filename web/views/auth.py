@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from engine import audit
 from engine.models import User
@@ -38,13 +38,17 @@ bp = Blueprint("auth", __name__)
 OPEN_WHILE_CHANGING = {"account.profile", "account.change_password", "auth.logout", "static"}
 
 
+TOO_LONG = lazy_gettext("Paling banyak %(max)d karakter.")
+
+
 class LoginForm(FlaskForm):
     username = StringField(lazy_gettext("Nama pengguna"),
                            validators=[DataRequired(lazy_gettext("Wajib diisi.")),
-                                       Length(max=64)])
+                                       Length(max=64, message=TOO_LONG)])
+    # InputRequired, not DataRequired: a password may be spaces, as the account page allows.
     password = PasswordField(lazy_gettext("Kata sandi"),
-                             validators=[DataRequired(lazy_gettext("Wajib diisi.")),
-                                         Length(max=200)])
+                             validators=[InputRequired(lazy_gettext("Wajib diisi.")),
+                                         Length(max=200, message=TOO_LONG)])
 
 
 @login_manager.user_loader
@@ -82,7 +86,10 @@ def authenticate(username: str, password: str) -> User | None:
     """
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
-    return user if user is not None and matches else None
+    if user is None or not matches:
+        g.login_failed = True  # what the login limit counts (web.edge)
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
