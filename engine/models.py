@@ -209,6 +209,12 @@ class HumanTask(Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
+    # The Waktu this step got when it opened: its timer's ISO 8601 duration evaluated on
+    # the case data ("PT1H" for a kritis case), and whether it counts wall-clock time
+    # (``sepanjang_waktu`` held). None/False: no timer, or a row from before these were
+    # kept (``engine.escalation.chain.step_clock`` then reads the catalog).
+    duration: Mapped[str | None] = mapped_column(String(40))
+    round_the_clock: Mapped[bool] = mapped_column(default=False, server_default=false())
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

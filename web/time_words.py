@@ -6,8 +6,8 @@ spans in working days ("terlambat 7 hari kerja 3 jam").
 
 Template filters (``register``): ``batas`` (the deadline on the calendar), ``sisa_waktu``
 (left or late, now), ``tenggat`` (both), ``hasil_waktu`` (a completed step, frozen),
-``waktu_langkah`` (a ``HumanTask``, whichever applies), ``menit_kerja`` (a count of office
-minutes), ``angka`` and ``ukuran`` (numbers and file sizes in the user's locale).
+``waktu_langkah`` (a ``HumanTask``, whichever applies), ``sepanjang_waktu`` (whether a
+``HumanTask`` counts wall-clock time), ``menit_kerja`` (a count of office minutes), ``angka`` and ``ukuran`` (numbers and file sizes in the user's locale).
 """
 
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import format_decimal, gettext, lazy_pgettext
 
+from engine.escalation.chain import step_clock
 from engine.time.spans import working_days
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline
@@ -92,11 +93,15 @@ def finished_text(completed_at: datetime, due: datetime | None,
 def task_time(task: Any) -> str:
     """Whichever applies to a ``HumanTask``: frozen when completed, else calendar-first
     with the time left (wall clock for a round-the-clock step)."""
-    step = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
-    round_the_clock = bool(step.get("round_the_clock"))
+    _, round_the_clock = step_clock(task)
     if task.completed_at is not None:
         return finished_text(task.completed_at, task.due_at, round_the_clock)
     return due_text(task.due_at, round_the_clock)
+
+
+def counts_wall_clock(task: Any) -> bool:
+    """Whether a ``HumanTask``'s Waktu runs on the wall clock (``step_clock``)."""
+    return step_clock(task)[1]
 
 
 def span_text(start: datetime, end: datetime, round_the_clock: bool = False) -> str:
@@ -162,5 +167,6 @@ def register(app: Flask) -> None:
     for name, function in (("batas", deadline_text), ("sisa_waktu", time_left),
                            ("tenggat", due_text), ("hasil_waktu", finished_text),
                            ("waktu_langkah", task_time), ("menit_kerja", working_text),
+                           ("sepanjang_waktu", counts_wall_clock),
                            ("angka", number), ("ukuran", file_size)):
         app.add_template_filter(function, name)

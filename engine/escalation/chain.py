@@ -105,15 +105,26 @@ def role_at_level(step_role: str, level: int) -> str | None:
 
 
 def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime | None:
-    """When ``level`` falls due: the deadline of ``multiple`` x the step's time standard,
-    counted from the step's start in the office calendar. None past the last level."""
+    """When ``level`` falls due: the deadline of ``multiple`` x the step's Waktu as it
+    opened (``step_clock``), counted from the step's start in office time, or on the wall
+    clock for a round-the-clock step (README, "Eskalasi"). None past the last level."""
     multiples = settings.escalation_multiples(session)
-    entry = task.instance.definition.catalog["tasks"][task.bpmn_id]
-    if level > len(multiples) or not entry["duration"]:
+    duration, round_the_clock = step_clock(task)
+    if level > len(multiples) or not duration:
         return None
-    duration = scale_duration(entry["duration"], multiples[level - 1])
     return settings.work_calendar(session).deadline(
-        task.created_at, duration, round_the_clock=entry.get("round_the_clock", False))
+        task.created_at, scale_duration(duration, multiples[level - 1]),
+        round_the_clock=round_the_clock)
+
+
+def step_clock(task: HumanTask) -> tuple[str | None, bool]:
+    """``(ISO 8601 duration or None, round the clock)`` of a step: as its timer gave them
+    when it opened (a kritis case's ``"PT1H"`` round the clock), or, for a row from before
+    they were kept, the SOP's default Waktu and its plain ``sepanjang_waktu`` flag."""
+    if task.duration is not None:
+        return task.duration, task.round_the_clock
+    entry = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
+    return entry.get("duration"), bool(entry.get("round_the_clock"))
 
 
 def scale_duration(duration: str, factor: int) -> str:

@@ -103,19 +103,24 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
             ProcessDefinition.key, ProcessDefinition.name, ProcessInstance.title,
             ProcessInstance.number, HumanTask.name, HumanTask.state, HumanTask.role,
             HumanTask.due_at, HumanTask.completed_at, finisher.full_name,
-            HumanTask.completed_as, holder.full_name, ProcessDefinition.id, HumanTask.bpmn_id)
+            HumanTask.completed_as, holder.full_name, ProcessDefinition.id, HumanTask.bpmn_id,
+            HumanTask.duration, HumanTask.round_the_clock)
         .outerjoin(HumanTask, HumanTask.id == Notification.human_task_id)
         .outerjoin(holder, holder.id == HumanTask.claimed_by_id)
         .outerjoin(finisher, finisher.id == HumanTask.completed_by_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
-    clocks = _round_the_clock(session, {(row[22], row[23]) for row in rows if row[22] and row[23]})
-    return [NotificationItem(*row[:22], round_the_clock=(row[22], row[23]) in clocks)
+    # A step row keeps whether its Waktu ran round the clock; one from before that was kept
+    # (no duration) reads its SOP's catalog.
+    older = {(row[22], row[23]) for row in rows if row[23] and row[24] is None}
+    clocks = _round_the_clock(session, older)
+    return [NotificationItem(*row[:22], round_the_clock=row[25] if row[24] is not None
+                             else (row[22], row[23]) in clocks)
             for row in rows], total
 
 
 def _round_the_clock(session: Session, steps: set[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which of (definition id, step id) run round the clock (the catalog, not the BPMN)."""
+    """Which of (definition id, step id) run round the clock by their SOP's catalog."""
     if not steps:
         return set()
     catalogs = {row[0]: row[1] for row in session.execute(

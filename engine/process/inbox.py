@@ -64,6 +64,7 @@ class InboxRow:
     claimed_by_id: int | None
     claimed_by: str | None
     claimed_by_name: str | None
+    round_the_clock: bool
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
                 ProcessInstance.title, ProcessDefinition.key, ProcessDefinition.name,
                 HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
                 HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
-                User.username, User.full_name)
+                User.username, User.full_name, HumanTask.round_the_clock)
 
 
 def _joined(query: Select[Any]) -> Select[Any]:

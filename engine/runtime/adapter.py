@@ -101,7 +101,7 @@ class DeadlineTimer(DurationTimerEventDefinition):
         if event_value is None:
             duration = timer_duration(my_task)
             event_value = engine.calendar.deadline(
-                clock.now(), duration, round_the_clock=_round_the_clock(my_task)).isoformat()
+                clock.now(), duration, round_the_clock=counts_round_the_clock(my_task)).isoformat()
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
@@ -114,7 +114,7 @@ def count_from(timer_task: Any, start: datetime) -> None:
     engine = timer_task.workflow.script_engine
     duration = timer_duration(timer_task)
     fire_at = engine.calendar.deadline(start, duration,
-                                       round_the_clock=_round_the_clock(timer_task))
+                                       round_the_clock=counts_round_the_clock(timer_task))
     timer_task.internal_data.pop("event_fired", None)
     timer_task._set_internal_data(event_value=fire_at.isoformat())
 
@@ -142,7 +142,7 @@ def timer_duration(timer_task: Any) -> str:
     return expressions.evaluate(expression, timer_task.data, conditional=True)
 
 
-def _round_the_clock(timer_task: Any) -> bool:
+def counts_round_the_clock(timer_task: Any) -> bool:
     """True when the step the timer guards counts wall-clock time: its ``sepanjang_waktu``
     property is ``ya``, or a condition on case data that holds (``prioritas == "kritis"``)."""
     for sibling in timer_task.parent.children:

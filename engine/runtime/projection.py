@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from engine import facts
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
+from engine.runtime import adapter
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class Snapshot:
 EMPTY = Snapshot({}, {})
 # A step's row as it opens: every column the INSERT gives, so that the row in the session
 # holds them all (none left to read from the database).
-_OPEN_STEP = {"state": "open", "claimed_by_id": None, "claimed_at": None,
+_OPEN_STEP = {"state": "open", "duration": None, "round_the_clock": False,
+              "claimed_by_id": None, "claimed_at": None,
               "completed_by_id": None, "completed_at": None, "completed_as": None,
               "decision": None, "returned": False, "note": None, "data": None}
 # A level-1 timer's row, guarding a step opened in the same change (or none), or a step
@@ -146,7 +148,7 @@ def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
     opened = _insert_steps(session, [
         {**_OPEN_STEP, "instance_id": instance.id, "spiff_task_id": spiff_id,
          "bpmn_id": step.bpmn_id, "name": step.name, "role": step.role, "created_at": now,
-         "due_at": step.due_at}
+         "due_at": step.due_at, **_waktu(workflow, spiff_id)}
         for spiff_id, step in after.steps.items() if spiff_id not in before.steps])
     for listener in _listeners:
         listener(session, opened)
@@ -269,6 +271,16 @@ def _update_rows(session: Session, model: Any, spiff_ids: list[str], **values: A
 def _completed(workflow: BpmnWorkflow, spiff_id: str) -> bool:
     spiff_task = workflow.tasks.get(UUID(spiff_id))
     return spiff_task is not None and spiff_task.state == TaskState.COMPLETED
+
+
+def _waktu(workflow: BpmnWorkflow, spiff_id: str) -> dict[str, Any]:
+    """A step's Waktu as it opens, for its row: its timer's duration evaluated on the
+    case data and whether it counts wall-clock time (nothing for a step without timer)."""
+    timer = _timer_of(workflow.tasks[UUID(spiff_id)])
+    if timer is None:
+        return {}
+    return {"duration": adapter.timer_duration(timer),
+            "round_the_clock": adapter.counts_round_the_clock(timer)}
 
 
 def guarded_task(timer_task: Any) -> Any:

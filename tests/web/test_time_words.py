@@ -2,10 +2,13 @@
 round-the-clock steps on the wall clock, completed steps frozen, long spans in working
 days. The office is in Asia/Jakarta (UTC+7); Perpres 21/2023 hours."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.conftest import mini_bpmn
+from tests.web.conftest import api_token, login
 from web.field_values import field_value
 from web.time_words import deadline_text, due_text, file_size, finished_text, number, time_left
 
@@ -97,3 +100,30 @@ def test_case_data_reads_as_officials_write_it(at):
         assert field_value(1500000.75, {"kind": "number"}) == "1.500.000,75"
         assert field_value(True) == "Ya" and field_value("bebas") == "bebas"
         assert field_value("bukan tanggal", {"kind": "date"}) == "bukan tanggal"
+
+
+KRITIS_SOP = {
+    'value="30 menit" />': 'value="4 jam" />\n          <spiffworkflow:property '
+                           'name="sepanjang_waktu" value="prioritas == &quot;kritis&quot;" />',
+    '"PT30M"': '"PT1H" if prioritas == "kritis" else "PT4H"'}
+
+
+def test_a_step_the_case_made_round_the_clock_reads_on_the_wall_clock(app, client, clock):
+    """A kritis case's step (1 hour round the clock by a condition on its data) shows its
+    time left and its finish on the wall clock in the Kotak Masuk and on its page."""
+    clock.set(_wib(7, 16, 50))  # Monday, ten minutes before the office closes
+    admin, prakom = api_token(client, "admin"), api_token(client, "prakom")
+    assert client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(mini_bpmn(KRITIS_SOP)), "a.bpmn")}
+                       ).status_code == 201
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Server mati", "data": {"prioritas": "kritis"}})
+    assert started.status_code == 201, started.json
+    [task] = started.json["open_tasks"]
+    clock.set(_wib(7, 16, 51))
+    login(client, "prakom")
+    assert "sisa 59 menit</td>" in client.get("/").get_data(True)
+    assert "sisa 59 menit</dd>" in client.get(f"/tugas/{task['id']}").get_data(True)
+    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=prakom,
+                       json={"data": {}}).status_code == 200
+    assert "selesai 59 menit sebelum batas" in client.get(f"/tugas/{task['id']}").get_data(True)

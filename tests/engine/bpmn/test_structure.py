@@ -3,6 +3,8 @@ lanes that are roles, every element on a path from the start to an end, decision
 written so the task form can ask them. A refusal names each element and its line and
 stores nothing; the bundled SOPs and the accepted shapes pass."""
 
+import itertools
+
 import pytest
 
 from engine.bpmn import validation
@@ -72,8 +74,8 @@ CASES = {
                    '</bpmn:boundaryEvent><bpmn:sequenceFlow id="Flow_Kedua" '
                    'sourceRef="Waktu_Kedua" targetRef="Eskalasi_Kegiatan_1" />'
                    '<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">'}),
-        'boundaryEvent "Waktu_Kedua" (baris 41): userTask "Kegiatan_1" (baris 25) sudah punya '
-        "timer batas; satu langkah punya satu Waktu, jadi paling banyak satu timer."),
+        ('boundaryEvent "Waktu_Kedua" (baris 41): userTask "Kegiatan_1" (baris 25) sudah punya '
+        "timer batas; satu langkah punya satu Waktu, jadi paling banyak satu timer.")),
 }
 
 
@@ -153,7 +155,7 @@ def _chain(steps: int) -> bytes:
         '<bpmn:sequenceFlow id="Flow_2" sourceRef="Kegiatan_1" targetRef="Kegiatan_2" />':
             "".join(f'<bpmn:userTask id="{i}" name="Langkah {i}" />' for i in ids[1:-1])
             + "".join(f'<bpmn:sequenceFlow id="Alur_{n}" sourceRef="{a}" targetRef="{b}" />'
-                      for n, (a, b) in enumerate(zip(ids, ids[1:], strict=False))),
+                      for n, (a, b) in enumerate(itertools.pairwise(ids))),
         START_LANE: START_LANE + "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>"
                                          for i in ids[1:-1])})
 

@@ -73,6 +73,31 @@ def test_round_the_clock_step_counts_wall_clock_time(session, clock, users):
                                                                         tzinfo=WIB)
 
 
+def test_escalation_levels_follow_the_waktu_the_case_gave_its_step(session, clock, users):
+    """A kritis case's step runs 1 hour round the clock: its later levels are 2 and 3
+    hours after it opened on the wall clock, not multiples of the SOP's default Waktu
+    (4 hours) in office time."""
+    deploy(session, clock, mini_bpmn({
+        'value="30 menit" />': 'value="4 jam" />\n          <spiffworkflow:property '
+                                'name="sepanjang_waktu" value="prioritas == &quot;kritis&quot;" />',
+        '"PT30M"': '"PT1H" if prioritas == "kritis" else "PT4H"'}))
+    clock.set(datetime(2026, 11, 28, 22, 0, tzinfo=WIB))  # Saturday night
+    start_instance(session, clock, process_key="sop_uji", title="Server mati",
+                   user=users["Prakom"], data={"prioritas": "kritis"})
+    session.commit()
+    task = session.scalars(select(HumanTask)).one()
+    assert (task.duration, task.round_the_clock, task.due_at) == (
+        "PT1H", True, datetime(2026, 11, 28, 23, 0, tzinfo=WIB))
+    clock.set(task.due_at)
+    assert fire_due(session, clock) == 1
+    assert session.scalars(select(Timer.fire_at)).one() == datetime(2026, 11, 29, 0, 0,
+                                                                    tzinfo=WIB)
+    clock.set(datetime(2026, 11, 29, 0, 0, tzinfo=WIB))
+    assert fire_due(session, clock) == 1
+    assert session.scalars(select(Timer.fire_at)).one() == datetime(2026, 11, 29, 1, 0,
+                                                                    tzinfo=WIB)
+
+
 def test_nothing_fires_before_the_deadline(session, clock, instance):
     clock.advance(timedelta(minutes=29, seconds=59))
     assert fire_due(session, clock) == 0

@@ -151,10 +151,11 @@ def test_person_report_of_the_prakom(session, history, users):
     ]
     assert behind("mttr", sop=server, priority="kritis") == (ids["E"], ids["G"])
     assert behind("mttr", sop=server, priority=NO_PRIORITY) == (ids["F"],)
-    # Escalations on the Prakom's steps: B levels 1-3, C level 1, E and G (kritis, 1 hour
-    # round the clock) level 1; notified at level 1 of each.
+    # Escalations on the Prakom's steps: B levels 1-3, C level 1, E level 1 (kritis: 1 hour
+    # round the clock), G levels 1-3 (kritis, open overnight: 1, 2 and 3 hours after it
+    # opened on the wall clock); notified at level 1 of each.
     assert (report.escalations, behind("eskalasi")) == (
-        6, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
+        8, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
     assert (report.notified, behind("notifikasi")) == (
         4, tuple(sorted((ids["B"], ids["C"], ids["E"], ids["G"]))))
 
@@ -165,8 +166,8 @@ def test_person_report_of_the_kasubbag(session, history, users):
         ("sop_uji", 3, 0, None)]
     assert [(s.bpmn_id, s.median_minutes) for s in report.steps] == [("Kegiatan_2", 130)]
     assert report.mttr == ()
-    # Not the Kasubbag's own step, but the Kasubbag was told at level 2 about B.
-    assert (report.escalations, report.notified) == (0, 1)
+    # Not the Kasubbag's own steps, but the Kasubbag was told at level 2 about B and G.
+    assert (report.escalations, report.notified) == (0, 2)
 
 
 def test_tabel7_prefills_the_measured_figures(session, history):
