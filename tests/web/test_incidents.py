@@ -2,14 +2,13 @@
 administrator sees it, retries it after fixing the SOP and moving the instance, or
 cancels it. Only administrators, and only with the form's CSRF token."""
 
-import copy
 import io
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from engine.escalation.timers import due_instances
-from engine.models import Notification, ProcessInstance
+from engine.models import HumanTask, Notification, ProcessInstance
 from tests.conftest import csrf_token
 from tests.engine.process.test_galat import FIXED, RUNAWAY, _runaway
 from tests.web.conftest import api_token, login
@@ -126,12 +125,9 @@ def test_a_runaway_at_start_is_refused_and_nothing_stored(app, client):
 def test_the_worker_puts_an_instance_it_cannot_fire_in_galat_and_stops(app, client, clock):
     started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
         "process_key": "penanganan_gangguan_server", "title": "Katalog rusak"}).json
-    step = started["open_tasks"][0]["step_id"]
     with app.app_context():
-        definition = db.session.get(ProcessInstance, started["id"]).definition
-        catalog = copy.deepcopy(definition.catalog)
-        catalog["tasks"][step]["duration"] = "bukan durasi"  # level 2 cannot be scheduled
-        definition.catalog = catalog
+        task = db.session.get(HumanTask, started["open_tasks"][0]["id"])
+        task.duration = "bukan durasi"  # the step's Waktu: level 2 cannot be scheduled
         db.session.commit()
     clock.advance(timedelta(hours=1))
     assert fire_once(app) == 0
