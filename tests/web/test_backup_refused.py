@@ -3,6 +3,7 @@
 
 import json
 import shutil
+import stat
 from datetime import timedelta
 
 import pytest
@@ -143,3 +144,49 @@ def test_keep_prunes_to_the_newest_backups(backup, clock):
     names = sorted(path.name for path in root.iterdir())
     assert len(names) == 2 and made.name not in names
     assert "dihapus (lebih dari 2 cadangan)" in result.output
+
+
+def test_a_backup_that_missed_an_attachment_does_not_pass_and_restores_with_a_warning(
+        tmp_path, monkeypatch, clock):
+    """The backup says an attachment was missing (exit 1); --verify and restore say it
+    again instead of passing in silence."""
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "sumber"))
+    app = make_app(tmp_path / "sumber", clock)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    assert runner.invoke(args=["demo-users"]).exit_code == 0
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, clock, process_key=KEY, title="Gangguan",
+                                  user=prakom)
+        task = db.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id)).one()
+        for name in ("a.pdf", "b.pdf"):
+            attach(db.session, clock, tmp_path / "sumber" / "lampiran", task, prakom, name,
+                   b"%PDF-1.4 " + name.encode())
+        db.session.commit()
+    next((tmp_path / "sumber" / "lampiran").iterdir()).unlink()
+    made = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
+    assert made.exit_code == 1 and "PERINGATAN: lampiran" in made.output
+    checked = runner.invoke(args=["backup", "--verify", str(tmp_path / "cadangan")])
+    assert checked.exit_code == 1, checked.output
+    assert "tidak lengkap" in checked.output and "berkas tidak ada" in checked.output
+    [folder] = (tmp_path / "cadangan").iterdir()
+    result, target = restore_into_empty(tmp_path, monkeypatch, folder)
+    assert result.exit_code == 1, result.output
+    assert "PERINGATAN: cadangan ini tidak lengkap" in result.output
+    assert "berkas tidak ada" in result.output
+    assert len(list((target / "lampiran").iterdir())) == 1
+
+
+def test_a_restore_leaves_its_files_private(backup, tmp_path, monkeypatch):
+    made, _, _ = backup
+    result, target = restore_into_empty(tmp_path, monkeypatch, made)
+    assert result.exit_code == 0, result.output
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode)
+             for path in (target / "alur.sqlite3", target / "lampiran",
+                          *(target / "lampiran").iterdir())}
+    assert set(modes.values()) <= {0o600, 0o700}, modes
+

@@ -160,9 +160,12 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
         raise BackupRefused("jumlah baris hasil pemulihan berbeda dari manifest: "
                             + _difference(manifest["tables"], found))
     instance.attachments.mkdir(parents=True, exist_ok=True)
+    instance.attachments.chmod(0o700)  # as the app makes it: no other local user reads them
     for path in sorted(manifest["files"]):
         if path.startswith(f"{ATTACHMENTS}/"):
-            shutil.copyfile(folder / path, instance.attachments / Path(path).name)
+            copied = instance.attachments / Path(path).name
+            shutil.copyfile(folder / path, copied)
+            copied.chmod(0o600)
     instance.secret_file.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(folder / SECRET_KEY, instance.secret_file)
     instance.secret_file.chmod(0o600)

@@ -5,8 +5,10 @@ The work is done by ``web.cli.archive`` (folders, manifest) and ``web.cli.dumps`
 """
 
 import importlib.metadata
+import json
 import os
 import platform
+import sqlite3
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,6 +18,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from web.cli import archive, dumps
 from web.extensions import clock
@@ -35,6 +38,11 @@ def _versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             found[name.lower()] = "unknown"
     return found
+
+
+def _first_line(error: Exception) -> str:
+    """The database's own words for ``error``, without SQLAlchemy's statement and link."""
+    return str(getattr(error, "orig", None) or error).splitlines()[0][:300]
 
 
 def _fail(message: str) -> NoReturn:
@@ -63,6 +71,8 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
                                       _versions())
     except (dumps.DumpFailed, OSError) as error:
         _fail(f"cadangan tidak dibuat: {error}")
+    except (SQLAlchemyError, sqlite3.Error) as error:
+        _fail(f"cadangan tidak dibuat: basis data tidak dapat dibaca ({_first_line(error)})")
     rows = sum(manifest["tables"].values())
     click.echo(f"cadangan {made}: {len(manifest['tables'])} tabel, {rows} baris, "
                f"{manifest['attachments']} lampiran")
@@ -85,8 +95,19 @@ def _verify(app: Flask, target: Path) -> None:
         tables = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
     except (archive.BackupRefused, dumps.DumpFailed) as error:
         _fail(f"cadangan {target} tidak lolos: {error}")
+    problems = _recorded_problems(target)
+    if problems:
+        _fail(f"cadangan {target} tidak lengkap: basis datanya lolos ({len(tables)} tabel), "
+              f"tetapi saat dibuat tercatat {len(problems)} masalah: {'; '.join(problems)}")
     click.echo(f"cadangan {target} lolos: dipulihkan ke tempat sementara, {len(tables)} "
                f"tabel dan {sum(tables.values())} baris sama dengan manifest")
+
+
+def _recorded_problems(folder: Path) -> list[str]:
+    """What the backup in ``folder`` (already checked) could not copy when it was made
+    (``manifest.problems``, e.g. an attachment missing from the instance)."""
+    manifest = json.loads((folder / archive.MANIFEST).read_text())
+    return [str(problem) for problem in manifest.get("problems") or []]
 
 
 @click.command("restore")
@@ -108,6 +129,13 @@ def restore_command(folder: Path) -> None:
         click.echo("cadangan ini dari skema lama; jalankan `alur db upgrade`.")
     if os.environ.get("ALUR_SECRET_KEY"):
         click.echo("ALUR_SECRET_KEY diisi: kunci itulah yang dipakai, bukan kunci cadangan.")
+    problems = _recorded_problems(folder)
+    if problems:
+        click.echo("PERINGATAN: cadangan ini tidak lengkap saat dibuat; yang dipulihkan "
+                   "berbeda dari aslinya:", err=True)
+        for problem in problems:
+            click.echo(f"PERINGATAN: {problem}", err=True)
+        raise SystemExit(1)
 
 
 def _migration_gap(app: Flask, revision: str) -> bool:

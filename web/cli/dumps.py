@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ def restore(url: str, file: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = target.with_name(target.name + ".restoring")
         shutil.copyfile(file, staging)
+        staging.chmod(0o600)  # as the app makes its database: no other local user reads it
         for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             leftover.unlink(missing_ok=True)
         os.replace(staging, target)
@@ -141,13 +143,12 @@ def restore(url: str, file: Path) -> None:
         listing = "\n".join(line for line in listing.splitlines()
                             if not re.search(rf"\b(SCHEMA|COMMENT) - (SCHEMA )?{schema}\b",
                                              line))
-    listing_file = file.with_name("restore.list")
-    listing_file.write_text(listing)
-    try:
+    # The list goes beside nothing of the backup's: its folder may be read-only.
+    with tempfile.TemporaryDirectory(prefix="alur-restore-") as scratch:
+        listing_file = Path(scratch) / "restore.list"
+        listing_file.write_text(listing)
         _run(["pg_restore", "--no-owner", "--no-acl", "--single-transaction",
               "-L", str(listing_file), "--dbname", _libpq_uri(url), str(file)], url)
-    finally:
-        listing_file.unlink()
 
 
 def drop_tables(url: str) -> None:
