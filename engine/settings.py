@@ -16,7 +16,7 @@ import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
@@ -91,6 +91,15 @@ def put(session: Session, key: str, value: Any) -> None:
         row.value = value
     if key not in LARGE:
         _values(session)[key] = value
+
+
+def known_zone(zone: str) -> bool:
+    """Whether ``zone`` names an IANA time zone this machine knows ("Asia/Makassar")."""
+    try:
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return True
 
 
 def seed_timezone(session: Session, zone: str) -> None:

@@ -14,7 +14,7 @@ from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
 from engine.db import SQLITE_BUSY_TIMEOUT_MS
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
-from web import edge, i18n
+from web import edge, environment, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -29,33 +29,34 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("ALUR_INSTANCE_PATH"))
     private_folder(Path(app.instance_path))
     https = os.environ.get("ALUR_HTTPS", "") == "1"
-    session_age = int(os.environ.get("ALUR_SESSION_MAX_AGE", str(12 * 3600)))
+    session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app),
         SQLALCHEMY_DATABASE_URI=os.environ.get(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
-        ALUR_TIMER_INTERVAL=float(os.environ.get("ALUR_TIMER_INTERVAL", "5")),
-        ALUR_NOTIFICATION_POLL=float(os.environ.get("ALUR_NOTIFICATION_POLL", "60")),
-        ALUR_LEASE_SECONDS=float(os.environ.get("ALUR_LEASE_SECONDS", "60")),
+        ALUR_TIMER_INTERVAL=environment.number("ALUR_TIMER_INTERVAL", 5),
+        ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60),
+        ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
-        ALUR_TOKEN_MAX_AGE=int(os.environ.get("ALUR_TOKEN_MAX_AGE", str(8 * 3600))),
+        ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600),
         ALUR_CLOCK=SystemClock(),
         ALUR_PASSWORD_METHOD="scrypt",
         ALUR_ATTACHMENTS_PATH=os.environ.get(
             "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
-        ALUR_ATTACHMENT_MAX_BYTES=int(os.environ.get("ALUR_ATTACHMENT_MAX_BYTES",
-                                                     str(MAX_ATTACHMENT_BYTES))),
+        ALUR_ATTACHMENT_MAX_BYTES=environment.whole("ALUR_ATTACHMENT_MAX_BYTES",
+                                                   MAX_ATTACHMENT_BYTES),
         ALUR_BACKUP_PATH=os.environ.get(
             "ALUR_BACKUP_PATH", str(Path(app.instance_path) / "cadangan")),
-        ALUR_LOG_FORMAT=os.environ.get("ALUR_LOG_FORMAT", "json"),
-        ALUR_LOG_LEVEL=os.environ.get("ALUR_LOG_LEVEL", "INFO"),
+        ALUR_LOG_FORMAT=environment.choice("ALUR_LOG_FORMAT", "json", environment.LOG_FORMATS),
+        ALUR_LOG_LEVEL=environment.choice("ALUR_LOG_LEVEL", "INFO", environment.LOG_LEVELS,
+                                          upper=True),
         ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
-        ALUR_READY_WORKER_INTERVALS=float(os.environ.get("ALUR_READY_WORKER_INTERVALS", "3")),
-        ALUR_READY_TIMER_LAG=float(os.environ.get("ALUR_READY_TIMER_LAG", "300")),
-        ALUR_PROXY_COUNT=int(os.environ.get("ALUR_PROXY_COUNT", "0")),
-        ALUR_READY_OUTBOX_BACKLOG=int(os.environ.get("ALUR_READY_OUTBOX_BACKLOG", "1000")),
+        ALUR_READY_WORKER_INTERVALS=environment.number("ALUR_READY_WORKER_INTERVALS", 3),
+        ALUR_READY_TIMER_LAG=environment.number("ALUR_READY_TIMER_LAG", 300),
+        ALUR_PROXY_COUNT=environment.whole("ALUR_PROXY_COUNT", 0),
+        ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
         ALUR_HTTPS=https,
-        ALUR_MAX_BODY_BYTES=int(os.environ.get("ALUR_MAX_BODY_BYTES", str(1024 * 1024))),
+        ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024),
         ALUR_RATELIMIT_STORAGE_URI=os.environ.get("ALUR_RATELIMIT_STORAGE_URI", "memory://"),
         ALUR_LOGIN_LIMIT_ACCOUNT=os.environ.get("ALUR_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
         ALUR_LOGIN_LIMIT_ADDRESS=os.environ.get("ALUR_LOGIN_LIMIT_ADDRESS", "50 per 15 minutes"),

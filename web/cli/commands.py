@@ -19,6 +19,7 @@ from engine.people import accounts
 from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.table import import_table
+from web import environment
 from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
@@ -29,6 +30,8 @@ from web.extensions import clock, db
 from web.views.auth import hash_password
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+# ALUR_DEMO values that turn demo mode on, as click reads ``alur setup``'s --demo from it.
+DEMO_ON = ("1", "true", "t", "yes", "y", "on")
 
 
 @click.command("deploy")
@@ -40,6 +43,10 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     files = []
     for path in paths or (BPMN_DIR,):
         files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+    if not files:
+        click.echo(f"tidak ada berkas .bpmn di {', '.join(str(p) for p in paths)}; "
+                   "tidak ada yang dideploy", err=True)
+        raise SystemExit(1)
     failed = False
     for file in files:
         try:
@@ -83,7 +90,12 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
     try:
         bpmn = import_table(table.read_bytes(), table.name)
         if out is not None:
-            out.write_bytes(bpmn)
+            try:
+                out.write_bytes(bpmn)
+            except OSError as error:
+                click.echo(f"GAGAL: BPMN tidak dapat ditulis ke {out}: {error.strerror}",
+                           err=True)
+                raise SystemExit(1) from None
             click.echo(f"{table.name}: BPMN ditulis ke {out}")
         if do_deploy:
             definition, created = deploy(db.session, clock(), bpmn, filename=table.name,
@@ -149,10 +161,16 @@ def setup_command(ctx: click.Context, demo: bool, admin_username: str) -> None:
     if not demo and not accounts.USERNAME.match(admin_username):
         raise click.BadParameter("huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter",
                                  param_hint="--admin")
+    zone = current_app.config["ALUR_TIMEZONE"]
+    if not settings.known_zone(zone):
+        click.echo(f"GAGAL: ALUR_TIMEZONE {zone[:80]!r} bukan zona waktu yang dikenal (mis. "
+                   "Asia/Jakarta, Asia/Makassar, Asia/Jayapura); tidak ada yang diubah.",
+                   err=True)
+        raise SystemExit(2)
     upgrade(directory=current_app.extensions["migrate"].directory)
     if missing():
         click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
-    settings.seed_timezone(db.session, current_app.config["ALUR_TIMEZONE"])
+    settings.seed_timezone(db.session, zone)
     db.session.commit()
     ctx.invoke(deploy_command)
     if demo:
@@ -205,10 +223,10 @@ def worker_command() -> None:
 @click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000")
 @click.option("--workers", type=click.IntRange(1, 64),
-              default=lambda: int(os.environ.get("ALUR_WEB_WORKERS", "1")), show_default="1",
+              default=lambda: environment.whole("ALUR_WEB_WORKERS", 1), show_default="1",
               help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
 @click.option("--threads", type=click.IntRange(1, 64),
-              default=lambda: int(os.environ.get("ALUR_WEB_THREADS", "8")), show_default="8",
+              default=lambda: environment.whole("ALUR_WEB_THREADS", 8), show_default="8",
               help="Thread per proses web.")
 @click.option("--timer-loop/--no-timer-loop",
               default=lambda: os.environ.get("ALUR_SERVE_TIMER_LOOP", "1") != "0",
@@ -219,7 +237,7 @@ def serve_command(bind: str, workers: int, threads: int, timer_loop: bool) -> No
     from web.cli.serve import serve
 
     click.echo(f"Alur berjalan di http://{bind}")
-    if os.environ.get("ALUR_DEMO") == "1":
+    if os.environ.get("ALUR_DEMO", "").strip().lower() in DEMO_ON:
         click.echo(DEMO_BANNER)
         click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
                    "redaktur atau admin; kata sandi: "
@@ -242,4 +260,8 @@ def main() -> None:
 
     group = FlaskGroup(create_app=create_app, add_default_commands=False,
                        help="Alur: SOP yang berjalan.")
-    group(prog_name="alur")
+    try:
+        group(prog_name="alur")
+    except environment.ConfigError as error:
+        click.echo(f"GAGAL: {error}", err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,70 @@
+"""The ``alur`` command refuses what it cannot do with a sentence and an exit code, never a
+Python traceback, and a refused command changes nothing (README, "Perintah alur",
+"Konfigurasi")."""
+
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from tests.conftest import DATA
+from tests.helpers.servers import ALUR
+
+
+def _alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
+           "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}",
+           **environment}
+    env.pop("ALUR_DEMO", None)
+    return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def _tables(tmp_path) -> int:
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                  ).fetchone()[0]
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("ALUR_TIMER_INTERVAL", "abc", "GAGAL: ALUR_TIMER_INTERVAL harus angka, bukan 'abc'"),
+    ("ALUR_PROXY_COUNT", "1.5", "GAGAL: ALUR_PROXY_COUNT harus bilangan bulat, bukan '1.5'"),
+    ("ALUR_MAX_BODY_BYTES", "-2", "GAGAL: ALUR_MAX_BODY_BYTES harus angka 0 atau lebih"),
+    ("ALUR_LOG_LEVEL", "LOUD", "GAGAL: ALUR_LOG_LEVEL harus salah satu dari DEBUG, INFO"),
+    ("ALUR_LOG_FORMAT", "yaml", "GAGAL: ALUR_LOG_FORMAT harus salah satu dari json, text"),
+])
+def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
+    result = _alur(tmp_path, "db", "current", **{name: value})
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_setup_with_an_unknown_time_zone_changes_nothing(tmp_path):
+    result = _alur(tmp_path, "setup", ALUR_TIMEZONE="Mars/Olympus")
+    assert result.returncode == 2
+    assert "GAGAL: ALUR_TIMEZONE 'Mars/Olympus' bukan zona waktu yang dikenal" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tables(tmp_path) == 0, "not migrated"
+
+
+def test_deploying_a_folder_without_bpmn_says_so(tmp_path):
+    (tmp_path / "kosong").mkdir()
+    result = _alur(tmp_path, "deploy", str(tmp_path / "kosong"))
+    assert result.returncode == 1
+    assert "tidak ada berkas .bpmn di" in result.stderr
+
+
+def test_a_table_written_to_a_missing_folder_is_refused_in_words(tmp_path):
+    result = _alur(tmp_path, "sop", "import", str(DATA / "sop_table_uji.csv"), "--out",
+                   str(tmp_path / "tidak-ada" / "sop.bpmn"), "--no-deploy")
+    assert result.returncode == 1
+    assert "GAGAL: BPMN tidak dapat ditulis ke" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_backup_of_a_database_that_cannot_be_opened_is_refused_in_words(tmp_path):
+    result = _alur(tmp_path, "backup", str(tmp_path / "cadangan"),
+                   ALUR_DATABASE_URL=f"sqlite:///{tmp_path / 'tidak-ada' / 'alur.sqlite3'}")
+    assert result.returncode == 1, result.stderr
+    assert "GAGAL: cadangan tidak dibuat" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,57 @@
+"""Reading Alur's environment variables (README, "Konfigurasi"): a value that cannot be read
+stops the command with a sentence naming the variable, not a Python traceback
+(``web.cli.commands.main`` prints it and exits 2)."""
+
+import os
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value Alur cannot use; the message (Indonesian)
+    names it and what it takes."""
+
+
+def number(name: str, default: float) -> float:
+    """``name`` as a number ≥ 0 (seconds, counts), or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: not a number, or negative.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} harus angka, bukan {text[:40]!r}") from None
+    if not 0 <= value < float("inf"):
+        raise ConfigError(f"{name} harus angka 0 atau lebih, bukan {text[:40]!r}")
+    return value
+
+
+def whole(name: str, default: int) -> int:
+    """``name`` as a whole number ≥ 0, or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: not a whole number, or negative.
+    """
+    value = number(name, default)
+    if value != int(value):
+        raise ConfigError(f"{name} harus bilangan bulat, bukan {os.environ[name][:40]!r}")
+    return int(value)
+
+
+def choice(name: str, default: str, allowed: tuple[str, ...], *, upper: bool = False) -> str:
+    """``name`` as one of ``allowed`` (case-insensitive), or ``default`` when unset.
+
+    Raises:
+        ConfigError: another value.
+    """
+    text = os.environ.get(name, "").strip() or default
+    value = text.upper() if upper else text.lower()
+    if value not in allowed:
+        raise ConfigError(f"{name} harus salah satu dari {', '.join(allowed)}, "
+                          f"bukan {text[:40]!r}")
+    return value
