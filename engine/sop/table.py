@@ -2,7 +2,7 @@
 
 The spreadsheet holds what the office already writes in its SOP document:
 
-1. a header block of ``Field,Value`` rows (``HEADER_FIELDS``, plus ``Kunci Proses``, the
+1. a header block of ``Isian,Nilai`` rows (``HEADER_FIELDS``, plus ``Kunci Proses``, the
    process id in Alur, and the optional ``Kelompok`` and ``Tujuan``), blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
@@ -114,7 +114,7 @@ def _check_lengths(rows: list[list[str]], title: int | None) -> None:
     problems = []
     for number, row in enumerate(rows, start=1):
         names = (rows[title] if title is not None and number > title + 1 else
-                 ["Field", "Value"])
+                 ["Isian", "Nilai"])
         for index, cell in enumerate(row):
             if len(cell) > MAX_ATTRIBUTE_CHARS:
                 column = names[index] if index < len(names) and names[index] else index + 1
@@ -132,15 +132,15 @@ def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
     for number, row in enumerate(rows, start=1):
         name, value = (row + ["", ""])[:2]
         label = " ".join(name.split()).rstrip(":").strip().lower()
-        if not any(row) or (label, value.lower()) == ("field", "value"):
-            continue  # blank, or the template's own caption row
+        if not any(row) or (label, value.lower()) in (("isian", "nilai"), ("field", "value")):
+            continue  # blank, or a caption row
         target = "key" if label == KEY_FIELD else fields.get(label)
         if target is None:
-            problems.append(f'Baris {number}, kolom Field: "{name}" bukan isian kepala SOP '
+            problems.append(f'Baris {number}, kolom Isian: "{name}" bukan isian kepala SOP '
                             f"yang dikenal ({', '.join(_title(f) for f in fields)}, "
                             "Kunci Proses).")
         elif target in seen:
-            problems.append(f"Baris {number}, kolom Field: {name} sudah diisi di baris "
+            problems.append(f"Baris {number}, kolom Isian: {name} sudah diisi di baris "
                             f"{seen[target]}.")
         else:
             seen[target] = number

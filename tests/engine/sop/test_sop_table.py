@@ -286,9 +286,15 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
     "a cell longer than a BPMN attribute": (
         lambda rows: set_cell(rows, 18, "Output", "o" * 5000),
         ["Baris 18, kolom Output: 5.000 karakter; paling banyak 4.000."]),
+    "an unknown header row": (
+        lambda rows: [*rows[:2], ["Nomor Surat", "1"], *rows[2:]],
+        ['Baris 3, kolom Isian: "Nomor Surat" bukan isian kepala SOP yang dikenal (Nomor SOP, '
+         "Nama SOP, Tanggal Pembuatan, Tanggal Revisi, Tanggal Efektif, Disahkan Oleh, Dasar "
+         "Hukum, Kualifikasi Pelaksana, Keterkaitan, Peralatan/Perlengkapan, Peringatan, "
+         "Pencatatan dan Pendataan, Kelompok, Tujuan, Kunci Proses)."]),
     "a header value longer than a BPMN attribute": (
         lambda rows: [*rows[:2], [rows[2][0], "n" * 4001], *rows[3:]],
-        ["Baris 3, kolom Value: 4.001 karakter; paling banyak 4.000."]),
+        ["Baris 3, kolom Nilai: 4.001 karakter; paling banyak 4.000."]),
     "every problem at once": (
         lambda rows: drop_row(set_cell(set_cell(rows, 18, "Waktu", "kapan-kapan"),
                                        20, "Prakom", ""), 4),
