@@ -352,7 +352,17 @@ def run_user_task(spiff_task: Any, data: dict[str, Any],
 def _failure(task: Any, error: Exception) -> ProcessFailure:
     element = task.task_spec.bpmn_id if task is not None else None
     where = f"Elemen {element} gagal dijalankan" if element else "Mesin proses gagal"
-    return ProcessFailure(f"{where}: {type(error).__name__}: {error}"[:2000], element=element)
+    return ProcessFailure(f"{where}: {_reason(error)}"[:2000], element=element)
+
+
+def _reason(error: Exception) -> str:
+    """Why SpiffWorkflow stopped, in the officials' language where Alur knows the case
+    (an exclusive gateway none of whose conditions holds), else its own words."""
+    if str(error).startswith("No conditions satisfied"):
+        return ("tidak satu pun kondisi alur keluar gateway ini terpenuhi oleh data proses "
+                "(mis. pilihan yang diperlukan belum diisi); beri gateway alur default atau "
+                "lengkapi datanya")
+    return f"{type(error).__name__}: {error}"
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

@@ -156,5 +156,7 @@ def test_a_start_that_fails_is_refused_on_the_form(app, client):
     assert refused.status_code == 422
     page = refused.get_data(True)
     assert "Elemen Gateway_2 gagal dijalankan" in page and 'id="process_key-error"' in page
+    assert "tidak satu pun kondisi alur keluar gateway ini terpenuhi" in page
+    assert "WorkflowException" not in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
