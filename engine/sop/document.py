@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from engine.bpmn.catalog import build_catalog, process_properties
+from engine.bpmn.conventions import decision_of
 from engine.bpmn.validation import executable_process, read_xml
 from engine.bpmn.xml import NS
 from engine.time.duration import office_units
@@ -285,7 +286,10 @@ class _Graph:
             if self.kind.get(gateway) != "exclusiveGateway" or len(outgoing) < 2:
                 continue
             for out in outgoing:
-                condition = out.findtext("bpmn:conditionExpression", "", NS)
+                # As the task form labels it (README: without a name, the condition's value).
+                decision = decision_of(out)
+                condition = decision[1] if decision else out.findtext(
+                    "bpmn:conditionExpression", "", NS)
                 label = (out.get("name") or condition or out.get("targetRef")).strip()
                 exits.append((label, self._reach(out.get("targetRef"), set())))
         return exits

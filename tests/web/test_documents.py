@@ -12,7 +12,7 @@ from engine.models import ProcessDefinition
 from engine.process.deploy import deploy
 from engine.sop.document import long_date
 from engine.time.duration import office_units
-from tests.conftest import BPMN_DIR
+from tests.conftest import BPMN_DIR, mini_bpmn
 from tests.web.conftest import login
 from web.extensions import db
 
@@ -111,6 +111,19 @@ def test_rkt_decisions_name_the_rows_their_exits_lead_to(client):
     assert exits == RKT_EXITS
     [first] = page.xpath("//tr[@data-no='4']//ul[@class='exits']/li")[:1]
     assert first.get("title") == "Ya, tandatangani dan serahkan ke Sekretaris"
+
+
+def test_a_decision_without_names_is_labelled_by_its_values(app, client):
+    """README, "Konvensi BPMN": without a ``name``, the condition's value is the label."""
+    with app.app_context():
+        deploy(db.session, app.config["ALUR_CLOCK"], mini_bpmn({
+            ' name="Setuju" sourceRef="Gateway_2"': ' sourceRef="Gateway_2"',
+            ' name="Kembalikan untuk revisi" sourceRef': " sourceRef"}))
+        db.session.commit()
+    login(client, "prakom")
+    page = _page(client, "/sop/sop_uji/versi/1")
+    exits = [li.text_content().split()[0] for li in page.xpath("//ul[@class='exits']/li")]
+    assert exits == ["setuju", "revisi"]
 
 
 def test_connectors_join_consecutive_rows(client):
