@@ -17,7 +17,8 @@ def _alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProce
            "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}",
            **environment}
     env.pop("ALUR_DEMO", None)
-    return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 def _tables(tmp_path) -> int:

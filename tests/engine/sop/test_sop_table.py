@@ -288,10 +288,10 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         ["Baris 18, kolom Output: 5.000 karakter; paling banyak 4.000."]),
     "an unknown header row": (
         lambda rows: [*rows[:2], ["Nomor Surat", "1"], *rows[2:]],
-        ['Baris 3, kolom Isian: "Nomor Surat" bukan isian kepala SOP yang dikenal (Nomor SOP, '
+        [('Baris 3, kolom Isian: "Nomor Surat" bukan isian kepala SOP yang dikenal (Nomor SOP, '
          "Nama SOP, Tanggal Pembuatan, Tanggal Revisi, Tanggal Efektif, Disahkan Oleh, Dasar "
          "Hukum, Kualifikasi Pelaksana, Keterkaitan, Peralatan/Perlengkapan, Peringatan, "
-         "Pencatatan dan Pendataan, Kelompok, Tujuan, Kunci Proses)."]),
+         "Pencatatan dan Pendataan, Kelompok, Tujuan, Kunci Proses).")]),
     "a header value longer than a BPMN attribute": (
         lambda rows: [*rows[:2], [rows[2][0], "n" * 4001], *rows[3:]],
         ["Baris 3, kolom Nilai: 4.001 karakter; paling banyak 4.000."]),
