@@ -3,8 +3,10 @@
 Rules (the IT unit's KPIs, "Kecepatan Penyelesaian Gangguan"): kritis ≤ 1 jam counted
 round the clock; mayor ≤ 4 jam of office time; minor per the office setting
 ``sla_minor`` (an ISO 8601 duration in office time, default ``P1D``, one working day).
-The resolution deadline counts from the report time (the instance's start) and moves by
-every span in which the ticket waited for the requester (``SlaPause``).
+The resolution deadline counts from the report time (the instance's start) and moves past
+every span in which the ticket waited for the requester (``SlaPause``) by what its clock
+would have counted in it: the wall time for a round-the-clock clock, the office minutes
+for one in office time (a wait after closing time moves nothing).
 """
 
 from datetime import datetime, timedelta
@@ -14,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.models import ProcessInstance, SlaPause, Timer, User
+from engine.escalation.chain import step_clock
+from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
 from engine.runtime.unit import change
+from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
 PRIORITIES = ("kritis", "mayor", "minor")
@@ -32,14 +36,34 @@ def rule(session: Session, priority: str | None) -> tuple[str, bool] | None:
     return None
 
 
-def paused(session: Session, instance: ProcessInstance, until: datetime) -> timedelta:
-    """How long the ticket's SLA clock stood still before ``until`` (open pause included)."""
-    total = timedelta()
-    for pause in session.scalars(select(SlaPause).where(SlaPause.instance_id == instance.id)):
+def _pauses(session: Session, instance: ProcessInstance, until: datetime
+            ) -> list[tuple[datetime, datetime]]:
+    """The spans (aware, oldest first) the ticket's SLA clock stood still before ``until``."""
+    spans = []
+    for pause in session.scalars(select(SlaPause).where(SlaPause.instance_id == instance.id)
+                                 .order_by(SlaPause.started_at)):
         end = min(pause.ended_at or until, until)
         if end > pause.started_at:
-            total += end - pause.started_at
-    return total
+            spans.append((pause.started_at, end))
+    return spans
+
+
+def moved(calendar: WorkCalendar, moment: datetime, pause: tuple[datetime, datetime],
+          round_the_clock: bool) -> datetime:
+    """``moment`` (a deadline, aware) moved past ``pause`` (start, end): by its wall time
+    for a round-the-clock clock, else by the office minutes in it (README, "SLA per
+    prioritas")."""
+    start, end = pause
+    if round_the_clock:
+        return moment + (end - start)
+    minutes = calendar.working_minutes_between(start, end)
+    return calendar.deadline(moment, f"PT{minutes}M") if minutes > 0 else moment
+
+
+def paused(session: Session, instance: ProcessInstance, until: datetime) -> timedelta:
+    """How long (wall time) the ticket's SLA clock stood still before ``until`` (open pause
+    included)."""
+    return sum((end - start for start, end in _pauses(session, instance, until)), timedelta())
 
 
 def deadline(session: Session, instance: ProcessInstance, now: datetime) -> datetime | None:
@@ -50,9 +74,11 @@ def deadline(session: Session, instance: ProcessInstance, now: datetime) -> date
     if found is None:
         return None
     duration, round_the_clock = found
-    due = settings.work_calendar(session).deadline(instance.started_at, duration,
-                                                   round_the_clock)
-    return due + paused(session, instance, now)
+    calendar = settings.work_calendar(session)
+    due = calendar.deadline(instance.started_at, duration, round_the_clock)
+    for span in _pauses(session, instance, now):
+        due = moved(calendar, due, span, round_the_clock)
+    return due
 
 
 def open_pause(session: Session, instance: ProcessInstance) -> SlaPause | None:
@@ -82,11 +108,14 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
         return
     current.ended_at = clock.now()
     shift = current.ended_at - current.started_at
+    span, calendar = (current.started_at, current.ended_at), settings.work_calendar(session)
     with change(session, clock, instance.id) as unit:
-        if unit is not None:
-            unit.shift_timers(shift)  # saving re-projects due times and timers
+        if unit is not None:  # saving re-projects due times and timers
+            unit.shift_timers(lambda fire_at, wall: moved(calendar, fire_at, span, wall))
     for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id,
                                                    Timer.spiff_task_id.is_(None))):
-        row.fire_at += shift  # escalation levels 2+ of a step
+        # Escalation levels 2+ of a step, on its own clock.
+        step = session.get(HumanTask, row.human_task_id)
+        row.fire_at = moved(calendar, row.fire_at, span, step_clock(step)[1])
     audit.record(session, clock, "sla.resumed", actor=user, instance=instance,
                  paused_minutes=int(shift.total_seconds() // 60))

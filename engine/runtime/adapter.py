@@ -11,8 +11,8 @@
 """
 
 import json
-from collections.abc import Collection
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -119,9 +119,12 @@ def count_from(timer_task: Any, start: datetime) -> None:
     timer_task._set_internal_data(event_value=fire_at.isoformat())
 
 
-def shift_waiting_timers(workflow: BpmnWorkflow, delta: timedelta) -> int:
-    """Move the fire time of every waiting ``DeadlineTimer`` of ``workflow`` by ``delta``
-    (e.g. the SLA pause while a ticket waited for its requester); returns how many."""
+def shift_waiting_timers(workflow: BpmnWorkflow,
+                         move: Callable[[datetime, bool], datetime]) -> int:
+    """Move the fire time of every waiting ``DeadlineTimer`` of ``workflow`` to
+    ``move(fire time, round the clock)`` (e.g. past the SLA pause while a ticket waited
+    for its requester: office minutes for an office-time step, wall time for a
+    round-the-clock one); returns how many."""
     moved = 0
     for timer_task in workflow.get_tasks(state=TaskState.WAITING):
         if not isinstance(getattr(timer_task.task_spec, "event_definition", None),
@@ -130,7 +133,8 @@ def shift_waiting_timers(workflow: BpmnWorkflow, delta: timedelta) -> int:
         timer_task.task_spec.event_definition.has_fired(timer_task)  # sets event_value
         fire_at = datetime.fromisoformat(timer_task._get_internal_data("event_value"))
         timer_task.internal_data.pop("event_fired", None)
-        timer_task._set_internal_data(event_value=(fire_at + delta).isoformat())
+        moved_to = move(fire_at, counts_round_the_clock(timer_task))
+        timer_task._set_internal_data(event_value=moved_to.isoformat())
         moved += 1
     return moved
 

@@ -17,9 +17,9 @@ notified once, and it waits for one of them to retry or cancel it (README, "Gala
 """
 
 import copy
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -118,10 +118,11 @@ class InstanceUnit:
         serialized before it runs."""
         adapter.run_engine(self.workflow)
 
-    def shift_timers(self, delta: timedelta) -> None:
-        """Move the waiting deadline timers by ``delta`` (``adapter.shift_waiting_timers``);
-        saving re-projects the steps' due times and the timers."""
-        adapter.shift_waiting_timers(self.workflow, delta)
+    def shift_timers(self, move: Callable[[datetime, bool], datetime]) -> None:
+        """Move the waiting deadline timers to ``move(fire time, round the clock)``
+        (``adapter.shift_waiting_timers``); saving re-projects the steps' due times and
+        the timers."""
+        adapter.shift_waiting_timers(self.workflow, move)
 
     def fire_timers(self) -> None:
         """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure.

@@ -75,3 +75,30 @@ def test_a_two_hour_wait_for_the_requester_moves_the_deadline_by_two_hours(
     assert [(r.action, r.actor_id) for r in session.scalars(select(AuditRecord).where(
         AuditRecord.action.like("sla.%")).order_by(AuditRecord.id))] == [
         ("sla.paused", users["Prakom"].id), ("sla.resumed", user.id)]
+
+
+def test_a_wait_after_closing_time_moves_no_office_time_deadline(
+        session, clock, users, deployed):
+    """A mayor ticket counts office time: its clock stood still after 16.00 anyway, so a
+    wait for the requester then moves neither the SLA deadline nor the step's timers."""
+    clock.set(datetime(2026, 12, 2, 15, 0, tzinfo=WIB))  # Wednesday
+    user = _employee(session, clock)
+    instance = _report(session, clock, user, "mayor")
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    due, fires, deadline = (step.due_at, _fire_times(session, instance),
+                            sla.deadline(session, instance, clock.now()))
+    clock.set(datetime(2026, 12, 2, 16, 55, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    clock.set(datetime(2026, 12, 2, 18, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pagi")
+    assert sla.deadline(session, instance, clock.now()) == deadline
+    with change(session, clock, instance.id):
+        pass
+    assert (step.due_at, _fire_times(session, instance)) == (due, fires)
+    # A wait from 07.00 to 08.00 holds 30 office minutes (the office opens at 07.30).
+    assert deadline == datetime(2026, 12, 3, 10, 30, tzinfo=WIB)
+    clock.set(datetime(2026, 12, 3, 7, 0, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Masih?", asks=True)
+    clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Masih")
+    assert sla.deadline(session, instance, clock.now()) == deadline + timedelta(minutes=30)
