@@ -201,7 +201,7 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
 @pytest.mark.parametrize(("viewer", "person", "status"), [
     ("prakom", "prakom", 200), ("kasubbag", "prakom", 200), ("admin", "prakom", 200),
     ("prakom", "kasubbag", 403), ("sekretaris", "prakom", 403), ("sekretaris", "kasubbag", 200),
-    ("admin", "tidak_ada", 404)])
+    ("admin", "tidak_ada", 404), ("prakom", "tidak_ada", 403)])  # no names told
 def test_who_may_see_a_persons_figures(client, history, viewer, person, status):
     login(client, viewer)
     assert client.get(f"/laporan/orang/{person}?{Q4}").status_code == status

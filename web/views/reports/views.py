@@ -234,9 +234,12 @@ def _visible_sop(key: str) -> str:
 
 
 def _visible_person(username: str) -> User:
+    """The person whose figures the viewer may see. A name that does not exist answers 403
+    as one the viewer may not see (404 only for an administrator), so that the page does
+    not tell anyone which user names exist."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        abort(404)
+        abort(404 if access().is_admin else 403)
     if not access().may_view_person(user):
         abort(403)
     return user
