@@ -157,11 +157,10 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
     """
     definitions = definitions_of(session, key)
     start, end = period.start, period.end
-    not_cancelled = or_(InstanceFact.outcome.is_(None), InstanceFact.outcome != "cancelled")
+    # Running at the period's end: not ended by then, whatever happened later (a cancel).
     started, running, cancelled = session.execute(
         select(count_where(InstanceFact.started_at >= start),
-               count_where(and_(not_cancelled, or_(InstanceFact.ended_at.is_(None),
-                                              InstanceFact.ended_at >= end))),
+               count_where(or_(InstanceFact.ended_at.is_(None), InstanceFact.ended_at >= end)),
                count_where(and_(InstanceFact.outcome == "cancelled", InstanceFact.ended_at < end)))
         .where(InstanceFact.process_key == key, InstanceFact.started_at < end,
                or_(InstanceFact.ended_at.is_(None), InstanceFact.ended_at >= start))).one()

@@ -91,8 +91,7 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
         finished=len(finished),
         cancelled=sum(state == "cancelled" and start <= completed < end
                       for _, completed, state in runs),
-        running=sum(state != "cancelled" and (completed is None or completed >= end)
-                    for _, completed, state in runs),
+        running=sum(completed is None or completed >= end for _, completed, _ in runs),
         cycle_median_minutes=nearest_rank(finished, 50),
         cycle_p90_minutes=nearest_rank(finished, 90), steps=tuple(steps))
 

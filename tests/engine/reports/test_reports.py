@@ -37,6 +37,7 @@ import pytest
 from sqlalchemy import event, select
 
 from engine.models import HumanTask
+from engine.process.instances import cancel_instance, start_instance
 from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
 from engine.reports.people import NO_PRIORITY, figure_instances, person_report
 from engine.reports.sop import sop_performance, tabel7
@@ -88,6 +89,21 @@ def test_sop_performance_over_a_month_counts_only_what_happened_in_it(session, h
         "Kegiatan_1": (3, 20, 120, 3, 2, 3, 30),   # [10, 20, 120]; B's three escalations
         "Kegiatan_2": (2, 30, 130, 0, 0, 0, None),  # [30, 130]; B's 450 ends in December
     }
+
+
+def test_an_instance_cancelled_after_the_period_was_running_at_its_end(session, clock, users,
+                                                                      history):
+    clock.set(at(27, 10))
+    late = start_instance(session, clock, process_key="sop_uji", title="D", user=users["Prakom"])
+    session.commit()
+    clock.set(at(3, 9, month=12))
+    cancel_instance(session, clock, late.id, users["admin"], "tidak jadi")
+    session.commit()
+    november = sop_performance(session, CALENDAR, "sop_uji", NOVEMBER)
+    assert (november.started, november.running, november.cancelled) == (3, 2, 0)
+    december = sop_performance(session, CALENDAR, "sop_uji", calendar_period(
+        "bulan", 2026, 12, "Asia/Jakarta"))
+    assert december.cancelled == 1
 
 
 def test_a_sop_s_steps_are_read_in_one_pass_on_one_index(session, history):
