@@ -85,12 +85,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         InvalidTaskData under ``reason`` (empty or longer than 2000 characters).
     """
     instance = get_instance(session, instance_id)
-    others = session.scalar(select(AuditRecord.id).where(
-        AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
-        AuditRecord.actor_id != instance.started_by_id).limit(1))
-    if not (user.is_admin or (user.id == instance.started_by_id and others is None)):
-        raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
-                               "lain yang bertindak, yang dapat membatalkan proses ini.")
+    _check_may_cancel(session, instance, user)
     reason = (reason or "").strip()
     if not 1 <= len(reason) <= MAX_REASON:
         raise InvalidTaskData({"reason": f"alasan pembatalan wajib diisi (1–{MAX_REASON} "
@@ -99,6 +94,8 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         if unit is None:
             raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
                                 f"(status: {instance.status}).")
+        # Asked again with the instance locked: another person may have acted meanwhile.
+        _check_may_cancel(session, instance, user)
         unit.workflow.cancel()
         instance.status = "cancelled"
         instance.completed_at = clock.now()
@@ -112,6 +109,19 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
                  reason=reason, dropped_messages=dropped)
     return instance
+
+
+def _check_may_cancel(session: Session, instance: ProcessInstance, user: User) -> None:
+    """Raise PermissionDenied unless ``user`` is an administrator, or the starter while no
+    one else has acted on ``instance`` (no audit record of another person)."""
+    if user.is_admin:
+        return
+    others = session.scalar(select(AuditRecord.id).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
+        AuditRecord.actor_id != instance.started_by_id).limit(1))
+    if user.id != instance.started_by_id or others is not None:
+        raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
+                               "lain yang bertindak, yang dapat membatalkan proses ini.")
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

@@ -1,0 +1,49 @@
+"""The starter may cancel only while no one else has acted (README, "Batalkan"), also when
+another person's completion commits while the cancel waits for the instance."""
+
+import threading
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import PermissionDenied
+from engine.models import HumanTask, ProcessInstance, User, UserRole
+from engine.process.deploy import deploy
+from engine.process.instances import cancel_instance, start_instance
+from engine.process.tasks import complete_task
+from tests.conftest import mini_bpmn
+
+
+def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    colleague = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
+                     created_at=clock.now(), roles=[UserRole(role="Prakom")])
+    session.add(colleague)
+    started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                             user=users["Prakom"])
+    session.commit()
+    instance_id, starter_id = started.id, users["Prakom"].id
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
+    # The colleague completes the step; not committed yet when the starter cancels.
+    complete_task(session, clock, task.id, colleague, {})
+    outcome: list[BaseException | None] = []
+
+    def cancel() -> None:
+        with Session(session.get_bind()) as other:
+            try:
+                cancel_instance(other, clock, instance_id, other.get(User, starter_id), "salah")
+                other.commit()
+                outcome.append(None)
+            except (PermissionDenied, StaleDataError) as refusal:  # SQLite: the stale row
+                outcome.append(refusal)
+
+    thread = threading.Thread(target=cancel)
+    thread.start()
+    thread.join(timeout=0.5)  # the cancel waits for the completion's lock
+    session.commit()
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and outcome[0] is not None, outcome
+    session.expire_all()
+    assert session.get(ProcessInstance, instance_id).status == "running"
+    assert session.get(HumanTask, task.id).state == "completed"
