@@ -14,9 +14,11 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, settings
 from engine.clock import Clock
@@ -193,6 +195,21 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
                     page, per_page)
 
 
+def _write_once(session: Session, substitution: Substitution, still: Any,
+                **values: Any) -> bool:
+    """Write ``values`` to ``substitution``'s row only if ``still`` holds there now (one
+    conditional UPDATE: of two requests at once, e.g. "Perpanjang" clicked by the official
+    and an administrator, the second finds the row changed and writes nothing); the object
+    takes the values. Returns whether it was written."""
+    written = session.execute(update(Substitution).where(Substitution.id == substitution.id,
+                                                         still).values(**values)
+                              .execution_options(synchronize_session=False)).rowcount
+    if written:
+        for name, value in values.items():
+            set_committed_value(substitution, name, value)
+    return bool(written)
+
+
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
     """End ``substitution`` now ("Akhiri lebih awal"; not committed). One that has not
     started yet ends before it begins.
@@ -206,10 +223,13 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
         raise PermissionDenied("Hanya pejabat, atasan pengganti, atau administrator yang dapat "
                                "mengakhiri Plh/Plt ini.")
     now = clock.now()
+    over = InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
     if substitution.ends_at <= now or substitution.ended_by_id is not None:
-        raise InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
-    substitution.ends_at = max(now, substitution.starts_at)
-    substitution.ended_by_id = user.id
+        raise over
+    if not _write_once(session, substitution,
+                       (Substitution.ends_at > now) & Substitution.ended_by_id.is_(None),
+                       ends_at=max(now, substitution.starts_at), ended_by_id=user.id):
+        raise over
     audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
                  role=substitution.role, warrant_number=substitution.warrant_number,
                  ends_at=substitution.ends_at.isoformat())
@@ -242,8 +262,9 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     if problem:
         raise InvalidTaskData({"ends_at": problem})
     previous = substitution.ends_at
-    substitution.ends_at = ends_at
-    substitution.extended_at = clock.now()
+    if not _write_once(session, substitution, Substitution.extended_at.is_(None),
+                       ends_at=ends_at, extended_at=clock.now()):
+        raise InvalidTaskData({"ends_at": "Plt hanya dapat diperpanjang satu kali"})
     audit.record(session, clock, "substitution.extended", actor=user, role=substitution.role,
                  warrant_number=substitution.warrant_number, previous=previous.isoformat(),
                  ends_at=ends_at.isoformat())

@@ -1,14 +1,16 @@
 """Plh/Plt rules: ends with the official's role, Plh and Plt limits, one Plt extension,
 ending early (who may), all audited."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.errors import InvalidTaskData, PermissionDenied
-from engine.models import AuditRecord, Substitution
+from engine.models import AuditRecord, Substitution, User
 from engine.people import accounts
 from engine.people.substitution import capacities, end_early, extend, record
 
@@ -117,3 +119,39 @@ def test_a_warrant_number_is_bounded(session, clock, users):
                created_by=users["admin"])
     assert list(refused.value.fields) == ["warrant_number"]
     assert session.scalars(select(Substitution)).all() == []
+
+
+@pytest.mark.parametrize("act", ["extend", "end"])
+def test_two_clicks_at_once_change_a_substitution_once(session, clock, users, act):
+    """"Perpanjang" or "Akhiri lebih awal" by the official and an administrator at the same
+    moment: the second finds the row changed, is refused, and records nothing."""
+    plt = _record(session, clock, users, kind="Plt", days=30)
+    session.commit()
+
+    def change(on: Session, substitution: Substitution, user: User, days: int) -> None:
+        if act == "extend":
+            extend(on, clock, substitution, user, substitution.ends_at + timedelta(days=days))
+        else:
+            end_early(on, clock, substitution, user)
+
+    change(session, plt, users["admin"], 10)  # not committed yet
+    outcome: list[BaseException | None] = []
+
+    def second() -> None:
+        with Session(session.get_bind()) as other:
+            try:
+                change(other, other.get(Substitution, plt.id),
+                       other.get(User, users["Kasubbag"].id), 20)
+                other.commit()
+                outcome.append(None)
+            except InvalidTaskData as refusal:
+                outcome.append(refusal)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(timeout=0.5)
+    session.commit()
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], InvalidTaskData), outcome
+    action = "substitution.extended" if act == "extend" else "substitution.ended"
+    assert len(session.scalars(select(AuditRecord).where(AuditRecord.action == action)).all()) == 1
