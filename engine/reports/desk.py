@@ -12,12 +12,13 @@ datetimes:
 """
 
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from engine import settings
 from engine.desk import sla
 from engine.models import (
     Alert,
@@ -115,18 +116,16 @@ def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str
     done = list(session.scalars(_tickets(session).where(
         ProcessInstance.status == "completed", ProcessInstance.completed_at >= start,
         ProcessInstance.completed_at < end)))
-    mttr = []
+    mttr, calendar = [], settings.work_calendar(session)
     for priority in sla.PRIORITIES:
         group = [i for i in done if (i.data or {}).get("prioritas") == priority]
         if not group:
             continue
-        spent = [i.completed_at - i.started_at - sla.paused(session, i, i.completed_at)
-                 for i in group]
+        spent = [sla.resolution_minutes(session, calendar, i) for i in group]
         within = sum(1 for i in group if i.completed_at <= sla.deadline(session, i,
                                                                          i.completed_at))
         mttr.append({"priority": priority, "count": len(group),
-                     "mttr_minutes": round(sum(spent, timedelta()).total_seconds()
-                                           / 60 / len(group), 1),
+                     "mttr_minutes": round(sum(spent) / len(group), 1),
                      "sla": sla.rule(session, priority)[0],
                      "within_sla": round(100 * within / len(group), 1)})
     backlog = sum(1 for i in session.scalars(_tickets(session).where(

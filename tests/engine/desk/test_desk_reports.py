@@ -123,19 +123,22 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
     ticket(session, clock, employee, SERVER, day, 100, priority="kritis")
     ticket(session, clock, employee, LTI, datetime(2026, 11, 12, 8, tzinfo=WIB), 120,
            priority="mayor")
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 11, 8, tzinfo=WIB), 340,
+           priority="mayor")  # 08.00-13.40: 280 office minutes (the 12.00-13.00 break)
     ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB),
            priority="minor")  # open at the end of the month
     ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB), 24 * 60,
            priority="minor")  # completed in December: backlog too
     session.flush()
     found = desk.ticket_summary(session, NOV, DEC)
-    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 3}
-    assert found["by_priority"] == {"kritis": 3, "mayor": 1, "minor": 2}
+    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 4}
+    assert found["by_priority"] == {"kritis": 3, "mayor": 2, "minor": 2}
     # kritis: 40, 80 - 30 paused = 50, 100 -> 63.3 minutes; 2 of 3 within 1 hour
     # (the paused one's deadline moved to 90 minutes).
     assert found["mttr"] == [
         {"priority": "kritis", "count": 3, "mttr_minutes": 63.3, "sla": "PT1H",
          "within_sla": 66.7},
-        {"priority": "mayor", "count": 1, "mttr_minutes": 120.0, "sla": "PT4H",
-         "within_sla": 100.0}]
+        # mayor on office time: 120 and 280 -> 200.0; the second past its 4 office hours.
+        {"priority": "mayor", "count": 2, "mttr_minutes": 200.0, "sla": "PT4H",
+         "within_sla": 50.0}]
     assert found["backlog"] == 2
