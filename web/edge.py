@@ -131,7 +131,6 @@ def install_input_guards(app: Flask) -> None:
     before anything is stored."""
     limit = app.config["ALUR_MAX_BODY_BYTES"]
 
-    @app.before_request
     def guard_input() -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = limit
@@ -147,6 +146,10 @@ def install_input_guards(app: Flask) -> None:
             abort(make_response(error_response(400, "bad_request", gettext(
                 "Teks memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
                 "dokumen lain); hapus karakter itu lalu kirim lagi."))))
+
+    # First of all: the CSRF check (Flask-WTF) reads the form too, and must not read a body
+    # larger than the limit before the limit is set.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard_input)
 
 
 def _json_texts(value: Any) -> Iterator[str]:

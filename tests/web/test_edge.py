@@ -177,6 +177,14 @@ def test_a_large_body_is_refused_with_413(client):
     assert response.json["error"]["code"] == "request_entity_too_large"
 
 
+def test_a_large_form_is_refused_with_413_before_it_is_read(client):
+    assert login(client, "prakom").status_code == 302
+    token = csrf_token(client.get("/akun/").get_data(True))
+    response = client.post("/akun/", data={"csrf_token": token,
+                                           "full_name": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
 def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
     from sqlalchemy import func, select
 
