@@ -177,3 +177,10 @@ def test_documents_fit_on_a_phone_and_the_pdf_embeds_its_fonts(server, admin_pag
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor
     assert Path(__file__).with_name("vendor").joinpath("axe.min.js").is_file()
+
+
+@pytest.mark.parametrize("admin_page", [PHONE], indirect=True, ids=["360"])
+def test_an_sop_document_with_a_long_sop_number_does_not_scroll_the_page(server, admin_page):
+    """Only the step table scrolls on a phone (its own box); the identitas wraps."""
+    admin_page.goto(f"{server}/sop/backup_database_sipp/versi/1")
+    assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
