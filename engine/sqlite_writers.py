@@ -21,6 +21,8 @@ import sqlite3
 import threading
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 SAVEPOINT = "SAVEPOINT"
 _locks: dict[str, threading.Lock] = {}
@@ -35,6 +37,22 @@ def engine_options(database_url: str, busy_timeout_ms: int) -> dict[str, Any]:
         return {}
     return {"connect_args": {"factory": QueuedWriterConnection,
                              "timeout": busy_timeout_ms / 1000}}
+
+
+def begin_writing(session: Session) -> None:
+    """Before a change reads what it will write (``engine.runtime.unit.lock_instance``):
+    on an SQLite file, take the writer lock and begin the transaction now
+    (``QueuedWriterConnection.begin_writing``), so the change reads the instance as the
+    writer before it left it, as PostgreSQL's ``FOR UPDATE`` does; without it a change
+    that read first lost to the other at its conditional UPDATE (a completion racing the
+    timer loop's reminder answered 409). Nothing on other databases.
+
+    Raises:
+        sqlite3.OperationalError: SQLITE_BUSY, as ``take_writer_lock``.
+    """
+    raw = session.connection().connection.driver_connection
+    if isinstance(raw, QueuedWriterConnection):
+        raw.begin_writing()
 
 
 def _lock_for(database: str) -> threading.Lock:

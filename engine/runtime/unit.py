@@ -36,6 +36,7 @@ from engine.models import HumanTask, Notification, ProcessDefinition, ProcessIns
 from engine.runtime import adapter
 from engine.runtime.compaction import compact
 from engine.runtime.projection import EMPTY, Snapshot, project, snapshot
+from engine.sqlite_writers import begin_writing
 
 GALAT = "error"
 # session.info key: (the transaction, what it knows of instances: "locked" ids, and
@@ -231,6 +232,7 @@ def lock_instance(session: Session, instance_id: int, *, skip_locked: bool = Fal
     """
     if instance_id in _memo(session)["locked"]:
         return session.get(ProcessInstance, instance_id)
+    begin_writing(session)
     instance = session.scalar(_LOCK_INSTANCE[skip_locked], {"instance_id": instance_id})
     if instance is not None:
         _memo(session)["locked"].add(instance_id)
@@ -242,6 +244,7 @@ def lock_instances(session: Session, instance_ids: list[int]) -> list[ProcessIns
     ``instance_ids`` in one statement (a worker's batch): returns those locked now, read
     fresh, in no particular order; those another transaction holds are left out. Their
     definitions are read in one statement more, once each (not joined to every row)."""
+    begin_writing(session)
     instances = list(session.scalars(
         select(ProcessInstance).where(ProcessInstance.id.in_(instance_ids))
         .options(lazyload(ProcessInstance.definition))
@@ -265,6 +268,7 @@ def lock_task(session: Session, task_id: int) -> HumanTask | None:
     known = session.identity_map.get(Session.identity_key(HumanTask, task_id))
     if known is not None and known.instance_id in _memo(session)["locked"]:
         return known
+    begin_writing(session)
     task = session.scalar(_LOCK_TASK, {"task_id": task_id})
     if task is not None:
         _memo(session)["locked"].add(task.instance_id)

@@ -1,13 +1,17 @@
-"""The starter may cancel only while no one else has acted (README, "Batalkan"), also when
-another person's completion commits while the cancel waits for the instance."""
+"""Two changes of one instance at once are decided one after the other: the starter may
+cancel only while no one else has acted (README, "Batalkan"), also when another person's
+completion commits while the cancel waits; a completion waiting for the timer loop's
+reminder of the same step goes through after it."""
 
 import threading
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import PermissionDenied
+from engine.escalation.timers import fire_instance_timers
 from engine.models import HumanTask, ProcessInstance, User, UserRole
 from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
@@ -47,3 +51,35 @@ def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session,
     session.expire_all()
     assert session.get(ProcessInstance, instance_id).status == "running"
     assert session.get(HumanTask, task.id).state == "completed"
+
+
+def test_a_completion_waits_for_the_reminder_being_fired_and_then_goes_through(session, clock,
+                                                                              users):
+    deploy(session, clock, mini_bpmn())
+    started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                             user=users["Prakom"])
+    session.commit()
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == started.id)).one()
+    task_id, prakom_id = task.id, users["Prakom"].id
+    clock.set(task.due_at + timedelta(seconds=1))
+    # The timer loop fires the step's reminder; not committed yet when the Prakom submits.
+    assert fire_instance_timers(session, clock, started.id) == 1
+    outcome: list[BaseException | None] = []
+
+    def complete() -> None:
+        with Session(session.get_bind()) as other:
+            try:
+                complete_task(other, clock, task_id, other.get(User, prakom_id), {})
+                other.commit()
+                outcome.append(None)
+            except (StaleDataError, PermissionDenied) as refusal:
+                outcome.append(refusal)
+
+    thread = threading.Thread(target=complete)
+    thread.start()
+    thread.join(timeout=0.5)
+    session.commit()
+    thread.join(timeout=30)
+    assert outcome == [None]
+    session.expire_all()
+    assert session.get(HumanTask, task_id).state == "completed"
