@@ -28,9 +28,9 @@ def make_app(folder, clock=None):
     return create_app(config)
 
 
-@pytest.fixture
-def backup(tmp_path, clock, monkeypatch):
-    """A backup of an instance with one attachment: ``(backup folder, root, app)``."""
+def source(tmp_path, clock, monkeypatch, attachments: dict[str, bytes]):
+    """The app of an instance (``tmp_path / "sumber"``) with one Gangguan Server process
+    carrying ``attachments`` ({file name: bytes})."""
     monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "sumber"))
     app = make_app(tmp_path / "sumber", clock)
     runner = app.test_cli_runner()
@@ -44,9 +44,18 @@ def backup(tmp_path, clock, monkeypatch):
                                   user=prakom)
         task = db.session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance.id)).one()
-        attach(db.session, clock, tmp_path / "sumber" / "lampiran", task, prakom,
-               "laporan.pdf", b"%PDF-1.4 laporan gangguan")
+        for name, data in attachments.items():
+            attach(db.session, clock, tmp_path / "sumber" / "lampiran", task, prakom, name,
+                   data)
         db.session.commit()
+    return app
+
+
+@pytest.fixture
+def backup(tmp_path, clock, monkeypatch):
+    """A backup of an instance with one attachment: ``(backup folder, root, app)``."""
+    app = source(tmp_path, clock, monkeypatch, {"laporan.pdf": b"%PDF-1.4 laporan gangguan"})
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
     assert result.exit_code == 0, result.output
     [made] = (tmp_path / "cadangan").iterdir()
@@ -150,23 +159,9 @@ def test_a_backup_that_missed_an_attachment_does_not_pass_and_restores_with_a_wa
         tmp_path, monkeypatch, clock):
     """The backup says an attachment was missing (exit 1); --verify and restore say it
     again instead of passing in silence."""
-    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "sumber"))
-    app = make_app(tmp_path / "sumber", clock)
+    app = source(tmp_path, clock, monkeypatch,
+                 {name: b"%PDF-1.4 " + name.encode() for name in ("a.pdf", "b.pdf")})
     runner = app.test_cli_runner()
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-    assert runner.invoke(args=["demo-users"]).exit_code == 0
-    assert runner.invoke(args=["deploy"]).exit_code == 0
-    with app.app_context():
-        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
-        instance = start_instance(db.session, clock, process_key=KEY, title="Gangguan",
-                                  user=prakom)
-        task = db.session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id)).one()
-        for name in ("a.pdf", "b.pdf"):
-            attach(db.session, clock, tmp_path / "sumber" / "lampiran", task, prakom, name,
-                   b"%PDF-1.4 " + name.encode())
-        db.session.commit()
     next((tmp_path / "sumber" / "lampiran").iterdir()).unlink()
     made = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
     assert made.exit_code == 1 and "PERINGATAN: lampiran" in made.output

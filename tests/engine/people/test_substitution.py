@@ -1,7 +1,6 @@
 """Plh/Plt rules: ends with the official's role, Plh and Plt limits, one Plt extension,
 ending early (who may), all audited."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import AuditRecord, Substitution, User
 from engine.people import accounts
 from engine.people.substitution import capacities, end_early, extend, record
+from tests.helpers.races import second_change
 
 
 def _record(session, clock, users, kind="Plh", days=7, substitute="Sekretaris", **more):
@@ -135,23 +135,9 @@ def test_two_clicks_at_once_change_a_substitution_once(session, clock, users, ac
             end_early(on, clock, substitution, user)
 
     change(session, plt, users["admin"], 10)  # not committed yet
-    outcome: list[BaseException | None] = []
-
-    def second() -> None:
-        with Session(session.get_bind()) as other:
-            try:
-                change(other, other.get(Substitution, plt.id),
-                       other.get(User, users["Kasubbag"].id), 20)
-                other.commit()
-                outcome.append(None)
-            except InvalidTaskData as refusal:
-                outcome.append(refusal)
-
-    thread = threading.Thread(target=second)
-    thread.start()
-    thread.join(timeout=0.5)
-    session.commit()
-    thread.join(timeout=30)
-    assert len(outcome) == 1 and isinstance(outcome[0], InvalidTaskData), outcome
+    refusal = second_change(session, lambda other: change(
+        other, other.get(Substitution, plt.id), other.get(User, users["Kasubbag"].id), 20),
+        (InvalidTaskData,))
+    assert isinstance(refusal, InvalidTaskData)
     action = "substitution.extended" if act == "extend" else "substitution.ended"
     assert len(session.scalars(select(AuditRecord).where(AuditRecord.action == action)).all()) == 1

@@ -3,11 +3,9 @@ cancel only while no one else has acted (README, "Batalkan"), also when another 
 completion commits while the cancel waits; a completion waiting for the timer loop's
 reminder of the same step goes through after it."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import PermissionDenied
@@ -17,6 +15,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
 from tests.conftest import mini_bpmn
+from tests.helpers.races import second_change
 
 
 def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session, clock, users):
@@ -31,23 +30,10 @@ def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session,
     task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
     # The colleague completes the step; not committed yet when the starter cancels.
     complete_task(session, clock, task.id, colleague, {})
-    outcome: list[BaseException | None] = []
-
-    def cancel() -> None:
-        with Session(session.get_bind()) as other:
-            try:
-                cancel_instance(other, clock, instance_id, other.get(User, starter_id), "salah")
-                other.commit()
-                outcome.append(None)
-            except (PermissionDenied, StaleDataError) as refusal:  # SQLite: the stale row
-                outcome.append(refusal)
-
-    thread = threading.Thread(target=cancel)
-    thread.start()
-    thread.join(timeout=0.5)  # the cancel waits for the completion's lock
-    session.commit()
-    thread.join(timeout=30)
-    assert len(outcome) == 1 and outcome[0] is not None, outcome
+    refusal = second_change(session, lambda other: cancel_instance(
+        other, clock, instance_id, other.get(User, starter_id), "salah"),
+        (PermissionDenied, StaleDataError))
+    assert isinstance(refusal, PermissionDenied), refusal
     session.expire_all()
     assert session.get(ProcessInstance, instance_id).status == "running"
     assert session.get(HumanTask, task.id).state == "completed"
@@ -64,22 +50,8 @@ def test_a_completion_waits_for_the_reminder_being_fired_and_then_goes_through(s
     clock.set(task.due_at + timedelta(seconds=1))
     # The timer loop fires the step's reminder; not committed yet when the Prakom submits.
     assert fire_instance_timers(session, clock, started.id) == 1
-    outcome: list[BaseException | None] = []
-
-    def complete() -> None:
-        with Session(session.get_bind()) as other:
-            try:
-                complete_task(other, clock, task_id, other.get(User, prakom_id), {})
-                other.commit()
-                outcome.append(None)
-            except (StaleDataError, PermissionDenied) as refusal:
-                outcome.append(refusal)
-
-    thread = threading.Thread(target=complete)
-    thread.start()
-    thread.join(timeout=0.5)
-    session.commit()
-    thread.join(timeout=30)
-    assert outcome == [None]
+    assert second_change(session, lambda other: complete_task(
+        other, clock, task_id, other.get(User, prakom_id), {}),
+        (StaleDataError, PermissionDenied)) is None
     session.expire_all()
     assert session.get(HumanTask, task_id).state == "completed"

@@ -1,0 +1,33 @@
+"""Two changes at once, made deterministic: the first is made in the test's session and not
+committed; the second runs in another thread with its own session on the same database,
+and must wait for the first's locks (PostgreSQL row locks, SQLite's writer lock)."""
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+
+def second_change(session: Session, act: Callable[[Session], None],
+                  refusals: tuple[type[BaseException], ...]) -> BaseException | None:
+    """Run ``act(other session)`` and commit it in another thread while ``session`` holds
+    its uncommitted first change; commit ``session`` half a second later. Returns what
+    ``act`` raised of ``refusals``, or None when the second change went through."""
+    outcome: list[BaseException | None] = []
+
+    def second() -> None:
+        with Session(session.get_bind()) as other:
+            try:
+                act(other)
+                other.commit()
+                outcome.append(None)
+            except refusals as refusal:
+                outcome.append(refusal)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(timeout=0.5)  # the second waits for the first's locks
+    session.commit()
+    thread.join(timeout=30)
+    assert len(outcome) == 1, "the second change neither finished nor was refused"
+    return outcome[0]
