@@ -31,9 +31,13 @@ from engine.models import (
     User,
 )
 from engine.people.access import REQUESTER_PROCESSES
+from engine.reports.people import NO_PRIORITY
 
 SATISFACTION_TARGET = 85.0
 UPTIME_TARGET = 99.5
+
+# A ticket whose requester named no category (as a missing priority is "tanpa prioritas").
+NO_CATEGORY = "tanpa kategori"
 
 
 def _tickets(session: Session, process_key: str | None = None) -> Any:
@@ -112,7 +116,7 @@ def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str
     opened = list(session.scalars(_tickets(session).where(ProcessInstance.started_at >= start,
                                                           ProcessInstance.started_at < end)))
     by_category = Counter(_category(i) for i in opened)
-    by_priority = Counter((i.data or {}).get("prioritas") or "-" for i in opened)
+    by_priority = Counter((i.data or {}).get("prioritas") or NO_PRIORITY for i in opened)
     done = list(session.scalars(_tickets(session).where(
         ProcessInstance.status == "completed", ProcessInstance.completed_at >= start,
         ProcessInstance.completed_at < end)))
@@ -138,4 +142,4 @@ def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str
 def _category(instance: ProcessInstance) -> str:
     if instance.definition.key == "penanganan_gangguan_server":
         return "gangguan server"
-    return (instance.data or {}).get("kategori") or "-"
+    return (instance.data or {}).get("kategori") or NO_CATEGORY

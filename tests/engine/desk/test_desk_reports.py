@@ -129,10 +129,12 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
            priority="minor")  # open at the end of the month
     ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB), 24 * 60,
            priority="minor")  # completed in December: backlog too
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB),
+           priority=None)  # not triaged yet
     session.flush()
     found = desk.ticket_summary(session, NOV, DEC)
-    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 4}
-    assert found["by_priority"] == {"kritis": 3, "mayor": 2, "minor": 2}
+    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 5}
+    assert found["by_priority"] == {"kritis": 3, "mayor": 2, "minor": 2, "tanpa prioritas": 1}
     # kritis: 40, 80 - 30 paused = 50, 100 -> 63.3 minutes; 2 of 3 within 1 hour
     # (the paused one's deadline moved to 90 minutes).
     assert found["mttr"] == [
@@ -141,4 +143,4 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
         # mayor on office time: 120 and 280 -> 200.0; the second past its 4 office hours.
         {"priority": "mayor", "count": 2, "mttr_minutes": 200.0, "sla": "PT4H",
          "within_sla": 50.0}]
-    assert found["backlog"] == 2
+    assert found["backlog"] == 3
