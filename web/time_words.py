@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_decimal, gettext, lazy_pgettext
+from flask_babel import format_decimal, gettext, lazy_pgettext, ngettext
 
 from engine.escalation.chain import step_clock
 from engine.time.spans import working_days
@@ -111,7 +111,7 @@ def span_text(start: datetime, end: datetime, round_the_clock: bool = False) -> 
     if round_the_clock:
         minutes = int((end - start) // timedelta(minutes=1))
         days, minutes = divmod(minutes, 24 * 60)
-        return _units(days, minutes, gettext("hari"))
+        return _units(days, minutes, working=False)
     return office_span(office_calendar().working_minutes_between(start, end))
 
 
@@ -120,13 +120,16 @@ def office_span(minutes: int) -> str:
     ``7 hari kerja 3 jam`` (days of the office's usual length, ``engine.time.spans``)."""
     days, rest = working_days(office_calendar(), minutes)
     if days:
-        return _units(days, rest, gettext("hari kerja"))
+        return _units(days, rest, working=True)
     return working_text(rest)
 
 
-def _units(days: int, minutes: int, day_word: str) -> str:
+def _units(days: int, minutes: int, *, working: bool) -> str:
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} {day_word}"] if days else []
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d hari kerja", "%(num)d hari kerja", days) if working
+                     else ngettext("%(num)d hari", "%(num)d hari", days))
     parts += [gettext("%(hours)d jam", hours=hours)] if hours else []
     if minutes and not days or not parts:
         parts.append(gettext("%(minutes)d menit", minutes=minutes))

@@ -127,3 +127,14 @@ def test_a_step_the_case_made_round_the_clock_reads_on_the_wall_clock(app, clien
     assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=prakom,
                        json={"data": {}}).status_code == 200
     assert "selesai 59 menit sebelum batas" in client.get(f"/tugas/{task['id']}").get_data(True)
+
+
+def test_english_counts_one_in_the_singular(at):
+    """English has a singular (README "Tampilan": the interface in English)."""
+    from flask_babel import force_locale
+
+    from web.time_words import span_text
+    with at(7, 9), force_locale("en"):
+        assert span_text(_wib(7, 9), _wib(8, 9), round_the_clock=True) == "1 day"
+        assert span_text(_wib(7, 9), _wib(9, 10), round_the_clock=True) == "2 days 1 h"
+        assert time_left(_wib(8, 9, 30)) == "1 working day left"

@@ -4,7 +4,7 @@ start, grouped and searchable, their total Waktu in words, and where a new insta
 from typing import Any
 
 from flask import render_template, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 
 from engine.bpmn.forms import fields
 from engine.models import ProcessInstance
@@ -31,8 +31,9 @@ def total_words(total: TotalWaktu) -> str:
     if not (total.months or total.days):
         text = gettext("%(time)s kerja", time=text)
     if total.untimed:
-        text = gettext("%(time)s, ditambah %(count)s langkah tanpa waktu tetap", time=text,
-                       count=total.untimed)
+        text = ngettext("%(time)s, ditambah %(num)d langkah tanpa waktu tetap",
+                        "%(time)s, ditambah %(num)d langkah tanpa waktu tetap", total.untimed,
+                        time=text)
     return text
 
 
