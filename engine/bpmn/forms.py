@@ -33,10 +33,16 @@ MAX_FIELDS = 60
 MAX_TEXT = 2000
 # A form file nested deeper than this is refused before any recursive reader sees it.
 MAX_FORM_DEPTH = 32
-# Keywords a schema may not use: a regular expression is checked with Python's ``re``,
-# which can take exponential time on a crafted input (``"^(a+)+$"``) while the request holds
-# the database's write lock.
-_REFUSED_KEYWORDS = {"pattern": "pola (pattern)", "patternProperties": "pola (patternProperties)"}
+# Keywords a schema may not use, with why: a reference points outside the form; a regular
+# expression is checked with Python's ``re``, which can take exponential time on a crafted
+# input (``"^(a+)+$"``) while the request holds the database's write lock.
+_SLOW_PATTERN = "pemeriksaan pola dapat berjalan sangat lama; pakai pilihan atau teks biasa"
+_REFUSED_KEYWORDS = {
+    "$ref": "skema formulir tidak boleh memakai $ref",
+    "pattern": f"skema formulir tidak boleh memakai pola (pattern): {_SLOW_PATTERN}",
+    "patternProperties": ("skema formulir tidak boleh memakai pola (patternProperties): "
+                          + _SLOW_PATTERN),
+}
 # Keywords whose values are data, not schemas (their keys are not keywords).
 _DATA_KEYWORDS = {"enum", "const", "default", "examples", "title", "description"}
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -116,13 +122,9 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
         where = error.json_path.removeprefix("$.").removeprefix("$") or "akar skema"
         raise FormProblem(f"bukan JSON Schema yang sah: nilai {json.dumps(error.instance)[:80]} "
                           f"pada {where[:200]} tidak diterima") from None
-    if "$ref" in json.dumps(schema):
-        raise FormProblem("skema formulir tidak boleh memakai $ref")
     for keyword in _keywords(schema):
         if keyword in _REFUSED_KEYWORDS:
-            raise FormProblem(f"skema formulir tidak boleh memakai {_REFUSED_KEYWORDS[keyword]}: "
-                              "pemeriksaan pola dapat berjalan sangat lama; pakai pilihan atau "
-                              "teks biasa")
+            raise FormProblem(_REFUSED_KEYWORDS[keyword])
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
         raise FormProblem('skema formulir harus "type": "object" dengan "properties"')

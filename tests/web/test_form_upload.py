@@ -140,6 +140,9 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
         {"type": "object", "properties": {"a": {"type": "teks"}}}).encode()}),
      'bukan JSON Schema yang sah: nilai "teks" pada properties.a.type tidak diterima'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
+        {"type": "object", "properties": {"unit": {"$ref": "https://contoh.go.id/unit"}}}
+    ).encode()}), "skema formulir tidak boleh memakai $ref"),
+    (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"kode": {"type": "string", "pattern": "^(a+)+$"}}}
     ).encode()}), "skema formulir tidak boleh memakai pola (pattern)"),
     (lambda f: f.update({"konsep-schema.json": json.dumps(

@@ -6,11 +6,20 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from tests.conftest import mini_bpmn
 from tests.web.conftest import api_token, login
 from web.field_values import field_value
-from web.time_words import deadline_text, due_text, file_size, finished_text, number, time_left
+from web.time_words import (
+    deadline_text,
+    due_text,
+    file_size,
+    finished_text,
+    number,
+    span_text,
+    time_left,
+)
 
 
 def _wib(day: int, hour: int, minute: int = 0) -> datetime:
@@ -131,9 +140,6 @@ def test_a_step_the_case_made_round_the_clock_reads_on_the_wall_clock(app, clien
 
 def test_english_counts_one_in_the_singular(at):
     """English has a singular (README "Tampilan": the interface in English)."""
-    from flask_babel import force_locale
-
-    from web.time_words import span_text
     with at(7, 9), force_locale("en"):
         assert span_text(_wib(7, 9), _wib(8, 9), round_the_clock=True) == "1 day"
         assert span_text(_wib(7, 9), _wib(9, 10), round_the_clock=True) == "2 days 1 h"

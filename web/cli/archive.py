@@ -172,10 +172,10 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
     return manifest
 
 
-def verify(folder: Path, database_url: str) -> dict[str, int]:
+def verify(folder: Path, database_url: str) -> dict[str, Any]:
     """Check the backup in ``folder`` and restore its database into a scratch database
-    like ``database_url``'s (dropped afterwards); return its row counts. Raises
-    BackupRefused when they differ from the manifest's."""
+    like ``database_url``'s (dropped afterwards); return the manifest, whose row counts
+    the restored database has. Raises BackupRefused when they differ."""
     manifest = check(folder)
     with tempfile.TemporaryDirectory(prefix="alur-verify-") as scratch, \
             dumps.scratch_database(database_url, Path(scratch)) as url:
@@ -184,7 +184,7 @@ def verify(folder: Path, database_url: str) -> dict[str, int]:
     if found != manifest["tables"]:
         raise BackupRefused("jumlah baris hasil pemulihan uji berbeda dari manifest: "
                             + _difference(manifest["tables"], found))
-    return found
+    return manifest
 
 
 def complete_backups(root: Path) -> list[Path]:

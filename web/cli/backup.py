@@ -5,12 +5,11 @@ The work is done by ``web.cli.archive`` (folders, manifest) and ``web.cli.dumps`
 """
 
 import importlib.metadata
-import json
 import os
 import platform
 import sqlite3
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from alembic.config import Config
@@ -92,10 +91,10 @@ def _verify(app: Flask, target: Path) -> None:
             _fail(f"tidak ada cadangan di {target}")
         target = found[-1]
     try:
-        tables = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
+        manifest = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
     except (archive.BackupRefused, dumps.DumpFailed) as error:
         _fail(f"cadangan {target} tidak lolos: {error}")
-    problems = _recorded_problems(target)
+    tables, problems = manifest["tables"], _recorded_problems(manifest)
     if problems:
         _fail(f"cadangan {target} tidak lengkap: basis datanya lolos ({len(tables)} tabel), "
               f"tetapi saat dibuat tercatat {len(problems)} masalah: {'; '.join(problems)}")
@@ -103,10 +102,9 @@ def _verify(app: Flask, target: Path) -> None:
                f"tabel dan {sum(tables.values())} baris sama dengan manifest")
 
 
-def _recorded_problems(folder: Path) -> list[str]:
-    """What the backup in ``folder`` (already checked) could not copy when it was made
-    (``manifest.problems``, e.g. an attachment missing from the instance)."""
-    manifest = json.loads((folder / archive.MANIFEST).read_text())
+def _recorded_problems(manifest: dict[str, Any]) -> list[str]:
+    """What a backup could not copy when it was made (its manifest's ``problems``, e.g. an
+    attachment missing from the instance)."""
     return [str(problem) for problem in manifest.get("problems") or []]
 
 
@@ -129,7 +127,7 @@ def restore_command(folder: Path) -> None:
         click.echo("cadangan ini dari skema lama; jalankan `alur db upgrade`.")
     if os.environ.get("ALUR_SECRET_KEY"):
         click.echo("ALUR_SECRET_KEY diisi: kunci itulah yang dipakai, bukan kunci cadangan.")
-    problems = _recorded_problems(folder)
+    problems = _recorded_problems(manifest)
     if problems:
         click.echo("PERINGATAN: cadangan ini tidak lengkap saat dibuat; yang dipulihkan "
                    "berbeda dari aslinya:", err=True)
