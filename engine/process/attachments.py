@@ -9,6 +9,7 @@ only up to a size limit.
 
 import hashlib
 import secrets
+import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,6 +26,11 @@ from engine.process.files import store_pending
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_COMMENT = 2000
+MAX_FILENAME = 255
+# Unicode categories a file name may not hold: controls (a tab, a NUL, an escape), format
+# characters (a right-to-left override hides the real extension) and line separators;
+# a control character in Content-Disposition made every download of the file answer 500.
+REFUSED_IN_NAMES = {"Cc", "Cf", "Zl", "Zp"}
 
 # extension -> (content type, how the file must begin)
 ALLOWED = {
@@ -68,10 +74,13 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
     """Check and store ``data`` as an attachment of the instance (of step ``task_id`` when
     given); the caller checks who may and audits. Not committed.
 
+    A name longer than ``MAX_FILENAME`` characters is shortened before its extension.
+
     Raises:
-        InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
+        InvalidTaskData: under ``lampiran``: no file, a name with a control character,
+            empty, too large, or a type not allowed.
     """
-    name = Path(filename or "").name.strip()[:255]
+    name = _file_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
         raise InvalidTaskData({"lampiran": "jenis berkas tidak diizinkan; yang boleh: "
@@ -95,6 +104,28 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
     session.add(attachment)
     session.flush()
     return attachment
+
+
+def _file_name(filename: str | None) -> str:
+    """The name a file is kept under: its last path part, stripped, at most
+    ``MAX_FILENAME`` characters with its extension kept.
+
+    Raises:
+        InvalidTaskData: under ``lampiran``: no name, or a character of
+            ``REFUSED_IN_NAMES``.
+    """
+    name = Path(filename or "").name.strip()
+    if not name:
+        raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
+    if any(unicodedata.category(character) in REFUSED_IN_NAMES for character in name):
+        raise InvalidTaskData({"lampiran": "nama berkas tidak boleh berisi karakter kendali "
+                                           "(tab, baris baru, dan sejenisnya); ganti namanya"})
+    if len(name) <= MAX_FILENAME:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        return name[:MAX_FILENAME]
+    return stem[:MAX_FILENAME - len(extension) - 1] + "." + extension
 
 
 def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: str) -> Comment:

@@ -62,6 +62,31 @@ def test_bad_files_are_refused_beside_the_field_and_nothing_is_stored(app, clien
     assert list(Path(app.config["ALUR_ATTACHMENTS_PATH"]).glob("*")) == []
 
 
+def test_a_name_with_control_characters_is_refused_and_a_long_name_keeps_its_type(app, client):
+    task_id = _task(client)
+    prakom = api_token(client, "prakom")
+
+    def upload(name: str):
+        return client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                           content_type="multipart/form-data",
+                           data={"lampiran": (io.BytesIO(b"isi"), name)})
+
+    for name in ("bel\x07.txt", "kanan\u202etxt.pdf", "tab\tdi.txt"):
+        refused = upload(name)
+        assert refused.status_code == 422, name
+        assert "karakter kendali" in refused.json["error"]["fields"]["lampiran"], name
+    missing = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                          content_type="multipart/form-data", data={})
+    assert missing.json["error"]["fields"]["lampiran"] == "berkas wajib dipilih"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    long = upload("a" * 300 + ".txt")
+    assert long.status_code == 201
+    assert long.json["filename"] == "a" * 251 + ".txt"
+    with client.get(f"/api/v1/attachments/{long.json['id']}", headers=prakom) as download:
+        assert (download.status_code, download.data) == (200, b"isi")
+
+
 def test_comments_on_a_step(app, client):
     task_id = _task(client)
     login(client, "prakom")
