@@ -90,9 +90,15 @@ class Access:
     def may_view_definition(self, definitions: Iterable[ProcessDefinition]) -> bool:
         """Whether the user may see instances and reports of an SOP whose versions are
         ``definitions`` (the lanes of every version count)."""
+        return self.may_view_lanes(
+            lane for definition in definitions for lane in definition.catalog["lanes"])
+
+    def may_view_lanes(self, lanes: Iterable[str]) -> bool:
+        """Whether the user may see instances of an SOP with ``lanes`` (lane names): acting
+        in one of them or in the role supervising one, or administrator."""
         if self.is_admin:
             return True
-        lanes = {lane for definition in definitions for lane in definition.catalog["lanes"]}
+        lanes = set(lanes)
         return self.acts_in_any(lanes | {_supervisor(lane) for lane in lanes})
 
     def may_view_instance(self, instance: ProcessInstance) -> bool:

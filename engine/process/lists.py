@@ -4,18 +4,27 @@ Filters by SOP, status, start date and words; newest first (the indexed
 ``started_at, id``); cut in SQL into pages (``engine.paging``). A list reads only the
 columns it shows: never an instance's saved workflow state nor its definition's BPMN or
 serialized spec (``INSTANCE_ROW``).
+
+Proses Saya also lists instances whose page its user may not open: the tickets an
+employee started at the service desk's front door. Of those the list shows, and its word
+search reads, only what the employee typed himself (the number, the title and the start
+form's fields, ``shown_data``), never what the desk wrote at its internal steps (README
+"Layanan TI").
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, exists, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
+from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import NotFound, PermissionDenied
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import Page, paginate
+from engine.people.access import Access
 from engine.people.substitution import capacities
 
 SCOPES = ("mine", "unit", "all")
@@ -52,7 +61,8 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
         status: a key of ``STATUSES``; unknown values are ignored.
         started_from, started_to: aware datetimes; the start lies in ``[from, to)``.
         search: words in the number, the title or the case data (case-insensitive;
-            at most 100 characters are used).
+            at most 100 characters are used); the case data only of instances whose page
+            the user may open.
         page: 1-based; per_page: 1-``engine.paging.MAX_PER_PAGE``.
 
     Raises:
@@ -72,7 +82,10 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
             exists().where(HumanTask.instance_id == ProcessInstance.id,
                            HumanTask.completed_by_id == user.id)))
     query = _filtered(query, clock, process_key, STATUSES.get(status or ""), started_from,
-                      started_to, search)
+                      started_to)
+    words = (search or "").strip()[:MAX_SEARCH]
+    if words:
+        query = query.where(_matches(session, Access.of(session, user, clock.now()), words))
     return paginate(session, query.order_by(ProcessInstance.started_at.desc(),
                                             ProcessInstance.id.desc()), page, per_page)
 
@@ -93,8 +106,7 @@ def instance_row(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | None,
-              started_from: datetime | None, started_to: datetime | None,
-              search: str | None) -> Any:
+              started_from: datetime | None, started_to: datetime | None) -> Any:
     if process_key:
         query = query.where(ProcessInstance.definition.has(ProcessDefinition.key == process_key))
     if status == "late":
@@ -107,19 +119,51 @@ def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | N
         query = query.where(ProcessInstance.started_at >= started_from)
     if started_to is not None:
         query = query.where(ProcessInstance.started_at < started_to)
-    words = (search or "").strip()[:MAX_SEARCH]
-    if words:
-        pattern = f"%{words}%"
-        query = query.where(or_(ProcessInstance.number.ilike(pattern),
-                                ProcessInstance.title.ilike(pattern),
-                                cast(ProcessInstance.data, String).ilike(pattern)))
     return query
+
+
+def _matches(session: Session, access: Access, words: str) -> Any:
+    """The condition that ``words`` occur in an instance's number or title, or in its case
+    data where ``access`` may open the instance."""
+    pattern = f"%{words}%"
+    in_data = cast(ProcessInstance.data, String).ilike(pattern)
+    if not access.is_admin:
+        in_data = in_data & ProcessInstance.definition_id.in_(
+            [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
+    return or_(ProcessInstance.number.ilike(pattern), ProcessInstance.title.ilike(pattern),
+               in_data)
+
+
+def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance]
+               ) -> dict[int, dict[str, Any]]:
+    """``{instance id: case data}`` of listed instances as ``access``'s user may see it: all
+    of it where he may open the instance; elsewhere (a ticket he started at the front
+    door) only the start form's fields. The rows are not changed."""
+    items = list(items)
+    if access.is_admin:
+        return {item.id: item.data or {} for item in items}
+    catalogs = dict(_catalogs(session, {item.definition_id for item in items}))
+    shown = {}
+    for item in items:
+        catalog, data = catalogs[item.definition_id], item.data or {}
+        if not access.may_view_lanes(catalog["lanes"]):
+            typed = {field["name"] for field in fields(catalog.get("start_form"))}
+            data = {name: value for name, value in data.items() if name in typed}
+        shown[item.id] = data
+    return shown
+
+
+def _catalogs(session: Session, definition_ids: set[int] | None = None
+              ) -> list[tuple[int, dict[str, Any]]]:
+    """``(id, catalog)`` of the process definitions ``definition_ids`` (all when None)."""
+    query = select(ProcessDefinition.id, ProcessDefinition.catalog)
+    if definition_ids is not None:
+        query = query.where(ProcessDefinition.id.in_(definition_ids))
+    return [(id_, catalog) for id_, catalog in session.execute(query)]
 
 
 def _definitions_in_lanes(session: Session, roles: set[str]) -> list[int]:
     """Ids of the process definitions (all versions) with a lane in ``roles``."""
     if not roles:
         return []
-    return [definition_id for definition_id, catalog in session.execute(
-        select(ProcessDefinition.id, ProcessDefinition.catalog))
-        if roles & set(catalog.get("lanes", []))]
+    return [id_ for id_, catalog in _catalogs(session) if roles & set(catalog.get("lanes", []))]

@@ -222,3 +222,29 @@ def test_startable_is_a_yes_or_no_and_ticket_routes_are_for_tickets_only(app, cl
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
             AuditRecord.action == "ticket.message")) == 0
+
+
+def test_the_requesters_list_shows_and_searches_only_what_he_typed(app, client):
+    add_employee(app)
+    me, admin = api_token(client, "pegawai"), api_token(client, "admin")
+    instance_id = _start(client, me)
+    for _ in range(12):
+        [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
+        data = {"Menangani": {"tindakan": "RAHASIA internal", "hasil": "selesai"},
+                "Menentukan": {"prioritas": "minor"}}.get(task["name"].split()[0], {})
+        done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data},
+                           headers=api_token(client, username_for(task["role"])))
+        assert done.status_code == 200, done.json
+        if "tindakan" in data:
+            break
+    [row] = client.get("/api/v1/instances?scope=mine", headers=me).json["items"]
+    assert row["data"] == {**START_DATA[LTI], "prioritas": "minor"}
+    assert client.get("/api/v1/instances?scope=mine&q=RAHASIA", headers=me).json["total"] == 0
+    assert client.get("/api/v1/instances?scope=mine&q=Printer", headers=me).json["total"] == 1
+    login(client, "pegawai")
+    with client.get("/proses/?format=csv") as export:
+        assert "Epson" not in export.get_data(True) and "RAHASIA" not in export.get_data(True)
+        assert "Kepaniteraan Pidana" in export.get_data(True)
+    staff = client.get("/api/v1/instances?scope=all&q=RAHASIA", headers=admin).json
+    assert [i["id"] for i in staff["items"]] == [instance_id]
+    assert staff["items"][0]["data"]["tindakan"] == "RAHASIA internal"

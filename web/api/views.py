@@ -145,11 +145,15 @@ def deploy_process() -> Any:
 @token_required
 def list_instances() -> Any:
     query = load_query(InstanceQuery())
-    return page_json(lists.list_instances(
+    found = lists.list_instances(
         db.session, clock(), g.user, scope=query["scope"],
         process_key=query.get("process_key") or None, status=query.get("status") or None,
-        search=query.get("q") or None, page=query["page"], per_page=query["per_page"]),
-        InstanceSummarySchema(many=True))
+        search=query.get("q") or None, page=query["page"], per_page=query["per_page"])
+    shown = lists.shown_data(db.session, access(), found.items)
+    items = InstanceSummarySchema(many=True).dump(found.items)
+    for item in items:
+        item["data"] = shown[item["id"]]
+    return jsonify(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
 @bp.post("/instances")

@@ -68,9 +68,10 @@ STATUS_TEXT = {"running": "berjalan", "completed": "selesai", "cancelled": "diba
                "error": "galat"}
 
 
-def instances_table(items: list[ProcessInstance]) -> Table:
+def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]]) -> Table:
     """The listed instances as an exportable table (``web.views.reports.export``), their
-    case data as ``name: value`` pairs; times in ISO 8601 in the office's time zone
+    case data (``data``: ``{instance id: data}``, as ``lists.shown_data`` gives it) as
+    ``name: value`` pairs; times in ISO 8601 in the office's time zone
     (``2026-11-23T08:00:00+07:00``), as the pages show them."""
     zone = ZoneInfo(office_calendar().timezone)
     table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
@@ -81,5 +82,5 @@ def instances_table(items: list[ProcessInstance]) -> Table:
                    item.started_at.astimezone(zone).isoformat(),
                    item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
                    item.started_by.username if item.started_by else None,
-                   "; ".join(f"{key}: {value}" for key, value in (item.data or {}).items())])
+                   "; ".join(f"{key}: {value}" for key, value in data[item.id].items())])
     return table

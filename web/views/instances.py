@@ -59,7 +59,8 @@ def index() -> Any:
             rows += found.items
             if len(rows) >= found.total:
                 break
-        return export([instances_table(rows)], fmt, f"daftar-proses-{scope}")
+        return export([instances_table(rows, lists.shown_data(db.session, access(), rows))],
+                      fmt, f"daftar-proses-{scope}")
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
     # Someone acting in no lane (an employee at the service desk's front door) sees only
