@@ -138,7 +138,10 @@ def scale_duration(duration: str, factor: int) -> str:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """``value`` as an ISO 8601 duration number: no exponent, rounded to nine decimals so
+    that float products read as written (0.3 × 3 is ``0.9``, not ``0.8999999999999999``,
+    which ``parse_duration`` refuses)."""
+    return f"{value:.9f}".rstrip("0").rstrip(".")
 
 
 def _schedule_next(session: Session, task: HumanTask, level: int) -> None:
