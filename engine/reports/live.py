@@ -41,9 +41,14 @@ def open_steps(session: Session, now: datetime) -> list[StepCounts]:
 
 
 def timers_due(session: Session, now: datetime) -> tuple[int, datetime | None]:
-    """How many timers are due at ``now`` and the fire time of the oldest one (or None)."""
+    """How many timers of running instances are due at ``now`` (aware datetime) and the
+    fire time of the oldest one (or None): what the timer loop has still to fire. A timer
+    of an instance in Galat waits for an administrator (``engine.escalation.incidents``),
+    not for the loop, so it does not make ``/readyz`` fail."""
     count, oldest = session.execute(
-        select(func.count(), func.min(Timer.fire_at)).where(Timer.fire_at <= now)).one()
+        select(func.count(), func.min(Timer.fire_at)).join(
+            ProcessInstance, ProcessInstance.id == Timer.instance_id).where(
+            Timer.fire_at <= now, ProcessInstance.status == "running")).one()
     return count, oldest
 
 

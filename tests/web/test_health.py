@@ -10,7 +10,7 @@ from flask_migrate import stamp
 from sqlalchemy import text
 
 from engine.escalation import heartbeat
-from engine.models import Delivery
+from engine.models import Delivery, ProcessInstance
 from tests.helpers.servers import free_port
 from tests.web.conftest import api_token
 from web import create_app
@@ -99,3 +99,17 @@ def test_an_overdue_timer_and_an_outbox_backlog_are_named(ready_app, client, clo
     assert fire_once(ready_app) == 1
     ready_app.config.update(ALUR_READY_OUTBOX_BACKLOG=1)
     assert readyz(client)[:2] == (200, [])
+
+
+def test_a_timer_of_an_instance_in_galat_waits_for_an_administrator_not_the_loop(
+        ready_app, client, clock):
+    ready_app.config.update(ALUR_READY_TIMER_LAG=60)
+    response = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                           json={"process_key": SERVER, "title": "Server SIPP mati"})
+    clock.advance(timedelta(hours=1, minutes=2))
+    with ready_app.app_context():
+        heartbeat.record_round(db.session, clock, "uji", failed=False)
+        db.session.get(ProcessInstance, response.json["id"]).status = "error"
+        db.session.commit()
+    status, failing, checks = readyz(client)
+    assert (status, failing, checks["timers"]["due"]) == (200, [], 0)
