@@ -31,15 +31,48 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
 
     Raises:
         MigrationRefused: SpiffWorkflow cannot move this state (e.g. a boundary join whose
-            split is gone, in a Galat state stored before ``compaction`` kept it).
+            split is gone, in a Galat state stored before ``compaction`` kept it); a step
+            the workflow has passed is not in ``spec`` (SpiffWorkflow keeps such a task
+            on its old spec, and the saved state could no longer be loaded); an open step
+            gains or loses its boundary timer (the split SpiffWorkflow would then look for
+            was never reached).
     """
+    boundaries = _boundary_changes(workflow, spec)
+    if boundaries:
+        raise MigrationRefused("langkah yang sedang terbuka mendapat atau kehilangan timer di "
+                               f"versi baru: {_names(boundaries)}; proses tetap di versinya dan "
+                               "dapat dipindahkan sesudah langkah itu selesai")
     try:
         top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
         migrate_workflow(top_diff, workflow, spec)
     except SpiffWorkflowException as refused:
         raise MigrationRefused(str(refused)) from refused
+    passed = [task.task_spec for task in workflow.tasks.values()
+              if spec.task_specs.get(task.task_spec.name) is not task.task_spec]
+    if passed:
+        raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
+                               f"{_names(passed)}; proses tetap di versinya")
     for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
         if guarded is not None and str(guarded.id) in started:
             count_from(spiff_task, started[str(guarded.id)])
+
+
+def _boundary_changes(workflow: Any, spec: Any) -> list[Any]:
+    """The specs of the workflow's open tasks that have a boundary timer in one of the two
+    specs and not in the other (SpiffWorkflow names its split ``<id>.BoundaryEventSplit``)."""
+    changed = []
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED):
+        split = f"{task.task_spec.name}.BoundaryEventSplit"
+        if task.task_spec.name in spec.task_specs and (
+                (split in workflow.spec.task_specs) != (split in spec.task_specs)):
+            changed.append(task.task_spec)
+    return changed
+
+
+def _names(specs: list[Any]) -> str:
+    """The BPMN elements among ``specs`` by name (else id), quoted, once each, in order."""
+    shown = [spec for spec in specs if getattr(spec, "bpmn_id", None)] or specs
+    names = dict.fromkeys(f'"{getattr(spec, "bpmn_name", None) or spec.name}"' for spec in shown)
+    return ", ".join(names)

@@ -13,7 +13,8 @@ from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from engine.process.versions import activate, diff_versions, history, migrate_instances
-from tests.conftest import BPMN_DIR, sop_walks
+from tests.conftest import BPMN_DIR, mini_bpmn, sop_walks
+from tests.engine.process.test_galat_migration import TIMED
 
 KEY = "penanganan_gangguan_server"
 WALK = sop_walks()[KEY]
@@ -127,3 +128,58 @@ def test_fifty_instances_move_to_version_2_with_deadlines_unchanged(session, clo
     assert _open(session, at_step_5).bpmn_id == "Kegiatan_7", "runs on version 2"
     complete_task(session, clock, _open(session, stuck[0]).id, users["Prakom"], {})
     assert _open(session, stuck[0]).bpmn_id == "Kegiatan_7"
+
+
+def _mini_without_kegiatan_1() -> bytes:
+    """The mini SOP with its first step (and timer) cut out: the start and the revision
+    flow lead to Kegiatan_2."""
+    root = etree.fromstring(mini_bpmn())
+    gone = {"Kegiatan_1", "Waktu_Kegiatan_1", "Eskalasi_Kegiatan_1", "Flow_2", "Flow_W1"}
+    for element in list(root.iter()):
+        if element.get("id") in gone or (element.tag.endswith("flowNodeRef")
+                                         and element.text in gone):
+            element.getparent().remove(element)
+        elif element.get("targetRef") == "Kegiatan_1":
+            element.set("targetRef", "Kegiatan_2")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _at_kegiatan_2(session, clock, users) -> ProcessInstance:
+    deploy(session, clock, mini_bpmn())
+    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                              user=users["Prakom"])
+    complete_task(session, clock, _open(session, instance.id).id, users["Prakom"], {})
+    session.commit()
+    return instance
+
+
+def _finish(session, clock, users, instance_id: int) -> None:
+    task = _open(session, instance_id)
+    complete_task(session, clock, task.id, users[task.role], {"keputusan_kasubbag": "setuju"})
+    session.commit()
+    assert session.get(ProcessInstance, instance_id).status == "completed"
+
+
+def test_an_instance_past_a_removed_step_stays_on_its_version_and_can_still_finish(
+        session, clock, users):
+    instance = _at_kegiatan_2(session, clock, users)
+    v2, _ = deploy(session, clock, _mini_without_kegiatan_1())
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    assert result.unmovable == {instance.id: (
+        'langkah yang sudah dilalui proses ini tidak ada di versi baru: "Menyusun konsep"; '
+        "proses tetap di versinya")}
+    assert session.get(ProcessInstance, instance.id).definition.version == 1
+    _finish(session, clock, users, instance.id)
+
+
+def test_an_open_step_that_gains_a_timer_finishes_on_its_version(session, clock, users):
+    instance = _at_kegiatan_2(session, clock, users)
+    v2, _ = deploy(session, clock, mini_bpmn(TIMED))
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    assert result.unmovable == {instance.id: (
+        'langkah yang sedang terbuka mendapat atau kehilangan timer di versi baru: '
+        '"Memeriksa konsep"; proses tetap di versinya dan dapat dipindahkan sesudah langkah '
+        "itu selesai")}
+    _finish(session, clock, users, instance.id)
