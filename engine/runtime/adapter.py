@@ -44,6 +44,7 @@ from engine.bpmn import expressions
 from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
 from engine.clock import Clock
 from engine.errors import InvalidProcess, ProcessFailure
+from engine.runtime.liveness import check_alive
 from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
 
 # Engine tasks (gateways, events) one request may run. A sound SOP runs each gateway
@@ -289,8 +290,9 @@ def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int
     gateways only (or a parallel gateway it re-enters) never ends; the cap stops it.
 
     Raises:
-        ProcessFailure: the cap was reached, or an element failed (a gateway with no branch
-            to take, a script task, a timer whose deadline cannot be counted); ``element``
+        ProcessFailure: the cap was reached, an element failed (a gateway with no branch
+            to take, a script task, a timer whose deadline cannot be counted), or the
+            workflow was left with nothing to do (``liveness.check_alive``); ``element``
             names it. The workflow is then half-run: callers restore a checkpoint.
     """
     steps = 0
@@ -313,6 +315,7 @@ def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int
         raise
     except Exception as error:
         raise _failure(current, error) from error
+    check_alive(workflow)
     return steps
 
 

@@ -1,0 +1,76 @@
+"""A flow SpiffWorkflow accepts but that leaves the workflow with nothing to do (a
+parallel gateway joining an exclusive split's branches) puts the instance in Galat naming
+the waiting gateway, instead of leaving it "berjalan" with no open step for ever."""
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, ProcessInstance
+from engine.process.deploy import deploy
+from engine.process.instances import cancel_instance, start_instance
+from engine.process.tasks import complete_task
+
+
+def _step(bpmn_id: str, no: int) -> str:
+    return (f'<bpmn:userTask id="{bpmn_id}" name="Langkah {bpmn_id}"><bpmn:extensionElements>'
+            "<spiffworkflow:properties>"
+            f'<spiffworkflow:property name="no" value="{no}"/>'
+            '<spiffworkflow:property name="kelengkapan" value="-"/>'
+            '<spiffworkflow:property name="waktu" value="Relatif"/>'
+            '<spiffworkflow:property name="output" value="-"/>'
+            '<spiffworkflow:property name="keterangan" value=""/>'
+            "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>")
+
+
+def _flow(flow_id: str, source: str, target: str, condition: str = "") -> str:
+    inner = (f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{condition}'
+             "</bpmn:conditionExpression>" if condition else "")
+    return (f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">'
+            f"{inner}</bpmn:sequenceFlow>")
+
+
+# A, then B or C (exclusive), joined by a PARALLEL gateway J that waits for both.
+NODES = ["S", "A", "X", "B", "C", "J", "D", "E"]
+XML = f'''<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="Defs" targetNamespace="http://alur.local/sop">
+  <bpmn:process id="sop_buntu" name="SOP Buntu" isExecutable="true">
+    <bpmn:laneSet id="LS"><bpmn:lane id="L1" name="Prakom">
+      {"".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in NODES)}
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="S"/>{_step("A", 1)}<bpmn:exclusiveGateway id="X"/>
+    {_step("B", 2)}{_step("C", 3)}<bpmn:parallelGateway id="J"/>{_step("D", 4)}
+    <bpmn:endEvent id="E"/>
+    {_flow("F1", "S", "A")}{_flow("F2", "A", "X")}
+    {_flow("F3", "X", "B", 'jalur == "b"')}{_flow("F4", "X", "C", 'jalur == "c"')}
+    {_flow("F5", "B", "J")}{_flow("F6", "C", "J")}{_flow("F7", "J", "D")}{_flow("F8", "D", "E")}
+  </bpmn:process>
+</bpmn:definitions>'''.encode()
+
+
+def _open(session, instance_id):
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                   HumanTask.state == "open")).all()
+
+
+def test_a_join_waiting_for_a_branch_never_taken_sends_the_instance_to_galat(
+        session, clock, users):
+    deploy(session, clock, XML)
+    instance = start_instance(session, clock, process_key="sop_buntu", title="Buntu",
+                              user=users["Prakom"])
+    session.commit()
+    for expected, data in (("A", {"jalur": "b"}), ("B", {})):
+        [task] = _open(session, instance.id)
+        assert task.bpmn_id == expected
+        complete_task(session, clock, task.id, users["Prakom"], data)
+        session.commit()
+    instance = session.get(ProcessInstance, instance.id)
+    assert (instance.status, instance.error_element, _open(session, instance.id)) == (
+        "error", "J", [])
+    assert instance.error_message.startswith(
+        'Proses berhenti tanpa langkah terbuka: gateway "J" menunggu alur yang tidak akan '
+        "datang")
+    cancel_instance(session, clock, instance.id, users["admin"], "alur salah")
+    session.commit()
+    assert instance.status == "cancelled"
