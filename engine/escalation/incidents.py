@@ -19,6 +19,7 @@ from engine.models import ProcessInstance, User
 from engine.paging import Page, paginate
 from engine.process.instances import get_instance
 from engine.process.lists import INSTANCE_ROW
+from engine.process.task_states import instance_status_word
 from engine.runtime.unit import GALAT, change, lock_instance, notify_administrators
 
 
@@ -51,7 +52,7 @@ def retry_instance(session: Session, clock: Clock, instance_id: int,
     with change(session, clock, instance_id, statuses=(GALAT,)) as unit:
         if unit is None:
             raise TaskNotOpen(f'Proses "{instance.title}" tidak dalam status Galat '
-                              f"(status: {instance.status}).")
+                              f"(status: {instance_status_word(instance.status)}).")
         audit.record(session, clock, "instance.retried", actor=user, instance=instance,
                      message=instance.error_message, element=instance.error_element)
         instance.status = "running"

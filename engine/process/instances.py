@@ -16,6 +16,7 @@ from engine.people import accounts
 from engine.people.access import Access
 from engine.process import case
 from engine.process.deploy import active_definition
+from engine.process.task_states import instance_status_word
 from engine.runtime import unit
 from engine.runtime.unit import GALAT, change, start
 
@@ -93,7 +94,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
         if unit is None:
             raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
-                                f"(status: {instance.status}).")
+                                f"(status: {instance_status_word(instance.status)}).")
         # Asked again with the instance locked: another person may have acted meanwhile.
         _check_may_cancel(session, instance, user)
         unit.workflow.cancel()

@@ -26,7 +26,7 @@ from engine.process.case import MAX_TEXT
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
-from engine.process.task_states import task_state_word
+from engine.process.task_states import instance_status_word, task_state_word
 from engine.process.task_update import Holders, IfFree, change_row
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
@@ -155,7 +155,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     with change(session, clock, task.instance_id) as unit:
         if unit is None:
             raise TaskNotOpen(f'Proses "{task.instance.title}" tidak sedang berjalan '
-                              f"(status: {task.instance.status}).")
+                              f"(status: {instance_status_word(task.instance.status)}).")
         spiff_task = unit.ready_user_task(task.spiff_task_id)
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')

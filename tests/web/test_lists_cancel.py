@@ -115,6 +115,7 @@ def test_cancel_empties_inboxes_timers_and_outbox_of_that_instance_only(app, cli
                         headers=api_token(client, "admin"), json={"reason": "lagi"})
     assert again.status_code == 409
     assert again.json["error"]["code"] == "instance_ended"
+    assert again.json["error"]["message"].endswith("sudah berakhir (status: dibatalkan).")
     assert _list(client, "admin", "scope=all&status=dibatalkan")["total"] == 1
 
 

@@ -79,6 +79,11 @@ def test_a_question_pauses_the_sla_and_the_answer_moves_due_times_by_the_pause(
     instance_id = _start(client, me)
     before = client.get(f"/api/v1/instances/{instance_id}",
                         headers=prakom).json["open_tasks"][0]["due_at"]
+    for not_a_boolean in (1, 1.0, 0, "true"):
+        refused = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                              json={"text": "Printer merek apa?", "asks": not_a_boolean})
+        assert (refused.status_code, list(refused.json["error"]["fields"])) == (422, ["asks"])
+    assert client.get(f"/api/v1/tickets/{instance_id}", headers=me).json["messages"] == []
     asked = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
                         json={"text": "Printer merek apa?", "asks": True})
     assert asked.status_code == 201, asked.json

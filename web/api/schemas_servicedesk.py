@@ -1,6 +1,18 @@
 """marshmallow schemas of the service desk API (tickets, ratings, alerts)."""
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+
+class JsonBool(fields.Boolean):
+    """JSON ``true`` or ``false`` and nothing else (marshmallow's ``Bool`` takes ``1`` and
+    ``1.0`` as true even with ``truthy={True}``: ``1 == True`` in Python)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("harus true atau false (JSON)")
+        return value
 
 
 class RatingCreate(Schema):
@@ -20,7 +32,7 @@ class RatingSchema(Schema):
 
 class TicketMessageCreate(Schema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-    asks = fields.Bool(load_default=False, truthy={True}, falsy={False})
+    asks = JsonBool(load_default=False)
 
 
 class TicketMessageSchema(Schema):

@@ -10,6 +10,7 @@ from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
 from engine.models import HumanTask, ProcessInstance
 from engine.process import attachments, case
+from engine.process.task_states import instance_status_word
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.views.attachments import folder
@@ -64,8 +65,6 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
     return named
 
 
-STATUS_TEXT = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan",
-               "error": "galat"}
 
 
 def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]]) -> Table:
@@ -78,7 +77,7 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
                                     "Dimulai oleh", "Data proses"])
     for item in items:
         table.add([item.number, item.title, item.definition.name,
-                   STATUS_TEXT.get(item.status, item.status),
+                   instance_status_word(item.status),
                    item.started_at.astimezone(zone).isoformat(),
                    item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
                    item.started_by.username if item.started_by else None,
