@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
+from werkzeug.datastructures import MultiDict
 
 from web.filters import MONTHS, local_time
 from web.time_words import number
@@ -27,8 +28,36 @@ def field_value(value: Any, field: dict[str, Any] | None = None) -> str:
         if field.get("kind") in ("date", "datetime") and isinstance(value, str):
             return _moment(value)
         if field.get("kind") == "number" and isinstance(value, int | float):
-            return number(value, 6)
+            # Four digits are not grouped (CLDR's minimum grouping digits of 2): a year
+            # reads 2027, not 2.027.
+            return number(value, 6) if abs(value) >= 10_000 else \
+                format_decimal(value, format="0.######")
     return str(value)
+
+
+def form_values(declared: list[dict[str, Any]], data: dict[str, Any]) -> MultiDict:
+    """The inputs of a step's form (``declared``: ``engine.bpmn.forms.fields``) filled with
+    the case's current ``data``, as the page's inputs take them (``"87,5"``, ``"ya"``, a
+    datetime-local's minutes), so that a step reopened for revision shows what was
+    written before instead of empty fields that, sent back, would clear it. A file field
+    gets the name of the attachment it holds (kept unless another file is chosen)."""
+    values: MultiDict = MultiDict()
+    for field in declared:
+        value = data.get(field["name"])
+        if value is None or value == "":
+            continue
+        if isinstance(value, list):
+            values.setlist(field["name"], [str(item) for item in value])
+        elif isinstance(value, bool):
+            values[field["name"]] = "ya" if value else "tidak"
+        elif isinstance(value, int | float):
+            values[field["name"]] = str(int(value)) if float(value).is_integer() \
+                else repr(value).replace(".", ",")
+        elif field["kind"] == "datetime":
+            values[field["name"]] = str(value)[:16]
+        else:
+            values[field["name"]] = str(value)
+    return values
 
 
 def _moment(text: str) -> str:

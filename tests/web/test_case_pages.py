@@ -152,3 +152,33 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert "· dibatalkan " in page and "· selesai " not in page
     assert "Salah SOP" in page
     assert "Server A" in client.get("/proses/?status=dibatalkan").get_data(True)
+
+
+def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": RKT, "title": "RKT", "data": {"tahun": 2027}}).json
+    _complete_open(client, started["id"])
+    _complete_open(client, started["id"])
+    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    start = client.get(f"/proses/baru?process_key={RKT}").get_data(True)
+    # A text input reading "87,5" as typed: a number input drops the comma (875).
+    assert 'name="tahun" type="text" inputmode="decimal"' in start
+    page = client.get(f"/tugas/{task}").get_data(True)
+    assert 'type="hidden" name="draf_rancangan"' not in page
+    client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf.pdf")})
+    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
+                                           "catatan": "Indikator belum terukur"})
+    again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                       ).json["open_tasks"][0]["id"]
+    page = client.get(f"/tugas/{again}").get_data(True)
+    assert '<input type="hidden" name="draf_rancangan" value="draf.pdf">' in page
+    assert "Berkas sekarang: draf.pdf. Pilih berkas lain untuk menggantinya." in page
+    sent = client.post(f"/tugas/{again}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "draf_rancangan": "draf.pdf", "catatan": "Diperbaiki"})
+    assert sent.status_code == 302, sent.get_data(True)
+    with app.app_context():
+        assert db.session.get(ProcessInstance, started["id"]).data == {
+            "tahun": 2027, "draf_rancangan": "draf.pdf"}

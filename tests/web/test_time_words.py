@@ -107,6 +107,9 @@ def test_case_data_reads_as_officials_write_it(at):
         assert field_value("2026-12-24", {"kind": "date"}) == "24 Des 2026"
         assert field_value("2026-12-04T09:00:00", {"kind": "datetime"}) == "4 Des 2026 09.00"
         assert field_value(1500000.75, {"kind": "number"}) == "1.500.000,75"
+        assert field_value(12500, {"kind": "number"}) == "12.500"
+        assert field_value(2027, {"kind": "number"}) == "2027"  # a year: four digits ungrouped
+        assert field_value(87.5, {"kind": "number"}) == "87,5"
         assert field_value(True) == "Ya" and field_value("bebas") == "bebas"
         assert field_value("bukan tanggal", {"kind": "date"}) == "bukan tanggal"
 

@@ -14,6 +14,7 @@ from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from web.access import access, sop_choices
 from web.errors import error_response
 from web.extensions import clock, db
+from web.field_values import form_values
 from web.filters import end_of_office_day
 from web.views.case import attach_posted, case_context
 from web.views.task_conflict import render_conflict
@@ -153,11 +154,15 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     capacity = policy.capacity_for(human_task)
     own = {current_user.id} | ({capacity.substitution.official_id}
                                if capacity is not None and capacity.substitution else set())
+    declared = fields(entry.get("form"))
+    # The form as sent when it comes back with errors; otherwise what the case holds.
+    values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \
+        else form_values(declared, human_task.instance.data or {})
     return render_template(
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
-        values=request.form, capacity=capacity, assignees=assignees,
+        values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),
-        declared=fields(entry.get("form")), case=case_context(human_task.instance),
+        declared=declared, case=case_context(human_task.instance),
         returned_by=case.returned_by(db.session, human_task)
         if human_task.state == "open" else None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
