@@ -16,6 +16,7 @@ from engine.db import SQLITE_BUSY_TIMEOUT_MS
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, environment, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
+from web.form_request import FormRequest
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``test_config``, which tests use for a fresh SQLite file and a manual clock.
     """
     app = Flask(__name__, instance_path=os.environ.get("ALUR_INSTANCE_PATH"))
+    app.request_class = FormRequest
     private_folder(Path(app.instance_path))
     https = os.environ.get("ALUR_HTTPS", "") == "1"
     session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600)

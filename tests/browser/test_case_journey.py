@@ -110,15 +110,48 @@ def test_task_page_with_its_case_file_fits_a_360_px_phone(served, browser):
     phone.close()
 
 
-def _complete_open_steps(database: str, instance_id: int, count: int) -> None:
+def test_long_words_and_typed_line_breaks_on_a_360_px_phone(served, browser):
+    """A title with a long address and a step named with slashes wrap instead of widening
+    the page; a line break typed in a comment stays a line break."""
+    base, database = served
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(
+            db.session, SystemClock(), process_key="penanganan_gangguan_server", user=prakom,
+            title="https://pn-contoh.go.id/berita/2026/12/pengumuman-jadwal-sidang-keliling-"
+                  "pengadilan-negeri-kelas-ia")
+        db.session.commit()
+        instance_id = instance.id
+        db.session.remove()
+        db.engine.dispose()
+    _complete_open_steps(database, instance_id, 3, [{}, {"hasil_penanganan": "lanjut"}])
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    login(page, base, "kasubbag")
+    page.goto(_open_task_url(base, database, instance_id))
+    page.locator("#komentar-teks").fill("Baris satu\nBaris dua")
+    page.get_by_role("button", name="Kirim komentar").click()
+    comment = page.locator(".teks", has_text="Baris satu")
+    assert comment.evaluate("e => e.getClientRects().length > 0 && e.offsetHeight") > 30
+    for url in (page.url, f"{base}/proses/{instance_id}", f"{base}/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+    phone.close()
+
+
+def _complete_open_steps(database: str, instance_id: int, count: int,
+                         data: list[dict] | None = None) -> None:
+    """Complete the open step ``count`` times, the n-th with ``data[n]`` (default empty)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
     with app.app_context():
         users = list(db.session.scalars(db.select(User)))
-        for _ in range(count):
+        for number in range(count):
             task = db.session.scalar(db.select(HumanTask).where(
                 HumanTask.instance_id == instance_id, HumanTask.state == "open"))
             performer = next(u for u in users if task.role in u.role_names)
-            complete_task(db.session, SystemClock(), task.id, performer, {})
+            complete_task(db.session, SystemClock(), task.id, performer,
+                          (data or [])[number] if number < len(data or []) else {})
             db.session.commit()
         db.session.remove()
         db.engine.dispose()

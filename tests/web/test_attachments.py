@@ -100,3 +100,16 @@ def test_comments_on_a_step(app, client):
     assert "Server dicek ulang" in client.get(f"/tugas/{task_id}").get_data(True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_a_line_break_typed_in_a_form_counts_as_one_character(app, client):
+    """A browser sends a textarea's line breaks as CR LF; its maxlength counts each once."""
+    task_id = _task(client)
+    login(client, "prakom")
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    typed = ("x" * 132 + "\r\n") * 15  # 1,995 characters on screen, 2,010 as sent
+    sent = client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
+                                                           "komentar": typed})
+    assert sent.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Comment.text)).one() == typed.replace("\r\n", "\n").strip()
