@@ -50,7 +50,9 @@ class Sender:
         message = EmailMessage()
         message["From"] = self.smtp_settings["sender"]
         message["To"] = delivery.recipient
-        message["Subject"] = delivery.subject
+        # One line: a message written on several lines (a ticket's) made the header
+        # refuse it (ValueError), and the delivery was retried for ever.
+        message["Subject"] = " ".join(delivery.subject.split())
         message["Message-ID"] = message_id(delivery.dedupe_key)
         message.set_content(delivery.body)
         self._connection().send_message(message)

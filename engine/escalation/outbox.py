@@ -87,7 +87,10 @@ def record_result(session: Session, clock: Clock, delivery_id: int, owner: str,
         row.last_error = None
     else:
         row.last_error = error[:2000]
-        row.next_attempt_at = now + min(BACKOFF_FIRST * 2 ** (row.attempts - 1), BACKOFF_MAX)
+        # The exponent is bounded first: 2 ** 45 half-minutes overflow a timedelta, and the
+        # error stopped every later round of the outbox.
+        row.next_attempt_at = now + min(BACKOFF_FIRST * 2 ** min(row.attempts - 1, 20),
+                                        BACKOFF_MAX)
 
 
 def _add(session: Session, clock: Clock, escalation: Escalation, channel: str, recipient: str,

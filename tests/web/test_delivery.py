@@ -98,6 +98,33 @@ def test_backoff_doubles_and_is_capped_at_an_hour(configured, client, clock):
             clock.set(delivery.next_attempt_at)
     assert [int(w.total_seconds()) for w in waits] == [30, 60, 120, 240, 480, 960, 1920, 3600,
                                                        3600]
+    with app.app_context():
+        db.session.scalars(select(Delivery)).first().attempts = 45  # about 36 hours of failing
+        db.session.commit()
+    send_once(app)
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).first()
+        assert (delivery.attempts, delivery.next_attempt_at - clock.now()) == (
+            46, timedelta(hours=1))
+
+
+def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
+        configured, client, clock, ports):
+    app = configured
+    with app.app_context():
+        db.session.add(Delivery(channel="email", recipient="budi@pn-bengkalis.go.id",
+                                dedupe_key="tiket:1:pesan:1", subject="[Alur] Printer merek?\nModel?",
+                                body="Printer merek apa?\nModel apa?", next_attempt_at=clock.now(),
+                                created_at=clock.now()))
+        db.session.commit()
+    smtp = SmtpServer(ports[0]).start()
+    try:
+        assert send_once(app) == 1
+    finally:
+        smtp.stop()
+    [mail] = smtp.messages
+    assert str(mail["Subject"]) == "[Alur] Printer merek? Model?"
+    assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?"]
 
 
 def test_without_email_or_webhook_only_the_app_notifies(app, client, clock):
