@@ -17,7 +17,7 @@ from engine import audit, facts, settings
 from engine.clock import Clock
 from engine.escalation import outbox
 from engine.models import Escalation, HumanTask, Notification, Timer, User
-from engine.people.holders import holders
+from engine.people.holders import acting_in
 from engine.roles import supervisor_of
 from engine.time.duration import parse_duration
 
@@ -39,13 +39,14 @@ class Known:
                 .where(Escalation.human_task_id.in_(task_ids))))
         self._holders: dict[str, list[User]] = {}
 
-    def holders(self, session: Session, role: str) -> list[User]:
-        """``engine.people.holders.holders`` of ``role``, read once, without flushing first:
-        what escalating adds (escalations, notices, facts, deleted timers) never changes who
-        holds a role, and it is flushed with the rest of the batch, once, at its end."""
+    def holders(self, session: Session, role: str, now: datetime) -> list[User]:
+        """``engine.people.holders.acting_in`` of ``role`` at ``now``, read once, without
+        flushing first: what escalating adds (escalations, notices, facts, deleted timers)
+        never changes who acts in a role, and it is flushed with the rest of the batch,
+        once, at its end."""
         if role not in self._holders:
             with session.no_autoflush:
-                self._holders[role] = holders(session, role)
+                self._holders[role] = acting_in(session, role, now)
         return self._holders[role]
 
 
@@ -73,7 +74,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     session.add(escalation)
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
-              else known.holders(session, role))
+              else known.holders(session, role, clock.now()))
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     for user in people:

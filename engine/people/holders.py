@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import User, UserRole
+from engine.models import Substitution, User, UserRole
 from engine.people import substitution
 
 
@@ -32,3 +32,21 @@ def holders_of(session: Session, roles: list[str], now: datetime
         select(UserRole.role, User.id, User.full_name).join(User, User.id == UserRole.user_id)
         .where(UserRole.role.in_(roles), User.is_disabled.is_(False))
         .order_by(UserRole.role, User.full_name)) if user_id not in away]
+
+
+def acting_in(session: Session, role: str, now: datetime) -> list[User]:
+    """Who answers for ``role`` at ``now`` (aware), each once, oldest account first: every
+    active holder, except that a holder for whom a Plh/Plt stands in for ``role`` is
+    replaced by that substitute (UU 30/2014 Pasal 14, README "Plh dan Plt"); a disabled
+    account never. Those an escalation of ``role`` notifies."""
+    standing_in = dict(session.execute(
+        select(Substitution.official_id, Substitution.substitute_id).where(
+            Substitution.role == role, Substitution.starts_at <= now,
+            Substitution.ends_at > now)).all())
+    people: dict[int, User] = {}
+    for holder in holders(session, role):
+        person = session.get(User, standing_in[holder.id]) if holder.id in standing_in \
+            else holder
+        if person is not None and not person.is_disabled:
+            people.setdefault(person.id, person)
+    return sorted(people.values(), key=lambda user: user.id)

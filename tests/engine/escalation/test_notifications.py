@@ -4,11 +4,12 @@ no saved workflow state, the total of all that match, and the level of each esca
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from engine.escalation import notifications
 from engine.escalation.timers import fire_round
-from engine.models import Notification
+from engine.models import AuditRecord, Notification, User, UserRole
+from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from tests.conftest import mini_bpmn
@@ -69,3 +70,25 @@ def test_old_rows_without_parameters_are_listed(session, clock, escalated):
     session.flush()
     items, total = notifications.page_for_user(session, escalated["Prakom"])
     assert total == 2 and items[0].params is None and items[0].task_state is None
+
+
+def test_an_escalation_reaches_the_plh_of_an_away_holder_and_no_disabled_account(
+        session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    retired = User(username="kasubbag_lama", full_name="Kasubbag Lama", password_hash="-",
+                   created_at=clock.now(), roles=[UserRole(role="Kasubbag")], is_disabled=True)
+    session.add(retired)
+    record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Panitera"],
+           role="Kasubbag", warrant_number="SPRIN/1", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    start_instance(session, clock, process_key="sop_uji", title="Konsep surat",
+                   user=users["Prakom"])
+    session.commit()
+    for _ in range(2):
+        clock.advance(timedelta(minutes=30))
+        fire_round(session, clock, lambda instance_id, error: session.commit())
+    level_2 = session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "task.escalated")).all()[-1].detail
+    assert (level_2["level"], level_2["recipients"]) == (2, ["panitera"])
+    assert session.scalars(select(Notification.user_id).where(
+        Notification.role == "Kasubbag")).all() == [users["Panitera"].id]
