@@ -108,14 +108,24 @@ def role_at_level(step_role: str, level: int) -> str | None:
 def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime | None:
     """When ``level`` falls due: the deadline of ``multiple`` x the step's Waktu as it
     opened (``step_clock``), counted from the step's start in office time, or on the wall
-    clock for a round-the-clock step (README, "Eskalasi"). None past the last level."""
+    clock for a round-the-clock step (README, "Eskalasi"). None past the last level.
+
+    Counted on from the step's deadline (``due_at``, the first multiple of one Waktu) as
+    it stands: a ticket's wait for its requester moved that deadline, and the later levels
+    move with it (office minutes add up, so this is the same moment when nothing moved)."""
     multiples = settings.escalation_multiples(session)
     duration, round_the_clock = step_clock(task)
     if level > len(multiples) or not duration:
         return None
-    return settings.work_calendar(session).deadline(
-        task.created_at, scale_duration(duration, multiples[level - 1]),
-        round_the_clock=round_the_clock)
+    calendar = settings.work_calendar(session)
+    if task.due_at is None:
+        return calendar.deadline(task.created_at, scale_duration(duration, multiples[level - 1]),
+                                 round_the_clock=round_the_clock)
+    beyond = multiples[level - 1] - 1
+    if beyond <= 0:
+        return task.due_at
+    return calendar.deadline(task.due_at, scale_duration(duration, beyond),
+                             round_the_clock=round_the_clock)
 
 
 def step_clock(task: HumanTask) -> tuple[str | None, bool]:

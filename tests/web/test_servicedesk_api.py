@@ -5,12 +5,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.models import AuditRecord, Notification, ProcessInstance, Rating, User
+from engine import settings
+from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, Rating, Timer, User
 from engine.paging import LATEST
 from engine.roles import username_for
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
+from web.cli.worker import fire_once
 from web.extensions import db
 
 LTI = "penanganan_permintaan_layanan_ti"
@@ -253,3 +255,24 @@ def test_the_requesters_list_shows_and_searches_only_what_he_typed(app, client):
     staff = client.get("/api/v1/instances?scope=all&q=RAHASIA", headers=admin).json
     assert [i["id"] for i in staff["items"]] == [instance_id]
     assert staff["items"][0]["data"]["tindakan"] == "RAHASIA internal"
+
+
+def test_the_later_escalation_levels_move_with_the_wait_for_the_requester(app, client, clock):
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    instance_id = _start(client, me)
+    client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                json={"text": "Printer merek apa?", "asks": True})
+    clock.advance(timedelta(hours=2))
+    client.post(f"/api/v1/tickets/{instance_id}/messages", headers=me, json={"text": "Epson"})
+    with app.app_context():
+        task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                         HumanTask.state == "open"))
+        due, duration = task.due_at, task.duration
+        calendar = settings.work_calendar(db.session)
+        level_2 = calendar.deadline(due, duration)  # one more Waktu after the moved deadline
+    clock.set(due)
+    assert fire_once(app) == 1
+    with app.app_context():
+        assert db.session.scalars(select(Timer.fire_at).where(
+            Timer.human_task_id == task.id, Timer.level == 2)).one() == level_2
