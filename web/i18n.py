@@ -9,7 +9,7 @@ Indonesian, the source language of the messages.
 
 from pathlib import Path
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,10 +22,12 @@ TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
 def select_locale() -> str:
     """The locale of this request: the user's ``language`` if it is one we have, else "id".
 
-    Outside a request (CLI commands, the timer worker) there is no user: Indonesian.
+    Outside a request (CLI commands, the timer worker) there is no user: Indonesian. The
+    JSON API is Indonesian for every caller (README "API JSON"): a browser session that
+    chose English, sent along with a token (Swagger UI while logged in), does not count.
     """
-    if (has_request_context() and current_user.is_authenticated
-            and current_user.language in LANGUAGES):
+    if (has_request_context() and not request.path.startswith("/api/")
+            and current_user.is_authenticated and current_user.language in LANGUAGES):
         return current_user.language
     return DEFAULT_LANGUAGE
 

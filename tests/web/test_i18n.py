@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from engine.models import AuditRecord, User
 from tests.conftest import csrf_token
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once
 from web.extensions import babel, db
 
@@ -174,3 +174,14 @@ def test_the_committed_template_is_what_extraction_finds_now(tmp_path):
 
     assert ids(_catalog(extracted)) == ids(_catalog(TRANSLATIONS / "messages.pot")), (
         "run `make messages` and translate what is new in en/LC_MESSAGES/messages.po")
+
+
+def test_the_api_answers_in_indonesian_whatever_the_browser_session_chose(app, client):
+    """The API's messages are Indonesian (README "API JSON"): a session cookie that chose
+    English, sent along with a token (Swagger UI while logged in), changes nothing."""
+    login(client, "prakom")
+    _choose_language(client, "en")
+    token = api_token(client, "prakom")
+    missing = client.get("/api/v1/tidak-ada", headers=token)
+    assert missing.json["error"]["message"] == "Halaman tidak ditemukan."
+    assert "Keluar" not in client.get("/").get_data(True)  # the pages stay English
