@@ -184,4 +184,4 @@ def test_the_api_answers_in_indonesian_whatever_the_browser_session_chose(app, c
     token = api_token(client, "prakom")
     missing = client.get("/api/v1/tidak-ada", headers=token)
     assert missing.json["error"]["message"] == "Halaman tidak ditemukan."
-    assert "Keluar" not in client.get("/").get_data(True)  # the pages stay English
+    assert "Log out" in client.get("/").get_data(True)  # the pages stay English
