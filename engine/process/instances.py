@@ -112,6 +112,18 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     return instance
 
 
+def may_cancel(session: Session, instance: ProcessInstance, user: User) -> bool:
+    """Whether ``user`` may cancel ``instance`` now (``cancel_instance``): it is running or
+    in Galat, and he is an administrator, or its starter while no one else has acted."""
+    if instance.status not in ("running", GALAT):
+        return False
+    try:
+        _check_may_cancel(session, instance, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _check_may_cancel(session: Session, instance: ProcessInstance, user: User) -> None:
     """Raise PermissionDenied unless ``user`` is an administrator, or the starter while no
     one else has acted on ``instance`` (no audit record of another person)."""

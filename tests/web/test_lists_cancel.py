@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import settings
-from engine.models import AuditRecord, Delivery, Escalation, HumanTask, Timer
-from tests.conftest import START_DATA
+from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, Timer
+from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
 from web.cli.worker import fire_once
 from web.extensions import db
 
@@ -153,3 +154,41 @@ def test_a_page_past_the_end_of_a_list_says_so_and_links_the_last(client, severa
     past = client.get("/proses/?cakupan=semua&per_page=2&halaman=9").get_data(True)
     assert "Halaman 9 kosong: daftar ini punya 3 halaman." in past
     assert "halaman=3" in past and "‹ Sebelumnya" not in past
+
+
+def test_the_cancel_form_shows_only_while_its_reader_may_cancel(app, client):
+    started = _start(client, "prakom", SERVER, "Salah mulai")
+    login(client, "prakom")
+    assert 'id="batalkan"' in client.get(f"/proses/{started['id']}").get_data(True)
+    commented = client.post(f"/api/v1/instances/{started['id']}/comments",
+                            headers=api_token(client, "kasubbag"), json={"text": "Saya cek"})
+    assert commented.status_code == 201
+    assert 'id="batalkan"' not in client.get(f"/proses/{started['id']}").get_data(True)
+    login(client, "admin")
+    assert 'id="batalkan"' in client.get(f"/proses/{started['id']}").get_data(True)
+
+
+def test_a_requester_cancels_his_ticket_from_the_ticket_page(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    ticket = client.post("/api/v1/instances", headers=api_token(client, "pegawai"), json={
+        "process_key": "penanganan_permintaan_layanan_ti", "title": "Printer",
+        "data": START_DATA["penanganan_permintaan_layanan_ti"]}).json
+    page = client.get(f"/tiket/{ticket['id']}").get_data(True)
+    assert 'id="batalkan"' in page
+    empty = client.post(f"/proses/{ticket['id']}/batalkan",
+                        data={"csrf_token": csrf_token(page), "reason": " "})
+    assert empty.status_code == 422 and 'id="alasan-error"' in empty.get_data(True)
+    assert "Percakapan dengan petugas" in empty.get_data(True)  # still the ticket page
+    login(client, "panitera")  # neither its requester nor its desk
+    assert client.post(f"/proses/{ticket['id']}/batalkan", data={
+        "csrf_token": csrf_token(client.get("/akun/").get_data(True)),
+        "reason": "x"}).status_code == 403
+    login(client, "pegawai")
+    page = client.get(f"/tiket/{ticket['id']}").get_data(True)
+    done = client.post(f"/proses/{ticket['id']}/batalkan",
+                       data={"csrf_token": csrf_token(page), "reason": "Sudah beres sendiri"})
+    assert (done.status_code, done.headers["Location"]) == (302, f"/tiket/{ticket['id']}")
+    with app.app_context():
+        assert db.session.get(ProcessInstance, ticket["id"]).status == "cancelled"
+    assert 'id="batalkan"' not in client.get(f"/tiket/{ticket['id']}").get_data(True)

@@ -91,7 +91,10 @@ def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=errors or {},
-                           typed=request.form if errors else {}), 422 if errors else 200
+                           typed=request.form if errors else {},
+                           may_cancel=requester and instances.may_cancel(db.session, instance,
+                                                                         current_user)
+                           ), 422 if errors else 200
 
 
 @bp.post("/<int:instance_id>/pesan")

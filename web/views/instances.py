@@ -29,6 +29,7 @@ from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
+from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
 from web.views.start import after_start, render_start
@@ -144,7 +145,9 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         marks=instances.diagram_marks(db.session, instance, now),
         case={"all_fields": all_fields(instance)},
         history=history, history_steps=instances.tasks_named(db.session, history.items),
-        attachments=files, comments=comments, errors=errors), 422 if errors else 200
+        attachments=files, comments=comments, errors=errors,
+        may_cancel=instances.may_cancel(db.session, instance, current_user)
+    ), 422 if errors else 200
 
 
 @bp.get("/<int:instance_id>/riwayat")
@@ -177,16 +180,23 @@ def add_comment(instance_id: int) -> Any:
 @bp.post("/<int:instance_id>/batalkan")
 @login_required
 def cancel(instance_id: int) -> Any:
-    instance = _visible_instance(instance_id)
+    """Cancel from the process page, or from his ticket page by a requester who may not
+    open the process page (README "Layanan TI"); back to the page it came from."""
+    instance = instances.get_instance(db.session, instance_id)
+    on_ticket = not access().may_view_instance(instance)
+    if on_ticket and not access().may_follow_ticket(instance):
+        abort(403)
     try:
         instances.cancel_instance(db.session, clock(), instance_id, current_user,
                                   request.form.get("reason", ""))
     except InvalidTaskData as invalid:
         db.session.rollback()
-        return _render_show(instance, invalid.fields)
+        return desk.show(instance_id, invalid.fields) if on_ticket else \
+            _render_show(instance, invalid.fields)
     db.session.commit()
     flash(gettext("Proses %(number)s dibatalkan.", number=instance.number), "success")
-    return redirect(url_for("instances.show", instance_id=instance_id))
+    return redirect(url_for("desk.show" if on_ticket else "instances.show",
+                            instance_id=instance_id))
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")
