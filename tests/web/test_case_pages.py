@@ -115,12 +115,14 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
     page = client.get(f"/tugas/{task}").get_data(True)
     assert re.search(r'<p class="flash flash-warning returned" role="note"><strong>Dikembalikan '
                      r"oleh Demo Panitera \(Panitera\), 23 Nov 2026 08\.00 WIB:</strong> "
-                     r"Indikator belum terukur</p>", page)
+                     r'<span class="teks">Indikator belum terukur</span></p>', page)
     assert "Berkas Proses" in page and "Tahun RKT" in page and "2027" in page
-    assert "Dikembalikan untuk revisi</span> — Panitera: Indikator belum terukur" in page
+    assert ('Dikembalikan untuk revisi</span> — Panitera: <span class="teks">Indikator belum '
+            "terukur</span>") in page
     assert "Mohon cek indikator kinerja" in page  # the instance's one comment thread
     instance_page = client.get(f"/proses/{started['id']}").get_data(True)
-    assert "Dikembalikan untuk revisi — Panitera: Indikator belum terukur" in instance_page
+    assert ('Dikembalikan untuk revisi — Panitera: <span class="teks">Indikator belum '
+            "terukur</span>") in instance_page
     assert "Mohon cek indikator kinerja" in instance_page
 
 
