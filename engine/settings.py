@@ -32,8 +32,10 @@ DEFAULTS: dict[str, Any] = {
     # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.
     "escalation": {"multiples": [1, 2, 3]},
     "calendar": {"timezone": "Asia/Jakarta", "ramadan": [], "added": {}, "removed": []},
+    # ``base_url``: the office's Alur address (https://alur.pn-contoh.go.id) that e-mails
+    # put before their links; empty: the links are bare paths.
     "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
-             "starttls": False},
+             "starttls": False, "base_url": ""},
     "webhook": {"url": ""},
     # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
     "substitution": {"plh_max_days": 30},
@@ -156,6 +158,14 @@ def smtp_for_sending(session: Session, secret_key: str, env_password: str | None
     smtp = get(session, "smtp")
     smtp["password"] = env_password or unseal(smtp.get("password", ""), secret_key)
     return smtp
+
+
+def link(session: Session, path: str) -> str:
+    """``path`` (``"/tiket/5"``) as an e-mail writes it: after the office's Alur address
+    (``smtp.base_url``, Pengaturan) when one is set, so that a mail program opens it; else
+    the bare path."""
+    base = get(session, "smtp").get("base_url") or ""
+    return base.rstrip("/") + path if base else path
 
 
 def escalation_multiples(session: Session) -> list[int]:

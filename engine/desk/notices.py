@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, settings
 from engine.models import AlertSource, Delivery, Notification, ProcessInstance, User
 from engine.people.access import REQUESTER_PROCESSES
 
@@ -38,7 +38,8 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                              subject=f"[Alur] {message}"[:300],
-                             body=f"{message}\n\nLihat tiket: /tiket/{instance.id}",
+                             body=f"{message}\n\nLihat tiket: "
+                                  f"{settings.link(session, f'/tiket/{instance.id}')}",
                              payload={}, state="pending", attempts=0, next_attempt_at=now,
                              created_at=now))
 
@@ -62,7 +63,7 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         else:
             notify(session, record["at"], requester, instance, "tiket_selesai",
                    f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
-                   f"/tiket/{instance.id}")
+                   f"{settings.link(session, f'/tiket/{instance.id}')}")
 
 
 def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:

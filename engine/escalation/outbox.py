@@ -30,11 +30,12 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     task = escalation.human_task
     key = f"task:{task.id}:level:{escalation.level}"
     subject = f"[Alur] Eskalasi tingkat {escalation.level}: {task.name}"[:300]
+    body = f"{message}\n\nBuka langkah: {settings.link(session, f'/tugas/{task.id}')}"
     added = []
     for user in people:
         if user.email:
             added.append(_add(session, clock, escalation, "email", user.email,
-                              f"{key}:email:{user.email.lower()}", subject, message, {}))
+                              f"{key}:email:{user.email.lower()}", subject, body, {}))
     url = settings.get(session, "webhook")["url"]
     if url:
         payload = {

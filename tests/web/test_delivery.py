@@ -26,12 +26,19 @@ def configured(app, ports):
     with app.app_context():
         settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
                                           "host": "127.0.0.1", "port": smtp_port,
-                                          "sender": "alur@pn-bengkalis.go.id"})
+                                          "sender": "alur@pn-bengkalis.go.id",
+                                          "base_url": "https://alur.pn-bengkalis.go.id"})
         settings.put(db.session, "webhook", {"url": f"http://127.0.0.1:{webhook_port}/hook"})
         for user in db.session.scalars(select(User)):
             user.email = f"{user.username}@pn-bengkalis.go.id"
         db.session.commit()
     return app
+
+
+def _deliveries_task(app) -> int:
+    """The step the first delivery's escalation is about."""
+    with app.app_context():
+        return db.session.scalars(select(Delivery)).first().escalation.human_task_id
 
 
 def _deliveries(app) -> list[tuple[str, str, str, int]]:
@@ -72,6 +79,8 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
                                 ("webhook", hook, "sent", 2)]
     [mail] = smtp.messages
     assert mail["To"] == "prakom@pn-bengkalis.go.id"
+    assert mail.get_content().splitlines()[-1] == (
+        f"Buka langkah: https://alur.pn-bengkalis.go.id/tugas/{_deliveries_task(app)}")
     assert str(mail["Subject"]).strip().startswith("[Alur] Eskalasi tingkat 1: Menerima dan mencatat")
     assert "Server SIPP mati" in mail.get_content()
     [(headers, body)] = receiver.posts

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from engine import settings
-from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, Rating, Timer, User
+from engine.models import (
+    AuditRecord,
+    Delivery,
+    HumanTask,
+    Notification,
+    ProcessInstance,
+    Rating,
+    Timer,
+    User,
+)
 from engine.paging import LATEST
 from engine.roles import username_for
 from tests.conftest import START_DATA
@@ -276,3 +285,16 @@ def test_the_later_escalation_levels_move_with_the_wait_for_the_requester(app, c
     with app.app_context():
         assert db.session.scalars(select(Timer.fire_at).where(
             Timer.human_task_id == task.id, Timer.level == 2)).one() == level_2
+
+
+def test_a_ticket_email_links_to_the_ticket_at_the_offices_address(app, client):
+    add_employee(app, email="pegawai@pn-bengkalis.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "base_url": "https://alur.pn-bengkalis.go.id"})
+        db.session.commit()
+    instance_id = _start(client, api_token(client, "pegawai"))
+    with app.app_context():
+        [mail] = db.session.scalars(select(Delivery)).all()
+        assert mail.body.splitlines()[-1] == (
+            f"Lihat tiket: https://alur.pn-bengkalis.go.id/tiket/{instance_id}")

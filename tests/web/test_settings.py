@@ -45,12 +45,13 @@ def test_admin_saves_settings(app, client):
 def test_bad_settings_name_the_field_and_store_nothing(app, client):
     login(client, "admin")
     response = _post(client, {**FORM, "multiples": "2, 1", "webhook_url": "ftp://x",
-                              "added": "besok libur"})
+                              "added": "besok libur", "smtp_base_url": "alur.pn.go.id"})
     page = response.get_data(True)
     assert response.status_code == 422
     assert 'id="multiples-error">Tulis kelipatan bilangan bulat naik' in page
     assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page
     assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH.' in page
+    assert 'id="smtp_base_url-error">Alamat Alur harus diawali http:// atau https://' in page
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
 

@@ -57,7 +57,13 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
                      if form.get("smtp_password") else current["smtp"]["password"]),
         "sender": form.get("smtp_sender", "").strip() or "alur@localhost",
         "starttls": form.get("smtp_starttls") == "on",
+        "base_url": form.get("smtp_base_url", "").strip().rstrip("/")[:200],
     }
+    base = urlparse(smtp["base_url"])
+    if smtp["base_url"] and (base.scheme not in ("http", "https") or not base.netloc
+                             or base.query or base.fragment):
+        errors["smtp_base_url"] = gettext(
+            "Alamat Alur harus diawali http:// atau https://, mis. https://alur.pn-contoh.go.id.")
     url = form.get("webhook_url", "").strip()
     if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
         errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https://.")
