@@ -63,7 +63,7 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "process": instance.definition.name, "status": status_word(session, instance),
         "started_at": instance.started_at, "completed_at": instance.completed_at,
         "priority": (instance.data or {}).get("prioritas"),
-        "request": request_fields(instance),
+        "request": request_fields(session, instance),
         "deadline": sla.deadline(session, instance, now),
         "messages": [{"id": m.id, "from_requester": m.from_requester, "asks": m.asks,
                       "author": m.author.full_name if m.author else "Alur",
@@ -76,10 +76,15 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
     }
 
 
-def request_fields(instance: ProcessInstance) -> list[dict[str, str]]:
+def request_fields(session: Session, instance: ProcessInstance) -> list[dict[str, str]]:
     """What the requester asked for: ``[{"label", "value"}]`` of the start form's fields
-    he filled, in the form's order, a choice by its label (files are in the thread)."""
-    data = instance.data or {}
+    he filled, in the form's order, a choice by its label (files are in the thread). Read
+    from the start as recorded (``instance.started``), not from the case data, where a
+    later step's field of the same name (the triage's ``prioritas``) overwrote his
+    proposal."""
+    started = session.scalar(select(AuditRecord.detail).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.action == "instance.started"))
+    data = (started or {}).get("data") or instance.data or {}
     shown = []
     for field in fields(instance.definition.catalog.get("start_form")):
         value = data.get(field["name"])

@@ -298,3 +298,20 @@ def test_a_ticket_email_links_to_the_ticket_at_the_offices_address(app, client):
         [mail] = db.session.scalars(select(Delivery)).all()
         assert mail.body.splitlines()[-1] == (
             f"Lihat tiket: https://alur.pn-bengkalis.go.id/tiket/{instance_id}")
+
+
+def test_the_ticket_shows_the_requesters_proposal_after_the_triage_set_another(app, client):
+    add_employee(app)
+    me, admin = api_token(client, "pegawai"), api_token(client, "admin")
+    instance_id = _start(client, me, data={**START_DATA[LTI], "prioritas": "minor"})
+    for _ in range(8):
+        [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
+        triage = task["name"].startswith("Menentukan")
+        client.post(f"/api/v1/tasks/{task['id']}/complete",
+                    headers=api_token(client, username_for(task["role"])),
+                    json={"data": {"prioritas": "mayor"} if triage else {}})
+        if triage:
+            break
+    ticket = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json
+    assert ticket["priority"] == "mayor"
+    assert {"label": "Prioritas (usulan pemohon)", "value": "minor"} in ticket["request"]
