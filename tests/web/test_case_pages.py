@@ -184,3 +184,25 @@ def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(ap
     with app.app_context():
         assert db.session.get(ProcessInstance, started["id"]).data == {
             "tahun": 2027, "draf_rancangan": "draf.pdf"}
+
+
+def test_case_data_is_named_by_the_form_that_wrote_it(app, client):
+    """Two forms with a field of the same name: the requester's proposed priority reads
+    as his proposal until the triage sets it, then as the triage's."""
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": LTI, "title": "Printer",
+        "data": {**START_DATA[LTI], "prioritas": "mayor"}}).json
+    admin = api_token(client, "admin")
+    login(client, "admin")
+    for _ in range(8):
+        [task] = client.get(f"/api/v1/instances/{started['id']}", headers=admin
+                            ).json["open_tasks"]
+        if task["name"].startswith("Menentukan"):
+            break
+        _complete_open(client, started["id"])
+    before = client.get(f"/proses/{started['id']}").get_data(True)
+    assert "<dt>Prioritas (usulan pemohon)</dt>" in before
+    assert "<dt>Prioritas penanganan</dt>" not in before
+    _complete_open(client, started["id"], {"prioritas": "kritis"})
+    after = client.get(f"/proses/{started['id']}").get_data(True)
+    assert "<dt>Prioritas penanganan</dt>" in after

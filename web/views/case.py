@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
+from sqlalchemy import func, select
 
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData
@@ -19,18 +20,32 @@ from web.views.reports.export import Table
 
 def case_context(instance: ProcessInstance) -> dict[str, Any]:
     """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
-    ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``}``."""
+    ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``, "step_fields":
+    {BPMN id: that step's form fields}}``."""
     return {"instance": instance, "steps": case.completed_steps(db.session, instance),
-            "all_fields": all_fields(instance)}
+            "all_fields": all_fields(instance),
+            "step_fields": {bpmn_id: fields(entry.get("form")) for bpmn_id, entry
+                            in instance.definition.catalog["tasks"].items()}}
 
 
 def all_fields(instance: ProcessInstance) -> list[dict[str, Any]]:
-    """The fields of the instance's start form and of every step's form (their labels
-    name the case data)."""
+    """The fields of the instance's start form and of every step's form, whose labels
+    name the case data, ordered so that of two forms with a field of the same name the one
+    that wrote the value comes last (``data_list`` shows the last one's label): the steps
+    still to come first, then the start form, then the completed steps by their last
+    completion (the triage's "Prioritas penanganan" only once the triage is done)."""
     catalog = instance.definition.catalog
-    found = fields(catalog.get("start_form"))
-    for entry in catalog["tasks"].values():
-        found += fields(entry.get("form"))
+    done = list(db.session.scalars(
+        select(HumanTask.bpmn_id).where(HumanTask.instance_id == instance.id,
+                                        HumanTask.state == "completed")
+        .group_by(HumanTask.bpmn_id).order_by(func.max(HumanTask.completed_at))))
+    found = []
+    for bpmn_id, entry in catalog["tasks"].items():
+        if bpmn_id not in done:
+            found += fields(entry.get("form"))
+    found += fields(catalog.get("start_form"))
+    for bpmn_id in done:
+        found += fields(catalog["tasks"].get(bpmn_id, {}).get("form"))
     return found
 
 
