@@ -109,7 +109,12 @@ def register(app: Flask) -> None:
         if error.code == 400 and "CSRF" in (error.description or ""):
             message = gettext(
                 "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
-        return error_response(error.code or 500, error.name.lower().replace(" ", "_"), message)
+        body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
+                                      message)
+        # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
+        kept = [(name, value) for name, value in error.get_headers()
+                if name.lower() != "content-type"]
+        return body, status, kept
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:

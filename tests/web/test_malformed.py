@@ -79,3 +79,11 @@ def test_post_routes_with_malformed_ids_and_values_never_answer_500(app, client)
                 assert response.status_code < 500, (path, form, response.status_code)
             response = client.post(path, json=[1, 2], headers=headers)
             assert response.status_code < 500, (path, "json list", response.status_code)
+
+
+def test_a_method_a_route_does_not_take_is_answered_405_with_the_methods_it_takes(client):
+    answer = client.delete("/api/v1/instances/1", headers=api_token(client, "prakom"))
+    assert (answer.status_code, answer.json["error"]["code"]) == (405, "method_not_allowed")
+    assert set(answer.headers["Allow"].replace(" ", "").split(",")) >= {"GET"}
+    page = client.put("/masuk")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
