@@ -308,7 +308,12 @@ def _check_timers(process: etree._Element) -> Iterable[str]:
                 if not isinstance(getattr(value, "value", None), str):
                     raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
                                           f'"PT30M", bukan {duration.strip()[:80]}')
-                parse_duration(value.value)
+                if not any(parse_duration(value.value).values()):
+                    # It would fire while the step opens, before a timer row exists to
+                    # escalate from: the step would never be reminded of.
+                    raise InvalidDuration(f"'{value.value}' panjangnya nol; Waktu harus lebih "
+                                          'dari nol (mis. "PT30M"), atau tanpa timer bila '
+                                          "Waktu-nya Relatif")
         except (expressions.UnsafeExpression, InvalidDuration) as error:
             yield f"{where(boundary)}: durasi timer ditolak: {error}"
     for task in process.findall("bpmn:userTask", NS):
