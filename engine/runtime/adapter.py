@@ -303,11 +303,13 @@ def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int
         current = task
         steps += 1
         if steps > max_steps:
+            element = current.task_spec.bpmn_id or current.task_spec.name
             raise ProcessFailure(
                 f"Mesin proses berhenti setelah {max_steps} langkah otomatis tanpa sampai ke "
-                f"tugas pengguna: alur berputar tanpa henti di {current.task_spec.bpmn_id}. "
-                "Perbaiki alurnya (versi baru), pindahkan proses ini, lalu coba lagi.",
-                element=current.task_spec.bpmn_id)
+                f"tugas pengguna (terakhir di {element}): alurnya berputar tanpa henti, atau "
+                f"lebih dari {max_steps} gateway dan event berurutan tanpa user task. Perbaiki "
+                "alurnya (versi baru); proses yang berhenti karenanya dipindahkan ke versi itu "
+                "lalu dicoba lagi.", element=current.task_spec.bpmn_id)
 
     try:
         workflow.do_engine_steps(will_complete_task=count)
