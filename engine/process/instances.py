@@ -198,9 +198,9 @@ def history_page(session: Session, instance_id: int, page: int, per_page: int) -
 
 
 def tasks_named(session: Session, records: list[AuditRecord]) -> dict[int, HumanTask]:
-    """The human tasks the ``task.completed`` records among ``records`` name, by id (their
-    decision and note go with the record), read in one statement."""
-    ids = _completed_ids(records)
+    """The human tasks ``records`` name, by id (a history entry names its step; a
+    ``task.completed`` record's decision and note go with it), read in one statement."""
+    ids = _task_ids(records)
     if not ids:
         return {}
     return {task.id: task for task in session.scalars(
@@ -213,7 +213,7 @@ def open_and_named_tasks(session: Session, instance: ProcessInstance,
     """The instance's open human tasks, oldest first, and ``tasks_named(records)``, read
     together in one statement."""
     wanted = HumanTask.state == "open"
-    ids = _completed_ids(records)
+    ids = _task_ids(records)
     if ids:
         wanted = or_(wanted, HumanTask.id.in_(ids))
     rows = list(session.scalars(select(HumanTask)
@@ -224,9 +224,8 @@ def open_and_named_tasks(session: Session, instance: ProcessInstance,
             {row.id: row for row in rows if row.id in ids})
 
 
-def _completed_ids(records: list[AuditRecord]) -> set[int]:
-    return {record.human_task_id for record in records
-            if record.action == "task.completed" and record.human_task_id is not None}
+def _task_ids(records: list[AuditRecord]) -> set[int]:
+    return {record.human_task_id for record in records if record.human_task_id is not None}
 
 
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:

@@ -121,8 +121,10 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
             "terukur</span>") in page
     assert "Mohon cek indikator kinerja" in page  # the instance's one comment thread
     instance_page = client.get(f"/proses/{started['id']}").get_data(True)
+    # The history names each step it completed.
     assert ('Dikembalikan untuk revisi — Panitera: <span class="teks">Indikator belum '
             "terukur</span>") in instance_page
+    assert re.search(r"Langkah diselesaikan “[^”]+” oleh Demo Kasubbag", instance_page)
     assert "Mohon cek indikator kinerja" in instance_page
 
 
@@ -184,6 +186,8 @@ def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(ap
     with app.app_context():
         assert db.session.get(ProcessInstance, started["id"]).data == {
             "tahun": 2027, "draf_rancangan": "draf.pdf"}
+    history = client.get(f"/proses/{started['id']}").get_data(True)
+    assert re.search(r"Lampiran ditambahkan “[^”]+”: draf\.pdf oleh Demo Kasubbag", history)
 
 
 def test_case_data_is_named_by_the_form_that_wrote_it(app, client):
