@@ -108,11 +108,18 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
         "csrf_token": csrf_token(client.get(f"/proses/{started['id']}").get_data(True)),
         "komentar": "Mohon cek indikator kinerja"})
     assert comment.status_code == 302
+    panitera_step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(
+        client, "admin")).json["open_tasks"][0]["id"]
+    login(client, "panitera")
+    assert "Catatan (wajib bila dikembalikan untuk revisi)</label>" in client.get(
+        f"/tugas/{panitera_step}").get_data(True)
+    login(client, "kasubbag")
     _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
                                            "catatan": "Indikator belum terukur"})
     task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
                       ).json["open_tasks"][0]["id"]
     page = client.get(f"/tugas/{task}").get_data(True)
+    assert 'Catatan (opsional)</label>' in page  # this step cannot send the case back
     assert re.search(r'<p class="flash flash-warning returned" role="note"><strong>Dikembalikan '
                      r"oleh Demo Panitera \(Panitera\), 23 Nov 2026 08\.00 WIB:</strong> "
                      r'<span class="teks">Indikator belum terukur</span></p>', page)

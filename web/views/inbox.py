@@ -163,6 +163,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),
         declared=declared, case=case_context(human_task.instance),
+        may_return=any(choice.get("returns") for field in entry["fields"]
+                       if field["type"] == "choice" for choice in field["choices"]),
         returned_by=case.returned_by(db.session, human_task)
         if human_task.state == "open" else None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
