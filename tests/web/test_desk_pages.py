@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import ProcessInstance
+from engine.models import Attachment, ProcessInstance
 from tests.conftest import START_DATA, csrf_token
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish
 from web.extensions import db
@@ -35,6 +35,13 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert "Printer ruang sidang" in mine and "diterima" in mine
     shown = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "printer.txt" in shown
+    with app.app_context():
+        file_id = db.session.scalar(select(Attachment.id))
+    with client.get(f"/api/v1/attachments/{file_id}",
+                    headers=api_token(client, "pegawai")) as through_the_api:
+        assert (through_the_api.status_code, through_the_api.data) == (200, b"foto printer")
+    assert client.get(f"/api/v1/attachments/{file_id}",
+                      headers=api_token(client, "redaktur")).status_code == 403
     assert client.get(f"/proses/{instance_id}").status_code == 403
     prakom = app.test_client()
     login(prakom, "prakom")

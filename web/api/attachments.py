@@ -1,10 +1,13 @@
-"""Attachments (Lampiran) through the API: an instance's files, upload to a task, download.
-Rules: ``engine.process.attachments``; seeing: ``engine.people.access``."""
+"""Attachments (Lampiran) through the API: an instance's files, upload to a task, download
+(also a ticket thread's file by its requester). Rules: ``engine.process.attachments``;
+seeing: ``engine.people.access``."""
 
 from typing import Any
 
 from flask import current_app, g, jsonify, request, send_file
 
+from engine.desk import tickets
+from engine.errors import NotFound, PermissionDenied
 from engine.models import Attachment
 from engine.process import attachments, instances, lists, tasks
 from web.access import access
@@ -63,9 +66,13 @@ def download_attachment(attachment_id: int) -> Any:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         return error_response(404, "not_found", f"Lampiran #{attachment_id} tidak ditemukan.")
-    if not access().may_view_instance(instances.get_instance(db.session,
-                                                             attachment.instance_id)):
-        return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
+    instance = instances.get_instance(db.session, attachment.instance_id)
+    if not access().may_view_instance(instance):
+        # A requester may download the files of his ticket's thread, as on its page.
+        try:
+            tickets.shared_file(db.session, clock(), instance, g.user, attachment_id)
+        except (PermissionDenied, NotFound):
+            return error_response(403, "forbidden", "Anda tidak memegang peran pada SOP ini.")
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         return error_response(404, "not_found", "Berkas lampiran belum tersedia.")
