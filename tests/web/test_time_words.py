@@ -147,3 +147,17 @@ def test_english_counts_one_in_the_singular(at):
         assert span_text(_wib(7, 9), _wib(8, 9), round_the_clock=True) == "1 day"
         assert span_text(_wib(7, 9), _wib(9, 10), round_the_clock=True) == "2 days 1 h"
         assert time_left(_wib(8, 9, 30)) == "1 working day left"
+
+
+def test_a_step_without_a_deadline_says_so_once(app, client):
+    admin, prakom = api_token(client, "admin"), api_token(client, "prakom")
+    assert client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(mini_bpmn()), "a.bpmn")}).status_code == 201
+    started = client.post("/api/v1/instances", headers=prakom,
+                          json={"process_key": "sop_uji", "title": "Konsep"}).json
+    client.post(f"/api/v1/tasks/{started['open_tasks'][0]['id']}/complete", headers=prakom,
+                json={"data": {}})
+    [task] = client.get(f"/api/v1/instances/{started['id']}", headers=admin).json["open_tasks"]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task['id']}").get_data(True)
+    assert "<dt>Batas Waktu</dt><dd>tanpa batas waktu</dd>" in page
