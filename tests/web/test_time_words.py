@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask_babel import force_locale
 
+from engine.process.startable import TotalWaktu
 from tests.conftest import mini_bpmn
 from tests.web.conftest import api_token, login
 from web.field_values import field_value
@@ -20,6 +21,7 @@ from web.time_words import (
     span_text,
     time_left,
 )
+from web.views.start import total_words
 
 
 def _wib(day: int, hour: int, minute: int = 0) -> datetime:
@@ -147,6 +149,10 @@ def test_english_counts_one_in_the_singular(at):
         assert span_text(_wib(7, 9), _wib(8, 9), round_the_clock=True) == "1 day"
         assert span_text(_wib(7, 9), _wib(9, 10), round_the_clock=True) == "2 days 1 h"
         assert time_left(_wib(8, 9, 30)) == "1 working day left"
+        assert total_words(TotalWaktu(months=1, days=1, minutes=135, untimed=0)) == (
+            "1 month 1 working day 2 h 15 min")
+        assert total_words(TotalWaktu(months=0, days=2, minutes=0, untimed=0)) == (
+            "2 working days")
 
 
 def test_a_step_without_a_deadline_says_so_once(app, client):

@@ -21,8 +21,10 @@ def total_words(total: TotalWaktu) -> str:
     working time (a working day is an office day; hours never carry into days);
     ``tanpa waktu tetap`` when no step has one."""
     hours, minutes = divmod(round(total.minutes), 60)
-    parts = [gettext("%(n)s bulan", n=_amount(total.months)) if total.months else "",
-             gettext("%(n)s hari kerja", n=_amount(total.days)) if total.days else "",
+    parts = [ngettext("%(n)s bulan", "%(n)s bulan", total.months, n=_amount(total.months))
+             if total.months else "",
+             ngettext("%(n)s hari kerja", "%(n)s hari kerja", total.days, n=_amount(total.days))
+             if total.days else "",
              gettext("%(n)s jam", n=hours) if hours else "",
              gettext("%(n)s menit", n=minutes) if minutes else ""]
     text = " ".join(filter(None, parts))
