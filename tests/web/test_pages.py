@@ -169,7 +169,7 @@ def test_instance_page_marks_late_steps_with_time_taken_against_the_standard(cli
     client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
     page = client.get(url).get_data(True)
     assert 'data-late="Kegiatan_1"' in page and 'data-current="Kegiatan_2"' in page
-    assert '<td data-label="Waktu dipakai">2 jam kerja / 1 jam</td>' in page
+    assert '<td data-label="Waktu dipakai">2 jam kerja / 1 jam kerja</td>' in page
     assert page.count("⚠ Terlambat") == 1
 
 
@@ -178,3 +178,16 @@ def test_every_page_names_its_icon_so_browsers_ask_no_missing_favicon(client):
     icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page).group(1)
     with client.get(icon) as answer:
         assert (answer.status_code, answer.mimetype) == (200, "image/svg+xml")
+
+
+def test_a_kritis_step_shows_its_time_on_the_wall_clock_against_its_cases_waktu(client, clock):
+    login(client, "prakom")
+    token = csrf_token(client.get("/proses/baru").get_data(as_text=True))
+    url = _instance_url(client, client.post("/proses/baru", data={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati",
+        "prioritas": "kritis", "csrf_token": token}))
+    [task_id] = _task_links(client)
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    clock.advance(timedelta(minutes=45))
+    assert '<td data-label="Waktu dipakai">45 menit / 1 jam</td>' in client.get(url).get_data(True)

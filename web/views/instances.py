@@ -18,17 +18,19 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import settings
 from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
+from engine.escalation.chain import step_clock
 from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
+from engine.time.duration import duration_words
 from web.access import access
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
+from web.time_words import counts_wall_clock, span_text
 from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
@@ -132,10 +134,11 @@ def show(instance_id: int) -> Any:
 
 def _render_show(instance: Any, errors: dict[str, str]) -> Any:
     steps = instances.instance_tasks(db.session, instance)
-    calendar = settings.work_calendar(db.session)
     now = clock().now()
-    taken = {t.id: calendar.working_minutes_between(t.created_at, t.completed_at or now)
-             for t in steps.items}
+    # Each step on its own clock: a kritis ticket's step in wall-clock hours against the
+    # Waktu its case gave it, not office minutes against the SOP's default Waktu.
+    taken = {t.id: (span_text(t.created_at, t.completed_at or now, counts_wall_clock(t)),
+                    _standard(t)) for t in steps.items}
     late = {t.id for t in steps.items
             if t.due_at is not None and (t.completed_at or now) > t.due_at}
     history = instances.history(db.session, instance)
@@ -148,6 +151,15 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         attachments=files, comments=comments, errors=errors,
         may_cancel=instances.may_cancel(db.session, instance, current_user)
     ), 422 if errors else 200
+
+
+def _standard(task: Any) -> str:
+    """The Waktu a step was given: its case's (``step_clock``) in words, else the SOP's
+    text (a step without a timer: "Relatif", or "—")."""
+    duration, round_the_clock = step_clock(task)
+    if duration and task.duration is not None:
+        return duration_words(duration, round_the_clock)
+    return task.instance.definition.catalog["tasks"].get(task.bpmn_id, {}).get("waktu") or "—"
 
 
 @bp.get("/<int:instance_id>/riwayat")
