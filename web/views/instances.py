@@ -20,7 +20,6 @@ from flask_login import current_user, login_required
 
 from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
-from engine.escalation.chain import step_clock
 from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
@@ -154,12 +153,14 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
 
 
 def _standard(task: Any) -> str:
-    """The Waktu a step was given: its case's (``step_clock``) in words, else the SOP's
-    text (a step without a timer: "Relatif", or "—")."""
-    duration, round_the_clock = step_clock(task)
-    if duration and task.duration is not None:
-        return duration_words(duration, round_the_clock)
-    return task.instance.definition.catalog["tasks"].get(task.bpmn_id, {}).get("waktu") or "—"
+    """The Waktu a step was given: the SOP's text as the SOP document writes it ("10
+    menit", "Relatif", or "—"), unless its case gave it another (a conditional timer: a
+    kritis ticket's 1 hour round the clock), then that one in words."""
+    entry = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
+    if task.duration is not None and (task.duration, task.round_the_clock) != (
+            entry.get("duration"), bool(entry.get("round_the_clock"))):
+        return duration_words(task.duration, task.round_the_clock)
+    return entry.get("waktu") or "—"
 
 
 @bp.get("/<int:instance_id>/riwayat")

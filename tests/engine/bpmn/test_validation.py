@@ -144,8 +144,8 @@ CASES = {
     "timer that does not parse": (mini_bpmn({TIMER: '>"PT30X"<'}), "durasi timer ditolak"),
     "timer of zero length": (
         mini_bpmn({TIMER: '>"PT0S"<'}),
-        'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'PT0S\' panjangnya '
-        "nol"),
+        ('boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'PT0S\' '
+         "panjangnya nol")),
     "timeDate": (
         mini_bpmn({"timeDuration": "timeDate", '"PT30M"': '"2030-01-01T08:00:00+07:00"'}),
         "timeDate tidak didukung"),
