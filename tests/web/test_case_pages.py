@@ -25,6 +25,18 @@ def _complete_open(client, instance_id: int, data: dict | None = None) -> None:
     assert response.status_code == 200, response.json
 
 
+def _rkt_at_the_draft(client, data: dict | None = None) -> tuple[dict, int]:
+    """An RKT instance started by the Kasubbag (with ``data``) whose first two steps are
+    done: the instance and its open step, the Kasubbag's draft (a file field)."""
+    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": RKT, "title": "RKT 2027", "data": data or {}}).json
+    _complete_open(client, started["id"])
+    _complete_open(client, started["id"])
+    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    return started, task
+
+
 def test_start_page_shows_the_sops_start_form_and_keeps_values_on_error(app, client):
     login(client, "prakom")
     page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
@@ -50,12 +62,7 @@ def test_start_page_shows_the_sops_start_form_and_keeps_values_on_error(app, cli
 
 
 def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app, client):
-    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
-        "process_key": RKT, "title": "RKT 2027"}).json
-    _complete_open(client, started["id"])
-    _complete_open(client, started["id"])
-    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
-                      ).json["open_tasks"][0]["id"]
+    started, task = _rkt_at_the_draft(client)
     login(client, "kasubbag")
     page = client.get(f"/tugas/{task}").get_data(True)
     assert 'enctype="multipart/form-data"' in page
@@ -166,12 +173,7 @@ def test_lists_and_cancel_through_the_pages(app, client):
 
 
 def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(app, client):
-    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
-        "process_key": RKT, "title": "RKT", "data": {"tahun": 2027}}).json
-    _complete_open(client, started["id"])
-    _complete_open(client, started["id"])
-    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
-                      ).json["open_tasks"][0]["id"]
+    started, task = _rkt_at_the_draft(client, {"tahun": 2027})
     login(client, "kasubbag")
     start = client.get(f"/proses/baru?process_key={RKT}").get_data(True)
     # A text input reading "87,5" as typed: a number input drops the comma (875).
