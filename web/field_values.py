@@ -4,12 +4,13 @@ a list joined; never a choice key, an ISO timestamp or ``True``."""
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import format_decimal, gettext
 from werkzeug.datastructures import MultiDict
 
-from web.filters import MONTHS, local_time
+from web.filters import MONTHS, local_time, office_calendar
 from web.time_words import number
 
 
@@ -70,9 +71,8 @@ def _moment(text: str) -> str:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    if moment.tzinfo is None:  # typed on a page: the office's wall clock
-        return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} " \
-               f"{moment.hour:02d}.{moment.minute:02d}"
+    if moment.tzinfo is None:  # typed on a page: the office's wall clock, named as such
+        return local_time(moment.replace(tzinfo=ZoneInfo(office_calendar().timezone)))
     return local_time(moment)
 
 

@@ -107,7 +107,7 @@ def test_case_data_reads_as_officials_write_it(at):
         assert field_value("p1", choice) == "Kritis (1 jam)"
         assert field_value(["p1", "x"], choice) == "Kritis (1 jam), x"
         assert field_value("2026-12-24", {"kind": "date"}) == "24 Des 2026"
-        assert field_value("2026-12-04T09:00:00", {"kind": "datetime"}) == "4 Des 2026 09.00"
+        assert field_value("2026-12-04T09:00:00", {"kind": "datetime"}) == "4 Des 2026 09.00 WIB"
         assert field_value(1500000.75, {"kind": "number"}) == "1.500.000,75"
         assert field_value(12500, {"kind": "number"}) == "12.500"
         assert field_value(2027, {"kind": "number"}) == "2027"  # a year: four digits ungrouped
