@@ -197,6 +197,15 @@ def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(ap
             "tahun": 2027, "draf_rancangan": "draf.pdf"}
     history = client.get(f"/proses/{started['id']}").get_data(True)
     assert re.search(r"Lampiran ditambahkan “[^”]+”: draf\.pdf oleh Demo Kasubbag", history)
+    with app.app_context():
+        draft = db.session.scalar(select(Attachment.id).where(Attachment.filename == "draf.pdf"))
+    # The file field's value opens its file, on the process page and in the case file.
+    assert f'<dd><a href="/lampiran/{draft}">draf.pdf</a></dd>' in history
+    login(client, "panitera")
+    step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    assert f'<dd><a href="/lampiran/{draft}">draf.pdf</a></dd>' in client.get(
+        f"/tugas/{step}").get_data(True)
 
 
 def test_case_data_is_named_by_the_form_that_wrote_it(app, client):

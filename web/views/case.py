@@ -18,11 +18,13 @@ from web.views.attachments import folder
 from web.views.reports.export import Table
 
 
-def case_context(instance: ProcessInstance) -> dict[str, Any]:
+def case_context(instance: ProcessInstance, files: list[Any] = ()) -> dict[str, Any]:
     """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
     ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``, "step_fields":
-    {BPMN id: that step's form fields}}``."""
+    {BPMN id: that step's form fields}, "files": ``files``}`` (the instance's attachments,
+    newest first, that file fields link to)."""
     return {"instance": instance, "steps": case.completed_steps(db.session, instance),
+            "files": files,
             "all_fields": all_fields(instance),
             "step_fields": {bpmn_id: fields(entry.get("form")) for bpmn_id, entry
                             in instance.definition.catalog["tasks"].items()}}

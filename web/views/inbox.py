@@ -162,7 +162,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
         values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),
-        declared=declared, case=case_context(human_task.instance),
+        declared=declared, case=case_context(human_task.instance, files.items),
         may_return=any(choice.get("returns") for field in entry["fields"]
                        if field["type"] == "choice" for choice in field["choices"]),
         returned_by=case.returned_by(db.session, human_task)
