@@ -144,6 +144,8 @@ def test_a_ticket_for_a_service_not_offered_is_refused_not_filed_as_another(app,
         assert refused.status_code == 422, key
         assert 'id="process_key-error">pilih salah satu layanan yang ditawarkan' in (
             refused.get_data(True))
+        # Said once, beside its field, without the field's internal name.
+        assert refused.get_data(True).count("pilih salah satu layanan") == 1
     with app.app_context():
         assert db.session.scalars(select(ProcessInstance)).all() == []
 
