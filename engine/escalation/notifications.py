@@ -76,8 +76,10 @@ class NotificationItem:
 
 def page_for_user(session: Session, user: User, *, unread_only: bool = False,
                   kind: str | None = None, process_key: str | None = None, page: int = 1,
-                  per_page: int = 20) -> tuple[list[NotificationItem], int]:
-    """One page of ``user``'s notifications, newest first, and how many match in all.
+                  per_page: int = 20, only: int | None = None
+                  ) -> tuple[list[NotificationItem], int]:
+    """One page of ``user``'s notifications, newest first, and how many match in all;
+    ``only``: just the notification of that id (as the list shows it).
 
     Reads only the columns shown (never an instance's saved state nor a definition's
     BPMN): two statements for the page (one more for the steps' calendars), one COUNT.
@@ -94,6 +96,8 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
         raise ValueError("page or per_page out of range")
     holder, finisher = aliased(User), aliased(User)
     joined = _matching(user, unread_only, kind, process_key)
+    if only is not None:
+        joined = joined.where(Notification.id == only)
     total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
     rows = session.execute(
         joined.with_only_columns(

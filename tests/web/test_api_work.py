@@ -179,6 +179,9 @@ def test_notifications_marked_read_one_and_all(app, client, prakom, kasubbag, st
                        ).status_code == 404  # not theirs
     one = client.post(f"/api/v1/notifications/{first}/read", headers=prakom)
     assert one.status_code == 200 and one.json["read_at"] is not None
+    # The item as the list shows it, read now.
+    assert {key: value for key, value in one.json.items() if key != "read_at"} == {
+        key: value for key, value in notes["items"][0].items() if key != "read_at"}
     assert client.get("/api/v1/notifications", headers=prakom).json["unread"] == 2
     marked = client.post("/api/v1/notifications/read", headers=prakom)
     assert marked.json == {"marked": 2, "unread": 0}

@@ -10,7 +10,6 @@ from web.api import bp
 from web.api.auth import token_required
 from web.api.common import load_query
 from web.api.openapi import doc
-from web.api.schemas import NotificationSchema
 from web.api.schemas_notifications import (
     MarkedSchema,
     NotificationItemSchema,
@@ -47,12 +46,14 @@ def unread_notifications() -> Any:
 
 
 @bp.post("/notifications/<int:notification_id>/read")
-@doc("Tandai satu notifikasi dibaca", tag=TAG, responses={200: NotificationSchema})
+@doc("Tandai satu notifikasi dibaca", tag=TAG, responses={200: NotificationItemSchema})
 @token_required
 def mark_notification_read(notification_id: int) -> Any:
-    found = notifications.mark_read(db.session, clock(), g.user, notification_id)
+    """The notification as the list shows it (``level``, ``label``, ``state`` ...)."""
+    notifications.mark_read(db.session, clock(), g.user, notification_id)
     db.session.commit()
-    return jsonify(NotificationSchema().dump(found))
+    [item], _ = notifications.page_for_user(db.session, g.user, only=notification_id)
+    return jsonify(NotificationItemSchema().dump(item))
 
 
 @bp.post("/notifications/read")
