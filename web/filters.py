@@ -104,6 +104,22 @@ def task_state_text(state: str, claimed: bool = False) -> str:
     return str(TASK_STATE_TEXT.get(state, state))
 
 
+# A ticket's status and priority as the requester reads them (``engine.desk.tickets``
+# gives the Indonesian words): in the user's language.
+TICKET_WORDS = {"diterima": lazy_gettext("diterima"), "dikerjakan": lazy_gettext("dikerjakan"),
+                "menunggu Anda": lazy_gettext("menunggu Anda"),
+                "menunggu pemohon": lazy_gettext("menunggu pemohon"),
+                "selesai": lazy_gettext("selesai"), "dibatalkan": lazy_gettext("dibatalkan"),
+                "kritis": lazy_gettext("kritis"), "mayor": lazy_gettext("mayor"),
+                "minor": lazy_gettext("minor")}
+
+
+def ticket_word(word: str | None) -> str:
+    """A ticket's status or priority word in the user's language (``diterima`` ->
+    ``received``); another word as it is."""
+    return str(TICKET_WORDS.get(word or "", word or ""))
+
+
 def history_text(action: str) -> str:
     """An audit action in words (``task.completed`` -> ``Langkah diselesaikan``)."""
     return str(HISTORY_TEXT.get(action, action))
@@ -114,4 +130,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_time, "waktu")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(history_text, "riwayat")
+    app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")

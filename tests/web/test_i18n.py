@@ -14,8 +14,9 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from engine.models import AuditRecord, User
-from tests.conftest import csrf_token
+from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
 from web.cli.worker import fire_once
 from web.extensions import babel, db
 
@@ -185,3 +186,15 @@ def test_the_api_answers_in_indonesian_whatever_the_browser_session_chose(app, c
     missing = client.get("/api/v1/tidak-ada", headers=token)
     assert missing.json["error"]["message"] == "Halaman tidak ditemukan."
     assert "Log out" in client.get("/").get_data(True)  # the pages stay English
+
+
+def test_a_ticket_reads_its_status_and_priority_in_english(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    _choose_language(client, "en")
+    ticket = client.post("/api/v1/instances", headers=api_token(client, "pegawai"), json={
+        "process_key": "penanganan_permintaan_layanan_ti", "title": "Printer",
+        "data": {**START_DATA["penanganan_permintaan_layanan_ti"], "prioritas": "kritis"}}).json
+    page = client.get(f"/tiket/{ticket['id']}").get_data(True)
+    assert '<dd id="ticket-status">received</dd>' in page and "<dd>critical</dd>" in page
+    assert 'class="ticket-status">received</td>' in client.get("/tiket/").get_data(True)
