@@ -19,6 +19,6 @@ class FormRequest(Request):
     def _load_form_data(self) -> None:
         super()._load_form_data()
         form: Any = self.__dict__.get("form")
-        if form is not None and any("\r\n" in value for value in form.values()):
+        if form is not None and any("\r\n" in value for _, value in form.items(multi=True)):
             self.__dict__["form"] = ImmutableMultiDict(
                 [(key, value.replace("\r\n", "\n")) for key, value in form.items(multi=True)])
