@@ -3,6 +3,8 @@
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,20 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+@contextmanager
+def bounded_page(browser, viewport: dict[str, int], timeout_ms: int) -> Iterator:
+    """A new page in a context of its own (``viewport``: width and height in px) whose
+    every wait and navigation gives up after ``timeout_ms``, so that a stuck page fails a
+    test instead of hanging it; the context is closed at the end."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(timeout_ms)
+    context.set_default_navigation_timeout(timeout_ms)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def login(page, base: str, username: str) -> None:

@@ -10,17 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
-from tests.browser.conftest import login
+from tests.browser.conftest import bounded_page, login
 from tests.browser.starting import TIMEOUT_MS
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    with bounded_page(browser, DESKTOP, TIMEOUT_MS) as page:
+        yield page
 
 
 def _visible_names(page) -> list[str]:

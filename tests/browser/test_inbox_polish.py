@@ -10,7 +10,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, bounded_page, login
 
 WAIT = 5000  # ms: the longest any step of these tests waits for the page
 
@@ -49,10 +49,8 @@ def marker(server) -> str:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(WAIT)
-    yield context.new_page()
-    context.close()
+    with bounded_page(browser, DESKTOP, WAIT) as page:
+        yield page
 
 
 def test_sort_headers_turn_the_order_and_filters_apply_on_change(server, page, marker):

@@ -6,7 +6,7 @@ form can be sent again once the browser brings the page back from its history.""
 import pytest
 
 from tests.browser.axe import PHONE
-from tests.browser.conftest import login
+from tests.browser.conftest import bounded_page, login
 from tests.browser.starting import TIMEOUT_MS
 
 START = "/proses/baru?process_key=penanganan_gangguan_server"
@@ -20,10 +20,8 @@ TWICE = """selector => {
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    with bounded_page(browser, PHONE, TIMEOUT_MS) as page:
+        yield page
 
 
 def test_the_start_form_is_sent_once_and_a_search_form_every_time(server, page):
