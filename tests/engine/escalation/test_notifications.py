@@ -15,16 +15,22 @@ from engine.process.instances import start_instance
 from tests.conftest import mini_bpmn
 
 
+def _escalate(session, clock, users, levels: int) -> None:
+    """Start the mini SOP (deployed) as Prakom and let its first step (30 minutes) run
+    past ``levels`` multiples of its standard, the timer loop firing each level."""
+    start_instance(session, clock, process_key="sop_uji", title="Konsep surat",
+                   user=users["Prakom"])
+    session.commit()
+    for _ in range(levels):
+        clock.advance(timedelta(minutes=30))
+        fire_round(session, clock, lambda instance_id, error: session.commit())
+
+
 @pytest.fixture
 def escalated(session, clock, users):
     """One mini SOP step (30 minutes, Prakom) at 3x its standard: levels 1, 2 and 3."""
     deploy(session, clock, mini_bpmn())
-    start_instance(session, clock, process_key="sop_uji", title="Konsep surat",
-                   user=users["Prakom"])
-    session.commit()
-    for _ in range(3):
-        clock.advance(timedelta(minutes=30))
-        fire_round(session, clock, lambda instance_id, error: session.commit())
+    _escalate(session, clock, users, 3)
     return users
 
 
@@ -81,12 +87,7 @@ def test_an_escalation_reaches_the_plh_of_an_away_holder_and_no_disabled_account
     record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Panitera"],
            role="Kasubbag", warrant_number="SPRIN/1", starts_at=clock.now(),
            ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
-    start_instance(session, clock, process_key="sop_uji", title="Konsep surat",
-                   user=users["Prakom"])
-    session.commit()
-    for _ in range(2):
-        clock.advance(timedelta(minutes=30))
-        fire_round(session, clock, lambda instance_id, error: session.commit())
+    _escalate(session, clock, users, 2)
     level_2 = session.scalars(select(AuditRecord).where(
         AuditRecord.action == "task.escalated")).all()[-1].detail
     assert (level_2["level"], level_2["recipients"]) == (2, ["panitera"])
