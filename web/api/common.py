@@ -69,8 +69,14 @@ def page_of(items: list[Any], page: int, per_page: int) -> list[Any]:
 def page_json(found: Page, schema: Schema, **more: Any) -> Any:
     """The answer of a list: ``{"items", "total", "page", "per_page"}`` (and ``more``),
     the items dumped with ``schema`` (``many=True``)."""
-    return jsonify(items=schema.dump(found.items), total=found.total, page=found.page,
-                   per_page=found.per_page, **more)
+    return page_answer(found, schema.dump(found.items), **more)
+
+
+def page_answer(found: Page, items: list[Any], **more: Any) -> Any:
+    """``page_json`` with the page's ``items`` already dumped (and changed where the
+    caller must, e.g. case data cut to what the caller may see)."""
+    return jsonify(items=items, total=found.total, page=found.page, per_page=found.per_page,
+                   **more)
 
 
 def page_list(found: Page, items: list[Any]) -> Any:

@@ -20,7 +20,7 @@ from engine.process.deploy import (
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
-from web.api.common import load_body, load_query, page_json, page_list
+from web.api.common import load_body, load_query, page_answer, page_json, page_list
 from web.api.openapi import doc
 from web.api.schemas import (
     HistorySchema,
@@ -153,7 +153,7 @@ def list_instances() -> Any:
     items = InstanceSummarySchema(many=True).dump(found.items)
     for item in items:
         item["data"] = shown[item["id"]]
-    return jsonify(items=items, total=found.total, page=found.page, per_page=found.per_page)
+    return page_answer(found, items)
 
 
 @bp.post("/instances")
