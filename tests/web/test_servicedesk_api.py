@@ -240,6 +240,24 @@ def test_startable_is_a_yes_or_no_and_ticket_routes_are_for_tickets_only(app, cl
             AuditRecord.action == "ticket.message")) == 0
 
 
+def test_the_requester_is_answered_without_the_desks_internal_steps(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    started = client.post("/api/v1/instances", headers=me, json={
+        "process_key": LTI, "title": "Printer rusak", "data": START_DATA[LTI]})
+    assert started.status_code == 201, started.json
+    assert (started.json["open_tasks"], started.json["history"]) == ([], [])
+    assert started.json["data"] == START_DATA[LTI]
+    staff = client.get(f"/api/v1/instances/{started.json['id']}",
+                       headers=api_token(client, "admin")).json
+    assert len(staff["open_tasks"]) == 1 and staff["history"]
+    cancelled = client.post(f"/api/v1/instances/{started.json['id']}/cancel", headers=me,
+                            json={"reason": "Sudah menyala lagi"})
+    assert cancelled.status_code == 200, cancelled.json
+    assert cancelled.json["status"] == "cancelled"
+    assert (cancelled.json["open_tasks"], cancelled.json["history"]) == ([], [])
+
+
 def test_the_requesters_list_shows_and_searches_only_what_he_typed(app, client):
     add_employee(app)
     me, admin = api_token(client, "pegawai"), api_token(client, "admin")

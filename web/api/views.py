@@ -166,7 +166,7 @@ def start_instance() -> Any:
     db.session.flush()
     # Built before the commit, which would expire what it reads. A new instance's human
     # tasks are the ones its start opened, which the unit of work holds.
-    answer = instance_json(instance, instances.open_tasks(db.session, instance))
+    answer = _caller_view(instance, instances.open_tasks(db.session, instance))
     db.session.commit()
     return jsonify(answer), 201
 
@@ -204,8 +204,9 @@ def cancel_instance(instance_id: int) -> Any:
     body = load_body(InstanceCancel())
     instance = instances.cancel_instance(db.session, clock(), instance_id, g.user,
                                          body["reason"])
+    answer = _caller_view(instance)
     db.session.commit()
-    return jsonify(instance_json(instance))
+    return jsonify(answer)
 
 
 def task_json(task: Any, with_case: bool = False) -> dict[str, Any]:
@@ -236,6 +237,19 @@ def instance_json(instance: Any, open_tasks: list[Any] | None = None) -> dict[st
     return _INSTANCE.dump({**_instance_fields(instance), "open_tasks": open_tasks,
                            "history": history_entries(found.items, steps),
                            "history_total": found.total})
+
+
+def _caller_view(instance: Any, open_tasks: list[Any] | None = None) -> dict[str, Any]:
+    """``instance_json`` for who may open the instance; for a requester who may not (a
+    ticket he started at the front door, README "Layanan TI") no internal steps: empty
+    ``open_tasks`` and ``history``, and of the case data only the start form's fields, as
+    his list shows them (``lists.shown_data``)."""
+    if access().may_view_instance(instance):
+        return instance_json(instance, open_tasks)
+    return _INSTANCE.dump({**_instance_fields(instance), "open_tasks": [], "history": [],
+                           "history_total": 0,
+                           "data": lists.shown_data(db.session, access(), [instance])[
+                               instance.id]})
 
 
 def instance_brief(instance: Any, with_history: bool = False) -> dict[str, Any]:
