@@ -16,6 +16,7 @@ from flask import Flask, Response, abort, g, make_response, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from web.errors import error_response
@@ -32,18 +33,18 @@ CONTENT_SECURITY_POLICY = (
 # Ids in URLs are database integers: larger numbers are simply not found (404), instead
 # of overflowing the database driver.
 MAX_ID = 2**31 - 1
-# What a larger number in a URL becomes: no row has id 0 and no SOP a version 0.
-NO_ID = 0
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:...>``: 0..2^31-1; a larger number reaches the view as ``NO_ID``, so it is
-    answered 404 there. (Refusing it in the converter would make Werkzeug answer 405 when
-    another route of the same path prefix has other methods.)"""
+    """``<int:...>``: 0..2^31-1; a larger number is answered 404 at once. (NotFound, not
+    Werkzeug's ValidationError: that would make it try the path's other routes and answer
+    405 where one has other methods.)"""
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        return number if number <= MAX_ID else NO_ID
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def install_converters(app: Flask) -> None:

@@ -275,4 +275,5 @@ def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
                  "/api/v1/instances/99999999999999999999/comments"):
         response = client.get(path, headers=prakom)
         assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
+        assert "#0" not in response.json["error"]["message"]
     assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404
