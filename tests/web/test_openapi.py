@@ -49,6 +49,10 @@ def test_errors_are_documented_with_the_one_error_shape(client):
     assert shape["required"] == ["error"]
     body = document["components"]["schemas"]["ErrorBody"]
     assert body["required"] == ["code", "message"] and "fields" in body["properties"]
+    for path, method in (("/api/v1/auth/token", "post"), ("/api/v1/tasks", "get")):
+        for status in ("429", "503"):
+            header = document["paths"][path][method]["responses"][status]["headers"]
+            assert header["Retry-After"]["schema"] == {"type": "integer"}
     assert all(op["security"] == [{"bearer": []}] for path, ops in document["paths"].items()
                for name, op in ops.items()
                if path not in ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs"))

@@ -22,6 +22,8 @@ from web.api.schemas_common import ErrorSchema
 # Answers any authenticated endpoint may give (bad input, no token, no right, not found,
 # too large, too many attempts, database busy); each endpoint adds its own.
 COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
+# The answers that say when to try again (too many attempts, database busy).
+RETRY_AFTER = (429, 503)
 # Examples of path parameters (an SOP of bpmn/ and the first rows), which Swagger UI
 # offers and Schemathesis tries first.
 EXAMPLES = {"key": "surat_masuk_keluar"}
@@ -67,7 +69,11 @@ def _response(status: int, answer: Any) -> dict[str, Any]:
     if isinstance(answer, dict):
         return answer
     schema = answer or ErrorSchema
-    return {"description": str(status), "content": {"application/json": {"schema": schema}}}
+    response = {"description": str(status), "content": {"application/json": {"schema": schema}}}
+    if status in RETRY_AFTER:
+        response["headers"] = {"Retry-After": {
+            "description": "detik sebelum mencoba lagi", "schema": {"type": "integer"}}}
+    return response
 
 
 def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]:
