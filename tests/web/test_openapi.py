@@ -55,7 +55,11 @@ def test_errors_are_documented_with_the_one_error_shape(client):
             assert header["Retry-After"]["schema"] == {"type": "integer"}
     assert all(op["security"] == [{"bearer": []}] for path, ops in document["paths"].items()
                for name, op in ops.items()
-               if path not in ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs"))
+               if path not in ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs",
+                               "/api/v1/alerts"))
+    alerts = document["paths"]["/api/v1/alerts"]["post"]["security"]
+    assert alerts == [{"alert_source": []}]
+    assert set(document["components"]["securitySchemes"]) == {"bearer", "alert_source"}
 
 
 def test_docs_page_uses_only_vendored_files_and_no_inline_script(client):

@@ -28,24 +28,33 @@ RETRY_AFTER = (429, 503)
 # offers and Schemathesis tries first.
 EXAMPLES = {"key": "surat_masuk_keluar"}
 PUBLIC = ("api.openapi_document", "api.docs", "api.token")
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "token pengguna dari POST /api/v1/auth/token"},
+    "alert_source": {"type": "http", "scheme": "bearer",
+                     "description": "token sumber peringatan dari `alur alerts add-source`"},
+}
 
 
 def doc(summary: str, *, body: type[Schema] | None = None,
         query: type[Schema] | None = None, multipart: dict[str, Any] | None = None,
         responses: dict[int, type[Schema] | dict[str, Any] | None],
-        tag: str = "umum") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        tag: str = "umum", security: str = "bearer"
+        ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe an endpoint for the document.
 
     Args:
         body: the JSON request body's schema; ``query``: the query parameters' schema;
         multipart: a JSON Schema of a ``multipart/form-data`` body;
         responses: status -> schema of the JSON answer, a raw OpenAPI response object,
-            or None for an error answer (``ErrorSchema``).
+            or None for an error answer (``ErrorSchema``);
+        security: the security scheme of the endpoint's token (``SECURITY_SCHEMES``).
     """
 
     def remember(view: Callable[..., Any]) -> Callable[..., Any]:
         view.openapi = {"summary": summary, "body": body, "query": query,  # type: ignore
-                        "multipart": multipart, "responses": responses, "tag": tag}
+                        "multipart": multipart, "responses": responses, "tag": tag,
+                        "security": security}
         return view
 
     return remember
@@ -95,7 +104,7 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
     if content:
         operation["requestBody"] = {"required": True, "content": content}
     if endpoint not in PUBLIC:
-        operation["security"] = [{"bearer": []}]
+        operation["security"] = [{meta["security"]: []}]
     return operation
 
 
@@ -104,7 +113,8 @@ def build(app: Flask) -> dict[str, Any]:
     spec = APISpec(title="Alur API", version="1", openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "README, bagian \"API JSON\"."})
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
