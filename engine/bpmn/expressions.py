@@ -14,6 +14,7 @@ A timer's duration may also choose by case data with ``if``/``else`` (``conditio
 """
 
 import ast
+import functools
 import operator
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -22,6 +23,8 @@ from engine.numbers import grouped
 
 MAX_EXPRESSION_CHARS = 1000
 MAX_NESTING = 20
+# How many checked expressions are kept parsed (each at most MAX_EXPRESSION_CHARS).
+CHECKED_CACHE = 4096
 
 # Functions a script task may call. The runtime (engine.runtime.adapter.AlurScriptEngine) runs
 # none yet, so none is registered: every script task is refused at upload.
@@ -66,6 +69,13 @@ def check(expression: str, *, conditional: bool = False) -> ast.expr:
     Raises:
         UnsafeExpression: with an Indonesian message naming the construct refused.
     """
+    return _checked(expression, conditional)
+
+
+@functools.lru_cache(maxsize=CHECKED_CACHE)
+def _checked(expression: str, conditional: bool) -> ast.expr:
+    # A process definition's few expressions are evaluated at every step; their trees are
+    # only read (``_eval``, ``conditional_leaves``), so one parse serves them all.
     tree = _parse(expression)
     _check_tree(tree, conditional=conditional)
     return tree.body

@@ -1,6 +1,8 @@
 """The safe expression subset: what gateway conditions, timers and script calls may say
 (``engine.bpmn.expressions``; SpiffWorkflow would ``eval`` them)."""
 
+import ast
+
 import pytest
 
 from engine.bpmn import expressions
@@ -69,3 +71,18 @@ def test_a_script_may_only_call_a_registered_function_with_safe_arguments():
                    "lain()", "kirim_surel(x)\nimport os"):
         with pytest.raises(expressions.UnsafeExpression):
             expressions.check_call(script, {"kirim_surel"})
+
+
+def test_an_expression_is_parsed_once_however_often_it_is_evaluated(monkeypatch):
+    parsed = []
+    parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda *a, **k: parsed.append(a[0]) or parse(*a, **k))
+    condition = "status_once == 'disetujui' and jumlah_once > 2"
+    results = [expressions.evaluate(condition, {"status_once": "disetujui", "jumlah_once": n})
+               for n in range(1, 6)]
+    assert results == [False, False, True, True, True]
+    assert parsed == [condition]
+    with pytest.raises(expressions.UnsafeExpression):
+        expressions.evaluate("__import__('os')", {})
+    with pytest.raises(expressions.UnsafeExpression):
+        expressions.evaluate("__import__('os')", {})
