@@ -297,10 +297,14 @@ def _period(kind: str | None = None) -> Period:
 
 def _date_field(name: str, label: str) -> date:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        raise PeriodError(gettext("%(field)s: \"%(value)s\" bukan tanggal (TTTT-BB-HH).",
-                                  field=label, value=request.args.get(name, "")[:20])) from None
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        raise PeriodError(gettext("%(field)s: \"%(value)s\" bukan tanggal (TTTT-BB-HH) tahun "
+                                  "2000–2100.", field=label,
+                                  value=request.args.get(name, "")[:20]))
+    return day
 
 
 @bp.errorhandler(PeriodError)
