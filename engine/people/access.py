@@ -13,6 +13,8 @@ Plh/Plt gets the same answer everywhere. The rules:
 - Every active account is a requester (Pemohon, issue 14): it may start the
   requester-facing SOPs (``REQUESTER_PROCESSES``) and follow its own tickets on the ticket
   view (never the internal instance page, unless it also holds a lane of the SOP).
+- Laporan Layanan TI (both requester-facing SOPs) is seen by whoever may see the reports
+  of each of them; its per-Prakom rows as a person's figures (below).
 - Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
   person's figures by the person, by whoever may act in the role supervising one of the
   person's roles, and by administrators.
@@ -92,6 +94,19 @@ class Access:
         ``definitions`` (the lanes of every version count)."""
         return self.may_view_lanes(
             lane for definition in definitions for lane in definition.catalog["lanes"])
+
+    def may_view_desk_report(self) -> bool:
+        """Whether the user may see Laporan Layanan TI, which covers every requester-facing
+        SOP: he may see the reports of each of them (``may_view_definition`` over all its
+        versions), not only of one."""
+        if self.is_admin:
+            return True
+        lanes: dict[str, set[str]] = {key: set() for key in REQUESTER_PROCESSES}
+        for key, catalog in self._session.execute(select(
+                ProcessDefinition.key, ProcessDefinition.catalog).where(
+                ProcessDefinition.key.in_(REQUESTER_PROCESSES))):
+            lanes[key].update(catalog["lanes"])
+        return all(found and self.may_view_lanes(found) for found in lanes.values())
 
     def may_view_lanes(self, lanes: Iterable[str]) -> bool:
         """Whether the user may see instances of an SOP with ``lanes`` (lane names): acting

@@ -6,10 +6,13 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
+from engine.models import User, UserRole
 from tests.conftest import WIB
-from tests.web.conftest import api_token, login
+from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish, _start
+from web.extensions import clock, db
+from web.views.auth import hash_password
 
 MONTH = "periode=bulan&tahun=2026&ke=11"
 
@@ -37,3 +40,24 @@ def test_the_desk_report_counts_a_rating_and_exports_it(app, client, clock):
     employee = app.test_client()
     login(employee, "pegawai")
     assert employee.get(f"/laporan/layanan-ti?{MONTH}").status_code == 403
+
+
+def test_the_desk_report_is_for_who_sees_both_sops_and_a_prakoms_row_for_his_line(app, client):
+    with app.app_context():
+        other = User(username="prakom2", full_name="Prakom Kedua", created_at=clock().now(),
+                     roles=[UserRole(role="Prakom")])
+        other.password_hash = hash_password(PASSWORD)
+        db.session.add(other)
+        db.session.commit()
+    rows = {}
+    for username in ("prakom", "kasubbag", "admin"):
+        login(client, username)
+        page = client.get(f"/laporan/layanan-ti?{MONTH}")
+        assert page.status_code == 200, username
+        rows[username] = [name for name in ("Demo Prakom", "Prakom Kedua")
+                          if name in page.get_data(True)]
+    assert rows == {"prakom": ["Demo Prakom"], "kasubbag": ["Demo Prakom", "Prakom Kedua"],
+                    "admin": ["Demo Prakom", "Prakom Kedua"]}
+    login(client, "bidang_terkait")  # a lane of the fault report only
+    assert client.get(f"/laporan/layanan-ti?{MONTH}").status_code == 403
+    assert "/laporan/layanan-ti" not in client.get("/laporan/").get_data(True)

@@ -321,12 +321,12 @@ def test_index_and_default_period(client, history):
     ("periode=bulan&tahun=2026&ke=13", 'Bulan: "13" tidak ada; pilih 1–12.'),
     ("periode=triwulan&tahun=2026&triwulan=5", 'Triwulan: "5" tidak ada; pilih 1–4.'),
     ("periode=tahun&tahun=abc", 'Tahun: "abc" bukan tahun 2000–2100.'),
-    ("periode=rentang&dari=kemarin", 'Dari: "kemarin" bukan tanggal (TTTT-BB-HH) tahun '
-     '2000–2100.'),
-    ("periode=rentang&dari=2026-01-01&sampai=9999-12-31", 'Sampai: "9999-12-31" bukan '
-     'tanggal (TTTT-BB-HH) tahun 2000–2100.'),
-    ("periode=rentang&dari=0001-01-01&sampai=0001-01-01", 'Dari: "0001-01-01" bukan '
-     'tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=kemarin",
+     'Dari: "kemarin" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=2026-01-01&sampai=9999-12-31",
+     'Sampai: "9999-12-31" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=0001-01-01&sampai=0001-01-01",
+     'Dari: "0001-01-01" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
 ])
 def test_a_bad_period_names_its_field(client, history, query, message):
     login(client, "admin")

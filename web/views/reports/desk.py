@@ -1,19 +1,15 @@
 """Laporan Layanan TI (issue 14): "Kepuasan Pengguna" per period, SOP and Prakom, the
 uptime of monitored systems, and "Ringkasan Ticketing dan MTR"; CSV/XLSX like every
-report. Seen by who may see the requester-facing SOPs' reports (the desk, its
-supervisors, administrators)."""
+report. Seen by who may see the reports of each requester-facing SOP (the desk, its
+supervisors, administrators); a Prakom's row only by who may see his figures."""
 
 from typing import Any
 
 from flask import abort, render_template
 from flask_login import login_required
-from sqlalchemy import select
 
-from engine.models import ProcessDefinition
-from engine.people.access import REQUESTER_PROCESSES
 from engine.time.periods import PERIOD_KINDS
 from web.access import access
-from web.extensions import db
 from web.views.reports.desk_tables import desk_tables
 from web.views.reports.views import _export, _export_format, _export_links, _period, bp
 
@@ -21,12 +17,10 @@ from web.views.reports.views import _export, _export_format, _export_links, _per
 @bp.get("/layanan-ti")
 @login_required
 def desk_report() -> Any:
-    definitions = db.session.scalars(select(ProcessDefinition).where(
-        ProcessDefinition.key.in_(REQUESTER_PROCESSES))).all()
-    if not definitions or not access().may_view_definition(definitions):
+    if not access().may_view_desk_report():
         abort(403)
     period = _period()
-    tables = desk_tables(period)
+    tables = desk_tables(period, access())
     if _export_format():
         return _export(tables, _export_format(), f"layanan-ti-{period.slug()}")
     return render_template("reports/desk.html", tables=tables, period=period,

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.models import ProcessDefinition, User, UserRole
-from engine.people.access import REQUESTER_PROCESSES
+from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import db
@@ -23,8 +23,9 @@ def satisfaction_row(table: Table, label: str, found: dict[str, Any]) -> None:
                found["response_rate"]])
 
 
-def desk_tables(period: Period) -> list[Table]:
-    """Kepuasan, Komentar, Uptime, Tiket and MTTR tables of ``period``."""
+def desk_tables(period: Period, viewer: Access) -> list[Table]:
+    """Kepuasan, Komentar, Uptime, Tiket and MTTR tables of ``period``; of the per-Prakom
+    rows only those of the people ``viewer`` may see (``Access.may_view_person``)."""
     start, end = period.start, period.end
     satisfaction = Table(N_("Kepuasan Pengguna"), SATISFACTION_HEADINGS)
     overall = desk.satisfaction(db.session, start, end)
@@ -35,6 +36,8 @@ def desk_tables(period: Period) -> list[Table]:
                          desk.satisfaction(db.session, start, end, process_key=definition.key))
     for prakom in db.session.scalars(select(User).join(UserRole).where(
             UserRole.role == "Prakom").order_by(User.full_name)):
+        if not viewer.may_view_person(prakom):
+            continue
         satisfaction_row(satisfaction, prakom.full_name,
                          desk.satisfaction(db.session, start, end, prakom=prakom))
     comments = Table(N_("Komentar pengguna"), [N_("Nomor"), N_("Nilai"), N_("Komentar")])

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
-from engine.people.access import REQUESTER_PROCESSES, people_page
+from engine.people.access import people_page
 from engine.process.deploy import active_definitions
 from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
@@ -101,7 +101,7 @@ def index() -> Any:
     return render_template("reports/index.html", definitions=definitions, period=period,
                            overview=_overview([d.key for d in definitions]),
                            kinds=PERIOD_KINDS, tabel7=access().may_view_tabel7(),
-                           desk_report=any(d.key in REQUESTER_PROCESSES for d in definitions),
+                           desk_report=access().may_view_desk_report(),
                            semester=period_containing("semester", _today(), _zone()))
 
 
