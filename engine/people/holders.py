@@ -16,10 +16,11 @@ def holders(session: Session, role: str) -> list[User]:
 
 
 def present_holders(session: Session, role: str, now: datetime) -> list[User]:
-    """The holders of ``role`` not away at ``now`` (nobody stands in for them as Plh/Plt):
-    those a step of ``role`` may be assigned to (Alihkan, issue 15)."""
+    """The active holders of ``role`` not away at ``now`` (nobody stands in for them as
+    Plh/Plt): those a step of ``role`` may be assigned to (Alihkan, issue 15)."""
     away = substitution.away(session, now)
-    return [user for user in holders(session, role) if user.id not in away]
+    return [user for user in holders(session, role)
+            if user.id not in away and not user.is_disabled]
 
 
 def holders_of(session: Session, roles: list[str], now: datetime

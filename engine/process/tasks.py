@@ -95,8 +95,9 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
 
     Raises:
         NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
-        InvalidTaskData (the assignee does not hold the role, or is away: someone stands
-        in for them as Plh/Plt, ``engine.people.substitution.away``).
+        InvalidTaskData (the assignee does not hold the role, his account is disabled,
+        or he is away: someone stands in for them as Plh/Plt,
+        ``engine.people.substitution.away``).
     """
     task = get_task(session, task_id)
     supervisor = supervisor_of(task.role)
@@ -109,6 +110,9 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     if task.role not in assignee.role_names:
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
+    if assignee.is_disabled:
+        raise InvalidTaskData({"assignee": f"akun {assignee.full_name} nonaktif; alihkan "
+                                           "kepada pemegang peran yang aktif"})
     if assignee.id in away(session, clock.now()):
         raise InvalidTaskData({"assignee": f"{assignee.full_name} sedang digantikan Plh/Plt; "
                                            "alihkan kepada pemegang peran yang bertugas"})

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
+from engine.people.holders import present_holders
 from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -143,6 +144,18 @@ def test_only_admin_or_the_official_records_a_substitution(session, clock, users
                substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-3",
                starts_at=MONDAY_0800, ends_at=MONDAY_0800 + timedelta(days=1),
                created_by=users["Prakom"])
+
+
+def test_a_step_is_not_assigned_to_a_disabled_account_nor_offered_one(session, clock, users,
+                                                                       tasks, second_prakom):
+    second_prakom.is_disabled = True
+    with pytest.raises(InvalidTaskData) as refused:
+        assign_task(session, clock, tasks[0].id, second_prakom, users["Kasubbag"])
+    assert refused.value.fields == {"assignee": "akun Prakom Dua nonaktif; alihkan kepada "
+                                                "pemegang peran yang aktif"}
+    assert tasks[0].claimed_by_id is None
+    assert session.scalars(select(Notification)).all() == []
+    assert present_holders(session, "Prakom", clock.now()) == [users["Prakom"]]
 
 
 def test_a_step_is_not_assigned_to_an_official_someone_stands_in_for(session, clock, users,
