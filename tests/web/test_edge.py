@@ -72,6 +72,23 @@ def test_the_login_form_speaks_indonesian_and_takes_any_password_the_account_pag
     assert login(client, "prakom", "  sandi dengan spasi  ").status_code == 302
 
 
+def test_a_capitalised_name_is_the_same_account_and_the_api_takes_what_the_form_does(client):
+    assert login(client, "Prakom").status_code == 302
+    client.post("/keluar", data={"csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    page = client.get("/masuk").get_data(True)
+    assert re.search(r'<input[^>]*autocapitalize="none"[^>]*name="username"', page) or \
+        re.search(r'<input[^>]*name="username"[^>]*autocapitalize="none"', page)
+    token = client.post("/api/v1/auth/token", json={"username": " KASUBBAG ",
+                                                    "password": PASSWORD})
+    assert token.status_code == 200
+    lower = client.get("/api/v1/tasks", headers={
+        "Authorization": f"bearer {token.json['token']}"})
+    assert lower.status_code == 200
+    long = client.post("/api/v1/auth/token", json={"username": "kasubbag",
+                                                   "password": "b" * 201})
+    assert long.status_code == 422 and "password" in long.json["error"]["fields"]
+
+
 def test_a_password_of_spaces_only_is_refused(client):
     assert login(client, "prakom").status_code == 302
     token = csrf_token(client.get("/akun/").get_data(True))

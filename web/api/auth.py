@@ -22,10 +22,10 @@ def issue_token(user: User) -> str:
 
 
 def _user_from_header() -> User | None:
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":  # the scheme is case-insensitive (RFC 9110 §11.1)
         return None
-    user = tokens.user_for(db.session, clock(), header[7:].strip())
+    user = tokens.user_for(db.session, clock(), token.strip())
     if user is not None and db.session.dirty:
         # The token's last use (once a minute), committed on its own; nothing else changed,
         # so the user just read stays loaded instead of being read again.

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
+from engine.people.accounts import MAX_PASSWORD
 from web.api.schemas_common import Username
 
 
 class TokenRequest(Schema):
     username = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.Str(required=True, validate=validate.Length(min=1, max=256))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD))
 
 
 class ProcessSchema(Schema):

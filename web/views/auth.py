@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from engine import audit
 from engine.models import User
-from engine.people.accounts import end_sessions
+from engine.people.accounts import MAX_PASSWORD, end_sessions
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -44,11 +44,13 @@ TOO_LONG = lazy_gettext("Paling banyak %(max)d karakter.")
 class LoginForm(FlaskForm):
     username = StringField(lazy_gettext("Nama pengguna"),
                            validators=[DataRequired(lazy_gettext("Wajib diisi.")),
-                                       Length(max=64, message=TOO_LONG)])
+                                       Length(max=64, message=TOO_LONG)],
+                           # Phones would capitalise the first letter of the name.
+                           render_kw={"autocapitalize": "none", "spellcheck": "false"})
     # InputRequired, not DataRequired: a password may be spaces, as the account page allows.
     password = PasswordField(lazy_gettext("Kata sandi"),
                              validators=[InputRequired(lazy_gettext("Wajib diisi.")),
-                                         Length(max=200, message=TOO_LONG)])
+                                         Length(max=MAX_PASSWORD, message=TOO_LONG)])
 
 
 @login_manager.user_loader
@@ -82,9 +84,11 @@ def authenticate(username: str, password: str) -> User | None:
     """The user with this name and password, or None.
 
     An unknown name costs the same one hash check as a known one (against a dummy hash),
-    so the answer's timing does not tell which names exist.
+    so the answer's timing does not tell which names exist. Names are lower case
+    (``accounts.USERNAME``), so "Prakom" (a phone's capital first letter) is "prakom", as
+    the login limit counts it.
     """
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         g.login_failed = True  # what the login limit counts (web.edge)
