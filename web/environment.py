@@ -4,6 +4,9 @@ stops the command with a sentence naming the variable, not a Python traceback
 
 import os
 
+from limits import parse_many
+from limits.storage import SCHEMES
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 
@@ -55,3 +58,34 @@ def choice(name: str, default: str, allowed: tuple[str, ...], *, upper: bool = F
         raise ConfigError(f"{name} harus salah satu dari {', '.join(allowed)}, "
                           f"bukan {text[:40]!r}")
     return value
+
+
+def rate_limit(name: str, default: str) -> str:
+    """``name`` as a rate limit in Flask-Limiter's notation (``"10 per 15 minutes"``), or
+    ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: a text Flask-Limiter cannot read (it would then limit nothing).
+    """
+    text = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ConfigError(f"{name} harus batas bernotasi Flask-Limiter, mis. "
+                          f"'10 per 15 minutes', bukan {text[:40]!r}") from None
+    return text
+
+
+def limit_storage(name: str, default: str) -> str:
+    """``name`` as the address of Flask-Limiter's counts (``memory://``, ``redis://…``,
+    ``memcached://…``), or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: no address, or a kind of storage Flask-Limiter does not know.
+    """
+    text = os.environ.get(name, "").strip() or default
+    scheme, separator, _ = text.partition("://")
+    if not separator or scheme not in SCHEMES or scheme.startswith("async+"):
+        raise ConfigError(f"{name} harus alamat penyimpanan Flask-Limiter (memory://, "
+                          f"redis://…, memcached://…), bukan {text[:40]!r}")
+    return text

@@ -33,6 +33,11 @@ def _tables(tmp_path) -> int:
     ("ALUR_MAX_BODY_BYTES", "-2", "GAGAL: ALUR_MAX_BODY_BYTES harus angka 0 atau lebih"),
     ("ALUR_LOG_LEVEL", "LOUD", "GAGAL: ALUR_LOG_LEVEL harus salah satu dari DEBUG, INFO"),
     ("ALUR_LOG_FORMAT", "yaml", "GAGAL: ALUR_LOG_FORMAT harus salah satu dari json, text"),
+    ("ALUR_LOGIN_LIMIT_ACCOUNT", "sepuluh per jam",
+     "GAGAL: ALUR_LOGIN_LIMIT_ACCOUNT harus batas bernotasi Flask-Limiter"),
+    ("ALUR_LOGIN_LIMIT_ADDRESS", "50", "GAGAL: ALUR_LOGIN_LIMIT_ADDRESS harus batas bernotasi"),
+    ("ALUR_RATELIMIT_STORAGE_URI", "bogus://x",
+     "GAGAL: ALUR_RATELIMIT_STORAGE_URI harus alamat penyimpanan Flask-Limiter"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     result = _alur(tmp_path, "db", "current", **{name: value})
