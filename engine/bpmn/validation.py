@@ -221,7 +221,27 @@ def _problems(process: etree._Element) -> Iterable[str]:
     yield from _check_scripts(root)
     yield from flow_problems(process, nodes)
     yield from _check_timers(process)
+    yield from _check_timer_paths(process, nodes)
     yield from _check_number_prefix(process)
+
+
+def _check_timer_paths(process: etree._Element, nodes: dict[str, etree._Element]
+                       ) -> Iterable[str]:
+    # README "Konvensi BPMN", Eskalasi: a Waktu timer only reminds. A path to a terminate
+    # end event would end the whole case as "selesai" at the deadline, one to a task or
+    # gateway would move it on without anyone doing the step.
+    timers = {boundary.get("id") for boundary in process.findall("bpmn:boundaryEvent", NS)}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("sourceRef") not in timers:
+            continue
+        target = nodes.get(flow.get("targetRef") or "")
+        if target is None or not (
+                _localname(target) == "endEvent"
+                and target.find("bpmn:escalationEventDefinition", NS) is not None):
+            yield (f"{where(flow)}: alur keluar timer Waktu harus menuju end event eskalasi "
+                   "(escalationEventDefinition), bukan "
+                   f"{where(target) if target is not None else 'elemen yang tidak ada'}; "
+                   "timer hanya mengingatkan, tidak mengakhiri atau memajukan proses.")
 
 
 def _check_number_prefix(process: etree._Element) -> Iterable[str]:

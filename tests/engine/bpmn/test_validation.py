@@ -141,6 +141,15 @@ CASES = {
         mini_bpmn({TIMER: '>"P99999999D"<'}),
         f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P99999999D\' {LONGEST}'),
     "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
+    "timer path to a terminate end event": (
+        mini_bpmn({'<bpmn:escalationEventDefinition id="EscDef_1" escalationRef='
+                   '"Escalation_Waktu" />': '<bpmn:terminateEventDefinition id="Term_1" />'}),
+        'sequenceFlow "Flow_W1" (baris 66): alur keluar timer Waktu harus menuju end event '
+        'eskalasi'),
+    "timer path to the next step": (
+        mini_bpmn({'sourceRef="Waktu_Kegiatan_1" targetRef="Eskalasi_Kegiatan_1"':
+                   'sourceRef="Waktu_Kegiatan_1" targetRef="Kegiatan_2"'}),
+        'bukan userTask "Kegiatan_2"'),
     "timer that does not parse": (mini_bpmn({TIMER: '>"PT30X"<'}), "durasi timer ditolak"),
     "timer of zero length": (
         mini_bpmn({TIMER: '>"PT0S"<'}),
