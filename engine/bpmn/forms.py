@@ -77,6 +77,9 @@ def from_notation(text: str) -> dict[str, Any]:
                               '"prioritas: pilihan(kritis, mayor) wajib" (jenis: '
                               f'{", ".join(_NOTATION)})')
         name, label, kind, arguments, required = match.groups()
+        if name in schema["properties"]:
+            raise FormProblem(f'formulir "{entry[:80]}": kolom "{name}" sudah ditulis '
+                              "sebelumnya; setiap kolom sekali saja")
         choices = [c.strip() for c in (arguments or "").split(",") if c.strip()]
         if (kind in ("pilihan", "pilihan_banyak")) != bool(choices):
             raise FormProblem(f'formulir "{entry[:80]}": hanya pilihan(...) dan '
@@ -128,6 +131,7 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
         raise FormProblem('skema formulir harus "type": "object" dengan "properties"')
+    _check_ui(ui)
     if len(properties) > MAX_FIELDS:
         raise FormProblem(f"formulir memuat {len(properties)} kolom; batasnya {MAX_FIELDS}")
     for name, prop in properties.items():
@@ -136,13 +140,37 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
         if name in reserved:
             raise FormProblem(f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau '
                               "keputusan gateway); pakai nama lain")
-        if kind_of(prop, ui.get(name, {})) is None:
+        kind = kind_of(prop, ui.get(name, {}))
+        if kind is None:
             raise FormProblem(f'kolom "{name}": jenis tidak didukung (teks, teks panjang, '
                               "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
                               "berkas)")
+        _check_choices(name, prop["items"] if kind == "multi" else prop)
     unknown = set(schema.get("required", [])) - set(properties)
     if unknown:
         raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
+
+
+def _check_ui(ui: dict[str, Any]) -> None:
+    # What ``fields`` and ``kind_of`` read of the UI schema: the order, and per field an
+    # object (``ui:widget``).
+    order = ui.get("ui:order", [])
+    if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
+        raise FormProblem('skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]')
+    for name, entry in ui.items():
+        if name != "ui:order" and not isinstance(entry, dict):
+            raise FormProblem(f'skema UI: "{name[:64]}" harus objek JSON, mis. '
+                              '{"ui:widget": "textarea"}')
+
+
+def _check_choices(name: str, prop: dict[str, Any]) -> None:
+    # A choice is sent back as the text of its value: a text field's choices must be texts,
+    # or no choice could ever be accepted (1 is not "1").
+    if prop.get("type") == "string":
+        values = prop.get("enum") or [option.get("const") for option in prop.get("oneOf") or []]
+        if not all(isinstance(value, str) for value in values):
+            raise FormProblem(f'kolom "{name}": pilihan kolom teks harus teks (dalam tanda '
+                              'kutip), mis. ["1", "2"]')
 
 
 def fields(form: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -159,6 +159,13 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"catatan": {"type": "string"}}}).encode()}),
      'kolom "catatan" sudah dibuat Alur'),
+    (lambda f: f.update({"konsep-uischema.json": b'{"ui:order": 5}'}),
+     'skema UI: "ui:order" harus daftar nama kolom'),
+    (lambda f: f.update({"konsep-uischema.json": b'{"ui:order": 5}', "sop_uji.bpmn": f[
+        "sop_uji.bpmn"].replace(b'value="mulai-schema.json" />', b'value="mulai-schema.json" />'
+                                b'<spiffworkflow:property name="formUiSchemaFilename" '
+                                b'value="konsep-uischema.json" />')}),
+     'skema UI: "ui:order" harus daftar nama kolom'),
     (lambda f: f.update({"gambar.png": b"\x89PNG"}),
      'Berkas "gambar.png" bukan BPMN atau formulir JSON'),
 ])

@@ -52,7 +52,22 @@ def test_a_choice_among_numbers_needs_its_type():
         check_form(form, set())
 
 
+@pytest.mark.parametrize("schema, ui, message", [
+    ({"a": {"type": "string"}}, {"ui:order": 5}, 'skema UI: "ui:order" harus daftar nama'),
+    ({"a": {"type": "string"}}, {"ui:order": ["a", 3]}, '"ui:order" harus daftar nama kolom'),
+    ({"a": {"type": "string"}}, {"a": "textarea"}, 'skema UI: "a" harus objek JSON'),
+    ({"a": {"type": "string", "enum": [1, 2]}}, {}, 'kolom "a": pilihan kolom teks harus teks'),
+    ({"a": {"type": "array", "items": {"type": "string", "enum": ["x", 2]}}}, {},
+     'kolom "a": pilihan kolom teks harus teks'),
+])
+def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message):
+    form = {"schema": {"type": "object", "properties": schema}, "ui": ui}
+    with pytest.raises(FormProblem, match=message):
+        check_form(form, set())
+
+
 @pytest.mark.parametrize("text, message", [
+    ("a: teks; a: angka wajib", 'kolom "a" sudah ditulis sebelumnya'),
     ("prioritas pilihan(a)", 'formulir "prioritas pilihan(a)" tidak dapat dibaca'),
     ("x: warna", 'formulir "x: warna" tidak dapat dibaca'),
     ("x: pilihan", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
