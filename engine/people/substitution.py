@@ -253,7 +253,8 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
         problem = "hanya Plt yang dapat diperpanjang; catat Plh baru"
     elif substitution.extended_at is not None:
         problem = "Plt hanya dapat diperpanjang satu kali"
-    elif substitution.ends_at <= clock.now():
+    elif substitution.ends_at <= clock.now() or substitution.ended_by_id is not None:
+        # Ended early (Akhiri), even before it began: ended for good.
         problem = "Plt ini sudah berakhir"
     elif ends_at <= substitution.ends_at:
         problem = "akhir baru harus sesudah akhir yang sekarang"

@@ -100,6 +100,19 @@ def test_a_substitution_not_begun_ends_once(session, clock, users):
         AuditRecord.action == "substitution.ended")).all() == ["substitution.ended"]
 
 
+def test_a_plt_ended_before_it_began_is_not_brought_back_by_extending_it(session, clock,
+                                                                          users):
+    later = record(session, clock, kind="Plt", official=users["Kasubbag"],
+                   substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-3",
+                   starts_at=clock.now() + timedelta(days=1),
+                   ends_at=clock.now() + timedelta(days=8), created_by=users["admin"])
+    end_early(session, clock, later, users["admin"])
+    with pytest.raises(InvalidTaskData) as refused:
+        extend(session, clock, later, users["admin"], later.ends_at + timedelta(days=20))
+    assert refused.value.fields == {"ends_at": "Plt ini sudah berakhir"}
+    assert (later.ends_at, later.extended_at) == (later.starts_at, None)
+
+
 def test_every_change_is_audited(session, clock, users):
     plt = _record(session, clock, users, kind="Plt")
     extend(session, clock, plt, users["Kasubbag"], plt.ends_at + timedelta(days=10))
