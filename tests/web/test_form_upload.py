@@ -210,6 +210,27 @@ def test_a_file_field_given_a_list_or_an_object_is_refused_not_a_500(app, client
         assert list(answer.json["error"]["fields"]) == ["berkas"]
 
 
+def test_a_text_field_without_max_length_still_takes_at_most_2000_characters(app, client):
+    unbounded = {"type": "object", "properties": {"uraian": {"type": "string"}}}
+    files = {**_files(unbounded), "mulai-schema.json": json.dumps(unbounded).encode()}
+    assert _post(client, files).status_code == 201
+    prakom = api_token(client, "prakom")
+    refused = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"uraian": "x" * 2001}})
+    assert refused.status_code == 422
+    assert refused.json["error"]["fields"] == {"uraian": "teks paling banyak 2000 karakter"}
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"uraian": "x" * 2000}})
+    task = started.json["open_tasks"][0]["id"]
+    long = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom,
+                       json={"data": {"uraian": "y" * 2001}})
+    assert long.status_code == 422
+    assert long.json["error"]["fields"] == {"uraian": "teks paling banyak 2000 karakter"}
+    assert client.get(f"/api/v1/tasks/{task}", headers=prakom).json["state"] == "open"
+    assert client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={
+        "data": {"uraian": "y" * 2000}}).status_code == 200
+
+
 def test_free_start_data_takes_only_numbers_json_can_carry(client):
     """An SOP without a start form takes plain values; NaN and infinity were stored and
     then every answer that carried the instance was no JSON (``Infinity``)."""
