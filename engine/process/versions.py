@@ -214,6 +214,10 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
     unit.instance.definition = target
     for row in open_tasks:
         spiff_task = unit.find_task(row.spiff_task_id)
+        if row.role != spiff_task.task_spec.lane:
+            # Another lane's step now: whoever took it in the old lane may no longer act
+            # on it, and would hold it from the new lane's people.
+            row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id
     unit.session.flush()

@@ -11,7 +11,7 @@ from engine.errors import InvalidProcess
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
-from engine.process.tasks import complete_task
+from engine.process.tasks import claim_task, complete_task
 from engine.process.versions import activate, diff_versions, history, migrate_instances
 from tests.conftest import BPMN_DIR, mini_bpmn, sop_walks
 from tests.engine.process.test_galat_migration import TIMED
@@ -183,3 +183,22 @@ def test_an_open_step_that_gains_a_timer_finishes_on_its_version(session, clock,
         '"Memeriksa konsep"; proses tetap di versinya dan dapat dipindahkan sesudah langkah '
         "itu selesai")}
     _finish(session, clock, users, instance.id)
+
+
+def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, clock, users):
+    instance = _at_kegiatan_2(session, clock, users)
+    claim_task(session, clock, _open(session, instance.id).id, users["Kasubbag"])
+    session.commit()
+    v2, _ = deploy(session, clock, mini_bpmn({  # Kegiatan_2 moves to the Prakom lane
+        "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>\n": "",
+        "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>":
+            "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>"
+            "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>"}))
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    assert result.migrated == [instance.id]
+    task = _open(session, instance.id)
+    assert (task.role, task.claimed_by_id, task.claimed_at) == ("Prakom", None, None)
+    complete_task(session, clock, task.id, users["Prakom"], {"keputusan_kasubbag": "setuju"})
+    session.commit()
+    assert session.get(ProcessInstance, instance.id).status == "completed"
