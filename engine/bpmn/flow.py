@@ -80,8 +80,10 @@ def _check_gateways(nodes: dict[str, etree._Element],
                 yield f"{where(flow)}: alur default {where(node)} tidak boleh punya kondisi."
             elif flow.get("id") != default and not has_condition:
                 yield (f"{where(flow)}: alur keluar {where(node)} tidak punya kondisi; bila "
-                       "gateway punya beberapa alur keluar, setiap alur harus punya kondisi, "
-                       "kecuali satu alur yang dijadikan default gateway.")
+                       "gateway punya beberapa alur keluar, setiap alur harus punya kondisi "
+                       '(mis. keputusan == "setuju"). Hanya gateway yang menguji data proses '
+                       "boleh menjadikan satu alur tanpa kondisi sebagai default; gateway "
+                       "keputusan tepat setelah user task tidak.")
 
 
 def _check_ends(nodes: dict[str, etree._Element], flows_from: dict[str, list[etree._Element]],

@@ -141,6 +141,14 @@ CASES = {
         mini_bpmn({TIMER: '>"P99999999D"<'}),
         f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P99999999D\' {LONGEST}'),
     "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
+    "gateway flow without a condition": (
+        mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+                   'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>': ""}),
+        'sequenceFlow "Flow_4" (baris 60): alur keluar exclusiveGateway "Gateway_2" (baris 55) '
+        'tidak punya kondisi; bila gateway punya beberapa alur keluar, setiap alur harus punya '
+        'kondisi (mis. keputusan == "setuju"). Hanya gateway yang menguji data proses boleh '
+        'menjadikan satu alur tanpa kondisi sebagai default; gateway keputusan tepat setelah '
+        'user task tidak.'),
     "timer path to a terminate end event": (
         mini_bpmn({'<bpmn:escalationEventDefinition id="EscDef_1" escalationRef='
                    '"Escalation_Waktu" />': '<bpmn:terminateEventDefinition id="Term_1" />'}),
