@@ -29,16 +29,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_path=os.environ.get("ALUR_INSTANCE_PATH"))
     app.request_class = FormRequest
-    private_folder(Path(app.instance_path))
-    https = os.environ.get("ALUR_HTTPS", "") == "1"
+    # Every variable is read before anything is created: a bad one changes nothing.
+    https = environment.flag("ALUR_HTTPS", False)
     session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app),
-        SQLALCHEMY_DATABASE_URI=os.environ.get(
+        SQLALCHEMY_DATABASE_URI=environment.database_url(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
-        ALUR_TIMER_INTERVAL=environment.number("ALUR_TIMER_INTERVAL", 5),
-        ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60),
-        ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60),
+        ALUR_TIMER_INTERVAL=environment.number("ALUR_TIMER_INTERVAL", 5, minimum=0.1),
+        ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60, minimum=0.5),
+        ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60, minimum=1),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600),
         ALUR_CLOCK=SystemClock(),
@@ -58,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_PROXY_COUNT=environment.whole("ALUR_PROXY_COUNT", 0),
         ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
         ALUR_HTTPS=https,
+        ALUR_SERVE_TIMER_LOOP=environment.flag("ALUR_SERVE_TIMER_LOOP", True),
         ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024),
         ALUR_RATELIMIT_STORAGE_URI=environment.limit_storage("ALUR_RATELIMIT_STORAGE_URI",
                                                              "memory://"),
@@ -75,6 +75,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=session_age),
         WTF_CSRF_TIME_LIMIT=session_age,
     )
+    try:
+        private_folder(Path(app.instance_path))
+    except OSError as error:
+        raise environment.ConfigError(
+            f"ALUR_INSTANCE_PATH {app.instance_path!r} tidak dapat dipakai sebagai folder: "
+            f"{error.strerror}") from None
+    app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
     if app.config["ALUR_PROXY_COUNT"]:

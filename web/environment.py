@@ -6,6 +6,8 @@ import os
 
 from limits import parse_many
 from limits.storage import SCHEMES
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
@@ -16,11 +18,13 @@ class ConfigError(ValueError):
     names it and what it takes."""
 
 
-def number(name: str, default: float) -> float:
-    """``name`` as a number ≥ 0 (seconds, counts), or ``default`` when unset or empty.
+def number(name: str, default: float, minimum: float = 0) -> float:
+    """``name`` as a number ≥ ``minimum`` (seconds, counts), or ``default`` when unset or
+    empty.
 
     Raises:
-        ConfigError: not a number, or negative.
+        ConfigError: not a number, or below ``minimum`` (an interval of 0 would make a loop
+            spin).
     """
     text = os.environ.get(name, "").strip()
     if not text:
@@ -31,7 +35,47 @@ def number(name: str, default: float) -> float:
         raise ConfigError(f"{name} harus angka, bukan {text[:40]!r}") from None
     if not 0 <= value < float("inf"):
         raise ConfigError(f"{name} harus angka 0 atau lebih, bukan {text[:40]!r}")
+    if value < minimum:
+        raise ConfigError(f"{name} paling kecil {minimum:g}, bukan {text[:40]!r}")
     return value
+
+
+YES = ("1", "true", "t", "yes", "y", "on", "ya")
+NO = ("0", "false", "f", "no", "n", "off", "tidak")
+
+
+def flag(name: str, default: bool) -> bool:
+    """``name`` as yes or no (``1``/``true``/``yes``/``on``/``ya`` or ``0``/``false``/``no``/
+    ``off``/``tidak``, any case), or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: another value (it would otherwise be read as one or the other).
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if text.lower() in YES:
+        return True
+    if text.lower() in NO:
+        return False
+    raise ConfigError(f"{name} harus 1 atau 0 (juga true/false, yes/no, on/off), "
+                      f"bukan {text[:40]!r}")
+
+
+def database_url(name: str, default: str) -> str:
+    """``name`` as an SQLAlchemy database URL, or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: not a URL SQLAlchemy can read.
+    """
+    text = os.environ.get(name, "").strip() or default
+    try:
+        make_url(text)
+    except ArgumentError:
+        raise ConfigError(f"{name} harus URL SQLAlchemy, mis. sqlite:////var/lib/alur/"
+                          "alur.sqlite3 atau postgresql+psycopg://alur@localhost/alur, "
+                          f"bukan {text[:40]!r}") from None
+    return text
 
 
 def whole(name: str, default: int) -> int:

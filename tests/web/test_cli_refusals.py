@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import DATA
 from tests.helpers.servers import ALUR
+from web import create_app
 
 
 def _alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
@@ -38,11 +39,33 @@ def _tables(tmp_path) -> int:
     ("ALUR_LOGIN_LIMIT_ADDRESS", "50", "GAGAL: ALUR_LOGIN_LIMIT_ADDRESS harus batas bernotasi"),
     ("ALUR_RATELIMIT_STORAGE_URI", "bogus://x",
      "GAGAL: ALUR_RATELIMIT_STORAGE_URI harus alamat penyimpanan Flask-Limiter"),
+    ("ALUR_TIMER_INTERVAL", "0", "GAGAL: ALUR_TIMER_INTERVAL paling kecil 0.1, bukan '0'"),
+    ("ALUR_HTTPS", "true?", "GAGAL: ALUR_HTTPS harus 1 atau 0 (juga true/false"),
+    ("ALUR_SERVE_TIMER_LOOP", "kadang", "GAGAL: ALUR_SERVE_TIMER_LOOP harus 1 atau 0"),
+    ("ALUR_DATABASE_URL", "bukan-url", "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
-    result = _alur(tmp_path, "db", "current", **{name: value})
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
+    for args in (("db", "current"), ("--help",), ()):
+        result = _alur(tmp_path, *args, **{name: value})
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr, args
+    assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
+
+
+def test_a_database_that_cannot_be_reached_is_said_in_words(tmp_path):
+    result = _alur(tmp_path, "setup",
+                   ALUR_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/alur")
+    assert result.returncode == 1
+    assert "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value, https", [("true", True), ("ya", True), ("0", False),
+                                          ("", False)])
+def test_yes_or_no_settings_take_the_usual_words(monkeypatch, tmp_path, value, https):
+    monkeypatch.setenv("ALUR_HTTPS", value)
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path))
+    assert create_app().config["ALUR_HTTPS"] is https
 
 
 def test_setup_with_an_unknown_time_zone_changes_nothing(tmp_path):

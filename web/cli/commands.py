@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from engine import settings
 from engine.errors import InvalidProcess, InvalidTaskData
@@ -30,8 +31,6 @@ from web.extensions import clock, db
 from web.views.auth import hash_password
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-# ALUR_DEMO values that turn demo mode on, as click reads ``alur setup``'s --demo from it.
-DEMO_ON = ("1", "true", "t", "yes", "y", "on")
 
 
 @click.command("deploy")
@@ -229,15 +228,19 @@ def worker_command() -> None:
               default=lambda: environment.whole("ALUR_WEB_THREADS", 8), show_default="8",
               help="Thread per proses web.")
 @click.option("--timer-loop/--no-timer-loop",
-              default=lambda: os.environ.get("ALUR_SERVE_TIMER_LOOP", "1") != "0",
-              help="Jalankan putaran pekerja di dalam proses web (bawaan: ya).")
+              default=None,
+              help="Jalankan putaran pekerja di dalam proses web (bawaan: "
+                   "ALUR_SERVE_TIMER_LOOP, ya).")
 @with_appcontext
-def serve_command(bind: str, workers: int, threads: int, timer_loop: bool) -> None:
+def serve_command(bind: str, workers: int, threads: int, timer_loop: bool | None) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
     from web.cli.serve import serve
 
+    if timer_loop is None:
+        timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
+
     click.echo(f"Alur berjalan di http://{bind}")
-    if os.environ.get("ALUR_DEMO", "").strip().lower() in DEMO_ON:
+    if environment.flag("ALUR_DEMO", False):
         click.echo(DEMO_BANNER)
         click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
                    "redaktur atau admin; kata sandi: "
@@ -258,10 +261,28 @@ def main() -> None:
     """Entry point of the ``alur`` command."""
     from web import create_app
 
-    group = FlaskGroup(create_app=create_app, add_default_commands=False,
+    group = _AlurGroup(create_app=create_app, add_default_commands=False,
                        help="Alur: SOP yang berjalan.")
     try:
         group(prog_name="alur")
     except environment.ConfigError as error:
         click.echo(f"GAGAL: {error}", err=True)
         raise SystemExit(2) from None
+    except OperationalError as error:
+        click.echo("GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: "
+                   f"{str(error.orig).strip().splitlines()[0][:300]}", err=True)
+        raise SystemExit(1) from None
+
+
+class _AlurGroup(FlaskGroup):
+    """Flask's command group, except that an unreadable variable stops ``alur``, ``alur
+    --help`` and the listing of commands with its sentence, as it stops a command (Flask
+    would print a traceback and list only its own commands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except environment.ConfigError as error:
+            click.echo(f"GAGAL: {error}", err=True)
+            raise SystemExit(2) from None
+        return super().list_commands(ctx)

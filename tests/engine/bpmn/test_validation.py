@@ -144,16 +144,16 @@ CASES = {
     "gateway flow without a condition": (
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
                    'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>': ""}),
-        'sequenceFlow "Flow_4" (baris 60): alur keluar exclusiveGateway "Gateway_2" (baris 55) '
-        'tidak punya kondisi; bila gateway punya beberapa alur keluar, setiap alur harus punya '
-        'kondisi (mis. keputusan == "setuju"). Hanya gateway yang menguji data proses boleh '
-        'menjadikan satu alur tanpa kondisi sebagai default; gateway keputusan tepat setelah '
-        'user task tidak.'),
+        ('sequenceFlow "Flow_4" (baris 60): alur keluar exclusiveGateway "Gateway_2" (baris '
+         '55) tidak punya kondisi; bila gateway punya beberapa alur keluar, setiap alur harus '
+         'punya kondisi (mis. keputusan == "setuju"). Hanya gateway yang menguji data proses '
+         'boleh menjadikan satu alur tanpa kondisi sebagai default; gateway keputusan tepat '
+         'setelah user task tidak.')),
     "timer path to a terminate end event": (
         mini_bpmn({'<bpmn:escalationEventDefinition id="EscDef_1" escalationRef='
                    '"Escalation_Waktu" />': '<bpmn:terminateEventDefinition id="Term_1" />'}),
-        'sequenceFlow "Flow_W1" (baris 66): alur keluar timer Waktu harus menuju end event '
-        'eskalasi'),
+        ('sequenceFlow "Flow_W1" (baris 66): alur keluar timer Waktu harus menuju end event '
+         'eskalasi')),
     "timer path to the next step": (
         mini_bpmn({'sourceRef="Waktu_Kegiatan_1" targetRef="Eskalasi_Kegiatan_1"':
                    'sourceRef="Waktu_Kegiatan_1" targetRef="Kegiatan_2"'}),
