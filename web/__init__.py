@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import sqlite_writers
@@ -84,6 +85,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _absolute_sqlite(
+        app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if app.config["ALUR_PROXY_COUNT"]:
         # Behind nginx: the client's address and scheme from X-Forwarded-For/-Proto, set by
         # that many proxies (deploy/nginx/alur.conf is one).
@@ -127,6 +130,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     edge.install_headers(app)
     edge.install_input_guards(app)
     return app
+
+
+def _absolute_sqlite(url: str, instance_path: Path) -> str:
+    """``url`` with a relative SQLite file made absolute under ``instance_path``, where
+    Flask-SQLAlchemy would open it anyway: so that the mode 0600 file made here, ``alur
+    backup`` and ``alur restore`` all mean that file, not one in the working folder."""
+    parsed = make_url(url)
+    database = parsed.database
+    if (not parsed.drivername.startswith("sqlite") or not database or database == ":memory:"
+            or database.startswith("file:") or Path(database).is_absolute()):
+        return url
+    return parsed.set(database=str(instance_path / database)).render_as_string(
+        hide_password=False)
 
 
 def _instance_secret(app: Flask) -> str:

@@ -97,3 +97,17 @@ def test_a_backup_of_a_database_that_cannot_be_opened_is_refused_in_words(tmp_pa
     assert result.returncode == 1, result.stderr
     assert "GAGAL: cadangan tidak dibuat" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_relative_sqlite_file_is_the_one_in_the_instance_folder(monkeypatch, tmp_path):
+    """Flask-SQLAlchemy opens a relative SQLite path in the instance folder; the private
+    file, ``alur backup`` and ``alur restore`` must mean that file, not one in the working
+    folder (a backup of an empty file there passed its own check)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "instans"))
+    monkeypatch.setenv("ALUR_DATABASE_URL", "sqlite:///alur.sqlite3")
+    app = create_app()
+    database = tmp_path / "instans" / "alur.sqlite3"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "alur.sqlite3").exists()
