@@ -14,6 +14,7 @@ from engine.models import HumanTask, User
 from engine.process.attachments import attach
 from engine.process.instances import start_instance
 from web import create_app
+from web.cli import archive
 from web.extensions import db
 
 KEY = "penanganan_gangguan_server"
@@ -107,7 +108,9 @@ def _edit_manifest(change):
     (lambda folder: (folder / "secret_key").unlink(),
      "berkas secret_key tercatat di manifest.json tetapi tidak ada"),
     (_edit_manifest(lambda m: m["database"].update(dialect="postgresql")),
-     "cadangan ini dari postgresql"),
+     "database.dialect dan database.file harus sqlite dengan database.sqlite3"),
+    (_edit_manifest(lambda m: m["database"].update(file="secret_key")),
+     "database.dialect dan database.file harus sqlite dengan database.sqlite3"),
     (_edit_manifest(lambda m: m.update(format=2)), "format tidak dikenal"),
     (_edit_manifest(lambda m: m.pop("versions")), "versions hilang atau salah bentuk"),
     (_edit_manifest(lambda m: m["versions"].update(migration="ffffffffffff")),
@@ -141,6 +144,13 @@ def test_verify_restores_into_a_scratch_database_and_compares_counts(
     result = runner.invoke(args=["backup", "--verify", str(tampered)])
     assert result.exit_code == 1
     assert "berbeda dari manifest: attachments 2 ≠ 1" in result.output
+
+
+def test_verify_refuses_a_backup_of_another_database_kind_in_words(backup):
+    made, _, _ = backup
+    with pytest.raises(archive.BackupRefused, match="cadangan ini dari sqlite; pemeriksaan "
+                       "memakai basis data postgresql"):
+        archive.verify(made, "postgresql+psycopg://postgres@127.0.0.1:1/tidak_ada")
 
 
 def test_keep_prunes_to_the_newest_backups(backup, clock):

@@ -28,6 +28,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 ATTACHMENTS = "lampiran"
 SECRET_KEY = "secret_key"
+# The one database file a backup of each kind holds (``dumps.dump``).
+DATABASE_FILES = {"sqlite": dumps.SQLITE_FILE, "postgresql": dumps.POSTGRES_FILE}
 _PREFIX = "alur-"
 
 
@@ -117,6 +119,11 @@ def check(folder: Path) -> dict[str, Any]:
                             "versions hilang atau salah bentuk") from None
     if not isinstance(migration, str):
         raise BackupRefused(f"{MANIFEST}: versions.migration harus teks")
+    expected_file = DATABASE_FILES.get(database.get("dialect"))
+    if expected_file is None or database["file"] != expected_file:
+        raise BackupRefused(f"{MANIFEST}: database.dialect dan database.file harus sqlite "
+                            f"dengan {dumps.SQLITE_FILE} atau postgresql dengan "
+                            f"{dumps.POSTGRES_FILE}")
     if not all(isinstance(v, int) for v in tables.values()):
         raise BackupRefused(f"{MANIFEST}: jumlah baris per tabel harus bilangan bulat")
     present = set(_files(folder))
@@ -177,6 +184,11 @@ def verify(folder: Path, database_url: str) -> dict[str, Any]:
     like ``database_url``'s (dropped afterwards); return the manifest, whose row counts
     the restored database has. Raises BackupRefused when they differ."""
     manifest = check(folder)
+    kind = dumps.dialect(database_url)
+    if manifest["database"]["dialect"] != kind:
+        raise BackupRefused(f"cadangan ini dari {manifest['database']['dialect']}; pemeriksaan "
+                            f"memakai basis data {kind} (ALUR_DATABASE_URL): jalankan dengan "
+                            "ALUR_DATABASE_URL instans asalnya")
     with tempfile.TemporaryDirectory(prefix="alur-verify-") as scratch, \
             dumps.scratch_database(database_url, Path(scratch)) as url:
         dumps.restore(url, folder / manifest["database"]["file"])
