@@ -115,7 +115,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     notices.listen()  # received/done notices to the requester
     task_notices.listen()  # "tugas baru" notices to those who asked for them
-    telemetry.init_app(app)
     edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):
         app.register_blueprint(blueprint)
@@ -129,6 +128,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     edge.install_limiter(app)
     edge.install_headers(app)
     edge.install_input_guards(app)
+    telemetry.init_app(app)
     return app
 
 

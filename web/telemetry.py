@@ -71,16 +71,20 @@ def configure_logging(kind: str, level: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Give every request an id, log one line per request, and count it in the metrics."""
+    """Give every request an id, log one line per request, and count it in the metrics.
+    Call it after every other ``before_request`` is registered (``web.create_app``)."""
     configure_logging(app.config["ALUR_LOG_FORMAT"], app.config["ALUR_LOG_LEVEL"])
     log = logging.getLogger(REQUEST_LOGGER)
 
-    @app.before_request
     def start() -> None:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = given if _ACCEPTED_ID.match(given) else uuid.uuid4().hex
         g.request_id_token = audit.REQUEST_ID.set(g.request_id)
         g.request_started = perf_counter()
+
+    # Before every other check (input guards, CSRF, login limit): a request they refuse
+    # is answered with its id, logged and counted too. Called after they are installed.
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
 
     @app.after_request
     def finish(response: Response) -> Response:

@@ -57,6 +57,23 @@ def test_request_id_goes_in_and_out_and_onto_the_audit_records(app, client, log_
     assert line["user"] == "kasubbag" and line["route"] == "/"
 
 
+def test_a_request_refused_at_the_edge_is_answered_with_its_id_and_logged(client, log_lines):
+    refused = {
+        "kendali": client.get("/healthz?q=%01", headers={"X-Request-ID": "tepi-kendali"}),
+        "besar": client.post("/api/v1/auth/token", headers={"X-Request-ID": "tepi-besar"},
+                             json={"username": "x" * 2_000_000, "password": "y"}),
+        "csrf": client.post("/masuk", headers={"X-Request-ID": "tepi-csrf"},
+                            data={"username": "a", "password": "b"}),
+    }
+    assert {name: (r.status_code, r.headers.get("X-Request-ID"))
+            for name, r in refused.items()} == {
+        "kendali": (400, "tepi-kendali"), "besar": (413, "tepi-besar"),
+        "csrf": (400, "tepi-csrf")}
+    logged = {entry.get("request_id"): entry["status"] for entry in log_lines()}
+    assert (logged.get("tepi-kendali"), logged.get("tepi-besar"), logged.get("tepi-csrf")) == (
+        400, 413, 400)
+
+
 def test_worker_round_logs_a_json_line_whose_id_is_on_its_audit_records(
         app, client, clock, log_lines):
     assert client.post("/api/v1/instances", headers=api_token(client, "prakom"),
