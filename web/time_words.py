@@ -138,8 +138,8 @@ def _units(days: int, minutes: int, *, working: bool) -> str:
 
 def working_text(minutes: int) -> str:
     """``2 jam 5 menit kerja`` for a count of office minutes (hours, never days: a day's
-    length depends on which day it is)."""
-    hours, minutes = divmod(max(int(minutes), 0), 60)
+    length depends on which day it is); a fraction is rounded (721,8 → 12 jam 2 menit)."""
+    hours, minutes = divmod(max(round(minutes), 0), 60)
     if hours and minutes:
         return gettext("%(hours)d jam %(minutes)d menit kerja", hours=hours, minutes=minutes)
     if hours:

@@ -20,6 +20,7 @@ from web.time_words import (
     number,
     span_text,
     time_left,
+    working_text,
 )
 from web.views.start import total_words
 
@@ -167,3 +168,14 @@ def test_a_step_without_a_deadline_says_so_once(app, client):
     login(client, "kasubbag")
     page = client.get(f"/tugas/{task['id']}").get_data(True)
     assert "<dt>Batas Waktu</dt><dd>tanpa batas waktu</dd>" in page
+
+
+def test_report_figures_read_in_the_users_language_rounded_not_cut(app, at):
+    cell = app.jinja_env.filters["angka_laporan"]
+    with at(7, 9):
+        assert working_text(721.8) == "12 jam 2 menit kerja"
+        assert working_text(140.6) == "2 jam 21 menit kerja"
+        assert [cell(v) for v in (2309.9, 99.46, 81.0, 12, None)] == [
+            "2.309,9", "99,46", "81,0", "12", "—"]
+        with force_locale("en"):
+            assert cell(2309.9) == "2,309.9"

@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext, lazy_gettext, lazy_pgettext
+from flask_babel import format_decimal, gettext, lazy_gettext, lazy_pgettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -31,7 +31,7 @@ from engine.process.deploy import active_definitions
 from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
-from engine.reports.basis import BAND_LABELS, percent_text
+from engine.reports.basis import BAND_LABELS
 from engine.time.periods import (
     PERIOD_KINDS,
     Period,
@@ -70,7 +70,17 @@ ROMAN = ("I", "II", "III", "IV")
 
 @bp.app_template_filter("angka_laporan")
 def _cell(value: Any) -> str:
+    """A report cell on the page: a fraction in the user's language with one or two
+    decimals as the figure has them (``2.309,9``; uptime ``99,46``, which its 99,5 %
+    target must not hide), anything else as the exports hold it (``cell_text``)."""
+    if isinstance(value, float):
+        return format_decimal(value, format="#,##0.0#")
     return cell_text(value)
+
+
+def _percent(share: float | None) -> str:
+    """``83,3 %`` for a share of 0.8333 in the user's language, ``—`` for None."""
+    return "—" if share is None else format_decimal(100 * share, format="#,##0.0") + " %"
 
 
 @bp.app_template_filter("periode")
@@ -150,7 +160,7 @@ def heatmap(key: str) -> Any:
     table = heatmap_table(report)
     if _export_format():
         return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
-    steps = {s.bpmn_id: {"band": s.band, "share": percent_text(s.on_time_share),
+    steps = {s.bpmn_id: {"band": s.band, "share": _percent(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
     return render_template("reports/heatmap.html", export_links=_export_links([table]),
                            report=report, period=period, table=table, steps=steps,
@@ -379,7 +389,7 @@ def _minutes(minutes: float | None) -> str:
 
 
 def _step_label(step: reports.StepStats) -> str:
-    figures = {"no": step.no, "name": step.name, "share": percent_text(step.on_time_share),
+    figures = {"no": step.no, "name": step.name, "share": _percent(step.on_time_share),
                "on_time": step.on_time, "with_deadline": step.with_deadline,
                "done": step.done, "median": _minutes(step.median_minutes),
                "waktu": step.waktu or "—", "escalations": step.escalations}
