@@ -136,7 +136,7 @@ def _units(days: int, minutes: int, *, working: bool) -> str:
     return " ".join(parts)
 
 
-def working_text(minutes: int) -> str:
+def working_text(minutes: float) -> str:
     """``2 jam 5 menit kerja`` for a count of office minutes (hours, never days: a day's
     length depends on which day it is); a fraction is rounded (721,8 → 12 jam 2 menit)."""
     hours, minutes = divmod(max(round(minutes), 0), 60)
