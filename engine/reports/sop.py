@@ -247,10 +247,11 @@ def tabel7(session: Session, calendar: WorkCalendar, period: Period) -> list[Tab
 def catatan(performance: SopPerformance) -> str:
     """The measured figures of an SOP in words, for Tabel 7's Catatan column."""
     p = performance
-    if not (p.started or p.finished or p.running):
+    if not (p.started or p.finished or p.running or p.cancelled):
         return "Tidak ada proses pada periode ini."
     parts = [(f"Proses: {p.started} dimulai, {p.finished} selesai, "
-              f"{p.running} masih berjalan di akhir periode.")]
+              + (f"{p.cancelled} dibatalkan, " if p.cancelled else "")
+              + f"{p.running} masih berjalan di akhir periode.")]
     if p.with_deadline:
         parts.append(f"Tepat waktu {percent_text(p.on_time_share)} ({p.on_time} dari "
                      f"{p.with_deadline} langkah berbatas waktu).")

@@ -104,6 +104,9 @@ def test_an_instance_cancelled_after_the_period_was_running_at_its_end(session, 
     december = sop_performance(session, CALENDAR, "sop_uji", calendar_period(
         "bulan", 2026, 12, "Asia/Jakarta"))
     assert december.cancelled == 1
+    [_, uji] = tabel7(session, CALENDAR, calendar_period("semester", 2026, 2, "Asia/Jakarta"))
+    assert uji.catatan.startswith(
+        "Proses: 4 dimulai, 2 selesai, 1 dibatalkan, 1 masih berjalan di akhir periode.")
 
 
 def test_a_sop_s_steps_are_read_in_one_pass_on_one_index(session, history):

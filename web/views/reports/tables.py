@@ -113,14 +113,14 @@ def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:
         N_("Penilaian: tidak berjalan dengan baik"), N_("Catatan"), N_("Tindakan"), N_("Paraf")])
     figures = Table(N_("Angka terukur"), [
         N_("No"), N_("Prosedur"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
-        N_("Masih berjalan"), N_("Tepat waktu (%)"), N_("Median waktu siklus (menit kerja)"), N_("Langkah paling lambat"),
+        N_("Masih berjalan"), N_("Dibatalkan"), N_("Tepat waktu (%)"), N_("Median waktu siklus (menit kerja)"), N_("Langkah paling lambat"),
         N_("Median langkah paling lambat (menit kerja)"), N_("Eskalasi")])
     for row in rows:
         p = row.performance
         form.add([row.no, row.prosedur, "", "", row.catatan, "", ""])
         slowest = p.slowest
         figures.add([row.no, row.prosedur, period.label, p.started, p.finished, p.running,
-                     percent(p.on_time_share), p.cycle_median_minutes,
+                     p.cancelled, percent(p.on_time_share), p.cycle_median_minutes,
                      f"{slowest.no}. {slowest.name}" if slowest else None,
                      slowest.median_minutes if slowest else None, p.escalations])
     return [form, figures]
