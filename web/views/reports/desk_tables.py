@@ -14,7 +14,7 @@ from web.views.reports.export import Table
 from web.views.reports.tables import N_
 
 SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
-                         N_("Penilaian"), N_("Tiket selesai"), N_("Tingkat respons (%)")]
+                         N_("Jumlah penilaian"), N_("Tiket selesai"), N_("Tingkat respons (%)")]
 
 
 def satisfaction_row(table: Table, label: str, found: dict[str, Any]) -> None:
@@ -51,7 +51,7 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
                     "ya" if row["critical"] else "tidak",
                     {True: "ya", False: "tidak", None: "—"}[row["met"]]])
     summary = desk.ticket_summary(db.session, start, end)
-    tickets = Table(N_("Ringkasan Ticketing"), [N_("Menurut"), N_("Nilai"), N_("Tiket")])
+    tickets = Table(N_("Ringkasan Ticketing"), [N_("Menurut"), N_("Kelompok"), N_("Tiket")])
     for name, count in summary["by_category"].items():
         tickets.add(["kategori", name, count])
     for name, count in summary["by_priority"].items():
