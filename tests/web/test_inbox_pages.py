@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.models import HumanTask, User
-from tests.conftest import csrf_token
+from tests.conftest import WIB, csrf_token
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -40,6 +40,10 @@ def test_tabs_count_and_filters_narrow_the_list(client, clock):
     assert _rows(late) == ["Server SIPP mati"]
     assert "⚠ Terlambat</span> — terlambat 15 menit kerja" in late
     assert "sisa 15 menit kerja" in client.get("/").get_data(True)
+    # The deadline column reads calendar-first, as every deadline (README "Cara waktu
+    # ditulis"): the first step's one hour ended 15 minutes ago, today.
+    deadline = clock.now() - timedelta(minutes=15)
+    assert f"hari ini {deadline.astimezone(WIB):%H.%M}</td>" in late
 
 
 def test_release_and_assign_through_the_task_page(app, client):
