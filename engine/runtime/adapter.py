@@ -42,6 +42,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import expressions
 from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
+from engine.bpmn.schema_words import schema_refusal
 from engine.clock import Clock
 from engine.errors import InvalidProcess, ProcessFailure
 from engine.runtime.liveness import check_alive
@@ -219,8 +220,10 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
         InvalidProcess: the XML does not satisfy the BPMN schema (line and element named).
     """
     parser = AlurBpmnParser(validator=VALIDATOR)
+    root = None
     try:
-        parser.add_bpmn_xml(etree.fromstring(bpmn_xml, _PARSER), filename=filename)
+        root = etree.fromstring(bpmn_xml, _PARSER)
+        parser.add_bpmn_xml(root, filename=filename)
         return parser.get_spec(process_key)
     except ValidationException as error:
         if _is_recursion(error):
@@ -231,8 +234,7 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
                        f"yang dapat dibacanya (sekitar {MAX_CHAIN} elemen); pecah menjadi "
                        "beberapa SOP.")
         else:
-            message = (f"BPMN tidak sesuai skema (baris {error.line_number}, "
-                       f"{error.id or 'elemen'}): {error}")
+            message = schema_refusal(str(error), error.line_number, root)
         raise InvalidProcess([message]) from None
 
 

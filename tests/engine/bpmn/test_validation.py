@@ -141,6 +141,13 @@ CASES = {
         mini_bpmn({TIMER: '>"P99999999D"<'}),
         f'boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'P99999999D\' {LONGEST}'),
     "unquoted timer": (mini_bpmn({TIMER: ">PT30M<"}), "tanda kutip"),
+    "attribute the BPMN schema does not know": (
+        mini_bpmn({TASK_1: '<bpmn:userTask id="Kegiatan_1" nama="x" name="Menyusun konsep">'}),
+        ('userTask "Kegiatan_1" (baris 25): atribut \'nama\' tidak dikenal BPMN pada userTask '
+         "(salah ketik?)")),
+    "id starting with a digit": (
+        mini_bpmn({"Waktu_Kegiatan_1": "1Waktu"}),
+        "nilai '1Waktu' pada atribut"),
     "gateway flow without a condition": (
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
                    'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>': ""}),
