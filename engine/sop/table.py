@@ -24,7 +24,8 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 
 
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
-from engine.bpmn.forms import FormProblem, from_notation
+from engine.bpmn.catalog import NOTE_FIELD, checklist_field
+from engine.bpmn.forms import FormProblem, check_form, from_notation
 from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS
 from engine.errors import InvalidProcess
 from engine.numbers import grouped
@@ -238,11 +239,17 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             problems.append(f'Baris {number}, kolom Sepanjang Waktu: "{cell("Sepanjang Waktu")}" '
                             "tidak dikenali; tulis ya atau kosongkan.")
         formulir = cell("Formulir")
+        decision = list(marks.values()) == ["?"]
+        # The fields Alur makes for the step (as engine.bpmn.catalog will), which a
+        # declared one may not reuse: refused here, naming the table's row.
+        generated = {NOTE_FIELD["name"],
+                     *(field["name"] for field in checklist_field(cell("Kelengkapan"))),
+                     *([f"keputusan_{len(steps) + 1}"] if decision else [])}
         try:
-            from_notation(formulir)
+            if formulir.strip():
+                check_form(from_notation(formulir), generated)
         except FormProblem as problem:
             problems.append(f"Baris {number}, kolom Formulir: {problem}.")
-        decision = list(marks.values()) == ["?"]
         targets = {choice: cell(choice) for choice in ("Jika Ya", "Jika Tidak")}
         for choice, text in targets.items():
             if text and len(marks) == 1 and not decision:

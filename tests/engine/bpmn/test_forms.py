@@ -139,3 +139,14 @@ def test_the_formulir_column_of_an_sop_table_becomes_the_steps_form(session, clo
     with pytest.raises(InvalidProcess) as refused:
         import_table(bad.encode(), "uji.csv")
     assert any(p.startswith("Baris 19, kolom Formulir: formulir") for p in refused.value.problems)
+
+
+def test_a_formulir_reusing_a_field_alur_makes_is_refused_on_its_table_row():
+    text = (DATA / "sop_table_uji.csv").read_text(encoding="utf-8")
+    text = text.replace("Jika Tidak,Sepanjang Waktu", "Jika Tidak,Sepanjang Waktu,Formulir")
+    bad = text.replace("Server terpelihara,,,,ya", 'Server terpelihara,,,,ya,"catatan: teks"')
+    with pytest.raises(InvalidProcess) as refused:
+        import_table(bad.encode(), "uji.csv")
+    assert refused.value.problems == [
+        'Baris 19, kolom Formulir: kolom "catatan" sudah dibuat Alur (Catatan, Kelengkapan '
+        "atau keputusan gateway); pakai nama lain."]
