@@ -77,7 +77,7 @@ def test_setup_with_an_unknown_time_zone_changes_nothing(tmp_path):
 
 
 def test_deploying_a_folder_without_bpmn_says_so(tmp_path):
-    (tmp_path / "kosong").mkdir()
+    (tmp_path / "kosong" / "bukan.bpmn").mkdir(parents=True)  # a folder named like one
     result = _alur(tmp_path, "deploy", str(tmp_path / "kosong"))
     assert result.returncode == 1
     assert "tidak ada berkas .bpmn di" in result.stderr

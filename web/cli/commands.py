@@ -41,7 +41,8 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     name beside them; default: the bundled bpmn/."""
     files = []
     for path in paths or (BPMN_DIR,):
-        files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        files += sorted(f for f in path.glob("*.bpmn") if f.is_file()) if path.is_dir() \
+            else [path]
     if not files:
         click.echo(f"tidak ada berkas .bpmn di {', '.join(str(p) for p in paths)}; "
                    "tidak ada yang dideploy", err=True)
@@ -52,7 +53,7 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
             data = file.read_bytes()
             # A SpiffArena process folder: the form files the BPMN names lie beside it.
             forms = {form.name: form.read_bytes() for form in file.parent.glob("*.json")
-                     if form.name.encode() in data}
+                     if form.is_file() and form.name.encode() in data}
             definition, created = deploy(db.session, clock(), data, filename=file.name,
                                          forms=forms)
         except InvalidProcess as refused:
