@@ -108,7 +108,9 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
     Raises:
         PermissionDenied: the creator is neither administrator nor the official.
         InvalidTaskData: naming each bad field (kind, official, role, substitute,
-            warrant_number, starts_at, ends_at).
+            warrant_number, starts_at, ends_at); ``starts_at`` also when someone already
+            stands in for the official in ``role`` for part of the period (one substitute
+            per office at a time).
     """
     if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
         raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
@@ -147,6 +149,14 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             problems["ends_at"] = (f"Plh paling lama {limit.days} hari (pengaturan kantor)"
                                    if kind == "Plh" else
                                    "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
+    if not problems:
+        clash = _overlapping(session, official, role, starts_at, ends_at)
+        if clash is not None:
+            problems["starts_at"] = (
+                f"{official.full_name} sudah digantikan sebagai {role} oleh "
+                f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
+                f"{clash.warrant_number}) pada sebagian periode ini; satu jabatan punya satu "
+                "pengganti: akhiri yang itu dulu atau pilih periode lain")
     if problems:
         raise InvalidTaskData(problems)
     substitution = Substitution(
@@ -160,6 +170,17 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
     return substitution
+
+
+def _overlapping(session: Session, official: User, role: str, starts_at: datetime,
+                 ends_at: datetime) -> Substitution | None:
+    """A substitution for ``official`` in ``role`` whose period (as it stands, after an
+    early end) shares a moment with ``starts_at``..``ends_at``, or None."""
+    return session.scalars(select(Substitution).where(
+        Substitution.official_id == official.id, Substitution.role == role,
+        Substitution.starts_at < ends_at, Substitution.ends_at > starts_at,
+        Substitution.ends_at > Substitution.starts_at).order_by(Substitution.id).limit(1)
+    ).first()
 
 
 def may_end(session: Session, user: User, substitution: Substitution) -> bool:

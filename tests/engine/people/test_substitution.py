@@ -44,6 +44,7 @@ def test_plh_is_limited_by_the_office_setting(session, clock, users):
                starts_at=clock.now().replace(year=2000),
                ends_at=clock.now().replace(year=9999), created_by=users["admin"])
     settings.put(session, "substitution", {"plh_max_days": 45})
+    clock.advance(timedelta(days=30))  # the first one has ended
     _record(session, clock, users, days=45)
 
 
@@ -58,12 +59,30 @@ def test_plt_lasts_three_months_and_is_extended_once_by_three(session, clock, us
     with pytest.raises(InvalidTaskData) as again:
         extend(session, clock, plt, users["admin"], plt.ends_at + timedelta(days=1))
     assert again.value.fields["ends_at"] == "Plt hanya dapat diperpanjang satu kali"
+    end_early(session, clock, plt, users["admin"])
     plh = _record(session, clock, users)
     with pytest.raises(InvalidTaskData):
         extend(session, clock, plh, users["admin"], plh.ends_at + timedelta(days=1))
+    end_early(session, clock, plh, users["admin"])
     with pytest.raises(PermissionDenied):
         extend(session, clock, _record(session, clock, users, kind="Plt"), users["Prakom"],
                clock.now() + timedelta(days=10))
+
+
+def test_one_office_has_one_substitute_at_a_time(session, clock, users):
+    first = _record(session, clock, users, days=7)
+    with pytest.raises(InvalidTaskData) as refused:
+        _record(session, clock, users, days=3, substitute="Ketua")
+    assert refused.value.fields == {"starts_at": (
+        "Demo Kasubbag sudah digantikan sebagai Kasubbag oleh Demo Sekretaris (Plh, surat "
+        "perintah SP-1) pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
+        "yang itu dulu atau pilih periode lain")}
+    assert session.scalars(select(Substitution)).all() == [first]
+    clock.advance(timedelta(days=1))
+    end_early(session, clock, first, users["admin"])
+    second = _record(session, clock, users, days=3, substitute="Ketua")
+    assert session.scalars(select(Substitution).order_by(Substitution.id)).all() == [
+        first, second]
 
 
 @pytest.mark.parametrize(("who", "allowed"), [
