@@ -173,14 +173,14 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
 
 
 def _overlapping(session: Session, official: User, role: str, starts_at: datetime,
-                 ends_at: datetime) -> Substitution | None:
-    """A substitution for ``official`` in ``role`` whose period (as it stands, after an
-    early end) shares a moment with ``starts_at``..``ends_at``, or None."""
+                 ends_at: datetime, other_than: int | None = None) -> Substitution | None:
+    """A substitution (not ``other_than``) for ``official`` in ``role`` whose period (as it
+    stands, after an early end) shares a moment with ``starts_at``..``ends_at``, or None."""
     return session.scalars(select(Substitution).where(
         Substitution.official_id == official.id, Substitution.role == role,
         Substitution.starts_at < ends_at, Substitution.ends_at > starts_at,
-        Substitution.ends_at > Substitution.starts_at).order_by(Substitution.id).limit(1)
-    ).first()
+        Substitution.ends_at > Substitution.starts_at, Substitution.id != (other_than or 0))
+        .order_by(Substitution.id).limit(1)).first()
 
 
 def may_end(session: Session, user: User, substitution: Substitution) -> bool:
@@ -281,12 +281,21 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
         problem = "akhir baru harus sesudah akhir yang sekarang"
     elif ends_at > substitution.ends_at + PLT_MAX:
         problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
+    else:
+        clash = _overlapping(session, substitution.official, substitution.role,
+                             substitution.ends_at, ends_at, other_than=substitution.id)
+        if clash is not None:
+            problem = (f"{clash.substitute.full_name} menggantikan pada sebagian perpanjangan "
+                       f"ini ({clash.kind}, surat perintah {clash.warrant_number}); satu "
+                       "jabatan punya satu pengganti")
     if problem:
         raise InvalidTaskData({"ends_at": problem})
     previous = substitution.ends_at
-    if not _write_once(session, substitution, Substitution.extended_at.is_(None),
+    # Not extended and not ended meanwhile (an "Akhiri" at the same moment wins).
+    if not _write_once(session, substitution, Substitution.extended_at.is_(None)
+                       & Substitution.ended_by_id.is_(None),
                        ends_at=ends_at, extended_at=clock.now()):
-        raise InvalidTaskData({"ends_at": "Plt hanya dapat diperpanjang satu kali"})
+        raise InvalidTaskData({"ends_at": "Plt sudah diperpanjang atau diakhiri"})
     audit.record(session, clock, "substitution.extended", actor=user, role=substitution.role,
                  warrant_number=substitution.warrant_number, previous=previous.isoformat(),
                  ends_at=ends_at.isoformat())

@@ -173,3 +173,30 @@ def test_two_clicks_at_once_change_a_substitution_once(session, clock, users, ac
     assert isinstance(refusal, InvalidTaskData)
     action = "substitution.extended" if act == "extend" else "substitution.ended"
     assert len(session.scalars(select(AuditRecord).where(AuditRecord.action == action)).all()) == 1
+
+
+def test_an_end_and_an_extension_at_once_leave_the_plt_ended(session, clock, users):
+    plt = _record(session, clock, users, kind="Plt", days=30)
+    session.commit()
+    end_early(session, clock, plt, users["admin"])  # not committed yet
+    refusal = second_change(session, lambda other: extend(
+        other, clock, other.get(Substitution, plt.id), other.get(User, users["Kasubbag"].id),
+        plt.ends_at + timedelta(days=20)), (InvalidTaskData,))
+    assert isinstance(refusal, InvalidTaskData)
+    session.refresh(plt)
+    assert (plt.ends_at, plt.extended_at) == (clock.now(), None)
+
+
+def test_an_extension_may_not_run_into_the_next_substitute(session, clock, users):
+    plt = _record(session, clock, users, kind="Plt", days=30)
+    later = record(session, clock, kind="Plh", official=users["Kasubbag"],
+                   substitute=users["Ketua"], role="Kasubbag", warrant_number="SP-2",
+                   starts_at=plt.ends_at + timedelta(days=1),
+                   ends_at=plt.ends_at + timedelta(days=10), created_by=users["admin"])
+    with pytest.raises(InvalidTaskData) as refused:
+        extend(session, clock, plt, users["admin"], plt.ends_at + timedelta(days=20))
+    assert refused.value.fields == {"ends_at": (
+        "Demo Ketua menggantikan pada sebagian perpanjangan ini (Plh, surat perintah SP-2); "
+        "satu jabatan punya satu pengganti")}
+    extend(session, clock, plt, users["admin"], later.starts_at)
+    assert plt.ends_at == later.starts_at
