@@ -28,7 +28,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Configuration comes from environment variables (README, "Konfigurasi"), then
     ``test_config``, which tests use for a fresh SQLite file and a manual clock.
     """
-    app = Flask(__name__, instance_path=os.environ.get("ALUR_INSTANCE_PATH"))
+    instance_path = os.environ.get("ALUR_INSTANCE_PATH") or None
+    if instance_path is not None and not os.path.isabs(instance_path):
+        raise environment.ConfigError(f"ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), "
+                                      f"bukan {instance_path[:60]!r}")
+    app = Flask(__name__, instance_path=instance_path)
     app.request_class = FormRequest
     # Every variable is read before anything is created: a bad one changes nothing.
     https = environment.flag("ALUR_HTTPS", False)
@@ -59,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
         ALUR_HTTPS=https,
         ALUR_SERVE_TIMER_LOOP=environment.flag("ALUR_SERVE_TIMER_LOOP", True),
+        ALUR_DEMO=environment.flag("ALUR_DEMO", False),
         ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024),
         ALUR_RATELIMIT_STORAGE_URI=environment.limit_storage("ALUR_RATELIMIT_STORAGE_URI",
                                                              "memory://"),

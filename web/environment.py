@@ -5,9 +5,10 @@ stops the command with a sentence naming the variable, not a Python traceback
 import os
 
 from limits import parse_many
-from limits.storage import SCHEMES
+from limits.errors import ConfigurationError as LimitsConfigurationError
+from limits.storage import SCHEMES, storage_from_string
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
@@ -58,7 +59,7 @@ def flag(name: str, default: bool) -> bool:
         return True
     if text.lower() in NO:
         return False
-    raise ConfigError(f"{name} harus 1 atau 0 (juga true/false, yes/no, on/off), "
+    raise ConfigError(f"{name} harus 1 atau 0 (juga true/false, yes/no, on/off, ya/tidak), "
                       f"bukan {text[:40]!r}")
 
 
@@ -70,8 +71,8 @@ def database_url(name: str, default: str) -> str:
     """
     text = os.environ.get(name, "").strip() or default
     try:
-        make_url(text)
-    except ArgumentError:
+        make_url(text).get_dialect()  # the dialect and its driver are known
+    except (ArgumentError, NoSuchModuleError):
         raise ConfigError(f"{name} harus URL SQLAlchemy, mis. sqlite:////var/lib/alur/"
                           "alur.sqlite3 atau postgresql+psycopg://alur@localhost/alur, "
                           f"bukan {text[:40]!r}") from None
@@ -132,4 +133,10 @@ def limit_storage(name: str, default: str) -> str:
     if not separator or scheme not in SCHEMES or scheme.startswith("async+"):
         raise ConfigError(f"{name} harus alamat penyimpanan Flask-Limiter (memory://, "
                           f"redis://…, memcached://…), bukan {text[:40]!r}")
+    if scheme != "memory":
+        try:  # its client package installed (redis, pymemcache, ...); nothing is connected
+            storage_from_string(text)
+        except (LimitsConfigurationError, ValueError) as error:
+            raise ConfigError(f"{name} {text[:40]!r} tidak dapat dipakai: {error}"[:300]
+                              ) from None
     return text

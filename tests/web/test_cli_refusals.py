@@ -15,9 +15,9 @@ from web import create_app
 
 def _alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
-           "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}",
-           **environment}
+           "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"}
     env.pop("ALUR_DEMO", None)
+    env.update(environment)
     return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
                           check=False)
 
@@ -43,6 +43,13 @@ def _tables(tmp_path) -> int:
     ("ALUR_HTTPS", "true?", "GAGAL: ALUR_HTTPS harus 1 atau 0 (juga true/false"),
     ("ALUR_SERVE_TIMER_LOOP", "kadang", "GAGAL: ALUR_SERVE_TIMER_LOOP harus 1 atau 0"),
     ("ALUR_DATABASE_URL", "bukan-url", "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
+    ("ALUR_DATABASE_URL", "postgres://alur@localhost/alur",
+     "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
+    ("ALUR_RATELIMIT_STORAGE_URI", "redis://localhost:1",
+     "GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: 'redis' "
+     "prerequisite not available"),
+    ("ALUR_INSTANCE_PATH", "instans-relatif",
+     "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     for args in (("db", "current"), ("--help",), ()):
@@ -50,6 +57,13 @@ def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr and "Traceback" not in result.stderr, args
     assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
+
+
+def test_setup_reads_alur_demo_as_serve_does(tmp_path):
+    result = _alur(tmp_path, "setup", ALUR_DEMO="mungkin")
+    assert result.returncode == 2
+    assert "GAGAL: ALUR_DEMO harus 1 atau 0" in result.stderr
+    assert not (tmp_path / "instans").exists()
 
 
 def test_a_database_that_cannot_be_reached_is_said_in_words(tmp_path):

@@ -148,16 +148,19 @@ def demo_users_command() -> None:
 
 
 @click.command("setup")
-@click.option("--demo/--no-demo", envvar="ALUR_DEMO", default=False,
-              help="Buat pengguna demo (make run); bawaan: tidak.")
+@click.option("--demo/--no-demo", default=None,
+              help="Buat pengguna demo (make run); bawaan: ALUR_DEMO, tidak.")
 @click.option("--admin", "admin_username", default="admin", show_default=True,
               help="Nama pengguna administrator pertama.")
 @click.pass_context
 @with_appcontext
-def setup_command(ctx: click.Context, demo: bool, admin_username: str) -> None:
+def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) -> None:
     """Migrate the database (and fill the report facts of a history made before them),
-    deploy bpmn/, then create the demo users (--demo) or, when no administrator exists
-    yet, the first administrator. A bad ``--admin`` name is refused before anything."""
+    deploy bpmn/, then create the demo users (--demo, else ALUR_DEMO) or, when no
+    administrator exists yet, the first administrator. A bad ``--admin`` name is refused
+    before anything."""
+    if demo is None:
+        demo = current_app.config["ALUR_DEMO"]
     if not demo and not accounts.USERNAME.match(admin_username):
         raise click.BadParameter("huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter",
                                  param_hint="--admin")
@@ -241,7 +244,7 @@ def serve_command(bind: str, workers: int, threads: int, timer_loop: bool | None
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
 
     click.echo(f"Alur berjalan di http://{bind}")
-    if environment.flag("ALUR_DEMO", False):
+    if current_app.config["ALUR_DEMO"]:
         click.echo(DEMO_BANNER)
         click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
                    "redaktur atau admin; kata sandi: "
