@@ -46,8 +46,8 @@ def _tables(tmp_path) -> int:
     ("ALUR_DATABASE_URL", "postgres://alur@localhost/alur",
      "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
     ("ALUR_RATELIMIT_STORAGE_URI", "redis://localhost:1",
-     "GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: 'redis' "
-     "prerequisite not available"),
+     ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: 'redis' "
+      "prerequisite not available")),
     ("ALUR_INSTANCE_PATH", "instans-relatif",
      "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
 ])

@@ -147,6 +147,6 @@ def test_a_formulir_reusing_a_field_alur_makes_is_refused_on_its_table_row():
     bad = text.replace("Server terpelihara,,,,ya", 'Server terpelihara,,,,ya,"catatan: teks"')
     with pytest.raises(InvalidProcess) as refused:
         import_table(bad.encode(), "uji.csv")
-    assert refused.value.problems == [
+    assert refused.value.problems == [(
         'Baris 19, kolom Formulir: kolom "catatan" sudah dibuat Alur (Catatan, Kelengkapan '
-        "atau keputusan gateway); pakai nama lain."]
+        "atau keputusan gateway); pakai nama lain.")]
