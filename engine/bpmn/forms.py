@@ -145,7 +145,7 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
             raise FormProblem(f'kolom "{name}": jenis tidak didukung (teks, teks panjang, '
                               "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
                               "berkas)")
-        _check_choices(name, prop["items"] if kind == "multi" else prop)
+        _check_choices(name, prop["items"] if kind == "multi" else prop, kind == "multi")
     unknown = set(schema.get("required", [])) - set(properties)
     if unknown:
         raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
@@ -158,19 +158,21 @@ def _check_ui(ui: dict[str, Any]) -> None:
     if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
         raise FormProblem('skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]')
     for name, entry in ui.items():
-        if name != "ui:order" and not isinstance(entry, dict):
+        # "ui:title", "ui:description", ...: the whole form's options, not read by Alur.
+        if not name.startswith("ui:") and not isinstance(entry, dict):
             raise FormProblem(f'skema UI: "{name[:64]}" harus objek JSON, mis. '
                               '{"ui:widget": "textarea"}')
 
 
-def _check_choices(name: str, prop: dict[str, Any]) -> None:
-    # A choice is sent back as the text of its value: a text field's choices must be texts,
-    # or no choice could ever be accepted (1 is not "1").
-    if prop.get("type") == "string":
+def _check_choices(name: str, prop: dict[str, Any], multi: bool) -> None:
+    # A choice is sent back as the text of its value: a text field's choices, and every
+    # many-of field's (a page sends texts only), must be texts, or no choice could ever be
+    # accepted (1 is not "1").
+    if multi or prop.get("type") == "string":
         values = prop.get("enum") or [option.get("const") for option in prop.get("oneOf") or []]
         if not all(isinstance(value, str) for value in values):
-            raise FormProblem(f'kolom "{name}": pilihan kolom teks harus teks (dalam tanda '
-                              'kutip), mis. ["1", "2"]')
+            raise FormProblem(f'kolom "{name}": pilihan harus teks dalam tanda kutip, mis. '
+                              '["1", "2"]: halaman mengirim pilihan sebagai teks')
 
 
 def fields(form: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -56,14 +56,25 @@ def test_a_choice_among_numbers_needs_its_type():
     ({"a": {"type": "string"}}, {"ui:order": 5}, 'skema UI: "ui:order" harus daftar nama'),
     ({"a": {"type": "string"}}, {"ui:order": ["a", 3]}, '"ui:order" harus daftar nama kolom'),
     ({"a": {"type": "string"}}, {"a": "textarea"}, 'skema UI: "a" harus objek JSON'),
-    ({"a": {"type": "string", "enum": [1, 2]}}, {}, 'kolom "a": pilihan kolom teks harus teks'),
+    ({"a": {"type": "string", "enum": [1, 2]}}, {}, 'kolom "a": pilihan harus teks dalam tanda kutip'),
     ({"a": {"type": "array", "items": {"type": "string", "enum": ["x", 2]}}}, {},
-     'kolom "a": pilihan kolom teks harus teks'),
+     'kolom "a": pilihan harus teks dalam tanda kutip'),
+    ({"a": {"type": "array", "items": {"enum": [1, 2]}}}, {},
+     'kolom "a": pilihan harus teks dalam tanda kutip'),
+    ({"a": {"type": "array", "items": {"type": "integer", "enum": [1, 2]}}}, {},
+     'kolom "a": pilihan harus teks dalam tanda kutip'),
 ])
 def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message):
     form = {"schema": {"type": "object", "properties": schema}, "ui": ui}
     with pytest.raises(FormProblem, match=message):
         check_form(form, set())
+
+
+def test_the_whole_forms_ui_options_are_accepted():
+    form = {"schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "ui": {"ui:title": "Formulir", "ui:description": "Isi semua", "ui:order": ["a"]}}
+    check_form(form, set())
+    assert [field["name"] for field in fields(form)] == ["a"]
 
 
 @pytest.mark.parametrize("text, message", [
