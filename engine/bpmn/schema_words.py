@@ -20,10 +20,10 @@ _SENTENCES = (
     (r"The attribute '(?P<name>[^']+)' is required but missing",
      "atribut '{name}' wajib ada pada {tag}"),
     (r"'(?P<value>[^']*)' is not a valid value of the atomic type 'xs:(?:ID|IDREF|NCName)'",
-     ("nilai '{value}' pada atribut '{attr}' bukan id yang sah: id diawali huruf atau _ "
+     ("nilai '{value}' pada {attr} bukan id yang sah: id diawali huruf atau _ "
       "lalu huruf, angka, _, - atau ., tanpa spasi")),
     (r"'(?P<value>[^']*)' is not a valid value of (?P<what>.*)",
-     "nilai '{value}' pada atribut '{attr}' tidak sah"),
+     "nilai '{value}' pada {attr} tidak sah"),
     (r"This element is not expected\. Expected is (?:one of )?\((?P<expected>[^)]*)\)",
      ("{tag} tidak boleh berada di sini: urutan atau tempat elemen salah (yang diharapkan "
       "di tempat ini: {expected})")),
@@ -48,6 +48,8 @@ def schema_refusal(message: str, line: int | None, root: etree._Element | None) 
         sentence = re.match(pattern, rest.strip().rstrip("."), re.DOTALL)
         if sentence is not None:
             values = sentence.groupdict()
+            # No attribute: libxml speaks of the element's text (``<incoming>1 x</incoming>``).
+            attr = f"atribut '{attr}'" if attr else f"isi {tag}"
             if "expected" in values:
                 values["expected"] = ", ".join(_NAMES.findall(values["expected"].replace(
                     ",", " ")))[:200]

@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from engine.bpmn import validation
+from engine.bpmn.schema_words import schema_refusal
 from engine.errors import InvalidProcess
 from engine.process.deploy import deploy
 from engine.runtime.adapter import parse_spec
@@ -307,3 +308,11 @@ def test_external_references_are_never_fetched(session, clock, tmp_path):
     assert "bpmn:import tidak diizinkan" in refused.value.message
     assert f"schemaLocation merujuk sumber luar ('{url}/bpmn.xsd')" in refused.value.message
     assert requests == [] and not opened.is_set()
+
+
+def test_a_schema_refusal_of_an_elements_text_names_the_element_not_an_empty_attribute():
+    root = etree.fromstring(b"<a>\n<incoming>1 x</incoming></a>")
+    message = ("Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}incoming': '1 x' is not "
+               "a valid value of the atomic type 'xs:QName'.")
+    assert schema_refusal(message, 2, root) == (
+        "incoming \"?\" (baris 2): nilai '1 x' pada isi incoming tidak sah")

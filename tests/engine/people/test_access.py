@@ -11,7 +11,7 @@ from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.reports.people import visible_people
-from tests.conftest import WIB, mini_bpmn
+from tests.conftest import BPMN_DIR, WIB, mini_bpmn
 
 
 @pytest.fixture
@@ -85,3 +85,16 @@ def test_tabel7_is_for_supervisors_and_their_substitutes(session, clock, users):
            role="Kasubbag", warrant_number="W8-U1/2/KP.04/XI/2026", starts_at=clock.now(),
            ends_at=clock.now() + timedelta(days=1), created_by=users["admin"])
     assert Access.of(session, users["Prakom"], clock.now()).may_view_tabel7()
+
+
+def test_the_desk_report_follows_the_requester_sops_the_office_deployed(session, clock, users):
+    def desk(role: str) -> bool:
+        return Access.of(session, users[role], clock.now()).may_view_desk_report()
+
+    assert [desk(role) for role in ("Prakom", "admin")] == [False, True]  # none deployed
+    deploy(session, clock, (BPMN_DIR / "penanganan_permintaan_layanan_ti.bpmn").read_bytes())
+    assert [desk(role) for role in ("Prakom", "Kasubbag", "Bidang Terkait")] == [
+        True, True, False]
+    deploy(session, clock, (BPMN_DIR / "penanganan_gangguan_server.bpmn").read_bytes())
+    assert [desk(role) for role in ("Prakom", "Kasubbag", "Bidang Terkait")] == [
+        True, True, False]
