@@ -50,10 +50,42 @@ def test_bad_settings_name_the_field_and_store_nothing(app, client):
     assert response.status_code == 422
     assert 'id="multiples-error">Tulis kelipatan bilangan bulat naik' in page
     assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page
-    assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH.' in page
+    assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH, tahun 2000–2100.' \
+        in page
     assert 'id="smtp_base_url-error">Alamat Alur harus diawali http:// atau https://' in page
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
+
+
+def test_overlong_odd_or_clashing_settings_are_refused_beside_their_field(app, client):
+    login(client, "admin")
+    response = _post(client, {
+        **FORM, "multiples": "1, " + "9" * 5000, "plh_max_days": "9" * 5000,
+        "smtp_port": "9" * 5000, "smtp_host": "h" * 254, "smtp_password": "p" * 501,
+        "smtp_sender": "bukan alamat <script>", "webhook_url": "https://x.go.id/" + "a" * 2000,
+        "ramadan": "0001-01-01 9999-12-31\n2027-02-08 2027-03-09 sisa\n"
+                   "2027-02-08 2027-03-09\n2027-02-10 2027-03-01",
+        "added": "2026-11-24 Syukuran\n2026-11-24 Lagi"})
+    page = response.get_data(True).replace("&#39;", "'")
+    assert response.status_code == 422
+    for field, message in (
+            ("multiples", "Tulis kelipatan bilangan bulat naik"),
+            ("plh_max_days", "Masa Plh harus bilangan bulat 1–365 hari."),
+            ("smtp_port", "Port harus angka 1–65535."),
+            ("smtp_host", "Paling banyak 253 karakter."),
+            ("smtp_password", "Paling banyak 500 karakter."),
+            ("smtp_sender", "Alamat pengirim harus satu alamat surel"),
+            ("webhook_url", "Paling banyak 2000 karakter."),
+            ("ramadan", "Baris 4: bertumpang tindih dengan periode di atasnya."),
+            ("added", "Baris 2: tanggal 2026-11-24 sudah ditulis di baris lain.")):
+        assert f'id="{field}-error">{message}' in page, field
+    assert 'name="smtp_starttls" checked' in page, "the ticked box stays ticked"
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+    for ramadan in ("0001-01-01 9999-12-31", "2027-02-08 2027-03-09 sisa"):
+        refused = _post(client, {**FORM, "ramadan": ramadan})
+        assert 'id="ramadan-error">Baris 1: tulis' in refused.get_data(True).replace(
+            "&#39;", "'"), ramadan
 
 
 def test_an_escalation_multiple_over_ten_is_refused(app, client):

@@ -1,5 +1,6 @@
 """Administration: office settings — SMTP, webhook, escalation chain, business calendar."""
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlparse
@@ -18,6 +19,11 @@ from web.views.admin import admin_required, bp
 MAX_LOGO_BYTES = 200 * 1024
 # What a monitoring alert's severity may become (README, "Layanan TI").
 PRIORITIES = ("kritis", "mayor", "minor")
+# Office calendar lines: the years a deadline may fall in, and a Ramadan period's length.
+CALENDAR_YEARS = (2000, 2100)
+MAX_RAMADAN_DAYS = 31
+# One address, as an SMTP server takes it in MAIL FROM.
+EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -45,20 +51,25 @@ def office_settings() -> Any:
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Read the settings form; return ``(new settings, {field: error in the user's language})``."""
     errors: dict[str, str] = {}
-    port = form.get("smtp_port", "25").strip()
-    if not port.isdecimal() or not 0 < int(port) < 65536:
+    port = _whole(form.get("smtp_port", "25"))
+    if port is None or not 0 < port < 65536:
         errors["smtp_port"] = gettext("Port harus angka 1–65535.")
+    _longest(form, errors, smtp_host=253, smtp_username=200, smtp_password=500,
+             smtp_sender=254, smtp_base_url=200, webhook_url=2000)
     smtp = {
-        "host": form.get("smtp_host", "").strip(), "port": int(port) if port.isdecimal() else 25,
+        "host": form.get("smtp_host", "").strip(), "port": port if port is not None else 25,
         "username": form.get("smtp_username", "").strip(),
         # An empty password field keeps the stored one (it is never shown back); a new
         # one is stored sealed with the secret key.
-        "password": (settings.seal(form.get("smtp_password")[:500], current_app.secret_key)
+        "password": (settings.seal(form.get("smtp_password"), current_app.secret_key)
                      if form.get("smtp_password") else current["smtp"]["password"]),
         "sender": form.get("smtp_sender", "").strip() or "alur@localhost",
         "starttls": form.get("smtp_starttls") == "on",
-        "base_url": form.get("smtp_base_url", "").strip().rstrip("/")[:200],
+        "base_url": form.get("smtp_base_url", "").strip().rstrip("/"),
     }
+    if not EMAIL.fullmatch(smtp["sender"]):
+        errors.setdefault("smtp_sender", gettext(
+            "Alamat pengirim harus satu alamat surel, mis. alur@pn-contoh.go.id."))
     base = urlparse(smtp["base_url"])
     if smtp["base_url"] and (base.scheme not in ("http", "https") or not base.netloc
                              or base.query or base.fragment):
@@ -77,10 +88,10 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "added": _dated_lines(form.get("added", ""), "added", errors),
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
     }
-    plh_days = form.get("plh_max_days", str(current["substitution"]["plh_max_days"])).strip()
-    if not plh_days.isdecimal() or not 1 <= int(plh_days) <= 365:
+    plh_days = _whole(form.get("plh_max_days", str(current["substitution"]["plh_max_days"])))
+    if plh_days is None or not 1 <= plh_days <= 365:
         errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
-    substitution = {"plh_max_days": int(plh_days) if not errors.get("plh_max_days") else 30}
+    substitution = {"plh_max_days": plh_days if not errors.get("plh_max_days") else 30}
     sla_minor = _sla_minor(form.get("sla_minor", current["sla_minor"]), errors)
     priorities = {severity: form.get(f"priority_{severity}", chosen)
                   for severity, chosen in current["alert_priorities"].items()}
@@ -90,6 +101,19 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
              "alert_priorities": priorities}, errors)
+
+
+def _whole(text: str) -> int | None:
+    """``text`` as a whole number of at most 9 digits (ports, days, multiples), or None."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
+
+
+def _longest(form: Any, errors: dict[str, str], **limits: int) -> None:
+    """Refuse each field of ``limits`` (name=characters) longer than its limit."""
+    for name, limit in limits.items():
+        if len(form.get(name, "").strip()) > limit:
+            errors[name] = gettext("Paling banyak %(max)d karakter.", max=limit)
 
 
 def _sla_minor(text: str, errors: dict[str, str]) -> str:
@@ -106,7 +130,7 @@ def _sla_minor(text: str, errors: dict[str, str]) -> str:
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    numbers = [int(p) for p in parts if p.isdecimal() and int(p) > 0]
+    numbers = [n for n in map(_whole, parts) if n is not None and n > 0]
     if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]
@@ -122,17 +146,24 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
 
 
 def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
-    periods = []
+    periods: list[dict[str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            start, end = (date.fromisoformat(part) for part in line.split()[:2])
-            if end < start:
+            start, end = (date.fromisoformat(part) for part in line.split())
+            if end < start or (end - start).days > MAX_RAMADAN_DAYS or not (
+                    CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
                 raise ValueError
-        except ValueError:
-            errors["ramadan"] = gettext("Baris %(number)d: tulis 'TTTT-BB-HH TTTT-BB-HH' "
-                                        "(awal akhir).", number=number)
+        except ValueError:  # also not exactly two parts
+            errors["ramadan"] = gettext(
+                "Baris %(number)d: tulis 'TTTT-BB-HH TTTT-BB-HH' (awal akhir), tahun "
+                "2000–2100, paling lama %(days)d hari.", number=number, days=MAX_RAMADAN_DAYS)
+            continue
+        if any(start.isoformat() <= p["end"] and p["start"] <= end.isoformat()
+               for p in periods):
+            errors["ramadan"] = gettext("Baris %(number)d: bertumpang tindih dengan periode di "
+                                        "atasnya.", number=number)
             continue
         periods.append({"start": start.isoformat(), "end": end.isoformat()})
     return periods
@@ -145,8 +176,16 @@ def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str
             continue
         day, _, note = line.strip().partition(" ")
         try:
-            days[date.fromisoformat(day).isoformat()] = note.strip()
+            found = date.fromisoformat(day)
+            if not CALENDAR_YEARS[0] <= found.year <= CALENDAR_YEARS[1]:
+                raise ValueError
         except ValueError:
-            errors[field] = gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH.",
-                                     number=number)
+            errors[field] = gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH, "
+                                    "tahun 2000–2100.", number=number)
+            continue
+        if found.isoformat() in days:
+            errors[field] = gettext("Baris %(number)d: tanggal %(day)s sudah ditulis di baris "
+                                    "lain.", number=number, day=found.isoformat())
+            continue
+        days[found.isoformat()] = note.strip()[:200]
     return days
