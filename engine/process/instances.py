@@ -11,6 +11,7 @@ from engine.clock import Clock
 from engine.db import UTCDateTime
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
+from engine.numbers import grouped
 from engine.paging import Latest, Page, latest, paginate
 from engine.people import accounts
 from engine.people.access import Access
@@ -88,9 +89,11 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     instance = get_instance(session, instance_id)
     _check_may_cancel(session, instance, user)
     reason = (reason or "").strip()
-    if not 1 <= len(reason) <= MAX_REASON:
-        raise InvalidTaskData({"reason": f"alasan pembatalan wajib diisi (1–{MAX_REASON} "
-                                         "karakter)"})
+    if not reason:
+        raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})
+    if len(reason) > MAX_REASON:
+        raise InvalidTaskData({"reason": f"alasan pembatalan paling banyak "
+                                         f"{grouped(MAX_REASON)} karakter"})
     with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
         if unit is None:
             raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "

@@ -85,7 +85,10 @@ def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
     url = f"/admin/proses-bermasalah/{instance_id}/batalkan"
     refused = client.post(url, data={"csrf_token": token, "alasan": " "},
                           follow_redirects=True)
-    assert "Tuliskan alasan pembatalan." in refused.get_data(True)
+    assert "Alasan pembatalan wajib diisi." in refused.get_data(True)
+    long = client.post(url, data={"csrf_token": token, "alasan": "x" * 2001},
+                       follow_redirects=True)
+    assert "Alasan pembatalan paling banyak 2.000 karakter." in long.get_data(True)
     client.post(url, data={"csrf_token": token, "alasan": "Surat ditarik"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "cancelled"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from engine import settings
-from engine.models import Escalation, ProcessInstance, Setting, User
+from engine.models import AuditRecord, Escalation, ProcessInstance, Setting, User
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.test_alerts_api import FIRING, add_source
@@ -124,9 +124,15 @@ def test_user_sets_own_email(app, client):
     assert bad.status_code == 422 and "Alamat surel tidak valid" in bad.get_data(True)
     assert client.post("/akun/", data={"email": "prakom@pa-bima.go.id",
                                        "csrf_token": token}).status_code == 302
+    assert client.post("/akun/", data={"email": "prakom@pa-bima.go.id", "language": "en",
+                                       "csrf_token": token}).status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "prakom"))
         assert user.email == "prakom@pa-bima.go.id"
+        # Saving the language alone records no change of address.
+        assert db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action.like("user.%_changed")).order_by(AuditRecord.id)).all() == [
+            "user.email_changed", "user.language_changed"]
 
 
 def test_user_changes_own_password(app, client):

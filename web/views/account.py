@@ -33,9 +33,10 @@ def profile() -> Any:
         if language not in LANGUAGES:
             errors["language"] = gettext("Pilih Bahasa Indonesia atau English.")
         if not errors:
-            current_user.email = email or None
-            audit.record(db.session, clock(), "user.email_changed", actor=current_user,
-                         email=current_user.email)
+            if (email or None) != current_user.email:
+                current_user.email = email or None
+                audit.record(db.session, clock(), "user.email_changed", actor=current_user,
+                             email=current_user.email)
             language_changed = language != current_user.language
             if language_changed:
                 current_user.language = language

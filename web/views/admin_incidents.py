@@ -40,9 +40,11 @@ def cancel(instance_id: int) -> Any:
     try:
         instance = instances.cancel_instance(db.session, clock(), instance_id, current_user,
                                              request.form.get("alasan", ""))
-    except InvalidTaskData:
+    except InvalidTaskData as refused:
         db.session.rollback()
-        flash(gettext("Tuliskan alasan pembatalan."), "error")
+        # The engine's words (empty, or too long), as the other cancel forms show them.
+        problem = refused.fields["reason"]
+        flash(f"{problem[0].upper()}{problem[1:]}.", "error")
         return redirect(url_for("admin.incidents_list"))
     db.session.commit()
     flash(gettext('Proses "%(title)s" dibatalkan.', title=instance.title), "success")
