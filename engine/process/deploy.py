@@ -74,7 +74,10 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
 def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
                 user: User | None) -> None:
     """Make ``definition`` the version new instances of its key start on (not committed).
-    Running instances are not touched."""
+    Running instances are not touched. Already the active one: nothing changes, nothing is
+    recorded."""
+    if definition.is_active:
+        return
     for other in session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
         other.is_active = False

@@ -262,6 +262,10 @@ def test_uploading_the_waiting_version_again_without_activate_false_activates_it
         "key": "sop_uji", "version": 2, "name": again.json["name"], "created": False,
         "active": True})
     assert _process_actions(app) == [*before, "process.activated"]
+    # Activating the active version again changes nothing and records nothing.
+    assert client.post("/api/v1/processes/sop_uji/versions/2/activate",
+                       headers=admin).json["active"] is True
+    assert _process_actions(app) == [*before, "process.activated"]
 
 
 def _process_actions(app) -> list[str]:
