@@ -21,6 +21,9 @@ from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.unit import GALAT, InstanceUnit, change
 from engine.time.duration import duration_words
 
+# The instances a move to the active version takes: running ones and those in Galat.
+MOVABLE = ("running", GALAT)
+
 
 @dataclass
 class VersionDiff:
@@ -157,7 +160,7 @@ def _older_running(session: Session, target: ProcessDefinition) -> list[ProcessI
         select(ProcessInstance).options(defer(ProcessInstance.state_json))
         .join(ProcessDefinition)
         .where(ProcessDefinition.key == target.key, ProcessDefinition.version < target.version,
-               ProcessInstance.status.in_(("running", GALAT))).order_by(ProcessInstance.id)))
+               ProcessInstance.status.in_(MOVABLE)).order_by(ProcessInstance.id)))
 
 
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
@@ -193,7 +196,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
     Raises:
         MigrationRefused: SpiffWorkflow could not move its state (nothing saved).
     """
-    with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
+    with change(session, clock, instance_id, statuses=MOVABLE) as unit:
         if unit is None:
             return
         open_tasks = session.scalars(select(HumanTask).where(

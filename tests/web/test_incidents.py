@@ -82,6 +82,8 @@ def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
     token = csrf_token(client.get("/admin/sop").get_data(True))
     _upload(client, token, _runaway(RUNAWAY))
     instance_id = _into_galat(client)
+    versions = client.get("/admin/sop/sop_uji").get_data(True)
+    assert "<dt>Proses berjalan (termasuk Galat)</dt><dd>1</dd>" in versions
     url = f"/admin/proses-bermasalah/{instance_id}/batalkan"
     refused = client.post(url, data={"csrf_token": token, "alasan": " "},
                           follow_redirects=True)

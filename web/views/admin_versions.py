@@ -34,7 +34,7 @@ def sop_versions(key: str) -> Any:
     shown = newest if active is None or newest.version > active.version else active
     running = dict(db.session.execute(
         select(ProcessInstance.definition_id, func.count()).join(ProcessDefinition)
-        .where(ProcessDefinition.key == key, ProcessInstance.status == "running")
+        .where(ProcessDefinition.key == key, ProcessInstance.status.in_(versions.MOVABLE))
         .group_by(ProcessInstance.definition_id)).all())
     diffs = {d.version: versions.diff_versions(active, d)
              for d in [shown, *history.items] if active is not None and d.id != active.id}
