@@ -29,6 +29,8 @@ PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 10.0
 BODY_W = PAGE_W - 2 * MARGIN
 LINE = 3.3          # text line height at 7.5 pt
 PAD = 1.2           # cell padding
+# The logo in the kop cell: this high at most (mm), narrower when the cell is narrower.
+LOGO_HEIGHT = 14.0
 SYMBOL_TOP = 3.0    # gap above a symbol, where the incoming connector runs
 SYMBOL_H = 6.0
 EXIT_LINE = 2.8     # a decision exit's line at 6 pt
@@ -135,13 +137,20 @@ def _identitas(pdf: _SopPdf, document: SopDocument, identity: OfficeIdentity) ->
         pdf.set_font(pdf.family, "B" if name == "nama_sop" else "", 8)
         _text(pdf, MARGIN + left + label_w + PAD, y + PAD, value_w - 2 * PAD, header[name])
         y += height
-    pdf.rect(MARGIN, top, left, y - top)
     _kop(pdf, identity, top, left)
     pdf.set_font(pdf.family, "B", 11)
     _text(pdf, MARGIN + 4, pdf.get_y() + 2, left - 8, "STANDAR OPERASIONAL PROSEDUR",
           align="C")
     pdf.set_font(pdf.family, "B", 9)
     _text(pdf, MARGIN + 4, pdf.get_y() + 1, left - 8, document.name.upper(), align="C")
+    # A long office name, unit or SOP name makes the kop cell taller than the rows beside
+    # it: the box grows (the rows' column closes with an empty cell) instead of the title
+    # running out of it into what follows.
+    bottom = max(y, pdf.get_y() + 2)
+    if bottom > y:
+        pdf.rect(MARGIN + left, y, BODY_W - left, bottom - y)
+    pdf.rect(MARGIN, top, left, bottom - top)
+    y = bottom
 
     half = BODY_W / 2
     y += 3
@@ -167,10 +176,16 @@ def _kop(pdf: _SopPdf, identity: OfficeIdentity, top: float, width: float) -> No
     y = top + 2
     if identity.logo:
         try:
-            pdf.image(io.BytesIO(identity.logo), x=MARGIN + width / 2 - 7, y=y, h=14,
-                      keep_aspect_ratio=True)
-            y += 15
-        except (OSError, ValueError, Image.DecompressionBombError):
+            # Fitted into LOGO_HEIGHT high and the cell's width less its margins, centred:
+            # a wide logo (800×100) is drawn narrower rather than over the rows beside it.
+            with Image.open(io.BytesIO(identity.logo)) as picture:
+                aspect = picture.width / picture.height
+            logo_w = min(LOGO_HEIGHT * aspect, width - 8)
+            logo_h = logo_w / aspect
+            pdf.image(io.BytesIO(identity.logo), x=MARGIN + (width - logo_w) / 2, y=y,
+                      w=logo_w, h=logo_h)
+            y += logo_h + 1
+        except (OSError, ValueError, ZeroDivisionError, Image.DecompressionBombError):
             pass  # a logo stored before logos were decoded at upload: the kop goes without
     pdf.set_y(y)
     if identity.office:

@@ -134,3 +134,39 @@ def _squash_pdf(data: bytes) -> str:
 def test_only_administrators_set_the_identity(client):
     login(client, "prakom")
     assert _save_identity(client, office="X", unit="").status_code == 403
+
+
+def _positions(page) -> list[tuple[str, float, float]]:
+    """Each text run of a PDF page with its x and its height from the page's top, mm."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            x, y = cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]
+            found.append((text.strip(), x * 25.4 / 72, (float(page.mediabox.height) - y)
+                          * 25.4 / 72))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_wide_logo_and_long_names_stay_inside_the_kop_cell(client, tmp_path):
+    login(client, "admin")
+    assert _save_identity(client, office="Pengadilan " + "Agama " * 16, unit="Sub" * 37,
+                          logo=(io.BytesIO(_logo((800, 100))), "logo.png")).status_code == 302
+    data = client.get(IT_SOP + ".pdf").data
+    runs = _positions(PdfReader(io.BytesIO(data)).pages[0])
+    title = next(top for text, _, top in runs if text == "PENANGANAN PERMINTAAN LAYANAN TI")
+    grid = min(top for text, _, top in runs if text.startswith("DASAR HUKUM"))
+    assert title < grid, "the SOP's name ends above the grid below the kop"
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is missing (Debian poppler-utils, .ci/run installs it)")
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    rendered = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    navy = [x for x in range(rendered.width) for y in range(rendered.height // 3)
+            if (lambda r, g, b: b > 90 and r < 40 and g < 40)(*rendered.getpixel((x, y)))]
+    # The kop cell is the page's first 10 + 100 mm of 297.
+    assert navy and max(navy) < rendered.width * 110 / 297
