@@ -136,6 +136,11 @@ def test_only_administrators_set_the_identity(client):
     assert _save_identity(client, office="X", unit="").status_code == 403
 
 
+def _navy(pixel: tuple[int, int, int]) -> bool:
+    red, green, blue = pixel
+    return blue > 90 and red < 40 and green < 40
+
+
 def _positions(page) -> list[tuple[str, float, float]]:
     """Each text run of a PDF page with its x and its height from the page's top, mm."""
     found: list[tuple[str, float, float]] = []
@@ -167,6 +172,6 @@ def test_a_wide_logo_and_long_names_stay_inside_the_kop_cell(client, tmp_path):
                     str(tmp_path / "page")], check=True, timeout=60)
     rendered = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     navy = [x for x in range(rendered.width) for y in range(rendered.height // 3)
-            if (lambda r, g, b: b > 90 and r < 40 and g < 40)(*rendered.getpixel((x, y)))]
+            if _navy(rendered.getpixel((x, y)))]
     # The kop cell is the page's first 10 + 100 mm of 297.
     assert navy and max(navy) < rendered.width * 110 / 297
