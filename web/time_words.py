@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_decimal, gettext, lazy_pgettext, ngettext
+from flask_babel import format_decimal, get_locale, gettext, lazy_pgettext, ngettext
 
 from engine.escalation.chain import step_clock
 from engine.time.spans import working_days
@@ -28,6 +28,13 @@ WEEKDAYS = (lazy_pgettext("weekday", "Sen"), lazy_pgettext("weekday", "Sel"),
             lazy_pgettext("weekday", "Min"))
 
 
+def clock_time(local: datetime) -> str:
+    """A clock time as the user's language writes it: ``07.40`` in Indonesian (PUEBI),
+    ``07:40`` in English."""
+    separator = ":" if get_locale() is not None and get_locale().language == "en" else "."
+    return f"{local.hour:02d}{separator}{local.minute:02d}"
+
+
 def deadline_text(due: datetime | None) -> str:
     """The deadline as a calendar reads: ``hari ini 15.00``, ``besok 07.40``, ``kemarin
     16.00``, ``Sen 7 Des 10.00`` (with the year when it is not this year), in the office's
@@ -36,7 +43,7 @@ def deadline_text(due: datetime | None) -> str:
         return gettext("tanpa batas waktu")
     zone = ZoneInfo(office_calendar().timezone)
     local, today = due.astimezone(zone), clock().now().astimezone(zone).date()
-    hour = f"{local.hour:02d}.{local.minute:02d}"
+    hour = clock_time(local)
     named = {0: gettext("hari ini %(time)s", time=hour),
              1: gettext("besok %(time)s", time=hour),
              -1: gettext("kemarin %(time)s", time=hour)}

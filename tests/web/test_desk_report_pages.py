@@ -5,6 +5,7 @@ import io
 from datetime import datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from engine.models import User, UserRole
 from tests.conftest import WIB
@@ -61,3 +62,17 @@ def test_the_desk_report_is_for_who_sees_both_sops_and_a_prakoms_row_for_his_lin
     login(client, "bidang_terkait")  # a lane of the fault report only
     assert client.get(f"/laporan/layanan-ti?{MONTH}").status_code == 403
     assert "/laporan/layanan-ti" not in client.get("/laporan/").get_data(True)
+
+
+def test_the_desk_reports_own_words_are_english_on_an_english_page_not_in_its_export(
+        app, client):
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "kasubbag").values(
+            language="en"))
+        db.session.commit()
+    login(client, "kasubbag")
+    page = client.get(f"/laporan/layanan-ti?{MONTH}").get_data(True)
+    assert "All services" in page and "Semua layanan" not in page
+    assert "backlog at the end of the period" in page
+    csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=1").get_data(True)
+    assert csv.splitlines()[1].startswith("Semua layanan;")

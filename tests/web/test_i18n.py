@@ -75,7 +75,7 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     assert ('name="urut" value="-batas" class="sort">Deadline<span class="visually-hidden">, '
             'sort descending</span>') in inbox
     assert '<th scope="col">Time left</th>' in inbox
-    assert '<td data-label="Deadline">today 09.00</td>' in inbox
+    assert '<td data-label="Deadline">today 09:00</td>' in inbox
     assert '<td data-label="Time left">1 h of working time left</td>' in inbox
     [task_id] = re.findall(r'href="/tugas/(\d+)"', inbox)
 
@@ -83,7 +83,8 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     for text in ('<button type="submit" class="secondary">Claim task</button>',
                  "<dt>Deadline</dt><dd>23 Nov 2026 09:00 WIB — 1 h of working time left</dd>",
                  '<h2 id="h-lampiran">Process attachments</h2>', "No comments yet.",
-                 "<dt>Status</dt><dd>Waiting</dd>", "Complete step"):
+                 "<dt>Status</dt><dd>Waiting</dd>", "Complete step",
+                 "Notes (optional)</label>"):
         assert text in task, text
     # SOP content is not translated.
     assert "<dt>Time (standard)</dt><dd>1 jam</dd>" in task

@@ -199,7 +199,7 @@ def test_english_mode_renders_the_same_notifications_in_english(app, client, lat
     assert "<strong>Reminder</strong>" in item
     assert (f'Step &#34;Menerima dan mencatat laporan gangguan server&#34; of GS-2026-0001 '
             f'&#34;Server mati&#34; ({SOP_NAME}) is past its deadline.') in item
-    assert "Held by Demo Prakom · today 09.00 · late by 1 h of working time" in item
+    assert "Held by Demo Prakom · today 09:00 · late by 1 h of working time" in item
     assert ">Open task</a>" in item and "Mark as read" in item
     assert client.get("/notifikasi/jumlah").json["label"] == "1 unread"
 

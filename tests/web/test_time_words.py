@@ -179,3 +179,10 @@ def test_report_figures_read_in_the_users_language_rounded_not_cut(app, at):
             "2.309,9", "99,46", "81,0", "12", "—"]
         with force_locale("en"):
             assert cell(2309.9) == "2,309.9"
+
+
+def test_an_english_clock_time_has_a_colon(at):
+    with at(7, 9):
+        with force_locale("en"):
+            assert deadline_text(_wib(8, 7, 40)) == "tomorrow 07:40"
+        assert deadline_text(_wib(8, 7, 40)) == "besok 07.40"

@@ -25,6 +25,7 @@ from web.access import access
 from web.extensions import clock, db
 from web.filters import MONTHS, office_calendar
 from web.paging import page_request
+from web.time_words import clock_time
 from web.views.substitution_form import form_context
 
 bp = Blueprint("substitutions", __name__, url_prefix="/plh")
@@ -92,7 +93,7 @@ def last_day(ends_at: datetime) -> str:
     text = f"{day.day} {MONTHS[day.month - 1]}"
     if day.year != clock().now().astimezone(zone).year:
         text += f" {day.year}"
-    return text if local.time() == time(0) else f"{text} {local.hour:02d}.{local.minute:02d}"
+    return text if local.time() == time(0) else f"{text} {clock_time(local)}"
 
 
 def _substitution(substitution_id: int) -> Substitution:

@@ -47,13 +47,13 @@ from web.paging import page_request
 from web.time_words import working_text
 from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
-from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
+from web.views.reports.tables import N_, heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
-# Kategori column keeps the engine's Indonesian text, as the exports do).
+# Kategori column too, through ``CELL_WORDS``; the exports keep the engine's Indonesian).
 LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
           "cukup": lazy_gettext("75–89,9 % tepat waktu"),
           "kurang": lazy_gettext("50–74,9 % tepat waktu"),
@@ -68,13 +68,23 @@ MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
 ROMAN = ("I", "II", "III", "IV")
 
 
+# Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
+# the page in the user's language; the exports, official documents, keep them Indonesian.
+CELL_WORDS = frozenset({
+    N_("Semua layanan"), N_("kategori"), N_("prioritas"), N_("backlog akhir periode"),
+    N_("ya"), N_("tidak"), *BAND_LABELS.values()})
+
+
 @bp.app_template_filter("angka_laporan")
 def _cell(value: Any) -> str:
     """A report cell on the page: a fraction in the user's language with one or two
     decimals as the figure has them (``2.309,9``; uptime ``99,46``, which its 99,5 %
-    target must not hide), anything else as the exports hold it (``cell_text``)."""
+    target must not hide), one of ``CELL_WORDS`` in the user's language, anything else as
+    the exports hold it (``cell_text``)."""
     if isinstance(value, float):
         return format_decimal(value, format="#,##0.0#")
+    if isinstance(value, str) and value in CELL_WORDS:
+        return gettext(value)
     return cell_text(value)
 
 
