@@ -34,6 +34,17 @@ def _save_identity(client, **fields):
                        content_type="multipart/form-data")
 
 
+def _first_page(data: bytes, folder) -> Image.Image:
+    """The PDF's first page rendered at 40 dpi by poppler's pdftoppm (skips without it)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is missing (Debian poppler-utils, .ci/run installs it)")
+    pdf = folder / "sop.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(folder / "page")], check=True, timeout=60)
+    return Image.open(next(folder.glob("page*.png"))).convert("RGB")
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -68,13 +79,7 @@ def test_identity_cell_signature_block_and_embedded_fonts(app, client, tmp_path)
     continues_at = re.search(r"KelengkapanWaktuOutput(\d+)\1[A-Z]", second)
     assert continues_at is not None
     assert first[:first.rindex("SOP")].endswith(continues_at.group(1))
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm is missing (Debian poppler-utils, .ci/run installs it)")
-    pdf = tmp_path / "sop.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, timeout=60)
-    rendered = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    rendered = _first_page(data, tmp_path)
     # The navy logo shows in the kop cell (the left third of the page's top).
     width, height = rendered.size
     kop = rendered.crop((0, 0, width // 3, height // 3))
@@ -164,13 +169,7 @@ def test_a_wide_logo_and_long_names_stay_inside_the_kop_cell(client, tmp_path):
     title = next(top for text, _, top in runs if text == "PENANGANAN PERMINTAAN LAYANAN TI")
     grid = min(top for text, _, top in runs if text.startswith("DASAR HUKUM"))
     assert title < grid, "the SOP's name ends above the grid below the kop"
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm is missing (Debian poppler-utils, .ci/run installs it)")
-    pdf = tmp_path / "sop.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, timeout=60)
-    rendered = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    rendered = _first_page(data, tmp_path)
     navy = [x for x in range(rendered.width) for y in range(rendered.height // 3)
             if _navy(rendered.getpixel((x, y)))]
     # The kop cell is the page's first 10 + 100 mm of 297.
