@@ -67,7 +67,11 @@
           item.addEventListener("mouseleave", off);
         });
       })
-      .catch(function () { box.textContent = "Diagram tidak dapat ditampilkan; lihat daftar langkah di bawah."; });
+      .catch(function () {
+        box.textContent = document.documentElement.lang === "en"
+          ? "The diagram cannot be shown; see the list of steps below."
+          : "Diagram tidak dapat ditampilkan; lihat daftar langkah di bawah.";
+      });
   }
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
