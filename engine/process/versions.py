@@ -59,13 +59,15 @@ class MigrationResult:
 
 @dataclass
 class PlannedMove:
-    """One running instance a migration would consider: id, title, its version, and the
-    names of its open steps the target lacks (empty: it would move)."""
+    """One running instance a migration would consider: id, title, its version, the
+    names of its open steps the target lacks (empty: it would move), and the names of its
+    claimed open steps the target puts in another lane (moving releases their claim)."""
 
     instance_id: int
     title: str
     version: int
     missing: list[str]
+    released: list[str] = field(default_factory=list)
 
 
 def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
@@ -149,9 +151,12 @@ def plan_migration(session: Session, target: ProcessDefinition) -> list[PlannedM
     for instance in _older_running(session, target):
         open_tasks = session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
+        tasks = target.catalog["tasks"]
         planned.append(PlannedMove(
             instance.id, instance.title, instance.definition.version,
-            [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]))
+            [t.name for t in open_tasks if t.bpmn_id not in tasks],
+            [t.name for t in open_tasks if t.claimed_by_id is not None and t.bpmn_id in tasks
+             and tasks[t.bpmn_id]["lane"] != t.role]))
     return planned
 
 

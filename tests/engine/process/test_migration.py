@@ -12,7 +12,13 @@ from engine.models import HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task
-from engine.process.versions import activate, diff_versions, history, migrate_instances
+from engine.process.versions import (
+    activate,
+    diff_versions,
+    history,
+    migrate_instances,
+    plan_migration,
+)
 from tests.conftest import BPMN_DIR, mini_bpmn, sop_walks
 from tests.engine.process.test_galat_migration import TIMED
 
@@ -194,6 +200,8 @@ def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, cl
         "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>":
             "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>"
             "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>"}))
+    [planned] = plan_migration(session, v2)
+    assert (planned.missing, planned.released) == ([], ["Memeriksa konsep"])
     result = migrate_instances(session, clock, v2, users["admin"])
     session.commit()
     assert result.migrated == [instance.id]
