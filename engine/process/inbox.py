@@ -120,6 +120,19 @@ def normalise(text: str) -> str:
                    if char.isalnum() and not unicodedata.combining(char))
 
 
+def search_forms(text: str) -> list[str]:
+    """The forms of typed search text a stored title may match, as ``_haystack`` lowers
+    it: ``normalise``d (letters and digits, accents dropped: "wifi" finds "Wi-Fi"), and
+    the text itself without ``IGNORED`` characters, lowered as Python lowers it and as
+    SQLite's ``lower()`` does (ASCII letters only), so that a title's other punctuation
+    ("Rapat #3") and accented letters ("Ümlaut") are found when typed as written. Empty
+    when nothing is left to search for."""
+    kept = "".join(char for char in text if char not in IGNORED and not char.isspace())
+    ascii_lowered = "".join(char.lower() if char.isascii() else char for char in kept)
+    return [form for form in dict.fromkeys((normalise(text), kept.lower(), ascii_lowered))
+            if form]
+
+
 def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
                page: int = 1, per_page: int = MAX_PER_PAGE,
                acting: dict[str, Capacity] | None = None,
@@ -285,10 +298,11 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
         condition &= (HumanTask.due_at >= now) & (HumanTask.due_at < (asked.day_end or now))
     elif asked.state == "dalam_proses":
         condition &= HumanTask.claimed_by_id.is_not(None)
-    needle = normalise((asked.search or "")[:MAX_SEARCH])
-    if needle:
-        condition &= _haystack().contains(needle, autoescape=True)
-    return condition, bool(needle)
+    needles = search_forms((asked.search or "")[:MAX_SEARCH])
+    if needles:
+        haystack = _haystack()
+        condition &= or_(*(haystack.contains(needle, autoescape=True) for needle in needles))
+    return condition, bool(needles)
 
 
 def _haystack() -> ColumnElement[str]:

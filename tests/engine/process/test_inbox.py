@@ -173,3 +173,24 @@ def test_a_step_is_not_assigned_to_an_official_someone_stands_in_for(session, cl
     clock.advance(timedelta(days=2))  # back at the desk: assigned again
     assign_task(session, clock, tasks[0].id, second_prakom, users["Kasubbag"])
     assert tasks[0].claimed_by_id == second_prakom.id
+
+
+@pytest.mark.parametrize("typed", ["Rapat #3 (anggaran)", "rapat #3", "RAPAT#3", "rapat3"])
+def test_a_title_with_other_punctuation_is_found_as_typed(session, clock, users, typed):
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Rapat #3 (anggaran)",
+                   user=users["Prakom"])
+    session.commit()
+    found = inbox(session, clock, users["Prakom"], search=typed)
+    assert [task.instance.title for task in found] == (
+        [] if typed == "rapat3" else ["Rapat #3 (anggaran)"])
+
+
+@pytest.mark.parametrize("typed", ["Ümlaut", "Ümlaut TEST", "mlaut"])
+def test_an_accented_title_is_found_as_typed(session, clock, users, typed):
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Ümlaut test",
+                   user=users["Prakom"])
+    session.commit()
+    assert [task.instance.title for task in inbox(session, clock, users["Prakom"],
+                                                  search=typed)] == ["Ümlaut test"]
