@@ -125,13 +125,14 @@ def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | N
 def _matches(session: Session, access: Access, words: str) -> Any:
     """The condition that ``words`` occur in an instance's number or title, or in its case
     data where ``access`` may open the instance."""
-    pattern = f"%{words}%"
-    in_data = cast(ProcessInstance.data, String).ilike(pattern)
+    # "%" and "_" typed are themselves, not LIKE's wildcards ("100%" finds "100%").
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    in_data = cast(ProcessInstance.data, String).ilike(pattern, escape="\\")
     if not access.is_admin:
         in_data = in_data & ProcessInstance.definition_id.in_(
             [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
-    return or_(ProcessInstance.number.ilike(pattern), ProcessInstance.title.ilike(pattern),
-               in_data)
+    return or_(ProcessInstance.number.ilike(pattern, escape="\\"),
+               ProcessInstance.title.ilike(pattern, escape="\\"), in_data)
 
 
 def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance]
