@@ -134,8 +134,15 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     nothing = client.post("/kotak-masuk/massal", follow_redirects=True,
                           data={"csrf_token": token, "aksi": "ambil"}).get_data(True)
     assert _flashes(nothing) == [("error", "Pilih dulu tugas yang akan diproses.")]
+    too_many = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
+        "tugas": [*range(900000, 900100), prakom_tasks[2]]}).get_data(True)
+    assert _flashes(too_many) == [("error", "Paling banyak 100 tugas sekaligus; 101 dipilih. "
+                                            "Tidak ada yang diproses.")]
     assert _count(app, AuditRecord, AuditRecord.action.in_(
         ["task.assigned", "task.claimed"])) == 3
+    bad_page = client.get("/?page=0")
+    assert bad_page.status_code == 400 and "(page=0)" in bad_page.get_data(True)
 
 
 def test_bulk_tools_are_only_for_supervisors_and_prakom_cannot_assign(app, client):

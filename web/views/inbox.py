@@ -73,11 +73,13 @@ def _paging() -> tuple[int, int]:
     Raises:
         ValueError: with the Indonesian sentence naming the bad parameter.
     """
-    page = request.args.get("halaman", request.args.get("page", "1"))
+    name = "halaman" if "halaman" in request.args or "page" not in request.args else "page"
+    page = request.args.get(name, "1")
     per_page = request.args.get("per_page", str(PER_PAGE))
     if not page.isdecimal() or not 1 <= int(page) <= MAX_PAGE:
         raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
-                                 "(halaman=%(value)s).", max=MAX_PAGE, value=page[:20]))
+                                 "(%(name)s=%(value)s).", max=MAX_PAGE, name=name,
+                                 value=page[:20]))
     if not per_page.isdecimal() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
         raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
                                  "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,

@@ -51,10 +51,15 @@ def delete_filter(filter_id: int) -> Any:
 def bulk_action() -> Any:
     """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
     ``tugas``; one message per task, done or refused."""
-    ids = [int(value) for value in request.form.getlist("tugas")[:bulk.MAX_BULK]
+    ticked = request.form.getlist("tugas")
+    ids = [int(value) for value in ticked[:bulk.MAX_BULK]
            if value.isdecimal() and len(value) < 10]
     back = redirect(request.form.get("kembali", "") if _local(request.form.get("kembali", ""))
                     else url_for("inbox.index"))
+    if len(ticked) > bulk.MAX_BULK:  # never some of them silently
+        flash(gettext("Paling banyak %(max)d tugas sekaligus; %(count)d dipilih. Tidak ada "
+                      "yang diproses.", max=bulk.MAX_BULK, count=len(ticked)), "error")
+        return back
     if not ids:
         flash(gettext("Pilih dulu tugas yang akan diproses."), "error")
         return back
