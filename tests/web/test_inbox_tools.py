@@ -137,8 +137,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     too_many = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
         "tugas": [*range(900000, 900100), prakom_tasks[2]]}).get_data(True)
-    assert _flashes(too_many) == [("error", "Paling banyak 100 tugas sekaligus; 101 dipilih. "
-                                            "Tidak ada yang diproses.")]
+    assert _flashes(too_many) == [("error", ("Paling banyak 100 tugas sekaligus; 101 dipilih. "
+                                             "Tidak ada yang diproses."))]
     assert _count(app, AuditRecord, AuditRecord.action.in_(
         ["task.assigned", "task.claimed"])) == 3
     bad_page = client.get("/?page=0")
