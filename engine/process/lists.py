@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from engine.bpmn.forms import fields
@@ -127,7 +127,7 @@ def _matches(session: Session, access: Access, words: str) -> Any:
     data where ``access`` may open the instance."""
     # "%" and "_" typed are themselves, not LIKE's wildcards ("100%" finds "100%").
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    in_data = cast(ProcessInstance.data, String).ilike(pattern, escape="\\")
+    in_data = _in_values(session, pattern)
     if not access.is_admin:
         in_data = in_data & ProcessInstance.definition_id.in_(
             [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
@@ -152,6 +152,18 @@ def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance
             data = {name: value for name, value in data.items() if name in typed}
         shown[item.id] = data
     return shown
+
+
+def _in_values(session: Session, pattern: str) -> Any:
+    """The condition that a value of an instance's case data (not a field's name, nor the
+    JSON's punctuation) is like ``pattern`` (escaped with a backslash): one correlated
+    ``EXISTS`` over the database's own JSON function (SQLite ``json_each``, PostgreSQL
+    ``json_each_text``)."""
+    each = (func.json_each_text if session.get_bind().dialect.name == "postgresql"
+            else func.json_each)
+    values = each(ProcessInstance.data).table_valued("value")
+    return exists(select(1).select_from(values).where(
+        cast(values.c.value, String).ilike(pattern, escape="\\")))
 
 
 def _catalogs(session: Session, definition_ids: set[int] | None = None

@@ -64,8 +64,10 @@ def test_lists_by_scope_filters_search_and_pages(client, clock, several):
     by_data = _list(client, "admin", "scope=all&q=Kepaniteraan")
     assert [i["title"] for i in by_data["items"]] == ["Printer rusak"]
     assert _list(client, "admin", "scope=all&q=SIPP-1")["total"] == 1
-    # "%" and "_" are what they are, not wildcards of the database's LIKE.
-    for typed in ("%25", "_", "Server_mati", "SIPP%251"):
+    # The data's values are searched, not its field names or JSON punctuation; "%" and
+    # "_" are what they are, not wildcards of the database's LIKE.
+    assert _list(client, "admin", "scope=all&q=perangkat keras")["total"] == 1
+    for typed in ("%25", "_", "Server_mati", "SIPP%251", "kategori", "{", "%22:"):
         assert _list(client, "admin", f"scope=all&q={typed}")["total"] == 0, typed
     assert _list(client, "admin", "scope=all&status=completed")["total"] == 0
     clock.advance(timedelta(hours=2))  # first steps of 1 hour or less are late, RKT's (1 day) not
