@@ -2,8 +2,11 @@
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine.models import User
 from tests.conftest import csrf_token
+from tests.helpers.report_history import build_history
 from web import create_app
 from web.extensions import db
 
@@ -51,3 +54,13 @@ def api_token(client: FlaskClient, username: str) -> dict[str, str]:
                                                        "password": PASSWORD})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+@pytest.fixture
+def history(app):
+    """The reports' hand-made history (``tests.helpers.report_history``), recorded by
+    Prakom and Kasubbag."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        return build_history(db.session, app.config["ALUR_CLOCK"], users["prakom"],
+                             users["kasubbag"])

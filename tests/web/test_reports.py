@@ -10,26 +10,13 @@ import pytest
 from flask_babel import force_locale, npgettext
 from lxml import html
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from engine.models import User
-from tests.helpers.report_history import build_history
 from tests.web.conftest import login
 from web.extensions import db
-from web.views.reports.views import bp
 
 Q4 = "periode=triwulan&tahun=2026&ke=4"
-
-
-@pytest.fixture
-def history(app):
-    # Harmless once web/__init__.py registers the blueprint itself.
-    if "reports" not in app.blueprints:
-        app.register_blueprint(bp)
-    with app.app_context():
-        users = {u.username: u for u in db.session.scalars(select(User))}
-        return build_history(db.session, app.config["ALUR_CLOCK"], users["prakom"],
-                             users["kasubbag"])
 
 
 class _Tables(HTMLParser):
@@ -295,93 +282,6 @@ def test_sop_reports_need_a_role_in_the_sop(client, history):
     assert client.get("/laporan/sop/tidak_ada").status_code == 404
     index = client.get("/laporan/").get_data(True)
     assert "pengelolaan_konten_website" in index and "sop_uji" not in index
-
-
-@pytest.mark.parametrize("query", ["periode=bulan&tahun=2026&ke=13", "periode=minggu",
-                                   "periode=rentang&dari=2026-02-01&sampai=2026-01-01",
-                                   "periode=rentang&dari=kemarin", "format=pdf",
-                                   "periode=tahun&tahun=abc"])
-def test_malformed_periods_and_formats_are_refused(client, history, query):
-    login(client, "admin")
-    assert client.get(f"/laporan/sop/sop_uji?{query}").status_code == 400
-
-
-def test_index_and_default_period(client, history):
-    login(client, "admin")
-    html = client.get("/laporan/").get_data(True)
-    assert "Tahun 2026" in html and "/laporan/tabel7?tahun=2026&amp;semester=2" in html
-    moved = client.get("/laporan/?sop=sop_uji&periode=bulan&tahun=2026&ke=11")
-    assert moved.status_code == 302
-    assert moved.headers["Location"].startswith("/laporan/sop/sop_uji?")
-    custom = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-11-23&sampai=2026-11-30")
-    assert "23 November 2026 – 30 November 2026" in custom.get_data(True)
-
-
-@pytest.mark.parametrize(("query", "message"), [
-    ("periode=bulan&tahun=2026&bulan=13", 'Bulan: "13" tidak ada; pilih 1–12.'),
-    ("periode=bulan&tahun=2026&ke=13", 'Bulan: "13" tidak ada; pilih 1–12.'),
-    ("periode=triwulan&tahun=2026&triwulan=5", 'Triwulan: "5" tidak ada; pilih 1–4.'),
-    ("periode=tahun&tahun=abc", 'Tahun: "abc" bukan tahun 2000–2100.'),
-    ("periode=rentang&dari=kemarin",
-     'Dari: "kemarin" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
-    ("periode=rentang&dari=2026-01-01&sampai=9999-12-31",
-     'Sampai: "9999-12-31" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
-    ("periode=rentang&dari=0001-01-01&sampai=0001-01-01",
-     'Dari: "0001-01-01" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
-])
-def test_a_bad_period_names_its_field(client, history, query, message):
-    login(client, "admin")
-    response = client.get(f"/laporan/sop/sop_uji?{query}")
-    assert response.status_code == 400
-    page = response.get_data(True).replace("&#34;", '"')
-    assert message in page and 'period-form" aria-label="Pilih periode"' in page
-
-
-@pytest.mark.parametrize("path", ["/laporan/", "/laporan/sop/sop_uji/peta", "/laporan/orang/prakom",
-                                  "/laporan/orang/prakom/proses", "/laporan/layanan-ti"])
-def test_a_date_beyond_the_calendar_is_refused_on_every_report(client, history, path):
-    login(client, "admin")
-    for query in ("dari=9999-12-31&sampai=9999-12-31", "dari=0001-01-01&sampai=0001-01-01"):
-        response = client.get(f"{path}?periode=rentang&{query}&format=xlsx")
-        assert response.status_code == 400, (path, query)
-        assert "tahun 2000–2100" in response.get_data(True)
-
-
-@pytest.mark.parametrize(("url", "message"), [
-    ("/laporan/tabel7?tahun=2026&semester=3", 'Semester: "3" tidak ada; pilih 1–2.'),
-    ("/laporan/tabel7?tahun=1999&semester=1", 'Tahun: "1999" bukan tahun 2000–2100.'),
-    ("/laporan/tabel7?tahun=2026&semester=abc", 'Semester: "abc" tidak ada; pilih 1–2.'),
-    ("/laporan/sop/sop_uji?format=pdf", 'Format "pdf" tidak dikenal; pilih csv atau xlsx.'),
-    ("/laporan/tabel7?format=csv&sep=x", 'Pemisah CSV (sep) "x" tidak dikenal; pilih ; atau ,.'),
-    ("/laporan/tabel7?format=csv&tabel=99", 'Tabel "99" tidak ada; pilih 1–2.'),
-])
-def test_tabel7_and_export_refusals_name_their_parameter(client, history, url, message):
-    login(client, "admin")
-    response = client.get(url)
-    assert response.status_code == 400
-    assert message in response.get_data(True).replace("&#34;", '"')
-
-
-def test_tabel7_reads_the_semester_from_ke_as_the_other_reports(client, history):
-    login(client, "admin")
-    for number in (1, 2):
-        page = client.get(f"/laporan/tabel7?tahun=2026&ke={number}").get_data(True)
-        assert f'<option value="{number}" selected>' in page
-
-
-def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
-    login(client, "admin")
-    page = html.fromstring(client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True))
-    shown = [field.xpath(".//label")[0].text_content().strip()
-             for field in page.xpath("//form[contains(@class, 'period-form')]"
-                                     "//div[@data-for][not(@hidden)]")]
-    assert shown == ["Tahun", "Triwulan"]
-    month = page.xpath("//select[@name='bulan']/option")
-    assert [o.text for o in month][:2] == ["Januari", "Februari"] and len(month) == 12
-    # Without JavaScript "Ganti" switches the kind of period, starting from today's.
-    switched = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=2026&triwulan=4&ganti=1")
-    assert switched.status_code == 200
-    assert '<option value="bulan" selected>' in switched.get_data(True)
 
 
 def test_the_index_is_an_overview_of_cards(app, client, history):

@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, gettext, lazy_gettext, lazy_pgettext
+from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -46,14 +46,16 @@ from web.filters import office_calendar
 from web.paging import page_request
 from web.time_words import working_text
 from web.views.reports.desk_tables import person_desk_table
-from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, cell_text, export
-from web.views.reports.tables import N_, heatmap_table, person_tables, sop_tables, tabel7_tables
+from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
+from web.views.reports.page_words import page_cell, page_percent
+from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
-# Kategori column too, through ``CELL_WORDS``; the exports keep the engine's Indonesian).
+# Kategori column too, through ``page_words.CELL_WORDS``; the exports keep the engine's
+# Indonesian).
 LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
           "cukup": lazy_gettext("75–89,9 % tepat waktu"),
           "kurang": lazy_gettext("50–74,9 % tepat waktu"),
@@ -68,29 +70,7 @@ MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
 ROMAN = ("I", "II", "III", "IV")
 
 
-# Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
-# the page in the user's language; the exports, official documents, keep them Indonesian.
-CELL_WORDS = frozenset({
-    N_("Semua layanan"), N_("kategori"), N_("prioritas"), N_("backlog akhir periode"),
-    N_("ya"), N_("tidak"), *BAND_LABELS.values()})
-
-
-@bp.app_template_filter("angka_laporan")
-def _cell(value: Any) -> str:
-    """A report cell on the page: a fraction in the user's language with one or two
-    decimals as the figure has them (``2.309,9``; uptime ``99,46``, which its 99,5 %
-    target must not hide), one of ``CELL_WORDS`` in the user's language, anything else as
-    the exports hold it (``cell_text``)."""
-    if isinstance(value, float):
-        return format_decimal(value, format="#,##0.0#")
-    if isinstance(value, str) and value in CELL_WORDS:
-        return gettext(value)
-    return cell_text(value)
-
-
-def _percent(share: float | None) -> str:
-    """``83,3 %`` for a share of 0.8333 in the user's language, ``—`` for None."""
-    return "—" if share is None else format_decimal(100 * share, format="#,##0.0") + " %"
+bp.app_template_filter("angka_laporan")(page_cell)
 
 
 @bp.app_template_filter("periode")
@@ -170,7 +150,7 @@ def heatmap(key: str) -> Any:
     table = heatmap_table(report)
     if _export_format():
         return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
-    steps = {s.bpmn_id: {"band": s.band, "share": _percent(s.on_time_share),
+    steps = {s.bpmn_id: {"band": s.band, "share": page_percent(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
     return render_template("reports/heatmap.html", export_links=_export_links([table]),
                            report=report, period=period, table=table, steps=steps,
@@ -399,7 +379,7 @@ def _minutes(minutes: float | None) -> str:
 
 
 def _step_label(step: reports.StepStats) -> str:
-    figures = {"no": step.no, "name": step.name, "share": _percent(step.on_time_share),
+    figures = {"no": step.no, "name": step.name, "share": page_percent(step.on_time_share),
                "on_time": step.on_time, "with_deadline": step.with_deadline,
                "done": step.done, "median": _minutes(step.median_minutes),
                "waktu": step.waktu or "—", "escalations": step.escalations}

@@ -1,0 +1,33 @@
+"""How report figures read on the page, in the user's language: a table cell and a share.
+The exports (``web.views.reports.export``), official documents, keep their Indonesian."""
+
+from typing import Any
+
+from flask_babel import format_decimal, gettext
+
+from engine.reports.basis import BAND_LABELS
+from web.views.reports.export import cell_text
+from web.views.reports.tables import N_
+
+# Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
+# the page in the user's language; the exports keep them Indonesian.
+CELL_WORDS = frozenset({
+    N_("Semua layanan"), N_("kategori"), N_("prioritas"), N_("backlog akhir periode"),
+    N_("ya"), N_("tidak"), *BAND_LABELS.values()})
+
+
+def page_cell(value: Any) -> str:
+    """A report cell on the page (template filter ``angka_laporan``): a fraction in the
+    user's language with one or two decimals as the figure has them (``2.309,9``; uptime
+    ``99,46``, which its 99,5 % target must not hide), one of ``CELL_WORDS`` in the user's
+    language, anything else as the exports hold it (``cell_text``)."""
+    if isinstance(value, float):
+        return format_decimal(value, format="#,##0.0#")
+    if isinstance(value, str) and value in CELL_WORDS:
+        return gettext(value)
+    return cell_text(value)
+
+
+def page_percent(share: float | None) -> str:
+    """``83,3 %`` for a share of 0.8333 in the user's language, ``—`` for None."""
+    return "—" if share is None else format_decimal(100 * share, format="#,##0.0") + " %"
