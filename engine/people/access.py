@@ -13,8 +13,8 @@ Plh/Plt gets the same answer everywhere. The rules:
 - Every active account is a requester (Pemohon, issue 14): it may start the
   requester-facing SOPs (``REQUESTER_PROCESSES``) and follow its own tickets on the ticket
   view (never the internal instance page, unless it also holds a lane of the SOP).
-- Laporan Layanan TI (both requester-facing SOPs) is seen by whoever may see the reports
-  of each of them; its per-Prakom rows as a person's figures (below).
+- Laporan Layanan TI (the requester-facing SOPs) is seen by whoever may see the reports
+  of each of them that is deployed; its per-Prakom rows as a person's figures (below).
 - Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
   person's figures by the person, by whoever may act in the role supervising one of the
   person's roles, and by administrators.

@@ -158,7 +158,8 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
     """Migrate the database (and fill the report facts of a history made before them),
     deploy bpmn/, then create the demo users (--demo, else ALUR_DEMO) or, when no
     administrator exists yet, the first administrator. A bad ``--admin`` name is refused
-    before anything."""
+    before the database is migrated (the app, loaded to find this command, has made the
+    instance folder and its secret key by then)."""
     if demo is None:
         demo = current_app.config["ALUR_DEMO"]
     if not demo and not accounts.USERNAME.match(admin_username):
