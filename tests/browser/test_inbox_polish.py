@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
 from tests.browser.conftest import PASSWORD, bounded_page, login
 
-WAIT = 5000  # ms: the longest any step of these tests waits for the page
+WAIT = 15_000  # ms: the longest any step of these tests waits for the page on a busy machine
 
 
 def _token(base: str, username: str) -> dict[str, str]:
