@@ -45,6 +45,14 @@ _REFUSED_KEYWORDS = {
 }
 # Keywords whose values are data, not schemas (their keys are not keywords).
 _DATA_KEYWORDS = {"enum", "const", "default", "examples", "title", "description"}
+# Every other keyword is refused: a combinator (allOf, not, if) or a dynamic reference can
+# make a step that no submission satisfies, or fail inside the validator on every one.
+_ROOT_KEYWORDS = {"$schema", "$comment", "type", "properties", "required", "title",
+                  "description", "additionalProperties"}
+_FIELD_KEYWORDS = {"$comment", "type", "title", "description", "default", "examples", "enum",
+                   "const", "oneOf", "items", "format", "minLength", "maxLength", "minimum",
+                   "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
+                   "maxItems", "uniqueItems", "readOnly", "deprecated"}
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 KINDS = ("text", "textarea", "number", "date", "datetime", "choice", "multi", "boolean",
@@ -128,6 +136,7 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
     for keyword in _keywords(schema):
         if keyword in _REFUSED_KEYWORDS:
             raise FormProblem(_REFUSED_KEYWORDS[keyword])
+    _check_keywords(schema)
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
         raise FormProblem('skema formulir harus "type": "object" dengan "properties"')
@@ -151,6 +160,22 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
         raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
 
 
+def _check_keywords(schema: dict[str, Any]) -> None:
+    unknown = set(schema) - _ROOT_KEYWORDS
+    properties = schema.get("properties")
+    for prop in properties.values() if isinstance(properties, dict) else ():
+        if isinstance(prop, dict):
+            unknown |= set(prop) - _FIELD_KEYWORDS
+            items = prop.get("items")
+            unknown |= set(items) - _FIELD_KEYWORDS if isinstance(items, dict) else set()
+            for option in prop.get("oneOf") or []:
+                unknown |= set(option) - {"const", "title"} if isinstance(option, dict) else set()
+    if unknown:
+        raise FormProblem(f"skema formulir memakai {', '.join(sorted(unknown))[:200]}, yang "
+                          "tidak didukung: satu kolom satu jenis, tanpa allOf/anyOf/not/if "
+                          "atau rujukan")
+
+
 def _check_ui(ui: dict[str, Any]) -> None:
     # What ``fields`` and ``kind_of`` read of the UI schema: the order, and per field an
     # object (``ui:widget``).
@@ -168,6 +193,13 @@ def _check_choices(name: str, prop: dict[str, Any], multi: bool) -> None:
     # A choice is sent back as the text of its value: a text field's choices, and every
     # many-of field's (a page sends texts only), must be texts, or no choice could ever be
     # accepted (1 is not "1").
+    if prop.get("enum") == [] or prop.get("oneOf") == []:
+        raise FormProblem(f'kolom "{name}": daftar pilihan kosong; tidak ada yang dapat dipilih')
+    low, high = (prop.get("minLength"), prop.get("maxLength")), (prop.get("minimum"),
+                                                                 prop.get("maximum"))
+    if any(None not in pair and pair[0] > pair[1] for pair in (low, high)):
+        raise FormProblem(f'kolom "{name}": batas bawah melebihi batas atas; tidak ada nilai '
+                          "yang dapat diterima")
     if multi or prop.get("type") == "string":
         values = prop.get("enum") or [option.get("const") for option in prop.get("oneOf") or []]
         if not all(isinstance(value, str) for value in values):

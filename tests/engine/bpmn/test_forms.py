@@ -70,6 +70,22 @@ def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message
         check_form(form, set())
 
 
+@pytest.mark.parametrize("schema, extra, message", [
+    ({"a": {"type": "string"}}, {"$dynamicRef": "#x"}, "memakai \\$dynamicRef, yang tidak"),
+    ({"a": {"type": "string"}}, {"allOf": [{"required": ["zz"]}]}, "memakai allOf"),
+    ({"a": {"type": "string", "not": {}}}, {}, "memakai not, yang tidak didukung"),
+    ({"a": {"type": "string", "oneOf": [{"const": "x", "not": {}}]}}, {}, "memakai not"),
+    ({"a": {"type": "string", "enum": []}}, {"required": ["a"]}, 'kolom "a": daftar pilihan kosong'),
+    ({"a": {"type": "string", "minLength": 5, "maxLength": 2}}, {},
+     'kolom "a": batas bawah melebihi batas atas'),
+    ({"a": {"type": "number", "minimum": 3, "maximum": 1}}, {}, "batas bawah melebihi"),
+])
+def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, message):
+    form = {"schema": {"type": "object", "properties": schema, **extra}, "ui": {}}
+    with pytest.raises(FormProblem, match=message):
+        check_form(form, set())
+
+
 def test_the_whole_forms_ui_options_are_accepted():
     form = {"schema": {"type": "object", "properties": {"a": {"type": "string"}}},
             "ui": {"ui:title": "Formulir", "ui:description": "Isi semua", "ui:order": ["a"]}}
