@@ -173,7 +173,8 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
         element_id = element.get("id")
         if namespace == BPMN_NS and _reserved(element_id):
             yield (f'{where(element)}: id "{element_id[:100]}" dipakai mesin proses sendiri '
-                   f"(SpiffWorkflow: {', '.join(RESERVED_IDS)}, *.EndJoin); beri id lain, "
+                   f"(SpiffWorkflow: {', '.join(RESERVED_IDS)} dan id bertitik seperti "
+                   "*.EndJoin, *.BoundaryEventSplit); beri id lain, "
                    'mis. "StartEvent_1".')
         if element_id in seen:
             yield (f'{where(element)}: id "{element_id[:100]}" sudah dipakai di baris '
@@ -183,8 +184,9 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
 
 
 def _reserved(element_id: str | None) -> bool:
-    return element_id is not None and (element_id in RESERVED_IDS
-                                       or element_id.endswith(".EndJoin"))
+    # SpiffWorkflow names the tasks it adds "<id>.EndJoin", "<id>.BoundaryEventSplit",
+    # "<id>.BoundaryEventJoin"; an element with such an id replaces one of them.
+    return element_id is not None and (element_id in RESERVED_IDS or "." in element_id)
 
 
 def _schema_locations(element: etree._Element) -> Iterator[str]:

@@ -110,6 +110,10 @@ CASES = {
     "an id of SpiffWorkflow's own end join": (
         mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="sop_uji.EndJoin"'}),
         'id "sop_uji.EndJoin" dipakai mesin proses sendiri'),
+    "an id of the step SpiffWorkflow adds after a step with a timer": (
+        mini_bpmn({'exclusiveGateway id="Gateway_2"':
+                   'exclusiveGateway id="Kegiatan_1.BoundaryEventSplit"'}),
+        'id "Kegiatan_1.BoundaryEventSplit" dipakai mesin proses sendiri'),
     "a number prefix with a hyphen": (
         with_prefix("A-B"),
         'process "sop_uji" (baris 10): prefiks_nomor "A-B" harus 1–8 huruf atau angka'),
