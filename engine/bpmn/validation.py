@@ -330,12 +330,20 @@ def _check_timers(process: etree._Element) -> Iterable[str]:
                 if not isinstance(getattr(value, "value", None), str):
                     raise InvalidDuration("durasi harus ditulis dalam tanda kutip, misalnya "
                                           f'"PT30M", bukan {duration.strip()[:80]}')
-                if not any(parse_duration(value.value).values()):
+                parts = parse_duration(value.value)
+                if not any(parts.values()):
                     # It would fire while the step opens, before a timer row exists to
                     # escalate from: the step would never be reminded of.
                     raise InvalidDuration(f"'{value.value}' panjangnya nol; Waktu harus lebih "
                                           'dari nol (mis. "PT30M"), atau tanpa timer bila '
                                           "Waktu-nya Relatif")
+                if set(parts) <= {"hours", "minutes", "seconds"} and (
+                        parts.get("hours", 0) * 3600 + parts.get("minutes", 0) * 60
+                        + parts.get("seconds", 0)) < 60:
+                    # Deadlines are counted in whole working minutes: a shorter one falls
+                    # before the step opens, and so never fires, like a zero one.
+                    raise InvalidDuration(f"'{value.value}' kurang dari 1 menit; Waktu dihitung "
+                                          'dalam menit kerja (mis. "PT1M")')
         except (expressions.UnsafeExpression, InvalidDuration) as error:
             yield f"{where(boundary)}: durasi timer ditolak: {error}"
     for task in process.findall("bpmn:userTask", NS):

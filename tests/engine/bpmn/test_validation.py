@@ -175,6 +175,9 @@ CASES = {
         mini_bpmn({TIMER: '>"PT0S"<'}),
         ('boundaryEvent "Waktu_Kegiatan_1" (baris 36): durasi timer ditolak: \'PT0S\' '
          "panjangnya nol")),
+    "timer under one working minute": (
+        mini_bpmn({TIMER: '>"PT0.000001S"<'}), "'PT0.000001S' kurang dari 1 menit"),
+    "timer of 59.9 seconds": (mini_bpmn({TIMER: '>"PT0.998M"<'}), "kurang dari 1 menit"),
     "timeDate": (
         mini_bpmn({"timeDuration": "timeDate", '"PT30M"': '"2030-01-01T08:00:00+07:00"'}),
         "timeDate tidak didukung"),
