@@ -9,14 +9,25 @@ non-interrupting timer is no way out: its branch only escalates, while the step'
 token stays in the loop. A loop whose only exits are parallel gateways in it is refused
 too: such a gateway sends a token out and, at the same time, one back in, so the loop
 never ends and every pass adds a token (a start of such a process would never return).
+Likewise a parallel gateway that splits inside a loop must have its branches joined by a
+parallel gateway before they come round to it again, or every pass multiplies the open
+steps. The branches of all parallel gateways together are bounded (``MAX_PARALLEL_BRANCHES``):
+SpiffWorkflow's join looks at every branch at every step, so a wide fan-out holds the
+database's write lock for seconds.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
 from engine.bpmn import expressions
 from engine.bpmn.xml import NS, where
+
+
+# The extra tokens all parallel splits of a process may add (outgoing flows beyond the
+# first, summed): the SOPs of the source documents use none; 20 is several people at once.
+MAX_PARALLEL_BRANCHES = 20
 
 
 def flow_problems(process: etree._Element, nodes: dict[str, etree._Element]) -> Iterator[str]:
@@ -42,6 +53,7 @@ def flow_problems(process: etree._Element, nodes: dict[str, etree._Element]) -> 
             flows_into[target].append(flow)
         yield from _check_condition(flow, nodes.get(source))
     yield from _check_gateways(nodes, flows_from)
+    yield from _check_parallel_width(nodes, flows_from)
     yield from _check_ends(nodes, flows_from, flows_into)
     yield from _check_paths(nodes, flows_from)
 
@@ -129,6 +141,7 @@ def _check_paths(nodes: dict[str, etree._Element],
             predecessors[target].add(node_id)
     finishing = _closure(ends, predecessors)
     yield from _check_parallel_loops(nodes, escapes)
+    yield from _check_unjoined_splits(nodes, flows_from, escapes)
     for node_id, node in nodes.items():
         if starts and node_id not in reached:
             yield f"{where(node)}: tidak dapat dicapai dari start event."
@@ -148,6 +161,35 @@ def _check_parallel_loops(nodes: dict[str, etree._Element],
                        "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim "
                        "token kembali ke pengulangan, sehingga pengulangan tidak pernah "
                        "berakhir; keluarlah lewat exclusive gateway.")
+
+
+def _check_parallel_width(nodes: dict[str, etree._Element],
+                          flows_from: dict[str, list[etree._Element]]) -> Iterable[str]:
+    splits = [node for node_id, node in nodes.items()
+              if _kind(node) == "parallelGateway" and len(flows_from[node_id]) > 1]
+    extra = sum(len(flows_from[node.get("id")]) - 1 for node in splits)
+    if extra > MAX_PARALLEL_BRANCHES:
+        widest = max(splits, key=lambda node: len(flows_from[node.get("id")]))
+        yield (f"{where(widest)}: parallel gateway proses ini bersama-sama membuka {extra} "
+               f"cabang tambahan; batasnya {MAX_PARALLEL_BRANCHES} (setiap cabang diperiksa "
+               "mesin proses pada setiap langkah).")
+
+
+def _check_unjoined_splits(nodes: dict[str, etree._Element],
+                           flows_from: dict[str, list[etree._Element]],
+                           edges: dict[str, set[str]]) -> Iterable[str]:
+    incoming = Counter(flow.get("targetRef") for flows in flows_from.values() for flow in flows)
+    joins = {node_id for node_id, node in nodes.items()
+             if _kind(node) == "parallelGateway" and incoming[node_id] > 1}
+    unjoined = {node_id: targets - joins for node_id, targets in edges.items()
+                if node_id not in joins}
+    for node_id, node in nodes.items():
+        if (_kind(node) == "parallelGateway" and node_id not in joins
+                and len(flows_from[node_id]) > 1
+                and node_id in _closure(sorted(unjoined[node_id]), unjoined)):
+            yield (f"{where(node)}: cabang parallel gateway ini kembali ke gateway ini tanpa "
+                   "digabung parallel gateway lebih dulu, sehingga setiap putaran melipatkan "
+                   "langkah yang terbuka; gabungkan cabangnya sebelum kembali.")
 
 
 def _loops(edges: dict[str, set[str]]) -> list[set[str]]:

@@ -53,6 +53,23 @@ CASES = {
         ('parallelGateway "Cabang" (baris 19): pengulangan (Cabang, Gabung) hanya dapat '
          "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim token kembali ke "
          "pengulangan")),
+    "parallel branches that come round again unjoined": (
+        mini_bpmn({'sourceRef="Kegiatan_2" targetRef="Gateway_2" />':
+                   'sourceRef="Kegiatan_2" targetRef="Cabang" /><bpmn:parallelGateway '
+                   'id="Cabang" /><bpmn:sequenceFlow id="Flow_A" sourceRef="Cabang" '
+                   'targetRef="Gateway_2" /><bpmn:sequenceFlow id="Flow_B" sourceRef="Cabang" '
+                   'targetRef="Gateway_2" />'}),
+        ('parallelGateway "Cabang" (baris 59): cabang parallel gateway ini kembali ke gateway '
+         "ini tanpa digabung parallel gateway lebih dulu")),
+    "21 parallel branches": (
+        mini_bpmn({'sourceRef="Kegiatan_2" targetRef="Gateway_2" />':
+                   'sourceRef="Kegiatan_2" targetRef="Cabang" /><bpmn:parallelGateway '
+                   'id="Cabang" /><bpmn:parallelGateway id="Gabung" />'
+                   + "".join(f'<bpmn:sequenceFlow id="Cabang_{n}" sourceRef="Cabang" '
+                             'targetRef="Gabung" />' for n in range(22))
+                   + '<bpmn:sequenceFlow id="Flow_C" sourceRef="Gabung" targetRef="Gateway_2" />'}),
+        ('parallelGateway "Cabang" (baris 59): parallel gateway proses ini bersama-sama '
+         "membuka 21 cabang tambahan; batasnya 20")),
     "step unreachable from the start": (
         mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
                    'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),
