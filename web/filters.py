@@ -80,6 +80,7 @@ HISTORY_TEXT = {
     "instance.retried": lazy_gettext("Proses dijalankan ulang oleh administrator"),
     "instance.cancelled": lazy_gettext("Proses dibatalkan"),
     "task.completed": lazy_gettext("Langkah diselesaikan"),
+    "task.cancelled": lazy_gettext("Langkah ditutup mesin proses (tanpa dikerjakan)"),
     "task.escalated": lazy_gettext("Eskalasi: langkah melewati batas waktu"),
     "attachment.added": lazy_gettext("Lampiran ditambahkan"),
     "comment.added": lazy_gettext("Komentar ditambahkan"),

@@ -28,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Delete, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from engine import facts
+from engine import audit, facts
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime import adapter
@@ -120,7 +120,7 @@ def project(session: Session, clock: Clock, instance: ProcessInstance, before: S
     workflow.get_events()  # escalation end events are handled by engine.escalation.timers
     now = clock.now()
     after = snapshot(workflow)
-    opened = _write_steps(session, now, instance, before, after, workflow, closed)
+    opened = _write_steps(session, clock, instance, before, after, workflow, closed)
     _write_timers(session, instance, before, after, opened)
     if workflow.is_completed() and instance.status == "running":
         instance.status = "completed"
@@ -128,16 +128,21 @@ def project(session: Session, clock: Clock, instance: ProcessInstance, before: S
     return opened, after
 
 
-def _write_steps(session: Session, now: datetime, instance: ProcessInstance,
+def _write_steps(session: Session, clock: Clock, instance: ProcessInstance,
                  before: Snapshot, after: Snapshot, workflow: BpmnWorkflow,
                  closed: Collection[str]) -> list[HumanTask]:
+    now = clock.now()
     left = [spiff_id for spiff_id in before.steps
             if spiff_id not in after.steps and spiff_id not in closed]
     done = [spiff_id for spiff_id in left if _completed(workflow, spiff_id)]
-    for state, spiff_ids in (("completed", done),
-                             ("cancelled", [s for s in left if s not in done])):
+    dropped = [s for s in left if s not in done]
+    for state, spiff_ids in (("completed", done), ("cancelled", dropped)):
         if spiff_ids:
             _update_rows(session, HumanTask, spiff_ids, state=state, completed_at=now)
+    if dropped:  # closed by the engine (a terminate end event, a join): nobody did it
+        for row in session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(dropped))):
+            audit.record(session, clock, "task.cancelled", task=row, step=row.name)
     if done:  # finished in the workflow without a person (complete_task records its own)
         for row in session.scalars(select(HumanTask).where(
                 HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(done))):

@@ -4,7 +4,7 @@ the waiting gateway, instead of leaving it "berjalan" with no open step for ever
 
 from sqlalchemy import select
 
-from engine.models import HumanTask, ProcessInstance
+from engine.models import AuditRecord, HumanTask, ProcessInstance
 from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
@@ -74,3 +74,46 @@ def test_a_join_waiting_for_a_branch_never_taken_sends_the_instance_to_galat(
     cancel_instance(session, clock, instance.id, users["admin"], "alur salah")
     session.commit()
     assert instance.status == "cancelled"
+
+
+# A and B in parallel, merged without a join into C, so C runs twice; the second C passing
+# the split P2 makes SpiffWorkflow drop the first pass's D and E.
+TWICE = ["S", "P1", "A", "B", "C", "P2", "D", "E", "E1", "E2"]
+TWICE_XML = f'''<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="Defs" targetNamespace="http://alur.local/sop">
+  <bpmn:process id="sop_dua_kali" name="SOP Dua Kali" isExecutable="true">
+    <bpmn:laneSet id="LS"><bpmn:lane id="L1" name="Prakom">
+      {"".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in TWICE)}
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="S"/><bpmn:parallelGateway id="P1"/>{_step("A", 1)}{_step("B", 2)}
+    {_step("C", 3)}<bpmn:parallelGateway id="P2"/>{_step("D", 4)}{_step("E", 5)}
+    <bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/>
+    {_flow("F1", "S", "P1")}{_flow("F2", "P1", "A")}{_flow("F3", "P1", "B")}
+    {_flow("F4", "A", "C")}{_flow("F5", "B", "C")}{_flow("F6", "C", "P2")}
+    {_flow("F7", "P2", "D")}{_flow("F8", "P2", "E")}{_flow("F9", "D", "E1")}
+    {_flow("F10", "E", "E2")}
+  </bpmn:process>
+</bpmn:definitions>'''.encode()
+
+
+def test_a_step_the_engine_drops_is_cancelled_with_an_audit_record(session, clock, users):
+    deploy(session, clock, TWICE_XML)
+    instance = start_instance(session, clock, process_key="sop_dua_kali", title="Dua kali",
+                              user=users["Prakom"])
+    session.commit()
+    for bpmn_id in ("A", "B", "C"):
+        task = next(t for t in _open(session, instance.id) if t.bpmn_id == bpmn_id)
+        complete_task(session, clock, task.id, users["Prakom"], {})
+        session.commit()
+    first = {t.bpmn_id: t.id for t in _open(session, instance.id) if t.bpmn_id in "DE"}
+    [second_c] = [t for t in _open(session, instance.id) if t.bpmn_id == "C"]
+    complete_task(session, clock, second_c.id, users["Prakom"], {})
+    session.commit()
+    dropped = session.scalars(select(HumanTask).where(HumanTask.id.in_(first.values()),
+                                                      HumanTask.state == "cancelled")).all()
+    records = session.scalars(select(AuditRecord.human_task_id).where(
+        AuditRecord.action == "task.cancelled")).all()
+    assert dropped and sorted(records) == sorted(task.id for task in dropped)
