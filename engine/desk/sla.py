@@ -79,14 +79,17 @@ def resolution_minutes(session: Session, calendar: WorkCalendar,
 def deadline(session: Session, instance: ProcessInstance, now: datetime) -> datetime | None:
     """The resolution deadline (aware UTC) of ``instance``: report time + the SLA of its
     case data ``prioritas`` (set by the requester, then by the Prakom's triage), moved
-    by the pauses up to ``now``; None without a known priority."""
+    by the pauses up to ``now`` (aware) or, for a ticket that has ended (completed or
+    cancelled), up to its end: a wait the ticket ended in moves it no further. None
+    without a known priority."""
     found = rule(session, (instance.data or {}).get("prioritas"))
     if found is None:
         return None
     duration, round_the_clock = found
     calendar = settings.work_calendar(session)
     due = calendar.deadline(instance.started_at, duration, round_the_clock)
-    for span in _pauses(session, instance, now):
+    until = now if instance.completed_at is None else min(now, instance.completed_at)
+    for span in _pauses(session, instance, until):
         due = moved(calendar, due, span, round_the_clock)
     return due
 
@@ -112,9 +115,11 @@ def pause(session: Session, clock: Clock, instance: ProcessInstance, user: User)
 
 def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User) -> None:
     """Start the SLA clock again; the waiting deadline timers of the instance move by the
-    pause (so the open steps' due times and the escalation chain follow); audited ``sla.resumed`` with the pause in minutes. Nothing when not paused."""
+    pause (so the open steps' due times and the escalation chain follow); audited
+    ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once the
+    ticket has ended (its wait ended with it, ``deadline``). Not committed."""
     current = open_pause(session, instance)
-    if current is None:
+    if current is None or instance.completed_at is not None:
         return
     current.ended_at = clock.now()
     shift = current.ended_at - current.started_at

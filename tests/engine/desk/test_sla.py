@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.desk import sla, tickets
 from engine.models import AuditRecord, HumanTask, Timer, User
-from engine.process.instances import start_instance
+from engine.process.instances import cancel_instance, start_instance
 from engine.runtime.unit import change
 from tests.conftest import WIB
 
@@ -102,3 +102,24 @@ def test_a_wait_after_closing_time_moves_no_office_time_deadline(
     clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=WIB))
     tickets.post(session, clock, instance, user, "Masih")
     assert sla.deadline(session, instance, clock.now()) == deadline + timedelta(minutes=30)
+
+
+def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, deployed):
+    """A ticket cancelled (or completed) while it waits for the requester: the wait ends
+    with the ticket, so its deadline stops moving; a later message from the requester
+    starts nothing again."""
+    user = _employee(session, clock)
+    instance = _report(session, clock, user, "kritis")
+    reported = clock.now()
+    clock.advance(timedelta(minutes=10))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    clock.advance(timedelta(minutes=30))
+    cancel_instance(session, clock, instance.id, users["admin"], "dobel")
+    ended = reported + timedelta(hours=1, minutes=30)
+    assert sla.deadline(session, instance, clock.now()) == ended
+    clock.advance(timedelta(hours=5))
+    assert sla.deadline(session, instance, clock.now()) == ended
+    tickets.post(session, clock, instance, user, "Terima kasih")
+    assert sla.deadline(session, instance, clock.now()) == ended
+    assert not session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "sla.resumed")).all()
