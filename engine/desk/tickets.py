@@ -38,7 +38,8 @@ STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalka
 
 
 def status_word(session: Session, instance: ProcessInstance) -> str:
-    """The ticket's status in plain words (one of ``STATUS_WORDS``)."""
+    """The ticket's status in plain words (one of ``STATUS_WORDS``): "dikerjakan" once a
+    step was taken, handed to someone (Alihkan) or completed (README, "Pemohon")."""
     if instance.status == "cancelled":
         return "dibatalkan"
     if instance.status == "completed":
@@ -47,7 +48,7 @@ def status_word(session: Session, instance: ProcessInstance) -> str:
         return "menunggu Anda"
     worked = session.scalar(select(exists().where(
         AuditRecord.instance_id == instance.id,
-        AuditRecord.action.in_(("task.completed", "task.claimed")))))
+        AuditRecord.action.in_(("task.completed", "task.claimed", "task.assigned")))))
     return "dikerjakan" if worked else "diterima"
 
 

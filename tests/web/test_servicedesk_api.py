@@ -83,6 +83,21 @@ def test_an_employee_without_roles_may_start_only_the_requester_sops(app, client
     assert other.status_code == 403
 
 
+def test_a_ticket_handed_to_a_prakom_is_being_worked_on(app, client):
+    """Kasubbag hands the first step to a Prakom (Alihkan): "dikerjakan", as when the
+    Prakom takes it himself."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    prakom = api_token(client, "prakom")
+    [task] = client.get(f"/api/v1/instances/{instance_id}", headers=prakom).json["open_tasks"]
+    handed = client.post(f"/api/v1/tasks/{task['id']}/assign",
+                         headers=api_token(client, "kasubbag"), json={"assignee": "prakom"})
+    assert handed.status_code == 200, handed.json
+    assert client.get(f"/api/v1/tickets/{instance_id}", headers=me).json["status"] == \
+        "dikerjakan"
+
+
 def test_a_question_pauses_the_sla_and_the_answer_moves_due_times_by_the_pause(
         app, client, clock):
     add_employee(app)
