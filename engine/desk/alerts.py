@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,20 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
     session.flush()
     audit.record(session, clock, "alert_source.added", actor=actor, name=name, kind=kind)
     return source, token
+
+
+def from_monitoring(session: Session, instance: ProcessInstance) -> bool:
+    """Whether ``instance`` is a monitoring incident: its requester is an alert source's
+    account (``pantau.<name>``), which can never answer a question nor rate."""
+    return instance.started_by_id is not None and bool(session.scalar(select(exists().where(
+        AlertSource.user_id == instance.started_by_id))))
+
+
+def monitoring_incidents() -> Select[tuple[int]]:
+    """The ids of the instances started by an alert source's account (the monitoring
+    incidents), as a subquery for ``not_in`` (it correlates with no outer query)."""
+    return select(ProcessInstance.id).join(
+        AlertSource, AlertSource.user_id == ProcessInstance.started_by_id).correlate(None)
 
 
 def source_for(session: Session, token: str) -> AlertSource | None:

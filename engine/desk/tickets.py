@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.bpmn.forms import fields
 from engine.clock import Clock
-from engine.desk import sla
+from engine.desk import alerts, sla
 from engine.desk.notices import notify
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import (
@@ -55,7 +55,7 @@ def status_word(session: Session, instance: ProcessInstance) -> str:
 def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str, Any]:
     """The requester's view of ``instance`` (no internal notes, no internal steps): the
     newest ``engine.paging.LATEST`` messages of its thread, oldest first, and how many it
-    has (``messages_total``)."""
+    has (``messages_total``); ``monitoring``: opened by an alert source (no one to ask)."""
     rating = session.scalar(select(Rating).where(Rating.instance_id == instance.id))
     thread = latest(session, select(TicketMessage).where(
         TicketMessage.instance_id == instance.id), TicketMessage.id.desc())
@@ -64,6 +64,7 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "process": instance.definition.name, "status": status_word(session, instance),
         "started_at": instance.started_at, "completed_at": instance.completed_at,
         "priority": (instance.data or {}).get("prioritas"),
+        "monitoring": alerts.from_monitoring(session, instance),
         "request": request_fields(session, instance),
         "deadline": sla.deadline(session, instance, now),
         "messages": [{"id": m.id, "from_requester": m.from_requester, "asks": m.asks,
@@ -111,8 +112,10 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     Raises:
         NotFound: ``instance`` is no ticket (not a front-door SOP's).
         PermissionDenied: neither the requester nor a desk member.
-        InvalidTaskData: under ``asks`` by the requester, or on a ticket no longer
-            running; under ``pesan``: empty (without a file) or over 2000 characters.
+        InvalidTaskData: under ``asks`` by the requester, on a ticket no longer
+            running, or on a monitoring incident (``alerts.from_monitoring``: its
+            requester can never answer); under ``pesan``: empty (without a file) or over
+            2000 characters.
     """
     if instance.definition.key not in REQUESTER_PROCESSES:
         raise NotFound(f"Proses #{instance.id} bukan tiket layanan TI.")
@@ -125,6 +128,10 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     if asks and instance.status != "running":
         raise InvalidTaskData({"asks": "tiket sudah selesai atau dibatalkan: tidak ada lagi "
                                        "yang menunggu jawaban pemohon"})
+    if asks and alerts.from_monitoring(session, instance):
+        raise InvalidTaskData({"asks": "insiden pemantauan: pemohonnya akun sumber peringatan "
+                                       "yang tidak dapat menjawab, jadi tidak ada yang "
+                                       "ditunggu; kirim tanpa menunggu jawaban pemohon"})
     text = (text or "").strip()
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
         raise InvalidTaskData({"pesan": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})

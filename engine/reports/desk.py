@@ -2,7 +2,8 @@
 datetimes:
 
 - "Kepuasan Pengguna": index = % of ratings 4-5 among the scored ratings, their count,
-  the response rate (scored ratings / completed tickets), the comments; target ≥ 85%.
+  the response rate (scored ratings / completed tickets, the monitoring incidents left
+  out: their requester is an alert source, no one to rate), the comments; target ≥ 85%.
 - Uptime per system: downtime from the outages (firing→resolved), overlapping spans of a
   system merged, clipped to the period; uptime % = 1 - downtime / period length; a system
   is critical when one of its incidents was kritis; target ≥ 99.5% for critical systems.
@@ -19,7 +20,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.desk import sla
+from engine.desk import alerts, sla
 from engine.models import (
     Alert,
     InstanceFact,
@@ -48,9 +49,11 @@ def _tickets(session: Session, process_key: str | None = None) -> Any:
 def satisfaction(session: Session, start: datetime, end: datetime, *,
                  process_key: str | None = None, prakom: User | None = None) -> dict[str, Any]:
     """The satisfaction of tickets completed in the period (of one SOP, or those in which
-    ``prakom`` completed a Prakom step). ``index`` and ``response_rate`` are percentages
-    (None without data). Tickets are counted on the report facts' indexes; only the
-    scored ratings are read, never the tickets' rows."""
+    ``prakom`` completed a Prakom step), leaving out the monitoring incidents (started by
+    an alert source's account, which never rates: ``alerts.monitoring_incidents``).
+    ``index`` and ``response_rate`` are percentages (None without data). Tickets are
+    counted on the report facts' indexes; only the scored ratings and the monitoring
+    incidents are read, never the other tickets' rows."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
     tickets: Any = InstanceFact
     theirs: list[Any] = []
@@ -58,7 +61,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
         tickets = ParticipationFact
         theirs = [ParticipationFact.performer_id == prakom.id, ParticipationFact.role == "Prakom"]
     completed = [tickets.process_key.in_(keys), tickets.outcome == "completed",
-                 tickets.ended_at >= start, tickets.ended_at < end, *theirs]
+                 tickets.ended_at >= start, tickets.ended_at < end, *theirs,
+                 tickets.instance_id.not_in(alerts.monitoring_incidents())]
     count = session.scalar(select(func.count()).select_from(tickets).where(*completed))
     rated = session.execute(  # walks the scored ratings, not every ticket of the period
         select(ProcessInstance.number, Rating.score, Rating.comment)

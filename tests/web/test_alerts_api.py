@@ -185,3 +185,19 @@ def test_the_admin_page_adds_a_source_and_shows_its_token_once(app, client):
     other = app.test_client()
     login(other, "prakom")
     assert other.get("/admin/sumber-peringatan").status_code == 403
+
+
+def test_the_desk_cannot_wait_for_a_monitoring_source_to_answer(app, client):
+    """An incident's requester is the source's account, which never answers: ``asks`` is
+    refused (the clock would stand still for ever) and the page does not offer it."""
+    [instance_id] = client.post("/api/v1/alerts", headers=add_source(
+        app, "prometheus", "alertmanager"), json=FIRING).json["instances"]
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    prakom = api_token(client, "prakom")
+    refused = client.post(url, headers=prakom, json={"text": "Sejak kapan?", "asks": True})
+    assert (refused.status_code, list(refused.json["error"]["fields"])) == (422, ["asks"])
+    assert "sumber peringatan" in refused.json["error"]["fields"]["asks"]
+    assert client.post(url, headers=prakom, json={"text": "Sedang dicek"}).status_code == 201
+    login(client, "prakom")
+    page = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert 'name="text"' in page and 'name="asks"' not in page

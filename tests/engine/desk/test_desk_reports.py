@@ -63,6 +63,25 @@ def test_satisfaction_index_count_and_response_rate(session, clock, users, deplo
     assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["index"] is None
 
 
+def test_monitoring_incidents_are_not_tickets_to_rate(session, clock, users, deployed,
+                                                      employee):
+    """An incident opened by an alert source (its account can never rate) is left out
+    of the completed tickets the response rate divides by."""
+    monitor = User(username="pantau.prometheus", full_name="Pemantauan prometheus",
+                   password_hash="-", created_at=clock.now(), roles=[])
+    session.add(monitor)
+    session.flush()
+    session.add(AlertSource(name="prometheus", kind="alertmanager", token_hash="x" * 64,
+                            user_id=monitor.id, created_at=clock.now()))
+    day = datetime(2026, 11, 10, 9, tzinfo=WIB)
+    ticket(session, clock, employee, SERVER, day, 60, priority="mayor", score=5)
+    ticket(session, clock, monitor, SERVER, day, 60, priority="kritis")
+    ticket(session, clock, monitor, SERVER, day, 90, priority="kritis")
+    found = desk.satisfaction(session, NOV, DEC)
+    assert (found["completed"], found["count"], found["response_rate"]) == (1, 1, 100.0)
+    assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["completed"] == 1
+
+
 def test_a_prakom_s_satisfaction_counts_the_tickets_they_took_a_prakom_step_of(
         session, clock, users, deployed, employee):
     day = datetime(2026, 11, 10, 9, tzinfo=WIB)
