@@ -65,6 +65,15 @@ def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, clien
     assert incidents(app) == []
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_scheme_is_case_insensitive_as_for_user_tokens(app, client, scheme):
+    token = add_source(app, "prometheus", "alertmanager")["Authorization"][7:]
+    answer = client.post("/api/v1/alerts", headers={"Authorization": f"{scheme} {token}"},
+                         json=FIRING)
+    assert answer.status_code == 202, answer.json
+    assert len(answer.json["instances"]) == 1
+
+
 @pytest.mark.parametrize("body", [
     [], {"version": "3", "alerts": FIRING["alerts"]}, {"version": "4", "alerts": []},
     {"version": "4", "alerts": [{**FIRING["alerts"][0], "status": "burning"}]},

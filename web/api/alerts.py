@@ -1,7 +1,7 @@
 """``POST /api/v1/alerts``: monitoring tools open incidents (``engine.desk.alerts``).
 
-Authenticated by the source's own bearer token (``alur alerts add-source``), never by a
-user token. 202 ``{"instances": [ids opened], "ignored": n}``; 401 for a wrong or missing
+Authenticated by the source's own bearer token (``alur alerts add-source``; the scheme
+read as for user tokens, case-insensitive), never by a user token. 202 ``{"instances": [ids opened], "ignored": n}``; 401 for a wrong or missing
 token; 400 for a body that is not JSON, 422 for one that is not the source kind's format
 (nothing started).
 """
@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from engine.desk import alerts
 from web.api import bp
+from web.api.auth import bearer_token
 from web.api.field_messages import indonesian
 from web.api.openapi import doc
 from web.api.schemas_servicedesk import AlertmanagerWebhook, UptimeKumaWebhook
@@ -32,9 +33,8 @@ SYSTEM_LABELS = ("system", "service", "job", "instance", "alertname")
              "properties": {"instances": {"type": "array", "items": {"type": "integer"}},
                             "ignored": {"type": "integer"}}}}}}})
 def receive_alerts() -> Any:
-    header = request.headers.get("Authorization", "")
-    source = alerts.source_for(db.session, header[7:].strip()) \
-        if header.startswith("Bearer ") else None
+    token = bearer_token()
+    source = alerts.source_for(db.session, token) if token else None
     if source is None:
         return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
     payload = request.get_json(silent=True)

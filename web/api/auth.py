@@ -21,11 +21,20 @@ def issue_token(user: User) -> str:
     return secret
 
 
-def _user_from_header() -> User | None:
+def bearer_token() -> str | None:
+    """The token of the request's ``Authorization: Bearer <token>`` header (surrounding
+    spaces removed), or None without one. The scheme is case-insensitive (RFC 9110
+    §11.1): ``bearer`` and ``BEARER`` are ``Bearer``. User tokens and alert sources'
+    tokens are read alike."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":  # the scheme is case-insensitive (RFC 9110 §11.1)
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _user_from_header() -> User | None:
+    token = bearer_token()
+    if token is None:
         return None
-    user = tokens.user_for(db.session, clock(), token.strip())
+    user = tokens.user_for(db.session, clock(), token)
     if user is not None and db.session.dirty:
         # The token's last use (once a minute), committed on its own; nothing else changed,
         # so the user just read stays loaded instead of being read again.
