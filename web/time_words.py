@@ -18,6 +18,7 @@ from flask import Flask
 from flask_babel import format_decimal, get_locale, gettext, lazy_pgettext, ngettext
 
 from engine.escalation.chain import step_clock
+from engine.time.duration import office_parts, parse_duration
 from engine.time.spans import working_days
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline
@@ -141,6 +142,35 @@ def _units(days: int, minutes: int, *, working: bool) -> str:
     if minutes and not days or not parts:
         parts.append(gettext("%(minutes)d menit", minutes=minutes))
     return " ".join(parts)
+
+
+def standard_text(duration: str, round_the_clock: bool = False) -> str:
+    """A time standard (ISO 8601 duration) in words in the user's language: on the wall
+    clock ``1 jam``, ``2 hari 3 jam``; in office time ``4 jam kerja``, ``1 hari kerja``,
+    ``1 bulan`` (units as ``engine.time.duration.office_parts`` counts them: a week is 5
+    working days, hours never carry into days).
+
+    Raises:
+        InvalidDuration: a duration Alur cannot count.
+    """
+    if round_the_clock:
+        parts = parse_duration(duration)
+        months = 12 * parts.get("years", 0) + parts.get("months", 0)
+        days = 7 * parts.get("weeks", 0) + parts.get("days", 0)
+        minutes = (60 * parts.get("hours", 0) + parts.get("minutes", 0)
+                   + parts.get("seconds", 0) / 60)
+    else:
+        months, days, minutes = office_parts(duration)
+    words = [ngettext("%(n)s bulan", "%(n)s bulan", int(months), n=int(months))] if months \
+        else []
+    if round_the_clock:
+        if days or minutes or not words:
+            words.append(_units(int(days), round(minutes), working=False))
+    elif days:
+        words.append(_units(int(days), round(minutes), working=True))
+    elif minutes or not words:
+        words.append(working_text(minutes))
+    return " ".join(words)
 
 
 def working_text(minutes: float) -> str:

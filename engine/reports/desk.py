@@ -116,7 +116,8 @@ def uptime(session: Session, start: datetime, end: datetime) -> list[dict[str, A
 
 def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
     """Tickets opened in the period by category and by priority; MTTR (minutes) per
-    priority of those completed in the period, with the SLA and % within it; backlog."""
+    priority of those completed in the period, with the SLA (``sla``, an ISO 8601
+    duration, counted round the clock when ``round_the_clock``) and % within it; backlog."""
     opened = list(session.scalars(_tickets(session).where(ProcessInstance.started_at >= start,
                                                           ProcessInstance.started_at < end)))
     by_category = Counter(_category(i) for i in opened)
@@ -132,9 +133,10 @@ def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str
         spent = [sla.resolution_minutes(session, calendar, i) for i in group]
         within = sum(1 for i in group if i.completed_at <= sla.deadline(session, i,
                                                                          i.completed_at))
+        standard, round_the_clock = sla.rule(session, priority)
         mttr.append({"priority": priority, "count": len(group),
                      "mttr_minutes": round(sum(spent) / len(group), 1),
-                     "sla": sla.rule(session, priority)[0],
+                     "sla": standard, "round_the_clock": round_the_clock,
                      "within_sla": round(100 * within / len(group), 1)})
     backlog = sum(1 for i in session.scalars(_tickets(session).where(
         ProcessInstance.started_at < end)) if i.completed_at is None or i.completed_at >= end)

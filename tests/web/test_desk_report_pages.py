@@ -76,3 +76,20 @@ def test_the_desk_reports_own_words_are_english_on_an_english_page_not_in_its_ex
     assert "backlog at the end of the period" in page
     csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=1").get_data(True)
     assert csv.splitlines()[1].startswith("Semua layanan;")
+
+
+def test_the_mttr_table_says_its_sla_in_words_on_the_page_and_keeps_iso_in_its_export(
+        app, client):
+    add_employee(app)
+    _finish(client, _start(client, api_token(client, "pegawai")))  # triaged minor: P1D
+    login(client, "kasubbag")
+    page = client.get(f"/laporan/layanan-ti?{MONTH}").get_data(True)
+    assert "1 hari kerja" in page and "P1D" not in page
+    csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=5").get_data(True)
+    assert csv.splitlines()[1].startswith("minor;1;") and ";P1D;" in csv.splitlines()[1]
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "kasubbag").values(
+            language="en"))
+        db.session.commit()
+    english = client.get(f"/laporan/layanan-ti?{MONTH}").get_data(True)
+    assert "1 working day" in english and "P1D" not in english

@@ -19,6 +19,7 @@ from web.time_words import (
     finished_text,
     number,
     span_text,
+    standard_text,
     time_left,
     working_text,
 )
@@ -186,3 +187,15 @@ def test_an_english_clock_time_has_a_colon(at):
         with force_locale("en"):
             assert deadline_text(_wib(8, 7, 40)) == "tomorrow 07:40"
         assert deadline_text(_wib(8, 7, 40)) == "besok 07.40"
+
+
+def test_a_time_standard_reads_in_words_on_its_own_clock(at):
+    with at(7, 9):
+        assert [standard_text(d, wall) for d, wall in (
+            ("PT1H", True), ("PT1H30M", True), ("P1W", True), ("PT4H", False),
+            ("P1D", False), ("P1W", False), ("P1M", False), ("P1DT2H", False))] == [
+            "1 jam", "1 jam 30 menit", "7 hari", "4 jam kerja", "1 hari kerja",
+            "5 hari kerja", "1 bulan", "1 hari kerja 2 jam"]
+        with force_locale("en"):
+            assert (standard_text("PT1H", True), standard_text("P1D")) == (
+                "1 h", "1 working day")

@@ -158,8 +158,8 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
     # (the paused one's deadline moved to 90 minutes).
     assert found["mttr"] == [
         {"priority": "kritis", "count": 3, "mttr_minutes": 63.3, "sla": "PT1H",
-         "within_sla": 66.7},
+         "round_the_clock": True, "within_sla": 66.7},
         # mayor on office time: 120 and 280 -> 200.0; the second past its 4 office hours.
         {"priority": "mayor", "count": 2, "mttr_minutes": 200.0, "sla": "PT4H",
-         "within_sla": 50.0}]
+         "round_the_clock": False, "within_sla": 50.0}]
     assert found["backlog"] == 3

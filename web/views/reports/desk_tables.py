@@ -10,7 +10,7 @@ from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import db
-from web.views.reports.export import Table
+from web.views.reports.export import Table, TimeStandard
 from web.views.reports.tables import N_
 
 SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
@@ -61,8 +61,8 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
                                             N_("MTTR (menit)"), N_("SLA"),
                                             N_("Dalam SLA (%)")])
     for row in summary["mttr"]:
-        mttr.add([row["priority"], row["count"], row["mttr_minutes"], row["sla"],
-                  row["within_sla"]])
+        mttr.add([row["priority"], row["count"], row["mttr_minutes"],
+                  TimeStandard(row["sla"], row["round_the_clock"]), row["within_sla"]])
     return [satisfaction, comments, uptime, tickets, mttr]
 
 

@@ -4,7 +4,7 @@ A report page renders the same ``Table`` objects it exports, so a page, its CSV 
 XLSX hold the same numbers. A table's title and headings are Indonesian, whatever the
 user's language: the exports are official documents. The page shows them translated
 (``Table.caption`` and ``Table.labels``). Values are ``str``, ``int``, ``float`` or None ("—": no
-figure). On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
+figure); a ``TimeStandard`` (an ISO 8601 duration) reads in words on the page. On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
 and empty cells. The XLSX holds every table of a report, one sheet each; a CSV holds one
 table (headings, then rows), chosen by its number. The CSV is for Excel set to Indonesian:
 ``;`` between cells and decimal commas (``83,3``); ``sep=","`` gives the plain form (``,``
@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from flask import Response
 from flask_babel import gettext
@@ -93,6 +93,19 @@ class Table:
     def link(self, row: int, column: int) -> str | None:
         """The link of a cell, or None."""
         return self.links[row][column] if row < len(self.links) else None
+
+
+class TimeStandard(str):
+    """A time standard in a report cell: the ISO 8601 duration itself (``PT4H``), which
+    the exports write as it is, and whether it counts round the clock, so that the page
+    can say it in words (``web.views.reports.page_words.page_cell``)."""
+
+    round_the_clock: bool
+
+    def __new__(cls, duration: str, round_the_clock: bool = False) -> Self:
+        made = super().__new__(cls, duration)
+        made.round_the_clock = round_the_clock
+        return made
 
 
 def cell_text(value: Any) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 from flask_babel import format_decimal, gettext
 
 from engine.reports.basis import BAND_LABELS
-from web.views.reports.export import cell_text
+from web.time_words import standard_text
+from web.views.reports.export import TimeStandard, cell_text
 from web.views.reports.tables import N_
 
 # Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
@@ -20,7 +21,10 @@ def page_cell(value: Any) -> str:
     """A report cell on the page (template filter ``angka_laporan``): a fraction in the
     user's language with one or two decimals as the figure has them (``2.309,9``; uptime
     ``99,46``, which its 99,5 % target must not hide), one of ``CELL_WORDS`` in the user's
-    language, anything else as the exports hold it (``cell_text``)."""
+    language, a ``TimeStandard`` in words (``1 jam``, ``1 hari kerja``), anything else as
+    the exports hold it (``cell_text``)."""
+    if isinstance(value, TimeStandard):
+        return standard_text(value, value.round_the_clock)
     if isinstance(value, float):
         return format_decimal(value, format="#,##0.0#")
     if isinstance(value, str) and value in CELL_WORDS:
