@@ -171,3 +171,29 @@ def test_an_employee_is_offered_only_the_front_door_sops_as_list_filters(app, cl
     staff = app.test_client()
     login(staff, "prakom")
     assert 'value="penyusunan_rkt"' in staff.get("/").get_data(True)
+
+
+def test_a_message_refused_on_a_finished_ticket_says_so_and_keeps_the_text(app, client):
+    """A page opened while the ticket ran, sent after it was completed: the 422 page says
+    the ticket is finished, why the message was refused, and keeps what was typed."""
+    add_employee(app)
+    instance_id = client.post("/api/v1/instances", headers=api_token(client, "pegawai"),
+                              json={"process_key": LTI, "title": "Printer",
+                                    "data": START_DATA[LTI]}).json["id"]
+    login(client, "prakom")
+    opened = client.get(f"/tiket/{instance_id}").get_data(True)
+    _finish(client, instance_id)
+    refused = client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(opened), "text": "Merek printernya?", "asks": "ya"})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert "Pesan tidak terkirim: tiket ini sudah selesai." in html
+    assert "tiket sudah selesai atau dibatalkan" in html
+    assert ">Merek printernya?</textarea>" in html
+    long_text = "Terima kasih. " * 200
+    refused = client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(opened), "text": long_text})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert "tiket ini sudah selesai" in html and "Pesan: tulis 1–2000 karakter" in html
+    assert f">{long_text}</textarea>" in html
