@@ -348,3 +348,17 @@ def test_the_ticket_shows_the_requesters_proposal_after_the_triage_set_another(a
     ticket = client.get(f"/api/v1/tickets/{instance_id}", headers=me).json
     assert ticket["priority"] == "mayor"
     assert {"label": "Prioritas (usulan pemohon)", "value": "minor"} in ticket["request"]
+
+
+def test_a_message_or_comment_of_spaces_only_is_refused_under_text(app, client):
+    """The request's field is ``text``: a blank one is refused under ``fields.text``, not
+    under the web forms' names (``pesan``, ``komentar``)."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    prakom = api_token(client, "prakom")
+    for url, headers in ((f"/api/v1/tickets/{instance_id}/messages", me),
+                         (f"/api/v1/instances/{instance_id}/comments", prakom)):
+        refused = client.post(url, headers=headers, json={"text": " \n\t "})
+        assert (refused.status_code, list(refused.json["error"]["fields"])) == (
+            422, ["text"]), url

@@ -2,9 +2,16 @@
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.paging import MAX_PER_PAGE
+
+
+def not_blank(value: str) -> None:
+    """Refuse a text of spaces only, under the request's own field name: the engine
+    strips a message or a comment and would refuse it under its web form's field."""
+    if not value.strip():
+        raise ValidationError("wajib diisi, tidak hanya spasi")
 
 
 class Username(fields.String):

@@ -4,6 +4,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from web.api.schemas_common import not_blank
+
 
 class JsonBool(fields.Boolean):
     """JSON ``true`` or ``false`` and nothing else (marshmallow's ``Bool`` takes ``1`` and
@@ -31,7 +33,7 @@ class RatingSchema(Schema):
 
 
 class TicketMessageCreate(Schema):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    text = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), not_blank])
     asks = JsonBool(load_default=False)
 
 

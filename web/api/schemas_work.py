@@ -14,7 +14,7 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
-from web.api.schemas_common import PageQuery, PageSchema, Username
+from web.api.schemas_common import PageQuery, PageSchema, Username, not_blank
 
 
 class TokenSchema(Schema):
@@ -119,7 +119,8 @@ class AssignRequest(Schema):
 
 
 class CommentRequest(Schema):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_COMMENT))
+    text = fields.Str(required=True,
+                      validate=[validate.Length(min=1, max=MAX_COMMENT), not_blank])
 
 
 class CommentSchema(Schema):
