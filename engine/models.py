@@ -8,7 +8,7 @@ transaction, so that inboxes and timer polling never deserialize a workflow.
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -105,9 +105,11 @@ class ProcessDefinition(Base):
     """
 
     __tablename__ = "process_definitions"
-    # Lists of SOPs show the active versions by name.
+    # Lists show the active versions by name; the database holds one active one per key.
     __table_args__ = (UniqueConstraint("key", "version"),
-                      Index("ix_process_definitions_active_name", "is_active", "name"))
+                      Index("ix_process_definitions_active_name", "is_active", "name"),
+                      Index("uq_process_definitions_one_active", "key", unique=True,
+                            sqlite_where=text("is_active"), postgresql_where=text("is_active")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), index=True)

@@ -75,14 +75,24 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
                 user: User | None) -> None:
     """Make ``definition`` the version new instances of its key start on (not committed).
     Running instances are not touched. Already the active one: nothing changes, nothing is
-    recorded."""
+    recorded.
+
+    The database holds one active version per key (a partial unique index): the others are
+    deactivated and flushed first, so only a concurrent activation of another version of
+    the same key can trip it.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: another transaction activated a version of this key
+            meanwhile (the web answers 409 ``conflict``); the session must be rolled back.
+    """
     if definition.is_active:
         return
     for other in session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
         other.is_active = False
-    session.flush()
+    session.flush()  # deactivated before activated: the index never sees two
     definition.is_active = True
+    session.flush()
     audit.record(session, clock, "process.activated", actor=user, key=definition.key,
                  version=definition.version)
 

@@ -38,3 +38,26 @@ def test_revisions_uploaded_at_once_get_a_version_each_or_a_409(app, client):
         stored = sorted(db.session.scalars(select(ProcessDefinition.version).where(
             ProcessDefinition.key == "sop_uji")))
     assert stored == versions and len(set(versions)) == len(versions) >= 1
+
+
+def test_versions_activated_at_once_leave_one_active_and_the_others_get_a_409(app, client):
+    admin = api_token(client, "admin")
+    for n in range(1, REVISIONS + 1):
+        answer = client.post("/api/v1/processes", headers=admin, data={
+            "activate": "false", "file": (io.BytesIO(mini_bpmn(
+                {'name="Memeriksa konsep"': f'name="Memeriksa konsep {n}"'})), "sop_uji.bpmn")})
+        assert answer.status_code == 201 and answer.json["version"] == n
+
+    def activate(version: int):
+        return lambda: requests.post(
+            f"{base}/api/v1/processes/sop_uji/versions/{version}/activate", headers=admin,
+            timeout=60)
+
+    with threaded_server(app) as base:
+        answers = at_once([activate(n) for n in range(1, REVISIONS + 1)])
+    assert {a.status_code for a in answers} <= {200, 409}, [a.text for a in answers]
+    assert all(a.json()["error"]["code"] == "conflict" for a in answers if a.status_code == 409)
+    with app.app_context():
+        active = db.session.scalars(select(ProcessDefinition.version).where(
+            ProcessDefinition.key == "sop_uji", ProcessDefinition.is_active)).all()
+    assert len(active) == 1

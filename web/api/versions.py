@@ -61,7 +61,7 @@ def _waktu(standard: dict[str, str]) -> str:
 
 @bp.post("/processes/<key>/versions/<int:version>/activate")
 @doc("Aktifkan versi ini untuk proses baru (admin)", tag=TAG,
-     responses={200: VersionSchema})
+     responses={200: VersionSchema, 409: None})
 @token_required
 def activate_version(key: str, version: int) -> Any:
     if not access().is_admin:

@@ -1,12 +1,17 @@
 """A revised upload becomes version 2; running instances finish on version 1."""
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from engine.models import HumanTask, ProcessDefinition
+from engine.models import HumanTask, ProcessDefinition, User
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
+from engine.process.versions import activate
 from tests.conftest import mini_bpmn
+from tests.helpers.races import second_change
 
 REVISED = {'name="Memeriksa konsep"': 'name="Memeriksa dan memaraf konsep"'}
 
@@ -45,3 +50,36 @@ def test_same_file_again_adds_no_version(session, clock):
     definition, created = deploy(session, clock, mini_bpmn())
     assert (created, definition.version) == (False, 1)
     assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 1
+
+
+def _three_versions(session, clock):
+    for n in range(3):
+        deploy(session, clock, mini_bpmn({'name="Memeriksa konsep"': f'name="Langkah {n}"'}),
+               activate=n == 0)
+    session.commit()
+
+
+def _active_versions(session) -> list[int]:
+    return sorted(session.scalars(select(ProcessDefinition.version).where(
+        ProcessDefinition.key == "sop_uji", ProcessDefinition.is_active)))
+
+
+def test_the_database_refuses_a_second_active_version(session, clock):
+    _three_versions(session, clock)
+    with Session(session.get_bind()) as other, pytest.raises(IntegrityError):
+        other.execute(update(ProcessDefinition).where(ProcessDefinition.version == 2)
+                      .values(is_active=True))
+        other.commit()
+    assert _active_versions(session) == [1]
+
+
+def test_two_versions_activated_at_once_leave_one_active(session, clock, users):
+    """Version 2 and 3 activated at the same moment: the second is refused by the
+    database (the web answers 409 conflict), never two active versions."""
+    _three_versions(session, clock)
+    activate(session, clock, "sop_uji", 2, users["admin"])  # not committed yet
+    refusal = second_change(session, lambda other: activate(
+        other, clock, "sop_uji", 3, other.get(User, users["admin"].id)),
+        (IntegrityError,))
+    assert isinstance(refusal, IntegrityError)
+    assert _active_versions(session) == [2]
