@@ -26,6 +26,7 @@ from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
+from engine.sqlite_writers import begin_writing
 
 KINDS = ("Plh", "Plt")
 # "3 months": the longest three consecutive months have 92 days.
@@ -110,7 +111,9 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         InvalidTaskData: naming each bad field (kind, official, role, substitute,
             warrant_number, starts_at, ends_at); ``starts_at`` also when someone already
             stands in for the official in ``role`` for part of the period (one substitute
-            per office at a time).
+            per office at a time; checked holding the official's row, so two at once
+            cannot both pass, see ``_lock_official``).
+        sqlite3.OperationalError: SQLITE_BUSY when the writer lock is not had in time.
     """
     if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
         raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
@@ -150,6 +153,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                                    if kind == "Plh" else
                                    "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
     if not problems:
+        _lock_official(session, official)
         clash = _overlapping(session, official, role, starts_at, ends_at)
         if clash is not None:
             problems["starts_at"] = (
@@ -170,6 +174,18 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
     return substitution
+
+
+def _lock_official(session: Session, official: User) -> None:
+    """Hold the official's row for this transaction before reading who stands in for him:
+    of two substitutions recorded for one office at once (a double submit, two tabs), the
+    second waits for the first to commit and then finds it overlapping, instead of both
+    finding nothing and both being stored. PostgreSQL: ``FOR NO KEY UPDATE`` of the users
+    row (rows referencing it are not held up); SQLite: the writer lock, taken now
+    (``begin_writing``), as ``engine.runtime.unit.lock_instance`` does."""
+    begin_writing(session)
+    session.execute(select(User.id).where(User.id == official.id)
+                    .with_for_update(key_share=True))
 
 
 def _overlapping(session: Session, official: User, role: str, starts_at: datetime,
@@ -282,6 +298,7 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     elif ends_at > substitution.ends_at + PLT_MAX:
         problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
     else:
+        _lock_official(session, substitution.official)
         clash = _overlapping(session, substitution.official, substitution.role,
                              substitution.ends_at, ends_at, other_than=substitution.id)
         if clash is not None:

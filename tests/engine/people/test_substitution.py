@@ -200,3 +200,17 @@ def test_an_extension_may_not_run_into_the_next_substitute(session, clock, users
         "satu jabatan punya satu pengganti")}
     extend(session, clock, plt, users["admin"], later.starts_at)
     assert plt.ends_at == later.starts_at
+
+
+def test_one_substitution_recorded_twice_at_once_is_stored_once(session, clock, users):
+    """A double submit of "Catat Plh/Plt" (or the official and an administrator at once):
+    the second waits for the first, finds it overlapping and is refused (422 starts_at)."""
+    session.commit()
+    _record(session, clock, users)  # not committed yet
+    refusal = second_change(session, lambda other: record(
+        other, clock, kind="Plh", official=other.get(User, users["Kasubbag"].id),
+        substitute=other.get(User, users["Sekretaris"].id), role="Kasubbag",
+        warrant_number="SP-1", starts_at=clock.now(), ends_at=clock.now() + timedelta(days=7),
+        created_by=other.get(User, users["admin"].id)), (InvalidTaskData,))
+    assert isinstance(refusal, InvalidTaskData) and list(refusal.fields) == ["starts_at"]
+    assert len(session.scalars(select(Substitution)).all()) == 1
