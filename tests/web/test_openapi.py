@@ -45,6 +45,10 @@ def test_errors_are_documented_with_the_one_error_shape(client):
     assert {"200", "401", "403", "404", "409", "422"} <= set(claim)
     error = claim["409"]["content"]["application/json"]["schema"]["$ref"]
     assert error == "#/components/schemas/Error"
+    # Two identical uploads, or two activations of one SOP, at once: the second is a 409.
+    for path in ("/api/v1/processes", "/api/v1/processes/{key}/versions/{version}/activate"):
+        conflict = document["paths"][path]["post"]["responses"]["409"]
+        assert conflict["content"]["application/json"]["schema"]["$ref"] == error
     shape = document["components"]["schemas"]["Error"]
     assert shape["required"] == ["error"]
     body = document["components"]["schemas"]["ErrorBody"]

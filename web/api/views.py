@@ -109,7 +109,7 @@ def get_process(key: str) -> Any:
 
 @bp.post("/processes")
 @doc("Deploy SOP (admin)", multipart=DEPLOY_MULTIPART, tag="sop",
-     responses={200: DeployedSchema, 201: DeployedSchema})
+     responses={200: DeployedSchema, 201: DeployedSchema, 409: None})
 @token_required
 def deploy_process() -> Any:
     if not g.user.is_admin:
