@@ -115,9 +115,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             cannot both pass, see ``_lock_official``).
         sqlite3.OperationalError: SQLITE_BUSY when the writer lock is not had in time.
     """
-    if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
-        raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
-                               "mencatat Plh/Plt.")
+    check_recorder(created_by, official)
     problems = {}
     if kind not in KINDS:
         problems["kind"] = "jenis harus Plh atau Plt"
@@ -174,6 +172,19 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
     return substitution
+
+
+def check_recorder(created_by: User, official: User | None) -> None:
+    """Check that ``created_by`` may record a substitution for ``official`` (None: a name
+    that was not found): an administrator, or the official himself. Asked before anything
+    about the named users is said, so that one who may not learns nothing of who exists.
+
+    Raises:
+        PermissionDenied: neither administrator nor the official.
+    """
+    if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
+        raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
+                               "mencatat Plh/Plt.")
 
 
 def _lock_official(session: Session, official: User) -> None:

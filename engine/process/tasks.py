@@ -102,9 +102,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     task = get_task(session, task_id)
     supervisor = supervisor_of(task.role)
     acting = capacities(session, by, clock.now())
-    if supervisor is None or supervisor not in acting:
-        raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
-                               f'peran {task.role}.')
+    check_assigner(session, clock, task, by, acting)
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.role not in assignee.role_names:
@@ -129,6 +127,23 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     audit.record(session, clock, "task.assigned", actor=by, task=task,
                  assignee=assignee.username, acting_as=acting[supervisor].label)
     return task
+
+
+def check_assigner(session: Session, clock: Clock, task: HumanTask, by: User,
+                   acting: dict[str, Capacity] | None = None) -> None:
+    """Check that ``by`` may assign ``task`` (Alihkan): he acts, now, in the role
+    supervising its lane. Asked before anything about the assignee is said, so that one who may not
+    assign learns nothing of who exists. ``acting``: ``by``'s capacities when known.
+
+    Raises:
+        PermissionDenied: ``by`` does not supervise the task's role.
+    """
+    supervisor = supervisor_of(task.role)
+    if acting is None:
+        acting = capacities(session, by, clock.now())
+    if supervisor is None or supervisor not in acting:
+        raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
+                               f'peran {task.role}.')
 
 
 def complete_task(session: Session, clock: Clock, task_id: int, user: User,

@@ -98,6 +98,37 @@ def test_assign_by_the_supervisor_notifies_the_assignee(app, client, prakom, kas
     assert notes["notifications"] == notes["items"]
 
 
+def test_who_may_not_assign_gets_403_whether_or_not_the_name_exists(client, prakom, kasubbag,
+                                                                    started):
+    """No probing for user names: an unknown assignee is 422 only for one who may assign."""
+    task_id = started["open_tasks"][0]["id"]
+    for name in ("prakom", "tidak_ada"):
+        refused = client.post(f"/api/v1/tasks/{task_id}/assign", headers=prakom,
+                              json={"assignee": name})
+        assert (refused.status_code, refused.json["error"]["code"]) == (403, "forbidden")
+    assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                           json={"assignee": " PRAKOM"})
+    assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")
+
+
+def test_who_may_not_record_a_plh_gets_403_whether_or_not_the_names_exist(
+        client, clock, prakom, kasubbag):
+    body = {"kind": "Plh", "official": "kasubbag", "substitute": "prakom", "role": "Kasubbag",
+            "warrant_number": "ST-1/2026", "starts_at": clock.now().isoformat(),
+            "ends_at": (clock.now() + timedelta(days=5)).isoformat()}
+    for names in ({}, {"official": "tidak_ada"}, {"substitute": "tidak_ada"}):
+        refused = client.post("/api/v1/substitutions", headers=prakom, json={**body, **names})
+        assert (refused.status_code, refused.json["error"]["code"]) == (403, "forbidden")
+    unknown = client.post("/api/v1/substitutions", headers=kasubbag,
+                          json={**body, "substitute": "tidak_ada"})
+    assert (unknown.status_code, unknown.json["error"]["fields"]) == (
+        422, {"substitute": ["pengguna tidak ditemukan"]})
+    created = client.post("/api/v1/substitutions", headers=kasubbag,
+                          json={**body, "official": "Kasubbag", "substitute": "PRAKOM"})
+    assert created.status_code == 201, created.json
+    assert (created.json["official"], created.json["substitute"]) == ("kasubbag", "prakom")
+
+
 def test_complete_with_a_file_as_multipart(app, client, prakom, started):
     task_id = started["open_tasks"][0]["id"]
     done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,

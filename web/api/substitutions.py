@@ -4,14 +4,13 @@ one, and ending one early. Rules: ``engine.people.substitution``."""
 from typing import Any
 
 from flask import g, jsonify
-from sqlalchemy import select
 
 from engine.errors import NotFound
-from engine.models import Substitution, User
+from engine.models import Substitution
 from engine.people import substitution
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query
+from web.api.common import RequestError, find_user, load_body, load_query
 from web.api.openapi import doc
 from web.api.schemas_admin import SubstitutionCreate, SubstitutionPageSchema, SubstitutionSchema
 from web.api.schemas_common import PageQuery
@@ -38,9 +37,16 @@ def list_substitutions() -> Any:
 @token_required
 def create_substitution() -> Any:
     body = load_body(SubstitutionCreate())
+    named = {field: find_user(body[field]) for field in ("official", "substitute")}
+    unknown = {field: ["pengguna tidak ditemukan"] for field, user in named.items()
+               if user is None}
+    if unknown:
+        # 403 for whoever may not record, named users or not: no probing for names.
+        substitution.check_recorder(g.user, named["official"])
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=unknown)
     found = substitution.record(
-        db.session, clock(), kind=body["kind"], official=_user(body["official"], "official"),
-        substitute=_user(body["substitute"], "substitute"), role=body["role"],
+        db.session, clock(), kind=body["kind"], official=named["official"],
+        substitute=named["substitute"], role=body["role"],
         warrant_number=body["warrant_number"], starts_at=body["starts_at"],
         ends_at=body["ends_at"], created_by=g.user)
     db.session.commit()
@@ -67,10 +73,3 @@ def _json(found: Substitution) -> dict[str, Any]:
             "ends_at", "extended_at")},
         "may_end": substitution.may_end(db.session, g.user, found)})
 
-
-def _user(username: str, field: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                           fields={field: ["pengguna tidak ditemukan"]})
-    return user
