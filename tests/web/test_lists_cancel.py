@@ -93,7 +93,12 @@ def test_cancel_empties_inboxes_timers_and_outbox_of_that_instance_only(app, cli
     no_reason = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
                             json={"reason": "  "})
     assert no_reason.status_code == 422
-    assert list(no_reason.json["error"]["fields"]) == ["reason"]
+    assert no_reason.json["error"]["fields"] == {"reason": "alasan pembatalan wajib diisi"}
+    for body, said in (({}, "wajib diisi"), ({"reason": "x" * 2001},
+                                               "panjangnya 1 sampai 2000 karakter")):
+        refused = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
+                              json=body)
+        assert (refused.status_code, refused.json["error"]["fields"]) == (422, {"reason": [said]})
     other = client.post(f"/api/v1/instances/{doomed['id']}/cancel",
                         headers=api_token(client, "kasubbag"), json={"reason": "x"})
     assert other.status_code == 403

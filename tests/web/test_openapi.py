@@ -80,3 +80,11 @@ def test_docs_page_uses_only_vendored_files_and_no_inline_script(client):
         with client.get(asset) as response:
             assert response.status_code == 200
     assert "http" not in "".join(assets)
+
+
+def test_a_cancel_needs_a_reason_as_the_server_does(client):
+    document = client.get("/api/v1/openapi.json").json
+    cancel = document["components"]["schemas"]["InstanceCancel"]
+    assert cancel["required"] == ["reason"]
+    assert cancel["properties"]["reason"] == {"type": "string", "minLength": 1,
+                                              "maxLength": 2000}

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from engine.people.accounts import MAX_PASSWORD
+from engine.process.instances import MAX_REASON
 from web.api.schemas_common import Username
 
 
@@ -36,7 +37,8 @@ class InstanceSummarySchema(Schema):
 
 
 class InstanceCancel(Schema):
-    reason = fields.Str(load_default="")
+    # Whitespace only passes here and is refused by the engine in its own words.
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_REASON))
 
 
 class InstanceCreate(Schema):
