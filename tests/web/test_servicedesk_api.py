@@ -164,6 +164,20 @@ def test_rating_201_once_by_the_requester_after_completion(app, client):
         assert db.session.get(ProcessInstance, instance_id).status == "completed"
 
 
+def test_a_json_array_is_answered_as_on_every_other_endpoint(app, client):
+    """A body that is JSON but not an object fails the schema: 422 invalid_request with
+    fields._schema (README "API JSON"), on the desk's endpoints as on /instances."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    expected = client.post("/api/v1/instances", headers=me, json=["x"])
+    assert (expected.status_code, list(expected.json["error"]["fields"])) == (422, ["_schema"])
+    for path in (f"/api/v1/tickets/{instance_id}/messages",
+                 f"/api/v1/instances/{instance_id}/rating"):
+        answer = client.post(path, headers=me, json=["x"])
+        assert (answer.status_code, answer.json) == (422, expected.json), path
+
+
 def test_a_finished_ticket_cannot_be_made_to_wait_for_its_requester(app, client):
     add_employee(app)
     me = api_token(client, "pegawai")

@@ -3,8 +3,7 @@ requester's tickets and thread, ratings. Thin: parse, call ``engine.desk``, dump
 
 from typing import Any
 
-from flask import g, jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import g, jsonify
 
 from engine.desk import ratings, tickets
 from engine.paging import Page
@@ -13,8 +12,7 @@ from engine.process.deploy import active_rows
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import load_query, page_list
-from web.api.field_messages import indonesian
+from web.api.common import load_body, load_query, page_list
 from web.api.openapi import doc
 from web.api.schemas import ProcessSchema
 from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
@@ -24,21 +22,9 @@ from web.api.schemas_servicedesk import (
     TicketMessageCreate,
     TicketSchema,
 )
-from web.errors import error_response
 from web.extensions import clock, db
 
 TAG = "layanan TI"
-
-
-def _body(schema: Schema) -> dict[str, Any] | Any:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return error_response(400, "bad_request", "Badan permintaan harus objek JSON.")
-    try:
-        return schema.load(payload)
-    except ValidationError as invalid:
-        return error_response(422, "invalid_request", "Permintaan tidak valid.",
-                              fields=indonesian(invalid.messages))
 
 
 def startable_page(page: int, per_page: int) -> Any:
@@ -83,9 +69,7 @@ def get_ticket(instance_id: int) -> Any:
 def post_ticket_message(instance_id: int) -> Any:
     """A message in the ticket's thread, by the requester or the desk (``asks``: the desk
     waits for the requester and the SLA clock stops)."""
-    body = _body(TicketMessageCreate())
-    if not isinstance(body, dict):
-        return body
+    body = load_body(TicketMessageCreate())
     instance = instances.get_instance(db.session, instance_id)
     tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
     db.session.commit()
@@ -99,9 +83,7 @@ def post_ticket_message(instance_id: int) -> Any:
 def rate_instance(instance_id: int) -> Any:
     """The requester's rating: 201; 403 anyone else; 409 not completed or rated already;
     422 score outside 1-5."""
-    body = _body(RatingCreate())
-    if not isinstance(body, dict):
-        return body
+    body = load_body(RatingCreate())
     instance = instances.get_instance(db.session, instance_id)
     rating = ratings.rate(db.session, clock(), instance, g.user, body["score"],
                           body["comment"])
