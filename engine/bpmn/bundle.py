@@ -6,6 +6,7 @@ disk: nothing is written), and sizes and counts are bounded.
 """
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -20,11 +21,13 @@ def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]
     """Split uploaded files into ``(BPMN file name, BPMN bytes, {form file name: bytes})``.
 
     A single ``.zip`` is opened first. Exactly one ``.bpmn`` file is required; other
-    files must be ``.json`` (JSON Schema and UI schema files).
+    files must be ``.json`` (JSON Schema and UI schema files) holding valid JSON. That the
+    BPMN names each of them is checked when it is compiled (``build_catalog``).
 
     Raises:
-        InvalidProcess: no or several BPMN files, another kind of file, too many or too
-            large files, or an unreadable ZIP.
+        InvalidProcess: no or several BPMN files, another kind of file, a ``.json`` file
+            that is not valid UTF-8 JSON (each named), too many or too large files, or an
+            unreadable ZIP.
     """
     if len(files) == 1 and files[0][0].lower().endswith(".zip"):
         files = _from_zip(files[0][0], files[0][1])
@@ -36,7 +39,7 @@ def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]
     if len(bpmn) != 1:
         message = f"Unggahan harus memuat tepat satu berkas .bpmn; ditemukan {len(bpmn)}."
         raise InvalidProcess([message])
-    forms = {}
+    forms, problems = {}, []
     for name, data in files:
         if name == bpmn[0][0]:
             continue
@@ -44,8 +47,26 @@ def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]
             message = (f'Berkas "{name[:200]}" bukan BPMN atau formulir JSON '
                        "(*-schema.json, *-uischema.json).")
             raise InvalidProcess([message])
+        problems += _not_json(name, data)
         forms[name] = data
+    if problems:
+        raise InvalidProcess(problems)
     return bpmn[0][0], bpmn[0][1], forms
+
+
+def _not_json(name: str, data: bytes) -> list[str]:
+    """``[why]`` when ``data`` is not a JSON text in UTF-8, else []. Whether a form file
+    is a form is decided where the BPMN names it (``engine.bpmn.forms``)."""
+    try:
+        json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as error:
+        return [(f'Berkas formulir "{name[:200]}" bukan JSON yang sah (baris {error.lineno}, '
+                 f"kolom {error.colno}).")]
+    except RecursionError:
+        return []  # JSON nested too deep for the parser: refused by name where it is read
+    except (UnicodeDecodeError, ValueError):
+        return [f'Berkas formulir "{name[:200]}" bukan teks JSON UTF-8.']
+    return []
 
 
 def read_folder(folder: Path) -> tuple[str, bytes, dict[str, bytes]]:

@@ -70,7 +70,8 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
     Raises:
         InvalidProcess: a gateway after a user task has a condition not written
             ``variable == "value"`` (Alur could not ask the user for it); a form that
-            is not valid, uses unsupported fields, or names a file not uploaded.
+            is not valid, uses unsupported fields, or names a file not uploaded; a file
+            of ``files`` that no start event or user task names.
     """
     lane_of = {}
     lanes = []
@@ -84,7 +85,7 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
     elements = {el.get("id"): el for el in process if isinstance(el.tag, str)}
     durations = _timer_durations(process)
 
-    tasks, problems = {}, []
+    tasks, problems, used = {}, [], set()
     for task in process.findall("bpmn:userTask", NS):
         task_id = task.get("id")
         properties = {
@@ -109,17 +110,22 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
             "round_the_clock": properties.get(ROUND_THE_CLOCK_PROPERTY, "").lower() == "ya",
             "catatan_konversi": properties.get(CONVERSION_NOTE_PROPERTY, ""),
             "fields": fields,
-            "form": _declared_form(task, properties, fields, files, problems),
+            "form": _declared_form(task, properties, fields, files, problems, used),
         }
         _mark_returns(task_id, fields, flows_from, elements)
     start = process.find("bpmn:startEvent", NS)
     start_form = None if start is None else _declared_form(
-        start, process_properties(start), [], files, problems)
+        start, process_properties(start), [], files, problems, used)
     for field in forms.fields(start_form):
         if field["kind"] == "file":  # nothing is attached before the process exists
             problems.append(f'{where(start)}: kolom berkas "{field["name"]}" tidak dapat '
                             "berada di formulir mulai (belum ada lampiran sebelum proses "
                             "dimulai); mintalah berkasnya di langkah pertama.")
+    # A file no element reads would only make a new version that differs in nothing.
+    problems += [f'Berkas "{name[:200]}" tidak disebut oleh elemen mana pun di BPMN '
+                 f"({forms.SCHEMA_PROPERTY} atau {forms.UI_PROPERTY} pada start event atau "
+                 "user task); hapus dari unggahan atau sebut namanya."
+                 for name in sorted(set(files or {}) - used)]
     if problems:
         raise InvalidProcess(problems)
     facts = process_properties(process)
@@ -151,9 +157,13 @@ def process_properties(element: etree._Element) -> dict[str, str]:
 
 def _declared_form(element: etree._Element, properties: dict[str, str],
                    generated: list[dict[str, Any]], files: dict[str, bytes] | None,
-                   problems: list[str]) -> dict[str, Any] | None:
+                   problems: list[str], used: set[str]) -> dict[str, Any] | None:
+    """The element's form, or None; a problem is added to ``problems``, the form files
+    it names to ``used``."""
     try:
         if properties.get(forms.SCHEMA_PROPERTY):
+            used.update(filter(None, (properties[forms.SCHEMA_PROPERTY],
+                                      properties.get(forms.UI_PROPERTY))))
             if files is None:
                 return None
             form = forms.load_files(properties[forms.SCHEMA_PROPERTY],

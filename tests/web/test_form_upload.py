@@ -129,13 +129,28 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
     result = app.test_cli_runner().invoke(args=["deploy", str(folder)])
     assert result.exit_code == 0, result.output
     assert "sop_uji versi 1 (versi baru)" in result.output
+    # A revised form beside the old one: only the file the BPMN names goes with it.
+    (folder / "v2-konsep-schema.json").write_bytes(_files()["konsep-schema.json"])
+    (folder / "sop_uji.bpmn").write_bytes(_bpmn("v2-konsep-schema.json"))
+    again = app.test_cli_runner().invoke(args=["deploy", str(folder)])
+    assert again.exit_code == 0, again.output
+    assert "sop_uji versi 2 (versi baru)" in again.output
 
 
 @pytest.mark.parametrize("change, problem", [
     (lambda f: f.pop("konsep-schema.json"),
      'formulir ditolak: berkas formulir "konsep-schema.json" tidak ada dalam unggahan'),
     (lambda f: f.update({"konsep-schema.json": b"{bukan json"}),
-     'berkas formulir "konsep-schema.json" bukan JSON yang sah (baris 1, kolom 2)'),
+     'formulir "konsep-schema.json" bukan JSON yang sah (baris 1, kolom 2)'),
+    (lambda f: f.update({"catatan.json": b"bukan json"}),
+     'Berkas formulir "catatan.json" bukan JSON yang sah (baris 1, kolom 1).'),
+    (lambda f: f.update({"catatan.json": b"\xff"}),
+     'Berkas formulir "catatan.json" bukan teks JSON UTF-8.'),
+    (lambda f: f.update({"lain-schema.json": b"{}"}),
+     'Berkas "lain-schema.json" tidak disebut oleh elemen mana pun di BPMN'),
+    (lambda f: f.update({"konsep-uischema.json": b"{}", "sop_uji.bpmn": f["sop_uji.bpmn"]
+                         .replace(b'value="konsep-schema.json"', b'value=""')}),
+     'Berkas "konsep-schema.json" tidak disebut oleh elemen mana pun di BPMN'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"a": {"type": "teks"}}}).encode()}),
      'bukan JSON Schema yang sah: nilai "teks" pada properties.a.type tidak diterima'),

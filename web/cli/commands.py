@@ -51,9 +51,11 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     for file in files:
         try:
             data = file.read_bytes()
-            # A SpiffArena process folder: the form files the BPMN names lie beside it.
+            # A SpiffArena process folder: the form files the BPMN names (as a whole
+            # attribute value) lie beside it; a file it does not name would be refused.
             forms = {form.name: form.read_bytes() for form in file.parent.glob("*.json")
-                     if form.is_file() and form.name.encode() in data}
+                     if form.is_file() and any(f"{quote}{form.name}{quote}".encode() in data
+                                               for quote in "\"'")}
             definition, created = deploy(db.session, clock(), data, filename=file.name,
                                          forms=forms)
         except InvalidProcess as refused:
