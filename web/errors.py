@@ -4,6 +4,7 @@ No stack trace reaches a user: unexpected errors are logged and answered with a
 short message in the user's language (Indonesian unless they chose English).
 """
 
+import sqlite3
 from typing import Any, NoReturn
 
 from flask import Flask, abort, jsonify, make_response, render_template, request
@@ -95,9 +96,16 @@ def register(app: Flask) -> None:
             return error_response(409, "conflict", gettext(
                 "Data yang sama baru saja disimpan oleh permintaan lain (mis. tombol diklik "
                 "dua kali); muat ulang halaman lalu periksa."))
+        return busy(error)
+
+    # The writer lock taken on the raw SQLite connection (engine.sqlite_writers.begin_writing,
+    # before a completion reads its instance) fails with the driver's own error, unwrapped.
+    @app.errorhandler(sqlite3.OperationalError)
+    def busy(error: DBAPIError | sqlite3.OperationalError) -> Any:
+        db.session.rollback()
         if not is_busy(error):
             return unexpected(error)
-        app.logger.warning("database busy on %s: %s", request.path, error.orig)
+        app.logger.warning("database busy on %s: %s", request.path, getattr(error, "orig", error))
         response = make_response(error_response(503, "busy", gettext(
             "Sistem sedang sibuk, coba lagi sebentar lagi.")))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -77,3 +77,19 @@ def test_only_busy_errors_count_as_busy(tmp_path):
     holder.execute("ROLLBACK")
     holder.close()
     waiting.close()
+
+
+def test_a_completion_waiting_for_the_writer_lock_is_a_json_503(app, client):
+    # Completing locks the instance first (begin_writing: BEGIN IMMEDIATE on the raw
+    # connection), where SQLite's refusal is not wrapped by SQLAlchemy.
+    headers = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=headers,
+                          json={"process_key": "penanganan_gangguan_server", "title": "Mati"})
+    [task] = started.json["open_tasks"]
+    audits = _count(app, AuditRecord)
+    with write_lock_held(app):
+        response = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
+                               json={"data": {}})
+    assert (response.status_code, response.headers.get("Retry-After")) == (503, "5")
+    assert response.json["error"]["code"] == "busy"
+    assert _count(app, AuditRecord) == audits
