@@ -3,6 +3,7 @@ and a time in words of the office's calendar, a number with Indonesian grouping,
 a list joined; never a choice key, an ISO timestamp or ``True``."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,13 +53,27 @@ def form_values(declared: list[dict[str, Any]], data: dict[str, Any]) -> MultiDi
         elif isinstance(value, bool):
             values[field["name"]] = "ya" if value else "tidak"
         elif isinstance(value, int | float):
+            # Positional, never "1e-07", which the number input would refuse when sent back.
             values[field["name"]] = str(int(value)) if float(value).is_integer() \
-                else repr(value).replace(".", ",")
+                else format(Decimal(repr(value)), "f").replace(".", ",")
         elif field["kind"] == "datetime":
-            values[field["name"]] = str(value)[:16]
+            values[field["name"]] = _wall_clock(str(value))
         else:
             values[field["name"]] = str(value)
     return values
+
+
+def _wall_clock(text: str) -> str:
+    """A stored date-time as a datetime-local input takes it: the office's wall clock to
+    the minute (``2026-12-05T09:15`` for ``2026-12-05T02:15:00Z`` in WIB), so that a value
+    given with its zone (the API) is not shifted when the step is sent back unchanged."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(office_calendar().timezone))
+    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def _moment(text: str) -> str:

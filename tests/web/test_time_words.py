@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from engine.process.startable import TotalWaktu
 from tests.conftest import mini_bpmn
 from tests.web.conftest import api_token, login
-from web.field_values import field_value
+from web.field_values import field_value, form_values
 from web.time_words import (
     deadline_text,
     due_text,
@@ -116,6 +116,17 @@ def test_case_data_reads_as_officials_write_it(at):
         assert field_value(87.5, {"kind": "number"}) == "87,5"
         assert field_value(True) == "Ya" and field_value("bebas") == "bebas"
         assert field_value("bukan tanggal", {"kind": "date"}) == "bukan tanggal"
+
+
+def test_a_returned_step_is_filled_as_its_inputs_send_it_back_unchanged(at):
+    declared = [{"name": "jadwal", "kind": "datetime"}, {"name": "kadar", "kind": "number"},
+                {"name": "mulai", "kind": "datetime"}]
+    with at(7, 9):
+        filled = form_values(declared, {"jadwal": "2026-12-05T02:15:00Z", "kadar": 1e-07,
+                                        "mulai": "2026-12-04T09:00:00"})
+    # Given with its zone through the API: the office's wall clock, not 02.15 read as WIB.
+    assert filled.to_dict() == {"jadwal": "2026-12-05T09:15", "kadar": "0,0000001",
+                                "mulai": "2026-12-04T09:00"}
 
 
 KRITIS_SOP = {
