@@ -115,6 +115,18 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
         "csrf_token": csrf_token(client.get(f"/proses/{started['id']}").get_data(True)),
         "komentar": "Mohon cek indikator kinerja"})
     assert comment.status_code == 302
+    # Sent again from the page of a refused one (at the POST-only .../komentar): back to
+    # the process page, not to that address (a 405 after the comment was stored).
+    refused_at = f"http://localhost/proses/{started['id']}/komentar"
+    again = client.post(f"/proses/{started['id']}/komentar", headers={"Referer": refused_at},
+                        data={"csrf_token": csrf_token(client.get(
+                            f"/proses/{started['id']}").get_data(True)), "komentar": "Lagi"})
+    assert again.headers["Location"] == f"/proses/{started['id']}#komentar"
+    from_task = client.post(f"/proses/{started['id']}/komentar",
+                            headers={"Referer": "http://localhost/tugas/3"},
+                            data={"csrf_token": csrf_token(client.get(
+                                f"/proses/{started['id']}").get_data(True)), "komentar": "Dari tugas"})
+    assert from_task.headers["Location"] == "/tugas/3#komentar"
     panitera_step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(
         client, "admin")).json["open_tasks"][0]["id"]
     login(client, "panitera")

@@ -1,8 +1,10 @@
 """Starting a process instance, the lists of instances, and one instance: its case,
 history and diagram, comments, and cancelling it."""
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -37,6 +39,8 @@ from web.views.start import after_start, render_start
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
+# The pages a comment form is on: a process page, a task page.
+COMMENTED_PAGE = re.compile(r"/(?:proses|tugas)/[0-9]{1,18}")
 SCOPES = {"saya": "mine", "unit": "unit", "semua": "all"}
 MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
 
@@ -186,8 +190,17 @@ def add_comment(instance_id: int) -> Any:
         db.session.rollback()
         return _render_show(instance, invalid.fields)
     db.session.commit()
-    return redirect((request.referrer or url_for("instances.show", instance_id=instance_id))
-                    .split("#")[0] + "#komentar")
+    return redirect(_comment_page(instance_id) + "#komentar")
+
+
+def _comment_page(instance_id: int) -> str:
+    """Back to the task or process page the comment was written on; after a refused post
+    the browser is on a POST-only address (``…/komentar``, ``…/lampiran``), which a
+    redirect cannot reopen (405), so the process page instead."""
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and COMMENTED_PAGE.fullmatch(came_from.path):
+        return came_from.path
+    return url_for("instances.show", instance_id=instance_id)
 
 
 @bp.post("/<int:instance_id>/batalkan")
