@@ -151,6 +151,10 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
     assert ('Dikembalikan untuk revisi — Panitera: <span class="teks">Indikator belum '
             "terukur</span>") in instance_page
     assert re.search(r"Langkah diselesaikan “[^”]+” oleh Demo Kasubbag", instance_page)
+    # The step table keeps the note's line breaks too, under its column's name on a phone.
+    assert ('<td data-label="Keputusan dan catatan"><span class="late-text">Dikembalikan untuk '
+            'revisi</span> — Panitera: <span class="teks">Indikator belum terukur</span>'
+            ) in instance_page
     assert "Mohon cek indikator kinerja" in instance_page
 
 
