@@ -216,8 +216,10 @@ def _mark_returns(task_id: str, fields: list[dict[str, Any]],
 
 def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
     """The Kelengkapan (Permenpan RB 35/2012, Mutu Baku) as a checklist the performer
-    ticks: one item per comma, semicolon or line; none when the column is empty."""
-    items = [item.strip() for item in re.split(r"[,;\n]", kelengkapan) if item.strip()]
+    ticks: one item per comma, semicolon or line outside brackets ("Daftar pengguna (dosen,
+    tendik)" is one item); none when the column is empty."""
+    items = [item.strip() for item in re.split(r"[,;\n](?![^()]*\))", kelengkapan)
+             if item.strip()]
     if not items:
         return []
     return [{"name": CHECKLIST_NAME, "type": "checklist", "required": False,

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.catalog import checklist_field
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, User, UserRole
 from engine.people.substitution import record
@@ -107,6 +108,12 @@ def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, re
                                                        AuditRecord.human_task_id == review.id)
                              ).one()
     assert record.detail["data"]["kelengkapan"] == ["Konsep"]
+
+
+def test_a_comma_inside_brackets_does_not_split_a_kelengkapan_item():
+    [checklist] = checklist_field("Daftar pengguna (dosen, tendik, mahasiswa), KTP; Surat")
+    assert [c["value"] for c in checklist["choices"]] == [
+        "Daftar pengguna (dosen, tendik, mahasiswa)", "KTP", "Surat"]
 
 
 @pytest.fixture
