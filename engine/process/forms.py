@@ -19,6 +19,9 @@ _FORMATS = FormatChecker()
 # A number typed into a form: ASCII digits, a point or comma for decimals; not "nan",
 # "inf", "1e400" or full-width digits, which Python's float() would also read.
 _TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,12})?")
+# "12.500" as an Indonesian writes twelve thousand five hundred, which the decimal dot
+# would read as 12,5: refused with its two readings instead of stored 1,000 times too small.
+_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 # Numbers are kept exactly only below 2^53 (JSON, JavaScript, SQLite's REAL): the README's
 # "bilangan bulat di bawah 2^53".
 MAX_NUMBER = 2**53
@@ -92,7 +95,7 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
             values[name] = [v for v in posted.getlist(name) if v]
             continue
         raw = (posted.get(name) or "").strip()
-        if kind == "number" and _TYPED_NUMBER.fullmatch(raw):
+        if kind == "number" and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw):
             number = float(raw.replace(",", "."))
             values[name] = int(number) if number.is_integer() else number
         elif kind == "boolean" and raw:
@@ -122,7 +125,7 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "enum": lambda: f'"{label}" harus salah satu dari: {", ".join(map(str, value))}',
         "const": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
         "oneOf": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
-        "type": lambda: f'"{label}" harus berupa {_TYPES.get(str(value), str(value))}',
+        "type": lambda: _type_text(label, str(value), error.instance),
         "format": lambda: f'"{label}" harus {_FORMAT_TEXT.get(value, "berformat " + str(value))}',
         "maxLength": lambda: f'"{label}" paling banyak {value} karakter',
         "minLength": lambda: f'"{label}" paling sedikit {value} karakter',
@@ -132,6 +135,14 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
     }
     yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+def _type_text(label: str, expected: str, given: Any) -> str:
+    if expected in ("number", "integer") and isinstance(given, str) and _GROUPED.fullmatch(given):
+        return (f'"{label}" {given} dapat dibaca {given.replace(".", "")} atau '
+                f'{given.replace(".", ",")}; tulis tanpa titik ribuan (mis. 12500), desimal '
+                "dengan koma (mis. 12,5)")
+    return f'"{label}" harus berupa {_TYPES.get(expected, expected)}'
 
 
 _TYPES = {"number": "angka", "integer": "bilangan bulat", "string": "teks",
