@@ -40,7 +40,7 @@ def test_the_task_and_settings_pages_show_sizes_in_the_users_language(client):
         "csrf_token": token, "lampiran": (io.BytesIO(PDF), "laporan.pdf")}).status_code == 302
     page = client.get(f"/tugas/{task}").get_data(True)
     assert "laporan.pdf</a> (19,2 KB, " in page
-    assert "paling besar 10 MB per berkas" in page
+    assert "paling besar 10 MB per berkas dan 10 MB sekaligus" in page  # one request
     _choose_language(client, "en")
     page = client.get(f"/tugas/{task}").get_data(True)
     assert "laporan.pdf</a> (19.2 KB, " in page
