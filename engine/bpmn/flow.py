@@ -24,7 +24,6 @@ from lxml import etree
 from engine.bpmn import expressions
 from engine.bpmn.xml import NS, where
 
-
 # The extra tokens all parallel splits of a process may add (outgoing flows beyond the
 # first, summed): the SOPs of the source documents use none; 20 is several people at once.
 MAX_PARALLEL_BRANCHES = 20
