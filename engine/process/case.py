@@ -188,6 +188,17 @@ def returned_by(session: Session, task: HumanTask) -> HumanTask | None:
     return before if before is not None and before.returned else None
 
 
+def earlier_round(session: Session, task: HumanTask) -> HumanTask | None:
+    """The same step's last completed round in ``task``'s instance (a step returned for
+    revision opens again), or None: what its Kelengkapan ticked, kept per step rather
+    than in the case data, fills the new round's checklist."""
+    return session.scalar(select(HumanTask).where(
+        HumanTask.instance_id == task.instance_id, HumanTask.bpmn_id == task.bpmn_id,
+        HumanTask.state == "completed", HumanTask.id != task.id)
+        .options(lazyload(HumanTask.instance))
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1))
+
+
 def completed_steps(session: Session, instance: ProcessInstance) -> Latest:
     """The instance's newest ``engine.paging.LATEST`` completed steps in order of
     completion, and how many it has, each with who completed it at hand

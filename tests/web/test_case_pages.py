@@ -196,8 +196,10 @@ def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(ap
     assert 'name="tahun" type="text" inputmode="decimal"' in start
     page = client.get(f"/tugas/{task}").get_data(True)
     assert 'type="hidden" name="draf_rancangan"' not in page
+    assert 'value="Data" checked' not in page
     client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf.pdf")})
+        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf.pdf"),
+        "kelengkapan": "Data"})
     _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
                                            "catatan": "Indikator belum terukur"})
     again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
@@ -205,6 +207,9 @@ def test_a_returned_step_opens_with_what_it_held_and_sending_it_back_keeps_it(ap
     page = client.get(f"/tugas/{again}").get_data(True)
     assert '<input type="hidden" name="draf_rancangan" value="draf.pdf">' in page
     assert "Berkas sekarang: draf.pdf. Pilih berkas lain untuk menggantinya." in page
+    # The Kelengkapan the first round ticked (kept with that step, not in the case data).
+    assert re.search(r'value="Data" checked> Data</label>', page)
+    assert not re.search(r'value="[^"]*RKT" checked', page)
     sent = client.post(f"/tugas/{again}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "draf_rancangan": "draf.pdf", "catatan": "Diperbaiki"})
     assert sent.status_code == 302, sent.get_data(True)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
@@ -160,6 +161,10 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     # The form as sent when it comes back with errors; otherwise what the case holds.
     values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \
         else form_values(declared, human_task.instance.data or {})
+    earlier = case.earlier_round(db.session, human_task) \
+        if values is not request.form and human_task.state == "open" else None
+    if earlier is not None and (earlier.data or {}).get(CHECKLIST_NAME):
+        values.setlist(CHECKLIST_NAME, earlier.data[CHECKLIST_NAME])
     return render_template(
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
         values=values, capacity=capacity, assignees=assignees,
