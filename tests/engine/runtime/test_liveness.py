@@ -28,25 +28,30 @@ def _flow(flow_id: str, source: str, target: str, condition: str = "") -> str:
             f"{inner}</bpmn:sequenceFlow>")
 
 
-# A, then B or C (exclusive), joined by a PARALLEL gateway J that waits for both.
-NODES = ["S", "A", "X", "B", "C", "J", "D", "E"]
-XML = f'''<?xml version="1.0" encoding="UTF-8"?>
+def _process(key: str, nodes: list[str], body: str) -> bytes:
+    """A one-lane (Prakom) process ``key`` holding ``nodes``, its elements and flows
+    ``body``."""
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
   id="Defs" targetNamespace="http://alur.local/sop">
-  <bpmn:process id="sop_buntu" name="SOP Buntu" isExecutable="true">
+  <bpmn:process id="{key}" name="SOP {key}" isExecutable="true">
     <bpmn:laneSet id="LS"><bpmn:lane id="L1" name="Prakom">
-      {"".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in NODES)}
-    </bpmn:lane></bpmn:laneSet>
+      {"".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in nodes)}
+    </bpmn:lane></bpmn:laneSet>{body}
+  </bpmn:process>
+</bpmn:definitions>'''.encode()
+
+
+# A, then B or C (exclusive), joined by a PARALLEL gateway J that waits for both.
+XML = _process("sop_buntu", ["S", "A", "X", "B", "C", "J", "D", "E"], f'''
     <bpmn:startEvent id="S"/>{_step("A", 1)}<bpmn:exclusiveGateway id="X"/>
     {_step("B", 2)}{_step("C", 3)}<bpmn:parallelGateway id="J"/>{_step("D", 4)}
     <bpmn:endEvent id="E"/>
     {_flow("F1", "S", "A")}{_flow("F2", "A", "X")}
     {_flow("F3", "X", "B", 'jalur == "b"')}{_flow("F4", "X", "C", 'jalur == "c"')}
-    {_flow("F5", "B", "J")}{_flow("F6", "C", "J")}{_flow("F7", "J", "D")}{_flow("F8", "D", "E")}
-  </bpmn:process>
-</bpmn:definitions>'''.encode()
+    {_flow("F5", "B", "J")}{_flow("F6", "C", "J")}{_flow("F7", "J", "D")}{_flow("F8", "D", "E")}''')
 
 
 def _open(session, instance_id):
@@ -78,25 +83,14 @@ def test_a_join_waiting_for_a_branch_never_taken_sends_the_instance_to_galat(
 
 # A and B in parallel, merged without a join into C, so C runs twice; the second C passing
 # the split P2 makes SpiffWorkflow drop the first pass's D and E.
-TWICE = ["S", "P1", "A", "B", "C", "P2", "D", "E", "E1", "E2"]
-TWICE_XML = f'''<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-  id="Defs" targetNamespace="http://alur.local/sop">
-  <bpmn:process id="sop_dua_kali" name="SOP Dua Kali" isExecutable="true">
-    <bpmn:laneSet id="LS"><bpmn:lane id="L1" name="Prakom">
-      {"".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in TWICE)}
-    </bpmn:lane></bpmn:laneSet>
+TWICE_XML = _process("sop_dua_kali", ["S", "P1", "A", "B", "C", "P2", "D", "E", "E1", "E2"], f'''
     <bpmn:startEvent id="S"/><bpmn:parallelGateway id="P1"/>{_step("A", 1)}{_step("B", 2)}
     {_step("C", 3)}<bpmn:parallelGateway id="P2"/>{_step("D", 4)}{_step("E", 5)}
     <bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/>
     {_flow("F1", "S", "P1")}{_flow("F2", "P1", "A")}{_flow("F3", "P1", "B")}
     {_flow("F4", "A", "C")}{_flow("F5", "B", "C")}{_flow("F6", "C", "P2")}
     {_flow("F7", "P2", "D")}{_flow("F8", "P2", "E")}{_flow("F9", "D", "E1")}
-    {_flow("F10", "E", "E2")}
-  </bpmn:process>
-</bpmn:definitions>'''.encode()
+    {_flow("F10", "E", "E2")}''')
 
 
 def test_a_step_the_engine_drops_is_cancelled_with_an_audit_record(session, clock, users):
