@@ -69,18 +69,6 @@ def _not_json(name: str, data: bytes) -> list[str]:
     return []
 
 
-def read_folder(folder: Path) -> tuple[str, bytes, dict[str, bytes]]:
-    """``unpack`` the files of a process folder (SpiffArena layout: the BPMN beside its
-    ``*-schema.json`` and ``*-uischema.json`` files); sub-folders are ignored.
-
-    Raises:
-        InvalidProcess: as ``unpack``.
-    """
-    files = sorted(p for p in folder.iterdir() if p.is_file()
-                   and p.suffix.lower() in (".bpmn", *FORM_SUFFIXES))
-    return unpack([(p.name, p.read_bytes()) for p in files[:MAX_FILES + 1]])
-
-
 def _from_zip(name: str, data: bytes) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
