@@ -1,0 +1,46 @@
+"""In Chromium against the real server: what an official typed into a step's completion
+form survives posting a comment on the same page (the page reloads), is refilled with a
+note saying so, and is forgotten once the form is sent."""
+
+import re
+
+import pytest
+import requests
+
+from tests.browser.axe import PHONE
+from tests.browser.conftest import PASSWORD, bounded_page, login
+from tests.browser.starting import TIMEOUT_MS
+
+
+@pytest.fixture
+def page(browser):
+    with bounded_page(browser, PHONE, TIMEOUT_MS) as page:
+        yield page
+
+
+def _open_task(base: str) -> int:
+    token = requests.post(f"{base}/api/v1/auth/token", timeout=30, json={
+        "username": "prakom", "password": PASSWORD}).json()["token"]
+    started = requests.post(f"{base}/api/v1/instances", timeout=30,
+                            headers={"Authorization": f"Bearer {token}"},
+                            json={"process_key": "penanganan_gangguan_server",
+                                  "title": "Draf tersimpan"}).json()
+    return started["open_tasks"][0]["id"]
+
+
+def test_typed_notes_survive_a_comment_and_are_dropped_once_sent(server, page):
+    task = _open_task(server)
+    login(page, server, "prakom")
+    page.goto(f"{server}/tugas/{task}")
+    page.get_by_label(re.compile("^Catatan")).fill("Kabel LAN ruang server dicek")
+    page.get_by_label("Tulis komentar").fill("Mohon dicek juga UPS")
+    page.get_by_role("button", name="Kirim komentar").click()
+    page.wait_for_url(re.compile(rf"/tugas/{task}#komentar$"))
+    assert page.get_by_label(re.compile("^Catatan")).input_value() == \
+        "Kabel LAN ruang server dicek"
+    assert page.get_by_role("status").filter(has_text="Isian yang belum dikirim dipulihkan"
+                                             ).count() == 1
+    page.get_by_role("button", name="Selesaikan langkah").click()
+    page.wait_for_selector(".flash-success")
+    page.goto(f"{server}/tugas/{task}")
+    assert page.evaluate(f"sessionStorage.getItem('alur-draf-{task}')") is None
