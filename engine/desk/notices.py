@@ -2,12 +2,13 @@
 the outbox (``engine.escalation.outbox`` sends it with retries).
 
 The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
-started by a requester (not by someone holding one of its lanes, nor by a monitoring
-source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
+started by a requester (not by the desk that receives it, the lane of its first step,
+nor by a monitoring source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
 the rating link). ``listen()`` installs the listener (``engine.audit.listen``) once per
 process.
 """
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -67,12 +68,23 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
 
 
 def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
-    """Whether the starter is no requester: holds a lane of the SOP (the desk typed the
-    ticket itself) or is a monitoring source's account."""
-    if set(user.role_names) & set(instance.definition.catalog["lanes"]):
+    """Whether the starter is no requester: holds the role of the desk that receives the
+    ticket, the lane of the SOP's first step (the desk typed the ticket itself, e.g. for a
+    caller), or is a monitoring source's account. A Ketua or Kasubbag who asks for help
+    holds a later lane only and is told like any requester (README, "Layanan TI")."""
+    if _receiving_lane(instance) in user.role_names:
         return True
     return session.scalar(select(AlertSource.id).where(AlertSource.user_id == user.id)) \
         is not None
+
+
+def _receiving_lane(instance: ProcessInstance) -> str | None:
+    """The lane of the step numbered first (Mutu Baku ``no``) of the instance's SOP."""
+    def number(entry: dict[str, Any]) -> int:
+        digits = re.match(r"\s*([0-9]+)", str(entry.get("no") or ""))
+        return int(digits.group(1)) if digits else 10**9
+    tasks = list(instance.definition.catalog["tasks"].values())
+    return min(tasks, key=number).get("lane") if tasks else None
 
 
 def listen() -> None:

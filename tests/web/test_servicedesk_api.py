@@ -376,3 +376,11 @@ def test_a_message_or_comment_of_spaces_only_is_refused_under_text(app, client):
         refused = client.post(url, headers=headers, json={"text": " \n\t "})
         assert (refused.status_code, list(refused.json["error"]["fields"])) == (
             422, ["text"]), url
+
+
+def test_a_ketua_asking_for_help_is_told_like_any_requester_but_the_desk_is_not(app, client):
+    # The Ketua holds a later lane of the SOP (an approval), not the desk that receives it.
+    _start(client, api_token(client, "ketua"))
+    assert _notices(app, "ketua") == ["tiket_diterima"]
+    _start(client, api_token(client, "prakom"))  # typed by the desk for a caller
+    assert "tiket_diterima" not in _notices(app, "prakom")
