@@ -76,9 +76,12 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     login(page, base, "pegawai_tu")
     page.get_by_role("link", name="Tiket Saya").click()
     page.get_by_role("link", name="Ajukan Permintaan / Laporkan Gangguan").click()
-    page.get_by_label("Layanan").select_option(LTI)
-    page.get_by_role("button", name="Tampilkan formulirnya").click()
     page.get_by_label("Judul singkat").fill("Printer ruang sidang macet")
+    # Choosing the service shows its form at once, keeping what was typed.
+    page.get_by_label("Layanan").select_option(LTI)
+    page.wait_for_url(re.compile(rf".*process_key={LTI}"))
+    expect(page.get_by_label("Nama pemohon")).to_be_visible()
+    assert page.get_by_label("Judul singkat").input_value() == "Printer ruang sidang macet"
     page.get_by_label("Nama pemohon").fill("Sari")
     page.get_by_label("Unit kerja").fill("Kepaniteraan Pidana")
     page.get_by_label("perangkat keras").check()
