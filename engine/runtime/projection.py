@@ -139,7 +139,9 @@ def _write_steps(session: Session, clock: Clock, instance: ProcessInstance,
     for state, spiff_ids in (("completed", done), ("cancelled", dropped)):
         if spiff_ids:
             _update_rows(session, HumanTask, spiff_ids, state=state, completed_at=now)
-    if dropped:  # closed by the engine (a terminate end event, a join): nobody did it
+    # Closed by the engine itself (a terminate end event, a join): nobody did it. A
+    # cancellation closes its steps too, but records itself (``instance.cancelled``).
+    if dropped and instance.status != "cancelled":
         for row in session.scalars(select(HumanTask).where(
                 HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(dropped))):
             audit.record(session, clock, "task.cancelled", task=row, step=row.name)

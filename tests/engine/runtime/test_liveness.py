@@ -111,3 +111,9 @@ def test_a_step_the_engine_drops_is_cancelled_with_an_audit_record(session, cloc
     records = session.scalars(select(AuditRecord.human_task_id).where(
         AuditRecord.action == "task.cancelled")).all()
     assert dropped and sorted(records) == sorted(task.id for task in dropped)
+    # A cancellation closes the open steps too, but records only itself.
+    still_open = [task.id for task in _open(session, instance.id)]
+    cancel_instance(session, clock, instance.id, users["admin"], "dibatalkan")
+    session.commit()
+    assert still_open and session.scalars(select(AuditRecord.human_task_id).where(
+        AuditRecord.action == "task.cancelled")).all() == records
