@@ -218,12 +218,26 @@ def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
     """The Kelengkapan (Permenpan RB 35/2012, Mutu Baku) as a checklist the performer
     ticks: one item per comma, semicolon or line outside brackets ("Daftar pengguna (dosen,
     tendik)" is one item); none when the column is empty."""
-    items = [item.strip() for item in re.split(r"[,;\n](?![^()]*\))", kelengkapan)
-             if item.strip()]
+    items = [item.strip() for item in _outside_brackets(kelengkapan) if item.strip()]
     if not items:
         return []
     return [{"name": CHECKLIST_NAME, "type": "checklist", "required": False,
              "label": "Kelengkapan", "choices": [{"value": i, "label": i} for i in items]}]
+
+
+def _outside_brackets(text: str) -> list[str]:
+    """``text`` split at each comma, semicolon or line break not inside "(...)"; a ")"
+    with none open ("1) Surat, 2) KTP") is only a character."""
+    parts, depth, start = [], 0, 0
+    for at, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char in ",;\n" and depth == 0:
+            parts.append(text[start:at])
+            start = at + 1
+    return [*parts, text[start:]]
 
 
 def process_name(process: etree._Element) -> str:

@@ -114,6 +114,12 @@ def test_a_comma_inside_brackets_does_not_split_a_kelengkapan_item():
     [checklist] = checklist_field("Daftar pengguna (dosen, tendik, mahasiswa), KTP; Surat")
     assert [c["value"] for c in checklist["choices"]] == [
         "Daftar pengguna (dosen, tendik, mahasiswa)", "KTP", "Surat"]
+    # A numbered list's ")" opens nothing.
+    for numbered in ("1) Surat permohonan, 2) KTP, 3) Pas foto",
+                     "1) Surat permohonan\n2) KTP\n3) Pas foto"):
+        [checklist] = checklist_field(numbered)
+        assert [c["value"] for c in checklist["choices"]] == [
+            "1) Surat permohonan", "2) KTP", "3) Pas foto"]
 
 
 @pytest.fixture
