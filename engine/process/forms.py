@@ -139,9 +139,10 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
 
 def _type_text(label: str, expected: str, given: Any) -> str:
     if expected in ("number", "integer") and isinstance(given, str) and _GROUPED.fullmatch(given):
-        return (f'"{label}" {given} dapat dibaca {given.replace(".", "")} atau '
-                f'{given.replace(".", ",")}; tulis tanpa titik ribuan (mis. 12500), desimal '
-                "dengan koma (mis. 12,5)")
+        whole = given.replace(".", "")
+        readings = whole if given.count(".") > 1 else f'{whole} atau {given.replace(".", ",")}'
+        return (f'"{label}" {given} dapat dibaca {readings}; tulis tanpa titik ribuan '
+                "(mis. 12500), desimal dengan koma (mis. 12,5)")
     return f'"{label}" harus berupa {_TYPES.get(expected, expected)}'
 
 
