@@ -18,7 +18,11 @@ depends_on = None
 
 
 def upgrade():
-    # Existing data already has at most one active version per key (make_active).
+    # A database where two activations raced holds several active versions of one SOP:
+    # the newest of them stays active, so that the index can be built.
+    op.execute(sa.text(
+        "UPDATE process_definitions SET is_active = false WHERE is_active AND id NOT IN "
+        "(SELECT max(id) FROM process_definitions WHERE is_active GROUP BY key)"))
     op.create_index('uq_process_definitions_one_active', 'process_definitions', ['key'],
                     unique=True, sqlite_where=sa.text('is_active'),
                     postgresql_where=sa.text('is_active'))

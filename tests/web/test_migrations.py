@@ -52,6 +52,30 @@ def test_upgrading_to_the_number_counters_continues_after_the_numbers_given(data
         db.engine.dispose()
 
 
+def test_upgrading_where_activations_raced_keeps_the_newest_version_active(database):
+    clock = ManualClock(MONDAY_0800)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": clock})
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        data = (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes()
+        first, _ = deploy(db.session, clock, data, filename="penyusunan_rkt.bpmn")
+        second, _ = deploy(db.session, clock, data.replace(b"Penyusunan", b"Menyusun", 1),
+                           filename="penyusunan_rkt.bpmn")
+        db.session.commit()
+        downgrade(directory=directory, revision="a7d3e5f1c2b9")  # before the index
+        with db.engine.begin() as connection:  # as two racing activations left it
+            connection.exec_driver_sql("UPDATE process_definitions SET is_active = true")
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            active = connection.exec_driver_sql(
+                "SELECT id FROM process_definitions WHERE is_active").scalars().all()
+        assert active == [second.id] and first.id != second.id
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _start(user: User, clock: ManualClock, title: str) -> str:
     return start_instance(db.session, clock, process_key="penyusunan_rkt", title=title,
                           user=user).number
