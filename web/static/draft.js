@@ -1,7 +1,9 @@
-// A step's completion form keeps what was typed in this tab (sessionStorage) until it is
-// sent: posting a comment, taking the task or adding a file on the same page reloads it,
-// which used to empty the form on a phone. Chosen files are not kept (a page cannot refill
-// a file input); a stored draft is dropped when the form is sent.
+// A step's completion form keeps what was typed in this tab (sessionStorage): posting a
+// comment, taking the task or adding a file on the same page reloads it, which used to
+// empty the form on a phone, and a send that fails on its way (too large, session ended,
+// busy) loses nothing either. Kept per user and task: once the step is done its form is
+// never shown again; a returned step opens as a new task. Chosen files are not kept (a
+// page cannot refill a file input).
 (function () {
   var form = document.querySelector("form[data-draft]");
   if (!form || !window.sessionStorage) { return; }
@@ -27,7 +29,9 @@
 
   var stored = null;
   try { stored = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { stored = null; }
-  if (stored && !form.hasAttribute("data-draft-posted")) {
+  if (form.hasAttribute("data-draft-posted")) {
+    save();  // refused by the server: what it shows back is the draft now
+  } else if (stored) {
     inputs().forEach(function (el) {
       var values = stored[el.name] || [];
       if (el.type === "checkbox" || el.type === "radio") {
@@ -44,5 +48,4 @@
   }
   form.addEventListener("input", save);
   form.addEventListener("change", save);
-  form.addEventListener("submit", function () { sessionStorage.removeItem(key); });
 })();
