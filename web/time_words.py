@@ -92,6 +92,9 @@ def finished_text(completed_at: datetime, due: datetime | None,
         return gettext("selesai")
     span = span_text(min(completed_at, due), max(completed_at, due), round_the_clock)
     if completed_at > due:
+        if span.startswith("0 "):  # late by seconds, or after hours: no whole minute
+            return gettext("selesai, terlambat kurang dari 1 menit") if round_the_clock \
+                else gettext("selesai, terlambat kurang dari 1 menit kerja")
         return gettext("selesai, terlambat %(duration)s", duration=span)
     if span.startswith("0 "):
         return gettext("selesai tepat waktu")

@@ -71,6 +71,18 @@ def test_a_completed_step_is_frozen(at):
         assert finished_text(_wib(8, 11), None) == "selesai"
 
 
+def test_a_step_completed_less_than_a_minute_late_is_not_zero_minutes_late(at):
+    with at(20, 9):
+        due = _wib(8, 10)
+        late = due + timedelta(seconds=40)
+        assert finished_text(late, due) == "selesai, terlambat kurang dari 1 menit kerja"
+        assert finished_text(late, due, round_the_clock=True) == \
+            "selesai, terlambat kurang dari 1 menit"
+        # Completed at 19.00, after the 16.00 deadline: no working minute passed between.
+        assert finished_text(_wib(8, 19), _wib(8, 16)) == \
+            "selesai, terlambat kurang dari 1 menit kerja"
+
+
 def test_numbers_and_sizes_in_indonesian(at):
     with at(7, 9):
         assert file_size(19_660) == "19,2 KB"
