@@ -3,10 +3,12 @@
 import hashlib
 import smtplib
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Any
 
 import requests
 
+from engine.clock import Clock
 from engine.models import Delivery
 
 TIMEOUT_SECONDS = 10
@@ -17,10 +19,12 @@ class Sender:
 
     Args:
         smtp: the ``smtp`` setting: host, port, username, password, sender, starttls.
+        clock: the time each message is dated (its ``Date`` header, RFC 5322).
     """
 
-    def __init__(self, smtp: dict[str, Any]) -> None:
+    def __init__(self, smtp: dict[str, Any], clock: Clock) -> None:
         self.smtp_settings = smtp
+        self.clock = clock
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, delivery: Delivery) -> str | None:
@@ -46,7 +50,7 @@ class Sender:
 
     def _send_email(self, delivery: Delivery) -> None:
         if not self.smtp_settings.get("host"):
-            raise ValueError("server SMTP belum diatur (Kelola > Pengaturan)")
+            raise ValueError("server SMTP belum diatur (menu Pengaturan)")
         message = EmailMessage()
         message["From"] = self.smtp_settings["sender"]
         message["To"] = delivery.recipient
@@ -54,6 +58,7 @@ class Sender:
         # refuse it (ValueError), and the delivery was retried for ever.
         message["Subject"] = " ".join(delivery.subject.split())
         message["Message-ID"] = message_id(delivery.dedupe_key)
+        message["Date"] = format_datetime(self.clock.now())
         message.set_content(delivery.body)
         self._connection().send_message(message)
 

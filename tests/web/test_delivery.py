@@ -2,6 +2,7 @@
 also when the servers are down at first and come up later."""
 
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
@@ -67,7 +68,7 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
 
     smtp, receiver = SmtpServer(ports[0]).start(), WebhookReceiver(ports[1]).start()
     try:
-        clock.advance(timedelta(seconds=1))
+        sent_at = clock.advance(timedelta(seconds=1))
         assert send_once(app) == 2
         for _ in range(3):
             clock.advance(timedelta(hours=1))
@@ -79,6 +80,7 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
                                 ("webhook", hook, "sent", 2)]
     [mail] = smtp.messages
     assert mail["To"] == "prakom@pn-bengkalis.go.id"
+    assert parsedate_to_datetime(mail["Date"]) == sent_at
     assert mail.get_content().splitlines()[-1] == (
         f"Buka langkah: https://alur.pn-bengkalis.go.id/tugas/{_deliveries_task(app)}")
     assert str(mail["Subject"]).strip().startswith("[Alur] Eskalasi tingkat 1: Menerima dan mencatat")

@@ -105,7 +105,7 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
             smtp = settings.smtp_for_sending(db.session, app.secret_key,
                                              app.config["ALUR_SMTP_PASSWORD"])
             db.session.commit()
-            sender = Sender(smtp)
+            sender = Sender(smtp, clock())
             try:
                 for delivery in leased:
                     error = sender.send(delivery)
