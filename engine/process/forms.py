@@ -32,8 +32,11 @@ NUMBER_LIMIT = "angka terhingga di bawah 2^53 (9.007.199.254.740.992)"
 def kept_exactly(value: Any) -> bool:
     """Whether ``value`` is not a number, or a finite one below ``MAX_NUMBER`` (a NaN,
     an infinity or a larger number is no JSON or not exact)."""
-    return (not isinstance(value, int | float) or isinstance(value, bool)
-            or (math.isfinite(value) and abs(value) < MAX_NUMBER))
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    if isinstance(value, int):  # math.isfinite overflows on an int past a float's range
+        return abs(value) < MAX_NUMBER
+    return math.isfinite(value) and abs(value) < MAX_NUMBER
 
 
 # The shapes the README promises (TTTT-BB-HH; a date, "T", hours and minutes): Python's
