@@ -42,3 +42,17 @@ class ManualClock:
         if when.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
         self._now = when.astimezone(UTC)
+
+
+class FixedClock:
+    """One moment: every read gives ``moment`` (aware). A change of an instance reads its
+    time from one, so that a step opens at the very instant its Waktu starts counting and
+    the reports' allowed minutes equal the Waktu (Permenpan RB 35/2012, Mutu Baku)."""
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment

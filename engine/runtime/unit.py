@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, facts, settings
-from engine.clock import Clock
+from engine.clock import Clock, FixedClock
 from engine.db import held_back, own_session
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
@@ -67,12 +67,14 @@ class InstanceUnit:
     Attributes:
         instance: the ``ProcessInstance``; ``workflow``: its SpiffWorkflow ``BpmnWorkflow``.
         opened: the human tasks the last ``save`` opened.
+        clock: a ``FixedClock`` at the moment the unit began: the whole change (steps
+            opened, deadlines counted, audit records) happens at that one moment.
     """
 
     def __init__(self, session: Session, clock: Clock, instance: ProcessInstance,
                  workflow: Any = None) -> None:
         self.session = session
-        self.clock = clock
+        self.clock = clock if isinstance(clock, FixedClock) else FixedClock(clock.now())
         self.instance = instance
         self.opened: list[HumanTask] = []
         self._workflow = workflow
@@ -208,6 +210,7 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
         ProcessFailure: the definition fails before its first wait (e.g. a runaway loop);
             nothing was added.
     """
+    clock = FixedClock(clock.now())  # the whole start happens at one moment
     workflow = adapter.new_workflow(adapter.spec_of(definition), clock,
                                     settings.work_calendar(session))
     workflow.task_tree.data.update(data)
