@@ -20,6 +20,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, User, UserRole
+from engine.people import claims
 from engine.roles import KNOWN_ROLES
 
 Hasher = Callable[[str], str]
@@ -122,7 +123,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
                    is_admin: bool) -> list[str]:
     """Set name, e-mail, roles and admin rights (not committed); return what changed.
 
-    A change of roles or admin rights ends the user's sessions and tokens. An
+    A change of roles or admin rights ends the user's sessions and tokens; the steps they
+    took in a role they no longer hold go back to its unit (``engine.people.claims``). An
     administrator cannot take their own admin rights away (another must), so an office
     never locks itself out by accident.
 
@@ -159,6 +161,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
                      actor=actor, username=user.username)
     if "roles" in changed or "admin" in changed:
         end_sessions(session, clock, user)
+    if "roles" in changed:
+        claims.release_lapsed(session, clock, holders=[user.id])
     if "roles" in changed and user.notify_new_tasks:
         refresh_notice_roles(session)
     return changed
@@ -167,7 +171,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
 def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: User,
                  disabled: bool) -> None:
     """Disable (or enable again) an account (not committed). Disabling ends its sessions
-    and tokens; a disabled user cannot log in or get a token.
+    and tokens and gives the steps it took back to their units (``engine.people.claims``);
+    a disabled user cannot log in or get a token.
 
     Raises:
         PermissionDenied: ``actor`` is not an administrator, or disables themself.
@@ -184,6 +189,7 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
                  username=user.username)
     if disabled:
         end_sessions(session, clock, user)
+        claims.release_lapsed(session, clock, holders=[user.id])
     if user.notify_new_tasks:
         refresh_notice_roles(session)
 

@@ -25,6 +25,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
+from engine.people import claims
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 from engine.sqlite_writers import begin_writing
 
@@ -260,7 +261,8 @@ def _write_once(session: Session, substitution: Substitution, still: Any,
 
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
     """End ``substitution`` now ("Akhiri lebih awal"; not committed). One that has not
-    started yet ends before it begins.
+    started yet ends before it begins. The steps the substitute took in that role go back
+    to the role's unit (``engine.people.claims``).
 
     Raises:
         PermissionDenied: ``user`` may not end it (see :func:`may_end`).
@@ -281,6 +283,7 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
     audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
                  role=substitution.role, warrant_number=substitution.warrant_number,
                  ends_at=substitution.ends_at.isoformat())
+    claims.release_lapsed(session, clock, holders=[substitution.substitute_id])
 
 
 def extend(session: Session, clock: Clock, substitution: Substitution, user: User,

@@ -26,6 +26,7 @@ from engine.desk import ratings
 from engine.escalation import heartbeat, incidents, outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import fire_round
+from engine.people import claims
 from engine.process import files
 from web.extensions import clock, db
 
@@ -146,7 +147,8 @@ def sweep_once(app: Flask, every_file: bool = False,
 def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -> int:
     """One round: sweep the attachments folder (``every_file``: all of it, as the first
     round of a process does), fire timers, send the outbox, close tickets unrated after
-    5 working days (``engine.desk.ratings``), record the heartbeat, log the
+    5 working days (``engine.desk.ratings``), give back the steps whose holder may no
+    longer act in their role (``engine.people.claims``), record the heartbeat, log the
     round. Returns how much work was done (timers fired + messages sent)."""
     token = audit.REQUEST_ID.set(f"round-{uuid.uuid4().hex[:16]}")
     started = perf_counter()
@@ -164,6 +166,14 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
                 failures.count += 1
                 log.exception("closing unrated tickets failed",
                               extra={"fields": {"event": "worker.unrated_failed"}})
+            try:
+                claims.release_lapsed(db.session, clock())
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                failures.count += 1
+                log.exception("releasing lapsed claims failed",
+                              extra={"fields": {"event": "worker.claims_failed"}})
             try:
                 heartbeat.record_round(db.session, clock(), owner, failed=bool(failures.count))
                 db.session.commit()

@@ -1,0 +1,83 @@
+"""Claims nobody can honour: a step taken (Ambil Tugas) by someone who may no longer act
+in its role goes back to its unit (Tugas Unit), so that the role's holders see it again
+and may take it.
+
+A claim lapses when its holder's account is disabled, or when they neither hold the
+step's role nor stand in for it as Plh/Plt any more: the substitution ended (early, or
+at its ``ends_at``), the official it stood in for lost the role, or an administrator took
+the role away. Before, such a step stayed held: the official got "sudah diambil oleh …",
+the former Plh could not act on it, and it left every inbox but the supervisor's.
+"""
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy.orm import Session, aliased
+
+from engine import audit
+from engine.clock import Clock
+from engine.models import HumanTask, Substitution, User, UserRole
+
+# Steps released per call: the worker's round comes back for the rest.
+MAX_RELEASED = 200
+
+
+def release_lapsed(session: Session, clock: Clock, *,
+                   holders: Collection[int] | None = None) -> int:
+    """Give back to their unit the open steps whose claim has lapsed at ``clock.now()``
+    (see the module), at most ``MAX_RELEASED``; each gets a ``task.released`` audit record
+    with no actor, naming the former holder. Not committed.
+
+    Args:
+        holders: only claims of these user ids (an account just disabled, a substitution
+            just ended); None: every claim (the worker's round).
+
+    Returns:
+        How many steps were released. A step completed or taken by someone else
+        meanwhile is left as it is.
+    """
+    condition = (HumanTask.state == "open") & ~_may_act(clock.now())
+    if holders is not None:
+        condition &= HumanTask.claimed_by_id.in_(sorted(holders))
+    lapsed = session.execute(select(HumanTask.id, HumanTask.instance_id, HumanTask.claimed_by_id,
+                                    User.username)
+                             .join(User, User.id == HumanTask.claimed_by_id)
+                             .where(condition).order_by(HumanTask.id).limit(MAX_RELEASED)).all()
+    released = set()
+    for task_id, instance_id, holder_id, username in lapsed:
+        written = session.execute(
+            update(HumanTask).where(HumanTask.id == task_id, HumanTask.state == "open",
+                                    HumanTask.claimed_by_id == holder_id)
+            .values(claimed_by_id=None, claimed_at=None)
+            .execution_options(synchronize_session=False)).rowcount
+        if written:
+            released.add(task_id)
+            audit.record(session, clock, "task.released", task=_Ref(task_id, instance_id),
+                         holder=username, reason="pemegang tidak lagi dapat bertindak")
+    for row in list(session.identity_map.values()):  # rows the session holds read it
+        if isinstance(row, HumanTask) and row.id in released:
+            session.expire(row, ["claimed_by_id", "claimed_at", "claimed_by"])
+    return len(released)
+
+
+def _may_act(now: datetime) -> ColumnElement[bool]:
+    """Whether a step's claimant (``User``, joined on the claim) may act in its role at
+    ``now``: an active account that holds the role, or stands in for an official who still
+    holds it."""
+    claimant = HumanTask.claimed_by_id
+    official_role = aliased(UserRole)
+    holds = exists().where(UserRole.user_id == claimant, UserRole.role == HumanTask.role)
+    stands_in = exists().where(
+        Substitution.substitute_id == claimant, Substitution.role == HumanTask.role,
+        Substitution.starts_at <= now, Substitution.ends_at > now,
+        exists().where(official_role.user_id == Substitution.official_id,
+                       official_role.role == Substitution.role))
+    return User.is_disabled.is_(False) & (holds | stands_in)
+
+
+class _Ref:
+    """What ``audit.record`` reads of a task: its id and its instance's."""
+
+    def __init__(self, task_id: int, instance_id: int) -> None:
+        self.id, self.instance_id = task_id, instance_id

@@ -1,0 +1,96 @@
+"""A step taken by someone who may no longer act in its role goes back to its unit: the
+Plh/Plt ended (early or at its end), the account was disabled, the role taken away. The
+role's holders see it in Tugas Unit again and may take it; live claims stay."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.models import AuditRecord, HumanTask
+from engine.people.accounts import set_disabled, update_details
+from engine.people.claims import release_lapsed
+from engine.people.substitution import end_early, record
+from engine.process.deploy import deploy
+from engine.process.inbox import InboxQuery, inbox_page
+from engine.process.instances import start_instance
+from engine.process.tasks import claim_task, complete_task
+from tests.conftest import mini_bpmn
+
+
+@pytest.fixture
+def review(session, clock, users):
+    """The Kasubbag's review step (Kegiatan_2), open and free."""
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=users["Prakom"])
+    first = session.scalars(select(HumanTask)).one()
+    complete_task(session, clock, first.id, users["Prakom"], {"catatan": "konsep siap"})
+    session.commit()
+    return session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
+
+
+@pytest.fixture
+def plh(session, clock, users):
+    """Sekretaris stands in as Plh. Kasubbag for a week, from now."""
+    substitution = record(
+        session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Sekretaris"],
+        role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    session.commit()
+    return substitution
+
+
+def _released(session) -> list[tuple]:
+    return [(r.human_task_id, r.actor_id, r.detail["holder"]) for r in session.scalars(
+        select(AuditRecord).where(AuditRecord.action == "task.released"))]
+
+
+def test_ending_a_plh_early_gives_the_step_back_to_the_officials_unit(
+        session, clock, users, review, plh):
+    claim_task(session, clock, review.id, users["Sekretaris"])
+    session.commit()
+    clock.advance(timedelta(hours=1))
+    end_early(session, clock, plh, users["Kasubbag"])
+    session.commit()
+    assert (review.claimed_by_id, review.claimed_at) == (None, None)
+    assert _released(session) == [(review.id, None, "sekretaris")]
+    unit = inbox_page(session, clock, users["Kasubbag"], InboxQuery(view="unit"))
+    assert [row.id for row in unit.items] == [review.id]
+    claim_task(session, clock, review.id, users["Kasubbag"])
+    assert review.claimed_by_id == users["Kasubbag"].id
+
+
+def test_a_plh_that_ran_out_releases_its_steps_at_the_workers_next_round(
+        session, clock, users, review, plh):
+    claim_task(session, clock, review.id, users["Sekretaris"])
+    session.commit()
+    assert release_lapsed(session, clock) == 0  # still standing in
+    clock.advance(timedelta(days=7))  # ends_at is exclusive: over now
+    assert release_lapsed(session, clock) == 1
+    assert release_lapsed(session, clock) == 0
+    assert review.claimed_by_id is None
+
+
+def test_disabling_an_account_or_taking_its_role_away_releases_its_claims(
+        session, clock, users, review):
+    kasubbag = users["Kasubbag"]
+    claim_task(session, clock, review.id, kasubbag)
+    update_details(session, clock, actor=users["admin"], user=kasubbag,
+                   full_name=kasubbag.full_name, email=kasubbag.email, roles=["Kasubbag"],
+                   is_admin=False)
+    set_disabled(session, clock, actor=users["admin"], user=users["Prakom"], disabled=True)
+    session.commit()
+    assert review.claimed_by_id == kasubbag.id  # a live claim stays
+    assert _released(session) == []
+
+    set_disabled(session, clock, actor=users["admin"], user=kasubbag, disabled=True)
+    session.commit()
+    assert review.claimed_by_id is None
+    set_disabled(session, clock, actor=users["admin"], user=kasubbag, disabled=False)
+    claim_task(session, clock, review.id, kasubbag)
+    update_details(session, clock, actor=users["admin"], user=kasubbag,
+                   full_name=kasubbag.full_name, email=kasubbag.email, roles=["Sekretaris"],
+                   is_admin=False)
+    session.commit()
+    assert review.claimed_by_id is None
+    assert _released(session) == [(review.id, None, "kasubbag")] * 2
