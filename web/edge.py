@@ -16,12 +16,15 @@ from flask import Flask, Response, abort, g, make_response, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from web.errors import error_response
 
-LIMITED_ENDPOINTS = ("auth.login", "api.token")
+# Where a password is guessed: the login form, the token endpoint, and the current password
+# asked before changing it (a session left open must not let anyone try every password).
+LIMITED_ENDPOINTS = ("auth.login", "api.token", "account.change_password")
 
 # Only the app's own files; bpmn-js and Chart.js are served from web/static/vendor.
 # bpmn-js and Chart.js set element.style from script (CSSOM), which CSP allows.
@@ -53,11 +56,14 @@ def install_converters(app: Flask) -> None:
 
 
 def _account_key() -> str:
-    """The account an attempt is for: the submitted user name (form or JSON), lower case."""
+    """The account an attempt is for: the submitted user name (form or JSON), lower case;
+    the signed-in user's own when none is sent (changing one's password)."""
     name = request.form.get("username")
     if name is None:
         body = request.get_json(silent=True)
         name = body.get("username") if isinstance(body, dict) else None
+    if name is None and current_user.is_authenticated:
+        name = current_user.username
     return "akun:" + str(name or "").strip().lower()[:64]
 
 
@@ -67,8 +73,9 @@ def _address_key() -> str:
 
 def _failed(response: Response) -> bool:
     """Whether the request was a failed login: a wrong name or password
-    (``web.views.auth.authenticate``), not a refusal of a right one (a disabled account,
-    a temporary password to change) or a form sent incomplete."""
+    (``web.views.auth.authenticate``) or a wrong current password
+    (``web.views.account.change_password``), not a refusal of a right one (a disabled
+    account, a temporary password to change) or a form sent incomplete."""
     return bool(g.get("login_failed"))
 
 

@@ -4,7 +4,7 @@ the interface, the password, and the API tokens (listed with their last use, rev
 import re
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user
 from werkzeug.security import check_password_hash
@@ -71,6 +71,7 @@ def change_password() -> Any:
     if not check_password_hash(current_user.password_hash,
                                request.form.get("current_password", "")):
         errors["current_password"] = gettext("Kata sandi sekarang salah.")
+        g.login_failed = True  # counted as a failed login of this account (web.edge)
     if len(new) < MIN_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
                                          n=MIN_PASSWORD)
