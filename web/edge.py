@@ -111,7 +111,8 @@ def install_limiter(app: Flask) -> Limiter:
 
 
 def install_headers(app: Flask) -> None:
-    """Security headers on every response; HSTS when ``ALUR_HTTPS`` is on."""
+    """Security headers on every response (``Cache-Control: no-store`` on all but the
+    app's static files); HSTS when ``ALUR_HTTPS`` is on."""
     https = app.config["ALUR_HTTPS"]
 
     @app.after_request
@@ -121,6 +122,10 @@ def install_headers(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            # Case data is not kept by the browser: after Keluar on a shared computer, Back
+            # shows no task, form or attachment (the app's own files are still cached).
+            headers.setdefault("Cache-Control", "no-store")
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -154,6 +154,9 @@ def test_security_headers_on_every_html_response(client):
             seen += 1
     assert seen == len(HTML_PAGES)
     assert "Strict-Transport-Security" not in client.get("/").headers
+    assert client.get("/api/v1/tasks").headers["Cache-Control"] == "no-store"
+    with client.get("/static/alur.css") as static:
+        assert static.status_code == 200 and static.headers.get("Cache-Control") != "no-store"
 
 
 def _assert_headers(response) -> None:
@@ -162,6 +165,7 @@ def _assert_headers(response) -> None:
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"  # Back after Keluar shows nothing
 
 
 def test_alur_https_adds_hsts_and_secure_cookies(database, monkeypatch):
