@@ -160,6 +160,12 @@ def smtp_for_sending(session: Session, secret_key: str, env_password: str | None
     return smtp
 
 
+def mails(session: Session) -> bool:
+    """Whether the office set an SMTP server (Pengaturan): until it does, nothing is mailed
+    (no e-mail waits in the outbox for a server nobody configured)."""
+    return bool(get(session, "smtp").get("host"))
+
+
 def link(session: Session, path: str) -> str:
     """``path`` (``"/tiket/5"``) as an e-mail writes it: after the office's Alur address
     (``smtp.base_url``, Pengaturan) when one is set, so that a mail program opens it; else

@@ -25,7 +25,7 @@ REQUESTER_ROLE = "Pemohon"
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
            kind: str, message: str, role: str = REQUESTER_ROLE, **params: str) -> None:
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
-    (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
+    and the office set an SMTP server (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
     ``engine.escalation.notifications.TICKET_KINDS``; ``role``: in which capacity the
     reader gets it (the requester, or the desk member his answer is for); ``params``
     (e.g. the ``text`` written) join the ticket's number and title for the reader's
@@ -35,7 +35,7 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
                              message=message[:2000], created_at=now, instance_id=instance.id,
                              params={"number": instance.number or f"#{instance.id}",
                                      "title": instance.title, **params}))
-    if user.email:
+    if user.email and settings.mails(session):
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                              subject=f"[Alur] {message}"[:300],

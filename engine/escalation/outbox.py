@@ -25,14 +25,15 @@ BACKOFF_MAX = timedelta(hours=1)
 
 def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
                        people: Iterable[User], role: str, message: str) -> list[Delivery]:
-    """Add an e-mail per notified person with an address, and one webhook POST if the
-    office configured a webhook. Returns the new deliveries (not committed)."""
+    """Add an e-mail per notified person with an address (once the office set an SMTP
+    server), and one webhook POST if the office configured a webhook. Returns the new
+    deliveries (not committed)."""
     task = escalation.human_task
     key = f"task:{task.id}:level:{escalation.level}"
     subject = f"[Alur] Eskalasi tingkat {escalation.level}: {task.name}"[:300]
     body = f"{message}\n\nBuka langkah: {settings.link(session, f'/tugas/{task.id}')}"
     added = []
-    for user in people:
+    for user in people if settings.mails(session) else ():
         if user.email:
             added.append(_add(session, clock, escalation, "email", user.email,
                               f"{key}:email:{user.email.lower()}", subject, body, {}))

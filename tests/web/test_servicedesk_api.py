@@ -337,7 +337,7 @@ def test_the_later_escalation_levels_move_with_the_wait_for_the_requester(app, c
 def test_a_ticket_email_links_to_the_ticket_at_the_offices_address(app, client):
     add_employee(app, email="pegawai@pn-bengkalis.go.id")
     with app.app_context():
-        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"), "host": "127.0.0.1",
                                           "base_url": "https://alur.pn-bengkalis.go.id"})
         db.session.commit()
     instance_id = _start(client, api_token(client, "pegawai"))
