@@ -6,7 +6,8 @@ round the clock; mayor ≤ 4 jam of office time; minor per the office setting
 The resolution deadline counts from the report time (the instance's start) and moves past
 every span in which the ticket waited for the requester (``SlaPause``) by what its clock
 would have counted in it: the wall time for a round-the-clock clock, the office minutes
-for one in office time (a wait after closing time moves nothing).
+for one in office time (a wait after closing time moves nothing). While the ticket waits
+none of its timers fires (``engine.escalation.timers.NOT_WAITING``).
 """
 
 from datetime import datetime
@@ -18,7 +19,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.escalation.chain import step_clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
-from engine.runtime.unit import change
+from engine.runtime.unit import change, lock_instance
 from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
@@ -101,8 +102,11 @@ def open_pause(session: Session, instance: ProcessInstance) -> SlaPause | None:
 
 
 def pause(session: Session, clock: Clock, instance: ProcessInstance, user: User) -> SlaPause:
-    """Stop the SLA clock (menunggu pemohon) unless it stands already; audited
-    ``sla.paused``. Not committed."""
+    """Stop the SLA clock (menunggu pemohon) unless it stands already: the ticket's timers
+    fire no escalation until the answer (``resume``); audited ``sla.paused``. Takes the
+    instance's lock first, so a worker firing its timers finishes before the wait begins
+    or sees it. Not committed."""
+    lock_instance(session, instance.id)
     current = open_pause(session, instance)
     if current is not None:
         return current

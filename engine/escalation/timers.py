@@ -19,6 +19,9 @@ A worker round (``fire_round``) claims a batch of due timers and fires them:
    at a time, each in a savepoint of its own, so that failure rolls back only that one.
    Claims on timers that did not fire are released; the batch is committed by the caller.
 
+A ticket waiting for its requester (an open ``SlaPause``) fires nothing: its timers are
+not due until the answer has moved them past the wait (``engine.desk.sla.resume``).
+
 Each timer fires once: firing deletes it in the transaction that escalates, under the
 instance's row lock. A worker killed mid-batch loses its uncommitted batch with its
 connection; its claims stay until they expire (``lease``) and another worker takes them
@@ -28,35 +31,47 @@ over. A worker that was down catches up: due means ``fire_at <= now``, however l
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from engine import audit
 from engine.clock import Clock
 from engine.escalation.chain import Known, escalate
-from engine.models import HumanTask, ProcessInstance, Timer
+from engine.models import HumanTask, ProcessInstance, SlaPause, Timer
 from engine.runtime.adapter import is_completed
 from engine.runtime.unit import InstanceUnit, batched_states, change, lock_instances
 
 BATCH = 25
 LEASE = timedelta(seconds=60)
+# A timer whose instance is no ticket waiting for its requester: the desk is not late
+# for the requester's time, so nothing escalates until the answer (README, "SLA per
+# prioritas"), which moves the timers past the wait.
+NOT_WAITING = ~exists().where(SlaPause.instance_id == Timer.instance_id,
+                              SlaPause.ended_at.is_(None))
+
+
+def due_conditions(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that make a timer due at ``now`` (aware), for a query of ``Timer``
+    joined to its ``ProcessInstance``: its fire time has come, its instance is running (one
+    in Galat waits for an administrator) and waits for no requester (``NOT_WAITING``)."""
+    return Timer.fire_at <= now, ProcessInstance.status == "running", NOT_WAITING
 
 
 def due_instances(session: Session, clock: Clock, limit: int = 100) -> list[int]:
-    """Ids of running instances with a due timer, those due longest first (no locks taken,
-    claims ignored). Instances in Galat are left out until an administrator retries them."""
+    """Ids of instances with a due timer (``due_conditions``), those due longest first
+    (no locks taken, claims ignored). Instances in Galat are left out until an
+    administrator retries them, tickets waiting for the requester until the answer."""
     rows = session.execute(select(Timer.instance_id, Timer.fire_at).join(ProcessInstance)
-                           .where(Timer.fire_at <= clock.now(),
-                                  ProcessInstance.status == "running")
+                           .where(*due_conditions(clock.now()))
                            .order_by(Timer.fire_at).limit(limit)).all()
     return list(dict.fromkeys(instance_id for instance_id, _ in rows))
 
 
 def claim_due(session: Session, clock: Clock, owner: str, *, limit: int = BATCH,
               lease: timedelta = LEASE) -> list[int]:
-    """Claim up to ``limit`` due timers of running instances for ``owner`` until
+    """Claim up to ``limit`` due timers (``due_conditions``) for ``owner`` until
     ``clock.now() + lease``: timers nobody claimed, or whose claim expired (its worker
     died). Rows another transaction is claiming are skipped (``FOR UPDATE SKIP LOCKED``).
 
@@ -66,7 +81,7 @@ def claim_due(session: Session, clock: Clock, owner: str, *, limit: int = BATCH,
     now = clock.now()
     ids = list(session.scalars(
         select(Timer.id).join(ProcessInstance)
-        .where(Timer.fire_at <= now, ProcessInstance.status == "running",
+        .where(*due_conditions(now),
                or_(Timer.claimed_until.is_(None), Timer.claimed_until <= now))
         .order_by(Timer.fire_at, Timer.id).limit(limit)
         .with_for_update(skip_locked=True, of=Timer)))
@@ -175,8 +190,10 @@ def _prefetch(session: Session, clock: Clock, timer_ids: list[int]) -> _Batch:
     instance_ids = [instance_id for instance_id in ordered if instance_id in locked]
     due: dict[int, list[Timer]] = {}
     if instance_ids:
+        # Read again under the locks: a ticket may have begun to wait since the claim.
         for timer in session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids),
-                                                         Timer.fire_at <= clock.now())):
+                                                         Timer.fire_at <= clock.now(),
+                                                         NOT_WAITING)):
             due.setdefault(timer.instance_id, []).append(timer)
     step_ids = {timer.human_task_id for timers in due.values() for timer in timers
                 if timer.human_task_id is not None}
@@ -206,13 +223,15 @@ def fire_due(unit: InstanceUnit, *, due: list[Timer] | None = None,
     steps whose timers fired. Returns the number of timers fired. Raises ProcessFailure.
 
     ``due``: the instance's due timers when the caller read them under the instance's
-    lock (a batch does, for all its instances at once), else they are read here;
+    lock (a batch does, for all its instances at once), else they are read here (none
+    while the instance is a ticket waiting for its requester, ``NOT_WAITING``);
     ``known``: the batch's ``chain.Known``.
     """
     session, clock = unit.session, unit.clock
     if due is None:
         due = list(session.scalars(select(Timer).where(Timer.instance_id == unit.instance.id,
-                                                       Timer.fire_at <= clock.now())))
+                                                       Timer.fire_at <= clock.now(),
+                                                       NOT_WAITING)))
     fired = 0
     boundary = [timer for timer in due if timer.spiff_task_id is not None]
     if boundary:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
+from engine.escalation.timers import due_conditions
 from engine.models import Delivery, Escalation, HumanTask, ProcessDefinition, ProcessInstance, Timer
 
 
@@ -42,13 +43,14 @@ def open_steps(session: Session, now: datetime) -> list[StepCounts]:
 
 def timers_due(session: Session, now: datetime) -> tuple[int, datetime | None]:
     """How many timers of running instances are due at ``now`` (aware datetime) and the
-    fire time of the oldest one (or None): what the timer loop has still to fire. A timer
-    of an instance in Galat waits for an administrator (``engine.escalation.incidents``),
-    not for the loop, so it does not make ``/readyz`` fail."""
+    fire time of the oldest one (or None): what the timer loop has still to fire
+    (``engine.escalation.timers.due_conditions``). A timer of an instance in Galat waits
+    for an administrator (``engine.escalation.incidents``), one of a ticket waiting for its
+    requester for the answer, not for the loop, so neither makes ``/readyz`` fail."""
     count, oldest = session.execute(
         select(func.count(), func.min(Timer.fire_at)).join(
             ProcessInstance, ProcessInstance.id == Timer.instance_id).where(
-            Timer.fire_at <= now, ProcessInstance.status == "running")).one()
+            *due_conditions(now))).one()
     return count, oldest
 
 

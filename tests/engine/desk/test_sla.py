@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from engine.desk import sla, tickets
-from engine.models import AuditRecord, HumanTask, Timer, User
+from engine.escalation.timers import fire_round
+from engine.models import AuditRecord, Escalation, HumanTask, Timer, User
 from engine.process.instances import cancel_instance, start_instance
+from engine.reports.live import timers_due
 from engine.runtime.unit import change
 from tests.conftest import WIB
 
@@ -26,6 +28,19 @@ def _employee(session, clock) -> User:
 def _fire_times(session, instance) -> list[datetime]:
     return list(session.scalars(select(Timer.fire_at).where(
         Timer.instance_id == instance.id).order_by(Timer.fire_at)))
+
+
+def _pending(session, instance) -> list[tuple[int, datetime]]:
+    """The instance's escalation timers: (level, fire time), soonest first."""
+    return [(row.level, row.fire_at) for row in session.scalars(select(Timer).where(
+        Timer.instance_id == instance.id).order_by(Timer.fire_at))]
+
+
+def _fire(session, clock, at: datetime) -> list[int]:
+    """A worker round at ``at``: the levels raised so far, in order."""
+    clock.set(at)
+    fire_round(session, clock, lambda instance_id, error: session.commit())
+    return list(session.scalars(select(Escalation.level).order_by(Escalation.id)))
 
 
 def _report(session, clock, user, priority: str):
@@ -123,3 +138,24 @@ def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, 
     assert sla.deadline(session, instance, clock.now()) == ended
     assert not session.scalars(select(AuditRecord).where(
         AuditRecord.action == "sla.resumed")).all()
+
+
+def test_a_deadline_falling_in_the_wait_fires_only_after_the_answer(
+        session, clock, users, deployed):
+    """Step 1's deadline (09.00) passes while the ticket waits (08.30-10.00): nothing
+    fires then; the answer moves it by the 90 office minutes of the wait, to 10.30."""
+    user = _employee(session, clock)
+    instance = _report(session, clock, user, "kritis")
+    clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    session.commit()
+    assert _fire(session, clock, datetime(2026, 11, 23, 9, 30, tzinfo=WIB)) == []
+    assert timers_due(session, clock.now()) == (0, None)  # not the worker's lag: /readyz
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    assert step.due_at == datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
+    assert _pending(session, instance) == [(1, datetime(2026, 11, 23, 10, 30, tzinfo=WIB))]
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 29, tzinfo=WIB)) == []
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 30, tzinfo=WIB)) == [1]
