@@ -7,7 +7,9 @@ The resolution deadline counts from the report time (the instance's start) and m
 every span in which the ticket waited for the requester (``SlaPause``) by what its clock
 would have counted in it: the wall time for a round-the-clock clock, the office minutes
 for one in office time (a wait after closing time moves nothing). While the ticket waits
-none of its timers fires (``engine.escalation.timers.NOT_WAITING``).
+none of its timers fires (``engine.escalation.timers.NOT_WAITING``); the answer moves
+every open step's deadline and escalation timers the same way, so a step is late only
+for the time the desk held it.
 """
 
 from datetime import datetime
@@ -118,8 +120,9 @@ def pause(session: Session, clock: Clock, instance: ProcessInstance, user: User)
 
 
 def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User) -> None:
-    """Start the SLA clock again; the waiting deadline timers of the instance move by the
-    pause (so the open steps' due times and the escalation chain follow); audited
+    """Start the SLA clock again; every open step's deadline timer, waiting or fired
+    already, and its escalation levels 2+ move by the pause (so the steps' due times and
+    the whole escalation chain follow: a level due during the wait fires after it); audited
     ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once the
     ticket has ended (its wait ended with it, ``deadline``). Not committed."""
     current = open_pause(session, instance)

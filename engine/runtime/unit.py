@@ -122,10 +122,10 @@ class InstanceUnit:
         adapter.run_engine(self.workflow)
 
     def shift_timers(self, move: Callable[[datetime, bool], datetime]) -> None:
-        """Move the waiting deadline timers to ``move(fire time, round the clock)``
-        (``adapter.shift_waiting_timers``); saving re-projects the steps' due times and
-        the timers."""
-        adapter.shift_waiting_timers(self.workflow, move)
+        """Move the deadline timers of the open steps, waiting or fired, to ``move(fire
+        time, round the clock)`` (``adapter.shift_step_timers``); saving re-projects the
+        steps' due times and the timers."""
+        adapter.shift_step_timers(self.workflow, move)
 
     def fire_timers(self) -> None:
         """Checkpoint, then fire the due timers and run the engine. Raises ProcessFailure.

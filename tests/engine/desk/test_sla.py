@@ -10,6 +10,7 @@ from engine.desk import sla, tickets
 from engine.escalation.timers import fire_round
 from engine.models import AuditRecord, Escalation, HumanTask, Timer, User
 from engine.process.instances import cancel_instance, start_instance
+from engine.process.tasks import complete_task
 from engine.reports.live import timers_due
 from engine.runtime.unit import change
 from tests.conftest import WIB
@@ -140,6 +141,35 @@ def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, 
         AuditRecord.action == "sla.resumed")).all()
 
 
+def test_a_step_late_before_the_wait_escalates_no_further_while_waiting(
+        session, clock, users, deployed):
+    """Step 1 (1 office hour) was already late and reminded (level 1) when the desk asked
+    the requester: while the ticket waits no level fires, and the answer moves the step's
+    deadline and its next level by the 90 office minutes of the wait."""
+    user = _employee(session, clock)  # Monday 08.00
+    instance = _report(session, clock, user, "kritis")
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    assert step.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+    assert _fire(session, clock, datetime(2026, 11, 23, 9, 5, tzinfo=WIB)) == [1]
+    assert _pending(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    clock.set(datetime(2026, 11, 23, 9, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    session.commit()
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 30, tzinfo=WIB)) == [1]
+    clock.set(datetime(2026, 11, 23, 10, 40, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    assert step.due_at == datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
+    assert _pending(session, instance) == [(2, datetime(2026, 11, 23, 11, 30, tzinfo=WIB))]
+    with change(session, clock, instance.id):  # a later save re-projects from the state
+        pass
+    assert step.due_at == datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
+    assert _fire(session, clock, datetime(2026, 11, 23, 11, 29, tzinfo=WIB)) == [1]
+    assert _fire(session, clock, datetime(2026, 11, 23, 11, 30, tzinfo=WIB)) == [1, 2]
+    # Level 3 at three Waktu: two office hours past 10.30, across the 12.00-13.00 break.
+    assert _pending(session, instance) == [(3, datetime(2026, 11, 23, 13, 30, tzinfo=WIB))]
+
+
 def test_a_deadline_falling_in_the_wait_fires_only_after_the_answer(
         session, clock, users, deployed):
     """Step 1's deadline (09.00) passes while the ticket waits (08.30-10.00): nothing
@@ -159,3 +189,26 @@ def test_a_deadline_falling_in_the_wait_fires_only_after_the_answer(
     assert _pending(session, instance) == [(1, datetime(2026, 11, 23, 10, 30, tzinfo=WIB))]
     assert _fire(session, clock, datetime(2026, 11, 23, 10, 29, tzinfo=WIB)) == []
     assert _fire(session, clock, datetime(2026, 11, 23, 10, 30, tzinfo=WIB)) == [1]
+
+
+def test_a_late_round_the_clock_step_moves_by_the_whole_wait(session, clock, users, deployed):
+    """A kritis ticket's step 2 counts wall-clock time (1 hour): reminded at 09.00, then
+    the ticket waits from 09.10 to 18.10; its deadline and level 2 move by the nine hours."""
+    user = _employee(session, clock)  # Monday 08.00
+    instance = _report(session, clock, user, "kritis")
+    [first] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    complete_task(session, clock, first.id, users["Prakom"], {})
+    step = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                   HumanTask.state == "open")).one()
+    assert (step.bpmn_id, step.due_at) == ("Kegiatan_2", datetime(2026, 11, 23, 9, 0, tzinfo=WIB))
+    assert _fire(session, clock, datetime(2026, 11, 23, 9, 5, tzinfo=WIB)) == [1]
+    clock.set(datetime(2026, 11, 23, 9, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    session.commit()
+    assert _fire(session, clock, datetime(2026, 11, 23, 18, 5, tzinfo=WIB)) == [1]
+    clock.set(datetime(2026, 11, 23, 18, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    assert step.due_at == datetime(2026, 11, 23, 18, 0, tzinfo=WIB)
+    assert _pending(session, instance) == [(2, datetime(2026, 11, 23, 19, 0, tzinfo=WIB))]
+    assert _fire(session, clock, datetime(2026, 11, 23, 19, 0, tzinfo=WIB)) == [1, 2]
