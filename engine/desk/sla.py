@@ -8,8 +8,8 @@ every span in which the ticket waited for the requester (``SlaPause``) by what i
 would have counted in it: the wall time for a round-the-clock clock, the office minutes
 for one in office time (a wait after closing time moves nothing). While the ticket waits
 none of its timers fires (``engine.escalation.timers.NOT_WAITING``); the answer moves
-every open step's deadline and escalation timers the same way, so a step is late only
-for the time the desk held it.
+every open step's deadline and escalation timers the same way, by the part of the wait
+the step was open for, so a step is late only for the time the desk held it.
 """
 
 from datetime import datetime
@@ -21,7 +21,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.escalation.chain import step_clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
-from engine.runtime.unit import change, lock_instance
+from engine.runtime.unit import change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
@@ -121,23 +121,32 @@ def pause(session: Session, clock: Clock, instance: ProcessInstance, user: User)
 
 def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User) -> None:
     """Start the SLA clock again; every open step's deadline timer, waiting or fired
-    already, and its escalation levels 2+ move by the pause (so the steps' due times and
-    the whole escalation chain follow: a level due during the wait fires after it); audited
-    ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once the
-    ticket has ended (its wait ended with it, ``deadline``). Not committed."""
+    already, and its escalation levels 2+ move by the part of the pause the step was open
+    for (so the steps' due times and the whole escalation chain follow: a level due during
+    the wait fires after it; a step opened during the wait moves by the rest of it);
+    audited ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once
+    the ticket has ended (its wait ended with it, ``deadline``). Not committed."""
     current = open_pause(session, instance)
     if current is None or instance.completed_at is not None:
         return
     current.ended_at = clock.now()
-    shift = current.ended_at - current.started_at
-    span, calendar = (current.started_at, current.ended_at), settings.work_calendar(session)
+    start, end = current.started_at, current.ended_at
+    calendar = settings.work_calendar(session)
+
+    def past_wait(fire_at: datetime, round_the_clock: bool, opened_at: datetime | None
+                  ) -> datetime:
+        return moved(calendar, fire_at, (max(start, opened_at or start), end), round_the_clock)
+
     with change(session, clock, instance.id) as unit:
         if unit is not None:  # saving re-projects due times and timers
-            unit.shift_timers(lambda fire_at, wall: moved(calendar, fire_at, span, wall))
+            opened = {step.spiff_task_id: step.created_at
+                      for step in open_tasks(session, instance)}
+            unit.shift_timers(lambda fire_at, wall, spiff_id:
+                              past_wait(fire_at, wall, opened.get(spiff_id)))
     for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id,
                                                    Timer.spiff_task_id.is_(None))):
         # Escalation levels 2+ of a step, on its own clock.
         step = session.get(HumanTask, row.human_task_id)
-        row.fire_at = moved(calendar, row.fire_at, span, step_clock(step)[1])
+        row.fire_at = past_wait(row.fire_at, step_clock(step)[1], step.created_at)
     audit.record(session, clock, "sla.resumed", actor=user, instance=instance,
-                 paused_minutes=int(shift.total_seconds() // 60))
+                 paused_minutes=int((end - start).total_seconds() // 60))

@@ -122,26 +122,27 @@ def count_from(timer_task: Any, start: datetime) -> None:
 
 
 def shift_step_timers(workflow: BpmnWorkflow,
-                      move: Callable[[datetime, bool], datetime]) -> int:
+                      move: Callable[[datetime, bool, str | None], datetime]) -> int:
     """Move the fire time of the ``DeadlineTimer`` of every open step of ``workflow`` to
-    ``move(fire time, round the clock)`` (e.g. past the SLA pause while a ticket waited
-    for its requester: office minutes for an office-time step, wall time for a
-    round-the-clock one): a waiting timer, and one that fired already while its step is
-    still open, whose fire time stays the step's deadline (``projection._timer_of``) and
-    the basis of its later escalation levels. Returns how many moved."""
+    ``move(fire time, round the clock, the step's spiff id)`` (e.g. past the SLA pause
+    while a ticket waited for its requester): a waiting timer, and one that fired already
+    while its step is still open, whose fire time stays the step's deadline
+    (``projection._timer_of``) and the basis of its later levels. Returns how many moved."""
     moved = 0
     for timer_task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED):
         if not isinstance(getattr(timer_task.task_spec, "event_definition", None),
                           DeadlineTimer):
             continue
+        step = next((sibling for sibling in timer_task.parent.children
+                     if sibling.state == TaskState.READY and sibling.task_spec.manual), None)
         if timer_task.state == TaskState.WAITING:
             timer_task.task_spec.event_definition.has_fired(timer_task)  # sets event_value
             timer_task.internal_data.pop("event_fired", None)
-        elif not any(sibling.state == TaskState.READY and sibling.task_spec.manual
-                     for sibling in timer_task.parent.children):
+        elif step is None:
             continue  # fired for a step that is done: its deadline is history
         fire_at = datetime.fromisoformat(timer_task._get_internal_data("event_value"))
-        moved_to = move(fire_at, counts_round_the_clock(timer_task))
+        moved_to = move(fire_at, counts_round_the_clock(timer_task),
+                        str(step.id) if step is not None else None)
         timer_task._set_internal_data(event_value=moved_to.isoformat())
         moved += 1
     return moved

@@ -121,10 +121,10 @@ class InstanceUnit:
         serialized before it runs."""
         adapter.run_engine(self.workflow)
 
-    def shift_timers(self, move: Callable[[datetime, bool], datetime]) -> None:
+    def shift_timers(self, move: Callable[[datetime, bool, str | None], datetime]) -> None:
         """Move the deadline timers of the open steps, waiting or fired, to ``move(fire
-        time, round the clock)`` (``adapter.shift_step_timers``); saving re-projects the
-        steps' due times and the timers."""
+        time, round the clock, the step's spiff id)`` (``adapter.shift_step_timers``);
+        saving re-projects the steps' due times and the timers."""
         adapter.shift_step_timers(self.workflow, move)
 
     def fire_timers(self) -> None:

@@ -1,6 +1,7 @@
 """Priority SLAs with the clock moved: kritis counts one wall-clock hour from the report,
-a "menunggu pemohon" pause moves the deadline, the step's due time and its timers (the
-escalation chain's basis) by its length, kept in the workflow state, and is audited."""
+a "menunggu pemohon" pause holds every escalation and moves the deadline, the open steps'
+due times and their timers (the escalation chain's basis) by its length, kept in the
+workflow state, and is audited."""
 
 from datetime import datetime, timedelta
 
@@ -212,3 +213,28 @@ def test_a_late_round_the_clock_step_moves_by_the_whole_wait(session, clock, use
     assert step.due_at == datetime(2026, 11, 23, 18, 0, tzinfo=WIB)
     assert _pending(session, instance) == [(2, datetime(2026, 11, 23, 19, 0, tzinfo=WIB))]
     assert _fire(session, clock, datetime(2026, 11, 23, 19, 0, tzinfo=WIB)) == [1, 2]
+
+
+def test_a_step_opened_during_the_wait_moves_only_by_the_rest_of_it(
+        session, clock, users, deployed):
+    """The desk asks at 08.10 and still records the report at 08.40: step 2 (kritis, one
+    wall-clock hour) opens during the wait and moves by the two hours it waited, to
+    11.40, not by the whole wait from 08.10."""
+    user = _employee(session, clock)  # Monday 08.00
+    instance = _report(session, clock, user, "kritis")
+    clock.set(datetime(2026, 11, 23, 8, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    [first] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    clock.set(datetime(2026, 11, 23, 8, 40, tzinfo=WIB))
+    complete_task(session, clock, first.id, users["Prakom"], {})
+    session.commit()
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 0, tzinfo=WIB)) == []
+    clock.set(datetime(2026, 11, 23, 10, 40, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    step = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                   HumanTask.state == "open")).one()
+    assert (step.bpmn_id, step.due_at) == ("Kegiatan_2", datetime(2026, 11, 23, 11, 40,
+                                                                  tzinfo=WIB))
+    assert _pending(session, instance) == [(1, datetime(2026, 11, 23, 11, 40, tzinfo=WIB))]
+    assert _fire(session, clock, datetime(2026, 11, 23, 11, 40, tzinfo=WIB)) == [1]
