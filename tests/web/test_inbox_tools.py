@@ -139,6 +139,10 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         "tugas": [*range(900000, 900100), prakom_tasks[2]]}).get_data(True)
     assert _flashes(too_many) == [("error", ("Paling banyak 100 tugas sekaligus; 101 dipilih. "
                                              "Tidak ada yang diproses."))]
+    unknown = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": token, "aksi": "hapus", "tugas": [prakom_tasks[2]]}).get_data(True)
+    assert _flashes(unknown) == [("error", "Tindakan tidak dikenal; pilih Ambil atau Alihkan. "
+                                           "Tidak ada yang diproses.")]
     assert _count(app, AuditRecord, AuditRecord.action.in_(
         ["task.assigned", "task.claimed"])) == 3
     bad_page = client.get("/?page=0")
@@ -161,6 +165,8 @@ def test_bulk_tools_are_only_for_supervisors_and_prakom_cannot_assign(app, clien
 
 def test_version_changes_when_a_task_arrives_and_claimed_status_is_not_waiting(app, client):
     """After claiming, neither the task page nor the process page says Menunggu."""
+    ended = client.get("/kotak-masuk/versi")  # no session: the page stops asking
+    assert (ended.status_code, ended.json) == (401, {"version": None})
     login(client, "prakom")
     assert client.get("/kotak-masuk/versi").json == {"version": "0-0"}
     task = _start(client, "prakom", SERVER, "Server mati")

@@ -51,7 +51,10 @@
   if (url && notice && window.fetch) {
     var timer = window.setInterval(function () {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (response) {
+          if (response.status === 401) { window.clearInterval(timer); return null; }
+          return response.ok ? response.json() : null;
+        })
         .then(function (body) {
           if (body && body.version !== known) {
             notice.hidden = false;

@@ -15,9 +15,12 @@ from web.views.inbox import bp
 
 
 @bp.get("/kotak-masuk/versi")
-@login_required
 def version() -> Any:
-    """``{"version": "<count>-<newest id>"}`` of the user's Semua view."""
+    """``{"version": "<count>-<newest id>"}`` of the user's Semua view; 401
+    ``{"version": null}`` once the session has ended, so the page stops asking (instead of
+    being sent to the login page every minute)."""
+    if not current_user.is_authenticated:
+        return jsonify(version=None), 401
     return jsonify(version=inbox.inbox_summary(db.session, clock(), current_user).version)
 
 
@@ -63,7 +66,12 @@ def bulk_action() -> Any:
     if not ids:
         flash(gettext("Pilih dulu tugas yang akan diproses."), "error")
         return back
-    if request.form.get("aksi") == "alihkan":
+    action = request.form.get("aksi")
+    if action not in ("ambil", "alihkan"):  # never an unknown action taken for "ambil"
+        flash(gettext("Tindakan tidak dikenal; pilih Ambil atau Alihkan. Tidak ada yang "
+                      "diproses."), "error")
+        return back
+    if action == "alihkan":
         value = request.form.get("assignee", "")
         assignee = db.session.get(User, int(value)) if value.isdecimal() and len(value) < 10 else None
         if assignee is None:
