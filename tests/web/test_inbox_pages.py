@@ -174,3 +174,18 @@ def test_a_refused_assignment_is_said_beside_the_choice_and_changes_nothing(app,
         assert "assignee:" not in html
     with app.app_context():
         assert db.session.get(HumanTask, task_id).claimed_by_id is None
+
+
+def test_who_may_not_assign_gets_403_whether_or_not_the_chosen_user_exists(app, client):
+    """No probing for user ids through Alihkan: the right to assign is checked first."""
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    with app.app_context():
+        prakom = db.session.scalar(select(User.id).where(User.username == "prakom"))
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    for chosen in (prakom, 99_999, ""):
+        response = client.post(f"/tugas/{task_id}/alihkan",
+                               data={"csrf_token": csrf_token(page), "assignee": chosen})
+        assert response.status_code == 403, chosen
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).claimed_by_id is None

@@ -206,6 +206,9 @@ def assign(task_id: int) -> Any:
     """Alihkan: a supervisor hands the open step to one of its role's holders; a refusal
     is said beside the choice (422) and changes nothing."""
     chosen = request.form.get("assignee", type=int) or 0
+    human_task = tasks.get_task(db.session, task_id)
+    # Whether one may assign at all is said first: who may not learns nothing of who exists.
+    tasks.check_assigner(db.session, clock(), human_task, current_user)
     assignee = db.session.get(User, chosen) if 0 < chosen < 2**31 else None
     try:
         if assignee is None:
