@@ -281,7 +281,9 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
                        ends_at=max(now, substitution.starts_at), ended_by_id=user.id):
         raise over
     audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
-                 role=substitution.role, warrant_number=substitution.warrant_number,
+                 official=substitution.official.username,
+                 substitute=substitution.substitute.username, role=substitution.role,
+                 warrant_number=substitution.warrant_number,
                  ends_at=substitution.ends_at.isoformat())
     claims.release_lapsed(session, clock, holders=[substitution.substitute_id])
 
@@ -327,6 +329,8 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
                        & Substitution.ended_by_id.is_(None),
                        ends_at=ends_at, extended_at=clock.now()):
         raise InvalidTaskData({"ends_at": "Plt sudah diperpanjang atau diakhiri"})
-    audit.record(session, clock, "substitution.extended", actor=user, role=substitution.role,
+    audit.record(session, clock, "substitution.extended", actor=user, kind=substitution.kind,
+                 official=substitution.official.username,
+                 substitute=substitution.substitute.username, role=substitution.role,
                  warrant_number=substitution.warrant_number, previous=previous.isoformat(),
                  ends_at=ends_at.isoformat())

@@ -54,6 +54,10 @@ def test_ending_a_plh_early_gives_the_step_back_to_the_officials_unit(
     session.commit()
     assert (review.claimed_by_id, review.claimed_at) == (None, None)
     assert _released(session) == [(review.id, None, "sekretaris")]
+    ended = session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "substitution.ended")).one()
+    assert (ended.actor_id, ended.detail["official"], ended.detail["substitute"]) == (
+        users["Kasubbag"].id, "kasubbag", "sekretaris")  # who stood in for whom, on record
     unit = inbox_page(session, clock, users["Kasubbag"], InboxQuery(view="unit"))
     assert [row.id for row in unit.items] == [review.id]
     claim_task(session, clock, review.id, users["Kasubbag"])
