@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -159,29 +160,13 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
         sent = send_once(app, owner, failures)
         with app.app_context():
             try:
-                ratings.close_unrated(db.session, clock())
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                failures.count += 1
-                log.exception("closing unrated tickets failed",
-                              extra={"fields": {"event": "worker.unrated_failed"}})
-            try:
-                claims.release_lapsed(db.session, clock())
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                failures.count += 1
-                log.exception("releasing lapsed claims failed",
-                              extra={"fields": {"event": "worker.claims_failed"}})
-            try:
-                heartbeat.record_round(db.session, clock(), owner, failed=bool(failures.count))
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                failures.count += 1
-                log.exception("recording the heartbeat failed",
-                              extra={"fields": {"event": "worker.heartbeat_failed"}})
+                _committed(failures, "worker.unrated_failed", "closing unrated tickets",
+                           lambda: ratings.close_unrated(db.session, clock()))
+                _committed(failures, "worker.claims_failed", "releasing lapsed claims",
+                           lambda: claims.release_lapsed(db.session, clock()))
+                _committed(failures, "worker.heartbeat_failed", "recording the heartbeat",
+                           lambda: heartbeat.record_round(db.session, clock(), owner,
+                                                          failed=bool(failures.count)))
             finally:
                 db.session.remove()
         busy = fired + sent
@@ -193,6 +178,19 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
         return busy
     finally:
         audit.REQUEST_ID.reset(token)
+
+
+def _committed(failures: RoundFailures, event: str, what: str, work: Callable[[], object]
+               ) -> None:
+    """Run ``work`` and commit it; a failure is rolled back, counted in ``failures`` and
+    logged as ``event`` ("<what> failed"), and the round goes on."""
+    try:
+        work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        failures.count += 1
+        log.exception("%s failed", what, extra={"fields": {"event": event}})
 
 
 def freeze_startup_heap() -> None:

@@ -7,26 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.models import AuditRecord, HumanTask
+from engine.models import AuditRecord
 from engine.people.accounts import set_disabled, update_details
 from engine.people.claims import release_lapsed
 from engine.people.substitution import end_early, record
-from engine.process.deploy import deploy
 from engine.process.inbox import InboxQuery, inbox_page
-from engine.process.instances import start_instance
-from engine.process.tasks import claim_task, complete_task
-from tests.conftest import mini_bpmn
-
-
-@pytest.fixture
-def review(session, clock, users):
-    """The Kasubbag's review step (Kegiatan_2), open and free."""
-    deploy(session, clock, mini_bpmn())
-    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=users["Prakom"])
-    first = session.scalars(select(HumanTask)).one()
-    complete_task(session, clock, first.id, users["Prakom"], {"catatan": "konsep siap"})
-    session.commit()
-    return session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
+from engine.process.tasks import claim_task
 
 
 @pytest.fixture

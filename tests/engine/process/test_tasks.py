@@ -11,21 +11,8 @@ from engine.bpmn.catalog import checklist_field
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, HumanTask, User, UserRole
 from engine.people.substitution import record
-from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
-from tests.conftest import mini_bpmn
-
-
-@pytest.fixture
-def review(session, clock, users):
-    """The instance waiting at the Kasubbag's review (Kegiatan_2), with its decision."""
-    deploy(session, clock, mini_bpmn())
-    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=users["Prakom"])
-    first = session.scalars(select(HumanTask)).one()
-    complete_task(session, clock, first.id, users["Prakom"], {"catatan": "konsep siap"})
-    session.commit()
-    return session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
 
 
 def _snapshot(session, task):
