@@ -141,8 +141,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
                                              "Tidak ada yang diproses."))]
     unknown = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "hapus", "tugas": [prakom_tasks[2]]}).get_data(True)
-    assert _flashes(unknown) == [("error", "Tindakan tidak dikenal; pilih Ambil atau Alihkan. "
-                                           "Tidak ada yang diproses.")]
+    assert _flashes(unknown) == [("error", ("Tindakan tidak dikenal; pilih Ambil atau "
+                                            "Alihkan. Tidak ada yang diproses."))]
     assert _count(app, AuditRecord, AuditRecord.action.in_(
         ["task.assigned", "task.claimed"])) == 3
     bad_page = client.get("/?page=0")
