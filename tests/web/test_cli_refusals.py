@@ -5,10 +5,14 @@ Python traceback, and a refused command changes nothing (README, "Perintah alur"
 import os
 import sqlite3
 import subprocess
+import uuid
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tests.conftest import DATA
+from tests.helpers.database import POSTGRES_URL, postgres_schema
 from tests.helpers.servers import ALUR
 from web import create_app
 
@@ -111,6 +115,31 @@ def test_a_backup_of_a_database_that_cannot_be_opened_is_refused_in_words(tmp_pa
     assert result.returncode == 1, result.stderr
     assert "GAGAL: cadangan tidak dibuat" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_verify_without_createdb_says_which_right_is_missing(tmp_path):
+    """On PostgreSQL ``--verify`` restores into a scratch database; a role that may not
+    create one is told so (exit 2, as a setting that cannot be used), not a traceback."""
+    with postgres_schema() as url:
+        made = _alur(tmp_path, "backup", str(tmp_path / "cadangan"), ALUR_DATABASE_URL=url)
+        assert made.returncode == 0, made.stderr
+    role = f"alur_tanpa_createdb_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+    try:
+        without = make_url(POSTGRES_URL).set(username=role).render_as_string()
+        result = _alur(tmp_path, "backup", "--verify", str(tmp_path / "cadangan"),
+                       ALUR_DATABASE_URL=without)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"peran PostgreSQL {role} tidak berhak CREATEDB" in result.stderr
+    assert f"ALTER ROLE {role} CREATEDB" in result.stderr
+    assert "tanpa --verify" in result.stderr
 
 
 def test_a_relative_sqlite_file_is_the_one_in_the_instance_folder(monkeypatch, tmp_path):

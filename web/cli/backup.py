@@ -44,9 +44,9 @@ def _first_line(error: Exception) -> str:
     return str(getattr(error, "orig", None) or error).splitlines()[0][:300]
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"GAGAL: {message}", err=True)
-    raise SystemExit(1)
+    raise SystemExit(code)
 
 
 @click.command("backup")
@@ -92,8 +92,16 @@ def _verify(app: Flask, target: Path) -> None:
         target = found[-1]
     try:
         manifest = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
+    except dumps.NoCreatedb as error:  # the setup, not the backup: as a ConfigError
+        _fail(f"cadangan {target} tidak dapat diperiksa: --verify memulihkannya ke basis "
+              f"data sementara, tetapi {error} (pengguna ALUR_DATABASE_URL). Beri hak itu "
+              f"(ALTER ROLE {error.role} CREATEDB; lihat deploy/postgresql/setup.sql) atau "
+              "pakai cadangannya tanpa --verify", code=2)
     except (archive.BackupRefused, dumps.DumpFailed) as error:
         _fail(f"cadangan {target} tidak lolos: {error}")
+    except SQLAlchemyError as error:
+        _fail(f"cadangan {target} tidak dapat diperiksa: basis data menolak "
+              f"({_first_line(error)})")
     tables, problems = manifest["tables"], _recorded_problems(manifest)
     if problems:
         _fail(f"cadangan {target} tidak lengkap: basis datanya lolos ({len(tables)} tabel), "

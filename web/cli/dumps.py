@@ -31,6 +31,15 @@ class DumpFailed(Exception):
     """The database could not be copied or restored; ``str()`` says why (Indonesian)."""
 
 
+class NoCreatedb(DumpFailed):
+    """The PostgreSQL role of the URL may not create a database (no CREATEDB), so there
+    is no scratch database to restore into; ``role`` is its name."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(f"peran PostgreSQL {role} tidak berhak CREATEDB")
+        self.role = role
+
+
 @dataclass
 class Facts:
     """What a database holds: rows per table, migration revision, attachments
@@ -170,7 +179,12 @@ def drop_tables(url: str) -> None:
 @contextmanager
 def scratch_database(url: str, folder: Path) -> Iterator[str]:
     """A temporary empty database like ``url``'s, dropped afterwards: an SQLite file in
-    ``folder``, or on PostgreSQL a new database on the same server (needs CREATEDB)."""
+    ``folder``, or on PostgreSQL a new database on the same server.
+
+    Raises:
+        NoCreatedb: the URL's PostgreSQL role has neither CREATEDB nor SUPERUSER (asked
+            before anything is created).
+    """
     if dialect(url) == "sqlite":
         yield f"sqlite:///{folder / 'verify.sqlite3'}"
         return
@@ -178,6 +192,11 @@ def scratch_database(url: str, folder: Path) -> Iterator[str]:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
+            role, allowed = connection.execute(text(
+                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles "
+                "WHERE rolname = current_user")).one()
+            if not allowed:
+                raise NoCreatedb(role)
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         try:
             yield make_url(url).set(database=name).render_as_string(hide_password=False)
