@@ -2,9 +2,11 @@
 ``--verify`` restores into a scratch database; ``--keep`` prunes (SQLite, in process)."""
 
 import json
+import re
 import shutil
 import stat
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -195,3 +197,34 @@ def test_a_restore_leaves_its_files_private(backup, tmp_path, monkeypatch):
                           *(target / "lampiran").iterdir())}
     assert set(modes.values()) <= {0o600, 0o700}, modes
 
+
+
+def test_keep_and_verify_go_by_the_manifests_time_not_the_folder_name(backup, clock):
+    """Backups taken within one second are named …Z, …Z-2, …Z-3, … and a name freed by
+    ``--keep`` is taken again, so names do not follow the order of making (nor do "-10"
+    and "-9"): by name ``--keep`` removed the backup it had just made and ``--verify``
+    checked an older one as the newest."""
+    _, root, app = backup
+    runner = app.test_cli_runner()
+    made = []
+    for _ in range(9):
+        clock.advance(timedelta(milliseconds=1))
+        result = runner.invoke(args=["backup", str(root), "--keep", "3"])
+        assert result.exit_code == 0, result.output
+        made.append(Path(re.match(r"cadangan (\S+): ", result.output).group(1)))
+    assert set(root.iterdir()) == set(made[-3:])
+    result = runner.invoke(args=["backup", "--verify", str(root)])
+    assert result.exit_code == 0, result.output
+    assert f"cadangan {made[-1]} lolos" in result.output
+
+
+def test_keep_never_removes_the_backup_it_has_just_made(backup, clock):
+    """A clock set back (a wrong hardware clock, a restored VM) makes the new backup the
+    oldest by name and by time; it is still the one kept."""
+    made, root, app = backup
+    clock.set(clock.now() - timedelta(days=1))
+    result = app.test_cli_runner().invoke(args=["backup", str(root), "--keep", "1"])
+    assert result.exit_code == 0, result.output
+    [kept] = root.iterdir()
+    assert kept != made and f"cadangan {kept}:" in result.output
+    assert f"dihapus (lebih dari 1 cadangan): {made}" in result.output

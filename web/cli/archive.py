@@ -18,7 +18,7 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,16 +200,34 @@ def verify(folder: Path, database_url: str) -> dict[str, Any]:
 
 
 def complete_backups(root: Path) -> list[Path]:
-    """The complete backup folders under ``root``, oldest first."""
-    return sorted(path for path in root.glob(f"{_PREFIX}*")
-                  if path.is_dir() and not path.name.endswith(".partial")
-                  and (path / MANIFEST).is_file())
+    """The complete backup folders under ``root``, oldest first by ``created``, not by
+    name: the backups of one second are named ``…Z``, ``…Z-2``, … (``-10`` sorts before
+    ``-9``), a name freed by ``prune`` is taken again, and a clock set back names a new
+    backup before older ones."""
+    return sorted((path for path in root.glob(f"{_PREFIX}*")
+                   if path.is_dir() and not path.name.endswith(".partial")
+                   and (path / MANIFEST).is_file()),
+                  key=lambda path: (created(path), path.name))
 
 
-def prune(root: Path, keep: int) -> list[Path]:
-    """Remove all but the newest ``keep`` complete backups under ``root``; return them."""
-    complete = complete_backups(root)
-    removed = complete[:max(len(complete) - keep, 0)]
+def created(folder: Path) -> datetime:
+    """When the backup in ``folder`` was made (aware, UTC): its manifest's ``created_at``,
+    or, when that cannot be read, the time its manifest was written (the file's mtime), so
+    that a damaged newest backup is still the one ``--verify`` checks and refuses."""
+    try:
+        moment = datetime.fromisoformat(json.loads((folder / MANIFEST).read_text())
+                                        ["created_at"])
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
+        return datetime.fromtimestamp((folder / MANIFEST).stat().st_mtime, UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def prune(root: Path, keep: int, made: Path) -> list[Path]:
+    """Remove all but the newest ``keep`` complete backups under ``root`` and return them;
+    ``made``, the backup just taken, is always one of the ``keep`` (``keep`` ≥ 1), even
+    when the clock stood earlier than at the others (set back, a restored VM)."""
+    others = [path for path in complete_backups(root) if path.name != made.name]
+    removed = others[:max(len(others) - keep + 1, 0)]
     for path in removed:
         shutil.rmtree(path)
     return removed

@@ -76,7 +76,7 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
     click.echo(f"cadangan {made}: {len(manifest['tables'])} tabel, {rows} baris, "
                f"{manifest['attachments']} lampiran")
     if keep:
-        for removed in archive.prune(root, keep):
+        for removed in archive.prune(root, keep, made):
             click.echo(f"dihapus (lebih dari {keep} cadangan): {removed}")
     if manifest["problems"]:
         for problem in manifest["problems"]:
