@@ -80,3 +80,16 @@ def test_container_image_copies_what_exists():
     services_block = compose.split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
     services = re.findall(r"^  ([a-z0-9-]+):$", services_block, flags=re.MULTILINE)
     assert services == ["db", "migrate", "web-1", "web-2", "worker-1", "worker-2", "backup"]
+
+
+def test_the_app_behind_nginx_knows_it_is_served_over_https():
+    """nginx answers only over TLS (deploy/nginx/alur.conf), so the app must mark its
+    cookies Secure: ALUR_HTTPS=1 in alur.env and in the containers' environment. The
+    app's HSTS header is hidden behind nginx's own (one policy, not two headers)."""
+    settings = dict(line.split("=", 1) for line in (DEPLOY / "alur.env").read_text().splitlines()
+                    if line.strip() and not line.startswith("#"))
+    assert settings["ALUR_HTTPS"] == "1"
+    compose = (DEPLOY / "container" / "compose.yaml").read_text()
+    assert re.search(r'^    ALUR_HTTPS: "1"$', compose, flags=re.MULTILINE)
+    site = (DEPLOY / "nginx" / "alur.conf").read_text()
+    assert "proxy_hide_header Strict-Transport-Security;" in site
