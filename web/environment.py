@@ -64,18 +64,29 @@ def flag(name: str, default: bool) -> bool:
 
 
 def database_url(name: str, default: str) -> str:
-    """``name`` as an SQLAlchemy database URL, or ``default`` when unset or empty.
+    """``name`` as an SQLAlchemy database URL, or ``default`` when unset or empty; its
+    driver's Python module is imported here (nothing is connected).
 
     Raises:
-        ConfigError: not a URL SQLAlchemy can read.
+        ConfigError: not a URL SQLAlchemy can read, or its driver is not installed (the
+            first connection would otherwise fail with a traceback, even ``alur --help``).
     """
     text = os.environ.get(name, "").strip() or default
     try:
-        make_url(text).get_dialect()  # the dialect and its driver are known
+        url = make_url(text)
+        dialect = url.get_dialect()  # the dialect and its driver are known
     except (ArgumentError, NoSuchModuleError):
         raise ConfigError(f"{name} harus URL SQLAlchemy, mis. sqlite:////var/lib/alur/"
                           "alur.sqlite3 atau postgresql+psycopg://alur@localhost/alur, "
                           f"bukan {text[:40]!r}") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as missing:
+        module = f"modul Python {missing.name}" if missing.name else str(missing)[:120]
+        raise ConfigError(f"{name} memakai driver {dialect.driver} ({url.get_backend_name()}) "
+                          f"yang tidak terpasang: {module} tidak ada. Pasang paketnya di "
+                          "virtualenv Alur, atau pakai driver yang terpasang, mis. "
+                          "postgresql+psycopg://alur@localhost/alur") from None
     return text
 
 

@@ -49,6 +49,11 @@ def _tables(tmp_path) -> int:
     ("ALUR_DATABASE_URL", "bukan-url", "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
     ("ALUR_DATABASE_URL", "postgres://alur@localhost/alur",
      "GAGAL: ALUR_DATABASE_URL harus URL SQLAlchemy"),
+    ("ALUR_DATABASE_URL", "mysql+mysqldb://alur@localhost/alur",
+     ("GAGAL: ALUR_DATABASE_URL memakai driver mysqldb (mysql) yang tidak terpasang: modul "
+      "Python MySQLdb tidak ada")),
+    ("ALUR_DATABASE_URL", "postgresql+pg8000://alur@localhost/alur",
+     "GAGAL: ALUR_DATABASE_URL memakai driver pg8000 (postgresql) yang tidak terpasang"),
     ("ALUR_RATELIMIT_STORAGE_URI", "redis://localhost:1",
      ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: 'redis' "
       "prerequisite not available")),
