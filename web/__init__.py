@@ -20,6 +20,9 @@ from web.extensions import babel, csrf, db, login_manager, migrate
 from web.form_request import FormRequest
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+# Longest session or API token, seconds (30 days): a login kept longer is a risk, and a far
+# larger age overflowed (timedelta, or the expiry past year 9999) into a 500.
+MAX_AGE = 30 * 24 * 3600
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,7 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.request_class = FormRequest
     # Every variable is read before anything is created: a bad one changes nothing.
     https = environment.flag("ALUR_HTTPS", False)
-    session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600)
+    session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600, maximum=MAX_AGE)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=environment.database_url(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
@@ -44,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60, minimum=0.5),
         ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60, minimum=1),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
-        ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600),
+        ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600, maximum=MAX_AGE),
         ALUR_CLOCK=SystemClock(),
         ALUR_PASSWORD_METHOD="scrypt",
         ALUR_ATTACHMENTS_PATH=os.environ.get(

@@ -19,13 +19,14 @@ class ConfigError(ValueError):
     names it and what it takes."""
 
 
-def number(name: str, default: float, minimum: float = 0) -> float:
-    """``name`` as a number ≥ ``minimum`` (seconds, counts), or ``default`` when unset or
-    empty.
+def number(name: str, default: float, minimum: float = 0,
+           maximum: float = float("inf")) -> float:
+    """``name`` as a number from ``minimum`` to ``maximum`` (seconds, counts), or
+    ``default`` when unset or empty.
 
     Raises:
-        ConfigError: not a number, or below ``minimum`` (an interval of 0 would make a loop
-            spin).
+        ConfigError: not a number, below ``minimum`` (an interval of 0 would make a loop
+            spin) or above ``maximum`` (seconds added to now past year 9999 overflow).
     """
     text = os.environ.get(name, "").strip()
     if not text:
@@ -37,8 +38,15 @@ def number(name: str, default: float, minimum: float = 0) -> float:
     if not 0 <= value < float("inf"):
         raise ConfigError(f"{name} harus angka 0 atau lebih, bukan {text[:40]!r}")
     if value < minimum:
-        raise ConfigError(f"{name} paling kecil {minimum:g}, bukan {text[:40]!r}")
+        raise ConfigError(f"{name} paling kecil {_plain(minimum)}, bukan {text[:40]!r}")
+    if value > maximum:
+        raise ConfigError(f"{name} paling besar {_plain(maximum)}, bukan {text[:40]!r}")
     return value
+
+
+def _plain(value: float) -> str:
+    """``2592000`` rather than ``2.592e+06``; ``0.1`` stays ``0.1``."""
+    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 YES = ("1", "true", "t", "yes", "y", "on", "ya")
@@ -90,13 +98,15 @@ def database_url(name: str, default: str) -> str:
     return text
 
 
-def whole(name: str, default: int) -> int:
-    """``name`` as a whole number ≥ 0, or ``default`` when unset or empty.
+def whole(name: str, default: int, minimum: int = 0,
+          maximum: float = float("inf")) -> int:
+    """``name`` as a whole number from ``minimum`` to ``maximum``, or ``default`` when
+    unset or empty.
 
     Raises:
-        ConfigError: not a whole number, or negative.
+        ConfigError: not a whole number, or outside those bounds.
     """
-    value = number(name, default)
+    value = number(name, default, minimum, maximum)
     if value != int(value):
         raise ConfigError(f"{name} harus bilangan bulat, bukan {os.environ[name][:40]!r}")
     return int(value)
