@@ -23,6 +23,10 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 # Longest session or API token, seconds (30 days): a login kept longer is a risk, and a far
 # larger age overflowed (timedelta, or the expiry past year 9999) into a 500.
 MAX_AGE = 30 * 24 * 3600
+# Longest worker interval, timer lease or badge poll, seconds: an hour is already far too
+# slow for Waktu in minutes; much longer overflowed the worker's wait and lease (a
+# traceback) or the browser's setInterval (past 2^31 ms it fires at once, in a loop).
+MAX_INTERVAL = 3600
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -43,9 +47,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=environment.database_url(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
-        ALUR_TIMER_INTERVAL=environment.number("ALUR_TIMER_INTERVAL", 5, minimum=0.1),
-        ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60, minimum=0.5),
-        ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60, minimum=1),
+        ALUR_TIMER_INTERVAL=environment.number("ALUR_TIMER_INTERVAL", 5, minimum=0.1,
+                                               maximum=MAX_INTERVAL),
+        ALUR_NOTIFICATION_POLL=environment.number("ALUR_NOTIFICATION_POLL", 60, minimum=0.5,
+                                                  maximum=MAX_INTERVAL),
+        ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60, minimum=1,
+                                              maximum=MAX_INTERVAL),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600, maximum=MAX_AGE),
         ALUR_CLOCK=SystemClock(),
@@ -60,7 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_LOG_LEVEL=environment.choice("ALUR_LOG_LEVEL", "INFO", environment.LOG_LEVELS,
                                           upper=True),
         ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
-        ALUR_READY_WORKER_INTERVALS=environment.number("ALUR_READY_WORKER_INTERVALS", 3),
+        ALUR_READY_WORKER_INTERVALS=environment.number("ALUR_READY_WORKER_INTERVALS", 3,
+                                                       maximum=100),
         ALUR_READY_TIMER_LAG=environment.number("ALUR_READY_TIMER_LAG", 300),
         ALUR_PROXY_COUNT=environment.whole("ALUR_PROXY_COUNT", 0),
         ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
