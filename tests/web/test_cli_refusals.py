@@ -77,6 +77,20 @@ def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message
     assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
 
 
+@pytest.mark.parametrize("args, settings, message", [
+    ((), {"ALUR_WEB_WORKERS": "0"}, "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '0'"),
+    ((), {"ALUR_WEB_THREADS": "100"}, "GAGAL: ALUR_WEB_THREADS paling besar 64, bukan '100'"),
+])
+def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
+        tmp_path, args, settings, message):
+    """A variable is named as a variable (not as the --workers flag it fills)."""
+    result = _alur(tmp_path, "serve", *args, **settings)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    if settings:
+        assert "--workers" not in result.stderr and "--threads" not in result.stderr
+
+
 def test_setup_reads_alur_demo_as_serve_does(tmp_path):
     result = _alur(tmp_path, "setup", ALUR_DEMO="mungkin")
     assert result.returncode == 2

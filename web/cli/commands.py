@@ -225,14 +225,21 @@ def worker_command() -> None:
         pass
 
 
+# Most web processes, and threads in each, of ``alur serve``; ALUR_WEB_WORKERS and
+# ALUR_WEB_THREADS are checked against it here, naming the variable, not the flag they fill.
+MAX_WEB = 64
+
+
 @click.command("serve")
 @click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000")
-@click.option("--workers", type=click.IntRange(1, 64),
-              default=lambda: environment.whole("ALUR_WEB_WORKERS", 1), show_default="1",
+@click.option("--workers", type=click.IntRange(1, MAX_WEB),
+              default=lambda: environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
+              show_default="1",
               help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
-@click.option("--threads", type=click.IntRange(1, 64),
-              default=lambda: environment.whole("ALUR_WEB_THREADS", 8), show_default="8",
+@click.option("--threads", type=click.IntRange(1, MAX_WEB),
+              default=lambda: environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
+              show_default="8",
               help="Thread per proses web.")
 @click.option("--timer-loop/--no-timer-loop",
               default=None,
