@@ -112,6 +112,36 @@ def whole(name: str, default: int, minimum: int = 0,
     return int(value)
 
 
+def listen_address(name: str, default: str) -> str:
+    """``name`` as the address ``alur serve`` listens on (see ``address_problem``), or
+    ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: an address gunicorn could not listen on.
+    """
+    text = os.environ.get(name, "").strip() or default
+    problem = address_problem(text)
+    if problem:
+        raise ConfigError(f"{name} {problem}")
+    return text
+
+
+def address_problem(text: str) -> str | None:
+    """Why gunicorn could not listen on ``text`` (Indonesian), or None for ``HOST:PORT``
+    with a port from 1 to 65535 (an IPv6 host in brackets: ``[::1]:5000``) or
+    ``unix:PATH``. The host name itself is left to gunicorn, which says when it cannot
+    resolve it."""
+    if text.startswith("unix:") and len(text) > len("unix:"):
+        return None
+    host, _, port = text.rpartition(":")
+    bracketed = host.startswith("[") and host.endswith("]")
+    if not host or (":" in host and not bracketed) or not (port.isascii() and port.isdigit()) \
+            or not 1 <= int(port) <= 65535:
+        return ("harus HOST:PORT dengan port 1–65535 (mis. 127.0.0.1:5000 atau [::1]:5000) "
+                f"atau unix:JALUR, bukan {text[:60]!r}")
+    return None
+
+
 def choice(name: str, default: str, allowed: tuple[str, ...], *, upper: bool = False) -> str:
     """``name`` as one of ``allowed`` (case-insensitive), or ``default`` when unset.
 

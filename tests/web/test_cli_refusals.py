@@ -80,10 +80,18 @@ def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message
 @pytest.mark.parametrize("args, settings, message", [
     ((), {"ALUR_WEB_WORKERS": "0"}, "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '0'"),
     ((), {"ALUR_WEB_THREADS": "100"}, "GAGAL: ALUR_WEB_THREADS paling besar 64, bukan '100'"),
+    ((), {"ALUR_BIND": "127.0.0.1:99999"},
+     ("GAGAL: ALUR_BIND harus HOST:PORT dengan port 1–65535 (mis. 127.0.0.1:5000 atau "
+      "[::1]:5000) atau unix:JALUR, bukan '127.0.0.1:99999'")),
+    ((), {"ALUR_BIND": "omong-kosong"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
+    ((), {"ALUR_BIND": "::1"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
+    (("--bind", "127.0.0.1:0"), {}, "'--bind': harus HOST:PORT dengan port 1–65535"),
 ])
 def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
         tmp_path, args, settings, message):
-    """A variable is named as a variable (not as the --workers flag it fills)."""
+    """A variable is named as a variable (not as the --workers flag it fills); an address
+    gunicorn cannot listen on is refused before it is started (a port past 65535 was an
+    OverflowError traceback, a port of 0 a random one)."""
     result = _alur(tmp_path, "serve", *args, **settings)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -225,14 +225,24 @@ def worker_command() -> None:
         pass
 
 
+def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--bind`` as given on the command line, checked as ALUR_BIND is."""
+    problem = environment.address_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 # Most web processes, and threads in each, of ``alur serve``; ALUR_WEB_WORKERS and
 # ALUR_WEB_THREADS are checked against it here, naming the variable, not the flag they fill.
 MAX_WEB = 64
 
 
 @click.command("serve")
-@click.option("--bind", default=lambda: os.environ.get("ALUR_BIND", "127.0.0.1:5000"),
-              show_default="127.0.0.1:5000")
+@click.option("--bind", default=lambda: environment.listen_address("ALUR_BIND",
+                                                                   "127.0.0.1:5000"),
+              show_default="127.0.0.1:5000", callback=_listen_address,
+              help="HOST:PORT atau unix:JALUR (bawaan: ALUR_BIND).")
 @click.option("--workers", type=click.IntRange(1, MAX_WEB),
               default=lambda: environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
               show_default="1",
