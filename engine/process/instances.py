@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, lazyload
 from engine import audit, facts
 from engine.clock import Clock
 from engine.db import UTCDateTime
-from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied
+from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
 from engine.numbers import grouped
 from engine.paging import Latest, Page, latest, paginate
@@ -71,7 +71,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
 
 
 def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User,
-                    reason: str) -> ProcessInstance:
+                    reason: str, *, statuses: tuple[str, ...] = ("running", GALAT)
+                    ) -> ProcessInstance:
     """Cancel a running or Galat instance (Batalkan): its open tasks leave every inbox, its
     timers and escalations stop, its outbox messages not yet sent are dropped; status
     ``cancelled``, ended now, audited with who and why. Not committed.
@@ -81,10 +82,13 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
 
     Args:
         reason: why (1-2000 characters), kept in the audit record.
+        statuses: the statuses it may be cancelled in (Proses bermasalah: Galat only, so
+            that a page left open does not cancel an instance that runs again).
 
     Raises:
         NotFound; PermissionDenied; InstanceEnded (completed or cancelled already);
-        InvalidTaskData under ``reason`` (empty or longer than 2000 characters).
+        TaskNotOpen (running or in Galat, but not in ``statuses``); InvalidTaskData under
+        ``reason`` (empty or longer than 2000 characters).
     """
     instance = get_instance(session, instance_id)
     _check_may_cancel(session, instance, user)
@@ -94,7 +98,11 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     if len(reason) > MAX_REASON:
         raise InvalidTaskData({"reason": f"alasan pembatalan paling banyak "
                                          f"{grouped(MAX_REASON)} karakter"})
-    with change(session, clock, instance_id, statuses=("running", GALAT)) as unit:
+    with change(session, clock, instance_id, statuses=statuses) as unit:
+        if unit is None and instance.status in ("running", GALAT):
+            raise TaskNotOpen(f'Proses "{instance.title}" tidak dalam status Galat '
+                              f"(status: {instance_status_word(instance.status)}); tidak "
+                              "dibatalkan.")
         if unit is None:
             raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
                                 f"(status: {instance_status_word(instance.status)}).")

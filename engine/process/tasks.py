@@ -105,6 +105,8 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     check_assigner(session, clock, task, by, acting)
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
+    if task.instance.status == GALAT:
+        raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.role not in assignee.role_names:
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
@@ -248,12 +250,15 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     if task.state != "open":
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.instance.status == GALAT:
-        raise TaskNotOpen(f'Proses "{task.instance.title}" berhenti karena galat dan menunggu '
-                          "administrator; langkahnya tidak dapat diambil, dilepaskan atau "
-                          "diselesaikan sampai proses dijalankan lagi.")
+        raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.claimed_by_id is not None and task.claimed_by_id not in _own(user, capacity):
         raise _held_by_other(task)
     return task, capacity
+
+
+_STOPPED = ('Proses "{title}" berhenti karena galat dan menunggu administrator; langkahnya '
+            "tidak dapat diambil, dilepaskan, dialihkan atau diselesaikan sampai proses "
+            "dijalankan lagi.")
 
 
 def _own(user: User, capacity: Capacity) -> set[int]:

@@ -165,3 +165,47 @@ def test_a_start_that_fails_is_refused_on_the_form(app, client):
     assert "WorkflowException" not in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_a_step_of_a_process_in_galat_says_so_and_nobody_can_take_or_assign_it(app, client):
+    """The open step of a process stopped by Galat: its page says why it waits, its form
+    answers 409 with that reason (not "sudah diambil"), Alihkan is refused and not offered."""
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"}).json
+    task_id = started["open_tasks"][0]["id"]
+    client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom)
+    with app.app_context():
+        db.session.get(ProcessInstance, started["id"]).status = "error"
+        db.session.commit()
+    stopped = "berhenti karena galat dan menunggu administrator"
+
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert stopped in page
+    sent = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
+    assert sent.status_code == 409
+    assert stopped in sent.get_data(True) and "sudah diambil" not in sent.get_data(True)
+
+    assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                           json={"assignee": "prakom"})
+    assert assigned.status_code == 409 and stopped in assigned.json["error"]["message"]
+    login(client, "kasubbag")
+    assert "Alihkan kepada" not in client.get(f"/tugas/{task_id}").get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "penugasan")) == 0
+
+
+def test_batalkan_on_a_page_left_open_leaves_a_process_that_runs_again(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"}).json
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/proses-bermasalah").get_data(True))
+    refused = client.post(f"/admin/proses-bermasalah/{started['id']}/batalkan",
+                          data={"csrf_token": token, "alasan": "Sudah beres"},
+                          follow_redirects=True)
+    assert "tidak dalam status Galat (status: berjalan); tidak dibatalkan." in \
+        refused.get_data(True)
+    with app.app_context():
+        assert db.session.get(ProcessInstance, started["id"]).status == "running"

@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.escalation import incidents
 from engine.process import instances
+from engine.runtime.unit import GALAT
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -39,7 +40,12 @@ def retry(instance_id: int) -> Any:
 def cancel(instance_id: int) -> Any:
     try:
         instance = instances.cancel_instance(db.session, clock(), instance_id, current_user,
-                                             request.form.get("alasan", ""))
+                                             request.form.get("alasan", ""),
+                                             statuses=(GALAT,))
+    except TaskNotOpen as running:  # run again since the page was shown: left alone
+        db.session.rollback()
+        flash(str(running), "error")
+        return redirect(url_for("admin.incidents_list"))
     except InvalidTaskData as refused:
         db.session.rollback()
         # The engine's words (empty, or too long), as the other cancel forms show them.

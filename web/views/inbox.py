@@ -12,6 +12,7 @@ from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
+from engine.runtime.unit import GALAT
 from web.access import access, sop_choices
 from web.errors import error_response
 from web.extensions import clock, db
@@ -151,7 +152,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         abort(403)
     assignees = (sorted(present_holders(db.session, human_task.role, clock().now()),
                         key=lambda user: user.full_name)
-                 if policy.may_assign(human_task) and human_task.state == "open" else [])
+                 if policy.may_assign(human_task) and human_task.state == "open"
+                 and human_task.instance.status != GALAT else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     entry = tasks.task_entry(human_task)
     capacity = policy.capacity_for(human_task)

@@ -8,6 +8,7 @@ from flask_babel import gettext
 
 from engine.bpmn.forms import fields
 from engine.process import tasks
+from engine.runtime.unit import GALAT
 from web.extensions import db
 from web.filters import local_time, task_state_text
 
@@ -29,6 +30,9 @@ def _message(task: Any) -> str:
                        who=who or task.role, time=local_time(task.completed_at))
     if task.state == "cancelled":
         return gettext("Langkah ini sudah dibatalkan (proses dibatalkan atau berpindah versi).")
+    if task.instance.status == GALAT:
+        return gettext("Proses ini berhenti karena galat dan menunggu administrator; langkah "
+                       "ini tidak dapat diselesaikan sampai proses dijalankan lagi.")
     if task.claimed_by is not None:
         return gettext("Langkah ini sudah diambil oleh %(who)s; hanya ia yang dapat "
                        "menyelesaikannya sekarang.", who=task.claimed_by.full_name)
