@@ -157,6 +157,12 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
         response = client.get(f"/proses/?cakupan=semua&{query}")
         assert response.status_code == 400, query
         assert f"Tanggal {name}: " in response.get_data(True), query
+    for fmt in ("", "&format=csv"):  # a mistyped status never lists (or exports) every row
+        response = client.get(f"/proses/?cakupan=semua&status=xyz{fmt}")
+        assert response.status_code == 400, fmt
+        assert 'Status &#34;xyz&#34; tidak dikenal' in response.get_data(True), fmt
+    galat = client.get("/proses/?cakupan=semua&status=galat").get_data(True)
+    assert '<option value="galat" selected>Galat</option>' in galat
 
 
 def test_a_page_past_the_end_of_a_list_says_so_and_links_the_last(client, several):

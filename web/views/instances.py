@@ -51,8 +51,13 @@ def index() -> Any:
     scope = request.args.get("cakupan", "saya")
     scope = scope if scope in SCOPES and (scope != "semua" or current_user.is_admin) else "saya"
     page, per_page = page_request()
+    status = request.args.get("status") or None
+    if status is not None and status not in lists.STATUSES:  # never all rows for a typo
+        refuse_parameter("status", gettext(
+            'Status "%(value)s" tidak dikenal; pilih berjalan, terlambat, selesai, dibatalkan '
+            "atau galat.", value=status[:20]))
     filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
-               "status": request.args.get("status") or None,
+               "status": status,
                "started_from": _day("dari"),
                "started_to": _day("sampai", end=True),
                "search": request.args.get("cari") or None}
