@@ -296,6 +296,8 @@ def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]
     for task in process.findall("bpmn:userTask", NS):
         if task.get("id") not in lane_of:
             yield f"{where(task)}: user task harus berada di dalam lane (lane = peran Pelaksana)."
+        if not (task.get("name") or "").strip():  # the step's name everywhere is its Kegiatan
+            yield f"{where(task)}: user task harus punya name, yaitu teks Kegiatan-nya."
 
 
 def _check_scripts(root: etree._Element) -> Iterable[str]:

@@ -42,6 +42,10 @@ CASES = {
     "user task outside any lane": (
         mini_bpmn({"<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>": ""}),
         'userTask "Kegiatan_2" (baris 44): user task harus berada di dalam lane'),
+    "user task without a name": (
+        mini_bpmn({'<bpmn:userTask id="Kegiatan_2" name="Memeriksa konsep">':
+                   '<bpmn:userTask id="Kegiatan_2" name=" ">'}),
+        'userTask "Kegiatan_2" (baris 44): user task harus punya name, yaitu teks Kegiatan-nya.'),
     "lane referring to nothing": (
         mini_bpmn({START_LANE: START_LANE + "<bpmn:flowNodeRef>Hantu</bpmn:flowNodeRef>"}),
         'flowNodeRef "Hantu" (baris 13) tidak merujuk'),
@@ -132,7 +136,7 @@ def test_a_long_list_of_problems_is_cut_short(session, clock):
     with pytest.raises(InvalidProcess) as refused:
         deploy(session, clock, data)
     assert len(refused.value.problems) == MAX_PROBLEMS + 1
-    assert refused.value.problems[-1] == "... dan 130 masalah lain."
+    assert refused.value.problems[-1] == "... dan 190 masalah lain."
 
 
 @pytest.mark.parametrize("path", sorted(BPMN_DIR.glob("*.bpmn")), ids=lambda p: p.stem)
