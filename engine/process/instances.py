@@ -110,7 +110,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         _check_may_cancel(session, instance, user)
         unit.workflow.cancel()
         instance.status = "cancelled"
-        instance.completed_at = clock.now()
+        instance.completed_at = unit.clock.now()
         facts.record_end(session, instance)
     escalations = select(Escalation.id).join(HumanTask).where(
         HumanTask.instance_id == instance.id)

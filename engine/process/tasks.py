@@ -183,11 +183,12 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
         _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity), state="completed",
                 claimed_by_id=IfFree(user.id),
-                completed_by_id=user.id, completed_at=clock.now(), completed_as=capacity.label,
-                **case.record_step(task, entry, cleaned))
+                completed_by_id=user.id, completed_at=unit.clock.now(),
+                completed_as=capacity.label, **case.record_step(task, entry, cleaned))
         facts.record_completion(session, task)
-        audit.record(session, clock, "task.completed", actor=user, task=task, data=cleaned,
-                     acting_as=capacity.label)
+        # At the unit's moment: the step completes as the next one opens (``returned_by``).
+        audit.record(session, unit.clock, "task.completed", actor=user, task=task,
+                     data=cleaned, acting_as=capacity.label)
         unit.run_engine()
     return task
 
