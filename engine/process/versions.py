@@ -6,8 +6,9 @@ deadline is counted again from it, so a migration never gives a late step more t
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from engine import audit
@@ -23,6 +24,16 @@ from engine.time.duration import duration_words
 
 # The instances a move to the active version takes: running ones and those in Galat.
 MOVABLE = ("running", GALAT)
+
+# Instances one request examines (and at most moves), oldest first. Each loads, moves and
+# saves a whole workflow while holding the database's writer (SQLite has one): 310 took
+# 3.1 s, so a few hundred would make other users' writes wait past their timeout and a few
+# thousand the request past gunicorn's 60 s, rolling the whole move back. The administrator
+# moves the next batch with another click, each its own short transaction.
+MAX_MOVED = 100
+
+# Instances the dry run lists by name in each of its two lists; the rest are counted.
+PREVIEW_LIMIT = 50
 
 
 @dataclass
@@ -49,12 +60,18 @@ class VersionDiff:
 
 @dataclass
 class MigrationResult:
-    """Instance ids moved, those left on their version with the steps missing, and those
-    SpiffWorkflow could not move, with its reason."""
+    """One batch of a move: instance ids moved, those left on their version with the steps
+    missing, and those SpiffWorkflow could not move, with its reason; ``moved_from`` gives
+    each moved instance's title and former version. ``last`` is the id of the last
+    instance the batch examined (the next batch starts after it; 0: none examined) and
+    ``remaining`` how many instances on older versions it did not reach."""
 
     migrated: list[int] = field(default_factory=list)
     left: dict[int, list[str]] = field(default_factory=dict)
     unmovable: dict[int, str] = field(default_factory=dict)
+    moved_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    last: int = 0
+    remaining: int = 0
 
 
 @dataclass
@@ -68,6 +85,17 @@ class PlannedMove:
     version: int
     missing: list[str]
     released: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MigrationPlan:
+    """The dry run of a move: the first ``PREVIEW_LIMIT`` instances that would move and
+    that would stay (oldest first), and how many there are of each in all."""
+
+    moving: list[PlannedMove] = field(default_factory=list)
+    staying: list[PlannedMove] = field(default_factory=list)
+    moving_total: int = 0
+    staying_total: int = 0
 
 
 def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
@@ -140,57 +168,101 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
     return definition
 
 
-def plan_migration(session: Session, target: ProcessDefinition) -> list[PlannedMove]:
-    """Dry run of ``migrate_instances``: every running instance on an older version of
-    ``target``'s SOP, with the open steps ``target`` lacks (empty: it would move). Nothing
-    changes. An inactive target, or one older than an instance's version, gets [].
+def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan:
+    """Dry run of ``migrate_instances``: the running and Galat instances on older versions
+    of ``target``'s SOP, split by whether each of their open steps exists in ``target``
+    (those that would move, with the claimed steps ``target`` puts in another lane) or not
+    (those that stay, with the missing steps). Lists at most ``PREVIEW_LIMIT`` of each and
+    counts the rest; a constant number of queries. Nothing changes. An inactive target
+    gets an empty plan.
     """
+    plan = MigrationPlan()
     if not target.is_active:
-        return []
-    planned = []
-    for instance in _older_running(session, target):
-        open_tasks = session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.state == "open")).all()
-        tasks = target.catalog["tasks"]
-        planned.append(PlannedMove(
-            instance.id, instance.title, instance.definition.version,
-            [t.name for t in open_tasks if t.bpmn_id not in tasks],
-            [t.name for t in open_tasks if t.claimed_by_id is not None and t.bpmn_id in tasks
-             and tasks[t.bpmn_id]["lane"] != t.role]))
-    return planned
+        return plan
+    plan.moving_total, plan.staying_total = migration_counts(session, target)
+    steps = target.catalog["tasks"]
+    rows = [*session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
+                                     ProcessDefinition.version)
+                             .where(~_missing_step(target)).order_by(ProcessInstance.id)
+                             .limit(PREVIEW_LIMIT)),
+            *session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
+                                    ProcessDefinition.version)
+                             .where(_missing_step(target)).order_by(ProcessInstance.id)
+                             .limit(PREVIEW_LIMIT))]
+    open_tasks: dict[int, list[HumanTask]] = {}
+    for task in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id.in_([row.id for row in rows]), HumanTask.state == "open")
+            .order_by(HumanTask.id)):
+        open_tasks.setdefault(task.instance_id, []).append(task)
+    for row in rows:
+        tasks = open_tasks.get(row.id, [])
+        planned = PlannedMove(
+            row.id, row.title, row.version, [t.name for t in tasks if t.bpmn_id not in steps],
+            [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
+             and steps[t.bpmn_id]["lane"] != t.role])
+        (plan.staying if planned.missing else plan.moving).append(planned)
+    return plan
 
 
-def _older_running(session: Session, target: ProcessDefinition) -> list[ProcessInstance]:
-    return list(session.scalars(
-        select(ProcessInstance).options(defer(ProcessInstance.state_json))
-        .join(ProcessDefinition)
-        .where(ProcessDefinition.key == target.key, ProcessDefinition.version < target.version,
-               ProcessInstance.status.in_(MOVABLE)).order_by(ProcessInstance.id)))
+def migration_counts(session: Session, target: ProcessDefinition) -> tuple[int, int]:
+    """``(would move, would stay)``: how many running and Galat instances on older versions
+    of ``target``'s SOP have every open step in ``target``, and how many have one it lacks.
+    One COUNT query; ``(0, 0)`` for an inactive target."""
+    if not target.is_active:
+        return 0, 0
+    missing = _missing_step(target)
+    total, staying = session.execute(_older(target, func.count(), func.count(
+        case((missing, 1))))).one()
+    return total - staying, staying
+
+
+def _older(target: ProcessDefinition, *columns: Any) -> Select:
+    """SELECT ``columns`` of the movable instances on versions older than ``target``."""
+    return (select(*columns).select_from(ProcessInstance).join(ProcessDefinition)
+            .where(ProcessDefinition.key == target.key,
+                   ProcessDefinition.version < target.version,
+                   ProcessInstance.status.in_(MOVABLE)))
+
+
+def _missing_step(target: ProcessDefinition) -> Any:
+    """Whether the instance has an open step ``target`` lacks (it would stay)."""
+    return exists().where(HumanTask.instance_id == ProcessInstance.id,
+                          HumanTask.state == "open",
+                          HumanTask.bpmn_id.not_in(sorted(target.catalog["tasks"])))
 
 
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
-                      user: User | None) -> MigrationResult:
-    """Move every running or Galat instance of older versions of ``target``'s SOP to
-    ``target`` (never to an older version: instances on newer ones stay; an inactive target
-    moves nothing). A Galat instance is then retried by an administrator (README "Galat").
+                      user: User | None, *, after: int = 0) -> MigrationResult:
+    """Move one batch of the running or Galat instances of older versions of ``target``'s
+    SOP to ``target``: the ``MAX_MOVED`` oldest with an id above ``after`` (the previous
+    batch's ``MigrationResult.last``; 0 for the first batch). Never to an older version
+    (instances on newer ones stay); an inactive target moves nothing. A Galat instance is
+    then retried by an administrator (README "Galat").
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
-    claim and start; their deadlines are counted again from that start. An instance whose
-    stored state SpiffWorkflow cannot move (e.g. a Galat state stored before
-    ``engine.runtime.compaction`` kept a boundary join's split) stays unchanged, listed in
-    ``unmovable``; the others still move.
+    claim and start; their deadlines are counted again from that start; a claimed step
+    ``target`` puts in another lane is released. An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
+    state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
+    unchanged, listed in ``unmovable``; the others still move.
     """
     result = MigrationResult()
     if not target.is_active:
         return result
-    for instance_id in [instance.id for instance in _older_running(session, target)]:
+    batch = list(session.scalars(_older(target, ProcessInstance.id)
+                                 .where(ProcessInstance.id > after)
+                                 .order_by(ProcessInstance.id).limit(MAX_MOVED)))
+    for instance_id in batch:
         try:
             _migrate_one(session, clock, instance_id, target, user, result)
         except MigrationRefused as refused:
             # Raised out of ``change`` before anything of the instance was stored or
             # changed: the half-moved workflow is dropped, the row stays as it was.
             result.unmovable[instance_id] = str(refused)[:500]
+    if batch:
+        result.last = batch[-1]
+        result.remaining = session.scalar(_older(target, func.count())
+                                          .where(ProcessInstance.id > result.last))
     return result
 
 
@@ -210,6 +282,8 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         if missing:
             result.left[instance_id] = missing
             return
+        result.moved_from[instance_id] = (unit.instance.title,
+                                          unit.instance.definition.version)
         _migrate(unit, target, open_tasks)
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
                      version=target.version)
@@ -217,6 +291,8 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
 
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
+    """Move the unit's workflow and its open step rows to ``target``; a claim on a step
+    that changes lane is released."""
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
     move_to_spec(unit.workflow, spec_of(target), started)
     unit.instance.definition = target

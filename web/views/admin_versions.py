@@ -38,11 +38,13 @@ def sop_versions(key: str) -> Any:
         .group_by(ProcessInstance.definition_id)).all())
     diffs = {d.version: versions.diff_versions(active, d)
              for d in [shown, *history.items] if active is not None and d.id != active.id}
-    movable = versions.plan_migration(db.session, active) if active is not None else []
+    # Counts only: the full dry run (which steps stay, which claims are released) is the
+    # Pindahkan page's, not every view of this one.
+    movable = versions.migration_counts(db.session, active)[0] if active is not None else 0
     return render_template("admin/sop_versions.html", key=key, history=history.items,
                            page=history, active=active, diffs=diffs, running=running,
-                           notes=conversion_notes, steps=ordered_steps,
-                           movable=[m for m in movable if not m.missing], shown=shown)
+                           notes=conversion_notes, steps=ordered_steps, movable=movable,
+                           shown=shown)
 
 
 def ordered_steps(definition: ProcessDefinition) -> list[dict[str, Any]]:
@@ -79,29 +81,34 @@ def activate_version(key: str, version: int) -> Any:
 @admin_required
 def migrate_preview(key: str) -> Any:
     """The dry run: which running instances would move to the active version, which stay
-    (open steps the active version lacks); nothing changes until confirmed."""
+    (open steps the active version lacks), the first of each listed and all counted;
+    nothing changes until confirmed."""
     target = _active_or_404(key)
-    planned = versions.plan_migration(db.session, target)
     return render_template("admin/migration_preview.html", key=key, target=target,
-                           moving=[p for p in planned if not p.missing],
-                           staying=[p for p in planned if p.missing])
+                           plan=versions.plan_migration(db.session, target),
+                           batch=versions.MAX_MOVED)
 
 
 @bp.post("/sop/<key>/pindahkan")
 @admin_required
 def migrate(key: str) -> Any:
+    """Move one batch (``versions.MAX_MOVED``, oldest first, after the instance id in
+    ``sesudah``) once confirmed; the result offers the next batch while any remain."""
     target = _active_or_404(key)
     if request.form.get("konfirmasi") != str(target.version):
         flash(gettext("Periksa daftar proses yang akan dipindahkan, lalu konfirmasi."), "info")
         return redirect(url_for("admin.migrate_preview", key=key))
-    planned = {p.instance_id: p for p in versions.plan_migration(db.session, target)}
-    result = versions.migrate_instances(db.session, clock(), target, current_user)
+    after = request.form.get("sesudah", "0")
+    result = versions.migrate_instances(db.session, clock(), target, current_user,
+                                        after=int(after) if after.isdecimal() and len(after) < 19
+                                        else 0)
     db.session.commit()
     flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "
-                  "pada versinya.", moved=len(result.migrated), version=target.version,
-                  left=len(result.left) + len(result.unmovable)), "success")
+                  "pada versinya; %(remaining)d belum diperiksa.", moved=len(result.migrated),
+                  version=target.version, left=len(result.left) + len(result.unmovable),
+                  remaining=result.remaining), "success")
     return render_template("admin/migration_result.html", key=key, target=target,
-                           result=result, planned=planned)
+                           result=result, batch=versions.MAX_MOVED)
 
 
 def _active_or_404(key: str) -> ProcessDefinition:

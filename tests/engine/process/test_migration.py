@@ -191,16 +191,23 @@ def test_an_open_step_that_gains_a_timer_finishes_on_its_version(session, clock,
     _finish(session, clock, users, instance.id)
 
 
-def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, clock, users):
+def _claimed_then_moved_to_prakom(session, clock, users):
+    """An instance at Kegiatan_2 taken by the Kasubbag, and version 2 putting that step in
+    the Prakom lane."""
     instance = _at_kegiatan_2(session, clock, users)
     claim_task(session, clock, _open(session, instance.id).id, users["Kasubbag"])
     session.commit()
-    v2, _ = deploy(session, clock, mini_bpmn({  # Kegiatan_2 moves to the Prakom lane
+    v2, _ = deploy(session, clock, mini_bpmn({
         "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>\n": "",
         "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>":
             "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>"
             "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>"}))
-    [planned] = plan_migration(session, v2)
+    return instance, v2
+
+
+def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, clock, users):
+    instance, v2 = _claimed_then_moved_to_prakom(session, clock, users)
+    [planned] = plan_migration(session, v2).moving
     assert (planned.missing, planned.released) == ([], ["Memeriksa konsep"])
     result = migrate_instances(session, clock, v2, users["admin"])
     session.commit()
@@ -210,3 +217,4 @@ def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, cl
     complete_task(session, clock, task.id, users["Prakom"], {"keputusan_kasubbag": "setuju"})
     session.commit()
     assert session.get(ProcessInstance, instance.id).status == "completed"
+

@@ -1,0 +1,112 @@
+"""Pindahkan proses berjalan moves a bounded batch per request, and the SOP page costs
+the same number of statements however many instances are running."""
+
+import re
+
+from sqlalchemy import event, select
+
+from engine.models import ProcessInstance, User
+from engine.process import versions
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from tests.conftest import BPMN_DIR, csrf_token
+from tests.engine.process.test_migration import KEY, REMOVED, without_step
+from tests.web.conftest import login
+from web.extensions import clock, db
+
+
+def _start(app, count: int) -> None:
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        for n in range(count):
+            start_instance(db.session, clock(), process_key=KEY, title=f"Gangguan {n}",
+                           user=prakom)
+        db.session.commit()
+
+
+def _version_2(app) -> None:
+    with app.app_context():
+        deploy(db.session, clock(), without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(),
+                                                 REMOVED))
+        db.session.commit()
+
+
+def _activate(app, version: int) -> None:
+    with app.app_context():
+        versions.activate(db.session, clock(), KEY, version, None)
+        db.session.commit()
+
+
+def _versions(app) -> list[int]:
+    with app.app_context():
+        return [instance.definition.version for instance in db.session.scalars(
+            select(ProcessInstance).order_by(ProcessInstance.id))]
+
+
+def _form(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to ``action``."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html,
+                     re.DOTALL)
+    assert form is not None, html
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[0]))
+
+
+def test_one_post_moves_one_batch_and_the_next_post_moves_the_rest(app, client, monkeypatch):
+    monkeypatch.setattr(versions, "MAX_MOVED", 3, raising=False)
+    _start(app, 5)
+    _version_2(app)
+    login(client, "admin")
+    action = f"/admin/sop/{KEY}/pindahkan"
+    preview = client.get(action).get_data(True)
+    assert "Akan dipindahkan (5)" in preview
+    first = client.post(action, data=_form(preview, action)).get_data(True)
+    assert _versions(app) == [2, 2, 2, 1, 1], "the oldest first, at most MAX_MOVED"
+    assert "3 proses dipindahkan" in first and "2 proses lagi" in first
+    second = client.post(action, data=_form(first, action)).get_data(True)
+    assert _versions(app) == [2, 2, 2, 2, 2]
+    assert "2 proses dipindahkan" in second and "proses lagi" not in second
+
+
+def test_the_dry_run_lists_a_page_and_counts_the_rest(app, client, monkeypatch):
+    monkeypatch.setattr(versions, "PREVIEW_LIMIT", 2, raising=False)
+    _start(app, 5)
+    _version_2(app)
+    login(client, "admin")
+    preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)
+    assert "Akan dipindahkan (5)" in preview
+    assert "#2 Gangguan 1" in preview and "#3 Gangguan 2" not in preview
+    assert "dan 3 lainnya" in preview
+
+
+def _statements(app, client, path: str) -> list[str]:
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        page = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert page.status_code == 200
+    return seen
+
+
+def test_the_sop_page_runs_the_same_statements_for_2_or_12_running_instances(app, client):
+    _start(app, 2)
+    _version_2(app)
+    login(client, "admin")
+    path = f"/admin/sop/{KEY}"
+    client.get(path)  # the first request of a session loads what later ones keep
+    few = _statements(app, client, path)
+    assert "Pindahkan 2 proses berjalan ke versi 2" in client.get(path).get_data(True)
+    _activate(app, 1)
+    _start(app, 10)
+    _activate(app, 2)
+    many = _statements(app, client, path)
+    assert len(many) == len(few), many
+    assert "Pindahkan 12 proses berjalan ke versi 2" in client.get(path).get_data(True)
+    assert csrf_token(client.get(path).get_data(True))
