@@ -242,7 +242,8 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start; a claimed step
-    ``target`` puts in another lane is released. An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
+    ``target`` puts in another lane is released (``task.released``, no actor, naming the
+    former holder). An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
     state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
     unchanged, listed in ``unmovable``; the others still move.
     """
@@ -292,7 +293,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
     """Move the unit's workflow and its open step rows to ``target``; a claim on a step
-    that changes lane is released."""
+    that changes lane is released, with a ``task.released`` record naming its holder."""
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
     move_to_spec(unit.workflow, spec_of(target), started)
     unit.instance.definition = target
@@ -301,6 +302,10 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
         if row.role != spiff_task.task_spec.lane:
             # Another lane's step now: whoever took it in the old lane may no longer act
             # on it, and would hold it from the new lane's people.
+            if row.claimed_by_id is not None:
+                audit.record(unit.session, unit.clock, "task.released", task=row,
+                             holder=row.claimed_by.username,
+                             reason=f"dipindahkan ke versi {target.version}, lane berubah")
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.bpmn.xml import NS
 from engine.errors import InvalidProcess
-from engine.models import HumanTask, ProcessInstance, Timer
+from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task
@@ -218,3 +218,18 @@ def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, cl
     session.commit()
     assert session.get(ProcessInstance, instance.id).status == "completed"
 
+
+def test_a_claim_released_by_a_move_is_in_the_history_naming_its_holder(
+        session, clock, users):
+    instance, v2 = _claimed_then_moved_to_prakom(session, clock, users)
+    task_id = _open(session, instance.id).id
+    migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    released = session.scalars(select(AuditRecord).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.action == "task.released")).all()
+    assert [(r.actor_id, r.human_task_id, r.detail) for r in released] == [
+        (None, task_id, {"holder": users["Kasubbag"].username,
+                         "reason": "dipindahkan ke versi 2, lane berubah"})]
+    last = session.scalars(select(AuditRecord.action).where(
+        AuditRecord.instance_id == instance.id).order_by(AuditRecord.id.desc()).limit(2)).all()
+    assert last == ["instance.migrated", "task.released"]
