@@ -4,9 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# The English catalog, compiled from its .po (the .mo is built here, never committed).
+# The English catalog, and click's words in Indonesian for the alur command, compiled
+# from their .po (the .mo files are built here, never committed).
 LOCALES := web/translations
 MO := $(LOCALES)/en/LC_MESSAGES/messages.mo
+CLICK_LOCALE := web/cli/locale
+CLICK_MO := $(CLICK_LOCALE)/id/LC_MESSAGES/click.mo
 
 .PHONY: install run test bench screenshots clean messages
 
@@ -19,7 +22,10 @@ $(STAMP): pyproject.toml
 $(MO): $(LOCALES)/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALES)
 
-install: $(STAMP) $(MO)
+$(CLICK_MO): $(CLICK_LOCALE)/id/LC_MESSAGES/click.po $(STAMP)
+	$(BIN)/pybabel compile -D click -d $(CLICK_LOCALE)
+
+install: $(STAMP) $(MO) $(CLICK_MO)
 
 # After changing a user-facing text: extract the messages again, merge them into the .po,
 # translate what is new or marked fuzzy there (tests/web/test_i18n.py checks both).

@@ -85,7 +85,7 @@ def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message
       "[::1]:5000) atau unix:JALUR, bukan '127.0.0.1:99999'")),
     ((), {"ALUR_BIND": "omong-kosong"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
     ((), {"ALUR_BIND": "::1"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
-    (("--bind", "127.0.0.1:0"), {}, "'--bind': harus HOST:PORT dengan port 1–65535"),
+    (("--bind", "127.0.0.1:0"), {}, "GAGAL: Nilai '--bind' tidak sah: harus HOST:PORT dengan port 1–65535"),
 ])
 def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
         tmp_path, args, settings, message):
@@ -190,3 +190,15 @@ def test_a_relative_sqlite_file_is_the_one_in_the_instance_folder(monkeypatch, t
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
     assert database.stat().st_mode & 0o777 == 0o600
     assert not (tmp_path / "alur.sqlite3").exists()
+
+
+def test_usage_errors_are_in_indonesian_unless_language_asks_otherwise(tmp_path):
+    missing = str(tmp_path / "tidak-ada.csv")
+    refused = _alur(tmp_path, "sop", "import", missing)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        f"GAGAL: Nilai 'TABLE' tidak sah: Berkas '{missing}' tidak ada.")
+    assert refused.stderr.startswith("Pemakaian: alur sop import")
+    english = _alur(tmp_path, "sop", "import", missing, LANGUAGE="en")
+    assert english.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for 'TABLE': File '{missing}' does not exist.")
