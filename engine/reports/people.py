@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import CompoundSelect, Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD
@@ -245,7 +245,18 @@ def _notified(person: User, period: Period) -> Any:
 def figure_instances(session: Session, person: User, period: Period, figure: str, *,
                      sop: str | None = None, step: str | None = None,
                      priority: str | None = None) -> tuple[int, ...]:
-    """The ids (ascending) of the instances behind one figure of ``person_report``.
+    """The ids (ascending) of the instances behind one figure of ``person_report``
+    (``figure_query``'s, read). Raises ValueError: another figure."""
+    return tuple(sorted(set(session.scalars(
+        figure_query(person, period, figure, sop=sop, step=step, priority=priority)))))
+
+
+def figure_query(person: User, period: Period, figure: str, *, sop: str | None = None,
+                 step: str | None = None, priority: str | None = None
+                 ) -> Select[Any] | CompoundSelect:
+    """A SELECT of the instance ids (repeats possible) behind one figure of
+    ``person_report``, to use as a subquery: however many, no list of ids is sent back
+    (a busy person's three years would pass SQLite's limit on parameters).
 
     Args:
         figure: "tugas" (steps done, of SOP ``sop`` or of all),
@@ -269,14 +280,15 @@ def figure_instances(session: Session, person: User, period: Period, figure: str
     elif figure == "mttr":
         query = _incidents(person, period, [sop] if sop is not None else []).where(
             ParticipationFact.priority.is_(None) if priority == NO_PRIORITY
-            else ParticipationFact.priority == priority)
+            else ParticipationFact.priority == priority).with_only_columns(
+            ParticipationFact.instance_id)
     elif figure == "eskalasi":
         query = _escalated(person, period)
     elif figure == "notifikasi":
         query = _notified(person, period)
     else:
         raise ValueError(f"angka {figure!r} tidak dikenal")
-    return tuple(sorted(set(session.scalars(query))))
+    return query
 
 
 def incident_sops(session: Session) -> dict[str, str]:

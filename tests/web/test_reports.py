@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale, npgettext
 from lxml import html
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from engine.models import User
 from tests.web.conftest import login
@@ -184,6 +184,29 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     assert f'/proses/{history["F"]}"' not in critical
     assert "angka=eskalasi" in html and "angka=notifikasi" in html
     assert client.get(f"/laporan/orang/prakom/proses?angka=lain&{Q4}").status_code == 404
+
+
+def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(
+        client, history):
+    """However many instances a figure counts (a busy person's three years), the page's
+    statement carries no list of their ids: SQLite refuses more than 32,766 parameters."""
+    login(client, "prakom")
+    seen = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    with client.application.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        page = client.get(f"/laporan/orang/prakom/proses?angka=tugas&{Q4}")
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert page.status_code == 200 and page.get_data(True).count('href="/proses/') >= 7
+    listed = [(sql, params) for sql, params in seen if "FROM process_instances" in sql
+              and "step_facts" in sql]
+    assert listed and all(len(params) < 10 for _, params in listed)
 
 
 @pytest.mark.parametrize(("viewer", "person", "status"), [

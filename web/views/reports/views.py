@@ -203,9 +203,9 @@ def person_instances(username: str) -> Any:
     figure = request.args.get("angka", "")
     if figure not in FIGURES:
         abort(404)
-    ids = report_people.figure_instances(
-        db.session, user, period, figure, sop=request.args.get("sop"),
-        step=request.args.get("langkah"), priority=request.args.get("prioritas"))
+    ids = report_people.figure_query(
+        user, period, figure, sop=request.args.get("sop"), step=request.args.get("langkah"),
+        priority=request.args.get("prioritas"))
     found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
                      .where(ProcessInstance.id.in_(ids))
                      .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
