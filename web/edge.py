@@ -57,13 +57,13 @@ def install_converters(app: Flask) -> None:
 
 def _account_key() -> str:
     """The account an attempt is for: the submitted user name (form or JSON), lower case;
-    the signed-in user's own when none is sent (changing one's password)."""
+    the signed-in user's own when changing one's password."""
+    if request.endpoint == "account.change_password" and current_user.is_authenticated:
+        return "akun:" + current_user.username  # never a name the form sends
     name = request.form.get("username")
     if name is None:
         body = request.get_json(silent=True)
         name = body.get("username") if isinstance(body, dict) else None
-    if name is None and current_user.is_authenticated:
-        name = current_user.username
     return "akun:" + str(name or "").strip().lower()[:64]
 
 
@@ -124,8 +124,9 @@ def install_headers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint != "static":
             # Case data is not kept by the browser: after Keluar on a shared computer, Back
-            # shows no task, form or attachment (the app's own files are still cached).
-            headers.setdefault("Cache-Control", "no-store")
+            # shows no task, form or attachment (the app's own files are still cached). Set,
+            # not defaulted: send_file has put its own "no-cache" on every download.
+            headers["Cache-Control"] = "no-store"
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

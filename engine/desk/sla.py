@@ -126,6 +126,7 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
     the wait fires after it; a step opened during the wait moves by the rest of it);
     audited ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once
     the ticket has ended (its wait ended with it, ``deadline``). Not committed."""
+    lock_instance(session, instance.id)  # of two answers at once, the second finds it ended
     current = open_pause(session, instance)
     if current is None or instance.completed_at is not None:
         return

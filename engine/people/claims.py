@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from engine import audit
 from engine.clock import Clock
 from engine.models import HumanTask, Substitution, User, UserRole
+from engine.runtime.unit import lock_instance
 
 # Steps released per call: the worker's round comes back for the rest.
 MAX_RELEASED = 200
@@ -46,6 +47,9 @@ def release_lapsed(session: Session, clock: Clock, *,
                              .where(condition).order_by(HumanTask.id).limit(MAX_RELEASED)).all()
     released = set()
     for task_id, instance_id, holder_id, username in lapsed:
+        # The instance first, as every change of its steps does (PostgreSQL: the same lock
+        # order as a completion, which would otherwise deadlock with this UPDATE).
+        lock_instance(session, instance_id)
         written = session.execute(
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.state == "open",
                                     HumanTask.claimed_by_id == holder_id)

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from engine import audit, facts
-from engine.clock import Clock
+from engine.clock import Clock, FixedClock
 from engine.db import UTCDateTime
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
@@ -54,6 +54,7 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     problems.update(data_problems)
     if problems:
         raise InvalidTaskData(problems)
+    clock = FixedClock(clock.now())  # started as its first step opens (``unit.start``)
     now = clock.now()
 
     def opened(state_json: str) -> ProcessInstance:

@@ -93,3 +93,14 @@ def test_the_app_behind_nginx_knows_it_is_served_over_https():
     assert re.search(r'^    ALUR_HTTPS: "1"$', compose, flags=re.MULTILINE)
     site = (DEPLOY / "nginx" / "alur.conf").read_text()
     assert "proxy_hide_header Strict-Transport-Security;" in site
+
+
+def test_every_install_compiles_the_catalogs_the_makefile_compiles():
+    """The container and both install paths of docs/deploy.md build the .mo files that
+    make install builds: without click's, alur's usage errors would be English."""
+    compiled = ("pybabel compile -d", "pybabel compile -D click -d")
+    containerfile = (DEPLOY / "container" / "Containerfile").read_text()
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    for command in compiled:
+        assert command in containerfile, command
+        assert guide.count(command) == 2, command

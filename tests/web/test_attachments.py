@@ -41,6 +41,7 @@ def test_upload_is_stored_outside_the_database_and_served_to_the_role(app, clien
     with client.get(f"/lampiran/{attachment.id}") as download:
         assert (download.status_code, download.data, download.mimetype) == (
             200, PDF, "application/pdf")
+        assert download.headers["Cache-Control"] == "no-store"  # not kept after Keluar
     login(client, "redaktur")  # not a lane of the server SOP
     assert client.get(f"/lampiran/{attachment.id}").status_code == 403
 

@@ -62,6 +62,8 @@ def test_one_post_moves_one_batch_and_the_next_post_moves_the_rest(app, client, 
     first = client.post(action, data=_form(preview, action)).get_data(True)
     assert _versions(app) == [2, 2, 2, 1, 1], "the oldest first, at most MAX_MOVED"
     assert "3 proses dipindahkan" in first and "2 proses lagi" in first
+    assert first.count("<form") == first.count("</form>") and "<title>Pemindahan proses" in \
+        first and "sesudah" not in first.split("</title>")[0]  # the form is in the page only
     second = client.post(action, data=_form(first, action)).get_data(True)
     assert _versions(app) == [2, 2, 2, 2, 2]
     assert "2 proses dipindahkan" in second and "proses lagi" not in second
