@@ -101,6 +101,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
+    try:  # uploads would otherwise fail one by one, each a 500
+        private_folder(Path(app.config["ALUR_ATTACHMENTS_PATH"]))
+    except OSError as error:
+        raise environment.ConfigError(
+            f"ALUR_ATTACHMENTS_PATH {app.config['ALUR_ATTACHMENTS_PATH']!r} tidak dapat "
+            f"dipakai sebagai folder lampiran: {error.strerror}") from None
     app.config["SQLALCHEMY_DATABASE_URI"] = _absolute_sqlite(
         app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if app.config["ALUR_PROXY_COUNT"]:

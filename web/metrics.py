@@ -62,7 +62,10 @@ def may_scrape(config: dict[str, Any], remote_addr: str | None, authorization: s
     ``Authorization: Bearer <token>``; without it, only from this machine (loopback)."""
     token = config.get("ALUR_METRICS_TOKEN") or ""
     if token:
-        return hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
+        scheme, _, given = authorization.strip().partition(" ")
+        # The scheme in any case (RFC 9110 §11.1), as the API's tokens are read.
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                                   token.encode())
     return remote_addr in ("127.0.0.1", "::1")
 
 

@@ -77,6 +77,18 @@ def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message
     assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
 
 
+def test_an_attachments_folder_that_cannot_be_made_stops_every_command(tmp_path):
+    """Uploads would otherwise fail one by one with a 500; a file where the folder should
+    be is named before anything runs."""
+    blocked = tmp_path / "bukan-folder"
+    blocked.write_text("berkas, bukan folder")
+    for args in (("db", "current"), ("--help",)):
+        result = _alur(tmp_path, *args, ALUR_ATTACHMENTS_PATH=str(blocked / "lampiran"))
+        assert result.returncode == 2, (args, result.stderr)
+        assert (f"GAGAL: ALUR_ATTACHMENTS_PATH '{blocked / 'lampiran'}' tidak dapat dipakai "
+                "sebagai folder lampiran") in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("args, settings, message", [
     ((), {"ALUR_WEB_WORKERS": "0"}, "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '0'"),
     ((), {"ALUR_WEB_THREADS": "100"}, "GAGAL: ALUR_WEB_THREADS paling besar 64, bukan '100'"),

@@ -89,6 +89,10 @@ def test_metrics_only_from_this_machine_or_with_the_token(app, client):
     assert client.get("/metrics", headers={"Authorization": "Bearer salah"}).status_code == 403
     assert scrape(client, headers={"Authorization": "Bearer token-metrik"},
                   environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert scrape(client, headers={"Authorization": "bearer token-metrik"},  # any case
+                  environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert client.get("/metrics", headers={"Authorization": "Basic token-metrik"},
+                      environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
 
 
 def test_behind_a_proxy_the_forwarded_address_decides(app, client):
