@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from engine.models import HumanTask
+from tests.helpers.statements import page_statements
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -157,22 +158,6 @@ def _copy_open_tasks(app, count: int) -> None:
         db.session.commit()
 
 
-def _statements(app, client, path: str, headers=None) -> list[str]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        assert client.get(path, headers=headers or {}).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    return seen
-
-
 def test_a_page_reads_no_workflow_state_nor_bpmn_and_the_same_statements_for_10_or_200(
         app, client, started):
     _copy_open_tasks(app, 6)  # 10 open tasks
@@ -180,11 +165,11 @@ def test_a_page_reads_no_workflow_state_nor_bpmn_and_the_same_statements_for_10_
     client.get("/")  # the first request of a session loads what later ones keep
     login(client, "prakom")
     client.get("/api/v1/tasks", headers=started)  # the token's first use is written down
-    small = {path: _statements(app, client, path, headers)
+    small = {path: page_statements(app, client, path, headers)
              for path, headers in (("/", None), ("/?urut=-nomor&cari=server", None),
                                    ("/api/v1/tasks", started))}
     _copy_open_tasks(app, 190)  # 200 open tasks
-    large = {path: _statements(app, client, path, headers)
+    large = {path: page_statements(app, client, path, headers)
              for path, headers in (("/", None), ("/?urut=-nomor&cari=server", None),
                                    ("/api/v1/tasks", started))}
     for path, statements in {**small, **large}.items():

@@ -3,7 +3,7 @@ the same number of statements however many instances are running."""
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.models import ProcessInstance, User
 from engine.process import versions
@@ -11,6 +11,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from tests.conftest import BPMN_DIR, csrf_token
 from tests.engine.process.test_migration import KEY, REMOVED, without_step
+from tests.helpers.statements import page_statements
 from tests.web.conftest import login
 from web.extensions import clock, db
 
@@ -80,35 +81,18 @@ def test_the_dry_run_lists_a_page_and_counts_the_rest(app, client, monkeypatch):
     assert "dan 3 lainnya" in preview
 
 
-def _statements(app, client, path: str) -> list[str]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        page = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    assert page.status_code == 200
-    return seen
-
-
 def test_the_sop_page_runs_the_same_statements_for_2_or_12_running_instances(app, client):
     _start(app, 2)
     _version_2(app)
     login(client, "admin")
     path = f"/admin/sop/{KEY}"
     client.get(path)  # the first request of a session loads what later ones keep
-    few = _statements(app, client, path)
+    few = page_statements(app, client, path)
     assert "Pindahkan 2 proses berjalan ke versi 2" in client.get(path).get_data(True)
     _activate(app, 1)
     _start(app, 10)
     _activate(app, 2)
-    many = _statements(app, client, path)
+    many = page_statements(app, client, path)
     assert len(many) == len(few), many
     assert "Pindahkan 12 proses berjalan ke versi 2" in client.get(path).get_data(True)
     assert csrf_token(client.get(path).get_data(True))
