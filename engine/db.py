@@ -70,10 +70,20 @@ def is_busy(error: BaseException) -> bool:
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL (readers never block the writer), enforced foreign keys, a busy timeout."""
+    """WAL (readers never block the writer), ``synchronous=NORMAL``, enforced foreign keys,
+    a busy timeout.
+
+    NORMAL is SQLite's recommended setting in WAL mode (sqlite.org/pragma.html#pragma_synchronous):
+    a commit no longer waits for the disk (FULL's fsync per commit took 1.8 ms, a quarter of a
+    completion's time on the bench machine); the database stays consistent after any crash,
+    and only a power failure or operating-system crash can lose the commits of the last moments
+    before it (those since the last checkpoint). README "Konfigurasi" says so; an office that
+    may not lose them runs PostgreSQL.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -70,6 +70,7 @@ def _db() -> sqlite3.Connection:
         _local.connection = sqlite3.connect(os.environ["FLOOR_DATABASE"], isolation_level=None,
                                             check_same_thread=False)
         _local.connection.execute("PRAGMA busy_timeout=5000")
+        _local.connection.execute("PRAGMA synchronous=NORMAL")
     return _local.connection
 
 

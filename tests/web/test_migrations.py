@@ -24,6 +24,8 @@ def test_upgrade_to_head_matches_the_models(database):
             assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
             if not on_postgres():
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                # NORMAL (1): a commit does not wait for the disk (README "Konfigurasi").
+                assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
         assert "human_tasks" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
