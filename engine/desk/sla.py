@@ -21,7 +21,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.escalation.chain import step_clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
-from engine.runtime.unit import change, lock_instance, open_tasks
+from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
@@ -124,8 +124,9 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
     already, and its escalation levels 2+ move by the part of the pause the step was open
     for (so the steps' due times and the whole escalation chain follow: a level due during
     the wait fires after it; a step opened during the wait moves by the rest of it);
-    audited ``sla.resumed`` with the pause in minutes. Nothing when not paused, nor once
-    the ticket has ended (its wait ended with it, ``deadline``). Not committed."""
+    audited ``sla.resumed`` with the pause in minutes. A ticket in Galat moves alike (its
+    timers fire once an administrator retries it). Nothing when not paused, nor once the
+    ticket has ended (its wait ended with it, ``deadline``). Not committed."""
     lock_instance(session, instance.id)  # of two answers at once, the second finds it ended
     current = open_pause(session, instance)
     if current is None or instance.completed_at is not None:
@@ -138,7 +139,9 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
                   ) -> datetime:
         return moved(calendar, fire_at, (max(start, opened_at or start), end), round_the_clock)
 
-    with change(session, clock, instance.id) as unit:
+    # A ticket in Galat moves too: its timers wait for the retry, which must find them
+    # past the wait like the levels 2+ below.
+    with change(session, clock, instance.id, statuses=("running", GALAT)) as unit:
         if unit is not None:  # saving re-projects due times and timers
             opened = {step.spiff_task_id: step.created_at
                       for step in open_tasks(session, instance)}

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from engine.desk import sla, tickets
+from engine.escalation.incidents import mark_failed, retry_instance
 from engine.escalation.timers import fire_round
 from engine.models import AuditRecord, Escalation, HumanTask, Timer, User
 from engine.process.instances import cancel_instance, start_instance
@@ -238,3 +239,29 @@ def test_a_step_opened_during_the_wait_moves_only_by_the_rest_of_it(
                                                                   tzinfo=WIB))
     assert _pending(session, instance) == [(1, datetime(2026, 11, 23, 11, 40, tzinfo=WIB))]
     assert _fire(session, clock, datetime(2026, 11, 23, 11, 40, tzinfo=WIB)) == [1]
+
+
+def test_an_answer_to_a_ticket_in_galat_moves_its_step_and_level_1_too(
+        session, clock, users, deployed):
+    """The ticket waits (08.30-10.00) and goes into Galat meanwhile: the answer moves its
+    open step's deadline and level 1 by the 90 office minutes of the wait as for a running
+    ticket, so once an administrator retries it the reminder comes at 10.30, not at
+    once."""
+    user = _employee(session, clock)  # Monday 08.00
+    instance = _report(session, clock, user, "kritis")
+    clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    clock.set(datetime(2026, 11, 23, 8, 45, tzinfo=WIB))
+    assert mark_failed(session, clock, instance.id, "SMTP mati")
+    session.commit()
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    assert step.due_at == datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
+    assert _pending(session, instance) == [(1, datetime(2026, 11, 23, 10, 30, tzinfo=WIB))]
+    clock.set(datetime(2026, 11, 23, 10, 5, tzinfo=WIB))
+    retry_instance(session, clock, instance.id, users["admin"])
+    session.commit()
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 29, tzinfo=WIB)) == []
+    assert _fire(session, clock, datetime(2026, 11, 23, 10, 30, tzinfo=WIB)) == [1]
