@@ -9,6 +9,10 @@ spec, so a page costs the same whether 10 or 10,000 tasks are open (issue 13). V
 - ``semua``: both;
 - ``bawahan`` (Tugas Bawahan): every open task of the roles the user supervises
   (``engine.roles.supervisor_of``), the ones a supervisor may assign (Alihkan).
+
+A step of a ticket waiting for its requester (an open ``SlaPause``, ``engine.desk.sla``)
+is shown as waiting: its clock stands still, so it is neither late nor due today until
+the answer moves its deadline by the wait.
 """
 
 import unicodedata
@@ -16,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, supervisor_of
@@ -43,11 +47,16 @@ MAX_SEARCH = 100
 # calls, hence the common ones only.
 IGNORED = " -_.,/()'\":&+–—’"
 _SEPARATOR = "|"
+# The task's instance is a ticket waiting for its requester (menunggu pemohon): read in
+# the pauses' instance index, never the instance's row.
+WAITING = exists().where(SlaPause.instance_id == HumanTask.instance_id,
+                         SlaPause.ended_at.is_(None))
 
 
 @dataclass(frozen=True)
 class InboxRow:
-    """One row of the Kotak Masuk: what the page and the API show of an open task."""
+    """One row of the Kotak Masuk: what the page and the API show of an open task;
+    ``waiting``: its ticket waits for the requester (``WAITING``), its deadline stands."""
 
     id: int
     instance_id: int
@@ -65,6 +74,7 @@ class InboxRow:
     claimed_by: str | None
     claimed_by_name: str | None
     round_the_clock: bool
+    waiting: bool
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,9 @@ class InboxQuery:
         view: one of ``INBOX_VIEWS`` (unknown values read as ``semua``).
         process_key: only this SOP.
         state: ``terlambat`` (past its deadline), ``hari_ini`` (due between now and
-            ``day_end``, an aware datetime: the end of the office's day) or
-            ``dalam_proses`` (claimed); anything else: no filter.
+            ``day_end``, an aware datetime: the end of the office's day), neither for a
+            ticket waiting for its requester (``WAITING``), or ``dalam_proses``
+            (claimed); anything else: no filter.
         search: words of the step name, the SOP name, the instance number or title;
             case, spaces and common punctuation (``IGNORED``) are ignored, and accents in
             the typed words (``normalise``).
@@ -228,7 +239,8 @@ _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
                 ProcessInstance.title, ProcessDefinition.key, ProcessDefinition.name,
                 HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
                 HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
-                User.username, User.full_name, HumanTask.round_the_clock)
+                User.username, User.full_name, HumanTask.round_the_clock,
+                WAITING.label("waiting"))
 
 
 def _joined(query: Select[Any]) -> Select[Any]:
@@ -293,9 +305,10 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
         condition = _open_in(sorted(acting), asked.process_key) & {
             "saya": mine, "unit": unit}.get(asked.view, or_(mine, unit))
     if asked.state == "terlambat":
-        condition &= HumanTask.due_at < now
+        condition &= (HumanTask.due_at < now) & ~WAITING
     elif asked.state == "hari_ini":
-        condition &= (HumanTask.due_at >= now) & (HumanTask.due_at < (asked.day_end or now))
+        condition &= ((HumanTask.due_at >= now) & (HumanTask.due_at < (asked.day_end or now))
+                      & ~WAITING)
     elif asked.state == "dalam_proses":
         condition &= HumanTask.claimed_by_id.is_not(None)
     needles = search_forms((asked.search or "")[:MAX_SEARCH])

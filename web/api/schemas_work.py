@@ -59,7 +59,7 @@ class TaskQuery(PageQuery):
 
 class InboxTaskSchema(Schema):
     """One task of the inbox: ``TaskSchema``'s fields read from an ``InboxRow``, with the
-    instance number."""
+    instance number and whether its ticket waits for the requester (``waiting``)."""
 
     id = fields.Int()
     instance_id = fields.Int()
@@ -73,6 +73,8 @@ class InboxTaskSchema(Schema):
     state = fields.Str()
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
+    waiting = fields.Bool(metadata={"description": "tiket menunggu pemohon: waktu berhenti, "
+                                                   "due_at bergeser sesudah jawabannya"})
     claimed_by = fields.Str(allow_none=True)
     # An inbox task is open: never completed (kept for the same shape as TaskSchema).
     completed_by = fields.Str(allow_none=True, dump_default=None)
