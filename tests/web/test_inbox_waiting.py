@@ -1,5 +1,6 @@
 """Kotak Masuk while a ticket waits for its requester: the step says it waits, its clock
-stands still (not late, not due today) on the page and in the API, until the answer."""
+stands still (not late, not due today) on the page, the step's page and in the API, until
+the answer."""
 
 import re
 from datetime import timedelta
@@ -30,6 +31,8 @@ def test_a_step_waiting_for_the_requester_is_shown_waiting_not_late(app, client,
     assert "Menunggu pemohon: waktu berhenti" in row
     assert "Terlambat" not in row and 'class="late"' not in row
     assert "Printer rusak" not in client.get("/?status=terlambat").get_data(True)
+    step = client.get(re.search(r'href="(/tugas/\d+)"', row)[1]).get_data(True)
+    assert "Menunggu pemohon: waktu berhenti" in step and "Terlambat" not in step
     [task] = client.get("/api/v1/tasks", headers=prakom).json
     assert task["waiting"] is True
     assert client.get("/api/v1/tasks?state=terlambat", headers=prakom).json == []

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
+from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
 from engine.people.holders import holders_of, present_holders
@@ -146,7 +147,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
                 ) -> Any:
     """The task page, with ``errors`` (field -> message) beside their fields and
     ``assign_error`` beside "Alihkan kepada" (422 with either): the case file, the step's
-    form (or, once done, what was submitted), files, comments."""
+    form (or, once done, what was submitted), files, comments; an open step of a ticket
+    waiting for its requester says so instead of its time left."""
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
@@ -176,6 +178,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
                        if field["type"] == "choice" for choice in field["choices"]),
         returned_by=case.returned_by(db.session, human_task)
         if human_task.state == "open" else None,
+        waiting=human_task.state == "open"
+        and sla.open_pause(db.session, human_task.instance) is not None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
         attachments=files, comments=comments,
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
