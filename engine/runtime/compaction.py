@@ -19,6 +19,13 @@ stores an instance's workflow, ``compact`` drops what no SpiffWorkflow rule read
    (``BoundaryEventJoin``'s ``split_task``): a step completed in a run that failed (Galat)
    leaves its boundary join unfinished below it, and the split above the step must still
    be there when the instance is retried or moved to a fixed version.
+3. The arrivals at a gateway join that was reached and has not run: when a branch reaches
+   a parallel join, SpiffWorkflow cancels the join task of the branch that came before
+   it, yet still counts that branch as arrived by the cancelled task's completed parent,
+   and merges that parent's data when the join runs. Both stay, or a join of three
+   branches would wait forever for the first, and a join left ready by a failed run
+   (Galat) would lose the other branch's data, and wait for it once moved to a new
+   version.
 
 What is left is the unfinished tasks, their parents and finished siblings, and the
 finished tasks where live branches part: a size set by the diagram, not by the history.
@@ -29,6 +36,7 @@ Spliced joins of earlier rounds can no longer be mistaken for arrivals of this r
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.util.task import TaskState
 
 
@@ -43,12 +51,14 @@ def compact(workflow: Any) -> int:
     if not live:
         return 0
     root = workflow.task_tree
+    # Arrivals a parallel join still counts and merges: they stay, each under its parent.
+    held = live + _arrivals(tasks, live)
     spine = set()
-    for task in live:
+    for task in held:
         while task is not None and task.id not in spine:
             spine.add(task.id)
             task = task.parent
-    live_parents = {task._parent for task in live}
+    live_parents = {task._parent for task in held}
     splits = {split.id for split in (task.find_ancestor(task.task_spec.split_task)
                                      for task in live
                                      if getattr(task.task_spec, "split_task", None))
@@ -69,6 +79,22 @@ def compact(workflow: Any) -> int:
         child._parent = parent.id
         _forget(workflow, task_id)
     return before - len(tasks)
+
+
+def _arrivals(tasks: dict[Any, Any], live: list[Any]) -> list[Any]:
+    """The finished tasks of the spec of a gateway join that was reached and has not run
+    (waiting, or ready in a Galat state) that are not its ancestors: the branches that
+    reached it in this round. ``ParallelGateway`` counts one as arrived while its parent
+    is completed (cancelled or not), and ``UnstructuredJoin._run_hook`` merges its parent's
+    data when the join runs (SpiffWorkflow 3.2)."""
+    joins = [task for task in live if isinstance(task.task_spec, UnstructuredJoin)
+             and task.has_state(TaskState.READY | TaskState.WAITING)]
+    if not joins:
+        return []
+    return [task for task in tasks.values()
+            if task.has_state(TaskState.FINISHED_MASK) and any(
+                task.task_spec is join.task_spec and not join.is_descendant_of(task)
+                for join in joins)]
 
 
 def tree_size(workflow: Any) -> int:

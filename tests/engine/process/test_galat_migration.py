@@ -1,6 +1,6 @@
-"""A Galat instance whose failing step had a boundary timer is moved to the fixed version
-and retried (README "Galat"); a stored state SpiffWorkflow cannot move is listed and left
-unchanged while the others move."""
+"""A Galat instance whose failing step had a boundary timer, or that stopped after a
+parallel join, is moved to the fixed version and retried (README "Galat"); a stored state
+SpiffWorkflow cannot move is listed and left unchanged while the others move."""
 
 from sqlalchemy import select
 
@@ -12,6 +12,8 @@ from engine.process.versions import migrate_instances
 from engine.runtime.adapter import dump_state, load_state, spec_of
 from engine.time.calendar import DEFAULT_CALENDAR
 from tests.engine.process.test_galat import FIXED, RUNAWAY, _complete, _runaway
+from tests.engine.runtime.test_compaction import PARALLEL, _open
+from tests.engine.runtime.test_compaction import _complete as _complete_step
 
 # Kegiatan_2, whose decision sends the token into the runaway loop, gets a Waktu of 1 hour
 # and its boundary timer: the Galat state then holds the step's boundary join unfinished.
@@ -103,3 +105,43 @@ def test_a_state_spiffworkflow_cannot_move_is_listed_and_left_unchanged(
     retry_instance(session, clock, stuck.id, users["admin"])  # fails again, said as Galat
     session.commit()
     assert session.get(ProcessInstance, stuck.id).status == "error"
+
+
+def _checked(budget: str) -> bytes:
+    """PARALLEL with a check after the join: Kegiatan_2 only when Kegiatan_4's note says
+    ``budget`` (or "ditolak"); any other note is a gateway with no branch to take."""
+    flow = ('<bpmn:sequenceFlow id="{0}" sourceRef="Cek" targetRef="Kegiatan_2"><bpmn:'
+            'conditionExpression xsi:type="bpmn:tFormalExpression">catatan == "{1}"'
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    return PARALLEL.replace(
+        b'<bpmn:flowNodeRef>Join</bpmn:flowNodeRef>',
+        b'<bpmn:flowNodeRef>Join</bpmn:flowNodeRef><bpmn:flowNodeRef>Cek</bpmn:flowNodeRef>'
+    ).replace(
+        b'<bpmn:sequenceFlow id="Flow_J" sourceRef="Join" targetRef="Kegiatan_2" />',
+        ('<bpmn:exclusiveGateway id="Cek" name="Anggaran siap?" />'
+         '<bpmn:sequenceFlow id="Flow_J" sourceRef="Join" targetRef="Cek" />'
+         + flow.format("Flow_C1", budget) + flow.format("Flow_C2", "ditolak")).encode())
+
+
+def test_a_galat_instance_stopped_after_a_parallel_join_moves_and_finishes(
+        session, clock, users):
+    deploy(session, clock, _checked("anggaran final"))
+    instance = start_instance(session, clock, process_key="sop_uji", title="Paralel",
+                              user=users["Prakom"])
+    session.commit()
+    _complete_step(session, clock, users, "Kegiatan_1")
+    _complete_step(session, clock, users, "Kegiatan_4", {"catatan": "anggaran siap"})
+    _complete_step(session, clock, users, "Kegiatan_3")
+    assert (instance.status, instance.error_element) == ("error", "Cek")
+    fixed, _ = deploy(session, clock, _checked("anggaran siap"))
+    result = migrate_instances(session, clock, fixed, users["admin"])
+    session.commit()
+    assert (result.migrated, result.unmovable) == ([instance.id], {})
+    retry_instance(session, clock, instance.id, users["admin"])
+    session.commit()
+    # The join fires again, with Kegiatan_4's note: the check takes its branch.
+    assert (instance.status, _open(session)) == ("running", ["Kegiatan_2"])
+    _complete_step(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "setuju"})
+    assert instance.status == "completed"
+    steps = session.execute(select(HumanTask.bpmn_id, HumanTask.state)).all()
+    assert sorted(steps) == [(f"Kegiatan_{n}", "completed") for n in (1, 2, 3, 4)]

@@ -1,8 +1,10 @@
 """Compaction keeps what SpiffWorkflow's rules read: a parallel join inside a revision loop
-still waits for both branches in every round, and a late step keeps its deadline."""
+still waits for both branches in every round, a join of three branches fires when the
+last arrives, and a late step keeps its deadline."""
 
 from datetime import timedelta
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.escalation.timers import fire_instance_timers
@@ -48,6 +50,18 @@ PARALLEL = mini_bpmn({
         '<bpmn:sequenceFlow id="Flow_J" sourceRef="Join" targetRef="Kegiatan_2" />',
 })
 
+# PARALLEL with a third branch, Kegiatan_5 by the Kasubbag.
+THREE_BRANCHES = PARALLEL.replace(
+    b'<bpmn:flowNodeRef>Kegiatan_4</bpmn:flowNodeRef>',
+    b'<bpmn:flowNodeRef>Kegiatan_4</bpmn:flowNodeRef><bpmn:flowNodeRef>Kegiatan_5</bpmn:flowNodeRef>'
+).replace(
+    b'<bpmn:sequenceFlow id="Flow_J" sourceRef="Join" targetRef="Kegiatan_2" />',
+    b'<bpmn:sequenceFlow id="Flow_J" sourceRef="Join" targetRef="Kegiatan_2" />'
+    b'<bpmn:userTask id="Kegiatan_5" name="Menyiapkan jadwal">'
+    + _properties(5).encode() + b'</bpmn:userTask>'
+    b'<bpmn:sequenceFlow id="Flow_S5" sourceRef="Split" targetRef="Kegiatan_5" />'
+    b'<bpmn:sequenceFlow id="Flow_J5" sourceRef="Kegiatan_5" targetRef="Join" />')
+
 
 def _open(session) -> list[str]:
     return sorted(session.scalars(select(HumanTask.bpmn_id).where(HumanTask.state == "open")))
@@ -85,6 +99,23 @@ def test_a_parallel_join_in_a_loop_waits_for_both_branches_every_round(session, 
     _complete(session, clock, users, "Kegiatan_4")
     _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "setuju"})
     assert instance.status == "completed"
+
+
+def test_a_join_of_three_branches_fires_when_the_last_arrives(session, clock, users):
+    deploy(session, clock, THREE_BRANCHES)
+    instance = start_instance(session, clock, process_key="sop_uji", title="Tiga cabang",
+                              user=users["Prakom"])
+    session.commit()
+    _complete(session, clock, users, "Kegiatan_1")
+    _complete(session, clock, users, "Kegiatan_4", {"catatan": "anggaran siap"})
+    _complete(session, clock, users, "Kegiatan_5")
+    assert _open(session) == ["Kegiatan_3"]
+    _complete(session, clock, users, "Kegiatan_3")
+    assert (instance.status, _open(session)) == ("running", ["Kegiatan_2"])
+    with change(session, clock, instance.id) as unit:
+        [review] = unit.workflow.get_tasks(state=TaskState.READY)
+        assert review.data["catatan"] == "anggaran siap", "the first branch's data is merged"
+    session.rollback()
 
 
 def test_a_late_step_keeps_its_deadline_after_its_timer_fired(session, clock, users):
