@@ -2,7 +2,7 @@
 instances to a new version.
 
 Moving is ``engine.runtime.migration.move_to_spec``: each open step keeps its start and its
-deadline is counted again from it, so a migration never gives a late step more time.
+deadline is counted again from it with the new version's Waktu.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from engine.paging import Page, paginate
 from engine.process.deploy import make_active
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
+from engine.runtime.projection import step_waktu
 from engine.runtime.unit import GALAT, InstanceUnit, change
 from engine.time.duration import duration_words
 
@@ -241,7 +242,9 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
 
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
-    claim and start; their deadlines are counted again from that start; a claimed step
+    claim and start; their deadlines are counted again from that start with ``target``'s
+    Waktu (timer waiting or fired), which their rows take for later escalation levels
+    (a level 2+ already scheduled keeps its time); a claimed step
     ``target`` puts in another lane is released (``task.released``, no actor, naming the
     former holder). An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
     state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
@@ -309,4 +312,6 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id
+        for column, value in step_waktu(unit.workflow, row.spiff_task_id).items():
+            setattr(row, column, value)  # the escalation levels count in the new Waktu
     unit.session.flush()

@@ -1,8 +1,9 @@
 """Moving a running workflow to another version of its process spec.
 
 Uses SpiffWorkflow's ``diff_workflow``/``migrate_workflow``. SpiffWorkflow restarts the
-timers of the steps it resets; each step's deadline is then counted again from the step's
-original start, so a migration never gives a late step more time.
+timers of the steps it resets; each open step's deadline is then counted again from the
+step's original start with the new version's Waktu, so a migration never gives a late step
+more time than that Waktu.
 """
 
 from datetime import datetime
@@ -27,7 +28,8 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
 
     Args:
         started: ``{spiff task id of an open user task: when it became ready (aware)}``;
-            the deadline of each such step is counted again from that moment.
+            the deadline of each such step is counted again from that moment with the
+            Waktu of ``spec``, whether its timer is waiting or fired already.
 
     Raises:
         MigrationRefused: SpiffWorkflow cannot move this state (e.g. a boundary join whose
@@ -52,7 +54,9 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
     if passed:
         raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
                                f"{_names(passed)}; proses tetap di versinya")
-    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
+    # A fired timer of a step still open is that step's deadline (``projection._timer_of``):
+    # it is counted again too, or a late step would keep the old version's Waktu.
+    for spiff_task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED):
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
         if guarded is not None and str(guarded.id) in started:

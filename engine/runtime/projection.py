@@ -155,7 +155,7 @@ def _write_steps(session: Session, clock: Clock, instance: ProcessInstance,
     opened = _insert_steps(session, [
         {**_OPEN_STEP, "instance_id": instance.id, "spiff_task_id": spiff_id,
          "bpmn_id": step.bpmn_id, "name": step.name, "role": step.role, "created_at": now,
-         "due_at": step.due_at, **_waktu(workflow, spiff_id)}
+         "due_at": step.due_at, **step_waktu(workflow, spiff_id)}
         for spiff_id, step in after.steps.items() if spiff_id not in before.steps])
     for listener in _listeners:
         listener(session, opened)
@@ -280,9 +280,11 @@ def _completed(workflow: BpmnWorkflow, spiff_id: str) -> bool:
     return spiff_task is not None and spiff_task.state == TaskState.COMPLETED
 
 
-def _waktu(workflow: BpmnWorkflow, spiff_id: str) -> dict[str, Any]:
-    """A step's Waktu as it opens, for its row: its timer's duration evaluated on the
-    case data and whether it counts wall-clock time (nothing for a step without timer)."""
+def step_waktu(workflow: BpmnWorkflow, spiff_id: str) -> dict[str, Any]:
+    """The Waktu of open step ``spiff_id`` for its row: ``{"duration": ISO 8601,
+    "round_the_clock": bool}`` from its timer, the duration evaluated on the case data
+    (``{}`` for a step without timer). Taken as the step opens, and again when its
+    instance moves to another version (``engine.process.versions``)."""
     timer = _timer_of(workflow.tasks[UUID(spiff_id)])
     if timer is None:
         return {}

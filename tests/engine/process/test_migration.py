@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.bpmn.xml import NS
 from engine.errors import InvalidProcess
+from engine.escalation.timers import fire_instance_timers
 from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
@@ -19,7 +20,7 @@ from engine.process.versions import (
     migrate_instances,
     plan_migration,
 )
-from tests.conftest import BPMN_DIR, mini_bpmn, sop_walks
+from tests.conftest import BPMN_DIR, MONDAY_0800, mini_bpmn, sop_walks
 from tests.engine.process.test_galat_migration import TIMED
 
 KEY = "penanganan_gangguan_server"
@@ -233,3 +234,29 @@ def test_a_claim_released_by_a_move_is_in_the_history_naming_its_holder(
     last = session.scalars(select(AuditRecord.action).where(
         AuditRecord.instance_id == instance.id).order_by(AuditRecord.id.desc()).limit(2)).all()
     assert last == ["instance.migrated", "task.released"]
+
+
+def test_a_retimed_step_counts_its_new_waktu_from_its_start_fired_or_not(
+        session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    late = start_instance(session, clock, process_key="sop_uji", title="Terlambat",
+                          user=users["Prakom"])
+    clock.advance(timedelta(minutes=40))
+    waiting = start_instance(session, clock, process_key="sop_uji", title="Belum terlambat",
+                             user=users["Prakom"])
+    session.commit()
+    clock.advance(timedelta(minutes=5))  # 08.45: Kegiatan_1 of "Terlambat" was due 08.30
+    assert fire_instance_timers(session, clock, late.id) == 1
+    session.commit()
+    v2, _ = deploy(session, clock, mini_bpmn({
+        '<spiffworkflow:property name="waktu" value="30 menit" />':
+            '<spiffworkflow:property name="waktu" value="1 jam" />',
+        '"PT30M"': '"PT1H"'}))
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    assert result.migrated == [late.id, waiting.id]
+    for instance, opened in ((late, MONDAY_0800), (waiting, MONDAY_0800 + timedelta(minutes=40))):
+        task = _open(session, instance.id)
+        assert (task.due_at, task.duration) == (opened + timedelta(hours=1), "PT1H"), instance.title
+    # The late step's level 1 was raised: it is not armed again, only level 2 waits.
+    assert session.scalars(select(Timer.level).where(Timer.instance_id == late.id)).all() == [2]
