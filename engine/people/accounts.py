@@ -49,9 +49,23 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def normal_username(username: str) -> str:
+    """``username`` as names are stored (``USERNAME``: lower case) and looked up: without
+    surrounding spaces, in lower case, so "Prakom" (a phone's capital first letter) and
+    "PRAKOM" are "prakom"."""
+    return username.strip().lower()
+
+
+def find_by_username(session: Session, username: str) -> User | None:
+    """The user named ``username`` as a person typed it (any case, ``normal_username``),
+    or None: the one lookup of a name at login, in the API, in report links and in
+    ``alur user``."""
+    return session.scalar(select(User).where(User.username == normal_username(username)))
+
+
 def by_username(session: Session, username: str) -> User:
-    """The user named ``username``. Raises NotFound."""
-    user = session.scalar(select(User).where(User.username == username))
+    """The user named ``username`` (any case, as ``find_by_username``). Raises NotFound."""
+    user = find_by_username(session, username)
     if user is None:
         raise NotFound(f"Pengguna {username} tidak ada.")
     return user

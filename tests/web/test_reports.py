@@ -219,6 +219,18 @@ def test_who_may_see_a_persons_figures(client, history, viewer, person, status):
     assert client.get(f"/laporan/orang/{person}?{Q4}&format=csv").status_code == status
 
 
+def test_a_persons_name_in_the_address_is_read_in_any_case(client, history):
+    """/laporan/orang/PRAKOM is Prakom's page, as "PRAKOM" logs in as prakom; its links
+    and exports carry the stored name."""
+    login(client, "kasubbag")
+    page = client.get(f"/laporan/orang/PRAKOM?{Q4}")
+    assert page.status_code == 200
+    assert "/laporan/orang/prakom/proses?angka=tugas" in page.get_data(True)
+    assert "kinerja-prakom-" in client.get(
+        f"/laporan/orang/Prakom?{Q4}&format=csv").headers["Content-Disposition"]
+    assert client.get(f"/laporan/orang/PRAKOM/proses?angka=tugas&{Q4}").status_code == 200
+
+
 def test_people_list_shows_only_whom_one_may_see(client, history):
     login(client, "kasubbag")
     html = client.get("/laporan/orang").get_data(True)

@@ -5,16 +5,13 @@ from typing import Any
 
 from flask import jsonify, request
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select
 
-from engine.models import User
 from engine.paging import MAX_PER_PAGE, Page
 from web.api import bp
 from web.api.field_messages import indonesian
 from web.errors import error_response
-from web.extensions import db
 
-__all__ = ["MAX_PER_PAGE", "RequestError", "find_user", "load_body", "load_query",
+__all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query",
            "page_json", "page_list", "page_of"]
 
 
@@ -29,12 +26,6 @@ class RequestError(Exception):
 @bp.errorhandler(RequestError)
 def _request_error(error: RequestError) -> Any:
     return error.response
-
-
-def find_user(username: str) -> User | None:
-    """The user named ``username`` as a client typed it, or None. Names are lower case
-    (``engine.people.accounts.USERNAME``), so "Prakom" is "prakom", as at login."""
-    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
 def _invalid(invalid: ValidationError) -> RequestError:

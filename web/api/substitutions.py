@@ -7,10 +7,10 @@ from flask import g, jsonify
 
 from engine.errors import NotFound
 from engine.models import Substitution
-from engine.people import substitution
+from engine.people import accounts, substitution
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, find_user, load_body, load_query
+from web.api.common import RequestError, load_body, load_query
 from web.api.openapi import doc
 from web.api.schemas_admin import SubstitutionCreate, SubstitutionPageSchema, SubstitutionSchema
 from web.api.schemas_common import PageQuery
@@ -37,7 +37,8 @@ def list_substitutions() -> Any:
 @token_required
 def create_substitution() -> Any:
     body = load_body(SubstitutionCreate())
-    named = {field: find_user(body[field]) for field in ("official", "substitute")}
+    named = {field: accounts.find_by_username(db.session, body[field])
+             for field in ("official", "substitute")}
     unknown = {field: ["pengguna tidak ditemukan"] for field, user in named.items()
                if user is None}
     if unknown:

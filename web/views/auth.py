@@ -21,7 +21,6 @@ from flask import (
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
@@ -29,7 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from engine import audit
 from engine.models import User
-from engine.people.accounts import MAX_PASSWORD, end_sessions
+from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -88,7 +87,7 @@ def authenticate(username: str, password: str) -> User | None:
     (``accounts.USERNAME``), so "Prakom" (a phone's capital first letter) is "prakom", as
     the login limit counts it.
     """
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = find_by_username(db.session, username)
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         g.login_failed = True  # what the login limit counts (web.edge)

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
+from engine.people import accounts
 from engine.people.access import people_page
 from engine.process.deploy import active_definitions
 from engine.process.lists import INSTANCE_ROW
@@ -184,12 +185,12 @@ def person(username: str) -> Any:
     report = report_people.person_report(db.session, office_calendar(), user, period)
 
     def link(figure: str, **arguments: str) -> str:
-        return url_for("reports.person_instances", username=username, angka=figure,
+        return url_for("reports.person_instances", username=user.username, angka=figure,
                        **arguments, **period.query())
 
     tables = [*person_tables(report, link), person_desk_table(period, user)]
     if _export_format():
-        return _export(tables, _export_format(), f"kinerja-{username}-{period.slug()}")
+        return _export(tables, _export_format(), f"kinerja-{user.username}-{period.slug()}")
     return render_template("reports/person.html", export_links=_export_links(tables),
                            report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
 
@@ -234,10 +235,11 @@ def _visible_sop(key: str) -> str:
 
 
 def _visible_person(username: str) -> User:
-    """The person whose figures the viewer may see. A name that does not exist answers 403
-    as one the viewer may not see (404 only for an administrator), so that the page does
-    not tell anyone which user names exist."""
-    user = db.session.scalar(select(User).where(User.username == username))
+    """The person whose figures the viewer may see, named in any case ("PRAKOM" is
+    "prakom", as at login). A name that does not exist answers 403 as one the viewer may
+    not see (404 only for an administrator), so that the page does not tell anyone which
+    user names exist."""
+    user = accounts.find_by_username(db.session, username)
     if user is None:
         abort(404 if access().is_admin else 403)
     if not access().may_view_person(user):
