@@ -96,6 +96,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
 
     Args:
         actor: the administrator acting, or None for the command line.
+        username: as typed; stored as ``normal_username`` makes it ("GITA" becomes
+            "gita"), as every lookup reads it.
         password: the chosen password; None generates one that must be changed at the
             first login.
 
@@ -109,7 +111,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
     _require_admin(actor)
     roles = list(dict.fromkeys(roles))
     problems = _details_problems(full_name, email, roles)
-    if not USERNAME.match(username or ""):
+    username = normal_username(username or "")
+    if not USERNAME.match(username):
         problems["username"] = ("huruf kecil, angka, _ atau . (diawali huruf), "
                                 "2–64 karakter")
     elif session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -132,6 +132,15 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
         "user.enabled", "user.password_reset"]
 
 
+def test_the_account_page_stores_a_name_in_capitals_in_lower_case(app, client):
+    login(client, "admin")
+    status, page = _admin_creates(client, username=" RATNA ", full_name="Ratna")
+    assert status == 201 and "Akun ratna dibuat" in page
+    assert _user_count(app, "ratna") == 1
+    status, page = _admin_creates(client, username="Ratna", full_name="Ratna")
+    assert status == 422 and "pengguna ratna sudah ada" in page
+
+
 def test_account_page_refuses_bad_input_and_non_admins(app, client):
     login(client, "prakom")
     assert client.get("/admin/pengguna").status_code == 403

@@ -28,6 +28,25 @@ def test_add_user_then_log_in_and_change_roles(app, client):
         assert "user.created" in actions and "user.roles_changed" in actions
 
 
+def test_a_name_in_capitals_is_stored_in_lower_case_as_on_the_account_page(app, client):
+    """``alur user add GITA`` makes the account gita (names are lower case, and found in
+    any case: at login, and by ``alur user roles GITA``)."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "add", "GITA", "--name", "Gita"],
+                           input="rahasia-gita-1\nrahasia-gita-1\n")
+    assert result.exit_code == 0, result.output
+    assert "pengguna gita dibuat" in result.output
+    assert login(client, "Gita", "rahasia-gita-1").status_code == 302
+    result = runner.invoke(args=["user", "roles", "GITA", "Prakom"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["user", "add", "Prakom", "--name", "B"],
+                           input="rahasia-budi-1\nrahasia-budi-1\n")
+    assert result.exit_code != 0 and "pengguna prakom sudah ada" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "gita")).role_names == {
+            "Prakom"}
+
+
 def test_bad_user_input_is_refused_and_nothing_stored(app):
     runner = app.test_cli_runner()
     for args, stdin, message in (

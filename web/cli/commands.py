@@ -164,6 +164,7 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
     instance folder and its secret key by then)."""
     if demo is None:
         demo = current_app.config["ALUR_DEMO"]
+    admin_username = accounts.normal_username(admin_username)
     if not demo and not accounts.USERNAME.match(admin_username):
         raise click.BadParameter("huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter",
                                  param_hint="--admin")

@@ -37,15 +37,15 @@ def user_group() -> None:
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:
-    """Buat akun USERNAME dengan peran dan kata sandinya."""
+    """Buat akun USERNAME (disimpan dalam huruf kecil) dengan peran dan kata sandinya."""
     try:
-        accounts.create(db.session, clock(), hash_password, actor=None, username=username,
-                        full_name=full_name, email=email, roles=roles, is_admin=admin,
-                        password=password)
+        user, _ = accounts.create(db.session, clock(), hash_password, actor=None,
+                                  username=username, full_name=full_name, email=email,
+                                  roles=roles, is_admin=admin, password=password)
     except AlurError as error:
         raise _fail(error) from None
     db.session.commit()
-    click.echo(f"pengguna {username} dibuat ({', '.join(roles) or 'tanpa peran'})")
+    click.echo(f"pengguna {user.username} dibuat ({', '.join(roles) or 'tanpa peran'})")
 
 
 @user_group.command("roles")

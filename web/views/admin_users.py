@@ -42,7 +42,7 @@ def users() -> Any:
     try:
         user, password = accounts.create(
             db.session, clock(), hash_password, actor=current_user,
-            username=request.form.get("username", "").strip(),
+            username=request.form.get("username", ""),
             full_name=request.form.get("full_name", ""), email=request.form.get("email"),
             roles=request.form.getlist("roles"), is_admin=request.form.get("is_admin") == "on")
     except InvalidTaskData as invalid:
