@@ -155,6 +155,25 @@ def test_bad_upload_is_422_with_message_and_nothing_deployed(app, client, conten
     assert _count(app, ProcessDefinition) == before
 
 
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("sop.pdf", b"%PDF-1.7\n...", 'Berkas "sop.pdf" bukan BPMN atau tabel SOP (tampaknya PDF). '),
+    ("sop.bpmn", b"%PDF-1.7\n...", 'Berkas "sop.bpmn" bukan BPMN atau tabel SOP (tampaknya PDF). '),
+    ("catatan.txt", b"halo", 'Berkas "catatan.txt" bukan BPMN atau tabel SOP. '),
+])
+def test_a_file_that_is_no_bpmn_is_refused_in_the_words_of_the_page(app, client, name, content,
+                                                                    expected):
+    """As on the page (tests/web/test_versions_admin.py), with what the API takes instead."""
+    admin = api_token(client, "admin")
+    before = _count(app, ProcessDefinition)
+    response = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                           data={"file": (__import__("io").BytesIO(content), name)})
+    assert (response.status_code, response.json["error"]["code"]) == (422, "invalid_bpmn")
+    assert response.json["error"]["problems"] == [
+        expected + "Kirim berkas BPMN (.bpmn) beserta berkas formulir JSON-nya, atau satu "
+        "berkas .zip."]
+    assert _count(app, ProcessDefinition) == before
+
+
 def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, started):
     from web.cli.worker import fire_once
     clock.advance(timedelta(minutes=59))

@@ -46,6 +46,7 @@ from web.api.schemas_work import (
 from web.api.servicedesk import startable_page
 from web.errors import error_response
 from web.extensions import clock, db
+from web.views.admin import refuse_other_files
 from web.views.auth import authenticate
 
 # Built once: a marshmallow schema costs more to make than to dump one object with.
@@ -125,8 +126,10 @@ def deploy_process() -> Any:
     if not uploads:
         return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file" '
                               "(boleh beserta berkas formulir JSON, atau satu berkas .zip).")
-    filename, data, forms = bundle.unpack([(u.filename or "upload.bpmn", u.read())
-                                           for u in uploads])
+    files = [(u.filename or "upload.bpmn", u.read()) for u in uploads]
+    refuse_other_files(files, advice="Kirim berkas BPMN (.bpmn) beserta berkas formulir "
+                       "JSON-nya, atau satu berkas .zip.")
+    filename, data, forms = bundle.unpack(files)
     definition, created = deploy(db.session, clock(), data, filename=filename,
                                  deployed_by=g.user, comment=comment,
                                  activate=activate == "true", forms=forms)

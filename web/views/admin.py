@@ -61,9 +61,7 @@ def processes() -> Any:
     if form.validate_on_submit():
         uploads = [(u.filename or "upload.bpmn", u.read()) for u in request.files.getlist("file")]
         try:
-            for filename, data in uploads:  # forms (.json) and bundles (.zip) are read below
-                if not filename.lower().endswith((".json", ".zip")):
-                    refuse_other_files(filename, data)
+            refuse_other_files(uploads)
             if len(uploads) == 1 and uploads[0][0].lower().endswith(TABLE_SUFFIXES):
                 filename, data, forms = *uploads[0], {}
                 data = import_table(data, filename)
@@ -95,21 +93,32 @@ def processes() -> Any:
                            sops=found.items, page=found), status
 
 
-def refuse_other_files(filename: str, data: bytes) -> None:
-    """Refuse a file that is neither BPMN nor an SOP table by its name or first bytes
-    (a PDF of the signed SOP, a scan, an old Word file), in words, before any parsing.
+def refuse_other_files(uploads: list[tuple[str, bytes]], advice: str | None = None) -> None:
+    """Refuse an uploaded file that is neither BPMN nor an SOP table by its name or first
+    bytes (a PDF of the signed SOP, a scan, an old Word file), in words, before any
+    parsing. Form files (.json) and bundles (.zip) are left to ``bundle.unpack``. The
+    page and the API (``web.api.views.deploy_process``) refuse in these words.
+
+    Args:
+        uploads: ``[(file name, bytes)]`` as sent.
+        advice: what to send instead, after the refusal; None for the page's (a BPMN file
+            or an SOP table, whose template the page offers).
 
     Raises:
-        InvalidProcess: naming the file and what it seems to be.
+        InvalidProcess: naming the file and what it seems to be (" (tampaknya PDF)").
     """
-    seems = seems_other_file(data)
-    if seems is None and filename.lower().endswith(TABLE_SUFFIXES + BPMN_SUFFIXES):
-        return
-    what = gettext(" (tampaknya %(kind)s)", kind=seems) if seems else ""
-    raise InvalidProcess([gettext(
-        'Berkas "%(name)s" bukan BPMN atau tabel SOP%(what)s. Unggah berkas BPMN (.bpmn) '
-        "atau tabel SOP (.csv, .xlsx); templat tabel SOP dapat diunduh di halaman ini.",
-        name=filename[:100], what=what)])
+    for filename, data in uploads:
+        if filename.lower().endswith((".json", ".zip")):
+            continue
+        seems = seems_other_file(data)
+        if seems is None and filename.lower().endswith(TABLE_SUFFIXES + BPMN_SUFFIXES):
+            continue
+        what = gettext(" (tampaknya %(kind)s)", kind=seems) if seems else ""
+        refused = gettext('Berkas "%(name)s" bukan BPMN atau tabel SOP%(what)s.',
+                          name=filename[:100], what=what)
+        raise InvalidProcess([refused + " " + (advice or gettext(
+            "Unggah berkas BPMN (.bpmn) atau tabel SOP (.csv, .xlsx); templat tabel SOP "
+            "dapat diunduh di halaman ini."))])
 
 
 def sop_rows(page: int, per_page: int) -> Page:
