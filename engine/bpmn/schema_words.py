@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from engine.bpmn.xml import where
+from engine.bpmn.xml import ID_RULE, where
 
 _SUBJECT = re.compile(
     r"^Element '(?:\{[^}]*\})?(?P<tag>[\w.-]+)'(?:, attribute '(?P<attr>[^']+)')?: "
@@ -20,8 +20,7 @@ _SENTENCES = (
     (r"The attribute '(?P<name>[^']+)' is required but missing",
      "atribut '{name}' wajib ada pada {tag}"),
     (r"'(?P<value>[^']*)' is not a valid value of the atomic type 'xs:(?:ID|IDREF|NCName)'",
-     ("nilai '{value}' pada {attr} bukan id yang sah: id diawali huruf atau _ "
-      "lalu huruf, angka, _, - atau ., tanpa spasi")),
+     f"nilai '{{value}}' pada {{attr}} bukan id yang sah: {ID_RULE}"),
     (r"'(?P<value>[^']*)' is not a valid value of (?P<what>.*)",
      "nilai '{value}' pada {attr} tidak sah"),
     (r"This element is not expected\. Expected is (?:one of )?\((?P<expected>[^)]*)\)",

@@ -22,7 +22,7 @@ from engine.bpmn.catalog import NUMBER_PREFIX_PATTERN, NUMBER_PREFIX_PROPERTY, p
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
-from engine.bpmn.xml import BPMN_NS, NS, XSI_NS, where
+from engine.bpmn.xml import BPMN_NS, DI_NAMESPACES, ID, ID_RULE, NS, XSI_NS, where
 from engine.errors import InvalidProcess
 from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
@@ -80,11 +80,15 @@ def read_xml(data: bytes) -> etree._Element:
     except UnicodeDecodeError as error:
         raise InvalidProcess([f"Berkas bukan teks UTF-8 (bita ke-{grouped(error.start + 1)} tidak "
                               + "sah); simpan ulang sebagai UTF-8."]) from None
+    if "\x00" in text:  # mostly UTF-16 without a BOM; named by line, as XML errors are
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise InvalidProcess(["Berkas harus berenkode UTF-8: berkas memuat bita nol (baris "
+                              + f"{line}, kolom {column})."])
     declared = _DECLARED_ENCODING.match(text)
-    if "\x00" in text or (declared and declared.group(1).lower() not in ("utf-8", "utf8")):
-        raise InvalidProcess(["Berkas harus berenkode UTF-8"
-                              + (f"; deklarasinya menyebut {declared.group(1)[:40]!r}."
-                                 if declared else " (berkas memuat bita nol).")])
+    if declared and declared.group(1).lower() not in ("utf-8", "utf8"):
+        raise InvalidProcess(["Berkas harus berenkode UTF-8; deklarasinya menyebut "
+                              + f"{declared.group(1)[:40]!r}."])
     if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
         raise InvalidProcess(["Berkas memuat DOCTYPE atau ENTITY; BPMN tidak memerlukannya "
                               + "dan Alur menolaknya demi keamanan."])
@@ -171,6 +175,11 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
                        f"({grouped(len(value))} karakter; batasnya {grouped(MAX_ATTRIBUTE_CHARS)}).")
         yield from _schema_locations(element)
         element_id = element.get("id")
+        if (element_id is not None and not ID.fullmatch(element_id)
+                and (namespace == BPMN_NS or namespace in DI_NAMESPACES)):
+            # Here, on the element itself: the schema would name the last element that
+            # refers to it (a sequenceFlow's sourceRef), as libxml's last error.
+            yield f'{where(element)}: id "{element_id[:100]}" tidak sah: {ID_RULE}.'
         if namespace == BPMN_NS and _reserved(element_id):
             yield (f'{where(element)}: id "{element_id[:100]}" dipakai mesin proses sendiri '
                    f"(SpiffWorkflow: {', '.join(RESERVED_IDS)} dan id bertitik seperti "

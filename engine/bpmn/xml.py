@@ -1,4 +1,7 @@
-"""BPMN as an XML document: its namespaces and how a message names an element."""
+"""BPMN as an XML document: its namespaces, what an id may be, and how a message names an
+element."""
+
+import re
 
 from lxml import etree
 
@@ -10,6 +13,10 @@ DI_NAMESPACES = {"http://www.omg.org/spec/BPMN/20100524/DI",
                  "http://www.omg.org/spec/DD/20100524/DC",
                  "http://www.omg.org/spec/DD/20100524/DI"}
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# An id of BPMN and its diagram is an xs:ID, an XML name without a colon (NCName): a letter
+# or _ first. The rule in words, for every message about an id.
+ID = re.compile(r"[^\W\d][\w.-]*")
+ID_RULE = "id diawali huruf atau _ lalu huruf, angka, _, - atau ., tanpa spasi"
 
 
 def where(element: etree._Element) -> str:

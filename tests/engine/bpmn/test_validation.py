@@ -14,7 +14,7 @@ from engine.bpmn.schema_words import schema_refusal
 from engine.errors import InvalidProcess
 from engine.process.deploy import deploy
 from engine.runtime.adapter import parse_spec
-from tests.conftest import mini_bpmn
+from tests.conftest import BPMN_DIR, mini_bpmn
 from tests.engine.bpmn.edits import (
     START_LANE,
     condition,
@@ -73,7 +73,11 @@ CASES = {
     "20 MB": (lambda: mini_bpmn() + b" " * (20 * 1024 * 1024), "terlalu besar"),
     "not UTF-8 (Latin-1 bytes)": (hostile("latin1.bpmn"), "bukan teks UTF-8 (bita ke-"),
     "UTF-16 with BOM": (lambda: mini_bpmn().decode().encode("utf-16"), "bukan teks UTF-8"),
-    "UTF-16 without BOM": (lambda: mini_bpmn().decode().encode("utf-16-le"), "bita nol"),
+    "UTF-16 without BOM": (lambda: mini_bpmn().decode().encode("utf-16-le"),
+                           "berkas memuat bita nol (baris 1, kolom 2)"),
+    "a NUL byte in a name": (
+        mini_bpmn({'name="Menyusun konsep"': 'name="Menyusun\x00 konsep"'}),
+        "Berkas harus berenkode UTF-8: berkas memuat bita nol (baris 25, kolom 50)."),
     "declared Latin-1": (
         mini_bpmn({'encoding="UTF-8"': 'encoding="ISO-8859-1"'}),
         "harus berenkode UTF-8; deklarasinya menyebut 'ISO-8859-1'"),
@@ -150,9 +154,13 @@ CASES = {
         mini_bpmn({TASK_1: '<bpmn:userTask id="Kegiatan_1" nama="x" name="Menyusun konsep">'}),
         ('userTask "Kegiatan_1" (baris 25): atribut \'nama\' tidak dikenal BPMN pada userTask '
          "(salah ketik?)")),
-    "id starting with a digit": (
+    "id starting with a digit": (  # named where it is, not on the flow that refers to it
         mini_bpmn({"Waktu_Kegiatan_1": "1Waktu"}),
-        "nilai '1Waktu' pada atribut"),
+        'boundaryEvent "1Waktu" (baris 36): id "1Waktu" tidak sah: id diawali huruf atau _'),
+    "id of a diagram shape starting with a digit": (
+        lambda: (BPMN_DIR / "backup_database_sipp.bpmn").read_bytes().replace(
+            b'id="Lane_Prakom_di"', b'id="1_di"'),
+        'BPMNShape "1_di" (baris 161): id "1_di" tidak sah'),
     "gateway flow without a condition": (
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
                    'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>': ""}),
