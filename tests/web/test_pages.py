@@ -34,11 +34,16 @@ def _task_links(client) -> list[int]:
     return [int(n) for n in re.findall(r'href="/tugas/(\d+)"', client.get("/").get_data(True))]
 
 
-def test_login_with_wrong_password_shows_message(client):
+def test_login_with_wrong_password_shows_the_form_again_with_the_message(client):
+    """A refused login is an ordinary answer (200), the form again with the reason; 400 is
+    for a form not filled in (README "Akun, peran dan keamanan")."""
     response = login(client, "prakom", "salah")
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
+    assert 'name="username"' in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+    empty = login(client, "", "salah")
+    assert empty.status_code == 400 and "Wajib diisi." in empty.get_data(as_text=True)
 
 
 def test_forms_without_csrf_token_are_refused(client):

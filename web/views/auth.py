@@ -123,20 +123,23 @@ def require_password_change() -> Any:
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> Any:
+    """The login form. A refused login (wrong name or password, a disabled account) shows
+    the form again with the reason (200); a form that is not filled in properly (a field
+    empty or too long, no CSRF token) answers 400."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
-        if user is None:
-            form.password.errors.append(gettext("Nama pengguna atau kata sandi salah."))
-        elif user.is_disabled:
-            form.password.errors.append(gettext("Akun ini dinonaktifkan. Hubungi administrator."))
-        else:
-            audit.record(db.session, clock(), "user.logged_in", actor=user)
-            db.session.commit()  # first: a login that cannot be recorded does not happen
-            login_user(user)
-            if user.must_change_password:
-                return redirect(url_for("account.profile"))
-            return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
+        if user is None or user.is_disabled:
+            form.password.errors.append(
+                gettext("Nama pengguna atau kata sandi salah.") if user is None
+                else gettext("Akun ini dinonaktifkan. Hubungi administrator."))
+            return render_template("auth/login.html", form=form)
+        audit.record(db.session, clock(), "user.logged_in", actor=user)
+        db.session.commit()  # first: a login that cannot be recorded does not happen
+        login_user(user)
+        if user.must_change_password:
+            return redirect(url_for("account.profile"))
+        return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
