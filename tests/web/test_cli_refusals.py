@@ -2,9 +2,7 @@
 Python traceback, and a refused command changes nothing (README, "Perintah alur",
 "Konfigurasi")."""
 
-import os
 import sqlite3
-import subprocess
 import uuid
 
 import pytest
@@ -12,18 +10,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import DATA
+from tests.helpers.cli import run_alur
 from tests.helpers.database import POSTGRES_URL, postgres_schema
-from tests.helpers.servers import ALUR
 from web import create_app
-
-
-def _alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
-           "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"}
-    env.pop("ALUR_DEMO", None)
-    env.update(environment)
-    return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
 
 
 def _tables(tmp_path) -> int:
@@ -71,7 +60,7 @@ def _tables(tmp_path) -> int:
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     for args in (("db", "current"), ("--help",), ()):
-        result = _alur(tmp_path, *args, **{name: value})
+        result = run_alur(tmp_path, *args, **{name: value})
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr and "Traceback" not in result.stderr, args
     assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
@@ -83,7 +72,7 @@ def test_an_attachments_folder_that_cannot_be_made_stops_every_command(tmp_path)
     blocked = tmp_path / "bukan-folder"
     blocked.write_text("berkas, bukan folder")
     for args in (("db", "current"), ("--help",)):
-        result = _alur(tmp_path, *args, ALUR_ATTACHMENTS_PATH=str(blocked / "lampiran"))
+        result = run_alur(tmp_path, *args, ALUR_ATTACHMENTS_PATH=str(blocked / "lampiran"))
         assert result.returncode == 2, (args, result.stderr)
         assert (f"GAGAL: ALUR_ATTACHMENTS_PATH '{blocked / 'lampiran'}' tidak dapat dipakai "
                 "sebagai folder lampiran") in result.stderr and "Traceback" not in result.stderr
@@ -104,7 +93,7 @@ def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
     """A variable is named as a variable (not as the --workers flag it fills); an address
     gunicorn cannot listen on is refused before it is started (a port past 65535 was an
     OverflowError traceback, a port of 0 a random one)."""
-    result = _alur(tmp_path, "serve", *args, **settings)
+    result = run_alur(tmp_path, "serve", *args, **settings)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     if settings:
@@ -112,14 +101,14 @@ def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
 
 
 def test_setup_reads_alur_demo_as_serve_does(tmp_path):
-    result = _alur(tmp_path, "setup", ALUR_DEMO="mungkin")
+    result = run_alur(tmp_path, "setup", ALUR_DEMO="mungkin")
     assert result.returncode == 2
     assert "GAGAL: ALUR_DEMO harus 1 atau 0" in result.stderr
     assert not (tmp_path / "instans").exists()
 
 
 def test_a_database_that_cannot_be_reached_is_said_in_words(tmp_path):
-    result = _alur(tmp_path, "setup",
+    result = run_alur(tmp_path, "setup",
                    ALUR_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/alur")
     assert result.returncode == 1
     assert "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: " in result.stderr
@@ -135,7 +124,7 @@ def test_yes_or_no_settings_take_the_usual_words(monkeypatch, tmp_path, value, h
 
 
 def test_setup_with_an_unknown_time_zone_changes_nothing(tmp_path):
-    result = _alur(tmp_path, "setup", ALUR_TIMEZONE="Mars/Olympus")
+    result = run_alur(tmp_path, "setup", ALUR_TIMEZONE="Mars/Olympus")
     assert result.returncode == 2
     assert "GAGAL: ALUR_TIMEZONE 'Mars/Olympus' bukan zona waktu yang dikenal" in result.stderr
     assert "Traceback" not in result.stderr
@@ -144,13 +133,13 @@ def test_setup_with_an_unknown_time_zone_changes_nothing(tmp_path):
 
 def test_deploying_a_folder_without_bpmn_says_so(tmp_path):
     (tmp_path / "kosong" / "bukan.bpmn").mkdir(parents=True)  # a folder named like one
-    result = _alur(tmp_path, "deploy", str(tmp_path / "kosong"))
+    result = run_alur(tmp_path, "deploy", str(tmp_path / "kosong"))
     assert result.returncode == 1
     assert "tidak ada berkas .bpmn di" in result.stderr
 
 
 def test_a_table_written_to_a_missing_folder_is_refused_in_words(tmp_path):
-    result = _alur(tmp_path, "sop", "import", str(DATA / "sop_table_uji.csv"), "--out",
+    result = run_alur(tmp_path, "sop", "import", str(DATA / "sop_table_uji.csv"), "--out",
                    str(tmp_path / "tidak-ada" / "sop.bpmn"), "--no-deploy")
     assert result.returncode == 1
     assert "GAGAL: BPMN tidak dapat ditulis ke" in result.stderr
@@ -158,7 +147,7 @@ def test_a_table_written_to_a_missing_folder_is_refused_in_words(tmp_path):
 
 
 def test_a_backup_of_a_database_that_cannot_be_opened_is_refused_in_words(tmp_path):
-    result = _alur(tmp_path, "backup", str(tmp_path / "cadangan"),
+    result = run_alur(tmp_path, "backup", str(tmp_path / "cadangan"),
                    ALUR_DATABASE_URL=f"sqlite:///{tmp_path / 'tidak-ada' / 'alur.sqlite3'}")
     assert result.returncode == 1, result.stderr
     assert "GAGAL: cadangan tidak dibuat" in result.stderr
@@ -169,7 +158,7 @@ def test_verify_without_createdb_says_which_right_is_missing(tmp_path):
     """On PostgreSQL ``--verify`` restores into a scratch database; a role that may not
     create one is told so (exit 2, as a setting that cannot be used), not a traceback."""
     with postgres_schema() as url:
-        made = _alur(tmp_path, "backup", str(tmp_path / "cadangan"), ALUR_DATABASE_URL=url)
+        made = run_alur(tmp_path, "backup", str(tmp_path / "cadangan"), ALUR_DATABASE_URL=url)
         assert made.returncode == 0, made.stderr
     role = f"alur_tanpa_createdb_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -177,7 +166,7 @@ def test_verify_without_createdb_says_which_right_is_missing(tmp_path):
         connection.execute(text(f"CREATE ROLE {role} LOGIN"))
     try:
         without = make_url(POSTGRES_URL).set(username=role).render_as_string()
-        result = _alur(tmp_path, "backup", "--verify", str(tmp_path / "cadangan"),
+        result = run_alur(tmp_path, "backup", "--verify", str(tmp_path / "cadangan"),
                        ALUR_DATABASE_URL=without)
     finally:
         with admin.connect() as connection:
@@ -206,11 +195,11 @@ def test_a_relative_sqlite_file_is_the_one_in_the_instance_folder(monkeypatch, t
 
 def test_usage_errors_are_in_indonesian_unless_language_asks_otherwise(tmp_path):
     missing = str(tmp_path / "tidak-ada.csv")
-    refused = _alur(tmp_path, "sop", "import", missing)
+    refused = run_alur(tmp_path, "sop", "import", missing)
     assert refused.returncode == 2
     assert refused.stderr.splitlines()[-1] == (
         f"GAGAL: Nilai 'TABLE' tidak sah: Berkas '{missing}' tidak ada.")
     assert refused.stderr.startswith("Pemakaian: alur sop import")
-    english = _alur(tmp_path, "sop", "import", missing, LANGUAGE="en")
+    english = run_alur(tmp_path, "sop", "import", missing, LANGUAGE="en")
     assert english.stderr.splitlines()[-1] == (
         f"Error: Invalid value for 'TABLE': File '{missing}' does not exist.")

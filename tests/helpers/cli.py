@@ -1,0 +1,19 @@
+"""The real ``alur`` command in a subprocess, on an instance folder under a test's
+``tmp_path``."""
+
+import os
+import subprocess
+
+from tests.helpers.servers import ALUR
+
+
+def run_alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    """Run ``alur *args`` with its instance (and SQLite file) in ``tmp_path / "instans"``,
+    ``ALUR_DEMO`` unset and ``environment`` added; returns the finished process, its
+    output as text."""
+    env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
+           "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"}
+    env.pop("ALUR_DEMO", None)
+    env.update(environment)
+    return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
