@@ -198,8 +198,8 @@ def test_usage_errors_are_in_indonesian_unless_language_asks_otherwise(tmp_path)
     refused = run_alur(tmp_path, "sop", "import", missing)
     assert refused.returncode == 2
     assert refused.stderr.splitlines()[-1] == (
-        f"GAGAL: Nilai 'TABLE' tidak sah: Berkas '{missing}' tidak ada.")
+        f"GAGAL: Nilai 'TABEL' tidak sah: Berkas '{missing}' tidak ada.")
     assert refused.stderr.startswith("Pemakaian: alur sop import")
     english = run_alur(tmp_path, "sop", "import", missing, LANGUAGE="en")
     assert english.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for 'TABLE': File '{missing}' does not exist.")
+        f"Error: Invalid value for 'TABEL': File '{missing}' does not exist.")

@@ -9,14 +9,17 @@ from web.extensions import clock, db
 from web.views.auth import hash_password
 
 
-@click.group("alerts")
+@click.group("alerts", help="Sumber peringatan pemantauan (Alertmanager, Uptime Kuma).")
 def alerts_group() -> None:
-    """Sumber peringatan pemantauan (Alertmanager, Uptime Kuma)."""
+    """Monitoring alert sources (Alertmanager, Uptime Kuma)."""
 
 
-@alerts_group.command("add-source")
-@click.argument("name")
-@click.option("--kind", required=True, type=click.Choice(alerts.KINDS))
+@alerts_group.command("add-source", help=(
+    "Tambah sumber peringatan NAMA. Token bearer-nya dicetak sekali; yang disimpan hanya "
+    "hash-nya."))
+@click.argument("name", metavar="NAMA")
+@click.option("--kind", required=True, type=click.Choice(alerts.KINDS),
+              help="Jenis sumber.")
 @with_appcontext
 def add_source_command(name: str, kind: str) -> None:
     """Add a source NAME; prints its bearer token once (only its hash is stored)."""

@@ -49,17 +49,19 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
-@click.command("backup")
+@click.command("backup", help=(
+    "Cadangkan basis data, lampiran dan kunci rahasia. Cadangan ditulis ke FOLDER (bawaan "
+    "ALUR_BACKUP_PATH) selagi server melayani; --verify memeriksa cadangan."))
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--keep", type=click.IntRange(min=1),
+@click.option("--keep", metavar="N", type=click.IntRange(min=1),
               help="Sesudah mencadangkan, simpan hanya N cadangan terbaru di FOLDER.")
 @click.option("--verify", "verify_only", is_flag=True,
               help="Jangan mencadangkan: periksa cadangan FOLDER (atau yang terbaru di "
                    "dalamnya) dengan memulihkannya ke tempat sementara.")
 @with_appcontext
 def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> None:
-    """Cadangkan basis data, lampiran dan kunci rahasia ke FOLDER (bawaan
-    ALUR_BACKUP_PATH), selagi server melayani."""
+    """Back up the database, the attachments and the secret key into ``folder`` (default
+    ALUR_BACKUP_PATH) while the server serves; or, ``verify_only``, check a backup."""
     app = current_app._get_current_object()
     root = folder or Path(app.config["ALUR_BACKUP_PATH"])
     if verify_only:
@@ -116,11 +118,14 @@ def _recorded_problems(manifest: dict[str, Any]) -> list[str]:
     return [str(problem) for problem in manifest.get("problems") or []]
 
 
-@click.command("restore")
+@click.command("restore", help=(
+    "Pulihkan cadangan FOLDER ke instans kosong. Basis data dan folder lampirannya harus "
+    "kosong."))
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @with_appcontext
 def restore_command(folder: Path) -> None:
-    """Pulihkan cadangan FOLDER ke instans kosong (basis data dan folder lampiran kosong)."""
+    """Restore the backup in ``folder`` into an empty instance (empty database and
+    attachments folder)."""
     app = current_app._get_current_object()
     try:
         manifest = archive.check(folder)

@@ -1,5 +1,6 @@
 """The ``alur`` command: setup, deploy, demo users, serve, worker (and Flask's ``db``)."""
 
+import copy
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
+from web.cli.language import usage_in_language
 from web.cli.users import user_group
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -33,8 +35,12 @@ from web.views.auth import hash_password
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 
-@click.command("deploy")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.command("deploy", help=(
+    "Deploy SOP dari berkas BPMN. JALUR: berkas .bpmn atau folder (setiap *.bpmn di "
+    "dalamnya), beserta berkas formulir (*.json) yang disebut BPMN-nya di folder yang sama; "
+    "tanpa JALUR: folder bpmn/ bawaan."))
+@click.argument("paths", nargs=-1, metavar="[JALUR]...",
+                type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def deploy_command(paths: tuple[Path, ...]) -> None:
     """Deploy BPMN files (or every *.bpmn in a folder) with the form files (*.json) they
@@ -72,20 +78,23 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         raise SystemExit(1)
 
 
-@click.group("sop")
+@click.group("sop", help="SOP dalam bentuk tabel (Permenpan RB 35/2012).")
 def sop_group() -> None:
-    """SOP dalam bentuk tabel (Permenpan RB 35/2012)."""
+    """The SOP table commands (Permenpan RB 35/2012)."""
 
 
-@sop_group.command("import")
-@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@sop_group.command("import", help=(
+    "Ubah tabel SOP (CSV/XLSX) menjadi BPMN. Hasilnya dideploy sebagai versi baru "
+    "dan/atau ditulis ke --out."))
+@click.argument("table", metavar="TABEL",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
               help="Tulis BPMN hasil ke berkas ini.")
 @click.option("--deploy/--no-deploy", "do_deploy", default=True,
               help="Deploy BPMN hasil sebagai versi baru (bawaan: ya).")
 @with_appcontext
 def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
-    """Ubah tabel SOP (CSV/XLSX) menjadi BPMN; deploy dan/atau tulis ke --out."""
+    """Turn an SOP table (CSV/XLSX) into BPMN; deploy it and/or write it to ``out``."""
     if out is None and not do_deploy:
         raise click.UsageError("--no-deploy tanpa --out tidak menghasilkan apa pun; "
                                "sebutkan --out BERKAS.bpmn.")
@@ -120,7 +129,9 @@ DEMO_BANNER = "\n".join((
     "=" * 72))
 
 
-@click.command("demo-users")
+@click.command("demo-users", help=(
+    "Buat pengguna demo: satu per peran, dan admin. Yang sudah ada dilewati; kata sandinya "
+    "ALUR_DEMO_PASSWORD, atau dibuat sekarang dan dicetak sekali."))
 @with_appcontext
 def demo_users_command() -> None:
     """Create the demo users (one per role, and admin) if they do not exist yet.
@@ -149,10 +160,13 @@ def demo_users_command() -> None:
         click.echo(f"kata sandi demo (dicetak sekali ini): {password}")
 
 
-@click.command("setup")
+@click.command("setup", help=(
+    "Siapkan basis data, SOP dan administrator pertama. Migrasi basis data (dan isi fakta "
+    "laporan dari riwayat yang belum memilikinya), deploy bpmn/, lalu buat pengguna demo "
+    "(--demo) atau, bila belum ada administrator, administrator pertama (--admin)."))
 @click.option("--demo/--no-demo", default=None,
               help="Buat pengguna demo (make run); bawaan: ALUR_DEMO, tidak.")
-@click.option("--admin", "admin_username", default="admin", show_default=True,
+@click.option("--admin", "admin_username", metavar="NAMA", default="admin", show_default=True,
               help="Nama pengguna administrator pertama.")
 @click.pass_context
 @with_appcontext
@@ -211,10 +225,14 @@ def _first_admin(username: str) -> None:
                    f"pertama): {generated}")
 
 
-@click.command("worker")
+@click.command("worker", help=(
+    "Jalankan putaran pekerja tersendiri sampai dihentikan. Setiap ALUR_TIMER_INTERVAL "
+    "detik: timer yang jatuh tempo, kotak keluar dan folder lampiran (bersama alur serve "
+    "--no-timer-loop, atau beberapa pekerja pada PostgreSQL)."))
 @with_appcontext
 def worker_command() -> None:
-    """Fire due timers in a loop (every ALUR_TIMER_INTERVAL seconds) until stopped."""
+    """Run worker rounds (due timers, the outbox, the attachments folder) every
+    ALUR_TIMER_INTERVAL seconds until stopped."""
     app = current_app._get_current_object()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -239,16 +257,18 @@ def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> s
 MAX_WEB = 64
 
 
-@click.command("serve")
-@click.option("--bind", default=lambda: environment.listen_address("ALUR_BIND",
-                                                                   "127.0.0.1:5000"),
+@click.command("serve", help=(
+    "Layani Alur dengan gunicorn. Pemeriksa timer berjalan di dalam proses web, kecuali "
+    "dengan --no-timer-loop (lalu jalankan alur worker)."))
+@click.option("--bind", metavar="ALAMAT",
+              default=lambda: environment.listen_address("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000", callback=_listen_address,
               help="HOST:PORT atau unix:JALUR (bawaan: ALUR_BIND).")
-@click.option("--workers", type=click.IntRange(1, MAX_WEB),
+@click.option("--workers", metavar="N", type=click.IntRange(1, MAX_WEB),
               default=lambda: environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
               show_default="1",
               help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
-@click.option("--threads", type=click.IntRange(1, MAX_WEB),
+@click.option("--threads", metavar="N", type=click.IntRange(1, MAX_WEB),
               default=lambda: environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
               show_default="8",
               help="Thread per proses web.")
@@ -282,14 +302,19 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def main() -> None:
-    """Entry point of the ``alur`` command."""
+def alur_group() -> click.Group:
+    """The ``alur`` command group as ``main`` runs it (tests invoke it with click's runner);
+    build it after ``language.speak_indonesian``, which its words follow."""
     from web import create_app
 
-    group = _AlurGroup(create_app=create_app, add_default_commands=False,
-                       help="Alur: SOP yang berjalan.")
+    group = _AlurGroup(create_app=create_app, help="Alur: SOP yang berjalan.")
+    return click.version_option(package_name="alur", prog_name="alur")(group)
+
+
+def main() -> None:
+    """Entry point of the ``alur`` command."""
     try:
-        group(prog_name="alur")
+        alur_group()(prog_name="alur")
     except environment.ConfigError as error:
         click.echo(f"GAGAL: {error}", err=True)
         raise SystemExit(2) from None
@@ -299,10 +324,26 @@ def main() -> None:
         raise SystemExit(1) from None
 
 
+# Flask's developer options (-e/--env-file, -A/--app, --debug): they still work, unlisted.
+FLASK_OPTIONS = {"env_file", "app", "debug"}
+# Commands of Flask extensions README does not document (Flask-Limiter's): callable, unlisted.
+UNLISTED = {"limiter"}
+# Flask-Migrate's ``db`` (README: ``alur db upgrade``), summarised in Indonesian.
+DB_HELP = "Migrasi skema basis data (alur db upgrade sesudah pembaruan)."
+
+
 class _AlurGroup(FlaskGroup):
-    """Flask's command group, except that an unreadable variable stops ``alur``, ``alur
-    --help`` and the listing of commands with its sentence, as it stops a command (Flask
-    would print a traceback and list only its own commands)."""
+    """Flask's command group as the office's ``alur``: an unreadable variable stops
+    ``alur``, ``alur --help`` and the listing of commands with its sentence, as it stops a
+    command (Flask would print a traceback and list only its own commands); the help shows
+    neither Flask's developer options nor its version, and every usage line says
+    ``[OPSI]``."""
+
+    def __init__(self, **extra: object) -> None:
+        super().__init__(add_default_commands=False, add_version_option=False, **extra)
+        usage_in_language(self)
+        self.params = [_unlisted(param) if param.name in FLASK_OPTIONS else param
+                       for param in self.params]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         try:
@@ -310,4 +351,19 @@ class _AlurGroup(FlaskGroup):
         except environment.ConfigError as error:
             click.echo(f"GAGAL: {error}", err=True)
             raise SystemExit(2) from None
-        return super().list_commands(ctx)
+        return [name for name in super().list_commands(ctx) if name not in UNLISTED]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            usage_in_language(command)
+            if name == "db":
+                command.help = command.short_help = DB_HELP
+        return command
+
+
+def _unlisted(option: click.Option) -> click.Option:
+    """A copy of Flask's shared ``option`` left out of ``alur --help``."""
+    unlisted = copy.copy(option)
+    unlisted.hidden = True
+    return unlisted

@@ -240,8 +240,11 @@ def _number(no: Any) -> int:
     return int(text) if text.isdecimal() else 10**6
 
 
-@click.command("demo-history")
-@click.option("--seed", default=35, show_default=True, help="Benih acak (riwayat sama).")
+@click.command("demo-history", help=(
+    "Buat riwayat demo satu tahun untuk SOP yang dideploy. Hanya pada basis data tanpa "
+    "proses; fakta laporannya ikut terisi."))
+@click.option("--seed", metavar="N", default=35, show_default=True,
+              help="Benih acak (benih sama, riwayat sama).")
 @with_appcontext
 def demo_history_command(seed: int) -> None:
     """Generate a year of demo history for the deployed SOPs (only on an empty database)."""

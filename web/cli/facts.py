@@ -31,9 +31,10 @@ def missing() -> bool:
             and db.session.scalar(select(InstanceFact.instance_id).limit(1)) is None)
 
 
-@click.command("rebuild-facts")
-@click.option("--batch", type=click.IntRange(100, 50_000), default=BATCH, show_default=True,
-              help="Baris per transaksi.")
+@click.command("rebuild-facts", help=(
+    "Bangun ulang fakta laporan dari catatan. Aman diulang; --batch baris per transaksi."))
+@click.option("--batch", metavar="N", type=click.IntRange(100, 50_000), default=BATCH,
+              show_default=True, help="Baris per transaksi.")
 @with_appcontext
 def rebuild_facts_command(batch: int) -> None:
     """Rebuild the report facts from the records (idempotent; safe to run again)."""

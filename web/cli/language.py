@@ -1,4 +1,4 @@
-"""click's own words in Bahasa Indonesia: the usage errors ("Nilai 'TABLE' tidak sah:
+"""click's own words in Bahasa Indonesia: the usage errors ("Nilai 'TABEL' tidak sah:
 Berkas 'x.csv' tidak ada."), the --help headings and "GAGAL:" before a refusal, from
 ``locale/id/LC_MESSAGES/click.po`` (compiled by ``make install``). click translates
 through Python's ``gettext`` (its documented way), so the ``alur`` command binds the
@@ -8,6 +8,8 @@ domain once, before it prints anything.
 import gettext
 import os
 from pathlib import Path
+
+import click
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 
@@ -19,3 +21,16 @@ def speak_indonesian() -> None:
     os.environ.setdefault("LANGUAGE", "id")
     gettext.bindtextdomain("click", str(LOCALE))
     gettext.textdomain("click")
+
+
+def usage_in_language(command: click.Command) -> None:
+    """Give ``command`` and every command under it the usage line's ``[OPTIONS]`` and
+    ``COMMAND [ARGS]...`` in the language click speaks (``[OPSI]``, ``PERINTAH
+    [ARGUMEN]...``). click writes a command's ``options_metavar`` and a group's
+    ``subcommand_metavar`` as given, never through gettext, so the catalog carries them
+    beside click's own words."""
+    command.options_metavar = gettext.gettext("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = gettext.gettext("COMMAND [ARGS]...")
+        for subcommand in command.commands.values():
+            usage_in_language(subcommand)

@@ -21,23 +21,26 @@ def _fail(error: AlurError) -> click.ClickException:
     return click.ClickException(error.message)
 
 
-@click.group("user")
+@click.group("user", help="Akun pengguna dan perannya.")
 def user_group() -> None:
-    """Akun pengguna dan perannya."""
+    """User accounts and their roles."""
 
 
-@user_group.command("add")
-@click.argument("username")
-@click.option("--name", "full_name", required=True, help="Nama lengkap (dengan gelar).")
+@user_group.command("add", help="Buat akun NAMA (disimpan dalam huruf kecil) dengan peran dan kata sandinya.")
+@click.argument("username", metavar="NAMA")
+@click.option("--name", "full_name", metavar="NAMA_LENGKAP", required=True,
+              help="Nama lengkap (dengan gelar).")
 @click.option("--role", "roles", multiple=True, type=ROLE, help="Peran; boleh berulang.")
-@click.option("--email", default=None, help="Alamat surel untuk pengingat.")
+@click.option("--email", metavar="SUREL", default=None, help="Alamat surel untuk pengingat.")
 @click.option("--admin", is_flag=True, help="Jadikan administrator.")
-@click.password_option("--password", prompt="Kata sandi (paling sedikit 10 karakter)",
-                       confirmation_prompt="Ulangi kata sandi")
+@click.password_option("--password", metavar="KATA_SANDI",
+                       prompt="Kata sandi (paling sedikit 10 karakter)",
+                       confirmation_prompt="Ulangi kata sandi",
+                       help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan.")
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:
-    """Buat akun USERNAME (disimpan dalam huruf kecil) dengan peran dan kata sandinya."""
+    """Create account ``username`` (stored in lower case) with its roles and password."""
     try:
         user, _ = accounts.create(db.session, clock(), hash_password, actor=None,
                                   username=username, full_name=full_name, email=email,
@@ -48,12 +51,15 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
     click.echo(f"pengguna {user.username} dibuat ({', '.join(roles) or 'tanpa peran'})")
 
 
-@user_group.command("roles")
-@click.argument("username")
+@user_group.command("roles", help=(
+    "Ganti peran NAMA dengan peran yang disebut sesudahnya. Tanpa peran: semua perannya "
+    "dicabut; sesinya diakhiri."))
+@click.argument("username", metavar="NAMA")
 @click.argument("roles", nargs=-1, type=ROLE)
 @with_appcontext
 def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
-    """Ganti peran USERNAME dengan ROLES (kosong: tanpa peran); sesinya diakhiri."""
+    """Replace the roles of ``username`` with ``roles`` (none: no role); ends its
+    sessions."""
     try:
         user = accounts.by_username(db.session, username)
         accounts.update_details(db.session, clock(), actor=None, user=user,
@@ -65,12 +71,14 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     click.echo(f"peran {username}: {', '.join(roles) or 'tanpa peran'}")
 
 
-@user_group.command("disable")
-@click.argument("username")
+@user_group.command("disable", help=(
+    "Nonaktifkan akun NAMA, atau aktifkan kembali. Menonaktifkan mengakhiri sesi dan token "
+    "API-nya; --enable mengaktifkannya kembali."))
+@click.argument("username", metavar="NAMA")
 @click.option("--enable", is_flag=True, help="Aktifkan kembali.")
 @with_appcontext
 def disable_command(username: str, enable: bool) -> None:
-    """Nonaktifkan USERNAME (sesi dan token API diakhiri), atau aktifkan dengan --enable."""
+    """Disable ``username`` (ending its sessions and API tokens), or enable it again."""
     try:
         accounts.set_disabled(db.session, clock(), actor=None,
                               user=accounts.by_username(db.session, username), disabled=not enable)
@@ -80,11 +88,13 @@ def disable_command(username: str, enable: bool) -> None:
     click.echo(f"{username} {'aktif' if enable else 'dinonaktifkan'}")
 
 
-@user_group.command("reset-password")
-@click.argument("username")
+@user_group.command("reset-password", help=(
+    "Beri NAMA kata sandi sementara. Dicetak sekali; wajib diganti saat masuk."))
+@click.argument("username", metavar="NAMA")
 @with_appcontext
 def reset_password_command(username: str) -> None:
-    """Beri USERNAME kata sandi sementara (dicetak sekali; wajib diganti saat masuk)."""
+    """Give ``username`` a temporary password, printed once, to change at its next
+    login."""
     try:
         password = accounts.reset_password(db.session, clock(), hash_password, actor=None,
                                            user=accounts.by_username(db.session, username))
