@@ -138,6 +138,17 @@ def test_deploying_a_folder_without_bpmn_says_so(tmp_path):
     assert "tidak ada berkas .bpmn di" in result.stderr
 
 
+def test_deploying_an_sop_table_points_to_sop_import(tmp_path):
+    table = tmp_path / "sop.csv"
+    table.write_bytes((DATA / "sop_table_uji.csv").read_bytes())
+    assert run_alur(tmp_path, "setup").returncode == 0
+    result = run_alur(tmp_path, "deploy", str(table))
+    assert result.returncode == 1
+    assert f"sop.csv tabel SOP, bukan BPMN: ubah dan deploy dengan alur sop import {table}" \
+        in result.stderr
+    assert "bukan XML" not in result.stderr
+
+
 def test_a_table_written_to_a_missing_folder_is_refused_in_words(tmp_path):
     result = run_alur(tmp_path, "sop", "import", str(DATA / "sop_table_uji.csv"), "--out",
                    str(tmp_path / "tidak-ada" / "sop.bpmn"), "--no-deploy")

@@ -30,6 +30,7 @@ from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
 from web.cli.users import user_group
 from web.extensions import clock, db
+from web.views.admin import TABLE_SUFFIXES
 from web.views.auth import hash_password
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
@@ -56,6 +57,9 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     failed = False
     for file in files:
         try:
+            if file.suffix.lower() in TABLE_SUFFIXES:
+                raise InvalidProcess([f"{file.name} tabel SOP, bukan BPMN: ubah dan deploy "
+                                      f"dengan alur sop import {file}"])
             data = file.read_bytes()
             # A SpiffArena process folder: the form files the BPMN names (as a whole
             # attribute value) lie beside it; a file it does not name would be refused.
