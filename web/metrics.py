@@ -8,17 +8,21 @@ request is first counted or scraped, which is after ``alur serve`` set the folde
 
 Everything else (steps, timers, outbox, instances, workers) is read from the database at
 scrape time, so every web process answers the same and separate ``alur worker``
-processes need no metrics port of their own.
+processes need no metrics port of their own. With the database unreachable the scrape
+still succeeds, as an exporter's does (``pg_up``): ``alur_database_up`` is 0, the request
+metrics and build info are there, the database's facts are left out (not shown as 0).
 """
 
 import hmac
 import importlib.metadata
+import logging
 import os
 import platform
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
@@ -28,6 +32,7 @@ from engine.reports import live
 # Seconds; from a page served from memory to a report over a year of history.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _EXTENSION = "alur_metrics"
+log = logging.getLogger("alur.metrics")
 
 
 def _request_metrics(app: Flask) -> dict[str, Any]:
@@ -91,6 +96,31 @@ class _DatabaseRegistry:
         self.clock = clock
 
     def collect(self) -> Iterator[Any]:
+        """The database's facts and ``alur_database_up`` 1, or only ``alur_database_up`` 0
+        (a warning logged, without a traceback) when the database cannot be read; then
+        ``alur_build_info``."""
+        from prometheus_client.core import GaugeMetricFamily
+
+        try:
+            families, up = list(self._database_families()), 1
+        except SQLAlchemyError as error:
+            self.session.rollback()
+            families, up = [], 0
+            cause = str(getattr(error, "orig", None) or error).strip().splitlines()
+            log.warning("metrics: the database cannot be read (%s: %s); alur_database_up 0",
+                        type(error).__name__, cause[0][:300] if cause else "",
+                        extra={"fields": {"event": "metrics.database_down"}})
+        yield from families
+        yield GaugeMetricFamily("alur_database_up",
+                                "1 when this scrape could read the database, else 0", value=up)
+
+        info = GaugeMetricFamily("alur_build_info", "Versions running",
+                                 labels=["version", "spiffworkflow", "python"])
+        info.add_metric([_version("alur"), _version("SpiffWorkflow"),
+                         platform.python_version()], 1)
+        yield info
+
+    def _database_families(self) -> Iterator[Any]:
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         now = self.clock.now()
@@ -136,12 +166,6 @@ class _DatabaseRegistry:
             rounds.add_metric([beat.worker_id], beat.rounds)
             last.add_metric([beat.worker_id], beat.last_round_at.timestamp())
         yield from (rounds, last)
-
-        info = GaugeMetricFamily("alur_build_info", "Versions running",
-                                 labels=["version", "spiffworkflow", "python"])
-        info.add_metric([_version("alur"), _version("SpiffWorkflow"),
-                         platform.python_version()], 1)
-        yield info
 
 
 def _version(distribution: str) -> str:

@@ -1,5 +1,9 @@
 """Web fixtures: an app on a fresh SQLite file with the bundled SOPs and demo users."""
 
+import io
+import json
+import logging
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -9,6 +13,7 @@ from tests.conftest import csrf_token
 from tests.helpers.report_history import build_history
 from web import create_app
 from web.extensions import db
+from web.telemetry import JsonFormatter
 
 PASSWORD = "rahasia-uji"
 
@@ -64,3 +69,18 @@ def history(app):
         users = {u.username: u for u in db.session.scalars(select(User))}
         return build_history(db.session, app.config["ALUR_CLOCK"], users["prakom"],
                              users["kasubbag"])
+
+
+@pytest.fixture
+def log_lines():
+    """The JSON lines the ``alur`` loggers write during the test."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("alur")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
+    logger.setLevel(level)

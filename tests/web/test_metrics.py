@@ -7,6 +7,7 @@ from datetime import timedelta
 from prometheus_client.parser import text_string_to_metric_families
 
 from engine.models import Delivery
+from tests.helpers.servers import free_port
 from tests.web.conftest import api_token
 from web import create_app
 from web.cli.worker import run_round
@@ -57,6 +58,7 @@ def test_request_and_process_metrics_after_a_few_requests(app, client, clock):
     assert value(samples, "alur_instances_started_total", sop=SERVER) == 1
     assert value(samples, "alur_instances_completed_total", sop=SERVER) == 0
     assert value(samples, "alur_timers_due") == 0
+    assert value(samples, "alur_database_up") == 1
     build = [key for key in samples if key[0] == "alur_build_info"]
     assert dict(build[0][1])["spiffworkflow"] == "3.2.0"
 
@@ -100,3 +102,22 @@ def test_behind_a_proxy_the_forwarded_address_decides(app, client):
     outside = proxied.test_client().get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
     assert outside.status_code == 403
     assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
+
+
+def test_with_the_database_unreachable_the_scrape_says_so_and_keeps_the_rest(log_lines):
+    app = create_app({"SQLALCHEMY_DATABASE_URI":
+                      f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none"
+                      "?connect_timeout=2", "SECRET_KEY": "uji"})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+
+    samples = scrape(client)
+    assert value(samples, "alur_database_up") == 0
+    assert value(samples, "alur_http_requests_total", route="/healthz", method="GET",
+                 status="200") == 1
+    assert [key for key in samples if key[0] == "alur_build_info"]
+    # Not reported as 0: a timer count nobody could read is no count.
+    assert not [key for key in samples if key[0].startswith(("alur_steps_", "alur_timer"))]
+    [warning] = [line for line in log_lines() if line.get("event") == "metrics.database_down"]
+    assert warning["level"] == "warning" and "exception" not in warning
+    assert "Connection refused" in warning["message"]

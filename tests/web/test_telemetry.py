@@ -1,12 +1,8 @@
 """JSON log lines with a request id that comes in and goes out as X-Request-ID and is
 written on the audit records of the request; worker rounds logged the same way."""
 
-import io
-import json
-import logging
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from engine.escalation import heartbeat
@@ -14,24 +10,8 @@ from engine.models import AuditRecord
 from tests.web.conftest import api_token, login
 from web.cli.worker import run_round
 from web.extensions import db
-from web.telemetry import JsonFormatter
 
 SERVER = "penanganan_gangguan_server"
-
-
-@pytest.fixture
-def log_lines():
-    """The JSON lines the ``alur`` loggers write during the test."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("alur")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 def test_request_id_goes_in_and_out_and_onto_the_audit_records(app, client, log_lines):
