@@ -3,6 +3,8 @@ stops the command with a sentence naming the variable, not a Python traceback
 (``web.cli.commands.main`` prints it and exits 2)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from limits import parse_many
 from limits.errors import ConfigurationError as LimitsConfigurationError
@@ -96,6 +98,27 @@ def database_url(name: str, default: str) -> str:
                           "virtualenv Alur, atau pakai driver yang terpasang, mis. "
                           "postgresql+psycopg://alur@localhost/alur") from None
     return text
+
+
+def writable_folder(name: str, default: Path) -> Path:
+    """``name`` as a folder this process writes files to, or ``default`` when unset or
+    empty; made (with its parents) when missing, and a file is written and removed in it.
+
+    Raises:
+        ConfigError: a file where the folder should be, a folder that cannot be made, or
+            one this process may not write to (the writes would otherwise fail later, each
+            with a traceback).
+    """
+    text = os.environ.get(name, "").strip()
+    folder = Path(text) if text else default
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ConfigError(f"{name} {str(folder)!r} tidak dapat dipakai sebagai folder "
+                          f"yang dapat ditulis: {error.strerror or error}") from None
+    return folder
 
 
 def whole(name: str, default: int, minimum: int = 0,

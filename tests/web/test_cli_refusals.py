@@ -100,6 +100,20 @@ def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
         assert "--workers" not in result.stderr and "--threads" not in result.stderr
 
 
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where):
+    """prometheus_client's folder was made with a traceback; now a sentence names it."""
+    blocked = tmp_path / "bukan-folder"
+    blocked.write_text("berkas, bukan folder")
+    folder = blocked if where == "a file" else blocked / "metrik"
+    result = _alur(tmp_path, "serve", "--bind", "127.0.0.1:1",
+                   PROMETHEUS_MULTIPROC_DIR=str(folder))
+    assert result.returncode == 2, result.stderr
+    assert (f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' tidak dapat dipakai sebagai folder "
+            "yang dapat ditulis: ") in result.stderr
+    assert "Traceback" not in result.stderr and "Alur berjalan" not in result.stdout
+
+
 def test_setup_reads_alur_demo_as_serve_does(tmp_path):
     result = run_alur(tmp_path, "setup", ALUR_DEMO="mungkin")
     assert result.returncode == 2

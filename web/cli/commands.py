@@ -283,11 +283,12 @@ MAX_WEB = 64
 @with_appcontext
 def serve_command(bind: str, workers: int, threads: int, timer_loop: bool | None) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
-    from web.cli.serve import serve
+    from web.cli.serve import metrics_folder, serve
 
     if timer_loop is None:
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
 
+    metrics_folder(current_app._get_current_object())
     click.echo(f"Alur berjalan di http://{bind}")
     if current_app.config["ALUR_DEMO"]:
         click.echo(DEMO_BANNER)

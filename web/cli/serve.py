@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from web import environment
 from web.cli import worker as scheduler
 
 
@@ -40,13 +41,20 @@ class _Server(BaseApplication):
 def metrics_folder(app: Flask) -> Path:
     """Set up ``PROMETHEUS_MULTIPROC_DIR`` (default ``<instance>/metrics``), emptied of an
     earlier run's files: gunicorn's processes write their request counts there and
-    ``/metrics`` adds them up. Must run before prometheus_client is imported."""
-    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-                  or Path(app.instance_path) / "metrics")
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    ``/metrics`` adds them up. Must run before prometheus_client is imported.
+
+    Raises:
+        environment.ConfigError: the folder cannot be made, written or emptied.
+    """
+    name = "PROMETHEUS_MULTIPROC_DIR"
+    folder = environment.writable_folder(name, Path(app.instance_path) / "metrics")
+    try:
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+    except OSError as error:
+        raise environment.ConfigError(f"{name} {str(folder)!r}: hitungan lama tidak "
+                                      f"dapat dihapus: {error.strerror or error}") from None
+    os.environ[name] = str(folder)
     return folder
 
 
@@ -103,9 +111,9 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
 
     With ``timer_loop`` one of the processes at a time also runs the worker loop
     (``start_elected_timer_loop``); offices running ``alur worker`` units pass
-    ``--no-timer-loop``.
+    ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
+    says where it listens).
     """
-    metrics_folder(app)
     options: dict[str, Any] = {
         "bind": bind, "workers": web_workers(app, workers), "threads": threads,
         "worker_class": "gthread", "accesslog": None, "timeout": 60,
