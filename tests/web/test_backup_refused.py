@@ -61,6 +61,7 @@ def backup(tmp_path, clock, monkeypatch):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
     assert result.exit_code == 0, result.output
+    assert result.output.endswith(" baris, 1 lampiran\n")
     [made] = (tmp_path / "cadangan").iterdir()
     yield made, tmp_path / "cadangan", app
     with app.app_context():
@@ -178,6 +179,7 @@ def test_a_backup_that_missed_an_attachment_does_not_pass_and_restores_with_a_wa
     next((tmp_path / "sumber" / "lampiran").iterdir()).unlink()
     made = runner.invoke(args=["backup", str(tmp_path / "cadangan")])
     assert made.exit_code == 1 and "PERINGATAN: lampiran" in made.output
+    assert "baris, 1 dari 2 lampiran\n" in made.output  # the files it holds, not the rows
     checked = runner.invoke(args=["backup", "--verify", str(tmp_path / "cadangan")])
     assert checked.exit_code == 1, checked.output
     assert "tidak lengkap" in checked.output and "berkas tidak ada" in checked.output
@@ -185,6 +187,7 @@ def test_a_backup_that_missed_an_attachment_does_not_pass_and_restores_with_a_wa
     result, target = restore_into_empty(tmp_path, monkeypatch, folder)
     assert result.exit_code == 1, result.output
     assert "PERINGATAN: cadangan ini tidak lengkap" in result.output
+    assert "baris, 1 dari 2 lampiran, kunci rahasia" in result.output
     assert "berkas tidak ada" in result.output
     assert len(list((target / "lampiran").iterdir())) == 1
 

@@ -76,7 +76,7 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
         _fail(f"cadangan tidak dibuat: basis data tidak dapat dibaca ({_first_line(error)})")
     rows = sum(manifest["tables"].values())
     click.echo(f"cadangan {made}: {len(manifest['tables'])} tabel, {rows} baris, "
-               f"{manifest['attachments']} lampiran")
+               f"{_attachments(manifest)}")
     if keep:
         for removed in archive.prune(root, keep, made):
             click.echo(f"dihapus (lebih dari {keep} cadangan): {removed}")
@@ -112,6 +112,14 @@ def _verify(app: Flask, target: Path) -> None:
                f"tabel dan {sum(tables.values())} baris sama dengan manifest")
 
 
+def _attachments(manifest: dict[str, Any]) -> str:
+    """The attachment files the backup holds, and the database's count when some were
+    missing (``manifest["attachments"]`` counts the database's rows, not the files)."""
+    held = sum(1 for path in manifest["files"] if path.startswith(f"{archive.ATTACHMENTS}/"))
+    recorded = manifest["attachments"]
+    return f"{held} lampiran" if held == recorded else f"{held} dari {recorded} lampiran"
+
+
 def _recorded_problems(manifest: dict[str, Any]) -> list[str]:
     """What a backup could not copy when it was made (its manifest's ``problems``, e.g. an
     attachment missing from the instance)."""
@@ -135,7 +143,7 @@ def restore_command(folder: Path) -> None:
     except (archive.BackupRefused, dumps.DumpFailed) as error:
         _fail(f"tidak dipulihkan: {error}")
     click.echo(f"dipulihkan dari {folder}: {sum(manifest['tables'].values())} baris, "
-               f"{manifest['attachments']} lampiran, kunci rahasia")
+               f"{_attachments(manifest)}, kunci rahasia")
     if newer:
         click.echo("cadangan ini dari skema lama; jalankan `alur db upgrade`.")
     if os.environ.get("ALUR_SECRET_KEY"):
