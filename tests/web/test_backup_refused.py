@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engine.models import HumanTask, User
 from engine.process.attachments import attach
@@ -118,6 +118,8 @@ def _edit_manifest(change):
     (_edit_manifest(lambda m: m.pop("versions")), "versions hilang atau salah bentuk"),
     (_edit_manifest(lambda m: m["versions"].update(migration="ffffffffffff")),
      "revisi migrasi ffffffffffff tidak dikenal"),
+    (_edit_manifest(lambda m: m["versions"].update(migration="eef47bd2ea85")),
+     "berbeda dari manifest (eef47bd2ea85)"),
     (_edit_manifest(lambda m: m["tables"].update(users=m["tables"]["users"] + 1)),
      "jumlah baris hasil pemulihan berbeda dari manifest: users"),
 ])
@@ -148,6 +150,39 @@ def test_verify_restores_into_a_scratch_database_and_compares_counts(
     result = runner.invoke(args=["backup", "--verify", str(tampered)])
     assert result.exit_code == 1
     assert "berbeda dari manifest: attachments 2 ≠ 1" in result.output
+
+
+def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
+        tmp_path, monkeypatch, clock):
+    """A database migrated by a newer Alur (a revision this code does not know): --verify
+    passed it while restore refused it."""
+    app = source(tmp_path, clock, monkeypatch, {})
+    with app.app_context():
+        db.session.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(tmp_path / "cadangan")]).exit_code == 0
+    checked = runner.invoke(args=["backup", "--verify", str(tmp_path / "cadangan")])
+    assert checked.exit_code == 1, checked.output
+    assert checked.output.startswith("GAGAL: ")
+    assert "revisi migrasi ffffffffffff tidak dikenal" in checked.output
+    [folder] = (tmp_path / "cadangan").iterdir()
+    result, _ = restore_into_empty(tmp_path, monkeypatch, folder)
+    assert result.exit_code == 1 and result.output.startswith("GAGAL: ")
+    assert "revisi migrasi ffffffffffff tidak dikenal" in result.output
+
+
+def test_a_database_whose_revision_is_not_the_manifests_is_refused(backup, tmp_path):
+    """The manifest is not hashed: a revision edited in it does not pass for the
+    database's, even a revision this code knows (here the first one)."""
+    made, _, app = backup
+    head = json.loads((made / "manifest.json").read_text())["versions"]["migration"]
+    tampered = damaged_copy(made, tmp_path, _edit_manifest(
+        lambda m: m["versions"].update(migration="eef47bd2ea85")))
+    result = app.test_cli_runner().invoke(args=["backup", "--verify", str(tampered)])
+    assert result.exit_code == 1
+    assert (f"revisi migrasi hasil pemulihan uji {head} berbeda dari manifest "
+            "(eef47bd2ea85)") in result.output
 
 
 def test_verify_refuses_a_backup_of_another_database_kind_in_words(backup):

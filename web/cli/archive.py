@@ -145,8 +145,8 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
     """Restore the backup in ``folder`` into the empty ``instance``: database, then
     attachments, then the secret key. Refuses (BackupRefused, nothing changed) a backup
     failing ``check``, another database kind or schema, or a target that is not empty;
-    a database whose row counts differ from the manifest's is emptied again and refused.
-    Returns the manifest."""
+    a database whose migration revision or row counts differ from the manifest's is
+    emptied again and refused. Returns the manifest."""
     manifest = check(folder)
     database = manifest["database"]
     kind = dumps.dialect(instance.database_url)
@@ -161,11 +161,10 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
     if instance.attachments.exists() and any(instance.attachments.iterdir()):
         raise BackupRefused(f"folder lampiran {instance.attachments} tidak kosong")
     dumps.restore(instance.database_url, folder / database["file"])
-    found = dumps.facts(instance.database_url).tables
-    if found != manifest["tables"]:
+    problem = _mismatch(manifest, dumps.facts(instance.database_url), "hasil pemulihan")
+    if problem:
         dumps.drop_tables(instance.database_url)
-        raise BackupRefused("jumlah baris hasil pemulihan berbeda dari manifest: "
-                            + _difference(manifest["tables"], found))
+        raise BackupRefused(problem)
     instance.attachments.mkdir(parents=True, exist_ok=True)
     instance.attachments.chmod(0o700)  # as the app makes it: no other local user reads them
     for path in sorted(manifest["files"]):
@@ -181,8 +180,9 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
 
 def verify(folder: Path, database_url: str) -> dict[str, Any]:
     """Check the backup in ``folder`` and restore its database into a scratch database
-    like ``database_url``'s (dropped afterwards); return the manifest, whose row counts
-    the restored database has. Raises BackupRefused when they differ."""
+    like ``database_url``'s (dropped afterwards); return the manifest, whose migration
+    revision and row counts the restored database has. Raises BackupRefused when they
+    differ."""
     manifest = check(folder)
     kind = dumps.dialect(database_url)
     if manifest["database"]["dialect"] != kind:
@@ -192,11 +192,24 @@ def verify(folder: Path, database_url: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="alur-verify-") as scratch, \
             dumps.scratch_database(database_url, Path(scratch)) as url:
         dumps.restore(url, folder / manifest["database"]["file"])
-        found = dumps.facts(url).tables
-    if found != manifest["tables"]:
-        raise BackupRefused("jumlah baris hasil pemulihan uji berbeda dari manifest: "
-                            + _difference(manifest["tables"], found))
+        problem = _mismatch(manifest, dumps.facts(url), "hasil pemulihan uji")
+    if problem:
+        raise BackupRefused(problem)
     return manifest
+
+
+def _mismatch(manifest: dict[str, Any], found: dumps.Facts, what: str) -> str | None:
+    """How the restored database (``what``, e.g. "hasil pemulihan") differs from
+    ``manifest`` (Indonesian), or None: its migration revision, by which ``alur restore``
+    and ``--verify`` judge the backup, then its rows per table."""
+    recorded = manifest["versions"].get("migration", "")
+    if (found.revision or "") != recorded:
+        return (f"revisi migrasi {what} {found.revision or '(kosong)'} berbeda dari "
+                f"manifest ({recorded or '(kosong)'})")
+    if found.tables != manifest["tables"]:
+        return (f"jumlah baris {what} berbeda dari manifest: "
+                + _difference(manifest["tables"], found.tables))
+    return None
 
 
 def complete_backups(root: Path) -> list[Path]:

@@ -94,6 +94,8 @@ def _verify(app: Flask, target: Path) -> None:
         target = found[-1]
     try:
         manifest = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"])
+        # As ``alur restore`` refuses it: a backup this Alur cannot migrate does not pass.
+        _migration_gap(app, manifest["versions"].get("migration", ""))
     except dumps.NoCreatedb as error:  # the setup, not the backup: as a ConfigError
         _fail(f"cadangan {target} tidak dapat diperiksa: --verify memulihkannya ke basis "
               f"data sementara, tetapi {error} (pengguna ALUR_DATABASE_URL). Beri hak itu "
