@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                                   maximum=MAX_INTERVAL),
         ALUR_LEASE_SECONDS=environment.number("ALUR_LEASE_SECONDS", 60, minimum=1,
                                               maximum=MAX_INTERVAL),
+        ALUR_DATABASE_WAIT=environment.number("ALUR_DATABASE_WAIT", 60, maximum=MAX_INTERVAL),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
         ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600, maximum=MAX_AGE),
         ALUR_CLOCK=SystemClock(),

@@ -2,7 +2,9 @@
 Python traceback, and a refused command changes nothing (README, "Perintah alur",
 "Konfigurasi")."""
 
+import signal
 import sqlite3
+import threading
 import uuid
 
 import pytest
@@ -12,7 +14,9 @@ from sqlalchemy.engine import make_url
 from tests.conftest import DATA
 from tests.helpers.cli import run_alur
 from tests.helpers.database import POSTGRES_URL, postgres_schema
+from tests.helpers.servers import free_port
 from web import create_app
+from web.cli import worker as scheduler
 
 
 def _tables(tmp_path) -> int:
@@ -106,7 +110,7 @@ def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where):
     blocked = tmp_path / "bukan-folder"
     blocked.write_text("berkas, bukan folder")
     folder = blocked if where == "a file" else blocked / "metrik"
-    result = _alur(tmp_path, "serve", "--bind", "127.0.0.1:1",
+    result = run_alur(tmp_path, "serve", "--bind", "127.0.0.1:1",
                    PROMETHEUS_MULTIPROC_DIR=str(folder))
     assert result.returncode == 2, result.stderr
     assert (f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' tidak dapat dipakai sebagai folder "
@@ -127,6 +131,45 @@ def test_a_database_that_cannot_be_reached_is_said_in_words(tmp_path):
     assert result.returncode == 1
     assert "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_and_worker_say_once_that_the_database_cannot_be_reached(tmp_path, command):
+    """They retried without end, the worker with a traceback for each part of each round:
+    now one sentence naming the URL without its password, then GAGAL after
+    ALUR_DATABASE_WAIT seconds (systemd starts them again)."""
+    url = f"postgresql+psycopg://alur@127.0.0.1:{free_port()}/alur"
+    args = ("--bind", f"127.0.0.1:{free_port()}") if command == "serve" else ()
+    result = run_alur(tmp_path, command, *args, ALUR_DATABASE_WAIT="1.5",
+                   ALUR_DATABASE_URL=url.replace("alur@", "alur:rahasia@"))
+    assert result.returncode == 1, result.stderr
+    shown = url.replace("alur@", "alur:***@")
+    waiting, failed = result.stderr.splitlines()
+    assert waiting.startswith(f"alur {command}: basis data {shown} tidak dapat dihubungi (")
+    assert waiting.endswith("); mencoba lagi setiap 1 detik, paling lama 1.5 detik")
+    assert failed.startswith(f"GAGAL: basis data (ALUR_DATABASE_URL) {shown} tidak dapat "
+                             "dihubungi selama 1.5 detik: ")
+    assert "Connection refused" in failed and "rahasia" not in result.stderr
+    assert not result.stdout  # neither "Alur berjalan" nor the worker's interval
+
+
+def test_the_worker_starts_once_the_database_can_be_opened(tmp_path, monkeypatch):
+    folder = tmp_path / "belum-ada"  # an SQLite file cannot be opened in a missing folder
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "instans"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'alur.sqlite3'}",
+                      "ALUR_DATABASE_WAIT": 30})
+    rounds = []
+    monkeypatch.setattr(scheduler, "run", lambda app, stop: rounds.append(app))
+    threading.Timer(0.2, folder.mkdir).start()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        result = app.test_cli_runner().invoke(args=["worker"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 0, result.output
+    assert rounds == [app]
+    assert result.output.count("tidak dapat dihubungi (unable to open database file)") == 1
+    assert "dapat dihubungi; mulai." in result.output
 
 
 @pytest.mark.parametrize("value, https", [("true", True), ("ya", True), ("0", False),

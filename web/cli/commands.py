@@ -28,6 +28,7 @@ from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
+from web.cli.startup import wait_for_database
 from web.cli.users import user_group
 from web.extensions import clock, db
 from web.views.admin import TABLE_SUFFIXES
@@ -238,6 +239,7 @@ def worker_command() -> None:
     """Run worker rounds (due timers, the outbox, the attachments folder) every
     ALUR_TIMER_INTERVAL seconds until stopped."""
     app = current_app._get_current_object()
+    wait_for_database(app, "alur worker")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"alur worker: memeriksa timer setiap {app.config['ALUR_TIMER_INTERVAL']} detik")
@@ -289,6 +291,7 @@ def serve_command(bind: str, workers: int, threads: int, timer_loop: bool | None
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
 
     metrics_folder(current_app._get_current_object())
+    wait_for_database(current_app._get_current_object(), "alur serve")
     click.echo(f"Alur berjalan di http://{bind}")
     if current_app.config["ALUR_DEMO"]:
         click.echo(DEMO_BANNER)

@@ -1,0 +1,66 @@
+"""Before ``alur serve`` and ``alur worker`` start: wait, for at most ``ALUR_DATABASE_WAIT``
+seconds, until the database answers. A database that is not up yet (PostgreSQL starting
+after a reboot) is said once in a sentence, not in a traceback per part of every worker
+round; one that stays down ends the command with ``GAGAL`` and exit code 1, and systemd's
+``Restart=on-failure`` (deploy/systemd) starts it again ``RestartSec`` later.
+"""
+
+import time
+
+import click
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from web.extensions import db
+
+# Seconds between two tries while waiting.
+RETRY_SECONDS = 1.0
+
+
+def wait_for_database(app: Flask, command: str) -> None:
+    """Return once ``app``'s database answers ``SELECT 1``; until then try again every
+    ``RETRY_SECONDS``, having said once on stderr that ``command`` (e.g. ``alur worker``)
+    waits for it (the URL without its password). The connection is closed again, so
+    that gunicorn's processes do not inherit it.
+
+    Raises:
+        SystemExit: code 1 after ``GAGAL: …`` when the database did not answer within
+            ``app.config["ALUR_DATABASE_WAIT"]`` seconds (0: one try).
+    """
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    wait = app.config["ALUR_DATABASE_WAIT"]
+    deadline = time.monotonic() + wait
+    said = False
+    while True:
+        cause = _unreachable(app)
+        if cause is None:
+            if said:
+                click.echo(f"{command}: basis data {url} dapat dihubungi; mulai.", err=True)
+            return
+        if time.monotonic() + RETRY_SECONDS > deadline:
+            waited = f" selama {wait:g} detik" if wait else ""
+            click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} tidak dapat "
+                       f"dihubungi{waited}: {cause}", err=True)
+            raise SystemExit(1)
+        if not said:
+            click.echo(f"{command}: basis data {url} tidak dapat dihubungi ({cause}); "
+                       f"mencoba lagi setiap {RETRY_SECONDS:g} detik, paling lama "
+                       f"{wait:g} detik", err=True)
+            said = True
+        time.sleep(RETRY_SECONDS)
+
+
+def _unreachable(app: Flask) -> str | None:
+    """Why the database does not answer (its own first line), or None when it does."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return None
+        except SQLAlchemyError as error:
+            lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+            return lines[0][:300] if lines else type(error).__name__
+        finally:
+            db.engine.dispose()
