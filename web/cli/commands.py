@@ -59,8 +59,8 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     for file in files:
         try:
             if file.suffix.lower() in TABLE_SUFFIXES:
-                raise InvalidProcess([f"{file.name} tabel SOP, bukan BPMN: ubah dan deploy "
-                                      f"dengan alur sop import {file}"])
+                raise InvalidProcess([(f"{file.name} tabel SOP, bukan BPMN: ubah dan deploy "
+                                       f"dengan alur sop import {file}")])
             data = file.read_bytes()
             # A SpiffArena process folder: the form files the BPMN names (as a whole
             # attribute value) lie beside it; a file it does not name would be refused.
