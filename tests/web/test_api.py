@@ -156,13 +156,16 @@ def test_bad_upload_is_422_with_message_and_nothing_deployed(app, client, conten
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
-    ("sop.pdf", b"%PDF-1.7\n...", 'Berkas "sop.pdf" bukan BPMN atau tabel SOP (tampaknya PDF). '),
-    ("sop.bpmn", b"%PDF-1.7\n...", 'Berkas "sop.bpmn" bukan BPMN atau tabel SOP (tampaknya PDF). '),
-    ("catatan.txt", b"halo", 'Berkas "catatan.txt" bukan BPMN atau tabel SOP. '),
+    ("sop.pdf", b"%PDF-1.7\n...", 'Berkas "sop.pdf" bukan BPMN atau formulir JSON (tampaknya PDF). '),
+    ("sop.bpmn", b"%PDF-1.7\n...",
+     'Berkas "sop.bpmn" bukan BPMN atau formulir JSON (tampaknya PDF). '),
+    ("catatan.txt", b"halo", 'Berkas "catatan.txt" bukan BPMN atau formulir JSON. '),
+    ("sop.csv", b"No,Kegiatan\n", 'Berkas "sop.csv" bukan BPMN atau formulir JSON. '),
 ])
 def test_a_file_that_is_no_bpmn_is_refused_in_the_words_of_the_page(app, client, name, content,
                                                                     expected):
-    """As on the page (tests/web/test_versions_admin.py), with what the API takes instead."""
+    """As on the page (tests/web/test_versions_admin.py), with what the API takes instead:
+    BPMN and its forms, never an SOP table (the page's)."""
     admin = api_token(client, "admin")
     before = _count(app, ProcessDefinition)
     response = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
@@ -170,7 +173,7 @@ def test_a_file_that_is_no_bpmn_is_refused_in_the_words_of_the_page(app, client,
     assert (response.status_code, response.json["error"]["code"]) == (422, "invalid_bpmn")
     assert response.json["error"]["problems"] == [
         expected + "Kirim berkas BPMN (.bpmn) beserta berkas formulir JSON-nya, atau satu "
-        "berkas .zip."]
+        "berkas .zip; tabel SOP diunggah di halaman Kelola SOP."]
     assert _count(app, ProcessDefinition) == before
 
 

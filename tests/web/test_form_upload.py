@@ -182,7 +182,7 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
                                 b'value="konsep-uischema.json" />')}),
      'skema UI: "ui:order" harus daftar nama kolom'),
     (lambda f: f.update({"gambar.png": b"\x89PNG"}),
-     'Berkas "gambar.png" bukan BPMN atau formulir JSON'),
+     'Berkas "gambar.png" bukan BPMN atau formulir JSON (tampaknya PNG)'),
 ])
 def test_a_bad_form_refuses_the_upload_and_stores_nothing(app, client, change, problem):
     before = _stored(app)

@@ -127,8 +127,7 @@ def deploy_process() -> Any:
         return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file" '
                               "(boleh beserta berkas formulir JSON, atau satu berkas .zip).")
     files = [(u.filename or "upload.bpmn", u.read()) for u in uploads]
-    refuse_other_files(files, advice="Kirim berkas BPMN (.bpmn) beserta berkas formulir "
-                       "JSON-nya, atau satu berkas .zip.")
+    refuse_other_files(files, api=True)
     filename, data, forms = bundle.unpack(files)
     definition, created = deploy(db.session, clock(), data, filename=filename,
                                  deployed_by=g.user, comment=comment,

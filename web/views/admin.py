@@ -93,32 +93,37 @@ def processes() -> Any:
                            sops=found.items, page=found), status
 
 
-def refuse_other_files(uploads: list[tuple[str, bytes]], advice: str | None = None) -> None:
-    """Refuse an uploaded file that is neither BPMN nor an SOP table by its name or first
+def refuse_other_files(uploads: list[tuple[str, bytes]], *, api: bool = False) -> None:
+    """Refuse an uploaded file that is none of what the upload takes, by its name or first
     bytes (a PDF of the signed SOP, a scan, an old Word file), in words, before any
-    parsing. Form files (.json) and bundles (.zip) are left to ``bundle.unpack``. The
-    page and the API (``web.api.views.deploy_process``) refuse in these words.
+    parsing: the page takes BPMN or an SOP table, the API (``api``,
+    ``web.api.views.deploy_process``) BPMN only. Form files (.json) and bundles (.zip)
+    are left to ``bundle.unpack``.
 
     Args:
         uploads: ``[(file name, bytes)]`` as sent.
-        advice: what to send instead, after the refusal; None for the page's (a BPMN file
-            or an SOP table, whose template the page offers).
 
     Raises:
-        InvalidProcess: naming the file and what it seems to be (" (tampaknya PDF)").
+        InvalidProcess: naming the file and what it seems to be (" (tampaknya PDF)"), then
+            what to send instead.
     """
+    taken = BPMN_SUFFIXES if api else TABLE_SUFFIXES + BPMN_SUFFIXES
     for filename, data in uploads:
         if filename.lower().endswith((".json", ".zip")):
             continue
         seems = seems_other_file(data)
-        if seems is None and filename.lower().endswith(TABLE_SUFFIXES + BPMN_SUFFIXES):
+        if seems is None and filename.lower().endswith(taken):
             continue
         what = gettext(" (tampaknya %(kind)s)", kind=seems) if seems else ""
-        refused = gettext('Berkas "%(name)s" bukan BPMN atau tabel SOP%(what)s.',
-                          name=filename[:100], what=what)
-        raise InvalidProcess([refused + " " + (advice or gettext(
-            "Unggah berkas BPMN (.bpmn) atau tabel SOP (.csv, .xlsx); templat tabel SOP "
-            "dapat diunduh di halaman ini."))])
+        if api:
+            raise InvalidProcess([gettext(
+                'Berkas "%(name)s" bukan BPMN atau formulir JSON%(what)s. Kirim berkas BPMN '
+                "(.bpmn) beserta berkas formulir JSON-nya, atau satu berkas .zip; tabel SOP "
+                "diunggah di halaman Kelola SOP.", name=filename[:100], what=what)])
+        raise InvalidProcess([gettext(
+            'Berkas "%(name)s" bukan BPMN atau tabel SOP%(what)s. Unggah berkas BPMN (.bpmn) '
+            "atau tabel SOP (.csv, .xlsx); templat tabel SOP dapat diunduh di halaman ini.",
+            name=filename[:100], what=what)])
 
 
 def sop_rows(page: int, per_page: int) -> Page:
