@@ -79,12 +79,15 @@ def test_a_parallel_join_in_a_loop_waits_for_both_branches_every_round(session, 
     instance = start_instance(session, clock, process_key="sop_uji", title="Paralel",
                               user=users["Prakom"])
     session.commit()
-    sizes = []
+    sizes, waiting = [], []
     for _ in range(30):
         _complete(session, clock, users, "Kegiatan_1")
         assert _open(session) == ["Kegiatan_3", "Kegiatan_4"]
         _complete(session, clock, users, "Kegiatan_4")
         assert _open(session) == ["Kegiatan_3"], "the join waits for the other branch"
+        with change(session, clock, instance.id) as unit:  # the arrival kept, no more
+            waiting.append(tree_size(unit.workflow))
+        session.rollback()
         _complete(session, clock, users, "Kegiatan_3")
         _complete(session, clock, users, "Kegiatan_2", {"keputusan_kasubbag": "revisi",
                                                         "catatan": "Perbaiki konsep"})
@@ -93,6 +96,7 @@ def test_a_parallel_join_in_a_loop_waits_for_both_branches_every_round(session, 
             sizes.append(tree_size(unit.workflow))
         session.rollback()
     assert max(sizes) == sizes[1]
+    assert max(waiting) == waiting[1]
     _complete(session, clock, users, "Kegiatan_1")
     _complete(session, clock, users, "Kegiatan_3")
     assert _open(session) == ["Kegiatan_4"]
