@@ -31,7 +31,7 @@ from engine.models import (
 from engine.paging import Page, latest, paginate
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process import attachments
-from engine.process.lists import INSTANCE_ROW
+from engine.process.lists import INSTANCE_ROW, started_data
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
@@ -84,9 +84,7 @@ def request_fields(session: Session, instance: ProcessInstance) -> list[dict[str
     from the start as recorded (``instance.started``), not from the case data, where a
     later step's field of the same name (the triage's ``prioritas``) overwrote his
     proposal."""
-    started = session.scalar(select(AuditRecord.detail).where(
-        AuditRecord.instance_id == instance.id, AuditRecord.action == "instance.started"))
-    data = (started or {}).get("data") or instance.data or {}
+    data = started_data(session, [instance])[instance.id]
     shown = []
     for field in fields(instance.definition.catalog.get("start_form")):
         value = data.get(field["name"])

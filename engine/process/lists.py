@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import NotFound, PermissionDenied
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.models import AuditRecord, HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import Page, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
@@ -139,19 +139,37 @@ def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance
                ) -> dict[int, dict[str, Any]]:
     """``{instance id: case data}`` of listed instances as ``access``'s user may see it: all
     of it where he may open the instance; elsewhere (a ticket he started at the front
-    door) only the start form's fields. The rows are not changed."""
+    door) only the start form's fields as he submitted them (``started_data``: a later
+    step's field of the same name, the triage's ``prioritas``, is the desk's). The rows
+    are not changed."""
     items = list(items)
     if access.is_admin:
         return {item.id: item.data or {} for item in items}
     catalogs = dict(_catalogs(session, {item.definition_id for item in items}))
-    shown = {}
-    for item in items:
-        catalog, data = catalogs[item.definition_id], item.data or {}
-        if not access.may_view_lanes(catalog["lanes"]):
-            typed = {field["name"] for field in fields(catalog.get("start_form"))}
-            data = {name: value for name, value in data.items() if name in typed}
-        shown[item.id] = data
+    hidden = [item for item in items if not access.may_view_lanes(
+        catalogs[item.definition_id]["lanes"])]
+    submitted = started_data(session, hidden)
+    shown = {item.id: item.data or {} for item in items}
+    for item in hidden:
+        typed = {field["name"] for field in fields(
+            catalogs[item.definition_id].get("start_form"))}
+        shown[item.id] = {name: value for name, value in submitted[item.id].items()
+                          if name in typed}
     return shown
+
+
+def started_data(session: Session, items: Iterable[ProcessInstance]
+                 ) -> dict[int, dict[str, Any]]:
+    """``{instance id: case data}`` of ``items`` as each started (the ``instance.started``
+    record), in one statement; the current case data where no start was recorded."""
+    items = list(items)
+    if not items:
+        return {}
+    recorded = dict(session.execute(select(AuditRecord.instance_id, AuditRecord.detail).where(
+        AuditRecord.instance_id.in_([item.id for item in items]),
+        AuditRecord.action == "instance.started")).all())
+    return {item.id: (recorded.get(item.id) or {}).get("data") or item.data or {}
+            for item in items}
 
 
 def _in_values(session: Session, pattern: str) -> Any:
