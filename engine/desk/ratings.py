@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
+from engine.desk import tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied
 from engine.models import ProcessDefinition, ProcessInstance, Rating, User
 from engine.people.access import REQUESTER_PROCESSES, Access
@@ -25,11 +26,13 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     ``ticket.rated``.
 
     Raises:
+        NotFound: ``instance`` is no ticket (``tickets.check_ticket``).
         PermissionDenied: ``user`` is not the ticket's requester.
         Conflict: the ticket is not completed, or rated (or closed unrated) already.
         InvalidTaskData: ``score`` not an integer 1-5 (under ``score``), comment over
             2000 characters (under ``comment``).
     """
+    tickets.check_ticket(instance)
     if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
         raise PermissionDenied("Hanya pemohon tiket ini yang dapat memberi penilaian.")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:

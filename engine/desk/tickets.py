@@ -37,6 +37,14 @@ MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
 
 
+def check_ticket(instance: ProcessInstance) -> None:
+    """Raise NotFound, in the words of a missing instance, unless ``instance`` is a ticket
+    (a front-door SOP's): another SOP's process behind a ticket address answers as no
+    process at all, so no one learns from it which numbers exist (README, "Layanan TI")."""
+    if instance.definition.key not in REQUESTER_PROCESSES:
+        raise NotFound(f"Proses #{instance.id} tidak ditemukan.")
+
+
 def status_word(session: Session, instance: ProcessInstance) -> str:
     """The ticket's status in plain words (one of ``STATUS_WORDS``): "dikerjakan" once a
     step was taken, handed to someone (Alihkan) or completed (README, "Pemohon")."""
@@ -115,8 +123,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
             requester can never answer); under ``pesan``: empty (without a file) or over
             2000 characters.
     """
-    if instance.definition.key not in REQUESTER_PROCESSES:
-        raise NotFound(f"Proses #{instance.id} bukan tiket layanan TI.")
+    check_ticket(instance)
     access = Access.of(session, user, clock.now())
     from_requester = access.may_follow_ticket(instance)
     if not from_requester and not access.may_view_instance(instance):
@@ -186,7 +193,9 @@ def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessIns
 def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user: User,
                 attachment_id: int) -> Attachment:
     """The attachment of a thread message of ``instance`` that ``user`` may download
-    (requester or desk). Raises NotFound / PermissionDenied."""
+    (requester or desk). Raises NotFound (also for no ticket, ``check_ticket``) /
+    PermissionDenied."""
+    check_ticket(instance)
     access = Access.of(session, user, clock.now())
     if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
         raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
@@ -215,6 +224,8 @@ def mine(session: Session, user: User, page: int, per_page: int) -> Page:
 
 def check_requester(session: Session, clock: Clock, instance: ProcessInstance,
                     user: User) -> None:
-    """Raise PermissionDenied unless ``user`` may follow the ticket."""
+    """Raise NotFound for no ticket (``check_ticket``), PermissionDenied unless ``user``
+    may follow the ticket."""
+    check_ticket(instance)
     if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
         raise PermissionDenied("Hanya pemohon yang dapat melihat tiket ini.")

@@ -75,8 +75,7 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
     """The instance and whether the viewer is its requester (else: the desk); 404 for a
     process that is no ticket."""
     instance = instances.get_instance(db.session, instance_id)
-    if instance.definition.key not in REQUESTER_PROCESSES:
-        abort(404)
+    tickets.check_ticket(instance)
     if access().may_follow_ticket(instance):
         return instance, True
     if access().may_view_instance(instance):
