@@ -35,6 +35,7 @@ from engine.process.lists import INSTANCE_ROW, started_data
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
+ENDED = ("completed", "cancelled")  # a ticket in Galat is not over: it runs again
 
 
 def check_ticket(instance: ProcessInstance) -> None:
@@ -120,26 +121,14 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         PermissionDenied: neither the requester nor a desk member.
         InvalidTaskData: under ``asks`` by the requester, on a ticket no longer
             running, or on a monitoring incident (``alerts.from_monitoring``: its
-            requester can never answer); under ``pesan``: empty (without a file) or over
-            2000 characters.
+            requester can never answer); under ``text``: the ticket has ended (completed
+            or cancelled: no one reads its thread any more), empty (without a file) or
+            over 2000 characters.
     """
-    check_ticket(instance)
-    access = Access.of(session, user, clock.now())
-    from_requester = access.may_follow_ticket(instance)
-    if not from_requester and not access.may_view_instance(instance):
-        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
-    if asks and from_requester:
-        raise InvalidTaskData({"asks": "hanya petugas yang dapat menunggu jawaban pemohon"})
-    if asks and instance.status != "running":
-        raise InvalidTaskData({"asks": "tiket sudah selesai atau dibatalkan: tidak ada lagi "
-                                       "yang menunggu jawaban pemohon"})
-    if asks and alerts.from_monitoring(session, instance):
-        raise InvalidTaskData({"asks": "insiden pemantauan: pemohonnya akun sumber peringatan "
-                                       "yang tidak dapat menjawab, jadi tidak ada yang "
-                                       "ditunggu; kirim tanpa menunggu jawaban pemohon"})
+    from_requester = _writer(session, clock.now(), instance, user, asks)
     text = (text or "").strip()
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
-        raise InvalidTaskData({"pesan": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
+        raise InvalidTaskData({"text": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
     message = TicketMessage(instance_id=instance.id, author_id=user.id,
                             from_requester=from_requester, asks=asks, text=text,
                             attachment_id=attachment.id if attachment else None,
@@ -167,6 +156,30 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     return message
 
 
+def _writer(session: Session, now: datetime, instance: ProcessInstance, user: User,
+            asks: bool) -> bool:
+    """Whether ``user`` writes in the ticket's thread as its requester (else as the desk);
+    raises as ``post`` for everything but the text."""
+    check_ticket(instance)
+    access = Access.of(session, user, now)
+    from_requester = access.may_follow_ticket(instance)
+    if not from_requester and not access.may_view_instance(instance):
+        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    if asks and from_requester:
+        raise InvalidTaskData({"asks": "hanya petugas yang dapat menunggu jawaban pemohon"})
+    if asks and instance.status != "running":
+        raise InvalidTaskData({"asks": "tiket sudah selesai atau dibatalkan: tidak ada lagi "
+                                       "yang menunggu jawaban pemohon"})
+    if asks and alerts.from_monitoring(session, instance):
+        raise InvalidTaskData({"asks": "insiden pemantauan: pemohonnya akun sumber peringatan "
+                                       "yang tidak dapat menjawab, jadi tidak ada yang "
+                                       "ditunggu; kirim tanpa menunggu jawaban pemohon"})
+    if instance.status in ENDED:
+        raise InvalidTaskData({"text": "tiket sudah selesai atau dibatalkan: pesan tidak "
+                                        "lagi diterima; ajukan tiket baru bila masih perlu"})
+    return from_requester
+
+
 def _last_desk_author(session: Session, instance: ProcessInstance) -> User | None:
     """The desk member who last wrote in the ticket's thread, if any (still active)."""
     author = session.scalar(select(User).join(TicketMessage, TicketMessage.author_id == User.id)
@@ -181,9 +194,7 @@ def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessIns
               asks: bool = False) -> TicketMessage:
     """``post`` with a file (stored as the instance's attachment, visible to both sides
     of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
-    access = Access.of(session, user, clock.now())
-    if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
-        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    _writer(session, clock.now(), instance, user, asks)  # before the file is stored
     attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
     audit.record(session, clock, "attachment.added", actor=user, instance=instance,
                  filename=attachment.filename, size=len(data), sha256=attachment.sha256)

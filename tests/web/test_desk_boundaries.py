@@ -1,15 +1,69 @@
-"""Where a ticket's views stop: the requester's list shows what he submitted, and another
-SOP's process behind a ticket address answers as no process at all."""
+"""Where a ticket's thread and its views stop: no message on an ended ticket (API and
+page), the requester's list shows what he submitted, and another SOP's process behind a
+ticket address answers as no process at all."""
 
 from sqlalchemy import select
 
-from engine.models import ProcessInstance
+from engine.models import AuditRecord, ProcessInstance
 from engine.roles import username_for
-from tests.conftest import START_DATA
+from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
-from tests.web.test_servicedesk_api import LTI, _start
+from tests.web.test_servicedesk_api import LTI, _finish, _notices, _start
 from web.extensions import db
+
+
+def _actions(app, instance_id: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.instance_id == instance_id).order_by(AuditRecord.id)))
+
+
+def test_no_message_is_taken_on_a_completed_or_cancelled_ticket(app, client):
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    done = _start(client, me)
+    url = f"/api/v1/tickets/{done}/messages"
+    assert client.post(url, headers=prakom, json={"text": "Sudah dicek"}).status_code == 201
+    _finish(client, done)
+    assert client.post(f"/api/v1/instances/{done}/rating", headers=me,
+                       json={"score": 5}).status_code == 201
+    before = _notices(app, "prakom")
+    for headers in (me, prakom):
+        refused = client.post(url, headers=headers, json={"text": "terima kasih"})
+        assert refused.status_code == 422
+        assert list(refused.json["error"]["fields"]) == ["text"]
+        assert "tiket sudah selesai atau dibatalkan" in refused.json["error"]["fields"]["text"]
+    assert _notices(app, "prakom") == before
+    assert _actions(app, done).count("ticket.message") == 1
+    cancelled = _start(client, me)
+    assert client.post(f"/api/v1/instances/{cancelled}/cancel", headers=me,
+                       json={"reason": "Sudah menyala lagi"}).status_code == 200
+    refused = client.post(f"/api/v1/tickets/{cancelled}/messages", headers=me,
+                          json={"text": "terima kasih"})
+    assert (refused.status_code, list(refused.json["error"]["fields"])) == (422, ["text"])
+    assert _actions(app, cancelled)[-1] == "instance.cancelled"
+
+
+def test_the_page_refuses_a_message_on_an_ended_ticket_and_keeps_the_text(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    login(client, "pegawai")
+    for ended in ("selesai", "dibatalkan"):
+        instance_id = _start(client, me)
+        opened = client.get(f"/tiket/{instance_id}").get_data(True)
+        if ended == "selesai":
+            _finish(client, instance_id)
+        else:
+            client.post(f"/api/v1/instances/{instance_id}/cancel", headers=me,
+                        json={"reason": "Sudah menyala lagi"})
+        refused = client.post(f"/tiket/{instance_id}/pesan", data={
+            "csrf_token": csrf_token(opened), "text": "terima kasih"})
+        assert refused.status_code == 422, ended
+        html = refused.get_data(True)
+        assert f"Pesan tidak terkirim: tiket ini sudah {ended}." in html
+        assert ">terima kasih</textarea>" in html
+        assert "ticket.message" not in _actions(app, instance_id)
 
 
 def test_the_requesters_list_shows_his_proposal_not_the_triages_priority(app, client):

@@ -195,5 +195,5 @@ def test_a_message_refused_on_a_finished_ticket_says_so_and_keeps_the_text(app, 
         "csrf_token": csrf_token(opened), "text": long_text})
     assert refused.status_code == 422
     html = refused.get_data(True)
-    assert "tiket ini sudah selesai" in html and "Pesan: tulis 1–2000 karakter" in html
+    assert "tiket ini sudah selesai" in html and "pesan tidak lagi diterima" in html
     assert f">{long_text}</textarea>" in html

@@ -5,9 +5,11 @@ workflow state, and is audited."""
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine.desk import sla, tickets
+from engine.errors import InvalidTaskData
 from engine.escalation.incidents import mark_failed, retry_instance
 from engine.escalation.timers import fire_round
 from engine.models import AuditRecord, Escalation, HumanTask, Timer, User
@@ -125,7 +127,7 @@ def test_a_wait_after_closing_time_moves_no_office_time_deadline(
 def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, deployed):
     """A ticket cancelled (or completed) while it waits for the requester: the wait ends
     with the ticket, so its deadline stops moving; a later message from the requester
-    starts nothing again."""
+    is refused and starts nothing again."""
     user = _employee(session, clock)
     instance = _report(session, clock, user, "kritis")
     reported = clock.now()
@@ -137,7 +139,8 @@ def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, 
     assert sla.deadline(session, instance, clock.now()) == ended
     clock.advance(timedelta(hours=5))
     assert sla.deadline(session, instance, clock.now()) == ended
-    tickets.post(session, clock, instance, user, "Terima kasih")
+    with pytest.raises(InvalidTaskData):  # an ended ticket takes no message
+        tickets.post(session, clock, instance, user, "Terima kasih")
     assert sla.deadline(session, instance, clock.now()) == ended
     assert not session.scalars(select(AuditRecord).where(
         AuditRecord.action == "sla.resumed")).all()
