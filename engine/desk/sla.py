@@ -3,6 +3,9 @@
 Rules (the IT unit's KPIs, "Kecepatan Penyelesaian Gangguan"): kritis ≤ 1 jam counted
 round the clock; mayor ≤ 4 jam of office time; minor per the office setting
 ``sla_minor`` (an ISO 8601 duration in office time, default ``P1D``, one working day).
+A ticket without a priority (proposed by no one and not triaged yet, or a server fault
+reported without one) counts as minor (``DEFAULT_PRIORITY``), as the SOPs' own step
+timers do with their "else" branch: every ticket has a deadline and is counted in MTTR.
 The resolution deadline counts from the report time (the instance's start) and moves past
 every span in which the ticket waited for the requester (``SlaPause``) by what its clock
 would have counted in it: the wall time for a round-the-clock clock, the office minutes
@@ -26,17 +29,25 @@ from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
 PRIORITIES = ("kritis", "mayor", "minor")
+DEFAULT_PRIORITY = "minor"
 
 
-def rule(session: Session, priority: str | None) -> tuple[str, bool] | None:
-    """The SLA of ``priority`` as (ISO 8601 duration, round the clock), None if unknown."""
+def priority_of(instance: ProcessInstance) -> str:
+    """The priority (one of ``PRIORITIES``) the ticket is counted under: its case data
+    ``prioritas`` (set by the requester, then by the Prakom's triage), ``DEFAULT_PRIORITY``
+    when it has none (README, "SLA per prioritas")."""
+    found = (instance.data or {}).get("prioritas")
+    return found if found in PRIORITIES else DEFAULT_PRIORITY
+
+
+def rule(session: Session, priority: str) -> tuple[str, bool]:
+    """The SLA of ``priority`` (one of ``PRIORITIES``) as (ISO 8601 duration, round the
+    clock)."""
     if priority == "kritis":
         return "PT1H", True
     if priority == "mayor":
         return "PT4H", False
-    if priority == "minor":
-        return (settings.get(session, "sla_minor") or DEFAULT_MINOR), False
-    return None
+    return (settings.get(session, "sla_minor") or DEFAULT_MINOR), False
 
 
 def _pauses(session: Session, instance: ProcessInstance, until: datetime
@@ -68,8 +79,7 @@ def resolution_minutes(session: Session, calendar: WorkCalendar,
     """Minutes from report to completion of a completed ticket on its SLA clock: wall
     minutes for a round-the-clock priority (kritis), office minutes otherwise; the waits for
     the requester taken out alike (README, "Ringkasan Ticketing dan MTR")."""
-    found = rule(session, (instance.data or {}).get("prioritas"))
-    round_the_clock = found is not None and found[1]
+    round_the_clock = rule(session, priority_of(instance))[1]
     start, end = instance.started_at, instance.completed_at
     spans = [(start, end), *_pauses(session, instance, end)]
     if round_the_clock:
@@ -79,16 +89,12 @@ def resolution_minutes(session: Session, calendar: WorkCalendar,
     return lengths[0] - sum(lengths[1:])
 
 
-def deadline(session: Session, instance: ProcessInstance, now: datetime) -> datetime | None:
+def deadline(session: Session, instance: ProcessInstance, now: datetime) -> datetime:
     """The resolution deadline (aware UTC) of ``instance``: report time + the SLA of its
-    case data ``prioritas`` (set by the requester, then by the Prakom's triage), moved
-    by the pauses up to ``now`` (aware) or, for a ticket that has ended (completed or
-    cancelled), up to its end: a wait the ticket ended in moves it no further. None
-    without a known priority."""
-    found = rule(session, (instance.data or {}).get("prioritas"))
-    if found is None:
-        return None
-    duration, round_the_clock = found
+    priority (``priority_of``: minor without one), moved by the pauses up to ``now``
+    (aware) or, for a ticket that has ended (completed or cancelled), up to its end: a wait
+    the ticket ended in moves it no further."""
+    duration, round_the_clock = rule(session, priority_of(instance))
     calendar = settings.work_calendar(session)
     due = calendar.deadline(instance.started_at, duration, round_the_clock)
     until = now if instance.completed_at is None else min(now, instance.completed_at)

@@ -9,7 +9,9 @@ datetimes:
   is critical when one of its incidents was kritis; target ≥ 99.5% for critical systems.
 - "Ringkasan Ticketing dan MTR": tickets opened by category and priority, MTTR per
   priority (report to completion, minus "menunggu pemohon" pauses) against its SLA, %
-  completed within the SLA deadline, backlog at the end (open at ``end``).
+  completed within the SLA deadline, backlog at the end (open at ``end``). A ticket
+  without a priority is counted under minor throughout, as its SLA is
+  (``sla.priority_of``).
 """
 
 from collections import Counter, defaultdict
@@ -32,12 +34,11 @@ from engine.models import (
     User,
 )
 from engine.people.access import REQUESTER_PROCESSES
-from engine.reports.people import NO_PRIORITY
 
 SATISFACTION_TARGET = 85.0
 UPTIME_TARGET = 99.5
 
-# A ticket whose requester named no category (as a missing priority is "tanpa prioritas").
+# A ticket whose requester named no category.
 NO_CATEGORY = "tanpa kategori"
 
 
@@ -121,13 +122,13 @@ def ticket_summary(session: Session, start: datetime, end: datetime) -> dict[str
     opened = list(session.scalars(_tickets(session).where(ProcessInstance.started_at >= start,
                                                           ProcessInstance.started_at < end)))
     by_category = Counter(_category(i) for i in opened)
-    by_priority = Counter((i.data or {}).get("prioritas") or NO_PRIORITY for i in opened)
+    by_priority = Counter(sla.priority_of(i) for i in opened)
     done = list(session.scalars(_tickets(session).where(
         ProcessInstance.status == "completed", ProcessInstance.completed_at >= start,
         ProcessInstance.completed_at < end)))
     mttr, calendar = [], settings.work_calendar(session)
     for priority in sla.PRIORITIES:
-        group = [i for i in done if (i.data or {}).get("prioritas") == priority]
+        group = [i for i in done if sla.priority_of(i) == priority]
         if not group:
             continue
         spent = [sla.resolution_minutes(session, calendar, i) for i in group]

@@ -149,11 +149,13 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
     ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB), 24 * 60,
            priority="minor")  # completed in December: backlog too
     ticket(session, clock, employee, LTI, datetime(2026, 11, 30, 15, tzinfo=WIB),
-           priority=None)  # not triaged yet
+           priority=None)  # not triaged yet: minor, as its SLA
+    ticket(session, clock, employee, SERVER, datetime(2026, 11, 16, 8, tzinfo=WIB), 60,
+           priority=None)  # reported without a priority: minor, as its SLA
     session.flush()
     found = desk.ticket_summary(session, NOV, DEC)
-    assert found["by_category"] == {"gangguan server": 3, "perangkat keras": 5}
-    assert found["by_priority"] == {"kritis": 3, "mayor": 2, "minor": 2, "tanpa prioritas": 1}
+    assert found["by_category"] == {"gangguan server": 4, "perangkat keras": 5}
+    assert found["by_priority"] == {"kritis": 3, "mayor": 2, "minor": 4}
     # kritis: 40, 80 - 30 paused = 50, 100 -> 63.3 minutes; 2 of 3 within 1 hour
     # (the paused one's deadline moved to 90 minutes).
     assert found["mttr"] == [
@@ -161,5 +163,7 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
          "round_the_clock": True, "within_sla": 66.7},
         # mayor on office time: 120 and 280 -> 200.0; the second past its 4 office hours.
         {"priority": "mayor", "count": 2, "mttr_minutes": 200.0, "sla": "PT4H",
-         "round_the_clock": False, "within_sla": 50.0}]
+         "round_the_clock": False, "within_sla": 50.0},
+        {"priority": "minor", "count": 1, "mttr_minutes": 60.0, "sla": "P1D",
+         "round_the_clock": False, "within_sla": 100.0}]
     assert found["backlog"] == 3

@@ -17,7 +17,7 @@ from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
 from engine.reports.live import timers_due
 from engine.runtime.unit import change
-from tests.conftest import WIB
+from tests.conftest import START_DATA, WIB
 
 SERVER = "penanganan_gangguan_server"
 
@@ -72,6 +72,21 @@ def test_mayor_counts_four_office_hours_and_minor_one_working_day(
         datetime(2026, 11, 30, 9, 0, tzinfo=WIB)  # 2.5 h on Friday, 1.5 h from 07.30
     assert sla.deadline(session, minor, clock.now()) == \
         datetime(2026, 11, 30, 14, 0, tzinfo=WIB)
+
+
+def test_a_ticket_without_a_priority_counts_as_minor(session, clock, users, deployed):
+    """A server fault reported without a priority (no later step sets one) and a request
+    whose requester proposed none (until the triage) have minor's SLA, not none."""
+    clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=WIB))  # Friday 14.00
+    user = _employee(session, clock)
+    server = start_instance(session, clock, process_key=SERVER, title="SIPP lambat",
+                            user=user, data={"sistem": "SIPP", "gejala": "lambat"})
+    request = start_instance(session, clock, process_key="penanganan_permintaan_layanan_ti",
+                             title="Printer", user=user, data=START_DATA[
+                                 "penanganan_permintaan_layanan_ti"])
+    minor = datetime(2026, 11, 30, 14, 0, tzinfo=WIB)  # one working day
+    assert sla.deadline(session, server, clock.now()) == minor
+    assert sla.deadline(session, request, clock.now()) == minor
 
 
 def test_a_two_hour_wait_for_the_requester_moves_the_deadline_by_two_hours(
