@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
@@ -22,6 +23,9 @@ from web.views.attachments import folder
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
+SHOW_FORM = "tampilkan"  # the submit button that only shows the chosen service's form
+REQUESTER_NAME = "pemohon"  # the start form field naming who asks (Nama pemohon)
+
 
 @bp.get("/")
 @login_required
@@ -35,14 +39,19 @@ def mine() -> Any:
 @bp.route("/ajukan", methods=["GET", "POST"])
 @login_required
 def submit() -> Any:
+    """The ticket form. "Tampilkan formulirnya" (``tampilkan``, pressed for the user by
+    show-form.js when the Layanan changes) posts the form here and shows the chosen
+    service's form with what was typed, starting nothing: typed text never goes into a
+    URL (browser history, access logs, and a long *uraian* overflowed it)."""
     choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
     asked = request.values.get("process_key")
     chosen = next((d for d in choices if d.key == asked), choices[0] if choices else None)
     errors: dict[str, str] = {}
+    showing = request.method == "POST" and SHOW_FORM in request.form
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
         errors = {"process_key": gettext("pilih salah satu layanan yang ditawarkan")}
-    elif request.method == "POST" and chosen is not None:
+    elif request.method == "POST" and not showing and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
             instance = instances.start_instance(
@@ -64,11 +73,23 @@ def submit() -> Any:
             db.session.commit()
             flash(gettext("Tiket %(number)s diterima.", number=instance.number), "success")
             return redirect(url_for("desk.show", instance_id=instance.id))
-    declared = fields(chosen.catalog.get("start_form")) if chosen else []
+    declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
+        if chosen else []
+    upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen, errors=errors,
-                           values=request.values,
-                           declared=[f for f in declared if f["kind"] != "file"]
+                           values=_typed(declared), declared=declared,
+                           file_dropped=upload is not None and bool(upload.filename)
                            ), 422 if errors else 200
+
+
+def _typed(declared: list[dict[str, Any]]) -> MultiDict:
+    """What the form shows in its fields: what was typed (or, on a first visit, asked in
+    the query), and the requester's name in a "Nama pemohon" field he has not filled yet
+    (he may change it: filing for a colleague)."""
+    values = MultiDict(request.form if request.method == "POST" else request.args)
+    if any(f["name"] == REQUESTER_NAME for f in declared) and REQUESTER_NAME not in values:
+        values[REQUESTER_NAME] = current_user.full_name
+    return values
 
 
 def _ticket(instance_id: int) -> tuple[Any, bool]:

@@ -1,0 +1,68 @@
+"""The ticket form (/tiket/ajukan): switching the Layanan carries no typed text in a URL
+and starts nothing; "Nama pemohon" opens with the requester's name."""
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import ProcessInstance
+from tests.conftest import START_DATA, csrf_token
+from tests.web.conftest import login
+from tests.web.desk_helpers import add_employee
+from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
+# A long uraian with typographic quotes and dashes: about 14 kB once percent-encoded in a
+# URL, over the request line gunicorn takes (414 "Request Line is too large").
+LONG_URAIAN = ("Printer “ruang sidang” – macet lagi; " * 60)[:2000].strip()
+
+
+def _instances(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ProcessInstance))
+
+
+def test_switching_the_layanan_posts_the_form_back_and_starts_nothing(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    form = re.search(r"<form[^>]*>", page).group(0)
+    assert 'method="post"' in form
+    button = re.search(r'<button[^>]*id="tampilkan-formulir"[^>]*>', page).group(0)
+    assert "formmethod" not in button and 'name="tampilkan"' in button
+    shown = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "tampilkan": "ya", "process_key": LTI,
+        "title": "Printer", **START_DATA[LTI], "uraian": LONG_URAIAN,
+        "lampiran": (io.BytesIO(b"foto"), "printer.txt")})
+    assert shown.status_code == 200, shown.get_data(True)[:500]
+    html = shown.get_data(True)
+    assert f">{LONG_URAIAN}</textarea>" in html
+    assert 'value="Printer"' in html and 'value="Kepaniteraan Pidana"' in html
+    assert "Berkas yang tadi dipilih perlu dipilih ulang." in html
+    assert _instances(app) == 0
+    sent = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(html), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI], "uraian": LONG_URAIAN})
+    assert sent.status_code == 302 and _instances(app) == 1
+
+
+def test_nama_pemohon_opens_with_the_requesters_name_and_may_be_changed(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    assert 'id="tiket-pemohon" name="pemohon"' in page
+    assert re.search(r'id="tiket-pemohon"[^>]*value="Pegawai Biasa"', page)
+    # Switched to from a service without the field: filled in too.
+    first = client.get("/tiket/ajukan").get_data(True)
+    assert 'name="pemohon"' not in first
+    shown = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(first), "tampilkan": "ya", "process_key": LTI,
+        "title": "Printer"}).get_data(True)
+    assert re.search(r'id="tiket-pemohon"[^>]*value="Pegawai Biasa"', shown)
+    # Emptied on purpose: refused as empty, not filled in again behind his back.
+    refused = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI], "pemohon": ""})
+    assert refused.status_code == 422
+    assert re.search(r'id="tiket-pemohon"[^>]*value=""', refused.get_data(True))
