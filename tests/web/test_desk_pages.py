@@ -197,3 +197,27 @@ def test_a_message_refused_on_a_finished_ticket_says_so_and_keeps_the_text(app, 
     html = refused.get_data(True)
     assert "tiket ini sudah selesai" in html and "pesan tidak lagi diterima" in html
     assert f">{long_text}</textarea>" in html
+
+
+def test_the_requester_files_and_cancels_a_tiket_while_officials_keep_proses(app, client):
+    """README "Pemohon": a requester's pages speak of his ticket, never of a process."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    started = client.post("/proses/baru", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI]})
+    html = started.get_data(True)
+    assert "Tiket LTI-2026-0001 diterima." in html and "dimulai" not in html
+    assert "Batalkan tiket" in html and "Batalkan proses" not in html
+    cancelled = client.post("/proses/1/batalkan", follow_redirects=True, data={
+        "csrf_token": csrf_token(html), "reason": "Sudah beres sendiri"}).get_data(True)
+    assert "Tiket LTI-2026-0001 dibatalkan." in cancelled and "Proses LTI" not in cancelled
+    admin = app.test_client()
+    login(admin, "admin")
+    form = admin.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    opened = admin.post("/proses/baru", follow_redirects=True, data={
+        "csrf_token": csrf_token(form), "process_key": LTI, "title": "Server",
+        **START_DATA[LTI]}).get_data(True)
+    assert "Proses LTI-2026-0002 &#34;Server&#34; dimulai." in opened
+    assert "Batalkan proses" in admin.get("/proses/2").get_data(True)

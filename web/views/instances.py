@@ -115,8 +115,11 @@ def new() -> Any:
         return _refused(chosen, key, search)
     # Read before the commit, which would expire them.
     number, title, target = instance.number, instance.title, after_start(instance)
+    # A requester led to his ticket filed a ticket: the words of his pages, not "proses".
+    filed = not access().may_view_instance(instance)
     db.session.commit()
-    flash(gettext('Proses %(number)s "%(title)s" dimulai.', number=number, title=title),
+    flash(gettext("Tiket %(number)s diterima.", number=number) if filed
+          else gettext('Proses %(number)s "%(title)s" dimulai.', number=number, title=title),
           "success")
     return redirect(target)
 
@@ -225,7 +228,8 @@ def cancel(instance_id: int) -> Any:
         return desk.show(instance_id, invalid.fields) if on_ticket else \
             _render_show(instance, invalid.fields)
     db.session.commit()
-    flash(gettext("Proses %(number)s dibatalkan.", number=instance.number), "success")
+    flash(gettext("Tiket %(number)s dibatalkan.", number=instance.number) if on_ticket
+          else gettext("Proses %(number)s dibatalkan.", number=instance.number), "success")
     return redirect(url_for("desk.show" if on_ticket else "instances.show",
                             instance_id=instance_id))
 
