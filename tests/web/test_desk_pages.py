@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import Attachment, ProcessInstance
+from engine.models import Attachment, ProcessInstance, TicketMessage
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
@@ -221,3 +221,26 @@ def test_the_requester_files_and_cancels_a_tiket_while_officials_keep_proses(app
         **START_DATA[LTI]}).get_data(True)
     assert "Proses LTI-2026-0002 &#34;Server&#34; dimulai." in opened
     assert "Batalkan proses" in admin.get("/proses/2").get_data(True)
+
+
+def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_kept(
+        app, client):
+    """A vertical tab pasted from a document: 422 naming Pesan, the text kept without the
+    invisible character, nothing stored; other fields still meet the door's 400."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    client.post("/proses/baru", data={"csrf_token": csrf_token(page), "process_key": LTI,
+                                      "title": "Printer", **START_DATA[LTI]})
+    shown = client.get("/tiket/1").get_data(True)
+    refused = client.post("/tiket/1/pesan", data={
+        "csrf_token": csrf_token(shown), "text": "Printer masih macet\x0bdi ruang 2"})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert 'id="text-error">Pesan: memuat karakter kendali' in html
+    assert ">Printer masih macetdi ruang 2</textarea>" in html
+    with app.app_context():
+        assert db.session.scalars(select(TicketMessage)).all() == []
+    door = client.post("/tiket/1/pesan", data={
+        "csrf_token": csrf_token(shown), "text": "Epson", "asks": "ya\x0b"})
+    assert door.status_code == 400

@@ -17,6 +17,7 @@ from engine.people.access import REQUESTER_PROCESSES
 from engine.process import forms, instances
 from engine.process.deploy import active_definitions
 from web.access import access
+from web.edge import UNKEPT, checks_own_text
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.attachments import folder
@@ -106,12 +107,15 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
 
 @bp.get("/<int:instance_id>")
 @login_required
-def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
+def show(instance_id: int, errors: dict[str, str] | None = None,
+         typed: Any = None) -> Any:
+    """The ticket page; with ``errors`` (field -> message) a 422 showing ``typed`` (what
+    was sent, by default the posted form) in its fields."""
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=errors or {},
-                           typed=request.form if errors else {},
+                           typed=typed or (request.form if errors else {}),
                            may_cancel=requester and instances.may_cancel(db.session, instance,
                                                                          current_user)
                            ), 422 if errors else 200
@@ -119,9 +123,19 @@ def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
 
 @bp.post("/<int:instance_id>/pesan")
 @login_required
+@checks_own_text("text")
 def message(instance_id: int) -> Any:
     instance, _ = _ticket(instance_id)
     text, asks = request.form.get("text", ""), request.form.get("asks") == "ya"
+    if UNKEPT.search(text):
+        # Refused like any text with such a character, but beside the field and with the
+        # text kept, those characters taken out: they cannot be seen to be deleted.
+        typed = request.form.copy()
+        typed["text"] = UNKEPT.sub("", text)
+        return show(instance_id, {"pesan": gettext(
+            "Pesan: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
+            "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
+            "kirim lagi.")}, typed)
     upload = request.files.get("lampiran")
     try:
         if upload is not None and upload.filename:
