@@ -15,6 +15,7 @@ from engine.desk import tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied
 from engine.models import ProcessDefinition, ProcessInstance, Rating, User
 from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.text import trimmed
 
 MAX_COMMENT = 2000
 UNRATED_AFTER = "P5D"  # 5 working days
@@ -37,7 +38,7 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         raise PermissionDenied("Hanya pemohon tiket ini yang dapat memberi penilaian.")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
-    comment = (comment or "").strip()
+    comment = trimmed(comment)
     if len(comment) > MAX_COMMENT:
         raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
     if instance.status != "completed":

@@ -22,6 +22,7 @@ from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, User, UserRole
 from engine.people import claims
 from engine.roles import KNOWN_ROLES
+from engine.text import trimmed
 
 Hasher = Callable[[str], str]
 
@@ -42,7 +43,7 @@ def password_problem(password: str) -> str | None:
     """Why ``password`` cannot be used (in Indonesian), or None."""
     if len(password) < MIN_PASSWORD:
         return f"kata sandi paling sedikit {MIN_PASSWORD} karakter"
-    if not password.strip():
+    if not trimmed(password):
         return "kata sandi tidak boleh hanya berisi spasi"
     if len(password) > MAX_PASSWORD:
         return f"kata sandi paling banyak {MAX_PASSWORD} karakter"
@@ -124,7 +125,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         problems["password"] = problem
     if problems:
         raise InvalidTaskData(problems)
-    user = User(username=username, full_name=full_name.strip(), email=(email or "").strip() or None,
+    user = User(username=username, full_name=trimmed(full_name), email=(email or "").strip() or None,
                 is_admin=is_admin, created_at=clock.now(), password_hash=hasher(password),
                 must_change_password=generated is not None,
                 roles=[UserRole(role=role) for role in roles])
@@ -160,8 +161,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         _keep_an_administrator(session, user)
     changed = []
     email = (email or "").strip() or None
-    if full_name.strip() != user.full_name or email != user.email:
-        user.full_name, user.email = full_name.strip(), email
+    if trimmed(full_name) != user.full_name or email != user.email:
+        user.full_name, user.email = trimmed(full_name), email
         changed.append("details")
         audit.record(session, clock, "user.details_changed", actor=actor,
                      username=user.username, full_name=user.full_name, email=email)
@@ -304,9 +305,9 @@ def _require_admin(actor: User | None) -> None:
 def _details_problems(full_name: str, email: str | None,
                       roles: list[str]) -> dict[str, str]:
     problems = {}
-    if not full_name.strip():
+    if not trimmed(full_name):
         problems["full_name"] = "nama lengkap wajib diisi"
-    elif len(full_name.strip()) > MAX_NAME:
+    elif len(trimmed(full_name)) > MAX_NAME:
         problems["full_name"] = f"nama lengkap paling banyak {MAX_NAME} karakter"
     email = (email or "").strip()
     if email and (len(email) > MAX_EMAIL or not EMAIL.match(email)):

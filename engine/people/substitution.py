@@ -28,6 +28,7 @@ from engine.paging import Page, paginate
 from engine.people import claims
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 from engine.sqlite_writers import begin_writing
+from engine.text import trimmed
 
 KINDS = ("Plh", "Plt")
 # "3 months": the longest three consecutive months have 92 days.
@@ -135,9 +136,9 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         # without a role would act in a lane with no one above him to answer to.
         problems["substitute"] = (f"{substitute.full_name} tidak dapat menjadi pengganti: "
                                   "hanya pegawai aktif yang memegang peran")
-    if not warrant_number.strip():
+    if not trimmed(warrant_number):
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
-    elif len(warrant_number.strip()) > MAX_WARRANT:
+    elif len(trimmed(warrant_number)) > MAX_WARRANT:
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
     if starts_at is None:
         problems["starts_at"] = "tanggal dan jam mulai wajib diisi"
@@ -164,7 +165,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         raise InvalidTaskData(problems)
     substitution = Substitution(
         kind=kind, official_id=official.id, substitute_id=substitute.id, role=role,
-        warrant_number=warrant_number.strip(), starts_at=starts_at, ends_at=ends_at,
+        warrant_number=trimmed(warrant_number), starts_at=starts_at, ends_at=ends_at,
         created_by_id=created_by.id, created_at=clock.now())
     session.add(substitution)
     session.flush()

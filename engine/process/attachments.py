@@ -23,6 +23,7 @@ from engine.paging import Latest, Page, latest, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
+from engine.text import trimmed
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_COMMENT = 2000
@@ -136,7 +137,7 @@ def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: s
         InvalidTaskData: under ``komentar``: empty or longer than 2000 characters.
     """
     _check_may_act(session, clock, task, user, open_only=False)
-    text = (text or "").strip()
+    text = trimmed(text)
     if not text or len(text) > MAX_COMMENT:
         raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
     entry = Comment(instance_id=task.instance_id, human_task_id=task.id, author_id=user.id,
@@ -157,7 +158,7 @@ def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstanc
     """
     if not Access.of(session, user, clock.now()).may_view_instance(instance):
         raise PermissionDenied("Anda tidak memegang peran pada SOP proses ini.")
-    text = (text or "").strip()
+    text = trimmed(text)
     if not text or len(text) > MAX_COMMENT:
         raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
     entry = Comment(instance_id=instance.id, author_id=user.id, text=text,

@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.bpmn.forms import fields
+from engine.text import trimmed
 
 _FORMATS = FormatChecker()
 # A number typed into a form: ASCII digits, a point or comma for decimals; not "nan",
@@ -74,7 +75,7 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
     cleaned = {}
     for name in labels:
         value = data.get(name)
-        value = value.strip() if isinstance(value, str) else value
+        value = trimmed(value) if isinstance(value, str) else value
         if value not in (None, "", []):
             cleaned[name] = value
     problems: dict[str, str] = {name: f'"{labels[name]}" harus {NUMBER_LIMIT}'
@@ -97,7 +98,7 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
         if kind == "multi":
             values[name] = [v for v in posted.getlist(name) if v]
             continue
-        raw = (posted.get(name) or "").strip()
+        raw = trimmed(posted.get(name))
         if kind == "number" and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw):
             number = float(raw.replace(",", "."))
             values[name] = int(number) if number.is_integer() else number

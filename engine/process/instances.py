@@ -20,6 +20,7 @@ from engine.process.deploy import active_definition
 from engine.process.task_states import instance_status_word
 from engine.runtime import unit
 from engine.runtime.unit import GALAT, change, start
+from engine.text import trimmed
 
 MAX_REASON = 2000
 
@@ -46,7 +47,7 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     definition = active_definition(session, process_key)
     if not Access.of(session, user, clock.now()).may_start(definition):
         raise PermissionDenied(f'Anda tidak memegang peran pada SOP "{definition.name}".')
-    title = (title or "").strip()
+    title = trimmed(title)
     problems = {}
     if not 1 <= len(title) <= 300:
         problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"
@@ -93,7 +94,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     """
     instance = get_instance(session, instance_id)
     _check_may_cancel(session, instance, user)
-    reason = (reason or "").strip()
+    reason = trimmed(reason)
     if not reason:
         raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})
     if len(reason) > MAX_REASON:

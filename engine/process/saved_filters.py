@@ -11,6 +11,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound
 from engine.inbox_models import SavedFilter
 from engine.models import User
+from engine.text import trimmed
 
 MAX_PER_USER = 20
 MAX_NAME = 60
@@ -34,7 +35,7 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
         InvalidTaskData: ``{"nama": message}`` when the name is empty or longer than
             ``MAX_NAME``, or the user already keeps ``MAX_PER_USER`` other filters.
     """
-    name = (name or "").strip()
+    name = trimmed(name)
     if not name or len(name) > MAX_NAME:
         raise InvalidTaskData({"nama": f"nama saringan wajib diisi, paling panjang "
                                        f"{MAX_NAME} karakter"})

@@ -30,6 +30,7 @@ from engine.process.task_states import instance_status_word, task_state_word
 from engine.process.task_update import Holders, IfFree, change_row
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
+from engine.text import trimmed
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:
@@ -220,7 +221,7 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
             if value:
                 cleaned[name] = [item for item in allowed if item in value]
             continue
-        value = value.strip() if isinstance(value, str) else value
+        value = trimmed(value) if isinstance(value, str) else value
         if value in (None, ""):
             if field["required"]:
                 problems[name] = f'"{field["label"]}" wajib diisi'

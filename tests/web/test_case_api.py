@@ -230,3 +230,26 @@ def test_a_number_field_takes_only_numbers_it_keeps_exactly(app, client):
     assert started.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(ProcessInstance.data)) == {"tahun": 2027}
+
+
+def test_texts_of_invisible_characters_are_blank_wherever_a_text_is_required(app, client):
+    """A zero-width space, a word joiner or a byte order mark shows nothing: a reason, a
+    title or a comment of only those is refused as empty, not kept as an empty-looking
+    one; around a text they are trimmed like spaces."""
+    kasubbag = api_token(client, "kasubbag")
+    refused = client.post("/api/v1/instances", headers=kasubbag, json={
+        "process_key": RKT, "title": "\u2060 \ufeff", "data": {"tahun": 2027}})
+    assert refused.status_code == 422 and "title" in refused.json["error"]["fields"]
+    started = client.post("/api/v1/instances", headers=kasubbag, json={
+        "process_key": RKT, "title": "\u200bRKT 2027\ufeff", "data": {"tahun": 2027}})
+    instance_id = started.json["id"]
+    assert started.json["title"] == "RKT 2027"
+    for _ in range(3):
+        _complete(client, instance_id)
+    refused = _complete(client, instance_id, {"verifikasi_panitera_rancangan": "revisi",
+                                              "catatan": "\u200b"}, expect=422)
+    assert list(refused.json["error"]["fields"]) == ["catatan"]
+    noted = client.post(f"/api/v1/instances/{instance_id}/comments", headers=kasubbag,
+                        json={"text": "\u200b\u2060"})
+    assert noted.status_code == 422
+    assert noted.json["error"]["fields"]["text"] == ["wajib diisi, tidak hanya spasi"]

@@ -5,12 +5,14 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.paging import MAX_PER_PAGE
+from engine.text import trimmed
 
 
 def not_blank(value: str) -> None:
-    """Refuse a text of spaces only, under the request's own field name: the engine
-    strips a message or a comment and would refuse it under its web form's field."""
-    if not value.strip():
+    """Refuse a text of spaces and invisible characters only (``engine.text.trimmed``),
+    under the request's own field name: the engine trims a message or a comment and would
+    refuse it under its web form's field."""
+    if not trimmed(value):
         raise ValidationError("wajib diisi, tidak hanya spasi")
 
 

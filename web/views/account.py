@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from engine import audit
 from engine.people import accounts, tokens
+from engine.text import trimmed
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
 from web.paging import page_request
@@ -75,7 +76,7 @@ def change_password() -> Any:
     if len(new) < MIN_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
                                          n=MIN_PASSWORD)
-    elif not new.strip():
+    elif not trimmed(new):
         errors["new_password"] = gettext("Kata sandi baru tidak boleh hanya berisi spasi.")
     elif len(new) > accounts.MAX_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling banyak %(n)s karakter.",

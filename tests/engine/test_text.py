@@ -1,0 +1,17 @@
+"""engine.text: invisible characters count as spaces where a text is required."""
+
+import pytest
+
+from engine.text import trimmed
+
+
+@pytest.mark.parametrize("typed", ["", None, "  ", "\u200b", "\u2060", "\ufeff", "\u00ad",
+                                   " \u200b\t\ufeff\n", "\u3164", "\u2800"])
+def test_a_text_of_spaces_and_invisible_characters_is_blank(typed):
+    assert trimmed(typed) == ""
+
+
+def test_only_the_ends_are_trimmed():
+    assert trimmed("\ufeff Toner\u00adkartrid diganti \u200b") == "Toner\u00adkartrid diganti"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # joined by zero-width joiners
+    assert trimmed(f" {family} ") == family
