@@ -15,6 +15,7 @@ from engine.errors import AlurError, InvalidTaskData
 from engine.models import HumanTask, User
 from engine.people.access import Access
 from engine.process import tasks
+from engine.process.task_states import task_state_word
 
 MAX_BULK = 100
 
@@ -38,6 +39,9 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         task = None
         try:
             task = tasks.get_task(session, task_id)
+            if task.state != "open":
+                outcomes.append(Outcome(task_id, False, _closed(task, "diambil")))
+                continue
             if policy.capacity_for(task) is None:
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} dikerjakan peran "
                                                         f"{task.role}; tidak dapat Anda ambil."))
@@ -61,6 +65,9 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
         task = None
         try:
             task = tasks.get_task(session, task_id)
+            if task.state != "open":
+                outcomes.append(Outcome(task_id, False, _closed(task, "dialihkan")))
+                continue
             if not policy.may_assign(task):
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} (peran {task.role}) "
                                                         "tidak dapat Anda alihkan."))
@@ -77,6 +84,12 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
 def _named(task: HumanTask) -> str:
     """``Tugas "Menerima permintaan" (LTI-2026-0001)``: the step and its case."""
     return f'Tugas "{task.name}" ({task.instance.number or f"#{task.instance_id}"})'
+
+
+def _closed(task: HumanTask, verb: str) -> str:
+    """Why a task no longer open is not ``verb`` (``diambil``, ``dialihkan``), whoever
+    asks: it is finished or cancelled (not: another role's work)."""
+    return f"{_named(task)} sudah {task_state_word(task.state)}; tidak dapat {verb} lagi."
 
 
 def _why(task: HumanTask | None, refused: AlurError) -> str:

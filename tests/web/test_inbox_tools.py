@@ -109,7 +109,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         ("error", ("Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
                    "umum dan keuangan&#34; (SMK-2026-0001) (peran Kasubbag) tidak dapat Anda "
                    "alihkan.")),
-        ("error", "Tugas #999999 tidak ditemukan.")]
+        ("error", "Tugas #999999 tidak ditemukan."),
+        ("error", "Bukan nomor tugas, tidak diproses: &#34;abc&#34;.")]
     with app.app_context():
         holders = {t.id: t.claimed_by_id for t in db.session.scalars(select(HumanTask))}
     assert [holders[t] for t in prakom_tasks] == [ids["prakom"], ids["prakom"], None]
@@ -191,3 +192,30 @@ def test_an_empty_inbox_says_what_to_do_next(client):
     assert 'href="#tugas-pertama"' not in page
     filtered = client.get("/?cari=tidak-ada").get_data(True)
     assert '<a href="/">Lihat semua tugas tanpa saringan</a>' in filtered
+
+
+def test_bulk_ambil_says_a_finished_task_is_finished_and_names_values_that_are_no_task(
+        app, client):
+    """A task done meanwhile is finished, not "another role's"; ids that are no task
+    number are named in one message, not silently dropped; the others are processed."""
+    done = _start(client, "prakom", SERVER, "Server selesai")
+    client.post(f"/api/v1/tasks/{done}/complete", headers=api_token(client, "prakom"),
+                json={"data": {}})
+    own = _start(client, "kasubbag", "surat_masuk_keluar", "Surat dinas")
+    with app.app_context():
+        name = db.session.get(HumanTask, done).name
+    login(client, "kasubbag")
+    page = client.get("/").get_data(True)
+    claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "aksi": "ambil",
+        "tugas": [done, "abc", "-1", "99999999999", own]}).get_data(True)
+    finished = f"Tugas &#34;{name}&#34; (GS-2026-0001) sudah selesai; tidak dapat diambil lagi."
+    named = ("Bukan nomor tugas, tidak diproses: &#34;abc&#34;, &#34;-1&#34;, "
+             "&#34;99999999999&#34;.")
+    assert _flashes(claimed)[0] == ("error", finished)
+    assert [kind for kind, _ in _flashes(claimed)[1:]] == ["success", "error"]
+    assert _flashes(claimed)[2] == ("error", named)
+    only_bad = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": ["x"] * 7}).get_data(True)
+    assert _flashes(only_bad) == [("error", "Bukan nomor tugas, tidak diproses: "
+                                            + ", ".join(["&#34;x&#34;"] * 5) + " ….")]

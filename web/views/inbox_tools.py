@@ -10,8 +10,11 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.process import bulk, inbox, saved_filters
+from web.edge import MAX_ID
 from web.extensions import clock, db
 from web.views.inbox import bp
+
+MAX_SHOWN = 5  # bad values named in the message, "…" for more
 
 
 @bp.get("/kotak-masuk/versi")
@@ -53,17 +56,18 @@ def delete_filter(filter_id: int) -> Any:
 @login_required
 def bulk_action() -> Any:
     """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
-    ``tugas``; one message per task, done or refused."""
+    ``tugas``; one message per task, done or refused, and one naming the values that are
+    no task number (a hand-made or damaged form), which are not processed."""
     ticked = request.form.getlist("tugas")
-    ids = [int(value) for value in ticked[:bulk.MAX_BULK]
-           if value.isdecimal() and len(value) < 10]
+    ids = [int(value) for value in ticked if _task_id(value)]
+    bad = [value for value in ticked if not _task_id(value)]
     back = redirect(request.form.get("kembali", "") if _local(request.form.get("kembali", ""))
                     else url_for("inbox.index"))
     if len(ticked) > bulk.MAX_BULK:  # never some of them silently
         flash(gettext("Paling banyak %(max)d tugas sekaligus; %(count)d dipilih. Tidak ada "
                       "yang diproses.", max=bulk.MAX_BULK, count=len(ticked)), "error")
         return back
-    if not ids:
+    if not ticked:
         flash(gettext("Pilih dulu tugas yang akan diproses."), "error")
         return back
     action = request.form.get("aksi")
@@ -83,7 +87,16 @@ def bulk_action() -> Any:
     db.session.commit()
     for outcome in outcomes:
         flash(outcome.message, "success" if outcome.done else "error")
+    if bad:
+        shown = ", ".join(f'"{value[:20]}"' for value in bad[:MAX_SHOWN])
+        flash(gettext("Bukan nomor tugas, tidak diproses: %(values)s.",
+                      values=shown + (" …" if len(bad) > MAX_SHOWN else "")), "error")
     return back
+
+
+def _task_id(value: str) -> bool:
+    """Whether a ticked value is a task number: a whole number 1…2^31−1 in ASCII digits."""
+    return value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID
 
 
 def _local(target: str) -> bool:
