@@ -32,6 +32,7 @@ MAX_FILENAME = 255
 # characters (a right-to-left override hides the real extension) and line separators;
 # a control character in Content-Disposition made every download of the file answer 500.
 REFUSED_IN_NAMES = {"Cc", "Cf", "Zl", "Zp"}
+UNNAMED = "lampiran"  # the name of a file sent with only an extension
 
 # extension -> (content type, how the file must begin)
 ALLOWED = {
@@ -109,7 +110,9 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
 
 def _file_name(filename: str | None) -> str:
     """The name a file is kept under: its last path part, stripped, at most
-    ``MAX_FILENAME`` characters with its extension kept.
+    ``MAX_FILENAME`` characters with its extension kept; ``UNNAMED`` with its extension
+    when there is nothing before it but spaces and dots (``"  .pdf"``: a list of files
+    would show a nameless ``.pdf``).
 
     Raises:
         InvalidTaskData: under ``lampiran``: no name, or a character of
@@ -121,9 +124,11 @@ def _file_name(filename: str | None) -> str:
     if any(unicodedata.category(character) in REFUSED_IN_NAMES for character in name):
         raise InvalidTaskData({"lampiran": "nama berkas tidak boleh berisi karakter kendali "
                                            "(tab, baris baru, dan sejenisnya); ganti namanya"})
+    stem, dot, extension = name.rpartition(".")
+    if dot and not stem.strip(" ."):
+        return f"{UNNAMED}.{extension}"
     if len(name) <= MAX_FILENAME:
         return name
-    stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 10:
         return name[:MAX_FILENAME]
     return stem[:MAX_FILENAME - len(extension) - 1] + "." + extension

@@ -86,6 +86,11 @@ def test_a_name_with_control_characters_is_refused_and_a_long_name_keeps_its_typ
     assert long.json["filename"] == "a" * 251 + ".txt"
     with client.get(f"/api/v1/attachments/{long.json['id']}", headers=prakom) as download:
         assert (download.status_code, download.data) == (200, b"isi")
+    # Nothing but its type: named "lampiran" of that type, not a nameless ".txt".
+    for name in ("  .txt", ".txt", " . .TXT"):
+        unnamed = upload(name)
+        assert unnamed.status_code == 201, name
+        assert unnamed.json["filename"] == f"lampiran.{name.rsplit('.', 1)[1]}", name
 
 
 def test_comments_on_a_step(app, client):
