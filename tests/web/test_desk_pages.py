@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import Attachment, ProcessInstance, TicketMessage
+from engine.models import Attachment, HumanTask, ProcessInstance, TicketMessage
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
@@ -244,3 +244,24 @@ def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_k
     door = client.post("/tiket/1/pesan", data={
         "csrf_token": csrf_token(shown), "text": "Epson", "asks": "ya\x0b"})
     assert door.status_code == 400
+
+
+def test_the_task_page_of_a_tickets_step_leads_to_the_conversation(app, client):
+    """The official handling a ticket reads and answers the requester on the ticket page,
+    which whoever may view the step may open (README "Pemohon")."""
+    add_employee(app)
+    instance_id = client.post("/api/v1/instances", headers=api_token(client, "pegawai"),
+                              json={"process_key": LTI, "title": "Printer",
+                                    "data": START_DATA[LTI]}).json["id"]
+    login(client, "prakom")
+    with app.app_context():
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance_id))
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert f'<a href="/tiket/{instance_id}">Percakapan dengan pemohon</a>' in page
+    assert client.get(f"/tiket/{instance_id}").status_code == 200
+    other = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penyusunan_rkt", "title": "RKT", "data": {"tahun": 2027}})
+    other_task = other.json["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    assert "Percakapan dengan pemohon" not in client.get(f"/tugas/{other_task}").get_data(True)

@@ -11,6 +11,7 @@ from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
+from engine.people.access import REQUESTER_PROCESSES
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
@@ -148,7 +149,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     """The task page, with ``errors`` (field -> message) beside their fields and
     ``assign_error`` beside "Alihkan kepada" (422 with either): the case file, the step's
     form (or, once done, what was submitted), files, comments; an open step of a ticket
-    waiting for its requester says so instead of its time left."""
+    waiting for its requester says so instead of its time left, and every step of a
+    ticket leads to its conversation with the requester (the ticket page)."""
     policy = access()
     if not policy.may_view_task(human_task):
         abort(403)
@@ -171,6 +173,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         values.setlist(CHECKLIST_NAME, earlier.data[CHECKLIST_NAME])
     return render_template(
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
+        ticket=human_task.instance.definition.key in REQUESTER_PROCESSES,
         values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),
         declared=declared, case=case_context(human_task.instance, files.items),
