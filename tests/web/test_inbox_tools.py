@@ -208,10 +208,10 @@ def test_bulk_ambil_says_a_finished_task_is_finished_and_names_values_that_are_n
     page = client.get("/").get_data(True)
     claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": csrf_token(page), "aksi": "ambil",
-        "tugas": [done, "abc", "-1", "99999999999", own]}).get_data(True)
+        "tugas": [done, "abc", "-1", "99999999999", own, "9" * 5000]}).get_data(True)
     finished = f"Tugas &#34;{name}&#34; (GS-2026-0001) sudah selesai; tidak dapat diambil lagi."
     named = ("Bukan nomor tugas, tidak diproses: &#34;abc&#34;, &#34;-1&#34;, "
-             "&#34;99999999999&#34;.")
+             f"&#34;99999999999&#34;, &#34;{'9' * 20}&#34;.")
     assert _flashes(claimed)[0] == ("error", finished)
     assert [kind for kind, _ in _flashes(claimed)[1:]] == ["success", "error"]
     assert _flashes(claimed)[2] == ("error", named)

@@ -96,7 +96,8 @@ def bulk_action() -> Any:
 
 def _task_id(value: str) -> bool:
     """Whether a ticked value is a task number: a whole number 1…2^31−1 in ASCII digits."""
-    return value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID
+    return (value.isascii() and value.isdecimal() and len(value) <= len(str(MAX_ID))
+            and 0 < int(value) <= MAX_ID)
 
 
 def _local(target: str) -> bool:
