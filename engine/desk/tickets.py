@@ -32,6 +32,7 @@ from engine.paging import Page, latest, paginate
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process import attachments
 from engine.process.lists import INSTANCE_ROW, started_data
+from engine.text import trimmed
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
@@ -126,7 +127,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
             over 2000 characters.
     """
     from_requester = _writer(session, clock.now(), instance, user, asks)
-    text = (text or "").strip()
+    text = trimmed(text)
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
         raise InvalidTaskData({"text": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
     message = TicketMessage(instance_id=instance.id, author_id=user.id,

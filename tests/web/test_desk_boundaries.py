@@ -105,3 +105,15 @@ def test_a_process_of_another_sop_behind_a_ticket_address_is_not_found(app, clie
     login(client, "pegawai")
     assert client.get(f"/tiket/{rkt}").status_code == 404
     assert client.get(f"/tiket/{rkt}/berkas/1").status_code == 404
+
+
+def test_a_message_of_only_invisible_characters_is_blank_on_the_page(app, client):
+    add_employee(app)
+    instance_id = _start(client, api_token(client, "pegawai"))
+    login(client, "pegawai")
+    opened = client.get(f"/tiket/{instance_id}").get_data(True)
+    refused = client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(opened), "text": "\u200b\u2060 \ufeff"})
+    assert refused.status_code == 422
+    assert "Pesan: tulis 1–2000 karakter" in refused.get_data(True)
+    assert "ticket.message" not in _actions(app, instance_id)
