@@ -132,7 +132,7 @@ def message(instance_id: int) -> Any:
         # text kept, those characters taken out: they cannot be seen to be deleted.
         typed = request.form.copy()
         typed["text"] = UNKEPT.sub("", text)
-        return show(instance_id, {"pesan": gettext(
+        return show(instance_id, {"text": gettext(
             "Pesan: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
             "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
             "kirim lagi.")}, typed)
