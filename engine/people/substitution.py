@@ -29,6 +29,7 @@ from engine.people import claims
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
+from engine.time.periods import FIRST_YEAR, LAST_YEAR
 
 KINDS = ("Plh", "Plt")
 # "3 months": the longest three consecutive months have 92 days.
@@ -140,18 +141,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
     elif len(trimmed(warrant_number)) > MAX_WARRANT:
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
-    if starts_at is None:
-        problems["starts_at"] = "tanggal dan jam mulai wajib diisi"
-    if ends_at is None:
-        problems["ends_at"] = "tanggal dan jam berakhir wajib diisi"
-    elif starts_at is not None:
-        limit = plh_max(session) if kind == "Plh" else PLT_MAX
-        if ends_at <= starts_at:
-            problems["ends_at"] = "akhir harus sesudah awal"
-        elif ends_at - starts_at > limit:
-            problems["ends_at"] = (f"Plh paling lama {limit.days} hari (pengaturan kantor)"
-                                   if kind == "Plh" else
-                                   "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat")
+    problems.update(_period_problems(session, kind, starts_at, ends_at))
     if not problems:
         _lock_official(session, official)
         clash = _overlapping(session, official, role, starts_at, ends_at)
@@ -174,6 +164,39 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
     return substitution
+
+
+def _period_problems(session: Session, kind: str, starts_at: datetime | None,
+                     ends_at: datetime | None) -> dict[str, str]:
+    """What is wrong with a new substitution's period, by field: a date missing or outside
+    the years Alur reads (:func:`_year_problem`), else an end not after the start or
+    beyond the longest Plh (office setting) or Plt."""
+    problems = {}
+    for field, value, word in (("starts_at", starts_at, "mulai"),
+                               ("ends_at", ends_at, "berakhir")):
+        problem = (f"tanggal dan jam {word} wajib diisi" if value is None
+                   else _year_problem(value))
+        if problem:
+            problems[field] = problem
+    if problems or starts_at is None or ends_at is None:
+        return problems
+    limit = plh_max(session) if kind == "Plh" else PLT_MAX
+    if ends_at <= starts_at:
+        return {"ends_at": "akhir harus sesudah awal"}
+    if ends_at - starts_at > limit:
+        return {"ends_at": f"Plh paling lama {limit.days} hari (pengaturan kantor)"
+                if kind == "Plh" else
+                "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat"}
+    return {}
+
+
+def _year_problem(value: datetime) -> str | None:
+    """The message for a date (aware) outside the years 2000–2100 (README "Batas"), None
+    within them. Beyond them a year 1 or 9999 date leaves what a datetime holds once
+    moved to UTC for storing, and no office appoints a Plh/Plt that far off."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"tanggal harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"
 
 
 def check_recorder(created_by: User, official: User | None) -> None:
@@ -310,6 +333,8 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     elif substitution.ends_at <= clock.now() or substitution.ended_by_id is not None:
         # Ended early (Akhiri), even before it began: ended for good.
         problem = "Plt ini sudah berakhir"
+    elif outside := _year_problem(ends_at):
+        problem = outside
     elif ends_at <= substitution.ends_at:
         problem = "akhir baru harus sesudah akhir yang sekarang"
     elif ends_at > substitution.ends_at + PLT_MAX:

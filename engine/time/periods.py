@@ -19,6 +19,10 @@ _ROMAN = ("I", "II", "III", "IV")
 _SPAN = {"bulan": (1, 12), "triwulan": (3, 4), "semester": (6, 2), "tahun": (12, 1)}
 # A custom range longer than this is refused: the reports walk every day of it.
 MAX_RANGE_DAYS = 3 * 366
+# The calendar years a date typed into Alur may fall in (README "Batas"): reports, the
+# office calendar, Plh/Plt. Wide enough for any record an office keeps, and far from
+# year 1 and 9999, where moving a time to UTC leaves what a datetime can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,8 @@ def calendar_period(kind: str, year: int, number: int, timezone: str) -> Period:
     number = 1 if kind == "tahun" else number
     if not 1 <= number <= count:
         raise ValueError(f"{kind} ke-{number} tidak ada (1-{count})")
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"tahun {year} di luar 2000-2100")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"tahun {year} di luar {FIRST_YEAR}-{LAST_YEAR}")
     first = date(year, 1 + (number - 1) * months, 1)
     end_month = first.month - 1 + months
     after = date(year + end_month // 12, end_month % 12 + 1, 1)

@@ -50,7 +50,7 @@ def test_a_plh_beyond_the_limit_is_refused_and_nothing_stored(app, client):
     response = client.post("/plh/", data={
         "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
         "substitute": ids["kasubbag"], "warrant_number": "SP-1",
-        "starts_at": "2000-01-01T07:00", "ends_at": "9999-12-31T07:00"})
+        "starts_at": "2026-11-23T07:00", "ends_at": "2030-12-31T07:00"})
     assert response.status_code == 422
     assert 'id="ends_at-error">Plh paling lama 30 hari' in response.get_data(True)
     assert _record(client, ids, ends_at="2026-12-24T07:00") == 422, "31 days"
@@ -119,6 +119,7 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
     for ends_at, reason in (("", "tanggal dan jam wajib diisi"),
                             ("besok", "tanggal dan jam tidak valid"),
                             ("2026-12-01T07:00", "akhir baru harus sesudah akhir yang sekarang"),
+                            ("9999-12-31T07:00", "tanggal harus dalam tahun 2000–2100"),
                             ("2027-06-01T07:00", "perpanjangan paling lama 3 bulan sesudah akhir")):
         token = csrf_token(client.get("/plh/").get_data(True))
         response = client.post(f"/plh/{plt_id}/perpanjang",
@@ -152,3 +153,34 @@ def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):
     again = client.post(f"/plh/{plh_id}/akhiri", data={"csrf_token": csrf_token(page)})
     assert again.status_code == 422
     assert f'id="row-{plh_id}-error"' not in again.get_data(True), "no longer listed"
+
+
+def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app, client):
+    """Year 1 at +14:00 and 31 Dec 9999 at -12:00 are past what a date can hold in UTC."""
+    admin = api_token(client, "admin")
+    body = {"kind": "Plh", "official": "kasubbag", "substitute": "prakom", "role": "Kasubbag",
+            "warrant_number": "ST-9/2026"}
+    for starts_at, ends_at, bad in (
+            ("0001-01-01T00:00:00+14:00", "0001-01-02T00:00:00+14:00", {"starts_at", "ends_at"}),
+            ("9999-12-31T20:00:00-12:00", "9999-12-31T23:59:59-12:00", {"starts_at", "ends_at"}),
+            ("2026-11-23T08:00:00+07:00", "9999-12-31T07:00:00+07:00", {"ends_at"}),
+            ("1999-12-31T08:00:00+07:00", "2000-01-02T08:00:00+07:00", {"starts_at"})):
+        refused = client.post("/api/v1/substitutions", headers=admin,
+                              json={**body, "starts_at": starts_at, "ends_at": ends_at})
+        assert refused.status_code == 422, (starts_at, refused.get_data(True))
+        assert set(refused.json["error"]["fields"]) == bad
+        assert refused.json["error"]["fields"][bad.pop()] == (
+            "tanggal harus dalam tahun 2000–2100")
+    ids = _ids(app)
+    login(client, "admin")
+    token = csrf_token(client.get("/plh/").get_data(True))
+    response = client.post("/plh/", data={
+        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
+        "substitute": ids["kasubbag"], "warrant_number": "SP-1",
+        "starts_at": "0001-01-01T00:00", "ends_at": "0001-01-02T00:00"})
+    assert response.status_code == 422
+    html = response.get_data(True)
+    assert 'id="starts_at-error">tanggal harus dalam tahun 2000–2100' in html
+    assert 'id="ends_at-error">tanggal harus dalam tahun 2000–2100' in html
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
