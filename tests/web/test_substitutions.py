@@ -1,5 +1,7 @@
 """Plh/Plt on the page and in effect: the official losing the role, limits, ending early."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from engine.models import HumanTask, Substitution, User
@@ -152,7 +154,26 @@ def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):
     assert "SP-4" not in page and "Akhiri lebih awal" not in page
     again = client.post(f"/plh/{plh_id}/akhiri", data={"csrf_token": csrf_token(page)})
     assert again.status_code == 422
-    assert f'id="row-{plh_id}-error"' not in again.get_data(True), "no longer listed"
+    html = again.get_data(True)
+    assert f'id="row-{plh_id}-error"' not in html, "no longer listed"
+    assert ('role="alert">Plh. Prakom Demo Kasubbag (menggantikan Demo Prakom, surat '
+            'perintah SP-4): Plh/Plt ini sudah berakhir</p>') in html, "said above the list instead"
+
+
+def test_extending_a_plt_that_has_ended_says_why_above_the_list(app, client, clock):
+    """From a tab opened before it ended: the row is gone, the reason is said at the top."""
+    ids = _ids(app)
+    login(client, "admin")
+    plt_id = _plt(client, ids)
+    page = client.get("/plh/").get_data(True)
+    clock.advance(timedelta(days=31))
+    response = client.post(f"/plh/{plt_id}/perpanjang", data={
+        "csrf_token": csrf_token(page), "ends_at": "2027-01-10T07:00"})
+    assert response.status_code == 422
+    assert ('role="alert">Plt. Prakom Demo Kasubbag (menggantikan Demo Prakom, surat '
+            'perintah SP-3): Plt ini sudah berakhir</p>') in response.get_data(True)
+    with app.app_context():
+        assert db.session.get(Substitution, plt_id).extended_at is None
 
 
 def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app, client):

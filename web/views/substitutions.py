@@ -60,15 +60,20 @@ def index() -> Any:
 
 def _page(errors: dict[str, str], row_errors: dict[int, str] | None = None) -> Any:
     """The list and the form: ``errors`` beside the form's fields, ``row_errors``
-    ({substitution id: message}) beside a listed one's "Perpanjang"/"Akhiri"; 422 with
+    ({substitution id: message}) beside a listed one's "Perpanjang"/"Akhiri", or above
+    the list for one no longer listed (ended meanwhile, e.g. in another tab); 422 with
     either. Each sees the substitutions they are part of or may end (administrators: all)."""
     page, per_page = page_request()
     listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page)
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
+    row_errors = row_errors or {}
+    shown = {s.id for s in listed.items}
+    unlisted = [(_substitution(found), message) for found, message in row_errors.items()
+                if found not in shown]
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
-        row_errors=row_errors or {},
+        row_errors=row_errors, unlisted=unlisted,
         **form_context(errors)), 422 if errors or row_errors else 200
 
 
