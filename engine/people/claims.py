@@ -4,8 +4,8 @@ and may take it.
 
 A claim lapses when its holder's account is disabled, or when they neither hold the
 step's role nor stand in for it as Plh/Plt any more: the substitution ended (early, or
-at its ``ends_at``), the official it stood in for lost the role, or an administrator took
-the role away. Before, such a step stayed held: the official got "sudah diambil oleh …",
+at its ``ends_at``), the official it stood in for lost the role, the substitute lost
+every role, or an administrator took the role away. Before, such a step stayed held: the official got "sudah diambil oleh …",
 the former Plh could not act on it, and it left every inbox but the supervisor's.
 """
 
@@ -13,11 +13,12 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import Clock
 from engine.models import HumanTask, Substitution, User, UserRole
+from engine.people.in_force import substitution_in_force
 from engine.runtime.unit import lock_instance
 
 # Steps released per call: the worker's round comes back for the rest.
@@ -67,16 +68,13 @@ def release_lapsed(session: Session, clock: Clock, *,
 
 def _may_act(now: datetime) -> ColumnElement[bool]:
     """Whether a step's claimant (``User``, joined on the claim) may act in its role at
-    ``now``: an active account that holds the role, or stands in for an official who still
-    holds it."""
+    ``now``: an active account that holds the role, or stands in for its holder by a
+    Plh/Plt in force (``engine.people.in_force``)."""
     claimant = HumanTask.claimed_by_id
-    official_role = aliased(UserRole)
     holds = exists().where(UserRole.user_id == claimant, UserRole.role == HumanTask.role)
     stands_in = exists().where(
         Substitution.substitute_id == claimant, Substitution.role == HumanTask.role,
-        Substitution.starts_at <= now, Substitution.ends_at > now,
-        exists().where(official_role.user_id == Substitution.official_id,
-                       official_role.role == Substitution.role))
+        substitution_in_force(now))
     return User.is_disabled.is_(False) & (holds | stands_in)
 
 

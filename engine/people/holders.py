@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from engine.models import Substitution, User, UserRole
 from engine.people import substitution
+from engine.people.in_force import substitution_in_force
 
 
 def holders(session: Session, role: str) -> list[User]:
@@ -39,15 +40,17 @@ def acting_in(session: Session, role: str, now: datetime) -> list[User]:
     """Who answers for ``role`` at ``now`` (aware), each once, oldest account first: every
     active holder, except that a holder for whom a Plh/Plt stands in for ``role`` is
     replaced by that substitute (UU 30/2014 Pasal 14, README "Plh dan Plt"); a disabled
-    account never. Those an escalation of ``role`` notifies."""
-    standing_in = dict(session.execute(
-        select(Substitution.official_id, Substitution.substitute_id).where(
-            Substitution.role == role, Substitution.starts_at <= now,
-            Substitution.ends_at > now)).all())
-    people: dict[int, User] = {}
-    for holder in holders(session, role):
-        person = session.get(User, standing_in[holder.id]) if holder.id in standing_in \
-            else holder
-        if person is not None and not person.is_disabled:
-            people.setdefault(person.id, person)
-    return sorted(people.values(), key=lambda user: user.id)
+    account never. Those an escalation of ``role`` notifies. One query."""
+    return list(session.scalars(acting_query(role, now)))
+
+
+def acting_query(role: str, now: datetime) -> Select[tuple[User]]:
+    """The query of :func:`acting_in`, for a caller that narrows it further (e.g. those
+    who asked for "tugas baru" notices, at most so many). Only substitutions in force
+    count (``engine.people.in_force``)."""
+    in_role = (Substitution.role == role) & substitution_in_force(now)
+    holds = exists().where(UserRole.user_id == User.id, UserRole.role == role)
+    replaced = exists().where(Substitution.official_id == User.id, in_role)
+    stands_in = exists().where(Substitution.substitute_id == User.id, in_role)
+    return select(User).where(User.is_disabled.is_(False),
+                              (holds & ~replaced) | stands_in).order_by(User.id)

@@ -26,6 +26,7 @@ from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
 from engine.people import claims
+from engine.people.in_force import substitution_in_force
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
@@ -60,20 +61,19 @@ def capacities(session: Session, user: User, now: datetime) -> dict[str, Capacit
 
 
 def active_for(session: Session, user: User, now: datetime) -> list[Substitution]:
-    """The substitutions in which ``user`` stands in for someone at ``now``; one whose
-    official has since lost the role is over."""
-    official_holds_role = exists().where(UserRole.user_id == Substitution.official_id,
-                                         UserRole.role == Substitution.role)
+    """The substitutions in which ``user`` stands in for someone at ``now``, those that
+    count (``engine.people.in_force``: one whose official has since lost the role, or
+    whose substitute holds no role any more, is over)."""
     return list(session.scalars(select(Substitution).where(
-        Substitution.substitute_id == user.id, Substitution.starts_at <= now,
-        Substitution.ends_at > now, official_holds_role).order_by(Substitution.starts_at)))
+        Substitution.substitute_id == user.id, substitution_in_force(now))
+        .order_by(Substitution.starts_at)))
 
 
 def away(session: Session, now: datetime) -> set[int]:
-    """Ids of the officials someone stands in for at ``now`` (Plh/Plt, in any role): they
-    are away, so Alihkan does not offer them a step of any role (issue 15)."""
+    """Ids of the officials someone stands in for at ``now`` (Plh/Plt in force, in any
+    role): they are away, so Alihkan does not offer them a step of any role (issue 15)."""
     return set(session.scalars(select(Substitution.official_id).where(
-        Substitution.starts_at <= now, Substitution.ends_at > now)))
+        substitution_in_force(now))))
 
 
 def default_role(official: User) -> str | None:

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.errors import PermissionDenied
 from engine.models import AuditRecord
 from engine.people.accounts import set_disabled, update_details
 from engine.people.claims import release_lapsed
-from engine.people.substitution import end_early, record
+from engine.people.holders import acting_in
+from engine.people.substitution import away, capacities, end_early, record
 from engine.process.inbox import InboxQuery, inbox_page
 from engine.process.tasks import claim_task
 
@@ -84,3 +86,24 @@ def test_disabling_an_account_or_taking_its_role_away_releases_its_claims(
     session.commit()
     assert review.claimed_by_id is None
     assert _released(session) == [(review.id, None, "kasubbag")] * 2
+
+
+def test_a_substitute_who_lost_every_role_stands_in_no_more(session, clock, users, review,
+                                                             plh):
+    """README: a substitute is "pegawai aktif yang memegang peran"; one who holds none any
+    more gets nothing of the official's, and the official answers for the role again."""
+    sekretaris, kasubbag = users["Sekretaris"], users["Kasubbag"]
+    claim_task(session, clock, review.id, sekretaris)
+    session.commit()
+    assert acting_in(session, "Kasubbag", clock.now()) == [sekretaris]
+    update_details(session, clock, actor=users["admin"], user=sekretaris,
+                   full_name=sekretaris.full_name, email=None, roles=[], is_admin=False)
+    session.commit()
+    assert review.claimed_by_id is None
+    assert _released(session) == [(review.id, None, "sekretaris")]
+    assert capacities(session, sekretaris, clock.now()) == {}
+    assert inbox_page(session, clock, sekretaris, InboxQuery(view="unit")).items == []
+    with pytest.raises(PermissionDenied):
+        claim_task(session, clock, review.id, sekretaris)
+    assert acting_in(session, "Kasubbag", clock.now()) == [kasubbag]
+    assert kasubbag.id not in away(session, clock.now())

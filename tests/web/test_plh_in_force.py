@@ -1,0 +1,84 @@
+"""A Plh/Plt counts only while its substitute holds a role: one who lost every role gets
+nothing of the official's (inbox, claim, escalations). README "Plh dan Plt"."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, Notification, User
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from engine.process.tasks import complete_task
+from tests.conftest import mini_bpmn
+from tests.web.conftest import PASSWORD, api_token
+from web.cli.worker import run_round
+from web.extensions import db
+
+
+def _add_gita(app) -> None:
+    result = app.test_cli_runner().invoke(args=[
+        "user", "add", "gita", "--name", "Gita Prakom", "--role", "Prakom",
+        "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+
+
+def _users() -> dict[str, User]:
+    return {user.username: user for user in db.session.scalars(select(User))}
+
+
+def _step(app, clock, role: str = "Kasubbag") -> int:
+    """The test SOP, its second lane named ``role``, started by the Prakom and waiting at
+    that lane's step: the step's id."""
+    with app.app_context():
+        deploy(db.session, clock, mini_bpmn({'name="Kasubbag"': f'name="{role}"'}))
+        prakom = _users()["prakom"]
+        instance = start_instance(db.session, clock, process_key="sop_uji", title="Konsep",
+                                  user=prakom)
+        first = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id))
+        complete_task(db.session, clock, first, prakom, {"catatan": "siap"})
+        db.session.commit()
+        return db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open"))
+
+
+def _substitution(client, clock, official: str, substitute: str, role: str,
+                  kind: str = "Plh") -> None:
+    now = clock.now()
+    recorded = client.post("/api/v1/substitutions", headers=api_token(client, "admin"), json={
+        "kind": kind, "official": official, "substitute": substitute, "role": role,
+        "warrant_number": "ST-12/2026", "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=10)).isoformat()})
+    assert recorded.status_code == 201, recorded.json
+
+
+def _notified(app, username: str, kind: str) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Notification).join(User).where(
+            User.username == username, Notification.kind == kind)).all())
+
+
+def test_a_substitute_who_lost_every_role_no_longer_acts_as_plh(app, client, clock):
+    _add_gita(app)
+    task_id = _step(app, clock)
+    _substitution(client, clock, "kasubbag", "gita", "Kasubbag")
+    gita = api_token(client, "gita")
+    assert task_id in [task["id"] for task in client.get("/api/v1/tasks", headers=gita).json]
+    taken = client.post(f"/api/v1/tasks/{task_id}/claim", headers=gita)
+    assert (taken.status_code, taken.json["claimed_by"]) == (200, "gita")
+
+    assert app.test_cli_runner().invoke(args=["user", "roles", "gita"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).claimed_by_id is None, "released at once"
+    gita = api_token(client, "gita")
+    assert client.get("/api/v1/tasks", headers=gita).json == []
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=gita).status_code == 403
+    with app.app_context():  # its Prakom step escalates to the Kasubbag at 2x 30 minutes
+        prakom = _users()["prakom"]
+        start_instance(db.session, clock, process_key="sop_uji", title="Lambat", user=prakom)
+        db.session.commit()
+    clock.advance(timedelta(hours=1, minutes=1))
+    run_round(app)  # level 1; level 2 is due at once and fires in the next round
+    run_round(app)
+    assert _notified(app, "gita", "eskalasi") == 0
+    assert _notified(app, "kasubbag", "eskalasi") == 1, "the official answers for his role"
