@@ -1,18 +1,22 @@
-"""New-task notices ("tugas baru"): one to each holder of a step's role who asked for it
-(account page, ``User.notify_new_tasks``) when the step lands in the inbox.
+"""New-task notices ("tugas baru"): one to each person acting in a step's role who asked
+for it (account page, ``User.notify_new_tasks``) when the step lands in the inbox. Who
+acts in the role is who an escalation of it notifies (``engine.people.holders.acting_in``):
+its holders, except that a holder replaced by a Plh/Plt in force is replaced by that
+substitute — the step lands in the substitute's inbox, the official is away.
 
 It listens to the projection (``engine.runtime.projection.listen``): the steps a change
 opens get their notices in the same transaction, whoever opened them (start, completion,
 timer, migration). Bounded: one query per role in a flush, only for the roles someone
-asked for (the ``new_task_notice_roles`` setting, read with the other settings), at most
+asked for (the ``new_task_notice_roles`` setting, read with the other settings: the roles
+they hold or stand in for, ``engine.people.accounts.refresh_notice_roles``), at most
 ``MAX_RECIPIENTS`` people per step; a step of a role nobody asked for costs no query.
 """
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.models import HumanTask, Notification, ProcessInstance, User, UserRole
+from engine.models import HumanTask, Notification, ProcessInstance, User
+from engine.people.holders import acting_query
 from engine.runtime import projection
 
 MAX_RECIPIENTS = 50
@@ -30,10 +34,10 @@ def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
     with session.no_autoflush:
         for task in opened:
             if task.role not in wanting:
+                # At the moment the step opened: the steps of one flush open together.
                 wanting[task.role] = list(session.scalars(
-                    select(User).join(UserRole).where(
-                        UserRole.role == task.role, User.notify_new_tasks,
-                        User.is_disabled.is_(False)).order_by(User.id).limit(MAX_RECIPIENTS)))
+                    acting_query(task.role, task.created_at).where(User.notify_new_tasks)
+                    .limit(MAX_RECIPIENTS)))
             if not wanting[task.role]:
                 continue
             instance = session.get(ProcessInstance, task.instance_id)

@@ -10,6 +10,7 @@ rights) ends the user's sessions and API tokens (:func:`end_sessions`).
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -19,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
-from engine.models import ApiToken, User, UserRole
+from engine.models import ApiToken, Substitution, User, UserRole
 from engine.people import claims
 from engine.roles import KNOWN_ROLES
 from engine.text import trimmed
@@ -182,7 +183,7 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     if "roles" in changed:
         claims.release_lapsed(session, clock, holders=[user.id])
     if "roles" in changed and user.notify_new_tasks:
-        refresh_notice_roles(session)
+        refresh_notice_roles(session, clock.now())
     return changed
 
 
@@ -209,7 +210,7 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
         end_sessions(session, clock, user)
         claims.release_lapsed(session, clock, holders=[user.id])
     if user.notify_new_tasks:
-        refresh_notice_roles(session)
+        refresh_notice_roles(session, clock.now())
 
 
 def _keep_an_administrator(session: Session, user: User) -> None:
@@ -242,18 +243,24 @@ def set_new_task_notices(session: Session, clock: Clock, user: User, wanted: boo
     user.notify_new_tasks = wanted
     audit.record(session, clock, "user.notice_preference_changed", actor=user,
                  new_tasks=wanted)
-    refresh_notice_roles(session)
+    refresh_notice_roles(session, clock.now())
 
 
-def refresh_notice_roles(session: Session) -> None:
-    """Store in the ``new_task_notice_roles`` setting the roles held by enabled people who
-    asked for "tugas baru" notices (engine.escalation.task_notices reads it, so a step of
-    any other role costs no query). Called after every change to who asked or what they
-    hold. Not committed."""
+def refresh_notice_roles(session: Session, now: datetime) -> None:
+    """Store in the ``new_task_notice_roles`` setting the roles in which enabled people who
+    asked for "tugas baru" notices may get steps: those they hold, and those they stand in
+    for by a Plh/Plt not over at ``now`` (aware) — engine.escalation.task_notices reads
+    it, so a step of any other role costs no query. A substitution that ends later leaves
+    its role here until the next refresh: it then costs a query, never a lost notice.
+    Called after every change to who asked, what they hold or whom they stand in for.
+    Not committed."""
     session.flush()
-    settings.put(session, "new_task_notice_roles", sorted(session.scalars(
-        select(UserRole.role).join(User).where(User.notify_new_tasks,
-                                               User.is_disabled.is_(False)).distinct())))
+    asking = User.notify_new_tasks.is_(True) & User.is_disabled.is_(False)
+    held = select(UserRole.role).join(User).where(asking)
+    standing_in = select(Substitution.role).join(User, User.id == Substitution.substitute_id
+                                                 ).where(asking, Substitution.ends_at > now)
+    settings.put(session, "new_task_notice_roles",
+                 sorted(set(session.scalars(held.union(standing_in)))))
 
 
 def reset_password(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,

@@ -25,7 +25,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
-from engine.people import claims
+from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
 from engine.sqlite_writers import begin_writing
@@ -163,6 +163,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                  official=official.username, substitute=substitute.username, role=role,
                  warrant_number=substitution.warrant_number,
                  starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
+    if substitute.notify_new_tasks:  # the official's new steps will be his to notice
+        accounts.refresh_notice_roles(session, clock.now())
     return substitution
 
 

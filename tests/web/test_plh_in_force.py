@@ -1,11 +1,13 @@
 """A Plh/Plt counts only while its substitute holds a role: one who lost every role gets
-nothing of the official's (inbox, claim, escalations). README "Plh dan Plt"."""
+nothing of the official's (inbox, claim, escalations); while it counts, the substitute
+gets the official's "tugas baru" notices. README "Plh dan Plt"."""
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from engine.models import HumanTask, Notification, User
+from engine.people import accounts
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
@@ -52,10 +54,11 @@ def _substitution(client, clock, official: str, substitute: str, role: str,
     assert recorded.status_code == 201, recorded.json
 
 
-def _notified(app, username: str, kind: str) -> int:
+def _notified(app, username: str, kind: str, role: str | None = None) -> int:
     with app.app_context():
         return len(db.session.scalars(select(Notification).join(User).where(
-            User.username == username, Notification.kind == kind)).all())
+            User.username == username, Notification.kind == kind,
+            Notification.role == (role or Notification.role))).all())
 
 
 def test_a_substitute_who_lost_every_role_no_longer_acts_as_plh(app, client, clock):
@@ -82,3 +85,16 @@ def test_a_substitute_who_lost_every_role_no_longer_acts_as_plh(app, client, clo
     run_round(app)
     assert _notified(app, "gita", "eskalasi") == 0
     assert _notified(app, "kasubbag", "eskalasi") == 1, "the official answers for his role"
+
+
+def test_new_task_notices_of_a_replaced_official_go_to_the_substitute(app, client, clock):
+    _add_gita(app)
+    with app.app_context():
+        people = _users()
+        for username in ("gita", "kasubbag"):
+            accounts.set_new_task_notices(db.session, clock, people[username], True)
+        db.session.commit()
+    _substitution(client, clock, "kasubbag", "gita", "Kasubbag")
+    _step(app, clock)
+    assert _notified(app, "gita", "tugas_baru", "Kasubbag") == 1
+    assert _notified(app, "kasubbag", "tugas_baru") == 0, "he is away"

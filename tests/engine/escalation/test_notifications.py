@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from engine.escalation import notifications
+from engine.escalation import notifications, task_notices
 from engine.escalation.timers import fire_round
-from engine.models import AuditRecord, Notification, User, UserRole
+from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
+from engine.people.accounts import set_new_task_notices
 from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
+from engine.process.tasks import complete_task
 from tests.conftest import mini_bpmn
 
 
@@ -93,3 +95,21 @@ def test_an_escalation_reaches_the_plh_of_an_away_holder_and_no_disabled_account
     assert (level_2["level"], level_2["recipients"]) == (2, ["panitera"])
     assert session.scalars(select(Notification.user_id).where(
         Notification.role == "Kasubbag")).all() == [users["Panitera"].id]
+
+
+def test_new_task_notices_of_an_away_official_go_to_his_plh(session, clock, users, review):
+    """The same rule as escalations: the official's new steps land in the Plh's inbox, so
+    the Plh who asked gets the notice (asking after the Plh was recorded, too), not him."""
+    task_notices.listen()
+    record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Panitera"],
+           role="Kasubbag", warrant_number="SPRIN/2", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    for role in ("Panitera", "Kasubbag"):
+        set_new_task_notices(session, clock, users[role], True)
+    complete_task(session, clock, review.id, users["Kasubbag"],
+                  {"keputusan_kasubbag": "revisi", "catatan": "lengkapi data"})
+    revision = session.scalars(select(HumanTask).where(HumanTask.state == "open")).one()
+    complete_task(session, clock, revision.id, users["Prakom"], {"catatan": "sudah direvisi"})
+    session.commit()
+    assert session.scalars(select(Notification.user_id).where(
+        Notification.kind == "tugas_baru")).all() == [users["Panitera"].id]
