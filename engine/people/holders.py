@@ -17,23 +17,22 @@ def holders(session: Session, role: str) -> list[User]:
 
 
 def present_holders(session: Session, role: str, now: datetime) -> list[User]:
-    """The active holders of ``role`` not away at ``now`` (nobody stands in for them as
-    Plh/Plt): those a step of ``role`` may be assigned to (Alihkan, issue 15)."""
+    """Who a step of ``role`` may be assigned to at ``now`` (Alihkan, issue 15): those
+    acting in it (:func:`acting_in`: its active holders, a Plh/Plt in place of a holder
+    he replaces) who are not away themselves (nobody stands in for them, in any role)."""
     away = substitution.away(session, now)
-    return [user for user in holders(session, role)
-            if user.id not in away and not user.is_disabled]
+    return [user for user in acting_in(session, role, now) if user.id not in away]
 
 
 def holders_of(session: Session, roles: list[str], now: datetime
                ) -> list[tuple[str, int, str]]:
-    """``(role, user id, full name)`` of every active holder of one of ``roles`` not away
-    at ``now`` (aware; as ``present_holders``), by role then name (the inbox's bulk
-    "Alihkan kepada" choice)."""
+    """``(role, user id, full name)`` of everyone a step of one of ``roles`` may be
+    assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
+    bulk "Alihkan kepada" choice). One query per role."""
     away = substitution.away(session, now)
-    return [(role, user_id, name) for role, user_id, name in session.execute(
-        select(UserRole.role, User.id, User.full_name).join(User, User.id == UserRole.user_id)
-        .where(UserRole.role.in_(roles), User.is_disabled.is_(False))
-        .order_by(UserRole.role, User.full_name)) if user_id not in away]
+    return [(role, user.id, user.full_name) for role in sorted(set(roles))
+            for user in sorted(acting_in(session, role, now), key=lambda u: u.full_name)
+            if user.id not in away]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

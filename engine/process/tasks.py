@@ -90,15 +90,16 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
 
 def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
                 by: User) -> HumanTask:
-    """Assign the task to a named holder of its role (Alihkan), done by someone who may
+    """Assign the task to someone who acts in its role (Alihkan): a holder of it, or its
+    Plh/Plt in force (``engine.people.substitution.capacities``); done by someone who may
     act in the supervising role (``roles.supervisor_of``), e.g. a Kasubbag for a Prakom
     step. The assignee is notified.
 
     Raises:
         NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
-        InvalidTaskData (the assignee does not hold the role, his account is disabled,
-        or he is away: someone stands in for them as Plh/Plt,
-        ``engine.people.substitution.away``).
+        InvalidTaskData (the assignee neither holds the role nor stands in for its
+        holder, his account is disabled, or he is away: someone stands in for them as
+        Plh/Plt, ``engine.people.substitution.away``).
     """
     task = get_task(session, task_id)
     supervisor = supervisor_of(task.role)
@@ -108,7 +109,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
-    if task.role not in assignee.role_names:
+    if task.role not in capacities(session, assignee, clock.now()):
         raise InvalidTaskData({"assignee": f"{assignee.full_name} tidak memegang peran "
                                            f"{task.role}"})
     if assignee.is_disabled:

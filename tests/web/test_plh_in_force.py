@@ -1,6 +1,7 @@
 """A Plh/Plt counts only while its substitute holds a role: one who lost every role gets
 nothing of the official's (inbox, claim, escalations); while it counts, the substitute
-gets the official's "tugas baru" notices. README "Plh dan Plt"."""
+gets the official's "tugas baru" notices and may be given the official's steps (Alihkan).
+README "Plh dan Plt"."""
 
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from tests.conftest import mini_bpmn
-from tests.web.conftest import PASSWORD, api_token
+from tests.web.conftest import PASSWORD, api_token, login
 from web.cli.worker import run_round
 from web.extensions import db
 
@@ -98,3 +99,29 @@ def test_new_task_notices_of_a_replaced_official_go_to_the_substitute(app, clien
     _step(app, clock)
     assert _notified(app, "gita", "tugas_baru", "Kasubbag") == 1
     assert _notified(app, "kasubbag", "tugas_baru") == 0, "he is away"
+
+
+def test_a_superior_assigns_a_step_to_the_plt_of_its_role(app, client, clock):
+    _substitution(client, clock, "sekretaris", "prakom", "Sekretaris", kind="Plt")
+    task_id = _step(app, clock, "Sekretaris")
+    ketua = api_token(client, "ketua")
+    away = client.post(f"/api/v1/tasks/{task_id}/assign", headers=ketua,
+                       json={"assignee": "sekretaris"})
+    assert (away.status_code, away.json["error"]["fields"]) == (422, {"assignee": (
+        "Demo Sekretaris sedang digantikan Plh/Plt; alihkan kepada pemegang peran yang "
+        "bertugas")})
+    login(client, "ketua")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert '<option value="' in page and ">Demo Prakom</option>" in page
+    assert ">Demo Sekretaris</option>" not in page
+    bulk = client.get("/?tampil=bawahan").get_data(True)
+    assert '<optgroup label="Sekretaris"><option value="' in bulk
+    assert bulk.split('<optgroup label="Sekretaris">')[1].split("</optgroup>")[0].endswith(
+        ">Demo Prakom</option>")
+    assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=ketua,
+                           json={"assignee": "prakom"})
+    assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=api_token(client, "prakom"),
+                       json={"data": {"keputusan_kasubbag": "setuju"}})
+    assert done.status_code == 200, done.json
+    assert _notified(app, "prakom", "penugasan") == 1
