@@ -4,7 +4,8 @@ A Plh (Pelaksana Harian) stands in while the official is temporarily away; a Plt
 (Pelaksana Tugas) while the post is vacant or the official permanently away (UU 30/2014
 Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"):
 
-- a substitution grants nothing once the official no longer holds the role;
+- a substitution grants nothing once the official no longer holds the role, nor while
+  the substitute is disabled or holds no role (``engine.people.in_force``);
 - a Plh lasts at most the office setting ``substitution.plh_max_days`` (default 30 days);
 - a Plt lasts at most 3 months and may be extended once by at most 3 months;
 - it may be ended early by the official, by a holder of the role above the substitute's,
@@ -53,7 +54,8 @@ class Capacity:
 
 def capacities(session: Session, user: User, now: datetime) -> dict[str, Capacity]:
     """The roles ``user`` may act in at ``now``: their own, then those they substitute in
-    (only while the official still holds the role)."""
+    by a Plh/Plt in force (``active_for``: the official still holds the role, the
+    substitute is active and holds a role)."""
     result = {role: Capacity(role) for role in user.role_names}
     for substitution in active_for(session, user, now):
         result.setdefault(substitution.role, Capacity(substitution.role, substitution))
