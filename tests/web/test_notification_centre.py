@@ -157,12 +157,11 @@ def test_filters_unread_kind_and_sop_apply(app, client, clock, late):
     counts = {}
     other = "penyusunan_skp_prakom"
     for query in ("", "jenis=pengingat", "jenis=penugasan", "jenis=eskalasi", f"sop={SERVER}",
-                  f"sop={other}", f"jenis=pengingat&sop={other}", "status=belum",
-                  "jenis=bukan-jenis"):
+                  f"sop={other}", f"jenis=pengingat&sop={other}", "status=belum"):
         counts[query] = len(_items(client.get(f"/notifikasi/?{query}").get_data(True)))
     assert counts == {"": 2, "jenis=pengingat": 1, "jenis=penugasan": 1, "jenis=eskalasi": 0,
                       f"sop={SERVER}": 1, f"sop={other}": 1, f"jenis=pengingat&sop={other}": 0,
-                      "status=belum": 2, "jenis=bukan-jenis": 2}
+                      "status=belum": 2}
     assert "Tidak ada notifikasi yang cocok." in client.get("/notifikasi/?jenis=eskalasi"
                                                             ).get_data(True)
     api = client.get("/api/v1/notifications?kind=penugasan", headers=prakom).json
@@ -312,3 +311,20 @@ def test_marking_all_read_in_a_filtered_view_marks_only_what_it_shows(app, clien
                                           "kembali": "/notifikasi/?jenis=penugasan"})
     unread = _items(client.get("/notifikasi/?status=belum").get_data(True))
     assert len(unread) == 1 and "<strong>Pengingat</strong>" in unread[0]
+
+
+def test_an_unknown_kind_or_status_is_refused_and_marks_nothing(app, client, late):
+    page = client.get("/notifikasi/").get_data(True)
+    for query, name in (("jenis=bukan_jenis", "jenis"), ("status=xx", "status"),
+                        ("jenis=pengingat&status=semua", "status")):
+        refused = client.get(f"/notifikasi/?{query}")
+        assert refused.status_code == 400, query
+        assert "tidak dikenal" in refused.get_data(True)
+        as_json = client.get(f"/notifikasi/?{query}", headers={"Accept": "application/json"})
+        assert list(as_json.json["error"]["fields"]) == [name]
+    refused = client.post("/notifikasi/baca", data={
+        "csrf_token": csrf_token(page), "jenis": "bukan_jenis",
+        "kembali": "/notifikasi/?jenis=bukan_jenis"})
+    assert refused.status_code == 400 and 'Jenis &#34;bukan_jenis&#34; tidak dikenal' in (
+        refused.get_data(True))
+    assert client.get("/notifikasi/jumlah").json["unread"] == 1

@@ -25,6 +25,7 @@ from engine.models import Notification
 from engine.paging import Page
 from engine.people import accounts
 from web.access import sop_choices
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
@@ -40,8 +41,8 @@ MAX_PER_PAGE = 50
 def index() -> Any:
     """One page (``halaman``) of ``per_page`` (``PER_PAGE`` unless asked, at most
     ``MAX_PER_PAGE``; above: 400 naming it), filtered by ``status=belum``, ``jenis`` (a
-    key of ``notifications.KINDS``; unknown: none) and ``sop``; past the last page, the
-    last."""
+    key of ``notifications.KINDS``) and ``sop``; another status or kind is 400 naming it;
+    past the last page, the last."""
     filters = _filters()
     page, per_page = page_request(default=PER_PAGE, maximum=MAX_PER_PAGE)
     items, total = notifications.page_for_user(db.session, current_user, page=page,
@@ -61,10 +62,20 @@ def index() -> Any:
 
 
 def _filters() -> dict[str, Any]:
-    """The centre's filters, from the query string (or the form that repeats them)."""
+    """The centre's filters, from the query string (or the form that repeats them); an
+    unknown ``status`` or ``jenis`` is refused (400 naming it) rather than read as "all",
+    so a typo never lists, or marks read, every notification."""
+    status = request.values.get("status") or None
+    if status not in (None, "belum"):
+        refuse_parameter("status", gettext(
+            'Status "%(value)s" tidak dikenal; pilih belum (belum dibaca) atau kosongkan.',
+            value=status[:20]))
     kind = request.values.get("jenis") or None
-    return {"unread_only": request.values.get("status") == "belum",
-            "kind": kind if kind in notifications.KINDS else None,
+    if kind is not None and kind not in notifications.KINDS:
+        refuse_parameter("jenis", gettext(
+            'Jenis "%(value)s" tidak dikenal; pilih %(kinds)s atau kosongkan.',
+            value=kind[:20], kinds=", ".join(notifications.KINDS)))
+    return {"unread_only": status == "belum", "kind": kind,
             "process_key": (request.values.get("sop") or "")[:128] or None}
 
 
@@ -84,7 +95,7 @@ def _back() -> Any:
 @login_required
 def mark_read() -> Any:
     """Tandai semua dibaca: those the centre's filters show (``jenis``, ``sop``), all when
-    none is set."""
+    none is set; an unknown ``jenis`` is 400 and marks nothing."""
     filters = _filters()
     marked = notifications.mark_all_read(db.session, clock(), current_user,
                                          kind=filters["kind"],
