@@ -8,6 +8,9 @@ unit and logo in the SOP document's kop). Administrators edit them on the settin
 The SMTP password is stored sealed (Fernet, with a key derived from the app's secret key),
 so a copy of the database alone does not reveal it; ``ALUR_SMTP_PASSWORD`` in the
 environment takes its place when set.
+
+``save`` stores what the settings page sends and records what changed (``settings.changed``,
+old and new value per field, secrets masked).
 """
 
 import base64
@@ -16,14 +19,17 @@ import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import audit
+from engine.clock import Clock
 from engine.db import own_session
-from engine.models import Setting
+from engine.models import Setting, User
 from engine.time.calendar import WorkCalendar
 from engine.time.duration import MAX_ESCALATION_MULTIPLE
 from engine.time.hours import RamadanPeriod
@@ -93,6 +99,59 @@ def put(session: Session, key: str, value: Any) -> None:
         row.value = value
     if key not in LARGE:
         _values(session)[key] = value
+
+
+def save(session: Session, clock: Clock, actor: User | None,
+         values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Store each setting of ``values`` ({key of ``DEFAULTS``: value}) that differs from the
+    stored one and record them in one ``settings.changed`` (not committed): ``keys`` the
+    settings changed, ``changes`` {field: {"old", "new"}} per field that changed (a setting
+    that is a mapping, per entry: ``"smtp.host"``), values as ``shown_in_audit`` writes them
+    (the SMTP password masked, the webhook address without its path, the logo by its
+    digest). Nothing changed: nothing stored, no record. Returns ``changes``.
+
+    Raises:
+        KeyError: a key of ``values`` is not a setting.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        old = get(session, key)
+        if old == value:
+            continue
+        put(session, key, value)
+        for field, before, after in _fields(key, old, value):
+            changes[field] = {"old": shown_in_audit(field, before),
+                              "new": shown_in_audit(field, after)}
+    if changes:
+        audit.record(session, clock, "settings.changed", actor=actor,
+                     keys=sorted({field.split(".")[0] for field in changes}), changes=changes)
+    return changes
+
+
+def _fields(key: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """The fields of one setting whose value differs: its entries when it is a mapping."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [(key, old, new)]
+    return [(f"{key}.{name}", old.get(name), new.get(name)) for name in sorted({*old, *new})
+            if old.get(name) != new.get(name)]
+
+
+def shown_in_audit(field: str, value: Any) -> Any:
+    """``value`` of ``field`` as an audit record may keep it: the SMTP password (sealed or
+    not) as ``"***"``; the webhook address as its scheme, host and port (no user, path or
+    query: chat gateways put their token there); the logo as the first 12 hex digits of its SHA-256
+    (it is up to 200 KB); an empty value stays empty, so that setting and clearing show."""
+    if not value:
+        return value
+    if field == "smtp.password":
+        return "***"
+    if field == "webhook.url":
+        parts = urlsplit(value)
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" + (
+            "/***" if parts.path.strip("/") or parts.query else "")
+    if field == "identity.logo":
+        return "sha256:" + hashlib.sha256(value.encode()).hexdigest()[:12]
+    return value
 
 
 def known_zone(zone: str) -> bool:

@@ -42,6 +42,44 @@ def test_admin_saves_settings(app, client):
         assert settings.get(db.session, "smtp")["password"] == stored, "empty keeps it"
 
 
+def _changes(app) -> list[dict]:
+    with app.app_context():
+        return [record.detail for record in db.session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "settings.changed")
+            .order_by(AuditRecord.id))]
+
+
+def test_the_audit_names_each_changed_field_with_old_and_new_and_hides_secrets(app, client):
+    login(client, "admin")
+    hook = "https://chat.pn.go.id/hook/T0K3N-rahasia?key=abc"
+    assert _post(client, {**FORM, "webhook_url": hook}).status_code == 302
+    [first] = _changes(app)
+    assert first["keys"] == ["calendar", "escalation", "smtp", "webhook"]
+    assert first["changes"]["smtp.host"] == {"old": "", "new": "mail.pn.go.id"}
+    assert first["changes"]["smtp.password"] == {"old": "", "new": "***"}
+    assert first["changes"]["webhook.url"] == {"old": "", "new": "https://chat.pn.go.id/***"}
+    assert first["changes"]["escalation.multiples"] == {"old": [1, 2, 3], "new": [1, 1, 2]}
+    assert "rahasia" not in str(first) and "T0K3N" not in str(first) and "fernet" not in str(
+        first)
+    # The same form again (the password field is never shown back, so it comes empty).
+    same = _post(client, {**FORM, "webhook_url": hook, "smtp_password": ""})
+    assert same.status_code == 302
+    assert "Tidak ada yang berubah" in client.get(same.headers["Location"]).get_data(True)
+    assert len(_changes(app)) == 1
+    _post(client, {**FORM, "webhook_url": hook, "smtp_password": "", "smtp_port": "465"})
+    assert _changes(app)[1] == {"keys": ["smtp"],
+                                "changes": {"smtp.port": {"old": 587, "new": 465}}}
+    _post(client, {**FORM, "webhook_url": hook, "smtp_port": "465", "smtp_password": "baru"})
+    assert _changes(app)[2]["changes"] == {"smtp.password": {"old": "***", "new": "***"}}
+    token = csrf_token(client.get("/admin/pengaturan").get_data(True))
+    for _ in range(2):
+        saved = client.post("/admin/pengaturan/identitas", data={
+            "csrf_token": token, "office": "PA Bima", "unit": ""})
+    assert "Tidak ada yang berubah" in client.get(saved.headers["Location"]).get_data(True)
+    assert [d["changes"] for d in _changes(app)[3:]] == [
+        {"identity.office": {"old": "", "new": "PA Bima"}}]
+
+
 def test_bad_settings_name_the_field_and_store_nothing(app, client):
     login(client, "admin")
     response = _post(client, {**FORM, "multiples": "2, 1", "webhook_url": "ftp://x",

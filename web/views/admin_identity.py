@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from PIL import Image, UnidentifiedImageError
 
-from engine import audit, settings
+from engine import settings
 from web.extensions import clock, db
 from web.time_words import file_size
 from web.views.admin import admin_required, bp
@@ -53,10 +53,13 @@ def office_identity() -> Any:
         return render_template("admin/settings.html", current=current, form={},
                                errors={}, identity_errors=errors, timezones=TIMEZONES,
                                identity_form=request.form, logo_max=MAX_LOGO_BYTES), 422
-    settings.put(db.session, "identity", {"office": office, "unit": unit, "logo": logo})
-    audit.record(db.session, clock(), "settings.changed", actor=current_user, keys=["identity"])
+    changed = settings.save(db.session, clock(), current_user,
+                            {"identity": {"office": office, "unit": unit, "logo": logo}})
     db.session.commit()
-    flash(gettext("Identitas kantor disimpan."), "success")
+    if changed:
+        flash(gettext("Identitas kantor disimpan."), "success")
+    else:
+        flash(gettext("Tidak ada yang berubah; identitas kantor tetap."), "info")
     return redirect(url_for("admin.office_settings"))
 
 

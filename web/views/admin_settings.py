@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_login import current_user
 
-from engine import audit, settings
+from engine import settings
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, parse_duration
 from web.extensions import clock, db
@@ -36,12 +36,12 @@ def office_settings() -> Any:
     if request.method == "POST":
         new, errors = parse_form(request.form, current)
         if not errors:
-            for key, value in new.items():
-                settings.put(db.session, key, value)
-            audit.record(db.session, clock(), "settings.changed", actor=current_user,
-                         keys=sorted(new))
+            changed = settings.save(db.session, clock(), current_user, new)
             db.session.commit()
-            flash(gettext("Pengaturan disimpan."), "success")
+            if changed:
+                flash(gettext("Pengaturan disimpan."), "success")
+            else:
+                flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
             return redirect(url_for("admin.office_settings"))
     return render_template("admin/settings.html", current=current, form=request.form,
                            errors=errors, timezones=TIMEZONES,
