@@ -9,6 +9,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
 from engine.time.calendar import Timeline, WorkCalendar
+from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
 
 MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
@@ -17,8 +18,6 @@ MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
           lazy_pgettext("month", "Jul"), lazy_pgettext("month", "Agu"),
           lazy_pgettext("month", "Sep"), lazy_pgettext("month", "Okt"),
           lazy_pgettext("month", "Nov"), lazy_pgettext("month", "Des"))
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-              "Asia/Jayapura": "WIT"}
 
 
 def local_time(value: datetime | None) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import audit, facts, settings
 from engine.clock import Clock
 from engine.escalation import outbox
+from engine.escalation.notifications import case_words
 from engine.models import Escalation, HumanTask, Notification, Timer, User
 from engine.people.holders import acting_in
 from engine.roles import supervisor_of
@@ -165,8 +166,9 @@ def _schedule_next(session: Session, task: HumanTask, level: int) -> None:
 
 
 def _message(task: HumanTask, level: int, role: str) -> str:
-    instance = task.instance
-    text = (f'Langkah "{task.name}" pada "{instance.title}" ({instance.definition.name}) '
+    """The notice's Indonesian sentence, as the notification centre words it."""
+    if level == 1:
+        return f'Langkah "{task.name}" pada {case_words(task)} melewati batas waktu.'
+    return (f'Untuk {role} (tingkat {level}): langkah "{task.name}" pada {case_words(task)} '
             "melewati batas waktu.")
-    return text if level == 1 else f"Eskalasi tingkat {level} untuk {role}: {text}"
 

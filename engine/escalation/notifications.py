@@ -43,6 +43,20 @@ KINDS: dict[str, Any] = {
 MAX_PER_PAGE = 100
 
 
+def level_word(level: int) -> str:
+    """What the pages call ``level`` (``web.notification_words.LABELS``, in Indonesian):
+    ``Pengingat`` at 1, ``Eskalasi ke atasan`` from 2 on."""
+    return "Pengingat" if level == 1 else "Eskalasi ke atasan"
+
+
+def case_words(task: HumanTask) -> str:
+    """The case as notices name it: ``GS-2026-0001 "Server mati" (Penanganan Gangguan
+    Server)``; ``#<id>`` for a case without a number."""
+    instance = task.instance
+    return (f'{instance.number or f"#{instance.id}"} "{instance.title}" '
+            f"({instance.definition.name})")
+
+
 @dataclass(frozen=True)
 class NotificationItem:
     """One notification as the centre shows it. Task fields are None without a step;

@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import Clock
-from engine.models import Delivery, Escalation, User
+from engine.escalation.notifications import level_word
+from engine.models import Delivery, Escalation, HumanTask, User
+from engine.people import substitution
+from engine.time.wall_clock import wall_clock_text
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
@@ -27,14 +30,23 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
                        people: Iterable[User], role: str, message: str) -> list[Delivery]:
     """Add an e-mail per notified person with an address (once the office set an SMTP
     server), and one webhook POST if the office configured a webhook. Returns the new
-    deliveries (not committed)."""
+    deliveries (not committed).
+
+    The e-mail's subject names the level as the pages do (``Pengingat``, ``Eskalasi ke
+    atasan``), the case's number and title and the step; its body ``message``, the
+    deadline on the office's wall clock, who holds the step, in which capacity the reader
+    gets it (``sebagai Plh. Kasubbag``) and the step's link."""
     task = escalation.human_task
     key = f"task:{task.id}:level:{escalation.level}"
-    subject = f"[Alur] Eskalasi tingkat {escalation.level}: {task.name}"[:300]
-    body = f"{message}\n\nBuka langkah: {settings.link(session, f'/tugas/{task.id}')}"
+    level = level_word(escalation.level) + (
+        f" (tingkat {escalation.level})" if escalation.level > 1 else "")
+    instance = task.instance
+    subject = (f'[Alur] {level}: {instance.number or f"#{instance.id}"} "{instance.title}" — '
+               f"{task.name}")[:300]
     added = []
     for user in people if settings.mails(session) else ():
         if user.email:
+            body = _mail_body(session, clock, task, message, role, user)
             added.append(_add(session, clock, escalation, "email", user.email,
                               f"{key}:email:{user.email.lower()}", subject, body, {}))
     url = settings.get(session, "webhook")["url"]
@@ -52,6 +64,24 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
         added.append(_add(session, clock, escalation, "webhook", url, f"{key}:webhook:{url}",
                           subject, message, payload))
     return added
+
+
+def _mail_body(session: Session, clock: Clock, task: HumanTask, message: str, role: str,
+               reader: User) -> str:
+    due = (wall_clock_text(task.due_at, settings.work_calendar(session).timezone)
+           if task.due_at else "tanpa batas waktu")
+    holder = task.claimed_by.full_name if task.claimed_by else \
+        f"belum diambil (peran {task.role})"
+    capacity = role
+    # Read without flushing, as the chain reads who holds a role: a batch of timers
+    # flushes what it added once, at its end.
+    with session.no_autoflush:
+        if role not in reader.role_names:  # a Plh/Plt: one more query, rarely
+            acting = substitution.capacities(session, reader, clock.now()).get(role)
+            capacity = acting.label if acting is not None and acting.label else role
+    return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}\n"
+            f"Anda menerima surel ini sebagai {capacity}.\n\n"
+            f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
 
 
 def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,

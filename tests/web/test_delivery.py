@@ -83,8 +83,12 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
     assert parsedate_to_datetime(mail["Date"]) == sent_at
     assert mail.get_content().splitlines()[-1] == (
         f"Buka langkah: https://alur.pn-bengkalis.go.id/tugas/{_deliveries_task(app)}")
-    assert str(mail["Subject"]).strip().startswith("[Alur] Eskalasi tingkat 1: Menerima dan mencatat")
-    assert "Server SIPP mati" in mail.get_content()
+    assert str(mail["Subject"]).strip() == (
+        '[Alur] Pengingat: GS-2026-0001 "Server SIPP mati" — Menerima dan mencatat laporan '
+        "gangguan server")
+    assert mail.get_content().splitlines()[2:5] == [
+        "Batas waktu: 23 Nov 2026 09.00 WIB", "Dipegang: belum diambil (peran Prakom)",
+        "Anda menerima surel ini sebagai Prakom."]
     [(headers, body)] = receiver.posts
     assert (body["event"], body["level"], body["role"]) == ("eskalasi", 1, "Prakom")
     assert body["instance"]["title"] == "Server SIPP mati"

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
+from engine import settings
 from engine.escalation import notifications, task_notices
 from engine.escalation.timers import fire_round
-from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
+from engine.models import AuditRecord, Delivery, HumanTask, Notification, User, UserRole
 from engine.people.accounts import set_new_task_notices
 from engine.people.substitution import record
 from engine.process.deploy import deploy
@@ -113,3 +114,31 @@ def test_new_task_notices_of_an_away_official_go_to_his_plh(session, clock, user
     session.commit()
     assert session.scalars(select(Notification.user_id).where(
         Notification.kind == "tugas_baru")).all() == [users["Panitera"].id]
+
+
+def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, clock, users):
+    """Three cases late at the same step gave three identical subjects ("[Alur] Eskalasi
+    tingkat 1: <step>") and a body without deadline, holder or capacity."""
+    deploy(session, clock, mini_bpmn())
+    settings.put(session, "smtp", {**settings.get(session, "smtp"), "host": "127.0.0.1"})
+    for user in users.values():
+        user.email = f"{user.username}@pn.go.id"
+    record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Panitera"],
+           role="Kasubbag", warrant_number="SPRIN/1", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    _escalate(session, clock, users, 2)
+    mails = {d.recipient: d for d in session.scalars(select(Delivery))}
+    [task] = session.scalars(select(HumanTask)).all()
+    case = f'{task.instance.number} "Konsep surat"'
+    assert task.instance.number
+    assert mails["prakom@pn.go.id"].subject == f"[Alur] Pengingat: {case} — {task.name}"
+    assert mails["panitera@pn.go.id"].subject == (
+        f"[Alur] Eskalasi ke atasan (tingkat 2): {case} — {task.name}")
+    assert mails["prakom@pn.go.id"].body.splitlines() == [
+        f'Langkah "{task.name}" pada {case} ({task.instance.definition.name}) melewati '
+        + "batas waktu.", "", "Batas waktu: 23 Nov 2026 08.30 WIB",
+        "Dipegang: belum diambil (peran Prakom)", "Anda menerima surel ini sebagai Prakom.", "",
+        f"Buka langkah: /tugas/{task.id}"]
+    body = mails["panitera@pn.go.id"].body
+    assert body.startswith(f'Untuk Kasubbag (tingkat 2): langkah "{task.name}" pada {case}')
+    assert "Anda menerima surel ini sebagai Plh. Kasubbag." in body
