@@ -2,6 +2,7 @@
 language; the wording of deadlines and spans is ``web.time_words``."""
 
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -120,15 +121,49 @@ def ticket_word(word: str | None) -> str:
     return str(TICKET_WORDS.get(word or "", word or ""))
 
 
+# An escalation's recipients the history names one by one; the rest are counted.
+SHOWN_RECIPIENTS = 5
+
+
 def history_text(action: str) -> str:
     """An audit action in words (``task.completed`` -> ``Langkah diselesaikan``)."""
     return str(HISTORY_TEXT.get(action, action))
+
+
+def record_text(record: Any) -> str:
+    """An audit record's action in words; an escalation by its level as the notification
+    centre names it: ``Pengingat: langkah melewati batas waktu``, ``Eskalasi ke atasan
+    (tingkat 2, Kasubbag): langkah melewati batas waktu`` (a record without a level: the
+    action's words)."""
+    level = record.detail.get("level") if record.action == "task.escalated" else None
+    if level is None:
+        return history_text(record.action)
+    if level == 1:
+        return gettext("%(label)s: langkah melewati batas waktu", label=gettext("Pengingat"))
+    return gettext("%(label)s (tingkat %(level)s, %(role)s): langkah melewati batas waktu",
+                   label=gettext("Eskalasi ke atasan"), level=level,
+                   role=record.detail.get("role", "?"))
+
+
+def recipients_text(usernames: list[str], people: dict[str, str]) -> str:
+    """Who an escalation notified, by full name (``people``: {username: full name}; a
+    username no account has any longer as it is): ``diberitahukan kepada Demo Prakom,
+    Budi Santoso``, the first ``SHOWN_RECIPIENTS`` then "dan N lainnya"; none: "tidak
+    ada yang dapat diberi tahu"."""
+    if not usernames:
+        return gettext("tidak ada yang dapat diberi tahu")
+    names = ", ".join(people.get(name, name) for name in usernames[:SHOWN_RECIPIENTS])
+    if len(usernames) > SHOWN_RECIPIENTS:
+        return gettext("diberitahukan kepada %(names)s dan %(count)d lainnya", names=names,
+                       count=len(usernames) - SHOWN_RECIPIENTS)
+    return gettext("diberitahukan kepada %(names)s", names=names)
 
 
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``."""
     app.add_template_filter(local_time, "waktu")
     app.add_template_filter(is_late, "terlambat")
-    app.add_template_filter(history_text, "riwayat")
+    app.add_template_filter(record_text, "riwayat")
+    app.add_template_filter(recipients_text, "penerima")
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")

@@ -210,6 +210,23 @@ def history_page(session: Session, instance_id: int, page: int, per_page: int) -
     return found
 
 
+def people_named(session: Session, records: list[AuditRecord]) -> dict[str, str]:
+    """``{username: full name}`` of the people ``records`` name by username in their
+    detail (a ``task.released`` record's former ``holder``, a ``task.escalated`` record's
+    ``recipients``), read in one statement; none named, none read. A name no account has
+    any longer is left out (the history then shows the username)."""
+    wanted: set[str] = set()
+    for record in records:
+        if record.action == "task.released" and record.detail.get("holder"):
+            wanted.add(record.detail["holder"])
+        elif record.action == "task.escalated":
+            wanted.update(record.detail.get("recipients") or ())
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.username, User.full_name)
+                                .where(User.username.in_(sorted(wanted)))).all())
+
+
 def tasks_named(session: Session, records: list[AuditRecord]) -> dict[int, HumanTask]:
     """The human tasks ``records`` name, by id (a history entry names its step; a
     ``task.completed`` record's decision and note go with it), read in one statement."""

@@ -32,4 +32,4 @@ def test_the_step_a_plh_took_returns_to_the_official_when_the_plh_runs_out(app, 
     assert (mine.status_code, mine.json["claimed_by"]) == (200, "prakom")
     login(client, "prakom")
     page = client.get(f"/proses/{started.json['id']}").get_data(True)
-    assert "sekretaris tidak lagi dapat bertindak dalam peran ini" in page
+    assert "Demo Sekretaris tidak lagi dapat bertindak dalam peran ini" in page

@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from engine.models import AuditRecord, Notification, User
+from engine.models import AuditRecord, HumanTask, Notification, User
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once
 from web.extensions import db
+from web.filters import recipients_text
 
 SERVER = "penanganan_gangguan_server"
 SOP_NAME = "Penanganan Gangguan Server"
@@ -328,3 +329,24 @@ def test_an_unknown_kind_or_status_is_refused_and_marks_nothing(app, client, lat
     assert refused.status_code == 400 and 'Jenis &#34;bukan_jenis&#34; tidak dikenal' in (
         refused.get_data(True))
     assert client.get("/notifikasi/jumlah").json["unread"] == 1
+
+
+def test_the_history_names_each_escalation_level_and_whom_it_notified(app, client, late):
+    with app.app_context():
+        instance_id = db.session.get(HumanTask, late).instance_id
+    for path in (f"/proses/{instance_id}", f"/proses/{instance_id}/riwayat"):
+        page = client.get(path).get_data(True)
+        assert ("Pengingat: langkah melewati batas waktu “Menerima dan mencatat laporan gangguan "
+                "server” — diberitahukan kepada Demo Prakom") in page, path
+        assert ("Eskalasi ke atasan (tingkat 2, Kasubbag): langkah melewati batas waktu "
+                "“Menerima dan mencatat laporan gangguan server” — diberitahukan kepada "
+                "Demo Kasubbag") in page, path
+
+
+def test_many_recipients_are_counted_and_none_is_said(app):
+    with app.test_request_context():
+        people = {f"p{n}": f"Orang {n}" for n in range(7)}
+        assert recipients_text(list(people), people) == (
+            "diberitahukan kepada Orang 0, Orang 1, Orang 2, Orang 3, Orang 4 dan 2 lainnya")
+        assert recipients_text(["dihapus"], {}) == "diberitahukan kepada dihapus"
+        assert recipients_text([], {}) == "tidak ada yang dapat diberi tahu"

@@ -159,6 +159,7 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         marks=instances.diagram_marks(db.session, instance, now),
         case={"all_fields": all_fields(instance)},
         history=history, history_steps=instances.tasks_named(db.session, history.items),
+        history_people=instances.people_named(db.session, history.items),
         attachments=files, comments=comments, errors=errors,
         may_cancel=instances.may_cancel(db.session, instance, current_user)
     ), 422 if errors else 200
@@ -184,7 +185,8 @@ def history(instance_id: int) -> Any:
     found = instances.history_page(db.session, instance.id, *page_request())
     return render_template("instances/history.html", instance=instance, page=found,
                            history=found.items,
-                           history_steps=instances.tasks_named(db.session, found.items))
+                           history_steps=instances.tasks_named(db.session, found.items),
+                           history_people=instances.people_named(db.session, found.items))
 
 
 @bp.post("/<int:instance_id>/komentar")
