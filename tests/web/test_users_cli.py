@@ -39,6 +39,10 @@ def test_a_name_in_capitals_is_stored_in_lower_case_as_on_the_account_page(app, 
     assert login(client, "Gita", "rahasia-gita-1").status_code == 302
     result = runner.invoke(args=["user", "roles", "GITA", "Prakom"])
     assert result.exit_code == 0, result.output
+    assert result.output == "peran gita: Prakom\n"  # the stored name, not as typed
+    result = runner.invoke(args=["user", "reset-password", "GITA"])
+    assert result.output.startswith("kata sandi sementara gita (dicetak sekali ini): ")
+    assert runner.invoke(args=["user", "disable", "Gita"]).output == "gita dinonaktifkan\n"
     result = runner.invoke(args=["user", "add", "Prakom", "--name", "B"],
                            input="rahasia-budi-1\nrahasia-budi-1\n")
     assert result.exit_code != 0 and "pengguna prakom sudah ada" in result.output

@@ -68,7 +68,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     except AlurError as error:
         raise _fail(error) from None
     db.session.commit()
-    click.echo(f"peran {username}: {', '.join(roles) or 'tanpa peran'}")
+    click.echo(f"peran {user.username}: {', '.join(roles) or 'tanpa peran'}")
 
 
 @user_group.command("disable", help=(
@@ -80,12 +80,12 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
 def disable_command(username: str, enable: bool) -> None:
     """Disable ``username`` (ending its sessions and API tokens), or enable it again."""
     try:
-        accounts.set_disabled(db.session, clock(), actor=None,
-                              user=accounts.by_username(db.session, username), disabled=not enable)
+        user = accounts.by_username(db.session, username)
+        accounts.set_disabled(db.session, clock(), actor=None, user=user, disabled=not enable)
     except AlurError as error:
         raise _fail(error) from None
     db.session.commit()
-    click.echo(f"{username} {'aktif' if enable else 'dinonaktifkan'}")
+    click.echo(f"{user.username} {'aktif' if enable else 'dinonaktifkan'}")
 
 
 @user_group.command("reset-password", help=(
@@ -96,9 +96,10 @@ def reset_password_command(username: str) -> None:
     """Give ``username`` a temporary password, printed once, to change at its next
     login."""
     try:
+        user = accounts.by_username(db.session, username)
         password = accounts.reset_password(db.session, clock(), hash_password, actor=None,
-                                           user=accounts.by_username(db.session, username))
+                                           user=user)
     except AlurError as error:
         raise _fail(error) from None
     db.session.commit()
-    click.echo(f"kata sandi sementara {username} (dicetak sekali ini): {password}")
+    click.echo(f"kata sandi sementara {user.username} (dicetak sekali ini): {password}")
