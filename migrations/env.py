@@ -13,6 +13,10 @@ config = context.config
 # Without disable_existing_loggers=False, an in-process upgrade (alur setup, tests) would
 # silence Alur's own loggers (web.telemetry) for the rest of the process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
+# ``alur setup`` says in one Indonesian line which revision the schema reached
+# (web.cli.commands); alembic's own INFO lines stay for ``alur db upgrade``.
+if context.get_x_argument(as_dictionary=True).get("quiet"):
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 logger = logging.getLogger('alembic.env')
 
 

@@ -47,6 +47,9 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
                       "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
     result = app.test_cli_runner().invoke(args=["setup"], env={"ALUR_DEMO": ""})
     assert result.exit_code == 0, result.output
+    # One Indonesian line for the schema, not alembic's English INFO lines.
+    assert re.match(r"skema basis data dimigrasi ke revisi [0-9a-f]{12}\n", result.output)
+    assert "alembic" not in result.output and "Running upgrade" not in result.output
     password = re.search(r"kata sandi sementara .*: (\S+)$", result.output, re.MULTILINE).group(1)
     with app.app_context():
         users = db.session.scalars(select(User)).all()
@@ -57,6 +60,7 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
     assert "MODE DEMO" not in result.output
     again = app.test_cli_runner().invoke(args=["setup"], env={"ALUR_DEMO": ""})
     assert again.exit_code == 0 and "kata sandi" not in again.output, "printed once"
+    assert again.output.startswith("skema basis data sudah pada revisi terbaru (")
 
     client = app.test_client()
     assert login(client, "admin", password).headers["Location"] == "/akun/"

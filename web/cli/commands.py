@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import click
+from alembic.runtime.migration import MigrationContext
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
@@ -193,7 +194,11 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
                    "Asia/Jakarta, Asia/Makassar, Asia/Jayapura); tidak ada yang diubah.",
                    err=True)
         raise SystemExit(2)
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    before = _schema_revision()
+    upgrade(directory=current_app.extensions["migrate"].directory, x_arg=["quiet=1"])
+    after = _schema_revision()
+    click.echo(f"skema basis data dimigrasi ke revisi {after}" if after != before
+               else f"skema basis data sudah pada revisi terbaru ({after})")
     if missing():
         click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
     settings.seed_timezone(db.session, zone)
@@ -203,6 +208,12 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
         ctx.invoke(demo_users_command)
     else:
         _first_admin(admin_username)
+
+
+def _schema_revision() -> str | None:
+    """The database's Alembic revision (None before the first migration)."""
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def _first_admin(username: str) -> None:
