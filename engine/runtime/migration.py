@@ -55,12 +55,16 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
         raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
                                f"{_names(passed)}; proses tetap di versinya")
     # A fired timer of a step still open is that step's deadline (``projection._timer_of``):
-    # it is counted again too, or a late step would keep the old version's Waktu.
+    # it is counted again too, but never later than it fired. The step was reminded as
+    # late and its next escalation levels are scheduled from that deadline; a longer Waktu
+    # moving it later would leave the step "not late" while its supervisor is told it is.
     for spiff_task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED):
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
         if guarded is not None and str(guarded.id) in started:
-            count_from(spiff_task, started[str(guarded.id)])
+            fired = spiff_task.state == TaskState.COMPLETED
+            count_from(spiff_task, started[str(guarded.id)], latest=datetime.fromisoformat(
+                spiff_task.internal_data["event_value"]) if fired else None)
 
 
 def _boundary_changes(workflow: Any, spec: Any) -> list[Any]:
