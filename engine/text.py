@@ -3,22 +3,29 @@ Catatan, a form's text, a title, a cancel reason, a comment, a name) decides it.
 
 import unicodedata
 
-# Characters that show nothing although they are no space to str.strip(): Unicode format
-# characters (category Cf: zero-width space U+200B, word joiner U+2060, byte order mark
-# U+FEFF, soft hyphen U+00AD, direction marks) and the fillers that render as blank
-# (Hangul fillers, the blank Braille pattern). A reason of only these reads as empty.
+# Characters that show nothing although they are no space to str.strip(): the fillers that
+# render as blank (Hangul fillers, the blank Braille pattern).
 BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# What is taken off the ends of a text besides spaces: the blank-looking fillers and the
+# format characters that carry nothing at an end (zero-width space and non-joiner, word
+# joiner, byte order mark, soft hyphen). Other format characters end texts meaningfully:
+# the tag characters closing a subdivision flag emoji, a right-to-left mark after Arabic.
+TRIMMED = BLANK_LOOKING | frozenset("\u200b\u200c\u2060\ufeff\u00ad")
 
 
 def trimmed(text: str | None) -> str:
-    """``text`` without the spaces and invisible characters (``_invisible``) at either
-    end; ``""`` for None or a text of nothing else. Characters inside are kept (a
-    zero-width joiner inside an emoji, a soft hyphen inside a word)."""
+    """``text`` without the spaces and ``TRIMMED`` characters at either end; ``""`` for
+    None or a text of nothing but spaces and invisible characters (any Unicode format
+    character, category Cf, counts then: a reason of only direction marks reads as empty).
+    Characters inside are kept (a zero-width joiner inside an emoji, a soft hyphen inside
+    a word)."""
     text = text or ""
+    if all(_invisible(character) for character in text):
+        return ""
     start, end = 0, len(text)
-    while start < end and _invisible(text[start]):
+    while start < end and (text[start].isspace() or text[start] in TRIMMED):
         start += 1
-    while end > start and _invisible(text[end - 1]):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in TRIMMED):
         end -= 1
     return text[start:end]
 
