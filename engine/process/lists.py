@@ -168,8 +168,8 @@ def started_data(session: Session, items: Iterable[ProcessInstance]
     recorded = dict(session.execute(select(AuditRecord.instance_id, AuditRecord.detail).where(
         AuditRecord.instance_id.in_([item.id for item in items]),
         AuditRecord.action == "instance.started")).all())
-    return {item.id: (recorded.get(item.id) or {}).get("data") or item.data or {}
-            for item in items}
+    return {item.id: (recorded[item.id] or {}).get("data") or {} if item.id in recorded
+            else item.data or {} for item in items}
 
 
 def _in_values(session: Session, pattern: str) -> Any:
