@@ -39,10 +39,10 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         task = None
         try:
             task = tasks.get_task(session, task_id)
-            if task.state != "open":
+            if task.state != "open" and policy.may_view_task(task):  # nobody else learns it
                 outcomes.append(Outcome(task_id, False, _closed(task, "diambil")))
                 continue
-            if policy.capacity_for(task) is None:
+            if task.state != "open" or policy.capacity_for(task) is None:
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} dikerjakan peran "
                                                         f"{task.role}; tidak dapat Anda ambil."))
                 continue
@@ -65,12 +65,12 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
         task = None
         try:
             task = tasks.get_task(session, task_id)
-            if task.state != "open":
-                outcomes.append(Outcome(task_id, False, _closed(task, "dialihkan")))
-                continue
-            if not policy.may_assign(task):
+            if not policy.may_assign(task):  # first: tells nobody else its state
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} (peran {task.role}) "
                                                         "tidak dapat Anda alihkan."))
+                continue
+            if task.state != "open":
+                outcomes.append(Outcome(task_id, False, _closed(task, "dialihkan")))
                 continue
             tasks.assign_task(session, clock, task_id, assignee, by)
         except AlurError as refused:

@@ -11,6 +11,7 @@ from engine.models import AuditRecord, HumanTask, User
 from engine.process.saved_filters import MAX_PER_USER
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
@@ -219,3 +220,18 @@ def test_bulk_ambil_says_a_finished_task_is_finished_and_names_values_that_are_n
         "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": ["x"] * 7}).get_data(True)
     assert _flashes(only_bad) == [("error", "Bukan nomor tugas, tidak diproses: "
                                             + ", ".join(["&#34;x&#34;"] * 5) + " ….")]
+
+
+def test_bulk_ambil_tells_a_finished_task_only_to_who_may_see_it(app, client):
+    """Someone who may not view a task learns nothing of its state from the bulk form."""
+    done = _start(client, "prakom", SERVER, "Server selesai")
+    client.post(f"/api/v1/tasks/{done}/complete", headers=api_token(client, "prakom"),
+                json={"data": {}})
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/").get_data(True)
+    answered = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": [done]}).get_data(True)
+    [(kind, message)] = _flashes(answered)
+    assert kind == "error" and "sudah selesai" not in message
+    assert message.endswith("dikerjakan peran Prakom; tidak dapat Anda ambil.")
