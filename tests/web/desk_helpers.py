@@ -1,7 +1,9 @@
-"""Helpers of the service desk tests: an employee with no IT role."""
+"""Helpers of the service desk tests: an employee with no IT role, a ticket walked to its
+triage."""
 
 from engine.models import User
-from tests.web.conftest import PASSWORD
+from engine.roles import username_for
+from tests.web.conftest import PASSWORD, api_token
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -14,3 +16,17 @@ def add_employee(app, username: str = "pegawai", email: str | None = None) -> No
         user.password_hash = hash_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
+
+
+def triage(client, instance_id: int, priority: str) -> None:
+    """Complete the ticket's steps up to and including its triage ("Menentukan …"), which
+    sets ``priority``; each step by its role's demo user (at most 8 steps)."""
+    admin = api_token(client, "admin")
+    for _ in range(8):
+        [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
+        triaged = task["name"].startswith("Menentukan")
+        client.post(f"/api/v1/tasks/{task['id']}/complete",
+                    headers=api_token(client, username_for(task["role"])),
+                    json={"data": {"prioritas": priority} if triaged else {}})
+        if triaged:
+            return
