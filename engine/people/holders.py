@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import Substitution, User, UserRole
@@ -28,11 +28,16 @@ def holders_of(session: Session, roles: list[str], now: datetime
                ) -> list[tuple[str, int, str]]:
     """``(role, user id, full name)`` of everyone a step of one of ``roles`` may be
     assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
-    bulk "Alihkan kepada" choice). One query per role."""
+    bulk "Alihkan kepada" choice). Two queries however many roles (``away`` and one over
+    all roles, reading only these columns)."""
+    roles = sorted(set(roles))
+    if not roles:
+        return []
     away = substitution.away(session, now)
-    return [(role, user.id, user.full_name) for role in sorted(set(roles))
-            for user in sorted(acting_in(session, role, now), key=lambda u: u.full_name)
-            if user.id not in away]
+    acting = union_all(*(select(literal(role).label("role"), User.id, User.full_name)
+                         .where(_acting(role, now)) for role in roles)).subquery()
+    return [(role, user_id, name) for role, user_id, name in session.execute(
+        select(acting).order_by(acting.c.role, acting.c.full_name)) if user_id not in away]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:
@@ -47,9 +52,13 @@ def acting_query(role: str, now: datetime) -> Select[tuple[User]]:
     """The query of :func:`acting_in`, for a caller that narrows it further (e.g. those
     who asked for "tugas baru" notices, at most so many). Only substitutions in force
     count (``engine.people.in_force``)."""
+    return select(User).where(_acting(role, now)).order_by(User.id)
+
+
+def _acting(role: str, now: datetime) -> ColumnElement[bool]:
+    """Whether a ``User`` answers for ``role`` at ``now`` (as :func:`acting_in`)."""
     in_role = (Substitution.role == role) & substitution_in_force(now)
     holds = exists().where(UserRole.user_id == User.id, UserRole.role == role)
     replaced = exists().where(Substitution.official_id == User.id, in_role)
     stands_in = exists().where(Substitution.substitute_id == User.id, in_role)
-    return select(User).where(User.is_disabled.is_(False),
-                              (holds & ~replaced) | stands_in).order_by(User.id)
+    return User.is_disabled.is_(False) & ((holds & ~replaced) | stands_in)

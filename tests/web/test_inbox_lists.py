@@ -218,3 +218,13 @@ def test_a_page_past_the_last_says_so_and_leads_back(client, started):
     page = client.get("/?halaman=99").get_data(True)
     assert "Halaman ini kosong: 4 tugas ada di halaman sebelumnya." in page
     assert "sudah beres" not in page
+
+
+def test_a_supervisors_page_costs_as_few_statements_with_its_alihkan_choice(
+        app, client, started):
+    """The bulk "Alihkan kepada" choice of the roles he supervises reads them in one query
+    (and who is away), not a query and its users' roles per supervised role (17 then)."""
+    login(client, "kasubbag")
+    client.get("/")  # the first request of a session loads what later ones keep
+    statements = page_statements(app, client, "/")
+    assert len(statements) <= 12, statements
