@@ -110,20 +110,6 @@ class DeadlineTimer(DurationTimerEventDefinition):
         return my_task._get_internal_data("event_fired", False)
 
 
-def count_from(timer_task: Any, start: datetime, *, latest: datetime | None = None) -> None:
-    """Set a ``DeadlineTimer``'s fire time to its deadline counted from ``start`` (aware),
-    e.g. to keep a step's original start when an instance moves to a new version; never
-    later than ``latest`` (aware) when given."""
-    engine = timer_task.workflow.script_engine
-    duration = timer_duration(timer_task)
-    fire_at = engine.calendar.deadline(start, duration,
-                                       round_the_clock=counts_round_the_clock(timer_task))
-    if latest is not None:
-        fire_at = min(fire_at, latest)
-    timer_task.internal_data.pop("event_fired", None)
-    timer_task._set_internal_data(event_value=fire_at.isoformat())
-
-
 def shift_step_timers(workflow: BpmnWorkflow,
                       move: Callable[[datetime, bool, str | None], datetime]) -> int:
     """Move the fire time of the ``DeadlineTimer`` of every open step of ``workflow`` to

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime.adapter import SERIALIZER, count_from
+from engine.runtime.adapter import SERIALIZER, counts_round_the_clock, timer_duration
 from engine.runtime.projection import guarded_task
 
 
@@ -63,8 +63,20 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
         if guarded is not None and str(guarded.id) in started:
             fired = spiff_task.state == TaskState.COMPLETED
-            count_from(spiff_task, started[str(guarded.id)], latest=datetime.fromisoformat(
+            _count_from(spiff_task, started[str(guarded.id)], latest=datetime.fromisoformat(
                 spiff_task.internal_data["event_value"]) if fired else None)
+
+
+def _count_from(timer_task: Any, start: datetime, *, latest: datetime | None) -> None:
+    """Set a ``DeadlineTimer``'s fire time to its deadline counted from ``start`` (aware),
+    never later than ``latest`` (aware) when given."""
+    calendar = timer_task.workflow.script_engine.calendar
+    fire_at = calendar.deadline(start, timer_duration(timer_task),
+                                round_the_clock=counts_round_the_clock(timer_task))
+    if latest is not None:
+        fire_at = min(fire_at, latest)
+    timer_task.internal_data.pop("event_fired", None)
+    timer_task._set_internal_data(event_value=fire_at.isoformat())
 
 
 def _boundary_changes(workflow: Any, spec: Any) -> list[Any]:
