@@ -33,7 +33,7 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     carries."""
     session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
-                             params={"number": instance.number or f"#{instance.id}",
+                             params={"number": instance.label,
                                      "title": instance.title, **params}))
     if user.email and settings.mails(session):
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
@@ -57,7 +57,7 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         requester = instance.started_by
         if requester is None or _is_desk(session, requester, instance):
             return
-        label = instance.number or f"#{instance.id}"
+        label = instance.label
         if record["action"] == "instance.started":
             notify(session, record["at"], requester, instance, "tiket_diterima",
                    f"Tiket {label} diterima: {instance.title}")

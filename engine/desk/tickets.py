@@ -138,7 +138,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     session.flush()
     audit.record(session, clock, "ticket.message", actor=user, instance=instance,
                  from_requester=from_requester, asks=asks)
-    label = instance.number or f"#{instance.id}"
+    label = instance.label
     if from_requester:
         sla.resume(session, clock, instance, user)
         desk = _last_desk_author(session, instance)

@@ -53,8 +53,7 @@ def case_words(task: HumanTask) -> str:
     """The case as notices name it: ``GS-2026-0001 "Server mati" (Penanganan Gangguan
     Server)``; ``#<id>`` for a case without a number."""
     instance = task.instance
-    return (f'{instance.number or f"#{instance.id}"} "{instance.title}" '
-            f"({instance.definition.name})")
+    return f'{instance.label} "{instance.title}" ({instance.definition.name})'
 
 
 @dataclass(frozen=True)

@@ -40,15 +40,16 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     key = f"task:{task.id}:level:{escalation.level}"
     level = level_word(escalation.level) + (
         f" (tingkat {escalation.level})" if escalation.level > 1 else "")
-    instance = task.instance
-    subject = (f'[Alur] {level}: {instance.number or f"#{instance.id}"} "{instance.title}" — '
-               f"{task.name}")[:300]
+    subject = f'[Alur] {level}: {task.instance.label} "{task.instance.title}" — {task.name}'
     added = []
-    for user in people if settings.mails(session) else ():
-        if user.email:
-            body = _mail_body(session, clock, task, message, role, user)
-            added.append(_add(session, clock, escalation, "email", user.email,
-                              f"{key}:email:{user.email.lower()}", subject, body, {}))
+    if settings.mails(session):
+        before, after = _about(session, task, message)
+        for user in people:
+            if user.email:
+                body = (f"{before}\nAnda menerima surel ini sebagai "
+                        f"{_capacity(session, clock, user, role)}.\n\n{after}")
+                added.append(_add(session, clock, escalation, "email", user.email,
+                                  f"{key}:email:{user.email.lower()}", subject[:300], body, {}))
     url = settings.get(session, "webhook")["url"]
     if url:
         payload = {
@@ -66,22 +67,27 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     return added
 
 
-def _mail_body(session: Session, clock: Clock, task: HumanTask, message: str, role: str,
-               reader: User) -> str:
+def _about(session: Session, task: HumanTask, message: str) -> tuple[str, str]:
+    """The e-mail's body before and after the reader's capacity: ``message``, the deadline
+    on the office's wall clock and who holds the step; then the step's link."""
     due = (wall_clock_text(task.due_at, settings.work_calendar(session).timezone)
            if task.due_at else "tanpa batas waktu")
     holder = task.claimed_by.full_name if task.claimed_by else \
         f"belum diambil (peran {task.role})"
-    capacity = role
+    return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}",
+            f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
+
+
+def _capacity(session: Session, clock: Clock, reader: User, role: str) -> str:
+    """In which capacity ``reader`` gets a notice of ``role``: the role, or ``Plh. <role>``
+    for one standing in (one more query, only then)."""
+    if role in reader.role_names:
+        return role
     # Read without flushing, as the chain reads who holds a role: a batch of timers
     # flushes what it added once, at its end.
     with session.no_autoflush:
-        if role not in reader.role_names:  # a Plh/Plt: one more query, rarely
-            acting = substitution.capacities(session, reader, clock.now()).get(role)
-            capacity = acting.label if acting is not None and acting.label else role
-    return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}\n"
-            f"Anda menerima surel ini sebagai {capacity}.\n\n"
-            f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
+        acting = substitution.capacities(session, reader, clock.now()).get(role)
+    return acting.label if acting is not None and acting.label else role
 
 
 def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,

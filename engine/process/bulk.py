@@ -83,7 +83,7 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
 
 def _named(task: HumanTask) -> str:
     """``Tugas "Menerima permintaan" (LTI-2026-0001)``: the step and its case."""
-    return f'Tugas "{task.name}" ({task.instance.number or f"#{task.instance_id}"})'
+    return f'Tugas "{task.name}" ({task.instance.label})'
 
 
 def _closed(task: HumanTask, verb: str) -> str:
