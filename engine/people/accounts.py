@@ -126,7 +126,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         problems["password"] = problem
     if problems:
         raise InvalidTaskData(problems)
-    user = User(username=username, full_name=trimmed(full_name), email=(email or "").strip() or None,
+    user = User(username=username, full_name=trimmed(full_name),
+                email=(email or "").strip() or None,
                 is_admin=is_admin, created_at=clock.now(), password_hash=hasher(password),
                 must_change_password=generated is not None,
                 roles=[UserRole(role=role) for role in roles])

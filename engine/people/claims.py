@@ -5,8 +5,9 @@ and may take it.
 A claim lapses when its holder's account is disabled, or when they neither hold the
 step's role nor stand in for it as Plh/Plt any more: the substitution ended (early, or
 at its ``ends_at``), the official it stood in for lost the role, the substitute lost
-every role, or an administrator took the role away. Before, such a step stayed held: the official got "sudah diambil oleh …",
-the former Plh could not act on it, and it left every inbox but the supervisor's.
+every role, or an administrator took the role away. Before, such a step stayed held: the
+official got "sudah diambil oleh …", the former Plh could not act on it, and it left every
+inbox but the supervisor's.
 """
 
 from collections.abc import Collection
