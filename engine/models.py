@@ -168,11 +168,6 @@ class ProcessInstance(Base):
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
 
-    @property
-    def label(self) -> str:
-        """How notices and messages name the case: its number, or ``#<id>`` without one."""
-        return self.number or f"#{self.id}"
-
 
 class ProcessNumber(Base):
     """The last process number given per stem (``<prefix>-<year>-``, e.g. ``LTI-2026-``):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine import audit, settings
 from engine.models import AlertSource, Delivery, Notification, ProcessInstance, User
 from engine.people.access import REQUESTER_PROCESSES
+from engine.process import case
 
 REQUESTER_ROLE = "Pemohon"
 
@@ -33,7 +34,7 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     carries."""
     session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
-                             params={"number": instance.label,
+                             params={"number": case.label(instance),
                                      "title": instance.title, **params}))
     if user.email and settings.mails(session):
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
@@ -57,7 +58,7 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         requester = instance.started_by
         if requester is None or _is_desk(session, requester, instance):
             return
-        label = instance.label
+        label = case.label(instance)
         if record["action"] == "instance.started":
             notify(session, record["at"], requester, instance, "tiket_diterima",
                    f"Tiket {label} diterima: {instance.title}")

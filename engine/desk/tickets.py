@@ -30,7 +30,7 @@ from engine.models import (
 )
 from engine.paging import Page, latest, paginate
 from engine.people.access import REQUESTER_PROCESSES, Access
-from engine.process import attachments
+from engine.process import attachments, case
 from engine.process.lists import INSTANCE_ROW, started_data
 from engine.text import trimmed
 
@@ -138,7 +138,7 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     session.flush()
     audit.record(session, clock, "ticket.message", actor=user, instance=instance,
                  from_requester=from_requester, asks=asks)
-    label = instance.label
+    label = case.label(instance)
     if from_requester:
         sla.resume(session, clock, instance, user)
         desk = _last_desk_author(session, instance)

@@ -26,6 +26,7 @@ from engine.models import (
     ProcessInstance,
     User,
 )
+from engine.process import case
 
 # The requester's notices (engine.desk): their link leads to the ticket, the filter "tiket"
 # keeps them all.
@@ -53,7 +54,7 @@ def case_words(task: HumanTask) -> str:
     """The case as notices name it: ``GS-2026-0001 "Server mati" (Penanganan Gangguan
     Server)``; ``#<id>`` for a case without a number."""
     instance = task.instance
-    return f'{instance.label} "{instance.title}" ({instance.definition.name})'
+    return f'{case.label(instance)} "{instance.title}" ({instance.definition.name})'
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from engine.clock import Clock
 from engine.escalation.notifications import level_word
 from engine.models import Delivery, Escalation, HumanTask, User
 from engine.people import substitution
+from engine.process import case
 from engine.time.wall_clock import wall_clock_text
 
 BACKOFF_FIRST = timedelta(seconds=30)
@@ -40,7 +41,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     key = f"task:{task.id}:level:{escalation.level}"
     level = level_word(escalation.level) + (
         f" (tingkat {escalation.level})" if escalation.level > 1 else "")
-    subject = f'[Alur] {level}: {task.instance.label} "{task.instance.title}" — {task.name}'
+    subject = f'[Alur] {level}: {case.label(task.instance)} "{task.instance.title}" — {task.name}'
     added = []
     if settings.mails(session):
         before, after = _about(session, task, message)

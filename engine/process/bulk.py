@@ -14,7 +14,7 @@ from engine.clock import Clock
 from engine.errors import AlurError, InvalidTaskData
 from engine.models import HumanTask, User
 from engine.people.access import Access
-from engine.process import tasks
+from engine.process import case, tasks
 from engine.process.task_states import task_state_word
 
 MAX_BULK = 100
@@ -83,7 +83,7 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
 
 def _named(task: HumanTask) -> str:
     """``Tugas "Menerima permintaan" (LTI-2026-0001)``: the step and its case."""
-    return f'Tugas "{task.name}" ({task.instance.label})'
+    return f'Tugas "{task.name}" ({case.label(task.instance)})'
 
 
 def _closed(task: HumanTask, verb: str) -> str:

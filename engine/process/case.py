@@ -40,6 +40,12 @@ MAX_TEXT = 2000
 MAX_DATA_KEYS = 50
 
 
+def label(instance: ProcessInstance) -> str:
+    """How notices and messages name a case: its number (``GS-2026-0001``), or ``#<id>``
+    without one."""
+    return instance.number or f"#{instance.id}"
+
+
 def start_data(definition: ProcessDefinition, data: Any
                ) -> tuple[dict[str, Any], dict[str, str]]:
     """Check start data: against the start form when the SOP declares one, else each
