@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base
+from engine.db import Base, WrittenOnceJSON
 
 
 class User(Base):
@@ -119,7 +119,7 @@ class ProcessDefinition(Base):
     # by a list or a page that merely names the version.
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # read via adapter.spec_of
-    catalog: Mapped[dict[str, Any]] = mapped_column(JSON)
+    catalog: Mapped[dict[str, Any]] = mapped_column(WrittenOnceJSON)
     file_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime]
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
