@@ -384,5 +384,11 @@ def load_state(state_json: str, spec: Any, clock: Clock, calendar: WorkCalendar
     dct = json.loads(state_json)
     SERIALIZER.migrate(dct)
     workflow = SERIALIZER.from_dict(dct, spec=spec)
-    workflow.script_engine = AlurScriptEngine(clock, calendar)
+    bind(workflow, clock, calendar)
     return workflow
+
+
+def bind(workflow: BpmnWorkflow, clock: Clock, calendar: WorkCalendar) -> None:
+    """Make ``workflow``'s timers read ``clock`` and count in ``calendar`` from now on (a
+    workflow kept in memory between changes, ``engine.runtime.warm``, gets each change's)."""
+    workflow.script_engine = AlurScriptEngine(clock, calendar)

@@ -33,7 +33,7 @@ from engine.clock import Clock, FixedClock
 from engine.db import held_back, own_session
 from engine.errors import ProcessFailure
 from engine.models import HumanTask, Notification, ProcessDefinition, ProcessInstance, User
-from engine.runtime import adapter
+from engine.runtime import adapter, warm
 from engine.runtime.compaction import compact
 from engine.runtime.projection import EMPTY, Snapshot, project, snapshot
 from engine.sqlite_writers import begin_writing
@@ -90,7 +90,8 @@ class InstanceUnit:
     def workflow(self) -> Any:
         """The instance's workflow (loaded and compacted on first use)."""
         if self._workflow is None:
-            self._workflow = _load(self.session, self.clock, self.instance, self._checkpoint)
+            self._workflow = _warm(self.session, self.clock, self.instance) or _load(
+                self.session, self.clock, self.instance, self._checkpoint)
             if self._before is None:
                 self._before = snapshot(self._workflow)
         return self._workflow
@@ -151,6 +152,9 @@ class InstanceUnit:
         if not stored:
             compact(self.workflow)
             write_state(self.session, self.instance, adapter.dump_state(self.workflow))
+        if self.instance.status == "running":
+            warm.keep(self.instance.id, self.instance.definition_id,
+                      self.instance.state_json, self.workflow)
         if was != "completed" and self.instance.status == "completed":
             audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
             facts.record_end(self.session, self.instance)
@@ -358,6 +362,15 @@ def notify_administrators(session: Session, clock: Clock, instance: ProcessInsta
                     "process": instance.definition.name,
                     "element": instance.error_element or "",
                     "error": (instance.error_message or "")[:2000]}))
+
+
+def _warm(session: Session, clock: Clock, instance: ProcessInstance) -> Any | None:
+    """The workflow kept in memory for the instance's stored state (``engine.runtime.warm``),
+    bound to ``clock`` and the office's calendar; None when none is kept."""
+    workflow = warm.take(instance.id, instance.definition_id, instance.state_json)
+    if workflow is not None:
+        adapter.bind(workflow, clock, settings.work_calendar(session))
+    return workflow
 
 
 def _load(session: Session, clock: Clock, instance: ProcessInstance, state_json: str) -> Any:
