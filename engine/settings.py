@@ -59,7 +59,9 @@ DEFAULTS: dict[str, Any] = {
 LARGE = ("identity",)
 _MEMO = "alur.settings"
 # Built once: read every request, as plain values (no ORM objects to build).
-_SMALL = select(Setting.key, Setting.value).where(Setting.key.not_in(LARGE))
+# Plain comparisons rather than NOT IN: an IN list is expanded into the SQL text anew on
+# every execution, which cost more than the read.
+_SMALL = select(Setting.key, Setting.value).where(*(Setting.key != key for key in LARGE))
 
 
 def _values(session: Session) -> dict[str, Any]:
