@@ -21,6 +21,8 @@ from engine.time.hours import PERPRES_21_2023, Interval, RamadanPeriod, Schedule
 
 # A calendar whose office never opens would otherwise search forever.
 _MAX_CLOSED_DAYS = 366
+# Days whose office intervals a calendar keeps (a few years' worth).
+_KEPT_DAYS = 2048
 # Office time between two moments is counted over at most this span (README "Batas"); a
 # task ten years late is shown as ten years late. Deadlines need far less: the longest
 # time standard is a year (engine.time.duration).
@@ -98,6 +100,8 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # fail here on an unknown zone, not at the first deadline
+        # Each local day's office intervals, as counted (not a field: no part of equality).
+        object.__setattr__(self, "_days", {})
 
     def is_working_day(self, day: date) -> bool:
         """Whether the office opens on ``day`` (a local date): office hours, not a holiday."""
@@ -174,11 +178,18 @@ class WorkCalendar:
         """Office hours of ``day``'s weekday under the schedule in force (Ramadan or not)."""
         return self._schedule(day).days.get(day.weekday(), ())
 
-    def _local_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        if self._is_holiday(day):
-            return []
-        return [(datetime.combine(day, start, self._zone), datetime.combine(day, end, self._zone))
-                for start, end in self._hours(day)]
+    def _local_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The office intervals of local ``day``, aware in the office's zone; counted once
+        per day per calendar (at most ``_KEPT_DAYS`` kept: every deadline and every step's
+        office minutes ask for the same days)."""
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) >= _KEPT_DAYS:
+                self._days.clear()
+            known = self._days[day] = () if self._is_holiday(day) else tuple(
+                (datetime.combine(day, start, self._zone), datetime.combine(day, end, self._zone))
+                for start, end in self._hours(day))
+        return known
 
     def _intervals_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Office intervals from local ``moment`` on, the first one cut to begin at ``moment``.
