@@ -126,7 +126,13 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
             or cancelled: no one reads its thread any more), empty (without a file) or
             over 2000 characters.
     """
-    from_requester = _writer(session, clock.now(), instance, user, asks)
+    return _post(session, clock, instance, user, text, asks, attachment,
+                 _writer(session, clock.now(), instance, user, asks))
+
+
+def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User, text: str,
+          asks: bool, attachment: Attachment | None, from_requester: bool) -> TicketMessage:
+    """``post`` once ``_writer`` let ``user`` write (``from_requester``: as the requester)."""
     text = trimmed(text)
     if len(text) > MAX_MESSAGE or (not text and attachment is None):
         raise InvalidTaskData({"text": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
@@ -195,11 +201,11 @@ def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessIns
               asks: bool = False) -> TicketMessage:
     """``post`` with a file (stored as the instance's attachment, visible to both sides
     of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
-    _writer(session, clock.now(), instance, user, asks)  # before the file is stored
+    from_requester = _writer(session, clock.now(), instance, user, asks)  # before storing
     attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
     audit.record(session, clock, "attachment.added", actor=user, instance=instance,
                  filename=attachment.filename, size=len(data), sha256=attachment.sha256)
-    return post(session, clock, instance, user, text, asks=asks, attachment=attachment)
+    return _post(session, clock, instance, user, text, asks, attachment, from_requester)
 
 
 def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user: User,
