@@ -249,6 +249,12 @@ def may_end(session: Session, user: User, substitution: Substitution) -> bool:
     return bool(above & user.role_names)
 
 
+def may_see(session: Session, user: User, substitution: Substitution) -> bool:
+    """Whether ``user`` may see ``substitution`` (who, whom, the warrant): its substitute, or
+    whoever may end it (:func:`may_end`), as :func:`current_page` lists them."""
+    return user.id == substitution.substitute_id or may_end(session, user, substitution)
+
+
 def current_page(session: Session, user: User, now: datetime, page: int, per_page: int
                  ) -> Page:
     """Page ``page`` of the substitutions not yet over (``now``: aware) that ``user`` is

@@ -205,3 +205,27 @@ def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app
     assert 'id="ends_at-error">tanggal harus dalam tahun 2000–2100' in html
     with app.app_context():
         assert db.session.scalars(select(Substitution)).all() == []
+
+
+def test_a_refused_extension_shows_nothing_of_a_substitution_to_an_outsider(app, client):
+    ids = _ids(app)
+    login(client, "admin")
+    assert _record(client, ids) == 302
+    with app.app_context():
+        plh_id = db.session.scalars(select(Substitution.id)).one()
+    outsider = app.test_client()  # the Ketua: neither part of it nor above its substitute
+    login(outsider, "ketua")
+    token = csrf_token(outsider.get("/plh/").get_data(True))
+    for unreadable in ("", "kemarin"):
+        response = outsider.post(f"/plh/{plh_id}/perpanjang",
+                                 data={"csrf_token": token, "ends_at": unreadable})
+        assert response.status_code == 404
+        assert "W8-U1/99/KP/XI/2026" not in response.get_data(True)
+    with app.app_context():
+        assert db.session.get(Substitution, plh_id).extended_at is None
+    official = app.test_client()
+    login(official, "prakom")
+    token = csrf_token(official.get("/plh/").get_data(True))
+    shown = official.post(f"/plh/{plh_id}/perpanjang", data={"csrf_token": token,
+                                                             "ends_at": ""})
+    assert shown.status_code == 422

@@ -138,8 +138,12 @@ def extend(substitution_id: int) -> Any:
 
 
 def _refused(substitution_id: int, invalid: InvalidTaskData) -> Any:
-    """The list again, nothing changed, with the reason beside that substitution (422)."""
+    """The list again, nothing changed, with the reason beside that substitution (422);
+    404, as for no such substitution, to someone who may not see it (a date the form could
+    not read is refused before the engine asks who acts)."""
     db.session.rollback()
+    if not substitution.may_see(db.session, current_user, _substitution(substitution_id)):
+        abort(404)
     return _page({}, {substitution_id: "; ".join(invalid.fields.values())})
 
 
