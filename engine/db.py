@@ -78,6 +78,14 @@ _SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
 
 
+def database_words(error: BaseException) -> str:
+    """The database's own words for ``error`` (a SQLAlchemy error: its driver error's), its
+    first line only, without SQLAlchemy's statement and link, at most 300 characters; the
+    error's type name when it says nothing."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0][:300] if lines else type(error).__name__
+
+
 def is_busy(error: BaseException) -> bool:
     """Whether ``error`` (a SQLAlchemy ``DBAPIError`` or a driver error) says the database
     is busy: SQLite could not get its write lock within the busy timeout, or PostgreSQL

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.db import database_words
 from engine.escalation.heartbeat import heartbeats
 from engine.reports import live
 
@@ -106,9 +107,8 @@ class _DatabaseRegistry:
         except SQLAlchemyError as error:
             self.session.rollback()
             families, up = [], 0
-            cause = str(getattr(error, "orig", None) or error).strip().splitlines()
             log.warning("metrics: the database cannot be read (%s: %s); alur_database_up 0",
-                        type(error).__name__, cause[0][:300] if cause else "",
+                        type(error).__name__, database_words(error),
                         extra={"fields": {"event": "metrics.database_down"}})
         yield from families
         yield GaugeMetricFamily("alur_database_up",

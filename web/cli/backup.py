@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.db import database_words
 from web.cli import archive, dumps
 from web.extensions import clock
 
@@ -37,11 +38,6 @@ def _versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             found[name.lower()] = "unknown"
     return found
-
-
-def _first_line(error: Exception) -> str:
-    """The database's own words for ``error``, without SQLAlchemy's statement and link."""
-    return str(getattr(error, "orig", None) or error).splitlines()[0][:300]
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -73,7 +69,7 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
     except (dumps.DumpFailed, OSError) as error:
         _fail(f"cadangan tidak dibuat: {error}")
     except (SQLAlchemyError, sqlite3.Error) as error:
-        _fail(f"cadangan tidak dibuat: basis data tidak dapat dibaca ({_first_line(error)})")
+        _fail(f"cadangan tidak dibuat: basis data tidak dapat dibaca ({database_words(error)})")
     rows = sum(manifest["tables"].values())
     click.echo(f"cadangan {made}: {len(manifest['tables'])} tabel, {rows} baris, "
                f"{_attachments(manifest)}")
@@ -105,7 +101,7 @@ def _verify(app: Flask, target: Path) -> None:
         _fail(f"cadangan {target} tidak lolos: {error}")
     except SQLAlchemyError as error:
         _fail(f"cadangan {target} tidak dapat diperiksa: basis data menolak "
-              f"({_first_line(error)})")
+              f"({database_words(error)})")
     tables, problems = manifest["tables"], _recorded_problems(manifest)
     if problems:
         _fail(f"cadangan {target} tidak lengkap: basis datanya lolos ({len(tables)} tabel), "

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from engine import settings
+from engine.db import database_words
 from engine.errors import InvalidProcess, InvalidTaskData
 from engine.models import User, UserRole
 from engine.people import accounts
@@ -339,7 +340,7 @@ def main() -> None:
         raise SystemExit(2) from None
     except OperationalError as error:
         click.echo("GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: "
-                   f"{str(error.orig).strip().splitlines()[0][:300]}", err=True)
+                   f"{database_words(error)}", err=True)
         raise SystemExit(1) from None
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.db import database_words
 from web.extensions import db
 
 # Seconds between two tries while waiting.
@@ -60,7 +61,6 @@ def _unreachable(app: Flask) -> str | None:
                 connection.execute(text("SELECT 1"))
             return None
         except SQLAlchemyError as error:
-            lines = str(getattr(error, "orig", None) or error).strip().splitlines()
-            return lines[0][:300] if lines else type(error).__name__
+            return database_words(error)
         finally:
             db.engine.dispose()
