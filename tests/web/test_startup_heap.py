@@ -3,10 +3,10 @@ they serve or fire, so that the garbage collector's collections skip the startup
 (``web.cli.worker.freeze_startup_heap``)."""
 
 import gc
-import signal
 
 import pytest
 
+from tests.helpers.worker_cli import invoke_worker
 from web.cli import serve as serving
 from web.cli import worker as scheduler
 
@@ -34,10 +34,6 @@ def test_the_worker_freezes_the_startup_heap_before_its_first_round(app, monkeyp
                                                                     frozen_at_start):
     monkeypatch.setattr(scheduler, "run",
                         lambda app, stop: frozen_at_start.append(gc.get_freeze_count()))
-    previous = signal.getsignal(signal.SIGTERM)
-    try:
-        result = app.test_cli_runner().invoke(args=["worker"])
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    result = invoke_worker(app)
     assert result.exit_code == 0, result.output
     assert frozen_at_start[0] > 0
