@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from engine.db import SQLITE_BUSY_TIMEOUT_MS, Base
 from engine.models import User, UserRole
 from engine.process.deploy import deploy
 from engine.roles import KNOWN_ROLES, username_for
+from engine.runtime import warm
 from engine.sqlite_writers import engine_options
 from tests.helpers.database import fresh_database
 
@@ -34,6 +36,13 @@ START_DATA = {"penanganan_permintaan_layanan_ti": {
 def sop_walks() -> dict:
     """The recorded walks through the five bundled SOPs (tests/data/sop_walks.json)."""
     return json.loads((DATA / "sop_walks.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def no_kept_workflows(monkeypatch) -> None:
+    """Each test starts with no workflow kept in memory (``engine.runtime.warm``): ids
+    start again in every fresh database, so none may carry over from another test."""
+    monkeypatch.setattr(warm, "_kept", OrderedDict())
 
 
 @pytest.fixture
