@@ -53,6 +53,15 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD):
                                        "csrf_token": token})
 
 
+WRONG_LOGIN = "Nama pengguna atau kata sandi salah."
+DISABLED_LOGIN = "Akun ini dinonaktifkan. Hubungi administrator."
+
+
+def refused_login(response, reason: str = WRONG_LOGIN) -> bool:
+    """Whether ``login`` was refused for ``reason``: the form again (200) saying why."""
+    return response.status_code == 200 and reason in response.get_data(as_text=True)
+
+
 def api_token(client: FlaskClient, username: str) -> dict[str, str]:
     """Authorization header for ``username``."""
     response = client.post("/api/v1/auth/token", json={"username": username,

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 from engine.clock import ManualClock
 from engine.models import ApiToken, AuditRecord, User
 from tests.conftest import MONDAY_0800, csrf_token
-from tests.web.conftest import PASSWORD, api_token, login
+from tests.web.conftest import DISABLED_LOGIN, PASSWORD, api_token, login, refused_login
 from web import create_app
 from web.extensions import db
 
@@ -119,13 +119,13 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
     assert _user(app, "budi").role_names == {"Prakom", "Kasubbag"}
     assert client.post(f"{edit}/status", data={"csrf_token": token,
                                                "disabled": "1"}).status_code == 302
-    assert login(app.test_client(), "budi", password).status_code == 200
+    assert refused_login(login(app.test_client(), "budi", password), DISABLED_LOGIN)
     assert client.post(f"{edit}/status", data={"csrf_token": token,
                                                "disabled": "0"}).status_code == 302
     reset = client.post(f"{edit}/kata-sandi", data={"csrf_token": token})
     assert reset.status_code == 200 and reset.headers["Cache-Control"] == "no-store"
     second = _temporary_password(reset.get_data(True))
-    assert login(app.test_client(), "budi", password).status_code == 200
+    assert refused_login(login(app.test_client(), "budi", password))
     assert login(app.test_client(), "budi", second).headers["Location"] == "/akun/"
     with app.app_context():
         actions = db.session.scalars(select(AuditRecord.action).where(

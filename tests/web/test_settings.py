@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from engine import settings
 from engine.models import AuditRecord, Escalation, ProcessInstance, Setting, User
 from tests.conftest import csrf_token
-from tests.web.conftest import PASSWORD, api_token, login
+from tests.web.conftest import PASSWORD, api_token, login, refused_login
 from tests.web.test_alerts_api import FIRING, add_source
 from web.cli.worker import fire_once
 from web.extensions import db
@@ -187,7 +187,7 @@ def test_user_changes_own_password(app, client):
         "csrf_token": token, "current_password": PASSWORD, "new_password": "sandi-baru-2026",
         "confirm_password": "sandi-baru-2026"}).status_code == 302
     client.post("/keluar", data={"csrf_token": token})
-    assert login(client, "prakom").status_code == 200, "the old password no longer works"
+    assert refused_login(login(client, "prakom")), "the old password no longer works"
     assert login(client, "prakom", "sandi-baru-2026").status_code == 302
 
 
