@@ -59,8 +59,6 @@ def bulk_action() -> Any:
     ``tugas``; one message per task, done or refused, and one naming the values that are
     no task number (a hand-made or damaged form), which are not processed."""
     ticked = request.form.getlist("tugas")
-    ids = [int(value) for value in ticked if _task_id(value)]
-    bad = [value for value in ticked if not _task_id(value)]
     back = redirect(request.form.get("kembali", "") if _local(request.form.get("kembali", ""))
                     else url_for("inbox.index"))
     if len(ticked) > bulk.MAX_BULK:  # never some of them silently
@@ -70,6 +68,8 @@ def bulk_action() -> Any:
     if not ticked:
         flash(gettext("Pilih dulu tugas yang akan diproses."), "error")
         return back
+    ids = [int(value) for value in ticked if _task_id(value)]  # at most MAX_BULK values
+    bad = [value for value in ticked if not _task_id(value)]
     action = request.form.get("aksi")
     if action not in ("ambil", "alihkan"):  # never an unknown action taken for "ambil"
         flash(gettext("Tindakan tidak dikenal; pilih Ambil atau Alihkan. Tidak ada yang "
