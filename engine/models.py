@@ -214,7 +214,7 @@ class HumanTask(Base):
     # The Waktu this step got when it opened: its timer's ISO 8601 duration evaluated on
     # the case data ("PT1H" for a kritis case), and whether it counts wall-clock time
     # (``sepanjang_waktu`` held). None/False: no timer, or a row from before these were
-    # kept (``engine.escalation.chain.step_clock`` then reads the catalog).
+    # kept (``engine.process.levels.step_clock`` then reads the catalog).
     duration: Mapped[str | None] = mapped_column(String(40))
     round_the_clock: Mapped[bool] = mapped_column(default=False, server_default=false())
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

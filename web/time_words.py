@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import format_decimal, get_locale, gettext, lazy_pgettext, ngettext
 
-from engine.escalation.chain import step_clock
+from engine.process.levels import step_clock
 from engine.time.duration import office_parts, parse_duration
 from engine.time.spans import working_days
 from web.extensions import clock

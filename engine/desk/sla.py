@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.escalation.chain import step_clock
+from engine.process.levels import step_clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
 from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, defer, selectinload
 from engine import audit
 from engine.clock import Clock
 from engine.errors import NotFound
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
+from engine.process.levels import level_fire_time, role_at_level
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.projection import step_waktu
@@ -243,8 +244,10 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start with ``target``'s
-    Waktu (timer waiting or fired), which their rows take for later escalation levels
-    (a level 2+ already scheduled keeps its time); a claimed step
+    Waktu (timer waiting or fired), which their rows take for later escalation levels:
+    a level 2+ already scheduled falls due again from the step's deadline with the new
+    Waktu (``engine.process.levels.level_fire_time``), and is dropped when the step's new
+    lane has no supervisor that high; a claimed step
     ``target`` puts in another lane is released (``task.released``, no actor, naming the
     former holder). An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
     state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
@@ -277,6 +280,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
     Raises:
         MigrationRefused: SpiffWorkflow could not move its state (nothing saved).
     """
+    moved = False
     with change(session, clock, instance_id, statuses=MOVABLE) as unit:
         if unit is None:
             return
@@ -292,6 +296,24 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
                      version=target.version)
         result.migrated.append(instance_id)
+        moved = True
+    if moved:  # after the move's save, which set the steps' new Waktu and deadlines
+        _retime_later_levels(session, instance_id)
+
+
+def _retime_later_levels(session: Session, instance_id: int) -> None:
+    """The escalation levels 2+ already scheduled for a moved instance's open steps, due
+    again as the steps now stand (after the move's save: new Waktu, deadline, lane)."""
+    for timer, task in session.execute(
+            select(Timer, HumanTask).join(HumanTask, Timer.human_task_id == HumanTask.id)
+            .where(Timer.instance_id == instance_id, Timer.level > 1,
+                   HumanTask.state == "open")).all():
+        fire_at = (level_fire_time(session, task, timer.level)
+                   if role_at_level(task.role, timer.level) is not None else None)
+        if fire_at is None:
+            session.delete(timer)
+        else:
+            timer.fire_at = fire_at
 
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:

@@ -3,7 +3,7 @@ the duration parser reads it back (a fraction times the level is not a float's t
 
 import pytest
 
-from engine.escalation.chain import scale_duration
+from engine.process.levels import scale_duration
 from engine.time.duration import parse_duration
 
 

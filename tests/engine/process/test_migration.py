@@ -262,5 +262,30 @@ def test_a_retimed_step_counts_its_new_waktu_from_its_start_but_a_late_one_no_la
     assert _open(session, waiting.id).duration == "PT1H"
     assert _open(session, late.id).due_at == MONDAY_0800 + timedelta(minutes=30)
     [level_2] = session.scalars(select(Timer).where(Timer.instance_id == late.id)).all()
-    assert level_2.fire_at >= _open(session, late.id).due_at
     assert level_2.level == 2, "level 1 was raised: it is not armed again"
+    assert level_2.fire_at == MONDAY_0800 + timedelta(minutes=90), (
+        "level 2 counts one new Waktu (1 jam) on from the kept deadline, not the old 30 menit")
+
+
+def test_a_scheduled_level_2_is_dropped_when_the_new_lane_has_no_supervisor(
+        session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    late = start_instance(session, clock, process_key="sop_uji", title="Terlambat",
+                          user=users["Prakom"])
+    session.commit()
+    clock.advance(timedelta(minutes=45))
+    assert fire_instance_timers(session, clock, late.id) == 1
+    session.commit()
+    assert session.scalars(select(Timer.level).where(Timer.instance_id == late.id)).all() == [2]
+    step = ("<bpmn:flowNodeRef>Kegiatan_1</bpmn:flowNodeRef>\n"
+            "        <bpmn:flowNodeRef>Waktu_Kegiatan_1</bpmn:flowNodeRef>\n"
+            "        <bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>\n")
+    v2, _ = deploy(session, clock, mini_bpmn({
+        step: "", '<bpmn:lane id="Lane_Kasubbag"':
+            f'<bpmn:lane id="Lane_Ketua" name="Ketua">{step}</bpmn:lane>'
+            '<bpmn:lane id="Lane_Kasubbag"'}))
+    assert migrate_instances(session, clock, v2, users["admin"]).migrated == [late.id]
+    session.commit()
+    assert _open(session, late.id).role == "Ketua"
+    assert session.scalars(select(Timer).where(Timer.instance_id == late.id)).all() == [], (
+        "the Ketua has no supervisor: no level 2 is left to fire")
