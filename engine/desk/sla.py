@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.process.levels import step_clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
+from engine.process.levels import step_clock
 from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar
 
