@@ -68,13 +68,15 @@ def bounded_page(browser, viewport: dict[str, int], timeout_ms: int) -> Iterator
         context.close()
 
 
-def login(page, base: str, username: str) -> None:
-    """Log in through the form as ``username`` (the demo password)."""
+def login(page, base: str, username: str, landing: str = "/") -> None:
+    """Log in through the form as ``username`` (the demo password) and wait for the page
+    it lands on: Kotak Masuk (``/``) for an official, Tiket Saya (``/tiket/``) for an
+    employee holding no role."""
     page.goto(f"{base}/masuk")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{landing}")
 
 
 def logout(page, base: str) -> None:

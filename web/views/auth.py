@@ -139,7 +139,8 @@ def login() -> Any:
         login_user(user)
         if user.must_change_password:
             return redirect(url_for("account.profile"))
-        return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
+        return redirect(safe_next(request.args.get("next")) or url_for(
+            "desk.mine" if user.is_requester_only else "inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

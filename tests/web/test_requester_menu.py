@@ -1,0 +1,33 @@
+"""An employee holding no role (only Pemohon) lands on Tiket Saya and sees the ticket pages
+in the menu, not the officials' process pages; an official's menu is unchanged."""
+
+import re
+
+from tests.web.conftest import login
+from tests.web.desk_helpers import add_employee
+
+OFFICIAL_ONLY = ("Kotak Masuk", "Daftar Proses", "Mulai Proses", "Laporan", "Plh/Plt")
+
+
+def _menu(html: str) -> list[str]:
+    """The link texts of the main menu, badge numbers left out."""
+    nav = re.search(r'<nav aria-label="Menu utama">(.*?)</nav>', html, re.S).group(1)
+    return [re.sub(r"<span.*", "", text, flags=re.S).strip()
+            for text in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+
+
+def test_an_employee_without_a_role_lands_on_his_tickets_with_the_ticket_menu(app, client):
+    add_employee(app)
+    landed = login(client, "pegawai")
+    assert landed.status_code == 302 and landed.headers["Location"] == "/tiket/"
+    html = client.get("/tiket/").get_data(True)
+    assert _menu(html) == ["Tiket Saya", "Ajukan Tiket", "Notifikasi", "Akun"]
+    assert '<a class="brand" href="/tiket/">' in html
+
+
+def test_an_officials_menu_and_landing_page_are_the_inbox_and_the_process_pages(app, client):
+    landed = login(client, "prakom")
+    assert landed.status_code == 302 and landed.headers["Location"] == "/"
+    menu = _menu(client.get("/").get_data(True))
+    assert all(item in menu for item in OFFICIAL_ONLY), menu
+    assert menu[:4] == ["Kotak Masuk", "Daftar Proses", "Mulai Proses", "Tiket Saya"]
