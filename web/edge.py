@@ -38,6 +38,15 @@ CONTENT_SECURITY_POLICY = (
 MAX_ID = 2**31 - 1
 
 
+def is_id(number: int) -> bool:
+    """Whether ``number`` (a whole number a form sent) can be a row's id: 1..2^31-1.
+
+    A chosen or ticked number outside it names no row, and is not handed to the database,
+    whose driver would overflow on it. Raises nothing.
+    """
+    return 0 < number <= MAX_ID
+
+
 class BoundedInt(IntegerConverter):
     """``<int:...>``: 0..2^31-1; a larger number is answered 404 at once. (NotFound, not
     Werkzeug's ValidationError: that would make it try the path's other routes and answer

@@ -135,13 +135,17 @@ def record_text(record: Any) -> str:
     centre names it: ``Pengingat: langkah melewati batas waktu``, ``Eskalasi ke atasan
     (tingkat 2, Kasubbag): langkah melewati batas waktu`` (a record without a level: the
     action's words)."""
+    # Here, not at the top: web.notification_words imports web.time_words, which imports
+    # this module.
+    from web.notification_words import LABELS
+
     level = record.detail.get("level") if record.action == "task.escalated" else None
     if level is None:
         return history_text(record.action)
     if level == 1:
-        return gettext("%(label)s: langkah melewati batas waktu", label=gettext("Pengingat"))
+        return gettext("%(label)s: langkah melewati batas waktu", label=str(LABELS["pengingat"]))
     return gettext("%(label)s (tingkat %(level)s, %(role)s): langkah melewati batas waktu",
-                   label=gettext("Eskalasi ke atasan"), level=level,
+                   label=str(LABELS["eskalasi"]), level=level,
                    role=record.detail.get("role", "?"))
 
 

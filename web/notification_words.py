@@ -25,10 +25,9 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
           "tiket_selesai": lazy_gettext("Tiket selesai")}
 # The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
-FILTER_LABELS = {"pengingat": lazy_gettext("Pengingat"),
-                 "eskalasi": lazy_gettext("Eskalasi ke atasan"),
-                 "penugasan": lazy_gettext("Penugasan"), "tugas_baru": lazy_gettext("Tugas baru"),
-                 "tiket": lazy_gettext("Tiket"), "galat": lazy_gettext("Galat")}
+FILTER_LABELS = {"pengingat": LABELS["pengingat"], "eskalasi": LABELS["eskalasi"],
+                 "penugasan": LABELS["penugasan"], "tugas_baru": LABELS["tugas_baru"],
+                 "tiket": lazy_gettext("Tiket"), "galat": LABELS["galat"]}
 OLD_ESCALATION = re.compile(r"^Eskalasi tingkat (\d+) untuk ([^:]+): (.*)$", re.DOTALL)
 
 

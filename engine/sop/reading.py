@@ -16,6 +16,13 @@ MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 1000, 60
 
+# File names the Kelola SOP upload takes as an SOP table or as BPMN (``alur deploy`` points
+# a table to ``alur sop import``). ``read_table`` reads a name in WORKBOOK_SUFFIXES (or ZIP
+# bytes) as a workbook, anything else as CSV.
+TABLE_SUFFIXES = (".csv", ".xlsx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+BPMN_SUFFIXES = (".bpmn", ".xml")
+
 # First bytes of files people pick by mistake for an SOP (a PDF of the signed SOP, a scan,
 # an old Word file): (signature, what it is).
 NOT_AN_SOP = ((b"%PDF", "PDF"), (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003"),
@@ -52,12 +59,12 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "
                               ".xlsx atau CSV UTF-8.")])
     seems = seems_other_file(data) or (
-        "BPMN" if suffix in (".bpmn", ".xml") or data.lstrip()[:1] == b"<" else None)
+        "BPMN" if suffix in BPMN_SUFFIXES or data.lstrip()[:1] == b"<" else None)
     if seems:
         raise InvalidProcess([(f'Berkas "{filename[:100]}" bukan tabel SOP (tampaknya {seems}); '
                               "tabel SOP berupa .csv atau .xlsx, dan BPMN dideploy apa adanya "
                               "(alur deploy, atau unggah di Kelola SOP).")])
-    rows = (_read_xlsx(data, filename) if suffix in (".xlsx", ".xlsm")
+    rows = (_read_xlsx(data, filename) if suffix in WORKBOOK_SUFFIXES
             or data.startswith(b"PK\x03\x04") else _read_csv(data, filename))
     for row in rows:  # a workbook pads rows to its widest; CSV keeps trailing commas
         while row and not row[-1]:

@@ -18,6 +18,7 @@ from marshmallow import Schema
 
 from web.api import bp
 from web.api.schemas_common import ErrorSchema
+from web.edge import MAX_ID
 
 # Answers any authenticated endpoint may give (bad input, no token, no right, not found,
 # too large, too many attempts, database busy); each endpoint adds its own.
@@ -67,7 +68,7 @@ def _path(rule: str) -> str:
 def _parameters(rule: str) -> list[dict[str, Any]]:
     found = []
     for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", rule):
-        schema = ({"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+        schema = ({"type": "integer", "minimum": 0, "maximum": MAX_ID}
                   if converter == "int" else {"type": "string", "minLength": 1})
         found.append({"in": "path", "name": name, "required": True, "schema": schema,
                       "example": EXAMPLES.get(name, 1)})

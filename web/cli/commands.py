@@ -22,6 +22,7 @@ from engine.models import User, UserRole
 from engine.people import accounts
 from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
+from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
 from web import environment
 from web.cli import worker as scheduler
@@ -33,7 +34,6 @@ from web.cli.language import usage_in_language
 from web.cli.startup import wait_for_database
 from web.cli.users import user_group
 from web.extensions import clock, db
-from web.views.admin import TABLE_SUFFIXES
 from web.views.auth import hash_password
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"

@@ -18,17 +18,13 @@ from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
 from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
-from engine.sop.reading import seems_other_file
+from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
 from web.extensions import clock, db
 from web.paging import page_request
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-TABLE_SUFFIXES = (".csv", ".xlsx")
-BPMN_SUFFIXES = (".bpmn", ".xml")
 
 
 class UploadForm(FlaskForm):

@@ -16,6 +16,7 @@ from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
 from web.access import access, sop_choices
+from web.edge import is_id
 from web.errors import error_response
 from web.extensions import clock, db
 from web.field_values import form_values
@@ -218,7 +219,7 @@ def assign(task_id: int) -> Any:
     human_task = tasks.get_task(db.session, task_id)
     # Whether one may assign at all is said first: who may not learns nothing of who exists.
     tasks.check_assigner(db.session, clock(), human_task, current_user)
-    assignee = db.session.get(User, chosen) if 0 < chosen < 2**31 else None
+    assignee = db.session.get(User, chosen) if is_id(chosen) else None
     try:
         if assignee is None:
             raise InvalidTaskData({"assignee": gettext("pilih pegawai dari daftar")})

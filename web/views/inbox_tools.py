@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.process import bulk, inbox, saved_filters
-from web.edge import MAX_ID
+from web.edge import MAX_ID, is_id
 from web.extensions import clock, db
 from web.views.inbox import bp
 
@@ -97,7 +97,7 @@ def bulk_action() -> Any:
 def _task_id(value: str) -> bool:
     """Whether a ticked value is a task number: a whole number 1…2^31−1 in ASCII digits."""
     return (value.isascii() and value.isdecimal() and len(value) <= len(str(MAX_ID))
-            and 0 < int(value) <= MAX_ID)
+            and is_id(int(value)))
 
 
 def _local(target: str) -> bool:

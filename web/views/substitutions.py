@@ -22,6 +22,7 @@ from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution
 from web.access import access
+from web.edge import is_id
 from web.extensions import clock, db
 from web.filters import MONTHS, office_calendar
 from web.paging import page_request
@@ -150,7 +151,7 @@ def _refused(substitution_id: int, invalid: InvalidTaskData) -> Any:
 def _user(user_id: int | None) -> User | None:
     """The chosen account, None when none (or an unknown one, or a number no account can
     have) was chosen."""
-    return db.session.get(User, user_id) if user_id and 0 < user_id < 2**31 else None
+    return db.session.get(User, user_id) if user_id and is_id(user_id) else None
 
 
 def _period(form: Any) -> tuple[datetime | None, datetime | None, dict[str, str]]:
