@@ -20,13 +20,15 @@ def add_employee(app, username: str = "pegawai", email: str | None = None) -> No
 
 def triage(client, instance_id: int, priority: str) -> None:
     """Complete the ticket's steps up to and including its triage ("Menentukan …"), which
-    sets ``priority``; each step by its role's demo user (at most 8 steps)."""
+    sets ``priority``; each step by its role's demo user (at most 8 steps), each
+    completion answered 200."""
     admin = api_token(client, "admin")
     for _ in range(8):
         [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
         triaged = task["name"].startswith("Menentukan")
-        client.post(f"/api/v1/tasks/{task['id']}/complete",
-                    headers=api_token(client, username_for(task["role"])),
-                    json={"data": {"prioritas": priority} if triaged else {}})
+        completed = client.post(f"/api/v1/tasks/{task['id']}/complete",
+                                headers=api_token(client, username_for(task["role"])),
+                                json={"data": {"prioritas": priority} if triaged else {}})
+        assert completed.status_code == 200, (task["name"], completed.json)
         if triaged:
             return

@@ -81,6 +81,16 @@ def restore_into_empty(tmp_path, monkeypatch, folder):
     return result, target
 
 
+def assert_nothing_restored(target, folder):
+    """The ``target`` of a restore refused ``folder`` is as Alur made it: no tables, no
+    attachments, its own secret key."""
+    database = target / "alur.sqlite3"  # Alur creates it empty, 0600, before anything else
+    assert not database.exists() or database.stat().st_size == 0
+    # Alur makes its attachments folder empty at start, as the database: nothing restored.
+    assert not any((target / "lampiran").iterdir())
+    assert (target / "secret_key").read_text() != (folder / "secret_key").read_text()
+
+
 def damaged_copy(made, tmp_path, damage):
     copy = tmp_path / "rusak"
     shutil.copytree(made, copy)
@@ -130,11 +140,7 @@ def test_a_mismatching_backup_is_refused_and_the_target_stays_empty(
                                         damaged_copy(made, tmp_path, damage))
     assert result.exit_code == 1
     assert message in result.output
-    database = target / "alur.sqlite3"  # Alur creates it empty, 0600, before anything else
-    assert not database.exists() or database.stat().st_size == 0
-    # Alur makes its attachments folder empty at start, as the database: nothing restored.
-    assert not any((target / "lampiran").iterdir())
-    assert (target / "secret_key").read_text() != (made / "secret_key").read_text()
+    assert_nothing_restored(target, made)
 
 
 def test_verify_restores_into_a_scratch_database_and_compares_counts(
@@ -167,9 +173,10 @@ def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
     assert checked.output.startswith("GAGAL: ")
     assert "revisi migrasi ffffffffffff tidak dikenal" in checked.output
     [folder] = (tmp_path / "cadangan").iterdir()
-    result, _ = restore_into_empty(tmp_path, monkeypatch, folder)
+    result, target = restore_into_empty(tmp_path, monkeypatch, folder)
     assert result.exit_code == 1 and result.output.startswith("GAGAL: ")
     assert "revisi migrasi ffffffffffff tidak dikenal" in result.output
+    assert_nothing_restored(target, folder)
 
 
 def test_a_database_whose_revision_is_not_the_manifests_is_refused(backup, tmp_path):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.models import ProcessInstance, User
+from engine.models import Comment, ProcessInstance, User
 from engine.reports.people import person_report
 from engine.roles import username_for
 from engine.time.calendar import DEFAULT_CALENDAR
@@ -240,6 +240,8 @@ def test_texts_of_invisible_characters_are_blank_wherever_a_text_is_required(app
     refused = client.post("/api/v1/instances", headers=kasubbag, json={
         "process_key": RKT, "title": "\u2060 \ufeff", "data": {"tahun": 2027}})
     assert refused.status_code == 422 and "title" in refused.json["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
     started = client.post("/api/v1/instances", headers=kasubbag, json={
         "process_key": RKT, "title": "\u200bRKT 2027\ufeff", "data": {"tahun": 2027}})
     instance_id = started.json["id"]
@@ -253,3 +255,5 @@ def test_texts_of_invisible_characters_are_blank_wherever_a_text_is_required(app
                         json={"text": "\u200b\u2060"})
     assert noted.status_code == 422
     assert noted.json["error"]["fields"]["text"] == ["wajib diisi, tidak hanya spasi"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 0

@@ -230,10 +230,12 @@ def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_k
     add_employee(app)
     login(client, "pegawai")
     page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
-    client.post("/proses/baru", data={"csrf_token": csrf_token(page), "process_key": LTI,
-                                      "title": "Printer", **START_DATA[LTI]})
-    shown = client.get("/tiket/1").get_data(True)
-    refused = client.post("/tiket/1/pesan", data={
+    started = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI]})
+    ticket = started.headers["Location"]  # the new ticket's page, /tiket/<id>
+    shown = client.get(ticket).get_data(True)
+    refused = client.post(f"{ticket}/pesan", data={
         "csrf_token": csrf_token(shown), "text": "Printer masih macet\x0bdi ruang 2"})
     assert refused.status_code == 422
     html = refused.get_data(True)
@@ -241,7 +243,7 @@ def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_k
     assert ">Printer masih macetdi ruang 2</textarea>" in html
     with app.app_context():
         assert db.session.scalars(select(TicketMessage)).all() == []
-    door = client.post("/tiket/1/pesan", data={
+    door = client.post(f"{ticket}/pesan", data={
         "csrf_token": csrf_token(shown), "text": "Epson", "asks": "ya\x0b"})
     assert door.status_code == 400
 

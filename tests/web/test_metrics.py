@@ -97,14 +97,17 @@ def test_metrics_only_from_this_machine_or_with_the_token(app, client):
                       environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
 
 
-def test_behind_a_proxy_the_forwarded_address_decides(app, client):
+def test_behind_a_proxy_the_forwarded_address_decides(app, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "instans"))
     proxied = create_app({**app.config, "ALUR_PROXY_COUNT": 1})
     outside = proxied.test_client().get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
     assert outside.status_code == 403
     assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
 
 
-def test_with_the_database_unreachable_the_scrape_says_so_and_keeps_the_rest(log_lines):
+def test_with_the_database_unreachable_the_scrape_says_so_and_keeps_the_rest(
+        log_lines, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "instans"))
     app = create_app({"SQLALCHEMY_DATABASE_URI":
                       f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none"
                       "?connect_timeout=2", "SECRET_KEY": "uji"})

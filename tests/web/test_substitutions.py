@@ -17,12 +17,19 @@ def _ids(app) -> dict[str, int]:
         return {u.username: u.id for u in db.session.scalars(select(User))}
 
 
+def _form(client, ids, *, kind="Plh", official="prakom", role="Prakom",
+          substitute="kasubbag", warrant_number="W8-U1/99/KP/XI/2026",
+          starts_at="2026-11-23T07:00", ends_at="2026-11-25T16:00") -> dict:
+    """The body of the Plh/Plt form (``/plh/``) with a fresh CSRF token; ``official`` and
+    ``substitute`` are usernames, dates as the form's datetime-local fields send them."""
+    return {"csrf_token": csrf_token(client.get("/plh/").get_data(True)), "kind": kind,
+            "official": ids[official], "role": role, "substitute": ids[substitute],
+            "warrant_number": warrant_number, "starts_at": starts_at, "ends_at": ends_at}
+
+
 def _record(client, ids, ends_at="2026-11-25T16:00", substitute="kasubbag") -> int:
-    token = csrf_token(client.get("/plh/").get_data(True))
-    return client.post("/plh/", data={
-        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
-        "substitute": ids[substitute], "warrant_number": "W8-U1/99/KP/XI/2026",
-        "starts_at": "2026-11-23T07:00", "ends_at": ends_at}).status_code
+    return client.post("/plh/", data=_form(client, ids, ends_at=ends_at,
+                                           substitute=substitute)).status_code
 
 
 def test_a_plh_after_the_official_lost_the_role_gets_403(app, client):
@@ -48,11 +55,8 @@ def test_a_plh_after_the_official_lost_the_role_gets_403(app, client):
 def test_a_plh_beyond_the_limit_is_refused_and_nothing_stored(app, client):
     login(client, "admin")
     ids = _ids(app)
-    token = csrf_token(client.get("/plh/").get_data(True))
-    response = client.post("/plh/", data={
-        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
-        "substitute": ids["kasubbag"], "warrant_number": "SP-1",
-        "starts_at": "2026-11-23T07:00", "ends_at": "2030-12-31T07:00"})
+    response = client.post("/plh/", data=_form(client, ids, warrant_number="SP-1",
+                                               ends_at="2030-12-31T07:00"))
     assert response.status_code == 422
     assert 'id="ends_at-error">Plh paling lama 30 hari' in response.get_data(True)
     assert _record(client, ids, ends_at="2026-12-24T07:00") == 422, "31 days"
@@ -87,11 +91,9 @@ def test_only_active_staff_holding_a_role_may_stand_in(app, client):
     assert app.test_cli_runner().invoke(args=["user", "disable", "panitera"]).exit_code == 0
     login(client, "kasubbag")
     for substitute in ("admin", "panitera"):
-        token = csrf_token(client.get("/plh/").get_data(True))
-        response = client.post("/plh/", data={
-            "csrf_token": token, "kind": "Plh", "official": ids["kasubbag"],
-            "role": "Kasubbag", "substitute": ids[substitute], "warrant_number": "SP-2",
-            "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
+        response = client.post("/plh/", data=_form(
+            client, ids, official="kasubbag", role="Kasubbag", substitute=substitute,
+            warrant_number="SP-2"))
         assert response.status_code == 422
         assert ("tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"
                 in response.get_data(True))
@@ -100,11 +102,8 @@ def test_only_active_staff_holding_a_role_may_stand_in(app, client):
 
 
 def _plt(client, ids) -> int:
-    token = csrf_token(client.get("/plh/").get_data(True))
-    assert client.post("/plh/", data={
-        "csrf_token": token, "kind": "Plt", "official": ids["prakom"], "role": "Prakom",
-        "substitute": ids["kasubbag"], "warrant_number": "SP-3",
-        "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-23T07:00"}).status_code == 302
+    assert client.post("/plh/", data=_form(client, ids, kind="Plt", warrant_number="SP-3",
+                                           ends_at="2026-12-23T07:00")).status_code == 302
     return _last_substitution(client.application)
 
 
@@ -140,11 +139,9 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
 def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):
     ids = _ids(app)
     login(client, "prakom")
-    token = csrf_token(client.get("/plh/").get_data(True))
-    assert client.post("/plh/", data={
-        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
-        "substitute": ids["kasubbag"], "warrant_number": "SP-4",
-        "starts_at": "2026-12-03T07:00", "ends_at": "2026-12-04T16:00"}).status_code == 302
+    assert client.post("/plh/", data=_form(client, ids, warrant_number="SP-4",
+                                           starts_at="2026-12-03T07:00",
+                                           ends_at="2026-12-04T16:00")).status_code == 302
     plh_id = _last_substitution(app)
     page = client.get("/plh/").get_data(True)
     assert "SP-4" in page
@@ -194,11 +191,9 @@ def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app
             bad, "tanggal harus dalam tahun 2000–2100")
     ids = _ids(app)
     login(client, "admin")
-    token = csrf_token(client.get("/plh/").get_data(True))
-    response = client.post("/plh/", data={
-        "csrf_token": token, "kind": "Plh", "official": ids["prakom"], "role": "Prakom",
-        "substitute": ids["kasubbag"], "warrant_number": "SP-1",
-        "starts_at": "0001-01-01T00:00", "ends_at": "0001-01-02T00:00"})
+    response = client.post("/plh/", data=_form(client, ids, warrant_number="SP-1",
+                                               starts_at="0001-01-01T00:00",
+                                               ends_at="0001-01-02T00:00"))
     assert response.status_code == 422
     html = response.get_data(True)
     assert 'id="starts_at-error">tanggal harus dalam tahun 2000–2100' in html
