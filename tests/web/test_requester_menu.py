@@ -11,9 +11,9 @@ OFFICIAL_ONLY = ("Kotak Masuk", "Daftar Proses", "Mulai Proses", "Laporan", "Plh
 
 def _menu(html: str) -> list[str]:
     """The link texts of the main menu, badge numbers left out."""
-    nav = re.search(r'<nav aria-label="Menu utama">(.*?)</nav>', html, re.S).group(1)
-    return [re.sub(r"<span.*", "", text, flags=re.S).strip()
-            for text in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+    nav = re.search(r'<nav aria-label="Menu utama">(.*?)</nav>', html, re.DOTALL).group(1)
+    return [re.sub(r"<span.*", "", text, flags=re.DOTALL).strip()
+            for text in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.DOTALL)]
 
 
 def test_an_employee_without_a_role_lands_on_his_tickets_with_the_ticket_menu(app, client):
