@@ -17,6 +17,7 @@ from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
@@ -147,14 +148,46 @@ def install_headers(app: Flask) -> None:
 UNKEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
+EVERY_FIELD = "*"
+
+
 def checks_own_text(*names: str) -> Callable[[Any], Any]:
     """Mark a view that answers an ``UNKEPT`` character in its form fields ``names``
-    itself (422 beside the field, the text kept without it) instead of the door's 400:
-    a long text typed on a page is not lost to an invisible character pasted into it."""
+    (``EVERY_FIELD``: all of them) itself, instead of the door's 400: a long text typed on
+    a page is not lost to an invisible character pasted into it. The door takes such
+    characters out of those fields' values (``request.form`` then holds the values
+    without them, as the page shows them again) and names the fields in
+    ``unkept_fields``; the view refuses the form with 422 beside them, storing nothing."""
     def mark(view: Any) -> Any:
         view.checks_own_text = frozenset(names)
         return view
     return mark
+
+
+def unkept_fields() -> dict[str, str]:
+    """``{form field name: message}`` for the fields of this request from which the door
+    took ``UNKEPT`` characters (a view marked ``checks_own_text``); empty when none."""
+    return g.get("unkept_fields", {})
+
+
+def _keep_own_text(own: frozenset[str]) -> list[str]:
+    """Take ``UNKEPT`` characters out of the form fields ``own`` (``EVERY_FIELD``: all),
+    noting them in ``g.unkept_fields``; return the values of the other fields."""
+    others, kept, unkept = [], [], {}
+    for name, value in request.form.items(multi=True):
+        if EVERY_FIELD not in own and name not in own:
+            others.append(value)
+        elif UNKEPT.search(value):
+            unkept[name] = gettext(
+                "Memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
+                "dokumen lain); karakter itu sudah dihapus dari isian ini. Periksa lalu "
+                "kirim lagi.")
+            value = UNKEPT.sub("", value)
+        kept.append((name, value))
+    if unkept:
+        g.unkept_fields = unkept
+        request.form = ImmutableMultiDict(kept)
+    return others
 
 
 def install_input_guards(app: Flask) -> None:
@@ -172,9 +205,8 @@ def install_input_guards(app: Flask) -> None:
         if request.method in ("POST", "PUT", "PATCH"):
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",
                           frozenset())
-            texts += [*request.form.keys(), *(value for name, value
-                                              in request.form.items(multi=True)
-                                              if name not in own)]
+            texts += [*request.form.keys(), *(_keep_own_text(own) if own else (
+                value for _, value in request.form.items(multi=True)))]
             if request.is_json:
                 try:
                     texts += list(_json_texts(request.get_json(silent=True)))

@@ -60,7 +60,7 @@ def test_text_with_control_characters_or_lone_surrogates_is_refused_in_words(app
     form = client.post("/proses/baru", data={
         "csrf_token": csrf_token(page), "process_key": "penanganan_gangguan_server",
         "title": "Server\x0bmati"})
-    assert form.status_code == 400 and "karakter kendali" in form.get_data(True)
+    assert form.status_code == 422 and "karakter kendali" in form.get_data(True)
     assert client.get("/api/v1/instances?scope=mine", headers=headers).json["total"] == 0
 
 

@@ -17,7 +17,7 @@ from engine.people.access import REQUESTER_PROCESSES
 from engine.process import forms, instances
 from engine.process.deploy import active_definitions
 from web.access import access
-from web.edge import UNKEPT, checks_own_text
+from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.attachments import folder
@@ -39,6 +39,7 @@ def mine() -> Any:
 
 @bp.route("/ajukan", methods=["GET", "POST"])
 @login_required
+@checks_own_text(EVERY_FIELD)
 def submit() -> Any:
     """The ticket form. "Tampilkan formulirnya" (``tampilkan``, pressed for the user by
     show-form.js when the Layanan changes) posts the form here and shows the chosen
@@ -52,6 +53,8 @@ def submit() -> Any:
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
         errors = {"process_key": gettext("pilih salah satu layanan yang ditawarkan")}
+    elif request.method == "POST" and not showing and unkept_fields():
+        errors = unkept_fields()
     elif request.method == "POST" and not showing and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
@@ -127,15 +130,13 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
 def message(instance_id: int) -> Any:
     instance, _ = _ticket(instance_id)
     text, asks = request.form.get("text", ""), request.form.get("asks") == "ya"
-    if UNKEPT.search(text):
+    if unkept_fields():
         # Refused like any text with such a character, but beside the field and with the
         # text kept, those characters taken out: they cannot be seen to be deleted.
-        typed = request.form.copy()
-        typed["text"] = UNKEPT.sub("", text)
         return show(instance_id, {"text": gettext(
             "Pesan: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
             "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
-            "kirim lagi.")}, typed)
+            "kirim lagi.")})
     upload = request.files.get("lampiran")
     try:
         if upload is not None and upload.filename:

@@ -16,7 +16,7 @@ from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
 from web.access import access, sop_choices
-from web.edge import is_id
+from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.errors import error_response
 from web.extensions import clock, db
 from web.field_values import form_values
@@ -94,6 +94,7 @@ def _paging() -> tuple[int, int]:
 
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
 @login_required
+@checks_own_text(EVERY_FIELD)
 def task(task_id: int) -> Any:
     # A completion reads the task once, with its instance locked (tasks.complete_task).
     human_task = tasks.get_task(db.session, task_id, lock=request.method == "POST")
@@ -103,6 +104,8 @@ def task(task_id: int) -> Any:
     errors: dict[str, str] = {}
     if request.method == "POST" and human_task.state != "open":
         return render_conflict(task_id)  # before its files are looked at: none is stored
+    if request.method == "POST" and unkept_fields():
+        return render_task(human_task, unkept_fields())
     if request.method == "POST":
         declared = fields(entry.get("form"))
         data = {field["name"]: (request.form.getlist(field["name"])

@@ -27,6 +27,7 @@ from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from engine.time.duration import duration_words
 from web.access import access
+from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
@@ -85,6 +86,7 @@ def index() -> Any:
 
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
+@checks_own_text(EVERY_FIELD)
 def new() -> Any:
     """Mulai Proses: choose an SOP the user may start (grouped, searchable), then its form.
     An SOP the user may not start is refused (403) with the typed title kept."""
@@ -98,6 +100,8 @@ def new() -> Any:
         return _refused(chosen, key, search)
     if request.method == "GET":
         return render_start(chosen, {}, request.values, search, 200)
+    if unkept_fields():
+        return render_start(chosen, unkept_fields(), request.values, search, 422)
     form = chosen.catalog.get("start_form")
     try:
         instance = instances.start_instance(

@@ -1,0 +1,92 @@
+"""A control character pasted into a long text (Word's vertical tab, a form feed) on the
+pages where people type at length: completing a step, Mulai Proses, Ajukan Tiket. The page
+answers 422 beside each field that held one, keeps what was typed without it, and stores
+nothing; elsewhere the door still answers 400 (README, "Akun, peran dan keamanan")."""
+
+import html
+import re
+
+from sqlalchemy import func, select
+
+from engine.models import AuditRecord, HumanTask, ProcessInstance
+from tests.conftest import START_DATA, csrf_token
+from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+LTI = "penanganan_permintaan_layanan_ti"
+UNKEPT_WORDS = "Memuat karakter kendali yang tidak dapat disimpan"
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _error_beside(page: str, name: str) -> bool:
+    """Whether the page marks field ``name`` invalid and says why beside it."""
+    field = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page).group(0)
+    return 'aria-invalid="true"' in field and UNKEPT_WORDS in page
+
+
+def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": SERVER, "title": "Server mati"}).json
+    task_id = started["open_tasks"][0]["id"]
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    audited = _count(app, AuditRecord)
+    refused = client.post(f"/tugas/{task_id}", data={
+        "csrf_token": csrf_token(page), "catatan": "Kabel\x0bdiganti, server hidup lagi",
+        "kelengkapan": "Jaringan internet"})
+    assert refused.status_code == 422
+    shown = refused.get_data(True)
+    assert _error_beside(shown, "catatan")
+    assert ">Kabeldiganti, server hidup lagi</textarea>" in html.unescape(shown)
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).state == "open"
+    assert _count(app, AuditRecord) == audited, "nothing was recorded, so nothing was stored"
+    done = client.post(f"/tugas/{task_id}", data={
+        "csrf_token": csrf_token(shown), "catatan": "Kabeldiganti, server hidup lagi"})
+    assert done.status_code == 302
+
+
+def test_mulai_proses_with_a_control_character_in_the_title_keeps_it_and_starts_nothing(
+        app, client):
+    login(client, "prakom")
+    page = client.get(f"/proses/baru?process_key={SERVER}").get_data(True)
+    refused = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": SERVER, "title": "Server\x0cmati"})
+    assert refused.status_code == 422
+    assert _error_beside(refused.get_data(True), "title")
+    assert 'value="Servermati"' in refused.get_data(True)
+    assert _count(app, ProcessInstance) == 0
+
+
+def test_ajukan_tiket_with_a_control_character_in_the_uraian_keeps_it_and_files_nothing(
+        app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    refused = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI], "uraian": "Printer\x0bruang sidang macet"})
+    assert refused.status_code == 422
+    shown = refused.get_data(True)
+    assert _error_beside(shown, "uraian")
+    assert ">Printerruang sidang macet</textarea>" in shown
+    assert 'value="Printer"' in shown, "the other fields keep what was typed too"
+    assert _count(app, ProcessInstance) == 0
+
+
+def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": SERVER, "title": "Server mati"}).json
+    login(client, "prakom")
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    audited = _count(app, AuditRecord)
+    refused = client.post(f"/proses/{started['id']}/komentar", data={
+        "csrf_token": csrf_token(page), "komentar": "Sudah\x0bdicek"})
+    assert refused.status_code == 400 and "karakter kendali" in refused.get_data(True)
+    assert _count(app, AuditRecord) == audited
