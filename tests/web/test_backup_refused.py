@@ -16,7 +16,7 @@ from engine.models import HumanTask, User
 from engine.process.attachments import attach
 from engine.process.instances import start_instance
 from web import create_app
-from web.cli import archive
+from web.cli import archive, dumps
 from web.extensions import db
 
 KEY = "penanganan_gangguan_server"
@@ -158,6 +158,10 @@ def test_verify_restores_into_a_scratch_database_and_compares_counts(
     assert "berbeda dari manifest: attachments 2 ≠ 1" in result.output
 
 
+def _no_scratch_restore(*_):
+    raise AssertionError("a backup of a newer Alur was restored into a scratch database")
+
+
 def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
         tmp_path, monkeypatch, clock):
     """A database migrated by a newer Alur (a revision this code does not know): --verify
@@ -168,6 +172,9 @@ def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
         db.session.commit()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["backup", str(tmp_path / "cadangan")]).exit_code == 0
+    # Refused from its manifest, before any scratch restore (which on PostgreSQL needs
+    # CREATEDB, and would have failed for that instead).
+    monkeypatch.setattr(dumps, "scratch_database", _no_scratch_restore)
     checked = runner.invoke(args=["backup", "--verify", str(tmp_path / "cadangan")])
     assert checked.exit_code == 1, checked.output
     assert checked.output.startswith("GAGAL: ")

@@ -17,6 +17,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,12 +179,15 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
     return manifest
 
 
-def verify(folder: Path, database_url: str) -> dict[str, Any]:
+def verify(folder: Path, database_url: str,
+           migratable: Callable[[str], object] = lambda revision: None) -> dict[str, Any]:
     """Check the backup in ``folder`` and restore its database into a scratch database
     like ``database_url``'s (dropped afterwards); return the manifest, whose migration
     revision and row counts the restored database has. Raises BackupRefused when they
-    differ."""
+    differ, and whatever ``migratable`` raises when given the manifest's migration
+    revision, before anything is restored (``alur restore`` refuses such a backup too)."""
     manifest = check(folder)
+    migratable(manifest["versions"].get("migration", ""))
     kind = dumps.dialect(database_url)
     if manifest["database"]["dialect"] != kind:
         raise BackupRefused(f"cadangan ini dari {manifest['database']['dialect']}; pemeriksaan "
