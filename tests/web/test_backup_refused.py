@@ -162,13 +162,17 @@ def _no_scratch_restore(*_):
     raise AssertionError("a backup of a newer Alur was restored into a scratch database")
 
 
+@pytest.mark.parametrize(("statement", "revision"), [
+    ("UPDATE alembic_version SET version_num = 'ffffffffffff'", "ffffffffffff"),
+    ("DELETE FROM alembic_version", "(kosong)")])
 def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
-        tmp_path, monkeypatch, clock):
+        tmp_path, monkeypatch, clock, statement, revision):
     """A database migrated by a newer Alur (a revision this code does not know): --verify
-    passed it while restore refused it."""
+    passed it while restore refused it. One never migrated (no revision) is refused the
+    same way, in words: alembic asserted on the empty revision, a traceback."""
     app = source(tmp_path, clock, monkeypatch, {})
     with app.app_context():
-        db.session.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+        db.session.execute(text(statement))
         db.session.commit()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["backup", str(tmp_path / "cadangan")]).exit_code == 0
@@ -178,11 +182,11 @@ def test_verify_and_restore_both_refuse_a_backup_of_a_newer_alur(
     checked = runner.invoke(args=["backup", "--verify", str(tmp_path / "cadangan")])
     assert checked.exit_code == 1, checked.output
     assert checked.output.startswith("GAGAL: ")
-    assert "revisi migrasi ffffffffffff tidak dikenal" in checked.output
+    assert f"revisi migrasi {revision} tidak dikenal" in checked.output
     [folder] = (tmp_path / "cadangan").iterdir()
     result, target = restore_into_empty(tmp_path, monkeypatch, folder)
     assert result.exit_code == 1 and result.output.startswith("GAGAL: ")
-    assert "revisi migrasi ffffffffffff tidak dikenal" in result.output
+    assert f"revisi migrasi {revision} tidak dikenal" in result.output
     assert_nothing_restored(target, folder)
 
 

@@ -226,6 +226,10 @@ def test_verify_without_createdb_says_which_right_is_missing(tmp_path):
     """On PostgreSQL ``--verify`` restores into a scratch database; a role that may not
     create one is told so (exit 2, as a setting that cannot be used), not a traceback."""
     with postgres_schema() as url:
+        # Migrated: a backup this Alur can migrate passes the revision check (made from the
+        # manifest, first) and reaches the scratch restore.
+        migrated = run_alur(tmp_path, "db", "upgrade", ALUR_DATABASE_URL=url)
+        assert migrated.returncode == 0, migrated.stderr
         made = run_alur(tmp_path, "backup", str(tmp_path / "cadangan"), ALUR_DATABASE_URL=url)
         assert made.returncode == 0, made.stderr
     role = f"alur_tanpa_createdb_{uuid.uuid4().hex[:8]}"

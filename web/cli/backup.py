@@ -162,8 +162,8 @@ def _migration_gap(app: Flask, revision: str) -> bool:
     config = Config()
     config.set_main_option("script_location", app.extensions["migrate"].directory)
     script = ScriptDirectory.from_config(config)
-    try:
-        known = script.get_revision(revision) is not None
+    try:  # alembic asserts on an empty revision (a database never migrated)
+        known = bool(revision) and script.get_revision(revision) is not None
     except CommandError:
         known = False
     if not known:
