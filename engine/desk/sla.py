@@ -62,18 +62,6 @@ def _pauses(session: Session, instance: ProcessInstance, until: datetime
     return spans
 
 
-def moved(calendar: WorkCalendar, moment: datetime, pause: tuple[datetime, datetime],
-          round_the_clock: bool) -> datetime:
-    """``moment`` (a deadline, aware) moved past ``pause`` (start, end): by its wall time
-    for a round-the-clock clock, else by the office minutes in it (README, "SLA per
-    prioritas")."""
-    start, end = pause
-    if round_the_clock:
-        return moment + (end - start)
-    minutes = calendar.working_minutes_between(start, end)
-    return calendar.deadline(moment, f"PT{minutes}M") if minutes > 0 else moment
-
-
 def resolution_minutes(session: Session, calendar: WorkCalendar,
                        instance: ProcessInstance) -> float:
     """Minutes from report to completion of a completed ticket on its SLA clock: wall
@@ -99,7 +87,7 @@ def deadline(session: Session, instance: ProcessInstance, now: datetime) -> date
     due = calendar.deadline(instance.started_at, duration, round_the_clock)
     until = now if instance.completed_at is None else min(now, instance.completed_at)
     for span in _pauses(session, instance, until):
-        due = moved(calendar, due, span, round_the_clock)
+        due = calendar.moved_past(due, span, round_the_clock)
     return due
 
 
@@ -143,7 +131,8 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
 
     def past_wait(fire_at: datetime, round_the_clock: bool, opened_at: datetime | None
                   ) -> datetime:
-        return moved(calendar, fire_at, (max(start, opened_at or start), end), round_the_clock)
+        return calendar.moved_past(fire_at, (max(start, opened_at or start), end),
+                                   round_the_clock)
 
     # A ticket in Galat moves too: its timers wait for the retry, which must find them
     # past the wait like the levels 2+ below.

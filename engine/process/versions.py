@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session, defer, selectinload
 from engine import audit
 from engine.clock import Clock
 from engine.errors import NotFound
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Timer, User
+from engine.models import (
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    SlaPause,
+    Timer,
+    User,
+)
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
 from engine.process.levels import level_fire_time, role_at_level
@@ -244,7 +251,9 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     An instance moves when each of its open steps exists in ``target``; the others stay
     on their version and are listed with the missing steps. Open steps keep their row,
     claim and start; their deadlines are counted again from that start with ``target``'s
-    Waktu (timer waiting or fired), which their rows take for later escalation levels:
+    Waktu (timer waiting or fired) and moved past the ticket's finished waits for its
+    requester (``SlaPause``) as its answers moved them, and their rows take that Waktu for
+    later escalation levels:
     a level 2+ already scheduled falls due again from the step's deadline with the new
     Waktu (``engine.process.levels.level_fire_time``), and is dropped when the step's new
     lane has no supervisor that high; a claimed step
@@ -320,7 +329,10 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
     """Move the unit's workflow and its open step rows to ``target``; a claim on a step
     that changes lane is released, with a ``task.released`` record naming its holder."""
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
-    move_to_spec(unit.workflow, spec_of(target), started)
+    waits = unit.session.execute(select(SlaPause.started_at, SlaPause.ended_at).where(
+        SlaPause.instance_id == unit.instance.id, SlaPause.ended_at.is_not(None))
+        .order_by(SlaPause.started_at)).all()
+    move_to_spec(unit.workflow, spec_of(target), started, waits)
     unit.instance.definition = target
     for row in open_tasks:
         spiff_task = unit.find_task(row.spiff_task_id)

@@ -6,6 +6,7 @@ step's original start with the new version's Waktu, so a migration never gives a
 more time than that Waktu.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +24,18 @@ class MigrationRefused(Exception):
     object may be half moved: drop it, never store it."""
 
 
-def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None:
+def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
+                 waits: Sequence[tuple[datetime, datetime]] = ()) -> None:
     """Move ``workflow`` onto ``spec`` in place.
 
     Args:
         started: ``{spiff task id of an open user task: when it became ready (aware)}``;
             the deadline of each such step is counted again from that moment with the
             Waktu of ``spec``, whether its timer is waiting or fired already.
+        waits: the ticket's finished waits for its requester, ``(start, end)`` aware,
+            oldest first: each recounted deadline moves past the part of each wait its
+            step was open for, as the answer had moved it (``engine.desk.sla.resume``;
+            a wait still open moves it when it ends).
 
     Raises:
         MigrationRefused: SpiffWorkflow cannot move this state (e.g. a boundary join whose
@@ -63,16 +69,24 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime]) -> None
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None
         if guarded is not None and str(guarded.id) in started:
             fired = spiff_task.state == TaskState.COMPLETED
-            _count_from(spiff_task, started[str(guarded.id)], latest=datetime.fromisoformat(
-                spiff_task.internal_data["event_value"]) if fired else None)
+            _count_from(spiff_task, started[str(guarded.id)], waits,
+                        latest=datetime.fromisoformat(spiff_task.internal_data["event_value"])
+                        if fired else None)
 
 
-def _count_from(timer_task: Any, start: datetime, *, latest: datetime | None) -> None:
-    """Set a ``DeadlineTimer``'s fire time to its deadline counted from ``start`` (aware),
-    never later than ``latest`` (aware) when given."""
+def _count_from(timer_task: Any, start: datetime, waits: Sequence[tuple[datetime, datetime]],
+                *, latest: datetime | None) -> None:
+    """Set a ``DeadlineTimer``'s fire time to its deadline counted from ``start`` (aware)
+    and moved past the part of each of ``waits`` after ``start``, never later than
+    ``latest`` (aware) when given."""
     calendar = timer_task.workflow.script_engine.calendar
+    round_the_clock = counts_round_the_clock(timer_task)
     fire_at = calendar.deadline(start, timer_duration(timer_task),
-                                round_the_clock=counts_round_the_clock(timer_task))
+                                round_the_clock=round_the_clock)
+    for wait_start, wait_end in waits:
+        if wait_end > start:
+            fire_at = calendar.moved_past(fire_at, (max(wait_start, start), wait_end),
+                                          round_the_clock)
     if latest is not None:
         fire_at = min(fire_at, latest)
     timer_task.internal_data.pop("event_fired", None)

@@ -151,6 +151,18 @@ class WorkCalendar:
         """
         return self.timeline(start).minutes_until(end)
 
+    def moved_past(self, moment: datetime, pause: tuple[datetime, datetime],
+                   round_the_clock: bool) -> datetime:
+        """``moment`` (a deadline, aware) moved past ``pause`` (start, end; aware): by its
+        wall time for a round-the-clock clock, else by the office minutes in it, so a wait
+        for a ticket's requester moves the deadlines it holds up (README, "SLA per
+        prioritas"). Returns an aware datetime."""
+        start, end = pause
+        if round_the_clock:
+            return moment + (end - start)
+        minutes = self.working_minutes_between(start, end)
+        return self.deadline(moment, f"PT{minutes}M") if minutes > 0 else moment
+
     def timeline(self, anchor: datetime) -> "Timeline":
         """Office time measured from ``anchor`` (aware), for many questions at once (the
         inbox's "sisa" column asks once per row).

@@ -13,11 +13,13 @@ from engine.errors import InvalidTaskData
 from engine.escalation.incidents import mark_failed, retry_instance
 from engine.escalation.timers import fire_round
 from engine.models import AuditRecord, Escalation, HumanTask, Timer, User
+from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
+from engine.process.versions import migrate_instances
 from engine.reports.live import timers_due
 from engine.runtime.unit import change
-from tests.conftest import START_DATA, WIB
+from tests.conftest import BPMN_DIR, START_DATA, WIB
 
 SERVER = "penanganan_gangguan_server"
 
@@ -188,6 +190,32 @@ def test_a_step_late_before_the_wait_escalates_no_further_while_waiting(
     assert _fire(session, clock, datetime(2026, 11, 23, 11, 30, tzinfo=WIB)) == [1, 2]
     # Level 3 at three Waktu: two office hours past 10.30, across the 12.00-13.00 break.
     assert _pending(session, instance) == [(3, datetime(2026, 11, 23, 13, 30, tzinfo=WIB))]
+
+
+def test_a_move_to_a_new_version_keeps_what_a_finished_wait_moved(
+        session, clock, users, deployed):
+    """The late step of the test above, its wait over (deadline 10.30, level 2 at 11.30),
+    then moved to a version that only renames a step: counting its deadline again from
+    its start must count the wait out again, or the Kasubbag is told at once that the step
+    is late for the time the ticket waited for its requester."""
+    user = _employee(session, clock)  # Monday 08.00
+    instance = _report(session, clock, user, "kritis")
+    assert _fire(session, clock, datetime(2026, 11, 23, 9, 5, tzinfo=WIB)) == [1]
+    clock.set(datetime(2026, 11, 23, 9, 10, tzinfo=WIB))
+    tickets.post(session, clock, instance, users["Prakom"], "Sejak kapan?", asks=True)
+    session.commit()
+    clock.set(datetime(2026, 11, 23, 10, 40, tzinfo=WIB))
+    tickets.post(session, clock, instance, user, "Sejak pukul 08.00")
+    session.commit()
+    renamed = (BPMN_DIR / f"{SERVER}.bpmn").read_text().replace(
+        'name="Mengatasi permasalahan gangguan server"', 'name="Mengatasi gangguan server"')
+    v2, _ = deploy(session, clock, renamed.encode())
+    assert migrate_instances(session, clock, v2, users["admin"]).migrated == [instance.id]
+    session.commit()
+    [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    assert step.due_at == datetime(2026, 11, 23, 10, 30, tzinfo=WIB)
+    assert _pending(session, instance) == [(2, datetime(2026, 11, 23, 11, 30, tzinfo=WIB))]
+    assert _fire(session, clock, datetime(2026, 11, 23, 11, 29, tzinfo=WIB)) == [1]
 
 
 def test_a_deadline_falling_in_the_wait_fires_only_after_the_answer(
