@@ -21,7 +21,13 @@ from engine.time.duration import parse_duration
 
 
 def role_at_level(step_role: str, level: int) -> str | None:
-    """The role notified at ``level``: the step's own at 1, its supervisor at 2, ..."""
+    """The role notified at ``level`` (1, 2, ...) of a step in lane ``step_role``: the
+    step's own at 1, its supervisor at 2, and so on (``engine.roles.supervisor_of``); None
+    above the top of the line (the Ketua has no supervisor).
+
+    Raises:
+        KeyError: ``step_role`` is none of ``engine.roles.KNOWN_ROLES`` (a deployed lane
+            always is: ``engine.bpmn.validation``)."""
     role: str | None = step_role
     for _ in range(level - 1):
         role = supervisor_of(role) if role is not None else None
@@ -29,9 +35,11 @@ def role_at_level(step_role: str, level: int) -> str | None:
 
 
 def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime | None:
-    """When ``level`` falls due: the deadline of ``multiple`` x the step's Waktu as it
-    opened (``step_clock``), counted from the step's start in office time, or on the wall
-    clock for a round-the-clock step (README, "Eskalasi"). None past the last level.
+    """When ``level`` (1, 2, ...) of open step ``task`` falls due, an aware datetime: the
+    deadline of ``multiple`` x the step's Waktu as it opened (``step_clock``), counted
+    from the step's start in office time, or on the wall clock for a round-the-clock step
+    (README, "Eskalasi"). None past the office's last level
+    (``settings.escalation_multiples``) and for a step without a fixed Waktu.
 
     Counted on from the step's deadline (``due_at``, the first multiple of one Waktu) as
     it stands: a ticket's wait for its requester moved that deadline, and the later levels

@@ -229,7 +229,7 @@ def test_bulk_ambil_tells_a_finished_task_only_to_who_may_see_it(app, client):
                 json={"data": {}})
     add_employee(app)
     login(client, "pegawai")
-    page = client.get("/").get_data(True)
+    page = client.get("/tiket/").get_data(True)
     answered = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": [done]}).get_data(True)
     [(kind, message)] = _flashes(answered)

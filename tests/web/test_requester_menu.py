@@ -23,6 +23,10 @@ def test_an_employee_without_a_role_lands_on_his_tickets_with_the_ticket_menu(ap
     html = client.get("/tiket/").get_data(True)
     assert _menu(html) == ["Tiket Saya", "Ajukan Tiket", "Notifikasi", "Akun"]
     assert '<a class="brand" href="/tiket/">' in html
+    home = client.get("/")  # the site's address, as typed (login's next=/ leads here too)
+    assert home.status_code == 302 and home.headers["Location"] == "/tiket/"
+    missing = client.get("/tiket/999999").get_data(True)
+    assert '<a href="/tiket/">Kembali ke Tiket Saya</a>' in missing
 
 
 def test_an_officials_menu_and_landing_page_are_the_inbox_and_the_process_pages(app, client):

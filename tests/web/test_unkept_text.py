@@ -78,6 +78,12 @@ def test_ajukan_tiket_with_a_control_character_in_the_uraian_keeps_it_and_files_
     assert ">Printerruang sidang macet</textarea>" in shown
     assert 'value="Printer"' in shown, "the other fields keep what was typed too"
     assert _count(app, ProcessInstance) == 0
+    switched = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "tampilkan": "ya",
+        "title": "Printer\x0b"})
+    assert switched.status_code == 422, "only showing the form still says what was taken out"
+    assert _error_beside(switched.get_data(True), "title")
+    assert _count(app, ProcessInstance) == 0
 
 
 def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, client):

@@ -179,8 +179,8 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
     return manifest
 
 
-def verify(folder: Path, database_url: str,
-           migratable: Callable[[str], object] = lambda revision: None) -> dict[str, Any]:
+def verify(folder: Path, database_url: str, *,
+           migratable: Callable[[str], object]) -> dict[str, Any]:
     """Check the backup in ``folder`` and restore its database into a scratch database
     like ``database_url``'s (dropped afterwards); return the manifest, whose migration
     revision and row counts the restored database has. Raises BackupRefused when they

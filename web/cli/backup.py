@@ -92,7 +92,7 @@ def _verify(app: Flask, target: Path) -> None:
         # As ``alur restore`` refuses it: a backup this Alur cannot migrate does not pass,
         # and is not restored into a scratch database first.
         manifest = archive.verify(target, app.config["SQLALCHEMY_DATABASE_URI"],
-                                  lambda revision: _migration_gap(app, revision))
+                                  migratable=lambda revision: _migration_gap(app, revision))
     except dumps.NoCreatedb as error:  # the setup, not the backup: as a ConfigError
         _fail(f"cadangan {target} tidak dapat diperiksa: --verify memulihkannya ke basis "
               f"data sementara, tetapi {error} (pengguna ALUR_DATABASE_URL). Beri hak itu "

@@ -48,14 +48,12 @@ def submit() -> Any:
     choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
     asked = request.values.get("process_key")
     chosen = next((d for d in choices if d.key == asked), choices[0] if choices else None)
-    errors: dict[str, str] = {}
+    errors = dict(unkept_fields())  # said also when only showing: the text was changed
     showing = request.method == "POST" and SHOW_FORM in request.form
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
-        errors = {"process_key": gettext("pilih salah satu layanan yang ditawarkan")}
-    elif request.method == "POST" and not showing and unkept_fields():
-        errors = unkept_fields()
-    elif request.method == "POST" and not showing and chosen is not None:
+        errors["process_key"] = gettext("pilih salah satu layanan yang ditawarkan")
+    elif request.method == "POST" and not showing and not errors and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
             instance = instances.start_instance(
@@ -110,15 +108,14 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
 
 @bp.get("/<int:instance_id>")
 @login_required
-def show(instance_id: int, errors: dict[str, str] | None = None,
-         typed: Any = None) -> Any:
-    """The ticket page; with ``errors`` (field -> message) a 422 showing ``typed`` (what
-    was sent, by default the posted form) in its fields."""
+def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
+    """The ticket page; with ``errors`` (field -> message) a 422 showing the posted form
+    in its fields."""
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=errors or {},
-                           typed=typed or (request.form if errors else {}),
+                           typed=request.form if errors else {},
                            may_cancel=requester and instances.may_cancel(db.session, instance,
                                                                          current_user)
                            ), 422 if errors else 200

@@ -34,6 +34,8 @@ MAX_PAGE = 2**31 - 1
 @bp.get("/")
 @login_required
 def index() -> Any:
+    if current_user.is_requester_only:  # the site's address, after logging in: his tickets
+        return redirect(url_for("desk.mine"))
     try:
         page, per_page = _paging()
     except ValueError as bad:

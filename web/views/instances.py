@@ -93,7 +93,8 @@ def new() -> Any:
     search = (request.args.get("cari") or "").strip()
     key = request.values.get("process_key") or None
     if key is None:
-        errors = {"process_key": gettext("pilih SOP")} if request.method == "POST" else {}
+        errors = ({**unkept_fields(), "process_key": gettext("pilih SOP")}
+                  if request.method == "POST" else {})
         return render_start(None, errors, request.values, search, 422 if errors else 200)
     chosen = _definition(key)
     if chosen is None or not access().may_start(chosen):
