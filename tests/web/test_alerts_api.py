@@ -97,6 +97,10 @@ def test_the_refusals_name_the_field_in_indonesian_and_a_body_not_json_is_400(ap
         answer = client.post("/api/v1/alerts", data=raw, headers={
             **headers, "Content-Type": "application/json"})
         assert (answer.status_code, answer.json["error"]["code"]) == (400, "bad_request")
+    for raw in (b'["x"]', b"null", b'"x"'):  # JSON, but no object: as on every endpoint
+        answer = client.post("/api/v1/alerts", data=raw, headers={
+            **headers, "Content-Type": "application/json"})
+        assert (answer.status_code, list(answer.json["error"]["fields"])) == (422, ["_schema"])
     assert incidents(app) == []
 
 

@@ -172,10 +172,12 @@ def test_a_json_array_is_answered_as_on_every_other_endpoint(app, client):
     instance_id = _start(client, me)
     expected = client.post("/api/v1/instances", headers=me, json=["x"])
     assert (expected.status_code, list(expected.json["error"]["fields"])) == (422, ["_schema"])
-    for path in (f"/api/v1/tickets/{instance_id}/messages",
+    for path in ("/api/v1/instances", f"/api/v1/tickets/{instance_id}/messages",
                  f"/api/v1/instances/{instance_id}/rating"):
-        answer = client.post(path, headers=me, json=["x"])
-        assert (answer.status_code, answer.json) == (422, expected.json), path
+        for body in (b'["x"]', b"null", b"1"):  # JSON, none of it an object
+            answer = client.post(path, headers={**me, "Content-Type": "application/json"},
+                                 data=body)
+            assert (answer.status_code, answer.json) == (422, expected.json), (path, body)
 
 
 def test_a_finished_ticket_cannot_be_made_to_wait_for_its_requester(app, client):

@@ -9,12 +9,13 @@ token; 400 for a body that is not JSON, 422 for one that is not the source kind'
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from marshmallow import ValidationError
 
 from engine.desk import alerts
 from web.api import bp
 from web.api.auth import bearer_token
+from web.api.common import json_payload
 from web.api.field_messages import indonesian
 from web.api.openapi import doc
 from web.api.schemas_servicedesk import AlertmanagerWebhook, UptimeKumaWebhook
@@ -37,9 +38,7 @@ def receive_alerts() -> Any:
     source = alerts.source_for(db.session, token) if token else None
     if source is None:
         return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return error_response(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+    payload = json_payload()
     try:
         events = (_alertmanager(payload) if source.kind == "alertmanager"
                   else _uptime_kuma(payload))
@@ -53,7 +52,7 @@ def receive_alerts() -> Any:
 
 
 def _alertmanager(payload: Any) -> list[alerts.Event]:
-    body = AlertmanagerWebhook().load(payload if isinstance(payload, dict) else {})
+    body = AlertmanagerWebhook().load(payload)
     events = []
     for alert in body["alerts"]:
         labels, notes = alert["labels"], alert["annotations"]
@@ -69,7 +68,7 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
 
 
 def _uptime_kuma(payload: Any) -> list[alerts.Event]:
-    body = UptimeKumaWebhook().load(payload if isinstance(payload, dict) else {})
+    body = UptimeKumaWebhook().load(payload)
     monitor, beat = body["monitor"], body["heartbeat"]
     return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
                          system=monitor["name"], severity="critical",

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import jsonify, request
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import BadRequest
 
 from engine.paging import MAX_PER_PAGE, Page
 from web.api import bp
@@ -33,15 +34,29 @@ def _invalid(invalid: ValidationError) -> RequestError:
                         fields=indonesian(invalid.messages))
 
 
+def json_payload() -> Any:
+    """The request's body as parsed JSON: any JSON value, ``null`` (None) included, for the
+    caller's schema to refuse what is no object (``fields._schema``, README "API JSON").
+
+    Raises:
+        RequestError: 400 when the body is not sent as JSON or does not parse.
+    """
+    if request.is_json:
+        try:
+            return request.get_json()
+        except BadRequest:
+            pass
+    raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+
+
 def load_body(schema: Schema) -> dict[str, Any]:
     """The JSON body checked by ``schema``.
 
     Raises:
-        RequestError: 400 when the body is not JSON, 422 naming each bad field.
+        RequestError: 400 when the body is not JSON, 422 naming each bad field (a body
+            that is no JSON object under ``_schema``).
     """
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+    payload = json_payload()
     try:
         return schema.load(payload)
     except ValidationError as invalid:
