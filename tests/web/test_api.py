@@ -87,6 +87,8 @@ def test_inbox_task_detail_claim_and_complete(client, prakom, started):
     task_id = inbox[0]["id"]
     detail = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
     assert detail["waktu"] == "1 jam" and detail["time_standard"] == "PT1H"
+    assert detail["instance_number"] == inbox[0]["instance_number"] == started["number"]
+    assert started["open_tasks"][0]["instance_number"] == started["number"]
     assert detail["due_at"] == "2026-11-23T02:00:00+00:00"
     assert [(f["name"], f["type"]) for f in detail["fields"]] == [("catatan", "text"),
                                                                   ("kelengkapan", "checklist")]
@@ -98,6 +100,7 @@ def test_inbox_task_detail_claim_and_complete(client, prakom, started):
                        json={"data": {"catatan": "dicatat"}})
     assert done.status_code == 200
     assert done.json["task"]["state"] == "completed"
+    assert done.json["task"]["instance_number"] == started["number"]
     next_task = done.json["instance"]["open_tasks"][0]
     assert next_task["step_id"] == "Kegiatan_2"
     fields = client.get(f"/api/v1/tasks/{next_task['id']}", headers=prakom).json["fields"]

@@ -50,6 +50,7 @@ class InstanceCreate(Schema):
 class TaskSchema(Schema):
     id = fields.Int()
     instance_id = fields.Int()
+    instance_number = fields.Str(attribute="instance.number", allow_none=True)
     instance_title = fields.Str(attribute="instance.title")
     process_key = fields.Str(attribute="instance.definition.key")
     process_name = fields.Str(attribute="instance.definition.name")
