@@ -209,7 +209,8 @@ def test_the_requester_files_and_cancels_a_tiket_while_officials_keep_proses(app
     html = started.get_data(True)
     assert "Tiket LTI-2026-0001 diterima." in html and "dimulai" not in html
     assert "Batalkan tiket" in html and "Batalkan proses" not in html
-    cancelled = client.post("/proses/1/batalkan", follow_redirects=True, data={
+    ticket_id = started.request.path.rsplit("/", 1)[1]  # led to its page, /tiket/<id>
+    cancelled = client.post(f"/proses/{ticket_id}/batalkan", follow_redirects=True, data={
         "csrf_token": csrf_token(html), "reason": "Sudah beres sendiri"}).get_data(True)
     assert "Tiket LTI-2026-0001 dibatalkan." in cancelled and "Proses LTI" not in cancelled
     admin = app.test_client()
@@ -217,9 +218,10 @@ def test_the_requester_files_and_cancels_a_tiket_while_officials_keep_proses(app
     form = admin.get(f"/proses/baru?process_key={LTI}").get_data(True)
     opened = admin.post("/proses/baru", follow_redirects=True, data={
         "csrf_token": csrf_token(form), "process_key": LTI, "title": "Server",
-        **START_DATA[LTI]}).get_data(True)
-    assert "Proses LTI-2026-0002 &#34;Server&#34; dimulai." in opened
-    assert "Batalkan proses" in admin.get("/proses/2").get_data(True)
+        **START_DATA[LTI]})
+    assert "Proses LTI-2026-0002 &#34;Server&#34; dimulai." in opened.get_data(True)
+    assert opened.request.path.startswith("/proses/")
+    assert "Batalkan proses" in admin.get(opened.request.path).get_data(True)
 
 
 def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_kept(
