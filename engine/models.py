@@ -60,13 +60,6 @@ class User(Base):
         """The roles (lane names) this user holds."""
         return {r.role for r in self.roles}
 
-    @property
-    def is_requester_only(self) -> bool:
-        """Holds no role and does not administer: a Pemohon only, whose menu and landing
-        page are the ticket pages (README, "Layanan TI"). A Plh/Plt needs a role of its
-        own to count (``engine.people.in_force``), so such a user acts in no lane."""
-        return not self.roles and not self.is_admin
-
 
 class UserRole(Base):
     """That a user holds a role (a lane name such as ``Kasubbag``)."""

@@ -9,6 +9,7 @@ from flask import Flask, g
 from flask_babel import gettext, lazy_gettext, lazy_pgettext
 
 from engine import settings
+from engine.people.access import requester_only
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
@@ -171,3 +172,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(recipients_text, "penerima")
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")
+    app.add_template_global(requester_only)

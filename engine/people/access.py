@@ -38,6 +38,14 @@ REQUESTER_PROCESSES = frozenset({"penanganan_permintaan_layanan_ti",
                                  "penanganan_gangguan_server"})
 
 
+def requester_only(user: User) -> bool:
+    """Whether ``user`` (a logged-in ``User``) holds no role and does not administer: a
+    Pemohon only, whose menu and landing page are the ticket pages (README, "Layanan TI").
+    A Plh/Plt needs a role of its own to count (``engine.people.in_force``), so such a user
+    acts in no lane."""
+    return not user.roles and not user.is_admin
+
+
 class Access:
     """What ``user`` may see and do at one moment.
 

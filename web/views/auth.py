@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from engine import audit
 from engine.models import User
+from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from web.extensions import clock, db, login_manager
 
@@ -140,7 +141,7 @@ def login() -> Any:
         if user.must_change_password:
             return redirect(url_for("account.profile"))
         return redirect(safe_next(request.args.get("next")) or url_for(
-            "desk.mine" if user.is_requester_only else "inbox.index"))
+            "desk.mine" if requester_only(user) else "inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

@@ -11,7 +11,7 @@ from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
-from engine.people.access import REQUESTER_PROCESSES
+from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
@@ -34,7 +34,7 @@ MAX_PAGE = 2**31 - 1
 @bp.get("/")
 @login_required
 def index() -> Any:
-    if current_user.is_requester_only:  # the site's address, after logging in: his tickets
+    if requester_only(current_user):  # the site's address, after logging in: his tickets
         return redirect(url_for("desk.mine"))
     try:
         page, per_page = _paging()
