@@ -52,6 +52,19 @@ def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing
     assert done.status_code == 302
 
 
+def test_someone_who_may_only_view_the_step_is_refused_whatever_he_typed(app, client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": SERVER, "title": "Server mati"}).json
+    task_id = started["open_tasks"][0]["id"]
+    login(client, "kasubbag")  # supervises the Prakom's step: sees it, may not do it
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    refused = client.post(f"/tugas/{task_id}", data={
+        "csrf_token": csrf_token(page), "catatan": "Kabel\x0bdiganti"})
+    assert refused.status_code == 403, "not asked to mend a text he may not send"
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).state == "open"
+
+
 def test_mulai_proses_with_a_control_character_in_the_title_keeps_it_and_starts_nothing(
         app, client):
     login(client, "prakom")

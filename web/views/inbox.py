@@ -106,7 +106,9 @@ def task(task_id: int) -> Any:
     errors: dict[str, str] = {}
     if request.method == "POST" and human_task.state != "open":
         return render_conflict(task_id)  # before its files are looked at: none is stored
-    if request.method == "POST" and unkept_fields():
+    if request.method == "POST" and unkept_fields() \
+            and access().capacity_for(human_task) is not None:
+        # Only to whoever may do the step: anyone else is refused below, whatever he typed.
         return render_task(human_task, unkept_fields())
     if request.method == "POST":
         declared = fields(entry.get("form"))
