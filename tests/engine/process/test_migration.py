@@ -22,6 +22,7 @@ from engine.process.versions import (
 )
 from tests.conftest import BPMN_DIR, MONDAY_0800, mini_bpmn, sop_walks
 from tests.engine.process.test_galat_migration import TIMED
+from tests.helpers.late import reminded_late
 
 KEY = "penanganan_gangguan_server"
 WALK = sop_walks()[KEY]
@@ -269,13 +270,7 @@ def test_a_retimed_step_counts_its_new_waktu_from_its_start_but_a_late_one_no_la
 
 def test_a_scheduled_level_2_is_dropped_when_the_new_lane_has_no_supervisor(
         session, clock, users):
-    deploy(session, clock, mini_bpmn())
-    late = start_instance(session, clock, process_key="sop_uji", title="Terlambat",
-                          user=users["Prakom"])
-    session.commit()
-    clock.advance(timedelta(minutes=45))
-    assert fire_instance_timers(session, clock, late.id) == 1
-    session.commit()
+    late = reminded_late(session, clock, users)
     assert session.scalars(select(Timer.level).where(Timer.instance_id == late.id)).all() == [2]
     step = ("<bpmn:flowNodeRef>Kegiatan_1</bpmn:flowNodeRef>\n"
             "        <bpmn:flowNodeRef>Waktu_Kegiatan_1</bpmn:flowNodeRef>\n"

@@ -7,7 +7,6 @@ from datetime import timedelta
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine.escalation.timers import fire_instance_timers
 from engine.models import HumanTask
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -15,6 +14,7 @@ from engine.process.tasks import complete_task
 from engine.runtime.compaction import tree_size
 from engine.runtime.unit import change
 from tests.conftest import MONDAY_0800, mini_bpmn
+from tests.helpers.late import reminded_late
 
 
 def _properties(number: int) -> str:
@@ -123,13 +123,7 @@ def test_a_join_of_three_branches_fires_when_the_last_arrives(session, clock, us
 
 
 def test_a_late_step_keeps_its_deadline_after_its_timer_fired(session, clock, users):
-    deploy(session, clock, mini_bpmn())
-    instance = start_instance(session, clock, process_key="sop_uji", title="Terlambat",
-                              user=users["Prakom"])
-    session.commit()
-    clock.advance(timedelta(minutes=45))
-    assert fire_instance_timers(session, clock, instance.id) == 1
-    session.commit()
+    instance = reminded_late(session, clock, users)
     # A later change of the instance recomputes the open step's due time from the fired
     # timer, which compaction keeps beside the step.
     with change(session, clock, instance.id):
