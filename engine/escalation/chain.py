@@ -98,8 +98,6 @@ def case_params(task: HumanTask) -> dict[str, str]:
 
 
 def _schedule_next(session: Session, task: HumanTask, level: int) -> None:
-    if role_at_level(task.role, level + 1) is None:
-        return
     fire_at = level_fire_time(session, task, level + 1)
     if fire_at is not None:
         session.add(Timer(instance_id=task.instance_id, human_task_id=task.id, level=level + 1,

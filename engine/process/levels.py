@@ -39,11 +39,14 @@ def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime |
     deadline of ``multiple`` x the step's Waktu as it opened (``step_clock``), counted
     from the step's start in office time, or on the wall clock for a round-the-clock step
     (README, "Eskalasi"). None past the office's last level
-    (``settings.escalation_multiples``) and for a step without a fixed Waktu.
+    (``settings.escalation_multiples``), above the top of the step's line of supervision
+    (``role_at_level``: nobody to tell) and for a step without a fixed Waktu.
 
     Counted on from the step's deadline (``due_at``, the first multiple of one Waktu) as
     it stands: a ticket's wait for its requester moved that deadline, and the later levels
     move with it (office minutes add up, so this is the same moment when nothing moved)."""
+    if role_at_level(task.role, level) is None:
+        return None
     multiples = settings.escalation_multiples(session)
     duration, round_the_clock = step_clock(task)
     if level > len(multiples) or not duration:

@@ -24,7 +24,7 @@ from engine.models import (
 )
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
-from engine.process.levels import level_fire_time, role_at_level
+from engine.process.levels import level_fire_time
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.projection import step_waktu
@@ -253,10 +253,9 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     claim and start; their deadlines are counted again from that start with ``target``'s
     Waktu (timer waiting or fired) and moved past the ticket's finished waits for its
     requester (``SlaPause``) as its answers moved them, and their rows take that Waktu for
-    later escalation levels:
-    a level 2+ already scheduled falls due again from the step's deadline with the new
-    Waktu (``engine.process.levels.level_fire_time``), and is dropped when the step's new
-    lane has no supervisor that high; a claimed step
+    later escalation levels: a level 2+ already scheduled falls due again from the step's
+    deadline with the new Waktu (``engine.process.levels.level_fire_time``), and is
+    dropped when the step's new lane has no supervisor that high; a claimed step
     ``target`` puts in another lane is released (``task.released``, no actor, naming the
     former holder). An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
     state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
@@ -317,8 +316,7 @@ def _retime_later_levels(session: Session, instance_id: int) -> None:
             select(Timer, HumanTask).join(HumanTask, Timer.human_task_id == HumanTask.id)
             .where(Timer.instance_id == instance_id, Timer.level > 1,
                    HumanTask.state == "open")).all():
-        fire_at = (level_fire_time(session, task, timer.level)
-                   if role_at_level(task.role, timer.level) is not None else None)
+        fire_at = level_fire_time(session, task, timer.level)
         if fire_at is None:
             session.delete(timer)
         else:

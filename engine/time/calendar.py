@@ -9,7 +9,7 @@ national holidays and cuti bersama. The rules and worked examples are in README,
 
 from calendar import monthrange
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -97,11 +97,12 @@ class WorkCalendar:
     ramadan: tuple[RamadanPeriod, ...] = ()
     added_holidays: frozenset[date] = frozenset()
     removed_holidays: frozenset[date] = frozenset()
+    # Each local day's office intervals, as counted (``_local_intervals``).
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # fail here on an unknown zone, not at the first deadline
-        # Each local day's office intervals, as counted (not a field: no part of equality).
-        object.__setattr__(self, "_days", {})
 
     def is_working_day(self, day: date) -> bool:
         """Whether the office opens on ``day`` (a local date): office hours, not a holiday."""
