@@ -25,9 +25,13 @@ def _count(app, model) -> int:
 
 
 def _error_beside(page: str, name: str) -> bool:
-    """Whether the page marks field ``name`` invalid and says why beside it."""
+    """Whether the page marks field ``name`` invalid and says why in the text the field
+    names as its description (``aria-describedby``)."""
     field = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page).group(0)
-    return 'aria-invalid="true"' in field and UNKEPT_WORDS in page
+    described = re.search(r'aria-describedby="([^"]+)"', field)
+    return 'aria-invalid="true"' in field and described is not None and any(
+        re.search(rf'id="{ident}"[^>]*>{UNKEPT_WORDS}', page)
+        for ident in described.group(1).split())
 
 
 def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing(app, client):
