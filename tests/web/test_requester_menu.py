@@ -6,6 +6,7 @@ import re
 from tests.web.conftest import login
 from tests.web.desk_helpers import add_employee
 
+
 def _menu(html: str) -> list[str]:
     """The link texts of the main menu, badge numbers left out."""
     nav = re.search(r'<nav aria-label="Menu utama">(.*?)</nav>', html, re.DOTALL).group(1)
