@@ -54,7 +54,11 @@ DEFAULTS: dict[str, Any] = {
     # Roles with at least one person who asked for "tugas baru" notices (account page), kept
     # by engine.escalation.task_notices so that a step of any other role costs no query.
     "new_task_notice_roles": [],
+    # Where counting the open steps' deadlines again after a change of ``calendar`` stands
+    # (``engine.process.recount``): ``{"after_id": n}`` while instances after ``n`` wait.
+    "deadline_recount": {},
 }
+RECOUNT = "deadline_recount"
 # Read on its own when asked for: the logo makes it the one large setting.
 LARGE = ("identity",)
 _MEMO = "alur.settings"
@@ -110,7 +114,9 @@ def save(session: Session, clock: Clock, actor: User | None,
     settings changed, ``changes`` {field: {"old", "new"}} per field that changed (a setting
     that is a mapping, per entry: ``"smtp.host"``), values as ``shown_in_audit`` writes them
     (the SMTP password masked, the webhook address without its path, the logo by its
-    digest). Nothing changed: nothing stored, no record. Returns ``changes``.
+    digest). Nothing changed: nothing stored, no record. A changed ``calendar`` marks the
+    open steps' deadlines to be counted again (``RECOUNT``, ``engine.process.recount``).
+    Returns ``changes``.
 
     Raises:
         KeyError: a key of ``values`` is not a setting.
@@ -124,6 +130,8 @@ def save(session: Session, clock: Clock, actor: User | None,
         for field, before, after in _fields(key, old, value):
             changes[field] = {"old": shown_in_audit(field, before),
                               "new": shown_in_audit(field, after)}
+    if any(field.split(".")[0] == "calendar" for field in changes):
+        put(session, RECOUNT, {"after_id": 0})
     if changes:
         audit.record(session, clock, "settings.changed", actor=actor,
                      keys=sorted({field.split(".")[0] for field in changes}), changes=changes)

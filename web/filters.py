@@ -77,6 +77,8 @@ HISTORY_TEXT = {
     "task.released": lazy_gettext("Tugas dilepaskan"),
     "task.assigned": lazy_gettext("Tugas dialihkan"),
     "instance.migrated": lazy_gettext("Dipindahkan ke versi baru SOP"),
+    "instance.deadlines_recounted": lazy_gettext(
+        "Batas waktu langkah dihitung ulang: kalender kantor berubah"),
     "instance.failed": lazy_gettext("Proses berhenti karena galat"),
     "instance.retried": lazy_gettext("Proses dijalankan ulang oleh administrator"),
     "instance.cancelled": lazy_gettext("Proses dibatalkan"),

@@ -12,10 +12,11 @@ Here, below ``engine.escalation``, so that moving an instance to another version
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.models import HumanTask
+from engine.models import HumanTask, Timer
 from engine.roles import supervisor_of
 from engine.time.duration import parse_duration
 
@@ -60,6 +61,22 @@ def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime |
         return task.due_at
     return calendar.deadline(task.due_at, scale_duration(duration, beyond),
                              round_the_clock=round_the_clock)
+
+
+def retime_later_levels(session: Session, instance_id: int) -> None:
+    """Count the escalation levels 2+ already scheduled for the instance's open steps
+    again as the steps now stand (new Waktu, deadline or lane after a move to another
+    version; new deadline after a change of the office calendar); a level with nobody to
+    tell or past the office's last level is dropped. Not committed."""
+    for timer, task in session.execute(
+            select(Timer, HumanTask).join(HumanTask, Timer.human_task_id == HumanTask.id)
+            .where(Timer.instance_id == instance_id, Timer.level > 1,
+                   HumanTask.state == "open")).all():
+        fire_at = level_fire_time(session, task, timer.level)
+        if fire_at is None:
+            session.delete(timer)
+        else:
+            timer.fire_at = fire_at
 
 
 def step_clock(task: HumanTask) -> tuple[str | None, bool]:

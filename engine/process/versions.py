@@ -18,13 +18,12 @@ from engine.models import (
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
-    SlaPause,
-    Timer,
     User,
 )
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
-from engine.process.levels import level_fire_time
+from engine.process.levels import retime_later_levels
+from engine.process.recount import finished_waits
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.projection import step_waktu
@@ -306,31 +305,15 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         result.migrated.append(instance_id)
         moved = True
     if moved:  # after the move's save, which set the steps' new Waktu and deadlines
-        _retime_later_levels(session, instance_id)
-
-
-def _retime_later_levels(session: Session, instance_id: int) -> None:
-    """The escalation levels 2+ already scheduled for a moved instance's open steps, due
-    again as the steps now stand (after the move's save: new Waktu, deadline, lane)."""
-    for timer, task in session.execute(
-            select(Timer, HumanTask).join(HumanTask, Timer.human_task_id == HumanTask.id)
-            .where(Timer.instance_id == instance_id, Timer.level > 1,
-                   HumanTask.state == "open")).all():
-        fire_at = level_fire_time(session, task, timer.level)
-        if fire_at is None:
-            session.delete(timer)
-        else:
-            timer.fire_at = fire_at
+        retime_later_levels(session, instance_id)
 
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
     """Move the unit's workflow and its open step rows to ``target``; a claim on a step
     that changes lane is released, with a ``task.released`` record naming its holder."""
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
-    waits = unit.session.execute(select(SlaPause.started_at, SlaPause.ended_at).where(
-        SlaPause.instance_id == unit.instance.id, SlaPause.ended_at.is_not(None))
-        .order_by(SlaPause.started_at)).all()
-    move_to_spec(unit.workflow, spec_of(target), started, waits)
+    move_to_spec(unit.workflow, spec_of(target), started,
+                 finished_waits(unit.session, unit.instance.id))
     unit.instance.definition = target
     for row in open_tasks:
         spiff_task = unit.find_task(row.spiff_task_id)

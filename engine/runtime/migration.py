@@ -60,10 +60,25 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
     if passed:
         raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
                                f"{_names(passed)}; proses tetap di versinya")
-    # A fired timer of a step still open is that step's deadline (``projection._timer_of``):
-    # it is counted again too, but never later than it fired. The step was reminded as
-    # late and its next escalation levels are scheduled from that deadline; a longer Waktu
-    # moving it later would leave the step "not late" while its supervisor is told it is.
+    recount_deadlines(workflow, started, waits)
+
+
+def recount_deadlines(workflow: Any, started: dict[str, datetime],
+                      waits: Sequence[tuple[datetime, datetime]] = ()) -> None:
+    """Count the deadline of each open step of ``started`` again from its start, with the
+    workflow's spec and calendar as they are now (``move_to_spec`` after a move; a change of
+    the office calendar, ``engine.process.recount``).
+
+    Args:
+        started: ``{spiff task id of an open user task: when it became ready (aware)}``.
+        waits: the ticket's finished waits for its requester, ``(start, end)`` aware,
+            oldest first (as ``move_to_spec``).
+
+    A fired timer of a step still open is that step's deadline (``projection._timer_of``):
+    it is counted again too, but never later than it fired. The step was reminded as late
+    and its next escalation levels are scheduled from that deadline; a later deadline would
+    leave the step "not late" while its supervisor is told it is.
+    """
     for spiff_task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED):
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         guarded = guarded_task(spiff_task) if isinstance(definition, TimerEventDefinition) else None

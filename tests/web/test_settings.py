@@ -9,7 +9,7 @@ from engine.models import AuditRecord, Escalation, ProcessInstance, Setting, Use
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login, refused_login
 from tests.web.test_alerts_api import FIRING, add_source
-from web.cli.worker import fire_once
+from web.cli.worker import fire_once, run_round
 from web.extensions import db
 
 FORM = {"multiples": "1, 1, 2", "timezone": "Asia/Makassar", "ramadan": "2027-02-08 2027-03-09",
@@ -153,6 +153,23 @@ def test_office_chain_and_added_holiday_take_effect(app, client, clock):
     assert fire_once(app) == 1  # multiples "1, 1, 2": level 2 falls due with level 1
     with app.app_context():
         assert sorted(db.session.scalars(select(Escalation.level))) == [1, 2]
+
+
+def test_a_holiday_added_later_moves_the_deadline_of_a_step_already_open(app, client):
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penanganan_gangguan_server", "title": "x"}).json
+    [task] = started["open_tasks"]
+    assert task["due_at"] == "2026-11-23T02:00:00+00:00"  # Monday 09.00 WIB
+    login(client, "admin")
+    assert _post(client, {**FORM, "timezone": "Asia/Jakarta",
+                          "added": "2026-11-23 Libur kantor"}).status_code == 302
+    run_round(app)
+    # 1 jam from Tuesday's 07.30, the office's first working minute after the holiday.
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=prakom).json["due_at"] == \
+        "2026-11-24T01:30:00+00:00"
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    assert "Batas waktu langkah dihitung ulang: kalender kantor berubah" in page
 
 
 def test_user_sets_own_email(app, client):

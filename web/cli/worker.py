@@ -28,7 +28,7 @@ from engine.escalation import heartbeat, incidents, outbox
 from engine.escalation.delivery import Sender
 from engine.escalation.timers import fire_round
 from engine.people import claims
-from engine.process import files
+from engine.process import files, recount
 from web.extensions import clock, db
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -96,6 +96,32 @@ def _mark_failed(instance_id: int, error: Exception | None) -> None:
                                         "instance_id": instance_id}})
 
 
+def recount_once(app: Flask, failures: RoundFailures | None = None) -> int:
+    """Count the open steps' deadlines of a batch of instances again when the office
+    calendar changed (``engine.process.recount``), committed; return how many instances.
+    An instance whose state cannot be loaded or saved keeps its deadlines and is logged."""
+    with app.app_context():
+        try:
+            done = recount.recount_round(db.session, clock())
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if failures is not None:
+                failures.count += 1
+            log.exception("counting deadlines again failed; retrying next round",
+                          extra={"fields": {"event": "worker.recount_failed"}})
+            return 0
+        finally:
+            db.session.remove()
+    for instance_id, error in done.failed:
+        if failures is not None:
+            failures.count += 1
+        log.error("counting the deadlines of instance %s again failed; they stay", instance_id,
+                  exc_info=error, extra={"fields": {"event": "worker.recount_failed",
+                                                    "instance_id": instance_id}})
+    return len(done.recounted)
+
+
 def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None = None) -> int:
     """Lease due outbox deliveries, send them, record each result; return how many were
     sent. Failures are retried later with backoff (``engine.escalation.outbox``)."""
@@ -147,15 +173,18 @@ def sweep_once(app: Flask, every_file: bool = False,
 
 def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -> int:
     """One round: sweep the attachments folder (``every_file``: all of it, as the first
-    round of a process does), fire timers, send the outbox, close tickets unrated after
+    round of a process does), count deadlines again after a change of the office calendar
+    (a batch of instances), fire timers, send the outbox, close tickets unrated after
     5 working days (``engine.desk.ratings``), give back the steps whose holder may no
     longer act in their role (``engine.people.claims``), record the heartbeat, log the
-    round. Returns how much work was done (timers fired + messages sent)."""
+    round. Returns how much work was done (instances counted again + timers fired +
+    messages sent)."""
     token = audit.REQUEST_ID.set(f"round-{uuid.uuid4().hex[:16]}")
     started = perf_counter()
     failures = RoundFailures()
     try:
         sweep_once(app, every_file, failures)
+        recounted = recount_once(app, failures)
         fired = fire_once(app, failures, owner)
         sent = send_once(app, owner, failures)
         with app.app_context():
@@ -169,10 +198,11 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
                                                           failed=bool(failures.count)))
             finally:
                 db.session.remove()
-        busy = fired + sent
+        busy = recounted + fired + sent
         level = logging.WARNING if failures.count else (logging.INFO if busy else logging.DEBUG)
         log.log(level, "worker round: %d timers fired, %d messages sent", fired, sent,
-                extra={"fields": {"event": "worker.round", "worker": owner, "fired": fired,
+                extra={"fields": {"event": "worker.round", "worker": owner,
+                                  "recounted": recounted, "fired": fired,
                                   "sent": sent, "failures": failures.count,
                                   "duration_ms": round((perf_counter() - started) * 1000, 2)}})
         return busy
