@@ -54,11 +54,13 @@ DEFAULTS: dict[str, Any] = {
     # Roles with at least one person who asked for "tugas baru" notices (account page), kept
     # by engine.escalation.task_notices so that a step of any other role costs no query.
     "new_task_notice_roles": [],
-    # Where counting the open steps' deadlines again after a change of ``calendar`` stands
+    # Where counting the open steps' deadlines again after a change of ``COUNTED_WITH`` stands
     # (``engine.process.recount``): ``{"after_id": n}`` while instances after ``n`` wait.
     "deadline_recount": {},
 }
 RECOUNT = "deadline_recount"
+# The settings that open steps' deadlines and escalation levels are counted with.
+COUNTED_WITH = ("calendar", "escalation")
 # Read on its own when asked for: the logo makes it the one large setting.
 LARGE = ("identity",)
 _MEMO = "alur.settings"
@@ -114,8 +116,9 @@ def save(session: Session, clock: Clock, actor: User | None,
     settings changed, ``changes`` {field: {"old", "new"}} per field that changed (a setting
     that is a mapping, per entry: ``"smtp.host"``), values as ``shown_in_audit`` writes them
     (the SMTP password masked, the webhook address without its path, the logo by its
-    digest). Nothing changed: nothing stored, no record. A changed ``calendar`` marks the
-    open steps' deadlines to be counted again (``RECOUNT``, ``engine.process.recount``).
+    digest). Nothing changed: nothing stored, no record. A changed ``calendar`` or
+    escalation chain marks the open steps' deadlines and levels to be counted again
+    (``RECOUNT``, ``engine.process.recount``).
     Returns ``changes``.
 
     Raises:
@@ -130,7 +133,7 @@ def save(session: Session, clock: Clock, actor: User | None,
         for field, before, after in _fields(key, old, value):
             changes[field] = {"old": shown_in_audit(field, before),
                               "new": shown_in_audit(field, after)}
-    if any(field.split(".")[0] == "calendar" for field in changes):
+    if any(field.split(".")[0] in COUNTED_WITH for field in changes):
         put(session, RECOUNT, {"after_id": 0})
     if changes:
         audit.record(session, clock, "settings.changed", actor=actor,

@@ -1,8 +1,9 @@
-"""Counting the open steps' deadlines again after the office calendar changed.
+"""Counting the open steps' deadlines again after the office calendar or chain changed.
 
 A holiday declared after a step opened (a cuti bersama set during the year, a day the
 office closes), one taken back as a working day, a Ramadan period or the time zone
-changed: the deadlines of steps already open were counted with the old calendar.
+changed: the deadlines of steps already open were counted with the old calendar; a new
+escalation chain (``1, 1, 2`` for ``1, 2, 3``): their levels 2+ with the old multiples.
 ``settings.save`` marks such a change (``settings.RECOUNT``); each worker round then takes
 a batch of instances, oldest first, and counts their open steps' deadlines again from each
 step's start with the calendar as it now is (``engine.runtime.migration

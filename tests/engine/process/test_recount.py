@@ -132,3 +132,17 @@ def test_a_state_that_cannot_be_loaded_keeps_its_deadline_and_the_count_goes_on(
     assert _due(session, broken) == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
     assert _due(session, sound) == datetime(2026, 11, 24, 8, 30, tzinfo=WIB)
     assert settings.get(session, settings.RECOUNT) == {}
+
+
+def test_a_new_escalation_chain_moves_the_levels_already_scheduled(
+        session, clock, users, deployed):
+    instance = _start(session, clock, users)
+    clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=WIB))
+    fire_round(session, clock, lambda instance_id, error: session.commit())
+    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    settings.save(session, clock, users["admin"], {"escalation": {"multiples": [1, 3]}})
+    session.commit()
+    assert recount_round(session, clock).recounted == [instance.id]
+    session.commit()
+    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 11, 0, tzinfo=WIB))]
+    assert _due(session, instance) == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
