@@ -1,9 +1,16 @@
-"""``alur serve --workers N`` on SQLite: clamped to one web process, with a message."""
+"""``alur serve``: on SQLite ``--workers N`` is clamped to one web process, with a message;
+no gunicorn access log."""
+
+import logging
+from datetime import timedelta
 
 import pytest
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
 from tests.helpers.database import on_postgres
-from web.cli.serve import web_workers
+from web.cli import worker as scheduler
+from web.cli.serve import QuietLogger, _Server, serve, web_workers
 
 
 @pytest.mark.skipif(on_postgres(), reason="the SQLite pass; PostgreSQL serves N processes "
@@ -15,3 +22,21 @@ def test_sqlite_serves_one_web_process_and_says_so(app, capsys):
                                        "proses).\n")
     assert web_workers(app, 1) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_the_web_processes_build_no_access_log_line(app, monkeypatch):
+    """gunicorn builds each request's access log fields whenever a logging configuration
+    is given, as ``alur serve`` gives one; Alur logs requests itself."""
+    served = {}
+    monkeypatch.setattr(_Server, "run", lambda server: served.update(server.options))
+    monkeypatch.setattr(scheduler, "freeze_startup_heap", lambda: None)
+    serve(app, "127.0.0.1:0")
+    assert served["logger_class"] is QuietLogger
+    config = Config()
+    config.set("accesslog", "-")
+    try:
+        with pytest.raises(AttributeError):  # gunicorn's own reads the response
+            Logger(config).access(None, None, {}, timedelta(0))
+        QuietLogger(config).access(None, None, {}, timedelta(0))
+    finally:
+        logging.getLogger("gunicorn.access").handlers.clear()
