@@ -105,9 +105,10 @@ class ProcessDefinition(Base):
     """
 
     __tablename__ = "process_definitions"
-    # Lists show the active versions by name; the database holds one active one per key.
+    # Lists show the active versions by lower(name) (deploy.BY_NAME); one active one per key.
     __table_args__ = (UniqueConstraint("key", "version"),
-                      Index("ix_process_definitions_active_name", "is_active", "name"),
+                      Index("ix_process_definitions_active_lower_name", "is_active",
+                            text("lower(name)")),
                       Index("uq_process_definitions_one_active", "key", unique=True,
                             sqlite_where=text("is_active"), postgresql_where=text("is_active")))
 

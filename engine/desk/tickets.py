@@ -126,16 +126,25 @@ def post(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
             or cancelled: no one reads its thread any more), empty (without a file) or
             over 2000 characters.
     """
-    return _post(session, clock, instance, user, text, asks, attachment,
-                 _writer(session, clock.now(), instance, user, asks))
+    from_requester = _writer(session, clock.now(), instance, user, asks)
+    return _post(session, clock, instance, user, _text(text, attachment is not None), asks,
+                 attachment, from_requester)
+
+
+def _text(text: str, with_file: bool) -> str:
+    """``text`` as the thread keeps it (``trimmed``); raises InvalidTaskData under
+    ``text`` when it is empty without a file (``with_file``) or over ``MAX_MESSAGE``
+    characters. Checked before a file is stored: a refused message stores nothing."""
+    text = trimmed(text)
+    if len(text) > MAX_MESSAGE or (not text and not with_file):
+        raise InvalidTaskData({"text": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
+    return text
 
 
 def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User, text: str,
           asks: bool, attachment: Attachment | None, from_requester: bool) -> TicketMessage:
-    """``post`` once ``_writer`` let ``user`` write (``from_requester``: as the requester)."""
-    text = trimmed(text)
-    if len(text) > MAX_MESSAGE or (not text and attachment is None):
-        raise InvalidTaskData({"text": f"Pesan: tulis 1–{MAX_MESSAGE} karakter"})
+    """``post`` once ``_writer`` let ``user`` write (``from_requester``: as the requester)
+    and ``_text`` took ``text``."""
     message = TicketMessage(instance_id=instance.id, author_id=user.id,
                             from_requester=from_requester, asks=asks, text=text,
                             attachment_id=attachment.id if attachment else None,
@@ -202,6 +211,7 @@ def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessIns
     """``post`` with a file (stored as the instance's attachment, visible to both sides
     of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
     from_requester = _writer(session, clock.now(), instance, user, asks)  # before storing
+    text = _text(text, with_file=True)
     attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
     audit.record(session, clock, "attachment.added", actor=user, instance=instance,
                  filename=attachment.filename, size=len(data), sha256=attachment.sha256)

@@ -4,7 +4,7 @@ import hashlib
 import json
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, load_only
 
 from engine import audit
@@ -142,10 +142,17 @@ def active_definition(session: Session, key: str) -> ProcessDefinition:
     return definition
 
 
+# "By name" in every list of SOPs: case aside ("dan" beside "Dan", not after every capital
+# as SQLite's byte order put it, while PostgreSQL used its locale), then the name itself
+# and the id, so that both databases give one order; the index
+# ix_process_definitions_active_lower_name serves it.
+BY_NAME = (func.lower(ProcessDefinition.name), ProcessDefinition.name, ProcessDefinition.id)
+
+
 def active_definitions(session: Session) -> list[ProcessDefinition]:
-    """The active version of every deployed process, by name."""
+    """The active version of every deployed process, by name (``BY_NAME``)."""
     return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.is_active)
-                                .order_by(ProcessDefinition.name)))
+                                .order_by(*BY_NAME)))
 
 
 # A row of a list of SOPs: what it names and its lanes (in ``catalog``), never its BPMN
@@ -159,8 +166,7 @@ def active_rows(session: Session) -> list[ProcessDefinition]:
     """The active version of every deployed process, by name, loaded as list rows
     (``DEFINITION_ROW``): for filters and choices, which name SOPs but never run them."""
     return list(session.scalars(select(ProcessDefinition).options(DEFINITION_ROW)
-                                .where(ProcessDefinition.is_active)
-                                .order_by(ProcessDefinition.name, ProcessDefinition.id)))
+                                .where(ProcessDefinition.is_active).order_by(*BY_NAME)))
 
 
 def active_choices(session: Session) -> list[tuple[str, str]]:
@@ -168,7 +174,7 @@ def active_choices(session: Session) -> list[tuple[str, str]]:
     filters (Kotak Masuk, notifications). Two columns, one statement."""
     return [(key, name) for key, name in session.execute(
         select(ProcessDefinition.key, ProcessDefinition.name)
-        .where(ProcessDefinition.is_active).order_by(ProcessDefinition.name))]
+        .where(ProcessDefinition.is_active).order_by(*BY_NAME))]
 
 
 def active_page(session: Session, page: int, per_page: int) -> Page:
@@ -179,5 +185,4 @@ def active_page(session: Session, page: int, per_page: int) -> Page:
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
     """
     return paginate(session, select(ProcessDefinition).options(DEFINITION_ROW)
-                    .where(ProcessDefinition.is_active)
-                    .order_by(ProcessDefinition.name, ProcessDefinition.id), page, per_page)
+                    .where(ProcessDefinition.is_active).order_by(*BY_NAME), page, per_page)

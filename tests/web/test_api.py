@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
 from tests.conftest import BPMN_DIR, mini_bpmn
@@ -58,6 +58,25 @@ def test_processes_lists_every_bundled_sop(client, prakom):
             ("penyusunan_skp_prakom", 1), ("surat_masuk_keluar", 1)} <= listed
 
 
+def test_processes_by_name_put_lower_and_capital_initials_together(app, client, prakom):
+    """Case aside, then the name, then the id: the same order on SQLite (which sorted every
+    capital before "dan") and on PostgreSQL; the startable list follows."""
+    names = {"penyusunan_rkt": "rencana kerja tahunan", "penyusunan_skp_prakom": "Rencana SKP",
+             "surat_masuk_keluar": "dan surat", "pengelolaan_konten_website": "Dan konten",
+             SERVER: "Rencana kerja"}
+    with app.app_context():
+        for key, name in names.items():
+            db.session.execute(update(ProcessDefinition).where(
+                ProcessDefinition.key == key, ProcessDefinition.is_active).values(name=name))
+        db.session.commit()
+    listed = [p["name"] for p in client.get("/api/v1/processes?per_page=100",
+                                            headers=prakom).json]
+    assert [n for n in listed if n in names.values()] == [
+        "Dan konten", "dan surat", "Rencana kerja", "rencana kerja tahunan", "Rencana SKP"]
+    assert listed == sorted(listed, key=str.lower)
+    startable = [p["name"] for p in client.get("/api/v1/processes?startable=1&per_page=100",
+                                               headers=prakom).json]
+    assert startable == sorted(startable, key=str.lower) and "Rencana SKP" in startable
 def test_start_instance_returns_id_and_open_task(client, prakom, started):
     assert started["status"] == "running"
     assert started["process_key"] == SERVER and started["version"] == 1

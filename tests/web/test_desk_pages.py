@@ -3,10 +3,11 @@ waits for the requester), no internal notes, the rating the Prakom then sees."""
 
 import io
 import re
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from engine.models import Attachment, HumanTask, ProcessInstance, TicketMessage
+from engine.models import Attachment, AuditRecord, HumanTask, ProcessInstance, TicketMessage
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
@@ -134,6 +135,38 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
     assert 'value="3" checked' in html
 
 
+def test_a_message_too_long_with_a_file_is_refused_before_the_file_is_stored(app, client):
+    """The text is checked before the file is kept: no Attachment row is written, not
+    even in the transaction the refusal rolls back, no file and no audit record."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/proses/baru?process_key={LTI}").get_data(True)
+    ticket = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI]}).headers["Location"]
+    inserted = []
+
+    def listener(mapper, connection, row) -> None:
+        inserted.append(row.filename)
+
+    event.listen(Attachment, "before_insert", listener)
+    try:
+        refused = client.post(f"{ticket}/pesan", content_type="multipart/form-data", data={
+            "csrf_token": csrf_token(client.get(ticket).get_data(True)),
+            "text": "Printer masih macet. " * 100,
+            "lampiran": (io.BytesIO(b"foto printer"), "printer.txt")})
+    finally:
+        event.remove(Attachment, "before_insert", listener)
+    assert refused.status_code == 422
+    assert 'id="text-error">Pesan: tulis 1–2000 karakter' in refused.get_data(True)
+    assert inserted == []
+    folder = Path(app.config["ALUR_ATTACHMENTS_PATH"])
+    assert not folder.exists() or list(folder.iterdir()) == []
+    with app.app_context():
+        assert db.session.scalars(select(Attachment)).all() == []
+        assert db.session.scalars(select(TicketMessage)).all() == []
+        assert db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "attachment.added")).all() == []
 def test_a_ticket_for_a_service_not_offered_is_refused_not_filed_as_another(app, client):
     add_employee(app)
     login(client, "pegawai")

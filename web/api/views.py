@@ -83,8 +83,8 @@ def token() -> Any:
 
 
 @bp.get("/processes")
-@doc("SOP terdeploy (versi aktif), menurut nama; larik, per halaman; startable=1: hanya yang "
-     "boleh dimulai pemanggil", query=ProcessListQuery,
+@doc("SOP terdeploy (versi aktif), menurut nama tanpa membedakan huruf besar dan kecil; larik, "
+     "per halaman; startable=1: hanya yang boleh dimulai pemanggil", query=ProcessListQuery,
      tag="sop", responses={200: {
          "description": "SOP halaman ini; jumlah di X-Total-Count", "headers": LIST_HEADERS,
          "content": {"application/json": {

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlparse
 
@@ -24,6 +25,7 @@ CALENDAR_YEARS = (2000, 2100)
 MAX_RAMADAN_DAYS = 31
 # One address, as an SMTP server takes it in MAIL FROM.
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
+WHOLE = re.compile(r"[0-9]{1,9}")
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -104,9 +106,11 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 
 def _whole(text: str) -> int | None:
-    """``text`` as a whole number of at most 9 digits (ports, days, multiples), or None."""
+    """``text`` as a whole number of 1–9 ASCII digits (ports, days, multiples), or None:
+    other scripts' digits ("١٢"), which ``int`` would take, are refused as the README's
+    "angka" means 0–9."""
     text = text.strip()
-    return int(text) if text.isdecimal() and len(text) <= 9 else None
+    return int(text) if WHOLE.fullmatch(text) else None
 
 
 def _longest(form: Any, errors: dict[str, str], **limits: int) -> None:
@@ -129,9 +133,12 @@ def _sla_minor(text: str, errors: dict[str, str]) -> str:
 
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    """The chain's multiples, separated by commas or semicolons: each part a whole number
+    above 0 (no empty part, "1,,2"), each larger than the one before ("1, 1" would call
+    two levels at once)."""
+    parts = text.replace(";", ",").split(",")
     numbers = [n for n in map(_whole, parts) if n is not None and n > 0]
-    if not parts or len(numbers) != len(parts) or numbers != sorted(numbers):
+    if len(numbers) != len(parts) or any(a >= b for a, b in pairwise(numbers)):
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]
     if len(numbers) > MAX_ESCALATION_LEVELS:
