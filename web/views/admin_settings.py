@@ -134,11 +134,11 @@ def _sla_minor(text: str, errors: dict[str, str]) -> str:
 
 def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     """The chain's multiples, separated by commas or semicolons: each part a whole number
-    above 0 (no empty part, "1,,2"), each larger than the one before ("1, 1" would call
-    two levels at once)."""
+    above 0 (no empty part, "1,,2"), none below the one before ("1, 1, 2" tells the
+    supervisor at the deadline too: README, "Eskalasi")."""
     parts = text.replace(";", ",").split(",")
     numbers = [n for n in map(_whole, parts) if n is not None and n > 0]
-    if len(numbers) != len(parts) or any(a >= b for a, b in pairwise(numbers)):
+    if len(numbers) != len(parts) or any(a > b for a, b in pairwise(numbers)):
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]
     if len(numbers) > MAX_ESCALATION_LEVELS:
