@@ -76,9 +76,11 @@ def _values(session: Session) -> dict[str, Any]:
     target = own_session(session)
     transaction = target.get_transaction()
     held = target.info.get(_MEMO)
-    if held is None or held[0] is not transaction:
+    if held is None or transaction is None or held[0] is not transaction:
         values = dict(target.connection().execute(_SMALL).all())
-        held = target.info[_MEMO] = (transaction, values)
+        # Kept for the transaction the read began or ran in: outside one (after a commit)
+        # the next read is a new transaction's, never what an earlier one saw.
+        held = target.info[_MEMO] = (target.get_transaction(), values)
     return held[1]
 
 
