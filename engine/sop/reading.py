@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from engine.numbers import grouped
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 1000, 60
+# Rows, blank ones included, read in search of a step past MAX_ROWS (a workbook's sheet
+# may declare a million; a 2 MB CSV holds at most two million line ends).
+MAX_SCANNED_ROWS = 100_000
 
 # File names the Kelola SOP upload takes as an SOP table or as BPMN (``alur deploy`` points
 # a table to ``alur sop import``). ``read_table`` reads a name in WORKBOOK_SUFFIXES (or ZIP
@@ -71,9 +75,6 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             row.pop()
     while rows and not rows[-1]:
         rows.pop()
-    if len(rows) > MAX_ROWS:
-        raise InvalidProcess([(f"{filename}: lebih dari {MAX_ROWS} baris; tabel SOP sebesar "
-                              "itu tidak didukung.")])
     return rows
 
 
@@ -89,8 +90,8 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(
-                max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
+            rows = _bounded(([_cell_text(value) for value in row] for row in sheet.iter_rows(
+                max_col=MAX_COLUMNS, values_only=True)), filename)
         finally:
             workbook.close()
     except InvalidProcess:
@@ -111,13 +112,37 @@ def _read_csv(data: bytes, filename: str) -> list[list[str]]:
     title = re.search(r'^\s*"?No"?\s*([,;\t])\s*"?Kegiatan', text, re.IGNORECASE | re.MULTILINE)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=title.group(1) if title else ",")
     try:
-        rows = list(reader)
+        # As the XLSX reader: the columns past MAX_COLUMNS are no column of an SOP table.
+        return _bounded(([cell.strip() for cell in row[:MAX_COLUMNS]] for row in reader),
+                        filename)
     except csv.Error:
         raise InvalidProcess([(f"{filename}: CSV tidak dapat dibaca di baris {reader.line_num}: "
                                f"sel lebih dari {grouped(csv.field_size_limit())} karakter "
                                "atau tanda kutip yang tidak ditutup.")]) from None
-    # As the XLSX reader: the columns past MAX_COLUMNS are no column of an SOP table.
-    return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows[:MAX_ROWS + 1]]
+
+
+def _bounded(rows: Iterable[list[str]], filename: str) -> list[list[str]]:
+    """The first ``MAX_ROWS`` rows. A later row that holds a cell is refused, however many
+    blank rows come between (a sheet's empty stretch must not hide a step past the limit);
+    so are more than ``MAX_SCANNED_ROWS`` rows, blank or not (the search has an end).
+
+    Raises:
+        InvalidProcess: a row past ``MAX_ROWS`` holds a cell, or more than
+            ``MAX_SCANNED_ROWS`` rows.
+    """
+    kept: list[list[str]] = []
+    for number, row in enumerate(rows, start=1):
+        if number <= MAX_ROWS:
+            kept.append(row)
+        elif any(row):
+            raise InvalidProcess([(f"{filename}: baris {number} berisi, melewati batas "
+                                  f"{grouped(MAX_ROWS)} baris; tabel SOP sebesar itu tidak "
+                                  "didukung.")])
+        elif number > MAX_SCANNED_ROWS:
+            raise InvalidProcess([(f"{filename}: lebih dari {grouped(MAX_SCANNED_ROWS)} baris, "
+                                  "yang kosong ikut dihitung; hapus baris kosong di bawah "
+                                  "tabel lalu unggah lagi.")])
+    return kept
 
 
 def _cell_text(value: object) -> str:
