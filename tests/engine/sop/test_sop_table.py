@@ -393,9 +393,9 @@ def test_a_step_past_the_row_limit_is_refused_however_many_blank_rows_hide_it(
     data = xlsx_bytes(rows, tmp_path) if suffix == ".xlsx" else _csv(rows)
     with pytest.raises(InvalidProcess) as refused:
         read_table(data, f"sop{suffix}")
-    assert refused.value.problems == [
+    assert refused.value.problems == [(
         f"sop{suffix}: baris 1500 berisi, melewati batas 1.000 baris; tabel SOP sebesar itu "
-        "tidak didukung."]
+        "tidak didukung.")]
 
 
 def test_blank_rows_past_the_limit_are_read_as_the_end_of_the_table():
@@ -403,6 +403,6 @@ def test_blank_rows_past_the_limit_are_read_as_the_end_of_the_table():
                                                                          TABLE.name)
     with pytest.raises(InvalidProcess) as refused:
         read_table(_csv(_padded(MAX_SCANNED_ROWS, [])), "sop.csv")
-    assert refused.value.problems == [
+    assert refused.value.problems == [(
         "sop.csv: lebih dari 100.000 baris, yang kosong ikut dihitung; hapus baris kosong di "
-        "bawah tabel lalu unggah lagi."]
+        "bawah tabel lalu unggah lagi.")]
