@@ -162,6 +162,19 @@ def test_digits_of_other_scripts_and_gaps_or_repeats_in_the_chain_are_refused(ap
                 stored), value
 
 
+def test_a_ramadan_period_counts_both_its_ends_up_to_31_days(app, client):
+    login(client, "admin")
+    refused = _post(client, {**FORM, "ramadan": "2027-02-08 2027-03-11"})  # 32 days
+    assert refused.status_code == 422
+    assert "Baris 1: tulis" in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+    assert _post(client, {**FORM, "ramadan": "2027-02-08 2027-03-10"}).status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "calendar")["ramadan"] == [
+            {"start": "2027-02-08", "end": "2027-03-10"}]
+
+
 def test_only_administrators_reach_settings(client):
     login(client, "kasubbag")
     assert client.get("/admin/pengaturan").status_code == 403

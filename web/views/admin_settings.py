@@ -159,7 +159,8 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
             continue
         try:
             start, end = (date.fromisoformat(part) for part in line.split())
-            if end < start or (end - start).days > MAX_RAMADAN_DAYS or not (
+            # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
+            if end < start or (end - start).days + 1 > MAX_RAMADAN_DAYS or not (
                     CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
                 raise ValueError
         except ValueError:  # also not exactly two parts
