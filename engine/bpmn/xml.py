@@ -20,6 +20,9 @@ ID_RULE = "id diawali huruf atau _ lalu huruf, angka, _, - atau ., tanpa spasi"
 
 
 def where(element: etree._Element) -> str:
-    """``'<tag> "<id>" (baris N)'``, to name an element in a message."""
+    """``'<tag> "<id>" (baris N)'``, to name an element in a message; an element without
+    an id by its ``name`` (``property "waktu"``), else by its tag and line alone."""
     tag = etree.QName(element).localname
-    return f'{tag} "{element.get("id", "?")}" (baris {element.sourceline})'
+    label = element.get("id") or element.get("name")
+    return f'{tag} "{label}" (baris {element.sourceline})' if label else (
+        f"{tag} (baris {element.sourceline})")

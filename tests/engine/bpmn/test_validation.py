@@ -11,6 +11,7 @@ from lxml import etree
 
 from engine.bpmn import validation
 from engine.bpmn.schema_words import schema_refusal
+from engine.bpmn.xml import where
 from engine.errors import InvalidProcess
 from engine.process.deploy import deploy
 from engine.runtime.adapter import parse_spec
@@ -92,8 +93,8 @@ CASES = {
     "XXE canary in tmp_path": (hostile("xxe_canary.bpmn"), "DOCTYPE atau ENTITY"),
     "external DTD over http": (hostile("external_dtd.bpmn"), "DOCTYPE atau ENTITY"),
     "billion laughs": (hostile("billion_laughs.bpmn"), "DOCTYPE atau ENTITY"),
-    "XInclude": (hostile("xinclude.bpmn"), 'include "?" (baris 5): XInclude tidak diizinkan'),
-    "bpmn:import": (hostile("import.bpmn"), 'import "?" (baris 4): bpmn:import tidak diizinkan'),
+    "XInclude": (hostile("xinclude.bpmn"), 'include (baris 5): XInclude tidak diizinkan'),
+    "bpmn:import": (hostile("import.bpmn"), 'import (baris 4): bpmn:import tidak diizinkan'),
     "xsi:schemaLocation file: and http": (
         hostile("schema_location.bpmn"),
         "xsi:schemaLocation merujuk sumber luar ('file:///etc/passwd')"),
@@ -330,4 +331,10 @@ def test_a_schema_refusal_of_an_elements_text_names_the_element_not_an_empty_att
     message = ("Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}incoming': '1 x' is not "
                "a valid value of the atomic type 'xs:QName'.")
     assert schema_refusal(message, 2, root) == (
-        "incoming \"?\" (baris 2): nilai '1 x' pada isi incoming tidak sah")
+        "incoming (baris 2): nilai '1 x' pada isi incoming tidak sah")
+
+
+def test_an_element_without_an_id_is_named_by_its_name_or_its_line_alone():
+    root = etree.fromstring(b'<a id="A">\n<property name="waktu"/>\n<import/></a>')
+    assert [where(element) for element in root.iter()] == [
+        'a "A" (baris 1)', 'property "waktu" (baris 2)', "import (baris 3)"]
