@@ -60,6 +60,14 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           huge_tree=False, remove_comments=True, encoding="utf-8")
 
 
+def _at_the_end(text: str, line: int, column: int) -> bool:
+    """Whether the parser stopped at the end of ``text`` (trailing blanks aside), line and
+    column counted from 1: whatever it missed there (a quote, an attribute's value, a
+    comment's end), the file was cut short."""
+    lines = text.rstrip().split("\n")
+    return line >= len(lines) and column > len(lines[-1])
+
+
 def read_xml(data: bytes) -> etree._Element:
     """Parse ``data`` as XML with the hardened parser and return the root element.
 
@@ -99,8 +107,10 @@ def read_xml(data: bytes) -> etree._Element:
             raise InvalidProcess([f"XML bersarang terlalu dalam (baris {error.lineno}); "
                                   + f"batasnya {MAX_DEPTH} tingkat."]) from None
         line, column = error.position
+        words = _TRUNCATED if _at_the_end(text, line, column) else _XML_ERRORS.get(
+            error.code, _XML_ERROR)
         raise InvalidProcess([f"Berkas bukan XML yang sah (baris {line}, kolom {column}): "
-                              + _XML_ERRORS.get(error.code, _XML_ERROR)]) from None
+                              + words]) from None
     if root.tag != f"{{{BPMN_NS}}}definitions":
         found = etree.QName(root).namespace
         raise InvalidProcess(["Berkas bukan BPMN 2.0: elemen akarnya harus bpmn:definitions "

@@ -338,3 +338,13 @@ def test_an_element_without_an_id_is_named_by_its_name_or_its_line_alone():
     root = etree.fromstring(b'<a id="A">\n<property name="waktu"/>\n<import/></a>')
     assert [where(element) for element in root.iter()] == [
         'a "A" (baris 1)', 'property "waktu" (baris 2)', "import (baris 3)"]
+
+
+def test_a_file_cut_short_anywhere_is_called_cut_short():
+    """Cut inside an attribute's name, a value, a tag, a comment or between elements:
+    libxml2 names each differently, the administrator needs one answer."""
+    whole = (BPMN_DIR / "sinkronisasi_sipp.bpmn").read_bytes()
+    for end in range(2_900, 3_100):
+        with pytest.raises(InvalidProcess) as refused:
+            validation.read_xml(whole[:end])
+        assert "berkas terpotong" in refused.value.problems[0], whole[end - 30:end]
