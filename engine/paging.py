@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 # The largest page any list answers, API and pages alike (README, "Halaman dan batas").
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
+# The largest page number any list takes, API and pages alike (README, "Halaman dan batas":
+# 1 to 2147483647), the largest database integer, as for ids in URLs; more is refused.
+MAX_PAGE = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,14 @@ def no_kept_workflows(monkeypatch) -> None:
     monkeypatch.setattr(warm, "_kept", OrderedDict())
 
 
+@pytest.fixture(autouse=True)
+def own_instance_folder(monkeypatch, tmp_path_factory) -> None:
+    """Each test's app (and each ``alur`` it runs) keeps its instance folder (secret key,
+    attachments, SQLite file) in a temporary folder: Flask's default is the checkout's
+    ``instance/``. A test naming its own ALUR_INSTANCE_PATH still sets it over this one."""
+    monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(MONDAY_0800)

@@ -7,7 +7,7 @@ parameter."""
 from flask import Flask, request, url_for
 from flask_babel import gettext
 
-from engine.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from engine.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from web.errors import refuse_parameter
 
 PAGE_NAMES = ("halaman", "page")
@@ -23,7 +23,7 @@ def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
             is not a whole number in range.
     """
     name = next((n for n in PAGE_NAMES if n in request.args), "halaman")
-    page = _number(name, request.args.get(name, "1"), 2**31 - 1, gettext(
+    page = _number(name, request.args.get(name, "1"), MAX_PAGE, gettext(
         "Nomor halaman (%(name)s) harus bilangan bulat mulai 1.", name=name))
     per_page = _number("per_page", request.args.get("per_page", str(default)), maximum,
                        gettext("Jumlah baris per halaman (per_page) harus 1–%(maximum)d.",

@@ -1,3 +1,3 @@
-"""What several tests share: databases (SQLite file or PostgreSQL schema), the real
-``alur`` command (``cli``), real servers (alur serve, SMTP, webhook), the timers workload
-and the report history."""
+"""What several tests share: databases (SQLite file or PostgreSQL schema), row counts
+(``rows``), the real ``alur`` command (``cli``), real servers (alur serve, SMTP, webhook),
+the timers workload and the report history."""

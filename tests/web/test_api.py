@@ -3,19 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
 from tests.conftest import BPMN_DIR, mini_bpmn
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -97,7 +93,7 @@ def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, pra
     response = client.post("/api/v1/instances", headers=prakom, json={"process_key": SERVER})
     assert response.status_code == 422
     assert "title" in response.json["error"]["fields"]
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
 
 
 def test_inbox_task_detail_claim_and_complete(client, prakom, started):
@@ -132,7 +128,7 @@ def test_inbox_task_detail_claim_and_complete(client, prakom, started):
 def test_complete_status_codes_403_409_422(app, client, prakom, started):
     kasubbag = api_token(client, "kasubbag")
     task_id = started["open_tasks"][0]["id"]
-    audit_before = _count(app, AuditRecord)
+    audit_before = app_count(app, AuditRecord)
     forbidden = client.post(f"/api/v1/tasks/{task_id}/complete", headers=kasubbag,
                             json={"data": {}})
     assert (forbidden.status_code, forbidden.json["error"]["code"]) == (403, "forbidden")
@@ -140,7 +136,7 @@ def test_complete_status_codes_403_409_422(app, client, prakom, started):
                           json={"data": {"tidak_ada": 1}})
     assert invalid.status_code == 422
     assert list(invalid.json["error"]["fields"]) == ["tidak_ada"]
-    assert _count(app, AuditRecord) == audit_before
+    assert app_count(app, AuditRecord) == audit_before
     assert client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
                        json={"data": {}}).status_code == 200
     again = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, json={"data": {}})
@@ -168,13 +164,13 @@ def test_deploy_needs_admin_and_creates_a_new_version(app, client, prakom):
 ])
 def test_bad_upload_is_422_with_message_and_nothing_deployed(app, client, content, expected):
     admin = api_token(client, "admin")
-    before = _count(app, ProcessDefinition)
+    before = app_count(app, ProcessDefinition)
     response = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
                            data={"file": (__import__("io").BytesIO(content), "x.bpmn")})
     assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_bpmn"
     assert expected in response.json["error"]["message"]
-    assert _count(app, ProcessDefinition) == before
+    assert app_count(app, ProcessDefinition) == before
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
@@ -189,14 +185,14 @@ def test_a_file_that_is_no_bpmn_is_refused_in_the_words_of_the_page(app, client,
     """As on the page (tests/web/test_versions_admin.py), with what the API takes instead:
     BPMN and its forms, never an SOP table (the page's)."""
     admin = api_token(client, "admin")
-    before = _count(app, ProcessDefinition)
+    before = app_count(app, ProcessDefinition)
     response = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
                            data={"file": (__import__("io").BytesIO(content), name)})
     assert (response.status_code, response.json["error"]["code"]) == (422, "invalid_bpmn")
     assert response.json["error"]["problems"] == [
         expected + "Kirim berkas BPMN (.bpmn) beserta berkas formulir JSON-nya, atau satu "
         "berkas .zip; tabel SOP diunggah di halaman Kelola SOP."]
-    assert _count(app, ProcessDefinition) == before
+    assert app_count(app, ProcessDefinition) == before
 
 
 def test_escalation_reaches_the_supervisor_through_the_api(app, client, clock, started):

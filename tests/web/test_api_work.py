@@ -6,10 +6,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution
 from tests.conftest import mini_bpmn
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token
 from web.extensions import db
 
@@ -37,11 +38,6 @@ def started(client, prakom):
                            json={"process_key": SERVER, "title": "Server SIPP mati"})
     assert response.status_code == 201, response.json
     return response.json
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize("path", ["/api/v1/tasks", "/api/v1/instances",
@@ -88,7 +84,7 @@ def test_assign_by_the_supervisor_notifies_the_assignee(app, client, prakom, kas
                           json={"assignee": "tidak_ada"})
     assert (unknown.status_code, unknown.json["error"]["fields"]) == (
         422, {"assignee": ["pengguna tidak ditemukan"]})
-    assert _count(app, Notification) == 0
+    assert app_count(app, Notification) == 0
     assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
                            json={"assignee": "prakom"})
     assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")
@@ -153,7 +149,7 @@ def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, st
                              content_type="multipart/form-data",
                              data={"data": "{}", "lampiran": (io.BytesIO(b"MZ"), "a.exe")})
     assert wrong_type.status_code == 422 and "lampiran" in wrong_type.json["error"]["fields"]
-    assert _count(app, Attachment) == 0
+    assert app_count(app, Attachment) == 0
 
 
 def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, prakom,
@@ -178,7 +174,7 @@ def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, p
     empty = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
                         content_type="multipart/form-data", data={})
     assert empty.status_code == 422 and "lampiran" in empty.json["error"]["fields"]
-    assert _count(app, Attachment) == 1
+    assert app_count(app, Attachment) == 1
 
 
 def test_comments_on_an_instance(app, client, prakom, started):
@@ -193,7 +189,7 @@ def test_comments_on_an_instance(app, client, prakom, started):
     assert client.get(path, headers=outsider).status_code == 403
     listed = client.get(path, headers=prakom).json
     assert ([c["text"] for c in listed["items"]], listed["total"]) == (["Sudah dicek"], 1)
-    assert _count(app, Comment) == 1
+    assert app_count(app, Comment) == 1
 
 
 def test_notifications_marked_read_one_and_all(app, client, prakom, kasubbag, started):
@@ -232,7 +228,7 @@ def test_substitution_recorded_listed_and_ended_early(app, client, clock, prakom
     naive = client.post("/api/v1/substitutions", headers=admin,
                         json={**body, "starts_at": "2026-11-23T08:00:00"})
     assert naive.status_code == 422 and "starts_at" in naive.json["error"]["fields"]
-    assert _count(app, Substitution) == 0
+    assert app_count(app, Substitution) == 0
     created = client.post("/api/v1/substitutions", headers=kasubbag, json=body)
     assert created.status_code == 201, created.json
     assert (created.json["substitute"], created.json["may_end"]) == ("prakom", True)

@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
 
 from engine.db import is_busy
 from engine.models import AuditRecord, ProcessInstance
 from tests.conftest import csrf_token
 from tests.helpers.database import on_postgres
+from tests.helpers.rows import app_count
 from tests.web.conftest import PASSWORD, api_token
-from web.extensions import db
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's single writer lock")
 
@@ -31,11 +30,6 @@ def write_lock_held(app) -> Iterator[None]:
         holder.close()
 
 
-def _count(app, model, **where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
-
-
 def test_a_login_during_a_held_lock_is_503_with_retry_after_and_no_login(app, client):
     token = csrf_token(client.get("/masuk").get_data(True))
     with write_lock_held(app):
@@ -44,7 +38,7 @@ def test_a_login_during_a_held_lock_is_503_with_retry_after_and_no_login(app, cl
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Sistem sedang sibuk, coba lagi sebentar lagi." in response.get_data(True)
-    assert _count(app, AuditRecord, action="user.logged_in") == 0
+    assert app_count(app, AuditRecord, AuditRecord.action == "user.logged_in") == 0
     follow = client.get("/")  # the failed login did not sign the user in
     assert (follow.status_code, follow.headers["Location"].split("?")[0]) == (302, "/masuk")
 
@@ -58,7 +52,7 @@ def test_an_api_write_during_a_held_lock_is_a_json_503(app, client):
     assert (response.status_code, response.headers["Retry-After"]) == (503, "5")
     assert response.json == {"error": {"code": "busy", "message":
                                        "Sistem sedang sibuk, coba lagi sebentar lagi."}}
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
     after = client.post("/api/v1/instances", headers=headers,
                         json={"process_key": "penanganan_gangguan_server", "title": "Lagi"})
     assert after.status_code == 201
@@ -86,10 +80,10 @@ def test_a_completion_waiting_for_the_writer_lock_is_a_json_503(app, client):
     started = client.post("/api/v1/instances", headers=headers,
                           json={"process_key": "penanganan_gangguan_server", "title": "Mati"})
     [task] = started.json["open_tasks"]
-    audits = _count(app, AuditRecord)
+    audits = app_count(app, AuditRecord)
     with write_lock_held(app):
         response = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
                                json={"data": {}})
     assert (response.status_code, response.headers.get("Retry-After")) == (503, "5")
     assert response.json["error"]["code"] == "busy"
-    assert _count(app, AuditRecord) == audits
+    assert app_count(app, AuditRecord) == audits

@@ -6,9 +6,10 @@ from collections import Counter
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.models import AuditRecord, HumanTask, User, UserRole
+from tests.helpers.rows import app_count
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD
 from tests.web.test_statement_counts import statements
@@ -64,9 +65,8 @@ def at_once(calls: list) -> list[requests.Response]:
 
 
 def audit_count(app, action: str, task_id: int) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditRecord).where(
-            AuditRecord.action == action, AuditRecord.human_task_id == task_id))
+    return app_count(app, AuditRecord, AuditRecord.action == action,
+                     AuditRecord.human_task_id == task_id)
 
 
 def claim(base: str, task_id: int, headers: dict[str, str]):

@@ -4,23 +4,16 @@ and starts nothing; "Nama pemohon" opens with the requester's name."""
 import io
 import re
 
-from sqlalchemy import func, select
-
 from engine.models import ProcessInstance
 from tests.conftest import START_DATA, csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import login
 from tests.web.desk_helpers import add_employee
-from web.extensions import db
 
 LTI = "penanganan_permintaan_layanan_ti"
 # A long uraian with typographic quotes and dashes: about 14 kB once percent-encoded in a
 # URL, over the request line gunicorn takes (414 "Request Line is too large").
 LONG_URAIAN = ("Printer “ruang sidang” – macet lagi; " * 60)[:2000].strip()
-
-
-def _instances(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(ProcessInstance))
 
 
 def test_switching_the_layanan_posts_the_form_back_and_starts_nothing(app, client):
@@ -40,11 +33,11 @@ def test_switching_the_layanan_posts_the_form_back_and_starts_nothing(app, clien
     assert f">{LONG_URAIAN}</textarea>" in html
     assert 'value="Printer"' in html and 'value="Kepaniteraan Pidana"' in html
     assert "Berkas yang tadi dipilih perlu dipilih ulang." in html
-    assert _instances(app) == 0
+    assert app_count(app, ProcessInstance) == 0
     sent = client.post("/tiket/ajukan", data={
         "csrf_token": csrf_token(html), "process_key": LTI, "title": "Printer",
         **START_DATA[LTI], "uraian": LONG_URAIAN})
-    assert sent.status_code == 302 and _instances(app) == 1
+    assert sent.status_code == 302 and app_count(app, ProcessInstance) == 1
 
 
 def test_nama_pemohon_opens_with_the_requesters_name_and_may_be_changed(app, client):

@@ -7,13 +7,14 @@ import zipfile
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.clock import SystemClock
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
 from engine.runtime.adapter import load_state, spec_from_json
 from engine.time.calendar import DEFAULT_CALENDAR
 from tests.conftest import csrf_token, mini_bpmn
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -61,10 +62,9 @@ def _post(client, files: dict[str, bytes]):
 
 
 def _stored(app) -> tuple[int, int]:
-    with app.app_context():
-        return (db.session.scalar(select(func.count()).select_from(ProcessDefinition)),
-                db.session.scalar(select(func.count()).select_from(AuditRecord).where(
-                    AuditRecord.action != "token.issued")))  # each request's own token
+    return (app_count(app, ProcessDefinition),
+            app_count(app, AuditRecord,
+                      AuditRecord.action != "token.issued"))  # each request's own token
 
 
 def test_several_files_in_one_request_deploy_with_their_forms(app, client):

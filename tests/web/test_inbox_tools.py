@@ -4,12 +4,13 @@ polled version, and the task page's Status once claimed."""
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.inbox_models import SavedFilter
 from engine.models import AuditRecord, HumanTask, User
 from engine.process.saved_filters import MAX_PER_USER
 from tests.conftest import csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from web.extensions import db
@@ -22,11 +23,6 @@ def _start(client, who: str, key: str, title: str) -> int:
                            json={"process_key": key, "title": title})
     assert response.status_code == 201, response.json
     return response.json["open_tasks"][0]["id"]
-
-
-def _count(app, model, *where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _flashes(page: str) -> list[str]:
@@ -56,9 +52,9 @@ def test_saved_filters_save_apply_replace_delete(app, client):
         assert kept.name == "WI-FI SAJA"
     assert client.post(f"/kotak-masuk/saringan/{kept.id}/hapus",
                        data={"csrf_token": token}).status_code == 302
-    assert _count(app, SavedFilter) == 0
-    assert _count(app, AuditRecord, AuditRecord.action == "inbox.filter_saved") == 2
-    assert _count(app, AuditRecord, AuditRecord.action == "inbox.filter_deleted") == 1
+    assert app_count(app, SavedFilter) == 0
+    assert app_count(app, AuditRecord, AuditRecord.action == "inbox.filter_saved") == 2
+    assert app_count(app, AuditRecord, AuditRecord.action == "inbox.filter_deleted") == 1
 
 
 def test_saved_filters_are_bounded_named_and_private(app, client):
@@ -76,7 +72,7 @@ def test_saved_filters_are_bounded_named_and_private(app, client):
                            follow_redirects=True).get_data(True)
         assert ("error", ("Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
                           "60 karakter.")) in _flashes(page)
-    assert _count(app, SavedFilter) == MAX_PER_USER
+    assert app_count(app, SavedFilter) == MAX_PER_USER
     with app.app_context():
         first = db.session.scalars(select(SavedFilter.id)).first()
     login(client, "kasubbag")
@@ -84,7 +80,7 @@ def test_saved_filters_are_bounded_named_and_private(app, client):
     assert "Saringan tersimpan (0)" in client.get("/").get_data(True)
     assert client.post(f"/kotak-masuk/saringan/{first}/hapus",
                        data={"csrf_token": token}).status_code == 404
-    assert _count(app, SavedFilter) == MAX_PER_USER
+    assert app_count(app, SavedFilter) == MAX_PER_USER
 
 
 def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, client):
@@ -116,7 +112,7 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         holders = {t.id: t.claimed_by_id for t in db.session.scalars(select(HumanTask))}
     assert [holders[t] for t in prakom_tasks] == [ids["prakom"], ids["prakom"], None]
     assert holders[own] is None
-    assert _count(app, AuditRecord, AuditRecord.action == "task.assigned") == 2
+    assert app_count(app, AuditRecord, AuditRecord.action == "task.assigned") == 2
 
     claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "ambil", "tugas": [own, prakom_tasks[2], own]}
@@ -124,7 +120,7 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     assert [kind for kind, _ in _flashes(claimed)] == ["success", "error"]
     assert (f"Tugas &#34;{name}&#34; (GS-2026-0003) dikerjakan peran Prakom; tidak dapat Anda "
             "ambil.") in claimed
-    assert _count(app, AuditRecord, AuditRecord.action == "task.claimed") == 1
+    assert app_count(app, AuditRecord, AuditRecord.action == "task.claimed") == 1
     with app.app_context():
         assert db.session.get(HumanTask, own).claimed_by_id == ids["kasubbag"]
 
@@ -145,7 +141,7 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         "csrf_token": token, "aksi": "hapus", "tugas": [prakom_tasks[2]]}).get_data(True)
     assert _flashes(unknown) == [("error", ("Tindakan tidak dikenal; pilih Ambil atau "
                                             "Alihkan. Tidak ada yang diproses."))]
-    assert _count(app, AuditRecord, AuditRecord.action.in_(
+    assert app_count(app, AuditRecord, AuditRecord.action.in_(
         ["task.assigned", "task.claimed"])) == 3
     bad_page = client.get("/?page=0")
     assert bad_page.status_code == 400 and "(page=0)" in bad_page.get_data(True)
@@ -162,7 +158,7 @@ def test_bulk_tools_are_only_for_supervisors_and_prakom_cannot_assign(app, clien
         "csrf_token": csrf_token(page), "aksi": "alihkan", "assignee": prakom,
         "tugas": [task]}).get_data(True)
     assert [kind for kind, _ in _flashes(refused)] == ["error"]
-    assert _count(app, AuditRecord, AuditRecord.action == "task.assigned") == 0
+    assert app_count(app, AuditRecord, AuditRecord.action == "task.assigned") == 0
 
 
 def test_version_changes_when_a_task_arrives_and_claimed_status_is_not_waiting(app, client):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from engine.desk import alerts
 from engine.models import (
@@ -33,6 +33,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from tests.conftest import BPMN_DIR, START_DATA, mini_bpmn
+from tests.helpers.rows import count
 from tests.web.conftest import api_token, login
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -59,16 +60,12 @@ def _instances(key: str = MINI, username: str = "prakom", data: dict | None = No
     return made
 
 
-def _mini_versions(count: int) -> int:
-    for n in range(count):
+def _mini_versions(versions: int) -> int:
+    for n in range(versions):
         deploy(db.session, clock(), mini_bpmn({'name="SOP Uji"': f'name="SOP Uji {n}"'}),
                filename="mini.bpmn")
     db.session.commit()
-    return count
-
-
-def _users() -> int:
-    return db.session.scalar(select(func.count()).select_from(User))
+    return versions
 
 
 def _sops() -> int:
@@ -107,9 +104,8 @@ def _history(url: str) -> tuple[str, int]:
     ``url`` with its id, and how many audit records it has."""
     instance = _instances()[0]
     _completed_steps()
-    return url.format(instance.id), db.session.scalar(
-        select(func.count()).select_from(AuditRecord)
-        .where(AuditRecord.instance_id == instance.id))
+    return url.format(instance.id), count(db.session, AuditRecord,
+                                          AuditRecord.instance_id == instance.id)
 
 
 def _completed_steps() -> int:
@@ -203,7 +199,7 @@ API_NOT_LISTS = {
 
 PAGE_LISTS = [
     Listing("/proses/", "admin", lambda: ("/proses/?cakupan=semua", len(_instances()))),
-    Listing("/admin/pengguna", "admin", lambda: ("/admin/pengguna", _users())),
+    Listing("/admin/pengguna", "admin", lambda: ("/admin/pengguna", count(db.session, User))),
     Listing("/admin/sop", "admin", lambda: ("/admin/sop", _sops())),
     Listing("/admin/sop/<key>", "admin", lambda: (f"/admin/sop/{MINI}", _mini_versions(MADE))),
     Listing("/admin/proses-bermasalah", "admin", lambda: (
@@ -214,7 +210,7 @@ PAGE_LISTS = [
     Listing("/tiket/", "prakom", lambda: (
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),
     Listing("/plh/", "admin", lambda: ("/plh/", _substitutions())),
-    Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", _users())),
+    Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", count(db.session, User))),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
     Listing("/proses/<int:instance_id>/riwayat", "admin",

@@ -5,11 +5,12 @@ banner, and no step assigned to an official who is away."""
 import json
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.models import HumanTask, Substitution, User, UserRole
 from engine.process.instances import start_instance
 from tests.conftest import csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import PASSWORD, login
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -35,11 +36,6 @@ def _options(page: str, select_id: str) -> list[tuple[str, bool]]:
     body = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.DOTALL).group(1)
     return [(text.strip(), "selected" in attrs)
             for attrs, text in re.findall(r"<option([^>]*)>([^<]*)</option>", body)]
-
-
-def _count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Substitution))
 
 
 def test_the_role_follows_the_official_and_defaults_to_his_highest(app, client):
@@ -87,7 +83,7 @@ def test_every_error_at_once_names_its_field_and_empty_dates_are_required(app, c
     assert "tidak valid" not in html
     assert 'id="starts_at" name="starts_at" type="datetime-local" value="" aria-invalid="true"' \
         in html
-    assert _count(app) == 0
+    assert app_count(app, Substitution) == 0
 
 
 def test_choices_are_kept_after_an_error_and_a_bad_date_is_named(app, client):
@@ -107,7 +103,7 @@ def test_choices_are_kept_after_an_error_and_a_bad_date_is_named(app, client):
     assert "Berakhir</a>: tanggal dan jam tidak valid</li>" in html
     assert "Nomor surat perintah</a>: nomor surat perintah wajib diisi</li>" in html
     assert 'value="2026-11-23T07:00"' in html
-    assert _count(app) == 0
+    assert app_count(app, Substitution) == 0
 
 
 def _record_plh(client, app, official: str, substitute: str, role: str) -> None:
@@ -161,4 +157,4 @@ def test_an_official_chosen_without_a_role_is_asked_for_the_role(app, client):
         "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
     assert response.status_code == 422
     assert "Peran</a>: peran wajib dipilih</li>" in response.get_data(True)
-    assert _count(app) == 0
+    assert app_count(app, Substitution) == 0

@@ -4,11 +4,12 @@ the title; a new instance leads to the starter's first task when it is his."""
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.people.access import REQUESTER_PROCESSES
 from tests.conftest import START_DATA, csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import login
 from web.extensions import db
 
@@ -29,11 +30,6 @@ def _startable_by(app, role: str) -> list[str]:
     with app.app_context():
         return sorted(d.name for d in db.session.scalars(select(ProcessDefinition))
                       if role in d.catalog["lanes"] or d.key in REQUESTER_PROCESSES)
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_the_list_holds_exactly_the_sops_the_user_may_start(app, client):
@@ -100,7 +96,7 @@ def test_starting_an_sop_the_user_may_not_start_is_refused_and_keeps_the_title(a
             "SOP ini dimulai oleh pemegang peran Kasubbag.") in html
     assert "<strong>RKT PTIP 2027</strong>" in html
     assert f"/proses/baru?process_key={SERVER}&amp;title=RKT+PTIP+2027" in html
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
     assert client.get(f"/proses/baru?process_key={PTIP}").status_code == 403
 
 

@@ -6,10 +6,9 @@ nothing; elsewhere the door still answers 400 (README, "Akun, peran dan keamanan
 import html
 import re
 
-from sqlalchemy import func, select
-
 from engine.models import AuditRecord, HumanTask, ProcessInstance
 from tests.conftest import START_DATA, csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from web.extensions import db
@@ -17,11 +16,6 @@ from web.extensions import db
 SERVER = "penanganan_gangguan_server"
 LTI = "penanganan_permintaan_layanan_ti"
 UNKEPT_WORDS = "Memuat karakter kendali yang tidak dapat disimpan"
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _error_beside(page: str, name: str) -> bool:
@@ -40,7 +34,7 @@ def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing
     task_id = started["open_tasks"][0]["id"]
     login(client, "prakom")
     page = client.get(f"/tugas/{task_id}").get_data(True)
-    audited = _count(app, AuditRecord)
+    audited = app_count(app, AuditRecord)
     refused = client.post(f"/tugas/{task_id}", data={
         "csrf_token": csrf_token(page), "catatan": "Kabel\x0bdiganti, server hidup lagi",
         "kelengkapan": "Jaringan internet"})
@@ -50,7 +44,7 @@ def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing
     assert ">Kabeldiganti, server hidup lagi</textarea>" in html.unescape(shown)
     with app.app_context():
         assert db.session.get(HumanTask, task_id).state == "open"
-    assert _count(app, AuditRecord) == audited, "nothing was recorded, so nothing was stored"
+    assert app_count(app, AuditRecord) == audited, "nothing was recorded, so nothing was stored"
     done = client.post(f"/tugas/{task_id}", data={
         "csrf_token": csrf_token(shown), "catatan": "Kabeldiganti, server hidup lagi"})
     assert done.status_code == 302
@@ -78,7 +72,7 @@ def test_mulai_proses_with_a_control_character_in_the_title_keeps_it_and_starts_
     assert refused.status_code == 422
     assert _error_beside(refused.get_data(True), "title")
     assert 'value="Servermati"' in refused.get_data(True)
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
 
 
 def test_ajukan_tiket_with_a_control_character_in_the_uraian_keeps_it_and_files_nothing(
@@ -94,13 +88,13 @@ def test_ajukan_tiket_with_a_control_character_in_the_uraian_keeps_it_and_files_
     assert _error_beside(shown, "uraian")
     assert ">Printerruang sidang macet</textarea>" in shown
     assert 'value="Printer"' in shown, "the other fields keep what was typed too"
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
     switched = client.post("/tiket/ajukan", data={
         "csrf_token": csrf_token(page), "process_key": LTI, "tampilkan": "ya",
         "title": "Printer\x0b"})
     assert switched.status_code == 422, "only showing the form still says what was taken out"
     assert _error_beside(switched.get_data(True), "title")
-    assert _count(app, ProcessInstance) == 0
+    assert app_count(app, ProcessInstance) == 0
 
 
 def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, client):
@@ -108,8 +102,8 @@ def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, clie
                           json={"process_key": SERVER, "title": "Server mati"}).json
     login(client, "prakom")
     page = client.get(f"/proses/{started['id']}").get_data(True)
-    audited = _count(app, AuditRecord)
+    audited = app_count(app, AuditRecord)
     refused = client.post(f"/proses/{started['id']}/komentar", data={
         "csrf_token": csrf_token(page), "komentar": "Sudah\x0bdicek"})
     assert refused.status_code == 400 and "karakter kendali" in refused.get_data(True)
-    assert _count(app, AuditRecord) == audited
+    assert app_count(app, AuditRecord) == audited

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.paging import MAX_PER_PAGE
+from engine.paging import MAX_PAGE, MAX_PER_PAGE
 from engine.text import trimmed
 
 
@@ -50,7 +50,7 @@ class ErrorSchema(Schema):
 class PageQuery(Schema):
     """``page`` from 1; ``per_page`` 1..100 (more is refused with 422 naming it)."""
 
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

@@ -11,6 +11,7 @@ from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
+from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
@@ -27,8 +28,6 @@ from web.views.task_conflict import render_conflict
 bp = Blueprint("inbox", __name__)
 # Tasks a page shows unless ``per_page`` asks otherwise (at most inbox.MAX_PER_PAGE).
 PER_PAGE = 50
-# The largest page number asked for (as the API's ``page``): its offset stays a database integer.
-MAX_PAGE = 2**31 - 1
 
 
 @bp.get("/")

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.escalation.timers import fire_round
@@ -12,6 +12,7 @@ from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task
 from tests.conftest import MONDAY_0800, WIB, mini_bpmn
+from tests.helpers.rows import count
 
 
 def fire_due(session: Session, clock) -> int:
@@ -31,10 +32,6 @@ def instance(session, clock, users):
                               user=users["Prakom"])
     session.commit()
     return instance
-
-
-def _count(session: Session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def _notified(session: Session) -> list[tuple[str, int, str]]:
@@ -101,8 +98,8 @@ def test_escalation_levels_follow_the_waktu_the_case_gave_its_step(session, cloc
 def test_nothing_fires_before_the_deadline(session, clock, instance):
     clock.advance(timedelta(minutes=29, seconds=59))
     assert fire_due(session, clock) == 0
-    assert _count(session, Escalation) == 0
-    assert _count(session, Notification) == 0
+    assert count(session, Escalation) == 0
+    assert count(session, Notification) == 0
 
 
 def test_chain_reminds_the_role_then_each_supervisor_once(session, clock, users, instance):
@@ -122,7 +119,7 @@ def test_chain_reminds_the_role_then_each_supervisor_once(session, clock, users,
                                   (users["Sekretaris"].id, 3, "Sekretaris")]
     clock.advance(timedelta(days=30))
     assert fire_due(session, clock) == 0
-    assert _count(session, Timer) == 0
+    assert count(session, Timer) == 0
     task = session.scalars(select(HumanTask)).one()
     assert (task.state, task.due_at) == ("open", MONDAY_0800 + timedelta(minutes=30)), \
         "a late step keeps its deadline"
@@ -136,7 +133,7 @@ def test_a_worker_that_was_down_catches_up_once_per_level(session, clock, users,
         session.expunge_all()
     assert total == 3
     assert sorted(session.scalars(select(Escalation.level))) == [1, 2, 3]
-    assert _count(session, Notification) == 3
+    assert count(session, Notification) == 3
 
 
 def test_claimed_step_reminds_its_assignee_not_the_whole_role(session, clock, users, instance):
@@ -166,11 +163,11 @@ def test_step_done_in_time_never_escalates(session, clock, users, instance):
     clock.advance(timedelta(minutes=10))
     complete_task(session, clock, task.id, users["Prakom"], {})
     session.commit()
-    assert _count(session, Timer) == 0
+    assert count(session, Timer) == 0
     clock.advance(timedelta(days=3))
     assert fire_due(session, clock) == 0
-    assert _count(session, Escalation) == 0
-    assert _count(session, Notification) == 0
+    assert count(session, Escalation) == 0
+    assert count(session, Notification) == 0
 
 
 def test_chain_stops_when_the_step_is_done(session, clock, users, instance):
@@ -179,7 +176,7 @@ def test_chain_stops_when_the_step_is_done(session, clock, users, instance):
     task = session.scalars(select(HumanTask)).one()
     complete_task(session, clock, task.id, users["Prakom"], {})
     session.commit()
-    assert _count(session, Timer) == 0
+    assert count(session, Timer) == 0
     clock.advance(timedelta(days=3))
     assert fire_due(session, clock) == 0
     assert sorted(session.scalars(select(Escalation.level))) == [1]

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.bpmn import validation
 from engine.clock import ManualClock
@@ -27,6 +27,7 @@ from engine.runtime.adapter import (
 )
 from engine.time.calendar import DEFAULT_CALENDAR
 from tests.conftest import MONDAY_0800, mini_bpmn
+from tests.helpers.rows import count
 
 LANE = '<bpmn:flowNodeRef>Gateway_2</bpmn:flowNodeRef>'
 # Start -> Gateway_2; "lanjut" -> Kegiatan_1 -> Kegiatan_2 -> Gateway_2; "revisi" goes to
@@ -79,10 +80,6 @@ def _complete(session, clock, users, bpmn_id, data):
     return task
 
 
-def _count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
 def test_a_runaway_at_start_is_refused_and_nothing_is_stored(session, clock, users):
     deploy(session, clock, _runaway(RUNAWAY))
     session.commit()
@@ -93,7 +90,7 @@ def test_a_runaway_at_start_is_refused_and_nothing_is_stored(session, clock, use
     assert f"setelah {MAX_ENGINE_STEPS} langkah otomatis" in refused.value.message
     assert not session.new  # nothing was added, before any rollback
     session.rollback()
-    assert _count(session, ProcessInstance) == 0
+    assert count(session, ProcessInstance) == 0
 
 
 def test_a_parallel_gateway_reentered_in_a_loop_stops_at_the_cap():
@@ -129,7 +126,7 @@ def test_a_runaway_after_a_step_puts_the_instance_in_galat(session, clock, users
     assert [(t.task_spec.bpmn_id, t.data["keputusan_kasubbag"])
             for t in workflow.get_tasks(state=TaskState.READY)] == [("Gateway_2", "revisi")]
     assert failed_page(session, 1, 20).items == [instance]
-    assert _count(session, AuditRecord, AuditRecord.action == "instance.failed") == 1
+    assert count(session, AuditRecord, AuditRecord.action == "instance.failed") == 1
     notified = session.scalars(select(Notification).where(Notification.kind == "galat")).all()
     assert [n.user_id for n in notified] == [users["admin"].id]
     assert "Surat edaran" in notified[0].message
@@ -148,7 +145,7 @@ def test_a_galat_instance_leaves_the_due_list_and_the_inbox(session, clock, user
     assert fire_instance_timers(session, clock, instance.id) == 0
     assert inbox(session, clock, users["Prakom"]) == []
     assert not mark_failed(session, clock, instance.id, "lagi")  # notified once
-    assert _count(session, Notification, Notification.kind == "galat") == 1
+    assert count(session, Notification, Notification.kind == "galat") == 1
     task = session.scalars(select(HumanTask)).one()
     for act in (lambda: complete_task(session, clock, task.id, users["Prakom"], {}),
                 lambda: claim_task(session, clock, task.id, users["Prakom"])):
@@ -156,19 +153,19 @@ def test_a_galat_instance_leaves_the_due_list_and_the_inbox(session, clock, user
             act()
         session.rollback()
     assert task.claimed_by_id is None
-    assert _count(session, AuditRecord, AuditRecord.action == "task.claimed") == 0
+    assert count(session, AuditRecord, AuditRecord.action == "task.claimed") == 0
     retry_instance(session, clock, instance.id, users["admin"])
     session.commit()
     assert instance.status == "running"
-    assert _count(session, Timer) == 1 and task.state == "open"
-    assert _count(session, Notification, Notification.kind == "eskalasi") == 1
+    assert count(session, Timer) == 1 and task.state == "open"
+    assert count(session, Notification, Notification.kind == "eskalasi") == 1
 
 
 def test_retry_fails_again_until_the_sop_is_fixed_then_runs_on(session, clock, users, galat):
     retry_instance(session, clock, galat.id, users["admin"])
     session.commit()
     assert galat.status == "error"
-    assert _count(session, Notification, Notification.kind == "galat") == 2
+    assert count(session, Notification, Notification.kind == "galat") == 2
     fixed, _ = deploy(session, clock, _runaway(FIXED))
     result = migrate_instances(session, clock, fixed, users["admin"])
     session.commit()
@@ -204,7 +201,7 @@ def test_cancel_closes_steps_and_timers_and_is_audited(session, clock, users):
     session.commit()
     assert (instance.status, instance.completed_at) == ("cancelled", clock.now())
     assert [t.state for t in session.scalars(select(HumanTask))] == ["cancelled"]
-    assert _count(session, Timer) == 0
+    assert count(session, Timer) == 0
     record = session.scalars(select(AuditRecord).where(
         AuditRecord.action == "instance.cancelled")).one()
     assert record.detail == {"reason": "Surat ditarik", "dropped_messages": 0}
@@ -248,6 +245,6 @@ def test_a_timer_whose_run_fails_puts_the_instance_in_galat_once(session, clock,
     assert instance.error_element in ("Gateway_4", "Gateway_5")
     # Back to before the timer: the step is still open, its timer still there.
     assert session.scalars(select(HumanTask.state)).all() == ["open"]
-    assert _count(session, Timer) == 1
+    assert count(session, Timer) == 1
     assert due_instances(session, clock) == []
-    assert _count(session, Notification, Notification.kind == "galat") == 1
+    assert count(session, Notification, Notification.kind == "galat") == 1

@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.catalog import checklist_field
@@ -13,12 +13,13 @@ from engine.models import AuditRecord, HumanTask, User, UserRole
 from engine.people.substitution import record
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
+from tests.helpers.rows import count
 
 
 def _snapshot(session, task):
     session.expire_all()
     return (task.instance.state_json, task.state, task.claimed_by_id,
-            session.scalar(select(func.count()).select_from(AuditRecord)))
+            count(session, AuditRecord))
 
 
 def test_prakom_cannot_complete_a_kasubbag_step(session, clock, users, review):
@@ -121,8 +122,7 @@ def rival(session, clock):
 
 
 def _audited(session, action: str) -> int:
-    return session.scalar(select(func.count()).select_from(AuditRecord)
-                          .where(AuditRecord.action == action))
+    return count(session, AuditRecord, AuditRecord.action == action)
 
 
 def test_a_claim_read_before_a_rival_claim_committed_loses(session, clock, users, review,
