@@ -97,7 +97,8 @@ def generate_history(session: Session, calendar: WorkCalendar, end: datetime, *,
             ``alur demo-users`` first).
     """
     rng = random.Random(seed)
-    definitions = active_definitions(session)
+    # By key: the same history on SQLite and PostgreSQL, whatever order lists show SOPs in.
+    definitions = sorted(active_definitions(session), key=lambda definition: definition.key)
     holders = _holders(session, definitions)
     starts = []
     for definition in definitions:
