@@ -48,12 +48,13 @@ def test_a_bad_period_names_its_field(client, history, query, message):
     assert message in page and 'period-form" aria-label="Pilih periode"' in page
 
 
-@pytest.mark.parametrize("path", ["/laporan/", "/laporan/sop/sop_uji/peta", "/laporan/orang/prakom",
-                                  "/laporan/orang/prakom/proses", "/laporan/layanan-ti"])
+@pytest.mark.parametrize("path", ["/laporan/?", "/laporan/sop/sop_uji/peta?format=xlsx&",
+                                  "/laporan/orang/prakom?format=xlsx&",
+                                  "/laporan/orang/prakom/proses?", "/laporan/layanan-ti?format=xlsx&"])
 def test_a_date_beyond_the_calendar_is_refused_on_every_report(client, history, path):
     login(client, "admin")
     for query in ("dari=9999-12-31&sampai=9999-12-31", "dari=0001-01-01&sampai=0001-01-01"):
-        response = client.get(f"{path}?periode=rentang&{query}&format=xlsx")
+        response = client.get(f"{path}periode=rentang&{query}")
         assert response.status_code == 400, (path, query)
         assert "tahun 2000–2100" in response.get_data(True)
 
@@ -93,3 +94,38 @@ def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
     switched = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=2026&triwulan=4&ganti=1")
     assert switched.status_code == 200
     assert '<option value="bulan" selected>' in switched.get_data(True)
+
+
+@pytest.mark.parametrize(("path", "tables"), [
+    ("/laporan/sop/sop_uji", 2), ("/laporan/sop/sop_uji/peta", 1), ("/laporan/orang/prakom", 5),
+    ("/laporan/tabel7", 2), ("/laporan/layanan-ti", 5)])
+def test_every_report_checks_format_sep_and_tabel_with_or_without_format(
+        client, history, path, tables):
+    login(client, "admin")
+    sep = 'Pemisah CSV (sep) "x" tidak dikenal; pilih ; atau ,.'
+    missing = f'Tabel "{tables + 1}" tidak ada; pilih 1–{tables}.'
+    for query, message in (("format=pdf", 'Format "pdf" tidak dikenal; pilih csv atau xlsx.'),
+                           ("format=csv&sep=x", sep), ("sep=x", sep),
+                           (f"format=csv&tabel={tables + 1}", missing),
+                           (f"tabel={tables + 1}", missing),
+                           ("tabel=x", f'Tabel "x" tidak ada; pilih 1–{tables}.')):
+        response = client.get(f"{path}?periode=tahun&tahun=2026&{query}")
+        assert response.status_code == 400, (path, query)
+        assert message in response.get_data(True).replace("&#34;", '"'), (path, query)
+    # Valid ones without ``format`` change nothing: the page.
+    page = client.get(f"{path}?periode=tahun&tahun=2026&sep=,&tabel={tables}")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("path", ["/laporan/", "/laporan/orang", "/laporan/orang/prakom/proses",
+                                  "/laporan/sop/sop_uji/diagram.bpmn"])
+def test_pages_without_a_download_refuse_its_parameters(client, history, path):
+    # A visitor is sent to log in first, whatever the query string.
+    assert client.get(f"{path}?format=pdf").status_code == 302
+    login(client, "admin")
+    for query in ("format=csv", "format=xlsx", "format=pdf", "sep=;", "tabel=1"):
+        name = query.partition("=")[0]
+        response = client.get(f"{path}?periode=tahun&tahun=2026&angka=tugas&{query}")
+        assert response.status_code == 400, (path, query)
+        assert (f'Halaman ini tidak dapat diunduh ("{name}"); unduhan CSV atau XLSX ada di '
+                "halaman setiap laporan.") in response.get_data(True).replace("&#34;", '"')

@@ -1,2 +1,2 @@
 """The report pages (``views``), their tables (``tables``) and CSV/XLSX export
-(``export``)."""
+(``export``, its parameters ``downloads``)."""

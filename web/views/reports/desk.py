@@ -11,17 +11,20 @@ from flask_login import login_required
 from engine.time.periods import PERIOD_KINDS
 from web.access import access
 from web.views.reports.desk_tables import desk_tables
-from web.views.reports.views import _export, _export_format, _export_links, _period, bp
+from web.views.reports.downloads import download, downloadable, export_links
+from web.views.reports.views import _period, bp
 
 
 @bp.get("/layanan-ti")
 @login_required
+@downloadable
 def desk_report() -> Any:
     if not access().may_view_desk_report():
         abort(403)
     period = _period()
     tables = desk_tables(period, access())
-    if _export_format():
-        return _export(tables, _export_format(), f"layanan-ti-{period.slug()}")
+    answer = download(tables, f"layanan-ti-{period.slug()}")
+    if answer is not None:
+        return answer
     return render_template("reports/desk.html", tables=tables, period=period,
-                           kinds=PERIOD_KINDS, export_links=_export_links(tables))
+                           kinds=PERIOD_KINDS, export_links=export_links(tables))

@@ -2,8 +2,9 @@
 
 Every report takes a period from the query string (``engine.time.periods``):
 ``periode=bulan|triwulan|semester|tahun&tahun=2026&ke=2`` or
-``periode=rentang&dari=2026-01-01&sampai=2026-03-31``, and ``format=csv|xlsx`` turns the
-page into a download of the same tables (``web.views.reports.export``).
+``periode=rentang&dari=2026-01-01&sampai=2026-03-31``, and ``format=csv|xlsx`` turns a
+report into a download of the same tables (``web.views.reports.downloads`` checks the
+parameters on every page of the blueprint; ``web.views.reports.export`` writes the files).
 """
 
 from datetime import date
@@ -41,17 +42,17 @@ from engine.time.periods import (
     period_containing,
 )
 from web.access import access
-from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
 from web.time_words import working_text
 from web.views.reports.desk_tables import person_desk_table
-from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
+from web.views.reports.downloads import check_parameters, download, downloadable, export_links
 from web.views.reports.page_words import page_cell, page_percent
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
+bp.before_request(check_parameters)
 
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
@@ -128,32 +129,36 @@ def _overview(keys: list[str]) -> dict[str, dict[str, int]]:
 
 @bp.get("/sop/<key>")
 @login_required
+@downloadable
 def sop(key: str) -> Any:
     period = _period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     tables = sop_tables(report)
-    if _export_format():
-        return _export(tables, _export_format(), f"kinerja-{key}-{period.slug()}")
+    answer = download(tables, f"kinerja-{key}-{period.slug()}")
+    if answer is not None:
+        return answer
     ordered = report.in_sop_order
     chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
              "median": [s.median_minutes for s in ordered],
              "p90": [s.p90_minutes for s in ordered],
              "standard": [s.standard_minutes for s in ordered]}
-    return render_template("reports/sop.html", export_links=_export_links(tables), report=report,
+    return render_template("reports/sop.html", export_links=export_links(tables), report=report,
                            period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
 
 
 @bp.get("/sop/<key>/peta")
 @login_required
+@downloadable
 def heatmap(key: str) -> Any:
     period = _period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
     table = heatmap_table(report)
-    if _export_format():
-        return _export([table], _export_format(), f"peta-hambatan-{key}-{period.slug()}")
+    answer = download([table], f"peta-hambatan-{key}-{period.slug()}")
+    if answer is not None:
+        return answer
     steps = {s.bpmn_id: {"band": s.band, "share": page_percent(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
-    return render_template("reports/heatmap.html", export_links=_export_links([table]),
+    return render_template("reports/heatmap.html", export_links=export_links([table]),
                            report=report, period=period, table=table, steps=steps,
                            ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
@@ -179,6 +184,7 @@ def people() -> Any:
 
 @bp.get("/orang/<username>")
 @login_required
+@downloadable
 def person(username: str) -> Any:
     period = _period()
     user = _visible_person(username)
@@ -189,9 +195,10 @@ def person(username: str) -> Any:
                        **arguments, **period.query())
 
     tables = [*person_tables(report, link), person_desk_table(period, user)]
-    if _export_format():
-        return _export(tables, _export_format(), f"kinerja-{user.username}-{period.slug()}")
-    return render_template("reports/person.html", export_links=_export_links(tables),
+    answer = download(tables, f"kinerja-{user.username}-{period.slug()}")
+    if answer is not None:
+        return answer
+    return render_template("reports/person.html", export_links=export_links(tables),
                            report=report, period=period, tables=tables, kinds=PERIOD_KINDS)
 
 
@@ -216,15 +223,17 @@ def person_instances(username: str) -> Any:
 
 @bp.get("/tabel7")
 @login_required
+@downloadable
 def tabel7() -> Any:
     if not access().may_view_tabel7():
         abort(403)
     period = _period("semester")
     rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
-    if _export_format():
-        return _export(tables, _export_format(), f"tabel7-{period.slug()}")
-    return render_template("reports/tabel7.html", export_links=_export_links(tables), rows=rows,
+    answer = download(tables, f"tabel7-{period.slug()}")
+    if answer is not None:
+        return answer
+    return render_template("reports/tabel7.html", export_links=export_links(tables), rows=rows,
                            period=period, tables=tables, year=period.year, half=period.number)
 
 
@@ -314,44 +323,6 @@ def period_error(error: PeriodError) -> Any:
     return render_template("reports/period_error.html", message=str(error),
                            period=period_containing("tahun", _today(), _zone()),
                            kinds=PERIOD_KINDS), 400
-
-
-def _export_links(tables: list[Table]) -> dict[str, Any]:
-    """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
-    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
-    arguments = {key: value for key, value in request.args.items()
-                 if key not in ("format", "tabel")}
-
-    def link(**more: Any) -> str:
-        return url_for(request.endpoint, **(request.view_args or {}), **arguments, **more)
-
-    return {"xlsx": link(format="xlsx"),
-            "csv": [(table.caption, link(format="csv", tabel=number))
-                    for number, table in enumerate(tables, start=1)]}
-
-
-def _export_format() -> str | None:
-    """``format`` (``csv``, ``xlsx`` or none: the page); a bad ``format`` or ``sep`` is a
-    400 naming it."""
-    fmt = request.args.get("format")
-    if fmt and fmt not in EXPORT_FORMATS:
-        refuse_parameter("format", gettext('Format "%(value)s" tidak dikenal; pilih csv atau xlsx.',
-                                  value=fmt[:20]))
-    if request.args.get("sep", ";") not in CSV_SEPARATORS:
-        refuse_parameter("sep", gettext('Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.',
-                               value=request.args.get("sep", "")[:20]))
-    return fmt
-
-
-def _export(tables: list[Table], fmt: str, filename: str) -> Any:
-    """The download: the CSV of table ``?tabel=`` (from 1; default 1) with the separator
-    of ``?sep=`` (``;`` unless ``,``), or the XLSX of all tables. A table that does not
-    exist is a 400."""
-    number = request.args.get("tabel", "1")
-    if not number.isdecimal() or not 1 <= int(number) <= len(tables):
-        refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
-                                 value=number[:20], count=len(tables)))
-    return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
 
 
 def _zone() -> str:

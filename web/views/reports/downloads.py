@@ -1,0 +1,85 @@
+"""The download parameters of the report pages: ``format`` (``csv`` or ``xlsx``), ``sep``
+(the CSV separator) and ``tabel`` (the table a CSV holds, from 1), refused with a 400
+naming the parameter on every page of the reports blueprint alike.
+
+A report marked ``downloadable`` takes them; ``sep`` and ``tabel`` without ``format`` are
+checked too and, when valid, change nothing on the page. The other pages (the overview,
+the list of people, the instances behind a figure, the diagram) have no download and
+refuse all three.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from web.errors import refuse_parameter
+from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
+
+PARAMETERS = ("format", "sep", "tabel")
+# The names of the view functions that have a CSV/XLSX download (``downloadable``).
+DOWNLOADS: set[str] = set()
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def downloadable(view: View) -> View:
+    """Mark a report view as downloadable: it takes ``format``, ``sep`` and ``tabel`` and
+    answers through ``download``."""
+    DOWNLOADS.add(view.__name__)
+    return view
+
+
+def check_parameters() -> None:
+    """Refuse (400 naming the parameter) a ``format`` or ``sep`` that is not known, and any
+    of ``PARAMETERS`` on a page without a download; the blueprint's ``before_request``, so
+    no page goes unchecked. ``tabel`` needs the report's tables: ``download`` checks it.
+    Anonymous requests pass, for the page to send them to the login first."""
+    if not current_user.is_authenticated:
+        return
+    if (request.endpoint or "").rpartition(".")[2] not in DOWNLOADS:
+        for name in PARAMETERS:
+            if name in request.args:
+                refuse_parameter(name, gettext(
+                    'Halaman ini tidak dapat diunduh ("%(name)s"); unduhan CSV atau XLSX ada di '
+                    "halaman setiap laporan.", name=name))
+        return
+    fmt = request.args.get("format")
+    if fmt and fmt not in EXPORT_FORMATS:
+        refuse_parameter("format", gettext(
+            'Format "%(value)s" tidak dikenal; pilih csv atau xlsx.', value=fmt[:20]))
+    sep = request.args.get("sep")
+    if sep is not None and sep not in CSV_SEPARATORS:
+        refuse_parameter("sep", gettext(
+            'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
+
+
+def download(tables: list[Table], filename: str) -> Any:
+    """The download ``?format=`` asks for, or None for the page: the CSV of table ``?tabel=``
+    (from 1; default 1) with the separator of ``?sep=`` (``;`` unless ``,``), or the XLSX
+    of all tables; ``filename`` without extension. A table that does not exist is a 400,
+    with or without ``format``."""
+    number = request.args.get("tabel", "1")
+    if not number.isdecimal() or not 1 <= int(number) <= len(tables):
+        refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
+                                          value=number[:20], count=len(tables)))
+    fmt = request.args.get("format")
+    if not fmt:
+        return None
+    return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
+
+
+def export_links(tables: list[Table]) -> dict[str, Any]:
+    """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
+    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
+    arguments = {key: value for key, value in request.args.items()
+                 if key not in ("format", "tabel")}
+
+    def link(**more: Any) -> str:
+        return url_for(request.endpoint, **(request.view_args or {}), **arguments, **more)
+
+    return {"xlsx": link(format="xlsx"),
+            "csv": [(table.caption, link(format="csv", tabel=number))
+                    for number, table in enumerate(tables, start=1)]}
