@@ -7,13 +7,16 @@ import subprocess
 from tests.helpers.servers import ALUR
 
 
-def run_alur(tmp_path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+def run_alur(tmp_path, *args: str, detached: bool = False,
+             **environment: str) -> subprocess.CompletedProcess:
     """Run ``alur *args`` with its instance (and SQLite file) in ``tmp_path / "instans"``,
     ``ALUR_DEMO`` unset and ``environment`` added; returns the finished process, its
-    output as text."""
+    output as text. ``detached``: without a terminal, as under cron or systemd (stdin
+    /dev/null, a new session with no controlling terminal)."""
     env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
            "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"}
     env.pop("ALUR_DEMO", None)
     env.update(environment)
     return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+                          check=False, start_new_session=detached,
+                          stdin=subprocess.DEVNULL if detached else None)

@@ -53,6 +53,17 @@ def notes(app, instance_id: int) -> list[str]:
             Comment.instance_id == instance_id).order_by(Comment.id)))
 
 
+def test_a_bad_source_name_is_named_as_the_argument_and_nothing_stored(app):
+    result = app.test_cli_runner().invoke(args=["alerts", "add-source", "a b", "--kind",
+                                                "alertmanager"])
+    assert result.exit_code == 1
+    # After click's prefix: "GAGAL" in alur, "Error" in the test runner.
+    assert result.output.partition(": ")[2] == (
+        "NAMA: nama 2–41 huruf kecil, angka atau '-', belum dipakai\n")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AlertSource)) == 0
+
+
 def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, client):
     headers = add_source(app, "prometheus", "alertmanager")
     with app.app_context():

@@ -275,3 +275,37 @@ def test_usage_errors_are_in_indonesian_unless_language_asks_otherwise(tmp_path)
     english = run_alur(tmp_path, "sop", "import", missing, LANGUAGE="en")
     assert english.stderr.splitlines()[-1] == (
         f"Error: Invalid value for 'TABEL': File '{missing}' does not exist.")
+
+
+
+@pytest.mark.parametrize("args, usage, refusal", [
+    (("rebuild-facts", "--batch", "abc"), "rebuild-facts [OPSI]",
+     "Nilai '--batch' tidak sah: 'abc' bukan bilangan bulat yang sah.\n"),
+    (("alerts", "add-source", "prometheus"), "alerts add-source [OPSI] NAMA",
+     "Opsi belum diisi '--kind'. Pilih dari:\n\talertmanager,\n\tuptime-kuma\n"),
+])
+def test_click_s_number_and_choice_words_are_indonesian_to_the_end(tmp_path, args, usage,
+                                                                    refusal):
+    """click names a number by its English type ("integer range") and lists the choices
+    after "Choose from:"; the catalog says the whole sentence."""
+    result = run_alur(tmp_path, *args)
+    command = usage.partition(" [")[0]
+    assert (result.returncode, result.stderr) == (2, (
+        f"Pemakaian: alur {usage}\nLihat 'alur {command} --help' untuk bantuan.\n\n"
+        f"GAGAL: {refusal}"))
+
+
+def test_user_add_without_a_terminal_refuses_to_ask_for_the_password(tmp_path):
+    """Under cron, systemd or ``</dev/null`` the password cannot be asked unseen: no
+    getpass warning and "Dibatalkan.", but how to give it instead (README, "Perintah
+    alur"), a usage error, and no account."""
+    assert run_alur(tmp_path, "setup").returncode == 0
+    result = run_alur(tmp_path, "user", "add", "GITA", "--name", "Gita", "--role", "Prakom",
+                      detached=True)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        "Pemakaian: alur user add [OPSI] NAMA\n"
+        "Lihat 'alur user add --help' untuk bantuan.\n\n"
+        "GAGAL: kata sandi tidak dapat ditanyakan tanpa terminal; berikan dengan --password "
+        "KATA_SANDI, atau jalankan perintah ini di terminal.\n"))
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        assert connection.execute("SELECT username FROM users").fetchall() == [("admin",)]

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from engine.desk import alerts
 from engine.errors import InvalidTaskData
+from web.cli.refusals import refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -26,9 +27,7 @@ def add_source_command(name: str, kind: str) -> None:
     try:
         _, token = alerts.add_source(db.session, clock(), hash_password, name=name, kind=kind,
                                      actor=None)
-    except InvalidTaskData as refused:
-        db.session.rollback()
-        raise click.ClickException("; ".join(f"{field}: {problem}" for field, problem
-                                             in refused.fields.items())) from None
+    except InvalidTaskData as error:
+        raise refused(error) from None
     db.session.commit()
     click.echo(token)

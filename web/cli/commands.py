@@ -31,6 +31,7 @@ from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
+from web.cli.refusals import refused
 from web.cli.startup import wait_for_database
 from web.cli.users import user_group
 from web.extensions import clock, db
@@ -233,8 +234,7 @@ def _first_admin(username: str) -> None:
                                           username=username, full_name="Administrator",
                                           is_admin=True, password=password)
     except InvalidTaskData as invalid:
-        db.session.rollback()
-        raise click.ClickException("; ".join(invalid.fields.values())) from None
+        raise refused(invalid) from None
     db.session.commit()
     click.echo(f"administrator {user.username} dibuat")
     if generated:

@@ -1,24 +1,32 @@
 """``alur user``: administrators manage accounts from the command line, with the same use
 cases as the page "Pengguna dan Peran" (``engine.people.accounts``), audited."""
 
+import sys
+
 import click
 from flask.cli import with_appcontext
 
-from engine.errors import AlurError, InvalidTaskData
+from engine.errors import AlurError
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
+from web.cli.refusals import refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
 ROLE = click.Choice(KNOWN_ROLES)
+NO_TERMINAL = ("kata sandi tidak dapat ditanyakan tanpa terminal; berikan dengan "
+               "--password KATA_SANDI, atau jalankan perintah ini di terminal.")
 
 
-def _fail(error: AlurError) -> click.ClickException:
-    db.session.rollback()
-    if isinstance(error, InvalidTaskData):
-        return click.ClickException("; ".join(f"{field}: {problem}"
-                                              for field, problem in error.fields.items()))
-    return click.ClickException(error.message)
+class _AskedOnATerminal(click.Option):
+    """A password option asked for only on a terminal. Without one Python's getpass
+    reads the answer from stdin in the open, after an English warning; ``alur`` refuses
+    instead, as a usage error (exit code 2), before the command runs: nothing is stored."""
+
+    def prompt_for_value(self, ctx: click.Context) -> object:
+        if not sys.stdin.isatty():
+            raise click.UsageError(NO_TERMINAL, ctx)
+        return super().prompt_for_value(ctx)
 
 
 @click.group("user", help="Akun pengguna dan perannya.")
@@ -36,7 +44,8 @@ def user_group() -> None:
 @click.password_option("--password", metavar="KATA_SANDI",
                        prompt="Kata sandi (paling sedikit 10 karakter)",
                        confirmation_prompt="Ulangi kata sandi",
-                       help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan.")
+                       help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan di terminal.",
+                       cls=_AskedOnATerminal)
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:
@@ -46,7 +55,7 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
                                   username=username, full_name=full_name, email=email,
                                   roles=roles, is_admin=admin, password=password)
     except AlurError as error:
-        raise _fail(error) from None
+        raise refused(error) from None
     db.session.commit()
     click.echo(f"pengguna {user.username} dibuat ({', '.join(roles) or 'tanpa peran'})")
 
@@ -66,7 +75,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
                                 full_name=user.full_name, email=user.email, roles=roles,
                                 is_admin=user.is_admin)
     except AlurError as error:
-        raise _fail(error) from None
+        raise refused(error) from None
     db.session.commit()
     click.echo(f"peran {user.username}: {', '.join(roles) or 'tanpa peran'}")
 
@@ -83,7 +92,7 @@ def disable_command(username: str, enable: bool) -> None:
         user = accounts.by_username(db.session, username)
         accounts.set_disabled(db.session, clock(), actor=None, user=user, disabled=not enable)
     except AlurError as error:
-        raise _fail(error) from None
+        raise refused(error) from None
     db.session.commit()
     click.echo(f"{user.username} {'aktif' if enable else 'dinonaktifkan'}")
 
@@ -100,6 +109,6 @@ def reset_password_command(username: str) -> None:
         password = accounts.reset_password(db.session, clock(), hash_password, actor=None,
                                            user=user)
     except AlurError as error:
-        raise _fail(error) from None
+        raise refused(error) from None
     db.session.commit()
     click.echo(f"kata sandi sementara {user.username} (dicetak sekali ini): {password}")
