@@ -295,17 +295,27 @@ def test_click_s_number_and_choice_words_are_indonesian_to_the_end(tmp_path, arg
         f"GAGAL: {refusal}"))
 
 
-def test_user_add_without_a_terminal_refuses_to_ask_for_the_password(tmp_path):
-    """Under cron, systemd or ``</dev/null`` the password cannot be asked unseen: no
-    getpass warning and "Dibatalkan.", but how to give it instead (README, "Perintah
-    alur"), a usage error, and no account."""
-    assert run_alur(tmp_path, "setup").returncode == 0
-    result = run_alur(tmp_path, "user", "add", "GITA", "--name", "Gita", "--role", "Prakom",
-                      detached=True)
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
-        "Pemakaian: alur user add [OPSI] NAMA\n"
-        "Lihat 'alur user add --help' untuk bantuan.\n\n"
-        "GAGAL: kata sandi tidak dapat ditanyakan tanpa terminal; berikan dengan --password "
-        "KATA_SANDI, atau jalankan perintah ini di terminal.\n"))
+def _usernames(tmp_path) -> list[tuple[str]]:
     with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
-        assert connection.execute("SELECT username FROM users").fetchall() == [("admin",)]
+        return connection.execute("SELECT username FROM users ORDER BY id").fetchall()
+
+
+def test_user_add_without_a_terminal_takes_the_password_from_stdin_or_refuses(tmp_path):
+    """Under cron, systemd or a script there is no terminal to ask on unseen: the password
+    is stdin's first line (README, "Perintah alur"), read without getpass's English
+    warning; none, or a second line that differs, is a usage error and stores nothing."""
+    assert run_alur(tmp_path, "setup").returncode == 0
+    add = ("user", "add", "GITA", "--name", "Gita", "--role", "Prakom")
+    usage = "Pemakaian: alur user add [OPSI] NAMA\nLihat 'alur user add --help' untuk bantuan.\n\n"
+    result = run_alur(tmp_path, *add, detached=True)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", usage + (
+        "GAGAL: kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
+        "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.\n"))
+    result = run_alur(tmp_path, *add, piped="rahasia-1234\nrahasia-4321\n")
+    assert (result.returncode, result.stderr) == (2, usage + (
+        "GAGAL: kata sandi pada baris kedua masukan tidak sama dengan baris pertama.\n"))
+    assert _usernames(tmp_path) == [("admin",)]
+    result = run_alur(tmp_path, *add, piped="rahasia-1234\n")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, "pengguna gita dibuat (Prakom)\n", "")
+    assert _usernames(tmp_path) == [("admin",), ("gita",)]

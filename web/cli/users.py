@@ -14,19 +14,26 @@ from web.extensions import clock, db
 from web.views.auth import hash_password
 
 ROLE = click.Choice(KNOWN_ROLES)
-NO_TERMINAL = ("kata sandi tidak dapat ditanyakan tanpa terminal; berikan dengan "
-               "--password KATA_SANDI, atau jalankan perintah ini di terminal.")
+NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
+               "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
 
 
 class _AskedOnATerminal(click.Option):
-    """A password option asked for only on a terminal. Without one Python's getpass
-    reads the answer from stdin in the open, after an English warning; ``alur`` refuses
-    instead, as a usage error (exit code 2), before the command runs: nothing is stored."""
+    """A password option asked for on a terminal (hidden, twice). Without one, Python's
+    getpass would read stdin after an English warning; instead the password is the first
+    line of stdin (a second line, if given, must repeat it), read without a word. No line
+    is refused as a usage error (exit code 2) before the command runs: nothing is stored."""
 
     def prompt_for_value(self, ctx: click.Context) -> object:
-        if not sys.stdin.isatty():
-            raise click.UsageError(NO_TERMINAL, ctx)
-        return super().prompt_for_value(ctx)
+        if sys.stdin.isatty():
+            return super().prompt_for_value(ctx)
+        password, again = (sys.stdin.readline().rstrip("\r\n") for _ in range(2))
+        if not password:
+            raise click.UsageError(NO_PASSWORD, ctx)
+        if again and again != password:
+            raise click.UsageError("kata sandi pada baris kedua masukan tidak sama dengan "
+                                   "baris pertama.", ctx)
+        return password
 
 
 @click.group("user", help="Akun pengguna dan perannya.")
@@ -44,7 +51,8 @@ def user_group() -> None:
 @click.password_option("--password", metavar="KATA_SANDI",
                        prompt="Kata sandi (paling sedikit 10 karakter)",
                        confirmation_prompt="Ulangi kata sandi",
-                       help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan di terminal.",
+                       help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan (tanpa "
+                            "terminal: baris pertama masukan).",
                        cls=_AskedOnATerminal)
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
