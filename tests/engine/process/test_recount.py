@@ -34,6 +34,15 @@ def _timers(session, instance) -> list[tuple[int, datetime]]:
         Timer.instance_id == instance.id).order_by(Timer.level)))
 
 
+def _reminded_at_nine(session, clock, users):
+    """An instance whose step (due Monday 09.00) was reminded at 09.05: level 2 at 10.00."""
+    instance = _start(session, clock, users)
+    clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=WIB))
+    fire_round(session, clock, lambda instance_id, error: session.commit())
+    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    return instance
+
+
 def _declare_monday_a_holiday(session, clock, users) -> None:
     settings.save(session, clock, users["admin"], {"calendar": MONDAY_HOLIDAY})
     session.commit()
@@ -63,10 +72,7 @@ def test_a_holiday_declared_later_moves_an_open_steps_deadline_and_its_timers(
 
 def test_a_fired_deadline_stays_and_the_next_levels_follow_the_new_calendar(
         session, clock, users, deployed):
-    instance = _start(session, clock, users)
-    clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=WIB))
-    fire_round(session, clock, lambda instance_id, error: session.commit())
-    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    instance = _reminded_at_nine(session, clock, users)
     _declare_monday_a_holiday(session, clock, users)
     assert recount_round(session, clock).recounted == [instance.id]
     session.commit()
@@ -136,10 +142,7 @@ def test_a_state_that_cannot_be_loaded_keeps_its_deadline_and_the_count_goes_on(
 
 def test_a_new_escalation_chain_moves_the_levels_already_scheduled(
         session, clock, users, deployed):
-    instance = _start(session, clock, users)
-    clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=WIB))
-    fire_round(session, clock, lambda instance_id, error: session.commit())
-    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    instance = _reminded_at_nine(session, clock, users)
     settings.save(session, clock, users["admin"], {"escalation": {"multiples": [1, 3]}})
     session.commit()
     assert recount_round(session, clock).recounted == [instance.id]
