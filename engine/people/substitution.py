@@ -14,7 +14,7 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, or_, select, update
@@ -196,9 +196,11 @@ def _period_problems(session: Session, kind: str, starts_at: datetime | None,
 
 def _year_problem(value: datetime) -> str | None:
     """The message for a date (aware) outside the years 2000–2100 (README "Batas"), None
-    within them. Beyond them a year 1 or 9999 date leaves what a datetime holds once
-    moved to UTC for storing, and no office appoints a Plh/Plt that far off."""
-    if FIRST_YEAR <= value.year <= LAST_YEAR:
+    within them, as written and as stored (UTC): 2100-12-31T20:00-12:00 is 2101 once
+    stored. Beyond them a year 1 or 9999 date leaves what a datetime holds once moved to
+    UTC for storing, and no office appoints a Plh/Plt that far off."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR and (
+            FIRST_YEAR <= value.astimezone(UTC).year <= LAST_YEAR):
         return None
     return f"tanggal harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"
 

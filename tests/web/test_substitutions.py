@@ -174,7 +174,8 @@ def test_extending_a_plt_that_has_ended_says_why_above_the_list(app, client, clo
 
 
 def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app, client):
-    """Year 1 at +14:00 and 31 Dec 9999 at -12:00 are past what a date can hold in UTC."""
+    """Year 1 at +14:00 and 31 Dec 9999 at -12:00 are past what a date can hold in UTC; a
+    date of 2100 at -12:00 is 2101 as stored, and is refused as that."""
     admin = api_token(client, "admin")
     body = {"kind": "Plh", "official": "kasubbag", "substitute": "prakom", "role": "Kasubbag",
             "warrant_number": "ST-9/2026"}
@@ -182,13 +183,18 @@ def test_dates_outside_2000_to_2100_are_refused_naming_the_field_never_a_500(app
             ("0001-01-01T00:00:00+14:00", "0001-01-02T00:00:00+14:00", {"starts_at", "ends_at"}),
             ("9999-12-31T20:00:00-12:00", "9999-12-31T23:59:59-12:00", {"starts_at", "ends_at"}),
             ("2026-11-23T08:00:00+07:00", "9999-12-31T07:00:00+07:00", {"ends_at"}),
-            ("1999-12-31T08:00:00+07:00", "2000-01-02T08:00:00+07:00", {"starts_at"})):
+            ("1999-12-31T08:00:00+07:00", "2000-01-02T08:00:00+07:00", {"starts_at"}),
+            # Within the years as written, past them once stored in UTC.
+            ("2100-12-31T20:00:00-12:00", "2100-12-31T23:00:00-12:00", {"starts_at", "ends_at"}),
+            ("2000-01-01T01:00:00+14:00", "2000-01-02T01:00:00+14:00", {"starts_at"})):
         refused = client.post("/api/v1/substitutions", headers=admin,
                               json={**body, "starts_at": starts_at, "ends_at": ends_at})
         assert refused.status_code == 422, (starts_at, refused.get_data(True))
         assert set(refused.json["error"]["fields"]) == bad
         assert refused.json["error"]["fields"] == dict.fromkeys(
             bad, "tanggal harus dalam tahun 2000–2100")
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
     ids = _ids(app)
     login(client, "admin")
     response = client.post("/plh/", data=_form(client, ids, warrant_number="SP-1",
