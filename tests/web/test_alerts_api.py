@@ -142,6 +142,18 @@ def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_do
     assert [i.status for i in incidents(app)] == ["running"]
 
 
+def test_uptime_kuma_s_test_button_is_answered_and_opens_nothing(app, client):
+    headers = add_source(app, "kuma", "uptime-kuma")
+    test = client.post("/api/v1/alerts", headers=headers,
+                       json={"heartbeat": None, "monitor": None, "msg": "Test notification"})
+    assert (test.status_code, test.json) == (202, {"instances": [], "ignored": 0})
+    half = client.post("/api/v1/alerts", headers=headers,
+                       json={**kuma(0, "2026-11-23 02:00:00"), "monitor": None})
+    assert (half.status_code, half.json["error"]["fields"]) == (
+        422, {"monitor": ["tidak boleh null"]})
+    assert incidents(app) == []
+
+
 def test_uptime_kuma_down_opens_an_incident_and_up_records_the_downtime(app, client, clock):
     clock.advance(timedelta(hours=2))  # 10.00 WIB: the heartbeats below are past
     headers = add_source(app, "kuma", "uptime-kuma")

@@ -70,6 +70,11 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
 def _uptime_kuma(payload: Any) -> list[alerts.Event]:
     body = UptimeKumaWebhook().load(payload)
     monitor, beat = body["monitor"], body["heartbeat"]
+    if monitor is None and beat is None:  # the Test button of Setup Notification
+        return []
+    if monitor is None or beat is None:
+        raise ValidationError({"monitor" if monitor is None else "heartbeat":
+                               ["Field may not be null."]})
     return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
                          system=monitor["name"], severity="critical",
                          summary=beat["msg"] or body["msg"] or "monitor mati",

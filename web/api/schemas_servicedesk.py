@@ -113,11 +113,12 @@ class KumaHeartbeat(Schema):
 
 
 class UptimeKumaWebhook(Schema):
-    """Uptime Kuma's webhook body (``monitor``, ``heartbeat`` with status 0 down / 1 up)."""
+    """Uptime Kuma's webhook body (``monitor``, ``heartbeat`` with status 0 down / 1 up);
+    its Test button sends both as null (``web.api.alerts``: a test, nothing opened)."""
 
     class Meta:
         unknown = "exclude"
 
-    monitor = fields.Nested(KumaMonitor, required=True)
-    heartbeat = fields.Nested(KumaHeartbeat, required=True)
+    monitor = fields.Nested(KumaMonitor, required=True, allow_none=True)
+    heartbeat = fields.Nested(KumaHeartbeat, required=True, allow_none=True)
     msg = fields.Str(load_default="")
