@@ -41,6 +41,8 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     comment = trimmed(comment)
     if len(comment) > MAX_COMMENT:
         raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
+    if instance.status == "cancelled":
+        raise Conflict("Tiket dibatalkan; hanya tiket yang selesai yang dinilai.")
     if instance.status != "completed":
         raise Conflict("Tiket belum selesai; penilaian diberikan setelah selesai.")
     if session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)):

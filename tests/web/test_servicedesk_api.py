@@ -285,6 +285,10 @@ def test_the_requester_is_answered_without_the_desks_internal_steps(app, client)
     assert cancelled.status_code == 200, cancelled.json
     assert cancelled.json["status"] == "cancelled"
     assert (cancelled.json["open_tasks"], cancelled.json["history"]) == ([], [])
+    rated = client.post(f"/api/v1/instances/{started.json['id']}/rating", headers=me,
+                        json={"score": 5})
+    assert (rated.status_code, rated.json["error"]["message"]) == (
+        409, "Tiket dibatalkan; hanya tiket yang selesai yang dinilai.")
 
 
 def test_the_requesters_list_shows_and_searches_only_what_he_typed(app, client):
