@@ -18,7 +18,7 @@ NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pad
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
 
 
-class _AskedOnATerminal(click.Option):
+class _PasswordAsked(click.Option):
     """A password option asked for on a terminal (hidden, twice). Without one, Python's
     getpass would read stdin after an English warning; instead the password is the first
     line of stdin (a second line, if given, must repeat it), read without a word. No line
@@ -53,7 +53,7 @@ def user_group() -> None:
                        confirmation_prompt="Ulangi kata sandi",
                        help="Paling sedikit 10 karakter; tanpa opsi ini ditanyakan (tanpa "
                             "terminal: baris pertama masukan).",
-                       cls=_AskedOnATerminal)
+                       cls=_PasswordAsked)
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:

@@ -11,7 +11,7 @@ refuse all three.
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -19,16 +19,15 @@ from web.errors import refuse_parameter
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
 
 PARAMETERS = ("format", "sep", "tabel")
-# The names of the view functions that have a CSV/XLSX download (``downloadable``).
-DOWNLOADS: set[str] = set()
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def downloadable(view: View) -> View:
-    """Mark a report view as downloadable: it takes ``format``, ``sep`` and ``tabel`` and
+    """Mark a report view as downloadable (its ``downloadable`` attribute, which
+    ``login_required``'s wrapper keeps): it takes ``format``, ``sep`` and ``tabel`` and
     answers through ``download``."""
-    DOWNLOADS.add(view.__name__)
+    view.downloadable = True  # type: ignore[attr-defined]
     return view
 
 
@@ -39,7 +38,8 @@ def check_parameters() -> None:
     Anonymous requests pass, for the page to send them to the login first."""
     if not current_user.is_authenticated:
         return
-    if (request.endpoint or "").rpartition(".")[2] not in DOWNLOADS:
+    if not getattr(current_app.view_functions.get(request.endpoint or ""), "downloadable",
+                   False):
         for name in PARAMETERS:
             if name in request.args:
                 refuse_parameter(name, gettext(
