@@ -3,6 +3,7 @@ stops the command with a sentence naming the variable, not a Python traceback
 (``web.cli.commands.main`` prints it and exits 2)."""
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -211,6 +212,24 @@ def limit_storage(name: str, default: str) -> str:
         try:  # its client package installed (redis, pymemcache, ...); nothing is connected
             storage_from_string(text)
         except (LimitsConfigurationError, ValueError) as error:
-            raise ConfigError(f"{name} {text[:40]!r} tidak dapat dipakai: {error}"[:300]
-                              ) from None
+            raise ConfigError(f"{name} {text[:40]!r} tidak dapat dipakai: "
+                              f"{_storage_problem(error)}"[:300]) from None
     return text
+
+
+# limits' words for a client package that is missing or too old (limits.util.DependencyDict).
+_MISSING = re.compile(r"'([\w.]+)' prerequisite not available\.(?: A minimum version of (\S+) is)?")
+_TOO_OLD = re.compile(r"minimum version of (\S+) for '([\w.]+)' could not be found")
+
+
+def _storage_problem(error: Exception) -> str:
+    """Why Flask-Limiter's storage cannot be used, in the administrator's words where limits
+    names a client package that is missing or too old; else limits' own message."""
+    if missing := _MISSING.search(str(error)):
+        package = missing[1].split(".")[0]
+        version = f" (versi {missing[2]} atau lebih baru)" if missing[2] else ""
+        return (f"paket Python {package!r}{version} belum terpasang di virtualenv; pasang "
+                f"dengan pip install {package}")
+    if too_old := _TOO_OLD.search(str(error)):
+        return f"paket Python {too_old[2]!r} terlalu lama; perlu versi {too_old[1]} atau lebih baru"
+    return str(error)

@@ -8,6 +8,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from limits.errors import ConfigurationError as LimitsConfigurationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -16,7 +17,7 @@ from tests.helpers.cli import run_alur
 from tests.helpers.database import POSTGRES_URL, postgres_schema
 from tests.helpers.servers import free_port
 from tests.helpers.worker_cli import invoke_worker
-from web import create_app
+from web import create_app, environment
 from web.cli import startup
 from web.cli import worker as scheduler
 
@@ -59,8 +60,9 @@ def _tables(tmp_path) -> int:
     ("ALUR_DATABASE_URL", "postgresql+pg8000://alur@localhost/alur",
      "GAGAL: ALUR_DATABASE_URL memakai driver pg8000 (postgresql) yang tidak terpasang"),
     ("ALUR_RATELIMIT_STORAGE_URI", "redis://localhost:1",
-     ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: 'redis' "
-      "prerequisite not available")),
+     ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: paket "
+      "Python 'redis' (versi 3.0 atau lebih baru) belum terpasang di virtualenv; pasang "
+      "dengan pip install redis")),
     ("ALUR_INSTANCE_PATH", "instans-relatif",
      "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
 ])
@@ -319,3 +321,13 @@ def test_user_add_without_a_terminal_takes_the_password_from_stdin_or_refuses(tm
     assert (result.returncode, result.stdout, result.stderr) == (
         0, "pengguna gita dibuat (Prakom)\n", "")
     assert _usernames(tmp_path) == [("admin",), ("gita",)]
+
+
+def test_a_rate_limit_client_package_too_old_is_named_in_indonesian():
+    # limits' words when the package is there but older than its storage needs.
+    error = LimitsConfigurationError(
+        "The minimum version of 3.0 for 'redis' could not be found. Found version: 2.10")
+    assert environment._storage_problem(error) == (
+        "paket Python 'redis' terlalu lama; perlu versi 3.0 atau lebih baru")
+    other = LimitsConfigurationError("something else")
+    assert environment._storage_problem(other) == "something else"
