@@ -1,5 +1,6 @@
 """What counts as blank in a typed text: the one place every required text field (a step's
-Catatan, a form's text, a title, a cancel reason, a comment, a name) decides it."""
+Catatan, a form's text, a title, a cancel reason, a comment, a name) decides it; and what
+counts as a number typed in a URL's parameter."""
 
 import unicodedata
 
@@ -33,3 +34,10 @@ def trimmed(text: str | None) -> str:
 def _invisible(character: str) -> bool:
     return (character.isspace() or character in BLANK_LOOKING
             or unicodedata.category(character) == "Cf")
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is one or more of the digits 0–9 and nothing else. ``str.isdecimal``
+    also takes other scripts' digits ("١٢", fullwidth "１２"), which ``int()`` reads: a page,
+    year or table number in a URL is written in 0–9 only."""
+    return text.isascii() and text.isdecimal()

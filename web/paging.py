@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_babel import gettext
 
 from engine.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from engine.text import is_digits
 from web.errors import refuse_parameter
 
 PAGE_NAMES = ("halaman", "page")
@@ -32,7 +33,7 @@ def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
 
 
 def _number(name: str, text: str, maximum: int, message: str) -> int:
-    value = int(text) if text.strip().isdecimal() and len(text.strip()) <= 10 else 0
+    value = int(text) if is_digits(text.strip()) and len(text.strip()) <= 10 else 0
     if not 1 <= value <= maximum:
         refuse_parameter(name, message, gettext("bilangan bulat 1–%(maximum)d", maximum=maximum))
     return value

@@ -108,7 +108,8 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
     assert _rows(client.get("/?per_page=3&page=2").get_data(True)) == [INVENTARIS]
     for query, named in (("per_page=101", "per_page=101"), ("halaman=0", "halaman=0"),
                          ("halaman=abc", "halaman=abc"), ("per_page=-1", "per_page=-1"),
-                         ("halaman=99999999999999999999", "halaman=99999999999999999999")):
+                         ("halaman=99999999999999999999", "halaman=99999999999999999999"),
+                         ("halaman=٢", "halaman=٢"), ("per_page=３", "per_page=３")):
         response = client.get(f"/?{query}")
         assert response.status_code == 400, query
         assert named in response.get_data(True)

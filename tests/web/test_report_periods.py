@@ -66,6 +66,10 @@ def test_a_date_beyond_the_calendar_is_refused_on_every_report(client, history, 
     ("/laporan/sop/sop_uji?format=pdf", 'Format "pdf" tidak dikenal; pilih csv atau xlsx.'),
     ("/laporan/tabel7?format=csv&sep=x", 'Pemisah CSV (sep) "x" tidak dikenal; pilih ; atau ,.'),
     ("/laporan/tabel7?format=csv&tabel=99", 'Tabel "99" tidak ada; pilih 1–2.'),
+    # Other scripts' digits, which int() would read as 2026 and 1: 0–9 only.
+    ("/laporan/tabel7?tahun=٢٠٢٦&semester=1", 'Tahun: "٢٠٢٦" bukan tahun 2000–2100.'),
+    ("/laporan/tabel7?tahun=2026&semester=１", 'Semester: "１" tidak ada; pilih 1–2.'),
+    ("/laporan/tabel7?format=csv&tabel=١", 'Tabel "١" tidak ada; pilih 1–2.'),
 ])
 def test_tabel7_and_export_refusals_name_their_parameter(client, history, url, message):
     login(client, "admin")

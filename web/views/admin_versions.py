@@ -13,6 +13,7 @@ from sqlalchemy.orm import defer
 from engine.bpmn.timer_labels import diagram_xml
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
+from engine.text import is_digits
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -100,7 +101,7 @@ def migrate(key: str) -> Any:
         return redirect(url_for("admin.migrate_preview", key=key))
     after = request.form.get("sesudah", "0")
     result = versions.migrate_instances(db.session, clock(), target, current_user,
-                                        after=int(after) if after.isdecimal() and len(after) < 19
+                                        after=int(after) if is_digits(after) and len(after) < 19
                                         else 0)
     db.session.commit()
     flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "

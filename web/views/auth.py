@@ -30,6 +30,7 @@ from engine import audit
 from engine.models import User
 from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
+from engine.text import is_digits
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -58,7 +59,7 @@ def load_user(user_id: str) -> User | None:
     """The user of a session id ``"<id>:<version>"``; None when the version is old or
     the account is disabled."""
     uid, _, version = user_id.partition(":")
-    if not (uid.isdecimal() and version.isdecimal()) or len(uid) > 18:
+    if not (is_digits(uid) and is_digits(version)) or len(uid) > 18:
         return None
     user = db.session.get(User, int(uid), options=[joinedload(User.roles)])
     if user is None or user.is_disabled or user.session_version != int(version):

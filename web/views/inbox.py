@@ -16,6 +16,7 @@ from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
+from engine.text import is_digits
 from web.access import access, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.errors import error_response
@@ -82,11 +83,11 @@ def _paging() -> tuple[int, int]:
     name = "halaman" if "halaman" in request.args or "page" not in request.args else "page"
     page = request.args.get(name, "1")
     per_page = request.args.get("per_page", str(PER_PAGE))
-    if not page.isdecimal() or not 1 <= int(page) <= MAX_PAGE:
+    if not is_digits(page) or not 1 <= int(page) <= MAX_PAGE:
         raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
                                  "(%(name)s=%(value)s).", max=MAX_PAGE, name=name,
                                  value=page[:20]))
-    if not per_page.isdecimal() or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
+    if not is_digits(per_page) or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
         raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
                                  "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
                                  value=per_page[:20]))

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.process import bulk, inbox, saved_filters
+from engine.text import is_digits
 from web.edge import MAX_ID, is_id
 from web.extensions import clock, db
 from web.views.inbox import bp
@@ -77,7 +78,7 @@ def bulk_action() -> Any:
         return back
     if action == "alihkan":
         value = request.form.get("assignee", "")
-        assignee = db.session.get(User, int(value)) if value.isdecimal() and len(value) < 10 else None
+        assignee = db.session.get(User, int(value)) if is_digits(value) and len(value) < 10 else None
         if assignee is None:
             flash(gettext("Pilih pegawai penerima tugas."), "error")
             return back
@@ -96,7 +97,7 @@ def bulk_action() -> Any:
 
 def _task_id(value: str) -> bool:
     """Whether a ticked value is a task number: a whole number 1…2^31−1 in ASCII digits."""
-    return (value.isascii() and value.isdecimal() and len(value) <= len(str(MAX_ID))
+    return (is_digits(value) and len(value) <= len(str(MAX_ID))
             and is_id(int(value)))
 
 

@@ -15,6 +15,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from engine.text import is_digits
 from web.errors import refuse_parameter
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
 
@@ -62,7 +63,7 @@ def download(tables: list[Table], filename: str) -> Any:
     of all tables; ``filename`` without extension. A table that does not exist is a 400,
     with or without ``format``."""
     number = request.args.get("tabel", "1")
-    if not number.isdecimal() or not 1 <= int(number) <= len(tables):
+    if not is_digits(number) or not 1 <= int(number) <= len(tables):
         refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
                                           value=number[:20], count=len(tables)))
     fmt = request.args.get("format")

@@ -34,6 +34,7 @@ from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
+from engine.text import is_digits
 from engine.time.periods import (
     PERIOD_KINDS,
     Period,
@@ -289,7 +290,7 @@ def _period(kind: str | None = None) -> Period:
         raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
                                   "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
     year_text = request.args.get("tahun") or str(today.year)
-    if not year_text.isdecimal() or not 2000 <= int(year_text) <= 2100:
+    if not is_digits(year_text) or not 2000 <= int(year_text) <= 2100:
         raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
                                   value=year_text[:20]))
     number = period_containing(kind, today, zone).number  # this month, quarter, semester
@@ -299,7 +300,7 @@ def _period(kind: str | None = None) -> Period:
         chosen = None if request.args.get("ganti") else (
             request.args.get(kind) or request.args.get("ke"))
         text = chosen or str(number)
-        if not text.isdecimal() or not 1 <= int(text) <= count:
+        if not is_digits(text) or not 1 <= int(text) <= count:
             raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
                                       field=label, value=text[:20], count=count))
         number = int(text)
