@@ -88,3 +88,14 @@ def test_a_cancel_needs_a_reason_as_the_server_does(client):
     assert cancel["required"] == ["reason"]
     assert cancel["properties"]["reason"] == {"type": "string", "minLength": 1,
                                               "maxLength": 2000}
+
+
+def test_the_alert_webhook_body_and_the_ticket_status_are_in_the_document(client):
+    document = client.get("/api/v1/openapi.json").json
+    body = document["paths"]["/api/v1/alerts"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {"oneOf": [
+        {"$ref": "#/components/schemas/AlertmanagerWebhook"},
+        {"$ref": "#/components/schemas/UptimeKumaWebhook"}]}
+    status = document["components"]["schemas"]["Ticket"]["properties"]["status"]
+    assert status["enum"] == ["diterima", "dikerjakan", "menunggu Anda", "selesai",
+                              "dibatalkan"]

@@ -27,7 +27,8 @@ SYSTEM_LABELS = ("system", "service", "job", "instance", "alertname")
 
 @bp.post("/alerts")
 @doc("Webhook peringatan pemantauan (Alertmanager v4 atau Uptime Kuma), dengan token sumbernya",
-     tag="layanan TI", security="alert_source", responses={202: {
+     tag="layanan TI", security="alert_source",
+     body={"oneOf": [AlertmanagerWebhook, UptimeKumaWebhook]}, responses={202: {
          "description": "insiden yang dibuka dan peringatan yang diabaikan",
          "content": {"application/json": {"schema": {
              "type": "object", "required": ["instances", "ignored"],

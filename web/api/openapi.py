@@ -37,7 +37,7 @@ SECURITY_SCHEMES = {
 }
 
 
-def doc(summary: str, *, body: type[Schema] | None = None,
+def doc(summary: str, *, body: type[Schema] | dict[str, Any] | None = None,
         query: type[Schema] | None = None, multipart: dict[str, Any] | None = None,
         responses: dict[int, type[Schema] | dict[str, Any] | None],
         tag: str = "umum", security: str = "bearer"
@@ -45,7 +45,8 @@ def doc(summary: str, *, body: type[Schema] | None = None,
     """Describe an endpoint for the document.
 
     Args:
-        body: the JSON request body's schema; ``query``: the query parameters' schema;
+        body: the JSON request body's schema (a schema class, or a JSON Schema such as
+            ``{"oneOf": [A, B]}``); ``query``: the query parameters' schema;
         multipart: a JSON Schema of a ``multipart/form-data`` body;
         responses: status -> schema of the JSON answer, a raw OpenAPI response object,
             or None for an error answer (``ErrorSchema``);

@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.desk.tickets import STATUS_WORDS
 from web.api.schemas_common import not_blank
 
 
@@ -63,7 +64,7 @@ class TicketSchema(Schema):
     number = fields.Str(allow_none=True)
     title = fields.Str()
     process = fields.Str()
-    status = fields.Str()
+    status = fields.Str(validate=validate.OneOf(STATUS_WORDS))  # the document's enum
     priority = fields.Str(allow_none=True)
     request = fields.List(fields.Dict(keys=fields.Str(), values=fields.Str()))
     started_at = fields.DateTime()
