@@ -14,10 +14,6 @@ from click.testing import CliRunner
 
 from web.cli.language import speak_indonesian
 
-# Flask-Migrate's own commands under ``alur db`` keep their English (README: Flask-Migrate).
-FOREIGN = {("db",)}
-
-
 def _listed(output: str) -> list[str]:
     """The command names under "Perintah:" in a group's help."""
     _, _, commands = output.partition("\nPerintah:\n")
@@ -37,8 +33,7 @@ def walk() -> dict[str, str]:
         result = runner.invoke(alur, [*path, "--help"], prog_name="alur")
         assert result.exit_code == 0, (path, result.output)
         helps[" ".join(("alur", *path))] = result.output
-        waiting += [(*path, name) for name in _listed(result.output)
-                    if (*path, name) not in FOREIGN]
+        waiting += [(*path, name) for name in _listed(result.output)]
     helps["--version"] = runner.invoke(alur, ["--version"], prog_name="alur").output
     return helps
 

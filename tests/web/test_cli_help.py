@@ -35,7 +35,7 @@ def helps(tmp_path) -> dict[str, str]:
 def test_every_help_is_in_indonesian(helps):
     assert {"alur deploy", "alur setup", "alur serve", "alur worker", "alur sop import",
             "alur user add", "alur alerts add-source", "alur backup",
-            "alur restore"} <= helps.keys()
+            "alur restore", "alur db", "alur db upgrade", "alur db current"} <= helps.keys()
     for command, output in helps.items():
         if command == "--version":
             continue

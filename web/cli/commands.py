@@ -25,6 +25,7 @@ from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
 from web import environment
+from web.cli import db_words
 from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
@@ -348,8 +349,6 @@ def main() -> None:
 FLASK_OPTIONS = {"env_file", "app", "debug"}
 # Commands of Flask extensions README does not document (Flask-Limiter's): callable, unlisted.
 UNLISTED = {"limiter"}
-# Flask-Migrate's ``db`` (README: ``alur db upgrade``), summarised in Indonesian.
-DB_HELP = "Migrasi skema basis data (alur db upgrade sesudah pembaruan)."
 
 
 class _AlurGroup(FlaskGroup):
@@ -377,8 +376,8 @@ class _AlurGroup(FlaskGroup):
         command = super().get_command(ctx, name)
         if command is not None:
             usage_in_language(command)
-            if name == "db":
-                command.help = command.short_help = DB_HELP
+            if name == "db" and isinstance(command, click.Group):
+                db_words.in_indonesian(command)
         return command
 
 
