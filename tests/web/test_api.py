@@ -89,10 +89,18 @@ def test_a_person_field_naming_no_one_is_null_not_left_out(client, prakom, start
     assert version["deployed_by"] is None  # deployed by `alur deploy`, not by a person
 
 
-def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, prakom):
-    response = client.post("/api/v1/instances", headers=prakom, json={"process_key": SERVER})
+@pytest.mark.parametrize(("title", "message"), [
+    (None, "wajib diisi"), ("", "panjangnya 1 sampai 300 karakter"),
+    (" \u3164\u200b ", "wajib diisi, tidak hanya spasi"),
+    ("x" * 301, "panjangnya 1 sampai 300 karakter")])
+def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, prakom, title,
+                                                                message):
+    # A missing title and one of spaces alike: 422 invalid_request, fields.title a list.
+    body = {"process_key": SERVER} if title is None else {"process_key": SERVER, "title": title}
+    response = client.post("/api/v1/instances", headers=prakom, json=body)
     assert response.status_code == 422
-    assert "title" in response.json["error"]["fields"]
+    assert response.json["error"]["code"] == "invalid_request"
+    assert response.json["error"]["fields"] == {"title": [message]}
     assert app_count(app, ProcessInstance) == 0
 
 

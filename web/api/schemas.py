@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.people.accounts import MAX_PASSWORD
 from engine.process.instances import MAX_REASON
-from web.api.schemas_common import Username
+from web.api.schemas_common import Username, not_blank
 
 
 class TokenRequest(Schema):
@@ -43,7 +43,8 @@ class InstanceCancel(Schema):
 
 class InstanceCreate(Schema):
     process_key = fields.Str(required=True, validate=validate.Length(min=1, max=128))
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    # A title of spaces only is refused here, in the same shape as a missing one.
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=300), not_blank])
     data = fields.Dict(keys=fields.Str(), load_default=dict)
 
 

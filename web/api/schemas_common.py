@@ -11,8 +11,9 @@ from engine.text import trimmed
 def not_blank(value: str) -> None:
     """Refuse a text of spaces and invisible characters only (``engine.text.trimmed``),
     under the request's own field name: the engine trims a message or a comment and would
-    refuse it under its web form's field."""
-    if not trimmed(value):
+    refuse it under its web form's field. An empty text is left to the field's
+    ``validate.Length(min=1, ...)``, which every user of this pairs it with: one message."""
+    if value and not trimmed(value):
         raise ValidationError("wajib diisi, tidak hanya spasi")
 
 
