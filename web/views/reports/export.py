@@ -7,8 +7,8 @@ user's language: the exports are official documents. The page shows them transla
 figure); a ``TimeStandard`` (an ISO 8601 duration) reads in words on the page. On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
 and empty cells. The XLSX holds every table of a report, one sheet each; a CSV holds one
 table (headings, then rows), chosen by its number. The CSV is for Excel set to Indonesian:
-``;`` between cells and decimal commas (``83,3``); ``sep=","`` gives the plain form (``,``
-and decimal points). None is an empty cell.
+``;`` between cells, decimal commas (``83,3``) and a byte-order mark; ``sep=","`` gives the
+plain form (``,``, decimal points, no byte-order mark). None is an empty cell.
 
 Exports cannot run: a text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage
 return is written as text — in the CSV behind a ``'`` (OWASP "CSV Injection"), in the
@@ -138,8 +138,9 @@ def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
 
 
 def csv_bytes(table: Table, sep: str = ";") -> bytes:
-    """One table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read the
-    accents): the headings, then the rows.
+    """One table as UTF-8 CSV: the headings, then the rows. The form for Excel (``;``)
+    starts with a byte-order mark, so that Excel reads the accents; the plain form (``,``)
+    for other programs has none (it would cling to the first heading: "\ufeffNo").
 
     Raises:
         ValueError: ``sep`` is not one of ``CSV_SEPARATORS``.
@@ -151,7 +152,7 @@ def csv_bytes(table: Table, sep: str = ";") -> bytes:
     writer.writerow([_csv_cell(heading, sep) for heading in table.headings])
     for row in table.rows:
         writer.writerow([_csv_cell(value, sep) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (("\ufeff" if sep == ";" else "") + out.getvalue()).encode("utf-8")
 
 
 def _slug(title: str) -> str:
