@@ -80,7 +80,7 @@ HISTORY_TEXT = {
     "instance.deadlines_recounted": lazy_gettext(
         "Batas waktu langkah dihitung ulang: kalender kantor berubah"),
     "instance.failed": lazy_gettext("Proses berhenti karena galat"),
-    "instance.retried": lazy_gettext("Proses dijalankan ulang oleh administrator"),
+    "instance.retried": lazy_gettext("Proses dijalankan ulang"),
     "instance.cancelled": lazy_gettext("Proses dibatalkan"),
     "task.completed": lazy_gettext("Langkah diselesaikan"),
     "task.cancelled": lazy_gettext("Langkah ditutup mesin proses (tanpa dikerjakan)"),

@@ -53,7 +53,8 @@ def retry_instance(session: Session, clock: Clock, instance_id: int,
         if unit is None:
             raise TaskNotOpen(f'Proses "{instance.title}" tidak dalam status Galat '
                               f"(status: {instance_status_word(instance.status)}).")
-        audit.record(session, clock, "instance.retried", actor=user, instance=instance,
+        # At the unit's moment, as a failure in the run is: Riwayat reads the retry first.
+        audit.record(session, unit.clock, "instance.retried", actor=user, instance=instance,
                      message=instance.error_message, element=instance.error_element)
         instance.status = "running"
         instance.error_message = instance.error_element = instance.failed_at = None

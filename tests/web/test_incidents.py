@@ -60,6 +60,9 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
     again = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
                         data={"csrf_token": token}, follow_redirects=True)
     assert "gagal lagi" in again.get_data(True)
+    history = client.get(f"/proses/{instance_id}/riwayat").get_data(True)
+    assert "Proses dijalankan ulang oleh Administrator" in history
+    assert "oleh administrator oleh" not in history
 
     assert _upload(client, token, _runaway(FIXED)).status_code == 302
     client.post("/admin/sop/sop_uji/versi/2/aktifkan", data={"csrf_token": token})

@@ -161,10 +161,25 @@ def test_a_galat_instance_leaves_the_due_list_and_the_inbox(session, clock, user
     assert count(session, Notification, Notification.kind == "eskalasi") == 1
 
 
+class _Ticking:
+    """A clock one microsecond later at each reading, as the system's clock is."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+
+    def now(self):
+        return self.clock.advance(timedelta(microseconds=1))
+
+
 def test_retry_fails_again_until_the_sop_is_fixed_then_runs_on(session, clock, users, galat):
-    retry_instance(session, clock, galat.id, users["admin"])
+    retry_instance(session, _Ticking(clock), galat.id, users["admin"])
     session.commit()
     assert galat.status == "error"
+    # Riwayat (by time) says the retry, then that it stopped again: never the other way.
+    last = session.scalars(select(AuditRecord.action).where(
+        AuditRecord.instance_id == galat.id).order_by(AuditRecord.at.desc(),
+                                                      AuditRecord.id.desc()).limit(2)).all()
+    assert last == ["instance.failed", "instance.retried"]
     assert count(session, Notification, Notification.kind == "galat") == 2
     fixed, _ = deploy(session, clock, _runaway(FIXED))
     result = migrate_instances(session, clock, fixed, users["admin"])
