@@ -90,12 +90,14 @@ def test_cancel_empties_inboxes_timers_and_outbox_of_that_instance_only(app, cli
     prakom = api_token(client, "prakom")
     assert len(client.get("/api/v1/tasks", headers=prakom).json) == 2
 
-    no_reason = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
-                            json={"reason": "  "})
-    assert no_reason.status_code == 422
-    assert no_reason.json["error"]["fields"] == {"reason": "alasan pembatalan wajib diisi"}
+    for blank in ("  ", "", "\u200b"):  # README: "alasan pembatalan wajib diisi"
+        no_reason = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
+                                json={"reason": blank})
+        assert no_reason.status_code == 422
+        assert no_reason.json["error"]["code"] == "invalid_request"
+        assert no_reason.json["error"]["fields"] == {"reason": ["alasan pembatalan wajib diisi"]}
     for body, said in (({}, "wajib diisi"), ({"reason": "x" * 2001},
-                                               "panjangnya 1 sampai 2000 karakter")):
+                                               "paling panjang 2000 karakter")):
         refused = client.post(f"/api/v1/instances/{doomed['id']}/cancel", headers=prakom,
                               json=body)
         assert (refused.status_code, refused.json["error"]["fields"]) == (422, {"reason": [said]})

@@ -1,9 +1,10 @@
 """marshmallow schemas of the API, one per resource (requests and responses)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.people.accounts import MAX_PASSWORD
 from engine.process.instances import MAX_REASON
+from engine.text import trimmed
 from web.api.schemas_common import Username, not_blank
 
 
@@ -36,9 +37,16 @@ class InstanceSummarySchema(Schema):
     data = fields.Dict()
 
 
+def _reason_given(value: str) -> None:
+    """Refuse an empty reason, or one of spaces and invisible characters only, in the
+    words README gives (the engine says the same to the page's form)."""
+    if not trimmed(value):
+        raise ValidationError("alasan pembatalan wajib diisi")
+
+
 class InstanceCancel(Schema):
-    # Whitespace only passes here and is refused by the engine in its own words.
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_REASON))
+    reason = fields.Str(required=True,
+                        validate=[validate.Length(max=MAX_REASON), _reason_given])
 
 
 class InstanceCreate(Schema):
