@@ -116,9 +116,10 @@ def deploy_process() -> Any:
     if not g.user.is_admin:
         return error_response(403, "forbidden", "Hanya administrator yang dapat mendeploy SOP.")
     activate, comment = request.form.get("activate", "true"), request.form.get("comment", "")
-    fields = {**({"activate": "harus true atau false"} if activate not in ("true", "false")
+    # Lists of messages per field, as every invalid_request answer has them (README).
+    fields = {**({"activate": ["harus true atau false"]} if activate not in ("true", "false")
                  else {}),
-              **({"comment": f"paling panjang {grouped(MAX_COMMENT)} karakter"}
+              **({"comment": [f"paling panjang {grouped(MAX_COMMENT)} karakter"]}
                  if len(comment) > MAX_COMMENT else {})}
     if fields:
         return error_response(422, "invalid_request", "Permintaan tidak valid.", fields=fields)
