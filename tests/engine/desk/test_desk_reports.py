@@ -129,8 +129,8 @@ def test_uptime_merges_overlapping_alerts_of_a_system(session, clock, users, dep
     assert desk.uptime(session, NOV, DEC) == [
         {"system": "SIPP", "downtime_minutes": 210.0, "uptime": 99.51, "critical": True,
          "met": True},
-        {"system": "Website", "downtime_minutes": 300.0, "uptime": 99.31, "critical": False,
-         "met": None}]
+        {"system": "Website", "downtime_minutes": 300.0, "uptime": 99.3, "critical": False,
+         "met": None}]  # 99.305…, cut to 2 decimals
 
 
 def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deployed, employee):
@@ -167,3 +167,20 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
         {"priority": "minor", "count": 1, "mttr_minutes": 60.0, "sla": "P1D",
          "round_the_clock": False, "within_sla": 100.0}]
     assert found["backlog"] == 3
+
+
+def test_uptime_is_cut_never_rounded_up_to_100(session, clock, employee):
+    source = AlertSource(name="kuma", kind="uptime-kuma", token_hash="y" * 64,
+                         user_id=employee.id, created_at=clock.now())
+    session.add(source)
+    session.flush()
+    alert = Alert(source_id=source.id, fingerprint="k", system="SIPP Web")
+    session.add(alert)
+    session.flush()
+    at = datetime(2026, 11, 10, 1, 0, tzinfo=WIB)
+    session.add(Outage(alert_id=alert.id, system=alert.system, started_at=at,
+                       ended_at=at + timedelta(seconds=30)))
+    session.flush()
+    # 30 seconds of 30 days: 99.9988 % — the system was down, so not 100.0.
+    [row] = desk.uptime(session, NOV, DEC)
+    assert row["uptime"] == 99.99
