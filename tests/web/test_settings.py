@@ -272,6 +272,12 @@ def test_the_service_desk_settings_are_set_on_the_page_and_used(app, client):
     assert 'id="priority_info-error">Pilih kritis, mayor atau minor.' in page
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
+    for nothing in ("PT0S", "P0D", "PT30S"):  # every minor ticket late as it is filed
+        zero = _post(client, {**FORM, "sla_minor": nothing})
+        assert zero.status_code == 422, nothing
+        assert "paling pendek 1 menit" in zero.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
     assert _post(client, {**FORM, "sla_minor": "pt4h", "priority_info": "mayor"}
                  ).status_code == 302
     with app.app_context():

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from engine import settings
 from engine.settings import MAX_ESCALATION_LEVELS
-from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, parse_duration
+from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 
@@ -121,13 +121,17 @@ def _longest(form: Any, errors: dict[str, str], **limits: int) -> None:
 
 
 def _sla_minor(text: str, errors: dict[str, str]) -> str:
-    """The minor tickets' SLA: an ISO 8601 duration of office time, at most a year."""
+    """The minor tickets' SLA: an ISO 8601 duration of office time, 1 minute to a year (a
+    shorter one would make every minor ticket late as it is filed)."""
     text = text.strip().upper()
     try:
-        parse_duration(text)
+        months, days, minutes = office_parts(text)
     except InvalidDuration:
+        months, days, minutes = 0, 0, 0
+    if not (months or days or minutes >= 1):
         errors["sla_minor"] = gettext("Tulis durasi ISO 8601 waktu kerja, mis. P1D (1 hari "
-                                      "kerja) atau PT4H, paling lama 1 tahun.")
+                                      "kerja) atau PT4H, paling pendek 1 menit dan paling "
+                                      "lama 1 tahun.")
         return "P1D"
     return text
 
