@@ -130,13 +130,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=i18n.TRANSLATIONS)
     app.context_processor(i18n.template_locale)
 
-    from engine.desk import notices
+    from engine.desk import notices, sla
     from engine.escalation import task_notices
     from web import api, errors, field_values, filters, health, paging, telemetry, time_words
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
     notices.listen()  # received/done notices to the requester
+    sla.listen()  # a wait for the requester ends with its ticket
     task_notices.listen()  # "tugas baru" notices to those who asked for them
     edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):

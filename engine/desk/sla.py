@@ -16,13 +16,15 @@ the step was open for, so a step is late only for the time the desk held it.
 """
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
+from engine.people.access import REQUESTER_PROCESSES
 from engine.process.levels import step_clock
 from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar
@@ -149,3 +151,24 @@ def resume(session: Session, clock: Clock, instance: ProcessInstance, user: User
         row.fire_at = past_wait(row.fire_at, step_clock(step)[1], step.created_at)
     audit.record(session, clock, "sla.resumed", actor=user, instance=instance,
                  paused_minutes=int((end - start).total_seconds() // 60))
+
+
+def _end_with_the_ticket(session: Session, record: dict[str, Any]) -> None:
+    """The audit listener: a ticket that completes or is cancelled while it waits for the
+    requester ends its wait at the same moment (README, "Layanan TI": "Jeda yang masih
+    terbuka … berakhir bersama tiketnya"). One UPDATE, for requester-facing SOPs only."""
+    if record["action"] not in ("instance.completed", "instance.cancelled"):
+        return
+    with session.no_autoflush:
+        instance = session.get(ProcessInstance, record["instance_id"])
+        if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
+            return
+        session.execute(update(SlaPause).where(
+            SlaPause.instance_id == instance.id, SlaPause.ended_at.is_(None))
+            .values(ended_at=instance.completed_at or record["at"])
+            .execution_options(synchronize_session="fetch"))
+
+
+def listen() -> None:
+    """Install the audit listener that ends a ticket's wait with it (idempotent)."""
+    audit.listen(_end_with_the_ticket)

@@ -4,7 +4,7 @@ ticket address answers as no process at all."""
 
 from sqlalchemy import select
 
-from engine.models import AuditRecord, ProcessInstance
+from engine.models import AuditRecord, ProcessInstance, SlaPause
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -109,3 +109,26 @@ def test_a_message_of_only_invisible_characters_is_blank_on_the_page(app, client
     assert refused.status_code == 422
     assert "Pesan: tulis 1–2000 karakter" in refused.get_data(True)
     assert "ticket.message" not in _actions(app, instance_id)
+
+
+def test_a_wait_for_the_requester_ends_with_its_ticket(app, client):
+    """README, "Layanan TI": a wait still open when the ticket completes or is cancelled
+    ends with it (at the ticket's end), so no wait is left open on an ended ticket."""
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    done, cancelled = _start(client, me), _start(client, me)
+    for ticket in (done, cancelled):
+        asked = client.post(f"/api/v1/tickets/{ticket}/messages", headers=prakom,
+                            json={"text": "Nomor inventarisnya berapa?", "asks": True})
+        assert asked.status_code == 201
+    _finish(client, done)
+    assert client.post(f"/api/v1/instances/{cancelled}/cancel",
+                       headers=api_token(client, "admin"),
+                       json={"reason": "Sudah beres sendiri"}).status_code == 200
+    with app.app_context():
+        for ticket in (done, cancelled):
+            instance = db.session.get(ProcessInstance, ticket)
+            ends = db.session.scalars(select(SlaPause.ended_at).where(
+                SlaPause.instance_id == ticket)).all()
+            assert instance.completed_at is not None
+            assert ends == [instance.completed_at], ticket
