@@ -38,3 +38,16 @@ def supervisor_of(role: str) -> str | None:
 def username_for(role: str) -> str:
     """The demo user name for ``role``: lower case, spaces as underscores."""
     return role.lower().replace(" ", "_")
+
+
+def line_above(role: str) -> list[str]:
+    """The roles above ``role`` along the line of supervision, nearest first (``[]`` at the
+    top, or for a role not in ``KNOWN_ROLES``): those its steps escalate to, level 2 up
+    (README, "Eskalasi")."""
+    above: list[str] = []
+    current = role if role in KNOWN_ROLES else None
+    while current is not None and len(above) < len(KNOWN_ROLES):
+        current = supervisor_of(current)
+        if current is not None:
+            above.append(current)
+    return above

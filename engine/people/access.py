@@ -6,8 +6,9 @@ Plh/Plt gets the same answer everywhere. The rules:
 - *Acting* in a role: holding it, or standing in for its holder as Plh/Plt
   (``engine.people.substitution.capacities``; UU 30/2014 Pasal 14).
 - An instance, its steps, its attachments and its SOP's reports are seen by whoever may act
-  in one of the SOP's lanes or in the role supervising such a lane (the line of supervision,
-  ``engine.roles.supervisor_of``), and by administrators.
+  in one of the SOP's lanes or in a role above such a lane along the line of supervision
+  (``engine.roles.line_above``: whoever its steps can escalate to, so that an official told
+  of a late step can open it), and by administrators.
 - A step is done only by whoever may act in its lane; it is assigned (Alihkan) by whoever
   may act in the role supervising its lane.
 - Every active account is a requester (Pemohon, issue 14): it may start the
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User, UserRole
 from engine.paging import Page, paginate
 from engine.people.substitution import Capacity, capacities
-from engine.roles import KNOWN_ROLES, supervisor_of
+from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 
 SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
 # The SOPs every employee may start as requester: the IT service request and the fault report.
@@ -119,11 +120,12 @@ class Access:
 
     def may_view_lanes(self, lanes: Iterable[str]) -> bool:
         """Whether the user may see instances of an SOP with ``lanes`` (lane names): acting
-        in one of them or in the role supervising one, or administrator."""
+        in one of them or in a role above one along the line of supervision (its steps
+        escalate there), or administrator."""
         if self.is_admin:
             return True
         lanes = set(lanes)
-        return self.acts_in_any(lanes | {_supervisor(lane) for lane in lanes})
+        return self.acts_in_any(lanes.union(*(line_above(lane) for lane in lanes)))
 
     def may_view_instance(self, instance: ProcessInstance) -> bool:
         """Whether the user may open the instance page, its steps and attachments."""

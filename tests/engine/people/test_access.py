@@ -28,7 +28,7 @@ def instance(session, clock, users):
     ("Prakom", True, True),        # holds the step's lane
     ("Kasubbag", True, False),     # holds the other lane, supervises Prakom
     ("Sekretaris", True, False),   # supervises the Kasubbag lane
-    ("Ketua", False, False),       # two levels above: not in this SOP's line
+    ("Ketua", True, False),        # two levels above: its steps escalate to him
     ("Panitera", False, False),
     ("admin", True, False),
 ])
