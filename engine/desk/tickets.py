@@ -40,11 +40,26 @@ ENDED = ("completed", "cancelled")  # a ticket in Galat is not over: it runs aga
 
 
 def check_ticket(instance: ProcessInstance) -> None:
-    """Raise NotFound, in the words of a missing instance, unless ``instance`` is a ticket
-    (a front-door SOP's): another SOP's process behind a ticket address answers as no
-    process at all, so no one learns from it which numbers exist (README, "Layanan TI")."""
+    """Raise NotFound, in the words of a missing ticket (``get_ticket``), unless
+    ``instance`` is a ticket (a front-door SOP's): another SOP's process behind a ticket
+    address answers as no ticket at all, so no one learns from it which numbers exist
+    (README, "Layanan TI")."""
     if instance.definition.key not in REQUESTER_PROCESSES:
-        raise NotFound(f"Proses #{instance.id} tidak ditemukan.")
+        raise NotFound(f"Tiket #{instance.id} tidak ditemukan.")
+
+
+def get_ticket(session: Session, instance_id: int) -> ProcessInstance:
+    """The ticket (an instance of a front-door SOP) numbered ``instance_id``.
+
+    Raises:
+        NotFound: "Tiket #N tidak ditemukan." for no instance and for another SOP's alike;
+            the requester is never told of a "proses".
+    """
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"Tiket #{instance_id} tidak ditemukan.")
+    check_ticket(instance)
+    return instance
 
 
 def status_word(session: Session, instance: ProcessInstance) -> str:

@@ -91,11 +91,14 @@ def test_a_process_of_another_sop_behind_a_ticket_address_is_not_found(app, clie
         for instance_id in (rkt, missing):
             found = client.get(f"/api/v1/tickets/{instance_id}", headers=headers)
             assert (found.status_code, found.json["error"]["message"]) == (
-                404, f"Proses #{instance_id} tidak ditemukan."), instance_id
+                404, f"Tiket #{instance_id} tidak ditemukan."), instance_id
     rated = client.post(f"/api/v1/instances/{rkt}/rating", headers=me, json={"score": 5})
     assert rated.status_code == 404
     login(client, "pegawai")
-    assert client.get(f"/tiket/{rkt}").status_code == 404
+    for instance_id in (rkt, missing):  # the requester is told of a ticket, never a process
+        page = client.get(f"/tiket/{instance_id}")
+        assert page.status_code == 404
+        assert f"Tiket #{instance_id} tidak ditemukan." in page.get_data(True)
     assert client.get(f"/tiket/{rkt}/berkas/1").status_code == 404
 
 
@@ -132,3 +135,17 @@ def test_a_wait_for_the_requester_ends_with_its_ticket(app, client):
                 SlaPause.instance_id == ticket)).all()
             assert instance.completed_at is not None
             assert ends == [instance.completed_at], ticket
+
+
+def test_a_cancelled_ticket_reads_as_cancelled_and_offers_no_rating(app, client):
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    ticket = _start(client, me)
+    login(client, "pegawai")
+    fresh = client.get(f"/tiket/{ticket}").get_data(True)
+    assert "<li>Belum ada pesan.</li>" not in fresh and "<p>Belum ada pesan.</p>" in fresh
+    assert client.post(f"/api/v1/instances/{ticket}/cancel", headers=me,
+                       json={"reason": "Sudah menyala lagi"}).status_code == 200
+    page = client.get(f"/tiket/{ticket}").get_data(True)
+    assert "<dt>Dibatalkan</dt>" in page and "<dt>Selesai</dt>" not in page
+    assert "Penilaian" not in page and "Belum dinilai." not in page

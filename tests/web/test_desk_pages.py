@@ -67,7 +67,8 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     rated = client.post(f"/tiket/{instance_id}/nilai", data={
         "csrf_token": csrf_token(done), "score": "5", "comment": "Mantap"})
     assert rated.status_code == 302
-    assert "Nilai 5 dari 5 — Mantap" in prakom.get(f"/tiket/{instance_id}").get_data(True)
+    assert ('Nilai 5 dari 5 — <span class="teks">Mantap</span>'  # line breaks kept
+            in prakom.get(f"/tiket/{instance_id}").get_data(True))
     for page in ("/tiket/", f"/tiket/{instance_id}", "/notifikasi/"):
         assert "RAHASIA" not in client.get(page).get_data(True)
 

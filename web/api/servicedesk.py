@@ -57,7 +57,7 @@ def list_tickets() -> Any:
 @doc("Satu tiket, tampilan pemohon", tag=TAG, responses={200: TicketSchema})
 @token_required
 def get_ticket(instance_id: int) -> Any:
-    instance = instances.get_instance(db.session, instance_id)
+    instance = tickets.get_ticket(db.session, instance_id)
     tickets.check_requester(db.session, clock(), instance, g.user)
     return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance)))
 
@@ -70,7 +70,7 @@ def post_ticket_message(instance_id: int) -> Any:
     """A message in the ticket's thread, by the requester or the desk (``asks``: the desk
     waits for the requester and the SLA clock stops)."""
     body = load_body(TicketMessageCreate())
-    instance = instances.get_instance(db.session, instance_id)
+    instance = tickets.get_ticket(db.session, instance_id)
     tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
     db.session.commit()
     return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance))), 201

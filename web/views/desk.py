@@ -97,8 +97,7 @@ def _typed(declared: list[dict[str, Any]]) -> MultiDict:
 def _ticket(instance_id: int) -> tuple[Any, bool]:
     """The instance and whether the viewer is its requester (else: the desk); 404 for a
     process that is no ticket."""
-    instance = instances.get_instance(db.session, instance_id)
-    tickets.check_ticket(instance)
+    instance = tickets.get_ticket(db.session, instance_id)
     if access().may_follow_ticket(instance):
         return instance, True
     if access().may_view_instance(instance):
@@ -171,7 +170,7 @@ def rate(instance_id: int) -> Any:
 @bp.get("/<int:instance_id>/berkas/<int:attachment_id>")
 @login_required
 def download(instance_id: int, attachment_id: int) -> Any:
-    instance = instances.get_instance(db.session, instance_id)
+    instance = tickets.get_ticket(db.session, instance_id)
     try:
         found = tickets.shared_file(db.session, clock(), instance, current_user,
                                     attachment_id)
