@@ -126,7 +126,11 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
     assert reset.status_code == 200 and reset.headers["Cache-Control"] == "no-store"
     second = _temporary_password(reset.get_data(True))
     assert refused_login(login(app.test_client(), "budi", password))
-    assert login(app.test_client(), "budi", second).headers["Location"] == "/akun/"
+    first = app.test_client()
+    assert login(first, "budi", second).headers["Location"] == "/akun/"
+    # Told at once why he lands there, not only after trying another page.
+    assert "Ganti kata sandi sementara Anda sebelum melanjutkan." in first.get(
+        "/akun/").get_data(True)
     with app.app_context():
         actions = db.session.scalars(select(AuditRecord.action).where(
             AuditRecord.action.like("user.%"), AuditRecord.actor_id == _user(app, "admin").id)

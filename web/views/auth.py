@@ -112,13 +112,18 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+def _change_first() -> str:
+    """What a user with a generated password is told on the account page."""
+    return gettext("Ganti kata sandi sementara Anda sebelum melanjutkan.")
+
+
 @bp.before_app_request
 def require_password_change() -> Any:
     """A user with a generated password goes to the account page until they change it."""
     if (current_user.is_authenticated and current_user.must_change_password
             and request.endpoint not in OPEN_WHILE_CHANGING
             and not request.path.startswith("/api/")):
-        flash(gettext("Ganti kata sandi sementara Anda sebelum melanjutkan."), "info")
+        flash(_change_first(), "info")
         return redirect(url_for("account.profile"))
     return None
 
@@ -140,6 +145,7 @@ def login() -> Any:
         db.session.commit()  # first: a login that cannot be recorded does not happen
         login_user(user)
         if user.must_change_password:
+            flash(_change_first(), "info")  # said at once, not only after another page
             return redirect(url_for("account.profile"))
         return redirect(safe_next(request.args.get("next")) or url_for(
             "desk.mine" if requester_only(user) else "inbox.index"))
