@@ -237,3 +237,15 @@ def test_the_desk_cannot_wait_for_a_monitoring_source_to_answer(app, client):
     login(client, "prakom")
     page = client.get(f"/tiket/{instance_id}").get_data(True)
     assert 'name="text"' in page and 'name="asks"' not in page
+
+
+def test_a_refused_source_keeps_what_was_typed(app, client):
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan")
+    refused = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page.get_data(True)), "name": "Server Utama!!",
+        "kind": "uptime-kuma"})
+    assert refused.status_code == 422
+    shown = refused.get_data(True)
+    assert 'value="Server Utama!!"' in shown and 'aria-invalid="true"' in shown
+    assert '<option value="uptime-kuma" selected>' in shown
