@@ -1,0 +1,85 @@
+"""Form values at their edges: dates past the calendar's reach are refused naming the
+field, and one stored before still opens its pages. A refusal stores nothing; a page
+never answers 500."""
+
+import json
+
+import pytest
+
+from engine.models import ProcessInstance
+from tests.conftest import csrf_token
+from tests.helpers.rows import app_count
+from tests.web.conftest import api_token, login
+from tests.web.test_form_upload import SCHEMA, _files, _post
+from web.extensions import db
+
+START = {"type": "object", "properties": {
+    "unit": {"type": "string", "title": "Unit"},
+    "jadwal": {"type": "string", "format": "date-time", "title": "Jadwal mulai"}}}
+STEP = {**SCHEMA, "properties": {**SCHEMA["properties"], "rapat": {
+    "type": "string", "format": "date-time", "title": "Jadwal rapat"}}}
+
+
+def _deploy(client, step=STEP, start=START) -> None:
+    files = {**_files(step), "mulai-schema.json": json.dumps(start).encode()}
+    assert _post(client, files).status_code == 201
+
+
+def _start(client, headers, data=None):
+    return client.post("/api/v1/instances", headers=headers, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": data or {"unit": "PTIP"}})
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00",
+                                   "2100-12-31T20:00:00-12:00", "1899-12-31T23:59:59",
+                                   "2101-01-01T00:00:00Z"])
+def test_a_date_time_outside_1900_to_2100_is_refused_on_the_start_form(app, client, value):
+    """Accepted before, these made the case's pages answer 500 for everyone (the moment
+    could not be moved to the office's zone)."""
+    _deploy(client)
+    refused = _start(client, api_token(client, "prakom"), {"unit": "PTIP", "jadwal": value})
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["fields"] == {
+        "jadwal": '"Jadwal mulai" harus dalam tahun 1900–2100'}
+    assert app_count(app, ProcessInstance) == 0
+
+
+def test_a_date_outside_the_years_is_refused_on_a_step_and_the_task_stays_open(app, client):
+    _deploy(client)
+    prakom = api_token(client, "prakom")
+    task = _start(client, prakom).json["open_tasks"][0]["id"]
+    for field, value, label in (("rapat", "0001-01-01T00:00:00+14:00", "Jadwal rapat"),
+                                ("tanggal", "9999-12-31", "Tanggal konsep")):
+        refused = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={
+            "data": {"judul_konsep": "Konsep", field: value}})
+        assert refused.status_code == 422, value
+        assert refused.json["error"]["fields"] == {field: f'"{label}" harus dalam tahun 1900–2100'}
+    assert client.get(f"/api/v1/tasks/{task}", headers=prakom).json["state"] == "open"
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    typed = client.post(f"/tugas/{task}", data={"csrf_token": csrf_token(page),
+                                                "judul_konsep": "Konsep",
+                                                "rapat": "2101-01-01T00:00"})
+    assert typed.status_code == 422
+    assert "&#34;Jadwal rapat&#34; harus dalam tahun 1900–2100" in typed.get_data(True)
+    assert client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "judul_konsep": "Konsep", "rapat": "2100-12-31T23:00:00+07:00",
+        "tanggal": "1900-01-01"}}).status_code == 200
+
+
+def test_a_stored_date_the_zone_cannot_take_is_shown_as_written_not_a_500(app, client):
+    """A value stored before the bound (or written by hand) still opens its pages."""
+    _deploy(client)
+    prakom = api_token(client, "prakom")
+    started = _start(client, prakom).json
+    task = started["open_tasks"][0]["id"]
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, started["id"])
+        instance.data = {**instance.data, "jadwal": "9999-12-31T23:59:59-12:00",
+                         "rapat": "0001-01-01T00:00:00+14:00"}
+        db.session.commit()
+    login(client, "prakom")
+    for path in (f"/tugas/{task}", f"/proses/{started['id']}"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "9999-12-31T23:59:59-12:00" in page.get_data(True), path
