@@ -1,6 +1,5 @@
-"""Form values at their edges: dates past the calendar's reach are refused naming the
-field, and one stored before still opens its pages. A refusal stores nothing; a page
-never answers 500."""
+"""Form values and form schemas at their edges: dates past the calendar's reach, schemas no
+submission could satisfy. A refusal stores nothing; a page never answers 500."""
 
 import json
 
@@ -10,7 +9,7 @@ from engine.models import ProcessInstance
 from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
-from tests.web.test_form_upload import SCHEMA, _files, _post
+from tests.web.test_form_upload import SCHEMA, _files, _post, _stored
 from web.extensions import db
 
 START = {"type": "object", "properties": {
@@ -83,3 +82,34 @@ def test_a_stored_date_the_zone_cannot_take_is_shown_as_written_not_a_500(app, c
         page = client.get(path)
         assert page.status_code == 200, path
         assert "9999-12-31T23:59:59-12:00" in page.get_data(True), path
+
+
+@pytest.mark.parametrize("field, message", [
+    ({"type": "array", "items": {"enum": ["a", "b"]}, "minItems": 3, "maxItems": 1},
+     'kolom "x": batas bawah melebihi batas atas (minItems 3, maxItems 1)'),
+    ({"type": "number", "exclusiveMinimum": 5, "maximum": 5},
+     'kolom "x": batas bawah melebihi batas atas (exclusiveMinimum 5, maximum 5)'),
+    ({"type": "number", "minimum": 5, "exclusiveMaximum": 5},
+     'kolom "x": batas bawah melebihi batas atas (minimum 5, exclusiveMaximum 5)'),
+    ({"type": "number", "exclusiveMinimum": 5, "exclusiveMaximum": 5},
+     'kolom "x": batas bawah melebihi batas atas (exclusiveMinimum 5, exclusiveMaximum 5)'),
+    ({"const": "a", "enum": ["b"]}, 'kolom "x": const dan enum tidak punya nilai bersama'),
+    ({"type": "string", "minLength": 3, "maxLength": 1},
+     'kolom "x": batas bawah melebihi batas atas (minLength 3, maxLength 1)'),
+    ({"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": ["a", "b"]},
+      "minItems": 3}, 'kolom "x": minItems 3 melebihi jumlah pilihan (2)'),
+    ({"type": "number", "minimum": 1e400}, 'kolom "x": minimum harus angka terhingga'),
+    ({"type": "string", "enum": ["a"], "examples": [float("nan")]},
+     'kolom "x": examples[0] harus angka terhingga'),
+])
+def test_a_form_field_no_submission_could_satisfy_refuses_the_upload(app, client, field,
+                                                                    message):
+    before = _stored(app)
+    schema = {"type": "object", "properties": {"x": field}}
+    # As a client sends it: 1e400 and NaN as written in the file, read back as inf and nan.
+    text = json.dumps(schema).replace("Infinity", "1e400").encode()
+    response = _post(client, {**_files(), "konsep-schema.json": text})
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "invalid_bpmn"
+    assert message in " ".join(response.json["error"]["problems"])
+    assert _stored(app) == before
