@@ -195,6 +195,12 @@ def _check_ui(ui: dict[str, Any]) -> None:
     order = ui.get("ui:order", [])
     if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
         raise FormProblem('skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]')
+    seen: set[str] = set()
+    twice = next((name for name in order if name in seen or seen.add(name)), None)
+    if twice is not None:
+        # The page would draw the field twice, and keep only one of its two values.
+        raise FormProblem(f'skema UI: "ui:order" menyebut "{twice[:64]}" dua kali; setiap '
+                          "kolom sekali saja")
     for name, entry in ui.items():
         # "ui:title", "ui:description", ...: the whole form's options, not read by Alur.
         if not name.startswith("ui:") and not isinstance(entry, dict):

@@ -1,6 +1,8 @@
 """Form values and form schemas at their edges: dates past the calendar's reach, schemas no
-submission could satisfy. A refusal stores nothing; a page never answers 500."""
+submission could satisfy or the page could not draw. A refusal stores nothing; a page
+never answers 500."""
 
+import io
 import json
 
 import pytest
@@ -112,4 +114,19 @@ def test_a_form_field_no_submission_could_satisfy_refuses_the_upload(app, client
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "invalid_bpmn"
     assert message in " ".join(response.json["error"]["problems"])
+    assert _stored(app) == before
+
+
+def test_a_name_repeated_in_ui_order_refuses_the_upload_on_the_admin_page(app, client):
+    """The page drew the field twice, and only one of its two values was kept."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    before = _stored(app)
+    files = {**_files(), "konsep-uischema.json": json.dumps(
+        {"ui:order": ["judul_konsep", "judul_konsep", "jenis"]}).encode()}
+    refused = client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": [(io.BytesIO(d), n) for n, d in files.items()]})
+    assert refused.status_code == 422
+    assert ("skema UI: &#34;ui:order&#34; menyebut &#34;judul_konsep&#34; dua kali; setiap "
+            "kolom sekali saja") in refused.get_data(True)
     assert _stored(app) == before

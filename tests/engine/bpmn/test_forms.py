@@ -56,6 +56,8 @@ def test_a_choice_among_numbers_needs_its_type():
     ({"a": {"type": "string"}}, {"ui:order": 5}, 'skema UI: "ui:order" harus daftar nama'),
     ({"a": {"type": "string"}}, {"ui:order": ["a", 3]}, '"ui:order" harus daftar nama kolom'),
     ({"a": {"type": "string"}}, {"a": "textarea"}, 'skema UI: "a" harus objek JSON'),
+    ({"a": {"type": "string"}, "b": {"type": "string"}}, {"ui:order": ["a", "a", "b"]},
+     'skema UI: "ui:order" menyebut "a" dua kali; setiap kolom sekali saja'),
     ({"a": {"type": "string", "enum": [1, 2]}}, {}, 'kolom "a": pilihan harus teks dalam tanda kutip'),
     ({"a": {"type": "array", "items": {"type": "string", "enum": ["x", 2]}}}, {},
      'kolom "a": pilihan harus teks dalam tanda kutip'),
