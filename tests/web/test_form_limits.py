@@ -1,13 +1,13 @@
 """Form values and form schemas at their edges: dates past the calendar's reach, schemas no
-submission could satisfy or the page could not draw. A refusal stores nothing; a page
-never answers 500."""
+submission could satisfy, parts of a multipart completion that are no field of the form.
+A refusal stores nothing; a page never answers 500."""
 
 import io
 import json
 
 import pytest
 
-from engine.models import ProcessInstance
+from engine.models import Attachment, ProcessInstance
 from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
@@ -130,3 +130,29 @@ def test_a_name_repeated_in_ui_order_refuses_the_upload_on_the_admin_page(app, c
     assert ("skema UI: &#34;ui:order&#34; menyebut &#34;judul_konsep&#34; dua kali; setiap "
             "kolom sekali saja") in refused.get_data(True)
     assert _stored(app) == before
+
+
+@pytest.mark.parametrize("part", [
+    {"zzz": (io.BytesIO(b"%PDF-1.4 isi"), "konsep.pdf")},
+    {"catatan": "ditulis di luar data"},
+])
+def test_a_multipart_part_that_is_no_field_of_the_form_is_refused(app, client, part):
+    """Before, the step completed and the file (or the text) was thrown away."""
+    _deploy(client)
+    prakom = api_token(client, "prakom")
+    task = _start(client, prakom).json["open_tasks"][0]["id"]
+    [name] = part
+    refused = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom,
+                          content_type="multipart/form-data",
+                          data={"data": json.dumps({"judul_konsep": "Konsep"}), **part})
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["fields"] == {name: "kolom ini tidak ada pada formulir tugas"}
+    assert client.get(f"/api/v1/tasks/{task}", headers=prakom).json["state"] == "open"
+    assert app_count(app, Attachment) == 0
+    # The file field of the form takes its file.
+    done = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom,
+                       content_type="multipart/form-data", data={
+                           "data": json.dumps({"judul_konsep": "Konsep"}),
+                           "berkas": (io.BytesIO(b"%PDF-1.4 isi"), "konsep.pdf")})
+    assert done.status_code == 200, done.json
+    assert done.json["instance"]["data"]["berkas"] == "konsep.pdf"
