@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -162,12 +163,26 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "format": lambda: f'"{label}" harus {_FORMAT_TEXT.get(value, "berformat " + str(value))}',
         "maxLength": lambda: f'"{label}" paling banyak {value} karakter',
         "minLength": lambda: f'"{label}" paling sedikit {value} karakter',
-        "minimum": lambda: f'"{label}" paling kecil {value}',
-        "maximum": lambda: f'"{label}" paling besar {value}',
+        "minimum": lambda: f'"{label}" paling kecil {_number(value)}',
+        "maximum": lambda: f'"{label}" paling besar {_number(value)}',
+        "exclusiveMinimum": lambda: f'"{label}" harus lebih dari {_number(value)}',
+        "exclusiveMaximum": lambda: f'"{label}" harus kurang dari {_number(value)}',
+        "multipleOf": lambda: f'"{label}" harus kelipatan {_number(value)}',
+        "minItems": lambda: f'"{label}": pilih paling sedikit {value}',
+        "maxItems": lambda: f'"{label}": pilih paling banyak {value}',
         "uniqueItems": lambda: f'"{label}" tidak boleh memuat pilihan yang sama dua kali',
         "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
     }
     yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+def _number(value: Any) -> str:
+    """A bound as an Indonesian writes it: ``0,5``, ``5`` (not ``5.0``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_NUMBER:
+        return str(int(value))
+    if isinstance(value, float):  # positional, never 1e-07
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    return str(value)
 
 
 def _type_text(label: str, expected: str, given: Any) -> str:

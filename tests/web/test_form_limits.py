@@ -1,13 +1,14 @@
 """Form values and form schemas at their edges: dates past the calendar's reach, schemas no
-submission could satisfy, parts of a multipart completion that are no field of the form.
-A refusal stores nothing; a page never answers 500."""
+submission could satisfy, parts of a multipart completion that are no field of the form,
+and what a refused number says. A refusal stores nothing; a page never answers 500."""
 
 import io
 import json
 
 import pytest
+from sqlalchemy import select
 
-from engine.models import Attachment, ProcessInstance
+from engine.models import Attachment, HumanTask, ProcessInstance
 from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
@@ -156,3 +157,28 @@ def test_a_multipart_part_that_is_no_field_of_the_form_is_refused(app, client, p
                            "berkas": (io.BytesIO(b"%PDF-1.4 isi"), "konsep.pdf")})
     assert done.status_code == 200, done.json
     assert done.json["instance"]["data"]["berkas"] == "konsep.pdf"
+
+
+def test_a_bound_says_what_is_wrong_not_only_that_it_does_not_fit(app, client):
+    step = {"type": "object", "properties": {
+        "nilai": {"type": "number", "title": "Nilai", "multipleOf": 0.5},
+        "skor": {"type": "number", "title": "Skor", "exclusiveMinimum": 5,
+                 "exclusiveMaximum": 10},
+        "sisa": {"type": "number", "title": "Sisa", "exclusiveMaximum": 2.5},
+        "topik": {"type": "array", "title": "Topik", "minItems": 2, "maxItems": 2,
+                  "items": {"type": "string", "enum": ["a", "b", "c"]}}}}
+    _deploy(client, step)
+    prakom = api_token(client, "prakom")
+    task = _start(client, prakom).json["open_tasks"][0]["id"]
+    refused = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "nilai": 0.7, "skor": 5, "sisa": 2.5, "topik": ["a"]}})
+    assert refused.status_code == 422
+    assert refused.json["error"]["fields"] == {
+        "nilai": '"Nilai" harus kelipatan 0,5', "skor": '"Skor" harus lebih dari 5',
+        "sisa": '"Sisa" harus kurang dari 2,5', "topik": '"Topik": pilih paling sedikit 2'}
+    many = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "skor": 10, "topik": ["a", "b", "c"]}})
+    assert many.json["error"]["fields"] == {
+        "skor": '"Skor" harus kurang dari 10', "topik": '"Topik": pilih paling banyak 2'}
+    with app.app_context():
+        assert db.session.scalar(select(HumanTask.state).where(HumanTask.id == task)) == "open"
