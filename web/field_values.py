@@ -69,26 +69,27 @@ def _wall_clock(text: str) -> str:
     given with its zone (the API) is not shifted when the step is sent back unchanged."""
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(ZoneInfo(office_calendar().timezone))
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 past the zone's edge
         return text[:16]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(ZoneInfo(office_calendar().timezone))
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def _moment(text: str) -> str:
     """An ISO date as ``24 Des 2026``, a date and time as ``local_time`` writes it; a text
-    that is neither as it is."""
+    that is neither, or a moment that cannot be moved to the office's zone (stored before
+    form dates were bounded: ``9999-12-31T23:59:59-12:00``), as it is."""
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
             return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is None:  # typed on a page: the office's wall clock, named as such
+            moment = moment.replace(tzinfo=ZoneInfo(office_calendar().timezone))
+        return local_time(moment)
+    except (ValueError, OverflowError):
         return text
-    if moment.tzinfo is None:  # typed on a page: the office's wall clock, named as such
-        return local_time(moment.replace(tzinfo=ZoneInfo(office_calendar().timezone)))
-    return local_time(moment)
 
 
 def register(app: Flask) -> None:

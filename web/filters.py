@@ -27,7 +27,10 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return "—"
     zone, pattern, months, zone_label = _time_format()
-    local = value.astimezone(zone)
+    try:
+        local = value.astimezone(zone)
+    except OverflowError:  # at the calendar's edge (year 1, 9999): shown as written
+        return value.isoformat()
     return pattern % {"day": local.day, "month": months[local.month - 1], "year": local.year,
                       "hour": local.hour, "minute": local.minute, "zone": zone_label}
 

@@ -25,6 +25,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from engine.bpmn.form_limits import infinite_number, unsatisfiable
+
 SCHEMA_PROPERTY = "formJsonSchemaFilename"
 UI_PROPERTY = "formUiSchemaFilename"
 NOTATION_PROPERTY = "formulir"
@@ -127,6 +129,14 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
     schema, ui = form["schema"], form["ui"]
     if not isinstance(schema, dict) or not isinstance(ui, dict):
         raise FormProblem("skema formulir dan skema UI harus berupa objek JSON")
+    for part, words in ((schema, "skema formulir"), (ui, "skema UI")):
+        where = infinite_number(part)
+        if where and where.startswith("properties.") and "." in where[11:]:
+            field, rest = where[11:].split(".", 1)
+            words, where = f'kolom "{field[:64]}"', rest
+        if where:
+            raise FormProblem(f"{words}: {where[:200]} harus angka terhingga (bukan NaN, tak "
+                              "hingga atau 1e400, yang tidak dapat dibawa JSON)")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
@@ -155,6 +165,9 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
                               "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
                               "berkas)")
         _check_choices(name, prop["items"] if kind == "multi" else prop, kind == "multi")
+        problem = unsatisfiable(name, prop, kind == "multi")
+        if problem:
+            raise FormProblem(problem)
     unknown = set(schema.get("required", [])) - set(properties)
     if unknown:
         raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
@@ -182,6 +195,12 @@ def _check_ui(ui: dict[str, Any]) -> None:
     order = ui.get("ui:order", [])
     if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
         raise FormProblem('skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]')
+    seen: set[str] = set()
+    twice = next((name for name in order if name in seen or seen.add(name)), None)
+    if twice is not None:
+        # The page would draw the field twice, and keep only one of its two values.
+        raise FormProblem(f'skema UI: "ui:order" menyebut "{twice[:64]}" dua kali; setiap '
+                          "kolom sekali saja")
     for name, entry in ui.items():
         # "ui:title", "ui:description", ...: the whole form's options, not read by Alur.
         if not name.startswith("ui:") and not isinstance(entry, dict):
@@ -195,11 +214,6 @@ def _check_choices(name: str, prop: dict[str, Any], multi: bool) -> None:
     # accepted (1 is not "1").
     if prop.get("enum") == [] or prop.get("oneOf") == []:
         raise FormProblem(f'kolom "{name}": daftar pilihan kosong; tidak ada yang dapat dipilih')
-    low, high = (prop.get("minLength"), prop.get("maxLength")), (prop.get("minimum"),
-                                                                 prop.get("maximum"))
-    if any(None not in pair and pair[0] > pair[1] for pair in (low, high)):
-        raise FormProblem(f'kolom "{name}": batas bawah melebihi batas atas; tidak ada nilai '
-                          "yang dapat diterima")
     if multi or prop.get("type") == "string":
         values = prop.get("enum") or [option.get("const") for option in prop.get("oneOf") or []]
         if not all(isinstance(value, str) for value in values):

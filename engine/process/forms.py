@@ -8,7 +8,8 @@ HTML form arrive as text and are first read into their JSON types (``read_posted
 import math
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -45,6 +46,30 @@ def kept_exactly(value: Any) -> bool:
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+# README "Formulir": a form's date or date-time lies in the years 1900–2100, as written and,
+# given with its zone, in UTC. Year 1 or 9999 is a date to Python, but one that cannot be
+# moved to the office's zone to be shown (OverflowError), and no office date either.
+FIRST_FORM_YEAR, LAST_FORM_YEAR = 1900, 2100
+YEARS_TEXT = f"dalam tahun {FIRST_FORM_YEAR}–{LAST_FORM_YEAR}"
+
+
+def within_years(value: str) -> bool:
+    """Whether a date (``TTTT-BB-HH``) or date-time ``value`` that reads as one lies in
+    ``FIRST_FORM_YEAR``–``LAST_FORM_YEAR``, as written and, when it gives its zone, in
+    UTC. A value that does not read as a date is the format check's to refuse (True)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return True
+    years = [moment.year]
+    if moment.tzinfo is not None:
+        try:
+            years.append(moment.astimezone(UTC).year)
+        except OverflowError:
+            return False
+    return all(FIRST_FORM_YEAR <= year <= LAST_FORM_YEAR for year in years)
 
 
 @_FORMATS.checks("date", raises=ValueError)
@@ -84,6 +109,11 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
     for error in validator.iter_errors(cleaned):
         for name, message in _messages(error, labels, cleaned):
             problems.setdefault(name, message)
+    for field in fields(form):
+        value = cleaned.get(field["name"])
+        if field["kind"] in ("date", "datetime") and isinstance(value, str) and \
+                not within_years(value):
+            problems.setdefault(field["name"], f'"{field["label"]}" harus {YEARS_TEXT}')
     return cleaned, problems
 
 
@@ -133,12 +163,26 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "format": lambda: f'"{label}" harus {_FORMAT_TEXT.get(value, "berformat " + str(value))}',
         "maxLength": lambda: f'"{label}" paling banyak {value} karakter',
         "minLength": lambda: f'"{label}" paling sedikit {value} karakter',
-        "minimum": lambda: f'"{label}" paling kecil {value}',
-        "maximum": lambda: f'"{label}" paling besar {value}',
+        "minimum": lambda: f'"{label}" paling kecil {_number(value)}',
+        "maximum": lambda: f'"{label}" paling besar {_number(value)}',
+        "exclusiveMinimum": lambda: f'"{label}" harus lebih dari {_number(value)}',
+        "exclusiveMaximum": lambda: f'"{label}" harus kurang dari {_number(value)}',
+        "multipleOf": lambda: f'"{label}" harus kelipatan {_number(value)}',
+        "minItems": lambda: f'"{label}": pilih paling sedikit {value}',
+        "maxItems": lambda: f'"{label}": pilih paling banyak {value}',
         "uniqueItems": lambda: f'"{label}" tidak boleh memuat pilihan yang sama dua kali',
         "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
     }
     yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+def _number(value: Any) -> str:
+    """A bound as an Indonesian writes it: ``0,5``, ``5`` (not ``5.0``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_NUMBER:
+        return str(int(value))
+    if isinstance(value, float):  # positional, never 1e-07
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    return str(value)
 
 
 def _type_text(label: str, expected: str, given: Any) -> str:

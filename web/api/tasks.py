@@ -7,6 +7,7 @@ from typing import Any
 from flask import g, jsonify, request
 
 from engine.bpmn.forms import fields as declared_fields
+from engine.errors import InvalidTaskData
 from engine.people import accounts
 from engine.process import inbox, tasks
 from web.access import access
@@ -128,14 +129,26 @@ def complete_task(task_id: int) -> Any:
     else:
         task = tasks.get_task(db.session, task_id)
         data = _multipart_data()
-        data.update(attach_posted(task, g.user,
-                                  declared_fields(tasks.task_entry(task).get("form"))))
+        declared = declared_fields(tasks.task_entry(task).get("form"))
+        _refuse_unknown_parts(declared)
+        data.update(attach_posted(task, g.user, declared))
     task = tasks.complete_task(db.session, clock(), task_id, g.user, data, access=access())
     db.session.flush()
     # Built before the commit, which would expire what was just written.
     answer = {"task": task_json(task), "instance": instance_brief(task.instance, with_history)}
     db.session.commit()
     return jsonify(answer)
+
+
+def _refuse_unknown_parts(declared: list[dict[str, Any]]) -> None:
+    """Refuse a part that is neither ``data``, ``lampiran`` nor a file field of the step's
+    form (``declared``), as JSON refuses an unknown key: its file would be thrown away
+    while the step completes. Raises ``InvalidTaskData`` before anything is stored."""
+    files = {"lampiran", *(field["name"] for field in declared if field["kind"] == "file")}
+    unknown = (set(request.files) - files) | (set(request.form) - {"data"})
+    if unknown:
+        raise InvalidTaskData({name[:64]: "kolom ini tidak ada pada formulir tugas"
+                               for name in sorted(unknown)})
 
 
 def _multipart_data() -> dict[str, Any]:

@@ -56,6 +56,8 @@ def test_a_choice_among_numbers_needs_its_type():
     ({"a": {"type": "string"}}, {"ui:order": 5}, 'skema UI: "ui:order" harus daftar nama'),
     ({"a": {"type": "string"}}, {"ui:order": ["a", 3]}, '"ui:order" harus daftar nama kolom'),
     ({"a": {"type": "string"}}, {"a": "textarea"}, 'skema UI: "a" harus objek JSON'),
+    ({"a": {"type": "string"}, "b": {"type": "string"}}, {"ui:order": ["a", "a", "b"]},
+     'skema UI: "ui:order" menyebut "a" dua kali; setiap kolom sekali saja'),
     ({"a": {"type": "string", "enum": [1, 2]}}, {}, 'kolom "a": pilihan harus teks dalam tanda kutip'),
     ({"a": {"type": "array", "items": {"type": "string", "enum": ["x", 2]}}}, {},
      'kolom "a": pilihan harus teks dalam tanda kutip'),
@@ -79,11 +81,35 @@ def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message
     ({"a": {"type": "string", "minLength": 5, "maxLength": 2}}, {},
      'kolom "a": batas bawah melebihi batas atas'),
     ({"a": {"type": "number", "minimum": 3, "maximum": 1}}, {}, "batas bawah melebihi"),
+    ({"a": {"type": "integer", "exclusiveMinimum": 5, "exclusiveMaximum": 6}}, {},
+     r'kolom "a": batas bawah melebihi batas atas \(exclusiveMinimum 5, exclusiveMaximum 6\)'),
+    ({"a": {"type": "integer", "minimum": 1.5, "maximum": 1.7}}, {}, "batas bawah melebihi"),
+    ({"a": {"type": "string", "const": "x", "oneOf": [{"const": "y", "title": "Y"}]}}, {},
+     'kolom "a": const dan oneOf tidak punya nilai bersama'),
+    ({"a": {"type": "string", "enum": ["x", "yy"], "minLength": 3}}, {},
+     'kolom "a": tidak ada nilai enum yang memenuhi aturan lain kolom ini'),
+    ({"a": {"type": "array", "items": {"type": "string", "enum": ["x"], "maxLength": 0}}}, {},
+     'kolom "a": tidak ada nilai enum yang memenuhi'),
+    ({"a": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}, "minItems": 3}},
+     {}, r'kolom "a": minItems 3 melebihi jumlah pilihan \(2\)'),
+    ({"a": {"type": "number", "maximum": float("-inf")}}, {},
+     'kolom "a": maximum harus angka terhingga'),
 ])
 def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, message):
     form = {"schema": {"type": "object", "properties": schema, **extra}, "ui": {}}
     with pytest.raises(FormProblem, match=message):
         check_form(form, set())
+
+
+@pytest.mark.parametrize("prop", [
+    {"type": "number", "exclusiveMinimum": 5, "maximum": 5.5},
+    {"type": "integer", "minimum": 1.5, "maximum": 2},
+    {"type": "string", "const": "x", "enum": ["x", "y"]},
+    {"type": "array", "uniqueItems": True, "minItems": 2, "maxItems": 2,
+     "items": {"type": "string", "enum": ["x", "y"]}},
+])
+def test_a_narrow_field_that_some_value_satisfies_is_accepted(prop):
+    check_form({"schema": {"type": "object", "properties": {"a": prop}}, "ui": {}}, set())
 
 
 def test_the_whole_forms_ui_options_are_accepted():
