@@ -133,3 +133,16 @@ def test_pages_without_a_download_refuse_its_parameters(client, history, path):
         assert response.status_code == 400, (path, query)
         assert (f'Halaman ini tidak dapat diunduh ("{name}"); unduhan CSV atau XLSX ada di '
                 "halaman setiap laporan.") in response.get_data(True).replace("&#34;", '"')
+
+
+def test_a_refused_period_comes_back_as_it_was_filled_in(client, history):
+    login(client, "admin")
+    refused = client.get("/laporan/?periode=rentang&dari=2026-12-03&sampai=2026-10-01")
+    assert refused.status_code == 400
+    page = refused.get_data(True)
+    assert '<option value="rentang" selected>' in page
+    assert 'name="dari" type="date" value="2026-12-03"' in page
+    assert 'name="sampai" type="date" value="2026-10-01"' in page
+    month = client.get("/laporan/?periode=bulan&tahun=1999&bulan=5").get_data(True)
+    assert '<option value="bulan" selected>' in month and 'value="1999"' in month
+    assert '<option value="5" selected>' in month

@@ -8,6 +8,7 @@ parameters on every page of the blueprint; ``web.views.reports.export`` writes t
 """
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -321,8 +322,18 @@ def _date_field(name: str, label: str) -> date:
 
 @bp.errorhandler(PeriodError)
 def period_error(error: PeriodError) -> Any:
-    return render_template("reports/period_error.html", message=str(error),
-                           period=period_containing("tahun", _today(), _zone()),
+    """The refusal with the period form as the user filled it in (the kind, year, number
+    and dates typed, each cut short), so that one mistake is mended, not all retyped."""
+    this_year = period_containing("tahun", _today(), _zone())
+    kind = request.args.get("periode", "")
+    kind = kind if kind in PERIOD_KINDS else this_year.kind
+    number = request.args.get(kind) or request.args.get("ke") or ""
+    typed = SimpleNamespace(
+        kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
+        number=int(number) if is_digits(number) and len(number) <= 2 else None,
+        first=request.args.get("dari", "")[:10] or this_year.first.isoformat(),
+        last=request.args.get("sampai", "")[:10] or this_year.last.isoformat())
+    return render_template("reports/period_error.html", message=str(error), period=typed,
                            kinds=PERIOD_KINDS), 400
 
 
