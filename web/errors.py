@@ -6,8 +6,17 @@ short message in the user's language (Indonesian unless they chose English).
 
 import sqlite3
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -117,8 +126,11 @@ def register(app: Flask) -> None:
         if error.code == 400 and "CSRF" in (error.description or ""):
             message = gettext(
                 "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
+        extra = {}
+        if error.code == 413 and not wants_json():
+            message, extra = _too_large()
         body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
-                                      message)
+                                      message, **extra)
         # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
         kept = [(name, value) for name, value in error.get_headers()
                 if name.lower() != "content-type"]
@@ -129,6 +141,18 @@ def register(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unexpected error on %s", request.path)
         return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
+
+
+def _too_large() -> tuple[str, dict[str, str]]:
+    """A page's 413 in words the official can act on: the attachment limit, and a link back
+    to the page the form was sent from (its path, when it is this site's)."""
+    limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
+    message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
+                      "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
+                      size=f"{limit:g}".replace(".", ","))
+    referrer = urlsplit(request.referrer or "")
+    same_site = referrer.netloc == request.host and referrer.path.startswith("/")
+    return message, ({"back": referrer.path} if same_site else {})
 
 
 def is_duplicate(error: DBAPIError) -> bool:

@@ -202,8 +202,12 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
     assert login(client, "prakom").status_code == 302
     token = csrf_token(client.get("/akun/").get_data(True))
     response = client.post("/akun/", data={"csrf_token": token,
-                                           "full_name": "x" * (2 * 1024 * 1024)})
+                                           "full_name": "x" * (2 * 1024 * 1024)},
+                           headers={"Referer": "http://localhost/akun/"})
     assert response.status_code == 413
+    page = response.get_data(True)
+    assert "satu lampiran paling besar 10 MB" in page  # the limit, said to the official
+    assert '<a href="/akun/">Kembali ke halaman sebelumnya</a>' in page
 
 
 def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
