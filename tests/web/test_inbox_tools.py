@@ -231,3 +231,18 @@ def test_bulk_ambil_tells_a_finished_task_only_to_who_may_see_it(app, client):
     [(kind, message)] = _flashes(answered)
     assert kind == "error" and "sudah selesai" not in message
     assert message.endswith("dikerjakan peran Prakom; tidak dapat Anda ambil.")
+
+
+def test_a_bulk_refusal_keeps_the_tasks_ticked(app, client):
+    tasks = [_start(client, "prakom", SERVER, f"Server {n}") for n in range(3)]
+    login(client, "kasubbag")
+    token = csrf_token(client.get("/?tampil=bawahan").get_data(True))
+    refused = client.post("/kotak-masuk/massal", data={
+        "csrf_token": token, "aksi": "alihkan", "assignee": "", "kembali": "/?tampil=bawahan",
+        "tugas": [tasks[0], tasks[2]]})
+    assert refused.status_code == 302
+    page = client.get(refused.headers["Location"]).get_data(True)
+    assert _flashes(page) == [("error", "Pilih pegawai penerima tugas.")]
+    ticked = re.findall(r'name="tugas" value="(\d+)"[^>]*\bchecked\b', page)
+    assert ticked == [str(tasks[0]), str(tasks[2])]
+    assert app_count(app, AuditRecord, AuditRecord.action == "task.assigned") == 0

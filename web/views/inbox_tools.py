@@ -2,6 +2,7 @@
 at once, and the small JSON the page polls to say "Ada tugas baru"."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext
@@ -75,13 +76,13 @@ def bulk_action() -> Any:
     if action not in ("ambil", "alihkan"):  # never an unknown action taken for "ambil"
         flash(gettext("Tindakan tidak dikenal; pilih Ambil atau Alihkan. Tidak ada yang "
                       "diproses."), "error")
-        return back
+        return _ticked_again(back.location, ids)
     if action == "alihkan":
         value = request.form.get("assignee", "")
         assignee = db.session.get(User, int(value)) if is_digits(value) and len(value) < 10 else None
         if assignee is None:
             flash(gettext("Pilih pegawai penerima tugas."), "error")
-            return back
+            return _ticked_again(back.location, ids)
         outcomes = bulk.bulk_assign(db.session, clock(), current_user, ids, assignee)
     else:
         outcomes = bulk.bulk_claim(db.session, clock(), current_user, ids)
@@ -93,6 +94,14 @@ def bulk_action() -> Any:
         flash(gettext("Bukan nomor tugas, tidak diproses: %(values)s.",
                       values=shown + (" …" if len(bad) > MAX_SHOWN else "")), "error")
     return back
+
+
+def _ticked_again(location: str, ids: list[int]) -> Any:
+    """Back to the inbox with the ticked tasks ticked again (``pilih``), after a refusal
+    that processed none: the supervisor mends the choice instead of ticking them anew."""
+    ticked = urlencode([("pilih", task_id) for task_id in ids])
+    return redirect(f"{location}{'&' if '?' in location else '?'}{ticked}" if ids
+                    else location)
 
 
 def _task_id(value: str) -> bool:
