@@ -65,6 +65,15 @@ def _tables(tmp_path) -> int:
       "dengan pip install redis")),
     ("ALUR_INSTANCE_PATH", "instans-relatif",
      "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
+    # 0 left a server that looked up but was of no use: 413 on every login, sessions and
+    # tokens over at once, /readyz always 503, every attachment too large.
+    ("ALUR_SESSION_MAX_AGE", "0", "GAGAL: ALUR_SESSION_MAX_AGE paling kecil 60, bukan '0'"),
+    ("ALUR_TOKEN_MAX_AGE", "59", "GAGAL: ALUR_TOKEN_MAX_AGE paling kecil 60, bukan '59'"),
+    ("ALUR_MAX_BODY_BYTES", "0", "GAGAL: ALUR_MAX_BODY_BYTES paling kecil 65536, bukan '0'"),
+    ("ALUR_READY_WORKER_INTERVALS", "0",
+     "GAGAL: ALUR_READY_WORKER_INTERVALS paling kecil 1, bukan '0'"),
+    ("ALUR_ATTACHMENT_MAX_BYTES", "0",
+     "GAGAL: ALUR_ATTACHMENT_MAX_BYTES paling kecil 1024, bukan '0'"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     for args in (("db", "current"), ("--help",), ()):
