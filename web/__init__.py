@@ -35,6 +35,9 @@ MIN_AGE = 60
 MIN_BODY_BYTES = 64 * 1024
 # Smallest attachment limit, bytes (0 refused every attachment).
 MIN_ATTACHMENT_BYTES = 1024
+# Most web processes, and threads in each, of ``alur serve`` (ALUR_WEB_WORKERS and
+# ALUR_WEB_THREADS, or its --workers and --threads).
+MAX_WEB = 64
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -86,6 +89,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
         ALUR_HTTPS=https,
         ALUR_SERVE_TIMER_LOOP=environment.flag("ALUR_SERVE_TIMER_LOOP", True),
+        ALUR_WEB_WORKERS=environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
+        ALUR_WEB_THREADS=environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
         ALUR_DEMO=environment.flag("ALUR_DEMO", False),
         ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024,
                                               minimum=MIN_BODY_BYTES),

@@ -74,6 +74,9 @@ def _tables(tmp_path) -> int:
      "GAGAL: ALUR_READY_WORKER_INTERVALS paling kecil 1, bukan '0'"),
     ("ALUR_ATTACHMENT_MAX_BYTES", "0",
      "GAGAL: ALUR_ATTACHMENT_MAX_BYTES paling kecil 1024, bukan '0'"),
+    # Read with the others, not only by alur serve (README: every command stops).
+    ("ALUR_WEB_WORKERS", "65", "GAGAL: ALUR_WEB_WORKERS paling besar 64, bukan '65'"),
+    ("ALUR_WEB_THREADS", "0", "GAGAL: ALUR_WEB_THREADS paling kecil 1, bukan '0'"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     for args in (("db", "current"), ("--help",), ()):
