@@ -46,11 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Configuration comes from environment variables (README, "Konfigurasi"), then
     ``test_config``, which tests use for a fresh SQLite file and a manual clock.
     """
-    instance_path = os.environ.get("ALUR_INSTANCE_PATH") or None
-    if instance_path is not None and not os.path.isabs(instance_path):
-        raise environment.ConfigError(f"ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), "
-                                      f"bukan {instance_path[:60]!r}")
-    app = Flask(__name__, instance_path=instance_path)
+    app = Flask(__name__, instance_path=environment.absolute_path("ALUR_INSTANCE_PATH", None))
     app.request_class = FormRequest
     # Every variable is read before anything is created: a bad one changes nothing.
     https = environment.flag("ALUR_HTTPS", False)
@@ -71,7 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                              maximum=MAX_AGE),
         ALUR_CLOCK=SystemClock(),
         ALUR_PASSWORD_METHOD="scrypt",
-        ALUR_ATTACHMENTS_PATH=os.environ.get(
+        ALUR_ATTACHMENTS_PATH=environment.absolute_path(
             "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
         ALUR_ATTACHMENT_MAX_BYTES=environment.whole("ALUR_ATTACHMENT_MAX_BYTES",
                                                    MAX_ATTACHMENT_BYTES,

@@ -122,6 +122,21 @@ def writable_folder(name: str, default: Path) -> Path:
     return folder
 
 
+def absolute_path(name: str, default: str | None) -> str | None:
+    """``name`` as an absolute path, or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: a relative path (it would be made under whatever folder the command
+            runs in: ``/`` under systemd).
+    """
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    if not os.path.isabs(text):
+        raise ConfigError(f"{name} harus jalur mutlak (diawali /), bukan {text[:60]!r}")
+    return text
+
+
 def whole(name: str, default: int, minimum: int = 0,
           maximum: float = float("inf")) -> int:
     """``name`` as a whole number from ``minimum`` to ``maximum``, or ``default`` when

@@ -65,6 +65,9 @@ def _tables(tmp_path) -> int:
       "dengan pip install redis")),
     ("ALUR_INSTANCE_PATH", "instans-relatif",
      "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
+    # It was made under the working folder (/ under systemd).
+    ("ALUR_ATTACHMENTS_PATH", "relatif",
+     "GAGAL: ALUR_ATTACHMENTS_PATH harus jalur mutlak (diawali /), bukan 'relatif'"),
     # 0 left a server that looked up but was of no use: 413 on every login, sessions and
     # tokens over at once, /readyz always 503, every attachment too large.
     ("ALUR_SESSION_MAX_AGE", "0", "GAGAL: ALUR_SESSION_MAX_AGE paling kecil 60, bukan '0'"),
