@@ -101,42 +101,6 @@ def test_an_attachments_folder_that_cannot_be_made_stops_every_command(tmp_path)
                 "sebagai folder lampiran") in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args, settings, message", [
-    ((), {"ALUR_WEB_WORKERS": "0"}, "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '0'"),
-    ((), {"ALUR_WEB_THREADS": "100"}, "GAGAL: ALUR_WEB_THREADS paling besar 64, bukan '100'"),
-    ((), {"ALUR_BIND": "127.0.0.1:99999"},
-     ("GAGAL: ALUR_BIND harus HOST:PORT dengan port 1–65535 (mis. 127.0.0.1:5000 atau "
-      "[::1]:5000) atau unix:JALUR, bukan '127.0.0.1:99999'")),
-    ((), {"ALUR_BIND": "omong-kosong"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
-    ((), {"ALUR_BIND": "::1"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
-    (("--bind", "127.0.0.1:0"), {}, "GAGAL: Nilai '--bind' tidak sah: harus HOST:PORT dengan port 1–65535"),
-])
-def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
-        tmp_path, args, settings, message):
-    """A variable is named as a variable (not as the --workers flag it fills); an address
-    gunicorn cannot listen on is refused before it is started (a port past 65535 was an
-    OverflowError traceback, a port of 0 a random one)."""
-    result = run_alur(tmp_path, "serve", *args, **settings)
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
-    if settings:
-        assert "--workers" not in result.stderr and "--threads" not in result.stderr
-
-
-@pytest.mark.parametrize("where", ["a file", "under a file"])
-def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where):
-    """prometheus_client's folder was made with a traceback; now a sentence names it."""
-    blocked = tmp_path / "bukan-folder"
-    blocked.write_text("berkas, bukan folder")
-    folder = blocked if where == "a file" else blocked / "metrik"
-    result = run_alur(tmp_path, "serve", "--bind", "127.0.0.1:1",
-                   PROMETHEUS_MULTIPROC_DIR=str(folder))
-    assert result.returncode == 2, result.stderr
-    assert (f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' tidak dapat dipakai sebagai folder "
-            "yang dapat ditulis: ") in result.stderr
-    assert "Traceback" not in result.stderr and "Alur berjalan" not in result.stdout
-
-
 def test_setup_reads_alur_demo_as_serve_does(tmp_path):
     result = run_alur(tmp_path, "setup", ALUR_DEMO="mungkin")
     assert result.returncode == 2

@@ -9,8 +9,10 @@ crash, SIGKILL), and a waiting process takes over. The embedded SQLite database 
 writer, so on SQLite ``workers`` is clamped to 1 with a message.
 """
 
+import errno
 import fcntl
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -67,6 +69,29 @@ def metrics_folder(app: Flask) -> Path:
                                       f"dapat dihapus: {error.strerror or error}") from None
     os.environ[name] = str(folder)
     return folder
+
+
+def address_in_use(bind: str) -> bool:
+    """Whether another program already listens on ``bind`` (``HOST:PORT``, checked by
+    ``environment.address_problem``): a socket is bound there with ``SO_REUSEADDR``, as
+    gunicorn binds, and closed at once. gunicorn would otherwise retry in English for five
+    seconds after Alur said it was running. A ``unix:`` path, or a host that cannot be
+    resolved, is left to gunicorn."""
+    if bind.startswith("unix:"):
+        return False
+    host, _, port = bind.rpartition(":")
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host.strip("[]"), int(port), type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except OSError:
+        return False
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
 
 
 def _child_exit(server: Any, worker: Any) -> None:
