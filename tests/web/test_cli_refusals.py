@@ -68,6 +68,9 @@ def _tables(tmp_path) -> int:
     # It was made under the working folder (/ under systemd).
     ("ALUR_ATTACHMENTS_PATH", "relatif",
      "GAGAL: ALUR_ATTACHMENTS_PATH harus jalur mutlak (diawali /), bukan 'relatif'"),
+    # The operating system's reason in Indonesian, not "No such file or directory".
+    ("ALUR_INSTANCE_PATH", "/proc/x",
+     "GAGAL: ALUR_INSTANCE_PATH '/proc/x' tidak dapat dipakai sebagai folder: tidak ada\n"),
     # 0 left a server that looked up but was of no use: 413 on every login, sessions and
     # tokens over at once, /readyz always 503, every attachment too large.
     ("ALUR_SESSION_MAX_AGE", "0", "GAGAL: ALUR_SESSION_MAX_AGE paling kecil 60, bukan '0'"),
@@ -98,7 +101,8 @@ def test_an_attachments_folder_that_cannot_be_made_stops_every_command(tmp_path)
         result = run_alur(tmp_path, *args, ALUR_ATTACHMENTS_PATH=str(blocked / "lampiran"))
         assert result.returncode == 2, (args, result.stderr)
         assert (f"GAGAL: ALUR_ATTACHMENTS_PATH '{blocked / 'lampiran'}' tidak dapat dipakai "
-                "sebagai folder lampiran") in result.stderr and "Traceback" not in result.stderr
+                "sebagai folder lampiran: bukan folder\n") in result.stderr  # not "Not a directory"
+        assert "Traceback" not in result.stderr
 
 
 def test_setup_reads_alur_demo_as_serve_does(tmp_path):
@@ -201,6 +205,12 @@ def test_a_backup_of_a_database_that_cannot_be_opened_is_refused_in_words(tmp_pa
     assert result.returncode == 1, result.stderr
     assert "GAGAL: cadangan tidak dibuat" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_backup_folder_that_cannot_be_made_is_named_in_indonesian(tmp_path):
+    result = run_alur(tmp_path, "backup", "/proc/nope")
+    assert (result.returncode, result.stderr) == (
+        1, "GAGAL: cadangan tidak dibuat: /proc/nope: tidak ada\n")  # not "[Errno 2] No such …"
 
 
 def test_verify_without_createdb_says_which_right_is_missing(tmp_path):

@@ -32,8 +32,8 @@ def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
         assert "--workers" not in result.stderr and "--threads" not in result.stderr
 
 
-@pytest.mark.parametrize("where", ["a file", "under a file"])
-def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where):
+@pytest.mark.parametrize("where, why", [("a file", "sudah ada"), ("under a file", "bukan folder")])
+def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where, why):
     """prometheus_client's folder was made with a traceback; now a sentence names it."""
     blocked = tmp_path / "bukan-folder"
     blocked.write_text("berkas, bukan folder")
@@ -42,7 +42,7 @@ def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where):
                    PROMETHEUS_MULTIPROC_DIR=str(folder))
     assert result.returncode == 2, result.stderr
     assert (f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' tidak dapat dipakai sebagai folder "
-            "yang dapat ditulis: ") in result.stderr
+            f"yang dapat ditulis: {why}\n") in result.stderr  # not "File exists"
     assert "Traceback" not in result.stderr and "Alur berjalan" not in result.stdout
 
 

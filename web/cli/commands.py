@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import click
-from click.core import ParameterSource
 from alembic.runtime.migration import MigrationContext
+from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
@@ -114,7 +114,8 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
             try:
                 out.write_bytes(bpmn)
             except OSError as error:
-                click.echo(f"GAGAL: BPMN tidak dapat ditulis ke {out}: {error.strerror}",
+                click.echo(f"GAGAL: BPMN tidak dapat ditulis ke {out}: "
+                           f"{environment.os_words(error)}",
                            err=True)
                 raise SystemExit(1) from None
             click.echo(f"{table.name}: BPMN ditulis ke {out}")

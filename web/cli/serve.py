@@ -66,7 +66,7 @@ def metrics_folder(app: Flask) -> Path:
             stale.unlink()
     except OSError as error:
         raise environment.ConfigError(f"{name} {str(folder)!r}: hitungan lama tidak "
-                                      f"dapat dihapus: {error.strerror or error}") from None
+                                      f"dapat dihapus: {environment.os_words(error)}") from None
     os.environ[name] = str(folder)
     return folder
 
