@@ -51,6 +51,9 @@ def test_serve_refuses_an_address_another_program_listens_on(tmp_path, given):
     """It said "Alur berjalan di …", then gunicorn's English "Connection in use" for five
     seconds, then exit 1 with no GAGAL line."""
     address = f"127.0.0.1:{free_port()}"
+    counts = tmp_path / "instans" / "metrics" / "counter_1.db"  # of the Alur listening there
+    counts.parent.mkdir(parents=True)
+    counts.write_bytes(b"hitungan")
     with socket.socket() as other:
         other.bind(("127.0.0.1", int(address.rpartition(":")[2])))
         other.listen()
@@ -59,3 +62,4 @@ def test_serve_refuses_an_address_another_program_listens_on(tmp_path, given):
         result = run_alur(tmp_path, "serve", *args, **settings)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"GAGAL: {given} {address} sudah dipakai program lain\n"
+    assert counts.read_bytes() == b"hitungan", "the metrics folder is left alone"

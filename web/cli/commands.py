@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 from alembic.runtime.migration import MigrationContext
-from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
@@ -297,21 +296,17 @@ def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> s
 def serve_command(bind: str, workers: int | None, threads: int | None,
                   timer_loop: bool | None) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
-    from web.cli.serve import address_in_use, metrics_folder, serve
+    from web.cli.serve import metrics_folder, refuse_taken_address, serve
 
     if timer_loop is None:
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
     workers = workers or current_app.config["ALUR_WEB_WORKERS"]
     threads = threads or current_app.config["ALUR_WEB_THREADS"]
 
+    # First: a second alur serve of the same instance must not empty the metrics folder
+    # the one already listening writes to.
+    refuse_taken_address(bind)
     metrics_folder(current_app._get_current_object())
-    if address_in_use(bind):
-        given = click.get_current_context().get_parameter_source("bind")
-        taken = click.ClickException(
-            f"{'ALUR_BIND' if given == ParameterSource.DEFAULT else '--bind'} {bind} sudah "
-            "dipakai program lain")
-        taken.exit_code = 2  # as an unusable ALUR_BIND
-        raise taken
     wait_for_database(current_app._get_current_object(), "alur serve")
     click.echo(f"Alur berjalan di http://{bind}")
     if current_app.config["ALUR_DEMO"]:

@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import click
+from click.core import ParameterSource
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -92,6 +94,22 @@ def address_in_use(bind: str) -> bool:
         except OSError as error:
             return error.errno == errno.EADDRINUSE
     return False
+
+
+def refuse_taken_address(bind: str) -> None:
+    """In ``alur serve``: refuse ``bind`` when another program already listens there
+    (``address_in_use``), with exit code 2 as an unusable ALUR_BIND, naming where it came
+    from: ``GAGAL: ALUR_BIND 127.0.0.1:5000 sudah dipakai program lain`` (or ``--bind``).
+
+    Raises:
+        click.ClickException: the address is taken.
+    """
+    if address_in_use(bind):
+        given = click.get_current_context().get_parameter_source("bind")
+        named = "ALUR_BIND" if given == ParameterSource.DEFAULT else "--bind"
+        taken = click.ClickException(f"{named} {bind} sudah dipakai program lain")
+        taken.exit_code = 2
+        raise taken
 
 
 def _child_exit(server: Any, worker: Any) -> None:
