@@ -27,6 +27,17 @@ MAX_AGE = 30 * 24 * 3600
 # slow for Waktu in minutes; much longer overflowed the worker's wait and lease (a
 # traceback) or the browser's setInterval (past 2^31 ms it fires at once, in a loop).
 MAX_INTERVAL = 3600
+# Shortest session or API token, seconds: below a minute a login or a token is over before
+# it is used (0 ended every session at once).
+MIN_AGE = 60
+# Smallest limit of a request body other than an upload, bytes: a login form with its CSRF
+# token, a task's fields or a JSON body fit well within it (0 answered every login 413).
+MIN_BODY_BYTES = 64 * 1024
+# Smallest attachment limit, bytes (0 refused every attachment).
+MIN_ATTACHMENT_BYTES = 1024
+# Most web processes, and threads in each, of ``alur serve`` (ALUR_WEB_WORKERS and
+# ALUR_WEB_THREADS, or its --workers and --threads).
+MAX_WEB = 64
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -35,15 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Configuration comes from environment variables (README, "Konfigurasi"), then
     ``test_config``, which tests use for a fresh SQLite file and a manual clock.
     """
-    instance_path = os.environ.get("ALUR_INSTANCE_PATH") or None
-    if instance_path is not None and not os.path.isabs(instance_path):
-        raise environment.ConfigError(f"ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), "
-                                      f"bukan {instance_path[:60]!r}")
-    app = Flask(__name__, instance_path=instance_path)
+    app = Flask(__name__, instance_path=environment.absolute_path("ALUR_INSTANCE_PATH", None))
     app.request_class = FormRequest
     # Every variable is read before anything is created: a bad one changes nothing.
     https = environment.flag("ALUR_HTTPS", False)
-    session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600, maximum=MAX_AGE)
+    session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600, minimum=MIN_AGE,
+                                   maximum=MAX_AGE)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=environment.database_url(
             "ALUR_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'alur.sqlite3'}"),
@@ -55,13 +63,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                               maximum=MAX_INTERVAL),
         ALUR_DATABASE_WAIT=environment.number("ALUR_DATABASE_WAIT", 60, maximum=MAX_INTERVAL),
         ALUR_TIMEZONE=os.environ.get("ALUR_TIMEZONE", "Asia/Jakarta"),
-        ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600, maximum=MAX_AGE),
+        ALUR_TOKEN_MAX_AGE=environment.whole("ALUR_TOKEN_MAX_AGE", 8 * 3600, minimum=MIN_AGE,
+                                             maximum=MAX_AGE),
         ALUR_CLOCK=SystemClock(),
         ALUR_PASSWORD_METHOD="scrypt",
-        ALUR_ATTACHMENTS_PATH=os.environ.get(
+        ALUR_ATTACHMENTS_PATH=environment.absolute_path(
             "ALUR_ATTACHMENTS_PATH", str(Path(app.instance_path) / "lampiran")),
         ALUR_ATTACHMENT_MAX_BYTES=environment.whole("ALUR_ATTACHMENT_MAX_BYTES",
-                                                   MAX_ATTACHMENT_BYTES),
+                                                   MAX_ATTACHMENT_BYTES,
+                                                   minimum=MIN_ATTACHMENT_BYTES),
         ALUR_BACKUP_PATH=os.environ.get(
             "ALUR_BACKUP_PATH", str(Path(app.instance_path) / "cadangan")),
         ALUR_LOG_FORMAT=environment.choice("ALUR_LOG_FORMAT", "json", environment.LOG_FORMATS),
@@ -69,14 +79,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                           upper=True),
         ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
         ALUR_READY_WORKER_INTERVALS=environment.number("ALUR_READY_WORKER_INTERVALS", 3,
-                                                       maximum=100),
+                                                       minimum=1, maximum=100),
         ALUR_READY_TIMER_LAG=environment.number("ALUR_READY_TIMER_LAG", 300),
         ALUR_PROXY_COUNT=environment.whole("ALUR_PROXY_COUNT", 0),
         ALUR_READY_OUTBOX_BACKLOG=environment.whole("ALUR_READY_OUTBOX_BACKLOG", 1000),
         ALUR_HTTPS=https,
         ALUR_SERVE_TIMER_LOOP=environment.flag("ALUR_SERVE_TIMER_LOOP", True),
+        ALUR_WEB_WORKERS=environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
+        ALUR_WEB_THREADS=environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
         ALUR_DEMO=environment.flag("ALUR_DEMO", False),
-        ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024),
+        ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024,
+                                              minimum=MIN_BODY_BYTES),
         ALUR_RATELIMIT_STORAGE_URI=environment.limit_storage("ALUR_RATELIMIT_STORAGE_URI",
                                                              "memory://"),
         ALUR_LOGIN_LIMIT_ACCOUNT=environment.rate_limit("ALUR_LOGIN_LIMIT_ACCOUNT",
@@ -98,7 +111,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except OSError as error:
         raise environment.ConfigError(
             f"ALUR_INSTANCE_PATH {app.instance_path!r} tidak dapat dipakai sebagai folder: "
-            f"{error.strerror}") from None
+            f"{environment.os_words(error)}") from None
     app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
@@ -107,7 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except OSError as error:
         raise environment.ConfigError(
             f"ALUR_ATTACHMENTS_PATH {app.config['ALUR_ATTACHMENTS_PATH']!r} tidak dapat "
-            f"dipakai sebagai folder lampiran: {error.strerror}") from None
+            f"dipakai sebagai folder lampiran: {environment.os_words(error)}") from None
     app.config["SQLALCHEMY_DATABASE_URI"] = _absolute_sqlite(
         app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if app.config["ALUR_PROXY_COUNT"]:

@@ -2,6 +2,7 @@
 stops the command with a sentence naming the variable, not a Python traceback
 (``web.cli.commands.main`` prints it and exits 2)."""
 
+import errno
 import os
 import re
 import tempfile
@@ -101,6 +102,21 @@ def database_url(name: str, default: str) -> str:
     return text
 
 
+# The operating system's reasons (English in its strerror) an administrator meets most.
+_OS_WORDS = {
+    errno.ENOENT: "tidak ada", errno.ENOTDIR: "bukan folder", errno.EEXIST: "sudah ada",
+    errno.EACCES: "tidak diizinkan", errno.EPERM: "tidak diizinkan",
+    errno.EROFS: "hanya-baca", errno.ENOSPC: "disk penuh",
+}
+
+
+def os_words(error: OSError) -> str:
+    """Why ``error`` happened in Indonesian for the common reasons (``tidak ada``, ``bukan
+    folder``, ``sudah ada``, ``tidak diizinkan``, ``hanya-baca``, ``disk penuh``); other
+    reasons in the operating system's own words (``strerror``)."""
+    return _OS_WORDS.get(error.errno or 0) or error.strerror or str(error)
+
+
 def writable_folder(name: str, default: Path) -> Path:
     """``name`` as a folder this process writes files to, or ``default`` when unset or
     empty; made (with its parents) when missing, and a file is written and removed in it.
@@ -118,8 +134,23 @@ def writable_folder(name: str, default: Path) -> Path:
             pass
     except OSError as error:
         raise ConfigError(f"{name} {str(folder)!r} tidak dapat dipakai sebagai folder "
-                          f"yang dapat ditulis: {error.strerror or error}") from None
+                          f"yang dapat ditulis: {os_words(error)}") from None
     return folder
+
+
+def absolute_path(name: str, default: str | None) -> str | None:
+    """``name`` as an absolute path, or ``default`` when unset or empty.
+
+    Raises:
+        ConfigError: a relative path (it would be made under whatever folder the command
+            runs in: ``/`` under systemd).
+    """
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    if not os.path.isabs(text):
+        raise ConfigError(f"{name} harus jalur mutlak (diawali /), bukan {text[:60]!r}")
+    return text
 
 
 def whole(name: str, default: int, minimum: int = 0,

@@ -65,6 +65,10 @@ def test_bad_user_input_is_refused_and_nothing_stored(app):
         assert db.session.scalar(select(User).where(User.username == "budi")) is None
 
 
+UNKEPT = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "
+          "hapus karakter itu lalu ulangi perintahnya")
+
+
 def said(result) -> str:
     """What a refused command said after click's prefix: "GAGAL: " in ``alur``, "Error: "
     in the test runner, which does not load alur's catalog of click's words."""
@@ -80,7 +84,12 @@ def said(result) -> str:
      ("--email: alamat surel tidak valid (contoh: nama@pa-bima.go.id); "
       "--password: kata sandi paling sedikit 10 karakter\n")),
     (["PRAKOM", "--name", "B", "--password", "rahasia-budi-1"],
-     "NAMA: pengguna prakom sudah ada\n"),
+     "NAMA: pengguna prakom sudah ada\n"),    # The web refuses a control character in any field (400, README "Akun, peran dan
+    # keamanan"); the command stored it (rc 0).
+    (["budi", "--name", "Bu\x07di", "--password", "rahasia-budi-1"],
+     f"--name: {UNKEPT}\n"),
+    (["budi", "--name", "Budi", "--email", "budi@pn.go.id\x1b", "--password", "rahasia\x00budi"],
+     f"--email: {UNKEPT}; --password: {UNKEPT}\n"),
 ])
 def test_a_refused_field_is_named_as_typed_on_the_command_line(app, args, sentence):
     """README, "Perintah alur": the engine's keys (full_name, username) are not what the

@@ -20,6 +20,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import database_words
+from web import environment
 from web.cli import archive, dumps
 from web.extensions import clock
 
@@ -66,8 +67,11 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
     try:
         made, manifest = archive.take(_instance(app), app.secret_key, root, clock().now(),
                                       _versions())
-    except (dumps.DumpFailed, OSError) as error:
+    except dumps.DumpFailed as error:
         _fail(f"cadangan tidak dibuat: {error}")
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(f"cadangan tidak dibuat: {where}{environment.os_words(error)}")
     except (SQLAlchemyError, sqlite3.Error) as error:
         _fail(f"cadangan tidak dibuat: basis data tidak dapat dibaca ({database_words(error)})")
     rows = sum(manifest["tables"].values())

@@ -24,7 +24,7 @@ from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
-from web import environment
+from web import MAX_WEB, environment
 from web.cli import db_words
 from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
@@ -113,7 +113,8 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
             try:
                 out.write_bytes(bpmn)
             except OSError as error:
-                click.echo(f"GAGAL: BPMN tidak dapat ditulis ke {out}: {error.strerror}",
+                click.echo(f"GAGAL: BPMN tidak dapat ditulis ke {out}: "
+                           f"{environment.os_words(error)}",
                            err=True)
                 raise SystemExit(1) from None
             click.echo(f"{table.name}: BPMN ditulis ke {out}")
@@ -271,11 +272,6 @@ def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> s
     return value
 
 
-# Most web processes, and threads in each, of ``alur serve``; ALUR_WEB_WORKERS and
-# ALUR_WEB_THREADS are checked against it here, naming the variable, not the flag they fill.
-MAX_WEB = 64
-
-
 @click.command("serve", help=(
     "Layani Alur dengan gunicorn. Pemeriksa timer berjalan di dalam proses web, kecuali "
     "dengan --no-timer-loop (lalu jalankan alur worker)."))
@@ -283,26 +279,33 @@ MAX_WEB = 64
               default=lambda: environment.listen_address("ALUR_BIND", "127.0.0.1:5000"),
               show_default="127.0.0.1:5000", callback=_listen_address,
               help="HOST:PORT atau unix:JALUR (bawaan: ALUR_BIND).")
+# Without --workers or --threads: ALUR_WEB_WORKERS and ALUR_WEB_THREADS, read (and refused,
+# naming the variable) with the other variables by create_app, before any command runs.
 @click.option("--workers", metavar="N", type=click.IntRange(1, MAX_WEB),
-              default=lambda: environment.whole("ALUR_WEB_WORKERS", 1, 1, MAX_WEB),
               show_default="1",
-              help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL.")
+              help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL "
+                   "(bawaan: ALUR_WEB_WORKERS).")
 @click.option("--threads", metavar="N", type=click.IntRange(1, MAX_WEB),
-              default=lambda: environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
               show_default="8",
-              help="Thread per proses web.")
+              help="Thread per proses web (bawaan: ALUR_WEB_THREADS).")
 @click.option("--timer-loop/--no-timer-loop",
               default=None,
               help="Jalankan putaran pekerja di dalam proses web (bawaan: "
                    "ALUR_SERVE_TIMER_LOOP, ya).")
 @with_appcontext
-def serve_command(bind: str, workers: int, threads: int, timer_loop: bool | None) -> None:
+def serve_command(bind: str, workers: int | None, threads: int | None,
+                  timer_loop: bool | None) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
-    from web.cli.serve import metrics_folder, serve
+    from web.cli.serve import metrics_folder, refuse_taken_address, serve
 
     if timer_loop is None:
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
+    workers = workers or current_app.config["ALUR_WEB_WORKERS"]
+    threads = threads or current_app.config["ALUR_WEB_THREADS"]
 
+    # First: a second alur serve of the same instance must not empty the metrics folder
+    # the one already listening writes to.
+    refuse_taken_address(bind)
     metrics_folder(current_app._get_current_object())
     wait_for_database(current_app._get_current_object(), "alur serve")
     click.echo(f"Alur berjalan di http://{bind}")

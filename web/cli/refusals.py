@@ -9,7 +9,11 @@ to its sentence alone."""
 import click
 
 from engine.errors import AlurError, InvalidTaskData
+from web.edge import UNKEPT
 from web.extensions import db
+
+UNKEPT_WORDS = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
+                "dokumen lain); hapus karakter itu lalu ulangi perintahnya")
 
 
 def refused(error: AlurError) -> click.ClickException:
@@ -23,6 +27,18 @@ def refused(error: AlurError) -> click.ClickException:
     return click.ClickException("; ".join(
         f"{typed}: {problem}" if (typed := _as_typed(field, command)) else problem
         for field, problem in error.fields.items()))
+
+
+def refuse_unkept(**fields: str | None) -> None:
+    """Refuse (as ``refused``: ``GAGAL: --name: memuat karakter kendali …``, exit 1, nothing
+    stored) when a value typed for a field (keyword: the engine's name of the field, e.g.
+    ``full_name``) holds a character the web refuses in every form field too
+    (``web.edge.UNKEPT``: control characters other than tab and newline, lone surrogates;
+    README, "Akun, peran dan keamanan"). Call inside a running click command."""
+    bad = {field: UNKEPT_WORDS for field, value in fields.items()
+           if value and UNKEPT.search(value)}
+    if bad:
+        raise refused(InvalidTaskData(bad))
 
 
 def _as_typed(field: str, command: click.Command) -> str | None:

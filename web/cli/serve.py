@@ -9,13 +9,17 @@ crash, SIGKILL), and a waiting process takes over. The embedded SQLite database 
 writer, so on SQLite ``workers`` is clamped to 1 with a message.
 """
 
+import errno
 import fcntl
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+import click
+from click.core import ParameterSource
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -64,9 +68,48 @@ def metrics_folder(app: Flask) -> Path:
             stale.unlink()
     except OSError as error:
         raise environment.ConfigError(f"{name} {str(folder)!r}: hitungan lama tidak "
-                                      f"dapat dihapus: {error.strerror or error}") from None
+                                      f"dapat dihapus: {environment.os_words(error)}") from None
     os.environ[name] = str(folder)
     return folder
+
+
+def address_in_use(bind: str) -> bool:
+    """Whether another program already listens on ``bind`` (``HOST:PORT``, checked by
+    ``environment.address_problem``): a socket is bound there with ``SO_REUSEADDR``, as
+    gunicorn binds, and closed at once. gunicorn would otherwise retry in English for five
+    seconds after Alur said it was running. A ``unix:`` path, or a host that cannot be
+    resolved, is left to gunicorn."""
+    if bind.startswith("unix:"):
+        return False
+    host, _, port = bind.rpartition(":")
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host.strip("[]"), int(port), type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except OSError:
+        return False
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def refuse_taken_address(bind: str) -> None:
+    """In ``alur serve``: refuse ``bind`` when another program already listens there
+    (``address_in_use``), with exit code 2 as an unusable ALUR_BIND, naming where it came
+    from: ``GAGAL: ALUR_BIND 127.0.0.1:5000 sudah dipakai program lain`` (or ``--bind``).
+
+    Raises:
+        click.ClickException: the address is taken.
+    """
+    if address_in_use(bind):
+        given = click.get_current_context().get_parameter_source("bind")
+        named = "ALUR_BIND" if given == ParameterSource.DEFAULT else "--bind"
+        taken = click.ClickException(f"{named} {bind} sudah dipakai program lain")
+        taken.exit_code = 2
+        raise taken
 
 
 def _child_exit(server: Any, worker: Any) -> None:

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from engine.errors import AlurError
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
-from web.cli.refusals import refused
+from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -58,6 +58,7 @@ def user_group() -> None:
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
                      admin: bool, password: str) -> None:
     """Create account ``username`` (stored in lower case) with its roles and password."""
+    refuse_unkept(username=username, full_name=full_name, email=email, password=password)
     try:
         user, _ = accounts.create(db.session, clock(), hash_password, actor=None,
                                   username=username, full_name=full_name, email=email,

@@ -1,0 +1,65 @@
+"""``alur serve`` refuses an address or a folder it cannot use with a sentence naming where
+it came from and exit code 2, before it says it runs and before gunicorn starts (README,
+"Konfigurasi")."""
+
+import socket
+
+import pytest
+
+from tests.helpers.cli import run_alur
+from tests.helpers.servers import free_port
+
+
+@pytest.mark.parametrize("args, settings, message", [
+    ((), {"ALUR_WEB_WORKERS": "0"}, "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '0'"),
+    ((), {"ALUR_WEB_THREADS": "100"}, "GAGAL: ALUR_WEB_THREADS paling besar 64, bukan '100'"),
+    ((), {"ALUR_BIND": "127.0.0.1:99999"},
+     ("GAGAL: ALUR_BIND harus HOST:PORT dengan port 1–65535 (mis. 127.0.0.1:5000 atau "
+      "[::1]:5000) atau unix:JALUR, bukan '127.0.0.1:99999'")),
+    ((), {"ALUR_BIND": "omong-kosong"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
+    ((), {"ALUR_BIND": "::1"}, "GAGAL: ALUR_BIND harus HOST:PORT"),
+    (("--bind", "127.0.0.1:0"), {}, "GAGAL: Nilai '--bind' tidak sah: harus HOST:PORT dengan port 1–65535"),
+])
+def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
+        tmp_path, args, settings, message):
+    """A variable is named as a variable (not as the --workers flag it fills); an address
+    gunicorn cannot listen on is refused before it is started (a port past 65535 was an
+    OverflowError traceback, a port of 0 a random one)."""
+    result = run_alur(tmp_path, "serve", *args, **settings)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    if settings:
+        assert "--workers" not in result.stderr and "--threads" not in result.stderr
+
+
+@pytest.mark.parametrize("where, why", [("a file", "sudah ada"), ("under a file", "bukan folder")])
+def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where, why):
+    """prometheus_client's folder was made with a traceback; now a sentence names it."""
+    blocked = tmp_path / "bukan-folder"
+    blocked.write_text("berkas, bukan folder")
+    folder = blocked if where == "a file" else blocked / "metrik"
+    result = run_alur(tmp_path, "serve", "--bind", "127.0.0.1:1",
+                   PROMETHEUS_MULTIPROC_DIR=str(folder))
+    assert result.returncode == 2, result.stderr
+    assert (f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' tidak dapat dipakai sebagai folder "
+            f"yang dapat ditulis: {why}\n") in result.stderr  # not "File exists"
+    assert "Traceback" not in result.stderr and "Alur berjalan" not in result.stdout
+
+
+@pytest.mark.parametrize("given", ["ALUR_BIND", "--bind"])
+def test_serve_refuses_an_address_another_program_listens_on(tmp_path, given):
+    """It said "Alur berjalan di …", then gunicorn's English "Connection in use" for five
+    seconds, then exit 1 with no GAGAL line."""
+    address = f"127.0.0.1:{free_port()}"
+    counts = tmp_path / "instans" / "metrics" / "counter_1.db"  # of the Alur listening there
+    counts.parent.mkdir(parents=True)
+    counts.write_bytes(b"hitungan")
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", int(address.rpartition(":")[2])))
+        other.listen()
+        args, settings = (("--bind", address), {}) if given == "--bind" else (
+            (), {"ALUR_BIND": address})
+        result = run_alur(tmp_path, "serve", *args, **settings)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"GAGAL: {given} {address} sudah dipakai program lain\n"
+    assert counts.read_bytes() == b"hitungan", "the metrics folder is left alone"
