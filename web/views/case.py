@@ -22,7 +22,7 @@ def case_context(instance: ProcessInstance, files: list[Any] = ()) -> dict[str, 
     """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
     ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``, "step_fields":
     {BPMN id: that step's form fields}, "files": ``files``}`` (the instance's attachments,
-    newest first, that file fields link to)."""
+    in any order; a file field links to the newest of its name)."""
     return {"instance": instance, "steps": case.completed_steps(db.session, instance),
             "files": files,
             "all_fields": all_fields(instance),
