@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from web.cli.language import speak_indonesian
 
+
 def _listed(output: str) -> list[str]:
     """The command names under "Perintah:" in a group's help."""
     _, _, commands = output.partition("\nPerintah:\n")
