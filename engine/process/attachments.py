@@ -69,12 +69,13 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
 
 def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, user: User,
                files: list[tuple[str, bytes]], max_bytes: int = MAX_ATTACHMENT_BYTES, *,
-               most: int | None = None) -> list[Attachment]:
+               most: int | None = None, label: str = "Lampiran") -> list[Attachment]:
     """Store every one of ``files`` (``[(file name, bytes)]``, in that order) as attachments
     of ``task`` by ``user``, or none: each file is checked (name, type, size, content)
     before any is written, so one refused file refuses the lot. Not committed, as
     ``attach``; one audit record per file. ``max_bytes``: the size limit of each file;
-    ``most``: how many files one call may bring (``None``: any number).
+    ``most``: how many files one call may bring (``None``: any number); ``label``: the
+    field's name in a message about one of several files.
 
     Raises:
         PermissionDenied: as ``attach``, before any file is looked at.
@@ -94,7 +95,7 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
         except InvalidTaskData as invalid:
             if len(files) == 1:
                 raise
-            raise InvalidTaskData({"lampiran": f'Lampiran "{_shown(filename)}": '
+            raise InvalidTaskData({"lampiran": f'{label} "{_shown(filename)}": '
                                                f'{invalid.fields["lampiran"]}; tidak ada '
                                                "berkas yang disimpan"}) from None
     stored = []

@@ -74,6 +74,12 @@ def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app,
     html = refused.get_data(True)
     assert "&#34;Lampiran&#34;: isi berkas bukan PDF yang sah" in html
     assert ">Draf dari lima bidang</textarea>" in html
+    several = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "lampiran": [(io.BytesIO(PDF), "bidang1.pdf"),
+                                                     (io.BytesIO(b"MZ"), "virus.exe")]})
+    assert several.status_code == 422
+    assert ('id="lampiran-selesai-error">Lampiran &#34;virus.exe&#34;: jenis berkas tidak '
+            "diizinkan") in several.get_data(True)
     empty = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(b""), "draf.pdf")})
     assert empty.status_code == 422
