@@ -62,12 +62,50 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
             step's performer after the instance ended).
         InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
     """
-    _check_may_act(session, clock, task, user)
-    attachment = store(session, clock, folder, task.instance_id, user, filename, data,
-                       max_bytes, task_id=task.id)
-    audit.record(session, clock, "attachment.added", actor=user, task=task,
-                 filename=attachment.filename, size=len(data), sha256=attachment.sha256)
+    [attachment] = attach_all(session, clock, folder, task, user, [(filename, data)],
+                              max_bytes)
     return attachment
+
+
+def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, user: User,
+               files: list[tuple[str, bytes]], max_bytes: int = MAX_ATTACHMENT_BYTES, *,
+               most: int | None = None, label: str = "Lampiran") -> list[Attachment]:
+    """Store every one of ``files`` (``[(file name, bytes)]``, in that order) as attachments
+    of ``task`` by ``user``, or none: each file is checked (name, type, size, content)
+    before any is written, so one refused file refuses the lot. Not committed, as
+    ``attach``; one audit record per file. ``max_bytes``: the size limit of each file;
+    ``most``: how many files one call may bring (``None``: any number); ``label``: the
+    field's name in a message about one of several files.
+
+    Raises:
+        PermissionDenied: as ``attach``, before any file is looked at.
+        InvalidTaskData: under ``lampiran``: no file; more than ``most``; or a file
+            refused — of two or more files, the message names it (``Lampiran "x.exe":
+            jenis berkas tidak diizinkan …; tidak ada berkas yang disimpan``).
+    """
+    _check_may_act(session, clock, task, user)
+    if not files:
+        raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
+    if most is not None and len(files) > most:
+        raise InvalidTaskData({"lampiran": f"paling banyak {most} berkas per permintaan; "
+                                           f"{len(files)} dikirim, tidak ada yang disimpan"})
+    for filename, data in files:
+        try:
+            _checked(filename, data, max_bytes)
+        except InvalidTaskData as invalid:
+            if len(files) == 1:
+                raise
+            raise InvalidTaskData({"lampiran": f'{label} "{_shown(filename)}": '
+                                               f'{invalid.fields["lampiran"]}; tidak ada '
+                                               "berkas yang disimpan"}) from None
+    stored = []
+    for filename, data in files:
+        attachment = store(session, clock, folder, task.instance_id, user, filename, data,
+                           max_bytes, task_id=task.id)
+        audit.record(session, clock, "attachment.added", actor=user, task=task,
+                     filename=attachment.filename, size=len(data), sha256=attachment.sha256)
+        stored.append(attachment)
+    return stored
 
 
 def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: User,
@@ -82,6 +120,22 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
         InvalidTaskData: under ``lampiran``: no file, a name with a control character,
             empty, too large, or a type not allowed.
     """
+    name, content_type = _checked(filename, data, max_bytes)
+    stored_name = secrets.token_hex(16)
+    store_pending(session, folder, stored_name, data)
+    attachment = Attachment(
+        instance_id=instance_id, human_task_id=task_id, filename=name,
+        stored_name=stored_name, content_type=content_type, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id,
+        uploaded_at=clock.now())
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+    """The name a file is kept under and its content type, once its name, type, size and
+    content pass. Raises InvalidTaskData under ``lampiran``, as ``store``."""
     name = _file_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
@@ -96,16 +150,15 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
         raise InvalidTaskData({"lampiran": f"isi berkas bukan {extension.upper()} yang sah"})
     if not signatures and b"\x00" in data[:4096]:
         raise InvalidTaskData({"lampiran": "berkas teks tidak boleh berisi data biner"})
-    stored_name = secrets.token_hex(16)
-    store_pending(session, folder, stored_name, data)
-    attachment = Attachment(
-        instance_id=instance_id, human_task_id=task_id, filename=name,
-        stored_name=stored_name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id,
-        uploaded_at=clock.now())
-    session.add(attachment)
-    session.flush()
-    return attachment
+    return name, content_type
+
+
+def _shown(filename: str) -> str:
+    """A refused file's name as a message quotes it: its last path part, a character of
+    ``REFUSED_IN_NAMES`` as "?", at most 80 characters."""
+    name = "".join("?" if unicodedata.category(character) in REFUSED_IN_NAMES else character
+                   for character in Path(filename or "").name.strip())
+    return name if len(name) <= 80 else name[:79] + "…"
 
 
 def _file_name(filename: str | None) -> str:

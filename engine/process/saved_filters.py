@@ -1,9 +1,10 @@
 """Saved Kotak Masuk filters: a user keeps up to ``MAX_PER_USER`` named filters, applies
 one with a click, deletes the ones no longer needed. Each change is audited."""
 
+import unicodedata
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -28,8 +29,8 @@ def saved_filters(session: Session, user: User) -> list[SavedFilter]:
 def save_filter(session: Session, clock: Clock, user: User, name: str,
                 query: dict[str, str]) -> SavedFilter:
     """Save ``query`` (the page's parameters; other keys and empty values are dropped,
-    values cut to their ``KEYS`` length) as ``name``; the same name again (in any case)
-    replaces it.
+    values cut to their ``KEYS`` length) as ``name``; the same name again (in any case of
+    any letter, Unicode case folding: "ümlaut" is "Ümlaut") replaces it.
 
     Raises:
         InvalidTaskData: ``{"nama": message}`` when the name is empty or longer than
@@ -40,13 +41,13 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
         raise InvalidTaskData({"nama": f"nama saringan wajib diisi, paling panjang "
                                        f"{MAX_NAME} karakter"})
     kept = {key: str(query[key])[:limit] for key, limit in KEYS.items() if query.get(key)}
-    # "WIFI SAYA" is the filter "Wifi saya" again: names are told apart regardless of case.
-    found = session.scalar(select(SavedFilter).where(SavedFilter.user_id == user.id,
-                                                     func.lower(SavedFilter.name) == name.lower()))
+    # "WIFI SAYA" is the filter "Wifi saya" again, and "ÜMLAUT" "ümlaut": compared here,
+    # among the user's few filters, since SQLite's lower() folds ASCII letters only.
+    kept_filters = list(session.scalars(select(SavedFilter)
+                                        .where(SavedFilter.user_id == user.id)))
+    found = next((f for f in kept_filters if _folded(f.name) == _folded(name)), None)
     if found is None:
-        count = session.scalar(select(func.count(SavedFilter.id))
-                               .where(SavedFilter.user_id == user.id))
-        if count >= MAX_PER_USER:
+        if len(kept_filters) >= MAX_PER_USER:
             raise InvalidTaskData({"nama": f"paling banyak {MAX_PER_USER} saringan tersimpan; "
                                            "hapus salah satu dulu"})
         found = SavedFilter(user_id=user.id, name=name, query=kept, created_at=clock.now())
@@ -56,6 +57,11 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
     session.flush()
     audit.record(session, clock, "inbox.filter_saved", actor=user, name=name, query=kept)
     return found
+
+
+def _folded(name: str) -> str:
+    """``name`` as compared: Unicode case folded ("Straße" = "STRASSE"), composed (NFC)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def delete_filter(session: Session, clock: Clock, user: User, filter_id: int) -> None:

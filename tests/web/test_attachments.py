@@ -1,13 +1,15 @@
 """Attachments and comments on a step: stored outside the database, limited by type and
 size, served only to those who may see the instance."""
 
+import html
 import io
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.models import Attachment, Comment
+from engine.models import Attachment, AuditRecord, Comment
 from tests.conftest import csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -61,6 +63,65 @@ def test_bad_files_are_refused_beside_the_field_and_nothing_is_stored(app, clien
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
     assert list(Path(app.config["ALUR_ATTACHMENTS_PATH"]).glob("*")) == []
+
+
+def _upload_many(client, task_id: int, files: list[tuple[str, bytes]]) -> tuple[int, str]:
+    """Several files under the one input ``lampiran``, as "Tambah lampiran Output" sends
+    them (``multiple``); the page shown after, its quotes unescaped."""
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    with client.post(f"/tugas/{task_id}/lampiran", content_type="multipart/form-data",
+                     follow_redirects=True, data={
+                         "csrf_token": token,
+                         "lampiran": [(io.BytesIO(data), name) for name, data in files]}
+                     ) as response:
+        return response.status_code, html.unescape(response.get_data(True))
+
+
+def test_every_chosen_file_is_added_or_none(app, client):
+    app.config["ALUR_ATTACHMENT_MAX_BYTES"] = 2048
+    task_id = _task(client)
+    login(client, "prakom")
+    folder = Path(app.config["ALUR_ATTACHMENTS_PATH"])
+    for files, message in (
+            ([("ok.pdf", PDF), ("bad.exe", b"MZ\x90")],
+             'Lampiran "bad.exe": jenis berkas tidak diizinkan'),
+            ([("ok.pdf", PDF), ("besar.pdf", b"%PDF-" + b"0" * 2048)],
+             'Lampiran "besar.pdf": berkas lebih dari 2 KB'),
+            ([("kosong.txt", b""), ("ok.pdf", PDF)], 'Lampiran "kosong.txt": berkas kosong')):
+        status, page = _upload_many(client, task_id, files)
+        assert status == 422, files
+        assert message in page and "; tidak ada berkas yang disimpan" in page, files
+        assert app_count(app, Attachment) == 0
+        assert list(folder.glob("*")) == [], "a refused post leaves no file on disk"
+    status, page = _upload_many(client, task_id, [
+        ("hasil-1.pdf", PDF), ("hasil-2.pdf", PDF + b"2"), ("hasil-3.txt", b"tiga")])
+    assert status == 200
+    assert '3 lampiran tersimpan: "hasil-1.pdf", "hasil-2.pdf", "hasil-3.txt".' in page
+    with app.app_context():
+        kept = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        assert [a.filename for a in kept] == ["hasil-1.pdf", "hasil-2.pdf", "hasil-3.txt"]
+        assert sorted(p.name for p in folder.iterdir()) == sorted(a.stored_name for a in kept)
+    assert app_count(app, AuditRecord, AuditRecord.action == "attachment.added") == 3
+    status, page = _upload_many(client, task_id, [("satu.pdf", PDF)])
+    assert 'Lampiran "satu.pdf" tersimpan.' in page
+
+
+def test_the_api_takes_one_file_a_request(app, client):
+    """Its answer is one attachment: a second ``lampiran`` part is refused, not dropped."""
+    task_id = _task(client)
+    prakom = api_token(client, "prakom")
+    two = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                      content_type="multipart/form-data",
+                      data={"lampiran": [(io.BytesIO(PDF), "a.pdf"), (io.BytesIO(PDF), "b.pdf")]})
+    assert two.status_code == 422
+    assert two.json["error"]["fields"]["lampiran"] == (
+        "paling banyak 1 berkas per permintaan; 2 dikirim, tidak ada yang disimpan")
+    assert app_count(app, Attachment) == 0
+    assert list(Path(app.config["ALUR_ATTACHMENTS_PATH"]).glob("*")) == []
+    one = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                      content_type="multipart/form-data",
+                      data={"lampiran": (io.BytesIO(PDF), "a.pdf")})
+    assert one.status_code == 201 and one.json["filename"] == "a.pdf"
 
 
 def test_a_name_with_control_characters_is_refused_and_a_long_name_keeps_its_type(app, client):

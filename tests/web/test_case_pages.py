@@ -74,6 +74,12 @@ def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app,
     html = refused.get_data(True)
     assert "&#34;Lampiran&#34;: isi berkas bukan PDF yang sah" in html
     assert ">Draf dari lima bidang</textarea>" in html
+    several = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "lampiran": [(io.BytesIO(PDF), "bidang1.pdf"),
+                                                     (io.BytesIO(b"MZ"), "virus.exe")]})
+    assert several.status_code == 422
+    assert ('id="lampiran-selesai-error">Lampiran &#34;virus.exe&#34;: jenis berkas tidak '
+            "diizinkan") in several.get_data(True)
     empty = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(b""), "draf.pdf")})
     assert empty.status_code == 422
@@ -249,3 +255,26 @@ def test_case_data_is_named_by_the_form_that_wrote_it(app, client):
     _complete_open(client, started["id"], {"prioritas": "kritis"})
     after = client.get(f"/proses/{started['id']}").get_data(True)
     assert "<dt>Prioritas penanganan</dt>" in after
+
+
+def test_a_file_field_links_the_newest_file_of_its_name(app, client):
+    """The file field names a file; a newer upload of that name is the one it opens."""
+    started, task = _rkt_at_the_draft(client)
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    done = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf-awal.pdf")})
+    assert done.status_code == 302, done.get_data(True)
+    first = client.get(f"/proses/{started['id']}").get_data(True)
+    [oldest] = re.findall(r'<dd><a href="/lampiran/(\d+)">draf-awal\.pdf</a></dd>', first)
+    newer = client.post(f"/api/v1/tasks/{task}/attachments", headers=api_token(client, "kasubbag"),
+                        content_type="multipart/form-data",
+                        data={"lampiran": (io.BytesIO(PDF + b"% v2\n"), "draf-awal.pdf")})
+    assert newer.status_code == 201 and newer.json["id"] > int(oldest)
+    link = f'<dd><a href="/lampiran/{newer.json["id"]}">draf-awal.pdf</a></dd>'
+    assert link in client.get(f"/proses/{started['id']}").get_data(True)
+    assert link in client.get(f"/tugas/{task}").get_data(True)
+    login(client, "panitera")
+    step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    assert link in client.get(f"/tugas/{step}").get_data(True)

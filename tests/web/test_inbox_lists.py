@@ -113,8 +113,10 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
         response = client.get(f"/?{query}")
         assert response.status_code == 400, query
         assert named in response.get_data(True)
-    too_many = client.get("/?per_page=101").get_data(True)
-    assert "Paling banyak 100 tugas per halaman" in too_many
+    # Too few is named as plainly as too many: the message gives the range.
+    for value in ("101", "0", "abc"):
+        refused = client.get(f"/?per_page={value}").get_data(True)
+        assert f"Jumlah tugas per halaman harus 1–100 (per_page={value})." in refused, value
 
     beyond = client.get("/?cari=menerima&halaman=5").get_data(True)
     assert _rows(beyond) == [] and "2 tugas · halaman 5 dari 1" not in beyond

@@ -57,6 +57,21 @@ def test_saved_filters_save_apply_replace_delete(app, client):
     assert app_count(app, AuditRecord, AuditRecord.action == "inbox.filter_deleted") == 1
 
 
+def test_a_saved_filter_name_is_the_same_in_any_case_of_any_letter(app, client):
+    """Ümlaut and ümlaut are one filter on SQLite too (its lower() folds ASCII only)."""
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    for name, search in (("Ümlaut", "satu"), ("ümlaut", "dua"), ("STRASSE", "tiga"),
+                         ("straße", "empat")):
+        client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": name,
+                                                   "cari": search})
+    page = client.get("/").get_data(True)
+    assert "Saringan tersimpan (2)" in page
+    with app.app_context():
+        kept = {f.name: f.query for f in db.session.scalars(select(SavedFilter))}
+    assert kept == {"ümlaut": {"cari": "dua"}, "straße": {"cari": "empat"}}
+
+
 def test_saved_filters_are_bounded_named_and_private(app, client):
     login(client, "prakom")
     token = csrf_token(client.get("/").get_data(True))

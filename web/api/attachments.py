@@ -25,7 +25,10 @@ TAG = "lampiran"
 
 UPLOAD_MULTIPART = {
     "type": "object", "required": ["lampiran"],
-    "properties": {"lampiran": {"type": "string", "format": "binary"}},
+    "properties": {"lampiran": {
+        "type": "string", "format": "binary",
+        "description": "satu berkas; bagian lampiran kedua ditolak (422), tidak ada yang "
+                       "disimpan"}},
 }
 
 
@@ -44,15 +47,16 @@ def list_attachments(instance_id: int) -> Any:
 
 
 @bp.post("/tasks/<int:task_id>/attachments")
-@doc("Unggah lampiran ke tugas (multipart, kolom lampiran)", multipart=UPLOAD_MULTIPART,
+@doc("Unggah satu lampiran ke tugas (multipart, satu bagian lampiran)", multipart=UPLOAD_MULTIPART,
      tag=TAG, responses={201: AttachmentSchema})
 @token_required
 def upload_attachment(task_id: int) -> Any:
     task = tasks.get_task(db.session, task_id)
-    upload = request.files.get("lampiran")
-    filename, data = (upload.filename or "", upload.read()) if upload else ("", b"")
-    stored = attachments.attach(db.session, clock(), folder(), task, g.user, filename, data,
-                                max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
+    # The answer is one attachment, so one file a request: a second part is refused.
+    sent = [(part.filename or "", part.read()) for part in request.files.getlist("lampiran")]
+    [stored] = attachments.attach_all(db.session, clock(), folder(), task, g.user, sent,
+                                      max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"],
+                                      most=1)
     db.session.commit()
     return jsonify(AttachmentSchema().dump(stored)), 201
 

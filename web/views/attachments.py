@@ -25,20 +25,35 @@ def folder() -> Path:
 @bp.post("/tugas/<int:task_id>/lampiran")
 @login_required
 def upload(task_id: int) -> Any:
+    """Add the chosen files (the input ``lampiran``, ``multiple``) to the step: all of
+    them, or none when one is refused (``attachments.attach_all``)."""
     task = tasks.get_task(db.session, task_id)
-    upload = request.files.get("lampiran")
-    filename, data = (upload.filename or "", upload.read()) if upload else ("", b"")
-    if upload:
-        upload.close()
     try:
-        attachments.attach(db.session, clock(), folder(), task, current_user, filename, data,
-                           max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
+        stored = attachments.attach_all(db.session, clock(), folder(), task, current_user,
+                                        posted_files("lampiran"),
+                                        max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
     except InvalidTaskData as invalid:
         db.session.rollback()
         return _task_page_with(task_id, invalid.fields)
     db.session.commit()
-    flash(gettext('Lampiran "%(filename)s" tersimpan.', filename=filename), "success")
+    if len(stored) == 1:
+        flash(gettext('Lampiran "%(filename)s" tersimpan.', filename=stored[0].filename),
+              "success")
+    else:
+        flash(gettext("%(count)d lampiran tersimpan: %(names)s.", count=len(stored),
+                      names=", ".join(f'"{a.filename}"' for a in stored)), "success")
     return redirect(url_for("inbox.task", task_id=task_id) + "#lampiran")
+
+
+def posted_files(name: str) -> list[tuple[str, bytes]]:
+    """Every file sent under ``name`` as ``(file name, bytes)``; a part without a file
+    name (a file input left empty) is left out."""
+    found = []
+    for part in request.files.getlist(name):
+        if part.filename:
+            found.append((part.filename, part.read()))
+        part.close()
+    return found
 
 
 @bp.post("/tugas/<int:task_id>/komentar")

@@ -4,7 +4,7 @@ completed steps, and the files uploaded with a completion form."""
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import func, select
 
 from engine.bpmn.forms import fields
@@ -14,7 +14,7 @@ from engine.process import attachments, case
 from engine.process.task_states import instance_status_word
 from web.extensions import clock, db
 from web.filters import office_calendar
-from web.views.attachments import folder
+from web.views.attachments import folder, posted_files
 from web.views.reports.export import Table
 
 
@@ -22,7 +22,7 @@ def case_context(instance: ProcessInstance, files: list[Any] = ()) -> dict[str, 
     """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
     ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``, "step_fields":
     {BPMN id: that step's form fields}, "files": ``files``}`` (the instance's attachments,
-    newest first, that file fields link to)."""
+    in any order; a file field links to the newest of its name)."""
     return {"instance": instance, "steps": case.completed_steps(db.session, instance),
             "files": files,
             "all_fields": all_fields(instance),
@@ -58,27 +58,30 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
     of the step's form). Returns ``{file field: file name}`` to submit as those fields'
     values. Not committed.
 
+    Every file of one input is checked before any of them is stored
+    (``attachments.attach_all``).
+
     Raises:
         InvalidTaskData: under ``lampiran`` or the file field's name, the message naming
-            the field by its label.
+            the field by its label, and of several files the refused one.
     """
     labels = {"lampiran": "Lampiran", **{f["name"]: f["label"] for f in declared
                                           if f["kind"] == "file"}}
     named = {}
     for name, label in labels.items():
-        for upload in request.files.getlist(name):
-            if not upload or not upload.filename:
-                continue
-            data = upload.read()
-            upload.close()
-            try:
-                stored = attachments.attach(db.session, clock(), folder(), task, user, upload.filename,
-                                   data, max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
-            except InvalidTaskData as invalid:
-                raise InvalidTaskData({name: f'"{label}": {invalid.fields["lampiran"]}'}
-                                      ) from None
-            if name != "lampiran":
-                named[name] = stored.filename
+        files = posted_files(name)
+        if not files:
+            continue
+        try:
+            stored = attachments.attach_all(
+                db.session, clock(), folder(), task, user, files,
+                max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"], label=label)
+        except InvalidTaskData as invalid:
+            message = invalid.fields["lampiran"]  # of several files, it names field and file
+            raise InvalidTaskData({name: message if len(files) > 1 else f'"{label}": {message}'}
+                                  ) from None
+        if name != "lampiran":
+            named[name] = stored[-1].filename
     return named
 
 

@@ -88,7 +88,7 @@ def _paging() -> tuple[int, int]:
                                  "(%(name)s=%(value)s).", max=MAX_PAGE, name=name,
                                  value=page[:20]))
     if not is_digits(per_page) or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
-        raise ValueError(gettext("Paling banyak %(max)d tugas per halaman "
+        raise ValueError(gettext("Jumlah tugas per halaman harus 1–%(max)d "
                                  "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
                                  value=per_page[:20]))
     return int(page), int(per_page)
