@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import PHONE
+from tests.browser.starting import TIMEOUT_MS
 from tests.helpers.database import fresh_database
 from tests.helpers.servers import alur_server
 
@@ -66,6 +68,14 @@ def bounded_page(browser, viewport: dict[str, int], timeout_ms: int) -> Iterator
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a 360 × 740 px phone (``axe.PHONE``) whose waits give up after
+    ``TIMEOUT_MS``."""
+    with bounded_page(browser, PHONE, TIMEOUT_MS) as page:
+        yield page
 
 
 def login(page, base: str, username: str, landing: str = "/") -> None:

@@ -2,10 +2,8 @@
 The refused field is often screens below the top; a page that opened at the top looked as
 if nothing had happened (web/static/first-error.js)."""
 
-import pytest
 
-from tests.browser.axe import PHONE
-from tests.browser.conftest import bounded_page, login
+from tests.browser.conftest import login
 from tests.browser.starting import TIMEOUT_MS
 
 # Whether the element's box lies within the window (the part of the page on the screen).
@@ -15,29 +13,23 @@ ON_SCREEN = """element => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    with bounded_page(browser, PHONE, TIMEOUT_MS) as page:
-        yield page
-
-
-def test_a_wrong_current_password_opens_at_that_field_focused(server, page):
-    login(page, server, "prakom")
-    page.goto(f"{server}/akun/")
-    page.get_by_label("Kata sandi sekarang").fill("bukan-sandinya-123")
-    page.get_by_label("Kata sandi baru (paling sedikit 10 karakter)").fill("sandi-baru-2026")
-    page.get_by_label("Ulangi kata sandi baru").fill("sandi-baru-2026")
-    page.get_by_role("button", name="Ganti kata sandi").click()
-    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
-    current = page.get_by_label("Kata sandi sekarang")
+def test_a_wrong_current_password_opens_at_that_field_focused(server, phone):
+    login(phone, server, "prakom")
+    phone.goto(f"{server}/akun/")
+    phone.get_by_label("Kata sandi sekarang").fill("bukan-sandinya-123")
+    phone.get_by_label("Kata sandi baru (paling sedikit 10 karakter)").fill("sandi-baru-2026")
+    phone.get_by_label("Ulangi kata sandi baru").fill("sandi-baru-2026")
+    phone.get_by_role("button", name="Ganti kata sandi").click()
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    current = phone.get_by_label("Kata sandi sekarang")
     assert current.get_attribute("aria-invalid") == "true"
     assert current.evaluate("element => element === document.activeElement")
     assert current.evaluate(ON_SCREEN)
 
 
-def test_a_page_without_a_refusal_stays_at_its_top(server, page):
-    login(page, server, "prakom")
-    page.goto(f"{server}/akun/")
-    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
-    assert page.evaluate("window.scrollY") == 0
-    assert page.evaluate("document.activeElement === document.body")
+def test_a_page_without_a_refusal_stays_at_its_top(server, phone):
+    login(phone, server, "prakom")
+    phone.goto(f"{server}/akun/")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    assert phone.evaluate("window.scrollY") == 0
+    assert phone.evaluate("document.activeElement === document.body")

@@ -3,10 +3,8 @@ start form while the first is on its way (a double tap on a slow intranet starte
 same process two or three times) is cancelled; a GET form (a search) is left alone; the
 form can be sent again once the browser brings the page back from its history."""
 
-import pytest
 
-from tests.browser.axe import PHONE
-from tests.browser.conftest import bounded_page, login
+from tests.browser.conftest import login
 from tests.browser.starting import TIMEOUT_MS
 
 START = "/proses/baru?process_key=penanganan_gangguan_server"
@@ -18,21 +16,15 @@ TWICE = """selector => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    with bounded_page(browser, PHONE, TIMEOUT_MS) as page:
-        yield page
-
-
-def test_the_start_form_is_sent_once_and_a_search_form_every_time(server, page):
-    login(page, server, "prakom")
-    page.goto(f"{server}{START}")
-    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
-    assert page.evaluate(TWICE, 'form[method="post"].card') == [True, False]
-    assert page.locator('form[method="post"].card').get_attribute("aria-busy") == "true"
-    page.evaluate("""() => window.dispatchEvent(new PageTransitionEvent("pageshow",
+def test_the_start_form_is_sent_once_and_a_search_form_every_time(server, phone):
+    login(phone, server, "prakom")
+    phone.goto(f"{server}{START}")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    assert phone.evaluate(TWICE, 'form[method="post"].card') == [True, False]
+    assert phone.locator('form[method="post"].card').get_attribute("aria-busy") == "true"
+    phone.evaluate("""() => window.dispatchEvent(new PageTransitionEvent("pageshow",
                                                                       {persisted: true}))""")
-    assert page.evaluate(TWICE, 'form[method="post"].card') == [True, False]
-    page.goto(f"{server}/proses/")
-    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
-    assert page.evaluate(TWICE, "form.filters") == [True, True]
+    assert phone.evaluate(TWICE, 'form[method="post"].card') == [True, False]
+    phone.goto(f"{server}/proses/")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    assert phone.evaluate(TWICE, "form.filters") == [True, True]

@@ -155,7 +155,7 @@ def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, st
 def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, prakom,
                                                                   started):
     task_id = started["open_tasks"][0]["id"]
-    outsider = api_token(client, "ketua")
+    outsider = api_token(client, "panitera")  # no lane of this SOP, nor above one
     forbidden = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=outsider,
                             content_type="multipart/form-data",
                             data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
@@ -184,7 +184,7 @@ def test_comments_on_an_instance(app, client, prakom, started):
         201, "Sudah dicek", "prakom")
     assert client.post(path, headers=prakom, json={"text": ""}).status_code == 422
     assert client.post(path, headers=prakom, json={"text": "x" * 2001}).status_code == 422
-    outsider = api_token(client, "ketua")
+    outsider = api_token(client, "panitera")
     assert client.post(path, headers=outsider, json={"text": "hai"}).status_code == 403
     assert client.get(path, headers=outsider).status_code == 403
     listed = client.get(path, headers=prakom).json

@@ -45,7 +45,9 @@ def _reason_given(value: str) -> None:
 
 
 class InstanceCancel(Schema):
-    reason = fields.Str(required=True,
+    # The document's minLength from the metadata: an empty reason is _reason_given's to
+    # refuse, in README's words, not the length rule's.
+    reason = fields.Str(required=True, metadata={"minLength": 1},
                         validate=[validate.Length(max=MAX_REASON), _reason_given])
 
 
