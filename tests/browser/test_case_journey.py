@@ -132,6 +132,10 @@ def test_long_words_and_typed_line_breaks_on_a_360_px_phone(served, browser):
     page.goto(_open_task_url(base, database, instance_id))
     page.locator("#komentar-teks").fill("Baris satu\nBaris dua")
     page.get_by_role("button", name="Kirim komentar").click()
+    # Measured once the page after the post has its stylesheet (white-space: pre-line):
+    # measured earlier, on a busy machine, the comment had one line's height.
+    page.wait_for_url("**#komentar")
+    page.wait_for_load_state("load")
     comment = page.locator(".teks", has_text="Baris satu")
     assert comment.evaluate("e => e.getClientRects().length > 0 && e.offsetHeight") > 30
     for url in (page.url, f"{base}/proses/{instance_id}", f"{base}/"):
