@@ -17,22 +17,22 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.models import HumanTask, Timer
-from engine.roles import supervisor_of
+from engine.roles import KNOWN_ROLES, line_above
 from engine.time.duration import parse_duration
 
 
 def role_at_level(step_role: str, level: int) -> str | None:
     """The role notified at ``level`` (1, 2, ...) of a step in lane ``step_role``: the
-    step's own at 1, its supervisor at 2, and so on (``engine.roles.supervisor_of``); None
+    step's own at 1, its supervisor at 2, and so on (``engine.roles.line_above``); None
     above the top of the line (the Ketua has no supervisor).
 
     Raises:
         KeyError: ``step_role`` is none of ``engine.roles.KNOWN_ROLES`` (a deployed lane
             always is: ``engine.bpmn.validation``)."""
-    role: str | None = step_role
-    for _ in range(level - 1):
-        role = supervisor_of(role) if role is not None else None
-    return role
+    if level > 1 and step_role not in KNOWN_ROLES:
+        raise KeyError(step_role)
+    line = [step_role, *line_above(step_role)]
+    return line[level - 1] if level <= len(line) else None
 
 
 def level_fire_time(session: Session, task: HumanTask, level: int) -> datetime | None:
