@@ -141,6 +141,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_locale="id",
                    default_translation_directories=i18n.TRANSLATIONS)
+    i18n.install(app)
     app.context_processor(i18n.template_locale)
 
     from engine.desk import notices, sla

@@ -13,6 +13,7 @@ from engine.people.access import requester_only
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
+from web.i18n import per_language
 
 MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
           lazy_pgettext("month", "Mar"), lazy_pgettext("month", "Apr"),
@@ -36,14 +37,15 @@ def local_time(value: datetime | None) -> str:
 
 
 def _time_format() -> tuple[ZoneInfo, str, list[str], str]:
-    """What ``local_time`` needs, looked up once per request (a list page asks per row)."""
-    if "alur_time_format" not in g:
+    """What ``local_time`` needs, once per request and language (a list page asks per
+    row)."""
+    def build() -> tuple[ZoneInfo, str, list[str], str]:
         zone_name = office_calendar().timezone
-        g.alur_time_format = (
-            ZoneInfo(zone_name),
-            gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s"),
-            [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name))
-    return g.alur_time_format
+        return (ZoneInfo(zone_name),
+                gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s"),
+                [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name))
+
+    return per_language("alur_time_format", build)
 
 
 def office_calendar() -> WorkCalendar:

@@ -11,17 +11,20 @@ Template filters (``register``): ``batas`` (the deadline on the calendar), ``sis
 """
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_decimal, get_locale, gettext, lazy_pgettext, ngettext
+from flask_babel import format_decimal, get_locale, lazy_pgettext
 
 from engine.process.levels import step_clock
 from engine.time.duration import office_parts, parse_duration
 from engine.time.spans import working_days
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline
+from web.i18n import per_language
+from web.i18n import plural_text as ngettext  # the catalogue once per request, under
+from web.i18n import text as gettext  # gettext's names: ``make messages`` finds the texts
 
 WEEKDAYS = (lazy_pgettext("weekday", "Sen"), lazy_pgettext("weekday", "Sel"),
             lazy_pgettext("weekday", "Rab"), lazy_pgettext("weekday", "Kam"),
@@ -32,8 +35,7 @@ WEEKDAYS = (lazy_pgettext("weekday", "Sen"), lazy_pgettext("weekday", "Sel"),
 def clock_time(local: datetime) -> str:
     """A clock time as the user's language writes it: ``07.40`` in Indonesian (PUEBI),
     ``07:40`` in English."""
-    separator = ":" if get_locale() is not None and get_locale().language == "en" else "."
-    return f"{local.hour:02d}{separator}{local.minute:02d}"
+    return f"{local.hour:02d}{_calendar_words().separator}{local.minute:02d}"
 
 
 def deadline_text(due: datetime | None) -> str:
@@ -42,19 +44,36 @@ def deadline_text(due: datetime | None) -> str:
     time zone; ``tanpa batas waktu`` for None."""
     if due is None:
         return gettext("tanpa batas waktu")
-    zone = ZoneInfo(office_calendar().timezone)
-    local, today = due.astimezone(zone), clock().now().astimezone(zone).date()
+    words = _calendar_words()
+    local, today = due.astimezone(words.zone), clock().now().astimezone(words.zone).date()
     hour = clock_time(local)
-    named = {0: gettext("hari ini %(time)s", time=hour),
-             1: gettext("besok %(time)s", time=hour),
-             -1: gettext("kemarin %(time)s", time=hour)}
     offset = (local.date() - today).days
-    if offset in named:
-        return named[offset]
+    if offset == 0:
+        return gettext("hari ini %(time)s", time=hour)
+    if offset == 1:
+        return gettext("besok %(time)s", time=hour)
+    if offset == -1:
+        return gettext("kemarin %(time)s", time=hour)
     year = f" {local.year}" if local.year != today.year else ""
     return gettext("%(weekday)s %(day)d %(month)s%(year)s %(time)s",
-                   weekday=str(WEEKDAYS[local.weekday()]), day=local.day,
-                   month=str(MONTHS[local.month - 1]), year=year, time=hour)
+                   weekday=words.weekdays[local.weekday()], day=local.day,
+                   month=words.months[local.month - 1], year=year, time=hour)
+
+
+class _CalendarWords(NamedTuple):
+    zone: ZoneInfo
+    separator: str
+    weekdays: list[str]
+    months: list[str]
+
+
+def _calendar_words() -> _CalendarWords:
+    """What a deadline's words need, once per request and language (the inbox asks per
+    row): the office's zone, the clock's separator and the day and month names."""
+    return per_language("alur_calendar_words", lambda: _CalendarWords(
+        ZoneInfo(office_calendar().timezone),
+        ":" if get_locale().language == "en" else ".",
+        [str(day) for day in WEEKDAYS], [str(month) for month in MONTHS]))
 
 
 def time_left(due: datetime | None, round_the_clock: bool = False) -> str:

@@ -4,6 +4,7 @@ total, and SQL that reads only the shown columns, the same statements for 10 or 
 import re
 from datetime import timedelta
 
+import flask_babel
 import pytest
 from sqlalchemy import event, insert, select
 
@@ -231,3 +232,25 @@ def test_a_supervisors_page_costs_as_few_statements_with_its_alihkan_choice(
     client.get("/")  # the first request of a session loads what later ones keep
     statements = page_statements(app, client, "/")
     assert len(statements) <= 12, statements
+
+
+def test_a_page_looks_its_language_up_the_same_number_of_times_for_10_or_50_rows(
+        app, client, started, monkeypatch):
+    """Flask-Babel looks the catalogue up again on every text (~10 µs); the rows' deadline
+    words go through ``web.i18n.translations``, once per request and language."""
+    lookups: list[str] = []
+    looked_up = flask_babel.Domain.get_translations
+    monkeypatch.setattr(flask_babel.Domain, "get_translations",
+                        lambda domain: lookups.append("") or looked_up(domain))
+    _copy_open_tasks(app, 6)  # 10 open tasks
+    login(client, "prakom")
+    client.get("/")  # the first request of a session loads what later ones keep
+    counts = []
+    for more in (None, 40):  # 10, then 50 open tasks: a whole page
+        if more:
+            _copy_open_tasks(app, more)
+        lookups.clear()
+        page = client.get("/").get_data(as_text=True)
+        counts.append((len(_rows(page)), len(lookups)))
+    assert [rows for rows, _ in counts] == [10, 50]
+    assert counts[0][1] == counts[1][1], counts
