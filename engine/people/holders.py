@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, exists, select, union
 from sqlalchemy.orm import Session
 
 from engine.models import Substitution, User, UserRole
@@ -28,14 +28,24 @@ def holders_of(session: Session, roles: list[str], now: datetime
                ) -> list[tuple[str, int, str]]:
     """``(role, user id, full name)`` of everyone a step of one of ``roles`` may be
     assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
-    bulk "Alihkan kepada" choice). Two queries however many roles (``away`` and one over
-    all roles, reading only these columns)."""
+    bulk "Alihkan kepada" choice). Two queries however many roles (``away``, and one
+    statement reading only these columns whose shape does not depend on the roles: a
+    Kasubbag supervises five, and building a subquery per role cost ~0.4 ms each)."""
     roles = sorted(set(roles))
     if not roles:
         return []
     away = substitution.away(session, now)
-    acting = union_all(*(select(literal(role).label("role"), User.id, User.full_name)
-                         .where(_acting(role, now)) for role in roles)).subquery()
+    in_force = substitution_in_force(now)
+    active = User.is_disabled.is_(False)
+    held = (select(UserRole.role.label("role"), User.id, User.full_name)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role.in_(roles), active, ~exists().where(
+                Substitution.official_id == User.id, Substitution.role == UserRole.role,
+                in_force)))
+    standing = (select(Substitution.role.label("role"), User.id, User.full_name)
+                .join(User, User.id == Substitution.substitute_id)
+                .where(Substitution.role.in_(roles), active, in_force))
+    acting = union(held, standing).subquery()
     return [(role, user_id, name) for role, user_id, name in session.execute(
         select(acting).order_by(acting.c.role, acting.c.full_name)) if user_id not in away]
 
