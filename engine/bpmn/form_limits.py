@@ -35,10 +35,16 @@ def infinite_number(value: Any) -> str | None:
     return None
 
 
-def unsatisfiable(name: str, prop: dict[str, Any], multi: bool) -> str | None:
+def unsatisfiable(name: str, prop: dict[str, Any], multi: bool,
+                  required: bool = False) -> str | None:
     """Why no value of field ``name`` (its property schema ``prop``; ``multi``: a many-of
-    field, whose choices are its ``items``') can ever be accepted, in Indonesian naming
-    the field and the keyword; None when some value can."""
+    field, whose choices are its ``items``'; ``required``: named in the form's
+    ``required``) can ever be accepted, in Indonesian naming the field and the keyword;
+    None when some value can."""
+    empty_only = _empty_only(prop, multi)
+    if required and empty_only:
+        return (f'kolom "{name}": wajib diisi, tetapi {empty_only} 0 hanya menerima isian '
+                "kosong; tidak ada nilai yang dapat diterima")
     for low, high in (_LENGTHS, _ITEMS):
         if isinstance(prop.get(low), int) and isinstance(prop.get(high), int) and \
                 prop[low] > prop[high]:
@@ -52,6 +58,15 @@ def unsatisfiable(name: str, prop: dict[str, Any], multi: bool) -> str | None:
     if multi:
         return _too_many_to_tick(name, prop)
     return None
+
+
+def _empty_only(prop: dict[str, Any], multi: bool) -> str | None:
+    """The keyword (``maxLength``, ``maxItems``) that lets a field hold nothing but an
+    empty value, which a required field refuses (``engine.process.forms``: ``""`` and
+    ``[]`` count as not given); None when it can hold more."""
+    keyword = "maxItems" if multi else "maxLength"
+    return keyword if prop.get(keyword) == 0 and not isinstance(prop.get(keyword), bool) \
+        else None
 
 
 def _number_bounds(name: str, prop: dict[str, Any]) -> str | None:

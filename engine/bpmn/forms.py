@@ -165,7 +165,8 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
                               "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
                               "berkas)")
         _check_choices(name, prop["items"] if kind == "multi" else prop, kind == "multi")
-        problem = unsatisfiable(name, prop, kind == "multi")
+        problem = unsatisfiable(name, prop, kind == "multi",
+                                name in (schema.get("required") or ()))
         if problem:
             raise FormProblem(problem)
     unknown = set(schema.get("required", [])) - set(properties)

@@ -94,6 +94,11 @@ def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message
      {}, r'kolom "a": minItems 3 melebihi jumlah pilihan \(2\)'),
     ({"a": {"type": "number", "maximum": float("-inf")}}, {},
      'kolom "a": maximum harus angka terhingga'),
+    # Required, yet only an empty value fits: and an empty value counts as not given.
+    ({"a": {"type": "string", "maxLength": 0}}, {"required": ["a"]},
+     'kolom "a": wajib diisi, tetapi maxLength 0 hanya menerima isian kosong'),
+    ({"a": {"type": "array", "items": {"type": "string", "enum": ["x"]}, "maxItems": 0}},
+     {"required": ["a"]}, 'kolom "a": wajib diisi, tetapi maxItems 0 hanya menerima isian'),
 ])
 def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, message):
     form = {"schema": {"type": "object", "properties": schema, **extra}, "ui": {}}
@@ -107,6 +112,7 @@ def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, messa
     {"type": "string", "const": "x", "enum": ["x", "y"]},
     {"type": "array", "uniqueItems": True, "minItems": 2, "maxItems": 2,
      "items": {"type": "string", "enum": ["x", "y"]}},
+    {"type": "string", "maxLength": 0},  # not required: left empty, the step completes
 ])
 def test_a_narrow_field_that_some_value_satisfies_is_accepted(prop):
     check_form({"schema": {"type": "object", "properties": {"a": prop}}, "ui": {}}, set())
