@@ -72,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_ATTACHMENT_MAX_BYTES=environment.whole("ALUR_ATTACHMENT_MAX_BYTES",
                                                    MAX_ATTACHMENT_BYTES,
                                                    minimum=MIN_ATTACHMENT_BYTES),
-        ALUR_BACKUP_PATH=os.environ.get(
+        ALUR_BACKUP_PATH=environment.absolute_path(
             "ALUR_BACKUP_PATH", str(Path(app.instance_path) / "cadangan")),
         ALUR_LOG_FORMAT=environment.choice("ALUR_LOG_FORMAT", "json", environment.LOG_FORMATS),
         ALUR_LOG_LEVEL=environment.choice("ALUR_LOG_LEVEL", "INFO", environment.LOG_LEVELS,

@@ -68,6 +68,8 @@ def _tables(tmp_path) -> int:
     # It was made under the working folder (/ under systemd).
     ("ALUR_ATTACHMENTS_PATH", "relatif",
      "GAGAL: ALUR_ATTACHMENTS_PATH harus jalur mutlak (diawali /), bukan 'relatif'"),
+    ("ALUR_BACKUP_PATH", "cadangan",
+     "GAGAL: ALUR_BACKUP_PATH harus jalur mutlak (diawali /), bukan 'cadangan'"),
     # The operating system's reason in Indonesian, not "No such file or directory".
     ("ALUR_INSTANCE_PATH", "/proc/x",
      "GAGAL: ALUR_INSTANCE_PATH '/proc/x' tidak dapat dipakai sebagai folder: tidak ada\n"),
