@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 def second_change(session: Session, act: Callable[[Session], None],
                   refusals: tuple[type[BaseException], ...]) -> BaseException | None:
     """Run ``act(other session)`` and commit it in another thread while ``session`` holds
-    its uncommitted first change; commit ``session`` half a second later. Returns what
-    ``act`` raised of ``refusals``, or None when the second change went through."""
+    its uncommitted first change; commit ``session`` a second after ``act`` began (not
+    after the thread was asked to start: on a busy machine a thread can start later than
+    that, and the second change then simply followed the first). Returns what ``act``
+    raised of ``refusals``, or None when the second change went through."""
     outcome: list[BaseException | None] = []
+    began = threading.Event()
 
     def second() -> None:
         with Session(session.get_bind()) as other:
+            began.set()
             try:
                 act(other)
                 other.commit()
@@ -26,7 +30,8 @@ def second_change(session: Session, act: Callable[[Session], None],
 
     thread = threading.Thread(target=second)
     thread.start()
-    thread.join(timeout=0.5)  # the second waits for the first's locks
+    assert began.wait(timeout=30), "the second change did not begin"
+    thread.join(timeout=1)  # the second waits for the first's locks
     session.commit()
     thread.join(timeout=30)
     assert len(outcome) == 1, "the second change neither finished nor was refused"
