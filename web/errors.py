@@ -6,7 +6,6 @@ short message in the user's language (Indonesian unless they chose English).
 
 import sqlite3
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -34,6 +33,7 @@ from engine.errors import (
     ProcessFailure,
     TaskNotOpen,
 )
+from web import addresses
 from web.extensions import db
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -150,8 +150,9 @@ def _too_large() -> tuple[str, dict[str, str]]:
     message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
                       "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
                       size=f"{limit:g}".replace(".", ","))
-    referrer = urlsplit(request.referrer or "")
-    same_site = referrer.netloc == request.host and referrer.path.startswith("/")
+    referrer = addresses.split(request.referrer or "")
+    same_site = (referrer is not None and referrer.netloc == request.host
+                 and referrer.path.startswith("/"))
     return message, ({"back": referrer.path} if same_site else {})
 
 

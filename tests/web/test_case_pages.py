@@ -133,6 +133,11 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
                             data={"csrf_token": csrf_token(client.get(
                                 f"/proses/{started['id']}").get_data(True)), "komentar": "Dari tugas"})
     assert from_task.headers["Location"] == "/tugas/3#komentar"
+    unreadable = client.post(f"/proses/{started['id']}/komentar",
+                             headers={"Referer": "http://[::1/tugas/3"},
+                             data={"csrf_token": csrf_token(client.get(
+                                 f"/proses/{started['id']}").get_data(True)), "komentar": "Aneh"})
+    assert unreadable.headers["Location"] == f"/proses/{started['id']}#komentar", "not a 500"
     panitera_step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(
         client, "admin")).json["open_tasks"][0]["id"]
     login(client, "panitera")

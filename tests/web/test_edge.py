@@ -208,6 +208,11 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
     page = response.get_data(True)
     assert "satu lampiran paling besar 10 MB" in page  # the limit, said to the official
     assert '<a href="/akun/">Kembali ke halaman sebelumnya</a>' in page
+    unreadable = client.post("/akun/", data={"csrf_token": token,
+                                              "full_name": "x" * (2 * 1024 * 1024)},
+                             headers={"Referer": "http://[::1/akun/"})
+    assert unreadable.status_code == 413, "a Referer no address parser reads is no 500"
+    assert "Kembali ke halaman sebelumnya" not in unreadable.get_data(True)
 
 
 def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):

@@ -95,6 +95,20 @@ def test_bad_settings_name_the_field_and_store_nothing(app, client):
         assert db.session.scalars(select(Setting)).all() == []
 
 
+def test_addresses_no_parser_reads_are_refused_beside_their_field(app, client):
+    login(client, "admin")
+    for base_url, webhook_url in (("http://[::1", "http://[abc"), ("https://[abc]/", "http://a]b/"),
+                                  ("https://alur.go.id:99999", "https://chat.go.id:x/hook"),
+                                  ("https://:443", "http:///hook")):
+        response = _post(client, {**FORM, "smtp_base_url": base_url, "webhook_url": webhook_url})
+        page = response.get_data(True)
+        assert response.status_code == 422, (base_url, webhook_url)
+        assert 'id="smtp_base_url-error">Alamat Alur harus diawali http' in page, base_url
+        assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page, webhook_url
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+
+
 def test_overlong_odd_or_clashing_settings_are_refused_beside_their_field(app, client):
     login(client, "admin")
     response = _post(client, {

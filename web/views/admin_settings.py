@@ -4,7 +4,6 @@ import re
 from datetime import date
 from itertools import pairwise
 from typing import Any
-from urllib.parse import urlparse
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -13,6 +12,7 @@ from flask_login import current_user
 from engine import settings
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
+from web import addresses
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 
@@ -72,13 +72,13 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     if not EMAIL.fullmatch(smtp["sender"]):
         errors.setdefault("smtp_sender", gettext(
             "Alamat pengirim harus satu alamat surel, mis. alur@pn-contoh.go.id."))
-    base = urlparse(smtp["base_url"])
-    if smtp["base_url"] and (base.scheme not in ("http", "https") or not base.netloc
+    base = addresses.split(smtp["base_url"])
+    if smtp["base_url"] and (not addresses.web_address(smtp["base_url"])
                              or base.query or base.fragment):
         errors["smtp_base_url"] = gettext(
             "Alamat Alur harus diawali http:// atau https://, mis. https://alur.pn-contoh.go.id.")
     url = form.get("webhook_url", "").strip()
-    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
+    if url and not addresses.web_address(url):
         errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https://.")
     multiples = _multiples(form.get("multiples", ""), errors)
     timezone = form.get("timezone", "Asia/Jakarta")

@@ -4,7 +4,6 @@ history and diagram, comments, and cancelling it."""
 import re
 from datetime import datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -26,6 +25,7 @@ from engine.paging import MAX_PER_PAGE
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from engine.time.duration import duration_words
+from web import addresses
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
@@ -212,8 +212,9 @@ def _comment_page(instance_id: int) -> str:
     """Back to the task or process page the comment was written on; after a refused post
     the browser is on a POST-only address (``…/komentar``, ``…/lampiran``), which a
     redirect cannot reopen (405), so the process page instead."""
-    came_from = urlsplit(request.referrer or "")
-    if came_from.netloc == request.host and COMMENTED_PAGE.fullmatch(came_from.path):
+    came_from = addresses.split(request.referrer or "")
+    if (came_from is not None and came_from.netloc == request.host
+            and COMMENTED_PAGE.fullmatch(came_from.path)):
         return came_from.path
     return url_for("instances.show", instance_id=instance_id)
 
