@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
-from flask_babel import gettext, lazy_gettext, lazy_pgettext
+from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 
 from engine import settings
 from engine.people.access import requester_only
@@ -166,8 +166,9 @@ def recipients_text(usernames: list[str], people: dict[str, str]) -> str:
         return gettext("tidak ada yang dapat diberi tahu")
     names = ", ".join(people.get(name, name) for name in usernames[:SHOWN_RECIPIENTS])
     if len(usernames) > SHOWN_RECIPIENTS:
-        return gettext("diberitahukan kepada %(names)s dan %(count)d lainnya", names=names,
-                       count=len(usernames) - SHOWN_RECIPIENTS)
+        return ngettext("diberitahukan kepada %(names)s dan %(num)d lainnya",
+                        "diberitahukan kepada %(names)s dan %(num)d lainnya",
+                        len(usernames) - SHOWN_RECIPIENTS, names=names)
     return gettext("diberitahukan kepada %(names)s", names=names)
 
 

@@ -148,11 +148,20 @@ def _round_the_clock(session: Session, steps: set[tuple[int, str]]) -> set[tuple
             if catalogs[definition]["tasks"].get(step, {}).get("round_the_clock")}
 
 
-def unread_count(session: Session, user: User) -> int:
-    """How many of the user's notifications are unread: one COUNT over the
-    ``(user_id, read_at)`` index."""
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+def unread_count(session: Session, user: User, *, kind: str | None = None,
+                 process_key: str | None = None) -> int:
+    """How many of the user's notifications are unread, of ``kind`` and ``process_key``
+    only when given (as :func:`page_for_user`): one COUNT, over the ``(user_id, read_at)``
+    index when neither is given.
+
+    Raises:
+        ValueError: an unknown ``kind``.
+    """
+    if kind is None and process_key is None:
+        return session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return session.scalar(select(func.count()).select_from(
+        _matching(user, True, kind, process_key).subquery())) or 0
 
 
 def _matching(user: User, unread_only: bool, kind: str | None,

@@ -199,3 +199,16 @@ def test_a_ticket_reads_its_status_and_priority_in_english(app, client):
     page = client.get(f"/tiket/{ticket['id']}").get_data(True)
     assert '<dd id="ticket-status">received</dd>' in page and "<dd>critical</dd>" in page
     assert 'class="ticket-status">received</td>' in client.get("/tiket/").get_data(True)
+
+
+def test_counts_of_one_read_singular_in_english_and_plural_otherwise(app, client):
+    login(client, "prakom")
+    _choose_language(client, "en")
+    _start(client, "Server mati")
+    assert "<p>1 process · Download:" in client.get("/proses/").get_data(True)
+    found = client.get("/proses/baru?cari=gangguan+server").get_data(True)
+    assert 'data-template-one="__N__ SOP matches"' in found
+    assert 'data-template-other="__N__ SOPs match">1 SOP matches</p>' in found
+    assert "SOPs you can start" not in found and re.search(
+        r">You can start \d+ SOPs</p>", client.get("/proses/baru").get_data(True))
+    assert "this list has 1 page.</span>" in client.get("/proses/?halaman=9").get_data(True)

@@ -308,6 +308,9 @@ def test_marking_all_read_in_a_filtered_view_marks_only_what_it_shows(app, clien
                 json={"assignee": "prakom"})
     page = client.get("/notifikasi/?jenis=penugasan").get_data(True)
     assert "Tandai semua yang tersaring dibaca" in page
+    assert '<p class="notice-summary">1 notifikasi · 1 belum dibaca</p>' in page, "not 2"
+    assert '<p class="notice-summary">0 notifikasi</p>' in client.get(
+        "/notifikasi/?jenis=eskalasi").get_data(True), "nothing unread under this filter"
     client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page), "jenis": "penugasan",
                                           "kembali": "/notifikasi/?jenis=penugasan"})
     unread = _items(client.get("/notifikasi/?status=belum").get_data(True))

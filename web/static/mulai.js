@@ -25,7 +25,8 @@
       group.hidden = visible === 0;
       shown += visible;
     });
-    count.textContent = count.getAttribute("data-template").replace("__N__", String(shown));
+    var template = count.getAttribute(shown === 1 ? "data-template-one" : "data-template-other");
+    count.textContent = template.replace("__N__", String(shown));
     if (none) { none.hidden = shown !== 0; }
   }
 

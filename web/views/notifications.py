@@ -57,6 +57,8 @@ def index() -> Any:
     return render_template(
         "notifications/index.html", items=[(item, show(item)) for item in items],
         total=total, page=page, pages=total_pages, args=args,
+        unread=notifications.unread_count(db.session, current_user, kind=filters["kind"],
+                                          process_key=filters["process_key"]),
         listing=Page(items=items, total=total, page=page, per_page=per_page), kinds=FILTER_LABELS,
         sops=sop_choices(), back=_here(args, page))
 

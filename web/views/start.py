@@ -4,7 +4,7 @@ start, grouped and searchable, their total Waktu in words, and where a new insta
 from typing import Any
 
 from flask import render_template, url_for
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import format_decimal, gettext, lazy_gettext, ngettext
 
 from engine.bpmn.forms import fields
 from engine.models import ProcessInstance
@@ -21,10 +21,10 @@ def total_words(total: TotalWaktu) -> str:
     working time (a working day is an office day; hours never carry into days);
     ``tanpa waktu tetap`` when no step has one."""
     hours, minutes = divmod(round(total.minutes), 60)
-    parts = [ngettext("%(n)s bulan", "%(n)s bulan", total.months, n=_amount(total.months))
-             if total.months else "",
-             ngettext("%(n)s hari kerja", "%(n)s hari kerja", total.days, n=_amount(total.days))
-             if total.days else "",
+    parts = [ngettext("%(n)s bulan", "%(n)s bulan", _plural_count(total.months),
+                      n=format_decimal(total.months)) if total.months else "",
+             ngettext("%(n)s hari kerja", "%(n)s hari kerja", _plural_count(total.days),
+                      n=format_decimal(total.days)) if total.days else "",
              gettext("%(n)s jam", n=hours) if hours else "",
              gettext("%(n)s menit", n=minutes) if minutes else ""]
     text = " ".join(filter(None, parts))
@@ -68,5 +68,7 @@ def after_start(instance: ProcessInstance) -> str:
     return url_for("instances.show", instance_id=instance.id)
 
 
-def _amount(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+def _plural_count(value: float) -> int:
+    """The whole number a plural form is chosen by: ``value`` itself when whole, else 2
+    (English says "1.5 working days", as it says "2")."""
+    return int(value) if float(value).is_integer() else 2
