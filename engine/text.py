@@ -1,8 +1,10 @@
 """What counts as blank in a typed text: the one place every required text field (a step's
 Catatan, a form's text, a title, a cancel reason, a comment, a name) decides it; and what
-counts as a number typed in a URL's parameter."""
+counts as a number or a date typed in a URL's parameter or a form."""
 
+import re
 import unicodedata
+from datetime import date
 
 # Characters that show nothing although they are no space to str.strip(): the fillers that
 # render as blank (Hangul fillers, the blank Braille pattern).
@@ -41,3 +43,19 @@ def is_digits(text: str) -> bool:
     also takes other scripts' digits ("١٢", fullwidth "１２"), which ``int()`` reads: a page,
     year or table number in a URL is written in 0–9 only."""
     return text.isascii() and text.isdecimal()
+
+
+# A date as forms and URLs write it (TTTT-BB-HH): ``date.fromisoformat`` alone also reads
+# "20261220" and week dates ("2026W513", "2026-W51-3"), which nobody typing a date meant.
+WRITTEN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def written_date(text: str) -> date:
+    """``text`` (``"2026-12-24"``) as the date it writes.
+
+    Raises:
+        ValueError: any other form, or a day the calendar does not have (2026-02-30).
+    """
+    if not WRITTEN_DATE.fullmatch(text):
+        raise ValueError(f"bukan tanggal TTTT-BB-HH: {text[:20]!r}")
+    return date.fromisoformat(text)

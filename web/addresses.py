@@ -9,10 +9,12 @@ from urllib.parse import SplitResult, urlsplit
 
 def split(address: str) -> SplitResult | None:
     """``address`` split into scheme, host, path, query and fragment; None when it cannot be
-    read as an address (a bracketed host that is not an IPv6 address, an unclosed bracket)."""
+    read as an address (a bracketed host that is not an IPv6 address, an unclosed bracket,
+    a port that is not 1–65535)."""
     try:
         parts = urlsplit(address)
-        parts.port
+        if parts.port == 0:  # reading the port also refuses ":99999" and ":x"
+            return None
     except ValueError:
         return None
     return parts

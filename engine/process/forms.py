@@ -8,14 +8,14 @@ HTML form arrive as text and are first read into their JSON types (``read_posted
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.bpmn.forms import fields
-from engine.text import trimmed
+from engine.text import trimmed, written_date
 
 _FORMATS = FormatChecker()
 # A number typed into a form: ASCII digits, a point or comma for decimals; not "nan",
@@ -41,9 +41,8 @@ def kept_exactly(value: Any) -> bool:
     return math.isfinite(value) and abs(value) < MAX_NUMBER
 
 
-# The shapes the README promises (TTTT-BB-HH; a date, "T", hours and minutes): Python's
-# fromisoformat alone also reads "20261220" and "2026-W51-3".
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The shape the README promises for a date-time (a date, "T", hours and minutes): Python's
+# fromisoformat alone also reads "20261220T0800" and "2026-W51-3T08:00".
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2})?")
 
@@ -75,7 +74,7 @@ def within_years(value: str) -> bool:
 @_FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     return not isinstance(value, str) or (
-        bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value)))
+        bool(written_date(value)))
 
 
 @_FORMATS.checks("date-time", raises=ValueError)

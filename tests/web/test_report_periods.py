@@ -37,6 +37,10 @@ def test_index_and_default_period(client, history):
      'Dari: "kemarin" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
     ("periode=rentang&dari=2026-01-01&sampai=9999-12-31",
      'Sampai: "9999-12-31" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=20260101&sampai=2026-01-31",
+     'Dari: "20260101" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=2026-01-01&sampai=2026W053",
+     'Sampai: "2026W053" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
     ("periode=rentang&dari=0001-01-01&sampai=0001-01-01",
      'Dari: "0001-01-01" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
 ])

@@ -109,6 +109,25 @@ def test_addresses_no_parser_reads_are_refused_beside_their_field(app, client):
         assert db.session.scalars(select(Setting)).all() == []
 
 
+def test_calendar_lines_take_only_what_the_form_asks_for(app, client):
+    login(client, "admin")
+    for field, text, message in (
+            ("added", "20261230 Libur", "Baris 1: tanggal harus berbentuk TTTT-BB-HH"),
+            ("added", "2026-12-30 Libur\n2026W535 Libur", "Baris 2: tanggal harus berbentuk"),
+            ("added", "2026-12-30 " + "k" * 201, "Baris 1: keterangan paling banyak 200 karakter."),
+            ("removed", "2026-12-24 dibatalkan", "Baris 1: tulis satu tanggal saja, tanpa keterangan."),
+            ("removed", "2026-W52-4", "Baris 1: tanggal harus berbentuk TTTT-BB-HH"),
+            ("ramadan", "20270208 20270309", "Baris 1: tulis")):
+        response = _post(client, {**FORM, field: text})
+        assert response.status_code == 422, (field, text)
+        assert f'id="{field}-error">{message}' in response.get_data(True).replace("&#39;", "'"), text
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []
+    assert _post(client, {**FORM, "added": "2026-12-30\t" + "k" * 200}).status_code == 302
+    with app.app_context():
+        assert settings.get(db.session, "calendar")["added"] == {"2026-12-30": "k" * 200}
+
+
 def test_overlong_odd_or_clashing_settings_are_refused_beside_their_field(app, client):
     login(client, "admin")
     response = _post(client, {

@@ -1,7 +1,6 @@
 """Administration: office settings — SMTP, webhook, escalation chain, business calendar."""
 
 import re
-from datetime import date
 from itertools import pairwise
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask_login import current_user
 
 from engine import settings
 from engine.settings import MAX_ESCALATION_LEVELS
+from engine.text import written_date
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web import addresses
 from web.extensions import clock, db
@@ -26,6 +26,7 @@ MAX_RAMADAN_DAYS = 31
 # One address, as an SMTP server takes it in MAIL FROM.
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 WHOLE = re.compile(r"[0-9]{1,9}")
+MAX_HOLIDAY_NOTE = 200
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -162,7 +163,7 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
         if not line.strip():
             continue
         try:
-            start, end = (date.fromisoformat(part) for part in line.split())
+            start, end = (written_date(part) for part in line.split())
             # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
             if end < start or (end - start).days + 1 > MAX_RAMADAN_DAYS or not (
                     CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
@@ -186,9 +187,10 @@ def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        day, _, note = line.strip().partition(" ")
+        day, *rest = line.split(None, 1)
+        note = rest[0] if rest else ""
         try:
-            found = date.fromisoformat(day)
+            found = written_date(day)
             if not CALENDAR_YEARS[0] <= found.year <= CALENDAR_YEARS[1]:
                 raise ValueError
         except ValueError:
@@ -199,5 +201,13 @@ def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str
             errors[field] = gettext("Baris %(number)d: tanggal %(day)s sudah ditulis di baris "
                                     "lain.", number=number, day=found.isoformat())
             continue
-        days[found.isoformat()] = note.strip()[:200]
+        if note.strip() and field == "removed":
+            errors[field] = gettext("Baris %(number)d: tulis satu tanggal saja, tanpa keterangan.",
+                                    number=number)
+            continue
+        if len(note.strip()) > MAX_HOLIDAY_NOTE:
+            errors[field] = gettext("Baris %(number)d: keterangan paling banyak %(max)d karakter.",
+                                    number=number, max=MAX_HOLIDAY_NOTE)
+            continue
+        days[found.isoformat()] = note.strip()
     return days

@@ -35,7 +35,7 @@ from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
-from engine.text import is_digits
+from engine.text import is_digits, written_date
 from engine.time.periods import (
     PERIOD_KINDS,
     Period,
@@ -310,7 +310,7 @@ def _period(kind: str | None = None) -> Period:
 
 def _date_field(name: str, label: str) -> date:
     try:
-        day = date.fromisoformat(request.args.get(name, ""))
+        day = written_date(request.args.get(name, ""))
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
