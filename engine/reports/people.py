@@ -260,20 +260,19 @@ def figure_query(person: User, period: Period, figure: str, *, sop: str | None =
 
     Args:
         figure: "tugas" (steps done, of SOP ``sop`` or of all),
-            "terlambat" (done late, of SOP ``sop``), "langkah" (step ``step`` of ``sop``),
+            "terlambat" (done late, of SOP ``sop`` or of all), "langkah" (step ``step`` of ``sop``),
             "mttr" (incidents of ``sop`` at ``priority``), "eskalasi", "notifikasi".
 
     Raises:
         ValueError: another figure.
     """
     mine = (StepFact.performer_id == person.id, StepFact.completed_at >= period.start,
-            StepFact.completed_at < period.end)
+            StepFact.completed_at < period.end,
+            *((StepFact.process_key == sop,) if sop is not None and figure != "langkah" else ()))
     if figure == "tugas":
-        query = select(StepFact.instance_id).where(
-            *mine, *((StepFact.process_key == sop,) if sop is not None else ()))
+        query = select(StepFact.instance_id).where(*mine)
     elif figure == "terlambat":
-        query = select(StepFact.instance_id).where(
-            *mine, StepFact.process_key == sop, StepFact.on_time.is_(False))
+        query = select(StepFact.instance_id).where(*mine, StepFact.on_time.is_(False))
     elif figure == "langkah":
         query = select(StepFact.instance_id).where(
             *mine, StepFact.process_key == sop, StepFact.bpmn_id == step)

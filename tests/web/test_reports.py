@@ -185,7 +185,16 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     assert f'/proses/{history["E"]}"' in critical and f'/proses/{history["G"]}"' in critical
     assert f'/proses/{history["F"]}"' not in critical
     assert "angka=eskalasi" in html and "angka=notifikasi" in html
-    assert client.get(f"/laporan/orang/prakom/proses?angka=lain&{Q4}").status_code == 404
+    unknown = client.get(f"/laporan/orang/prakom/proses?angka=lain&{Q4}")
+    assert unknown.status_code == 400
+    assert ("Angka &#34;lain&#34; tidak dikenal; pilih tugas, terlambat, langkah, mttr, "
+            "eskalasi, notifikasi.") in unknown.get_data(True)
+    every_late = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&{Q4}").get_data(True)
+    assert "(3 baris, 20 per halaman)" in every_late, "late steps of every SOP (1 + 2)"
+    past = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&sop=sop_uji&halaman=99&{Q4}")
+    page = past.get_data(True)
+    assert "Halaman 99 kosong: daftar ini punya 1 halaman." in page
+    assert "Tidak ada proses di balik angka ini" not in page and "<table" not in page
 
 
 def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(

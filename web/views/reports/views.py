@@ -44,6 +44,7 @@ from engine.time.periods import (
     period_containing,
 )
 from web.access import access
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
@@ -207,12 +208,14 @@ def person(username: str) -> Any:
 @bp.get("/orang/<username>/proses")
 @login_required
 def person_instances(username: str) -> Any:
-    """The instances behind one figure of a person's report (``angka`` in ``FIGURES``)."""
+    """The instances behind one figure of a person's report (``angka`` in ``FIGURES``; another
+    is 400 naming it)."""
     period = _period()
     user = _visible_person(username)
     figure = request.args.get("angka", "")
     if figure not in FIGURES:
-        abort(404)
+        refuse_parameter("angka", gettext('Angka "%(value)s" tidak dikenal; pilih %(figures)s.',
+                                          value=figure[:20], figures=", ".join(FIGURES)))
     ids = report_people.figure_query(
         user, period, figure, sop=request.args.get("sop"), step=request.args.get("langkah"),
         priority=request.args.get("prioritas"))
