@@ -62,20 +62,6 @@ def band(share: float | None) -> str:
     return next(name for lowest, name in BANDS if share >= lowest)
 
 
-def minutes_text(minutes: float | None) -> str:
-    """``2 jam 5 menit kerja`` for a count of office minutes (rounded), ``—`` for None."""
-    if minutes is None:
-        return "—"
-    hours, rest = divmod(max(round(minutes), 0), 60)
-    parts = [f"{n} {unit}" for n, unit in ((hours, "jam"), (rest, "menit")) if n]
-    return (" ".join(parts) or "0 menit") + " kerja"
-
-
-def percent_text(share: float | None) -> str:
-    """``83,3 %`` for a share of 0.8333, ``—`` for None (Indonesian decimal comma)."""
-    return "—" if share is None else f"{100 * share:.1f} %".replace(".", ",")
-
-
 def instant(value: datetime | None) -> int | None:
     """An aware moment as microseconds since 1970-01-01 UTC (None stays None):
     ``WorkingMinutes`` compares and subtracts these integers instead of building hundreds

@@ -31,13 +31,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.models import EscalationFact, InstanceFact, ProcessDefinition, StepFact
 from engine.process.deploy import active_definitions
-from engine.reports.basis import (
-    band,
-    count_where,
-    minutes_text,
-    nearest_rank_counted,
-    percent_text,
-)
+from engine.reports.basis import band, count_where, nearest_rank_counted
 from engine.roles import KNOWN_ROLES, supervisor_of
 from engine.time.calendar import WorkCalendar
 from engine.time.periods import Period
@@ -223,13 +217,13 @@ def _number(no: Any) -> tuple[int, str]:
 @dataclass(frozen=True)
 class Tabel7Row:
     """One row of "Tabel 7 Monitoring Pelaksanaan SOP" (Permenpan RB 35/2012): the SOP
-    (Prosedur) with its measured figures; ``catatan`` says them in words. Penilaian
+    (Prosedur) with its measured figures (``web.views.reports.catatan`` says them in words
+    for the Catatan column). Penilaian
     (berjalan dengan baik / tidak), Tindakan and Paraf are for the assessor to fill."""
 
     no: int
     prosedur: str
     performance: SopPerformance
-    catatan: str
 
 
 def tabel7(session: Session, calendar: WorkCalendar, period: Period) -> list[Tabel7Row]:
@@ -239,28 +233,5 @@ def tabel7(session: Session, calendar: WorkCalendar, period: Period) -> list[Tab
     definitions = sorted(active_definitions(session), key=lambda d: d.name.lower())
     for number, definition in enumerate(definitions, start=1):
         performance = sop_performance(session, calendar, definition.key, period)
-        rows.append(Tabel7Row(no=number, prosedur=performance.name, performance=performance,
-                              catatan=catatan(performance)))
+        rows.append(Tabel7Row(no=number, prosedur=performance.name, performance=performance))
     return rows
-
-
-def catatan(performance: SopPerformance) -> str:
-    """The measured figures of an SOP in words, for Tabel 7's Catatan column."""
-    p = performance
-    if not (p.started or p.finished or p.running or p.cancelled):
-        return "Tidak ada proses pada periode ini."
-    parts = [(f"Proses: {p.started} dimulai, {p.finished} selesai, "
-              + (f"{p.cancelled} dibatalkan, " if p.cancelled else "")
-              + f"{p.running} masih berjalan di akhir periode.")]
-    if p.with_deadline:
-        parts.append(f"Tepat waktu {percent_text(p.on_time_share)} ({p.on_time} dari "
-                     f"{p.with_deadline} langkah berbatas waktu).")
-    if p.cycle_median_minutes is not None:
-        parts.append(f"Median waktu siklus {minutes_text(p.cycle_median_minutes)}.")
-    slowest = p.slowest
-    if slowest is not None:
-        parts.append(f"Langkah paling lambat: {slowest.no}. {slowest.name} (median "
-                     f"{minutes_text(slowest.median_minutes)}; Waktu {slowest.waktu or '—'}).")
-    if p.escalations:
-        parts.append(f"Eskalasi: {p.escalations}.")
-    return " ".join(parts)

@@ -184,3 +184,29 @@ def test_an_sop_document_with_a_long_sop_number_does_not_scroll_the_page(server,
     """Only the step table scrolls on a phone (its own box); the identitas wraps."""
     admin_page.goto(f"{server}/sop/backup_database_sipp/versi/1")
     assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+# Words of a report table's headings that Chromium broke across lines ("Eskala|si").
+BROKEN_WORDS = """() => [...document.querySelectorAll("table.report th")].flatMap(th => {
+  const text = th.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) { return []; }
+  const broken = [];
+  for (const word of text.data.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(text, word.index);
+    range.setEnd(text, word.index + word[0].length);
+    const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+    if (lines.size > 1) { broken.push(word[0]); }
+  }
+  return broken;
+})"""
+
+
+def test_report_headings_keep_their_words_whole_on_a_desktop(server, admin_page):
+    """At 1280 px a heading wraps between words; a table wider than the page scrolls in its
+    own box instead of breaking "Eskalasi" or "berbatas" in the middle."""
+    for url in (f"/laporan/sop/{IT}?periode=tahun&tahun=2026", "/laporan/orang/admin",
+                "/laporan/tabel7"):
+        admin_page.goto(server + url)
+        assert admin_page.locator("table.report th").count() > 5, url
+        assert admin_page.evaluate(BROKEN_WORDS) == [], url

@@ -3,6 +3,7 @@ the numbers the page shows (the hand-made history of tests/report_history.py).""
 
 import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -256,8 +257,12 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
     shown = assert_exports_match(client, "/laporan/tabel7?tahun=2026&semester=2", "&")
     rows = {row[1]: row for row in shown["Tabel 7"]}
     assert rows["SOP Uji"][2:4] == [None, None]  # Penilaian left to the assessor
-    assert rows["SOP Uji"][4].startswith("Proses: 3 dimulai, 2 selesai, 1 masih berjalan")
-    assert "Langkah paling lambat: 2. Memeriksa konsep" in rows["SOP Uji"][4]
+    assert rows["SOP Uji"][4] == (
+        "Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. "
+        "Tepat waktu 50,0 % (2 dari 4 langkah berbatas waktu). "
+        "Median waktu siklus 2 jam 30 menit kerja. "
+        "Langkah paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; "
+        "Waktu Relatif). Eskalasi: 4.")
     assert rows["Penanganan Permintaan Layanan TI"][4] == "Tidak ada proses pada periode ini."
     figures = {row[1]: row for row in shown["Angka terukur"]}
     assert figures["SOP Uji"][2:] == ["Semester II 2026", 3, 2, 1, 0, 50.0, 150,
@@ -292,8 +297,24 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                  '<th scope="colgroup" colspan="2">Assessment</th>',
                  '<th scope="col">Running well</th><th scope="col">Not running well</th>',
                  '<option value="2" selected>II (July–December)</option>',
-                 '<h2 id="h-figures">Measured figures</h2>', "<p>Assessor,</p>"):
+                 '<h2 id="h-figures">Measured figures</h2>', "<p>Assessor,</p>",
+                 (">Processes: 3 started, 2 finished, 1 still running at the end of the period. "
+                  "On time 50.0 % (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
+                  "of working time. Slowest step: 2. Memeriksa konsep (median 2 h 10 min of "
+                  "working time; Waktu Relatif). Escalations: 4.<"), ">No process in this period.<"):
         assert text in tabel7, text
+    official = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode()
+    assert "Proses: 3 dimulai, 2 selesai" in official and "Processes" not in official
+    chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', page).group(1))
+    assert chart["names"] == {"median": "Median (working minutes)", "p90": "P90 (working minutes)",
+                              "standard": "Waktu / Mutu Baku (working minutes)",
+                              "axis": "working minutes"}
+    person = client.get("/laporan/orang/prakom?periode=bulan&tahun=2026&bulan=5").get_data(True)
+    assert '<td data-label="Period">May 2026</td>' in person
+    mttr = client.get(f"/laporan/orang/prakom?{Q4}").get_data(True)
+    assert ">no priority</td>" in mttr and "tanpa prioritas</td>" not in mttr
+    backwards = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-02-01&sampai=2026-01-01")
+    assert "Date range (From–To): the end date is before the start date." in backwards.get_data(True)
     assert "Berjalan dengan baik" not in tabel7
 
     exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv")
@@ -311,7 +332,11 @@ def test_english_pages_and_indonesian_exports(app, client, history):
         "Median (menit kerja)", "P90 (menit kerja)", "Berbatas waktu", "Tepat waktu",
         "Tepat waktu (%)", "Eskalasi"]
     shown = normalised(page_tables(page))
-    assert normalised(csv_tables(client, f"/laporan/sop/sop_uji?{Q4}", shown)) == shown
+    exported = normalised(csv_tables(client, f"/laporan/sop/sop_uji?{Q4}", shown))
+    assert (shown["Ringkasan"][0][1], exported["Ringkasan"][0][1]) == (
+        "Quarter IV 2026", "Triwulan IV 2026"), "the period in each one's language"
+    exported["Ringkasan"][0][1] = "Quarter IV 2026"
+    assert exported == shown
     form = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode("utf-8")
     assert form.startswith("\ufeffNo;Prosedur;Penilaian: berjalan dengan baik;")
     plain = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv&sep=,").data

@@ -15,14 +15,14 @@
       data: {
         labels: chart.labels,
         datasets: [
-          { label: "Median (menit kerja)", data: chart.median, backgroundColor: "#0b5cad" },
-          { label: "P90 (menit kerja)", data: chart.p90, backgroundColor: "#8cb8e8" },
-          { label: "Waktu / Mutu Baku (menit kerja)", data: chart.standard, backgroundColor: "#a40e26" }
+          { label: chart.names.median, data: chart.median, backgroundColor: "#0b5cad" },
+          { label: chart.names.p90, data: chart.p90, backgroundColor: "#8cb8e8" },
+          { label: chart.names.standard, data: chart.standard, backgroundColor: "#a40e26" }
         ]
       },
       options: {
         indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { beginAtZero: true, title: { display: true, text: "menit kerja" } } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: chart.names.axis } } },
         plugins: { legend: { position: "top" } }
       }
     });

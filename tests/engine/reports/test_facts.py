@@ -124,7 +124,7 @@ def test_sop_reports_equal_the_recomputation(session):
         for row in sop.tabel7(session, CALENDAR, period):
             expected = report_oracle.sop_performance(session, CALENDAR, row.performance.key,
                                                      period)
-            assert (row.performance, row.catatan) == (expected, sop.catatan(expected))
+            assert row.performance == expected
     assert compared > 50  # most periods had finished instances to measure
 
 

@@ -38,7 +38,7 @@ from sqlalchemy import event, select
 
 from engine.models import HumanTask
 from engine.process.instances import cancel_instance, start_instance
-from engine.reports.basis import WorkingMinutes, band, instant, minutes_text, nearest_rank
+from engine.reports.basis import WorkingMinutes, band, instant, nearest_rank
 from engine.reports.people import NO_PRIORITY, figure_instances, person_report
 from engine.reports.sop import sop_performance, tabel7
 from engine.time.calendar import WorkCalendar
@@ -105,8 +105,8 @@ def test_an_instance_cancelled_after_the_period_was_running_at_its_end(session, 
         "bulan", 2026, 12, "Asia/Jakarta"))
     assert december.cancelled == 1
     [_, uji] = tabel7(session, CALENDAR, calendar_period("semester", 2026, 2, "Asia/Jakarta"))
-    assert uji.catatan.startswith(
-        "Proses: 4 dimulai, 2 selesai, 1 dibatalkan, 1 masih berjalan di akhir periode.")
+    assert (uji.performance.started, uji.performance.finished, uji.performance.cancelled,
+            uji.performance.running) == (4, 2, 1, 1)
 
 
 def test_a_sop_s_steps_are_read_in_one_pass_on_one_index(session, history):
@@ -193,18 +193,12 @@ def test_tabel7_prefills_the_measured_figures(session, history):
     rows = tabel7(session, CALENDAR, calendar_period("semester", 2026, 2, "Asia/Jakarta"))
     assert [(r.no, r.prosedur) for r in rows] == [(1, "Penanganan Gangguan Server"),
                                                  (2, "SOP Uji")]
-    assert rows[1].catatan == (
-        "Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. "
-        "Tepat waktu 50,0 % (2 dari 4 langkah berbatas waktu). "
-        "Median waktu siklus 2 jam 30 menit kerja. "
-        "Langkah paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; "
-        "Waktu Relatif). Eskalasi: 4.")
     server = rows[0].performance
     # Cycles [90, 140, 150]; K2 durations [60, 120, 140] are the slowest.
     assert (server.finished, server.cycle_median_minutes, server.slowest.bpmn_id) == (
         3, 140, "Kegiatan_2")
     empty = tabel7(session, CALENDAR, calendar_period("semester", 2026, 1, "Asia/Jakarta"))
-    assert [r.catatan for r in empty] == ["Tidak ada proses pada periode ini."] * 2
+    assert [r.performance.started + r.performance.running for r in empty] == [0, 0]
 
 
 def test_nearest_rank_percentiles():
@@ -219,9 +213,6 @@ def test_nearest_rank_percentiles():
 def test_bands_and_words():
     assert [band(s) for s in (1.0, 0.9, 0.8999, 0.75, 0.5, 0.4999, 0.0, None)] == [
         "baik", "baik", "cukup", "cukup", "kurang", "buruk", "buruk", "tanpa_data"]
-    assert minutes_text(150) == "2 jam 30 menit kerja"
-    assert minutes_text(0) == "0 menit kerja"
-    assert minutes_text(None) == "—"
 
 
 def test_periods_are_local_half_open_intervals():

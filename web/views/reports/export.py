@@ -4,7 +4,8 @@ A report page renders the same ``Table`` objects it exports, so a page, its CSV 
 XLSX hold the same numbers. A table's title and headings are Indonesian, whatever the
 user's language: the exports are official documents. The page shows them translated
 (``Table.caption`` and ``Table.labels``). Values are ``str``, ``int``, ``float`` or None ("—": no
-figure); a ``TimeStandard`` (an ISO 8601 duration) reads in words on the page. On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
+figure); a ``TimeStandard`` (an ISO 8601 duration) reads in words on the page, a ``Words``
+in the user's language. On the page a float reads with a decimal comma (``83,3``); in the XLSX as numbers
 and empty cells. The XLSX holds every table of a report, one sheet each; a CSV holds one
 table (headings, then rows), chosen by its number. The CSV is for Excel set to Indonesian:
 ``;`` between cells, decimal commas (``83,3``) and a byte-order mark; ``sep=","`` gives the
@@ -18,6 +19,7 @@ XLSX as a string cell with Excel's quote prefix — never as a formula.
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -106,6 +108,25 @@ class TimeStandard(str):
         made = super().__new__(cls, duration)
         made.round_the_clock = round_the_clock
         return made
+
+
+class Words(str):
+    """A sentence or label Alur writes in a report cell: the Indonesian text itself, which
+    the exports write as it is, and ``page()``, the same in the user's language for the page
+    (``web.views.reports.page_words.page_cell``): a period, Tabel 7's Catatan."""
+
+    page: Callable[[], str]
+
+    def __new__(cls, indonesian: str, page: Callable[[], str]) -> Self:
+        made = super().__new__(cls, indonesian)
+        made.page = page
+        return made
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for ``make messages`` (pybabel's default ``N_`` keyword) and keep it
+    untranslated: tables hold Indonesian texts, the page translates them when it shows them."""
+    return text
 
 
 def cell_text(value: Any) -> str:

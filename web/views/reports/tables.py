@@ -15,16 +15,18 @@ from engine.reports.basis import BAND_LABELS
 from engine.reports.people import PersonReport
 from engine.reports.sop import SopPerformance, Tabel7Row
 from engine.time.periods import Period
-from web.views.reports.export import Table
+from web.views.reports.catatan import catatan_cell
+from web.views.reports.export import N_, Table, Words
+from web.views.reports.period_words import period_label
 
 # ``link(figure, **arguments)``: the URL of the instances behind a person's figure.
 Linker = Callable[..., str]
 
 
-def N_(text: str) -> str:
-    """Mark ``text`` for ``make messages`` (pybabel's default ``N_`` keyword) and keep it
-    untranslated: tables hold Indonesian texts, the page translates them when it shows them."""
-    return text
+def period_cell(period: Period) -> Words:
+    """A report's period in a cell: the engine's Indonesian label for the exports, the
+    user's language on the page."""
+    return Words(period.label, lambda: period_label(period))
 
 
 def percent(share: float | None) -> float | None:
@@ -39,7 +41,7 @@ def sop_tables(report: SopPerformance) -> list[Table]:
         N_("Masih berjalan"), N_("Dibatalkan"), N_("Median waktu siklus (menit kerja)"),
         N_("P90 waktu siklus (menit kerja)"), N_("Langkah berbatas waktu"),
         N_("Langkah tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi")])
-    summary.add([report.name, report.period.label, report.started, report.finished,
+    summary.add([report.name, period_cell(report.period), report.started, report.finished,
                  report.running, report.cancelled, report.cycle_median_minutes, report.cycle_p90_minutes,
                  report.with_deadline, report.on_time, percent(report.on_time_share),
                  report.escalations])
@@ -75,7 +77,7 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
         N_("Nama"), N_("Pengguna"), N_("Periode"), N_("Langkah selesai"), N_("Berbatas waktu"),
         N_("Tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi atas langkahnya"),
         N_("Notifikasi eskalasi diterima")])
-    summary.add([report.full_name, report.username, report.period.label, report.done,
+    summary.add([report.full_name, report.username, period_cell(report.period), report.done,
                  report.with_deadline, report.on_time, percent(report.on_time_share),
                  report.escalations, report.notified],
                 [None, None, None, link("tugas"), None, None, None, link("eskalasi"),
@@ -117,9 +119,9 @@ def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:
         N_("Median langkah paling lambat (menit kerja)"), N_("Eskalasi")])
     for row in rows:
         p = row.performance
-        form.add([row.no, row.prosedur, "", "", row.catatan, "", ""])
+        form.add([row.no, row.prosedur, "", "", catatan_cell(p), "", ""])
         slowest = p.slowest
-        figures.add([row.no, row.prosedur, period.label, p.started, p.finished, p.running,
+        figures.add([row.no, row.prosedur, period_cell(period), p.started, p.finished, p.running,
                      p.cancelled, percent(p.on_time_share), p.cycle_median_minutes,
                      f"{slowest.no}. {slowest.name}" if slowest else None,
                      slowest.median_minutes if slowest else None, p.escalations])

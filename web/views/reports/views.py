@@ -21,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext, lazy_gettext, lazy_pgettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -37,6 +37,7 @@ from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
 from engine.text import is_digits, written_date
 from engine.time.periods import (
+    MAX_RANGE_DAYS,
     PERIOD_KINDS,
     Period,
     calendar_period,
@@ -48,10 +49,10 @@ from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
-from web.time_words import working_text
 from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.downloads import check_parameters, download, downloadable, export_links
-from web.views.reports.page_words import page_cell, page_percent
+from web.views.reports.page_words import page_cell, page_minutes, page_percent
+from web.views.reports.period_words import period_label
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
@@ -66,33 +67,12 @@ LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
           "kurang": lazy_gettext("50–74,9 % tepat waktu"),
           "buruk": lazy_gettext("< 50 % tepat waktu"),
           "tanpa_data": lazy_gettext("tanpa data atau tanpa batas waktu")}
-MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
-          lazy_pgettext("month", "Maret"), lazy_pgettext("month", "April"),
-          lazy_pgettext("month", "Mei"), lazy_pgettext("month", "Juni"),
-          lazy_pgettext("month", "Juli"), lazy_pgettext("month", "Agustus"),
-          lazy_pgettext("month", "September"), lazy_pgettext("month", "Oktober"),
-          lazy_pgettext("month", "November"), lazy_pgettext("month", "Desember"))
-ROMAN = ("I", "II", "III", "IV")
 
 
 bp.app_template_filter("angka_laporan")(page_cell)
 
 
-@bp.app_template_filter("periode")
-def period_label(period: Period) -> str:
-    """``period.label`` in the user's language (the engine writes it, and the tables and
-    exports keep it, in Indonesian): ``Triwulan IV 2026``, ``23 November 2026 – ...``."""
-    if period.kind == "rentang":
-        return f"{_day(period.first)} – {_day(period.last)}"
-    if period.kind == "bulan":
-        return f"{MONTHS[period.number - 1]} {period.year}"
-    if period.kind == "tahun":
-        return gettext("Tahun %(year)s", year=period.year)
-    if period.kind == "semester":
-        return gettext("Semester %(number)s %(year)s", number=ROMAN[period.number - 1],
-                       year=period.year)
-    return gettext("Triwulan %(number)s %(year)s", number=ROMAN[period.number - 1],
-                   year=period.year)
+bp.app_template_filter("periode")(period_label)
 
 
 @bp.get("/")
@@ -144,7 +124,10 @@ def sop(key: str) -> Any:
     chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
              "median": [s.median_minutes for s in ordered],
              "p90": [s.p90_minutes for s in ordered],
-             "standard": [s.standard_minutes for s in ordered]}
+             "standard": [s.standard_minutes for s in ordered],
+             "names": {"median": gettext("Median (menit kerja)"), "p90": gettext("P90 (menit kerja)"),
+                       "standard": gettext("Waktu / Mutu Baku (menit kerja)"),
+                       "axis": gettext("menit kerja")}}
     return render_template("reports/sop.html", export_links=export_links(tables), report=report,
                            period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
 
@@ -285,11 +268,13 @@ def _period(kind: str | None = None) -> Period:
     if kind == "rentang":
         first = _date_field("dari", gettext("Dari"))
         last = _date_field("sampai", gettext("Sampai"))
-        try:
-            return custom_period(first, last, zone)
-        except ValueError as error:
-            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): %(problem)s.",
-                                      problem=str(error))) from None
+        if last < first:
+            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): tanggal akhir sebelum "
+                                      "tanggal awal."))
+        if (last - first).days >= MAX_RANGE_DAYS:
+            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): rentang paling panjang "
+                                      "%(days)d hari.", days=MAX_RANGE_DAYS))
+        return custom_period(first, last, zone)
     if kind not in PERIOD_KINDS:
         raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
                                   "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
@@ -352,24 +337,15 @@ def _short(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def _legend() -> dict[str, str]:
     """The heatmap's bands (``BAND_LABELS``' keys, in its order) in the user's language."""
     return {key: str(LEGEND[key]) for key in BAND_LABELS}
 
 
-def _minutes(minutes: float | None) -> str:
-    """``2 jam 5 menit kerja`` (``engine.reports.basis.minutes_text``), translated."""
-    return "—" if minutes is None else working_text(round(minutes))
-
-
 def _step_label(step: reports.StepStats) -> str:
     figures = {"no": step.no, "name": step.name, "share": page_percent(step.on_time_share),
                "on_time": step.on_time, "with_deadline": step.with_deadline,
-               "done": step.done, "median": _minutes(step.median_minutes),
+               "done": step.done, "median": page_minutes(step.median_minutes),
                "waktu": step.waktu or "—", "escalations": step.escalations}
     if step.with_deadline:
         return gettext("%(no)s. %(name)s: tepat waktu %(share)s (%(on_time)s dari "

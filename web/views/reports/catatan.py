@@ -1,0 +1,50 @@
+"""Tabel 7's Catatan (Permenpan RB 35/2012): an SOP's measured figures over a semester in
+words, in the language of the request; the table's cell holds it in Indonesian for the
+exports and in the user's language for the page (``export.Words``)."""
+
+from flask_babel import force_locale, gettext
+
+from engine.reports.sop import SopPerformance
+from web.views.reports.export import Words
+from web.views.reports.page_words import page_minutes, page_percent
+
+
+def catatan_cell(performance: SopPerformance) -> Words:
+    """The Catatan of ``performance``: Indonesian for the exports, the user's language on
+    the page (a request context is needed)."""
+    with force_locale("id"):
+        indonesian = catatan(performance)
+    return Words(indonesian, lambda: catatan(performance))
+
+
+def catatan(performance: SopPerformance) -> str:
+    """``Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. Tepat waktu 50,0 %
+    (2 dari 4 langkah berbatas waktu). Median waktu siklus 2 jam 30 menit kerja. Langkah
+    paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; Waktu Relatif).
+    Eskalasi: 4.``; a sentence is left out when its figure is absent or nil."""
+    p = performance
+    if not (p.started or p.finished or p.running or p.cancelled):
+        return gettext("Tidak ada proses pada periode ini.")
+    parts = [gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(running)d masih "
+                     "berjalan di akhir periode.", started=p.started, finished=p.finished,
+                     running=p.running) if not p.cancelled else
+             gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(cancelled)d "
+                     "dibatalkan, %(running)d masih berjalan di akhir periode.",
+                     started=p.started, finished=p.finished, cancelled=p.cancelled,
+                     running=p.running)]
+    if p.with_deadline:
+        parts.append(gettext("Tepat waktu %(share)s (%(on_time)d dari %(with_deadline)d "
+                             "langkah berbatas waktu).", share=page_percent(p.on_time_share),
+                             on_time=p.on_time, with_deadline=p.with_deadline))
+    if p.cycle_median_minutes is not None:
+        parts.append(gettext("Median waktu siklus %(time)s.",
+                             time=page_minutes(p.cycle_median_minutes)))
+    slowest = p.slowest
+    if slowest is not None:
+        parts.append(gettext("Langkah paling lambat: %(no)s. %(name)s (median %(time)s; "
+                             "Waktu %(waktu)s).", no=slowest.no, name=slowest.name,
+                             time=page_minutes(slowest.median_minutes),
+                             waktu=slowest.waktu or "—"))
+    if p.escalations:
+        parts.append(gettext("Eskalasi: %(count)d.", count=p.escalations))
+    return " ".join(parts)
