@@ -170,13 +170,13 @@ def unkept_fields() -> dict[str, str]:
     return g.get("unkept_fields", {})
 
 
-def _keep_own_text(own: frozenset[str]) -> list[str]:
+def _keep_own_text(own: frozenset[str]) -> list[tuple[str, str]]:
     """Take ``UNKEPT`` characters out of the form fields ``own`` (``EVERY_FIELD``: all),
-    noting them in ``g.unkept_fields``; return the values of the other fields."""
+    noting them in ``g.unkept_fields``; return the other fields as (name, value)."""
     others, kept, unkept = [], [], {}
     for name, value in request.form.items(multi=True):
         if EVERY_FIELD not in own and name not in own:
-            others.append(value)
+            others.append((name, value))
         elif UNKEPT.search(value):
             unkept[name] = gettext(
                 "Memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
@@ -194,42 +194,49 @@ def install_input_guards(app: Flask) -> None:
     """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
     (larger ones are answered 413 before they are read), and an ``UNKEPT`` character
     anywhere in the path, the query, the form or a JSON body is answered 400 in words,
-    before anything is stored; but in the form fields a view checks itself
-    (``checks_own_text``)."""
+    naming where in ``fields`` (``path``, a parameter, a form field, a JSON member as
+    ``data.gejala`` or ``items[0]``), before anything is stored; but in the form fields a
+    view checks itself (``checks_own_text``)."""
     limit = app.config["ALUR_MAX_BODY_BYTES"]
 
     def guard_input() -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = limit
-        texts = [request.path, *request.args.keys(), *request.args.values()]
+        texts = [("path", request.path), *request.args.items(multi=True),
+                 *((name, name) for name in request.args)]
         if request.method in ("POST", "PUT", "PATCH"):
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",
                           frozenset())
-            texts += [*request.form.keys(), *(_keep_own_text(own) if own else (
-                value for _, value in request.form.items(multi=True)))]
+            texts += [*((name, name) for name in request.form),
+                      *(_keep_own_text(own) if own else request.form.items(multi=True))]
             if request.is_json:
                 try:
-                    texts += list(_json_texts(request.get_json(silent=True)))
+                    texts += list(_json_texts(request.get_json(silent=True), ""))
                 except RecursionError:  # nested deeper than Python parses
                     abort(400)
-        if any(UNKEPT.search(text) for text in texts):
+        where = {UNKEPT.sub("?", name[:100]) or "body": gettext(
+            "memuat karakter kendali yang tidak dapat disimpan")
+            for name, text in texts if UNKEPT.search(text)}
+        if where:
             abort(make_response(error_response(400, "bad_request", gettext(
                 "Teks memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
-                "dokumen lain); hapus karakter itu lalu kirim lagi."))))
+                "dokumen lain); hapus karakter itu lalu kirim lagi."), fields=where)))
 
     # First of all: the CSRF check (Flask-WTF) reads the form too, and must not read a body
     # larger than the limit before the limit is set.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_input)
 
 
-def _json_texts(value: Any) -> Iterator[str]:
-    """Every string (keys included) in a parsed JSON value."""
+def _json_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string (keys included) in a parsed JSON value, with where it is (``path``:
+    ``""`` for the whole body, ``data.gejala``, ``items[0]``)."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield str(key)
-            yield from _json_texts(item)
+            member = f"{path}.{key}" if path else str(key)
+            yield member, str(key)
+            yield from _json_texts(item, member)
     elif isinstance(value, list):
-        for item in value:
-            yield from _json_texts(item)
+        for index, item in enumerate(value):
+            yield from _json_texts(item, f"{path}[{index}]")

@@ -235,14 +235,24 @@ def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
 
 def test_nul_characters_and_deep_json_are_answered_400(client):
     headers = api_token(client, "prakom")
-    for body in ({"process_key": "penanganan_gangguan_server", "title": "a\u0000b"},
-                 {"process_key": "x", "title": "t", "data": {"k\u0000": 1}}):
-        assert client.post("/api/v1/instances", json=body, headers=headers).status_code == 400
+    unkept = "memuat karakter kendali yang tidak dapat disimpan"
+    for body, where in (({"process_key": "penanganan_gangguan_server", "title": "a\u0000b"},
+                         {"title": unkept}),
+                        ({"process_key": "x", "title": "t", "data": {"k\u0000": 1}},
+                         {"data.k?": unkept}),
+                        ({"process_key": "x", "title": "t\u0007", "data": {"c": ["ok", "\u0000"]}},
+                         {"title": unkept, "data.c[1]": unkept}),
+                        (["\u0000"], {"[0]": unkept})):
+        refused = client.post("/api/v1/instances", json=body, headers=headers)
+        assert refused.status_code == 400
+        assert refused.json["error"]["fields"] == where, "named where it is"
     deep = "[" * 100_000 + "]" * 100_000
     assert client.post("/api/v1/instances", data=deep, content_type="application/json",
                        headers=headers).status_code == 400
     assert client.get("/laporan/sop/%00").status_code == 400
     assert client.get("/?cari=%00").status_code == 400
+    assert client.get("/api/v1/tasks?q=%00", headers=headers).json["error"]["fields"] == {
+        "q": unkept}
 
 
 def test_guessing_the_current_password_on_an_open_session_is_limited_like_logins(client):
