@@ -9,7 +9,7 @@ address, together for both routes; past the limit the answer is 429 with
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import Flask, Response, abort, g, make_response, request
@@ -211,23 +211,30 @@ def install_input_guards(app: Flask) -> None:
                       *(_keep_own_text(own) if own else request.form.items(multi=True))]
             if request.is_json:
                 try:
-                    texts += list(_json_texts(request.get_json(silent=True), ""))
+                    texts += list(json_texts(request.get_json(silent=True), ""))
                 except RecursionError:  # nested deeper than Python parses
                     abort(400)
-        where = {UNKEPT.sub("?", name[:100]) or "body": gettext(
-            "memuat karakter kendali yang tidak dapat disimpan")
-            for name, text in texts if UNKEPT.search(text)}
-        if where:
-            abort(make_response(error_response(400, "bad_request", gettext(
-                "Teks memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
-                "dokumen lain); hapus karakter itu lalu kirim lagi."), fields=where)))
+        refuse_unkept(texts)
 
     # First of all: the CSRF check (Flask-WTF) reads the form too, and must not read a body
     # larger than the limit before the limit is set.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_input)
 
 
-def _json_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def refuse_unkept(texts: Iterable[tuple[str, str]]) -> None:
+    """Answer 400 ``bad_request`` when a text of ``texts`` (``(where, text)``) holds an
+    ``UNKEPT`` character, naming each such place in ``fields``; raised before anything is
+    stored. Also for JSON a view parses itself (a multipart ``data`` part)."""
+    where = {UNKEPT.sub("?", name[:100]) or "body": gettext(
+        "memuat karakter kendali yang tidak dapat disimpan")
+        for name, text in texts if UNKEPT.search(text)}
+    if where:
+        abort(make_response(error_response(400, "bad_request", gettext(
+            "Teks memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
+            "dokumen lain); hapus karakter itu lalu kirim lagi."), fields=where)))
+
+
+def json_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
     """Every string (keys included) in a parsed JSON value, with where it is (``path``:
     ``""`` for the whole body, ``data.gejala``, ``items[0]``)."""
     if isinstance(value, str):
@@ -236,7 +243,7 @@ def _json_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
         for key, item in value.items():
             member = f"{path}.{key}" if path else str(key)
             yield member, str(key)
-            yield from _json_texts(item, member)
+            yield from json_texts(item, member)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _json_texts(item, f"{path}[{index}]")
+            yield from json_texts(item, f"{path}[{index}]")

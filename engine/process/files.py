@@ -75,7 +75,7 @@ def sweep(session: Session, folder: Path, every_file: bool = False) -> int:
         stem, _, suffix = entry.name.partition(".")
         if not entry.is_file() or not _NAME.match(stem):
             continue
-        if f".{suffix}" == PARTIAL and time.time() - entry.stat().st_mtime > STALE_PARTIAL_SECONDS:
+        if f".{suffix}" == PARTIAL and _age(entry) > STALE_PARTIAL_SECONDS:
             settled += _unlink(Path(entry.path))
         elif f".{suffix}" == PENDING:
             pending.append(stem)
@@ -88,6 +88,15 @@ def sweep(session: Session, folder: Path, every_file: bool = False) -> int:
         if stem not in recorded:
             settled += _unlink(folder / stem)
     return settled
+
+
+def _age(entry: os.DirEntry[str]) -> float:
+    """Seconds since ``entry`` was last written; 0 when it is gone already (an upload
+    that became pending, or was rolled back, between the listing and this look)."""
+    try:
+        return time.time() - entry.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _recorded(session: Session, names: list[str]) -> set[str]:

@@ -149,7 +149,21 @@ def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, st
                              content_type="multipart/form-data",
                              data={"data": "{}", "lampiran": (io.BytesIO(b"MZ"), "a.exe")})
     assert wrong_type.status_code == 422 and "lampiran" in wrong_type.json["error"]["fields"]
+    unkept = "memuat karakter kendali yang tidak dapat disimpan"
+    # Written as JSON escapes inside the part, past the door's look at the raw form.
+    for part, where in (('{"catatan": "\\ud800"}', {"data.catatan": unkept}),
+                        ('{"catatan": "a\\u0007b"}', {"data.catatan": unkept}),
+                        ('{"k\\u0001": 1}', {"data.k?": unkept})):
+        refused = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                              content_type="multipart/form-data",
+                              data={"data": part, "lampiran": (io.BytesIO(b"x"), "a.txt")})
+        assert (refused.status_code, refused.json["error"]["fields"]) == (400, where), part
+    deep = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       content_type="multipart/form-data", data={"data": "[" * 100_000})
+    assert (deep.status_code, deep.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})
     assert app_count(app, Attachment) == 0
+    task = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
+    assert task["state"] == "open", "nothing completed"
 
 
 def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, prakom,
@@ -190,6 +204,21 @@ def test_comments_on_an_instance(app, client, prakom, started):
     listed = client.get(path, headers=prakom).json
     assert ([c["text"] for c in listed["items"]], listed["total"]) == (["Sudah dicek"], 1)
     assert app_count(app, Comment) == 1
+    # CR LF counts once, as on the page: 2,000 characters as the page's textarea counts them.
+    typed = "y" * 1998 + "\r\nz"
+    crlf = client.post(path, headers=prakom, json={"text": typed})
+    assert (crlf.status_code, crlf.json["text"]) == (201, typed.replace("\r\n", "\n"))
+    note = "y" * 1000 + "\r\n" + "z" * 999
+    for sent_as in ({"json": {"data": {"catatan": note}}},
+                    {"content_type": "multipart/form-data",
+                     "data": {"data": '{"catatan": "%s"}' % note.replace("\r\n", "\\r\\n")}}):
+        instance = client.post("/api/v1/instances", headers=prakom,
+                               json={"process_key": SERVER, "title": "Baris baru"}).json
+        task_id = instance["open_tasks"][0]["id"]
+        sent = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, **sent_as)
+        assert sent.status_code == 200, (sent_as, sent.json)
+        history = client.get(f"/api/v1/instances/{instance['id']}/history", headers=prakom).json
+        assert history["items"][-1]["note"] == note.replace("\r\n", "\n")
 
 
 def test_notifications_marked_read_one_and_all(app, client, prakom, kasubbag, started):

@@ -25,7 +25,9 @@ from web.api.schemas_work import (
     TaskQuery,
 )
 from web.api.views import instance_brief, task_json
+from web.edge import json_texts, refuse_unkept
 from web.errors import error_response
+from web.form_request import lines_as_typed
 from web.extensions import clock, db
 from web.filters import end_of_office_day
 from web.views.case import attach_posted
@@ -153,11 +155,13 @@ def _refuse_unknown_parts(declared: list[dict[str, Any]]) -> None:
 
 def _multipart_data() -> dict[str, Any]:
     try:
-        data = json.loads(request.form.get("data") or "{}")
-    except ValueError:
+        data = lines_as_typed(json.loads(request.form.get("data") or "{}"))
+        texts = list(json_texts(data, "data"))
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
         data = None
     if not isinstance(data, dict):
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
                            fields={"data": ["harus objek JSON"]})
+    refuse_unkept(texts)  # written as \u escapes in the part, unseen at the door
     return data
 
