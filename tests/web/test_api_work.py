@@ -3,6 +3,7 @@ with files, comments, attachments, notifications' read state, Plh/Plt, SOP versi
 every list is paged (``page``, ``per_page`` up to 100, ``total``)."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -211,7 +212,7 @@ def test_comments_on_an_instance(app, client, prakom, started):
     note = "y" * 1000 + "\r\n" + "z" * 999
     for sent_as in ({"json": {"data": {"catatan": note}}},
                     {"content_type": "multipart/form-data",
-                     "data": {"data": '{"catatan": "%s"}' % note.replace("\r\n", "\\r\\n")}}):
+                     "data": {"data": json.dumps({"catatan": note})}}):
         instance = client.post("/api/v1/instances", headers=prakom,
                                json={"process_key": SERVER, "title": "Baris baru"}).json
         task_id = instance["open_tasks"][0]["id"]

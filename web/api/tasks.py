@@ -27,9 +27,9 @@ from web.api.schemas_work import (
 from web.api.views import instance_brief, task_json
 from web.edge import json_texts, refuse_unkept
 from web.errors import error_response
-from web.form_request import lines_as_typed
 from web.extensions import clock, db
 from web.filters import end_of_office_day
+from web.form_request import lines_as_typed
 from web.views.case import attach_posted
 
 TAG = "tugas"
