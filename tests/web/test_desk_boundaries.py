@@ -92,8 +92,11 @@ def test_a_process_of_another_sop_behind_a_ticket_address_is_not_found(app, clie
             found = client.get(f"/api/v1/tickets/{instance_id}", headers=headers)
             assert (found.status_code, found.json["error"]["message"]) == (
                 404, f"Tiket #{instance_id} tidak ditemukan."), instance_id
-    rated = client.post(f"/api/v1/instances/{rkt}/rating", headers=me, json={"score": 5})
-    assert rated.status_code == 404
+    for instance_id in (rkt, missing):
+        rated = client.post(f"/api/v1/instances/{instance_id}/rating", headers=me,
+                            json={"score": 5})
+        assert (rated.status_code, rated.json["error"]["message"]) == (
+            404, f"Tiket #{instance_id} tidak ditemukan."), "the same words: no number learnt"
     login(client, "pegawai")
     for instance_id in (rkt, missing):  # the requester is told of a ticket, never a process
         page = client.get(f"/tiket/{instance_id}")

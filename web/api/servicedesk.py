@@ -7,7 +7,6 @@ from flask import g, jsonify
 
 from engine.desk import ratings, tickets
 from engine.paging import Page
-from engine.process import instances
 from engine.process.deploy import active_rows
 from web.access import access
 from web.api import bp
@@ -84,7 +83,7 @@ def rate_instance(instance_id: int) -> Any:
     """The requester's rating: 201; 403 anyone else; 409 not completed or rated already;
     422 score outside 1-5."""
     body = load_body(RatingCreate())
-    instance = instances.get_instance(db.session, instance_id)
+    instance = tickets.get_ticket(db.session, instance_id)
     rating = ratings.rate(db.session, clock(), instance, g.user, body["score"],
                           body["comment"])
     db.session.commit()
