@@ -256,6 +256,21 @@ def test_the_requester_files_and_cancels_a_tiket_while_officials_keep_proses(app
     assert "Proses LTI-2026-0002 &#34;Server&#34; dimulai." in opened.get_data(True)
     assert opened.request.path.startswith("/proses/")
     assert "Batalkan proses" in admin.get(opened.request.path).get_data(True)
+    # An official with a role who files a ticket at the front door cancels it on its page
+    # and is led back there, told of his ticket (not the process page he may also open).
+    kasubbag = app.test_client()
+    login(kasubbag, "kasubbag")
+    form = kasubbag.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    filed = kasubbag.post("/tiket/ajukan", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(form), "process_key": LTI, "title": "Proyektor",
+        **START_DATA[LTI]})
+    ticket_page = kasubbag.get(filed.headers["Location"]).get_data(True)
+    assert "Batalkan tiket" in ticket_page and 'name="dari" value="tiket"' in ticket_page
+    back = kasubbag.post(f"{filed.headers['Location'].replace('/tiket/', '/proses/')}/batalkan",
+                         data={"csrf_token": csrf_token(ticket_page), "reason": "Tidak jadi",
+                               "dari": "tiket"}, follow_redirects=True)
+    assert back.request.path == filed.headers["Location"]
+    assert "Tiket LTI-2026-0003 dibatalkan." in back.get_data(True)
 
 
 def test_a_message_with_a_control_character_is_refused_beside_it_with_the_text_kept(

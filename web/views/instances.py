@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
+from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from engine.time.duration import duration_words
@@ -222,12 +223,15 @@ def _comment_page(instance_id: int) -> str:
 @bp.post("/<int:instance_id>/batalkan")
 @login_required
 def cancel(instance_id: int) -> Any:
-    """Cancel from the process page, or from his ticket page by a requester who may not
-    open the process page (README "Layanan TI"); back to the page it came from."""
+    """Cancel from the process page, or from his ticket page (``dari=tiket``; always for a
+    requester who may not open the process page) by its requester (README "Layanan TI");
+    back to the page it came from, in its words."""
     instance = instances.get_instance(db.session, instance_id)
-    on_ticket = not access().may_view_instance(instance)
-    if on_ticket and not access().may_follow_ticket(instance):
+    may_view = access().may_view_instance(instance)
+    if not may_view and not access().may_follow_ticket(instance):
         abort(403)
+    on_ticket = not may_view or (request.form.get("dari") == "tiket"
+                                 and instance.definition.key in REQUESTER_PROCESSES)
     try:
         instances.cancel_instance(db.session, clock(), instance_id, current_user,
                                   request.form.get("reason", ""))
