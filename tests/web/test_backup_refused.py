@@ -156,6 +156,9 @@ def test_verify_restores_into_a_scratch_database_and_compares_counts(
     result = runner.invoke(args=["backup", "--verify", str(tampered)])
     assert result.exit_code == 1
     assert "berbeda dari manifest: attachments 2 ≠ 1" in result.output
+    missing = runner.invoke(args=["backup", "--verify", str(tmp_path / "tidak-ada")])
+    assert missing.exit_code == 2, "a folder that is not there is a usage error, as restore's"
+    assert f"Folder '{tmp_path / 'tidak-ada'}' tidak ada." in missing.output
 
 
 def _no_scratch_restore(*_):
