@@ -18,8 +18,9 @@ def test_add_user_then_log_in_and_change_roles(app, client):
     assert result.exit_code == 0, result.output
     assert "pengguna budi dibuat (Prakom)" in result.output
     assert login(client, "budi", "rahasia-budi-1").status_code == 302
-    result = runner.invoke(args=["user", "roles", "budi", "Prakom", "Kasubbag"])
+    result = runner.invoke(args=["user", "roles", "budi", "Prakom", "Kasubbag", "Prakom"])
     assert result.exit_code == 0, result.output
+    assert "peran budi: Prakom, Kasubbag\n" in result.output, "each role once, as stored"
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "budi"))
         assert (user.role_names, user.email) == ({"Prakom", "Kasubbag"}, "budi@pn.go.id")

@@ -66,7 +66,7 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
-    click.echo(f"pengguna {user.username} dibuat ({', '.join(roles) or 'tanpa peran'})")
+    click.echo(f"pengguna {user.username} dibuat ({_listed(roles)})")
 
 
 @user_group.command("roles", help=(
@@ -86,7 +86,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
-    click.echo(f"peran {user.username}: {', '.join(roles) or 'tanpa peran'}")
+    click.echo(f"peran {user.username}: {_listed(roles)}")
 
 
 @user_group.command("disable", help=(
@@ -121,3 +121,9 @@ def reset_password_command(username: str) -> None:
         raise refused(error) from None
     db.session.commit()
     click.echo(f"kata sandi sementara {user.username} (dicetak sekali ini): {password}")
+
+
+def _listed(roles: tuple[str, ...]) -> str:
+    """``Prakom, Kasubbag`` as stored: each role once, in the order given (``--role Prakom
+    --role Prakom`` stores one); ``tanpa peran`` for none."""
+    return ", ".join(dict.fromkeys(roles)) or "tanpa peran"
