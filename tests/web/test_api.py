@@ -104,6 +104,17 @@ def test_start_instance_with_bad_body_is_422_and_stores_nothing(app, client, pra
     assert app_count(app, ProcessInstance) == 0
 
 
+def test_starting_an_sop_that_is_not_deployed_is_422_naming_process_key(app, client, prakom):
+    """As the page's Mulai Proses (README: "kunci yang tidak ada: 422"), not a 404 as if
+    the address were wrong."""
+    response = client.post("/api/v1/instances", headers=prakom,
+                           json={"process_key": "tidak_ada", "title": "x"})
+    message = 'SOP "tidak_ada" belum dideploy atau belum diaktifkan.'
+    assert (response.status_code, response.json["error"]["code"]) == (422, "invalid_request")
+    assert response.json["error"]["fields"] == {"process_key": [message]}
+    assert app_count(app, ProcessInstance) == 0
+
+
 def test_inbox_task_detail_claim_and_complete(client, prakom, started):
     inbox = client.get("/api/v1/tasks", headers=prakom).json
     assert [t["instance_id"] for t in inbox] == [started["id"]]

@@ -8,6 +8,7 @@ from typing import Any
 from flask import g, jsonify, request
 
 from engine.bpmn import bundle
+from engine.errors import NotFound
 from engine.numbers import grouped
 from engine.process import case, instances, lists, tasks
 from engine.process.deploy import (
@@ -20,7 +21,14 @@ from engine.process.deploy import (
 from web.access import access
 from web.api import bp
 from web.api.auth import issue_token, token_required
-from web.api.common import load_body, load_query, page_answer, page_json, page_list
+from web.api.common import (
+    RequestError,
+    load_body,
+    load_query,
+    page_answer,
+    page_json,
+    page_list,
+)
 from web.api.openapi import doc
 from web.api.schemas import (
     HistorySchema,
@@ -164,8 +172,12 @@ def list_instances() -> Any:
 @token_required
 def start_instance() -> Any:
     body = load_body(_CREATE)
-    instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
-                                        title=body["title"], user=g.user, data=body["data"])
+    try:
+        instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
+                                            title=body["title"], user=g.user, data=body["data"])
+    except NotFound as unknown:  # a key in the body, not the address: 422, as the page
+        raise RequestError(422, "invalid_request", unknown.message,
+                           fields={"process_key": [unknown.message]}) from None
     db.session.flush()
     # Built before the commit, which would expire what it reads. A new instance's human
     # tasks are the ones its start opened, which the unit of work holds.
