@@ -267,12 +267,12 @@ def figure_query(person: User, period: Period, figure: str, *, sop: str | None =
         ValueError: another figure.
     """
     mine = (StepFact.performer_id == person.id, StepFact.completed_at >= period.start,
-            StepFact.completed_at < period.end,
-            *((StepFact.process_key == sop,) if sop is not None and figure != "langkah" else ()))
+            StepFact.completed_at < period.end)
+    of_sop = (StepFact.process_key == sop,) if sop is not None else ()
     if figure == "tugas":
-        query = select(StepFact.instance_id).where(*mine)
+        query = select(StepFact.instance_id).where(*mine, *of_sop)
     elif figure == "terlambat":
-        query = select(StepFact.instance_id).where(*mine, StepFact.on_time.is_(False))
+        query = select(StepFact.instance_id).where(*mine, *of_sop, StepFact.on_time.is_(False))
     elif figure == "langkah":
         query = select(StepFact.instance_id).where(
             *mine, StepFact.process_key == sop, StepFact.bpmn_id == step)

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from flask import request
 from sqlalchemy import select
 
 from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution
@@ -220,6 +221,15 @@ def test_comments_on_an_instance(app, client, prakom, started):
         assert sent.status_code == 200, (sent_as, sent.json)
         history = client.get(f"/api/v1/instances/{instance['id']}/history", headers=prakom).json
         assert history["items"][-1]["note"] == note.replace("\r\n", "\n")
+
+
+def test_a_json_body_is_read_as_typed_once_per_request(app):
+    """The edge, the rate limiter and the view each ask for the body: the CR LF reading is
+    worked out once, the same object each time."""
+    with app.test_request_context("/api/v1/x", method="POST", json={"t": ["a\r\nb", 1]}):
+        first = request.get_json()
+        assert first == {"t": ["a\nb", 1]}
+        assert request.get_json() is first and request.get_json(silent=True) is first
 
 
 def test_notifications_marked_read_one_and_all(app, client, prakom, kasubbag, started):
