@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import request
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution
 from tests.conftest import mini_bpmn
@@ -160,6 +161,11 @@ def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, st
                               content_type="multipart/form-data",
                               data={"data": part, "lampiran": (io.BytesIO(b"x"), "a.txt")})
         assert (refused.status_code, refused.json["error"]["fields"]) == (400, where), part
+    twice = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                        content_type="multipart/form-data",
+                        data=MultiDict([("data", '{"catatan": "a"}'), ("data", "{}")]))
+    assert (twice.status_code, twice.json["error"]["fields"]) == (
+        422, {"data": ["paling banyak 1 bagian data; 2 dikirim"]})
     deep = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
                        content_type="multipart/form-data", data={"data": "[" * 100_000})
     assert (deep.status_code, deep.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})

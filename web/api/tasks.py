@@ -154,6 +154,10 @@ def _refuse_unknown_parts(declared: list[dict[str, Any]]) -> None:
 
 
 def _multipart_data() -> dict[str, Any]:
+    parts = len(request.form.getlist("data"))
+    if parts > 1:  # which one the user meant is unknown: neither is taken
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                           fields={"data": [f"paling banyak 1 bagian data; {parts} dikirim"]})
     try:
         data = lines_as_typed(json.loads(request.form.get("data") or "{}"))
         texts = list(json_texts(data, "data"))
