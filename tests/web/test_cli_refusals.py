@@ -20,6 +20,7 @@ from tests.helpers.worker_cli import invoke_worker
 from web import create_app, environment
 from web.cli import startup
 from web.cli import worker as scheduler
+from web.extensions import db
 
 
 def _tables(tmp_path) -> int:
@@ -142,6 +143,22 @@ def test_serve_and_worker_say_once_that_the_database_cannot_be_reached(tmp_path,
     assert not result.stdout  # neither "Alur berjalan" nor the worker's interval
 
 
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_and_worker_refuse_a_database_alur_setup_never_prepared(tmp_path, command):
+    """They started on an empty database, the worker logging a traceback for each part of
+    every round, the pages answering 500: now one sentence naming what to run."""
+    (tmp_path / "instans").mkdir()
+    url = f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"
+    args = ("--bind", f"127.0.0.1:{free_port()}") if command == "serve" else ()
+    result = run_alur(tmp_path, command, *args)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (f"GAGAL: basis data (ALUR_DATABASE_URL) {url} belum berisi tabel "
+                             "Alur; jalankan alur setup (atau alur db upgrade) dulu.\n")
+    assert not result.stdout
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
 def test_the_worker_starts_once_the_database_can_be_opened(tmp_path, monkeypatch):
     folder = tmp_path / "belum-ada"  # an SQLite file cannot be opened in a missing folder
     monkeypatch.setenv("ALUR_INSTANCE_PATH", str(tmp_path / "instans"))
@@ -150,8 +167,13 @@ def test_the_worker_starts_once_the_database_can_be_opened(tmp_path, monkeypatch
     rounds = []
     monkeypatch.setattr(scheduler, "run", lambda app, stop: rounds.append(app))
     # The wait between tries makes the folder: the second try opens the database.
-    monkeypatch.setattr(startup, "time", SimpleNamespace(
-        monotonic=time.monotonic, sleep=lambda seconds: folder.mkdir(exist_ok=True)))
+    def make_database(seconds: float) -> None:
+        folder.mkdir(exist_ok=True)
+        with app.app_context():
+            db.create_all()
+
+    monkeypatch.setattr(startup, "time", SimpleNamespace(monotonic=time.monotonic,
+                                                         sleep=make_database))
     result = invoke_worker(app)
     assert result.exit_code == 0, result.output
     assert rounds == [app]

@@ -2,14 +2,16 @@
 seconds, until the database answers. A database that is not up yet (PostgreSQL starting
 after a reboot) is said once in a sentence, not in a traceback per part of every worker
 round; one that stays down ends the command with ``GAGAL`` and exit code 1, and systemd's
-``Restart=on-failure`` (deploy/systemd) starts it again ``RestartSec`` later.
+``Restart=on-failure`` (deploy/systemd) starts it again ``RestartSec`` later. A database
+that answers but holds no Alur tables (``alur setup`` never ran on it) ends the command at
+once with ``GAGAL`` naming what to run, instead of a traceback per part of every round.
 """
 
 import time
 
 import click
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,7 +30,8 @@ def wait_for_database(app: Flask, command: str) -> None:
 
     Raises:
         SystemExit: code 1 after ``GAGAL: …`` when the database did not answer within
-            ``app.config["ALUR_DATABASE_WAIT"]`` seconds (0: one try).
+            ``app.config["ALUR_DATABASE_WAIT"]`` seconds (0: one try), or answered without
+            Alur's tables.
     """
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
     wait = app.config["ALUR_DATABASE_WAIT"]
@@ -39,6 +42,10 @@ def wait_for_database(app: Flask, command: str) -> None:
         if cause is None:
             if said:
                 click.echo(f"{command}: basis data {url} dapat dihubungi; mulai.", err=True)
+            if not _prepared(app):
+                click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} belum berisi tabel "
+                           "Alur; jalankan alur setup (atau alur db upgrade) dulu.", err=True)
+                raise SystemExit(1)
             return
         if time.monotonic() + RETRY_SECONDS > deadline:
             waited = f" selama {wait:g} detik" if wait else ""
@@ -62,5 +69,15 @@ def _unreachable(app: Flask) -> str | None:
             return None
         except SQLAlchemyError as error:
             return database_words(error)
+        finally:
+            db.engine.dispose()
+
+
+def _prepared(app: Flask) -> bool:
+    """Whether the database holds Alur's tables (migrated, or made by ``db.create_all``)."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                return inspect(connection).has_table("process_instances")
         finally:
             db.engine.dispose()
