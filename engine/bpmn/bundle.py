@@ -7,7 +7,9 @@ disk: nothing is written), and sizes and counts are bounded.
 
 import io
 import json
+import lzma
 import zipfile
+import zlib
 from pathlib import Path
 
 from engine.errors import InvalidProcess
@@ -83,5 +85,12 @@ def _from_zip(name: str, data: bytes) -> list[tuple[str, bytes]]:
             if base and not base.startswith(".") and "__MACOSX" not in member.filename:
                 found.append((base, archive.read(member)))
         return found
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except NotImplementedError:  # e.g. AES (7-Zip) or another method zipfile cannot read
+        raise InvalidProcess([f'Berkas "{name[:200]}" memakai cara pemadatan yang tidak '
+                              "dapat dibaca; buat ZIP biasa (Deflate)."]) from None
+    except RuntimeError:  # zipfile's word for a member locked with a password
+        # (after NotImplementedError, which is a RuntimeError too)
+        raise InvalidProcess([f'Berkas "{name[:200]}" adalah ZIP berkata sandi; kirim ZIP '
+                              "tanpa kata sandi."]) from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, lzma.LZMAError):
         raise InvalidProcess([f'Berkas "{name[:200]}" bukan ZIP yang dapat dibaca.']) from None

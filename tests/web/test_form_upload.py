@@ -121,6 +121,61 @@ def test_a_zip_bundle_deploys(client):
     assert response.json["key"] == "sop_uji"
 
 
+def _zip(method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        for name, data in _files().items():
+            archive.writestr(name, data * 20)  # long enough to be compressed
+    return buffer.getvalue()
+
+
+def _encrypted(data: bytes) -> bytes:
+    """``data`` with each member's "encrypted" flag set (local header and central directory)."""
+    flagged = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = flagged.find(signature)
+        while at != -1:
+            flagged[at + offset] |= 1
+            at = flagged.find(signature, at + 4)
+    return bytes(flagged)
+
+
+def _unsupported_method(data: bytes) -> bytes:
+    """``data`` with each member's compression method 99 (AES, as 7-Zip writes it)."""
+    changed = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = changed.find(signature)
+        while at != -1:
+            changed[at + offset:at + offset + 2] = (99).to_bytes(2, "little")
+            at = changed.find(signature, at + 4)
+    return bytes(changed)
+
+
+def _damaged(data: bytes) -> bytes:
+    """``data`` with the first member's compressed bytes overwritten."""
+    start = 30 + int.from_bytes(data[26:28], "little") + int.from_bytes(data[28:30], "little")
+    return data[:start] + b"\xff" * 40 + data[start + 40:]
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda: _encrypted(_zip()), "adalah ZIP berkata sandi; kirim ZIP tanpa kata sandi."),
+    (lambda: _unsupported_method(_zip()),
+     "memakai cara pemadatan yang tidak dapat dibaca; buat ZIP biasa (Deflate)."),
+    (lambda: _damaged(_zip()), "bukan ZIP yang dapat dibaca."),
+    (lambda: _damaged(_zip(zipfile.ZIP_LZMA)), "bukan ZIP yang dapat dibaca."),
+    (lambda: _damaged(_zip(zipfile.ZIP_BZIP2)), "bukan ZIP yang dapat dibaca."),
+])
+def test_a_zip_that_cannot_be_unpacked_is_refused_in_words_and_nothing_is_stored(
+        app, client, make, problem):
+    """Each of these was a 500 (zipfile raises RuntimeError, NotImplementedError, zlib and
+    LZMA errors besides BadZipFile)."""
+    before = _stored(app)
+    response = _post(client, {"sop_uji.zip": make()})
+    assert (response.status_code, response.json["error"]["problems"]) == (
+        422, [f'Berkas "sop_uji.zip" {problem}'])
+    assert _stored(app) == before
+
+
 def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path):
     folder = tmp_path / "sop_uji"
     folder.mkdir()
