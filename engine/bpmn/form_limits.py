@@ -11,7 +11,8 @@ field and the keyword, as ``FormProblem`` is raised with them.
 import math
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from engine.bpmn.form_validator import FormValidator
+
 
 # The pairs of lower and upper bounds a field may give (README "Formulir").
 _LENGTHS = ("minLength", "maxLength")
@@ -103,7 +104,7 @@ def _choice_problem(name: str, prop: dict[str, Any]) -> str | None:
     if not common:
         return (f'kolom "{name}": {keywords} tidak punya nilai bersama; tidak ada pilihan '
                 "yang dapat diterima")
-    rules = Draft202012Validator({k: v for k, v in prop.items() if k not in _CHOICE_KEYWORDS})
+    rules = FormValidator({k: v for k, v in prop.items() if k not in _CHOICE_KEYWORDS})
     if not any(rules.is_valid(value) for value in common):
         return (f'kolom "{name}": tidak ada nilai {keywords} yang memenuhi aturan lain kolom '
                 "ini (mis. minLength, maximum); tidak ada pilihan yang dapat diterima")

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 
+from engine.bpmn.form_validator import FormValidator
 from engine.bpmn.forms import fields
 from engine.text import trimmed, written_date
 
@@ -104,8 +105,10 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
             cleaned[name] = value
     problems: dict[str, str] = {name: f'"{labels[name]}" harus {NUMBER_LIMIT}'
                                 for name, value in cleaned.items() if not kept_exactly(value)}
-    validator = Draft202012Validator(form["schema"], format_checker=_FORMATS)
-    for error in validator.iter_errors(cleaned):
+    validator = FormValidator(form["schema"], format_checker=_FORMATS)
+    # A NaN or an infinity (refused above) would raise inside jsonschema's own checks.
+    for error in validator.iter_errors({name: value for name, value in cleaned.items()
+                                        if name not in problems}):
         for name, message in _messages(error, labels, cleaned):
             problems.setdefault(name, message)
     for field in fields(form):

@@ -182,3 +182,36 @@ def test_a_bound_says_what_is_wrong_not_only_that_it_does_not_fit(app, client):
         "skor": '"Skor" harus kurang dari 10', "topik": '"Topik": pilih paling banyak 2'}
     with app.app_context():
         assert db.session.scalar(select(HumanTask.state).where(HumanTask.id == task)) == "open"
+
+
+def test_a_decimal_step_takes_its_multiples_and_no_number_is_a_500(app, client):
+    """jsonschema divides floats: 0.3 was no multiple of 0.1, and NaN or an infinity in a
+    field with multipleOf raised inside it (500) instead of being refused by name."""
+    step = {"type": "object", "properties": {
+        "persen": {"type": "number", "title": "Persen", "multipleOf": 0.1},
+        "nilai": {"type": "number", "title": "Nilai", "multipleOf": 0.5}}}
+    _deploy(client, step)
+    prakom = api_token(client, "prakom")
+    task = _start(client, prakom).json["open_tasks"][0]["id"]
+    limit = "harus angka terhingga di bawah 2^53 (9.007.199.254.740.992)"
+    for raw in ("NaN", "1e400", "-Infinity"):
+        body = f'{{"data": {{"persen": {raw}, "nilai": {raw}}}}}'
+        as_json = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, data=body,
+                              content_type="application/json")
+        as_part = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom,
+                              content_type="multipart/form-data",
+                              data={"data": body.removeprefix('{"data": ').removesuffix("}")})
+        for refused in (as_json, as_part):
+            assert (refused.status_code, refused.json["error"]["fields"]) == (422, {
+                "persen": f'"Persen" {limit}', "nilai": f'"Nilai" {limit}'}), raw
+    off = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "persen": 0.35, "nilai": 0.3}})
+    assert off.json["error"]["fields"] == {"persen": '"Persen" harus kelipatan 0,1',
+                                           "nilai": '"Nilai" harus kelipatan 0,5'}
+    with app.app_context():
+        assert db.session.scalar(select(HumanTask.state).where(HumanTask.id == task)) == "open"
+    done = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "persen": 0.3, "nilai": 2.5}})
+    assert done.status_code == 200, done.json
+    stored = done.json["instance"]["data"]
+    assert (stored["persen"], stored["nilai"]) == (0.3, 2.5)
