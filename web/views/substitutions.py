@@ -39,8 +39,11 @@ def index() -> Any:
     follows; every problem at once, beside its field; what was chosen is kept."""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        official = (_user(request.form.get("official", type=int)) if current_user.is_admin
-                    else current_user)
+        named = request.form.get("official", "").strip()
+        # An official's own form has his name only; another one named (a crafted request)
+        # is refused as the API refuses it, not recorded for the one who sent it.
+        official = _user(request.form.get("official", type=int)) if (
+            current_user.is_admin or named) else current_user
         starts_at, ends_at, unreadable = _period(request.form)
         try:
             substitution.record(
