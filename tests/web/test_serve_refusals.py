@@ -63,3 +63,22 @@ def test_serve_refuses_an_address_another_program_listens_on(tmp_path, given):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"GAGAL: {given} {address} sudah dipakai program lain\n"
     assert counts.read_bytes() == b"hitungan", "the metrics folder is left alone"
+
+
+@pytest.mark.parametrize("host, problem", [
+    ("192.0.2.1", "tidak dapat dipakai: alamat itu bukan milik mesin ini"),  # TEST-NET-1
+    ("999.1.1.1", "tidak dapat dipakai: nama host tidak dikenal"),
+    ("tidak-ada.invalid", "tidak dapat dipakai: nama host tidak dikenal"),
+])
+def test_serve_refuses_an_address_it_cannot_listen_on_before_touching_the_metrics(
+        tmp_path, host, problem):
+    """It said "Alur berjalan di …", emptied the metrics folder of the Alur already
+    running on this instance, then gunicorn failed in English and exit 1."""
+    counts = tmp_path / "instans" / "metrics" / "counter_1.db"
+    counts.parent.mkdir(parents=True)
+    counts.write_bytes(b"hitungan")
+    address = f"{host}:{free_port()}"
+    result = run_alur(tmp_path, "serve", ALUR_BIND=address)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"GAGAL: ALUR_BIND {address} {problem}\n"
+    assert counts.read_bytes() == b"hitungan"

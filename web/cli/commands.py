@@ -296,7 +296,7 @@ def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> s
 def serve_command(bind: str, workers: int | None, threads: int | None,
                   timer_loop: bool | None) -> None:
     """Serve with gunicorn, with the timer loop running inside the web process."""
-    from web.cli.serve import metrics_folder, refuse_taken_address, serve
+    from web.cli.serve import metrics_folder, refuse_unusable_address, serve
 
     if timer_loop is None:
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
@@ -305,7 +305,7 @@ def serve_command(bind: str, workers: int | None, threads: int | None,
 
     # First: a second alur serve of the same instance must not empty the metrics folder
     # the one already listening writes to.
-    refuse_taken_address(bind)
+    refuse_unusable_address(bind)
     metrics_folder(current_app._get_current_object())
     wait_for_database(current_app._get_current_object(), "alur serve")
     click.echo(f"Alur berjalan di http://{bind}")

@@ -73,43 +73,52 @@ def metrics_folder(app: Flask) -> Path:
     return folder
 
 
-def address_in_use(bind: str) -> bool:
-    """Whether another program already listens on ``bind`` (``HOST:PORT``, checked by
-    ``environment.address_problem``): a socket is bound there with ``SO_REUSEADDR``, as
-    gunicorn binds, and closed at once. gunicorn would otherwise retry in English for five
-    seconds after Alur said it was running. A ``unix:`` path, or a host that cannot be
-    resolved, is left to gunicorn."""
+def bind_problem(bind: str) -> str | None:
+    """Why gunicorn could not listen on ``bind`` (``HOST:PORT``, checked by
+    ``environment.address_problem``), in words, or None: a socket is bound there with
+    ``SO_REUSEADDR``, as gunicorn binds, and closed at once. gunicorn would otherwise retry
+    in English for five seconds after Alur said it was running, then exit 1. A ``unix:``
+    path is left to gunicorn."""
     if bind.startswith("unix:"):
-        return False
+        return None
     host, _, port = bind.rpartition(":")
     try:
         family, kind, protocol, _, address = socket.getaddrinfo(
             host.strip("[]"), int(port), type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     except OSError:
-        return False
+        return "tidak dapat dipakai: nama host tidak dikenal"
     with socket.socket(family, kind, protocol) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as error:
-            return error.errno == errno.EADDRINUSE
-    return False
+            return _BIND_WORDS.get(error.errno, f"tidak dapat dipakai: {error.strerror}")
+    return None
 
 
-def refuse_taken_address(bind: str) -> None:
-    """In ``alur serve``: refuse ``bind`` when another program already listens there
-    (``address_in_use``), with exit code 2 as an unusable ALUR_BIND, naming where it came
-    from: ``GAGAL: ALUR_BIND 127.0.0.1:5000 sudah dipakai program lain`` (or ``--bind``).
+_BIND_WORDS = {
+    errno.EADDRINUSE: "sudah dipakai program lain",
+    errno.EADDRNOTAVAIL: "tidak dapat dipakai: alamat itu bukan milik mesin ini",
+    errno.EACCES: "tidak dapat dipakai: port di bawah 1024 memerlukan hak administrator",
+}
+
+
+def refuse_unusable_address(bind: str) -> None:
+    """In ``alur serve``, before anything else: refuse ``bind`` when gunicorn could not
+    listen there (``bind_problem``), with exit code 2 as an unusable ALUR_BIND, naming
+    where it came from: ``GAGAL: ALUR_BIND 127.0.0.1:5000 sudah dipakai program lain``
+    (or ``--bind``).
 
     Raises:
-        click.ClickException: the address is taken.
+        click.ClickException: the address cannot be listened on.
     """
-    if address_in_use(bind):
+    problem = bind_problem(bind)
+    if problem:
         given = click.get_current_context().get_parameter_source("bind")
         named = "ALUR_BIND" if given == ParameterSource.DEFAULT else "--bind"
-        taken = click.ClickException(f"{named} {bind} sudah dipakai program lain")
-        taken.exit_code = 2
-        raise taken
+        refused = click.ClickException(f"{named} {bind} {problem}")
+        refused.exit_code = 2
+        raise refused
 
 
 def _child_exit(server: Any, worker: Any) -> None:
