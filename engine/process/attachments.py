@@ -75,13 +75,13 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
     before any is written, so one refused file refuses the lot. Not committed, as
     ``attach``; one audit record per file. ``max_bytes``: the size limit of each file;
     ``most``: how many files one call may bring (``None``: any number); ``label``: the
-    field's name in a message about one of several files.
+    field's name in a message about a refused file.
 
     Raises:
         PermissionDenied: as ``attach``, before any file is looked at.
         InvalidTaskData: under ``lampiran``: no file; more than ``most``; or a file
-            refused — of two or more files, the message names it (``Lampiran "x.exe":
-            jenis berkas tidak diizinkan …; tidak ada berkas yang disimpan``).
+            refused, the message naming it (``Lampiran "x.exe": jenis berkas tidak
+            diizinkan …; tidak ada berkas yang disimpan``; README "Halaman tugas").
     """
     _check_may_act(session, clock, task, user)
     if not files:
@@ -93,8 +93,6 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
         try:
             _checked(filename, data, max_bytes)
         except InvalidTaskData as invalid:
-            if len(files) == 1:
-                raise
             raise InvalidTaskData({"lampiran": f'{label} "{_shown(filename)}": '
                                                f'{invalid.fields["lampiran"]}; tidak ada '
                                                "berkas yang disimpan"}) from None

@@ -72,7 +72,9 @@ def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app,
         "lampiran": [(io.BytesIO(b"MZ bukan"), "virus.pdf")]})
     assert refused.status_code == 422
     html = refused.get_data(True)
-    assert "&#34;Lampiran&#34;: isi berkas bukan PDF yang sah" in html
+    # One file as several: the refused one is named (README "Halaman tugas").
+    assert ('Lampiran &#34;virus.pdf&#34;: isi berkas bukan PDF yang sah; tidak ada berkas '
+            "yang disimpan") in html
     assert ">Draf dari lima bidang</textarea>" in html
     several = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "lampiran": [(io.BytesIO(PDF), "bidang1.pdf"),
@@ -83,7 +85,7 @@ def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app,
     empty = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(b""), "draf.pdf")})
     assert empty.status_code == 422
-    assert 'id="d-draf_rancangan-error">&#34;Draf rancangan RKT&#34;: berkas kosong' in (
+    assert 'id="d-draf_rancangan-error">Draf rancangan RKT &#34;draf.pdf&#34;: berkas kosong' in (
         empty.get_data(True))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0

@@ -63,7 +63,7 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
 
     Raises:
         InvalidTaskData: under ``lampiran`` or the file field's name, the message naming
-            the field by its label, and of several files the refused one.
+            the field by its label and the refused file.
     """
     labels = {"lampiran": "Lampiran", **{f["name"]: f["label"] for f in declared
                                           if f["kind"] == "file"}}
@@ -76,10 +76,8 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
             stored = attachments.attach_all(
                 db.session, clock(), folder(), task, user, files,
                 max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"], label=label)
-        except InvalidTaskData as invalid:
-            message = invalid.fields["lampiran"]  # of several files, it names field and file
-            raise InvalidTaskData({name: message if len(files) > 1 else f'"{label}": {message}'}
-                                  ) from None
+        except InvalidTaskData as invalid:  # its message names the field and the file
+            raise InvalidTaskData({name: invalid.fields["lampiran"]}) from None
         if name != "lampiran":
             named[name] = stored[-1].filename
     return named
