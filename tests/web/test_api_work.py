@@ -11,7 +11,7 @@ from flask import request
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution
+from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution, User
 from tests.conftest import mini_bpmn
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token
@@ -354,3 +354,36 @@ def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
         assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
         assert "#0" not in response.json["error"]["message"]
     assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404
+
+
+def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client, clock,
+                                                                    prakom, started):
+    """A body was ignored where none is taken: {"kind": "tiket"} sent to mark only the
+    ticket notifications read marked every one of them, and broken JSON was a 200."""
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "prakom"))
+        for kind in ("penugasan", "tiket_pesan"):
+            db.session.add(Notification(user_id=user_id, kind=kind, role="Prakom",
+                                        message=kind, created_at=clock.now()))
+        db.session.commit()
+    before = app_count(app, Notification, Notification.read_at.is_(None))
+    marked = client.post("/api/v1/notifications/read", headers=prakom, json={"kind": "tiket"})
+    assert (marked.status_code, marked.json["error"]["fields"]) == (
+        422, {"kind": ["kolom ini tidak dikenal"]})
+    broken = client.post("/api/v1/notifications/read", headers=prakom, data="{bad",
+                         content_type="application/json")
+    assert (broken.status_code, broken.json["error"]["code"]) == (400, "bad_request")
+    listed = client.post("/api/v1/notifications/read", headers=prakom, json=["x"])
+    assert (listed.status_code, list(listed.json["error"]["fields"])) == (422, ["_schema"])
+    assert app_count(app, Notification, Notification.read_at.is_(None)) == before
+    task_id = started["open_tasks"][0]["id"]
+    claim = client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom,
+                        json={"assignee": "kasubbag"})
+    assert (claim.status_code, claim.json["error"]["fields"]) == (
+        422, {"assignee": ["kolom ini tidak dikenal"]})
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["claimed_by"] is None
+    # No body, or an empty object, as clients send them.
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom,
+                       json={}).status_code == 200
+    assert client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom).status_code == 200
+    assert client.post("/api/v1/notifications/read", headers=prakom).json["unread"] == 0

@@ -3,8 +3,8 @@ pagination (``page``, ``per_page`` up to ``MAX_PER_PAGE``, ``total``)."""
 
 from typing import Any
 
-from flask import jsonify, request
-from marshmallow import Schema, ValidationError
+from flask import current_app, jsonify, request
+from marshmallow import RAISE, Schema, ValidationError
 from werkzeug.exceptions import BadRequest
 
 from engine.paging import MAX_PER_PAGE, Page
@@ -13,7 +13,7 @@ from web.api.field_messages import indonesian
 from web.errors import error_response
 
 __all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query",
-           "page_json", "page_list", "page_of"]
+           "page_json", "page_list", "page_of", "refuse_unexpected_body"]
 
 
 class RequestError(Exception):
@@ -61,6 +61,31 @@ def load_body(schema: Schema) -> dict[str, Any]:
         return schema.load(payload)
     except ValidationError as invalid:
         raise _invalid(invalid) from None
+
+
+class _NoBody(Schema):
+    """What an endpoint without a request body takes: nothing, or ``{}``."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def refuse_unexpected_body() -> None:
+    """Refuse a body sent to an endpoint whose document declares none (``doc`` without
+    ``body`` or ``multipart``), as every endpoint refuses a bad one (README "API JSON"):
+    a client that sends ``{"kind": "tiket"}`` to ``POST /notifications/read`` meant a
+    filter the endpoint does not have, and every notification was marked read. No body,
+    or ``{}``, is taken.
+
+    Raises:
+        RequestError: 400 when the body is not JSON that parses, 422 naming each key
+            (``kolom ini tidak dikenal``) or a body that is no object (``_schema``).
+    """
+    meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
+    if request.method in ("GET", "HEAD", "OPTIONS") or meta is None or meta["body"] or \
+            meta["multipart"] or not request.get_data(cache=True):
+        return
+    load_body(_NoBody())
 
 
 def load_query(schema: Schema) -> dict[str, Any]:
