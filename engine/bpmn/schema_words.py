@@ -30,6 +30,13 @@ _SENTENCES = (
      "{tag} tidak boleh berada di sini: urutan atau tempat elemen salah"),
     (r"Missing child element\(s\)\. Expected is (?:one of )?\((?P<expected>[^)]*)\)",
      "{tag} kurang elemen di dalamnya (yang diharapkan: {expected})"),
+    (r"Character content other than whitespace is not allowed because the content type is "
+     r"'element-only'",
+     "{tag} memuat teks di luar elemen; di dalam {tag} hanya elemen yang boleh ada"),
+    (r"The QName value '(?P<value>[^']*)' of the xsi:type attribute does not resolve to a "
+     r"type definition",
+     ("xsi:type '{value}' pada {tag} bukan jenis BPMN yang dikenal (tulis dengan awalan "
+      "namespace-nya, mis. bpmn:tFormalExpression)")),
 )
 
 

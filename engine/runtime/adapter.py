@@ -42,6 +42,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import expressions
 from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
+from engine.bpmn.parser_words import parser_refusal
 from engine.bpmn.schema_words import schema_refusal
 from engine.clock import Clock
 from engine.errors import InvalidProcess, ProcessFailure
@@ -213,7 +214,8 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
     """Parse BPMN (already checked by ``engine.bpmn.validation``) into a process spec.
 
     Raises:
-        InvalidProcess: the XML does not satisfy the BPMN schema (line and element named).
+        InvalidProcess: the XML does not satisfy the BPMN schema, or SpiffWorkflow's parser
+            refuses it (element and line named, in Indonesian).
     """
     parser = AlurBpmnParser(validator=VALIDATOR)
     root = None
@@ -229,8 +231,10 @@ def parse_spec(bpmn_xml: bytes, process_key: str, filename: str = "upload.bpmn")
                        f"berurutan dari start event sampai {error.id or 'elemen'} lebih dari "
                        f"yang dapat dibacanya (sekitar {MAX_CHAIN} elemen); pecah menjadi "
                        "beberapa SOP.")
-        else:
+        elif isinstance(error.line_number, int):  # the BPMN schema's, with libxml's line
             message = schema_refusal(str(error), error.line_number, root)
+        else:  # SpiffWorkflow's own parser, naming the element by id
+            message = parser_refusal(str(error.args[0]), error.id, root)
         raise InvalidProcess([message]) from None
 
 

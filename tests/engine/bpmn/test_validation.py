@@ -348,3 +348,32 @@ def test_a_file_cut_short_anywhere_is_called_cut_short():
         with pytest.raises(InvalidProcess) as refused:
             validation.read_xml(whole[:end])
         assert "berkas terpotong" in refused.value.problems[0], whole[end - 30:end]
+
+
+@pytest.mark.parametrize("replace, message", [
+    # A step with two outgoing flows (an implicit split, as Camunda Modeler draws it).
+    ({'<bpmn:sequenceFlow id="Flow_W1"': '<bpmn:sequenceFlow id="Flow_X" sourceRef="Kegiatan_1" '
+                                          'targetRef="EndEvent_1" /><bpmn:sequenceFlow '
+                                          'id="Flow_W1"'},
+     'userTask "Kegiatan_1" (baris 25): punya lebih dari satu alur keluar; langkah dan event '
+     "hanya boleh punya satu — bercabanglah dengan gateway (parallelGateway untuk semua "
+     "cabang, exclusiveGateway untuk salah satu)"),
+    ({'<bpmn:escalation id="Escalation_Waktu" name="Melewati Waktu"':
+      '<bpmn:escalation name="Tanpa id" /><bpmn:escalation id="Escalation_Waktu" '
+      'name="Melewati Waktu"'},
+     "BPMN: elemen escalation tanpa atribut id; beri setiap elemen escalation id yang unik"),
+    ({'<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?" />':
+      '<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?">teks liar</bpmn:exclusiveGateway>'},
+     'exclusiveGateway "Gateway_2" (baris 55): exclusiveGateway memuat teks di luar elemen; di '
+     "dalam exclusiveGateway hanya elemen yang boleh ada"),
+    ({'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">':
+      '<bpmn:timeDuration xsi:type="tFormalExpression">'},
+     "timeDuration (baris 38): xsi:type 'tFormalExpression' pada timeDuration bukan jenis BPMN "
+     "yang dikenal (tulis dengan awalan namespace-nya, mis. bpmn:tFormalExpression)"),
+])
+def test_what_the_engine_parser_and_the_schema_refuse_is_said_in_indonesian(
+        session, clock, replace, message):
+    """These came back in English, the first two with an empty line ("baris )")."""
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, mini_bpmn(replace))
+    assert refused.value.problems == [message]
