@@ -29,24 +29,27 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     Raises:
         NotFound: ``instance`` is no ticket (``tickets.check_ticket``).
         PermissionDenied: ``user`` is not the ticket's requester.
-        Conflict: the ticket is not completed, or rated (or closed unrated) already.
+        Conflict: the ticket is not completed, or rated (or closed unrated) already;
+            said before a bad score.
         InvalidTaskData: ``score`` not an integer 1-5 (under ``score``), comment over
             2000 characters (under ``comment``).
     """
     tickets.check_ticket(instance)
     if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
         raise PermissionDenied("Hanya pemohon tiket ini yang dapat memberi penilaian.")
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
-    comment = trimmed(comment)
-    if len(comment) > MAX_COMMENT:
-        raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
+    # Whether a rating can be given at all comes first: a score typed wrong is no reason
+    # to give one who cannot rate this ticket (its page shows no rating form to correct).
     if instance.status == "cancelled":
         raise Conflict("Tiket dibatalkan; hanya tiket yang selesai yang dinilai.")
     if instance.status != "completed":
         raise Conflict("Tiket belum selesai; penilaian diberikan setelah selesai.")
     if session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)):
         raise Conflict("Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
+    comment = trimmed(comment)
+    if len(comment) > MAX_COMMENT:
+        raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
     rating = Rating(instance_id=instance.id, user_id=user.id, score=score, comment=comment,
                     rated_at=clock.now())
     try:

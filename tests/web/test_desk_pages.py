@@ -125,8 +125,20 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
     assert 'id="ticket-status">menunggu Anda<' in client.get(f"/tiket/{instance_id}").get_data(True)
     client.post(f"/tiket/{instance_id}/pesan", data={"csrf_token": csrf_token(shown),
                                                      "text": "Epson"})
+    # Not finished: the reason is said, whatever was typed as the score (a 422 for the
+    # score was shown on a page with no rating form to show it).
+    for score in ("9", "abc", "", "4"):
+        early = client.post(f"/tiket/{instance_id}/nilai", data={
+            "csrf_token": csrf_token(shown), "score": score})
+        assert early.status_code == 409, score
+        assert "Tiket belum selesai; penilaian diberikan setelah selesai." in early.get_data(True)
     _finish(client, instance_id)
     done = client.get(f"/tiket/{instance_id}").get_data(True)
+    unreadable = client.post(f"/tiket/{instance_id}/nilai", data={
+        "csrf_token": csrf_token(done), "score": "1" * 5000})
+    assert unreadable.status_code == 422
+    assert '<p class="field-error">nilai harus bilangan bulat 1–5</p>' in (
+        unreadable.get_data(True))
     comment = "Lambat sekali. " * 150
     refused = client.post(f"/tiket/{instance_id}/nilai", data={
         "csrf_token": csrf_token(done), "score": "3", "comment": comment})

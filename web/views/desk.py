@@ -16,6 +16,7 @@ from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import forms, instances
 from engine.process.deploy import active_definitions
+from engine.text import is_digits
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
@@ -152,10 +153,9 @@ def message(instance_id: int) -> Any:
 @login_required
 def rate(instance_id: int) -> Any:
     instance, _ = _ticket(instance_id)
-    try:
-        score = int(request.form.get("score", ""))
-    except ValueError:
-        return show(instance_id, {"score": gettext("pilih nilai 1–5")})
+    typed = request.form.get("score", "").strip()
+    # Anything else is refused by ratings.rate, after whether this ticket can be rated.
+    score = int(typed) if is_digits(typed) and len(typed) < 10 else None
     try:
         ratings.rate(db.session, clock(), instance, current_user, score,
                      request.form.get("comment", ""))
