@@ -83,6 +83,10 @@ def _sentence(item: NotificationItem) -> str:
         return gettext('Untuk %(role)s (tingkat %(level)s): langkah "%(step)s" pada %(case)s '
                        "melewati batas waktu.", role=params["role"], level=params["level"],
                        step=params["step"], case=case)
+    if item.kind == "penugasan" and "to" in params:
+        return gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari Anda kepada '
+                       "%(to)s.", who=params["by"], step=params["step"], case=case,
+                       to=params["to"])
     if item.kind == "penugasan":
         return gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s kepada Anda.',
                        who=params["by"], step=params["step"], case=case)

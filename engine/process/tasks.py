@@ -93,7 +93,9 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     """Assign the task to someone who acts in its role (Alihkan): a holder of it, or its
     Plh/Plt in force (``engine.people.substitution.capacities``); done by someone who may
     act in the supervising role (``roles.supervisor_of``), e.g. a Kasubbag for a Prakom
-    step. The assignee is notified.
+    step. It may take the step from one who claimed it (a supervisor redistributes work):
+    the assignee is notified, and so is the one it was taken from. Assigning it to the one
+    who holds it already changes nothing.
 
     Raises:
         NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
@@ -118,18 +120,33 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     if assignee.id in away(session, clock.now()):
         raise InvalidTaskData({"assignee": f"{assignee.full_name} sedang digantikan Plh/Plt; "
                                            "alihkan kepada pemegang peran yang bertugas"})
+    # Under the instance's lock (as every change of it) the holder read here is the one
+    # the change replaces.
+    lock_instance(session, task.instance_id)
+    session.refresh(task, ["claimed_by_id"])
+    previous = session.get(User, task.claimed_by_id) if task.claimed_by_id else None
+    if previous is not None and previous.id == assignee.id:
+        return task  # his already: nothing changes, nobody is told again
     _change(session, task, Holders.ANYONE, (), claimed_by_id=assignee.id,
             claimed_at=clock.now())
     instance = task.instance
+    params = {"by": by.full_name, "step": task.name, "title": instance.title,
+              "number": instance.number or "", "process": instance.definition.name}
     session.add(Notification(
         user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
-        instance_id=instance.id, created_at=clock.now(),
-        params={"by": by.full_name, "step": task.name, "title": instance.title,
-                "number": instance.number or "", "process": instance.definition.name},
-        message=f'{by.full_name} mengalihkan tugas "{task.name}" ({task.instance.title}) '
+        instance_id=instance.id, created_at=clock.now(), params=params,
+        message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
                 "kepada Anda."))
+    if previous is not None:  # the step leaves his inbox: he is told to whom it went
+        session.add(Notification(
+            user_id=previous.id, kind="penugasan", role=task.role, human_task_id=task.id,
+            instance_id=instance.id, created_at=clock.now(),
+            params={**params, "to": assignee.full_name},
+            message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
+                    f"dari Anda kepada {assignee.full_name}."))
     audit.record(session, clock, "task.assigned", actor=by, task=task,
-                 assignee=assignee.username, acting_as=acting[supervisor].label)
+                 assignee=assignee.username, acting_as=acting[supervisor].label,
+                 **({"previous": previous.username} if previous is not None else {}))
     return task
 
 

@@ -8,10 +8,18 @@ from datetime import timedelta
 
 import pytest
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from engine.models import Attachment, AuditRecord, Comment, Notification, Substitution, User
+from engine.models import (
+    Attachment,
+    AuditRecord,
+    Comment,
+    Notification,
+    Substitution,
+    User,
+    UserRole,
+)
 from tests.conftest import mini_bpmn
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token
@@ -387,3 +395,34 @@ def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client,
                        json={}).status_code == 200
     assert client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom).status_code == 200
     assert client.post("/api/v1/notifications/read", headers=prakom).json["unread"] == 0
+
+
+def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, client, clock,
+                                                                      prakom, kasubbag,
+                                                                      started):
+    """Alihkan redistributes work: the step leaves the one who claimed it, who was not
+    told; assigning it to its holder again added a Riwayat row and a notification."""
+    with app.app_context():
+        db.session.add(User(username="prakom2", full_name="Prakom Dua", password_hash="-",
+                            created_at=clock.now(), roles=[UserRole(role="Prakom")]))
+        db.session.commit()
+    task_id = started["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    moved = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                        json={"assignee": "prakom2"})
+    assert (moved.status_code, moved.json["claimed_by"]) == (200, "prakom2")
+    told = client.get("/api/v1/notifications", headers=prakom).json["items"]
+    assert [(n["kind"], n["text"]) for n in told] == [(
+        "penugasan", f'Demo Kasubbag mengalihkan langkah "{started["open_tasks"][0]["name"]}" '
+        f'pada {started["number"]} "{started["title"]}" (Penanganan Gangguan Server) dari Anda '
+        "kepada Prakom Dua.")]
+    again = client.post(f"/api/v1/tasks/{task_id}/assign", headers=kasubbag,
+                        json={"assignee": "PRAKOM2"})
+    assert (again.status_code, again.json["claimed_by"]) == (200, "prakom2")
+    with app.app_context():
+        assigned = db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "task.assigned")).all()
+        assert [(r.detail["assignee"], r.detail.get("previous")) for r in assigned] == [
+            ("prakom2", "prakom")]
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "penugasan")) == 2
