@@ -78,42 +78,83 @@ class UnknownWaktu(InvalidDuration):
     """A Waktu text that is neither a number of units nor a no-deadline word."""
 
 
-_WAKTU_UNITS = {"menit": "PT{}M", "jam": "PT{}H", "hari": "P{}D", "hari kerja": "P{}D",
-                "minggu": "P{}W", "bulan": "P{}M"}
-_WAKTU = re.compile(r"^([1-9][0-9]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)$",
-                    re.IGNORECASE)
+# Each Waktu unit: its ISO designator, and whether it is a time (after "T") or date part.
+_WAKTU_UNITS = {"menit": ("M", True), "jam": ("H", True), "hari": ("D", False),
+                "hari kerja": ("D", False), "minggu": ("W", False), "bulan": ("M", False),
+                "triwulan": ("M", False)}
+_WAKTU_PART = r"(\d[\d.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
+_WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
+# An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
+# "6.000" (thousands grouped with dots, as in the source documents' "6.000 menit").
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_DECIMAL = re.compile(r"\d+(?:[.,]\d{1,2})?")  # the whole Waktu: at most 60 characters
+_ISO_ORDER = ("bulan", "minggu", "hari", "jam", "menit")
 NO_DEADLINE_WORDS = ("relatif", "situasional", "disesuaikan")
 
 
 def waktu_duration(waktu: str) -> str | None:
     """The ISO 8601 duration of an SOP's Waktu text (README, "Konvensi BPMN"):
     ``"30 menit"`` -> ``"PT30M"``, ``"1 hari kerja"`` -> ``"P1D"``, ``"1 Triwulan"`` ->
-    ``"P3M"``; None for an empty Waktu or one without a deadline ("Relatif", ...).
+    ``"P3M"``, ``"1,5 jam"`` -> ``"PT1.5H"``, ``"1 jam 30 menit"`` -> ``"PT1H30M"``,
+    ``"6.000 menit"`` -> ``"PT6000M"``; None for an empty Waktu or one without a deadline
+    ("Relatif", ...).
 
     Raises:
-        UnknownWaktu: not written as a number and a unit.
-        InvalidDuration: longer than ``MAX_TIME_STANDARD``.
+        UnknownWaktu: not written as numbers with units (each unit once, larger first).
+        InvalidDuration: longer than ``MAX_TIME_STANDARD``, zero, or a fraction Alur
+            cannot count (of a day, or on a part that is not the last).
     """
     waktu = " ".join(waktu.split())
     if not waktu or waktu.lower().startswith(NO_DEADLINE_WORDS):
         return None
-    match = _WAKTU.match(waktu)
-    if match is None:
+    if len(waktu) > 60 or not _WAKTU.fullmatch(waktu):
         raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali")
-    amount, unit = match.group(1), match.group(2).lower()
-    if unit == "triwulan":  # a number too long to multiply is refused below all the same
-        amount, unit = (str(3 * int(amount)) if len(amount) <= 9 else amount), "bulan"
-    duration = _WAKTU_UNITS[unit].format(amount)
+    parts: dict[str, Decimal] = {}
+    for amount_text, unit_text in re.findall(_WAKTU_PART, waktu, re.IGNORECASE):
+        unit, amount = unit_text.lower(), _waktu_amount(amount_text, waktu)
+        if unit == "triwulan":
+            unit, amount = "bulan", 3 * amount
+        unit = unit.removesuffix(" kerja")
+        if parts and _ISO_ORDER.index(unit) <= _ISO_ORDER.index(list(parts)[-1]):
+            raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali (setiap satuan sekali, yang "
+                               "besar dulu, mis. \"1 jam 30 menit\")")
+        parts[unit] = amount
+    if sum(parts.values()) == 0:
+        raise InvalidDuration(f"'{waktu[:60]}': lamanya 0; tulis Waktu \"Relatif\" bila "
+                              "tanpa batas waktu")
+    duration = _iso(parts)
     parse_duration(duration)
     return duration
 
 
+def _waktu_amount(text: str, waktu: str) -> Decimal:
+    if _GROUPED.fullmatch(text):
+        return Decimal(text.replace(".", ""))
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text.replace(",", "."))
+    raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali")
+
+
+def _iso(parts: dict[str, Decimal]) -> str:
+    """``{"jam": 1, "menit": 30}`` (in ``_ISO_ORDER``) -> ``"PT1H30M"``."""
+    date = "".join(f"{_waktu_number(amount)}{_WAKTU_UNITS[unit][0]}"
+                   for unit, amount in parts.items() if not _WAKTU_UNITS[unit][1])
+    time = "".join(f"{_waktu_number(amount)}{_WAKTU_UNITS[unit][0]}"
+                   for unit, amount in parts.items() if _WAKTU_UNITS[unit][1])
+    return f"P{date}" + (f"T{time}" if time else "")
+
+
+def _waktu_number(amount: Decimal) -> str:
+    return str(int(amount)) if amount == amount.to_integral_value() else \
+        format(amount.normalize(), "f")
+
+
 def waktu_text(waktu: str) -> str:
-    """A Waktu written as a number and a unit in one casing: ``"10 Menit"`` ->
+    """A Waktu written as numbers and units in one casing: ``"10 Menit"`` ->
     ``"10 menit"``, ``"3 Hari Kerja"`` -> ``"3 hari kerja"``; other texts ("Relatif",
     "Situasional ...") as written, with their spaces tidied."""
     waktu = " ".join(waktu.split())
-    return waktu.lower() if _WAKTU.match(waktu) else waktu
+    return waktu.lower() if len(waktu) <= 60 and _WAKTU.fullmatch(waktu) else waktu
 
 
 def office_parts(duration: str) -> tuple[float, float, float]:

@@ -284,3 +284,16 @@ def test_a_scheduled_level_2_is_dropped_when_the_new_lane_has_no_supervisor(
     assert _open(session, late.id).role == "Ketua"
     assert session.scalars(select(Timer).where(Timer.instance_id == late.id)).all() == [], (
         "the Ketua has no supervisor: no level 2 is left to fire")
+
+
+@pytest.mark.parametrize(("waktu", "timer"), [("1,5 jam", '"PT5H"'), ("1 jam 30 menit", '"P3D"')])
+def test_a_waktu_with_decimals_or_several_units_is_compared_with_its_timer(session, clock, v1,
+                                                                          waktu, timer):
+    xml = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(
+        b'name="waktu" value="3 jam"', f'name="waktu" value="{waktu}"'.encode()).replace(
+        b'"PT3H"', timer.encode())
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, xml, activate=False)
+    assert f'Waktu "{waktu}" tidak sama dengan timeDuration {timer}' in refused.value.message
+    agreeing = xml.replace(timer.encode(), b'"PT90M"')
+    assert deploy(session, clock, agreeing, activate=False)[0].version == 2

@@ -2,7 +2,14 @@
 
 import pytest
 
-from engine.time.duration import InvalidDuration, duration_words, parse_duration, waktu_text
+from engine.time.duration import (
+    InvalidDuration,
+    UnknownWaktu,
+    duration_words,
+    parse_duration,
+    waktu_duration,
+    waktu_text,
+)
 
 
 @pytest.mark.parametrize(("text", "parts"), [
@@ -70,3 +77,26 @@ def test_waktu_is_shown_in_one_casing(written, shown):
 ])
 def test_a_time_standard_in_words(duration, round_the_clock, words):
     assert duration_words(duration, round_the_clock) == words
+
+
+@pytest.mark.parametrize(("waktu", "duration"), [
+    ("30 menit", "PT30M"), ("3 Hari Kerja", "P3D"), ("1 Triwulan", "P3M"),
+    ("1,5 jam", "PT1.5H"), ("1.5 jam", "PT1.5H"), ("1 jam 30 menit", "PT1H30M"),
+    ("6.000 menit", "PT6000M"), ("1 hari 2 jam", "P1DT2H"), ("Relatif", None), ("", None),
+])
+def test_a_waktu_written_as_numbers_with_units_is_read_as_its_duration(waktu, duration):
+    """Decimals, the source documents' grouped thousands ("6.000 menit") and several units
+    were free text, so a timer that disagreed with them was never noticed."""
+    assert waktu_duration(waktu) == duration
+
+
+@pytest.mark.parametrize(("waktu", "error", "message"), [
+    ("1-2 hari", UnknownWaktu, "'1-2 hari' tidak dikenali"),
+    ("30 menit 1 jam", UnknownWaktu, "setiap satuan sekali, yang besar dulu"),
+    ("1 jam 1 jam", UnknownWaktu, "setiap satuan sekali, yang besar dulu"),
+    ("1,5 hari", InvalidDuration, "hari harus bilangan bulat"),
+    ("0 menit", InvalidDuration, "lamanya 0"),
+])
+def test_a_waktu_that_is_no_length_of_time_alur_counts_says_why(waktu, error, message):
+    with pytest.raises(error, match=message):
+        waktu_duration(waktu)
