@@ -164,14 +164,17 @@ def _check_parallel_loops(nodes: dict[str, etree._Element],
 
 def _check_parallel_width(nodes: dict[str, etree._Element],
                           flows_from: dict[str, list[etree._Element]]) -> Iterable[str]:
+    # Every element but an exclusive gateway sends a token down each of its outgoing
+    # flows: a parallel gateway, and a start event with several (an implicit split).
     splits = [node for node_id, node in nodes.items()
-              if _kind(node) == "parallelGateway" and len(flows_from[node_id]) > 1]
+              if _kind(node) != "exclusiveGateway" and len(flows_from[node_id]) > 1]
     extra = sum(len(flows_from[node.get("id")]) - 1 for node in splits)
     if extra > MAX_PARALLEL_BRANCHES:
         widest = max(splits, key=lambda node: len(flows_from[node.get("id")]))
-        yield (f"{where(widest)}: parallel gateway proses ini bersama-sama membuka {extra} "
-               f"cabang tambahan; batasnya {MAX_PARALLEL_BRANCHES} (setiap cabang diperiksa "
-               "mesin proses pada setiap langkah).")
+        yield (f"{where(widest)}: percabangan paralel proses ini (parallel gateway, atau "
+               f"elemen dengan beberapa alur keluar) bersama-sama membuka {extra} cabang "
+               f"tambahan; batasnya {MAX_PARALLEL_BRANCHES} (setiap cabang diperiksa mesin "
+               "proses pada setiap langkah).")
 
 
 def _check_unjoined_splits(nodes: dict[str, etree._Element],

@@ -72,8 +72,17 @@ CASES = {
                    + "".join(f'<bpmn:sequenceFlow id="Cabang_{n}" sourceRef="Cabang" '
                              'targetRef="Gabung" />' for n in range(22))
                    + '<bpmn:sequenceFlow id="Flow_C" sourceRef="Gabung" targetRef="Gateway_2" />'}),
-        ('parallelGateway "Cabang" (baris 59): parallel gateway proses ini bersama-sama '
-         "membuka 21 cabang tambahan; batasnya 20")),
+        ('parallelGateway "Cabang" (baris 59): percabangan paralel proses ini (parallel '
+         "gateway, atau elemen dengan beberapa alur keluar) bersama-sama membuka 21 cabang "
+         "tambahan; batasnya 20")),
+    "21 branches from the start event": (
+        mini_bpmn({'<bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" '
+                   'targetRef="Kegiatan_1" />':
+                   "".join(f'<bpmn:sequenceFlow id="Flow_1_{n}" sourceRef="StartEvent_1" '
+                           'targetRef="Kegiatan_1" />' for n in range(22))}),
+        ('startEvent "StartEvent_1" (baris 24): percabangan paralel proses ini (parallel '
+         "gateway, atau elemen dengan beberapa alur keluar) bersama-sama membuka 21 cabang "
+         "tambahan; batasnya 20")),
     "step unreachable from the start": (
         mini_bpmn({'sourceRef="StartEvent_1" targetRef="Kegiatan_1"':
                    'sourceRef="StartEvent_1" targetRef="EndEvent_1"'}),
