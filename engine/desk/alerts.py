@@ -57,9 +57,10 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
     """
     if kind not in KINDS:
         raise InvalidTaskData({"kind": f"jenis harus salah satu dari: {', '.join(KINDS)}"})
-    if not NAME.match(name or "") or session.scalar(
-            select(AlertSource.id).where(AlertSource.name == name)):
-        raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-', belum dipakai"})
+    if not NAME.match(name or ""):
+        raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-'"})
+    if session.scalar(select(AlertSource.id).where(AlertSource.name == name)):
+        raise InvalidTaskData({"name": f"sumber {name} sudah ada; pilih nama lain"})
     user, _ = accounts.create(session, clock, hasher, actor=None,
                               username=f"pantau.{name.replace('-', '_')}",
                               full_name=f"Pemantauan {name}",

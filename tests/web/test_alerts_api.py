@@ -58,10 +58,17 @@ def test_a_bad_source_name_is_named_as_the_argument_and_nothing_stored(app):
                                                 "alertmanager"])
     assert result.exit_code == 1
     # After click's prefix: "GAGAL" in alur, "Error" in the test runner.
-    assert result.output.partition(": ")[2] == (
-        "NAMA: nama 2–41 huruf kecil, angka atau '-', belum dipakai\n")
+    assert result.output.partition(": ")[2] == "NAMA: nama 2–41 huruf kecil, angka atau '-'\n"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AlertSource)) == 0
+    add_source(app, "prometheus", "alertmanager")
+    taken = app.test_cli_runner().invoke(args=["alerts", "add-source", "prometheus", "--kind",
+                                               "uptime-kuma"])
+    assert taken.exit_code == 1
+    assert taken.output.partition(": ")[2] == (
+        "NAMA: sumber prometheus sudah ada; pilih nama lain\n")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AlertSource)) == 1
 
 
 def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, client):
