@@ -134,6 +134,9 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
 def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
     """The name a file is kept under and its content type, once its name, type, size and
     content pass. Raises InvalidTaskData under ``lampiran``, as ``store``."""
+    if not Path(filename or "").name.strip():
+        raise InvalidTaskData({"lampiran": "berkas tanpa nama; kirim namanya beserta "
+                                           "ekstensinya (mis. laporan.pdf)"})
     name = _file_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:

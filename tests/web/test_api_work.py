@@ -426,3 +426,22 @@ def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, clie
             ("prakom2", "prakom")]
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "penugasan")) == 2
+
+
+def test_a_file_part_with_content_but_no_name_is_refused_not_dropped(app, client, prakom,
+                                                                     started):
+    """The step completed and the file was thrown away; an empty file input (no name, no
+    content), as a browser sends it, is still no file."""
+    task_id = started["open_tasks"][0]["id"]
+    refused = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                          content_type="multipart/form-data",
+                          data={"data": "{}", "lampiran": (io.BytesIO(b"hello"), "")})
+    assert (refused.status_code, refused.json["error"]["fields"]) == (422, {"lampiran": (
+        'Lampiran "": berkas tanpa nama; kirim namanya beserta ekstensinya (mis. laporan.pdf); '
+        "tidak ada berkas yang disimpan")})
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
+    assert app_count(app, Attachment) == 0
+    empty_input = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                              content_type="multipart/form-data",
+                              data={"data": "{}", "lampiran": (io.BytesIO(b""), "")})
+    assert empty_input.status_code == 200, empty_input.json

@@ -46,12 +46,14 @@ def upload(task_id: int) -> Any:
 
 
 def posted_files(name: str) -> list[tuple[str, bytes]]:
-    """Every file sent under ``name`` as ``(file name, bytes)``; a part without a file
-    name (a file input left empty) is left out."""
+    """Every file sent under ``name`` as ``(file name, bytes)``; a part with neither a file
+    name nor content (a file input left empty) is left out. One with content but no name
+    is kept, for the check to refuse by name (it was dropped while the step completed)."""
     found = []
     for part in request.files.getlist(name):
-        if part.filename:
-            found.append((part.filename, part.read()))
+        data = part.read()
+        if part.filename or data:
+            found.append((part.filename or "", data))
         part.close()
     return found
 
