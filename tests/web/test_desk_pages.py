@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 
 from engine.models import Attachment, AuditRecord, HumanTask, ProcessInstance, TicketMessage
 from tests.conftest import START_DATA, csrf_token
+from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish
@@ -25,10 +26,17 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert page.status_code == 200
     assert '<label for="title">Judul singkat <span aria-hidden="true">*</span>' in (
         page.get_data(True)), "a required field is marked as the form's others are"
+    form = {"csrf_token": csrf_token(page.get_data(True)), "process_key": LTI,
+            "title": "Printer ruang sidang", **START_DATA[LTI]}
+    # The form has one file input; two files (a crafted request) were filed as the first.
+    two = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
+        **form, "lampiran": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.txt")]})
+    assert two.status_code == 422
+    assert ('<p class="field-error">paling banyak 1 berkas per permintaan; 2 dikirim, tidak '
+            "ada yang disimpan</p>") in two.get_data(True)
+    assert app_count(app, ProcessInstance) == 0
     posted = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(page.get_data(True)), "process_key": LTI,
-        "title": "Printer ruang sidang", **START_DATA[LTI],
-        "lampiran": (io.BytesIO(b"foto printer"), "printer.txt")})
+        **form, "lampiran": (io.BytesIO(b"foto printer"), "printer.txt")})
     assert posted.status_code == 302, posted.get_data(True)
     with app.app_context():
         instance_id = db.session.scalar(select(ProcessInstance.id))

@@ -21,7 +21,7 @@ from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
 from web.paging import page_request
-from web.views.attachments import folder
+from web.views.attachments import folder, posted_files
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
@@ -57,15 +57,18 @@ def submit() -> Any:
     elif request.method == "POST" and not showing and not errors and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
+            sent = posted_files("lampiran")
+            if len(sent) > 1:  # the form has one file input: a crafted request, as the API
+                raise InvalidTaskData({"lampiran": gettext(
+                    "paling banyak 1 berkas per permintaan; %(count)d dikirim, tidak ada "
+                    "yang disimpan", count=len(sent))})
             instance = instances.start_instance(
                 db.session, clock(), process_key=chosen.key,
                 title=request.form.get("title", ""), user=current_user,
                 data=forms.read_posted(form, request.form) if form else {})
-            upload = request.files.get("lampiran")
-            if upload is not None and upload.filename:
+            for filename, data in sent:
                 tickets.post_file(db.session, clock(), folder(), instance, current_user,
-                                  gettext("Lampiran permintaan"), upload.filename,
-                                  upload.read())
+                                  gettext("Lampiran permintaan"), filename, data)
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
