@@ -95,7 +95,9 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
         fields = [NOTE_FIELD] + checklist_field(properties.get("kelengkapan", ""))
         for flow in flows_from.get(task_id, []):
             gateway = elements.get(flow.get("targetRef"))
-            if gateway is not None and etree.QName(gateway).localname == "exclusiveGateway":
+            # A gateway with one way out only merges (an XOR merge): nothing to decide.
+            if gateway is not None and etree.QName(gateway).localname == "exclusiveGateway" \
+                    and len(flows_from.get(gateway.get("id"), [])) > 1:
                 field, problem = _decision_field(gateway, flows_from.get(gateway.get("id"), []))
                 fields += [field] if field else []
                 problems += [problem] if problem else []

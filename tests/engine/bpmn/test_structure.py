@@ -195,3 +195,20 @@ def test_a_chain_too_long_for_the_engine_to_read_is_refused_in_words(session, cl
     message = refused(session, clock, _chain(600)).message
     assert "SOP terlalu panjang untuk dibaca mesin proses" in message
     assert "pecah menjadi beberapa SOP" in message and "RecursionError" not in message
+
+
+def test_an_exclusive_gateway_that_only_merges_after_a_step_is_no_decision(session, clock):
+    """A step into an exclusive gateway with one way out (an XOR merge) was refused as a
+    decision whose flows lacked 'nama == "nilai"', so an ordinary merge could not be
+    uploaded; it asks nothing on the step's form."""
+    data = mini_bpmn({
+        '<bpmn:sequenceFlow id="Flow_2" sourceRef="Kegiatan_1" targetRef="Kegiatan_2" />':
+            '<bpmn:sequenceFlow id="Flow_2" sourceRef="Kegiatan_1" targetRef="Gabung" />'
+            '<bpmn:exclusiveGateway id="Gabung" /><bpmn:sequenceFlow id="Flow_2b" '
+            'sourceRef="Gabung" targetRef="Kegiatan_2" />',
+        '<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>':
+            '<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef><bpmn:flowNodeRef>Gabung'
+            '</bpmn:flowNodeRef>'})
+    definition, _ = deploy(session, clock, data)
+    assert [field["name"] for field in definition.catalog["tasks"]["Kegiatan_1"]["fields"]] == [
+        "catatan", "kelengkapan"]
