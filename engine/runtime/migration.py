@@ -43,7 +43,8 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
             the workflow has passed is not in ``spec`` (SpiffWorkflow keeps such a task
             on its old spec, and the saved state could no longer be loaded); an open step
             gains or loses its boundary timer (the split SpiffWorkflow would then look for
-            was never reached).
+            was never reached). A task waiting at an element ``spec`` removed goes on
+            where ``spec`` leads from the step before it (``_follow_removed_waits``).
     """
     boundaries = _boundary_changes(workflow, spec)
     if boundaries:
@@ -53,6 +54,7 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
     try:
         top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
         migrate_workflow(top_diff, workflow, spec)
+        _follow_removed_waits(workflow, spec)
     except SpiffWorkflowException as refused:
         raise MigrationRefused(str(refused)) from refused
     passed = [task.task_spec for task in workflow.tasks.values()
@@ -61,6 +63,27 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
         raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
                                f"{_names(passed)}; proses tetap di versinya")
     recount_deadlines(workflow, started, waits)
+
+
+def _follow_removed_waits(workflow: Any, spec: Any) -> None:
+    """A task waiting (or ready) at an element ``spec`` no longer has — typically the
+    parallel join a Galat waited at, removed by the fix (README "Galat") — is dropped with
+    what SpiffWorkflow predicted after it, and the step before it, which ran, takes its
+    next elements from ``spec``: the token goes on where the new version sends it.
+    (SpiffWorkflow's ``migrate_workflow`` resets such a task but keeps it on its old spec,
+    so the move was refused as if the join had been passed.)"""
+    for task in list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)):
+        parent = task.parent
+        if task.id not in workflow.tasks or task.task_spec.name in spec.task_specs or \
+                parent is None or spec.task_specs.get(parent.task_spec.name) is not \
+                parent.task_spec or not parent.has_state(TaskState.COMPLETED) or \
+                len(parent.children) != 1:  # siblings would be predicted again too
+            continue
+        workflow._remove_task(task.id)
+        parent._sync_children(parent.task_spec.outputs, TaskState.FUTURE)
+        for child in parent.children:
+            child.task_spec._predict(child, mask=TaskState.PREDICTED_MASK | TaskState.FUTURE)
+            child.task_spec._update(child)
 
 
 def recount_deadlines(workflow: Any, started: dict[str, datetime],

@@ -4,10 +4,12 @@ the waiting gateway, instead of leaving it "berjalan" with no open step for ever
 
 from sqlalchemy import select
 
+from engine.escalation.incidents import retry_instance
 from engine.models import AuditRecord, HumanTask, ProcessInstance
 from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
+from engine.process.versions import migrate_instances
 
 
 def _step(bpmn_id: str, no: int) -> str:
@@ -117,3 +119,39 @@ def test_a_step_the_engine_drops_is_cancelled_with_an_audit_record(session, cloc
     session.commit()
     assert still_open and session.scalars(select(AuditRecord.human_task_id).where(
         AuditRecord.action == "task.cancelled")).all() == records
+
+
+# The fix README "Galat" asks for: B and C go straight on to D, the join J is gone.
+FIXED_XML = _process("sop_buntu", ["S", "A", "X", "B", "C", "D", "E"], f'''
+    <bpmn:startEvent id="S"/>{_step("A", 1)}<bpmn:exclusiveGateway id="X"/>
+    {_step("B", 2)}{_step("C", 3)}{_step("D", 4)}<bpmn:endEvent id="E"/>
+    {_flow("F1", "S", "A")}{_flow("F2", "A", "X")}
+    {_flow("F3", "X", "B", 'jalur == "b"')}{_flow("F4", "X", "C", 'jalur == "c"')}
+    {_flow("F5", "B", "D")}{_flow("F6", "C", "D")}{_flow("F8", "D", "E")}''')
+
+
+def test_a_galat_at_a_dead_join_moves_to_the_version_without_it_and_finishes(
+        session, clock, users):
+    """The move was refused naming J, D and E as steps "already passed" (SpiffWorkflow
+    left the waiting join, and what it predicted after it, on the old version), so the
+    Galat could only be cancelled."""
+    deploy(session, clock, XML)
+    instance = start_instance(session, clock, process_key="sop_buntu", title="Buntu",
+                              user=users["Prakom"])
+    session.commit()
+    for data in ({"jalur": "b"}, {}):
+        [task] = _open(session, instance.id)
+        complete_task(session, clock, task.id, users["Prakom"], data)
+        session.commit()
+    assert session.get(ProcessInstance, instance.id).status == "error"
+    fixed, _ = deploy(session, clock, FIXED_XML)
+    moved = migrate_instances(session, clock, fixed, users["admin"])
+    session.commit()
+    assert (moved.migrated, moved.left, moved.unmovable) == ([instance.id], {}, {})
+    retry_instance(session, clock, instance.id, users["admin"])
+    session.commit()
+    [task] = _open(session, instance.id)
+    assert (session.get(ProcessInstance, instance.id).status, task.bpmn_id) == ("running", "D")
+    complete_task(session, clock, task.id, users["Prakom"], {})
+    session.commit()
+    assert session.get(ProcessInstance, instance.id).status == "completed"
