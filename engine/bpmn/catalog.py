@@ -303,5 +303,11 @@ def _decision_field(gateway: etree._Element, flows: list[etree._Element]
     if len(variables) != 1:
         return None, (f"{where(gateway)}: semua alur keluar harus menguji satu variabel yang "
                       f"sama; ditemukan {sorted(variables)}.")
+    if variables & {NOTE_FIELD["name"], CHECKLIST_NAME}:
+        # The step's form would hold two fields of that name, and the decision be stored
+        # as its Catatan (or Kelengkapan).
+        return None, (f'{where(gateway)}: variabel keputusan "{min(variables)}" adalah nama '
+                      "kolom bawaan setiap langkah (Catatan, Kelengkapan); pakai nama lain, "
+                      "mis. keputusan_kasubbag.")
     return {"name": variables.pop(), "type": "choice", "required": True,
             "label": (gateway.get("name") or "Keputusan").strip(), "choices": choices}, None

@@ -96,6 +96,11 @@ CASES = {
                                                "</bpmn:sequenceFlow>"}),
         '"Flow_2" (baris 58): kondisi hanya boleh pada alur keluar exclusive gateway'),
     "condition not a decision": (condition("keputusan_kasubbag"), 'nama == "nilai"'),
+    "decision named as a field every step has": (
+        mini_bpmn({'keputusan_kasubbag == "setuju"': 'catatan == "setuju"',
+                   'keputusan_kasubbag == "revisi"': 'catatan == "revisi"'}),
+        'exclusiveGateway "Gateway_2" (baris 55): variabel keputusan "catatan" adalah nama '
+        "kolom bawaan setiap langkah (Catatan, Kelengkapan); pakai nama lain"),
     "two timers on one step": (
         mini_bpmn({'<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">':
                    '<bpmn:boundaryEvent id="Waktu_Kedua" cancelActivity="false" '
