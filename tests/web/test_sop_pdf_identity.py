@@ -174,3 +174,26 @@ def test_a_wide_logo_and_long_names_stay_inside_the_kop_cell(client, tmp_path):
             if _navy(rendered.getpixel((x, y)))]
     # The kop cell is the page's first 10 + 100 mm of 297.
     assert navy and max(navy) < rendered.width * 110 / 297
+
+
+def test_a_pdf_once_drawn_is_kept_until_the_identity_changes(app, client, monkeypatch):
+    """Drawing the largest SOP the limits allow took half a minute, each time, and four
+    readers at once stacked past gunicorn's timeout."""
+    from web.views import documents
+
+    drawn, draw = [], documents.sop_pdf
+
+    def counting(document, identity):
+        drawn.append(identity.office)
+        return draw(document, identity)
+
+    monkeypatch.setattr(documents, "sop_pdf", counting)
+    login(client, "admin")
+    first = client.get(f"{IT_SOP}.pdf")
+    again = client.get(f"{IT_SOP}.pdf")
+    assert (first.status_code, again.data) == (200, first.data)
+    assert len(drawn) == 1
+    assert _save_identity(client, office=OFFICE, unit=UNIT).status_code == 302
+    changed = client.get(f"{IT_SOP}.pdf")
+    assert changed.status_code == 200 and changed.data != first.data
+    assert drawn == ["", OFFICE]

@@ -1,14 +1,16 @@
 """The official SOP document (Permenpan RB 35/2012) of a process definition version.
 
 As a page (printable: ``static/sop-print.css``) and as a PDF drawn server-side
-(``web.sop_pdf``).
+(``web.sop_pdf``), kept once drawn (``web.pdf_cache``).
 Any logged-in user may read any SOP: the document is the office's published procedure.
 """
 
 import base64
+import json
 from typing import Any
 
 from flask import Blueprint, Response, render_template
+from flask_babel import get_locale
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from engine import settings
 from engine.models import ProcessDefinition
 from engine.sop.document import END, GRID, IDENTITAS, SopDocument, document_of
 from web.extensions import db
+from web.pdf_cache import cached_pdf
 from web.sop_pdf import OfficeIdentity, sop_pdf
 
 bp = Blueprint("documents", __name__, url_prefix="/sop")
@@ -32,8 +35,15 @@ def show(key: str, version: int) -> Any:
 @bp.get("/<key>/versi/<int:version>.pdf")
 @login_required
 def pdf(key: str, version: int) -> Any:
-    document = _document(key, version)
-    return Response(bytes(sop_pdf(document, office_identity())), mimetype="application/pdf", headers={
+    definition = _definition(key, version)
+    identity = settings.get(db.session, "identity")
+    timezone = settings.work_calendar(db.session).timezone
+    # A version's document changes only with the office's identity, zone and language.
+    cache_key = (definition.id, definition.file_hash, json.dumps(identity, sort_keys=True),
+                 str(timezone), str(get_locale()))
+    data = cached_pdf(cache_key, lambda: bytes(sop_pdf(document_of(definition, timezone),
+                                                       office_identity())))
+    return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="SOP-{key}-versi-{version}.pdf"'})
 
 
