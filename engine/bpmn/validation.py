@@ -48,7 +48,9 @@ _TRUNCATED = ("berkas terpotong (tanda kutip, tag atau elemen tidak ditutup); un
 _XML_ERRORS = {
     4: "tidak diawali tag XML; berkas ini bukan BPMN.",
     5: "ada isi lain sesudah akhir dokumen BPMN.",
-    38: _TRUNCATED, 39: "nilai atribut harus diapit tanda kutip.", 40: _TRUNCATED,
+    38: "tanda < tidak boleh berada di dalam nilai atribut; tulis &lt; (mis. "
+        '\"Nilai &lt; 5\").',
+    39: "nilai atribut harus diapit tanda kutip.", 40: _TRUNCATED,
     73: _TRUNCATED, 74: _TRUNCATED, 77: _TRUNCATED,
     76: "tag pembuka dan tag penutup tidak cocok.",
 }

@@ -377,3 +377,11 @@ def test_what_the_engine_parser_and_the_schema_refuse_is_said_in_indonesian(
     with pytest.raises(InvalidProcess) as refused:
         deploy(session, clock, mini_bpmn(replace))
     assert refused.value.problems == [message]
+
+
+def test_a_less_than_sign_inside_an_attribute_is_named_not_called_cut_short():
+    with pytest.raises(InvalidProcess) as refused:
+        validation.read_xml(mini_bpmn({'name="Ada revisi?"': 'name="Nilai < 5"'}))
+    assert refused.value.problems == [
+        "Berkas bukan XML yang sah (baris 55, kolom 55): tanda < tidak boleh berada di dalam "
+        'nilai atribut; tulis &lt; (mis. "Nilai &lt; 5").']
