@@ -25,6 +25,7 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 
 from engine.bpmn.catalog import NOTE_FIELD, checklist_field
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
+from engine.bpmn.validation import RESERVED_IDS
 from engine.bpmn.forms import FormProblem, check_form, from_notation
 from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS
 from engine.errors import InvalidProcess
@@ -151,9 +152,17 @@ def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
             where = f"Baris {seen[target]}, kolom {label}" if target in seen else "Kepala SOP"
             problems.append(f"{where}: {label} wajib diisi (baris {label},<nilai> di atas "
                             "tabel).")
-    if header["key"] and not KEY_PATTERN.match(header["key"]):
-        problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: "{header["key"]}" harus '
+    key = header["key"]
+    if key and len(key) > 128:
+        problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: paling panjang 128 '
+                        f"karakter ({len(key)} ditulis).")
+    elif key and not KEY_PATTERN.match(key):
+        problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: "{key}" harus '
                         "huruf, angka, _ atau -, diawali huruf (misalnya penyusunan_rkt).")
+    elif key in RESERVED_IDS:
+        problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: "{key}" dipakai mesin '
+                        f"proses sendiri ({', '.join(RESERVED_IDS)}); pilih kunci lain "
+                        "(misalnya penyusunan_rkt).")
     return header
 
 

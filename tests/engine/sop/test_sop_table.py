@@ -224,6 +224,15 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
     "no Kunci Proses": (
         lambda rows: drop_row(rows, 4),
         ["Kepala SOP: Kunci Proses wajib diisi (baris Kunci Proses,<nilai> di atas tabel)."]),
+    "a Kunci Proses the engine uses itself": (
+        lambda rows: [[*row[:1], "Root", *row[2:]] if row[:1] == ["Kunci Proses"] else row
+                      for row in rows],
+        ['Baris 4, kolom Kunci Proses: "Root" dipakai mesin proses sendiri (Start, End, '
+         "Root); pilih kunci lain (misalnya penyusunan_rkt)."]),
+    "a Kunci Proses too long": (
+        lambda rows: [[*row[:1], "k" * 200, *row[2:]] if row[:1] == ["Kunci Proses"] else row
+                      for row in rows],
+        ["Baris 4, kolom Kunci Proses: paling panjang 128 karakter (200 ditulis)."]),
     "No not consecutive": (
         lambda rows: set_cell(rows, 19, "No", "4"),
         [('Baris 19, kolom No: nomor 3 diharapkan, tertulis "4"; nomor langkah harus '
