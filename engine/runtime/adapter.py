@@ -310,8 +310,7 @@ def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int
                 f"Mesin proses berhenti setelah {max_steps} langkah otomatis tanpa sampai ke "
                 f"tugas pengguna (terakhir di {element}): alurnya berputar tanpa henti, atau "
                 f"lebih dari {max_steps} gateway dan event berurutan tanpa user task. Perbaiki "
-                "alurnya (versi baru); proses yang berhenti karenanya dipindahkan ke versi itu "
-                "lalu dicoba lagi.", element=current.task_spec.bpmn_id)
+                "alurnya (versi baru).", element=current.task_spec.bpmn_id)
 
     try:
         workflow.do_engine_steps(will_complete_task=count)
