@@ -158,7 +158,7 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
     label = labels.get(name, name)
     value = error.validator_value
     texts = {
-        "enum": lambda: f'"{label}" harus salah satu dari: {", ".join(map(str, value))}',
+        "enum": lambda: f'"{label}" harus salah satu dari: {", ".join(map(_choice, value))}',
         "const": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
         "oneOf": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
         "type": lambda: _type_text(label, str(value), error.instance),
@@ -176,6 +176,16 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
     }
     yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+def _choice(value: Any) -> str:
+    """A choice of an ``enum`` as the user reads it: ``ya``/``tidak`` for true/false, a
+    number as an Indonesian writes it, text as written (not Python's ``True``)."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return _number(value)
+    return "kosong" if value is None else str(value)
 
 
 def _number(value: Any) -> str:

@@ -215,3 +215,17 @@ def test_a_decimal_step_takes_its_multiples_and_no_number_is_a_500(app, client):
     assert done.status_code == 200, done.json
     stored = done.json["instance"]["data"]
     assert (stored["persen"], stored["nilai"]) == (0.3, 2.5)
+
+
+def test_the_choices_of_an_enum_are_named_as_the_user_reads_them(app, client):
+    step = {"type": "object", "properties": {
+        "setuju": {"type": "boolean", "title": "Setuju", "enum": [True]},
+        "kelas": {"type": "number", "title": "Kelas", "enum": [1.5, 2]}}}
+    _deploy(client, step)
+    prakom = api_token(client, "prakom")
+    task = _start(client, prakom).json["open_tasks"][0]["id"]
+    refused = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={"data": {
+        "setuju": False, "kelas": 3}})
+    assert refused.json["error"]["fields"] == {
+        "setuju": '"Setuju" harus salah satu dari: ya',
+        "kelas": '"Kelas" harus salah satu dari: 1,5, 2'}
