@@ -120,9 +120,14 @@ def test_every_report_checks_format_sep_and_tabel_with_or_without_format(
         response = client.get(f"{path}?periode=tahun&tahun=2026&{query}")
         assert response.status_code == 400, (path, query)
         assert message in response.get_data(True).replace("&#34;", '"'), (path, query)
-    # Valid ones without ``format`` change nothing: the page.
-    page = client.get(f"{path}?periode=tahun&tahun=2026&sep=,&tabel={tables}")
-    assert page.status_code == 200 and page.mimetype == "text/html"
+    # Valid ones without ``format`` change nothing: the page; empty ones are not asked,
+    # as an empty ``format`` (sep= and tabel= were 400 while format= was the page).
+    for query in (f"sep=,&tabel={tables}", "format=&sep=&tabel="):
+        page = client.get(f"{path}?periode=tahun&tahun=2026&{query}")
+        assert page.status_code == 200 and page.mimetype == "text/html", query
+    csv = client.get(f"{path}?periode=tahun&tahun=2026&format=csv&sep=&tabel=")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert b";" in csv.data.splitlines()[0]
 
 
 @pytest.mark.parametrize("path", ["/laporan/", "/laporan/orang", "/laporan/orang/prakom/proses",

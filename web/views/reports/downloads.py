@@ -52,7 +52,7 @@ def check_parameters() -> None:
         refuse_parameter("format", gettext(
             'Format "%(value)s" tidak dikenal; pilih csv atau xlsx.', value=fmt[:20]))
     sep = request.args.get("sep")
-    if sep is not None and sep not in CSV_SEPARATORS:
+    if sep and sep not in CSV_SEPARATORS:  # empty, as an empty format: not asked
         refuse_parameter("sep", gettext(
             'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
 
@@ -62,14 +62,14 @@ def download(tables: list[Table], filename: str) -> Any:
     (from 1; default 1) with the separator of ``?sep=`` (``;`` unless ``,``), or the XLSX
     of all tables; ``filename`` without extension. A table that does not exist is a 400,
     with or without ``format``."""
-    number = request.args.get("tabel", "1")
+    number = request.args.get("tabel") or "1"
     if not is_digits(number) or not 1 <= int(number) <= len(tables):
         refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
                                           value=number[:20], count=len(tables)))
     fmt = request.args.get("format")
     if not fmt:
         return None
-    return export(tables, fmt, filename, request.args.get("sep", ";"), int(number))
+    return export(tables, fmt, filename, request.args.get("sep") or ";", int(number))
 
 
 def export_links(tables: list[Table]) -> dict[str, Any]:
