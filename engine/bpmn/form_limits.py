@@ -13,7 +13,6 @@ from typing import Any
 
 from engine.bpmn.form_validator import FormValidator
 
-
 # The pairs of lower and upper bounds a field may give (README "Formulir").
 _LENGTHS = ("minLength", "maxLength")
 _ITEMS = ("minItems", "maxItems")

@@ -25,9 +25,8 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 
 from engine.bpmn.catalog import NOTE_FIELD, checklist_field
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
-from engine.bpmn.validation import RESERVED_IDS
 from engine.bpmn.forms import FormProblem, check_form, from_notation
-from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS
+from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS, RESERVED_IDS
 from engine.errors import InvalidProcess
 from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
