@@ -8,7 +8,9 @@ Each check takes one field's property schema (``engine.bpmn.forms``); the messag
 field and the keyword, as ``FormProblem`` is raised with them.
 """
 
+import json
 import math
+from decimal import ROUND_CEILING, Context, Decimal, localcontext
 from typing import Any
 
 from engine.bpmn.form_validator import FormValidator
@@ -52,7 +54,7 @@ def unsatisfiable(name: str, prop: dict[str, Any], multi: bool,
     problem = _number_bounds(name, prop)
     if problem:
         return problem
-    choices = _choice_problem(name, prop["items"] if multi else prop)
+    choices = _choice_problem(name, prop["items"] if multi else prop, required and not multi)
     if choices:
         return choices
     if multi:
@@ -84,7 +86,29 @@ def _number_bounds(name: str, prop: dict[str, Any]) -> str | None:
                 empty = first > last
             if empty:
                 return _bounds(name, low_word, low, high_word, high)
+            if _no_multiple_between(prop, low, low_word, high, high_word):
+                return (f'kolom "{name}": tidak ada kelipatan multipleOf {prop["multipleOf"]} '
+                        f"dari {low_word} {low} sampai {high_word} {high}; tidak ada nilai "
+                        "yang dapat diterima")
     return None
+
+
+def _no_multiple_between(prop: dict[str, Any], low: Any, low_word: str, high: Any,
+                         high_word: str) -> bool:
+    """Whether no multiple of the field's ``multipleOf`` (whole, for an integer field)
+    lies within the bounds, counted in decimal as the form's values are checked
+    (``engine.bpmn.form_validator``)."""
+    step = prop.get("multipleOf")
+    if not _is_number(step) or step <= 0:
+        return False
+    with localcontext(Context(prec=400)):
+        step, first, last = Decimal(repr(step)), Decimal(repr(low)), Decimal(repr(high))
+        if prop.get("type") == "integer" and step != step.to_integral_value():
+            return False  # its whole multiples are not simply counted here
+        least = (first / step).to_integral_value(ROUND_CEILING) * step
+        if least == first and "exclusive" in low_word:
+            least += step
+        return least > last or (least == last and "exclusive" in high_word)
 
 
 def _bounds(name: str, low_word: str, low: Any, high_word: str, high: Any) -> str:
@@ -92,17 +116,29 @@ def _bounds(name: str, low_word: str, low: Any, high_word: str, high: Any) -> st
             f"{high}); tidak ada nilai yang dapat diterima")
 
 
-def _choice_problem(name: str, prop: dict[str, Any]) -> str | None:
-    """A ``const`` outside the ``enum`` or the ``oneOf`` choices, or no choice meeting the
-    field's other rules (``minLength``, ``maximum``, ``type``...)."""
+def _choice_problem(name: str, prop: dict[str, Any], required: bool) -> str | None:
+    """A ``const`` outside the ``enum`` or the ``oneOf`` choices, a ``oneOf`` offering one
+    value twice (jsonschema's ``oneOf`` then refuses it: it matches two entries), only
+    empty choices on a ``required`` field (an empty value counts as not given), or no
+    choice meeting the field's other rules (``minLength``, ``maximum``, ``type``...)."""
     offered = [_values(prop, key) for key in ("enum", "oneOf", "const") if key in prop]
     if not offered:
         return None
+    if "oneOf" in prop:
+        consts = [json.dumps(value, sort_keys=True) for value in _values(prop, "oneOf")]
+        twice = sorted({value for value in consts if consts.count(value) > 1})
+        if twice:
+            return (f'kolom "{name}": oneOf menawarkan nilai yang sama lebih dari sekali '
+                    f"({', '.join(twice)[:200]}); pilihan itu tidak akan pernah diterima")
     common = [value for value in offered[0] if all(value in other for other in offered[1:])]
     keywords = " dan ".join(key for key in ("const", "enum", "oneOf") if key in prop)
     if not common:
         return (f'kolom "{name}": {keywords} tidak punya nilai bersama; tidak ada pilihan '
                 "yang dapat diterima")
+    if required and all(value is None or (isinstance(value, str) and not value.strip())
+                        for value in common):
+        return (f'kolom "{name}": wajib diisi, tetapi setiap pilihan {keywords} kosong; '
+                "tidak ada nilai yang dapat diterima")
     rules = FormValidator({k: v for k, v in prop.items() if k not in _CHOICE_KEYWORDS})
     if not any(rules.is_valid(value) for value in common):
         return (f'kolom "{name}": tidak ada nilai {keywords} yang memenuhi aturan lain kolom '

@@ -99,6 +99,15 @@ def test_a_form_that_could_not_be_shown_or_filled_is_refused(schema, ui, message
      'kolom "a": wajib diisi, tetapi maxLength 0 hanya menerima isian kosong'),
     ({"a": {"type": "array", "items": {"type": "string", "enum": ["x"]}, "maxItems": 0}},
      {"required": ["a"]}, 'kolom "a": wajib diisi, tetapi maxItems 0 hanya menerima isian'),
+    ({"a": {"type": "string", "enum": ["", " "]}}, {"required": ["a"]},
+     'kolom "a": wajib diisi, tetapi setiap pilihan enum kosong'),
+    ({"a": {"type": "string", "oneOf": [{"const": "x", "title": "X"},
+                                        {"const": "x", "title": "Juga X"}]}}, {},
+     'kolom "a": oneOf menawarkan nilai yang sama lebih dari sekali \\("x"\\)'),
+    ({"a": {"type": "integer", "minimum": 1, "maximum": 2, "multipleOf": 3}}, {},
+     'kolom "a": tidak ada kelipatan multipleOf 3 dari minimum 1 sampai maximum 2'),
+    ({"a": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "multipleOf": 1}},
+     {}, "tidak ada kelipatan multipleOf 1 dari exclusiveMinimum 0 sampai exclusiveMaximum 1"),
 ])
 def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, message):
     form = {"schema": {"type": "object", "properties": schema, **extra}, "ui": {}}
@@ -113,6 +122,9 @@ def test_a_form_that_no_submission_could_satisfy_is_refused(schema, extra, messa
     {"type": "array", "uniqueItems": True, "minItems": 2, "maxItems": 2,
      "items": {"type": "string", "enum": ["x", "y"]}},
     {"type": "string", "maxLength": 0},  # not required: left empty, the step completes
+    {"type": "string", "enum": ["", "x"]},
+    {"type": "number", "minimum": 0.25, "maximum": 0.35, "multipleOf": 0.1},
+    {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "multipleOf": 1},
 ])
 def test_a_narrow_field_that_some_value_satisfies_is_accepted(prop):
     check_form({"schema": {"type": "object", "properties": {"a": prop}}, "ui": {}}, set())
