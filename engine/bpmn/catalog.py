@@ -303,6 +303,14 @@ def _decision_field(gateway: etree._Element, flows: list[etree._Element]
     if len(variables) != 1:
         return None, (f"{where(gateway)}: semua alur keluar harus menguji satu variabel yang "
                       f"sama; ditemukan {sorted(variables)}.")
+    values = [choice["value"] for choice in choices]
+    twice = sorted({value for value in values if values.count(value) > 1})
+    if twice:  # the second flow of a value could never be taken
+        return None, (f'{where(gateway)}: pilihan "{twice[0][:100]}" diuji oleh lebih dari satu '
+                      "alur keluar; setiap alur keputusan harus punya nilai sendiri.")
+    if any(not value.strip() for value in values):  # a blank choice cannot be picked
+        return None, (f"{where(gateway)}: nilai pilihan keputusan tidak boleh kosong atau "
+                      'hanya spasi (tulis mis. keputusan == "setuju").')
     if variables & {NOTE_FIELD["name"], CHECKLIST_NAME}:
         # The step's form would hold two fields of that name, and the decision be stored
         # as its Catatan (or Kelengkapan).

@@ -96,6 +96,13 @@ CASES = {
                                                "</bpmn:sequenceFlow>"}),
         '"Flow_2" (baris 58): kondisi hanya boleh pada alur keluar exclusive gateway'),
     "condition not a decision": (condition("keputusan_kasubbag"), 'nama == "nilai"'),
+    "a decision value tested twice": (
+        mini_bpmn({'keputusan_kasubbag == "revisi"': 'keputusan_kasubbag == "setuju"'}),
+        'exclusiveGateway "Gateway_2" (baris 55): pilihan "setuju" diuji oleh lebih dari satu '
+        "alur keluar; setiap alur keputusan harus punya nilai sendiri."),
+    "a blank decision value": (
+        mini_bpmn({'keputusan_kasubbag == "revisi"': 'keputusan_kasubbag == " "'}),
+        'exclusiveGateway "Gateway_2" (baris 55): nilai pilihan keputusan tidak boleh kosong'),
     "decision named as a field every step has": (
         mini_bpmn({'keputusan_kasubbag == "setuju"': 'catatan == "setuju"',
                    'keputusan_kasubbag == "revisi"': 'catatan == "revisi"'}),
