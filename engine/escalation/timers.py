@@ -43,7 +43,7 @@ from engine.models import HumanTask, ProcessInstance, SlaPause, Timer
 from engine.runtime.adapter import is_completed
 from engine.runtime.unit import InstanceUnit, batched_states, change, lock_instances
 
-BATCH = 25
+BATCH = 50
 LEASE = timedelta(seconds=60)
 # A timer whose instance is no ticket waiting for its requester: the desk is not late
 # for the requester's time, so nothing escalates until the answer (README, "SLA per
