@@ -161,10 +161,12 @@ def whole(name: str, default: int, minimum: int = 0,
     Raises:
         ConfigError: not a whole number, or outside those bounds.
     """
-    value = number(name, default, minimum, maximum)
-    if value != int(value):
-        raise ConfigError(f"{name} harus bilangan bulat, bukan {os.environ[name][:40]!r}")
-    return int(value)
+    text = os.environ.get(name, "").strip()
+    # Written as digits: "60.0" and "1e3" are read as numbers but are no whole number as
+    # typed, and "1.5" is refused as such, not as below the minimum.
+    if text and not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise ConfigError(f"{name} harus bilangan bulat, bukan {text[:40]!r}")
+    return int(number(name, default, minimum, maximum))
 
 
 def listen_address(name: str, default: str) -> str:
@@ -220,10 +222,15 @@ def rate_limit(name: str, default: str) -> str:
     """
     text = os.environ.get(name, "").strip() or default
     try:
-        parse_many(text)
+        limits = parse_many(text)
     except ValueError:
         raise ConfigError(f"{name} harus batas bernotasi Flask-Limiter, mis. "
                           f"'10 per 15 minutes', bukan {text[:40]!r}") from None
+    # "0 per minute" would refuse every attempt; Flask-Limiter reads "per 0 minutes" as
+    # per minute.
+    if any(limit.amount < 1 for limit in limits) or re.search(r"(?:per|/)\s*0+\b", text):
+        raise ConfigError(f"{name} harus paling sedikit 1 per jangka waktu lebih dari 0, "
+                          f"mis. '10 per 15 minutes', bukan {text[:40]!r}")
     return text
 
 

@@ -41,9 +41,20 @@ def _tables(tmp_path) -> int:
     ("ALUR_RATELIMIT_STORAGE_URI", "bogus://x",
      "GAGAL: ALUR_RATELIMIT_STORAGE_URI harus alamat penyimpanan Flask-Limiter"),
     ("ALUR_TIMER_INTERVAL", "0", "GAGAL: ALUR_TIMER_INTERVAL paling kecil 0.1, bukan '0'"),
-    ("ALUR_SESSION_MAX_AGE", "1e30",
-     "GAGAL: ALUR_SESSION_MAX_AGE paling besar 2592000, bukan '1e30'"),
-    ("ALUR_TOKEN_MAX_AGE", "1e30", "GAGAL: ALUR_TOKEN_MAX_AGE paling besar 2592000, bukan '1e30'"),
+    ("ALUR_SESSION_MAX_AGE", "99999999999",
+     "GAGAL: ALUR_SESSION_MAX_AGE paling besar 2592000, bukan '99999999999'"),
+    ("ALUR_TOKEN_MAX_AGE", "99999999999",
+     "GAGAL: ALUR_TOKEN_MAX_AGE paling besar 2592000, bukan '99999999999'"),
+    # A whole number is written in digits: these read as numbers, not as typed whole ones
+    # (1.5 was said to be below the minimum of 60).
+    ("ALUR_SESSION_MAX_AGE", "1e30", "GAGAL: ALUR_SESSION_MAX_AGE harus bilangan bulat, bukan '1e30'"),
+    ("ALUR_SESSION_MAX_AGE", "1.5", "GAGAL: ALUR_SESSION_MAX_AGE harus bilangan bulat, bukan '1.5'"),
+    ("ALUR_PROXY_COUNT", "1.0", "GAGAL: ALUR_PROXY_COUNT harus bilangan bulat, bukan '1.0'"),
+    # A limit nobody can pass, and a window Flask-Limiter reads as one minute.
+    ("ALUR_LOGIN_LIMIT_ACCOUNT", "0 per minute",
+     "GAGAL: ALUR_LOGIN_LIMIT_ACCOUNT harus paling sedikit 1 per jangka waktu lebih dari 0"),
+    ("ALUR_LOGIN_LIMIT_ADDRESS", "10 per 0 minutes",
+     "GAGAL: ALUR_LOGIN_LIMIT_ADDRESS harus paling sedikit 1 per jangka waktu lebih dari 0"),
     ("ALUR_TIMER_INTERVAL", "1e30", "GAGAL: ALUR_TIMER_INTERVAL paling besar 3600, bukan '1e30'"),
     ("ALUR_LEASE_SECONDS", "1e30", "GAGAL: ALUR_LEASE_SECONDS paling besar 3600, bukan '1e30'"),
     ("ALUR_NOTIFICATION_POLL", "3e6",
