@@ -78,6 +78,13 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
                        headers=api_token(client, "prakom")).json
     assert (shown["status"], shown["version"], shown["error"]) == ("running", 2, None)
     assert [t["step_id"] for t in shown["open_tasks"]] == ["Kegiatan_1"]
+    # Again, from the page shown before (a second tab): said on the list, as Batalkan says
+    # it, instead of a bare 409 page.
+    twice = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
+                        data={"csrf_token": token}, follow_redirects=True)
+    assert twice.status_code == 200
+    assert "tidak dalam status Galat (status: berjalan)." in twice.get_data(True).replace(
+        "&#34;", '"')
 
 
 def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
@@ -97,6 +104,8 @@ def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
     client.post(url, data={"csrf_token": token, "alasan": "Surat ditarik"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "cancelled"
+    again = client.post(url, data={"csrf_token": token, "alasan": "Lagi"}, follow_redirects=True)
+    assert again.status_code == 200 and "Tidak ada proses bermasalah." in again.get_data(True)
     assert "Tidak ada proses bermasalah." in client.get("/admin/proses-bermasalah").get_data(True)
 
 

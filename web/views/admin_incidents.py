@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from engine.errors import InvalidTaskData, TaskNotOpen
+from engine.errors import InstanceEnded, InvalidTaskData, TaskNotOpen
 from engine.escalation import incidents
 from engine.process import instances
 from engine.runtime.unit import GALAT
@@ -25,7 +25,12 @@ def incidents_list() -> Any:
 @bp.post("/proses-bermasalah/<int:instance_id>/coba-lagi")
 @admin_required
 def retry(instance_id: int) -> Any:
-    instance = incidents.retry_instance(db.session, clock(), instance_id, current_user)
+    try:
+        instance = incidents.retry_instance(db.session, clock(), instance_id, current_user)
+    except TaskNotOpen as left:  # no longer in Galat (retried or cancelled meanwhile)
+        db.session.rollback()
+        flash(str(left), "error")
+        return redirect(url_for("admin.incidents_list"))
     db.session.commit()
     if instance.status == "error":
         flash(gettext('Proses "%(title)s" gagal lagi: %(message)s', title=instance.title,
@@ -42,7 +47,7 @@ def cancel(instance_id: int) -> Any:
         instance = instances.cancel_instance(db.session, clock(), instance_id, current_user,
                                              request.form.get("alasan", ""),
                                              statuses=(GALAT,))
-    except TaskNotOpen as running:  # run again since the page was shown: left alone
+    except (TaskNotOpen, InstanceEnded) as running:  # run again or ended since shown
         db.session.rollback()
         flash(str(running), "error")
         return redirect(url_for("admin.incidents_list"))
