@@ -93,3 +93,28 @@ def log_lines():
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     logger.removeHandler(handler)
     logger.setLevel(level)
+
+
+# API tokens of demo users, and an instance of Penanganan Gangguan Server started by
+# Prakom (a module may define its own).
+@pytest.fixture
+def prakom(client):
+    return api_token(client, "prakom")
+
+
+@pytest.fixture
+def kasubbag(client):
+    return api_token(client, "kasubbag")
+
+
+@pytest.fixture
+def admin(client):
+    return api_token(client, "admin")
+
+
+@pytest.fixture
+def started(client, prakom):
+    response = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"})
+    assert response.status_code == 201, response.json
+    return response.json

@@ -1,6 +1,6 @@
-"""The API covers what a role holder does in the UI: release and assign tasks, complete
-with files, comments, attachments, notifications' read state, Plh/Plt, SOP versions; and
-every list is paged (``page``, ``per_page`` up to 100, ``total``)."""
+"""The API covers what a role holder does in the UI: release and assign tasks, comments,
+notifications' read state, Plh/Plt, SOP versions; and every list is paged (``page``,
+``per_page`` up to 100, ``total``). Files: ``test_api_files.py``."""
 
 import io
 import json
@@ -9,10 +9,8 @@ from datetime import timedelta
 import pytest
 from flask import request
 from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
 
 from engine.models import (
-    Attachment,
     AuditRecord,
     Comment,
     Notification,
@@ -26,29 +24,6 @@ from tests.web.conftest import api_token
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
-
-
-@pytest.fixture
-def prakom(client):
-    return api_token(client, "prakom")
-
-
-@pytest.fixture
-def kasubbag(client):
-    return api_token(client, "kasubbag")
-
-
-@pytest.fixture
-def admin(client):
-    return api_token(client, "admin")
-
-
-@pytest.fixture
-def started(client, prakom):
-    response = client.post("/api/v1/instances", headers=prakom,
-                           json={"process_key": SERVER, "title": "Server SIPP mati"})
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 @pytest.mark.parametrize("path", ["/api/v1/tasks", "/api/v1/instances",
@@ -134,77 +109,6 @@ def test_who_may_not_record_a_plh_gets_403_whether_or_not_the_names_exist(
                           json={**body, "official": "Kasubbag", "substitute": "PRAKOM"})
     assert created.status_code == 201, created.json
     assert (created.json["official"], created.json["substitute"]) == ("kasubbag", "prakom")
-
-
-def test_complete_with_a_file_as_multipart(app, client, prakom, started):
-    task_id = started["open_tasks"][0]["id"]
-    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                       content_type="multipart/form-data",
-                       data={"data": '{"catatan": "foto terlampir"}',
-                             "lampiran": (io.BytesIO(b"log server"), "log.txt")})
-    assert done.status_code == 200, done.json
-    assert done.json["task"]["state"] == "completed"
-    files = client.get(f"/api/v1/instances/{started['id']}/attachments", headers=prakom).json
-    assert [(f["filename"], f["size"], f["task_id"]) for f in files["items"]] == [
-        ("log.txt", 10, task_id)]
-    assert files["total"] == 1
-
-
-def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, started):
-    task_id = started["open_tasks"][0]["id"]
-    bad = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                      content_type="multipart/form-data",
-                      data={"data": "[1]", "lampiran": (io.BytesIO(b"x"), "a.txt")})
-    assert (bad.status_code, bad.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})
-    wrong_type = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                             content_type="multipart/form-data",
-                             data={"data": "{}", "lampiran": (io.BytesIO(b"MZ"), "a.exe")})
-    assert wrong_type.status_code == 422 and "lampiran" in wrong_type.json["error"]["fields"]
-    unkept = "memuat karakter kendali yang tidak dapat disimpan"
-    # Written as JSON escapes inside the part, past the door's look at the raw form.
-    for part, where in (('{"catatan": "\\ud800"}', {"data.catatan": unkept}),
-                        ('{"catatan": "a\\u0007b"}', {"data.catatan": unkept}),
-                        ('{"k\\u0001": 1}', {"data.k?": unkept})):
-        refused = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                              content_type="multipart/form-data",
-                              data={"data": part, "lampiran": (io.BytesIO(b"x"), "a.txt")})
-        assert (refused.status_code, refused.json["error"]["fields"]) == (400, where), part
-    twice = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                        content_type="multipart/form-data",
-                        data=MultiDict([("data", '{"catatan": "a"}'), ("data", "{}")]))
-    assert (twice.status_code, twice.json["error"]["fields"]) == (
-        422, {"data": ["paling banyak 1 bagian data; 2 dikirim"]})
-    deep = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                       content_type="multipart/form-data", data={"data": "[" * 100_000})
-    assert (deep.status_code, deep.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})
-    assert app_count(app, Attachment) == 0
-    task = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
-    assert task["state"] == "open", "nothing completed"
-
-
-def test_upload_and_download_an_attachment_only_for_those_who_may(app, client, prakom,
-                                                                  started):
-    task_id = started["open_tasks"][0]["id"]
-    outsider = api_token(client, "panitera")  # no lane of this SOP, nor above one
-    forbidden = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=outsider,
-                            content_type="multipart/form-data",
-                            data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
-    assert forbidden.status_code == 403
-    uploaded = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
-                           content_type="multipart/form-data",
-                           data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
-    assert uploaded.status_code == 201
-    assert (uploaded.json["filename"], uploaded.json["content_type"]) == (
-        "surat.pdf", "application/pdf")
-    with client.get(f"/api/v1/attachments/{uploaded.json['id']}", headers=prakom) as got:
-        assert (got.status_code, got.data) == (200, b"%PDF-1.4 x")
-    assert client.get(f"/api/v1/attachments/{uploaded.json['id']}",
-                      headers=outsider).status_code == 403
-    assert client.get("/api/v1/attachments/999", headers=prakom).status_code == 404
-    empty = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
-                        content_type="multipart/form-data", data={})
-    assert empty.status_code == 422 and "lampiran" in empty.json["error"]["fields"]
-    assert app_count(app, Attachment) == 1
 
 
 def test_comments_on_an_instance(app, client, prakom, started):
@@ -426,22 +330,3 @@ def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, clie
             ("prakom2", "prakom")]
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "penugasan")) == 2
-
-
-def test_a_file_part_with_content_but_no_name_is_refused_not_dropped(app, client, prakom,
-                                                                     started):
-    """The step completed and the file was thrown away; an empty file input (no name, no
-    content), as a browser sends it, is still no file."""
-    task_id = started["open_tasks"][0]["id"]
-    refused = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                          content_type="multipart/form-data",
-                          data={"data": "{}", "lampiran": (io.BytesIO(b"hello"), "")})
-    assert (refused.status_code, refused.json["error"]["fields"]) == (422, {"lampiran": (
-        'Lampiran "": berkas tanpa nama; kirim namanya beserta ekstensinya (mis. laporan.pdf); '
-        "tidak ada berkas yang disimpan")})
-    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
-    assert app_count(app, Attachment) == 0
-    empty_input = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                              content_type="multipart/form-data",
-                              data={"data": "{}", "lampiran": (io.BytesIO(b""), "")})
-    assert empty_input.status_code == 200, empty_input.json
