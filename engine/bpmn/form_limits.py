@@ -10,10 +10,10 @@ field and the keyword, as ``FormProblem`` is raised with them.
 
 import json
 import math
-from decimal import ROUND_CEILING, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
-from engine.bpmn.form_validator import FormValidator
+from engine.bpmn.form_validator import EXACT, FormValidator
 
 # The pairs of lower and upper bounds a field may give (README "Formulir").
 _LENGTHS = ("minLength", "maxLength")
@@ -101,7 +101,7 @@ def _no_multiple_between(prop: dict[str, Any], low: Any, low_word: str, high: An
     step = prop.get("multipleOf")
     if not _is_number(step) or step <= 0:
         return False
-    with localcontext(Context(prec=400)):
+    with localcontext(EXACT):
         step, first, last = Decimal(repr(step)), Decimal(repr(low)), Decimal(repr(high))
         if prop.get("type") == "integer" and step != step.to_integral_value():
             return False  # its whole multiples are not simply counted here

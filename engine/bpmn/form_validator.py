@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 # Enough digits for the quotient of the largest number a form keeps (2^53) by the smallest
 # step a float can write (about 5e-324).
-_EXACT = Context(prec=400)
+EXACT = Context(prec=400)
 
 
 def _multiple_of(validator: Any, step: Any, instance: Any, schema: Any) -> Iterator[
@@ -23,7 +23,7 @@ def _multiple_of(validator: Any, step: Any, instance: Any, schema: Any) -> Itera
     if not validator.is_type(instance, "number"):
         return
     try:
-        with localcontext(_EXACT):
+        with localcontext(EXACT):
             exact = Decimal(repr(instance)) % Decimal(repr(step)) == 0
     except (DecimalException, ValueError):  # NaN, infinity, a zero step
         exact = False

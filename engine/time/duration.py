@@ -78,17 +78,18 @@ class UnknownWaktu(InvalidDuration):
     """A Waktu text that is neither a number of units nor a no-deadline word."""
 
 
-# Each Waktu unit: its ISO designator, and whether it is a time (after "T") or date part.
-_WAKTU_UNITS = {"menit": ("M", True), "jam": ("H", True), "hari": ("D", False),
-                "hari kerja": ("D", False), "minggu": ("W", False), "bulan": ("M", False),
-                "triwulan": ("M", False)}
+# Each Waktu unit, larger first (the order they are written in and ISO's): its ISO
+# designator, and whether it is a time part (after "T"). "Triwulan" is read as 3 bulan,
+# "hari kerja" as hari.
+_WAKTU_UNITS = {"bulan": ("M", False), "minggu": ("W", False), "hari": ("D", False),
+                "jam": ("H", True), "menit": ("M", True)}
+_ISO_ORDER = tuple(_WAKTU_UNITS)
 _WAKTU_PART = r"(\d[\d.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
 _WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
 # An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
 # "6.000" (thousands grouped with dots, as in the source documents' "6.000 menit").
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _DECIMAL = re.compile(r"\d+(?:[.,]\d{1,2})?")  # the whole Waktu: at most 60 characters
-_ISO_ORDER = ("bulan", "minggu", "hari", "jam", "menit")
 NO_DEADLINE_WORDS = ("relatif", "situasional", "disesuaikan")
 
 
