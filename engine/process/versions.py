@@ -289,8 +289,8 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
     """
     moved = False
     with change(session, clock, instance_id, statuses=MOVABLE) as unit:
-        if unit is None:
-            return
+        if unit is None or unit.instance.definition.version >= target.version:
+            return  # ended, or moved by another batch since this one was chosen
         open_tasks = session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
         missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]

@@ -43,25 +43,32 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
             the workflow has passed is not in ``spec`` (SpiffWorkflow keeps such a task
             on its old spec, and the saved state could no longer be loaded); an open step
             gains or loses its boundary timer (the split SpiffWorkflow would then look for
-            was never reached). A task waiting at an element ``spec`` removed goes on
-            where ``spec`` leads from the step before it (``_follow_removed_waits``).
+            was never reached); SpiffWorkflow fails on the move itself (it does, with a
+            ``TypeError``, where a gateway the workflow passed was renamed). A task
+            waiting at an element ``spec`` removed goes on where ``spec`` leads from the
+            step before it (``_follow_removed_waits``).
     """
     boundaries = _boundary_changes(workflow, spec)
     if boundaries:
         raise MigrationRefused("langkah yang sedang terbuka mendapat atau kehilangan timer di "
                                f"versi baru: {_names(boundaries)}; proses tetap di versinya dan "
                                "dapat dipindahkan sesudah langkah itu selesai")
+    gone = [task.task_spec for task in workflow.tasks.values()
+            if task.task_spec.name not in spec.task_specs]
     try:
         top_diff, _ = diff_workflow(SERIALIZER.registry, workflow, spec, {})
         migrate_workflow(top_diff, workflow, spec)
         _follow_removed_waits(workflow, spec)
     except SpiffWorkflowException as refused:
         raise MigrationRefused(str(refused)) from refused
+    except Exception as failed:  # noqa: BLE001 - SpiffWorkflow's own failure on a move
+        raise MigrationRefused(_passed_words(gone) if gone else
+                               "SpiffWorkflow tidak dapat memindahkan keadaan proses ini ke "
+                               "versi baru; proses tetap di versinya") from failed
     passed = [task.task_spec for task in workflow.tasks.values()
               if spec.task_specs.get(task.task_spec.name) is not task.task_spec]
     if passed:
-        raise MigrationRefused("langkah yang sudah dilalui proses ini tidak ada di versi baru: "
-                               f"{_names(passed)}; proses tetap di versinya")
+        raise MigrationRefused(_passed_words(passed))
     recount_deadlines(workflow, started, waits)
 
 
@@ -141,6 +148,11 @@ def _boundary_changes(workflow: Any, spec: Any) -> list[Any]:
                 (split in workflow.spec.task_specs) != (split in spec.task_specs)):
             changed.append(task.task_spec)
     return changed
+
+
+def _passed_words(specs: list[Any]) -> str:
+    return (f"langkah yang sudah dilalui proses ini tidak ada di versi baru: {_names(specs)}; "
+            "proses tetap di versinya")
 
 
 def _names(specs: list[Any]) -> str:

@@ -8,6 +8,7 @@ from engine.escalation.incidents import retry_instance
 from engine.models import AuditRecord, HumanTask, ProcessInstance
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
+from engine.process import versions
 from engine.process.versions import migrate_instances
 from engine.runtime.adapter import dump_state, load_state, spec_of
 from engine.time.calendar import DEFAULT_CALENDAR
@@ -145,3 +146,46 @@ def test_a_galat_instance_stopped_after_a_parallel_join_moves_and_finishes(
     assert instance.status == "completed"
     steps = session.execute(select(HumanTask.bpmn_id, HumanTask.state)).all()
     assert sorted(steps) == [(f"Kegiatan_{n}", "completed") for n in (1, 2, 3, 4)]
+
+
+def test_a_galat_instance_whose_gateways_the_fix_renamed_is_listed_not_a_failure(
+        session, clock, users):
+    deploy(session, clock, _runaway(RUNAWAY))
+    stuck = _galat(session, clock, users, "Surat lama")
+    stored = stuck.state_json
+    waiting = start_instance(session, clock, process_key="sop_uji", title="Surat baru",
+                             user=users["Prakom"], data={"keputusan_kasubbag": "lanjut"})
+    session.commit()
+    renamed = _runaway(FIXED).replace(b"Gateway_2", b"Gateway_Cek").replace(
+        b"Gateway_3", b"Gateway_Catat")  # the fix names both gateways of the loop anew
+    fixed, _ = deploy(session, clock, renamed)
+    # SpiffWorkflow raised a TypeError here, which failed the whole batch.
+    result = migrate_instances(session, clock, fixed, users["admin"])
+    session.commit()
+    assert result.migrated == [waiting.id]
+    assert list(result.unmovable) == [stuck.id]
+    assert result.unmovable[stuck.id].startswith(
+        "langkah yang sudah dilalui proses ini tidak ada di versi baru: ")
+    assert '"Ada revisi?"' in result.unmovable[stuck.id]
+    session.expire_all()
+    stuck = session.get(ProcessInstance, stuck.id)
+    assert (stuck.state_json, stuck.definition.version, stuck.status) == (stored, 1, "error")
+
+
+def test_an_instance_another_batch_moved_meanwhile_is_not_moved_again(session, clock, users):
+    deploy(session, clock, _runaway(RUNAWAY))
+    instance = start_instance(session, clock, process_key="sop_uji", title="Surat",
+                              user=users["Prakom"], data={"keputusan_kasubbag": "lanjut"})
+    session.commit()
+    fixed, _ = deploy(session, clock, _runaway(FIXED))
+    first = migrate_instances(session, clock, fixed, users["admin"])
+    session.commit()
+    assert first.migrated == [instance.id]
+    # A second "Ya, pindahkan" that chose its batch before the first committed moves that
+    # batch's instances one by one: each is read again under its lock, found on the target.
+    again = versions.MigrationResult()
+    versions._migrate_one(session, clock, instance.id, fixed, users["admin"], again)
+    session.commit()
+    assert (again.migrated, again.moved_from) == ([], {})
+    assert session.scalars(select(AuditRecord.instance_id).where(
+        AuditRecord.action == "instance.migrated")).all() == [instance.id]
