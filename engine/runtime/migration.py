@@ -61,7 +61,7 @@ def move_to_spec(workflow: Any, spec: Any, started: dict[str, datetime],
         _follow_removed_waits(workflow, spec)
     except SpiffWorkflowException as refused:
         raise MigrationRefused(str(refused)) from refused
-    except Exception as failed:  # noqa: BLE001 - SpiffWorkflow's own failure on a move
+    except Exception as failed:  # SpiffWorkflow's own failure on a move
         raise MigrationRefused(_passed_words(gone) if gone else
                                "SpiffWorkflow tidak dapat memindahkan keadaan proses ini ke "
                                "versi baru; proses tetap di versinya") from failed

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from engine.escalation.incidents import retry_instance
 from engine.models import AuditRecord, HumanTask, ProcessInstance
+from engine.process import versions
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from engine.process import versions
 from engine.process.versions import migrate_instances
 from engine.runtime.adapter import dump_state, load_state, spec_of
 from engine.time.calendar import DEFAULT_CALENDAR
