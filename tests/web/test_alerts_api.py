@@ -256,3 +256,28 @@ def test_a_refused_source_keeps_what_was_typed(app, client):
     shown = refused.get_data(True)
     assert 'value="Server Utama!!"' in shown and 'aria-invalid="true"' in shown
     assert '<option value="uptime-kuma" selected>' in shown
+
+
+@pytest.mark.parametrize(("kind", "body", "fields"), [
+    ("alertmanager", {**FIRING, "alerts": [FIRING["alerts"][0], {
+        **FIRING["alerts"][0], "startsAt": "0001-01-01T00:00:00+01:00"}]},
+     {"alerts": {"1": {"startsAt": ["waktu harus dalam tahun 2000–2100"]}}}),
+    ("alertmanager", resolved("1999-12-31T23:59:00Z"),
+     {"alerts": {"0": {"endsAt": ["waktu harus dalam tahun 2000–2100"]}}}),
+    ("alertmanager", resolved("kemarin"), {"alerts": {"0": {"endsAt": ["waktu ISO 8601 tidak sah"]}}}),
+    ("uptime-kuma", kuma(0, "0001-01-01T00:00:00+05:00"),
+     {"heartbeat": {"time": ["waktu harus dalam tahun 2000–2100"]}}),
+    ("uptime-kuma", kuma(0, "2100-12-31T23:00:00-14:00"),  # 2101 in UTC
+     {"heartbeat": {"time": ["waktu harus dalam tahun 2000–2100"]}}),
+    ("uptime-kuma", {**kuma(0, "2026-11-23 02:00:00"), "monitor": {"id": 7.5, "name": "x"}},
+     {"monitor": {"id": ["harus bilangan bulat"]}}),
+])
+def test_a_time_outside_the_years_or_a_fractional_monitor_is_422_named_and_nothing_stored(
+        app, client, kind, body, fields):
+    """Year 1 gave a 500 when stored; year 1999 recorded an outage of decades."""
+    headers = add_source(app, "pantau", kind)
+    answer = client.post("/api/v1/alerts", headers=headers, json=body)
+    assert (answer.status_code, answer.json["error"]["fields"]) == (422, fields)
+    assert incidents(app) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Outage)) == 0

@@ -13,6 +13,7 @@ from flask import jsonify
 from marshmallow import ValidationError
 
 from engine.desk import alerts
+from engine.time.periods import FIRST_YEAR, LAST_YEAR
 from web.api import bp
 from web.api.auth import bearer_token
 from web.api.common import json_payload
@@ -55,11 +56,15 @@ def receive_alerts() -> Any:
 def _alertmanager(payload: Any) -> list[alerts.Event]:
     body = AlertmanagerWebhook().load(payload)
     events = []
-    for alert in body["alerts"]:
+    for index, alert in enumerate(body["alerts"]):
         labels, notes = alert["labels"], alert["annotations"]
         system = next((labels[k] for k in SYSTEM_LABELS if labels.get(k)), "tanpa nama")
         firing = alert["status"] == "firing"
-        at = alert["startsAt"] if firing else _moment(alert["endsAt"], "endsAt")
+        field = "startsAt" if firing else "endsAt"
+        try:
+            at = _within_years(alert["startsAt"]) if firing else _moment(alert["endsAt"])
+        except ValidationError as invalid:
+            raise ValidationError({"alerts": {index: {field: invalid.messages}}}) from None
         events.append(alerts.Event(
             fingerprint=alert["fingerprint"], firing=firing, system=system,
             severity=labels.get("severity", ""),
@@ -76,16 +81,38 @@ def _uptime_kuma(payload: Any) -> list[alerts.Event]:
     if monitor is None or beat is None:
         raise ValidationError({"monitor" if monitor is None else "heartbeat":
                                ["Field may not be null."]})
+    try:
+        at = _moment(beat["time"])
+    except ValidationError as invalid:
+        raise ValidationError({"heartbeat": {"time": invalid.messages}}) from None
     return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
                          system=monitor["name"], severity="critical",
-                         summary=beat["msg"] or body["msg"] or "monitor mati",
-                         at=_moment(beat["time"], "heartbeat.time"))]
+                         summary=beat["msg"] or body["msg"] or "monitor mati", at=at)]
 
 
-def _moment(text: str, field: str) -> datetime:
-    """An ISO 8601 time (naive means UTC, as Uptime Kuma sends it)."""
+def _moment(text: str) -> datetime:
+    """An ISO 8601 time (naive means UTC, as Uptime Kuma sends it) in the years
+    ``_within_years`` takes.
+
+    Raises:
+        ValidationError: not such a time (the messages, without the field's name).
+    """
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError({field: ["waktu ISO 8601 tidak sah"]}) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        raise ValidationError(["waktu ISO 8601 tidak sah"]) from None
+    return _within_years(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _within_years(moment: datetime) -> datetime:
+    """``moment`` (aware) if it lies in the years 2000–2100 as written and in UTC (README
+    "Batas"): a monitor's clock far off would otherwise record an outage of centuries in
+    the uptime report, and year 1 leaves what a datetime holds once moved to UTC.
+
+    Raises:
+        ValidationError: outside them (the message, without the field's name).
+    """
+    if FIRST_YEAR <= moment.year <= LAST_YEAR and \
+            FIRST_YEAR <= moment.astimezone(UTC).year <= LAST_YEAR:
+        return moment
+    raise ValidationError([f"waktu harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"])

@@ -100,7 +100,7 @@ class KumaMonitor(Schema):
     class Meta:
         unknown = "exclude"
 
-    id = fields.Int(required=True)
+    id = fields.Int(required=True, strict=True)  # 1.5 is no monitor, nor monitor 1
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
 
