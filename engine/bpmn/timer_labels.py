@@ -4,19 +4,23 @@ A timer's name is drawn beside its step in the diagram. SOP tables write the Wak
 people typed it ("10 Menit", "3 Hari Kerja"), while the steps table, the task page and
 the SOP document show it in one casing (``waktu_text``: "10 menit"). The stored BPMN
 stays as uploaded (a deployed version's file never changes); only what is drawn is
-rewritten, here, for every diagram Alur serves.
+rewritten, here, for every diagram Alur serves; the conversion notes are left out of it.
 """
 
 from lxml import etree
 
 from engine.bpmn.catalog import process_properties
+from engine.bpmn.conventions import CONVERSION_NOTE_PROPERTY
 from engine.bpmn.validation import read_xml
 from engine.bpmn.xml import NS
 from engine.time.duration import InvalidDuration, waktu_duration, waktu_text
 
 
 def diagram_xml(bpmn_xml: str) -> str:
-    """``bpmn_xml`` (a deployed, valid BPMN file) with each timer's label in one casing.
+    """``bpmn_xml`` (a deployed, valid BPMN file) with each timer's label in one casing and
+    without the modeller's conversion notes (``catatan_konversi``: README, for
+    administrators only, on the version page; every official who sees a process
+    downloads its diagram).
 
     A timer on a step whose Waktu property is a length of time ("10 Menit") is labelled
     with that Waktu, in one casing ("10 menit"): the label then always says what the SOP
@@ -27,6 +31,9 @@ def diagram_xml(bpmn_xml: str) -> str:
         InvalidProcess: the stored file no longer parses (it did when it was deployed).
     """
     root = read_xml(bpmn_xml.encode("utf-8"))
+    for note in root.iterfind(f".//spiffworkflow:property[@name='{CONVERSION_NOTE_PROPERTY}']",
+                              NS):
+        note.getparent().remove(note)
     for process in root.iterfind("bpmn:process", NS):
         nodes = {node.get("id"): node for node in process}
         for timer in process.iterfind("bpmn:boundaryEvent", NS):
