@@ -287,6 +287,12 @@ def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client,
     assert (broken.status_code, broken.json["error"]["code"]) == (400, "bad_request")
     listed = client.post("/api/v1/notifications/read", headers=prakom, json=["x"])
     assert (listed.status_code, list(listed.json["error"]["fields"])) == (422, ["_schema"])
+    # The same filter in the address: it marked every notification read too.
+    queried = client.post("/api/v1/notifications/read?kind=tiket&process_key=x",
+                          headers=prakom)
+    assert (queried.status_code, queried.json["error"]["fields"]) == (422, {
+        "kind": ["parameter ini tidak dikenal"],
+        "process_key": ["parameter ini tidak dikenal"]})
     assert app_count(app, Notification, Notification.read_at.is_(None)) == before
     task_id = started["open_tasks"][0]["id"]
     claim = client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom,

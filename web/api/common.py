@@ -75,15 +75,22 @@ def refuse_unexpected_body() -> None:
     ``body`` or ``multipart``), as every endpoint refuses a bad one (README "API JSON"):
     a client that sends ``{"kind": "tiket"}`` to ``POST /notifications/read`` meant a
     filter the endpoint does not have, and every notification was marked read. No body,
-    or ``{}``, is taken.
+    or ``{}``, is taken. A change (any method but GET) whose document declares no query
+    parameters refuses them too: ``?kind=tiket`` is the same mistake.
 
     Raises:
         RequestError: 400 when the body is not JSON that parses, 422 naming each key
-            (``kolom ini tidak dikenal``) or a body that is no object (``_schema``).
+            (``kolom ini tidak dikenal``) or a body that is no object (``_schema``), 422
+            naming each query parameter (``parameter ini tidak dikenal``).
     """
     meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
-    if request.method in ("GET", "HEAD", "OPTIONS") or meta is None or meta["body"] or \
-            meta["multipart"] or not request.get_data(cache=True):
+    if request.method in ("GET", "HEAD", "OPTIONS") or meta is None:
+        return
+    if meta["query"] is None and request.args:
+        # The same mistake written in the address: ``POST /notifications/read?kind=tiket``.
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
+            name[:64]: ["parameter ini tidak dikenal"] for name in sorted(request.args)})
+    if meta["body"] or meta["multipart"] or not request.get_data(cache=True):
         return
     load_body(_NoBody())
 
