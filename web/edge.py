@@ -51,7 +51,10 @@ def is_id(number: int) -> bool:
 class BoundedInt(IntegerConverter):
     """``<int:...>``: 0..2^31-1; a larger number is answered 404 at once. (NotFound, not
     Werkzeug's ValidationError: that would make it try the path's other routes and answer
-    405 where one has other methods.)"""
+    405 where one has other methods.) Only the digits 0-9: Werkzeug's ``\\d`` also takes
+    full-width ``１`` and Arabic-Indic ``١``, which gave one task several addresses."""
+
+    regex = r"[0-9]+"
 
     def to_python(self, value: str) -> int:
         number = int(value)

@@ -268,6 +268,25 @@ def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
     assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404
 
 
+def test_ids_and_pages_are_written_in_the_digits_0_to_9(client, prakom, started):
+    """Full-width and Arabic-Indic digits read as the same id gave a task several
+    addresses (a claim went through on /tasks/１/claim), and a page several queries."""
+    task_id = started["open_tasks"][0]["id"]
+    wide = str(task_id).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    arabic = str(task_id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for digits in (wide, arabic):
+        assert client.get(f"/api/v1/tasks/{digits}", headers=prakom).status_code == 404
+        claim = client.post(f"/api/v1/tasks/{digits}/claim", headers=prakom)
+        assert claim.status_code == 404
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["claimed_by"] is None
+    for query in ("per_page=１", "page=٢", "per_page=1０"):
+        listed = client.get(f"/api/v1/instances?{query}", headers=prakom)
+        name = query.partition("=")[0]
+        assert (listed.status_code, listed.json["error"]["fields"]) == (
+            422, {name: ["harus bilangan bulat"]})
+    assert client.get("/api/v1/tasks?per_page=１", headers=prakom).status_code == 422
+
+
 def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client, clock,
                                                                     prakom, started):
     """A body was ignored where none is taken: {"kind": "tiket"} sent to mark only the

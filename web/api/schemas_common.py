@@ -28,6 +28,17 @@ class Username(fields.String):
         return None if value is None else value.username
 
 
+class QueryWhole(fields.Integer):
+    """A whole number in the query string, written in the digits 0-9 (as the pages read
+    ``halaman``): Python's ``int`` also reads full-width ``１`` and Arabic-Indic ``١``, so
+    one page would have many addresses."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ErrorBodySchema(Schema):
     """``code`` (machine-readable), ``message`` (Indonesian), and per error e.g. ``fields``
     (name -> message), ``problems``, ``claimed_by``."""
@@ -51,15 +62,15 @@ class ErrorSchema(Schema):
 class PageQuery(Schema):
     """``page`` from 1; ``per_page`` 1..100 (more is refused with 422 naming it)."""
 
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = QueryWhole(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = QueryWhole(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class ArrayPageQuery(PageQuery):
     """The pages of a list answered as a JSON array (it was unpaginated before): up to
     100 rows each, 100 by default, so that a client that never asks sees what it saw."""
 
-    per_page = fields.Int(load_default=MAX_PER_PAGE,
+    per_page = QueryWhole(load_default=MAX_PER_PAGE,
                           validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

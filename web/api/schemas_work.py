@@ -14,7 +14,7 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
-from web.api.schemas_common import PageQuery, PageSchema, Username, not_blank
+from web.api.schemas_common import PageQuery, PageSchema, QueryWhole, Username, not_blank
 
 
 class TokenSchema(Schema):
@@ -48,7 +48,7 @@ class TaskQuery(PageQuery):
     """The inbox's pages (up to 100 tasks each, 100 by default), view, filters, search
     and sort (``engine.process.inbox``; README, "API JSON")."""
 
-    per_page = fields.Int(load_default=100, validate=validate.Range(min=1, max=100))
+    per_page = QueryWhole(load_default=100, validate=validate.Range(min=1, max=100))
     view = fields.Str(load_default="semua", validate=validate.OneOf(INBOX_VIEWS))
     process_key = fields.Str(validate=validate.Length(max=128))
     state = fields.Str(validate=validate.OneOf(INBOX_STATES))
