@@ -98,3 +98,19 @@ def test_a_file_part_with_content_but_no_name_is_refused_not_dropped(app, client
                               content_type="multipart/form-data",
                               data={"data": "{}", "lampiran": (io.BytesIO(b""), "")})
     assert empty_input.status_code == 200, empty_input.json
+
+
+def test_a_part_the_upload_does_not_name_is_refused_and_nothing_stored(app, client, prakom,
+                                                                       started):
+    """A second file under another name, or a text part, was dropped while the first file
+    was stored (201)."""
+    task_id = started["open_tasks"][0]["id"]
+    for extra in ({"other": (io.BytesIO(b"%PDF-1.4 y"), "dua.pdf")}, {"data": "{}"},
+                  {"extra": "1"}):
+        name = next(iter(extra))
+        answer = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                             content_type="multipart/form-data", data={
+                                 "lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf"), **extra})
+        assert (answer.status_code, answer.json["error"]["fields"]) == (
+            422, {name: ["bagian ini tidak dikenal"]})
+    assert app_count(app, Attachment) == 0

@@ -76,12 +76,14 @@ def refuse_unexpected_body() -> None:
     a client that sends ``{"kind": "tiket"}`` to ``POST /notifications/read`` meant a
     filter the endpoint does not have, and every notification was marked read. No body,
     or ``{}``, is taken. A change (any method but GET) whose document declares no query
-    parameters refuses them too: ``?kind=tiket`` is the same mistake.
+    parameters refuses them too: ``?kind=tiket`` is the same mistake. A multipart
+    request's parts are checked against the document's (``_refuse_unknown_parts``).
 
     Raises:
         RequestError: 400 when the body is not JSON that parses, 422 naming each key
             (``kolom ini tidak dikenal``) or a body that is no object (``_schema``), 422
-            naming each query parameter (``parameter ini tidak dikenal``).
+            naming each query parameter (``parameter ini tidak dikenal``) or multipart part
+            (``bagian ini tidak dikenal``).
     """
     meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
     if request.method in ("GET", "HEAD", "OPTIONS") or meta is None:
@@ -90,9 +92,25 @@ def refuse_unexpected_body() -> None:
         # The same mistake written in the address: ``POST /notifications/read?kind=tiket``.
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
             name[:64]: ["parameter ini tidak dikenal"] for name in sorted(request.args)})
+    if meta["multipart"] and request.mimetype == "multipart/form-data":
+        _refuse_unknown_parts(meta["multipart"])
+        return
     if meta["body"] or meta["multipart"] or not request.get_data(cache=True):
         return
     load_body(_NoBody())
+
+
+def _refuse_unknown_parts(schema: dict[str, Any]) -> None:
+    """Refuse a multipart part the endpoint's document (``schema``) does not name, as
+    JSON refuses an unknown key: a second file under another name was thrown away while
+    the first was stored. An endpoint whose parts depend on the request (its schema's
+    ``additionalProperties``, a step's file fields) checks them itself."""
+    if schema.get("additionalProperties"):
+        return
+    unknown = (set(request.form) | set(request.files)) - set(schema["properties"])
+    if unknown:
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
+            name[:64]: ["bagian ini tidak dikenal"] for name in sorted(unknown)})
 
 
 def load_query(schema: Schema) -> dict[str, Any]:

@@ -70,6 +70,8 @@ DEPLOY_MULTIPART = {
         "comment": {"type": "string", "maxLength": MAX_COMMENT},
         "activate": {"type": "string", "enum": ["true", "false"]},
     },
+    "additionalProperties": {"type": "string", "format": "binary",
+                             "description": "berkas pada bagian dengan nama lain pun dibaca"},
 }
 
 
