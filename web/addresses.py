@@ -4,7 +4,12 @@
 "http://[abc]/x"); a form field, a Referer header or a link may carry one.
 """
 
+import ipaddress
+import re
 from urllib.parse import SplitResult, urlsplit
+
+# One label of a host name (RFC 1123; "_" too, as some intranet names have it), in ASCII.
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
 def split(address: str) -> SplitResult | None:
@@ -21,7 +26,24 @@ def split(address: str) -> SplitResult | None:
 
 
 def web_address(address: str) -> bool:
-    """Whether ``address`` is an absolute http:// or https:// address with a host
-    ("https://alur.pn-contoh.go.id", not "alur.pn-contoh.go.id" or "ftp://…")."""
+    """Whether ``address`` is an absolute http:// or https:// address with a host a
+    resolver can read ("https://alur.pn-contoh.go.id", not "alur.pn-contoh.go.id",
+    "ftp://…" or "http://a b/": a webhook there would be retried without end)."""
     parts = split(address)
-    return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) \
+        and _readable_host(parts.hostname)
+
+
+def _readable_host(host: str) -> bool:
+    """Whether ``host`` (lower case, brackets removed) is an IP address or a DNS name:
+    labels of letters, digits and hyphens, an internationalised name as IDNA writes it."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return all(_LABEL.fullmatch(label) for label in name.removesuffix(".").split("."))

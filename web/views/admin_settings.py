@@ -77,10 +77,12 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     if smtp["base_url"] and (not addresses.web_address(smtp["base_url"])
                              or base.query or base.fragment):
         errors["smtp_base_url"] = gettext(
-            "Alamat Alur harus diawali http:// atau https://, mis. https://alur.pn-contoh.go.id.")
+            "Alamat Alur harus diawali http:// atau https:// dan berisi nama host (serta port "
+            "1–65535) yang terbaca, mis. https://alur.pn-contoh.go.id.")
     url = form.get("webhook_url", "").strip()
     if url and not addresses.web_address(url):
-        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https://.")
+        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https:// dan "
+                                        "berisi nama host (serta port 1–65535) yang terbaca.")
     multiples = _multiples(form.get("multiples", ""), errors)
     timezone = form.get("timezone", "Asia/Jakarta")
     if timezone not in TIMEZONES:
