@@ -82,6 +82,25 @@ def test_tabel7_and_export_refusals_name_their_parameter(client, history, url, m
     assert message in response.get_data(True).replace("&#34;", '"')
 
 
+def test_tabel7_refuses_another_kind_of_period_and_offers_its_semesters(client, history):
+    """Any periode was ignored: the current semester was shown (and downloaded) instead of
+    the month asked for, and ke=12 of a month was read as semester 12."""
+    login(client, "admin")
+    for query in ("periode=bulan&bulan=13", "periode=rentang&dari=2025-02-30&sampai=2025-03-01",
+                  "periode=x", "periode=triwulan&triwulan=2&format=xlsx",
+                  "periode=bulan&ke=12&bulan=1"):
+        response = client.get(f"/laporan/tabel7?tahun=2026&{query}")
+        assert response.status_code == 400, query
+        page = html.fromstring(response.get_data(True))
+        kind = query.partition("&")[0].partition("=")[2]
+        assert f'Tabel 7 disusun per semester: periode "{kind}" tidak tersedia di sini' in \
+            page.text_content()
+        # The form to mend it asks for a year and a semester, as Tabel 7's own.
+        assert page.xpath("//select[@name='periode']/option/@value") == ["semester"]
+    semester = client.get("/laporan/tabel7?periode=semester&tahun=2026&semester=1")
+    assert semester.status_code == 200
+
+
 def test_tabel7_reads_the_semester_from_ke_as_the_other_reports(client, history):
     login(client, "admin")
     for number in (1, 2):
@@ -110,6 +129,7 @@ def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
 def test_every_report_checks_format_sep_and_tabel_with_or_without_format(
         client, history, path, tables):
     login(client, "admin")
+    period = "tahun=2026&semester=1" if path == "/laporan/tabel7" else "periode=tahun&tahun=2026"
     sep = 'Pemisah CSV (sep) "x" tidak dikenal; pilih ; atau ,.'
     missing = f'Tabel "{tables + 1}" tidak ada; pilih 1–{tables}.'
     for query, message in (("format=pdf", 'Format "pdf" tidak dikenal; pilih csv atau xlsx.'),
@@ -117,15 +137,15 @@ def test_every_report_checks_format_sep_and_tabel_with_or_without_format(
                            (f"format=csv&tabel={tables + 1}", missing),
                            (f"tabel={tables + 1}", missing),
                            ("tabel=x", f'Tabel "x" tidak ada; pilih 1–{tables}.')):
-        response = client.get(f"{path}?periode=tahun&tahun=2026&{query}")
+        response = client.get(f"{path}?{period}&{query}")
         assert response.status_code == 400, (path, query)
         assert message in response.get_data(True).replace("&#34;", '"'), (path, query)
     # Valid ones without ``format`` change nothing: the page; empty ones are not asked,
     # as an empty ``format`` (sep= and tabel= were 400 while format= was the page).
     for query in (f"sep=,&tabel={tables}", "format=&sep=&tabel="):
-        page = client.get(f"{path}?periode=tahun&tahun=2026&{query}")
+        page = client.get(f"{path}?{period}&{query}")
         assert page.status_code == 200 and page.mimetype == "text/html", query
-    csv = client.get(f"{path}?periode=tahun&tahun=2026&format=csv&sep=&tabel=")
+    csv = client.get(f"{path}?{period}&format=csv&sep=&tabel=")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert b";" in csv.data.splitlines()[0]
 

@@ -215,6 +215,10 @@ def person_instances(username: str) -> Any:
 def tabel7() -> Any:
     if not access().may_view_tabel7():
         abort(403)
+    asked = request.args.get("periode")
+    if asked and asked != "semester":  # it was ignored: the current semester was shown
+        raise PeriodError(gettext("Tabel 7 disusun per semester: periode \"%(kind)s\" tidak "
+                                  "tersedia di sini; pilih tahun dan semester.", kind=asked[:20]))
     period = _period("semester")
     rows = reports.tabel7(db.session, office_calendar(), period)
     tables = tabel7_tables(rows, period)
@@ -311,10 +315,12 @@ def _date_field(name: str, label: str) -> date:
 @bp.errorhandler(PeriodError)
 def period_error(error: PeriodError) -> Any:
     """The refusal with the period form as the user filled it in (the kind, year, number
-    and dates typed, each cut short), so that one mistake is mended, not all retyped."""
+    and dates typed, each cut short), so that one mistake is mended, not all retyped;
+    Tabel 7's offers only its semesters."""
     this_year = period_containing("tahun", _today(), _zone())
+    kinds = ("semester",) if request.endpoint == "reports.tabel7" else PERIOD_KINDS
     kind = request.args.get("periode", "")
-    kind = kind if kind in PERIOD_KINDS else this_year.kind
+    kind = kind if kind in kinds else kinds[0] if len(kinds) == 1 else this_year.kind
     number = request.args.get(kind) or request.args.get("ke") or ""
     typed = SimpleNamespace(
         kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
@@ -322,7 +328,7 @@ def period_error(error: PeriodError) -> Any:
         first=request.args.get("dari", "")[:10] or this_year.first.isoformat(),
         last=request.args.get("sampai", "")[:10] or this_year.last.isoformat())
     return render_template("reports/period_error.html", message=str(error), period=typed,
-                           kinds=PERIOD_KINDS), 400
+                           kinds=kinds), 400
 
 
 def _zone() -> str:
