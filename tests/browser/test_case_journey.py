@@ -144,6 +144,29 @@ def test_long_words_and_typed_line_breaks_on_a_360_px_phone(served, browser):
     phone.close()
 
 
+def test_a_long_unbroken_choice_wraps_on_a_360_px_phone(served, browser):
+    """A Kelengkapan item written with slashes and no space stuck out of its card: a
+    choice's label is a flex box, whose text did not wrap."""
+    base, database = served
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(
+            db.session, SystemClock(), process_key="pengelolaan_konten_website", user=prakom,
+            title="Berita", data={"jenis": "berita", "judul_konten": "Sidang keliling"})
+        db.session.commit()
+        instance_id = instance.id
+        db.session.remove()
+        db.engine.dispose()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    login(page, base, "prakom")
+    page.goto(_open_task_url(base, database, instance_id))
+    expect(page.locator("label.choice", has_text="Sumber data/laporan/informasi")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.close()
+
+
 def _complete_open_steps(database: str, instance_id: int, count: int,
                          data: list[dict] | None = None) -> None:
     """Complete the open step ``count`` times, the n-th with ``data[n]`` (default empty)."""
