@@ -120,3 +120,19 @@ def test_a_step_someone_else_holds_offers_no_action_that_can_only_fail(app, clie
     seen = other.get(f"/tugas/{task_id}").get_data(True)
     assert "Langkah ini sedang dikerjakan Demo Prakom" in seen
     assert "Lepaskan" not in seen and f'action="/tugas/{task_id}"' not in seen
+
+
+def test_the_note_typed_is_labelled_in_the_users_language(app, client):
+    """The English page called the note "Catatan", which its task form calls "Notes"."""
+    task_id = _open_step(app)
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "prakom")).language = "en"
+        db.session.commit()
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert '<label for="f-catatan">Notes' in page
+    _complete_as_budi(app, task_id)
+    response = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page),
+                                                      "catatan": "late"})
+    assert response.status_code == 409
+    assert '<dt>Notes</dt><dd class="typed-value">late</dd>' in response.get_data(True)

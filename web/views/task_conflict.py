@@ -6,6 +6,7 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import gettext
 
+from engine.bpmn.catalog import NOTE_FIELD
 from engine.bpmn.forms import fields
 from engine.process import tasks
 from engine.runtime.unit import GALAT
@@ -48,6 +49,7 @@ def _typed(entry: dict) -> list[tuple[str, str]]:
             + [(f["name"], f["label"], f.get("choices") or []) for f in declared]):
         labels = {c["value"]: c["label"] for c in choices}
         values = [labels.get(v, v) for v in request.form.getlist(name) if v.strip()]
-        if values:
-            typed.append((label, ", ".join(values)))
+        if values:  # the note's label is the page's word for it, as on the task form
+            typed.append((gettext("Catatan") if name == NOTE_FIELD["name"] else label,
+                          ", ".join(values)))
     return typed
