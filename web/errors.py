@@ -144,12 +144,20 @@ def register(app: Flask) -> None:
 
 
 def _too_large() -> tuple[str, dict[str, str]]:
-    """A page's 413 in words the official can act on: the attachment limit, and a link back
-    to the page the form was sent from (its path, when it is this site's)."""
-    limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
-    message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
-                      "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
-                      size=f"{limit:g}".replace(".", ","))
+    """A page's 413 in words the official can act on: the attachment limit for a form with
+    files, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) for one without (a very
+    long comment: no file was sent), and a link back to the page the form was sent from
+    (its path, when it is this site's)."""
+    if request.mimetype == "multipart/form-data":
+        limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
+        message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
+                          "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
+                          size=f"{limit:g}".replace(".", ","))
+    else:
+        limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
+        message = gettext("Isian terlalu panjang: sebuah formulir tanpa berkas paling besar "
+                          "%(size)s KB. Kembali, persingkat isiannya, lalu kirim lagi.",
+                          size=f"{limit:g}".replace(".", ","))
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host
                  and referrer.path.startswith("/"))

@@ -206,13 +206,20 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
                            headers={"Referer": "http://localhost/akun/"})
     assert response.status_code == 413
     page = response.get_data(True)
-    assert "satu lampiran paling besar 10 MB" in page  # the limit, said to the official
+    # The limit that applied, said to the official: no file was sent, so not the file's.
+    assert ("Isian terlalu panjang: sebuah formulir tanpa berkas paling besar 1024 KB."
+            in page) and "lampiran" not in page
     assert '<a href="/akun/">Kembali ke halaman sebelumnya</a>' in page
     unreadable = client.post("/akun/", data={"csrf_token": token,
                                               "full_name": "x" * (2 * 1024 * 1024)},
                              headers={"Referer": "http://[::1/akun/"})
     assert unreadable.status_code == 413, "a Referer no address parser reads is no 500"
     assert "Kembali ke halaman sebelumnya" not in unreadable.get_data(True)
+    body = (b'--b\r\nContent-Disposition: form-data; name="berkas"; filename="a.pdf"\r\n\r\n'
+            + b"x" * (11 * 1024 * 1024) + b"\r\n--b--\r\n")  # bytes: the client keeps no file
+    with_file = client.post("/akun/", data=body, content_type="multipart/form-data; boundary=b")
+    assert with_file.status_code == 413
+    assert "satu lampiran paling besar 10 MB" in with_file.get_data(True)
 
 
 def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):
