@@ -281,3 +281,16 @@ def test_a_time_outside_the_years_or_a_fractional_monitor_is_422_named_and_nothi
     assert incidents(app) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Outage)) == 0
+
+
+def test_a_source_whose_account_is_disabled_is_told_so_and_opens_nothing(app, client):
+    """It was told it held no role on the SOP, which sent its keeper looking at roles."""
+    headers = add_source(app, "prometheus", "alertmanager")
+    with app.app_context():
+        [name] = db.session.scalars(select(AlertSource.name)).all()
+    result = app.test_cli_runner().invoke(args=["user", "disable", f"pantau.{name}"])
+    assert result.exit_code == 0, result.output
+    answer = client.post("/api/v1/alerts", headers=headers, json=FIRING)
+    assert (answer.status_code, answer.json["error"]["code"]) == (403, "account_disabled")
+    assert "dinonaktifkan" in answer.json["error"]["message"]
+    assert incidents(app) == []

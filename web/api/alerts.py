@@ -2,8 +2,8 @@
 
 Authenticated by the source's own bearer token (``alur alerts add-source``; the scheme
 read as for user tokens, case-insensitive), never by a user token. 202 ``{"instances": [ids opened], "ignored": n}``; 401 for a wrong or missing
-token; 400 for a body that is not JSON, 422 for one that is not the source kind's format
-(nothing started).
+token; 403 ``account_disabled`` when the source's account is disabled; 400 for a body that
+is not JSON, 422 for one that is not the source kind's format (nothing started).
 """
 
 from datetime import UTC, datetime
@@ -40,6 +40,10 @@ def receive_alerts() -> Any:
     source = alerts.source_for(db.session, token) if token else None
     if source is None:
         return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
+    if source.user.is_disabled:  # its incidents are opened in this account's name
+        return error_response(403, "account_disabled",
+                              f"Akun sumber peringatan {source.user.username} dinonaktifkan; "
+                              "tidak ada yang dibuka.")
     payload = json_payload()
     try:
         events = (_alertmanager(payload) if source.kind == "alertmanager"
