@@ -287,6 +287,13 @@ def test_ids_and_pages_are_written_in_the_digits_0_to_9(client, prakom, started)
     assert client.get("/api/v1/tasks?per_page=１", headers=prakom).status_code == 422
 
 
+def test_an_unknown_status_lists_the_statuses_without_an_empty_one(client, prakom):
+    answer = client.get("/api/v1/instances?status=Galat", headers=prakom)
+    assert (answer.status_code, answer.json["error"]["fields"]) == (422, {"status": [
+        "harus salah satu dari: berjalan, selesai, dibatalkan, terlambat, galat, running, "
+        "completed, cancelled, late, error"]})
+
+
 def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client, clock,
                                                                     prakom, started):
     """A body was ignored where none is taken: {"kind": "tiket"} sent to mark only the

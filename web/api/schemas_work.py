@@ -39,7 +39,8 @@ class InstancePageSchema(PageSchema):
 
 class InstanceQuery(PageQuery):
     scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "unit", "all"]))
-    status = fields.Str(validate=validate.OneOf(["", *STATUSES]))  # empty: every status
+    status = fields.Str(validate=validate.OneOf(  # empty: every status, not a choice to list
+        ["", *STATUSES], error=f"harus salah satu dari: {', '.join(STATUSES)}"))
     process_key = fields.Str(validate=validate.Length(max=128))
     q = fields.Str(validate=validate.Length(max=100))
 
