@@ -3,17 +3,19 @@
 
 import os
 import subprocess
+from pathlib import Path
 
 from tests.helpers.servers import ALUR
 
 
 def run_alur(tmp_path, *args: str, detached: bool = False, piped: str | None = None,
-             **environment: str) -> subprocess.CompletedProcess:
+             cwd: Path | None = None, **environment: str) -> subprocess.CompletedProcess:
     """Run ``alur *args`` with its instance (and SQLite file) in ``tmp_path / "instans"``,
     ``ALUR_DEMO`` unset and ``environment`` added; returns the finished process, its
     output as text. ``detached``: without a terminal, as under cron or systemd (stdin
     /dev/null, a new session with no controlling terminal); ``piped``: without one too,
-    with this text on stdin (a script's ``printf … | alur …``)."""
+    with this text on stdin (a script's ``printf … | alur …``); ``cwd``: the folder it runs
+    in (the test's own, never the checkout, where a command may write)."""
     env = {**os.environ, "ALUR_INSTANCE_PATH": str(tmp_path / "instans"),
            "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"}
     env.pop("ALUR_DEMO", None)
@@ -21,5 +23,6 @@ def run_alur(tmp_path, *args: str, detached: bool = False, piped: str | None = N
     stdin = {"input": piped} if piped is not None else (
         {"stdin": subprocess.DEVNULL} if detached else {})
     return subprocess.run([ALUR, *args], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=cwd,
                           check=False, start_new_session=detached or piped is not None,
                           **stdin)

@@ -248,6 +248,14 @@ def test_a_backup_folder_that_cannot_be_made_is_named_in_indonesian(tmp_path):
         1, "GAGAL: cadangan tidak dibuat: /proc/nope: tidak ada\n")  # not "[Errno 2] No such …"
 
 
+def test_an_empty_backup_folder_is_refused_not_read_as_the_current_one(tmp_path):
+    """``alur backup ""`` wrote the backup into the folder the command ran in."""
+    result = run_alur(tmp_path, "backup", "", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "kosong; sebut foldernya" in result.stderr
+    assert list(tmp_path.glob("alur-*")) == []
+
+
 def test_verify_without_createdb_says_which_right_is_missing(tmp_path):
     """On PostgreSQL ``--verify`` restores into a scratch database; a role that may not
     create one is told so (exit 2, as a setting that cannot be used), not a traceback."""

@@ -46,10 +46,21 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
+def _named_folder(context: click.Context, param: click.Parameter, value: str | None
+                  ) -> Path | None:
+    """FOLDER as a path; an empty one (``alur backup ""``) is refused: it wrote the backup
+    into whatever folder the command ran in, not into ALUR_BACKUP_PATH."""
+    if value == "":
+        raise click.BadParameter("kosong; sebut foldernya, atau jangan beri FOLDER agar "
+                                 "cadangan ditulis ke ALUR_BACKUP_PATH.", param=param)
+    return None if value is None else Path(value)
+
+
 @click.command("backup", help=(
     "Cadangkan basis data, lampiran dan kunci rahasia. Cadangan ditulis ke FOLDER (bawaan "
     "ALUR_BACKUP_PATH) selagi server melayani; --verify memeriksa cadangan."))
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, callback=_named_folder,
+                type=click.Path(file_okay=False))
 @click.option("--keep", metavar="N", type=click.IntRange(min=1),
               help="Sesudah mencadangkan, simpan hanya N cadangan terbaru di FOLDER.")
 @click.option("--verify", "verify_only", is_flag=True,
