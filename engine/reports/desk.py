@@ -94,17 +94,26 @@ def merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datet
     return joined
 
 
-def uptime(session: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Per system with an outage in the period: downtime minutes, uptime % (2 decimals, cut),
-    whether it is critical and, if so, whether it met the 99.5% target."""
+def uptime(session: Session, start: datetime, end: datetime, now: datetime
+           ) -> list[dict[str, Any]]:
+    """Per system with an outage in the period ``start``–``end`` (aware): downtime
+    minutes, uptime % (2 decimals, cut), whether it is critical and, if so, whether it met
+    the 99.5% target. An alert firing at ``now`` (aware) is down from when it fired until
+    ``now`` (or the period's end): a system down today reads as down, not as never down."""
     spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for outage in session.scalars(select(Outage).where(Outage.started_at < end,
-                                                       Outage.ended_at > start)):
+    for outage in session.scalars(select(Outage).where(
+            Outage.started_at < end, Outage.ended_at > start,
+            Outage.ended_at > Outage.started_at)):  # a zero-length span is no downtime
         spans[outage.system].append((max(outage.started_at, start), min(outage.ended_at, end)))
-    critical = {alert.system for alert, instance in session.execute(
-        select(Alert, ProcessInstance).join(ProcessInstance,
-                                            Alert.instance_id == ProcessInstance.id))
-        if (instance.data or {}).get("prioritas") == "kritis"}
+    until = min(now, end)
+    for system, since in session.execute(select(Alert.system, Alert.firing_since).where(
+            Alert.firing_since.is_not(None), Alert.firing_since < until)):
+        if until > start:
+            spans[system].append((max(since, start), until))
+    critical = {system for system, data in session.execute(
+        select(Alert.system, ProcessInstance.data).join(
+            ProcessInstance, Alert.instance_id == ProcessInstance.id))
+        if (data or {}).get("prioritas") == "kritis"}
     period = (end - start).total_seconds()
     rows = []
     for system in sorted(spans):

@@ -126,7 +126,7 @@ def test_uptime_merges_overlapping_alerts_of_a_system(session, clock, users, dep
                        ended_at=NOV + timedelta(hours=1)))
     session.flush()
     # November: 30 days = 43 200 minutes. SIPP: 120 + 30 + 60 = 210 minutes down.
-    assert desk.uptime(session, NOV, DEC) == [
+    assert desk.uptime(session, NOV, DEC, DEC) == [
         {"system": "SIPP", "downtime_minutes": 210.0, "uptime": 99.51, "critical": True,
          "met": True},
         {"system": "Website", "downtime_minutes": 300.0, "uptime": 99.3, "critical": False,
@@ -182,5 +182,32 @@ def test_uptime_is_cut_never_rounded_up_to_100(session, clock, employee):
                        ended_at=at + timedelta(seconds=30)))
     session.flush()
     # 30 seconds of 30 days: 99.9988 % — the system was down, so not 100.0.
-    [row] = desk.uptime(session, NOV, DEC)
+    [row] = desk.uptime(session, NOV, DEC, DEC)
     assert row["uptime"] == 99.99
+
+
+def test_uptime_counts_an_alert_still_firing_and_no_zero_length_outage(session, clock,
+                                                                        employee):
+    """A system down for three days and not yet back was left out of the table (only
+    resolved outages counted), as if never down; a resolve time before the start recorded a
+    zero-length outage, listed as 100 % up."""
+    source = AlertSource(name="prometheus", kind="alertmanager", token_hash="z" * 64,
+                         user_id=employee.id, created_at=clock.now())
+    session.add(source)
+    session.flush()
+    down = Alert(source_id=source.id, fingerprint="d", system="SIPP",
+                 firing_since=datetime(2026, 11, 27, 8, tzinfo=WIB))
+    back = Alert(source_id=source.id, fingerprint="e", system="Website")
+    session.add_all([down, back])
+    session.flush()
+    at = datetime(2026, 11, 10, 1, 0, tzinfo=WIB)
+    session.add(Outage(alert_id=back.id, system="Website", started_at=at, ended_at=at))
+    session.flush()
+    now = datetime(2026, 11, 30, 8, tzinfo=WIB)  # three days (4,320 minutes) down so far
+    assert desk.uptime(session, NOV, DEC, now) == [
+        {"system": "SIPP", "downtime_minutes": 4320.0, "uptime": 90.0, "critical": False,
+         "met": None}]
+    # The month after has not begun at that moment: nothing of it is down yet.
+    assert desk.uptime(session, DEC, DEC + timedelta(days=31), now) == []
+    # Seen from the month's end: 27 November 08.00 to 1 December 00.00, 88 hours.
+    assert desk.uptime(session, NOV, DEC, DEC)[0]["downtime_minutes"] == 88 * 60

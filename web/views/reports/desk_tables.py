@@ -9,7 +9,7 @@ from engine.models import ProcessDefinition, User, UserRole
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.reports import desk
 from engine.time.periods import Period
-from web.extensions import db
+from web.extensions import clock, db
 from web.views.reports.export import N_, Table, TimeStandard
 
 SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
@@ -45,7 +45,7 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
     uptime = Table(N_("Uptime sistem"), [N_("Sistem"), N_("Downtime (menit)"),
                                          N_("Uptime (%)"), N_("Sistem kritis"),
                                          N_("Target 99,5% tercapai")])
-    for row in desk.uptime(db.session, start, end):
+    for row in desk.uptime(db.session, start, end, clock().now()):
         uptime.add([row["system"], row["downtime_minutes"], row["uptime"],
                     "ya" if row["critical"] else "tidak",
                     {True: "ya", False: "tidak", None: "—"}[row["met"]]])
