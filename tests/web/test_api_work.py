@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from flask import request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.models import (
     AuditRecord,
     Comment,
     Notification,
+    ProcessDefinition,
     Substitution,
     User,
     UserRole,
@@ -362,3 +363,26 @@ def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, clie
             ("prakom2", "prakom")]
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "penugasan")) == 2
+
+
+def test_an_activation_answers_as_it_left_the_version(app, client, admin, monkeypatch):
+    """Another activation committed right after this one's: the answer, read after the
+    commit, said "active": false for the version this request had just activated."""
+    for text in ({}, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}):
+        client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(mini_bpmn(text)), "a.bpmn")})
+    commit = db.session.commit
+
+    def then_another_activation() -> None:
+        commit()
+        monkeypatch.undo()
+        versions = update(ProcessDefinition).where(ProcessDefinition.key == "sop_uji")
+        db.session.execute(versions.values(is_active=False))
+        db.session.execute(versions.where(ProcessDefinition.version == 2).values(
+            is_active=True))
+        commit()
+
+    monkeypatch.setattr(db.session, "commit", then_another_activation)
+    activated = client.post("/api/v1/processes/sop_uji/versions/1/activate", headers=admin)
+    assert (activated.status_code, activated.json["active"]) == (200, True)
+    assert client.get("/api/v1/processes/sop_uji", headers=admin).json["version"] == 2

@@ -67,5 +67,8 @@ def activate_version(key: str, version: int) -> Any:
     if not access().is_admin:
         return error_response(403, "forbidden", ADMIN_ONLY)
     definition = versions.activate(db.session, clock(), key, version, g.user)
+    # Said as this activation left it: read after the commit, another activation committed
+    # meanwhile answered this one "active": false.
+    answer = VersionSchema().dump(definition)
     db.session.commit()
-    return jsonify(VersionSchema().dump(definition))
+    return jsonify(answer)
