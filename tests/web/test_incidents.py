@@ -52,6 +52,13 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
     page = client.get("/admin/proses-bermasalah").get_data(True)
     assert "Surat edaran" in page and "Coba lagi" in page and "Batalkan" in page
     assert "Gateway_" in page and "langkah otomatis" in page
+    assert "Gateway_" in client.get(f"/proses/{instance_id}").get_data(True)
+    # An official is told the process stopped, not the engine's ids and BPMN terms.
+    login(client, "prakom")
+    official = client.get(f"/proses/{instance_id}").get_data(True)
+    assert "Proses berhenti karena galat pada alur SOP ini sejak" in official
+    assert "Gateway_" not in official and "user task" not in official
+    login(client, "admin")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "galat")) == 1
