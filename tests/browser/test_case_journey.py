@@ -114,17 +114,10 @@ def test_long_words_and_typed_line_breaks_on_a_360_px_phone(served, browser):
     """A title with a long address and a step named with slashes wrap instead of widening
     the page; a line break typed in a comment stays a line break."""
     base, database = served
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
-    with app.app_context():
-        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
-        instance = start_instance(
-            db.session, SystemClock(), process_key="penanganan_gangguan_server", user=prakom,
-            title="https://pn-contoh.go.id/berita/2026/12/pengumuman-jadwal-sidang-keliling-"
-                  "pengadilan-negeri-kelas-ia")
-        db.session.commit()
-        instance_id = instance.id
-        db.session.remove()
-        db.engine.dispose()
+    instance_id = _started_by_prakom(
+        database, "penanganan_gangguan_server",
+        "https://pn-contoh.go.id/berita/2026/12/pengumuman-jadwal-sidang-keliling-"
+        "pengadilan-negeri-kelas-ia")
     _complete_open_steps(database, instance_id, 3, [{}, {"hasil_penanganan": "lanjut"}])
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = phone.new_page()
@@ -148,16 +141,8 @@ def test_a_long_unbroken_choice_wraps_on_a_360_px_phone(served, browser):
     """A Kelengkapan item written with slashes and no space stuck out of its card: a
     choice's label is a flex box, whose text did not wrap."""
     base, database = served
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
-    with app.app_context():
-        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
-        instance = start_instance(
-            db.session, SystemClock(), process_key="pengelolaan_konten_website", user=prakom,
-            title="Berita", data={"jenis": "berita", "judul_konten": "Sidang keliling"})
-        db.session.commit()
-        instance_id = instance.id
-        db.session.remove()
-        db.engine.dispose()
+    instance_id = _started_by_prakom(database, "pengelolaan_konten_website", "Berita",
+                                     {"jenis": "berita", "judul_konten": "Sidang keliling"})
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = phone.new_page()
     login(page, base, "prakom")
@@ -165,6 +150,20 @@ def test_a_long_unbroken_choice_wraps_on_a_360_px_phone(served, browser):
     expect(page.locator("label.choice", has_text="Sumber data/laporan/informasi")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.close()
+
+
+def _started_by_prakom(database: str, key: str, title: str, data: dict | None = None) -> int:
+    """The id of a new instance of SOP ``key`` that prakom started with ``data``."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x"})
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, SystemClock(), process_key=key, user=prakom,
+                                  title=title, data=data or {})
+        db.session.commit()
+        instance_id = instance.id
+        db.session.remove()
+        db.engine.dispose()
+    return instance_id
 
 
 def _complete_open_steps(database: str, instance_id: int, count: int,
