@@ -262,8 +262,8 @@ def kind_of(prop: Any, ui: Any) -> str | None:
             return {None: "textarea" if widget == "textarea" else "text", "date": "date",
                     "date-time": "datetime", "data-url": "file"}[fmt]
         return None
-    if kind in ("number", "integer"):
-        return "number"
+    if kind in ("number", "integer"):  # with choices: one of them, picked by its title
+        return "choice" if _choices(prop) else "number"
     if kind == "boolean":
         return "boolean"
     if kind == "array" and isinstance(prop.get("items"), dict) and _choices(prop["items"]):
@@ -273,12 +273,17 @@ def kind_of(prop: Any, ui: Any) -> str | None:
 
 def _choices(prop: dict[str, Any]) -> list[dict[str, str]]:
     if isinstance(prop.get("enum"), list):
-        return [{"value": str(v), "label": str(v)} for v in prop["enum"]]
+        return [{"value": str(v), "label": _shown(v)} for v in prop["enum"]]
     if isinstance(prop.get("oneOf"), list) and all(
             isinstance(o, dict) and "const" in o for o in prop["oneOf"]):
-        return [{"value": str(o["const"]), "label": str(o.get("title", o["const"]))}
+        return [{"value": str(o["const"]), "label": str(o.get("title", _shown(o["const"])))}
                 for o in prop["oneOf"]]
     return []
+
+
+def _shown(value: Any) -> str:
+    """A choice without a title as an official reads it: 1,5 with a decimal comma."""
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
 
 
 def _schema_of(kind: str, label: str, choices: list[str]) -> dict[str, Any]:

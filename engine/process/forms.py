@@ -121,8 +121,8 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
 
 def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
     """Read an HTML form's values (``posted``: a mapping with ``getlist``, e.g. Flask's
-    ``request.form``) into JSON values for ``form``'s fields: numbers as numbers when they
-    read as one, yes/no as booleans, many-of as lists. Unreadable values stay text so that
+    ``request.form``) into JSON values for ``form``'s fields: numbers (a number field's
+    choice too) as numbers when they read as one, yes/no as booleans, many-of as lists. Unreadable values stay text so that
     ``validate`` names them."""
     values: dict[str, Any] = {}
     for field in fields(form):
@@ -131,7 +131,9 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
             values[name] = [v for v in posted.getlist(name) if v]
             continue
         raw = trimmed(posted.get(name))
-        if kind == "number" and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw):
+        numeric = kind == "number" or (kind == "choice" and form["schema"]["properties"][name]
+                                       .get("type") in ("number", "integer"))
+        if numeric and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw):
             number = float(raw.replace(",", "."))
             values[name] = int(number) if number.is_integer() else number
         elif kind == "boolean" and raw:

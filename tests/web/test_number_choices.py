@@ -1,0 +1,41 @@
+"""A number field with choices (``enum``, or ``oneOf`` with titles) is a choice on the page:
+its titles offered as buttons and the value picked stored as the number it is (README
+"Formulir": one choice is an enum, or a oneOf of {const, title})."""
+
+import json
+
+from lxml import html
+from sqlalchemy import select
+
+from engine.models import ProcessInstance
+from tests.conftest import csrf_token
+from tests.web.conftest import login
+from tests.web.test_form_upload import _files, _post
+from web.extensions import db
+
+START = {"type": "object", "required": ["tingkat"], "properties": {
+    "tingkat": {"type": "integer", "title": "Tingkat", "oneOf": [
+        {"const": 1, "title": "Satu"}, {"const": 2, "title": "Dua"}]},
+    "skala": {"type": "number", "title": "Skala", "enum": [0.5, 1.5]}}}
+
+
+def test_a_number_field_with_choices_offers_them_and_stores_a_number(app, client):
+    """It was a text box: the titles were never shown, and typing one was refused."""
+    assert _post(client, {**_files(), "mulai-schema.json": json.dumps(START).encode()}
+                 ).status_code == 201
+    login(client, "prakom")
+    page = client.get("/proses/baru?process_key=sop_uji").get_data(True)
+    tree = html.fromstring(page)
+    for name, labels in (("tingkat", ["Satu", "Dua"]), ("skala", ["0,5", "1,5"])):
+        buttons = tree.xpath(f"//input[@name='{name}']")
+        assert {b.get("type") for b in buttons} == {"radio"}, name
+        assert [b.getparent().text_content().strip() for b in buttons] == labels
+    sent = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "sop_uji", "title": "Konsep",
+        "tingkat": "2", "skala": "1.5"})
+    assert sent.status_code == 302, sent.get_data(True)
+    with app.app_context():
+        data = db.session.scalars(select(ProcessInstance.data)).one()
+    assert (data["tingkat"], data["skala"]) == (2, 1.5)
+    shown = client.get(sent.headers["Location"]).get_data(True)
+    assert "Dua" in shown
