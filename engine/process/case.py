@@ -62,7 +62,7 @@ def start_data(definition: ProcessDefinition, data: Any
     if form is None:
         return data, _scalar_problems(data)
     cleaned, problems = forms.validate(form, data)
-    problems.update({**_long_texts(cleaned), **problems})
+    problems.update({**_long_texts(cleaned, fields(form)), **problems})
     for name in data:
         if name not in form["schema"]["properties"]:
             problems.setdefault(name, "kolom ini tidak ada pada formulir mulai")
@@ -127,7 +127,8 @@ def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],
         problems.update(invalid.fields)
         cleaned = {}
     values, form_problems = forms.validate(form, data)
-    problems.update({**_long_texts(values), **form_problems})
+    problems.update({**_long_texts(values, [*entry["fields"], *fields(form)]),
+                     **form_problems})
     problems.update(_missing_files(session, task, form, values))
     choice = chosen(entry, {**data, **cleaned})
     if choice and choice.get("returns") and not cleaned.get(NOTE) and NOTE not in problems:
@@ -260,11 +261,12 @@ def _missing_files(session: Session, task: HumanTask, form: dict[str, Any] | Non
             for name, label in labels.items() if values[name] not in attached}
 
 
-def _long_texts(values: dict[str, Any]) -> dict[str, str]:
+def _long_texts(values: dict[str, Any], declared: list[dict[str, Any]]) -> dict[str, str]:
     # README "Batas": a form's text is at most MAX_TEXT characters, whatever maxLength its
-    # schema gives (or none).
-    return {name: f"teks paling banyak {MAX_TEXT} karakter" for name, value in values.items()
-            if isinstance(value, str) and len(value) > MAX_TEXT}
+    # schema gives (or none); said with the field's label (``declared``: the fields).
+    labels = {field["name"]: field["label"] for field in declared}
+    return {name: f'"{labels.get(name, name)}" paling banyak {MAX_TEXT} karakter'
+            for name, value in values.items() if isinstance(value, str) and len(value) > MAX_TEXT}
 
 
 def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:

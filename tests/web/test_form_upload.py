@@ -288,14 +288,14 @@ def test_a_text_field_without_max_length_still_takes_at_most_2000_characters(app
     refused = client.post("/api/v1/instances", headers=prakom, json={
         "process_key": "sop_uji", "title": "Konsep", "data": {"uraian": "x" * 2001}})
     assert refused.status_code == 422
-    assert refused.json["error"]["fields"] == {"uraian": "teks paling banyak 2000 karakter"}
+    assert refused.json["error"]["fields"] == {"uraian": '"Uraian" paling banyak 2000 karakter'}
     started = client.post("/api/v1/instances", headers=prakom, json={
         "process_key": "sop_uji", "title": "Konsep", "data": {"uraian": "x" * 2000}})
     task = started.json["open_tasks"][0]["id"]
     long = client.post(f"/api/v1/tasks/{task}/complete", headers=prakom,
                        json={"data": {"uraian": "y" * 2001}})
     assert long.status_code == 422
-    assert long.json["error"]["fields"] == {"uraian": "teks paling banyak 2000 karakter"}
+    assert long.json["error"]["fields"] == {"uraian": '"Uraian" paling banyak 2000 karakter'}
     assert client.get(f"/api/v1/tasks/{task}", headers=prakom).json["state"] == "open"
     assert client.post(f"/api/v1/tasks/{task}/complete", headers=prakom, json={
         "data": {"uraian": "y" * 2000}}).status_code == 200
