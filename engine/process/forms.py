@@ -122,13 +122,19 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
 def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
     """Read an HTML form's values (``posted``: a mapping with ``getlist``, e.g. Flask's
     ``request.form``) into JSON values for ``form``'s fields: numbers (a number field's
-    choice too) as numbers when they read as one, yes/no as booleans, many-of as lists. Unreadable values stay text so that
+    choice too) as numbers when they read as one, yes/no as booleans, many-of as lists.
+    Several different values for a field that takes one stay a list, which ``validate``
+    refuses ("hanya satu nilai") instead of keeping the first. Unreadable values stay text so that
     ``validate`` names them."""
     values: dict[str, Any] = {}
     for field in fields(form):
         name, kind = field["name"], field["kind"]
         if kind == "multi":
             values[name] = [v for v in posted.getlist(name) if v]
+            continue
+        sent = [value for value in posted.getlist(name) if trimmed(value)]
+        if len(set(sent)) > 1 and kind != "file":  # one field, one value: which is unknown
+            values[name] = sent
             continue
         raw = trimmed(posted.get(name))
         numeric = kind == "number" or (kind == "choice" and form["schema"]["properties"][name]
@@ -205,6 +211,8 @@ def _type_text(label: str, expected: str, given: Any) -> str:
         readings = whole if given.count(".") > 1 else f'{whole} atau {given.replace(".", ",")}'
         return (f'"{label}" {given} dapat dibaca {readings}; tulis tanpa titik ribuan '
                 "(mis. 12500), desimal dengan koma (mis. 12,5)")
+    if isinstance(given, list):  # several values posted for a field that takes one
+        return f'"{label}" hanya satu nilai; {len(given)} dikirim'
     return f'"{label}" harus berupa {_TYPES.get(expected, expected)}'
 
 

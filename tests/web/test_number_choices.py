@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.models import ProcessInstance
 from tests.conftest import csrf_token
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from tests.web.test_form_upload import _files, _post
 from web.extensions import db
 
@@ -39,3 +39,35 @@ def test_a_number_field_with_choices_offers_them_and_stores_a_number(app, client
     assert (data["tingkat"], data["skala"]) == (2, 1.5)
     shown = client.get(sent.headers["Location"]).get_data(True)
     assert "Dua" in shown
+
+
+def test_several_values_for_a_field_that_takes_one_are_refused_not_cut_to_the_first(
+        app, client):
+    """A crafted page sent tingkat=1&tingkat=2, or setuju and revisi for one decision: the
+    first was kept without a word."""
+    assert _post(client, {**_files(), "mulai-schema.json": json.dumps(START).encode()}
+                 ).status_code == 201
+    login(client, "prakom")
+    page = client.get("/proses/baru?process_key=sop_uji").get_data(True)
+    refused = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "sop_uji", "title": "Konsep",
+        "tingkat": ["1", "2"]})
+    assert refused.status_code == 422
+    assert '"Tingkat" hanya satu nilai; 2 dikirim' in refused.get_data(True).replace("&#34;", '"')
+    with app.app_context():
+        assert db.session.scalars(select(ProcessInstance)).all() == []
+    assert _post(client, _files()).status_code in (200, 201)  # start form without choices
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}}).json
+    first = started["open_tasks"][0]["id"]
+    second = client.post(f"/api/v1/tasks/{first}/complete", headers=prakom, json={
+        "data": {"judul_konsep": "Konsep"}}).json["instance"]["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{second}").get_data(True)
+    both = client.post(f"/tugas/{second}", data={
+        "csrf_token": csrf_token(page), "keputusan_kasubbag": ["setuju", "revisi"],
+        "catatan": "x"})
+    assert both.status_code == 422
+    assert "hanya satu nilai; 2 dikirim" in both.get_data(True)
+    assert client.get(f"/api/v1/tasks/{second}", headers=kasubbag).json["state"] == "open"

@@ -94,6 +94,22 @@ def _paging() -> tuple[int, int]:
     return int(page), int(per_page)
 
 
+def _one_value_each(generated: list[dict[str, Any]]) -> None:
+    """Refuse several different values for one of the step's own fields (a decision, the
+    note; the Kelengkapan list takes many): the first was taken, whatever else was sent.
+
+    Raises:
+        InvalidTaskData: naming each such field by its label.
+    """
+    several = {field["name"]: len(values) for field in generated
+               if field["type"] != "checklist" and len(values := {
+                   value for value in request.form.getlist(field["name"]) if value.strip()}) > 1}
+    if several:
+        labels = {field["name"]: field["label"] for field in generated}
+        raise InvalidTaskData({name: f'"{labels[name]}" hanya satu nilai; {count} dikirim'
+                               for name, count in several.items()})
+
+
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
 @login_required
 @checks_own_text(EVERY_FIELD)
@@ -118,6 +134,7 @@ def task(task_id: int) -> Any:
                 for field in entry["fields"]}
         data.update(forms.read_posted(entry.get("form"), request.form))
         try:
+            _one_value_each(entry["fields"])
             data.update(attach_posted(human_task, current_user, declared))
             tasks.complete_task(db.session, clock(), task_id, current_user, data,
                                 access=access())
