@@ -30,11 +30,19 @@ def field_value(value: Any, field: dict[str, Any] | None = None) -> str:
         if field.get("kind") in ("date", "datetime") and isinstance(value, str):
             return _moment(value)
         if field.get("kind") == "number" and isinstance(value, int | float):
-            # Four digits are not grouped (CLDR's minimum grouping digits of 2): a year
-            # reads 2027, not 2.027.
-            return number(value, 6) if abs(value) >= 10_000 else \
-                format_decimal(value, format="0.######")
+            # Every decimal the value has (0,0000001 is not 0); four digits are not grouped
+            # (CLDR's minimum grouping digits of 2): a year reads 2027, not 2.027.
+            places = _decimals(value)
+            return number(value, places) if abs(value) >= 10_000 else \
+                format_decimal(value, format="0." + "#" * places if places else "0")
     return str(value)
+
+
+def _decimals(value: float) -> int:
+    """How many decimals ``value`` has as Python writes it shortest (1e-07: 7)."""
+    if isinstance(value, int) or value.is_integer():
+        return 0
+    return max(0, -int(Decimal(repr(value)).as_tuple().exponent))
 
 
 def form_values(declared: list[dict[str, Any]], data: dict[str, Any]) -> MultiDict:

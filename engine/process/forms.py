@@ -21,7 +21,10 @@ from engine.text import trimmed, written_date
 _FORMATS = FormatChecker()
 # A number typed into a form: ASCII digits, a point or comma for decimals; not "nan",
 # "inf", "1e400" or full-width digits, which Python's float() would also read.
-_TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,12})?")
+_TYPED_NUMBER = re.compile(r"-?[0-9]{1,16}(?:[.,][0-9]{1,20})?")
+# A float keeps any 15 significant digits exactly: a number typed with more that it cannot
+# keep is refused, not stored changed (12345678901234,567 read back as …,566).
+_SIGNIFICANT = 15
 # "12.500" as an Indonesian writes twelve thousand five hundred, which the decimal dot
 # would read as 12,5: refused with its two readings instead of stored 1,000 times too small.
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
@@ -139,7 +142,8 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
         raw = trimmed(posted.get(name))
         numeric = kind == "number" or (kind == "choice" and form["schema"]["properties"][name]
                                        .get("type") in ("number", "integer"))
-        if numeric and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw):
+        if numeric and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw) \
+                and _exact(raw):
             number = float(raw.replace(",", "."))
             values[name] = int(number) if number.is_integer() else number
         elif kind == "boolean" and raw:
@@ -205,12 +209,24 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _exact(typed: str) -> bool:
+    """Whether the number ``typed`` (``_TYPED_NUMBER``) is stored as typed: the float it
+    reads as writes back the same number (any of up to ``_SIGNIFICANT`` significant
+    digits does; a whole number is checked against 2^53 with the form)."""
+    number = Decimal(typed.replace(",", "."))
+    return number == number.to_integral_value() or Decimal(repr(float(number))) == number
+
+
 def _type_text(label: str, expected: str, given: Any) -> str:
     if expected in ("number", "integer") and isinstance(given, str) and _GROUPED.fullmatch(given):
         whole = given.replace(".", "")
         readings = whole if given.count(".") > 1 else f'{whole} atau {given.replace(".", ",")}'
         return (f'"{label}" {given} dapat dibaca {readings}; tulis tanpa titik ribuan '
                 "(mis. 12500), desimal dengan koma (mis. 12,5)")
+    if expected in ("number", "integer") and isinstance(given, str) and \
+            _TYPED_NUMBER.fullmatch(given) and not _exact(given):
+        return (f'"{label}" {given} punya lebih dari {_SIGNIFICANT} angka bermakna; angka '
+                "sepanjang itu tidak tersimpan persis")
     if isinstance(given, list):  # several values posted for a field that takes one
         return f'"{label}" hanya satu nilai; {len(given)} dikirim'
     return f'"{label}" harus berupa {_TYPES.get(expected, expected)}'
