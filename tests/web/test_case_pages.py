@@ -186,7 +186,7 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert lines[0] == headings  # one table per CSV file, ; for Excel in Indonesian
     assert lines[1].startswith("GS-2026-0002;Server B;Penanganan Gangguan Server;berjalan;"
                                "2026-11-23T08:00:00+07:00;")
-    assert lines[1].endswith(";prakom;sistem: SIPP")
+    assert lines[1].endswith(";prakom;Sistem terdampak: SIPP")  # by label, as on the page
     shown = client.get("/proses/1").get_data(True)
     empty = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
                                                    "reason": ""})

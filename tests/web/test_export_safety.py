@@ -27,7 +27,7 @@ def test_a_formula_in_start_data_arrives_as_text_in_both_exports(app, client):
     assert cell.data_type == "s" and cell.quotePrefix
     [row] = csv_rows(client.get(f"{url}&format=csv").data)
     assert row[1] == "'" + EVIL
-    assert "sistem: " + EVIL in row[-1]
+    assert "Sistem terdampak: " + EVIL in row[-1]
 
 
 def test_every_formula_start_is_neutralised_and_numbers_stay_numbers():

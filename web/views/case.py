@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from engine.bpmn.forms import fields
@@ -13,6 +14,7 @@ from engine.models import HumanTask, ProcessInstance
 from engine.process import attachments, case
 from engine.process.task_states import instance_status_word
 from web.extensions import clock, db
+from web.field_values import field_value
 from web.filters import office_calendar
 from web.views.attachments import folder, posted_files
 from web.views.reports.export import Table
@@ -88,9 +90,11 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
 def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]]) -> Table:
     """The listed instances as an exportable table (``web.views.reports.export``), their
     case data (``data``: ``{instance id: data}``, as ``lists.shown_data`` gives it) as
-    ``name: value`` pairs; times in ISO 8601 in the office's time zone
+    ``label: value`` pairs read as the pages read them (``field_value``: a choice by its
+    label, ``Ya``, a date in words); times in ISO 8601 in the office's time zone
     (``2026-11-23T08:00:00+07:00``), as the pages show them."""
     zone = ZoneInfo(office_calendar().timezone)
+    named = {item.definition_id: _named_fields(item.definition.catalog) for item in items}
     table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
                                     "Dimulai oleh", "Data proses"])
     for item in items:
@@ -99,5 +103,20 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
                    item.started_at.astimezone(zone).isoformat(),
                    item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
                    item.started_by.username if item.started_by else None,
-                   "; ".join(f"{key}: {value}" for key, value in data[item.id].items())])
+                   "; ".join(_pair(named[item.definition_id].get(key), key, value)
+                             for key, value in data[item.id].items())])
     return table
+
+
+def _named_fields(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{data name: field}`` of a version: its steps' own fields (a decision) and forms,
+    the start form's last, so that its label names what the requester typed."""
+    named = {field["name"]: field for entry in catalog["tasks"].values()
+             for field in [*entry.get("fields", []), *fields(entry.get("form"))]}
+    named.update({field["name"]: field for field in fields(catalog.get("start_form"))})
+    return named
+
+
+def _pair(field: dict[str, Any] | None, name: str, value: Any) -> str:
+    with force_locale("id"):  # an export is in Indonesian, as its headings
+        return f"{field['label'] if field else name}: {field_value(value, field)}"
