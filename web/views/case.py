@@ -94,18 +94,24 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
     label, ``Ya``, a date in words); times in ISO 8601 in the office's time zone
     (``2026-11-23T08:00:00+07:00``), as the pages show them."""
     zone = ZoneInfo(office_calendar().timezone)
-    named = {item.definition_id: _named_fields(item.definition.catalog) for item in items}
+    catalogs = {item.definition_id: item.definition.catalog for item in items}
+    named = {definition_id: _named_fields(catalog) for definition_id, catalog in catalogs.items()}
     table = Table("Daftar Proses", ["Nomor", "Judul", "SOP", "Status", "Dimulai", "Berakhir",
                                     "Dimulai oleh", "Data proses"])
-    for item in items:
-        table.add([item.number, item.title, item.definition.name,
-                   instance_status_word(item.status),
-                   item.started_at.astimezone(zone).isoformat(),
-                   item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
-                   item.started_by.username if item.started_by else None,
-                   "; ".join(_pair(named[item.definition_id].get(key), key, value)
-                             for key, value in data[item.id].items())])
+    with force_locale("id"):  # an export is in Indonesian, as its headings
+        for item in items:
+            _add_row(table, item, data[item.id], named[item.definition_id], zone)
     return table
+
+
+def _add_row(table: Table, item: ProcessInstance, data: dict[str, Any],
+             named: dict[str, dict[str, Any]], zone: ZoneInfo) -> None:
+    table.add([item.number, item.title, item.definition.name,
+               instance_status_word(item.status),
+               item.started_at.astimezone(zone).isoformat(),
+               item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
+               item.started_by.username if item.started_by else None,
+               "; ".join(_pair(named.get(key), key, value) for key, value in data.items())])
 
 
 def _named_fields(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -118,5 +124,4 @@ def _named_fields(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _pair(field: dict[str, Any] | None, name: str, value: Any) -> str:
-    with force_locale("id"):  # an export is in Indonesian, as its headings
-        return f"{field['label'] if field else name}: {field_value(value, field)}"
+    return f"{field['label'] if field else name}: {field_value(value, field)}"
