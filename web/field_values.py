@@ -45,6 +45,15 @@ def _decimals(value: float) -> int:
     return max(0, -int(Decimal(repr(value)).as_tuple().exponent))
 
 
+def form_defaults(form: dict[str, Any] | None) -> dict[str, Any]:
+    """``{field: its schema's default}`` of ``form`` (README "Formulir": ``default``), the
+    values a start form opens with."""
+    if not form:
+        return {}
+    return {name: prop["default"] for name, prop in form["schema"]["properties"].items()
+            if isinstance(prop, dict) and "default" in prop}
+
+
 def form_values(declared: list[dict[str, Any]], data: dict[str, Any]) -> MultiDict:
     """The inputs of a step's form (``declared``: ``engine.bpmn.forms.fields``) filled with
     the case's current ``data``, as the page's inputs take them (``"87,5"``, ``"ya"``, a

@@ -74,3 +74,21 @@ def test_several_values_for_a_field_that_takes_one_are_refused_not_cut_to_the_fi
     assert both.status_code == 422
     assert "hanya satu nilai; 2 dikirim" in both.get_data(True)
     assert client.get(f"/api/v1/tasks/{second}", headers=kasubbag).json["state"] == "open"
+
+
+def test_a_start_form_opens_with_its_fields_defaults(client):
+    """A default the schema gave was accepted at upload and never shown."""
+    defaults = {"type": "object", "properties": {
+        "unit": {"type": "string", "title": "Unit", "default": "PTIP"},
+        "tingkat": {**START["properties"]["tingkat"], "default": 2},
+        "penting": {"type": "boolean", "title": "Penting", "default": True}}}
+    assert _post(client, {**_files(), "mulai-schema.json": json.dumps(defaults).encode()}
+                 ).status_code == 201
+    login(client, "prakom")
+    tree = html.fromstring(client.get("/proses/baru?process_key=sop_uji").get_data(True))
+    assert tree.xpath("//input[@name='unit']/@value") == ["PTIP"]
+    assert tree.xpath("//input[@name='tingkat'][@checked]/@value") == ["2"]
+    assert tree.xpath("//input[@name='penting'][@checked]/@value") == ["ya"]
+    asked = html.fromstring(client.get("/proses/baru?process_key=sop_uji&unit=Kepaniteraan"
+                                       ).get_data(True))
+    assert asked.xpath("//input[@name='unit']/@value") == ["Kepaniteraan"]

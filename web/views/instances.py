@@ -37,7 +37,7 @@ from web.time_words import counts_wall_clock, span_text
 from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.export import EXPORT_FORMATS, export
-from web.views.start import after_start, render_start
+from web.views.start import after_start, render_start, start_values
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
@@ -101,7 +101,7 @@ def new() -> Any:
     if chosen is None or not access().may_start(chosen):
         return _refused(chosen, key, search)
     if request.method == "GET":
-        return render_start(chosen, {}, request.values, search, 200)
+        return render_start(chosen, {}, start_values(chosen, request.values), search, 200)
     if unkept_fields():
         return render_start(chosen, unkept_fields(), request.values, search, 422)
     form = chosen.catalog.get("start_form")

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import render_template, url_for
 from flask_babel import format_decimal, gettext, lazy_gettext, ngettext
+from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.models import ProcessInstance
@@ -12,6 +13,7 @@ from engine.process import instances
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
 from web.access import access
 from web.extensions import db
+from web.field_values import form_defaults, form_values
 
 UNGROUPED_LABEL = lazy_gettext("Lainnya")
 
@@ -51,6 +53,16 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
         summary=describe(chosen) if chosen else None,
         declared=fields(chosen.catalog.get("start_form")) if chosen else [],
         count=sum(len(sops) for _, sops in groups)), status
+
+
+def start_values(chosen: Any, asked: Any) -> MultiDict:
+    """What ``chosen``'s start form opens with: its fields' defaults, under what the
+    address asks (``asked``: ``request.values``, e.g. ``process_key``)."""
+    form = chosen.catalog.get("start_form")
+    values = form_values(fields(form), form_defaults(form))
+    for name in asked:
+        values.setlist(name, asked.getlist(name))
+    return values
 
 
 def after_start(instance: ProcessInstance) -> str:
