@@ -1,6 +1,6 @@
-"""A number field with choices (``enum``, or ``oneOf`` with titles) is a choice on the page:
-its titles offered as buttons and the value picked stored as the number it is (README
-"Formulir": one choice is an enum, or a oneOf of {const, title})."""
+"""A custom SOP's form on the page: a number field with choices offers them and stores the
+number picked, a start form opens with its defaults, several values for one field are
+refused (README "Formulir"), and the list's export reads the data as the page does."""
 
 import json
 
