@@ -246,8 +246,10 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
             continue
         if field["type"] == "choice":
             allowed = [choice["value"] for choice in field["choices"]]
-            if value not in allowed:
-                problems[name] = f'"{field["label"]}" harus salah satu dari: {", ".join(allowed)}'
+            if value not in allowed:  # each value with its button's words, when they differ
+                words = ", ".join(c["value"] if c["label"] == c["value"] else
+                                  f'{c["value"]} ({c["label"]})' for c in field["choices"])
+                problems[name] = f'"{field["label"]}" harus salah satu dari: {words}'
                 continue
         elif not isinstance(value, str) or len(value) > MAX_TEXT:
             problems[name] = f'"{field["label"]}" harus teks, paling banyak {MAX_TEXT} karakter'

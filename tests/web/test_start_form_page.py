@@ -73,6 +73,12 @@ def test_several_values_for_a_field_that_takes_one_are_refused_not_cut_to_the_fi
         "catatan": "x"})
     assert both.status_code == 422
     assert "hanya satu nilai; 2 dikirim" in both.get_data(True)
+    # A value that is none of the buttons is told with the buttons' words too.
+    other = client.post(f"/api/v1/tasks/{second}/complete", headers=kasubbag, json={
+        "data": {"keputusan_kasubbag": "tunda", "catatan": "x"}})
+    assert other.json["error"]["fields"]["keputusan_kasubbag"] == (
+        '"Ada revisi?" harus salah satu dari: setuju (Setuju), revisi (Kembalikan untuk '
+        'revisi)')
     assert client.get(f"/api/v1/tasks/{second}", headers=kasubbag).json["state"] == "open"
 
 
