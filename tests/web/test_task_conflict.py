@@ -11,7 +11,8 @@ from engine.process.instances import start_instance
 from engine.process.task_states import TASK_STATE_WORDS
 from engine.process.tasks import complete_task
 from tests.conftest import csrf_token
-from tests.web.conftest import PASSWORD, login
+from tests.web.conftest import PASSWORD, api_token, login
+from tests.web.test_form_upload import _files, _post
 from web.extensions import clock, db
 from web.filters import TASK_STATE_TEXT
 from web.views.auth import hash_password
@@ -136,3 +137,20 @@ def test_the_note_typed_is_labelled_in_the_users_language(app, client):
                                                       "catatan": "late"})
     assert response.status_code == 409
     assert '<dt>Notes</dt><dd class="typed-value">late</dd>' in response.get_data(True)
+
+
+def test_a_yes_no_typed_is_shown_back_in_the_forms_words(app, client):
+    """The page said "ya", the value the button sends, where the form says "Ya"."""
+    assert _post(client, _files()).status_code == 201
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}}).json
+    task_id = started["open_tasks"][0]["id"]
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, json={
+        "data": {"judul_konsep": "Konsep"}}).status_code == 200
+    late = client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page),
+                                                  "judul_konsep": "Konsep", "rahasia": "ya"})
+    assert late.status_code == 409
+    assert '<dt>Rahasia</dt><dd class="typed-value">Ya</dd>' in late.get_data(True)

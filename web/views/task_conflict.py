@@ -4,7 +4,7 @@ who finished it and when, in words, with what the user typed shown back to copy.
 from typing import Any
 
 from flask import render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from engine.bpmn.catalog import NOTE_FIELD
 from engine.bpmn.forms import fields
@@ -41,13 +41,19 @@ def _message(task: Any) -> str:
                    "halaman lalu coba lagi.", state=task_state_text(task.state))
 
 
+# A yes/no field's two buttons, as the task form words them.
+_YES_NO = {"boolean": [{"value": "ya", "label": lazy_gettext("Ya")},
+                       {"value": "tidak", "label": lazy_gettext("Tidak")}]}
+
+
 def _typed(entry: dict) -> list[tuple[str, str]]:
     declared = [f for f in fields(entry.get("form")) if f["kind"] != "file"]
     typed = []
     for name, label, choices in (
             [(f["name"], f["label"], f.get("choices") or []) for f in entry["fields"]]
-            + [(f["name"], f["label"], f.get("choices") or []) for f in declared]):
-        labels = {c["value"]: c["label"] for c in choices}
+            + [(f["name"], f["label"], f.get("choices") or _YES_NO.get(f["kind"], []))
+               for f in declared]):
+        labels = {c["value"]: str(c["label"]) for c in choices}
         values = [labels.get(v, v) for v in request.form.getlist(name) if v.strip()]
         if values:  # the note's label is the page's word for it, as on the task form
             typed.append((gettext("Catatan") if name == NOTE_FIELD["name"] else label,
