@@ -100,10 +100,7 @@ def test_return_with_reason_banner_and_files_inside_the_completion_form(served, 
 def test_task_page_with_its_case_file_fits_a_360_px_phone(served, browser):
     base, database = served
     instance_id = _rkt_at_the_panitera(database)
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                java_script_enabled=False)
-    page = phone.new_page()
-    login(page, base, "panitera")
+    phone, page = _on_a_phone(browser, base, "panitera", java_script_enabled=False)
     page.goto(_open_task_url(base, database, instance_id))
     expect(page.get_by_role("heading", name="Berkas Proses")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -119,9 +116,7 @@ def test_long_words_and_typed_line_breaks_on_a_360_px_phone(served, browser):
         "https://pn-contoh.go.id/berita/2026/12/pengumuman-jadwal-sidang-keliling-"
         "pengadilan-negeri-kelas-ia")
     _complete_open_steps(database, instance_id, 3, [{}, {"hasil_penanganan": "lanjut"}])
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = phone.new_page()
-    login(page, base, "kasubbag")
+    phone, page = _on_a_phone(browser, base, "kasubbag")
     page.goto(_open_task_url(base, database, instance_id))
     page.locator("#komentar-teks").fill("Baris satu\nBaris dua")
     page.get_by_role("button", name="Kirim komentar").click()
@@ -143,13 +138,20 @@ def test_a_long_unbroken_choice_wraps_on_a_360_px_phone(served, browser):
     base, database = served
     instance_id = _started_by_prakom(database, "pengelolaan_konten_website", "Berita",
                                      {"jenis": "berita", "judul_konten": "Sidang keliling"})
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = phone.new_page()
-    login(page, base, "prakom")
+    phone, page = _on_a_phone(browser, base, "prakom")
     page.goto(_open_task_url(base, database, instance_id))
     expect(page.locator("label.choice", has_text="Sumber data/laporan/informasi")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.close()
+
+
+def _on_a_phone(browser, base: str, username: str, **options):
+    """A 360 px phone's browser context and a page on it, ``username`` logged in."""
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                **options)
+    page = phone.new_page()
+    login(page, base, username)
+    return phone, page
 
 
 def _started_by_prakom(database: str, key: str, title: str, data: dict | None = None) -> int:
