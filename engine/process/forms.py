@@ -209,6 +209,12 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def one_value_only(label: str, count: int) -> str:
+    """The refusal of ``count`` (> 1) different values sent for the field ``label`` that
+    takes one, a form's or a step's own (a decision): none is taken for the others."""
+    return f'"{label}" hanya satu nilai; {count} dikirim'
+
+
 def _exact(typed: str) -> bool:
     """Whether the number ``typed`` (``_TYPED_NUMBER``) is stored as typed: the float it
     reads as writes back the same number (any of up to ``_SIGNIFICANT`` significant
@@ -228,7 +234,7 @@ def _type_text(label: str, expected: str, given: Any) -> str:
         return (f'"{label}" {given} punya lebih dari {_SIGNIFICANT} angka bermakna; angka '
                 "sepanjang itu tidak tersimpan persis")
     if isinstance(given, list):  # several values posted for a field that takes one
-        return f'"{label}" hanya satu nilai; {len(given)} dikirim'
+        return one_value_only(label, len(given))
     return f'"{label}" harus berupa {_TYPES.get(expected, expected)}'
 
 

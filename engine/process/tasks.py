@@ -23,6 +23,7 @@ from engine.people.access import Access
 from engine.people.substitution import Capacity, away, capacities
 from engine.process import case
 from engine.process.case import MAX_TEXT
+from engine.process.forms import one_value_only
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
@@ -238,6 +239,9 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
                 continue
             if value:
                 cleaned[name] = [item for item in allowed if item in value]
+            continue
+        if isinstance(value, list) and len(value) > 1:  # e.g. a page sending two decisions
+            problems[name] = one_value_only(field["label"], len(value))
             continue
         value = trimmed(value) if isinstance(value, str) else value
         if value in (None, ""):

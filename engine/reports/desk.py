@@ -106,10 +106,10 @@ def uptime(session: Session, start: datetime, end: datetime, now: datetime
             Outage.ended_at > Outage.started_at)):  # a zero-length span is no downtime
         spans[outage.system].append((max(outage.started_at, start), min(outage.ended_at, end)))
     until = min(now, end)
-    for system, since in session.execute(select(Alert.system, Alert.firing_since).where(
-            Alert.firing_since.is_not(None), Alert.firing_since < until)):
-        if until > start:
-            spans[system].append((max(since, start), until))
+    firing = select(Alert.system, Alert.firing_since).where(
+        Alert.firing_since.is_not(None), Alert.firing_since < until)
+    for system, since in session.execute(firing) if until > start else ():
+        spans[system].append((max(since, start), until))
     critical = {system for system, data in session.execute(
         select(Alert.system, ProcessInstance.data).join(
             ProcessInstance, Alert.instance_id == ProcessInstance.id))

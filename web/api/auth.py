@@ -10,7 +10,7 @@ from flask import current_app, g, request
 
 from engine.models import User
 from engine.people import tokens
-from web.api.common import refuse_unexpected_body
+from web.api.common import refuse_unexpected_input
 from web.errors import error_response
 from web.extensions import clock, db
 
@@ -50,7 +50,8 @@ def _user_from_header() -> User | None:
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Reject the request with 401 unless it carries a valid bearer token; sets ``g.user``.
-    Then a body the endpoint does not take is refused (``refuse_unexpected_body``)."""
+    Then a body, query parameter or part the endpoint does not take is refused
+    (``refuse_unexpected_input``)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -59,7 +60,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return error_response(401, "unauthorized",
                                   "Token tidak ada, tidak sah atau kedaluwarsa.")
         g.user, g.username = user, user.username
-        refuse_unexpected_body()
+        refuse_unexpected_input()
         return view(*args, **kwargs)
 
     return wrapper

@@ -13,7 +13,7 @@ from web.api.field_messages import indonesian
 from web.errors import error_response
 
 __all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query",
-           "page_json", "page_list", "page_of", "refuse_unexpected_body"]
+           "page_json", "page_list", "page_of", "refuse_unexpected_input"]
 
 
 class RequestError(Exception):
@@ -70,7 +70,7 @@ class _NoBody(Schema):
         unknown = RAISE
 
 
-def refuse_unexpected_body() -> None:
+def refuse_unexpected_input() -> None:
     """Refuse a body sent to an endpoint whose document declares none (``doc`` without
     ``body`` or ``multipart``), as every endpoint refuses a bad one (README "API JSON"):
     a client that sends ``{"kind": "tiket"}`` to ``POST /notifications/read`` meant a

@@ -94,20 +94,14 @@ def _paging() -> tuple[int, int]:
     return int(page), int(per_page)
 
 
-def _one_value_each(generated: list[dict[str, Any]]) -> None:
-    """Refuse several different values for one of the step's own fields (a decision, the
-    note; the Kelengkapan list takes many): the first was taken, whatever else was sent.
-
-    Raises:
-        InvalidTaskData: naming each such field by its label.
-    """
-    several = {field["name"]: len(values) for field in generated
-               if field["type"] != "checklist" and len(values := {
-                   value for value in request.form.getlist(field["name"]) if value.strip()}) > 1}
-    if several:
-        labels = {field["name"]: field["label"] for field in generated}
-        raise InvalidTaskData({name: f'"{labels[name]}" hanya satu nilai; {count} dikirim'
-                               for name, count in several.items()})
+def _posted(field: dict[str, Any]) -> Any:
+    """What the page sent for one of the step's own fields: the Kelengkapan ticked (a
+    list), else its one value; several different values stay a list, which
+    ``tasks.validate_data`` refuses instead of taking the first."""
+    if field["type"] == "checklist":
+        return request.form.getlist(field["name"])
+    sent = list(dict.fromkeys(v for v in request.form.getlist(field["name"]) if v.strip()))
+    return sent if len(sent) > 1 else request.form.get(field["name"], "")
 
 
 @bp.route("/tugas/<int:task_id>", methods=["GET", "POST"])
@@ -128,13 +122,9 @@ def task(task_id: int) -> Any:
         return render_task(human_task, unkept_fields())
     if request.method == "POST":
         declared = fields(entry.get("form"))
-        data = {field["name"]: (request.form.getlist(field["name"])
-                                if field["type"] == "checklist"
-                                else request.form.get(field["name"], ""))
-                for field in entry["fields"]}
+        data = {field["name"]: _posted(field) for field in entry["fields"]}
         data.update(forms.read_posted(entry.get("form"), request.form))
         try:
-            _one_value_each(entry["fields"])
             data.update(attach_posted(human_task, current_user, declared))
             tasks.complete_task(db.session, clock(), task_id, current_user, data,
                                 access=access())
