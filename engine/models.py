@@ -126,6 +126,9 @@ class ProcessDefinition(Base):
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=False)
+    # When the version was last made active (None: never), so that a version an
+    # administrator activated and later replaced is told from one waiting for activation.
+    activated_at: Mapped[datetime | None]
 
     deployed_by: Mapped[User | None] = relationship()
 

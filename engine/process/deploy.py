@@ -92,6 +92,7 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
         other.is_active = False
     session.flush()  # deactivated before activated: the index never sees two
     definition.is_active = True
+    definition.activated_at = clock.now()
     session.flush()
     audit.record(session, clock, "process.activated", actor=user, key=definition.key,
                  version=definition.version)

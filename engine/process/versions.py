@@ -164,6 +164,14 @@ def newest(session: Session, key: str) -> ProcessDefinition | None:
                           .order_by(ProcessDefinition.version.desc()).limit(1))
 
 
+def waiting(definition: ProcessDefinition, active: ProcessDefinition | None) -> bool:
+    """Whether ``definition`` waits for activation: it was never active and is newer than
+    the key's ``active`` version (or the key has none). A version activated once and later
+    replaced by an older one does not wait: it is "Pernah aktif"."""
+    return definition.activated_at is None and not definition.is_active and (
+        active is None or definition.version > active.version)
+
+
 def activate(session: Session, clock: Clock, key: str, version: int, user: User
              ) -> ProcessDefinition:
     """Make ``version`` (newer or older) the one new instances of ``key`` start on.

@@ -1,14 +1,17 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+from datetime import timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from engine.clock import ManualClock
-from engine.models import User, UserRole
+from engine.models import ProcessDefinition, User, UserRole
 from engine.process.deploy import deploy
+from engine.process.versions import activate as activate_version
 from engine.process.instances import start_instance
 from tests.conftest import BPMN_DIR, MONDAY_0800
 from tests.helpers.database import on_postgres
@@ -85,6 +88,34 @@ def test_upgrading_where_activations_raced_keeps_the_newest_version_active(datab
             active = connection.exec_driver_sql(
                 "SELECT id FROM process_definitions WHERE is_active").scalars().all()
         assert active == [second.id] and first.id != second.id
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upgrading_gives_each_version_the_time_it_was_last_activated(database):
+    clock = ManualClock(MONDAY_0800)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": clock})
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        data = (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes()
+        versions = []
+        for number, activate in enumerate((True, True, False), start=1):
+            clock.advance(timedelta(hours=1))
+            definition, _ = deploy(db.session, clock, data + b" " * number, activate=activate,
+                                   filename="penyusunan_rkt.bpmn")
+            versions.append(definition.id)
+        clock.advance(timedelta(hours=1))
+        activate_version(db.session, clock, "penyusunan_rkt", 1, None)
+        db.session.commit()
+        downgrade(directory=directory, revision="d4e7b1a9c6f2")  # before activated_at
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            activated = dict(connection.execute(
+                select(ProcessDefinition.id, ProcessDefinition.activated_at)).all())
+        assert [activated[version] for version in versions] == [
+            MONDAY_0800 + timedelta(hours=4), MONDAY_0800 + timedelta(hours=2), None]
         db.session.remove()
         db.engine.dispose()
 

@@ -162,3 +162,27 @@ def test_a_too_long_reason_is_named_and_nothing_is_deployed(app, client):
     with app.app_context():
         assert db.session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == "sop_uji")).all() == []
+
+
+def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(client, clock):
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    revised = without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(), REMOVED)
+    client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
+    waiting = client.get(f"/admin/sop/{KEY}").get_data(True)
+    assert 'Versi 2 <span class="tag pending">Menunggu aktivasi</span>' in waiting
+    client.post(f"/admin/sop/{KEY}/versi/2/aktifkan", data={"csrf_token": token})
+    client.post(f"/admin/sop/{KEY}/versi/1/aktifkan", data={"csrf_token": token})
+
+    page = client.get(f"/admin/sop/{KEY}").get_data(True)
+    assert "Menunggu aktivasi" not in page
+    assert 'Versi 2 <span class="tag">Pernah aktif</span>' in page
+    assert 'Pratinjau versi 1 <span class="tag">Aktif</span>' in page
+    listed = client.get("/admin/sop").get_data(True)
+    row = listed[listed.index(f"/admin/sop/{KEY}"):]
+    assert row[:row.index("</tr>")].count("#v2") == 0, "version 2 is not listed as waiting"
+    api = api_token(client, "admin")
+    answer = client.get(f"/api/v1/processes/{KEY}/versions", headers=api).json
+    assert [(v["version"], v["active"], v["activated_at"] is not None)
+            for v in answer["items"]] == [(2, False, True), (1, True, True)]

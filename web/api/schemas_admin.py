@@ -41,6 +41,8 @@ class VersionSchema(Schema):
     name = fields.Str(required=True)
     active = fields.Bool(attribute="is_active", required=True)
     deployed_at = fields.DateTime(required=True)
+    activated_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the version was last made active; null: never"})
     deployed_by = Username("deployed_by")
     comment = fields.Str(allow_none=True)
     file_hash = fields.Str(required=True)

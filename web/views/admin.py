@@ -124,7 +124,8 @@ def refuse_other_files(uploads: list[tuple[str, bytes]], *, api: bool = False) -
 
 def sop_rows(page: int, per_page: int) -> Page:
     """Page ``page`` of the SOPs by key, one row each: ``{"key", "name", "active"
-    (definition or None), "pending" (versions newer than the active one, newest first),
+    (definition or None), "pending" (versions newer than the active one and never
+    active, newest first),
     "versions" (count)}``. Versions are read without their BPMN or spec."""
     keys = paginate(db.session, select(ProcessDefinition.key).group_by(ProcessDefinition.key)
                     .order_by(ProcessDefinition.key), page, per_page, rows=True)
@@ -138,7 +139,7 @@ def sop_rows(page: int, per_page: int) -> Page:
         row["versions"] += 1
         if definition.is_active:
             row["active"], row["name"] = definition, definition.name
-        elif row["active"] is None:
+        elif row["active"] is None and definition.activated_at is None:
             row["pending"].append(definition)
     return Page(items=list(rows.values()), total=keys.total, page=page, per_page=per_page)
 

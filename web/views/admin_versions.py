@@ -23,7 +23,7 @@ from web.views.admin import admin_required, bp
 @admin_required
 def sop_versions(key: str) -> Any:
     """The version history, a page at a time (newest first), below the preview of the
-    newest version waiting for activation, else of the active one."""
+    newest version if it waits for activation (``versions.waiting``), else of the active one."""
     page, per_page = page_request(default=10)
     newest = versions.newest(db.session, key)
     if newest is None:
@@ -32,7 +32,7 @@ def sop_versions(key: str) -> Any:
     active = db.session.scalar(select(ProcessDefinition).options(
         defer(ProcessDefinition.spec_json)).where(ProcessDefinition.key == key,
                                                   ProcessDefinition.is_active))
-    shown = newest if active is None or newest.version > active.version else active
+    shown = newest if versions.waiting(newest, active) else active
     running = dict(db.session.execute(
         select(ProcessInstance.definition_id, func.count()).join(ProcessDefinition)
         .where(ProcessDefinition.key == key, ProcessInstance.status.in_(versions.MOVABLE))
@@ -43,6 +43,7 @@ def sop_versions(key: str) -> Any:
     # Pindahkan page's, not every view of this one.
     movable = versions.migration_counts(db.session, active)[0] if active is not None else 0
     return render_template("admin/sop_versions.html", key=key, history=history.items,
+                           waiting=versions.waiting,
                            page=history, active=active, diffs=diffs, running=running,
                            notes=conversion_notes, steps=ordered_steps, movable=movable,
                            shown=shown)
