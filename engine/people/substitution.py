@@ -8,8 +8,8 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
   the substitute is disabled or holds no role (``engine.people.in_force``);
 - a Plh lasts at most the office setting ``substitution.plh_max_days`` (default 30 days);
 - a Plt lasts at most 3 months and may be extended once by at most 3 months;
-- it may be ended early by the official, by a holder of the role above the substitute's,
-  or by an administrator;
+- it may be ended early by the official, by a holder of the role above the substitute's
+  (not below the role stood in for), or by an administrator;
 - substitutions end by themselves at ``ends_at``.
 """
 
@@ -28,7 +28,7 @@ from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
 from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
-from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, supervisor_of
+from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
 from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
@@ -243,12 +243,19 @@ def _overlapping(session: Session, official: User, role: str, starts_at: datetim
 
 def may_end(session: Session, user: User, substitution: Substitution) -> bool:
     """Whether ``user`` may end ``substitution`` early: the official, an administrator, or
-    a holder of a role that supervises one of the substitute's roles."""
+    a holder of a role that supervises one of the substitute's roles and is not below the
+    role stood in for (a Kasubbag recalls a Prakom from a Plh. Kasubbag, never from a Plt.
+    Ketua the Ketua appointed)."""
     if user.is_admin or user.id == substitution.official_id:
         return True
     above = {supervisor_of(role) for role in substitution.substitute.role_names
              if role in KNOWN_ROLES}
-    return bool(above & user.role_names)
+    return any(substitution.role in _at_or_below(role) for role in above & user.role_names)
+
+
+def _at_or_below(role: str) -> set[str]:
+    """The roles ``role`` itself is or is above along the line of supervision."""
+    return {role, *(other for other in KNOWN_ROLES if role in line_above(other))}
 
 
 def may_see(session: Session, user: User, substitution: Substitution) -> bool:
@@ -271,11 +278,13 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
                                                  # not one ended before it began
                                                  Substitution.ends_at > Substitution.starts_at)
     if not user.is_admin:
-        supervised = [role for role in KNOWN_ROLES if supervisor_of(role) in user.role_names]
         query = query.where(or_(
             Substitution.official_id == user.id, Substitution.substitute_id == user.id,
-            exists().where(UserRole.user_id == Substitution.substitute_id,
-                           UserRole.role.in_(supervised))))
+            *(Substitution.role.in_(_at_or_below(held)) & exists().where(
+                UserRole.user_id == Substitution.substitute_id,
+                UserRole.role.in_([role for role in KNOWN_ROLES
+                                   if supervisor_of(role) == held]))
+              for held in user.role_names if held in KNOWN_ROLES)))
     return paginate(session, query.order_by(Substitution.starts_at, Substitution.id),
                     page, per_page)
 

@@ -11,7 +11,8 @@ from engine import settings
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import AuditRecord, Substitution, User
 from engine.people import accounts
-from engine.people.substitution import capacities, end_early, extend, record
+from engine.people.substitution import (capacities, current_page, end_early, extend, may_end,
+                                        record)
 from tests.helpers.races import second_change
 
 
@@ -102,6 +103,25 @@ def test_who_may_end_a_substitution_early(session, clock, users, who, allowed):
     assert "Kasubbag" not in capacities(session, users["Sekretaris"], clock.now())
     with pytest.raises(InvalidTaskData):
         end_early(session, clock, substitution, users[who])
+
+
+def test_the_substitutes_supervisor_may_not_end_a_plt_of_a_higher_role(session, clock, users):
+    def substitution(official: str, substitute: str, number: str) -> Substitution:
+        return record(session, clock, kind="Plt", official=users[official],
+                      substitute=users[substitute], role=official, warrant_number=number,
+                      starts_at=clock.now(), ends_at=clock.now() + timedelta(days=30),
+                      created_by=users["admin"])
+
+    for_ketua = substitution("Ketua", "Prakom", "SP-Ketua")
+    for_prakom = substitution("Prakom", "Bidang Terkait", "SP-Prakom")
+    kasubbag = users["Kasubbag"]
+    assert not may_end(session, kasubbag, for_ketua)
+    assert may_end(session, kasubbag, for_prakom)
+    listed = current_page(session, kasubbag, clock.now(), 1, 10)
+    assert [s.warrant_number for s in listed.items] == ["SP-Prakom"] and listed.total == 1
+    with pytest.raises(PermissionDenied):
+        end_early(session, clock, for_ketua, kasubbag)
+    assert for_ketua.ended_by_id is None
 
 
 def test_a_substitution_not_begun_ends_once(session, clock, users):
