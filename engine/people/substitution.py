@@ -13,7 +13,7 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
 - substitutions end by themselves at ``ends_at``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,24 +41,38 @@ MAX_WARRANT = 200
 
 @dataclass(frozen=True)
 class Capacity:
-    """How a user acts in a role: as holder (``substitution`` None) or as Plh/Plt."""
+    """How a user acts in a role: as holder (``substitution`` None) or as Plh/Plt.
+
+    ``stands_in``: every Plh/Plt in force by which the user stands in for an official of
+    this role, also when the user holds the role himself (one Prakom as Plh for another):
+    the claims of those officials count as the user's own (``claimants``)."""
 
     role: str
     substitution: Substitution | None = None
+    stands_in: tuple[Substitution, ...] = ()
 
     @property
     def label(self) -> str | None:
         """``"Plh. Kasubbag"`` for a substitute; None for the role's own holder."""
         return f"{self.substitution.kind}. {self.role}" if self.substitution else None
 
+    def claimants(self, user_id: int) -> set[int]:
+        """Whose claim on a step of this role is the user's (id ``user_id``) own: his, and
+        that of each official he stands in for."""
+        return {user_id, *(substitution.official_id for substitution in self.stands_in)}
+
 
 def capacities(session: Session, user: User, now: datetime) -> dict[str, Capacity]:
     """The roles ``user`` may act in at ``now``: their own, then those they substitute in
     by a Plh/Plt in force (``active_for``: the official still holds the role, the
-    substitute is active and holds a role)."""
+    substitute is active and holds a role). A Plh/Plt in a role the user holds himself
+    adds to that role's ``stands_in``; the user acts in it as its holder."""
     result = {role: Capacity(role) for role in user.role_names}
     for substitution in active_for(session, user, now):
-        result.setdefault(substitution.role, Capacity(substitution.role, substitution))
+        held = result.get(substitution.role)
+        result[substitution.role] = (
+            Capacity(substitution.role, substitution, (substitution,)) if held is None
+            else replace(held, stands_in=(*held.stands_in, substitution)))
     return result
 
 

@@ -284,8 +284,7 @@ def _open_in(roles: list[str], process_key: str | None = None) -> ColumnElement[
 
 
 def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
-    claimants = {user.id} | {c.substitution.official_id for c in acting.values()
-                             if c.substitution is not None}
+    claimants = {user.id}.union(*(c.claimants(user.id) for c in acting.values()))
     return HumanTask.claimed_by_id.in_(sorted(claimants))
 
 

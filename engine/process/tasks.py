@@ -64,10 +64,12 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
     task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id == user.id:
         return task
-    _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity),
+    previous = task.claimed_by  # the official whose claim a Plh/Plt takes over, if any
+    _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
             claimed_by_id=user.id, claimed_at=clock.now())
     audit.record(session, clock, "task.claimed", actor=user, task=task,
-                 acting_as=capacity.label)
+                 acting_as=capacity.label,
+                 **({"previous": previous.username} if previous is not None else {}))
     return task
 
 
@@ -82,7 +84,7 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
     task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id is None:
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
-    _change(session, task, Holders.GIVEN, _own(user, capacity),
+    _change(session, task, Holders.GIVEN, capacity.claimants(user.id),
             claimed_by_id=None, claimed_at=None)
     audit.record(session, clock, "task.released", actor=user, task=task,
                  acting_as=capacity.label)
@@ -201,7 +203,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
-        _change(session, task, Holders.FREE_OR_GIVEN, _own(user, capacity), state="completed",
+        _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id), state="completed",
                 claimed_by_id=IfFree(user.id),
                 completed_by_id=user.id, completed_at=unit.clock.now(),
                 completed_as=capacity.label, **case.record_step(task, entry, cleaned))
@@ -277,7 +279,7 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
         raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
-    if task.claimed_by_id is not None and task.claimed_by_id not in _own(user, capacity):
+    if task.claimed_by_id is not None and task.claimed_by_id not in capacity.claimants(user.id):
         raise _held_by_other(task)
     return task, capacity
 
@@ -285,11 +287,6 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
 _STOPPED = ('Proses "{title}" berhenti karena galat dan menunggu administrator; langkahnya '
             "tidak dapat diambil, dilepaskan, dialihkan atau diselesaikan sampai proses "
             "dijalankan lagi.")
-
-
-def _own(user: User, capacity: Capacity) -> set[int]:
-    """Whose claim counts as the user's own: theirs, and the official's they stand in for."""
-    return {user.id} | ({capacity.substitution.official_id} if capacity.substitution else set())
 
 
 def _held_by_other(task: HumanTask) -> TaskNotOpen:

@@ -125,3 +125,11 @@ def test_a_superior_assigns_a_step_to_the_plt_of_its_role(app, client, clock):
                        json={"data": {"keputusan_kasubbag": "setuju"}})
     assert done.status_code == 200, done.json
     assert _notified(app, "prakom", "penugasan") == 1
+
+
+def test_a_prakom_standing_in_for_another_prakom_sees_the_banner(app, client, clock):
+    _add_gita(app)
+    _substitution(client, clock, "prakom", "gita", "Prakom")
+    login(client, "gita")
+    page = client.get("/").get_data(True)
+    assert "Anda Plh. Prakom s.d." in page and "menggantikan Demo Prakom" in page

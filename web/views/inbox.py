@@ -176,8 +176,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     files, comments = attachments.of_instance(db.session, human_task.instance_id)
     entry = tasks.task_entry(human_task)
     capacity = policy.capacity_for(human_task)
-    own = {current_user.id} | ({capacity.substitution.official_id}
-                               if capacity is not None and capacity.substitution else set())
+    own = capacity.claimants(current_user.id) if capacity is not None else {current_user.id}
     declared = fields(entry.get("form"))
     # The form as sent when it comes back with errors; otherwise what the case holds.
     values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \

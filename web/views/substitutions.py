@@ -87,8 +87,8 @@ def standing_in() -> list[Substitution]:
     (``substitutions/_banner.html``)."""
     if not current_user.is_authenticated:
         return []
-    return [capacity.substitution for capacity in access().acting.values()
-            if capacity.substitution is not None]
+    return [substitution for capacity in access().acting.values()
+            for substitution in capacity.stands_in]
 
 
 @bp.app_template_filter("sampai_dengan")

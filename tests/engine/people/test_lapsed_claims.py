@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import PermissionDenied
-from engine.models import AuditRecord
+from engine.models import AuditRecord, User, UserRole
 from engine.people.accounts import set_disabled, update_details
 from engine.people.claims import release_lapsed
 from engine.people.holders import acting_in
@@ -107,3 +107,25 @@ def test_a_substitute_who_lost_every_role_stands_in_no_more(session, clock, user
         claim_task(session, clock, review.id, sekretaris)
     assert acting_in(session, "Kasubbag", clock.now()) == [kasubbag]
     assert kasubbag.id not in away(session, clock.now())
+
+
+def test_a_plh_who_holds_the_role_himself_takes_over_the_officials_step(
+        session, clock, users, review):
+    other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                 created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+    session.add(other)
+    substitution = record(
+        session, clock, kind="Plh", official=users["Kasubbag"], substitute=other,
+        role="Kasubbag", warrant_number="SP-2", starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    claim_task(session, clock, review.id, users["Kasubbag"])
+    session.commit()
+
+    assert capacities(session, other, clock.now())["Kasubbag"].stands_in == (substitution,)
+    claim_task(session, clock, review.id, other)
+    session.commit()
+    assert review.claimed_by_id == other.id
+    taken = session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "task.claimed").order_by(AuditRecord.id.desc())).first()
+    assert (taken.actor_id, taken.detail["previous"], taken.detail["acting_as"]) == (
+        other.id, "kasubbag", None)
