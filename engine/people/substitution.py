@@ -319,8 +319,9 @@ def _write_once(session: Session, substitution: Substitution, still: Any,
 
 
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
-    """End ``substitution`` now ("Akhiri lebih awal"; not committed). One that has not
-    started yet ends before it begins. The steps the substitute took in that role go back
+    """End ``substitution`` now ("Akhiri lebih awal"; not committed), at the start of the
+    current minute: periods are entered to the minute, so a replacement may start in the
+    minute the ended one stopped. One that has not started yet ends before it begins. The steps the substitute took in that role go back
     to the role's unit (``engine.people.claims``).
 
     Raises:
@@ -337,7 +338,8 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
         raise over
     if not _write_once(session, substitution,
                        (Substitution.ends_at > now) & Substitution.ended_by_id.is_(None),
-                       ends_at=max(now, substitution.starts_at), ended_by_id=user.id):
+                       ends_at=max(now.replace(second=0, microsecond=0),
+                                   substitution.starts_at), ended_by_id=user.id):
         raise over
     audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
                  official=substitution.official.username,

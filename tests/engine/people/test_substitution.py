@@ -124,6 +124,19 @@ def test_the_substitutes_supervisor_may_not_end_a_plt_of_a_higher_role(session, 
     assert for_ketua.ended_by_id is None
 
 
+def test_a_replacement_may_start_in_the_minute_the_ended_one_stopped(session, clock, users):
+    first = _record(session, clock, users)
+    clock.advance(timedelta(hours=2, seconds=35))
+    end_early(session, clock, first, users["admin"])
+    assert first.ends_at == clock.now() - timedelta(seconds=35)
+    minute = clock.now().replace(second=0)
+    second = record(session, clock, kind="Plh", official=users["Kasubbag"],
+                    substitute=users["Ketua"], role="Kasubbag", warrant_number="SP-2",
+                    starts_at=minute, ends_at=minute + timedelta(days=3),
+                    created_by=users["admin"])
+    assert second.starts_at == first.ends_at
+
+
 def test_a_substitution_not_begun_ends_once(session, clock, users):
     later = record(session, clock, kind="Plh", official=users["Kasubbag"],
                    substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-2",
