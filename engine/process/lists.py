@@ -146,8 +146,8 @@ def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance
     if access.is_admin:
         return {item.id: item.data or {} for item in items}
     catalogs = dict(_catalogs(session, {item.definition_id for item in items}))
-    hidden = [item for item in items if not access.may_view_lanes(
-        catalogs[item.definition_id]["lanes"])]
+    openable = _openable(access, items, catalogs)
+    hidden = [item for item in items if item.id not in openable]
     submitted = started_data(session, hidden)
     shown = {item.id: item.data or {} for item in items}
     for item in hidden:
@@ -182,6 +182,23 @@ def _in_values(session: Session, pattern: str) -> Any:
     values = each(ProcessInstance.data).table_valued("value")
     return exists(select(1).select_from(values).where(
         cast(values.c.value, String).ilike(pattern, escape="\\")))
+
+
+def openable(session: Session, access: Access, items: Iterable[ProcessInstance]) -> set[int]:
+    """Ids of the listed instances whose page ``access``'s user may open
+    (``Access.may_view_lanes``): a list of his may hold others, a ticket he started at the
+    front door or a process whose step he completed as a Plh/Plt since ended."""
+    items = list(items)
+    if access.is_admin:
+        return {item.id for item in items}
+    return _openable(access, items,
+                     dict(_catalogs(session, {item.definition_id for item in items})))
+
+
+def _openable(access: Access, items: list[ProcessInstance],
+              catalogs: dict[int, dict[str, Any]]) -> set[int]:
+    return {item.id for item in items
+            if access.may_view_lanes(catalogs[item.definition_id]["lanes"])}
 
 
 def _catalogs(session: Session, definition_ids: set[int] | None = None

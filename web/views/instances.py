@@ -76,13 +76,25 @@ def index() -> Any:
                       fmt, f"daftar-proses-{scope}")
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
-    # Someone acting in no lane (an employee at the service desk's front door) sees only
-    # the tickets he started: each row leads to its ticket, the process page is not his.
-    tickets_only = not current_user.is_admin and not access().acting
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
-        tickets_only=tickets_only)
+        links=_row_links(found.items))
+
+
+def _row_links(items: list[Any]) -> dict[int, str]:
+    """Where each listed instance's number leads: its process page when the user may open
+    it, else the ticket he started at the front door; a row with neither (a process whose
+    step he completed as a Plh/Plt since ended) has no link."""
+    may_open = lists.openable(db.session, access(), items)
+    links = {}
+    for item in items:
+        if item.id in may_open:
+            links[item.id] = url_for("instances.show", instance_id=item.id)
+        elif item.started_by_id == current_user.id and \
+                item.definition.key in REQUESTER_PROCESSES:
+            links[item.id] = url_for("desk.show", instance_id=item.id)
+    return links
 
 
 @bp.route("/baru", methods=["GET", "POST"])
