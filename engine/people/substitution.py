@@ -142,7 +142,10 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["official"] = "pejabat yang digantikan wajib dipilih"
     elif not role:
         problems["role"] = "peran wajib dipilih"
-    elif role not in KNOWN_ROLES or role not in official.role_names:
+    elif role not in KNOWN_ROLES:
+        problems["role"] = (f"peran {role[:40]} tidak dikenal; peran {official.full_name}: "
+                            f"{', '.join(sorted(official.role_names)) or 'tidak ada'}")
+    elif role not in official.role_names:
         problems["role"] = f"{official.full_name} tidak memegang peran {role}"
     if substitute is None:
         problems["substitute"] = "pengganti wajib dipilih"

@@ -137,6 +137,16 @@ def test_a_replacement_may_start_in_the_minute_the_ended_one_stopped(session, cl
     assert second.starts_at == first.ends_at
 
 
+def test_a_role_written_in_another_case_is_named_unknown_with_the_officials_roles(
+        session, clock, users):
+    with pytest.raises(InvalidTaskData) as refused:
+        record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Ketua"],
+               role="kasubbag", warrant_number="SP-3", starts_at=clock.now(),
+               ends_at=clock.now() + timedelta(days=3), created_by=users["admin"])
+    assert refused.value.fields == {
+        "role": "peran kasubbag tidak dikenal; peran Demo Kasubbag: Kasubbag"}
+
+
 def test_a_substitution_not_begun_ends_once(session, clock, users):
     later = record(session, clock, kind="Plh", official=users["Kasubbag"],
                    substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-2",
