@@ -1,8 +1,12 @@
 """The access policy (``engine.people.access``) for the current request, built once."""
 
+from typing import NoReturn
+
 from flask import g
+from flask_babel import gettext
 from flask_login import current_user
 
+from engine.errors import PermissionDenied
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process.deploy import active_choices
 from web.extensions import clock, db
@@ -14,6 +18,15 @@ def access() -> Access:
         user = g.get("user") or current_user._get_current_object()
         g.access = Access.of(db.session, user, clock().now())
     return g.access
+
+
+def refuse_outside_lanes() -> NoReturn:
+    """Refuse (403) a process, step or file page to someone who acts in none of its SOP's
+    lanes nor above them, saying so, as the API does ("Anda tidak memegang peran pada SOP
+    ini")."""
+    raise PermissionDenied(gettext(
+        "Anda tidak memegang peran pada SOP ini, sebagai pejabat maupun Plh/Plt: halaman ini "
+        "hanya untuk pemegang peran lane-nya dan atasannya."))
 
 
 def sop_choices() -> list[tuple[str, str]]:

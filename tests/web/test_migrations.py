@@ -11,8 +11,8 @@ from sqlalchemy import inspect, select
 from engine.clock import ManualClock
 from engine.models import ProcessDefinition, User, UserRole
 from engine.process.deploy import deploy
-from engine.process.versions import activate as activate_version
 from engine.process.instances import start_instance
+from engine.process.versions import activate as activate_version
 from tests.conftest import BPMN_DIR, MONDAY_0800
 from tests.helpers.database import on_postgres
 from web import create_app

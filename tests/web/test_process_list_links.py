@@ -34,3 +34,11 @@ def test_an_officials_own_ticket_and_his_units_process_each_lead_to_their_page(a
     own = _start(client, "prakom", "penanganan_gangguan_server", "Server B")
     login(client, "prakom")
     assert f'href="/proses/{own}"' in client.get("/proses/?cakupan=saya").get_data(True)
+
+
+def test_a_process_page_refused_says_why(app, client):
+    kept = _start(client, "prakom", "backup_database_sipp", "Backup Desember")
+    login(client, "redaktur")
+    refused = client.get(f"/proses/{kept}")
+    assert refused.status_code == 403
+    assert "Anda tidak memegang peran pada SOP ini" in refused.get_data(True)

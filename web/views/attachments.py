@@ -11,7 +11,7 @@ from engine.errors import InvalidTaskData
 from engine.models import Attachment
 from engine.process import attachments, tasks
 from engine.process.instances import get_instance
-from web.access import access
+from web.access import access, refuse_outside_lanes
 from web.extensions import clock, db
 
 bp = Blueprint("attachments", __name__)
@@ -79,7 +79,7 @@ def download(attachment_id: int) -> Any:
         abort(404)
     instance = get_instance(db.session, attachment.instance_id)
     if not access().may_view_instance(instance):
-        abort(403)
+        refuse_outside_lanes()
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         abort(404)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from engine.people.holders import holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
 from engine.text import is_digits
-from web.access import access, sop_choices
+from web.access import access, refuse_outside_lanes, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.errors import error_response
 from web.extensions import clock, db
@@ -111,7 +111,7 @@ def task(task_id: int) -> Any:
     # A completion reads the task once, with its instance locked (tasks.complete_task).
     human_task = tasks.get_task(db.session, task_id, lock=request.method == "POST")
     if not access().may_view_task(human_task):
-        abort(403)
+        refuse_outside_lanes()
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
     if request.method == "POST" and human_task.state != "open":
@@ -168,7 +168,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     ticket leads to its conversation with the requester (the ticket page)."""
     policy = access()
     if not policy.may_view_task(human_task):
-        abort(403)
+        refuse_outside_lanes()
     assignees = (sorted(present_holders(db.session, human_task.role, clock().now()),
                         key=lambda user: user.full_name)
                  if policy.may_assign(human_task) and human_task.state == "open"

@@ -27,7 +27,7 @@ from engine.process import attachments, forms, instances, lists
 from engine.process.deploy import active_definition, active_rows
 from engine.time.duration import duration_words
 from web import addresses
-from web.access import access
+from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
 from web.extensions import clock, db
@@ -199,7 +199,7 @@ def _standard(task: Any) -> str:
 def history(instance_id: int) -> Any:
     instance = lists.instance_row(db.session, instance_id)
     if not access().may_view_instance(instance):
-        abort(403)
+        refuse_outside_lanes()
     found = instances.history_page(db.session, instance.id, *page_request())
     return render_template("instances/history.html", instance=instance, page=found,
                            history=found.items,
@@ -268,7 +268,7 @@ def diagram(instance_id: int) -> Any:
 def _visible_instance(instance_id: int) -> Any:
     instance = instances.get_instance(db.session, instance_id)
     if not access().may_view_instance(instance):
-        abort(403)
+        refuse_outside_lanes()
     return instance
 
 

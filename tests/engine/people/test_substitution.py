@@ -11,8 +11,7 @@ from engine import settings
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import AuditRecord, Substitution, User
 from engine.people import accounts
-from engine.people.substitution import (capacities, current_page, end_early, extend, may_end,
-                                        record)
+from engine.people.substitution import capacities, current_page, end_early, extend, may_end, record
 from tests.helpers.races import second_change
 
 
