@@ -226,6 +226,30 @@ def test_keep_prunes_to_the_newest_backups(backup, clock):
     assert "dihapus (lebih dari 2 cadangan)" in result.output
 
 
+def test_a_backup_of_a_mistyped_database_path_fails_and_keeps_the_good_ones(
+        backup, tmp_path, monkeypatch, clock):
+    """A typing error in ALUR_DATABASE_URL made an empty backup, exit 0, then --keep 1
+    removed every good one."""
+    made, root, _ = backup
+    mistyped = tmp_path / "salah-ketik.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{mistyped}", "TESTING": True,
+                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "sumber" / "lampiran"),
+                      "ALUR_CLOCK": clock})
+    clock.advance(timedelta(minutes=1))
+    result = app.test_cli_runner().invoke(args=["backup", str(root), "--keep", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"GAGAL: cadangan tidak dibuat: basis data sqlite:///{mistyped} "
+                             "belum berisi tabel Alur; periksa ALUR_DATABASE_URL, atau "
+                             "jalankan alur setup\n")
+    assert [path.name for path in root.iterdir()] == [made.name]
+
+
+def test_a_backup_keeps_its_files_private(backup):
+    made, _, _ = backup
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made.rglob("*")}
+    assert set(modes.values()) <= {0o600, 0o700}, modes
+
+
 def test_a_backup_that_missed_an_attachment_does_not_pass_and_restores_with_a_warning(
         tmp_path, monkeypatch, clock):
     """The backup says an attachment was missing (exit 1); --verify and restore say it

@@ -67,7 +67,7 @@ def take(instance: Instance, secret_key: str, root: Path, now: datetime,
     staging.mkdir(mode=0o700)
     try:
         database_file, facts = dumps.dump(instance.database_url, staging)
-        (staging / ATTACHMENTS).mkdir()
+        (staging / ATTACHMENTS).mkdir(mode=0o700)
         problems = []
         for stored_name, expected in sorted(facts.attachments.items()):
             source = instance.attachments / stored_name
@@ -75,6 +75,7 @@ def take(instance: Instance, secret_key: str, root: Path, now: datetime,
                 problems.append(f"lampiran {stored_name}: berkas tidak ada")
                 continue
             shutil.copyfile(source, staging / ATTACHMENTS / stored_name)
+            (staging / ATTACHMENTS / stored_name).chmod(0o600)
             if _sha256(staging / ATTACHMENTS / stored_name) != expected:
                 problems.append(f"lampiran {stored_name}: isi berbeda dari SHA-256 tercatat")
         secret = staging / SECRET_KEY
@@ -91,6 +92,7 @@ def take(instance: Instance, secret_key: str, root: Path, now: datetime,
             "problems": problems,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        (staging / MANIFEST).chmod(0o600)  # every file of a backup is its owner's only
         staging.rename(root / name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -68,26 +68,48 @@ def postgres_schema(url: str) -> str:
 
 def dump(url: str, folder: Path) -> tuple[str, Facts]:
     """Copy the database at ``url`` into ``folder``; return the file's name and the facts
-    of the copy (read from the same snapshot). Raises DumpFailed."""
+    of the copy (read from the same snapshot); the file readable by its owner only (it
+    holds password and token hashes).
+
+    Raises:
+        DumpFailed: also for a database that holds no Alur (a missing SQLite file, which
+            is not created, or one ``alur setup`` never prepared): a typing error in
+            ALUR_DATABASE_URL must not pass for an empty backup.
+    """
     if dialect(url) == "sqlite":
+        source_path = Path(_sqlite_path(url))
+        if not source_path.is_file():
+            raise DumpFailed(f"basis data {source_path} tidak ada; periksa ALUR_DATABASE_URL")
         target = folder / SQLITE_FILE
-        with closing(sqlite3.connect(_sqlite_path(url), timeout=30)) as source, \
+        with closing(sqlite3.connect(source_path, timeout=30)) as source, \
                 closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
-        return SQLITE_FILE, sqlite_facts(target)
+        target.chmod(0o600)
+        return SQLITE_FILE, _alur_facts(sqlite_facts(target), url)
     engine = create_engine(url, isolation_level="REPEATABLE READ")
     try:
         with engine.connect() as connection:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            facts = _facts(connection)
+            facts = _alur_facts(_facts(connection), url)
             _run(["pg_dump", "-Fc", "--no-owner", "--no-acl", f"--snapshot={snapshot}",
                   "-n", postgres_schema(url), "-f", str(folder / POSTGRES_FILE),
                   "--dbname", _libpq_uri(url)], url)
             connection.rollback()
     finally:
         engine.dispose()
+    (folder / POSTGRES_FILE).chmod(0o600)
     return POSTGRES_FILE, facts
+
+
+def _alur_facts(facts: Facts, url: str) -> Facts:
+    """``facts`` when they are of an Alur database (its tables, as ``alur serve`` asks,
+    ``web.cli.startup``); else DumpFailed naming the database."""
+    if "process_instances" not in facts.tables:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise DumpFailed(f"basis data {shown} belum berisi tabel Alur; periksa "
+                         "ALUR_DATABASE_URL, atau jalankan alur setup")
+    return facts
 
 
 def sqlite_facts(path: Path) -> Facts:
