@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -108,7 +109,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
 
     Raises:
         PermissionDenied: ``actor`` is not an administrator.
-        InvalidTaskData: naming each bad field (username, full_name, email, roles, password).
+        InvalidTaskData: naming each bad field (username, full_name, email, roles, password);
+            ``username`` also when another transaction created the name meanwhile.
     """
     _require_admin(actor)
     roles = list(dict.fromkeys(roles))
@@ -131,8 +133,15 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
                 is_admin=is_admin, created_at=clock.now(), password_hash=hasher(password),
                 must_change_password=generated is not None,
                 roles=[UserRole(role=role) for role in roles])
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # only this insert is undone when the name was taken
+            session.add(user)
+            session.flush()
+    except IntegrityError as error:
+        if "username" not in str(error.orig):
+            raise
+        # Another request created the name after the check above (two at once).
+        raise InvalidTaskData({"username": f"pengguna {username} sudah ada"}) from None
     audit.record(session, clock, "user.created", actor=actor, username=username,
                  roles=sorted(roles), admin=is_admin, generated_password=generated is not None)
     return user, generated
