@@ -2,6 +2,7 @@
 it came from and exit code 2, before it says it runs and before gunicorn starts (README,
 "Konfigurasi")."""
 
+import fcntl
 import socket
 
 import pytest
@@ -81,4 +82,22 @@ def test_serve_refuses_an_address_it_cannot_listen_on_before_touching_the_metric
     result = run_alur(tmp_path, "serve", ALUR_BIND=address)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"GAGAL: ALUR_BIND {address} {problem}\n"
+    assert counts.read_bytes() == b"hitungan"
+
+
+def test_a_second_serve_of_a_running_instance_leaves_its_metrics_alone(tmp_path):
+    """Another port, the same instance folder: it emptied the metrics folder the running
+    server's processes write to, and their counts were gone from /metrics."""
+    folder = tmp_path / "instans" / "metrics"
+    counts = folder / "counter_1.db"
+    folder.mkdir(parents=True)
+    counts.write_bytes(b"hitungan")
+    with (folder / "serve.lock").open("a") as running:  # as the running alur serve holds it
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_alur(tmp_path, "serve", "--bind", f"127.0.0.1:{free_port()}")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"GAGAL: PROMETHEUS_MULTIPROC_DIR '{folder}' dipakai alur serve lain yang sedang "
+        "berjalan (folder instans yang sama); hentikan yang itu, atau beri yang ini "
+        "ALUR_INSTANCE_PATH atau PROMETHEUS_MULTIPROC_DIR lain\n")
     assert counts.read_bytes() == b"hitungan"

@@ -59,10 +59,12 @@ def metrics_folder(app: Flask) -> Path:
     ``/metrics`` adds them up. Must run before prometheus_client is imported.
 
     Raises:
-        environment.ConfigError: the folder cannot be made, written or emptied.
+        environment.ConfigError: the folder cannot be made, written or emptied, or another
+            ``alur serve`` running uses it (``_hold_for_this_server``).
     """
     name = "PROMETHEUS_MULTIPROC_DIR"
     folder = environment.writable_folder(name, Path(app.instance_path) / "metrics")
+    _hold_for_this_server(name, folder)
     try:
         for stale in folder.glob("*.db"):
             stale.unlink()
@@ -71,6 +73,27 @@ def metrics_folder(app: Flask) -> Path:
                                       f"dapat dihapus: {environment.os_words(error)}") from None
     os.environ[name] = str(folder)
     return folder
+
+
+# The lock on the metrics folder's "serve.lock", held open for the life of this process
+# (gunicorn's master; its workers inherit it).
+_held: list[Any] = []
+
+
+def _hold_for_this_server(name: str, folder: Path) -> None:
+    """Lock ``folder`` for this ``alur serve``, or refuse: a second one on the same instance
+    (another port) emptied the metrics folder the first one's processes write to, and
+    their request counts were gone from ``/metrics`` until it restarted."""
+    handle = (folder / "serve.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise environment.ConfigError(
+            f"{name} {str(folder)!r} dipakai alur serve lain yang sedang berjalan (folder "
+            "instans yang sama); hentikan yang itu, atau beri yang ini ALUR_INSTANCE_PATH "
+            f"atau {name} lain") from None
+    _held.append(handle)
 
 
 def bind_problem(bind: str) -> str | None:
