@@ -98,3 +98,19 @@ def test_a_start_form_opens_with_its_fields_defaults(client):
     asked = html.fromstring(client.get("/proses/baru?process_key=sop_uji&unit=Kepaniteraan"
                                        ).get_data(True))
     assert asked.xpath("//input[@name='unit']/@value") == ["Kepaniteraan"]
+
+
+def test_a_refused_choice_marks_its_buttons_so_the_page_opens_at_them(client):
+    """The message was tied to the group, but no button was marked invalid: the page
+    (first-error.js) opened at the first marked field below it instead."""
+    login(client, "prakom")
+    page = client.get("/proses/baru?process_key=penanganan_permintaan_layanan_ti"
+                      ).get_data(True)
+    refused = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "penanganan_permintaan_layanan_ti",
+        "title": "Printer", "pemohon": "Budi", "unit": "Umum"})
+    assert refused.status_code == 422
+    marked = html.fromstring(refused.get_data(True)).xpath(
+        "//*[@id='isi']//*[@aria-invalid='true']")
+    assert [(e.get("name"), e.get("type")) for e in marked[:2]] == [
+        ("kategori", "radio"), ("kategori", "radio")]
