@@ -47,3 +47,18 @@ def _readable_host(host: str) -> bool:
     except UnicodeError:
         return False
     return all(_LABEL.fullmatch(label) for label in name.removesuffix(".").split("."))
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None.
+
+    Refused: anything with a scheme or host, ``//`` or ``/\\`` at the start, and any
+    whitespace or control character (browsers drop tabs and newlines, so
+    ``/\\t/evil.example`` would become ``//evil.example``).
+    """
+    if not target or len(target) > 500 or not target.startswith("/"):
+        return None
+    if any(ch <= " " or ch in "\\\x7f" for ch in target) or target.startswith("//"):
+        return None
+    parts = split(target)
+    return target if parts is not None and not parts.scheme and not parts.netloc else None

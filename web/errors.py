@@ -160,7 +160,7 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           size=f"{limit:g}".replace(".", ","))
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host
-                 and referrer.path.startswith("/"))
+                 and addresses.local_path(referrer.path) is not None)
     return message, ({"back": referrer.path} if same_site else {})
 
 

@@ -215,6 +215,12 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
                              headers={"Referer": "http://[::1/akun/"})
     assert unreadable.status_code == 413, "a Referer no address parser reads is no 500"
     assert "Kembali ke halaman sebelumnya" not in unreadable.get_data(True)
+    for elsewhere in ("http://localhost//evil.example/x", "http://localhost/\\evil.example/x"):
+        foreign = client.post("/akun/", data={"csrf_token": token,
+                                              "full_name": "x" * (2 * 1024 * 1024)},
+                              headers={"Referer": elsewhere})
+        assert foreign.status_code == 413
+        assert "Kembali ke halaman sebelumnya" not in foreign.get_data(True), elsewhere
     body = (b'--b\r\nContent-Disposition: form-data; name="berkas"; filename="a.pdf"\r\n\r\n'
             + b"x" * (11 * 1024 * 1024) + b"\r\n--b--\r\n")  # bytes: the client keeps no file
     with_file = client.post("/akun/", data=body, content_type="multipart/form-data; boundary=b")

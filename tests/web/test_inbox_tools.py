@@ -147,6 +147,10 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     nothing = client.post("/kotak-masuk/massal", follow_redirects=True,
                           data={"csrf_token": token, "aksi": "ambil"}).get_data(True)
     assert _flashes(nothing) == [("error", "Pilih dulu tugas yang akan diproses.")]
+    broken = client.post("/kotak-masuk/massal", data={  # a 500: no header carries a CR LF
+        "csrf_token": token, "aksi": "ambil", "kembali": "/?\r\nX: y"})
+    assert (broken.status_code, broken.headers["Location"]) == (302, "/")
+    client.get("/")  # its message shown
     too_many = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
         "tugas": [*range(900000, 900100), prakom_tasks[2]]}).get_data(True)

@@ -127,6 +127,11 @@ def test_opening_the_centre_marks_nothing_one_and_all_are_marked_explicitly(app,
     elsewhere = client.post(f"/notifikasi/{ids[1]}/baca",
                             data={"csrf_token": csrf_token(page), "kembali": "//evil.example/"})
     assert elsewhere.headers["Location"] == "/notifikasi/"
+    # A line break in it (a header the redirect cannot carry) was a 500 after the commit.
+    for broken in ("/notifikasi/?x=\r\nX: y", "/notifikasi/\nx"):
+        answer = client.post("/notifikasi/baca", data={"csrf_token": csrf_token(page),
+                                                       "kembali": broken})
+        assert (answer.status_code, answer.headers["Location"]) == (302, "/notifikasi/")
     opened = client.get(f"/notifikasi/{ids[2]}/buka")
     assert re.fullmatch(r"/tugas/\d+", opened.headers["Location"])
     assert client.get("/notifikasi/jumlah").json["unread"] == 0

@@ -5,7 +5,6 @@ of an older version, or of a disabled account, is no longer a login.
 """
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -31,6 +30,7 @@ from engine.models import User
 from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from engine.text import is_digits
+from web import addresses
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -97,21 +97,6 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None.
-
-    Refused: anything with a scheme or host, ``//`` or ``/\\`` at the start, and any
-    whitespace or control character (browsers drop tabs and newlines, so
-    ``/\\t/evil.example`` would become ``//evil.example``).
-    """
-    if not target or len(target) > 500 or not target.startswith("/"):
-        return None
-    if any(ch <= " " or ch in "\\\x7f" for ch in target) or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
-
-
 def _change_first() -> str:
     """What a user with a generated password is told on the account page."""
     return gettext("Ganti kata sandi sementara Anda sebelum melanjutkan.")
@@ -147,7 +132,7 @@ def login() -> Any:
         if user.must_change_password:
             flash(_change_first(), "info")  # said at once, not only after another page
             return redirect(url_for("account.profile"))
-        return redirect(safe_next(request.args.get("next")) or url_for(
+        return redirect(addresses.local_path(request.args.get("next")) or url_for(
             "desk.mine" if requester_only(user) else "inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 

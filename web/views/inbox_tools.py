@@ -12,6 +12,7 @@ from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.process import bulk, inbox, saved_filters
 from engine.text import is_digits
+from web import addresses
 from web.edge import MAX_ID, is_id
 from web.extensions import clock, db
 from web.views.inbox import bp
@@ -112,4 +113,5 @@ def _task_id(value: str) -> bool:
 
 def _local(target: str) -> bool:
     """Only the inbox itself is a place to go back to (no open redirect)."""
-    return target.startswith("/?") or target == "/"
+    return addresses.local_path(target) is not None and (
+        target.startswith("/?") or target == "/")

@@ -24,6 +24,7 @@ from engine.escalation import notifications
 from engine.models import Notification
 from engine.paging import Page
 from engine.people import accounts
+from web import addresses
 from web.access import sop_choices
 from web.errors import refuse_parameter
 from web.extensions import clock, db
@@ -87,10 +88,9 @@ def _here(args: dict[str, str], page: int) -> str:
 
 def _back() -> Any:
     """Back to the list the form was on (only a page of the centre, never elsewhere)."""
-    back = request.form.get("kembali", "")
-    if not back.startswith(url_for("notifications.index")) or "//" in back:
-        back = url_for("notifications.index")
-    return redirect(back)
+    back = addresses.local_path(request.form.get("kembali")) or ""
+    return redirect(back if back.startswith(url_for("notifications.index"))
+                    else url_for("notifications.index"))
 
 
 @bp.post("/baca")
