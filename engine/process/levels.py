@@ -12,11 +12,11 @@ Here, below ``engine.escalation``, so that moving an instance to another version
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.models import HumanTask, Timer
+from engine.models import Escalation, HumanTask, Timer
 from engine.roles import KNOWN_ROLES, line_above
 from engine.time.duration import parse_duration
 
@@ -67,7 +67,10 @@ def retime_later_levels(session: Session, instance_id: int) -> None:
     """Count the escalation levels 2+ already scheduled for the instance's open steps
     again as the steps now stand (new Waktu, deadline or lane after a move to another
     version; new deadline after a change of the office calendar); a level with nobody to
-    tell or past the office's last level is dropped. Not committed."""
+    tell or past the office's last level is dropped. A step already escalated whose next
+    level has no timer (a shorter chain dropped it, a longer one brings it back) gets
+    one, as a step opened under the new chain has. Not committed."""
+    scheduled = set()
     for timer, task in session.execute(
             select(Timer, HumanTask).join(HumanTask, Timer.human_task_id == HumanTask.id)
             .where(Timer.instance_id == instance_id, Timer.level > 1,
@@ -77,6 +80,16 @@ def retime_later_levels(session: Session, instance_id: int) -> None:
             session.delete(timer)
         else:
             timer.fire_at = fire_at
+            scheduled.add(task.id)
+    for task, highest in session.execute(
+            select(HumanTask, func.max(Escalation.level))
+            .join(Escalation, Escalation.human_task_id == HumanTask.id)
+            .where(HumanTask.instance_id == instance_id, HumanTask.state == "open")
+            .group_by(HumanTask.id)).all():
+        fire_at = None if task.id in scheduled else level_fire_time(session, task, highest + 1)
+        if fire_at is not None:
+            session.add(Timer(instance_id=instance_id, human_task_id=task.id,
+                              level=highest + 1, fire_at=fire_at))
 
 
 def step_clock(task: HumanTask) -> tuple[str | None, bool]:

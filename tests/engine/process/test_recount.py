@@ -149,3 +149,21 @@ def test_a_new_escalation_chain_moves_the_levels_already_scheduled(
     session.commit()
     assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 11, 0, tzinfo=WIB))]
     assert _due(session, instance) == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+
+
+def test_a_chain_shortened_then_lengthened_again_schedules_the_dropped_levels(
+        session, clock, users, deployed):
+    """Back to 1, 2, 3 after 1: the steps already reminded never escalated further."""
+    instance = _reminded_at_nine(session, clock, users)
+    for multiples in ([1], [1, 2, 3]):
+        settings.save(session, clock, users["admin"], {"escalation": {"multiples": multiples}})
+        session.commit()
+        assert recount_round(session, clock).recounted == [instance.id]
+        session.commit()
+        if multiples == [1]:
+            assert _timers(session, instance) == []
+    assert _timers(session, instance) == [(2, datetime(2026, 11, 23, 10, 0, tzinfo=WIB))]
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
+    fire_round(session, clock, lambda instance_id, error: session.commit())
+    assert session.scalars(select(Escalation.level).order_by(Escalation.level)).all() == [1, 2]
+    assert _timers(session, instance) == [(3, datetime(2026, 11, 23, 11, 0, tzinfo=WIB))]
