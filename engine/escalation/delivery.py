@@ -5,6 +5,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -20,23 +21,28 @@ class Sender:
     Args:
         smtp: the ``smtp`` setting: host, port, username, password, sender, starttls.
         clock: the time each message is dated (its ``Date`` header, RFC 5322).
+        webhook_url: the office's webhook address as it is set now: a queued message
+            goes there, not to the address set when it was queued (a corrected address
+            or a new token reaches the messages still waiting).
     """
 
-    def __init__(self, smtp: dict[str, Any], clock: Clock) -> None:
+    def __init__(self, smtp: dict[str, Any], clock: Clock, webhook_url: str = "") -> None:
         self.smtp_settings = smtp
         self.clock = clock
+        self.webhook_url = webhook_url
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, delivery: Delivery) -> str | None:
-        """Send; return None when the server took it, else the error text."""
+        """Send; return None when the server took it, else the error text (a webhook's
+        address in it shortened to its scheme, host and port: its path may hold a token)."""
         try:
             if delivery.channel == "email":
                 self._send_email(delivery)
             else:
-                _post_webhook(delivery)
+                _post_webhook(self.webhook_url, delivery)
         except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
             self.close()
-            return f"{type(error).__name__}: {error}"
+            return _without_path(f"{type(error).__name__}: {error}", self.webhook_url)
         return None
 
     def close(self) -> None:
@@ -79,7 +85,26 @@ def message_id(dedupe_key: str) -> str:
     return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@alur>"
 
 
-def _post_webhook(delivery: Delivery) -> None:
-    response = requests.post(delivery.recipient, json=delivery.payload, timeout=TIMEOUT_SECONDS,
+def _post_webhook(url: str, delivery: Delivery) -> None:
+    """POST the delivery's payload to ``url``. A redirect is not followed: requests would
+    follow a 301/302 with a GET without the message, and the message counted as sent."""
+    response = requests.post(url, json=delivery.payload, timeout=TIMEOUT_SECONDS,
+                             allow_redirects=False,
                              headers={"Idempotency-Key": message_id(delivery.dedupe_key)})
+    if response.is_redirect:
+        raise requests.HTTPError(
+            f"{response.status_code} dialihkan ke {response.headers.get('Location', '?')}; "
+            "isi alamat webhook di Pengaturan dengan alamat tujuannya sendiri")
     response.raise_for_status()
+
+
+def _without_path(text: str, url: str) -> str:
+    """``text`` with the path and query of webhook address ``url`` left out."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed host: the setting was refused, this is a stray row
+        return text
+    for secret in (f"{parts.path}?{parts.query}" if parts.query else "", parts.path):
+        if secret.strip("/"):
+            text = text.replace(secret, "/…")
+    return text

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import Clock
+from engine.escalation.delivery import TIMEOUT_SECONDS
 from engine.escalation.notifications import level_word
 from engine.models import Delivery, Escalation, HumanTask, User
 from engine.people import substitution
@@ -25,6 +26,9 @@ from engine.time.wall_clock import wall_clock_text
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
+# The longest one message may take to send: an SMTP connection, STARTTLS, login and the
+# message, each within ``delivery.TIMEOUT_SECONDS``.
+SEND_LEASE = timedelta(seconds=4 * TIMEOUT_SECONDS)
 
 
 def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
@@ -107,6 +111,40 @@ def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,
         row.lease_owner = owner
         row.lease_expires_at = now + lease
     return list(rows)
+
+
+def hold_for_sending(session: Session, clock: Clock, delivery_id: int, owner: str,
+                     lease: timedelta) -> bool:
+    """Renew ``owner``'s lease on a delivery right before sending it, to now + ``lease``
+    but at least ``SEND_LEASE`` (the caller commits before sending): leased with a batch,
+    a later message's lease ran out during the earlier slow sends, and another worker sent
+    it too. False, changing nothing: the lease is no longer ``owner``'s, or the delivery
+    was sent or dropped meanwhile."""
+    return session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_owner == owner,
+                               Delivery.state == "pending")
+        .values(lease_expires_at=clock.now() + max(lease, SEND_LEASE))
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def release(session: Session, owner: str, delivery_ids: list[int]) -> None:
+    """Give back ``owner``'s leases on deliveries it will not send this round (its time
+    for the outbox is up): due at once for the next round of any worker."""
+    session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
+                                           Delivery.lease_owner == owner)
+                    .values(lease_owner=None, lease_expires_at=None)
+                    .execution_options(synchronize_session=False))
+
+
+def drop_webhook(session: Session, clock: Clock, delivery_id: int, owner: str) -> None:
+    """Drop a webhook message held by ``owner`` because the office turned its webhook off
+    (the address emptied in Pengaturan): state ``dropped``, never sent."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id,
+                                           Delivery.lease_owner == owner,
+                                           Delivery.state == "pending")
+                    .values(state="dropped", lease_owner=None, lease_expires_at=None,
+                            last_error="webhook dimatikan di Pengaturan")
+                    .execution_options(synchronize_session=False))
 
 
 def record_result(session: Session, clock: Clock, delivery_id: int, owner: str,

@@ -36,6 +36,9 @@ log = logging.getLogger("alur.worker")
 # Batches of timers (``engine.escalation.timers.BATCH`` each) a round fires at most before
 # it sends the outbox and records its heartbeat.
 ROUND_BATCHES = 8
+# Seconds a round spends sending the outbox at most (wall time, not the injected clock)
+# before it gives the rest back for the next round.
+OUTBOX_SECONDS = 30
 
 
 @dataclass
@@ -124,7 +127,10 @@ def recount_once(app: Flask, failures: RoundFailures | None = None) -> int:
 
 def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None = None) -> int:
     """Lease due outbox deliveries, send them, record each result; return how many were
-    sent. Failures are retried later with backoff (``engine.escalation.outbox``)."""
+    sent. Failures are retried later with backoff (``engine.escalation.outbox``) and
+    logged (a warning naming the message, never the webhook's path). A round sends for at
+    most ``OUTBOX_SECONDS`` and gives the rest back, so that a slow mail server or gateway
+    does not hold up the timers of the next round."""
     sent = 0
     lease = timedelta(seconds=app.config["ALUR_LEASE_SECONDS"])
     with app.app_context():
@@ -132,11 +138,31 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
             leased = outbox.lease_due(db.session, clock(), owner, limit=50, lease=lease)
             smtp = settings.smtp_for_sending(db.session, app.secret_key,
                                              app.config["ALUR_SMTP_PASSWORD"])
+            webhook = settings.get(db.session, "webhook")["url"]
             db.session.commit()
-            sender = Sender(smtp, clock())
+            sender = Sender(smtp, clock(), webhook)
+            began = perf_counter()
             try:
-                for delivery in leased:
+                for number, delivery in enumerate(leased):
+                    if perf_counter() - began > OUTBOX_SECONDS:
+                        outbox.release(db.session, owner, [d.id for d in leased[number:]])
+                        db.session.commit()
+                        break
+                    held = outbox.hold_for_sending(db.session, clock(), delivery.id, owner,
+                                                   lease)
+                    db.session.commit()
+                    if not held:
+                        continue
+                    if delivery.channel == "webhook" and not webhook:
+                        outbox.drop_webhook(db.session, clock(), delivery.id, owner)
+                        db.session.commit()
+                        continue
                     error = sender.send(delivery)
+                    if error is not None:
+                        log.warning("sending message %s (%s) failed: %s", delivery.id,
+                                    delivery.channel, error, extra={"fields": {
+                                        "event": "worker.delivery_failed",
+                                        "delivery_id": delivery.id}})
                     outbox.record_result(db.session, clock(), delivery.id, owner, error)
                     db.session.commit()
                     sent += error is None
