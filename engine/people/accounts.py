@@ -24,6 +24,7 @@ from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, Substitution, User, UserRole
 from engine.people import claims
 from engine.roles import KNOWN_ROLES
+from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
 
 Hasher = Callable[[str], str]
@@ -89,6 +90,17 @@ def attach_people(session: Session, rows: Iterable[Any], id_column: str, relatio
             select(User).where(User.id.in_(missing)).options(lazyload(User.roles))))
     for row in rows:
         set_committed_value(row, relation, people.get(getattr(row, id_column)))
+
+
+def hold_user(session: Session, user: User) -> None:
+    """Hold ``user``'s row for this transaction before reading what a change checks against
+    (the Plh/Plt standing in for him, his saved filters): of two such changes at once (a
+    double submit, two tabs), the second waits for the first to commit and then sees it,
+    instead of both finding nothing and both being stored. PostgreSQL: ``FOR NO KEY
+    UPDATE`` of the users row (rows referencing it are not held up); SQLite: the writer
+    lock, taken now (``begin_writing``), as ``engine.runtime.unit.lock_instance`` does."""
+    begin_writing(session)
+    session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
 
 
 def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,

@@ -29,7 +29,6 @@ from engine.paging import Page, paginate
 from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
-from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
 
@@ -131,7 +130,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             warrant_number, starts_at, ends_at); ``starts_at`` also when someone already
             stands in for the official in ``role`` for part of the period (one substitute
             per office at a time; checked holding the official's row, so two at once
-            cannot both pass, see ``_lock_official``).
+            cannot both pass, see ``accounts.hold_user``).
         sqlite3.OperationalError: SQLITE_BUSY when the writer lock is not had in time.
     """
     check_recorder(created_by, official)
@@ -162,7 +161,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
     problems.update(_period_problems(session, kind, starts_at, ends_at))
     if not problems:
-        _lock_official(session, official)
+        accounts.hold_user(session, official)
         clash = _overlapping(session, official, role, starts_at, ends_at)
         if clash is not None:
             problems["starts_at"] = (
@@ -233,18 +232,6 @@ def check_recorder(created_by: User, official: User | None) -> None:
     if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
         raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
                                "mencatat Plh/Plt.")
-
-
-def _lock_official(session: Session, official: User) -> None:
-    """Hold the official's row for this transaction before reading who stands in for him:
-    of two substitutions recorded for one office at once (a double submit, two tabs), the
-    second waits for the first to commit and then finds it overlapping, instead of both
-    finding nothing and both being stored. PostgreSQL: ``FOR NO KEY UPDATE`` of the users
-    row (rows referencing it are not held up); SQLite: the writer lock, taken now
-    (``begin_writing``), as ``engine.runtime.unit.lock_instance`` does."""
-    begin_writing(session)
-    session.execute(select(User.id).where(User.id == official.id)
-                    .with_for_update(key_share=True))
 
 
 def _overlapping(session: Session, official: User, role: str, starts_at: datetime,
@@ -380,7 +367,7 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     elif ends_at > substitution.ends_at + PLT_MAX:
         problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
     else:
-        _lock_official(session, substitution.official)
+        accounts.hold_user(session, substitution.official)
         clash = _overlapping(session, substitution.official, substitution.role,
                              substitution.ends_at, ends_at, other_than=substitution.id)
         if clash is not None:

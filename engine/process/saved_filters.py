@@ -12,6 +12,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound
 from engine.inbox_models import SavedFilter
 from engine.models import User
+from engine.people import accounts
 from engine.text import trimmed
 
 MAX_PER_USER = 20
@@ -43,6 +44,7 @@ def save_filter(session: Session, clock: Clock, user: User, name: str,
     kept = {key: str(query[key])[:limit] for key, limit in KEYS.items() if query.get(key)}
     # "WIFI SAYA" is the filter "Wifi saya" again, and "ÜMLAUT" "ümlaut": compared here,
     # among the user's few filters, since SQLite's lower() folds ASCII letters only.
+    accounts.hold_user(session, user)  # two saves at once: the second sees the first
     kept_filters = list(session.scalars(select(SavedFilter)
                                         .where(SavedFilter.user_id == user.id)))
     found = next((f for f in kept_filters if _folded(f.name) == _folded(name)), None)
