@@ -23,6 +23,7 @@ from engine.paging import Latest, Page, latest, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
+from engine.runtime.unit import lock_task
 from engine.text import trimmed
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -78,11 +79,18 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
     field's name in a message about a refused file.
 
     Raises:
-        PermissionDenied: as ``attach``, before any file is looked at.
+        PermissionDenied: as ``attach``, before any file is looked at; the step is read
+            again under its instance's lock (``engine.runtime.unit.lock_task``).
         InvalidTaskData: under ``lampiran``: no file; more than ``most``; or a file
             refused, the message naming it (``Lampiran "x.exe": jenis berkas tidak
             diizinkan …; tidak ada berkas yang disimpan``; README "Halaman tugas").
     """
+    # Read under the instance's lock, as a completion reads it: a step completed
+    # meanwhile by another request is seen completed (and closed to its role). Its state
+    # is read again once the lock is had: PostgreSQL's locking read returns the joined
+    # step as it was when the statement began waiting.
+    task = lock_task(session, task.id) or task
+    session.refresh(task, ["state", "completed_by_id"])
     _check_may_act(session, clock, task, user)
     if not files:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})

@@ -10,7 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import PermissionDenied
 from engine.escalation.timers import fire_instance_timers
-from engine.models import HumanTask, ProcessInstance, User, UserRole
+from engine.models import Attachment, HumanTask, ProcessInstance, User, UserRole
+from engine.process.attachments import attach
 from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.process.tasks import complete_task
@@ -55,3 +56,30 @@ def test_a_completion_waits_for_the_reminder_being_fired_and_then_goes_through(s
         (StaleDataError, PermissionDenied)) is None
     session.expire_all()
     assert session.get(HumanTask, task_id).state == "completed"
+
+
+def test_a_file_added_while_the_step_is_completed_waits_and_is_refused_to_a_colleague(
+        session, clock, users, tmp_path):
+    """The colleague's upload read the step open, and its file landed on the completed
+    step (README: the role while it is open, then only its performer)."""
+    deploy(session, clock, mini_bpmn())
+    colleague = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
+                     created_at=clock.now(), roles=[UserRole(role="Prakom")])
+    session.add(colleague)
+    started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                             user=users["Prakom"])
+    session.commit()
+    task_id = session.scalars(select(HumanTask.id).where(
+        HumanTask.instance_id == started.id)).one()
+    colleague_id = colleague.id
+    complete_task(session, clock, task_id, users["Prakom"], {})  # not committed yet
+
+    def upload(other) -> None:
+        seen = other.get(HumanTask, task_id)  # read before the completion commits: open
+        assert seen.state == "open"
+        attach(other, clock, tmp_path, seen, other.get(User, colleague_id), "catatan.pdf",
+               b"%PDF-1.4 catatan")
+
+    refusal = second_change(session, upload, (PermissionDenied,))
+    assert isinstance(refusal, PermissionDenied), refusal
+    assert session.scalars(select(Attachment)).all() == []
