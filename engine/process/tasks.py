@@ -111,7 +111,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     acting = capacities(session, by, clock.now())
     check_assigner(session, clock, task, by, acting)
     if task.state != "open":
-        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
+        raise _not_open(task)
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.role not in capacities(session, assignee, clock.now()):
@@ -276,7 +276,7 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
         raise PermissionDenied(
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')
     if task.state != "open":
-        raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
+        raise _not_open(task)
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.claimed_by_id is not None and task.claimed_by_id not in capacity.claimants(user.id):
@@ -287,6 +287,17 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
 _STOPPED = ('Proses "{title}" berhenti karena galat dan menunggu administrator; langkahnya '
             "tidak dapat diambil, dilepaskan, dialihkan atau diselesaikan sampai proses "
             "dijalankan lagi.")
+
+
+def _not_open(task: HumanTask) -> TaskNotOpen:
+    """The refusal of a step no longer open, naming who completed it (README: a 409 names
+    the holder), with ``claimed_by`` his user name."""
+    refusal = f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)})'
+    performer = task.completed_by if task.state == "completed" else None
+    if performer is None:
+        return TaskNotOpen(f"{refusal}.")
+    return TaskNotOpen(f"{refusal}: diselesaikan oleh {performer.full_name} "
+                       f"({performer.username}).", claimed_by=performer.username)
 
 
 def _held_by_other(task: HumanTask) -> TaskNotOpen:
@@ -311,7 +322,7 @@ def _change(session: Session, task: HumanTask, holders: Holders, given: Collecti
     if not change_row(session, task, holders, given, **values):
         session.refresh(task)
         if task.state != "open":
-            raise TaskNotOpen(f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)}).')
+            raise _not_open(task)
         raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
             f'Tugas "{task.name}" belum diambil siapa pun.')
     # The people the written ids name are looked up again when read (identity map first).

@@ -98,7 +98,9 @@ def test_a_claim_after_completion_is_409_and_not_audited(app, base):
     assert done.status_code == 200
     late = claim(base, task_id, second)()
     assert (late.status_code, late.json()["error"]["code"]) == (409, "task_not_open")
-    assert "sudah tidak terbuka (status: selesai)" in late.json()["error"]["message"]
+    assert late.json()["error"]["message"].endswith(
+        "sudah tidak terbuka (status: selesai): diselesaikan oleh Prakom Nomor 0 (prakom0).")
+    assert late.json()["error"]["claimed_by"] == "prakom0"
     assert audit_count(app, "task.claimed", task_id) == 0
 
 
