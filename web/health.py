@@ -72,7 +72,7 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return checks
 
     current = set(MigrationContext.configure(connection).get_current_heads())
-    expected = set(_migration_heads(current_app.extensions["migrate"].directory))
+    expected = set(migration_heads(current_app.extensions["migrate"].directory))
     checks["migrations"] = {"ok": current == expected, "database": sorted(current),
                             "code": sorted(expected)}
 
@@ -97,7 +97,7 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @lru_cache(maxsize=4)
-def _migration_heads(directory: str) -> tuple[str, ...]:
+def migration_heads(directory: str) -> tuple[str, ...]:
     """The head revision(s) of the migrations shipped with this code."""
     config = Config()
     config.set_main_option("script_location", directory)

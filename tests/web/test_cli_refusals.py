@@ -12,7 +12,7 @@ from limits.errors import ConfigurationError as LimitsConfigurationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.helpers.cli import run_alur
 from tests.helpers.database import POSTGRES_URL, postgres_schema
 from tests.helpers.servers import free_port
@@ -21,6 +21,7 @@ from web import create_app, environment
 from web.cli import startup
 from web.cli import worker as scheduler
 from web.extensions import db
+from web.health import migration_heads
 
 
 def _tables(tmp_path) -> int:
@@ -168,6 +169,25 @@ def test_serve_and_worker_refuse_a_database_alur_setup_never_prepared(tmp_path, 
     assert not result.stdout
     with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
         assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_serve_and_worker_refuse_a_database_a_migration_behind(tmp_path):
+    """The worker started on it and logged a traceback every round (a column this code
+    reads was not there yet); now one sentence naming what to run."""
+    (tmp_path / "instans").mkdir()
+    assert run_alur(tmp_path, "db", "upgrade").returncode == 0
+    assert run_alur(tmp_path, "db", "downgrade").returncode == 0
+    url = f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        [(behind,)] = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    [head] = migration_heads(str(ROOT / "migrations"))
+    for command, args in (("worker", ()), ("serve", ("--bind", f"127.0.0.1:{free_port()}"))):
+        result = run_alur(tmp_path, command, *args)
+        assert (result.returncode, result.stdout) == (1, ""), result.stderr
+        assert result.stderr == (
+            f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi {behind}, Alur "
+            f"ini memerlukan {head}; jalankan alur db upgrade dulu (atau pakai Alur yang sama "
+            "dengan basis datanya).\n")
 
 
 def test_the_worker_starts_once_the_database_can_be_opened(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ once with ``GAGAL`` naming what to run, instead of a traceback per part of every
 import time
 
 import click
+from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import database_words
 from web.extensions import db
+from web.health import migration_heads
 
 # Seconds between two tries while waiting.
 RETRY_SECONDS = 1.0
@@ -45,6 +47,13 @@ def wait_for_database(app: Flask, command: str) -> None:
             if not _prepared(app):
                 click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} belum berisi tabel "
                            "Alur; jalankan alur setup (atau alur db upgrade) dulu.", err=True)
+                raise SystemExit(1)
+            found, expected = _revisions(app)
+            if found and found != expected:
+                click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi "
+                           f"{', '.join(sorted(found))}, Alur ini memerlukan "
+                           f"{', '.join(sorted(expected))}; jalankan alur db upgrade dulu "
+                           "(atau pakai Alur yang sama dengan basis datanya).", err=True)
                 raise SystemExit(1)
             return
         if time.monotonic() + RETRY_SECONDS > deadline:
@@ -81,3 +90,16 @@ def _prepared(app: Flask) -> bool:
                 return inspect(connection).has_table("process_instances")
         finally:
             db.engine.dispose()
+
+
+def _revisions(app: Flask) -> tuple[set[str], set[str]]:
+    """The database's migration revisions (none for one made by ``db.create_all``) and
+    those of this code, as ``/readyz`` compares them: a worker one migration behind logged
+    a traceback every round instead of saying what to run."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                found = set(MigrationContext.configure(connection).get_current_heads())
+        finally:
+            db.engine.dispose()
+    return found, set(migration_heads(app.extensions["migrate"].directory))
