@@ -31,10 +31,10 @@ def web_address(address: str) -> bool:
     "ftp://…" or "http://a b/": a webhook there would be retried without end)."""
     parts = split(address)
     return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) \
-        and _readable_host(parts.hostname)
+        and readable_host(parts.hostname)
 
 
-def _readable_host(host: str) -> bool:
+def readable_host(host: str) -> bool:
     """Whether ``host`` (lower case, brackets removed) is an IP address or a DNS name:
     labels of letters, digits and hyphens, an internationalised name as IDNA writes it."""
     try:

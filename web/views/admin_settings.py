@@ -65,11 +65,14 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         # An empty password field keeps the stored one (it is never shown back); a new
         # one is stored sealed with the secret key.
         "password": (settings.seal(form.get("smtp_password"), current_app.secret_key)
-                     if form.get("smtp_password") else current["smtp"]["password"]),
-        "sender": form.get("smtp_sender", "").strip() or "alur@localhost",
+                     if form.get("smtp_password")
+                     else "" if form.get("smtp_password_clear") == "on"
+                     else current["smtp"]["password"]),
+        "sender": form.get("smtp_sender", "").strip() or current["smtp"]["sender"],
         "starttls": form.get("smtp_starttls") == "on",
         "base_url": form.get("smtp_base_url", "").strip().rstrip("/"),
     }
+    _smtp_problems(smtp, form, errors)
     if not EMAIL.fullmatch(smtp["sender"]):
         errors.setdefault("smtp_sender", gettext(
             "Alamat pengirim harus satu alamat surel, mis. alur@pn-contoh.go.id."))
@@ -106,6 +109,23 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
              "alert_priorities": priorities}, errors)
+
+
+def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> None:
+    """The SMTP server's fields that cannot be used as written: a host with a scheme, a
+    port or a space (each was saved, then every message failed), a user name with a space
+    or line break, and no sender for a server that is set."""
+    host = smtp["host"]
+    if host and not addresses.readable_host(host.lower().strip("[]")):
+        errors.setdefault("smtp_host", gettext(
+            "Tulis nama host atau alamat IP server SMTP saja, mis. mail.pn-contoh.go.id: "
+            "tanpa http:// dan tanpa port (port diisi di kolomnya)."))
+    if any(character.isspace() or ord(character) < 32 for character in smtp["username"]):
+        errors.setdefault("smtp_username", gettext(
+            "Nama pengguna SMTP tanpa spasi atau baris baru."))
+    if host and not form.get("smtp_sender", "").strip():
+        errors.setdefault("smtp_sender", gettext(
+            "Alamat pengirim wajib diisi bila server SMTP diisi, mis. alur@pn-contoh.go.id."))
 
 
 def _whole(text: str) -> int | None:
