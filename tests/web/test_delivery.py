@@ -92,6 +92,8 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
     [(headers, body)] = receiver.posts
     assert (body["event"], body["level"], body["role"]) == ("eskalasi", 1, "Prakom")
     assert body["instance"]["title"] == "Server SIPP mati"
+    assert body["instance"]["number"] == "GS-2026-0001"
+    assert body["task"]["url"] == f"https://alur.pn-bengkalis.go.id/tugas/{body['task']['id']}"
     assert body["recipients"] == ["prakom"]
     task_id = body["task"]["id"]
     assert mail["Message-ID"] == message_id(f"task:{task_id}:level:1:email:prakom@pn-bengkalis.go.id")
