@@ -358,3 +358,11 @@ def test_many_recipients_are_counted_and_none_is_said(app):
             "diberitahukan kepada Orang 0, Orang 1, Orang 2, Orang 3, Orang 4 dan 2 lainnya")
         assert recipients_text(["dihapus"], {}) == "diberitahukan kepada dihapus"
         assert recipients_text([], {}) == "tidak ada yang dapat diberi tahu"
+
+
+def test_a_filter_given_twice_is_refused_naming_it(app, client):
+    """jenis=pengingat&jenis=eskalasi listed (and marked read) only the reminders."""
+    login(client, "prakom")
+    refused = client.get("/notifikasi/?jenis=pengingat&jenis=eskalasi")
+    assert refused.status_code == 400
+    assert "&#34;jenis&#34; hanya satu nilai; 2 dikirim." in refused.get_data(True)

@@ -67,7 +67,13 @@ def index() -> Any:
 def _filters() -> dict[str, Any]:
     """The centre's filters, from the query string (or the form that repeats them); an
     unknown ``status`` or ``jenis`` is refused (400 naming it) rather than read as "all",
-    so a typo never lists, or marks read, every notification."""
+    so a typo never lists, or marks read, every notification; so is one of them given
+    twice (``jenis=pengingat&jenis=eskalasi`` listed only the first)."""
+    for name in ("status", "jenis", "sop"):
+        given = request.values.getlist(name)
+        if len(given) > 1:
+            refuse_parameter(name, gettext('"%(name)s" hanya satu nilai; %(count)d dikirim.',
+                                           name=name, count=len(given)))
     status = request.values.get("status") or None
     if status not in (None, "belum"):
         refuse_parameter("status", gettext(
