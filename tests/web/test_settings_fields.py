@@ -1,12 +1,14 @@
 """The SMTP server's fields are refused beside themselves when no mail could go out as
 written (each was saved, then every message failed), and the stored password can be
-cleared."""
+cleared; every refused field of the settings and SOP upload forms is tied to its message."""
 
 import pytest
+from lxml import html
 from sqlalchemy import select
 
 from engine import settings
 from engine.models import Setting
+from tests.conftest import csrf_token
 from tests.web.conftest import login
 from tests.web.test_settings import FORM, _post
 from web.extensions import db
@@ -40,3 +42,22 @@ def test_an_ip_address_is_a_server_and_the_stored_password_can_be_cleared(app, c
                           "smtp_password_clear": "on"}).status_code == 302
     with app.app_context():
         assert settings.get(db.session, "smtp")["password"] == ""
+
+
+def test_refused_calendar_fields_and_a_missing_sop_file_are_tied_to_their_messages(client):
+    """Their messages stood below them, tied to nothing: a screen reader did not read them
+    and the page (first-error.js) did not open at the field."""
+    login(client, "admin")
+    page = html.fromstring(_post(client, {**FORM, "ramadan": "bukan tanggal",
+                                          "timezone": "Europe/Paris"}).get_data(True))
+    for field in ("ramadan", "timezone"):
+        [element] = page.xpath(f"//*[@id='{field}']")
+        assert element.get("aria-invalid") == "true"
+        assert page.xpath(f"//*[@id='{element.get('aria-describedby')}']")[0].text
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    refused = html.fromstring(client.post("/admin/sop", data={"csrf_token": token},
+                                          content_type="multipart/form-data").get_data(True))
+    [file_input] = refused.xpath("//input[@type='file']")
+    assert file_input.get("aria-invalid") == "true"
+    [message] = refused.xpath(f"//*[@id='{file_input.get('aria-describedby')}']")
+    assert "Pilih berkas BPMN atau tabel SOP" in message.text
