@@ -210,3 +210,21 @@ def test_report_headings_keep_their_words_whole_on_a_desktop(server, admin_page)
         admin_page.goto(server + url)
         assert admin_page.locator("table.report th").count() > 5, url
         assert admin_page.evaluate(BROKEN_WORDS) == [], url
+
+
+# The narrowest cell of ``selector``, px: a column squeezed to one letter a line is ~10 px.
+NARROWEST = """selector => Math.min(...[...document.querySelectorAll(selector)]
+  .map(cell => cell.getBoundingClientRect().width))"""
+
+
+@pytest.mark.parametrize("admin_page", [PHONE], indirect=True, ids=["360"])
+def test_tabel7_and_the_sop_identitas_keep_readable_columns_on_a_phone(server, admin_page):
+    """Tabel 7's Prosedur and headings, and the SOP document's identitas values, were one
+    letter wide at 360 px (the page 32,000 px tall); Tabel 7 now scrolls in its box and
+    the identitas stacks."""
+    admin_page.goto(f"{server}/laporan/tabel7")
+    assert admin_page.evaluate(NARROWEST, "table.tabel7 tbody td:nth-child(2)") >= 100
+    assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    admin_page.goto(f"{server}/sop/{IT}/versi/1")
+    assert admin_page.evaluate(NARROWEST, ".sop-identitas td.sop-value") >= 200
+    assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
