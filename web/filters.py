@@ -5,7 +5,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g
+from flask import Flask, g, request, url_for
 from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 
 from engine import settings
@@ -172,6 +172,26 @@ def recipients_text(usernames: list[str], people: dict[str, str]) -> str:
     return gettext("diberitahukan kepada %(names)s", names=names)
 
 
+# The main menu's links (templates/base.html), by endpoint.
+MENU = ("desk.mine", "desk.submit", "inbox.index", "instances.index", "instances.new",
+        "notifications.index", "admin.processes", "admin.incidents_list", "admin.users",
+        "admin.office_settings", "admin.alert_sources", "reports.index",
+        "substitutions.index", "account.profile")
+
+
+def menu_current(endpoint: str) -> bool:
+    """Whether the main menu's link to ``endpoint`` (one of ``MENU``) is the section of
+    the page shown, for its ``aria-current``: the link's page or one under it, the longest
+    such link winning (Mulai Proses ``/proses/baru`` over Daftar Proses ``/proses/``);
+    Kotak Masuk (``/``) only on itself. Worked out once per request."""
+    if "menu_here" not in g:
+        paths = {name: url_for(name) for name in MENU}
+        under = [name for name, path in paths.items()
+                 if request.path == path or (path != "/" and request.path.startswith(path))]
+        g.menu_here = max(under, key=lambda name: len(paths[name]), default=None)
+    return g.menu_here == endpoint
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``."""
     app.add_template_filter(local_time, "waktu")
@@ -181,3 +201,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")
     app.add_template_global(requester_only)
+    app.add_template_global(menu_current)

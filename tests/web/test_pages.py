@@ -4,6 +4,7 @@ import io
 import re
 from datetime import timedelta
 
+from lxml import html
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, ProcessInstance
@@ -196,3 +197,15 @@ def test_a_kritis_step_shows_its_time_on_the_wall_clock_against_its_cases_waktu(
     client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
     clock.advance(timedelta(minutes=45))
     assert '<td data-label="Waktu dipakai">45 menit / 1 jam</td>' in client.get(url).get_data(True)
+
+
+def test_the_main_menu_marks_the_section_of_the_page_shown(client):
+    login(client, "admin")
+    for path, current in (("/", "Kotak Masuk"), ("/proses/", "Daftar Proses"),
+                          ("/proses/baru", "Mulai Proses"), ("/admin/sop", "Kelola SOP"),
+                          ("/laporan/tabel7", "Laporan"), ("/tugas/999999", None)):
+        menu = html.fromstring(client.get(path).get_data(True)).xpath(
+            "//nav[@aria-label='Menu utama']//a[@aria-current='page']")
+        assert [a.text.strip() for a in menu] == ([current] if current else []), path
+    # The unread count's label is read: a plain span's aria-label is not.
+    assert '<span class="badge" role="status"' in client.get("/").get_data(True)
