@@ -66,6 +66,14 @@ def test_bad_user_input_is_refused_and_nothing_stored(app):
         assert db.session.scalar(select(User).where(User.username == "budi")) is None
 
 
+def test_an_unknown_account_is_named_by_its_argument(app):
+    runner = app.test_cli_runner()
+    for args in (["roles", "nobody", "Prakom"], ["disable", "nobody"],
+                 ["reset-password", "nobody"]):
+        result = runner.invoke(args=["user", *args])
+        assert (result.exit_code, said(result)) == (1, "NAMA: pengguna nobody tidak ada\n")
+
+
 UNKEPT = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "
           "hapus karakter itu lalu ulangi perintahnya")
 

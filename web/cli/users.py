@@ -2,11 +2,12 @@
 cases as the page "Pengguna dan Peran" (``engine.people.accounts``), audited."""
 
 import sys
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
 
-from engine.errors import AlurError
+from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
 from web.cli.refusals import refuse_unkept, refused
@@ -79,7 +80,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     """Replace the roles of ``username`` with ``roles`` (none: no role); ends its
     sessions."""
     try:
-        user = accounts.by_username(db.session, username)
+        user = _named_user(username)
         accounts.update_details(db.session, clock(), actor=None, user=user,
                                 full_name=user.full_name, email=user.email, roles=roles,
                                 is_admin=user.is_admin)
@@ -98,7 +99,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
 def disable_command(username: str, enable: bool) -> None:
     """Disable ``username`` (ending its sessions and API tokens), or enable it again."""
     try:
-        user = accounts.by_username(db.session, username)
+        user = _named_user(username)
         accounts.set_disabled(db.session, clock(), actor=None, user=user, disabled=not enable)
     except AlurError as error:
         raise refused(error) from None
@@ -114,13 +115,22 @@ def reset_password_command(username: str) -> None:
     """Give ``username`` a temporary password, printed once, to change at its next
     login."""
     try:
-        user = accounts.by_username(db.session, username)
+        user = _named_user(username)
         password = accounts.reset_password(db.session, clock(), hash_password, actor=None,
                                            user=user)
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
     click.echo(f"kata sandi sementara {user.username} (dicetak sekali ini): {password}")
+
+
+def _named_user(username: str) -> Any:
+    """The account ``username`` (any case); none is refused naming the argument, as the
+    other refusals are: ``GAGAL: NAMA: pengguna gita tidak ada``."""
+    try:
+        return accounts.by_username(db.session, username)
+    except NotFound:
+        raise InvalidTaskData({"username": f"pengguna {username} tidak ada"}) from None
 
 
 def _listed(roles: tuple[str, ...]) -> str:
