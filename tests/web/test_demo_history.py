@@ -1,6 +1,8 @@
 """``alur demo-history``: history made by the real engine, in office hours, only once."""
 
+import fcntl
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -62,3 +64,15 @@ def test_command_refuses_when_history_exists(app, clock):
     result = runner.invoke(args=["demo-history"])
     assert result.exit_code == 0
     assert "tidak dibuat: sudah ada 1 proses" in result.output
+
+
+def test_a_second_demo_history_while_one_runs_is_refused(app, tmp_path):
+    """Two at once on an empty database both wrote a year of history (444 processes)."""
+    app.cli.add_command(demo_history_command)
+    with (Path(app.instance_path) / "demo-history.lock").open("a") as running:
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the first one holds it
+        result = app.test_cli_runner().invoke(args=["demo-history"])
+    assert result.exit_code == 1
+    assert "sedang dibuat oleh alur demo-history lain" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0

@@ -12,13 +12,16 @@ last days are still running. The same seed gives the same history.
 It runs only on a database without process instances, and says so otherwise.
 """
 
+import fcntl
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -248,7 +251,21 @@ def _number(no: Any) -> int:
               help="Benih acak (benih sama, riwayat sama).")
 @with_appcontext
 def demo_history_command(seed: int) -> None:
-    """Generate a year of demo history for the deployed SOPs (only on an empty database)."""
+    """Generate a year of demo history for the deployed SOPs (only on an empty database).
+    One at a time per instance folder (a lock file): two at once on an empty database
+    both found it empty and wrote the history twice."""
+    lock = (Path(current_app.instance_path) / "demo-history.lock").open("a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise click.ClickException("riwayat demo sedang dibuat oleh alur demo-history lain; "
+                                   "tunggu sampai selesai.") from None
+    with lock:
+        _write_history(seed)
+
+
+def _write_history(seed: int) -> None:
     existing = db.session.scalar(select(func.count()).select_from(ProcessInstance))
     if existing:
         click.echo(f"Riwayat demo tidak dibuat: sudah ada {existing} proses di basis data.")
