@@ -97,7 +97,8 @@ class ApiToken(Base):
 
 class ProcessDefinition(Base):
     """One deployed version of one SOP's BPMN: who deployed it, when, why (``comment``),
-    its file hash. New instances start on the key's single active version.
+    its file hash. New instances start on the key's single active version;
+    ``activated_at`` is when the version was last made active (None: never).
 
     ``spec_json`` is SpiffWorkflow's serialized process spec, stored once per version;
     ``catalog`` holds, per user task id, what the inbox and the task page show (name,
@@ -116,8 +117,7 @@ class ProcessDefinition(Base):
     key: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
-    # Deferred: read only by what shows or parses the BPMN (diagram, SOP document), never
-    # by a list or a page that merely names the version.
+    # Deferred: read only by what shows or parses the BPMN, never by a list of versions.
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # read via adapter.spec_of
     catalog: Mapped[dict[str, Any]] = mapped_column(WrittenOnceJSON)
@@ -126,10 +126,7 @@ class ProcessDefinition(Base):
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=False)
-    # When the version was last made active (None: never), so that a version an
-    # administrator activated and later replaced is told from one waiting for activation.
     activated_at: Mapped[datetime | None]
-
     deployed_by: Mapped[User | None] = relationship()
 
 
