@@ -3,7 +3,6 @@ carried no message), a queued message follows the address set now (or is dropped
 the webhook is turned off), a slow send keeps the next message's lease, a failure is
 logged without the webhook's path, and a round gives back what it had no time to send."""
 
-import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -1,5 +1,7 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -25,10 +27,7 @@ from web.extensions import db
     "ignore:Skipped unsupported reflection of expression-based index",
     "ignore:autogenerate skipping metadata-specified expression-based index")
 def test_upgrade_to_head_matches_the_models(database):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database,
-                      "SECRET_KEY": "uji", "ALUR_CLOCK": ManualClock(MONDAY_0800)})
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+    with migrated(database):
         with db.engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
             if not on_postgres():
@@ -41,17 +40,10 @@ def test_upgrade_to_head_matches_the_models(database):
                 # NORMAL (1): a commit does not wait for the disk (README "Konfigurasi").
                 assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
         assert "human_tasks" in inspect(db.engine).get_table_names()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_upgrading_to_the_number_counters_continues_after_the_numbers_given(database):
-    clock = ManualClock(MONDAY_0800)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": clock})
-    with app.app_context():
-        directory = app.extensions["migrate"].directory
-        upgrade(directory=directory)
+    with migrated(database) as (clock, directory):
         deploy(db.session, clock, (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes(),
                filename="penyusunan_rkt.bpmn")
         kasubbag = User(username="kasubbag", full_name="Kasubbag", password_hash="-",
@@ -64,17 +56,10 @@ def test_upgrading_to_the_number_counters_continues_after_the_numbers_given(data
         after = _start(db.session.get(User, kasubbag.id), clock, "RKT 2029")
         db.session.commit()
         assert given + [after] == ["RKT-2026-0001", "RKT-2026-0002", "RKT-2026-0003"]
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_upgrading_where_activations_raced_keeps_the_newest_version_active(database):
-    clock = ManualClock(MONDAY_0800)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": clock})
-    with app.app_context():
-        directory = app.extensions["migrate"].directory
-        upgrade(directory=directory)
+    with migrated(database) as (clock, directory):
         data = (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes()
         first, _ = deploy(db.session, clock, data, filename="penyusunan_rkt.bpmn")
         second, _ = deploy(db.session, clock, data.replace(b"Penyusunan", b"Menyusun", 1),
@@ -88,17 +73,10 @@ def test_upgrading_where_activations_raced_keeps_the_newest_version_active(datab
             active = connection.exec_driver_sql(
                 "SELECT id FROM process_definitions WHERE is_active").scalars().all()
         assert active == [second.id] and first.id != second.id
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_upgrading_gives_each_version_the_time_it_was_last_activated(database):
-    clock = ManualClock(MONDAY_0800)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": clock})
-    with app.app_context():
-        directory = app.extensions["migrate"].directory
-        upgrade(directory=directory)
+    with migrated(database) as (clock, directory):
         data = (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes()
         versions = []
         for number, activate in enumerate((True, True, False), start=1):
@@ -116,6 +94,19 @@ def test_upgrading_gives_each_version_the_time_it_was_last_activated(database):
                 select(ProcessDefinition.id, ProcessDefinition.activated_at)).all())
         assert [activated[version] for version in versions] == [
             MONDAY_0800 + timedelta(hours=4), MONDAY_0800 + timedelta(hours=2), None]
+
+
+@contextmanager
+def migrated(database: str) -> Iterator[tuple[ManualClock, str]]:
+    """In the app context of an app on ``database`` migrated to head: its manual clock and
+    its migrations folder; the app's connections closed afterwards."""
+    clock = ManualClock(MONDAY_0800)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": clock})
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        yield clock, directory
         db.session.remove()
         db.engine.dispose()
 

@@ -19,7 +19,9 @@ from tests.conftest import mini_bpmn
 from tests.helpers.races import second_change
 
 
-def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session, clock, users):
+def _started_with_a_colleague(session, clock, users) -> tuple[HumanTask, User]:
+    """The test SOP started by the Prakom (committed): its open first step, and a second
+    Prakom."""
     deploy(session, clock, mini_bpmn())
     colleague = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
                      created_at=clock.now(), roles=[UserRole(role="Prakom")])
@@ -27,8 +29,13 @@ def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session,
     started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
                              user=users["Prakom"])
     session.commit()
-    instance_id, starter_id = started.id, users["Prakom"].id
-    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
+    return session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == started.id)).one(), colleague
+
+
+def test_the_starter_cannot_cancel_once_another_person_completed_a_step(session, clock, users):
+    task, colleague = _started_with_a_colleague(session, clock, users)
+    instance_id, starter_id = task.instance_id, users["Prakom"].id
     # The colleague completes the step; not committed yet when the starter cancels.
     complete_task(session, clock, task.id, colleague, {})
     refusal = second_change(session, lambda other: cancel_instance(
@@ -62,16 +69,8 @@ def test_a_file_added_while_the_step_is_completed_waits_and_is_refused_to_a_coll
         session, clock, users, tmp_path):
     """The colleague's upload read the step open, and its file landed on the completed
     step (README: the role while it is open, then only its performer)."""
-    deploy(session, clock, mini_bpmn())
-    colleague = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
-                     created_at=clock.now(), roles=[UserRole(role="Prakom")])
-    session.add(colleague)
-    started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
-                             user=users["Prakom"])
-    session.commit()
-    task_id = session.scalars(select(HumanTask.id).where(
-        HumanTask.instance_id == started.id)).one()
-    colleague_id = colleague.id
+    task, colleague = _started_with_a_colleague(session, clock, users)
+    task_id, colleague_id = task.id, colleague.id
     complete_task(session, clock, task_id, users["Prakom"], {})  # not committed yet
 
     def upload(other) -> None:
