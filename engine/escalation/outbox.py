@@ -138,7 +138,7 @@ def release(session: Session, owner: str, delivery_ids: list[int]) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def drop_webhook(session: Session, clock: Clock, delivery_id: int, owner: str) -> None:
+def drop_webhook(session: Session, delivery_id: int, owner: str) -> None:
     """Drop a webhook message held by ``owner`` because the office turned its webhook off
     (the address emptied in Pengaturan): state ``dropped``, never sent."""
     session.execute(update(Delivery).where(Delivery.id == delivery_id,

@@ -311,8 +311,9 @@ def _write_once(session: Session, substitution: Substitution, still: Any,
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
     """End ``substitution`` now ("Akhiri lebih awal"; not committed), at the start of the
     current minute: periods are entered to the minute, so a replacement may start in the
-    minute the ended one stopped. One that has not started yet ends before it begins. The steps the substitute took in that role go back
-    to the role's unit (``engine.people.claims``).
+    minute the ended one stopped. One that has not started yet ends before it begins.
+    The steps the substitute took in that role go back to the role's unit
+    (``engine.people.claims``).
 
     Raises:
         PermissionDenied: ``user`` may not end it (see :func:`may_end`).

@@ -186,8 +186,8 @@ def _in_values(session: Session, pattern: str) -> Any:
 
 def openable(session: Session, access: Access, items: Iterable[ProcessInstance]) -> set[int]:
     """Ids of the listed instances whose page ``access``'s user may open
-    (``Access.may_view_lanes``): a list of his may hold others, a ticket he started at the
-    front door or a process whose step he completed as a Plh/Plt since ended."""
+    (``Access.may_view_lanes``). His Proses Saya may hold others too: a ticket he started
+    at the front door, or a process whose step he completed as a Plh/Plt since ended."""
     items = list(items)
     if access.is_admin:
         return {item.id for item in items}

@@ -154,7 +154,7 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
                     if not held:
                         continue
                     if delivery.channel == "webhook" and not webhook:
-                        outbox.drop_webhook(db.session, clock(), delivery.id, owner)
+                        outbox.drop_webhook(db.session, delivery.id, owner)
                         db.session.commit()
                         continue
                     error = sender.send(delivery)
