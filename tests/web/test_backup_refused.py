@@ -244,6 +244,13 @@ def test_a_backup_of_a_mistyped_database_path_fails_and_keeps_the_good_ones(
     assert [path.name for path in root.iterdir()] == [made.name]
 
 
+def test_verify_with_keep_is_a_usage_error(backup):
+    made, root, app = backup
+    result = app.test_cli_runner().invoke(args=["backup", "--verify", "--keep", "1", str(root)])
+    assert result.exit_code == 2 and "--keep tidak dipakai bersama --verify" in result.output
+    assert [path.name for path in root.iterdir()] == [made.name]
+
+
 def test_a_backup_keeps_its_files_private(backup):
     made, _, _ = backup
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made.rglob("*")}

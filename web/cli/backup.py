@@ -73,6 +73,9 @@ def backup_command(folder: Path | None, keep: int | None, verify_only: bool) -> 
     app = current_app._get_current_object()
     root = folder or Path(app.config["ALUR_BACKUP_PATH"])
     if verify_only:
+        if keep:  # it pruned nothing: --verify only reads
+            raise click.UsageError("--keep tidak dipakai bersama --verify (memeriksa tidak "
+                                   "menghapus cadangan apa pun).")
         if folder is not None and not folder.is_dir():  # a usage error, as restore's
             raise click.BadParameter(f"Folder '{folder}' tidak ada.", param_hint="'FOLDER'")
         _verify(app, root)
