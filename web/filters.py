@@ -179,17 +179,20 @@ MENU = ("desk.mine", "desk.submit", "inbox.index", "instances.index", "instances
         "substitutions.index", "account.profile")
 
 
-def menu_current(endpoint: str) -> bool:
-    """Whether the main menu's link to ``endpoint`` (one of ``MENU``) is the section of
-    the page shown, for its ``aria-current``: the link's page or one under it, the longest
-    such link winning (Mulai Proses ``/proses/baru`` over Daftar Proses ``/proses/``);
-    Kotak Masuk (``/``) only on itself. Worked out once per request."""
+def menu_current(endpoint: str) -> str | None:
+    """The ``aria-current`` of the main menu's link to ``endpoint`` (one of ``MENU``):
+    ``"page"`` on its own page, ``"true"`` on a page of its section (a path under it, the
+    longest such link winning: Mulai Proses ``/proses/baru`` over Daftar Proses
+    ``/proses/``), else None. Kotak Masuk (``/``) is its own page only. Worked out once
+    per request."""
     if "menu_here" not in g:
         paths = {name: url_for(name) for name in MENU}
-        under = [name for name, path in paths.items()
-                 if request.path == path or (path != "/" and request.path.startswith(path))]
+        under = [name for name, path in paths.items() if request.path == path or (
+            path != "/" and request.path.startswith(path.rstrip("/") + "/"))]
         g.menu_here = max(under, key=lambda name: len(paths[name]), default=None)
-    return g.menu_here == endpoint
+    if g.menu_here != endpoint:
+        return None
+    return "page" if request.path == url_for(endpoint) else "true"
 
 
 def register(app: Flask) -> None:
