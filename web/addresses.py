@@ -36,7 +36,8 @@ def web_address(address: str) -> bool:
 
 def readable_host(host: str) -> bool:
     """Whether ``host`` (lower case, brackets removed) is an IP address or a DNS name:
-    labels of letters, digits and hyphens, an internationalised name as IDNA writes it."""
+    labels of letters, digits and hyphens, an internationalised name as IDNA writes it;
+    digits and dots alone must make an IP address (``999.1.1.1`` is neither)."""
     try:
         ipaddress.ip_address(host)
         return True
@@ -46,7 +47,10 @@ def readable_host(host: str) -> bool:
         name = host.encode("idna").decode("ascii")
     except UnicodeError:
         return False
-    return all(_LABEL.fullmatch(label) for label in name.removesuffix(".").split("."))
+    labels = name.removesuffix(".").split(".")
+    if all(label.isdigit() for label in labels):  # "999.1.1.1": no address, and no name
+        return False
+    return all(_LABEL.fullmatch(label) for label in labels)
 
 
 def local_path(target: str | None) -> str | None:

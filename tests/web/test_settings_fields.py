@@ -18,6 +18,8 @@ from web.extensions import db
     ("smtp_host", "http://mail.pn.go.id", "Tulis nama host atau alamat IP server SMTP saja"),
     ("smtp_host", "mail pn", "Tulis nama host atau alamat IP server SMTP saja"),
     ("smtp_host", "mail.pn.go.id:25", "Tulis nama host atau alamat IP server SMTP saja"),
+    ("smtp_host", "[::1]", "Tulis nama host atau alamat IP server SMTP saja"),
+    ("smtp_host", "999.1.1.1", "Tulis nama host atau alamat IP server SMTP saja"),
     ("smtp_username", "alur\nBcc: x", "Nama pengguna SMTP tanpa spasi atau baris baru."),
     ("smtp_sender", "", "Alamat pengirim wajib diisi bila server SMTP diisi"),
 ])
@@ -38,6 +40,9 @@ def test_an_ip_address_is_a_server_and_the_stored_password_can_be_cleared(app, c
         assert settings.get(db.session, "smtp")["password"]
     page = client.get("/admin/pengaturan").get_data(True)
     assert 'name="smtp_password_clear"' in page
+    both = _post(client, {**FORM, "smtp_password": "baru", "smtp_password_clear": "on"})
+    assert both.status_code == 422
+    assert "Isi kata sandi baru atau hapus yang tersimpan, bukan keduanya." in both.get_data(True)
     assert _post(client, {**FORM, "smtp_host": "10.0.0.5", "smtp_password": "",
                           "smtp_password_clear": "on"}).status_code == 302
     with app.app_context():

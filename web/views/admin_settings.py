@@ -116,13 +116,16 @@ def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> N
     port or a space (each was saved, then every message failed), a user name with a space
     or line break, and no sender for a server that is set."""
     host = smtp["host"]
-    if host and not addresses.readable_host(host.lower().strip("[]")):
+    if host and not addresses.readable_host(host.lower()):  # no brackets: smtplib reads ::1
         errors.setdefault("smtp_host", gettext(
             "Tulis nama host atau alamat IP server SMTP saja, mis. mail.pn-contoh.go.id: "
             "tanpa http:// dan tanpa port (port diisi di kolomnya)."))
     if any(character.isspace() or ord(character) < 32 for character in smtp["username"]):
         errors.setdefault("smtp_username", gettext(
             "Nama pengguna SMTP tanpa spasi atau baris baru."))
+    if form.get("smtp_password") and form.get("smtp_password_clear") == "on":
+        errors.setdefault("smtp_password", gettext(
+            "Isi kata sandi baru atau hapus yang tersimpan, bukan keduanya."))
     if host and not form.get("smtp_sender", "").strip():
         errors.setdefault("smtp_sender", gettext(
             "Alamat pengirim wajib diisi bila server SMTP diisi, mis. alur@pn-contoh.go.id."))
