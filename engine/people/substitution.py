@@ -55,6 +55,16 @@ class Capacity:
         """``"Plh. Kasubbag"`` for a substitute; None for the role's own holder."""
         return f"{self.substitution.kind}. {self.role}" if self.substitution else None
 
+    def label_for(self, claimant_id: int | None) -> str | None:
+        """``label``, or, for a holder of the role acting on a step that ``claimant_id``
+        claimed and he stands in for, that Plh/Plt's (``"Plh. Prakom"``): the history says
+        in which capacity he took the official's step over."""
+        if self.substitution is None:
+            for substitution in self.stands_in:
+                if substitution.official_id == claimant_id:
+                    return f"{substitution.kind}. {self.role}"
+        return self.label
+
     def claimants(self, user_id: int) -> set[int]:
         """Whose claim on a step of this role is the user's (id ``user_id``) own: his, and
         that of each official he stands in for."""

@@ -65,10 +65,10 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
     if task.claimed_by_id == user.id:
         return task
     previous = task.claimed_by  # the official whose claim a Plh/Plt takes over, if any
+    acting_as = capacity.label_for(task.claimed_by_id)
     _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
             claimed_by_id=user.id, claimed_at=clock.now())
-    audit.record(session, clock, "task.claimed", actor=user, task=task,
-                 acting_as=capacity.label,
+    audit.record(session, clock, "task.claimed", actor=user, task=task, acting_as=acting_as,
                  **({"previous": previous.username} if previous is not None else {}))
     return task
 
@@ -84,10 +84,12 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
     task, capacity = _open_task_for(session, clock, task_id, user, access)
     if task.claimed_by_id is None:
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
+    holder = task.claimed_by
     _change(session, task, Holders.GIVEN, capacity.claimants(user.id),
             claimed_by_id=None, claimed_at=None)
     audit.record(session, clock, "task.released", actor=user, task=task,
-                 acting_as=capacity.label)
+                 acting_as=capacity.label_for(holder.id),
+                 **({"holder": holder.username} if holder.id != user.id else {}))
     return task
 
 
@@ -193,6 +195,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         (``task.instance.status == "error"``), the step completed only in the second case.
     """
     task, capacity = _open_task_for(session, clock, task_id, user, access)
+    acting_as = capacity.label_for(task.claimed_by_id)
     entry = task_entry(task)
     cleaned = case.check_submission(session, task, entry, data, validate_data)
     with change(session, clock, task.instance_id) as unit:
@@ -206,11 +209,11 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id), state="completed",
                 claimed_by_id=IfFree(user.id),
                 completed_by_id=user.id, completed_at=unit.clock.now(),
-                completed_as=capacity.label, **case.record_step(task, entry, cleaned))
+                completed_as=acting_as, **case.record_step(task, entry, cleaned))
         facts.record_completion(session, task)
         # At the unit's moment: the step completes as the next one opens (``returned_by``).
         audit.record(session, unit.clock, "task.completed", actor=user, task=task,
-                     data=cleaned, acting_as=capacity.label)
+                     data=cleaned, acting_as=acting_as)
         unit.run_engine()
     return task
 

@@ -14,7 +14,7 @@ from engine.people.claims import release_lapsed
 from engine.people.holders import acting_in
 from engine.people.substitution import away, capacities, end_early, record
 from engine.process.inbox import InboxQuery, inbox_page
-from engine.process.tasks import claim_task
+from engine.process.tasks import claim_task, complete_task
 
 
 @pytest.fixture
@@ -128,4 +128,21 @@ def test_a_plh_who_holds_the_role_himself_takes_over_the_officials_step(
     taken = session.scalars(select(AuditRecord).where(
         AuditRecord.action == "task.claimed").order_by(AuditRecord.id.desc())).first()
     assert (taken.actor_id, taken.detail["previous"], taken.detail["acting_as"]) == (
-        other.id, "kasubbag", None)
+        other.id, "kasubbag", "Plh. Kasubbag")
+    # Taken over, the step is his own: he completes it as himself.
+    complete_task(session, clock, review.id, other, {"keputusan_kasubbag": "setuju"})
+    assert review.completed_as is None
+
+
+def test_a_plh_who_holds_the_role_completing_the_officials_claimed_step_is_named_plh(
+        session, clock, users, review):
+    other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                 created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+    session.add(other)
+    record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=other,
+           role="Kasubbag", warrant_number="SP-2", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=7), created_by=users["admin"])
+    claim_task(session, clock, review.id, users["Kasubbag"])
+    session.commit()
+    complete_task(session, clock, review.id, other, {"keputusan_kasubbag": "setuju"})
+    assert (review.completed_by_id, review.completed_as) == (other.id, "Plh. Kasubbag")
