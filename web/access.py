@@ -26,7 +26,7 @@ def refuse_outside_lanes() -> NoReturn:
     ini")."""
     raise PermissionDenied(gettext(
         "Anda tidak memegang peran pada SOP ini, sebagai pejabat maupun Plh/Plt: halaman ini "
-        "hanya untuk pemegang peran lane-nya dan atasannya."))
+        "hanya untuk peran yang mengerjakan langkah-langkahnya dan atasannya."))
 
 
 def sop_choices() -> list[tuple[str, str]]:

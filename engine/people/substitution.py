@@ -331,8 +331,9 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
             begun stays "ending" at its start; field ``ends_at``).
     """
     if not may_end(session, user, substitution):
-        raise PermissionDenied("Hanya pejabat, atasan pengganti, atau administrator yang dapat "
-                               "mengakhiri Plh/Plt ini.")
+        raise PermissionDenied("Hanya pejabatnya, atasan pengganti yang tidak lebih rendah dari "
+                               f"{substitution.role}, atau administrator yang dapat mengakhiri "
+                               "Plh/Plt ini.")
     now = clock.now()
     over = InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
     if substitution.ends_at <= now or substitution.ended_by_id is not None:

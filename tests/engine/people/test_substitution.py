@@ -118,8 +118,11 @@ def test_the_substitutes_supervisor_may_not_end_a_plt_of_a_higher_role(session, 
     assert may_end(session, kasubbag, for_prakom)
     listed = current_page(session, kasubbag, clock.now(), 1, 10)
     assert [s.warrant_number for s in listed.items] == ["SP-Prakom"] and listed.total == 1
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         end_early(session, clock, for_ketua, kasubbag)
+    assert refused.value.message == (
+        "Hanya pejabatnya, atasan pengganti yang tidak lebih rendah dari Ketua, atau "
+        "administrator yang dapat mengakhiri Plh/Plt ini.")
     assert for_ketua.ended_by_id is None
 
 
