@@ -186,3 +186,17 @@ def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(client,
     answer = client.get(f"/api/v1/processes/{KEY}/versions", headers=api).json
     assert [(v["version"], v["active"], v["activated_at"] is not None)
             for v in answer["items"]] == [(2, False, True), (1, True, True)]
+
+
+def test_a_version_passed_over_says_it_was_never_activated(client):
+    """Version 2 waited, version 3 was activated: version 2 had no label at all."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    source = (BPMN_DIR / f"{KEY}.bpmn").read_bytes()
+    for revised in (without_step(source, REMOVED), source + b"\n"):
+        client.post("/admin/sop", content_type="multipart/form-data", data={
+            "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
+    client.post(f"/admin/sop/{KEY}/versi/3/aktifkan", data={"csrf_token": token})
+    page = client.get(f"/admin/sop/{KEY}").get_data(True)
+    assert 'Versi 2 <span class="tag">Tidak pernah diaktifkan</span>' in page
+    assert 'Versi 1 <span class="tag">Pernah aktif</span>' in page
