@@ -366,3 +366,7 @@ def test_a_filter_given_twice_is_refused_naming_it(app, client):
     refused = client.get("/notifikasi/?jenis=pengingat&jenis=eskalasi")
     assert refused.status_code == 400
     assert "&#34;jenis&#34; hanya satu nilai; 2 dikirim." in refused.get_data(True)
+    page = client.get("/notifikasi/").get_data(True)
+    marked = client.post("/notifikasi/baca?jenis=tiket", data={  # the address's own query
+        "csrf_token": csrf_token(page), "kembali": "/notifikasi/", "jenis": "tiket"})
+    assert marked.status_code == 302

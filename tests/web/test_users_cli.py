@@ -72,6 +72,8 @@ def test_an_unknown_account_is_named_by_its_argument(app):
                  ["reset-password", "nobody"]):
         result = runner.invoke(args=["user", *args])
         assert (result.exit_code, said(result)) == (1, "NAMA: pengguna nobody tidak ada\n")
+    empty = runner.invoke(args=["user", "roles", "", "Prakom"])
+    assert (empty.exit_code, said(empty)) == (1, "NAMA: nama pengguna wajib diisi\n")
 
 
 UNKEPT = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "

@@ -127,6 +127,8 @@ def reset_password_command(username: str) -> None:
 def _named_user(username: str) -> Any:
     """The account ``username`` (any case); none is refused naming the argument, as the
     other refusals are: ``GAGAL: NAMA: pengguna gita tidak ada``."""
+    if not username.strip():
+        raise InvalidTaskData({"username": "nama pengguna wajib diisi"})
     try:
         return accounts.by_username(db.session, username)
     except NotFound:

@@ -69,8 +69,9 @@ def _filters() -> dict[str, Any]:
     unknown ``status`` or ``jenis`` is refused (400 naming it) rather than read as "all",
     so a typo never lists, or marks read, every notification; so is one of them given
     twice (``jenis=pengingat&jenis=eskalasi`` listed only the first)."""
+    sent = request.form if request.method == "POST" else request.args
     for name in ("status", "jenis", "sop"):
-        given = request.values.getlist(name)
+        given = sent.getlist(name)
         if len(given) > 1:
             refuse_parameter(name, gettext('"%(name)s" hanya satu nilai; %(count)d dikirim.',
                                            name=name, count=len(given)))
