@@ -99,6 +99,17 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=4)
 def migration_heads(directory: str) -> tuple[str, ...]:
     """The head revision(s) of the migrations shipped with this code."""
+    return tuple(_scripts(directory).get_heads())
+
+
+@lru_cache(maxsize=4)
+def known_revisions(directory: str) -> frozenset[str]:
+    """Every revision of the migrations shipped with this code (a database at another one
+    was migrated by a newer Alur)."""
+    return frozenset(script.revision for script in _scripts(directory).walk_revisions())
+
+
+def _scripts(directory: str) -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", directory)
-    return tuple(ScriptDirectory.from_config(config).get_heads())
+    return ScriptDirectory.from_config(config)

@@ -188,6 +188,13 @@ def test_serve_and_worker_refuse_a_database_a_migration_behind(tmp_path):
             f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi {behind}, Alur "
             f"ini memerlukan {head}; jalankan alur db upgrade dulu (atau pakai Alur yang sama "
             "dengan basis datanya).\n")
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff00001111'")
+    newer = run_alur(tmp_path, "worker")
+    assert newer.returncode == 1 and newer.stderr == (
+        f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi ffff00001111 yang "
+        "tidak dikenal Alur ini (dari Alur yang lebih baru); pakai Alur yang sama atau lebih "
+        "baru.\n")
 
 
 def test_the_worker_starts_once_the_database_can_be_opened(tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import database_words
 from web.extensions import db
-from web.health import migration_heads
+from web.health import known_revisions, migration_heads
 
 # Seconds between two tries while waiting.
 RETRY_SECONDS = 1.0
@@ -49,6 +49,12 @@ def wait_for_database(app: Flask, command: str) -> None:
                            "Alur; jalankan alur setup (atau alur db upgrade) dulu.", err=True)
                 raise SystemExit(1)
             found, expected = _revisions(app)
+            directory = app.extensions["migrate"].directory
+            if found - known_revisions(directory):
+                click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi "
+                           f"{', '.join(sorted(found))} yang tidak dikenal Alur ini (dari Alur "
+                           "yang lebih baru); pakai Alur yang sama atau lebih baru.", err=True)
+                raise SystemExit(1)
             if found and found != expected:
                 click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} pada revisi migrasi "
                            f"{', '.join(sorted(found))}, Alur ini memerlukan "
