@@ -56,9 +56,8 @@ class Capacity:
         return f"{self.substitution.kind}. {self.role}" if self.substitution else None
 
     def label_for(self, claimant_id: int | None) -> str | None:
-        """``label``, or, for a holder of the role acting on a step that ``claimant_id``
-        claimed and he stands in for, that Plh/Plt's (``"Plh. Prakom"``): the history says
-        in which capacity he took the official's step over."""
+        """``label``; for a holder of the role acting on the claimed step of an official
+        (``claimant_id``) he stands in for, that Plh/Plt's (``"Plh. Prakom"``)."""
         if self.substitution is None:
             for substitution in self.stands_in:
                 if substitution.official_id == claimant_id:
