@@ -183,8 +183,10 @@ def menu_current(endpoint: str) -> str | None:
     """The ``aria-current`` of the main menu's link to ``endpoint`` (one of ``MENU``):
     ``"page"`` on its own page, ``"true"`` on a page of its section (a path under it, the
     longest such link winning: Mulai Proses ``/proses/baru`` over Daftar Proses
-    ``/proses/``), else None. Kotak Masuk (``/``) is its own page only. Worked out once
-    per request."""
+    ``/proses/``), else None (also on a page not found). Kotak Masuk (``/``) is its own
+    page only. Worked out once per request."""
+    if request.endpoint is None:  # a page not found belongs to no section
+        return None
     if "menu_here" not in g:
         paths = {name: url_for(name) for name in MENU}
         under = [name for name, path in paths.items() if request.path == path or (

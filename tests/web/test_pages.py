@@ -204,7 +204,8 @@ def test_the_main_menu_marks_the_section_of_the_page_shown(client):
     for path, current in (("/", ("Kotak Masuk", "page")), ("/proses/", ("Daftar Proses", "page")),
                           ("/proses/baru", ("Mulai Proses", "page")),
                           ("/admin/sop", ("Kelola SOP", "page")),
-                          ("/laporan/tabel7", ("Laporan", "true")), ("/tugas/999999", None)):
+                          ("/laporan/tabel7", ("Laporan", "true")), ("/tugas/999999", None),
+                          ("/admin/pengguna/tidak-ada", None)):
         menu = html.fromstring(client.get(path).get_data(True)).xpath(
             "//nav[@aria-label='Menu utama']//a[@aria-current]")
         assert [(a.text.strip(), a.get("aria-current")) for a in menu] == (
