@@ -21,7 +21,6 @@ from web.extensions import db
     ("smtp_host", "[::1]", "Tulis nama host atau alamat IP server SMTP saja"),
     ("smtp_host", "999.1.1.1", "Tulis nama host atau alamat IP server SMTP saja"),
     ("smtp_username", "alur\nBcc: x", "Nama pengguna SMTP tanpa spasi atau baris baru."),
-    ("smtp_sender", "", "Alamat pengirim wajib diisi bila server SMTP diisi"),
 ])
 def test_an_smtp_field_no_mail_could_use_is_refused_beside_it(app, client, field, value,
                                                               message):

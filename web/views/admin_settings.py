@@ -114,7 +114,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
 def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> None:
     """The SMTP server's fields that cannot be used as written: a host with a scheme, a
     port or a space (each was saved, then every message failed), a user name with a space
-    or line break, and no sender for a server that is set."""
+    or line break, a new password together with "delete the stored one"."""
     host = smtp["host"]
     if host and not addresses.readable_host(host.lower()):  # no brackets: smtplib reads ::1
         errors.setdefault("smtp_host", gettext(
@@ -126,9 +126,6 @@ def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> N
     if form.get("smtp_password") and form.get("smtp_password_clear") == "on":
         errors.setdefault("smtp_password", gettext(
             "Isi kata sandi baru atau hapus yang tersimpan, bukan keduanya."))
-    if host and not form.get("smtp_sender", "").strip():
-        errors.setdefault("smtp_sender", gettext(
-            "Alamat pengirim wajib diisi bila server SMTP diisi, mis. alur@pn-contoh.go.id."))
 
 
 def _whole(text: str) -> int | None:
