@@ -67,7 +67,7 @@ def _escalated(app, client, clock) -> None:
 def _webhook_rows(app) -> list[tuple[str, int, str | None]]:
     with app.app_context():
         return [(d.state, d.attempts, d.last_error) for d in db.session.scalars(
-            select(Delivery).where(Delivery.channel == "webhook"))]
+            select(Delivery).where(Delivery.channel == "webhook").order_by(Delivery.id))]
 
 
 def test_a_redirect_is_a_failure_retried_not_a_message_sent(app, client, clock):
