@@ -39,7 +39,7 @@ def configured(app, ports):
 def _deliveries_task(app) -> int:
     """The step the first delivery's escalation is about."""
     with app.app_context():
-        return db.session.scalars(select(Delivery)).first().escalation.human_task_id
+        return db.session.scalars(select(Delivery).order_by(Delivery.id)).first().escalation.human_task_id
 
 
 def _deliveries(app) -> list[tuple[str, str, str, int]]:
@@ -110,17 +110,17 @@ def test_backoff_doubles_and_is_capped_at_an_hour(configured, client, clock):
     for _ in range(9):
         send_once(app)
         with app.app_context():
-            delivery = db.session.scalars(select(Delivery)).first()
+            delivery = db.session.scalars(select(Delivery).order_by(Delivery.id)).first()
             waits.append(delivery.next_attempt_at - clock.now())
             clock.set(delivery.next_attempt_at)
     assert [int(w.total_seconds()) for w in waits] == [30, 60, 120, 240, 480, 960, 1920, 3600,
                                                        3600]
     with app.app_context():
-        db.session.scalars(select(Delivery)).first().attempts = 45  # about 36 hours of failing
+        db.session.scalars(select(Delivery).order_by(Delivery.id)).first().attempts = 45  # about 36 hours of failing
         db.session.commit()
     send_once(app)
     with app.app_context():
-        delivery = db.session.scalars(select(Delivery)).first()
+        delivery = db.session.scalars(select(Delivery).order_by(Delivery.id)).first()
         assert (delivery.attempts, delivery.next_attempt_at - clock.now()) == (
             46, timedelta(hours=1))
 
