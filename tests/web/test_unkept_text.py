@@ -107,3 +107,28 @@ def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, clie
         "csrf_token": csrf_token(page), "komentar": "Sudah\x0bdicek"})
     assert refused.status_code == 400 and "karakter kendali" in refused.get_data(True)
     assert app_count(app, AuditRecord) == audited
+
+
+def test_a_direction_override_is_refused_where_it_would_spoof_a_name_or_a_title(app, client):
+    """"abc\u202eexe.pdf" shows as "abcfdp.exe": in a person's name it would rewrite every
+    history line he appears in; in a title, every list. Refused like the other controls."""
+    token = api_token(client, "prakom")
+    refused = client.post("/api/v1/instances", headers=token, json={
+        "process_key": SERVER, "title": "Server\u202eexe.pdf"})
+    assert refused.status_code == 400
+    assert refused.json["error"]["fields"] == {
+        "title": "memuat karakter kendali yang tidak dapat disimpan"}
+    for isolate in ("\u2066", "\u2069", "\u202a"):
+        assert client.post("/api/v1/instances", headers=token, json={
+            "process_key": SERVER, "title": f"Server{isolate}mati"}).status_code == 400
+    assert app_count(app, ProcessInstance) == 0
+    login(client, "prakom")
+    page = client.get(f"/proses/baru?process_key={SERVER}").get_data(True)
+    kept = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": SERVER, "title": "Server\u202emati"})
+    assert kept.status_code == 422 and _error_beside(kept.get_data(True), "title")
+    assert 'value="Servermati"' in kept.get_data(True)
+    assert app_count(app, ProcessInstance) == 0
+    arabic = client.post("/api/v1/instances", headers=token, json={
+        "process_key": SERVER, "title": "Surat \u200fعربي\u200f"})
+    assert arabic.status_code == 201, "a right-to-left mark (no override) is kept"
