@@ -49,7 +49,7 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
     comment = trimmed(comment)
     if len(comment) > MAX_COMMENT:
-        raise InvalidTaskData({"comment": f"paling banyak {MAX_COMMENT} karakter"})
+        raise InvalidTaskData({"comment": f"Komentar paling banyak {MAX_COMMENT} karakter"})
     rating = Rating(instance_id=instance.id, user_id=user.id, score=score, comment=comment,
                     rated_at=clock.now())
     try:

@@ -49,8 +49,10 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
         raise PermissionDenied(f'Anda tidak memegang peran pada SOP "{definition.name}".')
     title = trimmed(title)
     problems = {}
-    if not 1 <= len(title) <= 300:
+    if not title:
         problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"
+    elif len(title) > 300:
+        problems["title"] = f"judul paling banyak 300 karakter; yang dikirim {len(title)}"
     data, data_problems = case.start_data(definition, data or {})
     problems.update(data_problems)
     if problems:

@@ -152,7 +152,8 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
         "csrf_token": csrf_token(done), "score": "3", "comment": comment})
     assert refused.status_code == 422
     html = refused.get_data(True)
-    assert 'id="comment-error">' in html and f">{comment}</textarea>" in html
+    assert ('id="comment-error">Komentar paling banyak 2000 karakter</p>' in html
+            and f">{comment}</textarea>" in html), "the message names the field"
     assert 'value="3" checked' in html
 
 

@@ -128,3 +128,14 @@ def test_the_starter_goes_to_his_first_task_else_to_the_process_page(app, client
         instance_id = db.session.scalar(select(ProcessInstance.id).where(
             ProcessInstance.title == "Printer"))
     assert theirs.headers["Location"] == f"/proses/{instance_id}"
+
+
+def test_a_title_too_long_is_said_to_be_too_long_not_missing(app, client):
+    login(client, "prakom")
+    page = client.get(f"/proses/baru?process_key={SERVER}").get_data(True)
+    for title, said in (("x" * 301, "judul paling banyak 300 karakter; yang dikirim 301"),
+                        ("  ", "judul wajib diisi (paling banyak 300 karakter)")):
+        refused = client.post("/proses/baru", data={
+            "csrf_token": csrf_token(page), "process_key": SERVER, "title": title})
+        assert refused.status_code == 422 and said in refused.get_data(True)
+    assert app_count(app, ProcessInstance) == 0
