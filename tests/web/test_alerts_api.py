@@ -80,6 +80,12 @@ def test_the_token_is_stored_hashed_and_a_wrong_or_missing_one_is_401(app, clien
                   {"Authorization": headers["Authorization"][7:]}):
         answer = client.post("/api/v1/alerts", headers=wrong, json=FIRING)
         assert (answer.status_code, answer.json["error"]["code"]) == (401, "unauthorized")
+        assert answer.headers["WWW-Authenticate"] == 'Bearer realm="alur"'
+    assert incidents(app) == []
+    # A query parameter it does not take, as on every other POST (README "API JSON").
+    queried = client.post("/api/v1/alerts?sumber=x", headers=headers, json=FIRING)
+    assert (queried.status_code, queried.json["error"]["fields"]) == (
+        422, {"sumber": ["parameter ini tidak dikenal"]})
     assert incidents(app) == []
 
 

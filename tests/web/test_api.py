@@ -8,7 +8,7 @@ from sqlalchemy import update
 from engine.models import AuditRecord, ProcessDefinition, ProcessInstance
 from tests.conftest import BPMN_DIR, mini_bpmn
 from tests.helpers.rows import app_count
-from tests.web.conftest import api_token
+from tests.web.conftest import PASSWORD, api_token
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
@@ -36,10 +36,15 @@ def test_token_needs_the_right_password(client):
     response = client.post("/api/v1/auth/token", json={"username": "prakom", "password": "x"})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
+    queried = client.post("/api/v1/auth/token?lama=8", json={
+        "username": "prakom", "password": PASSWORD})
+    assert (queried.status_code, queried.json["error"]["fields"]) == (
+        422, {"lama": ["parameter ini tidak dikenal"]}), "no token for a request it misreads"
 
 
 def test_api_refuses_calls_without_a_token_or_with_a_session_cookie(client):
     assert client.get("/api/v1/tasks").status_code == 401
+    assert client.get("/api/v1/tasks").headers["WWW-Authenticate"] == 'Bearer realm="alur"'
     assert client.get("/api/v1/tasks", headers={"Authorization": "Bearer palsu"}
                       ).status_code == 401
 

@@ -280,7 +280,8 @@ def test_ids_and_pages_are_written_in_the_digits_0_to_9(client, prakom, started)
         claim = client.post(f"/api/v1/tasks/{digits}/claim", headers=prakom)
         assert claim.status_code == 404
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["claimed_by"] is None
-    for query in ("per_page=１", "page=٢", "per_page=1０"):
+    for query in ("per_page=１", "page=٢", "per_page=1０", "per_page=%2B5", "per_page=%205",
+                  "page=1%20", "page=1_0", "page=--1"):
         listed = client.get(f"/api/v1/instances?{query}", headers=prakom)
         name = query.partition("=")[0]
         assert (listed.status_code, listed.json["error"]["fields"]) == (

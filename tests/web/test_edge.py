@@ -287,3 +287,14 @@ def test_guessing_the_current_password_on_an_open_session_is_limited_like_logins
     assert change(PASSWORD).status_code == 429  # even the right one, until the window ends
     assert login(client.application.test_client(), "kasubbag").status_code == 429
     assert login(client.application.test_client(), "prakom").status_code == 302
+
+
+@pytest.mark.parametrize("disposition", ['form-data', 'form-data; name="a\\"'])
+def test_a_multipart_part_without_a_readable_name_is_answered_400(client, disposition):
+    """Werkzeug reads such a part as a field named None (or drops the name): every POST,
+    the login too, answered 500 before."""
+    body = (f"--b\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n--b--\r\n").encode()
+    for path in ("/api/v1/auth/token", "/masuk", "/", "/api/v1/alerts"):
+        refused = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
+        assert refused.status_code == 400, path
+        assert "Bagian formulir tanpa nama" in refused.get_data(True), path

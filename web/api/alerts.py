@@ -15,8 +15,8 @@ from marshmallow import ValidationError
 from engine.desk import alerts
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
 from web.api import bp
-from web.api.auth import bearer_token
-from web.api.common import json_payload
+from web.api.auth import bearer_refused, bearer_token
+from web.api.common import json_payload, refuse_unexpected_input
 from web.api.field_messages import indonesian
 from web.api.openapi import doc
 from web.api.schemas_servicedesk import AlertmanagerWebhook, UptimeKumaWebhook
@@ -39,7 +39,8 @@ def receive_alerts() -> Any:
     token = bearer_token()
     source = alerts.source_for(db.session, token) if token else None
     if source is None:
-        return error_response(401, "unauthorized", "Token sumber peringatan tidak sah.")
+        return bearer_refused("Token sumber peringatan tidak sah.")
+    refuse_unexpected_input()
     if source.user.is_disabled:  # its incidents are opened in this account's name
         return error_response(403, "account_disabled",
                               f"Akun sumber peringatan {source.user.username} dinonaktifkan; "

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g, make_response, request
 
 from engine.models import User
 from engine.people import tokens
@@ -57,10 +57,17 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = _user_from_header()
         if user is None:
-            return error_response(401, "unauthorized",
-                                  "Token tidak ada, tidak sah atau kedaluwarsa.")
+            return bearer_refused("Token tidak ada, tidak sah atau kedaluwarsa.")
         g.user, g.username = user, user.username
         refuse_unexpected_input()
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def bearer_refused(message: str) -> Any:
+    """The 401 ``unauthorized`` answer ``{"error": ...}`` with ``message``, naming the
+    scheme the endpoint takes in ``WWW-Authenticate: Bearer`` (RFC 6750, 3)."""
+    response = make_response(error_response(401, "unauthorized", message))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="alur"'
+    return response

@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.paging import MAX_PAGE, MAX_PER_PAGE
-from engine.text import trimmed
+from engine.text import is_digits, trimmed
 
 
 def not_blank(value: str) -> None:
@@ -30,11 +30,12 @@ class Username(fields.String):
 
 class QueryWhole(fields.Integer):
     """A whole number in the query string, written in the digits 0-9 (as the pages read
-    ``halaman``): Python's ``int`` also reads full-width ``１`` and Arabic-Indic ``١``, so
+    ``halaman``), a minus sign before them left for the range check to refuse: Python's
+    ``int`` also reads full-width ``１``, Arabic-Indic ``١``, ``+5``, `` 5`` and ``1_0``, so
     one page would have many addresses."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, str) and not value.isascii():
+        if isinstance(value, str) and not is_digits(value.removeprefix("-")):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 

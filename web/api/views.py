@@ -28,6 +28,7 @@ from web.api.common import (
     page_answer,
     page_json,
     page_list,
+    refuse_unexpected_input,
 )
 from web.api.openapi import doc
 from web.api.schemas import (
@@ -80,6 +81,7 @@ DEPLOY_MULTIPART = {
      responses={200: TokenSchema, 400: None, 401: None, 403: None, 413: None, 422: None,
                 429: None, 503: None})
 def token() -> Any:
+    refuse_unexpected_input()
     body = load_body(TokenRequest())
     user = authenticate(body["username"], body["password"])
     if user is None:
