@@ -210,8 +210,11 @@ def _number(value: Any) -> str:
 
 
 def one_value_only(label: str, count: int) -> str:
-    """The refusal of ``count`` (> 1) different values sent for the field ``label`` that
-    takes one, a form's or a step's own (a decision): none is taken for the others."""
+    """The refusal of a list of ``count`` values sent for the field ``label`` that takes
+    one, a form's or a step's own (a decision): none is taken for the others; a list of
+    one (``["kritis"]`` in a JSON body) is said to be a list."""
+    if count == 1:
+        return f'"{label}" satu nilai, bukan daftar; kirim nilainya saja'
     return f'"{label}" hanya satu nilai; {count} dikirim'
 
 

@@ -64,6 +64,10 @@ def test_several_values_for_a_field_that_takes_one_are_refused_not_cut_to_the_fi
     started = client.post("/api/v1/instances", headers=prakom, json={
         "process_key": "sop_uji", "title": "Konsep", "data": {"unit": "PTIP"}}).json
     first = started["open_tasks"][0]["id"]
+    listed = client.post(f"/api/v1/tasks/{first}/complete", headers=prakom, json={
+        "data": {"judul_konsep": ["Konsep"]}})
+    assert listed.json["error"]["fields"]["judul_konsep"] == (
+        '"Judul konsep" satu nilai, bukan daftar; kirim nilainya saja'), "not '1 dikirim'"
     second = client.post(f"/api/v1/tasks/{first}/complete", headers=prakom, json={
         "data": {"judul_konsep": "Konsep"}}).json["instance"]["open_tasks"][0]["id"]
     login(client, "kasubbag")
