@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine import audit
@@ -32,9 +32,17 @@ def _digest(secret: str) -> str:
 
 def issue(session: Session, clock: Clock, user: User, max_age_seconds: int) -> str:
     """A new token for ``user`` valid ``max_age_seconds`` from now (not committed);
-    returns the secret, which is shown once and never stored."""
+    returns the secret, which is shown once and never stored.
+
+    The user's tokens that no longer work (expired, revoked, or of an older session
+    version) are deleted first: a script that asks for a token on every call would
+    otherwise add a row for good each time. Their issue and revocation stay in the audit.
+    """
     secret = secrets.token_urlsafe(32)
     now = clock.now()
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, or_(
+        ApiToken.expires_at <= now, ApiToken.revoked_at.is_not(None),
+        ApiToken.session_version != user.session_version)))
     session.add(ApiToken(user_id=user.id, token_hash=_digest(secret), prefix=secret[:6],
                          session_version=user.session_version, created_at=now,
                          expires_at=now + timedelta(seconds=max_age_seconds)))

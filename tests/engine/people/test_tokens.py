@@ -1,0 +1,34 @@
+"""API tokens: a new one clears the user's tokens that no longer work, so asking for a
+token on every call does not grow ``api_tokens`` for good; working tokens stay."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import ApiToken
+from engine.people import tokens
+
+
+def _prefixes(session, user) -> list[str]:
+    return list(session.scalars(select(ApiToken.prefix).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.id)))
+
+
+def test_a_new_token_deletes_the_user_s_dead_tokens_and_keeps_the_working_ones(
+        session, clock, users):
+    prakom, kasubbag = users["Prakom"], users["Kasubbag"]
+    expiring = tokens.issue(session, clock, prakom, 60)
+    revoked = tokens.issue(session, clock, prakom, 3600)
+    working = tokens.issue(session, clock, prakom, 3600)
+    others = tokens.issue(session, clock, kasubbag, 60)
+    revoked_id = session.scalar(select(ApiToken.id).where(ApiToken.prefix == revoked[:6]))
+    tokens.revoke(session, clock, prakom, revoked_id)
+    clock.advance(timedelta(minutes=2))
+    fresh = tokens.issue(session, clock, prakom, 3600)
+    assert _prefixes(session, prakom) == [working[:6], fresh[:6]]
+    assert tokens.user_for(session, clock, working) is prakom
+    assert tokens.user_for(session, clock, expiring) is None
+    assert _prefixes(session, kasubbag) == [others[:6]], "another user's rows are his own"
+    prakom.session_version += 1  # logged out everywhere: every earlier token is dead
+    last = tokens.issue(session, clock, prakom, 3600)
+    assert _prefixes(session, prakom) == [last[:6]]
