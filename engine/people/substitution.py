@@ -14,27 +14,25 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
 """
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit, settings
+from engine import audit
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
 from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
+from engine.people.substitution_period import PLT_MAX, period_problems, year_problem
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
 from engine.text import trimmed
-from engine.time.periods import FIRST_YEAR, LAST_YEAR
 
 KINDS = ("Plh", "Plt")
-# "3 months": the longest three consecutive months have 92 days.
-PLT_MAX = timedelta(days=92)
 MAX_WARRANT = 200
 
 
@@ -118,11 +116,6 @@ def candidates(session: Session, official: User | None) -> list[User]:
             and (official is None or user.id != official.id)]
 
 
-def plh_max(session: Session) -> timedelta:
-    """The longest Plh the office allows (setting ``substitution.plh_max_days``)."""
-    return timedelta(days=int(settings.get(session, "substitution")["plh_max_days"]))
-
-
 def record(session: Session, clock: Clock, *, kind: str, official: User | None,
            substitute: User | None, role: str, warrant_number: str,
            starts_at: datetime | None, ends_at: datetime | None,
@@ -168,7 +161,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["warrant_number"] = "nomor surat perintah wajib diisi"
     elif len(trimmed(warrant_number)) > MAX_WARRANT:
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
-    problems.update(_period_problems(session, kind, starts_at, ends_at))
+    problems.update(period_problems(session, kind, starts_at, ends_at, clock.now()))
     if not problems:
         accounts.hold_user(session, official)
         clash = _overlapping(session, official, role, starts_at, ends_at)
@@ -193,41 +186,6 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
     if substitute.notify_new_tasks:  # the official's new steps will be his to notice
         accounts.refresh_notice_roles(session, clock.now())
     return substitution
-
-
-def _period_problems(session: Session, kind: str, starts_at: datetime | None,
-                     ends_at: datetime | None) -> dict[str, str]:
-    """What is wrong with a new substitution's period, by field: a date missing or outside
-    the years Alur reads (:func:`_year_problem`), else an end not after the start or
-    beyond the longest Plh (office setting) or Plt."""
-    problems = {}
-    for field, value, word in (("starts_at", starts_at, "mulai"),
-                               ("ends_at", ends_at, "berakhir")):
-        problem = (f"tanggal dan jam {word} wajib diisi" if value is None
-                   else _year_problem(value))
-        if problem:
-            problems[field] = problem
-    if problems or starts_at is None or ends_at is None:
-        return problems
-    limit = plh_max(session) if kind == "Plh" else PLT_MAX
-    if ends_at <= starts_at:
-        return {"ends_at": "akhir harus sesudah awal"}
-    if ends_at - starts_at > limit:
-        return {"ends_at": f"Plh paling lama {limit.days} hari (pengaturan kantor)"
-                if kind == "Plh" else
-                "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat"}
-    return {}
-
-
-def _year_problem(value: datetime) -> str | None:
-    """The message for a date (aware) outside the years 2000–2100 (README "Batas"), None
-    within them, as written and as stored (UTC): 2100-12-31T20:00-12:00 is 2101 once
-    stored. Beyond them a year 1 or 9999 date leaves what a datetime holds once moved to
-    UTC for storing, and no office appoints a Plh/Plt that far off."""
-    if FIRST_YEAR <= value.year <= LAST_YEAR and (
-            FIRST_YEAR <= value.astimezone(UTC).year <= LAST_YEAR):
-        return None
-    return f"tanggal harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"
 
 
 def check_recorder(created_by: User, official: User | None) -> None:
@@ -371,7 +329,7 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     elif substitution.ends_at <= clock.now() or substitution.ended_by_id is not None:
         # Ended early (Akhiri), even before it began: ended for good.
         problem = "Plt ini sudah berakhir"
-    elif outside := _year_problem(ends_at):
+    elif outside := year_problem(ends_at):
         problem = outside
     elif ends_at <= substitution.ends_at:
         problem = "akhir baru harus sesudah akhir yang sekarang"

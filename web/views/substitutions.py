@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
-from engine.people import substitution
+from engine.people import substitution, substitution_period
 from web.access import access
 from web.edge import is_id
 from web.extensions import clock, db
@@ -76,7 +76,7 @@ def _page(errors: dict[str, str], row_errors: dict[int, str] | None = None) -> A
                 if found not in shown]
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
-        plh_max_days=substitution.plh_max(db.session).days, may_end=may_end,
+        plh_max_days=substitution_period.plh_max(db.session).days, may_end=may_end,
         row_errors=row_errors, unlisted=unlisted,
         **form_context(errors)), 422 if errors or row_errors else 200
 

@@ -48,6 +48,25 @@ def test_plh_is_limited_by_the_office_setting(session, clock, users):
     _record(session, clock, users, days=45)
 
 
+def test_a_substitution_already_over_is_refused_and_nothing_is_stored(session, clock, users):
+    """It granted nothing and no list showed it (the lists show those not ended), so it
+    could be neither seen nor ended."""
+    for ends in (clock.now() - timedelta(days=1), clock.now()):
+        with pytest.raises(InvalidTaskData) as refused:
+            record(session, clock, kind="Plh", official=users["Kasubbag"],
+                   substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-1",
+                   starts_at=ends - timedelta(days=2), ends_at=ends, created_by=users["admin"])
+        assert refused.value.fields == {"ends_at": (
+            "akhir sudah lewat; Plh/Plt yang sudah berakhir tidak memberi wewenang apa pun "
+            "dan tidak perlu dicatat")}
+    assert session.scalars(select(Substitution)).all() == []
+    begun = record(session, clock, kind="Plh", official=users["Kasubbag"],
+                   substitute=users["Sekretaris"], role="Kasubbag", warrant_number="SP-2",
+                   starts_at=clock.now() - timedelta(days=2),
+                   ends_at=clock.now() + timedelta(minutes=1), created_by=users["admin"])
+    assert begun.id is not None, "one begun before and not yet over is recorded"
+
+
 def test_plt_lasts_three_months_and_is_extended_once_by_three(session, clock, users):
     with pytest.raises(InvalidTaskData):
         _record(session, clock, users, kind="Plt", days=93)

@@ -1,0 +1,56 @@
+"""The period of a Plh/Plt: how long each may last and which dates a new one may have
+(README "Plh dan Plt"; SE Kepala BKN 1/SE/I/2021)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from engine import settings
+from engine.time.periods import FIRST_YEAR, LAST_YEAR
+
+# "3 months": the longest three consecutive months have 92 days.
+PLT_MAX = timedelta(days=92)
+
+
+def plh_max(session: Session) -> timedelta:
+    """The longest Plh the office allows (setting ``substitution.plh_max_days``)."""
+    return timedelta(days=int(settings.get(session, "substitution")["plh_max_days"]))
+
+
+def period_problems(session: Session, kind: str, starts_at: datetime | None,
+                    ends_at: datetime | None, now: datetime) -> dict[str, str]:
+    """What is wrong with a new substitution's period, by field: a date missing or outside
+    the years Alur reads (:func:`year_problem`), else an end not after the start, not
+    after ``now`` (it would grant nothing and be listed nowhere) or beyond the longest Plh
+    (office setting) or Plt."""
+    problems = {}
+    for field, value, word in (("starts_at", starts_at, "mulai"),
+                               ("ends_at", ends_at, "berakhir")):
+        problem = (f"tanggal dan jam {word} wajib diisi" if value is None
+                   else year_problem(value))
+        if problem:
+            problems[field] = problem
+    if problems or starts_at is None or ends_at is None:
+        return problems
+    limit = plh_max(session) if kind == "Plh" else PLT_MAX
+    if ends_at <= starts_at:
+        return {"ends_at": "akhir harus sesudah awal"}
+    if ends_at <= now:
+        return {"ends_at": "akhir sudah lewat; Plh/Plt yang sudah berakhir tidak memberi "
+                           "wewenang apa pun dan tidak perlu dicatat"}
+    if ends_at - starts_at > limit:
+        return {"ends_at": f"Plh paling lama {limit.days} hari (pengaturan kantor)"
+                if kind == "Plh" else
+                "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat"}
+    return {}
+
+
+def year_problem(value: datetime) -> str | None:
+    """The message for a date (aware) outside the years 2000–2100 (README "Batas"), None
+    within them, as written and as stored (UTC): 2100-12-31T20:00-12:00 is 2101 once
+    stored. Beyond them a year 1 or 9999 date leaves what a datetime holds once moved to
+    UTC for storing, and no office appoints a Plh/Plt that far off."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR and (
+            FIRST_YEAR <= value.astimezone(UTC).year <= LAST_YEAR):
+        return None
+    return f"tanggal harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"
