@@ -127,8 +127,8 @@ def register(app: Flask) -> None:
             message = gettext(
                 "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
         extra = {}
-        if error.code == 413 and not wants_json():
-            message, extra = _too_large()
+        if error.code == 413:
+            message, extra = _too_large_for_api() if wants_json() else _too_large()
         body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
                                       message, **extra)
         # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
@@ -162,6 +162,17 @@ def _too_large() -> tuple[str, dict[str, str]]:
     same_site = (referrer is not None and referrer.netloc == request.host
                  and addresses.local_path(referrer.path) is not None)
     return message, ({"back": referrer.path} if same_site else {})
+
+
+def _too_large_for_api() -> tuple[str, dict[str, int]]:
+    """An API client's 413: the limit that applied, in words and as ``max_bytes``."""
+    if request.mimetype == "multipart/form-data":
+        limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
+        return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s MB.",
+                       size=f"{limit / (1024 * 1024):g}".replace(".", ",")), {"max_bytes": limit}
+    limit = current_app.config["ALUR_MAX_BODY_BYTES"]
+    return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
+                   size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
 
 
 def is_duplicate(error: DBAPIError) -> bool:

@@ -1,6 +1,7 @@
 """The edge: rate limits, equal work for unknown names, the ``next`` check, security
 headers, private files, body limits."""
 
+import io
 import os
 import re
 import stat
@@ -195,7 +196,14 @@ def test_a_large_body_is_refused_with_413(client):
     response = client.post("/api/v1/instances", data=b"{" + b" " * (1024 * 1024) + b"}",
                            content_type="application/json", headers=api_token(client, "prakom"))
     assert response.status_code == 413
-    assert response.json["error"]["code"] == "request_entity_too_large"
+    assert response.json["error"] == {
+        "code": "request_entity_too_large", "max_bytes": 1024 * 1024,
+        "message": "Badan permintaan terlalu besar: paling besar 1024 KB tanpa berkas."}
+    upload = client.post("/api/v1/tasks/1/attachments", headers=api_token(client, "prakom"),
+                         data={"lampiran": (io.BytesIO(b"x" * (11 * 1024 * 1024)), "a.pdf")},
+                         content_type="multipart/form-data")
+    assert (upload.status_code, upload.json["error"]["message"]) == (
+        413, "Berkas terlalu besar: satu lampiran paling besar 10 MB.")
 
 
 def test_a_large_form_is_refused_with_413_before_it_is_read(client):
