@@ -284,11 +284,13 @@ def catch_up(session: Session, clock: ManualClock, instance_id: int, moment: dat
     """Move the history's manual ``clock`` forward to ``moment`` (aware), firing the
     instance's timers at their own fire times on the way, as a worker would have. Used
     to write a past that never ran live (demo history, and the report tests' history).
-    Not committed."""
+    A timer due at ``moment`` itself does not fire: a step completed then is on time
+    (``completed_at <= due_at``, ``engine.facts``), and was reminded of nothing. Not
+    committed."""
     while True:
         fire_at = session.scalar(select(Timer.fire_at).where(Timer.instance_id == instance_id)
                                  .order_by(Timer.fire_at).limit(1))
-        if fire_at is None or fire_at > moment:
+        if fire_at is None or fire_at >= moment:
             break
         clock.set(fire_at)
         fire_instance_timers(session, clock, instance_id)
