@@ -143,6 +143,12 @@ def test_sop_performance_page_and_exports_hold_the_same_numbers(client, history)
         [2, "Memeriksa konsep", "Kasubbag", "Relatif", None, 3, 130, 450, 0, 0, None, 0],
         [1, "Menyusun konsep", "Prakom", "30 menit", 30, 4, 20, 120, 4, 2, 50.0, 4],
     ]
+    # "No" is a number in the workbook, as in Tabel 7: text sorted 10 before 2.
+    for url, sheet in ((f"/laporan/sop/sop_uji?{Q4}&format=xlsx", "Langkah"),
+                       (f"/laporan/sop/sop_uji/peta?{Q4}&format=xlsx", "Peta Hambatan")):
+        book = load_workbook(io.BytesIO(client.get(url).data))
+        assert [row[0] for row in book[sheet].iter_rows(min_row=2, values_only=True)
+                if row[0] is not None][-2:] in ([2, 1], [1, 2]), url
     html = client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True)
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert '"median": [20, 130]' in html.replace("\n", "") or '"median":[20,130]' in html

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from engine.reports.basis import BAND_LABELS
 from engine.reports.people import PersonReport
 from engine.reports.sop import SopPerformance, Tabel7Row
+from engine.text import is_digits
 from engine.time.periods import Period
 from web.views.reports.catatan import catatan_cell
 from web.views.reports.export import N_, Table, Words
@@ -34,6 +35,13 @@ def percent(share: float | None) -> float | None:
     return None if share is None else round(100 * share, 1)
 
 
+def step_no(no: str | None) -> int | str:
+    """A step's No (the SOP table's, text in the catalog) as a number when it is one, so
+    that the exports sort 2 before 10; "1a" or none stays text."""
+    text = (no or "").strip()
+    return int(text) if is_digits(text) else text
+
+
 def sop_tables(report: SopPerformance) -> list[Table]:
     """Ringkasan (one row) and Langkah (the steps, slowest first)."""
     summary = Table(N_("Ringkasan"), [
@@ -51,7 +59,7 @@ def sop_tables(report: SopPerformance) -> list[Table]:
         N_("P90 (menit kerja)"), N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
         N_("Eskalasi")])
     for step in report.steps:
-        steps.add([step.no, step.name, step.role, step.waktu or "—", step.standard_minutes,
+        steps.add([step_no(step.no), step.name, step.role, step.waktu or "—", step.standard_minutes,
                    step.done, step.median_minutes, step.p90_minutes, step.with_deadline,
                    step.on_time, percent(step.on_time_share), step.escalations])
     return [summary, steps]
@@ -64,7 +72,7 @@ def heatmap_table(report: SopPerformance) -> Table:
         N_("Tepat waktu"), N_("Berbatas waktu"), N_("Median (menit kerja)"),
         N_("Waktu (menit kerja)"), N_("Eskalasi")])
     for step in report.in_sop_order:
-        table.add([step.no, step.name, step.role, percent(step.on_time_share),
+        table.add([step_no(step.no), step.name, step.role, percent(step.on_time_share),
                    BAND_LABELS[step.band], step.on_time, step.with_deadline,
                    step.median_minutes, step.standard_minutes, step.escalations])
     return table
@@ -95,7 +103,7 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
         N_("Median (menit kerja)"), N_("Tepat waktu (%)")])
     for step in report.steps:
         url = link("langkah", sop=step.key, langkah=step.bpmn_id)
-        steps.add([step.sop_name, step.no, step.name, step.waktu or "—", step.done,
+        steps.add([step.sop_name, step_no(step.no), step.name, step.waktu or "—", step.done,
                    step.median_minutes, percent(step.on_time_share)],
                   [None, None, None, None, url, url, url])
     mttr = Table(N_("MTTR"), [N_("SOP"), N_("Prioritas"), N_("Insiden selesai"),
