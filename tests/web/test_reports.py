@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, update
 
 from engine.models import User
+from tests.conftest import WIB
 from tests.web.conftest import login
 from web.extensions import db
 
@@ -256,7 +258,7 @@ def test_people_list_shows_only_whom_one_may_see(client, history):
     assert "/laporan/orang/prakom" in html and "/laporan/orang/sekretaris" not in html
 
 
-def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
+def test_tabel7_is_prefilled_printable_and_exported(app, client, history, clock):
     staff = app.test_client()
     login(staff, "prakom")
     assert staff.get("/laporan/tabel7?tahun=2026&semester=2").status_code == 403
@@ -264,8 +266,8 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
     shown = assert_exports_match(client, "/laporan/tabel7?tahun=2026&semester=2", "&")
     rows = {row[1]: row for row in shown["Tabel 7"]}
     assert rows["SOP Uji"][2:4] == [None, None]  # Penilaian left to the assessor
-    assert rows["SOP Uji"][4] == (
-        "Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. "
+    assert rows["SOP Uji"][4] == (  # the semester has not ended
+        "Proses: 3 dimulai, 2 selesai, 1 masih berjalan sekarang (periode belum berakhir). "
         "Tepat waktu 50,0 % (2 dari 4 langkah berbatas waktu). "
         "Median waktu siklus 2 jam 30 menit kerja. "
         "Langkah paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; "
@@ -277,6 +279,10 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history):
     html = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
     assert "reports.css" in html and "data-print" in html
     assert "Berjalan dengan baik" in html and "Paraf" in html
+    clock.set(datetime(2027, 1, 4, 8, tzinfo=WIB))
+    login(client, "kasubbag")
+    over = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
+    assert "Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. " in over
 
 
 def test_english_pages_and_indonesian_exports(app, client, history):
@@ -305,7 +311,8 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                  '<th scope="col">Running well</th><th scope="col">Not running well</th>',
                  '<option value="2" selected>II (July–December)</option>',
                  '<h2 id="h-figures">Measured figures</h2>', "<p>Assessor,</p>",
-                 (">Processes: 3 started, 2 finished, 1 still running at the end of the period. "
+                 (">Processes: 3 started, 2 finished, 1 still running now (the period has not "
+                  "ended). "
                   "On time 50.0 % (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
                   "of working time. Slowest step: 2. Memeriksa konsep (median 2 h 10 min of "
                   "working time; Waktu Relatif). Escalations: 4.<"), ">No process in this period.<"):

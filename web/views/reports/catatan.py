@@ -5,6 +5,7 @@ exports and in the user's language for the page (``export.Words``)."""
 from flask_babel import force_locale, gettext
 
 from engine.reports.sop import SopPerformance
+from web.extensions import clock
 from web.views.reports.export import Words
 from web.views.reports.page_words import page_minutes, page_percent
 
@@ -12,26 +13,23 @@ from web.views.reports.page_words import page_minutes, page_percent
 def catatan_cell(performance: SopPerformance) -> Words:
     """The Catatan of ``performance``: Indonesian for the exports, the user's language on
     the page (a request context is needed)."""
+    ongoing = clock().now() < performance.period.end
     with force_locale("id"):
-        indonesian = catatan(performance)
-    return Words(indonesian, lambda: catatan(performance))
+        indonesian = catatan(performance, ongoing)
+    return Words(indonesian, lambda: catatan(performance, ongoing))
 
 
-def catatan(performance: SopPerformance) -> str:
+def catatan(performance: SopPerformance, ongoing: bool = False) -> str:
     """``Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. Tepat waktu 50,0 %
     (2 dari 4 langkah berbatas waktu). Median waktu siklus 2 jam 30 menit kerja. Langkah
     paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; Waktu Relatif).
-    Eskalasi: 4.``; a sentence is left out when its figure is absent or nil."""
+    Eskalasi: 4.``; a sentence is left out when its figure is absent or nil. In a period
+    not yet over (``ongoing``) the running ones are "masih berjalan sekarang": its end
+    has not come."""
     p = performance
     if not (p.started or p.finished or p.running or p.cancelled):
         return gettext("Tidak ada proses pada periode ini.")
-    parts = [gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(running)d masih "
-                     "berjalan di akhir periode.", started=p.started, finished=p.finished,
-                     running=p.running) if not p.cancelled else
-             gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(cancelled)d "
-                     "dibatalkan, %(running)d masih berjalan di akhir periode.",
-                     started=p.started, finished=p.finished, cancelled=p.cancelled,
-                     running=p.running)]
+    parts = [_processes(p, ongoing)]
     if p.with_deadline:
         parts.append(gettext("Tepat waktu %(share)s (%(on_time)d dari %(with_deadline)d "
                              "langkah berbatas waktu).", share=page_percent(p.on_time_share),
@@ -48,3 +46,23 @@ def catatan(performance: SopPerformance) -> str:
     if p.escalations:
         parts.append(gettext("Eskalasi: %(count)d.", count=p.escalations))
     return " ".join(parts)
+
+
+def _processes(p: SopPerformance, ongoing: bool) -> str:
+    if ongoing and p.cancelled:
+        return gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(cancelled)d "
+                       "dibatalkan, %(running)d masih berjalan sekarang (periode belum "
+                       "berakhir).", started=p.started, finished=p.finished,
+                       cancelled=p.cancelled, running=p.running)
+    if ongoing:
+        return gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(running)d masih "
+                       "berjalan sekarang (periode belum berakhir).", started=p.started,
+                       finished=p.finished, running=p.running)
+    if p.cancelled:
+        return gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(cancelled)d "
+                       "dibatalkan, %(running)d masih berjalan di akhir periode.",
+                       started=p.started, finished=p.finished, cancelled=p.cancelled,
+                       running=p.running)
+    return gettext("Proses: %(started)d dimulai, %(finished)d selesai, %(running)d masih "
+                   "berjalan di akhir periode.", started=p.started, finished=p.finished,
+                   running=p.running)
