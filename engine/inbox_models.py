@@ -1,4 +1,5 @@
-"""The inbox's own table: filters a user saved by name (issue 15). Imported by
+"""The tables of a user's own pages: the inbox's filters saved by name (issue 15), and
+the receipts of forms sent once (``engine.process.receipts``). Imported by
 ``engine.models``."""
 
 from datetime import datetime
@@ -22,4 +23,20 @@ class SavedFilter(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     query: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class FormReceipt(Base):
+    """One form page sent by ``user_id``: the one-time ``key`` the page carried and where
+    the change it made leads (``location``: a path of this site; empty until the change
+    is done, in the same transaction). The same page sent again leads there instead of
+    doing it again. Kept a day (``engine.process.receipts.KEPT``)."""
+
+    __tablename__ = "form_receipts"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    location: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime]

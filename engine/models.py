@@ -397,4 +397,4 @@ class AuditRecord(Base):
 from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: F401, I001  (the service desk tables share the metadata)
 from engine.fact_models import EscalationFact, InstanceFact, ParticipationFact, StepFact  # noqa: F401  (the report facts share the metadata)
 from engine.outbox_models import Delivery, WorkerHeartbeat  # noqa: F401  (the worker's tables share the metadata)
-from engine.inbox_models import SavedFilter  # noqa: F401  (the inbox's saved filters share the metadata)
+from engine.inbox_models import FormReceipt, SavedFilter  # noqa: F401  (a user's own pages' tables share the metadata)

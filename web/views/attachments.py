@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidTaskData
 from engine.models import Attachment
-from engine.process import attachments, tasks
+from engine.process import attachments, receipts, tasks
 from engine.process.instances import get_instance
+from web import once
 from web.access import access, refuse_outside_lanes
 from web.extensions import clock, db
 
@@ -62,13 +63,17 @@ def posted_files(name: str) -> list[tuple[str, bytes]]:
 @login_required
 def add_comment(task_id: int) -> Any:
     task = tasks.get_task(db.session, task_id)
+    back = url_for("inbox.task", task_id=task_id) + "#komentar"
     try:
+        once.done(once.claim_form(), back)
         attachments.comment(db.session, clock(), task, current_user, request.form.get("komentar", ""))
+    except receipts.DuplicateForm as duplicate:
+        return once.sent_before(duplicate, back)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return _task_page_with(task_id, invalid.fields)
     db.session.commit()
-    return redirect(url_for("inbox.task", task_id=task_id) + "#komentar")
+    return redirect(back)
 
 
 @bp.get("/lampiran/<int:attachment_id>")

@@ -14,9 +14,10 @@ from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
 from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import forms, instances
+from engine.process import forms, instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
+from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
@@ -57,6 +58,7 @@ def submit() -> Any:
     elif request.method == "POST" and not showing and not errors and chosen is not None:
         form = chosen.catalog.get("start_form")
         try:
+            receipt = once.claim_form()
             sent = posted_files("lampiran")
             if len(sent) > 1:  # the form has one file input: a crafted request, as the API
                 raise InvalidTaskData({"lampiran": gettext(
@@ -69,6 +71,8 @@ def submit() -> Any:
             for filename, data in sent:
                 tickets.post_file(db.session, clock(), folder(), instance, current_user,
                                   gettext("Lampiran permintaan"), filename, data)
+        except receipts.DuplicateForm as duplicate:
+            return once.sent_before(duplicate, url_for("desk.mine"))
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields
@@ -76,9 +80,11 @@ def submit() -> Any:
             db.session.rollback()
             errors = {"process_key": failed.message}
         else:
+            target = url_for("desk.show", instance_id=instance.id)
+            once.done(receipt, target)
             db.session.commit()
             flash(gettext("Tiket %(number)s diterima.", number=instance.number), "success")
-            return redirect(url_for("desk.show", instance_id=instance.id))
+            return redirect(target)
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []
     upload = request.files.get("lampiran")
@@ -138,18 +144,22 @@ def message(instance_id: int) -> Any:
             "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
             "kirim lagi.")})
     upload = request.files.get("lampiran")
+    back = url_for("desk.show", instance_id=instance_id)
     try:
+        once.done(once.claim_form(), back)
         if upload is not None and upload.filename:
             tickets.post_file(db.session, clock(), folder(), instance, current_user, text,
                               upload.filename, upload.read(), asks=asks)
         else:
             tickets.post(db.session, clock(), instance, current_user, text, asks=asks)
+    except receipts.DuplicateForm as duplicate:
+        return once.sent_before(duplicate, back)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return show(instance_id, invalid.fields)
     db.session.commit()
     flash(gettext("Pesan terkirim."), "success")
-    return redirect(url_for("desk.show", instance_id=instance_id))
+    return redirect(back)
 
 
 @bp.post("/<int:instance_id>/nilai")

@@ -23,10 +23,10 @@ from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import attachments, forms, instances, lists
+from engine.process import attachments, forms, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
 from engine.time.duration import duration_words
-from web import addresses
+from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
@@ -118,9 +118,12 @@ def new() -> Any:
         return render_start(chosen, unkept_fields(), request.values, search, 422)
     form = chosen.catalog.get("start_form")
     try:
+        receipt = once.claim_form()
         instance = instances.start_instance(
             db.session, clock(), process_key=key, title=request.form.get("title", ""),
             user=current_user, data=forms.read_posted(form, request.form) if form else {})
+    except receipts.DuplicateForm as duplicate:
+        return once.sent_before(duplicate, url_for("instances.index", cakupan="saya"))
     except InvalidTaskData as invalid:
         db.session.rollback()
         return render_start(chosen, invalid.fields, request.values, search, 422)
@@ -133,6 +136,7 @@ def new() -> Any:
         return _refused(chosen, key, search)
     # Read before the commit, which would expire them.
     number, title, target = instance.number, instance.title, after_start(instance)
+    once.done(receipt, target)
     # A requester led to his ticket filed a ticket: the words of his pages, not "proses".
     filed = not access().may_view_instance(instance)
     db.session.commit()
@@ -211,14 +215,18 @@ def history(instance_id: int) -> Any:
 @login_required
 def add_comment(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
+    back = _comment_page(instance_id) + "#komentar"
     try:
+        once.done(once.claim_form(), back)
         attachments.comment_on_instance(db.session, clock(), instance, current_user,
                                         request.form.get("komentar", ""))
+    except receipts.DuplicateForm as duplicate:
+        return once.sent_before(duplicate, back)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return _render_show(instance, invalid.fields)
     db.session.commit()
-    return redirect(_comment_page(instance_id) + "#komentar")
+    return redirect(back)
 
 
 def _comment_page(instance_id: int) -> str:
