@@ -44,6 +44,12 @@ def test_a_name_in_capitals_is_stored_in_lower_case_as_on_the_account_page(app, 
     result = runner.invoke(args=["user", "reset-password", "GITA"])
     assert result.output.startswith("kata sandi sementara gita (dicetak sekali ini): ")
     assert runner.invoke(args=["user", "disable", "Gita"]).output == "gita dinonaktifkan\n"
+    assert runner.invoke(args=["user", "disable", "Gita"]).output == (
+        "gita sudah nonaktif; tidak ada yang berubah\n")
+    assert runner.invoke(args=["user", "disable", "Gita", "--enable"]).output == "gita aktif\n"
+    assert runner.invoke(args=["user", "disable", "Gita", "--enable"]).output == (
+        "gita sudah aktif; tidak ada yang berubah\n")
+    assert runner.invoke(args=["user", "disable", "Gita"]).output == "gita dinonaktifkan\n"
     result = runner.invoke(args=["user", "add", "Prakom", "--name", "B",
                                  "--password", "rahasia-budi-1"])
     assert result.exit_code != 0 and "NAMA: pengguna prakom sudah ada" in result.output

@@ -100,11 +100,16 @@ def disable_command(username: str, enable: bool) -> None:
     """Disable ``username`` (ending its sessions and API tokens), or enable it again."""
     try:
         user = _named_user(username)
+        unchanged = user.is_disabled != enable
         accounts.set_disabled(db.session, clock(), actor=None, user=user, disabled=not enable)
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
-    click.echo(f"{user.username} {'aktif' if enable else 'dinonaktifkan'}")
+    if unchanged:
+        click.echo(f"{user.username} sudah {'aktif' if enable else 'nonaktif'}; tidak ada "
+                   "yang berubah")
+    else:
+        click.echo(f"{user.username} {'aktif' if enable else 'dinonaktifkan'}")
 
 
 @user_group.command("reset-password", help=(
