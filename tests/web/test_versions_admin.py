@@ -51,6 +51,10 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     assert "#1 Satu</a> — versi 1 → 2" in moved.get_data(True)
     for instance_id in (1, 2):
         assert client.get(f"/api/v1/instances/{instance_id}", headers=api).json["version"] == 2
+    again = client.post(f"/admin/sop/{KEY}/pindahkan",  # the confirmation sent twice
+                        data={"csrf_token": token, "konfirmasi": "2"}).get_data(True)
+    assert ("Tidak ada lagi proses berjalan di versi lama; semuanya sudah pada versi 2."
+            in again and "0 proses berjalan dipindahkan" not in again)
 
     client.post(f"/admin/sop/{KEY}/versi/1/aktifkan", data={"csrf_token": token})
     assert _active_versions(client)[KEY] == 1

@@ -105,10 +105,15 @@ def migrate(key: str) -> Any:
                                         after=int(after) if is_digits(after) and len(after) < 19
                                         else 0)
     db.session.commit()
-    flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d tetap "
-                  "pada versinya; %(remaining)d belum diperiksa.", moved=len(result.migrated),
-                  version=target.version, left=len(result.left) + len(result.unmovable),
-                  remaining=result.remaining), "success")
+    left = len(result.left) + len(result.unmovable)
+    if not (result.migrated or left or result.remaining):  # all moved already (sent twice)
+        flash(gettext("Tidak ada lagi proses berjalan di versi lama; semuanya sudah pada versi "
+                      "%(version)s.", version=target.version), "info")
+    else:
+        flash(gettext("%(moved)d proses berjalan dipindahkan ke versi %(version)s; %(left)d "
+                      "tetap pada versinya; %(remaining)d belum diperiksa.",
+                      moved=len(result.migrated), version=target.version, left=left,
+                      remaining=result.remaining), "success")
     return render_template("admin/migration_result.html", key=key, target=target,
                            result=result, batch=versions.MAX_MOVED)
 
