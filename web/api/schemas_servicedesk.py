@@ -76,6 +76,11 @@ class TicketSchema(Schema):
 
 
 class AlertmanagerAlert(Schema):
+    """One alert of the webhook; its other keys (``generatorURL``) are left out."""
+
+    class Meta:
+        unknown = "exclude"
+
     status = fields.Str(required=True, validate=validate.OneOf(["firing", "resolved"]))
     labels = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True)
     annotations = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
