@@ -203,8 +203,8 @@ def install_input_guards(app: Flask) -> None:
     anywhere in the path, the query, the form or a JSON body is answered 400 in words,
     naming where in ``fields`` (``path``, a parameter, a form field, a JSON member as
     ``data.gejala`` or ``items[0]``), before anything is stored; but in the form fields a
-    view checks itself (``checks_own_text``). A multipart part without a readable name is
-    answered 400 too."""
+    view checks itself (``checks_own_text``). A form body Werkzeug cannot read, or a
+    multipart part without a readable name, is answered 400 too."""
     limit = app.config["ALUR_MAX_BODY_BYTES"]
 
     def guard_input() -> None:
@@ -213,10 +213,13 @@ def install_input_guards(app: Flask) -> None:
         texts = [("path", request.path), *request.args.items(multi=True),
                  *((name, name) for name in request.args)]
         if request.method in ("POST", "PUT", "PATCH"):
-            # A multipart part whose name Werkzeug cannot read is a field named None.
-            if None in request.form or None in request.files:
+            # A multipart part whose name Werkzeug cannot read is a field named None; one
+            # named "" no browser sends (it leaves out a field without a name).
+            if (None in request.form or None in request.files or "" in request.form
+                    or "" in request.files or getattr(request, "unreadable_form", False)):
                 abort(make_response(error_response(400, "bad_request", gettext(
-                    "Bagian formulir tanpa nama; kirim setiap isian dengan namanya."))))
+                    "Formulir tidak terbaca: setiap bagiannya harus bernama (Content-Disposition: "
+                    "form-data; name=\"…\", UTF-8)."))))
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",
                           frozenset())
             texts += [*((name, name) for name in request.form),

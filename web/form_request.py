@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.formparser import FormDataParser
 
 
 def lines_as_typed(value: Any) -> Any:
@@ -27,10 +28,25 @@ def lines_as_typed(value: Any) -> Any:
 
 class FormRequest(Request):
     """Flask's request, its ``form`` values and JSON texts with CR LF read as LF
-    (``app.request_class``)."""
+    (``app.request_class``); ``unreadable_form`` is True when the body was a form Werkzeug
+    could not read (a multipart part without ``Content-Disposition``, a name that is no
+    UTF-8): Werkzeug then silently reads no field at all, and a step was completed without
+    its data (``web.edge`` answers 400)."""
+
+    unreadable_form = False
+
+    def make_form_data_parser(self) -> FormDataParser:
+        parser = super().make_form_data_parser()
+        parser.silent = False  # a ValueError reaches _load_form_data instead of an empty form
+        return parser
 
     def _load_form_data(self) -> None:
-        super()._load_form_data()
+        try:
+            super()._load_form_data()
+        except ValueError:
+            self.unreadable_form = True
+            self.__dict__["form"] = self.parameter_storage_class()
+            self.__dict__["files"] = self.parameter_storage_class()
         form: Any = self.__dict__.get("form")
         if form is not None and any("\r\n" in value for _, value in form.items(multi=True)):
             self.__dict__["form"] = ImmutableMultiDict(

@@ -297,12 +297,28 @@ def test_guessing_the_current_password_on_an_open_session_is_limited_like_logins
     assert login(client.application.test_client(), "prakom").status_code == 302
 
 
-@pytest.mark.parametrize("disposition", ['form-data', 'form-data; name="a\\"'])
-def test_a_multipart_part_without_a_readable_name_is_answered_400(client, disposition):
-    """Werkzeug reads such a part as a field named None (or drops the name): every POST,
-    the login too, answered 500 before."""
-    body = (f"--b\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n--b--\r\n").encode()
+@pytest.mark.parametrize("part", [
+    b"Content-Disposition: form-data",  # read as a field named None: a 500 on every POST
+    b'Content-Disposition: form-data; name="a\\"',
+    b'Content-Disposition: form-data; name=""',
+    b"Content-Type: text/plain",  # no Content-Disposition: the whole body was dropped
+    b'Content-Disposition: form-data; name="\xff"',  # no UTF-8: the same
+])
+def test_a_multipart_part_without_a_readable_name_is_answered_400(app, client, part):
+    """The login too; and a step completed through the API with such a part beside its
+    data was completed without it (Werkzeug read no field at all)."""
+    body = b"--b\r\n" + part + b"\r\n\r\nx\r\n--b--\r\n"
     for path in ("/api/v1/auth/token", "/masuk", "/", "/api/v1/alerts"):
         refused = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
         assert refused.status_code == 400, path
-        assert "Bagian formulir tanpa nama" in refused.get_data(True), path
+        assert "Formulir tidak terbaca: setiap bagiannya harus bernama" in refused.get_data(
+            True), path
+    prakom = api_token(client, "prakom")
+    task_id = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati"}
+        ).json["open_tasks"][0]["id"]
+    data = b'--b\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"catatan": "penting"}\r\n'
+    completed = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                            data=data + body, content_type="multipart/form-data; boundary=b")
+    assert completed.status_code == 400
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
