@@ -33,7 +33,7 @@ def page_request(default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
 
 
 def _number(name: str, text: str, maximum: int, message: str) -> int:
-    value = int(text) if is_digits(text.strip()) and len(text.strip()) <= 10 else 0
+    value = int(text) if is_digits(text) and len(text) <= 10 else 0  # " 5", "+5": no
     if not 1 <= value <= maximum:
         refuse_parameter(name, message, gettext("bilangan bulat 1–%(maximum)d", maximum=maximum))
     return value

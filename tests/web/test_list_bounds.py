@@ -319,8 +319,10 @@ def test_page_list_is_bounded_counted_and_reads_no_state_or_bpmn(app, client, li
     refused = client.get(_with(url, per_page=listing.maximum + 1))
     assert refused.status_code == 400
     assert "per_page" in refused.get_data(as_text=True)
-    # Another script's digit, which int() reads as 2: page numbers are written in 0–9.
-    assert client.get(url + ("&" if "?" in url else "?") + "halaman=٢").status_code == 400
+    # Another script's digit, which int() reads as 2, or spaces: written in 0–9 only.
+    for written in ("halaman=٢", "halaman=%202", "per_page=2%20", "per_page=%2B2"):
+        assert client.get(url + ("&" if "?" in url else "?") + written).status_code == 400, (
+            written, "written only in 0-9, as the API reads them")
     statements = Statements(app)
     answered = client.get(_with(url, per_page=2))
     statements.close()
