@@ -82,14 +82,18 @@ def active(session: Session, user: User, now: datetime, page: int, per_page: int
         page, per_page)
 
 
-def revoke(session: Session, clock: Clock, user: User, token_id: int) -> None:
-    """Revoke one of ``user``'s own tokens (not committed).
+def revoke(session: Session, clock: Clock, user: User, token_id: int,
+           prefix: str | None = None) -> None:
+    """Revoke one of ``user``'s own tokens (not committed); with ``prefix``, only the
+    token of that prefix: a dead token's row is deleted (``issue``), and SQLite gives its
+    id to the next token, so a page listing the dead one would revoke the new one.
 
     Raises:
-        NotFound: no such token of this user (another user's token is not found either).
+        NotFound: no such token of this user (another user's token is not found either),
+            or its prefix is not ``prefix``.
     """
     token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
+    if token is None or token.user_id != user.id or prefix not in (None, token.prefix):
         raise NotFound("Token tidak ditemukan.")
     if token.revoked_at is None:
         token.revoked_at = clock.now()

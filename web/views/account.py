@@ -98,8 +98,8 @@ def change_password() -> Any:
 @bp.post("/token/<int:token_id>/cabut")
 @login_required
 def revoke_token(token_id: int) -> Any:
-    """Revoke one of one's own API tokens."""
-    tokens.revoke(db.session, clock(), current_user, token_id)
+    """Revoke one of one's own API tokens: the one the page listed (``prefix``)."""
+    tokens.revoke(db.session, clock(), current_user, token_id, request.form.get("prefix"))
     db.session.commit()
     flash(gettext("Token dicabut."), "success")
     return redirect(url_for("account.profile"))
