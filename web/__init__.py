@@ -134,6 +134,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
     app.config["MAX_CONTENT_LENGTH"] = (
         max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
+    # A form's text in a multipart body is held to the body limit, as in any other body
+    # (Flask's own default, 500 000 bytes, refused data a JSON body may carry).
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["ALUR_MAX_BODY_BYTES"]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)

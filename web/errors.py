@@ -148,7 +148,7 @@ def _too_large() -> tuple[str, dict[str, str]]:
     files, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) for one without (a very
     long comment: no file was sent), and a link back to the page the form was sent from
     (its path, when it is this site's)."""
-    if request.mimetype == "multipart/form-data":
+    if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
         message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
                           "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
@@ -166,13 +166,22 @@ def _too_large() -> tuple[str, dict[str, str]]:
 
 def _too_large_for_api() -> tuple[str, dict[str, int]]:
     """An API client's 413: the limit that applied, in words and as ``max_bytes``."""
-    if request.mimetype == "multipart/form-data":
+    if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
         return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s MB.",
                        size=f"{limit / (1024 * 1024):g}".replace(".", ",")), {"max_bytes": limit}
     limit = current_app.config["ALUR_MAX_BODY_BYTES"]
     return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
                    size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
+
+
+def _file_too_large() -> bool:
+    """Whether a 413 is the upload limit's: a multipart body larger than
+    ``MAX_CONTENT_LENGTH`` (or of no stated length). A smaller one went over the limit of
+    its text fields (``MAX_FORM_MEMORY_SIZE``, the body limit): no file was too large."""
+    length = request.content_length
+    return request.mimetype == "multipart/form-data" and (
+        length is None or length > current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def is_duplicate(error: DBAPIError) -> bool:

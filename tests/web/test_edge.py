@@ -204,6 +204,14 @@ def test_a_large_body_is_refused_with_413(client):
                          content_type="multipart/form-data")
     assert (upload.status_code, upload.json["error"]["message"]) == (
         413, "Berkas terlalu besar: satu lampiran paling besar 10 MB.")
+    text = client.post("/api/v1/tasks/1/complete", headers=api_token(client, "prakom"),
+                       data={"data": "x" * (1024 * 1024 + 10)}, content_type="multipart/form-data")
+    assert (text.status_code, text.json["error"]["max_bytes"]) == (413, 1024 * 1024), (
+        "no file was sent: the limit of a form's text applied")
+    fits = client.post("/api/v1/tasks/1/complete", headers=api_token(client, "prakom"),
+                       data={"data": '{"catatan": "' + "x" * 600_000 + '"}'},
+                       content_type="multipart/form-data")
+    assert fits.status_code != 413, "text a JSON body may carry, as Flask's 500 000 refused"
 
 
 def test_a_large_form_is_refused_with_413_before_it_is_read(client):
