@@ -16,8 +16,13 @@ FIELD = "sekali"
 
 
 def once_field() -> Markup:
-    """The hidden input of a form sent once, with a new key (a template global)."""
-    return Markup(f'<input type="hidden" name="{FIELD}" value="{receipts.new_key()}">')
+    """The hidden input of a form sent once (a template global): a new key, or the key
+    just posted when the page shows its form again (refused with 422, or "Tampilkan
+    formulirnya"), so that this page and the one before it, reached again with Back, are
+    one page and make one thing."""
+    posted = request.form.get(FIELD, "") if request.method == "POST" else ""
+    key = posted if receipts.KEY.fullmatch(posted) else receipts.new_key()
+    return Markup(f'<input type="hidden" name="{FIELD}" value="{key}">')
 
 
 def claim_form() -> FormReceipt | None:

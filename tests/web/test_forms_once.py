@@ -53,12 +53,17 @@ def test_mulai_proses_sent_twice_starts_one_process(app, client):
 
 
 def test_a_refused_sending_keeps_its_key_free_for_the_corrected_one(app, client):
+    """The page shown again carries the same key: the first page, reached again with
+    Back and sent, is the same page and makes nothing more."""
     login(client, "prakom")
     page = client.get(f"/proses/baru?process_key={SERVER}").get_data(True)
     form = {"csrf_token": csrf_token(page), "sekali": _key(page), "process_key": SERVER}
-    assert client.post("/proses/baru", data={**form, "title": " "}).status_code == 422
+    refused = client.post("/proses/baru", data={**form, "title": " "})
+    assert refused.status_code == 422 and _key(refused.get_data(True)) == _key(page)
     assert app_count(app, FormReceipt) == 0
     assert client.post("/proses/baru", data={**form, "title": "Server mati"}).status_code == 302
+    assert client.post("/proses/baru", data={**form, "title": "Server mati (Back)"}
+                       ).status_code == 302
     assert app_count(app, ProcessInstance) == 1
 
 
