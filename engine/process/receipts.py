@@ -45,8 +45,8 @@ def claim(session: Session, clock: Clock, user: User, key: str) -> FormReceipt |
 
     Raises:
         DuplicateForm: the page was sent before (also by another transaction that
-            committed while this one waited for the row). The session is then rolled
-            back to before this call.
+            committed while this one waited for the row); the caller rolls back
+            (``web.once.sent_before``).
     """
     if not KEY.fullmatch(key or ""):
         return None
