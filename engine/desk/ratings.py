@@ -46,7 +46,7 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     if session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)):
         raise Conflict("Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidTaskData({"score": "nilai harus bilangan bulat 1–5"})
+        raise InvalidTaskData({"score": "pilih nilai 1–5 (bilangan bulat)"})
     comment = trimmed(comment)
     if len(comment) > MAX_COMMENT:
         raise InvalidTaskData({"comment": f"Komentar paling banyak {MAX_COMMENT} karakter"})

@@ -145,8 +145,10 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
     unreadable = client.post(f"/tiket/{instance_id}/nilai", data={
         "csrf_token": csrf_token(done), "score": "1" * 5000})
     assert unreadable.status_code == 422
-    assert '<p class="field-error">nilai harus bilangan bulat 1–5</p>' in (
-        unreadable.get_data(True))
+    shown = unreadable.get_data(True)
+    assert '<p class="field-error" id="score-error">pilih nilai 1–5 (bilangan bulat)</p>' in shown
+    assert shown.count('aria-invalid="true" aria-describedby="score-error"') == 5, (
+        "the radios carry the mark, so the page opens focused on them")
     comment = "Lambat sekali. " * 150
     refused = client.post(f"/tiket/{instance_id}/nilai", data={
         "csrf_token": csrf_token(done), "score": "3", "comment": comment})
