@@ -1,0 +1,27 @@
+"""In Chromium on a phone against the real server: Back to a page that answered a POST
+("Tampilkan formulirnya" on Ajukan Tiket) loads that page again instead of Chromium's
+"Confirm Form Resubmission" page (ERR_CACHE_MISS, in English), which offered to send the
+form twice (web/static/address.js)."""
+
+from tests.browser.conftest import login
+from tests.browser.starting import TIMEOUT_MS
+
+LTI = "penanganan_permintaan_layanan_ti"
+
+
+def test_back_to_the_shown_service_form_loads_it_again(server, phone):
+    login(phone, server, "prakom")
+    phone.goto(f"{server}/tiket/ajukan")
+    phone.get_by_label("Judul singkat").fill("Printer macet")
+    with phone.expect_navigation(timeout=TIMEOUT_MS):
+        phone.get_by_label("Layanan").select_option(LTI)  # show-form.js posts the form
+    assert phone.get_by_label("Judul singkat").input_value() == "Printer macet"
+    assert phone.url == f"{server}/tiket/ajukan?process_key={LTI}", "a GET address now"
+    phone.goto(f"{server}/tiket/")
+    failed = []
+    phone.on("requestfailed", lambda request: failed.append(request.failure))
+    phone.go_back(timeout=TIMEOUT_MS)
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    assert failed == [], failed
+    assert phone.url == f"{server}/tiket/ajukan?process_key={LTI}"
+    assert phone.get_by_label("Layanan").input_value() == LTI
