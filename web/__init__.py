@@ -149,7 +149,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from engine.desk import notices, sla
     from engine.escalation import task_notices
-    from web import api, errors, field_values, filters, health, once, paging, telemetry, time_words
+    from web import (api, errors, field_values, filters, health, once, paging, static_version,
+                     telemetry, time_words)
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
@@ -164,6 +165,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.register(app)
     paging.register(app)
     once.register(app)
+    static_version.register(app)
     time_words.register(app)
     field_values.register(app)
     cli.register(app)

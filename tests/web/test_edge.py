@@ -1,6 +1,7 @@
 """The edge: rate limits, equal work for unknown names, the ``next`` check, security
 headers, private files, body limits."""
 
+import hashlib
 import os
 import re
 import stat
@@ -336,3 +337,19 @@ def test_a_multipart_part_without_a_readable_name_is_answered_400(app, client, p
                             data=data + body, content_type="multipart/form-data; boundary=b")
     assert completed.status_code == 400
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
+
+
+def test_the_app_s_own_files_are_kept_a_year_under_addresses_that_change_with_them(client):
+    """Every page view asked again for every script and stylesheet: one more round trip
+    per page on a slow intranet."""
+    page = client.get("/masuk").get_data(True)
+    address = re.search(r'href="(/static/alur\.css\?v=([0-9a-f]{12}))"', page)
+    assert address is not None, "the stylesheet's address names its version"
+    folder = client.application.static_folder
+    with open(os.path.join(folder, "alur.css"), "rb") as file:
+        assert address[2] == hashlib.sha256(file.read()).hexdigest()[:12]
+    with client.get(address[1]) as kept:
+        assert kept.status_code == 200
+        assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get("/static/alur.css") as unversioned:  # e.g. named by a stylesheet
+        assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")

@@ -53,7 +53,7 @@ def test_the_role_follows_the_official_and_defaults_to_his_highest(app, client):
     assert roles_of[str(_id(app, "ketua"))] == {"roles": ["Ketua"], "default": "Ketua"}
     chosen = client.get(f"/plh/?official={_id(app, 'sekretaris')}").get_data(True)
     assert _options(chosen, "role") == [("Sekretaris", True)]
-    assert '<script src="/static/plh.js">' in chosen
+    assert re.search(r'<script src="/static/plh\.js\?v=[0-9a-f]{12}">', chosen)
 
 
 def test_neither_the_official_nor_the_administrator_is_offered_as_substitute(app, client):
