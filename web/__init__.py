@@ -149,8 +149,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from engine.desk import notices, sla
     from engine.escalation import task_notices
-    from web import (api, errors, field_values, filters, health, once, paging, static_version,
-                     telemetry, time_words)
+    from web import (
+        api,
+        errors,
+        field_values,
+        filters,
+        health,
+        once,
+        paging,
+        static_version,
+        telemetry,
+        time_words,
+    )
     from web.cli import commands as cli
     from web.views import BLUEPRINTS
 
