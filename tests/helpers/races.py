@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 def second_change(session: Session, act: Callable[[Session], None],
                   refusals: tuple[type[BaseException], ...]) -> BaseException | None:
     """Run ``act(other session)`` and commit it in another thread while ``session`` holds
-    its uncommitted first change; commit ``session`` a second after ``act`` began (not
+    its uncommitted first change; commit ``session`` three seconds after ``act`` began (not
     after the thread was asked to start: on a busy machine a thread can start later than
     that, and the second change then simply followed the first). Returns what ``act``
     raised of ``refusals``, or None when the second change went through."""
@@ -31,7 +31,10 @@ def second_change(session: Session, act: Callable[[Session], None],
     thread = threading.Thread(target=second)
     thread.start()
     assert began.wait(timeout=30), "the second change did not begin"
-    thread.join(timeout=1)  # the second waits for the first's locks
+    # The second reads, then waits for the first's locks. On a machine busy with other
+    # work one second was sometimes not enough to reach that wait: the first then
+    # committed before the second read, and the second simply followed it.
+    thread.join(timeout=3)
     session.commit()
     thread.join(timeout=30)
     assert len(outcome) == 1, "the second change neither finished nor was refused"
