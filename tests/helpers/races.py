@@ -1,10 +1,12 @@
-"""Two changes at once, made deterministic: the first is made in the test's session and not
+"""Changes at once. ``at_once`` releases calls (HTTP requests) together. ``second_change``
+makes two changes deterministic: the first is made in the test's session and not
 committed; the second runs in another thread with its own session on the same database,
 and must wait for the first's locks (PostgreSQL row locks, SQLite's writer lock)."""
 
 import threading
 from collections.abc import Callable
 
+import requests
 from sqlalchemy.orm import Session
 
 
@@ -39,3 +41,20 @@ def second_change(session: Session, act: Callable[[Session], None],
     thread.join(timeout=30)
     assert len(outcome) == 1, "the second change neither finished nor was refused"
     return outcome[0]
+
+
+def at_once(calls: list) -> list[requests.Response]:
+    """Run the ``calls`` (functions returning a response) in threads released together."""
+    gate = threading.Barrier(len(calls))
+    answers: list = [None] * len(calls)
+
+    def run(index: int) -> None:
+        gate.wait()
+        answers[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers

@@ -1,7 +1,6 @@
 """Claims, releases and completions racing over real HTTP (a threaded server on one SQLite
 file or PostgreSQL schema): the database lets exactly one change through."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -9,10 +8,11 @@ import requests
 from sqlalchemy import select
 
 from engine.models import AuditRecord, HumanTask, User, UserRole
+from tests.helpers.races import at_once
 from tests.helpers.rows import app_count
 from tests.helpers.servers import threaded_server
+from tests.helpers.statements import statements
 from tests.web.conftest import PASSWORD
-from tests.web.test_statement_counts import statements
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -45,23 +45,6 @@ def start(base: str, headers: dict[str, str], title: str) -> int:
                            json={"process_key": SERVER_SOP, "title": title})
     assert answer.status_code == 201, answer.text
     return answer.json()["open_tasks"][0]["id"]
-
-
-def at_once(calls: list) -> list[requests.Response]:
-    """Run the ``calls`` (functions returning a response) in threads released together."""
-    gate = threading.Barrier(len(calls))
-    answers: list = [None] * len(calls)
-
-    def run(index: int) -> None:
-        gate.wait()
-        answers[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
 
 
 def audit_count(app, action: str, task_id: int) -> int:

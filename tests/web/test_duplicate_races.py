@@ -12,7 +12,7 @@ from engine.models import ProcessDefinition
 from tests.conftest import mini_bpmn
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import api_token
-from tests.web.test_claim_races import at_once
+from tests.helpers.races import at_once
 from web.extensions import db
 
 REVISIONS = 6

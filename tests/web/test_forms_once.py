@@ -17,7 +17,7 @@ from tests.helpers.rows import app_count
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD, login
 from tests.web.desk_helpers import add_employee
-from tests.web.test_claim_races import at_once
+from tests.helpers.races import at_once
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.roles import username_for
 from tests.conftest import csrf_token, sop_walks
+from tests.helpers.statements import statements
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -30,23 +31,6 @@ MAX_COMPLETION_READS = 3
 MAX_START = 10
 RKT = "penyusunan_rkt"
 WALK = sop_walks()[RKT]
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement sent to the app's database engine inside the block."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @contextmanager
