@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from engine.models import AlertSource, Comment, Outage, ProcessInstance
 from tests.conftest import csrf_token
+from tests.helpers.races import at_once
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import api_token, login
-from tests.helpers.races import at_once
 from web.extensions import db
 
 FIRING = {"version": "4", "status": "firing", "receiver": "alur", "groupKey": "{}:{}",

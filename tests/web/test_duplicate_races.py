@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from engine.models import ProcessDefinition
 from tests.conftest import mini_bpmn
+from tests.helpers.races import at_once
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import api_token
-from tests.helpers.races import at_once
 from web.extensions import db
 
 REVISIONS = 6

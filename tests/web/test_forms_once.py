@@ -13,11 +13,11 @@ from sqlalchemy import select
 from engine.models import Comment, FormReceipt, ProcessInstance, TicketMessage
 from engine.process import receipts
 from tests.conftest import START_DATA, csrf_token
+from tests.helpers.races import at_once
 from tests.helpers.rows import app_count
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD, login
 from tests.web.desk_helpers import add_employee
-from tests.helpers.races import at_once
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"

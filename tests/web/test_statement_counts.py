@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -15,7 +14,6 @@ from engine.roles import username_for
 from tests.conftest import csrf_token, sop_walks
 from tests.helpers.statements import statements
 from tests.web.conftest import api_token, login
-from web.extensions import db
 
 # Completing a step: 10 (token+user+roles, task+instance locked, the settings, the task's
 # conditional UPDATE, its step-facts row (issue 13, point 4), audit record, new task, new
