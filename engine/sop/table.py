@@ -285,9 +285,8 @@ def _duration(waktu: str, number: int, problems: list[str]) -> str | None:
     except UnknownWaktu:
         problems.append(f"Baris {number}, kolom Waktu: '{waktu}' tidak dikenali; contoh: "
                         "30 menit, 2 jam, 1 hari kerja, Relatif.")
-    except InvalidDuration:
-        problems.append(f"Baris {number}, kolom Waktu: '{waktu[:60]}' melebihi batas waktu "
-                        "terpanjang, 1 tahun (mis. 12 bulan, 4 triwulan, 52 minggu).")
+    except InvalidDuration as invalid:
+        problems.append(f"Baris {number}, kolom Waktu: {invalid}.")
     return None
 
 
@@ -310,7 +309,11 @@ def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],
                                 f"ada; tulis nomor 1 sampai {len(steps)} atau Selesai.")
                 step.exits.append((choice, -1))
         (_, yes), (_, no) = step.exits
-        if -1 not in (yes, no) and yes == no:
+        if not any(targets[step.no].values()):
+            problems.append(f"Baris {step.row}, kolom Jika Ya/Jika Tidak: keduanya kosong, "
+                            f"jadi keduanya menuju {_target_text(yes)}; keputusan (tanda ?) "
+                            "perlu dua tujuan berbeda: tulis nomor langkah atau Selesai.")
+        elif -1 not in (yes, no) and yes == no:
             problems.append(f"Baris {step.row}, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju "
                             f"{_target_text(yes)}; keputusan perlu dua tujuan berbeda.")
 

@@ -49,12 +49,16 @@ def parse_duration(duration: str, longest_years: int = 1) -> dict[str, float]:
             ``MAX_COUNTED_YEARS`` for an escalation level's multiple of one.
 
     Raises:
-        InvalidDuration: not a duration in the designator form, empty (``"P"``, ``"PT"``),
+        InvalidDuration: not a duration in the designator form, a number of more than 9
+            digits, empty (``"P"``, ``"PT"``),
             a fraction of a year, month, week or day or on a part that is not the last,
             or longer than ``longest_years``.
     """
     text = duration.strip().upper() if isinstance(duration, str) else ""
     match = _PATTERN.fullmatch(text) if len(text) <= MAX_DURATION_CHARS else None
+    if match is None and len(text) <= MAX_DURATION_CHARS and re.search(r"\d{10}", text):
+        raise InvalidDuration(f"'{text}': angka paling banyak 9 digit (batas waktu "
+                              f'terpanjang {longest_years} tahun, "P{longest_years}Y")')
     if match is None or not any(match.groups()) or text.endswith("T"):
         raise InvalidDuration(f"'{str(duration)[:MAX_DURATION_CHARS]}' bukan durasi ISO 8601 "
                               f"{_EXAMPLES}")
@@ -84,6 +88,8 @@ class UnknownWaktu(InvalidDuration):
 _WAKTU_UNITS = {"bulan": ("M", False), "minggu": ("W", False), "hari": ("D", False),
                 "jam": ("H", True), "menit": ("M", True)}
 _ISO_ORDER = tuple(_WAKTU_UNITS)
+_WAKTU_PER_YEAR = {"bulan": 12, "minggu": 52, "hari": 365, "jam": 365 * 24,
+                   "menit": 365 * 24 * 60}  # as _PER_YEAR: the ceiling holds in office time
 _WAKTU_PART = r"(\d[\d.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
 _WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
 # An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
@@ -103,7 +109,8 @@ def waktu_duration(waktu: str) -> str | None:
     Raises:
         UnknownWaktu: not written as numbers with units (each unit once, larger first).
         InvalidDuration: longer than ``MAX_TIME_STANDARD``, zero, or a fraction Alur
-            cannot count (of a day, or on a part that is not the last).
+            cannot count (of a day, or on a part that is not the last); the message
+            quotes the Waktu and names its units, never ISO's.
     """
     waktu = " ".join(waktu.split())
     if not waktu or waktu.lower().startswith(NO_DEADLINE_WORDS):
@@ -120,12 +127,30 @@ def waktu_duration(waktu: str) -> str | None:
             raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali (setiap satuan sekali, yang "
                                "besar dulu, mis. \"1 jam 30 menit\")")
         parts[unit] = amount
-    if sum(parts.values()) == 0:
-        raise InvalidDuration(f"'{waktu[:60]}': lamanya 0; tulis Waktu \"Relatif\" bila "
-                              "tanpa batas waktu")
+    _check_waktu(waktu, parts)
     duration = _iso(parts)
     parse_duration(duration)
     return duration
+
+
+def _check_waktu(waktu: str, parts: dict[str, Decimal]) -> None:
+    """Refuse, in the Waktu's own words, what ``parse_duration`` would refuse in ISO's: a
+    zero length, more than one year, a fraction of a day (or longer) or on a unit that is
+    not the last."""
+    if sum(parts.values()) == 0:
+        raise InvalidDuration(f"'{waktu}': lamanya 0; tulis Waktu \"Relatif\" bila "
+                              "tanpa batas waktu")
+    if sum(Fraction(amount) / _WAKTU_PER_YEAR[unit] for unit, amount in parts.items()) > 1:
+        raise InvalidDuration(f"'{waktu}' melebihi batas waktu terpanjang, 1 tahun "
+                              "(mis. 12 bulan, 4 triwulan, 52 minggu)")
+    fractional = [unit for unit, amount in parts.items() if amount != int(amount)]
+    if any(not _WAKTU_UNITS[unit][1] for unit in fractional):
+        raise InvalidDuration(f"'{waktu}': bulan, minggu dan hari harus bilangan bulat; "
+                              "pecahan hanya pada jam atau menit (mis. \"1 hari 4 jam\", "
+                              "\"1,5 jam\")")
+    if fractional and fractional != [list(parts)[-1]]:
+        raise InvalidDuration(f"'{waktu}': hanya satuan terakhir yang boleh berpecahan "
+                              "(mis. \"1 jam 30 menit\" atau \"1,5 jam\")")
 
 
 def _waktu_amount(text: str, waktu: str) -> Decimal:

@@ -258,6 +258,11 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
          "atau Selesai.")]),
     "decision without two targets": (
         lambda rows: set_cell(set_cell(rows, 18, "Jika Ya", ""), 18, "Jika Tidak", ""),
+        [("Baris 18, kolom Jika Ya/Jika Tidak: keduanya kosong, jadi keduanya menuju langkah "
+          "3; keputusan (tanda ?) perlu dua tujuan berbeda: tulis nomor langkah atau "
+          "Selesai.")]),
+    "decision with one target the next step": (
+        lambda rows: set_cell(set_cell(rows, 18, "Jika Ya", "3"), 18, "Jika Tidak", ""),
         [("Baris 18, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju langkah 3; keputusan "
          "perlu dua tujuan berbeda.")]),
     "both targets Selesai": (
@@ -280,6 +285,14 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         lambda rows: set_cell(rows, 17, "Waktu", "5 Triwulan"),
         [("Baris 17, kolom Waktu: '5 Triwulan' melebihi batas waktu terpanjang, 1 tahun "
           "(mis. 12 bulan, 4 triwulan, 52 minggu).")]),
+    "Waktu of a day and a half": (
+        lambda rows: set_cell(rows, 18, "Waktu", "1,5 hari"),
+        [("Baris 18, kolom Waktu: '1,5 hari': bulan, minggu dan hari harus bilangan bulat; "
+          'pecahan hanya pada jam atau menit (mis. "1 hari 4 jam", "1,5 jam").')]),
+    "Waktu of nothing": (
+        lambda rows: set_cell(rows, 18, "Waktu", "0 menit"),
+        [("Baris 18, kolom Waktu: '0 menit': lamanya 0; tulis Waktu \"Relatif\" bila tanpa "
+          "batas waktu.")]),
     "a loop with no way out": (
         lambda rows: set_cell(set_cell(rows, 20, "Jika Ya", "1"), 20, "Jika Tidak", "3"),
         [("Baris 18, kolom Jika Ya/Jika Tidak: dari langkah 2 tidak ada jalan ke Selesai; "
@@ -334,7 +347,7 @@ def test_a_bad_table_is_refused_per_row_and_column_and_nothing_deployed(session,
     (b"\xd0\xcf\x11\xe0lama", "sop.xls", ("sop.xls: format .xls lama tidak didukung; simpan "
      "sebagai .xlsx atau CSV UTF-8.")),
     (b"PK\x03\x04rusak", "sop.xlsx", ("sop.xlsx: bukan buku kerja XLSX yang dapat dibaca; buka "
-     "di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx (BadZipFile).")),
+     "di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx.")),
     (b'No,Kegiatan\n1,"' + b"x" * 200_000 + b'"\n', "sop.csv", (
         "sop.csv: CSV tidak dapat dibaca di baris 2: sel lebih dari 131.072 karakter atau "
         "tanda kutip yang tidak ditutup.")),

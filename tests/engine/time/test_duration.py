@@ -44,10 +44,16 @@ def test_durations_longer_than_a_year_are_refused(text):
 
 @pytest.mark.parametrize("text", [
     "", "P", "PT", "P1DT", "1 hari", "P1X", "P-1D", "+P1D", "P1E3D", "P0001-02-03", "PT1H2",
-    "P1D2W", "PT30M1H", " ", "P" + "9" * 5000 + "D", "PT" + "1" * 30 + "S", "P1DT1H1M1S" * 5,
+    "P1D2W", "PT30M1H", " ", "P" + "9" * 5000 + "D", "P1DT1H1M1S" * 5,
 ])
 def test_what_is_not_an_iso_duration_is_refused(text):
     with pytest.raises(InvalidDuration, match="bukan durasi ISO 8601"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["P9999999999D", "PT" + "1" * 30 + "S", "P1DT1234567890M"])
+def test_a_number_of_ten_digits_or_more_is_called_too_long_not_no_duration(text):
+    with pytest.raises(InvalidDuration, match=f"^'{text}': angka paling banyak 9 digit "):
         parse_duration(text)
 
 
@@ -94,8 +100,11 @@ def test_a_waktu_written_as_numbers_with_units_is_read_as_its_duration(waktu, du
     ("1-2 hari", UnknownWaktu, "'1-2 hari' tidak dikenali"),
     ("30 menit 1 jam", UnknownWaktu, "setiap satuan sekali, yang besar dulu"),
     ("1 jam 1 jam", UnknownWaktu, "setiap satuan sekali, yang besar dulu"),
-    ("1,5 hari", InvalidDuration, "hari harus bilangan bulat"),
-    ("0 menit", InvalidDuration, "lamanya 0"),
+    ("1,5 hari", InvalidDuration, "^'1,5 hari': bulan, minggu dan hari harus bilangan bulat; "
+                                  "pecahan hanya pada jam atau menit"),
+    ("0 menit", InvalidDuration, "^'0 menit': lamanya 0"),
+    ("1,5 jam 30 menit", InvalidDuration, "^'1,5 jam 30 menit': hanya satuan terakhir"),
+    ("5 Triwulan", InvalidDuration, "^'5 Triwulan' melebihi batas waktu terpanjang, 1 tahun"),
 ])
 def test_a_waktu_that_is_no_length_of_time_alur_counts_says_why(waktu, error, message):
     with pytest.raises(error, match=message):
