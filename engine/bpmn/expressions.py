@@ -145,7 +145,10 @@ def _parse(expression: str) -> ast.Expression:
     try:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
-        raise UnsafeExpression(f"ekspresi tidak dapat dibaca: {error.msg}") from None
+        at = f" di karakter {error.offset}" if error.offset else ""
+        raise UnsafeExpression(f"ekspresi tidak dapat dibaca{at}; periksa tanda kutip, kurung "
+                               'dan pembandingnya (sama dengan ditulis ==, mis. '
+                               'keputusan == "ya")') from None
     except (ValueError, RecursionError, MemoryError):
         raise UnsafeExpression("ekspresi tidak dapat dibaca") from None
 

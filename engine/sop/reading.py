@@ -96,10 +96,10 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             workbook.close()
     except InvalidProcess:
         raise
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         raise InvalidProcess([(f"{filename}: bukan buku kerja XLSX yang dapat dibaca; buka "
-                               "di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx "
-                               f"({type(error).__name__}).")]) from None
+                               "di Excel atau LibreOffice lalu simpan ulang sebagai "
+                               ".xlsx.")]) from None
     return rows
 
 

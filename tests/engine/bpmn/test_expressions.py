@@ -46,6 +46,8 @@ def test_safe_expressions_evaluate(expression, data, result):
     ("x == b'a'", "bytes"),
     ("x == 1j", "complex"),
     ("x == ...", "ellipsis"),
+    ('keputusan = "ya"', 'tidak dapat dibaca di karakter 11; periksa tanda kutip, kurung dan '
+                         'pembandingnya (sama dengan ditulis ==, mis. keputusan == "ya")'),
     ("x == 1; import os", "tidak dapat dibaca"),
     ("x\x00 == 1", "tidak dapat dibaca"),
     ("x == 1 or " * 100 + "x == 2", "terlalu panjang (1.006 karakter; batasnya 1.000)"),
