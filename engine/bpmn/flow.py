@@ -141,10 +141,17 @@ def _check_paths(nodes: dict[str, etree._Element],
     finishing = _closure(ends, predecessors)
     yield from _check_parallel_loops(nodes, escapes)
     yield from _check_unjoined_splits(nodes, flows_from, escapes)
+    stuck = {node_id for node_id in nodes if ends and node_id not in finishing}
+    # A step with no way on strands every element before it: name that step, not them all.
+    dead_ends = {node_id for node_id in stuck if not escapes[node_id]
+                 and _kind(nodes[node_id]) not in ("endEvent", "boundaryEvent")}
     for node_id, node in nodes.items():
         if starts and node_id not in reached:
             yield f"{where(node)}: tidak dapat dicapai dari start event."
-        if ends and node_id not in finishing:
+        if node_id in dead_ends:
+            yield (f"{where(node)}: jalan buntu, tidak punya alur keluar; sambungkan ke "
+                   "langkah berikutnya atau ke end event (proses selesai).")
+        elif node_id in stuck and not dead_ends:
             yield (f"{where(node)}: tidak ada jalur dari elemen ini ke end event (jalan buntu, "
                    "atau pengulangan yang tidak punya jalan keluar).")
 

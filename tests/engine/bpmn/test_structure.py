@@ -152,6 +152,20 @@ def test_a_loop_without_way_out_names_every_element_caught_in_it(session, clock)
         'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
 
 
+def test_a_step_with_no_way_on_is_named_alone_not_every_element_before_it(session, clock):
+    """The elements before a dead end cannot reach an end event either; naming them all
+    (eleven lines for an SOP of nine steps) hid the one step to mend."""
+    data = mini_bpmn({
+        '<bpmn:sequenceFlow id="Flow_3" sourceRef="Kegiatan_2" targetRef="Gateway_2" />': ""})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert refused.value.problems == [
+        'userTask "Kegiatan_2" (baris 44): jalan buntu, tidak punya alur keluar; sambungkan '
+        "ke langkah berikutnya atau ke end event (proses selesai).",
+        'exclusiveGateway "Gateway_2" (baris 55): tidak dapat dicapai dari start event.',
+        'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
+
+
 def test_a_long_list_of_problems_is_cut_short(session, clock):
     data = in_process("".join(f'<bpmn:userTask id="Yatim_{i}" />' for i in range(60)))
     with pytest.raises(InvalidProcess) as refused:
