@@ -12,6 +12,7 @@ safe subset of ``engine.bpmn.expressions``, and every element on a path from the
 event to an end event (``engine.bpmn.flow``). Every problem names the element id and line.
 """
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -192,11 +193,11 @@ def _document_problems(root: etree._Element) -> Iterator[str]:
             # Here, on the element itself: the schema would name the last element that
             # refers to it (a sequenceFlow's sourceRef), as libxml's last error.
             yield f'{where(element)}: id "{element_id[:100]}" tidak sah: {ID_RULE}.'
-        if namespace == BPMN_NS and _reserved(element_id):
+        elif namespace == BPMN_NS and _reserved(element_id):
             yield (f'{where(element)}: id "{element_id[:100]}" dipakai mesin proses sendiri '
                    f"(SpiffWorkflow: {', '.join(RESERVED_IDS)} dan id bertitik seperti "
                    "*.EndJoin, *.BoundaryEventSplit); beri id lain, "
-                   'mis. "StartEvent_1".')
+                   f'mis. "{_unreserved(element_id)}".')
         if element_id in seen:
             yield (f'{where(element)}: id "{element_id[:100]}" sudah dipakai di baris '
                    f"{seen[element_id].sourceline}; setiap id harus unik.")
@@ -208,6 +209,12 @@ def _reserved(element_id: str | None) -> bool:
     # SpiffWorkflow names the tasks it adds "<id>.EndJoin", "<id>.BoundaryEventSplit",
     # "<id>.BoundaryEventJoin"; an element with such an id replaces one of them.
     return element_id is not None and (element_id in RESERVED_IDS or "." in element_id)
+
+
+def _unreserved(element_id: str) -> str:
+    """A free id like a reserved one: ``"Start"`` -> ``"Start_1"``, ``"a.EndJoin"`` ->
+    ``"a_EndJoin"``."""
+    return element_id.replace(".", "_")[:100] if "." in element_id else f"{element_id}_1"
 
 
 def _schema_locations(element: etree._Element) -> Iterator[str]:
@@ -318,7 +325,19 @@ def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]
         if task.get("id") not in lane_of:
             yield f"{where(task)}: user task harus berada di dalam lane (lane = peran Pelaksana)."
         if not (task.get("name") or "").strip():  # the step's name everywhere is its Kegiatan
-            yield f"{where(task)}: user task harus punya name, yaitu teks Kegiatan-nya."
+            yield (f"{where(task)}: user task harus punya name, yaitu teks Kegiatan-nya"
+                   f"{_misspelt_name(task)}.")
+
+
+def _misspelt_name(task: etree._Element) -> str:
+    """The hint for a user task whose ``name`` was misspelt (``nama="..."``, ``Name``):
+    the schema would name that attribute too, but it is read only after this check."""
+    written = [name for name in task.attrib if "}" not in name and name != "name"]
+    close = difflib.get_close_matches("name", [name.lower() for name in written], n=1)
+    if not close:
+        return ""
+    misspelt = next(name for name in written if name.lower() == close[0])
+    return f" (atribut '{misspelt[:40]}' salah ketik? tulis name=\"...\")"
 
 
 def _check_scripts(root: etree._Element) -> Iterable[str]:

@@ -16,7 +16,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 # An id of BPMN and its diagram is an xs:ID, an XML name without a colon (NCName): a letter
 # or _ first. The rule in words, for every message about an id.
 ID = re.compile(r"[^\W\d][\w.-]*")
-ID_RULE = "id diawali huruf atau _ lalu huruf, angka, _, - atau ., tanpa spasi"
+ID_RULE = "id diawali huruf atau _ lalu huruf, angka, _ atau -, tanpa spasi dan tanpa titik"
 
 
 def where(element: etree._Element) -> str:

@@ -106,15 +106,23 @@ CASES = {
         'userTask "Kegiatan_1" (baris 25): atribut name terlalu panjang'),
     "nested 250 levels": (lambda: nested(250), "XML bersarang lebih dari 200 tingkat"),
     "nested 5000 levels": (lambda: nested(5000), "XML bersarang terlalu dalam"),
+    "a user task's name misspelt": (
+        mini_bpmn({'name="Menyusun konsep"': 'nama="Menyusun konsep"'}),
+        'userTask "Kegiatan_1" (baris 25): user task harus punya name, yaitu teks Kegiatan-nya '
+        '(atribut \'nama\' salah ketik? tulis name="...").'),
     "duplicate ids": (
         mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="Kegiatan_2"'}),
         '(baris 55): id "Kegiatan_2" sudah dipakai di baris 44'),
     "an id SpiffWorkflow gives its own start step": (
         mini_bpmn({"StartEvent_1": "Start"}),
-        'startEvent "Start" (baris 24): id "Start" dipakai mesin proses sendiri'),
+        'startEvent "Start" (baris 24): id "Start" dipakai mesin proses sendiri (SpiffWorkflow: '
+        'Start, End, Root dan id bertitik seperti *.EndJoin, *.BoundaryEventSplit); beri id '
+        'lain, mis. "Start_1".'),
     "an id of SpiffWorkflow's own end join": (
         mini_bpmn({'exclusiveGateway id="Gateway_2"': 'exclusiveGateway id="sop_uji.EndJoin"'}),
-        'id "sop_uji.EndJoin" dipakai mesin proses sendiri'),
+        'id "sop_uji.EndJoin" dipakai mesin proses sendiri (SpiffWorkflow: Start, End, Root dan '
+        'id bertitik seperti *.EndJoin, *.BoundaryEventSplit); beri id lain, mis. '
+        '"sop_uji_EndJoin".'),
     "an id of the step SpiffWorkflow adds after a step with a timer": (
         mini_bpmn({'exclusiveGateway id="Gateway_2"':
                    'exclusiveGateway id="Kegiatan_1.BoundaryEventSplit"'}),
@@ -385,3 +393,14 @@ def test_a_less_than_sign_inside_an_attribute_is_named_not_called_cut_short():
     assert refused.value.problems == [
         "Berkas bukan XML yang sah (baris 55, kolom 55): tanda < tidak boleh berada di dalam "
         'nilai atribut; tulis &lt; (mis. "Nilai &lt; 5").']
+
+
+def test_an_id_that_is_not_valid_gets_one_rule_not_a_second_that_contradicts_it(session, clock):
+    """The rule said "." was allowed, and the same id was then called SpiffWorkflow's own
+    (dotted) with an example of a start event's id."""
+    message = refused(session, clock, mini_bpmn({
+        'id="sop_uji"': 'id="../../etc/x"', 'processRef="sop_uji"': 'processRef="../../etc/x"'
+    })).message
+    assert ('process "../../etc/x" (baris 10): id "../../etc/x" tidak sah: id diawali huruf '
+            'atau _ lalu huruf, angka, _ atau -, tanpa spasi dan tanpa titik.') in message
+    assert "dipakai mesin proses sendiri" not in message, message
