@@ -68,6 +68,14 @@ def test_version_pages_are_for_administrators_only(client):
                        data={"csrf_token": token}).status_code == 403
 
 
+def test_the_versions_of_an_sop_that_does_not_exist_are_not_found(client):
+    """Before, the page led back to the SOP list without a word, as if the SOP were there."""
+    login(client, "admin")
+    answer = client.get("/admin/sop/tidak_ada")
+    assert answer.status_code == 404
+    assert "tidak ditemukan" in answer.get_data(True).lower()
+
+
 def test_admin_uploads_an_sop_table_and_bad_rows_are_named(app, client):
     login(client, "admin")
     token = csrf_token(client.get("/admin/sop").get_data(True))

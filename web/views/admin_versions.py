@@ -27,7 +27,7 @@ def sop_versions(key: str) -> Any:
     page, per_page = page_request(default=10)
     newest = versions.newest(db.session, key)
     if newest is None:
-        return redirect(url_for("admin.processes"))
+        abort(404)  # as the version and Pindahkan pages of an SOP that does not exist
     history = versions.history(db.session, key, page, per_page)
     active = db.session.scalar(select(ProcessDefinition).options(
         defer(ProcessDefinition.spec_json)).where(ProcessDefinition.key == key,
