@@ -138,10 +138,10 @@ def test_fifty_instances_move_to_version_2_with_deadlines_unchanged(session, clo
     assert _open(session, stuck[0]).bpmn_id == "Kegiatan_7"
 
 
-def _mini_without_kegiatan_1() -> bytes:
-    """The mini SOP with its first step (and timer) cut out: the start and the revision
-    flow lead to Kegiatan_2."""
-    root = etree.fromstring(mini_bpmn())
+def _mini_without_kegiatan_1(replace: dict[str, str] | None = None) -> bytes:
+    """The mini SOP (with ``replace`` applied) with its first step (and timer) cut out:
+    the start and the revision flow lead to Kegiatan_2."""
+    root = etree.fromstring(mini_bpmn(replace))
     gone = {"Kegiatan_1", "Waktu_Kegiatan_1", "Eskalasi_Kegiatan_1", "Flow_2", "Flow_W1"}
     for element in list(root.iter()):
         if element.get("id") in gone or (element.tag.endswith("flowNodeRef")
@@ -178,6 +178,23 @@ def test_an_instance_past_a_removed_step_stays_on_its_version_and_can_still_fini
         'langkah yang sudah dilalui proses ini tidak ada di versi baru: "Menyusun konsep"; '
         "proses tetap di versinya")}
     assert session.get(ProcessInstance, instance.id).definition.version == 1
+    _finish(session, clock, users, instance.id)
+
+
+def test_a_removed_step_before_an_open_step_with_a_timer_does_not_keep_it_on_its_version(
+        session, clock, users):
+    """README "Mendeploy SOP": the engine holds only the open step's timer split, not the
+    step before it, so SpiffWorkflow moves the process and it runs on the new version."""
+    deploy(session, clock, mini_bpmn(TIMED))
+    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                              user=users["Prakom"])
+    complete_task(session, clock, _open(session, instance.id).id, users["Prakom"], {})
+    session.commit()
+    v2, _ = deploy(session, clock, _mini_without_kegiatan_1(TIMED))
+    result = migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    assert (result.migrated, result.unmovable) == ([instance.id], {})
+    assert session.get(ProcessInstance, instance.id).definition.version == 2
     _finish(session, clock, users, instance.id)
 
 
