@@ -1,15 +1,19 @@
 """The files under deploy/ are valid for the tools that read them: ``systemd-analyze
 verify`` on the units, ``nginx -t`` on the site (with a self-signed certificate made
-here), and the site's upload limit equals the app's (Debian packages systemd, nginx)."""
+here), the site run by nginx answers static files as ``alur serve`` does, and the site's
+upload limit equals the app's (Debian packages systemd, nginx)."""
 
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
+from tests.helpers.servers import free_port
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,29 +43,72 @@ def test_systemd_units_verify(tmp_path):
             assert hardening in text, (name, hardening)
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None,
-                    reason="Debian package nginx not installed (.ci/run installs it)")
-def test_nginx_accepts_the_site(tmp_path):
+NGINX_MISSING = "Debian package nginx not installed (.ci/run installs it)"
+
+
+def _nginx_config(folder: Path, http_port: int = 80, https_port: int = 443) -> list[str]:
+    """deploy/nginx/alur.conf in ``folder`` with a self-signed certificate made here, this
+    checkout's static files and, when given, other ports; returns nginx's arguments."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                    "-subj", "/CN=alur.example.go.id", "-keyout", str(tmp_path / "key.pem"),
-                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+                    "-subj", "/CN=alur.example.go.id", "-keyout", str(folder / "key.pem"),
+                    "-out", str(folder / "cert.pem")], check=True, capture_output=True)
     site = (DEPLOY / "nginx" / "alur.conf").read_text()
-    for old, new in (("/etc/ssl/alur/fullchain.pem", str(tmp_path / "cert.pem")),
-                     ("/etc/ssl/alur/privkey.pem", str(tmp_path / "key.pem")),
-                     ("/var/log/nginx/", f"{tmp_path}/"),
-                     ("/opt/alur/app/web/static/", f"{ROOT / 'web' / 'static'}/")):
-        assert old in site, old
+    for old, new in (("/etc/ssl/alur/fullchain.pem", str(folder / "cert.pem")),
+                     ("/etc/ssl/alur/privkey.pem", str(folder / "key.pem")),
+                     ("/var/log/nginx/", f"{folder}/"),
+                     ("/opt/alur/app/web/static/", f"{ROOT / 'web' / 'static'}/"),
+                     ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+                     ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
+                     ("listen [::]:80;\n", ""), ("listen [::]:443 ssl http2;\n", "")):
+        assert old.rstrip("\n") in site, old
         site = site.replace(old, new)
-    (tmp_path / "alur.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n include /etc/nginx/mime.types;\n include {tmp_path}/alur.conf;\n}}\n")
-    tested = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf"),
-                             "-p", str(tmp_path), "-e", str(tmp_path / "error.log")],
-                            capture_output=True, text=True, timeout=60, check=False)
+    (folder / "alur.conf").write_text(site)
+    (folder / "nginx.conf").write_text(
+        f"user root;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n include {folder}/alur.conf;\n}}\n")
+    return ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder),
+            "-e", str(folder / "error.log")]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason=NGINX_MISSING)
+def test_nginx_accepts_the_site(tmp_path):
+    tested = subprocess.run([*_nginx_config(tmp_path), "-t"], capture_output=True, text=True,
+                            timeout=60, check=False)
     assert tested.returncode == 0, tested.stderr
     assert "test is successful" in tested.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason=NGINX_MISSING)
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # self-signed
+def test_nginx_keeps_a_versioned_static_file_a_year_as_alur_serve_does(tmp_path):
+    """README "Menjalankan sebagai layanan": a static file named with its version is kept
+    a year. nginx serves /static/ itself and said "expires 7d" (no public, no immutable)."""
+    port = free_port()
+    arguments = _nginx_config(tmp_path, http_port=free_port(), https_port=port)
+    nginx = subprocess.Popen([*arguments, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    try:
+        answers = {}
+        for query in ("?v=0123456789ab", ""):
+            for _ in range(100):
+                try:
+                    answers[query] = requests.get(
+                        f"https://127.0.0.1:{port}/static/alur.css{query}", verify=False,
+                        headers={"Host": "alur.example.go.id"}, timeout=10)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=30)
+    versioned, unversioned = answers["?v=0123456789ab"], answers[""]
+    assert versioned.status_code == unversioned.status_code == 200
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert unversioned.headers["Cache-Control"] == "no-cache"
+    assert "Expires" not in versioned.headers
+    for answer in (versioned, unversioned):  # the server's headers, repeated there
+        assert answer.headers["Strict-Transport-Security"] == "max-age=63072000"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_nginx_upload_limit_is_the_apps():
