@@ -240,6 +240,18 @@ def test_who_may_see_a_persons_figures(client, history, viewer, person, status):
     assert client.get(f"/laporan/orang/{person}?{Q4}&format=csv").status_code == status
 
 
+@pytest.mark.parametrize("path", [
+    "/laporan/orang/prakom?username=x", "/laporan/orang/prakom/proses?angka=tugas&username=x",
+    "/laporan/sop/sop_uji?key=x", "/laporan/sop/sop_uji/peta?key=x"])
+def test_a_query_parameter_named_as_part_of_the_address_is_ignored_not_a_500(
+        client, history, path):
+    """The export links put the address's own value and the query's under one name."""
+    login(client, "admin")
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(True)[:500]
+    assert "=x" not in page.get_data(True).split("format=xlsx")[0].rsplit('href="', 1)[-1]
+
+
 def test_a_persons_name_in_the_address_is_read_in_any_case(client, history):
     """/laporan/orang/PRAKOM is Prakom's page, as "PRAKOM" logs in as prakom; its links
     and exports carry the stored name."""

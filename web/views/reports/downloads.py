@@ -74,12 +74,15 @@ def download(tables: list[Table], filename: str) -> Any:
 
 def export_links(tables: list[Table]) -> dict[str, Any]:
     """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
-    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
+    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs). A query
+    parameter named as a part of the path (``?username=`` on a person's page) is left out:
+    the path's own value is the page's."""
+    path = request.view_args or {}
     arguments = {key: value for key, value in request.args.items()
-                 if key not in ("format", "tabel")}
+                 if key not in ("format", "tabel") and key not in path}
 
     def link(**more: Any) -> str:
-        return url_for(request.endpoint, **(request.view_args or {}), **arguments, **more)
+        return url_for(request.endpoint, **path, **arguments, **more)
 
     return {"xlsx": link(format="xlsx"),
             "csv": [(table.caption, link(format="csv", tabel=number))
