@@ -166,6 +166,19 @@ def test_a_step_with_no_way_on_is_named_alone_not_every_element_before_it(sessio
         'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
 
 
+def test_an_id_that_is_not_valid_gets_one_rule_not_a_second_that_contradicts_it(session, clock):
+    """The rule said "." was allowed, and the same id was then called SpiffWorkflow's own
+    (dotted) with an example of a start event's id."""
+    data = mini_bpmn({'id="sop_uji"': 'id="../../etc/x"',
+                      'processRef="sop_uji"': 'processRef="../../etc/x"'})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert ('process "../../etc/x" (baris 10): id "../../etc/x" tidak sah: id diawali huruf '
+            'atau _ lalu huruf, angka, _ atau -, tanpa spasi dan tanpa titik.'
+            ) in refused.value.problems
+    assert "dipakai mesin proses sendiri" not in refused.value.message
+
+
 def test_a_long_list_of_problems_is_cut_short(session, clock):
     data = in_process("".join(f'<bpmn:userTask id="Yatim_{i}" />' for i in range(60)))
     with pytest.raises(InvalidProcess) as refused:
