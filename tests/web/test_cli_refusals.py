@@ -100,6 +100,19 @@ def _tables(tmp_path) -> int:
     ("ALUR_WEB_THREADS", "0", "GAGAL: ALUR_WEB_THREADS paling kecil 1, bukan '0'"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
+    """Every setting is read by one function before any command runs (``web.cli.startup``),
+    so one command shows each; the next test shows that every command stops."""
+    result = run_alur(tmp_path, "db", "current", **{name: value})
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "instans").exists(), "nothing made before the refusal"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("ALUR_TIMER_INTERVAL", "abc", "GAGAL: ALUR_TIMER_INTERVAL harus angka, bukan 'abc'"),
+    ("ALUR_WEB_THREADS", "0", "GAGAL: ALUR_WEB_THREADS paling kecil 1, bukan '0'"),
+])
+def test_an_unreadable_setting_stops_every_command_even_help(tmp_path, name, value, message):
     for args in (("db", "current"), ("--help",), ()):
         result = run_alur(tmp_path, *args, **{name: value})
         assert result.returncode == 2, (args, result.stderr)
