@@ -29,6 +29,36 @@ def test_add_user_then_log_in_and_change_roles(app, client):
         assert "user.created" in actions and "user.roles_changed" in actions
 
 
+def test_roles_typed_without_any_are_shown_and_kept_and_taken_away_only_when_asked(app):
+    """Typed to see them, ``alur user roles gita`` took every role away."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["user", "add", "gita", "--name", "Gita", "--role", "Prakom",
+                               "--role", "Kasubbag", "--password", "rahasia-gita-1"]
+                         ).exit_code == 0
+    shown = runner.invoke(args=["user", "roles", "gita"])
+    assert (shown.exit_code, shown.output) == (0, (
+        "peran gita: Kasubbag, Prakom (tidak diubah; ganti dengan: alur user roles gita "
+        "PERAN...)\n"))
+    both = runner.invoke(args=["user", "roles", "gita", "Prakom", "--tanpa-peran"])
+    assert both.exit_code == 2 and "sebutkan PERAN atau --tanpa-peran" in both.output
+    with app.app_context():
+        gita = db.session.scalar(select(User).where(User.username == "gita"))
+        assert gita.role_names == {"Prakom", "Kasubbag"}
+        assert db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action == "user.roles_changed")).all() == []
+    taken = runner.invoke(args=["user", "roles", "gita", "--tanpa-peran"])
+    assert (taken.exit_code, taken.output) == (0, "peran gita: tanpa peran\n")
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "gita")).role_names == set()
+
+
+def test_an_administrator_made_on_the_command_line_is_told_so(app):
+    made = app.test_cli_runner().invoke(args=["user", "add", "adminx", "--name", "Admin X",
+                                              "--admin", "--password", "rahasia-adminx"])
+    assert (made.exit_code, made.output) == (0, "pengguna adminx dibuat (administrator, "
+                                                "tanpa peran)\n")
+
+
 def test_a_name_in_capitals_is_stored_in_lower_case_as_on_the_account_page(app, client):
     """``alur user add GITA`` makes the account gita (names are lower case, and found in
     any case: at login, and by ``alur user roles GITA``)."""

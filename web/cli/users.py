@@ -67,20 +67,30 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
-    click.echo(f"pengguna {user.username} dibuat ({_listed(roles)})")
+    administrator = "administrator, " if user.is_admin else ""
+    click.echo(f"pengguna {user.username} dibuat ({administrator}{_listed(roles)})")
 
 
 @user_group.command("roles", help=(
-    "Ganti peran NAMA dengan peran yang disebut sesudahnya. Tanpa peran: semua perannya "
-    "dicabut; sesinya diakhiri."))
+    "Ganti peran NAMA dengan PERAN yang disebut sesudahnya (sesinya diakhiri); "
+    "--tanpa-peran mencabut semuanya. Tanpa keduanya: perannya ditampilkan, tidak ada yang "
+    "berubah."))
 @click.argument("username", metavar="NAMA")
-@click.argument("roles", nargs=-1, type=ROLE)
+@click.argument("roles", nargs=-1, type=ROLE, metavar="[PERAN]...")
+@click.option("--tanpa-peran", "no_role", is_flag=True, help="Cabut semua peran NAMA.")
 @with_appcontext
-def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
-    """Replace the roles of ``username`` with ``roles`` (none: no role); ends its
-    sessions."""
+def set_roles_command(username: str, roles: tuple[str, ...], no_role: bool) -> None:
+    """Replace the roles of ``username`` with ``roles`` and end its sessions; with
+    ``no_role``, take every role away; with neither, show its roles and change nothing
+    (typed to see them, the command used to take them all away)."""
+    if roles and no_role:
+        raise click.UsageError("sebutkan PERAN atau --tanpa-peran, bukan keduanya")
     try:
         user = _named_user(username)
+        if not roles and not no_role:
+            click.echo(f"peran {user.username}: {_listed(tuple(sorted(user.role_names)))} (tidak "
+                       f"diubah; ganti dengan: alur user roles {user.username} PERAN...)")
+            return
         accounts.update_details(db.session, clock(), actor=None, user=user,
                                 full_name=user.full_name, email=user.email, roles=roles,
                                 is_admin=user.is_admin)
