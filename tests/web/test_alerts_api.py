@@ -39,7 +39,9 @@ def kuma(status: int, time: str) -> dict:
 def add_source(app, name: str, kind: str) -> dict[str, str]:
     result = app.test_cli_runner().invoke(args=["alerts", "add-source", name, "--kind", kind])
     assert result.exit_code == 0, result.output
-    return {"Authorization": f"Bearer {result.output.strip()}"}
+    assert result.stderr == (f"token bearer sumber {name} (dicetak sekali ini saja; simpan di "
+                             "konfigurasi sumbernya):\n"), "what the token is, for people"
+    return {"Authorization": f"Bearer {result.stdout.strip()}"}
 
 
 def incidents(app) -> list[ProcessInstance]:

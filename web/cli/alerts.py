@@ -30,4 +30,7 @@ def add_source_command(name: str, kind: str) -> None:
     except InvalidTaskData as error:
         raise refused(error) from None
     db.session.commit()
+    # The token alone on standard output, for scripts; what it is, beside it, for people.
+    click.echo(f"token bearer sumber {name} (dicetak sekali ini saja; simpan di konfigurasi "
+               "sumbernya):", err=True)
     click.echo(token)
