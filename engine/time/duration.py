@@ -88,8 +88,8 @@ class UnknownWaktu(InvalidDuration):
 _WAKTU_UNITS = {"bulan": ("M", False), "minggu": ("W", False), "hari": ("D", False),
                 "jam": ("H", True), "menit": ("M", True)}
 _ISO_ORDER = tuple(_WAKTU_UNITS)
-_WAKTU_PER_YEAR = {"bulan": 12, "minggu": 52, "hari": 365, "jam": 365 * 24,
-                   "menit": 365 * 24 * 60}  # as _PER_YEAR: the ceiling holds in office time
+_WAKTU_PER_YEAR = {unit: _PER_YEAR[iso] for unit, iso in zip(
+    _WAKTU_UNITS, ("months", "weeks", "days", "hours", "minutes"), strict=True)}
 _WAKTU_PART = r"(\d[\d.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
 _WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
 # An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
