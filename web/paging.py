@@ -4,6 +4,8 @@ of range is refused with a 400 page naming the parameter; nothing else changes. 
 (``templates/_pager.html``) links the neighbouring pages, keeping every other query
 parameter."""
 
+from typing import Any
+
 from flask import Flask, request, url_for
 from flask_babel import gettext
 
@@ -41,9 +43,18 @@ def _number(name: str, text: str, maximum: int, message: str) -> int:
 
 def page_url(number: int) -> str:
     """This page's URL with ``halaman=number`` and every other query parameter kept."""
-    args = {key: values for key, values in request.args.lists() if key not in PAGE_NAMES}
-    return url_for(request.endpoint or "", **(request.view_args or {}), **args,
-                   halaman=number)
+    return this_page_url(PAGE_NAMES, halaman=number)
+
+
+def this_page_url(dropped: tuple[str, ...] = (), **more: Any) -> str:
+    """This page's URL with its query parameters (each with all its values) but those
+    named in ``dropped``, and ``more`` set. A query parameter named as a part of the path
+    (``?username=`` on a person's report) is left out: the path's own value is the page's,
+    and url_for would be given the name twice (a 500)."""
+    path = request.view_args or {}
+    args = {key: values for key, values in request.args.lists()
+            if key not in dropped and key not in path and key not in more}
+    return url_for(request.endpoint or "", **path, **args, **more)
 
 
 def register(app: Flask) -> None:

@@ -11,12 +11,13 @@ refuse all three.
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 
 from engine.text import is_digits
 from web.errors import refuse_parameter
+from web.paging import this_page_url
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
 
 PARAMETERS = ("format", "sep", "tabel")
@@ -74,15 +75,10 @@ def download(tables: list[Table], filename: str) -> Any:
 
 def export_links(tables: list[Table]) -> dict[str, Any]:
     """This page's URL with ``format=xlsx`` (``"xlsx"``), and per table its caption and
-    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs). A query
-    parameter named as a part of the path (``?username=`` on a person's page) is left out:
-    the path's own value is the page's."""
-    path = request.view_args or {}
-    arguments = {key: value for key, value in request.args.items()
-                 if key not in ("format", "tabel") and key not in path}
+    the URL with ``format=csv&tabel=<number>`` (``"csv"``: a list of pairs)."""
 
     def link(**more: Any) -> str:
-        return url_for(request.endpoint, **path, **arguments, **more)
+        return this_page_url(("format", "tabel"), **more)
 
     return {"xlsx": link(format="xlsx"),
             "csv": [(table.caption, link(format="csv", tabel=number))
