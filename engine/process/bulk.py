@@ -39,10 +39,13 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         task = None
         try:
             task = tasks.get_task(session, task_id)
-            if task.state != "open" and policy.may_view_task(task):  # nobody else learns it
+            if not policy.may_view_task(task):  # nobody else learns its step or state
+                outcomes.append(Outcome(task_id, False, _hidden(task_id, "ambil")))
+                continue
+            if task.state != "open":
                 outcomes.append(Outcome(task_id, False, _closed(task, "diambil")))
                 continue
-            if task.state != "open" or policy.capacity_for(task) is None:
+            if policy.capacity_for(task) is None:
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} dikerjakan peran "
                                                         f"{task.role}; tidak dapat Anda ambil."))
                 continue
@@ -65,7 +68,10 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
         task = None
         try:
             task = tasks.get_task(session, task_id)
-            if not policy.may_assign(task):  # first: tells nobody else its state
+            if not policy.may_view_task(task):  # nobody else learns its step or state
+                outcomes.append(Outcome(task_id, False, _hidden(task_id, "alihkan")))
+                continue
+            if not policy.may_assign(task):  # before its state: tells only who may assign
                 outcomes.append(Outcome(task_id, False, f"{_named(task)} (peran {task.role}) "
                                                         "tidak dapat Anda alihkan."))
                 continue
@@ -84,6 +90,12 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
 def _named(task: HumanTask) -> str:
     """``Tugas "Menerima permintaan" (LTI-2026-0001)``: the step and its case."""
     return f'Tugas "{task.name}" ({case.label(task.instance)})'
+
+
+def _hidden(task_id: int, verb: str) -> str:
+    """The refusal of a task the user may not view: its number only, as the task's own
+    page answers him (403 without its step, case or role)."""
+    return f"Tugas #{task_id} tidak dapat Anda {verb}: Anda tidak memegang peran tugas ini."
 
 
 def _closed(task: HumanTask, verb: str) -> str:

@@ -34,6 +34,9 @@ from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 from engine.text import trimmed
 
 
+NOT_IN_LANES = "Anda tidak memegang peran tugas ini."
+
+
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:
     """The task. With ``lock`` it is read fresh with its instance, whose row is locked for
     this transaction as completing a step locks it (``engine.runtime.unit.lock_task``), so
@@ -162,12 +165,15 @@ def check_assigner(session: Session, clock: Clock, task: HumanTask, by: User,
     assign learns nothing of who exists. ``acting``: ``by``'s capacities when known.
 
     Raises:
-        PermissionDenied: ``by`` does not supervise the task's role.
+        PermissionDenied: ``by`` does not supervise the task's role (naming it only to one
+            who may view the step, ``Access.may_view_task``).
     """
     supervisor = supervisor_of(task.role)
     if acting is None:
         acting = capacities(session, by, clock.now())
     if supervisor is None or supervisor not in acting:
+        if not Access.of(session, by, clock.now()).may_view_task(task):
+            raise PermissionDenied(NOT_IN_LANES)  # as the step's page: not even its role
         raise PermissionDenied(f'Hanya {supervisor or "atasan"} yang dapat mengalihkan tugas '
                                f'peran {task.role}.')
 
@@ -274,7 +280,10 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     """The open task, read with its instance locked (``lock_task``), and how the user acts
     on it. Raises NotFound, PermissionDenied, TaskNotOpen."""
     task = get_task(session, task_id, lock=True)
-    capacity = (access or Access.of(session, user, clock.now())).capacity_for(task)
+    access = access or Access.of(session, user, clock.now())
+    capacity = access.capacity_for(task)
+    if capacity is None and not access.may_view_task(task):
+        raise PermissionDenied(NOT_IN_LANES)  # as the step's page: nothing of the step
     if capacity is None:
         raise PermissionDenied(
             f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu.')

@@ -78,7 +78,7 @@ def list_tasks() -> Any:
 def get_task(task_id: int) -> Any:
     task = tasks.get_task(db.session, task_id)
     if not access().may_view_task(task):
-        return error_response(403, "forbidden", "Anda tidak memegang peran tugas ini.")
+        return error_response(403, "forbidden", tasks.NOT_IN_LANES)
     return jsonify(task_json(task, with_case=True))
 
 

@@ -1,0 +1,65 @@
+"""A refusal to act on a step tells one who may not view it (no lane of its SOP, nor
+above one) nothing of it: as the step's own page, no name, case, role or state."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engine.models import AuditRecord, HumanTask, User
+from engine.process.tasks import NOT_IN_LANES
+from tests.conftest import csrf_token
+from tests.helpers.rows import app_count
+from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
+from web.extensions import db
+
+SERVER = "penanganan_gangguan_server"
+
+
+@pytest.fixture
+def step(client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": SERVER, "title": "Server SIPP mati"})
+    assert started.status_code == 201, started.json
+    return started.json["open_tasks"][0]
+
+
+@pytest.mark.parametrize(("action", "body"), [
+    ("claim", None), ("release", None), ("complete", {"data": {}}),
+    ("assign", {"assignee": "prakom"})])
+def test_one_who_may_not_view_the_step_learns_nothing_of_it(app, client, step, action, body):
+    add_employee(app)
+    refused = client.post(f"/api/v1/tasks/{step['id']}/{action}",
+                          headers=api_token(client, "pegawai"), json=body)
+    assert (refused.status_code, refused.json["error"]["code"],
+            refused.json["error"]["message"]) == (403, "forbidden", NOT_IN_LANES)
+    assert step["name"] not in refused.get_data(True) and "Prakom" not in refused.get_data(True)
+    with app.app_context():
+        task = db.session.get(HumanTask, step["id"])
+        assert (task.state, task.claimed_by_id) == ("open", None)
+    assert app_count(app, AuditRecord, AuditRecord.action.like("task.%")) == 0
+
+
+def test_one_who_may_view_the_step_is_told_whose_it_is(client, step):
+    refused = client.post(f"/api/v1/tasks/{step['id']}/claim",
+                          headers=api_token(client, "kasubbag"))
+    assert (refused.status_code, refused.json["error"]["message"]) == (
+        403, f'Tugas "{step["name"]}" dikerjakan oleh peran Prakom; Anda tidak memegang '
+             "peran itu.")
+
+
+@pytest.mark.parametrize("action", ["ambil", "alihkan"])
+def test_the_bulk_form_names_only_the_number_to_one_who_may_not_view_it(app, client, step,
+                                                                       action):
+    add_employee(app)
+    with app.app_context():
+        prakom = db.session.scalar(select(User.id).where(User.username == "prakom"))
+    login(client, "pegawai")
+    answered = client.post("/kotak-masuk/massal", follow_redirects=True, data={
+        "csrf_token": csrf_token(client.get("/tiket/").get_data(True)), "aksi": action,
+        "assignee": prakom, "tugas": [step["id"]]}).get_data(True)
+    assert re.findall(r'<p class="flash flash-(\w+)" role="status">([^<]+)</p>', answered) == [
+        ("error", f"Tugas #{step['id']} tidak dapat Anda {action}: Anda tidak memegang peran "
+                  "tugas ini.")]
+    assert app_count(app, AuditRecord, AuditRecord.action.like("task.%")) == 0
