@@ -33,7 +33,6 @@ from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 from engine.text import trimmed
 
-
 NOT_IN_LANES = "Anda tidak memegang peran tugas ini."
 
 
