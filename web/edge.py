@@ -8,7 +8,6 @@ address, together for both routes; past the limit the answer is 429 with
 """
 
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from web.errors import error_response
+from web.errors import error_response, retry_after_seconds
 
 # Where a password is guessed: the login form, the token endpoint, and the current password
 # asked before changing it (a session left open must not let anyone try every password).
@@ -115,9 +114,9 @@ def install_limiter(app: Flask) -> Limiter:
     def retry_after(response: Response) -> Response:
         # Only a refusal says when to retry (Flask-Limiter's own headers would put
         # Retry-After and the remaining count on every answer of the login form).
-        breached = limiter.current_limit if response.status_code == 429 else None
-        if breached is not None:
-            response.headers["Retry-After"] = str(max(1, int(breached.reset_at - time.time())))
+        seconds = retry_after_seconds() if response.status_code == 429 else None
+        if seconds is not None:
+            response.headers["Retry-After"] = str(seconds)
         return response
 
     return limiter

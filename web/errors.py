@@ -4,13 +4,16 @@ No stack trace reaches a user: unexpected errors are logged and answered with a
 short message in the user's language (Indonesian unless they chose English).
 """
 
+import math
 import sqlite3
+import time
 from typing import Any, NoReturn
 
 from flask import (
     Flask,
     abort,
     current_app,
+    g,
     jsonify,
     make_response,
     render_template,
@@ -53,6 +56,27 @@ HTTP_MESSAGES = {
     429: lazy_gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi beberapa menit lagi."),
     500: lazy_gettext("Terjadi kesalahan pada server. Silakan coba lagi."),
 }
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the login limit this request broke lets one more attempt through
+    (Flask-Limiter's moving window, ``web.edge``), at least 1; None when none was broken.
+    Read once per request."""
+    if "alur_retry_after" not in g:  # once: the page's minutes and the header agree
+        limiter = current_app.extensions.get("alur_limiter")
+        breached = limiter.current_limit if limiter is not None else None
+        g.alur_retry_after = (None if breached is None
+                              else max(1, int(breached.reset_at - time.time())))
+    return g.alur_retry_after
+
+
+def _locked_out() -> str:
+    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up."""
+    seconds = retry_after_seconds()
+    if seconds is None:
+        return str(HTTP_MESSAGES[429])
+    return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
+                   "menit.", minutes=math.ceil(seconds / 60))
 
 
 def wants_json() -> bool:
@@ -126,6 +150,8 @@ def register(app: Flask) -> None:
         if error.code == 400 and "CSRF" in (error.description or ""):
             message = gettext(
                 "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
+        if error.code == 429:
+            message = _locked_out()
         extra = {}
         if error.code == 413:
             message, extra = _too_large_for_api() if wants_json() else _too_large()
