@@ -196,6 +196,9 @@ def person_instances(username: str) -> Any:
     period = _period()
     user = _visible_person(username)
     figure = request.args.get("angka", "")
+    if not figure:
+        refuse_parameter("angka", gettext("Angka belum dipilih; pilih %(figures)s.",
+                                          figures=", ".join(FIGURES)))
     if figure not in FIGURES:
         refuse_parameter("angka", gettext('Angka "%(value)s" tidak dikenal; pilih %(figures)s.',
                                           value=figure[:20], figures=", ".join(FIGURES)))
