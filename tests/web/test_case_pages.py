@@ -285,3 +285,30 @@ def test_a_file_field_links_the_newest_file_of_its_name(app, client):
     step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
                       ).json["open_tasks"][0]["id"]
     assert link in client.get(f"/tugas/{step}").get_data(True)
+
+
+def test_a_file_field_takes_one_file_and_two_store_nothing(app, client):
+    """A file field's value is one file's name: two files under it are refused, on the page
+    and through the API, before either is stored (README, Formulir: one value)."""
+    started, task = _rkt_at_the_draft(client)
+    two = [(io.BytesIO(PDF), "draf1.pdf"), (io.BytesIO(PDF), "draf2.pdf")]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    refused = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "draf_rancangan": two,
+        "lampiran": (io.BytesIO(PDF), "bidang1.pdf")})
+    assert refused.status_code == 422
+    assert ('id="d-draf_rancangan-error">&#34;Draf rancangan RKT&#34; menerima satu berkas; '
+            "2 dikirim, tidak ada yang disimpan") in refused.get_data(True)
+    api = client.post(f"/api/v1/tasks/{task}/complete", headers=api_token(client, "kasubbag"),
+                      content_type="multipart/form-data", data={
+                          "data": "{}", "draf_rancangan": [(io.BytesIO(PDF), "draf1.pdf"),
+                                                           (io.BytesIO(PDF), "draf2.pdf")]})
+    assert (api.status_code, api.json["error"]["fields"]) == (422, {
+        "draf_rancangan": '"Draf rancangan RKT" menerima satu berkas; 2 dikirim, tidak ada '
+                          "yang disimpan"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+        assert db.session.get(ProcessInstance, started["id"]).data == {}
+    assert client.get(f"/api/v1/tasks/{task}", headers=api_token(client, "kasubbag")
+                      ).json["state"] == "open"

@@ -65,13 +65,20 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
 
     Raises:
         InvalidTaskData: under ``lampiran`` or the file field's name, the message naming
-            the field by its label and the refused file.
+            the field by its label and the refused file; or, before anything is stored,
+            under each file field sent more than one file (README, Formulir: one value).
     """
     labels = {"lampiran": "Lampiran", **{f["name"]: f["label"] for f in declared
                                           if f["kind"] == "file"}}
+    posted = {name: posted_files(name) for name in labels}
+    doubled = {name: f'"{labels[name]}" menerima satu berkas; {len(files)} dikirim, tidak ada '
+                     "yang disimpan" for name, files in posted.items()
+               if name != "lampiran" and len(files) > 1}
+    if doubled:  # before any file is stored: a field's value is one file's name
+        raise InvalidTaskData(doubled)
     named = {}
     for name, label in labels.items():
-        files = posted_files(name)
+        files = posted[name]
         if not files:
             continue
         try:
@@ -83,8 +90,6 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
         if name != "lampiran":
             named[name] = stored[-1].filename
     return named
-
-
 
 
 def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]]) -> Table:
