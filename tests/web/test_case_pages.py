@@ -3,6 +3,7 @@ what a returned task says, the case file, comments per instance, lists and cance
 
 import io
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -173,7 +174,9 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
 
 def test_lists_and_cancel_through_the_pages(app, client):
     login(client, "prakom")
+    clock = app.config["ALUR_CLOCK"]
     for title in ("Server A", "Server B"):
+        clock.advance(timedelta(microseconds=250))  # shown to the second
         client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
             "process_key": "penanganan_gangguan_server", "title": title,
             "data": {"sistem": "SIPP"}})
@@ -186,7 +189,8 @@ def test_lists_and_cancel_through_the_pages(app, client):
     assert lines[0] == headings  # one table per CSV file, ; for Excel in Indonesian
     assert lines[1].startswith("GS-2026-0002;Server B;Penanganan Gangguan Server;berjalan;"
                                "2026-11-23T08:00:00+07:00;")
-    assert lines[1].endswith(";prakom;Sistem terdampak: SIPP")  # by label, as on the page
+    # The starter by name and the data by label, as on the page.
+    assert lines[1].endswith(";Demo Prakom;Sistem terdampak: SIPP")
     shown = client.get("/proses/1").get_data(True)
     empty = client.post("/proses/1/batalkan", data={"csrf_token": csrf_token(shown),
                                                    "reason": ""})

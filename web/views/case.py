@@ -1,6 +1,7 @@
 """What the task page and the instance page show of the case: its data with labels, the
 completed steps, and the files uploaded with a completion form."""
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -96,8 +97,9 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
     """The listed instances as an exportable table (``web.views.reports.export``), their
     case data (``data``: ``{instance id: data}``, as ``lists.shown_data`` gives it) as
     ``label: value`` pairs read as the pages read them (``field_value``: a choice by its
-    label, ``Ya``, a date in words); times in ISO 8601 in the office's time zone
-    (``2026-11-23T08:00:00+07:00``), as the pages show them."""
+    label, ``Ya``, a date in words); the starter by his name, as the pages show him; times
+    in ISO 8601 to the second in the office's time zone (``2026-11-23T08:00:00+07:00``),
+    which a spreadsheet sorts and reads as a time."""
     zone = ZoneInfo(office_calendar().timezone)
     catalogs = {item.definition_id: item.definition.catalog for item in items}
     named = {definition_id: _named_fields(catalog) for definition_id, catalog in catalogs.items()}
@@ -113,10 +115,14 @@ def _add_row(table: Table, item: ProcessInstance, data: dict[str, Any],
              named: dict[str, dict[str, Any]], zone: ZoneInfo) -> None:
     table.add([item.number, item.title, item.definition.name,
                instance_status_word(item.status),
-               item.started_at.astimezone(zone).isoformat(),
-               item.completed_at.astimezone(zone).isoformat() if item.completed_at else None,
-               item.started_by.username if item.started_by else None,
+               _moment(item.started_at, zone), _moment(item.completed_at, zone),
+               item.started_by.full_name if item.started_by else None,
                "; ".join(_pair(named.get(key), key, value) for key, value in data.items())])
+
+
+def _moment(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    """``2026-11-23T08:00:00+07:00``: to the second, as a spreadsheet reads it."""
+    return moment.astimezone(zone).replace(microsecond=0).isoformat() if moment else None
 
 
 def _named_fields(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:
