@@ -10,6 +10,7 @@ PostgreSQL re-reads the row after the other's commit), and the loser gets TaskNo
 naming who holds the task. So of concurrent claims exactly one is stored and audited.
 """
 
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -244,7 +245,11 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
             allowed = [choice["value"] for choice in field["choices"]]
             if value in (None, ""):
                 value = []
-            if not isinstance(value, list) or any(item not in allowed for item in value):
+            if not isinstance(value, list):  # one ticked item sent as text, not as a list
+                problems[name] = (f'"{field["label"]}" harus daftar pilihan, mis. '
+                                  f'{json.dumps(allowed[:1], ensure_ascii=False)}, bukan teks')
+                continue
+            if any(item not in allowed for item in value):
                 problems[name] = f'"{field["label"]}" hanya boleh berisi: {"; ".join(allowed)}'
                 continue
             if value:

@@ -90,6 +90,12 @@ def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, re
                       {"keputusan_kasubbag": "setuju", "kelengkapan": ["Uang"]})
     assert list(refused.value.fields) == ["kelengkapan"]
     session.rollback()
+    with pytest.raises(InvalidTaskData) as as_text:  # the item itself, not in a list
+        complete_task(session, clock, review.id, users["Kasubbag"],
+                      {"keputusan_kasubbag": "setuju", "kelengkapan": "Konsep"})
+    assert as_text.value.fields == {
+        "kelengkapan": '"Kelengkapan" harus daftar pilihan, mis. ["Konsep"], bukan teks'}
+    session.rollback()
     complete_task(session, clock, review.id, users["Kasubbag"],
                   {"keputusan_kasubbag": "setuju", "kelengkapan": ["Konsep"]})
     record = session.scalars(select(AuditRecord).where(AuditRecord.action == "task.completed",
