@@ -334,7 +334,16 @@ def test_the_task_page_of_a_tickets_step_leads_to_the_conversation(app, client):
             HumanTask.instance_id == instance_id))
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert f'<a href="/tiket/{instance_id}">Percakapan dengan pemohon</a>' in page
-    assert client.get(f"/tiket/{instance_id}").status_code == 200
+    ticket = client.get(f"/tiket/{instance_id}")
+    assert ticket.status_code == 200
+    # The heading as the link names it, for the official; the running ticket offers no rating.
+    assert "<h2>Percakapan dengan pemohon</h2>" in ticket.get_data(True)
+    assert "Penilaian" not in ticket.get_data(True)
+    login(client, "pegawai")
+    own = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert "<h2>Percakapan dengan petugas</h2>" in own
+    assert "Penilaian" not in own and "Belum dinilai" not in own
+    login(client, "prakom")
     other = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
         "process_key": "penyusunan_rkt", "title": "RKT", "data": {"tahun": 2027}})
     other_task = other.json["open_tasks"][0]["id"]
