@@ -106,15 +106,22 @@ def _ticket(kind: str, params: dict) -> str:
                        title=params["title"])
     if kind == "tiket_pesan":
         return gettext("Tiket %(number)s: pesan baru dari petugas — %(text)s",
-                       number=params["number"], text=params["text"])
+                       number=params["number"], text=_said(params))
     if kind == "tiket_jawaban":
         return gettext("Tiket %(number)s: pemohon menjawab — %(text)s",
-                       number=params["number"], text=params["text"])
+                       number=params["number"], text=_said(params))
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
-                       number=params["number"], text=params["text"])
+                       number=params["number"], text=_said(params))
     return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
                    number=params["number"], title=params["title"])
+
+
+def _said(params: dict) -> str:
+    """A ticket message's text, or the file sent alone ("berkas foto.jpg")."""
+    if params["text"] or not params.get("file"):
+        return params["text"]
+    return gettext("berkas %(name)s", name=params["file"])
 
 
 def _case(params: dict) -> str:

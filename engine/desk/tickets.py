@@ -169,13 +169,15 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
     audit.record(session, clock, "ticket.message", actor=user, instance=instance,
                  from_requester=from_requester, asks=asks)
     label = case.label(instance)
+    file = attachment.filename if attachment else ""
+    said = text[:200] or f"berkas {file}"  # a file alone is named, not an empty dash
     if from_requester:
         sla.resume(session, clock, instance, user)
         desk = _last_desk_author(session, instance)
         if desk is not None:  # who wrote to him last waits for the answer
             notify(session, clock.now(), desk, instance, "tiket_jawaban",
-                   f"Tiket {label}: pemohon menjawab — {text[:200]}", role="Petugas",
-                   text=text[:200])
+                   f"Tiket {label}: pemohon menjawab — {said}", role="Petugas",
+                   text=text[:200], file=file)
     else:
         if asks:
             sla.pause(session, clock, instance, user)
@@ -183,7 +185,7 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
             notify(session, clock.now(), instance.started_by, instance,
                    "tiket_menunggu" if asks else "tiket_pesan",
                    f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
-                   f" — {text[:200]}", text=text[:200])
+                   f" — {said}", text=text[:200], file=file)
     return message
 
 

@@ -2,9 +2,11 @@
 page), the requester's list shows what he submitted, and another SOP's process behind a
 ticket address answers as no process at all."""
 
+import io
+
 from sqlalchemy import select
 
-from engine.models import AuditRecord, ProcessInstance, SlaPause
+from engine.models import AuditRecord, Notification, ProcessInstance, SlaPause
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -152,3 +154,24 @@ def test_a_cancelled_ticket_reads_as_cancelled_and_offers_no_rating(app, client)
     page = client.get(f"/tiket/{ticket}").get_data(True)
     assert "<dt>Dibatalkan</dt>" in page and "<dt>Selesai</dt>" not in page
     assert "Penilaian" not in page and "Belum dinilai." not in page
+
+
+def test_a_file_sent_alone_is_named_in_the_notice(app, client):
+    """An answer of only a file tells the desk which file, not "pemohon menjawab — "."""
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    instance_id = _start(client, me)
+    assert client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                       json={"text": "Fotonya?", "asks": True}).status_code == 201
+    login(client, "pegawai")
+    page = client.get(f"/tiket/{instance_id}").get_data(True)
+    answered = client.post(f"/tiket/{instance_id}/pesan", content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(page), "text": "",
+                                 "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "printer.pdf")})
+    assert answered.status_code == 302
+    [notice] = client.get("/api/v1/notifications?kind=tiket", headers=prakom).json["items"]
+    number = notice["text"].split()[1].rstrip(":")
+    assert notice["text"] == f"Tiket {number}: pemohon menjawab — berkas printer.pdf"
+    with app.app_context():
+        assert db.session.scalar(select(Notification.message).where(
+            Notification.kind == "tiket_jawaban")) == notice["text"], "the e-mail's sentence"
