@@ -175,3 +175,24 @@ def test_a_file_sent_alone_is_named_in_the_notice(app, client):
     with app.app_context():
         assert db.session.scalar(select(Notification.message).where(
             Notification.kind == "tiket_jawaban")) == notice["text"], "the e-mail's sentence"
+
+
+def test_a_rating_comment_with_a_control_character_is_refused_beside_it_text_kept(app, client):
+    """As a message on the same page: 422 beside Komentar, the comment kept without the
+    invisible character, nothing stored (before, the door's bare 400 lost it)."""
+    add_employee(app)
+    instance_id = _start(client, api_token(client, "pegawai"))
+    _finish(client, instance_id)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/{instance_id}").get_data(True)
+    refused = client.post(f"/tiket/{instance_id}/nilai", data={
+        "csrf_token": csrf_token(page), "score": "4", "comment": "Cepat\x07 dan ramah"})
+    assert refused.status_code == 422
+    html = refused.get_data(True)
+    assert 'id="comment-error">Komentar: memuat karakter kendali' in html
+    assert ">Cepat dan ramah</textarea>" in html
+    assert "ticket.rated" not in _actions(app, instance_id)
+    rated = client.post(f"/tiket/{instance_id}/nilai", data={
+        "csrf_token": csrf_token(html), "score": "4", "comment": "Cepat dan ramah"})
+    assert rated.status_code == 302
+    assert _actions(app, instance_id).count("ticket.rated") == 1

@@ -164,6 +164,7 @@ def message(instance_id: int) -> Any:
 
 @bp.post("/<int:instance_id>/nilai")
 @login_required
+@checks_own_text("comment")
 def rate(instance_id: int) -> Any:
     instance, _ = _ticket(instance_id)
     typed = request.form.get("score", "").strip()
@@ -172,6 +173,11 @@ def rate(instance_id: int) -> Any:
     try:
         ratings.rate(db.session, clock(), instance, current_user, score,
                      request.form.get("comment", ""))
+        if unkept_fields():  # after whether it can be rated; rolled back, the text kept
+            raise InvalidTaskData({"comment": gettext(
+                "Komentar: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin "
+                "dari dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa "
+                "lalu kirim lagi.")})
     except InvalidTaskData as invalid:
         db.session.rollback()
         return show(instance_id, invalid.fields)
