@@ -14,6 +14,7 @@ from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish
 from web.extensions import db
+from web.notification_words import FILTER_LABELS
 
 LTI = "penanganan_permintaan_layanan_ti"
 
@@ -224,9 +225,13 @@ def test_an_employee_is_offered_only_the_front_door_sops_as_list_filters(app, cl
     offered = re.findall(r'<option value="([a-z_]+)"', client.get("/notifikasi/").get_data(True))
     assert {LTI, "penanganan_gangguan_server"} <= set(offered)
     assert "penyusunan_rkt" not in offered
+    # Kinds: only his tickets' notices reach him, so "Tiket" is the one offered.
+    assert [kind for kind in offered if kind in FILTER_LABELS] == ["tiket"]
     staff = app.test_client()
     login(staff, "prakom")
     assert 'value="penyusunan_rkt"' in staff.get("/").get_data(True)
+    kinds = re.findall(r'<option value="([a-z_]+)"', staff.get("/notifikasi/").get_data(True))
+    assert [kind for kind in kinds if kind in FILTER_LABELS] == list(FILTER_LABELS)
 
 
 def test_a_message_refused_on_a_finished_ticket_says_so_and_keeps_the_text(app, client):

@@ -24,6 +24,7 @@ from engine.escalation import notifications
 from engine.models import Notification
 from engine.paging import Page
 from engine.people import accounts
+from engine.people.access import requester_only
 from web import addresses
 from web.access import sop_choices
 from web.errors import refuse_parameter
@@ -60,8 +61,17 @@ def index() -> Any:
         total=total, page=page, pages=total_pages, args=args,
         unread=notifications.unread_count(db.session, current_user, kind=filters["kind"],
                                           process_key=filters["process_key"]),
-        listing=Page(items=items, total=total, page=page, per_page=per_page), kinds=FILTER_LABELS,
+        listing=Page(items=items, total=total, page=page, per_page=per_page),
+        kinds=_kinds_offered(),
         sops=sop_choices(), back=_here(args, page))
+
+
+def _kinds_offered() -> dict[str, Any]:
+    """The kinds the filter offers: an account that only files tickets (no role, not an
+    administrator) gets nothing but ticket notices, so it is offered "Tiket" alone."""
+    if requester_only(current_user):
+        return {"tiket": FILTER_LABELS["tiket"]}
+    return FILTER_LABELS
 
 
 def _filters() -> dict[str, Any]:
