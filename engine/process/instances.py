@@ -95,7 +95,11 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         ``reason`` (empty or longer than 2000 characters).
     """
     instance = get_instance(session, instance_id)
-    _check_may_cancel(session, instance, user)
+    policy = Access.of(session, user, clock.now())
+    # The requester's own words: his pages speak of a ticket (README, Layanan TI).
+    noun = ("Tiket" if policy.may_follow_ticket(instance)
+            and not policy.may_view_instance(instance) else "Proses")
+    _check_may_cancel(session, instance, user, noun)
     reason = trimmed(reason)
     if not reason:
         raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})
@@ -108,10 +112,10 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
                               f"(status: {instance_status_word(instance.status)}); tidak "
                               "dibatalkan.")
         if unit is None:
-            raise InstanceEnded(f"Proses {instance.number or instance.id} sudah berakhir "
+            raise InstanceEnded(f"{noun} {instance.number or instance.id} sudah berakhir "
                                 f"(status: {instance_status_word(instance.status)}).")
         # Asked again with the instance locked: another person may have acted meanwhile.
-        _check_may_cancel(session, instance, user)
+        _check_may_cancel(session, instance, user, noun)
         unit.workflow.cancel()
         instance.status = "cancelled"
         instance.completed_at = unit.clock.now()
@@ -139,14 +143,20 @@ def may_cancel(session: Session, instance: ProcessInstance, user: User) -> bool:
     return True
 
 
-def _check_may_cancel(session: Session, instance: ProcessInstance, user: User) -> None:
+def _check_may_cancel(session: Session, instance: ProcessInstance, user: User,
+                      noun: str = "Proses") -> None:
     """Raise PermissionDenied unless ``user`` is an administrator, or the starter while no
-    one else has acted on ``instance`` (no audit record of another person)."""
+    one else has acted on ``instance`` (no audit record of another person); ``noun``
+    ``Tiket`` tells a requester why in his words."""
     if user.is_admin:
         return
     others = session.scalar(select(AuditRecord.id).where(
         AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
         AuditRecord.actor_id != instance.started_by_id).limit(1))
+    if noun == "Tiket" and others is not None:
+        raise PermissionDenied("Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai "
+                               "menanganinya. Tulis pesan kepada petugas bila tidak diperlukan "
+                               "lagi.")
     if user.id != instance.started_by_id or others is not None:
         raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
                                "lain yang bertindak, yang dapat membatalkan proses ini.")

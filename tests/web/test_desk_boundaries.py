@@ -6,7 +6,7 @@ import io
 
 from sqlalchemy import select
 
-from engine.models import AuditRecord, Notification, ProcessInstance, SlaPause
+from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, SlaPause
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -196,3 +196,31 @@ def test_a_rating_comment_with_a_control_character_is_refused_beside_it_text_kep
         "csrf_token": csrf_token(html), "score": "4", "comment": "Cepat dan ramah"})
     assert rated.status_code == 302
     assert _actions(app, instance_id).count("ticket.rated") == 1
+
+
+def test_a_requesters_refused_cancel_speaks_of_his_ticket(app, client):
+    """README "Pemohon": his pages say tiket, also when a cancel is refused."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    handled, ended = _start(client, me), _start(client, me)
+    with app.app_context():
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == handled))
+    assert client.post(f"/api/v1/tasks/{task_id}/claim",
+                       headers=api_token(client, "prakom")).status_code == 200
+    refused = client.post(f"/api/v1/instances/{handled}/cancel", headers=me,
+                          json={"reason": "Tidak jadi"})
+    assert (refused.status_code, refused.json["error"]["message"]) == (
+        403, "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya. "
+             "Tulis pesan kepada petugas bila tidak diperlukan lagi.")
+    assert client.post(f"/api/v1/instances/{ended}/cancel", headers=me,
+                       json={"reason": "Tidak jadi"}).status_code == 200
+    again = client.post(f"/api/v1/instances/{ended}/cancel", headers=me,
+                        json={"reason": "Tidak jadi"})
+    number = again.json["error"]["message"].split()[1]
+    assert (again.status_code, again.json["error"]["message"]) == (
+        409, f"Tiket {number} sudah berakhir (status: dibatalkan).")
+    assert _actions(app, handled)[-1] == "task.claimed", "nothing cancelled"
+    official = client.post(f"/api/v1/instances/{ended}/cancel", headers=api_token(client, "admin"),
+                           json={"reason": "Tidak jadi"})
+    assert official.json["error"]["message"].startswith(f"Proses {number} sudah berakhir")
