@@ -171,8 +171,8 @@ def register(app: Flask) -> None:
 
 def _too_large() -> tuple[str, dict[str, str]]:
     """A page's 413 in words the official can act on: the attachment limit for a form with
-    files, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) for one without (a very
-    long comment: no file was sent), and a link back to the page the form was sent from
+    files too large, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) otherwise (a very
+    long comment, with or without a file), and a link back to the page the form was sent from
     (its path, when it is this site's)."""
     if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
@@ -181,8 +181,9 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           size=f"{limit:g}".replace(".", ","))
     else:
         limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
-        message = gettext("Isian terlalu panjang: sebuah formulir tanpa berkas paling besar "
-                          "%(size)s KB. Kembali, persingkat isiannya, lalu kirim lagi.",
+        message = gettext("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) "
+                          "paling besar %(size)s KB. Kembali, persingkat isiannya, lalu kirim "
+                          "lagi.",
                           size=f"{limit:g}".replace(".", ","))
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host

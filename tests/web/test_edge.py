@@ -234,9 +234,18 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
     assert response.status_code == 413
     page = response.get_data(True)
     # The limit that applied, said to the official: no file was sent, so not the file's.
-    assert ("Isian terlalu panjang: sebuah formulir tanpa berkas paling besar 1024 KB."
-            in page) and "lampiran" not in page
+    assert ("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) paling besar "
+            "1024 KB." in page) and "lampiran" not in page
     assert '<a href="/akun/">Kembali ke halaman sebelumnya</a>' in page
+    body = (f'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            '--b\r\nContent-Disposition: form-data; name="full_name"\r\n\r\n'
+            + "x" * (2 * 1024 * 1024) + '\r\n--b\r\nContent-Disposition: form-data; '
+            'name="lampiran"; filename="kecil.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+            "%PDF-1.4\r\n--b--\r\n").encode()
+    with_file = client.post("/akun/", data=body, content_type="multipart/form-data; boundary=b")
+    assert with_file.status_code == 413, "a small file beside too much text: the text's limit"
+    assert ("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) paling besar "
+            "1024 KB." in with_file.get_data(True))
     unreadable = client.post("/akun/", data={"csrf_token": token,
                                               "full_name": "x" * (2 * 1024 * 1024)},
                              headers={"Referer": "http://[::1/akun/"})
