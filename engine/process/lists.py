@@ -12,6 +12,7 @@ form's fields, ``shown_data``), never what the desk wrote at its internal steps 
 "Layanan TI").
 """
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,9 @@ STATUSES = {"berjalan": "running", "selesai": "completed", "dibatalkan": "cancel
             "completed": "completed", "cancelled": "cancelled", "late": "late",
             "error": "error"}
 MAX_SEARCH = 100
+# A number as the pages write it: thousands grouped by ".", decimals after ",".
+INDONESIAN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
 # Loader options of a row of any list of instances: its number, title, status and times,
 # its SOP's name and who started it; the saved workflow state and the definition's BPMN,
 # spec and catalog stay in the database.
@@ -125,14 +129,33 @@ def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | N
 def _matches(session: Session, access: Access, words: str) -> Any:
     """The condition that ``words`` occur in an instance's number or title, or in its case
     data where ``access`` may open the instance."""
-    # "%" and "_" typed are themselves, not LIKE's wildcards ("100%" finds "100%").
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _like(words)
     in_data = _in_values(session, pattern)
+    stored = stored_number(words)
+    if stored is not None:  # "12.345,5" as the pages show it: the value stored, 12345.5
+        in_data = in_data | _in_values(session, _like(stored))
     if not access.is_admin:
         in_data = in_data & ProcessInstance.definition_id.in_(
             [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
     return or_(ProcessInstance.number.ilike(pattern, escape="\\"),
                ProcessInstance.title.ilike(pattern, escape="\\"), in_data)
+
+
+def _like(words: str) -> str:
+    """A LIKE pattern for ``words`` anywhere; "%" and "_" typed are themselves, not LIKE's
+    wildcards ("100%" finds "100%")."""
+    return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def stored_number(words: str) -> str | None:
+    """A number written as the pages show one (Indonesian: "." groups thousands, "," is the
+    decimal sign: ``12.345,5``, ``12,50``, ``1.250.000``) as JSON stores it (``12345.5``,
+    ``12.5``, ``1250000``); None for anything else (then only the words typed are looked for)."""
+    if not INDONESIAN_NUMBER.fullmatch(words) or ("," not in words and "." not in words):
+        return None
+    whole, _, fraction = words.replace(".", "").partition(",")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance]

@@ -52,3 +52,21 @@ def test_a_prefilled_decimal_sent_back_unchanged_is_the_same_number(app):
         with app.test_request_context():
             assert read_posted(FORM, form_values(declared, {"besar": value})) == {
                 "besar": value}, value
+
+
+def test_a_number_is_found_as_the_pages_write_it(app, client):
+    """Typed "12345,5" and shown "12.345,5": either finds it, as the stored 12345.5 does."""
+    assert _post(client, {**_files(), "mulai-schema.json": json.dumps(START).encode()}
+                 ).status_code == 201
+    login(client, "prakom")
+    assert _start(client, "12345,5").status_code == 302
+    assert _start(client, "7").status_code == 302
+    with app.app_context():
+        first = db.session.scalar(select(ProcessInstance.number).where(
+            ProcessInstance.data["besar"].as_float() == 12345.5))
+    for typed in ("12.345,5", "12345,5", "12345.5", "345,5", "12.345,50"):
+        found = client.get("/proses/", query_string={"cakupan": "saya", "cari": typed}).get_data(True)
+        assert "1 proses" in found and first in found, typed
+    for typed in ("12.345,6", "12,5"):
+        missed = client.get("/proses/", query_string={"cakupan": "saya", "cari": typed}).get_data(True)
+        assert first not in missed, typed
