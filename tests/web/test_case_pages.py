@@ -182,7 +182,7 @@ def test_lists_and_cancel_through_the_pages(app, client):
             "data": {"sistem": "SIPP"}})
     page = client.get("/proses/?cakupan=saya&cari=GS-2026-0002").get_data(True)
     assert "1 proses" in page and "Server B" in page and "Server A" not in page
-    assert client.get("/proses/?cakupan=semua").get_data(True).count("GS-2026-") == 2
+    assert client.get("/proses/?cakupan=unit").get_data(True).count("GS-2026-") == 2
     exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
     lines = exported.split("\r\n")
     headings = "Nomor;Judul;SOP;Status;Dimulai;Berakhir;Dimulai oleh;Data proses"

@@ -167,6 +167,20 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
     assert '<option value="galat" selected>Galat</option>' in galat
 
 
+@pytest.mark.parametrize(("query", "status", "message"), [
+    ("cakupan=lain", 400, "Cakupan &#34;lain&#34; tidak dikenal; pilih saya, unit atau semua."),
+    ("format=pdf", 400, "Format &#34;pdf&#34; tidak dikenal; pilih csv atau xlsx."),
+    ("format=CSV", 400, "Format &#34;CSV&#34; tidak dikenal; pilih csv atau xlsx."),
+    ("cakupan=semua", 403, "Hanya administrator yang dapat melihat semua proses.")])
+def test_the_process_list_refuses_a_list_or_format_it_does_not_have(client, several, query,
+                                                                    status, message):
+    """Never another list than the one asked for (the page read them as Proses Saya), nor
+    the page for a download asked for."""
+    login(client, "prakom")
+    response = client.get(f"/proses/?{query}")
+    assert response.status_code == status and message in response.get_data(True)
+
+
 def test_a_page_past_the_end_of_a_list_says_so_and_links_the_last(client, several):
     login(client, "admin")
     past = client.get("/proses/?cakupan=semua&per_page=2&halaman=9").get_data(True)

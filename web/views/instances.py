@@ -36,7 +36,8 @@ from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text
 from web.views import desk
 from web.views.case import all_fields, instances_table
-from web.views.reports.export import EXPORT_FORMATS, export
+from web.views.reports.downloads import asked_format
+from web.views.reports.export import export
 from web.views.start import after_start, render_start, start_values
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
@@ -50,8 +51,11 @@ MAX_EXPORT = 10_000  # rows in one CSV/XLSX export of a list
 @bp.get("/")
 @login_required
 def index() -> Any:
-    scope = request.args.get("cakupan", "saya")
-    scope = scope if scope in SCOPES and (scope != "semua" or current_user.is_admin) else "saya"
+    scope = request.args.get("cakupan") or "saya"
+    if scope not in SCOPES:  # never another list than the one asked for
+        refuse_parameter("cakupan", gettext(
+            'Cakupan "%(value)s" tidak dikenal; pilih saya, unit atau semua.', value=scope[:20]))
+    fmt = asked_format()
     page, per_page = page_request()
     status = request.args.get("status") or None
     if status is not None and status not in lists.STATUSES:  # never all rows for a typo
@@ -63,8 +67,7 @@ def index() -> Any:
                "started_from": _day("dari"),
                "started_to": _day("sampai", end=True),
                "search": request.args.get("cari") or None}
-    fmt = request.args.get("format")
-    if fmt in EXPORT_FORMATS:
+    if fmt is not None:
         rows: list[Any] = []
         for number in range(1, MAX_EXPORT // MAX_PER_PAGE + 1):
             found = lists.list_instances(db.session, clock(), current_user, **filters,

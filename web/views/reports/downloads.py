@@ -48,14 +48,21 @@ def check_parameters() -> None:
                     'Halaman ini tidak dapat diunduh ("%(name)s"); unduhan CSV atau XLSX ada di '
                     "halaman setiap laporan.", name=name))
         return
-    fmt = request.args.get("format")
-    if fmt and fmt not in EXPORT_FORMATS:
-        refuse_parameter("format", gettext(
-            'Format "%(value)s" tidak dikenal; pilih csv atau xlsx.', value=fmt[:20]))
+    asked_format()
     sep = request.args.get("sep")
     if sep and sep not in CSV_SEPARATORS:  # empty, as an empty format: not asked
         refuse_parameter("sep", gettext(
             'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
+
+
+def asked_format() -> str | None:
+    """The download ``?format=`` asks for (one of ``EXPORT_FORMATS``), None when none is
+    (empty is none); any other is refused, 400 naming it, never read as the page."""
+    fmt = request.args.get("format")
+    if fmt and fmt not in EXPORT_FORMATS:
+        refuse_parameter("format", gettext(
+            'Format "%(value)s" tidak dikenal; pilih csv atau xlsx.', value=fmt[:20]))
+    return fmt or None
 
 
 def download(tables: list[Table], filename: str) -> Any:
