@@ -190,11 +190,12 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         audit.record(session, clock, "user.details_changed", actor=actor,
                      username=user.username, full_name=user.full_name, email=email)
     if set(roles) != user.role_names:
+        previous = sorted(user.role_names)  # the record says what was taken away, too
         user.roles = [r for r in user.roles if r.role in roles] + [
             UserRole(role=role) for role in roles if role not in user.role_names]
         changed.append("roles")
         audit.record(session, clock, "user.roles_changed", actor=actor, username=user.username,
-                     roles=sorted(roles))
+                     roles=sorted(roles), previous=previous)
     if is_admin != user.is_admin:
         user.is_admin = is_admin
         changed.append("admin")

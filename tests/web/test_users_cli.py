@@ -50,6 +50,10 @@ def test_roles_typed_without_any_are_shown_and_kept_and_taken_away_only_when_ask
     assert (taken.exit_code, taken.output) == (0, "peran gita: tanpa peran\n")
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "gita")).role_names == set()
+        [record] = db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "user.roles_changed")).all()
+        assert (record.detail["roles"], record.detail["previous"]) == (
+            [], ["Kasubbag", "Prakom"]), "what was taken away is on the record"
 
 
 def test_an_administrator_made_on_the_command_line_is_told_so(app):
