@@ -167,3 +167,26 @@ def test_the_last_active_administrator_cannot_be_disabled_or_demoted(app):
     assert runner.invoke(args=["user", "add", "kedua", "--name", "Admin Kedua", "--admin",
                                "--password", "rahasia-kedua-1"]).exit_code == 0
     assert runner.invoke(args=["user", "disable", "admin"]).exit_code == 0
+
+
+def test_an_existing_account_is_made_administrator_and_back_on_the_command_line(app, client):
+    runner = app.test_cli_runner()
+    granted = runner.invoke(args=["user", "admin", "PRAKOM"])
+    assert (granted.exit_code, granted.output) == (0, "prakom kini administrator\n")
+    again = runner.invoke(args=["user", "admin", "prakom"])
+    assert (again.exit_code, again.output) == (0, "prakom sudah administrator; tidak ada yang "
+                                                  "berubah\n")
+    login(client, "prakom")
+    assert client.get("/admin/pengguna").status_code == 200
+    revoked = runner.invoke(args=["user", "admin", "prakom", "--cabut"])
+    assert (revoked.exit_code, revoked.output) == (0, "prakom bukan lagi administrator\n")
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        assert not prakom.is_admin and prakom.role_names == {"Prakom"}, "roles kept"
+        assert db.session.scalars(select(AuditRecord.action).where(
+            AuditRecord.action.like("user.admin_%")).order_by(AuditRecord.id)).all() == [
+            "user.admin_granted", "user.admin_revoked"]
+    unknown = runner.invoke(args=["user", "admin", "tidak_ada"])
+    assert unknown.exit_code == 1 and "pengguna tidak_ada tidak ada" in unknown.output
+    last = runner.invoke(args=["user", "admin", "admin", "--cabut"])
+    assert last.exit_code == 1 and "administrator aktif terakhir" in last.output

@@ -122,6 +122,31 @@ def disable_command(username: str, enable: bool) -> None:
         click.echo(f"{user.username} {'aktif' if enable else 'dinonaktifkan'}")
 
 
+@user_group.command("admin", help=(
+    "Jadikan NAMA administrator, atau cabut haknya dengan --cabut. Mengakhiri sesi dan "
+    "token API-nya; administrator aktif terakhir tidak dapat dicabut."))
+@click.argument("username", metavar="NAMA")
+@click.option("--cabut", "revoke", is_flag=True, help="Cabut hak administrator.")
+@with_appcontext
+def admin_command(username: str, revoke: bool) -> None:
+    """Grant ``username`` administrator rights, or take them away (``revoke``), as the
+    account page does (``accounts.update_details``: audited, sessions ended); the last
+    active administrator keeps them."""
+    try:
+        user = _named_user(username)
+        if user.is_admin != revoke:
+            click.echo(f"{user.username} {'bukan' if revoke else 'sudah'} administrator; tidak "
+                       "ada yang berubah")
+            return
+        accounts.update_details(db.session, clock(), actor=None, user=user,
+                                full_name=user.full_name, email=user.email,
+                                roles=tuple(user.role_names), is_admin=not revoke)
+    except AlurError as error:
+        raise refused(error) from None
+    db.session.commit()
+    click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} administrator")
+
+
 @user_group.command("reset-password", help=(
     "Beri NAMA kata sandi sementara. Dicetak sekali; wajib diganti saat masuk."))
 @click.argument("username", metavar="NAMA")
