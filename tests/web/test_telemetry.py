@@ -1,6 +1,9 @@
 """JSON log lines with a request id that comes in and goes out as X-Request-ID and is
 written on the audit records of the request; worker rounds logged the same way."""
 
+import io
+import logging
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,6 +13,7 @@ from engine.models import AuditRecord
 from tests.web.conftest import api_token, login
 from web.cli.worker import run_round
 from web.extensions import db
+from web.telemetry import formatter
 
 SERVER = "penanganan_gangguan_server"
 
@@ -90,3 +94,24 @@ def test_a_failing_round_is_logged_with_its_exception_and_counted(
     with app.app_context():
         [beat] = heartbeat.heartbeats(db.session)
         assert (beat.worker_id, beat.rounds, beat.failures) == ("uji-pekerja", 1, 1)
+
+
+def test_a_text_log_line_carries_what_the_json_line_does(client):
+    """ALUR_LOG_FORMAT=text: the request id, user and duration too, as name=value."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter("text"))
+    logger = logging.getLogger("alur")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        login(client, "prakom")
+        client.get("/", headers={"X-Request-ID": "teks-1"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    [line] = [line for line in stream.getvalue().splitlines() if "request_id=teks-1" in line]
+    assert re.search(r" INFO alur\.request: GET / 200 request_id=teks-1 method=GET route=/ "
+                     r"path=/ status=200 duration_ms=[0-9.]+ user=prakom remote=127\.0\.0\.1$",
+                     line), line
