@@ -12,6 +12,8 @@ import gc
 import logging
 import os
 import socket
+import sqlite3
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from pathlib import Path
 from time import perf_counter
 
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from engine import audit, settings
 from engine.desk import ratings
@@ -48,6 +51,31 @@ class RoundFailures:
     count: int = 0
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be used now (down, unreachable, locked, its tables missing): no
+    instance's fault, so none is put in Galat, and the round stops with one log line
+    instead of a traceback per instance and per part; the next round tries again."""
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database's own (``OperationalError``, ``InterfaceError``,
+    SQLite's raw lock error), not the work's."""
+    return isinstance(error, (DatabaseUnavailable, OperationalError, InterfaceError,
+                              sqlite3.OperationalError))
+
+
+def _failed(failures: RoundFailures | None, message: str, event: str) -> None:
+    """Count and log the failure being handled (in an ``except`` block) as ``event``; one
+    of the database's own is raised on as ``DatabaseUnavailable`` for ``run_round``."""
+    if failures is not None:
+        failures.count += 1
+    error = sys.exc_info()[1]
+    if unavailable(error):
+        raise error if isinstance(error, DatabaseUnavailable) else DatabaseUnavailable(
+            str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+    log.exception(message, extra={"fields": {"event": event}})
+
+
 def fire_once(app: Flask, failures: RoundFailures | None = None,
               owner: str = WORKER_ID) -> int:
     """Claim a batch of due timers for ``owner`` and fire them (``engine.escalation.timers
@@ -65,6 +93,8 @@ def fire_once(app: Flask, failures: RoundFailures | None = None,
         if instance_id is None:
             db.session.commit()
             return
+        if unavailable(error):  # not this instance's fault: no Galat, the round stops
+            raise DatabaseUnavailable(str(error).splitlines()[0]) from error
         if failures is not None:
             failures.count += 1
         log.error("firing timers of instance %s failed", instance_id, exc_info=error,
@@ -76,12 +106,10 @@ def fire_once(app: Flask, failures: RoundFailures | None = None,
         try:
             return fire_round(db.session, clock(), settle, owner=owner, lease=lease,
                               batches=ROUND_BATCHES)
-        except Exception:
+        except Exception:  # noqa: BLE001 - _failed logs it, or raises the database's on
             db.session.rollback()
-            if failures is not None:
-                failures.count += 1
-            log.exception("firing a batch of timers failed; its claims expire and it is "
-                          "fired again", extra={"fields": {"event": "worker.batch_failed"}})
+            _failed(failures, "firing a batch of timers failed; its claims expire and it is "
+                              "fired again", "worker.batch_failed")
             return 0
         finally:
             db.session.remove()
@@ -107,12 +135,10 @@ def recount_once(app: Flask, failures: RoundFailures | None = None) -> int:
         try:
             done = recount.recount_round(db.session, clock())
             db.session.commit()
-        except Exception:
+        except Exception:  # noqa: BLE001 - _failed logs it, or raises the database's on
             db.session.rollback()
-            if failures is not None:
-                failures.count += 1
-            log.exception("counting deadlines again failed; retrying next round",
-                          extra={"fields": {"event": "worker.recount_failed"}})
+            _failed(failures, "counting deadlines again failed; retrying next round",
+                    "worker.recount_failed")
             return 0
         finally:
             db.session.remove()
@@ -168,12 +194,10 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
                     sent += error is None
             finally:
                 sender.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - _failed logs it, or raises the database's on
             db.session.rollback()
-            if failures is not None:
-                failures.count += 1
-            log.exception("sending the outbox failed; retrying next round",
-                          extra={"fields": {"event": "worker.send_failed"}})
+            _failed(failures, "sending the outbox failed; retrying next round",
+                    "worker.send_failed")
         finally:
             db.session.remove()
     return sent
@@ -187,11 +211,9 @@ def sweep_once(app: Flask, every_file: bool = False,
         try:
             return files.sweep(db.session, Path(app.config["ALUR_ATTACHMENTS_PATH"]),
                                every_file=every_file)
-        except Exception:
-            if failures is not None:
-                failures.count += 1
-            log.exception("sweeping the attachments folder failed; retrying next round",
-                          extra={"fields": {"event": "worker.sweep_failed"}})
+        except Exception:  # noqa: BLE001 - _failed logs it, or raises the database's on
+            _failed(failures, "sweeping the attachments folder failed; retrying next round",
+                    "worker.sweep_failed")
             return 0
         finally:
             db.session.remove()
@@ -209,31 +231,45 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
     started = perf_counter()
     failures = RoundFailures()
     try:
-        sweep_once(app, every_file, failures)
-        recounted = recount_once(app, failures)
-        fired = fire_once(app, failures, owner)
-        sent = send_once(app, owner, failures)
-        with app.app_context():
-            try:
-                _committed(failures, "worker.unrated_failed", "closing unrated tickets",
-                           lambda: ratings.close_unrated(db.session, clock()))
-                _committed(failures, "worker.claims_failed", "releasing lapsed claims",
-                           lambda: claims.release_lapsed(db.session, clock()))
-                _committed(failures, "worker.heartbeat_failed", "recording the heartbeat",
-                           lambda: heartbeat.record_round(db.session, clock(), owner,
-                                                          failed=bool(failures.count)))
-            finally:
-                db.session.remove()
-        busy = recounted + fired + sent
-        level = logging.WARNING if failures.count else (logging.INFO if busy else logging.DEBUG)
-        log.log(level, "worker round: %d timers fired, %d messages sent", fired, sent,
-                extra={"fields": {"event": "worker.round", "worker": owner,
-                                  "recounted": recounted, "fired": fired,
-                                  "sent": sent, "failures": failures.count,
-                                  "duration_ms": round((perf_counter() - started) * 1000, 2)}})
-        return busy
+        return _round(app, owner, every_file, failures, started)
+    except DatabaseUnavailable as down:
+        log.warning("worker round stopped: the database cannot be used (%s); the next round "
+                    "tries again", down, extra={"fields": {
+                        "event": "worker.database_unavailable", "worker": owner,
+                        "failures": failures.count,
+                        "duration_ms": round((perf_counter() - started) * 1000, 2)}})
+        return 0
     finally:
         audit.REQUEST_ID.reset(token)
+
+
+def _round(app: Flask, owner: str, every_file: bool, failures: RoundFailures,
+           started: float) -> int:
+    """``run_round``'s parts, in order; raises DatabaseUnavailable at the first part that
+    finds the database unusable."""
+    sweep_once(app, every_file, failures)
+    recounted = recount_once(app, failures)
+    fired = fire_once(app, failures, owner)
+    sent = send_once(app, owner, failures)
+    with app.app_context():
+        try:
+            _committed(failures, "worker.unrated_failed", "closing unrated tickets",
+                       lambda: ratings.close_unrated(db.session, clock()))
+            _committed(failures, "worker.claims_failed", "releasing lapsed claims",
+                       lambda: claims.release_lapsed(db.session, clock()))
+            _committed(failures, "worker.heartbeat_failed", "recording the heartbeat",
+                       lambda: heartbeat.record_round(db.session, clock(), owner,
+                                                      failed=bool(failures.count)))
+        finally:
+            db.session.remove()
+    busy = recounted + fired + sent
+    level = logging.WARNING if failures.count else (logging.INFO if busy else logging.DEBUG)
+    log.log(level, "worker round: %d timers fired, %d messages sent", fired, sent,
+            extra={"fields": {"event": "worker.round", "worker": owner,
+                              "recounted": recounted, "fired": fired,
+                              "sent": sent, "failures": failures.count,
+                              "duration_ms": round((perf_counter() - started) * 1000, 2)}})
+    return busy
 
 
 def _committed(failures: RoundFailures, event: str, what: str, work: Callable[[], object]
@@ -243,10 +279,9 @@ def _committed(failures: RoundFailures, event: str, what: str, work: Callable[[]
     try:
         work()
         db.session.commit()
-    except Exception:
+    except Exception:  # noqa: BLE001 - _failed logs it, or raises the database's on
         db.session.rollback()
-        failures.count += 1
-        log.exception("%s failed", what, extra={"fields": {"event": event}})
+        _failed(failures, f"{what} failed", event)
 
 
 def freeze_startup_heap() -> None:
