@@ -6,7 +6,14 @@ import io
 
 from sqlalchemy import select
 
-from engine.models import AuditRecord, HumanTask, Notification, ProcessInstance, SlaPause
+from engine.models import (
+    Attachment,
+    AuditRecord,
+    HumanTask,
+    Notification,
+    ProcessInstance,
+    SlaPause,
+)
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -224,3 +231,32 @@ def test_a_requesters_refused_cancel_speaks_of_his_ticket(app, client):
     official = client.post(f"/api/v1/instances/{ended}/cancel", headers=api_token(client, "admin"),
                            json={"reason": "Tidak jadi"})
     assert official.json["error"]["message"].startswith(f"Proses {number} sudah berakhir")
+
+
+def test_the_requesters_own_file_under_lampiran_leads_to_his_ticket_and_no_other(app, client):
+    """/lampiran/<id> of his conversation's file: to the ticket's download (as the API
+    serves it); an internal file of the same ticket stays 403."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert client.post(f"/tiket/{instance_id}/pesan", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_token(page), "text": "Fotonya",
+                             "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "printer.pdf")}
+                       ).status_code == 302
+    with app.app_context():
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance_id))
+        [own] = db.session.scalars(select(Attachment.id)).all()
+    internal = client.post(f"/api/v1/tasks/{task_id}/attachments",
+                           headers=api_token(client, "prakom"), content_type="multipart/form-data",
+                           data={"lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "catatan.pdf")})
+    assert internal.status_code == 201
+    led = client.get(f"/lampiran/{own}")
+    assert (led.status_code, led.headers["Location"]) == (
+        302, f"/tiket/{instance_id}/berkas/{own}")
+    downloaded = client.get(led.headers["Location"])
+    assert downloaded.data == b"%PDF-1.4\n%\n"
+    downloaded.close()
+    assert client.get(f"/lampiran/{internal.json['id']}").status_code == 403

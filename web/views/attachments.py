@@ -7,7 +7,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, send_
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine.errors import InvalidTaskData
+from engine.desk import tickets
+from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import Attachment
 from engine.process import attachments, receipts, tasks
 from engine.process.instances import get_instance
@@ -84,12 +85,25 @@ def download(attachment_id: int) -> Any:
         abort(404)
     instance = get_instance(db.session, attachment.instance_id)
     if not access().may_view_instance(instance):
+        if _in_own_ticket(instance, attachment_id):  # as the API serves it to him
+            return redirect(url_for("desk.download", instance_id=instance.id,
+                                    attachment_id=attachment_id))
         refuse_outside_lanes()
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         abort(404)
     return send_file(path, mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.filename)
+
+
+def _in_own_ticket(instance: Any, attachment_id: int) -> bool:
+    """Whether the file is one of the ticket conversation's that the user may download
+    there (``tickets.shared_file``): his own ticket's, as its requester."""
+    try:
+        tickets.shared_file(db.session, clock(), instance, current_user, attachment_id)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
 
 
 def _task_page_with(task_id: int, errors: dict[str, str]) -> Any:
