@@ -41,7 +41,7 @@ def test_a_number_field_with_choices_offers_them_and_stores_a_number(app, client
     assert "Dua" in shown
     # The list's export reads the data as the page does: labels, not names and keys.
     exported = client.get("/proses/?cakupan=saya&format=csv").data.decode("utf-8-sig")
-    assert exported.split("\r\n")[1].endswith(";prakom;\"Tingkat: Dua; Skala: 1,5\"")
+    assert exported.split("\r\n")[1].endswith(";Demo Prakom;\"Tingkat: Dua; Skala: 1,5\"")
 
 
 def test_several_values_for_a_field_that_takes_one_are_refused_not_cut_to_the_first(
