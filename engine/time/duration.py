@@ -29,7 +29,7 @@ UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
 # time each of them is shorter than a wall-clock year would be, so the ceiling holds.
 _PER_YEAR = {"years": 1, "months": 12, "weeks": 52, "days": 365, "hours": 365 * 24,
              "minutes": 365 * 24 * 60, "seconds": 365 * 24 * 3600}
-_NUMBER = r"(\d{1,9}(?:[.,]\d{1,6})?)"
+_NUMBER = r"([0-9]{1,9}(?:[.,][0-9]{1,6})?)"  # ASCII digits: "PT１H" is no duration
 _PATTERN = re.compile(
     rf"P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
     rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?")
@@ -56,7 +56,7 @@ def parse_duration(duration: str, longest_years: int = 1) -> dict[str, float]:
     """
     text = duration.strip().upper() if isinstance(duration, str) else ""
     match = _PATTERN.fullmatch(text) if len(text) <= MAX_DURATION_CHARS else None
-    if match is None and len(text) <= MAX_DURATION_CHARS and re.search(r"\d{10}", text):
+    if match is None and len(text) <= MAX_DURATION_CHARS and re.search(r"[0-9]{10}", text):
         raise InvalidDuration(f"'{text}': angka paling banyak 9 digit (batas waktu "
                               f'terpanjang {longest_years} tahun, "P{longest_years}Y")')
     if match is None or not any(match.groups()) or text.endswith("T"):
@@ -90,12 +90,12 @@ _WAKTU_UNITS = {"bulan": ("M", False), "minggu": ("W", False), "hari": ("D", Fal
 _ISO_ORDER = tuple(_WAKTU_UNITS)
 _WAKTU_PER_YEAR = {unit: _PER_YEAR[iso] for unit, iso in zip(
     _WAKTU_UNITS, ("months", "weeks", "days", "hours", "minutes"), strict=True)}
-_WAKTU_PART = r"(\d[\d.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
+_WAKTU_PART = r"([0-9][0-9.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
 _WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
 # An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
 # "6.000" (thousands grouped with dots, as in the source documents' "6.000 menit").
-_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
-_DECIMAL = re.compile(r"\d+(?:[.,]\d{1,2})?")  # the whole Waktu: at most 60 characters
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]{1,2})?")  # the whole Waktu: at most 60 characters
 NO_DEADLINE_WORDS = ("relatif", "situasional", "disesuaikan")
 
 
