@@ -52,7 +52,9 @@ _REFUSED_LABELS = {
     ast.NamedExpr: "walrus (:=)", ast.Starred: "starred (*)",
     ast.BinOp: "operasi aritmetika", ast.IfExp: "ekspresi if-else",
     ast.Dict: "dict", ast.Set: "set", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.YieldFrom: "yield", ast.Is: "is (tulis == atau !=, mis. status == None)",
+    ast.IsNot: "is not (tulis !=, mis. status != None)", ast.Slice: "irisan (:)",
+    ast.Invert: "operasi bit (~)", ast.UAdd: "tanda plus (+)", ast.USub: "tanda minus (-)",
 }
 
 
@@ -180,7 +182,7 @@ def _label(node: ast.AST) -> str:
         return "pangkat (**)"
     if isinstance(node, ast.Dict) and None in node.keys:
         return "pembongkaran dict (**)"
-    return _REFUSED_LABELS.get(type(node), f"'{type(node).__name__}'")
+    return _REFUSED_LABELS.get(type(node), f"bagian Python '{type(node).__name__}'")
 
 
 def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
