@@ -54,6 +54,10 @@ def test_safe_expressions_evaluate(expression, data, result):
     ("[" * 30 + "x" + "]" * 30, "bersarang terlalu dalam"),
     ("not " * 30 + "x", "bersarang terlalu dalam"),
     ("(" * 250 + "x" + ")" * 250, "tidak dapat dibaca"),
+    # Python's own names of what is refused are not shown: the words to write instead are.
+    ("status is None", "is (tulis == atau !=, mis. status == None)"),
+    ("status is not None", "is not (tulis !=, mis. status != None)"),
+    ("nilai == -1", "tanda minus (-)"),
 ])
 def test_unsafe_expressions_are_refused(expression, fragment):
     with pytest.raises(expressions.UnsafeExpression) as refused:
