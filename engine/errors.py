@@ -87,7 +87,8 @@ class InvalidProcess(AlurError):
         if len(problems) > MAX_PROBLEMS:
             problems = problems[:MAX_PROBLEMS] + [
                 f"... dan {grouped(len(problems) - MAX_PROBLEMS)} masalah lain."]
-        super().__init__("Berkas BPMN ditolak: " + " ".join(problems))
+        # One problem each: "; " between them, as the sentences need not end in a stop.
+        super().__init__("Berkas BPMN ditolak: " + "; ".join(problems))
         self.problems = problems
 
 

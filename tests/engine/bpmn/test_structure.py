@@ -185,6 +185,9 @@ def test_a_long_list_of_problems_is_cut_short(session, clock):
         deploy(session, clock, data)
     assert len(refused.value.problems) == MAX_PROBLEMS + 1
     assert refused.value.problems[-1] == "... dan 190 masalah lain."
+    # The message sets them apart, one after another: none runs into the next.
+    assert refused.value.message == "Berkas BPMN ditolak: " + "; ".join(refused.value.problems)
+    assert f"{refused.value.problems[0]}; {refused.value.problems[1]}" in refused.value.message
 
 
 @pytest.mark.parametrize("path", sorted(BPMN_DIR.glob("*.bpmn")), ids=lambda p: p.stem)
