@@ -15,6 +15,11 @@ _SUBJECT = re.compile(
 _NAMES = re.compile(r"(?:\{[^}]*\})?([\w.-]+)")
 # (pattern of libxml's sentence, Indonesian with {tag} {attr} and the pattern's groups)
 _SENTENCES = (
+    # BPMN's own attribute of a formal expression, refused on one without its xsi:type:
+    # not a typing slip, and Alur reads one language only.
+    (r"The attribute 'language' is not allowed",
+     ("atribut 'language' tidak dipakai Alur pada {tag}: kondisi dan durasi selalu ditulis "
+      'dalam bentuk Alur (mis. keputusan == "ya", "PT30M"); hapus atributnya')),
     (r"The attribute '(?P<name>[^']+)' is not allowed",
      "atribut '{name}' tidak dikenal BPMN pada {tag} (salah ketik?)"),
     (r"The attribute '(?P<name>[^']+)' is required but missing",

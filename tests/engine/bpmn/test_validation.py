@@ -163,6 +163,11 @@ CASES = {
         mini_bpmn({TASK_1: '<bpmn:userTask id="Kegiatan_1" nama="x" name="Menyusun konsep">'}),
         ('userTask "Kegiatan_1" (baris 25): atribut \'nama\' tidak dikenal BPMN pada userTask '
          "(salah ketik?)")),
+    "language on a condition without its formal type": (  # BPMN's own, not a slip
+        mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">':
+                   '<bpmn:conditionExpression language="javascript">'}),
+        "atribut 'language' tidak dipakai Alur pada conditionExpression: kondisi dan durasi "
+        'selalu ditulis dalam bentuk Alur (mis. keputusan == "ya", "PT30M"); hapus atributnya'),
     "id starting with a digit": (  # named where it is, not on the flow that refers to it
         mini_bpmn({"Waktu_Kegiatan_1": "1Waktu"}),
         'boundaryEvent "1Waktu" (baris 36): id "1Waktu" tidak sah: id diawali huruf atau _'),
