@@ -294,6 +294,12 @@ def _decision_field(gateway: etree._Element, flows: list[etree._Element]
     variables, choices = set(), []
     for flow in flows:
         decision = decision_of(flow)
+        if decision is None and flow.get("id") == gateway.get("default"):
+            return None, (f"{where(flow)}: alur default tidak boleh keluar dari {where(gateway)}: "
+                          "gateway keputusan tepat setelah user task ditanyakan pada formulir "
+                          "tugas, jadi setiap alurnya ditulis sebagai pilihan dengan kondisi "
+                          'nama == "nilai" (mis. keputusan == "lainnya"); hapus atribut '
+                          "default dan beri alur ini kondisinya.")
         if decision is None:
             return None, (f"{where(flow)}: kondisi setelah {where(gateway)} harus ditulis "
                           'nama == "nilai" (misalnya keputusan == "setuju"), agar Alur dapat '

@@ -163,6 +163,14 @@ CASES = {
         mini_bpmn({TASK_1: '<bpmn:userTask id="Kegiatan_1" nama="x" name="Menyusun konsep">'}),
         ('userTask "Kegiatan_1" (baris 25): atribut \'nama\' tidak dikenal BPMN pada userTask '
          "(salah ketik?)")),
+    "a decision gateway's default flow": (  # refused for that, not for a condition's form
+        mini_bpmn({'<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?" />':
+                   '<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?" default="Flow_4" />',
+                   '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+                   'keputusan_kasubbag == "setuju"</bpmn:conditionExpression>': ""}),
+        'sequenceFlow "Flow_4" (baris 60): alur default tidak boleh keluar dari '
+        'exclusiveGateway "Gateway_2" (baris 55): gateway keputusan tepat setelah user task '
+        "ditanyakan pada formulir tugas"),
     "language on a condition without its formal type": (  # BPMN's own, not a slip
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">':
                    '<bpmn:conditionExpression language="javascript">'}),
