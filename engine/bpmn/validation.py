@@ -14,6 +14,7 @@ event to an end event (``engine.bpmn.flow``). Every problem names the element id
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
@@ -296,6 +297,18 @@ def _check_events(process: etree._Element) -> Iterable[str]:
                    "merujuk bpmn:escalation yang ada.")
 
 
+def _hidden_characters(name: str) -> str:
+    """A hint naming the characters of ``name`` that cannot be seen or look like a space
+    (pasted from a document: U+00A0, U+200B), which make "Bidang Terkait" no role's name
+    though it reads as one; empty when there are none."""
+    hidden = dict.fromkeys(f"U+{ord(char):04X}" for char in name if char != " " and
+                           unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"))
+    if not hidden:
+        return ""
+    return (f" (memuat karakter tak terlihat atau spasi lain: {', '.join(hidden)}; ketik ulang "
+            "namanya)")
+
+
 def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]:
     # SpiffWorkflow assigns lanes from every flowNodeRef in the document, so all are checked.
     lane_of: dict[str, etree._Element] = {}
@@ -304,7 +317,8 @@ def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]
         name = lane.get("name") or ""
         if name not in KNOWN_ROLES:
             # SpiffWorkflow keeps the name as written, so " Prakom" would be no one's role.
-            hint = " (hapus spasi di awal/akhir)" if name.strip() in KNOWN_ROLES else ""
+            hint = (" (hapus spasi di awal/akhir)" if name.strip() in KNOWN_ROLES
+                    else _hidden_characters(name))
             yield (f'{where(lane)}: nama lane "{name[:100]}" bukan peran yang dikenal{hint} '
                    f"({', '.join(KNOWN_ROLES)}).")
         home = next(lane.iterancestors(f"{{{BPMN_NS}}}process"), None)

@@ -39,6 +39,10 @@ CASES = {
     "lane name with spaces": (
         mini_bpmn({'name="Kasubbag"': 'name=" Kasubbag "'}),
         'nama lane " Kasubbag " bukan peran yang dikenal (hapus spasi'),
+    "lane name with a character pasted from a document": (
+        mini_bpmn({'name="Kasubbag"': 'name="Kasub\u200bbag"'}),
+        "bukan peran yang dikenal (memuat karakter tak terlihat atau spasi lain: U+200B; "
+        "ketik ulang namanya)"),
     "user task outside any lane": (
         mini_bpmn({"<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>": ""}),
         'userTask "Kegiatan_2" (baris 44): user task harus berada di dalam lane'),
