@@ -40,6 +40,7 @@ from engine.bpmn.conventions import (
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
 from engine.time.duration import (
+    NO_DEADLINE_WORDS,
     InvalidDuration,
     duration_words,
     office_parts,
@@ -101,7 +102,8 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
                 field, problem = _decision_field(gateway, flows_from.get(gateway.get("id"), []))
                 fields += [field] if field else []
                 problems += [problem] if problem else []
-        problems += _waktu_disagrees(task, properties.get("waktu", ""), durations.get(task_id))
+        problems += _waktu_disagrees(task, properties.get("waktu", ""), durations.get(task_id),
+                                     chosen=f"{task_id}:rule" in durations)
         tasks[task_id] = {
             "name": (task.get("name") or task_id).strip(),
             "lane": lane_of.get(task_id),
@@ -253,18 +255,26 @@ def process_name(process: etree._Element) -> str:
     return process.get("id")
 
 
-def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None) -> list[str]:
+def _waktu_disagrees(task: etree._Element, waktu: str, duration: str | None, *,
+                     chosen: bool = False) -> list[str]:
     """A problem when the step's Waktu text and its timer's ``timeDuration`` are both
     lengths of time and differ (README, "Konvensi BPMN"): the SOP document and the
     steps table print the text, the deadline follows the timer, so both must say the
-    same; a length of time with no timer at all would print a Waktu nobody is held to. A
-    free-text Waktu ("Relatif", "1-2 hari") is not compared."""
+    same; a length of time with no timer at all would print a Waktu nobody is held to,
+    and a Waktu without one ("Relatif", "Situasional …") a step held to a timer that the
+    document does not show (unless the timer's duration is ``chosen`` by case data, as an
+    SLA per priority). Other free text ("1-2 hari") is not compared."""
+    name = (task.get("name") or "").strip()
+    if duration and not chosen and " ".join(waktu.split()).lower().startswith(
+            NO_DEADLINE_WORDS):
+        return [(f'{where(task)} "{name}": Waktu "{waktu.strip()[:60]}" berarti tanpa batas '
+                 f'waktu, tetapi langkah ini punya boundary timer "{duration}"; hapus timernya '
+                 f'atau tulis Waktu-nya sebagai lamanya (timer ini: {duration_words(duration)}).')]
     try:
         written = waktu_duration(waktu)
         same = written is None or not duration or office_parts(written) == office_parts(duration)
     except InvalidDuration:
         return []
-    name = (task.get("name") or "").strip()
     if written is not None and not duration:
         return [(f'{where(task)} "{name}": Waktu "{waktu}" tanpa boundary timer; tambahkan '
                  f'timer "{written}" (non-interrupting) atau tulis Waktu "Relatif".')]

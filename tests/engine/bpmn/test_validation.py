@@ -171,6 +171,12 @@ CASES = {
         'sequenceFlow "Flow_4" (baris 60): alur default tidak boleh keluar dari '
         'exclusiveGateway "Gateway_2" (baris 55): gateway keputusan tepat setelah user task '
         "ditanyakan pada formulir tugas"),
+    "a timer on a step whose Waktu is Relatif": (  # the document would show no deadline
+        mini_bpmn({'<spiffworkflow:property name="waktu" value="30 menit" />':
+                   '<spiffworkflow:property name="waktu" value="Relatif" />'}),
+        'userTask "Kegiatan_1" (baris 25) "Menyusun konsep": Waktu "Relatif" berarti tanpa '
+        'batas waktu, tetapi langkah ini punya boundary timer "PT30M"; hapus timernya atau '
+        "tulis Waktu-nya sebagai lamanya (timer ini: 30 menit kerja)."),
     "language on a condition without its formal type": (  # BPMN's own, not a slip
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">':
                    '<bpmn:conditionExpression language="javascript">'}),
