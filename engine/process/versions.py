@@ -70,7 +70,7 @@ class VersionDiff:
 class MigrationResult:
     """One batch of a move: instance ids moved, those left on their version with the steps
     missing, and those SpiffWorkflow could not move, with its reason; ``moved_from`` gives
-    each moved instance's title and former version. ``last`` is the id of the last
+    each moved instance's number and title ("LTI-2026-0042 Printer") and former version. ``last`` is the id of the last
     instance the batch examined (the next batch starts after it; 0: none examined) and
     ``remaining`` how many instances on older versions it did not reach."""
 
@@ -84,12 +84,13 @@ class MigrationResult:
 
 @dataclass
 class PlannedMove:
-    """One running instance a migration would consider: id, title, its version, the
+    """One running instance a migration would consider: id, title, number, its version, the
     names of its open steps the target lacks (empty: it would move), and the names of its
     claimed open steps the target puts in another lane (moving releases their claim)."""
 
     instance_id: int
     title: str
+    number: str  # as every page names a process: "LTI-2026-0042" ("#42" before numbers)
     version: int
     missing: list[str]
     released: list[str] = field(default_factory=list)
@@ -198,11 +199,11 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
     plan.moving_total, plan.staying_total = migration_counts(session, target)
     steps = target.catalog["tasks"]
     rows = [*session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                     ProcessDefinition.version)
+                                     ProcessInstance.number, ProcessDefinition.version)
                              .where(~_missing_step(target)).order_by(ProcessInstance.id)
                              .limit(PREVIEW_LIMIT)),
             *session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                    ProcessDefinition.version)
+                                    ProcessInstance.number, ProcessDefinition.version)
                              .where(_missing_step(target)).order_by(ProcessInstance.id)
                              .limit(PREVIEW_LIMIT))]
     open_tasks: dict[int, list[HumanTask]] = {}
@@ -213,7 +214,7 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
     for row in rows:
         tasks = open_tasks.get(row.id, [])
         planned = PlannedMove(
-            row.id, row.title, row.version, [t.name for t in tasks if t.bpmn_id not in steps],
+            row.id, row.title, row.number or f"#{row.id}", row.version, [t.name for t in tasks if t.bpmn_id not in steps],
             [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
              and steps[t.bpmn_id]["lane"] != t.role])
         (plan.staying if planned.missing else plan.moving).append(planned)
@@ -305,8 +306,9 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         if missing:
             result.left[instance_id] = missing
             return
-        result.moved_from[instance_id] = (unit.instance.title,
-                                          unit.instance.definition.version)
+        result.moved_from[instance_id] = (
+            f"{unit.instance.number or f'#{instance_id}'} {unit.instance.title}",
+            unit.instance.definition.version)
         _migrate(unit, target, open_tasks)
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
                      version=target.version)

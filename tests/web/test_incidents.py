@@ -51,6 +51,9 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
     instance_id = _into_galat(client)
     page = client.get("/admin/proses-bermasalah").get_data(True)
     assert "Surat edaran" in page and "Coba lagi" in page and "Batalkan" in page
+    number = client.get(f"/api/v1/instances/{instance_id}",
+                        headers=api_token(client, "admin")).json["number"]
+    assert f"{number} Surat edaran" in page, "by its number, as every page names it"
     assert "Gateway_" in page and "langkah otomatis" in page
     assert "Gateway_" in client.get(f"/proses/{instance_id}").get_data(True)
     # An official is told the process stopped, not the engine's ids and BPMN terms.

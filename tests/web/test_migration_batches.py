@@ -63,6 +63,7 @@ def test_one_post_moves_one_batch_and_the_next_post_moves_the_rest(app, client, 
     first = client.post(action, data=_form(preview, action)).get_data(True)
     assert _versions(app) == [2, 2, 2, 1, 1], "the oldest first, at most MAX_MOVED"
     assert "3 proses dipindahkan" in first and "2 proses lagi" in first
+    assert "GS-2026-0001 Gangguan 0</a>" in first
     assert first.count("<form") == first.count("</form>") and "<title>Pemindahan proses" in \
         first and "sesudah" not in first.split("</title>")[0]  # the form is in the page only
     second = client.post(action, data=_form(first, action)).get_data(True)
@@ -77,7 +78,8 @@ def test_the_dry_run_lists_a_page_and_counts_the_rest(app, client, monkeypatch):
     login(client, "admin")
     preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)
     assert "Akan dipindahkan (5)" in preview
-    assert "#2 Gangguan 1" in preview and "#3 Gangguan 2" not in preview
+    # Named by number, as every other page names a process.
+    assert "GS-2026-0002 Gangguan 1" in preview and "GS-2026-0003 Gangguan 2" not in preview
     assert "dan 3 lainnya" in preview
 
 
