@@ -83,6 +83,13 @@ def _check_gateways(nodes: dict[str, etree._Element],
         default = node.get("default")
         if default is not None and default not in {flow.get("id") for flow in outgoing}:
             yield f'{where(node)}: alur default "{default[:100]}" bukan alur keluar elemen ini.'
+        if _kind(node) == "exclusiveGateway" and len(outgoing) == 1 and \
+                outgoing[0].find("bpmn:conditionExpression", NS) is not None:
+            yield (f"{where(outgoing[0])}: satu-satunya alur keluar {where(node)} punya "
+                   "kondisi; gateway dengan satu alur keluar hanya menggabungkan dan tidak "
+                   "menanyakan apa pun, jadi proses akan berhenti (Galat) setiap kali "
+                   "kondisinya tidak terpenuhi. Hapus kondisinya, atau tambahkan alur untuk "
+                   "pilihan lainnya.")
         if _kind(node) != "exclusiveGateway" or len(outgoing) < 2:
             continue
         for flow in outgoing:

@@ -171,6 +171,14 @@ CASES = {
         'sequenceFlow "Flow_4" (baris 60): alur default tidak boleh keluar dari '
         'exclusiveGateway "Gateway_2" (baris 55): gateway keputusan tepat setelah user task '
         "ditanyakan pada formulir tugas"),
+    "a gateway's only way out with a condition": (  # never asked: Galat whenever false
+        mini_bpmn({'<bpmn:sequenceFlow id="Flow_5" name="Kembalikan untuk revisi" '
+                   'sourceRef="Gateway_2" targetRef="Kegiatan_1">\n      <bpmn:conditionExpression '
+                   'xsi:type="bpmn:tFormalExpression">keputusan_kasubbag == "revisi"'
+                   '</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>': ""}),
+        'sequenceFlow "Flow_4" (baris 60): satu-satunya alur keluar exclusiveGateway '
+        '"Gateway_2" (baris 55) punya kondisi; gateway dengan satu alur keluar hanya '
+        "menggabungkan"),
     "a timer on a step whose Waktu is Relatif": (  # the document would show no deadline
         mini_bpmn({'<spiffworkflow:property name="waktu" value="30 menit" />':
                    '<spiffworkflow:property name="waktu" value="Relatif" />'}),
