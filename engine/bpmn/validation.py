@@ -12,9 +12,7 @@ safe subset of ``engine.bpmn.expressions``, and every element on a path from the
 event to an end event (``engine.bpmn.flow``). Every problem names the element id and line.
 """
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
@@ -23,11 +21,11 @@ from engine.bpmn import expressions
 from engine.bpmn.catalog import NUMBER_PREFIX_PATTERN, NUMBER_PREFIX_PROPERTY, process_properties
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
+from engine.bpmn.lanes import lane_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, DI_NAMESPACES, ID, ID_RULE, NS, XSI_NS, where
 from engine.errors import InvalidProcess
 from engine.numbers import grouped
-from engine.roles import KNOWN_ROLES
 from engine.time.duration import InvalidDuration, parse_duration
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
@@ -248,7 +246,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
     root = process.getroottree().getroot()
     yield from placement_problems(root)
     yield from _check_events(process)
-    yield from _check_lanes(root, process)
+    yield from lane_problems(root, process)
     yield from _check_scripts(root)
     yield from flow_problems(process, nodes)
     yield from _check_timers(process)
@@ -295,63 +293,6 @@ def _check_events(process: etree._Element) -> Iterable[str]:
         if reference is not None and reference not in escalations:
             yield (f'{where(definition.getparent())}: escalationRef "{reference[:100]}" tidak '
                    "merujuk bpmn:escalation yang ada.")
-
-
-def _hidden_characters(name: str) -> str:
-    """A hint naming the characters of ``name`` that cannot be seen or look like a space
-    (pasted from a document: U+00A0, U+200B), which make "Bidang Terkait" no role's name
-    though it reads as one; empty when there are none."""
-    hidden = dict.fromkeys(f"U+{ord(char):04X}" for char in name if char != " " and
-                           unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"))
-    if not hidden:
-        return ""
-    return (f" (memuat karakter tak terlihat atau spasi lain: {', '.join(hidden)}; ketik ulang "
-            "namanya)")
-
-
-def _check_lanes(root: etree._Element, process: etree._Element) -> Iterable[str]:
-    # SpiffWorkflow assigns lanes from every flowNodeRef in the document, so all are checked.
-    lane_of: dict[str, etree._Element] = {}
-    members: dict[str, set[str | None]] = {}
-    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
-        name = lane.get("name") or ""
-        if name not in KNOWN_ROLES:
-            # SpiffWorkflow keeps the name as written, so " Prakom" would be no one's role.
-            hint = (" (hapus spasi di awal/akhir)" if name.strip() in KNOWN_ROLES
-                    else _hidden_characters(name))
-            yield (f'{where(lane)}: nama lane "{name[:100]}" bukan peran yang dikenal{hint} '
-                   f"({', '.join(KNOWN_ROLES)}).")
-        home = next(lane.iterancestors(f"{{{BPMN_NS}}}process"), None)
-        home_id = None if home is None else home.get("id")
-        if home_id not in members:  # once per process: a file may hold many lanes
-            members[home_id] = set() if home is None else {
-                child.get("id") for child in home.iterchildren(tag=etree.Element)}
-        for ref in lane.findall("bpmn:flowNodeRef", NS):
-            if ref.text not in members[home_id]:
-                yield (f'{where(lane)}: flowNodeRef "{(ref.text or "")[:100]}" (baris '
-                       f"{ref.sourceline}) tidak merujuk elemen proses lane ini.")
-            elif ref.text in lane_of:
-                yield (f'{where(lane)}: elemen "{ref.text}" sudah berada di '
-                       f"{where(lane_of[ref.text])}; satu elemen hanya boleh di satu lane.")
-            else:
-                lane_of[ref.text] = lane
-    for task in process.findall("bpmn:userTask", NS):
-        if task.get("id") not in lane_of:
-            yield f"{where(task)}: user task harus berada di dalam lane (lane = peran Pelaksana)."
-        if not (task.get("name") or "").strip():  # the step's name everywhere is its Kegiatan
-            yield (f"{where(task)}: user task harus punya name, yaitu teks Kegiatan-nya"
-                   f"{_misspelt_name(task)}.")
-
-
-def _misspelt_name(task: etree._Element) -> str:
-    """The hint for a user task whose ``name`` was misspelt (``nama="..."``, ``Name``):
-    the schema would name that attribute too, but it is read only after this check."""
-    written = [name for name in task.attrib if "}" not in name and name != "name"]
-    close = difflib.get_close_matches("name", [name.lower() for name in written], n=1)
-    if not close:
-        return ""
-    misspelt = next(name for name in written if name.lower() == close[0])
-    return f" (atribut '{misspelt[:40]}' salah ketik? tulis name=\"...\")"
 
 
 def _check_scripts(root: etree._Element) -> Iterable[str]:
