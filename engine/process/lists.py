@@ -37,7 +37,7 @@ STATUSES = {"berjalan": "running", "selesai": "completed", "dibatalkan": "cancel
             "error": "error"}
 MAX_SEARCH = 100
 # A number as the pages write it: thousands grouped by ".", decimals after ",".
-INDONESIAN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+INDONESIAN_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 
 # Loader options of a row of any list of instances: its number, title, status and times,
 # its SOP's name and who started it; the saved workflow state and the definition's BPMN,

@@ -70,9 +70,10 @@ class VersionDiff:
 class MigrationResult:
     """One batch of a move: instance ids moved, those left on their version with the steps
     missing, and those SpiffWorkflow could not move, with its reason; ``moved_from`` gives
-    each moved instance's number and title ("LTI-2026-0042 Printer") and former version. ``last`` is the id of the last
-    instance the batch examined (the next batch starts after it; 0: none examined) and
-    ``remaining`` how many instances on older versions it did not reach."""
+    each moved instance's number and title ("LTI-2026-0042 Printer") and former version.
+    ``last`` is the id of the last instance the batch examined (the next batch starts
+    after it; 0: none examined) and ``remaining`` how many instances on older versions it
+    did not reach."""
 
     migrated: list[int] = field(default_factory=list)
     left: dict[int, list[str]] = field(default_factory=dict)
@@ -84,9 +85,9 @@ class MigrationResult:
 
 @dataclass
 class PlannedMove:
-    """One running instance a migration would consider: id, title, number, its version, the
-    names of its open steps the target lacks (empty: it would move), and the names of its
-    claimed open steps the target puts in another lane (moving releases their claim)."""
+    """One running instance a migration would consider: id, title, number, its version,
+    the names of its open steps the target lacks (empty: it would move), and the names of
+    its claimed open steps the target puts in another lane (moving releases their claim)."""
 
     instance_id: int
     title: str
@@ -214,7 +215,8 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
     for row in rows:
         tasks = open_tasks.get(row.id, [])
         planned = PlannedMove(
-            row.id, row.title, row.number or f"#{row.id}", row.version, [t.name for t in tasks if t.bpmn_id not in steps],
+            row.id, row.title, row.number or f"#{row.id}", row.version,
+            [t.name for t in tasks if t.bpmn_id not in steps],
             [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
              and steps[t.bpmn_id]["lane"] != t.role])
         (plan.staying if planned.missing else plan.moving).append(planned)

@@ -99,7 +99,7 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
     ``label: value`` pairs read as the pages read them (``field_value``: a choice by its
     label, ``Ya``, a date in words); the starter by his name, as the pages show him; times
     in ISO 8601 to the second in the office's time zone (``2026-11-23T08:00:00+07:00``),
-    which a spreadsheet sorts and reads as a time."""
+    which sorts as written."""
     zone = ZoneInfo(office_calendar().timezone)
     catalogs = {item.definition_id: item.definition.catalog for item in items}
     named = {definition_id: _named_fields(catalog) for definition_id, catalog in catalogs.items()}
@@ -121,7 +121,7 @@ def _add_row(table: Table, item: ProcessInstance, data: dict[str, Any],
 
 
 def _moment(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    """``2026-11-23T08:00:00+07:00``: to the second, as a spreadsheet reads it."""
+    """``2026-11-23T08:00:00+07:00`` in ``zone``, to the second; None for no time."""
     return moment.astimezone(zone).replace(microsecond=0).isoformat() if moment else None
 
 
