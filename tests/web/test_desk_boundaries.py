@@ -1,6 +1,8 @@
 """Where a ticket's thread and its views stop: no message on an ended ticket (API and
-page), the requester's list shows what he submitted, and another SOP's process behind a
-ticket address answers as no process at all."""
+page), the requester's list shows what he submitted, another SOP's process behind a
+ticket address answers as no process at all; a file sent alone is named in its notice, a
+rating comment keeps its text when refused, a refused cancel speaks of the ticket, and
+the requester's own file under /lampiran/ leads to his ticket."""
 
 import io
 
