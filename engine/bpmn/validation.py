@@ -62,6 +62,11 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           huge_tree=False, remove_comments=True, encoding="utf-8")
 
 
+def _line_and_column(text: str, at: int) -> str:
+    """``baris 5, kolom 33``: where character ``at`` of ``text`` is, as XML errors say."""
+    return f"baris {text.count(chr(10), 0, at) + 1}, kolom {at - text.rfind(chr(10), 0, at)}"
+
+
 def _at_the_end(text: str, line: int, column: int) -> bool:
     """Whether the parser stopped at the end of ``text`` (trailing blanks aside), line and
     column counted from 1: whatever it missed there (a quote, an attribute's value, a
@@ -88,20 +93,23 @@ def read_xml(data: bytes) -> etree._Element:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidProcess([f"Berkas bukan teks UTF-8 (bita ke-{grouped(error.start + 1)} tidak "
-                              + "sah); simpan ulang sebagai UTF-8."]) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidProcess([f"Berkas bukan teks UTF-8 (baris {line}, bita ke-"
+                              + f"{grouped(error.start + 1)} tidak sah); simpan ulang sebagai "
+                              + "UTF-8."]) from None
     if "\x00" in text:  # mostly UTF-16 without a BOM; named by line, as XML errors are
         at = text.index("\x00")
-        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-        raise InvalidProcess(["Berkas harus berenkode UTF-8: berkas memuat bita nol (baris "
-                              + f"{line}, kolom {column})."])
+        raise InvalidProcess(["Berkas harus berenkode UTF-8: berkas memuat bita nol ("
+                              + f"{_line_and_column(text, at)})."])
     declared = _DECLARED_ENCODING.match(text)
     if declared and declared.group(1).lower() not in ("utf-8", "utf8"):
         raise InvalidProcess(["Berkas harus berenkode UTF-8; deklarasinya menyebut "
                               + f"{declared.group(1)[:40]!r}."])
-    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
-        raise InvalidProcess(["Berkas memuat DOCTYPE atau ENTITY; BPMN tidak memerlukannya "
-                              + "dan Alur menolaknya demi keamanan."])
+    declaration = re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE)
+    if declaration:
+        raise InvalidProcess(["Berkas memuat DOCTYPE atau ENTITY ("
+                              + f"{_line_and_column(text, declaration.start())}); BPMN tidak "
+                              + "memerlukannya dan Alur menolaknya demi keamanan."])
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
