@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from engine.escalation.timers import due_instances
 from engine.models import HumanTask, Notification, ProcessInstance
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, mini_bpmn
+from tests.engine.bpmn.edits import START_LANE
 from tests.engine.process.test_galat import FIXED, RUNAWAY, _runaway
 from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once
@@ -231,3 +232,41 @@ def test_batalkan_on_a_page_left_open_leaves_a_process_that_runs_again(app, clie
         refused.get_data(True)
     with app.app_context():
         assert db.session.get(ProcessInstance, started["id"]).status == "running"
+
+
+def test_a_start_the_sops_flow_fails_tells_an_official_whom_to_tell(app, client):
+    """A gateway after the start finds no way for what was typed: nothing is stored; the
+    administrator reads the engine's account, anyone else that the SOP is at fault."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    assert _upload(client, token, mini_bpmn({
+        '<bpmn:startEvent id="StartEvent_1" name="Mulai" />':
+            '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
+            '<spiffworkflow:properties><spiffworkflow:property name="formulir" '
+            'value="jenis &quot;Jenis&quot;: teks" /></spiffworkflow:properties>'
+            '</bpmn:extensionElements></bpmn:startEvent>'
+            '<bpmn:exclusiveGateway id="Gateway_S" />'
+            '<bpmn:sequenceFlow id="Flow_S1" sourceRef="Gateway_S" targetRef="Kegiatan_1">'
+            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "a"'
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+            '<bpmn:sequenceFlow id="Flow_S2" sourceRef="Gateway_S" targetRef="Kegiatan_2">'
+            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "b"'
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>',
+        'sourceRef="StartEvent_1" targetRef="Kegiatan_1" />':
+            'sourceRef="StartEvent_1" targetRef="Gateway_S" />',
+        START_LANE: START_LANE + "<bpmn:flowNodeRef>Gateway_S</bpmn:flowNodeRef>"})
+    ).status_code == 302
+    for who, said, hidden in (
+            ("prakom", "Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena "
+                       "isian Anda; tidak ada yang disimpan.", "Gateway_S"),
+            ("admin", "Gateway_S", "bukan karena isian Anda")):
+        login(client, who)
+        page = client.get("/proses/baru?process_key=sop_uji").get_data(True)
+        refused = client.post("/proses/baru", data={
+            "csrf_token": csrf_token(page), "process_key": "sop_uji", "title": "Konsep",
+            "jenis": "c"})
+        assert refused.status_code == 422, who
+        html = refused.get_data(True)
+        assert said in html and hidden not in html, who
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0

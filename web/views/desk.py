@@ -23,6 +23,7 @@ from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.attachments import folder, posted_files
+from web.views.start import failed_start
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
@@ -78,7 +79,7 @@ def submit() -> Any:
             errors = invalid.fields
         except ProcessFailure as failed:
             db.session.rollback()
-            errors = {"process_key": failed.message}
+            errors = {"process_key": failed_start(failed)}
         else:
             target = url_for("desk.show", instance_id=instance.id)
             once.done(receipt, target)

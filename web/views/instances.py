@@ -38,7 +38,7 @@ from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.downloads import asked_format
 from web.views.reports.export import export
-from web.views.start import after_start, render_start, start_values
+from web.views.start import after_start, failed_start, render_start, start_values
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
@@ -132,8 +132,8 @@ def new() -> Any:
         return render_start(chosen, invalid.fields, request.values, search, 422)
     except ProcessFailure as failed:
         db.session.rollback()
-        return render_start(chosen, {"process_key": failed.message}, request.values, search,
-                            422)
+        return render_start(chosen, {"process_key": failed_start(failed)}, request.values,
+                            search, 422)
     except (PermissionDenied, NotFound):
         db.session.rollback()
         return _refused(chosen, key, search)

@@ -5,9 +5,11 @@ from typing import Any
 
 from flask import render_template, url_for
 from flask_babel import format_decimal, gettext, lazy_gettext, ngettext
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
+from engine.errors import ProcessFailure
 from engine.models import ProcessInstance
 from engine.process import instances
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
@@ -53,6 +55,17 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
         summary=describe(chosen) if chosen else None,
         declared=fields(chosen.catalog.get("start_form")) if chosen else [],
         count=sum(len(sops) for _, sops in groups)), status
+
+
+def failed_start(failure: ProcessFailure) -> str:
+    """What the start page says when the SOP's own flow failed at the start (nothing was
+    stored): the engine's account to an administrator, who can mend the SOP; to anyone
+    else, that the SOP is at fault, not what he typed, and whom to tell."""
+    if current_user.is_admin:
+        return failure.message
+    return gettext("Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena "
+                   "isian Anda; tidak ada yang disimpan. Beri tahu administrator Alur agar "
+                   "SOP-nya diperbaiki.")
 
 
 def start_values(chosen: Any, asked: Any) -> MultiDict:
