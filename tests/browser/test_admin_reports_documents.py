@@ -59,7 +59,7 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     with app.app_context():
         prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
         started = [start_instance(db.session, app.config["ALUR_CLOCK"], process_key=BACKUP,
-                                  title=f"Cadangan {n}", user=prakom).id for n in (1, 2)]
+                                  title=f"Cadangan {n}", user=prakom).number for n in (1, 2)]
         db.session.commit()
         db.session.remove()
         db.engine.dispose()  # no pooled connection outlives the test (PostgreSQL pass)
@@ -91,7 +91,7 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     page.locator("ul.moving li").first.wait_for()
     moving = page.locator("ul.moving li").all_inner_texts()
     assert [re.sub(r"\s+", " ", text) for text in moving] == [
-        f"#{started[0]} Cadangan 1 — versi 1 → 2", f"#{started[1]} Cadangan 2 — versi 1 → 2"]
+        f"{started[0]} Cadangan 1 — versi 1 → 2", f"{started[1]} Cadangan 2 — versi 1 → 2"]
     assert_no_violations(page)
     page.get_by_role("button", name="Ya, pindahkan").click()
     expect(page.locator("main")).to_contain_text("2 proses dipindahkan")

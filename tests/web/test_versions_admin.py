@@ -41,14 +41,15 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     # A dry run lists the instances first; without the confirmation nothing moves.
     assert f'href="/admin/sop/{KEY}/pindahkan"' in client.get(f"/admin/sop/{KEY}").get_data(True)
     preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)
-    assert "Akan dipindahkan (2)" in preview and "#1 Satu" in preview and "#2 Dua" in preview
+    assert "Akan dipindahkan (2)" in preview and "GS-2026-0001 Satu" in preview \
+        and "GS-2026-0002 Dua" in preview
     unconfirmed = client.post(f"/admin/sop/{KEY}/pindahkan", data={"csrf_token": token})
     assert unconfirmed.headers["Location"] == f"/admin/sop/{KEY}/pindahkan"
     assert client.get("/api/v1/instances/1", headers=api).json["version"] == 1
     moved = client.post(f"/admin/sop/{KEY}/pindahkan",
                         data={"csrf_token": token, "konfirmasi": "2"})
     assert "2 proses dipindahkan" in moved.get_data(True)
-    assert "#1 Satu</a> — versi 1 → 2" in moved.get_data(True)
+    assert "GS-2026-0001 Satu</a> — versi 1 → 2" in moved.get_data(True)
     for instance_id in (1, 2):
         assert client.get(f"/api/v1/instances/{instance_id}", headers=api).json["version"] == 2
     again = client.post(f"/admin/sop/{KEY}/pindahkan",  # the confirmation sent twice
