@@ -95,7 +95,7 @@ def _named(task: HumanTask) -> str:
 def _hidden(task_id: int, verb: str) -> str:
     """The refusal of a task the user may not view: its number only, as the task's own
     page answers him (403 without its step, case or role)."""
-    return f"Tugas #{task_id} tidak dapat Anda {verb}: Anda tidak memegang peran tugas ini."
+    return f"Tugas #{task_id} tidak dapat Anda {verb}: {tasks.NOT_IN_LANES}"
 
 
 def _closed(task: HumanTask, verb: str) -> str:

@@ -70,10 +70,16 @@ def _failed(failures: RoundFailures | None, message: str, event: str) -> None:
     if failures is not None:
         failures.count += 1
     error = sys.exc_info()[1]
+    if isinstance(error, DatabaseUnavailable):
+        raise error
     if unavailable(error):
-        raise error if isinstance(error, DatabaseUnavailable) else DatabaseUnavailable(
-            str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+        raise _down(error) from error
     log.exception(message, extra={"fields": {"event": event}})
+
+
+def _down(error: BaseException) -> DatabaseUnavailable:
+    """``error`` as ``DatabaseUnavailable``, its first line the reason logged."""
+    return DatabaseUnavailable((str(error).splitlines() or [type(error).__name__])[0])
 
 
 def fire_once(app: Flask, failures: RoundFailures | None = None,
@@ -94,7 +100,7 @@ def fire_once(app: Flask, failures: RoundFailures | None = None,
             db.session.commit()
             return
         if unavailable(error):  # not this instance's fault: no Galat, the round stops
-            raise DatabaseUnavailable(str(error).splitlines()[0]) from error
+            raise _down(error) from error
         if failures is not None:
             failures.count += 1
         log.error("firing timers of instance %s failed", instance_id, exc_info=error,
