@@ -41,6 +41,9 @@ _COMPARE = {
     ast.NotIn: lambda a, b: a not in b,
 }
 
+_SYMBOLS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+            ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in"}
+
 _CONSTANT_TYPES = (str, int, float, bool, type(None))
 
 _REFUSED_LABELS = {
@@ -109,6 +112,21 @@ def check_call(script: str, registered: Collection[str] = REGISTERED_FUNCTIONS) 
     return call
 
 
+class ConditionMismatch(ValueError):
+    """A comparison of two values that cannot be compared (text with a number, ``in`` a
+    number): the process data is not of the kind its BPMN expects, e.g. a text field tested
+    with ``jumlah > 5``. Silently false, it would send every case down the other way (or
+    stop the gateway with "no condition holds") and hide why. The message is Indonesian and
+    names both values and their kinds."""
+
+    def __init__(self, left: Any, op: ast.cmpop, right: Any) -> None:
+        super().__init__(
+            f"kondisi membandingkan {_kind(left)} {_shown(left)} dengan {_kind(right)} "
+            f"{_shown(right)} ({_SYMBOLS[type(op)]}), yang tidak dapat dibandingkan; "
+            "periksa jenis kolom formulir yang diuji (angka ditulis tanpa tanda kutip, "
+            'teks dengan tanda kutip, mis. jumlah > 5 atau status == "baru")')
+
+
 def evaluate(expression: str, data: Mapping[str, Any], *, conditional: bool = False) -> Any:
     """Evaluate a safe-subset ``expression`` against task ``data``.
 
@@ -120,6 +138,8 @@ def evaluate(expression: str, data: Mapping[str, Any], *, conditional: bool = Fa
 
     Raises:
         UnsafeExpression: the expression is outside the safe subset.
+        ConditionMismatch: a comparison of two values neither of which is None that cannot
+            be compared (``"7" > 5``).
     """
     return _eval(check(expression, conditional=conditional), data)
 
@@ -177,6 +197,21 @@ def _check_tree(tree: ast.Expression, conditional: bool = False) -> None:
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ya/tidak"
+    if isinstance(value, (int, float)):
+        return "angka"
+    if isinstance(value, str):
+        return "teks"
+    return "daftar" if isinstance(value, (list, tuple)) else "nilai"
+
+
+def _shown(value: Any) -> str:
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _label(node: ast.AST) -> str:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         return "pangkat (**)"
@@ -207,7 +242,9 @@ def _eval(node: ast.expr, data: Mapping[str, Any]) -> Any:
                 if not _COMPARE[type(op)](left, right):
                     return False
             except TypeError:
-                return False
+                if left is None or right is None:  # a field left empty: simply false
+                    return False
+                raise ConditionMismatch(left, op, right) from None
             left = right
         return True
     raise UnsafeExpression(f"'{type(node).__name__}' tidak diizinkan")

@@ -372,6 +372,8 @@ def _reason(error: Exception) -> str:
         return ("tidak satu pun kondisi alur keluar gateway ini terpenuhi oleh data proses "
                 "(mis. pilihan yang diperlukan belum diisi); beri gateway alur default atau "
                 "lengkapi datanya")
+    if isinstance(error, expressions.ConditionMismatch):
+        return str(error)
     return f"{type(error).__name__}: {error}"
 
 
