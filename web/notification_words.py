@@ -75,6 +75,12 @@ def _sentence(item: NotificationItem) -> str:
                        level=old.group(1), rest=old.group(3))
     if item.kind in TICKET_KINDS:
         return _ticket(item.kind, params)
+    if item.kind == "galat" and params.get("start"):
+        return gettext('Mulai proses SOP "%(process)s" (versi %(version)s) oleh %(who)s gagal '
+                       "pada %(element)s; tidak ada yang disimpan: %(error)s",
+                       process=params["process"], version=params["version"],
+                       who=params["who"], element=params["element"] or gettext("mesin proses"),
+                       error=params["error"])
     case = _case(params)
     if item.kind == "eskalasi" and params.get("level", 1) == 1:
         return gettext('Langkah "%(step)s" pada %(case)s melewati batas waktu.',

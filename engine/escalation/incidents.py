@@ -15,8 +15,9 @@ from engine import audit
 from engine.clock import Clock
 from engine.errors import PermissionDenied, ProcessFailure, TaskNotOpen
 from engine.escalation.timers import fire_due
-from engine.models import ProcessInstance, User
+from engine.models import Notification, ProcessInstance, User
 from engine.paging import Page, paginate
+from engine.process.deploy import active_definition
 from engine.process.instances import get_instance
 from engine.process.lists import INSTANCE_ROW
 from engine.process.task_states import instance_status_word
@@ -83,3 +84,30 @@ def mark_failed(session: Session, clock: Clock, instance_id: int, message: str) 
                  element=None)
     notify_administrators(session, clock, instance)
     return True
+
+
+def report_failed_start(session: Session, clock: Clock, process_key: str, user: User,
+                        failure: ProcessFailure) -> None:
+    """Tell the administrators that a start of ``process_key``'s active version failed in
+    the SOP's own flow (``start_instance`` raised ``failure``; nothing of it was stored):
+    an audit record ``instance.start_failed`` (actor ``user``), and a notification (kind
+    ``galat``, no process) to each administrator who has no unread one of the same failure
+    of the same version, so that officials retrying a broken SOP do not flood them. Call it
+    after rolling back the failed start; the caller commits. README, "Galat"."""
+    definition = active_definition(session, process_key)
+    audit.record(session, clock, "instance.start_failed", actor=user, process_key=process_key,
+                 version=definition.version, element=failure.element, message=failure.message)
+    message = (f'Mulai proses SOP "{definition.name}" (versi {definition.version}) gagal pada '
+               f"{failure.element or 'mesin proses'}; tidak ada yang disimpan: "
+               f"{failure.message}")[:4000]
+    told = select(Notification.user_id).where(
+        Notification.kind == "galat", Notification.read_at.is_(None),
+        Notification.instance_id.is_(None), Notification.message == message)
+    for admin in session.scalars(select(User).where(User.is_admin, User.id.not_in(told))
+                                 .order_by(User.id)):
+        session.add(Notification(
+            user_id=admin.id, kind="galat", role="Administrator", message=message,
+            created_at=clock.now(),
+            params={"start": True, "process": definition.name, "version": definition.version,
+                    "element": failure.element or "", "error": failure.message[:2000],
+                    "who": user.full_name}))

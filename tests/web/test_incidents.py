@@ -17,6 +17,26 @@ from web.cli.worker import fire_once
 from web.extensions import db
 
 
+# A start form with "jenis" and a gateway right after the start with a way for "a" and "b"
+# only: any other value finds no way, before any step opens.
+NO_WAY_FOR_C = {
+    '<bpmn:startEvent id="StartEvent_1" name="Mulai" />':
+        '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="formulir" '
+        'value="jenis &quot;Jenis&quot;: teks" /></spiffworkflow:properties>'
+        '</bpmn:extensionElements></bpmn:startEvent>'
+        '<bpmn:exclusiveGateway id="Gateway_S" />'
+        '<bpmn:sequenceFlow id="Flow_S1" sourceRef="Gateway_S" targetRef="Kegiatan_1">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "a"'
+        '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+        '<bpmn:sequenceFlow id="Flow_S2" sourceRef="Gateway_S" targetRef="Kegiatan_2">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "b"'
+        '</bpmn:conditionExpression></bpmn:sequenceFlow>',
+    'sourceRef="StartEvent_1" targetRef="Kegiatan_1" />':
+        'sourceRef="StartEvent_1" targetRef="Gateway_S" />',
+    START_LANE: START_LANE + "<bpmn:flowNodeRef>Gateway_S</bpmn:flowNodeRef>"}
+
+
 def _upload(client, token: str, data: bytes):
     """Upload on the admin page; a new SOP is then activated (a new version of a known one
     waits, as the page does, for the test to activate it)."""
@@ -239,23 +259,7 @@ def test_a_start_the_sops_flow_fails_tells_an_official_whom_to_tell(app, client)
     administrator reads the engine's account, anyone else that the SOP is at fault."""
     login(client, "admin")
     token = csrf_token(client.get("/admin/sop").get_data(True))
-    assert _upload(client, token, mini_bpmn({
-        '<bpmn:startEvent id="StartEvent_1" name="Mulai" />':
-            '<bpmn:startEvent id="StartEvent_1" name="Mulai"><bpmn:extensionElements>'
-            '<spiffworkflow:properties><spiffworkflow:property name="formulir" '
-            'value="jenis &quot;Jenis&quot;: teks" /></spiffworkflow:properties>'
-            '</bpmn:extensionElements></bpmn:startEvent>'
-            '<bpmn:exclusiveGateway id="Gateway_S" />'
-            '<bpmn:sequenceFlow id="Flow_S1" sourceRef="Gateway_S" targetRef="Kegiatan_1">'
-            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "a"'
-            '</bpmn:conditionExpression></bpmn:sequenceFlow>'
-            '<bpmn:sequenceFlow id="Flow_S2" sourceRef="Gateway_S" targetRef="Kegiatan_2">'
-            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">jenis == "b"'
-            '</bpmn:conditionExpression></bpmn:sequenceFlow>',
-        'sourceRef="StartEvent_1" targetRef="Kegiatan_1" />':
-            'sourceRef="StartEvent_1" targetRef="Gateway_S" />',
-        START_LANE: START_LANE + "<bpmn:flowNodeRef>Gateway_S</bpmn:flowNodeRef>"})
-    ).status_code == 302
+    assert _upload(client, token, mini_bpmn(NO_WAY_FOR_C)).status_code == 302
     for who, said, hidden in (
             ("prakom", "Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena "
                        "isian Anda; tidak ada yang disimpan.", "Gateway_S"),

@@ -8,7 +8,8 @@ from typing import Any
 from flask import g, jsonify, request
 
 from engine.bpmn import bundle
-from engine.errors import NotFound
+from engine.errors import NotFound, ProcessFailure
+from engine.escalation import incidents
 from engine.numbers import grouped
 from engine.process import case, instances, lists, tasks
 from engine.process.deploy import (
@@ -182,6 +183,11 @@ def start_instance() -> Any:
     except NotFound as unknown:  # a key in the body, not the address: 422, as the page
         raise RequestError(422, "invalid_request", unknown.message,
                            fields={"process_key": [unknown.message]}) from None
+    except ProcessFailure as failure:  # the SOP's flow, not the caller: the admins are told
+        db.session.rollback()
+        incidents.report_failed_start(db.session, clock(), body["process_key"], g.user, failure)
+        db.session.commit()
+        raise
     db.session.flush()
     # Built before the commit, which would expire what it reads. A new instance's human
     # tasks are the ones its start opened, which the unit of work holds.

@@ -79,7 +79,7 @@ def submit() -> Any:
             errors = invalid.fields
         except ProcessFailure as failed:
             db.session.rollback()
-            errors = {"process_key": failed_start(failed)}
+            errors = {"process_key": failed_start(failed, chosen.key)}
         else:
             target = url_for("desk.show", instance_id=instance.id)
             once.done(receipt, target)

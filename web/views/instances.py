@@ -132,7 +132,7 @@ def new() -> Any:
         return render_start(chosen, invalid.fields, request.values, search, 422)
     except ProcessFailure as failed:
         db.session.rollback()
-        return render_start(chosen, {"process_key": failed_start(failed)}, request.values,
+        return render_start(chosen, {"process_key": failed_start(failed, key)}, request.values,
                             search, 422)
     except (PermissionDenied, NotFound):
         db.session.rollback()

@@ -10,11 +10,12 @@ from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.errors import ProcessFailure
+from engine.escalation.incidents import report_failed_start
 from engine.models import ProcessInstance
 from engine.process import instances
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
 from web.access import access
-from web.extensions import db
+from web.extensions import clock, db
 from web.field_values import form_defaults, form_values
 
 UNGROUPED_LABEL = lazy_gettext("Lainnya")
@@ -57,15 +58,19 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
         count=sum(len(sops) for _, sops in groups)), status
 
 
-def failed_start(failure: ProcessFailure) -> str:
-    """What the start page says when the SOP's own flow failed at the start (nothing was
-    stored): the engine's account to an administrator, who can mend the SOP; to anyone
-    else, that the SOP is at fault, not what he typed, and whom to tell."""
+def failed_start(failure: ProcessFailure, process_key: str) -> str:
+    """Report a start of ``process_key`` that the SOP's own flow failed (nothing was stored;
+    call it after the rollback) to the administrators, committed
+    (``incidents.report_failed_start``), and return what the start page says: the engine's
+    account to an administrator, who can mend the SOP; to anyone else, that the SOP is at
+    fault, not what he typed, and that the administrators were told."""
+    report_failed_start(db.session, clock(), process_key, current_user, failure)
+    db.session.commit()
     if current_user.is_admin:
         return failure.message
     return gettext("Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena "
-                   "isian Anda; tidak ada yang disimpan. Beri tahu administrator Alur agar "
-                   "SOP-nya diperbaiki.")
+                   "isian Anda; tidak ada yang disimpan. Administrator Alur sudah diberi tahu "
+                   "agar SOP-nya diperbaiki.")
 
 
 def start_values(chosen: Any, asked: Any) -> MultiDict:
