@@ -16,7 +16,6 @@ from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once
 from web.extensions import db
 
-
 # A start form with "jenis" and a gateway right after the start with a way for "a" and "b"
 # only: any other value finds no way, before any step opens.
 NO_WAY_FOR_C = {
