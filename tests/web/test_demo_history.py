@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from engine.bpmn.forms import fields
 from engine.models import Delivery, Escalation, HumanTask, Notification, ProcessInstance, User
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -14,6 +15,7 @@ from engine.reports.sop import sop_performance
 from engine.time.calendar import WorkCalendar
 from engine.time.periods import custom_period
 from tests.conftest import mini_bpmn
+from web.cli.demo_forms import FIELD_TEXTS
 from web.cli.demo_history import OTHER_SOPS, demo_history_command, generate_history
 from web.extensions import db
 
@@ -76,3 +78,14 @@ def test_a_second_demo_history_while_one_runs_is_refused(app, tmp_path):
     assert "sedang dibuat oleh alur demo-history lain" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_every_text_field_of_the_bundled_forms_gets_values_of_its_own(session, deployed):
+    """"Unit kerja" holds a unit, never "Data sudah lengkap": no text field of a bundled
+    SOP falls back to the neutral remarks."""
+    names = {field["name"] for definition in deployed.values()
+             for form in [definition.catalog.get("start_form"),
+                          *(step.get("form") for step in definition.catalog["tasks"].values())]
+             for field in fields(form) if field["kind"] in ("text", "textarea")}
+    assert len(names) == 15
+    assert names <= set(FIELD_TEXTS), names - set(FIELD_TEXTS)

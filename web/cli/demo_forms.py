@@ -7,8 +7,33 @@ from typing import Any
 
 from engine.bpmn.forms import fields
 
-_TEXTS = ("Sudah ditangani sesuai prosedur", "Perlu pengecekan ulang perangkat",
-          "Kepaniteraan Pidana", "Sub Bagian Umum", "Data sudah lengkap")
+# Text fields of the bundled SOPs' forms, by name: values that belong there ("Unit kerja"
+# holds a unit, never "Data sudah lengkap"); any other text field takes a neutral remark.
+FIELD_TEXTS = {
+    "pemohon": ("Budi Santoso", "Siti Rahmawati, S.H.", "Ahmad Fauzi", "Dewi Lestari, S.Kom."),
+    "pegawai": ("Rina Marlina, S.Kom.", "Hendra Gunawan, A.Md.", "Yusuf Hidayat, S.T."),
+    "unit": ("Kepaniteraan Pidana", "Kepaniteraan Perdata", "Sub Bagian Umum",
+             "Sub Bagian Kepegawaian"),
+    "uraian": ("Printer di ruang sidang 2 tidak dapat mencetak",
+               "Permintaan akun SIPP untuk panitera pengganti baru",
+               "Laptop tidak dapat tersambung ke jaringan kantor"),
+    "sistem": ("SIPP", "e-Court", "Jaringan kantor", "Situs web"),
+    "gejala": ("Halaman tidak dapat dibuka dari jaringan kantor",
+               "Aplikasi sangat lambat sejak pagi"),
+    "tindakan": ("Layanan dimulai ulang dan log diperiksa", "Kabel jaringan diganti"),
+    "akar_masalah": ("Disk server hampir penuh", "Sakelar jaringan rusak"),
+    "solusi": ("Log lama diarsipkan dan ruang disk dipantau", "Sakelar diganti yang baru"),
+    "konsep": ("Konsep berita kegiatan sidang keliling, 3 paragraf dengan 2 foto",
+               "Konsep pengumuman jadwal pelayanan selama libur nasional"),
+    "judul_konten": ("Sidang Keliling di Kecamatan Wera", "Jadwal Pelayanan Libur Nasional"),
+    "tautan": ("https://pa-bima.go.id/berita/sidang-keliling",
+               "https://pa-bima.go.id/pengumuman/jadwal-pelayanan"),
+    "nomor_surat": ("W22-A4/112/PR.00/I/2026", "W22-A4/245/PR.00/II/2026"),
+    "target_kinerja": ("Menyelesaikan 95% permintaan layanan TI dalam batas waktu SOP",),
+    "periode": ("Januari–Desember", "Semester I", "Semester II"),
+}
+_REMARKS = ("Sudah ditangani sesuai prosedur", "Data sudah lengkap",
+            "Perlu pengecekan ulang perangkat")
 
 
 def sample(rng: random.Random, form: dict[str, Any] | None, preset: dict[str, Any],
@@ -34,5 +59,5 @@ def sample(rng: random.Random, form: dict[str, Any] | None, preset: dict[str, An
         elif kind == "boolean":
             values[name] = rng.random() < 0.5
         else:
-            values[name] = rng.choice(_TEXTS)
+            values[name] = rng.choice(FIELD_TEXTS.get(name, _REMARKS))
     return values
