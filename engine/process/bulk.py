@@ -6,7 +6,8 @@ task does not stop the others. Nothing is written for a refused task: every refu
 raised before its conditional UPDATE, or by it when it changed no row.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,11 +23,18 @@ MAX_BULK = 100
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one task: ``done`` or not, with the Indonesian sentence why."""
+    """What happened to one task: ``done`` or not, with the Indonesian sentence why, and
+    the same as ``kind`` and ``params`` for a page in the reader's language: ``taken``,
+    ``assigned`` (``assignee``), ``hidden`` (``verb``: ``ambil``/``alihkan``; no step),
+    ``other_role`` and ``not_assignable`` (``role``), ``closed`` (``state``, ``verb``),
+    ``refused`` (``why``, the engine's Indonesian reason); each but ``hidden`` with the
+    ``step``'s name and its ``case`` (``GS-2026-0001``)."""
 
     task_id: int
     done: bool
     message: str
+    kind: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) -> list[Outcome]:
@@ -40,20 +48,21 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         try:
             task = tasks.get_task(session, task_id)
             if not policy.may_view_task(task):  # nobody else learns its step or state
-                outcomes.append(Outcome(task_id, False, _hidden(task_id, "ambil")))
+                outcomes.append(_hidden(task_id, "ambil"))
                 continue
             if task.state != "open":
-                outcomes.append(Outcome(task_id, False, _closed(task, "diambil")))
+                outcomes.append(_closed(task, "ambil"))
                 continue
             if policy.capacity_for(task) is None:
-                outcomes.append(Outcome(task_id, False, f"{_named(task)} dikerjakan peran "
-                                                        f"{task.role}; tidak dapat Anda ambil."))
+                outcomes.append(_of(task, False, f"{_named(task)} dikerjakan peran "
+                                                 f"{task.role}; tidak dapat Anda ambil.",
+                                    "other_role", role=task.role))
                 continue
             tasks.claim_task(session, clock, task_id, user)
         except AlurError as refused:
-            outcomes.append(Outcome(task_id, False, _why(task, refused)))
+            outcomes.append(_why(task_id, task, refused))
         else:
-            outcomes.append(Outcome(task_id, True, f"{_named(task)} Anda ambil."))
+            outcomes.append(_of(task, True, f"{_named(task)} Anda ambil.", "taken"))
     return outcomes
 
 
@@ -69,21 +78,23 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
         try:
             task = tasks.get_task(session, task_id)
             if not policy.may_view_task(task):  # nobody else learns its step or state
-                outcomes.append(Outcome(task_id, False, _hidden(task_id, "alihkan")))
+                outcomes.append(_hidden(task_id, "alihkan"))
                 continue
             if not policy.may_assign(task):  # before its state: tells only who may assign
-                outcomes.append(Outcome(task_id, False, f"{_named(task)} (peran {task.role}) "
-                                                        "tidak dapat Anda alihkan."))
+                outcomes.append(_of(task, False, f"{_named(task)} (peran {task.role}) "
+                                                 "tidak dapat Anda alihkan.",
+                                    "not_assignable", role=task.role))
                 continue
             if task.state != "open":
-                outcomes.append(Outcome(task_id, False, _closed(task, "dialihkan")))
+                outcomes.append(_closed(task, "alihkan"))
                 continue
             tasks.assign_task(session, clock, task_id, assignee, by)
         except AlurError as refused:
-            outcomes.append(Outcome(task_id, False, _why(task, refused)))
+            outcomes.append(_why(task_id, task, refused))
         else:
-            outcomes.append(Outcome(task_id, True, f"{_named(task)} dialihkan kepada "
-                                                   f"{assignee.full_name}."))
+            outcomes.append(_of(task, True, f"{_named(task)} dialihkan kepada "
+                                            f"{assignee.full_name}.", "assigned",
+                                assignee=assignee.full_name))
     return outcomes
 
 
@@ -92,22 +103,32 @@ def _named(task: HumanTask) -> str:
     return f'Tugas "{task.name}" ({case.label(task.instance)})'
 
 
-def _hidden(task_id: int, verb: str) -> str:
+def _of(task: HumanTask, done: bool, message: str, kind: str, **params: str) -> Outcome:
+    return Outcome(task.id, done, message, kind,
+                   {"step": task.name, "case": case.label(task.instance), **params})
+
+
+def _hidden(task_id: int, verb: str) -> Outcome:
     """The refusal of a task the user may not view: its number only, as the task's own
     page answers him (403 without its step, case or role)."""
-    return f"Tugas #{task_id} tidak dapat Anda {verb}: {tasks.NOT_IN_LANES}"
+    return Outcome(task_id, False, f"Tugas #{task_id} tidak dapat Anda {verb}: "
+                                   f"{tasks.NOT_IN_LANES}", "hidden", {"verb": verb})
 
 
-def _closed(task: HumanTask, verb: str) -> str:
-    """Why a task no longer open is not ``verb`` (``diambil``, ``dialihkan``), whoever
-    asks: it is finished or cancelled (not: another role's work)."""
-    return f"{_named(task)} sudah {task_state_word(task.state)}; tidak dapat {verb} lagi."
+def _closed(task: HumanTask, verb: str) -> Outcome:
+    """Why a task no longer open is not taken or assigned (``verb``: ``ambil``,
+    ``alihkan``), whoever asks: it is finished or cancelled (not: another role's work)."""
+    passive = {"ambil": "diambil", "alihkan": "dialihkan"}[verb]
+    return _of(task, False, f"{_named(task)} sudah {task_state_word(task.state)}; tidak "
+                            f"dapat {passive} lagi.", "closed", state=task.state, verb=verb)
 
 
-def _why(task: HumanTask | None, refused: AlurError) -> str:
+def _why(task_id: int, task: HumanTask | None, refused: AlurError) -> Outcome:
     why = ("; ".join(refused.fields.values()) if isinstance(refused, InvalidTaskData)
            else refused.message)
-    return f"{_named(task)}: {why}" if task is not None else why
+    if task is None:
+        return Outcome(task_id, False, why, "refused", {"why": why})
+    return _of(task, False, f"{_named(task)}: {why}", "refused", why=why)
 
 
 def _distinct(task_ids: list[int]) -> list[int]:

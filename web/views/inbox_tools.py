@@ -13,6 +13,7 @@ from engine.models import User
 from engine.process import bulk, inbox, saved_filters
 from engine.text import is_digits
 from web import addresses
+from web.bulk_words import filter_refusal, said
 from web.edge import MAX_ID, is_id
 from web.extensions import clock, db
 from web.views.inbox import bp
@@ -37,9 +38,9 @@ def save_filter() -> Any:
     try:
         saved = saved_filters.save_filter(db.session, clock(), current_user,
                                           request.form.get("nama", ""), query)
-    except InvalidTaskData as invalid:
+    except InvalidTaskData:
         db.session.rollback()
-        flash(gettext("Saringan tidak disimpan: %(why)s.", why=invalid.fields["nama"]), "error")
+        flash(filter_refusal(request.form.get("nama", "")), "error")
         return redirect(url_for("inbox.index", **{k: v for k, v in query.items() if v}))
     db.session.commit()
     flash(gettext('Saringan "%(name)s" tersimpan.', name=saved.name), "success")
@@ -89,7 +90,7 @@ def bulk_action() -> Any:
         outcomes = bulk.bulk_claim(db.session, clock(), current_user, ids)
     db.session.commit()
     for outcome in outcomes:
-        flash(outcome.message, "success" if outcome.done else "error")
+        flash(said(outcome), "success" if outcome.done else "error")
     if bad:
         shown = ", ".join(f'"{value[:20]}"' for value in bad[:MAX_SHOWN])
         flash(gettext("Bukan nomor tugas, tidak diproses: %(values)s.",

@@ -1,0 +1,61 @@
+"""Kotak Masuk's tools in the reader's language: what happened to each task of Ambil or
+Alihkan sekaligus (``engine.process.bulk.Outcome``'s kind and parameters), and why a
+filter was not saved. The engine's own reasons (``refused``) stay Indonesian (README,
+"Bahasa")."""
+
+from flask_babel import gettext
+
+from engine.process.bulk import Outcome
+from engine.process.saved_filters import MAX_NAME, MAX_PER_USER
+from engine.text import trimmed
+
+
+def said(outcome: Outcome) -> str:
+    """One outcome's sentence; its Indonesian ``message`` for a kind this does not know."""
+    kind, params = outcome.kind, outcome.params
+    if kind == "hidden" and params["verb"] == "ambil":
+        return gettext("Tugas #%(id)s tidak dapat Anda ambil: Anda tidak memegang peran tugas "
+                       "ini.", id=outcome.task_id)
+    if kind == "hidden":
+        return gettext("Tugas #%(id)s tidak dapat Anda alihkan: Anda tidak memegang peran "
+                       "tugas ini.", id=outcome.task_id)
+    if kind == "refused" and "step" not in params:
+        return params["why"]
+    sentences = {
+        "taken": lambda: gettext('Tugas "%(step)s" (%(case)s) Anda ambil.', **params),
+        "assigned": lambda: gettext('Tugas "%(step)s" (%(case)s) dialihkan kepada '
+                                    "%(assignee)s.", **params),
+        "other_role": lambda: gettext('Tugas "%(step)s" (%(case)s) dikerjakan peran %(role)s; '
+                                      "tidak dapat Anda ambil.", **params),
+        "not_assignable": lambda: gettext('Tugas "%(step)s" (%(case)s) (peran %(role)s) tidak '
+                                          "dapat Anda alihkan.", **params),
+        "refused": lambda: gettext('Tugas "%(step)s" (%(case)s): %(why)s', **params),
+    }
+    if kind == "closed":
+        return _closed(params)
+    return sentences[kind]() if kind in sentences else outcome.message
+
+
+def _closed(params: dict) -> str:
+    step, case = params["step"], params["case"]
+    if params["verb"] == "ambil" and params["state"] == "completed":
+        return gettext('Tugas "%(step)s" (%(case)s) sudah selesai; tidak dapat diambil lagi.',
+                       step=step, case=case)
+    if params["verb"] == "ambil":
+        return gettext('Tugas "%(step)s" (%(case)s) sudah dibatalkan; tidak dapat diambil '
+                       "lagi.", step=step, case=case)
+    if params["state"] == "completed":
+        return gettext('Tugas "%(step)s" (%(case)s) sudah selesai; tidak dapat dialihkan '
+                       "lagi.", step=step, case=case)
+    return gettext('Tugas "%(step)s" (%(case)s) sudah dibatalkan; tidak dapat dialihkan lagi.',
+                   step=step, case=case)
+
+
+def filter_refusal(name: str) -> str:
+    """Why the saved filter ``name`` (as typed) was refused: its name, or the limit of
+    kept filters (``engine.process.saved_filters.save_filter``'s two refusals)."""
+    if not trimmed(name) or len(trimmed(name)) > MAX_NAME:
+        return gettext("Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
+                       "%(max)d karakter.", max=MAX_NAME)
+    return gettext("Saringan tidak disimpan: paling banyak %(max)d saringan tersimpan; hapus "
+                   "salah satu dulu.", max=MAX_PER_USER)
