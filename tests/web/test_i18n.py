@@ -212,3 +212,13 @@ def test_counts_of_one_read_singular_in_english_and_plural_otherwise(app, client
     assert "SOPs you can start" not in found and re.search(
         r">You can start \d+ SOPs</p>", client.get("/proses/baru").get_data(True))
     assert "this list has 1 page.</span>" in client.get("/proses/?halaman=9").get_data(True)
+
+
+def test_english_admin_pages_name_priorities_and_the_steps_number_in_english(app, client):
+    login(client, "admin")
+    _choose_language(client, "en")
+    settings = client.get("/admin/pengaturan").get_data(True)
+    assert '<option value="kritis" selected>critical</option>' in settings
+    assert ">kritis<" not in settings, "the value stays, the word is the reader's"
+    versions = client.get("/admin/sop/penanganan_gangguan_server").get_data(True)
+    assert '<th scope="col">No.</th>' in versions

@@ -327,7 +327,7 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                   "ended). "
                   "On time 50.0 % (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
                   "of working time. Slowest step: 2. Memeriksa konsep (median 2 h 10 min of "
-                  "working time; Waktu Relatif). Escalations: 4.<"), ">No process in this period.<"):
+                  "working time; Time Relatif). Escalations: 4.<"), ">No process in this period.<"):
         assert text in tabel7, text
     official = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode()
     assert "Proses: 3 dimulai, 2 selesai" in official and "Processes" not in official
