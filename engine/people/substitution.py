@@ -28,6 +28,7 @@ from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
 from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
+from engine.people.substitution_chain import chain_problems
 from engine.people.substitution_period import PLT_MAX, period_problems, year_problem
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
 from engine.text import trimmed
@@ -132,7 +133,9 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             warrant_number, starts_at, ends_at); ``starts_at`` also when someone already
             stands in for the official in ``role`` for part of the period (one substitute
             per office at a time; checked holding the official's row, so two at once
-            cannot both pass, see ``accounts.hold_user``).
+            cannot both pass, see ``accounts.hold_user``); ``substitute`` when he is himself
+            replaced, ``official`` when he stands in for someone, for part of the period
+            (``substitution_chain``).
         sqlite3.OperationalError: SQLITE_BUSY when the writer lock is not had in time.
     """
     check_recorder(created_by, official)
@@ -163,7 +166,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         problems["warrant_number"] = f"nomor surat perintah paling banyak {MAX_WARRANT} karakter"
     problems.update(period_problems(session, kind, starts_at, ends_at, clock.now()))
     if not problems:
-        accounts.hold_user(session, official)
+        for held in sorted((official, substitute), key=lambda user: user.id):
+            accounts.hold_user(session, held)
         clash = _overlapping(session, official, role, starts_at, ends_at)
         if clash is not None:
             problems["starts_at"] = (
@@ -171,6 +175,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                 f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
                 f"{clash.warrant_number}) pada sebagian periode ini; satu jabatan punya satu "
                 "pengganti: akhiri yang itu dulu atau pilih periode lain")
+        problems.update(chain_problems(session, official, substitute, starts_at, ends_at))
     if problems:
         raise InvalidTaskData(problems)
     substitution = Substitution(
@@ -336,13 +341,19 @@ def extend(session: Session, clock: Clock, substitution: Substitution, user: Use
     elif ends_at > substitution.ends_at + PLT_MAX:
         problem = "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"
     else:
-        accounts.hold_user(session, substitution.official)
+        for held in sorted((substitution.official, substitution.substitute),
+                           key=lambda user: user.id):
+            accounts.hold_user(session, held)
         clash = _overlapping(session, substitution.official, substitution.role,
                              substitution.ends_at, ends_at, other_than=substitution.id)
         if clash is not None:
             problem = (f"{clash.substitute.full_name} menggantikan pada sebagian perpanjangan "
                        f"ini ({clash.kind}, surat perintah {clash.warrant_number}); satu "
                        "jabatan punya satu pengganti")
+        else:
+            problem = next(iter(chain_problems(
+                session, substitution.official, substitution.substitute, substitution.ends_at,
+                ends_at, other_than=substitution.id).values()), None)
     if problem:
         raise InvalidTaskData({"ends_at": problem})
     previous = substitution.ends_at

@@ -130,7 +130,7 @@ def test_the_substitutes_supervisor_may_not_end_a_plt_of_a_higher_role(session, 
                       starts_at=clock.now(), ends_at=clock.now() + timedelta(days=30),
                       created_by=users["admin"])
 
-    for_ketua = substitution("Ketua", "Prakom", "SP-Ketua")
+    for_ketua = substitution("Ketua", "Redaktur", "SP-Ketua")
     for_prakom = substitution("Prakom", "Bidang Terkait", "SP-Prakom")
     kasubbag = users["Kasubbag"]
     assert not may_end(session, kasubbag, for_ketua)
