@@ -134,7 +134,7 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
     with app.app_context():
         actions = db.session.scalars(select(AuditRecord.action).where(
             AuditRecord.action.like("user.%"), AuditRecord.actor_id == _user(app, "admin").id)
-        ).all()
+            .order_by(AuditRecord.id)).all()
     assert [a for a in actions if a != "user.logged_in"] == [
         "user.created", "user.details_changed", "user.roles_changed", "user.disabled",
         "user.enabled", "user.password_reset"]

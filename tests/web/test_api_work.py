@@ -203,7 +203,7 @@ def test_substitution_recorded_listed_and_ended_early(app, client, clock, prakom
     assert client.post(f"/api/v1/substitutions/{sid}/end", headers=kasubbag).status_code == 422
     with app.app_context():
         actions = db.session.scalars(select(AuditRecord.action).where(
-            AuditRecord.action.like("substitution.%"))).all()
+            AuditRecord.action.like("substitution.%")).order_by(AuditRecord.id)).all()
     assert actions == ["substitution.recorded", "substitution.ended"]
 
 

@@ -13,11 +13,15 @@ from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.paging import paginate
 from engine.people import accounts
+from engine.people.account_history import account_history
 from engine.roles import KNOWN_ROLES
+from web.account_words import account_detail, account_event
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
+
+HISTORY_PER_PAGE = 20
 
 
 def _user(user_id: int) -> User:
@@ -62,7 +66,8 @@ def _password_page(user: User, password: str | None, created: bool) -> Any:
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int) -> Any:
-    """Name, e-mail, roles and admin rights of one account."""
+    """Name, e-mail, roles and admin rights of one account, and its history (who did
+    what to it, newest first, ``HISTORY_PER_PAGE`` a page: ``halaman``)."""
     user = _user(user_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -82,8 +87,11 @@ def edit_user(user_id: int) -> Any:
             flash(gettext("Akun %(username)s disimpan.", username=user.username) if changed
                   else gettext("Tidak ada yang berubah."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
+    history = account_history(db.session, user, *page_request(HISTORY_PER_PAGE))
     return render_template("admin/user_edit.html", user=user, errors=errors, roles=KNOWN_ROLES,
-                           form=request.form if errors else None), 422 if errors else 200
+                           form=request.form if errors else None, history=history,
+                           event=account_event, detail=account_detail
+                           ), 422 if errors else 200
 
 
 @bp.post("/pengguna/<int:user_id>/status")

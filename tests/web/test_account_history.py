@@ -1,0 +1,65 @@
+"""Riwayat akun on an account's administration page: what was done to the account and by
+its holder, by whom, newest first, a page at a time; nothing of other accounts; read
+through the (action, at) index."""
+
+import re
+
+from sqlalchemy import inspect, text
+
+from tests.conftest import csrf_token
+from tests.helpers.database import on_postgres
+from tests.web.conftest import login
+from tests.web.test_accounts import _admin_creates, _temporary_password, _user
+from web.extensions import db
+
+
+def _rows(page: str) -> list[tuple[str, str, str]]:
+    history = page[page.index('id="riwayat"'):]
+    return [tuple(cell.strip() for cell in row) for row in re.findall(
+        r'<td data-label="Kejadian">([^<]*)</td>\s*<td data-label="Oleh">([^<]*)</td>\s*'
+        r'<td data-label="Rincian">([^<]*)</td>', history)]
+
+
+def test_the_history_says_who_did_what_to_the_account_newest_first(app, client):
+    login(client, "admin")
+    status, page = _admin_creates(client, username="budi", full_name="Budi Santoso",
+                                  roles=["Prakom"])
+    assert status == 201
+    password = _temporary_password(page)
+    edit = f"/admin/pengguna/{_user(app, 'budi').id}"
+    token = csrf_token(client.get(edit).get_data(True))
+    client.post(edit, data={"csrf_token": token, "full_name": "Budi Santoso", "email": "",
+                            "roles": ["Prakom", "Kasubbag"]})
+    client.post(f"{edit}/status", data={"csrf_token": token, "disabled": "1"})
+    client.post(f"{edit}/status", data={"csrf_token": token, "disabled": "0"})
+    budi = app.test_client()
+    login(budi, "budi", password)
+    prakom = app.test_client()
+    login(prakom, "prakom")  # another account's records stay off this page
+
+    page = client.get(edit).get_data(True)
+    assert _rows(page) == [
+        ("Masuk ke Alur", "Budi Santoso", "—"),
+        ("Akun diaktifkan kembali", "Administrator", "—"),
+        ("Akun dinonaktifkan", "Administrator", "—"),
+        ("Peran diubah", "Administrator", "Prakom → Kasubbag, Prakom"),
+        ("Akun dibuat", "Administrator", "Prakom")]
+    assert "(5 baris, 20 per halaman)" in page
+    second = client.get(f"{edit}?halaman=2&per_page=2").get_data(True)
+    assert _rows(second) == [("Akun dinonaktifkan", "Administrator", "—"),
+                             ("Peran diubah", "Administrator", "Prakom → Kasubbag, Prakom")]
+    assert client.get(f"{edit}?per_page=1000").status_code == 400
+
+
+def test_the_account_actions_are_found_through_their_index(app):
+    with app.app_context():
+        indexes = {index["name"]: index["column_names"]
+                   for index in inspect(db.engine).get_indexes("audit_log")}
+        assert indexes["ix_audit_log_action_at"] == ["action", "at"]
+        if on_postgres():
+            return  # a tiny table: PostgreSQL's planner rightly reads it whole
+        plan = " ".join(str(row[-1]) for row in db.session.execute(text(
+            "EXPLAIN QUERY PLAN SELECT id FROM audit_log WHERE action IN "
+            "('user.created', 'user.disabled') AND json_extract(detail, '$.username') = 'x' "
+            "ORDER BY at DESC, id DESC")))
+    assert "USING INDEX ix_audit_log_action_at" in plan, plan

@@ -1,0 +1,59 @@
+"""An account's history (``engine.people.account_history``) in the reader's language: what
+each record says happened, and its particulars (roles before and after, the token's
+prefix)."""
+
+from typing import Any
+
+from flask_babel import gettext, lazy_gettext
+
+from web.i18n import LANGUAGES
+
+ACCOUNT_TEXT = {
+    "user.created": lazy_gettext("Akun dibuat"),
+    "user.details_changed": lazy_gettext("Nama atau surel diubah administrator"),
+    "user.roles_changed": lazy_gettext("Peran diubah"),
+    "user.admin_granted": lazy_gettext("Dijadikan administrator"),
+    "user.admin_revoked": lazy_gettext("Hak administrator dicabut"),
+    "user.disabled": lazy_gettext("Akun dinonaktifkan"),
+    "user.enabled": lazy_gettext("Akun diaktifkan kembali"),
+    "user.password_reset": lazy_gettext("Kata sandi diatur ulang (sementara)"),
+    "user.password_changed": lazy_gettext("Kata sandi diganti pemiliknya"),
+    "user.email_changed": lazy_gettext("Surel diganti pemiliknya"),
+    "user.language_changed": lazy_gettext("Bahasa antarmuka diganti"),
+    "user.notice_preference_changed": lazy_gettext("Notifikasi tugas baru diubah"),
+    "user.logged_in": lazy_gettext("Masuk ke Alur"),
+    "user.logged_out": lazy_gettext("Keluar dari Alur"),
+    "token.issued": lazy_gettext("Token API dibuat"),
+    "token.revoked": lazy_gettext("Token API dicabut"),
+}
+
+
+def account_event(action: str) -> str:
+    """What the record ``action`` says happened; the action itself when unknown."""
+    return str(ACCOUNT_TEXT.get(action, action))
+
+
+def account_detail(action: str, detail: dict[str, Any]) -> str:
+    """The record's particulars in words; empty when there are none worth showing."""
+    if action == "user.roles_changed":
+        return gettext("%(before)s → %(after)s",
+                       before=_roles(detail.get("previous")), after=_roles(detail.get("roles")))
+    if action == "user.created":
+        roles = _roles(detail.get("roles"))
+        return gettext("%(roles)s; administrator", roles=roles) if detail.get("admin") else roles
+    if action == "user.details_changed":
+        return gettext("%(name)s; surel %(email)s", name=detail.get("full_name", ""),
+                       email=detail.get("email") or "—")
+    if action == "user.email_changed":
+        return detail.get("email") or "—"
+    if action == "user.language_changed":
+        return LANGUAGES.get(detail.get("language", ""), detail.get("language", ""))
+    if action == "user.notice_preference_changed":
+        return gettext("aktif") if detail.get("new_tasks") else gettext("nonaktif")
+    if action in ("token.issued", "token.revoked"):
+        return gettext("token %(prefix)s…", prefix=detail.get("prefix", ""))
+    return ""
+
+
+def _roles(roles: Any) -> str:
+    return ", ".join(roles) if roles else gettext("tanpa peran")
