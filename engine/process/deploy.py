@@ -87,8 +87,8 @@ def _refuse_a_taken_name(session: Session, key: str, name: str) -> None:
     if taken is not None:
         raise InvalidProcess([
             f'nama SOP "{name}" sudah dipakai SOP lain (id proses "{taken}"); beri SOP ini '
-            f'nama lain, atau bila ini versi baru SOP itu, pakai id proses "{taken}" pada '
-            "bpmn:process"])
+            f'nama lain, atau bila ini versi baru SOP itu, pakai id proses "{taken}" '
+            '(bpmn:process, atau baris "Kunci Proses" pada tabel SOP)'])
 
 
 def make_active(session: Session, clock: Clock, definition: ProcessDefinition,

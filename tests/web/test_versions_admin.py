@@ -96,7 +96,8 @@ def test_a_new_sop_waits_for_activation_and_shows_its_notes_only_to_admins(app, 
     login(client, "admin")
     token = csrf_token(client.get("/admin/sop").get_data(True))
     table = (BPMN_DIR / "sop-tables" / "backup_database_sipp.csv").read_bytes().replace(
-        b"Kunci Proses,backup_database_sipp", b"Kunci Proses,backup_baru")
+        b"Kunci Proses,backup_database_sipp", b"Kunci Proses,backup_baru").replace(
+        b"Nama SOP,Backup Database SIPP", b"Nama SOP,Backup Database SIPP Baru")
     client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(table), "baru.csv")})
     assert "backup_baru" not in _active_versions(client)

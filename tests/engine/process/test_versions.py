@@ -99,7 +99,8 @@ def test_another_sop_with_a_taken_name_is_refused_and_nothing_stored(session, cl
         deploy(session, clock, _another_key(name))
     assert refused.value.problems == [
         f'nama SOP "{name}" sudah dipakai SOP lain (id proses "sop_uji"); beri SOP ini nama '
-        'lain, atau bila ini versi baru SOP itu, pakai id proses "sop_uji" pada bpmn:process']
+        'lain, atau bila ini versi baru SOP itu, pakai id proses "sop_uji" (bpmn:process, '
+        'atau baris "Kunci Proses" pada tabel SOP)']
     session.rollback()
     assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 1
 

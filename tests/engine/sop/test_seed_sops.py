@@ -56,8 +56,10 @@ def test_table_deploys_and_runs_to_the_end(session, clock, users, table: Path):
 def test_hand_modelled_sop_and_its_generated_twin_agree(session, clock, key):
     hand, _ = deploy(session, clock, (BPMN_DIR / f"{key}.bpmn").read_bytes())
     table = BPMN_DIR / "sop-tables" / f"{key}.csv"
+    # Another SOP, so another name too (two SOPs of one name are refused).
     twin_xml = import_table(table.read_bytes(), table.name).replace(
-        f'"{key}"'.encode(), f'"{key}_twin"'.encode())
+        f'"{key}"'.encode(), f'"{key}_twin"'.encode()).replace(
+        f'name="{hand.name}"'.encode(), f'name="{hand.name} (kembar)"'.encode())
     twin, _ = deploy(session, clock, twin_xml)
     assert _steps(twin.catalog) == _steps(hand.catalog)
     assert twin.catalog["lanes"] == hand.catalog["lanes"]
