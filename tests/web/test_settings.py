@@ -167,8 +167,10 @@ def test_an_escalation_multiple_over_ten_is_refused(app, client):
     login(client, "admin")
     response = _post(client, {**FORM, "multiples": "1, 2, 11"})
     assert response.status_code == 422
-    assert 'id="multiples-error">Kelipatan paling besar 10 (README, &#34;Batas&#34;).' in (
-        response.get_data(True))
+    assert ('id="multiples-error">Kelipatan paling besar 10 (10 kali Waktu langkahnya); yang '
+            "ditulis 11.") in response.get_data(True)
+    eleven = _post(client, {**FORM, "multiples": ", ".join(["1"] * 11)}).get_data(True)
+    assert 'id="multiples-error">Paling banyak 10 tingkat eskalasi; yang ditulis 11.' in eleven
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
 

@@ -134,6 +134,14 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
         kept = db.session.get(Substitution, plt_id)
         assert kept.extended_at is None
         assert kept.ends_at.isoformat() == "2026-12-23T00:00:00+00:00"
+    # Extended once, the Plt's second extension is refused under the action's name too.
+    token = csrf_token(client.get("/plh/").get_data(True))
+    assert client.post(f"/plh/{plt_id}/perpanjang", data={
+        "csrf_token": token, "ends_at": "2027-01-10T07:00"}).status_code == 302
+    again = client.post(f"/plh/{plt_id}/perpanjang", data={
+        "csrf_token": token, "ends_at": "2027-01-20T07:00"}).get_data(True)
+    assert (f'id="row-{plt_id}-error">Perpanjang sampai: Plt hanya dapat diperpanjang satu '
+            "kali") in again
 
 
 def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):

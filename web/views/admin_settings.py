@@ -169,12 +169,14 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
         errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
         return [1, 2, 3]
     if len(numbers) > MAX_ESCALATION_LEVELS:
-        errors["multiples"] = gettext("Paling banyak %(n)d tingkat eskalasi (README, \"Batas\").",
-                                      n=MAX_ESCALATION_LEVELS)
+        errors["multiples"] = gettext("Paling banyak %(n)d tingkat eskalasi; yang ditulis "
+                                      "%(count)d.", n=MAX_ESCALATION_LEVELS,
+                                      count=len(numbers))
         return [1, 2, 3]
     if numbers[-1] > MAX_ESCALATION_MULTIPLE:
-        errors["multiples"] = gettext("Kelipatan paling besar %(n)d (README, \"Batas\").",
-                                      n=MAX_ESCALATION_MULTIPLE)
+        errors["multiples"] = gettext("Kelipatan paling besar %(n)d (%(n)d kali Waktu "
+                                      "langkahnya); yang ditulis %(last)d.",
+                                      n=MAX_ESCALATION_MULTIPLE, last=numbers[-1])
         return [1, 2, 3]
     return numbers
 

@@ -62,9 +62,11 @@ def index() -> Any:
     return _page(errors)
 
 
-def _page(errors: dict[str, str], row_errors: dict[int, str] | None = None) -> Any:
+def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None = None
+          ) -> Any:
     """The list and the form: ``errors`` beside the form's fields, ``row_errors``
-    ({substitution id: message}) beside a listed one's "Perpanjang"/"Akhiri", or above
+    ({substitution id: (action, message)}) beside a listed one's "Perpanjang"/"Akhiri"
+    ("Perpanjang sampai: …"), or above
     the list for one no longer listed (ended meanwhile, e.g. in another tab); 422 with
     either. Each sees the substitutions they are part of or may end (administrators: all)."""
     page, per_page = page_request()
@@ -72,7 +74,7 @@ def _page(errors: dict[str, str], row_errors: dict[int, str] | None = None) -> A
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     row_errors = row_errors or {}
     shown = {s.id for s in listed.items}
-    unlisted = [(_substitution(found), message) for found, message in row_errors.items()
+    unlisted = [(_substitution(found), message) for found, (_, message) in row_errors.items()
                 if found not in shown]
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
@@ -120,7 +122,7 @@ def end_early(substitution_id: int) -> Any:
         substitution.end_early(db.session, clock(), _substitution(substitution_id),
                                current_user)
     except InvalidTaskData as invalid:
-        return _refused(substitution_id, invalid)
+        return _refused(substitution_id, invalid, gettext("Akhiri lebih awal"))
     db.session.commit()
     flash(gettext("Plh/Plt diakhiri."), "success")
     return redirect(url_for("substitutions.index"))
@@ -135,20 +137,21 @@ def extend(substitution_id: int) -> Any:
         substitution.extend(db.session, clock(), found, current_user,
                             _local(request.form.get("ends_at", ""), "ends_at"))
     except InvalidTaskData as invalid:
-        return _refused(substitution_id, invalid)
+        return _refused(substitution_id, invalid, gettext("Perpanjang sampai"))
     db.session.commit()
     flash(gettext("Plt diperpanjang."), "success")
     return redirect(url_for("substitutions.index"))
 
 
-def _refused(substitution_id: int, invalid: InvalidTaskData) -> Any:
-    """The list again, nothing changed, with the reason beside that substitution (422);
+def _refused(substitution_id: int, invalid: InvalidTaskData, action: str) -> Any:
+    """The list again, nothing changed, with the reason beside that substitution (422),
+    after the ``action`` refused ("Perpanjang sampai: …");
     404, as for no such substitution, to someone who may not see it (a date the form could
     not read is refused before the engine asks who acts)."""
     db.session.rollback()
     if not substitution.may_see(db.session, current_user, _substitution(substitution_id)):
         abort(404)
-    return _page({}, {substitution_id: "; ".join(invalid.fields.values())})
+    return _page({}, {substitution_id: (action, "; ".join(invalid.fields.values()))})
 
 
 def _user(user_id: int | None) -> User | None:
