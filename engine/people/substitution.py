@@ -234,6 +234,18 @@ def _at_or_below(role: str) -> set[str]:
     return {role, *(other for other in KNOWN_ROLES if role in line_above(other))}
 
 
+def lapse(substitution: Substitution) -> str | None:
+    """Why a substitution within its period gives nothing now, as
+    ``in_force.substitution_in_force`` decides in SQL: ``"official_role"`` (the official no
+    longer holds the role), ``"substitute_disabled"``, ``"substitute_roleless"``; None when
+    it counts (period aside)."""
+    if substitution.role not in substitution.official.role_names:
+        return "official_role"
+    if substitution.substitute.is_disabled:
+        return "substitute_disabled"
+    return None if substitution.substitute.role_names else "substitute_roleless"
+
+
 def may_see(session: Session, user: User, substitution: Substitution) -> bool:
     """Whether ``user`` may see ``substitution`` (who, whom, the warrant): its substitute, or
     whoever may end it (:func:`may_end`), as :func:`current_page` lists them."""
@@ -243,14 +255,15 @@ def may_see(session: Session, user: User, substitution: Substitution) -> bool:
 def current_page(session: Session, user: User, now: datetime, page: int, per_page: int
                  ) -> Page:
     """Page ``page`` of the substitutions not yet over (``now``: aware) that ``user`` is
-    part of or may end (:func:`may_end`, in SQL; administrators: all), by start.
+    part of or may end (:func:`may_end`, in SQL; administrators: all), by start; with both
+    people and their roles loaded (:func:`lapse`).
 
     Raises:
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
     """
-    query = select(Substitution).options(selectinload(Substitution.official),
-                                         selectinload(Substitution.substitute)
-                                         ).where(Substitution.ends_at > now,
+    query = select(Substitution).options(
+        selectinload(Substitution.official).selectinload(User.roles),
+        selectinload(Substitution.substitute).selectinload(User.roles)).where(Substitution.ends_at > now,
                                                  # not one ended before it began
                                                  Substitution.ends_at > Substitution.starts_at)
     if not user.is_admin:

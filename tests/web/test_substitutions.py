@@ -238,3 +238,23 @@ def test_a_refused_extension_shows_nothing_of_a_substitution_to_an_outsider(app,
     shown = official.post(f"/plh/{plh_id}/perpanjang", data={"csrf_token": token,
                                                              "ends_at": ""})
     assert shown.status_code == 422
+
+
+def test_a_plh_that_gives_nothing_now_says_why_in_the_list(app, client):
+    """A disabled substitute or an official who lost the role: the row stays (its period
+    runs), marked, so that an official on leave does not believe he is covered."""
+    ids = _ids(app)
+    login(client, "admin")
+    assert _record(client, ids) == 302
+    page = client.get("/plh/").get_data(True)
+    assert "Tidak berlaku" not in page
+    edit = f"/admin/pengguna/{ids['kasubbag']}"
+    client.post(f"{edit}/status", data={"csrf_token": csrf_token(page), "disabled": "1"})
+    assert ('<span class="late-text">Tidak berlaku: akun Demo Kasubbag nonaktif; tugas kembali '
+            "kepada pejabatnya.</span>") in client.get("/plh/").get_data(True)
+    client.post(f"{edit}/status", data={"csrf_token": csrf_token(page), "disabled": "0"})
+    client.post(f"/admin/pengguna/{ids['prakom']}", data={
+        "csrf_token": csrf_token(page), "full_name": "Demo Prakom", "email": "",
+        "roles": ["Redaktur"]})
+    assert ("Tidak berlaku: Demo Prakom tidak lagi memegang peran Prakom."
+            in client.get("/plh/").get_data(True))

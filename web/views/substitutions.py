@@ -93,6 +93,24 @@ def standing_in() -> list[Substitution]:
             for substitution in capacity.stands_in]
 
 
+@bp.app_template_filter("tidak_berlaku")
+def lapse_words(found: Substitution) -> str:
+    """Why a listed substitution gives nothing now (``substitution.lapse``), in the
+    reader's language; empty when it counts. An official on leave must not believe he is
+    covered by a Plh whose account was disabled."""
+    reason = substitution.lapse(found)
+    if reason == "official_role":
+        return gettext("Tidak berlaku: %(official)s tidak lagi memegang peran %(role)s.",
+                       official=found.official.full_name, role=found.role)
+    if reason == "substitute_disabled":
+        return gettext("Tidak berlaku: akun %(substitute)s nonaktif; tugas kembali kepada "
+                       "pejabatnya.", substitute=found.substitute.full_name)
+    if reason == "substitute_roleless":
+        return gettext("Tidak berlaku: %(substitute)s tidak lagi memegang peran apa pun; tugas "
+                       "kembali kepada pejabatnya.", substitute=found.substitute.full_name)
+    return ""
+
+
 @bp.app_template_filter("sampai_dengan")
 def last_day(ends_at: datetime) -> str:
     """``3 Des`` for a substitution ending at midnight after 3 December (its end is
