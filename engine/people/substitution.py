@@ -92,6 +92,15 @@ def active_for(session: Session, user: User, now: datetime) -> list[Substitution
         .order_by(Substitution.starts_at)))
 
 
+def replacing(session: Session, user: User, now: datetime) -> list[Substitution]:
+    """The substitutions in force at ``now`` in which someone stands in for ``user`` (the
+    official), with their substitutes, by start: the official's inbox says so."""
+    return list(session.scalars(select(Substitution).options(
+        selectinload(Substitution.substitute)).where(
+        Substitution.official_id == user.id, substitution_in_force(now))
+        .order_by(Substitution.starts_at)))
+
+
 def away(session: Session, now: datetime) -> set[int]:
     """Ids of the officials someone stands in for at ``now`` (Plh/Plt in force, in any
     role): they are away, so Alihkan does not offer them a step of any role (issue 15)."""

@@ -93,6 +93,16 @@ def standing_in() -> list[Substitution]:
             for substitution in capacity.stands_in]
 
 
+@bp.app_template_global()
+def replaced_by() -> list[Substitution]:
+    """The Plh/Plt standing in for the current user now, for the official's inbox banner:
+    while he is away, his role's new steps and reminders also reach his substitute, and
+    Alihkan no longer offers him."""
+    if not current_user.is_authenticated:
+        return []
+    return substitution.replacing(db.session, current_user, clock().now())
+
+
 @bp.app_template_filter("tidak_berlaku")
 def lapse_words(found: Substitution) -> str:
     """Why a listed substitution gives nothing now (``substitution.lapse``), in the
