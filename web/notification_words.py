@@ -57,12 +57,18 @@ def show(item: NotificationItem) -> Shown:
 
 
 def sentence(item: NotificationItem) -> str:
-    """The notification's sentence from its kind and parameters; the stored one for old
-    rows and for parameters this version does not know how to read."""
+    """The notification's sentence from its kind and parameters, and in which capacity the
+    reader got it when he stands in for the role's holder (``as``: "Anda menerimanya
+    sebagai Plh. Kasubbag."); the stored one for old rows and for parameters this version
+    does not know how to read."""
     try:
-        return _sentence(item)
+        said = _sentence(item)
     except (KeyError, TypeError, ValueError):
         return item.message
+    if item.params and item.params.get("as"):
+        said += " " + gettext("Anda menerimanya sebagai %(capacity)s.",
+                              capacity=item.params["as"])
+    return said
 
 
 def _sentence(item: NotificationItem) -> str:

@@ -9,6 +9,7 @@ chain stops when the step is done. Each (step, level) escalates once.
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,13 +81,23 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     for user in people:
         session.add(Notification(
             user_id=user.id, kind="eskalasi", role=role, human_task_id=task.id,
-            escalation=escalation, instance_id=task.instance_id, params=params,
+            escalation=escalation, instance_id=task.instance_id,
+            params=as_reader(session, clock.now(), user, role, params),
             created_at=clock.now(), message=message))
     outbox.enqueue_escalation(session, clock, escalation, people, role, message)
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
                  recipients=[user.username for user in people])
     _schedule_next(session, task, level)
     return escalation
+
+
+def as_reader(session: Session, now: datetime, reader: User, role: str,
+              params: dict[str, Any]) -> dict[str, Any]:
+    """A notice's ``params`` for ``reader``: with ``as`` (``Plh. Kasubbag``) when he gets
+    a notice of ``role`` standing in for its holder, so that the centre says in which
+    capacity, as the e-mail does (``outbox.capacity_of``); else ``params`` itself."""
+    capacity = outbox.capacity_of(session, now, reader, role)
+    return params if capacity == role else {**params, "as": capacity}
 
 
 def case_params(task: HumanTask) -> dict[str, str]:

@@ -9,7 +9,7 @@ can tell a repeat.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -52,7 +52,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
         for user in people:
             if user.email:
                 body = (f"{before}\nAnda menerima surel ini sebagai "
-                        f"{_capacity(session, clock, user, role)}.\n\n{after}")
+                        f"{capacity_of(session, clock.now(), user, role)}.\n\n{after}")
                 added.append(_add(session, clock, escalation, "email", user.email,
                                   f"{key}:email:{user.email.lower()}", subject[:300], body, {}))
     url = settings.get(session, "webhook")["url"]
@@ -85,15 +85,15 @@ def _about(session: Session, task: HumanTask, message: str) -> tuple[str, str]:
             f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
 
 
-def _capacity(session: Session, clock: Clock, reader: User, role: str) -> str:
-    """In which capacity ``reader`` gets a notice of ``role``: the role, or ``Plh. <role>``
-    for one standing in (one more query, only then)."""
+def capacity_of(session: Session, now: datetime, reader: User, role: str) -> str:
+    """In which capacity ``reader`` gets a notice of ``role`` at ``now`` (aware): the role,
+    or ``Plh. <role>`` for one standing in (one more query, only then)."""
     if role in reader.role_names:
         return role
     # Read without flushing, as the chain reads who holds a role: a batch of timers
     # flushes what it added once, at its end.
     with session.no_autoflush:
-        acting = substitution.capacities(session, reader, clock.now()).get(role)
+        acting = substitution.capacities(session, reader, now).get(role)
     return acting.label if acting is not None and acting.label else role
 
 

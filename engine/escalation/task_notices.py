@@ -15,6 +15,7 @@ they hold or stand in for, ``engine.people.accounts.refresh_notice_roles``), at 
 from sqlalchemy.orm import Session
 
 from engine import settings
+from engine.escalation.chain import as_reader
 from engine.models import HumanTask, Notification, ProcessInstance, User
 from engine.people.holders import acting_query
 from engine.runtime import projection
@@ -50,8 +51,8 @@ def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
             for user in wanting[task.role]:
                 session.add(Notification(
                     user_id=user.id, kind="tugas_baru", role=task.role, human_task=task,
-                    instance_id=instance.id, params=params, message=message[:2000],
-                    created_at=task.created_at))
+                    instance_id=instance.id, message=message[:2000], created_at=task.created_at,
+                    params=as_reader(session, task.created_at, user, task.role, params)))
 
 
 def listen() -> None:

@@ -285,7 +285,10 @@ def test_every_kind_renders_and_unreadable_parameters_fall_back(app, client, clo
                        "element": "", "error": "putaran liar"}, "galat lama"),
             ("tiket_diterima", {"number": "LTI-2026-0001", "title": "Printer"}, "x"),
             ("tiket_selesai", {"number": "LTI-2026-0001", "title": "Printer"}, "x"),
-            ("penugasan", {"by": "Demo Kasubbag"}, "Kalimat tersimpan")]
+            ("penugasan", {"by": "Demo Kasubbag"}, "Kalimat tersimpan"),
+            ("tugas_baru", {"step": "Memeriksa", "role": "Kasubbag", "title": "Server",
+                            "number": "GS-2026-0009", "process": SOP_NAME,
+                            "as": "Plh. Kasubbag"}, "x")]
     with app.app_context():
         prakom = db.session.scalar(select(User).where(User.username == "prakom"))
         for kind, params, message in rows:
@@ -301,7 +304,9 @@ def test_every_kind_renders_and_unreadable_parameters_fall_back(app, client, clo
          "mesin proses: putaran liar"),
         "Tiket LTI-2026-0001 diterima: Printer",
         "Tiket LTI-2026-0001 selesai: Printer. Beri penilaian di halaman tiket.",
-        "Kalimat tersimpan"])
+        "Kalimat tersimpan",
+        (f"Langkah &#34;Memeriksa&#34; pada GS-2026-0009 &#34;Server&#34; ({SOP_NAME}) masuk "
+         "Kotak Masuk Anda (peran Kasubbag). Anda menerimanya sebagai Plh. Kasubbag.")])
     assert len(_items(client.get("/notifikasi/?jenis=tiket").get_data(True))) == 2
 
 

@@ -142,3 +142,7 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
     body = mails["panitera@pn.go.id"].body
     assert body.startswith(f'Untuk Kasubbag (tingkat 2): langkah "{task.name}" pada {case}')
     assert "Anda menerima surel ini sebagai Plh. Kasubbag." in body
+    # The centre says it too: the Plh's notice carries his capacity, the holder's none.
+    params = dict(session.execute(select(Notification.user_id, Notification.params)).all())
+    assert params[users["Panitera"].id]["as"] == "Plh. Kasubbag"
+    assert "as" not in params[users["Prakom"].id]
