@@ -138,6 +138,24 @@ def history_text(action: str) -> str:
     return str(HISTORY_TEXT.get(action, action))
 
 
+def released_text(detail: dict[str, Any], holder: str) -> str:
+    """Why a step went back to its unit (``task.released`` without an actor), naming the
+    former ``holder`` (full name) and the cause the record keeps (records older than causes:
+    only that he may no longer act)."""
+    cause = detail.get("cause")
+    if cause == "disabled":
+        return gettext("akun %(holder)s dinonaktifkan", holder=holder)
+    if cause == "roles":
+        return gettext("peran %(holder)s diubah; ia tidak lagi dapat bertindak dalam peran ini",
+                       holder=holder)
+    if cause == "ended":
+        return gettext("Plh/Plt %(holder)s diakhiri lebih awal", holder=holder)
+    if cause == "lapsed":
+        return gettext("%(holder)s tidak lagi dapat bertindak dalam peran ini (masa Plh/Plt-nya "
+                       "berakhir, atau pejabatnya tidak lagi memegang peran itu)", holder=holder)
+    return gettext("%(holder)s tidak lagi dapat bertindak dalam peran ini", holder=holder)
+
+
 def record_text(record: Any) -> str:
     """An audit record's action in words; an escalation by its level as the notification
     centre names it: ``Pengingat: langkah melewati batas waktu``, ``Eskalasi ke atasan
@@ -202,6 +220,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_time, "waktu")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(record_text, "riwayat")
+    app.add_template_global(released_text, "dilepas")
     app.add_template_filter(recipients_text, "penerima")
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")

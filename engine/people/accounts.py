@@ -204,7 +204,7 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     if "roles" in changed or "admin" in changed:
         end_sessions(session, clock, user)
     if "roles" in changed:
-        claims.release_lapsed(session, clock, holders=[user.id])
+        claims.release_lapsed(session, clock, holders=[user.id], cause="roles")
     if "roles" in changed and user.notify_new_tasks:
         refresh_notice_roles(session, clock.now())
     return changed
@@ -231,7 +231,7 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
                  username=user.username)
     if disabled:
         end_sessions(session, clock, user)
-        claims.release_lapsed(session, clock, holders=[user.id])
+        claims.release_lapsed(session, clock, holders=[user.id], cause="disabled")
     if user.notify_new_tasks:
         refresh_notice_roles(session, clock.now())
 

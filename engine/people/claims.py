@@ -26,11 +26,18 @@ from engine.runtime.unit import lock_instance
 MAX_RELEASED = 200
 
 
+# Why claims lapse, as the caller knows it (``task.released``'s ``cause``): the holder's
+# account was disabled, his roles changed, his Plh/Plt was ended early; ``lapsed``: found by
+# the worker's round (a Plh/Plt whose period ran out, an official who lost the role).
+CAUSES = ("disabled", "roles", "ended", "lapsed")
+
+
 def release_lapsed(session: Session, clock: Clock, *,
-                   holders: Collection[int] | None = None) -> int:
+                   holders: Collection[int] | None = None, cause: str = "lapsed") -> int:
     """Give back to their unit the open steps whose claim has lapsed at ``clock.now()``
     (see the module), at most ``MAX_RELEASED``; each gets a ``task.released`` audit record
-    with no actor, naming the former holder. Not committed.
+    with no actor, naming the former holder and the ``cause`` (one of ``CAUSES``). Not
+    committed.
 
     Args:
         holders: only claims of these user ids (an account just disabled, a substitution
@@ -60,7 +67,8 @@ def release_lapsed(session: Session, clock: Clock, *,
         if written:
             released.add(task_id)
             audit.record(session, clock, "task.released", task=_Ref(task_id, instance_id),
-                         holder=username, reason="pemegang tidak lagi dapat bertindak")
+                         holder=username, reason="pemegang tidak lagi dapat bertindak",
+                         cause=cause)
     for row in list(session.identity_map.values()):  # rows the session holds read it
         if isinstance(row, HumanTask) and row.id in released:
             session.expire(row, ["claimed_by_id", "claimed_at", "claimed_by"])
