@@ -254,3 +254,19 @@ def test_a_page_looks_its_language_up_the_same_number_of_times_for_10_or_50_rows
         counts.append((len(_rows(page)), len(lookups)))
     assert [rows for rows, _ in counts] == [10, 50]
     assert counts[0][1] == counts[1][1], counts
+
+
+def test_filters_the_page_cannot_follow_are_said_not_silently_replaced(client, started):
+    """An old bookmark or a typo: the list still opens, with the defaults, and says which
+    of its filters it did not follow."""
+    login(client, "prakom")
+    plain = client.get("/").get_data(True)
+    assert "saringan yang tidak dapat diikuti" not in plain
+    page = client.get("/?tampil=semuanya&status=selesai&urut=judul&cari=" + "x" * 120)
+    assert page.status_code == 200
+    assert ("Alamat halaman ini memuat saringan yang tidak dapat diikuti: tampilan "
+            "&#34;semuanya&#34; tidak dikenal; ditampilkan Semua; status &#34;selesai&#34; tidak "
+            "dikenal; semua status ditampilkan; urutan &#34;judul&#34; tidak dikenal; diurutkan "
+            "menurut batas waktu; pencarian dipotong menjadi 100 karakter pertama.") in (
+        page.get_data(True))
+    assert "tidak dapat diikuti" not in client.get("/?tampil=saya&urut=-diterima").get_data(True)

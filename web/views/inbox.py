@@ -48,6 +48,7 @@ def index() -> Any:
     supervised = inbox.supervised_roles(policy.acting)
     return render_template(
         "inbox/index.html", found=found, tasks=found.items, asked=asked,
+        ignored=ignored(request.args, asked),
         view=asked.view, state=asked.state, process_key=asked.process_key,
         search=asked.search or "", sort=asked.sort,
         counts=summary.counts,
@@ -71,6 +72,28 @@ def asked_query(args: Any) -> inbox.InboxQuery:
         process_key=(args.get("sop") or "")[:128] or None,
         search=args.get("cari", "").strip()[:inbox.MAX_SEARCH] or None,
         sort=sort, day_end=end_of_office_day())
+
+
+def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
+    """What of the page's parameters the inbox did not follow, each in words (an unknown
+    ``tampil``, ``status`` or ``urut`` read as the default, ``cari`` cut to its length),
+    so that a mistyped or outdated address (an old bookmark) says so instead of quietly
+    showing another list."""
+    said = []
+    if args.get("tampil", "semua") != asked.view:
+        said.append(gettext('tampilan "%(value)s" tidak dikenal; ditampilkan Semua',
+                            value=args.get("tampil", "")[:40]))
+    if (args.get("status") or None) != asked.state:
+        said.append(gettext('status "%(value)s" tidak dikenal; semua status ditampilkan',
+                            value=args.get("status", "")[:40]))
+    sorts = args.getlist("urut")
+    if sorts and sorts[-1] != asked.sort:
+        said.append(gettext('urutan "%(value)s" tidak dikenal; diurutkan menurut batas waktu',
+                            value=sorts[-1][:40]))
+    if len(args.get("cari", "").strip()) > inbox.MAX_SEARCH:
+        said.append(gettext("pencarian dipotong menjadi %(max)d karakter pertama",
+                            max=inbox.MAX_SEARCH))
+    return said
 
 
 def _paging() -> tuple[int, int]:
