@@ -37,6 +37,7 @@ from engine.errors import (
     TaskNotOpen,
 )
 from web import addresses
+from web.engine_words import in_reader_language
 from web.extensions import db
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -89,7 +90,8 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
     """The error as ``{"error": {"code", "message", ...}}`` or as an HTML page."""
     if wants_json():
         return jsonify(error={"code": code, "message": message, **extra}), status
-    return render_template("error.html", status=status, message=message, extra=extra), status
+    return render_template("error.html", status=status, message=in_reader_language(message),
+                           extra=extra), status
 
 
 def refuse_parameter(name: str, message: str, expected: str | None = None) -> NoReturn:

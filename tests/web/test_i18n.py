@@ -222,3 +222,17 @@ def test_english_admin_pages_name_priorities_and_the_steps_number_in_english(app
     assert ">kritis<" not in settings, "the value stays, the word is the reader's"
     versions = client.get("/admin/sop/penanganan_gangguan_server").get_data(True)
     assert '<th scope="col">No.</th>' in versions
+
+
+def test_the_commonest_refusals_read_in_english_on_pages_and_stay_indonesian_in_the_api(
+        app, client):
+    login(client, "prakom")
+    _choose_language(client, "en")
+    for path, said in (("/proses/999999", "Process #999999 not found."),
+                       ("/tugas/999999", "Task #999999 not found."),
+                       ("/proses/?cakupan=semua", "Only administrators may see all processes.")):
+        page = client.get(path).get_data(True)
+        assert said in page, path
+        assert "tidak ditemukan" not in page and "Hanya administrator" not in page, path
+    api = client.get("/api/v1/instances/999999", headers=api_token(client, "prakom"))
+    assert api.json["error"]["message"] == "Proses #999999 tidak ditemukan."

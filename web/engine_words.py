@@ -1,0 +1,55 @@
+"""The engine's commonest refusals in the reader's language on HTML error pages.
+
+The engine speaks Indonesian (README, "Bahasa"), and the JSON API keeps its words for
+every caller; but a 403 or 404 page in English around "Proses #12 tidak ditemukan." reads
+as broken. The refusals an official meets most (something not found by its number, a
+page of another role) are translated here by their exact wording; any other message stays
+as the engine wrote it."""
+
+import re
+from collections.abc import Callable
+
+from flask_babel import gettext, lazy_gettext
+
+_FIXED = {
+    "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
+    "Anda tidak memegang peran pada SOP proses ini.": lazy_gettext(
+        "Anda tidak memegang peran pada SOP proses ini."),
+    "Anda bukan pemohon atau petugas tiket ini.": lazy_gettext(
+        "Anda bukan pemohon atau petugas tiket ini."),
+    "Hanya pemohon yang dapat melihat tiket ini.": lazy_gettext(
+        "Hanya pemohon yang dapat melihat tiket ini."),
+    "Hanya pemohon tiket ini yang dapat memberi penilaian.": lazy_gettext(
+        "Hanya pemohon tiket ini yang dapat memberi penilaian."),
+    "Hanya administrator yang dapat melihat semua proses.": lazy_gettext(
+        "Hanya administrator yang dapat melihat semua proses."),
+    "Hanya administrator yang dapat mengelola akun.": lazy_gettext(
+        "Hanya administrator yang dapat mengelola akun."),
+    "Hanya administrator yang dapat menjalankan ulang proses.": lazy_gettext(
+        "Hanya administrator yang dapat menjalankan ulang proses."),
+}
+_NUMBERED: list[tuple[re.Pattern[str], Callable[[str], str]]] = [
+    (re.compile(r"Proses #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Proses #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Tugas #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Tugas #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Tiket #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Tiket #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Notifikasi #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+]
+
+
+def in_reader_language(message: str) -> str:
+    """``message`` (the engine's Indonesian) in the request's language when it is one of
+    the refusals above; else unchanged."""
+    fixed = _FIXED.get(message)
+    if fixed is not None:
+        return str(fixed)
+    for pattern, said in _NUMBERED:
+        found = pattern.fullmatch(message)
+        if found:
+            return said(found.group(1))
+    return message
