@@ -18,6 +18,7 @@ from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, environment, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.form_request import FormRequest
+from web.json_provider import AlurJSONProvider
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 # Longest session or API token, seconds (30 days): a login kept longer is a risk, and a far
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_path=environment.absolute_path("ALUR_INSTANCE_PATH", None))
     app.request_class = FormRequest
+    app.json = AlurJSONProvider(app)
     # Every variable is read before anything is created: a bad one changes nothing.
     https = environment.flag("ALUR_HTTPS", False)
     session_age = environment.whole("ALUR_SESSION_MAX_AGE", 12 * 3600, minimum=MIN_AGE,

@@ -1,6 +1,7 @@
 """What every API module shares: reading a request through a schema, one error shape,
 pagination (``page``, ``per_page`` up to ``MAX_PER_PAGE``, ``total``)."""
 
+import json
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -11,6 +12,7 @@ from engine.paging import MAX_PER_PAGE, Page
 from web.api import bp
 from web.api.field_messages import indonesian
 from web.errors import error_response
+from web.json_provider import DuplicateKey, once_each
 
 __all__ = ["MAX_PER_PAGE", "RequestError", "load_body", "load_query",
            "page_json", "page_list", "page_of", "refuse_unexpected_input"]
@@ -39,14 +41,30 @@ def json_payload() -> Any:
     caller's schema to refuse what is no object (``fields._schema``, README "API JSON").
 
     Raises:
-        RequestError: 400 when the body is not sent as JSON or does not parse.
+        RequestError: 400 when the body is not sent as JSON or does not parse, or an
+            object in it names a key twice (named in the message).
     """
     if request.is_json:
         try:
             return request.get_json()
         except BadRequest:
-            pass
+            twice = _key_twice(request.get_data(cache=True))
+            if twice is not None:
+                raise RequestError(400, "bad_request", f'Kunci "{twice[:60]}" muncul dua kali '
+                                   "dalam satu objek JSON; tidak ada yang diubah.") from None
     raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+
+
+def _key_twice(body: bytes) -> str | None:
+    """The key a refused JSON body names twice in one object (``web.json_provider``), or
+    None when it was refused for another reason."""
+    try:
+        json.loads(body, object_pairs_hook=once_each)
+    except DuplicateKey as twice:
+        return twice.key
+    except (ValueError, RecursionError):
+        return None
+    return None
 
 
 def load_body(schema: Schema) -> dict[str, Any]:
