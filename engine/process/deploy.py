@@ -5,19 +5,18 @@ import json
 from functools import lru_cache
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, aliased, load_only
+from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
 from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
-from engine.errors import InvalidProcess, NotFound
+from engine.errors import NotFound
 from engine.models import ProcessDefinition, User
 from engine.paging import Page, paginate
+from engine.process.sop_names import refuse_a_taken_name
 from engine.runtime.adapter import parse_spec, spec_to_json
 
-# Another SOP's version, beside the newest of its own (``_refuse_a_taken_name``).
-_OTHER = aliased(ProcessDefinition)
 # The longest reason for a version (the upload's "Alasan perubahan"), characters.
 MAX_COMMENT = 2000
 
@@ -57,7 +56,7 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     latest = latest_definition(session, key)
     if latest is not None and latest.file_hash == file_hash:
         return latest, False
-    _refuse_a_taken_name(session, key, catalog["name"])
+    refuse_a_taken_name(session, key, catalog["name"], hold=True)
     definition = ProcessDefinition(
         key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
         bpmn_xml=data.decode("utf-8"), spec_json=spec_json, catalog=catalog,
@@ -74,23 +73,6 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     return definition, True
 
 
-def _refuse_a_taken_name(session: Session, key: str, name: str) -> None:
-    """Raise InvalidProcess when the newest version of another SOP bears ``name`` (case
-    and spacing aside): Mulai Proses, the inbox and the reports would list two SOPs no
-    official can tell apart, and a revision uploaded with a new process id would become a
-    second SOP instead of a version."""
-    newest = (select(func.max(ProcessDefinition.version))
-              .where(ProcessDefinition.key == _OTHER.key).scalar_subquery())
-    taken = session.scalar(select(_OTHER.key).where(
-        _OTHER.key != key, _OTHER.version == newest,
-        func.lower(_OTHER.name) == " ".join(name.split()).lower()).limit(1))
-    if taken is not None:
-        raise InvalidProcess([
-            f'nama SOP "{name}" sudah dipakai SOP lain (id proses "{taken}"); beri SOP ini '
-            f'nama lain, atau bila ini versi baru SOP itu, pakai id proses "{taken}" '
-            '(bpmn:process, atau baris "Kunci Proses" pada tabel SOP)'])
-
-
 def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
                 user: User | None) -> None:
     """Make ``definition`` the version new instances of its key start on (not committed).
@@ -102,11 +84,13 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
     the same key can trip it.
 
     Raises:
+        InvalidProcess: another SOP shows the version's name (``sop_names``).
         sqlalchemy.exc.IntegrityError: another transaction activated a version of this key
             meanwhile (the web answers 409 ``conflict``); the session must be rolled back.
     """
     if definition.is_active:
         return
+    refuse_a_taken_name(session, definition.key, definition.name, hold=False)
     for other in session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
         other.is_active = False

@@ -214,3 +214,23 @@ def test_a_version_passed_over_says_it_was_never_activated(client):
     page = client.get(f"/admin/sop/{KEY}").get_data(True)
     assert 'Versi 2 <span class="tag">Tidak pernah diaktifkan</span>' in page
     assert 'Versi 1 <span class="tag">Pernah aktif</span>' in page
+
+
+def test_activating_a_version_whose_name_another_sop_took_since_is_refused_on_the_page(
+        app, client):
+    admin = api_token(client, "admin")
+    for data in (mini_bpmn(), mini_bpmn({'name="SOP Uji"': 'name="SOP Uji Lama"'}),
+                 mini_bpmn({'id="sop_uji"': 'id="sop_lain"', 'processRef="sop_uji"':
+                            'processRef="sop_lain"'})):
+        uploaded = client.post("/api/v1/processes", headers=admin,
+                               data={"file": (io.BytesIO(data), "sop.bpmn")})
+        assert uploaded.status_code == 201, uploaded.json
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop/sop_uji").get_data(True))
+    refused = client.post("/admin/sop/sop_uji/versi/1/aktifkan", data={"csrf_token": token},
+                          follow_redirects=True).get_data(True)
+    assert ('Versi 1 tidak diaktifkan: nama SOP &#34;SOP Uji&#34; sudah dipakai SOP lain (id '
+            'proses &#34;sop_lain&#34;)') in refused
+    assert _active_versions(client)["sop_uji"] == 2
+    api = client.post("/api/v1/processes/sop_uji/versions/1/activate", headers=admin)
+    assert (api.status_code, api.json["error"]["code"]) == (422, "invalid_bpmn")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from engine.bpmn.timer_labels import diagram_xml
+from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
 from engine.text import is_digits
@@ -72,7 +73,13 @@ def version_diagram(key: str, version: int) -> Any:
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")
 @admin_required
 def activate_version(key: str, version: int) -> Any:
-    definition = versions.activate(db.session, clock(), key, version, current_user)
+    try:
+        definition = versions.activate(db.session, clock(), key, version, current_user)
+    except InvalidProcess as refused:  # another SOP shows its name: said on the page
+        db.session.rollback()
+        flash(gettext("Versi %(version)s tidak diaktifkan: %(why)s", version=version,
+                      why="; ".join(refused.problems)), "error")
+        return redirect(url_for("admin.sop_versions", key=key))
     db.session.commit()
     flash(gettext('Versi %(version)s "%(name)s" kini aktif untuk proses baru.',
                   version=definition.version, name=definition.name), "success")

@@ -5,7 +5,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidProcess
 from engine.models import HumanTask, ProcessDefinition, User
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
@@ -85,29 +84,3 @@ def test_two_versions_activated_at_once_leave_one_active(session, clock, users):
     assert isinstance(refusal, IntegrityError)
     assert _active_versions(session) == [2]
 
-
-def _another_key(name: str) -> bytes:
-    return mini_bpmn({'id="sop_uji"': 'id="sop_lain"', 'processRef="sop_uji"':
-                      'processRef="sop_lain"', 'name="SOP Uji"': f'name="{name}"'})
-
-
-@pytest.mark.parametrize("name", ["SOP Uji", "sop  uji"])
-def test_another_sop_with_a_taken_name_is_refused_and_nothing_stored(session, clock, name):
-    deploy(session, clock, mini_bpmn())
-    session.commit()
-    with pytest.raises(InvalidProcess) as refused:
-        deploy(session, clock, _another_key(name))
-    assert refused.value.problems == [
-        f'nama SOP "{name}" sudah dipakai SOP lain (id proses "sop_uji"); beri SOP ini nama '
-        'lain, atau bila ini versi baru SOP itu, pakai id proses "sop_uji" (bpmn:process, '
-        'atau baris "Kunci Proses" pada tabel SOP)']
-    session.rollback()
-    assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 1
-
-
-def test_a_name_given_up_by_a_newer_version_is_free_and_a_version_keeps_its_own(session,
-                                                                                clock):
-    deploy(session, clock, mini_bpmn())
-    assert deploy(session, clock, mini_bpmn(REVISED))[1], "a new version keeps its name"
-    deploy(session, clock, mini_bpmn({**REVISED, 'name="SOP Uji"': 'name="SOP Uji Lama"'}))
-    assert deploy(session, clock, _another_key("SOP Uji"))[0].key == "sop_lain"
