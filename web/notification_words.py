@@ -178,16 +178,22 @@ def link_text(item: NotificationItem) -> str:
         return gettext("Lihat tiket")
     if item.instance_id or item.human_task_id:
         return gettext("Lihat proses")
+    if item.kind == "galat" and (item.params or {}).get("key"):
+        return gettext("Lihat SOP-nya")
     return ""
 
 
-def target(kind: str, human_task_id: int | None, instance_id: int | None) -> str:
+def target(kind: str, human_task_id: int | None, instance_id: int | None,
+           params: dict | None = None) -> str:
     """Where a notification's link leads: the step's page (open or done: it shows either),
-    the ticket, the process, else the centre."""
+    the ticket, the process, the SOP of a start that failed (its ``key``), else the
+    centre."""
     if human_task_id is not None:
         return url_for("inbox.task", task_id=human_task_id)
     if instance_id is not None and kind in TICKET_KINDS:
         return url_for("desk.show", instance_id=instance_id)
     if instance_id is not None:
         return url_for("instances.show", instance_id=instance_id)
+    if kind == "galat" and (params or {}).get("key"):
+        return url_for("admin.sop_versions", key=params["key"])
     return url_for("notifications.index")

@@ -108,6 +108,7 @@ def report_failed_start(session: Session, clock: Clock, process_key: str, user: 
         session.add(Notification(
             user_id=admin.id, kind="galat", role="Administrator", message=message,
             created_at=clock.now(),
-            params={"start": True, "process": definition.name, "version": definition.version,
+            params={"start": True, "key": process_key, "process": definition.name,
+                    "version": definition.version,
                     "element": failure.element or "", "error": failure.message[:2000],
                     "who": user.full_name}))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
+from engine.bpmn.condition_kinds import check_condition_kinds
 from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
 from engine.errors import NotFound
@@ -119,6 +120,7 @@ def compile_bpmn(data: bytes, filename: str = "upload.bpmn",
     process = executable_process(root)
     check_structure(process)
     catalog = build_catalog(process, dict(form_files))
+    check_condition_kinds(process, catalog)
     key = process.get("id")
     spec = parse_spec(data, key, filename)
     return key, json.dumps(catalog), spec_to_json(spec)

@@ -2,6 +2,8 @@
 each administrator is notified (once per failure while unread, however often officials
 retry) and the attempt is audited, from the start page, Ajukan Tiket and the API."""
 
+import re
+
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, Notification, ProcessInstance
@@ -47,6 +49,8 @@ def test_the_administrator_is_told_once_per_unread_failure(app, client):
     login(client, "admin")
     centre = client.get("/notifikasi/").get_data(True)
     assert SAID in centre.replace("&#34;", '"').replace("&quot;", '"')
+    opened = re.search(r'href="(/notifikasi/\d+/buka)">Lihat SOP-nya</a>', centre)
+    assert client.get(opened.group(1)).headers["Location"] == "/admin/sop/sop_uji"
     client.post("/notifikasi/baca", data={"csrf_token": csrf_token(centre)})
     login(client, "prakom")
     assert _start_on_the_page(client, "c").status_code == 422

@@ -141,7 +141,7 @@ def open_item(notification_id: int) -> Any:
     found: Notification = notifications.mark_read(db.session, clock(), current_user,
                                                   notification_id)
     db.session.commit()
-    return redirect(target(found.kind, found.human_task_id, found.instance_id))
+    return redirect(target(found.kind, found.human_task_id, found.instance_id, found.params))
 
 
 @bp.get("/jumlah")
