@@ -40,6 +40,7 @@ def test_the_administrator_is_told_once_per_unread_failure(app, client):
     refused = _start_on_the_page(client, "c")
     assert refused.status_code == 422
     assert "Administrator Alur sudah diberi tahu" in refused.get_data(True)
+    assert "Periksa isian yang ditandai" not in refused.get_data(True), "no field is wrong"
     assert _counts(app) == (1, 1, 0)
     assert _start_on_the_page(client, "c").status_code == 422
     assert client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={

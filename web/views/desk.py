@@ -52,6 +52,7 @@ def submit() -> Any:
     asked = request.values.get("process_key")
     chosen = next((d for d in choices if d.key == asked), choices[0] if choices else None)
     errors = dict(unkept_fields())  # said also when only showing: the text was changed
+    flow_failed = False
     showing = request.method == "POST" and SHOW_FORM in request.form
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
@@ -79,7 +80,8 @@ def submit() -> Any:
             errors = invalid.fields
         except ProcessFailure as failed:
             db.session.rollback()
-            errors = {"process_key": failed_start(failed, chosen.key)}
+            errors = {"process_key": failed_start(failed, chosen.key, ticket=True)}
+            flow_failed = True
         else:
             target = url_for("desk.show", instance_id=instance.id)
             once.done(receipt, target)
@@ -90,7 +92,7 @@ def submit() -> Any:
         if chosen else []
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen, errors=errors,
-                           values=_typed(declared), declared=declared,
+                           values=_typed(declared), declared=declared, flow_failed=flow_failed,
                            file_dropped=upload is not None and bool(upload.filename)
                            ), 422 if errors else 200
 

@@ -133,7 +133,7 @@ def new() -> Any:
     except ProcessFailure as failed:
         db.session.rollback()
         return render_start(chosen, {"process_key": failed_start(failed, key)}, request.values,
-                            search, 422)
+                            search, 422, flow_failed=True)
     except (PermissionDenied, NotFound):
         db.session.rollback()
         return _refused(chosen, key, search)

@@ -45,29 +45,36 @@ def total_words(total: TotalWaktu) -> str:
 
 
 def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
-                 status: int) -> Any:
+                 status: int, *, flow_failed: bool = False) -> Any:
     """The start page: the form of ``chosen`` (an active definition the user may start),
     else the list of SOPs to choose from, filtered by ``search``; ``errors`` beside their
-    fields; ``values`` what the user typed (kept on every error)."""
+    fields; ``values`` what the user typed (kept on every error); ``flow_failed``: the
+    SOP's flow failed, not a field (no "Periksa isian yang ditandai")."""
     groups = [] if chosen else startable(db.session, access(), search)
     return render_template(
         "instances/new.html", groups=groups, chosen=chosen, errors=errors, values=values,
         search=search[:MAX_SEARCH], ungrouped=UNGROUPED_LABEL, total_words=total_words,
         summary=describe(chosen) if chosen else None,
         declared=fields(chosen.catalog.get("start_form")) if chosen else [],
+        flow_failed=flow_failed,
         count=sum(len(sops) for _, sops in groups)), status
 
 
-def failed_start(failure: ProcessFailure, process_key: str) -> str:
+def failed_start(failure: ProcessFailure, process_key: str, *, ticket: bool = False) -> str:
     """Report a start of ``process_key`` that the SOP's own flow failed (nothing was stored;
     call it after the rollback) to the administrators, committed
     (``incidents.report_failed_start``), and return what the start page says: the engine's
     account to an administrator, who can mend the SOP; to anyone else, that the SOP is at
-    fault, not what he typed, and that the administrators were told."""
+    fault, not what he typed, and that the administrators were told (``ticket``: in the
+    words of Ajukan Tiket)."""
     report_failed_start(db.session, clock(), process_key, current_user, failure)
     db.session.commit()
     if current_user.is_admin:
         return failure.message
+    if ticket:  # the requester's words: a ticket and a service, not a process and its SOP
+        return gettext("Tiket belum dapat diajukan karena layanan ini sedang bermasalah, bukan "
+                       "karena isian Anda; tidak ada yang disimpan. Administrator Alur sudah "
+                       "diberi tahu.")
     return gettext("Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena "
                    "isian Anda; tidak ada yang disimpan. Administrator Alur sudah diberi tahu "
                    "agar SOP-nya diperbaiki.")
