@@ -42,8 +42,7 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
         roles = _roles(detail.get("roles"))
         return gettext("%(roles)s; administrator", roles=roles) if detail.get("admin") else roles
     if action == "user.details_changed":
-        return gettext("%(name)s; surel %(email)s", name=detail.get("full_name", ""),
-                       email=detail.get("email") or "—")
+        return _details(detail)
     if action == "user.email_changed":
         return detail.get("email") or "—"
     if action == "user.language_changed":
@@ -53,6 +52,23 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
     if action in ("token.issued", "token.revoked"):
         return gettext("token %(prefix)s…", prefix=detail.get("prefix", ""))
     return ""
+
+
+def _details(detail: dict[str, Any]) -> str:
+    """What an administrator changed of name and e-mail: each changed one as before → after;
+    records older than the previous values: the values set."""
+    if "previous_full_name" not in detail:
+        return gettext("%(name)s; surel %(email)s", name=detail.get("full_name", ""),
+                       email=detail.get("email") or "—")
+    said = []
+    if detail["previous_full_name"] != detail.get("full_name"):
+        said.append(gettext("nama %(before)s → %(after)s", before=detail["previous_full_name"],
+                            after=detail.get("full_name", "")))
+    if detail.get("previous_email") != detail.get("email"):
+        said.append(gettext("surel %(before)s → %(after)s",
+                            before=detail.get("previous_email") or "—",
+                            after=detail.get("email") or "—"))
+    return "; ".join(said)
 
 
 def _roles(roles: Any) -> str:

@@ -185,10 +185,11 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     changed = []
     email = (email or "").strip() or None
     if trimmed(full_name) != user.full_name or email != user.email:
+        before = {"previous_full_name": user.full_name, "previous_email": user.email}
         user.full_name, user.email = trimmed(full_name), email
         changed.append("details")
         audit.record(session, clock, "user.details_changed", actor=actor,
-                     username=user.username, full_name=user.full_name, email=email)
+                     username=user.username, full_name=user.full_name, email=email, **before)
     if set(roles) != user.role_names:
         previous = sorted(user.role_names)  # the record says what was taken away, too
         user.roles = [r for r in user.roles if r.role in roles] + [

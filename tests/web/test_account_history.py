@@ -30,6 +30,8 @@ def test_the_history_says_who_did_what_to_the_account_newest_first(app, client):
     token = csrf_token(client.get(edit).get_data(True))
     client.post(edit, data={"csrf_token": token, "full_name": "Budi Santoso", "email": "",
                             "roles": ["Prakom", "Kasubbag"]})
+    client.post(edit, data={"csrf_token": token, "full_name": "Budi S.", "email": "",
+                            "roles": ["Prakom", "Kasubbag"]})
     client.post(f"{edit}/status", data={"csrf_token": token, "disabled": "1"})
     client.post(f"{edit}/status", data={"csrf_token": token, "disabled": "0"})
     budi = app.test_client()
@@ -39,15 +41,19 @@ def test_the_history_says_who_did_what_to_the_account_newest_first(app, client):
 
     page = client.get(edit).get_data(True)
     assert _rows(page) == [
-        ("Masuk ke Alur", "Budi Santoso", "—"),
+        ("Masuk ke Alur", "Budi S.", "—"),
         ("Akun diaktifkan kembali", "Administrator", "—"),
         ("Akun dinonaktifkan", "Administrator", "—"),
+        ("Nama atau surel diubah administrator", "Administrator", "nama Budi Santoso → Budi S."),
         ("Peran diubah", "Administrator", "Prakom → Kasubbag, Prakom"),
         ("Akun dibuat", "Administrator", "Prakom")]
-    assert "(5 baris, 20 per halaman)" in page
+    assert "(6 baris, 20 per halaman)" in page
     second = client.get(f"{edit}?halaman=2&per_page=2").get_data(True)
-    assert _rows(second) == [("Akun dinonaktifkan", "Administrator", "—"),
-                             ("Peran diubah", "Administrator", "Prakom → Kasubbag, Prakom")]
+    assert [row[0] for row in _rows(second)] == ["Akun dinonaktifkan",
+                                                 "Nama atau surel diubah administrator"]
+    past = client.get(f"{edit}?halaman=9&per_page=2").get_data(True)
+    assert "Halaman 9 kosong: daftar ini punya 3 halaman." in past
+    assert "Belum ada yang tercatat" not in past
     assert client.get(f"{edit}?per_page=1000").status_code == 400
 
 
