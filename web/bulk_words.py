@@ -54,8 +54,12 @@ def _closed(params: dict) -> str:
 def filter_refusal(name: str) -> str:
     """Why the saved filter ``name`` (as typed) was refused: its name, or the limit of
     kept filters (``engine.process.saved_filters.save_filter``'s two refusals)."""
-    if not trimmed(name) or len(trimmed(name)) > MAX_NAME:
-        return gettext("Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
-                       "%(max)d karakter.", max=MAX_NAME)
+    if not trimmed(name):
+        return gettext("Saringan tidak disimpan: beri saringan ini nama (paling panjang "
+                       "%(max)d karakter).", max=MAX_NAME)
+    if len(trimmed(name)) > MAX_NAME:
+        return gettext("Saringan tidak disimpan: nama saringan paling panjang %(max)d "
+                       "karakter; yang ditulis %(count)d.", max=MAX_NAME,
+                       count=len(trimmed(name)))
     return gettext("Saringan tidak disimpan: paling banyak %(max)d saringan tersimpan; hapus "
                    "salah satu dulu.", max=MAX_PER_USER)

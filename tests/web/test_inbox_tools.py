@@ -67,6 +67,12 @@ def test_a_saved_filter_name_is_the_same_in_any_case_of_any_letter(app, client):
                                                    "cari": search})
     page = client.get("/").get_data(True)
     assert "Saringan tersimpan (2)" in page
+    again = client.post("/kotak-masuk/saringan", follow_redirects=True, data={
+        "csrf_token": token, "nama": "STRASSE", "cari": "empat"}).get_data(True)
+    assert ("success", "Saringan &#34;STRASSE&#34; menggantikan saringan bernama sama.") in (
+        _flashes(again))
+    client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": "straße",
+                                               "cari": "empat"})
     with app.app_context():
         kept = {f.name: f.query for f in db.session.scalars(select(SavedFilter))}
     assert kept == {"ümlaut": {"cari": "dua"}, "straße": {"cari": "empat"}}
@@ -82,11 +88,12 @@ def test_saved_filters_are_bounded_named_and_private(app, client):
                           follow_redirects=True).get_data(True)
     assert ("error", ("Saringan tidak disimpan: paling banyak 20 saringan tersimpan; hapus "
                       "salah satu dulu.")) in _flashes(refused)
-    for name in ("", "   ", "x" * 61):
+    for name, said in (("", "beri saringan ini nama (paling panjang 60 karakter)."),
+                       ("   ", "beri saringan ini nama (paling panjang 60 karakter)."),
+                       ("x" * 61, "nama saringan paling panjang 60 karakter; yang ditulis 61.")):
         page = client.post("/kotak-masuk/saringan", data={"csrf_token": token, "nama": name},
                            follow_redirects=True).get_data(True)
-        assert ("error", ("Saringan tidak disimpan: nama saringan wajib diisi, paling panjang "
-                          "60 karakter.")) in _flashes(page)
+        assert ("error", f"Saringan tidak disimpan: {said}") in _flashes(page)
     assert app_count(app, SavedFilter) == MAX_PER_USER
     with app.app_context():
         first = db.session.scalars(select(SavedFilter.id)).first()

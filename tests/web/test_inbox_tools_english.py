@@ -37,4 +37,4 @@ def test_bulk_results_and_filter_refusals_in_english(app, client):
     refused = client.post("/kotak-masuk/saringan", follow_redirects=True, data={
         "csrf_token": csrf_token(page), "nama": " "}).get_data(True)
     assert _flashes(refused) == [
-        ("error", "Filter not saved: the filter needs a name of at most 60 characters.")]
+        ("error", "Filter not saved: give this filter a name (at most 60 characters).")]

@@ -35,6 +35,7 @@ def version() -> Any:
 @login_required
 def save_filter() -> Any:
     query = {key: request.form.get(key, "") for key in saved_filters.KEYS}
+    kept = {saved.id for saved in saved_filters.saved_filters(db.session, current_user)}
     try:
         saved = saved_filters.save_filter(db.session, clock(), current_user,
                                           request.form.get("nama", ""), query)
@@ -43,7 +44,9 @@ def save_filter() -> Any:
         flash(filter_refusal(request.form.get("nama", "")), "error")
         return redirect(url_for("inbox.index", **{k: v for k, v in query.items() if v}))
     db.session.commit()
-    flash(gettext('Saringan "%(name)s" tersimpan.', name=saved.name), "success")
+    flash(gettext('Saringan "%(name)s" menggantikan saringan bernama sama.', name=saved.name)
+          if saved.id in kept else gettext('Saringan "%(name)s" tersimpan.', name=saved.name),
+          "success")
     return redirect(url_for("inbox.index", **saved_filters.as_query(saved)))
 
 
