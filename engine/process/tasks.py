@@ -145,7 +145,8 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
         instance_id=instance.id, created_at=clock.now(), params=params,
         message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
                 "kepada Anda."))
-    if previous is not None:  # the step leaves his inbox: he is told to whom it went
+    if previous is not None and previous.id != by.id:
+        # The step leaves his inbox: he is told to whom it went (not who gave it away).
         session.add(Notification(
             user_id=previous.id, kind="penugasan", role=task.role, human_task_id=task.id,
             instance_id=instance.id, created_at=clock.now(),

@@ -9,10 +9,19 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.catalog import checklist_field
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
-from engine.models import AuditRecord, HumanTask, User, UserRole
+from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
 from engine.people.substitution import record
+from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from engine.process.tasks import claim_task, complete_task, inbox, release_task, task_entry
+from engine.process.tasks import (
+    assign_task,
+    claim_task,
+    complete_task,
+    inbox,
+    release_task,
+    task_entry,
+)
+from tests.conftest import mini_bpmn
 from tests.helpers.rows import count
 
 
@@ -219,3 +228,20 @@ def test_a_plh_completing_the_officials_claimed_step_leaves_the_officials_claim(
     complete_task(session, clock, review.id, plh, {"keputusan_kasubbag": "setuju"})
     session.commit()
     assert _stored(session, review) == ("completed", official.id, plh.id, "Plh. Kasubbag")
+
+
+def test_whoever_gives_his_own_step_away_is_not_told_he_lost_it(session, clock, users):
+    """A Kasubbag who also holds Prakom took a Prakom step, then assigned it on: the new
+    holder is told; he is not told that he himself took it from himself."""
+    dual = User(username="dual", full_name="Dewi Ganda", password_hash="-",
+                created_at=clock.now(), roles=[UserRole(role="Prakom"),
+                                                UserRole(role="Kasubbag")])
+    session.add(dual)
+    deploy(session, clock, mini_bpmn())
+    start_instance(session, clock, process_key="sop_uji", title="Konsep", user=dual)
+    step = session.scalars(select(HumanTask)).one()
+    claim_task(session, clock, step.id, dual)
+    assign_task(session, clock, step.id, users["Prakom"], dual)
+    told = session.scalars(select(Notification.user_id).where(
+        Notification.kind == "penugasan")).all()
+    assert told == [users["Prakom"].id]
