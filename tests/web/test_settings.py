@@ -86,7 +86,14 @@ def test_bad_settings_name_the_field_and_store_nothing(app, client):
                               "added": "besok libur", "smtp_base_url": "alur.pn.go.id"})
     page = response.get_data(True)
     assert response.status_code == 422
-    assert 'id="multiples-error">Tulis kelipatan bilangan bulat naik' in page
+    assert ('id="multiples-error">Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3: bagian '
+            "ke-2 (1) lebih kecil dari sebelumnya (2).") in page
+    for multiples, why in (("1,,2", "bagian ke-2 kosong"),
+                           ("0, 1", "bagian ke-1 (&#34;0&#34;) bukan bilangan bulat 1 atau lebih"),
+                           ("1, -1", "bagian ke-2 (&#34;-1&#34;) bukan bilangan bulat 1 atau "
+                                     "lebih")):
+        assert f"1, 2, 3: {why}." in _post(client, {**FORM, "multiples": multiples}).get_data(
+            True), multiples
     assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page
     assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH, tahun 2000–2100.' \
         in page

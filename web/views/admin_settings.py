@@ -166,7 +166,8 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
     parts = text.replace(";", ",").split(",")
     numbers = [n for n in map(_whole, parts) if n is not None and n > 0]
     if len(numbers) != len(parts) or any(a > b for a, b in pairwise(numbers)):
-        errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, 3.")
+        errors["multiples"] = gettext("Tulis kelipatan bilangan bulat naik, misalnya 1, 2, "
+                                      "3: %(why)s.", why=_multiples_fault(parts))
         return [1, 2, 3]
     if len(numbers) > MAX_ESCALATION_LEVELS:
         errors["multiples"] = gettext("Paling banyak %(n)d tingkat eskalasi; yang ditulis "
@@ -179,6 +180,23 @@ def _multiples(text: str, errors: dict[str, str]) -> list[int]:
                                       n=MAX_ESCALATION_MULTIPLE, last=numbers[-1])
         return [1, 2, 3]
     return numbers
+
+
+def _multiples_fault(parts: list[str]) -> str:
+    """What is wrong with the first bad part of the chain, counted from 1."""
+    previous = 0
+    for place, part in enumerate(parts, start=1):
+        number = _whole(part)
+        if not part.strip():
+            return gettext("bagian ke-%(n)d kosong", n=place)
+        if number is None or number < 1:
+            return gettext('bagian ke-%(n)d ("%(part)s") bukan bilangan bulat 1 atau lebih',
+                           n=place, part=part.strip()[:20])
+        if number < previous:
+            return gettext("bagian ke-%(n)d (%(number)d) lebih kecil dari sebelumnya "
+                           "(%(previous)d)", n=place, number=number, previous=previous)
+        previous = number
+    return gettext("periksa urutannya")
 
 
 def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
