@@ -8,6 +8,7 @@ from flask_babel import gettext
 from engine.process.bulk import Outcome
 from engine.process.saved_filters import MAX_NAME, MAX_PER_USER
 from engine.text import trimmed
+from web.engine_words import in_reader_language
 
 
 def said(outcome: Outcome) -> str:
@@ -20,7 +21,7 @@ def said(outcome: Outcome) -> str:
         return gettext("Tugas #%(id)s tidak dapat Anda alihkan: Anda tidak memegang peran "
                        "tugas ini.", id=outcome.task_id)
     if kind == "refused" and "step" not in params:
-        return params["why"]
+        return in_reader_language(params["why"])
     sentences = {
         "taken": lambda: gettext('Tugas "%(step)s" (%(case)s) Anda ambil.', **params),
         "assigned": lambda: gettext('Tugas "%(step)s" (%(case)s) dialihkan kepada '

@@ -32,8 +32,9 @@ def test_bulk_results_and_filter_refusals_in_english(app, client):
         'You cannot reassign task "Menerima surat masuk yang telah didisposisi atasan dari '
         'subbag umum dan keuangan" (SMK-2026-0001) (role Kasubbag).']
     claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
-        "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": [own]}).get_data(True)
+        "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": [own, 999999]}).get_data(True)
     assert _flashes(claimed)[0][1].startswith("You took task &#34;Menerima surat masuk")
+    assert _flashes(claimed)[1] == ("error", "Task #999999 not found.")
     refused = client.post("/kotak-masuk/saringan", follow_redirects=True, data={
         "csrf_token": csrf_token(page), "nama": " "}).get_data(True)
     assert _flashes(refused) == [
