@@ -9,17 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import InvalidTaskData
-from engine.models import Substitution, User, UserRole
+from engine.models import Substitution
 from engine.people.substitution import extend, record
+from tests.helpers.people import add_user
 
 
 @pytest.fixture
 def gita(session, clock):
-    user = User(username="prakom2", full_name="Gita Putri", password_hash="-",
-                created_at=clock.now(), roles=[UserRole(role="Prakom")])
-    session.add(user)
-    session.flush()
-    return user
+    return add_user(session, clock, "prakom2", "Gita Putri", "Prakom")
 
 
 def _record(session, clock, users, official, substitute, role, number, *, start=0, days=7,

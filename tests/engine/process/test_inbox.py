@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
-from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
+from engine.models import AuditRecord, HumanTask, Notification
 from engine.people.holders import present_holders
 from engine.people.substitution import record
 from engine.process.deploy import deploy
@@ -20,15 +20,12 @@ from engine.process.tasks import (
     release_task,
 )
 from tests.conftest import MONDAY_0800, WIB, mini_bpmn
+from tests.helpers.people import add_user
 
 
 @pytest.fixture
 def second_prakom(session, clock):
-    user = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
-                created_at=clock.now(), roles=[UserRole(role="Prakom")])
-    session.add(user)
-    session.flush()
-    return user
+    return add_user(session, clock, "prakom2", "Prakom Dua", "Prakom")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.catalog import checklist_field
 from engine.errors import InvalidTaskData, PermissionDenied, TaskNotOpen
-from engine.models import AuditRecord, HumanTask, Notification, User, UserRole
+from engine.models import AuditRecord, HumanTask, Notification, User
 from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -22,6 +22,7 @@ from engine.process.tasks import (
     task_entry,
 )
 from tests.conftest import mini_bpmn
+from tests.helpers.people import add_user
 from tests.helpers.rows import count
 
 
@@ -128,9 +129,7 @@ def test_a_comma_inside_brackets_does_not_split_a_kelengkapan_item():
 @pytest.fixture
 def rival(session, clock):
     """A second Kasubbag, and a second session on the same database (another request)."""
-    user = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
-                created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
-    session.add(user)
+    user = add_user(session, clock, "kasubbag2", "Kasubbag Dua", "Kasubbag")
     session.commit()
     with Session(session.get_bind()) as other:
         yield other, other.get(User, user.id)
@@ -233,10 +232,7 @@ def test_a_plh_completing_the_officials_claimed_step_leaves_the_officials_claim(
 def test_whoever_gives_his_own_step_away_is_not_told_he_lost_it(session, clock, users):
     """A Kasubbag who also holds Prakom took a Prakom step, then assigned it on: the new
     holder is told; he is not told that he himself took it from himself."""
-    dual = User(username="dual", full_name="Dewi Ganda", password_hash="-",
-                created_at=clock.now(), roles=[UserRole(role="Prakom"),
-                                                UserRole(role="Kasubbag")])
-    session.add(dual)
+    dual = add_user(session, clock, "dual", "Dewi Ganda", "Prakom", "Kasubbag")
     deploy(session, clock, mini_bpmn())
     start_instance(session, clock, process_key="sop_uji", title="Konsep", user=dual)
     step = session.scalars(select(HumanTask)).one()
