@@ -376,10 +376,8 @@ class AuditRecord(Base):
     """One state change: who did what to which instance or task, and when."""
 
     __tablename__ = "audit_log"
-    # An instance's history is read in time order, newest or oldest first, a page at a
-    # time (engine.process.instances): the index walks one instance's rows in that order.
-    # An account's history (``engine.people.account_history``) reads a few actions of one
-    # user, newest first: the second index finds them without reading the rest.
+    # Histories a page at a time, in time order: an instance's (engine.process.instances)
+    # and an account's few actions (engine.people.account_history), each by its index.
     __table_args__ = (Index("ix_audit_log_instance_at_id", "instance_id", "at", "id"),
                       Index("ix_audit_log_action_at", "action", "at"))
 
