@@ -376,8 +376,7 @@ class AuditRecord(Base):
     """One state change: who did what to which instance or task, and when."""
 
     __tablename__ = "audit_log"
-    # Histories a page at a time, in time order: an instance's (engine.process.instances)
-    # and an account's few actions (engine.people.account_history), each by its index.
+    # Histories in time order, a page at a time: an instance's, an account's (by action).
     __table_args__ = (Index("ix_audit_log_instance_at_id", "instance_id", "at", "id"),
                       Index("ix_audit_log_action_at", "action", "at"))
 
