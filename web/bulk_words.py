@@ -1,7 +1,7 @@
 """Kotak Masuk's tools in the reader's language: what happened to each task of Ambil or
 Alihkan sekaligus (``engine.process.bulk.Outcome``'s kind and parameters), and why a
 filter was not saved. The engine's own reasons (``refused``) stay Indonesian (README,
-"Bahasa")."""
+"Bahasa") but for its commonest refusals (``web.engine_words``)."""
 
 from flask_babel import gettext
 
@@ -30,7 +30,8 @@ def said(outcome: Outcome) -> str:
                                       "tidak dapat Anda ambil.", **params),
         "not_assignable": lambda: gettext('Tugas "%(step)s" (%(case)s) (peran %(role)s) tidak '
                                           "dapat Anda alihkan.", **params),
-        "refused": lambda: gettext('Tugas "%(step)s" (%(case)s): %(why)s', **params),
+        "refused": lambda: gettext('Tugas "%(step)s" (%(case)s): %(why)s', step=params["step"],
+                                   case=params["case"], why=in_reader_language(params["why"])),
     }
     if kind == "closed":
         return _closed(params)
