@@ -13,7 +13,8 @@ from tests.web.test_incidents import NO_WAY_FOR_C, _upload
 from web.extensions import db
 
 SAID = ('Mulai proses SOP "SOP Uji" (versi 1) oleh Demo Prakom gagal pada Gateway_S; tidak '
-        "ada yang disimpan: Elemen Gateway_S gagal dijalankan: tidak satu pun kondisi")
+        "ada yang disimpan: Elemen Gateway_S gagal dijalankan: tidak satu pun kondisi alur "
+        'keluar gateway ini terpenuhi oleh data proses (jenis = "c") (mis. pilihan')
 
 
 def _counts(app):
