@@ -10,7 +10,6 @@
   state is stored without its spec (SpiffWorkflow embeds the spec by default).
 """
 
-import ast
 import json
 from collections.abc import Callable, Collection
 from datetime import datetime
@@ -47,6 +46,7 @@ from engine.bpmn.parser_words import parser_refusal
 from engine.bpmn.schema_words import schema_refusal
 from engine.clock import Clock
 from engine.errors import InvalidProcess, ProcessFailure
+from engine.runtime.failures import failure_of
 from engine.runtime.liveness import check_alive
 from engine.time.calendar import DEFAULT_CALENDAR, WorkCalendar
 
@@ -318,7 +318,7 @@ def run_engine(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> int
     except ProcessFailure:
         raise
     except Exception as error:
-        raise _failure(current, error) from error
+        raise failure_of(current, error) from error
     check_alive(workflow)
     return steps
 
@@ -331,7 +331,7 @@ def fire_timers(workflow: BpmnWorkflow) -> None:
             try:
                 task.task_spec._update(task)
             except Exception as error:
-                raise _failure(task, error) from error
+                raise failure_of(task, error) from error
     run_engine(workflow)
 
 
@@ -357,44 +357,7 @@ def run_user_task(spiff_task: Any, data: dict[str, Any],
     try:
         spiff_task.run()
     except Exception as error:
-        raise _failure(spiff_task, error) from error
-
-
-def _failure(task: Any, error: Exception) -> ProcessFailure:
-    element = task.task_spec.bpmn_id if task is not None else None
-    where = f"Elemen {element} gagal dijalankan" if element else "Mesin proses gagal"
-    return ProcessFailure(f"{where}: {_reason(error, task)}"[:2000], element=element)
-
-
-def _reason(error: Exception, task: Any) -> str:
-    """Why SpiffWorkflow stopped, in the officials' language where Alur knows the case
-    (an exclusive gateway none of whose conditions holds: with the values its conditions
-    read), else its own words."""
-    if str(error).startswith("No conditions satisfied"):
-        return ("tidak satu pun kondisi alur keluar gateway ini terpenuhi oleh data proses "
-                f"{_tested_values(task)}(mis. pilihan yang diperlukan belum diisi); beri gateway "
-                "alur default atau lengkapi datanya")
-    if isinstance(error, expressions.ConditionMismatch):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
-
-
-def _tested_values(task: Any) -> str:
-    """``(jenis = "c") `` : the data its gateway's conditions read, as the task holds it
-    (``kosong`` for a name without a value); empty when none can be told."""
-    names: dict[str, None] = {}
-    for condition, _ in getattr(task.task_spec, "cond_task_specs", []) if task else []:
-        if condition is not None:
-            tree = expressions.check(condition.args[0])
-            names.update((node.id, None) for node in ast.walk(tree) if isinstance(node, ast.Name))
-    shown = [f"{name} = {_shown(task.data.get(name))}" for name in list(names)[:5]]
-    return f"({', '.join(shown)[:300]}) " if shown else ""
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "kosong"
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+        raise failure_of(spiff_task, error) from error
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
