@@ -121,8 +121,8 @@ class ConditionMismatch(ValueError):
 
     def __init__(self, left: Any, op: ast.cmpop, right: Any) -> None:
         super().__init__(
-            f"kondisi membandingkan {_kind(left)} {_shown(left)} dengan {_kind(right)} "
-            f"{_shown(right)} ({_SYMBOLS[type(op)]}), yang tidak dapat dibandingkan; "
+            f"kondisi membandingkan {_kind(left)} {shown(left)} dengan {_kind(right)} "
+            f"{shown(right)} ({_SYMBOLS[type(op)]}), yang tidak dapat dibandingkan; "
             "periksa jenis kolom formulir yang diuji (angka ditulis tanpa tanda kutip, "
             'teks dengan tanda kutip, mis. jumlah > 5 atau status == "baru")')
 
@@ -207,7 +207,9 @@ def _kind(value: Any) -> str:
     return "daftar" if isinstance(value, (list, tuple)) else "nilai"
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value of process data as a message quotes it: text in double quotes, anything
+    else as Python writes it, at most 60 characters (``…`` when cut)."""
     text = f'"{value}"' if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -78,25 +78,26 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
               else known.holders(session, role, clock.now()))
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
+    # In which capacity each reads it (``Plh. Kasubbag``): the notice and the e-mail say so.
+    capacities = {user.id: outbox.capacity_of(session, clock.now(), user, role)
+                  for user in people}
     for user in people:
         session.add(Notification(
             user_id=user.id, kind="eskalasi", role=role, human_task_id=task.id,
             escalation=escalation, instance_id=task.instance_id,
-            params=as_reader(session, clock.now(), user, role, params),
+            params=with_capacity(params, role, capacities[user.id]),
             created_at=clock.now(), message=message))
-    outbox.enqueue_escalation(session, clock, escalation, people, role, message)
+    outbox.enqueue_escalation(session, clock, escalation, people, role, message, capacities)
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
                  recipients=[user.username for user in people])
     _schedule_next(session, task, level)
     return escalation
 
 
-def as_reader(session: Session, now: datetime, reader: User, role: str,
-              params: dict[str, Any]) -> dict[str, Any]:
-    """A notice's ``params`` for ``reader``: with ``as`` (``Plh. Kasubbag``) when he gets
-    a notice of ``role`` standing in for its holder, so that the centre says in which
-    capacity, as the e-mail does (``outbox.capacity_of``); else ``params`` itself."""
-    capacity = outbox.capacity_of(session, now, reader, role)
+def with_capacity(params: dict[str, Any], role: str, capacity: str) -> dict[str, Any]:
+    """A notice's ``params`` for a reader who gets a notice of ``role`` in ``capacity``
+    (``outbox.capacity_of``): with ``as`` (``Plh. Kasubbag``) when he stands in for its
+    holder, so that the centre says so as the e-mail does; else ``params`` itself."""
     return params if capacity == role else {**params, "as": capacity}
 
 

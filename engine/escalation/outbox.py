@@ -32,7 +32,8 @@ SEND_LEASE = timedelta(seconds=4 * TIMEOUT_SECONDS)
 
 
 def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
-                       people: Iterable[User], role: str, message: str) -> list[Delivery]:
+                       people: Iterable[User], role: str, message: str,
+                       capacities: dict[int, str]) -> list[Delivery]:
     """Add an e-mail per notified person with an address (once the office set an SMTP
     server), and one webhook POST if the office configured a webhook. Returns the new
     deliveries (not committed).
@@ -40,7 +41,8 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     The e-mail's subject names the level as the pages do (``Pengingat``, ``Eskalasi ke
     atasan``), the case's number and title and the step; its body ``message``, the
     deadline on the office's wall clock, who holds the step, in which capacity the reader
-    gets it (``sebagai Plh. Kasubbag``) and the step's link."""
+    gets it (``capacities``: ``{user id: capacity_of(…)}``, e.g. ``Plh. Kasubbag``) and the
+    step's link."""
     task = escalation.human_task
     key = f"task:{task.id}:level:{escalation.level}"
     level = level_word(escalation.level) + (
@@ -52,7 +54,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
         for user in people:
             if user.email:
                 body = (f"{before}\nAnda menerima surel ini sebagai "
-                        f"{capacity_of(session, clock.now(), user, role)}.\n\n{after}")
+                        f"{capacities[user.id]}.\n\n{after}")
                 added.append(_add(session, clock, escalation, "email", user.email,
                                   f"{key}:email:{user.email.lower()}", subject[:300], body, {}))
     url = settings.get(session, "webhook")["url"]

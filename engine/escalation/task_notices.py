@@ -15,7 +15,8 @@ they hold or stand in for, ``engine.people.accounts.refresh_notice_roles``), at 
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.escalation.chain import as_reader
+from engine.escalation.chain import with_capacity
+from engine.escalation.outbox import capacity_of
 from engine.models import HumanTask, Notification, ProcessInstance, User
 from engine.people.holders import acting_query
 from engine.runtime import projection
@@ -52,7 +53,8 @@ def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
                 session.add(Notification(
                     user_id=user.id, kind="tugas_baru", role=task.role, human_task=task,
                     instance_id=instance.id, message=message[:2000], created_at=task.created_at,
-                    params=as_reader(session, task.created_at, user, task.role, params)))
+                    params=with_capacity(params, task.role, capacity_of(
+                        session, task.created_at, user, task.role))))
 
 
 def listen() -> None:

@@ -40,11 +40,7 @@ def _tested_values(task: Any) -> str:
         if condition is not None:
             tree = expressions.check(condition.args[0])
             names.update((node.id, None) for node in ast.walk(tree) if isinstance(node, ast.Name))
-    shown = [f"{name} = {_shown(task.data.get(name))}" for name in list(names)[:5]]
-    return f"({', '.join(shown)[:300]}) " if shown else ""
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "kosong"
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    values = [(name, task.data.get(name)) for name in list(names)[:5]]
+    said = [f"{name} = {'kosong' if value is None else expressions.shown(value)}"
+            for name, value in values]
+    return f"({', '.join(said)[:300]}) " if said else ""
