@@ -17,7 +17,7 @@ from flask import Flask, current_app, jsonify, render_template
 from marshmallow import Schema
 
 from web.api import bp
-from web.api.schemas_common import ErrorSchema
+from web.api.schemas_common import Answer, ErrorSchema
 from web.edge import MAX_ID
 
 # Answers any authenticated endpoint may give (bad input, no token, no right, not found,
@@ -112,8 +112,9 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
 
 def build(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every documented route under /api/v1 of ``app``."""
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(title="Alur API", version="1", openapi_version="3.1.0",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[marshmallow],
                    info={"description": "README, bagian \"API JSON\"."})
     for name, scheme in SECURITY_SCHEMES.items():
         spec.components.security_scheme(name, scheme)
@@ -128,7 +129,19 @@ def build(app: Flask) -> dict[str, Any]:
                 rule.endpoint, rule.rule, meta)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _mark_answers_required(document, marshmallow.converter.refs)
+    return document
+
+
+def _mark_answers_required(document: dict[str, Any], refs: dict[tuple, str]) -> None:
+    """Mark the fields of each answer schema (``Answer``) ``required`` but its
+    ``OPTIONAL`` ones; ``refs``: apispec's schema key (class first) -> component name."""
+    schemas = document["components"]["schemas"]
+    for key, name in refs.items():
+        if issubclass(key[0], Answer):
+            shown = schemas[name].get("properties", {})
+            schemas[name]["required"] = sorted(set(shown) - set(key[0].OPTIONAL))
 
 
 @bp.get("/openapi.json")

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from engine.people.accounts import MAX_PASSWORD
 from engine.process.instances import MAX_REASON
 from engine.text import trimmed
-from web.api.schemas_common import Username, not_blank
+from web.api.schemas_common import Answer, Username, not_blank
 
 
 class TokenRequest(Schema):
@@ -13,7 +13,7 @@ class TokenRequest(Schema):
     password = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_PASSWORD))
 
 
-class ProcessSchema(Schema):
+class ProcessSchema(Answer):
     key = fields.Str()
     version = fields.Int()
     name = fields.Str()
@@ -21,7 +21,7 @@ class ProcessSchema(Schema):
     lanes = fields.List(fields.Str(), attribute="catalog.lanes")
 
 
-class InstanceSummarySchema(Schema):
+class InstanceSummarySchema(Answer):
     """An instance in a list (``GET /api/v1/instances``)."""
 
     id = fields.Int()
@@ -58,7 +58,7 @@ class InstanceCreate(Schema):
     data = fields.Dict(keys=fields.Str(), load_default=dict)
 
 
-class TaskSchema(Schema):
+class TaskSchema(Answer):
     id = fields.Int()
     instance_id = fields.Int()
     instance_number = fields.Str(attribute="instance.number", allow_none=True)
@@ -76,14 +76,14 @@ class TaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
 
 
-class ChoiceSchema(Schema):
+class ChoiceSchema(Answer):
     value = fields.Str()
     label = fields.Str()
     # The choice sends the case back to an earlier step: a Catatan is then required.
     returns = fields.Bool(dump_default=False)
 
 
-class FieldSchema(Schema):
+class FieldSchema(Answer):
     name = fields.Str()
     type = fields.Str()
     required = fields.Bool()
@@ -91,7 +91,7 @@ class FieldSchema(Schema):
     choices = fields.List(fields.Nested(ChoiceSchema))
 
 
-class StepSchema(Schema):
+class StepSchema(Answer):
     """A step's catalog entry: its Mutu Baku (Permenpan RB 35/2012) and form fields."""
 
     no = fields.Str()
@@ -107,7 +107,7 @@ class TaskComplete(Schema):
     data = fields.Dict(keys=fields.Str(), load_default=dict)
 
 
-class HistorySchema(Schema):
+class HistorySchema(Answer):
     """An audit record; a completed step's also carries its ``decision`` and ``note``."""
 
     at = fields.DateTime()
@@ -119,7 +119,7 @@ class HistorySchema(Schema):
     note = fields.Str(allow_none=True)
 
 
-class InstanceErrorSchema(Schema):
+class InstanceErrorSchema(Answer):
     """Why an instance is in Galat (status "error"): message, BPMN element, since when."""
 
     message = fields.Str()
@@ -127,7 +127,7 @@ class InstanceErrorSchema(Schema):
     at = fields.DateTime()
 
 
-class InstanceSchema(Schema):
+class InstanceSchema(Answer):
     id = fields.Int()
     number = fields.Str(allow_none=True)
     title = fields.Str()
@@ -150,8 +150,10 @@ class InstanceBriefSchema(InstanceSchema):
     tasks as the step left them, and ``history`` with ``history_total`` only when asked
     for (``?include=history``)."""
 
+    OPTIONAL = ("history", "history_total")
 
-class NotificationSchema(Schema):
+
+class NotificationSchema(Answer):
     id = fields.Int()
     kind = fields.Str()
     role = fields.Str()

@@ -40,6 +40,15 @@ class QueryWhole(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Answer(Schema):
+    """The schema of an answer the server writes: each of its fields is in every answer
+    (null where the field allows it), so the OpenAPI document marks them ``required``
+    (``web.api.openapi.build``) and a client generated from it need not guess; the
+    names in ``OPTIONAL`` are the keys some answers leave out (README, "API JSON")."""
+
+    OPTIONAL: tuple[str, ...] = ()
+
+
 class ErrorBodySchema(Schema):
     """``code`` (machine-readable), ``message`` (Indonesian), and per error e.g. ``fields``
     (name -> message), ``problems``, ``claimed_by``."""

@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.desk.tickets import STATUS_WORDS
-from web.api.schemas_common import not_blank
+from web.api.schemas_common import Answer, not_blank
 
 
 class JsonBool(fields.Boolean):
@@ -26,7 +26,7 @@ class RatingCreate(Schema):
     comment = fields.Str(load_default="", validate=validate.Length(max=2000))
 
 
-class RatingSchema(Schema):
+class RatingSchema(Answer):
     instance_id = fields.Int()
     score = fields.Int(allow_none=True)
     comment = fields.Str()
@@ -38,7 +38,7 @@ class TicketMessageCreate(Schema):
     asks = JsonBool(load_default=False)
 
 
-class TicketMessageSchema(Schema):
+class TicketMessageSchema(Answer):
     id = fields.Int()
     from_requester = fields.Bool()
     asks = fields.Bool()
@@ -48,7 +48,7 @@ class TicketMessageSchema(Schema):
     file = fields.Dict(allow_none=True)
 
 
-class TicketRatingSchema(Schema):
+class TicketRatingSchema(Answer):
     """The requester's rating (score null: closed without one); ``at`` ISO 8601 as every
     time of the API."""
 
@@ -57,7 +57,7 @@ class TicketRatingSchema(Schema):
     at = fields.DateTime()
 
 
-class TicketSchema(Schema):
+class TicketSchema(Answer):
     """The requester's view of an instance: no internal notes, no internal steps."""
 
     id = fields.Int()

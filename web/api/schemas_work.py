@@ -14,7 +14,7 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
-from web.api.schemas_common import PageQuery, PageSchema, QueryWhole, Username, not_blank
+from web.api.schemas_common import Answer, PageQuery, PageSchema, QueryWhole, Username, not_blank
 
 
 class TokenSchema(Schema):
@@ -58,9 +58,12 @@ class TaskQuery(PageQuery):
         [*SORTS, *(f"-{key}" for key in SORTS)]))
 
 
-class InboxTaskSchema(Schema):
+class InboxTaskSchema(Answer):
     """One task of the inbox: ``TaskSchema``'s fields read from an ``InboxRow``, with the
-    instance number and whether its ticket waits for the requester (``waiting``)."""
+    instance number and whether its ticket waits for the requester (``waiting``: left out
+    of the views ``state=terlambat`` and ``hari_ini``, README "API JSON")."""
+
+    OPTIONAL = ("waiting",)
 
     id = fields.Int()
     instance_id = fields.Int()
@@ -82,7 +85,7 @@ class InboxTaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True, dump_default=None)
 
 
-class SubmittedSchema(Schema):
+class SubmittedSchema(Answer):
     decision = fields.Str(allow_none=True)
     note = fields.Str(allow_none=True)
     data = fields.Dict()
@@ -94,6 +97,7 @@ class TaskDetailSchema(TaskSchema):
     class Meta:
         unknown = "include"
 
+    OPTIONAL = ("case", "submitted")
     no = fields.Str()
     kelengkapan = fields.Str()
     output = fields.Str()
