@@ -164,7 +164,15 @@ def test_a_runaway_at_start_is_refused_and_nothing_stored(app, client):
         "process_key": "sop_uji", "title": "Berputar", "data": {"keputusan_kasubbag": "revisi"}})
     assert refused.status_code == 422
     assert refused.json["error"]["code"] == "process_error"
-    assert "langkah otomatis" in refused.json["error"]["message"]
+    # An official is told the SOP is at fault; the engine's account is the administrators'.
+    assert refused.json["error"]["message"] == (
+        "Proses belum dapat dimulai karena alur SOP ini bermasalah, bukan karena isian Anda; "
+        "tidak ada yang disimpan. Administrator Alur sudah diberi tahu agar SOP-nya "
+        "diperbaiki.")
+    by_admin = client.post("/api/v1/instances", headers=api_token(client, "admin"), json={
+        "process_key": "sop_uji", "title": "Berputar", "data": {"keputusan_kasubbag": "revisi"}})
+    assert by_admin.status_code == 422
+    assert "langkah otomatis" in by_admin.json["error"]["message"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
 

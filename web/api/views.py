@@ -9,8 +9,8 @@ from flask import g, jsonify, request
 
 from engine.bpmn import bundle
 from engine.errors import NotFound, ProcessFailure
-from engine.escalation import incidents
 from engine.numbers import grouped
+from engine.people.access import requester_only
 from engine.process import case, instances, lists, tasks
 from engine.process.deploy import (
     MAX_COMMENT,
@@ -58,6 +58,7 @@ from web.errors import error_response
 from web.extensions import clock, db
 from web.views.admin import refuse_other_files
 from web.views.auth import authenticate
+from web.views.start import failed_start
 
 # Built once: a marshmallow schema costs more to make than to dump one object with.
 _TASK, _STEP, _INSTANCE, _BRIEF, _CREATE = (TaskSchema(), StepSchema(), InstanceSchema(),
@@ -185,9 +186,8 @@ def start_instance() -> Any:
                            fields={"process_key": [unknown.message]}) from None
     except ProcessFailure as failure:  # the SOP's flow, not the caller: the admins are told
         db.session.rollback()
-        incidents.report_failed_start(db.session, clock(), body["process_key"], g.user, failure)
-        db.session.commit()
-        raise
+        raise RequestError(422, failure.code, failed_start(
+            failure, body["process_key"], ticket=requester_only(g.user), user=g.user)) from None
     db.session.flush()
     # Built before the commit, which would expire what it reads. A new instance's human
     # tasks are the ones its start opened, which the unit of work holds.

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from engine.bpmn.forms import fields
 from engine.errors import ProcessFailure
 from engine.escalation.incidents import report_failed_start
-from engine.models import ProcessInstance
+from engine.models import ProcessInstance, User
 from engine.process import instances
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
 from web.access import access
@@ -60,16 +60,18 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
         count=sum(len(sops) for _, sops in groups)), status
 
 
-def failed_start(failure: ProcessFailure, process_key: str, *, ticket: bool = False) -> str:
-    """Report a start of ``process_key`` that the SOP's own flow failed (nothing was stored;
-    call it after the rollback) to the administrators, committed
-    (``incidents.report_failed_start``), and return what the start page says: the engine's
-    account to an administrator, who can mend the SOP; to anyone else, that the SOP is at
-    fault, not what he typed, and that the administrators were told (``ticket``: in the
-    words of Ajukan Tiket)."""
-    report_failed_start(db.session, clock(), process_key, current_user, failure)
+def failed_start(failure: ProcessFailure, process_key: str, *, ticket: bool = False,
+                 user: User | None = None) -> str:
+    """Report a start of ``process_key`` by ``user`` (None: the logged-in one) that the
+    SOP's own flow failed (nothing was stored; call it after the rollback) to the
+    administrators, committed (``incidents.report_failed_start``), and return what the
+    start page or the API says: the engine's account to an administrator, who can mend the
+    SOP; to anyone else, that the SOP is at fault, not what he typed, and that the
+    administrators were told (``ticket``: in the words of Ajukan Tiket)."""
+    user = user or current_user
+    report_failed_start(db.session, clock(), process_key, user, failure)
     db.session.commit()
-    if current_user.is_admin:
+    if user.is_admin:
         return failure.message
     if ticket:  # the requester's words: a ticket and a service, not a process and its SOP
         return gettext("Tiket belum dapat diajukan karena layanan ini sedang bermasalah, bukan "
