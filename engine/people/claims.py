@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine import audit
 from engine.clock import Clock
@@ -77,14 +77,32 @@ def release_lapsed(session: Session, clock: Clock, *,
 
 def _may_act(now: datetime) -> ColumnElement[bool]:
     """Whether a step's claimant (``User``, joined on the claim) may act in its role at
-    ``now``: an active account that holds the role, or stands in for its holder by a
-    Plh/Plt in force (``engine.people.in_force``)."""
-    claimant = HumanTask.claimed_by_id
-    holds = exists().where(UserRole.user_id == claimant, UserRole.role == HumanTask.role)
+    ``now`` (``may_act``)."""
+    return User.is_disabled.is_(False) & _in_role(HumanTask.claimed_by_id, now)
+
+
+def may_act(person: ColumnElement[int], now: datetime | ColumnElement[datetime]
+            ) -> ColumnElement[bool]:
+    """Whether the user whose id ``person`` gives (a column, or a bound parameter) may act
+    in a step's role (``HumanTask.role``, correlated to the row it is asked of) at ``now``
+    (aware, or a bound parameter): an active account that holds the role, or stands in
+    for its holder by a Plh/Plt in force (``engine.people.in_force``). The same test as a
+    claim's (``release_lapsed``), so that a step given back because its holder could no
+    longer act is never then completed by him."""
+    return exists().where(_ACTOR.id == person, _ACTOR.is_disabled.is_(False)) & _in_role(
+        person, now)
+
+
+def _in_role(person: ColumnElement[int], now: datetime | ColumnElement[datetime]
+             ) -> ColumnElement[bool]:
+    holds = exists().where(UserRole.user_id == person, UserRole.role == HumanTask.role)
     stands_in = exists().where(
-        Substitution.substitute_id == claimant, Substitution.role == HumanTask.role,
+        Substitution.substitute_id == person, Substitution.role == HumanTask.role,
         substitution_in_force(now))
-    return User.is_disabled.is_(False) & (holds | stands_in)
+    return holds | stands_in
+
+
+_ACTOR = aliased(User)
 
 
 class _Ref:

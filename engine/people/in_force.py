@@ -11,12 +11,13 @@ from sqlalchemy.orm import aliased
 from engine.models import Substitution, User, UserRole
 
 
-def substitution_in_force(now: datetime) -> ColumnElement[bool]:
-    """Whether a ``Substitution`` row counts at ``now`` (aware): within its period (end
-    exclusive), its official still holds the role, and its substitute is an active
-    account holding a role — what recording one asks of a substitute ("pegawai aktif yang
-    memegang peran"). One whose substitute has since lost every role, or was disabled,
-    gives them nothing and leaves the official answering for the role."""
+def substitution_in_force(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Whether a ``Substitution`` row counts at ``now`` (aware, or a bound parameter of
+    one): within its period (end exclusive), its official still holds the role, and its
+    substitute is an active account holding a role — what recording one asks of a
+    substitute ("pegawai aktif yang memegang peran"). One whose substitute has since lost
+    every role, or was disabled, gives them nothing and leaves the official answering
+    for the role."""
     return and_(Substitution.starts_at <= now, Substitution.ends_at > now, _PEOPLE_IN_PLACE)
 
 

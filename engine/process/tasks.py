@@ -29,7 +29,7 @@ from engine.process.forms import one_value_only
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.task_states import instance_status_word, task_state_word
-from engine.process.task_update import Holders, IfFree, change_row
+from engine.process.task_update import Actor, Holders, IfFree, change_row
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 from engine.text import trimmed
@@ -70,7 +70,7 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
     previous = task.claimed_by  # the official whose claim a Plh/Plt takes over, if any
     acting_as = capacity.label_for(task.claimed_by_id)
     _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
-            claimed_by_id=user.id, claimed_at=clock.now())
+            Actor(user.id, clock.now()), claimed_by_id=user.id, claimed_at=clock.now())
     audit.record(session, clock, "task.claimed", actor=user, task=task, acting_as=acting_as,
                  **({"previous": previous.username} if previous is not None else {}))
     return task
@@ -213,8 +213,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         if spiff_task is None:
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
-        _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id), state="completed",
-                claimed_by_id=IfFree(user.id),
+        _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
+                Actor(user.id, unit.clock.now()), state="completed", claimed_by_id=IfFree(user.id),
                 completed_by_id=user.id, completed_at=unit.clock.now(),
                 completed_as=acting_as, **case.record_step(task, entry, cleaned))
         facts.record_completion(session, task)
@@ -317,6 +317,20 @@ def _not_open(task: HumanTask) -> TaskNotOpen:
                        f"({performer.username}).", claimed_by=performer.username)
 
 
+def _no_longer_acting(session: Session, task: HumanTask, user_id: int) -> PermissionDenied:
+    """The refusal of a claim or completion whose actor may no longer act in the step's
+    role: his account was disabled, or the role (or his Plh/Plt) ended, while his request
+    was on its way (the step went back to its unit: ``engine.people.claims``)."""
+    user = session.get(User, user_id)
+    session.refresh(user, ["is_disabled"])
+    if user.is_disabled:
+        return PermissionDenied("Akun Anda baru saja dinonaktifkan; langkah ini tidak "
+                                "diubah.")
+    return PermissionDenied(f'Anda baru saja tidak lagi bertindak dalam peran {task.role} '
+                            f'(peran diubah administrator, atau masa Plh/Plt berakhir); '
+                            f'langkah "{task.name}" tidak diubah.')
+
+
 def _held_by_other(task: HumanTask) -> TaskNotOpen:
     holder = task.claimed_by
     return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {holder.full_name} '
@@ -324,24 +338,28 @@ def _held_by_other(task: HumanTask) -> TaskNotOpen:
 
 
 def _change(session: Session, task: HumanTask, holders: Holders, given: Collection[int],
-            **values: Any) -> None:
-    """Set ``values`` on the task's row if it is still open and ``holders`` lets ``given``
-    (user ids) through (``task_update.change_row``), writing them into ``task``. The
-    instance is locked first, as every change of an instance does (PostgreSQL: the same
-    lock order as completing and firing timers, so a claim racing them waits instead of
-    deadlocking).
+            actor: Actor | None = None, **values: Any) -> None:
+    """Set ``values`` on the task's row if it is still open, ``holders`` lets ``given``
+    (user ids) through and ``actor`` may still act in its role (``task_update.change_row``),
+    writing them into ``task``. The instance is locked first, as every change of an
+    instance does (PostgreSQL: the same lock order as completing and firing timers, so a
+    claim racing them waits instead of deadlocking).
 
     Raises:
         TaskNotOpen: a concurrent request changed the row first (done, or now held by
-            someone else); nothing was changed.
+            someone else); PermissionDenied: the actor's account was disabled, or the role
+            taken from him, after his request read them; nothing was changed.
     """
     lock_instance(session, task.instance_id)
-    if not change_row(session, task, holders, given, **values):
+    if not change_row(session, task, holders, given, actor, **values):
         session.refresh(task)
         if task.state != "open":
             raise _not_open(task)
-        raise _held_by_other(task) if task.claimed_by_id else TaskNotOpen(
-            f'Tugas "{task.name}" belum diambil siapa pun.')
+        if task.claimed_by_id is not None and task.claimed_by_id not in given:
+            raise _held_by_other(task)
+        if actor is not None:
+            raise _no_longer_acting(session, task, actor.user_id)
+        raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
     # The people the written ids name are looked up again when read (identity map first).
     session.expire(task, [person for person in ("claimed_by", "completed_by")
                           if f"{person}_id" in values])
