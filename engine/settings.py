@@ -29,7 +29,9 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.clock import Clock
 from engine.db import own_session
+from engine.errors import Conflict
 from engine.models import Setting, User
+from engine.sqlite_writers import hold_until_commit
 from engine.time.calendar import WorkCalendar
 from engine.time.duration import MAX_ESCALATION_MULTIPLE
 from engine.time.hours import RamadanPeriod
@@ -64,6 +66,8 @@ COUNTED_WITH = ("calendar", "escalation")
 # Read on its own when asked for: the logo makes it the one large setting.
 LARGE = ("identity",)
 _MEMO = "alur.settings"
+# Any number: the transaction-scoped PostgreSQL lock under which a save compares (``save``).
+_SAVE_LOCK = 0x53455454
 # Built once: read every request, as plain values (no ORM objects to build).
 # Plain comparisons rather than NOT IN: an IN list is expanded into the SQL text anew on
 # every execution, which cost more than the read.
@@ -111,8 +115,15 @@ def put(session: Session, key: str, value: Any) -> None:
         _values(session)[key] = value
 
 
-def save(session: Session, clock: Clock, actor: User | None,
-         values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def stamp(values: dict[str, Any]) -> str:
+    """A digest of settings ``values`` ({key: value}) as a page shows them, which its form
+    sends back (``save``'s ``seen``): 16 hex digits of the SHA-256 of their canonical JSON."""
+    shown = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def save(session: Session, clock: Clock, actor: User | None, values: dict[str, Any], *,
+         seen: str | None = None) -> dict[str, dict[str, Any]]:
     """Store each setting of ``values`` ({key of ``DEFAULTS``: value}) that differs from the
     stored one and record them in one ``settings.changed`` (not committed): ``keys`` the
     settings changed, ``changes`` {field: {"old", "new"}} per field that changed (a setting
@@ -123,9 +134,26 @@ def save(session: Session, clock: Clock, actor: User | None,
     (``RECOUNT``, ``engine.process.recount``).
     Returns ``changes``.
 
+    Args:
+        seen: the ``stamp`` of the settings of ``values`` as the page that sends them
+            showed them (None: not checked). They are read again under a lock held until
+            the transaction ends (``hold_until_commit``), so of two saves at once the
+            second sees the first's values; when they are no longer what the page showed
+            (and not already what it sends), nothing is stored: the page's other fields,
+            sent as shown, would silently undo another administrator's change.
+
     Raises:
         KeyError: a key of ``values`` is not a setting.
+        Conflict: another save changed these settings since the page showed them.
     """
+    if seen is not None:
+        hold_until_commit(session, _SAVE_LOCK)
+        own_session(session).info.pop(_MEMO, None)  # read again, under the lock
+        stored = {key: get(session, key) for key in values}
+        if stamp(stored) != seen and stored != values:  # a page sent twice changes nothing
+            raise Conflict("Pengaturan sudah diubah administrator lain sejak halaman ini "
+                           "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
+                           "nilai terbaru: ulangi perubahan Anda.")
     changes: dict[str, dict[str, Any]] = {}
     for key, value in values.items():
         old = get(session, key)

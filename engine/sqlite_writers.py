@@ -21,6 +21,7 @@ import sqlite3
 import threading
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
@@ -53,6 +54,21 @@ def begin_writing(session: Session) -> None:
     raw = session.connection().connection.driver_connection
     if isinstance(raw, QueuedWriterConnection):
         raw.begin_writing()
+
+
+def hold_until_commit(session: Session, lock: int) -> None:
+    """Serialize this transaction with every other that holds ``lock`` (any 64-bit number,
+    one per kind of check), until it commits or rolls back, so that a check and the write
+    it allows cannot interleave with another's: on an SQLite file the writer lock
+    (``begin_writing``), on PostgreSQL the transaction-scoped advisory lock ``lock``.
+    Read what the check compares after this call.
+
+    Raises:
+        sqlite3.OperationalError: SQLITE_BUSY, as ``begin_writing``.
+    """
+    begin_writing(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
 
 
 def _lock_for(database: str) -> threading.Lock:

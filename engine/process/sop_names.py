@@ -8,12 +8,12 @@ zero-width space pasted from a word processor) aside."""
 
 import unicodedata
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
-from engine.sqlite_writers import begin_writing
+from engine.sqlite_writers import hold_until_commit
 
 _OTHER = aliased(ProcessDefinition)
 # Any number: the transaction-scoped PostgreSQL lock that serializes the check of names.
@@ -42,9 +42,7 @@ def refuse_a_taken_name(session: Session, key: str, name: str, *, hold: bool) ->
         InvalidProcess: naming the other SOP's process id.
     """
     if hold:
-        begin_writing(session)
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _NAMES_LOCK})
+        hold_until_commit(session, _NAMES_LOCK)
     newest = (select(func.max(ProcessDefinition.version))
               .where(ProcessDefinition.key == _OTHER.key).scalar_subquery())
     shown = session.execute(select(_OTHER.key, _OTHER.name).where(

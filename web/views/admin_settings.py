@@ -7,8 +7,10 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from engine import settings
+from engine.errors import Conflict
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.text import written_date
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
@@ -27,6 +29,9 @@ MAX_RAMADAN_DAYS = 31
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 WHOLE = re.compile(r"[0-9]{1,9}")
 MAX_HOLIDAY_NOTE = 200
+# The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
+PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
+             "alert_priorities")
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
 
@@ -36,19 +41,33 @@ TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/
 def office_settings() -> Any:
     current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
     errors: dict[str, str] = {}
+    form = request.form
+    status = 200
     if request.method == "POST":
         new, errors = parse_form(request.form, current)
+        status = 422 if errors else status
         if not errors:
-            changed = settings.save(db.session, clock(), current_user, new)
-            db.session.commit()
-            if changed:
-                flash(gettext("Pengaturan disimpan."), "success")
+            try:
+                changed = settings.save(db.session, clock(), current_user, new,
+                                        seen=request.form.get("versi"))
+            except Conflict:  # the page's values are no longer the stored ones
+                db.session.rollback()
+                flash(gettext("Pengaturan sudah diubah administrator lain sejak halaman ini "
+                              "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
+                              "nilai terbaru: ulangi perubahan Anda."), "error")
+                current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
+                form, status = MultiDict(), 409
             else:
-                flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
-            return redirect(url_for("admin.office_settings"))
-    return render_template("admin/settings.html", current=current, form=request.form,
-                           errors=errors, timezones=TIMEZONES,
-                           logo_max=MAX_LOGO_BYTES), 422 if errors else 200
+                db.session.commit()
+                if changed:
+                    flash(gettext("Pengaturan disimpan."), "success")
+                else:
+                    flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
+                return redirect(url_for("admin.office_settings"))
+    return render_template("admin/settings.html", current=current, form=form, errors=errors,
+                           timezones=TIMEZONES, logo_max=MAX_LOGO_BYTES,
+                           version=settings.stamp({key: current[key] for key in PAGE_KEYS})
+                           ), status
 
 
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -1,0 +1,63 @@
+"""The settings page sends back every field as it showed them: saved from a page opened
+before another administrator's save, it would undo that change unseen (and the audit keep
+both). Such a save stores nothing and shows the settings as they now are."""
+
+import lxml.html
+from sqlalchemy import func, select
+
+from engine import settings
+from engine.models import AuditRecord
+from tests.web.conftest import login
+from web.extensions import db
+
+STALE = ("Pengaturan sudah diubah administrator lain sejak halaman ini dibuka; tidak ada yang "
+         "disimpan. Halaman ini kini menampilkan nilai terbaru: ulangi perubahan Anda.")
+
+
+def _form(html: str) -> dict[str, str]:
+    """The settings form's fields as a browser submits them."""
+    [form] = [form for form in lxml.html.fromstring(html).forms if form.get("action") is None]
+    return dict(form.form_values())
+
+
+def _saved(app) -> tuple[str, int, int]:
+    with app.app_context():
+        smtp = settings.get(db.session, "smtp")
+        records = db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "settings.changed"))
+        return smtp["host"], smtp["port"], records
+
+
+def test_a_page_opened_before_another_save_stores_nothing_and_shows_the_new_values(app):
+    first, second = app.test_client(), app.test_client()
+    login(first, "admin")
+    login(second, "admin")
+    mine = _form(first.get("/admin/pengaturan").get_data(True))
+    theirs = _form(second.get("/admin/pengaturan").get_data(True))
+    assert second.post("/admin/pengaturan", data={**theirs, "smtp_port": "2000"}
+                       ).status_code == 302
+    refused = first.post("/admin/pengaturan", data={**mine, "smtp_host": "mail0.pn.go.id"})
+    assert refused.status_code == 409
+    page = refused.get_data(True)
+    assert STALE in page
+    assert _saved(app) == ("", 2000, 1), "nothing of the stale page stored, no record"
+    again = _form(page)
+    assert (again["smtp_port"], again["smtp_host"]) == ("2000", "")
+    assert first.post("/admin/pengaturan", data={**again, "smtp_host": "mail0.pn.go.id"}
+                      ).status_code == 302
+    assert _saved(app) == ("mail0.pn.go.id", 2000, 2)
+
+
+def test_a_page_sent_again_changes_nothing_or_is_refused(app, client):
+    """A double click sends the same page twice: the second finds its values stored. Sent
+    again with another value (the Back button), it would undo the first unseen."""
+    login(client, "admin")
+    shown = _form(client.get("/admin/pengaturan").get_data(True))
+    assert client.post("/admin/pengaturan", data={**shown, "smtp_port": "2000"}
+                       ).status_code == 302
+    again = client.post("/admin/pengaturan", data={**shown, "smtp_port": "2000"},
+                        follow_redirects=True)
+    assert "Tidak ada yang berubah; pengaturan tetap." in again.get_data(True)
+    assert client.post("/admin/pengaturan", data={**shown, "smtp_port": "2001"}
+                       ).status_code == 409
+    assert _saved(app) == ("", 2000, 1)
