@@ -54,10 +54,12 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     for name, content in form_files:  # a changed form makes a new version too
         digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
     file_hash = digest.hexdigest()
+    # First: its lock makes two uploads at once one after the other, the second reading
+    # the version the first stored (the next number, or the same file: nothing new).
+    refuse_a_taken_name(session, key, catalog["name"])
     latest = latest_definition(session, key)
     if latest is not None and latest.file_hash == file_hash:
         return latest, False
-    refuse_a_taken_name(session, key, catalog["name"], hold=True)
     definition = ProcessDefinition(
         key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],
         bpmn_xml=data.decode("utf-8"), spec_json=spec_json, catalog=catalog,
@@ -80,18 +82,23 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
     Running instances are not touched. Already the active one: nothing changes, nothing is
     recorded.
 
-    The database holds one active version per key (a partial unique index): the others are
-    deactivated and flushed first, so only a concurrent activation of another version of
-    the same key can trip it.
+    Activations are decided one after the other: the name check holds its lock until the
+    transaction ends (``sop_names``), and the version is read again under it, so two
+    administrators activating one version at once record it once, and of two versions
+    activated at once the later stays active. The database holds one active version per
+    key (a partial unique index): the others are deactivated and flushed first.
 
     Raises:
         InvalidProcess: another SOP shows the version's name (``sop_names``).
-        sqlalchemy.exc.IntegrityError: another transaction activated a version of this key
-            meanwhile (the web answers 409 ``conflict``); the session must be rolled back.
+        sqlalchemy.exc.IntegrityError: the index refused it all the same (the web answers
+            409 ``conflict``); the session must be rolled back.
     """
     if definition.is_active:
         return
-    refuse_a_taken_name(session, definition.key, definition.name, hold=False)
+    refuse_a_taken_name(session, definition.key, definition.name)
+    session.refresh(definition, ["is_active", "activated_at"])  # as another left it
+    if definition.is_active:
+        return
     for other in session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == definition.key, ProcessDefinition.is_active)):
         other.is_active = False

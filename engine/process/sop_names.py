@@ -28,21 +28,18 @@ def as_read(name: str) -> str:
     return " ".join(shown.split()).casefold()
 
 
-def refuse_a_taken_name(session: Session, key: str, name: str, *, hold: bool) -> None:
+def refuse_a_taken_name(session: Session, key: str, name: str) -> None:
     """Raise InvalidProcess when another SOP's active or newest version bears ``name`` as
     read (``as_read``). Called on upload (the new version's name) and on activation (the
-    activated version's). Not committed.
-
-    Args:
-        hold: keep the check until the transaction ends (SQLite: the writer lock;
-            PostgreSQL: an advisory lock), so that two uploads of one new name at the same
-            moment cannot both pass (uploads; an activation is a name checked before).
+    activated version's). Not committed. The check holds its lock until the transaction
+    ends (``hold_until_commit``: SQLite's writer lock, a PostgreSQL advisory lock), so
+    that two uploads of one new name, or an upload and an activation, at the same moment
+    cannot both pass; ``make_active`` reads its version again under it.
 
     Raises:
         InvalidProcess: naming the other SOP's process id.
     """
-    if hold:
-        hold_until_commit(session, _NAMES_LOCK)
+    hold_until_commit(session, _NAMES_LOCK)
     newest = (select(func.max(ProcessDefinition.version))
               .where(ProcessDefinition.key == _OTHER.key).scalar_subquery())
     shown = session.execute(select(_OTHER.key, _OTHER.name).where(

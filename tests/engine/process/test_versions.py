@@ -5,7 +5,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.models import HumanTask, ProcessDefinition, User
+from engine.models import AuditRecord, HumanTask, ProcessDefinition, User
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
@@ -73,14 +73,47 @@ def test_the_database_refuses_a_second_active_version(session, clock):
     assert _active_versions(session) == [1]
 
 
-def test_two_versions_activated_at_once_leave_one_active(session, clock, users):
-    """Version 2 and 3 activated at the same moment: the second is refused by the
-    database (the web answers 409 conflict), never two active versions."""
+def test_two_versions_activated_at_once_leave_the_later_active(session, clock, users):
+    """Version 2 and 3 activated at the same moment: decided one after the other (the
+    second waits for the first's lock and reads what it left), never two active."""
     _three_versions(session, clock)
     activate(session, clock, "sop_uji", 2, users["admin"])  # not committed yet
-    refusal = second_change(session, lambda other: activate(
+    assert second_change(session, lambda other: activate(
         other, clock, "sop_uji", 3, other.get(User, users["admin"].id)),
-        (IntegrityError,))
-    assert isinstance(refusal, IntegrityError)
-    assert _active_versions(session) == [2]
+        (IntegrityError,)) is None
+    assert _active_versions(session) == [3]
+    assert _activations(session) == [2, 3]
 
+
+def test_one_version_activated_twice_at_once_is_recorded_once(session, clock, users):
+    _three_versions(session, clock)
+    activate(session, clock, "sop_uji", 2, users["admin"])  # not committed yet
+    assert second_change(session, lambda other: activate(
+        other, clock, "sop_uji", 2, other.get(User, users["admin"].id)),
+        (IntegrityError,)) is None
+    assert _active_versions(session) == [2]
+    assert _activations(session) == [2]
+
+
+def _activations(session) -> list[int]:
+    """The versions of ``process.activated`` records after the uploads', in order."""
+    session.expire_all()
+    return [record.detail["version"] for record in session.scalars(
+        select(AuditRecord).where(AuditRecord.action == "process.activated")
+        .order_by(AuditRecord.id))][1:]
+
+
+
+def test_two_uploads_of_one_sop_at_once_store_the_next_two_versions(session, clock):
+    """The second upload waits for the first's lock and numbers its version after it."""
+    deploy(session, clock, mini_bpmn())
+    session.commit()
+    deploy(session, clock, mini_bpmn({'name="Memeriksa konsep"': 'name="Langkah A"'}))
+    assert second_change(session, lambda other: deploy(
+        other, clock, mini_bpmn({'name="Memeriksa konsep"': 'name="Langkah B"'})),
+        (IntegrityError,)) is None
+    session.expire_all()
+    names = dict(session.execute(select(ProcessDefinition.version, ProcessDefinition.name)
+                                 .where(ProcessDefinition.key == "sop_uji")).all())
+    assert sorted(names) == [1, 2, 3]
+    assert _active_versions(session) == [3]
