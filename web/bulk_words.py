@@ -32,6 +32,8 @@ def said(outcome: Outcome) -> str:
                                           "dapat Anda alihkan.", **params),
         "refused": lambda: gettext('Tugas "%(step)s" (%(case)s): %(why)s', step=params["step"],
                                    case=params["case"], why=in_reader_language(params["why"])),
+        # The engine's reason went on from the step's name ("sudah diambil oleh …").
+        "refused_named": lambda: gettext('Tugas "%(step)s" (%(case)s) %(why)s', **params),
     }
     if kind == "closed":
         return _closed(params)

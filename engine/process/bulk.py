@@ -128,6 +128,10 @@ def _why(task_id: int, task: HumanTask | None, refused: AlurError) -> Outcome:
            else refused.message)
     if task is None:
         return Outcome(task_id, False, why, "refused", {"why": why})
+    own = f'Tugas "{task.name}" '
+    if why.startswith(own):  # the reason names the step itself: named once, with its case
+        rest = why.removeprefix(own)
+        return _of(task, False, f"{_named(task)} {rest}", "refused_named", why=rest)
     return _of(task, False, f"{_named(task)}: {why}", "refused", why=why)
 
 
