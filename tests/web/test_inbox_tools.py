@@ -53,6 +53,10 @@ def test_saved_filters_save_apply_replace_delete(app, client):
     assert client.post(f"/kotak-masuk/saringan/{kept.id}/hapus",
                        data={"csrf_token": token}).status_code == 302
     assert app_count(app, SavedFilter) == 0
+    twice = client.post(f"/kotak-masuk/saringan/{kept.id}/hapus", data={"csrf_token": token},
+                        follow_redirects=True)  # a double click: back to the inbox
+    assert ("info", "Saringan itu sudah tidak ada di daftar Anda; tidak ada yang dihapus.") in \
+        _flashes(twice.get_data(True))
     assert app_count(app, AuditRecord, AuditRecord.action == "inbox.filter_saved") == 2
     assert app_count(app, AuditRecord, AuditRecord.action == "inbox.filter_deleted") == 1
 
@@ -100,8 +104,10 @@ def test_saved_filters_are_bounded_named_and_private(app, client):
     login(client, "kasubbag")
     token = csrf_token(client.get("/").get_data(True))
     assert "Saringan tersimpan (0)" in client.get("/").get_data(True)
-    assert client.post(f"/kotak-masuk/saringan/{first}/hapus",
-                       data={"csrf_token": token}).status_code == 404
+    other = client.post(f"/kotak-masuk/saringan/{first}/hapus", data={"csrf_token": token},
+                        follow_redirects=True).get_data(True)
+    assert ("info", "Saringan itu sudah tidak ada di daftar Anda; tidak ada yang dihapus.") in \
+        _flashes(other), "another's filter: as one deleted already, nothing told of it"
     assert app_count(app, SavedFilter) == MAX_PER_USER
 
 

@@ -8,7 +8,7 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, NotFound
 from engine.models import User
 from engine.process import bulk, inbox, saved_filters
 from engine.text import is_digits
@@ -53,7 +53,12 @@ def save_filter() -> Any:
 @bp.post("/kotak-masuk/saringan/<int:filter_id>/hapus")
 @login_required
 def delete_filter(filter_id: int) -> Any:
-    saved_filters.delete_filter(db.session, clock(), current_user, filter_id)
+    try:
+        saved_filters.delete_filter(db.session, clock(), current_user, filter_id)
+    except NotFound:  # deleted already (a double click, another tab), or not his: gone
+        flash(gettext("Saringan itu sudah tidak ada di daftar Anda; tidak ada yang dihapus."),
+              "info")
+        return redirect(url_for("inbox.index"))
     db.session.commit()
     flash(gettext("Saringan dihapus."), "success")
     return redirect(url_for("inbox.index"))
