@@ -125,3 +125,26 @@ def test_a_requesters_ticket_is_answered_as_the_document_says(app, client, contr
                   json={"text": "Printer di ruang sidang 2."})
     ticket = contract.call("GET", f"/api/v1/tickets/{started['id']}", me, 200)
     assert ticket["rating"] is None and ticket["messages_total"] == 1
+
+
+def test_both_shapes_of_field_messages_are_in_the_document(client, contract):
+    """``invalid_request`` gives a list per field, ``invalid_data`` one text (README, "Dua
+    bentuk fields"); both answers validate against the document's error schema."""
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": SERVER, "title": "Server SIPP mati"}).json
+    task = started["open_tasks"][0]["id"]
+    kasubbag = api_token(client, "kasubbag")
+    error = {"$ref": "#/components/schemas/Error",
+             "components": contract.document["components"]}
+    unknown = client.post(f"/api/v1/tasks/{task}/assign", headers=kasubbag,
+                          json={"assignee": "tidak-ada"})
+    other_role = client.post(f"/api/v1/tasks/{task}/assign", headers=kasubbag,
+                             json={"assignee": "ketua"})
+    assert (unknown.status_code, unknown.json["error"]["code"]) == (422, "invalid_request")
+    assert unknown.json["error"]["fields"] == {"assignee": ["pengguna tidak ditemukan"]}
+    assert (other_role.status_code, other_role.json["error"]["code"]) == (422, "invalid_data")
+    assert other_role.json["error"]["fields"] == {
+        "assignee": "Demo Ketua tidak memegang peran Prakom"}
+    for answer in (unknown, other_role):
+        Draft202012Validator(error).validate(answer.json)

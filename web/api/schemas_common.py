@@ -59,7 +59,13 @@ class ErrorBodySchema(Schema):
     code = fields.Str(required=True)
     message = fields.Str(required=True)
     problems = fields.Raw()
-    field_messages = fields.Raw(data_key="fields")
+    field_messages = fields.Dict(keys=fields.Str(), data_key="fields", metadata={
+        "description": "per kolom: daftar pesan (invalid_request), satu pesan teks "
+                       "(invalid_data, bad_request), atau objek bersarang seperti badannya "
+                       "(README, \"Dua bentuk fields\")",
+        "additionalProperties": {"anyOf": [
+            {"type": "string"}, {"type": "array", "items": {"type": "string"}},
+            {"type": "object"}]}})
     claimed_by = fields.Str()
 
 
