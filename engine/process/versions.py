@@ -108,9 +108,10 @@ class MigrationPlan:
     staying_total: int = 0
 
 
-def diff_versions(old: ProcessDefinition, new: ProcessDefinition) -> VersionDiff:
-    """Compare the steps of two versions of one SOP (from their catalogs)."""
-    before, after = old.catalog["tasks"], new.catalog["tasks"]
+def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> VersionDiff:
+    """Compare the steps of two versions of one SOP (from their catalogs); ``old`` None
+    (no version active yet): every step of ``new`` is added."""
+    before, after = old.catalog["tasks"] if old is not None else {}, new.catalog["tasks"]
     diff = VersionDiff()
     for step_id, step in after.items():
         if step_id not in before:

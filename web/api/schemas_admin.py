@@ -59,9 +59,10 @@ class VersionQuery(PageQuery):
 class DiffSchema(Schema):
     """Steps that differ from the active version, by BPMN id (``engine.process.versions``):
     ``added``/``removed`` [id, name]; ``renamed`` [id, old, new]; ``moved`` [id, name, old
-    lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]."""
+    lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]. ``active_version`` null:
+    no version is active yet, so every step is ``added``."""
 
-    active_version = fields.Int(required=True)
+    active_version = fields.Int(required=True, allow_none=True)
     version = fields.Int(required=True)
     added = fields.List(fields.List(fields.Str()), required=True)
     removed = fields.List(fields.List(fields.Str()), required=True)

@@ -43,10 +43,14 @@ def diff_version(key: str, version: int) -> Any:
     if not access().is_admin:
         return error_response(403, "forbidden", ADMIN_ONLY)
     chosen = versions.get_version(db.session, key, version)
-    active = active_definition(db.session, key)
+    try:
+        active = active_definition(db.session, key)
+    except NotFound:  # a new SOP waiting for its first activation: each step is new
+        active = None
     diff = versions.diff_versions(active, chosen)
     return jsonify(DiffSchema().dump({
-        "active_version": active.version, "version": chosen.version, "added": diff.added,
+        "active_version": active and active.version, "version": chosen.version,
+        "added": diff.added,
         "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
         "retimed": [[step_id, name, _waktu(old), _waktu(new)]
                     for step_id, name, old, new in diff.retimed]}))
