@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.models import HumanTask, ProcessInstance, SlaPause, Timer, User
+from engine.db import own_session
+from engine.models import AuditRecord, HumanTask, ProcessInstance, SlaPause, Timer, User
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process.levels import step_clock
 from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
@@ -42,14 +43,47 @@ def priority_of(instance: ProcessInstance) -> str:
     return found if found in PRIORITIES else DEFAULT_PRIORITY
 
 
-def rule(session: Session, priority: str) -> tuple[str, bool]:
+def rule(session: Session, priority: str, reported_at: datetime | None = None
+         ) -> tuple[str, bool]:
     """The SLA of ``priority`` (one of ``PRIORITIES``) as (ISO 8601 duration, round the
-    clock)."""
+    clock): for a ticket reported at ``reported_at`` (aware), the minor SLA in force then
+    (``minor_in_force``); None: as the setting stands now."""
     if priority == "kritis":
         return "PT1H", True
     if priority == "mayor":
         return "PT4H", False
+    if reported_at is not None:
+        return minor_in_force(session, reported_at), False
     return (settings.get(session, "sla_minor") or DEFAULT_MINOR), False
+
+
+def minor_in_force(session: Session, moment: datetime) -> str:
+    """The ``sla_minor`` setting as it stood at ``moment`` (aware): the old value of the
+    first change of it after ``moment`` (its ``settings.changed`` records), else as it
+    stands now. A ticket keeps the SLA it was reported under: a later change of the
+    setting moves neither its "Target selesai" nor a past period's "% dalam SLA". The
+    changes are read once per transaction (administrators change it seldom)."""
+    later = next((old for at, old in _minor_changes(session) if at > moment), None)
+    return later or settings.get(session, "sla_minor") or DEFAULT_MINOR
+
+
+def _minor_changes(session: Session) -> list[tuple[datetime, str]]:
+    """``[(when, old value)]`` of every change of ``sla_minor``, oldest first; memoized
+    for the session's transaction."""
+    target = own_session(session)
+    transaction = target.get_transaction()
+    held = target.info.get(_MINOR_MEMO)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1]
+    changes = [(at, detail["changes"]["sla_minor"]["old"]) for at, detail in target.execute(
+        select(AuditRecord.at, AuditRecord.detail).where(
+            AuditRecord.action == "settings.changed").order_by(AuditRecord.at, AuditRecord.id))
+        if "sla_minor" in (detail or {}).get("changes", {})]
+    target.info[_MINOR_MEMO] = (target.get_transaction(), changes)
+    return changes
+
+
+_MINOR_MEMO = "alur.sla_minor_changes"
 
 
 def _pauses(session: Session, instance: ProcessInstance, until: datetime
@@ -84,7 +118,7 @@ def deadline(session: Session, instance: ProcessInstance, now: datetime) -> date
     priority (``priority_of``: minor without one), moved by the pauses up to ``now``
     (aware) or, for a ticket that has ended (completed or cancelled), up to its end: a wait
     the ticket ended in moves it no further."""
-    duration, round_the_clock = rule(session, priority_of(instance))
+    duration, round_the_clock = rule(session, priority_of(instance), instance.started_at)
     calendar = settings.work_calendar(session)
     due = calendar.deadline(instance.started_at, duration, round_the_clock)
     until = now if instance.completed_at is None else min(now, instance.completed_at)
