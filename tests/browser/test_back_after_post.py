@@ -14,7 +14,7 @@ def test_back_to_the_shown_service_form_loads_it_again(server, phone):
     phone.goto(f"{server}/tiket/ajukan")
     phone.get_by_label("Judul singkat").fill("Printer macet")
     with phone.expect_navigation(timeout=TIMEOUT_MS):
-        phone.get_by_label("Layanan").select_option(LTI)  # show-form.js posts the form
+        phone.get_by_label("Layanan").select_option(LTI)  # apply-on-choice.js posts the form
     assert phone.get_by_label("Judul singkat").input_value() == "Printer macet"
     assert phone.url == f"{server}/tiket/ajukan", "the typed text is in no address"
     phone.goto(f"{server}/tiket/")

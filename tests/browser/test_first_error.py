@@ -33,3 +33,24 @@ def test_a_page_without_a_refusal_stays_at_its_top(server, phone):
     phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
     assert phone.evaluate("window.scrollY") == 0
     assert phone.evaluate("document.activeElement === document.body")
+
+
+def test_a_refused_sop_upload_opens_at_the_file_field_and_its_reasons(server, phone, tmp_path):
+    """The reasons were a box below the form, at a phone's third screen, and the page
+    opened at its top with nothing focused."""
+    refused = tmp_path / "sop.pdf"
+    refused.write_bytes(b"%PDF-1.4 bukan BPMN")
+    login(phone, server, "admin")
+    phone.goto(f"{server}/admin/sop")
+    phone.locator("input#file").set_input_files(str(refused))
+    phone.get_by_role("button", name="Unggah").click()
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    field = phone.locator("input#file")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.get_attribute("aria-describedby") == "upload-problems"
+    assert field.evaluate("element => element === document.activeElement")
+    reasons = phone.locator("#upload-problems")
+    assert "Berkas ditolak; tidak ada yang disimpan" in reasons.inner_text()
+    # Both on the screen: the field and, below it, its reasons (to a subpixel).
+    assert field.evaluate(ON_SCREEN)
+    assert reasons.evaluate(ON_SCREEN.replace("window.innerHeight", "window.innerHeight + 1"))

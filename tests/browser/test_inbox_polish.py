@@ -81,6 +81,23 @@ def test_sort_headers_turn_the_order_and_filters_apply_on_change(server, page, m
     assert f"Wi-Fi {marker}" in _titles(page)
 
 
+def test_a_filter_chosen_with_the_keys_applies_on_enter_not_on_each_key(server, page, marker):
+    """Each arrow press changes a select's value: applied at once, the page reloaded under
+    a keyboard user at every key and threw his focus back to the top (WCAG 3.2.2)."""
+    login(page, server, "prakom")
+    page.goto(f"{server}/?cari={marker}")
+    shown = page.url
+    keeping = page.get_by_label("Keadaan")
+    keeping.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("button", name="Terapkan")).to_be_visible()
+    assert page.url == shown, "no reload while moving through the options"
+    assert page.evaluate("document.activeElement.id") == "status"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"status=hari_ini"), timeout=WAIT)
+
+
 def test_skip_link_and_keyboard_shortcuts(server, page, marker):
     login(page, server, "prakom")
     page.goto(f"{server}/?cari={marker}")

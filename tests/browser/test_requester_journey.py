@@ -75,7 +75,7 @@ def test_an_employee_asks_answers_is_told_done_and_rates(served, context, tmp_pa
     page = context.new_page()
     login(page, base, "pegawai_tu", landing="/tiket/")
     page.get_by_role("link", name="Ajukan Tiket").click()
-    # Loaded, show-form.js included: on the loaded CI machine a choice made before the
+    # Loaded, apply-on-choice.js included: on the loaded CI machine a choice made before the
     # script ran changed nothing (the test's race, not the page's).
     page.wait_for_url(f"{base}/tiket/ajukan", wait_until="load")
     page.get_by_label("Judul singkat").fill("Printer ruang sidang macet")

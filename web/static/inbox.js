@@ -1,17 +1,14 @@
-// Kotak Masuk: filters that apply on change (the Terapkan button stays for pages without
-// JavaScript; the search box applies on Enter, so that leaving it for a task link does not
-// reload the page), keyboard shortcuts (j/k, Enter, /, x), the skip link to the first task,
+// Kotak Masuk: filters that apply on change (apply-on-choice.js; the Terapkan button stays
+// for pages without JavaScript and for a choice made with the keys; the search box applies on
+// Enter, so that leaving it for a task link does not reload the page), keyboard shortcuts (j/k, Enter, /, x), the skip link to the first task,
 // and a check every minute for new tasks that shows "Ada tugas baru" instead of reloading.
 (function () {
   var page = document.querySelector(".inbox-page");
   if (!page) { return; }
 
   var filters = document.getElementById("saring");
-  if (filters && filters.hasAttribute("data-apply-on-change")) {
+  if (filters && filters.hasAttribute("data-apply-on-change")) {  // apply-on-choice.js applies
     filters.querySelectorAll("[data-no-js-only]").forEach(function (button) { button.hidden = true; });
-    filters.addEventListener("change", function (event) {
-      if (event.target.type !== "search") { filters.submit(); }
-    });
   }
 
   function links() { return Array.prototype.slice.call(document.querySelectorAll("table.inbox a.task-link")); }

@@ -45,7 +45,7 @@ def mine() -> Any:
 @checks_own_text(EVERY_FIELD)
 def submit() -> Any:
     """The ticket form. "Tampilkan formulirnya" (``tampilkan``, pressed for the user by
-    show-form.js when the Layanan changes) posts the form here and shows the chosen
+    apply-on-choice.js when the Layanan changes) posts the form here and shows the chosen
     service's form with what was typed, starting nothing: typed text never goes into a
     URL (browser history, access logs, and a long *uraian* overflowed it)."""
     choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
