@@ -25,6 +25,9 @@
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var target = event.target;
     if (target && (/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || target.isContentEditable)) { return; }
+    // Only within the task list (reached by "Lewati ke tugas pertama"): a letter typed
+    // elsewhere does what the browser does with it (WCAG 2.1.4).
+    if (!target || !target.closest || !target.closest("table.inbox")) { return; }
     var all = links();
     var at = all.indexOf(document.activeElement);
     if (event.key === "j" || event.key === "k") {
