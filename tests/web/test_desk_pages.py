@@ -33,8 +33,11 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     two = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
         **form, "lampiran": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.txt")]})
     assert two.status_code == 422
-    assert ('<p class="field-error">paling banyak 1 berkas per permintaan; 2 dikirim, tidak '
-            "ada yang disimpan</p>") in two.get_data(True)
+    assert ('<p class="field-error" id="lampiran-error">paling banyak 1 berkas per permintaan; '
+            "2 dikirim, tidak ada yang disimpan</p>") in two.get_data(True)
+    assert re.search(r'<input id="lampiran"[^>]*aria-invalid="true"[^>]*'
+                     r'aria-describedby="lampiran-error[ "]', two.get_data(True)), \
+        "the message tied to its field"
     assert app_count(app, ProcessInstance) == 0
     posted = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
         **form, "lampiran": (io.BytesIO(b"foto printer"), "printer.txt")})
