@@ -153,6 +153,8 @@ def test_a_new_task_shows_a_notice_instead_of_reloading(server, page, marker):
     _start(server, "prakom", "penanganan_gangguan_server", f"Baru {marker}")
     page.clock.run_for(61_000)
     notice.wait_for(state="visible", timeout=WAIT)
+    # Inside the live region that was there, empty, from the start.
+    assert page.locator("#ada-baru[role=status] a").count() == 1
     assert _titles(page) == [f"Backup {marker}", f"Wi-Fi {marker}", f"Server {marker}"], \
         "the list stays as it was until the user reloads"
 

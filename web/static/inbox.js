@@ -57,7 +57,7 @@
         })
         .then(function (body) {
           if (body && body.version !== known) {
-            notice.hidden = false;
+            notice.appendChild(document.getElementById("ada-baru-isi").content.cloneNode(true));
             window.clearInterval(timer);
           }
         })
