@@ -1,0 +1,48 @@
+"""In Chromium on a phone against the real server: a file larger than the attachment limit
+is named beside its field before the form is sent. Sent, the server refused the whole
+request (413) and the Catatan typed with it was gone (web/static/file-limit.js)."""
+
+import requests
+
+from tests.browser.conftest import PASSWORD, login
+from tests.browser.starting import TIMEOUT_MS
+
+LIMIT_MB = 10  # ALUR_ATTACHMENT_MAX_BYTES's default
+
+
+def _open_task(base: str) -> int:
+    token = requests.post(f"{base}/api/v1/auth/token", timeout=10, json={
+        "username": "prakom", "password": PASSWORD}).json()["token"]
+    started = requests.post(f"{base}/api/v1/instances", timeout=10, json={
+        "process_key": "penanganan_gangguan_server", "title": "Log besar"},
+        headers={"Authorization": f"Bearer {token}"})
+    assert started.status_code == 201, started.text
+    return started.json()["open_tasks"][0]["id"]
+
+
+def test_a_file_too_large_is_named_and_nothing_is_sent(server, phone, tmp_path):
+    large = tmp_path / "log-server.txt"
+    large.write_bytes(b"x" * (LIMIT_MB * 1024 * 1024 + 1))
+    small = tmp_path / "ringkas.txt"
+    small.write_text("ringkasan log")
+    task = _open_task(server)
+    login(phone, server, "prakom")
+    phone.goto(f"{server}/tugas/{task}")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    field = phone.locator("#lampiran-selesai")
+    field.set_input_files(str(large))
+    note = phone.locator("#lampiran-selesai-terlalu-besar")
+    assert note.inner_text() == (f'Berkas "log-server.txt" lebih besar dari {LIMIT_MB} MB; pilih '
+                                 "berkas yang lebih kecil. Belum ada yang dikirim; isian lain "
+                                 "tetap.")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.get_attribute("aria-describedby") == "lampiran-selesai-terlalu-besar"
+    sent = []
+    phone.on("request", lambda request: sent.append(request.method))
+    phone.get_by_role("button", name="Selesaikan langkah").click()
+    phone.wait_for_timeout(500)
+    assert "POST" not in sent, "nothing sent"
+    assert field.evaluate("element => element === document.activeElement")
+    field.set_input_files(str(small))
+    assert note.is_hidden()
+    assert field.get_attribute("aria-invalid") is None
