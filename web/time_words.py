@@ -18,7 +18,7 @@ from flask import Flask
 from flask_babel import format_decimal, get_locale, lazy_pgettext
 
 from engine.process.levels import step_clock
-from engine.time.duration import office_parts, parse_duration
+from engine.time.duration import duration_words, office_parts, parse_duration
 from engine.time.spans import working_days
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline
@@ -129,6 +129,17 @@ def task_time(task: Any) -> str:
     return due_text(task.due_at, round_the_clock)
 
 
+def step_standard(task: Any) -> str:
+    """The Waktu a ``HumanTask`` was given: the SOP's text as the SOP document writes it
+    ("10 menit", "Relatif", or "—"), unless its case gave it another (a conditional timer:
+    a kritis ticket's 1 hour round the clock), then that one in words."""
+    entry = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
+    if task.duration is not None and (task.duration, task.round_the_clock) != (
+            entry.get("duration"), bool(entry.get("round_the_clock"))):
+        return duration_words(task.duration, task.round_the_clock)
+    return entry.get("waktu") or "—"
+
+
 def counts_wall_clock(task: Any) -> bool:
     """Whether a ``HumanTask``'s Waktu runs on the wall clock (``step_clock``)."""
     return step_clock(task)[1]
@@ -230,5 +241,6 @@ def register(app: Flask) -> None:
                            ("tenggat", due_text), ("hasil_waktu", finished_text),
                            ("waktu_langkah", task_time), ("menit_kerja", working_text),
                            ("sepanjang_waktu", counts_wall_clock),
+                           ("waktu_standar", step_standard),
                            ("angka", number), ("ukuran", file_size)):
         app.add_template_filter(function, name)

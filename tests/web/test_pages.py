@@ -197,6 +197,11 @@ def test_a_kritis_step_shows_its_time_on_the_wall_clock_against_its_cases_waktu(
     client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})
     clock.advance(timedelta(minutes=45))
     assert '<td data-label="Waktu dipakai">45 menit / 1 jam</td>' in client.get(url).get_data(True)
+    # The next step's page says the Waktu this case gave it, and the SOP's beside it.
+    [after] = _task_links(client)
+    shown = client.get(f"/tugas/{after}").get_data(True)
+    assert ("<dt>Waktu (standar)</dt><dd>1 jam <small>(menurut data kasus ini; Waktu SOP: 3 jam)"
+            "</small></dd>") in shown
 
 
 def test_the_main_menu_marks_the_section_of_the_page_shown(client):

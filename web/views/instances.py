@@ -25,7 +25,6 @@ from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, forms, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
-from engine.time.duration import duration_words
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
@@ -33,7 +32,7 @@ from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
-from web.time_words import counts_wall_clock, span_text
+from web.time_words import counts_wall_clock, span_text, step_standard
 from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.downloads import asked_format
@@ -174,7 +173,7 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
     # Each step on its own clock: a kritis ticket's step in wall-clock hours against the
     # Waktu its case gave it, not office minutes against the SOP's default Waktu.
     taken = {t.id: (span_text(t.created_at, t.completed_at or now, counts_wall_clock(t)),
-                    _standard(t)) for t in steps.items}
+                    step_standard(t)) for t in steps.items}
     late = {t.id for t in steps.items
             if t.due_at is not None and (t.completed_at or now) > t.due_at}
     history = instances.history(db.session, instance)
@@ -188,17 +187,6 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         attachments=files, comments=comments, errors=errors,
         may_cancel=instances.may_cancel(db.session, instance, current_user)
     ), 422 if errors else 200
-
-
-def _standard(task: Any) -> str:
-    """The Waktu a step was given: the SOP's text as the SOP document writes it ("10
-    menit", "Relatif", or "—"), unless its case gave it another (a conditional timer: a
-    kritis ticket's 1 hour round the clock), then that one in words."""
-    entry = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
-    if task.duration is not None and (task.duration, task.round_the_clock) != (
-            entry.get("duration"), bool(entry.get("round_the_clock"))):
-        return duration_words(task.duration, task.round_the_clock)
-    return entry.get("waktu") or "—"
 
 
 @bp.get("/<int:instance_id>/riwayat")
