@@ -128,8 +128,13 @@ def test_calendar_lines_take_only_what_the_form_asks_for(app, client):
             ("added", "2026-12-30 " + "k" * 201, "Baris 1: keterangan paling banyak 200 karakter."),
             ("removed", "2026-12-24 dibatalkan", "Baris 1: tulis satu tanggal saja, tanpa keterangan."),
             ("removed", "2026-W52-4", "Baris 1: tanggal harus berbentuk TTTT-BB-HH"),
-            ("ramadan", "20270208 20270309", "Baris 1: tulis")):
-        response = _post(client, {**FORM, field: text})
+            ("ramadan", "20270208 20270309", "Baris 1: tulis"),
+            ("ramadan", "2026-12-20 2026-12-01", "Baris 1: tanggal akhir 2026-12-01 sebelum "
+                                                 "tanggal awal 2026-12-20; tulis awal lalu akhir."),
+            ("removed", "2026-11-24", "Tanggal 2026-11-24 tertulis juga sebagai hari libur "
+                                      "tambahan; tulis di salah satu daftar saja.")):
+        response = _post(client, {**FORM, "added": "2026-11-24 Syukuran", field: text}
+                         if field == "removed" else {**FORM, field: text})
         assert response.status_code == 422, (field, text)
         assert f'id="{field}-error">{message}' in response.get_data(True).replace("&#39;", "'"), text
     with app.app_context():

@@ -115,6 +115,11 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "added": _dated_lines(form.get("added", ""), "added", errors),
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
     }
+    both = sorted(set(calendar["added"]) & set(calendar["removed"]))
+    if both:  # a holiday and a working day at once: one of the two lines is a mistake
+        errors.setdefault("removed", gettext(
+            "Tanggal %(days)s tertulis juga sebagai hari libur tambahan; tulis di salah satu "
+            "daftar saja.", days=", ".join(both)))
     plh_days = _whole(form.get("plh_max_days", str(current["substitution"]["plh_max_days"])))
     if plh_days is None or not 1 <= plh_days <= 365:
         errors["plh_max_days"] = gettext("Masa Plh harus bilangan bulat 1–365 hari.")
@@ -225,8 +230,14 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
             continue
         try:
             start, end = (written_date(part) for part in line.split())
+            if end < start:
+                errors["ramadan"] = gettext(
+                    "Baris %(number)d: tanggal akhir %(end)s sebelum tanggal awal %(start)s; "
+                    "tulis awal lalu akhir.", number=number, start=start.isoformat(),
+                    end=end.isoformat())
+                continue
             # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
-            if end < start or (end - start).days + 1 > MAX_RAMADAN_DAYS or not (
+            if (end - start).days + 1 > MAX_RAMADAN_DAYS or not (
                     CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
                 raise ValueError
         except ValueError:  # also not exactly two parts
