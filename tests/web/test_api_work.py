@@ -254,18 +254,6 @@ def test_uploading_the_waiting_version_again_without_activate_false_activates_it
     assert _process_actions(app) == [*before, "process.activated"]
 
 
-def test_a_new_sop_waiting_for_activation_diffs_as_all_steps_added(client, admin):
-    waiting = client.post("/api/v1/processes", headers=admin, content_type="multipart/form-data",
-                          data={"file": (io.BytesIO(mini_bpmn()), "a.bpmn"),
-                                "activate": "false"})
-    assert (waiting.status_code, waiting.json["active"]) == (201, False)
-    diff = client.get("/api/v1/processes/sop_uji/versions/1/diff", headers=admin)
-    assert diff.status_code == 200
-    assert (diff.json["active_version"], diff.json["version"], diff.json["removed"]) == (
-        None, 1, [])
-    assert [name for _, name in diff.json["added"]] == ["Menyusun konsep", "Memeriksa konsep"]
-
-
 def _process_actions(app) -> list[str]:
     with app.app_context():
         return db.session.scalars(select(AuditRecord.action).where(
