@@ -61,3 +61,57 @@ def test_a_page_sent_again_changes_nothing_or_is_refused(app, client):
     assert client.post("/admin/pengaturan", data={**shown, "smtp_port": "2001"}
                        ).status_code == 409
     assert _saved(app) == ("", 2000, 1)
+
+
+IDENTITY_STALE = ("Identitas kantor sudah diubah administrator lain sejak halaman ini dibuka; "
+                  "tidak ada yang disimpan. Halaman ini kini menampilkan identitas terbaru: "
+                  "ulangi perubahan Anda.")
+
+
+def _identity_form(html: str) -> dict[str, str]:
+    """The identity form's fields as a browser submits them (no file chosen)."""
+    [form] = [form for form in lxml.html.fromstring(html).forms
+              if form.get("action") == "/admin/pengaturan/identitas"]
+    return dict(form.form_values())
+
+
+def _identity(app) -> tuple[dict, int]:
+    with app.app_context():
+        records = db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "settings.changed"))
+        return settings.get(db.session, "identity"), records
+
+
+def test_an_identity_page_opened_before_another_save_stores_nothing(app):
+    first, second = app.test_client(), app.test_client()
+    login(first, "admin")
+    login(second, "admin")
+    mine = _identity_form(first.get("/admin/pengaturan").get_data(True))
+    theirs = _identity_form(second.get("/admin/pengaturan").get_data(True))
+    assert second.post("/admin/pengaturan/identitas", data={
+        **theirs, "office": "Pengadilan Agama Bima"}).status_code == 302
+    refused = first.post("/admin/pengaturan/identitas", data={**mine, "unit": "Subbagian TI"})
+    assert refused.status_code == 409
+    assert IDENTITY_STALE in refused.get_data(True)
+    assert _identity(app) == ({"office": "Pengadilan Agama Bima", "unit": "", "logo": ""}, 1)
+    again = _identity_form(refused.get_data(True))
+    assert again["office"] == "Pengadilan Agama Bima"
+    assert first.post("/admin/pengaturan/identitas", data={**again, "unit": "Subbagian TI"}
+                      ).status_code == 302
+    assert _identity(app) == ({"office": "Pengadilan Agama Bima", "unit": "Subbagian TI",
+                               "logo": ""}, 2)
+
+
+def test_the_page_of_a_refused_identity_still_saves_the_settings(app, client):
+    """The page answering a refused identity (422) is a whole settings page: its settings
+    form carries the stamp of what it shows, so saving it is not taken for a stale page."""
+    login(client, "admin")
+    shown = client.get("/admin/pengaturan").get_data(True)
+    refused = client.post("/admin/pengaturan/identitas", data={
+        **_identity_form(shown), "office": "x" * 201})
+    assert refused.status_code == 422
+    page = _form(refused.get_data(True))
+    assert page["versi"] == _form(shown)["versi"]
+    assert client.post("/admin/pengaturan", data={**page, "smtp_port": "2000"}
+                       ).status_code == 302
+    assert _saved(app) == ("", 2000, 1)

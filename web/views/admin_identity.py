@@ -5,16 +5,17 @@ import base64
 import io
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from PIL import Image, UnidentifiedImageError
 
 from engine import settings
+from engine.errors import Conflict
 from web.extensions import clock, db
 from web.time_words import file_size
 from web.views.admin import admin_required, bp
-from web.views.admin_settings import MAX_LOGO_BYTES, TIMEZONES
+from web.views.admin_settings import MAX_LOGO_BYTES, settings_page
 
 MAX_NAME_CHARS = 200
 # The formats fpdf2 and every browser draw.
@@ -28,7 +29,8 @@ MAX_LOGO_PIXELS = 2000
 def office_identity() -> Any:
     """Store the office's name, unit and (optional) logo; an empty file keeps the logo,
     "hapus_logo" removes it. Refused as a whole, with the field named, when too long or
-    not a PNG/JPEG of at most ``MAX_LOGO_BYTES``."""
+    not a PNG/JPEG of at most ``MAX_LOGO_BYTES``; refused (409, nothing stored) when
+    another administrator changed the identity since the page (its ``versi``) showed it."""
     stored = settings.get(db.session, "identity")
     office = " ".join(request.form.get("office", "").split())
     unit = " ".join(request.form.get("unit", "").split())
@@ -49,18 +51,28 @@ def office_identity() -> Any:
         else:
             logo = base64.b64encode(data).decode("ascii")
     if errors:
-        current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
-        return render_template("admin/settings.html", current=current, form={},
-                               errors={}, identity_errors=errors, timezones=TIMEZONES,
-                               identity_form=request.form, logo_max=MAX_LOGO_BYTES), 422
-    changed = settings.save(db.session, clock(), current_user,
-                            {"identity": {"office": office, "unit": unit, "logo": logo}})
+        return settings_page(_stored(), identity_errors=errors,
+                             identity_form=request.form), 422
+    try:
+        changed = settings.save(db.session, clock(), current_user,
+                                {"identity": {"office": office, "unit": unit, "logo": logo}},
+                                seen=request.form.get("versi"))
+    except Conflict:  # the page's name, unit or logo are no longer the stored ones
+        db.session.rollback()
+        flash(gettext("Identitas kantor sudah diubah administrator lain sejak halaman ini "
+                      "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
+                      "identitas terbaru: ulangi perubahan Anda."), "error")
+        return settings_page(_stored()), 409
     db.session.commit()
     if changed:
         flash(gettext("Identitas kantor disimpan."), "success")
     else:
         flash(gettext("Tidak ada yang berubah; identitas kantor tetap."), "info")
     return redirect(url_for("admin.office_settings"))
+
+
+def _stored() -> dict[str, Any]:
+    return {key: settings.get(db.session, key) for key in settings.DEFAULTS}
 
 
 def logo_problem(data: bytes) -> str | None:

@@ -64,10 +64,19 @@ def office_settings() -> Any:
                 else:
                     flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
                 return redirect(url_for("admin.office_settings"))
-    return render_template("admin/settings.html", current=current, form=form, errors=errors,
-                           timezones=TIMEZONES, logo_max=MAX_LOGO_BYTES,
-                           version=settings.stamp({key: current[key] for key in PAGE_KEYS})
-                           ), status
+    return settings_page(current, form=form, errors=errors), status
+
+
+def settings_page(current: dict[str, Any], **shown: Any) -> str:
+    """The Pengaturan page for the stored settings ``current`` ({key: value}) with
+    ``shown`` (``form``/``errors`` of the settings form, ``identity_form``/
+    ``identity_errors`` of the identity form). Each form carries ``versi``, the stamp of
+    the settings it edits as shown (``settings.save``'s ``seen``), whichever form the
+    page answers."""
+    return render_template("admin/settings.html", current=current, timezones=TIMEZONES,
+                           logo_max=MAX_LOGO_BYTES, **{"form": {}, "errors": {}, **shown},
+                           version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
+                           identity_version=settings.stamp({"identity": current["identity"]}))
 
 
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
