@@ -21,7 +21,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
 from engine.people.access import Access
-from engine.people.substitution import Capacity, away, capacities
+from engine.people.substitution import Capacity, away, capacities, ended_since
 from engine.process import case
 from engine.process.case import MAX_TEXT
 from engine.process.forms import one_value_only
@@ -287,6 +287,11 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     task = get_task(session, task_id, lock=True)
     access = access or Access.of(session, user, clock.now())
     capacity = access.capacity_for(task)
+    if capacity is None and (ended := ended_since(session, user, task.role, task.created_at,
+                                                  clock.now())) is not None:
+        # Naming his own Plh's end and role only: he may no longer see the step.
+        raise PermissionDenied(f"Masa {ended.kind} Anda untuk peran {task.role} sudah "
+                               "berakhir; langkah ini kini dikerjakan pemegang peran itu.")
     if capacity is None and not access.may_view_task(task):
         raise PermissionDenied(NOT_IN_LANES)  # as the step's page: nothing of the step
     if capacity is None:

@@ -9,9 +9,13 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.errors import InvalidTaskData, PermissionDenied
-from engine.models import AuditRecord, Substitution, User
+from engine.models import AuditRecord, HumanTask, Substitution, User
 from engine.people import accounts
 from engine.people.substitution import capacities, current_page, end_early, extend, may_end, record
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from engine.process.tasks import claim_task, complete_task, release_task
+from tests.conftest import mini_bpmn
 from tests.helpers.races import second_change
 
 
@@ -278,3 +282,37 @@ def test_one_substitution_recorded_twice_at_once_is_stored_once(session, clock, 
         created_by=other.get(User, users["admin"].id)), (InvalidTaskData,))
     assert isinstance(refusal, InvalidTaskData) and list(refusal.fields) == ["starts_at"]
     assert len(session.scalars(select(Substitution)).all()) == 1
+
+
+def test_a_step_refused_after_the_plh_ended_says_that_it_ended(session, clock, users):
+    """The Plh saw the step in his inbox while in force; acting on it after the end (the
+    page still open) is refused naming the end, not as if he never held the role."""
+    deploy(session, clock, mini_bpmn())
+    before = record(session, clock, kind="Plh", official=users["Prakom"],
+                    substitute=users["Kasubbag"], role="Prakom", warrant_number="SP-0",
+                    starts_at=clock.now(), ends_at=clock.now() + timedelta(hours=1),
+                    created_by=users["admin"])
+    clock.advance(timedelta(hours=2))
+    started = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                             user=users["Prakom"])
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == started.id)).one()
+    with pytest.raises(PermissionDenied) as refused:
+        complete_task(session, clock, task.id, users["Kasubbag"], {})
+    assert before.ends_at < task.created_at
+    assert refused.value.message == ('Tugas "Menyusun konsep" dikerjakan oleh peran Prakom; '
+                                     "Anda tidak memegang peran itu."), "ended before it opened"
+    record(session, clock, kind="Plh", official=users["Prakom"],
+           substitute=users["Kasubbag"], role="Prakom", warrant_number="SP-1",
+           starts_at=clock.now(), ends_at=clock.now() + timedelta(days=1),
+           created_by=users["admin"])
+    claim_task(session, clock, task.id, users["Kasubbag"])
+    clock.advance(timedelta(days=2))
+    for act in (claim_task, release_task):
+        with pytest.raises(PermissionDenied) as refused:
+            act(session, clock, task.id, users["Kasubbag"])
+        assert refused.value.message == ("Masa Plh Anda untuk peran Prakom sudah berakhir; "
+                                         "langkah ini kini dikerjakan pemegang peran itu.")
+    with pytest.raises(PermissionDenied) as refused:
+        complete_task(session, clock, task.id, users["Kasubbag"], {})
+    assert refused.value.message.startswith("Masa Plh Anda untuk peran Prakom sudah berakhir")
+    assert (task.state, task.completed_by_id) == ("open", None)
