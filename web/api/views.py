@@ -250,6 +250,11 @@ def _schema_of(form: dict[str, Any] | None) -> dict[str, Any] | None:
     return form["schema"] if form else None
 
 
+# What an official who is not an administrator reads of a Galat (the process page's words).
+GALAT_FOR_OFFICIALS = ("Proses berhenti karena galat pada alur SOP ini; langkah berikutnya "
+                       "belum dapat dikerjakan. Administrator sudah diberi tahu.")
+
+
 def instance_json(instance: Any, open_tasks: list[Any] | None = None) -> dict[str, Any]:
     """An instance as the API shows it (``InstanceSchema``): open tasks and its newest
     history. ``open_tasks``: the instance's open human tasks when the caller has them,
@@ -292,10 +297,20 @@ def _instance_fields(instance: Any) -> dict[str, Any]:
         "id": instance.id, "number": instance.number, "title": instance.title,
         "status": instance.status, "data": instance.data or {},
         "definition": instance.definition, "started_at": instance.started_at,
-        "completed_at": instance.completed_at,
-        "error": ({"message": instance.error_message, "element": instance.error_element,
-                   "at": instance.failed_at} if instance.status == "error" else None),
+        "completed_at": instance.completed_at, "error": _galat(instance),
     }
+
+
+def _galat(instance: Any) -> dict[str, Any] | None:
+    """Why the instance is in Galat: the engine's message and the BPMN element for an
+    administrator; for anyone else, as the process page says it, that its SOP is at fault
+    (README "Galat"). None when it is not in Galat."""
+    if instance.status != "error":
+        return None
+    if g.user.is_admin:
+        return {"message": instance.error_message, "element": instance.error_element,
+                "at": instance.failed_at}
+    return {"message": GALAT_FOR_OFFICIALS, "element": None, "at": instance.failed_at}
 
 
 def _history(instance: Any) -> dict[str, Any]:
