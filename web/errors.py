@@ -24,6 +24,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from engine.bpmn.bundle import MAX_BUNDLE_BYTES
+from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.db import is_busy
 from engine.errors import (
     AlurError,
@@ -36,6 +38,7 @@ from engine.errors import (
     ProcessFailure,
     TaskNotOpen,
 )
+from engine.sop.reading import MAX_TABLE_BYTES
 from web import addresses
 from web.engine_words import in_reader_language
 from web.extensions import db
@@ -43,6 +46,8 @@ from web.extensions import db
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
 RETRY_AFTER_SECONDS = 5
+# The endpoints that take SOP files (BPMN, zip, SOP table): their 413 names the SOP limits.
+SOP_UPLOADS = ("admin.processes", "api.deploy_process")
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
           Conflict: 409, InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
@@ -176,7 +181,11 @@ def _too_large() -> tuple[str, dict[str, str]]:
     files too large, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) otherwise (a very
     long comment, with or without a file), and a link back to the page the form was sent from
     (its path, when it is this site's)."""
-    if _file_too_large():
+    if _file_too_large() and request.endpoint in SOP_UPLOADS:
+        message = gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
+                          "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB. Kembali, "
+                          "pilih berkas yang lebih kecil, lalu kirim lagi.", **_sop_limits())
+    elif _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
         message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
                           "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
@@ -195,6 +204,10 @@ def _too_large() -> tuple[str, dict[str, str]]:
 
 def _too_large_for_api() -> tuple[str, dict[str, int]]:
     """An API client's 413: the limit that applied, in words and as ``max_bytes``."""
+    if _file_too_large() and request.endpoint in SOP_UPLOADS:
+        return gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
+                       "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB.",
+                       **_sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
     if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
         return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s MB.",
@@ -202,6 +215,13 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
     limit = current_app.config["ALUR_MAX_BODY_BYTES"]
     return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
                    size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
+
+
+def _sop_limits() -> dict[str, str]:
+    """The SOP upload limits in MB as a page writes them: ``{"bpmn": "2", "zip": "8"}``
+    (a BPMN file and an SOP table share one limit)."""
+    return {"bpmn": f"{max(MAX_BPMN_BYTES, MAX_TABLE_BYTES) / 2**20:g}",
+            "zip": f"{MAX_BUNDLE_BYTES / 2**20:g}"}
 
 
 def _file_too_large() -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, ProcessInstance
 from tests.conftest import START_DATA, csrf_token, mini_bpmn, sop_walks
-from tests.web.conftest import login
+from tests.web.conftest import PASSWORD, login
 from web.cli.worker import fire_once
 from web.extensions import db
 
@@ -54,6 +54,26 @@ def test_forms_without_csrf_token_are_refused(client):
     login(client, "prakom")
     response = client.post("/proses/baru", data={"process_key": "penyusunan_rkt", "title": "x"})
     assert response.status_code == 400
+
+
+def test_a_form_token_from_before_the_login_is_refused_after_it(client):
+    """A token seen before the login (one planted with a cookie, say) is no good after it:
+    the login gives the session a new one."""
+    before = csrf_token(client.get("/masuk").get_data(True))
+    assert client.post("/masuk", data={"username": "prakom", "password": PASSWORD,
+                                       "csrf_token": before}).status_code == 302
+    stale = client.post("/notifikasi/baca", data={"csrf_token": before})
+    assert stale.status_code == 400 and "CSRF" in stale.get_data(True)
+    fresh = csrf_token(client.get("/").get_data(True))
+    assert fresh != before
+    assert client.post("/notifikasi/baca", data={"csrf_token": fresh}).status_code == 302
+
+
+def test_an_error_page_leads_a_visitor_not_logged_in_to_the_login(client):
+    page = client.get("/tidak-ada").get_data(True)
+    assert '<a href="/masuk">Ke halaman masuk</a>' in page and "Kotak Masuk" not in page
+    login(client, "prakom")
+    assert "Kembali ke Kotak Masuk" in client.get("/tidak-ada").get_data(True)
 
 
 def test_server_fault_sop_walked_through_the_pages_by_each_role(app, client):

@@ -129,6 +129,8 @@ def login() -> Any:
         audit.record(db.session, clock(), "user.logged_in", actor=user)
         db.session.commit()  # first: a login that cannot be recorded does not happen
         login_user(user)
+        # A form token seen before the login (e.g. planted with a cookie) is no good after.
+        session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         if user.must_change_password:
             flash(_change_first(), "info")  # said at once, not only after another page
             return redirect(url_for("account.profile"))
