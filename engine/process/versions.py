@@ -8,7 +8,7 @@ deadline is counted again from it with the new version's Waktu.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from engine import audit
@@ -69,8 +69,9 @@ class VersionDiff:
 @dataclass
 class MigrationResult:
     """One batch of a move: instance ids moved, those left on their version with the steps
-    missing, and those SpiffWorkflow could not move, with its reason; ``moved_from`` gives
-    each moved instance's number and title ("LTI-2026-0042 Printer") and former version.
+    missing, and those SpiffWorkflow could not move, with its reason; ``names`` gives each
+    examined instance's number and title ("LTI-2026-0042 Printer"), as the dry run names
+    it, and ``moved_from`` each moved instance's former version.
     ``last`` is the id of the last instance the batch examined (the next batch starts
     after it; 0: none examined) and ``remaining`` how many instances on older versions it
     did not reach."""
@@ -78,7 +79,8 @@ class MigrationResult:
     migrated: list[int] = field(default_factory=list)
     left: dict[int, list[str]] = field(default_factory=dict)
     unmovable: dict[int, str] = field(default_factory=dict)
-    moved_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    moved_from: dict[int, int] = field(default_factory=dict)
     last: int = 0
     remaining: int = 0
 
@@ -86,8 +88,10 @@ class MigrationResult:
 @dataclass
 class PlannedMove:
     """One running instance a migration would consider: id, title, number, its version,
-    the names of its open steps the target lacks (empty: it would move), and the names of
-    its claimed open steps the target puts in another lane (moving releases their claim)."""
+    the names of its open steps the target lacks, of its claimed open steps the target puts
+    in another lane (moving releases their claim), and of its open steps that gain or lose
+    their timer in the target (``engine.runtime.migration``: it stays until they are
+    done). With no step missing or retimed it would move."""
 
     instance_id: int
     title: str
@@ -95,6 +99,7 @@ class PlannedMove:
     version: int
     missing: list[str]
     released: list[str] = field(default_factory=list)
+    retimed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -189,24 +194,28 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
 
 def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan:
     """Dry run of ``migrate_instances``: the running and Galat instances on older versions
-    of ``target``'s SOP, split by whether each of their open steps exists in ``target``
-    (those that would move, with the claimed steps ``target`` puts in another lane) or not
-    (those that stay, with the missing steps). Lists at most ``PREVIEW_LIMIT`` of each and
-    counts the rest; a constant number of queries. Nothing changes. An inactive target
-    gets an empty plan.
+    of ``target``'s SOP, split by whether they would move (each open step exists in
+    ``target`` with or without a timer as now; listed with the claimed steps ``target``
+    puts in another lane) or stay (listed with the steps missing or retimed). Lists at most
+    ``PREVIEW_LIMIT`` of each and counts the rest; a constant number of queries. Nothing
+    changes. An inactive target gets an empty plan.
     """
     plan = MigrationPlan()
     if not target.is_active:
         return plan
-    plan.moving_total, plan.staying_total = migration_counts(session, target)
+    retimed = _retimed_steps(session, target)
+    plan.moving_total, plan.staying_total = migration_counts(session, target, retimed)
     steps = target.catalog["tasks"]
+    stays = _stays(target, retimed)
     rows = [*session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                     ProcessInstance.number, ProcessDefinition.version)
-                             .where(~_missing_step(target)).order_by(ProcessInstance.id)
+                                     ProcessInstance.number, ProcessDefinition.version,
+                                     ProcessInstance.definition_id)
+                             .where(~stays).order_by(ProcessInstance.id)
                              .limit(PREVIEW_LIMIT)),
             *session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                    ProcessInstance.number, ProcessDefinition.version)
-                             .where(_missing_step(target)).order_by(ProcessInstance.id)
+                                    ProcessInstance.number, ProcessDefinition.version,
+                                    ProcessInstance.definition_id)
+                             .where(stays).order_by(ProcessInstance.id)
                              .limit(PREVIEW_LIMIT))]
     open_tasks: dict[int, list[HumanTask]] = {}
     for task in session.scalars(select(HumanTask).where(
@@ -219,21 +228,54 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
             row.id, row.title, row.number or f"#{row.id}", row.version,
             [t.name for t in tasks if t.bpmn_id not in steps],
             [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
-             and steps[t.bpmn_id]["lane"] != t.role])
-        (plan.staying if planned.missing else plan.moving).append(planned)
+             and steps[t.bpmn_id]["lane"] != t.role],
+            [t.name for t in tasks if t.bpmn_id in retimed.get(row.definition_id, ())])
+        (plan.staying if planned.missing or planned.retimed else plan.moving).append(planned)
     return plan
 
 
-def migration_counts(session: Session, target: ProcessDefinition) -> tuple[int, int]:
+def migration_counts(session: Session, target: ProcessDefinition,
+                     retimed: dict[int, list[str]] | None = None) -> tuple[int, int]:
     """``(would move, would stay)``: how many running and Galat instances on older versions
-    of ``target``'s SOP have every open step in ``target``, and how many have one it lacks.
-    One COUNT query; ``(0, 0)`` for an inactive target."""
+    of ``target``'s SOP would move, and how many have an open step ``target`` lacks or
+    gives or takes a timer (``retimed``: ``_retimed_steps``, read when not given). One
+    COUNT query (and one for ``retimed``); ``(0, 0)`` for an inactive target."""
     if not target.is_active:
         return 0, 0
-    missing = _missing_step(target)
+    stays = _stays(target, _retimed_steps(session, target) if retimed is None else retimed)
     total, staying = session.execute(_older(target, func.count(), func.count(
-        case((missing, 1))))).one()
+        case((stays, 1))))).one()
     return total - staying, staying
+
+
+def _retimed_steps(session: Session, target: ProcessDefinition) -> dict[int, list[str]]:
+    """``{older version's definition id: ids of its steps that ``target`` keeps but gives
+    or takes a timer}``, versions without such steps left out. SpiffWorkflow cannot move
+    an instance whose open step is one (``engine.runtime.migration.move_to_spec``). Every
+    boundary event is a step's timer (``engine.bpmn.validation``), so a step has one
+    exactly when the catalog gives it a ``duration``."""
+    timed = {step for step, entry in target.catalog["tasks"].items() if entry.get("duration")}
+    retimed = {}
+    for definition_id, catalog in session.execute(select(
+            ProcessDefinition.id, ProcessDefinition.catalog).where(
+            ProcessDefinition.key == target.key, ProcessDefinition.version < target.version)):
+        steps = sorted(step for step, entry in catalog["tasks"].items()
+                       if step in target.catalog["tasks"]
+                       and bool(entry.get("duration")) != (step in timed))
+        if steps:
+            retimed[definition_id] = steps
+    return retimed
+
+
+def _stays(target: ProcessDefinition, retimed: dict[int, list[str]]) -> Any:
+    """Whether the instance would stay on its version: an open step ``target`` lacks, or
+    one it gives or takes a timer (``retimed``: ``_retimed_steps``)."""
+    if not retimed:
+        return _missing_step(target)
+    return or_(_missing_step(target), exists().where(
+        HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "open",
+        or_(*(and_(ProcessInstance.definition_id == definition_id,
+                   HumanTask.bpmn_id.in_(steps)) for definition_id, steps in retimed.items()))))
 
 
 def _older(target: ProcessDefinition, *columns: Any) -> Select:
@@ -303,15 +345,15 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
     with change(session, clock, instance_id, statuses=MOVABLE) as unit:
         if unit is None or unit.instance.definition.version >= target.version:
             return  # ended, or moved by another batch since this one was chosen
+        result.names[instance_id] = (f"{unit.instance.number or f'#{instance_id}'} "
+                                     f"{unit.instance.title}")
         open_tasks = session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
         missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
         if missing:
             result.left[instance_id] = missing
             return
-        result.moved_from[instance_id] = (
-            f"{unit.instance.number or f'#{instance_id}'} {unit.instance.title}",
-            unit.instance.definition.version)
+        result.moved_from[instance_id] = unit.instance.definition.version
         _migrate(unit, target, open_tasks)
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
                      version=target.version)

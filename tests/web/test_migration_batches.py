@@ -5,11 +5,13 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import ProcessInstance, User
+from engine.models import HumanTask, ProcessInstance, User
 from engine.process import versions
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from tests.conftest import BPMN_DIR, csrf_token
+from engine.process.tasks import complete_task
+from tests.conftest import BPMN_DIR, csrf_token, mini_bpmn
+from tests.engine.process.test_galat_migration import TIMED
 from tests.engine.process.test_migration import KEY, REMOVED, without_step
 from tests.helpers.statements import page_statements
 from tests.web.conftest import login
@@ -98,3 +100,26 @@ def test_the_sop_page_runs_the_same_statements_for_2_or_12_running_instances(app
     assert len(many) == len(few), many
     assert "Pindahkan 12 proses berjalan ke versi 2" in client.get(path).get_data(True)
     assert csrf_token(client.get(path).get_data(True))
+
+
+def test_the_dry_run_and_the_result_name_an_instance_whose_step_gains_a_timer(app, client):
+    """The dry run lists it as staying (before, it promised a move that then failed, again
+    at every try), and the result names it by number and title, as the dry run does."""
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        deploy(db.session, clock(), mini_bpmn())
+        instance = start_instance(db.session, clock(), process_key="sop_uji", title="Konsep",
+                                  user=prakom)
+        complete_task(db.session, clock(), db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id)), prakom, {})
+        deploy(db.session, clock(), mini_bpmn(TIMED))
+        number = instance.number
+        db.session.commit()
+    login(client, "admin")
+    action = "/admin/sop/sop_uji/pindahkan"
+    preview = client.get(action).get_data(True)
+    assert "Akan dipindahkan" not in preview and "Tetap pada versinya (1)" in preview
+    assert f"{number} Konsep</a> (versi 1): timer berubah: Memeriksa konsep" in preview
+    assert "Pindahkan 1 proses" not in client.get("/admin/sop/sop_uji").get_data(True)
+    result = client.post(action, data={"csrf_token": csrf_token(preview), "konfirmasi": "2"})
+    assert f"{number} Konsep</a>: langkah yang sedang terbuka mendapat" in result.get_data(True)

@@ -200,9 +200,20 @@ def test_a_removed_step_before_an_open_step_with_a_timer_does_not_keep_it_on_its
 
 def test_an_open_step_that_gains_a_timer_finishes_on_its_version(session, clock, users):
     instance = _at_kegiatan_2(session, clock, users)
+    at_first = start_instance(session, clock, process_key="sop_uji", title="Draf",
+                              user=users["Prakom"])
     v2, _ = deploy(session, clock, mini_bpmn(TIMED))
+    # The dry run says so: the step that gains a timer keeps it; the other one moves.
+    plan = plan_migration(session, v2)
+    assert [(p.instance_id, p.missing, p.retimed) for p in plan.staying] == [
+        (instance.id, [], ["Memeriksa konsep"])]
+    assert [p.instance_id for p in plan.moving] == [at_first.id]
+    assert (plan.moving_total, plan.staying_total) == (1, 1)
     result = migrate_instances(session, clock, v2, users["admin"])
     session.commit()
+    assert result.migrated == [at_first.id]
+    assert result.names == {instance.id: f"{instance.number} Konsep",
+                            at_first.id: f"{at_first.number} Draf"}
     assert result.unmovable == {instance.id: (
         'langkah yang sedang terbuka mendapat atau kehilangan timer di versi baru: '
         '"Memeriksa konsep"; proses tetap di versinya dan dapat dipindahkan sesudah langkah '
