@@ -87,9 +87,14 @@ class InvalidProcess(AlurError):
         if len(problems) > MAX_PROBLEMS:
             problems = problems[:MAX_PROBLEMS] + [
                 f"... dan {grouped(len(problems) - MAX_PROBLEMS)} masalah lain."]
-        # One problem each: "; " between them, as the sentences need not end in a stop.
-        super().__init__("Berkas BPMN ditolak: " + "; ".join(problems))
+        super().__init__("Berkas BPMN ditolak: " + joined(problems))
         self.problems = problems
+
+
+def joined(problems: list[str]) -> str:
+    """Problems in one text, "; " between them; a problem's own closing stop is dropped
+    before a "; " (the sentences need not end in one): "a; b." rather than "a.; b."."""
+    return "; ".join([problem.removesuffix(".") for problem in problems[:-1]] + problems[-1:])
 
 
 class ProcessFailure(AlurError):

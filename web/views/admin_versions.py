@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from engine.bpmn.timer_labels import diagram_xml
-from engine.errors import InvalidProcess
+from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
 from engine.text import is_digits
@@ -78,7 +78,7 @@ def activate_version(key: str, version: int) -> Any:
     except InvalidProcess as refused:  # another SOP shows its name: said on the page
         db.session.rollback()
         flash(gettext("Versi %(version)s tidak diaktifkan: %(why)s", version=version,
-                      why="; ".join(refused.problems)), "error")
+                      why=joined(refused.problems)), "error")
         return redirect(url_for("admin.sop_versions", key=key))
     db.session.commit()
     flash(gettext('Versi %(version)s "%(name)s" kini aktif untuk proses baru.',
