@@ -91,6 +91,8 @@ def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):
     assert "Proses berhenti karena galat pada alur SOP ini sejak" in official
     assert "Gateway_" not in official and "user task" not in official
     login(client, "admin")
+    # The login gave the session a new form token.
+    token = csrf_token(client.get("/admin/proses-bermasalah").get_data(True))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "galat")) == 1
@@ -134,12 +136,15 @@ def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
     versions = client.get("/admin/sop/sop_uji").get_data(True)
     assert "<dt>Proses berjalan (termasuk Galat)</dt><dd>1</dd>" in versions
     url = f"/admin/proses-bermasalah/{instance_id}/batalkan"
-    refused = client.post(url, data={"csrf_token": token, "alasan": " "},
-                          follow_redirects=True)
+    refused = client.post(url, data={"csrf_token": token, "alasan": " "})
+    assert refused.status_code == 422, "refused as every form is, with the list shown again"
     assert "Alasan pembatalan wajib diisi." in refused.get_data(True)
-    long = client.post(url, data={"csrf_token": token, "alasan": "x" * 2001},
-                       follow_redirects=True)
+    assert "Surat edaran" in refused.get_data(True)
+    long = client.post(url, data={"csrf_token": token, "alasan": "x" * 2001})
+    assert long.status_code == 422
     assert "Alasan pembatalan paling banyak 2.000 karakter." in long.get_data(True)
+    with app.app_context():
+        assert db.session.get(ProcessInstance, instance_id).status == "error"
     client.post(url, data={"csrf_token": token, "alasan": "Surat ditarik"})
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "cancelled"

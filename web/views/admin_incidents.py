@@ -56,7 +56,7 @@ def cancel(instance_id: int) -> Any:
         # The engine's words (empty, or too long), as the other cancel forms show them.
         problem = refused.fields["reason"]
         flash(f"{problem[0].upper()}{problem[1:]}.", "error")
-        return redirect(url_for("admin.incidents_list"))
+        return incidents_list(), 422  # refused as every form is: nothing changed
     db.session.commit()
     flash(gettext('Proses "%(title)s" dibatalkan.', title=instance.title), "success")
     return redirect(url_for("admin.incidents_list"))
