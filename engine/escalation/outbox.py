@@ -22,6 +22,7 @@ from engine.escalation.notifications import level_word
 from engine.models import Delivery, Escalation, HumanTask, User
 from engine.people import substitution
 from engine.process import case
+from engine.sqlite_writers import begin_writing
 from engine.time.wall_clock import wall_clock_text
 
 BACKOFF_FIRST = timedelta(seconds=30)
@@ -103,7 +104,14 @@ def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,
               lease: timedelta = timedelta(seconds=60)) -> list[Delivery]:
     """Take up to ``limit`` deliveries that are due and not leased (or whose lease ran
     out), and lease them to ``owner`` until now + ``lease``. The caller commits before
-    sending. Uses ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different rows."""
+    sending. Uses ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different rows; on
+    SQLite it reads as the writer (``begin_writing``): a lease the worker holding it renews
+    (``hold_for_sending``) between this read and this write was taken over, and both sent.
+
+    Raises:
+        sqlite3.OperationalError: SQLITE_BUSY (``begin_writing``).
+    """
+    begin_writing(session)
     now = clock.now()
     rows = session.scalars(
         select(Delivery)

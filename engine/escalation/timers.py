@@ -42,6 +42,7 @@ from engine.escalation.chain import Known, escalate
 from engine.models import HumanTask, ProcessInstance, SlaPause, Timer
 from engine.runtime.adapter import is_completed
 from engine.runtime.unit import InstanceUnit, batched_states, change, lock_instances
+from engine.sqlite_writers import begin_writing
 
 BATCH = 50
 LEASE = timedelta(seconds=60)
@@ -78,6 +79,7 @@ def claim_due(session: Session, clock: Clock, owner: str, *, limit: int = BATCH,
     Returns the ids of the claimed timers, longest due first. The caller commits, so that
     other workers see the claim.
     """
+    begin_writing(session)  # SQLite: read as the writer, as FOR UPDATE does (``outbox``)
     now = clock.now()
     ids = list(session.scalars(
         select(Timer.id).join(ProcessInstance)
