@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import settings
@@ -148,14 +148,29 @@ def release(session: Session, owner: str, delivery_ids: list[int]) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def drop_webhook(session: Session, delivery_id: int, owner: str) -> None:
-    """Drop a webhook message held by ``owner`` because the office turned its webhook off
-    (the address emptied in Pengaturan): state ``dropped``, never sent."""
+def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | None:
+    """Why a queued message may no longer be sent, or None. A webhook message: the office
+    turned its webhook off (the address emptied in Pengaturan). An e-mail: no active
+    account has its address any more — its reader was disabled, or changed his address,
+    while it waited (e.g. for a mail server that was down); the notified are the active
+    holders (README "Eskalasi dan pemberitahuan"), and the old address may be no longer
+    his."""
+    if delivery.channel == "webhook":
+        return None if webhook_url else "webhook dimatikan di Pengaturan"
+    addressed = session.scalar(select(exists().where(
+        func.lower(User.email) == delivery.recipient.lower(), User.is_disabled.is_(False))))
+    return None if addressed else ("penerima tidak lagi aktif atau alamat surelnya sudah "
+                                   "diganti; tidak dikirim")
+
+
+def drop(session: Session, delivery_id: int, owner: str, why: str) -> None:
+    """Drop a message held by ``owner`` that may no longer be sent (``unsendable``'s
+    ``why``): state ``dropped``, never sent."""
     session.execute(update(Delivery).where(Delivery.id == delivery_id,
                                            Delivery.lease_owner == owner,
                                            Delivery.state == "pending")
                     .values(state="dropped", lease_owner=None, lease_expires_at=None,
-                            last_error="webhook dimatikan di Pengaturan")
+                            last_error=why)
                     .execution_options(synchronize_session=False))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from engine import settings
 from engine.escalation.delivery import message_id
 from engine.models import Delivery, User
+from engine.people import accounts
 from tests.helpers.servers import SmtpServer, WebhookReceiver, free_port
 from tests.web.conftest import api_token
 from web.cli.worker import fire_once, send_once
@@ -129,7 +130,7 @@ def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
         configured, client, clock, ports):
     app = configured
     with app.app_context():
-        db.session.add(Delivery(channel="email", recipient="budi@pn-bengkalis.go.id",
+        db.session.add(Delivery(channel="email", recipient="prakom@pn-bengkalis.go.id",
                                 dedupe_key="tiket:1:pesan:1", subject="[Alur] Printer merek?\nModel?",
                                 body="Printer merek apa?\nModel apa?", next_attempt_at=clock.now(),
                                 created_at=clock.now()))
@@ -142,6 +143,45 @@ def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
     [mail] = smtp.messages
     assert str(mail["Subject"]) == "[Alur] Printer merek? Model?"
     assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?"]
+
+
+def test_mail_waiting_is_not_sent_once_its_reader_left_or_changed_address(
+        configured, client, clock, ports):
+    """Queued while the mail server was down; meanwhile the Prakom changed his address and
+    the Kasubbag's account was disabled: neither old message goes out (the notified are the
+    active holders, and the old address may no longer be his); the app's notices stay."""
+    app = configured
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Server mati"})
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 1
+    with app.app_context():
+        db.session.add(Delivery(channel="email", recipient="KASUBBAG@pn-bengkalis.go.id",
+                                dedupe_key="uji:kasubbag", subject="s", body="b",
+                                next_attempt_at=clock.now(), created_at=clock.now()))
+        db.session.commit()
+    assert send_once(app) == 0  # the mail server is down
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        users["prakom"].email = "prakom.baru@pn-bengkalis.go.id"
+        accounts.set_disabled(db.session, clock, actor=None, user=users["kasubbag"],
+                              disabled=True)
+        db.session.commit()
+    clock.advance(timedelta(minutes=5))
+    smtp = SmtpServer(ports[0]).start()
+    try:
+        assert send_once(app) == 0  # nothing mailed (the webhook receiver is down too)
+    finally:
+        smtp.stop()
+    assert smtp.messages == []
+    gone = "penerima tidak lagi aktif atau alamat surelnya sudah diganti; tidak dikirim"
+    with app.app_context():
+        assert [(d.recipient, d.state, d.last_error) for d in db.session.scalars(
+            select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id))] == [
+            ("prakom@pn-bengkalis.go.id", "dropped", gone),
+            ("KASUBBAG@pn-bengkalis.go.id", "dropped", gone)]
+    assert client.get("/api/v1/notifications", headers=api_token(client, "prakom")
+                      ).json["unread"] == 1
 
 
 def test_without_email_or_webhook_only_the_app_notifies(app, client, clock):

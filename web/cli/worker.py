@@ -185,8 +185,9 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
                     db.session.commit()
                     if not held:
                         continue
-                    if delivery.channel == "webhook" and not webhook:
-                        outbox.drop_webhook(db.session, delivery.id, owner)
+                    why = outbox.unsendable(db.session, delivery, webhook)
+                    if why is not None:
+                        outbox.drop(db.session, delivery.id, owner, why)
                         db.session.commit()
                         continue
                     error = sender.send(delivery)
