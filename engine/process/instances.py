@@ -30,7 +30,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     """Start an instance of the newest version of ``process_key``.
 
     Args:
-        title: what the instance is about (e.g. "Server SIPP mati"), 1-300 characters.
+        title: what the instance is about (e.g. "Server SIPP mati"), 1-300 characters;
+            kept on one line (line breaks and runs of spaces become one space).
         user: the starter; must hold one of the process's lane roles, or be admin.
         data: the start data: values of the start form when the SOP declares one
             (``engine.process.case.start_data``), else
@@ -47,7 +48,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     definition = active_definition(session, process_key)
     if not Access.of(session, user, clock.now()).may_start(definition):
         raise PermissionDenied(f'Anda tidak memegang peran pada SOP "{definition.name}".')
-    title = trimmed(title)
+    # One line: a title is read inside sentences (mails, notices, the webhook's message).
+    title = " ".join(trimmed(title).split())
     problems = {}
     if not title:
         problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"

@@ -10,7 +10,7 @@ from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.people.access import REQUESTER_PROCESSES
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
@@ -139,3 +139,11 @@ def test_a_title_too_long_is_said_to_be_too_long_not_missing(app, client):
             "csrf_token": csrf_token(page), "process_key": SERVER, "title": title})
         assert refused.status_code == 422 and said in refused.get_data(True)
     assert app_count(app, ProcessInstance) == 0
+
+
+def test_a_title_is_kept_on_one_line(app, client):
+    """It is read inside sentences: mails, notices, the webhook's message."""
+    answer = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": SERVER, "title": " Server mati\r\n\tbaris  dua "})
+    assert answer.status_code == 201
+    assert answer.json["title"] == "Server mati baris dua"
