@@ -78,8 +78,9 @@ def test_the_plh_form_guides_and_the_substitute_sees_the_banner(server, page):
     # Ended again, so later browser tests see the demo roles as they were.
     login(page, server, "admin")
     page.goto(f"{server}/plh/")
-    page.locator("tr", has_text="W8-U1/99/KP.04/XI/2026").get_by_role(
-        "button", name="Akhiri lebih awal").click()
+    row = page.locator("tr", has_text="W8-U1/99/KP.04/XI/2026")
+    row.locator("summary", has_text="Akhiri lebih awal").click()  # asks before it ends it
+    row.get_by_role("button", name="Ya, akhiri sekarang").click()
     page.get_by_text("Plh/Plt diakhiri.").wait_for(timeout=TIMEOUT_MS)
 
 

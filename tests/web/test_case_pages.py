@@ -142,13 +142,17 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
                                  f"/proses/{started['id']}").get_data(True)), "komentar": "Aneh"})
     assert unreadable.headers["Location"] == f"/proses/{started['id']}#komentar", "not a 500"
     panitera_step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(
-        client, "admin")).json["open_tasks"][0]["id"]
+        client, "admin")).json["open_tasks"][0]
     login(client, "panitera")
-    assert "Catatan (wajib bila dikembalikan untuk revisi)</label>" in client.get(
-        f"/tugas/{panitera_step}").get_data(True)
+    form = client.get(f"/tugas/{panitera_step['id']}").get_data(True)
+    assert "Catatan (wajib bila dikembalikan untuk revisi)</label>" in form
+    sent_back = client.post(f"/tugas/{panitera_step['id']}", follow_redirects=True, data={
+        "csrf_token": csrf_token(form), "verifikasi_panitera_rancangan": "revisi",
+        "catatan": "Indikator belum terukur"}).get_data(True)
+    # Said as what it did, not as a step "selesai" like any other.
+    assert (f"Langkah &#34;{panitera_step['name']}&#34; selesai: proses dikembalikan untuk "
+            "revisi.") in sent_back
     login(client, "kasubbag")
-    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
-                                           "catatan": "Indikator belum terukur"})
     task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
                       ).json["open_tasks"][0]["id"]
     page = client.get(f"/tugas/{task}").get_data(True)

@@ -60,10 +60,15 @@ def test_release_and_assign_through_the_task_page(app, client):
     assert page.count("Alihkan kepada") == 1
     with app.app_context():
         prakom = db.session.scalar(select(User).where(User.username == "prakom"))
-    client.post(f"/tugas/{task_id}/alihkan", data={"csrf_token": csrf_token(page),
-                                                   "assignee": prakom.id})
+    assigned = client.post(f"/tugas/{task_id}/alihkan", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "assignee": prakom.id}).get_data(True)
+    assert "dialihkan kepada Demo Prakom." in assigned
     with app.app_context():
         assert db.session.get(HumanTask, task_id).claimed_by_id == prakom.id
+    again = client.post(f"/tugas/{task_id}/alihkan", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "assignee": prakom.id}).get_data(True)
+    assert "sudah dipegang Demo Prakom; tidak ada yang berubah." in again, "not a hand-over"
+    assert "dialihkan kepada" not in again
 
 
 def test_plh_recorded_on_the_page_then_completes_as_plh(app, client, clock):

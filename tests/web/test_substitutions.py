@@ -1,5 +1,6 @@
 """Plh/Plt on the page and in effect: the official losing the role, limits, ending early."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -75,7 +76,12 @@ def test_the_official_ends_a_plh_early_others_may_not(app, client, clock):
     assert stranger.post(f"/plh/{substitution_id}/akhiri", data={
         "csrf_token": csrf_token(stranger.get("/").get_data(True))}).status_code == 403
     page = client.get("/plh/").get_data(True)
-    assert "Akhiri lebih awal" in page
+    # It asks first: the button that ends it is behind "Akhiri lebih awal", saying what
+    # happens (no undo).
+    assert re.search(r"<summary>Akhiri lebih awal</summary><form [^>]*/akhiri\"[^>]*>.*?"
+                     r"<p>Akhiri Plh ini sekarang\? Tugas yang diambil [^<]+ dalam peran "
+                     r"Prakom kembali ke Tugas Unit\. Tidak dapat dibatalkan\.</p>"
+                     r"<button type=\"submit\">Ya, akhiri sekarang</button>", page)
     assert client.post(f"/plh/{substitution_id}/akhiri",
                        data={"csrf_token": csrf_token(page)}).status_code == 302
     with app.app_context():

@@ -174,6 +174,9 @@ def _completed(human_task: Any) -> Any:
                    gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
                            "menunggu administrator: %(message)s",
                            message=instance.error_message), "error")
+    elif human_task.returned:  # a decision that sends the case back is no "selesai"
+        message = (gettext('Langkah "%(name)s" selesai: proses dikembalikan untuk revisi.',
+                           name=human_task.name), "success")
     else:
         message = (gettext('Langkah "%(name)s" selesai.', name=human_task.name), "success")
     target = url_for("instances.show", instance_id=instance.id)
@@ -259,12 +262,17 @@ def assign(task_id: int) -> Any:
     try:
         if assignee is None:
             raise InvalidTaskData({"assignee": gettext("pilih pegawai dari daftar")})
+        held = human_task.claimed_by_id == assignee.id  # his already: nothing changes
         human_task = tasks.assign_task(db.session, clock(), task_id, assignee, current_user)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return render_task(tasks.get_task(db.session, task_id),
                            {}, "; ".join(invalid.fields.values()))
     db.session.commit()
-    flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
-                  assignee=assignee.full_name), "success")
+    if held:
+        flash(gettext('Tugas "%(name)s" sudah dipegang %(assignee)s; tidak ada yang berubah.',
+                      name=human_task.name, assignee=assignee.full_name), "info")
+    else:
+        flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
+                      assignee=assignee.full_name), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
