@@ -28,8 +28,11 @@ def said(outcome: Outcome) -> str:
                                     "%(assignee)s.", **params),
         "other_role": lambda: gettext('Tugas "%(step)s" (%(case)s) dikerjakan peran %(role)s; '
                                       "tidak dapat Anda ambil.", **params),
-        "not_assignable": lambda: gettext('Tugas "%(step)s" (%(case)s) (peran %(role)s) tidak '
-                                          "dapat Anda alihkan.", **params),
+        "not_assignable": lambda: gettext(
+            'Tugas "%(step)s" (%(case)s) tidak dapat Anda alihkan: tugas peran %(role)s hanya '
+            "dialihkan oleh %(supervisor)s.", **params) if params["supervisor"] else gettext(
+            'Tugas "%(step)s" (%(case)s) tidak dapat Anda alihkan: tugas peran %(role)s tidak '
+            "dialihkan.", **params),
         "refused": lambda: gettext('Tugas "%(step)s" (%(case)s): %(why)s', step=params["step"],
                                    case=params["case"], why=in_reader_language(params["why"])),
         # The engine's reason went on from the step's name ("sudah diambil oleh …").

@@ -17,6 +17,7 @@ from engine.models import HumanTask, User
 from engine.people.access import Access
 from engine.process import case, tasks
 from engine.process.task_states import task_state_word
+from engine.roles import supervisor_of
 
 MAX_BULK = 100
 
@@ -81,9 +82,12 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
                 outcomes.append(_hidden(task_id, "alihkan"))
                 continue
             if not policy.may_assign(task):  # before its state: tells only who may assign
-                outcomes.append(_of(task, False, f"{_named(task)} (peran {task.role}) "
-                                                 "tidak dapat Anda alihkan.",
-                                    "not_assignable", role=task.role))
+                supervisor = supervisor_of(task.role) or ""
+                outcomes.append(_of(task, False, f"{_named(task)} tidak dapat Anda alihkan: "
+                                    + (f"tugas peran {task.role} hanya dialihkan oleh "
+                                       f"{supervisor}." if supervisor else
+                                       f"tugas peran {task.role} tidak dialihkan."),
+                                    "not_assignable", role=task.role, supervisor=supervisor))
                 continue
             if task.state != "open":
                 outcomes.append(_closed(task, "alihkan"))

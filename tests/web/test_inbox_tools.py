@@ -135,8 +135,8 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         ("success", f"Tugas &#34;{name}&#34; (GS-2026-0001) dialihkan kepada Demo Prakom."),
         ("success", f"Tugas &#34;{name}&#34; (GS-2026-0002) dialihkan kepada Demo Prakom."),
         ("error", ("Tugas &#34;Menerima surat masuk yang telah didisposisi atasan dari subbag "
-                   "umum dan keuangan&#34; (SMK-2026-0001) (peran Kasubbag) tidak dapat Anda "
-                   "alihkan.")),
+                   "umum dan keuangan&#34; (SMK-2026-0001) tidak dapat Anda alihkan: tugas "
+                   "peran Kasubbag hanya dialihkan oleh Sekretaris.")),
         ("error", "Tugas #999999 tidak ditemukan."),
         ("error", "Bukan nomor tugas, tidak diproses: &#34;abc&#34;.")]
     with app.app_context():
