@@ -30,7 +30,8 @@ def test_bulk_results_and_filter_refusals_in_english(app, client):
         f'Task "{step}" (GS-2026-0001) reassigned to Demo Prakom.',
         f'Task "{step}" (GS-2026-0002) is already completed; it can no longer be reassigned.',
         'You cannot reassign task "Menerima surat masuk yang telah didisposisi atasan dari '
-        'subbag umum dan keuangan" (SMK-2026-0001) (role Kasubbag).']
+        'subbag umum dan keuangan" (SMK-2026-0001): tasks of the role Kasubbag are '
+        'reassigned only by the Sekretaris.']
     claimed = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": csrf_token(page), "aksi": "ambil", "tugas": [own, 999999]}).get_data(True)
     assert _flashes(claimed)[0][1].startswith("You took task &#34;Menerima surat masuk")
