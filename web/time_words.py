@@ -20,6 +20,7 @@ from flask_babel import format_decimal, get_locale, lazy_pgettext
 from engine.process.levels import step_clock
 from engine.time.duration import duration_words, office_parts, parse_duration
 from engine.time.spans import working_days
+from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline
 from web.i18n import per_language
@@ -39,14 +40,15 @@ def clock_time(local: datetime) -> str:
 
 
 def deadline_text(due: datetime | None) -> str:
-    """The deadline as a calendar reads: ``hari ini 15.00``, ``besok 07.40``, ``kemarin
-    16.00``, ``Sen 7 Des 10.00`` (with the year when it is not this year), in the office's
-    time zone; ``tanpa batas waktu`` for None."""
+    """The deadline as a calendar reads: ``hari ini 15.00 WIB``, ``besok 07.40 WIB``,
+    ``kemarin 16.00 WIB``, ``Sen 7 Des 10.00 WIB`` (with the year when it is not this year),
+    in the office's time zone, named as every time on the pages is; ``tanpa batas waktu``
+    for None."""
     if due is None:
         return gettext("tanpa batas waktu")
     words = _calendar_words()
     local, today = due.astimezone(words.zone), clock().now().astimezone(words.zone).date()
-    hour = clock_time(local)
+    hour = f"{clock_time(local)} {words.zone_label}"
     offset = (local.date() - today).days
     if offset == 0:
         return gettext("hari ini %(time)s", time=hour)
@@ -62,6 +64,7 @@ def deadline_text(due: datetime | None) -> str:
 
 class _CalendarWords(NamedTuple):
     zone: ZoneInfo
+    zone_label: str
     separator: str
     weekdays: list[str]
     months: list[str]
@@ -72,6 +75,7 @@ def _calendar_words() -> _CalendarWords:
     row): the office's zone, the clock's separator and the day and month names."""
     return per_language("alur_calendar_words", lambda: _CalendarWords(
         ZoneInfo(office_calendar().timezone),
+        ZONE_NAMES.get(office_calendar().timezone, office_calendar().timezone),
         ":" if get_locale().language == "en" else ".",
         [str(day) for day in WEEKDAYS], [str(month) for month in MONTHS]))
 

@@ -75,7 +75,7 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
     assert ('name="urut" value="-batas" class="sort">Deadline<span class="visually-hidden">, '
             'sort descending</span>') in inbox
     assert '<th scope="col">Time left</th>' in inbox
-    assert '<td data-label="Deadline">today 09:00</td>' in inbox
+    assert '<td data-label="Deadline">today 09:00 WIB</td>' in inbox
     assert '<td data-label="Time left">1 h of working time left</td>' in inbox
     [task_id] = re.findall(r'href="/tugas/(\d+)"', inbox)
 

@@ -43,7 +43,7 @@ def test_tabs_count_and_filters_narrow_the_list(client, clock):
     # The deadline column reads calendar-first, as every deadline (README "Cara waktu
     # ditulis"): the first step's one hour ended 15 minutes ago, today.
     deadline = clock.now() - timedelta(minutes=15)
-    assert f"hari ini {deadline.astimezone(WIB):%H.%M}</td>" in late
+    assert f"hari ini {deadline.astimezone(WIB):%H.%M} WIB</td>" in late
 
 
 def test_release_and_assign_through_the_task_page(app, client):

@@ -78,7 +78,7 @@ def test_reminder_and_escalation_say_who_holds_the_step_and_how_late(client, lat
     assert "<strong>Pengingat</strong>" in item and "Eskalasi" not in item
     assert (f'Langkah &#34;Menerima dan mencatat laporan gangguan server&#34; pada GS-2026-0001 '
             f'&#34;Server mati&#34; ({SOP_NAME}) melewati batas waktu.') in item
-    assert "Dipegang Demo Prakom · hari ini 09.00 · terlambat 1 jam kerja" in item
+    assert "Dipegang Demo Prakom · hari ini 09.00 WIB · terlambat 1 jam kerja" in item
     assert ">Buka tugas</a>" in item
     _logout(client)
     login(client, "kasubbag")
@@ -87,7 +87,7 @@ def test_reminder_and_escalation_say_who_holds_the_step_and_how_late(client, lat
     assert "Untuk Kasubbag (tingkat 2): langkah &#34;Menerima" in item
     text = re.search(r'class="notice-text">(.*?)</p>', item).group(1)
     assert "Eskalasi" not in text  # the label says it once: no "Eskalasi — Eskalasi ..."
-    assert "Dipegang Demo Prakom · hari ini 09.00 · terlambat 1 jam kerja" in item
+    assert "Dipegang Demo Prakom · hari ini 09.00 WIB · terlambat 1 jam kerja" in item
 
 
 def test_a_completed_step_is_said_so_and_its_link_too(app, client, clock, late):
@@ -204,7 +204,7 @@ def test_english_mode_renders_the_same_notifications_in_english(app, client, lat
     assert "<strong>Reminder</strong>" in item
     assert (f'Step &#34;Menerima dan mencatat laporan gangguan server&#34; of GS-2026-0001 '
             f'&#34;Server mati&#34; ({SOP_NAME}) is past its deadline.') in item
-    assert "Held by Demo Prakom · today 09:00 · late by 1 h of working time" in item
+    assert "Held by Demo Prakom · today 09:00 WIB · late by 1 h of working time" in item
     assert ">Open task</a>" in item and "Mark as read" in item
     assert client.get("/notifikasi/jumlah").json["label"] == "1 unread"
 

@@ -43,10 +43,10 @@ def at(app, clock):
 def test_a_deadline_tomorrow_morning_reads_calendar_first(at):
     with at(7, 17, 5):
         due = _wib(8, 7, 40)
-        assert deadline_text(due) == "besok 07.40"
-        assert due_text(due) == "besok 07.40 · sisa 10 menit kerja"
-        assert deadline_text(_wib(7, 16)) == "hari ini 16.00"
-        assert deadline_text(_wib(14, 10)) == "Sen 14 Des 10.00"
+        assert deadline_text(due) == "besok 07.40 WIB"
+        assert due_text(due) == "besok 07.40 WIB · sisa 10 menit kerja"
+        assert deadline_text(_wib(7, 16)) == "hari ini 16.00 WIB"
+        assert deadline_text(_wib(14, 10)) == "Sen 14 Des 10.00 WIB"
 
 
 def test_a_round_the_clock_step_late_after_hours_counts_the_wall_clock(at):
@@ -104,7 +104,7 @@ def test_a_task_reads_calendar_first_while_open_and_frozen_once_completed(app, c
                                       "pemohon": "Budi", "unit": "Kepaniteraan",
                                       "kategori": "perangkat keras", "uraian": "Printer macet"})
         task = db.session.scalar(db.select(HumanTask).where(HumanTask.instance_id == instance.id))
-        assert task_time(task) == "hari ini 15.40 · sisa 10 menit kerja"
+        assert task_time(task) == "hari ini 15.40 WIB · sisa 10 menit kerja"
         clock.set(_wib(7, 15, 35))
         task_id = task.id
         complete_task(db.session, clock, task_id, prakom, {})
@@ -208,8 +208,8 @@ def test_report_figures_read_in_the_users_language_rounded_not_cut(app, at):
 def test_an_english_clock_time_has_a_colon(at):
     with at(7, 9):
         with force_locale("en"):
-            assert deadline_text(_wib(8, 7, 40)) == "tomorrow 07:40"
-        assert deadline_text(_wib(8, 7, 40)) == "besok 07.40"
+            assert deadline_text(_wib(8, 7, 40)) == "tomorrow 07:40 WIB"
+        assert deadline_text(_wib(8, 7, 40)) == "besok 07.40 WIB"
 
 
 def test_a_time_standard_reads_in_words_on_its_own_clock(at):
