@@ -96,6 +96,13 @@ def is_busy(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) == _POSTGRES_LOCK_NOT_AVAILABLE
 
 
+def is_lost_connection(error: BaseException) -> bool:
+    """Whether ``error`` (a SQLAlchemy ``DBAPIError``) came from a connection the database
+    server closed during the work (a restart or failover; SQLAlchemy then drops the
+    connection from its pool): nothing of the work was committed, and it may be retried."""
+    return bool(getattr(error, "connection_invalidated", False))
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL (readers never block the writer), ``synchronous=NORMAL``, enforced foreign keys,

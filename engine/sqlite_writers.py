@@ -33,8 +33,12 @@ _locks_guard = threading.Lock()
 def engine_options(database_url: str, busy_timeout_ms: int) -> dict[str, Any]:
     """SQLAlchemy ``create_engine`` options for ``database_url``: for an SQLite file, its
     connections queue their writes (waiting at most ``busy_timeout_ms`` milliseconds, then
-    failing as SQLite does when busy); nothing for other databases."""
-    if not database_url.startswith("sqlite:///") or database_url == "sqlite:///:memory:":
+    failing as SQLite does when busy); for a database server, a pooled connection is
+    checked before it is handed out (``pool_pre_ping``): one the server closed (a restart,
+    a failover, an idle connection ended) is replaced instead of failing a request."""
+    if not database_url.startswith("sqlite"):
+        return {"pool_pre_ping": True}
+    if database_url == "sqlite:///:memory:":
         return {}
     return {"connect_args": {"factory": QueuedWriterConnection,
                              "timeout": busy_timeout_ms / 1000}}

@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
 from engine.bpmn.validation import MAX_BPMN_BYTES
-from engine.db import is_busy
+from engine.db import is_busy, is_lost_connection
 from engine.errors import (
     AlurError,
     Conflict,
@@ -143,9 +143,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(sqlite3.OperationalError)
     def busy(error: DBAPIError | sqlite3.OperationalError) -> Any:
         db.session.rollback()
-        if not is_busy(error):
+        if not (is_busy(error) or is_lost_connection(error)):
             return unexpected(error)
-        app.logger.warning("database busy on %s: %s", request.path, getattr(error, "orig", error))
+        app.logger.warning("database busy or its connection lost on %s: %s", request.path,
+                           getattr(error, "orig", error))
         response = make_response(error_response(503, "busy", gettext(
             "Sistem sedang sibuk, coba lagi sebentar lagi.")))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

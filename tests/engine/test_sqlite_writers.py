@@ -20,7 +20,7 @@ def _engine(tmp_path, timeout_ms=5000):
 
 
 def test_only_sqlite_files_queue_their_writers():
-    assert engine_options("postgresql+psycopg://x@h/db", 5000) == {}
+    assert engine_options("postgresql+psycopg://x@h/db", 5000) == {"pool_pre_ping": True}
     assert engine_options("sqlite:///:memory:", 5000) == {}
     options = engine_options("sqlite:////srv/alur.sqlite3", 2500)
     assert options == {"connect_args": {"factory": QueuedWriterConnection, "timeout": 2.5}}
