@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.escalation.heartbeat import last_round_at
 from engine.reports import live
 from web import metrics
+from web.cli.worker import OUTBOX_SECONDS
 from web.errors import error_response
 from web.extensions import clock, db
 
@@ -53,7 +54,7 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each check's result: ``{"ok": bool, ...facts}``, in the order they are shown.
 
     ``worker`` fails when no worker finished a round for ``ALUR_READY_WORKER_INTERVALS``
-    (3) timer intervals; ``timers`` when the oldest due timer waited more than
+    (3) timer intervals and the ``OUTBOX_SECONDS`` a round may spend sending; ``timers`` when the oldest due timer waited more than
     ``ALUR_READY_TIMER_LAG`` seconds; ``outbox`` when more than
     ``ALUR_READY_OUTBOX_BACKLOG`` messages wait. With the database down the others are
     not run (they read it) and show ``ok: false`` with ``skipped``.
@@ -76,8 +77,10 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     checks["migrations"] = {"ok": current == expected, "database": sorted(current),
                             "code": sorted(expected)}
 
+    # A round records itself when it ends, and may send the outbox for OUTBOX_SECONDS (a
+    # slow mail server or gateway): a worker busy sending is not a worker gone.
     allowed = timedelta(seconds=config["ALUR_TIMER_INTERVAL"]
-                        * config["ALUR_READY_WORKER_INTERVALS"])
+                        * config["ALUR_READY_WORKER_INTERVALS"] + OUTBOX_SECONDS)
     last = last_round_at(db.session)
     age = (now - last).total_seconds() if last else None
     checks["worker"] = {"ok": last is not None and now - last <= allowed,
