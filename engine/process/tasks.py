@@ -211,6 +211,11 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
                               f"(status: {instance_status_word(task.instance.status)}).")
         spiff_task = unit.ready_user_task(task.spiff_task_id)
         if spiff_task is None:
+            # PostgreSQL: a completion that waited for the instance's lock read the step's
+            # row as it was before the one it waited for committed; read as it is now.
+            session.refresh(task)
+            if task.state != "open":
+                raise _not_open(task)
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
         _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
