@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
@@ -51,12 +51,21 @@ _SEPARATOR = "|"
 # the pauses' instance index, never the instance's row.
 WAITING = exists().where(SlaPause.instance_id == HumanTask.instance_id,
                          SlaPause.ended_at.is_(None))
+# The case came back to the task for revision: the step completed last before it opened
+# chose a return (``case.returned_by``), read per row of a page in the instance's index.
+_BEFORE = aliased(HumanTask)
+RETURNED = func.coalesce(select(_BEFORE.returned).where(
+    _BEFORE.instance_id == HumanTask.instance_id, _BEFORE.state == "completed",
+    _BEFORE.completed_at <= HumanTask.created_at, _BEFORE.id != HumanTask.id)
+    .order_by(_BEFORE.completed_at.desc(), _BEFORE.id.desc()).limit(1)
+    .correlate(HumanTask).scalar_subquery(), False)
 
 
 @dataclass(frozen=True)
 class InboxRow:
     """One row of the Kotak Masuk: what the page and the API show of an open task;
-    ``waiting``: its ticket waits for the requester (``WAITING``), its deadline stands."""
+    ``waiting``: its ticket waits for the requester (``WAITING``), its deadline stands;
+    ``returned``: the case came back to it for revision (``RETURNED``)."""
 
     id: int
     instance_id: int
@@ -75,6 +84,7 @@ class InboxRow:
     claimed_by_name: str | None
     round_the_clock: bool
     waiting: bool
+    returned: bool
 
 
 @dataclass(frozen=True)
@@ -240,7 +250,7 @@ _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
                 HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
                 HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
                 User.username, User.full_name, HumanTask.round_the_clock,
-                WAITING.label("waiting"))
+                WAITING.label("waiting"), RETURNED.label("returned"))
 
 
 def _joined(query: Select[Any]) -> Select[Any]:

@@ -155,6 +155,15 @@ def test_returned_task_opens_with_its_banner_and_the_case_file(app, client):
     login(client, "kasubbag")
     task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
                       ).json["open_tasks"][0]["id"]
+    # Its row in the Kotak Masuk says so before it is opened; a step that simply came
+    # next (another RKT's first) does not.
+    fresh = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": RKT, "title": "RKT 2028", "data": {"tahun": 2028}}).json
+    rows = {row.split('href="/tugas/')[1].split('"')[0]: row for row in client.get(
+        "/?tampil=semua").get_data(True).split("<tr") if 'href="/tugas/' in row}
+    tag = '<span class="tag late-text">Dikembalikan untuk revisi</span>'
+    assert tag in rows[str(task)]
+    assert tag not in rows[str(fresh["open_tasks"][0]["id"])]
     page = client.get(f"/tugas/{task}").get_data(True)
     assert 'Catatan (opsional)</label>' in page  # this step cannot send the case back
     assert re.search(r'<p class="flash flash-warning returned" role="note"><strong>Dikembalikan '
