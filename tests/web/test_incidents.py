@@ -70,7 +70,34 @@ def _into_galat(client) -> int:
     error = client.get(url, headers=api_token(client, "admin")).json["error"]
     assert error["element"] in ("Gateway_2", "Gateway_3")
     assert "langkah otomatis" in error["message"]
+    # Its history too: the record of the failure, as the caller may read it.
+    [failed] = [entry for entry in client.get(f"{url}/history", headers=prakom).json["items"]
+                if entry["action"] == "instance.failed"]
+    assert failed["detail"] == {"message": GALAT_FOR_OFFICIALS}
+    [failed] = [entry for entry in client.get(f"{url}/history", headers=api_token(
+        client, "admin")).json["items"] if entry["action"] == "instance.failed"]
+    assert failed["detail"]["element"] == error["element"]
     return started["id"]
+
+
+def test_a_step_completed_into_galat_on_its_page_tells_an_official_the_sop_is_at_fault(
+        client):
+    login(client, "admin")
+    _upload(client, csrf_token(client.get("/admin/sop").get_data(True)), _runaway(RUNAWAY))
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Surat edaran",
+        "data": {"keputusan_kasubbag": "lanjut"}}).json
+    second = client.post(f"/api/v1/tasks/{started['open_tasks'][0]['id']}/complete",
+                         headers=prakom, json={"data": {}}).json["instance"]["open_tasks"][0]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{second['id']}").get_data(True)
+    done = client.post(f"/tugas/{second['id']}", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "keputusan_kasubbag": "revisi",
+        "catatan": "Ulangi"}).get_data(True)
+    assert ("Langkah tersimpan, tetapi proses berhenti karena galat dan menunggu "
+            "administrator: alur SOP ini bermasalah; administrator sudah diberi tahu.") in done
+    assert "langkah otomatis" not in done and "Gateway_" not in done
 
 
 def test_runaway_goes_to_galat_and_is_retried_after_the_fix(app, client):

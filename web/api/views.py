@@ -324,12 +324,20 @@ def _history(instance: Any) -> dict[str, Any]:
 
 def history_entries(records: list[Any], steps: dict[int, Any]) -> list[dict[str, Any]]:
     """Audit records as ``HistorySchema`` entries: a completed step's carries its
-    decision and note (``steps``: the human tasks they name, by id)."""
+    decision and note (``steps``: the human tasks they name, by id); a Galat's the engine's
+    message and the BPMN element for administrators only, as ``error`` does."""
     history = []
     for record in records:
         step = steps.get(record.human_task_id) if record.action == "task.completed" else None
         history.append({"at": record.at, "action": record.action, "actor": record.actor,
-                        "human_task_id": record.human_task_id, "detail": record.detail,
+                        "human_task_id": record.human_task_id, "detail": _detail(record),
                         "decision": step.decision if step else None,
                         "note": step.note if step else None})
     return history
+
+
+def _detail(record: Any) -> dict[str, Any]:
+    """A record's ``detail`` as the caller may read it (``history_entries``)."""
+    if g.user.is_admin or record.action not in ("instance.failed", "instance.retried"):
+        return record.detail
+    return {"message": GALAT_FOR_OFFICIALS} if record.action == "instance.failed" else {}

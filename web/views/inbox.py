@@ -166,14 +166,15 @@ def _completed(human_task: Any) -> Any:
     """Commit the completed step and say so; the message is made before the commit, which
     expires what it reads (the step, its instance, the user's language)."""
     instance = human_task.instance
+    # The engine's account is for administrators, as on the process page (README "Galat").
+    why = (instance.error_message if current_user.is_admin else
+           gettext("alur SOP ini bermasalah; administrator sudah diberi tahu."))
     if instance.status == "error":
         message = (gettext("Langkah tersimpan, tetapi proses berhenti karena galat dan "
-                           "menunggu administrator: %(message)s",
-                           message=instance.error_message)
+                           "menunggu administrator: %(message)s", message=why)
                    if human_task.state == "completed" else
                    gettext("Langkah belum tersimpan: proses berhenti karena galat dan "
-                           "menunggu administrator: %(message)s",
-                           message=instance.error_message), "error")
+                           "menunggu administrator: %(message)s", message=why), "error")
     elif human_task.returned:  # a decision that sends the case back is no "selesai"
         message = (gettext('Langkah "%(name)s" selesai: proses dikembalikan untuk revisi.',
                            name=human_task.name), "success")
