@@ -26,6 +26,8 @@ def said(outcome: Outcome) -> str:
         "taken": lambda: gettext('Tugas "%(step)s" (%(case)s) Anda ambil.', **params),
         "assigned": lambda: gettext('Tugas "%(step)s" (%(case)s) dialihkan kepada '
                                     "%(assignee)s.", **params),
+        "held": lambda: gettext('Tugas "%(step)s" (%(case)s) sudah dipegang %(assignee)s; '
+                                "tidak ada yang berubah.", **params),
         "other_role": lambda: gettext('Tugas "%(step)s" (%(case)s) dikerjakan peran %(role)s; '
                                       "tidak dapat Anda ambil.", **params),
         "not_assignable": lambda: gettext(

@@ -95,11 +95,11 @@ def active_for(session: Session, user: User, now: datetime) -> list[Substitution
 def ended_since(session: Session, user: User, role: str, since: datetime, now: datetime
                 ) -> Substitution | None:
     """The latest substitution in which ``user`` stood in for ``role`` and whose period
-    ended between ``since`` and ``now`` (aware; e.g. since a step opened: he could act on
-    it then, not now), or None. Only the period is asked: a refusal names this end."""
+    ended from ``since`` to ``now`` (aware; e.g. since a step opened: he could act on it
+    then, not now), or None. Only the period is asked: a refusal names this end."""
     return session.scalar(select(Substitution).where(
         Substitution.substitute_id == user.id, Substitution.role == role,
-        Substitution.ends_at > since, Substitution.ends_at <= now)
+        Substitution.ends_at >= since, Substitution.ends_at <= now)
         .order_by(Substitution.ends_at.desc()).limit(1))
 
 

@@ -26,7 +26,7 @@ MAX_BULK = 100
 class Outcome:
     """What happened to one task: ``done`` or not, with the Indonesian sentence why, and
     the same as ``kind`` and ``params`` for a page in the reader's language: ``taken``,
-    ``assigned`` (``assignee``), ``hidden`` (``verb``: ``ambil``/``alihkan``; no step),
+    ``assigned`` and ``held`` (already the assignee's; ``assignee``), ``hidden`` (``verb``: ``ambil``/``alihkan``; no step),
     ``other_role`` and ``not_assignable`` (``role``), ``closed`` (``state``, ``verb``),
     ``refused`` (``why``, the engine's Indonesian reason); each but ``hidden`` with the
     ``step``'s name and its ``case`` (``GS-2026-0001``)."""
@@ -48,6 +48,11 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         task = None
         try:
             task = tasks.get_task(session, task_id)
+            ended = (tasks.plh_ended(session, clock, task, user)
+                     if policy.capacity_for(task) is None else None)
+            if ended is not None:  # as Ambil on the step's page says it
+                outcomes.append(_why(task_id, task, ended))
+                continue
             if not policy.may_view_task(task):  # nobody else learns its step or state
                 outcomes.append(_hidden(task_id, "ambil"))
                 continue
@@ -91,6 +96,11 @@ def bulk_assign(session: Session, clock: Clock, by: User, task_ids: list[int],
                 continue
             if task.state != "open":
                 outcomes.append(_closed(task, "alihkan"))
+                continue
+            if task.claimed_by_id == assignee.id:  # his already: nothing changes
+                outcomes.append(_of(task, True, f"{_named(task)} sudah dipegang "
+                                                f"{assignee.full_name}; tidak ada yang berubah.",
+                                    "held", assignee=assignee.full_name))
                 continue
             tasks.assign_task(session, clock, task_id, assignee, by)
         except AlurError as refused:

@@ -292,11 +292,8 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     task = get_task(session, task_id, lock=True)
     access = access or Access.of(session, user, clock.now())
     capacity = access.capacity_for(task)
-    if capacity is None and (ended := ended_since(session, user, task.role, task.created_at,
-                                                  clock.now())) is not None:
-        # Naming his own Plh's end and role only: he may no longer see the step.
-        raise PermissionDenied(f"Masa {ended.kind} Anda untuk peran {task.role} sudah "
-                               "berakhir; langkah ini kini dikerjakan pemegang peran itu.")
+    if capacity is None and (ended := plh_ended(session, clock, task, user)) is not None:
+        raise ended
     if capacity is None and not access.may_view_task(task):
         raise PermissionDenied(NOT_IN_LANES)  # as the step's page: nothing of the step
     if capacity is None:
@@ -309,6 +306,20 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     if task.claimed_by_id is not None and task.claimed_by_id not in capacity.claimants(user.id):
         raise _held_by_other(task)
     return task, capacity
+
+
+def plh_ended(session: Session, clock: Clock, task: HumanTask, user: User
+              ) -> PermissionDenied | None:
+    """The refusal of a step to a Plh/Plt whose period ended after the step opened (he saw
+    it in his inbox, and may still have its page open), or None: it names his own Plh's
+    end and role only, since he may no longer see the step."""
+    # Ended early, a period ends at the start of its minute (``substitution.end_early``).
+    ended = ended_since(session, user, task.role,
+                        task.created_at.replace(second=0, microsecond=0), clock.now())
+    if ended is None:
+        return None
+    return PermissionDenied(f"Masa {ended.kind} Anda untuk peran {task.role} sudah "
+                            "berakhir; langkah ini kini dikerjakan pemegang peran itu.")
 
 
 _STOPPED = ('Proses "{title}" berhenti karena galat dan menunggu administrator; langkahnya '
