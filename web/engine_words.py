@@ -28,7 +28,7 @@ _FIXED = {
     "Hanya administrator yang dapat menjalankan ulang proses.": lazy_gettext(
         "Hanya administrator yang dapat menjalankan ulang proses."),
 }
-_NUMBERED: list[tuple[re.Pattern[str], Callable[[str], str]]] = [
+_NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"Proses #(\d+) tidak ditemukan\."),
      lambda n: gettext("Proses #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Tugas #(\d+) tidak ditemukan\."),
@@ -39,6 +39,11 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[[str], str]]] = [
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Masa (Plh|Plt) Anda untuk peran (.+) sudah berakhir; langkah ini kini "
+                r"dikerjakan pemegang peran itu\."),
+     lambda kind, role: gettext("Masa %(kind)s Anda untuk peran %(role)s sudah berakhir; "
+                                "langkah ini kini dikerjakan pemegang peran itu.",
+                                kind=kind, role=role)),
 ]
 
 
@@ -51,5 +56,5 @@ def in_reader_language(message: str) -> str:
     for pattern, said in _NUMBERED:
         found = pattern.fullmatch(message)
         if found:
-            return said(found.group(1))
+            return said(*found.groups())
     return message

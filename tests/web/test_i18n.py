@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from engine.models import AuditRecord, User
@@ -18,6 +19,7 @@ from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from web.cli.worker import fire_once
+from web.engine_words import in_reader_language
 from web.extensions import babel, db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,3 +238,11 @@ def test_the_commonest_refusals_read_in_english_on_pages_and_stay_indonesian_in_
         assert "tidak ditemukan" not in page and "Hanya administrator" not in page, path
     api = client.get("/api/v1/instances/999999", headers=api_token(client, "prakom"))
     assert api.json["error"]["message"] == "Proses #999999 tidak ditemukan."
+
+
+def test_a_plh_whose_period_ended_reads_so_in_english(app):
+    with app.test_request_context(), force_locale("en"):
+        said = in_reader_language("Masa Plh Anda untuk peran Kasubbag sudah berakhir; langkah "
+                                  "ini kini dikerjakan pemegang peran itu.")
+    assert said == ("Your term as Plh for the role Kasubbag has ended; the step is now for "
+                    "the holders of that role.")
