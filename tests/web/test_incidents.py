@@ -3,6 +3,7 @@ administrator sees it, retries it after fixing the SOP and moving the instance, 
 cancels it. Only administrators, and only with the form's CSRF token."""
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -165,11 +166,13 @@ def test_cancel_needs_a_reason_and_closes_the_instance(app, client):
     url = f"/admin/proses-bermasalah/{instance_id}/batalkan"
     refused = client.post(url, data={"csrf_token": token, "alasan": " "})
     assert refused.status_code == 422, "refused as every form is, with the list shown again"
-    assert "Alasan pembatalan wajib diisi." in refused.get_data(True)
+    assert re.search(r"Proses SU-2026-\d{4} &#34;Surat edaran&#34; tidak dibatalkan: alasan "
+                     r"pembatalan wajib diisi\.", refused.get_data(True))
     assert "Surat edaran" in refused.get_data(True)
     long = client.post(url, data={"csrf_token": token, "alasan": "x" * 2001})
     assert long.status_code == 422
-    assert "Alasan pembatalan paling banyak 2.000 karakter." in long.get_data(True)
+    assert "tidak dibatalkan: alasan pembatalan paling banyak 2.000 karakter." in \
+        long.get_data(True)
     with app.app_context():
         assert db.session.get(ProcessInstance, instance_id).status == "error"
     client.post(url, data={"csrf_token": token, "alasan": "Surat ditarik"})

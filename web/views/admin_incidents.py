@@ -53,9 +53,11 @@ def cancel(instance_id: int) -> Any:
         return redirect(url_for("admin.incidents_list"))
     except InvalidTaskData as refused:
         db.session.rollback()
-        # The engine's words (empty, or too long), as the other cancel forms show them.
-        problem = refused.fields["reason"]
-        flash(f"{problem[0].upper()}{problem[1:]}.", "error")
+        # The engine's words (empty, or too long), naming the process: the list has several.
+        instance = instances.get_instance(db.session, instance_id)
+        flash(gettext('Proses %(number)s "%(title)s" tidak dibatalkan: %(why)s.',
+                      number=instance.number or f"#{instance.id}", title=instance.title,
+                      why=refused.fields["reason"]), "error")
         return incidents_list(), 422  # refused as every form is: nothing changed
     db.session.commit()
     flash(gettext('Proses "%(title)s" dibatalkan.', title=instance.title), "success")
