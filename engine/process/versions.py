@@ -69,9 +69,9 @@ class VersionDiff:
 @dataclass
 class MigrationResult:
     """One batch of a move: instance ids moved, those left on their version with the steps
-    missing, and those SpiffWorkflow could not move, with its reason; ``names`` gives each
-    examined instance's number and title ("LTI-2026-0042 Printer"), as the dry run names
-    it, and ``moved_from`` each moved instance's former version.
+    missing or retimed, and those SpiffWorkflow could not move, with its reason; ``names``
+    gives each examined instance's number and title ("LTI-2026-0042 Printer"), as the dry
+    run names it, and ``moved_from`` each moved instance's former version.
     ``last`` is the id of the last instance the batch examined (the next batch starts
     after it; 0: none examined) and ``remaining`` how many instances on older versions it
     did not reach."""
@@ -254,17 +254,22 @@ def _retimed_steps(session: Session, target: ProcessDefinition) -> dict[int, lis
     an instance whose open step is one (``engine.runtime.migration.move_to_spec``). Every
     boundary event is a step's timer (``engine.bpmn.validation``), so a step has one
     exactly when the catalog gives it a ``duration``."""
-    timed = {step for step, entry in target.catalog["tasks"].items() if entry.get("duration")}
     retimed = {}
     for definition_id, catalog in session.execute(select(
             ProcessDefinition.id, ProcessDefinition.catalog).where(
             ProcessDefinition.key == target.key, ProcessDefinition.version < target.version)):
-        steps = sorted(step for step, entry in catalog["tasks"].items()
-                       if step in target.catalog["tasks"]
-                       and bool(entry.get("duration")) != (step in timed))
+        steps = retimed_between(catalog, target.catalog)
         if steps:
             retimed[definition_id] = steps
     return retimed
+
+
+def retimed_between(catalog: dict[str, Any], target: dict[str, Any]) -> list[str]:
+    """The ids of the steps of ``catalog`` (a version's) that ``target``'s catalog keeps but
+    gives or takes a timer, sorted."""
+    return sorted(step for step, entry in catalog["tasks"].items()
+                  if step in target["tasks"]
+                  and bool(entry.get("duration")) != bool(target["tasks"][step].get("duration")))
 
 
 def _stays(target: ProcessDefinition, retimed: dict[int, list[str]]) -> Any:
@@ -301,8 +306,9 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     (instances on newer ones stay); an inactive target moves nothing. A Galat instance is
     then retried by an administrator (README "Galat").
 
-    An instance moves when each of its open steps exists in ``target``; the others stay
-    on their version and are listed with the missing steps. Open steps keep their row,
+    An instance moves when each of its open steps exists in ``target`` with or without a
+    timer as now; the others stay on their version and are listed with those steps (a
+    retimed one as ``"<name> (timer berubah)"``). Open steps keep their row,
     claim and start; their deadlines are counted again from that start with ``target``'s
     Waktu (timer waiting or fired) and moved past the ticket's finished waits for its
     requester (``SlaPause``) as its answers moved them, and their rows take that Waktu for
@@ -349,9 +355,11 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
                                      f"{unit.instance.title}")
         open_tasks = session.scalars(select(HumanTask).where(
             HumanTask.instance_id == instance_id, HumanTask.state == "open")).all()
+        retimed = retimed_between(unit.instance.definition.catalog, target.catalog)
         missing = [t.name for t in open_tasks if t.bpmn_id not in target.catalog["tasks"]]
-        if missing:
-            result.left[instance_id] = missing
+        changed = [f"{t.name} (timer berubah)" for t in open_tasks if t.bpmn_id in retimed]
+        if missing or changed:  # SpiffWorkflow cannot move an open step's timer split
+            result.left[instance_id] = missing + changed
             return
         result.moved_from[instance_id] = unit.instance.definition.version
         _migrate(unit, target, open_tasks)

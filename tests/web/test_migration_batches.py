@@ -122,4 +122,5 @@ def test_the_dry_run_and_the_result_name_an_instance_whose_step_gains_a_timer(ap
     assert f"{number} Konsep</a> (versi 1): timer berubah: Memeriksa konsep" in preview
     assert "Pindahkan 1 proses" not in client.get("/admin/sop/sop_uji").get_data(True)
     result = client.post(action, data={"csrf_token": csrf_token(preview), "konfirmasi": "2"})
-    assert f"{number} Konsep</a>: langkah yang sedang terbuka mendapat" in result.get_data(True)
+    assert f"{number} Konsep</a>: Memeriksa konsep (timer berubah)" in result.get_data(True)
+    assert "Tidak dapat dipindahkan" not in result.get_data(True)

@@ -20,6 +20,9 @@ from engine.process.versions import (
     migrate_instances,
     plan_migration,
 )
+from engine.runtime.adapter import spec_of
+from engine.runtime.migration import MigrationRefused, move_to_spec
+from engine.runtime.unit import change
 from tests.conftest import BPMN_DIR, MONDAY_0800, mini_bpmn, sop_walks
 from tests.engine.process.test_galat_migration import TIMED
 from tests.helpers.late import reminded_late
@@ -214,10 +217,17 @@ def test_an_open_step_that_gains_a_timer_finishes_on_its_version(session, clock,
     assert result.migrated == [at_first.id]
     assert result.names == {instance.id: f"{instance.number} Konsep",
                             at_first.id: f"{at_first.number} Draf"}
-    assert result.unmovable == {instance.id: (
+    # Left on its version as the dry run said, not "could not be moved".
+    assert (result.left, result.unmovable) == ({instance.id: ["Memeriksa konsep (timer berubah)"]},
+                                               {})
+    # Should a step's timer change reach SpiffWorkflow anyway, the move refuses it.
+    with pytest.raises(MigrationRefused) as refused, change(session, clock, instance.id) as unit:
+        move_to_spec(unit.workflow, spec_of(v2), {})
+    assert str(refused.value) == (
         'langkah yang sedang terbuka mendapat atau kehilangan timer di versi baru: '
         '"Memeriksa konsep"; proses tetap di versinya dan dapat dipindahkan sesudah langkah '
-        "itu selesai")}
+        "itu selesai")
+    session.rollback()
     _finish(session, clock, users, instance.id)
 
 
