@@ -254,7 +254,7 @@ def test_a_plh_that_gives_nothing_now_says_why_in_the_list(app, client):
     assert _record(client, ids) == 302
     page = client.get("/plh/").get_data(True)
     assert "Tidak berlaku" not in page
-    assert " s.d. 25 Nov 16.00</td>" in page, "its end as the substitute's banner writes it"
+    assert " s.d. 25 Nov 16.00 WIB</td>" in page, "its end as the substitute's banner writes it"
     edit = f"/admin/pengguna/{ids['kasubbag']}"
     client.post(f"{edit}/status", data={"csrf_token": csrf_token(page), "disabled": "1"})
     assert ('<span class="late-text">Tidak berlaku: akun Demo Kasubbag nonaktif; tugas kembali '

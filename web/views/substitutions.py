@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution, substitution_period
+from engine.time.wall_clock import ZONE_NAMES
 from web.access import access
 from web.edge import is_id
 from web.extensions import clock, db
@@ -124,15 +125,17 @@ def lapse_words(found: Substitution) -> str:
 @bp.app_template_filter("sampai_dengan")
 def last_day(ends_at: datetime) -> str:
     """``3 Des`` for a substitution ending at midnight after 3 December (its end is
-    exclusive), ``3 Des 16.00`` for one ending during the day; the year when it is not
-    this year. In the office's time zone."""
+    exclusive), ``3 Des 16.00 WIB`` for one ending during the day; the year when it is not
+    this year. In the office's time zone, named with a time as every time is."""
     zone = ZoneInfo(office_calendar().timezone)
     local = ends_at.astimezone(zone)
     day = (local - timedelta(microseconds=1)) if local.time() == time(0) else local
     text = f"{day.day} {MONTHS[day.month - 1]}"
     if day.year != clock().now().astimezone(zone).year:
         text += f" {day.year}"
-    return text if local.time() == time(0) else f"{text} {clock_time(local)}"
+    if local.time() == time(0):
+        return text
+    return f"{text} {clock_time(local)} {ZONE_NAMES.get(zone.key, zone.key)}"
 
 
 def _substitution(substitution_id: int) -> Substitution:
