@@ -92,17 +92,6 @@ def active_for(session: Session, user: User, now: datetime) -> list[Substitution
         .order_by(Substitution.starts_at)))
 
 
-def ended_since(session: Session, user: User, role: str, since: datetime, now: datetime
-                ) -> Substitution | None:
-    """The latest substitution in which ``user`` stood in for ``role`` and whose period
-    ended from ``since`` to ``now`` (aware; e.g. since a step opened: he could act on it
-    then, not now), or None. Only the period is asked: a refusal names this end."""
-    return session.scalar(select(Substitution).where(
-        Substitution.substitute_id == user.id, Substitution.role == role,
-        Substitution.ends_at >= since, Substitution.ends_at <= now)
-        .order_by(Substitution.ends_at.desc()).limit(1))
-
-
 def replacing(session: Session, user: User, now: datetime) -> list[Substitution]:
     """The substitutions in force at ``now`` in which someone stands in for ``user`` (the
     official), with their substitutes, by start: the official's inbox says so."""

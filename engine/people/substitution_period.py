@@ -1,11 +1,13 @@
-"""The period of a Plh/Plt: how long each may last and which dates a new one may have
-(README "Plh dan Plt"; SE Kepala BKN 1/SE/I/2021)."""
+"""The period of a Plh/Plt: how long each may last, which dates a new one may have
+(README "Plh dan Plt"; SE Kepala BKN 1/SE/I/2021), and which one of a substitute ended."""
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import settings
+from engine.models import Substitution, User
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
 
 # "3 months": the longest three consecutive months have 92 days.
@@ -54,3 +56,14 @@ def year_problem(value: datetime) -> str | None:
             FIRST_YEAR <= value.astimezone(UTC).year <= LAST_YEAR):
         return None
     return f"tanggal harus dalam tahun {FIRST_YEAR}–{LAST_YEAR}"
+
+
+def ended_since(session: Session, user: User, role: str, since: datetime, now: datetime
+                ) -> Substitution | None:
+    """The latest substitution in which ``user`` stood in for ``role`` and whose period
+    ended from ``since`` to ``now`` (aware; e.g. since a step opened: he could act on it
+    then, not now), or None. Only the period is asked: a refusal names this end."""
+    return session.scalar(select(Substitution).where(
+        Substitution.substitute_id == user.id, Substitution.role == role,
+        Substitution.ends_at >= since, Substitution.ends_at <= now)
+        .order_by(Substitution.ends_at.desc()).limit(1))

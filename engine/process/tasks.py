@@ -21,7 +21,8 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
 from engine.people.access import Access
-from engine.people.substitution import Capacity, away, capacities, ended_since
+from engine.people.substitution import Capacity, away, capacities
+from engine.people.substitution_period import ended_since
 from engine.process import case
 from engine.process.case import MAX_TEXT
 from engine.process.forms import one_value_only

@@ -28,12 +28,18 @@ def _saved(app) -> tuple[str, int, int]:
         return smtp["host"], smtp["port"], records
 
 
-def test_a_page_opened_before_another_save_stores_nothing_and_shows_the_new_values(app):
+def _two_admins(app, form_of):
+    """Two administrators' clients, each with the form ``form_of(page)`` of the settings
+    page as it showed it to him: (first, second, first's form, second's form)."""
     first, second = app.test_client(), app.test_client()
     login(first, "admin")
     login(second, "admin")
-    mine = _form(first.get("/admin/pengaturan").get_data(True))
-    theirs = _form(second.get("/admin/pengaturan").get_data(True))
+    return (first, second, form_of(first.get("/admin/pengaturan").get_data(True)),
+            form_of(second.get("/admin/pengaturan").get_data(True)))
+
+
+def test_a_page_opened_before_another_save_stores_nothing_and_shows_the_new_values(app):
+    first, second, mine, theirs = _two_admins(app, _form)
     assert second.post("/admin/pengaturan", data={**theirs, "smtp_port": "2000"}
                        ).status_code == 302
     refused = first.post("/admin/pengaturan", data={**mine, "smtp_host": "mail0.pn.go.id"})
@@ -83,11 +89,7 @@ def _identity(app) -> tuple[dict, int]:
 
 
 def test_an_identity_page_opened_before_another_save_stores_nothing(app):
-    first, second = app.test_client(), app.test_client()
-    login(first, "admin")
-    login(second, "admin")
-    mine = _identity_form(first.get("/admin/pengaturan").get_data(True))
-    theirs = _identity_form(second.get("/admin/pengaturan").get_data(True))
+    first, second, mine, theirs = _two_admins(app, _identity_form)
     assert second.post("/admin/pengaturan/identitas", data={
         **theirs, "office": "Pengadilan Agama Bima"}).status_code == 302
     refused = first.post("/admin/pengaturan/identitas", data={**mine, "unit": "Subbagian TI"})

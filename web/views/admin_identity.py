@@ -15,7 +15,7 @@ from engine.errors import Conflict
 from web.extensions import clock, db
 from web.time_words import file_size
 from web.views.admin import admin_required, bp
-from web.views.admin_settings import MAX_LOGO_BYTES, settings_page
+from web.views.admin_settings import MAX_LOGO_BYTES, settings_page, stored_settings
 
 MAX_NAME_CHARS = 200
 # The formats fpdf2 and every browser draw.
@@ -51,7 +51,7 @@ def office_identity() -> Any:
         else:
             logo = base64.b64encode(data).decode("ascii")
     if errors:
-        return settings_page(_stored(), identity_errors=errors,
+        return settings_page(stored_settings(), identity_errors=errors,
                              identity_form=request.form), 422
     try:
         changed = settings.save(db.session, clock(), current_user,
@@ -62,17 +62,13 @@ def office_identity() -> Any:
         flash(gettext("Identitas kantor sudah diubah administrator lain sejak halaman ini "
                       "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
                       "identitas terbaru: ulangi perubahan Anda."), "error")
-        return settings_page(_stored()), 409
+        return settings_page(stored_settings()), 409
     db.session.commit()
     if changed:
         flash(gettext("Identitas kantor disimpan."), "success")
     else:
         flash(gettext("Tidak ada yang berubah; identitas kantor tetap."), "info")
     return redirect(url_for("admin.office_settings"))
-
-
-def _stored() -> dict[str, Any]:
-    return {key: settings.get(db.session, key) for key in settings.DEFAULTS}
 
 
 def logo_problem(data: bytes) -> str | None:

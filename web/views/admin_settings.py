@@ -39,7 +39,7 @@ TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/
 @bp.route("/pengaturan", methods=["GET", "POST"])
 @admin_required
 def office_settings() -> Any:
-    current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
+    current = stored_settings()
     errors: dict[str, str] = {}
     form = request.form
     status = 200
@@ -55,7 +55,7 @@ def office_settings() -> Any:
                 flash(gettext("Pengaturan sudah diubah administrator lain sejak halaman ini "
                               "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
                               "nilai terbaru: ulangi perubahan Anda."), "error")
-                current = {key: settings.get(db.session, key) for key in settings.DEFAULTS}
+                current = stored_settings()
                 form, status = MultiDict(), 409
             else:
                 db.session.commit()
@@ -65,6 +65,11 @@ def office_settings() -> Any:
                     flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
                 return redirect(url_for("admin.office_settings"))
     return settings_page(current, form=form, errors=errors), status
+
+
+def stored_settings() -> dict[str, Any]:
+    """Every setting as stored now: ``{key of settings.DEFAULTS: value}``."""
+    return {key: settings.get(db.session, key) for key in settings.DEFAULTS}
 
 
 def settings_page(current: dict[str, Any], **shown: Any) -> str:
