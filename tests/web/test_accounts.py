@@ -11,6 +11,7 @@ from engine.clock import ManualClock
 from engine.models import ApiToken, AuditRecord, User
 from tests.conftest import MONDAY_0800, csrf_token
 from tests.web.conftest import DISABLED_LOGIN, PASSWORD, api_token, login, refused_login
+from tests.web.desk_helpers import add_employee
 from web import create_app
 from web.extensions import db
 
@@ -277,3 +278,15 @@ def test_an_admin_changing_their_own_roles_stays_logged_in(app, client):
     ).status_code == 302
     assert _user(app, "admin").role_names == {"Ketua"}
     assert client.get("/admin/pengguna").status_code == 200
+
+
+def test_an_employee_without_a_role_is_offered_only_what_applies_to_him(app, client):
+    """No Kotak Masuk, so no "tugas baru" notices to ask for; his mail is about his tickets."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/akun/").get_data(True)
+    assert "Alamat surel untuk kabar tiket Anda" in page
+    assert "tugas baru" not in page and "pengingat dan eskalasi" not in page
+    login(client, "prakom")
+    page = client.get("/akun/").get_data(True)
+    assert "Alamat surel untuk pengingat dan eskalasi" in page and "tugas baru" in page

@@ -75,6 +75,8 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     _finish(client, instance_id)
     done = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "selesai" in done and "Seberapa puas" in done
+    # The scale says which end is which.
+    assert '> 1 (sangat tidak puas)</label>' in done and '> 5 (sangat puas)</label>' in done
     assert "selesai" in client.get("/notifikasi/").get_data(True)
     rated = client.post(f"/tiket/{instance_id}/nilai", data={
         "csrf_token": csrf_token(done), "score": "5", "comment": "Mantap"})
