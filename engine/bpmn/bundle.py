@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.errors import InvalidProcess
 
 MAX_FILES = 50
@@ -36,7 +37,9 @@ def unpack(files: list[tuple[str, bytes]]) -> tuple[str, bytes, dict[str, bytes]
     if len(files) > MAX_FILES:
         raise InvalidProcess([f"Unggahan memuat {len(files)} berkas; batasnya {MAX_FILES}."])
     if sum(len(data) for _, data in files) > MAX_BUNDLE_BYTES:
-        raise InvalidProcess([f"Unggahan lebih dari {MAX_BUNDLE_BYTES // 2**20} MB."])
+        raise InvalidProcess([f"Unggahan lebih dari {MAX_BUNDLE_BYTES // 2**20} MB (semua "
+                              "berkasnya bersama); berkas BPMN atau tabel SOP paling besar "
+                              f"{MAX_BPMN_BYTES // 2**20} MB."])
     bpmn = [(name, data) for name, data in files if name.lower().endswith(".bpmn")]
     if len(bpmn) != 1:
         message = f"Unggahan harus memuat tepat satu berkas .bpmn; ditemukan {len(bpmn)}."

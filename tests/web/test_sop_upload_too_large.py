@@ -45,3 +45,17 @@ def test_a_huge_sop_file_is_refused_naming_the_sop_limits(app, client):
     assert SOP_LIMITS in text and "lampiran" not in text
     assert '<a href="/admin/sop">Kembali ke halaman sebelumnya</a>' in text
     assert _versions(app) == before
+
+
+def test_an_upload_over_the_zip_limit_names_the_bpmn_limit_too(app, client):
+    """9 MB fits in a request, not in an SOP: the refusal names both limits, since a single
+    .bpmn file (not a zip) was sent."""
+    before = _versions(app)
+    answer = client.post("/api/v1/processes", headers=api_token(client, "admin"),
+                         data=_body({}, 9 * 1024 * 1024),
+                         content_type="multipart/form-data; boundary=b")
+    assert answer.status_code == 422
+    assert answer.json["error"]["message"] == (
+        "Berkas BPMN ditolak: Unggahan lebih dari 8 MB (semua berkasnya bersama); berkas BPMN "
+        "atau tabel SOP paling besar 2 MB.")
+    assert _versions(app) == before
