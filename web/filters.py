@@ -36,6 +36,12 @@ def local_time(value: datetime | None) -> str:
                       "hour": local.hour, "minute": local.minute, "zone": zone_label}
 
 
+def zone_label() -> str:
+    """The office time zone as every time on the pages names it: ``WIB``, ``WITA``, ``WIT``
+    (the zone's own name for another), once per request and language."""
+    return _time_format()[3]
+
+
 def _time_format() -> tuple[ZoneInfo, str, list[str], str]:
     """What ``local_time`` needs, once per request and language (a list page asks per
     row)."""

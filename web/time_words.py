@@ -20,9 +20,8 @@ from flask_babel import format_decimal, get_locale, lazy_pgettext
 from engine.process.levels import step_clock
 from engine.time.duration import duration_words, office_parts, parse_duration
 from engine.time.spans import working_days
-from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock
-from web.filters import MONTHS, office_calendar, office_timeline
+from web.filters import MONTHS, office_calendar, office_timeline, zone_label
 from web.i18n import per_language
 from web.i18n import plural_text as ngettext  # the catalogue once per request, under
 from web.i18n import text as gettext  # gettext's names: ``make messages`` finds the texts
@@ -75,7 +74,7 @@ def _calendar_words() -> _CalendarWords:
     row): the office's zone, the clock's separator and the day and month names."""
     return per_language("alur_calendar_words", lambda: _CalendarWords(
         ZoneInfo(office_calendar().timezone),
-        ZONE_NAMES.get(office_calendar().timezone, office_calendar().timezone),
+        zone_label(),
         ":" if get_locale().language == "en" else ".",
         [str(day) for day in WEEKDAYS], [str(month) for month in MONTHS]))
 

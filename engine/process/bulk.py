@@ -48,8 +48,8 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
         task = None
         try:
             task = tasks.get_task(session, task_id)
-            ended = (tasks.plh_ended(session, clock, task, user)
-                     if policy.capacity_for(task) is None else None)
+            acting = policy.capacity_for(task) is not None
+            ended = None if acting else tasks.plh_ended(session, clock, task, user)
             if ended is not None:  # as Ambil on the step's page says it
                 outcomes.append(_why(task_id, task, ended))
                 continue
@@ -59,7 +59,7 @@ def bulk_claim(session: Session, clock: Clock, user: User, task_ids: list[int]) 
             if task.state != "open":
                 outcomes.append(_closed(task, "ambil"))
                 continue
-            if policy.capacity_for(task) is None:
+            if not acting:
                 outcomes.append(_of(task, False, f"{_named(task)} dikerjakan peran "
                                                  f"{task.role}; tidak dapat Anda ambil.",
                                     "other_role", role=task.role))

@@ -21,11 +21,10 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution, substitution_period
-from engine.time.wall_clock import ZONE_NAMES
 from web.access import access
 from web.edge import is_id
 from web.extensions import clock, db
-from web.filters import MONTHS, office_calendar
+from web.filters import MONTHS, office_calendar, zone_label
 from web.paging import page_request
 from web.time_words import clock_time
 from web.views.substitution_form import form_context
@@ -135,7 +134,7 @@ def last_day(ends_at: datetime) -> str:
         text += f" {day.year}"
     if local.time() == time(0):
         return text
-    return f"{text} {clock_time(local)} {ZONE_NAMES.get(zone.key, zone.key)}"
+    return f"{text} {clock_time(local)} {zone_label()}"
 
 
 def _substitution(substitution_id: int) -> Substitution:
