@@ -20,6 +20,7 @@ from flask import (
     request,
 )
 from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -152,29 +153,32 @@ def register(app: Flask) -> None:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        message = str(HTTP_MESSAGES.get(error.code or 500, error.description or ""))
-        if error.code == 400 and "CSRF" in (error.description or ""):
-            message = gettext(
-                "Sesi formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman.")
-        if error.code == 429:
-            message = _locked_out()
-        extra = {}
-        if error.code == 413:
-            message, extra = _too_large_for_api() if wants_json() else _too_large()
-        body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
-                                      message, **extra)
-        # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
-        kept = [(name, value) for name, value in error.get_headers()
-                if name.lower() != "content-type"]
-        return body, status, kept
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         db.session.rollback()
         app.logger.exception("unexpected error on %s", request.path)
         return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
+
+
+def http_error(error: HTTPException) -> Any:
+    """An HTTP error (404, 405, 413, 429, a refused CSRF token …) as ``error_response``,
+    in words the reader can act on, with Werkzeug's own headers of the error."""
+    message = str(HTTP_MESSAGES.get(error.code or 500, error.description or ""))
+    extra = {}
+    if error.code == 400 and "CSRF" in (error.description or ""):
+        message, extra = _stale_form()
+    if error.code == 429:
+        message = _locked_out()
+    if error.code == 413:
+        message, extra = _too_large_for_api() if wants_json() else _too_large()
+    body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
+                                  message, **extra)
+    # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
+    kept = [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
+    return body, status, kept
 
 
 def _too_large() -> tuple[str, dict[str, str]]:
@@ -197,10 +201,27 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           "paling besar %(size)s KB. Kembali, persingkat isiannya, lalu kirim "
                           "lagi.",
                           size=f"{limit:g}".replace(".", ","))
+    return message, _back()
+
+
+def _stale_form() -> tuple[str, dict[str, str]]:
+    """A form refused for its CSRF token, in words that lead on: open its page again (a
+    reload would send the same token again), with a link to it when it is this site's."""
+    if current_user.is_authenticated and request.endpoint == "auth.login":
+        return gettext("Anda sudah masuk (mis. di tab lain); halaman masuk ini tidak "
+                       "diperlukan lagi."), {}
+    return gettext("Formulir ini sudah kedaluwarsa (token CSRF tidak lagi berlaku): halamannya "
+                   "dibuka terlalu lama, atau sebelum Anda masuk lagi. Buka lagi halaman "
+                   "formulirnya, lalu kirim lagi."), _back()
+
+
+def _back() -> dict[str, str]:
+    """``{"back": path}`` of the page a form was sent from (its Referer) when it is this
+    site's, for a link back to it; else nothing."""
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host
                  and addresses.local_path(referrer.path) is not None)
-    return message, ({"back": referrer.path} if same_site else {})
+    return {"back": referrer.path} if same_site else {}
 
 
 def _too_large_for_api() -> tuple[str, dict[str, int]]:

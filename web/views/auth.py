@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
@@ -31,6 +32,7 @@ from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from engine.text import is_digits
 from web import addresses
+from web.errors import http_error
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -137,6 +139,23 @@ def login() -> Any:
         return redirect(addresses.local_path(request.args.get("next")) or url_for(
             "desk.mine" if requester_only(user) else "inbox.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.app_errorhandler(CSRFError)
+def stale_form(error: CSRFError) -> Any:
+    """A form refused for its CSRF token (``web.errors``' page). The login form so refused
+    (the page stayed open while the user logged in or out on another tab, or longer than
+    ``ALUR_SESSION_MAX_AGE``) answers 400 too, as README "Masuk" says, but with the form
+    again, a token that works and the name filled in, told why; one already logged in gets
+    the error page, which says so. Nothing is checked or recorded."""
+    if request.endpoint != "auth.login" or current_user.is_authenticated:
+        return http_error(error)
+    form = LoginForm(formdata=None)
+    form.username.data = request.form.get("username", "")[:64]
+    flash(gettext("Halaman masuk ini sudah kedaluwarsa (token CSRF tidak lagi berlaku), mis. "
+                  "karena dibuka terlalu lama atau Anda masuk atau keluar di tab lain. "
+                  "Masukkan kata sandi Anda lagi."), "info")
+    return render_template("auth/login.html", form=form), 400
 
 
 @bp.post("/keluar")
