@@ -189,7 +189,7 @@ def _too_large() -> tuple[str, dict[str, str]]:
     if _file_too_large() and request.endpoint in SOP_UPLOADS:
         message = gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
                           "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB. Kembali, "
-                          "pilih berkas yang lebih kecil, lalu kirim lagi.", **_sop_limits())
+                          "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
     elif _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
         message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
@@ -229,7 +229,7 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
     if _file_too_large() and request.endpoint in SOP_UPLOADS:
         return gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
                        "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB.",
-                       **_sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
+                       **sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
     if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
         return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s MB.",
@@ -239,7 +239,7 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
                    size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
 
 
-def _sop_limits() -> dict[str, str]:
+def sop_limits() -> dict[str, str]:
     """The SOP upload limits in MB as a page writes them: ``{"bpmn": "2", "zip": "8"}``
     (a BPMN file and an SOP table share one limit)."""
     return {"bpmn": f"{max(MAX_BPMN_BYTES, MAX_TABLE_BYTES) / 2**20:g}",

@@ -46,3 +46,16 @@ def test_a_file_too_large_is_named_and_nothing_is_sent(server, phone, tmp_path):
     field.set_input_files(str(small))
     assert note.is_hidden()
     assert field.get_attribute("aria-invalid") is None
+
+
+def test_an_sop_file_over_the_zip_limit_is_named_on_kelola_sop(server, phone, tmp_path):
+    """Kelola SOP names the SOP limits (not the attachment's) before anything is sent."""
+    large = tmp_path / "sop.zip"
+    large.write_bytes(b"x" * (8 * 1024 * 1024 + 1))
+    login(phone, server, "admin")
+    phone.goto(f"{server}/admin/sop")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    phone.locator("#file").set_input_files(str(large))
+    assert phone.locator("#file-terlalu-besar").inner_text() == (
+        'Berkas "sop.zip" terlalu besar: berkas BPMN atau tabel SOP paling besar 2 MB, satu '
+        "berkas .zip paling besar 8 MB. Belum ada yang dikirim.")

@@ -3,8 +3,11 @@ verify`` on the units, ``nginx -t`` on the site (with a self-signed certificate 
 here), the site run by nginx answers static files as ``alur serve`` does, and the site's
 upload limit equals the app's (Debian packages systemd, nginx)."""
 
+import json
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -13,7 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers.servers import free_port
+from tests.conftest import csrf_token
+from tests.helpers.servers import alur_server, free_port
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,9 +50,11 @@ def test_systemd_units_verify(tmp_path):
 NGINX_MISSING = "Debian package nginx not installed (.ci/run installs it)"
 
 
-def _nginx_config(folder: Path, http_port: int = 80, https_port: int = 443) -> list[str]:
+def _nginx_config(folder: Path, http_port: int = 80, https_port: int = 443,
+                  upstream: str = "127.0.0.1:5000") -> list[str]:
     """deploy/nginx/alur.conf in ``folder`` with a self-signed certificate made here, this
-    checkout's static files and, when given, other ports; returns nginx's arguments."""
+    checkout's static files and refusal pages and, when given, other ports and another
+    upstream (``HOST:PORT``); returns nginx's arguments."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
                     "-subj", "/CN=alur.example.go.id", "-keyout", str(folder / "key.pem"),
@@ -58,6 +64,8 @@ def _nginx_config(folder: Path, http_port: int = 80, https_port: int = 443) -> l
                      ("/etc/ssl/alur/privkey.pem", str(folder / "key.pem")),
                      ("/var/log/nginx/", f"{folder}/"),
                      ("/opt/alur/app/web/static/", f"{ROOT / 'web' / 'static'}/"),
+                     ("root /opt/alur/app/deploy/nginx;", f"root {DEPLOY / 'nginx'};"),
+                     ("server 127.0.0.1:5000;", f"server {upstream};"),
                      ("listen 80;", f"listen 127.0.0.1:{http_port};"),
                      ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
                      ("listen [::]:80;\n", ""), ("listen [::]:443 ssl http2;\n", "")):
@@ -111,11 +119,13 @@ def test_nginx_keeps_a_versioned_static_file_a_year_as_alur_serve_does(tmp_path)
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_nginx_upload_limit_is_the_apps():
+def test_nginx_upload_limit_is_above_the_apps():
+    """A file over the app's limit is refused by the app, in its words (which limit, a
+    link back; JSON on /api/), not by nginx (a bare English page)."""
     site = (DEPLOY / "nginx" / "alur.conf").read_text()
-    [limit] = re.findall(r"client_max_body_size (\d+)k;", site)
+    [limit] = re.findall(r"client_max_body_size (\d+)m;", site)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "uji"})
-    assert int(limit) * 1024 == app.config["MAX_CONTENT_LENGTH"]
+    assert int(limit) * 2**20 >= 3 * app.config["MAX_CONTENT_LENGTH"]
 
 
 def test_container_image_copies_what_exists():
@@ -151,3 +161,76 @@ def test_every_install_compiles_the_catalogs_the_makefile_compiles():
     for command in compiled:
         assert command in containerfile, command
         assert guide.count(command) == 2, command
+
+
+def _raw_https(port: int, head: str) -> tuple[int, dict[str, str], str]:
+    """Send only ``head`` (a request's line and headers) over TLS; the answer's status,
+    headers (lower-case names) and body: nginx answers a too large Content-Length at once."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            context.wrap_socket(raw) as tls:
+        tls.sendall(head.encode() + b"\r\n")
+        answer = b""
+        while chunk := tls.recv(65536):
+            answer += chunk
+    head_part, body = answer.decode().split("\r\n\r\n", 1)
+    status_line, *lines = head_part.split("\r\n")
+    return (int(status_line.split()[1]),
+            {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, body)
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason=NGINX_MISSING)
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # self-signed
+def test_the_app_behind_the_guides_nginx(tmp_path):
+    """docs/deploy.md's site in front of ``alur serve``, on an https port other than 443:
+    forms are accepted (Host with its port), pages are not compressed (BREACH), one nosniff
+    header, /readyz stays inside, and a body too large is refused in Indonesian, by the app
+    up to its limit and beyond nginx's by deploy/nginx/413.html or 413.json (/api/)."""
+    with alur_server(ALUR_INSTANCE_PATH=str(tmp_path / "inst"), ALUR_DEMO="1",
+                     ALUR_DATABASE_URL=f"sqlite:///{tmp_path / 'alur.db'}",
+                     ALUR_DEMO_PASSWORD="kata-sandi-uji", ALUR_PROXY_COUNT="1",
+                     ALUR_HTTPS="1") as base:
+        port = free_port()  # after the app's own
+        site = f"alur.example.go.id:{port}"
+        arguments = _nginx_config(tmp_path, http_port=free_port(), https_port=port,
+                                  upstream=base.removeprefix("http://"))
+        nginx = subprocess.Popen([*arguments, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        try:
+            http = requests.Session()
+            http.verify, http.trust_env = False, False  # REQUESTS_CA_BUNDLE would verify
+            http.headers["Host"] = site
+            url = f"https://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    page = http.get(f"{url}/masuk", headers={"Accept-Encoding": "gzip"})
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+            assert page.status_code == 200 and "Content-Encoding" not in page.headers
+            assert page.headers["X-Content-Type-Options"] == "nosniff"  # one, not "nosniff, nosniff"
+            logged_in = http.post(f"{url}/masuk", allow_redirects=False, headers={
+                "Referer": f"https://{site}/masuk"}, data={
+                "username": "prakom", "password": "kata-sandi-uji",
+                "csrf_token": csrf_token(page.text)})
+            assert logged_in.status_code == 302, logged_in.text
+            assert http.get(f"{url}/readyz").status_code == 404
+            token = http.post(f"{url}/api/v1/auth/token", json={
+                "username": "prakom", "password": "kata-sandi-uji"}).json()["token"]
+            over_apps = http.post(f"{url}/api/v1/tasks/1/attachments",
+                                  headers={"Authorization": f"Bearer {token}"},
+                                  files={"lampiran": ("a.pdf", b"x" * (11 * 2**20))})
+            assert (over_apps.status_code, over_apps.json()["error"]["message"]) == (
+                413, "Berkas terlalu besar: satu lampiran paling besar 10 MB.")
+            too_large = "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 40000000"
+            status, headers, body = _raw_https(port, (
+                f"POST /api/v1/tasks/1/attachments HTTP/1.1\r\nHost: {site}\r\n{too_large}\r\n"))
+            assert (status, headers["content-type"]) == (413, "application/json")
+            assert json.loads(body)["error"]["code"] == "request_entity_too_large"
+            status, headers, body = _raw_https(port, (
+                f"POST /admin/sop HTTP/1.1\r\nHost: {site}\r\n{too_large}\r\n"))
+            assert (status, headers["content-type"]) == (413, "text/html")
+            assert "<h1>Berkas terlalu besar</h1>" in body
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=30)

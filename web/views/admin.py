@@ -21,6 +21,7 @@ from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
 from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
+from web.errors import sop_limits
 from web.extensions import clock, db
 from web.paging import page_request
 
@@ -86,7 +87,8 @@ def processes() -> Any:
     status = 422 if problems or form.errors else 200
     found = sop_rows(*page_request())
     return render_template("admin/processes.html", form=form, problems=problems,
-                           sops=found.items, page=found), status
+                           sops=found.items, page=found,
+                           limits={**sop_limits(), "bytes": bundle.MAX_BUNDLE_BYTES}), status
 
 
 def refuse_other_files(uploads: list[tuple[str, bytes]], *, api: bool = False) -> None:
