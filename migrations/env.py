@@ -1,8 +1,10 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import inspect
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -102,9 +104,38 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, foreign keys unenforced while the migrations run, checked after them.
+
+    A batch migration rebuilds a table (copy, DROP, rename), and the DROP of a table other
+    rows point at (users, with its roles) fails while they are enforced, which every
+    connection of Alur's does (engine.db): an office's database could not be upgraded.
+    alembic's own copy of a table that a failed run left behind is dropped first when the
+    table itself is still there (it then holds nothing the table lacks). Raises
+    RuntimeError naming the rows whose reference the migrations broke."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside any transaction
+    try:
+        tables = set(inspect(connection).get_table_names())
+        for table in sorted(tables):
+            if table.startswith("_alembic_tmp_") and table.removeprefix("_alembic_tmp_") in tables:
+                connection.exec_driver_sql(f'DROP TABLE "{table}"')
+        connection.commit()
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migrasi merusak rujukan (foreign key): {broken[:5]}")
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
