@@ -104,9 +104,8 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
-        with sqlite_foreign_keys_off(connection):
-            with context.begin_transaction():
-                context.run_migrations()
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
+            context.run_migrations()
 
 
 @contextmanager
