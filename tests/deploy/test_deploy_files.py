@@ -136,7 +136,8 @@ def test_container_image_copies_what_exists():
     compose = (DEPLOY / "container" / "compose.yaml").read_text()
     services_block = compose.split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
     services = re.findall(r"^  ([a-z0-9-]+):$", services_block, flags=re.MULTILINE)
-    assert services == ["db", "migrate", "web-1", "web-2", "worker-1", "worker-2", "backup"]
+    assert services == ["db", "redis", "migrate", "web-1", "web-2", "worker-1",
+                        "worker-2", "backup"]
 
 
 def test_the_app_behind_nginx_knows_it_is_served_over_https():

@@ -15,13 +15,14 @@ from web.cli.serve import QuietLogger, _Server, serve, web_workers
 
 @pytest.mark.skipif(on_postgres(), reason="the SQLite pass; PostgreSQL serves N processes "
                     "(tests/web/test_workers_postgres.py)")
-def test_sqlite_serves_one_web_process_and_says_so(app, capsys):
+def test_sqlite_serves_one_web_process_and_says_so(app, caplog):
     assert web_workers(app, 2) == 1
-    assert capsys.readouterr().err == ("alur serve: SQLite melayani satu proses web; --workers 2 "
-                                       "diturunkan menjadi 1 (pakai PostgreSQL untuk lebih banyak "
-                                       "proses).\n")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [(
+        "alur.serve", "WARNING", "alur serve: SQLite melayani satu proses web; --workers 2 "
+        "diturunkan menjadi 1 (pakai PostgreSQL untuk lebih banyak proses).")]
+    caplog.clear()
     assert web_workers(app, 1) == 1
-    assert capsys.readouterr().err == ""
+    assert caplog.records == []
 
 
 def test_the_web_processes_build_no_access_log_line(app, monkeypatch):

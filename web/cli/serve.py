@@ -11,9 +11,9 @@ writer, so on SQLite ``workers`` is clamped to 1 with a message.
 
 import errno
 import fcntl
+import logging
 import os
 import socket
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -167,12 +167,25 @@ def _log_config(app: Flask) -> dict[str, Any]:
 
 def web_workers(app: Flask, workers: int) -> int:
     """The number of web processes to start: ``workers``, but 1 on SQLite (one writer; a
-    second process would wait on the file's lock), saying so on stderr."""
+    second process would wait on the file's lock), saying so in the log (stderr, a JSON
+    line with ``ALUR_LOG_FORMAT=json``, as the service's log file reads)."""
     if workers > 1 and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        print(f"alur serve: SQLite melayani satu proses web; --workers {workers} diturunkan "
-              "menjadi 1 (pakai PostgreSQL untuk lebih banyak proses).", file=sys.stderr)
+        logging.getLogger("alur.serve").warning(
+            "alur serve: SQLite melayani satu proses web; --workers %s diturunkan menjadi 1 "
+            "(pakai PostgreSQL untuk lebih banyak proses).", workers)
         return 1
     return workers
+
+
+def warn_unshared_login_limits(app: Flask, workers: int) -> None:
+    """Say in the log when ``workers`` web processes each keep their own count of failed
+    logins (``ALUR_RATELIMIT_STORAGE_URI=memory://``): the documented limits (10 per
+    account in 15 minutes) then hold per process, ``workers`` times looser in all."""
+    if workers > 1 and app.config["ALUR_RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger("alur.serve").warning(
+            "alur serve: %(n)s proses web menghitung masuk yang gagal sendiri-sendiri "
+            "(ALUR_RATELIMIT_STORAGE_URI=memory://), sehingga batas masuk %(n)s kali lebih "
+            "longgar; pakai redis://… (README, Konfigurasi).", {"n": workers})
 
 
 def start_elected_timer_loop(app: Flask) -> threading.Thread:
@@ -200,8 +213,10 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
     ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
     says where it listens).
     """
+    workers = web_workers(app, workers)
+    warn_unshared_login_limits(app, workers)
     options: dict[str, Any] = {
-        "bind": bind, "workers": web_workers(app, workers), "threads": threads,
+        "bind": bind, "workers": workers, "threads": threads,
         "worker_class": "gthread", "accesslog": None, "logger_class": QuietLogger,
         "timeout": 60,
         "logconfig_dict": _log_config(app), "child_exit": _child_exit,
