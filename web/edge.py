@@ -109,6 +109,7 @@ def install_limiter(app: Flask) -> Limiter:
     for endpoint in LIMITED_ENDPOINTS:
         app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
     app.extensions["alur_limiter"] = limiter
+    _one_attempt_at_a_time(app, limiter)
 
     @app.after_request
     def retry_after(response: Response) -> Response:
@@ -120,6 +121,37 @@ def install_limiter(app: Flask) -> Limiter:
         return response
 
     return limiter
+
+
+# How long an account's attempt holds its turn at most (a process that died in it).
+ATTEMPT_SECONDS = 60
+
+
+def _one_attempt_at_a_time(app: Flask, limiter: Limiter) -> None:
+    """One login attempt per account at a time, in all web processes sharing the limits'
+    store: the account limit tests its count before the password is checked and adds to
+    it only after a failure, so attempts sent together all passed the test (20 at once
+    were 20 guesses, not 10). Another attempt for the account while one is checked is
+    answered 429 at once (``Retry-After: 1``), before anything is read or counted."""
+
+    @app.before_request
+    def take_turn() -> Any:
+        if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
+            return None
+        key = f"alur-percobaan-masuk/{_account_key()}"
+        if limiter.storage.incr(key, ATTEMPT_SECONDS) > 1:
+            response = make_response(error_response(429, "too_many_requests", gettext(
+                "Percobaan masuk lain untuk akun ini sedang diperiksa; coba lagi sebentar.")))
+            response.headers["Retry-After"] = "1"
+            return response
+        g.login_turn = key
+        return None
+
+    @app.teardown_request
+    def end_turn(error: BaseException | None) -> None:
+        key = g.pop("login_turn", None)
+        if key is not None:  # after the limit's deduction (an after_request)
+            limiter.storage.clear(key)
 
 
 def install_headers(app: Flask) -> None:

@@ -49,10 +49,10 @@ from tests.helpers.cli import run_alur
       "Python MySQLdb tidak ada")),
     ("ALUR_DATABASE_URL", "postgresql+pg8000://alur@localhost/alur",
      "GAGAL: ALUR_DATABASE_URL memakai driver pg8000 (postgresql) yang tidak terpasang"),
-    ("ALUR_RATELIMIT_STORAGE_URI", "redis://localhost:1",
-     ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'redis://localhost:1' tidak dapat dipakai: paket "
-      "Python 'redis' (versi 3.0 atau lebih baru) belum terpasang di virtualenv; pasang "
-      "dengan pip install redis")),
+    ("ALUR_RATELIMIT_STORAGE_URI", "memcached://localhost:1",
+     ("GAGAL: ALUR_RATELIMIT_STORAGE_URI 'memcached://localhost:1' tidak dapat dipakai: paket "
+      "Python 'pymemcache' belum terpasang di virtualenv; pasang dengan pip install "
+      "pymemcache")),
     ("ALUR_INSTANCE_PATH", "instans-relatif",
      "GAGAL: ALUR_INSTANCE_PATH harus jalur mutlak (diawali /), bukan 'instans-relatif'"),
     # It was made under the working folder (/ under systemd).

@@ -4,11 +4,14 @@ limit, 10 per account in 15 minutes, holds for the whole service. Each process w
 ``memory://`` keeps its own count, which ``alur serve`` says in the log. Real Redis, as
 on the service (Debian's redis-server on 127.0.0.1:6379; .ci/run starts it)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import pytest
 import redis
+import requests
 
+from tests.helpers.servers import threaded_server
 from tests.web.conftest import login
 from web import create_app
 from web.cli.serve import warn_unshared_login_limits
@@ -49,3 +52,19 @@ def test_serve_says_when_each_web_process_counts_alone(app, caplog, monkeypatch)
     monkeypatch.setitem(app.config, "ALUR_RATELIMIT_STORAGE_URI", REDIS)
     warn_unshared_login_limits(app, 3)
     assert caplog.records == []
+
+
+def test_wrong_passwords_sent_together_are_ten_guesses_not_twenty(app):
+    """The account limit tests its count before the password is checked: attempts sent at
+    once all passed the test. One attempt per account at a time; the others are answered 429
+    at once (Retry-After: 1), uncounted."""
+    def attempt(base: str) -> int:
+        return requests.post(f"{base}/api/v1/auth/token", timeout=30, json={
+            "username": "kasubbag", "password": "salah-salah"}).status_code
+
+    with threaded_server(app) as base, ThreadPoolExecutor(20) as pool:
+        together = list(pool.map(lambda _: attempt(base), range(20)))
+        after = [attempt(base) for _ in range(12)]
+    assert set(together) <= {401, 429}
+    assert (together + after).count(401) == 10, "10 per 15 minutes, however sent"
+    assert after[-1] == 429
