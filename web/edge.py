@@ -96,9 +96,11 @@ def install_limiter(app: Flask) -> Limiter:
 
     Config: ``ALUR_RATELIMIT_STORAGE_URI`` (default ``memory://``, one count per process),
     ``ALUR_LOGIN_LIMIT_ACCOUNT`` and ``ALUR_LOGIN_LIMIT_ADDRESS`` (Flask-Limiter notation).
+    A store that cannot be reached (Redis down) limits nothing, logged, rather than refuse
+    every login with a 500; ``/readyz`` names it (``limits``).
     """
     limiter = Limiter(key_func=_address_key, storage_uri=app.config["ALUR_RATELIMIT_STORAGE_URI"],
-                      strategy="moving-window", headers_enabled=False)
+                      strategy="moving-window", headers_enabled=False, swallow_errors=True)
     limiter.init_app(app)
     per_account = limiter.shared_limit(app.config["ALUR_LOGIN_LIMIT_ACCOUNT"],
                                        scope="login-account", key_func=_account_key,
@@ -139,7 +141,13 @@ def _one_attempt_at_a_time(app: Flask, limiter: Limiter) -> None:
         if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
             return None
         key = f"alur-percobaan-masuk/{_account_key()}"
-        if limiter.storage.incr(key, ATTEMPT_SECONDS) > 1:
+        try:
+            attempts = limiter.storage.incr(key, ATTEMPT_SECONDS)
+        except Exception:  # the store's client raises its own errors (redis)
+            app.logger.warning("login limits store unreachable: attempts not serialized",
+                               exc_info=True)
+            return None
+        if attempts > 1:
             response = make_response(error_response(429, "too_many_requests", gettext(
                 "Percobaan masuk lain untuk akun ini sedang diperiksa; coba lagi sebentar.")))
             response.headers["Retry-After"] = "1"
@@ -151,7 +159,11 @@ def _one_attempt_at_a_time(app: Flask, limiter: Limiter) -> None:
     def end_turn(error: BaseException | None) -> None:
         key = g.pop("login_turn", None)
         if key is not None:  # after the limit's deduction (an after_request)
-            limiter.storage.clear(key)
+            try:
+                limiter.storage.clear(key)
+            except Exception:  # as in take_turn; the turn ends by its expiry
+                app.logger.warning("login limits store unreachable: turn not ended",
+                                   exc_info=True)
 
 
 def install_headers(app: Flask) -> None:

@@ -56,8 +56,10 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ``worker`` fails when no worker finished a round for ``ALUR_READY_WORKER_INTERVALS``
     (3) timer intervals and the ``OUTBOX_SECONDS`` a round may spend sending; ``timers`` when the oldest due timer waited more than
     ``ALUR_READY_TIMER_LAG`` seconds; ``outbox`` when more than
-    ``ALUR_READY_OUTBOX_BACKLOG`` messages wait. With the database down the others are
-    not run (they read it) and show ``ok: false`` with ``skipped``.
+    ``ALUR_READY_OUTBOX_BACKLOG`` messages wait; ``limits`` (only with a shared store,
+    ``ALUR_RATELIMIT_STORAGE_URI`` other than ``memory://``) when the store does not
+    answer. With the database down the others are not run (they read it) and show
+    ``ok: false`` with ``skipped``.
     """
     now = clock().now()
     checks: dict[str, dict[str, Any]] = {}
@@ -96,6 +98,9 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     checks["outbox"] = {"ok": backlog <= config["ALUR_READY_OUTBOX_BACKLOG"],
                         "pending": backlog, "limit": config["ALUR_READY_OUTBOX_BACKLOG"]}
     db.session.rollback()
+    if not config["ALUR_RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Down, it limits no login (web.edge): the service runs, unguarded.
+        checks["limits"] = {"ok": current_app.extensions["alur_limiter"].storage.check()}
     return checks
 
 

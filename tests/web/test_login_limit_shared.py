@@ -37,6 +37,7 @@ def test_two_web_processes_sharing_redis_count_failed_logins_once(app, database,
     answers = [login(processes[number % 2], "kasubbag", "salah-salah").status_code
                for number in range(12)]
     assert answers == [200] * 10 + [429] * 2, "10 per 15 minutes, not 10 per process"
+    assert processes[0].get("/readyz").json["checks"]["limits"] == {"ok": True}
 
 
 def test_serve_says_when_each_web_process_counts_alone(app, caplog, monkeypatch):
@@ -68,3 +69,14 @@ def test_wrong_passwords_sent_together_are_ten_guesses_not_twenty(app):
     assert set(together) <= {401, 429}
     assert (together + after).count(401) == 10, "10 per 15 minutes, however sent"
     assert after[-1] == 429
+
+
+def test_with_its_store_down_logins_go_on_and_readyz_names_it(app, database, monkeypatch):
+    """Redis down refused every login with a 500 while /readyz said all was well."""
+    monkeypatch.setenv("ALUR_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")
+    client = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji"}).test_client()
+    assert login(client, "kasubbag", "salah-salah").status_code == 200  # refused, in words
+    assert login(client, "kasubbag").status_code == 302
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["checks"]["limits"] == {"ok": False}
+    assert "limits" in ready.json["failing"]
