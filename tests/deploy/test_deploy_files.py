@@ -232,6 +232,17 @@ def test_the_app_behind_the_guides_nginx(tmp_path):
                 f"POST /admin/sop HTTP/1.1\r\nHost: {site}\r\n{too_large}\r\n"))
             assert (status, headers["content-type"]) == (413, "text/html")
             assert "<h1>Berkas terlalu besar</h1>" in body
+            huge = tmp_path / "besar.bin"  # sparse: no 40 MB written to the disk
+            with huge.open("wb") as file:
+                file.truncate(40_000_000)
+            http2 = subprocess.run(  # browsers speak HTTP/2 to this site
+                ["curl", "-sk", "--http2", "-o", "-", "-w", "\n%{http_version} %{http_code}",
+                 "-H", f"Host: {site}", "-H", "Content-Type: application/octet-stream",
+                 "--data-binary", f"@{huge}", f"{url}/api/v1/tasks/1/attachments"],
+                capture_output=True, text=True, timeout=60, check=False)
+            answer, version_status = http2.stdout.rsplit("\n", 1)
+            assert version_status == "2 413"
+            assert json.loads(answer)["error"]["code"] == "request_entity_too_large"
         finally:
             nginx.terminate()
             nginx.wait(timeout=30)
