@@ -8,6 +8,7 @@ address, together for both routes; past the limit the answer is 429 with
 """
 
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -125,33 +126,40 @@ def install_limiter(app: Flask) -> Limiter:
     return limiter
 
 
-# How long an account's attempt holds its turn at most (a process that died in it).
+# How long an account's attempt holds its turn at most (a process that died in it), how
+# long another attempt waits for its turn, and how often it looks, seconds.
 ATTEMPT_SECONDS = 60
+TURN_WAIT_SECONDS = 3.0
+TURN_POLL_SECONDS = 0.05
 
 
 def _one_attempt_at_a_time(app: Flask, limiter: Limiter) -> None:
     """One login attempt per account at a time, in all web processes sharing the limits'
     store: the account limit tests its count before the password is checked and adds to
     it only after a failure, so attempts sent together all passed the test (20 at once
-    were 20 guesses, not 10). Another attempt for the account while one is checked is
-    answered 429 at once (``Retry-After: 1``), before anything is read or counted."""
+    were 20 guesses, not 10). Another attempt for the account waits for its turn (a
+    double click on Masuk without JavaScript then logs in too), at most
+    ``TURN_WAIT_SECONDS``; then it is answered 429 (``Retry-After: 1``), uncounted."""
 
     @app.before_request
     def take_turn() -> Any:
         if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
             return None
         key = f"alur-percobaan-masuk/{_account_key()}"
+        deadline = time.monotonic() + TURN_WAIT_SECONDS
         try:
-            attempts = limiter.storage.incr(key, ATTEMPT_SECONDS)
+            while limiter.storage.incr(key, ATTEMPT_SECONDS) > 1:
+                if time.monotonic() >= deadline:
+                    response = make_response(error_response(429, "too_many_requests", gettext(
+                        "Percobaan masuk lain untuk akun ini sedang diperiksa; coba lagi "
+                        "sebentar.")))
+                    response.headers["Retry-After"] = "1"
+                    return response
+                time.sleep(TURN_POLL_SECONDS)
         except Exception:  # the store's client raises its own errors (redis)
             app.logger.warning("login limits store unreachable: attempts not serialized",
                                exc_info=True)
             return None
-        if attempts > 1:
-            response = make_response(error_response(429, "too_many_requests", gettext(
-                "Percobaan masuk lain untuk akun ini sedang diperiksa; coba lagi sebentar.")))
-            response.headers["Retry-After"] = "1"
-            return response
         g.login_turn = key
         return None
 

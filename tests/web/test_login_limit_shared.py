@@ -12,7 +12,7 @@ import redis
 import requests
 
 from tests.helpers.servers import threaded_server
-from tests.web.conftest import login
+from tests.web.conftest import PASSWORD, login
 from web import create_app
 from web.cli.serve import warn_unshared_login_limits
 
@@ -57,8 +57,8 @@ def test_serve_says_when_each_web_process_counts_alone(app, caplog, monkeypatch)
 
 def test_wrong_passwords_sent_together_are_ten_guesses_not_twenty(app):
     """The account limit tests its count before the password is checked: attempts sent at
-    once all passed the test. One attempt per account at a time; the others are answered 429
-    at once (Retry-After: 1), uncounted."""
+    once all passed the test. One attempt per account at a time; the others wait for their
+    turn (up to 3 s, then 429 with Retry-After: 1, uncounted)."""
     def attempt(base: str) -> int:
         return requests.post(f"{base}/api/v1/auth/token", timeout=30, json={
             "username": "kasubbag", "password": "salah-salah"}).status_code
@@ -80,3 +80,14 @@ def test_with_its_store_down_logins_go_on_and_readyz_names_it(app, database, mon
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json["checks"]["limits"] == {"ok": False}
     assert "limits" in ready.json["failing"]
+
+
+def test_a_double_click_on_masuk_logs_in_twice_not_429(app):
+    """Without JavaScript a double click sends the login twice at once, and the browser
+    shows the second answer only: it waits for the first, then logs in too."""
+    def attempt(base: str) -> int:
+        return requests.post(f"{base}/api/v1/auth/token", timeout=30, json={
+            "username": "kasubbag", "password": PASSWORD}).status_code
+
+    with threaded_server(app) as base, ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(lambda _: attempt(base), range(2))) == [200, 200]
