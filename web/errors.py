@@ -210,18 +210,24 @@ def _stale_form() -> tuple[str, dict[str, str]]:
     if current_user.is_authenticated and request.endpoint == "auth.login":
         return gettext("Anda sudah masuk (mis. di tab lain); halaman masuk ini tidak "
                        "diperlukan lagi."), {}
-    return gettext("Formulir ini sudah kedaluwarsa (token CSRF tidak lagi berlaku): halamannya "
-                   "dibuka terlalu lama, atau sebelum Anda masuk lagi. Buka lagi halaman "
-                   "formulirnya, lalu kirim lagi."), _back()
+    return gettext("Formulir ini sudah kedaluwarsa (CSRF): halamannya dibuka sebelum seseorang "
+                   "masuk atau keluar di peramban ini, atau terlalu lama terbuka. Buka lagi "
+                   "halaman formulirnya, lalu kirim lagi."), _back()
 
 
 def _back() -> dict[str, str]:
-    """``{"back": path}`` of the page a form was sent from (its Referer) when it is this
-    site's, for a link back to it; else nothing."""
+    """``{"back": path}`` of the page a form was sent from, for a link back to it; else
+    nothing."""
+    page = referring_page()
+    return {"back": page} if page else {}
+
+
+def referring_page() -> str | None:
+    """The path of the page a form was sent from (its Referer) when it is this site's."""
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host
                  and addresses.local_path(referrer.path) is not None)
-    return {"back": referrer.path} if same_site else {}
+    return referrer.path if same_site else None
 
 
 def _too_large_for_api() -> tuple[str, dict[str, int]]:

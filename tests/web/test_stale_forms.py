@@ -1,10 +1,12 @@
 """A form sent with a CSRF token that is no longer its session's (a page left open while
 the user logged in or out on another tab): refused (400) with words that lead on, never
-"reload" (a reload sends the same token again); the login form comes back ready to send."""
+"reload" (a reload sends the same token again); the login form comes back ready to send.
+A form sent after the session ended leads, after the login, back to the page it was on."""
 
 from sqlalchemy import func, select
 
-from engine.models import AuditRecord
+from engine.models import AuditRecord, User
+from engine.people.accounts import end_sessions
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, login
 from web.extensions import db
@@ -55,3 +57,41 @@ def test_a_stale_form_links_back_to_its_page(client):
     elsewhere = client.post("/notifikasi/baca", data={"csrf_token": stale},
                             headers={"Referer": "http://contoh.test/notifikasi/"})
     assert "Kembali ke halaman sebelumnya" not in elsewhere.get_data(True)
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_login(app, client):
+    """Its own address (a POST-only one) answered 405 to the GET after the login."""
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    with app.app_context():  # the password changed on another device
+        end_sessions(db.session, app.config["ALUR_CLOCK"],
+                     db.session.scalar(select(User).where(User.username == "prakom")))
+        db.session.commit()
+    sent = client.post("/notifikasi/baca", data={"csrf_token": token},
+                       headers={"Referer": "http://localhost/notifikasi/"})
+    assert sent.status_code == 302 and sent.location == "/masuk?next=%2Fnotifikasi%2F"
+    asked = client.get("/tugas/1")
+    assert asked.location == "/masuk?next=%2Ftugas%2F1"  # a page: itself, as before
+
+
+def test_keluar_in_a_tab_already_logged_out_leads_to_the_login_page(client):
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    assert client.post("/keluar", data={"csrf_token": token}).status_code == 302
+    again = client.post("/keluar", data={"csrf_token": token})
+    assert again.status_code == 302 and again.location == "/masuk"
+    assert "Anda telah keluar." in client.get("/masuk").get_data(True)
+
+
+def test_the_login_page_says_who_is_logged_in_already(client):
+    login(client, "prakom")
+    page = client.get("/masuk").get_data(True)
+    assert "Anda sudah masuk sebagai Demo Prakom." in page
+
+
+def test_the_stale_form_page_of_one_logged_out_leads_to_login_and_back(client):
+    client.get("/masuk")  # a session, whose token the form (of an earlier one) lacks
+    refused = client.post("/notifikasi/baca", data={"csrf_token": "dari-sesi-lain"},
+                          headers={"Referer": "http://localhost/akun/"})
+    assert refused.status_code == 400
+    assert '<a href="/masuk?next=/akun/">Ke halaman masuk</a>' in refused.get_data(True)

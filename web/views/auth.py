@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext, lazy_gettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload
@@ -32,7 +32,7 @@ from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from engine.text import is_digits
 from web import addresses
-from web.errors import http_error
+from web.errors import http_error, referring_page
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -54,6 +54,17 @@ class LoginForm(FlaskForm):
     password = PasswordField(lazy_gettext("Kata sandi"),
                              validators=[InputRequired(lazy_gettext("Wajib diisi.")),
                                          Length(max=MAX_PASSWORD, message=TOO_LONG)])
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in() -> Any:
+    """A page that needs a login, asked for without one (or after the session ended: a
+    password changed or Keluar on another device): the login page, returning afterwards
+    to the page asked for, or for a form sent (POST) to the page it was sent from, when
+    that is this site's; the form's own address would answer 405 to the GET after login."""
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    target = request.url if request.method == "GET" else referring_page()
+    return redirect(login_url(login_manager.login_view, next_url=target))
 
 
 @login_manager.user_loader
@@ -147,14 +158,18 @@ def stale_form(error: CSRFError) -> Any:
     (the page stayed open while the user logged in or out on another tab, or longer than
     ``ALUR_SESSION_MAX_AGE``) answers 400 too, as README "Masuk" says, but with the form
     again, a token that works and the name filled in, told why; one already logged in gets
-    the error page, which says so. Nothing is checked or recorded."""
+    the error page, which says so. Keluar from a tab already logged out (in another tab)
+    leads to the login page, as Keluar does. Nothing is checked or recorded."""
+    if request.endpoint == "auth.logout" and not current_user.is_authenticated:
+        flash(gettext("Anda telah keluar."), "info")  # in another tab: done already
+        return redirect(url_for("auth.login"))
     if request.endpoint != "auth.login" or current_user.is_authenticated:
         return http_error(error)
     form = LoginForm(formdata=None)
     form.username.data = request.form.get("username", "")[:64]
-    flash(gettext("Halaman masuk ini sudah kedaluwarsa (token CSRF tidak lagi berlaku), mis. "
-                  "karena dibuka terlalu lama atau Anda masuk atau keluar di tab lain. "
-                  "Masukkan kata sandi Anda lagi."), "info")
+    flash(gettext("Halaman masuk ini sudah kedaluwarsa (CSRF), mis. karena dibuka terlalu lama "
+                  "atau Anda masuk atau keluar di tab lain. Masukkan kata sandi Anda lagi."),
+          "info")
     return render_template("auth/login.html", form=form), 400
 
 
