@@ -78,12 +78,18 @@ def retry_after_seconds() -> int | None:
 
 
 def _locked_out() -> str:
-    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up."""
+    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up; on the login
+    page also who can help one who forgot the password."""
     seconds = retry_after_seconds()
     if seconds is None:
         return str(HTTP_MESSAGES[429])
+    minutes = math.ceil(seconds / 60)
+    if request.endpoint == "auth.login":  # the page's only way on, besides waiting
+        return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
+                       "menit. Lupa kata sandi? Minta administrator menggantinya dengan kata "
+                       "sandi sementara.", minutes=minutes)
     return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
-                   "menit.", minutes=math.ceil(seconds / 60))
+                   "menit.", minutes=minutes)
 
 
 def wants_json() -> bool:
