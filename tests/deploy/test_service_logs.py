@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from tests.helpers.servers import ALUR, free_port
+from tests.helpers.servers import ALUR, free_port, wait_for
 
 UNITS = Path(__file__).resolve().parents[2] / "deploy" / "systemd"
 
@@ -36,12 +36,7 @@ def test_serve_and_worker_write_only_json_lines_on_standard_error(tmp_path):
     worker = subprocess.Popen([ALUR, "worker"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(150):
-            try:
-                if requests.get(f"http://{bind}/masuk", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        wait_for(f"http://{bind}/masuk")
         requests.get(f"http://{bind}/tidak-ada", timeout=5)
         time.sleep(1)  # a few worker rounds
     finally:

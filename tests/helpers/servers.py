@@ -95,18 +95,26 @@ def alur_server(**settings: str) -> Iterator[str]:
                                stderr=subprocess.DEVNULL)
     base = f"http://{env['ALUR_BIND']}"
     try:
-        for _ in range(150):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("alur serve did not answer /healthz")
+        wait_for(f"{base}/healthz")
         yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def wait_for(url: str) -> None:
+    """Return once ``url`` answers 2xx (a server starting), trying for 15 seconds.
+
+    Raises:
+        RuntimeError: it never did.
+    """
+    for _ in range(150):
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
 
 
 @contextmanager

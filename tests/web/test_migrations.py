@@ -44,11 +44,7 @@ def test_upgrade_to_head_matches_the_models(database):
 
 def test_upgrading_to_the_number_counters_continues_after_the_numbers_given(database):
     with migrated(database) as (clock, directory):
-        deploy(db.session, clock, (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes(),
-               filename="penyusunan_rkt.bpmn")
-        kasubbag = User(username="kasubbag", full_name="Kasubbag", password_hash="-",
-                        created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
-        db.session.add(kasubbag)
+        kasubbag = _office(clock)
         given = [_start(kasubbag, clock, title) for title in ("RKT 2027", "RKT 2028")]
         db.session.commit()
         downgrade(directory=directory, revision="5f41c0f80634")  # before the counters
@@ -101,11 +97,7 @@ def test_an_office_database_with_users_and_processes_upgrades_on_sqlite(database
     migration rebuilding ``users`` (SQLite's batch copy, DROP, rename) must still run, and
     one a failed run left behind (alembic's copy of a table) must not block the next."""
     with migrated(database) as (clock, directory):
-        deploy(db.session, clock, (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes(),
-               filename="penyusunan_rkt.bpmn")
-        kasubbag = User(username="kasubbag", full_name="Kasubbag", password_hash="-",
-                        created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
-        db.session.add(kasubbag)
+        kasubbag = _office(clock)
         number = _start(kasubbag, clock, "RKT 2027")
         db.session.commit()
         db.session.remove()
@@ -137,6 +129,16 @@ def migrated(database: str) -> Iterator[tuple[ManualClock, str]]:
         yield clock, directory
         db.session.remove()
         db.engine.dispose()
+
+
+def _office(clock: ManualClock) -> User:
+    """The RKT deployed and its Kasubbag, a user with a role (added to the session)."""
+    deploy(db.session, clock, (BPMN_DIR / "penyusunan_rkt.bpmn").read_bytes(),
+           filename="penyusunan_rkt.bpmn")
+    kasubbag = User(username="kasubbag", full_name="Kasubbag", password_hash="-",
+                    created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+    db.session.add(kasubbag)
+    return kasubbag
 
 
 def _start(user: User, clock: ManualClock, title: str) -> str:
