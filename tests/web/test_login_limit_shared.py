@@ -15,8 +15,26 @@ from tests.helpers.servers import threaded_server
 from tests.web.conftest import PASSWORD, login
 from web import create_app
 from web.cli.serve import warn_unshared_login_limits
+from web.extensions import db
 
 REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def process(database):
+    """A factory of other web processes on the test's database (``create_app`` with
+    ``settings``); their connections closed afterwards (PostgreSQL warns of open ones)."""
+    made = []
+
+    def make(**settings):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji", **settings})
+        made.append(app)
+        return app.test_client()
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -29,11 +47,10 @@ def prefix():
         store.delete(key)
 
 
-def test_two_web_processes_sharing_redis_count_failed_logins_once(app, database, prefix,
+def test_two_web_processes_sharing_redis_count_failed_logins_once(app, process, prefix,
                                                                    monkeypatch):
     monkeypatch.setenv("ALUR_RATELIMIT_STORAGE_URI", REDIS)
-    processes = [create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                             "RATELIMIT_KEY_PREFIX": prefix}).test_client() for _ in range(2)]
+    processes = [process(RATELIMIT_KEY_PREFIX=prefix) for _ in range(2)]
     answers = [login(processes[number % 2], "kasubbag", "salah-salah").status_code
                for number in range(12)]
     assert answers == [200] * 10 + [429] * 2, "10 per 15 minutes, not 10 per process"
@@ -71,10 +88,10 @@ def test_wrong_passwords_sent_together_are_ten_guesses_not_twenty(app):
     assert after[-1] == 429
 
 
-def test_with_its_store_down_logins_go_on_and_readyz_names_it(app, database, monkeypatch):
+def test_with_its_store_down_logins_go_on_and_readyz_names_it(app, process, monkeypatch):
     """Redis down refused every login with a 500 while /readyz said all was well."""
     monkeypatch.setenv("ALUR_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")
-    client = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji"}).test_client()
+    client = process()
     assert login(client, "kasubbag", "salah-salah").status_code == 200  # refused, in words
     assert login(client, "kasubbag").status_code == 302
     ready = client.get("/readyz")
