@@ -179,12 +179,31 @@ def http_error(error: HTTPException) -> Any:
         message = _locked_out()
     if error.code == 413:
         message, extra = _too_large_for_api() if wants_json() else _too_large()
+        _drain_body()
     body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
                                   message, **extra)
     # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
     kept = [(name, value) for name, value in error.get_headers()
             if name.lower() != "content-type"]
     return body, status, kept
+
+
+# The most of a refused body read and thrown away before its 413 is sent: nginx's
+# client_max_body_size (deploy/nginx/alur.conf, 32 MiB) and a little more.
+DRAIN_MAX_BYTES = 33 * 2**20
+
+
+def _drain_body() -> None:
+    """Read a body refused for its stated length before any of it was read (up to
+    ``DRAIN_MAX_BYTES``): a server that answers without reading it closes a connection
+    nginx is still writing the body to, and nginx answers 502 instead of the refusal. A
+    larger body, or one a parser began to read, is left as it is."""
+    length = request.content_length
+    if length is None or length > DRAIN_MAX_BYTES or "stream" in request.__dict__:
+        return
+    body = request.environ["wsgi.input"]
+    while length > 0 and (chunk := body.read(min(length, 64 * 1024))):
+        length -= len(chunk)
 
 
 def _too_large() -> tuple[str, dict[str, str]]:

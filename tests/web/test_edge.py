@@ -2,6 +2,7 @@
 headers, private files, body limits."""
 
 import hashlib
+import io
 import math
 import os
 import re
@@ -195,6 +196,18 @@ def test_instance_files_are_private(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(folder / "secret_key").st_mode) == 0o600
     assert stat.S_IMODE(os.stat(folder / "alur.sqlite3").st_mode) == 0o600
+
+
+def test_a_refused_body_is_read_to_its_end_before_the_413(client):
+    """Behind nginx an answer sent before the body was read closes the connection nginx
+    still writes to: nginx answered 502. Up to 33 MiB it is read and thrown away."""
+    body = b"--b\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"a.pdf\"\r\n\r\n"
+    body += b"x" * (11 * 1024 * 1024) + b"\r\n--b--\r\n"
+    stream = io.BytesIO(body)
+    refused = client.post("/api/v1/tasks/1/attachments", input_stream=stream,
+                          content_length=len(body), headers=api_token(client, "prakom"),
+                          content_type="multipart/form-data; boundary=b")
+    assert refused.status_code == 413 and stream.tell() == len(body)
 
 
 def test_a_large_body_is_refused_with_413(client):
