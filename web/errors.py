@@ -20,7 +20,6 @@ from flask import (
     request,
 )
 from flask_babel import gettext, lazy_gettext
-from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -232,9 +231,6 @@ def _too_large() -> tuple[str, dict[str, str]]:
 def _stale_form() -> tuple[str, dict[str, str]]:
     """A form refused for its CSRF token, in words that lead on: open its page again (a
     reload would send the same token again), with a link to it when it is this site's."""
-    if current_user.is_authenticated and request.endpoint == "auth.login":
-        return gettext("Anda sudah masuk (mis. di tab lain); halaman masuk ini tidak "
-                       "diperlukan lagi."), {}
     return gettext("Formulir ini sudah kedaluwarsa (CSRF): halamannya dibuka sebelum seseorang "
                    "masuk atau keluar di peramban ini, atau terlalu lama terbuka. Buka lagi "
                    "halaman formulirnya, lalu kirim lagi."), _back()

@@ -32,7 +32,7 @@ from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from engine.text import is_digits
 from web import addresses
-from web.errors import http_error, referring_page
+from web.errors import error_response, http_error, referring_page
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -157,14 +157,17 @@ def stale_form(error: CSRFError) -> Any:
     """A form refused for its CSRF token (``web.errors``' page). The login form so refused
     (the page stayed open while the user logged in or out on another tab, or longer than
     ``ALUR_SESSION_MAX_AGE``) answers 400 too, as README "Masuk" says, but with the form
-    again, a token that works and the name filled in, told why; one already logged in gets
-    the error page, which says so. Keluar from a tab already logged out (in another tab)
+    again, a token that works and the name filled in, told why; one already logged in is
+    told so. Keluar from a tab already logged out (in another tab)
     leads to the login page, as Keluar does. Nothing is checked or recorded."""
     if request.endpoint == "auth.logout" and not current_user.is_authenticated:
         flash(gettext("Anda telah keluar."), "info")  # in another tab: done already
         return redirect(url_for("auth.login"))
-    if request.endpoint != "auth.login" or current_user.is_authenticated:
+    if request.endpoint != "auth.login":
         return http_error(error)
+    if current_user.is_authenticated:
+        return error_response(400, "bad_request", gettext(
+            "Anda sudah masuk (mis. di tab lain); halaman masuk ini tidak diperlukan lagi."))
     form = LoginForm(formdata=None)
     form.username.data = request.form.get("username", "")[:64]
     flash(gettext("Halaman masuk ini sudah kedaluwarsa (CSRF), mis. karena dibuka terlalu lama "
