@@ -11,8 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from engine.bpmn.catalog import CHECKLIST_NAME
@@ -24,11 +23,10 @@ from engine.models import (
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
-    ProcessNumber,
 )
 from engine.paging import Latest, latest
 from engine.people import accounts
-from engine.process import attachments, forms
+from engine.process import attachments, forms, numbering
 from engine.process.forms import NUMBER_LIMIT, kept_exactly
 
 NOTE = "catatan"
@@ -69,36 +67,14 @@ def start_data(definition: ProcessDefinition, data: Any
     return cleaned, problems
 
 
-# Take the next number of a stem: one statement that inserts its counter at 1 or
-# increments it, and returns it. PostgreSQL holds the counter's row, SQLite its one writer,
-# until the transaction ends, so two starts never take one number. Built once per dialect.
-_TAKE_NUMBER = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(ProcessNumber)
-                .values(stem=bindparam("stem"), last=1)
-                .on_conflict_do_update(index_elements=[ProcessNumber.stem],
-                                       set_={"last": ProcessNumber.last + 1})
-                .returning(ProcessNumber.last)
-                for dialect in (postgresql, sqlite)}
-
-
 def open_case(session: Session, clock: Clock, instance: ProcessInstance,
               data: dict[str, Any]) -> None:
-    """Give a new instance its start data and its number, and add it (flushed, so it has
-    an id). The number is ``<prefix>-<year>-<n>``, ``n`` counted per prefix and year from
-    1, four digits at least (``LTI-2026-0042``), taken from the stem's counter
-    (``ProcessNumber``): starts take their numbers one after another, each in one
-    statement whatever the number of instances.
-    """
+    """Give a new instance its start data and its number
+    (``engine.process.numbering.take_number``), and add it (flushed, so it has an id)."""
     instance.data = dict(data)
-    stem = _stem(clock, instance.definition)
-    taken = session.scalar(_TAKE_NUMBER[session.connection().dialect.name], {"stem": stem})
-    instance.number = f"{stem}{taken:04d}"
+    instance.number = numbering.take_number(session, clock, instance.definition)
     session.add(instance)
     session.flush()
-
-
-def _stem(clock: Clock, definition: ProcessDefinition) -> str:
-    """``<prefix>-<year>-``: what the definition's process numbers of this year start with."""
-    return f"{definition.catalog.get('number_prefix') or 'P'}-{clock.now().year}-"
 
 
 def check_submission(session: Session, task: HumanTask, entry: dict[str, Any],

@@ -20,6 +20,7 @@ from engine.db import database_words
 from engine.errors import InvalidProcess, InvalidTaskData
 from engine.models import User, UserRole
 from engine.people import accounts
+from engine.process import numbering
 from engine.process.deploy import active_definitions, deploy
 from engine.roles import SUPERVISION_CHAIN, username_for
 from engine.sop.reading import TABLE_SUFFIXES
@@ -205,6 +206,9 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
                else f"skema basis data sudah pada revisi terbaru ({after})")
     if missing():
         click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
+    for stem, given in numbering.catch_up(db.session, clock()).items():
+        click.echo(f"penghitung nomor proses {stem} tertinggal; dilanjutkan setelah "
+                   f"{stem}{given:04d}")
     settings.seed_timezone(db.session, zone)
     db.session.commit()
     ctx.invoke(deploy_command)

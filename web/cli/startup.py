@@ -5,8 +5,11 @@ round; one that stays down ends the command with ``GAGAL`` and exit code 1, and 
 ``Restart=on-failure`` (deploy/systemd) starts it again ``RestartSec`` later. A database
 that answers but holds no Alur tables (``alur setup`` never ran on it) ends the command at
 once with ``GAGAL`` naming what to run, instead of a traceback per part of every round.
+Once the database is ready, process number counters that fell behind are caught up
+(``engine.process.numbering``).
 """
 
+import logging
 import time
 
 import click
@@ -17,9 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import database_words
-from web.extensions import db
+from engine.process import numbering
+from web.extensions import clock, db
 from web.health import known_revisions, migration_heads
 
+LOG = logging.getLogger("alur.startup")
 # Seconds between two tries while waiting.
 RETRY_SECONDS = 1.0
 
@@ -61,6 +66,7 @@ def wait_for_database(app: Flask, command: str) -> None:
                            f"{', '.join(sorted(expected))}; jalankan alur db upgrade dulu "
                            "(atau pakai Alur yang sama dengan basis datanya).", err=True)
                 raise SystemExit(1)
+            catch_up_numbers(app)
             return
         if time.monotonic() + RETRY_SECONDS > deadline:
             waited = f" selama {wait:g} detik" if wait else ""
@@ -73,6 +79,21 @@ def wait_for_database(app: Flask, command: str) -> None:
                        f"{wait:g} detik", err=True)
             said = True
         time.sleep(RETRY_SECONDS)
+
+
+def catch_up_numbers(app: Flask) -> None:
+    """Put this year's process number counters that fell behind at the highest number
+    given (``engine.process.numbering.catch_up``), committed, each one said in the log
+    (logger ``alur.startup``)."""
+    with app.app_context():
+        try:
+            for stem, given in numbering.catch_up(db.session, clock()).items():
+                LOG.warning("penghitung nomor proses %s tertinggal; dilanjutkan setelah %s%04d",
+                            stem, stem, given)
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _unreachable(app: Flask) -> str | None:

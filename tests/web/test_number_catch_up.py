@@ -1,0 +1,97 @@
+"""A process number counter that fell behind the numbers given (an older Alur ran on the
+upgraded database for a while) is caught up before the web and the worker start and at
+``alur setup``, so that the next start takes a free number instead of being refused."""
+
+import logging
+
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.clock import ManualClock
+from engine.models import ProcessInstance, ProcessNumber, User
+from engine.process.instances import start_instance
+from tests.conftest import MONDAY_0800
+from web import create_app
+from web.cli.startup import wait_for_database
+from web.extensions import clock, db
+
+SERVER_SOP = "penanganan_gangguan_server"
+
+
+def _start(title: str) -> str:
+    prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+    number = start_instance(db.session, clock(), process_key=SERVER_SOP, title=title,
+                            user=prakom).number
+    db.session.commit()
+    return number
+
+
+def _as_an_older_alur_left_it() -> tuple[str, str]:
+    """Three instances numbered, the counter of their stem back at 1 (the older Alur gave
+    numbers 2 and 3 without it); an RKT numbered with no counter at all."""
+    given = [_start(f"Server mati {n}") for n in range(3)]
+    stem = given[0][:-4]
+    db.session.execute(update(ProcessNumber).where(ProcessNumber.stem == stem).values(last=1))
+    db.session.execute(update(ProcessInstance).where(ProcessInstance.number == given[0])
+                       .values(number=f"RKT-{given[0][-9:-5]}-0007"))
+    db.session.execute(delete(ProcessNumber).where(ProcessNumber.stem.like("RKT-%")))
+    db.session.commit()
+    return stem, given[-1]
+
+
+def test_the_worker_catches_a_counter_up_before_it_starts(app, caplog):
+    with app.app_context():
+        stem, last = _as_an_older_alur_left_it()
+        with pytest.raises(IntegrityError):  # what every start met without the catch-up
+            _start("Server mati lagi")
+        db.session.rollback()
+    with caplog.at_level(logging.WARNING, logger="alur.startup"):
+        wait_for_database(app, "alur worker")
+    with app.app_context():
+        assert _start("Server mati lagi") == f"{stem}0004" == last[:-1] + "4"
+        counters = dict(db.session.execute(select(ProcessNumber.stem, ProcessNumber.last)).all())
+    year = stem.split("-")[1]
+    assert counters == {stem: 4, f"RKT-{year}-": 7}
+    assert sorted(r.getMessage() for r in caplog.records) == sorted([
+        f"penghitung nomor proses RKT-{year}- tertinggal; dilanjutkan setelah RKT-{year}-0007",
+        f"penghitung nomor proses {stem} tertinggal; dilanjutkan setelah {last}"])
+
+
+def test_a_counter_ahead_or_level_is_left_as_it_is(app, caplog):
+    with app.app_context():
+        given = [_start(f"Server mati {n}") for n in range(2)]
+        stem = given[0][:-4]
+        db.session.execute(update(ProcessNumber).values(last=9))  # numbers given, then lost
+        db.session.commit()
+    with caplog.at_level(logging.WARNING, logger="alur.startup"):
+        wait_for_database(app, "alur serve")
+    with app.app_context():
+        assert _start("Server mati lagi") == f"{stem}0010"
+    assert caplog.records == []
+
+
+def test_setup_catches_the_counters_up_and_says_so(database, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
+                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    try:
+        assert app.test_cli_runner().invoke(args=["setup", "--demo"]).exit_code == 0
+        with app.app_context():
+            stem, last = _as_an_older_alur_left_it()
+        result = app.test_cli_runner().invoke(args=["setup", "--demo"])
+        assert result.exit_code == 0, result.output
+        year = stem.split("-")[1]
+        assert (f"penghitung nomor proses RKT-{year}- tertinggal; dilanjutkan setelah "
+                f"RKT-{year}-0007\n") in result.output
+        assert f"penghitung nomor proses {stem} tertinggal; dilanjutkan setelah {last}\n" \
+            in result.output
+        with app.app_context():
+            assert _start("Server mati lagi") == f"{stem}0004"
+        again = app.test_cli_runner().invoke(args=["setup", "--demo"])
+        assert "penghitung" not in again.output
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
