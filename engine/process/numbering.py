@@ -1,6 +1,8 @@
 """Process numbers: ``<prefix>-<year>-<n>`` (``LTI-2026-0042``), ``n`` counted per prefix and
 year from 1, taken from the stem's counter (``ProcessNumber``) in one statement whatever the
-number of instances.
+number of instances. The year is the office's (its time zone, ``engine.settings``): a start
+at 00.30 WIB on 1 January is numbered in the new year, as the reports count it, though UTC
+is still in the old one.
 
 A counter can fall behind the numbers given: an older Alur, which counted without it, ran
 on the upgraded database for a while (an update rolled back and done again). Its next
@@ -10,11 +12,13 @@ and the worker start (``web.cli.startup``) and at ``alur setup``.
 """
 
 import re
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine import settings
 from engine.clock import Clock
 from engine.models import ProcessDefinition, ProcessInstance, ProcessNumber
 
@@ -32,14 +36,14 @@ _NUMBER = re.compile(r"^(.+-(\d{4})-)(\d+)$")
 
 def take_number(session: Session, clock: Clock, definition: ProcessDefinition) -> str:
     """The next process number of ``definition``'s prefix (its catalog's ``number_prefix``,
-    else ``P``) in the clock's year, four digits at least: ``LTI-2026-0042``."""
-    stem = f"{definition.catalog.get('number_prefix') or 'P'}-{clock.now().year}-"
+    else ``P``) in the office's year, four digits at least: ``LTI-2026-0042``."""
+    stem = f"{definition.catalog.get('number_prefix') or 'P'}-{office_year(session, clock)}-"
     taken = session.scalar(_TAKE_NUMBER[session.connection().dialect.name], {"stem": stem})
     return f"{stem}{taken:04d}"
 
 
 def catch_up(session: Session, clock: Clock) -> dict[str, int]:
-    """Put every counter of the clock's year that is behind the numbers its instances carry
+    """Put every counter of the office's year that is behind the numbers its instances carry
     at the highest of them (a counter no start has made yet, too). Reads the numbers of
     this year's instances once; changes only counters that are behind, never lowers one,
     so processes starting at once may all run it. Does not commit.
@@ -47,7 +51,7 @@ def catch_up(session: Session, clock: Clock) -> dict[str, int]:
     Returns:
         ``{stem: highest number}`` of the counters moved (empty when none was behind).
     """
-    year = str(clock.now().year)
+    year = str(office_year(session, clock))
     highest: dict[str, int] = {}
     for number in session.scalars(select(ProcessInstance.number).where(
             ProcessInstance.number.like(f"%-{year}-%"))):
@@ -65,3 +69,9 @@ def catch_up(session: Session, clock: Clock) -> dict[str, int]:
             index_elements=[ProcessNumber.stem], set_={"last": insert.excluded.last},
             where=ProcessNumber.last < insert.excluded.last))
     return behind
+
+
+def office_year(session: Session, clock: Clock) -> int:
+    """The year it is now in the office's time zone (the work calendar's, e.g. Asia/Jakarta
+    for WIB)."""
+    return clock.now().astimezone(ZoneInfo(settings.work_calendar(session).timezone)).year

@@ -1,13 +1,16 @@
-"""A process number counter that fell behind the numbers given (an older Alur ran on the
-upgraded database for a while) is caught up before the web and the worker start and at
-``alur setup``, so that the next start takes a free number instead of being refused."""
+"""Process numbers are of the office's year (its time zone), and a counter that fell behind
+the numbers given (an older Alur ran on the upgraded database for a while) is caught up
+before the web and the worker start and at ``alur setup``, so that the next start takes a
+free number instead of being refused."""
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from engine import settings
 from engine.clock import ManualClock
 from engine.models import ProcessInstance, ProcessNumber, User
 from engine.process.instances import start_instance
@@ -25,6 +28,23 @@ def _start(title: str) -> str:
                             user=prakom).number
     db.session.commit()
     return number
+
+
+@pytest.mark.parametrize(("zone", "new_year_utc"), [
+    ("Asia/Jakarta", datetime(2026, 12, 31, 17, 0, tzinfo=UTC)),  # 00.00 WIB
+    ("Asia/Jayapura", datetime(2026, 12, 31, 15, 0, tzinfo=UTC)),  # 00.00 WIT
+])
+def test_a_start_just_after_midnight_on_new_year_is_numbered_in_the_new_year(
+        app, zone, new_year_utc):
+    with app.app_context():
+        settings.put(db.session, "calendar", {**settings.get(db.session, "calendar"),
+                                              "timezone": zone})
+        db.session.commit()
+        clock().set(new_year_utc.replace(minute=59, second=59, hour=new_year_utc.hour - 1))
+        last_of_2026 = _start("Server mati malam tahun baru")
+        clock().set(new_year_utc.replace(minute=30))
+        first_of_2027 = _start("Server mati dini hari")
+    assert (last_of_2026, first_of_2027) == ("GS-2026-0001", "GS-2027-0001")
 
 
 def _as_an_older_alur_left_it() -> tuple[str, str]:
