@@ -3,7 +3,8 @@
 The spreadsheet holds what the office already writes in its SOP document:
 
 1. a header block of ``Isian,Nilai`` rows (``HEADER_FIELDS``, plus ``Kunci Proses``, the
-   process id in Alur, and the optional ``Kelompok`` and ``Tujuan``), blank rows ignored;
+   process id in Alur, and the optional ``Kelompok``, ``Tujuan`` and ``Prefiks Nomor``),
+   blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
    Sepanjang Waktu, Formulir, Catatan Konversi``;
@@ -23,7 +24,14 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 """
 
 
-from engine.bpmn.catalog import NOTE_FIELD, checklist_field
+import re
+
+from engine.bpmn.catalog import (
+    NOTE_FIELD,
+    NUMBER_PREFIX_PATTERN,
+    NUMBER_PREFIX_PROPERTY,
+    checklist_field,
+)
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
 from engine.bpmn.forms import FormProblem, check_form, from_notation
 from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS, RESERVED_IDS
@@ -44,8 +52,10 @@ HEADER_FIELDS = {
     "pencatatan dan pendataan": "pencatatan_pendataan",
 }
 # Alur's own header fields (not in Permenpan's identitas): the group "Mulai Proses" lists
-# the SOP under, and its purpose in one sentence (README, "Konvensi BPMN").
-ALUR_HEADER_FIELDS = {"kelompok": GROUP_PROPERTY, "tujuan": PURPOSE_PROPERTY}
+# the SOP under, its purpose in one sentence, and the prefix of its process numbers
+# (README, "Konvensi BPMN"; the prefix is written only when given).
+ALUR_HEADER_FIELDS = {"kelompok": GROUP_PROPERTY, "tujuan": PURPOSE_PROPERTY,
+                      "prefiks nomor": NUMBER_PREFIX_PROPERTY}
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
 ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir", "Catatan Konversi")
@@ -102,8 +112,9 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
         raise InvalidProcess(problems)
     lanes = [role for role in roles.values() if any(step.role == role for step in steps)]
     names = [*HEADER_FIELDS.values(), *ALUR_HEADER_FIELDS.values()]
-    return write_bpmn(header["key"], header["nama_sop"], {name: header[name] for name in names},
-                      lanes, steps)
+    return write_bpmn(header["key"], header["nama_sop"],
+                      {name: header[name] for name in names
+                       if header[name] or name != NUMBER_PREFIX_PROPERTY}, lanes, steps)
 
 
 def _check_lengths(rows: list[list[str]], title: int | None) -> None:
@@ -162,6 +173,12 @@ def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
         problems.append(f'Baris {seen["key"]}, kolom Kunci Proses: "{key}" dipakai mesin '
                         f"proses sendiri ({', '.join(RESERVED_IDS)}); pilih kunci lain "
                         "(misalnya penyusunan_rkt).")
+    prefix = header[NUMBER_PREFIX_PROPERTY].strip().upper()
+    if prefix and not re.fullmatch(NUMBER_PREFIX_PATTERN, prefix):
+        problems.append(f"Baris {seen[NUMBER_PREFIX_PROPERTY]}, kolom Prefiks Nomor: "
+                        f'"{prefix[:40]}" harus 1–8 huruf atau angka tanpa spasi atau tanda '
+                        'baca, mis. "LTI".')
+    header[NUMBER_PREFIX_PROPERTY] = prefix
     return header
 
 

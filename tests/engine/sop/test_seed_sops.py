@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from engine.errors import InvalidProcess
 from engine.models import HumanTask
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -70,3 +71,25 @@ def test_hand_modelled_sop_and_its_generated_twin_agree(session, clock, key):
 def test_bundled_bpmn_is_the_table_converted(table: Path):
     assert (BPMN_DIR / f"{table.stem}.bpmn").read_bytes() == import_table(
         table.read_bytes(), table.name)
+
+
+def test_every_bundled_sop_numbers_its_processes_with_a_prefix_of_its_own(session, clock):
+    prefixes = {}
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        definition, _ = deploy(session, clock, path.read_bytes(), filename=path.name)
+        prefixes.setdefault(definition.catalog["number_prefix"], []).append(definition.key)
+    assert {prefix: keys for prefix, keys in prefixes.items() if len(keys) > 1} == {}
+    assert prefixes["PMS"] == ["pemeliharaan_server"] and prefixes["PRS"] == ["perawatan_sipp"]
+
+
+def test_a_table_s_number_prefix_is_checked_with_its_row_and_written_only_when_given():
+    table = (BPMN_DIR / "sop-tables" / "perawatan_sipp.csv").read_text()
+    assert 'name="prefiks_nomor" value="PRS"' in import_table(table.encode(), "t.csv").decode()
+    without = table.replace("Prefiks Nomor,PRS\n", "")
+    assert b"prefiks_nomor" not in import_table(without.encode(), "t.csv")
+    row = table.splitlines().index("Prefiks Nomor,PRS") + 1
+    with pytest.raises(InvalidProcess) as refused:
+        import_table(table.replace("Prefiks Nomor,PRS", "Prefiks Nomor,P-RS").encode(), "t.csv")
+    assert refused.value.problems == [
+        f'Baris {row}, kolom Prefiks Nomor: "P-RS" harus 1–8 huruf atau angka tanpa spasi '
+        'atau tanda baca, mis. "LTI".']

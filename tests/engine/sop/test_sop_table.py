@@ -313,7 +313,7 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         [('Baris 3, kolom Isian: "Nomor Surat" bukan isian kepala SOP yang dikenal (Nomor SOP, '
          "Nama SOP, Tanggal Pembuatan, Tanggal Revisi, Tanggal Efektif, Disahkan Oleh, Dasar "
          "Hukum, Kualifikasi Pelaksana, Keterkaitan, Peralatan/Perlengkapan, Peringatan, "
-         "Pencatatan dan Pendataan, Kelompok, Tujuan, Kunci Proses).")]),
+         "Pencatatan dan Pendataan, Kelompok, Tujuan, Prefiks Nomor, Kunci Proses).")]),
     "a header value longer than a BPMN attribute": (
         lambda rows: [*rows[:2], [rows[2][0], "n" * 4001], *rows[3:]],
         ["Baris 3, kolom Nilai: 4.001 karakter; paling banyak 4.000."]),
