@@ -23,6 +23,7 @@ step is known by its BPMN id, described by the newest version that has it.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -140,11 +141,13 @@ def step_catalog(definitions: Sequence[ProcessDefinition]) -> dict[str, dict[str
 
 
 def sop_performance(session: Session, calendar: WorkCalendar, key: str,
-                    period: Period) -> SopPerformance:
+                    period: Period, now: datetime | None = None) -> SopPerformance:
     """Measure SOP ``key`` over ``period`` (rules in the module docstring) from the report
     facts (``engine.fact_models``): four aggregate queries on their indexes, whatever the
     number of instances. ``calendar`` is not read: the facts carry office minutes counted
-    with the calendar of their day (``alur rebuild-facts`` recounts them).
+    with the calendar of their day (``alur rebuild-facts`` recounts them). ``now`` (aware)
+    is when the figures are read: a period that has not begun by then has no instance
+    running in it (none of anything else either); None reads every period as begun.
 
     Raises:
         NotFound: no version of ``key`` is deployed.
@@ -158,6 +161,8 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
                count_where(and_(InstanceFact.outcome == "cancelled", InstanceFact.ended_at < end)))
         .where(InstanceFact.process_key == key, InstanceFact.started_at < end,
                or_(InstanceFact.ended_at.is_(None), InstanceFact.ended_at >= start))).one()
+    if now is not None and now < start:  # nothing of a period to come has happened yet
+        running = 0
     cycles = session.execute(
         select(InstanceFact.cycle_minutes, func.count())
         .where(InstanceFact.process_key == key, InstanceFact.outcome == "completed",
@@ -226,12 +231,14 @@ class Tabel7Row:
     performance: SopPerformance
 
 
-def tabel7(session: Session, calendar: WorkCalendar, period: Period) -> list[Tabel7Row]:
-    """Tabel 7 over ``period`` (a semester, Permenpan RB 35/2012): one row per deployed
-    SOP (its active version's name), in name order."""
+def tabel7(session: Session, calendar: WorkCalendar, period: Period,
+           now: datetime | None = None) -> list[Tabel7Row]:
+    """Tabel 7 over ``period`` (a semester, Permenpan RB 35/2012) read at ``now`` (as
+    ``sop_performance``): one row per deployed SOP (its active version's name), in name
+    order."""
     rows = []
     definitions = sorted(active_definitions(session), key=lambda d: d.name.lower())
     for number, definition in enumerate(definitions, start=1):
-        performance = sop_performance(session, calendar, definition.key, period)
+        performance = sop_performance(session, calendar, definition.key, period, now)
         rows.append(Tabel7Row(no=number, prosedur=performance.name, performance=performance))
     return rows

@@ -5,7 +5,7 @@ import pytest
 from lxml import html
 
 from tests.web.conftest import login
-from tests.web.test_reports import Q4
+from tests.web.test_reports import Q4, assert_exports_match
 
 
 @pytest.mark.parametrize("query", ["periode=bulan&tahun=2026&ke=13", "periode=minggu",
@@ -177,3 +177,19 @@ def test_a_refused_period_comes_back_as_it_was_filled_in(client, history):
     month = client.get("/laporan/?periode=bulan&tahun=1999&bulan=5").get_data(True)
     assert '<option value="bulan" selected>' in month and 'value="1999"' in month
     assert '<option value="5" selected>' in month
+
+
+def test_a_period_that_has_not_begun_has_nothing_running_and_says_so(client, history):
+    login(client, "kasubbag")
+    now = assert_exports_match(client, "/laporan/sop/sop_uji?periode=tahun&tahun=2026", "&")
+    assert now["Ringkasan"][0][2:6] == [3, 2, 1, 0]  # started, finished, running, cancelled
+    ahead = assert_exports_match(client, "/laporan/sop/sop_uji?periode=tahun&tahun=2030", "&")
+    assert ahead["Ringkasan"][0][2:6] == [0, 0, 0, 0]
+    page = client.get("/laporan/sop/sop_uji?periode=tahun&tahun=2030").get_data(True)
+    assert "Periode ini belum dimulai; belum ada yang dapat dilaporkan." in page
+    assert "belum dimulai" not in client.get(
+        "/laporan/sop/sop_uji?periode=tahun&tahun=2026").get_data(True)
+    shown = assert_exports_match(client, "/laporan/tabel7?tahun=2027&semester=1", "&")
+    catatan = {row[1]: row[4] for row in shown["Tabel 7"]}
+    assert catatan["SOP Uji"] == "Periode ini belum dimulai; belum ada yang dapat dicatat."
+    assert set(catatan.values()) == {catatan["SOP Uji"]}

@@ -13,10 +13,19 @@ from web.views.reports.page_words import page_minutes, page_percent
 def catatan_cell(performance: SopPerformance) -> Words:
     """The Catatan of ``performance``: Indonesian for the exports, the user's language on
     the page (a request context is needed)."""
-    ongoing = clock().now() < performance.period.end
+    now = clock().now()
+    if now < performance.period.start:
+        with force_locale("id"):
+            indonesian = _not_begun()
+        return Words(indonesian, _not_begun)
+    ongoing = now < performance.period.end
     with force_locale("id"):
         indonesian = catatan(performance, ongoing)
     return Words(indonesian, lambda: catatan(performance, ongoing))
+
+
+def _not_begun() -> str:
+    return gettext("Periode ini belum dimulai; belum ada yang dapat dicatat.")
 
 
 def catatan(performance: SopPerformance, ongoing: bool = False) -> str:

@@ -115,7 +115,8 @@ def _overview(keys: list[str]) -> dict[str, dict[str, int]]:
 @downloadable
 def sop(key: str) -> Any:
     period = _period()
-    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
+                                    clock().now())
     tables = sop_tables(report)
     answer = download(tables, f"kinerja-{key}-{period.slug()}")
     if answer is not None:
@@ -129,7 +130,8 @@ def sop(key: str) -> Any:
                        "standard": gettext("Waktu / Mutu Baku (menit kerja)"),
                        "axis": gettext("menit kerja")}}
     return render_template("reports/sop.html", export_links=export_links(tables), report=report,
-                           period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
+                           period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS,
+                           not_begun=clock().now() < period.start)
 
 
 @bp.get("/sop/<key>/peta")
@@ -137,7 +139,8 @@ def sop(key: str) -> Any:
 @downloadable
 def heatmap(key: str) -> Any:
     period = _period()
-    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period)
+    report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
+                                    clock().now())
     table = heatmap_table(report)
     answer = download([table], f"peta-hambatan-{key}-{period.slug()}")
     if answer is not None:
@@ -223,7 +226,7 @@ def tabel7() -> Any:
         raise PeriodError(gettext("Tabel 7 disusun per semester: periode \"%(kind)s\" tidak "
                                   "tersedia di sini; pilih tahun dan semester.", kind=asked[:20]))
     period = _period("semester")
-    rows = reports.tabel7(db.session, office_calendar(), period)
+    rows = reports.tabel7(db.session, office_calendar(), period, clock().now())
     tables = tabel7_tables(rows, period)
     answer = download(tables, f"tabel7-{period.slug()}")
     if answer is not None:
