@@ -196,6 +196,22 @@ def recipients_text(usernames: list[str], people: dict[str, str]) -> str:
     return gettext("diberitahukan kepada %(names)s", names=names)
 
 
+def recounted_text(steps: dict[str, dict[str, str]]) -> str:
+    """Where a calendar change moved each open step's deadline (``instance.deadlines_recounted``
+    keeps ``{step name: {"old": ISO time, "new": ISO time}}``): ``“Memeriksa konsep” Jum 8
+    Jan 2027 07.30 WIB → Sen 11 Jan 2027 07.30 WIB``, the first ``SHOWN_RECIPIENTS`` steps
+    then "dan N langkah lainnya"."""
+    moved = [gettext("“%(step)s” %(old)s → %(new)s", step=name,
+                     old=local_time(datetime.fromisoformat(times["old"])),
+                     new=local_time(datetime.fromisoformat(times["new"])))
+             for name, times in list(steps.items())[:SHOWN_RECIPIENTS]]
+    text = "; ".join(moved)
+    if len(steps) > SHOWN_RECIPIENTS:
+        text += " " + ngettext("dan %(num)d langkah lainnya", "dan %(num)d langkah lainnya",
+                               len(steps) - SHOWN_RECIPIENTS)
+    return text
+
+
 # The main menu's links (templates/base.html), by endpoint.
 MENU = ("desk.mine", "desk.submit", "inbox.index", "instances.index", "instances.new",
         "notifications.index", "admin.processes", "admin.incidents_list", "admin.users",
@@ -228,6 +244,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(record_text, "riwayat")
     app.add_template_global(released_text, "dilepas")
     app.add_template_filter(recipients_text, "penerima")
+    app.add_template_filter(recounted_text, "dihitung_ulang")
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")
     app.add_template_global(requester_only)

@@ -259,7 +259,9 @@ def test_a_holiday_added_later_moves_the_deadline_of_a_step_already_open(app, cl
     assert client.get(f"/api/v1/tasks/{task['id']}", headers=prakom).json["due_at"] == \
         "2026-11-24T01:30:00+00:00"
     page = client.get(f"/proses/{started['id']}").get_data(True)
-    assert "Batas waktu langkah dihitung ulang: kalender kantor berubah" in page
+    assert ("Batas waktu langkah dihitung ulang: kalender kantor berubah — "
+            f"“{task['name']}” 23 Nov 2026 09.00 WIB → 24 Nov 2026 08.30 WIB") in \
+        " ".join(page.split())
 
 
 def test_user_sets_own_email(app, client):
