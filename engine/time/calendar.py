@@ -37,7 +37,17 @@ def _national_holidays(year: int) -> frozenset[date]:
 
     Built once per year: ``holidays.ID`` is slow to build, a frozenset is fast to search.
     """
-    return frozenset(holidays.ID(categories=("public", "government"), years=year))
+    return frozenset(day for day, _ in national_holidays(year))
+
+
+@lru_cache(maxsize=64)
+def national_holidays(year: int, language: str = "id") -> tuple[tuple[date, str], ...]:
+    """The national holidays and cuti bersama of ``year`` (SKB 3 Menteri, as the
+    ``holidays`` package knows them; Islamic holidays of years not yet decreed are its
+    estimates) as ``(day, name)`` in date order, named in ``language`` (``id`` or
+    ``en_US``). Cached per year and language."""
+    found = holidays.ID(categories=("public", "government"), years=year, language=language)
+    return tuple(sorted(found.items()))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -128,7 +128,12 @@ def test_calendar_lines_take_only_what_the_form_asks_for(app, client):
             ("added", "2026-12-30 " + "k" * 201, "Baris 1: keterangan paling banyak 200 karakter."),
             ("removed", "2026-12-24 dibatalkan", "Baris 1: tulis satu tanggal saja, tanpa keterangan."),
             ("removed", "2026-W52-4", "Baris 1: tanggal harus berbentuk TTTT-BB-HH"),
-            ("ramadan", "20270208 20270309", "Baris 1: tulis"),
+            ("ramadan", "20270208 20270309", 'Baris 1: "20270208" bukan tanggal (TTTT-BB-HH).'),
+            ("ramadan", "2027-02-30 2027-03-09", 'Baris 1: "2027-02-30" bukan tanggal '
+                                                 "(TTTT-BB-HH)."),
+            ("removed", "2027-01-04", "Baris 1: 2027-01-04 bukan hari libur nasional atau cuti "
+                                      "bersama (lihat daftarnya di bawah), jadi sudah hari "
+                                      "kerja; periksa tanggalnya."),
             ("ramadan", "2026-12-20 2026-12-01", "Baris 1: tanggal akhir 2026-12-01 sebelum "
                                                  "tanggal awal 2026-12-20; tulis awal lalu akhir."),
             ("removed", "2026-11-24", "Tanggal 2026-11-24 tertulis juga sebagai hari libur "
@@ -136,7 +141,8 @@ def test_calendar_lines_take_only_what_the_form_asks_for(app, client):
         response = _post(client, {**FORM, "added": "2026-11-24 Syukuran", field: text}
                          if field == "removed" else {**FORM, field: text})
         assert response.status_code == 422, (field, text)
-        assert f'id="{field}-error">{message}' in response.get_data(True).replace("&#39;", "'"), text
+        page = response.get_data(True).replace("&#39;", "'").replace("&#34;", '"')
+        assert f'id="{field}-error">{message}' in page, text
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
     assert _post(client, {**FORM, "added": "2026-12-30\t" + "k" * 200}).status_code == 302
@@ -169,9 +175,12 @@ def test_overlong_odd_or_clashing_settings_are_refused_beside_their_field(app, c
     assert 'name="smtp_starttls" checked' in page, "the ticked box stays ticked"
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
-    for ramadan in ("0001-01-01 9999-12-31", "2027-02-08 2027-03-09 sisa"):
+    for ramadan, message in (
+            ("0001-01-01 9999-12-31", "Baris 1: tahun harus 2000–2100."),
+            ("2027-02-08 2027-03-09 sisa", "Baris 1: tulis dua tanggal saja, awal lalu akhir, "
+                                           "mis. '2027-02-08 2027-03-09' (tanpa keterangan).")):
         refused = _post(client, {**FORM, "ramadan": ramadan})
-        assert 'id="ramadan-error">Baris 1: tulis' in refused.get_data(True).replace(
+        assert f'id="ramadan-error">{message}' in refused.get_data(True).replace(
             "&#39;", "'"), ramadan
 
 
@@ -217,13 +226,24 @@ def test_a_ramadan_period_counts_both_its_ends_up_to_31_days(app, client):
     login(client, "admin")
     refused = _post(client, {**FORM, "ramadan": "2027-02-08 2027-03-11"})  # 32 days
     assert refused.status_code == 422
-    assert "Baris 1: tulis" in refused.get_data(True)
+    assert "Baris 1: periode 32 hari; Ramadan paling lama 31 hari." in refused.get_data(True)
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []
     assert _post(client, {**FORM, "ramadan": "2027-02-08 2027-03-10"}).status_code == 302
     with app.app_context():
         assert settings.get(db.session, "calendar")["ramadan"] == [
             {"start": "2027-02-08", "end": "2027-03-10"}]
+
+
+def test_the_page_lists_the_holidays_alur_counts_this_year_and_next(client, clock):
+    login(client, "admin")
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    assert "Hari libur nasional dan cuti bersama yang sudah dihitung Alur" in page
+    assert ('<time datetime="2026-12-24">2026-12-24</time> Cuti Bersama Hari Raya Natal'
+            in page)
+    assert ('<time datetime="2027-03-10">2027-03-10</time> Hari Raya Idul Fitri (perkiraan)'
+            in page)
+    assert 'datetime="2028-' not in page
 
 
 def test_only_administrators_reach_settings(client):

@@ -1,11 +1,13 @@
 """Administration: office settings — SMTP, webhook, escalation chain, business calendar."""
 
 import re
+from datetime import date
 from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -13,6 +15,7 @@ from engine import settings
 from engine.errors import Conflict
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.text import written_date
+from engine.time.calendar import national_holidays
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web import addresses
 from web.extensions import clock, db
@@ -79,9 +82,19 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
     the settings it edits as shown (``settings.save``'s ``seen``), whichever form the
     page answers."""
     return render_template("admin/settings.html", current=current, timezones=TIMEZONES,
-                           logo_max=MAX_LOGO_BYTES, **{"form": {}, "errors": {}, **shown},
+                           logo_max=MAX_LOGO_BYTES, national=_national_holidays(current),
+                           **{"form": {}, "errors": {}, **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
                            identity_version=settings.stamp({"identity": current["identity"]}))
+
+
+def _national_holidays(current: dict[str, Any]) -> list[tuple[int, tuple[tuple[date, str], ...]]]:
+    """This year's and next year's national holidays and cuti bersama as Alur counts them
+    (``engine.time.calendar.national_holidays``), named in the page's language: ``[(year,
+    ((day, name), …)), …]``, the year the office's (its time zone)."""
+    year = clock().now().astimezone(ZoneInfo(current["calendar"]["timezone"])).year
+    language = "en_US" if str(get_locale()) == "en" else "id"
+    return [(shown, national_holidays(shown, language)) for shown in (year, year + 1)]
 
 
 def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -123,11 +136,12 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     timezone = form.get("timezone", "Asia/Jakarta")
     if timezone not in TIMEZONES:
         errors["timezone"] = gettext("Pilih WIB, WITA atau WIT.")
+    added = _dated_lines(form.get("added", ""), "added", errors)
     calendar = {
         "timezone": timezone,
         "ramadan": _periods(form.get("ramadan", ""), errors),
-        "added": _dated_lines(form.get("added", ""), "added", errors),
-        "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors)),
+        "added": added,
+        "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors, added)),
     }
     both = sorted(set(calendar["added"]) & set(calendar["removed"]))
     if both:  # a holiday and a working day at once: one of the two lines is a mistake
@@ -242,23 +256,11 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            start, end = (written_date(part) for part in line.split())
-            if end < start:
-                errors["ramadan"] = gettext(
-                    "Baris %(number)d: tanggal akhir %(end)s sebelum tanggal awal %(start)s; "
-                    "tulis awal lalu akhir.", number=number, start=start.isoformat(),
-                    end=end.isoformat())
-                continue
-            # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
-            if (end - start).days + 1 > MAX_RAMADAN_DAYS or not (
-                    CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
-                raise ValueError
-        except ValueError:  # also not exactly two parts
-            errors["ramadan"] = gettext(
-                "Baris %(number)d: tulis 'TTTT-BB-HH TTTT-BB-HH' (awal akhir), tahun "
-                "2000–2100, paling lama %(days)d hari.", number=number, days=MAX_RAMADAN_DAYS)
+        found = _period_line(line, number)
+        if isinstance(found, str):
+            errors["ramadan"] = found
             continue
+        start, end = found
         if any(start.isoformat() <= p["end"] and p["start"] <= end.isoformat()
                for p in periods):
             errors["ramadan"] = gettext("Baris %(number)d: bertumpang tindih dengan periode di "
@@ -268,7 +270,39 @@ def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
     return periods
 
 
-def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str]:
+def _period_line(line: str, number: int) -> tuple[date, date] | str:
+    """A Ramadan line's ``(first day, last day)``, or what is wrong with it in words."""
+    parts = line.split()
+    if len(parts) != 2:
+        return gettext("Baris %(number)d: tulis dua tanggal saja, awal lalu akhir, mis. "
+                       "'2027-02-08 2027-03-09' (tanpa keterangan).", number=number)
+    days = []
+    for part in parts:
+        try:
+            days.append(written_date(part))
+        except ValueError:
+            return gettext("Baris %(number)d: \"%(value)s\" bukan tanggal (TTTT-BB-HH).",
+                           number=number, value=part[:20])
+    start, end = days
+    if not (CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
+        return gettext("Baris %(number)d: tahun harus 2000–2100.", number=number)
+    if end < start:
+        return gettext("Baris %(number)d: tanggal akhir %(end)s sebelum tanggal awal %(start)s; "
+                       "tulis awal lalu akhir.", number=number, start=start.isoformat(),
+                       end=end.isoformat())
+    # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
+    length = (end - start).days + 1
+    if length > MAX_RAMADAN_DAYS:
+        return gettext("Baris %(number)d: periode %(length)d hari; Ramadan paling lama %(days)d "
+                       "hari.", number=number, length=length, days=MAX_RAMADAN_DAYS)
+    return start, end
+
+
+def _dated_lines(text: str, field: str, errors: dict[str, str],
+                 added: dict[str, str] | None = None) -> dict[str, str]:
+    """The lines of ``added`` (``{day: note}``) or ``removed`` (days, no note; each a
+    national holiday or cuti bersama, or a day of ``added``, which the caller refuses as
+    written twice)."""
     days = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -290,6 +324,13 @@ def _dated_lines(text: str, field: str, errors: dict[str, str]) -> dict[str, str
         if note.strip() and field == "removed":
             errors[field] = gettext("Baris %(number)d: tulis satu tanggal saja, tanpa keterangan.",
                                     number=number)
+            continue
+        if field == "removed" and found not in dict(national_holidays(found.year)) and (
+                found.isoformat() not in (added or {})):
+            errors[field] = gettext(
+                "Baris %(number)d: %(day)s bukan hari libur nasional atau cuti bersama (lihat "
+                "daftarnya di bawah), jadi sudah hari kerja; periksa tanggalnya.",
+                number=number, day=found.isoformat())
             continue
         if len(note.strip()) > MAX_HOLIDAY_NOTE:
             errors[field] = gettext("Baris %(number)d: keterangan paling banyak %(max)d karakter.",
