@@ -364,7 +364,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         result.moved_from[instance_id] = unit.instance.definition.version
         _migrate(unit, target, open_tasks)
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
-                     version=target.version)
+                     version=target.version, from_version=result.moved_from[instance_id])
         result.migrated.append(instance_id)
         moved = True
     if moved:  # after the move's save, which set the steps' new Waktu and deadlines

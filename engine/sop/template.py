@@ -1,7 +1,7 @@
 """The SOP table template administrators download (README, "Tabel SOP"): every header
-field of the identitas, ``Kunci Proses``, ``Kelompok`` and ``Tujuan``, the title row with two
-roles, and three example steps (a process, a decision that loops back, the last step). It
-imports as it is."""
+field of the identitas, ``Kunci Proses``, ``Kelompok``, ``Tujuan`` and ``Prefiks Nomor``, the
+title row with two roles, and three example steps (a process, a decision that loops back,
+the last step). It imports as it is."""
 
 import csv
 import io
@@ -14,6 +14,7 @@ _EXAMPLE_HEADER = {
     "dasar hukum": "Permenpan RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP",
     "kelompok": "TI",
     "tujuan": "Melayani permintaan layanan TI pegawai sampai selesai dan tercatat",
+    "prefiks nomor": "CPL",
 }
 _ROLES = ("Prakom", "Kasubbag")
 # No, Kegiatan, marks per role, Kelengkapan, Waktu, Output, Keterangan, Jika Ya,

@@ -194,3 +194,24 @@ def test_who_may_not_assign_gets_403_whether_or_not_the_chosen_user_exists(app, 
         assert response.status_code == 403, chosen
     with app.app_context():
         assert db.session.get(HumanTask, task_id).claimed_by_id is None
+
+
+def test_the_history_names_whom_a_task_was_assigned_to_and_who_held_it(app, client):
+    task = _start(client, "Server mati")["open_tasks"][0]
+    added = app.test_cli_runner().invoke(args=[
+        "user", "add", "budi", "--name", "Budi Santoso", "--role", "Prakom",
+        "--password", "rahasia-123"])
+    assert added.exit_code == 0, added.output
+    login(client, "prakom")
+    token = csrf_token(client.get(f"/tugas/{task['id']}").get_data(True))
+    client.post(f"/tugas/{task['id']}/ambil", data={"csrf_token": token})
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task['id']}").get_data(True)
+    with app.app_context():
+        budi = db.session.scalar(select(User).where(User.username == "budi"))
+    assert client.post(f"/tugas/{task['id']}/alihkan", data={
+        "csrf_token": csrf_token(page), "assignee": budi.id}).status_code == 302
+    history = " ".join(client.get(f"/proses/{task['instance_id']}/riwayat").get_data(True)
+                       .split())
+    assert (f"Tugas dialihkan “{task['name']}” oleh Demo Kasubbag kepada Budi "
+            "Santoso (sebelumnya dipegang Demo Prakom)") in history, history

@@ -52,6 +52,8 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     assert "GS-2026-0001 Satu</a> — versi 1 → 2" in moved.get_data(True)
     for instance_id in (1, 2):
         assert client.get(f"/api/v1/instances/{instance_id}", headers=api).json["version"] == 2
+    assert "Dipindahkan ke versi baru SOP oleh Administrator (versi 1 → 2)" in " ".join(
+        client.get("/proses/1/riwayat").get_data(True).split())
     again = client.post(f"/admin/sop/{KEY}/pindahkan",  # the confirmation sent twice
                         data={"csrf_token": token, "konfirmasi": "2"}).get_data(True)
     assert ("Tidak ada lagi proses berjalan di versi lama; semuanya sudah pada versi 2."
