@@ -14,8 +14,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,6 +26,7 @@ from engine.errors import InvalidTaskData
 from engine.models import Alert, AlertSource, Comment, Outage, ProcessInstance, User
 from engine.people import accounts
 from engine.process.instances import start_instance
+from engine.time.wall_clock import wall_clock_text
 
 INCIDENT_PROCESS = "penanganan_gangguan_server"
 KINDS = ("alertmanager", "uptime-kuma")
@@ -106,7 +106,7 @@ def receive(session: Session, clock: Clock, source: AlertSource,
     opened: list[int] = []
     ignored = 0
     now = clock.now()
-    zone = ZoneInfo(settings.work_calendar(session).timezone)
+    zone = settings.work_calendar(session).timezone
     for event in events:
         # A tool's clock ahead of ours (or a made-up 2099) cannot end an outage in the future.
         event = replace(event, at=min(event.at, now))
@@ -119,22 +119,32 @@ def receive(session: Session, clock: Clock, source: AlertSource,
                 alert.firing_since = event.at
                 opened.append(instance.id)
                 continue
-            if alert.firing_since is None:
+            if alert.firing_since is None:  # resolved before, firing again
                 alert.firing_since = event.at
-            _note(session, clock, user, instance, f"Peringatan menyala lagi: {event.summary}")
+                _note(session, clock, user, instance, f"Peringatan menyala lagi: {event.summary}")
+            else:  # the tool repeats an alert that never stopped (Alertmanager's repeat)
+                _note(session, clock, user, instance,
+                      f"Peringatan masih menyala (dikirim ulang): {event.summary}")
         elif alert.firing_since is not None and instance is not None:
             end = max(event.at, alert.firing_since)
             session.add(Outage(alert_id=alert.id, system=alert.system,
                                started_at=alert.firing_since, ended_at=end))
-            minutes = int((end - alert.firing_since).total_seconds() // 60)
             _note(session, clock, user, instance,
-                  f"Pulih: {alert.system} tidak tersedia {minutes} menit "
-                  f"({alert.firing_since.astimezone(zone).isoformat()} – "
-                  f"{end.astimezone(zone).isoformat()}).")
+                  f"Pulih: {alert.system} tidak tersedia "
+                  f"{_downtime_words(end - alert.firing_since)} "
+                  f"({wall_clock_text(alert.firing_since, zone)} – "
+                  f"{wall_clock_text(end, zone)}).")
             alert.firing_since = None
         else:
             ignored += 1
     return opened, ignored
+
+
+def _downtime_words(downtime: timedelta) -> str:
+    """``20 menit`` (rounded to the minute, as the uptime report rounds its minutes), or
+    ``kurang dari 1 menit``."""
+    minutes = round(downtime.total_seconds() / 60)
+    return f"{minutes} menit" if minutes else "kurang dari 1 menit"
 
 
 def _locked_alert(session: Session, source: AlertSource, event: Event) -> Alert:

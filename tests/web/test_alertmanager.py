@@ -16,9 +16,10 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import WIB
+from engine.time.wall_clock import wall_clock_text
 from tests.helpers.servers import ALUR, alur_server, free_port
 
+ZONE = "Asia/Jakarta"  # the office time zone alur setup stores by default
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 CONFIG = """
 route:
@@ -92,7 +93,7 @@ def test_alertmanager_and_uptime_kuma_open_one_incident_and_record_the_downtime(
                 url, "SELECT id, data FROM process_instances"), "no incident opened")
             assert '"sistem": "SIPP"' in data and '"prioritas": "kritis"' in data
             until(lambda: rows(url, "SELECT text FROM comments WHERE text LIKE "
-                                    "'Peringatan menyala lagi%'"), "the repeat left no note")
+                                    "'Peringatan masih menyala%'"), "the repeat left no note")
             ended = started + timedelta(minutes=10)
             requests.post(f"{base}/api/v2/alerts", json=[{**alert, "endsAt": ended.isoformat()}],
                           timeout=5).raise_for_status()
@@ -101,8 +102,8 @@ def test_alertmanager_and_uptime_kuma_open_one_incident_and_record_the_downtime(
             assert rows(url, "SELECT id, status FROM process_instances") == [
                 (instance_id, "running")]
             assert rows(url, "SELECT text FROM comments WHERE text LIKE 'Pulih:%'") == [
-                ((f"Pulih: SIPP tidak tersedia 10 menit ({started.astimezone(WIB).isoformat()}"
-                  f" – {ended.astimezone(WIB).isoformat()})."),)]
+                ((f"Pulih: SIPP tidak tersedia 10 menit ({wall_clock_text(started, ZONE)}"
+                  f" – {wall_clock_text(ended, ZONE)})."),)]
         finally:
             manager.terminate()
             manager.wait(timeout=10)

@@ -143,7 +143,8 @@ def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_do
     assert shown["process_key"] == "penanganan_gangguan_server"
     again = client.post("/api/v1/alerts", headers=headers, json=FIRING)
     assert again.json == {"instances": [], "ignored": 0}
-    assert notes(app, instance_id) == ["Peringatan menyala lagi: SIPP tidak menjawab"]
+    assert notes(app, instance_id) == [
+        "Peringatan masih menyala (dikirim ulang): SIPP tidak menjawab"]
     clock.advance(timedelta(hours=1))
     done = client.post("/api/v1/alerts", headers=headers, json=resolved())
     assert done.json == {"instances": [], "ignored": 0}
@@ -155,6 +156,9 @@ def test_firing_opens_one_kritis_incident_repeats_add_notes_resolved_adds_the_do
     assert client.post("/api/v1/alerts", headers=headers,
                        json=resolved()).json == {"instances": [], "ignored": 1}
     assert [i.status for i in incidents(app)] == ["running"]
+    refired = client.post("/api/v1/alerts", headers=headers, json=FIRING)
+    assert refired.json == {"instances": [], "ignored": 0}  # the incident is still open
+    assert notes(app, instance_id)[-1] == "Peringatan menyala lagi: SIPP tidak menjawab"
 
 
 def test_uptime_kuma_s_test_button_is_answered_and_opens_nothing(app, client):
@@ -197,8 +201,7 @@ def test_an_end_in_the_future_ends_the_outage_now(app, client, clock):
     clock.advance(timedelta(minutes=20))
     client.post("/api/v1/alerts", headers=headers, json=resolved("2099-01-01T00:00:00Z"))
     assert notes(app, instance_id)[-1] == (
-        "Pulih: SIPP tidak tersedia 20 menit "
-        "(2026-11-23T08:00:00+07:00 – 2026-11-23T08:20:00+07:00).")
+        "Pulih: SIPP tidak tersedia 20 menit (23 Nov 2026 08.00 WIB – 23 Nov 2026 08.20 WIB).")
     with app.app_context():
         [outage] = db.session.scalars(select(Outage)).all()
         assert outage.ended_at - outage.started_at == timedelta(minutes=20)
@@ -302,3 +305,16 @@ def test_a_source_whose_account_is_disabled_is_told_so_and_opens_nothing(app, cl
     assert (answer.status_code, answer.json["error"]["code"]) == (403, "account_disabled")
     assert "dinonaktifkan" in answer.json["error"]["message"]
     assert incidents(app) == []
+
+
+def test_labels_of_blanks_name_nothing_the_next_label_does(app, client):
+    headers = add_source(app, "prometheus", "alertmanager")
+    alert = {**FIRING["alerts"][0], "labels": {"alertname": "SippDown", "system": "   ",
+                                                "severity": "critical"},
+             "annotations": {"summary": " \t "}}
+    opened = client.post("/api/v1/alerts", headers=headers, json={**FIRING, "alerts": [alert]})
+    [instance_id] = opened.json["instances"]
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, instance_id)
+        assert (instance.title, instance.data["sistem"], instance.data["gejala"]) == (
+            "SippDown: SippDown", "SippDown", "SippDown")

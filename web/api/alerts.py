@@ -63,7 +63,7 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
     events = []
     for index, alert in enumerate(body["alerts"]):
         labels, notes = alert["labels"], alert["annotations"]
-        system = next((labels[k] for k in SYSTEM_LABELS if labels.get(k)), "tanpa nama")
+        system = _first_written([labels.get(name) for name in SYSTEM_LABELS], "tanpa nama")
         firing = alert["status"] == "firing"
         field = "startsAt" if firing else "endsAt"
         try:
@@ -73,9 +73,16 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
         events.append(alerts.Event(
             fingerprint=alert["fingerprint"], firing=firing, system=system,
             severity=labels.get("severity", ""),
-            summary=notes.get("summary") or notes.get("description")
-            or labels.get("alertname", "peringatan"), at=at))
+            summary=_first_written([notes.get("summary"), notes.get("description"),
+                                    labels.get("alertname")], "peringatan"), at=at))
     return events
+
+
+def _first_written(values: list[Any], default: str) -> str:
+    """The first of ``values`` with more than white space in it (stripped), else
+    ``default``: a label of blanks names nothing."""
+    return next((value.strip() for value in values
+                 if isinstance(value, str) and value.strip()), default)
 
 
 def _uptime_kuma(payload: Any) -> list[alerts.Event]:
