@@ -4,14 +4,14 @@ repeats and the downtime of a resolved alert."""
 
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
 from engine.models import AlertSource, Comment, Outage, ProcessInstance
-from tests.conftest import csrf_token
+from tests.conftest import WIB, csrf_token
 from tests.helpers.races import at_once
 from tests.helpers.servers import threaded_server
 from tests.web.conftest import api_token, login
@@ -318,3 +318,21 @@ def test_labels_of_blanks_name_nothing_the_next_label_does(app, client):
         instance = db.session.get(ProcessInstance, instance_id)
         assert (instance.title, instance.data["sistem"], instance.data["gejala"]) == (
             "SippDown: SippDown", "SippDown", "SippDown")
+
+
+def test_a_kritis_incident_at_night_is_due_within_the_hour_from_its_first_step(app, client,
+                                                                                clock):
+    clock.set(datetime(2026, 11, 28, 22, 29, tzinfo=WIB))  # Saturday night
+    headers = add_source(app, "prometheus", "alertmanager")
+    alert = {**FIRING["alerts"][0], "startsAt": "2026-11-28T15:29:00Z"}
+    [instance_id] = client.post("/api/v1/alerts", headers=headers,
+                                json={**FIRING, "alerts": [alert]}).json["instances"]
+    shown = client.get(f"/api/v1/instances/{instance_id}", headers=_admin(client)).json
+    [step] = shown["open_tasks"]
+    assert step["due_at"] == "2026-11-28T16:29:00+00:00"  # 23.29 WIB, not Monday 08.30
+    minor = {**alert, "fingerprint": "def456",
+             "labels": {**alert["labels"], "severity": "info"}}
+    [other] = client.post("/api/v1/alerts", headers=headers,
+                          json={**FIRING, "alerts": [minor]}).json["instances"]
+    [step] = client.get(f"/api/v1/instances/{other}", headers=_admin(client)).json["open_tasks"]
+    assert step["due_at"] == "2026-11-30T01:30:00+00:00"  # minor: Monday 08.30 WIB
