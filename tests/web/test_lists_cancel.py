@@ -12,6 +12,7 @@ from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from web.cli.worker import fire_once
 from web.extensions import db
+from web.views import instances as instances_view
 
 LTI = "penanganan_permintaan_layanan_ti"
 SERVER = "penanganan_gangguan_server"
@@ -224,3 +225,14 @@ def test_a_requester_cancels_his_ticket_from_the_ticket_page(app, client):
     with app.app_context():
         assert db.session.get(ProcessInstance, ticket["id"]).status == "cancelled"
     assert 'id="batalkan"' not in client.get(f"/tiket/{ticket['id']}").get_data(True)
+
+
+def test_the_list_says_when_its_export_holds_only_the_newest_rows(client, several,
+                                                                   monkeypatch):
+    login(client, "admin")
+    page = " ".join(client.get("/proses/?cakupan=semua").get_data(True).split())
+    assert "5 proses · Unduh" in page and "unduhan memuat" not in page
+    monkeypatch.setattr(instances_view, "MAX_EXPORT", 4)
+    page = " ".join(client.get("/proses/?cakupan=semua").get_data(True).split())
+    assert ("(unduhan memuat 4 proses terbaru dari 5; saring menurut tanggal mulai untuk "
+            "sisanya)") in page

@@ -81,7 +81,7 @@ def index() -> Any:
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
-        links=_row_links(found.items))
+        links=_row_links(found.items), max_export=MAX_EXPORT)
 
 
 def _row_links(items: list[Any]) -> dict[int, str]:
