@@ -365,3 +365,17 @@ def test_the_service_desk_settings_are_set_on_the_page_and_used(app, client):
     with app.app_context():
         [instance_id] = opened.json["instances"]
         assert db.session.get(ProcessInstance, instance_id).data["prioritas"] == "mayor"
+
+
+def test_the_page_keeps_a_history_of_who_changed_which_setting(app, client):
+    login(client, "admin")
+    assert "Pengaturan belum pernah diubah." in client.get("/admin/pengaturan").get_data(True)
+    assert _post(client, {**FORM, "timezone": "Asia/Jakarta"}).status_code == 302
+    assert _post(client, {**FORM, "timezone": "Asia/Jakarta",
+                          "added": "2026-12-31 Libur kantor"}).status_code == 302
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    newest = page.index("Kalender kerja · added: {&#34;2026-11-24&#34;: &#34;Syukuran kantor"
+                        "&#34;} → {&#34;2026-12-31&#34;: &#34;Libur kantor&#34;}")
+    assert page.index("Surel (SMTP) · password: &#34;&#34; → &#34;***&#34;") > newest
+    assert "rahasia" not in page
+    assert page.count("<td data-label=\"Oleh\">Administrator</td>") == 2

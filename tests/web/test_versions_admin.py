@@ -38,6 +38,10 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     assert "pindahkan" not in page.lower().replace("dipindahkan", "")
     client.post(f"/admin/sop/{KEY}/versi/2/aktifkan", data={"csrf_token": token})
     assert _active_versions(client)[KEY] == 2
+    versions = " ".join(client.get(f"/admin/sop/{KEY}").get_data(True).split())
+    assert "<dt>Diaktifkan</dt><dd>23 Nov 2026 08.00 WIB oleh Administrator</dd>" in versions
+    assert "<dt>Diaktifkan</dt><dd>23 Nov 2026 08.00 WIB oleh sistem (baris perintah)</dd>" \
+        in versions  # version 1, deployed active by alur setup
     # A dry run lists the instances first; without the confirmation nothing moves.
     assert f'href="/admin/sop/{KEY}/pindahkan"' in client.get(f"/admin/sop/{KEY}").get_data(True)
     preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)

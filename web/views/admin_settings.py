@@ -14,12 +14,15 @@ from werkzeug.datastructures import MultiDict
 from engine import settings
 from engine.errors import Conflict
 from engine.settings import MAX_ESCALATION_LEVELS
+from engine.settings_history import settings_history
 from engine.text import written_date
 from engine.time.calendar import national_holidays
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web import addresses
 from web.extensions import clock, db
+from web.paging import page_request
 from web.views.admin import admin_required, bp
+from web.views.settings_history import change_lines
 
 # The office logo printed in the SOP document's kop (``web.views.admin_identity``).
 MAX_LOGO_BYTES = 200 * 1024
@@ -32,6 +35,7 @@ MAX_RAMADAN_DAYS = 31
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 WHOLE = re.compile(r"[0-9]{1,9}")
 MAX_HOLIDAY_NOTE = 200
+HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
              "alert_priorities")
@@ -83,6 +87,8 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
     page answers."""
     return render_template("admin/settings.html", current=current, timezones=TIMEZONES,
                            logo_max=MAX_LOGO_BYTES, national=_national_holidays(current),
+                           history=settings_history(db.session, *page_request(HISTORY_PER_PAGE)),
+                           change_lines=change_lines,
                            **{"form": {}, "errors": {}, **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
                            identity_version=settings.stamp({"identity": current["identity"]}))

@@ -14,6 +14,7 @@ from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
+from engine.process.activations import activations
 from engine.text import is_digits
 from web.extensions import clock, db
 from web.paging import page_request
@@ -43,8 +44,9 @@ def sop_versions(key: str) -> Any:
     # Counts only: the full dry run (which steps stay, which claims are released) is the
     # Pindahkan page's, not every view of this one.
     movable = versions.migration_counts(db.session, active)[0] if active is not None else 0
+    activated = activations(db.session, key, [d.version for d in history.items])
     return render_template("admin/sop_versions.html", key=key, history=history.items,
-                           waiting=versions.waiting,
+                           waiting=versions.waiting, activated=activated,
                            page=history, active=active, diffs=diffs, running=running,
                            notes=conversion_notes, steps=ordered_steps, movable=movable,
                            shown=shown)
