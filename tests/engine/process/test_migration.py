@@ -86,7 +86,7 @@ def test_a_timer_whose_waktu_text_disagrees_is_refused_naming_both(session, cloc
     with pytest.raises(InvalidProcess) as refused:
         deploy(session, clock, xml, activate=False)
     assert refused.value.problems == [(
-        'userTask "Kegiatan_2" (baris 93) "Mengatasi permasalahan gangguan server": Waktu '
+        'userTask "Kegiatan_2" (baris 94) "Mengatasi permasalahan gangguan server": Waktu '
         '"3 jam" tidak sama dengan timeDuration "PT2H" pada timernya (2 jam kerja); samakan '
         "keduanya.")]
     assert history(session, KEY, 1, 20).total == 1
