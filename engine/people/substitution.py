@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -261,20 +261,23 @@ def may_see(session: Session, user: User, substitution: Substitution) -> bool:
     return user.id == substitution.substitute_id or may_end(session, user, substitution)
 
 
-def current_page(session: Session, user: User, now: datetime, page: int, per_page: int
-                 ) -> Page:
+def current_page(session: Session, user: User, now: datetime, page: int, per_page: int,
+                 *, over: bool = False) -> Page:
     """Page ``page`` of the substitutions not yet over (``now``: aware) that ``user`` is
     part of or may end (:func:`may_end`, in SQL; administrators: all), by start; with both
-    people and their roles loaded (:func:`lapse`).
+    people and their roles loaded (:func:`lapse`). ``over``: those that are over instead
+    (ended, early or at their end, also before they began), the last to end first, for
+    the record of who stood in for whom under which warrant.
 
     Raises:
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
     """
+    # Not one ended before it began.
+    in_force = and_(Substitution.ends_at > now, Substitution.ends_at > Substitution.starts_at)
     query = select(Substitution).options(
         selectinload(Substitution.official).selectinload(User.roles),
-        selectinload(Substitution.substitute).selectinload(User.roles)).where(Substitution.ends_at > now,
-                                                 # not one ended before it began
-                                                 Substitution.ends_at > Substitution.starts_at)
+        selectinload(Substitution.substitute).selectinload(User.roles)).where(
+        not_(in_force) if over else in_force)
     if not user.is_admin:
         query = query.where(or_(
             Substitution.official_id == user.id, Substitution.substitute_id == user.id,
@@ -283,8 +286,9 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
                 UserRole.role.in_([role for role in KNOWN_ROLES
                                    if supervisor_of(role) == held]))
               for held in user.role_names if held in KNOWN_ROLES)))
-    return paginate(session, query.order_by(Substitution.starts_at, Substitution.id),
-                    page, per_page)
+    order = ((Substitution.ends_at.desc(), Substitution.id.desc()) if over
+             else (Substitution.starts_at, Substitution.id))
+    return paginate(session, query.order_by(*order), page, per_page)
 
 
 def _write_once(session: Session, substitution: Substitution, still: Any,

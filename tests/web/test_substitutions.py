@@ -88,6 +88,13 @@ def test_the_official_ends_a_plh_early_others_may_not(app, client, clock):
         assert db.session.get(Substitution, substitution_id).ends_at == clock.now()
     assert client.post("/plh/999999/akhiri",
                        data={"csrf_token": csrf_token(page)}).status_code == 404
+    # Over, it leaves the list in force and stays on record under "Sudah berakhir".
+    assert "W8-U1/99/KP/XI/2026" not in client.get("/plh/").get_data(True)
+    over = client.get("/plh/?tampil=berakhir").get_data(True)
+    assert '<td data-label="Surat perintah">W8-U1/99/KP/XI/2026</td>' in over
+    assert "Akhiri lebih awal" not in over and 'aria-current="page">Sudah berakhir' in over
+    assert "Belum ada Plh/Plt yang berakhir." in stranger.get(
+        "/plh/?tampil=berakhir").get_data(True)  # not one he was part of
 
 
 def test_only_active_staff_holding_a_role_may_stand_in(app, client):

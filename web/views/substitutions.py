@@ -68,9 +68,12 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     ({substitution id: (action, message)}) beside a listed one's "Perpanjang"/"Akhiri"
     ("Perpanjang sampai: …"), or above
     the list for one no longer listed (ended meanwhile, e.g. in another tab); 422 with
-    either. Each sees the substitutions they are part of or may end (administrators: all)."""
+    either. Each sees the substitutions they are part of or may end (administrators: all):
+    those in force or to come, or with ``?tampil=berakhir`` those that are over."""
     page, per_page = page_request()
-    listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page)
+    over = request.args.get("tampil") == "berakhir"
+    listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page,
+                                       over=over)
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     row_errors = row_errors or {}
     shown = {s.id for s in listed.items}
@@ -79,7 +82,7 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution_period.plh_max(db.session).days, may_end=may_end,
-        row_errors=row_errors, unlisted=unlisted,
+        row_errors=row_errors, unlisted=unlisted, over=over,
         **form_context(errors)), 422 if errors or row_errors else 200
 
 
