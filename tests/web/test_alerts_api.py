@@ -336,3 +336,19 @@ def test_a_kritis_incident_at_night_is_due_within_the_hour_from_its_first_step(a
                           json={**FIRING, "alerts": [minor]}).json["instances"]
     [step] = client.get(f"/api/v1/instances/{other}", headers=_admin(client)).json["open_tasks"]
     assert step["due_at"] == "2026-11-30T01:30:00+00:00"  # minor: Monday 08.30 WIB
+
+
+def test_a_pending_or_maintenance_heartbeat_opens_and_closes_nothing(app, client, clock):
+    clock.advance(timedelta(hours=2))
+    headers = add_source(app, "kuma", "uptime-kuma")
+    for status in (2, 3):
+        answer = client.post("/api/v1/alerts", headers=headers,
+                             json=kuma(status, "2026-11-23 02:00:00"))
+        assert (answer.status_code, answer.json) == (202, {"instances": [], "ignored": 1})
+    assert incidents(app) == []
+    [instance_id] = client.post("/api/v1/alerts", headers=headers,
+                                json=kuma(0, "2026-11-23 02:05:00")).json["instances"]
+    client.post("/api/v1/alerts", headers=headers, json=kuma(3, "2026-11-23 02:10:00"))
+    assert not any(note.startswith("Pulih") for note in notes(app, instance_id))
+    bad = client.post("/api/v1/alerts", headers=headers, json=kuma(4, "2026-11-23 02:10:00"))
+    assert bad.status_code == 422

@@ -53,6 +53,8 @@ def receive_alerts() -> Any:
         return error_response(422, "invalid_request",
                               f"Badan bukan format webhook {source.kind}.",
                               fields=indonesian(invalid.messages))
+    if events is None:  # a state that is neither down nor up
+        return jsonify(instances=[], ignored=1), 202
     opened, ignored = alerts.receive(db.session, clock(), source, events)
     db.session.commit()
     return jsonify(instances=opened, ignored=ignored), 202
@@ -85,7 +87,9 @@ def _first_written(values: list[Any], default: str) -> str:
                  if isinstance(value, str) and value.strip()), default)
 
 
-def _uptime_kuma(payload: Any) -> list[alerts.Event]:
+def _uptime_kuma(payload: Any) -> list[alerts.Event] | None:
+    """The heartbeat's event; none for the Test button; None for a pending or maintenance
+    heartbeat (status 2, 3: the monitor is neither down nor up)."""
     body = UptimeKumaWebhook().load(payload)
     monitor, beat = body["monitor"], body["heartbeat"]
     if monitor is None and beat is None:  # the Test button of Setup Notification
@@ -97,6 +101,8 @@ def _uptime_kuma(payload: Any) -> list[alerts.Event]:
         at = _moment(beat["time"])
     except ValidationError as invalid:
         raise ValidationError({"heartbeat": {"time": invalid.messages}}) from None
+    if beat["status"] not in (0, 1):
+        return None
     return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
                          system=monitor["name"], severity="critical",
                          summary=beat["msg"] or body["msg"] or "monitor mati", at=at)]

@@ -113,13 +113,15 @@ class KumaHeartbeat(Schema):
     class Meta:
         unknown = "exclude"
 
-    status = fields.Int(required=True, validate=validate.OneOf([0, 1]))
+    # 0 down, 1 up; 2 pending and 3 maintenance (Uptime Kuma's other states) change nothing.
+    status = fields.Int(required=True, validate=validate.OneOf([0, 1, 2, 3]))
     time = fields.Str(required=True)
     msg = fields.Str(load_default="")
 
 
 class UptimeKumaWebhook(Schema):
-    """Uptime Kuma's webhook body (``monitor``, ``heartbeat`` with status 0 down / 1 up);
+    """Uptime Kuma's webhook body (``monitor``, ``heartbeat`` with status 0 down / 1 up, or
+    2 pending / 3 maintenance, which open and close nothing);
     its Test button sends both as null (``web.api.alerts``: a test, nothing opened)."""
 
     class Meta:
