@@ -23,6 +23,10 @@ from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 # The id of the web request or worker round being served, set by its caller (web hooks,
 # the worker loop); every audit record added meanwhile carries it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("alur_request_id", default=None)
+# Who ran a command that acts for a person (``alur user``, ``alur deploy``): the operating
+# system's account and host (``root@alur-1``), set by the command; a record it writes
+# without an actor keeps it as ``via``, so that an auditor can tell who used the console.
+ORIGIN: ContextVar[str | None] = ContextVar("alur_origin", default=None)
 _INSERT = insert(AuditRecord.__table__)  # built once: every change runs it
 # Called with the session and each record's values as it is written (``listen``).
 Listener = Callable[[Session, dict[str, Any]], None]
@@ -52,8 +56,12 @@ def record(session: Session, clock: Clock, action: str, *, actor: User | None = 
         instance, task: what was changed; stored already (they have their ids).
         detail: JSON-serializable facts worth keeping (data submitted, versions).
 
-    The record's ``request_id`` is ``REQUEST_ID``'s current value (None outside a request).
+    The record's ``request_id`` is ``REQUEST_ID``'s current value (None outside a request);
+    a record without an actor written while ``ORIGIN`` is set keeps it as ``via``.
     """
+    origin = ORIGIN.get() if actor is None else None
+    if origin is not None:
+        detail = {**detail, "via": origin}
     values = {
         "at": clock.now(), "actor_id": actor.id if actor else None, "action": action,
         "instance_id": instance.id if instance else (task.instance_id if task else None),

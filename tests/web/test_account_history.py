@@ -2,10 +2,13 @@
 its holder, by whom, newest first, a page at a time; nothing of other accounts; read
 through the (action, at) index."""
 
+import getpass
 import re
+import socket
 
 from sqlalchemy import inspect, text
 
+from engine import audit
 from tests.conftest import csrf_token
 from tests.helpers.database import on_postgres
 from tests.web.conftest import login
@@ -69,3 +72,16 @@ def test_the_account_actions_are_found_through_their_index(app):
             "('user.created', 'user.disabled') AND json_extract(detail, '$.username') = 'x' "
             "ORDER BY at DESC, id DESC")))
     assert "USING INDEX ix_audit_log_action_at" in plan, plan
+
+
+def test_what_the_command_line_did_names_the_system_account_and_host_that_ran_it(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["user", "add", "budi", "--name", "Budi Santoso", "--role",
+                               "Prakom", "--password", "rahasia-123"]).exit_code == 0
+    assert runner.invoke(args=["user", "disable", "budi"]).exit_code == 0
+    login(client, "admin")
+    rows = _rows(client.get(f"/admin/pengguna/{_user(app, 'budi').id}").get_data(True))
+    origin = f"{getpass.getuser()}@{socket.gethostname()}"
+    assert [by for _, by, _ in rows] == [f"baris perintah (alur) — {origin}"] * 2
+    with app.app_context():  # the command's origin ends with it
+        assert audit.ORIGIN.get() is None

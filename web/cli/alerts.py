@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from engine.desk import alerts
 from engine.errors import InvalidTaskData
+from web.cli.origin import mark_command_origin
 from web.cli.refusals import refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -13,6 +14,7 @@ from web.views.auth import hash_password
 @click.group("alerts", help="Sumber peringatan pemantauan (Alertmanager, Uptime Kuma).")
 def alerts_group() -> None:
     """Monitoring alert sources (Alertmanager, Uptime Kuma)."""
+    mark_command_origin()
 
 
 @alerts_group.command("add-source", help=(

@@ -33,6 +33,7 @@ from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
+from web.cli.origin import mark_command_origin
 from web.cli.refusals import refused
 from web.cli.startup import wait_for_database
 from web.cli.users import user_group
@@ -52,6 +53,7 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 def deploy_command(paths: tuple[Path, ...]) -> None:
     """Deploy BPMN files (or every *.bpmn in a folder) with the form files (*.json) they
     name beside them; default: the bundled bpmn/."""
+    mark_command_origin()
     files = []
     for path in paths or (BPMN_DIR,):
         files += sorted(f for f in path.glob("*.bpmn") if f.is_file()) if path.is_dir() \
@@ -187,6 +189,7 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
     administrator exists yet, the first administrator. A bad ``--admin`` name is refused
     before the database is migrated (the app, loaded to find this command, has made the
     instance folder and its secret key by then)."""
+    mark_command_origin()
     if demo is None:
         demo = current_app.config["ALUR_DEMO"]
     admin_username = accounts.normal_username(admin_username)

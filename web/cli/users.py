@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
+from web.cli.origin import mark_command_origin
 from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -40,6 +41,7 @@ class _PasswordAsked(click.Option):
 @click.group("user", help="Akun pengguna dan perannya.")
 def user_group() -> None:
     """User accounts and their roles."""
+    mark_command_origin()
 
 
 @user_group.command("add", help="Buat akun NAMA (disimpan dalam huruf kecil) dengan peran dan kata sandinya.")
