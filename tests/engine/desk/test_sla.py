@@ -165,11 +165,12 @@ def test_a_ticket_ended_while_waiting_keeps_its_deadline(session, clock, users, 
 
 def test_a_step_late_before_the_wait_escalates_no_further_while_waiting(
         session, clock, users, deployed):
-    """Step 1 (1 office hour) was already late and reminded (level 1) when the desk asked
-    the requester: while the ticket waits no level fires, and the answer moves the step's
-    deadline and its next level by the 90 office minutes of the wait."""
+    """Step 1 (1 office hour: a mayor ticket, as a kritis one counts round the clock) was
+    already late and reminded (level 1) when the desk asked the requester: while the
+    ticket waits no level fires, and the answer moves the step's deadline and its next
+    level by the 90 office minutes of the wait."""
     user = _employee(session, clock)  # Monday 08.00
-    instance = _report(session, clock, user, "kritis")
+    instance = _report(session, clock, user, "mayor")
     [step] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
     assert step.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
     assert _fire(session, clock, datetime(2026, 11, 23, 9, 5, tzinfo=WIB)) == [1]
