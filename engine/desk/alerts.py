@@ -141,10 +141,17 @@ def receive(session: Session, clock: Clock, source: AlertSource,
 
 
 def _downtime_words(downtime: timedelta) -> str:
-    """``20 menit`` (rounded to the minute, as the uptime report rounds its minutes), or
-    ``kurang dari 1 menit``."""
-    minutes = round(downtime.total_seconds() / 60)
-    return f"{minutes} menit" if minutes else "kurang dari 1 menit"
+    """``20 menit``, ``26 jam 30 menit``, ``2 hari 3 jam`` (whole minutes, as the times
+    beside it show them), or ``kurang dari 1 menit``."""
+    minutes = int(downtime.total_seconds() // 60)
+    if not minutes:
+        return "kurang dari 1 menit"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} hari {hours} jam" if hours else f"{days} hari"
+    parts = [f"{hours} jam"] if hours else []
+    return " ".join(parts + ([f"{minutes} menit"] if minutes or not parts else []))
 
 
 def _locked_alert(session: Session, source: AlertSource, event: Event) -> Alert:

@@ -15,14 +15,15 @@ _READ = 200  # records read at most for one page of versions
 
 
 def activations(session: Session, key: str, versions: Iterable[int]
-                ) -> dict[int, list[tuple[datetime, User | None]]]:
-    """``{version: [(when, by whom), …]}`` of SOP ``key``'s ``versions``, newest first, at
-    most ``SHOWN`` each (``by whom`` None: the command line); read in one statement
-    through the ``(action, at)`` index."""
+                ) -> dict[int, list[tuple[datetime, User | None, str | None]]]:
+    """``{version: [(when, by whom, via), …]}`` of SOP ``key``'s ``versions``, newest
+    first, at most ``SHOWN`` each (``by whom`` None: the command line, ``via`` the system
+    account and host that ran it when known); read in one statement through the
+    ``(action, at)`` index."""
     wanted = sorted(set(versions))
     if not wanted:
         return {}
-    found: dict[int, list[tuple[datetime, User | None]]] = defaultdict(list)
+    found: dict[int, list[tuple[datetime, User | None, str | None]]] = defaultdict(list)
     for record in session.scalars(
             select(AuditRecord).options(joinedload(AuditRecord.actor))
             .where(AuditRecord.action == "process.activated",
@@ -31,5 +32,5 @@ def activations(session: Session, key: str, versions: Iterable[int]
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(_READ)):
         shown = found[record.detail["version"]]
         if len(shown) < SHOWN:
-            shown.append((record.at, record.actor))
+            shown.append((record.at, record.actor, record.detail.get("via")))
     return dict(found)

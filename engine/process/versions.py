@@ -52,7 +52,7 @@ class VersionDiff:
     ``retimed``: (id, name, old, new) where old/new is the Waktu text and the timer's
     length in words, "1 hari (Durasi: 1 hari kerja)"-style pairs: ``{"waktu": text,
     "durasi": "1 hari kerja" or ""}``, so a timer change shows even when the text did not
-    change.
+    change. ``prefix``: (old, new) process number prefix when it changed.
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
@@ -60,10 +60,12 @@ class VersionDiff:
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     moved: list[tuple[str, str, str, str]] = field(default_factory=list)
     retimed: list[tuple[str, str, dict[str, str], dict[str, str]]] = field(default_factory=list)
+    prefix: tuple[str, str] | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.renamed or self.moved or self.retimed)
+        return not (self.added or self.removed or self.renamed or self.moved or self.retimed
+                    or self.prefix)
 
 
 @dataclass
@@ -114,7 +116,7 @@ class MigrationPlan:
 
 
 def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> VersionDiff:
-    """Compare the steps of two versions of one SOP (from their catalogs); ``old`` None
+    """Compare two versions of one SOP (catalogs): steps and number prefix; ``old`` None
     (no version active yet): every step of ``new`` is added."""
     before, after = old.catalog["tasks"] if old is not None else {}, new.catalog["tasks"]
     diff = VersionDiff()
@@ -132,6 +134,9 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
                                  _time_standard(step)))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
                     if step_id not in after]
+    if old is not None and old.catalog.get("number_prefix") != new.catalog.get("number_prefix"):
+        diff.prefix = (old.catalog.get("number_prefix") or "P",
+                       new.catalog.get("number_prefix") or "P")
     return diff
 
 

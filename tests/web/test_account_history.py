@@ -2,7 +2,8 @@
 its holder, by whom, newest first, a page at a time; nothing of other accounts; read
 through the (action, at) index."""
 
-import getpass
+import os
+import pwd
 import re
 import socket
 
@@ -74,14 +75,20 @@ def test_the_account_actions_are_found_through_their_index(app):
     assert "USING INDEX ix_audit_log_action_at" in plan, plan
 
 
-def test_what_the_command_line_did_names_the_system_account_and_host_that_ran_it(app, client):
+def test_what_the_command_line_did_names_the_system_account_and_host_that_ran_it(
+        app, client, monkeypatch):
+    monkeypatch.delenv("SUDO_USER", raising=False)
+    monkeypatch.setenv("USER", "menyamar")  # the account is the process's, not $USER
     runner = app.test_cli_runner()
     assert runner.invoke(args=["user", "add", "budi", "--name", "Budi Santoso", "--role",
                                "Prakom", "--password", "rahasia-123"]).exit_code == 0
+    monkeypatch.setenv("SUDO_USER", "sari")
     assert runner.invoke(args=["user", "disable", "budi"]).exit_code == 0
     login(client, "admin")
     rows = _rows(client.get(f"/admin/pengguna/{_user(app, 'budi').id}").get_data(True))
-    origin = f"{getpass.getuser()}@{socket.gethostname()}"
-    assert [by for _, by, _ in rows] == [f"baris perintah (alur) — {origin}"] * 2
+    account, host = pwd.getpwuid(os.geteuid()).pw_name, socket.gethostname()
+    assert [by for _, by, _ in rows] == [
+        f"baris perintah (alur) — sari@{host} (sudo {account})",
+        f"baris perintah (alur) — {account}@{host}"]
     with app.app_context():  # the command's origin ends with it
         assert audit.ORIGIN.get() is None

@@ -318,6 +318,22 @@ def test_labels_of_blanks_name_nothing_the_next_label_does(app, client):
         instance = db.session.get(ProcessInstance, instance_id)
         assert (instance.title, instance.data["sistem"], instance.data["gejala"]) == (
             "SippDown: SippDown", "SippDown", "SippDown")
+    hidden = {**alert, "fingerprint": "zw1",
+              "labels": {"system": "\u200b", "job": "node", "alertname": "Down"}}
+    [instance_id] = client.post("/api/v1/alerts", headers=headers,
+                                json={**FIRING, "alerts": [hidden]}).json["instances"]
+    kuma_headers = add_source(app, "kuma", "uptime-kuma")
+    blank = kuma(0, "2026-11-23 01:00:00")
+    blank = {**blank, "monitor": {**blank["monitor"], "name": "   "},
+             "heartbeat": {**blank["heartbeat"], "msg": "  "}, "msg": ""}
+    [kuma_id] = client.post("/api/v1/alerts", headers=kuma_headers,
+                            json=blank).json["instances"]
+    with app.app_context():
+        zero_width = db.session.get(ProcessInstance, instance_id)
+        assert (zero_width.title, zero_width.data["sistem"]) == ("node: Down", "node")
+        unnamed = db.session.get(ProcessInstance, kuma_id)
+        assert (unnamed.title, unnamed.data["sistem"], unnamed.data["gejala"]) == (
+            "tanpa nama: monitor mati", "tanpa nama", "monitor mati")
 
 
 def test_a_kritis_incident_at_night_is_due_within_the_hour_from_its_first_step(app, client,
@@ -352,3 +368,14 @@ def test_a_pending_or_maintenance_heartbeat_opens_and_closes_nothing(app, client
     assert not any(note.startswith("Pulih") for note in notes(app, instance_id))
     bad = client.post("/api/v1/alerts", headers=headers, json=kuma(4, "2026-11-23 02:10:00"))
     assert bad.status_code == 422
+
+
+def test_a_long_outage_is_written_in_days_and_hours(app, client, clock):
+    headers = add_source(app, "prometheus", "alertmanager")
+    [instance_id] = client.post("/api/v1/alerts", headers=headers,
+                                json=FIRING).json["instances"]
+    clock.advance(timedelta(days=2))
+    client.post("/api/v1/alerts", headers=headers, json=resolved("2026-11-24T03:30:40Z"))
+    assert notes(app, instance_id)[-1] == (
+        "Pulih: SIPP tidak tersedia 1 hari 2 jam (23 Nov 2026 08.00 WIB – 24 Nov 2026 "
+        "10.30 WIB).")

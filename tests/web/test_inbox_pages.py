@@ -9,6 +9,7 @@ from engine.models import HumanTask, User
 from tests.conftest import WIB, csrf_token
 from tests.web.conftest import api_token, login
 from web.extensions import db
+from web.filters import released_text
 
 SERVER = "penanganan_gangguan_server"
 
@@ -215,3 +216,11 @@ def test_the_history_names_whom_a_task_was_assigned_to_and_who_held_it(app, clie
                        .split())
     assert (f"Tugas dialihkan “{task['name']}” oleh Demo Kasubbag kepada Budi "
             "Santoso (sebelumnya dipegang Demo Prakom)") in history, history
+
+
+def test_a_release_by_a_move_to_another_version_says_why_not_that_the_role_was_lost(app):
+    with app.test_request_context("/"):
+        assert released_text({"holder": "prakom",
+                              "reason": "dipindahkan ke versi 2, lane berubah"},
+                             "Demo Prakom") == (
+            "Demo Prakom tidak lagi memegangnya: dipindahkan ke versi 2, lane berubah")

@@ -1,8 +1,10 @@
 """Process lists (scope, filters, search, pages) and cancelling an instance."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from flask import render_template_string
 from sqlalchemy import func, select
 
 from engine import settings
@@ -236,3 +238,11 @@ def test_the_list_says_when_its_export_holds_only_the_newest_rows(client, severa
     page = " ".join(client.get("/proses/?cakupan=semua").get_data(True).split())
     assert ("(unduhan memuat 4 proses terbaru dari 5; saring menurut tanggal mulai untuk "
             "sisanya)") in page
+
+
+def test_the_pager_writes_its_count_with_thousands_separators(app):
+    page = SimpleNamespace(page=1, pages=52, total=1025, per_page=20)
+    with app.test_request_context("/proses/"):
+        shown = render_template_string(
+            '{% from "_pager.html" import pager %}{{ pager(page) }}', page=page)
+    assert "(1.025 baris, 20 per halaman)" in shown

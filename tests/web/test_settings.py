@@ -244,6 +244,10 @@ def test_the_page_lists_the_holidays_alur_counts_this_year_and_next(client, cloc
     assert ('<time datetime="2027-03-10">2027-03-10</time> Hari Raya Idul Fitri (perkiraan)'
             in page)
     assert 'datetime="2028-' not in page
+    assert _post(client, {**FORM, "removed": "2026-12-24"}).status_code == 302
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    assert ('<time datetime="2026-12-24">2026-12-24</time> Cuti Bersama Hari Raya Natal <span '
+            'class="tag">tetap masuk kerja</span>') in page
 
 
 def test_only_administrators_reach_settings(client):

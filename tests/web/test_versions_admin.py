@@ -1,6 +1,9 @@
 """Administrators see what a new version changes, activate it, move running instances."""
 
 import io
+import os
+import pwd
+import socket
 
 import pytest
 from sqlalchemy import select
@@ -40,8 +43,9 @@ def test_upload_shows_the_difference_then_activation_and_migration(client):
     assert _active_versions(client)[KEY] == 2
     versions = " ".join(client.get(f"/admin/sop/{KEY}").get_data(True).split())
     assert "<dt>Diaktifkan</dt><dd>23 Nov 2026 08.00 WIB oleh Administrator</dd>" in versions
-    assert "<dt>Diaktifkan</dt><dd>23 Nov 2026 08.00 WIB oleh sistem (baris perintah)</dd>" \
-        in versions  # version 1, deployed active by alur setup
+    origin = f"{pwd.getpwuid(os.geteuid()).pw_name}@{socket.gethostname()}"
+    assert ("<dt>Diaktifkan</dt><dd>23 Nov 2026 08.00 WIB oleh sistem (baris perintah) — "
+            f"{origin}</dd>") in versions  # version 1, deployed active by alur deploy
     # A dry run lists the instances first; without the confirmation nothing moves.
     assert f'href="/admin/sop/{KEY}/pindahkan"' in client.get(f"/admin/sop/{KEY}").get_data(True)
     preview = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)

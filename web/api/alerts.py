@@ -6,6 +6,7 @@ token; 403 ``account_disabled`` when the source's account is disabled; 400 for a
 is not JSON, 422 for one that is not the source kind's format (nothing started).
 """
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,10 +82,15 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
 
 
 def _first_written(values: list[Any], default: str) -> str:
-    """The first of ``values`` with more than white space in it (stripped), else
-    ``default``: a label of blanks names nothing."""
-    return next((value.strip() for value in values
-                 if isinstance(value, str) and value.strip()), default)
+    """The first of ``values`` that shows something (stripped of white space and of
+    invisible format characters such as a zero-width space), else ``default``: a label
+    of blanks names nothing."""
+    shown = (_visible(value) for value in values if isinstance(value, str))
+    return next((text for text in shown if text), default)
+
+
+def _visible(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _uptime_kuma(payload: Any) -> list[alerts.Event] | None:
@@ -104,8 +110,10 @@ def _uptime_kuma(payload: Any) -> list[alerts.Event] | None:
     if beat["status"] not in (0, 1):
         return None
     return [alerts.Event(fingerprint=f"kuma-{monitor['id']}", firing=beat["status"] == 0,
-                         system=monitor["name"], severity="critical",
-                         summary=beat["msg"] or body["msg"] or "monitor mati", at=at)]
+                         system=_first_written([monitor["name"]], "tanpa nama"),
+                         severity="critical",
+                         summary=_first_written([beat["msg"], body["msg"]], "monitor mati"),
+                         at=at)]
 
 
 def _moment(text: str) -> datetime:

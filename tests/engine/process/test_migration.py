@@ -76,8 +76,13 @@ def test_diff_lists_removed_renamed_moved_and_retimed_steps(session, clock, v1):
     assert diff.retimed == [("Kegiatan_2", "Mengatasi gangguan server",
                              {"waktu": "3 jam", "durasi": "3 jam kerja"},
                              {"waktu": "2 jam", "durasi": "2 jam kerja"})]
-    assert (diff.added, diff.moved) == ([], [])
+    assert (diff.added, diff.moved, diff.prefix) == ([], [], None)
     assert active_definition(session, KEY) == v1, "an upload waits for activation"
+    v3, _ = deploy(session, clock, (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(
+        b'name="prefiks_nomor" value="GS"', b'name="prefiks_nomor" value="GSV"'),
+        activate=False)
+    renumbered = diff_versions(v1, v3)
+    assert (renumbered.prefix, renumbered.empty) == (("GS", "GSV"), False)
     assert v2.comment == "Revisi 2027" and not v2.is_active
 
 

@@ -93,3 +93,11 @@ def test_a_table_s_number_prefix_is_checked_with_its_row_and_written_only_when_g
     assert refused.value.problems == [
         f'Baris {row}, kolom Prefiks Nomor: "P-RS" harus 1–8 huruf atau angka tanpa spasi '
         'atau tanda baca, mis. "LTI".']
+
+
+@pytest.mark.parametrize("key", HAND_MODELLED)
+def test_a_hand_modelled_sop_s_table_numbers_as_its_bpmn_does(session, clock, key):
+    hand, _ = deploy(session, clock, (BPMN_DIR / f"{key}.bpmn").read_bytes())
+    table = BPMN_DIR / "sop-tables" / f"{key}.csv"
+    assert f'name="prefiks_nomor" value="{hand.catalog["number_prefix"]}"' in import_table(
+        table.read_bytes(), table.name).decode()
