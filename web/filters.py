@@ -147,12 +147,12 @@ def history_text(action: str) -> str:
 def released_text(detail: dict[str, Any], holder: str) -> str:
     """Why a step went back to its unit (``task.released`` without an actor), naming the
     former ``holder`` (full name) and the cause the record keeps (records older than causes:
-    only that he may no longer act); a release with a ``reason`` of its own (a move to a
-    version whose step has another lane) says it."""
-    if detail.get("reason"):
+    only that he may no longer act); a release with a ``reason`` but no cause (a move to a
+    version whose step has another lane) says the reason."""
+    cause = detail.get("cause")
+    if cause is None and detail.get("reason"):
         return gettext("%(holder)s tidak lagi memegangnya: %(reason)s", holder=holder,
                        reason=detail["reason"])
-    cause = detail.get("cause")
     if cause == "disabled":
         return gettext("akun %(holder)s dinonaktifkan", holder=holder)
     if cause == "roles":
