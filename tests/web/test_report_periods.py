@@ -189,6 +189,12 @@ def test_a_period_that_has_not_begun_has_nothing_running_and_says_so(client, his
     assert "Periode ini belum dimulai; belum ada yang dapat dilaporkan." in page
     assert "belum dimulai" not in client.get(
         "/laporan/sop/sop_uji?periode=tahun&tahun=2026").get_data(True)
+    for page in ("/laporan/sop/sop_uji/peta", "/laporan/orang/prakom", "/laporan/layanan-ti",
+                 "/laporan/"):
+        ahead = client.get(f"{page}?periode=tahun&tahun=2030").get_data(True)
+        assert "Periode ini belum dimulai; belum ada yang dapat dilaporkan." in ahead, page
+        assert "belum dimulai" not in client.get(
+            f"{page}?periode=tahun&tahun=2026").get_data(True), page
     shown = assert_exports_match(client, "/laporan/tabel7?tahun=2027&semester=1", "&")
     catatan = {row[1]: row[4] for row in shown["Tabel 7"]}
     assert catatan["SOP Uji"] == "Periode ini belum dimulai; belum ada yang dapat dicatat."

@@ -8,17 +8,17 @@ from engine.reports.sop import SopPerformance
 from web.extensions import clock
 from web.views.reports.export import Words
 from web.views.reports.page_words import page_minutes, page_percent
+from web.views.reports.period_words import not_begun
 
 
 def catatan_cell(performance: SopPerformance) -> Words:
     """The Catatan of ``performance``: Indonesian for the exports, the user's language on
     the page (a request context is needed)."""
-    now = clock().now()
-    if now < performance.period.start:
+    if not_begun(performance.period):
         with force_locale("id"):
             indonesian = _not_begun()
         return Words(indonesian, _not_begun)
-    ongoing = now < performance.period.end
+    ongoing = clock().now() < performance.period.end
     with force_locale("id"):
         indonesian = catatan(performance, ongoing)
     return Words(indonesian, lambda: catatan(performance, ongoing))

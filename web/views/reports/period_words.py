@@ -1,11 +1,13 @@
 """A report period in the user's language (``Triwulan IV 2026``, ``Quarter IV 2026``): the
-engine writes ``Period.label`` in Indonesian for the exports, pages show this."""
+engine writes ``Period.label`` in Indonesian for the exports, pages show this; and whether
+it has begun."""
 
 from datetime import date
 
 from flask_babel import gettext, lazy_pgettext
 
 from engine.time.periods import Period
+from web.extensions import clock
 
 MONTHS = (lazy_pgettext("month", "Januari"), lazy_pgettext("month", "Februari"),
           lazy_pgettext("month", "Maret"), lazy_pgettext("month", "April"),
@@ -30,6 +32,11 @@ def period_label(period: Period) -> str:
                        year=period.year)
     return gettext("Triwulan %(number)s %(year)s", number=ROMAN[period.number - 1],
                    year=period.year)
+
+
+def not_begun(period: Period) -> bool:
+    """Whether ``period`` begins after now (the app's clock): its report has nothing yet."""
+    return clock().now() < period.start
 
 
 def _day(day: date) -> str:

@@ -52,7 +52,7 @@ from web.paging import page_request
 from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.downloads import check_parameters, download, downloadable, export_links
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
-from web.views.reports.period_words import period_label
+from web.views.reports.period_words import not_begun, period_label
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
@@ -73,6 +73,7 @@ bp.app_template_filter("angka_laporan")(page_cell)
 
 
 bp.app_template_filter("periode")(period_label)
+bp.app_template_global("period_not_begun")(not_begun)
 
 
 @bp.get("/")
@@ -130,8 +131,7 @@ def sop(key: str) -> Any:
                        "standard": gettext("Waktu / Mutu Baku (menit kerja)"),
                        "axis": gettext("menit kerja")}}
     return render_template("reports/sop.html", export_links=export_links(tables), report=report,
-                           period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS,
-                           not_begun=clock().now() < period.start)
+                           period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
 
 
 @bp.get("/sop/<key>/peta")
