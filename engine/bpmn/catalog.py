@@ -58,6 +58,9 @@ NOTE_FIELD = {"name": "catatan", "type": "text", "required": False, "label": "Ca
 # A process property: the prefix of its process numbers (``LTI`` -> ``LTI-2026-0042``).
 NUMBER_PREFIX_PROPERTY = "prefiks_nomor"
 NUMBER_PREFIX_PATTERN = r"[A-Z0-9]{1,8}"  # upper-cased first; checked at deploy
+# What a refused prefix is told (a BPMN's property, a table's row).
+NUMBER_PREFIX_RULE = ('harus 1–8 huruf A–Z atau angka 0–9, tanpa spasi, tanda baca atau huruf '
+                      'beraksen, mis. "LTI".')
 
 
 def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None

@@ -18,7 +18,12 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from engine.bpmn import expressions
-from engine.bpmn.catalog import NUMBER_PREFIX_PATTERN, NUMBER_PREFIX_PROPERTY, process_properties
+from engine.bpmn.catalog import (
+    NUMBER_PREFIX_PATTERN,
+    NUMBER_PREFIX_PROPERTY,
+    NUMBER_PREFIX_RULE,
+    process_properties,
+)
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
 from engine.bpmn.lanes import lane_problems
@@ -284,8 +289,8 @@ def _check_timer_paths(process: etree._Element, nodes: dict[str, etree._Element]
 def _check_number_prefix(process: etree._Element) -> Iterable[str]:
     declared = process_properties(process).get(NUMBER_PREFIX_PROPERTY, "").strip()
     if declared and not re.fullmatch(NUMBER_PREFIX_PATTERN, declared.upper()):
-        yield (f'{where(process)}: {NUMBER_PREFIX_PROPERTY} "{declared[:40]}" harus 1–8 huruf '
-               'atau angka tanpa spasi atau tanda baca, mis. "LTI".')
+        yield (f'{where(process)}: {NUMBER_PREFIX_PROPERTY} "{declared[:40]}" '
+               f"{NUMBER_PREFIX_RULE}")
 
 
 def _check_events(process: etree._Element) -> Iterable[str]:

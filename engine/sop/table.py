@@ -30,6 +30,7 @@ from engine.bpmn.catalog import (
     NOTE_FIELD,
     NUMBER_PREFIX_PATTERN,
     NUMBER_PREFIX_PROPERTY,
+    NUMBER_PREFIX_RULE,
     checklist_field,
 )
 from engine.bpmn.conventions import GROUP_PROPERTY, KEY_PATTERN, PURPOSE_PROPERTY
@@ -176,8 +177,7 @@ def _read_header(rows: list[list[str]], problems: list[str]) -> dict[str, str]:
     prefix = header[NUMBER_PREFIX_PROPERTY].strip().upper()
     if prefix and not re.fullmatch(NUMBER_PREFIX_PATTERN, prefix):
         problems.append(f"Baris {seen[NUMBER_PREFIX_PROPERTY]}, kolom Prefiks Nomor: "
-                        f'"{prefix[:40]}" harus 1–8 huruf atau angka tanpa spasi atau tanda '
-                        'baca, mis. "LTI".')
+                        f'"{prefix[:40]}" {NUMBER_PREFIX_RULE}')
     header[NUMBER_PREFIX_PROPERTY] = prefix
     return header
 

@@ -131,9 +131,12 @@ CASES = {
         'id "Kegiatan_1.BoundaryEventSplit" dipakai mesin proses sendiri'),
     "a number prefix with a hyphen": (
         with_prefix("A-B"),
-        'process "sop_uji" (baris 10): prefiks_nomor "A-B" harus 1–8 huruf atau angka'),
+        'process "sop_uji" (baris 10): prefiks_nomor "A-B" harus 1–8 huruf A–Z atau angka 0–9'),
+    "a number prefix with an accented letter": (
+        with_prefix("ÄB"), 'prefiks_nomor "ÄB" harus 1–8 huruf A–Z atau angka 0–9, tanpa spasi, '
+                           'tanda baca atau huruf beraksen'),
     "a number prefix of 12 letters": (
-        with_prefix("ABCDEFGHIJKL"), 'prefiks_nomor "ABCDEFGHIJKL" harus 1–8 huruf atau angka'),
+        with_prefix("ABCDEFGHIJKL"), 'prefiks_nomor "ABCDEFGHIJKL" harus 1–8 huruf A–Z'),
     # Code in conditions, scripts and timers
     "os.system in a condition": (
         condition(PWN), '"Flow_4" (baris 60): kondisi ditolak: ekspresi memuat pemanggilan'),

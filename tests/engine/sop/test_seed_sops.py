@@ -91,8 +91,8 @@ def test_a_table_s_number_prefix_is_checked_with_its_row_and_written_only_when_g
     with pytest.raises(InvalidProcess) as refused:
         import_table(table.replace("Prefiks Nomor,PRS", "Prefiks Nomor,P-RS").encode(), "t.csv")
     assert refused.value.problems == [
-        f'Baris {row}, kolom Prefiks Nomor: "P-RS" harus 1–8 huruf atau angka tanpa spasi '
-        'atau tanda baca, mis. "LTI".']
+        f'Baris {row}, kolom Prefiks Nomor: "P-RS" harus 1–8 huruf A–Z atau angka 0–9, tanpa '
+        'spasi, tanda baca atau huruf beraksen, mis. "LTI".']
 
 
 @pytest.mark.parametrize("key", HAND_MODELLED)
