@@ -6,7 +6,6 @@ token; 403 ``account_disabled`` when the source's account is disabled; 400 for a
 is not JSON, 422 for one that is not the source kind's format (nothing started).
 """
 
-import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from flask import jsonify
 from marshmallow import ValidationError
 
 from engine.desk import alerts
+from engine.text import trimmed
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
 from web.api import bp
 from web.api.auth import bearer_refused, bearer_token
@@ -82,15 +82,11 @@ def _alertmanager(payload: Any) -> list[alerts.Event]:
 
 
 def _first_written(values: list[Any], default: str) -> str:
-    """The first of ``values`` that shows something (stripped of white space and of
-    invisible format characters such as a zero-width space), else ``default``: a label
-    of blanks names nothing."""
-    shown = (_visible(value) for value in values if isinstance(value, str))
+    """The first of ``values`` that is not blank as ``engine.text.trimmed`` reads it
+    (spaces, a zero-width space, direction marks), trimmed, else ``default``: a label of
+    blanks names nothing."""
+    shown = (trimmed(value) for value in values if isinstance(value, str))
     return next((text for text in shown if text), default)
-
-
-def _visible(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _uptime_kuma(payload: Any) -> list[alerts.Event] | None:

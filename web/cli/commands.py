@@ -35,7 +35,7 @@ from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
 from web.cli.origin import mark_command_origin
 from web.cli.refusals import refused
-from web.cli.startup import wait_for_database
+from web.cli.startup import caught_up_lines, wait_for_database
 from web.cli.users import user_group
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -209,9 +209,8 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
                else f"skema basis data sudah pada revisi terbaru ({after})")
     if missing():
         click.echo(f"fakta laporan dibangun dari riwayat: {rebuild()} baris")
-    for stem, given in numbering.catch_up(db.session, clock()).items():
-        click.echo(f"penghitung nomor proses {stem} tertinggal; dilanjutkan setelah "
-                   f"{stem}{given:04d}")
+    for line in caught_up_lines(numbering.catch_up(db.session, clock())):
+        click.echo(line)
     settings.seed_timezone(db.session, zone)
     db.session.commit()
     ctx.invoke(deploy_command)

@@ -87,13 +87,19 @@ def catch_up_numbers(app: Flask) -> None:
     (logger ``alur.startup``)."""
     with app.app_context():
         try:
-            for stem, given in numbering.catch_up(db.session, clock()).items():
-                LOG.warning("penghitung nomor proses %s tertinggal; dilanjutkan setelah %s%04d",
-                            stem, stem, given)
+            for line in caught_up_lines(numbering.catch_up(db.session, clock())):
+                LOG.warning("%s", line)
             db.session.commit()
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def caught_up_lines(moved: dict[str, int]) -> list[str]:
+    """What ``numbering.catch_up`` did (``{stem: highest number}``), a sentence per counter:
+    ``penghitung nomor proses LTI-2026- tertinggal; dilanjutkan setelah LTI-2026-0043``."""
+    return [f"penghitung nomor proses {stem} tertinggal; dilanjutkan setelah {stem}{given:04d}"
+            for stem, given in moved.items()]
 
 
 def _unreachable(app: Flask) -> str | None:
