@@ -68,6 +68,8 @@ class AlertSource(Base):
     # The account that starts the source's incidents and writes its notes (no roles).
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    # When the source's last webhook was taken (None: never), for the administrator.
+    last_received_at: Mapped[datetime | None]
 
     user: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
 

@@ -74,6 +74,29 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
     return source, token
 
 
+def source_named(session: Session, name: str) -> AlertSource:
+    """The source called ``name``.
+
+    Raises:
+        InvalidTaskData: under ``name`` when there is none.
+    """
+    source = session.scalar(select(AlertSource).where(AlertSource.name == name))
+    if source is None:
+        raise InvalidTaskData({"name": f"sumber {name} tidak ada"})
+    return source
+
+
+def rotate_token(session: Session, clock: Clock, source: AlertSource, *,
+                 actor: User | None) -> str:
+    """Give ``source`` a new token and return it (shown once; only its hash is kept): the
+    old token is refused (401) once this commits, for a token that leaked or left with a
+    person. Audited ``alert_source.token_rotated``. Not committed."""
+    token = secrets.token_urlsafe(32)
+    source.token_hash = _hash(token)
+    audit.record(session, clock, "alert_source.token_rotated", actor=actor, name=source.name)
+    return token
+
+
 def from_monitoring(session: Session, instance: ProcessInstance) -> bool:
     """Whether ``instance`` is a monitoring incident: its requester is an alert source's
     account (``pantau.<name>``), which can never answer a question nor rate."""
@@ -95,8 +118,8 @@ def source_for(session: Session, token: str) -> AlertSource | None:
 
 def receive(session: Session, clock: Clock, source: AlertSource,
             events: list[Event]) -> tuple[list[int], int]:
-    """Apply a webhook's events in order; returns (ids of the incidents opened, how many
-    events changed nothing). Not committed.
+    """Apply a webhook's events in order and note when ``source`` was last heard from;
+    returns (ids of the incidents opened, how many events changed nothing). Not committed.
 
     Raises:
         InvalidTaskData, ProcessFailure: from starting the incident (nothing is kept when
@@ -107,6 +130,7 @@ def receive(session: Session, clock: Clock, source: AlertSource,
     ignored = 0
     now = clock.now()
     zone = settings.work_calendar(session).timezone
+    source.last_received_at = now
     for event in events:
         # A tool's clock ahead of ours (or a made-up 2099) cannot end an outage in the future.
         event = replace(event, at=min(event.at, now))

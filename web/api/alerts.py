@@ -54,10 +54,10 @@ def receive_alerts() -> Any:
         return error_response(422, "invalid_request",
                               f"Badan bukan format webhook {source.kind}.",
                               fields=indonesian(invalid.messages))
-    if events is None:  # a state that is neither down nor up
-        return jsonify(instances=[], ignored=1), 202
-    opened, ignored = alerts.receive(db.session, clock(), source, events)
+    opened, ignored = alerts.receive(db.session, clock(), source, events or [])
     db.session.commit()
+    if events is None:  # a state that is neither down nor up
+        ignored = 1
     return jsonify(instances=opened, ignored=ignored), 202
 
 

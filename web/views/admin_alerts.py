@@ -1,9 +1,10 @@
 """Administration: the monitoring sources allowed to post ``POST /api/v1/alerts``; a new
-source's token is shown once (as ``alur alerts add-source`` prints it)."""
+source's token, and a source's replaced one, is shown once (as ``alur alerts add-source``
+and ``rotate-token`` print it)."""
 
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,8 +33,20 @@ def alert_sources() -> Any:
             errors = refused.fields
         else:
             db.session.commit()
+    return _page(token=token, errors=errors), 422 if errors else 200
+
+
+@bp.post("/sumber-peringatan/<int:source_id>/token")
+@admin_required
+def rotate_alert_token(source_id: int) -> Any:
+    source = db.session.get(AlertSource, source_id) or abort(404)
+    token = alerts.rotate_token(db.session, clock(), source, actor=current_user)
+    db.session.commit()
+    return _page(token=token, rotated=source.name, errors={})
+
+
+def _page(**shown: Any) -> str:
     found = paginate(db.session, select(AlertSource).order_by(AlertSource.name),
                      *page_request())
     return render_template("admin/alert_sources.html", sources=found.items, page=found,
-                           token=token, errors=errors, kinds=alerts.KINDS
-                           ), 422 if errors else 200
+                           kinds=alerts.KINDS, **shown)

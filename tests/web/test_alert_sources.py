@@ -1,0 +1,115 @@
+"""Alert sources over their life: the administrator sees which source still sends, and
+replaces a token that leaked (``alur alerts rotate-token``, the Ganti token button): the
+old token is refused from then on, the new one works, the change is audited."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import AlertSource, AuditRecord
+from tests.conftest import csrf_token
+from tests.web.conftest import login
+from tests.web.test_alerts_api import FIRING, add_source, incidents, kuma
+from web.extensions import db
+
+HEADER = "NAMA\tJENIS\tAKUN\tSTATUS\tDIBUAT\tTERAKHIR MENERIMA"
+
+
+def _rotated(app, name: str) -> list[AuditRecord]:
+    with app.app_context():
+        return [record for record in db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "alert_source.token_rotated"))
+            if record.detail.get("name") == name]
+
+
+def _post(client, headers) -> int:
+    return client.post("/api/v1/alerts", headers=headers, json=FIRING).status_code
+
+
+def test_rotate_token_refuses_the_old_token_and_prints_the_new_one_once(app, client):
+    old = add_source(app, "prometheus", "alertmanager")
+    result = app.test_cli_runner().invoke(args=["alerts", "rotate-token", "prometheus"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("token bearer baru sumber prometheus (dicetak sekali ini saja; "
+                             "token lama tidak berlaku lagi):\n")
+    new = {"Authorization": f"Bearer {result.stdout.strip()}"}
+    assert new != old
+    assert _post(client, old) == 401
+    assert incidents(app) == []
+    assert _post(client, new) == 202
+    assert len(incidents(app)) == 1
+    [record] = _rotated(app, "prometheus")
+    assert record.actor_id is None and record.detail["via"]
+    with app.app_context():
+        assert result.stdout.strip() not in db.session.scalar(select(AlertSource.token_hash))
+
+
+def test_rotating_a_source_that_does_not_exist_names_it_and_changes_nothing(app, client):
+    kept = add_source(app, "prometheus", "alertmanager")
+    result = app.test_cli_runner().invoke(args=["alerts", "rotate-token", "prometeus"])
+    assert result.exit_code == 1
+    assert result.output.partition(": ")[2] == "NAMA: sumber prometeus tidak ada\n"
+    assert _rotated(app, "prometeus") == []
+    assert _post(client, kept) == 202
+
+
+def test_the_list_says_when_each_source_last_sent_and_whether_it_is_refused(
+        app, client, clock):
+    headers = add_source(app, "prometheus", "alertmanager")
+    add_source(app, "kuma-kantor", "uptime-kuma")
+    runner = app.test_cli_runner()
+    created = "23 Nov 2026 08.00 WIB"
+    assert clock.now().isoformat() == "2026-11-23T01:00:00+00:00"  # 08.00 WIB
+    assert runner.invoke(args=["alerts", "list"]).stdout.splitlines() == [
+        HEADER,
+        f"kuma-kantor\tuptime-kuma\tpantau.kuma_kantor\taktif\t{created}\tbelum pernah",
+        f"prometheus\talertmanager\tpantau.prometheus\taktif\t{created}\tbelum pernah"]
+    clock.advance(timedelta(minutes=90))
+    assert _post(client, headers) == 202
+    refused = client.post("/api/v1/alerts", headers=headers, json={"version": "3"})
+    assert refused.status_code == 422  # a refused webhook is not what it last sent
+    clock.advance(timedelta(minutes=30))
+    assert client.post("/api/v1/alerts", headers=headers, json={"version": "3"}
+                       ).status_code == 422
+    assert runner.invoke(args=["user", "disable", "pantau.kuma_kantor"]).exit_code == 0
+    assert runner.invoke(args=["alerts", "list"]).stdout.splitlines()[1:] == [
+        f"kuma-kantor\tuptime-kuma\tpantau.kuma_kantor\tnonaktif\t{created}\tbelum pernah",
+        f"prometheus\talertmanager\tpantau.prometheus\taktif\t{created}\t"
+        "23 Nov 2026 09.30 WIB"]
+
+
+def test_the_admin_page_shows_the_last_webhook_and_replaces_a_token(app, client, clock):
+    headers = add_source(app, "kuma-kantor", "uptime-kuma")
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    assert "belum pernah" in page and "pantau.kuma_kantor" in page
+    clock.advance(timedelta(minutes=5))
+    pending = client.post("/api/v1/alerts", headers=headers, json=kuma(2, "2026-11-23 01:05:00"))
+    assert pending.json == {"instances": [], "ignored": 1}
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    assert "23 Nov 2026 08.05 WIB" in page and "belum pernah" not in page
+    with app.app_context():
+        source_id = db.session.scalar(select(AlertSource.id))
+    url = f"/admin/sumber-peringatan/{source_id}/token"
+    assert client.post(url).status_code == 400  # no CSRF token: nothing replaced
+    assert _rotated(app, "kuma-kantor") == []
+    replaced = client.post(url, data={"csrf_token": csrf_token(page)})
+    assert replaced.status_code == 200
+    shown = replaced.get_data(True)
+    assert "Token baru sumber kuma-kantor" in shown and "token lama sudah tidak berlaku" in shown
+    token = re.search(r'<code id="token">([^<]+)</code>', shown).group(1)
+    down = kuma(0, "2026-11-23 01:06:00")
+    assert client.post("/api/v1/alerts", headers=headers, json=down).status_code == 401
+    assert client.post("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"},
+                       json=down).status_code == 202
+    [record] = _rotated(app, "kuma-kantor")
+    with app.app_context():
+        assert db.session.get(AuditRecord, record.id).actor.username == "admin"
+    assert client.post(f"/admin/sumber-peringatan/{source_id + 1}/token",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404
+    other = app.test_client()
+    login(other, "prakom")
+    assert other.post(url, data={"csrf_token": csrf_token(
+        other.get("/").get_data(True))}).status_code == 403
+    assert len(_rotated(app, "kuma-kantor")) == 1
