@@ -30,7 +30,11 @@ class FormReceipt(Base):
     """One form page sent by ``user_id``: the one-time ``key`` the page carried and where
     the change it made leads (``location``: a path of this site; empty until the change
     is done, in the same transaction). The same page sent again leads there instead of
-    doing it again. Kept a day (``engine.process.receipts.KEPT``)."""
+    doing it again. Kept a day (``engine.process.receipts.KEPT``).
+
+    An API request with an ``Idempotency-Key`` is kept the same way: ``key`` is a digest
+    of the client's key, ``request_hash`` the digest of the request it came with (empty
+    for a form page)."""
 
     __tablename__ = "form_receipts"
     __table_args__ = (UniqueConstraint("user_id", "key"),)
@@ -39,4 +43,5 @@ class FormReceipt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     key: Mapped[str] = mapped_column(String(32))
     location: Mapped[str] = mapped_column(String(300), default="")
+    request_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime]

@@ -7,6 +7,7 @@ made instead of making it twice. Two sendings at once: the second's record waits
 first's transaction and is then refused by the unique key (``DuplicateForm``).
 """
 
+import hashlib
 import re
 import secrets
 from datetime import timedelta
@@ -22,6 +23,11 @@ KEY = re.compile(r"[0-9a-f]{32}")
 # How long a sent page's key is remembered: longer than anyone keeps a page open to send it
 # again; the user's older receipts are deleted as a new one is recorded.
 KEPT = timedelta(days=1)
+
+
+class KeyReused(Exception):
+    """An API ``Idempotency-Key`` came again with another request (another address or
+    body) than the one it was first sent with."""
 
 
 class DuplicateForm(Exception):
@@ -50,18 +56,47 @@ def claim(session: Session, clock: Clock, user: User, key: str) -> FormReceipt |
     """
     if not KEY.fullmatch(key or ""):
         return None
+    return _claim(session, clock, user, key, "")
+
+
+def claim_request(session: Session, clock: Clock, user: User, key: str,
+                  request_hash: str) -> FormReceipt:
+    """Record that ``user`` sent an API request with the ``Idempotency-Key`` ``key`` (any
+    text; kept as a digest) whose address and body digest to ``request_hash`` (not
+    committed), before its change is made: a retry after a lost answer is then answered
+    with what the first request made (IETF draft "The Idempotency-Key HTTP Header Field").
+
+    Raises:
+        DuplicateForm: the request was made before with this key; ``location`` names
+            what it made ("" while it is still being made).
+        KeyReused: the key was sent before with another request.
+    """
+    digest = hashlib.sha256(f"api\n{key}".encode()).hexdigest()[:32]
+    return _claim(session, clock, user, digest, request_hash)
+
+
+def _claim(session: Session, clock: Clock, user: User, key: str,
+           request_hash: str) -> FormReceipt:
     now = clock.now()
     session.execute(delete(FormReceipt).where(FormReceipt.user_id == user.id,
                                               FormReceipt.created_at <= now - KEPT))
-    earlier = session.scalar(select(FormReceipt.location).where(
-        FormReceipt.user_id == user.id, FormReceipt.key == key))
-    if earlier is not None:
-        raise DuplicateForm(earlier)
-    receipt = FormReceipt(user_id=user.id, key=key, location="", created_at=now)
+    _refuse_earlier(session, user, key, request_hash)
+    receipt = FormReceipt(user_id=user.id, key=key, location="", created_at=now,
+                          request_hash=request_hash)
     try:
         with session.begin_nested():
             session.add(receipt)
     except IntegrityError:
-        raise DuplicateForm(session.scalar(select(FormReceipt.location).where(
-            FormReceipt.user_id == user.id, FormReceipt.key == key)) or "") from None
+        _refuse_earlier(session, user, key, request_hash)
+        raise DuplicateForm("") from None
     return receipt
+
+
+def _refuse_earlier(session: Session, user: User, key: str, request_hash: str) -> None:
+    earlier = session.execute(select(FormReceipt.location, FormReceipt.request_hash).where(
+        FormReceipt.user_id == user.id, FormReceipt.key == key)).first()
+    if earlier is None:
+        return
+    if earlier.request_hash != request_hash:
+        raise KeyReused()
+    raise DuplicateForm(earlier.location)

@@ -5,9 +5,10 @@ from typing import Any
 
 from flask import g, jsonify
 
+from engine.models import Comment
 from engine.process import attachments, instances, lists
 from web.access import access
-from web.api import bp
+from web.api import bp, idempotency
 from web.api.auth import token_required
 from web.api.common import load_body, load_query, page_json
 from web.api.openapi import doc
@@ -35,11 +36,17 @@ def list_comments(instance_id: int) -> Any:
 
 @bp.post("/instances/<int:instance_id>/comments")
 @doc("Tambah catatan pada proses", body=CommentRequest, tag=TAG,
-     responses={201: CommentSchema})
+     responses={201: CommentSchema}, idempotent=True)
 @token_required
 def add_comment(instance_id: int) -> Any:
     body = load_body(CommentRequest())
     instance = instances.get_instance(db.session, instance_id)
+    try:
+        receipt = idempotency.claim()
+    except idempotency.Replay as replay:
+        return idempotency.replayed(CommentSchema().dump(db.session.get(Comment, replay.made)))
     entry = attachments.comment_on_instance(db.session, clock(), instance, g.user, body["text"])
+    db.session.flush()
+    idempotency.made(receipt, f"/api/v1/instances/{instance_id}/comments/{entry.id}")
     db.session.commit()
     return jsonify(CommentSchema().dump(entry)), 201

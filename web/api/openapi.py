@@ -16,7 +16,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app, jsonify, render_template
 from marshmallow import Schema
 
-from web.api import bp
+from web.api import bp, idempotency
 from web.api.schemas_common import Answer, ErrorSchema
 from web.edge import MAX_ID
 
@@ -40,7 +40,7 @@ SECURITY_SCHEMES = {
 def doc(summary: str, *, body: type[Schema] | dict[str, Any] | None = None,
         query: type[Schema] | None = None, multipart: dict[str, Any] | None = None,
         responses: dict[int, type[Schema] | dict[str, Any] | None],
-        tag: str = "umum", security: str = "bearer"
+        tag: str = "umum", security: str = "bearer", idempotent: bool = False
         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe an endpoint for the document.
 
@@ -50,13 +50,14 @@ def doc(summary: str, *, body: type[Schema] | dict[str, Any] | None = None,
         multipart: a JSON Schema of a ``multipart/form-data`` body;
         responses: status -> schema of the JSON answer, a raw OpenAPI response object,
             or None for an error answer (``ErrorSchema``);
-        security: the security scheme of the endpoint's token (``SECURITY_SCHEMES``).
+        security: the security scheme of the endpoint's token (``SECURITY_SCHEMES``);
+        idempotent: the endpoint takes an ``Idempotency-Key`` header (``web.api.idempotency``).
     """
 
     def remember(view: Callable[..., Any]) -> Callable[..., Any]:
         view.openapi = {"summary": summary, "body": body, "query": query,  # type: ignore
                         "multipart": multipart, "responses": responses, "tag": tag,
-                        "security": security}
+                        "security": security, "idempotent": idempotent}
         return view
 
     return remember
@@ -98,6 +99,9 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
                                  "parameters": _parameters(rule)}
     if meta["query"] is not None:
         operation["parameters"].append({"in": "query", "schema": meta["query"]})
+    if meta["idempotent"]:
+        operation["parameters"].append(idempotency.PARAMETER)
+        responses.setdefault("409", _response(409, None))
     content: dict[str, Any] = {}
     if meta["body"] is not None:
         content["application/json"] = {"schema": meta["body"]}

@@ -9,7 +9,7 @@ from engine.desk import ratings, tickets
 from engine.paging import Page
 from engine.process.deploy import active_rows
 from web.access import access
-from web.api import bp
+from web.api import bp, idempotency
 from web.api.auth import token_required
 from web.api.common import load_body, load_query, page_list
 from web.api.openapi import doc
@@ -63,14 +63,20 @@ def get_ticket(instance_id: int) -> Any:
 
 @bp.post("/tickets/<int:instance_id>/messages")
 @doc("Pesan pada utas tiket (pemohon atau petugas)", body=TicketMessageCreate, tag=TAG,
-     responses={201: TicketSchema, 409: None})
+     responses={201: TicketSchema, 409: None}, idempotent=True)
 @token_required
 def post_ticket_message(instance_id: int) -> Any:
     """A message in the ticket's thread, by the requester or the desk (``asks``: the desk
     waits for the requester and the SLA clock stops)."""
     body = load_body(TicketMessageCreate())
     instance = tickets.get_ticket(db.session, instance_id)
+    try:
+        receipt = idempotency.claim()
+    except idempotency.Replay:
+        return idempotency.replayed(TicketSchema().dump(tickets.view(
+            db.session, clock().now(), instance)))
     tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
+    idempotency.made(receipt, f"/api/v1/tickets/{instance_id}")
     db.session.commit()
     return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance))), 201
 

@@ -20,7 +20,7 @@ from engine.process.deploy import (
     make_active,
 )
 from web.access import access
-from web.api import bp
+from web.api import bp, idempotency
 from web.api.auth import issue_token, token_required
 from web.api.common import (
     RequestError,
@@ -174,10 +174,16 @@ def list_instances() -> Any:
 
 
 @bp.post("/instances")
-@doc("Mulai proses", body=InstanceCreate, tag="proses", responses={201: InstanceSchema})
+@doc("Mulai proses", body=InstanceCreate, tag="proses", responses={201: InstanceSchema},
+     idempotent=True)
 @token_required
 def start_instance() -> Any:
     body = load_body(_CREATE)
+    try:
+        receipt = idempotency.claim()
+    except idempotency.Replay as replay:
+        return idempotency.replayed(_caller_view(instances.get_instance(db.session,
+                                                                        replay.made)))
     try:
         instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                             title=body["title"], user=g.user, data=body["data"])
@@ -189,6 +195,7 @@ def start_instance() -> Any:
         raise RequestError(422, failure.code, failed_start(
             failure, body["process_key"], ticket=requester_only(g.user), user=g.user)) from None
     db.session.flush()
+    idempotency.made(receipt, f"/api/v1/instances/{instance.id}")
     # Built before the commit, which would expire what it reads. A new instance's human
     # tasks are the ones its start opened, which the unit of work holds.
     answer = _caller_view(instance, instances.open_tasks(db.session, instance))
