@@ -335,6 +335,21 @@ def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client,
     assert client.post("/api/v1/notifications/read", headers=prakom).json["unread"] == 0
 
 
+def test_a_typo_beside_the_query_complete_takes_refuses_it_and_completes_nothing(
+        client, prakom, started):
+    """``complete`` takes ``include``; ``?includes=history`` was ignored and the step,
+    which cannot be taken back, was completed."""
+    task_id = started["open_tasks"][0]["id"]
+    url = f"/api/v1/tasks/{task_id}/complete"
+    typo = client.post(f"{url}?includes=history", headers=prakom, json={"data": {}})
+    assert (typo.status_code, typo.json["error"]["fields"]) == (
+        422, {"includes": ["parameter ini tidak dikenal"]})
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
+    done = client.post(f"{url}?include=history", headers=prakom, json={"data": {}})
+    assert done.status_code == 200, done.json
+    assert "history" in done.json["instance"]
+
+
 def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, client, clock,
                                                                       prakom, kasubbag,
                                                                       started):

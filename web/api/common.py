@@ -94,7 +94,8 @@ def refuse_unexpected_input() -> None:
     a client that sends ``{"kind": "tiket"}`` to ``POST /notifications/read`` meant a
     filter the endpoint does not have, and every notification was marked read. No body,
     or ``{}``, is taken. A change (any method but GET) whose document declares no query
-    parameters refuses them too: ``?kind=tiket`` is the same mistake. A multipart
+    parameters refuses them too (``?kind=tiket`` is the same mistake), and one that
+    declares some refuses any other. A multipart
     request's parts are checked against the document's (``_refuse_unknown_parts``).
 
     Raises:
@@ -106,10 +107,13 @@ def refuse_unexpected_input() -> None:
     meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
     if request.method in ("GET", "HEAD", "OPTIONS") or meta is None:
         return
-    if meta["query"] is None and request.args:
-        # The same mistake written in the address: ``POST /notifications/read?kind=tiket``.
+    declared = set(meta["query"]().fields) if meta["query"] is not None else set()
+    unknown = set(request.args) - declared
+    if unknown:
+        # The same mistake written in the address: ``POST /notifications/read?kind=tiket``,
+        # or a typo beside what the change does take (``complete?includes=history``).
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
-            name[:64]: ["parameter ini tidak dikenal"] for name in sorted(request.args)})
+            name[:64]: ["parameter ini tidak dikenal"] for name in sorted(unknown)})
     if meta["multipart"] and request.mimetype == "multipart/form-data":
         _refuse_unknown_parts(meta["multipart"])
         return
