@@ -60,6 +60,17 @@ def test_the_fields_every_answer_carries_are_required_in_the_document(contract):
     assert {"history", "history_total"}.isdisjoint(schemas["InstanceBrief"]["required"])
     assert {"case", "submitted"}.isdisjoint(schemas["TaskDetail"]["required"])
     assert "rating" in schemas["Ticket"]["required"]
+    # Keys always written, null where nothing is named: required, not "may be absent".
+    for name in ("Attachment", "Comment", "Substitution", "Version"):
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
+    # What the server takes and writes, typed: a client need not try it out.
+    assert schemas["RatingCreate"]["properties"]["score"] == {
+        "type": "integer", "minimum": 1, "maximum": 5}
+    assert {schemas["NotificationItem"]["properties"][name]["type"]
+            for name in ("label", "text", "state")} == {"string"}
+    error = schemas["ErrorBody"]["properties"]
+    assert (error["problems"]["items"], error["max_bytes"]["type"]) == (
+        {"type": "string"}, "integer")
     # A request body stays as it was: only what the server asks for.
     assert schemas["InstanceCreate"]["required"] == ["process_key", "title"]
 

@@ -3,10 +3,10 @@
 from marshmallow import Schema, fields, validate
 
 from engine.people.substitution import KINDS
-from web.api.schemas_common import PageQuery, PageSchema, Username
+from web.api.schemas_common import Answer, PageQuery, PageSchema, Username
 
 
-class SubstitutionSchema(Schema):
+class SubstitutionSchema(Answer):
     id = fields.Int(required=True)
     kind = fields.Str(required=True)
     official = Username("official", required=True)
@@ -35,7 +35,7 @@ class SubstitutionCreate(Schema):
     ends_at = fields.AwareDateTime(required=True)
 
 
-class VersionSchema(Schema):
+class VersionSchema(Answer):
     key = fields.Str(required=True)
     version = fields.Int(required=True)
     name = fields.Str(required=True)

@@ -51,14 +51,15 @@ class Answer(Schema):
 
 class ErrorBodySchema(Schema):
     """``code`` (machine-readable), ``message`` (Indonesian), and per error e.g. ``fields``
-    (name -> message), ``problems``, ``claimed_by``."""
+    (name -> message), ``problems``, ``claimed_by``, ``max_bytes``."""
 
     class Meta:
         unknown = "include"
 
     code = fields.Str(required=True)
     message = fields.Str(required=True)
-    problems = fields.Raw()
+    problems = fields.List(fields.Str(), metadata={
+        "description": "masalah BPMN atau tabel SOP yang ditolak, satu kalimat masing-masing"})
     field_messages = fields.Dict(keys=fields.Str(), data_key="fields", metadata={
         "description": "per kolom: daftar pesan (invalid_request), satu pesan teks "
                        "(invalid_data, bad_request), atau objek bersarang seperti badannya "
@@ -67,6 +68,7 @@ class ErrorBodySchema(Schema):
             {"type": "string"}, {"type": "array", "items": {"type": "string"}},
             {"type": "object"}]}})
     claimed_by = fields.Str()
+    max_bytes = fields.Int(metadata={"description": "batas ukuran (byte) yang dilampaui (413)"})
 
 
 class ErrorSchema(Schema):

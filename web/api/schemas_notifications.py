@@ -25,9 +25,9 @@ class NotificationItemSchema(NotificationSchema):
     sentence, as before; ``task_state`` ``open``/``completed``/``cancelled`` or null."""
 
     level = fields.Int(allow_none=True)
-    label = fields.Method("_label")
-    text = fields.Method("_text")
-    state = fields.Method("_state")
+    label = fields.Method("_label", metadata={"type": "string"})
+    text = fields.Method("_text", metadata={"type": "string"})
+    state = fields.Method("_state", metadata={"type": "string"})
     task_state = fields.Str(allow_none=True)
     instance_id = fields.Int(allow_none=True)
     process_key = fields.Str(allow_none=True)

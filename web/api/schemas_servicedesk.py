@@ -20,9 +20,10 @@ class JsonBool(fields.Boolean):
 
 class RatingCreate(Schema):
     """``POST /api/v1/instances/<id>/rating``: the score is checked by the engine (422
-    naming ``score``), so any JSON value passes here."""
+    naming ``score``), so any JSON value passes here; the document says what it takes."""
 
-    score = fields.Raw(required=True)
+    score = fields.Raw(required=True, metadata={"type": "integer", "minimum": 1,
+                                                "maximum": 5})
     comment = fields.Str(load_default="", validate=validate.Length(max=2000))
 
 

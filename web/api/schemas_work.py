@@ -130,7 +130,7 @@ class CommentRequest(Schema):
                       validate=[validate.Length(min=1, max=MAX_COMMENT), not_blank])
 
 
-class CommentSchema(Schema):
+class CommentSchema(Answer):
     id = fields.Int(required=True)
     instance_id = fields.Int(required=True)
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
@@ -147,7 +147,7 @@ class CommentPageSchema(PageSchema):
     items = fields.List(fields.Nested(CommentSchema), required=True)
 
 
-class AttachmentSchema(Schema):
+class AttachmentSchema(Answer):
     id = fields.Int(required=True)
     instance_id = fields.Int(required=True)
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
