@@ -68,6 +68,10 @@ def test_the_fields_every_answer_carries_are_required_in_the_document(contract):
         "type": "integer", "minimum": 1, "maximum": 5}
     assert {schemas["NotificationItem"]["properties"][name]["type"]
             for name in ("label", "text", "state")} == {"string"}
+    for name, field, values in (("Instance", "status", {"running", "completed", "cancelled",
+                                                       "error"}),
+                                ("InboxTask", "state", {"open", "completed", "cancelled"})):
+        assert set(schemas[name]["properties"][field]["enum"]) == values
     error = schemas["ErrorBody"]["properties"]
     assert (error["problems"]["items"], error["max_bytes"]["type"]) == (
         {"type": "string"}, "integer")

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from engine.people.accounts import MAX_PASSWORD
 from engine.process.instances import MAX_REASON
 from engine.text import trimmed
-from web.api.schemas_common import Answer, Username, not_blank
+from web.api.schemas_common import INSTANCE_STATUS, TASK_STATE, Answer, Username, not_blank
 
 
 class TokenRequest(Schema):
@@ -27,7 +27,7 @@ class InstanceSummarySchema(Answer):
     id = fields.Int()
     number = fields.Str(allow_none=True)
     title = fields.Str()
-    status = fields.Str()
+    status = fields.Str(metadata=INSTANCE_STATUS)
     process_key = fields.Str(attribute="definition.key")
     process_name = fields.Str(attribute="definition.name")
     version = fields.Int(attribute="definition.version")
@@ -68,7 +68,7 @@ class TaskSchema(Answer):
     step_id = fields.Str(attribute="bpmn_id")
     name = fields.Str()
     role = fields.Str()
-    state = fields.Str()
+    state = fields.Str(metadata=TASK_STATE)
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     claimed_by = Username("claimed_by")
@@ -131,7 +131,7 @@ class InstanceSchema(Answer):
     id = fields.Int()
     number = fields.Str(allow_none=True)
     title = fields.Str()
-    status = fields.Str()
+    status = fields.Str(metadata=INSTANCE_STATUS)
     data = fields.Dict()
     process_key = fields.Str(attribute="definition.key")
     process_name = fields.Str(attribute="definition.name")

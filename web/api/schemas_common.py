@@ -17,6 +17,12 @@ def not_blank(value: str) -> None:
         raise ValidationError("wajib diisi, tidak hanya spasi")
 
 
+# What an answer's ``status`` of a process and ``state`` of a step can be (the document's
+# enums): a client can switch on them without guessing.
+INSTANCE_STATUS = {"enum": ["running", "completed", "cancelled", "error"]}
+TASK_STATE = {"enum": ["open", "completed", "cancelled"]}
+
+
 class Username(fields.String):
     """The username of the user an object's ``relation`` names, or null when it names
     none: the key is always in the answer (a dotted ``attribute`` would drop it)."""

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.escalation.notifications import KINDS
 from web.api.schemas import NotificationSchema
-from web.api.schemas_common import PageQuery, PageSchema
+from web.api.schemas_common import TASK_STATE, PageQuery, PageSchema
 from web.notification_words import show
 
 
@@ -28,7 +28,7 @@ class NotificationItemSchema(NotificationSchema):
     label = fields.Method("_label", metadata={"type": "string"})
     text = fields.Method("_text", metadata={"type": "string"})
     state = fields.Method("_state", metadata={"type": "string"})
-    task_state = fields.Str(allow_none=True)
+    task_state = fields.Str(allow_none=True, metadata={"enum": [*TASK_STATE["enum"], None]})
     instance_id = fields.Int(allow_none=True)
     process_key = fields.Str(allow_none=True)
 

@@ -14,7 +14,15 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
-from web.api.schemas_common import Answer, PageQuery, PageSchema, QueryWhole, Username, not_blank
+from web.api.schemas_common import (
+    TASK_STATE,
+    Answer,
+    PageQuery,
+    PageSchema,
+    QueryWhole,
+    Username,
+    not_blank,
+)
 
 
 class TokenSchema(Schema):
@@ -74,7 +82,7 @@ class InboxTaskSchema(Answer):
     step_id = fields.Str()
     name = fields.Str()
     role = fields.Str()
-    state = fields.Str()
+    state = fields.Str(metadata=TASK_STATE)
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     waiting = fields.Bool(metadata={"description": "tiket menunggu pemohon: waktu berhenti, "
