@@ -251,6 +251,20 @@ def figure_instances(session: Session, person: User, period: Period, figure: str
         figure_query(person, period, figure, sop=sop, step=step, priority=priority)))))
 
 
+def figure_counts(session: Session, query: Select[Any] | CompoundSelect,
+                  instance_ids: list[int]) -> tuple[int, dict[int, int]]:
+    """How much one figure counts (``figure_query``'s rows: steps, escalations,
+    notifications) in all, and per instance of ``instance_ids`` (a page of its list): the
+    figure is the sum, each process holds a part of it. Two statements."""
+    rows = query.subquery()
+    instance = list(rows.c)[0]
+    total = session.scalar(select(func.count()).select_from(rows)) or 0
+    if not instance_ids:
+        return total, {}
+    return total, dict(session.execute(select(instance, func.count()).where(
+        instance.in_(instance_ids)).group_by(instance)).all())
+
+
 def figure_query(person: User, period: Period, figure: str, *, sop: str | None = None,
                  step: str | None = None, priority: str | None = None
                  ) -> Select[Any] | CompoundSelect:

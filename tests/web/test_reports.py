@@ -207,6 +207,25 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     assert "Tidak ada proses di balik angka ini" not in page and "<table" not in page
 
 
+def test_the_page_behind_a_figure_shows_each_process_share_of_it(client, history):
+    """The report counts steps (or escalations), the page behind it lists processes: "10"
+    led to 4 rows nobody could add up to 10."""
+    login(client, "prakom")
+    page = client.get(f"/laporan/orang/prakom/proses?angka=tugas&{Q4}").get_data(True)
+    shares = [int(n) for n in re.findall(
+        r'<td data-label="Langkah selesai" class="num">(\d+)</td>', page)]
+    assert sum(shares) == 10 and len(shares) == int(re.search(
+        r"\((\d+) baris", page).group(1)) < 10
+    assert (f'Angka di laporan, 10, adalah jumlah kolom "Langkah selesai" dari {len(shares)} '
+            "proses di bawah") in page.replace("&#34;", '"')
+    late = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&{Q4}").get_data(True)
+    assert sum(int(n) for n in re.findall(
+        r'<td data-label="Langkah terlambat" class="num">(\d+)</td>', late)) == 3
+    critical = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=penanganan_gangguan_"
+                          f"server&prioritas=kritis&{Q4}").get_data(True)
+    assert 'class="num"' not in critical  # MTTR counts processes: each is one
+
+
 def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(
         client, history):
     """However many instances a figure counts (a busy person's three years), the page's

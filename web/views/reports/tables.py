@@ -84,7 +84,7 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
     summary = Table(N_("Ringkasan"), [
         N_("Nama"), N_("Pengguna"), N_("Periode"), N_("Langkah selesai"), N_("Berbatas waktu"),
         N_("Tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi atas langkahnya"),
-        N_("Notifikasi eskalasi diterima")])
+        N_("Pengingat dan eskalasi diterima")])
     summary.add([report.full_name, report.username, period_cell(report.period), report.done,
                  report.with_deadline, report.on_time, percent(report.on_time_share),
                  report.escalations, report.notified],

@@ -211,8 +211,11 @@ def person_instances(username: str) -> Any:
     found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
                      .where(ProcessInstance.id.in_(ids))
                      .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
+    counted, per_instance = report_people.figure_counts(
+        db.session, ids, [instance.id for instance in found.items])
     return render_template("reports/person_instances.html", period=period, figure=figure,
-                           instances=found.items, page=found, user=user)
+                           instances=found.items, page=found, user=user, counted=counted,
+                           per_instance=per_instance)
 
 
 @bp.get("/tabel7")
