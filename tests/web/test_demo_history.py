@@ -8,13 +8,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from engine.bpmn.forms import fields
-from engine.models import Delivery, Escalation, HumanTask, Notification, ProcessInstance, User
+from engine.models import (
+    Delivery,
+    Escalation,
+    HumanTask,
+    Notification,
+    ProcessInstance,
+    Rating,
+    User,
+)
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
+from engine.reports.desk import satisfaction
 from engine.reports.sop import sop_performance
 from engine.time.calendar import WorkCalendar
 from engine.time.periods import custom_period
-from tests.conftest import mini_bpmn
+from tests.conftest import BPMN_DIR, mini_bpmn
 from web.cli.demo_forms import FIELD_TEXTS
 from web.cli.demo_history import OTHER_SOPS, demo_history_command, generate_history
 from web.extensions import db
@@ -89,3 +98,27 @@ def test_every_text_field_of_the_bundled_forms_gets_values_of_its_own(session, d
              for field in fields(form) if field["kind"] in ("text", "textarea")}
     assert len(names) == 15
     assert names <= set(FIELD_TEXTS), names - set(FIELD_TEXTS)
+
+
+def test_front_door_tickets_are_submitted_and_rated_by_employees(session, clock, users):
+    """A fresh demo's Kepuasan Pengguna was 0 of 87 rated: every ticket was typed in by
+    the Prakom who received it, and such tickets are never rated."""
+    deploy(session, clock, (BPMN_DIR / "penanganan_permintaan_layanan_ti.bpmn").read_bytes(),
+           filename="penanganan_permintaan_layanan_ti.bpmn")
+    session.commit()
+    end = clock.now()
+    generate_history(session, WorkCalendar(), end, seed=7, days=365)
+    tickets = session.scalars(select(ProcessInstance)).all()
+    submitted = [t for t in tickets if "Prakom" not in t.started_by.role_names]
+    assert 0 < len(submitted) < len(tickets), "most, not all, come from the employee"
+    for ticket in submitted:
+        assert ticket.data["pemohon"] == ticket.started_by.full_name
+    ratings = session.scalars(select(Rating)).all()
+    assert ratings
+    for rating in ratings:
+        ticket = session.get(ProcessInstance, rating.instance_id)
+        assert ticket in submitted and ticket.status == "completed"
+        assert ticket.completed_at < rating.rated_at <= end and rating.user_id == ticket.started_by_id
+    shown = satisfaction(session, end - timedelta(days=366), end)
+    assert shown["count"] == len(ratings) and shown["index"] is not None
+    assert 0 < shown["response_rate"] < 100

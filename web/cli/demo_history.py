@@ -6,8 +6,9 @@ The history is made by the real engine (``start_instance``, ``complete_task``,
 year: each instance starts at a random office moment, and each step takes a share of its
 time standard in office minutes; about one step in five runs late, and its escalation
 timers fire at their own times on the way. Some approvals send the work back for
-revision ("revisi"), incidents carry a priority ("prioritas"), and instances begun in the
-last days are still running. The same seed gives the same history.
+revision ("revisi"), incidents carry a priority ("prioritas"), most front-door tickets are
+submitted and rated by an employee of another lane, and instances begun in the last days
+are still running. The same seed gives the same history.
 
 It runs only on a database without process instances, and says so otherwise.
 """
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import ManualClock
+from engine.desk.ratings import rate
 from engine.escalation.timers import fire_instance_timers
 from engine.models import (
     Delivery,
@@ -38,6 +40,7 @@ from engine.models import (
     Timer,
     User,
 )
+from engine.people.access import REQUESTER_PROCESSES
 from engine.people.holders import holders
 from engine.process.deploy import active_definitions
 from engine.process.instances import start_instance
@@ -76,6 +79,14 @@ LATE_SHARE = 0.2          # steps finished after their deadline
 REVISION_SHARE = 0.15     # decisions that send the work back ("revisi")
 MAX_REVISIONS = 2         # per instance, so that loops end
 NO_STANDARD_MINUTES = (30, 900)  # how long a step without a time standard takes
+# Front-door tickets: most come from the employee himself (the rest are typed in by the desk
+# for a caller, and never rated), and most of those are rated once done, so that the
+# Kepuasan Pengguna figures of a fresh demo mean something.
+SUBMITTED_SHARE = 0.7
+RATED_SHARE = 0.8
+SCORES = ((5, 0.45), (4, 0.35), (3, 0.12), (2, 0.05), (1, 0.03))
+RATING_COMMENTS = ("Cepat ditangani, terima kasih.", "Petugas menjelaskan dengan jelas.",
+                   "Agak lama, tetapi tuntas.", "")
 
 
 @dataclass
@@ -136,12 +147,14 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
     if definition.catalog.get("mttr"):
         priority = rng.choices([p for p, _ in PRIORITIES], [w for _, w in PRIORITIES])[0]
         data = {definition.catalog["priority_field"]: priority} if priority else {}
+    requester = _requester(rng, definition, holders, first_lane)
     start_form = definition.catalog.get("start_form")
     if start_form:
-        data = sample(rng, start_form, data, moment)
+        named = {"pemohon": requester.full_name} if requester is not None else {}
+        data = sample(rng, start_form, {**data, **named}, moment)
     instance = start_instance(session, history_clock, process_key=definition.key,
-                              title=_title(rng, definition, moment), user=holders[first_lane][0],
-                              data=data)
+                              title=_title(rng, definition, moment),
+                              user=requester or holders[first_lane][0], data=data)
     session.commit()
     outcome.instances += 1
     revisions = 0
@@ -169,6 +182,24 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
         session.commit()
         outcome.steps += 1
         outcome.late_steps += late
+    if requester is not None and instance.status == "completed" and rng.random() < RATED_SHARE:
+        rated_at = min(instance.completed_at + timedelta(hours=rng.randint(1, 30)), end)
+        rate(session, ManualClock(rated_at), instance, requester,
+             rng.choices([s for s, _ in SCORES], [w for _, w in SCORES])[0],
+             rng.choice(RATING_COMMENTS))
+        session.commit()
+
+
+def _requester(rng: random.Random, definition: ProcessDefinition,
+               holders: dict[str, list[User]], first_lane: str) -> User | None:
+    """The employee who submits a front-door ticket himself (``SUBMITTED_SHARE`` of them): a
+    demo user of another lane than the desk's; None when the desk types it in."""
+    if definition.key not in REQUESTER_PROCESSES or rng.random() >= SUBMITTED_SHARE:
+        return None
+    desk = {user.id for user in holders[first_lane]}
+    employees = sorted({user.id: user for lane, users in holders.items() for user in users
+                        if user.id not in desk}.values(), key=lambda user: user.username)
+    return rng.choice(employees) if employees else None
 
 
 def _minutes_taken(rng: random.Random, calendar: WorkCalendar, task: HumanTask,
