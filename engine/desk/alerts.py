@@ -75,12 +75,12 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
 
 
 def source_named(session: Session, name: str) -> AlertSource:
-    """The source called ``name``.
+    """The source called ``name``, in any case (names are lower case: ``NAME``).
 
     Raises:
         InvalidTaskData: under ``name`` when there is none.
     """
-    source = session.scalar(select(AlertSource).where(AlertSource.name == name))
+    source = session.scalar(select(AlertSource).where(AlertSource.name == name.lower()))
     if source is None:
         raise InvalidTaskData({"name": f"sumber {name} tidak ada"})
     return source

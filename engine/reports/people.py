@@ -257,7 +257,7 @@ def figure_counts(session: Session, query: Select[Any] | CompoundSelect,
     notifications) in all, and per instance of ``instance_ids`` (a page of its list): the
     figure is the sum, each process holds a part of it. Two statements."""
     rows = query.subquery()
-    instance = list(rows.c)[0]
+    instance = next(iter(rows.c))
     total = session.scalar(select(func.count()).select_from(rows)) or 0
     if not instance_ids:
         return total, {}

@@ -43,6 +43,7 @@ PAGES = [
     ("admin", "/admin/pengguna"),
     ("admin", "/admin/proses-bermasalah"),
     ("admin", "/admin/sumber-peringatan"),
+    ("admin", "/admin/sumber-peringatan/riwayat"),
     ("admin", "/laporan/"),
     ("admin", f"/laporan/sop/{SOP}"),
     ("admin", f"/laporan/sop/{SOP}/peta"),

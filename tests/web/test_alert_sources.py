@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.models import AlertSource, AuditRecord
+from engine.models import AlertSource, AuditRecord, User
 from tests.conftest import csrf_token
 from tests.web.conftest import login
 from tests.web.test_alerts_api import FIRING, add_source, incidents, kuma
@@ -21,6 +21,12 @@ def _rotated(app, name: str) -> list[AuditRecord]:
         return [record for record in db.session.scalars(select(AuditRecord).where(
             AuditRecord.action == "alert_source.token_rotated"))
             if record.detail.get("name") == name]
+
+
+def _via(app, action: str) -> str:
+    with app.app_context():
+        return db.session.scalar(select(AuditRecord).where(
+            AuditRecord.action == action)).detail["via"]
 
 
 def _post(client, headers) -> int:
@@ -43,6 +49,18 @@ def test_rotate_token_refuses_the_old_token_and_prints_the_new_one_once(app, cli
     assert record.actor_id is None and record.detail["via"]
     with app.app_context():
         assert result.stdout.strip() not in db.session.scalar(select(AlertSource.token_hash))
+
+
+def _once(page: str) -> str:
+    return re.search(r'name="sekali" value="([0-9a-f]{32})"', page).group(1)
+
+
+def test_a_source_is_named_in_any_case_as_its_name_is_lower_case(app, client):
+    old = add_source(app, "prometheus", "alertmanager")
+    result = app.test_cli_runner().invoke(args=["alerts", "rotate-token", "PROMETHEUS"])
+    assert result.exit_code == 0, result.output
+    assert _post(client, old) == 401
+    assert len(_rotated(app, "prometheus")) == 1
 
 
 def test_rotating_a_source_that_does_not_exist_names_it_and_changes_nothing(app, client):
@@ -92,10 +110,15 @@ def test_the_admin_page_shows_the_last_webhook_and_replaces_a_token(app, client,
     with app.app_context():
         source_id = db.session.scalar(select(AlertSource.id))
     url = f"/admin/sumber-peringatan/{source_id}/token"
+    assert f'href="{url}"' in page  # a link to a page that says what it does, no button
+    asked = client.get(url).get_data(True)
+    assert "Token lama langsung ditolak" in asked and "Ya, ganti token" in asked
+    assert _rotated(app, "kuma-kantor") == []
     assert client.post(url).status_code == 400  # no CSRF token: nothing replaced
     assert _rotated(app, "kuma-kantor") == []
-    replaced = client.post(url, data={"csrf_token": csrf_token(page)})
-    assert replaced.status_code == 200
+    form = {"csrf_token": csrf_token(asked), "sekali": _once(asked)}
+    replaced = client.post(url, data=form)
+    assert replaced.status_code == 200 and replaced.headers["Cache-Control"] == "no-store"
     shown = replaced.get_data(True)
     assert "Token baru sumber kuma-kantor" in shown and "token lama sudah tidak berlaku" in shown
     token = re.search(r'<code id="token">([^<]+)</code>', shown).group(1)
@@ -103,13 +126,25 @@ def test_the_admin_page_shows_the_last_webhook_and_replaces_a_token(app, client,
     assert client.post("/api/v1/alerts", headers=headers, json=down).status_code == 401
     assert client.post("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"},
                        json=down).status_code == 202
+    # Reloading the page that shows the token sends its form again: nothing is replaced.
+    again = client.post(url, data=form)
+    assert again.status_code == 302 and again.headers["Location"] == "/admin/sumber-peringatan"
     [record] = _rotated(app, "kuma-kantor")
     with app.app_context():
         assert db.session.get(AuditRecord, record.id).actor.username == "admin"
+    history = client.get("/admin/sumber-peringatan/riwayat").get_data(True)
+    assert history.index("Token sumber kuma-kantor diganti") < history.index(
+        "Sumber kuma-kantor (uptime-kuma) ditambahkan")
+    with app.app_context():
+        admin = db.session.scalar(select(User.full_name).where(User.username == "admin"))
+    assert re.findall(r'<td data-label="Oleh">([^<]*)</td>', history) == [
+        admin, "baris perintah (alur) — " + _via(app, "alert_source.added")]
     assert client.post(f"/admin/sumber-peringatan/{source_id + 1}/token",
                        data={"csrf_token": csrf_token(page)}).status_code == 404
     other = app.test_client()
     login(other, "prakom")
     assert other.post(url, data={"csrf_token": csrf_token(
         other.get("/").get_data(True))}).status_code == 403
+    assert other.get(url).status_code == 403
+    assert other.get("/admin/sumber-peringatan/riwayat").status_code == 403
     assert len(_rotated(app, "kuma-kantor")) == 1

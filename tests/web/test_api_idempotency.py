@@ -133,3 +133,7 @@ def test_the_contract_names_the_header_where_it_is_taken(client):
                            for p in operation.get("parameters", [])))
     assert taking == ["POST /api/v1/instances", "POST /api/v1/instances/{instance_id}/comments",
                       "POST /api/v1/tickets/{instance_id}/messages"]
+    started = paths["/api/v1/instances"]["post"]["responses"]
+    assert started["201"]["headers"]["Idempotent-Replayed"]["schema"] == {
+        "type": "string", "enum": ["true"]}
+    assert "409" in started

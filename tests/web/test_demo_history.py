@@ -117,8 +117,19 @@ def test_front_door_tickets_are_submitted_and_rated_by_employees(session, clock,
     assert ratings
     for rating in ratings:
         ticket = session.get(ProcessInstance, rating.instance_id)
-        assert ticket in submitted and ticket.status == "completed"
-        assert ticket.completed_at < rating.rated_at <= end and rating.user_id == ticket.started_by_id
+        assert ticket.status == "completed" and ticket.completed_at < rating.rated_at <= end
+        if rating.score is not None:
+            assert ticket in submitted and rating.user_id == ticket.started_by_id
+    # The others closed unrated 5 working days after they were done, as the worker would.
+    closed = [r for r in ratings if r.score is None]
+    assert closed
+    calendar = WorkCalendar()
+    for rating in closed:
+        ticket = session.get(ProcessInstance, rating.instance_id)
+        assert rating.rated_at == calendar.deadline(ticket.completed_at, "P5D") <= end
+    assert all(t.status != "completed" or calendar.deadline(t.completed_at, "P5D") > end
+               for t in tickets if t.id not in {r.instance_id for r in ratings})
+    ratings = [r for r in ratings if r.score is not None]
     shown = satisfaction(session, end - timedelta(days=366), end)
     assert shown["count"] == len(ratings) and shown["index"] is not None
     assert 0 < shown["response_rate"] < 100

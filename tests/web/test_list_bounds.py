@@ -206,6 +206,8 @@ PAGE_LISTS = [
         "/admin/proses-bermasalah", _failed())),
     Listing("/admin/sumber-peringatan", "admin", lambda: (
         "/admin/sumber-peringatan", _sources())),
+    Listing("/admin/sumber-peringatan/riwayat", "admin", lambda: (
+        "/admin/sumber-peringatan/riwayat", _sources())),
     Listing("/akun/", "prakom", lambda: ("/akun/", _tokens())),
     Listing("/tiket/", "prakom", lambda: (
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),
@@ -222,6 +224,7 @@ PAGE_LISTS = [
 # GET pages that are not lists, and why.
 PAGE_NOT_LISTS = {
     "/admin/pengaturan": "a form", "/admin/pengguna/<int:user_id>": "one account",
+    "/admin/sumber-peringatan/<int:source_id>/token": "a form (replace one token)",
     "/admin/sop/<key>/pindahkan": "the dry run of one migration (what will move)",
     "/admin/sop/<key>/versi/<int:version>/diagram.bpmn": "a file",
     "/admin/sop/templat-tabel-sop.csv": "a file", "/healthz": "a probe",

@@ -25,6 +25,11 @@ PARAMETER = {"in": "header", "name": HEADER, "required": False,
                             "yang sama dengan kunci yang sama dalam 24 jam dijawab dengan "
                             "yang dibuat permintaan pertama, bukan membuat lagi",
              "schema": {"type": "string", "pattern": "^[!-~]{1,100}$"}}
+REPLAYED_HEADER = {"description": "true: jawaban atas permintaan yang sama dengan kunci yang "
+                                  "sama; tidak ada yang dibuat lagi (422 "
+                                  "idempotency_key_reused: kunci itu dengan permintaan lain; "
+                                  "409 in_progress: yang pertama masih dikerjakan)",
+                   "schema": {"type": "string", "enum": ["true"]}}
 BAD_KEY = "harus 1–100 karakter ASCII terlihat (tanpa spasi)"
 REUSED = "kunci ini sudah dipakai untuk permintaan lain; pakai kunci baru"
 

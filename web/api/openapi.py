@@ -101,6 +101,7 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
         operation["parameters"].append({"in": "query", "schema": meta["query"]})
     if meta["idempotent"]:
         operation["parameters"].append(idempotency.PARAMETER)
+        responses["201"]["headers"] = {"Idempotent-Replayed": idempotency.REPLAYED_HEADER}
         responses.setdefault("409", _response(409, None))
     content: dict[str, Any] = {}
     if meta["body"] is not None:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import ManualClock
-from engine.desk.ratings import rate
+from engine.desk.ratings import UNRATED_AFTER, close_unrated, rate
 from engine.escalation.timers import fire_instance_timers
 from engine.models import (
     Delivery,
@@ -82,7 +82,7 @@ NO_STANDARD_MINUTES = (30, 900)  # how long a step without a time standard takes
 # Front-door tickets: most come from the employee himself (the rest are typed in by the desk
 # for a caller, and never rated), and most of those are rated once done, so that the
 # Kepuasan Pengguna figures of a fresh demo mean something.
-SUBMITTED_SHARE = 0.7
+SUBMITTED_SHARE = 0.85
 RATED_SHARE = 0.8
 SCORES = ((5, 0.45), (4, 0.35), (3, 0.12), (2, 0.05), (1, 0.03))
 RATING_COMMENTS = ("Cepat ditangani, terima kasih.", "Petugas menjelaskan dengan jelas.",
@@ -182,12 +182,26 @@ def _one_instance(session: Session, calendar: WorkCalendar, rng: random.Random,
         session.commit()
         outcome.steps += 1
         outcome.late_steps += late
-    if requester is not None and instance.status == "completed" and rng.random() < RATED_SHARE:
+    if instance.status == "completed" and definition.key in REQUESTER_PROCESSES:
+        _rate_or_close(session, calendar, rng, instance, requester, end)
+
+
+def _rate_or_close(session: Session, calendar: WorkCalendar, rng: random.Random,
+                   instance: ProcessInstance, requester: User | None, end: datetime) -> None:
+    """The requester rates most tickets he submitted within a day or so; the others close
+    unrated when their 5 working days pass (as the worker round would have closed them),
+    unless that is still to come."""
+    if requester is not None and rng.random() < RATED_SHARE:
         rated_at = min(instance.completed_at + timedelta(hours=rng.randint(1, 30)), end)
         rate(session, ManualClock(rated_at), instance, requester,
              rng.choices([s for s, _ in SCORES], [w for _, w in SCORES])[0],
              rng.choice(RATING_COMMENTS))
-        session.commit()
+    else:
+        closing = calendar.deadline(instance.completed_at, UNRATED_AFTER)
+        if closing > end:
+            return
+        close_unrated(session, ManualClock(closing))
+    session.commit()
 
 
 def _requester(rng: random.Random, definition: ProcessDefinition,

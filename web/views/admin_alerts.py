@@ -4,7 +4,7 @@ and ``rotate-token`` print it)."""
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,10 +12,16 @@ from engine.desk import alerts
 from engine.errors import InvalidTaskData
 from engine.models import AlertSource
 from engine.paging import paginate
+from engine.process import receipts
+from engine.settings_history import actions_history
+from web import once
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
+
+HISTORY_ACTIONS = ("alert_source.added", "alert_source.token_rotated")
+HISTORY_PER_PAGE = 20
 
 
 @bp.route("/sumber-peringatan", methods=["GET", "POST"])
@@ -36,13 +42,32 @@ def alert_sources() -> Any:
     return _page(token=token, errors=errors), 422 if errors else 200
 
 
-@bp.post("/sumber-peringatan/<int:source_id>/token")
+@bp.route("/sumber-peringatan/<int:source_id>/token", methods=["GET", "POST"])
 @admin_required
 def rotate_alert_token(source_id: int) -> Any:
+    """GET: what replacing the token does, and the button that does it; POST (a form sent
+    once: sent again, as by reloading the page that shows the new token, it leads back to
+    the list and replaces nothing): the new token, shown in this answer only."""
     source = db.session.get(AlertSource, source_id) or abort(404)
+    if request.method == "GET":
+        return render_template("admin/alert_token.html", source=source)
+    back = url_for("admin.alert_sources")
+    try:
+        receipt = once.claim_form()
+    except receipts.DuplicateForm as duplicate:
+        return once.sent_before(duplicate, back)
     token = alerts.rotate_token(db.session, clock(), source, actor=current_user)
+    once.done(receipt, back)
     db.session.commit()
-    return _page(token=token, rotated=source.name, errors={})
+    return _page(token=token, rotated=source.name, errors={}), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/sumber-peringatan/riwayat")
+@admin_required
+def alert_source_history() -> Any:
+    """Who added a source or replaced its token, and when (``HISTORY_PER_PAGE`` a page)."""
+    history = actions_history(db.session, HISTORY_ACTIONS, *page_request(HISTORY_PER_PAGE))
+    return render_template("admin/alert_source_history.html", history=history)
 
 
 def _page(**shown: Any) -> str:
