@@ -104,7 +104,7 @@ def test_counted_nearest_rank_equals_the_plain_one():
 def test_the_history_is_substantial(session):
     completed = session.scalar(select(func.count()).select_from(HumanTask).where(
         HumanTask.state == "completed"))
-    assert completed > 1000
+    assert completed > 900  # 990 with seed 35 (the demo tickets rated since 9afcbde)
     assert session.scalar(select(func.count()).select_from(StepFact)) == completed
     assert session.scalar(select(func.count()).select_from(InstanceFact)) == session.scalar(
         select(func.count()).select_from(ProcessInstance))
