@@ -228,6 +228,22 @@ def test_the_page_behind_a_figure_shows_each_process_share_of_it(client, history
     assert 'class="num"' not in critical  # MTTR counts processes: each is one
 
 
+def test_the_page_behind_a_step_figure_names_the_sop_and_the_step(client, history):
+    """It was headed "langkah" alone; an unknown SOP or step showed an empty list, as if
+    the person had done nothing there."""
+    login(client, "prakom")
+    url = f"/laporan/orang/prakom/proses?angka=langkah&sop=sop_uji&langkah=Kegiatan_1&{Q4}"
+    page = client.get(url).get_data(True)
+    assert "SOP Uji · langkah 1. Menyusun konsep" in page
+    for query, field, message in (
+            ("sop=sop_lain&langkah=Kegiatan_1", "sop", 'SOP "sop_lain" tidak dikenal.'),
+            ("sop=sop_uji&langkah=Nope", "langkah",
+             'Langkah "Nope" tidak ada pada SOP SOP Uji.')):
+        refused = client.get(f"/laporan/orang/prakom/proses?angka=langkah&{query}&{Q4}")
+        assert refused.status_code == 400
+        assert message.replace('"', "&#34;") in refused.get_data(True), field
+
+
 def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(
         client, history):
     """However many instances a figure counts (a busy person's three years), the page's

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
@@ -205,9 +206,10 @@ def person_instances(username: str) -> Any:
     if figure not in FIGURES:
         refuse_parameter("angka", gettext('Angka "%(value)s" tidak dikenal; pilih %(figures)s.',
                                           value=figure[:20], figures=", ".join(FIGURES)))
-    ids = report_people.figure_query(
-        user, period, figure, sop=request.args.get("sop"), step=request.args.get("langkah"),
-        priority=request.args.get("prioritas"))
+    sop, step = request.args.get("sop"), request.args.get("langkah")
+    sop_name, step_name = _figure_scope(sop, step)
+    ids = report_people.figure_query(user, period, figure, sop=sop, step=step,
+                                     priority=request.args.get("prioritas"))
     found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
                      .where(ProcessInstance.id.in_(ids))
                      .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
@@ -215,7 +217,29 @@ def person_instances(username: str) -> Any:
         db.session, ids, [instance.id for instance in found.items])
     return render_template("reports/person_instances.html", period=period, figure=figure,
                            instances=found.items, page=found, user=user, counted=counted,
-                           per_instance=per_instance)
+                           per_instance=per_instance, sop_name=sop_name,
+                           step_name=step_name)
+
+
+def _figure_scope(sop: str | None, step: str | None) -> tuple[str | None, str | None]:
+    """The names of the SOP (its newest version's) and the step (``no. name``) a figure is
+    of, for the page's heading; 400 naming ``sop`` or ``langkah`` when there is no such SOP
+    or step (any version's), rather than an empty list that looks like no work."""
+    if sop is None:
+        return None, None
+    versions = list(db.session.scalars(
+        select(ProcessDefinition).options(load_only(
+            ProcessDefinition.name, ProcessDefinition.version, ProcessDefinition.catalog))
+        .where(ProcessDefinition.key == sop).order_by(ProcessDefinition.version.desc())))
+    if not versions:
+        refuse_parameter("sop", gettext('SOP "%(value)s" tidak dikenal.', value=sop[:40]))
+    if step is None:
+        return versions[0].name, None
+    entry = reports.step_catalog(versions).get(step)
+    if entry is None:
+        refuse_parameter("langkah", gettext('Langkah "%(value)s" tidak ada pada SOP %(sop)s.',
+                                            value=step[:40], sop=versions[0].name))
+    return versions[0].name, f"{entry.get('no') or '—'}. {entry['name']}"
 
 
 @bp.get("/tabel7")
