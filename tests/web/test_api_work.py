@@ -296,60 +296,6 @@ def test_an_unknown_status_lists_the_statuses_without_an_empty_one(client, prako
         "completed, cancelled, late, error"]})
 
 
-def test_an_endpoint_without_a_body_refuses_one_and_changes_nothing(app, client, clock,
-                                                                    prakom, started):
-    """A body was ignored where none is taken: {"kind": "tiket"} sent to mark only the
-    ticket notifications read marked every one of them, and broken JSON was a 200."""
-    with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.username == "prakom"))
-        for kind in ("penugasan", "tiket_pesan"):
-            db.session.add(Notification(user_id=user_id, kind=kind, role="Prakom",
-                                        message=kind, created_at=clock.now()))
-        db.session.commit()
-    before = app_count(app, Notification, Notification.read_at.is_(None))
-    marked = client.post("/api/v1/notifications/read", headers=prakom, json={"kind": "tiket"})
-    assert (marked.status_code, marked.json["error"]["fields"]) == (
-        422, {"kind": ["kolom ini tidak dikenal"]})
-    broken = client.post("/api/v1/notifications/read", headers=prakom, data="{bad",
-                         content_type="application/json")
-    assert (broken.status_code, broken.json["error"]["code"]) == (400, "bad_request")
-    listed = client.post("/api/v1/notifications/read", headers=prakom, json=["x"])
-    assert (listed.status_code, list(listed.json["error"]["fields"])) == (422, ["_schema"])
-    # The same filter in the address: it marked every notification read too.
-    queried = client.post("/api/v1/notifications/read?kind=tiket&process_key=x",
-                          headers=prakom)
-    assert (queried.status_code, queried.json["error"]["fields"]) == (422, {
-        "kind": ["parameter ini tidak dikenal"],
-        "process_key": ["parameter ini tidak dikenal"]})
-    assert app_count(app, Notification, Notification.read_at.is_(None)) == before
-    task_id = started["open_tasks"][0]["id"]
-    claim = client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom,
-                        json={"assignee": "kasubbag"})
-    assert (claim.status_code, claim.json["error"]["fields"]) == (
-        422, {"assignee": ["kolom ini tidak dikenal"]})
-    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["claimed_by"] is None
-    # No body, or an empty object, as clients send them.
-    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom,
-                       json={}).status_code == 200
-    assert client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom).status_code == 200
-    assert client.post("/api/v1/notifications/read", headers=prakom).json["unread"] == 0
-
-
-def test_a_typo_beside_the_query_complete_takes_refuses_it_and_completes_nothing(
-        client, prakom, started):
-    """``complete`` takes ``include``; ``?includes=history`` was ignored and the step,
-    which cannot be taken back, was completed."""
-    task_id = started["open_tasks"][0]["id"]
-    url = f"/api/v1/tasks/{task_id}/complete"
-    typo = client.post(f"{url}?includes=history", headers=prakom, json={"data": {}})
-    assert (typo.status_code, typo.json["error"]["fields"]) == (
-        422, {"includes": ["parameter ini tidak dikenal"]})
-    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
-    done = client.post(f"{url}?include=history", headers=prakom, json={"data": {}})
-    assert done.status_code == 200, done.json
-    assert "history" in done.json["instance"]
-
-
 def test_a_supervisor_takes_a_claimed_step_from_its_holder_who_is_told(app, client, clock,
                                                                       prakom, kasubbag,
                                                                       started):

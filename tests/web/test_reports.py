@@ -12,7 +12,7 @@ import pytest
 from flask_babel import force_locale, npgettext
 from lxml import html
 from openpyxl import load_workbook
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from engine.models import User
 from tests.conftest import WIB
@@ -205,66 +205,6 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     page = past.get_data(True)
     assert "Halaman 99 kosong: daftar ini punya 1 halaman." in page
     assert "Tidak ada proses di balik angka ini" not in page and "<table" not in page
-
-
-def test_the_page_behind_a_figure_shows_each_process_share_of_it(client, history):
-    """The report counts steps (or escalations), the page behind it lists processes: "10"
-    led to 4 rows nobody could add up to 10."""
-    login(client, "prakom")
-    page = client.get(f"/laporan/orang/prakom/proses?angka=tugas&{Q4}").get_data(True)
-    shares = [int(n) for n in re.findall(
-        r'<td data-label="Langkah selesai" class="num">(\d+)</td>', page)]
-    assert sum(shares) == 10 and len(shares) == int(re.search(
-        r"\((\d+) baris", page).group(1)) < 10
-    assert (f'Angka di laporan, 10, adalah jumlah kolom "Langkah selesai" dari {len(shares)} '
-            "proses di bawah") in page.replace("&#34;", '"')
-    # "Proses dengan langkah terlambat" counts processes: the column tells their late steps.
-    late = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&{Q4}").get_data(True)
-    assert len(re.findall(r'<td data-label="Langkah terlambat" class="num">\d+</td>', late)) == 3
-    assert "Angka di laporan, 3, adalah jumlah proses di bawah" in late
-    assert "adalah jumlah kolom" not in late
-    critical = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=penanganan_gangguan_"
-                          f"server&prioritas=kritis&{Q4}").get_data(True)
-    assert 'class="num"' not in critical  # MTTR counts processes: each is one
-
-
-def test_the_page_behind_a_step_figure_names_the_sop_and_the_step(client, history):
-    """It was headed "langkah" alone; an unknown SOP or step showed an empty list, as if
-    the person had done nothing there."""
-    login(client, "prakom")
-    url = f"/laporan/orang/prakom/proses?angka=langkah&sop=sop_uji&langkah=Kegiatan_1&{Q4}"
-    page = client.get(url).get_data(True)
-    assert "SOP Uji · langkah 1. Menyusun konsep" in page
-    for query, field, message in (
-            ("sop=sop_lain&langkah=Kegiatan_1", "sop", 'SOP "sop_lain" tidak dikenal.'),
-            ("sop=sop_uji&langkah=Nope", "langkah",
-             'Langkah "Nope" tidak ada pada SOP SOP Uji.')):
-        refused = client.get(f"/laporan/orang/prakom/proses?angka=langkah&{query}&{Q4}")
-        assert refused.status_code == 400
-        assert message.replace('"', "&#34;") in refused.get_data(True), field
-
-
-def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(
-        client, history):
-    """However many instances a figure counts (a busy person's three years), the page's
-    statement carries no list of their ids: SQLite refuses more than 32,766 parameters."""
-    login(client, "prakom")
-    seen = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-
-    with client.application.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        page = client.get(f"/laporan/orang/prakom/proses?angka=tugas&{Q4}")
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    assert page.status_code == 200 and page.get_data(True).count('href="/proses/') >= 7
-    listed = [(sql, params) for sql, params in seen if "FROM process_instances" in sql
-              and "step_facts" in sql]
-    assert listed and all(len(params) < 10 for _, params in listed)
 
 
 @pytest.mark.parametrize(("viewer", "person", "status"), [
