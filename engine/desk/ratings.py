@@ -73,8 +73,15 @@ def close_unrated(session: Session, clock: Clock) -> int:
     closed = 0
     for instance in candidates:
         if calendar.deadline(instance.completed_at, UNRATED_AFTER) <= clock.now():
-            session.add(Rating(instance_id=instance.id, user_id=None, score=None, comment="",
-                               rated_at=clock.now()))
-            audit.record(session, clock, "ticket.closed_unrated", instance=instance)
+            close_ticket_unrated(session, clock, instance)
             closed += 1
     return closed
+
+
+def close_ticket_unrated(session: Session, clock: Clock, instance: ProcessInstance) -> None:
+    """Close the completed, unrated ticket ``instance`` unrated now (a ``Rating`` without a
+    score; audited ``ticket.closed_unrated``). Not committed; the caller checked that its
+    5 working days have passed (``close_unrated``; the demo history at that moment)."""
+    session.add(Rating(instance_id=instance.id, user_id=None, score=None, comment="",
+                       rated_at=clock.now()))
+    audit.record(session, clock, "ticket.closed_unrated", instance=instance)

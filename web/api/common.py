@@ -1,6 +1,7 @@
 """What every API module shares: reading a request through a schema, one error shape,
 pagination (``page``, ``per_page`` up to ``MAX_PER_PAGE``, ``total``)."""
 
+import functools
 import json
 from typing import Any
 
@@ -107,7 +108,7 @@ def refuse_unexpected_input() -> None:
     meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
     if request.method in ("GET", "HEAD", "OPTIONS") or meta is None:
         return
-    declared = set(meta["query"]().fields) if meta["query"] is not None else set()
+    declared = _parameters(meta["query"]) if meta["query"] is not None else frozenset()
     unknown = set(request.args) - declared
     if unknown:
         # The same mistake written in the address: ``POST /notifications/read?kind=tiket``,
@@ -133,6 +134,13 @@ def _refuse_unknown_parts(schema: dict[str, Any]) -> None:
     if unknown:
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
             name[:64]: ["bagian ini tidak dikenal"] for name in sorted(unknown)})
+
+
+@functools.cache
+def _parameters(query: type[Schema]) -> frozenset[str]:
+    """The names of the query parameters ``query`` declares, read once per schema (the
+    check runs on every change, ``complete`` among them)."""
+    return frozenset(query().fields)
 
 
 def load_query(schema: Schema) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import ManualClock
-from engine.desk.ratings import UNRATED_AFTER, close_unrated, rate
+from engine.desk.ratings import UNRATED_AFTER, close_ticket_unrated, rate
 from engine.escalation.timers import fire_instance_timers
 from engine.models import (
     Delivery,
@@ -200,7 +200,7 @@ def _rate_or_close(session: Session, calendar: WorkCalendar, rng: random.Random,
         closing = calendar.deadline(instance.completed_at, UNRATED_AFTER)
         if closing > end:
             return
-        close_unrated(session, ManualClock(closing))
+        close_ticket_unrated(session, ManualClock(closing), instance)
     session.commit()
 
 
