@@ -376,9 +376,11 @@ class AuditRecord(Base):
     """One state change: who did what to which instance or task, and when."""
 
     __tablename__ = "audit_log"
-    # Histories in time order, a page at a time: an instance's, an account's (by action).
+    # Histories in time order, a page at a time: an instance's, an account's (by action),
+    # a person's in Jejak audit (engine.audit_trail).
     __table_args__ = (Index("ix_audit_log_instance_at_id", "instance_id", "at", "id"),
-                      Index("ix_audit_log_action_at", "action", "at"))
+                      Index("ix_audit_log_action_at", "action", "at"),
+                      Index("ix_audit_log_actor_at", "actor_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -392,6 +394,7 @@ class AuditRecord(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     actor: Mapped[User | None] = relationship()
+    instance: Mapped[ProcessInstance | None] = relationship()
 
 
 from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: F401, I001  (the service desk tables share the metadata)

@@ -44,6 +44,7 @@ PAGES = [
     ("admin", "/admin/proses-bermasalah"),
     ("admin", "/admin/sumber-peringatan"),
     ("admin", "/admin/sumber-peringatan/riwayat"),
+    ("admin", "/admin/jejak-audit"),
     ("admin", "/laporan/"),
     ("admin", f"/laporan/sop/{SOP}"),
     ("admin", f"/laporan/sop/{SOP}/peta"),

@@ -208,6 +208,7 @@ PAGE_LISTS = [
         "/admin/sumber-peringatan", _sources())),
     Listing("/admin/sumber-peringatan/riwayat", "admin", lambda: (
         "/admin/sumber-peringatan/riwayat", _sources())),
+    Listing("/admin/jejak-audit", "admin", lambda: _history("/admin/jejak-audit?proses={}")),
     Listing("/akun/", "prakom", lambda: ("/akun/", _tokens())),
     Listing("/tiket/", "prakom", lambda: (
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),

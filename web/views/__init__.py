@@ -9,6 +9,7 @@ from web.views import (
     account,
     admin,
     admin_alerts,  # noqa: F401 - adds the monitoring sources to admin.bp
+    admin_audit,  # noqa: F401 - adds Jejak audit to admin.bp
     admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp

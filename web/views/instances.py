@@ -2,9 +2,7 @@
 history and diagram, comments, and cancelling it."""
 
 import re
-from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -30,7 +28,7 @@ from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
 from web.extensions import clock, db
-from web.filters import office_calendar
+from web.list_filters import day_filter
 from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
 from web.views import desk
@@ -63,8 +61,8 @@ def index() -> Any:
             "atau galat.", value=status[:20]))
     filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
                "status": status,
-               "started_from": _day("dari"),
-               "started_to": _day("sampai", end=True),
+               "started_from": day_filter("dari"),
+               "started_to": day_filter("sampai", end=True),
                "search": request.args.get("cari") or None}
     if fmt is not None:
         rows: list[Any] = []
@@ -278,22 +276,3 @@ def _definition(key: str | None) -> Any:
         return active_definition(db.session, key)
     except NotFound:
         return None
-
-
-def _day(name: str, end: bool = False) -> datetime | None:
-    """The ``YYYY-MM-DD`` filter ``name`` as the office's local midnight (the next one for
-    ``end``); None when empty. A date that is not one, or outside the years 2000–2100 the
-    reports accept, is refused with a 400 naming the filter; nothing else is read."""
-    text = (request.args.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
-        refuse_parameter(name, gettext(
-            'Tanggal %(name)s: "%(value)s" bukan tanggal TTTT-BB-HH tahun 2000–2100.',
-            name=name, value=text[:20]), gettext("tanggal TTTT-BB-HH"))
-    zone = ZoneInfo(office_calendar().timezone)
-    return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)

@@ -1,0 +1,115 @@
+"""Jejak audit (``/admin/jejak-audit``): an administrator or an auditor with him finds who
+did what, when, to which process — by period, person, kind of action and process number —
+and downloads exactly what the page lists, or is told to narrow a choice too large."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from engine import audit
+from engine.models import AuditRecord, ProcessInstance, User
+from tests.conftest import MONDAY_0800
+from tests.web.conftest import login
+from web.extensions import db
+from web.views import admin_audit
+
+TRAIL = "/admin/jejak-audit"
+PAGER = "({} baris, 20 per halaman)"
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+@pytest.fixture
+def trail(app, clock, started):
+    """Prakom started a process on Monday 08.00 WIB (``started``); on Tuesday Kasubbag saved
+    three inbox filters and the worker escalated nothing but wrote one record of its own;
+    on Wednesday Prakom saved one inbox filter."""
+    with app.app_context():
+        kasubbag, prakom = _user("kasubbag"), _user("prakom")
+        clock.set(MONDAY_0800.replace(day=MONDAY_0800.day + 1))
+        for n in range(3):
+            audit.record(db.session, clock, "inbox.filter_saved", actor=kasubbag, name=f"s{n}")
+        audit.record(db.session, clock, "instance.deadlines_recounted")
+        clock.set(MONDAY_0800.replace(day=MONDAY_0800.day + 2))
+        audit.record(db.session, clock, "inbox.filter_saved", actor=prakom, name="=cmd()")
+        db.session.commit()
+        return db.session.get(ProcessInstance, started["id"]).number
+
+
+def _page(client, query: str = "") -> tuple[int, str]:
+    response = client.get(TRAIL + query)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _count(app, **where) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(AuditRecord).filter_by(**where)).all())
+
+
+def test_filters_by_person_kind_period_and_process_count_exactly(app, client, trail):
+    login(client, "admin")
+    day = MONDAY_0800.date()
+    everything = _count(app)
+    status, page = _page(client)
+    assert status == 200 and PAGER.format(everything) in page
+    assert "sistem (timer dan pekerja Alur)" in page
+    status, page = _page(client, "?pengguna=KASUBBAG&jenis=kotak-masuk")
+    assert status == 200 and PAGER.format(3) in page
+    status, page = _page(client, f"?jenis=kotak-masuk&dari={day.replace(day=day.day + 2)}")
+    assert status == 200 and PAGER.format(1) in page and "=cmd()" in page
+    tuesday = day.replace(day=day.day + 1)
+    status, page = _page(client, f"?dari={tuesday}&sampai={tuesday}")
+    assert status == 200 and PAGER.format(4) in page
+    status, page = _page(client, f"?proses={trail.lower()}")
+    assert status == 200 and PAGER.format(_count(app, instance_id=1)) in page
+    assert "Proses dimulai" in page and f">{trail}</a>" in page
+    status, page = _page(client, "?tindakan=inbox.filter_saved&pengguna=prakom")
+    assert status == 200 and PAGER.format(1) in page
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("?pengguna=tidakada", "pengguna"), ("?proses=LTI-1999-0001", "proses"),
+    ("?jenis=semuanya", "jenis"), ("?tindakan=DROP%20TABLE", "tindakan"),
+    ("?dari=2026-13-01", "dari"), ("?dari=2026-11-05&sampai=2026-11-04", "sampai"),
+    ("?format=pdf", "format"), ("?format=csv&sep=|", "sep"), ("?per_page=101", "per_page")])
+def test_a_filter_that_names_nothing_known_is_refused_naming_it(client, trail, query, field):
+    login(client, "admin")
+    response = client.get(TRAIL + query, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert list(response.json["error"]["fields"]) == [field]
+
+
+def test_only_administrators_see_the_trail(client, trail):
+    assert client.get(TRAIL).status_code == 302
+    login(client, "ketua")
+    assert client.get(TRAIL).status_code == 403
+    assert client.get(TRAIL + "?format=csv").status_code == 403
+
+
+def test_the_download_holds_exactly_the_listed_records_in_office_time(app, client, trail):
+    login(client, "admin")
+    response = client.get(TRAIL + "?jenis=kotak-masuk&format=csv&sep=,")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == admin_audit.HEADINGS
+    assert [(row[0][:10], row[1], row[3]) for row in rows[1:]] == [
+        ("2026-11-25", "prakom", "inbox.filter_saved")] + [
+        ("2026-11-24", "kasubbag", "inbox.filter_saved")] * 3
+    assert rows[1][0].endswith("+07:00") and rows[1][7] == '{"name": "=cmd()"}'
+    assert rows[1][4] == "Saringan Kotak Masuk disimpan"
+
+
+def test_a_download_larger_than_its_limit_is_refused_not_cut(app, client, trail,
+                                                             monkeypatch):
+    login(client, "admin")
+    monkeypatch.setattr(admin_audit, "MAX_DOWNLOAD", 3)
+    response = client.get(TRAIL + "?jenis=kotak-masuk&format=xlsx")
+    assert response.status_code == 400
+    assert "berisi 4 catatan; satu unduhan paling banyak 3" in response.get_data(as_text=True)
+    page = client.get(TRAIL + "?jenis=kotak-masuk").get_data(as_text=True)
+    assert "format=xlsx" not in page and "unduhan paling banyak 3 catatan" in page
+    assert client.get(TRAIL + "?pengguna=kasubbag&format=xlsx").status_code == 200

@@ -1,0 +1,143 @@
+"""Jejak audit (``/admin/jejak-audit``): the whole audit trail for administrators, chosen
+by period (``dari``, ``sampai``), person (``pengguna``), kind of action (``jenis``), one
+action (``tindakan``) and process (``proses``), a page at a time, or downloaded as CSV or
+XLSX (at most ``MAX_DOWNLOAD`` records; more is refused, never cut short: an auditor's
+file holds every record it says it holds). A filter that names nothing known is a 400
+naming it, nothing read."""
+
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_page, trail_rows
+from engine.models import AuditRecord, ProcessInstance, User
+from engine.numbers import grouped
+from engine.text import is_digits
+from web.errors import refuse_parameter
+from web.extensions import db
+from web.filters import office_calendar
+from web.list_filters import day_filter
+from web.paging import page_request, this_page_url
+from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
+from web.views.admin import admin_required, bp
+from web.views.reports.downloads import asked_format
+from web.views.reports.export import CSV_SEPARATORS, Table, export
+
+MAX_DOWNLOAD = 10_000  # records in one CSV or XLSX download of the trail
+ACTION_CODE = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,32}")
+HEADINGS = ["Waktu", "Nama pengguna", "Nama lengkap", "Tindakan", "Keterangan",
+            "Nomor proses", "Id langkah", "Rincian", "Id permintaan"]
+
+
+@bp.get("/jejak-audit")
+@admin_required
+def audit_trail() -> Any:
+    """The trail page, or its download when ``format`` asks for one."""
+    chosen = _chosen()
+    fmt = asked_format()
+    if fmt is not None:
+        try:
+            records = trail_rows(db.session, chosen, MAX_DOWNLOAD)
+        except TrailTooLong as refused:
+            refuse_parameter("format", gettext(
+                "Jejak audit yang dipilih berisi %(total)s catatan; satu unduhan paling banyak "
+                "%(max)s. Persempit rentang tanggal (dari, sampai) atau saringan lainnya.",
+                total=grouped(refused.total), max=grouped(refused.limit)))
+        return export([_table(records)], fmt, "jejak-audit", _separator())
+    found = trail_page(db.session, chosen, *page_request())
+    return render_template(
+        "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
+        max_download=MAX_DOWNLOAD, action_words=action_words, actor_words=actor_words,
+        detail_text=detail_text,
+        download_url=lambda fmt: this_page_url(("halaman", "page", "per_page"), format=fmt),
+        trail_url=_trail_url)
+
+
+def _trail_url(**more: str) -> str:
+    """This trail's first page with ``more`` set; without ``tindakan`` when it is not in
+    ``more`` (the link back from one action to all)."""
+    return this_page_url(("halaman", "page", "tindakan"), **more)
+
+
+def _separator() -> str:
+    """The CSV separator ``sep`` asks for (``;`` unless ``,``); another is refused (400)."""
+    sep = request.args.get("sep") or ";"
+    if sep not in CSV_SEPARATORS:
+        refuse_parameter("sep", gettext(
+            'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
+    return sep
+
+
+def _chosen() -> TrailFilter:
+    """The filters of the query string; each that names nothing known is refused (400)."""
+    group = request.args.get("jenis") or None
+    if group is not None and group not in ACTION_GROUPS:
+        refuse_parameter("jenis", gettext(
+            'Jenis tindakan "%(value)s" tidak dikenal; pilih salah satu dari daftar.',
+            value=group[:30]), ", ".join(ACTION_GROUPS))
+    action = (request.args.get("tindakan") or "").strip() or None
+    if action is not None and not ACTION_CODE.fullmatch(action):
+        refuse_parameter("tindakan", gettext(
+            'Tindakan "%(value)s" bukan kode tindakan seperti task.completed atau '
+            "user.logged_in.", value=action[:40]), gettext("kode seperti task.completed"))
+    since, before = day_filter("dari"), day_filter("sampai", end=True)
+    if since is not None and before is not None and before <= since:
+        refuse_parameter("sampai", gettext(
+            "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))
+    return TrailFilter(since=since, before=before, actor_id=_actor_id(), group=group,
+                       action=action, instance_id=_instance_id())
+
+
+def _actor_id() -> int | None:
+    name = (request.args.get("pengguna") or "").strip()
+    if not name:
+        return None
+    found = db.session.scalar(select(User.id).where(
+        User.username == name.lower()[:64])) if len(name) <= 64 else None
+    if found is None:
+        refuse_parameter("pengguna", gettext(
+            'Pengguna "%(value)s" tidak ada; tulis nama penggunanya (mis. prakom).',
+            value=name[:40]))
+    return found
+
+
+def _instance_id() -> int | None:
+    """The process named by ``proses``: its number (``LTI-2026-0042``, any case) or id."""
+    text = (request.args.get("proses") or "").strip()
+    if not text:
+        return None
+    found = None
+    if len(text) <= 40:
+        found = db.session.scalar(select(ProcessInstance.id).where(  # numbers are upper case
+            ProcessInstance.number == text.upper()))
+        if found is None and is_digits(text) and int(text) < 2**31:
+            found = db.session.scalar(select(ProcessInstance.id).where(
+                ProcessInstance.id == int(text)))
+    if found is None:
+        refuse_parameter("proses", gettext(
+            'Proses "%(value)s" tidak ada; tulis nomor prosesnya (mis. LTI-2026-0042).',
+            value=text[:40]))
+    return found
+
+
+def _table(records: list[AuditRecord]) -> Table:
+    """The records as the download's one table: Indonesian words, whatever the reader's
+    language (an export is an official document); times in ISO 8601 to the second in the
+    office's time zone; the particulars whole, as the record keeps them."""
+    zone = ZoneInfo(office_calendar().timezone)
+    table = Table("Jejak Audit", HEADINGS)
+    with force_locale("id"):
+        for record in records:
+            table.add([
+                record.at.astimezone(zone).replace(microsecond=0).isoformat(),
+                record.actor.username if record.actor else None,
+                actor_words(record),
+                record.action, action_words(record),
+                record.instance.number if record.instance else None,
+                record.human_task_id, detail_text(record.detail, None) or None,
+                record.request_id])
+    return table
