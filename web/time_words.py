@@ -211,12 +211,14 @@ def standard_text(duration: str, round_the_clock: bool = False) -> str:
 
 def working_text(minutes: float) -> str:
     """``2 jam 5 menit kerja`` for a count of office minutes (hours, never days: a day's
-    length depends on which day it is); a fraction is rounded (721,8 → 12 jam 2 menit)."""
+    length depends on which day it is; ``1.463 jam kerja``, grouped in the user's locale);
+    a fraction is rounded (721,8 → 12 jam 2 menit)."""
     hours, minutes = divmod(max(round(minutes), 0), 60)
     if hours and minutes:
-        return gettext("%(hours)d jam %(minutes)d menit kerja", hours=hours, minutes=minutes)
+        return gettext("%(hours)s jam %(minutes)d menit kerja", hours=number(hours, 0),
+                       minutes=minutes)
     if hours:
-        return gettext("%(hours)d jam kerja", hours=hours)
+        return gettext("%(hours)s jam kerja", hours=number(hours, 0))
     return gettext("%(minutes)d menit kerja", minutes=minutes)
 
 

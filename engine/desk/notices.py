@@ -64,8 +64,8 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
                    f"Tiket {label} diterima: {instance.title}")
         else:
             notify(session, record["at"], requester, instance, "tiket_selesai",
-                   f"Tiket {label} selesai: {instance.title}. Beri penilaian di "
-                   f"{settings.link(session, f'/tiket/{instance.id}')}")
+                   f"Tiket {label} selesai: {instance.title}. Beri penilaian di halaman "
+                   "tiket.")
 
 
 def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:

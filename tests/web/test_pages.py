@@ -87,7 +87,7 @@ def test_server_fault_sop_walked_through_the_pages_by_each_role(app, client):
         login(client, step["lane"].lower().replace(" ", "_"))
         [task_id] = _task_links(client)
         page = client.get(f"/tugas/{task_id}").get_data(as_text=True)
-        assert "Kelengkapan" in page and "Output" in page and "Waktu (standar)" in page
+        assert "Kelengkapan" in page and "Output" in page and "Waktu (Mutu Baku)" in page
         response = client.post(f"/tugas/{task_id}", data={**step["data"],
                                                           "csrf_token": csrf_token(page)})
         assert response.status_code == 302, response.get_data(as_text=True)
@@ -220,7 +220,7 @@ def test_a_kritis_step_shows_its_time_on_the_wall_clock_against_its_cases_waktu(
     # The next step's page says the Waktu this case gave it, and the SOP's beside it.
     [after] = _task_links(client)
     shown = client.get(f"/tugas/{after}").get_data(True)
-    assert ("<dt>Waktu (standar)</dt><dd>1 jam <small>(menurut data kasus ini; Waktu SOP: 3 jam)"
+    assert ("<dt>Waktu (Mutu Baku)</dt><dd>1 jam <small>(menurut data proses ini; Waktu SOP: 3 jam)"
             "</small></dd>") in shown
 
 

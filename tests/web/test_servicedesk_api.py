@@ -381,3 +381,20 @@ def test_a_ketua_asking_for_help_is_told_like_any_requester_but_the_desk_is_not(
     assert _notices(app, "ketua") == ["tiket_diterima"]
     _start(client, api_token(client, "prakom"))  # typed by the desk for a caller
     assert "tiket_diterima" not in _notices(app, "prakom")
+
+
+def test_the_ticket_closed_mail_links_the_ticket_once_in_its_body_not_its_subject(app,
+                                                                               client):
+    add_employee(app, email="pegawai@pn-contoh.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1", "base_url": "https://alur.pn"})
+        db.session.commit()
+    instance_id = _start(client, api_token(client, "pegawai"))
+    _finish(client, instance_id)
+    with app.app_context():
+        mail = db.session.scalars(select(Delivery).where(
+            Delivery.recipient == "pegawai@pn-contoh.go.id").order_by(Delivery.id)).all()[-1]
+    assert mail.subject.startswith("[Alur] Tiket LTI-") and "http" not in mail.subject
+    assert mail.subject.endswith("selesai: Printer rusak. Beri penilaian di halaman tiket.")
+    assert mail.body.count("https://alur.pn/tiket/") == 1

@@ -316,6 +316,11 @@ def test_user_changes_own_password(app, client):
     assert refused.status_code == 422
     assert 'id="current_password-error">Kata sandi sekarang salah.' in page
     assert 'id="new_password-error">Kata sandi baru paling sedikit 10 karakter.' in page
+    empty = client.post("/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": "", "new_password": "sandi-baru-2026",
+        "confirm_password": "sandi-baru-2026"})
+    assert empty.status_code == 422
+    assert 'id="current_password-error">Kata sandi sekarang wajib diisi.' in empty.get_data(True)
     assert client.post("/akun/kata-sandi", data={
         "csrf_token": token, "current_password": PASSWORD, "new_password": "sandi-baru-2026",
         "confirm_password": "sandi-baru-2026"}).status_code == 302

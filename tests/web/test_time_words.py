@@ -199,10 +199,13 @@ def test_report_figures_read_in_the_users_language_rounded_not_cut(app, at):
     with at(7, 9):
         assert working_text(721.8) == "12 jam 2 menit kerja"
         assert working_text(140.6) == "2 jam 21 menit kerja"
+        assert working_text(1463 * 60 + 1) == "1.463 jam 1 menit kerja"
+        assert working_text(1463 * 60) == "1.463 jam kerja"
         assert [cell(v) for v in (2309.9, 99.46, 81.0, 12, None)] == [
             "2.309,9", "99,46", "81,0", "12", "—"]
         with force_locale("en"):
             assert cell(2309.9) == "2,309.9"
+            assert working_text(1463 * 60) == "1,463 h of working time"
 
 
 def test_an_english_clock_time_has_a_colon(at):

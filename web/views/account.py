@@ -69,8 +69,10 @@ def change_password() -> Any:
     """Change one's own password: the current one, then the new one twice."""
     errors: dict[str, str] = {}
     new = request.form.get("new_password", "")
-    if not check_password_hash(current_user.password_hash,
-                               request.form.get("current_password", "")):
+    current = request.form.get("current_password", "")
+    if not current:
+        errors["current_password"] = gettext("Kata sandi sekarang wajib diisi.")
+    elif not check_password_hash(current_user.password_hash, current):
         errors["current_password"] = gettext("Kata sandi sekarang salah.")
         g.login_failed = True  # counted as a failed login of this account (web.edge)
     if len(new) < MIN_PASSWORD:

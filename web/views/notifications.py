@@ -163,8 +163,8 @@ def preference() -> Any:
     wanted = request.form.get("tugas_baru") == "ya"
     accounts.set_new_task_notices(db.session, clock(), current_user, wanted)
     db.session.commit()
-    flash(gettext("Pemberitahuan tugas baru dinyalakan.") if wanted
-          else gettext("Pemberitahuan tugas baru dimatikan."), "success")
+    flash(gettext("Notifikasi tugas baru dinyalakan.") if wanted
+          else gettext("Notifikasi tugas baru dimatikan."), "success")
     return redirect(url_for("account.profile"))
 
 
