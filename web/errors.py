@@ -55,7 +55,9 @@ STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded:
 HTTP_MESSAGES = {
     400: lazy_gettext("Permintaan tidak valid."),
     401: lazy_gettext("Silakan masuk terlebih dahulu."),
-    403: lazy_gettext("Anda tidak berwenang melakukan ini."),
+    403: lazy_gettext("Anda tidak berwenang membuka halaman ini atau melakukan tindakan ini "
+                      "dengan peran Anda sekarang. Bila seharusnya boleh, minta administrator "
+                      "memeriksa peran Anda."),
     404: lazy_gettext("Halaman tidak ditemukan."),
     405: lazy_gettext("Metode tidak diizinkan."),
     413: lazy_gettext("Berkas atau permintaan terlalu besar."),
@@ -176,6 +178,9 @@ def http_error(error: HTTPException) -> Any:
         message, extra = _stale_form()
     if error.code == 429:
         message = _locked_out()
+    if error.code == 405 and not wants_json():  # a form's address opened as a page
+        message = gettext("Alamat ini hanya dipakai tombol atau formulir di halamannya; buka "
+                          "halaman itu lalu tekan tombolnya.")
     if error.code == 413:
         message, extra = _too_large_for_api() if wants_json() else _too_large()
         _drain_body()

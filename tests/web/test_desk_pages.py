@@ -69,6 +69,9 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert asked.status_code == 302
     waiting = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "menunggu Anda" in waiting and "Merek printernya apa?" in waiting
+    assert "<em>meminta jawaban Anda</em>" in waiting, "the requester reads he is asked"
+    assert "<em>meminta jawaban pemohon</em>" in prakom.get(f"/tiket/{instance_id}").get_data(
+        True)
     answered = client.post(f"/tiket/{instance_id}/pesan", data={
         "csrf_token": csrf_token(waiting), "text": "Epson"})
     assert answered.status_code == 302

@@ -85,5 +85,13 @@ def test_a_method_a_route_does_not_take_is_answered_405_with_the_methods_it_take
     answer = client.delete("/api/v1/instances/1", headers=api_token(client, "prakom"))
     assert (answer.status_code, answer.json["error"]["code"]) == (405, "method_not_allowed")
     assert set(answer.headers["Allow"].replace(" ", "").split(",")) >= {"GET"}
+    assert answer.json["error"]["message"] == "Metode tidak diizinkan."
     page = client.put("/masuk")
     assert page.status_code == 405 and "POST" in page.headers["Allow"]
+    login(client, "prakom")
+    opened = client.get("/keluar")  # a form's address opened as a page: what to do instead
+    assert opened.status_code == 405
+    assert "buka halaman itu lalu tekan tombolnya" in opened.get_data(True)
+    refused = client.get("/laporan/tabel7")
+    assert refused.status_code == 403
+    assert "minta administrator memeriksa peran Anda" in refused.get_data(True)
