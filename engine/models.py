@@ -18,8 +18,8 @@ class User(Base):
     """A person who logs in. ``password_hash`` is written by ``web.views.auth`` (werkzeug).
 
     ``session_version`` is part of the id kept in the session cookie and of every API
-    token: raising it (logout, password change, disabling, a change of roles or admin
-    rights) ends every session and token of the user at once.
+    token: raising it (logout, password change, disabling, a change of roles, admin or
+    auditor rights) ends every session and token of the user at once.
     """
 
     __tablename__ = "users"
@@ -31,6 +31,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Auditor (Inspektorat, BPK): reads every process, report and the audit trail, acts on
+    # none (engine.people.access); holds no role and no admin rights (accounts).
+    is_auditor: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     is_disabled: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Set for a generated or reset password: the user must choose their own first.
@@ -372,32 +375,8 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
-class AuditRecord(Base):
-    """One state change: who did what to which instance or task, and when."""
-
-    __tablename__ = "audit_log"
-    # Histories in time order, a page at a time: an instance's, an account's (by action),
-    # a person's in Jejak audit (engine.audit_trail).
-    __table_args__ = (Index("ix_audit_log_instance_at_id", "instance_id", "at", "id"),
-                      Index("ix_audit_log_action_at", "action", "at"),
-                      Index("ix_audit_log_actor_at", "actor_id", "at"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(64))
-    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
-    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The X-Request-ID of the web request (or the id of the worker round) that made the
-    # change, so a log line and its audit records can be found from each other.
-    request_id: Mapped[str | None] = mapped_column(String(64), index=True)
-
-    actor: Mapped[User | None] = relationship()
-    instance: Mapped[ProcessInstance | None] = relationship()
-
-
-from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: F401, I001  (the service desk tables share the metadata)
+from engine.audit_models import AuditRecord  # noqa: F401, I001  (the audit trail shares the metadata)
+from engine.desk_models import Alert, AlertSource, Outage, Rating, SlaPause, TicketMessage  # noqa: F401  (the service desk tables share the metadata)
 from engine.fact_models import EscalationFact, InstanceFact, ParticipationFact, StepFact  # noqa: F401  (the report facts share the metadata)
 from engine.outbox_models import Delivery, WorkerHeartbeat  # noqa: F401  (the worker's tables share the metadata)
 from engine.inbox_models import FormReceipt, SavedFilter  # noqa: F401  (a user's own pages' tables share the metadata)

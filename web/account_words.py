@@ -14,6 +14,8 @@ ACCOUNT_TEXT = {
     "user.roles_changed": lazy_gettext("Peran diubah"),
     "user.admin_granted": lazy_gettext("Dijadikan administrator"),
     "user.admin_revoked": lazy_gettext("Hak administrator dicabut"),
+    "user.auditor_granted": lazy_gettext("Dijadikan auditor (hanya membaca)"),
+    "user.auditor_revoked": lazy_gettext("Hak auditor dicabut"),
     "user.disabled": lazy_gettext("Akun dinonaktifkan"),
     "user.enabled": lazy_gettext("Akun diaktifkan kembali"),
     "user.password_reset": lazy_gettext("Kata sandi diatur ulang (sementara)"),
@@ -40,6 +42,8 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
                        before=_roles(detail.get("previous")), after=_roles(detail.get("roles")))
     if action == "user.created":
         roles = _roles(detail.get("roles"))
+        if detail.get("auditor"):
+            return gettext("auditor (hanya membaca)")
         return gettext("%(roles)s; administrator", roles=roles) if detail.get("admin") else roles
     if action == "user.details_changed":
         return _details(detail)

@@ -21,8 +21,8 @@ _FIXED = {
         "Hanya pemohon yang dapat melihat tiket ini."),
     "Hanya pemohon tiket ini yang dapat memberi penilaian.": lazy_gettext(
         "Hanya pemohon tiket ini yang dapat memberi penilaian."),
-    "Hanya administrator yang dapat melihat semua proses.": lazy_gettext(
-        "Hanya administrator yang dapat melihat semua proses."),
+    "Hanya administrator dan auditor yang dapat melihat semua proses.": lazy_gettext(
+        "Hanya administrator dan auditor yang dapat melihat semua proses."),
     "Hanya administrator yang dapat mengelola akun.": lazy_gettext(
         "Hanya administrator yang dapat mengelola akun."),
     "Hanya administrator yang dapat menjalankan ulang proses.": lazy_gettext(

@@ -29,7 +29,7 @@ from engine.models import (
     User,
 )
 from engine.paging import Page, latest, paginate
-from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.people.access import READ_ONLY, REQUESTER_PROCESSES, Access
 from engine.process import attachments, case
 from engine.process.lists import INSTANCE_ROW, started_data
 from engine.text import trimmed
@@ -196,8 +196,9 @@ def _writer(session: Session, now: datetime, instance: ProcessInstance, user: Us
     check_ticket(instance)
     access = Access.of(session, user, now)
     from_requester = access.may_follow_ticket(instance)
-    if not from_requester and not access.may_view_instance(instance):
-        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+    if not from_requester and not access.may_write_on(instance):
+        raise PermissionDenied(READ_ONLY if access.is_auditor
+                               else "Anda bukan pemohon atau petugas tiket ini.")
     if asks and from_requester:
         raise InvalidTaskData({"asks": "hanya petugas yang dapat menunggu jawaban pemohon"})
     if asks and instance.status != "running":

@@ -19,6 +19,11 @@ Plh/Plt gets the same answer everywhere. The rules:
 - Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
   person's figures by the person, by whoever may act in the role supervising one of the
   person's roles, and by administrators.
+- An auditor (Inspektorat, BPK; ``User.is_auditor``) sees what an administrator sees —
+  every instance, step, attachment, report and person's figures — and acts on nothing:
+  he holds no role, and writing on an instance (a comment, a message to the requester)
+  needs lane access (``may_write_on``), which the auditor's sight does not give. As every
+  employee he may still file and follow his own tickets at the front door.
 """
 
 from collections.abc import Iterable
@@ -34,6 +39,8 @@ from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 
 SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
+# Why an auditor's write is refused (a comment, a message to a requester).
+READ_ONLY = "Akun auditor hanya membaca: komentar dan pesan ditulis petugas SOP ini."
 # The SOPs every employee may start as requester: the IT service request and the fault report.
 REQUESTER_PROCESSES = frozenset({"penanganan_permintaan_layanan_ti",
                                  "penanganan_gangguan_server"})
@@ -44,7 +51,7 @@ def requester_only(user: User) -> bool:
     Pemohon only, whose menu and landing page are the ticket pages (README, "Layanan TI").
     A Plh/Plt needs a role of its own to count (``engine.people.in_force``), so such a user
     acts in no lane."""
-    return not user.roles and not user.is_admin
+    return not user.roles and not user.is_admin and not user.is_auditor
 
 
 class Access:
@@ -75,6 +82,17 @@ class Access:
     def is_admin(self) -> bool:
         """Administrators see every instance and report and manage SOPs and settings."""
         return bool(self.user.is_admin)
+
+    @property
+    def is_auditor(self) -> bool:
+        """Auditors read everything administrators read and change nothing."""
+        return bool(self.user.is_auditor)
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether the user sees every instance, report and person: administrator or
+        auditor."""
+        return self.is_admin or self.is_auditor
 
     @property
     def roles(self) -> frozenset[str]:
@@ -108,7 +126,7 @@ class Access:
         """Whether the user may see Laporan Layanan TI, which covers every requester-facing
         SOP: he may see the reports of each of them that is deployed (``may_view_definition``
         over all its versions), not only of one."""
-        if self.is_admin:
+        if self.sees_all:
             return True
         lanes: dict[str, set[str]] = {key: set() for key in REQUESTER_PROCESSES}
         for key, catalog in self._session.execute(select(
@@ -121,15 +139,22 @@ class Access:
     def may_view_lanes(self, lanes: Iterable[str]) -> bool:
         """Whether the user may see instances of an SOP with ``lanes`` (lane names): acting
         in one of them or in a role above one along the line of supervision (its steps
-        escalate there), or administrator."""
-        if self.is_admin:
-            return True
+        escalate there), administrator or auditor."""
+        return self.sees_all or self._in_or_above(lanes)
+
+    def _in_or_above(self, lanes: Iterable[str]) -> bool:
         lanes = set(lanes)
         return self.acts_in_any(lanes.union(*(line_above(lane) for lane in lanes)))
 
     def may_view_instance(self, instance: ProcessInstance) -> bool:
         """Whether the user may open the instance page, its steps and attachments."""
         return self.may_view_definition([instance.definition])
+
+    def may_write_on(self, instance: ProcessInstance) -> bool:
+        """Whether the user may write on the instance page (a comment; as the desk, a message
+        to the requester): as ``may_view_instance``, but an auditor's sight gives no
+        pen."""
+        return self.is_admin or self._in_or_above(instance.definition.catalog["lanes"])
 
     def may_view_task(self, task: HumanTask) -> bool:
         """Whether the user may open a step's page: as for its instance."""
@@ -151,12 +176,12 @@ class Access:
 
     def may_view_tabel7(self) -> bool:
         """Tabel 7 Monitoring Pelaksanaan SOP (Permenpan RB 35/2012) covers every SOP:
-        supervisors and administrators only."""
-        return self.is_admin or self.acts_in_any(set(SUPERVISING_ROLES))
+        supervisors, administrators and auditors only."""
+        return self.sees_all or self.acts_in_any(set(SUPERVISING_ROLES))
 
     def may_view_person(self, person: User) -> bool:
         """Whether the user may see ``person``'s figures (SKP evidence)."""
-        if self.is_admin or self.user.id == person.id:
+        if self.sees_all or self.user.id == person.id:
             return True
         return any(_supervisor(role) in self.acting for role in person.role_names)
 
@@ -169,7 +194,7 @@ def people_page(session: Session, viewer: Access, page: int, per_page: int) -> P
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
     """
     query = select(User)
-    if not viewer.is_admin:
+    if not viewer.sees_all:
         supervised = [role for role in KNOWN_ROLES if _supervisor(role) in viewer.acting]
         query = query.where(or_(User.id == viewer.user.id, exists().where(
             UserRole.user_id == User.id, UserRole.role.in_(supervised))))

@@ -12,7 +12,8 @@ from engine.paging import Page, paginate
 # Done to the account, by an administrator or ``alur user``: the record names it by
 # ``username`` in its detail (usernames never change).
 DONE_TO = ("user.created", "user.details_changed", "user.roles_changed", "user.admin_granted",
-           "user.admin_revoked", "user.disabled", "user.enabled", "user.password_reset")
+           "user.admin_revoked", "user.auditor_granted", "user.auditor_revoked", "user.disabled",
+           "user.enabled", "user.password_reset")
 # Done by the account's holder to his own account: the record's actor.
 DONE_BY = ("user.password_changed", "user.email_changed", "user.language_changed",
            "user.notice_preference_changed", "user.logged_in", "user.logged_out",

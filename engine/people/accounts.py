@@ -105,7 +105,7 @@ def hold_user(session: Session, user: User) -> None:
 
 def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
            username: str, full_name: str, email: str | None = None,
-           roles: Iterable[str] = (), is_admin: bool = False,
+           roles: Iterable[str] = (), is_admin: bool = False, is_auditor: bool = False,
            password: str | None = None) -> tuple[User, str | None]:
     """Create an account (not committed).
 
@@ -115,18 +115,20 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
             "gita"), as every lookup reads it.
         password: the chosen password; None generates one that must be changed at the
             first login.
+        is_auditor: a read-only account (``engine.people.access``): no roles, no admin.
 
     Returns:
         ``(user, generated password or None)``.
 
     Raises:
         PermissionDenied: ``actor`` is not an administrator.
-        InvalidTaskData: naming each bad field (username, full_name, email, roles, password);
-            ``username`` also when another transaction created the name meanwhile.
+        InvalidTaskData: naming each bad field (username, full_name, email, roles, password,
+            is_auditor); ``username`` also when another transaction created the name
+            meanwhile.
     """
     _require_admin(actor)
     roles = list(dict.fromkeys(roles))
-    problems = _details_problems(full_name, email, roles)
+    problems = _details_problems(full_name, email, roles, is_admin, is_auditor)
     username = normal_username(username or "")
     if not USERNAME.match(username):
         problems["username"] = ("huruf kecil, angka, _ atau . (diawali huruf), "
@@ -142,7 +144,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         raise InvalidTaskData(problems)
     user = User(username=username, full_name=trimmed(full_name),
                 email=(email or "").strip() or None,
-                is_admin=is_admin, created_at=clock.now(), password_hash=hasher(password),
+                is_admin=is_admin, is_auditor=is_auditor, created_at=clock.now(),
+                password_hash=hasher(password),
                 must_change_password=generated is not None,
                 roles=[UserRole(role=role) for role in roles])
     try:
@@ -155,16 +158,18 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         # Another request created the name after the check above (two at once).
         raise InvalidTaskData({"username": f"pengguna {username} sudah ada"}) from None
     audit.record(session, clock, "user.created", actor=actor, username=username,
-                 roles=sorted(roles), admin=is_admin, generated_password=generated is not None)
+                 roles=sorted(roles), admin=is_admin, auditor=is_auditor,
+                 generated_password=generated is not None)
     return user, generated
 
 
 def update_details(session: Session, clock: Clock, *, actor: User | None, user: User,
                    full_name: str, email: str | None, roles: Iterable[str],
-                   is_admin: bool) -> list[str]:
-    """Set name, e-mail, roles and admin rights (not committed); return what changed.
+                   is_admin: bool, is_auditor: bool | None = None) -> list[str]:
+    """Set name, e-mail, roles, admin and auditor rights (not committed; ``is_auditor``
+    None keeps it); return what changed.
 
-    A change of roles or admin rights ends the user's sessions and tokens; the steps they
+    A change of roles, admin or auditor rights ends the user's sessions and tokens; the steps they
     took in a role they no longer hold go back to its unit (``engine.people.claims``). An
     administrator cannot take their own admin rights away (another must), so an office
     never locks itself out by accident.
@@ -175,7 +180,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     """
     _require_admin(actor)
     roles = list(dict.fromkeys(roles))
-    problems = _details_problems(full_name, email, roles)
+    is_auditor = user.is_auditor if is_auditor is None else is_auditor
+    problems = _details_problems(full_name, email, roles, is_admin, is_auditor)
     if problems:
         raise InvalidTaskData(problems)
     if actor is not None and actor.id == user.id and not is_admin:
@@ -202,7 +208,13 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         changed.append("admin")
         audit.record(session, clock, "user.admin_granted" if is_admin else "user.admin_revoked",
                      actor=actor, username=user.username)
-    if "roles" in changed or "admin" in changed:
+    if is_auditor != user.is_auditor:
+        user.is_auditor = is_auditor
+        changed.append("auditor")
+        audit.record(session, clock,
+                     "user.auditor_granted" if is_auditor else "user.auditor_revoked",
+                     actor=actor, username=user.username)
+    if {"roles", "admin", "auditor"} & set(changed):
         end_sessions(session, clock, user)
     if "roles" in changed:
         claims.release_lapsed(session, clock, holders=[user.id], cause="roles")
@@ -333,8 +345,8 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied("Hanya administrator yang dapat mengelola akun.")
 
 
-def _details_problems(full_name: str, email: str | None,
-                      roles: list[str]) -> dict[str, str]:
+def _details_problems(full_name: str, email: str | None, roles: list[str], is_admin: bool,
+                      is_auditor: bool) -> dict[str, str]:
     problems = {}
     if not trimmed(full_name):
         problems["full_name"] = "nama lengkap wajib diisi"
@@ -346,4 +358,7 @@ def _details_problems(full_name: str, email: str | None,
     unknown = [role for role in roles if role not in KNOWN_ROLES]
     if unknown:
         problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}"
+    if is_auditor and (roles or is_admin):
+        problems["is_auditor"] = ("auditor hanya membaca: tanpa peran dan bukan administrator; "
+                                  "kosongkan peran dan hak administrator, atau buat akun lain")
     return problems

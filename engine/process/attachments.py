@@ -20,7 +20,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Attachment, Comment, HumanTask, ProcessInstance, User
 from engine.paging import Latest, Page, latest, paginate
-from engine.people.access import Access
+from engine.people.access import READ_ONLY, Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
 from engine.runtime.unit import lock_task
@@ -218,13 +218,16 @@ def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: s
 def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstance, user: User,
                         text: str) -> Comment:
     """Add a comment to the instance's thread (not committed): one thread per instance,
-    open to whoever may view the instance (``engine.people.access``).
+    open to whoever may view the instance but an auditor, who only reads
+    (``Access.may_write_on``).
 
     Raises:
         PermissionDenied; InvalidTaskData under ``komentar``: empty or over 2000 characters.
     """
-    if not Access.of(session, user, clock.now()).may_view_instance(instance):
-        raise PermissionDenied("Anda tidak memegang peran pada SOP proses ini.")
+    policy = Access.of(session, user, clock.now())
+    if not policy.may_write_on(instance):
+        raise PermissionDenied(READ_ONLY if policy.is_auditor
+                               else "Anda tidak memegang peran pada SOP proses ini.")
     text = trimmed(text)
     if not text or len(text) > MAX_COMMENT:
         raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})

@@ -70,13 +70,14 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
         page: 1-based; per_page: 1-``engine.paging.MAX_PER_PAGE``.
 
     Raises:
-        PermissionDenied: ``scope="all"`` by a non-administrator.
+        PermissionDenied: ``scope="all"`` by one who is neither administrator nor auditor.
         ValueError: ``page`` or ``per_page`` out of range.
     """
     query = select(ProcessInstance).options(*INSTANCE_ROW)
     if scope == "all":
-        if not user.is_admin:
-            raise PermissionDenied("Hanya administrator yang dapat melihat semua proses.")
+        if not (user.is_admin or user.is_auditor):
+            raise PermissionDenied("Hanya administrator dan auditor yang dapat melihat semua "
+                                   "proses.")
     elif scope == "unit":
         query = query.where(ProcessInstance.definition_id.in_(
             _definitions_in_lanes(session, set(capacities(session, user, clock.now())))))
@@ -134,7 +135,7 @@ def _matches(session: Session, access: Access, words: str) -> Any:
     stored = stored_number(words)
     if stored is not None:  # "12.345,5" as the pages show it: the value stored, 12345.5
         in_data = in_data | _in_values(session, _like(stored))
-    if not access.is_admin:
+    if not access.sees_all:
         in_data = in_data & ProcessInstance.definition_id.in_(
             [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
     return or_(ProcessInstance.number.ilike(pattern, escape="\\"),
@@ -166,7 +167,7 @@ def shown_data(session: Session, access: Access, items: Iterable[ProcessInstance
     step's field of the same name, the triage's ``prioritas``, is the desk's). The rows
     are not changed."""
     items = list(items)
-    if access.is_admin:
+    if access.sees_all:
         return {item.id: item.data or {} for item in items}
     catalogs = dict(_catalogs(session, {item.definition_id for item in items}))
     openable = _openable(access, items, catalogs)
@@ -212,7 +213,7 @@ def openable(session: Session, access: Access, items: Iterable[ProcessInstance])
     (``Access.may_view_lanes``). His Proses Saya may hold others too: a ticket he started
     at the front door, or a process whose step he completed as a Plh/Plt since ended."""
     items = list(items)
-    if access.is_admin:
+    if access.sees_all:
         return {item.id for item in items}
     return _openable(access, items,
                      dict(_catalogs(session, {item.definition_id for item in items})))

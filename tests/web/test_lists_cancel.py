@@ -174,7 +174,7 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
     ("cakupan=lain", 400, "Cakupan &#34;lain&#34; tidak dikenal; pilih saya, unit atau semua."),
     ("format=pdf", 400, "Format &#34;pdf&#34; tidak dikenal; pilih csv atau xlsx."),
     ("format=CSV", 400, "Format &#34;CSV&#34; tidak dikenal; pilih csv atau xlsx."),
-    ("cakupan=semua", 403, "Hanya administrator yang dapat melihat semua proses.")])
+    ("cakupan=semua", 403, "Hanya administrator dan auditor yang dapat melihat semua proses.")])
 def test_the_process_list_refuses_a_list_or_format_it_does_not_have(client, several, query,
                                                                     status, message):
     """Never another list than the one asked for (the page read them as Proses Saya), nor

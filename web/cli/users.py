@@ -51,6 +51,9 @@ def user_group() -> None:
 @click.option("--role", "roles", multiple=True, type=ROLE, help="Peran; boleh berulang.")
 @click.option("--email", metavar="SUREL", default=None, help="Alamat surel untuk pengingat.")
 @click.option("--admin", is_flag=True, help="Jadikan administrator.")
+@click.option("--auditor", is_flag=True,
+              help="Akun auditor (hanya membaca semua proses, laporan dan jejak audit; tanpa "
+                   "peran).")
 @click.password_option("--password", metavar="KATA_SANDI",
                        prompt="Kata sandi (paling sedikit 10 karakter)",
                        confirmation_prompt="Ulangi kata sandi",
@@ -59,18 +62,20 @@ def user_group() -> None:
                        cls=_PasswordAsked)
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
-                     admin: bool, password: str) -> None:
+                     admin: bool, auditor: bool, password: str) -> None:
     """Create account ``username`` (stored in lower case) with its roles and password."""
     refuse_unkept(username=username, full_name=full_name, email=email, password=password)
     try:
         user, _ = accounts.create(db.session, clock(), hash_password, actor=None,
                                   username=username, full_name=full_name, email=email,
-                                  roles=roles, is_admin=admin, password=password)
+                                  roles=roles, is_admin=admin, is_auditor=auditor,
+                                  password=password)
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
     administrator = "administrator, " if user.is_admin else ""
-    click.echo(f"pengguna {user.username} dibuat ({administrator}{_listed(roles)})")
+    rights = "auditor, hanya membaca" if user.is_auditor else administrator + _listed(roles)
+    click.echo(f"pengguna {user.username} dibuat ({rights})")
 
 
 @user_group.command("roles", help=(
@@ -147,6 +152,31 @@ def admin_command(username: str, revoke: bool) -> None:
         raise refused(error) from None
     db.session.commit()
     click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} administrator")
+
+
+@user_group.command("auditor", help=(
+    "Jadikan NAMA auditor (hanya membaca), atau cabut haknya dengan --cabut. Auditor tidak "
+    "memegang peran dan bukan administrator. Mengakhiri sesi dan token API-nya."))
+@click.argument("username", metavar="NAMA")
+@click.option("--cabut", "revoke", is_flag=True, help="Cabut hak auditor.")
+@with_appcontext
+def auditor_command(username: str, revoke: bool) -> None:
+    """Grant ``username`` auditor rights, or take them away (``revoke``), as the account
+    page does (``accounts.update_details``: audited, sessions ended)."""
+    try:
+        user = _named_user(username)
+        if user.is_auditor != revoke:
+            click.echo(f"{user.username} {'bukan' if revoke else 'sudah'} auditor; tidak ada "
+                       "yang berubah")
+            return
+        accounts.update_details(db.session, clock(), actor=None, user=user,
+                                full_name=user.full_name, email=user.email,
+                                roles=tuple(user.role_names), is_admin=user.is_admin,
+                                is_auditor=not revoke)
+    except AlurError as error:
+        raise refused(error) from None
+    db.session.commit()
+    click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} auditor")
 
 
 @user_group.command("reset-password", help=(

@@ -1,4 +1,5 @@
-"""Jejak audit (``/admin/jejak-audit``): the whole audit trail for administrators, chosen
+"""Jejak audit (``/admin/jejak-audit``): the whole audit trail for administrators and
+auditors, chosen
 by period (``dari``, ``sampai``), person (``pengguna``), kind of action (``jenis``), one
 action (``tindakan``) and process (``proses``), a page at a time, or downloaded as CSV or
 XLSX (at most ``MAX_DOWNLOAD`` records; more is refused, never cut short: an auditor's
@@ -6,11 +7,14 @@ file holds every record it says it holds). A filter that names nothing known is 
 naming it, nothing read."""
 
 import re
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_babel import force_locale, gettext
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_page, trail_rows
@@ -23,7 +27,7 @@ from web.filters import office_calendar
 from web.list_filters import day_filter
 from web.paging import page_request, this_page_url
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
-from web.views.admin import admin_required, bp
+from web.views.admin import bp
 from web.views.reports.downloads import asked_format
 from web.views.reports.export import CSV_SEPARATORS, Table, export
 
@@ -33,8 +37,21 @@ HEADINGS = ["Waktu", "Nama pengguna", "Nama lengkap", "Tindakan", "Keterangan",
             "Nomor proses", "Id langkah", "Rincian", "Id permintaan"]
 
 
+def audit_readers(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only administrators and auditors may pass; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_admin or current_user.is_auditor):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.get("/jejak-audit")
-@admin_required
+@audit_readers
 def audit_trail() -> Any:
     """The trail page, or its download when ``format`` asks for one."""
     chosen = _chosen()

@@ -1,5 +1,5 @@
-"""Administration: "Pengguna dan Peran" — create accounts, edit name, e-mail, roles and
-admin rights, disable or enable, reset passwords. The use cases (and their audit
+"""Administration: "Pengguna dan Peran" — create accounts, edit name, e-mail, roles,
+admin and auditor rights, disable or enable, reset passwords. The use cases (and their audit
 records) are ``engine.people.accounts``, shared with ``alur user``."""
 
 from typing import Any
@@ -48,7 +48,8 @@ def users() -> Any:
             db.session, clock(), hash_password, actor=current_user,
             username=request.form.get("username", ""),
             full_name=request.form.get("full_name", ""), email=request.form.get("email"),
-            roles=request.form.getlist("roles"), is_admin=request.form.get("is_admin") == "on")
+            roles=request.form.getlist("roles"), is_admin=request.form.get("is_admin") == "on",
+            is_auditor=request.form.get("is_auditor") == "on")
     except InvalidTaskData as invalid:
         db.session.rollback()
         return _list_page(invalid.fields, 422)
@@ -76,7 +77,8 @@ def edit_user(user_id: int) -> Any:
                 db.session, clock(), actor=current_user, user=user,
                 full_name=request.form.get("full_name", ""), email=request.form.get("email"),
                 roles=request.form.getlist("roles"),
-                is_admin=request.form.get("is_admin") == "on")
+                is_admin=request.form.get("is_admin") == "on",
+                is_auditor=request.form.get("is_auditor") == "on")
         except InvalidTaskData as invalid:
             db.session.rollback()
             errors = invalid.fields

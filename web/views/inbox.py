@@ -36,6 +36,8 @@ PER_PAGE = 50
 def index() -> Any:
     if requester_only(current_user):  # the site's address, after logging in: his tickets
         return redirect(url_for("desk.mine"))
+    if current_user.is_auditor:  # an auditor holds no step: he starts at every process
+        return redirect(url_for("instances.index", cakupan="semua"))
     try:
         page, per_page = _paging()
     except ValueError as bad:
