@@ -7,8 +7,9 @@ spec, so a page costs the same whether 10 or 10,000 tasks are open (issue 13). V
 - ``saya`` (Tugas Saya): claimed by the user, or by the official they stand in for;
 - ``unit`` (Tugas Unit): unclaimed, of the roles the user may act in;
 - ``semua``: both;
-- ``bawahan`` (Tugas Bawahan): every open task of the roles the user supervises
-  (``engine.roles.supervisor_of``), the ones a supervisor may assign (Alihkan).
+- ``bawahan`` (Tugas Bawahan): every open task of the roles below those the user acts in
+  along the line of supervision (``roles_below``: the steps whose lateness escalates to
+  him); he assigns (Alihkan) those of the roles he supervises directly.
 
 A step of a ticket waiting for its requester (an open ``SlaPause``, ``engine.desk.sla``)
 is shown as waiting: its clock stands still, so it is neither late nor due today until
@@ -27,7 +28,7 @@ from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
-from engine.roles import KNOWN_ROLES, supervisor_of
+from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 from engine.runtime.unit import GALAT
 
 INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
@@ -115,17 +116,21 @@ class InboxQuery:
 
 @dataclass(frozen=True)
 class InboxSummary:
-    """How many tasks Tugas Saya (``saya``) and Tugas Unit (``unit``) hold, and the newest
-    task id of the two: what the tabs count and what the page's polling compares."""
+    """How many tasks Tugas Saya (``saya``), Tugas Unit (``unit``) and Tugas Bawahan
+    (``bawahan``) hold, and the newest task id of the first two: what the tabs count and
+    what the page's polling compares."""
 
     saya: int
     unit: int
     newest: int
+    bawahan: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
-        """``{"semua", "saya", "unit"}``: the tabs' counts (Semua holds both others)."""
-        return {"semua": self.saya + self.unit, "saya": self.saya, "unit": self.unit}
+        """``{"semua", "saya", "unit", "bawahan"}``: the tabs' counts (Semua holds Saya and
+        Unit)."""
+        return {"semua": self.saya + self.unit, "saya": self.saya, "unit": self.unit,
+                "bawahan": self.bawahan}
 
     @property
     def version(self) -> str:
@@ -227,11 +232,15 @@ def inbox_summary(session: Session, clock: Clock, user: User,
     if not acting:
         return InboxSummary(0, 0, 0)
     mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
-    saya, free, newest = session.execute(select(
-        func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((unit, 1), else_=0)), 0), func.max(HumanTask.id))
-        .where(_open_in(sorted(acting)), or_(mine, unit))).one()
-    return InboxSummary(int(saya), int(free), newest or 0)
+    own = HumanTask.role.in_(sorted(acting)) & or_(mine, unit)
+    below = HumanTask.role.in_(roles_below(acting))
+    saya, free, newest, under = session.execute(select(
+        func.coalesce(func.sum(case((own & mine, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((own & unit, 1), else_=0)), 0),
+        func.max(case((own, HumanTask.id))),
+        func.coalesce(func.sum(case((below, 1), else_=0)), 0))
+        .where(HumanTask.state == "open", _shown(), or_(own, below))).one()
+    return InboxSummary(int(saya), int(free), newest or 0, int(under))
 
 
 def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
@@ -243,6 +252,14 @@ def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:
 def supervised_roles(acting: dict[str, Capacity]) -> list[str]:
     """The roles whose tasks the user may assign: those supervised by a role they act in."""
     return sorted(role for role in KNOWN_ROLES if supervisor_of(role) in acting)
+
+
+def roles_below(acting: dict[str, Capacity]) -> list[str]:
+    """The roles below one the user acts in along the line of supervision
+    (``engine.roles.line_above``): whose late steps escalate to him, down to the bottom of
+    the line (a Ketua: Sekretaris, Kasubbag, Prakom …; a Plh. Kasubbag who holds Prakom:
+    Prakom too, as ``supervised_roles``). Tugas Bawahan lists their open steps."""
+    return sorted(role for role in KNOWN_ROLES if set(line_above(role)) & set(acting))
 
 
 _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
@@ -303,7 +320,7 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
     """The WHERE clause of the asked inbox and whether it searches (so needs the instance
     and SOP joined); None when the inbox is empty for sure."""
     if asked.view == "bawahan":
-        roles = supervised_roles(acting)
+        roles = roles_below(acting)
         if not roles:
             return None
         condition = _open_in(roles, asked.process_key)

@@ -37,3 +37,12 @@ def test_the_pager_works_on_a_phone_and_keeps_the_query(server, browser):
         assert_no_violations(page)
     finally:
         context.close()
+
+
+def test_an_empty_lists_row_on_a_phone_starts_with_its_sentence_not_a_colon(server, phone):
+    login(phone, server, "ketua")
+    phone.goto(f"{server}/plh/")
+    empty = phone.locator("table.inbox td[colspan]").first
+    expect(empty).to_be_visible()
+    assert empty.evaluate("cell => getComputedStyle(cell, '::before').content") in ("none",
+                                                                                  "normal")

@@ -151,6 +151,29 @@ def test_semua_counts_both_views_and_api_filters_by_view(client, started):
     assert _api(client, started, "view=bawahan") == [], "Prakom supervises nobody"
 
 
+def test_tugas_bawahan_reaches_down_the_line_the_escalations_climb(client, started):
+    """A Ketua is escalated about a Prakom step (tingkat 3): he finds it under Tugas
+    Bawahan, counted on its tab, and its page says who does it and who may assign it."""
+    ketua = api_token(client, "ketua")
+    assert len(_api(client, ketua, "view=bawahan")) == 4
+    login(client, "ketua")
+    assert 'Tugas Bawahan <span class="count">(4)</span>' in client.get("/").get_data(True)
+    task_id = client.get("/api/v1/tasks?view=bawahan", headers=ketua).json[0]["id"]
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert ("Langkah ini dikerjakan peran Prakom (Demo Prakom); Anda dapat melihatnya, tetapi "
+            "tidak dapat mengerjakannya. Yang dapat mengalihkannya: Kasubbag.") in page
+    kasubbag = app_client_login(client, "kasubbag")
+    assert 'Tugas Bawahan <span class="count">(4)</span>' in kasubbag.get("/").get_data(True)
+    assert "Langkah ini dikerjakan peran" not in kasubbag.get(f"/tugas/{task_id}").get_data(
+        True), "Kasubbag assigns it: the Alihkan form, no note"
+
+
+def app_client_login(client, username: str):
+    other = client.application.test_client()
+    login(other, username)
+    return other
+
+
 def _copy_open_tasks(app, count: int) -> None:
     """``count`` more open Prakom tasks on the first instance (rows only, like a busy unit)."""
     with app.app_context():

@@ -14,6 +14,7 @@ from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import holders_of, present_holders
+from engine.roles import supervisor_of
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.runtime.unit import GALAT
 from engine.text import is_digits
@@ -206,6 +207,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     entry = tasks.task_entry(human_task)
     capacity = policy.capacity_for(human_task)
     own = capacity.claimants(current_user.id) if capacity is not None else {current_user.id}
+    onlooker = capacity is None and not assignees and human_task.state == "open"
     declared = fields(entry.get("form"))
     # The form as sent when it comes back with errors; otherwise what the case holds.
     values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \
@@ -229,7 +231,11 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
         attachments=files, comments=comments,
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
-        assign_error=assign_error), 422 if errors or assign_error else 200
+        assign_error=assign_error,
+        holders=[user.full_name for user in present_holders(
+            db.session, human_task.role, clock().now())] if onlooker else [],
+        assigner=supervisor_of(human_task.role) if onlooker else None
+    ), 422 if errors or assign_error else 200
 
 
 @bp.post("/tugas/<int:task_id>/ambil")
