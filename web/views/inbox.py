@@ -14,8 +14,8 @@ from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import holders_of, present_holders
-from engine.roles import supervisor_of
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
+from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
 from engine.text import is_digits
 from web.access import access, refuse_outside_lanes, sop_choices
