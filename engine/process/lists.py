@@ -110,6 +110,17 @@ def instance_row(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
+def late_ids(session: Session, clock: Clock, items: Iterable[ProcessInstance]) -> set[int]:
+    """Ids of the listed running instances with a step open past its deadline now (what
+    the ``late`` status filter finds), in one statement on ``human_tasks``."""
+    running = [item.id for item in items if item.status == "running"]
+    if not running:
+        return set()
+    return set(session.scalars(select(HumanTask.instance_id).distinct().where(
+        HumanTask.instance_id.in_(running), HumanTask.state == "open",
+        HumanTask.due_at < clock.now())))
+
+
 def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | None,
               started_from: datetime | None, started_to: datetime | None) -> Any:
     if process_key:

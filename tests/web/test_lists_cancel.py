@@ -77,6 +77,10 @@ def test_lists_by_scope_filters_search_and_pages(client, clock, several):
     assert _list(client, "admin", "scope=all&status=late")["total"] == 4
     assert _list(client, "admin", "scope=all&status=terlambat&q=RKT")["total"] == 0
     assert _list(client, "admin", "scope=all&status=")["total"] == 5
+    login(client, "admin")
+    page = client.get("/proses/?cakupan=semua").get_data(True)
+    assert page.count('· <span class="late-text">terlambat</span></td>') == 4, \
+        "a late running process says so in its Status cell, as the filter finds it"
     refused = client.get("/api/v1/instances?scope=all&status=bogus",
                          headers=api_token(client, "admin"))
     assert refused.status_code == 422 and "status" in refused.json["error"]["fields"]

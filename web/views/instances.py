@@ -79,7 +79,8 @@ def index() -> Any:
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
-        links=_row_links(found.items), max_export=MAX_EXPORT)
+        links=_row_links(found.items), max_export=MAX_EXPORT,
+        late=lists.late_ids(db.session, clock(), found.items))
 
 
 def _row_links(items: list[Any]) -> dict[int, str]:
