@@ -18,8 +18,8 @@ from engine.time.calendar import WorkCalendar
 
 # On-time share bands of the bottleneck heatmap: (lowest share, band), best first.
 BANDS = ((0.90, "baik"), (0.75, "cukup"), (0.50, "kurang"), (0.0, "buruk"))
-BAND_LABELS = {"baik": "≥ 90 % tepat waktu", "cukup": "75–89,9 % tepat waktu",
-               "kurang": "50–74,9 % tepat waktu", "buruk": "< 50 % tepat waktu",
+BAND_LABELS = {"baik": "≥ 90% tepat waktu", "cukup": "75–89,9% tepat waktu",
+               "kurang": "50–74,9% tepat waktu", "buruk": "< 50% tepat waktu",
                "tanpa_data": "tanpa data atau tanpa batas waktu"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)

@@ -160,14 +160,14 @@ def test_heatmap_colours_each_step_by_its_on_time_share(client, history):
     login(client, "prakom")
     shown = assert_exports_match(client, f"/laporan/sop/sop_uji/peta?{Q4}", "&")
     assert shown["Peta Hambatan"] == [
-        [1, "Menyusun konsep", "Prakom", 50.0, "50–74,9 % tepat waktu", 2, 4, 20, 30, 4],
+        [1, "Menyusun konsep", "Prakom", 50.0, "50–74,9% tepat waktu", 2, 4, 20, 30, 4],
         [2, "Memeriksa konsep", "Kasubbag", None, "tanpa data atau tanpa batas waktu", 0, 0,
          130, None, 0],
     ]
     html = client.get(f"/laporan/sop/sop_uji/peta?{Q4}").get_data(True)
     assert '"band": "kurang"' in html or '"band":"kurang"' in html
     assert 'tabindex="0" data-step="Kegiatan_1"' in html
-    assert "1. Menyusun konsep: tepat waktu 50,0 % (2 dari 4)" in html  # title / aria-label
+    assert "1. Menyusun konsep: tepat waktu 50,0% (2 dari 4)" in html  # title / aria-label
     assert "swatch band-buruk" in html  # the legend lists every band
     diagram = client.get("/laporan/sop/sop_uji/diagram.bpmn")
     assert diagram.mimetype == "application/xml" and b'id="sop_uji"' in diagram.data
@@ -257,7 +257,7 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history, clock)
     assert rows["SOP Uji"][2:4] == [None, None]  # Penilaian left to the assessor
     assert rows["SOP Uji"][4] == (  # the semester has not ended
         "Proses: 3 dimulai, 2 selesai, 1 masih berjalan sekarang (periode belum berakhir). "
-        "Tepat waktu 50,0 % (2 dari 4 langkah berbatas waktu). "
+        "Tepat waktu 50,0% (2 dari 4 langkah berbatas waktu). "
         "Median waktu siklus 2 jam 30 menit kerja. "
         "Langkah paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; "
         "Waktu Relatif). Eskalasi: 4.")
@@ -302,7 +302,7 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                  '<h2 id="h-figures">Measured figures</h2>', "<p>Assessor,</p>",
                  (">Processes: 3 started, 2 finished, 1 still running now (the period has not "
                   "ended). "
-                  "On time 50.0 % (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
+                  "On time 50.0% (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
                   "of working time. Slowest step: 2. Memeriksa konsep (median 2 h 10 min of "
                   "working time; Time Relatif). Escalations: 4.<"), ">No process in this period.<"):
         assert text in tabel7, text

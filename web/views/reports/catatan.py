@@ -29,7 +29,7 @@ def _not_begun() -> str:
 
 
 def catatan(performance: SopPerformance, ongoing: bool = False) -> str:
-    """``Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. Tepat waktu 50,0 %
+    """``Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. Tepat waktu 50,0%
     (2 dari 4 langkah berbatas waktu). Median waktu siklus 2 jam 30 menit kerja. Langkah
     paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; Waktu Relatif).
     Eskalasi: 4.``; a sentence is left out when its figure is absent or nil. In a period

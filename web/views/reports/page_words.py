@@ -39,5 +39,5 @@ def page_minutes(minutes: float | None) -> str:
 
 
 def page_percent(share: float | None) -> str:
-    """``83,3 %`` for a share of 0.8333 in the user's language, ``—`` for None."""
-    return "—" if share is None else format_decimal(100 * share, format="#,##0.0") + " %"
+    """``83,3%`` (PUEBI: the sign joins the number) for a share of 0.8333 in the user's language, ``—`` for None."""
+    return "—" if share is None else format_decimal(100 * share, format="#,##0.0") + "%"

@@ -63,10 +63,10 @@ FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
 # Kategori column too, through ``page_words.CELL_WORDS``; the exports keep the engine's
 # Indonesian).
-LEGEND = {"baik": lazy_gettext("≥ 90 % tepat waktu"),
-          "cukup": lazy_gettext("75–89,9 % tepat waktu"),
-          "kurang": lazy_gettext("50–74,9 % tepat waktu"),
-          "buruk": lazy_gettext("< 50 % tepat waktu"),
+LEGEND = {"baik": lazy_gettext("≥ 90% tepat waktu"),
+          "cukup": lazy_gettext("75–89,9% tepat waktu"),
+          "kurang": lazy_gettext("50–74,9% tepat waktu"),
+          "buruk": lazy_gettext("< 50% tepat waktu"),
           "tanpa_data": lazy_gettext("tanpa data atau tanpa batas waktu")}
 
 
