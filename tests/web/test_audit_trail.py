@@ -4,6 +4,7 @@ and downloads exactly what the page lists, or is told to narrow a choice too lar
 
 import csv
 import io
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -81,6 +82,15 @@ def test_a_filter_that_names_nothing_known_is_refused_naming_it(client, trail, q
     response = client.get(TRAIL + query, headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert list(response.json["error"]["fields"]) == [field]
+
+
+def test_a_bad_date_is_named_by_its_label_on_the_page_and_its_parameter(client, trail):
+    login(client, "admin")
+    refused = unescape(client.get(TRAIL + "?dari=abc").get_data(True))
+    assert 'Dari tanggal (dari): "abc" bukan tanggal TTTT-BB-HH tahun 2000–2100.' in refused
+    listed = unescape(client.get("/proses/?sampai=31-12-2026").get_data(True))
+    assert 'Dimulai sampai (sampai): "31-12-2026" bukan tanggal' in listed
+    assert 'Dimulai sejak (dari)' in client.get("/proses/?dari=kemarin").get_data(True)
 
 
 def test_only_administrators_see_the_trail(client, trail):

@@ -101,7 +101,8 @@ def _chosen() -> TrailFilter:
         refuse_parameter("tindakan", gettext(
             'Tindakan "%(value)s" bukan kode tindakan seperti task.completed atau '
             "user.logged_in.", value=action[:40]), gettext("kode seperti task.completed"))
-    since, before = day_filter("dari"), day_filter("sampai", end=True)
+    since = day_filter("dari", gettext("Dari tanggal"))
+    before = day_filter("sampai", gettext("Sampai tanggal"), end=True)
     if since is not None and before is not None and before <= since:
         refuse_parameter("sampai", gettext(
             "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))

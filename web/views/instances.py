@@ -61,8 +61,8 @@ def index() -> Any:
             "atau galat.", value=status[:20]))
     filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
                "status": status,
-               "started_from": day_filter("dari"),
-               "started_to": day_filter("sampai", end=True),
+               "started_from": day_filter("dari", gettext("Dimulai sejak")),
+               "started_to": day_filter("sampai", gettext("Dimulai sampai"), end=True),
                "search": request.args.get("cari") or None}
     if fmt is not None:
         rows: list[Any] = []
