@@ -76,6 +76,12 @@ class Base(DeclarativeBase):
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
+# What says the database takes no write now, whatever is retried: SQLite's read-only
+# file or mount, I/O error (an immutable or vanished file), full disk, file it cannot open;
+# PostgreSQL's read-only transaction (a standby) and full disk.
+_SQLITE_UNWRITABLE_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
+                            sqlite3.SQLITE_CANTOPEN}
+_POSTGRES_UNWRITABLE = {"25006", "53100"}
 
 
 def database_words(error: BaseException) -> str:
@@ -94,6 +100,17 @@ def is_busy(error: BaseException) -> bool:
     if isinstance(original, sqlite3.OperationalError):
         return getattr(original, "sqlite_errorcode", -1) & 0xFF in _SQLITE_BUSY_CODES
     return getattr(original, "sqlstate", None) == _POSTGRES_LOCK_NOT_AVAILABLE
+
+
+def is_unwritable(error: BaseException) -> bool:
+    """Whether ``error`` (a SQLAlchemy ``DBAPIError`` or a driver error) says the database
+    cannot be written at all now — a read-only or full disk, an I/O error, a standby —
+    which waiting a few seconds will not mend: nothing was written, an administrator must
+    act (README "Menjalankan sebagai layanan", ``/readyz``)."""
+    original = getattr(error, "orig", error)
+    if isinstance(original, sqlite3.OperationalError):
+        return getattr(original, "sqlite_errorcode", -1) & 0xFF in _SQLITE_UNWRITABLE_CODES
+    return getattr(original, "sqlstate", None) in _POSTGRES_UNWRITABLE
 
 
 def is_lost_connection(error: BaseException) -> bool:

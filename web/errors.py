@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
 from engine.bpmn.validation import MAX_BPMN_BYTES
-from engine.db import is_busy, is_lost_connection
+from engine.db import database_words, is_busy, is_lost_connection, is_unwritable
 from engine.errors import (
     AlurError,
     Conflict,
@@ -93,6 +93,11 @@ def _locked_out() -> str:
                    "menit.", minutes=minutes)
 
 
+# When a client may try again after the database could not be written: an administrator
+# has to act, so not in seconds.
+UNWRITABLE_RETRY_SECONDS = 60
+
+
 def wants_json() -> bool:
     """API paths and clients that ask for JSON get JSON errors."""
     return request.path.startswith("/api/") or (
@@ -151,13 +156,32 @@ def register(app: Flask) -> None:
     @app.errorhandler(sqlite3.OperationalError)
     def busy(error: DBAPIError | sqlite3.OperationalError) -> Any:
         db.session.rollback()
+        if is_unwritable(error):
+            return unwritable(error)
         if not (is_busy(error) or is_lost_connection(error)):
             return unexpected(error)
         app.logger.warning("database busy or its connection lost on %s: %s", request.path,
                            getattr(error, "orig", error))
         response = make_response(error_response(503, "busy", gettext(
-            "Sistem sedang sibuk, coba lagi sebentar lagi.")))
+            "Sistem sedang sibuk, coba lagi sebentar lagi.")) if wants_json() else error_response(
+            503, "busy", gettext("Sistem sedang sibuk: permintaan ini belum dijalankan dan tidak "
+                                 "ada yang tersimpan. Kirim lagi sebentar lagi."), **_back()))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    def unwritable(error: DBAPIError | sqlite3.OperationalError) -> Any:
+        app.logger.error("the database cannot be written on %s: %s", request.path,
+                         database_words(error))
+        # SQLite opens a file it cannot write read-only, and such a connection stays so:
+        # the pool's are dropped, so that writes work again as soon as the file can be
+        # written, without a restart.
+        db.engine.dispose()
+        back = {} if wants_json() else _back()
+        response = make_response(error_response(503, "database_unwritable", gettext(
+            "Basis data Alur tidak dapat ditulis saat ini (mis. disk penuh atau hanya-baca): "
+            "tidak ada yang tersimpan. Beri tahu administrator; coba lagi setelah ia "
+            "memperbaikinya."), **back))
+        response.headers["Retry-After"] = str(UNWRITABLE_RETRY_SECONDS)
         return response
 
     app.register_error_handler(HTTPException, http_error)

@@ -2,6 +2,7 @@
 migrations, worker, timers, outbox; 503 naming what fails) and ``/metrics`` (Prometheus).
 """
 
+import os
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -10,7 +11,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.escalation.heartbeat import last_round_at
@@ -21,6 +22,21 @@ from web.errors import error_response
 from web.extensions import clock, db
 
 bp = Blueprint("health", __name__)
+
+
+def _takes_writes(connection: Connection) -> bool:
+    """Whether the database would take a write, without writing: for SQLite the file, its
+    WAL and shared-memory files and their folder are writable by this process (not a
+    read-only mount, an immutable file, a wrong owner); for PostgreSQL the server is no
+    read-only standby. A read-only database answers reads and refuses every change, so a
+    ``SELECT 1`` alone would call it ready."""
+    if connection.dialect.name != "sqlite":
+        return connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "off"
+    path = connection.engine.url.database
+    if not path or path == ":memory:":
+        return True
+    files = (path, f"{path}-wal", f"{path}-shm", os.path.dirname(os.path.abspath(path)))
+    return all(os.access(name, os.W_OK) for name in files if os.path.exists(name))
 
 
 @bp.get("/healthz")
@@ -66,7 +82,8 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     try:
         connection = db.session.connection()
         connection.execute(text("SELECT 1"))
-        checks["database"] = {"ok": True}
+        checks["database"] = {"ok": True} if _takes_writes(connection) else {
+            "ok": False, "error": "read_only"}
     except SQLAlchemyError as error:
         db.session.rollback()
         checks["database"] = {"ok": False, "error": type(error).__name__}

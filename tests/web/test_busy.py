@@ -34,10 +34,13 @@ def test_a_login_during_a_held_lock_is_503_with_retry_after_and_no_login(app, cl
     token = csrf_token(client.get("/masuk").get_data(True))
     with write_lock_held(app):
         response = client.post("/masuk", data={"username": "prakom", "password": PASSWORD,
-                                               "csrf_token": token})
+                                               "csrf_token": token},
+                               headers={"Referer": "http://localhost/masuk"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
-    assert "Sistem sedang sibuk, coba lagi sebentar lagi." in response.get_data(True)
+    assert ("Sistem sedang sibuk: permintaan ini belum dijalankan dan tidak ada yang "
+            "tersimpan. Kirim lagi sebentar lagi.") in response.get_data(True)
+    assert '<a href="/masuk">Kembali ke halaman sebelumnya</a>' in response.get_data(True)
     assert app_count(app, AuditRecord, AuditRecord.action == "user.logged_in") == 0
     follow = client.get("/")  # the failed login did not sign the user in
     assert (follow.status_code, follow.headers["Location"].split("?")[0]) == (302, "/masuk")

@@ -1,0 +1,65 @@
+"""A database that answers reads but takes no write (a read-only mount, an immutable file,
+a full disk) is said to be so: every write is a 503 that names it and stores nothing, never
+a 500, and ``/readyz`` fails ``database`` until it can be written again."""
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from engine.models import ProcessInstance
+from tests.conftest import csrf_token
+from tests.helpers.database import on_postgres
+from tests.helpers.rows import app_count
+from tests.web.conftest import PASSWORD, api_token
+from web.extensions import db
+
+pytestmark = pytest.mark.skipif(on_postgres(), reason="an SQLite file made immutable")
+MESSAGE = ("Basis data Alur tidak dapat ditulis saat ini (mis. disk penuh atau hanya-baca): "
+           "tidak ada yang tersimpan. Beri tahu administrator; coba lagi setelah ia "
+           "memperbaikinya.")
+
+
+@contextmanager
+def immutable(app) -> Iterator[None]:
+    """The database file made immutable (``chattr +i``: even root cannot write it), as on
+    a read-only mount, once every connection is closed (its WAL checkpointed and removed);
+    skipped where the file system or the user cannot."""
+    path = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    with app.app_context():
+        db.engine.dispose()
+    assert not Path(f"{path}-wal").exists(), "every connection closed"
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i not possible here: {made.stderr.decode().strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_write_to_an_unwritable_database_is_a_503_naming_it(app, client, caplog):
+    headers = api_token(client, "prakom")
+    token = csrf_token(client.get("/masuk").get_data(True))
+    with immutable(app):
+        ready = client.get("/readyz")
+        answer = client.post("/api/v1/instances", headers=headers, json={
+            "process_key": "penanganan_gangguan_server", "title": "Server mati"})
+        page = client.post("/masuk", data={"username": "prakom", "password": PASSWORD,
+                                           "csrf_token": token})
+    assert (ready.status_code, ready.json["failing"][:1]) == (503, ["database"])
+    assert ready.json["checks"]["database"] == {"ok": False, "error": "read_only"}
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "60")
+    assert answer.json == {"error": {"code": "database_unwritable", "message": MESSAGE}}
+    assert page.status_code == 503 and MESSAGE in unescape(page.get_data(True))
+    assert app_count(app, ProcessInstance) == 0
+    logged = [record for record in caplog.records
+              if record.getMessage().startswith("the database cannot be written")]
+    assert logged and logged[0].exc_info is None and "readonly" in logged[0].getMessage()
+    assert client.get("/readyz").json["checks"]["database"] == {"ok": True}
+    again = client.post("/api/v1/instances", headers=headers, json={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati"})
+    assert again.status_code == 201
