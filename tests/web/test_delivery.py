@@ -3,6 +3,7 @@ also when the servers are down at first and come up later."""
 
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from engine.escalation.delivery import message_id
 from engine.models import Delivery, User
 from engine.people import accounts
 from tests.helpers.servers import SmtpServer, WebhookReceiver, free_port
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, login
 from web.cli.worker import fire_once, send_once
 from web.extensions import db
 
@@ -196,3 +197,33 @@ def test_without_email_or_webhook_only_the_app_notifies(app, client, clock):
     assert _deliveries(app) == []
     assert client.get("/api/v1/notifications", headers=api_token(client, "prakom")
                       ).json["unread"] == 1
+
+
+def test_pengaturan_shows_a_channel_failing_and_when_it_last_sent(configured, client, clock,
+                                                                  ports):
+    """The administrator sees on Pengaturan, under each channel's settings, that messages
+    fail (with the server's words) while its server is down, then when it sent again."""
+    app = configured
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"})
+    clock.advance(timedelta(hours=1))
+    fire_once(app)
+    login(client, "admin")
+    waiting = client.get("/admin/pengaturan").get_data(True)
+    assert waiting.count("Menunggu dikirim: 1. Belum ada yang terkirim.") == 2
+    assert send_once(app) == 0  # both servers are down
+    failing = unescape(client.get("/admin/pengaturan").get_data(True))
+    assert "1 surel gagal dikirim dan akan dicoba lagi otomatis. Galat terakhir: " \
+           "ConnectionRefusedError" in failing
+    assert "1 pesan webhook gagal dikirim" in failing and "/hook" not in failing.split(
+        "Galat terakhir")[2][:300], "the gateway's path (its token) is not shown"
+    smtp, receiver = SmtpServer(ports[0]).start(), WebhookReceiver(ports[1]).start()
+    try:
+        clock.advance(timedelta(seconds=30))
+        assert send_once(app) == 2
+    finally:
+        smtp.stop()
+        receiver.stop()
+    sent = client.get("/admin/pengaturan").get_data(True)
+    assert "gagal dikirim" not in sent
+    assert sent.count("Terakhir terkirim: 23 Nov 2026 09.00 WIB.") == 2

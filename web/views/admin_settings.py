@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine import settings
 from engine.errors import Conflict
+from engine.escalation import outbox_status
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.settings_history import settings_history
 from engine.text import written_date
@@ -82,13 +83,15 @@ def stored_settings() -> dict[str, Any]:
 def settings_page(current: dict[str, Any], **shown: Any) -> str:
     """The Pengaturan page for the stored settings ``current`` ({key: value}) with
     ``shown`` (``form``/``errors`` of the settings form, ``identity_form``/
-    ``identity_errors`` of the identity form). Each form carries ``versi``, the stamp of
+    ``identity_errors`` of the identity form) and how each channel's outbox fares
+    (``engine.escalation.outbox_status``). Each form carries ``versi``, the stamp of
     the settings it edits as shown (``settings.save``'s ``seen``), whichever form the
     page answers."""
     return render_template("admin/settings.html", current=current, timezones=TIMEZONES,
                            logo_max=MAX_LOGO_BYTES, national=_national_holidays(current),
                            history=settings_history(db.session, *page_request(HISTORY_PER_PAGE)),
                            change_lines=change_lines,
+                           outbox=outbox_status.channel_status(db.session),
                            **{"form": {}, "errors": {}, **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
                            identity_version=settings.stamp({"identity": current["identity"]}))
