@@ -1,12 +1,14 @@
 """Declarative base shared by every model: stable constraint names, aware datetimes, JSON
 written once and decoded once."""
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
@@ -118,6 +120,26 @@ def is_lost_connection(error: BaseException) -> bool:
     server closed during the work (a restart or failover; SQLAlchemy then drops the
     connection from its pool): nothing of the work was committed, and it may be retried."""
     return bool(getattr(error, "connection_invalidated", False))
+
+
+def never_creates(engine: Engine) -> None:
+    """Make ``engine``, an SQLite file's (else nothing), open its file read-write and never
+    create it: a file that vanished while Alur runs (its folder moved, a disk unmounted)
+    fails to open (SQLITE_CANTOPEN: ``is_unwritable``, a 503) instead of becoming a new,
+    empty database beside the old one that new connections would write to. Nothing when
+    the file does not exist yet (``web.create_app`` creates it first, unless its folder is
+    still missing: a disk not mounted yet, which the start waits for)."""
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or not os.path.isfile(database):
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _existing_file_only(dialect: Any, record: Any, cargs: list[Any],
+                            cparams: dict[str, Any]) -> None:
+        path = cargs[0] if cargs else ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            cargs[0] = f"file:{quote(os.path.abspath(path))}?mode=rw"
+            cparams["uri"] = True
 
 
 @event.listens_for(Engine, "connect")

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine import sqlite_writers
 from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.clock import SystemClock
-from engine.db import SQLITE_BUSY_TIMEOUT_MS
+from engine.db import SQLITE_BUSY_TIMEOUT_MS, never_creates
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, environment, i18n
 from web.extensions import babel, csrf, db, login_manager, migrate
@@ -141,6 +141,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["ALUR_MAX_BODY_BYTES"]
 
     db.init_app(app)
+    with app.app_context():  # an SQLite file that exists now (private_file): never made again
+        never_creates(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

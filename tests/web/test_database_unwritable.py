@@ -63,3 +63,26 @@ def test_a_write_to_an_unwritable_database_is_a_503_naming_it(app, client, caplo
     again = client.post("/api/v1/instances", headers=headers, json={
         "process_key": "penanganan_gangguan_server", "title": "Server mati"})
     assert again.status_code == 201
+
+
+def test_a_database_file_that_vanishes_is_never_made_again_empty(app, client, tmp_path):
+    """Its folder moved or its disk unmounted while Alur runs: writes and reads are a 503
+    naming it, and no new empty database appears where it was; back in place, Alur works
+    on, with everything it held."""
+    headers = api_token(client, "prakom")
+    path = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    with app.app_context():
+        db.engine.dispose()
+    moved = tmp_path / "dipindahkan.db"
+    path.rename(moved)
+    try:
+        answer = client.post("/api/v1/instances", headers=headers, json={
+            "process_key": "penanganan_gangguan_server", "title": "Server mati"})
+        assert (answer.status_code, answer.json["error"]["code"]) == (
+            503, "database_unwritable")
+        assert not path.exists(), "no empty database made in its place"
+    finally:
+        moved.rename(path)
+    again = client.post("/api/v1/instances", headers=headers, json={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati"})
+    assert again.status_code == 201
