@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.people.access import READ_ONLY
+
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
     "Anda tidak memegang peran pada SOP proses ini.": lazy_gettext(
@@ -21,6 +23,8 @@ _FIXED = {
         "Hanya pemohon yang dapat melihat tiket ini."),
     "Hanya pemohon tiket ini yang dapat memberi penilaian.": lazy_gettext(
         "Hanya pemohon tiket ini yang dapat memberi penilaian."),
+    READ_ONLY: lazy_gettext(
+        "Akun auditor hanya membaca: komentar dan pesan ditulis petugas SOP ini."),
     "Hanya administrator dan auditor yang dapat melihat semua proses.": lazy_gettext(
         "Hanya administrator dan auditor yang dapat melihat semua proses."),
     "Hanya administrator yang dapat mengelola akun.": lazy_gettext(

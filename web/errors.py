@@ -20,6 +20,7 @@ from flask import (
     request,
 )
 from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -202,6 +203,9 @@ def http_error(error: HTTPException) -> Any:
         message, extra = _stale_form()
     if error.code == 429:
         message = _locked_out()
+    if error.code == 403 and getattr(current_user, "is_auditor", False):
+        message = gettext("Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk "
+                          "auditor. Semua proses, laporan dan Jejak audit terbuka untuk Anda.")
     if error.code == 405 and not wants_json():  # a form's address opened as a page
         message = gettext("Alamat ini hanya dipakai tombol atau formulir di halamannya; buka "
                           "halaman itu lalu tekan tombolnya.")

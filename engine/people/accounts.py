@@ -359,6 +359,6 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
     if unknown:
         problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}"
     if is_auditor and (roles or is_admin):
-        problems["is_auditor"] = ("auditor hanya membaca: tanpa peran dan bukan administrator; "
-                                  "kosongkan peran dan hak administrator, atau buat akun lain")
+        problems["is_auditor"] = ("auditor hanya membaca: akun auditor tidak memegang peran "
+                                  "dan bukan administrator")
     return problems

@@ -281,6 +281,8 @@ def may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> b
 
 def _check_may_act(session: Session, clock: Clock, task: HumanTask, user: User,
                    open_only: bool = True) -> None:
+    if user.is_auditor:  # he holds no role: said as on the instance page
+        raise PermissionDenied(READ_ONLY)
     if open_only:
         if not may_attach(session, clock, task, user):
             raise PermissionDenied(f'Lampiran tugas "{task.name}" hanya dapat ditambah oleh '

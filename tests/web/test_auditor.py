@@ -27,7 +27,8 @@ def _records(app, action: str) -> list[AuditRecord]:
 def test_an_auditor_holds_no_role_and_no_admin_rights(app, client):
     refused = _add_auditor(app, "--role", "Prakom")
     assert refused.exit_code == 1
-    assert "auditor hanya membaca: tanpa peran dan bukan administrator" in refused.output
+    assert refused.output.endswith(": --auditor: auditor hanya membaca: akun auditor tidak "
+                                   "memegang peran dan bukan administrator\n")
     login(client, "admin")
     page = client.get("/admin/pengguna").get_data(True)
     posted = client.post("/admin/pengguna", data={
@@ -67,9 +68,17 @@ def test_an_auditor_reads_every_process_report_and_the_trail(app, client, starte
     assert "Akun auditor hanya membaca" in shown and 'name="komentar"' not in shown
     menu = client.get("/proses/?cakupan=semua").get_data(True)
     assert 'href="/admin/jejak-audit"' in menu and ">Kotak Masuk</a>" not in menu
+    assert ">Plh/Plt</a>" not in menu and "Anda masuk sebagai auditor (hanya membaca)" in menu
+    assert "Auditor (hanya membaca): melihat semua proses" in client.get("/akun/").get_data(True)
     for page in ("/admin/pengguna", "/admin/sop", "/admin/pengaturan",
                  "/admin/proses-bermasalah", "/admin/sumber-peringatan"):
-        assert client.get(page).status_code == 403, page
+        refused = client.get(page)
+        assert refused.status_code == 403, page
+        assert "Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk auditor." in \
+            refused.get_data(True) and "Kembali ke Semua Proses" in refused.get_data(True)
+    token = csrf_token(client.get("/proses/?cakupan=semua").get_data(True))
+    assert client.post("/kotak-masuk/saringan", data={
+        "csrf_token": token, "nama": "saringan auditor"}).status_code == 403
 
 
 def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, started):
@@ -99,6 +108,14 @@ def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, start
     own = client.post("/api/v1/instances", headers=headers, json={
         "process_key": LTI, "title": "Laptop auditor", "data": START_DATA[LTI]})
     assert own.status_code == 201, own.json
+    login(client, "inspektur")
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    on_task = client.post(f"/tugas/{task_id}/komentar", data={"csrf_token": token,
+                                                              "komentar": "Temuan"})
+    assert on_task.status_code == 403
+    with app.app_context():
+        assert count(db.session, Comment) == 0
+    assert "Akun auditor hanya membaca: komentar dan pesan" in on_task.get_data(True)
 
 
 def count_records(app) -> int:
@@ -115,4 +132,4 @@ def test_granting_or_revoking_auditor_rights_ends_the_accounts_sessions(app, cli
     assert [r.detail["username"] for r in _records(app, "user.auditor_revoked")] == [
         "inspektur"]
     again = app.test_cli_runner().invoke(args=["user", "auditor", "prakom"])
-    assert again.exit_code == 1 and "tanpa peran" in again.output
+    assert again.exit_code == 1 and "tidak memegang peran" in again.output

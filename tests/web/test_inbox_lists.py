@@ -159,6 +159,10 @@ def test_tugas_bawahan_reaches_down_the_line_the_escalations_climb(client, start
     login(client, "ketua")
     assert 'Tugas Bawahan <span class="count">(4)</span>' in client.get("/").get_data(True)
     task_id = client.get("/api/v1/tasks?view=bawahan", headers=ketua).json[0]["id"]
+    below = client.get("/?tampil=bawahan").get_data(True)
+    assert "Anda dapat mengalihkan tugas peran Panitera, Sekretaris; tugas peran lain di sini " \
+           "dialihkan atasan langsungnya." in below
+    assert f'value="{task_id}" form="massal"' not in below, "no box for a step he cannot assign"
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert ("Langkah ini dikerjakan peran Prakom (Demo Prakom); Anda dapat melihatnya, tetapi "
             "tidak dapat mengerjakannya. Yang dapat mengalihkannya: Kasubbag.") in page

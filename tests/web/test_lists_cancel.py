@@ -81,6 +81,8 @@ def test_lists_by_scope_filters_search_and_pages(client, clock, several):
     page = client.get("/proses/?cakupan=semua").get_data(True)
     assert page.count('· <span class="late-text">terlambat</span></td>') == 4, \
         "a late running process says so in its Status cell, as the filter finds it"
+    exported = client.get("/proses/?cakupan=semua&format=csv").get_data(True)
+    assert exported.count(";berjalan, terlambat;") == 4, "the download says it too"
     refused = client.get("/api/v1/instances?scope=all&status=bogus",
                          headers=api_token(client, "admin"))
     assert refused.status_code == 422 and "status" in refused.json["error"]["fields"]

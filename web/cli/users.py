@@ -51,7 +51,7 @@ def user_group() -> None:
 @click.option("--role", "roles", multiple=True, type=ROLE, help="Peran; boleh berulang.")
 @click.option("--email", metavar="SUREL", default=None, help="Alamat surel untuk pengingat.")
 @click.option("--admin", is_flag=True, help="Jadikan administrator.")
-@click.option("--auditor", is_flag=True,
+@click.option("--auditor", "is_auditor", is_flag=True,
               help="Akun auditor (hanya membaca semua proses, laporan dan jejak audit; tanpa "
                    "peran).")
 @click.password_option("--password", metavar="KATA_SANDI",
@@ -62,13 +62,13 @@ def user_group() -> None:
                        cls=_PasswordAsked)
 @with_appcontext
 def add_user_command(username: str, full_name: str, roles: tuple[str, ...], email: str | None,
-                     admin: bool, auditor: bool, password: str) -> None:
+                     admin: bool, is_auditor: bool, password: str) -> None:
     """Create account ``username`` (stored in lower case) with its roles and password."""
     refuse_unkept(username=username, full_name=full_name, email=email, password=password)
     try:
         user, _ = accounts.create(db.session, clock(), hash_password, actor=None,
                                   username=username, full_name=full_name, email=email,
-                                  roles=roles, is_admin=admin, is_auditor=auditor,
+                                  roles=roles, is_admin=admin, is_auditor=is_auditor,
                                   password=password)
     except AlurError as error:
         raise refused(error) from None

@@ -93,13 +93,15 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
     return named
 
 
-def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]]) -> Table:
+def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]],
+                    late: set[int] = frozenset()) -> Table:
     """The listed instances as an exportable table (``web.views.reports.export``), their
     case data (``data``: ``{instance id: data}``, as ``lists.shown_data`` gives it) as
     ``label: value`` pairs read as the pages read them (``field_value``: a choice by its
     label, ``Ya``, a date in words); the starter by his name, as the pages show him; times
     in ISO 8601 to the second in the office's time zone (``2026-11-23T08:00:00+07:00``),
-    which sorts as written."""
+    which sorts as written; a running instance in ``late`` (ids) has the status
+    ``berjalan, terlambat``, as the page marks it."""
     zone = ZoneInfo(office_calendar().timezone)
     catalogs = {item.definition_id: item.definition.catalog for item in items}
     named = {definition_id: _named_fields(catalog) for definition_id, catalog in catalogs.items()}
@@ -107,14 +109,15 @@ def instances_table(items: list[ProcessInstance], data: dict[int, dict[str, Any]
                                     "Dimulai oleh", "Data proses"])
     with force_locale("id"):  # an export is in Indonesian, as its headings
         for item in items:
-            _add_row(table, item, data[item.id], named[item.definition_id], zone)
+            _add_row(table, item, data[item.id], named[item.definition_id], zone,
+                     item.id in late)
     return table
 
 
 def _add_row(table: Table, item: ProcessInstance, data: dict[str, Any],
-             named: dict[str, dict[str, Any]], zone: ZoneInfo) -> None:
+             named: dict[str, dict[str, Any]], zone: ZoneInfo, late: bool) -> None:
     table.add([item.number, item.title, item.definition.name,
-               instance_status_word(item.status),
+               instance_status_word(item.status) + (", terlambat" if late else ""),
                _moment(item.started_at, zone), _moment(item.completed_at, zone),
                item.started_by.full_name if item.started_by else None,
                "; ".join(_pair(named.get(key), key, value) for key, value in data.items())])

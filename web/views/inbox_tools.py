@@ -4,7 +4,7 @@ at once, and the small JSON the page polls to say "Ada tugas baru"."""
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -34,6 +34,8 @@ def version() -> Any:
 @bp.post("/kotak-masuk/saringan")
 @login_required
 def save_filter() -> Any:
+    if current_user.is_auditor:  # he has no Kotak Masuk to use it in
+        abort(403)
     query = {key: request.form.get(key, "") for key in saved_filters.KEYS}
     kept = {saved.id for saved in saved_filters.saved_filters(db.session, current_user)}
     try:

@@ -72,7 +72,8 @@ def index() -> Any:
             rows += found.items
             if len(rows) >= found.total:
                 break
-        return export([instances_table(rows, lists.shown_data(db.session, access(), rows))],
+        return export([instances_table(rows, lists.shown_data(db.session, access(), rows),
+                                       lists.late_ids(db.session, clock(), rows))],
                       fmt, f"daftar-proses-{scope}")
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
