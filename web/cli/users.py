@@ -139,19 +139,7 @@ def admin_command(username: str, revoke: bool) -> None:
     """Grant ``username`` administrator rights, or take them away (``revoke``), as the
     account page does (``accounts.update_details``: audited, sessions ended); the last
     active administrator keeps them."""
-    try:
-        user = _named_user(username)
-        if user.is_admin != revoke:
-            click.echo(f"{user.username} {'bukan' if revoke else 'sudah'} administrator; tidak "
-                       "ada yang berubah")
-            return
-        accounts.update_details(db.session, clock(), actor=None, user=user,
-                                full_name=user.full_name, email=user.email,
-                                roles=tuple(user.role_names), is_admin=not revoke)
-    except AlurError as error:
-        raise refused(error) from None
-    db.session.commit()
-    click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} administrator")
+    _set_right(username, "administrator", revoke)
 
 
 @user_group.command("auditor", help=(
@@ -163,20 +151,29 @@ def admin_command(username: str, revoke: bool) -> None:
 def auditor_command(username: str, revoke: bool) -> None:
     """Grant ``username`` auditor rights, or take them away (``revoke``), as the account
     page does (``accounts.update_details``: audited, sessions ended)."""
+    _set_right(username, "auditor", revoke)
+
+
+def _set_right(username: str, right: str, revoke: bool) -> None:
+    """Grant ``right`` (``"administrator"`` or ``"auditor"``) to ``username``, or take it
+    away (``revoke``), keeping the account's other rights and roles; one that already is
+    (or is not) so is told, and nothing changes."""
+    attribute = {"administrator": "is_admin", "auditor": "is_auditor"}[right]
     try:
         user = _named_user(username)
-        if user.is_auditor != revoke:
-            click.echo(f"{user.username} {'bukan' if revoke else 'sudah'} auditor; tidak ada "
+        if getattr(user, attribute) != revoke:
+            click.echo(f"{user.username} {'bukan' if revoke else 'sudah'} {right}; tidak ada "
                        "yang berubah")
             return
+        rights = {"is_admin": user.is_admin, "is_auditor": user.is_auditor,
+                  attribute: not revoke}
         accounts.update_details(db.session, clock(), actor=None, user=user,
                                 full_name=user.full_name, email=user.email,
-                                roles=tuple(user.role_names), is_admin=user.is_admin,
-                                is_auditor=not revoke)
+                                roles=tuple(user.role_names), **rights)
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()
-    click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} auditor")
+    click.echo(f"{user.username} {'bukan lagi' if revoke else 'kini'} {right}")
 
 
 @user_group.command("reset-password", help=(
