@@ -32,6 +32,9 @@ from engine.process import case
 # keeps them all.
 TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaban",
                 "tiket_selesai")
+# Every ``Notification.kind`` stored: an escalation (any level), an assignment (Alihkan), a
+# new step, a Galat (to administrators), a requester's ticket notice.
+STORED_KINDS = ("eskalasi", "penugasan", "tugas_baru", "galat", *TICKET_KINDS)
 # The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
 KINDS: dict[str, Any] = {
     "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),

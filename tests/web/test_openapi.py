@@ -6,6 +6,7 @@ import re
 from flask import Flask
 from jsonschema import Draft202012Validator
 
+from tests.web.conftest import api_token
 from tests.web.test_alerts_api import FIRING
 from web.api.openapi import build
 
@@ -107,3 +108,18 @@ def test_the_alert_webhook_body_and_the_ticket_status_are_in_the_document(client
     Draft202012Validator({"$ref": "#/components/schemas/AlertmanagerWebhook",
                           "components": document["components"]}).validate(
         {**FIRING, "alerts": [alert], "externalURL": "http://alertmanager:9093"})
+
+
+def test_a_notifications_kind_is_one_the_document_names(app, client, started):
+    """Every kind a notification is stored with is in the document's enum, and the stored
+    ones of a running office (an assignment here) pass it."""
+    document = client.get("/api/v1/openapi.json").json
+    kind = document["components"]["schemas"]["NotificationItem"]["properties"]["kind"]
+    assert kind["enum"] == ["eskalasi", "penugasan", "tugas_baru", "galat", "tiket_diterima",
+                            "tiket_pesan", "tiket_menunggu", "tiket_jawaban", "tiket_selesai"]
+    task_id = started["open_tasks"][0]["id"]
+    assigned = client.post(f"/api/v1/tasks/{task_id}/assign", json={"assignee": "prakom"},
+                           headers=api_token(client, "kasubbag"))
+    assert assigned.status_code == 200, assigned.json
+    listed = client.get("/api/v1/notifications", headers=api_token(client, "prakom")).json
+    assert [item["kind"] for item in listed["items"]] == ["penugasan"]

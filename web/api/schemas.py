@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.escalation.notifications import STORED_KINDS
 from engine.people.accounts import MAX_PASSWORD
 from engine.process.instances import MAX_REASON
 from engine.text import trimmed
@@ -155,7 +156,7 @@ class InstanceBriefSchema(InstanceSchema):
 
 class NotificationSchema(Answer):
     id = fields.Int()
-    kind = fields.Str()
+    kind = fields.Str(metadata={"enum": list(STORED_KINDS)})
     role = fields.Str()
     message = fields.Str()
     task_id = fields.Int(attribute="human_task_id", allow_none=True)
