@@ -38,7 +38,7 @@ def test_waktu_in_one_casing_on_the_sop_pages_and_diagrams(client):
     document = pages[f"/sop/{SOP}/versi/1"]
     assert document.count('<td class="col-waktu">10 menit</td>') == 2
     assert '<td class="col-waktu">15 menit</td>' in document
-    assert re.search(r"<dt>Waktu \(standar\)</dt><dd>10 menit</dd>", pages[f"/tugas/{task['id']}"])
+    assert re.search(r"<dt>Waktu \(Mutu Baku\)</dt><dd>10 menit</dd>", pages[f"/tugas/{task['id']}"])
     assert "/ 10 menit</td>" in pages[f"/proses/{instance['id']}"]
     diagrams = [client.get(f"/proses/{instance['id']}/diagram.bpmn").data,
                 client.get(f"/laporan/sop/{SOP}/diagram.bpmn").data]
