@@ -36,7 +36,8 @@ class TrailFilter:
     """Which records a trail holds; None (or empty) leaves a field open.
 
     ``since`` and ``before``: aware datetimes, ``since`` included, ``before`` not (an office
-    day's local midnights). ``actor_id``: the acting user's id. ``group``: a key of
+    day's local midnights). ``actor_id``: the acting user's id; ``without_actor``: only the
+    records no account wrote (timers, the worker, the command line). ``group``: a key of
     ``ACTION_GROUPS``; ``action``: one exact action (``user.logged_in``). ``instance_id``:
     the process instance the records are about.
     """
@@ -44,6 +45,7 @@ class TrailFilter:
     since: datetime | None = None
     before: datetime | None = None
     actor_id: int | None = None
+    without_actor: bool = False
     group: str | None = None
     action: str | None = None
     instance_id: int | None = None
@@ -70,6 +72,8 @@ def _conditions(chosen: TrailFilter) -> list[ColumnElement[bool]]:
         found.append(AuditRecord.at < chosen.before)
     if chosen.actor_id is not None:
         found.append(AuditRecord.actor_id == chosen.actor_id)
+    if chosen.without_actor:
+        found.append(AuditRecord.actor_id.is_(None))
     if chosen.group is not None:
         found.append(or_(*(AuditRecord.action.startswith(prefix, autoescape=True)
                            for prefix in ACTION_GROUPS[chosen.group])))

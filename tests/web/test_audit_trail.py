@@ -70,12 +70,15 @@ def test_filters_by_person_kind_period_and_process_count_exactly(app, client, tr
     assert "Proses dimulai" in page and f">{trail}</a>" in page
     status, page = _page(client, "?tindakan=inbox.filter_saved&pengguna=prakom")
     assert status == 200 and PAGER.format(1) in page
+    status, page = _page(client, "?tanpa_akun=ya&jenis=proses")
+    assert status == 200 and PAGER.format(1) in page and "Batas waktu langkah dihitung" in page
 
 
 @pytest.mark.parametrize(("query", "field"), [
     ("?pengguna=tidakada", "pengguna"), ("?proses=LTI-1999-0001", "proses"),
     ("?jenis=semuanya", "jenis"), ("?tindakan=DROP%20TABLE", "tindakan"),
     ("?dari=2026-13-01", "dari"), ("?dari=2026-11-05&sampai=2026-11-04", "sampai"),
+    ("?tanpa_akun=1", "tanpa_akun"), ("?tanpa_akun=ya&pengguna=prakom", "tanpa_akun"),
     ("?format=pdf", "format"), ("?format=csv&sep=|", "sep"), ("?per_page=101", "per_page")])
 def test_a_filter_that_names_nothing_known_is_refused_naming_it(client, trail, query, field):
     login(client, "admin")

@@ -1,10 +1,10 @@
 """Jejak audit (``/admin/jejak-audit``): the whole audit trail for administrators and
-auditors, chosen
-by period (``dari``, ``sampai``), person (``pengguna``), kind of action (``jenis``), one
-action (``tindakan``) and process (``proses``), a page at a time, or downloaded as CSV or
-XLSX (at most ``MAX_DOWNLOAD`` records; more is refused, never cut short: an auditor's
-file holds every record it says it holds). A filter that names nothing known is a 400
-naming it, nothing read."""
+auditors, chosen by period (``dari``, ``sampai``), person (``pengguna``, or
+``tanpa_akun=ya``: no account), kind of action (``jenis``), one action (``tindakan``) and
+process (``proses``), a page at a time, or downloaded as CSV or XLSX (at most
+``MAX_DOWNLOAD`` records; more is refused, never cut short: an auditor's file holds every
+record it says it holds). A filter that names nothing known is a 400 naming it, nothing
+read."""
 
 import re
 from collections.abc import Callable
@@ -106,8 +106,24 @@ def _chosen() -> TrailFilter:
     if since is not None and before is not None and before <= since:
         refuse_parameter("sampai", gettext(
             "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))
-    return TrailFilter(since=since, before=before, actor_id=_actor_id(), group=group,
-                       action=action, instance_id=_instance_id())
+    without_actor = _without_actor()
+    return TrailFilter(since=since, before=before,
+                       actor_id=None if without_actor else _actor_id(),
+                       without_actor=without_actor, group=group, action=action,
+                       instance_id=_instance_id())
+
+
+def _without_actor() -> bool:
+    """``tanpa_akun=ya``: only what no account did (timers, the worker, ``alur``); refused
+    with a ``pengguna`` named too, or any other value."""
+    value = request.args.get("tanpa_akun") or ""
+    if value not in ("", "ya"):
+        refuse_parameter("tanpa_akun", gettext('Tanpa akun: "%(value)s" bukan "ya".',
+                                               value=value[:20]), "ya")
+    if value and (request.args.get("pengguna") or "").strip():
+        refuse_parameter("tanpa_akun", gettext(
+            "Pilih salah satu: nama pengguna, atau hanya tindakan tanpa akun."))
+    return bool(value)
 
 
 def _actor_id() -> int | None:
