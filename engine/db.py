@@ -108,7 +108,7 @@ def is_unwritable(error: BaseException) -> bool:
     """Whether ``error`` (a SQLAlchemy ``DBAPIError`` or a driver error) says the database
     cannot be written at all now — a read-only or full disk, an I/O error, a standby —
     which waiting a few seconds will not mend: nothing was written, an administrator must
-    act (README "Menjalankan sebagai layanan", ``/readyz``)."""
+    act (README "Batas", basis data sibuk; ``/readyz``)."""
     original = getattr(error, "orig", error)
     if isinstance(original, sqlite3.OperationalError):
         return getattr(original, "sqlite_errorcode", -1) & 0xFF in _SQLITE_UNWRITABLE_CODES
