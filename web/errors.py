@@ -42,7 +42,7 @@ from engine.errors import (
 from engine.sop.reading import MAX_TABLE_BYTES
 from web import addresses
 from web.engine_words import in_reader_language
-from web.extensions import db
+from web.extensions import db, login_manager
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
@@ -177,6 +177,9 @@ def register(app: Flask) -> None:
         # the pool's are dropped, so that writes work again as soon as the file can be
         # written, without a restart.
         db.engine.dispose()
+        # The page is written for no one: loading the user (or his expired attributes)
+        # would read the database that just failed, and fail inside this answer.
+        g._login_user = login_manager.anonymous_user()
         back = {} if wants_json() else _back()
         response = make_response(error_response(503, "database_unwritable", gettext(
             "Basis data Alur tidak dapat ditulis saat ini (mis. disk penuh atau hanya-baca): "

@@ -24,19 +24,24 @@ from web.extensions import clock, db
 bp = Blueprint("health", __name__)
 
 
-def _takes_writes(connection: Connection) -> bool:
-    """Whether the database would take a write, without writing: for SQLite the file, its
-    WAL and shared-memory files and their folder are writable by this process (not a
-    read-only mount, an immutable file, a wrong owner); for PostgreSQL the server is no
-    read-only standby. A read-only database answers reads and refuses every change, so a
-    ``SELECT 1`` alone would call it ready."""
+def write_problem(connection: Connection) -> str | None:
+    """Why the database would take no write, without writing, or None: ``missing`` (the
+    SQLite file is gone: its folder moved, its disk unmounted; connections opened before
+    still read it), ``read_only`` (the file, its WAL and shared-memory files or their
+    folder not writable by this process — a read-only mount, an immutable file, a wrong
+    owner —, or PostgreSQL a read-only standby). A database in such a state answers reads,
+    so a ``SELECT 1`` alone would call it ready."""
     if connection.dialect.name != "sqlite":
-        return connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "off"
+        writable = connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "off"
+        return None if writable else "read_only"
     path = connection.engine.url.database
     if not path or path == ":memory:":
-        return True
+        return None
+    if not os.path.isfile(path):
+        return "missing"
     files = (path, f"{path}-wal", f"{path}-shm", os.path.dirname(os.path.abspath(path)))
-    return all(os.access(name, os.W_OK) for name in files if os.path.exists(name))
+    writable = all(os.access(name, os.W_OK) for name in files if os.path.exists(name))
+    return None if writable else "read_only"
 
 
 @bp.get("/healthz")
@@ -82,8 +87,9 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     try:
         connection = db.session.connection()
         connection.execute(text("SELECT 1"))
-        checks["database"] = {"ok": True} if _takes_writes(connection) else {
-            "ok": False, "error": "read_only"}
+        problem = write_problem(connection)
+        checks["database"] = {"ok": True} if problem is None else {"ok": False,
+                                                                   "error": problem}
     except SQLAlchemyError as error:
         db.session.rollback()
         checks["database"] = {"ok": False, "error": type(error).__name__}

@@ -9,13 +9,15 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from engine.models import ProcessInstance
 from tests.conftest import csrf_token
 from tests.helpers.database import on_postgres
 from tests.helpers.rows import app_count
-from tests.web.conftest import PASSWORD, api_token
+from tests.web.conftest import PASSWORD, api_token, login
 from web.extensions import db
+from web.health import write_problem
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="an SQLite file made immutable")
 MESSAGE = ("Basis data Alur tidak dapat ditulis saat ini (mis. disk penuh atau hanya-baca): "
@@ -70,6 +72,7 @@ def test_a_database_file_that_vanishes_is_never_made_again_empty(app, client, tm
     naming it, and no new empty database appears where it was; back in place, Alur works
     on, with everything it held."""
     headers = api_token(client, "prakom")
+    login(client, "kasubbag")
     path = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
     with app.app_context():
         db.engine.dispose()
@@ -80,9 +83,26 @@ def test_a_database_file_that_vanishes_is_never_made_again_empty(app, client, tm
             "process_key": "penanganan_gangguan_server", "title": "Server mati"})
         assert (answer.status_code, answer.json["error"]["code"]) == (
             503, "database_unwritable")
+        assert app.test_client().get("/readyz").json["failing"][:1] == ["database"]
+        page = client.get("/")  # a signed-in page view: the user cannot be read either
+        assert page.status_code == 503 and MESSAGE in unescape(page.get_data(True))
         assert not path.exists(), "no empty database made in its place"
     finally:
         moved.rename(path)
     again = client.post("/api/v1/instances", headers=headers, json={
         "process_key": "penanganan_gangguan_server", "title": "Server mati"})
     assert again.status_code == 201
+
+
+def test_readiness_names_a_file_gone_under_an_open_connection(tmp_path):
+    """A connection opened before the file was moved still reads it: readiness says the
+    file is missing rather than trusting that read."""
+    path = tmp_path / "alur.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x)")
+        assert write_problem(connection) is None
+        path.rename(tmp_path / "dipindahkan.db")
+        assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+        assert write_problem(connection) == "missing"
+    engine.dispose()
