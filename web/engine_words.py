@@ -24,7 +24,7 @@ _FIXED = {
     "Hanya pemohon tiket ini yang dapat memberi penilaian.": lazy_gettext(
         "Hanya pemohon tiket ini yang dapat memberi penilaian."),
     READ_ONLY: lazy_gettext(
-        "Akun auditor hanya membaca: komentar dan pesan ditulis petugas SOP ini."),
+        "Akun auditor hanya membaca: komentar, lampiran dan pesan ditulis petugas SOP ini."),
     "Hanya administrator dan auditor yang dapat melihat semua proses.": lazy_gettext(
         "Hanya administrator dan auditor yang dapat melihat semua proses."),
     "Hanya administrator yang dapat mengelola akun.": lazy_gettext(

@@ -39,8 +39,8 @@ from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 
 SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
-# Why an auditor's write is refused (a comment, a message to a requester).
-READ_ONLY = "Akun auditor hanya membaca: komentar dan pesan ditulis petugas SOP ini."
+# Why an auditor's write is refused (a comment, an attachment, a message to a requester).
+READ_ONLY = "Akun auditor hanya membaca: komentar, lampiran dan pesan ditulis petugas SOP ini."
 # The SOPs every employee may start as requester: the IT service request and the fault report.
 REQUESTER_PROCESSES = frozenset({"penanganan_permintaan_layanan_ti",
                                  "penanganan_gangguan_server"})

@@ -264,10 +264,10 @@ def may_see(session: Session, user: User, substitution: Substitution) -> bool:
 def current_page(session: Session, user: User, now: datetime, page: int, per_page: int,
                  *, over: bool = False) -> Page:
     """Page ``page`` of the substitutions not yet over (``now``: aware) that ``user`` is
-    part of or may end (:func:`may_end`, in SQL; administrators: all), by start; with both
-    people and their roles loaded (:func:`lapse`). ``over``: those that are over instead
-    (ended, early or at their end, also before they began), the last to end first, for
-    the record of who stood in for whom under which warrant.
+    part of or may end (:func:`may_end`, in SQL; administrators and auditors: all), by
+    start; with both people and their roles loaded (:func:`lapse`). ``over``: those that
+    are over instead (ended, early or at their end, also before they began), the last to
+    end first, for the record of who stood in for whom under which warrant.
 
     Raises:
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
@@ -278,7 +278,7 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
         selectinload(Substitution.official).selectinload(User.roles),
         selectinload(Substitution.substitute).selectinload(User.roles)).where(
         not_(in_force) if over else in_force)
-    if not user.is_admin:
+    if not (user.is_admin or user.is_auditor):
         query = query.where(or_(
             Substitution.official_id == user.id, Substitution.substitute_id == user.id,
             *(Substitution.role.in_(_at_or_below(held)) & exists().where(

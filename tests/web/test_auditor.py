@@ -2,9 +2,12 @@
 audit trail, and changes nothing — no step, comment, message to a requester or
 administration — while it may still file its own tickets as every employee does."""
 
+import io
+
 from sqlalchemy import select
 
 from engine.models import AuditRecord, Comment, HumanTask, TicketMessage, User
+from engine.people.access import READ_ONLY
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import count
 from tests.web.conftest import PASSWORD, api_token, login
@@ -68,7 +71,9 @@ def test_an_auditor_reads_every_process_report_and_the_trail(app, client, starte
     assert "Akun auditor hanya membaca" in shown and 'name="komentar"' not in shown
     menu = client.get("/proses/?cakupan=semua").get_data(True)
     assert 'href="/admin/jejak-audit"' in menu and ">Kotak Masuk</a>" not in menu
-    assert ">Plh/Plt</a>" not in menu and "Anda masuk sebagai auditor (hanya membaca)" in menu
+    assert "Anda masuk sebagai auditor (hanya membaca)" in menu
+    plh = client.get("/plh/").get_data(True)  # every Plh/Plt, to read; no form to record one
+    assert 'id="plh-form"' not in plh and "Akun auditor hanya membaca: Plh/Plt dicatat" in plh
     assert "Auditor (hanya membaca): melihat semua proses" in client.get("/akun/").get_data(True)
     for page in ("/admin/pengguna", "/admin/sop", "/admin/pengaturan",
                  "/admin/proses-bermasalah", "/admin/sumber-peringatan"):
@@ -101,6 +106,10 @@ def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, start
                           json={"text": "Dari auditor"})
     assert refused.status_code == 403
     assert refused.json["error"]["message"].startswith("Akun auditor hanya membaca")
+    upload = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=headers,
+                         data={"lampiran": (io.BytesIO(b"temuan"), "temuan.txt")},
+                         content_type="multipart/form-data")
+    assert (upload.status_code, upload.json["error"]["message"]) == (403, READ_ONLY)
     assert count_records(app) == before
     with app.app_context():
         assert (count(db.session, Comment), count(db.session, TicketMessage)) == (0, 0)
@@ -115,7 +124,7 @@ def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, start
     assert on_task.status_code == 403
     with app.app_context():
         assert count(db.session, Comment) == 0
-    assert "Akun auditor hanya membaca: komentar dan pesan" in on_task.get_data(True)
+    assert "Akun auditor hanya membaca: komentar, lampiran dan pesan" in on_task.get_data(True)
 
 
 def count_records(app) -> int:

@@ -163,9 +163,14 @@ def test_tugas_bawahan_reaches_down_the_line_the_escalations_climb(client, start
     assert "Anda dapat mengalihkan tugas peran Panitera, Sekretaris; tugas peran lain di sini " \
            "dialihkan atasan langsungnya." in below
     assert f'value="{task_id}" form="massal"' not in below, "no box for a step he cannot assign"
+    assert 'id="massal"' not in below, "no bulk bar when no step listed may be assigned"
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert ("Langkah ini dikerjakan peran Prakom (Demo Prakom); Anda dapat melihatnya, tetapi "
             "tidak dapat mengerjakannya. Yang dapat mengalihkannya: Kasubbag.") in page
+    prakom = app_client_login(client, "prakom")
+    own = prakom.get("/?tampil=bawahan").get_data(True)
+    assert "Tugas Bawahan hanya untuk pemegang peran atasan; ditampilkan Semua" in own
+    assert all(title in own for title in ORDERS["batas"]), "his own steps, not an empty list"
     kasubbag = app_client_login(client, "kasubbag")
     assert 'Tugas Bawahan <span class="count">(4)</span>' in kasubbag.get("/").get_data(True)
     assert "Langkah ini dikerjakan peran" not in kasubbag.get(f"/tugas/{task_id}").get_data(

@@ -1,5 +1,6 @@
 """Kotak Masuk and the task page: where people see, take, pass on and finish steps."""
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -45,6 +46,8 @@ def index() -> Any:
         return error_response(400, "bad_request", str(bad))
     asked = asked_query(request.args)
     policy = access()
+    if asked.view == "bawahan" and not inbox.roles_below(policy.acting):
+        asked = replace(asked, view="semua")  # no one below him: said on the page
     summary = inbox.inbox_summary(db.session, clock(), current_user, policy.acting)
     found = inbox.inbox_page(db.session, clock(), current_user, asked, page=page,
                              per_page=per_page, acting=policy.acting, summary=summary)
@@ -83,7 +86,10 @@ def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
     so that a mistyped or outdated address (an old bookmark) says so instead of quietly
     showing another list."""
     said = []
-    if args.get("tampil", "semua") != asked.view:
+    if args.get("tampil") == "bawahan" and asked.view != "bawahan":
+        said.append(gettext("Tugas Bawahan hanya untuk pemegang peran atasan; ditampilkan "
+                            "Semua"))
+    elif args.get("tampil", "semua") != asked.view:
         said.append(gettext('tampilan "%(value)s" tidak dikenal; ditampilkan Semua',
                             value=args.get("tampil", "")[:40]))
     if (args.get("status") or None) != asked.state:
