@@ -76,13 +76,21 @@ def may_scrape(config: dict[str, Any], remote_addr: str | None, authorization: s
 
 
 def exposition(app: Flask, session: Session, clock: Clock) -> tuple[bytes, str]:
-    """The metrics in Prometheus text format and its content type."""
+    """The metrics in Prometheus text format and its content type; the processes' request
+    counts left out (one warning) when their folder (``PROMETHEUS_MULTIPROC_DIR``) is gone,
+    never a failed scrape."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
     from prometheus_client.multiprocess import MultiProcessCollector
 
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        if os.path.isdir(directory):
+            MultiProcessCollector(registry)
+        else:  # the instance folder moved or its disk gone: the database's facts still
+            log.warning("metrics: the folder %s of the processes' request counts is gone; "
+                        "they are left out of this scrape", directory,
+                        extra={"fields": {"event": "metrics.folder_missing"}})
     else:
         registry = _request_metrics(app)["registry"]
     text = generate_latest(registry) + generate_latest(_DatabaseRegistry(session, clock))

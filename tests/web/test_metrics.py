@@ -124,3 +124,15 @@ def test_with_the_database_unreachable_the_scrape_says_so_and_keeps_the_rest(
     [warning] = [line for line in log_lines() if line.get("event") == "metrics.database_down"]
     assert warning["level"] == "warning" and "exception" not in warning
     assert "Connection refused" in warning["message"]
+
+
+def test_a_scrape_without_the_request_counts_folder_still_answers(app, client, monkeypatch,
+                                                                  tmp_path, log_lines):
+    """The instance folder moved away under a running server: the request counts of its
+    processes are left out, with one warning, and the database's facts still answer."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "sudah-dipindahkan"))
+    samples = scrape(client)
+    assert value(samples, "alur_database_up") == 1
+    assert not [key for key in samples if key[0] == "alur_http_requests_total"]
+    [warning] = [line for line in log_lines() if line.get("event") == "metrics.folder_missing"]
+    assert warning["level"] == "warning"
