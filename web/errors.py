@@ -116,9 +116,12 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
 def refuse_parameter(name: str, message: str, expected: str | None = None) -> NoReturn:
     """Answer 400 ``invalid_request`` with ``message``, naming the query parameter
     ``name`` in ``fields`` (with ``expected``, the shape it should have, else the
-    message); raised before anything is read or changed."""
+    message); raised before anything is read or changed. The page leads back to the one
+    the address was typed or filtered on (its Referer, when this site's), where the
+    filters chosen before are still filled in."""
+    back = {} if wants_json() else _back(with_query=True)
     abort(make_response(error_response(400, "invalid_request", message,
-                                       fields={name: expected or message})))
+                                       fields={name: expected or message}, **back)))
 
 
 def register(app: Flask) -> None:
@@ -272,19 +275,23 @@ def _stale_form() -> tuple[str, dict[str, str]]:
                    "halaman formulirnya, lalu kirim lagi."), _back()
 
 
-def _back() -> dict[str, str]:
-    """``{"back": path}`` of the page a form was sent from, for a link back to it; else
-    nothing."""
-    page = referring_page()
+def _back(with_query: bool = False) -> dict[str, str]:
+    """``{"back": path}`` of the page a form was sent from, for a link back to it (with its
+    query string: a list's filters as they were); else nothing."""
+    page = referring_page(with_query)
     return {"back": page} if page else {}
 
 
-def referring_page() -> str | None:
-    """The path of the page a form was sent from (its Referer) when it is this site's."""
+def referring_page(with_query: bool = False) -> str | None:
+    """The path of the page a form was sent from (its Referer) when it is this site's,
+    with its query string when ``with_query``."""
     referrer = addresses.split(request.referrer or "")
     same_site = (referrer is not None and referrer.netloc == request.host
                  and addresses.local_path(referrer.path) is not None)
-    return referrer.path if same_site else None
+    if not same_site:
+        return None
+    return f"{referrer.path}?{referrer.query}" if with_query and referrer.query \
+        else referrer.path
 
 
 def _too_large_for_api() -> tuple[str, dict[str, int]]:
