@@ -226,21 +226,26 @@ def inbox(session: Session, clock: Clock, user: User, *, view: str = "semua",
 
 
 def inbox_summary(session: Session, clock: Clock, user: User,
-                  acting: dict[str, Capacity] | None = None) -> InboxSummary:
-    """The user's ``InboxSummary``, in one statement on ``human_tasks`` alone."""
+                  acting: dict[str, Capacity] | None = None, *,
+                  with_below: bool = False) -> InboxSummary:
+    """The user's ``InboxSummary``, in one statement on ``human_tasks`` alone; Tugas
+    Bawahan counted only ``with_below`` (the page's tabs: the polling of ``version`` and the
+    counts of Saya and Unit need none of those rows, which a Ketua has many of)."""
     acting = capacities(session, user, clock.now()) if acting is None else acting
     if not acting:
         return InboxSummary(0, 0, 0)
     mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
     own = HumanTask.role.in_(sorted(acting)) & or_(mine, unit)
     below = HumanTask.role.in_(roles_below(acting))
-    saya, free, newest, under = session.execute(select(
-        func.coalesce(func.sum(case((own & mine, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((own & unit, 1), else_=0)), 0),
-        func.max(case((own, HumanTask.id))),
-        func.coalesce(func.sum(case((below, 1), else_=0)), 0))
-        .where(HumanTask.state == "open", _shown(), or_(own, below))).one()
-    return InboxSummary(int(saya), int(free), newest or 0, int(under))
+    columns = [func.coalesce(func.sum(case((own & mine, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((own & unit, 1), else_=0)), 0),
+               func.max(case((own, HumanTask.id)))]
+    if with_below:
+        columns.append(func.coalesce(func.sum(case((below, 1), else_=0)), 0))
+    found = session.execute(select(*columns).where(
+        HumanTask.state == "open", _shown(), or_(own, below) if with_below else own)).one()
+    return InboxSummary(int(found[0]), int(found[1]), found[2] or 0,
+                        int(found[3]) if with_below else 0)
 
 
 def inbox_counts(session: Session, clock: Clock, user: User) -> dict[str, int]:

@@ -48,7 +48,8 @@ def index() -> Any:
     policy = access()
     if asked.view == "bawahan" and not inbox.roles_below(policy.acting):
         asked = replace(asked, view="semua")  # no one below him: said on the page
-    summary = inbox.inbox_summary(db.session, clock(), current_user, policy.acting)
+    summary = inbox.inbox_summary(db.session, clock(), current_user, policy.acting,
+                                  with_below=True)
     found = inbox.inbox_page(db.session, clock(), current_user, asked, page=page,
                              per_page=per_page, acting=policy.acting, summary=summary)
     supervised = inbox.supervised_roles(policy.acting)
