@@ -166,10 +166,14 @@ def register(app: Flask) -> None:
             return unexpected(error)
         app.logger.warning("database busy or its connection lost on %s: %s", request.path,
                            getattr(error, "orig", error))
-        response = make_response(error_response(503, "busy", gettext(
-            "Sistem sedang sibuk, coba lagi sebentar lagi.")) if wants_json() else error_response(
-            503, "busy", gettext("Sistem sedang sibuk: permintaan ini belum dijalankan dan tidak "
-                                 "ada yang tersimpan. Kirim lagi sebentar lagi."), **_back()))
+        if wants_json():
+            answer = error_response(503, "busy", gettext(
+                "Sistem sedang sibuk, coba lagi sebentar lagi."))
+        else:
+            answer = error_response(503, "busy", gettext(
+                "Sistem sedang sibuk: permintaan ini belum dijalankan dan tidak ada yang "
+                "tersimpan. Kirim lagi sebentar lagi."), **_back())
+        response = make_response(answer)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

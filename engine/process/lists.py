@@ -117,8 +117,13 @@ def late_ids(session: Session, clock: Clock, items: Iterable[ProcessInstance]) -
     if not running:
         return set()
     return set(session.scalars(select(HumanTask.instance_id).distinct().where(
-        HumanTask.instance_id.in_(running), HumanTask.state == "open",
-        HumanTask.due_at < clock.now())))
+        HumanTask.instance_id.in_(running), *_open_past_deadline(clock))))
+
+
+def _open_past_deadline(clock: Clock) -> tuple[Any, ...]:
+    """The conditions on ``human_tasks`` of a step open past its deadline now: what makes
+    a running instance "terlambat" on the list and in its ``late`` filter."""
+    return HumanTask.state == "open", HumanTask.due_at < clock.now()
 
 
 def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | None,
@@ -127,8 +132,7 @@ def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | N
         query = query.where(ProcessInstance.definition.has(ProcessDefinition.key == process_key))
     if status == "late":
         query = query.where(ProcessInstance.status == "running", exists().where(
-            HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "open",
-            HumanTask.due_at < clock.now()))
+            HumanTask.instance_id == ProcessInstance.id, *_open_past_deadline(clock)))
     elif status:
         query = query.where(ProcessInstance.status == status)
     if started_from is not None:
