@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import requests
 
 from engine.clock import Clock
+from engine.escalation.failure_words import failure_text
 from engine.models import Delivery
 
 TIMEOUT_SECONDS = 10
@@ -33,8 +34,9 @@ class Sender:
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, delivery: Delivery) -> str | None:
-        """Send; return None when the server took it, else the error text (a webhook's
-        address in it shortened to its scheme, host and port: its path may hold a token)."""
+        """Send; return None when the server took it, else why not (``failure_text``: the
+        cause in Indonesian, then the technical text; a webhook's address in it shortened to
+        its scheme, host and port: its path may hold a token)."""
         try:
             if delivery.channel == "email":
                 self._send_email(delivery)
@@ -42,7 +44,7 @@ class Sender:
                 _post_webhook(self.webhook_url, delivery)
         except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
             self.close()
-            return _without_path(f"{type(error).__name__}: {error}", self.webhook_url)
+            return _without_path(failure_text(error), self.webhook_url)
         return None
 
     def close(self) -> None:
@@ -72,10 +74,14 @@ class Sender:
         if self._smtp is None:
             smtp = smtplib.SMTP(self.smtp_settings["host"], int(self.smtp_settings["port"]),
                                 timeout=TIMEOUT_SECONDS)
-            if self.smtp_settings.get("starttls"):
-                smtp.starttls()
-            if self.smtp_settings.get("username"):
-                smtp.login(self.smtp_settings["username"], self.smtp_settings["password"])
+            try:
+                if self.smtp_settings.get("starttls"):
+                    smtp.starttls()
+                if self.smtp_settings.get("username"):
+                    smtp.login(self.smtp_settings["username"], self.smtp_settings["password"])
+            except (OSError, smtplib.SMTPException):
+                smtp.close()  # refused STARTTLS or login: the socket is not left open
+                raise
             self._smtp = smtp
         return self._smtp
 

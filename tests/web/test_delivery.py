@@ -213,8 +213,9 @@ def test_pengaturan_shows_a_channel_failing_and_when_it_last_sent(configured, cl
     assert waiting.count("Menunggu dikirim: 1. Belum ada yang terkirim.") == 2
     assert send_once(app) == 0  # both servers are down
     failing = unescape(client.get("/admin/pengaturan").get_data(True))
-    assert "1 surel gagal dikirim dan akan dicoba lagi otomatis. Galat terakhir: " \
-           "ConnectionRefusedError" in failing
+    assert "1 surel gagal dikirim dan akan dicoba lagi otomatis. Galat terakhir: server " \
+           "menolak sambungan: tidak ada layanan di host dan port itu (periksa isian dan " \
+           "apakah servernya berjalan) (ConnectionRefusedError: " in failing
     assert "1 pesan webhook gagal dikirim" in failing and "/hook" not in failing.split(
         "Galat terakhir")[2][:300], "the gateway's path (its token) is not shown"
     smtp, receiver = SmtpServer(ports[0]).start(), WebhookReceiver(ports[1]).start()

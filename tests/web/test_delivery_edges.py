@@ -130,7 +130,8 @@ def test_a_failed_send_is_logged_without_the_webhooks_path(app, client, clock, c
         assert send_once(app) == 0
     [record] = [r for r in caplog.records if getattr(r, "fields", {}).get(
         "event") == "worker.delivery_failed"]
-    assert "failed: ConnectionError" in record.getMessage()
+    assert "failed: tidak dapat tersambung ke alamat webhook" in record.getMessage()
+    assert "(ConnectionError: " in record.getMessage()
     assert "TOKEN-RAHASIA" not in record.getMessage() and "kunci" not in record.getMessage()
 
 

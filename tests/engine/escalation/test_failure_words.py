@@ -1,0 +1,78 @@
+"""A failed send is stored with its cause in Indonesian first, naming what the
+administrator should check, then the technical text; against real servers on this machine."""
+
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from engine.clock import FixedClock
+from engine.escalation.delivery import Sender
+from engine.models import Delivery
+from tests.helpers.servers import SmtpServer, free_port
+
+CLOCK = FixedClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+
+
+def _message(channel: str) -> Delivery:
+    return Delivery(channel=channel, recipient="kasubbag@pn-bengkalis.go.id",
+                    subject="Pengingat", body="Langkah terlambat", dedupe_key="uji:1",
+                    payload={"kind": "escalation"})
+
+
+def _smtp(port: int, **extra: Any) -> dict[str, Any]:
+    return {"host": "127.0.0.1", "port": port, "username": "", "password": "",
+            "sender": "alur@pn-bengkalis.go.id", "starttls": False, **extra}
+
+
+def test_a_mail_server_that_is_not_there_is_named_so_before_the_exception():
+    error = Sender(_smtp(free_port()), CLOCK).send(_message("email"))
+    assert error.startswith("server menolak sambungan: tidak ada layanan di host dan port itu")
+    assert error.endswith("(ConnectionRefusedError: [Errno 111] Connection refused)")
+
+
+def test_starttls_or_login_the_mail_server_does_not_offer_says_which_settings_to_check():
+    server = SmtpServer(free_port()).start()
+    try:
+        for extra in ({"starttls": True}, {"username": "alur", "password": "rahasia"}):
+            error = Sender(_smtp(server.port, **extra), CLOCK).send(_message("email"))
+            assert error.startswith("server surel tidak mendukung STARTTLS atau login yang "
+                                    "diatur (periksa isian STARTTLS, nama pengguna dan port)")
+            assert "SMTPNotSupportedError" in error and "rahasia" not in error
+    finally:
+        server.stop()
+    assert server.messages == []
+
+
+class _Failing(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # the name http.server calls
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_webhook_answering_an_error_is_named_by_its_status_and_its_path_left_out():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook/TOKEN-RAHASIA"
+        error = Sender(_smtp(0), CLOCK, webhook_url=url).send(_message("webhook"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert error.startswith("alamat webhook menjawab dengan galat HTTP 500 (HTTPError: 500 ")
+    assert "TOKEN-RAHASIA" not in error
+
+
+def test_a_webhook_address_nobody_listens_on_says_to_check_the_address():
+    url = f"http://127.0.0.1:{free_port()}/hook"
+    error = Sender(_smtp(0), CLOCK, webhook_url=url).send(_message("webhook"))
+    assert error.startswith("tidak dapat tersambung ke alamat webhook (periksa alamatnya dan "
+                            "apakah layanannya berjalan) (ConnectionError: ")
+
+
+def test_alurs_own_refusal_is_kept_as_it_is_written():
+    error = Sender(_smtp(0, host=""), CLOCK).send(_message("email"))
+    assert error == "server SMTP belum diatur (menu Pengaturan)"
