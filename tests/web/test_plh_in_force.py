@@ -134,3 +134,24 @@ def test_a_prakom_standing_in_for_another_prakom_sees_the_banner(app, client, cl
     login(client, "gita")
     page = client.get("/").get_data(True)
     assert "Anda Plh. Prakom s.d." in page and "menggantikan Demo Prakom" in page
+
+
+def test_a_step_held_by_a_plh_says_so_on_its_page(app, client, clock):
+    """Whoever opens the step sees in which capacity its holder has it: the Kasubbag's
+    supervisor learns it is the Plh. Kasubbag working on it, not a Kasubbag."""
+    _add_gita(app)
+    task_id = _step(app, clock)
+    _substitution(client, clock, "kasubbag", "gita", "Kasubbag")
+    assert client.post(f"/api/v1/tasks/{task_id}/claim",
+                       headers=api_token(client, "gita")).status_code == 200
+    login(client, "sekretaris")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Kasubbag (diambil oleh Gita Prakom sebagai Plh. Kasubbag)" in page
+
+    assert client.post(f"/api/v1/tasks/{task_id}/release",
+                       headers=api_token(client, "gita")).status_code == 200
+    assert client.post(f"/api/v1/tasks/{task_id}/claim",
+                       headers=api_token(client, "kasubbag")).status_code == 200
+    login(client, "sekretaris")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Kasubbag (diambil oleh " in page and "sebagai Plh" not in page

@@ -11,6 +11,7 @@ from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
+from engine.escalation.outbox import capacity_of
 from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
@@ -241,8 +242,18 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         assign_error=assign_error,
         holders=[user.full_name for user in present_holders(
             db.session, human_task.role, clock().now())] if onlooker else [],
-        assigner=supervisor_of(human_task.role) if onlooker else None
+        assigner=supervisor_of(human_task.role) if onlooker else None,
+        claimed_as=_claimed_as(human_task)
     ), 422 if errors or assign_error else 200
+
+
+def _claimed_as(human_task: Any) -> str | None:
+    """In which capacity the holder of an open claimed step holds it, when he stands in
+    for its lane's official ("Plh. Ketua"); None for the lane's own holder (no query)."""
+    holder = human_task.claimed_by
+    if holder is None or human_task.state != "open" or human_task.role in holder.role_names:
+        return None
+    return capacity_of(db.session, clock().now(), holder, human_task.role)
 
 
 @bp.post("/tugas/<int:task_id>/ambil")
