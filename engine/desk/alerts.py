@@ -61,7 +61,7 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
         raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-'"})
     if session.scalar(select(AlertSource.id).where(AlertSource.name == name)):
         raise InvalidTaskData({"name": f"sumber {name} sudah ada; pilih nama lain"})
-    user, _ = accounts.create(session, clock, hasher, actor=None,
+    user, _ = accounts.create(session, clock, hasher, actor=actor,
                               username=f"pantau.{name.replace('-', '_')}",
                               full_name=f"Pemantauan {name}",
                               password=secrets.token_urlsafe(32))

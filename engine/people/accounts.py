@@ -217,7 +217,7 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     if {"roles", "admin", "auditor"} & set(changed):
         end_sessions(session, clock, user)
     if "roles" in changed:
-        claims.release_lapsed(session, clock, holders=[user.id], cause="roles")
+        claims.release_lapsed(session, clock, holders=[user.id], cause="roles", actor=actor)
     if "roles" in changed and user.notify_new_tasks:
         refresh_notice_roles(session, clock.now())
     return changed
@@ -244,7 +244,7 @@ def set_disabled(session: Session, clock: Clock, *, actor: User | None, user: Us
                  username=user.username)
     if disabled:
         end_sessions(session, clock, user)
-        claims.release_lapsed(session, clock, holders=[user.id], cause="disabled")
+        claims.release_lapsed(session, clock, holders=[user.id], cause="disabled", actor=actor)
     if user.notify_new_tasks:
         refresh_notice_roles(session, clock.now())
 

@@ -33,15 +33,18 @@ CAUSES = ("disabled", "roles", "ended", "lapsed")
 
 
 def release_lapsed(session: Session, clock: Clock, *,
-                   holders: Collection[int] | None = None, cause: str = "lapsed") -> int:
+                   holders: Collection[int] | None = None, cause: str = "lapsed",
+                   actor: User | None = None) -> int:
     """Give back to their unit the open steps whose claim has lapsed at ``clock.now()``
     (see the module), at most ``MAX_RELEASED``; each gets a ``task.released`` audit record
-    with no actor, naming the former holder and the ``cause`` (one of ``CAUSES``). Not
-    committed.
+    naming the former holder and the ``cause`` (one of ``CAUSES``). Not committed.
 
     Args:
         holders: only claims of these user ids (an account just disabled, a substitution
             just ended); None: every claim (the worker's round).
+        actor: whose action made the claims lapse (the administrator who disabled the
+            account, who ended the Plh/Plt), the records' actor; None for the worker's
+            round and the command line.
 
     Returns:
         How many steps were released. A step completed or taken by someone else
@@ -66,7 +69,8 @@ def release_lapsed(session: Session, clock: Clock, *,
             .execution_options(synchronize_session=False)).rowcount
         if written:
             released.add(task_id)
-            audit.record(session, clock, "task.released", task=_Ref(task_id, instance_id),
+            audit.record(session, clock, "task.released", actor=actor,
+                         task=_Ref(task_id, instance_id),
                          holder=username, reason="pemegang tidak lagi dapat bertindak",
                          cause=cause)
     for row in list(session.identity_map.values()):  # rows the session holds read it

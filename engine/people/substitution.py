@@ -336,7 +336,8 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
                  substitute=substitution.substitute.username, role=substitution.role,
                  warrant_number=substitution.warrant_number,
                  ends_at=substitution.ends_at.isoformat())
-    claims.release_lapsed(session, clock, holders=[substitution.substitute_id], cause="ended")
+    claims.release_lapsed(session, clock, holders=[substitution.substitute_id], cause="ended",
+                          actor=user)
 
 
 def extend(session: Session, clock: Clock, substitution: Substitution, user: User,

@@ -69,7 +69,7 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
         case.open_case(session, clock, instance, data)
         return instance
 
-    unit = start(session, clock, definition, data, opened)
+    unit = start(session, clock, definition, data, opened, actor=user)
     audit.record(session, clock, "instance.started", actor=user, instance=unit.instance,
                  process_key=definition.key, version=definition.version, title=title,
                  data=data, number=unit.instance.number)

@@ -206,7 +206,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     acting_as = capacity.label_for(task.claimed_by_id)
     entry = task_entry(task)
     cleaned = case.check_submission(session, task, entry, data, validate_data)
-    with change(session, clock, task.instance_id) as unit:
+    with change(session, clock, task.instance_id, actor=user) as unit:
         if unit is None:
             raise TaskNotOpen(f'Proses "{task.instance.title}" tidak sedang berjalan '
                               f"(status: {instance_status_word(task.instance.status)}).")

@@ -67,13 +67,16 @@ class InstanceUnit:
     Attributes:
         instance: the ``ProcessInstance``; ``workflow``: its SpiffWorkflow ``BpmnWorkflow``.
         opened: the human tasks the last ``save`` opened.
+        actor: the user whose action this change is (a completion, a start); None for
+            Alur itself (a timer, a migration). The instance's completion is his record.
         clock: a ``FixedClock`` at the moment the unit began: the whole change (steps
             opened, deadlines counted, audit records) happens at that one moment.
     """
 
     def __init__(self, session: Session, clock: Clock, instance: ProcessInstance,
-                 workflow: Any = None) -> None:
+                 workflow: Any = None, actor: User | None = None) -> None:
         self.session = session
+        self.actor = actor
         self.clock = clock if isinstance(clock, FixedClock) else FixedClock(clock.now())
         self.instance = instance
         self.opened: list[HumanTask] = []
@@ -156,7 +159,8 @@ class InstanceUnit:
             warm.keep(self.instance.id, self.instance.definition_id,
                       self.instance.state_json, self.workflow)
         if was != "completed" and self.instance.status == "completed":
-            audit.record(self.session, self.clock, "instance.completed", instance=self.instance)
+            audit.record(self.session, self.clock, "instance.completed", actor=self.actor,
+                         instance=self.instance)
             facts.record_end(self.session, self.instance)
         return self.opened
 
@@ -181,9 +185,10 @@ class InstanceUnit:
 
 @contextmanager
 def change(session: Session, clock: Clock, instance_id: int, *,
-           statuses: tuple[str, ...] = ("running",), skip_locked: bool = False
-           ) -> Iterator[InstanceUnit | None]:
-    """Lock instance ``instance_id``, load its workflow, let the block act, then save.
+           statuses: tuple[str, ...] = ("running",), skip_locked: bool = False,
+           actor: User | None = None) -> Iterator[InstanceUnit | None]:
+    """Lock instance ``instance_id``, load its workflow, let the block act, then save;
+    ``actor``: whose action it is (``InstanceUnit.actor``).
 
     Yields None (and changes nothing) when the instance does not exist, is not in one of
     ``statuses``, or (with ``skip_locked``) another transaction holds it. A
@@ -194,7 +199,7 @@ def change(session: Session, clock: Clock, instance_id: int, *,
     if instance is None or instance.status not in statuses:
         yield None
         return
-    unit = InstanceUnit(session, clock, instance)
+    unit = InstanceUnit(session, clock, instance, actor=actor)
     try:
         yield unit
     except ProcessFailure as failure:
@@ -204,7 +209,8 @@ def change(session: Session, clock: Clock, instance_id: int, *,
 
 
 def start(session: Session, clock: Clock, definition: ProcessDefinition,
-          data: dict[str, Any], make_instance: Any) -> InstanceUnit:
+          data: dict[str, Any], make_instance: Any, actor: User | None = None
+          ) -> InstanceUnit:
     """Run a new workflow of ``definition`` with ``data`` as its process data up to its
     first wait, then create the instance with the workflow's state (``make_instance(state
     JSON)`` returns it, added to the session: its INSERT stores the state, so no UPDATE
@@ -224,7 +230,7 @@ def start(session: Session, clock: Clock, definition: ProcessDefinition,
     instance = make_instance(adapter.dump_state(workflow))
     session.flush()
     facts.record_start(session, instance)
-    unit = InstanceUnit(session, clock, instance, workflow)
+    unit = InstanceUnit(session, clock, instance, workflow, actor=actor)
     unit.save(stored=True)
     return unit
 

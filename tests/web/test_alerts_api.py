@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from engine.models import AlertSource, Comment, Outage, ProcessInstance
+from engine.models import AlertSource, AuditRecord, Comment, Outage, ProcessInstance
 from tests.conftest import WIB, csrf_token
 from tests.helpers.races import at_once
 from tests.helpers.servers import threaded_server
@@ -239,6 +239,11 @@ def test_the_admin_page_adds_a_source_and_shows_its_token_once(app, client):
     other = app.test_client()
     login(other, "prakom")
     assert other.get("/admin/sumber-peringatan").status_code == 403
+    with app.app_context():  # the source's account was made by the administrator
+        made = db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "user.created")).all()
+        assert [(r.detail["username"], r.actor.username) for r in made
+                if r.detail["username"].startswith("pantau.")] == [("pantau.kuma_kantor", "admin")]
 
 
 def test_the_desk_cannot_wait_for_a_monitoring_source_to_answer(app, client):

@@ -190,3 +190,15 @@ def test_an_existing_account_is_made_administrator_and_back_on_the_command_line(
     assert unknown.exit_code == 1 and "pengguna tidak_ada tidak ada" in unknown.output
     last = runner.invoke(args=["user", "admin", "admin", "--cabut"])
     assert last.exit_code == 1 and "administrator aktif terakhir" in last.output
+
+
+def test_the_demo_users_made_by_the_command_line_are_on_the_audit_trail(app):
+    """Jejak audit says how every account came to exist, the first admin's too."""
+    with app.app_context():
+        created = {r.detail["username"]: r for r in db.session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "user.created"))}
+        assert {"prakom", "kasubbag", "sekretaris", "ketua", "admin"} <= set(created)
+        admin = created["admin"]
+        assert (admin.actor_id, admin.detail["admin"], admin.detail["roles"]) == (None, True, [])
+        assert created["prakom"].detail["roles"] == ["Prakom"]
+        assert "via" in admin.detail  # the system account and host that ran the command

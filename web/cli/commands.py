@@ -18,11 +18,10 @@ from sqlalchemy.exc import OperationalError
 from engine import settings
 from engine.db import database_words
 from engine.errors import InvalidProcess, InvalidTaskData
-from engine.models import User, UserRole
+from engine.models import User
 from engine.people import accounts
 from engine.process import numbering
-from engine.process.deploy import active_definitions, deploy
-from engine.roles import SUPERVISION_CHAIN, username_for
+from engine.process.deploy import deploy
 from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
 from web import MAX_WEB, environment
@@ -31,6 +30,7 @@ from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
+from web.cli.demo_users import DEMO_BANNER, demo_users_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
 from web.cli.origin import mark_command_origin
@@ -133,44 +133,6 @@ def sop_import_command(table: Path, out: Path | None, do_deploy: bool) -> None:
         for problem in refused.problems:
             click.echo(f"  - {problem}", err=True)
         raise SystemExit(1) from None
-
-
-DEMO_BANNER = "\n".join((
-    "=" * 72,
-    "  MODE DEMO: pengguna demo dengan satu kata sandi bersama. Jangan dipakai",
-    "  untuk data sungguhan; pasang tanpa ALUR_DEMO (lihat README, Akun).",
-    "=" * 72))
-
-
-@click.command("demo-users", help=(
-    "Buat pengguna demo: satu per peran, dan admin. Yang sudah ada dilewati; kata sandinya "
-    "ALUR_DEMO_PASSWORD, atau dibuat sekarang dan dicetak sekali."))
-@with_appcontext
-def demo_users_command() -> None:
-    """Create the demo users (one per role, and admin) if they do not exist yet.
-
-    Their password is ``ALUR_DEMO_PASSWORD``, or one generated now and printed once.
-    """
-    password = os.environ.get("ALUR_DEMO_PASSWORD") or accounts.generate_password()
-    click.echo(DEMO_BANNER)
-    roles = list(SUPERVISION_CHAIN)
-    for definition in active_definitions(db.session):
-        roles += [lane for lane in definition.catalog["lanes"] if lane not in roles]
-    demo = [(username_for(role), f"Demo {role}", [role], False) for role in roles]
-    demo.append(("admin", "Administrator", [], True))
-    created = 0
-    for username, full_name, user_roles, is_admin in demo:
-        if db.session.scalar(select(User).where(User.username == username)) is not None:
-            continue
-        created += 1
-        user = User(username=username, full_name=full_name, is_admin=is_admin,
-                    created_at=clock().now(), roles=[UserRole(role=r) for r in user_roles])
-        user.password_hash = hash_password(password)
-        db.session.add(user)
-        click.echo(f"pengguna demo: {username} ({', '.join(user_roles) or 'administrator'})")
-    db.session.commit()
-    if created and not os.environ.get("ALUR_DEMO_PASSWORD"):
-        click.echo(f"kata sandi demo (dicetak sekali ini): {password}")
 
 
 @click.command("setup", help=(
@@ -321,7 +283,6 @@ def serve_command(bind: str, workers: int | None, threads: int | None,
                    "redaktur atau admin; kata sandi: "
                    + (os.environ.get("ALUR_DEMO_PASSWORD") or "yang dicetak oleh alur setup"))
     serve(current_app._get_current_object(), bind, workers, timer_loop, threads)
-
 
 
 def register(app: Flask) -> None:

@@ -41,7 +41,8 @@ def test_ending_a_plh_early_gives_the_step_back_to_the_officials_unit(
     end_early(session, clock, plh, users["Kasubbag"])
     session.commit()
     assert (review.claimed_by_id, review.claimed_at) == (None, None)
-    assert _released(session) == [(review.id, None, "sekretaris")]
+    # The official who ended it released the step: the trail names him, not Alur.
+    assert _released(session) == [(review.id, users["Kasubbag"].id, "sekretaris")]
     ended = session.scalars(select(AuditRecord).where(
         AuditRecord.action == "substitution.ended")).one()
     assert (ended.actor_id, ended.detail["official"], ended.detail["substitute"]) == (
@@ -61,6 +62,7 @@ def test_a_plh_that_ran_out_releases_its_steps_at_the_workers_next_round(
     assert release_lapsed(session, clock) == 1
     assert release_lapsed(session, clock) == 0
     assert review.claimed_by_id is None
+    assert _released(session) == [(review.id, None, "sekretaris")]  # the worker's round
 
 
 def test_disabling_an_account_or_taking_its_role_away_releases_its_claims(
@@ -85,7 +87,7 @@ def test_disabling_an_account_or_taking_its_role_away_releases_its_claims(
                    is_admin=False)
     session.commit()
     assert review.claimed_by_id is None
-    assert _released(session) == [(review.id, None, "kasubbag")] * 2
+    assert _released(session) == [(review.id, users["admin"].id, "kasubbag")] * 2
 
 
 def test_a_substitute_who_lost_every_role_stands_in_no_more(session, clock, users, review,
@@ -100,7 +102,7 @@ def test_a_substitute_who_lost_every_role_stands_in_no_more(session, clock, user
                    full_name=sekretaris.full_name, email=None, roles=[], is_admin=False)
     session.commit()
     assert review.claimed_by_id is None
-    assert _released(session) == [(review.id, None, "sekretaris")]
+    assert _released(session) == [(review.id, users["admin"].id, "sekretaris")]
     assert capacities(session, sekretaris, clock.now()) == {}
     assert inbox_page(session, clock, sekretaris, InboxQuery(view="unit")).items == []
     with pytest.raises(PermissionDenied):

@@ -92,6 +92,18 @@ def test_completion_is_audited_with_who_and_what(session, clock, users, review):
          {"keputusan_kasubbag": "revisi", "catatan": "perbaiki tabel"})]
 
 
+def test_the_process_completed_by_a_step_is_recorded_as_its_completers_action(
+        session, clock, users, review):
+    """Jejak audit names who finished the process, not "sistem"."""
+    complete_task(session, clock, review.id, users["Kasubbag"],
+                  {"keputusan_kasubbag": "setuju", "catatan": ""})
+    session.commit()
+    assert review.instance.status == "completed"
+    assert session.scalars(select(AuditRecord.actor_id).where(
+        AuditRecord.action == "instance.completed",
+        AuditRecord.instance_id == review.instance_id)).all() == [users["Kasubbag"].id]
+
+
 def test_kelengkapan_is_a_checklist_of_the_step_inputs(session, clock, users, review):
     [checklist] = [f for f in task_entry(review)["fields"] if f["type"] == "checklist"]
     assert [c["value"] for c in checklist["choices"]] == ["Konsep"]
