@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.db import Base
 
 if TYPE_CHECKING:
-    from engine.models import ProcessInstance, User
+    from engine.models import HumanTask, ProcessInstance, User
 
 
 class AuditRecord(Base):
@@ -36,3 +36,4 @@ class AuditRecord(Base):
 
     actor: Mapped["User | None"] = relationship()
     instance: Mapped["ProcessInstance | None"] = relationship()
+    human_task: Mapped["HumanTask | None"] = relationship()

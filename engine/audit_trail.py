@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
-from engine.models import AuditRecord, ProcessInstance
+from engine.models import AuditRecord, HumanTask, ProcessInstance
 from engine.paging import Page, paginate
 
 # The kinds of action an auditor chooses from (``jenis`` on the page): each the prefixes of
@@ -60,7 +60,9 @@ def trail_query(chosen: TrailFilter) -> Select:
     """
     return (select(AuditRecord).where(*_conditions(chosen)).options(
         joinedload(AuditRecord.actor),
-        joinedload(AuditRecord.instance).load_only(ProcessInstance.number))
+        joinedload(AuditRecord.instance).load_only(ProcessInstance.number),
+        # The step's name only: its instance (and saved state) is not read again.
+        joinedload(AuditRecord.human_task).options(load_only(HumanTask.name), lazyload("*")))
         .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()))
 
 

@@ -24,6 +24,7 @@ ACCOUNT_TEXT = {
     "user.language_changed": lazy_gettext("Bahasa antarmuka diganti"),
     "user.notice_preference_changed": lazy_gettext("Notifikasi tugas baru diubah"),
     "user.logged_in": lazy_gettext("Masuk ke Alur"),
+    "user.login_failed": lazy_gettext("Gagal masuk (nama pengguna atau kata sandi salah)"),
     "user.logged_out": lazy_gettext("Keluar dari Alur"),
     "token.issued": lazy_gettext("Token API dibuat"),
     "token.revoked": lazy_gettext("Token API dicabut"),
@@ -53,6 +54,8 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
         return LANGUAGES.get(detail.get("language", ""), detail.get("language", ""))
     if action == "user.notice_preference_changed":
         return gettext("aktif") if detail.get("new_tasks") else gettext("nonaktif")
+    if action == "user.login_failed":
+        return gettext("dari %(address)s", address=detail.get("address") or "?")
     if action in ("token.issued", "token.revoked"):
         return gettext("token %(prefix)s…", prefix=detail.get("prefix", ""))
     return ""

@@ -31,7 +31,6 @@ TRAIL_ONLY_TEXT = {
     "alert_source.added": lazy_gettext("Sumber peringatan ditambahkan"),
     "alert_source.token_rotated": lazy_gettext("Token sumber peringatan diganti"),
 }
-MAX_SHOWN_DETAIL = 300  # characters of a record's particulars on the page; downloads keep all
 
 
 def action_words(record: Any) -> str:
@@ -44,21 +43,21 @@ def action_words(record: Any) -> str:
 
 
 def actor_words(record: Any) -> str:
-    """Who wrote a record: the actor's full name; for a record without one, the command line
-    with the system account and host that ran it when the record keeps them (``via``), else
-    Alur itself (a timer, the worker)."""
+    """Who wrote a record: the actor's full name; "yang mencoba masuk" for a failed login;
+    for another record without an actor, the command line with the system account and host
+    that ran it when the record keeps them (``via``), else Alur itself (a timer, the
+    worker)."""
     if record.actor is not None:
         return str(record.actor.full_name)
+    if record.action == "user.login_failed":
+        return gettext("yang mencoba masuk")
     via = (record.detail or {}).get("via")
     if via:
         return gettext("baris perintah (alur) — %(via)s", via=via)
     return gettext("sistem (timer dan pekerja Alur)")
 
 
-def detail_text(detail: dict[str, Any], limit: int | None = MAX_SHOWN_DETAIL) -> str:
-    """A record's particulars as it keeps them (JSON), cut at ``limit`` characters with
-    "…" (None: whole); empty when it keeps none."""
-    if not detail:
-        return ""
-    text = json.dumps(detail, ensure_ascii=False, default=str)
-    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+def detail_text(detail: dict[str, Any]) -> str:
+    """A record's particulars whole, as it keeps them (JSON), for the downloads; empty when
+    it keeps none."""
+    return json.dumps(detail, ensure_ascii=False, default=str) if detail else ""

@@ -1,6 +1,6 @@
 """An account's history for its administrators (Pengguna dan Peran): the audit records of
 what was done to the account (created, roles and admin rights, disabled, password reset,
-by whom) and by its holder to it (password and e-mail changed, logins, API tokens),
+by whom; failed logins with its name) and by its holder to it (password and e-mail changed, logins, API tokens),
 newest first, a page at a time."""
 
 from sqlalchemy import and_, or_, select
@@ -13,7 +13,7 @@ from engine.paging import Page, paginate
 # ``username`` in its detail (usernames never change).
 DONE_TO = ("user.created", "user.details_changed", "user.roles_changed", "user.admin_granted",
            "user.admin_revoked", "user.auditor_granted", "user.auditor_revoked", "user.disabled",
-           "user.enabled", "user.password_reset")
+           "user.enabled", "user.password_reset", "user.login_failed")
 # Done by the account's holder to his own account: the record's actor.
 DONE_BY = ("user.password_changed", "user.email_changed", "user.language_changed",
            "user.notice_preference_changed", "user.logged_in", "user.logged_out",

@@ -2,6 +2,7 @@
 its holder, by whom, newest first, a page at a time; nothing of other accounts; read
 through the (action, at) index."""
 
+import json
 import os
 import pwd
 import re
@@ -92,3 +93,30 @@ def test_what_the_command_line_did_names_the_system_account_and_host_that_ran_it
         f"baris perintah (alur) — {account}@{host}"]
     with app.app_context():  # the command's origin ends with it
         assert audit.ORIGIN.get() is None
+
+
+def test_failed_logins_are_recorded_as_far_as_the_login_limit_lets_them_through(app, client):
+    """A wrong password for prakom is on his history and on Jejak audit, with the address;
+    an unknown name is on Jejak audit without the name typed (it may be a password). The
+    11th and 12th attempts are refused (429) before any check: nothing more is stored."""
+    for attempt in range(12):
+        answer = client.post("/api/v1/auth/token",
+                             json={"username": "prakom", "password": f"salah-{attempt}"})
+        assert answer.status_code == (401 if attempt < 10 else 429)
+    stranger = app.test_client()
+    assert stranger.post("/api/v1/auth/token", json={
+        "username": "rahasia-ku-123", "password": "x"}).status_code == 401
+    with app.app_context():
+        failed = db.session.execute(text(
+            "SELECT detail FROM audit_log WHERE action = 'user.login_failed' ORDER BY id")
+        ).scalars().all()
+    failed = [value if isinstance(value, dict) else json.loads(value) for value in failed]
+    assert [record["username"] for record in failed] == ["prakom"] * 10 + [None]
+    assert {record["address"] for record in failed} == {"127.0.0.1"}
+    assert "rahasia-ku-123" not in str(failed)
+    login(client, "admin")
+    page = client.get(f"/admin/pengguna/{_user(app, 'prakom').id}").get_data(True)
+    assert _rows(page)[:2] == [("Gagal masuk (nama pengguna atau kata sandi salah)",
+                                "yang mencoba masuk", "dari 127.0.0.1")] * 2
+    trail = client.get("/admin/jejak-audit?tindakan=user.login_failed").get_data(True)
+    assert "(11 baris, 20 per halaman)" in trail

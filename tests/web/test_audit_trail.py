@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import audit
-from engine.models import AuditRecord, ProcessInstance, User
+from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from tests.conftest import MONDAY_0800
 from tests.web.conftest import login
 from web.extensions import db
@@ -129,3 +129,30 @@ def test_a_download_larger_than_its_limit_is_refused_not_cut(app, client, trail,
     page = client.get(TRAIL + "?jenis=kotak-masuk").get_data(as_text=True)
     assert "format=xlsx" not in page and "unduhan paling banyak 3 catatan" in page
     assert client.get(TRAIL + "?pengguna=kasubbag&format=xlsx").status_code == 200
+
+
+def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, client, clock,
+                                                                           started, prakom):
+    """The Rincian column is Indonesian labels and values, times in office time; the
+    Proses column names the step a step's record is about; Oleh gives the username the
+    pengguna filter takes. The download keeps the JSON as recorded."""
+    task_id = started["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    with app.app_context():
+        audit.record(db.session, clock, "substitution.extended", actor=_user("admin"),
+                     kind="Plh", official="kasubbag", substitute="prakom", role="Kasubbag",
+                     warrant_number="ST-12/2026", previous="2026-12-31T09:00:00+00:00",
+                     ends_at="2027-02-28T16:00:00+07:00", admin=False)
+        step = db.session.get(HumanTask, task_id).name
+        db.session.commit()
+    login(client, "admin")
+    page = unescape(_page(client)[1])
+    assert ("Jenis: Plh · Pejabat: kasubbag · Pengganti: prakom · Peran: Kasubbag · Nomor "
+            "surat perintah: ST-12/2026 · Sebelumnya: 31 Des 2026 16.00 WIB · Berakhir: 28 "
+            "Feb 2027 16.00 WIB · Administrator: tidak") in page
+    assert '{"' not in page.split("<table", 1)[1], "no record's JSON on the page"
+    claimed = page.split("<code>task.claimed</code>", 1)[1].split("</tr>", 1)[0]
+    assert f"· <a href=\"/tugas/{task_id}\">{step}</a>" in claimed
+    assert "Demo Prakom <span class=\"hint\">(prakom)</span>" in page
+    download = client.get(TRAIL + "?format=csv&tindakan=substitution.extended").get_data(True)
+    assert '""previous"": ""2026-12-31T09:00:00+00:00""' in download

@@ -26,6 +26,7 @@ from web.extensions import db
 from web.filters import office_calendar
 from web.list_filters import day_filter
 from web.paging import page_request, this_page_url
+from web.trail_details import MAX_SHOWN_DETAIL, detail_words
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
 from web.views.admin import bp
 from web.views.reports.downloads import asked_format
@@ -69,7 +70,7 @@ def audit_trail() -> Any:
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
         max_download=MAX_DOWNLOAD, action_words=action_words, actor_words=actor_words,
-        detail_text=detail_text,
+        detail_words=detail_words, max_shown=MAX_SHOWN_DETAIL,
         download_url=lambda fmt: this_page_url(("halaman", "page", "per_page"), format=fmt),
         trail_url=_trail_url)
 
@@ -172,6 +173,6 @@ def _table(records: list[AuditRecord]) -> Table:
                 actor_words(record),
                 record.action, action_words(record),
                 record.instance.number if record.instance else None,
-                record.human_task_id, detail_text(record.detail, None) or None,
+                record.human_task_id, detail_text(record.detail) or None,
                 record.request_id])
     return table

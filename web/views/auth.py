@@ -106,8 +106,20 @@ def authenticate(username: str, password: str) -> User | None:
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         g.login_failed = True  # what the login limit counts (web.edge)
+        _record_failure(user)
         return None
     return user
+
+
+def _record_failure(user: User | None) -> None:
+    """Record a failed login (``user.login_failed``, the address it came from) for Jejak
+    audit and, for an existing account (``username``), its history. A name no account has
+    is recorded without it: it may be a password typed in the wrong field. Recorded either
+    way, so the answer's timing does not tell which names exist; bounded by the login
+    limit (a refused attempt, 429, never gets here)."""
+    audit.record(db.session, clock(), "user.login_failed",
+                 username=user.username if user else None, address=request.remote_addr)
+    db.session.commit()
 
 
 def _change_first() -> str:

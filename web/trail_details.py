@@ -1,0 +1,85 @@
+"""An audit record's particulars in words on Jejak audit: each fact under its Indonesian
+label, times in the office's zone, yes/no and lists as an official reads them
+(``Nama pengguna: budi · Peran: Prakom, Kasubbag · Administrator: tidak``). The downloads
+keep the record's JSON whole (README, "Jejak audit")."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext, lazy_gettext
+
+from web.filters import local_time
+
+LABELS = {
+    "acting_as": lazy_gettext("Sebagai"), "address": lazy_gettext("Alamat IP"), "admin": lazy_gettext("Administrator"),
+    "asks": lazy_gettext("Meminta jawaban pemohon"), "assignee": lazy_gettext("Kepada"),
+    "auditor": lazy_gettext("Auditor"), "cause": lazy_gettext("Sebab"),
+    "changes": lazy_gettext("Perubahan"), "comment": lazy_gettext("Catatan versi"),
+    "data": lazy_gettext("Data"), "dropped_messages": lazy_gettext("Pesan yang dibatalkan"),
+    "element": lazy_gettext("Elemen BPMN"), "email": lazy_gettext("Surel"),
+    "ends_at": lazy_gettext("Berakhir"), "file_hash": lazy_gettext("Sidik berkas"),
+    "filename": lazy_gettext("Berkas"), "from_requester": lazy_gettext("Dari pemohon"),
+    "from_version": lazy_gettext("Dari versi"), "full_name": lazy_gettext("Nama lengkap"),
+    "generated_password": lazy_gettext("Kata sandi dibuat Alur"),
+    "holder": lazy_gettext("Pemegang sebelumnya"), "key": lazy_gettext("Kunci SOP"),
+    "keys": lazy_gettext("Bagian"), "kind": lazy_gettext("Jenis"),
+    "language": lazy_gettext("Bahasa"), "level": lazy_gettext("Tingkat"),
+    "message": lazy_gettext("Pesan"), "name": lazy_gettext("Nama"),
+    "new_tasks": lazy_gettext("Pemberitahuan tugas baru"), "number": lazy_gettext("Nomor"),
+    "official": lazy_gettext("Pejabat"), "paused_minutes": lazy_gettext("Menit jeda"),
+    "prefix": lazy_gettext("Awalan token"), "previous": lazy_gettext("Sebelumnya"),
+    "process_key": lazy_gettext("SOP"), "query": lazy_gettext("Saringan"),
+    "reason": lazy_gettext("Alasan"), "recipients": lazy_gettext("Penerima"),
+    "role": lazy_gettext("Peran"), "roles": lazy_gettext("Peran"),
+    "score": lazy_gettext("Nilai"), "sha256": lazy_gettext("SHA-256"),
+    "size": lazy_gettext("Ukuran (bita)"), "starts_at": lazy_gettext("Mulai"),
+    "step": lazy_gettext("Langkah"), "steps": lazy_gettext("Langkah"),
+    "substitute": lazy_gettext("Pengganti"), "title": lazy_gettext("Judul"),
+    "username": lazy_gettext("Nama pengguna"),
+    "version": lazy_gettext("Versi"), "warrant_number": lazy_gettext("Nomor surat perintah"),
+}
+# Why a step went back to its unit (``engine.people.claims.CAUSES``).
+CAUSES = {
+    "disabled": lazy_gettext("akun pemegangnya dinonaktifkan"),
+    "roles": lazy_gettext("peran pemegangnya diubah"),
+    "ended": lazy_gettext("Plh/Plt pemegangnya diakhiri lebih awal"),
+    "lapsed": lazy_gettext("masa Plh/Plt pemegangnya berakhir, atau pejabatnya tidak lagi "
+                           "memegang peran itu"),
+}
+# Facts the page shows elsewhere: the command line's account and host (column Oleh).
+SHOWN_ELSEWHERE = {"via"}
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+SEPARATOR = " · "
+MAX_SHOWN_DETAIL = 300  # characters of a record's particulars on the page
+
+
+def detail_words(detail: dict[str, Any] | None, limit: int) -> str:
+    """``detail`` (an ``AuditRecord.detail``) as the page shows it: ``label: value`` for
+    each fact but the empty ones, joined by " · ", cut at ``limit`` characters with "…";
+    a key Alur has no label for keeps its name. Empty when nothing is left."""
+    parts = [f"{LABELS.get(key, key)}: {_value(key, value)}"
+             for key, value in (detail or {}).items()
+             if key not in SHOWN_ELSEWHERE and value not in (None, "", [], {})]
+    text = SEPARATOR.join(parts)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _value(key: str, value: Any) -> str:
+    """One fact's value in words: yes/no, a list by commas, an aware ISO time in the
+    office's zone, a change as "old → new", a mapping as "name: value; …"."""
+    if key == "cause" and value in CAUSES:
+        return str(CAUSES[value])
+    if isinstance(value, bool):
+        return gettext("ya") if value else gettext("tidak")
+    if isinstance(value, list):
+        return ", ".join(_value("", item) for item in value)
+    if isinstance(value, dict):
+        if set(value) == {"old", "new"}:
+            return f"{_value('', value['old'])} → {_value('', value['new'])}"
+        return "; ".join(f"{name}: {_value(name, item)}" for name, item in value.items())
+    if isinstance(value, str) and ISO_TIME.fullmatch(value):
+        return local_time(datetime.fromisoformat(value))
+    if value is None or value == "":
+        return "—"
+    return str(value)
