@@ -24,7 +24,8 @@ MAX_COMMENT = 2000
 
 def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "upload.bpmn",
            deployed_by: User | None = None, comment: str = "", activate: bool = True,
-           forms: dict[str, bytes] | None = None) -> tuple[ProcessDefinition, bool]:
+           forms: dict[str, bytes] | None = None, keep_deployed: bool = False
+           ) -> tuple[ProcessDefinition, bool]:
     """Validate ``data`` and store it as the next version of its process definition.
 
     The process key is the ``bpmn:process`` id. Running instances keep the version they
@@ -40,9 +41,13 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
             checks its diagram and document first; until then nobody can start it).
         forms: form files uploaded with it (JSON Schema, UI schema), ``{file name: bytes}``;
             the forms are stored in the version's catalog (``engine.bpmn.forms``).
+        keep_deployed: a process key deployed before keeps its versions, whatever the
+            file holds (``alur setup`` deploys the bundled SOPs once: an office's revision
+            is not replaced by them, docs/deploy.md).
 
     Returns:
-        ``(definition, created)``; ``created`` is False for an unchanged file.
+        ``(definition, created)``; ``created`` is False for an unchanged file (and, with
+        ``keep_deployed``, for any file of a key deployed before: the latest version).
 
     Raises:
         InvalidProcess: the file is refused; nothing was added to the session.
@@ -58,7 +63,7 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     # the version the first stored (the next number, or the same file: nothing new).
     refuse_a_taken_name(session, key, catalog["name"])
     latest = latest_definition(session, key)
-    if latest is not None and latest.file_hash == file_hash:
+    if latest is not None and (keep_deployed or latest.file_hash == file_hash):
         return latest, False
     definition = ProcessDefinition(
         key=key, version=(latest.version + 1) if latest else 1, name=catalog["name"],

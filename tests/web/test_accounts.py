@@ -59,9 +59,14 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
         assert not any(check_password_hash(u.password_hash, "alur-demo") for u in users)
         assert check_password_hash(users[0].password_hash, password)
     assert "MODE DEMO" not in result.output
-    again = app.test_cli_runner().invoke(args=["setup"], env={"ALUR_DEMO": ""})
+    again = app.test_cli_runner().invoke(args=["setup", "--admin", "kepala"],
+                                         env={"ALUR_DEMO": ""})
     assert again.exit_code == 0 and "kata sandi" not in again.output, "printed once"
     assert again.output.startswith("skema basis data sudah pada revisi terbaru (")
+    assert again.output.endswith("administrator sudah ada (admin); tidak ada administrator "
+                                 "baru dibuat — tambah dengan alur user add NAMA --admin\n")
+    with app.app_context():
+        assert db.session.scalars(select(User.username)).all() == ["admin"]
 
     client = app.test_client()
     assert login(client, "admin", password).headers["Location"] == "/akun/"

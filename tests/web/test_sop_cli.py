@@ -1,10 +1,16 @@
 """``alur sop import``: an SOP table becomes a deployed version or a BPMN file; a file that
 is no table, or a call that would produce nothing, is refused in words and stores nothing."""
 
+from sqlalchemy import func, select
 
+from engine.clock import ManualClock
 from engine.models import ProcessDefinition
-from tests.conftest import DATA
+from engine.process.deploy import active_definition, deploy
+from tests.conftest import DATA, MONDAY_0800
 from tests.helpers.rows import app_count
+from web import create_app
+from web.cli.commands import BPMN_DIR
+from web.extensions import clock, db
 
 TABLE = DATA / "sop_table_uji.csv"
 
@@ -33,3 +39,38 @@ def test_a_pdf_or_a_call_that_makes_nothing_is_refused(app, tmp_path):
     nothing = runner.invoke(args=["sop", "import", str(TABLE), "--no-deploy"])
     assert nothing.exit_code == 2 and "--no-deploy tanpa --out" in nothing.output
     assert app_count(app, ProcessDefinition) == before
+
+
+def test_setup_again_never_replaces_an_offices_revision_of_a_bundled_sop(database, tmp_path):
+    """docs/deploy.md: an office's revised SOP is not replaced by the bundled file; alur
+    setup run again (e.g. with --admin) leaves every deployed SOP as it is."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
+                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["setup", "--demo"], env={"ALUR_DEMO_PASSWORD": "uji-sandi"})
+    assert first.exit_code == 0, first.output
+    assert "surat_masuk_keluar.bpmn: surat_masuk_keluar versi 1 (versi baru)" in first.output
+    bundled = BPMN_DIR / "surat_masuk_keluar.bpmn"
+    with app.app_context():
+        revised, created = deploy(db.session, clock(), bundled.read_bytes().replace(
+            b'name="Mengarsip', b'name="Mengarsip (revisi kantor)', 1),
+            filename=bundled.name, comment="revisi kantor")
+        db.session.commit()
+        assert (created, revised.is_active, revised.version) == (True, True, 2)
+        versions = db.session.scalar(select(func.count(ProcessDefinition.id)))
+    again = runner.invoke(args=["setup", "--demo"], env={"ALUR_DEMO_PASSWORD": "uji-sandi"})
+    assert again.exit_code == 0, again.output
+    assert ("surat_masuk_keluar.bpmn: surat_masuk_keluar sudah ada (versi terakhir 2); setup "
+            f"tidak mengubahnya — versi bawaan dipasang dengan alur deploy {bundled}"
+            ) in again.output
+    with app.app_context():
+        active = active_definition(db.session, "surat_masuk_keluar")
+        assert (active.version, active.comment) == (2, "revisi kantor")
+        assert db.session.scalar(select(func.count(ProcessDefinition.id))) == versions
+    explicit = runner.invoke(args=["deploy", str(bundled)])
+    assert "surat_masuk_keluar versi 3 (versi baru)" in explicit.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -62,6 +62,14 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"tidak ada berkas .bpmn di {', '.join(str(p) for p in paths)}; "
                    "tidak ada yang dideploy", err=True)
         raise SystemExit(1)
+    if not _deploy_files(files):
+        raise SystemExit(1)
+
+
+def _deploy_files(files: list[Path], *, keep_deployed: bool = False) -> bool:
+    """Deploy each file, one commit each, saying what became of it; False when one was
+    refused. ``keep_deployed`` (``alur setup``): an SOP already deployed is left as it is,
+    so that an office's revision is never replaced by the bundled file."""
     failed = False
     for file in files:
         try:
@@ -75,7 +83,7 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
                      if form.is_file() and any(f"{quote}{form.name}{quote}".encode() in data
                                                for quote in "\"'")}
             definition, created = deploy(db.session, clock(), data, filename=file.name,
-                                         forms=forms)
+                                         forms=forms, keep_deployed=keep_deployed)
         except InvalidProcess as refused:
             db.session.rollback()
             failed = True
@@ -84,10 +92,14 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
                 click.echo(f"  - {problem}", err=True)
             continue
         db.session.commit()
-        state = "versi baru" if created else "tidak berubah"
-        click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
-    if failed:
-        raise SystemExit(1)
+        if created or not keep_deployed:
+            state = "versi baru" if created else "tidak berubah"
+            click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
+        else:
+            click.echo(f"{file.name}: {definition.key} sudah ada (versi terakhir "
+                       f"{definition.version}); setup tidak mengubahnya — versi bawaan "
+                       f"dipasang dengan alur deploy {file}")
+    return not failed
 
 
 @click.group("sop", help="SOP dalam bentuk tabel (Permenpan RB 35/2012).")
@@ -175,7 +187,9 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
         click.echo(line)
     settings.seed_timezone(db.session, zone)
     db.session.commit()
-    ctx.invoke(deploy_command)
+    if not _deploy_files(sorted(f for f in BPMN_DIR.glob("*.bpmn") if f.is_file()),
+                         keep_deployed=True):
+        raise SystemExit(1)
     if demo:
         ctx.invoke(demo_users_command)
     else:
@@ -191,8 +205,12 @@ def _schema_revision() -> str | None:
 def _first_admin(username: str) -> None:
     """Create administrator ``username`` unless an administrator exists. Asks for the
     password on a terminal; otherwise generates one, prints it once, and its first login
-    must change it."""
-    if db.session.scalar(select(User.id).where(User.is_admin.is_(True))) is not None:
+    must change it. With an administrator already there, says so and makes none."""
+    present = db.session.scalars(select(User.username).where(
+        User.is_admin.is_(True)).order_by(User.username).limit(3)).all()
+    if present:
+        click.echo(f"administrator sudah ada ({', '.join(present)}); tidak ada administrator "
+                   f"baru dibuat — tambah dengan alur user add NAMA --admin")
         return
     password = None
     if sys.stdin.isatty():
