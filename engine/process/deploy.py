@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
+from engine.bpmn.layout import BPMNDI
 from engine.bpmn.condition_kinds import check_condition_kinds
 from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
@@ -132,6 +133,9 @@ def compile_bpmn(data: bytes, filename: str = "upload.bpmn",
     process = executable_process(root)
     check_structure(process)
     catalog = build_catalog(process, dict(form_files))
+    # A file written by hand may hold no drawing (bpmndi:BPMNDiagram): it runs, and the
+    # pages say why no diagram is shown instead of failing to draw one.
+    catalog["diagram"] = root.find(f"{{{BPMNDI}}}BPMNDiagram") is not None
     check_condition_kinds(process, catalog)
     key = process.get("id")
     spec = parse_spec(data, key, filename)

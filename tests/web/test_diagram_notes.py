@@ -2,8 +2,10 @@
 version page (README "Mendeploy SOP"): the diagram every official who sees a process
 downloads leaves them out, while the stored file keeps them."""
 
-from tests.conftest import BPMN_DIR
+from engine.process.deploy import active_definition, deploy
+from tests.conftest import BPMN_DIR, mini_bpmn
 from tests.web.conftest import api_token, login
+from web.extensions import db
 
 SOP = "penyusunan_rkt"
 
@@ -17,3 +19,27 @@ def test_the_diagram_of_a_process_leaves_out_the_conversion_notes(client):
     assert diagram.status_code == 200
     assert b"<bpmn:userTask" in diagram.data and b'name="waktu"' in diagram.data
     assert b"catatan_konversi" not in diagram.data
+
+
+def test_a_version_without_a_drawing_says_why_instead_of_failing_to_draw(app, client, clock):
+    """A BPMN written by hand without bpmndi:BPMNDiagram runs; its pages say it holds no
+    drawing (the administrator, how to add one) where a drawn SOP has its diagram."""
+    with app.app_context():
+        definition, _ = deploy(db.session, clock, mini_bpmn())
+        db.session.commit()
+        assert definition.catalog["diagram"] is False
+        assert active_definition(db.session, SOP).catalog["diagram"] is True
+    drawn = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                        json={"process_key": SOP, "title": "RKT 2027"}).json
+    bare = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                       json={"process_key": "sop_uji", "title": "Konsep"}).json
+    login(client, "prakom")
+    page = client.get(f"/proses/{bare['id']}").get_data(True)
+    assert 'id="diagram"' not in page
+    assert "tidak memuat gambar diagram (bagian bpmndi:BPMNDiagram)" in page
+    assert "Camunda Modeler" not in page  # what to do is the administrator's
+    page = client.get(f"/proses/{drawn['id']}").get_data(True)
+    assert 'id="diagram"' in page and "bpmndi:BPMNDiagram" not in page
+    login(client, "admin")
+    version = client.get("/admin/sop/sop_uji").get_data(True)
+    assert 'id="diagram"' not in version and "Camunda Modeler" in version
