@@ -33,3 +33,14 @@ def test_an_officials_menu_and_landing_page_are_the_inbox_and_the_process_pages(
     assert _menu(client.get("/").get_data(True)) == [
         "Kotak Masuk", "Daftar Proses", "Mulai Proses", "Tiket Saya", "Notifikasi", "Laporan",
         "Plh/Plt", "Akun"]
+
+
+def test_the_role_form_says_what_ticking_pemohon_does(client):
+    """Every account files tickets already; the Pemohon box is explained where it is
+    ticked, since any role sends its holder to Kotak Masuk instead of Tiket Saya."""
+    login(client, "admin")
+    for page in ("/admin/pengguna", "/admin/pengguna/1"):
+        html = client.get(page).get_data(True)
+        assert re.search(r'value="Pemohon"\s*aria-describedby="hint-pemohon"', html), page
+        assert ('id="hint-pemohon">Setiap akun aktif sudah dapat mengajukan tiket tanpa '
+                "peran.") in html
