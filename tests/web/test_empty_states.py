@@ -19,6 +19,11 @@ def _empty(page: str) -> str:
 
 
 @pytest.mark.parametrize(("username", "url", "expected"), [
+    ("prakom", "/",
+     ("Tidak ada tugas untuk Anda saat ini. [/proses/baru] Mulai proses baru atau "
+      "[/proses/] lihat Daftar Proses.")),
+    ("prakom", "/?status=terlambat",
+     "Tidak ada tugas yang cocok. [/] Lihat semua tugas tanpa saringan"),
     ("prakom", "/proses/",
      "Belum ada proses di daftar ini. [/proses/baru] Mulai proses baru"),
     ("prakom", "/proses/?cakupan=unit&cari=tidak-ada",

@@ -97,6 +97,12 @@ def test_bad_settings_name_the_field_and_store_nothing(app, client):
     assert 'id="webhook_url-error">Alamat webhook harus diawali http' in page
     assert 'id="added-error">Baris 1: tanggal harus berbentuk TTTT-BB-HH, tahun 2000–2100.' \
         in page
+    for added, why in (("2026-12-01 Rapat\n2026-02-30 Syukuran", "Baris 2: 2026-02-30 tidak ada "
+                        "di kalender; periksa bulan dan tanggalnya."),
+                       ("1999-12-31 Lama", "Baris 1: tanggal harus berbentuk TTTT-BB-HH, tahun "
+                        "2000–2100.")):
+        assert f'id="added-error">{why}' in _post(client, {**FORM, "added": added}).get_data(
+            True), added
     assert 'id="smtp_base_url-error">Alamat Alur harus diawali http:// atau https://' in page
     with app.app_context():
         assert db.session.scalars(select(Setting)).all() == []

@@ -16,7 +16,7 @@ from engine.errors import Conflict
 from engine.escalation import outbox_status
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.settings_history import settings_history
-from engine.text import written_date
+from engine.text import WRITTEN_DATE, written_date
 from engine.time.calendar import national_holidays
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web import addresses
@@ -307,6 +307,13 @@ def _period_line(line: str, number: int) -> tuple[date, date] | str:
     return start, end
 
 
+def _date_form(number: int) -> str:
+    """What line ``number`` of a list of days is told when it writes no date of the
+    calendar's years."""
+    return gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH, tahun 2000–2100.",
+                   number=number)
+
+
 def _dated_lines(text: str, field: str, errors: dict[str, str],
                  added: dict[str, str] | None = None) -> dict[str, str]:
     """The lines of ``added`` (``{day: note}``) or ``removed`` (days, no note; each a
@@ -320,11 +327,14 @@ def _dated_lines(text: str, field: str, errors: dict[str, str],
         note = rest[0] if rest else ""
         try:
             found = written_date(day)
-            if not CALENDAR_YEARS[0] <= found.year <= CALENDAR_YEARS[1]:
-                raise ValueError
         except ValueError:
-            errors[field] = gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH, "
-                                    "tahun 2000–2100.", number=number)
+            # Written right but not in the calendar (2026-02-30): said so, not the form.
+            errors[field] = gettext(
+                "Baris %(number)d: %(day)s tidak ada di kalender; periksa bulan dan tanggalnya.",
+                number=number, day=day) if WRITTEN_DATE.fullmatch(day) else _date_form(number)
+            continue
+        if not CALENDAR_YEARS[0] <= found.year <= CALENDAR_YEARS[1]:
+            errors[field] = _date_form(number)
             continue
         if found.isoformat() in days:
             errors[field] = gettext("Baris %(number)d: tanggal %(day)s sudah ditulis di baris "
