@@ -46,8 +46,12 @@ def test_nama_pemohon_opens_with_the_requesters_name_and_may_be_changed(app, cli
     page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
     assert 'id="tiket-pemohon" name="pemohon"' in page
     assert re.search(r'id="tiket-pemohon"[^>]*value="Pegawai Biasa"', page)
+    # The service request is the form an employee opens first (most come for one).
+    default = client.get("/tiket/ajukan").get_data(True)
+    assert re.search(rf'<option value="{LTI}" selected>', default)
+    assert re.search(r'id="tiket-pemohon"[^>]*value="Pegawai Biasa"', default)
     # Switched to from a service without the field: filled in too.
-    first = client.get("/tiket/ajukan").get_data(True)
+    first = client.get("/tiket/ajukan?process_key=penanganan_gangguan_server").get_data(True)
     assert 'name="pemohon"' not in first
     shown = client.post("/tiket/ajukan", data={
         "csrf_token": csrf_token(first), "tampilkan": "ya", "process_key": LTI,

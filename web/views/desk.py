@@ -27,6 +27,7 @@ from web.views.start import failed_start
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
+SERVICE_REQUEST = "penanganan_permintaan_layanan_ti"
 SHOW_FORM = "tampilkan"  # the submit button that only shows the chosen service's form
 REQUESTER_NAME = "pemohon"  # the start form field naming who asks (Nama pemohon)
 
@@ -48,7 +49,10 @@ def submit() -> Any:
     apply-on-choice.js when the Layanan changes) posts the form here and shows the chosen
     service's form with what was typed, starting nothing: typed text never goes into a
     URL (browser history, access logs, and a long *uraian* overflowed it)."""
-    choices = [d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES]
+    # A service request first, chosen unless another is asked for: what most employees
+    # come for (a printer, an account); a server fault is the desk's rarer case.
+    choices = sorted((d for d in active_definitions(db.session) if d.key in REQUESTER_PROCESSES),
+                     key=lambda d: d.key != SERVICE_REQUEST)
     asked = request.values.get("process_key")
     chosen = next((d for d in choices if d.key == asked), choices[0] if choices else None)
     errors = dict(unkept_fields())  # said also when only showing: the text was changed
