@@ -293,3 +293,14 @@ def test_a_rate_limit_client_package_too_old_is_named_in_indonesian():
         "paket Python 'redis' terlalu lama; perlu versi 3.0 atau lebih baru")
     other = LimitsConfigurationError("something else")
     assert environment._storage_problem(other) == "something else"
+
+
+def test_a_bad_value_of_many_is_named_by_its_word_not_its_usage_pattern(tmp_path):
+    """"Nilai PERAN tidak sah", not click's "Nilai '[PERAN]...' tidak sah"."""
+    result = run_alur(tmp_path, "deploy", str(tmp_path / "tidak-ada.bpmn"))
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"GAGAL: Nilai JALUR tidak sah: Jalur "
+                                  f"'{tmp_path / 'tidak-ada.bpmn'}' tidak ada.\n")
+    result = run_alur(tmp_path, "user", "roles", "prakom", "Bos")
+    assert result.returncode == 2
+    assert "GAGAL: Nilai PERAN tidak sah: 'Bos' bukan salah satu dari: 'Prakom'" in result.stderr

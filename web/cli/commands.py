@@ -32,7 +32,7 @@ from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.demo_users import DEMO_BANNER, demo_users_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
-from web.cli.language import usage_in_language
+from web.cli.language import NamedArgument, usage_in_language
 from web.cli.origin import mark_command_origin
 from web.cli.refusals import refused
 from web.cli.startup import caught_up_lines, wait_for_database
@@ -47,7 +47,7 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
     "Deploy SOP dari berkas BPMN. JALUR: berkas .bpmn atau folder (setiap *.bpmn di "
     "dalamnya), beserta berkas formulir (*.json) yang disebut BPMN-nya di folder yang sama; "
     "tanpa JALUR: folder bpmn/ bawaan."))
-@click.argument("paths", nargs=-1, metavar="[JALUR]...",
+@click.argument("paths", nargs=-1, metavar="[JALUR]...", cls=NamedArgument,
                 type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def deploy_command(paths: tuple[Path, ...]) -> None:

@@ -34,3 +34,11 @@ def usage_in_language(command: click.Command) -> None:
         command.subcommand_metavar = gettext.gettext("COMMAND [ARGS]...")
         for subcommand in command.commands.values():
             usage_in_language(subcommand)
+
+
+class NamedArgument(click.Argument):
+    """An argument of many values whose refusal names it by its word ("Nilai PERAN tidak
+    sah: …"), not by its usage metavar ("Nilai '[PERAN]...' tidak sah")."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return self.human_readable_name.strip("[].")

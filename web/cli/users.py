@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
+from web.cli.language import NamedArgument
 from web.cli.origin import mark_command_origin
 from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
@@ -83,7 +84,7 @@ def add_user_command(username: str, full_name: str, roles: tuple[str, ...], emai
     "--tanpa-peran mencabut semuanya. Tanpa keduanya: perannya ditampilkan, tidak ada yang "
     "berubah."))
 @click.argument("username", metavar="NAMA")
-@click.argument("roles", nargs=-1, type=ROLE, metavar="[PERAN]...")
+@click.argument("roles", nargs=-1, type=ROLE, cls=NamedArgument, metavar="[PERAN]...")
 @click.option("--tanpa-peran", "no_role", is_flag=True, help="Cabut semua peran NAMA.")
 @with_appcontext
 def set_roles_command(username: str, roles: tuple[str, ...], no_role: bool) -> None:
