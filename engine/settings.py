@@ -16,7 +16,7 @@ old and new value per field, secrets masked).
 import base64
 import hashlib
 import json
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +34,7 @@ from engine.models import Setting, User
 from engine.sqlite_writers import hold_until_commit
 from engine.time.calendar import WorkCalendar
 from engine.time.duration import MAX_ESCALATION_MULTIPLE
-from engine.time.hours import RamadanPeriod
+from engine.time.hours import PERPRES_21_2023, RamadanPeriod, Schedule
 
 DEFAULTS: dict[str, Any] = {
     # Level 1 at the deadline (1x the time standard), level 2 at 2x, level 3 at 3x.
@@ -285,15 +285,22 @@ def escalation_multiples(session: Session) -> list[int]:
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    """The office's business calendar (Perpres 21/2023 hours, holidays, its own changes)."""
+    """The office's business calendar: its weekly hours (``calendar.hours``, ``{"0":
+    [["07:30", "12:00"], …]}`` with 0 = Monday; absent or empty: Perpres 21/2023's),
+    Ramadan periods, holidays and its own changes."""
     return _calendar(json.dumps(get(session, "calendar"), sort_keys=True))
 
 
 @lru_cache(maxsize=16)
 def _calendar(value_json: str) -> WorkCalendar:
     value = json.loads(value_json)
+    hours = value.get("hours") or {}
     return WorkCalendar(
         timezone=value.get("timezone", "Asia/Jakarta"),
+        # The office's own weekly hours (Pengaturan), else Perpres 21/2023's.
+        schedule=Schedule({int(day): tuple((time.fromisoformat(start), time.fromisoformat(end))
+                                           for start, end in intervals)
+                           for day, intervals in hours.items()}) if hours else PERPRES_21_2023,
         ramadan=tuple(RamadanPeriod(date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
                       for p in value.get("ramadan", [])),
         added_holidays=frozenset(date.fromisoformat(d) for d in value.get("added", {})),

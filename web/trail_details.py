@@ -58,14 +58,14 @@ def detail_words(detail: dict[str, Any] | None, limit: int) -> str:
     """``detail`` (an ``AuditRecord.detail``) as the page shows it: ``label: value`` for
     each fact but the empty ones, joined by " · ", cut at ``limit`` characters with "…";
     a key Alur has no label for keeps its name. Empty when nothing is left."""
-    parts = [f"{LABELS.get(key, key)}: {_value(key, value)}"
+    parts = [f"{LABELS.get(key, key)}: {fact_words(key, value)}"
              for key, value in (detail or {}).items()
              if key not in SHOWN_ELSEWHERE and value not in (None, "", [], {})]
     text = SEPARATOR.join(parts)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _value(key: str, value: Any) -> str:
+def fact_words(key: str, value: Any) -> str:
     """One fact's value in words: yes/no, a list by commas, an aware ISO time in the
     office's zone, a change as "old → new", a mapping as "name: value; …"."""
     if key == "cause" and value in CAUSES:
@@ -73,11 +73,11 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, list):
-        return ", ".join(_value("", item) for item in value)
+        return ", ".join(fact_words("", item) for item in value)
     if isinstance(value, dict):
         if set(value) == {"old", "new"}:
-            return f"{_value('', value['old'])} → {_value('', value['new'])}"
-        return "; ".join(f"{name}: {_value(name, item)}" for name, item in value.items())
+            return f"{fact_words('', value['old'])} → {fact_words('', value['new'])}"
+        return "; ".join(f"{name}: {fact_words(name, item)}" for name, item in value.items())
     if isinstance(value, str) and ISO_TIME.fullmatch(value):
         return local_time(datetime.fromisoformat(value))
     if value is None or value == "":

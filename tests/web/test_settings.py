@@ -389,8 +389,11 @@ def test_the_page_keeps_a_history_of_who_changed_which_setting(app, client):
     assert _post(client, {**FORM, "timezone": "Asia/Jakarta",
                           "added": "2026-12-31 Libur kantor"}).status_code == 302
     page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
-    newest = page.index("Kalender kerja · added: {&#34;2026-11-24&#34;: &#34;Syukuran kantor"
-                        "&#34;} → {&#34;2026-12-31&#34;: &#34;Libur kantor&#34;}")
-    assert page.index("Surel (SMTP) · password: &#34;&#34; → &#34;***&#34;") > newest
+    newest = page.index("Kalender kerja · hari libur tambahan: 2026-11-24: Syukuran kantor → "
+                        "2026-12-31: Libur kantor")
+    assert page.index("Surel (SMTP) · kata sandi: — → ***") > newest
+    assert page.index("Kalender kerja · periode Ramadan: — → 2027-02-08–2027-03-09") > newest
+    assert page.index("Surel (SMTP) · STARTTLS: tidak → ya") > newest
+    assert "{&#34;" not in page, "no record's JSON"
     assert "rahasia" not in page
     assert page.count("<td data-label=\"Oleh\">Administrator</td>") == 2

@@ -19,7 +19,7 @@ from engine.settings_history import settings_history
 from engine.text import WRITTEN_DATE, written_date
 from engine.time.calendar import national_holidays
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
-from web import addresses
+from web import addresses, office_hours
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -91,6 +91,7 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
                            logo_max=MAX_LOGO_BYTES, national=_national_holidays(current),
                            history=settings_history(db.session, *page_request(HISTORY_PER_PAGE)),
                            change_lines=change_lines,
+                           hours=office_hours.written(current["calendar"].get("hours")),
                            outbox=outbox_status.channel_status(db.session),
                            **{"form": {}, "errors": {}, **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
@@ -148,6 +149,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     added = _dated_lines(form.get("added", ""), "added", errors)
     calendar = {
         "timezone": timezone,
+        **_hours(form, current["calendar"], errors),
         "ramadan": _periods(form.get("ramadan", ""), errors),
         "added": added,
         "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors, added)),
@@ -170,6 +172,20 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
              "alert_priorities": priorities}, errors)
+
+
+def _hours(form: Any, calendar: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """``{"hours": …}`` of the office's own weekly hours as typed, or ``{}`` for Perpres
+    21/2023's (so that a calendar that never had its own hours is not changed by a save of
+    other settings); a form without the field keeps the hours stored."""
+    if "hours" not in form:
+        return {"hours": calendar["hours"]} if calendar.get("hours") else {}
+    schedule, problem = office_hours.read(form["hours"])
+    if schedule is None:
+        errors["hours"] = str(problem)
+        return {}
+    hours = office_hours.stored(schedule)
+    return {"hours": hours} if hours else {}
 
 
 def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> None:

@@ -1,10 +1,13 @@
 """The settings history on the Pengaturan page in words: each changed field under the name
-of its section on the page, its old and new value as the record keeps them."""
+of its section and its label on the page, its old and new value as an official reads them
+(``Kalender kerja · hari libur tambahan: — → 2026-12-31: Libur kantor``)."""
 
-import json
 from typing import Any
 
 from flask_babel import lazy_gettext
+
+from web import office_hours
+from web.trail_details import fact_words
 
 # The page's sections, by the setting that holds their fields.
 SECTIONS = {"smtp": lazy_gettext("Surel (SMTP)"), "webhook": lazy_gettext("Webhook"),
@@ -12,20 +15,51 @@ SECTIONS = {"smtp": lazy_gettext("Surel (SMTP)"), "webhook": lazy_gettext("Webho
             "substitution": lazy_gettext("Plh dan Plt"), "sla_minor": lazy_gettext("Layanan TI"),
             "alert_priorities": lazy_gettext("Layanan TI"),
             "identity": lazy_gettext("Identitas kantor")}
+# The fields, by the record's name of them (``setting.field``).
+FIELDS = {
+    "smtp.host": lazy_gettext("server"), "smtp.port": lazy_gettext("port"),
+    "smtp.username": lazy_gettext("nama pengguna"), "smtp.password": lazy_gettext("kata sandi"),
+    "smtp.sender": lazy_gettext("pengirim"), "smtp.starttls": lazy_gettext("STARTTLS"),
+    "smtp.base_url": lazy_gettext("alamat Alur untuk tautan"),
+    "webhook.url": lazy_gettext("alamat"),
+    "escalation.multiples": lazy_gettext("kelipatan Waktu"),
+    "calendar.timezone": lazy_gettext("zona waktu"), "calendar.hours": lazy_gettext("jam kerja"),
+    "calendar.ramadan": lazy_gettext("periode Ramadan"),
+    "calendar.added": lazy_gettext("hari libur tambahan"),
+    "calendar.removed": lazy_gettext("libur yang tetap masuk kerja"),
+    "substitution.plh_max_days": lazy_gettext("masa Plh paling lama (hari)"),
+    "sla_minor": lazy_gettext("batas waktu tiket minor"),
+    "alert_priorities.critical": lazy_gettext("prioritas peringatan critical"),
+    "alert_priorities.warning": lazy_gettext("prioritas peringatan warning"),
+    "alert_priorities.info": lazy_gettext("prioritas peringatan info"),
+    "identity.office": lazy_gettext("nama kantor"), "identity.unit": lazy_gettext("unit"),
+    "identity.logo": lazy_gettext("logo (SHA-256)"),
+}
 MAX_VALUE = 120  # characters of one value shown; the record keeps it whole
 
 
 def change_lines(detail: dict[str, Any]) -> list[str]:
     """A ``settings.changed`` record's changes, one line per field in field order:
-    ``Kalender kerja · added: {} → {"2026-12-31": "Libur kantor"}``."""
+    ``Kalender kerja · hari libur tambahan: — → 2026-12-31: Libur kantor``."""
     lines = []
     for field, change in sorted((detail.get("changes") or {}).items()):
         key, _, entry = field.partition(".")
-        name = str(SECTIONS.get(key, key)) + (f" · {entry}" if entry else "")
-        lines.append(f"{name}: {_shown(change.get('old'))} → {_shown(change.get('new'))}")
+        label = FIELDS.get(field, entry)
+        name = str(SECTIONS.get(key, key)) + (f" · {label}" if label else "")
+        lines.append(f"{name}: {_shown(field, change.get('old'))} → "
+                     f"{_shown(field, change.get('new'))}")
     return lines
 
 
-def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+def _shown(field: str, value: Any) -> str:
+    """One value in words, cut at ``MAX_VALUE`` characters: the office's hours as the page
+    writes them (none: Perpres 21/2023's), a Ramadan period as its two days."""
+    if field == "calendar.hours":
+        text = office_hours.written(value).replace("\n", "; ")
+    elif field == "calendar.ramadan" and isinstance(value, list):
+        text = ", ".join(f"{period['start']}–{period['end']}" for period in value) or "—"
+    elif value in (None, "", [], {}):
+        text = "—"
+    else:
+        text = fact_words(field, value)
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"

@@ -167,3 +167,17 @@ def test_a_chain_shortened_then_lengthened_again_schedules_the_dropped_levels(
     fire_round(session, clock, lambda instance_id, error: session.commit())
     assert session.scalars(select(Escalation.level).order_by(Escalation.level)).all() == [1, 2]
     assert _timers(session, instance) == [(3, datetime(2026, 11, 23, 11, 0, tzinfo=WIB))]
+
+
+def test_the_offices_own_hours_move_an_open_steps_deadline(session, clock, users, deployed):
+    """Hours from 09.00 (Pengaturan, Kalender kerja): the step opened Monday 08.00 counts
+    its 1 jam from 09.00."""
+    instance = _start(session, clock, users)
+    assert _due(session, instance) == datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+    late_start = {str(day): [["09:00", "12:00"], ["13:00", "17:00"]] for day in range(5)}
+    settings.save(session, clock, users["admin"], {"calendar": {
+        **settings.get(session, "calendar"), "hours": late_start}})
+    session.commit()
+    assert recount_round(session, clock).recounted == [instance.id]
+    session.commit()
+    assert _due(session, instance) == datetime(2026, 11, 23, 10, 0, tzinfo=WIB)
