@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
-from engine.bpmn.layout import BPMNDI
 from engine.bpmn.condition_kinds import check_condition_kinds
+from engine.bpmn.layout import BPMNDI
 from engine.bpmn.validation import check_structure, executable_process, read_xml
 from engine.clock import Clock
 from engine.errors import NotFound

@@ -9,8 +9,8 @@ import pytest
 
 from engine import settings
 from tests.conftest import WIB
-from tests.web.test_settings import FORM, _post
 from tests.web.conftest import login
+from tests.web.test_settings import FORM, _post
 from web.extensions import db
 
 PERPRES = "Senin–Kamis 07.30–12.00, 13.00–16.00\nJumat 07.30–11.30, 13.00–16.30"
