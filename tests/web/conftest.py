@@ -3,19 +3,31 @@
 import io
 import json
 import logging
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.clock import ManualClock
 from engine.models import User
-from tests.conftest import csrf_token
+from tests.conftest import MONDAY_0800, csrf_token
 from tests.helpers.report_history import build_history
 from web import create_app
 from web.extensions import db
 from web.telemetry import JsonFormatter
 
 PASSWORD = "rahasia-uji"
+
+
+def unmigrated_app(database: str, tmp_path: Path) -> Flask:
+    """An app on an empty database (no tables yet) for ``alur setup`` to migrate: Monday
+    08.00 WIB's clock, fast password hashing, attachments under ``tmp_path``."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
+                       "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
+                       "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+                       "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
 
 
 @pytest.fixture

@@ -10,7 +10,14 @@ from werkzeug.security import check_password_hash
 from engine.clock import ManualClock
 from engine.models import ApiToken, AuditRecord, User
 from tests.conftest import MONDAY_0800, csrf_token
-from tests.web.conftest import DISABLED_LOGIN, PASSWORD, api_token, login, refused_login
+from tests.web.conftest import (
+    DISABLED_LOGIN,
+    PASSWORD,
+    api_token,
+    login,
+    refused_login,
+    unmigrated_app,
+)
 from tests.web.desk_helpers import add_employee
 from web import create_app
 from web.extensions import db
@@ -42,10 +49,7 @@ def test_setup_refuses_a_bad_admin_name_before_it_migrates_anything(database, tm
 
 def test_setup_without_demo_creates_only_an_administrator_with_a_generated_password(
         database, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
-                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    app = unmigrated_app(database, tmp_path)
     result = app.test_cli_runner().invoke(args=["setup"], env={"ALUR_DEMO": ""})
     assert result.exit_code == 0, result.output
     # One Indonesian line for the schema, not alembic's English INFO lines.

@@ -11,11 +11,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine import settings
-from engine.clock import ManualClock
 from engine.models import ProcessInstance, ProcessNumber, User
 from engine.process.instances import start_instance
-from tests.conftest import MONDAY_0800
-from web import create_app
+from tests.web.conftest import unmigrated_app
 from web.cli.startup import wait_for_database
 from web.extensions import clock, db
 
@@ -92,10 +90,7 @@ def test_a_counter_ahead_or_level_is_left_as_it_is(app, caplog):
 
 
 def test_setup_catches_the_counters_up_and_says_so(database, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
-                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    app = unmigrated_app(database, tmp_path)
     try:
         assert app.test_cli_runner().invoke(args=["setup", "--demo"]).exit_code == 0
         with app.app_context():

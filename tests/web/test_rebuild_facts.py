@@ -10,7 +10,7 @@ from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
 from tests.conftest import MONDAY_0800
 from tests.helpers.report_history import onward
-from web import create_app
+from tests.web.conftest import unmigrated_app
 from web.cli.demo_history import catch_up
 from web.extensions import db
 
@@ -62,10 +62,7 @@ def test_rebuild_facts_refuses_a_batch_out_of_bounds(app):
 
 
 def test_setup_fills_the_facts_of_a_history_made_before_them(database, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
-                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    app = unmigrated_app(database, tmp_path)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["setup", "--demo"], env={"ALUR_DEMO_PASSWORD": "uji-sandi"})
     assert first.exit_code == 0, first.output

@@ -3,12 +3,11 @@ is no table, or a call that would produce nothing, is refused in words and store
 
 from sqlalchemy import func, select
 
-from engine.clock import ManualClock
 from engine.models import ProcessDefinition
 from engine.process.deploy import active_definition, deploy
-from tests.conftest import DATA, MONDAY_0800
+from tests.conftest import DATA
 from tests.helpers.rows import app_count
-from web import create_app
+from tests.web.conftest import unmigrated_app
 from web.cli.commands import BPMN_DIR
 from web.extensions import clock, db
 
@@ -44,10 +43,7 @@ def test_a_pdf_or_a_call_that_makes_nothing_is_refused(app, tmp_path):
 def test_setup_again_never_replaces_an_offices_revision_of_a_bundled_sop(database, tmp_path):
     """docs/deploy.md: an office's revised SOP is not replaced by the bundled file; alur
     setup run again (e.g. with --admin) leaves every deployed SOP as it is."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "uji",
-                      "ALUR_CLOCK": ManualClock(MONDAY_0800), "TESTING": True,
-                      "ALUR_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                      "ALUR_ATTACHMENTS_PATH": str(tmp_path / "lampiran")})
+    app = unmigrated_app(database, tmp_path)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["setup", "--demo"], env={"ALUR_DEMO_PASSWORD": "uji-sandi"})
     assert first.exit_code == 0, first.output
