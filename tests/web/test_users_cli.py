@@ -7,6 +7,7 @@ from engine.errors import PermissionDenied
 from engine.models import AuditRecord, User
 from engine.people import accounts
 from tests.web.conftest import login
+from web.cli import users
 from web.extensions import clock, db
 
 
@@ -202,3 +203,22 @@ def test_the_demo_users_made_by_the_command_line_are_on_the_audit_trail(app):
         assert (admin.actor_id, admin.detail["admin"], admin.detail["roles"]) == (None, True, [])
         assert created["prakom"].detail["roles"] == ["Prakom"]
         assert "via" in admin.detail  # the system account and host that ran the command
+
+
+def test_user_list_shows_every_account_with_roles_rights_and_status_bounded(app, monkeypatch):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["user", "disable", "redaktur"]).exit_code == 0
+    listed = runner.invoke(args=["user", "list"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "NAMA\tNAMA LENGKAP\tPERAN\tHAK\tSTATUS"
+    assert "admin\tAdministrator\ttanpa peran\tadministrator\taktif" in lines
+    assert "redaktur\tDemo Redaktur\tRedaktur\t-\tnonaktif" in lines
+    assert [line.split("\t")[0] for line in lines[1:]] == sorted(
+        line.split("\t")[0] for line in lines[1:])
+    prakom = runner.invoke(args=["user", "list", "--peran", "Prakom"])
+    assert prakom.stdout.splitlines()[1:] == ["prakom\tDemo Prakom\tPrakom\t-\taktif"]
+    monkeypatch.setattr(users, "MAX_LISTED", 2)
+    bounded = runner.invoke(args=["user", "list"])
+    assert len(bounded.stdout.splitlines()) == 3
+    assert bounded.stderr == f"… dan {len(lines) - 3} akun lagi; saring dengan --peran\n"

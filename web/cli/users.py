@@ -6,8 +6,11 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from engine.errors import AlurError, InvalidTaskData, NotFound
+from engine.models import User, UserRole
 from engine.people import accounts
 from engine.roles import KNOWN_ROLES
 from web.cli.language import NamedArgument
@@ -17,6 +20,7 @@ from web.extensions import clock, db
 from web.views.auth import hash_password
 
 ROLE = click.Choice(KNOWN_ROLES)
+MAX_LISTED = 1000  # accounts ``alur user list`` prints; an office has a few hundred
 NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
 
@@ -192,6 +196,30 @@ def reset_password_command(username: str) -> None:
         raise refused(error) from None
     db.session.commit()
     click.echo(f"kata sandi sementara {user.username} (dicetak sekali ini): {password}")
+
+
+@user_group.command("list", help=(
+    "Daftar akun menurut nama pengguna: nama lengkap, peran, hak, status (paling banyak "
+    "1.000; saring dengan --peran)."))
+@click.option("--peran", "role", type=ROLE, metavar="PERAN", help="Hanya pemegang peran ini.")
+@with_appcontext
+def list_command(role: str | None) -> None:
+    """One tab-separated line per account, under a header: username, full name, roles,
+    rights (administrator, auditor), status; at most ``MAX_LISTED``, then a line saying how
+    many more there are."""
+    query = select(User).options(selectinload(User.roles)).order_by(User.username)
+    if role is not None:
+        query = query.where(User.roles.any(UserRole.role == role))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    click.echo("NAMA\tNAMA LENGKAP\tPERAN\tHAK\tSTATUS")
+    for user in db.session.scalars(query.limit(MAX_LISTED)):
+        rights = [word for word, held in (("administrator", user.is_admin),
+                                          ("auditor", user.is_auditor)) if held]
+        click.echo("\t".join((user.username, user.full_name,
+                              _listed(tuple(sorted(user.role_names))), ", ".join(rights) or "-",
+                              "nonaktif" if user.is_disabled else "aktif")))
+    if total > MAX_LISTED:
+        click.echo(f"… dan {total - MAX_LISTED} akun lagi; saring dengan --peran", err=True)
 
 
 def _named_user(username: str) -> Any:
