@@ -13,7 +13,7 @@ import re
 from datetime import time
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 from engine.time.hours import PERPRES_21_2023, Schedule
 
@@ -57,13 +57,19 @@ def read(text: str) -> tuple[Schedule | None, str | None]:
     """The hours written in ``text`` and None, or None and what is wrong (the line named,
     in the reader's language). An empty text is Perpres 21/2023's hours."""
     if len(text) > MAX_TEXT:
-        return None, gettext("Jam kerja paling banyak %(max)d karakter.", max=MAX_TEXT)
+        return None, gettext("Jam kerja paling banyak %(max)s karakter.",
+                             max=format_decimal(MAX_TEXT))
     days: dict[int, tuple[tuple[time, time], ...]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         found = _LINE.fullmatch(line)
         named = _days(found.group("days")) if found else None
+        if named == []:
+            return None, gettext(
+                "Baris %(number)d: rentang hari %(days)s terbalik; tulis dari hari pertama ke "
+                "hari terakhir dalam satu minggu (Senin … Minggu), mis. Senin–Jumat.",
+                number=number, days=found.group("days").strip())
         if named is None:
             return None, gettext(
                 "Baris %(number)d: awali dengan hari atau rentang hari (Senin … Minggu, mis. "
@@ -83,12 +89,13 @@ def read(text: str) -> tuple[Schedule | None, str | None]:
 
 
 def _days(text: str) -> list[int] | None:
-    """The weekdays a line's ``Senin`` or ``Senin–Kamis`` names, or None."""
+    """The weekdays a line's ``Senin`` or ``Senin–Kamis`` names; empty for a range that
+    runs backwards (``Jumat–Senin``); None for words that are no days."""
     first, _, last = re.sub(rf"\s*[{_DASHES}]\s*", "-", text.strip()).lower().partition("-")
     if first not in _DAY_NUMBER or (last and last not in _DAY_NUMBER):
         return None
     start, end = _DAY_NUMBER[first], _DAY_NUMBER[last or first]
-    return list(range(start, end + 1)) if start <= end else None
+    return list(range(start, end + 1))
 
 
 def _intervals(text: str) -> tuple[tuple[time, time], ...] | str:
@@ -96,8 +103,11 @@ def _intervals(text: str) -> tuple[tuple[time, time], ...] | str:
     parts = text.split(",")
     if len(parts) > MAX_INTERVALS:
         return gettext("paling banyak %(max)d rentang jam sehari.", max=MAX_INTERVALS)
-    intervals = []
+    intervals: list[tuple[time, time]] = []
     for part in parts:
+        if not part.strip():
+            return gettext("ada rentang jam yang kosong (koma berlebih?); tulis mis. "
+                           "07.30–12.00, 13.00–16.00.")
         found = _INTERVAL.fullmatch(part)
         if found is None:
             return gettext('"%(part)s" bukan rentang jam; tulis mis. 07.30–12.00.',
@@ -110,5 +120,8 @@ def _intervals(text: str) -> tuple[tuple[time, time], ...] | str:
         if start >= end or (intervals and start < intervals[-1][1]):
             return gettext("rentang jam harus berurutan dari pagi ke sore, tiap rentang "
                            "berakhir sesudah mulainya dan tidak bertumpang tindih.")
-        intervals.append((start, end))
+        if intervals and start == intervals[-1][1]:  # no break between them: one range
+            intervals[-1] = (intervals[-1][0], end)
+        else:
+            intervals.append((start, end))
     return tuple(intervals)

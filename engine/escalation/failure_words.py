@@ -37,6 +37,9 @@ CAUSES: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+AUTH_REQUIRED = 530  # RFC 4954: "Authentication required"
+
+
 def failure_text(error: Exception) -> str:
     """``error`` of one send as the outbox stores it: the cause in Indonesian, then the
     exception's own text in brackets (``"server menolak sambungan: … (ConnectionRefusedError:
@@ -51,5 +54,8 @@ def failure_text(error: Exception) -> str:
             return str(error)
         return f"alamat webhook menjawab dengan galat HTTP {error.response.status_code} " \
                f"({technical})"
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == AUTH_REQUIRED:
+        # Refused at MAIL FROM for want of a login: not the sender's address at fault.
+        return f"server surel meminta login: isi nama pengguna dan kata sandi SMTP ({technical})"
     cause = next((words for kind, words in CAUSES if isinstance(error, kind)), "galat")
     return f"{cause} ({technical})"

@@ -56,10 +56,7 @@ def deploy(session: Session, clock: Clock, data: bytes, *, filename: str = "uplo
     form_files = tuple(sorted((forms or {}).items()))
     key, catalog_json, spec_json = compile_bpmn(data, filename, form_files)
     catalog = json.loads(catalog_json)
-    digest = hashlib.sha256(data)
-    for name, content in form_files:  # a changed form makes a new version too
-        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
-    file_hash = digest.hexdigest()
+    file_hash = version_hash(data, form_files)
     # First: its lock makes two uploads at once one after the other, the second reading
     # the version the first stored (the next number, or the same file: nothing new).
     refuse_a_taken_name(session, key, catalog["name"])
@@ -114,6 +111,16 @@ def make_active(session: Session, clock: Clock, definition: ProcessDefinition,
     session.flush()
     audit.record(session, clock, "process.activated", actor=user, key=definition.key,
                  version=definition.version)
+
+
+def version_hash(data: bytes, form_files: tuple[tuple[str, bytes], ...] = ()) -> str:
+    """What tells one version from another (``ProcessDefinition.file_hash``): the SHA-256 of
+    the BPMN file's bytes and of its form files (``((name, bytes), ...)``, sorted by name):
+    a changed form makes a new version too."""
+    digest = hashlib.sha256(data)
+    for name, content in form_files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=64)

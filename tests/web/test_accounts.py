@@ -95,9 +95,13 @@ def test_demo_mode_says_so_loudly(database, tmp_path):
     assert "MODE DEMO" in result.output
     password = re.search(r"kata sandi demo .*: (\S+)$", result.output, re.MULTILINE).group(1)
     assert password != "alur-demo"
+    assert "--admin" not in result.output
     with app.app_context():
         hashes = db.session.scalars(select(User.password_hash)).all()
         assert len(hashes) > 4 and all(check_password_hash(h, password) for h in hashes)
+    again = app.test_cli_runner().invoke(args=["setup", "--demo", "--admin", "kepala"],
+                                         env={"ALUR_DEMO_PASSWORD": ""})
+    assert "mode demo: --admin tidak dipakai; administrator demo bernama admin\n" in again.output
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -305,7 +309,6 @@ def test_an_administrators_own_page_offers_no_button_that_cannot_work(app, clien
     login(client, "admin")
     own = client.get(f"/admin/pengguna/{_user(app, 'admin').id}").get_data(True)
     assert ">Nonaktifkan</button>" not in own
-    assert "Anda tidak dapat menonaktifkan akun Anda sendiri; administrator lain dapat " \
-           "melakukannya." in own
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri.</p>" in own
     other = client.get(f"/admin/pengguna/{_user(app, 'prakom').id}").get_data(True)
     assert ">Nonaktifkan</button>" in other and "akun Anda sendiri" not in other

@@ -9,8 +9,9 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from engine import audit
+from engine import audit, settings
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
+from engine.people import accounts
 from tests.conftest import MONDAY_0800
 from tests.web.conftest import login
 from web.extensions import db
@@ -156,3 +157,21 @@ def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, c
     assert "Demo Prakom <span class=\"hint\">(prakom)</span>" in page
     download = client.get(TRAIL + "?format=csv&tindakan=substitution.extended").get_data(True)
     assert '""previous"": ""2026-12-31T09:00:00+00:00""' in download
+
+
+def test_a_settings_change_and_a_changed_email_read_as_their_own_pages_write_them(app, client,
+                                                                                   clock):
+    with app.app_context():
+        admin = _user("admin")
+        settings.save(db.session, clock, admin, {"smtp": {
+            **settings.get(db.session, "smtp"), "port": 587, "starttls": True}})
+        prakom = _user("prakom")
+        accounts.update_details(db.session, clock, actor=admin, user=prakom,
+                                full_name=prakom.full_name, email="prakom@pn.go.id",
+                                roles=["Prakom"], is_admin=False)
+        db.session.commit()
+    login(client, "admin")
+    page = unescape(_page(client)[1])
+    assert "Surel (SMTP) · port: 25 → 587 · Surel (SMTP) · STARTTLS: tidak → ya" in page
+    assert "Nama pengguna: prakom · surel — → prakom@pn.go.id" in page
+    assert "previous_" not in page and "smtp." not in page

@@ -43,3 +43,6 @@ def test_a_version_without_a_drawing_says_why_instead_of_failing_to_draw(app, cl
     login(client, "admin")
     version = client.get("/admin/sop/sop_uji").get_data(True)
     assert 'id="diagram"' not in version and "Camunda Modeler" in version
+    heatmap = client.get("/laporan/sop/sop_uji/peta").get_data(True)
+    assert 'id="heatmap"' not in heatmap and "bpmndi:BPMNDiagram" in heatmap
+    assert 'id="heatmap"' in client.get(f"/laporan/sop/{SOP}/peta").get_data(True)

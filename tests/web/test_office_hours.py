@@ -14,7 +14,7 @@ from tests.web.test_settings import FORM, _post
 from web.extensions import db
 
 PERPRES = "Senin–Kamis 07.30–12.00, 13.00–16.00\nJumat 07.30–11.30, 13.00–16.30"
-COURT = "Senin - Jumat 08.00-12.00, 13.00-16.30\nsabtu 08.00–12.00"
+COURT = "Senin - Jumat 08.00-12.00, 13.00-16.30\nsabtu 08.00–10.00, 10.00–12.00"
 
 
 def _calendar(app):
@@ -58,7 +58,11 @@ def test_the_offices_own_hours_count_in_deadlines_and_are_shown_as_written(app, 
 @pytest.mark.parametrize(("hours", "message"), [
     ("Senen 08.00–12.00", "Baris 1: awali dengan hari atau rentang hari (Senin … Minggu, mis. "
                           "Senin–Kamis), lalu jamnya, mis. 07.30–12.00, 13.00–16.00."),
-    ("Jumat–Senin 08.00–12.00", "Baris 1: awali dengan hari"),
+    ("Jumat–Senin 08.00–12.00", "Baris 1: rentang hari Jumat–Senin terbalik; tulis dari hari "
+                                "pertama ke hari terakhir dalam satu minggu (Senin … Minggu), "
+                                "mis. Senin–Jumat."),
+    ("Senin 08.00–12.00,", "Baris 1: ada rentang jam yang kosong (koma berlebih?); tulis mis. "
+                           "07.30–12.00, 13.00–16.00."),
     ("Senin 08.00–12.00\n\nSenin–Selasa 13.00–14.00",
      "Baris 3: Senin sudah ditulis di baris lain."),
     ("Senin 12.00–08.00", "Baris 1: rentang jam harus berurutan dari pagi ke sore"),
@@ -67,7 +71,7 @@ def test_the_offices_own_hours_count_in_deadlines_and_are_shown_as_written(app, 
     ("Senin jam delapan", "Baris 1: &#34;jam delapan&#34; bukan rentang jam; tulis mis. "
                           "07.30–12.00."),
     ("Senin " + ", ".join(["08.00–08.10"] * 5), "Baris 1: paling banyak 4 rentang jam sehari."),
-    ("Senin 08.00–12.00\n" * 200, "Jam kerja paling banyak 1000 karakter."),
+    ("Senin 08.00–12.00\n" * 200, "Jam kerja paling banyak 1.000 karakter."),
 ])
 def test_hours_that_cannot_be_read_are_refused_by_line_and_nothing_is_stored(
         app, client, hours, message):

@@ -61,6 +61,9 @@ def test_setup_again_never_replaces_an_offices_revision_of_a_bundled_sop(databas
     assert ("surat_masuk_keluar.bpmn: surat_masuk_keluar sudah ada (versi terakhir 2); setup "
             f"tidak mengubahnya — versi bawaan dipasang dengan alur deploy {bundled}"
             ) in again.output
+    # An SOP the office kept as shipped is simply unchanged, with no advice to install it.
+    assert "penyusunan_rkt.bpmn: penyusunan_rkt versi 1 (tidak berubah)" in again.output
+    assert again.output.count("setup tidak mengubahnya") == 1
     with app.app_context():
         active = active_definition(db.session, "surat_masuk_keluar")
         assert (active.version, active.comment) == (2, "revisi kantor")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from alembic.runtime.migration import MigrationContext
+from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
@@ -21,7 +22,7 @@ from engine.errors import InvalidProcess, InvalidTaskData
 from engine.models import User
 from engine.people import accounts
 from engine.process import numbering
-from engine.process.deploy import deploy
+from engine.process.deploy import deploy, version_hash
 from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
 from web import MAX_WEB, environment
@@ -92,7 +93,8 @@ def _deploy_files(files: list[Path], *, keep_deployed: bool = False) -> bool:
                 click.echo(f"  - {problem}", err=True)
             continue
         db.session.commit()
-        if created or not keep_deployed:
+        unchanged = definition.file_hash == version_hash(data, tuple(sorted(forms.items())))
+        if created or not keep_deployed or unchanged:
             state = "versi baru" if created else "tidak berubah"
             click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
         else:
@@ -190,6 +192,8 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
     if not _deploy_files(sorted(f for f in BPMN_DIR.glob("*.bpmn") if f.is_file()),
                          keep_deployed=True):
         raise SystemExit(1)
+    if demo and ctx.get_parameter_source("admin_username") is ParameterSource.COMMANDLINE:
+        click.echo("mode demo: --admin tidak dipakai; administrator demo bernama admin")
     if demo:
         ctx.invoke(demo_users_command)
     else:

@@ -21,16 +21,18 @@ from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_p
 from engine.models import AuditRecord, ProcessInstance, User
 from engine.numbers import grouped
 from engine.text import is_digits
+from web.account_words import account_detail
 from web.errors import refuse_parameter
 from web.extensions import db
 from web.filters import office_calendar
 from web.list_filters import day_filter
 from web.paging import page_request, this_page_url
-from web.trail_details import MAX_SHOWN_DETAIL, detail_words
+from web.trail_details import LABELS, MAX_SHOWN_DETAIL, detail_words
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
 from web.views.admin import bp
 from web.views.reports.downloads import asked_format
 from web.views.reports.export import CSV_SEPARATORS, Table, export
+from web.views.settings_history import change_lines
 
 MAX_DOWNLOAD = 10_000  # records in one CSV or XLSX download of the trail
 ACTION_CODE = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,32}")
@@ -70,9 +72,25 @@ def audit_trail() -> Any:
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
         max_download=MAX_DOWNLOAD, action_words=action_words, actor_words=actor_words,
-        detail_words=detail_words, max_shown=MAX_SHOWN_DETAIL,
+        record_words=_record_words,
         download_url=lambda fmt: this_page_url(("halaman", "page", "per_page"), format=fmt),
         trail_url=_trail_url)
+
+
+def _record_words(record: AuditRecord) -> str:
+    """A record's Rincian on the page, at most ``MAX_SHOWN_DETAIL`` characters: a settings
+    change as the Pengaturan history writes it (each field by its label, old → new), a
+    change of name and e-mail as Riwayat akun writes it, any other record's facts by their
+    labels (``web.trail_details``)."""
+    detail = record.detail or {}
+    if record.action == "settings.changed":
+        text = " · ".join(change_lines(detail))
+    elif record.action == "user.details_changed":
+        text = f"{LABELS['username']}: {detail.get('username', '?')} · " \
+               f"{account_detail(record.action, detail)}"
+    else:
+        return detail_words(detail, MAX_SHOWN_DETAIL)
+    return text if len(text) <= MAX_SHOWN_DETAIL else text[:MAX_SHOWN_DETAIL - 1] + "…"
 
 
 def _trail_url(**more: str) -> str:

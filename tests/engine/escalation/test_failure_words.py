@@ -6,6 +6,9 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
+from aiosmtpd.controller import Controller
+
 from engine.clock import FixedClock
 from engine.escalation.delivery import Sender
 from engine.models import Delivery
@@ -76,3 +79,17 @@ def test_a_webhook_address_nobody_listens_on_says_to_check_the_address():
 def test_alurs_own_refusal_is_kept_as_it_is_written():
     error = Sender(_smtp(0, host=""), CLOCK).send(_message("email"))
     assert error == "server SMTP belum diatur (menu Pengaturan)"
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_mail_server_asking_for_a_login_says_to_fill_in_the_smtp_login():
+    """530 at MAIL FROM (RFC 4954) is no fault of the Pengirim address."""
+    controller = Controller(object(), hostname="127.0.0.1", port=free_port(),
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        error = Sender(_smtp(controller.port), CLOCK).send(_message("email"))
+    finally:
+        controller.stop()
+    assert error.startswith("server surel meminta login: isi nama pengguna dan kata sandi SMTP "
+                            "(SMTPSenderRefused: (530, ")

@@ -148,7 +148,10 @@ def heatmap(key: str) -> Any:
         return answer
     steps = {s.bpmn_id: {"band": s.band, "share": page_percent(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
+    definitions = reports.definitions_of(db.session, key)
+    shown = next((d for d in definitions if d.is_active), definitions[0])
     return render_template("reports/heatmap.html", export_links=export_links([table]),
+                           drawn=shown.catalog.get("diagram", True),
                            report=report, period=period, table=table, steps=steps,
                            ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
