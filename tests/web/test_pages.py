@@ -7,7 +7,7 @@ from datetime import timedelta
 from lxml import html
 from sqlalchemy import func, select
 
-from engine.models import ProcessDefinition, ProcessInstance
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from tests.conftest import START_DATA, csrf_token, mini_bpmn, sop_walks
 from tests.web.conftest import PASSWORD, login
 from web.cli.worker import fire_once
@@ -138,6 +138,12 @@ def test_inbox_lists_overdue_first_with_text_not_only_colour(app, client, clock)
     assert rows.index("Printer rusak") < rows.index("Server mati")
     assert "⚠ Terlambat</span> — terlambat 5 menit" in page
     assert "sisa 50 menit" in page
+    with app.app_context():
+        late = db.session.scalar(select(HumanTask.id).join(ProcessInstance).where(
+            ProcessInstance.title == "Printer rusak"))
+    task = client.get(f"/tugas/{late}").get_data(True)
+    assert '<span class="late-text">⚠ terlambat 5 menit kerja</span>' in task, \
+        "the warning once, with how late: not '⚠ Terlambat, terlambat …'"
 
 
 def test_notifications_page_shows_escalation_with_unread_count(app, client, clock):
