@@ -1,7 +1,7 @@
 """An account's history for its administrators (Pengguna dan Peran): the audit records of
 what was done to the account (created, roles and admin rights, disabled, password reset,
-by whom; failed logins with its name) and by its holder to it (password and e-mail changed, logins, API tokens),
-newest first, a page at a time."""
+by whom; failed logins with its name) and by its holder to it (password and e-mail
+changed, logins, API tokens), newest first, a page at a time."""
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
