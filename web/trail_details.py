@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext
 
 from web.filters import local_time
+from web.i18n import LANGUAGES
 
 LABELS = {
     "acting_as": lazy_gettext("Sebagai"), "address": lazy_gettext("Alamat IP"), "admin": lazy_gettext("Administrator"),
@@ -70,6 +71,8 @@ def fact_words(key: str, value: Any) -> str:
     office's zone, a change as "old → new", a mapping as "name: value; …"."""
     if key == "cause" and value in CAUSES:
         return str(CAUSES[value])
+    if key == "language" and value in LANGUAGES:
+        return LANGUAGES[value]
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, list):

@@ -144,6 +144,8 @@ def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, c
                      kind="Plh", official="kasubbag", substitute="prakom", role="Kasubbag",
                      warrant_number="ST-12/2026", previous="2026-12-31T09:00:00+00:00",
                      ends_at="2027-02-28T16:00:00+07:00", admin=False)
+        audit.record(db.session, clock, "user.language_changed", actor=_user("prakom"),
+                     language="en")
         step = db.session.get(HumanTask, task_id).name
         db.session.commit()
     login(client, "admin")
@@ -152,6 +154,7 @@ def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, c
             "surat perintah: ST-12/2026 · Sebelumnya: 31 Des 2026 16.00 WIB · Berakhir: 28 "
             "Feb 2027 16.00 WIB · Administrator: tidak") in page
     assert '{"' not in page.split("<table", 1)[1], "no record's JSON on the page"
+    assert "Bahasa: English" in page
     claimed = page.split("<code>task.claimed</code>", 1)[1].split("</tr>", 1)[0]
     assert f"· <a href=\"/tugas/{task_id}\">{step}</a>" in claimed
     assert "Demo Prakom <span class=\"hint\">(prakom)</span>" in page
