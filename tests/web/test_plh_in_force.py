@@ -147,6 +147,10 @@ def test_a_step_held_by_a_plh_says_so_on_its_page(app, client, clock):
     login(client, "sekretaris")
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert "Kasubbag (diambil oleh Gita Prakom sebagai Plh. Kasubbag)" in page
+    login(client, "ketua")  # sees the step, neither does nor assigns it
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert ("Langkah ini dikerjakan peran Kasubbag (Gita Prakom sebagai Plh. Kasubbag); Anda "
+            "dapat melihatnya") in page
 
     assert client.post(f"/api/v1/tasks/{task_id}/release",
                        headers=api_token(client, "gita")).status_code == 200

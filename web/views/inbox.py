@@ -240,11 +240,20 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         attachments=files, comments=comments,
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
         assign_error=assign_error,
-        holders=[user.full_name for user in present_holders(
-            db.session, human_task.role, clock().now())] if onlooker else [],
+        holders=_holders_named(human_task.role) if onlooker else [],
         assigner=supervisor_of(human_task.role) if onlooker else None,
         claimed_as=_claimed_as(human_task)
     ), 422 if errors or assign_error else 200
+
+
+def _holders_named(role: str) -> list[str]:
+    """Who acts in ``role`` now, by name; one standing in as Plh/Plt says so ("Gita Prakom
+    sebagai Plh. Kasubbag"), the official being away."""
+    now = clock().now()
+    return [user.full_name if role in user.role_names else gettext(
+        "%(name)s sebagai %(capacity)s", name=user.full_name,
+        capacity=capacity_of(db.session, now, user, role))
+        for user in present_holders(db.session, role, now)]
 
 
 def _claimed_as(human_task: Any) -> str | None:
