@@ -33,6 +33,12 @@ def trimmed(text: str | None) -> str:
     return text[start:end]
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` as a page shows it in ``limit`` characters at most: cut, with "…" as its
+    last character, when longer."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _invisible(character: str) -> bool:
     return (character.isspace() or character in BLANK_LOOKING
             or unicodedata.category(character) == "Cf")

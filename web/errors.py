@@ -47,6 +47,9 @@ from web.extensions import db, login_manager
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
 RETRY_AFTER_SECONDS = 5
+# When a client may try again after the database could not be written: an administrator
+# has to act, so not in seconds.
+UNWRITABLE_RETRY_SECONDS = 60
 # The endpoints that take SOP files (BPMN, zip, SOP table): their 413 names the SOP limits.
 SOP_UPLOADS = ("admin.processes", "api.deploy_process")
 
@@ -92,11 +95,6 @@ def _locked_out() -> str:
                        "sandi sementara.", minutes=minutes)
     return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
                    "menit.", minutes=minutes)
-
-
-# When a client may try again after the database could not be written: an administrator
-# has to act, so not in seconds.
-UNWRITABLE_RETRY_SECONDS = 60
 
 
 def wants_json() -> bool:

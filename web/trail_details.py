@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.text import shortened
 from web.filters import local_time
 from web.i18n import LANGUAGES
 
@@ -63,7 +64,7 @@ def detail_words(detail: dict[str, Any] | None, limit: int) -> str:
              for key, value in (detail or {}).items()
              if key not in SHOWN_ELSEWHERE and value not in (None, "", [], {})]
     text = SEPARATOR.join(parts)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shortened(text, limit)
 
 
 def fact_words(key: str, value: Any) -> str:

@@ -19,7 +19,7 @@ from engine.clock import Clock
 from engine.escalation import outbox
 from engine.escalation.notifications import case_words
 from engine.models import Escalation, HumanTask, Notification, Timer, User
-from engine.people.holders import acting_in
+from engine.people.holders import acting_in, capacity_of
 from engine.process.levels import level_fire_time, role_at_level
 
 
@@ -79,7 +79,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     # In which capacity each reads it (``Plh. Kasubbag``): the notice and the e-mail say so.
-    capacities = {user.id: outbox.capacity_of(session, clock.now(), user, role)
+    capacities = {user.id: capacity_of(session, clock.now(), user, role)
                   for user in people}
     for user in people:
         session.add(Notification(
@@ -96,7 +96,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
 
 def with_capacity(params: dict[str, Any], role: str, capacity: str) -> dict[str, Any]:
     """A notice's ``params`` for a reader who gets a notice of ``role`` in ``capacity``
-    (``outbox.capacity_of``): with ``as`` (``Plh. Kasubbag``) when he stands in for its
+    (``engine.people.holders.capacity_of``): with ``as`` (``Plh. Kasubbag``) when he stands in for its
     holder, so that the centre says so as the e-mail does; else ``params`` itself."""
     return params if capacity == role else {**params, "as": capacity}
 

@@ -9,7 +9,7 @@ can tell a repeat.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select, update
@@ -20,7 +20,6 @@ from engine.clock import Clock
 from engine.escalation.delivery import TIMEOUT_SECONDS
 from engine.escalation.notifications import level_word
 from engine.models import Delivery, Escalation, HumanTask, User
-from engine.people import substitution
 from engine.process import case
 from engine.sqlite_writers import begin_writing
 from engine.time.wall_clock import wall_clock_text
@@ -42,7 +41,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     The e-mail's subject names the level as the pages do (``Pengingat``, ``Eskalasi ke
     atasan``), the case's number and title and the step; its body ``message``, the
     deadline on the office's wall clock, who holds the step, in which capacity the reader
-    gets it (``capacities``: ``{user id: capacity_of(…)}``, e.g. ``Plh. Kasubbag``) and the
+    gets it (``capacities``: ``{user id: holders.capacity_of(…)}``, e.g. ``Plh. Kasubbag``) and the
     step's link."""
     task = escalation.human_task
     key = f"task:{task.id}:level:{escalation.level}"
@@ -86,18 +85,6 @@ def _about(session: Session, task: HumanTask, message: str) -> tuple[str, str]:
         f"belum diambil (peran {task.role})"
     return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}",
             f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
-
-
-def capacity_of(session: Session, now: datetime, reader: User, role: str) -> str:
-    """In which capacity ``reader`` gets a notice of ``role`` at ``now`` (aware): the role,
-    or ``Plh. <role>`` for one standing in (one more query, only then)."""
-    if role in reader.role_names:
-        return role
-    # Read without flushing, as the chain reads who holds a role: a batch of timers
-    # flushes what it added once, at its end.
-    with session.no_autoflush:
-        acting = substitution.capacities(session, reader, now).get(role)
-    return acting.label if acting is not None and acting.label else role
 
 
 def lease_due(session: Session, clock: Clock, owner: str, limit: int = 20,

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.escalation.chain import with_capacity
-from engine.escalation.outbox import capacity_of
 from engine.models import HumanTask, Notification, ProcessInstance, User
-from engine.people.holders import acting_query
+from engine.people.holders import acting_query, capacity_of
 from engine.runtime import projection
 
 MAX_RECIPIENTS = 50

@@ -1,4 +1,5 @@
-"""Who holds a role: the one query for it (escalation, assignment, demo history)."""
+"""Who holds a role: the one query for it (escalation, assignment, demo history), and in
+which capacity one acts in it."""
 
 from datetime import datetime
 
@@ -72,3 +73,16 @@ def _acting(role: str, now: datetime) -> ColumnElement[bool]:
     replaced = exists().where(Substitution.official_id == User.id, in_role)
     stands_in = exists().where(Substitution.substitute_id == User.id, in_role)
     return User.is_disabled.is_(False) & ((holds & ~replaced) | stands_in)
+
+
+def capacity_of(session: Session, now: datetime, user: User, role: str) -> str:
+    """In which capacity ``user`` acts in ``role`` at ``now`` (aware): the role, or
+    ``Plh. <role>`` for one standing in (one more query, only then); what a notice says he
+    gets it as, and a step's page who holds it as."""
+    if role in user.role_names:
+        return role
+    # Read without flushing, as the chain reads who holds a role: a batch of timers
+    # flushes what it added once, at its end.
+    with session.no_autoflush:
+        acting = substitution.capacities(session, user, now).get(role)
+    return acting.label if acting is not None and acting.label else role

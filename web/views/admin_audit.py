@@ -20,7 +20,7 @@ from sqlalchemy import select
 from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_page, trail_rows
 from engine.models import AuditRecord, ProcessInstance, User
 from engine.numbers import grouped
-from engine.text import is_digits
+from engine.text import is_digits, shortened
 from web.account_words import account_detail
 from web.errors import refuse_parameter
 from web.extensions import db
@@ -90,7 +90,7 @@ def _record_words(record: AuditRecord) -> str:
                f"{account_detail(record.action, detail)}"
     else:
         return detail_words(detail, MAX_SHOWN_DETAIL)
-    return text if len(text) <= MAX_SHOWN_DETAIL else text[:MAX_SHOWN_DETAIL - 1] + "…"
+    return shortened(text, MAX_SHOWN_DETAIL)
 
 
 def _trail_url(**more: str) -> str:

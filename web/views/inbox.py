@@ -11,11 +11,10 @@ from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
-from engine.escalation.outbox import capacity_of
 from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
-from engine.people.holders import holders_of, present_holders
+from engine.people.holders import capacity_of, holders_of, present_holders
 from engine.process import attachments, case, forms, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT

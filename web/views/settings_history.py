@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 
+from engine.text import shortened
 from web import office_hours
 from web.trail_details import fact_words
 
@@ -62,4 +63,4 @@ def _shown(field: str, value: Any) -> str:
         text = "—"
     else:
         text = fact_words(field, value)
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return shortened(text, MAX_VALUE)

@@ -36,7 +36,7 @@ from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
-from engine.text import is_digits, written_date
+from engine.text import is_digits, shortened, written_date
 from engine.time.periods import (
     MAX_RANGE_DAYS,
     PERIOD_KINDS,
@@ -59,6 +59,7 @@ from web.views.reports.tables import heatmap_table, person_tables, sop_tables, t
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 bp.before_request(check_parameters)
 
+CHART_LABEL = 40  # characters of a step name under a bar of the chart
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
 # Kategori column too, through ``page_words.CELL_WORDS``; the exports keep the engine's
@@ -124,7 +125,7 @@ def sop(key: str) -> Any:
     if answer is not None:
         return answer
     ordered = report.in_sop_order
-    chart = {"labels": [f"{s.no}. {_short(s.name)}" for s in ordered],
+    chart = {"labels": [f"{s.no}. {shortened(s.name, CHART_LABEL)}" for s in ordered],
              "median": [s.median_minutes for s in ordered],
              "p90": [s.p90_minutes for s in ordered],
              "standard": [s.standard_minutes for s in ordered],
@@ -148,10 +149,8 @@ def heatmap(key: str) -> Any:
         return answer
     steps = {s.bpmn_id: {"band": s.band, "share": page_percent(s.on_time_share),
                          "label": _step_label(s)} for s in report.steps}
-    definitions = reports.definitions_of(db.session, key)
-    shown = next((d for d in definitions if d.is_active), definitions[0])
     return render_template("reports/heatmap.html", export_links=export_links([table]),
-                           drawn=shown.catalog.get("diagram", True),
+                           drawn=_drawn_version(key).catalog.get("diagram", True),
                            report=report, period=period, table=table, steps=steps,
                            ordered=report.in_sop_order, labels=_legend(), kinds=PERIOD_KINDS,
                            step_label=_step_label)
@@ -161,9 +160,13 @@ def heatmap(key: str) -> Any:
 @login_required
 def diagram(key: str) -> Any:
     _visible_sop(key)
+    return Response(diagram_xml(_drawn_version(key).bpmn_xml), mimetype="application/xml")
+
+
+def _drawn_version(key: str) -> Any:
+    """The version of SOP ``key`` Peta hambatan draws: the active one, else the newest."""
     definitions = reports.definitions_of(db.session, key)
-    shown = next((d for d in definitions if d.is_active), definitions[0])
-    return Response(diagram_xml(shown.bpmn_xml), mimetype="application/xml")
+    return next((d for d in definitions if d.is_active), definitions[0])
 
 
 @bp.get("/orang")
@@ -374,9 +377,6 @@ def _zone() -> str:
 def _today() -> date:
     return clock().now().astimezone(ZoneInfo(_zone())).date()
 
-
-def _short(text: str, length: int = 40) -> str:
-    return text if len(text) <= length else text[:length - 1] + "…"
 
 
 def _legend() -> dict[str, str]:
