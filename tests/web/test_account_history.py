@@ -20,8 +20,8 @@ from web.extensions import db
 
 def _rows(page: str) -> list[tuple[str, str, str]]:
     history = page[page.index('id="riwayat"'):]
-    return [tuple(cell.strip() for cell in row) for row in re.findall(
-        r'<td data-label="Kejadian">([^<]*)</td>\s*<td data-label="Oleh">([^<]*)</td>\s*'
+    return [tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in row) for row in re.findall(
+        r'<td data-label="Kejadian">([^<]*)</td>\s*<td data-label="Oleh">(.*?)</td>\s*'
         r'<td data-label="Rincian">([^<]*)</td>', history)]
 
 
@@ -46,12 +46,13 @@ def test_the_history_says_who_did_what_to_the_account_newest_first(app, client):
 
     page = client.get(edit).get_data(True)
     assert _rows(page) == [
-        ("Masuk ke Alur", "Budi S.", "—"),
-        ("Akun diaktifkan kembali", "Administrator", "—"),
-        ("Akun dinonaktifkan", "Administrator", "—"),
-        ("Nama atau surel diubah administrator", "Administrator", "nama Budi Santoso → Budi S."),
-        ("Peran diubah", "Administrator", "Prakom → Kasubbag, Prakom"),
-        ("Akun dibuat", "Administrator", "Prakom")]
+        ("Masuk ke Alur", "Budi S. (budi)", "—"),
+        ("Akun diaktifkan kembali", "Administrator (admin)", "—"),
+        ("Akun dinonaktifkan", "Administrator (admin)", "—"),
+        ("Nama atau surel diubah administrator", "Administrator (admin)",
+         "nama Budi Santoso → Budi S."),
+        ("Peran diubah", "Administrator (admin)", "Prakom → Kasubbag, Prakom"),
+        ("Akun dibuat", "Administrator (admin)", "Prakom")]
     assert "(6 baris, 20 per halaman)" in page
     second = client.get(f"{edit}?halaman=2&per_page=2").get_data(True)
     assert [row[0] for row in _rows(second)] == ["Akun dinonaktifkan",

@@ -137,8 +137,8 @@ def test_the_admin_page_shows_the_last_webhook_and_replaces_a_token(app, client,
         "Sumber kuma-kantor (uptime-kuma) ditambahkan")
     with app.app_context():
         admin = db.session.scalar(select(User.full_name).where(User.username == "admin"))
-    assert re.findall(r'<td data-label="Oleh">([^<]*)</td>', history) == [
-        admin, "baris perintah (alur) — " + _via(app, "alert_source.added")]
+    assert re.findall(r'<td data-label="Oleh">(.*?)</td>', history) == [
+        f'{admin} <span class="hint">(admin)</span>', "baris perintah (alur) — " + _via(app, "alert_source.added")]
     assert client.post(f"/admin/sumber-peringatan/{source_id + 1}/token",
                        data={"csrf_token": csrf_token(page)}).status_code == 404
     other = app.test_client()

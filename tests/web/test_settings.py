@@ -396,4 +396,5 @@ def test_the_page_keeps_a_history_of_who_changed_which_setting(app, client):
     assert page.index("Surel (SMTP) · STARTTLS: tidak → ya") > newest
     assert "{&#34;" not in page, "no record's JSON"
     assert "rahasia" not in page
-    assert page.count("<td data-label=\"Oleh\">Administrator</td>") == 2
+    assert page.count('<td data-label="Oleh">Administrator <span class="hint">(admin)</span></td>'
+                      ) == 2, "the name with the username Jejak audit's filter takes"
