@@ -3,7 +3,7 @@ migrations, worker, timers, outbox; 503 naming what fails) and ``/metrics`` (Pro
 """
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -75,12 +75,14 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each check's result: ``{"ok": bool, ...facts}``, in the order they are shown.
 
     ``worker`` fails when no worker finished a round for ``ALUR_READY_WORKER_INTERVALS``
-    (3) timer intervals and the ``OUTBOX_SECONDS`` a round may spend sending; ``timers`` when the oldest due timer waited more than
+    (3) timer intervals and the ``OUTBOX_SECONDS`` a round may spend sending; ``timers``
+    when the oldest due timer waited more than
     ``ALUR_READY_TIMER_LAG`` seconds; ``outbox`` when more than
     ``ALUR_READY_OUTBOX_BACKLOG`` messages wait; ``limits`` (only with a shared store,
     ``ALUR_RATELIMIT_STORAGE_URI`` other than ``memory://``) when the store does not
     answer. With the database down the others are not run (they read it) and show
-    ``ok: false`` with ``skipped``.
+    ``ok: false`` with ``skipped``; a check whose table cannot be read (dropped, damaged)
+    shows ``ok: false`` with the error's class name.
     """
     now = clock().now()
     checks: dict[str, dict[str, Any]] = {}
@@ -102,29 +104,44 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     checks["migrations"] = {"ok": current == expected, "database": sorted(current),
                             "code": sorted(expected)}
 
-    # A round records itself when it ends, and may send the outbox for OUTBOX_SECONDS (a
-    # slow mail server or gateway): a worker busy sending is not a worker gone.
-    allowed = timedelta(seconds=config["ALUR_TIMER_INTERVAL"]
-                        * config["ALUR_READY_WORKER_INTERVALS"] + OUTBOX_SECONDS)
-    last = last_round_at(db.session)
-    age = (now - last).total_seconds() if last else None
-    checks["worker"] = {"ok": last is not None and now - last <= allowed,
-                        "last_round_age_seconds": age, "limit_seconds": allowed.total_seconds()}
-
-    due, oldest = live.timers_due(db.session, now)
-    lag = (now - oldest).total_seconds() if oldest else 0.0
-    checks["timers"] = {"ok": lag <= config["ALUR_READY_TIMER_LAG"], "due": due,
-                        "oldest_overdue_seconds": lag,
-                        "limit_seconds": config["ALUR_READY_TIMER_LAG"]}
-
-    backlog = sum(c["pending"] for c in live.outbox_backlog(db.session).values())
-    checks["outbox"] = {"ok": backlog <= config["ALUR_READY_OUTBOX_BACKLOG"],
-                        "pending": backlog, "limit": config["ALUR_READY_OUTBOX_BACKLOG"]}
+    for name, check in (("worker", _worker), ("timers", _timers), ("outbox", _outbox)):
+        try:
+            checks[name] = check(config, now)
+        except SQLAlchemyError as error:  # its table dropped or damaged: named, not a 500
+            db.session.rollback()
+            checks[name] = {"ok": False, "error": type(error).__name__}
     db.session.rollback()
     if not config["ALUR_RATELIMIT_STORAGE_URI"].startswith("memory://"):
         # Down, it limits no login (web.edge): the service runs, unguarded.
         checks["limits"] = {"ok": current_app.extensions["alur_limiter"].storage.check()}
     return checks
+
+
+def _worker(config: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The ``worker`` check. A round records itself when it ends, and may send the outbox
+    for ``OUTBOX_SECONDS`` (a slow mail server or gateway): a worker busy sending is not a
+    worker gone."""
+    allowed = timedelta(seconds=config["ALUR_TIMER_INTERVAL"]
+                        * config["ALUR_READY_WORKER_INTERVALS"] + OUTBOX_SECONDS)
+    last = last_round_at(db.session)
+    age = (now - last).total_seconds() if last else None
+    return {"ok": last is not None and now - last <= allowed,
+            "last_round_age_seconds": age, "limit_seconds": allowed.total_seconds()}
+
+
+def _timers(config: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The ``timers`` check: the oldest due timer's wait against ``ALUR_READY_TIMER_LAG``."""
+    due, oldest = live.timers_due(db.session, now)
+    lag = (now - oldest).total_seconds() if oldest else 0.0
+    return {"ok": lag <= config["ALUR_READY_TIMER_LAG"], "due": due,
+            "oldest_overdue_seconds": lag, "limit_seconds": config["ALUR_READY_TIMER_LAG"]}
+
+
+def _outbox(config: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The ``outbox`` check: messages waiting against ``ALUR_READY_OUTBOX_BACKLOG``."""
+    backlog = sum(c["pending"] for c in live.outbox_backlog(db.session).values())
+    return {"ok": backlog <= config["ALUR_READY_OUTBOX_BACKLOG"], "pending": backlog,
+            "limit": config["ALUR_READY_OUTBOX_BACKLOG"]}
 
 
 @lru_cache(maxsize=4)

@@ -116,3 +116,17 @@ def test_a_timer_of_an_instance_in_galat_waits_for_an_administrator_not_the_loop
         db.session.commit()
     status, failing, checks = readyz(client)
     assert (status, failing, checks["timers"]["due"]) == (200, [], 0)
+
+
+def test_a_table_that_cannot_be_read_fails_its_check_not_the_page(ready_app, client):
+    """Someone dropped the outbox's table by hand: the migration head still matches, and
+    /readyz names the check that reads it instead of answering 500."""
+    run_round(ready_app)
+    with ready_app.app_context():
+        db.session.execute(text(f"DROP TABLE {Delivery.__tablename__}"))
+        db.session.commit()
+    status, failing, checks = readyz(client)
+    assert (status, failing) == (503, ["outbox"])
+    assert checks["outbox"]["ok"] is False
+    assert checks["outbox"]["error"] in ("OperationalError", "ProgrammingError")
+    assert checks["worker"]["ok"] and checks["migrations"]["ok"]
