@@ -16,10 +16,10 @@ from engine.errors import Conflict
 from engine.escalation import outbox_status
 from engine.settings import MAX_ESCALATION_LEVELS
 from engine.settings_history import settings_history
-from engine.text import WRITTEN_DATE, written_date
 from engine.time.calendar import national_holidays
 from engine.time.duration import MAX_ESCALATION_MULTIPLE, InvalidDuration, office_parts
 from web import addresses, office_hours
+from web.calendar_lines import dated_lines, periods
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -29,13 +29,9 @@ from web.views.settings_history import change_lines
 MAX_LOGO_BYTES = 200 * 1024
 # What a monitoring alert's severity may become (README, "Layanan TI").
 PRIORITIES = ("kritis", "mayor", "minor")
-# Office calendar lines: the years a deadline may fall in, and a Ramadan period's length.
-CALENDAR_YEARS = (2000, 2100)
-MAX_RAMADAN_DAYS = 31
 # One address, as an SMTP server takes it in MAIL FROM.
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 WHOLE = re.compile(r"[0-9]{1,9}")
-MAX_HOLIDAY_NOTE = 200
 HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
@@ -146,13 +142,13 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     timezone = form.get("timezone", "Asia/Jakarta")
     if timezone not in TIMEZONES:
         errors["timezone"] = gettext("Pilih WIB, WITA atau WIT.")
-    added = _dated_lines(form.get("added", ""), "added", errors)
+    added = dated_lines(form.get("added", ""), "added", errors)
     calendar = {
         "timezone": timezone,
         **_hours(form, current["calendar"], errors),
-        "ramadan": _periods(form.get("ramadan", ""), errors),
+        "ramadan": periods(form.get("ramadan", ""), errors),
         "added": added,
-        "removed": sorted(_dated_lines(form.get("removed", ""), "removed", errors, added)),
+        "removed": sorted(dated_lines(form.get("removed", ""), "removed", errors, added)),
     }
     both = sorted(set(calendar["added"]) & set(calendar["removed"]))
     if both:  # a holiday and a working day at once: one of the two lines is a mistake
@@ -274,102 +270,3 @@ def _multiples_fault(parts: list[str]) -> str:
                            "(%(previous)d)", n=place, number=number, previous=previous)
         previous = number
     return gettext("periksa urutannya")
-
-
-def _periods(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
-    periods: list[dict[str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        found = _period_line(line, number)
-        if isinstance(found, str):
-            errors["ramadan"] = found
-            continue
-        start, end = found
-        if any(start.isoformat() <= p["end"] and p["start"] <= end.isoformat()
-               for p in periods):
-            errors["ramadan"] = gettext("Baris %(number)d: bertumpang tindih dengan periode di "
-                                        "atasnya.", number=number)
-            continue
-        periods.append({"start": start.isoformat(), "end": end.isoformat()})
-    return periods
-
-
-def _period_line(line: str, number: int) -> tuple[date, date] | str:
-    """A Ramadan line's ``(first day, last day)``, or what is wrong with it in words."""
-    parts = line.split()
-    if len(parts) != 2:
-        return gettext("Baris %(number)d: tulis dua tanggal saja, awal lalu akhir, mis. "
-                       "'2027-02-08 2027-03-09' (tanpa keterangan).", number=number)
-    days = []
-    for part in parts:
-        try:
-            days.append(written_date(part))
-        except ValueError:
-            return gettext("Baris %(number)d: \"%(value)s\" bukan tanggal (TTTT-BB-HH).",
-                           number=number, value=part[:20])
-    start, end = days
-    if not (CALENDAR_YEARS[0] <= start.year and end.year <= CALENDAR_YEARS[1]):
-        return gettext("Baris %(number)d: tahun harus 2000–2100.", number=number)
-    if end < start:
-        return gettext("Baris %(number)d: tanggal akhir %(end)s sebelum tanggal awal %(start)s; "
-                       "tulis awal lalu akhir.", number=number, start=start.isoformat(),
-                       end=end.isoformat())
-    # Both ends are Ramadan days (README, "Waktu kerja"): 8 Feb-10 Mar is 31 days.
-    length = (end - start).days + 1
-    if length > MAX_RAMADAN_DAYS:
-        return gettext("Baris %(number)d: periode %(length)d hari; Ramadan paling lama %(days)d "
-                       "hari.", number=number, length=length, days=MAX_RAMADAN_DAYS)
-    return start, end
-
-
-def _date_form(number: int) -> str:
-    """What line ``number`` of a list of days is told when it writes no date of the
-    calendar's years."""
-    return gettext("Baris %(number)d: tanggal harus berbentuk TTTT-BB-HH, tahun 2000–2100.",
-                   number=number)
-
-
-def _dated_lines(text: str, field: str, errors: dict[str, str],
-                 added: dict[str, str] | None = None) -> dict[str, str]:
-    """The lines of ``added`` (``{day: note}``) or ``removed`` (days, no note; each a
-    national holiday or cuti bersama, or a day of ``added``, which the caller refuses as
-    written twice)."""
-    days = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        day, *rest = line.split(None, 1)
-        note = rest[0] if rest else ""
-        try:
-            found = written_date(day)
-        except ValueError:
-            # Written right but not in the calendar (2026-02-30): said so, not the form.
-            errors[field] = gettext(
-                "Baris %(number)d: %(day)s tidak ada di kalender; periksa bulan dan tanggalnya.",
-                number=number, day=day) if WRITTEN_DATE.fullmatch(day) else _date_form(number)
-            continue
-        if not CALENDAR_YEARS[0] <= found.year <= CALENDAR_YEARS[1]:
-            errors[field] = _date_form(number)
-            continue
-        if found.isoformat() in days:
-            errors[field] = gettext("Baris %(number)d: tanggal %(day)s sudah ditulis di baris "
-                                    "lain.", number=number, day=found.isoformat())
-            continue
-        if note.strip() and field == "removed":
-            errors[field] = gettext("Baris %(number)d: tulis satu tanggal saja, tanpa keterangan.",
-                                    number=number)
-            continue
-        if field == "removed" and found not in dict(national_holidays(found.year)) and (
-                found.isoformat() not in (added or {})):
-            errors[field] = gettext(
-                "Baris %(number)d: %(day)s bukan hari libur nasional atau cuti bersama (lihat "
-                "daftarnya di bawah), jadi sudah hari kerja; periksa tanggalnya.",
-                number=number, day=found.isoformat())
-            continue
-        if len(note.strip()) > MAX_HOLIDAY_NOTE:
-            errors[field] = gettext("Baris %(number)d: keterangan paling banyak %(max)d karakter.",
-                                    number=number, max=MAX_HOLIDAY_NOTE)
-            continue
-        days[found.isoformat()] = note.strip()
-    return days
