@@ -138,6 +138,26 @@ def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(se
     context.close()
 
 
+@pytest.mark.parametrize("url", [f"/admin/sop/{IT}", f"/laporan/sop/{IT}/peta"])
+def test_a_diagram_first_hidden_on_a_phone_is_drawn_when_the_screen_widens(server, browser,
+                                                                           url):
+    """A phone hides the drawing (the step list stands in for it); turned sideways, or a
+    window widened, the drawing appears fitted, not "Diagram tidak dapat ditampilkan"."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    login(page, server, "admin")
+    page.goto(server + url)
+    wait_until_drawn(page)
+    expect(page.locator(".diagram").first).not_to_be_visible()
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
+    assert "tidak dapat ditampilkan" not in page.inner_text("main")
+    zoom = page.evaluate("() => document.querySelector('.diagram .viewport')"
+                         ".getAttribute('transform')")
+    assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
+    context.close()
+
+
 def test_conversion_notes_never_reach_staff(served, browser):
     base, _ = served
     context = browser.new_context(viewport=DESKTOP)

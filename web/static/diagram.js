@@ -103,7 +103,30 @@
     if (!options || options.list !== false) {
       stepList(box, registry, marks || { done: [], current: [], late: [] });
     }
-    fit();
+    fitWhenShown(box, canvas, fit);
+  }
+
+  // A phone hides the box (the step list stands in for it) and a hidden box has no size to
+  // fit into (bpmn-js would throw on a zero viewport): the fit waits until the box is shown,
+  // a phone turned sideways or a window widened.
+  function fitWhenShown(box, canvas, fit) {
+    var shown = function () { return box.clientWidth > 0 && box.clientHeight > 0; };
+    if (shown()) { fit(); return; }
+    var watch = function (onChange) {
+      if (window.ResizeObserver) {
+        var observer = new ResizeObserver(onChange);
+        observer.observe(box);
+        return function () { observer.disconnect(); };
+      }
+      window.addEventListener("resize", onChange);
+      return function () { window.removeEventListener("resize", onChange); };
+    };
+    var stop = watch(function () {
+      if (!shown()) { return; }
+      stop();
+      canvas.resized();
+      fit();
+    });
   }
 
   window.AlurDiagram = { enhance: enhance };

@@ -39,7 +39,6 @@
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
-        canvas.zoom("fit-viewport");
         if (window.AlurDiagram) { window.AlurDiagram.enhance(box, viewer, null, { list: false }); }
         Object.keys(steps).forEach(function (id) {
           var step = steps[id];
