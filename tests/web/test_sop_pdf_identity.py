@@ -136,6 +136,17 @@ def _squash_pdf(data: bytes) -> str:
     return _squash("".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
 
+def test_invisible_characters_at_the_ends_of_the_names_are_trimmed_as_spaces(app, client):
+    """Pasted from a chat: a zero-width space at either end is no part of the kop's name, and
+    a name of nothing but such characters is empty (README, "Batas")."""
+    login(client, "admin")
+    assert _save_identity(client, office="\u200bPN Contoh\u200b", unit="\u200b \ufeff"
+                          ).status_code == 302
+    with app.app_context():
+        identity = settings.get(db.session, "identity")
+    assert (identity["office"], identity["unit"]) == ("PN Contoh", "")
+
+
 def test_only_administrators_set_the_identity(client):
     login(client, "prakom")
     assert _save_identity(client, office="X", unit="").status_code == 403

@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from engine import settings
 from engine.errors import Conflict
+from engine.text import trimmed
 from web.extensions import clock, db
 from web.time_words import file_size
 from web.views.admin import admin_required, bp
@@ -32,8 +33,8 @@ def office_identity() -> Any:
     not a PNG/JPEG of at most ``MAX_LOGO_BYTES``; refused (409, nothing stored) when
     another administrator changed the identity since the page (its ``versi``) showed it."""
     stored = settings.get(db.session, "identity")
-    office = " ".join(request.form.get("office", "").split())
-    unit = " ".join(request.form.get("unit", "").split())
+    office = trimmed(" ".join(request.form.get("office", "").split()))
+    unit = trimmed(" ".join(request.form.get("unit", "").split()))
     errors = {}
     for field, text in (("office", office), ("unit", unit)):
         if len(text) > MAX_NAME_CHARS:
