@@ -223,7 +223,8 @@ def test_tiket_saya_past_its_last_page_says_so(app, client):
     client.post("/tiket/ajukan", data={"csrf_token": csrf_token(page), "process_key": LTI,
                                        "title": "Printer", **START_DATA[LTI]})
     past = client.get("/tiket/?halaman=999").get_data(True)
-    assert "Halaman ini kosong: 1 tiket ada di halaman sebelumnya." in past
+    assert "Halaman 999 kosong: daftar ini punya 1 halaman." in past
+    assert 'href="/tiket/?halaman=1">Ke halaman terakhir' in past
     assert "Belum ada tiket" not in past
 
 

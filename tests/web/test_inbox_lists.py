@@ -252,7 +252,9 @@ def test_the_inbox_finds_its_tasks_without_listing_the_running_instances(app, cl
 def test_a_page_past_the_last_says_so_and_leads_back(client, started):
     login(client, "prakom")
     page = client.get("/?halaman=99").get_data(True)
-    assert "Halaman ini kosong: 4 tugas ada di halaman sebelumnya." in page
+    assert "Halaman 99 kosong: daftar ini punya 1 halaman." in page
+    assert 'href="/?halaman=1">Ke halaman terakhir' in page
+    assert "halaman 99 dari" not in page and "Tidak ada tugas" not in page
     assert "sudah beres" not in page
 
 

@@ -154,6 +154,13 @@ def _tokens() -> int:
     return MADE
 
 
+# What a list with no row at all says: never under a page past the last of a list that has.
+EMPTY_WORDS = ("Belum ada SOP.", "Belum ada riwayat.", "Belum ada tiket.",
+               "Tidak ada token API yang berlaku.", "Belum ada sumber.",
+               "Tidak ada Plh/Plt yang berlaku", "Belum ada Plh/Plt yang berakhir.",
+               "Tidak ada tugas untuk Anda saat ini.", "Belum ada proses di daftar ini.")
+
+
 @dataclass
 class Listing:
     """A list: its route, who asks, and ``make`` (fills it; returns the URL and the exact
@@ -338,3 +345,6 @@ def test_page_list_is_bounded_counted_and_reads_no_state_or_bpmn(app, client, li
     # Past the last page the pager says so and leads back, never "Halaman 99 dari 2".
     past = client.get(_with(url, per_page=2, halaman=99)).get_data(as_text=True)
     assert "Halaman 99 dari" not in past
+    if listing.rule != "/notifikasi/":  # the one list that shows its last page instead
+        assert "Halaman 99 kosong" in past, "the pager's words, not the empty list's"
+    assert not any(empty in past for empty in EMPTY_WORDS), "a list that has rows"
