@@ -156,6 +156,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import (
         api,
         errors,
+        field_labels,
         field_values,
         filters,
         health,
@@ -182,6 +183,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     static_version.register(app)
     time_words.register(app)
     field_values.register(app)
+    field_labels.register(app)
     cli.register(app)
     edge.install_limiter(app)
     edge.install_headers(app)

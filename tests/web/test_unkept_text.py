@@ -132,3 +132,19 @@ def test_a_direction_override_is_refused_where_it_would_spoof_a_name_or_a_title(
     arabic = client.post("/api/v1/instances", headers=token, json={
         "process_key": SERVER, "title": "Surat \u200fعربي\u200f"})
     assert arabic.status_code == 201, "a right-to-left mark (no override) is kept"
+
+
+def test_the_door_names_a_pages_field_by_its_label_the_api_by_its_name(app, client):
+    """The Plh/Plt form's warrant number with a NUL: the page says "Nomor surat perintah",
+    as the form labels it, not ``warrant_number``; the API keeps the member's name."""
+    login(client, "kasubbag")
+    page = client.get("/plh/").get_data(True)
+    refused = client.post("/plh/", data={"csrf_token": csrf_token(page), "kind": "Plh",
+                                         "warrant_number": "ST-01\x00"})
+    text = html.unescape(refused.get_data(True))
+    assert refused.status_code == 400
+    assert "<li>Nomor surat perintah: memuat karakter kendali" in text
+    assert "warrant_number" not in text.split("<main", 1)[1]
+    api = client.post("/api/v1/substitutions", headers=api_token(client, "kasubbag"),
+                      json={"kind": "Plh", "warrant_number": "ST-01\x00"})
+    assert api.status_code == 400 and list(api.json["error"]["fields"]) == ["warrant_number"]
