@@ -5,3 +5,16 @@ def grouped(number: int) -> str:
     """``number`` with its thousands grouped by points, as Indonesian writes them (PUEBI):
     ``grouped(2097152) == "2.097.152"``."""
     return f"{number:,}".replace(",", ".")
+
+
+def file_too_large(size: int, limit: int) -> str:
+    """Why a file of ``size`` bytes is refused over ``limit`` bytes, in megabytes as the
+    upload page states its limits, with the exact bytes after them: ``"Berkas terlalu
+    besar: 2,01 MB (2.111.640 bita); batasnya 2 MB (2.097.152 bita)."``."""
+    return (f"Berkas terlalu besar: {_megabytes(size)} ({grouped(size)} bita); batasnya "
+            f"{_megabytes(limit)} ({grouped(limit)} bita).")
+
+
+def _megabytes(size: int) -> str:
+    """``size`` bytes in MB (2^20 bytes) with at most two decimals, a comma before them."""
+    return f"{round(size / 2**20, 2):g} MB".replace(".", ",")

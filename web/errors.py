@@ -257,9 +257,10 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
     elif _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
-        message = gettext("Berkas atau permintaan terlalu besar: satu lampiran paling besar "
-                          "%(size)s MB. Kembali, pilih berkas yang lebih kecil, lalu kirim lagi.",
-                          size=f"{limit:g}".replace(".", ","))
+        message = gettext("Berkas atau permintaan terlalu besar: lampiran paling besar "
+                          "%(size)s MB per berkas dan %(size)s MB bersama-sama dalam satu "
+                          "kiriman. Kembali, pilih berkas yang lebih kecil atau kirim sebagian "
+                          "dahulu, lalu kirim lagi.", size=f"{limit:g}".replace(".", ","))
     else:
         limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
         message = gettext("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) "

@@ -183,7 +183,10 @@ def _declared_form(element: etree._Element, properties: dict[str, str],
         forms.check_form(form, {field["name"] for field in generated}
                          | {NOTE_FIELD["name"], CHECKLIST_NAME})
     except forms.FormProblem as problem:
-        problems.append(f"{where(element)}: formulir ditolak: {problem}")
+        # A form read from a JSON Schema file names the file, unless the problem does.
+        source = properties.get(forms.SCHEMA_PROPERTY) or ""
+        named = f' (berkas "{source[:100]}")' if source and source not in str(problem) else ""
+        problems.append(f"{where(element)}: formulir ditolak{named}: {problem}")
         return None
     return form
 
@@ -321,7 +324,7 @@ def _decision_field(gateway: etree._Element, flows: list[etree._Element]
         choices.append({"value": decision[1], "label": (flow.get("name") or decision[1]).strip()})
     if len(variables) != 1:
         return None, (f"{where(gateway)}: semua alur keluar harus menguji satu variabel yang "
-                      f"sama; ditemukan {sorted(variables)}.")
+                      f"sama; ditemukan {', '.join(sorted(variables))}.")
     values = [choice["value"] for choice in choices]
     twice = sorted({value for value in values if values.count(value) > 1})
     if twice:  # the second flow of a value could never be taken

@@ -82,9 +82,12 @@ def from_notation(text: str) -> dict[str, Any]:
         if not entry:
             continue
         match = _ENTRY.match(entry)
-        if match is None or match.group(3) not in _NOTATION:
-            raise FormProblem(f'formulir "{entry[:80]}" tidak dapat dibaca; tulis misalnya '
-                              '"prioritas: pilihan(kritis, mayor) wajib" (jenis: '
+        if match is not None and match.group(3) not in _NOTATION:
+            raise FormProblem(f"formulir, bagian “{entry[:80]}”: jenis “{match.group(3)}” tidak "
+                              f'dikenal; jenis yang ada: {", ".join(_NOTATION)}')
+        if match is None:
+            raise FormProblem(f"formulir, bagian “{entry[:80]}” tidak dapat dibaca; tulis "
+                              'misalnya "prioritas: pilihan(kritis, mayor) wajib" (jenis: '
                               f'{", ".join(_NOTATION)})')
         name, label, kind, arguments, required = match.groups()
         if name in schema["properties"]:

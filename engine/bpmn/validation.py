@@ -30,7 +30,7 @@ from engine.bpmn.lanes import lane_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, DI_NAMESPACES, ID, ID_RULE, NS, XSI_NS, where
 from engine.errors import InvalidProcess
-from engine.numbers import grouped
+from engine.numbers import file_too_large, grouped
 from engine.time.duration import InvalidDuration, parse_duration
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
@@ -91,8 +91,7 @@ def read_xml(data: bytes) -> etree._Element:
             ``xsi:schemaLocation`` (nothing outside the file is ever read).
     """
     if len(data) > MAX_BPMN_BYTES:
-        raise InvalidProcess([f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
-                              + f"{grouped(MAX_BPMN_BYTES)} bita."])
+        raise InvalidProcess([file_too_large(len(data), MAX_BPMN_BYTES)])
     if not data.strip():
         raise InvalidProcess(["Berkas kosong: tidak ada BPMN yang dapat dibaca."])
     try:

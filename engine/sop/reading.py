@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from engine.errors import InvalidProcess
-from engine.numbers import grouped
+from engine.numbers import file_too_large, grouped
 
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
@@ -56,8 +56,7 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             not a readable workbook, or more than ``MAX_ROWS`` rows.
     """
     if len(data) > MAX_TABLE_BYTES:
-        raise InvalidProcess([(f"Berkas terlalu besar ({grouped(len(data))} bita); batasnya "
-                              f"{grouped(MAX_TABLE_BYTES)} bita.")])
+        raise InvalidProcess([file_too_large(len(data), MAX_TABLE_BYTES)])
     suffix = Path(filename).suffix.lower()
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidProcess([(f"{filename}: format .xls lama tidak didukung; simpan sebagai "

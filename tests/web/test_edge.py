@@ -275,7 +275,8 @@ def test_a_large_form_is_refused_with_413_before_it_is_read(client):
             + b"x" * (11 * 1024 * 1024) + b"\r\n--b--\r\n")  # bytes: the client keeps no file
     with_file = client.post("/akun/", data=body, content_type="multipart/form-data; boundary=b")
     assert with_file.status_code == 413
-    assert "satu lampiran paling besar 10 MB" in with_file.get_data(True)
+    assert ("lampiran paling besar 10 MB per berkas dan 10 MB bersama-sama dalam satu kiriman"
+            in with_file.get_data(True)), "two files of 6 MB are each under the limit"
 
 
 def test_start_data_values_are_bounded_and_nothing_is_stored(app, client):

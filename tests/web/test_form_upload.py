@@ -225,7 +225,7 @@ def test_a_spiffarena_process_folder_deploys_from_the_command_line(app, tmp_path
      'berkas formulir "konsep-schema.json" bersarang lebih dari 32 tingkat'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"alamat": {"type": "object"}}}).encode()}),
-     'kolom "alamat": jenis tidak didukung'),
+     'formulir ditolak (berkas "konsep-schema.json"): kolom "alamat": jenis tidak didukung'),
     (lambda f: f.update({"konsep-schema.json": json.dumps(
         {"type": "object", "properties": {"catatan": {"type": "string"}}}).encode()}),
      'kolom "catatan" sudah dibuat Alur'),

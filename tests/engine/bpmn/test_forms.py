@@ -139,8 +139,11 @@ def test_the_whole_forms_ui_options_are_accepted():
 
 @pytest.mark.parametrize("text, message", [
     ("a: teks; a: angka wajib", 'kolom "a" sudah ditulis sebelumnya'),
-    ("prioritas pilihan(a)", 'formulir "prioritas pilihan(a)" tidak dapat dibaca'),
-    ("x: warna", 'formulir "x: warna" tidak dapat dibaca'),
+    ("prioritas pilihan(a)", "formulir, bagian “prioritas pilihan(a)” tidak dapat dibaca"),
+    ('tanggal_dibutuhkan "Tanggal akun dibutuhkan": kalender', "formulir, bagian "
+     '“tanggal_dibutuhkan "Tanggal akun dibutuhkan": kalender”: jenis “kalender” tidak '
+     "dikenal; jenis yang ada: teks, teks_panjang, angka, tanggal, tanggal_waktu, pilihan, "
+     "pilihan_banyak, ya_tidak, berkas"),
     ("x: pilihan", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
     ("x: teks(a, b)", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
 ])

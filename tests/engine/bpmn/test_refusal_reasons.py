@@ -31,6 +31,10 @@ CASES = {
         'sequenceFlow "Flow_4" (baris 60): alur default tidak boleh keluar dari '
         'exclusiveGateway "Gateway_2" (baris 55): gateway keputusan tepat setelah user task '
         "ditanyakan pada formulir tugas"),
+    "a decision asking two variables": (  # named as a list of names, not a Python list
+        mini_bpmn({'keputusan_kasubbag == "setuju"': 'status_konsep == "setuju"'}),
+        'exclusiveGateway "Gateway_2" (baris 55): semua alur keluar harus menguji satu '
+        "variabel yang sama; ditemukan keputusan_kasubbag, status_konsep."),
     "language on a condition without its formal type": (  # BPMN's own, not a slip
         mini_bpmn({'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">':
                    '<bpmn:conditionExpression language="javascript">'}),
