@@ -147,3 +147,14 @@ def test_a_title_is_kept_on_one_line(app, client):
         "process_key": SERVER, "title": " Server mati\r\n\tbaris  dua "})
     assert answer.status_code == 201
     assert answer.json["title"] == "Server mati baris dua"
+
+
+def test_the_title_is_explained_for_every_sop_not_by_a_server_fault_example(client):
+    """The title's example spoke of a server on every SOP's form (a staffing plan, a
+    website post); the hint says what a title is for, tied to the field."""
+    login(client, "kasubbag")
+    page = client.get(f"/proses/baru?process_key={PTIP}").get_data(True)
+    assert "Server SIPP" not in page
+    assert ('id="title-hint">Satu baris yang membedakan proses ini dari proses lain SOP yang '
+            "sama") in page
+    assert re.search(r'<input id="title"[^>]*aria-describedby="title-hint"', page)
