@@ -1,13 +1,17 @@
-"""Filters of the HTML lists read from the query string (``dari``, ``sampai``): a value
-that is not one is refused with a 400 page naming the parameter, before anything is read."""
+"""Filters of the HTML lists read from the query string (``dari``, ``sampai``, ``sop``): a
+value that is not one is refused with a 400 page naming the parameter, before anything is
+read."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import gettext
+from sqlalchemy import select
 
+from engine.models import ProcessDefinition
 from web.errors import refuse_parameter
+from web.extensions import db
 from web.filters import office_calendar
 
 
@@ -33,3 +37,40 @@ def day_filter(name: str, label: str, end: bool = False) -> datetime | None:
             label=label, name=name, value=text[:20]), gettext("tanggal TTTT-BB-HH"))
     zone = ZoneInfo(office_calendar().timezone)
     return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)
+
+
+def day_range(since_label: str, until_label: str) -> tuple[datetime | None, datetime | None]:
+    """The ``dari``–``sampai`` filters (``day_filter``) as ``(since, before)``: the office's
+    midnight starting ``dari`` and the one ending ``sampai``, each None when empty.
+
+    Raises:
+        werkzeug.exceptions.HTTPException: 400 as ``day_filter``, and naming ``sampai``
+            when it falls before ``dari`` (the list would be empty for a typing slip).
+    """
+    since = day_filter("dari", since_label)
+    before = day_filter("sampai", until_label, end=True)
+    if since is not None and before is not None and before <= since:
+        refuse_parameter("sampai", gettext(
+            "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))
+    return since, before
+
+
+def sop_filter(name: str = "sop") -> str | None:
+    """The SOP (process key) filter ``name`` of a list, or None when empty.
+
+    Raises:
+        werkzeug.exceptions.HTTPException: 400 naming ``name`` for a key no version of any
+            SOP has (a typo, or an SOP of another office), which would list nothing.
+    """
+    key = (request.values.get(name) or "")[:128] or None
+    if key is not None and not known_sop(key):
+        refuse_parameter(name, gettext(
+            'SOP "%(value)s" tidak dikenal; pilih SOP dari daftarnya atau kosongkan.',
+            value=key[:40]), gettext("kunci SOP dari daftar"))
+    return key
+
+
+def known_sop(key: str) -> bool:
+    """Whether a version of an SOP with process key ``key`` was ever deployed."""
+    return db.session.scalar(select(ProcessDefinition.id)
+                             .where(ProcessDefinition.key == key).limit(1)) is not None

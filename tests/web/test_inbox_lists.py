@@ -296,11 +296,13 @@ def test_filters_the_page_cannot_follow_are_said_not_silently_replaced(client, s
     login(client, "prakom")
     plain = client.get("/").get_data(True)
     assert "saringan yang tidak dapat diikuti" not in plain
-    page = client.get("/?tampil=semuanya&status=selesai&urut=judul&cari=" + "x" * 120)
+    page = client.get("/?tampil=semuanya&status=selesai&urut=judul&sop=zz&cari=" + "x" * 120)
     assert page.status_code == 200
     assert ("Alamat halaman ini memuat saringan yang tidak dapat diikuti: tampilan "
             "&#34;semuanya&#34; tidak dikenal; ditampilkan Semua; status &#34;selesai&#34; tidak "
             "dikenal; semua status ditampilkan; urutan &#34;judul&#34; tidak dikenal; diurutkan "
-            "menurut batas waktu; pencarian dipotong menjadi 100 karakter pertama.") in (
-        page.get_data(True))
+            "menurut batas waktu; SOP &#34;zz&#34; tidak dikenal; semua SOP ditampilkan; "
+            "pencarian dipotong menjadi 100 karakter pertama.") in page.get_data(True)
+    every = client.get("/?sop=zz").get_data(True)
+    assert "4 tugas" in every, "the unknown SOP is read as every SOP, as the notice says"
     assert "tidak dapat diikuti" not in client.get("/?tampil=saya&urut=-diterima").get_data(True)

@@ -176,6 +176,13 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
         assert 'Status &#34;xyz&#34; tidak dikenal' in response.get_data(True), fmt
     galat = client.get("/proses/?cakupan=semua&status=galat").get_data(True)
     assert '<option value="galat" selected>Galat</option>' in galat
+    # A reversed range or an SOP no version has would list nothing, as if none were there.
+    for query, said in (("dari=2026-12-01&sampai=2026-01-01",
+                         "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."),
+                        ("sop=zz", "SOP &#34;zz&#34; tidak dikenal; pilih SOP dari daftarnya")):
+        response = client.get(f"/proses/?cakupan=semua&{query}")
+        assert response.status_code == 400 and said in response.get_data(True), query
+    assert client.get("/proses/?cakupan=semua&sop=penanganan_gangguan_server").status_code == 200
 
 
 @pytest.mark.parametrize(("query", "status", "message"), [

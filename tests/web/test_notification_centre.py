@@ -330,7 +330,7 @@ def test_marking_all_read_in_a_filtered_view_marks_only_what_it_shows(app, clien
 def test_an_unknown_kind_or_status_is_refused_and_marks_nothing(app, client, late):
     page = client.get("/notifikasi/").get_data(True)
     for query, name in (("jenis=bukan_jenis", "jenis"), ("status=xx", "status"),
-                        ("jenis=pengingat&status=semua", "status")):
+                        ("jenis=pengingat&status=semua", "status"), ("sop=zz", "sop")):
         refused = client.get(f"/notifikasi/?{query}")
         assert refused.status_code == 400, query
         assert "tidak dikenal" in refused.get_data(True)

@@ -25,7 +25,7 @@ from web.account_words import account_detail
 from web.errors import refuse_parameter
 from web.extensions import db
 from web.filters import office_calendar
-from web.list_filters import day_filter
+from web.list_filters import day_range
 from web.paging import page_request, this_page_url
 from web.trail_details import LABELS, MAX_SHOWN_DETAIL, detail_words
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
@@ -120,11 +120,7 @@ def _chosen() -> TrailFilter:
         refuse_parameter("tindakan", gettext(
             'Tindakan "%(value)s" bukan kode tindakan seperti task.completed atau '
             "user.logged_in.", value=action[:40]), gettext("kode seperti task.completed"))
-    since = day_filter("dari", gettext("Dari tanggal"))
-    before = day_filter("sampai", gettext("Sampai tanggal"), end=True)
-    if since is not None and before is not None and before <= since:
-        refuse_parameter("sampai", gettext(
-            "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))
+    since, before = day_range(gettext("Dari tanggal"), gettext("Sampai tanggal"))
     without_actor = _without_actor()
     return TrailFilter(since=since, before=before,
                        actor_id=None if without_actor else _actor_id(),

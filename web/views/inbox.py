@@ -25,6 +25,7 @@ from web.errors import error_response
 from web.extensions import clock, db
 from web.field_values import form_values
 from web.filters import end_of_office_day
+from web.list_filters import known_sop
 from web.views.case import attach_posted, case_context
 from web.views.task_conflict import render_conflict
 
@@ -76,14 +77,20 @@ def asked_query(args: Any) -> inbox.InboxQuery:
     return inbox.InboxQuery(
         view=view if view in inbox.INBOX_VIEWS else "semua",
         state=state if state in inbox.INBOX_STATES else None,
-        process_key=(args.get("sop") or "")[:128] or None,
+        process_key=_known_sop(args.get("sop") or ""),
         search=args.get("cari", "").strip()[:inbox.MAX_SEARCH] or None,
         sort=sort, day_end=end_of_office_day())
 
 
+def _known_sop(key: str) -> str | None:
+    """The ``sop`` filter when an SOP has that process key, else None (all SOPs, said by
+    ``ignored``)."""
+    return key if key and len(key) <= 128 and known_sop(key) else None
+
+
 def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
     """What of the page's parameters the inbox did not follow, each in words (an unknown
-    ``tampil``, ``status`` or ``urut`` read as the default, ``cari`` cut to its length),
+    ``tampil``, ``status``, ``sop`` or ``urut`` read as the default, ``cari`` cut to its length),
     so that a mistyped or outdated address (an old bookmark) says so instead of quietly
     showing another list."""
     said = []
@@ -100,6 +107,9 @@ def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
     if sorts and sorts[-1] != asked.sort:
         said.append(gettext('urutan "%(value)s" tidak dikenal; diurutkan menurut batas waktu',
                             value=sorts[-1][:40]))
+    if (args.get("sop") or None) != asked.process_key:
+        said.append(gettext('SOP "%(value)s" tidak dikenal; semua SOP ditampilkan',
+                            value=args.get("sop", "")[:40]))
     if len(args.get("cari", "").strip()) > inbox.MAX_SEARCH:
         said.append(gettext("pencarian dipotong menjadi %(max)d karakter pertama",
                             max=inbox.MAX_SEARCH))

@@ -28,7 +28,7 @@ from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
 from web.extensions import clock, db
-from web.list_filters import day_filter
+from web.list_filters import day_range, sop_filter
 from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
 from web.views import desk
@@ -59,10 +59,9 @@ def index() -> Any:
         refuse_parameter("status", gettext(
             'Status "%(value)s" tidak dikenal; pilih berjalan, terlambat, selesai, dibatalkan '
             "atau galat.", value=status[:20]))
-    filters = {"scope": SCOPES[scope], "process_key": request.args.get("sop") or None,
-               "status": status,
-               "started_from": day_filter("dari", gettext("Dimulai sejak")),
-               "started_to": day_filter("sampai", gettext("Dimulai sampai"), end=True),
+    started_from, started_to = day_range(gettext("Dimulai sejak"), gettext("Dimulai sampai"))
+    filters = {"scope": SCOPES[scope], "process_key": sop_filter(),
+               "status": status, "started_from": started_from, "started_to": started_to,
                "search": request.args.get("cari") or None}
     if fmt is not None:
         rows: list[Any] = []

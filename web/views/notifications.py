@@ -29,6 +29,7 @@ from web import addresses
 from web.access import sop_choices
 from web.errors import refuse_parameter
 from web.extensions import clock, db
+from web.list_filters import sop_filter
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
 
@@ -95,8 +96,7 @@ def _filters() -> dict[str, Any]:
         refuse_parameter("jenis", gettext(
             'Jenis "%(value)s" tidak dikenal; pilih %(kinds)s atau kosongkan.',
             value=kind[:20], kinds=", ".join(notifications.KINDS)))
-    return {"unread_only": status == "belum", "kind": kind,
-            "process_key": (request.values.get("sop") or "")[:128] or None}
+    return {"unread_only": status == "belum", "kind": kind, "process_key": sop_filter()}
 
 
 def _here(args: dict[str, str], page: int) -> str:
