@@ -56,8 +56,9 @@ def password_problem(password: str) -> str | None:
 def normal_username(username: str) -> str:
     """``username`` as names are stored (``USERNAME``: lower case) and looked up: without
     surrounding spaces, in lower case, so "Prakom" (a phone's capital first letter) and
-    "PRAKOM" are "prakom"."""
-    return username.strip().lower()
+    "PRAKOM" are "prakom"; a zero-width space pasted at an end (``engine.text.trimmed``)
+    is no part of a name either."""
+    return trimmed(username).lower()
 
 
 def find_by_username(session: Session, username: str) -> User | None:

@@ -27,6 +27,7 @@ from engine.models import AuditRecord, HumanTask, ProcessDefinition, ProcessInst
 from engine.paging import Page, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
+from engine.text import trimmed
 
 SCOPES = ("mine", "unit", "all")
 # The page's Indonesian status names and the API's, to the stored status ("late": running
@@ -88,7 +89,7 @@ def list_instances(session: Session, clock: Clock, user: User, *, scope: str = "
                            HumanTask.completed_by_id == user.id)))
     query = _filtered(query, clock, process_key, STATUSES.get(status or ""), started_from,
                       started_to)
-    words = (search or "").strip()[:MAX_SEARCH]
+    words = trimmed(search)[:MAX_SEARCH]
     if words:
         query = query.where(_matches(session, Access.of(session, user, clock.now()), words))
     return paginate(session, query.order_by(ProcessInstance.started_at.desc(),

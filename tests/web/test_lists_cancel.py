@@ -185,6 +185,20 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
     assert client.get("/proses/?cakupan=semua&sop=penanganan_gangguan_server").status_code == 200
 
 
+def test_names_and_words_pasted_with_a_zero_width_space_find_what_they_name(app, client,
+                                                                           several):
+    """Copied from a chat, "\u200b" rides at an end of what was typed: the process search,
+    Jejak audit's pengguna and the login read it as the spaces they already ignore."""
+    login(client, "admin")
+    pasted = client.get("/proses/?cakupan=semua&cari=%E2%80%8BServer+mati+1").get_data(True)
+    assert "Server mati 1" in pasted and "Server mati 2" not in pasted
+    trail = client.get("/admin/jejak-audit?pengguna=prakom%E2%80%8B")
+    assert trail.status_code == 200 and "Pengguna &#34;prakom&#34; tidak ada" not in (
+        trail.get_data(True))
+    other = app.test_client()
+    assert login(other, "kasubbag\u200b").status_code == 302
+
+
 @pytest.mark.parametrize(("query", "status", "message"), [
     ("cakupan=lain", 400, "Cakupan &#34;lain&#34; tidak dikenal; pilih saya, unit atau semua."),
     ("format=pdf", 400, "Format &#34;pdf&#34; tidak dikenal; pilih csv atau xlsx."),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_page, trail_rows
 from engine.models import AuditRecord, ProcessInstance, User
 from engine.numbers import grouped
+from engine.people.accounts import normal_username
 from engine.text import is_digits, shortened
 from web.account_words import account_detail
 from web.errors import refuse_parameter
@@ -142,11 +143,11 @@ def _without_actor() -> bool:
 
 
 def _actor_id() -> int | None:
-    name = (request.args.get("pengguna") or "").strip()
+    name = normal_username(request.args.get("pengguna") or "")
     if not name:
         return None
     found = db.session.scalar(select(User.id).where(
-        User.username == name.lower()[:64])) if len(name) <= 64 else None
+        User.username == name)) if len(name) <= 64 else None
     if found is None:
         refuse_parameter("pengguna", gettext(
             'Pengguna "%(value)s" tidak ada; tulis nama penggunanya (mis. prakom).',
