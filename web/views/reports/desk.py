@@ -12,7 +12,8 @@ from engine.time.periods import PERIOD_KINDS
 from web.access import access
 from web.views.reports.desk_tables import desk_tables
 from web.views.reports.downloads import download, downloadable, export_links
-from web.views.reports.views import _period, bp
+from web.views.reports.periods import asked_period
+from web.views.reports.views import bp
 
 
 @bp.get("/layanan-ti")
@@ -21,7 +22,7 @@ from web.views.reports.views import _period, bp
 def desk_report() -> Any:
     if not access().may_view_desk_report():
         abort(403)
-    period = _period()
+    period = asked_period()
     tables = desk_tables(period, access())
     answer = download(tables, f"layanan-ti-{period.slug()}")
     if answer is not None:

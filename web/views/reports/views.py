@@ -7,10 +7,7 @@ report into a download of the same tables (``web.views.reports.downloads`` check
 parameters on every page of the blueprint; ``web.views.reports.export`` writes the files).
 """
 
-from datetime import date
-from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -36,15 +33,8 @@ from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
-from engine.text import is_digits, shortened, written_date
-from engine.time.periods import (
-    MAX_RANGE_DAYS,
-    PERIOD_KINDS,
-    Period,
-    calendar_period,
-    custom_period,
-    period_containing,
-)
+from engine.text import shortened
+from engine.time.periods import PERIOD_KINDS, period_containing
 from web.access import access
 from web.errors import refuse_parameter
 from web.extensions import clock, db
@@ -54,10 +44,18 @@ from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.downloads import check_parameters, download, downloadable, export_links
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
 from web.views.reports.period_words import not_begun, period_label
+from web.views.reports.periods import (
+    PeriodError,
+    asked_period,
+    office_today,
+    office_zone,
+    period_error_page,
+)
 from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 bp.before_request(check_parameters)
+bp.register_error_handler(PeriodError, period_error_page)
 
 CHART_LABEL = 40  # characters of a step name under a bar of the chart
 FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
@@ -81,7 +79,7 @@ bp.app_template_global("period_not_begun")(not_begun)
 @bp.get("/")
 @login_required
 def index() -> Any:
-    period = _period()
+    period = asked_period()
     if request.args.get("sop"):
         return redirect(url_for("reports.sop", key=request.args["sop"], **period.query()))
     definitions = [d for d in active_definitions(db.session)
@@ -90,7 +88,7 @@ def index() -> Any:
                            overview=_overview([d.key for d in definitions]),
                            kinds=PERIOD_KINDS, tabel7=access().may_view_tabel7(),
                            desk_report=access().may_view_desk_report(),
-                           semester=period_containing("semester", _today(), _zone()))
+                           semester=period_containing("semester", office_today(), office_zone()))
 
 
 def _overview(keys: list[str]) -> dict[str, dict[str, int]]:
@@ -117,7 +115,7 @@ def _overview(keys: list[str]) -> dict[str, dict[str, int]]:
 @login_required
 @downloadable
 def sop(key: str) -> Any:
-    period = _period()
+    period = asked_period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
     tables = sop_tables(report)
@@ -140,7 +138,7 @@ def sop(key: str) -> Any:
 @login_required
 @downloadable
 def heatmap(key: str) -> Any:
-    period = _period()
+    period = asked_period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
     table = heatmap_table(report)
@@ -172,7 +170,7 @@ def _drawn_version(key: str) -> Any:
 @bp.get("/orang")
 @login_required
 def people() -> Any:
-    period = _period()
+    period = asked_period()
     found = people_page(db.session, access(), *page_request())
     return render_template("reports/people.html", period=period, people=found.items,
                            page=found)
@@ -182,7 +180,7 @@ def people() -> Any:
 @login_required
 @downloadable
 def person(username: str) -> Any:
-    period = _period()
+    period = asked_period()
     user = _visible_person(username)
     report = report_people.person_report(db.session, office_calendar(), user, period)
 
@@ -203,7 +201,7 @@ def person(username: str) -> Any:
 def person_instances(username: str) -> Any:
     """The instances behind one figure of a person's report (``angka`` in ``FIGURES``; another
     is 400 naming it)."""
-    period = _period()
+    period = asked_period()
     user = _visible_person(username)
     figure = request.args.get("angka", "")
     if not figure:
@@ -258,7 +256,7 @@ def tabel7() -> Any:
     if asked and asked != "semester":  # it was ignored: the current semester was shown
         raise PeriodError(gettext("Tabel 7 disusun per semester: periode \"%(kind)s\" tidak "
                                   "tersedia di sini; pilih tahun dan semester.", kind=asked[:20]))
-    period = _period("semester")
+    period = asked_period("semester")
     rows = reports.tabel7(db.session, office_calendar(), period, clock().now())
     tables = tabel7_tables(rows, period)
     answer = download(tables, f"tabel7-{period.slug()}")
@@ -285,98 +283,6 @@ def _visible_person(username: str) -> User:
     if not access().may_view_person(user):
         abort(403)
     return user
-
-
-class PeriodError(Exception):
-    """A period the query string cannot name; the message names the field."""
-
-
-# The period form's fields: the number of a month, quarter or semester has its own select
-# (``bulan``, ``triwulan``, ``semester``); links made by ``Period.query`` use ``ke``.
-NUMBER_FIELDS = {"bulan": (lazy_gettext("Bulan"), 12),
-                 "triwulan": (lazy_gettext("Triwulan"), 4),
-                 "semester": (lazy_gettext("Semester"), 2)}
-
-
-def _period(kind: str | None = None) -> Period:
-    """The period named by the query string; this year by default. ``kind``: the kind of
-    period the report allows (Tabel 7: ``semester``, this one by default), else
-    ``periode``'s.
-
-    Raises:
-        PeriodError: a field out of range or malformed (shown as a 400 page naming it).
-    """
-    kind = kind or request.args.get("periode") or "tahun"
-    zone, today = _zone(), _today()
-    if kind == "rentang":
-        first = _date_field("dari", gettext("Dari"))
-        last = _date_field("sampai", gettext("Sampai"))
-        if last < first:
-            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): tanggal akhir sebelum "
-                                      "tanggal awal."))
-        if (last - first).days >= MAX_RANGE_DAYS:
-            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): rentang paling panjang "
-                                      "%(days)d hari.", days=MAX_RANGE_DAYS))
-        return custom_period(first, last, zone)
-    if kind not in PERIOD_KINDS:
-        raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
-                                  "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
-    year_text = request.args.get("tahun") or str(today.year)
-    if not is_digits(year_text) or not 2000 <= int(year_text) <= 2100:
-        raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
-                                  value=year_text[:20]))
-    number = period_containing(kind, today, zone).number  # this month, quarter, semester
-    if kind in NUMBER_FIELDS:
-        label, count = NUMBER_FIELDS[kind]
-        # "Ganti" (another kind of period, without JavaScript) starts from the current one.
-        chosen = None if request.args.get("ganti") else (
-            request.args.get(kind) or request.args.get("ke"))
-        text = chosen or str(number)
-        if not is_digits(text) or not 1 <= int(text) <= count:
-            raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
-                                      field=label, value=text[:20], count=count))
-        number = int(text)
-    return calendar_period(kind, int(year_text), number, zone)
-
-
-def _date_field(name: str, label: str) -> date:
-    try:
-        day = written_date(request.args.get(name, ""))
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
-        raise PeriodError(gettext("%(field)s: \"%(value)s\" bukan tanggal (TTTT-BB-HH) tahun "
-                                  "2000–2100.", field=label,
-                                  value=request.args.get(name, "")[:20]))
-    return day
-
-
-@bp.errorhandler(PeriodError)
-def period_error(error: PeriodError) -> Any:
-    """The refusal with the period form as the user filled it in (the kind, year, number
-    and dates typed, each cut short), so that one mistake is mended, not all retyped;
-    Tabel 7's offers only its semesters."""
-    this_year = period_containing("tahun", _today(), _zone())
-    kinds = ("semester",) if request.endpoint == "reports.tabel7" else PERIOD_KINDS
-    kind = request.args.get("periode", "")
-    kind = kind if kind in kinds else kinds[0] if len(kinds) == 1 else this_year.kind
-    number = request.args.get(kind) or request.args.get("ke") or ""
-    typed = SimpleNamespace(
-        kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
-        number=int(number) if is_digits(number) and len(number) <= 2 else None,
-        first=request.args.get("dari", "")[:10] or this_year.first.isoformat(),
-        last=request.args.get("sampai", "")[:10] or this_year.last.isoformat())
-    return render_template("reports/period_error.html", message=str(error), period=typed,
-                           kinds=kinds), 400
-
-
-def _zone() -> str:
-    return office_calendar().timezone
-
-
-def _today() -> date:
-    return clock().now().astimezone(ZoneInfo(_zone())).date()
-
 
 
 def _legend() -> dict[str, str]:

@@ -1,0 +1,118 @@
+"""The period a report covers, read from its query string (``periode`` with ``tahun`` and
+``bulan``/``triwulan``/``semester``, or ``dari``–``sampai``), and the 400 page that names
+the field it cannot read, with the period form as it was filled in."""
+
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from flask_babel import gettext, lazy_gettext
+
+from engine.text import is_digits, written_date
+from engine.time.periods import (
+    MAX_RANGE_DAYS,
+    PERIOD_KINDS,
+    Period,
+    calendar_period,
+    custom_period,
+    period_containing,
+)
+from web.extensions import clock
+from web.filters import office_calendar
+
+
+class PeriodError(Exception):
+    """A period the query string cannot name; the message names the field."""
+
+
+# The period form's fields: the number of a month, quarter or semester has its own select
+# (``bulan``, ``triwulan``, ``semester``); links made by ``Period.query`` use ``ke``.
+NUMBER_FIELDS = {"bulan": (lazy_gettext("Bulan"), 12),
+                 "triwulan": (lazy_gettext("Triwulan"), 4),
+                 "semester": (lazy_gettext("Semester"), 2)}
+
+
+def asked_period(kind: str | None = None) -> Period:
+    """The period named by the query string; this year by default. ``kind``: the kind of
+    period the report allows (Tabel 7: ``semester``, this one by default), else
+    ``periode``'s.
+
+    Raises:
+        PeriodError: a field out of range or malformed (shown as a 400 page naming it).
+    """
+    kind = kind or request.args.get("periode") or "tahun"
+    zone, today = office_zone(), office_today()
+    if kind == "rentang":
+        first = _date_field("dari", gettext("Dari"))
+        last = _date_field("sampai", gettext("Sampai"))
+        if last < first:
+            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): tanggal akhir sebelum "
+                                      "tanggal awal."))
+        if (last - first).days >= MAX_RANGE_DAYS:
+            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): rentang paling panjang "
+                                      "%(days)d hari.", days=MAX_RANGE_DAYS))
+        return custom_period(first, last, zone)
+    if kind not in PERIOD_KINDS:
+        raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
+                                  "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
+    year_text = request.args.get("tahun") or str(today.year)
+    if not is_digits(year_text) or not 2000 <= int(year_text) <= 2100:
+        raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
+                                  value=year_text[:20]))
+    number = period_containing(kind, today, zone).number  # this month, quarter, semester
+    if kind in NUMBER_FIELDS:
+        label, count = NUMBER_FIELDS[kind]
+        # "Ganti" (another kind of period, without JavaScript) starts from the current one.
+        chosen = None if request.args.get("ganti") else (
+            request.args.get(kind) or request.args.get("ke"))
+        text = chosen or str(number)
+        if not is_digits(text) or not 1 <= int(text) <= count:
+            raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
+                                      field=label, value=text[:20], count=count))
+        number = int(text)
+    return calendar_period(kind, int(year_text), number, zone)
+
+
+def _date_field(name: str, label: str) -> date:
+    if not request.args.get(name, "").strip():
+        raise PeriodError(gettext("%(field)s wajib diisi untuk rentang tanggal (TTTT-BB-HH).",
+                                  field=label))
+    try:
+        day = written_date(request.args.get(name, ""))
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        raise PeriodError(gettext("%(field)s: \"%(value)s\" bukan tanggal (TTTT-BB-HH) tahun "
+                                  "2000–2100.", field=label,
+                                  value=request.args.get(name, "")[:20]))
+    return day
+
+
+def period_error_page(error: PeriodError) -> Any:
+    """The refusal with the period form as the user filled it in (the kind, year, number
+    and dates typed, each cut short), so that one mistake is mended, not all retyped;
+    Tabel 7's offers only its semesters."""
+    this_year = period_containing("tahun", office_today(), office_zone())
+    kinds = ("semester",) if request.endpoint == "reports.tabel7" else PERIOD_KINDS
+    kind = request.args.get("periode", "")
+    kind = kind if kind in kinds else kinds[0] if len(kinds) == 1 else this_year.kind
+    number = request.args.get(kind) or request.args.get("ke") or ""
+    typed = SimpleNamespace(
+        kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
+        number=int(number) if is_digits(number) and len(number) <= 2 else None,
+        first=request.args.get("dari", "")[:10] or this_year.first.isoformat(),
+        last=request.args.get("sampai", "")[:10] or this_year.last.isoformat())
+    return render_template("reports/period_error.html", message=str(error), period=typed,
+                           kinds=kinds), 400
+
+
+def office_zone() -> str:
+    """The office calendar's time zone (``Asia/Jakarta``, …)."""
+    return office_calendar().timezone
+
+
+def office_today() -> date:
+    """Today in the office's zone."""
+    return clock().now().astimezone(ZoneInfo(office_zone())).date()
