@@ -50,6 +50,25 @@ def test_completing_a_step_with_a_vertical_tab_keeps_the_note_and_stores_nothing
     assert done.status_code == 302
 
 
+def test_a_control_character_does_not_hide_the_forms_other_mistakes(app, client):
+    """One round names every mistake: the control character beside the Catatan, and a
+    Kelengkapan the step does not list beside its own, as a completion would refuse it."""
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                          json={"process_key": SERVER, "title": "Server mati"}).json
+    task_id = started["open_tasks"][0]["id"]
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    refused = client.post(f"/tugas/{task_id}", data={
+        "csrf_token": csrf_token(page), "catatan": "Kabel\x0bdiganti",
+        "kelengkapan": "Surat dari bulan"})
+    assert refused.status_code == 422
+    assert _error_beside(refused.get_data(True), "catatan")
+    assert re.search(r'id="kelengkapan-error">[^<]*hanya boleh berisi', html.unescape(
+        refused.get_data(True)))
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).state == "open"
+
+
 def test_someone_who_may_only_view_the_step_is_refused_whatever_he_typed(app, client):
     started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
                           json={"process_key": SERVER, "title": "Server mati"}).json

@@ -162,11 +162,11 @@ def task(task_id: int) -> Any:
     if request.method == "POST" and unkept_fields() \
             and access().capacity_for(human_task) is not None:
         # Only to whoever may do the step: anyone else is refused below, whatever he typed.
-        return render_task(human_task, unkept_fields())
+        return render_task(human_task, {**_other_problems(human_task, entry),
+                                        **unkept_fields()})
     if request.method == "POST":
         declared = fields(entry.get("form"))
-        data = {field["name"]: _posted(field) for field in entry["fields"]}
-        data.update(forms.read_posted(entry.get("form"), request.form))
+        data = _posted_data(entry)
         try:
             data.update(attach_posted(human_task, current_user, declared))
             tasks.complete_task(db.session, clock(), task_id, current_user, data,
@@ -180,6 +180,26 @@ def task(task_id: int) -> Any:
         else:
             return _completed(human_task)
     return render_task(human_task, errors)
+
+
+def _posted_data(entry: dict[str, Any]) -> dict[str, Any]:
+    """The step's own fields and its declared form as the page sent them (files apart)."""
+    data = {field["name"]: _posted(field) for field in entry["fields"]}
+    data.update(forms.read_posted(entry.get("form"), request.form))
+    return data
+
+
+def _other_problems(human_task: Any, entry: dict[str, Any]) -> dict[str, str]:
+    """What else is wrong with a submission refused for a control character, so that one
+    round names every mistake: the checks of a completion, which store nothing. A file
+    field is left out: the file chosen is not attached before the submission is taken."""
+    try:
+        case.check_submission(db.session, human_task, entry, _posted_data(entry),
+                              tasks.validate_data)
+    except InvalidTaskData as invalid:
+        files = {field["name"] for field in fields(entry.get("form")) if field["kind"] == "file"}
+        return {name: why for name, why in invalid.fields.items() if name not in files}
+    return {}
 
 
 def _completed(human_task: Any) -> Any:
