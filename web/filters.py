@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 
 from engine import settings
 from engine.people.access import requester_only
+from engine.process.attachments import ALLOWED
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
@@ -253,3 +254,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(task_state_text, "status_langkah")
     app.add_template_global(requester_only)
     app.add_template_global(menu_current)
+    # What a file field's picker offers: the attachment kinds Alur takes (README, "Batas").
+    app.add_template_global(",".join(f".{kind}" for kind in ALLOWED), "attachment_accept")
+    app.add_template_global(", ".join(dict.fromkeys(
+        kind.upper().replace("JPEG", "JPG") for kind in ALLOWED)), "attachment_kinds")

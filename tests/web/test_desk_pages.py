@@ -363,3 +363,15 @@ def test_the_task_page_of_a_tickets_step_leads_to_the_conversation(app, client):
     other_task = other.json["open_tasks"][0]["id"]
     login(client, "kasubbag")
     assert "Percakapan dengan pemohon" not in client.get(f"/tugas/{other_task}").get_data(True)
+
+
+def test_the_file_field_says_which_files_it_takes_before_one_is_chosen(app, client):
+    """The picker offers only the kinds Alur stores, and the field says them with the
+    size: an employee learned both only from the refusal."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    field = re.search(r'<input id="lampiran"[^>]*>', page).group(0)
+    assert 'accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.odt,.ods,.txt,.csv"' in field
+    assert ("Jenis berkas: PDF, PNG, JPG, DOCX, XLSX, ODT, ODS, TXT, CSV; paling besar 10 MB "
+            "per berkas.") in page

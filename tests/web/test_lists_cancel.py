@@ -182,7 +182,10 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
                         ("sop=zz", "SOP &#34;zz&#34; tidak dikenal; pilih SOP dari daftarnya")):
         response = client.get(f"/proses/?cakupan=semua&{query}")
         assert response.status_code == 400 and said in response.get_data(True), query
-    assert client.get("/proses/?cakupan=semua&sop=penanganan_gangguan_server").status_code == 200
+    listed = client.get("/proses/?cakupan=semua&sop=penanganan_gangguan_server")
+    assert listed.status_code == 200
+    assert listed.get_data(True).count('type="date" min="2000-01-01" max="2100-12-31"') == 2, (
+        "the date pickers stop at the years the filter takes")
 
 
 def test_names_and_words_pasted_with_a_zero_width_space_find_what_they_name(app, client,

@@ -65,3 +65,22 @@ def test_refused_calendar_fields_and_a_missing_sop_file_are_tied_to_their_messag
     assert file_input.get("aria-invalid") == "true"
     [message] = refused.xpath(f"//*[@id='{file_input.get('aria-describedby')}']")
     assert "Pilih berkas BPMN atau tabel SOP" in message.text
+
+
+def test_the_pages_tell_each_text_limit_before_it_is_sent(client):
+    """Pengaturan and Akun carry the limits the server checks as maxlength, so a phone
+    stops the typing instead of a 422 after the send."""
+    login(client, "admin")
+    settings_page = html.fromstring(client.get("/admin/pengaturan").get_data(True))
+    limits = {field.get("name"): field.get("maxlength")
+              for field in settings_page.xpath("//input|//textarea") if field.get("name")}
+    assert {name: limits[name] for name in ("smtp_host", "smtp_username", "smtp_password",
+                                            "smtp_sender", "smtp_base_url", "webhook_url",
+                                            "hours")} == {
+        "smtp_host": "253", "smtp_username": "200", "smtp_password": "500",
+        "smtp_sender": "254", "smtp_base_url": "200", "webhook_url": "2000", "hours": "1000"}
+    account = html.fromstring(client.get("/akun/").get_data(True))
+    assert {field.get("name"): field.get("maxlength") for field in account.xpath(
+        "//input[@name='email' or @type='password']")} == {
+        "email": "320", "current_password": "200", "new_password": "200",
+        "confirm_password": "200"}

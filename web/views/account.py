@@ -56,7 +56,8 @@ def _page(errors: dict[str, str], email: str, language: str) -> Any:
     found = tokens.active(db.session, current_user, clock().now(), *page_request())
     return render_template(
         "account/profile.html", errors=errors, languages=LANGUAGES, value=email,
-        language=language, tokens=found.items, page=found,
+        language=language, tokens=found.items, page=found, max_email=accounts.MAX_EMAIL,
+        max_password=accounts.MAX_PASSWORD,
     ), 422 if errors else 200
 
 

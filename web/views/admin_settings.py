@@ -33,6 +33,10 @@ PRIORITIES = ("kritis", "mayor", "minor")
 EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
 WHOLE = re.compile(r"[0-9]{1,9}")
 HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
+# Characters each text field of the form takes (its maxlength on the page; a longer value
+# sent all the same is refused beside the field).
+FIELD_LIMITS = {"smtp_host": 253, "smtp_username": 200, "smtp_password": 500,
+                "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000}
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
              "alert_priorities")
@@ -85,6 +89,7 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
     page answers."""
     return render_template("admin/settings.html", current=current, timezones=TIMEZONES,
                            logo_max=MAX_LOGO_BYTES, national=_national_holidays(current),
+                           limits={**FIELD_LIMITS, "hours": office_hours.MAX_TEXT},
                            history=settings_history(db.session, *page_request(HISTORY_PER_PAGE)),
                            change_lines=change_lines,
                            hours=office_hours.written(current["calendar"].get("hours")),
@@ -109,8 +114,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     port = _whole(form.get("smtp_port", "25"))
     if port is None or not 0 < port < 65536:
         errors["smtp_port"] = gettext("Port harus angka 1–65535.")
-    _longest(form, errors, smtp_host=253, smtp_username=200, smtp_password=500,
-             smtp_sender=254, smtp_base_url=200, webhook_url=2000)
+    _longest(form, errors, **FIELD_LIMITS)
     smtp = {
         "host": form.get("smtp_host", "").strip(), "port": port if port is not None else 25,
         "username": form.get("smtp_username", "").strip(),
