@@ -33,6 +33,9 @@ MAX_FILENAME = 255
 # characters (a right-to-left override hides the real extension) and line separators;
 # a control character in Content-Disposition made every download of the file answer 500.
 REFUSED_IN_NAMES = {"Cc", "Cf", "Zl", "Zp"}
+# Format characters a name keeps: the joiners inside an emoji (👨‍💻) and Persian or Hindi
+# words, which move no text and hide no extension.
+JOINERS = frozenset("\u200c\u200d")
 UNNAMED = "lampiran"  # the name of a file sent with only an extension
 
 # extension -> (content type, how the file must begin)
@@ -163,11 +166,18 @@ def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
 
 
 def _shown(filename: str) -> str:
-    """A refused file's name as a message quotes it: its last path part, a character of
-    ``REFUSED_IN_NAMES`` as "?", at most 80 characters."""
-    name = "".join("?" if unicodedata.category(character) in REFUSED_IN_NAMES else character
+    """A refused file's name as a message quotes it: its last path part, a refused
+    character (``_refused``) as "?", at most 80 characters with its end kept."""
+    name = "".join("?" if _refused(character) else character
                    for character in Path(filename or "").name.strip())
-    return name if len(name) <= 80 else name[:79] + "…"
+    # The end stays: the extension a refusal may be about ("jenis berkas tidak diizinkan").
+    return name if len(name) <= 80 else name[:59] + "…" + name[-20:]
+
+
+def _refused(character: str) -> bool:
+    """Whether a file name may not hold ``character`` (``REFUSED_IN_NAMES``, but the
+    ``JOINERS``)."""
+    return unicodedata.category(character) in REFUSED_IN_NAMES and character not in JOINERS
 
 
 def _file_name(filename: str | None) -> str:
@@ -183,7 +193,7 @@ def _file_name(filename: str | None) -> str:
     name = Path(filename or "").name.strip()
     if not name:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
-    if any(unicodedata.category(character) in REFUSED_IN_NAMES for character in name):
+    if any(map(_refused, name)):
         raise InvalidTaskData({"lampiran": "nama berkas tidak boleh berisi karakter kendali "
                                            "(tab, baris baru, dan sejenisnya); ganti namanya"})
     stem, dot, extension = name.rpartition(".")

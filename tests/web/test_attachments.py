@@ -152,6 +152,18 @@ def test_a_name_with_control_characters_is_refused_and_a_long_name_keeps_its_typ
         unnamed = upload(name)
         assert unnamed.status_code == 201, name
         assert unnamed.json["filename"] == f"lampiran.{name.rsplit('.', 1)[1]}", name
+    # The joiner inside an emoji hides nothing: kept, and the file downloads by its name.
+    emoji = upload("\U0001f468\u200d\U0001f4bb catatan.txt")
+    assert emoji.status_code == 201, emoji.json
+    with client.get(f"/api/v1/attachments/{emoji.json['id']}", headers=prakom) as download:
+        assert download.status_code == 200
+        assert "filename*=UTF-8''%F0%9F%91%A8%E2%80%8D%F0%9F%92%BB" in (
+            download.headers["Content-Disposition"])
+    # A long name refused for its type is quoted with its end: the extension at fault.
+    refused = upload("laporan-" + "x" * 240 + ".yyyy")
+    assert refused.status_code == 422
+    assert f'"laporan-{"x" * 51}…{"x" * 15}.yyyy": jenis berkas tidak diizinkan' in (
+        refused.json["error"]["fields"]["lampiran"])
 
 
 def test_comments_on_a_step(app, client):
