@@ -354,7 +354,9 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
     elif len(trimmed(full_name)) > MAX_NAME:
         problems["full_name"] = f"nama lengkap paling banyak {MAX_NAME} karakter"
     email = (email or "").strip()
-    if email and (len(email) > MAX_EMAIL or not EMAIL.match(email)):
+    if len(email) > MAX_EMAIL:
+        problems["email"] = f"alamat surel paling banyak {MAX_EMAIL} karakter"
+    elif email and not EMAIL.match(email):
         problems["email"] = "alamat surel tidak valid (contoh: nama@pa-bima.go.id)"
     unknown = [role for role in roles if role not in KNOWN_ROLES]
     if unknown:

@@ -287,6 +287,9 @@ def test_user_sets_own_email(app, client):
     token = csrf_token(client.get("/akun/").get_data(True))
     bad = client.post("/akun/", data={"email": "bukan-surel", "csrf_token": token})
     assert bad.status_code == 422 and "Alamat surel tidak valid" in bad.get_data(True)
+    long = client.post("/akun/", data={"email": "a" * 309 + "@pa-bima.go.id", "csrf_token": token})
+    assert long.status_code == 422 and "Alamat surel paling banyak 320 karakter." in (
+        long.get_data(True)), "too long, said as such"
     assert client.post("/akun/", data={"email": "prakom@pa-bima.go.id",
                                        "csrf_token": token}).status_code == 302
     assert client.post("/akun/", data={"email": "prakom@pa-bima.go.id", "language": "en",

@@ -29,7 +29,10 @@ def profile() -> Any:
     if request.method == "POST":
         email = request.form.get("email", "").strip()
         language = request.form.get("language", current_user.language)
-        if email and (not EMAIL.match(email) or len(email) > 320):
+        if len(email) > accounts.MAX_EMAIL:
+            errors["email"] = gettext("Alamat surel paling banyak %(n)d karakter.",
+                                      n=accounts.MAX_EMAIL)
+        elif email and not EMAIL.match(email):
             errors["email"] = gettext("Alamat surel tidak valid (contoh: nama@pa-bima.go.id).")
         if language not in LANGUAGES:
             errors["language"] = gettext("Pilih Bahasa Indonesia atau English.")
