@@ -2,6 +2,8 @@
 written (each was saved, then every message failed), and the stored password can be
 cleared; every refused field of the settings and SOP upload forms is tied to its message."""
 
+import re
+
 import pytest
 from lxml import html
 from sqlalchemy import select
@@ -84,3 +86,9 @@ def test_the_pages_tell_each_text_limit_before_it_is_sent(client):
         "//input[@name='email' or @type='password']")} == {
         "email": "320", "current_password": "200", "new_password": "200",
         "confirm_password": "200"}
+    users = client.get("/admin/pengguna").get_data(True)
+    assert re.search(r'<input id="username"[^>]*aria-describedby="username-hint"', users)
+    assert 'id="username-hint">Huruf kecil, angka, _ atau . (diawali huruf)' in users
+    sops = client.get("/admin/sop").get_data(True)
+    assert "Berkas BPMN atau tabel SOP (.bpmn, .xml, .xlsx, .csv) paling besar 2 MB; satu .zip" in (
+        sops)
