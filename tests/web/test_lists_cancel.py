@@ -83,6 +83,11 @@ def test_lists_by_scope_filters_search_and_pages(client, clock, several):
         "a late running process says so in its Status cell, as the filter finds it"
     exported = client.get("/proses/?cakupan=semua&format=csv").get_data(True)
     assert exported.count(";berjalan, terlambat;") == 4, "the download says it too"
+    commas = client.get("/proses/?cakupan=semua&format=csv&sep=,").get_data(True)
+    assert commas.count(',"berjalan, terlambat",') == 4, "sep=, as on the reports"
+    for query in ("&format=csv&sep=x", "&sep=x"):
+        refused = client.get(f"/proses/?cakupan=semua{query}")
+        assert refused.status_code == 400 and "Pemisah CSV (sep)" in refused.get_data(True)
     refused = client.get("/api/v1/instances?scope=all&status=bogus",
                          headers=api_token(client, "admin"))
     assert refused.status_code == 422 and "status" in refused.json["error"]["fields"]

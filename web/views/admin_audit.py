@@ -31,8 +31,8 @@ from web.paging import page_request, this_page_url
 from web.trail_details import LABELS, MAX_SHOWN_DETAIL, detail_words
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
 from web.views.admin import bp
-from web.views.reports.downloads import asked_format
-from web.views.reports.export import CSV_SEPARATORS, Table, export
+from web.views.reports.downloads import asked_format, asked_separator
+from web.views.reports.export import Table, export
 from web.views.settings_history import change_lines
 
 MAX_DOWNLOAD = 10_000  # records in one CSV or XLSX download of the trail
@@ -59,7 +59,7 @@ def audit_readers(view: Callable[..., Any]) -> Callable[..., Any]:
 def audit_trail() -> Any:
     """The trail page, or its download when ``format`` asks for one."""
     chosen = _chosen()
-    fmt = asked_format()
+    fmt, sep = asked_format(), asked_separator()
     if fmt is not None:
         try:
             records = trail_rows(db.session, chosen, MAX_DOWNLOAD)
@@ -68,7 +68,7 @@ def audit_trail() -> Any:
                 "Jejak audit yang dipilih berisi %(total)s catatan; satu unduhan paling banyak "
                 "%(max)s. Persempit rentang tanggal (dari, sampai) atau saringan lainnya.",
                 total=grouped(refused.total), max=grouped(refused.limit)))
-        return export([_table(records)], fmt, "jejak-audit", _separator())
+        return export([_table(records)], fmt, "jejak-audit", sep)
     found = trail_page(db.session, chosen, *page_request())
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
@@ -98,15 +98,6 @@ def _trail_url(**more: str) -> str:
     """This trail's first page with ``more`` set; without ``tindakan`` when it is not in
     ``more`` (the link back from one action to all)."""
     return this_page_url(("halaman", "page", "tindakan"), **more)
-
-
-def _separator() -> str:
-    """The CSV separator ``sep`` asks for (``;`` unless ``,``); another is refused (400)."""
-    sep = request.args.get("sep") or ";"
-    if sep not in CSV_SEPARATORS:
-        refuse_parameter("sep", gettext(
-            'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
-    return sep
 
 
 def _chosen() -> TrailFilter:

@@ -33,7 +33,7 @@ from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
 from web.views import desk
 from web.views.case import all_fields, instances_table
-from web.views.reports.downloads import asked_format
+from web.views.reports.downloads import asked_format, asked_separator
 from web.views.reports.export import export
 from web.views.start import after_start, failed_start, render_start, start_values
 
@@ -52,7 +52,7 @@ def index() -> Any:
     if scope not in SCOPES:  # never another list than the one asked for
         refuse_parameter("cakupan", gettext(
             'Cakupan "%(value)s" tidak dikenal; pilih saya, unit atau semua.', value=scope[:20]))
-    fmt = asked_format()
+    fmt, sep = asked_format(), asked_separator()
     page, per_page = page_request()
     status = request.args.get("status") or None
     if status is not None and status not in lists.STATUSES:  # never all rows for a typo
@@ -73,7 +73,7 @@ def index() -> Any:
                 break
         return export([instances_table(rows, lists.shown_data(db.session, access(), rows),
                                        lists.late_ids(db.session, clock(), rows))],
-                      fmt, f"daftar-proses-{scope}")
+                      fmt, f"daftar-proses-{scope}", sep)
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
     return render_template(

@@ -49,10 +49,17 @@ def check_parameters() -> None:
                     "halaman setiap laporan.", name=name))
         return
     asked_format()
-    sep = request.args.get("sep")
-    if sep and sep not in CSV_SEPARATORS:  # empty, as an empty format: not asked
+    asked_separator()
+
+
+def asked_separator() -> str:
+    """The CSV separator ``?sep=`` asks for: ``;`` unless ``,`` (empty is not asked); any
+    other is refused, 400 naming it, never read as ``;``."""
+    sep = request.args.get("sep") or ";"
+    if sep not in CSV_SEPARATORS:
         refuse_parameter("sep", gettext(
             'Pemisah CSV (sep) "%(value)s" tidak dikenal; pilih ; atau ,.', value=sep[:20]))
+    return sep
 
 
 def asked_format() -> str | None:
@@ -77,7 +84,7 @@ def download(tables: list[Table], filename: str) -> Any:
     fmt = request.args.get("format")
     if not fmt:
         return None
-    return export(tables, fmt, filename, request.args.get("sep") or ";", int(number))
+    return export(tables, fmt, filename, asked_separator(), int(number))
 
 
 def export_links(tables: list[Table]) -> dict[str, Any]:
