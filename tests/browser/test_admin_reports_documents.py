@@ -158,6 +158,35 @@ def test_a_diagram_first_hidden_on_a_phone_is_drawn_when_the_screen_widens(serve
     context.close()
 
 
+def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(served,
+                                                                            browser):
+    """On paper: no menu, no comment box, the steps listed (a drawing wider than the paper
+    was cut), the roles as whole words in their narrow column."""
+    base, database = served
+    app = _app(database)
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, app.config["ALUR_CLOCK"], process_key=IT,
+                                  title="Dicetak", user=prakom, data={
+                                      "pemohon": "Budi", "unit": "Kepaniteraan",
+                                      "kategori": "jaringan", "uraian": "Wi-Fi mati"})
+        db.session.commit()
+        url = f"{base}/proses/{instance.id}"
+        db.session.remove()
+        db.engine.dispose()
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    login(page, base, "admin")
+    page.goto(url)
+    wait_until_drawn(page)
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
+        format="A4"))).pages)
+    context.close()
+    assert "Jejak audit" not in printed and "Kirim komentar" not in printed
+    assert "Menerima permintaan layanan TI" in printed, "the step list stands for the drawing"
+    assert "Prakom" in printed.split() and "Perbesar" not in printed
+
+
 def test_conversion_notes_never_reach_staff(served, browser):
     base, _ = served
     context = browser.new_context(viewport=DESKTOP)
