@@ -69,3 +69,15 @@ def test_a_control_character_stored_before_is_left_out_of_the_workbook():
     table.add(["Server\x0bmati"])
     workbook = load_workbook(io.BytesIO(xlsx_bytes([table])))
     assert workbook.worksheets[0]["A2"].value == "Servermati"
+
+
+def test_a_text_of_several_lines_or_longer_than_its_column_wraps_in_its_cell():
+    """Excel showed a multi-line Data proses, or a Catatan of 300 characters, on one line
+    running past its 60-wide column; a short one stays as it is."""
+    table = Table("Uji", ["Data", "Catatan", "Pendek"])
+    table.add(["Baris satu\nBaris dua", "kata " * 60, "ya"])
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([table]))).worksheets[0]
+    data, note, short = sheet[2]
+    assert data.alignment.wrap_text and note.alignment.wrap_text
+    assert not short.alignment.wrap_text
+    assert sheet.column_dimensions["B"].width == 60

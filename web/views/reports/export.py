@@ -32,6 +32,8 @@ from openpyxl.styles import Alignment, Font
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = ("csv", "xlsx")
 CSV_SEPARATORS = (";", ",")
+MAX_COLUMN_WIDTH = 60  # characters: a sheet's widest column; longer texts wrap in it
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 # What spreadsheet programs read as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -192,7 +194,8 @@ def _csv_cell(value: Any, sep: str) -> Any:
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    """An XLSX workbook with one sheet per table: headings in bold in row 1, then rows."""
+    """An XLSX workbook with one sheet per table: headings in bold in row 1, then rows;
+    a text of several lines, or longer than its column, wraps within its cell."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
@@ -201,7 +204,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         sheet.append(table.headings)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAPPED
         for row in table.rows:
             # Control characters stored before the input guard refused them: dropped,
             # since a workbook cannot hold them (openpyxl raises).
@@ -211,11 +214,14 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
                 if is_formula_like(cell.value):
                     cell.data_type = "s"
                     cell.quotePrefix = True
+                if isinstance(cell.value, str) and (
+                        "\n" in cell.value or len(cell.value) > MAX_COLUMN_WIDTH):
+                    cell.alignment = WRAPPED  # its lines shown, not one line past the column
         for column, heading in enumerate(table.headings, start=1):
             longest = max([len(str(heading))] + [len(str(row[column - 1] or ""))
                                                  for row in table.rows])
             sheet.column_dimensions[sheet.cell(1, column).column_letter].width = min(
-                max(10, longest + 2), 60)
+                max(10, longest + 2), MAX_COLUMN_WIDTH)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
