@@ -32,8 +32,7 @@ def _empty(page: str) -> str:
      ("Belum ada tiket. Permintaan layanan TI atau laporan gangguan yang Anda ajukan muncul di "
       "sini, dengan statusnya. [/tiket/ajukan] Ajukan yang pertama")),
     ("admin", "/laporan/orang/prakom",
-     ("Tidak ada data pada periode ini. Pilih periode lain (misalnya setahun) pada formulir di "
-      "atas.")),
+     "Tidak ada data pada periode ini; periode lain dapat dipilih pada formulir di atas."),
     ("admin", "/laporan/orang/prakom/proses?angka=tugas",
      "Tidak ada proses di balik angka ini pada periode ini. [/laporan/orang/prakom?periode="),
     ("admin", "/admin/proses-bermasalah",
