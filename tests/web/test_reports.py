@@ -153,6 +153,8 @@ def test_sop_performance_page_and_exports_hold_the_same_numbers(client, history)
                 if row[0] is not None][-2:] in ([2, 1], [1, 2]), url
     html = client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True)
     assert "vendor/chartjs/chart.umd.min.js" in html
+    # A period's figures change while it runs: the page, and so its printout, says when.
+    assert re.search(r"data per \d{1,2} \w{3} \d{4} \d{2}\.\d{2} WIB", html)
     assert '"median": [20, 130]' in html.replace("\n", "") or '"median":[20,130]' in html
 
 

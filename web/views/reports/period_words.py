@@ -2,7 +2,7 @@
 engine writes ``Period.label`` in Indonesian for the exports, pages show this; and whether
 it has begun."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext, lazy_pgettext
 
@@ -37,6 +37,12 @@ def period_label(period: Period) -> str:
 def not_begun(period: Period) -> bool:
     """Whether ``period`` begins after now (the app's clock): its report has nothing yet."""
     return clock().now() < period.start
+
+
+def taken_at() -> datetime:
+    """The moment a report's figures are read (the clock's now, aware), which the page and
+    its printout state as "data per …": a period not yet over changes from day to day."""
+    return clock().now()
 
 
 def _day(day: date) -> str:

@@ -43,7 +43,7 @@ from web.paging import page_request
 from web.views.reports.desk_tables import person_desk_table
 from web.views.reports.downloads import check_parameters, download, downloadable, export_links
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
-from web.views.reports.period_words import not_begun, period_label
+from web.views.reports.period_words import not_begun, period_label, taken_at
 from web.views.reports.periods import (
     PeriodError,
     asked_period,
@@ -74,6 +74,7 @@ bp.app_template_filter("angka_laporan")(page_cell)
 
 bp.app_template_filter("periode")(period_label)
 bp.app_template_global("period_not_begun")(not_begun)
+bp.app_template_global("report_taken_at")(taken_at)
 
 
 @bp.get("/")
