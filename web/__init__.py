@@ -16,6 +16,7 @@ from engine.clock import SystemClock
 from engine.db import SQLITE_BUSY_TIMEOUT_MS, never_creates
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, environment, i18n
+from web.errors import MULTIPART_OVERHEAD
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.form_request import FormRequest
 from web.json_provider import AlurJSONProvider
@@ -134,8 +135,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"], SQLITE_BUSY_TIMEOUT_MS))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
+    # An upload's files together, never below a BPMN file's (the office logo, a form file);
+    # an SOP upload has a bundle's (web.edge.install_input_guards).
     app.config["MAX_CONTENT_LENGTH"] = (
-        max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + 64 * 1024)
+        max(MAX_BPMN_BYTES, app.config["ALUR_ATTACHMENT_MAX_BYTES"]) + MULTIPART_OVERHEAD)
     # A form's text in a multipart body is held to the body limit, as in any other body
     # (Flask's own default, 500 000 bytes, refused data a JSON body may carry).
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["ALUR_MAX_BODY_BYTES"]

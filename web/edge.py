@@ -21,7 +21,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from web.errors import error_response, retry_after_seconds
+from engine.bpmn.bundle import MAX_BUNDLE_BYTES
+from web.errors import MULTIPART_OVERHEAD, SOP_UPLOADS, error_response, retry_after_seconds
 
 # Where a password is guessed: the login form, the token endpoint, and the current password
 # asked before changing it (a session left open must not let anyone try every password).
@@ -250,7 +251,10 @@ def _keep_own_text(own: frozenset[str]) -> list[tuple[str, str]]:
 
 def install_input_guards(app: Flask) -> None:
     """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
-    (larger ones are answered 413 before they are read), and an ``UNKEPT`` character
+    (larger ones are answered 413 before they are read), uploads to the attachments'
+    limit (``ALUR_ATTACHMENT_MAX_BYTES``, at least a BPMN file's, all files of a request
+    together) and an SOP upload at least to a bundle's (``MAX_BUNDLE_BYTES``), each with
+    ``MULTIPART_OVERHEAD``, and an ``UNKEPT`` character
     anywhere in the path, the query, the form or a JSON body is answered 400 in words,
     naming where in ``fields`` (``path``, a parameter, a form field, a JSON member as
     ``data.gejala`` or ``items[0]``), before anything is stored; but in the form fields a
@@ -261,6 +265,9 @@ def install_input_guards(app: Flask) -> None:
     def guard_input() -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = limit
+        elif request.endpoint in SOP_UPLOADS:  # an SOP's .zip, whatever the attachments'
+            request.max_content_length = max(app.config["MAX_CONTENT_LENGTH"],
+                                             MAX_BUNDLE_BYTES + MULTIPART_OVERHEAD)
         texts = [("path", request.path), *request.args.items(multi=True),
                  *((name, name) for name in request.args)]
         if request.method in ("POST", "PUT", "PATCH"):

@@ -52,6 +52,8 @@ RETRY_AFTER_SECONDS = 5
 UNWRITABLE_RETRY_SECONDS = 60
 # The endpoints that take SOP files (BPMN, zip, SOP table): their 413 names the SOP limits.
 SOP_UPLOADS = ("admin.processes", "api.deploy_process")
+# Room in an upload's body for its form fields and part headers besides the files.
+MULTIPART_OVERHEAD = 64 * 1024
 
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
           Conflict: 409, InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
@@ -257,10 +259,12 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
     elif _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
+        together = (current_app.config["MAX_CONTENT_LENGTH"] - MULTIPART_OVERHEAD) / 2**20
         message = gettext("Berkas atau permintaan terlalu besar: lampiran paling besar "
-                          "%(size)s MB per berkas dan %(size)s MB bersama-sama dalam satu "
+                          "%(size)s MB per berkas dan %(total)s MB bersama-sama dalam satu "
                           "kiriman. Kembali, pilih berkas yang lebih kecil atau kirim sebagian "
-                          "dahulu, lalu kirim lagi.", size=f"{limit:g}".replace(".", ","))
+                          "dahulu, lalu kirim lagi.", size=f"{limit:g}".replace(".", ","),
+                          total=f"{together:g}".replace(".", ","))
     else:
         limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
         message = gettext("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) "

@@ -1,5 +1,6 @@
-"""The form fields of the pages by the labels their pages give them, for the error page
-that names a field the door refused (a control character pasted into it, ``web.edge``):
+"""The form fields and list filters of the pages by the labels their pages give them, for
+the error page that names a field or filter it refused (a control character pasted into
+it, ``web.edge``; a filter naming nothing known, ``web.errors.refuse_parameter``):
 an official reads "Nomor surat perintah", not ``warrant_number``. The API keeps the
 field names, which are its contract."""
 
@@ -34,6 +35,12 @@ LABELS = {
     "kembali": lazy_gettext("Alamat kembali"), "assignee": lazy_gettext("Kepada"),
     "process_key": lazy_gettext("SOP"), "score": lazy_gettext("Nilai"),
     "language": lazy_gettext("Bahasa"), "path": lazy_gettext("Alamat halaman"),
+    # The lists' filters in the address (Jejak audit, Daftar Proses, the reports).
+    "pengguna": lazy_gettext("Nama pengguna"), "proses": lazy_gettext("Nomor proses"),
+    "sop": lazy_gettext("SOP"), "dari": lazy_gettext("Dari tanggal"),
+    "sampai": lazy_gettext("Sampai tanggal"), "tahun": lazy_gettext("Tahun"),
+    "jenis": lazy_gettext("Jenis"), "periode": lazy_gettext("Periode"),
+    "status": lazy_gettext("Status"), "tindakan": lazy_gettext("Tindakan"),
 }
 
 

@@ -62,7 +62,7 @@ def sop_filter(name: str = "sop") -> str | None:
         werkzeug.exceptions.HTTPException: 400 naming ``name`` for a key no version of any
             SOP has (a typo, or an SOP of another office), which would list nothing.
     """
-    key = (request.values.get(name) or "")[:128] or None
+    key = (request.values.get(name) or "").strip()[:128] or None
     if key is not None and not known_sop(key):
         refuse_parameter(name, gettext(
             'SOP "%(value)s" tidak dikenal; pilih SOP dari daftarnya atau kosongkan.',

@@ -174,6 +174,16 @@ def _shown(filename: str) -> str:
     return name if len(name) <= 80 else name[:59] + "…" + name[-20:]
 
 
+def _joined_inside(name: str) -> str:
+    """``name`` without ``JOINERS`` at either end of its stem or extension: a joiner joins
+    two visible characters, and one at an end would keep an invisible name ("\u200d.pdf")."""
+    joiners = "".join(JOINERS)
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        return name.strip(joiners)
+    return stem.strip(joiners) + dot + extension.strip(joiners)
+
+
 def _refused(character: str) -> bool:
     """Whether a file name may not hold ``character`` (``REFUSED_IN_NAMES``, but the
     ``JOINERS``)."""
@@ -190,7 +200,7 @@ def _file_name(filename: str | None) -> str:
         InvalidTaskData: under ``lampiran``: no name, or a character of
             ``REFUSED_IN_NAMES``.
     """
-    name = Path(filename or "").name.strip()
+    name = _joined_inside(Path(filename or "").name.strip())
     if not name:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
     if any(map(_refused, name)):

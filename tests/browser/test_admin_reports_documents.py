@@ -53,6 +53,22 @@ def test_pages_have_no_axe_violations(server, admin_page, url):
     assert_no_violations(admin_page)
 
 
+def _it_process(base: str, database: str, title: str) -> str:
+    """Start an IT service request as prakom on the served database; its page's URL."""
+    app = _app(database)
+    with app.app_context():
+        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
+        instance = start_instance(db.session, app.config["ALUR_CLOCK"], process_key=IT,
+                                  title=title, user=prakom, data={
+                                      "pemohon": "Budi", "unit": "Kepaniteraan",
+                                      "kategori": "jaringan", "uraian": "Wi-Fi mati"})
+        db.session.commit()
+        url = f"{base}/proses/{instance.id}"
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
 def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     base, database = served
     app = _app(database)
@@ -101,17 +117,7 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
 
 def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(served, browser):
     base, database = served
-    app = _app(database)
-    with app.app_context():
-        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
-        instance = start_instance(db.session, app.config["ALUR_CLOCK"], process_key=IT,
-                                  title="Diagram", user=prakom, data={
-                                      "pemohon": "Budi", "unit": "Kepaniteraan",
-                                      "kategori": "jaringan", "uraian": "Wi-Fi mati"})
-        db.session.commit()
-        url = f"{base}/proses/{instance.id}"
-        db.session.remove()
-        db.engine.dispose()
+    url = _it_process(base, database, "Diagram")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     login(page, base, "prakom")
@@ -163,17 +169,7 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
     """On paper: no menu, no comment box, the steps listed (a drawing wider than the paper
     was cut), the roles as whole words in their narrow column."""
     base, database = served
-    app = _app(database)
-    with app.app_context():
-        prakom = db.session.scalar(db.select(User).where(User.username == "prakom"))
-        instance = start_instance(db.session, app.config["ALUR_CLOCK"], process_key=IT,
-                                  title="Dicetak", user=prakom, data={
-                                      "pemohon": "Budi", "unit": "Kepaniteraan",
-                                      "kategori": "jaringan", "uraian": "Wi-Fi mati"})
-        db.session.commit()
-        url = f"{base}/proses/{instance.id}"
-        db.session.remove()
-        db.engine.dispose()
+    url = _it_process(base, database, "Dicetak")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     login(page, base, "admin")
@@ -185,6 +181,16 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
     assert "Jejak audit" not in printed and "Kirim komentar" not in printed
     assert "Menerima permintaan layanan TI" in printed, "the step list stands for the drawing"
     assert "Prakom" in printed.split() and "Perbesar" not in printed
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    login(page, base, "prakom")
+    page.goto(base + "/")
+    inbox = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
+        format="A4"))).pages).split())
+    context.close()
+    # The sortable headings are buttons: they print as words, the keyboard help does not.
+    assert "Batas Waktu" in inbox and "Diterima sejak" in inbox and "Dicetak" in inbox
+    assert "Pintasan papan ketik" not in inbox
 
 
 def test_conversion_notes_never_reach_staff(served, browser):

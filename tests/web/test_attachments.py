@@ -159,6 +159,11 @@ def test_a_name_with_control_characters_is_refused_and_a_long_name_keeps_its_typ
         assert download.status_code == 200
         assert "filename*=UTF-8''%F0%9F%91%A8%E2%80%8D%F0%9F%92%BB" in (
             download.headers["Content-Disposition"])
+    # A joiner joins two visible characters; at an end it would leave an invisible name.
+    for joined, kept in (("\u200d.txt", "lampiran.txt"), ("\u200c\u200d  .txt", "lampiran.txt"),
+                         ("laporan\u200d.txt", "laporan.txt")):
+        stored = upload(joined)
+        assert (stored.status_code, stored.json["filename"]) == (201, kept), joined
     # A long name refused for its type is quoted with its end: the extension at fault.
     refused = upload("laporan-" + "x" * 240 + ".yyyy")
     assert refused.status_code == 422

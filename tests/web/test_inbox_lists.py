@@ -305,4 +305,5 @@ def test_filters_the_page_cannot_follow_are_said_not_silently_replaced(client, s
             "pencarian dipotong menjadi 100 karakter pertama.") in page.get_data(True)
     every = client.get("/?sop=zz").get_data(True)
     assert "4 tugas" in every, "the unknown SOP is read as every SOP, as the notice says"
+    assert "tidak dapat diikuti" not in client.get("/?sop=%20").get_data(True), "blank: none"
     assert "tidak dapat diikuti" not in client.get("/?tampil=saya&urut=-diterima").get_data(True)

@@ -177,6 +177,9 @@ def test_a_refused_period_comes_back_as_it_was_filled_in(client, history):
     assert '<option value="rentang" selected>' in page
     assert 'name="dari" type="date" value="2026-12-03"' in page
     assert 'name="sampai" type="date" value="2026-10-01"' in page
+    empty = client.get("/laporan/?periode=rentang&dari=&sampai=2026-03-01").get_data(True)
+    assert 'name="dari" type="date" value=""' in empty, "left empty, as the refusal says"
+    assert 'name="sampai" type="date" value="2026-03-01"' in empty
     month = client.get("/laporan/?periode=bulan&tahun=1999&bulan=5").get_data(True)
     assert '<option value="bulan" selected>' in month and 'value="1999"' in month
     assert '<option value="5" selected>' in month

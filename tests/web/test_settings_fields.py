@@ -90,5 +90,5 @@ def test_the_pages_tell_each_text_limit_before_it_is_sent(client):
     assert re.search(r'<input id="username"[^>]*aria-describedby="username-hint"', users)
     assert 'id="username-hint">Huruf kecil, angka, _ atau . (diawali huruf)' in users
     sops = client.get("/admin/sop").get_data(True)
-    assert "Berkas BPMN atau tabel SOP (.bpmn, .xml, .xlsx, .csv) paling besar 2 MB; satu .zip" in (
-        sops)
+    assert ("Berkas BPMN atau tabel SOP (.bpmn, .xml, .xlsx, .csv) paling besar 2 MB, dengan "
+            "berkas formulirnya (.json) bila ada; atau satu .zip") in sops

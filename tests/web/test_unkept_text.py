@@ -167,3 +167,6 @@ def test_the_door_names_a_pages_field_by_its_label_the_api_by_its_name(app, clie
     api = client.post("/api/v1/substitutions", headers=api_token(client, "kasubbag"),
                       json={"kind": "Plh", "warrant_number": "ST-01\x00"})
     assert api.status_code == 400 and list(api.json["error"]["fields"]) == ["warrant_number"]
+    login(client, "admin")
+    trail = html.unescape(client.get("/admin/jejak-audit?pengguna=prakom%01").get_data(True))
+    assert "<li>Nama pengguna: memuat karakter kendali" in trail, "a filter by its label too"

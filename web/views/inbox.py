@@ -77,7 +77,7 @@ def asked_query(args: Any) -> inbox.InboxQuery:
     return inbox.InboxQuery(
         view=view if view in inbox.INBOX_VIEWS else "semua",
         state=state if state in inbox.INBOX_STATES else None,
-        process_key=_known_sop(args.get("sop") or ""),
+        process_key=_known_sop((args.get("sop") or "").strip()),
         search=args.get("cari", "").strip()[:inbox.MAX_SEARCH] or None,
         sort=sort, day_end=end_of_office_day())
 
@@ -107,7 +107,7 @@ def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
     if sorts and sorts[-1] != asked.sort:
         said.append(gettext('urutan "%(value)s" tidak dikenal; diurutkan menurut batas waktu',
                             value=sorts[-1][:40]))
-    if (args.get("sop") or None) != asked.process_key:
+    if ((args.get("sop") or "").strip() or None) != asked.process_key:
         said.append(gettext('SOP "%(value)s" tidak dikenal; semua SOP ditampilkan',
                             value=args.get("sop", "")[:40]))
     if len(args.get("cari", "").strip()) > inbox.MAX_SEARCH:

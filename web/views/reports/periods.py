@@ -102,8 +102,8 @@ def period_error_page(error: PeriodError) -> Any:
     typed = SimpleNamespace(
         kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
         number=int(number) if is_digits(number) and len(number) <= 2 else None,
-        first=request.args.get("dari", "")[:10] or this_year.first.isoformat(),
-        last=request.args.get("sampai", "")[:10] or this_year.last.isoformat())
+        first=_typed_day("dari", this_year.first, kind),
+        last=_typed_day("sampai", this_year.last, kind))
     return render_template("reports/period_error.html", message=str(error), period=typed,
                            kinds=kinds), 400
 
@@ -116,3 +116,11 @@ def office_zone() -> str:
 def office_today() -> date:
     """Today in the office's zone."""
     return clock().now().astimezone(ZoneInfo(office_zone())).date()
+
+
+def _typed_day(name: str, default: date, kind: str) -> str:
+    """A range's day as typed (at most 10 characters), for the refused form: left empty
+    when the range was asked for with it empty (the refusal says it is required), the
+    year's end otherwise (a range offered from another kind of period)."""
+    typed = request.args.get(name, "")[:10]
+    return typed if typed or kind == "rentang" else default.isoformat()
