@@ -11,10 +11,12 @@ def file_too_large(size: int, limit: int) -> str:
     """Why a file of ``size`` bytes is refused over ``limit`` bytes, in megabytes as the
     upload page states its limits, with the exact bytes after them: ``"Berkas terlalu
     besar: 2,01 MB (2.111.640 bita); batasnya 2 MB (2.097.152 bita)."``."""
-    return (f"Berkas terlalu besar: {_megabytes(size)} ({grouped(size)} bita); batasnya "
-            f"{_megabytes(limit)} ({grouped(limit)} bita).")
+    places = next((places for places in range(2, 7)  # as many as tell the two apart
+                   if round(size / 2**20, places) != round(limit / 2**20, places)), 6)
+    return (f"Berkas terlalu besar: {_megabytes(size, places)} ({grouped(size)} bita); "
+            f"batasnya {_megabytes(limit, places)} ({grouped(limit)} bita).")
 
 
-def _megabytes(size: int) -> str:
-    """``size`` bytes in MB (2^20 bytes) with at most two decimals, a comma before them."""
-    return f"{round(size / 2**20, 2):g} MB".replace(".", ",")
+def _megabytes(size: int, places: int) -> str:
+    """``size`` bytes in MB (2^20 bytes) with at most ``places`` decimals after a comma."""
+    return f"{size / 2**20:.{places}f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"

@@ -344,6 +344,8 @@ def test_a_bad_table_is_refused_per_row_and_column_and_nothing_deployed(session,
 @pytest.mark.parametrize("data, filename, expected", [
     (b"x" * (2_111_640), "sop.csv", ("Berkas terlalu besar: 2,01 MB (2.111.640 bita); "
      "batasnya 2 MB (2.097.152 bita).")),
+    (b"x" * (2_100_000), "sop.csv", ("Berkas terlalu besar: 2,003 MB (2.100.000 bita); "
+     "batasnya 2 MB (2.097.152 bita).")),  # never "2 MB … batasnya 2 MB"
     (b"\xd0\xcf\x11\xe0lama", "sop.xls", ("sop.xls: format .xls lama tidak didukung; simpan "
      "sebagai .xlsx atau CSV UTF-8.")),
     (b"PK\x03\x04rusak", "sop.xlsx", ("sop.xlsx: bukan buku kerja XLSX yang dapat dibaca; buka "
