@@ -283,3 +283,16 @@ def test_the_pager_writes_its_count_with_thousands_separators(app):
         shown = render_template_string(
             '{% from "_pager.html" import pager %}{{ pager(page) }}', page=page)
     assert "(1.025 baris, 20 per halaman)" in shown
+
+
+def test_the_api_lists_refuse_an_sop_key_no_version_has(client, several):
+    """A typo in an integration's process_key answered an empty list, as if nothing were
+    there; the pages refuse it already."""
+    token = api_token(client, "prakom")
+    for url in ("/api/v1/instances?process_key=zz", "/api/v1/tasks?process_key=zz",
+                "/api/v1/notifications?process_key=zz"):
+        refused = client.get(url, headers=token)
+        assert refused.status_code == 422, url
+        assert list(refused.json["error"]["fields"]) == ["process_key"], url
+    found = client.get(f"/api/v1/tasks?process_key={SERVER}", headers=token)
+    assert found.status_code == 200 and len(found.json) == 3

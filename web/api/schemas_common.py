@@ -17,6 +17,15 @@ def not_blank(value: str) -> None:
         raise ValidationError("wajib diisi, tidak hanya spasi")
 
 
+def deployed_sop(value: str) -> None:
+    """Refuse a list filter's ``process_key`` that no version of any SOP has (a typo would
+    answer an empty list, as if nothing were there); empty is no filter."""
+    from web.list_filters import known_sop  # reads the request's database session
+
+    if value and not known_sop(value):
+        raise ValidationError("SOP dengan kunci ini tidak ada; lihat GET /api/v1/processes")
+
+
 # What an answer's ``status`` of a process and ``state`` of a step can be (the document's
 # enums): a client can switch on them without guessing.
 INSTANCE_STATUS = {"enum": ["running", "completed", "cancelled", "error"]}

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.escalation.notifications import KINDS
 from web.api.schemas import NotificationSchema
-from web.api.schemas_common import TASK_STATE, PageQuery, PageSchema
+from web.api.schemas_common import TASK_STATE, PageQuery, PageSchema, deployed_sop
 from web.notification_words import show
 
 
@@ -16,7 +16,8 @@ class NotificationQuery(PageQuery):
 
     unread = fields.Bool(load_default=False)
     kind = fields.Str(load_default=None, validate=validate.OneOf(sorted(KINDS)))
-    process_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=128))
+    process_key = fields.Str(load_default=None, validate=[validate.Length(min=1, max=128),
+                                                          deployed_sop])
 
 
 class NotificationItemSchema(NotificationSchema):

@@ -21,6 +21,7 @@ from web.api.schemas_common import (
     PageSchema,
     QueryWhole,
     Username,
+    deployed_sop,
     not_blank,
 )
 
@@ -49,7 +50,7 @@ class InstanceQuery(PageQuery):
     scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "unit", "all"]))
     status = fields.Str(validate=validate.OneOf(  # empty: every status, not a choice to list
         ["", *STATUSES], error=f"harus salah satu dari: {', '.join(STATUSES)}"))
-    process_key = fields.Str(validate=validate.Length(max=128))
+    process_key = fields.Str(validate=[validate.Length(max=128), deployed_sop])
     q = fields.Str(validate=validate.Length(max=100))
 
 
@@ -59,7 +60,7 @@ class TaskQuery(PageQuery):
 
     per_page = QueryWhole(load_default=100, validate=validate.Range(min=1, max=100))
     view = fields.Str(load_default="semua", validate=validate.OneOf(INBOX_VIEWS))
-    process_key = fields.Str(validate=validate.Length(max=128))
+    process_key = fields.Str(validate=[validate.Length(max=128), deployed_sop])
     state = fields.Str(validate=validate.OneOf(INBOX_STATES))
     q = fields.Str(validate=validate.Length(max=MAX_SEARCH))
     sort = fields.Str(load_default=DEFAULT_SORT, validate=validate.OneOf(
