@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.paging import MAX_PAGE, MAX_PER_PAGE
 from engine.text import is_digits, trimmed
+from web.list_filters import known_sop
 
 
 def not_blank(value: str) -> None:
@@ -20,8 +21,6 @@ def not_blank(value: str) -> None:
 def deployed_sop(value: str) -> None:
     """Refuse a list filter's ``process_key`` that no version of any SOP has (a typo would
     answer an empty list, as if nothing were there); empty is no filter."""
-    from web.list_filters import known_sop  # reads the request's database session
-
     if value and not known_sop(value):
         raise ValidationError("SOP dengan kunci ini tidak ada; lihat GET /api/v1/processes")
 
