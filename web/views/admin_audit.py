@@ -31,7 +31,7 @@ from web.paging import page_request, this_page_url
 from web.trail_details import LABELS, MAX_SHOWN_DETAIL, detail_words
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
 from web.views.admin import bp
-from web.views.reports.downloads import asked_format, asked_separator
+from web.views.reports.downloads import asked_format, asked_separator, report_heading
 from web.views.reports.export import Table, export
 from web.views.settings_history import change_lines
 
@@ -68,7 +68,8 @@ def audit_trail() -> Any:
                 "Jejak audit yang dipilih berisi %(total)s catatan; satu unduhan paling banyak "
                 "%(max)s. Persempit rentang tanggal (dari, sampai) atau saringan lainnya.",
                 total=grouped(refused.total), max=grouped(refused.limit)))
-        return export([_table(records)], fmt, "jejak-audit", sep)
+        return export([_table(records)], fmt, "jejak-audit", sep,
+                      heading=report_heading("Jejak audit"))
     found = trail_page(db.session, chosen, *page_request())
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,

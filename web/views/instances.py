@@ -33,7 +33,7 @@ from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
 from web.views import desk
 from web.views.case import all_fields, instances_table
-from web.views.reports.downloads import asked_format, asked_separator
+from web.views.reports.downloads import asked_format, asked_separator, report_heading
 from web.views.reports.export import export
 from web.views.start import after_start, failed_start, render_start, start_values
 
@@ -73,7 +73,7 @@ def index() -> Any:
                 break
         return export([instances_table(rows, lists.shown_data(db.session, access(), rows),
                                        lists.late_ids(db.session, clock(), rows))],
-                      fmt, f"daftar-proses-{scope}", sep)
+                      fmt, f"daftar-proses-{scope}", sep, heading=report_heading("Daftar Proses"))
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
     return render_template(

@@ -11,7 +11,8 @@ from flask_login import login_required
 from engine.time.periods import PERIOD_KINDS
 from web.access import access
 from web.views.reports.desk_tables import desk_tables
-from web.views.reports.downloads import download, downloadable, export_links
+from web.views.reports.downloads import (download, downloadable, export_links,
+                                         report_heading)
 from web.views.reports.periods import asked_period
 from web.views.reports.views import bp
 
@@ -24,7 +25,8 @@ def desk_report() -> Any:
         abort(403)
     period = asked_period()
     tables = desk_tables(period, access())
-    answer = download(tables, f"layanan-ti-{period.slug()}")
+    answer = download(tables, f"layanan-ti-{period.slug()}",
+                      report_heading("Laporan Layanan TI", period))
     if answer is not None:
         return answer
     return render_template("reports/desk.html", tables=tables, period=period,

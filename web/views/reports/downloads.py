@@ -12,12 +12,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, request
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from engine.text import is_digits
+from engine.time.periods import Period
 from web.errors import refuse_parameter
+from web.filters import local_time
 from web.paging import this_page_url
+from web.views.reports.period_words import taken_at
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
 
 PARAMETERS = ("format", "sep", "tabel")
@@ -72,11 +75,12 @@ def asked_format() -> str | None:
     return fmt or None
 
 
-def download(tables: list[Table], filename: str) -> Any:
+def download(tables: list[Table], filename: str, heading: str | None = None) -> Any:
     """The download ``?format=`` asks for, or None for the page: the CSV of table ``?tabel=``
     (from 1; default 1) with the separator of ``?sep=`` (``;`` unless ``,``), or the XLSX
-    of all tables; ``filename`` without extension. A table that does not exist is a 400,
-    with or without ``format``."""
+    of all tables, its printed pages headed by ``heading`` (``report_heading``);
+    ``filename`` without extension. A table that does not exist is a 400, with or without
+    ``format``."""
     number = request.args.get("tabel") or "1"
     if not is_digits(number) or not 1 <= int(number) <= len(tables):
         refuse_parameter("tabel", gettext('Tabel "%(value)s" tidak ada; pilih 1–%(count)d.',
@@ -84,7 +88,17 @@ def download(tables: list[Table], filename: str) -> Any:
     fmt = request.args.get("format")
     if not fmt:
         return None
-    return export(tables, fmt, filename, asked_separator(), int(number))
+    return export(tables, fmt, filename, asked_separator(), int(number), heading)
+
+
+def report_heading(title: str, period: Period | None = None) -> str:
+    """``Kinerja SOP: Penyusunan RKT · Triwulan IV 2026 · data per 6 Des 2026 09.28 WIB``:
+    what a report's XLSX says above its printed pages, in Indonesian whatever the user's
+    language (the exports are official documents); ``title`` already Indonesian."""
+    with force_locale("id"):
+        parts = [title, *([period.label] if period else []),
+                 gettext("data per %(time)s", time=local_time(taken_at()))]
+    return " · ".join(parts)
 
 
 def export_links(tables: list[Table]) -> dict[str, Any]:

@@ -34,6 +34,8 @@ EXPORT_FORMATS = ("csv", "xlsx")
 CSV_SEPARATORS = (";", ",")
 MAX_COLUMN_WIDTH = 60  # characters: a sheet's widest column; longer texts wrap in it
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+# Characters of an XLSX's heading: Excel takes at most 255 in a page header, codes included.
+MAX_HEADING = 200
 # What spreadsheet programs read as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,10 +143,11 @@ def cell_text(value: Any) -> str:
 
 
 def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
-           number: int = 1) -> Response:
+           number: int = 1, heading: str | None = None) -> Response:
     """The tables as a download: ``fmt`` "xlsx" (all tables) or "csv" (table ``number``,
     counted from 1); ``filename`` without extension; ``sep`` the CSV separator (``;`` with
-    decimal commas, or ``,`` with decimal points).
+    decimal commas, or ``,`` with decimal points); ``heading`` what the XLSX's printed
+    pages say above the table (``xlsx_bytes``).
 
     Raises:
         ValueError: another format or separator, or no table ``number``.
@@ -156,7 +159,7 @@ def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
         name = f"{filename}-{_slug(table.title)}" if len(tables) > 1 else filename
         return _download(csv_bytes(table, sep), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
-        return _download(xlsx_bytes(tables), XLSX_MIMETYPE, f"{filename}.xlsx")
+        return _download(xlsx_bytes(tables, heading), XLSX_MIMETYPE, f"{filename}.xlsx")
     raise ValueError(f"format {fmt!r} tidak dikenal")
 
 
@@ -193,14 +196,24 @@ def _csv_cell(value: Any, sep: str) -> Any:
     return value
 
 
-def xlsx_bytes(tables: list[Table]) -> bytes:
+def xlsx_bytes(tables: list[Table], heading: str | None = None) -> bytes:
     """An XLSX workbook with one sheet per table: headings in bold in row 1, then rows;
-    a text of several lines, or longer than its column, wraps within its cell."""
+    a text of several lines, or longer than its column, wraps within its cell.
+
+    A sheet prints across the paper's width (landscape), its row 1 on every page and
+    "Halaman N dari M" at each page's foot; ``heading`` (the report, its period, when its
+    figures were read) heads every printed page and is the workbook's title, so a sheet
+    printed or opened apart from its file name still says what it is. The cells stay as
+    they are: row 1 the headings.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    if heading:
+        workbook.properties.title = heading[:MAX_HEADING]
     used: set[str] = set()
     for table in tables:
         sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        _print_setup(sheet, heading)
         sheet.append(table.headings)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -217,8 +230,8 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
                 if isinstance(cell.value, str) and (
                         "\n" in cell.value or len(cell.value) > MAX_COLUMN_WIDTH):
                     cell.alignment = WRAPPED  # its lines shown, not one line past the column
-        for column, heading in enumerate(table.headings, start=1):
-            longest = max([len(str(heading))] + [len(str(row[column - 1] or ""))
+        for column, label in enumerate(table.headings, start=1):
+            longest = max([len(str(label))] + [len(str(row[column - 1] or ""))
                                                  for row in table.rows])
             sheet.column_dimensions[sheet.cell(1, column).column_letter].width = min(
                 max(10, longest + 2), MAX_COLUMN_WIDTH)
@@ -226,6 +239,16 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _print_setup(sheet: Any, heading: str | None) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
+    if heading:  # & starts a code in Excel's page headers (&P, &N): && is one &
+        sheet.oddHeader.center.text = heading[:MAX_HEADING].replace("&", "&&")
+    sheet.oddFooter.center.text = "Halaman &P dari &N"
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

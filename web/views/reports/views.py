@@ -41,7 +41,8 @@ from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
 from web.views.reports.desk_tables import person_desk_table
-from web.views.reports.downloads import check_parameters, download, downloadable, export_links
+from web.views.reports.downloads import (check_parameters, download, downloadable,
+                                         export_links, report_heading)
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
 from web.views.reports.period_words import not_begun, period_label, taken_at
 from web.views.reports.periods import (
@@ -120,7 +121,8 @@ def sop(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
     tables = sop_tables(report)
-    answer = download(tables, f"kinerja-{key}-{period.slug()}")
+    answer = download(tables, f"kinerja-{key}-{period.slug()}",
+                      report_heading(f"Kinerja SOP: {report.name}", period))
     if answer is not None:
         return answer
     ordered = report.in_sop_order
@@ -143,7 +145,8 @@ def heatmap(key: str) -> Any:
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
     table = heatmap_table(report)
-    answer = download([table], f"peta-hambatan-{key}-{period.slug()}")
+    answer = download([table], f"peta-hambatan-{key}-{period.slug()}",
+                      report_heading(f"Peta hambatan: {report.name}", period))
     if answer is not None:
         return answer
     steps = {s.bpmn_id: {"band": s.band, "share": page_percent(s.on_time_share),
@@ -190,7 +193,8 @@ def person(username: str) -> Any:
                        **arguments, **period.query())
 
     tables = [*person_tables(report, link), person_desk_table(period, user)]
-    answer = download(tables, f"kinerja-{user.username}-{period.slug()}")
+    answer = download(tables, f"kinerja-{user.username}-{period.slug()}", report_heading(
+        f"Kinerja {report.full_name} ({user.username})", period))
     if answer is not None:
         return answer
     return render_template("reports/person.html", export_links=export_links(tables),
@@ -260,7 +264,8 @@ def tabel7() -> Any:
     period = asked_period("semester")
     rows = reports.tabel7(db.session, office_calendar(), period, clock().now())
     tables = tabel7_tables(rows, period)
-    answer = download(tables, f"tabel7-{period.slug()}")
+    answer = download(tables, f"tabel7-{period.slug()}",
+                      report_heading("Tabel 7 Monitoring Pelaksanaan SOP", period))
     if answer is not None:
         return answer
     return render_template("reports/tabel7.html", export_links=export_links(tables), rows=rows,
