@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from engine import settings
 from engine.models import ProcessDefinition, User
 from tests.conftest import WIB
 from tests.web.conftest import login
@@ -74,3 +75,18 @@ def test_an_ampersand_in_an_sop_name_prints_as_itself_not_as_a_page_code(app, cl
     sheet = workbook(client, f"/laporan/sop/sop_uji?{Q4}&format=xlsx").worksheets[0]
     assert sheet.oddHeader.center.text == (
         f"Kinerja SOP: Surat && Arsip · Triwulan IV 2026 · data per {taken(clock)}")
+
+
+def test_tabel7_is_headed_by_the_office_it_reports_on_once_pengaturan_names_it(app, client):
+    login(client, "ketua")
+    assert 'class="report-kop"' not in client.get("/laporan/tabel7").get_data(True)
+    with app.app_context():
+        settings.put(db.session, "identity", {"office": "Pengadilan Negeri Contoh",
+                                              "unit": "Subbagian Perencanaan, TI & Pelaporan",
+                                              "logo": ""})
+        db.session.commit()
+    page = client.get("/laporan/tabel7").get_data(True)
+    kop = page[page.index('class="report-kop"'):page.index("<h1>")]
+    assert '<p class="report-instansi" data-identity="office">Pengadilan Negeri Contoh</p>' in kop
+    assert ('<p data-identity="unit">Subbagian Perencanaan, TI &amp; Pelaporan</p>' in kop)
+    assert "<img" not in kop

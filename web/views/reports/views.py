@@ -23,6 +23,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
+from engine import settings
 from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
@@ -269,7 +270,8 @@ def tabel7() -> Any:
     if answer is not None:
         return answer
     return render_template("reports/tabel7.html", export_links=export_links(tables), rows=rows,
-                           period=period, tables=tables, year=period.year, half=period.number)
+                           period=period, tables=tables, year=period.year, half=period.number,
+                           identity=settings.get(db.session, "identity"))
 
 
 def _visible_sop(key: str) -> str:
