@@ -17,7 +17,7 @@ from web.extensions import db
 
 Q4 = "periode=triwulan&tahun=2026&ke=4"
 TAKEN = "data per {taken}"
-MONTHS = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 def taken(clock) -> str:

@@ -11,8 +11,7 @@ from flask_login import login_required
 from engine.time.periods import PERIOD_KINDS
 from web.access import access
 from web.views.reports.desk_tables import desk_tables
-from web.views.reports.downloads import (download, downloadable, export_links,
-                                         report_heading)
+from web.views.reports.downloads import download, downloadable, export_links, report_heading
 from web.views.reports.periods import asked_period
 from web.views.reports.views import bp
 

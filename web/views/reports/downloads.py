@@ -20,8 +20,8 @@ from engine.time.periods import Period
 from web.errors import refuse_parameter
 from web.filters import local_time
 from web.paging import this_page_url
-from web.views.reports.period_words import taken_at
 from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
+from web.views.reports.period_words import taken_at
 
 PARAMETERS = ("format", "sep", "tabel")
 

@@ -42,8 +42,13 @@ from web.extensions import clock, db
 from web.filters import office_calendar
 from web.paging import page_request
 from web.views.reports.desk_tables import person_desk_table
-from web.views.reports.downloads import (check_parameters, download, downloadable,
-                                         export_links, report_heading)
+from web.views.reports.downloads import (
+    check_parameters,
+    download,
+    downloadable,
+    export_links,
+    report_heading,
+)
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
 from web.views.reports.period_words import not_begun, period_label, taken_at
 from web.views.reports.periods import (
