@@ -16,7 +16,6 @@ is shown as waiting: its clock stands still, so it is neither late nor due today
 the answer moves its deadline by the wait.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +27,7 @@ from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
+from engine.process.search_text import search_forms, stripped
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 from engine.runtime.unit import GALAT
 
@@ -42,11 +42,6 @@ SORTS = {"batas": HumanTask.due_at, "diterima": HumanTask.created_at,
 DEFAULT_SORT = "batas"
 MAX_PER_PAGE = 100
 MAX_SEARCH = 100
-# Characters the search ignores in the stored text, so "Wifi" finds "Wi-Fi" and "LTI2026"
-# finds "LTI-2026-0042" (the typed text loses every non-alphanumeric). Replaced in SQL one
-# by one, the same on SQLite and PostgreSQL; SQLite's parser allows only so many nested
-# calls, hence the common ones only.
-IGNORED = " -_.,/()'\":&+–—’"
 _SEPARATOR = "|"
 # The task's instance is a ticket waiting for its requester (menunggu pemohon): read in
 # the pauses' instance index, never the instance's row.
@@ -100,8 +95,8 @@ class InboxQuery:
             ticket waiting for its requester (``WAITING``), or ``dalam_proses``
             (claimed); anything else: no filter.
         search: words of the step name, the SOP name, the instance number or title;
-            case, spaces and common punctuation (``IGNORED``) are ignored, and accents in
-            the typed words (``normalise``).
+            case, spaces and common punctuation (``search_text.IGNORED``) are
+            ignored, and accents in the typed words (``search_text.normalise``).
         sort: a key of ``SORTS``, ``-`` in front for descending; ties and unknown keys
             fall back to the deadline (none last), then the oldest first.
     """
@@ -136,27 +131,6 @@ class InboxSummary:
     def version(self) -> str:
         """``"<count>-<newest id>"``: changes when a task enters or leaves Semua."""
         return f"{self.saya + self.unit}-{self.newest}"
-
-
-def normalise(text: str) -> str:
-    """Search text as compared: case-folded, accents dropped (NFKD), only letters and
-    digits kept (``"Wi-Fi Gedung B"`` -> ``"wifigedungb"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed
-                   if char.isalnum() and not unicodedata.combining(char))
-
-
-def search_forms(text: str) -> list[str]:
-    """The forms of typed search text a stored title may match, as ``_haystack`` lowers
-    it: ``normalise``d (letters and digits, accents dropped: "wifi" finds "Wi-Fi"), and
-    the text itself without ``IGNORED`` characters, lowered as Python lowers it and as
-    SQLite's ``lower()`` does (ASCII letters only), so that a title's other punctuation
-    ("Rapat #3") and accented letters ("Ümlaut") are found when typed as written. Empty
-    when nothing is left to search for."""
-    kept = "".join(char for char in text if char not in IGNORED and not char.isspace())
-    ascii_lowered = "".join(char.lower() if char.isascii() else char for char in kept)
-    return [form for form in dict.fromkeys((normalise(text), kept.lower(), ascii_lowered))
-            if form]
 
 
 def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
@@ -350,15 +324,11 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
 
 
 def _haystack() -> ColumnElement[str]:
-    """Step name, title, number and SOP name, lower-cased without ``IGNORED`` characters,
-    separated by a character the search text never holds (no match across columns)."""
-    text: ColumnElement[str] = func.lower(
-        HumanTask.name + _SEPARATOR + ProcessInstance.title + _SEPARATOR
-        + func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
-        + ProcessDefinition.name)
-    for char in IGNORED:
-        text = func.replace(text, char, "")
-    return text
+    """Step name, title, number and SOP name, ``stripped``, separated by a character the
+    search text never holds (no match across columns)."""
+    return stripped(HumanTask.name + _SEPARATOR + ProcessInstance.title + _SEPARATOR
+                    + func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
+                    + ProcessDefinition.name)
 
 
 def _order(sort: str) -> list[Any]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from engine.bpmn.forms import fields
@@ -27,6 +27,8 @@ from engine.models import AuditRecord, HumanTask, ProcessDefinition, ProcessInst
 from engine.paging import Page, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
+from engine.process import search_text
+from engine.process.search_text import search_forms, stripped
 from engine.text import trimmed
 
 SCOPES = ("mine", "unit", "all")
@@ -37,6 +39,13 @@ STATUSES = {"berjalan": "running", "selesai": "completed", "dibatalkan": "cancel
             "completed": "completed", "cancelled": "cancelled", "late": "late",
             "error": "error"}
 MAX_SEARCH = 100
+# Between the number and the title in what the search reads: a character the typed text
+# keeps only when typed itself, so no other match runs across the two.
+_SEPARATOR = "|"
+# What Daftar Proses's search ignores on both sides: the Kotak Masuk's characters but "_",
+# which is searched as typed (README: "%" and "_" are characters, not wildcards: "Server_mati"
+# does not find "Server mati"); nor are accents folded.
+IGNORED = search_text.IGNORED.replace("_", "")
 # A number as the pages write it: thousands grouped by ".", decimals after ",".
 INDONESIAN_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 
@@ -145,17 +154,22 @@ def _filtered(query: Any, clock: Clock, process_key: str | None, status: str | N
 
 def _matches(session: Session, access: Access, words: str) -> Any:
     """The condition that ``words`` occur in an instance's number or title, or in its case
-    data where ``access`` may open the instance."""
-    pattern = _like(words)
-    in_data = _in_values(session, pattern)
+    data where ``access`` may open the instance: as typed, or with case, spaces and common
+    punctuation ignored on both sides (``search_text``: a NIP typed without its spaces,
+    "Nurul 'Aini" for "Nurul ‘Aini")."""
+    pattern, forms = _like(words), search_forms(words, IGNORED, folded=False)
+    in_data = _in_values(session, pattern, forms)
     stored = stored_number(words)
     if stored is not None:  # "12.345,5" as the pages show it: the value stored, 12345.5
-        in_data = in_data | _in_values(session, _like(stored))
+        in_data = in_data | _in_values(session, _like(stored), [])
     if not access.sees_all:
         in_data = in_data & ProcessInstance.definition_id.in_(
             [id_ for id_, catalog in _catalogs(session) if access.may_view_lanes(catalog["lanes"])])
+    named = stripped(func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
+                     + ProcessInstance.title, IGNORED)
     return or_(ProcessInstance.number.ilike(pattern, escape="\\"),
-               ProcessInstance.title.ilike(pattern, escape="\\"), in_data)
+               ProcessInstance.title.ilike(pattern, escape="\\"),
+               *(named.contains(form, autoescape=True) for form in forms), in_data)
 
 
 def _like(words: str) -> str:
@@ -212,16 +226,18 @@ def started_data(session: Session, items: Iterable[ProcessInstance]
             else item.data or {} for item in items}
 
 
-def _in_values(session: Session, pattern: str) -> Any:
+def _in_values(session: Session, pattern: str, forms: list[str]) -> Any:
     """The condition that a value of an instance's case data (not a field's name, nor the
-    JSON's punctuation) is like ``pattern`` (escaped with a backslash): one correlated
-    ``EXISTS`` over the database's own JSON function (SQLite ``json_each``, PostgreSQL
-    ``json_each_text``)."""
+    JSON's punctuation) is like ``pattern`` (escaped with a backslash) or, ``stripped``,
+    holds one of ``forms``: one correlated ``EXISTS`` over the database's own JSON
+    function (SQLite ``json_each``, PostgreSQL ``json_each_text``)."""
     each = (func.json_each_text if session.get_bind().dialect.name == "postgresql"
             else func.json_each)
     values = each(ProcessInstance.data).table_valued("value")
-    return exists(select(1).select_from(values).where(
-        cast(values.c.value, String).ilike(pattern, escape="\\")))
+    value = cast(values.c.value, String)
+    return exists(select(1).select_from(values).where(or_(
+        value.ilike(pattern, escape="\\"),
+        *(stripped(value, IGNORED).contains(form, autoescape=True) for form in forms))))
 
 
 def openable(session: Session, access: Access, items: Iterable[ProcessInstance]) -> set[int]:
