@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_decimal, gettext
 from werkzeug.datastructures import MultiDict
 
+from engine.process import forms
 from web.filters import MONTHS, local_time, office_calendar
 from web.time_words import number
 
@@ -43,6 +44,13 @@ def _decimals(value: float) -> int:
     if isinstance(value, int) or value.is_integer():
         return 0
     return max(0, -int(Decimal(repr(value)).as_tuple().exponent))
+
+
+def posted_values(form: dict[str, Any] | None) -> dict[str, Any]:
+    """This request's form fields read into ``form``'s JSON values
+    (``engine.process.forms.read_posted``), a date-time typed on the page in the office's
+    time zone."""
+    return forms.read_posted(form, request.form, ZoneInfo(office_calendar().timezone))
 
 
 def form_defaults(form: dict[str, Any] | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ HTML form arrive as text and are first read into their JSON types (``read_posted
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,13 @@ _SIGNIFICANT = 15
 # "12.500" as an Indonesian writes twelve thousand five hundred, which the decimal dot
 # would read as 12,5: refused with its two readings instead of stored 1,000 times too small.
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+# "1.500.000,50", an amount as Indonesians write it: read as 1500000,50, not stored.
+_GROUPED_DECIMAL = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+")
+# "Rp 1.500.000", "Rp1500000,-": an amount in Rupiah, written with its currency.
+_RUPIAH = re.compile(r"\s*-?\s*rp\.?\s*[0-9]", re.IGNORECASE)
+# A date's shape (TTTT-BB-HH) at the start of a value: one that has it but is no date
+# (30 February) is told so, not told the shape it already has.
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Numbers are kept exactly only below 2^53 (JSON, JavaScript, SQLite's REAL): the README's
 # "bilangan bulat di bawah 2^53".
 MAX_NUMBER = 2**53
@@ -122,13 +129,18 @@ def validate(form: dict[str, Any] | None, data: Mapping[str, Any]) -> tuple[
     return cleaned, problems
 
 
-def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
+def read_posted(form: dict[str, Any] | None, posted: Any,
+                zone: tzinfo | None = None) -> dict[str, Any]:
     """Read an HTML form's values (``posted``: a mapping with ``getlist``, e.g. Flask's
     ``request.form``) into JSON values for ``form``'s fields: numbers (a number field's
     choice too) as numbers when they read as one, yes/no as booleans, many-of as lists.
     Several different values for a field that takes one stay a list, which ``validate``
-    refuses ("hanya satu nilai") instead of keeping the first. Unreadable values stay text so that
-    ``validate`` names them."""
+    refuses ("hanya satu nilai") instead of keeping the first; an empty value beside one
+    given is no second value (the one given is kept). A date-time typed on the page (a
+    datetime-local input: the office's wall clock, to the minute) is given the office's
+    ``zone`` (``2026-12-06T23:30:00+09:00``), so that it stays the same moment when the
+    office's zone changes, as one sent with its zone through the API does. Unreadable
+    values stay text so that ``validate`` names them."""
     values: dict[str, Any] = {}
     for field in fields(form):
         name, kind = field["name"], field["kind"]
@@ -139,7 +151,7 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
         if len(set(sent)) > 1 and kind != "file":  # one field, one value: which is unknown
             values[name] = sent
             continue
-        raw = trimmed(posted.get(name))
+        raw = trimmed(sent[0] if sent else posted.get(name))
         numeric = kind == "number" or (kind == "choice" and form["schema"]["properties"][name]
                                        .get("type") in ("number", "integer"))
         if numeric and _TYPED_NUMBER.fullmatch(raw) and not _GROUPED.fullmatch(raw) \
@@ -149,12 +161,23 @@ def read_posted(form: dict[str, Any] | None, posted: Any) -> dict[str, Any]:
         elif kind == "boolean" and raw:
             values[name] = {"ya": True, "tidak": False}.get(raw, raw)
         elif kind == "datetime" and raw:
-            # A datetime-local input sends minutes only; anything else is checked as typed.
-            values[name] = raw + ":00" if re.fullmatch(r"[0-9-]{10}T[0-9]{2}:[0-9]{2}", raw) \
-                else raw
+            values[name] = _wall_clock_moment(raw, zone)
         else:
             values[name] = raw
     return values
+
+
+def _wall_clock_moment(typed: str, zone: tzinfo | None) -> str:
+    """A datetime-local input's minutes (``2026-12-06T23:30``) with seconds and, given,
+    ``zone``'s offset; anything else as typed, for ``validate`` to check."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}", typed):
+        return typed
+    if zone is None:
+        return typed + ":00"
+    try:
+        return datetime.fromisoformat(typed).replace(tzinfo=zone).isoformat()
+    except ValueError:  # 30 February: refused by the format check, named as typed
+        return typed + ":00"
 
 
 def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
@@ -174,7 +197,7 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "const": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
         "oneOf": lambda: f'"{label}" harus salah satu pilihan yang tersedia',
         "type": lambda: _type_text(label, str(value), error.instance),
-        "format": lambda: f'"{label}" harus {_FORMAT_TEXT.get(value, "berformat " + str(value))}',
+        "format": lambda: _format_text(label, str(value), error.instance),
         "maxLength": lambda: f'"{label}" paling banyak {value} karakter',
         "minLength": lambda: f'"{label}" paling sedikit {value} karakter',
         "minimum": lambda: f'"{label}" paling kecil {_number(value)}',
@@ -188,6 +211,16 @@ def _messages(error: Any, labels: dict[str, str], data: dict[str, Any]):
         "pattern": lambda: f'"{label}" tidak sesuai pola yang diminta',
     }
     yield name, texts.get(error.validator, lambda: f'"{label}" tidak sesuai formulir')()
+
+
+def _format_text(label: str, expected: str, given: Any) -> str:
+    if expected in ("date", "date-time") and isinstance(given, str) and \
+            _DATE_SHAPE.match(given):
+        try:
+            written_date(given[:10])
+        except ValueError:
+            return f'"{label}": tanggal {given[:10]} tidak ada di kalender'
+    return f'"{label}" harus {_FORMAT_TEXT.get(expected, "berformat " + expected)}'
 
 
 def _choice(value: Any) -> str:
@@ -233,6 +266,13 @@ def _type_text(label: str, expected: str, given: Any) -> str:
         return (f'"{label}" {given} dapat dibaca {readings}; tulis tanpa titik ribuan '
                 "(mis. 12500), desimal dengan koma (mis. 12,5)")
     if expected in ("number", "integer") and isinstance(given, str) and \
+            _GROUPED_DECIMAL.fullmatch(given):
+        return (f'"{label}" {given} dapat dibaca {given.replace(".", "")}; tulis tanpa titik '
+                "ribuan (mis. 1500000,50)")
+    if expected in ("number", "integer") and isinstance(given, str) and _RUPIAH.match(given):
+        return (f'"{label}" {given}: tulis angkanya saja, tanpa Rp dan titik ribuan '
+                "(mis. 1500000 atau 1500000,50)")
+    if expected in ("number", "integer") and isinstance(given, str) and \
             _TYPED_NUMBER.fullmatch(given) and not _exact(given):
         return (f'"{label}" {given} punya lebih dari {_SIGNIFICANT} angka bermakna; angka '
                 "sepanjang itu tidak tersimpan persis")
@@ -243,5 +283,6 @@ def _type_text(label: str, expected: str, given: Any) -> str:
 
 _TYPES = {"number": "angka", "integer": "bilangan bulat", "string": "teks",
           "boolean": "ya atau tidak", "array": "daftar pilihan"}
-_FORMAT_TEXT = {"date": "tanggal (TTTT-BB-HH)", "date-time": "tanggal dan jam (TTTT-BB-HH JJ:MM)",
+_FORMAT_TEXT = {"date": "tanggal (TTTT-BB-HH)",
+                "date-time": "tanggal dan jam (TTTT-BB-HHTJJ:MM, mis. 2026-12-06T09:30)",
                 "data-url": "nama berkas lampiran"}

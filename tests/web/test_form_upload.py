@@ -375,4 +375,4 @@ def test_dates_are_read_only_in_the_documented_shapes(app, client):
                                                "rapat": "2026-12-03T09:00"})
     assert done.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(ProcessInstance.data))["rapat"] == "2026-12-03T09:00:00"
+        assert db.session.scalar(select(ProcessInstance.data))["rapat"] == "2026-12-03T09:00:00+07:00"

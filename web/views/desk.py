@@ -14,13 +14,14 @@ from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
 from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import forms, instances, receipts
+from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
 from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.extensions import clock, db
+from web.field_values import posted_values
 from web.paging import page_request
 from web.views.attachments import folder, posted_files
 from web.views.start import failed_start
@@ -73,7 +74,7 @@ def submit() -> Any:
             instance = instances.start_instance(
                 db.session, clock(), process_key=chosen.key,
                 title=request.form.get("title", ""), user=current_user,
-                data=forms.read_posted(form, request.form) if form else {})
+                data=posted_values(form) if form else {})
             for filename, data in sent:
                 tickets.post_file(db.session, clock(), folder(), instance, current_user,
                                   gettext("Lampiran permintaan"), filename, data)

@@ -15,7 +15,7 @@ from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import capacity_of, holders_of, present_holders
-from engine.process import attachments, case, forms, inbox, saved_filters, tasks
+from engine.process import attachments, case, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
 from engine.text import is_digits
@@ -23,7 +23,7 @@ from web.access import access, refuse_outside_lanes, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.errors import error_response
 from web.extensions import clock, db
-from web.field_values import form_values
+from web.field_values import form_values, posted_values
 from web.filters import end_of_office_day
 from web.list_filters import known_sop
 from web.views.case import attach_posted, case_context
@@ -185,7 +185,7 @@ def task(task_id: int) -> Any:
 def _posted_data(entry: dict[str, Any]) -> dict[str, Any]:
     """The step's own fields and its declared form as the page sent them (files apart)."""
     data = {field["name"]: _posted(field) for field in entry["fields"]}
-    data.update(forms.read_posted(entry.get("form"), request.form))
+    data.update(posted_values(entry.get("form")))
     return data
 
 

@@ -21,13 +21,14 @@ from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import attachments, forms, instances, lists, receipts
+from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.errors import refuse_parameter
 from web.extensions import clock, db
+from web.field_values import posted_values
 from web.list_filters import day_range, sop_filter
 from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
@@ -122,7 +123,7 @@ def new() -> Any:
         receipt = once.claim_form()
         instance = instances.start_instance(
             db.session, clock(), process_key=key, title=request.form.get("title", ""),
-            user=current_user, data=forms.read_posted(form, request.form) if form else {})
+            user=current_user, data=posted_values(form) if form else {})
     except receipts.DuplicateForm as duplicate:
         return once.sent_before(duplicate, url_for("instances.index", cakupan="saya"))
     except InvalidTaskData as invalid:
