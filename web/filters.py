@@ -254,6 +254,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(task_state_text, "status_langkah")
     app.add_template_global(requester_only)
     app.add_template_global(menu_current)
+    app.add_template_global(zone_label, "zona_kantor")
     # What a file field's picker offers: the attachment kinds Alur takes (README, "Batas").
     app.add_template_global(",".join(f".{kind}" for kind in ALLOWED), "attachment_accept")
     app.add_template_global(", ".join(dict.fromkeys(

@@ -86,3 +86,20 @@ def test_a_date_the_calendar_lacks_or_a_date_time_without_t_says_so(client, task
                           json={"data": {"judul_konsep": "Konsep", field: value}})
     assert refused.status_code == 422
     assert refused.json["error"]["fields"] == {field: message}
+
+
+def test_number_and_date_time_fields_say_how_to_type_them_in_the_office_zone(app, client,
+                                                                            task):
+    with app.app_context():
+        settings.put(db.session, "calendar", {**settings.get(db.session, "calendar"),
+                                              "timezone": "Asia/Jayapura"})
+        db.session.commit()
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    assert ('<p class="hint" id="d-halaman-typing">Angka saja, tanpa Rp dan titik ribuan; '
+            "desimal dengan koma (mis. 1500000,50).</p>") in page
+    assert ('<p class="hint" id="d-rapat-typing">Tanggal dan jam menurut waktu kantor '
+            "(WIT).</p>") in page
+    assert 'aria-describedby="d-rapat-typing"' in page
+    login(client, "admin")
+    assert "Mulai dan Berakhir menurut waktu kantor (WIT)." in client.get("/plh/").get_data(True)
