@@ -42,6 +42,7 @@ from engine.errors import (
 from engine.sop.reading import MAX_TABLE_BYTES
 from web import addresses
 from web.engine_words import in_reader_language
+from web.field_labels import field_label
 from web.extensions import db, login_manager
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -274,12 +275,33 @@ def _too_large() -> tuple[str, dict[str, str]]:
     return message, _back()
 
 
-def _stale_form() -> tuple[str, dict[str, str]]:
+def _stale_form() -> tuple[str, dict[str, Any]]:
     """A form refused for its CSRF token, in words that lead on: open its page again (a
-    reload would send the same token again), with a link to it when it is this site's."""
-    return gettext("Formulir ini sudah kedaluwarsa (CSRF): halamannya dibuka sebelum seseorang "
-                   "masuk atau keluar di peramban ini, atau terlalu lama terbuka. Buka lagi "
-                   "halaman formulirnya, lalu kirim lagi."), _back()
+    reload would send the same token again), with a link to it when it is this site's;
+    when the session has ended too, log in first. A page shows what was typed into the
+    form (``typed_fields``), for the official to copy rather than type it all again."""
+    message = gettext("Formulir ini sudah kedaluwarsa (CSRF): halamannya dibuka sebelum "
+                      "seseorang masuk atau keluar di peramban ini, atau terlalu lama terbuka. "
+                      "Buka lagi halaman formulirnya, lalu kirim lagi.")
+    if not current_user.is_authenticated:
+        message += " " + gettext("Sesi Anda juga sudah berakhir: masuk lagi lebih dulu.")
+    extra: dict[str, Any] = _back()
+    if not wants_json() and (typed := typed_fields()):
+        extra["typed"] = typed
+    return message, extra
+
+
+# Fields of a form that are no typing of the official's: its tokens, and what a page
+# fills in itself.
+_NOT_TYPED = {"csrf_token", "sekali", "next", "kembali"}
+
+
+def typed_fields() -> list[tuple[str, str]]:
+    """``[(label, text), ...]`` of what this request's form holds that the official typed:
+    every non-empty text field by its label (``field_labels``) but passwords and the
+    form's own tokens."""
+    return [(field_label(name), value) for name, value in request.form.items(multi=True)
+            if value.strip() and name not in _NOT_TYPED and "password" not in name]
 
 
 def _back(with_query: bool = False) -> dict[str, str]:

@@ -95,3 +95,35 @@ def test_the_stale_form_page_of_one_logged_out_leads_to_login_and_back(client):
                           headers={"Referer": "http://localhost/akun/"})
     assert refused.status_code == 400
     assert '<a href="/masuk?next=/akun/">Ke halaman masuk</a>' in refused.get_data(True)
+
+
+def test_a_form_refused_after_the_session_ended_shows_what_was_typed_and_says_log_in(
+        app, client):
+    login(client, "prakom")
+    stale = csrf_token(client.get("/tiket/ajukan").get_data(True))
+    client.post("/keluar", data={"csrf_token": stale})  # the session ends (another tab)
+    records = audit_count(app)
+    refused = client.post("/tiket/ajukan", data={
+        "csrf_token": stale, "sekali": "k1", "title": "Printer ruang sidang macet",
+        "uraian": "Kertas tersangkut,\nlampu oranye berkedip", "unit": ""})
+    page = refused.get_data(True)
+    assert refused.status_code == 400
+    assert "Buka lagi halaman formulirnya, lalu kirim lagi. Sesi Anda juga sudah berakhir: " \
+        "masuk lagi lebih dulu." in page
+    assert "<dt>Judul</dt><dd class=\"typed-value\">Printer ruang sidang macet</dd>" in page
+    assert ("<dt>uraian</dt><dd class=\"typed-value\">Kertas tersangkut,\n"
+            "lampu oranye berkedip</dd>") in page
+    assert "k1" not in page and stale not in page, "the form's own tokens are no typing"
+    assert "<dt>unit</dt>" not in page, "an empty field is left out"
+    assert audit_count(app) == records
+
+
+def test_a_stale_form_of_one_still_logged_in_shows_what_was_typed_but_no_password(client):
+    stale = csrf_token(client.get("/masuk").get_data(True))
+    login(client, "prakom")
+    refused = client.post("/akun/kata-sandi", data={
+        "csrf_token": stale, "current_password": "rahasia-lama-1", "new_password": "x" * 12,
+        "confirm_password": "x" * 12})
+    page = refused.get_data(True)
+    assert refused.status_code == 400 and "Sesi Anda juga sudah berakhir" not in page
+    assert "rahasia-lama-1" not in page and "x" * 12 not in page and "h-typed" not in page
