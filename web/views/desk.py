@@ -24,7 +24,7 @@ from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
 from web.views.attachments import folder, posted_files
-from web.views.start import failed_start
+from web.views.start import failed_start, repeat_notice
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
@@ -90,8 +90,11 @@ def submit() -> Any:
         else:
             target = url_for("desk.show", instance_id=instance.id)
             once.done(receipt, target)
+            twin = repeat_notice(instance, ticket=True)
             db.session.commit()
             flash(gettext("Tiket %(number)s diterima.", number=instance.number), "success")
+            if twin:
+                flash(twin, "warning")
             return redirect(target)
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []

@@ -36,7 +36,7 @@ from web.views import desk
 from web.views.case import all_fields, instances_table
 from web.views.reports.downloads import asked_format, asked_separator, report_heading
 from web.views.reports.export import export
-from web.views.start import after_start, failed_start, render_start, start_values
+from web.views.start import after_start, failed_start, render_start, repeat_notice, start_values
 
 bp = Blueprint("instances", __name__, url_prefix="/proses")
 
@@ -141,10 +141,13 @@ def new() -> Any:
     once.done(receipt, target)
     # A requester led to his ticket filed a ticket: the words of his pages, not "proses".
     filed = not access().may_view_instance(instance)
+    twin = repeat_notice(instance, ticket=filed)
     db.session.commit()
     flash(gettext("Tiket %(number)s diterima.", number=number) if filed
           else gettext('Proses %(number)s "%(title)s" dimulai.', number=number, title=title),
           "success")
+    if twin:
+        flash(twin, "warning")
     return redirect(target)
 
 

@@ -12,11 +12,12 @@ from engine.bpmn.forms import fields
 from engine.errors import ProcessFailure
 from engine.escalation.incidents import report_failed_start
 from engine.models import ProcessInstance, User
-from engine.process import instances
+from engine.process import instances, repeats
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
 from web.access import access
 from web.extensions import clock, db
 from web.field_values import form_defaults, form_values
+from web.filters import local_time
 
 UNGROUPED_LABEL = lazy_gettext("Lainnya")
 
@@ -105,6 +106,23 @@ def after_start(instance: ProcessInstance) -> str:
             and first.claimed_by_id in (None, policy.user.id)):
         return url_for("inbox.task", task_id=first.id)
     return url_for("instances.show", instance_id=instance.id)
+
+
+def repeat_notice(instance: ProcessInstance, *, ticket: bool = False) -> str | None:
+    """The warning for a start that may repeat one sent shortly before
+    (``engine.process.repeats``): the first one's number and time, and what to do; None
+    when there is none. ``ticket``: in the words of the requester's pages."""
+    twin = repeats.earlier_twin(db.session, instance)
+    if twin is None:
+        return None
+    if ticket:
+        return gettext("Tiket ini sama layanan dan judulnya dengan %(number)s yang Anda ajukan "
+                       "%(time)s. Bila terkirim dua kali (mis. setelah tombol Kembali), "
+                       "batalkan salah satunya.", number=twin.number,
+                       time=local_time(twin.started_at))
+    return gettext("Proses ini sama SOP dan judulnya dengan %(number)s yang Anda mulai "
+                   "%(time)s. Bila terkirim dua kali (mis. setelah tombol Kembali), batalkan "
+                   "salah satunya.", number=twin.number, time=local_time(twin.started_at))
 
 
 def _plural_count(value: float) -> int:
