@@ -154,3 +154,17 @@ def test_a_yes_no_typed_is_shown_back_in_the_forms_words(app, client):
                                                   "judul_konsep": "Konsep", "rahasia": "ya"})
     assert late.status_code == 409
     assert '<dt>Rahasia</dt><dd class="typed-value">Ya</dd>' in late.get_data(True)
+
+
+def test_a_step_form_sent_twice_by_its_completer_says_the_first_send_was_kept(app, client):
+    task_id = _open_step(app)
+    login(client, "prakom")
+    form = {"csrf_token": csrf_token(client.get(f"/tugas/{task_id}").get_data(True)),
+            "catatan": "Laporan sudah diketik"}
+    assert client.post(f"/tugas/{task_id}", data=form).status_code == 302
+    again = client.post(f"/tugas/{task_id}", data=form)
+    assert again.status_code == 409
+    html = again.get_data(True)
+    assert ("Anda sudah menyelesaikan langkah ini pada 23 Nov 2026 08.00 WIB; kiriman itu "
+            "tersimpan. Kiriman yang ini tidak disimpan lagi.</p>") in html
+    assert "Isian Anda tidak disimpan" not in html and "Demo Prakom pada" not in html

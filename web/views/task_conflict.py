@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 
 from engine.bpmn.catalog import NOTE_FIELD
 from engine.bpmn.forms import fields
@@ -15,12 +16,22 @@ from web.filters import local_time, task_state_text
 
 
 def render_conflict(task_id: int) -> Any:
-    """409: why the step can no longer be completed by this form, and the posted text
-    (``typed``: ``[(label, value)]``, empty fields left out), nothing stored."""
+    """409: why the step can no longer be completed by this form (``own``: the user
+    completed it himself, by an earlier send), and the posted text (``typed``:
+    ``[(label, value)]``, empty fields left out), nothing stored."""
     task = tasks.get_task(db.session, task_id)
     entry = tasks.task_entry(task)
-    return render_template("inbox/conflict.html", task=task, message=_message(task),
+    own = task.state == "completed" and task.completed_by_id == current_user.id
+    return render_template("inbox/conflict.html", task=task, own=own,
+                           message=_own_message(task) if own else _message(task),
                            typed=_typed(entry)), 409
+
+
+def _own_message(task: Any) -> str:
+    """The step was completed by this very user: a form sent twice (a slow intranet, the
+    Back button), whose first send was kept."""
+    return gettext("Anda sudah menyelesaikan langkah ini pada %(time)s; kiriman itu tersimpan. "
+                   "Kiriman yang ini tidak disimpan lagi.", time=local_time(task.completed_at))
 
 
 def _message(task: Any) -> str:
