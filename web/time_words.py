@@ -95,6 +95,9 @@ def time_left(due: datetime | None, round_the_clock: bool = False) -> str:
         if minutes == 0:  # passed after hours, or less than a minute ago
             return gettext("terlambat, batasnya baru lewat")
         return gettext("terlambat %(duration)s", duration=span)
+    if minutes == 0:  # seconds left (counted down in whole minutes): not "sisa 0 menit"
+        return gettext("sisa kurang dari 1 menit") if round_the_clock \
+            else gettext("sisa kurang dari 1 menit kerja")
     return gettext("sisa %(duration)s", duration=span)
 
 

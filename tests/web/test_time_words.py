@@ -56,6 +56,14 @@ def test_a_round_the_clock_step_late_after_hours_counts_the_wall_clock(at):
         assert time_left(_wib(7, 19)) == "terlambat, batasnya baru lewat"
 
 
+def test_seconds_left_read_less_than_a_minute_not_zero_minutes(at):
+    with at(7, 10):
+        due = _wib(7, 10) + timedelta(seconds=50)
+        assert time_left(due) == "sisa kurang dari 1 menit kerja"
+        assert time_left(due, round_the_clock=True) == "sisa kurang dari 1 menit"
+        assert time_left(_wib(7, 10, 1)) == "sisa 1 menit kerja"
+
+
 def test_long_delays_read_in_working_days(at):
     with at(16, 11):
         assert time_left(_wib(7, 7, 30)) == "terlambat 7 hari kerja 3 jam"
