@@ -116,16 +116,23 @@ def test_ajukan_tiket_with_a_control_character_in_the_uraian_keeps_it_and_files_
     assert app_count(app, ProcessInstance) == 0
 
 
-def test_a_control_character_in_a_comment_is_still_refused_at_the_door(app, client):
+def test_a_comment_with_a_control_character_comes_back_without_it_beside_its_box(app,
+                                                                               client):
     started = client.post("/api/v1/instances", headers=api_token(client, "prakom"),
                           json={"process_key": SERVER, "title": "Server mati"}).json
     login(client, "prakom")
     page = client.get(f"/proses/{started['id']}").get_data(True)
     audited = app_count(app, AuditRecord)
     refused = client.post(f"/proses/{started['id']}/komentar", data={
-        "csrf_token": csrf_token(page), "komentar": "Sudah\x0bdicek"})
-    assert refused.status_code == 400 and "karakter kendali" in refused.get_data(True)
+        "csrf_token": csrf_token(page), "komentar": "Sudah\x0bdicek ulang"})
+    html = refused.get_data(True)
+    assert refused.status_code == 422 and _error_beside(html, "komentar")
+    assert '>Sudahdicek ulang</textarea>' in html, "the text kept, the character taken out"
+    assert "data-draft-posted" in html, "the draft is what the page shows back"
     assert app_count(app, AuditRecord) == audited
+    api = client.post(f"/api/v1/instances/{started['id']}/comments",
+                      headers=api_token(client, "prakom"), json={"text": "Sudah\x0bdicek"})
+    assert api.status_code == 400, "the API refuses it at the door, as every API text"
 
 
 def test_a_direction_override_is_refused_where_it_would_spoof_a_name_or_a_title(app, client):

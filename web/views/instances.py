@@ -207,9 +207,15 @@ def history(instance_id: int) -> Any:
 
 @bp.post("/<int:instance_id>/komentar")
 @login_required
+@checks_own_text("komentar")
 def add_comment(instance_id: int) -> Any:
+    """A comment on the process; one refused (empty, too long, a control character pasted
+    into it: taken out, and said beside the box) comes back on the process page with its
+    text, 422, nothing stored."""
     instance = _visible_instance(instance_id)
     back = _comment_page(instance_id) + "#komentar"
+    if unkept_fields():
+        return _render_show(instance, unkept_fields())
     try:
         once.done(once.claim_form(), back)
         attachments.comment_on_instance(db.session, clock(), instance, current_user,
