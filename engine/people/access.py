@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User, UserRole
@@ -198,7 +198,7 @@ def people_page(session: Session, viewer: Access, page: int, per_page: int) -> P
         supervised = [role for role in KNOWN_ROLES if _supervisor(role) in viewer.acting]
         query = query.where(or_(User.id == viewer.user.id, exists().where(
             UserRole.user_id == User.id, UserRole.role.in_(supervised))))
-    return paginate(session, query.order_by(User.full_name, User.id), page, per_page)
+    return paginate(session, query.order_by(func.lower(User.full_name), User.id), page, per_page)
 
 
 def _supervisor(role: str) -> str | None:

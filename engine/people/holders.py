@@ -3,7 +3,7 @@ which capacity one acts in it."""
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, select, union
+from sqlalchemy import ColumnElement, Select, exists, func, select, union
 from sqlalchemy.orm import Session
 
 from engine.models import Substitution, User, UserRole
@@ -48,7 +48,8 @@ def holders_of(session: Session, roles: list[str], now: datetime
                 .where(Substitution.role.in_(roles), active, in_force))
     acting = union(held, standing).subquery()
     return [(role, user_id, name) for role, user_id, name in session.execute(
-        select(acting).order_by(acting.c.role, acting.c.full_name)) if user_id not in away]
+        select(acting).order_by(acting.c.role, func.lower(acting.c.full_name),
+                               acting.c.id)) if user_id not in away]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, or_, select, update
+from sqlalchemy import and_, exists, func, not_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,7 +121,7 @@ def candidates(session: Session, official: User | None) -> list[User]:
     """Who may be offered as substitute for ``official``: active staff holding a role in
     Alur, by name; never the official himself nor an administrator account without a
     role."""
-    return [user for user in session.scalars(select(User).order_by(User.full_name))
+    return [user for user in session.scalars(select(User).order_by(func.lower(User.full_name), User.id))
             if user.role_names and not user.is_disabled
             and (official is None or user.id != official.id)]
 

@@ -39,7 +39,7 @@ NO_PRIORITY = "tanpa prioritas"
 
 def visible_people(session: Session, viewer: Access) -> list[User]:
     """The people whose figures ``viewer`` may see (``Access.may_view_person``), by name."""
-    people = session.scalars(select(User).order_by(User.full_name, User.username))
+    people = session.scalars(select(User).order_by(func.lower(User.full_name), User.username))
     return [person for person in people if viewer.may_view_person(person)]
 
 

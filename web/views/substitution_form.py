@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.models import User
 from engine.people import substitution
@@ -24,7 +24,7 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     administrator has not chosen yet), its ``roles`` and the chosen ``role``, ``people``
     to stand in, ``values`` (typed or defaults) and ``errors``."""
     if current_user.is_admin:
-        officials = [user for user in db.session.scalars(select(User).order_by(User.full_name))
+        officials = [user for user in db.session.scalars(select(User).order_by(func.lower(User.full_name), User.id))
                      if user.role_names and not user.is_disabled]
     else:
         officials = [current_user._get_current_object()]

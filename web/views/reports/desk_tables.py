@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, User, UserRole
 from engine.people.access import REQUESTER_PROCESSES, Access
@@ -34,7 +34,7 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
         satisfaction_row(satisfaction, definition.name,
                          desk.satisfaction(db.session, start, end, process_key=definition.key))
     for prakom in db.session.scalars(select(User).join(UserRole).where(
-            UserRole.role == "Prakom").order_by(User.full_name)):
+            UserRole.role == "Prakom").order_by(func.lower(User.full_name), User.id)):
         if not viewer.may_view_person(prakom):
             continue
         satisfaction_row(satisfaction, prakom.full_name,
