@@ -81,3 +81,14 @@ def test_hours_that_cannot_be_read_are_refused_by_line_and_nothing_is_stored(
     assert refused.status_code == 422
     assert f'id="hours-error">{message}' in refused.get_data(True)
     assert _calendar(app)[0] == before
+
+
+def test_a_zone_change_is_explained_before_and_named_as_the_page_names_it_after(app, client):
+    login(client, "admin")
+    page = client.get("/admin/pengaturan").get_data(True)
+    assert 'aria-describedby="timezone-hint"' in page
+    assert "kembali ke zona semula tidak membatalkannya" in page
+    assert _post(client, {**FORM, "timezone": "Asia/Jayapura"}).status_code == 302
+    history = " ".join(client.get("/admin/pengaturan").get_data(True).split(
+        'id="h-riwayat"')[1].split())
+    assert "Kalender kerja · zona waktu: WIB (Asia/Jakarta) → WIT (Asia/Jayapura)" in history

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from engine.text import shortened
+from engine.time.wall_clock import ZONE_NAMES
 from web import office_hours
 from web.trail_details import fact_words
 
@@ -54,11 +55,14 @@ def change_lines(detail: dict[str, Any]) -> list[str]:
 
 def _shown(field: str, value: Any) -> str:
     """One value in words, cut at ``MAX_VALUE`` characters: the office's hours as the page
-    writes them (none: Perpres 21/2023's), a Ramadan period as its two days."""
+    writes them (none: Perpres 21/2023's), a Ramadan period as its two days, a time zone
+    as the page's choice names it (``WIT (Asia/Jayapura)``)."""
     if field == "calendar.hours":
         text = office_hours.written(value).replace("\n", "; ")
     elif field == "calendar.ramadan" and isinstance(value, list):
         text = ", ".join(f"{period['start']}–{period['end']}" for period in value) or "—"
+    elif field == "calendar.timezone" and value in ZONE_NAMES:
+        text = f"{ZONE_NAMES[value]} ({value})"  # as the page's choice reads it
     elif value in (None, "", [], {}):
         text = "—"
     else:
