@@ -84,6 +84,9 @@ def test_pages_with_diagrams_charts_and_print_work_under_the_csp(server, context
     page.locator(".djs-container svg").first.wait_for()
     page.goto(f"{server}/sop/{key}/versi/1")
     page.get_by_role("button", name="Cetak").wait_for()
+    page.goto(f"{server}/laporan/tabel7")
+    page.get_by_role("button", name="Cetak").wait_for()
+    page.goto(f"{server}/sop/{key}/versi/1")
     widths = page.eval_on_selector_all(".sop-table col", "cols => cols.map("
                                        "c => getComputedStyle(c).width)")
     assert len(widths) > 6 and all(re.match(r"[\d.]+px", w) for w in widths)

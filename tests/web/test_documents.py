@@ -149,6 +149,8 @@ def test_total_time_header_values_and_missing_ones(client):
     assert len(grid) == 6 and "—" not in grid
     assert "Permenpan dan RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP" in grid[0]
     assert page.xpath("//div[@class='sop-actions']/button")[0].get("data-print") is not None
+    assert page.xpath("//div[@class='sop-actions']/button")[0].get("hidden") is not None, \
+        "shown by print.js: without JavaScript Cetak would do nothing"
     assert page.xpath("//script/@src")[-1].split("?v=")[0].endswith("/static/print.js")
     assert page.xpath("//div[@class='sop-actions']/a")[0].get("href") == RKT + ".pdf"
 

@@ -269,6 +269,8 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history, clock)
                                       "2. Memeriksa konsep", 130, 4]
     html = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
     assert "reports.css" in html and "data-print" in html
+    assert '<button type="button" data-print hidden>' in html, \
+        "Cetak is shown by its script: without JavaScript it would do nothing"
     assert "Berjalan dengan baik" in html and "Paraf" in html
     clock.set(datetime(2027, 1, 4, 8, tzinfo=WIB))
     login(client, "kasubbag")

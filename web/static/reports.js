@@ -75,6 +75,7 @@
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
+    button.hidden = false;  // hidden in the markup: without JavaScript it would do nothing
   });
 })();
 
