@@ -296,3 +296,20 @@ def test_the_api_lists_refuse_an_sop_key_no_version_has(client, several):
         assert list(refused.json["error"]["fields"]) == ["process_key"], url
     found = client.get(f"/api/v1/tasks?process_key={SERVER}", headers=token)
     assert found.status_code == 200 and len(found.json) == 3
+
+
+def test_a_cancel_form_sent_twice_goes_back_to_the_page_saying_it_ended(app, client):
+    started = _start(client, "prakom", SERVER, "Salah mulai")
+    login(client, "prakom")
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    form = {"csrf_token": csrf_token(page), "reason": "Salah SOP"}
+    assert client.post(f"/proses/{started['id']}/batalkan", data=form).status_code == 302
+    with app.app_context():
+        records = db.session.scalar(select(func.count()).select_from(AuditRecord))
+    again = client.post(f"/proses/{started['id']}/batalkan", data=form)
+    assert (again.status_code, again.location) == (302, f"/proses/{started['id']}")
+    shown = client.get(again.location).get_data(True)
+    assert (f'<p class="flash flash-info" role="status">Proses {started["number"]} sudah '
+            "berakhir (status: dibatalkan).</p>") in shown
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records

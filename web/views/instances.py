@@ -18,7 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine.bpmn.timer_labels import diagram_xml
-from engine.errors import InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
+from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, instances, lists, receipts
@@ -26,6 +26,7 @@ from engine.process.deploy import active_definition, active_rows
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
+from web.engine_words import in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
@@ -245,7 +246,8 @@ def _comment_page(instance_id: int) -> str:
 def cancel(instance_id: int) -> Any:
     """Cancel from the process page, or from his ticket page (``dari=tiket``; always for a
     requester who may not open the process page) by its requester (README "Layanan TI");
-    back to the page it came from, in its words."""
+    back to the page it came from, in its words; one that has ended already (the form
+    sent twice) goes back there too, saying so."""
     instance = instances.get_instance(db.session, instance_id)
     may_view = access().may_view_instance(instance)
     if not may_view and not access().may_follow_ticket(instance):
@@ -259,6 +261,11 @@ def cancel(instance_id: int) -> Any:
         db.session.rollback()
         return desk.show(instance_id, invalid.fields) if on_ticket else \
             _render_show(instance, invalid.fields)
+    except InstanceEnded as ended:  # sent twice, or it ended meanwhile: its page says so
+        db.session.rollback()
+        flash(in_reader_language(ended.message), "info")
+        return redirect(url_for("desk.show" if on_ticket else "instances.show",
+                                instance_id=instance_id))
     db.session.commit()
     flash(gettext("Tiket %(number)s dibatalkan.", number=instance.number) if on_ticket
           else gettext("Proses %(number)s dibatalkan.", number=instance.number), "success")
