@@ -175,9 +175,16 @@ def _one_attempt_at_a_time(app: Flask, limiter: Limiter) -> None:
                                    exc_info=True)
 
 
+# What a response that holds no case data may ask instead of "no-store": kept by this
+# browser only, asked again each time with its ETag (a 304 when unchanged): an SOP's
+# diagram, which every process page of the SOP fetches.
+REVALIDATED = "private, no-cache"
+
+
 def install_headers(app: Flask) -> None:
     """Security headers on every response (``Cache-Control: no-store`` on all but the
-    app's static files); HSTS when ``ALUR_HTTPS`` is on."""
+    app's static files and those marked ``REVALIDATED``); HSTS when ``ALUR_HTTPS`` is
+    on."""
     https = app.config["ALUR_HTTPS"]
 
     @app.after_request
@@ -187,7 +194,7 @@ def install_headers(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint != "static":
+        if request.endpoint != "static" and headers.get("Cache-Control") != REVALIDATED:
             # Case data is not kept by the browser: after Keluar on a shared computer, Back
             # shows no task, form or attachment (the app's own files are still cached). Set,
             # not defaulted: send_file has put its own "no-cache" on every download.

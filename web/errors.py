@@ -42,8 +42,8 @@ from engine.errors import (
 from engine.sop.reading import MAX_TABLE_BYTES
 from web import addresses
 from web.engine_words import in_reader_language
-from web.field_labels import field_label
 from web.extensions import db, login_manager
+from web.field_labels import field_label
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.

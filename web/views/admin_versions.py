@@ -4,18 +4,18 @@ version) and moving running instances to the active version after a dry run."""
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import versions
 from engine.process.activations import activations
 from engine.text import is_digits
+from web.diagrams import diagram_response
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -69,7 +69,7 @@ def conversion_notes(definition: ProcessDefinition) -> list[tuple[str, str, str]
 @admin_required
 def version_diagram(key: str, version: int) -> Any:
     definition = versions.get_version(db.session, key, version)
-    return Response(diagram_xml(definition.bpmn_xml), mimetype="application/xml")
+    return diagram_response(definition.bpmn_xml)
 
 
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")

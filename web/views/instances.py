@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -17,7 +16,6 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine.bpmn.timer_labels import diagram_xml
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
@@ -25,6 +23,7 @@ from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
+from web.diagrams import diagram_response
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.engine_words import in_reader_language
 from web.errors import refuse_parameter
@@ -277,7 +276,7 @@ def cancel(instance_id: int) -> Any:
 @login_required
 def diagram(instance_id: int) -> Any:
     instance = _visible_instance(instance_id)
-    return Response(diagram_xml(instance.definition.bpmn_xml), mimetype="application/xml")
+    return diagram_response(instance.definition.bpmn_xml)
 
 
 def _visible_instance(instance_id: int) -> Any:

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     redirect,
     render_template,
@@ -24,7 +23,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import settings
-from engine.bpmn.timer_labels import diagram_xml
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
 from engine.people import accounts
@@ -37,6 +35,7 @@ from engine.reports.basis import BAND_LABELS
 from engine.text import shortened
 from engine.time.periods import PERIOD_KINDS, period_containing
 from web.access import access
+from web.diagrams import diagram_response
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.filters import office_calendar
@@ -168,7 +167,7 @@ def heatmap(key: str) -> Any:
 @login_required
 def diagram(key: str) -> Any:
     _visible_sop(key)
-    return Response(diagram_xml(_drawn_version(key).bpmn_xml), mimetype="application/xml")
+    return diagram_response(_drawn_version(key).bpmn_xml)
 
 
 def _drawn_version(key: str) -> Any:
