@@ -283,3 +283,20 @@ def test_tabel7_and_the_sop_identitas_keep_readable_columns_on_a_phone(server, a
     admin_page.goto(f"{server}/sop/{IT}/versi/1")
     assert admin_page.evaluate(NARROWEST, ".sop-identitas td.sop-value") >= 200
     assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("admin_page", [PHONE], indirect=True, ids=["360"])
+def test_the_step_chart_wraps_its_labels_on_a_phone_and_writes_numbers_as_the_page(
+        server, admin_page):
+    """A step's name beside its bar is cut at the canvas's left edge on a phone unless it
+    is drawn in lines; the axis writes 1.000 on an Indonesian page, not the browser's 1,000."""
+    admin_page.goto(f"{server}/laporan/sop/penyusunan_rkt")
+    admin_page.locator("canvas#chart").wait_for()
+    locale, labels = admin_page.evaluate("""() => {
+      const chart = Chart.getChart(document.getElementById("chart"));
+      return [chart.options.locale, chart.data.labels];
+    }""")
+    assert locale == "id"
+    assert labels and all(isinstance(label, list) for label in labels)
+    assert all(len(line) <= 18 or " " not in line for label in labels for line in label)
+    assert any(len(label) > 1 for label in labels), "RKT's long step names take two lines"

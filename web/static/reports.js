@@ -6,14 +6,35 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // A label in lines of at most `width` characters (Chart.js draws an array as lines): on a
+  // phone a step's name beside its bar is otherwise cut at the canvas's left edge.
+  function wrapped(label, width) {
+    var lines = [];
+    label.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
+  }
+
   var chart = data("chart-data");
   var canvas = document.getElementById("chart");
   if (chart && canvas && window.Chart) {
-    canvas.parentNode.style.height = Math.max(240, 60 + chart.labels.length * 46) + "px";
+    var narrow = canvas.parentNode.clientWidth < 600;
+    var labels = narrow ? chart.labels.map(function (label) { return wrapped(label, 18); })
+      : chart.labels;
+    var lines = labels.reduce(function (sum, label) {
+      return sum + (Array.isArray(label) ? label.length : 1);
+    }, 0);
+    canvas.parentNode.style.height = Math.max(240, 60 + chart.labels.length * 32 + lines * 14) + "px";
     new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: chart.labels,
+        labels: labels,
         datasets: [
           { label: chart.names.median, data: chart.median, backgroundColor: "#0b5cad" },
           { label: chart.names.p90, data: chart.p90, backgroundColor: "#8cb8e8" },
@@ -22,6 +43,7 @@
       },
       options: {
         indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+        locale: document.documentElement.lang || "id",  // "1.000", as the page writes it
         scales: { x: { beginAtZero: true, title: { display: true, text: chart.names.axis } } },
         plugins: { legend: { position: "top" } }
       }
