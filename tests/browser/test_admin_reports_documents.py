@@ -300,3 +300,12 @@ def test_the_step_chart_wraps_its_labels_on_a_phone_and_writes_numbers_as_the_pa
     assert labels and all(isinstance(label, list) for label in labels)
     assert all(len(line) <= 18 or " " not in line for label in labels for line in label)
     assert any(len(label) > 1 for label in labels), "RKT's long step names take two lines"
+
+
+@pytest.mark.parametrize("admin_page", [PHONE], indirect=True, ids=["360"])
+def test_a_report_figure_that_links_is_a_target_of_at_least_24_px(server, admin_page):
+    admin_page.goto(f"{server}/laporan/orang/prakom?periode=tahun&tahun=2026")
+    sizes = admin_page.eval_on_selector_all(
+        "table.report td a", "links => links.map(a => [a.getBoundingClientRect().width, "
+        "a.getBoundingClientRect().height])")
+    assert sizes and all(width >= 24 and height >= 24 for width, height in sizes), sizes
