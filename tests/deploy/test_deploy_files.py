@@ -216,6 +216,14 @@ def test_the_app_behind_the_guides_nginx(tmp_path):
                 "csrf_token": csrf_token(page.text)})
             assert logged_in.status_code == 302, logged_in.text
             assert http.get(f"{url}/readyz").status_code == 404
+            diagram = http.get(f"{url}/laporan/sop/penyusunan_rkt/diagram.bpmn",
+                               headers={"Accept-Encoding": "gzip"})
+            assert diagram.status_code == 200 and diagram.text.startswith("<?xml")
+            assert diagram.headers["Content-Encoding"] == "gzip", "no token nor case data in it"
+            assert "Accept-Encoding" in diagram.headers["Vary"]
+            again = http.get(f"{url}/laporan/sop/penyusunan_rkt/diagram.bpmn", headers={
+                "Accept-Encoding": "gzip", "If-None-Match": diagram.headers["ETag"]})
+            assert again.status_code == 304, "revalidated through nginx's weakened ETag"
             token = http.post(f"{url}/api/v1/auth/token", json={
                 "username": "prakom", "password": "kata-sandi-uji"}).json()["token"]
             over_apps = http.post(f"{url}/api/v1/tasks/1/attachments",
