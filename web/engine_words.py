@@ -32,6 +32,21 @@ _FIXED = {
     "Hanya administrator yang dapat menjalankan ulang proses.": lazy_gettext(
         "Hanya administrator yang dapat menjalankan ulang proses."),
 }
+# An ended instance's status as ``InstanceEnded`` words it (``engine.process.task_states``).
+_ENDED = {"selesai": lazy_gettext("selesai"), "dibatalkan": lazy_gettext("dibatalkan"),
+          "galat": lazy_gettext("galat")}
+
+
+def _ended(noun: str, number: str, status: str) -> str:
+    """``Proses LTI-2026-0001 sudah berakhir (status: dibatalkan).``, or of a ticket."""
+    status = str(_ENDED.get(status, status))
+    if noun == "Tiket":
+        return gettext("Tiket %(number)s sudah berakhir (status: %(status)s).", number=number,
+                       status=status)
+    return gettext("Proses %(number)s sudah berakhir (status: %(status)s).", number=number,
+                   status=status)
+
+
 _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"Proses #(\d+) tidak ditemukan\."),
      lambda n: gettext("Proses #%(id)s tidak ditemukan.", id=n)),
@@ -43,6 +58,7 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),
     (re.compile(r"Masa (Plh|Plt) Anda untuk peran (.+) sudah berakhir; langkah ini kini "
                 r"dikerjakan pemegang peran itu\."),
      lambda kind, role: gettext("Masa %(kind)s Anda untuk peran %(role)s sudah berakhir; "

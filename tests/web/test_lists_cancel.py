@@ -5,10 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine import settings
-from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, Timer
+from engine.models import (AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, Timer,
+                           User)
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
@@ -313,3 +314,17 @@ def test_a_cancel_form_sent_twice_goes_back_to_the_page_saying_it_ended(app, cli
             "berakhir (status: dibatalkan).</p>") in shown
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records
+
+
+def test_an_english_reader_is_told_in_english_that_the_process_ended(app, client):
+    started = _start(client, "prakom", SERVER, "Salah mulai")
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "prakom").values(language="en"))
+        db.session.commit()
+    login(client, "prakom")
+    form = {"csrf_token": csrf_token(client.get(f"/proses/{started['id']}").get_data(True)),
+            "reason": "Salah SOP"}
+    client.post(f"/proses/{started['id']}/batalkan", data=form)
+    again = client.post(f"/proses/{started['id']}/batalkan", data=form, follow_redirects=True)
+    assert (f"Process {started['number']} has already ended (status: cancelled)."
+            in again.get_data(True))
