@@ -46,6 +46,9 @@ _SEPARATOR = "|"
 # which is searched as typed (README: "%" and "_" are characters, not wildcards: "Server_mati"
 # does not find "Server mati"); nor are accents folded.
 IGNORED = search_text.IGNORED.replace("_", "")
+# A number written with a decimal or grouping sign ("12,5", "1.5", "1.500.000"), which the
+# search looks for as written or as it is stored, never without its signs.
+WRITTEN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)+")
 # A number as the pages write it: thousands grouped by ".", decimals after ",".
 INDONESIAN_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 
@@ -157,7 +160,10 @@ def _matches(session: Session, access: Access, words: str) -> Any:
     data where ``access`` may open the instance: as typed, or with case, spaces and common
     punctuation ignored on both sides (``search_text``: a NIP typed without its spaces,
     "Nurul 'Aini" for "Nurul ‘Aini")."""
-    pattern, forms = _like(words), search_forms(words, IGNORED, folded=False)
+    # A number as typed ("12,5", "1.5") is looked for as a number: without its separators
+    # it would find 125.000 too.
+    forms = [] if WRITTEN_NUMBER.fullmatch(words) else search_forms(words, IGNORED, folded=False)
+    pattern = _like(words)
     in_data = _in_values(session, pattern, forms)
     stored = stored_number(words)
     if stored is not None:  # "12.345,5" as the pages show it: the value stored, 12345.5

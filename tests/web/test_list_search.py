@@ -17,7 +17,8 @@ PASTED = "Jakarta Sela\u00adtan, Menteng\u00a0Dalam,\tPerdata (PTSP)"
 def started(client):
     made = {}
     for title, sistem, gejala in ((NURUL, SPACED, PASTED),
-                                  ("Server mati", "SIPP-2", "Layar biru")):
+                                  ("Server mati", "SIPP-2", "Layar biru"),
+                                  ("Biaya", "12.5", "-"), ("Biaya besar", "1250000", "-")):
         answer = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
             "process_key": SERVER, "title": title,
             "data": {"sistem": sistem, "gejala": gejala, "prioritas": "minor"}})
@@ -46,6 +47,9 @@ def test_daftar_proses_finds_a_case_typed_with_other_spaces_dashes_and_quotes(
 @pytest.mark.parametrize(("typed", "found"), [
     ("Server_mati", []), ("SIPP%1", []), ("SIPP-2", ["Server mati"]), ("SIPP2", ["Server mati"]),
     ("sipp", ["Server mati", NURUL]), ("0812-3456-7891", []),
+    # A number is looked for as a number: "12,5" is not 125.000 without its comma.
+    ("12,5", ["Biaya"]), ("12.5", ["Biaya"]), ("1,25", []), ("125", ["Biaya besar", "Biaya"]),
+    ("1.250.000", ["Biaya besar"]), ("1.5", []),
 ])
 def test_what_is_typed_still_decides_what_is_found(client, started, typed, found):
     assert _found(client, "admin", {"q": typed}) == found
