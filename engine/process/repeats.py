@@ -15,9 +15,8 @@ REPEAT_WINDOW = timedelta(minutes=30)
 
 
 def earlier_twin(session: Session, instance: ProcessInstance) -> ProcessInstance | None:
-    """The newest running instance of the same SOP (any version) and title (case and
-    spaces aside) that ``instance``'s starter started within ``REPEAT_WINDOW`` before it,
-    or None; one statement over the starts of that window (the ``started_at`` index)."""
+    """The first running instance of the same SOP (any version) and title (case aside)
+    that ``instance``'s starter started within ``REPEAT_WINDOW`` before it, or None; one statement over the starts of that window (the ``started_at`` index)."""
     same_sop = select(ProcessDefinition.id).where(
         ProcessDefinition.key == instance.definition.key)
     return session.scalar(
@@ -27,4 +26,4 @@ def earlier_twin(session: Session, instance: ProcessInstance) -> ProcessInstance
             ProcessInstance.definition_id.in_(same_sop),
             ProcessInstance.started_at >= instance.started_at - REPEAT_WINDOW,
             func.lower(ProcessInstance.title) == instance.title.lower())
-        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()).limit(1))
+        .order_by(ProcessInstance.started_at, ProcessInstance.id).limit(1))

@@ -38,11 +38,14 @@ def test_a_ticket_filed_again_after_back_names_the_first_and_says_cancel_one(app
         "Tiket ini sama layanan dan judulnya dengan LTI-2026-0001 yang Anda ajukan 23 Nov 2026 "
         "08.00 WIB. Bila terkirim dua kali (mis. setelah tombol Kembali), batalkan salah "
         "satunya."]
+    clock.advance(timedelta(minutes=2))
+    [third] = _ticket(client, "Printer ruang sidang")
+    assert "dengan LTI-2026-0001 yang Anda ajukan" in third, "the first one, not the second"
     assert _ticket(client, "Proyektor rusak") == [], "another title is another request"
     clock.advance(timedelta(minutes=31))
     assert _ticket(client, "Printer ruang sidang") == [], "half an hour later: no repeat"
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 4
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 5
 
 
 def test_a_process_started_again_after_back_names_the_first(app, client, clock):
