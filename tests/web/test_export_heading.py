@@ -90,3 +90,18 @@ def test_tabel7_is_headed_by_the_office_it_reports_on_once_pengaturan_names_it(a
     assert '<p class="report-instansi" data-identity="office">Pengadilan Negeri Contoh</p>' in kop
     assert ('<p data-identity="unit">Subbagian Perencanaan, TI &amp; Pelaporan</p>' in kop)
     assert "<img" not in kop
+
+
+def test_a_long_sop_name_is_shortened_in_the_heading_never_the_period(app, client, clock,
+                                                                      history):
+    long_name = "Penyusunan dan Penelusuran Perkara " * 6
+    with app.app_context():
+        db.session.execute(update(ProcessDefinition).where(ProcessDefinition.key == "sop_uji")
+                           .values(name=long_name.strip()))
+        db.session.commit()
+    login(client, "kasubbag")
+    book = workbook(client, f"/laporan/sop/sop_uji?{Q4}&format=xlsx")
+    heading = book.worksheets[0].oddHeader.center.text
+    assert len(heading) == 200 and book.properties.title == heading
+    assert heading.startswith("Kinerja SOP: Penyusunan dan Penelusuran Perkara")
+    assert heading.endswith(f"… · Triwulan IV 2026 · data per {taken(clock)}")

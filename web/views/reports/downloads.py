@@ -15,12 +15,12 @@ from flask import current_app, request
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
-from engine.text import is_digits
+from engine.text import is_digits, shortened
 from engine.time.periods import Period
 from web.errors import refuse_parameter
 from web.filters import local_time
 from web.paging import this_page_url
-from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, Table, export
+from web.views.reports.export import CSV_SEPARATORS, EXPORT_FORMATS, MAX_HEADING, Table, export
 from web.views.reports.period_words import taken_at
 
 PARAMETERS = ("format", "sep", "tabel")
@@ -94,11 +94,14 @@ def download(tables: list[Table], filename: str, heading: str | None = None) -> 
 def report_heading(title: str, period: Period | None = None) -> str:
     """``Kinerja SOP: Penyusunan RKT · Triwulan IV 2026 · data per 6 Des 2026 09.28 WIB``:
     what a report's XLSX says above its printed pages, in Indonesian whatever the user's
-    language (the exports are official documents); ``title`` already Indonesian."""
+    language (the exports are official documents); ``title`` already Indonesian, shortened
+    when the whole would pass ``MAX_HEADING``."""
     with force_locale("id"):
-        parts = [title, *([period.label] if period else []),
-                 gettext("data per %(time)s", time=local_time(taken_at()))]
-    return " · ".join(parts)
+        rest = [*([period.label] if period else []),
+                gettext("data per %(time)s", time=local_time(taken_at()))]
+    # A long SOP name is shortened, never the period and reading after it.
+    room = MAX_HEADING - len(" · ".join(["", *rest]))
+    return " · ".join([shortened(title, room), *rest])
 
 
 def export_links(tables: list[Table]) -> dict[str, Any]:
