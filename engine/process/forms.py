@@ -30,8 +30,9 @@ _SIGNIFICANT = 15
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 # "1.500.000,50", an amount as Indonesians write it: read as 1500000,50, not stored.
 _GROUPED_DECIMAL = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+")
-# "Rp 1.500.000", "Rp1500000,-": an amount in Rupiah, written with its currency.
-_RUPIAH = re.compile(r"\s*-?\s*rp\.?\s*[0-9]", re.IGNORECASE)
+# An amount as it is written on paper: "Rp 1.500.000", "1.500.000,-", "1 500 000",
+# "1,500,000" (digits with an optional "Rp" in front, spaces, dots, commas and dashes).
+_PAPER_AMOUNT = re.compile(r"\s*(?:rp\.?)?[\s0-9.,-]*[0-9][\s0-9.,-]*", re.IGNORECASE)
 # A date's shape (TTTT-BB-HH) at the start of a value: one that has it but is no date
 # (30 February) is told so, not told the shape it already has.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -269,8 +270,9 @@ def _type_text(label: str, expected: str, given: Any) -> str:
             _GROUPED_DECIMAL.fullmatch(given):
         return (f'"{label}" {given} dapat dibaca {given.replace(".", "")}; tulis tanpa titik '
                 "ribuan (mis. 1500000,50)")
-    if expected in ("number", "integer") and isinstance(given, str) and _RUPIAH.match(given):
-        return (f'"{label}" {given}: tulis angkanya saja, tanpa Rp dan titik ribuan '
+    if expected in ("number", "integer") and isinstance(given, str) and \
+            _PAPER_AMOUNT.fullmatch(given) and not _TYPED_NUMBER.fullmatch(given):
+        return (f'"{label}" {given}: tulis angkanya saja, tanpa Rp, spasi dan tanda ribuan '
                 "(mis. 1500000 atau 1500000,50)")
     if expected in ("number", "integer") and isinstance(given, str) and \
             _TYPED_NUMBER.fullmatch(given) and not _exact(given):
