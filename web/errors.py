@@ -44,6 +44,7 @@ from web import addresses
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
 from web.field_labels import field_label
+from web.typed_labels import form_labels
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
 # engine.db.SQLITE_BUSY_TIMEOUT_MS for the lock first, so the writer ahead has had time.
@@ -291,16 +292,19 @@ def _stale_form() -> tuple[str, dict[str, Any]]:
     return message, extra
 
 
-# Fields of a form that are no typing of the official's: its tokens, and what a page
-# fills in itself.
-_NOT_TYPED = {"csrf_token", "sekali", "next", "kembali"}
+# Fields of a form that are no typing of the official's: its tokens, the SOP or service
+# chosen, and what a page fills in itself.
+_NOT_TYPED = {"csrf_token", "sekali", "next", "kembali", "process_key", "tampilkan", "dari"}
 
 
 def typed_fields() -> list[tuple[str, str]]:
     """``[(label, text), ...]`` of what this request's form holds that the official typed:
-    every non-empty text field by its label (``field_labels``) but passwords and the
-    form's own tokens."""
-    return [(field_label(name), value) for name, value in request.form.items(multi=True)
+    every non-empty field by its label on the page (a step's or start form's own,
+    ``typed_labels``; the others', ``field_labels``) but passwords and the form's own
+    tokens."""
+    labels = form_labels()
+    return [(labels.get(name) or field_label(name), value)
+            for name, value in request.form.items(multi=True)
             if value.strip() and name not in _NOT_TYPED and "password" not in name]
 
 

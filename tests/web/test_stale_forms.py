@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from engine.models import AuditRecord, User
 from engine.people.accounts import end_sessions
 from tests.conftest import csrf_token
-from tests.web.conftest import PASSWORD, login
+from tests.web.conftest import PASSWORD, api_token, login
 from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
 
 
 def audit_count(app) -> int:
@@ -104,18 +106,33 @@ def test_a_form_refused_after_the_session_ended_shows_what_was_typed_and_says_lo
     client.post("/keluar", data={"csrf_token": stale})  # the session ends (another tab)
     records = audit_count(app)
     refused = client.post("/tiket/ajukan", data={
-        "csrf_token": stale, "sekali": "k1", "title": "Printer ruang sidang macet",
+        "csrf_token": stale, "sekali": "k1", "process_key": LTI,
+        "title": "Printer ruang sidang macet",
         "uraian": "Kertas tersangkut,\nlampu oranye berkedip", "unit": ""})
     page = refused.get_data(True)
     assert refused.status_code == 400
     assert "Buka lagi halaman formulirnya, lalu kirim lagi. Sesi Anda juga sudah berakhir: " \
         "masuk lagi lebih dulu." in page
     assert "<dt>Judul</dt><dd class=\"typed-value\">Printer ruang sidang macet</dd>" in page
-    assert ("<dt>uraian</dt><dd class=\"typed-value\">Kertas tersangkut,\n"
-            "lampu oranye berkedip</dd>") in page
+    assert ("<dt>Uraian permintaan</dt><dd class=\"typed-value\">Kertas tersangkut,\n"
+            "lampu oranye berkedip</dd>") in page, "the start form's own label"
     assert "k1" not in page and stale not in page, "the form's own tokens are no typing"
-    assert "<dt>unit</dt>" not in page, "an empty field is left out"
+    assert "<dt>Unit kerja</dt>" not in page, "an empty field is left out"
+    assert LTI not in page, "the service chosen is no typing"
     assert audit_count(app) == records
+
+
+def test_a_stale_step_form_names_what_was_typed_by_the_steps_own_labels(client):
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati"}).json
+    stale = csrf_token(client.get("/masuk").get_data(True))
+    login(client, "prakom")
+    refused = client.post(f"/tugas/{started['open_tasks'][0]['id']}", data={
+        "csrf_token": stale, "catatan": "Kabel diganti", "kelengkapan": "Jaringan internet"})
+    page = refused.get_data(True)
+    assert refused.status_code == 400
+    assert '<dt>Catatan</dt><dd class="typed-value">Kabel diganti</dd>' in page
+    assert "<dt>kelengkapan</dt>" not in page and "Jaringan internet</dd>" in page
 
 
 def test_a_stale_form_of_one_still_logged_in_shows_what_was_typed_but_no_password(client):
