@@ -300,6 +300,8 @@ def test_the_step_chart_wraps_its_labels_on_a_phone_and_writes_numbers_as_the_pa
     assert labels and all(isinstance(label, list) for label in labels)
     assert all(len(line) <= 18 or " " not in line for label in labels for line in label)
     assert any(len(label) > 1 for label in labels), "RKT's long step names take two lines"
+    assert any(line.endswith("/") for label in labels for line in label), \
+        "a word joined by / breaks after it (JFU mendokumentasikan/mengarsip)"
 
 
 @pytest.mark.parametrize("admin_page", [PHONE], indirect=True, ids=["360"])

@@ -8,15 +8,19 @@
 
   // A label in lines of at most `width` characters (Chart.js draws an array as lines): on a
   // phone a step's name beside its bar is otherwise cut at the canvas's left edge.
+  // A word joined by "/" ("dokumentasikan/mengarsip") may break after its "/".
   function wrapped(label, width) {
     var lines = [];
     label.split(" ").forEach(function (word) {
-      var last = lines.length - 1;
-      if (last >= 0 && (lines[last] + " " + word).length <= width) {
-        lines[last] += " " + word;
-      } else {
-        lines.push(word);
-      }
+      word.split(/(?<=\/)/).forEach(function (part, index) {
+        var last = lines.length - 1;
+        var joined = last >= 0 ? lines[last] + (index ? "" : " ") + part : null;
+        if (joined !== null && joined.length <= width) {
+          lines[last] = joined;
+        } else {
+          lines.push(part);
+        }
+      });
     });
     return lines;
   }
