@@ -31,6 +31,14 @@ _FIXED = {
         "Hanya administrator yang dapat mengelola akun."),
     "Hanya administrator yang dapat menjalankan ulang proses.": lazy_gettext(
         "Hanya administrator yang dapat menjalankan ulang proses."),
+    "Hanya administrator, atau pemulai proses selama belum ada orang lain yang bertindak, yang "
+    "dapat membatalkan proses ini.": lazy_gettext(
+        "Hanya administrator, atau pemulai proses selama belum ada orang lain yang bertindak, "
+        "yang dapat membatalkan proses ini."),
+    "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya. Tulis pesan "
+    "kepada petugas bila tidak diperlukan lagi.": lazy_gettext(
+        "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya. Tulis "
+        "pesan kepada petugas bila tidak diperlukan lagi."),
 }
 # An ended instance's status as ``InstanceEnded`` words it (``engine.process.task_states``).
 _ENDED = {"selesai": lazy_gettext("selesai"), "dibatalkan": lazy_gettext("dibatalkan"),

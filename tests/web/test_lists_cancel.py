@@ -328,3 +328,18 @@ def test_an_english_reader_is_told_in_english_that_the_process_ended(app, client
     again = client.post(f"/proses/{started['id']}/batalkan", data=form, follow_redirects=True)
     assert (f"Process {started['number']} has already ended (status: cancelled)."
             in again.get_data(True))
+
+
+def test_an_english_reader_refused_a_cancel_is_told_why_in_english(app, client):
+    started = _start(client, "prakom", SERVER, "Server mati")
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "kasubbag")
+                           .values(language="en"))
+        db.session.commit()
+    login(client, "kasubbag")
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    refused = client.post(f"/proses/{started['id']}/batalkan", data={
+        "csrf_token": csrf_token(page), "reason": "Bukan milik saya"})
+    assert refused.status_code == 403
+    assert ("Only an administrator, or the one who started the process while no one else "
+            "has acted on it, can cancel this process.") in refused.get_data(True)
