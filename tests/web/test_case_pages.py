@@ -329,3 +329,32 @@ def test_a_file_field_takes_one_file_and_two_store_nothing(app, client):
         assert db.session.get(ProcessInstance, started["id"]).data == {}
     assert client.get(f"/api/v1/tasks/{task}", headers=api_token(client, "kasubbag")
                       ).json["state"] == "open"
+
+
+def test_each_rounds_file_in_the_case_file_opens_what_that_round_submitted(app, client):
+    """Returned for revision and sent again with a new file of the same name: the first
+    round's entry opens the first round's file, the case data the newest."""
+    started, task = _rkt_at_the_draft(client)
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf.pdf")})
+    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
+                                           "catatan": "Indikator belum terukur"})
+    again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                       ).json["open_tasks"][0]["id"]
+    page = client.get(f"/tugas/{again}").get_data(True)
+    client.post(f"/tugas/{again}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "catatan": "Diperbaiki",
+        "draf_rancangan": (io.BytesIO(PDF + b"% v2\n"), "draf.pdf")})
+    with app.app_context():
+        first, second = db.session.scalars(select(Attachment.id).where(
+            Attachment.filename == "draf.pdf").order_by(Attachment.id)).all()
+    login(client, "panitera")
+    step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]["id"]
+    shown = client.get(f"/tugas/{step}").get_data(True)
+    case_data, rounds = shown.split("Langkah yang sudah selesai", 1)
+    assert f'<dd><a href="/lampiran/{second}">draf.pdf</a></dd>' in case_data
+    links = re.findall(r'<dd><a href="/lampiran/(\d+)">draf\.pdf</a></dd>', rounds)
+    assert sorted(map(int, links)) == [first, second], "each round its own file"

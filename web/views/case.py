@@ -24,13 +24,25 @@ from web.views.reports.export import Table
 def case_context(instance: ProcessInstance, files: list[Any] = ()) -> dict[str, Any]:
     """``{"instance", "steps": its newest completed steps (``case.completed_steps``, an
     ``engine.paging.Latest``), "all_fields": ``all_fields(instance)``, "step_fields":
-    {BPMN id: that step's form fields}, "files": ``files``}`` (the instance's attachments,
-    in any order; a file field links to the newest of its name)."""
-    return {"instance": instance, "steps": case.completed_steps(db.session, instance),
-            "files": files,
+    {BPMN id: that step's form fields}, "files": ``files``, "step_files": {task id: the
+    files as they were when that step was completed}}`` (``files``: the instance's
+    attachments, in any order; a file field links to the newest of its name: in the case
+    data the newest of all, in a completed step's entry the newest of its time, so that a
+    round returned for revision opens what it submitted, not a later round's upload)."""
+    steps = case.completed_steps(db.session, instance)
+    return {"instance": instance, "steps": steps, "files": files,
+            "step_files": {step.id: files_of_step(files, step) for step in steps.items},
             "all_fields": all_fields(instance),
             "step_fields": {bpmn_id: fields(entry.get("form")) for bpmn_id, entry
                             in instance.definition.catalog["tasks"].items()}}
+
+
+def files_of_step(files: list[Any], step: HumanTask) -> list[Any]:
+    """The attachments there were when ``step`` was completed: none uploaded after it,
+    nor with a later step (whose id is higher: a round returned for revision and sent
+    again is a new step)."""
+    return [file for file in files if file.uploaded_at <= step.completed_at
+            and (file.human_task_id is None or file.human_task_id <= step.id)]
 
 
 def all_fields(instance: ProcessInstance) -> list[dict[str, Any]]:
