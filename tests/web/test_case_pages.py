@@ -358,3 +358,17 @@ def test_each_rounds_file_in_the_case_file_opens_what_that_round_submitted(app, 
     assert f'<dd><a href="/lampiran/{second}">draf.pdf</a></dd>' in case_data
     links = re.findall(r'<dd><a href="/lampiran/(\d+)">draf\.pdf</a></dd>', rounds)
     assert sorted(map(int, links)) == [first, second], "each round its own file"
+
+
+def test_an_older_upload_of_a_name_says_a_newer_one_exists(app, client):
+    started, task = _rkt_at_the_draft(client)
+    token = api_token(client, "kasubbag")
+    for version in (b"", b"% v2\n"):
+        assert client.post(f"/api/v1/tasks/{task}/attachments", headers=token,
+                           content_type="multipart/form-data", data={
+                               "lampiran": (io.BytesIO(PDF + version), "draf.pdf")}
+                           ).status_code == 201
+    login(client, "kasubbag")
+    for page in (client.get(f"/proses/{started['id']}").get_data(True),
+                 client.get(f"/tugas/{task}").get_data(True)):
+        assert page.count("versi lama: ada unggahan lebih baru bernama sama") == 1
