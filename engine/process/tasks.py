@@ -262,7 +262,8 @@ def validate_data(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
             if value:
                 cleaned[name] = [item for item in allowed if item in value]
             continue
-        if isinstance(value, list) and len(value) > 1:  # e.g. a page sending two decisions
+        if isinstance(value, list) and (len(value) > 1 or value and field["type"] == "choice"):
+            # two decisions from a page; ["revisi"] in JSON: a list, not its one value
             problems[name] = one_value_only(field["label"], len(value))
             continue
         value = trimmed(value) if isinstance(value, str) else value

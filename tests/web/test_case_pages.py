@@ -372,3 +372,17 @@ def test_an_older_upload_of_a_name_says_a_newer_one_exists(app, client):
     for page in (client.get(f"/proses/{started['id']}").get_data(True),
                  client.get(f"/tugas/{task}").get_data(True)):
         assert page.count("versi lama: ada unggahan lebih baru bernama sama") == 1
+
+
+def test_a_decision_sent_as_a_list_of_one_is_told_to_send_its_value(client):
+    started, _ = _rkt_at_the_draft(client)
+    _complete_open(client, started["id"])
+    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                      ).json["open_tasks"][0]
+    refused = client.post(f"/api/v1/tasks/{task['id']}/complete",
+                          headers=api_token(client, "panitera"),
+                          json={"data": {"verifikasi_panitera_rancangan": ["revisi"],
+                                         "catatan": "Belum terukur"}})
+    assert refused.status_code == 422
+    [message] = refused.json["error"]["fields"].values()
+    assert message.endswith('" satu nilai, bukan daftar; kirim nilainya saja'), message
