@@ -77,6 +77,7 @@ def test_files_go_with_the_completion_form_and_typed_text_survives_an_error(app,
     assert ('Lampiran &#34;virus.pdf&#34;: isi berkas bukan PDF yang sah; tidak ada berkas '
             "yang disimpan") in html
     assert ">Draf dari lima bidang</textarea>" in html
+    assert "Berkas yang tadi dipilih perlu dipilih ulang." in html, "virus.pdf was chosen"
     several = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(page), "lampiran": [(io.BytesIO(PDF), "bidang1.pdf"),
                                                      (io.BytesIO(b"MZ"), "virus.exe")]})
@@ -330,59 +331,3 @@ def test_a_file_field_takes_one_file_and_two_store_nothing(app, client):
     assert client.get(f"/api/v1/tasks/{task}", headers=api_token(client, "kasubbag")
                       ).json["state"] == "open"
 
-
-def test_each_rounds_file_in_the_case_file_opens_what_that_round_submitted(app, client):
-    """Returned for revision and sent again with a new file of the same name: the first
-    round's entry opens the first round's file, the case data the newest."""
-    started, task = _rkt_at_the_draft(client)
-    login(client, "kasubbag")
-    page = client.get(f"/tugas/{task}").get_data(True)
-    client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PDF), "draf.pdf")})
-    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
-                                           "catatan": "Indikator belum terukur"})
-    again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
-                       ).json["open_tasks"][0]["id"]
-    page = client.get(f"/tugas/{again}").get_data(True)
-    client.post(f"/tugas/{again}", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(page), "catatan": "Diperbaiki",
-        "draf_rancangan": (io.BytesIO(PDF + b"% v2\n"), "draf.pdf")})
-    with app.app_context():
-        first, second = db.session.scalars(select(Attachment.id).where(
-            Attachment.filename == "draf.pdf").order_by(Attachment.id)).all()
-    login(client, "panitera")
-    step = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
-                      ).json["open_tasks"][0]["id"]
-    shown = client.get(f"/tugas/{step}").get_data(True)
-    case_data, rounds = shown.split("Langkah yang sudah selesai", 1)
-    assert f'<dd><a href="/lampiran/{second}">draf.pdf</a></dd>' in case_data
-    links = re.findall(r'<dd><a href="/lampiran/(\d+)">draf\.pdf</a></dd>', rounds)
-    assert sorted(map(int, links)) == [first, second], "each round its own file"
-
-
-def test_an_older_upload_of_a_name_says_a_newer_one_exists(app, client):
-    started, task = _rkt_at_the_draft(client)
-    token = api_token(client, "kasubbag")
-    for version in (b"", b"% v2\n"):
-        assert client.post(f"/api/v1/tasks/{task}/attachments", headers=token,
-                           content_type="multipart/form-data", data={
-                               "lampiran": (io.BytesIO(PDF + version), "draf.pdf")}
-                           ).status_code == 201
-    login(client, "kasubbag")
-    for page in (client.get(f"/proses/{started['id']}").get_data(True),
-                 client.get(f"/tugas/{task}").get_data(True)):
-        assert page.count("versi lama: ada unggahan lebih baru bernama sama") == 1
-
-
-def test_a_decision_sent_as_a_list_of_one_is_told_to_send_its_value(client):
-    started, _ = _rkt_at_the_draft(client)
-    _complete_open(client, started["id"])
-    task = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
-                      ).json["open_tasks"][0]
-    refused = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                          headers=api_token(client, "panitera"),
-                          json={"data": {"verifikasi_panitera_rancangan": ["revisi"],
-                                         "catatan": "Belum terukur"}})
-    assert refused.status_code == 422
-    [message] = refused.json["error"]["fields"].values()
-    assert message.endswith('" satu nilai, bukan daftar; kirim nilainya saja'), message
