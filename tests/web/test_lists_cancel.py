@@ -8,8 +8,7 @@ from flask import render_template_string
 from sqlalchemy import func, select, update
 
 from engine import settings
-from engine.models import (AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, Timer,
-                           User)
+from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, Timer, User
 from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
