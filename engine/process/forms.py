@@ -30,9 +30,13 @@ _SIGNIFICANT = 15
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 # "1.500.000,50", an amount as Indonesians write it: read as 1500000,50, not stored.
 _GROUPED_DECIMAL = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+")
-# An amount as it is written on paper: "Rp 1.500.000", "1.500.000,-", "1 500 000",
-# "1,500,000" (digits with an optional "Rp" in front, spaces, dots, commas and dashes).
-_PAPER_AMOUNT = re.compile(r"\s*(?:rp\.?)?[\s0-9.,-]*[0-9][\s0-9.,-]*", re.IGNORECASE)
+# An amount as it is written on paper: with its currency ("Rp 1.500.000", "Rp-5"), its
+# ",-" ("1.500.000,-"), or its thousands grouped by spaces or commas ("1 500 000",
+# "1,500,000"); not a typo such as "--5" or "1..5", nor a number too long to keep.
+_PAPER_AMOUNT = re.compile(
+    r"\s*rp\.?\s*-?\s*[0-9][0-9., ]*(?:,-)?\s*"
+    r"|\s*-?[0-9][0-9. ]*,-\s*"
+    r"|\s*-?[1-9][0-9]{0,2}(?:( |,)[0-9]{3})(?:\1[0-9]{3})*(?:,-)?\s*", re.IGNORECASE)
 # A date's shape (TTTT-BB-HH) at the start of a value: one that has it but is no date
 # (30 February) is told so, not told the shape it already has.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -67,6 +67,8 @@ def test_a_value_beside_an_empty_one_of_the_same_name_is_kept(app, client, task,
     ("1 500 000", '"Jumlah halaman" 1 500 000: tulis angkanya saja'),
     ("1,500,000", '"Jumlah halaman" 1,500,000: tulis angkanya saja'),
     ("1,5 juta", '"Jumlah halaman" harus berupa bilangan bulat'),
+    ("--5", '"Jumlah halaman" harus berupa bilangan bulat'),
+    ("1..5", '"Jumlah halaman" harus berupa bilangan bulat'),
     ("1.500.000,50", '"Jumlah halaman" 1.500.000,50 dapat dibaca 1500000,50; tulis tanpa '
                      "titik ribuan (mis. 1500000,50)"),
 ])
