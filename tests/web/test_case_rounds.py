@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import Attachment
+from engine.models import Attachment, HumanTask
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.test_case_pages import PDF, _complete_open, _rkt_at_the_draft
@@ -42,6 +42,14 @@ def test_each_rounds_file_in_the_case_file_opens_what_that_round_submitted(app, 
     assert f'<dd><a href="/lampiran/{second}">draf.pdf</a></dd>' in case_data
     links = re.findall(r'<dd><a href="/lampiran/(\d+)">draf\.pdf</a></dd>', rounds)
     assert sorted(map(int, links)) == [first, second], "each round its own file"
+    listed = client.get(f"/proses/{started['id']}").get_data(True)
+    lines = re.findall(r'<li><a href="/lampiran/\d+">draf\.pdf</a>[^<]*', listed)
+    assert len(lines) == 2 and "(putaran" not in lines[0], lines
+    assert lines[1].endswith(" (putaran 2)"), "the second round's upload says so"
+    with app.app_context():
+        step = db.session.get(HumanTask, db.session.get(Attachment, first).human_task_id).name
+    assert all(f" · {step}" in line for line in lines)
+    assert f", {step} (putaran 2)" in shown, "the next desk's task page says it too"
 
 
 def test_an_older_upload_of_a_name_says_a_newer_one_exists(app, client):
