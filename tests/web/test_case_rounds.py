@@ -91,3 +91,17 @@ def test_a_refused_step_form_without_a_chosen_file_asks_for_none_again(client):
         "csrf_token": csrf_token(page), "verifikasi_panitera_rancangan": "revisi"})
     assert refused.status_code == 422
     assert "perlu dipilih ulang" not in refused.get_data(True)
+
+
+def test_a_long_reason_for_a_return_scrolls_in_its_own_box_above_the_form(client):
+    started, _ = _rkt_at_the_draft(client)
+    _complete_open(client, started["id"])
+    reason = "Indikator belum terukur. " * 40
+    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
+                                           "catatan": reason})
+    again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                       ).json["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{again}").get_data(True)
+    assert ('<span class="teks long-note" tabindex="0" role="region" aria-label="Alasan '
+            'pengembalian (dapat digulir)">Indikator belum terukur.') in page
