@@ -285,6 +285,15 @@ def upload_rounds(session: Session, files: list[Attachment]) -> dict[int, tuple[
         select(HumanTask.id, HumanTask.name, rounds).where(HumanTask.id.in_(ids)))}
 
 
+def superseded(files: list[Attachment]) -> set[int]:
+    """The ids of ``files`` that a newer one of the same name (a higher id) replaced: an
+    earlier round's ``draf.pdf``."""
+    newest: dict[str, int] = {}
+    for file in files:
+        newest[file.filename] = max(file.id, newest.get(file.filename, file.id))
+    return {file.id for file in files if file.id != newest[file.filename]}
+
+
 def attachments_page(session: Session, instance_id: int, page: int, per_page: int) -> Page:
     """Page ``page`` of the instance's attachments, oldest first.
 

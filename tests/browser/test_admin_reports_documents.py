@@ -7,6 +7,8 @@ on phones; conversion notes never reach staff."""
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,23 @@ PAGES = ["/admin/sop", f"/admin/sop/{IT}", "/admin/pengaturan", "/laporan/",
          f"/laporan/sop/{IT}", f"/laporan/sop/{IT}/peta", "/laporan/orang",
          "/laporan/orang/admin", "/laporan/orang/admin/proses?angka=tugas", "/laporan/tabel7",
          f"/sop/{IT}/versi/1", "/akun/"]
+
+
+@contextmanager
+def _opened(browser, viewport: dict[str, int], base: str, username: str, url: str,
+            drawn: bool = True) -> Iterator:
+    """A page of its own context (``viewport``) logged in as ``username`` on ``url``, its
+    diagram drawn when ``drawn``; the context closed when the block ends."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        login(page, base, username)
+        page.goto(url)
+        if drawn:
+            wait_until_drawn(page)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -118,30 +137,25 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
 def test_diagram_zooms_hides_escalations_from_staff_and_lists_steps_on_phones(served, browser):
     base, database = served
     url = _it_process(base, database, "Diagram")
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    login(page, base, "prakom")
-    page.goto(url)
-    wait_until_drawn(page)
-    endings = page.locator(".djs-element[data-element-id^='Eskalasi_']")
-    # Nine endings and their nine labels, all hidden; the first step stays visible.
-    assert endings.count() == 18 and all(
-        "alur-hidden" in (endings.nth(n).get_attribute("class") or "") for n in range(18))
-    expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
-    zoom = page.evaluate("() => document.querySelector('#diagram .viewport')"
-                         ".getAttribute('transform')")
-    page.get_by_role("button", name="Perbesar").click()
-    assert page.evaluate("() => document.querySelector('#diagram .viewport')"
-                         ".getAttribute('transform')") != zoom
-    # Labels stay readable: the first view never shrinks the drawing below 60 %.
-    assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
-    page.set_viewport_size(PHONE)
-    expect(page.locator("#diagram")).not_to_be_visible()
-    steps = page.locator(".diagram-steps li")
-    expect(steps).to_have_count(9)
-    expect(steps.first).to_be_visible()
-    assert "sedang berjalan" in steps.first.inner_text()
-    context.close()
+    with _opened(browser, DESKTOP, base, "prakom", url) as page:
+        endings = page.locator(".djs-element[data-element-id^='Eskalasi_']")
+        # Nine endings and their nine labels, all hidden; the first step stays visible.
+        assert endings.count() == 18 and all(
+            "alur-hidden" in (endings.nth(n).get_attribute("class") or "") for n in range(18))
+        expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
+        zoom = page.evaluate("() => document.querySelector('#diagram .viewport')"
+                             ".getAttribute('transform')")
+        page.get_by_role("button", name="Perbesar").click()
+        assert page.evaluate("() => document.querySelector('#diagram .viewport')"
+                             ".getAttribute('transform')") != zoom
+        # Labels stay readable: the first view never shrinks the drawing below 60 %.
+        assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
+        page.set_viewport_size(PHONE)
+        expect(page.locator("#diagram")).not_to_be_visible()
+        steps = page.locator(".diagram-steps li")
+        expect(steps).to_have_count(9)
+        expect(steps.first).to_be_visible()
+        assert "sedang berjalan" in steps.first.inner_text()
 
 
 @pytest.mark.parametrize("url", [f"/admin/sop/{IT}", f"/laporan/sop/{IT}/peta"])
@@ -149,19 +163,14 @@ def test_a_diagram_first_hidden_on_a_phone_is_drawn_when_the_screen_widens(serve
                                                                            url):
     """A phone hides the drawing (the step list stands in for it); turned sideways, or a
     window widened, the drawing appears fitted, not "Diagram tidak dapat ditampilkan"."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    login(page, server, "admin")
-    page.goto(server + url)
-    wait_until_drawn(page)
-    expect(page.locator(".diagram").first).not_to_be_visible()
-    page.set_viewport_size(DESKTOP)
-    expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
-    assert "tidak dapat ditampilkan" not in page.inner_text("main")
-    zoom = page.evaluate("() => document.querySelector('.diagram .viewport')"
-                         ".getAttribute('transform')")
-    assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
-    context.close()
+    with _opened(browser, PHONE, server, "admin", server + url) as page:
+        expect(page.locator(".diagram").first).not_to_be_visible()
+        page.set_viewport_size(DESKTOP)
+        expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
+        assert "tidak dapat ditampilkan" not in page.inner_text("main")
+        zoom = page.evaluate("() => document.querySelector('.diagram .viewport')"
+                             ".getAttribute('transform')")
+        assert float(re.search(r"matrix\(([\d.]+)", zoom).group(1)) >= 0.6 - 1e-6
 
 
 def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(served,
@@ -170,24 +179,15 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
     was cut), the roles as whole words in their narrow column."""
     base, database = served
     url = _it_process(base, database, "Dicetak")
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    login(page, base, "admin")
-    page.goto(url)
-    wait_until_drawn(page)
-    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
-        format="A4"))).pages)
-    context.close()
+    with _opened(browser, DESKTOP, base, "admin", url) as page:
+        printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
+            format="A4"))).pages)
     assert "Jejak audit" not in printed and "Kirim komentar" not in printed
     assert "Menerima permintaan layanan TI" in printed, "the step list stands for the drawing"
     assert "Prakom" in printed.split() and "Perbesar" not in printed
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    login(page, base, "prakom")
-    page.goto(base + "/")
-    inbox = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
-        format="A4"))).pages).split())
-    context.close()
+    with _opened(browser, DESKTOP, base, "prakom", base + "/", drawn=False) as page:
+        inbox = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(
+            format="A4"))).pages).split())
     # The sortable headings are buttons: they print as words, the keyboard help does not.
     assert "Batas Waktu" in inbox and "Diterima sejak" in inbox and "Dicetak" in inbox
     assert "Pintasan papan ketik" not in inbox
@@ -195,17 +195,14 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
 
 def test_conversion_notes_never_reach_staff(served, browser):
     base, _ = served
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    login(page, base, "prakom")
-    page.goto(f"{base}/sop/{IT}/versi/1")
-    text = page.inner_text("main")
-    assert "OCR" not in text and "diasumsikan" not in text
-    pdf = PdfReader(io.BytesIO(page.request.get(f"{base}/sop/{IT}/versi/1.pdf").body()))
-    printed = "".join(p.extract_text() for p in pdf.pages)
-    assert "OCR" not in printed and "diasumsikan" not in printed
-    assert "Disahkan oleh" in printed and "NIP." in printed
-    context.close()
+    with _opened(browser, DESKTOP, base, "prakom", f"{base}/sop/{IT}/versi/1",
+                 drawn=False) as page:
+        text = page.inner_text("main")
+        assert "OCR" not in text and "diasumsikan" not in text
+        pdf = PdfReader(io.BytesIO(page.request.get(f"{base}/sop/{IT}/versi/1.pdf").body()))
+        printed = "".join(p.extract_text() for p in pdf.pages)
+        assert "OCR" not in printed and "diasumsikan" not in printed
+        assert "Disahkan oleh" in printed and "NIP." in printed
 
 
 def test_period_form_shows_only_the_chosen_periods_inputs(server, admin_page):

@@ -64,6 +64,8 @@ def test_an_older_upload_of_a_name_says_a_newer_one_exists(app, client):
     for page in (client.get(f"/proses/{started['id']}").get_data(True),
                  client.get(f"/tugas/{task}").get_data(True)):
         assert page.count("versi lama: ada unggahan lebih baru bernama sama") == 1
+    assert client.get(f"/tugas/{task}").get_data(True).count(", langkah ini") == 2, \
+        "on its own step's page an upload says so"
 
 
 def test_a_decision_sent_as_a_list_of_one_is_told_to_send_its_value(client):

@@ -268,6 +268,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
         attachments=files, comments=comments,
         upload_rounds=attachments.upload_rounds(db.session, files.items),
+        superseded=attachments.superseded(files.items),
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
         assign_error=assign_error,
         holders=_holders_named(human_task.role) if onlooker else [],

@@ -189,6 +189,7 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         history_people=instances.people_named(db.session, history.items),
         attachments=files, comments=comments, errors=errors,
         upload_rounds=attachments.upload_rounds(db.session, files.items),
+        superseded=attachments.superseded(files.items),
         may_cancel=instances.may_cancel(db.session, instance, current_user)
     ), 422 if errors else 200
 
