@@ -156,6 +156,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from engine.desk import notices, sla
     from engine.escalation import task_notices
+    from engine.process import end_notices
     from web import (
         api,
         errors,
@@ -175,6 +176,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     notices.listen()  # received/done notices to the requester
     sla.listen()  # a wait for the requester ends with its ticket
     task_notices.listen()  # "tugas baru" notices to those who asked for them
+    end_notices.listen()  # the starter is told when his process ends without him
     edge.install_converters(app)
     for blueprint in (*BLUEPRINTS, api.bp, health.bp):
         app.register_blueprint(blueprint)

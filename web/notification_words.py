@@ -23,11 +23,14 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "tiket_pesan": lazy_gettext("Pesan tiket"),
           "tiket_menunggu": lazy_gettext("Tiket menunggu Anda"),
           "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
-          "tiket_selesai": lazy_gettext("Tiket selesai")}
+          "tiket_selesai": lazy_gettext("Tiket selesai"),
+          "proses_selesai": lazy_gettext("Proses selesai"),
+          "proses_dibatalkan": lazy_gettext("Proses dibatalkan")}
 # The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
 FILTER_LABELS = {"pengingat": LABELS["pengingat"], "eskalasi": LABELS["eskalasi"],
                  "penugasan": LABELS["penugasan"], "tugas_baru": LABELS["tugas_baru"],
-                 "tiket": lazy_gettext("Tiket"), "galat": LABELS["galat"]}
+                 "tiket": lazy_gettext("Tiket"), "proses": lazy_gettext("Proses berakhir"),
+                 "galat": LABELS["galat"]}
 OLD_ESCALATION = re.compile(r"^Eskalasi tingkat (\d+) untuk ([^:]+): (.*)$", re.DOTALL)
 
 
@@ -105,6 +108,14 @@ def _sentence(item: NotificationItem) -> str:
     if item.kind == "tugas_baru":
         return gettext('Langkah "%(step)s" pada %(case)s masuk Kotak Masuk Anda (peran '
                        "%(role)s).", step=params["step"], case=case, role=params["role"])
+    if item.kind == "proses_selesai":
+        return gettext("Proses %(case)s yang Anda mulai sudah selesai.", case=case)
+    if item.kind == "proses_dibatalkan" and params.get("by"):
+        return gettext("Proses %(case)s yang Anda mulai dibatalkan oleh %(who)s: %(reason)s",
+                       case=case, who=params["by"], reason=params["reason"])
+    if item.kind == "proses_dibatalkan":
+        return gettext("Proses %(case)s yang Anda mulai dibatalkan: %(reason)s", case=case,
+                       reason=params["reason"])
     if item.kind == "galat":
         return gettext("Proses %(case)s berhenti karena galat pada %(element)s: %(error)s",
                        case=case, element=params["element"] or gettext("mesin proses"),

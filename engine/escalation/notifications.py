@@ -6,7 +6,8 @@ levels 2 and up the escalation to the supervising role; ``engine.escalation.chai
 ``penugasan`` (a supervisor assigned a step), ``tugas_baru`` (a step landed in the inbox;
 ``engine.escalation.task_notices``), ``galat`` (an instance stopped; administrators),
 ``TICKET_KINDS`` (the service desk's notices: to the requester, received, a message or a
-question of the desk, done; to the desk member who wrote last, the requester's answer).
+question of the desk, done; to the desk member who wrote last, the requester's answer),
+``PROCESS_KINDS`` (to the starter, his process ended without him; ``engine.process.end_notices``).
 """
 
 from dataclasses import dataclass
@@ -32,9 +33,12 @@ from engine.process import case
 # keeps them all.
 TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaban",
                 "tiket_selesai")
+# The starter's notices: his process completed or was cancelled by someone else.
+PROCESS_KINDS = ("proses_selesai", "proses_dibatalkan")
 # Every ``Notification.kind`` stored: an escalation (any level), an assignment (Alihkan), a
-# new step, a Galat (to administrators), a requester's ticket notice.
-STORED_KINDS = ("eskalasi", "penugasan", "tugas_baru", "galat", *TICKET_KINDS)
+# new step, a Galat (to administrators), a requester's ticket notice, a starter's notice.
+STORED_KINDS = ("eskalasi", "penugasan", "tugas_baru", "galat", *TICKET_KINDS,
+                *PROCESS_KINDS)
 # The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
 KINDS: dict[str, Any] = {
     "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),
@@ -43,6 +47,7 @@ KINDS: dict[str, Any] = {
     "tugas_baru": Notification.kind == "tugas_baru",
     "galat": Notification.kind == "galat",
     "tiket": Notification.kind.in_(TICKET_KINDS),
+    "proses": Notification.kind.in_(PROCESS_KINDS),
 }
 MAX_PER_PAGE = 100
 
