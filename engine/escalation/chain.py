@@ -3,8 +3,9 @@
 The chain (configurable per office, ``settings.escalation_multiples``): level 1 at the
 deadline reminds the assignee (or every holder of the step's role when unclaimed);
 level 2, at 2x the time standard by default, notifies the supervising role; level 3 goes
-one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md``). The
-chain stops when the step is done. Each (step, level) escalates once.
+one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md``), never
+to the official who holds the late step (one person may hold both roles). The chain stops
+when the step is done. Each (step, level) escalates once.
 """
 
 from collections.abc import Collection
@@ -76,6 +77,10 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
               else known.holders(session, role, clock.now()))
+    if level > 1 and task.claimed_by_id is not None:
+        # In a small office the late official may also hold the role above (or stand in
+        # for it): he is not told of his own lateness as his own supervisor.
+        people = [user for user in people if user.id != task.claimed_by_id]
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     # In which capacity each reads it (``Plh. Kasubbag``): the notice and the e-mail say so.

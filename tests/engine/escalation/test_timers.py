@@ -148,6 +148,18 @@ def test_claimed_step_reminds_its_assignee_not_the_whole_role(session, clock, us
     assert _notified(session) == [(users["Prakom"].id, 1, "Prakom")]
 
 
+def test_the_late_official_is_not_told_as_his_own_supervisor(session, clock, users, instance):
+    users["Prakom"].roles.append(UserRole(role="Kasubbag"))  # a small office
+    task = session.scalars(select(HumanTask)).one()
+    claim_task(session, clock, task.id, users["Prakom"])
+    session.commit()
+    clock.advance(timedelta(minutes=90))
+    assert sum(fire_due(session, clock) for _ in range(3)) == 3
+    assert _notified(session) == [(users["Prakom"].id, 1, "Prakom"),
+                                  (users["Kasubbag"].id, 2, "Kasubbag"),
+                                  (users["Sekretaris"].id, 3, "Sekretaris")]
+
+
 def test_unclaimed_step_reminds_every_holder_of_the_role(session, clock, users, instance):
     second = User(username="prakom2", full_name="Prakom Dua", password_hash="-",
                   created_at=clock.now(), roles=[UserRole(role="Prakom")])
