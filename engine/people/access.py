@@ -18,7 +18,8 @@ Plh/Plt gets the same answer everywhere. The rules:
   of each of them that is deployed; its per-Prakom rows as a person's figures (below).
 - Tabel 7 (every SOP of the office) is seen by those acting in a supervising role; a
   person's figures by the person, by whoever may act in the role supervising one of the
-  person's roles, and by administrators.
+  person's roles (unless the person also holds a role as high as the viewer's), and by
+  administrators.
 - An auditor (Inspektorat, BPK; ``User.is_auditor``) sees what an administrator sees —
   every instance, step, attachment, report and person's figures — and acts on nothing:
   he holds no role, and writing on an instance (a comment, a message to the requester)
@@ -180,10 +181,23 @@ class Access:
         return self.sees_all or self.acts_in_any(set(SUPERVISING_ROLES))
 
     def may_view_person(self, person: User) -> bool:
-        """Whether the user may see ``person``'s figures (SKP evidence)."""
+        """Whether the user may see ``person``'s figures (SKP evidence): his own; a person
+        holding a role he supervises directly, unless that person also holds a role as high
+        as his own along the line of supervision (in a small office one official may hold
+        several roles: a Kasubbag does not read the figures of the Ketua who is also
+        Prakom)."""
         if self.sees_all or self.user.id == person.id:
             return True
-        return any(_supervisor(role) in self.acting for role in person.role_names)
+        return (any(_supervisor(role) in self.acting for role in person.role_names)
+                and not person.role_names & self.peer_or_higher_roles())
+
+    def peer_or_higher_roles(self) -> set[str]:
+        """The known roles at least as high along the line as the highest one the user
+        acts in (``engine.roles.line_above``: fewer roles above is higher)."""
+        heights = [len(line_above(role)) for role in self.acting if role in KNOWN_ROLES]
+        if not heights:
+            return set()
+        return {role for role in KNOWN_ROLES if len(line_above(role)) <= min(heights)}
 
 
 def people_page(session: Session, viewer: Access, page: int, per_page: int) -> Page:
@@ -197,7 +211,8 @@ def people_page(session: Session, viewer: Access, page: int, per_page: int) -> P
     if not viewer.sees_all:
         supervised = [role for role in KNOWN_ROLES if _supervisor(role) in viewer.acting]
         query = query.where(or_(User.id == viewer.user.id, exists().where(
-            UserRole.user_id == User.id, UserRole.role.in_(supervised))))
+            UserRole.user_id == User.id, UserRole.role.in_(supervised)) & ~exists().where(
+            UserRole.user_id == User.id, UserRole.role.in_(viewer.peer_or_higher_roles()))))
     return paginate(session, query.order_by(func.lower(User.full_name), User.id), page, per_page)
 
 
