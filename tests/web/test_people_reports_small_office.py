@@ -4,6 +4,7 @@ viewer's own (a Kasubbag does not read the Ketua's SKP evidence because the Ketu
 also Prakom)."""
 
 import pytest
+
 from engine.models import User, UserRole
 from tests.web.conftest import login
 from web.extensions import clock, db
