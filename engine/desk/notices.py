@@ -24,14 +24,17 @@ REQUESTER_ROLE = "Pemohon"
 
 
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
-           kind: str, message: str, role: str = REQUESTER_ROLE, **params: str) -> None:
+           kind: str, message: str, role: str = REQUESTER_ROLE, subject: str = "",
+           **params: str) -> None:
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
     and the office set an SMTP server (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
     ``engine.escalation.notifications.TICKET_KINDS``; ``role``: in which capacity the
     reader gets it (the requester, or the desk member his answer is for); ``params``
     (e.g. the ``text`` written) join the ticket's number and title for the reader's
     sentence (``web.notification_words``); ``message`` is the Indonesian one the e-mail
-    carries."""
+    carries; ``subject`` the e-mail's subject when it must not repeat the message (what
+    someone wrote stays out of subjects, which mail logs and lock screens show; UU 27/2022
+    on personal data), else the message is the subject too."""
     session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
                              params={"number": case.label(instance),
@@ -39,7 +42,7 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     if user.email and settings.mails(session):
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
-                             subject=f"[Alur] {message}"[:300],
+                             subject=f"[Alur] {subject or message}"[:300],
                              body=f"{message}\n\nLihat tiket: "
                                   f"{settings.link(session, f'/tiket/{instance.id}')}",
                              payload={}, state="pending", attempts=0, next_attempt_at=now,

@@ -177,15 +177,15 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
         if desk is not None:  # who wrote to him last waits for the answer
             notify(session, clock.now(), desk, instance, "tiket_jawaban",
                    f"Tiket {label}: pemohon menjawab — {said}", role="Petugas",
-                   text=text[:200], file=file)
+                   subject=f"Tiket {label}: pemohon menjawab", text=text[:200], file=file)
     else:
         if asks:
             sla.pause(session, clock, instance, user)
         if instance.started_by is not None:
+            what = "petugas menunggu jawaban Anda" if asks else "pesan baru"
             notify(session, clock.now(), instance.started_by, instance,
-                   "tiket_menunggu" if asks else "tiket_pesan",
-                   f"Tiket {label}: {'petugas menunggu jawaban Anda' if asks else 'pesan baru'}"
-                   f" — {said}", text=text[:200], file=file)
+                   "tiket_menunggu" if asks else "tiket_pesan", f"Tiket {label}: {what} — {said}",
+                   subject=f"Tiket {label}: {what}", text=text[:200], file=file)
     return message
 
 

@@ -1,0 +1,48 @@
+"""What someone writes in a ticket's thread stays out of e-mail subjects (mail logs, mail
+gateways and phone lock screens show them; UU 27/2022): the subject names the ticket and
+what happened, the body carries the text."""
+
+from sqlalchemy import select, update
+
+from engine import settings
+from engine.models import Delivery, User
+from tests.conftest import START_DATA
+from tests.web.conftest import api_token
+from tests.web.desk_helpers import add_employee
+from web.extensions import db
+
+LTI = "penanganan_permintaan_layanan_ti"
+SECRET = "NIK 3273012345678901, HP 0812-3456-7890"
+
+
+def _mails(app, recipient: str) -> list[Delivery]:
+    with app.app_context():
+        return list(db.session.scalars(select(Delivery).where(
+            Delivery.recipient == recipient).order_by(Delivery.id)))
+
+
+def test_a_ticket_messages_text_is_in_the_mails_body_never_its_subject(app, client):
+    add_employee(app, email="pegawai@pn-contoh.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1"})
+        db.session.execute(update(User).where(User.username == "prakom")
+                           .values(email="prakom@pn-contoh.go.id"))
+        db.session.commit()
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    instance_id = client.post("/api/v1/instances", headers=me, json={
+        "process_key": LTI, "title": "Akun SIKEP", "data": START_DATA[LTI]}).json["id"]
+    for asks in (False, True):
+        sent = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                           json={"text": f"Mohon kirim {SECRET}", "asks": asks})
+        assert sent.status_code == 201, sent.json
+    answered = client.post(f"/api/v1/tickets/{instance_id}/messages", headers=me,
+                           json={"text": SECRET})
+    assert answered.status_code == 201, answered.json
+    [_, message, question] = _mails(app, "pegawai@pn-contoh.go.id")
+    [answer] = _mails(app, "prakom@pn-contoh.go.id")
+    assert (message.subject, question.subject, answer.subject) == (
+        "[Alur] Tiket LTI-2026-0001: pesan baru",
+        "[Alur] Tiket LTI-2026-0001: petugas menunggu jawaban Anda",
+        "[Alur] Tiket LTI-2026-0001: pemohon menjawab")
+    assert all(SECRET in mail.body for mail in (message, question, answer))
