@@ -27,6 +27,11 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert page.status_code == 200
     assert '<label for="title">Judul singkat <span aria-hidden="true">*</span>' in (
         page.get_data(True)), "a required field is marked as the form's others are"
+    assert re.search(r'<input id="title"[^>]*aria-describedby="title-hint">\s*<p class="hint" '
+                     r'id="title-hint">Judul tampil di daftar, notifikasi dan subjek surel: '
+                     r"jangan tulis NIK, NIP, nomor HP", page.get_data(True)), \
+        "the title is read by many: the form says so before anything is typed"
+    assert "Tiket Anda dibaca petugas yang menanganinya dan atasan mereka." in page.get_data(True)
     form = {"csrf_token": csrf_token(page.get_data(True)), "process_key": LTI,
             "title": "Printer ruang sidang", **START_DATA[LTI]}
     # The form has one file input; two files (a crafted request) were filed as the first.
