@@ -39,6 +39,15 @@ def shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def one_period(sentence: str) -> str:
+    """``sentence`` with one full stop where it ends with a name that has its own (an
+    academic title: "… kepada Budi Santoso, S.Kom.." reads "… kepada Budi Santoso, S.Kom.");
+    an ellipsis stays."""
+    if sentence.endswith("..") and not sentence.endswith("..."):
+        return sentence[:-1]
+    return sentence
+
+
 def _invisible(character: str) -> bool:
     return (character.isspace() or character in BLANK_LOOKING
             or unicodedata.category(character) == "Cf")

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from engine.process.bulk import Outcome
 from engine.process.saved_filters import MAX_NAME, MAX_PER_USER
-from engine.text import trimmed
+from engine.text import one_period, trimmed
 from web.engine_words import in_reader_language
 
 
@@ -24,8 +24,8 @@ def said(outcome: Outcome) -> str:
         return in_reader_language(params["why"])
     sentences = {
         "taken": lambda: gettext('Tugas "%(step)s" (%(case)s) Anda ambil.', **params),
-        "assigned": lambda: gettext('Tugas "%(step)s" (%(case)s) dialihkan kepada '
-                                    "%(assignee)s.", **params),
+        "assigned": lambda: one_period(gettext('Tugas "%(step)s" (%(case)s) dialihkan kepada '
+                                               "%(assignee)s.", **params)),
         "held": lambda: gettext('Tugas "%(step)s" (%(case)s) sudah dipegang %(assignee)s; '
                                 "tidak ada yang berubah.", **params),
         "other_role": lambda: gettext('Tugas "%(step)s" (%(case)s) dikerjakan peran %(role)s; '

@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext, lazy_gettext
 
 from engine.escalation.notifications import TICKET_KINDS, NotificationItem
+from engine.text import one_period
 from web.time_words import due_text, finished_text
 
 LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eskalasi ke atasan"),
@@ -99,9 +100,9 @@ def _sentence(item: NotificationItem) -> str:
                        "melewati batas waktu.", role=params["role"], level=params["level"],
                        step=params["step"], case=case)
     if item.kind == "penugasan" and "to" in params:
-        return gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari Anda kepada '
-                       "%(to)s.", who=params["by"], step=params["step"], case=case,
-                       to=params["to"])
+        return one_period(gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari '
+                                  "Anda kepada %(to)s.", who=params["by"], step=params["step"],
+                                  case=case, to=params["to"]))
     if item.kind == "penugasan":
         return gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s kepada Anda.',
                        who=params["by"], step=params["step"], case=case)

@@ -103,8 +103,9 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     Plh/Plt in force (``engine.people.substitution.capacities``); done by someone who may
     act in the supervising role (``roles.supervisor_of``), e.g. a Kasubbag for a Prakom
     step. It may take the step from one who claimed it (a supervisor redistributes work):
-    the assignee is notified, and so is the one it was taken from. Assigning it to the one
-    who holds it already changes nothing.
+    the assignee is notified (unless he assigned it to himself, holding the role too), and
+    so is the one it was taken from. Assigning it to the one who holds it already changes
+    nothing.
 
     Raises:
         NotFound; PermissionDenied (``by`` does not supervise the role); TaskNotOpen;
@@ -141,11 +142,12 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     instance = task.instance
     params = {"by": by.full_name, "step": task.name, "title": instance.title,
               "number": instance.number or "", "process": instance.definition.name}
-    session.add(Notification(
-        user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
-        instance_id=instance.id, created_at=clock.now(), params=params,
-        message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
-                "kepada Anda."))
+    if assignee.id != by.id:  # a supervisor who takes it himself needs no notice of it
+        session.add(Notification(
+            user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
+            instance_id=instance.id, created_at=clock.now(), params=params,
+            message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
+                    "kepada Anda."))
     if previous is not None and previous.id != by.id:
         # The step leaves his inbox: he is told to whom it went (not who gave it away).
         session.add(Notification(

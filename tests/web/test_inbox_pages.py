@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.models import HumanTask, User
+from engine.models import HumanTask, Notification, User, UserRole
 from tests.conftest import WIB, csrf_token
 from tests.web.conftest import api_token, login
 from web.extensions import db
@@ -224,3 +224,35 @@ def test_a_release_by_a_move_to_another_version_says_why_not_that_the_role_was_l
                               "reason": "dipindahkan ke versi 2, lane berubah"},
                              "Demo Prakom") == (
             "Demo Prakom tidak lagi memegangnya: dipindahkan ke versi 2, lane berubah")
+
+
+def test_a_supervisor_who_also_holds_the_role_takes_a_step_himself(app, client):
+    """A small office: the Kasubbag is also Prakom. Alihkan to himself is said as his taking
+    it, he is not notified of what he did, and a name that ends in its own full stop (an
+    academic title) is not followed by a second one."""
+    task = _start(client, "Server mati")["open_tasks"][0]
+    with app.app_context():
+        kasubbag = db.session.scalar(select(User).where(User.username == "kasubbag"))
+        kasubbag.roles.append(UserRole(role="Prakom"))
+        kasubbag.full_name = "Budi Santoso, S.Kom."
+        db.session.commit()
+        kasubbag_id = kasubbag.id
+    login(client, "prakom")
+    token = csrf_token(client.get(f"/tugas/{task['id']}").get_data(True))
+    client.post(f"/tugas/{task['id']}/ambil", data={"csrf_token": token})
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task['id']}").get_data(True)
+    taken = client.post(f"/tugas/{task['id']}/alihkan", follow_redirects=True, data={
+        "csrf_token": csrf_token(page), "assignee": kasubbag_id}).get_data(True)
+    assert f"Tugas &#34;{task['name']}&#34; sekarang Anda pegang." in taken
+    with app.app_context():
+        notified = db.session.execute(select(User.username, Notification.kind)
+                                      .join(User, User.id == Notification.user_id)).all()
+    assert notified == [("prakom", "penugasan")]
+    prakom_notices = client.get("/api/v1/notifications", headers=api_token(client, "prakom"))
+    assert prakom_notices.json["items"][0]["text"].endswith(
+        "dari Anda kepada Budi Santoso, S.Kom.")
+    history = " ".join(client.get(f"/proses/{task['instance_id']}/riwayat").get_data(True)
+                       .split())
+    assert (f"Tugas dialihkan “{task['name']}” oleh Budi Santoso, S.Kom. kepada dirinya "
+            "sendiri (sebelumnya dipegang Demo Prakom)") in history, history

@@ -18,7 +18,7 @@ from engine.people.holders import capacity_of, holders_of, present_holders
 from engine.process import attachments, case, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
-from engine.text import is_digits
+from engine.text import is_digits, one_period
 from web.access import access, refuse_outside_lanes, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.errors import error_response
@@ -339,7 +339,9 @@ def assign(task_id: int) -> Any:
     if held:
         flash(gettext('Tugas "%(name)s" sudah dipegang %(assignee)s; tidak ada yang berubah.',
                       name=human_task.name, assignee=assignee.full_name), "info")
+    elif assignee.id == current_user.id:
+        flash(gettext('Tugas "%(name)s" sekarang Anda pegang.', name=human_task.name), "success")
     else:
-        flash(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.', name=human_task.name,
-                      assignee=assignee.full_name), "success")
+        flash(one_period(gettext('Tugas "%(name)s" dialihkan kepada %(assignee)s.',
+                                 name=human_task.name, assignee=assignee.full_name)), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
