@@ -136,12 +136,18 @@ def release(session: Session, owner: str, delivery_ids: list[int]) -> None:
 
 
 def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | None:
-    """Why a queued message may no longer be sent, or None. A webhook message: the office
+    """Why a queued message may no longer be sent, or None (one or two statements). A
+    webhook message: the office
     turned its webhook off (the address emptied in Pengaturan). An e-mail: no active
     account has its address any more — its reader was disabled, or changed his address,
     while it waited (e.g. for a mail server that was down); the notified are the active
     holders (README "Eskalasi dan pemberitahuan"), and the old address may be no longer
-    his."""
+    his. Either: the step it reports late was completed or cancelled while it waited (a
+    reminder read after the work was done alarms for nothing)."""
+    if delivery.escalation_id is not None and session.scalar(
+            select(HumanTask.state).join(Escalation, Escalation.human_task_id == HumanTask.id)
+            .where(Escalation.id == delivery.escalation_id)) != "open":
+        return "langkahnya sudah selesai atau dibatalkan sebelum pesan ini terkirim; tidak dikirim"
     if delivery.channel == "webhook":
         return None if webhook_url else "webhook dimatikan di Pengaturan"
     addressed = session.scalar(select(exists().where(
