@@ -32,7 +32,7 @@ from engine.paging import Page, latest, paginate
 from engine.people.access import READ_ONLY, REQUESTER_PROCESSES, Access
 from engine.process import attachments, case
 from engine.process.lists import INSTANCE_ROW, started_data
-from engine.text import trimmed
+from engine.text import shortened, trimmed
 
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
@@ -170,14 +170,16 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
                  from_requester=from_requester, asks=asks)
     label = case.label(instance)
     file = attachment.filename if attachment else ""
-    said = text[:200] or f"berkas {file}"  # a file alone is named, not an empty dash
+    # The e-mail carries the whole text; the notice's sentence a shortened one ("…" says so).
+    said = text or f"berkas {file}"  # a file alone is named, not an empty dash
+    shown = shortened(text, 200)
     if from_requester:
         sla.resume(session, clock, instance, user)
         desk = _last_desk_author(session, instance)
         if desk is not None:  # who wrote to him last waits for the answer
             notify(session, clock.now(), desk, instance, "tiket_jawaban",
                    f"Tiket {label}: pemohon menjawab — {said}", role="Petugas",
-                   subject=f"Tiket {label}: pemohon menjawab", text=text[:200], file=file)
+                   subject=f"Tiket {label}: pemohon menjawab", text=shown, file=file)
     else:
         if asks:
             sla.pause(session, clock, instance, user)
@@ -185,7 +187,7 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
             what = "petugas menunggu jawaban Anda" if asks else "pesan baru"
             notify(session, clock.now(), instance.started_by, instance,
                    "tiket_menunggu" if asks else "tiket_pesan", f"Tiket {label}: {what} — {said}",
-                   subject=f"Tiket {label}: {what}", text=text[:200], file=file)
+                   subject=f"Tiket {label}: {what}", text=shown, file=file)
     return message
 
 

@@ -46,3 +46,22 @@ def test_a_ticket_messages_text_is_in_the_mails_body_never_its_subject(app, clie
         "[Alur] Tiket LTI-2026-0001: petugas menunggu jawaban Anda",
         "[Alur] Tiket LTI-2026-0001: pemohon menjawab")
     assert all(SECRET in mail.body for mail in (message, question, answer))
+
+
+def test_a_long_message_is_whole_in_the_mail_and_shortened_visibly_in_the_notice(app, client):
+    add_employee(app, email="pegawai@pn-contoh.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1"})
+        db.session.commit()
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    instance_id = client.post("/api/v1/instances", headers=me, json={
+        "process_key": LTI, "title": "Akun SIKEP", "data": START_DATA[LTI]}).json["id"]
+    text = "Langkah " + "panjang " * 240 + "akhirnya: kirim tangkapan layar."
+    assert client.post(f"/api/v1/tickets/{instance_id}/messages", headers=prakom,
+                       json={"text": text}).status_code == 201
+    mail = _mails(app, "pegawai@pn-contoh.go.id")[-1]
+    assert text in mail.body
+    notice = client.get("/api/v1/notifications?kind=tiket", headers=me).json["items"][0]
+    assert notice["text"].endswith("panjang…")
+    assert len(notice["text"]) < 300
