@@ -9,7 +9,7 @@ can tell a repeat.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select, update
@@ -76,13 +76,37 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     return added
 
 
-def _about(session: Session, task: HumanTask, message: str) -> tuple[str, str]:
+def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: User,
+                      word: str, message: str, capacity: str, holder: str = "") -> None:
+    """Add an e-mail to ``user`` about ``task`` that is not an escalation — a new step in
+    his inbox (``word`` ``Tugas baru``), a step assigned to him (``Penugasan``) — when he
+    has an address and the office set an SMTP server (not committed). Subject and body as
+    an escalation's (``enqueue_escalation``); ``holder``: who holds the step, when the
+    session does not know it yet (an assignment in flight). Once per (step, word,
+    address); dropped unsent if the step is done before it goes (``unsendable``)."""
+    if not user.email or not settings.mails(session):
+        return
+    key = f"task:{task.id}:{word.lower().replace(' ', '_')}:email:{user.email.lower()}"
+    if session.scalar(select(exists().where(Delivery.dedupe_key == key[:600]))):
+        return
+    before, after = _about(session, task, message, holder)
+    subject = f'[Alur] {word}: {case.label(task.instance)} "{task.instance.title}" — {task.name}'
+    session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
+                         subject=subject[:300],
+                         body=f"{before}\nAnda menerima surel ini sebagai {capacity}.\n\n{after}",
+                         payload={"human_task_id": task.id}, state="pending", attempts=0,
+                         next_attempt_at=now, created_at=now))
+
+
+def _about(session: Session, task: HumanTask, message: str,
+           holder: str = "") -> tuple[str, str]:
     """The e-mail's body before and after the reader's capacity: ``message``, the deadline
-    on the office's wall clock and who holds the step; then the step's link."""
+    on the office's wall clock and who holds the step (``holder``, else the step's); then
+    the step's link."""
     due = (wall_clock_text(task.due_at, settings.work_calendar(session).timezone)
            if task.due_at else "tanpa batas waktu")
-    holder = task.claimed_by.full_name if task.claimed_by else \
-        f"belum diambil (peran {task.role})"
+    holder = holder or (task.claimed_by.full_name if task.claimed_by else
+                        f"belum diambil (peran {task.role})")
     return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}",
             f"Buka langkah: {settings.link(session, f'/tugas/{task.id}')}")
 
@@ -144,9 +168,7 @@ def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | 
     holders (README "Eskalasi dan pemberitahuan"), and the old address may be no longer
     his. Either: the step it reports late was completed or cancelled while it waited (a
     reminder read after the work was done alarms for nothing)."""
-    if delivery.escalation_id is not None and session.scalar(
-            select(HumanTask.state).join(Escalation, Escalation.human_task_id == HumanTask.id)
-            .where(Escalation.id == delivery.escalation_id)) != "open":
+    if _step_state(session, delivery) not in (None, "open"):
         return "langkahnya sudah selesai atau dibatalkan sebelum pesan ini terkirim; tidak dikirim"
     if delivery.channel == "webhook":
         return None if webhook_url else "webhook dimatikan di Pengaturan"
@@ -154,6 +176,19 @@ def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | 
         func.lower(User.email) == delivery.recipient.lower(), User.is_disabled.is_(False))))
     return None if addressed else ("penerima tidak lagi aktif atau alamat surelnya sudah "
                                    "diganti; tidak dikirim")
+
+
+def _step_state(session: Session, delivery: Delivery) -> str | None:
+    """The state of the step a message is about (an escalation's, or the ``human_task_id``
+    of a new-step or assignment e-mail); None for a message about no step (a ticket's)."""
+    if delivery.escalation_id is not None:
+        return session.scalar(select(HumanTask.state).join(
+            Escalation, Escalation.human_task_id == HumanTask.id)
+            .where(Escalation.id == delivery.escalation_id))
+    task_id = (delivery.payload or {}).get("human_task_id")
+    if not isinstance(task_id, int):
+        return None
+    return session.scalar(select(HumanTask.state).where(HumanTask.id == task_id))
 
 
 def drop(session: Session, delivery_id: int, owner: str, why: str) -> None:

@@ -4,6 +4,10 @@ acts in the role is who an escalation of it notifies (``engine.people.holders.ac
 its holders, except that a holder replaced by a Plh/Plt in force is replaced by that
 substitute — the step lands in the substitute's inbox, the official is away.
 
+Each notice goes by e-mail too when the person has an address and the office set an SMTP
+server (``engine.escalation.outbox.enqueue_task_mail``); so does a step assigned to someone
+(Alihkan), whose in-app notice ``engine.process.tasks.assign_task`` writes.
+
 It listens to the projection (``engine.runtime.projection.listen``): the steps a change
 opens get their notices in the same transaction, whoever opened them (start, completion,
 timer, migration). Bounded: one query per role in a flush, only for the roles someone
@@ -12,9 +16,13 @@ they hold or stand in for, ``engine.people.accounts.refresh_notice_roles``), at 
 ``MAX_RECIPIENTS`` people per step; a step of a role nobody asked for costs no query.
 """
 
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import settings
+from engine import audit, settings
+from engine.escalation import outbox
 from engine.escalation.chain import with_capacity
 from engine.models import HumanTask, Notification, ProcessInstance, User
 from engine.people.holders import acting_query, capacity_of
@@ -49,13 +57,35 @@ def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
             message = (f'Tugas baru "{task.name}" pada "{instance.title}" '
                        f"({instance.definition.name}) untuk peran {task.role}.")
             for user in wanting[task.role]:
+                capacity = capacity_of(session, task.created_at, user, task.role)
                 session.add(Notification(
                     user_id=user.id, kind="tugas_baru", role=task.role, human_task=task,
                     instance_id=instance.id, message=message[:2000], created_at=task.created_at,
-                    params=with_capacity(params, task.role, capacity_of(
-                        session, task.created_at, user, task.role))))
+                    params=with_capacity(params, task.role, capacity)))
+                outbox.enqueue_task_mail(session, task.created_at, task, user, "Tugas baru",
+                                         message, capacity)
+
+
+def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
+    """The audit listener: a ``task.assigned`` record (Alihkan) to someone else than the one
+    who assigned it e-mails the assignee, as his in-app notice tells him."""
+    if record["action"] != "task.assigned":
+        return
+    with session.no_autoflush:
+        assignee = session.scalar(select(User).where(
+            User.username == record["detail"]["assignee"]))
+        if assignee is None or assignee.id == record["actor_id"]:
+            return
+        task = session.get(HumanTask, record["human_task_id"])
+        by = session.get(User, record["actor_id"]) if record["actor_id"] else None
+        message = (f'{by.full_name if by else "Alur"} mengalihkan tugas "{task.name}" '
+                   f"({task.instance.title}) kepada Anda.")
+        outbox.enqueue_task_mail(session, record["at"], task, assignee, "Penugasan", message,
+                                 capacity_of(session, record["at"], assignee, task.role),
+                                 holder=assignee.full_name)
 
 
 def listen() -> None:
-    """Install the projection listener (idempotent)."""
+    """Install the projection listener and the assignment's audit listener (idempotent)."""
     projection.listen(_new_task_notices)
+    audit.listen(_assignment_mail)

@@ -143,11 +143,10 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     params = {"by": by.full_name, "step": task.name, "title": instance.title,
               "number": instance.number or "", "process": instance.definition.name}
     if assignee.id != by.id:  # a supervisor who takes it himself needs no notice of it
+        message = f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) kepada Anda.'
         session.add(Notification(
             user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
-            instance_id=instance.id, created_at=clock.now(), params=params,
-            message=f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) '
-                    "kepada Anda."))
+            instance_id=instance.id, created_at=clock.now(), params=params, message=message))
     if previous is not None and previous.id != by.id:
         # The step leaves his inbox: he is told to whom it went (not who gave it away).
         session.add(Notification(

@@ -302,7 +302,7 @@ def test_an_employee_without_a_role_is_offered_only_what_applies_to_him(app, cli
     assert "tugas baru" not in page and "pengingat dan eskalasi" not in page
     login(client, "prakom")
     page = client.get("/akun/").get_data(True)
-    assert "Alamat surel untuk pengingat dan eskalasi" in page and "tugas baru" in page
+    assert "Alamat surel untuk pengingat, eskalasi, penugasan dan tugas baru" in page
 
 
 def test_an_administrators_own_page_offers_no_button_that_cannot_work(app, client):
