@@ -67,7 +67,9 @@ class Sender:
         message["Subject"] = " ".join(delivery.subject.split())
         message["Message-ID"] = message_id(delivery.dedupe_key)
         message["Date"] = format_datetime(self.clock.now())
-        message.set_content(delivery.body)
+        # RFC 3834: out-of-office replies are not sent back to a mailbox nobody reads.
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(f"{delivery.body}\n\n-- \n{NO_REPLY}")
         self._connection().send_message(message)
 
     def _connection(self) -> smtplib.SMTP:
@@ -84,6 +86,10 @@ class Sender:
                 raise
             self._smtp = smtp
         return self._smtp
+
+
+NO_REPLY = ("Surel ini dikirim otomatis oleh Alur; balasan ke alamat ini tidak dibaca. "
+            "Tanggapi lewat tautan di atas.")
 
 
 def message_id(dedupe_key: str) -> str:

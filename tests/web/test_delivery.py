@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import settings
-from engine.escalation.delivery import message_id
+from engine.escalation.delivery import NO_REPLY, message_id
 from engine.models import Delivery, User
 from engine.people import accounts
 from tests.helpers.servers import SmtpServer, WebhookReceiver, free_port
@@ -83,7 +83,9 @@ def test_messages_wait_for_servers_that_are_down_then_arrive_once(configured, cl
     [mail] = smtp.messages
     assert mail["To"] == "prakom@pn-bengkalis.go.id"
     assert parsedate_to_datetime(mail["Date"]) == sent_at
-    assert mail.get_content().splitlines()[-1] == (
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail.get_content().splitlines()[-2:] == ["-- ", NO_REPLY]
+    assert mail.get_content().splitlines()[-4] == (
         f"Buka langkah: https://alur.pn-bengkalis.go.id/tugas/{_deliveries_task(app)}")
     assert str(mail["Subject"]).strip() == (
         '[Alur] Pengingat: GS-2026-0001 "Server SIPP mati" — Menerima dan mencatat laporan '
@@ -143,7 +145,8 @@ def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
         smtp.stop()
     [mail] = smtp.messages
     assert str(mail["Subject"]) == "[Alur] Printer merek? Model?"
-    assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?"]
+    assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?", "", "-- ",
+                                               NO_REPLY]
 
 
 def test_mail_waiting_is_not_sent_once_its_reader_left_or_changed_address(
