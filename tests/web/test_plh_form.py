@@ -186,3 +186,29 @@ def test_an_official_chosen_without_a_role_is_asked_for_the_role(app, client):
     assert response.status_code == 422
     assert "Peran</a>: peran wajib dipilih</li>" in response.get_data(True)
     assert app_count(app, Substitution) == 0
+
+
+def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, client):
+    """A disabled official (moved, retired) leaves his post empty: the form offers him,
+    marked, for the Plt a vacant post needs, and refuses a Plh for him naming the field."""
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "ketua")).is_disabled = True
+        db.session.commit()
+    login(client, "admin")
+    page = client.get("/plh/").get_data(True)
+    assert ("Demo Ketua (Ketua) — akun nonaktif: jabatan kosong, catat Plt", False) in \
+        _options(page, "official")
+    form = {"csrf_token": csrf_token(page), "official": _id(app, "ketua"), "role": "Ketua",
+            "substitute": _id(app, "sekretaris"), "warrant_number": "SP-12/2026",
+            "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-04T00:00"}
+    refused = client.post("/plh/", data={**form, "kind": "Plh"})
+    assert refused.status_code == 422
+    assert ("Jenis</a>: akun Demo Ketua nonaktif: jabatannya kosong, catat Plt, bukan "
+            "Plh</li>") in refused.get_data(True)
+    assert app_count(app, Substitution) == 0
+    recorded = client.post("/plh/", data={**form, "kind": "Plt"})
+    assert recorded.status_code == 302, recorded.get_data(True)
+    with app.app_context():
+        plt = db.session.scalars(select(Substitution)).one()
+        assert (plt.kind, plt.official.username, plt.substitute.username) == (
+            "Plt", "ketua", "sekretaris")

@@ -24,8 +24,10 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     administrator has not chosen yet), its ``roles`` and the chosen ``role``, ``people``
     to stand in, ``values`` (typed or defaults) and ``errors``."""
     if current_user.is_admin:
-        officials = [user for user in db.session.scalars(select(User).order_by(func.lower(User.full_name), User.id))
-                     if user.role_names and not user.is_disabled]
+        # A disabled official's post may stand empty: its Plt is recorded for him (SE Kepala
+        # BKN 1/SE/I/2021), so he is offered too, marked.
+        officials = [user for user in db.session.scalars(select(User).order_by(
+            func.lower(User.full_name), User.id)) if user.role_names]
     else:
         officials = [current_user._get_current_object()]
     chosen_id = request.values.get("official", type=int)
