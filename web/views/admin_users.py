@@ -14,6 +14,7 @@ from engine.models import User
 from engine.paging import paginate
 from engine.people import accounts
 from engine.people.account_history import account_history
+from engine.people.departure import departure
 from engine.roles import KNOWN_ROLES
 from web.account_words import account_detail, account_event
 from web.extensions import clock, db
@@ -90,8 +91,11 @@ def edit_user(user_id: int) -> Any:
                   else gettext("Tidak ada yang berubah."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     history = account_history(db.session, user, *page_request(HISTORY_PER_PAGE))
+    leaves = (departure(db.session, user)
+              if not user.is_disabled and user.id != current_user.id else None)
     return render_template("admin/user_edit.html", user=user, errors=errors, roles=KNOWN_ROLES,
                            form=request.form if errors else None, history=history,
+                           leaves=leaves,
                            event=account_event, detail=account_detail
                            ), 422 if errors else 200
 
