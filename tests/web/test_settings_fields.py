@@ -92,3 +92,14 @@ def test_the_pages_tell_each_text_limit_before_it_is_sent(client):
     sops = client.get("/admin/sop").get_data(True)
     assert ("Berkas BPMN atau tabel SOP (.bpmn, .xml, .xlsx, .csv) paling besar 2 MB, dengan "
             "berkas formulirnya (.json) bila ada; atau satu .zip") in sops
+
+
+def test_a_mail_server_without_alurs_address_is_warned_of_beside_the_address(app, client):
+    """Without it the e-mails' links are bare paths a mail app cannot open."""
+    login(client, "admin")
+    warning = "Server surel sudah diisi tetapi alamat ini kosong"
+    assert warning not in client.get("/admin/pengaturan").get_data(True), "no server yet"
+    assert _post(client, FORM).status_code == 302
+    assert warning in client.get("/admin/pengaturan").get_data(True)
+    assert _post(client, {**FORM, "smtp_base_url": "https://alur.pn.go.id"}).status_code == 302
+    assert warning not in client.get("/admin/pengaturan").get_data(True)
