@@ -28,6 +28,7 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
     "sop": ("process.",),
     "pengaturan": ("settings.", "alert_source."),
     "kotak-masuk": ("inbox.",),
+    "unduhan": ("download.",),
 }
 
 

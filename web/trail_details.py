@@ -16,6 +16,9 @@ from web.i18n import LANGUAGES
 LABELS = {
     "acting_as": lazy_gettext("Sebagai"), "address": lazy_gettext("Alamat IP"), "admin": lazy_gettext("Administrator"),
     "asks": lazy_gettext("Meminta jawaban pemohon"), "assignee": lazy_gettext("Kepada"),
+    "attachment_id": lazy_gettext("Nomor lampiran"), "case": lazy_gettext("Proses"),
+    "format": lazy_gettext("Format"), "page": lazy_gettext("Halaman"),
+    "process_id": lazy_gettext("Nomor sistem proses"),
     "auditor": lazy_gettext("Auditor"), "cause": lazy_gettext("Sebab"),
     "changes": lazy_gettext("Perubahan"), "comment": lazy_gettext("Catatan versi"),
     "data": lazy_gettext("Data"), "dropped_messages": lazy_gettext("Pesan yang dibatalkan"),

@@ -17,6 +17,7 @@ GROUP_LABELS = {
     "plh-plt": lazy_gettext("Plh dan Plt"), "sop": lazy_gettext("SOP: deploy dan aktivasi versi"),
     "pengaturan": lazy_gettext("Pengaturan dan sumber peringatan"),
     "kotak-masuk": lazy_gettext("Saringan Kotak Masuk"),
+    "unduhan": lazy_gettext("Unduhan: lampiran, daftar dan laporan"),
 }
 TRAIL_ONLY_TEXT = {
     "instance.start_failed": lazy_gettext("Proses gagal dimulai"),
@@ -30,6 +31,8 @@ TRAIL_ONLY_TEXT = {
     "inbox.filter_deleted": lazy_gettext("Saringan Kotak Masuk dihapus"),
     "alert_source.added": lazy_gettext("Sumber peringatan ditambahkan"),
     "alert_source.token_rotated": lazy_gettext("Token sumber peringatan diganti"),
+    "download.attachment": lazy_gettext("Lampiran diunduh"),
+    "download.list": lazy_gettext("Daftar atau laporan diunduh"),
 }
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from engine.desk import tickets
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import Attachment
-from engine.process import attachments, receipts, tasks
+from engine.process import attachments, downloads, receipts, tasks
 from engine.process.instances import get_instance
 from web import once
 from web.access import access, refuse_outside_lanes
@@ -92,6 +92,8 @@ def download(attachment_id: int) -> Any:
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         abort(404)
+    downloads.record_file(db.session, clock(), current_user, attachment, instance)
+    db.session.commit()
     return send_file(path, mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.filename)
 

@@ -14,7 +14,7 @@ from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
 from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import instances, receipts
+from engine.process import downloads, instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
 from web import once
@@ -209,5 +209,7 @@ def download(instance_id: int, attachment_id: int) -> Any:
     path = folder() / found.stored_name
     if not path.is_file():
         abort(404)
+    downloads.record_file(db.session, clock(), current_user, found, instance)
+    db.session.commit()
     return send_file(path, mimetype=found.content_type, as_attachment=True,
                      download_name=found.filename)

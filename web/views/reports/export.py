@@ -23,11 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from flask import Response
+from flask import Response, request
 from flask_babel import gettext
+from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+
+from engine.process import downloads
+from web.extensions import clock, db
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -149,18 +153,24 @@ def export(tables: list[Table], fmt: str, filename: str, sep: str = ";",
     decimal commas, or ``,`` with decimal points); ``heading`` what the XLSX's printed
     pages say above the table (``xlsx_bytes``).
 
+    The download is recorded in the audit trail under the reader's name, committed
+    (``engine.process.downloads.record_list``): lists carry case data.
+
     Raises:
         ValueError: another format or separator, or no table ``number``.
     """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format {fmt!r} tidak dikenal")
+    if fmt == "csv" and not 1 <= number <= len(tables):
+        raise ValueError(f"tabel {number} tidak ada")
+    downloads.record_list(db.session, clock(), current_user, request.path,
+                          request.query_string.decode("utf-8", "replace"), fmt)
+    db.session.commit()
     if fmt == "csv":
-        if not 1 <= number <= len(tables):
-            raise ValueError(f"tabel {number} tidak ada")
         table = tables[number - 1]
         name = f"{filename}-{_slug(table.title)}" if len(tables) > 1 else filename
         return _download(csv_bytes(table, sep), "text/csv; charset=utf-8", f"{name}.csv")
-    if fmt == "xlsx":
-        return _download(xlsx_bytes(tables, heading), XLSX_MIMETYPE, f"{filename}.xlsx")
-    raise ValueError(f"format {fmt!r} tidak dikenal")
+    return _download(xlsx_bytes(tables, heading), XLSX_MIMETYPE, f"{filename}.xlsx")
 
 
 def csv_bytes(table: Table, sep: str = ";") -> bytes:
