@@ -1,0 +1,31 @@
+"""A small office: one official drafts as Prakom and then approves as Kasubbag. Alur lets
+him (the office may have no one else), but the approving step's page says he did the
+earlier step himself, so that he can ask for it to go to someone else."""
+
+from sqlalchemy import select
+
+from engine.models import User, UserRole
+from tests.web.conftest import api_token, login
+from web.extensions import db
+
+
+def test_a_step_after_ones_own_earlier_step_in_another_role_says_so(app, client):
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        prakom.roles.append(UserRole(role="Kasubbag"))
+        db.session.commit()
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penyusunan_skp_prakom", "title": "SKP 2027"}).json
+    draft = started["open_tasks"][0]
+    assert client.post(f"/api/v1/tasks/{draft['id']}/complete", headers=prakom,
+                       json={"data": {}}).status_code == 200
+    [review] = client.get(f"/api/v1/instances/{started['id']}",
+                          headers=prakom).json["open_tasks"]
+    note = (f"Langkah sebelumnya pada proses ini, “{draft['name']}”, Anda sendiri yang "
+            "menyelesaikannya (sebagai Prakom).")
+    login(client, "prakom")
+    assert note in client.get(f"/tugas/{review['id']}").get_data(True)
+    login(client, "kasubbag")  # another official: nothing to say
+    assert "Anda sendiri yang menyelesaikannya" not in client.get(
+        f"/tugas/{review['id']}").get_data(True)
