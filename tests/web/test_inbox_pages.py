@@ -84,6 +84,8 @@ def test_plh_recorded_on_the_page_then_completes_as_plh(app, client, clock):
         "starts_at": "2026-11-23T07:00", "ends_at": "2026-11-25T16:00"})
     assert response.status_code == 302
     login(client, "kasubbag")
+    assert '<td data-label="Peran">Plh. Prakom</td>' in client.get("/").get_data(True), \
+        "the row says in which capacity, as the task page does"
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert "Anda bertindak sebagai <strong>Plh. Prakom</strong>" in page
     client.post(f"/tugas/{task_id}", data={"csrf_token": csrf_token(page)})

@@ -63,7 +63,9 @@ def index() -> Any:
         definitions=sop_choices(), supervised=supervised,
         assignees=holders_of(db.session, supervised, clock().now()) if supervised else [],
         saved=saved_filters.saved_filters(db.session, current_user),
-        version=summary.version)
+        version=summary.version,
+        # A row of a role the user stands in for reads "Plh. Ketua", as its task page says.
+        acting_labels={role: held.label for role, held in policy.acting.items() if held.label})
 
 
 def asked_query(args: Any) -> inbox.InboxQuery:
