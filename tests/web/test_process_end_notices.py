@@ -106,3 +106,4 @@ def test_the_centre_offers_the_kind_and_says_it_in_the_readers_language(app, cli
     assert "<strong>Process cancelled</strong>" in page
     assert ("Process SKP-2026-0001 &#34;SKP 2027&#34; (Penyusunan dan Penilaian SKP Prakom) "
             "that you started was cancelled by Administrator: Diajukan dua kali") in page
+
