@@ -35,6 +35,13 @@ def _mails(app) -> list[tuple[str, str, str]]:
             .order_by(Delivery.id))]
 
 
+def _body(app) -> list[str]:
+    """The lines of the Prakom's one mail."""
+    with app.app_context():
+        return db.session.scalars(select(Delivery).where(
+            Delivery.recipient == "prakom@pn.go.id")).one().body.splitlines()
+
+
 def test_a_new_step_is_mailed_to_whoever_asked_for_its_notice(app, client):
     _office(app)
     started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"),
@@ -42,9 +49,7 @@ def test_a_new_step_is_mailed_to_whoever_asked_for_its_notice(app, client):
     assert _mails(app) == [("prakom@pn.go.id",
                             f'[Alur] Tugas baru: GS-2026-0001 "Server mati" — {STEP}',
                             "pending")]
-    with app.app_context():
-        body = db.session.scalars(select(Delivery).where(
-            Delivery.recipient == "prakom@pn.go.id")).one().body.splitlines()
+    body = _body(app)
     assert body[0] == (f'Tugas baru "{STEP}" pada "Server mati" (Penanganan Gangguan Server) '
                        "untuk peran Prakom.")
     assert body[3:] == ["Dipegang: belum diambil (peran Prakom)",
@@ -52,7 +57,7 @@ def test_a_new_step_is_mailed_to_whoever_asked_for_its_notice(app, client):
                         f"Buka langkah: https://alur.pn/tugas/{started['open_tasks'][0]['id']}"]
 
 
-def test_an_assignment_is_mailed_to_the_assignee_not_to_a_supervisor_taking_it(app, client):
+def test_an_assignment_is_mailed_to_the_assignee(app, client):
     _office(app)
     with app.app_context():
         db.session.execute(update(User).values(notify_new_tasks=False))
@@ -66,9 +71,7 @@ def test_an_assignment_is_mailed_to_the_assignee_not_to_a_supervisor_taking_it(a
     assert _mails(app) == [("prakom@pn.go.id",
                             f'[Alur] Penugasan: GS-2026-0001 "Server mati" — {STEP}',
                             "pending")]
-    with app.app_context():
-        body = db.session.scalars(select(Delivery).where(
-            Delivery.recipient == "prakom@pn.go.id")).one().body.splitlines()
+    body = _body(app)
     assert body[0] == f'Demo Kasubbag mengalihkan tugas "{STEP}" (Server mati) kepada Anda.'
     assert body[3] == "Dipegang: Demo Prakom"
 
