@@ -67,6 +67,11 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),
+    (re.compile(r"Anda termasuk petugas penerima tiket ini \((.+)\); penilaian kepuasan "
+                r"diberikan pemohon yang dilayani, bukan petugasnya\."),
+     lambda role: gettext("Anda termasuk petugas penerima tiket ini (%(role)s); penilaian "
+                          "kepuasan diberikan pemohon yang dilayani, bukan petugasnya.",
+                          role=role)),
     (re.compile(r"Masa (Plh|Plt) Anda untuk peran (.+) sudah berakhir; langkah ini kini "
                 r"dikerjakan pemegang peran itu\."),
      lambda kind, role: gettext("Masa %(kind)s Anda untuk peran %(role)s sudah berakhir; "

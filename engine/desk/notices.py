@@ -59,7 +59,7 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         if instance is None or instance.definition.key not in REQUESTER_PROCESSES:
             return
         requester = instance.started_by
-        if requester is None or _is_desk(session, requester, instance):
+        if requester is None or is_desk(session, requester, instance):
             return
         label = case.label(instance)
         if record["action"] == "instance.started":
@@ -71,18 +71,18 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
                    "tiket.")
 
 
-def _is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
+def is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
     """Whether the starter is no requester: holds the role of the desk that receives the
     ticket, the lane of the SOP's first step (the desk typed the ticket itself, e.g. for a
     caller), or is a monitoring source's account. A Ketua or Kasubbag who asks for help
     holds a later lane only and is told like any requester (README, "Layanan TI")."""
-    if _receiving_lane(instance) in user.role_names:
+    if receiving_lane(instance) in user.role_names:
         return True
     return session.scalar(select(AlertSource.id).where(AlertSource.user_id == user.id)) \
         is not None
 
 
-def _receiving_lane(instance: ProcessInstance) -> str | None:
+def receiving_lane(instance: ProcessInstance) -> str | None:
     """The lane of the step numbered first (Mutu Baku ``no``) of the instance's SOP."""
     def number(entry: dict[str, Any]) -> int:
         digits = re.match(r"\s*([0-9]+)", str(entry.get("no") or ""))

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
-from engine.desk import tickets
+from engine.desk import notices, tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied
-from engine.models import ProcessDefinition, ProcessInstance, Rating, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Rating, User
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.text import trimmed
 
@@ -28,7 +28,8 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
 
     Raises:
         NotFound: ``instance`` is no ticket (``tickets.check_ticket``).
-        PermissionDenied: ``user`` is not the ticket's requester.
+        PermissionDenied: ``user`` is not the ticket's requester, or is of the desk that
+            received it (``desk_refusal``).
         Conflict: the ticket is not completed, or rated (or closed unrated) already;
             said before a bad score.
         InvalidTaskData: ``score`` not an integer 1-5 (under ``score``), comment over
@@ -37,6 +38,9 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     tickets.check_ticket(instance)
     if not Access.of(session, user, clock.now()).may_follow_ticket(instance):
         raise PermissionDenied("Hanya pemohon tiket ini yang dapat memberi penilaian.")
+    refusal = desk_refusal(session, instance, user)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     # Whether a rating can be given at all comes first: a score typed wrong is no reason
     # to give one who cannot rate this ticket (its page shows no rating form to correct).
     if instance.status == "cancelled":
@@ -59,6 +63,22 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         raise Conflict("Tiket ini sudah dinilai.") from None
     audit.record(session, clock, "ticket.rated", actor=user, instance=instance, score=score)
     return rating
+
+
+def desk_refusal(session: Session, instance: ProcessInstance, user: User) -> str | None:
+    """Why the ticket's requester ``user`` may not rate it, or None: he is of the desk
+    whose service the index measures — he holds the role of the lane that receives the
+    ticket (``notices.is_desk``: he typed it in for a caller), or he completed a step of it
+    in that lane (standing in as Plh/Plt). A Ketua who asked for help and approved it as
+    Ketua rates the desk's service like any requester."""
+    lane = notices.receiving_lane(instance)
+    if notices.is_desk(session, user, instance) or session.scalar(
+            select(HumanTask.id).where(HumanTask.instance_id == instance.id,
+                                       HumanTask.completed_by_id == user.id,
+                                       HumanTask.role == lane).limit(1)) is not None:
+        return (f"Anda termasuk petugas penerima tiket ini ({lane}); penilaian kepuasan "
+                "diberikan pemohon yang dilayani, bukan petugasnya.")
+    return None
 
 
 def close_unrated(session: Session, clock: Clock) -> int:

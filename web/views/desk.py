@@ -20,6 +20,7 @@ from engine.text import is_digits
 from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
+from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
@@ -137,8 +138,18 @@ def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
                            requester=requester, errors=errors or {},
                            typed=request.form if errors else {},
                            may_cancel=requester and instances.may_cancel(db.session, instance,
-                                                                         current_user)
+                                                                         current_user),
+                           rating_refused=_rating_refused(instance) if requester else None
                            ), 422 if errors else 200
+
+
+def _rating_refused(instance: Any) -> str | None:
+    """Why the requester of a completed ticket may not rate it (he is of its desk), in the
+    reader's language; None when he may, or it is not completed."""
+    if instance.status != "completed":
+        return None
+    refusal = ratings.desk_refusal(db.session, instance, current_user)
+    return in_reader_language(refusal) if refusal else None
 
 
 @bp.post("/<int:instance_id>/pesan")
