@@ -24,6 +24,12 @@ from engine.process import case
 from engine.sqlite_writers import begin_writing
 from engine.time.wall_clock import wall_clock_text
 
+# What a step's e-mail asks of its reader, under who holds the step.
+ASKED_OF_PERFORMER = ("Yang diminta: selesaikan langkah ini; bila Anda tidak dapat, beri tahu "
+                      "atasan Anda agar dialihkan.")
+ASKED_OF_SUPERVISOR = ("Yang diminta: tanyakan kendalanya kepada pemegangnya, atau alihkan "
+                       "langkah ini kepada pemegang peran lain (Alihkan, oleh atasan langsung "
+                       "peran itu).")
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 # The longest one message may take to send: an SMTP connection, STARTTLS, login and the
@@ -51,10 +57,11 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     added = []
     if settings.mails(session):
         before, after = _about(session, task, message)
+        asked = ASKED_OF_PERFORMER if escalation.level == 1 else ASKED_OF_SUPERVISOR
         for user in people:
             if user.email:
                 body = (f"{before}\nAnda menerima surel ini sebagai "
-                        f"{capacities[user.id]}.\n\n{after}")
+                        f"{capacities[user.id]}.\n{asked}\n\n{after}")
                 added.append(_add(session, clock, escalation, "email", user.email,
                                   f"{key}:email:{user.email.lower()}", subject[:300], body, {}))
     url = settings.get(session, "webhook")["url"]
@@ -93,7 +100,8 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
     subject = f'[Alur] {word}: {case.label(task.instance)} "{task.instance.title}" — {task.name}'
     session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                          subject=subject[:300],
-                         body=f"{before}\nAnda menerima surel ini sebagai {capacity}.\n\n{after}",
+                         body=f"{before}\nAnda menerima surel ini sebagai {capacity}.\n"
+                              f"{ASKED_OF_PERFORMER}\n\n{after}",
                          payload={"human_task_id": task.id}, state="pending", attempts=0,
                          next_attempt_at=now, created_at=now))
 

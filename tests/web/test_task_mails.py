@@ -53,7 +53,9 @@ def test_a_new_step_is_mailed_to_whoever_asked_for_its_notice(app, client):
     assert body[0] == (f'Tugas baru "{STEP}" pada "Server mati" (Penanganan Gangguan Server) '
                        "untuk peran Prakom.")
     assert body[3:] == ["Dipegang: belum diambil (peran Prakom)",
-                        "Anda menerima surel ini sebagai Prakom.", "",
+                        "Anda menerima surel ini sebagai Prakom.",
+                        "Yang diminta: selesaikan langkah ini; bila Anda tidak dapat, beri tahu "
+                        "atasan Anda agar dialihkan.", "",
                         f"Buka langkah: https://alur.pn/tugas/{started['open_tasks'][0]['id']}"]
 
 

@@ -137,11 +137,13 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
     assert mails["prakom@pn.go.id"].body.splitlines() == [
         f'Langkah "{task.name}" pada {case} ({task.instance.definition.name}) melewati '
         + "batas waktu.", "", "Batas waktu: 23 Nov 2026 08.30 WIB",
-        "Dipegang: belum diambil (peran Prakom)", "Anda menerima surel ini sebagai Prakom.", "",
-        f"Buka langkah: /tugas/{task.id}"]
+        "Dipegang: belum diambil (peran Prakom)", "Anda menerima surel ini sebagai Prakom.",
+        "Yang diminta: selesaikan langkah ini; bila Anda tidak dapat, beri tahu atasan Anda "
+        "agar dialihkan.", "", f"Buka langkah: /tugas/{task.id}"]
     body = mails["panitera@pn.go.id"].body
     assert body.startswith(f'Untuk Kasubbag (tingkat 2): langkah "{task.name}" pada {case}')
-    assert "Anda menerima surel ini sebagai Plh. Kasubbag." in body
+    assert "Anda menerima surel ini sebagai Plh. Kasubbag.\nYang diminta: tanyakan kendalanya " \
+        "kepada pemegangnya, atau alihkan langkah ini" in body
     # The centre says it too: the Plh's notice carries his capacity, the holder's none.
     params = dict(session.execute(select(Notification.user_id, Notification.params)).all())
     assert params[users["Panitera"].id]["as"] == "Plh. Kasubbag"
