@@ -84,13 +84,16 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
 
 
 def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: User,
-                      word: str, message: str, capacity: str, holder: str = "") -> None:
+                      word: str, message: str, capacity: str, holder: str = "",
+                      held_by: int | None = None) -> None:
     """Add an e-mail to ``user`` about ``task`` that is not an escalation — a new step in
     his inbox (``word`` ``Tugas baru``), a step assigned to him (``Penugasan``) — when he
     has an address and the office set an SMTP server (not committed). Subject and body as
     an escalation's (``enqueue_escalation``); ``holder``: who holds the step, when the
     session does not know it yet (an assignment in flight). Once per (step, word,
-    address); dropped unsent if the step is done before it goes (``unsendable``)."""
+    address); dropped unsent if the step is done before it goes, or is no longer held by
+    ``held_by`` (the assignee's id; None: a new step, dropped once anyone takes it) —
+    ``unsendable``: the mail would tell what is no longer so."""
     if not user.email or not settings.mails(session):
         return
     key = f"task:{task.id}:{word.lower().replace(' ', '_')}:email:{user.email.lower()}"
@@ -102,7 +105,8 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
                          subject=subject[:300],
                          body=f"{before}\nAnda menerima surel ini sebagai {capacity}.\n"
                               f"{ASKED_OF_PERFORMER}\n\n{after}",
-                         payload={"human_task_id": task.id}, state="pending", attempts=0,
+                         payload={"human_task_id": task.id, "held_by": held_by},
+                         state="pending", attempts=0,
                          next_attempt_at=now, created_at=now))
 
 
@@ -176,8 +180,12 @@ def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | 
     holders (README "Eskalasi dan pemberitahuan"), and the old address may be no longer
     his. Either: the step it reports late was completed or cancelled while it waited (a
     reminder read after the work was done alarms for nothing)."""
-    if _step_state(session, delivery) not in (None, "open"):
+    state = _step_state(session, delivery)
+    if state is not None and state[0] != "open":
         return "langkahnya sudah selesai atau dibatalkan sebelum pesan ini terkirim; tidak dikirim"
+    if state is not None and "held_by" in (delivery.payload or {}) \
+            and state[1] != delivery.payload["held_by"]:
+        return "langkahnya sudah berpindah tangan sebelum pesan ini terkirim; tidak dikirim"
     if delivery.channel == "webhook":
         return None if webhook_url else "webhook dimatikan di Pengaturan"
     addressed = session.scalar(select(exists().where(
@@ -186,17 +194,21 @@ def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | 
                                    "diganti; tidak dikirim")
 
 
-def _step_state(session: Session, delivery: Delivery) -> str | None:
-    """The state of the step a message is about (an escalation's, or the ``human_task_id``
-    of a new-step or assignment e-mail); None for a message about no step (a ticket's)."""
+def _step_state(session: Session, delivery: Delivery) -> tuple[str, int | None] | None:
+    """The state and holder's id of the step a message is about (an escalation's, or the
+    ``human_task_id`` of a new-step or assignment e-mail); None for a message about no step
+    (a ticket's)."""
+    columns = select(HumanTask.state, HumanTask.claimed_by_id)
     if delivery.escalation_id is not None:
-        return session.scalar(select(HumanTask.state).join(
+        found = session.execute(columns.join(
             Escalation, Escalation.human_task_id == HumanTask.id)
-            .where(Escalation.id == delivery.escalation_id))
-    task_id = (delivery.payload or {}).get("human_task_id")
-    if not isinstance(task_id, int):
-        return None
-    return session.scalar(select(HumanTask.state).where(HumanTask.id == task_id))
+            .where(Escalation.id == delivery.escalation_id)).first()
+    else:
+        task_id = (delivery.payload or {}).get("human_task_id")
+        if not isinstance(task_id, int):
+            return None
+        found = session.execute(columns.where(HumanTask.id == task_id)).first()
+    return (found[0], found[1]) if found else None
 
 
 def drop(session: Session, delivery_id: int, owner: str, why: str) -> None:

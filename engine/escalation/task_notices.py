@@ -62,8 +62,15 @@ def _new_task_notices(session: Session, opened: list[HumanTask]) -> None:
                     user_id=user.id, kind="tugas_baru", role=task.role, human_task=task,
                     instance_id=instance.id, message=message[:2000], created_at=task.created_at,
                     params=with_capacity(params, task.role, capacity)))
-                outbox.enqueue_task_mail(session, task.created_at, task, user, "Tugas baru",
-                                         message, capacity)
+                if not _his_own_start(instance, task, user):
+                    outbox.enqueue_task_mail(session, task.created_at, task, user,
+                                             "Tugas baru", message, capacity)
+
+
+def _his_own_start(instance: ProcessInstance, task: HumanTask, user: User) -> bool:
+    """Whether ``task`` opened with the start of ``instance`` by ``user`` himself: he is
+    looking at it already (his in-app notice stays; no e-mail about it)."""
+    return instance.started_by_id == user.id and task.created_at == instance.started_at
 
 
 def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
@@ -82,7 +89,7 @@ def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
                    f"({task.instance.title}) kepada Anda.")
         outbox.enqueue_task_mail(session, record["at"], task, assignee, "Penugasan", message,
                                  capacity_of(session, record["at"], assignee, task.role),
-                                 holder=assignee.full_name)
+                                 holder=assignee.full_name, held_by=assignee.id)
 
 
 def listen() -> None:

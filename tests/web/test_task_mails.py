@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from engine import settings
 from engine.models import Delivery, User
 from tests.helpers.servers import SmtpServer, free_port
-from tests.web.conftest import api_token
+from tests.web.conftest import PASSWORD, api_token
 from web.cli.worker import send_once
 from web.extensions import db
 
@@ -96,3 +96,43 @@ def test_a_new_step_done_before_its_mail_left_is_not_mailed(app, client, clock):
         ("prakom@pn.go.id", '[Alur] Tugas baru: GS-2026-0001 "Server mati" — Mengatasi '
                             "permasalahan gangguan server")]  # the next step, still open
     assert [state for _, _, state in _mails(app)] == ["dropped", "sent"]
+
+
+def test_a_mail_whose_step_changed_hands_before_it_left_is_dropped(app, client):
+    """Queued while the mail server was down: an assignment whose step went on to someone
+    else, a new step someone took meanwhile. Either would tell what is no longer so."""
+    port = free_port()
+    _office(app, port)
+    kasubbag = api_token(client, "kasubbag")
+    added = app.test_cli_runner().invoke(args=[
+        "user", "add", "gita", "--name", "Gita", "--role", "Prakom", "--password", PASSWORD])
+    assert added.exit_code == 0, added.output
+    first = client.post("/api/v1/instances", headers=kasubbag,
+                        json={"process_key": SERVER, "title": "Server mati"}).json
+    second = client.post("/api/v1/instances", headers=kasubbag,
+                         json={"process_key": SERVER, "title": "Jaringan putus"}).json
+    for assignee in ("prakom", "gita"):
+        assert client.post(f"/api/v1/tasks/{first['open_tasks'][0]['id']}/assign",
+                           json={"assignee": assignee}, headers=kasubbag).status_code == 200
+    assert client.post(f"/api/v1/tasks/{second['open_tasks'][0]['id']}/claim",
+                       headers=api_token(client, "gita")).status_code == 200
+    smtp = SmtpServer(port).start()
+    try:
+        send_once(app)
+    finally:
+        smtp.stop()
+    assert [mail["To"] for mail in smtp.messages if mail["To"] == "prakom@pn.go.id"] == []
+    moved = "langkahnya sudah berpindah tangan sebelum pesan ini terkirim; tidak dikirim"
+    with app.app_context():
+        assert [(d.subject.split(":")[0], d.state, d.last_error) for d in db.session.scalars(
+            select(Delivery).where(Delivery.recipient == "prakom@pn.go.id")
+            .order_by(Delivery.id))] == [("[Alur] Tugas baru", "dropped", moved),
+                                          ("[Alur] Tugas baru", "dropped", moved),
+                                          ("[Alur] Penugasan", "dropped", moved)]
+
+
+def test_no_mail_about_the_first_step_of_ones_own_start(app, client):
+    _office(app)
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": SERVER, "title": "Server mati"})
+    assert _mails(app) == []
