@@ -10,7 +10,7 @@ so that a page of a trail of millions of records reads one page.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from engine.models import AuditRecord, HumanTask, ProcessInstance
@@ -40,7 +40,7 @@ class TrailFilter:
     day's local midnights). ``actor_id``: the acting user's id; ``without_actor``: only the
     records no account wrote (timers, the worker, the command line). ``group``: a key of
     ``ACTION_GROUPS``; ``action``: one exact action (``user.logged_in``). ``instance_id``:
-    the process instance the records are about.
+    the process instance the records are about (also its files' downloads).
     """
 
     since: datetime | None = None
@@ -83,7 +83,10 @@ def _conditions(chosen: TrailFilter) -> list[ColumnElement[bool]]:
     if chosen.action is not None:
         found.append(AuditRecord.action == chosen.action)
     if chosen.instance_id is not None:
-        found.append(AuditRecord.instance_id == chosen.instance_id)
+        # A download names its process in its detail (engine.process.downloads).
+        found.append(or_(AuditRecord.instance_id == chosen.instance_id, and_(
+            AuditRecord.action == "download.attachment",
+            AuditRecord.detail["process_id"].as_integer() == chosen.instance_id)))
     return found
 
 

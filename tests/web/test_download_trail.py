@@ -44,12 +44,19 @@ def test_each_download_is_recorded_under_the_readers_name(app, client):
         ("download.attachment", "sekretaris", case, None),
         ("download.list", "kasubbag", {"page": "/proses/", "query": "cakupan=unit&format=csv",
                                        "format": "csv"}, None)]
+    # A HEAD sends nothing; a later part of a ranged download is the same download.
+    with client.head(f"/lampiran/{attachment.id}") as head:
+        assert head.status_code == 200
+    assert _status(client, f"/lampiran/{attachment.id}", headers={"Range": "bytes=10-"}) == 206
+    assert len(_downloads(app)) == 3
     history = client.get(f"/proses/{instance_id}/riwayat").get_data(True)
     assert "Lampiran diunduh" not in history
     login(client, "admin")
     trail = client.get("/admin/jejak-audit?jenis=unduhan").get_data(True)
     assert trail.count("Lampiran diunduh") == 2 and trail.count("Daftar atau laporan diunduh") == 1
     assert "Berkas: ktp_budi.pdf · Proses: GS-2026-0001" in trail
+    by_case = client.get("/admin/jejak-audit?proses=GS-2026-0001&jenis=unduhan").get_data(True)
+    assert by_case.count("Lampiran diunduh") == 2, "who took this case's files"
 
 
 def test_a_download_is_not_an_act_on_the_case(app, client):

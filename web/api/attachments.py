@@ -9,7 +9,7 @@ from flask import current_app, g, jsonify, request, send_file
 from engine.desk import tickets
 from engine.errors import NotFound, PermissionDenied
 from engine.models import Attachment
-from engine.process import attachments, downloads, instances, lists, tasks
+from engine.process import attachments, instances, lists, tasks
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
@@ -19,7 +19,7 @@ from web.api.schemas_common import PageQuery
 from web.api.schemas_work import AttachmentPageSchema, AttachmentSchema
 from web.errors import error_response
 from web.extensions import clock, db
-from web.views.attachments import folder
+from web.views.attachments import folder, record_download
 
 TAG = "lampiran"
 
@@ -80,7 +80,6 @@ def download_attachment(attachment_id: int) -> Any:
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         return error_response(404, "not_found", "Berkas lampiran belum tersedia.")
-    downloads.record_file(db.session, clock(), g.user, attachment, instance)
-    db.session.commit()
+    record_download(g.user, attachment, instance)
     return send_file(path, mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.filename)

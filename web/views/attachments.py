@@ -92,10 +92,22 @@ def download(attachment_id: int) -> Any:
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         abort(404)
-    downloads.record_file(db.session, clock(), current_user, attachment, instance)
-    db.session.commit()
+    record_download(current_user, attachment, instance)
     return send_file(path, mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.filename)
+
+
+def record_download(user: Any, attachment: Any, instance: Any) -> None:
+    """Record the download in the audit trail and commit (``engine.process.downloads``),
+    once per download: a HEAD request sends nothing, and the later parts of a ranged one
+    (a phone's PDF viewer fetching in pieces) are the same download."""
+    if request.method != "GET":
+        return
+    ranged = "".join(request.headers.get("Range", "").split())
+    if ranged and not ranged.startswith("bytes=0-"):
+        return
+    downloads.record_file(db.session, clock(), user, attachment, instance)
+    db.session.commit()
 
 
 def _in_own_ticket(instance: Any, attachment_id: int) -> bool:

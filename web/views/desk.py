@@ -14,7 +14,7 @@ from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
 from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
-from engine.process import downloads, instances, receipts
+from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
 from web import once
@@ -24,7 +24,7 @@ from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
-from web.views.attachments import folder, posted_files
+from web.views.attachments import folder, posted_files, record_download
 from web.views.start import failed_start, repeat_notice
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
@@ -220,7 +220,6 @@ def download(instance_id: int, attachment_id: int) -> Any:
     path = folder() / found.stored_name
     if not path.is_file():
         abort(404)
-    downloads.record_file(db.session, clock(), current_user, found, instance)
-    db.session.commit()
+    record_download(current_user, found, instance)
     return send_file(path, mimetype=found.content_type, as_attachment=True,
                      download_name=found.filename)
