@@ -36,6 +36,7 @@ def test_a_supervisor_sees_only_people_below_him_in_every_role(
 def test_the_list_of_people_leaves_out_those_as_high_as_the_viewer(client, office):
     login(client, "kasubbag")
     page = client.get("/laporan/orang").get_data(True)
+    assert "kecuali pegawai yang juga memegang peran setinggi peran Anda" in page
     assert "/laporan/orang/prakom" in page
     assert "/laporan/orang/rina" not in page and "/laporan/orang/budi" not in page
     login(client, "sekretaris")

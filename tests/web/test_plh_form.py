@@ -198,6 +198,8 @@ def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, cli
     page = client.get("/plh/").get_data(True)
     assert ("Demo Ketua (Ketua) — akun nonaktif: jabatan kosong, catat Plt", False) in \
         _options(page, "official")
+    chosen = client.get(f"/plh/?official={_id(app, 'ketua')}").get_data(True)
+    assert ("Plt (Pelaksana Tugas)", True) in _options(chosen, "kind"), "chosen for him"
     form = {"csrf_token": csrf_token(page), "official": _id(app, "ketua"), "role": "Ketua",
             "substitute": _id(app, "sekretaris"), "warrant_number": "SP-12/2026",
             "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-04T00:00"}

@@ -38,8 +38,10 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     role = request.values.get("role")
     if role not in roles:
         role = substitution.default_role(official) if official else None
+    # An official whose account is disabled left his post empty: a Plt, not a Plh.
+    kind = "Plt" if official is not None and official.is_disabled else "Plh"
     values = request.form if request.method == "POST" else {
-        "kind": "Plh", "starts_at": _now_local(), **request.args.to_dict()}
+        "kind": kind, "starts_at": _now_local(), **request.args.to_dict()}
     return {"officials": officials, "official": official, "roles": roles, "role": role,
             "roles_of": json.dumps({str(u.id): {"roles": _ordered(u.role_names),
                                                 "default": substitution.default_role(u)}
