@@ -20,6 +20,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData
 from engine.models import (
     Attachment,
+    AuditRecord,
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
@@ -263,3 +264,17 @@ def _scalar_problems(data: dict[str, Any]) -> dict[str, str]:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def cancellation(session: Session, instance: ProcessInstance) -> AuditRecord | None:
+    """The ``instance.cancelled`` record of a cancelled ``instance`` (who cancelled it, when,
+    ``detail["reason"]``), with its actor at hand; None if it has none (an instance that is
+    not cancelled, or one cancelled before reasons were kept)."""
+    if instance.status != "cancelled":
+        return None
+    found = session.scalars(select(AuditRecord).where(
+        AuditRecord.instance_id == instance.id, AuditRecord.action == "instance.cancelled")
+        .order_by(AuditRecord.id.desc()).limit(1)).first()
+    if found is not None:
+        accounts.attach_people(session, [found], "actor_id", "actor")
+    return found

@@ -32,5 +32,6 @@ def test_a_cancelled_step_says_so_at_its_top(client):
                        json={"reason": "Salah ketik"}).status_code == 200
     login(client, "prakom")
     page = client.get(f"/tugas/{started['open_tasks'][0]['id']}").get_data(True)
-    assert ('<p class="flash" role="note">Langkah ini dibatalkan: tidak ada lagi yang perlu '
-            "dikerjakan di sini.</p>") in page
+    assert ('<p class="flash" role="note">Langkah ini dibatalkan bersama prosesnya oleh Demo '
+            "Prakom, 23 Nov 2026 08.00 WIB: tidak ada lagi yang perlu dikerjakan di sini. "
+            'Alasan: <span class="teks">Salah ketik</span></p>') in page

@@ -265,6 +265,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
                        if field["type"] == "choice" for choice in field["choices"]),
         returned_by=case.returned_by(db.session, human_task)
         if human_task.state == "open" else None,
+        cancellation=case.cancellation(db.session, human_task.instance)
+        if human_task.state == "cancelled" else None,
         waiting=human_task.state == "open"
         and sla.open_pause(db.session, human_task.instance) is not None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
