@@ -172,14 +172,16 @@ def release(session: Session, owner: str, delivery_ids: list[int]) -> None:
 
 
 def unsendable(session: Session, delivery: Delivery, webhook_url: str) -> str | None:
-    """Why a queued message may no longer be sent, or None (one or two statements). A
-    webhook message: the office
-    turned its webhook off (the address emptied in Pengaturan). An e-mail: no active
-    account has its address any more — its reader was disabled, or changed his address,
-    while it waited (e.g. for a mail server that was down); the notified are the active
-    holders (README "Eskalasi dan pemberitahuan"), and the old address may be no longer
-    his. Either: the step it reports late was completed or cancelled while it waited (a
-    reminder read after the work was done alarms for nothing)."""
+    """Why a queued message may no longer be sent, or None (one or two statements).
+
+    Any message about a step: the step was completed or cancelled while it waited (a
+    reminder read after the work was done alarms for nothing); a new-step or assignment
+    e-mail: the step changed hands meanwhile (``enqueue_task_mail``'s ``held_by``). A
+    webhook message: the office turned its webhook off (the address emptied in
+    Pengaturan). An e-mail: no active account has its address any more — its reader was
+    disabled, or changed his address, while it waited (e.g. for a mail server that was
+    down); the notified are the active holders (README "Eskalasi dan pemberitahuan"), and
+    the old address may be no longer his."""
     state = _step_state(session, delivery)
     if state is not None and state[0] != "open":
         return "langkahnya sudah selesai atau dibatalkan sebelum pesan ini terkirim; tidak dikirim"
