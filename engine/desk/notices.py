@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
-from engine.models import AlertSource, Delivery, Notification, ProcessInstance, User
+from engine.models import (
+    AlertSource,
+    Delivery,
+    HumanTask,
+    Notification,
+    ProcessInstance,
+    User,
+)
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import case
 
@@ -62,6 +69,9 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         if requester is None or is_desk(session, requester, instance):
             return
         label = case.label(instance)
+        if record["action"] == "instance.completed" and worked_the_desk(session, requester,
+                                                                        instance):
+            return  # he did the desk's work himself (a Plh): no invitation he cannot accept
         if record["action"] == "instance.started":
             notify(session, record["at"], requester, instance, "tiket_diterima",
                    f"Tiket {label} diterima: {instance.title}")
@@ -80,6 +90,14 @@ def is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
         return True
     return session.scalar(select(AlertSource.id).where(AlertSource.user_id == user.id)) \
         is not None
+
+
+def worked_the_desk(session: Session, user: User, instance: ProcessInstance) -> bool:
+    """Whether ``user`` completed a step of ``instance`` in the lane that receives it
+    (standing in as Plh/Plt for its holder): he served the ticket as well as asked for it."""
+    return session.scalar(select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id, HumanTask.completed_by_id == user.id,
+        HumanTask.role == receiving_lane(instance)).limit(1)) is not None
 
 
 def receiving_lane(instance: ProcessInstance) -> str | None:

@@ -5,7 +5,7 @@ rated within 5 working days of its completion closes unrated (a ``Rating`` witho
 score), so the response rate can be counted.
 """
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,12 +13,13 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.desk import notices, tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Rating, User
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Rating, User, UserRole
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.text import trimmed
 
 MAX_COMMENT = 2000
 UNRATED_AFTER = "P5D"  # 5 working days
+DESK_ROLE = "Prakom"  # the lane that receives the requester-facing SOPs' tickets
 
 
 def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, score: object,
@@ -72,13 +73,24 @@ def desk_refusal(session: Session, instance: ProcessInstance, user: User) -> str
     in that lane (standing in as Plh/Plt). A Ketua who asked for help and approved it as
     Ketua rates the desk's service like any requester."""
     lane = notices.receiving_lane(instance)
-    if notices.is_desk(session, user, instance) or session.scalar(
-            select(HumanTask.id).where(HumanTask.instance_id == instance.id,
-                                       HumanTask.completed_by_id == user.id,
-                                       HumanTask.role == lane).limit(1)) is not None:
+    if notices.is_desk(session, user, instance) or notices.worked_the_desk(session, user,
+                                                                           instance):
         return (f"Anda termasuk petugas penerima tiket ini ({lane}); penilaian kepuasan "
                 "diberikan pemohon yang dilayani, bukan petugasnya.")
     return None
+
+
+def desk_served_itself() -> Select[tuple[int]]:
+    """The ids of the tickets whose requester may not rate them (``desk_refusal``) — he
+    holds the role of the desk that receives tickets (Prakom, the first lane of both
+    requester-facing SOPs) or completed a step of it in that role — as a subquery for
+    ``not_in``: the response rate leaves them out, as it does the monitoring incidents."""
+    starter = ProcessInstance.started_by_id
+    return select(ProcessInstance.id).where(or_(
+        exists().where(UserRole.user_id == starter, UserRole.role == DESK_ROLE),
+        exists().where(HumanTask.instance_id == ProcessInstance.id,
+                       HumanTask.completed_by_id == starter, HumanTask.role == DESK_ROLE))
+    ).correlate(None)
 
 
 def close_unrated(session: Session, clock: Clock) -> int:

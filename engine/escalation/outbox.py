@@ -90,13 +90,16 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
     his inbox (``word`` ``Tugas baru``), a step assigned to him (``Penugasan``) — when he
     has an address and the office set an SMTP server (not committed). Subject and body as
     an escalation's (``enqueue_escalation``); ``holder``: who holds the step, when the
-    session does not know it yet (an assignment in flight). Once per (step, word,
-    address); dropped unsent if the step is done before it goes, or is no longer held by
+    session does not know it yet (an assignment in flight). A new step once per (step,
+    address), an assignment once per (step, moment, address); dropped unsent if the step is done before it goes, or is no longer held by
     ``held_by`` (the assignee's id; None: a new step, dropped once anyone takes it) —
     ``unsendable``: the mail would tell what is no longer so."""
     if not user.email or not settings.mails(session):
         return
-    key = f"task:{task.id}:{word.lower().replace(' ', '_')}:email:{user.email.lower()}"
+    # An assignment is news each time (a step released by mistake and given back).
+    occasion = f":{now.isoformat()}" if held_by is not None else ""
+    key = (f"task:{task.id}:{word.lower().replace(' ', '_')}{occasion}:email:"
+           f"{user.email.lower()}")
     if session.scalar(select(exists().where(Delivery.dedupe_key == key[:600]))):
         return
     before, after = _about(session, task, message, holder)

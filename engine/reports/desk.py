@@ -23,7 +23,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from engine import settings
-from engine.desk import alerts, sla
+from engine.desk import alerts, ratings, sla
 from engine.models import (
     Alert,
     InstanceFact,
@@ -52,7 +52,9 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
                  process_key: str | None = None, prakom: User | None = None) -> dict[str, Any]:
     """The satisfaction of tickets completed in the period (of one SOP, or those in which
     ``prakom`` completed a Prakom step), leaving out the monitoring incidents (started by
-    an alert source's account, which never rates: ``alerts.monitoring_incidents``).
+    an alert source's account, which never rates: ``alerts.monitoring_incidents``) and the
+    tickets the desk filed or served for itself, which it may not rate
+    (``ratings.desk_served_itself``).
     ``index`` and ``response_rate`` are percentages (None without data). Tickets are
     counted on the report facts' indexes; only the scored ratings and the monitoring
     incidents are read, never the other tickets' rows."""
@@ -64,7 +66,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
         theirs = [ParticipationFact.performer_id == prakom.id, ParticipationFact.role == "Prakom"]
     completed = [tickets.process_key.in_(keys), tickets.outcome == "completed",
                  tickets.ended_at >= start, tickets.ended_at < end, *theirs,
-                 tickets.instance_id.not_in(alerts.monitoring_incidents())]
+                 tickets.instance_id.not_in(alerts.monitoring_incidents()),
+                 tickets.instance_id.not_in(ratings.desk_served_itself())]
     count = session.scalar(select(func.count()).select_from(tickets).where(*completed))
     rated = session.execute(  # walks the scored ratings, not every ticket of the period
         select(ProcessInstance.number, Rating.score, Rating.comment)

@@ -49,8 +49,10 @@ def test_the_role_follows_the_official_and_defaults_to_his_highest(app, client):
     assert officials[0][0] == "— pilih pejabat —" and not any(sel for _, sel in officials)
     roles_of = json.loads(re.search(r'data-roles="([^"]+)"', page).group(1)
                           .replace("&#34;", '"'))
-    assert roles_of[str(both)] == {"roles": ["Prakom", "Kasubbag"], "default": "Kasubbag"}
-    assert roles_of[str(_id(app, "ketua"))] == {"roles": ["Ketua"], "default": "Ketua"}
+    assert roles_of[str(both)] == {"roles": ["Prakom", "Kasubbag"], "default": "Kasubbag",
+                                   "vacant": False}
+    assert roles_of[str(_id(app, "ketua"))] == {"roles": ["Ketua"], "default": "Ketua",
+                                                "vacant": False}
     chosen = client.get(f"/plh/?official={_id(app, 'sekretaris')}").get_data(True)
     assert _options(chosen, "role") == [("Sekretaris", True)]
     assert re.search(r'<script src="/static/plh\.js\?v=[0-9a-f]{12}">', chosen)
@@ -198,8 +200,10 @@ def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, cli
     page = client.get("/plh/").get_data(True)
     assert ("Demo Ketua (Ketua) — akun nonaktif: jabatan kosong, catat Plt", False) in \
         _options(page, "official")
-    chosen = client.get(f"/plh/?official={_id(app, 'ketua')}").get_data(True)
+    # "Tampilkan peran pejabat ini" sends the form's Jenis (Plh) along: Plt all the same.
+    chosen = client.get(f"/plh/?official={_id(app, 'ketua')}&kind=Plh").get_data(True)
     assert ("Plt (Pelaksana Tugas)", True) in _options(chosen, "kind"), "chosen for him"
+    assert '&#34;vacant&#34;: true' in chosen, "plh.js chooses Plt as he is picked"
     form = {"csrf_token": csrf_token(page), "official": _id(app, "ketua"), "role": "Ketua",
             "substitute": _id(app, "sekretaris"), "warrant_number": "SP-12/2026",
             "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-04T00:00"}

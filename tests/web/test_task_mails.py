@@ -2,6 +2,8 @@
 it is late: the "tugas baru" notice he asked for and an assignment (Alihkan) go by e-mail
 too when he has an address; a step done before its e-mail left is not mailed."""
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from engine import settings
@@ -136,3 +138,29 @@ def test_no_mail_about_the_first_step_of_ones_own_start(app, client):
     client.post("/api/v1/instances", headers=api_token(client, "prakom"),
                 json={"process_key": SERVER, "title": "Server mati"})
     assert _mails(app) == []
+
+
+def test_a_step_assigned_again_after_its_mail_was_dropped_is_mailed_again(app, client, clock):
+    """Released by mistake, then given back: the second assignment is news too."""
+    port = free_port()
+    _office(app, port)
+    with app.app_context():
+        db.session.execute(update(User).values(notify_new_tasks=False))
+        db.session.commit()
+    kasubbag, prakom = api_token(client, "kasubbag"), api_token(client, "prakom")
+    task_id = client.post("/api/v1/instances", headers=kasubbag, json={
+        "process_key": SERVER, "title": "Server mati"}).json["open_tasks"][0]["id"]
+    assign = {"json": {"assignee": "prakom"}, "headers": kasubbag}
+    assert client.post(f"/api/v1/tasks/{task_id}/assign", **assign).status_code == 200
+    assert client.post(f"/api/v1/tasks/{task_id}/release", headers=prakom).status_code == 200
+    smtp = SmtpServer(port).start()
+    try:
+        send_once(app)
+        clock.advance(timedelta(minutes=1))
+        assert client.post(f"/api/v1/tasks/{task_id}/assign", **assign).status_code == 200
+        send_once(app)
+    finally:
+        smtp.stop()
+    assert [state for _, _, state in _mails(app)] == ["dropped", "sent"]
+    assert [str(mail["Subject"]).split(":")[0] for mail in smtp.messages
+            if mail["To"] == "prakom@pn.go.id"] == ["[Alur] Penugasan"]

@@ -1,5 +1,6 @@
 // Plh/Plt form: the Peran follows the official chosen (his roles, the likely one selected),
-// and the official is not offered as his own substitute. Without JavaScript the button
+// the Jenis is Plt for an official whose account is disabled (his post is empty), and the
+// official is not offered as his own substitute. Without JavaScript the button
 // "Tampilkan peran pejabat ini" asks the server for the same.
 (function () {
   var official = document.getElementById("official");
@@ -12,6 +13,8 @@
 
   function follow() {
     var found = rolesOf[official.value];
+    var kind = document.getElementById("kind");
+    if (found && found.vacant && kind) { kind.value = "Plt"; }  // a disabled account's empty post
     if (found) {
       role.replaceChildren();
       found.roles.forEach(function (name) {

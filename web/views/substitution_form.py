@@ -38,13 +38,14 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     role = request.values.get("role")
     if role not in roles:
         role = substitution.default_role(official) if official else None
-    # An official whose account is disabled left his post empty: a Plt, not a Plh.
-    kind = "Plt" if official is not None and official.is_disabled else "Plh"
-    values = request.form if request.method == "POST" else {
-        "kind": kind, "starts_at": _now_local(), **request.args.to_dict()}
+    values = request.form.to_dict() if request.method == "POST" else {
+        "kind": "Plh", "starts_at": _now_local(), **request.args.to_dict()}
+    if official is not None and official.is_disabled:
+        values["kind"] = "Plt"  # his account is disabled: his post is empty (plh.js too)
     return {"officials": officials, "official": official, "roles": roles, "role": role,
             "roles_of": json.dumps({str(u.id): {"roles": _ordered(u.role_names),
-                                                "default": substitution.default_role(u)}
+                                                "default": substitution.default_role(u),
+                                                "vacant": u.is_disabled}
                                     for u in officials}),
             "people": substitution.candidates(db.session, official), "values": values,
             "substitute_id": request.values.get("substitute", type=int),
