@@ -160,9 +160,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                             f"{', '.join(sorted(official.role_names)) or 'tidak ada'}")
     elif role not in official.role_names:
         problems["role"] = f"{official.full_name} tidak memegang peran {role}"
-    if official is not None and official.is_disabled and kind == "Plh":
-        # Plh is for an official away for a while; a post left empty gets a Plt
-        # (SE Kepala BKN 1/SE/I/2021).
+    if official is not None and official.is_disabled and kind == "Plh":  # SE BKN 1/SE/I/2021
         problems["kind"] = (f"akun {official.full_name} nonaktif: jabatannya kosong, catat "
                             "Plt, bukan Plh")
     if substitute is None:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from engine.models import Notification, Rating, User
 from engine.people.substitution import record
 from engine.reports.desk import satisfaction
-from engine.roles import username_for
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
@@ -75,17 +74,7 @@ def test_a_requester_who_served_his_own_ticket_as_plh_is_not_asked_to_rate_it(ap
     response = client.post("/api/v1/instances", headers=api_token(client, "bidang_terkait"),
                            json={"process_key": LTI, "title": "Printer", "data": START_DATA[LTI]})
     instance_id = response.json["id"]
-    admin = api_token(client, "admin")
-    for _ in range(30):
-        found = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json
-        if found["status"] == "completed":
-            break
-        task = found["open_tasks"][0]
-        who = "bidang_terkait" if task["role"] == "Prakom" else username_for(task["role"])
-        data = {"prioritas": "minor"} if "urgensi" in task["name"] else {}
-        done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data},
-                           headers=api_token(client, who))
-        assert done.status_code == 200, done.json
+    _finish(client, instance_id, {"Prakom": "bidang_terkait"})
     with app.app_context():
         kinds = set(db.session.scalars(select(Notification.kind).where(
             Notification.user_id == substitute_id)))
