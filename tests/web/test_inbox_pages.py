@@ -59,6 +59,8 @@ def test_release_and_assign_through_the_task_page(app, client):
     login(client, "kasubbag")
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert page.count("Alihkan kepada") == 1
+    assert re.search(r'<select id="assignee" name="assignee" ><option value="">— pilih pegawai —'
+                     r"</option>", page), "no name chosen for him: a stray tap changes nothing"
     with app.app_context():
         prakom = db.session.scalar(select(User).where(User.username == "prakom"))
     assigned = client.post(f"/tugas/{task_id}/alihkan", follow_redirects=True, data={
