@@ -22,6 +22,7 @@ from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import (
     Attachment,
     AuditRecord,
+    HumanTask,
     ProcessDefinition,
     ProcessInstance,
     Rating,
@@ -217,11 +218,18 @@ def _writer(session: Session, now: datetime, instance: ProcessInstance, user: Us
 
 
 def _last_desk_author(session: Session, instance: ProcessInstance) -> User | None:
-    """The desk member who last wrote in the ticket's thread, if any (still active)."""
+    """Who the requester's message is for: the desk member who last wrote in the ticket's
+    thread, else the one who holds its open step (a message no one asked for reaches who
+    is working on it); None when neither is there (still active)."""
     author = session.scalar(select(User).join(TicketMessage, TicketMessage.author_id == User.id)
                             .where(TicketMessage.instance_id == instance.id,
                                    TicketMessage.from_requester.is_(False))
                             .order_by(TicketMessage.id.desc()).limit(1))
+    if author is None:
+        author = session.scalar(select(User).join(HumanTask, HumanTask.claimed_by_id == User.id)
+                                .where(HumanTask.instance_id == instance.id,
+                                       HumanTask.state == "open")
+                                .order_by(HumanTask.id.desc()).limit(1))
     return author if author is not None and not author.is_disabled else None
 
 

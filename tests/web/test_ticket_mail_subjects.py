@@ -65,3 +65,20 @@ def test_a_long_message_is_whole_in_the_mail_and_shortened_visibly_in_the_notice
     notice = client.get("/api/v1/notifications?kind=tiket", headers=me).json["items"][0]
     assert notice["text"].endswith("panjang…")
     assert len(notice["text"]) < 300
+
+
+def test_a_message_no_one_asked_for_reaches_who_holds_the_tickets_step(app, client):
+    """The requester writes first ("please before 8"): the one working on it hears of it,
+    not only someone who wrote to him before."""
+    add_employee(app)
+    me, prakom = api_token(client, "pegawai"), api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=me, json={
+        "process_key": LTI, "title": "Akun SIKEP", "data": START_DATA[LTI]}).json
+    task_id = client.get(f"/api/v1/instances/{started['id']}",
+                         headers=prakom).json["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    assert client.post(f"/api/v1/tickets/{started['id']}/messages", headers=me,
+                       json={"text": "Mohon aktif sebelum jam 8"}).status_code == 201
+    notices = client.get("/api/v1/notifications?kind=tiket", headers=prakom).json["items"]
+    assert [(n["kind"], n["text"]) for n in notices] == [
+        ("tiket_jawaban", "Tiket LTI-2026-0001: pemohon menjawab — Mohon aktif sebelum jam 8")]
