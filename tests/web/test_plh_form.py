@@ -172,7 +172,7 @@ def test_an_official_who_is_away_is_not_offered_alihkan(app, client):
     login(client, "budi")  # Plh. Kasubbag: may assign the Prakom step
     offered = [text for text, _ in _options(client.get(f"/tugas/{task_id}").get_data(True),
                                             "assignee")]
-    assert offered == ["Budi Prakom", "Demo Prakom"]
+    assert offered == ["— pilih pegawai —", "Budi Prakom", "Demo Prakom"]
     bulk = [text for text, _ in _options(client.get("/?tampil=bawahan").get_data(True),
                                          "assignee")]
     assert "Siti Kasubbag" not in bulk and "Budi Prakom" in bulk
