@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from engine import settings
 from engine.models import (
     AuditRecord,
-    Delivery,
     HumanTask,
     Notification,
     ProcessInstance,
@@ -341,19 +340,6 @@ def test_the_later_escalation_levels_move_with_the_wait_for_the_requester(app, c
             Timer.human_task_id == task.id, Timer.level == 2)).one() == level_2
 
 
-def test_a_ticket_email_links_to_the_ticket_at_the_offices_address(app, client):
-    add_employee(app, email="pegawai@pn-bengkalis.go.id")
-    with app.app_context():
-        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"), "host": "127.0.0.1",
-                                          "base_url": "https://alur.pn-bengkalis.go.id"})
-        db.session.commit()
-    instance_id = _start(client, api_token(client, "pegawai"))
-    with app.app_context():
-        [mail] = db.session.scalars(select(Delivery)).all()
-        assert mail.body.splitlines()[-1] == (
-            f"Lihat tiket: https://alur.pn-bengkalis.go.id/tiket/{instance_id}")
-
-
 def test_the_ticket_shows_the_requesters_proposal_after_the_triage_set_another(app, client):
     add_employee(app)
     me = api_token(client, "pegawai")
@@ -384,20 +370,3 @@ def test_a_ketua_asking_for_help_is_told_like_any_requester_but_the_desk_is_not(
     assert _notices(app, "ketua") == ["tiket_diterima"]
     _start(client, api_token(client, "prakom"))  # typed by the desk for a caller
     assert "tiket_diterima" not in _notices(app, "prakom")
-
-
-def test_the_ticket_closed_mail_links_the_ticket_once_in_its_body_not_its_subject(app,
-                                                                               client):
-    add_employee(app, email="pegawai@pn-contoh.go.id")
-    with app.app_context():
-        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
-                                          "host": "127.0.0.1", "base_url": "https://alur.pn"})
-        db.session.commit()
-    instance_id = _start(client, api_token(client, "pegawai"))
-    _finish(client, instance_id)
-    with app.app_context():
-        mail = db.session.scalars(select(Delivery).where(
-            Delivery.recipient == "pegawai@pn-contoh.go.id").order_by(Delivery.id)).all()[-1]
-    assert mail.subject.startswith("[Alur] Tiket LTI-") and "http" not in mail.subject
-    assert mail.subject.endswith("selesai: Printer rusak. Beri penilaian di halaman tiket.")
-    assert mail.body.count("https://alur.pn/tiket/") == 1

@@ -1,4 +1,4 @@
-"""What someone writes in a ticket's thread stays out of e-mail subjects (mail logs, mail
+"""A ticket's e-mails: what someone writes in its thread stays out of subjects (mail logs, mail
 gateways and phone lock screens show them; UU 27/2022): the subject names the ticket and
 what happened, the body carries the text."""
 
@@ -9,6 +9,7 @@ from engine.models import Delivery, User
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token
 from tests.web.desk_helpers import add_employee
+from tests.web.test_servicedesk_api import _finish, _start
 from web.extensions import db
 
 LTI = "penanganan_permintaan_layanan_ti"
@@ -82,3 +83,33 @@ def test_a_message_no_one_asked_for_reaches_who_holds_the_tickets_step(app, clie
     notices = client.get("/api/v1/notifications?kind=tiket", headers=prakom).json["items"]
     assert [(n["kind"], n["text"]) for n in notices] == [
         ("tiket_jawaban", "Tiket LTI-2026-0001: pemohon menjawab — Mohon aktif sebelum jam 8")]
+
+
+def test_a_ticket_email_links_to_the_ticket_at_the_offices_address(app, client):
+    add_employee(app, email="pegawai@pn-bengkalis.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"), "host": "127.0.0.1",
+                                          "base_url": "https://alur.pn-bengkalis.go.id"})
+        db.session.commit()
+    instance_id = _start(client, api_token(client, "pegawai"))
+    with app.app_context():
+        [mail] = db.session.scalars(select(Delivery)).all()
+        assert mail.body.splitlines()[-1] == (
+            f"Lihat tiket: https://alur.pn-bengkalis.go.id/tiket/{instance_id}")
+
+
+def test_the_ticket_closed_mail_links_the_ticket_once_in_its_body_not_its_subject(app,
+                                                                               client):
+    add_employee(app, email="pegawai@pn-contoh.go.id")
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1", "base_url": "https://alur.pn"})
+        db.session.commit()
+    instance_id = _start(client, api_token(client, "pegawai"))
+    _finish(client, instance_id)
+    with app.app_context():
+        mail = db.session.scalars(select(Delivery).where(
+            Delivery.recipient == "pegawai@pn-contoh.go.id").order_by(Delivery.id)).all()[-1]
+    assert mail.subject.startswith("[Alur] Tiket LTI-") and "http" not in mail.subject
+    assert mail.subject.endswith("selesai: Printer rusak. Beri penilaian di halaman tiket.")
+    assert mail.body.count("https://alur.pn/tiket/") == 1
