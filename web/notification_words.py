@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext, lazy_gettext
 
-from engine.escalation.notifications import TICKET_KINDS, NotificationItem
+from engine.escalation.notifications import TICKET_KINDS, UNREACHED_KIND, NotificationItem
 from engine.text import one_period
 from web.time_words import due_text, finished_text
 
@@ -26,7 +26,8 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
           "tiket_selesai": lazy_gettext("Tiket selesai"),
           "proses_selesai": lazy_gettext("Proses selesai"),
-          "proses_dibatalkan": lazy_gettext("Proses dibatalkan")}
+          "proses_dibatalkan": lazy_gettext("Proses dibatalkan"),
+          UNREACHED_KIND: lazy_gettext("Eskalasi tak sampai")}
 # The filter "jenis" of the page, in the order it offers them (engine KINDS' keys).
 FILTER_LABELS = {"pengingat": LABELS["pengingat"], "eskalasi": LABELS["eskalasi"],
                  "penugasan": LABELS["penugasan"], "tugas_baru": LABELS["tugas_baru"],
@@ -99,6 +100,8 @@ def _sentence(item: NotificationItem) -> str:
         return gettext('Untuk %(role)s (tingkat %(level)s): langkah "%(step)s" pada %(case)s '
                        "melewati batas waktu.", role=params["role"], level=params["level"],
                        step=params["step"], case=case)
+    if item.kind == UNREACHED_KIND:
+        return _unreached(params, case)
     if item.kind == "penugasan" and "to" in params:
         return one_period(gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari '
                                   "Anda kepada %(to)s.", who=params["by"], step=params["step"],
@@ -122,6 +125,26 @@ def _sentence(item: NotificationItem) -> str:
                        case=case, element=params["element"] or gettext("mesin proses"),
                        error=params["error"])
     return item.message
+
+
+def _unreached(params: dict, case: str) -> str:
+    """An escalation that reached no one (``engine.escalation.unreached``), and what the
+    administrator can do about it."""
+    if params["level"] == 1:
+        what = gettext('Pengingat langkah "%(step)s" pada %(case)s', step=params["step"],
+                       case=case)
+    else:
+        what = gettext('Eskalasi tingkat %(level)s untuk %(role)s tentang langkah "%(step)s" '
+                       "pada %(case)s", level=params["level"], role=params["role"],
+                       step=params["step"], case=case)
+    if params.get("alone"):
+        why = gettext("selain pemegang langkah itu sendiri, tidak ada akun aktif yang memegang "
+                      "peran %(role)s atau menjadi Plh/Plt-nya", role=params["role"])
+    else:
+        why = gettext("tidak ada akun aktif yang memegang peran %(role)s atau menjadi "
+                      "Plh/Plt-nya", role=params["role"])
+    return gettext("%(what)s tidak sampai kepada siapa pun: %(why)s. Catat Plt di halaman "
+                   "Plh/Plt, atau beri peran itu kepada akun aktif.", what=what, why=why)
 
 
 def _ticket(kind: str, params: dict) -> str:

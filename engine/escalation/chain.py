@@ -4,8 +4,9 @@ The chain (configurable per office, ``settings.escalation_multiples``): level 1 
 deadline reminds the assignee (or every holder of the step's role when unclaimed);
 level 2, at 2x the time standard by default, notifies the supervising role; level 3 goes
 one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md``), never
-to the official who holds the late step (one person may hold both roles). The chain stops
-when the step is done. Each (step, level) escalates once.
+to the official who holds the late step (one person may hold both roles). A level that
+reaches no one is told to the administrators (``engine.escalation.unreached``). The chain
+stops when the step is done. Each (step, level) escalates once.
 """
 
 from collections.abc import Collection
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, facts
 from engine.clock import Clock
-from engine.escalation import outbox
+from engine.escalation import outbox, unreached
 from engine.escalation.notifications import case_words
 from engine.models import Escalation, HumanTask, Notification, Timer, User
 from engine.people.holders import acting_in, capacity_of
@@ -40,6 +41,9 @@ class Known:
                 select(Escalation.human_task_id, Escalation.level)
                 .where(Escalation.human_task_id.in_(task_ids))))
         self._holders: dict[str, list[User]] = {}
+        # The roles whose escalation reached no one that this batch told the
+        # administrators of (``unreached.tell_administrators``).
+        self.unreached: set[str] = set()
 
     def holders(self, session: Session, role: str, now: datetime) -> list[User]:
         """``engine.people.holders.acting_in`` of ``role`` at ``now``, read once, without
@@ -77,10 +81,15 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
               else known.holders(session, role, clock.now()))
+    alone = False
     if level > 1 and task.claimed_by_id is not None:
         # In a small office the late official may also hold the role above (or stand in
         # for it): he is not told of his own lateness as his own supervisor.
+        alone = any(user.id == task.claimed_by_id for user in people)
         people = [user for user in people if user.id != task.claimed_by_id]
+    if not people:
+        unreached.tell_administrators(session, clock, task, escalation, role, alone=alone,
+                                      told=known.unreached)
     message = _message(task, level, role)
     params = {"level": level, "role": role, "step": task.name, **case_params(task)}
     # In which capacity each reads it (``Plh. Kasubbag``): the notice and the e-mail say so.

@@ -7,14 +7,15 @@ levels 2 and up the escalation to the supervising role; ``engine.escalation.chai
 ``engine.escalation.task_notices``), ``galat`` (an instance stopped; administrators),
 ``TICKET_KINDS`` (the service desk's notices: to the requester, received, a message or a
 question of the desk, done; to the desk member who wrote last, the requester's answer),
-``PROCESS_KINDS`` (to the starter, his process ended without him; ``engine.process.end_notices``).
+``PROCESS_KINDS`` (to the starter, his process ended without him; ``engine.process.end_notices``),
+``UNREACHED_KIND`` (an escalation reached no one; administrators, ``engine.escalation.unreached``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
@@ -35,14 +36,18 @@ TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaba
                 "tiket_selesai")
 # The starter's notices: his process completed or was cancelled by someone else.
 PROCESS_KINDS = ("proses_selesai", "proses_dibatalkan")
+# To the administrators: an escalation reached no one (``engine.escalation.unreached``).
+UNREACHED_KIND = "eskalasi_tak_sampai"
 # Every ``Notification.kind`` stored: an escalation (any level), an assignment (Alihkan), a
-# new step, a Galat (to administrators), a requester's ticket notice, a starter's notice.
+# new step, a Galat (to administrators), a requester's ticket notice, a starter's notice,
+# an escalation that reached no one (to administrators).
 STORED_KINDS = ("eskalasi", "penugasan", "tugas_baru", "galat", *TICKET_KINDS,
-                *PROCESS_KINDS)
+                *PROCESS_KINDS, UNREACHED_KIND)
 # The filter "jenis" (page) / ``kind`` (API): its name -> the rows it keeps.
 KINDS: dict[str, Any] = {
     "pengingat": and_(Notification.kind == "eskalasi", Escalation.level == 1),
-    "eskalasi": and_(Notification.kind == "eskalasi", Escalation.level >= 2),
+    "eskalasi": or_(and_(Notification.kind == "eskalasi", Escalation.level >= 2),
+                    Notification.kind == UNREACHED_KIND),
     "penugasan": Notification.kind == "penugasan",
     "tugas_baru": Notification.kind == "tugas_baru",
     "galat": Notification.kind == "galat",
