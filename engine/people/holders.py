@@ -25,17 +25,19 @@ def present_holders(session: Session, role: str, now: datetime) -> list[User]:
     return [user for user in acting_in(session, role, now) if user.id not in away]
 
 
-def holders_of(session: Session, roles: list[str], now: datetime
-               ) -> list[tuple[str, int, str]]:
+def holders_of(session: Session, roles: list[str], now: datetime,
+               away: set[int] | None = None) -> list[tuple[str, int, str]]:
     """``(role, user id, full name)`` of everyone a step of one of ``roles`` may be
     assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
     bulk "Alihkan kepada" choice). Two queries however many roles (``away``, and one
     statement reading only these columns whose shape does not depend on the roles: a
-    Kasubbag supervises five, and building a subquery per role cost ~0.4 ms each)."""
+    Kasubbag supervises five, and building a subquery per role cost ~0.4 ms each).
+    ``away``: ``substitution.away`` at ``now`` when the caller read it already."""
     roles = sorted(set(roles))
     if not roles:
         return []
-    away = substitution.away(session, now)
+    if away is None:
+        away = substitution.away(session, now)
     in_force = substitution_in_force(now)
     active = User.is_disabled.is_(False)
     held = (select(UserRole.role.label("role"), User.id, User.full_name)

@@ -94,7 +94,8 @@ class InboxQuery:
             ``day_end``, an aware datetime: the end of the office's day), neither for a
             ticket waiting for its requester (``WAITING``), or ``dalam_proses``
             (claimed); anything else: no filter.
-        search: words of the step name, the SOP name, the instance number or title;
+        search: words of the step name, the SOP name, the instance number or title, or
+            the holder's full name (a supervisor looking for what Rina holds);
             case, spaces and common punctuation (``search_text.IGNORED``) are
             ignored, and accents in the typed words (``search_text.normalise``).
         sort: a key of ``SORTS``, ``-`` in front for descending; ties and unknown keys
@@ -163,8 +164,7 @@ def inbox_page(session: Session, clock: Clock, user: User, asked: InboxQuery, *,
     total = (summary.counts[asked.view]
              if summary is not None and unfiltered and asked.view in summary.counts else None)
     order = _order(asked.sort)
-    rows_query = _joined(select(*_ROW_COLUMNS)).outerjoin(
-        User, User.id == HumanTask.claimed_by_id).order_by(*order)
+    rows_query = _joined(select(*_ROW_COLUMNS)).order_by(*order)
     offset = (page - 1) * per_page
     if searched or _sorted_by_joined(asked.sort):
         # Every matching instance row is read anyway: one statement, counting as it goes.
@@ -250,9 +250,11 @@ _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
 
 
 def _joined(query: Select[Any]) -> Select[Any]:
+    """``query`` over ``human_tasks`` with its instance, SOP and holder (``User``, outer)."""
     return (query.select_from(HumanTask)
             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id))
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+            .outerjoin(User, User.id == HumanTask.claimed_by_id))
 
 
 def _from_tasks(query: Select[Any], joined: bool) -> Select[Any]:
@@ -324,11 +326,12 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
 
 
 def _haystack() -> ColumnElement[str]:
-    """Step name, title, number and SOP name, ``stripped``, separated by a character the
-    search text never holds (no match across columns)."""
+    """Step name, title, number, SOP name and the holder's full name, ``stripped``,
+    separated by a character the search text never holds (no match across columns)."""
     return stripped(HumanTask.name + _SEPARATOR + ProcessInstance.title + _SEPARATOR
                     + func.coalesce(ProcessInstance.number, literal("")) + _SEPARATOR
-                    + ProcessDefinition.name)
+                    + ProcessDefinition.name + _SEPARATOR
+                    + func.coalesce(User.full_name, literal("")))
 
 
 def _order(sort: str) -> list[Any]:

@@ -13,6 +13,7 @@ from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.models import User
 from engine.paging import MAX_PAGE
+from engine.people import substitution
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import capacity_of, holders_of, present_holders
 from engine.process import attachments, case, inbox, saved_filters, tasks
@@ -54,6 +55,8 @@ def index() -> Any:
     found = inbox.inbox_page(db.session, clock(), current_user, asked, page=page,
                              per_page=per_page, acting=policy.acting, summary=summary)
     supervised = inbox.supervised_roles(policy.acting)
+    # Officials someone stands in for now: a supervisor's rows say so of their holder.
+    away = substitution.away(db.session, clock().now()) if supervised else set()
     return render_template(
         "inbox/index.html", found=found, tasks=found.items, asked=asked,
         ignored=ignored(request.args, asked),
@@ -61,7 +64,8 @@ def index() -> Any:
         search=asked.search or "", sort=asked.sort,
         counts=summary.counts,
         definitions=sop_choices(), supervised=supervised,
-        assignees=holders_of(db.session, supervised, clock().now()) if supervised else [],
+        assignees=holders_of(db.session, supervised, clock().now(), away) if supervised else [],
+        away=away,
         saved=saved_filters.saved_filters(db.session, current_user),
         version=summary.version,
         # A row of a role the user stands in for reads "Plh. Ketua", as its task page says.
