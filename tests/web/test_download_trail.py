@@ -48,15 +48,22 @@ def test_each_download_is_recorded_under_the_readers_name(app, client):
     with client.head(f"/lampiran/{attachment.id}") as head:
         assert head.status_code == 200
     assert _status(client, f"/lampiran/{attachment.id}", headers={"Range": "bytes=10-"}) == 206
-    assert len(_downloads(app)) == 3
+    # Asked again by a browser that has it (its ETag): answered 304, nothing sent.
+    with client.get(f"/lampiran/{attachment.id}") as again:
+        etag, modified = again.headers["ETag"], again.headers["Last-Modified"]
+    assert len(_downloads(app)) == 4
+    assert _status(client, f"/lampiran/{attachment.id}", headers={"If-None-Match": etag}) == 304
+    assert _status(client, f"/lampiran/{attachment.id}",
+                   headers={"If-Modified-Since": modified}) == 304
+    assert len(_downloads(app)) == 4
     history = client.get(f"/proses/{instance_id}/riwayat").get_data(True)
     assert "Lampiran diunduh" not in history
     login(client, "admin")
     trail = client.get("/admin/jejak-audit?jenis=unduhan").get_data(True)
-    assert trail.count("Lampiran diunduh") == 2 and trail.count("Daftar atau laporan diunduh") == 1
+    assert trail.count("Lampiran diunduh") == 3 and trail.count("Daftar atau laporan diunduh") == 1
     assert "Berkas: ktp_budi.pdf · Proses: GS-2026-0001" in trail
     by_case = client.get("/admin/jejak-audit?proses=GS-2026-0001&jenis=unduhan").get_data(True)
-    assert by_case.count("Lampiran diunduh") == 2, "who took this case's files"
+    assert by_case.count("Lampiran diunduh") == 3, "who took this case's files"
 
 
 def test_a_download_is_not_an_act_on_the_case(app, client):

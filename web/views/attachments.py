@@ -99,9 +99,11 @@ def download(attachment_id: int) -> Any:
 
 def record_download(user: Any, attachment: Any, instance: Any) -> None:
     """Record the download in the audit trail and commit (``engine.process.downloads``),
-    once per download: a HEAD request sends nothing, and the later parts of a ranged one
-    (a phone's PDF viewer fetching in pieces) are the same download."""
-    if request.method != "GET":
+    once per download: a HEAD request sends nothing, a conditional one (``If-None-Match``,
+    ``If-Modified-Since``: a stored file never changes, so it is answered 304) is a reader
+    who has the file already, and the later parts of a ranged one (a phone's PDF viewer
+    fetching in pieces) are the same download."""
+    if request.method != "GET" or request.if_none_match or request.if_modified_since:
         return
     ranged = "".join(request.headers.get("Range", "").split())
     if ranged and not ranged.startswith("bytes=0-"):
