@@ -11,9 +11,13 @@ whole office minutes, MTTR office minutes to one decimal.
 
 from collections.abc import Callable
 
+from flask_babel import gettext
+
+from engine.models import User
 from engine.reports.basis import BAND_LABELS
 from engine.reports.people import PersonReport
 from engine.reports.sop import SopPerformance, Tabel7Row
+from engine.reports.team import TeamRow
 from engine.text import is_digits
 from engine.time.periods import Period
 from web.views.reports.catatan import catatan_cell
@@ -113,6 +117,36 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
         mttr.add([row.sop_name, row.priority, row.resolved, round(row.mean_minutes, 1)],
                  [None, None, url, url])
     return [summary, sops, steps, mttr]
+
+
+def team_table(people: list[User], figures: dict[int, TeamRow], period: Period,
+               link: Linker) -> Table:
+    """Tim: one row per person of the page, the headline figures of his report
+    (``engine.reports.team``); his name links to his report, his figures to the instances
+    behind them through ``link(user, figure)`` (``figure`` None: his report)."""
+    table = Table(N_("Tim"), [
+        N_("Nama"), N_("Pengguna"), N_("Peran"), N_("Periode"), N_("Langkah selesai"),
+        N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
+        N_("Eskalasi atas langkahnya")])
+    for person in people:
+        row = figures[person.id]
+        table.add([person.full_name, person.username, _roles_cell(person),
+                   period_cell(period), row.done, row.with_deadline, row.on_time,
+                   percent(row.on_time_share), row.escalations],
+                  [link(person, None), None, None, None, link(person, "tugas"), None, None,
+                   None, link(person, "eskalasi")])
+    return table
+
+
+def _roles_cell(person: User) -> str:
+    """The person's roles, and "akun nonaktif" for a disabled account (his past figures
+    stay: SKP evidence outlives the account)."""
+    roles = ", ".join(sorted(person.role_names))
+    if not person.is_disabled:
+        return roles
+    return Words(f"{roles} (akun nonaktif)" if roles else "akun nonaktif",
+                 lambda: gettext("%(roles)s (akun nonaktif)", roles=roles) if roles
+                 else gettext("akun nonaktif"))
 
 
 def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:

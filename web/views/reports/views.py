@@ -32,6 +32,7 @@ from engine.process.lists import INSTANCE_ROW
 from engine.reports import people as report_people
 from engine.reports import sop as reports
 from engine.reports.basis import BAND_LABELS
+from engine.reports.team import team_figures
 from engine.text import shortened
 from engine.time.periods import PERIOD_KINDS, period_containing
 from web.access import access
@@ -57,7 +58,13 @@ from web.views.reports.periods import (
     office_zone,
     period_error_page,
 )
-from web.views.reports.tables import heatmap_table, person_tables, sop_tables, tabel7_tables
+from web.views.reports.tables import (
+    heatmap_table,
+    person_tables,
+    sop_tables,
+    tabel7_tables,
+    team_table,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 bp.before_request(check_parameters)
@@ -178,11 +185,29 @@ def _drawn_version(key: str) -> Any:
 
 @bp.get("/orang")
 @login_required
+@downloadable
 def people() -> Any:
+    """The people whose figures the reader may see, a page at a time, each with the
+    headline figures of his report over the period (Tim); downloadable as the page's
+    table."""
     period = asked_period()
     found = people_page(db.session, access(), *page_request())
+
+    def link(user: User, figure: str | None) -> str:
+        if figure is None:
+            return url_for("reports.person", username=user.username, **period.query())
+        return url_for("reports.person_instances", username=user.username, angka=figure,
+                       **period.query())
+
+    table = team_table(found.items, team_figures(db.session, found.items, period), period,
+                       link)
+    answer = download([table], f"kinerja-tim-{period.slug()}",
+                      report_heading("Kinerja per orang", period))
+    if answer is not None:
+        return answer
     return render_template("reports/people.html", period=period, people=found.items,
-                           page=found)
+                           page=found, table=table, kinds=PERIOD_KINDS,
+                           export_links=export_links([table]))
 
 
 @bp.get("/orang/<username>")
