@@ -4,7 +4,8 @@ The chain (configurable per office, ``settings.escalation_multiples``): level 1 
 deadline reminds the assignee (or every holder of the step's role when unclaimed);
 level 2, at 2x the time standard by default, notifies the supervising role; level 3 goes
 one level higher (Prakom -> Kasubbag -> Sekretaris -> Ketua, ``shared/domain.md``), never
-to the official who holds the late step (one person may hold both roles). A level that
+to the official who holds the late step (one person may hold both roles, or stand in for
+the role above his own), nor to one told of the step at a lower level already. A level that
 reaches no one is told to the administrators (``engine.escalation.unreached``). The chain
 stops when the step is done. Each (step, level) escalates once.
 """
@@ -27,7 +28,8 @@ from engine.process.levels import level_fire_time, role_at_level
 
 class Known:
     """What escalating a batch of steps reads once for all of them instead of once per
-    step: which of their levels were raised already, and who holds each role.
+    step: which of their levels were raised already, who was told of them as a supervisor
+    (level 2 and up), and who holds each role.
 
     Read it while the steps' instances are locked (every escalation is raised under its
     instance's lock, so none of theirs can be raised meanwhile by anyone else); it serves
@@ -36,10 +38,18 @@ class Known:
 
     def __init__(self, session: Session, task_ids: Collection[int]) -> None:
         self.raised: set[tuple[int, int]] = set()
+        # (step, user) of everyone told of a step's escalation to a supervisor (level 2
+        # and up): one who stands in for the role above his own is not told twice.
+        self.told: set[tuple[int, int]] = set()
         if task_ids:
-            self.raised.update((task_id, level) for task_id, level in session.execute(
-                select(Escalation.human_task_id, Escalation.level)
-                .where(Escalation.human_task_id.in_(task_ids))))
+            for task_id, level, user_id in session.execute(
+                    select(Escalation.human_task_id, Escalation.level, Notification.user_id)
+                    .outerjoin(Notification, (Notification.escalation_id == Escalation.id)
+                               & (Notification.kind == "eskalasi") & (Escalation.level > 1))
+                    .where(Escalation.human_task_id.in_(task_ids))):
+                self.raised.add((task_id, level))
+                if user_id is not None:
+                    self.told.add((task_id, user_id))
         self._holders: dict[str, list[User]] = {}
         # The roles whose escalation reached no one that this batch told the
         # administrators of (``unreached.tell_administrators``).
@@ -81,13 +91,18 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
               else known.holders(session, role, clock.now()))
-    alone = False
-    if level > 1 and task.claimed_by_id is not None:
+    alone = told_before = False
+    if level > 1:
         # In a small office the late official may also hold the role above (or stand in
-        # for it): he is not told of his own lateness as his own supervisor.
-        alone = any(user.id == task.claimed_by_id for user in people)
-        people = [user for user in people if user.id != task.claimed_by_id]
-    if not people:
+        # for it): he is not told of his own lateness as his own supervisor; nor is a
+        # supervisor who stands in for the role above his own told again at that level.
+        performer = _performer(session, clock, task, known)
+        alone = any(user.id == performer for user in people)
+        told_before = any((task.id, user.id) in known.told for user in people)
+        people = [user for user in people
+                  if user.id != performer and (task.id, user.id) not in known.told]
+        known.told.update((task.id, user.id) for user in people)
+    if not people and not told_before:
         unreached.tell_administrators(session, clock, task, escalation, role, alone=alone,
                                       told=known.unreached)
     message = _message(task, level, role)
@@ -106,6 +121,16 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
                  recipients=[user.username for user in people])
     _schedule_next(session, task, level)
     return escalation
+
+
+def _performer(session: Session, clock: Clock, task: HumanTask, known: Known) -> int | None:
+    """Whose lateness ``task`` is: its claimant, or, unclaimed, the one official who acts
+    in its role (a Sekretaris who is also Plh. Ketua holds his own Sekretaris step even
+    before he takes it); None when several may take it."""
+    if task.claimed_by_id is not None:
+        return task.claimed_by_id
+    holders = known.holders(session, task.role, clock.now())
+    return holders[0].id if len(holders) == 1 else None
 
 
 def with_capacity(params: dict[str, Any], role: str, capacity: str) -> dict[str, Any]:
