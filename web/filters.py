@@ -1,6 +1,7 @@
 """Template filters: times in the office's zone and audit actions in words, in the user's
 language; the wording of deadlines and spans is ``web.time_words``."""
 
+from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -242,6 +243,23 @@ def menu_current(endpoint: str) -> str | None:
     return "page" if request.path == url_for(endpoint) else "true"
 
 
+def shared_names(people: Iterable[Any]) -> set[str]:
+    """The full names (of ``people``: users or ``holders.Holder``, each with ``id`` and
+    ``full_name``) that two or more different accounts carry, compared without case or
+    extra spaces: a chooser adds the user name to those, so that a Kasubbag with two
+    "Muhammad Rizki, S.Kom." assigns the step to the right one."""
+    people = list(people)
+    seen: dict[str, set[int]] = {}
+    for person in people:
+        seen.setdefault(_name_key(person.full_name), set()).add(person.id)
+    return {person.full_name for person in people
+            if len(seen[_name_key(person.full_name)]) > 1}
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``."""
     app.add_template_filter(local_time, "waktu")
@@ -252,6 +270,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(recounted_text, "dihitung_ulang")
     app.add_template_filter(ticket_word, "kata_tiket")
     app.add_template_filter(task_state_text, "status_langkah")
+    app.add_template_filter(shared_names, "nama_kembar")
     app.add_template_global(requester_only)
     app.add_template_global(menu_current)
     app.add_template_global(zone_label, "zona_kantor")

@@ -2,6 +2,7 @@
 which capacity one acts in it."""
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, exists, func, select, union
 from sqlalchemy.orm import Session
@@ -25,10 +26,19 @@ def present_holders(session: Session, role: str, now: datetime) -> list[User]:
     return [user for user in acting_in(session, role, now) if user.id not in away]
 
 
+class Holder(NamedTuple):
+    """One choice of a bulk "Alihkan kepada": the role, and the user's id, full name and
+    user name (which tells two officials of the same name apart)."""
+
+    role: str
+    id: int
+    full_name: str
+    username: str
+
+
 def holders_of(session: Session, roles: list[str], now: datetime,
-               away: set[int] | None = None) -> list[tuple[str, int, str]]:
-    """``(role, user id, full name)`` of everyone a step of one of ``roles`` may be
-    assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
+               away: set[int] | None = None) -> list[Holder]:
+    """A ``Holder`` for everyone a step of one of ``roles`` may be assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
     bulk "Alihkan kepada" choice). Two queries however many roles (``away``, and one
     statement reading only these columns whose shape does not depend on the roles: a
     Kasubbag supervises five, and building a subquery per role cost ~0.4 ms each).
@@ -40,18 +50,18 @@ def holders_of(session: Session, roles: list[str], now: datetime,
         away = substitution.away(session, now)
     in_force = substitution_in_force(now)
     active = User.is_disabled.is_(False)
-    held = (select(UserRole.role.label("role"), User.id, User.full_name)
+    held = (select(UserRole.role.label("role"), User.id, User.full_name, User.username)
             .join(User, User.id == UserRole.user_id)
             .where(UserRole.role.in_(roles), active, ~exists().where(
                 Substitution.official_id == User.id, Substitution.role == UserRole.role,
                 in_force)))
-    standing = (select(Substitution.role.label("role"), User.id, User.full_name)
+    standing = (select(Substitution.role.label("role"), User.id, User.full_name, User.username)
                 .join(User, User.id == Substitution.substitute_id)
                 .where(Substitution.role.in_(roles), active, in_force))
     acting = union(held, standing).subquery()
-    return [(role, user_id, name) for role, user_id, name in session.execute(
+    return [Holder(*row) for row in session.execute(
         select(acting).order_by(acting.c.role, func.lower(acting.c.full_name),
-                               acting.c.id)) if user_id not in away]
+                               acting.c.id)) if row.id not in away]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

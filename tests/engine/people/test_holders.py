@@ -30,7 +30,7 @@ def test_the_bulk_choice_is_alihkan_s_choice_for_every_role(session, clock, user
     clock.advance(timedelta(minutes=1))
     roles = sorted(KNOWN_ROLES)
 
-    chosen = holders_of(session, roles, clock.now())
+    chosen = [(h.role, h.id, h.full_name) for h in holders_of(session, roles, clock.now())]
 
     expected = [(role, user.id, user.full_name) for role in roles for user in sorted(
         present_holders(session, role, clock.now()), key=lambda user: user.full_name)]
