@@ -27,9 +27,9 @@ from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
 from engine.people.substitution import Capacity, capacities
-from engine.process.search_text import search_forms, stripped
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 from engine.runtime.unit import GALAT
+from engine.search_text import search_forms, stripped
 
 INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
 INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")

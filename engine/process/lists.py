@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
+from engine import search_text
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import NotFound, PermissionDenied
@@ -27,8 +28,7 @@ from engine.models import AuditRecord, HumanTask, ProcessDefinition, ProcessInst
 from engine.paging import Page, paginate
 from engine.people.access import Access
 from engine.people.substitution import capacities
-from engine.process import search_text
-from engine.process.search_text import search_forms, stripped
+from engine.search_text import search_forms, stripped
 from engine.text import trimmed
 
 SCOPES = ("mine", "unit", "all")

@@ -7,16 +7,16 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from engine.errors import InvalidTaskData
 from engine.models import User
 from engine.paging import paginate
-from engine.people import accounts
+from engine.people import accounts, directory
 from engine.people.account_history import account_history
 from engine.people.departure import departure
 from engine.roles import KNOWN_ROLES
 from web.account_words import account_detail, account_event
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -33,9 +33,20 @@ def _user(user_id: int) -> User:
 
 
 def _list_page(errors: dict[str, str], status: int = 200) -> Any:
-    found = paginate(db.session, select(User).order_by(User.username), *page_request())
+    """The accounts filtered by ``cari``, ``peran`` and ``status`` (an unknown role or
+    state: 400 naming it), a page at a time, with the form that adds one."""
+    role, state = request.args.get("peran") or None, request.args.get("status") or None
+    if role and role not in KNOWN_ROLES:
+        refuse_parameter("peran", gettext('Peran "%(value)s" tidak dikenal; pilih %(roles)s.',
+                                          value=role[:40], roles=", ".join(KNOWN_ROLES)))
+    if state and state not in directory.STATES:
+        refuse_parameter("status", gettext('Status "%(value)s" tidak dikenal; pilih aktif atau '
+                                           "nonaktif.", value=state[:40]))
+    search = request.args.get("cari", "").strip()
+    found = paginate(db.session, directory.accounts_query(search, role, state), *page_request())
     return render_template("admin/users.html", errors=errors, form=request.form,
-                           roles=KNOWN_ROLES, users=found.items, page=found), status
+                           roles=KNOWN_ROLES, users=found.items, page=found,
+                           search=search[:directory.MAX_SEARCH], role=role, state=state), status
 
 
 @bp.route("/pengguna", methods=["GET", "POST"])

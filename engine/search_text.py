@@ -2,8 +2,9 @@
 punctuation ignored on both sides, so "Wifi" finds "Wi-Fi", "LTI2026" finds
 "LTI-2026-0042", a NIP typed without its spaces finds "19850312 201001 1 003" (and the
 other way round), and "Nurul 'Aini" finds "Nurul ‘Aini" as Word or a phone keyboard wrote
-it. The Kotak Masuk (``engine.process.inbox``) and Daftar Proses
-(``engine.process.lists``) search alike.
+it. The Kotak Masuk (``engine.process.inbox``), Daftar Proses
+(``engine.process.lists``) and the administrator's list of accounts
+(``engine.people.directory``) search alike.
 """
 
 import unicodedata

@@ -1,0 +1,52 @@
+"""Pengguna dan Peran in an office with hundreds of accounts: the administrator finds an
+account by part of its name or user name, and narrows the list by role and status (found
+by the larger-office probe); an unknown role or status is refused naming it."""
+
+import re
+
+import pytest
+
+from engine.models import User, UserRole
+from tests.web.conftest import login
+from web.extensions import clock, db
+
+PEOPLE = (("siti.khadijah", "Hj. Siti Khadijah, S.H.", "Kasubbag", False),
+          ("m.rizki", "Muhammad Rizki, S.Kom.", "Prakom", False),
+          ("rizki.lama", "Rizki Ananda", "Prakom", True))
+
+
+@pytest.fixture
+def office(app):
+    with app.app_context():
+        for username, name, role, disabled in PEOPLE:
+            db.session.add(User(username=username, full_name=name, password_hash="-",
+                                created_at=clock().now(), is_disabled=disabled,
+                                roles=[UserRole(role=role)]))
+        db.session.commit()
+
+
+def _listed(client, query: str) -> list[str]:
+    page = client.get(f"/admin/pengguna?{query}")
+    assert page.status_code == 200, page.get_data(True)
+    return re.findall(r'<td data-label="Nama pengguna"><a [^>]*>([^<]+)</a>', page.get_data(True))
+
+
+def test_search_role_and_status_narrow_the_list(client, office):
+    login(client, "admin")
+    assert _listed(client, "cari=khadijah") == ["siti.khadijah"]
+    assert _listed(client, "cari=SITI+KHADIJAH+SH") == ["siti.khadijah"]
+    assert _listed(client, "cari=rizki") == ["m.rizki", "rizki.lama"]
+    assert _listed(client, "cari=rizki&status=aktif") == ["m.rizki"]
+    assert _listed(client, "status=nonaktif") == ["rizki.lama"]
+    assert _listed(client, "peran=Kasubbag") == ["kasubbag", "siti.khadijah"]
+    page = client.get("/admin/pengguna?cari=zzz").get_data(True)
+    assert "Tidak ada pengguna yang cocok." in page and 'value="zzz"' in page
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("peran=Dekan", "Peran &#34;Dekan&#34; tidak dikenal; pilih "),
+    ("status=cuti", "Status &#34;cuti&#34; tidak dikenal; pilih aktif atau nonaktif.")])
+def test_an_unknown_role_or_status_is_refused_naming_it(client, office, query, message):
+    login(client, "admin")
+    response = client.get(f"/admin/pengguna?{query}")
+    assert response.status_code == 400 and message in response.get_data(True)
