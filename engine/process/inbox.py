@@ -32,7 +32,7 @@ from engine.runtime.unit import GALAT
 from engine.search_text import search_forms, stripped
 
 INBOX_VIEWS = ("semua", "saya", "unit", "bawahan")
-INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses")
+INBOX_STATES = ("terlambat", "hari_ini", "dalam_proses", "belum_diambil")
 # Sort keys (``-key`` for descending) to their columns; each is indexed (human_tasks
 # (state, role, ..., due_at, created_at), (state, name), the unique instance number) or on
 # the few SOP rows.
@@ -92,8 +92,8 @@ class InboxQuery:
         process_key: only this SOP.
         state: ``terlambat`` (past its deadline), ``hari_ini`` (due between now and
             ``day_end``, an aware datetime: the end of the office's day), neither for a
-            ticket waiting for its requester (``WAITING``), or ``dalam_proses``
-            (claimed); anything else: no filter.
+            ticket waiting for its requester (``WAITING``), ``dalam_proses``
+            (claimed) or ``belum_diambil`` (nobody took it yet); anything else: no filter.
         search: words of the step name, the SOP name, the instance number or title, or
             the holder's full name (a supervisor looking for what Rina holds);
             case, spaces and common punctuation (``search_text.IGNORED``) are
@@ -318,6 +318,8 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
                       & ~WAITING)
     elif asked.state == "dalam_proses":
         condition &= HumanTask.claimed_by_id.is_not(None)
+    elif asked.state == "belum_diambil":
+        condition &= HumanTask.claimed_by_id.is_(None)
     needles = search_forms((asked.search or "")[:MAX_SEARCH])
     if needles:
         haystack = _haystack()

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from engine.models import Substitution, User, UserRole
 from tests.web.conftest import PASSWORD, api_token, login
-from tests.web.test_inbox_lists import BACKUP, SERVER_A, WIFI, _api, _rows, started  # noqa: F401
+from tests.web.test_inbox_lists import (  # noqa: F401 - started: the fixture
+    BACKUP,
+    INVENTARIS,
+    SERVER_A,
+    WIFI,
+    _api,
+    _rows,
+    started,
+)
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
@@ -19,7 +27,7 @@ AWAY = "pemegangnya berhalangan (ada Plh/Plt)"
 @pytest.fixture
 def held(app, client, started):  # noqa: F811 - the fixture imported above
     """Rina Wati, S.Kom. (a second Prakom) holds the Wi-Fi step, Demo Prakom the server
-    step; the backup step is unclaimed."""
+    step; the backup and inventory steps are unclaimed."""
     with app.app_context():
         rina = User(username="rina", full_name="Rina Wati, S.Kom.", created_at=clock().now(),
                     roles=[UserRole(role="Prakom")], password_hash=hash_password(PASSWORD))
@@ -60,3 +68,13 @@ def test_a_holder_someone_stands_in_for_is_marked_away_for_her_supervisor(app, c
     [wifi_row] = [row for row in page.split("<tr") if WIFI in row]
     assert "Diambil Rina Wati, S.Kom." in wifi_row and AWAY in wifi_row
     assert page.count(AWAY) == 1
+
+
+def test_the_steps_nobody_took_are_one_filter_away(client, held):
+    login(client, "kasubbag")
+    assert sorted(_rows(client.get("/?tampil=bawahan&status=belum_diambil").get_data(True))) \
+        == sorted([BACKUP, INVENTARIS])
+    assert sorted(_rows(client.get("/?tampil=bawahan&status=dalam_proses").get_data(True))) \
+        == sorted([SERVER_A, WIFI])
+    assert sorted(_api(client, api_token(client, "kasubbag"),
+                       "view=bawahan&state=belum_diambil")) == sorted([BACKUP, INVENTARIS])
