@@ -228,3 +228,32 @@ def mark_read(session: Session, clock: Clock, user: User, notification_id: int) 
     if found.read_at is None:
         found.read_at = clock.now()
     return found
+
+
+@dataclass(frozen=True)
+class EscalatedToYou:
+    """The highest escalation of a step to a supervisor (level 2 and up) that reached the
+    reader: its level, the role he got it for and in which capacity (``Plh. Ketua``), and
+    when (aware)."""
+
+    level: int
+    role: str
+    capacity: str
+    at: datetime
+
+
+def escalated_to(session: Session, user: User, task: HumanTask) -> EscalatedToYou | None:
+    """Whether ``task`` was escalated to ``user`` as a supervisor (a notice ``eskalasi`` of
+    level 2 or up), so that its page says what is asked of him; the highest level, else
+    None. One statement."""
+    found = session.execute(
+        select(Escalation.level, Notification.role, Notification.params,
+               Notification.created_at)
+        .join(Escalation, Escalation.id == Notification.escalation_id)
+        .where(Notification.user_id == user.id, Notification.human_task_id == task.id,
+               Notification.kind == "eskalasi", Escalation.level > 1)
+        .order_by(Escalation.level.desc()).limit(1)).first()
+    if found is None:
+        return None
+    level, role, params, at = found
+    return EscalatedToYou(level, role, (params or {}).get("as") or role, at)

@@ -11,6 +11,7 @@ from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
 from engine.desk import sla
 from engine.errors import InvalidTaskData, TaskNotOpen
+from engine.escalation import notifications
 from engine.models import User
 from engine.paging import MAX_PAGE
 from engine.people import substitution
@@ -281,7 +282,9 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         assign_error=assign_error,
         holders=_holders_named(human_task.role) if onlooker else [],
         assigner=supervisor_of(human_task.role) if onlooker else None,
-        claimed_as=_claimed_as(human_task)
+        claimed_as=_claimed_as(human_task),
+        escalated=notifications.escalated_to(db.session, current_user, human_task)
+        if human_task.state == "open" else None,
     ), 422 if errors or assign_error else 200
 
 

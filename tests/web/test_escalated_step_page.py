@@ -1,0 +1,25 @@
+"""A supervisor who opens a step escalated to him reads, on the step itself, that it was
+escalated to him, in which capacity and what is asked of him (before, only the e-mail
+said so; found by the Sekretaris-month probe). The performer, reminded at level 1, reads
+no such line, and a done step none."""
+
+from tests.web.conftest import api_token, login
+from tests.web.test_notification_centre import late  # noqa: F401 - the fixture
+
+ESCALATED = ("<strong>Langkah ini dieskalasikan kepada Anda sebagai Kasubbag (tingkat 2), 23 "
+             "Nov 2026 10.00 WIB, karena melewati batas waktu.</strong>")
+ASKED = ("Yang diminta: tanyakan kendalanya kepada pemegangnya, atau alihkan langkah ini kepada "
+         "pemegang peran lain (Alihkan, oleh atasan langsung peran itu).")
+
+
+def test_the_supervisor_reads_what_is_asked_of_him_on_the_step(client, late):  # noqa: F811
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{late}").get_data(True)
+    assert ESCALATED in page and ASKED in page
+    login(client, "prakom")
+    assert "dieskalasikan kepada Anda" not in client.get(f"/tugas/{late}").get_data(True)
+    done = client.post(f"/api/v1/tasks/{late}/complete", headers=api_token(client, "prakom"),
+                       json={"data": {}})
+    assert done.status_code == 200, done.json
+    login(client, "kasubbag")
+    assert "dieskalasikan kepada Anda" not in client.get(f"/tugas/{late}").get_data(True)
