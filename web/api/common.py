@@ -42,8 +42,9 @@ def json_payload() -> Any:
     caller's schema to refuse what is no object (``fields._schema``, README "API JSON").
 
     Raises:
-        RequestError: 400 when the body is not sent as JSON or does not parse, or an
-            object in it names a key twice (named in the message).
+        RequestError: 400 when the body is not sent as JSON (the message names the
+            Content-Type sent), does not parse, or an object in it names a key twice
+            (named in the message).
     """
     if request.is_json:
         try:
@@ -53,7 +54,10 @@ def json_payload() -> Any:
             if twice is not None:
                 raise RequestError(400, "bad_request", f'Kunci "{twice[:60]}" muncul dua kali '
                                    "dalam satu objek JSON; tidak ada yang diubah.") from None
-    raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+        raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
+    sent = f"bukan {request.mimetype[:80]}" if request.mimetype else "permintaan ini tanpa Content-Type"
+    raise RequestError(400, "bad_request", "Badan permintaan harus dikirim sebagai JSON "
+                       f"(Content-Type: application/json); {sent}.")
 
 
 def _key_twice(body: bytes) -> str | None:
