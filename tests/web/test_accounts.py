@@ -272,10 +272,12 @@ def test_tokens_are_listed_with_last_use_and_revoked_one_by_one(app, client, clo
     assert client.get("/api/v1/tasks", headers=second).status_code == 200
 
 
-def test_token_lifetime_is_configurable(app, client, clock):
-    from datetime import timedelta
+def test_token_lifetime_is_configurable_and_said(app, client, clock):
+    from datetime import datetime, timedelta
     app.config["ALUR_TOKEN_MAX_AGE"] = 60
-    headers = api_token(client, "prakom")
+    issued = client.post("/api/v1/auth/token", json={"username": "prakom", "password": PASSWORD})
+    assert datetime.fromisoformat(issued.json["expires_at"]) == clock.now() + timedelta(seconds=60)
+    headers = {"Authorization": f"Bearer {issued.json['token']}"}
     clock.advance(timedelta(seconds=59))
     assert client.get("/api/v1/tasks", headers=headers).status_code == 200
     clock.advance(timedelta(seconds=1))

@@ -3,11 +3,13 @@ looks its token up, so logging out, changing the password, disabling the account
 changing its roles ends the token at once."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
 from flask import current_app, g, make_response, request
 
+from engine.clock import FixedClock
 from engine.models import User
 from engine.people import tokens
 from web.api.common import refuse_unexpected_input
@@ -15,11 +17,14 @@ from web.errors import error_response
 from web.extensions import clock, db
 
 
-def issue_token(user: User) -> str:
-    """A token for ``user``, valid for ``ALUR_TOKEN_MAX_AGE`` seconds (committed)."""
-    secret = tokens.issue(db.session, clock(), user, current_app.config["ALUR_TOKEN_MAX_AGE"])
+def issue_token(user: User) -> tuple[str, datetime]:
+    """A token for ``user``, valid for ``ALUR_TOKEN_MAX_AGE`` seconds (committed), and when
+    it expires (aware): a client renews it before then instead of meeting a 401."""
+    now = FixedClock(clock().now())
+    max_age = current_app.config["ALUR_TOKEN_MAX_AGE"]
+    secret = tokens.issue(db.session, now, user, max_age)
     db.session.commit()
-    return secret
+    return secret, now.now() + timedelta(seconds=max_age)
 
 
 def bearer_token() -> str | None:

@@ -28,6 +28,9 @@ from web.api.schemas_common import (
 
 class TokenSchema(Schema):
     token = fields.Str(required=True)
+    expires_at = fields.DateTime(required=True, metadata={
+        "description": "saat token berakhir (ALUR_TOKEN_MAX_AGE sesudah diterbitkan), kecuali "
+                       "dicabut lebih awal"})
 
 
 class ProcessDetailSchema(ProcessSchema):

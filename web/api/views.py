@@ -93,7 +93,8 @@ def token() -> Any:
     if user.must_change_password:
         return error_response(403, "password_change_required",
                               "Ganti kata sandi sementara di halaman Akun lebih dulu.")
-    return jsonify(token=issue_token(user))
+    secret, expires_at = issue_token(user)
+    return jsonify(TokenSchema().dump({"token": secret, "expires_at": expires_at}))
 
 
 @bp.get("/processes")
