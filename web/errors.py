@@ -218,6 +218,8 @@ def http_error(error: HTTPException) -> Any:
     if error.code == 403 and getattr(current_user, "is_auditor", False):
         message = gettext("Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk "
                           "auditor. Semua proses, laporan dan Jejak audit terbuka untuk Anda.")
+    if error.code in (404, 405) and request.path.startswith("/api/") and request.url_rule is None:
+        message = _api_address_error(error)
     if error.code == 405 and not wants_json():  # a form's address opened as a page
         message = gettext("Alamat ini hanya dipakai tombol atau formulir di halamannya; buka "
                           "halaman itu lalu tekan tombolnya.")
@@ -230,6 +232,18 @@ def http_error(error: HTTPException) -> Any:
     kept = [(name, value) for name, value in error.get_headers()
             if name.lower() != "content-type"]
     return body, status, kept
+
+
+def _api_address_error(error: HTTPException) -> str:
+    """An API address no route matches (404; a record that does not exist says so itself),
+    or a method it does not take (405), in the words of an API (Indonesian, as every API message): the method and path asked
+    for, and where the addresses are listed, or the methods it takes (``Allow``)."""
+    asked = f"{request.method} {request.path[:200]}"
+    if error.code == 404:
+        return (f"Alamat API tidak ditemukan: {asked}. Daftar alamatnya ada di /api/v1/docs "
+                "(OpenAPI: /api/v1/openapi.json).")
+    allowed = dict(error.get_headers()).get("Allow", "")
+    return f"Metode {request.method} tidak diizinkan di alamat ini; yang diizinkan: {allowed}."
 
 
 # The most of a refused body read and thrown away before its 413 is sent: nginx's

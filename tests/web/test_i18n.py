@@ -187,7 +187,9 @@ def test_the_api_answers_in_indonesian_whatever_the_browser_session_chose(app, c
     _choose_language(client, "en")
     token = api_token(client, "prakom")
     missing = client.get("/api/v1/tidak-ada", headers=token)
-    assert missing.json["error"]["message"] == "Halaman tidak ditemukan."
+    assert missing.json["error"]["message"] == (
+        "Alamat API tidak ditemukan: GET /api/v1/tidak-ada. Daftar alamatnya ada di /api/v1/docs "
+        "(OpenAPI: /api/v1/openapi.json).")
     assert "Log out" in client.get("/").get_data(True)  # the pages stay English
 
 
