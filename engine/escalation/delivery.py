@@ -14,6 +14,8 @@ from engine.escalation.failure_words import failure_text
 from engine.models import Delivery
 
 TIMEOUT_SECONDS = 10
+# Who posts a webhook, so that a receiver (or its proxy log) can tell Alur's messages apart.
+USER_AGENT = "Alur-webhook/1"
 
 
 class Sender:
@@ -102,7 +104,8 @@ def _post_webhook(url: str, delivery: Delivery) -> None:
     follow a 301/302 with a GET without the message, and the message counted as sent."""
     response = requests.post(url, json=delivery.payload, timeout=TIMEOUT_SECONDS,
                              allow_redirects=False,
-                             headers={"Idempotency-Key": message_id(delivery.dedupe_key)})
+                             headers={"Idempotency-Key": message_id(delivery.dedupe_key),
+                                      "User-Agent": USER_AGENT})
     if response.is_redirect:
         raise requests.HTTPError(
             f"{response.status_code} dialihkan ke {response.headers.get('Location', '?')}; "

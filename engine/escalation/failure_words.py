@@ -38,12 +38,15 @@ CAUSES: tuple[tuple[type[BaseException], str], ...] = (
 
 
 AUTH_REQUIRED = 530  # RFC 4954: "Authentication required"
+# The most of a webhook receiver's error answer kept in the reason (what it did not like).
+MAX_ANSWER = 200
 
 
 def failure_text(error: Exception) -> str:
     """``error`` of one send as the outbox stores it: the cause in Indonesian, then the
     exception's own text in brackets (``"server menolak sambungan: … (ConnectionRefusedError:
-    [Errno 111] Connection refused)"``). A webhook's HTTP error answer names its status; a
+    [Errno 111] Connection refused)"``). A webhook's HTTP error answer names its status and
+    the first ``MAX_ANSWER`` characters of what the receiver answered, on one line; a
     ValueError or redirect raised by Alur itself is already in Indonesian and kept as it is.
     """
     technical = f"{type(error).__name__}: {error}"
@@ -52,8 +55,10 @@ def failure_text(error: Exception) -> str:
     if isinstance(error, requests.HTTPError):
         if error.response is None:  # raised by Alur: a redirect, already in words
             return str(error)
-        return f"alamat webhook menjawab dengan galat HTTP {error.response.status_code} " \
-               f"({technical})"
+        said = " ".join(error.response.text[:MAX_ANSWER].split())
+        answer = f"; jawabannya: {said}" if said else ""
+        return f"alamat webhook menjawab dengan galat HTTP {error.response.status_code}" \
+               f"{answer} ({technical})"
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == AUTH_REQUIRED:
         # Refused at MAIL FROM for want of a login: not the sender's address at fault.
         return f"server surel meminta login: isi nama pengguna dan kata sandi SMTP ({technical})"

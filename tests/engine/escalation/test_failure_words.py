@@ -4,7 +4,7 @@ administrator should check, then the technical text; against real servers on thi
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -48,9 +48,15 @@ def test_starttls_or_login_the_mail_server_does_not_offer_says_which_settings_to
 
 
 class _Failing(BaseHTTPRequestHandler):
+    agents: ClassVar[list[str]] = []
+
     def do_POST(self) -> None:  # the name http.server calls
+        self.agents.append(self.headers.get("User-Agent", ""))
+        body = b"format salah:\n kunci 'text' wajib" + b" x" * 200
         self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -65,8 +71,12 @@ def test_a_webhook_answering_an_error_is_named_by_its_status_and_its_path_left_o
     finally:
         server.shutdown()
         server.server_close()
-    assert error.startswith("alamat webhook menjawab dengan galat HTTP 500 (HTTPError: 500 ")
+    # What the receiver did not like, on one line and cut at 200 characters.
+    said = " ".join(("format salah:\n kunci 'text' wajib" + " x" * 200)[:200].split())
+    assert error.startswith(f"alamat webhook menjawab dengan galat HTTP 500; jawabannya: {said} "
+                            "(HTTPError: 500 ")
     assert "TOKEN-RAHASIA" not in error
+    assert _Failing.agents == ["Alur-webhook/1"]
 
 
 def test_a_webhook_address_nobody_listens_on_says_to_check_the_address():
