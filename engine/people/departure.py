@@ -20,11 +20,17 @@ class Departure:
     sole: list[tuple[str, int]]
 
 
+def held_steps(session: Session, user: User) -> int:
+    """How many open steps ``user`` has taken (one COUNT): what taking his roles away, or
+    his account, gives back to Tugas Unit."""
+    return session.scalar(select(func.count()).select_from(HumanTask).where(
+        HumanTask.claimed_by_id == user.id, HumanTask.state == "open")) or 0
+
+
 def departure(session: Session, user: User) -> Departure:
     """What disabling ``user`` (an active account) leaves: two statements plus one per role
     he holds alone (at most ``engine.roles.KNOWN_ROLES`` of them)."""
-    held = session.scalar(select(func.count()).select_from(HumanTask).where(
-        HumanTask.claimed_by_id == user.id, HumanTask.state == "open")) or 0
+    held = held_steps(session, user)
     others = set(session.scalars(
         select(UserRole.role).join(User, User.id == UserRole.user_id).where(
             UserRole.role.in_(sorted(user.role_names)), User.id != user.id,

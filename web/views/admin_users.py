@@ -5,7 +5,7 @@ records) are ``engine.people.accounts``, shared with ``alur user``."""
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_user
 
 from engine.errors import InvalidTaskData
@@ -13,7 +13,7 @@ from engine.models import User
 from engine.paging import paginate
 from engine.people import accounts, directory
 from engine.people.account_history import account_history
-from engine.people.departure import departure
+from engine.people.departure import departure, held_steps
 from engine.roles import KNOWN_ROLES
 from web.account_words import account_detail, account_event
 from web.errors import refuse_parameter
@@ -84,6 +84,7 @@ def edit_user(user_id: int) -> Any:
     user = _user(user_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
+        held = held_steps(db.session, user)
         try:
             changed = accounts.update_details(
                 db.session, clock(), actor=current_user, user=user,
@@ -100,13 +101,20 @@ def edit_user(user_id: int) -> Any:
                 login_user(user)  # one's own roles changed: this session goes on, others end
             flash(gettext("Akun %(username)s disimpan.", username=user.username) if changed
                   else gettext("Tidak ada yang berubah."), "success")
+            released = held - held_steps(db.session, user)
+            if released:
+                flash(ngettext("%(num)d langkah yang ia pegang pada peran yang dicabut kembali ke "
+                               "Tugas Unit peran itu.", "%(num)d langkah yang ia pegang pada peran "
+                               "yang dicabut kembali ke Tugas Unit peran itu.", released),
+                      "warning")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     history = account_history(db.session, user, *page_request(HISTORY_PER_PAGE))
     leaves = (departure(db.session, user)
               if not user.is_disabled and user.id != current_user.id else None)
+    held = leaves.held if leaves is not None else held_steps(db.session, user)
     return render_template("admin/user_edit.html", user=user, errors=errors, roles=KNOWN_ROLES,
                            form=request.form if errors else None, history=history,
-                           leaves=leaves,
+                           leaves=leaves, held=held,
                            event=account_event, detail=account_detail
                            ), 422 if errors else 200
 
