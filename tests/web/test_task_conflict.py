@@ -168,3 +168,22 @@ def test_a_step_form_sent_twice_by_its_completer_says_the_first_send_was_kept(ap
     assert ("Anda sudah menyelesaikan langkah ini pada 23 Nov 2026 08.00 WIB; kiriman itu "
             "tersimpan. Kiriman yang ini tidak disimpan lagi.</p>") in html
     assert "Isian Anda tidak disimpan" not in html and "Demo Prakom pada" not in html
+
+
+def test_one_who_lost_a_claim_race_is_led_to_the_other_unit_steps(app, client):
+    added = app.test_cli_runner().invoke(args=[
+        "user", "add", "gita", "--name", "Gita Prakom", "--role", "Prakom", "--password",
+        "rahasia-123"])
+    assert added.exit_code == 0, added.output
+    task_id = _open_step(app)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    gita = app.test_client()
+    login(gita, "gita", "rahasia-123")
+    assert gita.post(f"/tugas/{task_id}/ambil", data={
+        "csrf_token": csrf_token(gita.get(f"/tugas/{task_id}").get_data(True))}).status_code == 302
+    lost = client.post(f"/tugas/{task_id}/ambil", data={"csrf_token": csrf_token(page)})
+    assert lost.status_code == 409
+    said = lost.get_data(True)
+    assert "sudah diambil oleh Gita Prakom (gita)" in said
+    assert '<a href="/?tampil=unit">Pilih tugas lain di Tugas Unit</a>' in said
