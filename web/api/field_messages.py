@@ -45,12 +45,25 @@ def indonesian(messages: Any) -> Any:
     """``messages`` as marshmallow gives them (``{field: [message] | {nested...}}``, or a
     list) with every message translated; same shape, same keys."""
     if isinstance(messages, dict):
-        return {key: indonesian(value) for key, value in messages.items()}
+        return {key: _whole(value) if key == "_schema" else indonesian(value)
+                for key, value in messages.items()}
     if isinstance(messages, list):
         return [indonesian(message) for message in messages]
     if isinstance(messages, str):
         return _translate(messages)
     return messages
+
+
+def _whole(messages: Any) -> Any:
+    """The messages about a whole object (marshmallow's ``_schema``): a body or a nested
+    value that is no object (``["x"]``, ``null``) reads "harus objek JSON"."""
+    if isinstance(messages, list):
+        return [WHOLE_NOT_OBJECT if message == "Invalid input type." else indonesian(message)
+                for message in messages]
+    return indonesian(messages)
+
+
+WHOLE_NOT_OBJECT = "harus objek JSON"
 
 
 def _translate(message: str) -> str:
