@@ -9,7 +9,7 @@ from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user
 from werkzeug.security import check_password_hash
 
-from engine import audit
+from engine import audit, settings
 from engine.people import accounts, tokens
 from engine.text import trimmed
 from web.extensions import clock, db
@@ -60,7 +60,7 @@ def _page(errors: dict[str, str], email: str, language: str) -> Any:
     return render_template(
         "account/profile.html", errors=errors, languages=LANGUAGES, value=email,
         language=language, tokens=found.items, page=found, max_email=accounts.MAX_EMAIL,
-        max_password=accounts.MAX_PASSWORD,
+        max_password=accounts.MAX_PASSWORD, mails=settings.mails(db.session),
     ), 422 if errors else 200
 
 
