@@ -56,14 +56,20 @@ def test_each_download_is_recorded_under_the_readers_name(app, client):
     assert _status(client, f"/lampiran/{attachment.id}",
                    headers={"If-Modified-Since": modified}) == 304
     assert len(_downloads(app)) == 4
+    # A validator that does not match gets the whole file: recorded (found by the
+    # regression probe: any If-None-Match let the file go unrecorded).
+    assert _status(client, f"/lampiran/{attachment.id}", headers={"If-None-Match": '"x"'}) == 200
+    assert _status(client, f"/lampiran/{attachment.id}",
+                   headers={"If-Modified-Since": "Sun, 06 Dec 2020 11:13:44 GMT"}) == 200
+    assert len(_downloads(app)) == 6
     history = client.get(f"/proses/{instance_id}/riwayat").get_data(True)
     assert "Lampiran diunduh" not in history
     login(client, "admin")
     trail = client.get("/admin/jejak-audit?jenis=unduhan").get_data(True)
-    assert trail.count("Lampiran diunduh") == 3 and trail.count("Daftar atau laporan diunduh") == 1
+    assert trail.count("Lampiran diunduh") == 5 and trail.count("Daftar atau laporan diunduh") == 1
     assert "Berkas: ktp_budi.pdf · Proses: GS-2026-0001" in trail
     by_case = client.get("/admin/jejak-audit?proses=GS-2026-0001&jenis=unduhan").get_data(True)
-    assert by_case.count("Lampiran diunduh") == 3, "who took this case's files"
+    assert by_case.count("Lampiran diunduh") == 5, "who took this case's files"
 
 
 def test_a_download_is_not_an_act_on_the_case(app, client):

@@ -4,7 +4,7 @@ seeing: ``engine.people.access``."""
 
 from typing import Any
 
-from flask import current_app, g, jsonify, request, send_file
+from flask import current_app, g, jsonify, request
 
 from engine.desk import tickets
 from engine.errors import NotFound, PermissionDenied
@@ -19,7 +19,7 @@ from web.api.schemas_common import PageQuery
 from web.api.schemas_work import AttachmentPageSchema, AttachmentSchema
 from web.errors import error_response
 from web.extensions import clock, db
-from web.views.attachments import folder, record_download
+from web.views.attachments import folder, send_recorded
 
 TAG = "lampiran"
 
@@ -80,6 +80,4 @@ def download_attachment(attachment_id: int) -> Any:
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         return error_response(404, "not_found", "Berkas lampiran belum tersedia.")
-    record_download(g.user, attachment, instance)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return send_recorded(g.user, attachment, instance, path)

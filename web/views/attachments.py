@@ -92,24 +92,24 @@ def download(attachment_id: int) -> Any:
     path = folder() / attachment.stored_name
     if not path.is_file():  # committed, not yet moved into place (the worker's sweep will)
         abort(404)
-    record_download(current_user, attachment, instance)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return send_recorded(current_user, attachment, instance, path)
 
 
-def record_download(user: Any, attachment: Any, instance: Any) -> None:
-    """Record the download in the audit trail and commit (``engine.process.downloads``),
-    once per download: a HEAD request sends nothing, a conditional one (``If-None-Match``,
-    ``If-Modified-Since``: a stored file never changes, so it is answered 304) is a reader
-    who has the file already, and the later parts of a ranged one (a phone's PDF viewer
-    fetching in pieces) are the same download."""
-    if request.method != "GET" or request.if_none_match or request.if_modified_since:
-        return
-    ranged = "".join(request.headers.get("Range", "").split())
-    if ranged and not ranged.startswith("bytes=0-"):
-        return
-    downloads.record_file(db.session, clock(), user, attachment, instance)
-    db.session.commit()
+def send_recorded(user: Any, attachment: Any, instance: Any, path: Any) -> Any:
+    """The stored file at ``path`` as a download of ``attachment`` (its name and type), and
+    the download in the audit trail, committed (``engine.process.downloads``), once per
+    download: a HEAD request sends nothing; a conditional one answered 304 (the reader's
+    copy is the stored one) sends nothing; and the later parts of a ranged one (a phone's
+    PDF viewer fetching in pieces) are the same download. A conditional request whose
+    validator does not match gets the whole file, and is recorded."""
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename)
+    sent_from = response.headers.get("Content-Range", "bytes 0-").removeprefix("bytes ")
+    if (request.method == "GET" and response.status_code in (200, 206)
+            and sent_from.startswith("0-")):
+        downloads.record_file(db.session, clock(), user, attachment, instance)
+        db.session.commit()
+    return response
 
 
 def _in_own_ticket(instance: Any, attachment_id: int) -> bool:

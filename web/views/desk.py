@@ -5,7 +5,7 @@ the rating; internal notes and steps stay on the instance page."""
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -24,7 +24,7 @@ from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
-from web.views.attachments import folder, posted_files, record_download
+from web.views.attachments import folder, posted_files, send_recorded
 from web.views.start import failed_start, repeat_notice
 
 bp = Blueprint("desk", __name__, url_prefix="/tiket")
@@ -220,6 +220,4 @@ def download(instance_id: int, attachment_id: int) -> Any:
     path = folder() / found.stored_name
     if not path.is_file():
         abort(404)
-    record_download(current_user, found, instance)
-    return send_file(path, mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    return send_recorded(current_user, found, instance, path)
