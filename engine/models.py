@@ -326,6 +326,7 @@ class Substitution(Base):
 
     official: Mapped[User] = relationship(foreign_keys=[official_id])
     substitute: Mapped[User] = relationship(foreign_keys=[substitute_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class Escalation(Base):

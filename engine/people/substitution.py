@@ -279,8 +279,8 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
     in_force = and_(Substitution.ends_at > now, Substitution.ends_at > Substitution.starts_at)
     query = select(Substitution).options(
         selectinload(Substitution.official).selectinload(User.roles),
-        selectinload(Substitution.substitute).selectinload(User.roles)).where(
-        not_(in_force) if over else in_force)
+        selectinload(Substitution.substitute).selectinload(User.roles),
+        selectinload(Substitution.ended_by)).where(not_(in_force) if over else in_force)
     if not (user.is_admin or user.is_auditor):
         query = query.where(or_(
             Substitution.official_id == user.id, Substitution.substitute_id == user.id,

@@ -93,6 +93,7 @@ def test_the_official_ends_a_plh_early_others_may_not(app, client, clock):
     over = client.get("/plh/?tampil=berakhir").get_data(True)
     assert '<td data-label="Surat perintah">W8-U1/99/KP/XI/2026</td>' in over
     assert "Akhiri lebih awal" not in over and 'aria-current="page">Sudah berakhir' in over
+    assert "(diakhiri lebih awal oleh Demo Prakom)" in over  # who ended it, for the one back
     assert "Belum ada Plh/Plt yang berakhir." in stranger.get(
         "/plh/?tampil=berakhir").get_data(True)  # not one he was part of
 
