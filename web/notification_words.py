@@ -138,13 +138,14 @@ def _unreached(params: dict, case: str) -> str:
                        "pada %(case)s", level=params["level"], role=params["role"],
                        step=params["step"], case=case)
     if params.get("alone"):
-        why = gettext("selain pemegang langkah itu sendiri, tidak ada akun aktif yang memegang "
-                      "peran %(role)s atau menjadi Plh/Plt-nya", role=params["role"])
-    else:
-        why = gettext("tidak ada akun aktif yang memegang peran %(role)s atau menjadi "
-                      "Plh/Plt-nya", role=params["role"])
-    return gettext("%(what)s tidak sampai kepada siapa pun: %(why)s. Catat Plt di halaman "
-                   "Plh/Plt, atau beri peran itu kepada akun aktif.", what=what, why=why)
+        return gettext("%(what)s tidak sampai kepada siapa pun: hanya pemegang langkah itu "
+                       "sendiri yang bertindak sebagai %(role)s (memegang peran itu atau "
+                       "menjadi Plh/Plt-nya), dan ia tidak diberi tahu sebagai atasannya "
+                       "sendiri. Eskalasi naik ke tingkat berikutnya bila ada; bila perlu, beri "
+                       "peran itu kepada akun lain.", what=what, role=params["role"])
+    return gettext("%(what)s tidak sampai kepada siapa pun: tidak ada akun aktif yang memegang "
+                   "peran %(role)s atau menjadi Plh/Plt-nya. Catat Plt di halaman Plh/Plt, atau "
+                   "beri peran itu kepada akun aktif.", what=what, role=params["role"])
 
 
 def _ticket(kind: str, params: dict) -> str:

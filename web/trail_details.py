@@ -36,6 +36,7 @@ LABELS = {
     "prefix": lazy_gettext("Awalan token"), "previous": lazy_gettext("Sebelumnya"),
     "process_key": lazy_gettext("SOP"), "query": lazy_gettext("Saringan"),
     "reason": lazy_gettext("Alasan"), "recipients": lazy_gettext("Penerima"),
+    "told_before": lazy_gettext("Sudah diberi tahu pada tingkat sebelumnya"),
     "role": lazy_gettext("Peran"), "roles": lazy_gettext("Peran"),
     "score": lazy_gettext("Nilai"), "sha256": lazy_gettext("SHA-256"),
     "size": lazy_gettext("Ukuran (bita)"), "starts_at": lazy_gettext("Mulai"),

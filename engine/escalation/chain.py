@@ -91,14 +91,15 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     facts.record_escalation(session, task, escalation)
     people = ([task.claimed_by] if level == 1 and task.claimed_by
               else known.holders(session, role, clock.now()))
-    alone = told_before = False
+    alone, told_before = False, []
     if level > 1:
         # In a small office the late official may also hold the role above (or stand in
         # for it): he is not told of his own lateness as his own supervisor; nor is a
         # supervisor who stands in for the role above his own told again at that level.
         performer = _performer(session, clock, task, known)
         alone = any(user.id == performer for user in people)
-        told_before = any((task.id, user.id) in known.told for user in people)
+        told_before = [user.username for user in people
+                       if (task.id, user.id) in known.told and user.id != performer]
         people = [user for user in people
                   if user.id != performer and (task.id, user.id) not in known.told]
         known.told.update((task.id, user.id) for user in people)
@@ -118,7 +119,8 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
             created_at=clock.now(), message=message))
     outbox.enqueue_escalation(session, clock, escalation, people, role, message, capacities)
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
-                 recipients=[user.username for user in people])
+                 recipients=[user.username for user in people],
+                 **({"told_before": told_before} if told_before else {}))
     _schedule_next(session, task, level)
     return escalation
 

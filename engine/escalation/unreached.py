@@ -53,8 +53,11 @@ def _message(task: HumanTask, level: int, role: str, alone: bool) -> str:
     what = (f'Pengingat langkah "{task.name}" pada {case_words(task)}' if level == 1 else
             f'Eskalasi tingkat {level} untuk {role} tentang langkah "{task.name}" pada '
             f"{case_words(task)}")
-    why = f"tidak ada akun aktif yang memegang peran {role} atau menjadi Plh/Plt-nya"
     if alone:
-        why = f"selain pemegang langkah itu sendiri, {why}"
-    return (f"{what} tidak sampai kepada siapa pun: {why}. Catat Plt di halaman Plh/Plt, atau "
-            "beri peran itu kepada akun aktif.")
+        return (f"{what} tidak sampai kepada siapa pun: hanya pemegang langkah itu sendiri yang "
+                f"bertindak sebagai {role} (memegang peran itu atau menjadi Plh/Plt-nya), dan ia "
+                "tidak diberi tahu sebagai atasannya sendiri. Eskalasi naik ke tingkat "
+                "berikutnya bila ada; bila perlu, beri peran itu kepada akun lain.")
+    return (f"{what} tidak sampai kepada siapa pun: tidak ada akun aktif yang memegang peran "
+            f"{role} atau menjadi Plh/Plt-nya. Catat Plt di halaman Plh/Plt, atau beri peran "
+            "itu kepada akun aktif.")

@@ -227,7 +227,7 @@ def history_page(session: Session, instance_id: int, page: int, per_page: int) -
 def people_named(session: Session, records: list[AuditRecord]) -> dict[str, str]:
     """``{username: full name}`` of the people ``records`` name by username in their
     detail (a ``task.released`` record's former ``holder``, a ``task.escalated`` record's
-    ``recipients``, a ``task.assigned`` record's ``assignee`` and a claim's or assignment's
+    ``recipients`` and ``told_before``, a ``task.assigned`` record's ``assignee`` and a claim's or assignment's
     ``previous`` holder), read in one statement; none named, none read. A name no account
     has any longer is left out (the history then shows the username)."""
     wanted: set[str] = set()
@@ -236,6 +236,7 @@ def people_named(session: Session, records: list[AuditRecord]) -> dict[str, str]
             wanted.add(record.detail["holder"])
         elif record.action == "task.escalated":
             wanted.update(record.detail.get("recipients") or ())
+            wanted.update(record.detail.get("told_before") or ())
         elif record.action in ("task.assigned", "task.claimed"):
             wanted.update(record.detail[name] for name in ("assignee", "previous")
                           if record.detail.get(name))

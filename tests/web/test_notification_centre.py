@@ -363,6 +363,8 @@ def test_many_recipients_are_counted_and_none_is_said(app):
             "diberitahukan kepada Orang 0, Orang 1, Orang 2, Orang 3, Orang 4 dan 2 lainnya")
         assert recipients_text(["dihapus"], {}) == "diberitahukan kepada dihapus"
         assert recipients_text([], {}) == "tidak ada yang dapat diberi tahu"
+        assert recipients_text([], {"sek": "Demo Sekretaris"}, ["sek"]) == (
+            "sudah diberitahukan pada tingkat sebelumnya kepada Demo Sekretaris")
 
 
 def test_a_filter_given_twice_is_refused_naming_it(app, client):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.escalation.notifications import UNREACHED_KIND
-from engine.models import Escalation, Notification, Substitution
+from engine.models import AuditRecord, Escalation, Notification, Substitution
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from tests.conftest import mini_bpmn
@@ -46,6 +46,8 @@ def test_his_own_unclaimed_step_is_not_escalated_to_him_as_plh_ketua(session, cl
     assert _notices(session) == [("eskalasi", 1, sekretaris), (UNREACHED_KIND, 2, admin)]
     notice = session.scalars(select(Notification).where(Notification.kind == UNREACHED_KIND)).one()
     assert notice.params["alone"] is True
+    assert ("hanya pemegang langkah itu sendiri yang bertindak sebagai Ketua" in notice.message
+            and "Catat Plt" not in notice.message), "no advice he cannot follow"
 
 
 def test_a_step_escalated_to_him_as_sekretaris_is_not_escalated_again_as_plh_ketua(
@@ -56,3 +58,8 @@ def test_a_step_escalated_to_him_as_sekretaris_is_not_escalated_again_as_plh_ket
     kasubbag, sekretaris = users["Kasubbag"].id, users["Sekretaris"].id
     assert _notices(session) == [("eskalasi", 1, kasubbag), ("eskalasi", 2, sekretaris)]
     assert sorted(session.scalars(select(Escalation.level))) == [1, 2, 3]
+    # The history says why level 3 told no one: he was told at level 2.
+    level_3 = session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "task.escalated").order_by(AuditRecord.id)).all()[-1].detail
+    assert (level_3["level"], level_3["recipients"], level_3["told_before"]) == (
+        3, [], ["sekretaris"])
