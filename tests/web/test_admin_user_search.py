@@ -50,3 +50,8 @@ def test_an_unknown_role_or_status_is_refused_naming_it(client, office, query, m
     login(client, "admin")
     response = client.get(f"/admin/pengguna?{query}")
     assert response.status_code == 400 and message in response.get_data(True)
+
+
+def test_a_role_typed_in_lower_case_is_the_role(client, office):
+    login(client, "admin")
+    assert _listed(client, "peran=kasubbag") == ["kasubbag", "siti.khadijah"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from engine.models import User
 from tests.web.conftest import login
 from tests.web.test_reports import Q4, assert_exports_match
-from web.extensions import db
+from web.extensions import clock, db
 
 
 def test_the_kasubbag_compares_his_prakom_with_himself(client, history):
@@ -32,10 +32,28 @@ def test_the_kasubbag_compares_his_prakom_with_himself(client, history):
 
 def test_a_disabled_account_keeps_its_row_and_says_so(app, client, history):
     with app.app_context():
-        db.session.scalar(select(User).where(User.username == "prakom")).is_disabled = True
+        for name in ("prakom", "admin2"):
+            user = db.session.scalar(select(User).where(User.username == name))
+            if user is None:
+                user = User(username=name, full_name="Admin Lama", password_hash="-",
+                            created_at=clock().now())
+                db.session.add(user)
+            user.is_disabled = True
         db.session.commit()
     login(client, "admin")
     page = client.get(f"/laporan/orang?{Q4}").get_data(True)
     assert "Prakom (akun nonaktif)" in page
+    assert '<td data-label="Peran">(akun nonaktif)</td>' in page  # no role: still bracketed
     csv = client.get(f"/laporan/orang?{Q4}&format=csv").get_data(True)
     assert "Demo Prakom;prakom;Prakom (akun nonaktif);Triwulan IV 2026;10;10;7;70" in csv
+
+
+def test_a_second_page_keeps_its_size_names_its_file_and_says_one_thing(client, history):
+    login(client, "admin")
+    page = client.get(f"/laporan/orang?{Q4}&per_page=2&halaman=2").get_data(True)
+    assert '<input type="hidden" name="per_page" value="2">' in page
+    with client.get(f"/laporan/orang?{Q4}&per_page=2&halaman=2&format=csv") as csv:
+        assert "kinerja-tim-" in csv.headers["Content-Disposition"]
+        assert "-halaman-2.csv" in csv.headers["Content-Disposition"]
+    past = client.get(f"/laporan/orang?{Q4}&halaman=9").get_data(True)
+    assert "Halaman 9 kosong" in past and "Tidak ada data pada periode ini" not in past

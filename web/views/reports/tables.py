@@ -144,9 +144,9 @@ def _roles_cell(person: User) -> str:
     roles = ", ".join(sorted(person.role_names))
     if not person.is_disabled:
         return roles
-    return Words(f"{roles} (akun nonaktif)" if roles else "akun nonaktif",
+    return Words(f"{roles} (akun nonaktif)" if roles else "(akun nonaktif)",
                  lambda: gettext("%(roles)s (akun nonaktif)", roles=roles) if roles
-                 else gettext("akun nonaktif"))
+                 else gettext("(akun nonaktif)"))
 
 
 def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:

@@ -201,7 +201,8 @@ def people() -> Any:
 
     table = team_table(found.items, team_figures(db.session, found.items, period), period,
                        link)
-    answer = download([table], f"kinerja-tim-{period.slug()}",
+    part = f"-halaman-{found.page}" if found.page > 1 else ""
+    answer = download([table], f"kinerja-tim-{period.slug()}{part}",
                       report_heading("Kinerja per orang", period))
     if answer is not None:
         return answer
