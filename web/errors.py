@@ -235,9 +235,10 @@ def http_error(error: HTTPException) -> Any:
 
 
 def _api_address_error(error: HTTPException) -> str:
-    """An API address no route matches (404; a record that does not exist says so itself),
-    or a method it does not take (405), in the words of an API (Indonesian, as every API message): the method and path asked
-    for, and where the addresses are listed, or the methods it takes (``Allow``)."""
+    """An API address no route matches (404; a record that does not exist says so
+    itself), or a method it does not take (405), in the words of an API (Indonesian, as
+    every API message): the method and path asked for, and where the addresses are listed,
+    or the methods it takes (``Allow``)."""
     asked = f"{request.method} {request.path[:200]}"
     if error.code == 404:
         return (f"Alamat API tidak ditemukan: {asked}. Daftar alamatnya ada di /api/v1/docs "

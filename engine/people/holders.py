@@ -38,11 +38,12 @@ class Holder(NamedTuple):
 
 def holders_of(session: Session, roles: list[str], now: datetime,
                away: set[int] | None = None) -> list[Holder]:
-    """A ``Holder`` for everyone a step of one of ``roles`` may be assigned to at ``now`` (aware; as ``present_holders``), by role then name (the inbox's
-    bulk "Alihkan kepada" choice). Two queries however many roles (``away``, and one
-    statement reading only these columns whose shape does not depend on the roles: a
-    Kasubbag supervises five, and building a subquery per role cost ~0.4 ms each).
-    ``away``: ``substitution.away`` at ``now`` when the caller read it already."""
+    """A ``Holder`` for everyone a step of one of ``roles`` may be assigned to at ``now``
+    (aware; as ``present_holders``), by role then name (the inbox's bulk "Alihkan kepada"
+    choice). Two queries however many roles (``away``, and one statement reading only
+    these columns whose shape does not depend on the roles: a Kasubbag supervises five,
+    and building a subquery per role cost ~0.4 ms each). ``away``: ``substitution.away``
+    at ``now`` when the caller read it already."""
     roles = sorted(set(roles))
     if not roles:
         return []

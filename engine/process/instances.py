@@ -227,9 +227,10 @@ def history_page(session: Session, instance_id: int, page: int, per_page: int) -
 def people_named(session: Session, records: list[AuditRecord]) -> dict[str, str]:
     """``{username: full name}`` of the people ``records`` name by username in their
     detail (a ``task.released`` record's former ``holder``, a ``task.escalated`` record's
-    ``recipients`` and ``told_before``, a ``task.assigned`` record's ``assignee`` and a claim's or assignment's
-    ``previous`` holder), read in one statement; none named, none read. A name no account
-    has any longer is left out (the history then shows the username)."""
+    ``recipients`` and ``told_before``, a ``task.assigned`` record's ``assignee`` and a
+    claim's or assignment's ``previous`` holder), read in one statement; none named, none
+    read. A name no account has any longer is left out (the history then shows the
+    username)."""
     wanted: set[str] = set()
     for record in records:
         if record.action == "task.released" and record.detail.get("holder"):

@@ -55,7 +55,8 @@ def json_payload() -> Any:
                 raise RequestError(400, "bad_request", f'Kunci "{twice[:60]}" muncul dua kali '
                                    "dalam satu objek JSON; tidak ada yang diubah.") from None
         raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
-    sent = f"bukan {request.mimetype[:80]}" if request.mimetype else "permintaan ini tanpa Content-Type"
+    sent = (f"bukan {request.mimetype[:80]}" if request.mimetype
+            else "permintaan ini tanpa Content-Type")
     raise RequestError(400, "bad_request", "Badan permintaan harus dikirim sebagai JSON "
                        f"(Content-Type: application/json); {sent}.")
 
