@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from engine.models import Notification, User
 from tests.helpers.rows import app_count
+from tests.web.conftest import api_token
 from web.extensions import db
 
 
@@ -61,3 +62,13 @@ def test_a_typo_beside_the_query_complete_takes_refuses_it_and_completes_nothing
     done = client.post(f"{url}?include=history", headers=prakom, json={"data": {}})
     assert done.status_code == 200, done.json
     assert "history" in done.json["instance"]
+
+
+def test_a_query_parameter_given_twice_is_refused_naming_it(client):
+    prakom = api_token(client, "prakom")
+    answer = client.get("/api/v1/tasks?per_page=2&per_page=3", headers=prakom)
+    assert (answer.status_code, answer.json["error"]["fields"]) == (
+        422, {"per_page": ["hanya satu nilai; 2 dikirim"]})
+    listed = client.get("/api/v1/instances?status=running&status=late&q=a", headers=prakom)
+    assert listed.json["error"]["fields"] == {"status": ["hanya satu nilai; 2 dikirim"]}
+    assert client.get("/api/v1/tasks?per_page=2", headers=prakom).status_code == 200

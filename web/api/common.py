@@ -152,8 +152,14 @@ def load_query(schema: Schema) -> dict[str, Any]:
     """The query string checked by ``schema`` (unknown parameters are ignored).
 
     Raises:
-        RequestError: 422 naming each bad parameter (e.g. ``per_page`` above 100).
+        RequestError: 422 naming each bad parameter (e.g. ``per_page`` above 100), and
+            each one ``schema`` knows that is given twice (``per_page=2&per_page=3``: which
+            one was meant is not for Alur to guess, as on the pages).
     """
+    twice = {name: [f"hanya satu nilai; {len(values)} dikirim"]
+             for name, values in request.args.lists() if len(values) > 1 and name in schema.fields}
+    if twice:
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=twice)
     try:
         return schema.load(request.args.to_dict(), unknown="exclude")
     except ValidationError as invalid:
