@@ -157,7 +157,8 @@ def load_query(schema: Schema) -> dict[str, Any]:
             one was meant is not for Alur to guess, as on the pages).
     """
     twice = {name: [f"hanya satu nilai; {len(values)} dikirim"]
-             for name, values in request.args.lists() if len(values) > 1 and name in schema.fields}
+             for name, values in request.args.lists()
+             if len(values) > 1 and name in schema.fields}
     if twice:
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=twice)
     try:
