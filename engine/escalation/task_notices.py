@@ -4,6 +4,8 @@ acts in the role is who an escalation of it notifies (``engine.people.holders.ac
 its holders, except that a holder replaced by a Plh/Plt in force is replaced by that
 substitute — the step lands in the substitute's inbox, the official is away.
 
+A notice is read from the moment its step is taken or assigned to someone (``_taken``).
+
 Each notice goes by e-mail too when the person has an address and the office set an SMTP
 server (``engine.escalation.outbox.enqueue_task_mail``); so does a step assigned to someone
 (Alihkan), whose in-app notice ``engine.process.tasks.assign_task`` writes.
@@ -18,7 +20,7 @@ they hold or stand in for, ``engine.people.accounts.refresh_notice_roles``), at 
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
@@ -92,7 +94,22 @@ def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
                                  holder=assignee.full_name, held_by=assignee.id)
 
 
+def _taken(session: Session, record: dict[str, Any]) -> None:
+    """The audit listener: a step taken (``task.claimed``) or assigned (``task.assigned``)
+    has left the unit's inbox, so its unread "tugas baru" notices are read from then on:
+    nothing is left for their readers to do, and twenty Prakom's badges do not count a
+    step one of them holds (found by the larger-office probe). One UPDATE."""
+    if record["action"] not in ("task.claimed", "task.assigned"):
+        return
+    session.execute(update(Notification).where(
+        Notification.human_task_id == record["human_task_id"],
+        Notification.kind == "tugas_baru", Notification.read_at.is_(None))
+        .values(read_at=record["at"]))
+
+
 def listen() -> None:
-    """Install the projection listener and the assignment's audit listener (idempotent)."""
+    """Install the projection listener and the audit listeners of an assignment's e-mail
+    and of a step taken (idempotent)."""
     projection.listen(_new_task_notices)
     audit.listen(_assignment_mail)
+    audit.listen(_taken)

@@ -1,0 +1,48 @@
+"""A "tugas baru" notice is read once its step is taken or assigned to someone: nothing is
+left for its readers to do, and the badge of twenty Prakom does not count a step one of
+them holds (found by the larger-office probe)."""
+
+from sqlalchemy import select, update
+
+from engine.models import Notification, User, UserRole
+from engine.people.accounts import refresh_notice_roles
+from tests.web.conftest import PASSWORD, api_token, login
+from tests.web.test_notification_centre import _start
+from web.extensions import clock, db
+from web.views.auth import hash_password
+
+
+def _unread(app) -> dict[str, int]:
+    with app.app_context():
+        rows = db.session.execute(select(User.username, Notification.id).join(
+            Notification, Notification.user_id == User.id).where(
+            Notification.kind == "tugas_baru", Notification.read_at.is_(None))).all()
+    counted: dict[str, int] = {}
+    for username, _ in rows:
+        counted[username] = counted.get(username, 0) + 1
+    return counted
+
+
+def test_a_step_taken_leaves_no_unread_new_task_notice(app, client):
+    with app.app_context():
+        db.session.add(User(username="gita", full_name="Gita Prakom", created_at=clock().now(),
+                            roles=[UserRole(role="Prakom")], notify_new_tasks=True,
+                            password_hash=hash_password(PASSWORD)))
+        db.session.execute(update(User).where(User.username == "prakom")
+                           .values(notify_new_tasks=True))
+        refresh_notice_roles(db.session, clock().now())
+        db.session.commit()
+    login(client, "kasubbag")
+    first, second = _start(client, "Server A"), _start(client, "Server B")
+    assert _unread(app) == {"prakom": 2, "gita": 2}
+    tasks = {task["instance_id"]: task["id"] for task in client.get(
+        "/api/v1/tasks?view=bawahan", headers=api_token(client, "kasubbag")).json}
+    gita = api_token(client, "gita")
+    assert client.post(f"/api/v1/tasks/{tasks[first]}/claim", headers=gita).status_code == 200
+    assert _unread(app) == {"prakom": 1, "gita": 1}
+    assigned = client.post(f"/api/v1/tasks/{tasks[second]}/assign", json={"assignee": "prakom"},
+                           headers=api_token(client, "kasubbag"))
+    assert assigned.status_code == 200, assigned.json
+    assert _unread(app) == {}
+    login(client, "prakom")
+    assert client.get("/notifikasi/jumlah").json["unread"] == 1  # the assignment itself
