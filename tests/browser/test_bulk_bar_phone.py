@@ -20,3 +20,21 @@ def test_the_bulk_bar_follows_a_ticked_row_on_a_phone(server, phone):
     phone.locator('input[name="tugas"]').first.check()
     box = button.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+
+
+def test_a_row_ticked_at_the_screens_foot_is_not_hidden_by_the_bar(server, phone):
+    word = f"kaki{uuid.uuid4().hex[:6]}"
+    for number in range(12):
+        _start(server, "prakom", "penanganan_gangguan_server", f"Server {number} {word}")
+    login(phone, server, "kasubbag")
+    phone.goto(f"{server}/?tampil=bawahan&cari={word}")
+    boxes = phone.locator('input[name="tugas"]')
+    fourth = boxes.nth(3)
+    # Bring the fourth checkbox to about 60 px above the screen's foot, then tick it.
+    top = fourth.evaluate("box => box.getBoundingClientRect().top + window.scrollY")
+    phone.evaluate(f"window.scrollTo(0, {top} - {PHONE['height']} + 60)")
+    fourth.check()
+    phone.wait_for_timeout(300)
+    bar = phone.locator("#massal").bounding_box()
+    row = fourth.evaluate("box => box.closest('tr').getBoundingClientRect().bottom")
+    assert row <= bar["y"], "the ticked row stays above the bar"

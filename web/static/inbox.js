@@ -45,6 +45,20 @@
     }
   });
 
+  // On a phone the bulk bar sticks to the screen's foot once a row is ticked (inbox.css):
+  // a row ticked near the foot is scrolled up above it, so the tick stays in sight.
+  page.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[name="tugas"]') || !box.checked) { return; }
+    window.requestAnimationFrame(function () {
+      var bar = document.getElementById("massal");
+      if (!bar || window.getComputedStyle(bar).position !== "sticky") { return; }
+      var row = box.closest("tr") || box;
+      var covered = row.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+      if (covered > 0) { window.scrollBy(0, covered + 8); }
+    });
+  });
+
   var url = page.getAttribute("data-version-url");
   var known = page.getAttribute("data-version");
   var notice = document.getElementById("ada-baru");
