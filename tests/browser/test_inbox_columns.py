@@ -26,6 +26,8 @@ def test_short_cells_and_headers_are_not_broken_mid_word(server, browser):
         role = page.locator('table.inbox td[data-label="Peran"]').first
         assert role.inner_text() == "Prakom"
         assert role.evaluate(LINES) == 1
+        number = page.locator('table.inbox td[data-label="Nomor"]').first
+        assert number.evaluate(LINES) == 1, number.inner_text()
         for label in ("Nomor", "Diterima sejak", "Batas Waktu"):
             header = page.locator("table.inbox th button.sort", has_text=label).first
             words = label.split()
