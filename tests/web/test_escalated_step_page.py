@@ -3,8 +3,11 @@ escalated to him, in which capacity and what is asked of him (before, only the e
 said so; found by the Sekretaris-month probe). The performer, reminded at level 1, reads
 no such line, and a done step none."""
 
+from datetime import timedelta
+
 from tests.web.conftest import api_token, login
-from tests.web.test_notification_centre import late  # noqa: F401 - the fixture
+from tests.web.test_notification_centre import _start, late  # noqa: F401 - late: the fixture
+from web.cli.worker import fire_once
 
 ESCALATED = ("<strong>Langkah ini dieskalasikan kepada Anda sebagai Kasubbag (tingkat 2), 23 "
              "Nov 2026 10.00 WIB, karena melewati batas waktu.</strong>")
@@ -23,3 +26,17 @@ def test_the_supervisor_reads_what_is_asked_of_him_on_the_step(client, late):  #
     assert done.status_code == 200, done.json
     login(client, "kasubbag")
     assert "dieskalasikan kepada Anda" not in client.get(f"/tugas/{late}").get_data(True)
+
+
+def test_an_unclaimed_escalated_step_asks_for_it_to_be_assigned(app, client, clock):
+    login(client, "prakom")
+    _start(client, "Server mati")
+    clock.advance(timedelta(hours=2))
+    assert fire_once(app) == 1 and fire_once(app) == 1
+    [task] = client.get("/api/v1/tasks", headers=api_token(client, "prakom")).json
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task['id']}").get_data(True)
+    assert ("Yang diminta: langkah ini belum diambil siapa pun; alihkan kepada salah satu "
+            "pemegang perannya (Alihkan, oleh atasan langsung peran itu), atau minta unitnya "
+            "segera mengambilnya.") in page
+    assert "tanyakan kendalanya kepada pemegangnya" not in page
