@@ -55,3 +55,5 @@ def test_an_unknown_role_or_status_is_refused_naming_it(client, office, query, m
 def test_a_role_typed_in_lower_case_is_the_role(client, office):
     login(client, "admin")
     assert _listed(client, "peran=kasubbag") == ["kasubbag", "siti.khadijah"]
+    assert _listed(client, "peran=+KASUBBAG+&status=Aktif") == ["kasubbag", "siti.khadijah"]
+    assert _listed(client, "peran=bidang_terkait") == ["bidang_terkait"]

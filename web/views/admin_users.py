@@ -35,10 +35,11 @@ def _user(user_id: int) -> User:
 def _list_page(errors: dict[str, str], status: int = 200) -> Any:
     """The accounts filtered by ``cari``, ``peran`` and ``status`` (an unknown role or
     state: 400 naming it), a page at a time, with the form that adds one."""
-    role, state = request.args.get("peran") or None, request.args.get("status") or None
-    # A typed or bookmarked "prakom" is the role Prakom, as user names ignore case.
-    role = next((known for known in KNOWN_ROLES if role and known.casefold() == role.casefold()),
-                role)
+    role = (request.args.get("peran") or "").strip() or None
+    state = (request.args.get("status") or "").strip().lower() or None
+    # A typed or bookmarked "prakom" or "bidang_terkait" is the role, as user names ignore case.
+    role = next((known for known in KNOWN_ROLES
+                 if role and known.casefold() == role.replace("_", " ").casefold()), role)
     if role and role not in KNOWN_ROLES:
         refuse_parameter("peran", gettext('Peran "%(value)s" tidak dikenal; pilih %(roles)s.',
                                           value=role[:40], roles=", ".join(KNOWN_ROLES)))
