@@ -349,7 +349,8 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),
-                      Index("ix_notifications_user_created", "user_id", "created_at"))
+                      Index("ix_notifications_user_created", "user_id", "created_at"),
+                      Index("ix_notifications_task", "human_task_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -2,10 +2,11 @@
 left for its readers to do, and the badge of twenty Prakom does not count a step one of
 them holds (found by the larger-office probe)."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from engine.models import Notification, User, UserRole
 from engine.people.accounts import refresh_notice_roles
+from tests.helpers.database import on_postgres
 from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.test_notification_centre import _start
 from web.extensions import clock, db
@@ -46,3 +47,15 @@ def test_a_step_taken_leaves_no_unread_new_task_notice(app, client):
     assert _unread(app) == {}
     login(client, "prakom")
     assert client.get("/notifikasi/jumlah").json["unread"] == 1  # the assignment itself
+
+
+def test_a_steps_notices_are_found_from_an_index(app):
+    """Taking a step reads its notices by step: one index, not the whole table (every
+    claim and assignment does it)."""
+    with app.app_context():
+        if on_postgres():
+            return  # a tiny table: PostgreSQL's planner rightly reads it whole
+        plan = " ".join(str(row[-1]) for row in db.session.execute(text(
+            "EXPLAIN QUERY PLAN UPDATE notifications SET read_at = '2026-12-01' WHERE "
+            "human_task_id = 1 AND kind = 'tugas_baru' AND read_at IS NULL")))
+    assert "USING INDEX ix_notifications_task" in plan, plan
