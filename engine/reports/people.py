@@ -227,12 +227,22 @@ def _incidents(person: User, period: Period, keys: list[str]) -> Any:
 def _escalated(person: User, period: Period) -> Any:
     """The instance of each escalation raised in the period on a step ``person`` completed
     or holds (claimed, still open), one row per escalation."""
+    return charged_escalations(period, [person.id])
+
+
+def charged_escalations(period: Period, people: list[int]) -> CompoundSelect:
+    """Each escalation raised in ``period`` on a step one of ``people`` (user ids)
+    completed or holds (claimed, still open), one row per escalation: ``instance_id``
+    (first, as every figure's query), ``person`` (whose figure it counts in). The person
+    report counts one person's rows; the team table (``engine.reports.team``) groups a
+    page's by ``person``."""
     raised = (EscalationFact.raised_at >= period.start, EscalationFact.raised_at < period.end)
-    held = select(EscalationFact.instance_id).join(
+    held = select(EscalationFact.instance_id, HumanTask.claimed_by_id.label("person")).join(
         HumanTask, HumanTask.id == EscalationFact.human_task_id).where(
-        *raised, HumanTask.state == "open", HumanTask.claimed_by_id == person.id)
-    return union_all(select(EscalationFact.instance_id).where(
-        *raised, EscalationFact.performer_id == person.id), held)
+        *raised, HumanTask.state == "open", HumanTask.claimed_by_id.in_(people))
+    return union_all(select(EscalationFact.instance_id,
+                            EscalationFact.performer_id.label("person")).where(
+        *raised, EscalationFact.performer_id.in_(people)), held)
 
 
 def _notified(person: User, period: Period) -> Any:

@@ -10,11 +10,12 @@ statements over the report facts.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import EscalationFact, HumanTask, StepFact, User
+from engine.models import StepFact, User
 from engine.reports.basis import count_where
+from engine.reports.people import charged_escalations
 from engine.time.periods import Period
 
 
@@ -48,13 +49,7 @@ def team_figures(session: Session, people: Sequence[User], period: Period
                  .where(StepFact.performer_id.in_(ids), StepFact.completed_at >= period.start,
                         StepFact.completed_at < period.end)
                  .group_by(StepFact.performer_id))}
-    raised = (EscalationFact.raised_at >= period.start, EscalationFact.raised_at < period.end)
-    charged = union_all(
-        select(EscalationFact.performer_id.label("person")).where(
-            *raised, EscalationFact.performer_id.in_(ids)),
-        select(HumanTask.claimed_by_id.label("person"))
-        .join(EscalationFact, EscalationFact.human_task_id == HumanTask.id)
-        .where(*raised, HumanTask.state == "open", HumanTask.claimed_by_id.in_(ids))).subquery()
+    charged = charged_escalations(period, ids).subquery()
     escalations = dict(session.execute(select(charged.c.person, func.count())
                                        .group_by(charged.c.person)).all())
     return {person_id: TeamRow(*steps.get(person_id, (0, 0, 0)),
