@@ -32,14 +32,16 @@ def fresh_database(folder: Path) -> Iterator[str]:
 
 @contextmanager
 def postgres_schema(base_url: str = POSTGRES_URL) -> Iterator[str]:
-    """Yield the URL of a fresh schema in the PostgreSQL database ``base_url``."""
+    """Yield the URL of a fresh schema in the PostgreSQL database ``base_url``. Its
+    sessions commit without waiting for the disk (``synchronous_commit=off``): a test's
+    data need not outlive a crash of the machine, and the PostgreSQL run is faster."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         separator = "&" if "?" in base_url else "?"
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
+        yield f"{base_url}{separator}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
