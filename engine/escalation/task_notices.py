@@ -4,7 +4,8 @@ acts in the role is who an escalation of it notifies (``engine.people.holders.ac
 its holders, except that a holder replaced by a Plh/Plt in force is replaced by that
 substitute — the step lands in the substitute's inbox, the official is away.
 
-A notice is read from the moment its step is taken or assigned to someone (``_taken``).
+A notice is read from the moment its step leaves the unit's inbox: taken, assigned to
+someone, completed or cancelled (``_taken``).
 
 Each notice goes by e-mail too when the person has an address and the office set an SMTP
 server (``engine.escalation.outbox.enqueue_task_mail``); so does a step assigned to someone
@@ -94,16 +95,26 @@ def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
                                  holder=assignee.full_name, held_by=assignee.id)
 
 
+# The records after which a step is no longer waiting in its unit's inbox.
+_LEFT_THE_INBOX = ("task.claimed", "task.assigned", "task.completed", "task.cancelled")
+
+
 def _taken(session: Session, record: dict[str, Any]) -> None:
-    """The audit listener: a step taken (``task.claimed``) or assigned (``task.assigned``)
-    has left the unit's inbox, so its unread "tugas baru" notices are read from then on:
-    nothing is left for their readers to do, and twenty Prakom's badges do not count a
-    step one of them holds (found by the larger-office probe). One UPDATE."""
-    if record["action"] not in ("task.claimed", "task.assigned"):
+    """The audit listener: a step taken (``task.claimed``), assigned (``task.assigned``),
+    completed without being taken first (``task.completed``) or cancelled
+    (``task.cancelled``; every open step of an ``instance.cancelled``) has left the
+    unit's inbox, so its unread "tugas baru" notices are read from then on: nothing is
+    left for their readers to do, and twenty Prakom's badges do not count a step one of
+    them holds (found by the larger-office probe). One UPDATE."""
+    if record["action"] in _LEFT_THE_INBOX:
+        which = Notification.human_task_id == record["human_task_id"]
+    elif record["action"] == "instance.cancelled":
+        which = Notification.human_task_id.in_(  # by step: the index the others use
+            select(HumanTask.id).where(HumanTask.instance_id == record["instance_id"]))
+    else:
         return
     session.execute(update(Notification).where(
-        Notification.human_task_id == record["human_task_id"],
-        Notification.kind == "tugas_baru", Notification.read_at.is_(None))
+        which, Notification.kind == "tugas_baru", Notification.read_at.is_(None))
         .values(read_at=record["at"]))
 
 

@@ -59,3 +59,30 @@ def test_a_steps_notices_are_found_from_an_index(app):
             "EXPLAIN QUERY PLAN UPDATE notifications SET read_at = '2026-12-01' WHERE "
             "human_task_id = 1 AND kind = 'tugas_baru' AND read_at IS NULL")))
     assert "USING INDEX ix_notifications_task" in plan, plan
+
+
+def test_a_step_completed_or_cancelled_leaves_no_unread_new_task_notice(app, client):
+    """Completed by a Prakom who never took it, or cancelled with its process: nothing is
+    left to do about either step, so neither counts in the badge."""
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "prakom")
+                           .values(notify_new_tasks=True))
+        refresh_notice_roles(db.session, clock().now())
+        db.session.commit()
+    login(client, "kasubbag")
+    first, second, third = (_start(client, title) for title in ("A", "B", "C"))
+    assert _unread(app) == {"prakom": 3}
+    prakom = api_token(client, "prakom")
+    tasks = {task["instance_id"]: task["id"]
+             for task in client.get("/api/v1/tasks", headers=prakom).json}
+    done = client.post(f"/api/v1/tasks/{tasks[first]}/complete", headers=prakom,
+                       json={"data": {"catatan": "langsung"}})
+    assert done.status_code == 200, done.json
+    cancelled = client.post(f"/api/v1/instances/{second}/cancel", json={"reason": "ganda"},
+                            headers=api_token(client, "admin"))
+    assert cancelled.status_code == 200, cancelled.json
+    with app.app_context():
+        unread = set(db.session.scalars(select(Notification.human_task_id).where(
+            Notification.kind == "tugas_baru", Notification.read_at.is_(None))))
+    assert tasks[third] in unread
+    assert not unread & {tasks[first], tasks[second]}
