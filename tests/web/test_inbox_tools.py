@@ -124,7 +124,9 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
     assert page.count('name="tugas"') == 3 and 'form="massal"' in page
     # Subordinates' steps are theirs to do: only Alihkan is offered, never Ambil.
     assert 'value="alihkan"' in page and 'value="ambil"' not in page
-    assert 'value="ambil"' in client.get("/").get_data(True)
+    home = client.get("/").get_data(True)  # his own Kasubbag step: the Sekretaris assigns it
+    assert 'value="ambil"' in home and 'value="alihkan"' not in home
+    assert 'id="assignee"' not in home
     token = csrf_token(page)
     assigned = client.post("/kotak-masuk/massal", follow_redirects=True, data={
         "csrf_token": token, "aksi": "alihkan", "assignee": ids["prakom"],
