@@ -55,6 +55,23 @@ def _ended(noun: str, number: str, status: str) -> str:
                    status=status)
 
 
+# A step's state as ``engine.process.tasks._not_open`` words it (``task_state_word``).
+_TASK_STATE = {"menunggu": lazy_gettext("menunggu"), "selesai": lazy_gettext("selesai"),
+               "dibatalkan": lazy_gettext("dibatalkan")}
+
+
+def _not_open(step: str, state: str, name: str | None, username: str | None) -> str:
+    """``Tugas "…" sudah tidak terbuka (status: selesai): diselesaikan oleh …``: a claim or
+    completion that came too late (``engine.process.tasks._not_open``)."""
+    state = str(_TASK_STATE.get(state, state))
+    if name is None:
+        return gettext('Tugas "%(step)s" sudah tidak terbuka (status: %(state)s).', step=step,
+                       state=state)
+    return gettext('Tugas "%(step)s" sudah tidak terbuka (status: %(state)s): diselesaikan '
+                   "oleh %(name)s (%(username)s).", step=step, state=state, name=name,
+                   username=username)
+
+
 _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"Proses #(\d+) tidak ditemukan\."),
      lambda n: gettext("Proses #%(id)s tidak ditemukan.", id=n)),
@@ -67,6 +84,13 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),
+    # A claim race lost (``engine.process.tasks._held_by_other`` and ``_not_open``).
+    (re.compile(r'Tugas "(.+)" sudah diambil oleh (.+) \((\S+)\)\.'),
+     lambda step, name, username: gettext('Tugas "%(step)s" sudah diambil oleh %(name)s '
+                                          "(%(username)s).", step=step, name=name,
+                                          username=username)),
+    (re.compile(r'Tugas "(.+)" sudah tidak terbuka \(status: (\w+)\)'
+                r"(?:: diselesaikan oleh (.+) \((\S+)\))?\."), _not_open),
     (re.compile(r"Anda termasuk petugas penerima tiket ini \((.+)\); penilaian kepuasan "
                 r"diberikan pemohon yang dilayani, bukan petugasnya\."),
      lambda role: gettext("Anda termasuk petugas penerima tiket ini (%(role)s); penilaian "

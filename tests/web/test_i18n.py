@@ -248,3 +248,19 @@ def test_a_plh_whose_period_ended_reads_so_in_english(app):
                                   "ini kini dikerjakan pemegang peran itu.")
     assert said == ("Your term as Plh for the role Kasubbag has ended; the step is now for "
                     "the holders of that role.")
+
+
+def test_a_lost_claim_race_reads_in_english(app):
+    """The 409 page of a step someone else took or finished first (its link to Tugas Unit
+    was English already; the sentence was not)."""
+    with app.test_request_context(), force_locale("en"):
+        assert in_reader_language('Tugas "Menerima laporan" sudah diambil oleh Rina Wati '
+                                  "(rina).") == ('Task "Menerima laporan" was already taken by '
+                                                 "Rina Wati (rina).")
+        assert in_reader_language('Tugas "Menerima laporan" sudah tidak terbuka (status: '
+                                  "selesai): diselesaikan oleh Rina Wati (rina).") == (
+            'Task "Menerima laporan" is no longer open (status: completed): completed by Rina Wati '
+            "(rina).")
+        assert in_reader_language('Tugas "Menerima laporan" sudah tidak terbuka (status: '
+                                  "dibatalkan).") == (
+            'Task "Menerima laporan" is no longer open (status: cancelled).')
