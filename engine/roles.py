@@ -35,6 +35,14 @@ def supervisor_of(role: str) -> str | None:
     return SUPERVISION_CHAIN[index + 1] if index + 1 < len(SUPERVISION_CHAIN) else None
 
 
+def role_named(text: str) -> str | None:
+    """The known role that ``text`` names whatever its case, spaces at its ends and
+    underscores for spaces (``"prakom"``, ``"bidang_terkait"``, as typed in an address
+    or a file), or None."""
+    wanted = text.strip().replace("_", " ").casefold()
+    return next((known for known in KNOWN_ROLES if known.casefold() == wanted), None)
+
+
 def username_for(role: str) -> str:
     """The demo user name for ``role``: lower case, spaces as underscores."""
     return role.lower().replace(" ", "_")

@@ -1,6 +1,7 @@
 """``alur user``: administrators manage accounts from the command line, with the same use
 cases as the page "Pengguna dan Peran" (``engine.people.accounts``), audited."""
 
+import os
 import sys
 from typing import Any
 
@@ -11,16 +12,19 @@ from sqlalchemy.orm import selectinload
 
 from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.models import User, UserRole
-from engine.people import accounts
+from engine.numbers import file_too_large
+from engine.people import account_import, accounts
 from engine.roles import KNOWN_ROLES
 from web.cli.language import NamedArgument
 from web.cli.origin import mark_command_origin
-from web.cli.refusals import refuse_unkept, refused
+from web.cli.refusals import UNKEPT_WORDS, refuse_unkept, refused
+from web.edge import UNKEPT
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
 ROLE = click.Choice(KNOWN_ROLES)
 MAX_LISTED = 1000  # accounts ``alur user list`` prints; an office has a few hundred
+MAX_PROBLEMS = 50  # problems ``alur user import`` lists, then how many more
 NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
 
@@ -220,6 +224,51 @@ def list_command(role: str | None) -> None:
                               "nonaktif" if user.is_disabled else "aktif")))
     if total > MAX_LISTED:
         click.echo(f"… dan {total - MAX_LISTED} akun lagi; saring dengan --peran", err=True)
+
+
+@user_group.command("import", help=(
+    "Buat akun dari BERKAS CSV (kolom nama_pengguna, nama_lengkap, surel, peran), masing-masing "
+    "dengan kata sandi sementara yang dicetak sekali; satu baris salah: tidak ada yang dibuat."))
+@click.argument("path", metavar="BERKAS", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Create the accounts that the CSV file at ``path`` lists (``engine.people.
+    account_import``), all or none; print each user name with its temporary password, one
+    tab-separated line each, under a header, then how many on stderr."""
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(account_import.MAX_FILE_BYTES + 1)  # no more, whatever its size
+    except OSError as error:
+        raise click.ClickException(f"{path}: berkas tidak dapat dibaca ({error.strerror})") \
+            from None
+    try:
+        if size > account_import.MAX_FILE_BYTES:
+            raise InvalidTaskData({"berkas": file_too_large(size, account_import.MAX_FILE_BYTES)})
+        rows = account_import.read_rows(data)
+        unkept = {f"baris {row.line}": UNKEPT_WORDS for row in rows if any(
+            UNKEPT.search(value) for value in (row.username, row.full_name, row.email))}
+        if unkept:
+            raise InvalidTaskData(unkept)
+        made = account_import.create_all(db.session, clock(), hash_password, actor=None,
+                                         rows=rows)
+    except InvalidTaskData as error:
+        db.session.rollback()
+        listed = [f"{where}: {why}" for where, why in error.fields.items()]
+        more = [f"… dan {len(listed) - MAX_PROBLEMS} masalah lagi"] if len(
+            listed) > MAX_PROBLEMS else []
+        raise click.ClickException("\n".join(
+            [f"{path}: tidak diimpor, tidak ada akun yang dibuat:"]
+            + listed[:MAX_PROBLEMS] + more)) from None
+    except AlurError as error:
+        raise refused(error) from None
+    db.session.commit()
+    click.echo("NAMA\tNAMA LENGKAP\tPERAN\tKATA SANDI SEMENTARA")
+    for user, password in made:
+        click.echo("\t".join((user.username, user.full_name,
+                              _listed(tuple(r.role for r in user.roles)), password)))
+    click.echo(f"{len(made)} akun dibuat; kata sandi sementara dicetak sekali ini dan wajib "
+               "diganti saat masuk pertama", err=True)
 
 
 def _named_user(username: str) -> Any:

@@ -14,7 +14,7 @@ from engine.paging import paginate
 from engine.people import accounts, directory
 from engine.people.account_history import account_history
 from engine.people.departure import departure, held_steps
-from engine.roles import KNOWN_ROLES
+from engine.roles import KNOWN_ROLES, role_named
 from web.account_words import account_detail, account_event
 from web.errors import refuse_parameter
 from web.extensions import clock, db
@@ -38,8 +38,7 @@ def _list_page(errors: dict[str, str], status: int = 200) -> Any:
     role = (request.args.get("peran") or "").strip() or None
     state = (request.args.get("status") or "").strip().lower() or None
     # A typed or bookmarked "prakom" or "bidang_terkait" is the role, as user names ignore case.
-    role = next((known for known in KNOWN_ROLES
-                 if role and known.casefold() == role.replace("_", " ").casefold()), role)
+    role = role and (role_named(role) or role)
     if role and role not in KNOWN_ROLES:
         refuse_parameter("peran", gettext('Peran "%(value)s" tidak dikenal; pilih %(roles)s.',
                                           value=role[:40], roles=", ".join(KNOWN_ROLES)))

@@ -1,0 +1,132 @@
+"""Accounts created together from a CSV file (``alur user import``): an office that starts
+with Alur gives every employee an account — the service desk's front door is for each of
+them — without typing forty forms. All or nothing: every row is checked first, and one bad
+row stores none, each problem named by its row and column.
+
+The file: UTF-8 (a BOM, as Excel writes it, is allowed), comma, semicolon or tab
+separated as its title row is, with the columns ``nama_pengguna`` and ``nama_lengkap``
+and, optionally, ``surel`` and ``peran`` (roles separated by ``/``, or by whichever of
+``,`` and ``;`` does not separate the columns; ``prakom`` or ``Bidang Terkait``, any case).
+Every account gets a generated temporary password that must be changed at the first login,
+as one created on the page "Pengguna dan Peran" does."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.errors import InvalidTaskData
+from engine.models import User
+from engine.numbers import file_too_large
+from engine.people import accounts
+from engine.people.accounts import Hasher
+from engine.roles import KNOWN_ROLES, role_named
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_ACCOUNTS = 500
+COLUMNS = ("nama_pengguna", "nama_lengkap", "surel", "peran")
+REQUIRED = COLUMNS[:2]
+# The engine's field names (``accounts.create``'s problems) as the file's columns.
+_COLUMN_OF = {"username": "nama_pengguna", "full_name": "nama_lengkap", "email": "surel",
+              "roles": "peran"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One account to create: ``line`` is its line in the file (the title row is 1)."""
+
+    line: int
+    username: str
+    full_name: str
+    email: str
+    roles: tuple[str, ...]
+
+
+def read_rows(data: bytes) -> list[Row]:
+    """The accounts that ``data`` (a CSV file's bytes) lists, checked for their shape.
+
+    Raises:
+        InvalidTaskData: ``{"berkas": why}`` when the file is too large (``MAX_FILE_BYTES``),
+            not UTF-8, lacks a required column, or lists no account or more than
+            ``MAX_ACCOUNTS``. The cells themselves are checked by ``create_all``.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidTaskData({"berkas": file_too_large(len(data), MAX_FILE_BYTES)})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidTaskData({"berkas": "bukan teks UTF-8; di Excel simpan sebagai "
+                                         "\"CSV UTF-8 (Comma delimited)\""}) from None
+    lines = text.splitlines()
+    title = lines[0] if lines else ""
+    delimiter = max((",", ";", "\t"), key=title.count)
+    table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [cell.strip().lower() for cell in table[0]] if table else []
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise InvalidTaskData({"berkas": (
+            f"baris judul harus memuat kolom {', '.join(missing)} (kolom yang dikenal: "
+            f"{', '.join(COLUMNS)})")})
+    body = [(number, cells) for number, cells in enumerate(table[1:], start=2)
+            if any(cell.strip() for cell in cells)]
+    if len(body) > MAX_ACCOUNTS:
+        raise InvalidTaskData({"berkas": f"paling banyak {MAX_ACCOUNTS} akun sekaligus; "
+                                         f"berkas ini memuat {len(body)}"})
+    if not body:
+        raise InvalidTaskData({"berkas": "tidak ada baris akun di bawah baris judul"})
+    split = re.compile("[/" + ";,".replace(delimiter, "") + "]")
+    rows = []
+    for number, cells in body:
+        cell = {name: (cells[i].strip() if i < len(cells) else "")
+                for i, name in enumerate(header) if name in COLUMNS}
+        named = [part.strip() for part in split.split(cell.get("peran", "")) if part.strip()]
+        rows.append(Row(number, cell["nama_pengguna"], cell["nama_lengkap"],
+                        cell.get("surel", ""),
+                        tuple(dict.fromkeys(role_named(part) or part for part in named))))
+    return rows
+
+
+def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
+               rows: list[Row]) -> list[tuple[User, str]]:
+    """Create an account for each of ``rows`` (not committed), each with a generated
+    temporary password; ``accounts.create`` checks and audits each (``user.created``).
+
+    Returns:
+        ``[(user, temporary password)]`` in the file's order.
+
+    Raises:
+        PermissionDenied: ``actor`` is not an administrator.
+        InvalidTaskData: ``{"baris N, kolom K": why}`` for every bad cell of every row (a
+            user name taken, or listed twice in the file, names the other row). The
+            caller rolls back: nothing of the file is kept.
+    """
+    problems: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    made = []
+    taken = set(session.scalars(select(User.username).where(User.username.in_(
+        [accounts.normal_username(row.username) for row in rows]))))
+    for row in rows:
+        name = accounts.normal_username(row.username)
+        if name in seen:
+            problems[f"baris {row.line}, kolom nama_pengguna"] = (
+                f"{name} sudah disebut di baris {seen[name]}")
+            continue
+        seen[name] = row.line
+        if name in taken:
+            problems[f"baris {row.line}, kolom nama_pengguna"] = f"pengguna {name} sudah ada"
+            continue
+        try:
+            made.append(accounts.create(session, clock, hasher, actor=actor,
+                                        username=row.username, full_name=row.full_name,
+                                        email=row.email or None, roles=row.roles))
+        except InvalidTaskData as error:
+            for field, why in error.fields.items():
+                known = f" (dikenal: {', '.join(KNOWN_ROLES)})" if field == "roles" else ""
+                problems[f"baris {row.line}, kolom {_COLUMN_OF.get(field, field)}"] = why + known
+    if problems:
+        raise InvalidTaskData(problems)
+    return made
