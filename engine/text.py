@@ -15,6 +15,16 @@ BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # the tag characters closing a subdivision flag emoji, a right-to-left mark after Arabic.
 TRIMMED = BLANK_LOOKING | frozenset("\u200b\u200c\u2060\ufeff\u00ad")
 
+# Characters no text Alur keeps may hold: NUL (PostgreSQL refuses it), the other C0
+# controls but tab and line breaks (a spreadsheet export refuses them), lone UTF-16
+# surrogates (no page or file can be encoded with one) and the direction embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069): "abc\u202eexe.pdf" shows as
+# "abcfdp.exe" in a title, a name in the history or the office's name on the SOP
+# document (the "Trojan Source" spoofing, CVE-2021-42574). Attachment names refuse them
+# too (``engine.process.attachments``); ``web.edge`` refuses them in every
+# form field, ``engine.people.account_import`` in an account file.
+UNKEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
 
 def trimmed(text: str | None) -> str:
     """``text`` without the spaces and ``TRIMMED`` characters at either end; ``""`` for

@@ -7,7 +7,6 @@ address, together for both routes; past the limit the answer is 429 with
 ``Retry-After``. Only failures count, so people who log in often are never locked out.
 """
 
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -22,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
+from engine.text import UNKEPT
 from web.errors import MULTIPART_OVERHEAD, SOP_UPLOADS, error_response, retry_after_seconds
 
 # Where a password is guessed: the login form, the token endpoint, and the current password
@@ -204,14 +204,6 @@ def install_headers(app: Flask) -> None:
         return response
 
 
-# Characters no text Alur keeps may hold: NUL (PostgreSQL refuses it), the other C0
-# controls but tab and line breaks (a spreadsheet export refuses them), lone UTF-16
-# surrogates (no page or file can be encoded with one) and the direction embeddings,
-# overrides and isolates (U+202A–U+202E, U+2066–U+2069): "abc\u202eexe.pdf" shows as
-# "abcfdp.exe" in a title, a name in the history or the office's name on the SOP
-# document (the "Trojan Source" spoofing, CVE-2021-42574). Attachment names refuse them
-# too (``engine.process.attachments``).
-UNKEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 EVERY_FIELD = "*"

@@ -25,11 +25,14 @@ from engine.numbers import file_too_large
 from engine.people import accounts
 from engine.people.accounts import Hasher
 from engine.roles import KNOWN_ROLES, role_named
+from engine.text import UNKEPT
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ACCOUNTS = 500
 COLUMNS = ("nama_pengguna", "nama_lengkap", "surel", "peran")
 REQUIRED = COLUMNS[:2]
+UNKEPT_WORDS = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen "
+                "lain); hapus karakter itu dari berkasnya")
 # The engine's field names (``accounts.create``'s problems) as the file's columns.
 _COLUMN_OF = {"username": "nama_pengguna", "full_name": "nama_lengkap", "email": "surel",
               "roles": "peran"}
@@ -116,6 +119,13 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
                 f"{name} sudah disebut di baris {seen[name]}")
             continue
         seen[name] = row.line
+        unkept = [column for column, value in (("nama_pengguna", row.username),
+                                               ("nama_lengkap", row.full_name),
+                                               ("surel", row.email)) if UNKEPT.search(value)]
+        for column in unkept:
+            problems[f"baris {row.line}, kolom {column}"] = UNKEPT_WORDS
+        if unkept:
+            continue
         if name in taken:
             problems[f"baris {row.line}, kolom nama_pengguna"] = f"pengguna {name} sudah ada"
             continue

@@ -41,6 +41,7 @@ PAGES = [
     ("admin", f"/admin/sop/{SOP}"),
     ("admin", f"/admin/sop/{SOP}/pindahkan"),
     ("admin", "/admin/pengguna"),
+    ("admin", "/admin/pengguna/impor"),
     ("admin", "/admin/proses-bermasalah"),
     ("admin", "/admin/sumber-peringatan"),
     ("admin", "/admin/sumber-peringatan/riwayat"),

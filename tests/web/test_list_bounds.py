@@ -232,6 +232,7 @@ PAGE_LISTS = [
 # GET pages that are not lists, and why.
 PAGE_NOT_LISTS = {
     "/admin/pengaturan": "a form", "/admin/pengguna/<int:user_id>": "one account",
+    "/admin/pengguna/impor": "a form", "/admin/pengguna/contoh-impor-akun.csv": "a file",
     "/admin/sumber-peringatan/<int:source_id>/token": "a form (replace one token)",
     "/admin/sop/<key>/pindahkan": "the dry run of one migration (what will move)",
     "/admin/sop/<key>/versi/<int:version>/diagram.bpmn": "a file",

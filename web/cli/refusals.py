@@ -9,7 +9,7 @@ to its sentence alone."""
 import click
 
 from engine.errors import AlurError, InvalidTaskData
-from web.edge import UNKEPT
+from engine.text import UNKEPT
 from web.extensions import db
 
 UNKEPT_WORDS = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
@@ -33,7 +33,7 @@ def refuse_unkept(**fields: str | None) -> None:
     """Refuse (as ``refused``: ``GAGAL: --name: memuat karakter kendali …``, exit 1, nothing
     stored) when a value typed for a field (keyword: the engine's name of the field, e.g.
     ``full_name``) holds a character the web refuses in every form field too
-    (``web.edge.UNKEPT``: control characters other than tab and newline, lone surrogates;
+    (``engine.text.UNKEPT``: control characters other than tab and newline, lone surrogates;
     README, "Akun, peran dan keamanan"). Call inside a running click command."""
     bad = {field: UNKEPT_WORDS for field, value in fields.items()
            if value and UNKEPT.search(value)}

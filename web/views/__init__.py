@@ -13,6 +13,7 @@ from web.views import (
     admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
+    admin_user_import,  # noqa: F401 - adds "Impor akun" to admin.bp
     admin_users,  # noqa: F401 - adds "Pengguna dan Peran" to admin.bp
     admin_versions,  # noqa: F401 - adds the version pages to admin.bp
     attachments,

@@ -1,0 +1,75 @@
+"""Administration: "Impor akun" — every employee's account from one CSV file, all or none
+(``engine.people.account_import``, shared with ``alur user import``), the temporary
+passwords shown once on the answer."""
+
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from engine.errors import InvalidTaskData
+from engine.numbers import file_too_large
+from engine.people import account_import
+from web.extensions import clock, db
+from web.views.admin import admin_required, bp
+from web.views.auth import hash_password
+
+# Problems listed on the page, then how many more.
+MAX_PROBLEMS = 50
+EXAMPLE = ("nama_pengguna;nama_lengkap;surel;peran\r\n"
+           "budi.santoso;Budi Santoso, S.Kom.;budi@pa-contoh.go.id;Prakom\r\n"
+           "rina;Rina Wati, S.H.;;\r\n")
+
+
+@bp.route("/pengguna/impor", methods=["GET", "POST"])
+@admin_required
+def import_users() -> Any:
+    """The form (GET); the accounts of the uploaded ``berkas`` (POST): 201 with each user
+    name and temporary password (``Cache-Control: no-store``), or 422 listing every
+    problem by row and column, nothing stored."""
+    if request.method == "GET":
+        return render_template("admin/user_import.html", problems=[],
+                               max_accounts=account_import.MAX_ACCOUNTS)
+    try:
+        rows = account_import.read_rows(_uploaded())
+        made = account_import.create_all(db.session, clock(), hash_password,
+                                         actor=current_user, rows=rows)
+    except InvalidTaskData as invalid:
+        db.session.rollback()
+        problems = [f"{where}: {why}" for where, why in invalid.fields.items()]
+        return render_template("admin/user_import.html", problems=problems[:MAX_PROBLEMS],
+                               more=len(problems) - MAX_PROBLEMS,
+                               max_accounts=account_import.MAX_ACCOUNTS), 422
+    db.session.commit()
+    # Shown in this answer only: never in a flash message (the session cookie) or a log.
+    return (render_template("admin/user_import_done.html", made=made), 201,
+            {"Cache-Control": "no-store"})
+
+
+def _uploaded() -> bytes:
+    """The chosen file's bytes, at most ``account_import.MAX_FILE_BYTES``.
+
+    Raises:
+        InvalidTaskData: ``berkas`` when no file was chosen or it is larger.
+    """
+    upload = request.files.get("berkas")
+    if upload is None or not upload.filename:
+        raise InvalidTaskData({"berkas": "pilih berkas CSV daftar akun"})
+    try:
+        size = upload.stream.seek(0, 2)
+        upload.stream.seek(0)
+        if size > account_import.MAX_FILE_BYTES:
+            raise InvalidTaskData({"berkas": file_too_large(size,
+                                                            account_import.MAX_FILE_BYTES)})
+        return upload.stream.read()
+    finally:
+        upload.close()  # its spooled temporary file closed now, not when collected
+
+
+@bp.get("/pengguna/contoh-impor-akun.csv")
+@admin_required
+def import_example_csv() -> Any:
+    """A file to fill in: the title row and two example accounts (semicolons, as Excel
+    writes CSV in the Indonesian locale, with a BOM so that it opens as UTF-8)."""
+    return Response(("\ufeff" + EXAMPLE).encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="contoh-impor-akun.csv"'})
