@@ -13,7 +13,7 @@ import pytest
 
 from engine.clock import ManualClock, SystemClock
 from engine.escalation.timers import fire_round
-from engine.models import HumanTask, User
+from engine.models import HumanTask, Substitution, User
 from engine.process.instances import start_instance
 from tests.browser.axe import DESKTOP, PHONE, assert_no_violations
 from tests.browser.conftest import login, wait_until_drawn
@@ -37,6 +37,7 @@ PAGES = [
     ("prakom", f"/sop/{SOP}/versi/1"),
     ("prakom", "/akun/"),
     ("kasubbag", "/plh/"),
+    ("kasubbag", "/plh/{plh}/langkah"),
     ("admin", "/admin/sop"),
     ("admin", f"/admin/sop/{SOP}"),
     ("admin", f"/admin/sop/{SOP}/pindahkan"),
@@ -92,6 +93,26 @@ UNNAMED_SCROLL_REGIONS = """() => [...document.querySelectorAll('body *')].filte
   && el.getAttribute('aria-label'))).map((el) => el.tagName.toLowerCase() + '.' + el.className)"""
 
 
+def _done_as_plh(clock: ManualClock, prakom: User) -> int:
+    """A Plh. Kasubbag of Prakom, over since yesterday, in whose period he completed a step
+    of a second instance in the Kasubbag's place (its row as completing it would write
+    it): the substitution's id, for its "Langkah yang diselesaikan" page."""
+    kasubbag = db.session.scalar(db.select(User).where(User.username == "kasubbag"))
+    now = clock.now()
+    plh = Substitution(kind="Plh", official_id=kasubbag.id, substitute_id=prakom.id,
+                       role="Kasubbag", warrant_number="SP-7/2026", starts_at=now,
+                       ends_at=now + timedelta(days=2), created_at=now)
+    db.session.add(plh)
+    other = start_instance(db.session, clock, process_key=SOP, title="Jaringan lantai 3",
+                           user=prakom)
+    step = db.session.scalar(db.select(HumanTask).where(HumanTask.instance_id == other.id))
+    step.role, step.state, step.completed_as = "Kasubbag", "completed", "Plh. Kasubbag"
+    step.completed_by_id, step.completed_at = prakom.id, now + timedelta(hours=1)
+    step.note = "Disetujui; lanjutkan ke pengadaan."
+    db.session.commit()
+    return plh.id
+
+
 @pytest.fixture(scope="module")
 def case(served, browser, tmp_path_factory):
     """A late first step of ``SOP`` (the Sekretaris's), started by Prakom, with its
@@ -108,7 +129,7 @@ def case(served, browser, tmp_path_factory):
         db.session.commit()
         task = db.session.scalar(db.select(HumanTask.id).where(
             HumanTask.instance_id == instance.id, HumanTask.state == "open"))
-        found = {"task": task, "instance": instance.id}
+        found = {"task": task, "instance": instance.id, "plh": _done_as_plh(late, prakom)}
 
         def settle(_instance_id: int, error: Exception | None) -> None:
             if error is None:

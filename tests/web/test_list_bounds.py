@@ -84,6 +84,23 @@ def _substitutions() -> int:
     return MADE
 
 
+def _done_as_plh() -> tuple[str, int]:
+    """A Plh. Kasubbag whose substitute completed a step in each of ``MADE`` instances in
+    the official's place (the rows as completing them would write them): its page."""
+    now = clock().now()
+    plh = Substitution(kind="Plh", official_id=_user("kasubbag").id,
+                       substitute_id=_user("prakom").id, role="Kasubbag", warrant_number="SP",
+                       starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=5),
+                       created_at=now)
+    db.session.add(plh)
+    for instance in _instances():
+        step = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+        step.role, step.state, step.completed_as = "Kasubbag", "completed", "Plh. Kasubbag"
+        step.completed_by_id, step.completed_at = plh.substitute_id, now
+    db.session.commit()
+    return f"/plh/{plh.id}/langkah", MADE
+
+
 def _files(kind: type) -> int:
     instance = _instances()[0]
     for n in range(MADE):
@@ -220,6 +237,7 @@ PAGE_LISTS = [
     Listing("/tiket/", "prakom", lambda: (
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),
     Listing("/plh/", "admin", lambda: ("/plh/", _substitutions())),
+    Listing("/plh/<int:substitution_id>/langkah", "admin", lambda: _done_as_plh()),
     Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", count(db.session, User))),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),

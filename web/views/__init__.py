@@ -24,6 +24,7 @@ from web.views import (
     inbox_tools,  # noqa: F401 - adds saved filters, bulk actions and polling to inbox.bp
     instances,
     notifications,
+    substitution_work,  # noqa: F401 - adds the steps a Plh/Plt completed to substitutions.bp
     substitutions,
 )
 from web.views.reports import desk as reports_desk  # noqa: F401 - adds Layanan TI

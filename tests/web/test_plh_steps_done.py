@@ -1,0 +1,49 @@
+"""What a Plh/Plt did in the official's place: the steps he completed as Plh/Plt, listed per
+substitution, and named on the official's Kotak Masuk for a week after his return."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, Substitution
+from tests.web.conftest import api_token, login
+from tests.web.test_plh_in_force import _step, _substitution
+from web.extensions import db
+
+BACK = "Selama Anda berhalangan, Plt. Sekretaris Demo Prakom menyelesaikan 1 langkah atas nama Anda."
+
+
+def test_the_official_back_reads_what_his_plt_completed_in_his_place(app, client, clock):
+    _substitution(client, clock, "sekretaris", "prakom", "Sekretaris", kind="Plt")
+    task_id = _step(app, clock, "Sekretaris")  # the Prakom's own step before it: not listed
+    prakom = api_token(client, "prakom")
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       json={"data": {"keputusan_kasubbag": "setuju", "catatan": "disetujui"}})
+    assert done.status_code == 200, done.json
+    with app.app_context():
+        substitution_id = db.session.scalar(select(Substitution.id))
+        step = db.session.get(HumanTask, task_id)
+        assert step.completed_as == "Plt. Sekretaris"
+        name = step.name
+    address = f"/plh/{substitution_id}/langkah"
+
+    login(client, "sekretaris")
+    page = client.get(address).get_data(True)
+    assert "Langkah yang diselesaikan Plt. Sekretaris Demo Prakom" in page
+    assert "1 langkah" in page and page.count('href="/tugas/') == 1
+    assert f'href="/tugas/{task_id}">{name}</a>' in page and "disetujui" in page
+    assert f'href="{address}"' in client.get("/plh/").get_data(True)
+    assert BACK not in client.get("/").get_data(True), "not while he is still away"
+
+    clock.advance(timedelta(days=11))
+    inbox = client.get("/").get_data(True)
+    assert BACK in inbox and f'href="{address}"' in inbox
+    clock.advance(timedelta(days=7))
+    assert BACK not in client.get("/").get_data(True), "a week after his return"
+    assert f'href="{address}"' in client.get("/plh/?tampil=berakhir").get_data(True)
+    assert client.get(f"{address}?per_page=101").status_code == 400
+
+    login(client, "kasubbag")  # neither in it nor above it
+    assert client.get(address).status_code == 403
+    assert client.get("/plh/999999/langkah").status_code == 404
