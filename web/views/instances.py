@@ -17,7 +17,6 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
-from engine.paging import MAX_PER_PAGE
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
@@ -65,13 +64,8 @@ def index() -> Any:
                "status": status, "started_from": started_from, "started_to": started_to,
                "search": request.args.get("cari") or None}
     if fmt is not None:
-        rows: list[Any] = []
-        for number in range(1, MAX_EXPORT // MAX_PER_PAGE + 1):
-            found = lists.list_instances(db.session, clock(), current_user, **filters,
-                                         page=number, per_page=MAX_PER_PAGE)
-            rows += found.items
-            if len(rows) >= found.total:
-                break
+        rows, _ = lists.export_instances(db.session, clock(), current_user, MAX_EXPORT,
+                                         **filters)
         return export([instances_table(rows, lists.shown_data(db.session, access(), rows),
                                        lists.late_ids(db.session, clock(), rows))],
                       fmt, f"daftar-proses-{scope}", sep, heading=report_heading("Daftar Proses"))

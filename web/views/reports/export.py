@@ -228,18 +228,24 @@ def xlsx_bytes(tables: list[Table], heading: str | None = None) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = WRAPPED
-        for row in table.rows:
+        for number, row in enumerate(table.rows, start=2):
             # Control characters stored before the input guard refused them: dropped,
             # since a workbook cannot hold them (openpyxl raises).
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
-                          else value for value in row])
-            for cell in sheet[sheet.max_row]:
-                if is_formula_like(cell.value):
+            values = [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                      else value for value in row]
+            sheet.append(values)
+            # Each text cell by its address: ``sheet.max_row`` counts every cell of the
+            # sheet, once per row (10,000 rows took two minutes; the growth probe).
+            for column, value in enumerate(values, start=1):
+                if not isinstance(value, str):
+                    continue
+                if is_formula_like(value):
+                    cell = sheet.cell(number, column)
                     cell.data_type = "s"
                     cell.quotePrefix = True
-                if isinstance(cell.value, str) and (
-                        "\n" in cell.value or len(cell.value) > MAX_COLUMN_WIDTH):
-                    cell.alignment = WRAPPED  # its lines shown, not one line past the column
+                if "\n" in value or len(value) > MAX_COLUMN_WIDTH:
+                    # its lines shown, not one line past the column
+                    sheet.cell(number, column).alignment = WRAPPED
         for column, label in enumerate(table.headings, start=1):
             longest = max([len(str(label))] + [len(str(row[column - 1] or ""))
                                                  for row in table.rows])
