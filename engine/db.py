@@ -142,10 +142,15 @@ def never_creates(engine: Engine) -> None:
             cparams["uri"] = True
 
 
+WAL_KEPT_BYTES = 64 * 1024 * 1024
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL (readers never block the writer), ``synchronous=NORMAL``, enforced foreign keys,
-    a busy timeout.
+    a busy timeout, and a WAL file cut back to ``WAL_KEPT_BYTES`` after each checkpoint
+    (without it, the file keeps the largest size it ever reached: 1.3 GB beside a 146 MB
+    database after a long read; found by the growth probe).
 
     NORMAL is SQLite's recommended setting in WAL mode (sqlite.org/pragma.html#pragma_synchronous):
     a commit no longer waits for the disk (FULL's fsync per commit took 1.8 ms, a quarter of a
@@ -158,6 +163,7 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

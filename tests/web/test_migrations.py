@@ -39,6 +39,8 @@ def test_upgrade_to_head_matches_the_models(database):
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
                 # NORMAL (1): a commit does not wait for the disk (README "Konfigurasi").
                 assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+                assert connection.exec_driver_sql(
+                    "PRAGMA journal_size_limit").scalar() == 64 * 1024 * 1024
         assert "human_tasks" in inspect(db.engine).get_table_names()
 
 
