@@ -377,3 +377,18 @@ def test_a_filter_given_twice_is_refused_naming_it(app, client):
     marked = client.post("/notifikasi/baca?jenis=tiket", data={  # the address's own query
         "csrf_token": csrf_token(page), "kembali": "/notifikasi/", "jenis": "tiket"})
     assert marked.status_code == 302
+
+
+def test_counts_of_thousands_are_grouped_as_the_pager_groups_them(app, client, clock):
+    """"1.234 notifikasi · 1.234 belum dibaca", as the pager's "(1.234 baris …)" under it
+    (the growth probe read "11746 notifikasi" above "(2.566 baris …)")."""
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        db.session.execute(Notification.__table__.insert(), [
+            {"user_id": prakom.id, "kind": "penugasan", "role": "Prakom",
+             "message": f"Pesan {number}", "created_at": clock.now()}
+            for number in range(1234)])
+        db.session.commit()
+    login(client, "prakom")
+    page = client.get("/notifikasi/").get_data(True)
+    assert "1.234 notifikasi · 1.234 belum dibaca" in page
