@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.people.tokens import MAX_LIVE
 from web.i18n import LANGUAGES
 
 ACCOUNT_TEXT = {
@@ -56,6 +57,9 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
         return gettext("aktif") if detail.get("new_tasks") else gettext("nonaktif")
     if action == "user.login_failed":
         return gettext("dari %(address)s", address=detail.get("address") or "?")
+    if action == "token.revoked" and detail.get("cause") == "limit":
+        return gettext("token %(prefix)s… (yang tertua: paling banyak %(max)d token berlaku "
+                       "sekaligus)", prefix=detail.get("prefix", ""), max=MAX_LIVE)
     if action in ("token.issued", "token.revoked"):
         return gettext("token %(prefix)s…", prefix=detail.get("prefix", ""))
     return ""

@@ -22,6 +22,8 @@ from engine.paging import Page, paginate
 # One statement, built once: the token, its user and the user's roles.
 _TOKEN_WITH_USER = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
                     .options(joinedload(ApiToken.user).joinedload(User.roles)))
+# Tokens of one user that work at once; issuing one more revokes the oldest.
+MAX_LIVE = 20
 # Writing the last use on every request would turn each API read into a write.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -37,12 +39,20 @@ def issue(session: Session, clock: Clock, user: User, max_age_seconds: int) -> s
     The user's tokens that no longer work (expired, revoked, or of an older session
     version) are deleted first: a script that asks for a token on every call would
     otherwise add a row for good each time. Their issue and revocation stay in the audit.
+    Of those that still work, the oldest are revoked so that the new one is the user's
+    ``MAX_LIVE``-th at most (``token.revoked`` with ``cause: "limit"``): such a script
+    would otherwise keep hundreds working for their eight hours (the growth probe).
     """
     secret = secrets.token_urlsafe(32)
     now = clock.now()
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, or_(
         ApiToken.expires_at <= now, ApiToken.revoked_at.is_not(None),
         ApiToken.session_version != user.session_version)))
+    for oldest in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(
+            ApiToken.id.desc()).offset(MAX_LIVE - 1)):
+        oldest.revoked_at = now
+        audit.record(session, clock, "token.revoked", actor=user, prefix=oldest.prefix,
+                     cause="limit")
     session.add(ApiToken(user_id=user.id, token_hash=_digest(secret), prefix=secret[:6],
                          session_version=user.session_version, created_at=now,
                          expires_at=now + timedelta(seconds=max_age_seconds)))
