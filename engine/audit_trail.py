@@ -40,7 +40,9 @@ class TrailFilter:
     day's local midnights). ``actor_id``: the acting user's id; ``without_actor``: only the
     records no account wrote (timers, the worker, the command line). ``group``: a key of
     ``ACTION_GROUPS``; ``action``: one exact action (``user.logged_in``). ``instance_id``:
-    the process instance the records are about (also its files' downloads).
+    the process instance the records are about (also its files' downloads). ``up_to_id``:
+    only records up to this id, those written before a download in parts began: records are
+    only ever added, so its parts hold the same records whenever each is fetched.
     """
 
     since: datetime | None = None
@@ -50,6 +52,7 @@ class TrailFilter:
     group: str | None = None
     action: str | None = None
     instance_id: int | None = None
+    up_to_id: int | None = None
 
 
 def trail_query(chosen: TrailFilter) -> Select:
@@ -82,6 +85,8 @@ def _conditions(chosen: TrailFilter) -> list[ColumnElement[bool]]:
                            for prefix in ACTION_GROUPS[chosen.group])))
     if chosen.action is not None:
         found.append(AuditRecord.action == chosen.action)
+    if chosen.up_to_id is not None:
+        found.append(AuditRecord.id <= chosen.up_to_id)
     if chosen.instance_id is not None:
         # A download names its process in its detail (engine.process.downloads).
         found.append(or_(AuditRecord.instance_id == chosen.instance_id, and_(
@@ -113,6 +118,32 @@ def trail_rows(session: Session, chosen: TrailFilter, limit: int) -> list[AuditR
     if total > limit:
         raise TrailTooLong(total, limit)
     return list(session.scalars(trail_query(chosen)).unique())
+
+
+def trail_part(session: Session, chosen: TrailFilter, size: int, part: int
+               ) -> tuple[list[AuditRecord], int]:
+    """Part ``part`` (from 1) of the records ``chosen`` names cut in parts of ``size``,
+    newest first (the ``size`` newest are part 1), and how many parts there are; give
+    ``chosen.up_to_id`` so that every part is cut from the same records.
+
+    Raises:
+        KeyError: an unknown ``chosen.group``.
+        ValueError: no part ``part`` (below 1, or past the last; a trail of no record has
+            none).
+    """
+    total = session.scalar(select(func.count()).select_from(AuditRecord)
+                           .where(*_conditions(chosen))) or 0
+    parts = -(-total // size)
+    if not 1 <= part <= parts:
+        raise ValueError(f"part {part} of {parts}")
+    return list(session.scalars(trail_query(chosen).offset((part - 1) * size).limit(size))
+                .unique()), parts
+
+
+def newest_id(session: Session) -> int:
+    """The id of the newest record of the whole trail (0 when there is none): where a
+    download in parts is cut (``TrailFilter.up_to_id``)."""
+    return session.scalar(select(func.max(AuditRecord.id))) or 0
 
 
 class TrailTooLong(Exception):

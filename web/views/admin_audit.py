@@ -3,7 +3,8 @@ auditors, chosen by period (``dari``, ``sampai``), person (``pengguna``, or
 ``tanpa_akun=ya``: no account), kind of action (``jenis``), one action (``tindakan``) and
 process (``proses``), a page at a time, or downloaded as CSV or XLSX (at most
 ``MAX_DOWNLOAD`` records; more is refused, never cut short: an auditor's file holds every
-record it says it holds). A filter that names nothing known is a 400 naming it, nothing
+record it says it holds; a longer trail downloads in parts, ``bagian`` of the trail cut at
+record ``hingga``). A filter that names nothing known is a 400 naming it, nothing
 read."""
 
 import re
@@ -17,7 +18,15 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.audit_trail import ACTION_GROUPS, TrailFilter, TrailTooLong, trail_page, trail_rows
+from engine.audit_trail import (
+    ACTION_GROUPS,
+    TrailFilter,
+    TrailTooLong,
+    newest_id,
+    trail_page,
+    trail_part,
+    trail_rows,
+)
 from engine.models import AuditRecord, ProcessInstance, User
 from engine.numbers import grouped
 from engine.people.accounts import normal_username
@@ -36,6 +45,7 @@ from web.views.reports.export import Table, export
 from web.views.settings_history import change_lines
 
 MAX_DOWNLOAD = 10_000  # records in one CSV or XLSX download of the trail
+MAX_PARTS_LISTED = 100  # links "Bagian N" on the page (a million records); narrow for more
 ACTION_CODE = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,32}")
 HEADINGS = ["Waktu", "Nama pengguna", "Nama lengkap", "Tindakan", "Keterangan",
             "Nomor proses", "Id langkah", "Rincian", "Id permintaan"]
@@ -60,23 +70,50 @@ def audit_trail() -> Any:
     """The trail page, or its download when ``format`` asks for one."""
     chosen = _chosen()
     fmt, sep = asked_format(), asked_separator()
+    if fmt is not None and request.args.get("bagian") is not None:
+        return _part(chosen, fmt, sep)
     if fmt is not None:
         try:
             records = trail_rows(db.session, chosen, MAX_DOWNLOAD)
         except TrailTooLong as refused:
             refuse_parameter("format", gettext(
                 "Jejak audit yang dipilih berisi %(total)s catatan; satu unduhan paling banyak "
-                "%(max)s. Persempit rentang tanggal (dari, sampai) atau saringan lainnya.",
+                "%(max)s. Unduh per bagian dari halaman Jejak audit (tautan \"Unduh per "
+                "bagian\"), atau persempit saringannya.",
                 total=grouped(refused.total), max=grouped(refused.limit)))
         return export([_table(records)], fmt, "jejak-audit", sep,
                       heading=report_heading("Jejak audit"))
     found = trail_page(db.session, chosen, *page_request())
+    parts = -(-found.total // MAX_DOWNLOAD) if found.total > MAX_DOWNLOAD else 0
+    up_to = newest_id(db.session) if parts else None
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
         max_download=MAX_DOWNLOAD, action_words=action_words, actor_words=actor_words,
         record_words=_record_words,
-        download_url=lambda fmt: this_page_url(("halaman", "page", "per_page"), format=fmt),
+        download_url=lambda fmt, **part: this_page_url(
+            ("halaman", "page", "per_page", "hingga"), format=fmt, **part),
+        parts=range(1, min(parts, MAX_PARTS_LISTED) + 1), all_parts=parts, up_to=up_to,
         trail_url=_trail_url)
+
+
+def _part(chosen: TrailFilter, fmt: str, sep: str) -> Any:
+    """Part ``bagian`` of the trail cut at record ``hingga`` (``MAX_DOWNLOAD`` records a
+    part, newest first), as a download named by its part; a part that is not there is a
+    400 naming ``bagian``."""
+    value = request.args.get("bagian", "")
+    part = int(value) if is_digits(value) and len(value) < 7 else 0
+    if chosen.up_to_id is None:
+        refuse_parameter("hingga", gettext(
+            "Unduhan per bagian memerlukan hingga (nomor catatan terakhir); ambil tautannya "
+            "dari halaman Jejak audit."))
+    try:
+        records, parts = trail_part(db.session, chosen, MAX_DOWNLOAD, part)
+    except ValueError:
+        refuse_parameter("bagian", gettext(
+            "Bagian \"%(value)s\" tidak ada; ambil tautan bagian dari halaman Jejak audit.",
+            value=value[:20]))
+    return export([_table(records)], fmt, f"jejak-audit-bagian-{part}-dari-{parts}", sep,
+                  heading=report_heading(f"Jejak audit, bagian {part} dari {parts}"))
 
 
 def _record_words(record: AuditRecord) -> str:
@@ -115,10 +152,14 @@ def _chosen() -> TrailFilter:
             "user.logged_in.", value=action[:40]), gettext("kode seperti task.completed"))
     since, before = day_range(gettext("Dari tanggal"), gettext("Sampai tanggal"))
     without_actor = _without_actor()
+    up_to = request.args.get("hingga") or ""
+    if up_to and not (is_digits(up_to) and len(up_to) < 19):
+        refuse_parameter("hingga", gettext('Hingga "%(value)s" bukan nomor catatan.',
+                                           value=up_to[:20]))
     return TrailFilter(since=since, before=before,
                        actor_id=None if without_actor else _actor_id(),
                        without_actor=without_actor, group=group, action=action,
-                       instance_id=_instance_id())
+                       instance_id=_instance_id(), up_to_id=int(up_to) if up_to else None)
 
 
 def _without_actor() -> bool:
