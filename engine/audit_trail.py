@@ -26,7 +26,7 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
     "akun": ("user.", "token."),
     "plh-plt": ("substitution.",),
     "sop": ("process.",),
-    "pengaturan": ("settings.", "alert_source."),
+    "pengaturan": ("settings.", "alert_source.", "maintenance."),
     "kotak-masuk": ("inbox.",),
     "unduhan": ("download.",),
 }

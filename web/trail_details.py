@@ -20,6 +20,9 @@ LABELS = {
     "format": lazy_gettext("Format"), "page": lazy_gettext("Halaman"),
     "process_id": lazy_gettext("Nomor sistem proses"),
     "auditor": lazy_gettext("Auditor"), "cause": lazy_gettext("Sebab"),
+    "days": lazy_gettext("Lebih tua dari (hari)"),
+    "notifikasi": lazy_gettext("Notifikasi dibaca yang dihapus"),
+    "pesan_keluar": lazy_gettext("Pesan keluar yang dihapus"),
     "changes": lazy_gettext("Perubahan"), "comment": lazy_gettext("Catatan versi"),
     "data": lazy_gettext("Data"), "dropped_messages": lazy_gettext("Pesan yang dibatalkan"),
     "element": lazy_gettext("Elemen BPMN"), "email": lazy_gettext("Surel"),
@@ -52,6 +55,7 @@ CAUSES = {
     "ended": lazy_gettext("Plh/Plt pemegangnya diakhiri lebih awal"),
     "lapsed": lazy_gettext("masa Plh/Plt pemegangnya berakhir, atau pejabatnya tidak lagi "
                            "memegang peran itu"),
+    "limit": lazy_gettext("token tertua: paling banyak 20 token berlaku sekaligus"),
 }
 # Facts the page shows elsewhere: the command line's account and host (column Oleh).
 SHOWN_ELSEWHERE = {"via"}

@@ -33,6 +33,7 @@ TRAIL_ONLY_TEXT = {
     "alert_source.token_rotated": lazy_gettext("Token sumber peringatan diganti"),
     "download.attachment": lazy_gettext("Lampiran diunduh"),
     "download.list": lazy_gettext("Daftar atau laporan diunduh"),
+    "maintenance.pruned": lazy_gettext("Data lama dibersihkan (alur prune)"),
 }
 
 

@@ -35,6 +35,7 @@ from web.cli.demo_users import DEMO_BANNER, demo_users_command
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import NamedArgument, usage_in_language
 from web.cli.origin import mark_command_origin
+from web.cli.prune import prune_command
 from web.cli.refusals import refused
 from web.cli.startup import caught_up_lines, wait_for_database
 from web.cli.users import user_group
@@ -311,7 +312,8 @@ def register(app: Flask) -> None:
     """Add Alur's commands to ``app.cli`` (``alur <command>``, ``flask <command>``)."""
     for command in (deploy_command, demo_users_command, setup_command, worker_command,
                     serve_command, sop_group, demo_history_command, user_group,
-                    backup_command, restore_command, alerts_group, rebuild_facts_command):
+                    backup_command, restore_command, alerts_group, rebuild_facts_command,
+                    prune_command):
         app.cli.add_command(command)
 
 
