@@ -107,6 +107,11 @@ def _taken(session: Session, record: dict[str, Any]) -> None:
     left for their readers to do, and twenty Prakom's badges do not count a step one of
     them holds (found by the larger-office probe). One UPDATE."""
     if record["action"] in _LEFT_THE_INBOX:
+        # No statement for a step of a role nobody asked notices for (the settings are
+        # read already; the step is in the session): a completion stays within its count.
+        task = session.get(HumanTask, record["human_task_id"])
+        if task is not None and task.role not in settings.get(session, "new_task_notice_roles"):
+            return
         which = Notification.human_task_id == record["human_task_id"]
     elif record["action"] == "instance.cancelled":
         which = Notification.human_task_id.in_(  # by step: the index the others use

@@ -22,15 +22,20 @@ TOLD_FOR = timedelta(days=7)
 # Substitutions named on the official's Kotak Masuk at most (an official is rarely replaced
 # more than once a week).
 MAX_TOLD = 5
+EARLY_END_MINUTE = timedelta(minutes=1)
 
 
 def _done_query(substitution: Substitution) -> Select:
     """The completed steps of ``substitution``'s substitute in its place (see the module),
-    on the index of completions by performer and time."""
+    on the index of completions by performer and time. An early end is stored at the start
+    of its minute (``substitution.end_early``): the steps of that minute are his too (after
+    the end nobody completes as that Plh/Plt)."""
+    ended = substitution.ends_at + (EARLY_END_MINUTE if substitution.ended_by_id else
+                                    timedelta(0))
     return select(HumanTask).where(
         HumanTask.completed_by_id == substitution.substitute_id,
         HumanTask.completed_at >= substitution.starts_at,
-        HumanTask.completed_at < substitution.ends_at,
+        HumanTask.completed_at < ended,
         HumanTask.state == "completed", HumanTask.role == substitution.role,
         HumanTask.completed_as == f"{substitution.kind}. {substitution.role}")
 
@@ -61,7 +66,8 @@ def returned_to(session: Session, official: User, now: datetime
         selectinload(Substitution.substitute)).where(
         Substitution.official_id == official.id, Substitution.ends_at <= now,
         Substitution.ends_at > now - TOLD_FOR,
-        Substitution.ends_at > Substitution.starts_at).order_by(
+        # Not one ended before it began; one ended in its first minute did begin.
+        Substitution.ends_at >= Substitution.starts_at).order_by(
         Substitution.ends_at.desc(), Substitution.id.desc()).limit(MAX_TOLD))
     found = []
     for substitution in ended:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.models import HumanTask, Substitution
+from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.test_plh_in_force import _step, _substitution
 from web.extensions import db
@@ -47,3 +48,28 @@ def test_the_official_back_reads_what_his_plt_completed_in_his_place(app, client
     login(client, "kasubbag")  # neither in it nor above it
     assert client.get(address).status_code == 403
     assert client.get("/plh/999999/langkah").status_code == 404
+
+
+def test_a_step_done_in_the_minute_the_plh_was_ended_early_is_listed(app, client, clock):
+    """An early end is stored at the start of its minute; the official who ends it right
+    after his Plt acted still reads that step (found by the regression probe)."""
+    _substitution(client, clock, "sekretaris", "prakom", "Sekretaris", kind="Plt")
+    task_id = _step(app, clock, "Sekretaris")
+    prakom = api_token(client, "prakom")
+    clock.advance(timedelta(minutes=5, seconds=4))
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       json={"data": {"keputusan_kasubbag": "setuju"}})
+    assert done.status_code == 200, done.json
+    clock.advance(timedelta(seconds=5))
+    with app.app_context():
+        substitution_id = db.session.scalar(select(Substitution.id))
+    login(client, "sekretaris")
+    page = client.get("/plh/").get_data(True)
+    ended = client.post(f"/plh/{substitution_id}/akhiri", data={"csrf_token": csrf_token(page)})
+    assert ended.status_code == 302
+    with app.app_context():
+        assert db.session.get(Substitution, substitution_id).ends_at.second == 0
+    listed = client.get(f"/plh/{substitution_id}/langkah").get_data(True)
+    assert "1 langkah" in listed and f'href="/tugas/{task_id}"' in listed
+    assert BACK in client.get("/").get_data(True)
