@@ -63,19 +63,22 @@ def read_rows(data: bytes) -> list[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidTaskData({"berkas": "bukan teks UTF-8; di Excel simpan sebagai "
-                                         "\"CSV UTF-8 (Comma delimited)\""}) from None
+                                         "\"CSV UTF-8\""}) from None
     lines = text.splitlines()
     title = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=title.count)
-    table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = [cell.strip().lower() for cell in table[0]] if table else []
+    try:
+        table = _records(text, delimiter)
+    except csv.Error as error:  # a quoted cell never closed, past the field limit, ...
+        raise InvalidTaskData({"berkas": f"bukan CSV yang dapat dibaca ({error})"}) from None
+    # "Nama Pengguna" as typed in a spreadsheet is the column nama_pengguna.
+    header = ["_".join(cell.strip().lower().split()) for cell in table[0][1]] if table else []
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise InvalidTaskData({"berkas": (
             f"baris judul harus memuat kolom {', '.join(missing)} (kolom yang dikenal: "
             f"{', '.join(COLUMNS)})")})
-    body = [(number, cells) for number, cells in enumerate(table[1:], start=2)
-            if any(cell.strip() for cell in cells)]
+    body = [(line, cells) for line, cells in table[1:] if any(cell.strip() for cell in cells)]
     if len(body) > MAX_ACCOUNTS:
         raise InvalidTaskData({"berkas": f"paling banyak {MAX_ACCOUNTS} akun sekaligus; "
                                          f"berkas ini memuat {len(body)}"})
@@ -83,14 +86,25 @@ def read_rows(data: bytes) -> list[Row]:
         raise InvalidTaskData({"berkas": "tidak ada baris akun di bawah baris judul"})
     split = re.compile("[/" + ";,".replace(delimiter, "") + "]")
     rows = []
-    for number, cells in body:
+    for line, cells in body:
         cell = {name: (cells[i].strip() if i < len(cells) else "")
                 for i, name in enumerate(header) if name in COLUMNS}
         named = [part.strip() for part in split.split(cell.get("peran", "")) if part.strip()]
-        rows.append(Row(number, cell["nama_pengguna"], cell["nama_lengkap"],
+        rows.append(Row(line, cell["nama_pengguna"], cell["nama_lengkap"],
                         cell.get("surel", ""),
                         tuple(dict.fromkeys(role_named(part) or part for part in named))))
     return rows
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The CSV records of ``text``, each with the line of the file it starts on (a quoted
+    cell may hold a line break: the next record starts lines later)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    found, line = [], 1
+    for cells in reader:
+        found.append((line, cells))
+        line = reader.line_num + 1
+    return found
 
 
 def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
@@ -103,40 +117,54 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
 
     Raises:
         PermissionDenied: ``actor`` is not an administrator.
-        InvalidTaskData: ``{"baris N, kolom K": why}`` for every bad cell of every row (a
-            user name taken, or listed twice in the file, names the other row). The
-            caller rolls back: nothing of the file is kept.
+        InvalidTaskData: ``{"baris N, kolom K": why}`` for every bad cell of every row, a
+            row's cells in the file's column order (a user name taken, or listed twice in
+            the file, names the other row). The caller rolls back: nothing of the file is
+            kept.
     """
     problems: dict[str, str] = {}
     seen: dict[str, int] = {}
     made = []
+    names = [accounts.normal_username(row.username) for row in rows]
+    # A name the database cannot even compare (PostgreSQL refuses a NUL) is refused below.
     taken = set(session.scalars(select(User.username).where(User.username.in_(
-        [accounts.normal_username(row.username) for row in rows]))))
-    for row in rows:
-        name = accounts.normal_username(row.username)
-        if name in seen:
-            problems[f"baris {row.line}, kolom nama_pengguna"] = (
-                f"{name} sudah disebut di baris {seen[name]}")
-            continue
-        seen[name] = row.line
-        unkept = [column for column, value in (("nama_pengguna", row.username),
-                                               ("nama_lengkap", row.full_name),
-                                               ("surel", row.email)) if UNKEPT.search(value)]
-        for column in unkept:
-            problems[f"baris {row.line}, kolom {column}"] = UNKEPT_WORDS
-        if unkept:
-            continue
-        if name in taken:
-            problems[f"baris {row.line}, kolom nama_pengguna"] = f"pengguna {name} sudah ada"
-            continue
-        try:
-            made.append(accounts.create(session, clock, hasher, actor=actor,
-                                        username=row.username, full_name=row.full_name,
-                                        email=row.email or None, roles=row.roles))
-        except InvalidTaskData as error:
-            for field, why in error.fields.items():
-                known = f" (dikenal: {', '.join(KNOWN_ROLES)})" if field == "roles" else ""
-                problems[f"baris {row.line}, kolom {_COLUMN_OF.get(field, field)}"] = why + known
+        [name for name in names if not UNKEPT.search(name)]))))
+    for row, name in zip(rows, names, strict=True):
+        found = _row_problems(row, name, seen, taken)
+        seen.setdefault(name, row.line)
+        if not found:
+            try:
+                made.append(accounts.create(session, clock, hasher, actor=actor,
+                                            username=row.username, full_name=row.full_name,
+                                            email=row.email or None, roles=row.roles))
+            except InvalidTaskData as error:
+                found = {_COLUMN_OF.get(field, field): why
+                         for field, why in error.fields.items()}
+        for column in sorted(found, key=_column_order):
+            problems[f"baris {row.line}, kolom {column}"] = found[column]
     if problems:
         raise InvalidTaskData(problems)
     return made
+
+
+def _row_problems(row: Row, name: str, seen: dict[str, int], taken: set[str]
+                  ) -> dict[str, str]:
+    """Every problem of ``row`` that can be told before storing it: ``{column: why}``."""
+    found = {column: UNKEPT_WORDS for column, value in (
+        ("nama_pengguna", row.username), ("nama_lengkap", row.full_name),
+        ("surel", row.email)) if UNKEPT.search(value)}
+    checked = accounts.account_problems(row.username, row.full_name, row.email or None,
+                                        list(row.roles))
+    for field, why in checked.items():
+        found.setdefault(_COLUMN_OF[field], why + (
+            f" (dikenal: {', '.join(KNOWN_ROLES)})" if field == "roles" else ""))
+    if "nama_pengguna" not in found:
+        if name in seen:
+            found["nama_pengguna"] = f"{name} sudah disebut di baris {seen[name]}"
+        elif name in taken:
+            found["nama_pengguna"] = f"pengguna {name} sudah ada"
+    return found
+
+
+def _column_order(column: str) -> int:
+    return COLUMNS.index(column) if column in COLUMNS else len(COLUMNS)

@@ -30,6 +30,7 @@ from engine.text import trimmed
 Hasher = Callable[[str], str]
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
+USERNAME_WORDS = "huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -132,8 +133,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
     problems = _details_problems(full_name, email, roles, is_admin, is_auditor)
     username = normal_username(username or "")
     if not USERNAME.match(username):
-        problems["username"] = ("huruf kecil, angka, _ atau . (diawali huruf), "
-                                "2–64 karakter")
+        problems["username"] = USERNAME_WORDS
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
         problems["username"] = f"pengguna {username} sudah ada"
     generated = None
@@ -339,6 +339,16 @@ def end_sessions(session: Session, clock: Clock, user: User) -> None:
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
                                            ApiToken.revoked_at.is_(None))
                     .values(revoked_at=clock.now()))
+
+
+def account_problems(username: str, full_name: str, email: str | None, roles: list[str]
+                     ) -> dict[str, str]:
+    """What ``create`` would refuse in these values without asking the database (whether
+    the user name is taken): ``{field: why}``, empty when they are fine."""
+    problems = _details_problems(full_name, email, roles, False, False)
+    if not USERNAME.match(normal_username(username or "")):
+        problems["username"] = USERNAME_WORDS
+    return problems
 
 
 def _require_admin(actor: User | None) -> None:

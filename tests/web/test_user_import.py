@@ -80,6 +80,34 @@ def test_one_bad_row_stores_nothing_and_every_problem_is_named(app, tmp_path):
     assert _counts(app) == before
 
 
+def test_every_problem_of_a_row_in_its_columns_order_on_the_line_it_starts(app, tmp_path):
+    """A title typed as "Nama Pengguna" is the column; a quoted name over two lines moves
+    the next rows' lines; a row's problems come all at once, left to right; a NUL in a
+    user name is named, never looked up (PostgreSQL refuses it: a 500 in the regression
+    probe)."""
+    before = _counts(app)
+    result = _import(app, tmp_path, (
+        "Nama Pengguna;Nama Lengkap;Surel;Peran\n"
+        'ok1;"Baris\nDua";;\n'
+        "X Y;;bukan-surel;Bos\n"
+        "ab\x00c;Wati \x07Ayu;;Pra\x07kom\n"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        "baris 4, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
+        "karakter",
+        "baris 4, kolom nama_lengkap: nama lengkap wajib diisi",
+        "baris 4, kolom surel: alamat surel tidak valid (contoh: nama@pa-bima.go.id)",
+        "baris 4, kolom peran: peran tidak dikenal: Bos (dikenal: Prakom, Kasubbag, "
+        "Sekretaris, Ketua, Pemohon, Bidang Terkait, Panitera, Redaktur, Pihak Ketiga)",
+        "baris 5, kolom nama_pengguna: memuat karakter kendali yang tidak dapat disimpan (mis. "
+        "tersalin dari dokumen lain); hapus karakter itu dari berkasnya",
+        "baris 5, kolom nama_lengkap: memuat karakter kendali yang tidak dapat disimpan (mis. "
+        "tersalin dari dokumen lain); hapus karakter itu dari berkasnya",
+        "baris 5, kolom peran: peran tidak dikenal: Pra\x07kom (dikenal: Prakom, Kasubbag, "
+        "Sekretaris, Ketua, Pemohon, Bidang Terkait, Panitera, Redaktur, Pihak Ketiga)"]
+    assert _counts(app) == before
+
+
 
 def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
     before = _counts(app)
@@ -92,7 +120,9 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
             (header + "".join(f"p{n},Pegawai {n}\n" for n in range(501)),
              "berkas: paling banyak 500 akun sekaligus; berkas ini memuat 501"),
             (b"nama_pengguna,nama_lengkap\n\xff\xfe", "berkas: bukan teks UTF-8; di Excel "
-             'simpan sebagai "CSV UTF-8 (Comma delimited)"'),
+             'simpan sebagai "CSV UTF-8"'),
+            (header + 'budi,"' + "x" * 200_000 + '"\n', "berkas: bukan CSV yang dapat dibaca "
+             "(field larger than field limit (131072))"),
             (header + "x" * (1024 * 1024), ("berkas: Berkas terlalu besar: 1,00003 MB "
                                                 "(1.048.603 bita); batasnya 1 MB (1.048.576 "
                                                 "bita)."))):

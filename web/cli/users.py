@@ -261,7 +261,7 @@ def import_command(path: str) -> None:
     click.echo("NAMA\tNAMA LENGKAP\tPERAN\tKATA SANDI SEMENTARA")
     for user, password in made:
         click.echo("\t".join((user.username, user.full_name,
-                              _listed(tuple(r.role for r in user.roles)), password)))
+                              _listed(tuple(sorted(user.role_names))), password)))
     click.echo(f"{len(made)} akun dibuat; kata sandi sementara dicetak sekali ini dan wajib "
                "diganti saat masuk pertama", err=True)
 
