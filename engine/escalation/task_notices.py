@@ -105,7 +105,7 @@ def _taken(session: Session, record: dict[str, Any]) -> None:
     (``task.cancelled``; every open step of an ``instance.cancelled``) has left the
     unit's inbox, so its unread "tugas baru" notices are read from then on: nothing is
     left for their readers to do, and twenty Prakom's badges do not count a step one of
-    them holds (found by the larger-office probe). One UPDATE."""
+    them holds (found by the larger-office probe). At most one UPDATE."""
     if record["action"] in _LEFT_THE_INBOX:
         # No statement for a step of a role nobody asked notices for (the settings are
         # read already; the step is in the session): a completion stays within its count.

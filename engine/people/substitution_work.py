@@ -5,7 +5,8 @@ may see the substitution reads it from the Plh/Plt list.
 
 A step counts when its row says so: completed by the substitute, in the substitution's
 role, "as" that Plh/Plt (``HumanTask.completed_as``, e.g. ``"Plh. Ketua"``: not in a role
-he holds himself), between the substitution's start and its end (an early end is its end).
+he holds himself), between the substitution's start and its end (an early end is its end, with the minute
+it was ended in).
 Two substitutions at once of one substitute in one role (a Plh for two Prakom) both list
 his steps of that role: the row does not say for whom."""
 
