@@ -6,7 +6,9 @@ attachments (the office's case files), and the report facts drawn from them.
 
 Let go of, once older than a number of days (``MIN_DAYS`` at least, ``DEFAULT_DAYS``
 unless told): notifications already read (an unread one stays, however old: its reader
-has not seen it), and outbox messages already sent or dropped (``deliveries``; one
+has not seen it), but for the escalations' (``KEPT_KIND``: Kinerja per orang counts the
+escalations each person received from them, and a step's page says it was escalated to
+its reader), and outbox messages already sent or dropped (``deliveries``; one
 waiting or failing stays until it is sent). Their facts are in the audit trail and on the
 steps. Each run records ``maintenance.pruned`` with what it deleted.
 
@@ -26,6 +28,7 @@ from engine.outbox_models import Delivery
 
 MIN_DAYS, DEFAULT_DAYS, MAX_DAYS = 30, 365, 36500
 BATCH = 5000
+KEPT_KIND = "eskalasi"
 _FINISHED = ("sent", "dropped")
 
 
@@ -41,7 +44,8 @@ def prune_batch(session: Session, clock: Clock, days: int) -> dict[str, int]:
         raise ValueError(f"days {days}")
     cutoff = clock.now() - timedelta(days=days)
     read = select(Notification.id).where(Notification.read_at.is_not(None),
-                                         Notification.read_at < cutoff).limit(BATCH)
+                                         Notification.read_at < cutoff,
+                                         Notification.kind != KEPT_KIND).limit(BATCH)
     sent = select(Delivery.id).where(Delivery.state.in_(_FINISHED),
                                      Delivery.created_at < cutoff).limit(BATCH)
     return {

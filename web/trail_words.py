@@ -15,7 +15,7 @@ GROUP_LABELS = {
     "lampiran-komentar": lazy_gettext("Lampiran dan komentar"),
     "tiket": lazy_gettext("Tiket Layanan TI"), "akun": lazy_gettext("Akun, masuk dan token API"),
     "plh-plt": lazy_gettext("Plh dan Plt"), "sop": lazy_gettext("SOP: deploy dan aktivasi versi"),
-    "pengaturan": lazy_gettext("Pengaturan dan sumber peringatan"),
+    "pengaturan": lazy_gettext("Pengaturan, sumber peringatan dan pemeliharaan"),
     "kotak-masuk": lazy_gettext("Saringan Kotak Masuk"),
     "unduhan": lazy_gettext("Unduhan: lampiran, daftar dan laporan"),
 }

@@ -67,10 +67,7 @@ def read_rows(data: bytes) -> list[Row]:
     lines = text.splitlines()
     title = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=title.count)
-    try:
-        table = _records(text, delimiter)
-    except csv.Error as error:  # a quoted cell never closed, past the field limit, ...
-        raise InvalidTaskData({"berkas": f"bukan CSV yang dapat dibaca ({error})"}) from None
+    table = _records(text, delimiter)
     # "Nama Pengguna" as typed in a spreadsheet is the column nama_pengguna.
     header = ["_".join(cell.strip().lower().split()) for cell in table[0][1]] if table else []
     missing = [column for column in REQUIRED if column not in header]
@@ -98,12 +95,22 @@ def read_rows(data: bytes) -> list[Row]:
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """The CSV records of ``text``, each with the line of the file it starts on (a quoted
-    cell may hold a line break: the next record starts lines later)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    cell may hold a line break: the next record starts lines later).
+
+    Raises:
+        InvalidTaskData: ``berkas``, naming the line where the file stops being CSV.
+    """
+    # Line ends of any kind (a file saved on an old Mac ends its lines with CR alone).
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
     found, line = [], 1
-    for cells in reader:
-        found.append((line, cells))
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            found.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error:  # Python's words are English and name no cell the official can find
+        raise InvalidTaskData({"berkas": (
+            f"baris {line} tidak dapat dibaca sebagai CSV: tanda kutip yang dibuka tidak "
+            "ditutup, atau satu sel lebih dari 131.072 karakter")}) from None
     return found
 
 

@@ -162,6 +162,11 @@ def test_a_long_trail_downloads_in_parts_cut_from_the_same_records(app, client, 
     assert past.status_code == 400 and "bagian" in past.get_data(True)
     uncut = client.get(TRAIL + "?jenis=kotak-masuk&format=csv&bagian=1")
     assert uncut.status_code == 400 and "hingga" in uncut.get_data(True)
+    for wrong in ("2147483648", "-1", "abc"):  # past the id column: a 500 on PostgreSQL
+        refused = client.get(f"{TRAIL}?jenis=kotak-masuk&format=csv&bagian=1&hingga={wrong}")
+        assert refused.status_code == 400 and "Hingga" in refused.get_data(True), wrong
+    listed = client.get(TRAIL + "?jenis=kotak-masuk&hingga=1").get_data(True)
+    assert "5 catatan" in listed, "the page lists the whole filter, never a silent cut"
 
 
 def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, client, clock,

@@ -24,6 +24,10 @@ def _grown(app, now) -> None:
                 db.session.add(Notification(user_id=prakom, kind="penugasan", role="Prakom",
                                             message=f"{age} hari", created_at=at,
                                             read_at=read))
+            # Kinerja per orang counts them: kept, read or not.
+            db.session.add(Notification(user_id=prakom, kind="eskalasi", role="Prakom",
+                                        message=f"eskalasi {age} hari", created_at=at,
+                                        read_at=at))
             for state in ("sent", "dropped", "pending"):
                 db.session.add(Delivery(channel="email", recipient="p@x.id",
                                         dedupe_key=f"{age}-{state}", subject="s", body="b",
@@ -41,12 +45,13 @@ def test_prune_lets_go_of_what_is_old_and_done_and_keeps_the_rest(app, monkeypat
     assert result.exit_code == 0, result.output
     assert result.output == (
         "lebih tua dari 365 hari: 1 notifikasi yang sudah dibaca dan 2 pesan keluar yang sudah "
-        "terkirim atau dibuang dihapus; jejak audit dan proses tidak pernah dihapus\n")
+        "terkirim atau dibuang dihapus; eskalasi, jejak audit dan proses tidak pernah dihapus\n")
     with app.app_context():
         kept = db.session.execute(select(Notification.message, Notification.read_at.is_(None))
                                   .order_by(Notification.id)).all()
-        assert [tuple(row) for row in kept] == [("400 hari", True), ("10 hari", False),
-                                                ("10 hari", True)]
+        assert [tuple(row) for row in kept] == [
+            ("400 hari", True), ("eskalasi 400 hari", False), ("10 hari", False),
+            ("10 hari", True), ("eskalasi 10 hari", False)]
         assert sorted(db.session.scalars(select(Delivery.dedupe_key))) == [
             "10-dropped", "10-pending", "10-sent", "400-pending"]
         [record] = db.session.scalars(select(AuditRecord).where(

@@ -121,8 +121,9 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
              "berkas: paling banyak 500 akun sekaligus; berkas ini memuat 501"),
             (b"nama_pengguna,nama_lengkap\n\xff\xfe", "berkas: bukan teks UTF-8; di Excel "
              'simpan sebagai "CSV UTF-8"'),
-            (header + 'budi,"' + "x" * 200_000 + '"\n', "berkas: bukan CSV yang dapat dibaca "
-             "(field larger than field limit (131072))"),
+            (header + "ani,Ani\n" + 'budi,"' + "x" * 200_000 + '"\n', "berkas: baris 3 tidak "
+             "dapat dibaca sebagai CSV: tanda kutip yang dibuka tidak ditutup, atau satu sel "
+             "lebih dari 131.072 karakter"),
             (header + "x" * (1024 * 1024), ("berkas: Berkas terlalu besar: 1,00003 MB "
                                                 "(1.048.603 bita); batasnya 1 MB (1.048.576 "
                                                 "bita)."))):
@@ -186,3 +187,9 @@ def test_only_an_administrator_may_import(app, client):
         content_type="multipart/form-data")
     assert refused.status_code == 403
     assert _counts(app) == before
+
+
+def test_a_file_with_old_mac_line_ends_imports(app, tmp_path):
+    result = _import(app, tmp_path, "nama_pengguna,nama_lengkap\rani,Ani\rbudi,Budi\r")
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()[1:]] == ["ani", "budi"]

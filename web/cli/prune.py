@@ -6,13 +6,14 @@ import click
 from flask.cli import with_appcontext
 
 from engine import retention
+from engine.numbers import grouped
 from web.cli.origin import mark_command_origin
 from web.extensions import clock, db
 
 
 @click.command("prune", help=(
     "Hapus notifikasi yang sudah dibaca dan pesan keluar yang sudah terkirim atau dibuang, "
-    "yang lebih tua dari --hari hari. Jejak audit dan proses tidak pernah dihapus."))
+    "yang lebih tua dari --hari hari. Eskalasi, jejak audit dan proses tidak pernah dihapus."))
 @click.option("--hari", "days", metavar="N", default=retention.DEFAULT_DAYS, show_default=True,
               type=click.IntRange(retention.MIN_DAYS, retention.MAX_DAYS),
               help="Umur paling sedikit (hari) yang dihapus.")
@@ -31,6 +32,7 @@ def prune_command(days: int) -> None:
             break
     retention.record_run(db.session, clock(), days, deleted)
     db.session.commit()
-    click.echo(f"lebih tua dari {days} hari: {deleted['notifikasi']} notifikasi yang sudah "
-               f"dibaca dan {deleted['pesan_keluar']} pesan keluar yang sudah terkirim atau "
-               "dibuang dihapus; jejak audit dan proses tidak pernah dihapus")
+    click.echo(f"lebih tua dari {grouped(days)} hari: {grouped(deleted['notifikasi'])} "
+               f"notifikasi yang sudah dibaca dan {grouped(deleted['pesan_keluar'])} pesan "
+               "keluar yang sudah terkirim atau dibuang dihapus; eskalasi, jejak audit dan "
+               "proses tidak pernah dihapus")

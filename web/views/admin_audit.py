@@ -152,8 +152,9 @@ def _chosen() -> TrailFilter:
             "user.logged_in.", value=action[:40]), gettext("kode seperti task.completed"))
     since, before = day_range(gettext("Dari tanggal"), gettext("Sampai tanggal"))
     without_actor = _without_actor()
-    up_to = request.args.get("hingga") or ""
-    if up_to and not (is_digits(up_to) and len(up_to) < 19):
+    # Only a part's download is cut (the page itself lists the whole filter).
+    up_to = (request.args.get("hingga") or "") if request.args.get("bagian") is not None else ""
+    if up_to and not (is_digits(up_to) and len(up_to) < 11 and int(up_to) < 2**31):
         refuse_parameter("hingga", gettext('Hingga "%(value)s" bukan nomor catatan.',
                                            value=up_to[:20]))
     return TrailFilter(since=since, before=before,
