@@ -143,7 +143,7 @@ def test_a_page_of_ten_thousand_open_tasks_costs_at_most_a_week_of_days_a_row(ap
         lookups.clear()
         page = client.get(f"/?{query}").get_data(True)
         assert len(_rows(page)) == 100, "only the page's rows are shown and timed"
-        assert "10000 tugas · halaman" in page
+        assert "10.000 tugas · halaman" in page
         assert page.count("sisa ") + page.count("terlambat ") >= 100
         # Each row counts at most the days of one week; the weeks of the ten-year span
         # around now are counted once for all rows (holiday weeks day by day). Day by day,
