@@ -29,6 +29,7 @@ from engine.text import UNKEPT
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ACCOUNTS = 500
+MAX_LISTED_PROBLEMS = 50  # problems the command and the page list, then how many more
 COLUMNS = ("nama_pengguna", "nama_lengkap", "surel", "peran")
 REQUIRED = COLUMNS[:2]
 UNKEPT_WORDS = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen "

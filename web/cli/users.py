@@ -23,7 +23,6 @@ from web.views.auth import hash_password
 
 ROLE = click.Choice(KNOWN_ROLES)
 MAX_LISTED = 1000  # accounts ``alur user list`` prints; an office has a few hundred
-MAX_PROBLEMS = 50  # problems ``alur user import`` lists, then how many more
 NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
 
@@ -250,11 +249,11 @@ def import_command(path: str) -> None:
     except InvalidTaskData as error:
         db.session.rollback()
         listed = [f"{where}: {why}" for where, why in error.fields.items()]
-        more = [f"… dan {len(listed) - MAX_PROBLEMS} masalah lagi"] if len(
-            listed) > MAX_PROBLEMS else []
+        shown = account_import.MAX_LISTED_PROBLEMS
+        more = [f"… dan {len(listed) - shown} masalah lagi"] if len(listed) > shown else []
         raise click.ClickException("\n".join(
             [f"{path}: tidak diimpor, tidak ada akun yang dibuat:"]
-            + listed[:MAX_PROBLEMS] + more)) from None
+            + listed[:shown] + more)) from None
     except AlurError as error:
         raise refused(error) from None
     db.session.commit()

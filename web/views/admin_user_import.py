@@ -14,8 +14,6 @@ from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
 
-# Problems listed on the page, then how many more.
-MAX_PROBLEMS = 50
 EXAMPLE = ("nama_pengguna;nama_lengkap;surel;peran\r\n"
            "budi.santoso;Budi Santoso, S.Kom.;budi@pa-contoh.go.id;Prakom\r\n"
            "rina;Rina Wati, S.H.;;\r\n")
@@ -37,8 +35,9 @@ def import_users() -> Any:
     except InvalidTaskData as invalid:
         db.session.rollback()
         problems = [f"{where}: {why}" for where, why in invalid.fields.items()]
-        return render_template("admin/user_import.html", problems=problems[:MAX_PROBLEMS],
-                               more=len(problems) - MAX_PROBLEMS,
+        shown = account_import.MAX_LISTED_PROBLEMS
+        return render_template("admin/user_import.html", problems=problems[:shown],
+                               more=len(problems) - shown,
                                max_accounts=account_import.MAX_ACCOUNTS), 422
     db.session.commit()
     # Shown in this answer only: never in a flash message (the session cookie) or a log.
