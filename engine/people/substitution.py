@@ -8,8 +8,9 @@ Pasal 14; SE Kepala BKN 1/SE/I/2021). Rules enforced here (README, "Plh dan Plt"
   the substitute is disabled or holds no role (``engine.people.in_force``);
 - a Plh lasts at most the office setting ``substitution.plh_max_days`` (default 30 days);
 - a Plt lasts at most 3 months and may be extended once by at most 3 months;
-- it may be ended early by the official, by a holder of the role above the substitute's
-  (not below the role stood in for), or by an administrator;
+- it is recorded by an administrator, the official, or the role's direct supervisor
+  (``substitution_rights``), and ended early by them or by a holder of the role above the
+  substitute's (not below the role stood in for);
 - substitutions end by themselves at ``ends_at``.
 """
 
@@ -30,6 +31,12 @@ from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
 from engine.people.substitution_chain import chain_problems
 from engine.people.substitution_period import PLT_MAX, period_problems, year_problem
+from engine.people.substitution_rights import (
+    check_recorder,
+    may_extend,
+    role_problem,
+    supervised_roles,
+)
 from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
 from engine.text import trimmed
 
@@ -132,12 +139,13 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
            created_by: User) -> Substitution:
     """Record a substitution (not committed).
 
-    Only an administrator or the official may record one; the official must hold
-    ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive. Every problem
+    Only an administrator, the official or the direct supervisor of ``role`` may record
+    one (``substitution_rights``); the official must hold ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive. Every problem
     is reported at once; None stands for a field left empty ("wajib diisi").
 
     Raises:
-        PermissionDenied: the creator is neither administrator nor the official.
+        PermissionDenied: the creator is neither administrator, nor the official, nor the
+            direct supervisor of one of his roles.
         InvalidTaskData: naming each bad field (kind, official, role, substitute,
             warrant_number, starts_at, ends_at); ``starts_at`` also when someone already
             stands in for the official in ``role`` for part of the period (one substitute
@@ -160,6 +168,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
                             f"{', '.join(sorted(official.role_names)) or 'tidak ada'}")
     elif role not in official.role_names:
         problems["role"] = f"{official.full_name} tidak memegang peran {role}"
+    elif refused := role_problem(created_by, official, role):
+        problems["role"] = refused
     if official is not None and official.is_disabled and kind == "Plh":  # SE BKN 1/SE/I/2021
         problems["kind"] = (f"akun {official.full_name} nonaktif: jabatannya kosong, catat "
                             "Plt, bukan Plh")
@@ -205,19 +215,6 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
     return substitution
 
 
-def check_recorder(created_by: User, official: User | None) -> None:
-    """Check that ``created_by`` may record a substitution for ``official`` (None: a name
-    that was not found): an administrator, or the official himself. Asked before anything
-    about the named users is said, so that one who may not learns nothing of who exists.
-
-    Raises:
-        PermissionDenied: neither administrator nor the official.
-    """
-    if not (created_by.is_admin or (official is not None and created_by.id == official.id)):
-        raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
-                               "mencatat Plh/Plt.")
-
-
 def _overlapping(session: Session, official: User, role: str, starts_at: datetime,
                  ends_at: datetime, other_than: int | None = None) -> Substitution | None:
     """A substitution (not ``other_than``) for ``official`` in ``role`` whose period (as it
@@ -230,11 +227,13 @@ def _overlapping(session: Session, official: User, role: str, starts_at: datetim
 
 
 def may_end(session: Session, user: User, substitution: Substitution) -> bool:
-    """Whether ``user`` may end ``substitution`` early: the official, an administrator, or
-    a holder of a role that supervises one of the substitute's roles and is not below the
-    role stood in for (a Kasubbag recalls a Prakom from a Plh. Kasubbag, never from a Plt.
-    Ketua the Ketua appointed)."""
-    if user.is_admin or user.id == substitution.official_id:
+    """Whether ``user`` may end ``substitution`` early: the official, an administrator, the
+    direct supervisor of the role stood in for (who may record it), or a holder of a role
+    that supervises one of the substitute's roles and is not below the role stood in for
+    (a Kasubbag recalls a Prakom from a Plh. Kasubbag, never from a Plt. Ketua the Ketua
+    appointed)."""
+    if (user.is_admin or user.id == substitution.official_id
+            or substitution.role in supervised_roles(user)):
         return True
     above = {supervisor_of(role) for role in substitution.substitute.role_names
              if role in KNOWN_ROLES}
@@ -284,6 +283,7 @@ def current_page(session: Session, user: User, now: datetime, page: int, per_pag
     if not (user.is_admin or user.is_auditor):
         query = query.where(or_(
             Substitution.official_id == user.id, Substitution.substitute_id == user.id,
+            Substitution.role.in_(supervised_roles(user)),
             *(Substitution.role.in_(_at_or_below(held)) & exists().where(
                 UserRole.user_id == Substitution.substitute_id,
                 UserRole.role.in_([role for role in KNOWN_ROLES
@@ -322,9 +322,9 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
             begun stays "ending" at its start; field ``ends_at``).
     """
     if not may_end(session, user, substitution):
-        raise PermissionDenied("Hanya pejabatnya, atasan pengganti yang tidak lebih rendah dari "
-                               f"{substitution.role}, atau administrator yang dapat mengakhiri "
-                               "Plh/Plt ini.")
+        raise PermissionDenied("Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang "
+                               f"tidak lebih rendah dari {substitution.role}, atau administrator "
+                               "yang dapat mengakhiri Plh/Plt ini.")
     now = clock.now()
     over = InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
     if substitution.ends_at <= now or substitution.ended_by_id is not None:
@@ -346,16 +346,17 @@ def end_early(session: Session, clock: Clock, substitution: Substitution, user: 
 def extend(session: Session, clock: Clock, substitution: Substitution, user: User,
            ends_at: datetime) -> None:
     """Extend a Plt once, to ``ends_at`` at most 3 months after its current end (not
-    committed). Only an administrator or the official may.
+    committed). Whoever may record it may (``substitution_rights.may_extend``).
 
     Raises:
-        PermissionDenied: ``user`` is neither administrator nor the official.
+        PermissionDenied: ``user`` is neither administrator, nor the official, nor the
+            direct supervisor of the role stood in for.
         InvalidTaskData: not a Plt, already extended, already over, or too long
             (field ``ends_at``).
     """
-    if not (user.is_admin or user.id == substitution.official_id):
-        raise PermissionDenied("Hanya administrator atau pejabat yang bersangkutan yang dapat "
-                               "memperpanjang Plt.")
+    if not may_extend(user, substitution.official, substitution.role):
+        raise PermissionDenied("Hanya administrator, pejabat yang bersangkutan atau atasan "
+                               "langsungnya yang dapat memperpanjang Plt.")
     problem = None
     if substitution.kind != "Plt":
         problem = "hanya Plt yang dapat diperpanjang; catat Plh baru"

@@ -110,18 +110,22 @@ def test_choices_are_kept_after_an_error_and_a_bad_date_is_named(app, client):
 
 def test_an_official_who_names_another_official_is_refused_not_recorded_for_himself(
         app, client):
-    """His form offers only himself; a request naming another (or a name no account has)
-    was recorded as his own Plh, not the one asked for. Now 403, as on the API."""
+    """His form offers himself and those he supervises; a request naming another (or a
+    name no account has) was recorded as his own Plh, not the one asked for. Now 403, as
+    on the API."""
     login(client, "kasubbag")
     page = client.get("/plh/").get_data(True)
-    assert [text for text, _ in _options(page, "official")] == ["Demo Kasubbag (Kasubbag)"]
+    assert [text for text, _ in _options(page, "official")] == [
+        "Demo Kasubbag (Kasubbag)", "Demo Bidang Terkait (Bidang Terkait)",
+        "Demo Prakom (Prakom)", "Demo Redaktur (Redaktur)"]
     form = {"csrf_token": csrf_token(page), "kind": "Plh", "substitute": _id(app, "prakom"),
             "role": "Kasubbag", "warrant_number": "SP-1", "starts_at": "2026-11-23T07:00",
             "ends_at": "2026-12-04T00:00"}
     for named in (_id(app, "sekretaris"), "abc", "99999999999999999999"):
         refused = client.post("/plh/", data={**form, "official": named})
         assert refused.status_code == 403, named
-        assert "Hanya administrator atau pejabat yang bersangkutan" in refused.get_data(True)
+        assert "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya" in (
+            refused.get_data(True))
     assert app_count(app, Substitution) == 0
     own = client.post("/plh/", data={**form, "official": _id(app, "kasubbag")})
     assert own.status_code == 302, own.get_data(True)

@@ -7,7 +7,7 @@ from flask import g, jsonify
 
 from engine.errors import NotFound
 from engine.models import Substitution
-from engine.people import accounts, substitution
+from engine.people import accounts, substitution, substitution_rights
 from web.api import bp
 from web.api.auth import token_required
 from web.api.common import RequestError, load_body, load_query
@@ -32,8 +32,8 @@ def list_substitutions() -> Any:
 
 
 @bp.post("/substitutions")
-@doc("Catat Plh/Plt (admin atau pejabatnya)", body=SubstitutionCreate, tag=TAG,
-     responses={201: SubstitutionSchema})
+@doc("Catat Plh/Plt (admin, pejabatnya atau atasan langsungnya)", body=SubstitutionCreate,
+     tag=TAG, responses={201: SubstitutionSchema})
 @token_required
 def create_substitution() -> Any:
     body = load_body(SubstitutionCreate())
@@ -43,7 +43,7 @@ def create_substitution() -> Any:
                if user is None}
     if unknown:
         # 403 for whoever may not record, named users or not: no probing for names.
-        substitution.check_recorder(g.user, named["official"])
+        substitution_rights.check_recorder(g.user, named["official"])
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=unknown)
     found = substitution.record(
         db.session, clock(), kind=body["kind"], official=named["official"],

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from engine.models import User
 from engine.people import substitution
+from engine.people.substitution_rights import recordable_roles, supervised_roles
 from engine.roles import KNOWN_ROLES
 from web.extensions import clock, db
 from web.filters import office_calendar
@@ -22,34 +23,56 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     """Template values for ``substitutions/index.html``'s form: ``officials`` (with
     ``roles_of`` as JSON for ``static/plh.js``), the chosen ``official`` (None: an
     administrator has not chosen yet), its ``roles`` and the chosen ``role``, ``people``
-    to stand in, ``values`` (typed or defaults) and ``errors``."""
-    if current_user.is_admin:
-        # A disabled official's post may stand empty: its Plt is recorded for him (SE Kepala
-        # BKN 1/SE/I/2021), so he is offered too, marked.
-        officials = [user for user in db.session.scalars(select(User).order_by(
-            func.lower(User.full_name), User.id)) if user.role_names]
-    else:
-        officials = [current_user._get_current_object()]
+    to stand in, ``values`` (typed or defaults) and ``errors``. An official who supervises
+    others is offered himself (chosen first) and those holding a role he supervises, each
+    with only the roles he may record (``substitution_rights``)."""
+    recorder = current_user._get_current_object()
+    officials = _officials(recorder)
     chosen_id = request.values.get("official", type=int)
     official = next((u for u in officials if u.id == chosen_id),
-                    officials[0] if len(officials) == 1 else None)
-    roles = _ordered(official.role_names if official else
-                     {role for user in officials for role in user.role_names})
+                    officials[0] if len(officials) == 1 or (officials and not recorder.is_admin)
+                    else None)
+    roles = _ordered(recordable_roles(recorder, official) if official else
+                     {role for user in officials for role in recordable_roles(recorder, user)})
     role = request.values.get("role")
     if role not in roles:
-        role = substitution.default_role(official) if official else None
+        role = _default_role(recorder, official) if official else None
     values = request.form.to_dict() if request.method == "POST" else {
         "kind": "Plh", "starts_at": _now_local(), **request.args.to_dict()}
     if official is not None and official.is_disabled:
         values["kind"] = "Plt"  # his account is disabled: his post is empty (plh.js too)
     return {"officials": officials, "official": official, "roles": roles, "role": role,
-            "roles_of": json.dumps({str(u.id): {"roles": _ordered(u.role_names),
-                                                "default": substitution.default_role(u),
+            "roles_of": json.dumps({str(u.id): {"roles": _ordered(recordable_roles(recorder, u)),
+                                                "default": _default_role(recorder, u),
                                                 "vacant": u.is_disabled}
                                     for u in officials}),
             "people": substitution.candidates(db.session, official), "values": values,
             "substitute_id": request.values.get("substitute", type=int),
+            "supervises": [] if recorder.is_admin else _ordered(
+                {role for user in officials[1:] for role in recordable_roles(recorder, user)}),
             "field_labels": _field_labels(errors)}
+
+
+def _officials(recorder: User) -> list[User]:
+    """Whom ``recorder`` may record a Plh/Plt for: an administrator everyone holding a
+    role, by name; anyone else himself first, then, by name, those holding a role he
+    supervises. A disabled official's post may stand empty: its Plt is recorded for him
+    (SE Kepala BKN 1/SE/I/2021), so he is offered too, marked."""
+    held = supervised_roles(recorder)
+    if not (recorder.is_admin or held):
+        return [recorder]
+    everyone = db.session.scalars(select(User).order_by(func.lower(User.full_name), User.id))
+    others = [user for user in everyone if user.role_names and (
+        recorder.is_admin or (user.id != recorder.id and user.role_names & held))]
+    return others if recorder.is_admin else [recorder, *others]
+
+
+def _default_role(recorder: User, official: User) -> str | None:
+    """The likely role (``substitution.default_role``) when ``recorder`` may record it,
+    else the first he may."""
+    allowed = recordable_roles(recorder, official)
+    likely = substitution.default_role(official)
+    return likely if likely in allowed else next(iter(_ordered(allowed)), None)
 
 
 def _ordered(roles: set[str]) -> list[str]:

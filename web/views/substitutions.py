@@ -1,6 +1,7 @@
-"""Plh/Plt: an administrator, or the official, records who stands in for whom; a Plt is
-extended once; the official, the substitute's superior or an administrator ends one early
-("Akhiri lebih awal"). The rules are ``engine.people.substitution``'s."""
+"""Plh/Plt: an administrator, the official or his direct supervisor records who stands in
+for whom; a Plt is extended once; the official, his or the substitute's superior or an
+administrator ends one early ("Akhiri lebih awal"). The rules are
+``engine.people.substitution``'s and ``engine.people.substitution_rights``'s."""
 
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution, substitution_period
+from engine.people.substitution_rights import may_extend
 from web.access import access
 from web.edge import is_id
 from web.extensions import clock, db
@@ -75,6 +77,8 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page,
                                        over=over)
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
+    extendable = {s.id for s in listed.items
+                  if s.kind == "Plt" and may_extend(current_user, s.official, s.role)}
     row_errors = row_errors or {}
     shown = {s.id for s in listed.items}
     unlisted = [(_substitution(found), message) for found, (_, message) in row_errors.items()
@@ -82,6 +86,7 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution_period.plh_max(db.session).days, may_end=may_end,
+        extendable=extendable,
         row_errors=row_errors, unlisted=unlisted, over=over,
         **form_context(errors)), 422 if errors or row_errors else 200
 

@@ -112,7 +112,8 @@ def test_one_office_has_one_substitute_at_a_time(session, clock, users):
     ("Kasubbag", True),   # the official
     ("admin", True),
     ("Ketua", True),      # above the substitute's role (Sekretaris)
-    ("Prakom", False), ("Sekretaris", False), ("Panitera", False)])
+    ("Sekretaris", True),  # the official's direct supervisor (here also the substitute)
+    ("Prakom", False), ("Panitera", False)])
 def test_who_may_end_a_substitution_early(session, clock, users, who, allowed):
     substitution = _record(session, clock, users)
     clock.advance(timedelta(days=1))
@@ -144,8 +145,8 @@ def test_the_substitutes_supervisor_may_not_end_a_plt_of_a_higher_role(session, 
     with pytest.raises(PermissionDenied) as refused:
         end_early(session, clock, for_ketua, kasubbag)
     assert refused.value.message == (
-        "Hanya pejabatnya, atasan pengganti yang tidak lebih rendah dari Ketua, atau "
-        "administrator yang dapat mengakhiri Plh/Plt ini.")
+        "Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang tidak lebih rendah "
+        "dari Ketua, atau administrator yang dapat mengakhiri Plh/Plt ini.")
     assert for_ketua.ended_by_id is None
 
 
