@@ -307,6 +307,8 @@ class Substitution(Base):
 
     __tablename__ = "substitutions"
     __table_args__ = (Index("ix_substitutions_substitute_period", "substitute_id", "ends_at"),
+                      # Kotak Masuk asks for the reader's own (replacing, returned_to).
+                      Index("ix_substitutions_official_period", "official_id", "ends_at"),
                       # The list of current ones is by start.
                       Index("ix_substitutions_starts_at", "starts_at"))
 

@@ -4,18 +4,28 @@ ending early (who may), all audited."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import AuditRecord, HumanTask, Substitution, User
 from engine.people import accounts
-from engine.people.substitution import capacities, current_page, end_early, extend, may_end, record
+from engine.people.substitution import (
+    capacities,
+    current_page,
+    end_early,
+    extend,
+    may_end,
+    record,
+    replacing,
+)
+from engine.people.substitution_work import returned_to
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task, complete_task, release_task
 from tests.conftest import mini_bpmn
+from tests.helpers.database import on_postgres
 from tests.helpers.races import second_change
 
 
@@ -317,3 +327,24 @@ def test_a_step_refused_after_the_plh_ended_says_that_it_ended(session, clock, u
         complete_task(session, clock, task.id, users["Kasubbag"], {})
     assert refused.value.message.startswith("Masa Plh Anda untuk peran Prakom sudah berakhir")
     assert (task.state, task.completed_by_id) == ("open", None)
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite's plan; PostgreSQL plans by table size")
+def test_an_officials_own_substitutions_are_read_from_one_index(session, clock, users):
+    """Every Kotak Masuk asks for the reader's own (``replacing``, ``returned_to``): without
+    an index on the official SQLite read the whole table for each."""
+    seen: list[tuple[str, object]] = []
+    listen = (lambda _c, _cur, statement, params, _ctx, _many:
+              seen.append((statement, params)))
+    event.listen(session.bind, "before_cursor_execute", listen)
+    try:
+        replacing(session, users["Kasubbag"], clock.now())
+        returned_to(session, users["Kasubbag"], clock.now())
+    finally:
+        event.remove(session.bind, "before_cursor_execute", listen)
+    asked = [(s, p) for s, p in seen if "FROM substitutions" in s]
+    assert len(asked) == 2
+    for statement, params in asked:
+        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, tuple(params)))
+        assert "ix_substitutions_official_period" in plan, plan
