@@ -44,7 +44,8 @@ DEFAULTS: dict[str, Any] = {
     # put before their links; empty: the links are bare paths.
     "smtp": {"host": "", "port": 25, "username": "", "password": "", "sender": "alur@localhost",
              "starttls": False, "base_url": ""},
-    "webhook": {"url": ""},
+    # ``secret``: sealed (``seal``); when set each POST is signed with it (README, webhook).
+    "webhook": {"url": "", "secret": ""},
     # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
     "substitution": {"plh_max_days": 30},
     # The office printed in the SOP document's kop: name, unit, logo (base64 PNG/JPEG).
@@ -180,13 +181,13 @@ def _fields(key: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
 
 
 def shown_in_audit(field: str, value: Any) -> Any:
-    """``value`` of ``field`` as an audit record may keep it: the SMTP password (sealed or
-    not) as ``"***"``; the webhook address as its scheme, host and port (no user, path or
+    """``value`` of ``field`` as an audit record may keep it: the SMTP password and the
+    webhook's signing secret (sealed or not) as ``"***"``; the webhook address as its scheme, host and port (no user, path or
     query: chat gateways put their token there); the logo as the first 12 hex digits of its SHA-256
     (it is up to 200 KB); an empty value stays empty, so that setting and clearing show."""
     if not value:
         return value
-    if field == "smtp.password":
+    if field in ("smtp.password", "webhook.secret"):
         return "***"
     if field == "webhook.url":
         parts = urlsplit(value)
@@ -238,15 +239,16 @@ def seal(plain: str, secret_key: str) -> str:
     return SEALED + _fernet(secret_key).encrypt(plain.encode()).decode()
 
 
-def unseal(stored: str, secret_key: str) -> str:
+def unseal(stored: str, secret_key: str, what: str = "kata sandi SMTP") -> str:
     """The plain text of a :func:`seal` result. A value stored before sealing existed is
-    returned as it is. Raises ValueError when the secret key has changed since."""
+    returned as it is. Raises ValueError, naming ``what`` was stored, when the secret key
+    has changed since."""
     if not stored.startswith(SEALED):
         return stored
     try:
         return _fernet(secret_key).decrypt(stored[len(SEALED):].encode()).decode()
     except InvalidToken:
-        raise ValueError("kata sandi SMTP tersimpan dengan kunci rahasia lain; "
+        raise ValueError(f"{what} tersimpan dengan kunci rahasia lain; "
                          "isi ulang di Pengaturan") from None
 
 
@@ -260,6 +262,16 @@ def smtp_for_sending(session: Session, secret_key: str, env_password: str | None
     smtp = get(session, "smtp")
     smtp["password"] = env_password or unseal(smtp.get("password", ""), secret_key)
     return smtp
+
+
+def webhook_for_sending(session: Session, secret_key: str) -> tuple[str, str]:
+    """The webhook's address and its signing secret in plain text (``""``: not signed).
+
+    Raises:
+        ValueError: the stored secret was sealed with another secret key.
+    """
+    webhook = get(session, "webhook")
+    return webhook["url"], unseal(webhook.get("secret", ""), secret_key, "rahasia webhook")
 
 
 def mails(session: Session) -> bool:

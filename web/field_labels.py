@@ -22,6 +22,7 @@ LABELS = {
     "smtp_password": lazy_gettext("Kata sandi SMTP"),
     "smtp_sender": lazy_gettext("Alamat pengirim"), "smtp_base_url": lazy_gettext("Alamat Alur"),
     "webhook_url": lazy_gettext("Alamat webhook"),
+    "webhook_secret": lazy_gettext("Rahasia tanda tangan webhook"),
     "added": lazy_gettext("Hari libur tambahan"), "removed": lazy_gettext("Hari tetap masuk kerja"),
     "ramadan": lazy_gettext("Periode Ramadan"), "hours": lazy_gettext("Jam kerja"),
     "multiples": lazy_gettext("Kelipatan eskalasi"), "plh_max_days": lazy_gettext("Masa Plh"),

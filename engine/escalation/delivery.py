@@ -1,6 +1,8 @@
 """Sending one outbox message: e-mail over SMTP (smtplib) or a webhook POST (requests)."""
 
 import hashlib
+import hmac
+import json
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -27,12 +29,16 @@ class Sender:
         webhook_url: the office's webhook address as it is set now: a queued message
             goes there, not to the address set when it was queued (a corrected address
             or a new token reaches the messages still waiting).
+        webhook_secret: the office's signing secret in plain text; ``""``: not signed
+            (:func:`signature`).
     """
 
-    def __init__(self, smtp: dict[str, Any], clock: Clock, webhook_url: str = "") -> None:
+    def __init__(self, smtp: dict[str, Any], clock: Clock, webhook_url: str = "",
+                 webhook_secret: str = "") -> None:
         self.smtp_settings = smtp
         self.clock = clock
         self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, delivery: Delivery) -> str | None:
@@ -43,11 +49,17 @@ class Sender:
             if delivery.channel == "email":
                 self._send_email(delivery)
             else:
-                _post_webhook(self.webhook_url, delivery)
+                _post_webhook(self.webhook_url, delivery, self._signed())
         except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
             self.close()
             return _without_path(failure_text(error), self.webhook_url)
         return None
+
+    def _signed(self) -> tuple[str, int] | None:
+        """The secret and the Unix second this POST is signed at, or None (no secret)."""
+        if not self.webhook_secret:
+            return None
+        return self.webhook_secret, int(self.clock.now().timestamp())
 
     def close(self) -> None:
         """Close the SMTP connection, if open."""
@@ -99,13 +111,28 @@ def message_id(dedupe_key: str) -> str:
     return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@alur>"
 
 
-def _post_webhook(url: str, delivery: Delivery) -> None:
-    """POST the delivery's payload to ``url``. A redirect is not followed: requests would
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """``X-Alur-Signature`` of a webhook POST: ``sha256=`` and the hex HMAC-SHA256 (RFC
+    2104) under ``secret`` (UTF-8) of the ``X-Alur-Timestamp`` (Unix seconds), a dot and
+    the body's bytes, as Stripe and Slack sign theirs: the receiver proves the message is
+    Alur's, and rejects an old one replayed by its timestamp."""
+    signed = f"{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def _post_webhook(url: str, delivery: Delivery, signed: tuple[str, int] | None) -> None:
+    """POST the delivery's payload to ``url``, signed when ``signed`` (secret, Unix
+    second) is given (:func:`signature`). A redirect is not followed: requests would
     follow a 301/302 with a GET without the message, and the message counted as sent."""
-    response = requests.post(url, json=delivery.payload, timeout=TIMEOUT_SECONDS,
-                             allow_redirects=False,
-                             headers={"Idempotency-Key": message_id(delivery.dedupe_key),
-                                      "User-Agent": USER_AGENT})
+    body = json.dumps(delivery.payload).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+               "Idempotency-Key": message_id(delivery.dedupe_key)}
+    if signed is not None:
+        secret, timestamp = signed
+        headers.update({"X-Alur-Timestamp": str(timestamp),
+                        "X-Alur-Signature": signature(secret, timestamp, body)})
+    response = requests.post(url, data=body, timeout=TIMEOUT_SECONDS, allow_redirects=False,
+                             headers=headers)
     if response.is_redirect:
         raise requests.HTTPError(
             f"{response.status_code} dialihkan ke {response.headers.get('Location', '?')}; "

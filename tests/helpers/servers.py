@@ -53,16 +53,19 @@ class SmtpServer:
 
 
 class WebhookReceiver:
-    """An HTTP server on ``port`` that answers 204 and records each POST's JSON body."""
+    """An HTTP server on ``port`` that answers 204 and records each POST's JSON body
+    (``posts``) and its bytes as received (``bodies``)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.posts: list[tuple[dict[str, str], Any]] = []
+        self.bodies: list[bytes] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # the name http.server calls
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.bodies.append(body)
                 receiver.posts.append((dict(self.headers), json.loads(body)))
                 self.send_response(204)
                 self.end_headers()

@@ -36,7 +36,8 @@ def test_admin_saves_settings(app, client):
         assert stored.startswith("fernet:") and "rahasia" not in stored, "sealed"
         assert settings.smtp_for_sending(db.session, "uji", None)["password"] == "rahasia"
         assert settings.smtp_for_sending(db.session, "uji", "dari-env")["password"] == "dari-env"
-        assert settings.get(db.session, "webhook") == {"url": "https://chat.pn.go.id/hook"}
+        assert settings.get(db.session, "webhook") == {"url": "https://chat.pn.go.id/hook",
+                                                       "secret": ""}
     assert _post(client, {**FORM, "smtp_password": ""}).status_code == 302
     with app.app_context():
         assert settings.get(db.session, "smtp")["password"] == stored, "empty keeps it"

@@ -170,9 +170,9 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
             leased = outbox.lease_due(db.session, clock(), owner, limit=50, lease=lease)
             smtp = settings.smtp_for_sending(db.session, app.secret_key,
                                              app.config["ALUR_SMTP_PASSWORD"])
-            webhook = settings.get(db.session, "webhook")["url"]
+            webhook, webhook_secret = settings.webhook_for_sending(db.session, app.secret_key)
             db.session.commit()
-            sender = Sender(smtp, clock(), webhook)
+            sender = Sender(smtp, clock(), webhook, webhook_secret)
             began = perf_counter()
             try:
                 for number, delivery in enumerate(leased):

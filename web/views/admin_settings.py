@@ -36,7 +36,10 @@ HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
 # Characters each text field of the form takes (its maxlength on the page; a longer value
 # sent all the same is refused beside the field).
 FIELD_LIMITS = {"smtp_host": 253, "smtp_username": 200, "smtp_password": 500,
-                "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000}
+                "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000,
+                "webhook_secret": 500}
+# The shortest signing secret: 16 characters, about 96 bits when random (README, webhook).
+MIN_WEBHOOK_SECRET = 16
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
              "alert_priorities")
@@ -138,10 +141,6 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         errors["smtp_base_url"] = gettext(
             "Alamat Alur harus diawali http:// atau https:// dan berisi nama host (serta port "
             "1–65535) yang terbaca, mis. https://alur.pn-contoh.go.id.")
-    url = form.get("webhook_url", "").strip()
-    if url and not addresses.web_address(url):
-        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https:// dan "
-                                        "berisi nama host (serta port 1–65535) yang terbaca.")
     multiples = _multiples(form.get("multiples", ""), errors)
     timezone = form.get("timezone", "Asia/Jakarta")
     if timezone not in TIMEZONES:
@@ -169,7 +168,8 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     for severity, priority in priorities.items():
         if priority not in PRIORITIES:
             errors[f"priority_{severity}"] = gettext("Pilih kritis, mayor atau minor.")
-    return ({"smtp": smtp, "webhook": {"url": url}, "escalation": {"multiples": multiples},
+    return ({"smtp": smtp, "webhook": _webhook(form, current["webhook"], errors),
+             "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
              "alert_priorities": priorities}, errors)
 
@@ -203,6 +203,33 @@ def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> N
     if form.get("smtp_password") and form.get("smtp_password_clear") == "on":
         errors.setdefault("smtp_password", gettext(
             "Isi kata sandi baru atau hapus yang tersimpan, bukan keduanya."))
+
+
+def _webhook(form: Any, current: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """The webhook setting as typed: its address, and its signing secret stored sealed
+    with the secret key like the SMTP password (an empty field keeps the stored one,
+    never shown back; "Hapus rahasia yang tersimpan" removes it)."""
+    url = form.get("webhook_url", "").strip()
+    if url and not addresses.web_address(url):
+        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https:// dan "
+                                        "berisi nama host (serta port 1–65535) yang terbaca.")
+    typed = form.get("webhook_secret", "")
+    clear = form.get("webhook_secret_clear") == "on"
+    if typed and clear:
+        errors.setdefault("webhook_secret", gettext(
+            "Isi rahasia baru atau hapus yang tersimpan, bukan keduanya."))
+    elif typed and (len(typed) < MIN_WEBHOOK_SECRET or typed != typed.strip()
+                    or any(ord(character) < 32 or ord(character) == 127 for character in typed)):
+        errors.setdefault("webhook_secret", gettext(
+            "Rahasia paling sedikit %(min)d karakter, tanpa spasi di awal atau akhir dan tanpa "
+            "baris baru; salin dari pengaturan penerima webhook.", min=MIN_WEBHOOK_SECRET))
+    secret = current.get("secret", "")
+    if typed and "webhook_secret" not in errors:
+        secret = settings.seal(typed, current_app.secret_key)
+    elif clear:
+        secret = ""
+    # A setting stored before secrets existed has none: saving it unchanged changes nothing.
+    return {"url": url, "secret": secret} if secret or "secret" in current else {"url": url}
 
 
 def _whole(text: str) -> int | None:

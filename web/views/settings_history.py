@@ -23,7 +23,7 @@ FIELDS = {
     "smtp.username": lazy_gettext("nama pengguna"), "smtp.password": lazy_gettext("kata sandi"),
     "smtp.sender": lazy_gettext("pengirim"), "smtp.starttls": lazy_gettext("STARTTLS"),
     "smtp.base_url": lazy_gettext("alamat Alur untuk tautan"),
-    "webhook.url": lazy_gettext("alamat"),
+    "webhook.url": lazy_gettext("alamat"), "webhook.secret": lazy_gettext("rahasia tanda tangan"),
     "escalation.multiples": lazy_gettext("kelipatan Waktu"),
     "calendar.timezone": lazy_gettext("zona waktu"), "calendar.hours": lazy_gettext("jam kerja"),
     "calendar.ramadan": lazy_gettext("periode Ramadan"),
