@@ -24,7 +24,7 @@ def day_filter(name: str, label: str, end: bool = False) -> datetime | None:
         werkzeug.exceptions.HTTPException: 400 naming ``name`` for a date that is not one,
             or outside the years 2000–2100 the reports accept.
     """
-    text = (request.args.get(name) or "").strip()
+    text = (request.values.get(name) or "").strip()  # a list's form repeats it (POST)
     if not text:
         return None
     try:

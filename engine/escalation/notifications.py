@@ -102,8 +102,9 @@ class NotificationItem:
 
 
 def page_for_user(session: Session, user: User, *, unread_only: bool = False,
-                  kind: str | None = None, process_key: str | None = None, page: int = 1,
-                  per_page: int = 20, only: int | None = None
+                  kind: str | None = None, process_key: str | None = None,
+                  since: datetime | None = None, before: datetime | None = None,
+                  page: int = 1, per_page: int = 20, only: int | None = None
                   ) -> tuple[list[NotificationItem], int]:
     """One page of ``user``'s notifications, newest first, and how many match in all;
     ``only``: just the notification of that id (as the list shows it).
@@ -114,6 +115,8 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
     Args:
         unread_only: only those not marked read.
         kind: a key of ``KINDS``; process_key: the SOP's key (``ProcessDefinition.key``).
+        since, before: aware datetimes; only those created at or after ``since`` and
+            before ``before`` (the office's midnights of a day range, end exclusive).
         page: from 1; per_page: 1..``MAX_PER_PAGE``.
 
     Raises:
@@ -122,7 +125,7 @@ def page_for_user(session: Session, user: User, *, unread_only: bool = False,
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError("page or per_page out of range")
     holder, finisher = aliased(User), aliased(User)
-    joined = _matching(user, unread_only, kind, process_key)
+    joined = _matching(user, unread_only, kind, process_key, since, before)
     if only is not None:
         joined = joined.where(Notification.id == only)
     total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
@@ -162,25 +165,27 @@ def _round_the_clock(session: Session, steps: set[tuple[int, str]]) -> set[tuple
 
 
 def unread_count(session: Session, user: User, *, kind: str | None = None,
-                 process_key: str | None = None) -> int:
-    """How many of the user's notifications are unread, of ``kind`` and ``process_key``
-    only when given (as :func:`page_for_user`): one COUNT, over the ``(user_id, read_at)``
-    index when neither is given.
+                 process_key: str | None = None, since: datetime | None = None,
+                 before: datetime | None = None) -> int:
+    """How many of the user's notifications are unread, of ``kind``, ``process_key`` and
+    created in ``since``..``before`` only when given (as :func:`page_for_user`): one
+    COUNT, over the ``(user_id, read_at)`` index when none is given.
 
     Raises:
         ValueError: an unknown ``kind``.
     """
-    if kind is None and process_key is None:
+    if kind is None and process_key is None and since is None and before is None:
         return session.scalar(select(func.count()).select_from(Notification).where(
             Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
     return session.scalar(select(func.count()).select_from(
-        _matching(user, True, kind, process_key).subquery())) or 0
+        _matching(user, True, kind, process_key, since, before).subquery())) or 0
 
 
-def _matching(user: User, unread_only: bool, kind: str | None,
-              process_key: str | None) -> Select:
+def _matching(user: User, unread_only: bool, kind: str | None, process_key: str | None,
+              since: datetime | None = None, before: datetime | None = None) -> Select:
     """``SELECT notifications.id`` of ``user``'s notifications the filters keep, joined
-    to what they name (escalation level, instance, definition).
+    to what they name (escalation level, instance, definition); ``since``/``before``
+    (aware) bound when they were created, end exclusive.
 
     Raises:
         ValueError: an unknown ``kind``.
@@ -194,6 +199,10 @@ def _matching(user: User, unread_only: bool, kind: str | None,
         conditions.append(KINDS[kind])
     if process_key:
         conditions.append(ProcessDefinition.key == process_key)
+    if since is not None:
+        conditions.append(Notification.created_at >= since)
+    if before is not None:
+        conditions.append(Notification.created_at < before)
     return (select(Notification.id)
             .outerjoin(Escalation, Escalation.id == Notification.escalation_id)
             .outerjoin(ProcessInstance, ProcessInstance.id == Notification.instance_id)
@@ -202,16 +211,17 @@ def _matching(user: User, unread_only: bool, kind: str | None,
 
 
 def mark_all_read(session: Session, clock: Clock, user: User, *, kind: str | None = None,
-                  process_key: str | None = None) -> int:
-    """Mark the user's unread notifications read, those of ``kind`` and ``process_key``
-    only when given (what the centre shows with its filters); return how many (not
-    committed).
+                  process_key: str | None = None, since: datetime | None = None,
+                  before: datetime | None = None) -> int:
+    """Mark the user's unread notifications read, those of ``kind``, ``process_key`` and
+    created in ``since``..``before`` (aware, end exclusive) only when given (what the
+    centre shows with its filters); return how many (not committed).
 
     Raises:
         ValueError: an unknown ``kind``.
     """
     result = session.execute(update(Notification).where(Notification.id.in_(
-        _matching(user, True, kind, process_key))).values(read_at=clock.now()),
+        _matching(user, True, kind, process_key, since, before))).values(read_at=clock.now()),
         execution_options={"synchronize_session": False})
     return result.rowcount
 

@@ -1,7 +1,9 @@
 """Notifications through the API: the caller's list (filtered, paginated), the unread
 count, mark one or all read."""
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import g, jsonify
 
@@ -18,19 +20,22 @@ from web.api.schemas_notifications import (
     UnreadCountSchema,
 )
 from web.extensions import clock, db
+from web.filters import office_calendar
 
 TAG = "notifikasi"
 
 
 @bp.get("/notifications")
-@doc("Notifikasi pemanggil (terbaru dulu), disaring: unread, kind, process_key",
+@doc("Notifikasi pemanggil (terbaru dulu), disaring: unread, kind, process_key, since, until",
      query=NotificationQuery, tag=TAG, responses={200: NotificationListSchema})
 @token_required
 def list_notifications() -> Any:
     query = load_query(NotificationQuery())
     found, total = notifications.page_for_user(
         db.session, g.user, unread_only=query["unread"], kind=query["kind"],
-        process_key=query["process_key"], page=query["page"], per_page=query["per_page"])
+        process_key=query["process_key"], since=_midnight(query["since"]),
+        before=_midnight(query["until"], after=True), page=query["page"],
+        per_page=query["per_page"])
     shown = NotificationItemSchema(many=True).dump(found)
     return jsonify(unread=notifications.unread_count(db.session, g.user),
                    notifications=shown, items=shown, total=total, page=query["page"],
@@ -63,3 +68,12 @@ def mark_all_notifications_read() -> Any:
     marked = notifications.mark_all_read(db.session, clock(), g.user)
     db.session.commit()
     return jsonify(marked=marked, unread=notifications.unread_count(db.session, g.user))
+
+
+def _midnight(day: str | None, after: bool = False) -> datetime | None:
+    """The office's midnight starting ``day`` (``YYYY-MM-DD``; ``after``: the one ending
+    it, so that the day is included), None for no day."""
+    if not day:
+        return None
+    start = date.fromisoformat(day) + timedelta(days=1 if after else 0)
+    return datetime.combine(start, time(0), ZoneInfo(office_calendar().timezone))

@@ -1,8 +1,9 @@
 """Schemas of the notification API: the filtered page, one item as shown, the unread count."""
 
+from datetime import date
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.escalation.notifications import KINDS
 from web.api.schemas import NotificationSchema
@@ -10,14 +11,36 @@ from web.api.schemas_common import TASK_STATE, PageQuery, PageSchema, deployed_s
 from web.notification_words import show
 
 
+def _day(text: str) -> None:
+    """Refuse a day that is not ``YYYY-MM-DD`` of the years 2000–2100 (as the page's
+    ``dari``/``sampai``)."""
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        raise ValidationError("bukan tanggal TTTT-BB-HH tahun 2000–2100")
+
+
 class NotificationQuery(PageQuery):
     """Filters of ``GET /api/v1/notifications``: ``unread`` (only unread), ``kind`` (the
-    page's "jenis": ``pengingat`` is level 1, ``eskalasi`` levels 2+), ``process_key``."""
+    page's "jenis": ``pengingat`` is level 1, ``eskalasi`` levels 2+), ``process_key``,
+    and ``since``/``until``: days ``YYYY-MM-DD`` in the office's time zone, both included
+    (the page's ``dari``/``sampai``)."""
 
     unread = fields.Bool(load_default=False)
     kind = fields.Str(load_default=None, validate=validate.OneOf(sorted(KINDS)))
     process_key = fields.Str(load_default=None, validate=[validate.Length(min=1, max=128),
                                                           deployed_sop])
+    since = fields.Str(load_default=None, validate=_day,
+                       metadata={"format": "date", "example": "2026-12-01"})
+    until = fields.Str(load_default=None, validate=_day,
+                       metadata={"format": "date", "example": "2026-12-31"})
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ValidationError("tanggal akhir sebelum tanggal awal", "until")
 
 
 class NotificationItemSchema(NotificationSchema):

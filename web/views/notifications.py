@@ -29,7 +29,7 @@ from web import addresses
 from web.access import sop_choices
 from web.errors import refuse_parameter
 from web.extensions import clock, db
-from web.list_filters import sop_filter
+from web.list_filters import day_range, sop_filter
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
 
@@ -44,8 +44,9 @@ MAX_PER_PAGE = 50
 def index() -> Any:
     """One page (``halaman``) of ``per_page`` (``PER_PAGE`` unless asked, at most
     ``MAX_PER_PAGE``; above: 400 naming it), filtered by ``status=belum``, ``jenis`` (a
-    key of ``notifications.KINDS``) and ``sop``; another status or kind is 400 naming it;
-    past the last page, the last."""
+    key of ``notifications.KINDS``), ``sop`` and the days ``dari``–``sampai``; another
+    status or kind, or a day that is not one, is 400 naming it; past the last page, the
+    last."""
     filters = _filters()
     page, per_page = page_request(default=PER_PAGE, maximum=MAX_PER_PAGE)
     items, total = notifications.page_for_user(db.session, current_user, page=page,
@@ -56,12 +57,12 @@ def index() -> Any:
         items, total = notifications.page_for_user(db.session, current_user, page=page,
                                                    per_page=per_page, **filters)
     args = {k: v for k, v in request.args.items()
-            if k in ("status", "jenis", "sop", "per_page") and v}
+            if k in ("status", "jenis", "sop", "dari", "sampai", "per_page") and v}
     return render_template(
         "notifications/index.html", items=[(item, show(item)) for item in items],
         total=total, page=page, pages=total_pages, args=args,
-        unread=notifications.unread_count(db.session, current_user, kind=filters["kind"],
-                                          process_key=filters["process_key"]),
+        unread=notifications.unread_count(db.session, current_user, **{
+            name: value for name, value in filters.items() if name != "unread_only"}),
         listing=Page(items=items, total=total, page=page, per_page=per_page),
         kinds=_kinds_offered(),
         sops=sop_choices(), back=_here(args, page))
@@ -96,7 +97,9 @@ def _filters() -> dict[str, Any]:
         refuse_parameter("jenis", gettext(
             'Jenis "%(value)s" tidak dikenal; pilih %(kinds)s atau kosongkan.',
             value=kind[:20], kinds=", ".join(notifications.KINDS)))
-    return {"unread_only": status == "belum", "kind": kind, "process_key": sop_filter()}
+    since, before = day_range(gettext("Dari tanggal"), gettext("Sampai tanggal"))
+    return {"unread_only": status == "belum", "kind": kind, "process_key": sop_filter(),
+            "since": since, "before": before}
 
 
 def _here(args: dict[str, str], page: int) -> str:
@@ -113,12 +116,12 @@ def _back() -> Any:
 @bp.post("/baca")
 @login_required
 def mark_read() -> Any:
-    """Tandai semua dibaca: those the centre's filters show (``jenis``, ``sop``), all when
-    none is set; an unknown ``jenis`` is 400 and marks nothing."""
+    """Tandai semua dibaca: those the centre's filters show (``jenis``, ``sop``, ``dari``,
+    ``sampai``), all when none is set; an unknown ``jenis`` or a day that is not one is
+    400 and marks nothing."""
     filters = _filters()
-    marked = notifications.mark_all_read(db.session, clock(), current_user,
-                                         kind=filters["kind"],
-                                         process_key=filters["process_key"])
+    del filters["unread_only"]
+    marked = notifications.mark_all_read(db.session, clock(), current_user, **filters)
     db.session.commit()
     flash(ngettext("%(num)d notifikasi ditandai dibaca.", "%(num)d notifikasi ditandai dibaca.",
                    marked), "success")
