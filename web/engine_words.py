@@ -12,6 +12,7 @@ from collections.abc import Callable
 from flask_babel import gettext, lazy_gettext
 
 from engine.people.access import READ_ONLY
+from web.plh_words import plh_words
 
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
@@ -106,7 +107,10 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
-    the refusals above; else unchanged."""
+    the refusals above or of the Plh/Plt rules (``web.plh_words``); else unchanged."""
+    plh = plh_words(message)
+    if plh is not None:
+        return plh
     fixed = _FIXED.get(message)
     if fixed is not None:
         return str(fixed)

@@ -37,7 +37,7 @@ from engine.people.substitution_rights import (
     role_problem,
     supervised_roles,
 )
-from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, supervisor_of
+from engine.roles import KNOWN_ROLES, SUPERVISION_CHAIN, line_above, role_named, supervisor_of
 from engine.text import trimmed
 
 KINDS = ("Plh", "Plt")
@@ -124,13 +124,11 @@ def default_role(official: User) -> str | None:
     return chain[-1] if chain else min(held, default=None)
 
 
-def candidates(session: Session, official: User | None) -> list[User]:
-    """Who may be offered as substitute for ``official``: active staff holding a role in
-    Alur, by name; never the official himself nor an administrator account without a
-    role."""
+def candidates(session: Session) -> list[User]:
+    """Who may be offered as substitute: active staff holding a role in Alur, by name;
+    never an administrator account without a role (the form hides the chosen official)."""
     return [user for user in session.scalars(select(User).order_by(func.lower(User.full_name), User.id))
-            if user.role_names and not user.is_disabled
-            and (official is None or user.id != official.id)]
+            if user.role_names and not user.is_disabled]
 
 
 def record(session: Session, clock: Clock, *, kind: str, official: User | None,
@@ -140,7 +138,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
     """Record a substitution (not committed).
 
     Only an administrator, the official or the direct supervisor of ``role`` may record
-    one (``substitution_rights``); the official must hold ``role``. ``starts_at``/``ends_at`` are aware datetimes, end exclusive. Every problem
+    one (``substitution_rights``); the official must hold ``role`` (read whatever its case,
+    ``engine.roles.role_named``). ``starts_at``/``ends_at`` are aware datetimes, end exclusive. Every problem
     is reported at once; None stands for a field left empty ("wajib diisi").
 
     Raises:
@@ -156,6 +155,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
         sqlite3.OperationalError: SQLITE_BUSY when the writer lock is not had in time.
     """
     check_recorder(created_by, official)
+    role = role_named(role) or role  # "kasubbag", "bidang_terkait", as user names are read
     problems = {}
     if kind not in KINDS:
         problems["kind"] = "jenis harus Plh atau Plt"

@@ -84,6 +84,20 @@ def test_the_plh_form_guides_and_the_substitute_sees_the_banner(server, page):
     page.get_by_text("Plh/Plt diakhiri.").wait_for(timeout=TIMEOUT_MS)
 
 
+def test_a_supervisor_choosing_his_prakom_is_offered_himself_as_substitute(server, page):
+    """His form opens on himself, so he is hidden among the substitutes; choosing the
+    Prakom he records for hides the Prakom and offers him again (he may stand in)."""
+    login(page, server, "kasubbag")
+    page.goto(f"{server}/plh/")
+    himself = page.locator("#substitute option", has_text="Demo Kasubbag")
+    assert himself.is_disabled()
+    page.get_by_label("Pejabat yang digantikan").select_option(label="Demo Prakom (Prakom)")
+    assert page.get_by_label("Peran").locator("option").all_inner_texts() == ["Prakom"]
+    assert not himself.is_disabled()
+    assert page.locator("#substitute option", has_text="Demo Prakom").is_disabled()
+    page.get_by_label("Pengganti").select_option(label="Demo Kasubbag (Kasubbag)")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "360px"])
 def test_the_plh_form_has_no_axe_violations(server, browser, viewport):
     context = _context(browser, viewport)

@@ -3,11 +3,12 @@ log in to record his own, and his Plh is the Kasubbag's to appoint (SE Kepala BK
 1/SE/I/2021). The supervisor records it for the roles he supervises only, sees it, ends
 it and extends a Plt; one above the line (the Ketua for a Prakom) may not."""
 
+import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from engine.models import AuditRecord, Substitution
+from engine.models import AuditRecord, Substitution, User
 from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
@@ -27,6 +28,9 @@ def test_the_kasubbag_records_the_plh_of_his_prakom_who_is_ill(app, client):
     assert "Demo Sekretaris (Sekretaris)" not in [text for text, _ in offered]
     assert ("Selain untuk diri Anda, Anda dapat mencatat Plh/Plt bagi pemegang peran yang "
             "Anda awasi langsung (Prakom, Bidang Terkait, Redaktur)") in page
+    chosen = client.get(f"/plh/?official={_id(app, 'prakom')}").get_data(True)
+    assert re.search(r'<option value="\d+"\s+>Demo Kasubbag \(Kasubbag\)', chosen)  # he may
+    assert re.search(r'<option value="\d+"\s+hidden disabled>Demo Prakom \(', chosen)
     response = client.post("/plh/", data={
         **FORM, "csrf_token": csrf_token(page), "official": _id(app, "prakom"),
         "substitute": _id(app, "bidang_terkait"), "role": "Prakom"})
@@ -50,6 +54,7 @@ def test_the_form_of_one_who_supervises_a_prakom_holding_two_roles_offers_only_p
     login(client, "kasubbag")
     page = client.get(f"/plh/?official={both}").get_data(True)
     assert _options(page, "role") == [("Prakom", True)]
+    assert ("Dwi Ganda (Prakom)", True) in _options(page, "official")  # not his Kasubbag
     crafted = client.post("/plh/", data={
         **FORM, "csrf_token": csrf_token(page), "official": both,
         "substitute": _id(app, "prakom"), "role": "Kasubbag"})
@@ -102,3 +107,30 @@ def test_the_supervisor_sees_ends_and_extends_through_the_api(app, client, clock
     with app.app_context():
         found = db.session.get(Substitution, created.json["id"])
         assert found.extended_at is not None and found.ended_by.username == "kasubbag"
+
+
+def test_an_english_reader_reads_the_plh_refusals_in_english(app, client):
+    with app.app_context():
+        db.session.execute(update(User).where(User.username.in_(("kasubbag", "ketua")))
+                           .values(language="en"))
+        db.session.commit()
+    both = _add_user(app, "dwi", "Dwi Ganda", "Prakom", "Kasubbag")
+    login(client, "kasubbag")
+    page = client.get("/plh/").get_data(True)
+    refused = client.post("/plh/", data={
+        "csrf_token": csrf_token(page), "kind": "Plh", "official": both,
+        "substitute": _id(app, "prakom"), "role": "Kasubbag", "warrant_number": "",
+        "starts_at": "", "ends_at": "2026-12-04T00:00"}).get_data(True)
+    for said in ("You may record a Plh/Plt of Dwi Ganda only for the roles you directly "
+                 "supervise: Prakom", "the warrant number is required",
+                 "the start date and time are required"):
+        assert said in refused
+    login(client, "ketua")
+    page = client.get("/plh/").get_data(True)
+    forbidden = client.post("/plh/", data={**FORM, "csrf_token": csrf_token(page),
+                                           "official": _id(app, "prakom"), "role": "Prakom",
+                                           "substitute": _id(app, "redaktur")})
+    assert forbidden.status_code == 403
+    assert ("Only an administrator, the official himself or his direct supervisor may record "
+            "a Plh/Plt.") in forbidden.get_data(True)
+    assert app_count(app, Substitution) == 0

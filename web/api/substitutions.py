@@ -55,7 +55,8 @@ def create_substitution() -> Any:
 
 
 @bp.post("/substitutions/<int:substitution_id>/end")
-@doc("Akhiri Plh/Plt lebih awal (pejabat, atasan pengganti, admin)", tag=TAG,
+@doc("Akhiri Plh/Plt lebih awal (pejabat, atasan langsung perannya, atasan pengganti, admin)",
+     tag=TAG,
      responses={200: SubstitutionSchema})
 @token_required
 def end_substitution(substitution_id: int) -> Any:

@@ -1,6 +1,7 @@
 // Plh/Plt form: the Peran follows the official chosen (his roles, the likely one selected),
-// the Jenis is Plt for an official whose account is disabled (his post is empty), and the
-// official is not offered as his own substitute. Without JavaScript the button
+// the Jenis is Plt for an official whose account is disabled (his post is empty) and back
+// to Plh for the next one chosen, and the official is not offered as his own substitute
+// (the one chosen before is offered again). Without JavaScript the button
 // "Tampilkan peran pejabat ini" asks the server for the same.
 (function () {
   var official = document.getElementById("official");
@@ -11,10 +12,21 @@
   var button = document.getElementById("show-roles");
   if (button) { button.hidden = true; }
 
+  // Jenis switched to Plt for a vacant post (by the server, or here), not by the user.
+  var madePlt = Boolean(rolesOf[official.value] && rolesOf[official.value].vacant);
+
   function follow() {
     var found = rolesOf[official.value];
     var kind = document.getElementById("kind");
-    if (found && found.vacant && kind) { kind.value = "Plt"; }  // a disabled account's empty post
+    if (found && kind) {
+      if (found.vacant) {  // a disabled account's empty post
+        madePlt = madePlt || kind.value !== "Plt";
+        kind.value = "Plt";
+      } else if (madePlt) {
+        kind.value = "Plh";
+        madePlt = false;
+      }
+    }
     if (found) {
       role.replaceChildren();
       found.roles.forEach(function (name) {

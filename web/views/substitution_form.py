@@ -46,7 +46,11 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
                                                 "default": _default_role(recorder, u),
                                                 "vacant": u.is_disabled}
                                     for u in officials}),
-            "people": substitution.candidates(db.session, official), "values": values,
+            "official_roles": {u.id: sorted(recordable_roles(recorder, u)) for u in officials},
+            # Everyone who may stand in; the chosen official's own option is hidden (and by
+            # static/plh.js as the choice changes), so a supervisor choosing a subordinate
+            # is offered himself.
+            "people": substitution.candidates(db.session), "values": values,
             "substitute_id": request.values.get("substitute", type=int),
             "supervises": [] if recorder.is_admin else _ordered(
                 {role for user in officials[1:] for role in recordable_roles(recorder, user)}),

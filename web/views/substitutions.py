@@ -25,6 +25,7 @@ from engine.people import substitution, substitution_period
 from engine.people.substitution_rights import may_extend
 from web.access import access
 from web.edge import is_id
+from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.filters import MONTHS, office_calendar, zone_label
 from web.paging import page_request
@@ -56,7 +57,8 @@ def index() -> Any:
                 starts_at=starts_at, ends_at=ends_at, created_by=current_user)
         except InvalidTaskData as invalid:
             db.session.rollback()
-            errors = {**invalid.fields, **unreadable}
+            errors = {**{field: in_reader_language(message)
+                         for field, message in invalid.fields.items()}, **unreadable}
         else:
             db.session.commit()
             flash(gettext("Plh/Plt dicatat."), "success")
@@ -189,7 +191,8 @@ def _refused(substitution_id: int, invalid: InvalidTaskData, action: str) -> Any
     db.session.rollback()
     if not substitution.may_see(db.session, current_user, _substitution(substitution_id)):
         abort(404)
-    return _page({}, {substitution_id: (action, "; ".join(invalid.fields.values()))})
+    return _page({}, {substitution_id: (action, "; ".join(
+        in_reader_language(message) for message in invalid.fields.values()))})
 
 
 def _user(user_id: int | None) -> User | None:

@@ -173,14 +173,20 @@ def test_a_replacement_may_start_in_the_minute_the_ended_one_stopped(session, cl
     assert second.starts_at == first.ends_at
 
 
-def test_a_role_written_in_another_case_is_named_unknown_with_the_officials_roles(
+def test_a_role_is_read_whatever_its_case_and_an_unknown_one_names_the_officials_roles(
         session, clock, users):
+    """As user names and the account import read roles: ``kasubbag`` is Kasubbag."""
+    def plh(role: str, days: int) -> Substitution:
+        return record(session, clock, kind="Plh", official=users["Kasubbag"],
+                      substitute=users["Ketua"], role=role, warrant_number="SP-3",
+                      starts_at=clock.now(), ends_at=clock.now() + timedelta(days=days),
+                      created_by=users["admin"])
+
     with pytest.raises(InvalidTaskData) as refused:
-        record(session, clock, kind="Plh", official=users["Kasubbag"], substitute=users["Ketua"],
-               role="kasubbag", warrant_number="SP-3", starts_at=clock.now(),
-               ends_at=clock.now() + timedelta(days=3), created_by=users["admin"])
+        plh("kasubag", 3)
     assert refused.value.fields == {
-        "role": "peran kasubbag tidak dikenal; peran Demo Kasubbag: Kasubbag"}
+        "role": "peran kasubag tidak dikenal; peran Demo Kasubbag: Kasubbag"}
+    assert plh(" KASUBBAG", 3).role == "Kasubbag"
 
 
 def test_a_substitution_not_begun_ends_once(session, clock, users):

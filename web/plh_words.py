@@ -1,0 +1,80 @@
+"""The Plh/Plt rules' refusals (``engine.people.substitution``, ``substitution_period``,
+``substitution_rights``) in the reader's language, by their exact wording: the form's
+field errors, "Perpanjang"/"Akhiri" beside a row, and the 403 pages. The engine speaks
+Indonesian (README, "Bahasa"); a message not listed here stays as the engine wrote it."""
+
+import re
+from collections.abc import Callable
+
+from flask_babel import gettext, lazy_gettext
+
+FIXED = {
+    "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
+    "mencatat Plh/Plt.": lazy_gettext(
+        "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
+        "mencatat Plh/Plt."),
+    "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
+    "memperpanjang Plt.": lazy_gettext(
+        "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
+        "memperpanjang Plt."),
+    "jenis harus Plh atau Plt": lazy_gettext("jenis harus Plh atau Plt"),
+    "pejabat yang digantikan wajib dipilih": lazy_gettext("pejabat yang digantikan wajib dipilih"),
+    "peran wajib dipilih": lazy_gettext("peran wajib dipilih"),
+    "pengganti wajib dipilih": lazy_gettext("pengganti wajib dipilih"),
+    "pengganti harus orang lain": lazy_gettext("pengganti harus orang lain"),
+    "nomor surat perintah wajib diisi": lazy_gettext("nomor surat perintah wajib diisi"),
+    "tanggal dan jam mulai wajib diisi": lazy_gettext("tanggal dan jam mulai wajib diisi"),
+    "tanggal dan jam berakhir wajib diisi": lazy_gettext("tanggal dan jam berakhir wajib diisi"),
+    "akhir harus sesudah awal": lazy_gettext("akhir harus sesudah awal"),
+    "akhir sudah lewat; Plh/Plt yang sudah berakhir tidak memberi wewenang apa pun dan tidak "
+    "perlu dicatat": lazy_gettext(
+        "akhir sudah lewat; Plh/Plt yang sudah berakhir tidak memberi wewenang apa pun dan "
+        "tidak perlu dicatat"),
+    "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat": lazy_gettext(
+        "Plt paling lama 3 bulan; perpanjang sekali sesudah dicatat"),
+    "hanya Plt yang dapat diperpanjang; catat Plh baru": lazy_gettext(
+        "hanya Plt yang dapat diperpanjang; catat Plh baru"),
+    "Plt hanya dapat diperpanjang satu kali": lazy_gettext(
+        "Plt hanya dapat diperpanjang satu kali"),
+    "Plt ini sudah berakhir": lazy_gettext("Plt ini sudah berakhir"),
+    "Plh/Plt ini sudah berakhir": lazy_gettext("Plh/Plt ini sudah berakhir"),
+    "akhir baru harus sesudah akhir yang sekarang": lazy_gettext(
+        "akhir baru harus sesudah akhir yang sekarang"),
+    "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang": lazy_gettext(
+        "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"),
+}
+
+PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (re.compile(r"Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang tidak lebih "
+                r"rendah dari (.+), atau administrator yang dapat mengakhiri Plh/Plt ini\."),
+     lambda role: gettext("Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang "
+                          "tidak lebih rendah dari %(role)s, atau administrator yang dapat "
+                          "mengakhiri Plh/Plt ini.", role=role)),
+    (re.compile(r"Anda hanya dapat mencatat Plh/Plt (.+) untuk peran yang Anda awasi "
+                r"langsung: (.*)"),
+     lambda name, roles: gettext("Anda hanya dapat mencatat Plh/Plt %(name)s untuk peran yang "
+                                 "Anda awasi langsung: %(roles)s", name=name, roles=roles)),
+    (re.compile(r"Plh paling lama (\d+) hari \(pengaturan kantor\)"),
+     lambda days: gettext("Plh paling lama %(days)s hari (pengaturan kantor)", days=days)),
+    (re.compile(r"(.+) tidak memegang peran (.+)"),
+     lambda name, role: gettext("%(name)s tidak memegang peran %(role)s", name=name,
+                                role=role)),
+    (re.compile(r"nomor surat perintah paling banyak (\d+) karakter"),
+     lambda most: gettext("nomor surat perintah paling banyak %(most)s karakter", most=most)),
+    (re.compile(r"tanggal harus dalam tahun (\d+)–(\d+)"),
+     lambda first, last: gettext("tanggal harus dalam tahun %(first)s–%(last)s", first=first,
+                                 last=last)),
+]
+
+
+def plh_words(message: str) -> str | None:
+    """``message`` in the request's language when it is one of the refusals above; else
+    None."""
+    fixed = FIXED.get(message)
+    if fixed is not None:
+        return str(fixed)
+    for pattern, said in PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return said(*found.groups())
+    return None
