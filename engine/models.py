@@ -223,6 +223,9 @@ class HumanTask(Base):
     round_the_clock: Mapped[bool] = mapped_column(default=False, server_default=false())
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None]
+    # "Plh. Prakom" when a holder of the role took the step over from the official he
+    # stands in for: completed by him, it is completed in that capacity too.
+    claimed_as: Mapped[str | None] = mapped_column(String(100))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None]
     # "Plh. Kasubbag" when a substitute completed the step in the official's place.

@@ -164,9 +164,11 @@ class Access:
     def capacity_for(self, task: HumanTask) -> Capacity | None:
         """How the user would act on ``task`` (its lane), or None if they may not. A holder
         of the lane's role is answered without reading his Plh/Plt (no query) unless
-        someone else has claimed the step: that claim may be an official's he stands in
-        for (``Capacity.stands_in``)."""
-        if task.role in self.user.role_names and task.claimed_by_id in (None, self.user.id):
+        someone else has claimed the step (that claim may be an official's he stands in
+        for, ``Capacity.stands_in``), or he took it over as Plh/Plt (``claimed_as``: is he
+        still?)."""
+        if (task.role in self.user.role_names and task.claimed_by_id in (None, self.user.id)
+                and not (task.claimed_by_id and task.claimed_as)):
             return Capacity(task.role)
         return self.acting.get(task.role)
 

@@ -65,7 +65,7 @@ def release_lapsed(session: Session, clock: Clock, *,
         written = session.execute(
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.state == "open",
                                     HumanTask.claimed_by_id == holder_id)
-            .values(claimed_by_id=None, claimed_at=None)
+            .values(claimed_by_id=None, claimed_at=None, claimed_as=None)
             .execution_options(synchronize_session=False)).rowcount
         if written:
             released.add(task_id)

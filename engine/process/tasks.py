@@ -71,7 +71,8 @@ def claim_task(session: Session, clock: Clock, task_id: int, user: User, *,
     previous = task.claimed_by  # the official whose claim a Plh/Plt takes over, if any
     acting_as = capacity.label_for(task.claimed_by_id)
     _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
-            Actor(user.id, clock.now()), claimed_by_id=user.id, claimed_at=clock.now())
+            Actor(user.id, clock.now()), claimed_by_id=user.id, claimed_at=clock.now(),
+            claimed_as=acting_as)
     audit.record(session, clock, "task.claimed", actor=user, task=task, acting_as=acting_as,
                  **({"previous": previous.username} if previous is not None else {}))
     return task
@@ -90,7 +91,7 @@ def release_task(session: Session, clock: Clock, task_id: int, user: User, *,
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')
     holder = task.claimed_by
     _change(session, task, Holders.GIVEN, capacity.claimants(user.id),
-            claimed_by_id=None, claimed_at=None)
+            claimed_by_id=None, claimed_at=None, claimed_as=None)
     audit.record(session, clock, "task.released", actor=user, task=task,
                  acting_as=capacity.label_for(holder.id),
                  **({"holder": holder.username} if holder.id != user.id else {}))
@@ -137,7 +138,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     previous = session.get(User, task.claimed_by_id) if task.claimed_by_id else None
     if previous is not None and previous.id == assignee.id:
         return task  # his already: nothing changes, nobody is told again
-    _change(session, task, Holders.ANYONE, (), claimed_by_id=assignee.id,
+    _change(session, task, Holders.ANYONE, (), claimed_by_id=assignee.id, claimed_as=None,
             claimed_at=clock.now())
     instance = task.instance
     params = {"by": by.full_name, "step": task.name, "title": instance.title,
@@ -204,7 +205,9 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         (``task.instance.status == "error"``), the step completed only in the second case.
     """
     task, capacity = _open_task_for(session, clock, task_id, user, access)
-    acting_as = capacity.label_for(task.claimed_by_id)
+    acting_as = capacity.label_for(task.claimed_by_id) or (
+        # Taken over from the official he stands in for, while he still does.
+        task.claimed_as if task.claimed_by_id == user.id and capacity.stands_in else None)
     entry = task_entry(task)
     cleaned = case.check_submission(session, task, entry, data, validate_data)
     with change(session, clock, task.instance_id, actor=user) as unit:

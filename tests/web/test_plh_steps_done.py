@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine.models import HumanTask, Substitution
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
+from tests.web.test_plh_form import _add_user
 from tests.web.test_plh_in_force import _step, _substitution
 from web.extensions import db
 
@@ -73,3 +74,38 @@ def test_a_step_done_in_the_minute_the_plh_was_ended_early_is_listed(app, client
     listed = client.get(f"/plh/{substitution_id}/langkah").get_data(True)
     assert "1 langkah" in listed and f'href="/tugas/{task_id}"' in listed
     assert BACK in client.get("/").get_data(True)
+
+
+def test_a_step_taken_over_from_the_official_is_completed_as_plh(app, client, clock):
+    """A Plh who holds the role himself takes the official's step over ("Plh. Redaktur")
+    and then completes it: that completion was recorded as his own, and the official
+    back from leave did not read it (found by the Lebaran-leave probe). A free step he
+    takes himself stays his own."""
+    _add_user(app, "rina", "Rina Redaktur", "Redaktur")
+    _substitution(client, clock, "redaktur", "rina", "Redaktur")
+    taken_over, free = _step(app, clock, "Redaktur"), _step(app, clock, "Redaktur")
+    official, rina = api_token(client, "redaktur"), api_token(client, "rina")
+    assert client.post(f"/api/v1/tasks/{taken_over}/claim", headers=official).status_code == 200
+    for task_id in (taken_over, free):
+        assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=rina).status_code == 200
+        done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=rina,
+                           json={"data": {"keputusan_kasubbag": "setuju", "catatan": "ok"}})
+        assert done.status_code == 200, done.json
+    with app.app_context():
+        assert [db.session.get(HumanTask, task_id).completed_as
+                for task_id in (taken_over, free)] == ["Plh. Redaktur", None]
+        substitution_id = db.session.scalar(select(Substitution.id))
+    login(client, "redaktur")
+    page = client.get(f"/plh/{substitution_id}/langkah").get_data(True)
+    assert f'href="/tugas/{taken_over}"' in page and f'href="/tugas/{free}"' not in page
+    # Taken over, then the Plh ends: still his to complete (he holds the role), as himself.
+    later = _step(app, clock, "Redaktur")
+    assert client.post(f"/api/v1/tasks/{later}/claim", headers=official).status_code == 200
+    assert client.post(f"/api/v1/tasks/{later}/claim", headers=rina).status_code == 200
+    assert client.post(f"/api/v1/substitutions/{substitution_id}/end",
+                       headers=official).status_code == 200
+    clock.advance(timedelta(minutes=1))
+    assert client.post(f"/api/v1/tasks/{later}/complete", headers=rina, json={
+        "data": {"keputusan_kasubbag": "setuju", "catatan": "ok"}}).status_code == 200
+    with app.app_context():
+        assert db.session.get(HumanTask, later).completed_as is None

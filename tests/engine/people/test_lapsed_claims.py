@@ -131,9 +131,10 @@ def test_a_plh_who_holds_the_role_himself_takes_over_the_officials_step(
         AuditRecord.action == "task.claimed").order_by(AuditRecord.id.desc())).first()
     assert (taken.actor_id, taken.detail["previous"], taken.detail["acting_as"]) == (
         other.id, "kasubbag", "Plh. Kasubbag")
-    # Taken over, the step is his own: he completes it as himself.
+    # Taken over as Plh, it is completed as Plh too: the official back from leave reads it
+    # among the steps done in his place (it was his, taken while he was away).
     complete_task(session, clock, review.id, other, {"keputusan_kasubbag": "setuju"})
-    assert review.completed_as is None
+    assert review.completed_as == "Plh. Kasubbag"
 
 
 def test_a_plh_who_holds_the_role_completing_the_officials_claimed_step_is_named_plh(
