@@ -117,3 +117,38 @@ def test_a_secret_sealed_under_another_key_names_itself(app):
             settings.webhook_for_sending(db.session, "kunci-baru")
     assert str(refused.value) == ("rahasia webhook tersimpan dengan kunci rahasia lain; isi "
                                   "ulang di Pengaturan")
+
+
+def test_the_same_secret_again_changes_nothing_and_each_weakness_is_named(app, client):
+    login(client, "admin")
+    hook = "https://chat.pn.go.id/hook"
+    assert _save(client, webhook_url=hook, webhook_secret=SECRET).status_code == 302
+    again = _save(client, webhook_url=hook, webhook_secret=SECRET)
+    assert "Tidak ada yang berubah" in client.get(again.headers["Location"]).get_data(True)
+    with app.app_context():
+        assert len(db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "settings.changed")).all()) == 1
+    for typed, said in (("pendek", "Rahasia paling sedikit 16 karakter (kini 6)."),
+                        (SECRET + " ", "Rahasia diawali atau diakhiri spasi; hapus spasinya."),
+                        (SECRET[:8] + "\t" + SECRET[8:],
+                         "Rahasia memuat karakter kendali (baris baru, tab)")):
+        refused = _save(client, webhook_url=hook, webhook_secret=typed)
+        assert refused.status_code == 422 and said in refused.get_data(True), typed
+
+
+def test_a_secret_sealed_under_another_key_is_said_beside_its_field(app, client):
+    """Until it is typed again no e-mail or webhook message leaves the outbox; the page
+    said only "Tersimpan" (found by the webhook probe)."""
+    with app.app_context():
+        settings.put(db.session, "webhook", {"url": "https://chat.pn.go.id/hook",
+                                             "secret": settings.seal(SECRET, "kunci-lama")})
+        db.session.commit()
+    login(client, "admin")
+    page = client.get("/admin/pengaturan").get_data(True)
+    assert ("Rahasia yang tersimpan disegel dengan kunci rahasia lain (ALUR_SECRET_KEY "
+            "berubah) dan tidak dapat dibaca") in page
+    assert "Kata sandi yang tersimpan disegel" not in page
+    assert _save(client, webhook_url="https://chat.pn.go.id/hook",
+                 webhook_secret=SECRET).status_code == 302
+    assert "disegel dengan kunci rahasia lain" not in client.get(
+        "/admin/pengaturan").get_data(True)

@@ -6,7 +6,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -23,6 +23,7 @@ from web.calendar_lines import dated_lines, periods
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
+from web.views.admin_secrets import resealed, unreadable_secrets, webhook_setting
 from web.views.settings_history import change_lines
 
 # The office logo printed in the SOP document's kop (``web.views.admin_identity``).
@@ -38,8 +39,6 @@ HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
 FIELD_LIMITS = {"smtp_host": 253, "smtp_username": 200, "smtp_password": 500,
                 "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000,
                 "webhook_secret": 500}
-# The shortest signing secret: 16 characters, about 96 bits when random (README, webhook).
-MIN_WEBHOOK_SECRET = 16
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
              "alert_priorities")
@@ -97,6 +96,7 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
                            change_lines=change_lines,
                            hours=office_hours.written(current["calendar"].get("hours")),
                            outbox=outbox_status.channel_status(db.session),
+                           unreadable=unreadable_secrets(current),
                            **{"form": {}, "errors": {}, **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
                            identity_version=settings.stamp({"identity": current["identity"]}))
@@ -122,8 +122,8 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
         "host": form.get("smtp_host", "").strip(), "port": port if port is not None else 25,
         "username": form.get("smtp_username", "").strip(),
         # An empty password field keeps the stored one (it is never shown back); a new
-        # one is stored sealed with the secret key.
-        "password": (settings.seal(form.get("smtp_password"), current_app.secret_key)
+        # one is stored sealed with the secret key (the same one again changes nothing).
+        "password": (resealed(form.get("smtp_password"), current["smtp"]["password"])
                      if form.get("smtp_password")
                      else "" if form.get("smtp_password_clear") == "on"
                      else current["smtp"]["password"]),
@@ -168,7 +168,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     for severity, priority in priorities.items():
         if priority not in PRIORITIES:
             errors[f"priority_{severity}"] = gettext("Pilih kritis, mayor atau minor.")
-    return ({"smtp": smtp, "webhook": _webhook(form, current["webhook"], errors),
+    return ({"smtp": smtp, "webhook": webhook_setting(form, current["webhook"], errors),
              "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
              "alert_priorities": priorities}, errors)
@@ -203,33 +203,6 @@ def _smtp_problems(smtp: dict[str, Any], form: Any, errors: dict[str, str]) -> N
     if form.get("smtp_password") and form.get("smtp_password_clear") == "on":
         errors.setdefault("smtp_password", gettext(
             "Isi kata sandi baru atau hapus yang tersimpan, bukan keduanya."))
-
-
-def _webhook(form: Any, current: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
-    """The webhook setting as typed: its address, and its signing secret stored sealed
-    with the secret key like the SMTP password (an empty field keeps the stored one,
-    never shown back; "Hapus rahasia yang tersimpan" removes it)."""
-    url = form.get("webhook_url", "").strip()
-    if url and not addresses.web_address(url):
-        errors["webhook_url"] = gettext("Alamat webhook harus diawali http:// atau https:// dan "
-                                        "berisi nama host (serta port 1–65535) yang terbaca.")
-    typed = form.get("webhook_secret", "")
-    clear = form.get("webhook_secret_clear") == "on"
-    if typed and clear:
-        errors.setdefault("webhook_secret", gettext(
-            "Isi rahasia baru atau hapus yang tersimpan, bukan keduanya."))
-    elif typed and (len(typed) < MIN_WEBHOOK_SECRET or typed != typed.strip()
-                    or any(ord(character) < 32 or ord(character) == 127 for character in typed)):
-        errors.setdefault("webhook_secret", gettext(
-            "Rahasia paling sedikit %(min)d karakter, tanpa spasi di awal atau akhir dan tanpa "
-            "baris baru; salin dari pengaturan penerima webhook.", min=MIN_WEBHOOK_SECRET))
-    secret = current.get("secret", "")
-    if typed and "webhook_secret" not in errors:
-        secret = settings.seal(typed, current_app.secret_key)
-    elif clear:
-        secret = ""
-    # A setting stored before secrets existed has none: saving it unchanged changes nothing.
-    return {"url": url, "secret": secret} if secret or "secret" in current else {"url": url}
 
 
 def _whole(text: str) -> int | None:
