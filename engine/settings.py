@@ -182,9 +182,10 @@ def _fields(key: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
 
 def shown_in_audit(field: str, value: Any) -> Any:
     """``value`` of ``field`` as an audit record may keep it: the SMTP password and the
-    webhook's signing secret (sealed or not) as ``"***"``; the webhook address as its scheme, host and port (no user, path or
-    query: chat gateways put their token there); the logo as the first 12 hex digits of its SHA-256
-    (it is up to 200 KB); an empty value stays empty, so that setting and clearing show."""
+    webhook's signing secret (sealed or not) as ``"***"``; the webhook address as its
+    scheme, host and port (no user, path or query: chat gateways put their token there);
+    the logo as the first 12 hex digits of its SHA-256 (it is up to 200 KB); an empty value
+    stays empty, so that setting and clearing show."""
     if not value:
         return value
     if field in ("smtp.password", "webhook.secret"):

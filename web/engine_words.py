@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask_babel import gettext, lazy_gettext
 
 from engine.people.access import READ_ONLY
-from web.plh_words import plh_words
+from web import plh_words
 
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
@@ -108,14 +108,12 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
     the refusals above or of the Plh/Plt rules (``web.plh_words``); else unchanged."""
-    plh = plh_words(message)
-    if plh is not None:
-        return plh
-    fixed = _FIXED.get(message)
-    if fixed is not None:
-        return str(fixed)
-    for pattern, said in _NUMBERED:
-        found = pattern.fullmatch(message)
-        if found:
-            return said(*found.groups())
+    for fixed, patterns in ((_FIXED, _NUMBERED), (plh_words.FIXED, plh_words.PATTERNS)):
+        said = fixed.get(message)
+        if said is not None:
+            return str(said)
+        for pattern, words in patterns:
+            found = pattern.fullmatch(message)
+            if found:
+                return words(*found.groups())
     return message

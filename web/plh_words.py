@@ -1,12 +1,15 @@
 """The Plh/Plt rules' refusals (``engine.people.substitution``, ``substitution_period``,
 ``substitution_rights``) in the reader's language, by their exact wording: the form's
 field errors, "Perpanjang"/"Akhiri" beside a row, and the 403 pages. The engine speaks
-Indonesian (README, "Bahasa"); a message not listed here stays as the engine wrote it."""
+Indonesian (README, "Bahasa"); a message not listed here stays as the engine wrote it.
+Read by ``web.engine_words.in_reader_language``."""
 
 import re
 from collections.abc import Callable
 
 from flask_babel import gettext, lazy_gettext
+
+from engine.roles import KNOWN_ROLES
 
 FIXED = {
     "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
@@ -56,7 +59,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
                                  "Anda awasi langsung: %(roles)s", name=name, roles=roles)),
     (re.compile(r"Plh paling lama (\d+) hari \(pengaturan kantor\)"),
      lambda days: gettext("Plh paling lama %(days)s hari (pengaturan kantor)", days=days)),
-    (re.compile(r"(.+) tidak memegang peran (.+)"),
+    # Only a known role: other refusals also say "… tidak memegang peran itu."
+    (re.compile(rf"(.+) tidak memegang peran ({'|'.join(map(re.escape, KNOWN_ROLES))})"),
      lambda name, role: gettext("%(name)s tidak memegang peran %(role)s", name=name,
                                 role=role)),
     (re.compile(r"nomor surat perintah paling banyak (\d+) karakter"),
@@ -66,15 +70,3 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
                                  last=last)),
 ]
 
-
-def plh_words(message: str) -> str | None:
-    """``message`` in the request's language when it is one of the refusals above; else
-    None."""
-    fixed = FIXED.get(message)
-    if fixed is not None:
-        return str(fixed)
-    for pattern, said in PATTERNS:
-        found = pattern.fullmatch(message)
-        if found:
-            return said(*found.groups())
-    return None

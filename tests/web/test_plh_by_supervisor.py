@@ -6,6 +6,7 @@ it and extends a Plt; one above the line (the Ketua for a Prakom) may not."""
 import re
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from engine.models import AuditRecord, Substitution, User
@@ -13,6 +14,7 @@ from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from tests.web.test_plh_form import _add_user, _id, _options
+from web.engine_words import in_reader_language
 from web.extensions import db
 
 FORM = {"kind": "Plh", "warrant_number": "W8-U1/7/KP/XII/2026",
@@ -134,3 +136,12 @@ def test_an_english_reader_reads_the_plh_refusals_in_english(app, client):
     assert ("Only an administrator, the official himself or his direct supervisor may record "
             "a Plh/Plt.") in forbidden.get_data(True)
     assert app_count(app, Substitution) == 0
+
+
+def test_only_the_plh_refusals_are_read_by_their_words(app):
+    """A refusal that merely shares words with one of them stays as the engine wrote it."""
+    other = 'Tugas "Menerima" dikerjakan oleh peran Kasubbag; Anda tidak memegang peran itu.'
+    with app.test_request_context(), force_locale("en"):
+        assert in_reader_language(other) == other
+        assert in_reader_language("Dwi Ganda tidak memegang peran Prakom") == (
+            "Dwi Ganda does not hold the role Prakom")
