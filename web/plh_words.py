@@ -47,7 +47,46 @@ FIXED = {
         "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang"),
 }
 
+ROLE = f"({'|'.join(map(re.escape, KNOWN_ROLES))})"
+
 PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    # One substitute per post (``substitution.record``, ``extend``).
+    (re.compile(rf"(.+) sudah digantikan sebagai {ROLE} oleh (.+) \((Plh|Plt), surat perintah "
+                r"(.+)\) pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
+                r"yang itu dulu atau pilih periode lain"),
+     lambda official, role, substitute, kind, warrant: gettext(
+         "%(official)s sudah digantikan sebagai %(role)s oleh %(substitute)s (%(kind)s, surat "
+         "perintah %(warrant)s) pada sebagian periode ini; satu jabatan punya satu pengganti: "
+         "akhiri yang itu dulu atau pilih periode lain", official=official, role=role,
+         substitute=substitute, kind=kind, warrant=warrant)),
+    (re.compile(r"(.+) menggantikan pada sebagian perpanjangan ini \((Plh|Plt), surat perintah "
+                r"(.+)\); satu jabatan punya satu pengganti"),
+     lambda substitute, kind, warrant: gettext(
+         "%(substitute)s menggantikan pada sebagian perpanjangan ini (%(kind)s, surat "
+         "perintah %(warrant)s); satu jabatan punya satu pengganti", substitute=substitute, kind=kind,
+         warrant=warrant)),
+    # No chains of substitutes (``substitution_chain``).
+    (re.compile(rf"(.+) sendiri digantikan pada sebagian periode ini \((Plh|Plt)\. {ROLE} "
+                r"(.+), surat perintah (.+)\); pengganti harus bertugas selama masa "
+                r"penggantian: pilih orang lain atau periode lain"),
+     lambda substitute, kind, role, other, warrant: gettext(
+         "%(substitute)s sendiri digantikan pada sebagian periode ini (%(kind)s. %(role)s "
+         "%(other)s, surat perintah %(warrant)s); pengganti harus bertugas selama masa "
+         "penggantian: pilih orang lain atau periode lain", substitute=substitute, kind=kind,
+         role=role, other=other, warrant=warrant)),
+    (re.compile(rf"(.+) sedang menjadi (Plh|Plt)\. {ROLE} bagi (.+) pada sebagian periode ini "
+                r"\(surat perintah (.+)\); akhiri penggantian itu dulu atau pilih periode lain"),
+     lambda official, kind, role, other, warrant: gettext(
+         "%(official)s sedang menjadi %(kind)s. %(role)s bagi %(other)s pada sebagian periode "
+         "ini (surat perintah %(warrant)s); akhiri penggantian itu dulu atau pilih periode "
+         "lain", official=official,
+         kind=kind, role=role, other=other, warrant=warrant)),
+    (re.compile(r"akun (.+) nonaktif: jabatannya kosong, catat Plt, bukan Plh"),
+     lambda name: gettext("akun %(name)s nonaktif: jabatannya kosong, catat Plt, bukan Plh",
+                          name=name)),
+    (re.compile(r"(.+) tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"),
+     lambda name: gettext("%(name)s tidak dapat menjadi pengganti: hanya pegawai aktif yang "
+                          "memegang peran", name=name)),
     (re.compile(r"Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang tidak lebih "
                 r"rendah dari (.+), atau administrator yang dapat mengakhiri Plh/Plt ini\."),
      lambda role: gettext("Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang "

@@ -11,9 +11,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
 from engine.clock import ManualClock
-from engine.models import ProcessDefinition, User, UserRole
+from engine.models import HumanTask, ProcessDefinition, User, UserRole
+from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
+from engine.process.tasks import claim_task
 from engine.process.versions import activate as activate_version
 from tests.conftest import BPMN_DIR, MONDAY_0800
 from tests.helpers.database import on_postgres
@@ -116,6 +118,36 @@ def test_an_office_database_with_users_and_processes_upgrades_on_sqlite(database
             assert not [table for table in tables if table.startswith("_alembic_tmp_")]
             if not on_postgres():  # enforced again on the connections that follow
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_step_taken_over_as_plh_before_the_upgrade_is_remembered(database):
+    """Open steps taken over as Plh/Plt before ``human_tasks.claimed_as`` existed read it
+    from their claim's audit record, so they complete as Plh too after the upgrade (found
+    by the regression probe); a step its holder took himself stays his own."""
+    with migrated(database) as (clock, directory):
+        kasubbag = _office(clock)
+        other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                     created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+        admin = User(username="admin", full_name="Admin", password_hash="-", is_admin=True,
+                     created_at=clock.now())
+        db.session.add_all([other, admin])
+        db.session.flush()
+        record(db.session, clock, kind="Plh", official=kasubbag, substitute=other,
+               role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
+               ends_at=clock.now() + timedelta(days=5), created_by=admin)
+        for title in ("RKT 2027", "RKT 2028"):
+            _start(kasubbag, clock, title)
+        taken, own = db.session.scalars(select(HumanTask.id).where(
+            HumanTask.state == "open").order_by(HumanTask.id)).all()
+        for task_id, user in ((taken, kasubbag), (taken, other), (own, other)):
+            claim_task(db.session, clock, task_id, user)
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=directory, revision="c2f8d4a6e1b3")  # before claimed_as
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(select(HumanTask.id, HumanTask.claimed_as)).all()) == {
+                taken: "Plh. Kasubbag", own: None}
 
 
 @contextmanager

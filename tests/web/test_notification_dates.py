@@ -5,6 +5,7 @@ time zone, and marks read only what the filter shows."""
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from engine.models import Notification, User
 from tests.conftest import csrf_token
@@ -57,13 +58,14 @@ def test_a_day_that_is_not_one_is_refused_naming_it_and_marks_nothing(app, clien
     for query, said in (
             ("dari=2026-13-01", 'Dari tanggal (dari): &#34;2026-13-01&#34; bukan tanggal'),
             ("sampai=1999-12-31", 'Sampai tanggal (sampai): &#34;1999-12-31&#34; bukan tanggal'),
-            ("dari=2026-12-02&sampai=2026-12-01", "tanggal akhir sebelum tanggal awal")):
+            ("dari=2026-12-02&sampai=2026-12-01", "tanggal akhir sebelum tanggal awal"),
+            ("dari=2026-12-01&dari=2026-12-02", "&#34;dari&#34; hanya satu nilai; 2 dikirim.")):
         refused = client.get(f"/notifikasi/?{query}")
         assert refused.status_code == 400, query
         assert said in refused.get_data(True), query
-        form = dict(part.split("=") for part in query.split("&"))
-        assert client.post("/notifikasi/baca", data={
-            "csrf_token": token, **form}).status_code == 400, query
+        form = MultiDict([("csrf_token", token),
+                          *(tuple(part.split("=")) for part in query.split("&"))])
+        assert client.post("/notifikasi/baca", data=form).status_code == 400, query
     assert _read(app) == [False, False, False]
 
 

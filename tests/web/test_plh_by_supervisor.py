@@ -14,6 +14,7 @@ from tests.conftest import csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
 from tests.web.test_plh_form import _add_user, _id, _options
+from web import plh_words
 from web.engine_words import in_reader_language
 from web.extensions import db
 
@@ -127,6 +128,13 @@ def test_an_english_reader_reads_the_plh_refusals_in_english(app, client):
                  "supervise: Prakom", "the warrant number is required",
                  "the start date and time are required"):
         assert said in refused
+    plh = {**FORM, "official": _id(app, "prakom"), "role": "Prakom",
+           "substitute": _id(app, "bidang_terkait")}
+    assert client.post("/plh/", data={**plh, "csrf_token": csrf_token(page)}).status_code == 302
+    clash = client.post("/plh/", data={**plh, "csrf_token": csrf_token(page),
+                                       "substitute": _id(app, "redaktur")}).get_data(True)
+    assert ("Demo Prakom is already replaced as Prakom by Demo Bidang Terkait (Plh, warrant "
+            "W8-U1/7/KP/XII/2026) for part of this period") in clash
     login(client, "ketua")
     page = client.get("/plh/").get_data(True)
     forbidden = client.post("/plh/", data={**FORM, "csrf_token": csrf_token(page),
@@ -135,7 +143,7 @@ def test_an_english_reader_reads_the_plh_refusals_in_english(app, client):
     assert forbidden.status_code == 403
     assert ("Only an administrator, the official himself or his direct supervisor may record "
             "a Plh/Plt.") in forbidden.get_data(True)
-    assert app_count(app, Substitution) == 0
+    assert app_count(app, Substitution) == 1
 
 
 def test_only_the_plh_refusals_are_read_by_their_words(app):
@@ -145,3 +153,19 @@ def test_only_the_plh_refusals_are_read_by_their_words(app):
         assert in_reader_language(other) == other
         assert in_reader_language("Dwi Ganda tidak memegang peran Prakom") == (
             "Dwi Ganda does not hold the role Prakom")
+
+
+def test_an_indonesian_reader_reads_the_engine_s_own_words(app):
+    """The table's source words are the engine's: on an Indonesian page each refusal reads
+    exactly as the engine wrote it."""
+    said = [*plh_words.FIXED,
+            "Demo Prakom sudah digantikan sebagai Prakom oleh Demo Redaktur (Plh, surat "
+            "perintah SP-1) pada sebagian periode ini; satu jabatan punya satu pengganti: "
+            "akhiri yang itu dulu atau pilih periode lain",
+            "akun Budi nonaktif: jabatannya kosong, catat Plt, bukan Plh",
+            "Budi tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"]
+    with app.test_request_context(), force_locale("id"):
+        for message in said:
+            assert in_reader_language(message) == message
+    with app.test_request_context(), force_locale("en"):
+        assert all(in_reader_language(message) != message for message in said)

@@ -88,6 +88,10 @@ def test_a_step_taken_over_from_the_official_is_completed_as_plh(app, client, cl
     assert client.post(f"/api/v1/tasks/{taken_over}/claim", headers=official).status_code == 200
     for task_id in (taken_over, free):
         assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=rina).status_code == 200
+        login(client, "rina")
+        shown = client.get(f"/tugas/{task_id}").get_data(True)
+        assert ("(diambil oleh Rina Redaktur sebagai Plh. Redaktur)" in shown) == (
+            task_id == taken_over)
         done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=rina,
                            json={"data": {"keputusan_kasubbag": "setuju", "catatan": "ok"}})
         assert done.status_code == 200, done.json

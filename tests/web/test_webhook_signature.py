@@ -131,6 +131,8 @@ def test_the_same_secret_again_changes_nothing_and_each_weakness_is_named(app, c
     for typed, said in (("pendek", "Rahasia paling sedikit 16 karakter (kini 6)."),
                         (SECRET + " ", "Rahasia diawali atau diakhiri spasi; hapus spasinya."),
                         (SECRET[:8] + "\t" + SECRET[8:],
+                         "Rahasia memuat karakter kendali (baris baru, tab)"),
+                        (SECRET[:8] + "\u0085" + SECRET[8:],
                          "Rahasia memuat karakter kendali (baris baru, tab)")):
         refused = _save(client, webhook_url=hook, webhook_secret=typed)
         assert refused.status_code == 422 and said in refused.get_data(True), typed

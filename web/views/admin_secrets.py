@@ -3,6 +3,7 @@ sealed with ``ALUR_SECRET_KEY`` (``engine.settings.seal``), never shown back; th
 typed again changes nothing; one sealed under another key is said beside its field, since
 until it is typed again no e-mail or webhook message leaves the outbox."""
 
+import unicodedata
 from typing import Any
 
 from flask import current_app
@@ -66,7 +67,7 @@ def webhook_setting(form: Any, current: dict[str, Any], errors: dict[str, str]
 
 def _secret_problem(typed: str) -> str | None:
     """What is wrong with a typed signing secret, naming the rule it breaks; None: fine."""
-    if any(ord(character) < 32 or ord(character) == 127 for character in typed):
+    if any(unicodedata.category(character) == "Cc" for character in typed):  # C0, DEL, C1
         return gettext("Rahasia memuat karakter kendali (baris baru, tab); salin ulang dari "
                        "pengaturan penerima webhook.")
     if typed != typed.strip():

@@ -300,10 +300,18 @@ def _holders_named(role: str) -> list[str]:
 
 def _claimed_as(human_task: Any) -> str | None:
     """In which capacity the holder of an open claimed step holds it, when he stands in
-    for its lane's official ("Plh. Ketua"); None for the lane's own holder (no query)."""
+    for its lane's official ("Plh. Ketua"); for the lane's own holder, the Plh/Plt in
+    which he took it over from the official while it lasts (``claimed_as``; no query for
+    a step he did not take over)."""
     holder = human_task.claimed_by
-    if holder is None or human_task.state != "open" or human_task.role in holder.role_names:
+    if holder is None or human_task.state != "open":
         return None
+    if human_task.role in holder.role_names:
+        if human_task.claimed_as is None:
+            return None
+        standing = substitution.active_for(db.session, holder, clock().now())
+        return human_task.claimed_as if any(
+            found.role == human_task.role for found in standing) else None
     return capacity_of(db.session, clock().now(), holder, human_task.role)
 
 

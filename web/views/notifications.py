@@ -82,7 +82,7 @@ def _filters() -> dict[str, Any]:
     so a typo never lists, or marks read, every notification; so is one of them given
     twice (``jenis=pengingat&jenis=eskalasi`` listed only the first)."""
     sent = request.form if request.method == "POST" else request.args
-    for name in ("status", "jenis", "sop"):
+    for name in ("status", "jenis", "sop", "dari", "sampai"):
         given = sent.getlist(name)
         if len(given) > 1:
             refuse_parameter(name, gettext('"%(name)s" hanya satu nilai; %(count)d dikirim.',
