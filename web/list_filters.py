@@ -2,7 +2,7 @@
 value that is not one is refused with a 400 page naming the parameter, before anything is
 read."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request
@@ -27,14 +27,26 @@ def day_filter(name: str, label: str, end: bool = False) -> datetime | None:
     text = (request.values.get(name) or "").strip()  # a list's form repeats it (POST)
     if not text:
         return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
+    day = read_day(text)
+    if day is None:
         refuse_parameter(name, gettext(
             '%(label)s (%(name)s): "%(value)s" bukan tanggal TTTT-BB-HH tahun 2000–2100.',
             label=label, name=name, value=text[:20]), gettext("tanggal TTTT-BB-HH"))
+    return office_midnight(day, end)
+
+
+def read_day(text: str) -> date | None:
+    """``text`` as a day ``YYYY-MM-DD`` of the years 2000–2100 the reports accept, or None."""
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def office_midnight(day: date, end: bool = False) -> datetime:
+    """The office's midnight starting ``day`` (``end``: the one ending it, so that a range
+    of days includes it), an aware datetime in the office's time zone."""
     zone = ZoneInfo(office_calendar().timezone)
     return datetime.combine(day + timedelta(days=1) if end else day, time(0), zone)
 

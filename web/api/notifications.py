@@ -1,9 +1,8 @@
 """Notifications through the API: the caller's list (filtered, paginated), the unread
 count, mark one or all read."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import g, jsonify
 
@@ -20,7 +19,7 @@ from web.api.schemas_notifications import (
     UnreadCountSchema,
 )
 from web.extensions import clock, db
-from web.filters import office_calendar
+from web.list_filters import office_midnight
 
 TAG = "notifikasi"
 
@@ -34,7 +33,7 @@ def list_notifications() -> Any:
     found, total = notifications.page_for_user(
         db.session, g.user, unread_only=query["unread"], kind=query["kind"],
         process_key=query["process_key"], since=_midnight(query["since"]),
-        before=_midnight(query["until"], after=True), page=query["page"],
+        before=_midnight(query["until"], end=True), page=query["page"],
         per_page=query["per_page"])
     shown = NotificationItemSchema(many=True).dump(found)
     return jsonify(unread=notifications.unread_count(db.session, g.user),
@@ -70,10 +69,7 @@ def mark_all_notifications_read() -> Any:
     return jsonify(marked=marked, unread=notifications.unread_count(db.session, g.user))
 
 
-def _midnight(day: str | None, after: bool = False) -> datetime | None:
-    """The office's midnight starting ``day`` (``YYYY-MM-DD``; ``after``: the one ending
-    it, so that the day is included), None for no day."""
-    if not day:
-        return None
-    start = date.fromisoformat(day) + timedelta(days=1 if after else 0)
-    return datetime.combine(start, time(0), ZoneInfo(office_calendar().timezone))
+
+def _midnight(day: str | None, end: bool = False) -> datetime | None:
+    """``office_midnight`` of a day the query schema let through, None for no day."""
+    return office_midnight(date.fromisoformat(day), end) if day else None

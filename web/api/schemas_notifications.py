@@ -1,6 +1,5 @@
 """Schemas of the notification API: the filtered page, one item as shown, the unread count."""
 
-from datetime import date
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -8,17 +7,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from engine.escalation.notifications import KINDS
 from web.api.schemas import NotificationSchema
 from web.api.schemas_common import TASK_STATE, PageQuery, PageSchema, deployed_sop
+from web.list_filters import read_day
 from web.notification_words import show
 
 
 def _day(text: str) -> None:
-    """Refuse a day that is not ``YYYY-MM-DD`` of the years 2000–2100 (as the page's
-    ``dari``/``sampai``)."""
-    try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
+    """Refuse a day that is not ``YYYY-MM-DD`` of the years 2000–2100 (``read_day``, as the
+    page's ``dari``/``sampai``)."""
+    if read_day(text) is None:
         raise ValidationError("bukan tanggal TTTT-BB-HH tahun 2000–2100")
 
 

@@ -47,22 +47,23 @@ def index() -> Any:
     key of ``notifications.KINDS``), ``sop`` and the days ``dari``–``sampai``; another
     status or kind, or a day that is not one, is 400 naming it; past the last page, the
     last."""
-    filters = _filters()
+    unread_only, filters = _filters()
     page, per_page = page_request(default=PER_PAGE, maximum=MAX_PER_PAGE)
     items, total = notifications.page_for_user(db.session, current_user, page=page,
-                                               per_page=per_page, **filters)
+                                               per_page=per_page, unread_only=unread_only,
+                                               **filters)
     total_pages = max(1, -(-total // per_page))
     if page > total_pages:
         page = total_pages
         items, total = notifications.page_for_user(db.session, current_user, page=page,
-                                                   per_page=per_page, **filters)
+                                                   per_page=per_page, unread_only=unread_only,
+                                                   **filters)
     args = {k: v for k, v in request.args.items()
             if k in ("status", "jenis", "sop", "dari", "sampai", "per_page") and v}
     return render_template(
         "notifications/index.html", items=[(item, show(item)) for item in items],
         total=total, page=page, pages=total_pages, args=args,
-        unread=notifications.unread_count(db.session, current_user, **{
-            name: value for name, value in filters.items() if name != "unread_only"}),
+        unread=notifications.unread_count(db.session, current_user, **filters),
         listing=Page(items=items, total=total, page=page, per_page=per_page),
         kinds=_kinds_offered(),
         sops=sop_choices(), back=_here(args, page))
@@ -76,8 +77,10 @@ def _kinds_offered() -> dict[str, Any]:
     return FILTER_LABELS
 
 
-def _filters() -> dict[str, Any]:
-    """The centre's filters, from the query string (or the form that repeats them); an
+def _filters() -> tuple[bool, dict[str, Any]]:
+    """The centre's filters, from the query string (or the form that repeats them): whether
+    only unread ones (``status=belum``), and the keywords of ``jenis``, ``sop``, ``dari``
+    and ``sampai`` for ``notifications.page_for_user`` and its kin. An
     unknown ``status`` or ``jenis`` is refused (400 naming it) rather than read as "all",
     so a typo never lists, or marks read, every notification; so is one of them given
     twice (``jenis=pengingat&jenis=eskalasi`` listed only the first)."""
@@ -98,8 +101,8 @@ def _filters() -> dict[str, Any]:
             'Jenis "%(value)s" tidak dikenal; pilih %(kinds)s atau kosongkan.',
             value=kind[:20], kinds=", ".join(notifications.KINDS)))
     since, before = day_range(gettext("Dari tanggal"), gettext("Sampai tanggal"))
-    return {"unread_only": status == "belum", "kind": kind, "process_key": sop_filter(),
-            "since": since, "before": before}
+    return status == "belum", {"kind": kind, "process_key": sop_filter(), "since": since,
+                               "before": before}
 
 
 def _here(args: dict[str, str], page: int) -> str:
@@ -119,8 +122,7 @@ def mark_read() -> Any:
     """Tandai semua dibaca: those the centre's filters show (``jenis``, ``sop``, ``dari``,
     ``sampai``), all when none is set; an unknown ``jenis`` or a day that is not one is
     400 and marks nothing."""
-    filters = _filters()
-    del filters["unread_only"]
+    _, filters = _filters()
     marked = notifications.mark_all_read(db.session, clock(), current_user, **filters)
     db.session.commit()
     flash(ngettext("%(num)d notifikasi ditandai dibaca.", "%(num)d notifikasi ditandai dibaca.",

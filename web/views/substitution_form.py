@@ -28,32 +28,32 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
     with only the roles he may record (``substitution_rights``)."""
     recorder = current_user._get_current_object()
     officials = _officials(recorder)
+    allowed = {u.id: recordable_roles(recorder, u) for u in officials}
     chosen_id = request.values.get("official", type=int)
     official = next((u for u in officials if u.id == chosen_id),
                     officials[0] if len(officials) == 1 or (officials and not recorder.is_admin)
                     else None)
-    roles = _ordered(recordable_roles(recorder, official) if official else
-                     {role for user in officials for role in recordable_roles(recorder, user)})
+    roles = _ordered(allowed[official.id] if official else set().union(*allowed.values()))
     role = request.values.get("role")
     if role not in roles:
-        role = _default_role(recorder, official) if official else None
+        role = _default_role(official, allowed[official.id]) if official else None
     values = request.form.to_dict() if request.method == "POST" else {
         "kind": "Plh", "starts_at": _now_local(), **request.args.to_dict()}
     if official is not None and official.is_disabled:
         values["kind"] = "Plt"  # his account is disabled: his post is empty (plh.js too)
     return {"officials": officials, "official": official, "roles": roles, "role": role,
-            "roles_of": json.dumps({str(u.id): {"roles": _ordered(recordable_roles(recorder, u)),
-                                                "default": _default_role(recorder, u),
+            "roles_of": json.dumps({str(u.id): {"roles": _ordered(allowed[u.id]),
+                                                "default": _default_role(u, allowed[u.id]),
                                                 "vacant": u.is_disabled}
                                     for u in officials}),
-            "official_roles": {u.id: sorted(recordable_roles(recorder, u)) for u in officials},
+            "official_roles": {u.id: sorted(allowed[u.id]) for u in officials},
             # Everyone who may stand in; the chosen official's own option is hidden (and by
             # static/plh.js as the choice changes), so a supervisor choosing a subordinate
             # is offered himself.
             "people": substitution.candidates(db.session), "values": values,
             "substitute_id": request.values.get("substitute", type=int),
             "supervises": [] if recorder.is_admin else _ordered(
-                {role for user in officials[1:] for role in recordable_roles(recorder, user)}),
+                set().union(*(allowed[user.id] for user in officials[1:]))),
             "field_labels": _field_labels(errors)}
 
 
@@ -71,10 +71,9 @@ def _officials(recorder: User) -> list[User]:
     return others if recorder.is_admin else [recorder, *others]
 
 
-def _default_role(recorder: User, official: User) -> str | None:
-    """The likely role (``substitution.default_role``) when ``recorder`` may record it,
-    else the first he may."""
-    allowed = recordable_roles(recorder, official)
+def _default_role(official: User, allowed: set[str]) -> str | None:
+    """The likely role (``substitution.default_role``) when it is one of ``allowed`` (those
+    the recorder may record), else the first of them."""
     likely = substitution.default_role(official)
     return likely if likely in allowed else next(iter(_ordered(allowed)), None)
 
