@@ -10,7 +10,7 @@ again from the records (``human_tasks``, ``process_instances``, ``escalations``)
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -26,7 +26,9 @@ class StepFact(Base):
     completion; ``allowed_minutes``: from ready to the deadline (None without one, "Relatif");
     ``on_time``: ``completed_at <= due_at`` (None without a deadline). ``performer_id`` is
     who completed it (a Plh/Plt themself, not the official); None for a step the engine
-    closed without a person.
+    closed without a person. ``acting``: completed as a Plh/Plt (``HumanTask.completed_as``
+    set), in the official's place: the person report says how many of one's steps were
+    (SE Kepala BKN 1/SE/I/2021: a Plh's work counts for his SKP too).
     """
 
     __tablename__ = "step_facts"
@@ -38,7 +40,7 @@ class StepFact(Base):
               "allowed_minutes", "on_time", "completed_at"),
         # Kinerja per orang: one person's steps.
         Index("ix_step_facts_performer", "performer_id", "process_key", "bpmn_id",
-              "taken_minutes", "completed_at", "on_time", "instance_id"),
+              "taken_minutes", "completed_at", "on_time", "acting", "instance_id"),
         # Who took part in an instance (MTTR, the Prakom's ticket satisfaction).
         Index("ix_step_facts_instance", "instance_id", "performer_id", "role"),
     )
@@ -58,6 +60,7 @@ class StepFact(Base):
     allowed_minutes: Mapped[int | None]
     on_time: Mapped[bool | None]
     returned: Mapped[bool]
+    acting: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class InstanceFact(Base):

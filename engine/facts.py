@@ -107,7 +107,7 @@ def step_values(task: Any, key: str, version: int, minutes: Minutes) -> dict[str
     Args:
         task: a ``HumanTask`` or a row with its ``id``, ``instance_id``, ``bpmn_id``,
             ``role``, ``completed_by_id``, ``created_at``, ``due_at``, ``completed_at``
-            (aware) and ``returned``.
+            (aware), ``returned`` and ``completed_as``.
         key, version: its process definition's.
         minutes: office minutes between two aware moments.
     """
@@ -120,7 +120,7 @@ def step_values(task: Any, key: str, version: int, minutes: Minutes) -> dict[str
         "taken_minutes": minutes(task.created_at, task.completed_at),
         "allowed_minutes": None if due is None else minutes(task.created_at, due),
         "on_time": None if due is None else task.completed_at <= due,
-        "returned": bool(task.returned)}
+        "returned": bool(task.returned), "acting": task.completed_as is not None}
 
 
 def instance_values(status: str, started_at: datetime, ended_at: datetime | None,

@@ -52,8 +52,9 @@ def _supervisor(role: str) -> str | None:
 
 @dataclass(frozen=True)
 class PersonSop:
-    """Steps of one SOP the person completed in the period; ``late_instances`` counts the
-    instances in which one of them was done after its deadline."""
+    """Steps of one SOP the person completed in the period; ``acting`` of them as a
+    Plh/Plt, in the official's place; ``late_instances`` counts the instances in which one
+    of them was done after its deadline."""
 
     key: str
     name: str
@@ -61,6 +62,7 @@ class PersonSop:
     with_deadline: int
     on_time: int
     late_instances: int
+    acting: int
 
     @property
     def on_time_share(self) -> float | None:
@@ -133,14 +135,19 @@ class PersonReport:
         return sum(sop.on_time for sop in self.sops)
 
     @property
+    def acting(self) -> int:
+        """Steps done as a Plh/Plt, in the official's place (``PersonSop.acting``)."""
+        return sum(sop.acting for sop in self.sops)
+
+    @property
     def on_time_share(self) -> float | None:
         return self.on_time / self.with_deadline if self.with_deadline else None
 
 
 def person_report(session: Session, calendar: WorkCalendar, person: User,
                   period: Period) -> PersonReport:
-    """Measure ``person`` over ``period``: steps done per SOP and per step (median office
-    minutes, on-time share), MTTR of the incident SOPs per priority, escalations; from the
+    """Measure ``person`` over ``period``: steps done per SOP (how many as a Plh/Plt) and per
+    step (median office minutes, on-time share), MTTR of the incident SOPs per priority, escalations; from the
     report facts (``engine.fact_models``), aggregates on their indexes. ``calendar`` is not
     read: the facts carry office minutes.
 
@@ -148,14 +155,14 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     """
     mine = (StepFact.performer_id == person.id, StepFact.completed_at >= period.start,
             StepFact.completed_at < period.end)
-    counted: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
-    for key, bpmn_id, minutes, times, with_deadline, on_time in session.execute(
+    counted: dict[tuple[str, str], list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    for key, bpmn_id, minutes, times, with_deadline, on_time, acting in session.execute(
             select(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes,
                    func.count(), func.count(StepFact.on_time),
-                   count_where(StepFact.on_time.is_(True)))
+                   count_where(StepFact.on_time.is_(True)), count_where(StepFact.acting.is_(True)))
             .where(*mine)
             .group_by(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes)):
-        counted[(key, bpmn_id)].append((minutes, times, with_deadline, on_time))
+        counted[(key, bpmn_id)].append((minutes, times, with_deadline, on_time, acting))
     late = dict(session.execute(
         select(StepFact.process_key, func.count(StepFact.instance_id.distinct()))
         .where(*mine, StepFact.on_time.is_(False)).group_by(StepFact.process_key)).all())
@@ -163,12 +170,13 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     names, catalogs = _sop_descriptions(session, {key for key, _ in counted}
                                         | {key for key, _, _, _ in resolved})
 
-    by_sop: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+    by_sop: dict[str, list[tuple[int, int, int, int, int]]] = defaultdict(list)
     for (key, _), rows in counted.items():
         by_sop[key].extend(rows)
     sops = [PersonSop(key=key, name=names[key], done=sum(r[1] for r in rows),
                       with_deadline=sum(r[2] for r in rows), on_time=sum(r[3] for r in rows),
-                      late_instances=late.get(key, 0)) for key, rows in by_sop.items()]
+                      late_instances=late.get(key, 0), acting=sum(r[4] for r in rows))
+            for key, rows in by_sop.items()]
     sops.sort(key=lambda sop: sop.name.lower())
     steps = [_person_step(key, bpmn_id, names[key], catalogs[key].get(bpmn_id, {}), rows)
              for (key, bpmn_id), rows in counted.items()]
@@ -188,8 +196,9 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
 
 
 def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any],
-                 rows: list[tuple[int, int, int, int]]) -> PersonStep:
-    """A step's figures from its ``(minutes taken, executions, with a deadline, on time)``."""
+                 rows: list[tuple[int, int, int, int, int]]) -> PersonStep:
+    """A step's figures from its ``(minutes taken, executions, with a deadline, on time,
+    as a Plh/Plt)``."""
     return PersonStep(
         key=key, sop_name=sop_name, bpmn_id=bpmn_id, no=str(entry.get("no") or ""),
         name=entry.get("name", bpmn_id), waktu=entry.get("waktu") or "",
@@ -284,7 +293,8 @@ def figure_query(person: User, period: Period, figure: str, *, sop: str | None =
 
     Args:
         figure: "tugas" (steps done, of SOP ``sop`` or of all),
-            "terlambat" (done late, of SOP ``sop`` or of all), "langkah" (step ``step`` of ``sop``),
+            "terlambat" (done late, of SOP ``sop`` or of all), "plh" (done as a Plh/Plt,
+            of SOP ``sop`` or of all), "langkah" (step ``step`` of ``sop``),
             "mttr" (incidents of ``sop`` at ``priority``), "eskalasi", "notifikasi".
 
     Raises:
@@ -297,6 +307,8 @@ def figure_query(person: User, period: Period, figure: str, *, sop: str | None =
         query = select(StepFact.instance_id).where(*mine, *of_sop)
     elif figure == "terlambat":
         query = select(StepFact.instance_id).where(*mine, *of_sop, StepFact.on_time.is_(False))
+    elif figure == "plh":
+        query = select(StepFact.instance_id).where(*mine, *of_sop, StepFact.acting.is_(True))
     elif figure == "langkah":
         query = select(StepFact.instance_id).where(
             *mine, StepFact.process_key == sop, StepFact.bpmn_id == step)

@@ -71,7 +71,8 @@ def rebuild_steps(session: Session, calendar: WorkCalendar, after: int = 0,
     rows = session.execute(
         select(HumanTask.id, HumanTask.instance_id, HumanTask.bpmn_id, HumanTask.role,
                HumanTask.completed_by_id, HumanTask.created_at, HumanTask.due_at,
-               HumanTask.completed_at, HumanTask.returned, ProcessDefinition.key,
+               HumanTask.completed_at, HumanTask.returned, HumanTask.completed_as,
+               ProcessDefinition.key,
                ProcessDefinition.version)
         .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)

@@ -102,7 +102,8 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     fields = incident_sops(session)
     tasks = session.execute(
         select(HumanTask.instance_id, HumanTask.bpmn_id, HumanTask.created_at,
-               HumanTask.completed_at, HumanTask.due_at, ProcessDefinition.key)
+               HumanTask.completed_at, HumanTask.due_at, HumanTask.completed_as,
+               ProcessDefinition.key)
         .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
         .join(ProcessDefinition, ProcessInstance.definition_id == ProcessDefinition.id)
         .where(HumanTask.completed_by_id == person.id, HumanTask.state == "completed",
@@ -126,9 +127,12 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
         by_sop[row.key].append(row)
         by_step[(row.key, row.bpmn_id)].append(row)
     figures: dict[tuple[Any, ...], tuple[int, ...]] = {
-        ("tugas", None, None, None): _ids(row.instance_id for row in tasks)}
+        ("tugas", None, None, None): _ids(row.instance_id for row in tasks),
+        ("plh", None, None, None): _ids(row.instance_id for row in tasks if row.completed_as)}
     for key, rows in by_sop.items():
         figures[("tugas", key, None, None)] = _ids(row.instance_id for row in rows)
+        figures[("plh", key, None, None)] = _ids(
+            row.instance_id for row in rows if row.completed_as)
         figures[("terlambat", key, None, None)] = _ids(
             row.instance_id for row in rows
             if row.due_at is not None and row.completed_at > row.due_at)
@@ -176,7 +180,8 @@ def _person_sop(key: str, name: str, rows: list[Any]) -> PersonSop:
     with_deadline = [row for row in rows if row.due_at is not None]
     late = [row.instance_id for row in with_deadline if row.completed_at > row.due_at]
     return PersonSop(key=key, name=name, done=len(rows), with_deadline=len(with_deadline),
-                     on_time=len(with_deadline) - len(late), late_instances=len(set(late)))
+                     on_time=len(with_deadline) - len(late), late_instances=len(set(late)),
+                     acting=sum(row.completed_as is not None for row in rows))
 
 
 def _person_step(key: str, bpmn_id: str, sop_name: str, entry: dict[str, Any],

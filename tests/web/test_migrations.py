@@ -11,14 +11,15 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
 from engine.clock import ManualClock
-from engine.models import HumanTask, ProcessDefinition, User, UserRole
+from engine.models import HumanTask, ProcessDefinition, StepFact, User, UserRole
 from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
-from engine.process.tasks import claim_task
+from engine.process.tasks import claim_task, complete_task
 from engine.process.versions import activate as activate_version
 from tests.conftest import BPMN_DIR, MONDAY_0800
 from tests.helpers.database import on_postgres
+from tests.helpers.report_history import onward
 from web import create_app
 from web.extensions import db
 
@@ -148,6 +149,42 @@ def test_a_step_taken_over_as_plh_before_the_upgrade_is_remembered(database):
         with db.engine.connect() as connection:
             assert dict(connection.execute(select(HumanTask.id, HumanTask.claimed_as)).all()) == {
                 taken: "Plh. Kasubbag", own: None}
+
+
+def test_steps_done_as_plh_before_the_upgrade_are_counted_as_such(database):
+    """The step facts of steps completed as Plh/Plt before ``step_facts.acting`` existed
+    read it from the step (``completed_as``): the person report counts them after the
+    upgrade; a step done in one's own role stays one's own."""
+    with migrated(database) as (clock, directory):
+        kasubbag = _office(clock)
+        other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                     created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+        admin = User(username="admin", full_name="Admin", password_hash="-", is_admin=True,
+                     created_at=clock.now())
+        db.session.add_all([other, admin])
+        db.session.flush()
+        record(db.session, clock, kind="Plh", official=kasubbag, substitute=other,
+               role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
+               ends_at=clock.now() + timedelta(days=5), created_by=admin)
+        for title in ("RKT 2027", "RKT 2028"):
+            _start(kasubbag, clock, title)
+        taken, own = db.session.scalars(select(HumanTask).where(
+            HumanTask.state == "open").order_by(HumanTask.id)).all()
+        claim_task(db.session, clock, taken.id, kasubbag)
+        claim_task(db.session, clock, own.id, other)
+        for task in (taken, own):
+            complete_task(db.session, clock, task.id, other, onward(task, clock.now()))
+        ids = {taken.id: "Plh. Kasubbag", own.id: None}
+        assert {task.id: task.completed_as for task in (taken, own)} == ids
+        taken, own = taken.id, own.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=directory, revision="d7a3e9b5f2c8")  # before step_facts.acting
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(select(StepFact.human_task_id, StepFact.acting)
+                                           .where(StepFact.human_task_id.in_(ids))).all()) == {
+                taken: True, own: False}
 
 
 @contextmanager

@@ -113,3 +113,34 @@ def test_a_step_taken_over_from_the_official_is_completed_as_plh(app, client, cl
         "data": {"keputusan_kasubbag": "setuju", "catatan": "ok"}}).status_code == 200
     with app.app_context():
         assert db.session.get(HumanTask, later).completed_as is None
+
+
+def test_the_plt_s_report_counts_the_steps_done_in_the_official_s_place(app, client, clock):
+    """Kinerja per orang (SKP evidence): the Prakom's Ringkasan and Per SOP say how many of
+    his steps he did as Plh/Plt, and that figure lists the instance behind it."""
+    _substitution(client, clock, "sekretaris", "prakom", "Sekretaris", kind="Plt")
+    task_id = _step(app, clock, "Sekretaris")
+    prakom = api_token(client, "prakom")
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    assert client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, json={
+        "data": {"keputusan_kasubbag": "setuju"}}).status_code == 200
+    with app.app_context():
+        step = db.session.get(HumanTask, task_id)
+        instance_id, key = step.instance_id, step.instance.definition.key
+    now = clock.now()
+    period = f"periode=bulan&tahun={now.year}&ke={now.month}"
+    login(client, "prakom")
+    rows = [line.split(";") for line in client.get(
+        f"/laporan/orang/prakom?{period}&format=csv").get_data(True).splitlines()]
+    heading = rows[0]
+    assert heading[3:5] == ["Langkah selesai", "Sebagai Plh/Plt"]
+    assert rows[1][3:5] == ["2", "1"], "his own step before it, and the Sekretaris's as Plt"
+    page = client.get(f"/laporan/orang/prakom?{period}").get_data(True)
+    assert f"/laporan/orang/prakom/proses?angka=plh&amp;sop={key}&amp;" in page
+    listed = client.get(f"/laporan/orang/prakom/proses?angka=plh&{period}").get_data(True)
+    assert "Proses di balik angka: langkah selesai sebagai Plh/Plt" in listed
+    assert "(1 baris, 20 per halaman)" in listed and f'href="/proses/{instance_id}"' in listed
+    login(client, "sekretaris")
+    rows = [line.split(";") for line in client.get(
+        f"/laporan/orang/sekretaris?{period}&format=csv").get_data(True).splitlines()]
+    assert rows[1][3:5] == ["0", "0"], "the official did not do it himself"

@@ -78,7 +78,7 @@ def test_a_date_beyond_the_calendar_is_refused_on_every_report(client, history, 
     ("/laporan/tabel7?tahun=2026&semester=１", 'Semester: "１" tidak ada; pilih 1–2.'),
     ("/laporan/tabel7?format=csv&tabel=١", 'Tabel "١" tidak ada; pilih 1–2.'),
     ("/laporan/orang/prakom/proses?periode=tahun&tahun=2026",
-     "Angka belum dipilih; pilih tugas, terlambat, langkah, mttr, eskalasi, notifikasi."),
+     "Angka belum dipilih; pilih tugas, plh, terlambat, langkah, mttr, eskalasi, notifikasi."),
 ])
 def test_tabel7_and_export_refusals_name_their_parameter(client, history, url, message):
     login(client, "admin")

@@ -180,10 +180,10 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     shown = assert_exports_match(client, f"/laporan/orang/prakom?{Q4}", "&")
     # G (kritis: 1 hour round the clock) is late, its timer fired at levels 1-3; E was
     # done at its deadline, on time and not reminded.
-    assert shown["Ringkasan"] == [["Demo Prakom", "prakom", "Triwulan IV 2026", 10, 10, 7,
+    assert shown["Ringkasan"] == [["Demo Prakom", "prakom", "Triwulan IV 2026", 10, 0, 10, 7,
                                    70.0, 7, 3]]
-    assert shown["Per SOP"] == [["Penanganan Gangguan Server", 6, 6, 5, 83.3, 1],
-                                ["SOP Uji", 4, 4, 2, 50.0, 2]]
+    assert shown["Per SOP"] == [["Penanganan Gangguan Server", 6, 0, 6, 5, 83.3, 1],
+                                ["SOP Uji", 4, 0, 4, 2, 50.0, 2]]
     assert shown["MTTR"] == [["Penanganan Gangguan Server", "kritis", 2, 120.0],
                              ["Penanganan Gangguan Server", "tanpa prioritas", 1, 140.0]]
     html = client.get(f"/laporan/orang/prakom?{Q4}").get_data(True)
@@ -199,7 +199,7 @@ def test_person_page_exports_and_links_to_the_instances_behind_each_figure(clien
     assert "angka=eskalasi" in html and "angka=notifikasi" in html
     unknown = client.get(f"/laporan/orang/prakom/proses?angka=lain&{Q4}")
     assert unknown.status_code == 400
-    assert ("Angka &#34;lain&#34; tidak dikenal; pilih tugas, terlambat, langkah, mttr, "
+    assert ("Angka &#34;lain&#34; tidak dikenal; pilih tugas, plh, terlambat, langkah, mttr, "
             "eskalasi, notifikasi.") in unknown.get_data(True)
     every_late = client.get(f"/laporan/orang/prakom/proses?angka=terlambat&{Q4}").get_data(True)
     assert "(3 baris, 20 per halaman)" in every_late, "late steps of every SOP (1 + 2)"

@@ -27,7 +27,7 @@ def test_the_kasubbag_compares_his_prakom_with_himself(client, history):
     assert '<a href="/laporan/orang/prakom?periode=triwulan&amp;tahun=2026&amp;ke=4">Demo Prakom</a>' in page
     assert "/laporan/orang/prakom/proses?angka=eskalasi&amp;periode=triwulan" in page
     person = client.get(f"/laporan/orang/prakom?{Q4}&format=csv").get_data(True)
-    assert ";10;10;7;70" in person.replace(",0", "")
+    assert ";10;0;10;7;70" in person.replace(",0", "")
 
 
 def test_a_disabled_account_keeps_its_row_and_says_so(app, client, history):

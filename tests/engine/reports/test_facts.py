@@ -22,6 +22,7 @@ from engine.models import (
     ParticipationFact,
     ProcessInstance,
     StepFact,
+    Substitution,
     User,
     UserRole,
 )
@@ -206,8 +207,47 @@ def test_a_completion_writes_one_fact_in_its_transaction(session):
         performer.id, clock.now(), bpmn_id)
     assert fact.taken_minutes == CALENDAR.working_minutes_between(fact.created_at,
                                                                   clock.now())
+    assert fact.acting is False  # the holder of the role, in his own name
     session.rollback()
     assert session.scalar(select(func.count()).select_from(StepFact)) == before
     assert session.get(StepFact, task_id) is None
     assert session.get(HumanTask, task_id).state == "open"
 
+
+
+def test_steps_done_as_plh_are_counted_in_the_person_report_and_rebuilt(session):
+    """A Plh standing in for the holder of a step's role completes it: the Plh's report
+    counts it among his steps and as done as a Plh/Plt, equal to the recomputation, its
+    figure lists the instance, and a rebuild of the facts keeps it."""
+    clock = ManualClock(MONDAY_0800)
+    task = session.scalars(select(HumanTask).join(ProcessInstance).where(
+        HumanTask.state == "open", ProcessInstance.status == "running")
+        .order_by(HumanTask.id)).first()
+    official = session.scalar(select(User).where(User.username == username_for(task.role)))
+    plh = session.scalar(select(User).where(User.username == username_for(
+        "Sekretaris" if task.role != "Sekretaris" else "Kasubbag")))
+    session.add(Substitution(kind="Plh", official=official, substitute=plh, role=task.role,
+                             warrant_number="800/1/XI/2026", starts_at=clock.now(),
+                             ends_at=clock.now().replace(day=27), created_at=clock.now()))
+    session.flush()
+    period = custom_period(date(2026, 11, 1), date(2026, 11, 30), ZONE)
+    before = people.person_report(session, CALENDAR, plh, period)
+    complete_task(session, clock, task.id, plh, onward(task, clock.now()))
+    session.flush()
+    assert task.completed_as == f"Plh. {task.role}"
+    assert session.get(StepFact, task.id).acting is True
+    report = people.person_report(session, CALENDAR, plh, period)
+    assert (report.done, report.acting) == (before.done + 1, before.acting + 1)
+    assert before.acting == 0  # the demo history has no Plh: the one step is this one
+    expected, figures = report_oracle.person_report(session, CALENDAR, plh, period)
+    assert report == expected
+    key = task.instance.definition.key
+    assert people.figure_instances(session, plh, period, "plh") == figures[
+        ("plh", None, None, None)] == (task.instance_id,)
+    assert people.figure_instances(session, plh, period, "plh", sop=key) == (
+        task.instance_id,)
+    assert [sop.acting for sop in report.sops if sop.key == key] == [1]
+    session.execute(delete(StepFact))
+    rebuild_all(session, CALENDAR)
+    assert session.get(StepFact, task.id).acting is True
+    assert people.person_report(session, CALENDAR, plh, period) == report

@@ -86,21 +86,21 @@ def person_tables(report: PersonReport, link: Linker) -> list[Table]:
     """Ringkasan, Per SOP, Per Langkah and MTTR of one person; figures link to their
     instances through ``link(figure, sop=..., langkah=..., prioritas=...)``."""
     summary = Table(N_("Ringkasan"), [
-        N_("Nama"), N_("Pengguna"), N_("Periode"), N_("Langkah selesai"), N_("Berbatas waktu"),
-        N_("Tepat waktu"), N_("Tepat waktu (%)"), N_("Eskalasi atas langkahnya"),
-        N_("Pengingat dan eskalasi diterima")])
+        N_("Nama"), N_("Pengguna"), N_("Periode"), N_("Langkah selesai"), N_("Sebagai Plh/Plt"),
+        N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
+        N_("Eskalasi atas langkahnya"), N_("Pengingat dan eskalasi diterima")])
     summary.add([report.full_name, report.username, period_cell(report.period), report.done,
-                 report.with_deadline, report.on_time, percent(report.on_time_share),
-                 report.escalations, report.notified],
-                [None, None, None, link("tugas"), None, None, None, link("eskalasi"),
-                 link("notifikasi")])
+                 report.acting, report.with_deadline, report.on_time,
+                 percent(report.on_time_share), report.escalations, report.notified],
+                [None, None, None, link("tugas"), link("plh"), None, None, None,
+                 link("eskalasi"), link("notifikasi")])
     sops = Table(N_("Per SOP"), [
-        N_("SOP"), N_("Langkah selesai"), N_("Berbatas waktu"), N_("Tepat waktu"),
-        N_("Tepat waktu (%)"), N_("Proses dengan langkah terlambat")])
+        N_("SOP"), N_("Langkah selesai"), N_("Sebagai Plh/Plt"), N_("Berbatas waktu"),
+        N_("Tepat waktu"), N_("Tepat waktu (%)"), N_("Proses dengan langkah terlambat")])
     for sop in report.sops:
-        sops.add([sop.name, sop.done, sop.with_deadline, sop.on_time,
+        sops.add([sop.name, sop.done, sop.acting, sop.with_deadline, sop.on_time,
                   percent(sop.on_time_share), sop.late_instances],
-                 [None, link("tugas", sop=sop.key), None, None, None,
+                 [None, link("tugas", sop=sop.key), link("plh", sop=sop.key), None, None, None,
                   link("terlambat", sop=sop.key)])
     steps = Table(N_("Per Langkah"), [
         N_("SOP"), N_("No"), N_("Kegiatan"), N_("Waktu (Mutu Baku)"), N_("Selesai"),

@@ -71,7 +71,7 @@ bp.before_request(check_parameters)
 bp.register_error_handler(PeriodError, period_error_page)
 
 CHART_LABEL = 40  # characters of a step name under a bar of the chart
-FIGURES = ("tugas", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
+FIGURES = ("tugas", "plh", "terlambat", "langkah", "mttr", "eskalasi", "notifikasi")
 # The heatmap's legend: engine.reports.basis.BAND_LABELS in the user's language (the table's
 # Kategori column too, through ``page_words.CELL_WORDS``; the exports keep the engine's
 # Indonesian).
