@@ -240,17 +240,26 @@ def seal(plain: str, secret_key: str) -> str:
     return SEALED + _fernet(secret_key).encrypt(plain.encode()).decode()
 
 
+class SealedUnderAnotherKey(ValueError):
+    """A stored secret was sealed under another ``ALUR_SECRET_KEY``: it cannot be read
+    until an administrator types it again in Pengaturan. The message names it (Indonesian)."""
+
+
 def unseal(stored: str, secret_key: str, what: str = "kata sandi SMTP") -> str:
     """The plain text of a :func:`seal` result. A value stored before sealing existed is
-    returned as it is. Raises ValueError, naming ``what`` was stored, when the secret key
-    has changed since."""
+    returned as it is.
+
+    Raises:
+        SealedUnderAnotherKey: naming ``what`` was stored, when the secret key has changed
+            since.
+    """
     if not stored.startswith(SEALED):
         return stored
     try:
         return _fernet(secret_key).decrypt(stored[len(SEALED):].encode()).decode()
     except InvalidToken:
-        raise ValueError(f"{what} tersimpan dengan kunci rahasia lain; "
-                         "isi ulang di Pengaturan") from None
+        raise SealedUnderAnotherKey(f"{what} tersimpan dengan kunci rahasia lain; "
+                                    "isi ulang di Pengaturan") from None
 
 
 def smtp_for_sending(session: Session, secret_key: str, env_password: str | None) -> dict:
@@ -258,7 +267,7 @@ def smtp_for_sending(session: Session, secret_key: str, env_password: str | None
     (``ALUR_SMTP_PASSWORD``) when given, else the stored one unsealed.
 
     Raises:
-        ValueError: the stored password was sealed with another secret key.
+        SealedUnderAnotherKey: the stored password was sealed with another secret key.
     """
     smtp = get(session, "smtp")
     smtp["password"] = env_password or unseal(smtp.get("password", ""), secret_key)
@@ -269,7 +278,7 @@ def webhook_for_sending(session: Session, secret_key: str) -> tuple[str, str]:
     """The webhook's address and its signing secret in plain text (``""``: not signed).
 
     Raises:
-        ValueError: the stored secret was sealed with another secret key.
+        SealedUnderAnotherKey: the stored secret was sealed with another secret key.
     """
     webhook = get(session, "webhook")
     return webhook["url"], unseal(webhook.get("secret", ""), secret_key, "rahasia webhook")

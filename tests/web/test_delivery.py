@@ -14,7 +14,7 @@ from engine.models import Delivery, User
 from engine.people import accounts
 from tests.helpers.servers import SmtpServer, WebhookReceiver, free_port
 from tests.web.conftest import api_token, login
-from web.cli.worker import fire_once, send_once
+from web.cli.worker import RoundFailures, fire_once, send_once
 from web.extensions import db
 
 
@@ -231,3 +231,42 @@ def test_pengaturan_shows_a_channel_failing_and_when_it_last_sent(configured, cl
     sent = client.get("/admin/pengaturan").get_data(True)
     assert "gagal dikirim" not in sent
     assert sent.count("Terakhir terkirim: 23 Nov 2026 09.00 WIB.") == 2
+
+
+def test_an_unreadable_secret_holds_the_outbox_with_one_line_and_no_traceback(
+        configured, client, clock, ports, caplog):
+    """After ALUR_SECRET_KEY changed, the sealed webhook secret cannot be read: nothing is
+    leased or sent, and each round logs one warning naming the secret instead of a
+    traceback; once it is typed again the messages leave."""
+    app = configured
+    client.post("/api/v1/instances", headers=api_token(client, "prakom"),
+                json={"process_key": "penanganan_gangguan_server", "title": "Server SIPP mati"})
+    clock.advance(timedelta(hours=1))
+    assert fire_once(app) == 1
+    with app.app_context():
+        hook = settings.get(db.session, "webhook")["url"]
+        settings.put(db.session, "webhook", {"url": hook,
+                                             "secret": settings.seal("r" * 20, "kunci-lama")})
+        db.session.commit()
+    failures = RoundFailures()
+    with caplog.at_level("WARNING", logger="alur.worker"):
+        assert send_once(app, failures=failures) == 0
+        assert send_once(app, failures=failures) == 0
+    assert failures.count == 2
+    assert [d[2:] for d in _deliveries(app)] == [("pending", 0), ("pending", 0)]  # not tried
+    held = [r for r in caplog.records if getattr(r, "fields", {}).get("event")
+            == "worker.secret_unreadable"]
+    assert [r.getMessage() for r in held] == [
+        "the outbox waits: rahasia webhook tersimpan dengan kunci rahasia lain; isi ulang di "
+        "Pengaturan"] * 2
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    with app.app_context():
+        settings.put(db.session, "webhook", {"url": hook,
+                                             "secret": settings.seal("r" * 20, app.secret_key)})
+        db.session.commit()
+    smtp, receiver = SmtpServer(ports[0]).start(), WebhookReceiver(ports[1]).start()
+    try:
+        assert send_once(app) == 2
+    finally:
+        smtp.stop()
+        receiver.stop()

@@ -162,15 +162,24 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
     sent. Failures are retried later with backoff (``engine.escalation.outbox``) and
     logged (a warning naming the message, never the webhook's path). A round sends for at
     most ``OUTBOX_SECONDS`` and gives the rest back, so that a slow mail server or gateway
-    does not hold up the timers of the next round."""
+    does not hold up the timers of the next round.
+
+    While the SMTP password or the webhook's signing secret was sealed under another
+    ``ALUR_SECRET_KEY`` nothing is leased or sent: the round counts one failure and logs one
+    line naming the secret (no traceback), until an administrator types it again."""
     sent = 0
     lease = timedelta(seconds=app.config["ALUR_LEASE_SECONDS"])
     with app.app_context():
         try:
+            try:
+                smtp = settings.smtp_for_sending(db.session, app.secret_key,
+                                                 app.config["ALUR_SMTP_PASSWORD"])
+                webhook, webhook_secret = settings.webhook_for_sending(db.session,
+                                                                       app.secret_key)
+            except settings.SealedUnderAnotherKey as unreadable:
+                _held(failures, unreadable)
+                return 0
             leased = outbox.lease_due(db.session, clock(), owner, limit=50, lease=lease)
-            smtp = settings.smtp_for_sending(db.session, app.secret_key,
-                                             app.config["ALUR_SMTP_PASSWORD"])
-            webhook, webhook_secret = settings.webhook_for_sending(db.session, app.secret_key)
             db.session.commit()
             sender = Sender(smtp, clock(), webhook, webhook_secret)
             began = perf_counter()
@@ -208,6 +217,14 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
         finally:
             db.session.remove()
     return sent
+
+
+def _held(failures: RoundFailures | None, unreadable: Exception) -> None:
+    """Count and log, in one line, an outbox held for a secret that cannot be read."""
+    if failures is not None:
+        failures.count += 1
+    log.warning("the outbox waits: %s", unreadable,
+                extra={"fields": {"event": "worker.secret_unreadable"}})
 
 
 def sweep_once(app: Flask, every_file: bool = False,

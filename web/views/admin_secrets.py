@@ -22,7 +22,7 @@ def resealed(typed: str, stored: str) -> str:
     try:
         if stored and settings.unseal(stored, current_app.secret_key) == typed:
             return stored
-    except ValueError:
+    except settings.SealedUnderAnotherKey:
         pass  # sealed under another key: the typed one replaces it
     return settings.seal(typed, current_app.secret_key)
 
@@ -35,7 +35,7 @@ def unreadable_secrets(current: dict[str, Any]) -> set[str]:
                           ("webhook_secret", current["webhook"].get("secret", ""))):
         try:
             settings.unseal(stored, current_app.secret_key)
-        except ValueError:
+        except settings.SealedUnderAnotherKey:
             found.add(field)
     return found
 
