@@ -273,3 +273,29 @@ def test_a_plh_that_gives_nothing_now_says_why_in_the_list(app, client):
         "roles": ["Redaktur"]})
     assert ("Tidak berlaku: Demo Prakom tidak lagi memegang peran Prakom."
             in client.get("/plh/").get_data(True))
+
+
+def test_a_plh_ended_before_it_began_reads_as_cancelled_and_dates_read_alike(app, client):
+    """Berlaku writes its start as its end (no year this year, the day alone at midnight);
+    one ended before it began is "Dibatalkan sebelum berlaku", not a zero-length period
+    "diakhiri lebih awal"."""
+    ids = _ids(app)
+    login(client, "admin")
+    for starts_at, ends_at in (("2026-11-23T07:00", "2026-11-25T16:00"),
+                               ("2026-12-01T00:00", "2026-12-04T00:00")):
+        assert client.post("/plh/", data=_form(client, ids, starts_at=starts_at,
+                                               ends_at=ends_at)).status_code == 302
+    page = client.get("/plh/").get_data(True)
+    assert ">23 Nov 07.00 WIB s.d. 25 Nov 16.00 WIB</td>" in page
+    assert ">1 Des s.d. 3 Des</td>" in page
+    with app.app_context():
+        later = db.session.scalar(select(Substitution.id).where(
+            Substitution.starts_at > Substitution.created_at))
+    ended = client.post(f"/plh/{later}/akhiri", data={"csrf_token": csrf_token(page)})
+    assert "Plh/Plt dibatalkan sebelum berlaku." in client.get(
+        ended.headers["Location"]).get_data(True)
+    over = client.get("/plh/?tampil=berakhir").get_data(True)
+    assert ">Dibatalkan sebelum berlaku (akan mulai 1 Des) oleh Administrator</td>" in over
+    assert "diakhiri lebih awal" not in over
+    work = client.get(f"/plh/{later}/langkah").get_data(True)
+    assert "dibatalkan sebelum berlaku (akan mulai 1 Des) oleh Administrator." in work

@@ -136,9 +136,23 @@ def last_day(ends_at: datetime) -> str:
     """``3 Des`` for a substitution ending at midnight after 3 December (its end is
     exclusive), ``3 Des 16.00 WIB`` for one ending during the day; the year when it is not
     this year. In the office's time zone, named with a time as every time is."""
+    return _day(ends_at, ends_at.astimezone(ZoneInfo(office_calendar().timezone))
+                - timedelta(microseconds=1))
+
+
+@bp.app_template_filter("sejak")
+def first_day(starts_at: datetime) -> str:
+    """A substitution's start as ``last_day`` writes its end: ``1 Des`` from midnight,
+    ``1 Des 08.00 WIB`` from a time in the day, the year when it is not this year."""
+    return _day(starts_at, starts_at.astimezone(ZoneInfo(office_calendar().timezone)))
+
+
+def _day(moment: datetime, at_midnight: datetime) -> str:
+    """``moment`` (aware) as its day in the office's time zone, ``at_midnight``'s day when
+    it falls on midnight, with its time otherwise; the year when not this year's."""
     zone = ZoneInfo(office_calendar().timezone)
-    local = ends_at.astimezone(zone)
-    day = (local - timedelta(microseconds=1)) if local.time() == time(0) else local
+    local = moment.astimezone(zone)
+    day = at_midnight if local.time() == time(0) else local
     text = f"{day.day} {MONTHS[day.month - 1]}"
     if day.year != clock().now().astimezone(zone).year:
         text += f" {day.year}"
@@ -158,13 +172,15 @@ def _substitution(substitution_id: int) -> Substitution:
 @login_required
 def end_early(substitution_id: int) -> Any:
     """Akhiri lebih awal: the substitution ends now."""
+    found = _substitution(substitution_id)
+    begun = found.starts_at <= clock().now()
     try:
-        substitution.end_early(db.session, clock(), _substitution(substitution_id),
-                               current_user)
+        substitution.end_early(db.session, clock(), found, current_user)
     except InvalidTaskData as invalid:
         return _refused(substitution_id, invalid, gettext("Akhiri lebih awal"))
     db.session.commit()
-    flash(gettext("Plh/Plt diakhiri."), "success")
+    flash(gettext("Plh/Plt diakhiri.") if begun
+          else gettext("Plh/Plt dibatalkan sebelum berlaku."), "success")
     return redirect(url_for("substitutions.index"))
 
 
