@@ -224,3 +224,38 @@ def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, cli
         plt = db.session.scalars(select(Substitution)).one()
         assert (plt.kind, plt.official.username, plt.substitute.username) == (
             "Plt", "ketua", "sekretaris")
+
+
+def test_showing_an_official_s_roles_without_javascript_posts_and_follows_the_vacancy(
+        app, client):
+    """"Tampilkan peran pejabat ini" is a POST (its CSRF token stays out of the address and
+    the log) that records nothing; Jenis becomes Plt for a vacant post and goes back to Plh
+    for the next official, as plh.js does, but stays Plt when the user chose it."""
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "ketua")).is_disabled = True
+        db.session.commit()
+    login(client, "admin")
+    page = client.get("/plh/").get_data(True)
+    button = re.search(r'<button[^>]*id="show-roles"[^>]*>', page).group(0)
+    assert 'formmethod="get"' not in button and 'name="tampilkan"' in button
+    form = {"csrf_token": csrf_token(page), "tampilkan": "1", "role": "Prakom",
+            "substitute": _id(app, "prakom"), "warrant_number": "SP-12/2026",
+            "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-04T00:00"}
+    vacant = client.post("/plh/", data={**form, "official": _id(app, "ketua"), "kind": "Plh"})
+    assert vacant.status_code == 200
+    shown = vacant.get_data(True)
+    assert ("Plt (Pelaksana Tugas)", True) in _options(shown, "kind")
+    assert _options(shown, "role") == [("Ketua", True)], "his role, not the one sent"
+    assert '<input type="hidden" name="made_plt" value="1">' in shown
+    assert 'value="SP-12/2026"' in shown, "what was typed is kept"
+    active = client.post("/plh/", data={**form, "official": _id(app, "sekretaris"),
+                                        "kind": "Plt", "made_plt": "1"}).get_data(True)
+    assert ("Plt (Pelaksana Tugas)", False) in _options(active, "kind"), "back to Plh"
+    assert _options(active, "role") == [("Sekretaris", True)]
+    assert 'name="made_plt"' not in active
+    chosen = client.post("/plh/", data={**form, "official": _id(app, "sekretaris"),
+                                        "kind": "Plt"}).get_data(True)
+    assert ("Plt (Pelaksana Tugas)", True) in _options(chosen, "kind"), "the user's choice"
+    assert app_count(app, Substitution) == 0
+    assert client.post("/plh/", data={**form, "csrf_token": "x", "official": _id(
+        app, "sekretaris"), "kind": "Plh"}).status_code == 400

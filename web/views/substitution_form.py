@@ -34,13 +34,16 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
                     officials[0] if len(officials) == 1 or (officials and not recorder.is_admin)
                     else None)
     roles = _ordered(allowed[official.id] if official else set().union(*allowed.values()))
-    role = request.values.get("role")
+    # "Tampilkan peran pejabat ini" asks for the chosen official's likely role afresh.
+    role = None if request.form.get("tampilkan") else request.values.get("role")
     if role not in roles:
         role = _default_role(official, allowed[official.id]) if official else None
     values = request.form.to_dict() if request.method == "POST" else {
         "kind": "Plh", "starts_at": _now_local(), **request.args.to_dict()}
-    if official is not None and official.is_disabled:
-        values["kind"] = "Plt"  # his account is disabled: his post is empty (plh.js too)
+    if official is None:
+        values.pop("made_plt", None)
+    else:
+        _follow_vacancy(official, values)
     return {"officials": officials, "official": official, "roles": roles, "role": role,
             "roles_of": json.dumps({str(u.id): {"roles": _ordered(allowed[u.id]),
                                                 "default": _default_role(u, allowed[u.id]),
@@ -55,6 +58,18 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
             "supervises": [] if recorder.is_admin else _ordered(
                 set().union(*(allowed[user.id] for user in officials[1:]))),
             "field_labels": _field_labels(errors)}
+
+
+def _follow_vacancy(official: User, values: dict[str, str]) -> None:
+    """Jenis as ``static/plh.js`` sets it for the official chosen, without JavaScript too
+    ("Tampilkan peran pejabat ini"): Plt for a disabled account's empty post, remembered
+    as made so (``made_plt``); back to Plh for the next official when it was."""
+    if official.is_disabled:
+        values["made_plt"] = values.get("made_plt") or ("1" if values.get("kind") != "Plt"
+                                                        else "")
+        values["kind"] = "Plt"
+    elif values.pop("made_plt", None):
+        values["kind"] = "Plh"
 
 
 def _officials(recorder: User) -> list[User]:

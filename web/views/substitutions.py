@@ -39,9 +39,12 @@ bp = Blueprint("substitutions", __name__, url_prefix="/plh")
 @login_required
 def index() -> Any:
     """The Plh/Plt in force and the form to record one: the official first, his role
-    follows; every problem at once, beside its field; what was chosen is kept."""
+    follows; every problem at once, beside its field; what was chosen is kept. A POST with
+    ``tampilkan`` (the button "Tampilkan peran pejabat ini", without JavaScript) records
+    nothing: it shows the form again for the official chosen, with what was typed, and
+    keeps the CSRF token out of the address a GET would put it in."""
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    if request.method == "POST" and not request.form.get("tampilkan"):
         named = request.form.get("official", "").strip()
         # An official's own form has his name only; another one named (a crafted request)
         # is refused as the API refuses it, not recorded for the one who sent it.
