@@ -234,13 +234,15 @@ def _last_desk_author(session: Session, instance: ProcessInstance) -> User | Non
 
 
 def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessInstance,
-              user: User, text: str, filename: str, data: bytes, *,
-              asks: bool = False) -> TicketMessage:
+              user: User, text: str, filename: str, data: bytes, *, asks: bool = False,
+              max_bytes: int = attachments.MAX_ATTACHMENT_BYTES) -> TicketMessage:
     """``post`` with a file (stored as the instance's attachment, visible to both sides
-    of the thread). Raises as ``post`` and InvalidTaskData under ``lampiran``."""
+    of the thread; ``max_bytes``: the office's limit, ``ALUR_ATTACHMENT_MAX_BYTES``).
+    Raises as ``post`` and InvalidTaskData under ``lampiran``."""
     from_requester = _writer(session, clock.now(), instance, user, asks)  # before storing
     text = _text(text, with_file=True)
-    attachment = attachments.store(session, clock, folder, instance.id, user, filename, data)
+    attachment = attachments.store(session, clock, folder, instance.id, user, filename, data,
+                                   max_bytes)
     audit.record(session, clock, "attachment.added", actor=user, instance=instance,
                  filename=attachment.filename, size=len(data), sha256=attachment.sha256)
     return _post(session, clock, instance, user, text, asks, attachment, from_requester)

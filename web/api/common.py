@@ -80,9 +80,17 @@ def load_body(schema: Schema) -> dict[str, Any]:
         RequestError: 400 when the body is not JSON, 422 naming each bad field (a body
             that is no JSON object under ``_schema``).
     """
-    payload = json_payload()
+    return load_values(schema, json_payload())
+
+
+def load_values(schema: Schema, values: Any) -> dict[str, Any]:
+    """``values`` (parsed JSON, or a multipart request's fields) checked by ``schema``.
+
+    Raises:
+        RequestError: 422 naming each bad field.
+    """
     try:
-        return schema.load(payload)
+        return schema.load(values)
     except ValidationError as invalid:
         raise _invalid(invalid) from None
 

@@ -90,8 +90,22 @@ def replayed(answer: dict[str, Any], status: int = 201) -> Response:
 
 def _request_hash() -> str:
     """The request's method, path and body (JSON read as data: the same body sent with
-    other spacing or key order is the same request)."""
+    other spacing or key order is the same request; a multipart body as its fields and
+    each file's name and SHA-256, whatever its boundary)."""
     payload = request.get_json(silent=True)
+    if request.mimetype == "multipart/form-data":
+        payload = {"form": sorted(request.form.items(multi=True)),
+                   "files": sorted((name, part.filename or "", _digest(part))
+                                   for name, part in request.files.items(multi=True))}
     body = (json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
             if payload is not None else request.get_data())
     return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()
+
+
+def _digest(part: Any) -> str:
+    """The SHA-256 of an uploaded file part, read from its start and put back there for
+    the view that stores it."""
+    part.stream.seek(0)
+    digest = hashlib.file_digest(part.stream, "sha256").hexdigest()
+    part.stream.seek(0)
+    return digest

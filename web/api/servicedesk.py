@@ -3,7 +3,7 @@ requester's tickets and thread, ratings. Thin: parse, call ``engine.desk``, dump
 
 from typing import Any
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify, request
 
 from engine.desk import ratings, tickets
 from engine.paging import Page
@@ -11,7 +11,7 @@ from engine.process.deploy import active_rows
 from web.access import access
 from web.api import bp, idempotency
 from web.api.auth import token_required
-from web.api.common import load_body, load_query, page_list
+from web.api.common import RequestError, load_body, load_query, load_values, page_list
 from web.api.openapi import doc
 from web.api.schemas import ProcessSchema
 from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
@@ -22,8 +22,19 @@ from web.api.schemas_servicedesk import (
     TicketSchema,
 )
 from web.extensions import clock, db
+from web.views.attachments import folder
 
 TAG = "layanan TI"
+MESSAGE_MULTIPART = {
+    "type": "object", "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "description": "pesan, 1-2000 karakter"},
+        "asks": {"type": "string", "enum": ["true", "false"],
+                 "description": "true: menunggu pemohon (hanya petugas); bawaan false"},
+        "lampiran": {"type": "string", "format": "binary",
+                     "description": "satu berkas; bagian lampiran kedua ditolak (422), tidak "
+                                    "ada yang disimpan"}},
+}
 
 
 def startable_page(page: int, per_page: int) -> Any:
@@ -62,23 +73,58 @@ def get_ticket(instance_id: int) -> Any:
 
 
 @bp.post("/tickets/<int:instance_id>/messages")
-@doc("Pesan pada utas tiket (pemohon atau petugas)", body=TicketMessageCreate, tag=TAG,
+@doc("Pesan pada utas tiket (pemohon atau petugas): JSON, atau multipart dengan satu berkas",
+     body=TicketMessageCreate, multipart=MESSAGE_MULTIPART, tag=TAG,
      responses={201: TicketSchema, 409: None}, idempotent=True)
 @token_required
 def post_ticket_message(instance_id: int) -> Any:
     """A message in the ticket's thread, by the requester or the desk (``asks``: the desk
-    waits for the requester and the SLA clock stops)."""
-    body = load_body(TicketMessageCreate())
+    waits for the requester and the SLA clock stops); multipart with at most one file
+    (``lampiran``), stored with it as on the ticket's page."""
+    if request.mimetype == "multipart/form-data":
+        body, upload = _multipart_message()
+    else:
+        body, upload = load_body(TicketMessageCreate()), None
     instance = tickets.get_ticket(db.session, instance_id)
     try:
         receipt = idempotency.claim()
     except idempotency.Replay:
         return idempotency.replayed(TicketSchema().dump(tickets.view(
             db.session, clock().now(), instance)))
-    tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
+    if upload is None:
+        tickets.post(db.session, clock(), instance, g.user, body["text"], asks=body["asks"])
+    else:
+        tickets.post_file(db.session, clock(), folder(), instance, g.user, body["text"],
+                          *upload, asks=body["asks"],
+                          max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
     idempotency.made(receipt, f"/api/v1/tickets/{instance_id}")
     db.session.commit()
     return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance))), 201
+
+
+def _multipart_message() -> tuple[dict[str, Any], tuple[str, bytes] | None]:
+    """A multipart message's ``text`` and ``asks`` (``true``/``false``) checked as the JSON
+    body is, and its file (name, content; None without one). With a file the text may be
+    left empty, as on the ticket's page (the engine checks it). Raises RequestError 422: a
+    part sent twice, ``asks`` neither ``true`` nor ``false``, a bad text."""
+    sent = {name: len(request.form.getlist(name)) for name in ("text", "asks")}
+    files = [part for part in request.files.getlist("lampiran") if part.filename]
+    twice = {name: [f"paling banyak 1 bagian {name}; {count} dikirim"]
+             for name, count in sent.items() if count > 1}
+    if len(files) > 1:
+        twice["lampiran"] = [f"paling banyak 1 berkas per permintaan; {len(files)} dikirim, "
+                             "tidak ada yang disimpan"]
+    if twice:
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=twice)
+    values: dict[str, Any] = {"text": request.form["text"]} if "text" in request.form else {}
+    asks = request.form.get("asks", "false")
+    if asks not in ("true", "false"):
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
+                           fields={"asks": ["harus true atau false"]})
+    if files:
+        return ({"text": request.form.get("text", ""), "asks": asks == "true"},
+                (files[0].filename, files[0].read()))
+    return load_values(TicketMessageCreate(), {**values, "asks": asks == "true"}), None
 
 
 @bp.post("/instances/<int:instance_id>/rating")

@@ -5,7 +5,16 @@ the rating; internal notes and steps stay on the instance page."""
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -78,7 +87,8 @@ def submit() -> Any:
                 data=posted_values(form) if form else {})
             for filename, data in sent:
                 tickets.post_file(db.session, clock(), folder(), instance, current_user,
-                                  gettext("Lampiran permintaan"), filename, data)
+                                  gettext("Lampiran permintaan"), filename, data,
+                                  max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
         except receipts.DuplicateForm as duplicate:
             return once.sent_before(duplicate, url_for("desk.mine"))
         except InvalidTaskData as invalid:
@@ -171,7 +181,8 @@ def message(instance_id: int) -> Any:
         once.done(once.claim_form(), back)
         if upload is not None and upload.filename:
             tickets.post_file(db.session, clock(), folder(), instance, current_user, text,
-                              upload.filename, upload.read(), asks=asks)
+                              upload.filename, upload.read(), asks=asks,
+                              max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
         else:
             tickets.post(db.session, clock(), instance, current_user, text, asks=asks)
     except receipts.DuplicateForm as duplicate:
