@@ -144,3 +144,10 @@ def test_the_plt_s_report_counts_the_steps_done_in_the_official_s_place(app, cli
     rows = [line.split(";") for line in client.get(
         f"/laporan/orang/sekretaris?{period}&format=csv").get_data(True).splitlines()]
     assert rows[1][3:5] == ["0", "0"], "the official did not do it himself"
+    login(client, "kasubbag")  # the Prakom's Pejabat Penilai, in his team table
+    team = [line.split(";") for line in client.get(
+        f"/laporan/orang?{period}&format=csv").get_data(True).splitlines()]
+    assert team[0][4:6] == ["Langkah selesai", "Sebagai Plh/Plt"]
+    assert [row[4:6] for row in team if row[1] == "prakom"] == [["2", "1"]]
+    assert "/laporan/orang/prakom/proses?angka=plh&amp;" in client.get(
+        f"/laporan/orang?{period}").get_data(True)

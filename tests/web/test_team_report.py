@@ -17,11 +17,11 @@ def test_the_kasubbag_compares_his_prakom_with_himself(client, history):
     # time, 7 escalations; Kasubbag 3 steps without a deadline); the other roles he
     # supervises (Redaktur, Bidang Terkait) did nothing.
     rows = {row[1]: row for row in shown["Tim"]}
-    assert rows["prakom"] == ["Demo Prakom", "prakom", "Prakom", "Triwulan IV 2026", 10, 10, 7,
-                              70.0, 7]
+    assert rows["prakom"] == ["Demo Prakom", "prakom", "Prakom", "Triwulan IV 2026", 10, 0, 10,
+                              7, 70.0, 7]
     assert rows["kasubbag"] == ["Demo Kasubbag", "kasubbag", "Kasubbag", "Triwulan IV 2026",
-                                3, 0, 0, None, 0]
-    assert rows["redaktur"][4:] == [0, 0, 0, None, 0]
+                                3, 0, 0, 0, None, 0]
+    assert rows["redaktur"][4:] == [0, 0, 0, 0, None, 0]
     assert "ketua" not in rows and "sekretaris" not in rows
     page = client.get(f"/laporan/orang?{Q4}").get_data(True)
     assert '<a href="/laporan/orang/prakom?periode=triwulan&amp;tahun=2026&amp;ke=4">Demo Prakom</a>' in page
@@ -45,7 +45,7 @@ def test_a_disabled_account_keeps_its_row_and_says_so(app, client, history):
     assert "Prakom (akun nonaktif)" in page
     assert '<td data-label="Peran">(akun nonaktif)</td>' in page  # no role: still bracketed
     csv = client.get(f"/laporan/orang?{Q4}&format=csv").get_data(True)
-    assert "Demo Prakom;prakom;Prakom (akun nonaktif);Triwulan IV 2026;10;10;7;70" in csv
+    assert "Demo Prakom;prakom;Prakom (akun nonaktif);Triwulan IV 2026;10;0;10;7;70" in csv
 
 
 def test_a_second_page_keeps_its_size_names_its_file_and_says_one_thing(client, history):

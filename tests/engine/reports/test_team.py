@@ -17,7 +17,8 @@ from tests.engine.reports.test_reports import CALENDAR, NOVEMBER, Q4, history  #
 
 def _headline(session, person, period) -> TeamRow:
     report = person_report(session, CALENDAR, person, period)
-    return TeamRow(report.done, report.with_deadline, report.on_time, report.escalations)
+    return TeamRow(report.done, report.with_deadline, report.on_time, report.escalations,
+                   report.acting)
 
 
 def test_each_row_equals_the_persons_report_in_two_statements(session, history,  # noqa: F811

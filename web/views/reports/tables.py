@@ -126,15 +126,15 @@ def team_table(people: list[User], figures: dict[int, TeamRow], period: Period,
     behind them through ``link(user, figure)`` (``figure`` None: his report)."""
     table = Table(N_("Tim"), [
         N_("Nama"), N_("Pengguna"), N_("Peran"), N_("Periode"), N_("Langkah selesai"),
-        N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
+        N_("Sebagai Plh/Plt"), N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
         N_("Eskalasi atas langkahnya")])
     for person in people:
         row = figures[person.id]
         table.add([person.full_name, person.username, _roles_cell(person),
-                   period_cell(period), row.done, row.with_deadline, row.on_time,
+                   period_cell(period), row.done, row.acting, row.with_deadline, row.on_time,
                    percent(row.on_time_share), row.escalations],
-                  [link(person, None), None, None, None, link(person, "tugas"), None, None,
-                   None, link(person, "eskalasi")])
+                  [link(person, None), None, None, None, link(person, "tugas"),
+                   link(person, "plh"), None, None, None, link(person, "eskalasi")])
     return table
 
 
