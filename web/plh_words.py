@@ -40,7 +40,8 @@ FIXED = {
     "Plt hanya dapat diperpanjang satu kali": lazy_gettext(
         "Plt hanya dapat diperpanjang satu kali"),
     "Plt ini sudah berakhir": lazy_gettext("Plt ini sudah berakhir"),
-    "Plh/Plt ini sudah berakhir": lazy_gettext("Plh/Plt ini sudah berakhir"),
+    "Plh/Plt ini sudah berakhir atau dibatalkan": lazy_gettext(
+        "Plh/Plt ini sudah berakhir atau dibatalkan"),
     "akhir baru harus sesudah akhir yang sekarang": lazy_gettext(
         "akhir baru harus sesudah akhir yang sekarang"),
     "perpanjangan paling lama 3 bulan sesudah akhir yang sekarang": lazy_gettext(

@@ -30,7 +30,7 @@ from engine.paging import Page, paginate
 from engine.people import accounts, claims
 from engine.people.in_force import substitution_in_force
 from engine.people.substitution_chain import chain_problems
-from engine.people.substitution_period import PLT_MAX, period_problems, year_problem
+from engine.people.substitution_period import PLT_MAX, early_end, period_problems, year_problem
 from engine.people.substitution_rights import (
     check_recorder,
     may_extend,
@@ -310,29 +310,27 @@ def _write_once(session: Session, substitution: Substitution, still: Any,
 
 
 def end_early(session: Session, clock: Clock, substitution: Substitution, user: User) -> None:
-    """End ``substitution`` now ("Akhiri lebih awal"; not committed), at the start of the
-    current minute: periods are entered to the minute, so a replacement may start in the
-    minute the ended one stopped. One that has not started yet ends before it begins.
+    """End ``substitution`` now ("Akhiri lebih awal"; not committed), where
+    ``substitution_period.early_end`` says: one not begun yet is ``cancelled``.
     The steps the substitute took in that role go back to the role's unit
     (``engine.people.claims``).
 
     Raises:
         PermissionDenied: ``user`` may not end it (see :func:`may_end`).
-        InvalidTaskData: it is already over, or was ended early already (one that had not
-            begun stays "ending" at its start; field ``ends_at``).
+        InvalidTaskData: it is already over, ended early or cancelled (``ends_at``).
     """
     if not may_end(session, user, substitution):
         raise PermissionDenied("Hanya pejabatnya atau atasan langsungnya, atasan pengganti yang "
                                f"tidak lebih rendah dari {substitution.role}, atau administrator "
                                "yang dapat mengakhiri Plh/Plt ini.")
     now = clock.now()
-    over = InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir"})
+    over = InvalidTaskData({"ends_at": "Plh/Plt ini sudah berakhir atau dibatalkan"})
     if substitution.ends_at <= now or substitution.ended_by_id is not None:
         raise over
     if not _write_once(session, substitution,
                        (Substitution.ends_at > now) & Substitution.ended_by_id.is_(None),
-                       ends_at=max(now.replace(second=0, microsecond=0),
-                                   substitution.starts_at), ended_by_id=user.id):
+                       ends_at=early_end(substitution.starts_at, now),
+                       ended_by_id=user.id):
         raise over
     audit.record(session, clock, "substitution.ended", actor=user, kind=substitution.kind,
                  official=substitution.official.username,

@@ -1,5 +1,6 @@
 """The period of a Plh/Plt: how long each may last, which dates a new one may have
-(README "Plh dan Plt"; SE Kepala BKN 1/SE/I/2021), and which one of a substitute ended."""
+(README "Plh dan Plt"; SE Kepala BKN 1/SE/I/2021), which one of a substitute ended, and
+where one ended early stops."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -67,3 +68,18 @@ def ended_since(session: Session, user: User, role: str, since: datetime, now: d
         Substitution.substitute_id == user.id, Substitution.role == role,
         Substitution.ends_at >= since, Substitution.ends_at <= now)
         .order_by(Substitution.ends_at.desc()).limit(1))
+
+
+def early_end(starts_at: datetime, now: datetime) -> datetime:
+    """Where a substitution beginning at ``starts_at`` ends when ended early at ``now``
+    (aware): the start of this minute, so that a replacement may begin in it; this moment
+    when that minute is not after its start (ended in the minute it began: what its
+    substitute did meanwhile stays inside it); its start when it has not begun."""
+    minute = now.replace(second=0, microsecond=0)
+    return minute if minute > starts_at else max(now, starts_at)
+
+
+def cancelled(substitution: Substitution) -> bool:
+    """Whether ``substitution`` was ended before it began (``end_early``): it never was in
+    force."""
+    return substitution.ended_by_id is not None and substitution.ends_at <= substitution.starts_at

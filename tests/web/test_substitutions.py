@@ -176,7 +176,7 @@ def test_a_plh_ended_before_it_began_leaves_the_list(app, client, clock):
     html = again.get_data(True)
     assert f'id="row-{plh_id}-error"' not in html, "no longer listed"
     assert ('role="alert">Plh. Prakom Demo Kasubbag (menggantikan Demo Prakom, surat '
-            'perintah SP-4): Plh/Plt ini sudah berakhir</p>') in html, "said above the list instead"
+            'perintah SP-4): Plh/Plt ini sudah berakhir atau dibatalkan</p>') in html, "said above the list instead"
 
 
 def test_extending_a_plt_that_has_ended_says_why_above_the_list(app, client, clock):
@@ -299,3 +299,45 @@ def test_a_plh_ended_before_it_began_reads_as_cancelled_and_dates_read_alike(app
     assert "diakhiri lebih awal" not in over
     work = client.get(f"/plh/{later}/langkah").get_data(True)
     assert "dibatalkan sebelum berlaku (akan mulai 1 Des) oleh Administrator." in work
+
+
+def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, client, clock):
+    """Ended in the minute it began, after its substitute acted: it ends at that moment
+    and reads "diakhiri lebih awal", not "Dibatalkan sebelum berlaku" (found by the SKP
+    probe); the API says which was cancelled and that nothing is left to end."""
+    admin = api_token(client, "admin")
+    now = clock.now()
+    body = {"kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
+            "warrant_number": "SP-9", "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat()}
+    begun = client.post("/api/v1/substitutions", headers=admin, json=body)
+    later = client.post("/api/v1/substitutions", headers=admin, json={
+        **body, "warrant_number": "SP-10", "starts_at": (now + timedelta(days=2)).isoformat(),
+        "ends_at": (now + timedelta(days=3)).isoformat()})
+    assert begun.status_code == later.status_code == 201
+    clock.advance(timedelta(seconds=40))
+    ended = client.post(f"/api/v1/substitutions/{begun.json['id']}/end", headers=admin)
+    assert ended.status_code == 200
+    assert (ended.json["cancelled"], ended.json["may_end"]) == (False, False)
+    with app.app_context():
+        assert db.session.get(Substitution, begun.json["id"]).ends_at == clock.now()
+    cancelled = client.post(f"/api/v1/substitutions/{later.json['id']}/end", headers=admin)
+    assert (cancelled.json["cancelled"], cancelled.json["may_end"]) == (True, False)
+    again = client.post(f"/api/v1/substitutions/{later.json['id']}/end", headers=admin)
+    assert again.json["error"]["fields"] == {
+        "ends_at": "Plh/Plt ini sudah berakhir atau dibatalkan"}
+    login(client, "admin")
+    over = client.get("/plh/?tampil=berakhir").get_data(True)
+    assert over.count("Dibatalkan sebelum berlaku") == 1 and "(diakhiri lebih awal oleh" in over
+
+
+def test_one_not_begun_is_offered_to_be_cancelled_not_ended_now(app, client):
+    ids = _ids(app)
+    login(client, "admin")
+    assert client.post("/plh/", data=_form(client, ids, starts_at="2026-12-01T00:00",
+                                           ends_at="2026-12-04T00:00")).status_code == 302
+    page = client.get("/plh/").get_data(True)
+    assert "<summary>Batalkan sebelum berlaku</summary>" in page
+    assert ("Batalkan Plh ini sebelum berlaku? Demo Kasubbag tidak akan menggantikan Demo "
+            "Prakom dalam peran Prakom. Tidak dapat diurungkan.") in page
+    assert "Akhiri Plh ini sekarang?" not in page

@@ -17,6 +17,8 @@ class SubstitutionSchema(Answer):
     ends_at = fields.DateTime(required=True)
     extended_at = fields.DateTime(allow_none=True)
     may_end = fields.Bool(required=True)
+    cancelled = fields.Bool(required=True, metadata={
+        "description": "true: ended before it began, never in force"})
 
 
 class SubstitutionPageSchema(PageSchema):

@@ -7,7 +7,7 @@ from flask import g, jsonify
 
 from engine.errors import NotFound
 from engine.models import Substitution
-from engine.people import accounts, substitution, substitution_rights
+from engine.people import accounts, substitution, substitution_period, substitution_rights
 from web.api import bp
 from web.api.auth import token_required
 from web.api.common import RequestError, load_body, load_query
@@ -73,5 +73,8 @@ def _json(found: Substitution) -> dict[str, Any]:
         **{name: getattr(found, name) for name in (
             "id", "kind", "official", "substitute", "role", "warrant_number", "starts_at",
             "ends_at", "extended_at")},
-        "may_end": substitution.may_end(db.session, g.user, found)})
+        "cancelled": substitution_period.cancelled(found),
+        # Once ended (early, or cancelled) there is nothing left to end.
+        "may_end": found.ended_by_id is None and found.ends_at > clock().now()
+        and substitution.may_end(db.session, g.user, found)})
 

@@ -79,7 +79,8 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     those in force or to come, or with ``?tampil=berakhir`` those that are over."""
     page, per_page = page_request()
     over = request.args.get("tampil") == "berakhir"
-    listed = substitution.current_page(db.session, current_user, clock().now(), page, per_page,
+    now = clock().now()
+    listed = substitution.current_page(db.session, current_user, now, page, per_page,
                                        over=over)
     may_end = {s.id for s in listed.items if substitution.may_end(db.session, current_user, s)}
     extendable = {s.id for s in listed.items
@@ -91,7 +92,7 @@ def _page(errors: dict[str, str], row_errors: dict[int, tuple[str, str]] | None 
     return render_template(
         "substitutions/index.html", errors=errors, substitutions=listed.items, page=listed,
         plh_max_days=substitution_period.plh_max(db.session).days, may_end=may_end,
-        extendable=extendable,
+        extendable=extendable, begun={s.id for s in listed.items if s.starts_at <= now},
         row_errors=row_errors, unlisted=unlisted, over=over,
         **form_context(errors)), 422 if errors or row_errors else 200
 
@@ -132,6 +133,9 @@ def lapse_words(found: Substitution) -> str:
         return gettext("Tidak berlaku: %(substitute)s tidak lagi memegang peran apa pun; tugas "
                        "kembali kepada pejabatnya.", substitute=found.substitute.full_name)
     return ""
+
+
+bp.app_template_filter("dibatalkan")(substitution_period.cancelled)
 
 
 @bp.app_template_filter("sampai_dengan")
@@ -176,14 +180,14 @@ def _substitution(substitution_id: int) -> Substitution:
 def end_early(substitution_id: int) -> Any:
     """Akhiri lebih awal: the substitution ends now."""
     found = _substitution(substitution_id)
-    begun = found.starts_at <= clock().now()
     try:
         substitution.end_early(db.session, clock(), found, current_user)
     except InvalidTaskData as invalid:
         return _refused(substitution_id, invalid, gettext("Akhiri lebih awal"))
+    never = substitution_period.cancelled(found)
     db.session.commit()
-    flash(gettext("Plh/Plt diakhiri.") if begun
-          else gettext("Plh/Plt dibatalkan sebelum berlaku."), "success")
+    flash(gettext("Plh/Plt dibatalkan sebelum berlaku.") if never
+          else gettext("Plh/Plt diakhiri."), "success")
     return redirect(url_for("substitutions.index"))
 
 

@@ -198,7 +198,7 @@ def test_a_substitution_not_begun_ends_once(session, clock, users):
     assert later.ends_at == later.starts_at == clock.now() + timedelta(days=1)
     with pytest.raises(InvalidTaskData) as refused:
         end_early(session, clock, later, users["admin"])
-    assert refused.value.fields == {"ends_at": "Plh/Plt ini sudah berakhir"}
+    assert refused.value.fields == {"ends_at": "Plh/Plt ini sudah berakhir atau dibatalkan"}
     session.flush()
     assert session.scalars(select(AuditRecord.action).where(
         AuditRecord.action == "substitution.ended")).all() == ["substitution.ended"]
