@@ -166,9 +166,12 @@ def _ticket(kind: str, params: dict) -> str:
 
 
 def _said(params: dict) -> str:
-    """A ticket message's text, or the file sent alone ("berkas foto.jpg")."""
-    if params["text"] or not params.get("file"):
+    """A ticket message's text, the file sent with it ("Sudah saya isi (berkas isi.pdf)"),
+    or the file sent alone ("berkas foto.jpg")."""
+    if not params.get("file"):
         return params["text"]
+    if params["text"]:
+        return gettext("%(text)s (berkas %(name)s)", text=params["text"], name=params["file"])
     return gettext("berkas %(name)s", name=params["file"])
 
 

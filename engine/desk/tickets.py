@@ -96,8 +96,10 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "messages": [{"id": m.id, "from_requester": m.from_requester, "asks": m.asks,
                       "author": m.author.full_name if m.author else "Alur",
                       "text": m.text, "at": m.created_at,
-                      "file": ({"id": m.attachment.id, "filename": m.attachment.filename}
-                               if m.attachment else None)} for m in thread.items],
+                      "file": ({"id": m.attachment.id, "filename": m.attachment.filename,
+                                "content_type": m.attachment.content_type,
+                                "size": m.attachment.size} if m.attachment else None)}
+                     for m in thread.items],
         "messages_total": thread.total,
         "rating": ({"score": rating.score, "comment": rating.comment, "at": rating.rated_at}
                    if rating else None),
@@ -172,7 +174,8 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
     label = case.label(instance)
     file = attachment.filename if attachment else ""
     # The e-mail carries the whole text; the notice's sentence a shortened one ("…" says so).
-    said = text or f"berkas {file}"  # a file alone is named, not an empty dash
+    # A file is named: alone, not as an empty dash; with a text, after it.
+    said = f"{text} (berkas {file})" if text and file else text or f"berkas {file}"
     shown = shortened(text, 200)
     if from_requester:
         sla.resume(session, clock, instance, user)

@@ -191,7 +191,7 @@ def _refused(character: str) -> bool:
 
 
 def _file_name(filename: str | None) -> str:
-    """The name a file is kept under: its last path part, stripped, at most
+    """The name a file is kept under: its last path part (``/`` or ``\\``), stripped, at most
     ``MAX_FILENAME`` characters with its extension kept; ``UNNAMED`` with its extension
     when there is nothing before it but spaces and dots (``"  .pdf"``: a list of files
     would show a nameless ``.pdf``).
@@ -200,7 +200,7 @@ def _file_name(filename: str | None) -> str:
         InvalidTaskData: under ``lampiran``: no name, or a character of
             ``REFUSED_IN_NAMES``.
     """
-    name = _joined_inside(Path(filename or "").name.strip())
+    name = _joined_inside(Path((filename or "").replace("\\", "/")).name.strip())
     if not name:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
     if any(map(_refused, name)):

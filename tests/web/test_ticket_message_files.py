@@ -44,7 +44,8 @@ def test_a_requester_sends_a_message_with_a_file_the_desk_downloads(app, client)
     assert sent.status_code == 201, sent.json
     message = sent.json["messages"][-1]
     assert message["text"] == "Foto layar galatnya" and message["from_requester"] is True
-    assert message["file"]["filename"] == "galat.png"
+    assert message["file"] == {"id": message["file"]["id"], "filename": "galat.png",
+                               "content_type": "image/png", "size": len(PNG)}
     assert _stored(app) == (before[0] + 1, before[1] + 1)
     file_id = message["file"]["id"]
     for who in (requester, api_token(client, "prakom")):
@@ -83,7 +84,13 @@ def test_every_refused_multipart_message_stores_nothing(app, client):
         ({"text": "Tanya", "asks": "ya"}, "asks", "harus true atau false"),
         ({"text": "   "}, "text", None),
         ({"text": "x" * 2001, "lampiran": (io.BytesIO(PNG), "a.png")}, "text",
-         "Pesan: tulis 1–2000 karakter"),
+         "paling banyak 2000 karakter"),
+        ({"text": "Tanpa nama", "lampiran": (io.BytesIO(PNG), "")}, "lampiran",
+         "berkas tanpa nama"),
+        ({"text": "Jalur saja", "lampiran": "/sdcard/foto.png"}, "lampiran",
+         "harus berkas (bagian dengan filename), bukan teks"),
+        ({"text": "Tanya", "asks": (io.BytesIO(b"true"), "a.txt")}, "asks",
+         "harus teks, bukan berkas"),
         ({"text": "Besar", "lampiran": (io.BytesIO(PNG + b"\0" * 2048), "a.png")}, "lampiran",
          "lebih dari 2 KB"),
         ({"text": "Berkas lain", "foto": (io.BytesIO(PNG), "a.png")}, "foto",
@@ -116,4 +123,51 @@ def test_a_multipart_message_sent_again_with_its_key_is_made_once(app, client):
     other = _send(client, ticket_id, keyed, text="Foto",
                   lampiran=(io.BytesIO(PNG + b"x"), "a.png"))
     assert other.status_code == 422 and other.json["error"]["code"] == "idempotency_key_reused"
+    assert _stored(app) == before
+
+
+def test_a_text_that_is_not_utf8_is_refused_not_stored_garbled(app, client):
+    ticket_id, requester = _ticket(app, client)
+    before = _stored(app)
+    body = (b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\ncaf\xe9\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="lampiran"; filename="a.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n" + PNG + b"\r\n--b--\r\n")
+    refused = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=requester,
+                          data=body, content_type="multipart/form-data; boundary=b")
+    assert refused.status_code == 400
+    assert refused.json["error"]["fields"] == {"text": ["bukan teks UTF-8"]}
+    assert _stored(app) == before
+
+
+def test_a_file_with_a_text_is_named_to_the_desk_and_a_windows_path_is_cut(app, client):
+    """The desk's notice of the answer names its file after the text; a file named with a
+    Windows path keeps its last part, as one with a POSIX path does."""
+    ticket_id, requester = _ticket(app, client)
+    prakom = api_token(client, "prakom")
+    assert client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=prakom,
+                       json={"text": "Formulirnya?", "asks": True}).status_code == 201
+    # In the quoted filename each backslash is escaped, as RFC 7578 quoting has it.
+    body = (b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nSudah saya isi\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="lampiran"; '
+            b'filename="C:\\\\Users\\\\budi\\\\isi.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%\n\r\n--b--\r\n")
+    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=requester,
+                       data=body, content_type="multipart/form-data; boundary=b")
+    assert sent.status_code == 201, sent.json
+    assert sent.json["messages"][-1]["file"]["filename"] == "isi.pdf"
+    [notice] = client.get("/api/v1/notifications?kind=tiket", headers=prakom).json["items"]
+    assert notice["text"].endswith(": pemohon menjawab — Sudah saya isi (berkas isi.pdf)")
+
+
+def test_the_ticket_page_refuses_a_second_file_it_would_have_dropped(app, client):
+    ticket_id, _ = _ticket(app, client)
+    before = _stored(app)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/{ticket_id}").get_data(True)
+    refused = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
+                          data={"csrf_token": csrf_token(page), "text": "Dua",
+                                "lampiran": [(io.BytesIO(PNG), "a.png"),
+                                             (io.BytesIO(PNG), "b.png")]})
+    assert refused.status_code == 422
+    assert "paling banyak 1 berkas per permintaan; 2 dikirim" in refused.get_data(True)
     assert _stored(app) == before

@@ -57,8 +57,10 @@ def json_payload() -> Any:
         raise RequestError(400, "bad_request", "Badan permintaan harus JSON yang sah.")
     sent = (f"bukan {request.mimetype[:80]}" if request.mimetype
             else "permintaan ini tanpa Content-Type")
+    meta = getattr(current_app.view_functions.get(request.endpoint or ""), "openapi", None)
+    files = " atau multipart/form-data (dengan berkas)" if meta and meta["multipart"] else ""
     raise RequestError(400, "bad_request", "Badan permintaan harus dikirim sebagai JSON "
-                       f"(Content-Type: application/json); {sent}.")
+                       f"(Content-Type: application/json){files}; {sent}.")
 
 
 def _key_twice(body: bytes) -> str | None:

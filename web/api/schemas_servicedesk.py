@@ -39,6 +39,16 @@ class TicketMessageCreate(Schema):
     asks = JsonBool(load_default=False)
 
 
+class TicketFileSchema(Answer):
+    """The file of a thread message: download it at ``GET /api/v1/attachments/<id>``;
+    ``size`` in bytes."""
+
+    id = fields.Int(required=True)
+    filename = fields.Str(required=True)
+    content_type = fields.Str(required=True)
+    size = fields.Int(required=True)
+
+
 class TicketMessageSchema(Answer):
     id = fields.Int()
     from_requester = fields.Bool()
@@ -46,7 +56,7 @@ class TicketMessageSchema(Answer):
     author = fields.Str()
     text = fields.Str()
     at = fields.DateTime()
-    file = fields.Dict(allow_none=True)
+    file = fields.Nested(TicketFileSchema, allow_none=True)
 
 
 class TicketRatingSchema(Answer):

@@ -9,9 +9,9 @@ from engine.desk import ratings, tickets
 from engine.paging import Page
 from engine.process.deploy import active_rows
 from web.access import access
-from web.api import bp, idempotency
+from web.api import bp, idempotency, ticket_parts
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query, load_values, page_list
+from web.api.common import load_body, load_query, page_list
 from web.api.openapi import doc
 from web.api.schemas import ProcessSchema
 from web.api.schemas_common import LIST_HEADERS, ArrayPageQuery
@@ -25,16 +25,6 @@ from web.extensions import clock, db
 from web.views.attachments import folder
 
 TAG = "layanan TI"
-MESSAGE_MULTIPART = {
-    "type": "object", "required": ["text"],
-    "properties": {
-        "text": {"type": "string", "description": "pesan, 1-2000 karakter"},
-        "asks": {"type": "string", "enum": ["true", "false"],
-                 "description": "true: menunggu pemohon (hanya petugas); bawaan false"},
-        "lampiran": {"type": "string", "format": "binary",
-                     "description": "satu berkas; bagian lampiran kedua ditolak (422), tidak "
-                                    "ada yang disimpan"}},
-}
 
 
 def startable_page(page: int, per_page: int) -> Any:
@@ -74,7 +64,7 @@ def get_ticket(instance_id: int) -> Any:
 
 @bp.post("/tickets/<int:instance_id>/messages")
 @doc("Pesan pada utas tiket (pemohon atau petugas): JSON, atau multipart dengan satu berkas",
-     body=TicketMessageCreate, multipart=MESSAGE_MULTIPART, tag=TAG,
+     body=TicketMessageCreate, multipart=ticket_parts.MESSAGE_MULTIPART, tag=TAG,
      responses={201: TicketSchema, 409: None}, idempotent=True)
 @token_required
 def post_ticket_message(instance_id: int) -> Any:
@@ -82,7 +72,7 @@ def post_ticket_message(instance_id: int) -> Any:
     waits for the requester and the SLA clock stops); multipart with at most one file
     (``lampiran``), stored with it as on the ticket's page."""
     if request.mimetype == "multipart/form-data":
-        body, upload = _multipart_message()
+        body, upload = ticket_parts.message()
     else:
         body, upload = load_body(TicketMessageCreate()), None
     instance = tickets.get_ticket(db.session, instance_id)
@@ -100,31 +90,6 @@ def post_ticket_message(instance_id: int) -> Any:
     idempotency.made(receipt, f"/api/v1/tickets/{instance_id}")
     db.session.commit()
     return jsonify(TicketSchema().dump(tickets.view(db.session, clock().now(), instance))), 201
-
-
-def _multipart_message() -> tuple[dict[str, Any], tuple[str, bytes] | None]:
-    """A multipart message's ``text`` and ``asks`` (``true``/``false``) checked as the JSON
-    body is, and its file (name, content; None without one). With a file the text may be
-    left empty, as on the ticket's page (the engine checks it). Raises RequestError 422: a
-    part sent twice, ``asks`` neither ``true`` nor ``false``, a bad text."""
-    sent = {name: len(request.form.getlist(name)) for name in ("text", "asks")}
-    files = [part for part in request.files.getlist("lampiran") if part.filename]
-    twice = {name: [f"paling banyak 1 bagian {name}; {count} dikirim"]
-             for name, count in sent.items() if count > 1}
-    if len(files) > 1:
-        twice["lampiran"] = [f"paling banyak 1 berkas per permintaan; {len(files)} dikirim, "
-                             "tidak ada yang disimpan"]
-    if twice:
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=twice)
-    values: dict[str, Any] = {"text": request.form["text"]} if "text" in request.form else {}
-    asks = request.form.get("asks", "false")
-    if asks not in ("true", "false"):
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                           fields={"asks": ["harus true atau false"]})
-    if files:
-        return ({"text": request.form.get("text", ""), "asks": asks == "true"},
-                (files[0].filename, files[0].read()))
-    return load_values(TicketMessageCreate(), {**values, "asks": asks == "true"}), None
 
 
 @bp.post("/instances/<int:instance_id>/rating")

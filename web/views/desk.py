@@ -175,11 +175,16 @@ def message(instance_id: int) -> Any:
             "Pesan: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
             "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
             "kirim lagi.")})
-    upload = request.files.get("lampiran")
+    sent = [part for part in request.files.getlist("lampiran") if part.filename]
+    upload = sent[0] if sent else None
     back = url_for("desk.show", instance_id=instance_id)
     try:
+        if len(sent) > 1:  # the form has one file input: a crafted request, as the API
+            raise InvalidTaskData({"lampiran": gettext(
+                "paling banyak 1 berkas per permintaan; %(count)d dikirim, tidak ada "
+                "yang disimpan", count=len(sent))})
         once.done(once.claim_form(), back)
-        if upload is not None and upload.filename:
+        if upload is not None:
             tickets.post_file(db.session, clock(), folder(), instance, current_user, text,
                               upload.filename, upload.read(), asks=asks,
                               max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
