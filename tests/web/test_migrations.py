@@ -126,18 +126,7 @@ def test_a_step_taken_over_as_plh_before_the_upgrade_is_remembered(database):
     from their claim's audit record, so they complete as Plh too after the upgrade (found
     by the regression probe); a step its holder took himself stays his own."""
     with migrated(database) as (clock, directory):
-        kasubbag = _office(clock)
-        other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
-                     created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
-        admin = User(username="admin", full_name="Admin", password_hash="-", is_admin=True,
-                     created_at=clock.now())
-        db.session.add_all([other, admin])
-        db.session.flush()
-        record(db.session, clock, kind="Plh", official=kasubbag, substitute=other,
-               role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
-               ends_at=clock.now() + timedelta(days=5), created_by=admin)
-        for title in ("RKT 2027", "RKT 2028"):
-            _start(kasubbag, clock, title)
+        kasubbag, other = _plh_office(clock)
         taken, own = db.session.scalars(select(HumanTask.id).where(
             HumanTask.state == "open").order_by(HumanTask.id)).all()
         for task_id, user in ((taken, kasubbag), (taken, other), (own, other)):
@@ -156,18 +145,7 @@ def test_steps_done_as_plh_before_the_upgrade_are_counted_as_such(database):
     read it from the step (``completed_as``): the person report counts them after the
     upgrade; a step done in one's own role stays one's own."""
     with migrated(database) as (clock, directory):
-        kasubbag = _office(clock)
-        other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
-                     created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
-        admin = User(username="admin", full_name="Admin", password_hash="-", is_admin=True,
-                     created_at=clock.now())
-        db.session.add_all([other, admin])
-        db.session.flush()
-        record(db.session, clock, kind="Plh", official=kasubbag, substitute=other,
-               role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
-               ends_at=clock.now() + timedelta(days=5), created_by=admin)
-        for title in ("RKT 2027", "RKT 2028"):
-            _start(kasubbag, clock, title)
+        kasubbag, other = _plh_office(clock)
         taken, own = db.session.scalars(select(HumanTask).where(
             HumanTask.state == "open").order_by(HumanTask.id)).all()
         claim_task(db.session, clock, taken.id, kasubbag)
@@ -210,6 +188,24 @@ def _office(clock: ManualClock) -> User:
                     created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
     db.session.add(kasubbag)
     return kasubbag
+
+
+def _plh_office(clock: ManualClock) -> tuple[User, User]:
+    """The RKT's office with a second Kasubbag as Plh of the first for five days, and two
+    RKT instances started (their first steps open): ``(official, Plh)``."""
+    kasubbag = _office(clock)
+    other = User(username="kasubbag2", full_name="Kasubbag Dua", password_hash="-",
+                 created_at=clock.now(), roles=[UserRole(role="Kasubbag")])
+    admin = User(username="admin", full_name="Admin", password_hash="-", is_admin=True,
+                 created_at=clock.now())
+    db.session.add_all([other, admin])
+    db.session.flush()
+    record(db.session, clock, kind="Plh", official=kasubbag, substitute=other,
+           role="Kasubbag", warrant_number="SP-1", starts_at=clock.now(),
+           ends_at=clock.now() + timedelta(days=5), created_by=admin)
+    for title in ("RKT 2027", "RKT 2028"):
+        _start(kasubbag, clock, title)
+    return kasubbag, other
 
 
 def _start(user: User, clock: ManualClock, title: str) -> str:
