@@ -146,10 +146,10 @@ class PersonReport:
 
 def person_report(session: Session, calendar: WorkCalendar, person: User,
                   period: Period) -> PersonReport:
-    """Measure ``person`` over ``period``: steps done per SOP (how many as a Plh/Plt) and per
-    step (median office minutes, on-time share), MTTR of the incident SOPs per priority, escalations; from the
-    report facts (``engine.fact_models``), aggregates on their indexes. ``calendar`` is not
-    read: the facts carry office minutes.
+    """Measure ``person`` over ``period``: steps done per SOP (how many as a Plh/Plt) and
+    per step (median office minutes, on-time share), MTTR of the incident SOPs per
+    priority, escalations; from the report facts (``engine.fact_models``), aggregates on
+    their indexes. ``calendar`` is not read: the facts carry office minutes.
 
     A priority missing from the instance's case data reads ``NO_PRIORITY``.
     """
@@ -159,7 +159,8 @@ def person_report(session: Session, calendar: WorkCalendar, person: User,
     for key, bpmn_id, minutes, times, with_deadline, on_time, acting in session.execute(
             select(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes,
                    func.count(), func.count(StepFact.on_time),
-                   count_where(StepFact.on_time.is_(True)), count_where(StepFact.acting.is_(True)))
+                   count_where(StepFact.on_time.is_(True)),
+                   count_where(StepFact.acting.is_(True)))
             .where(*mine)
             .group_by(StepFact.process_key, StepFact.bpmn_id, StepFact.taken_minutes)):
         counted[(key, bpmn_id)].append((minutes, times, with_deadline, on_time, acting))

@@ -37,8 +37,7 @@ def message() -> tuple[dict[str, Any], tuple[str, bytes] | None]:
             ``text`` when it was not UTF-8 (Werkzeug reads it with U+FFFD in its place).
     """
     _refuse(_misplaced())
-    files = [part for part in request.files.getlist("lampiran") if part.filename
-             or _size(part)]
+    files = [part for part in request.files.getlist("lampiran") if part.filename]
     text = request.form.get("text", "")
     if "\ufffd" in text:
         raise RequestError(400, "bad_request", "Teks pesan bukan UTF-8.",

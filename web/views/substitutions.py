@@ -143,27 +143,28 @@ def last_day(ends_at: datetime) -> str:
     """``3 Des`` for a substitution ending at midnight after 3 December (its end is
     exclusive), ``3 Des 16.00 WIB`` for one ending during the day; the year when it is not
     this year. In the office's time zone, named with a time as every time is."""
-    return _day(ends_at, ends_at.astimezone(ZoneInfo(office_calendar().timezone))
-                - timedelta(microseconds=1))
+    return _day(ends_at, end=True)
 
 
 @bp.app_template_filter("sejak")
 def first_day(starts_at: datetime) -> str:
     """A substitution's start as ``last_day`` writes its end: ``1 Des`` from midnight,
     ``1 Des 08.00 WIB`` from a time in the day, the year when it is not this year."""
-    return _day(starts_at, starts_at.astimezone(ZoneInfo(office_calendar().timezone)))
+    return _day(starts_at, end=False)
 
 
-def _day(moment: datetime, at_midnight: datetime) -> str:
-    """``moment`` (aware) as its day in the office's time zone, ``at_midnight``'s day when
-    it falls on midnight, with its time otherwise; the year when not this year's."""
+def _day(moment: datetime, *, end: bool) -> str:
+    """``moment`` (aware) as its day in the office's time zone: the day alone at midnight
+    (the day before for an ``end``, which is exclusive), with its time otherwise; the year
+    when not this year's."""
     zone = ZoneInfo(office_calendar().timezone)
     local = moment.astimezone(zone)
-    day = at_midnight if local.time() == time(0) else local
+    midnight = local.time() == time(0)
+    day = local - timedelta(microseconds=1) if midnight and end else local
     text = f"{day.day} {MONTHS[day.month - 1]}"
     if day.year != clock().now().astimezone(zone).year:
         text += f" {day.year}"
-    if local.time() == time(0):
+    if midnight:
         return text
     return f"{text} {clock_time(local)} {zone_label()}"
 
