@@ -44,6 +44,7 @@ from web import addresses
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
 from web.field_labels import field_label
+from web.time_words import file_size
 from web.typed_labels import form_labels
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -275,13 +276,13 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB. Kembali, "
                           "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
     elif _file_too_large():
-        limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] / (1024 * 1024)
-        together = (current_app.config["MAX_CONTENT_LENGTH"] - MULTIPART_OVERHEAD) / 2**20
+        together = current_app.config["MAX_CONTENT_LENGTH"] - MULTIPART_OVERHEAD
         message = gettext("Berkas atau permintaan terlalu besar: lampiran paling besar "
-                          "%(size)s MB per berkas dan %(total)s MB bersama-sama dalam satu "
+                          "%(size)s per berkas dan %(total)s bersama-sama dalam satu "
                           "kiriman. Kembali, pilih berkas yang lebih kecil atau kirim sebagian "
-                          "dahulu, lalu kirim lagi.", size=f"{limit:g}".replace(".", ","),
-                          total=f"{together:g}".replace(".", ","))
+                          "dahulu, lalu kirim lagi.",
+                          size=file_size(current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]),
+                          total=file_size(together))
     else:
         limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
         message = gettext("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) "
@@ -350,8 +351,8 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
                        **sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
     if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
-        return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s MB.",
-                       size=f"{limit / (1024 * 1024):g}".replace(".", ",")), {"max_bytes": limit}
+        return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s.",
+                       size=file_size(limit)), {"max_bytes": limit}
     limit = current_app.config["ALUR_MAX_BODY_BYTES"]
     return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
                    size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}

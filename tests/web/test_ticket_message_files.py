@@ -65,6 +65,8 @@ def test_the_ticket_page_holds_files_to_the_office_s_limit(app, client):
     before = _stored(app)
     login(client, "pegawai")
     page = client.get(f"/tiket/{ticket_id}").get_data(True)
+    assert "paling besar 2 KB per berkas." in page, "not 0,00195312 MB"
+    assert "lebih besar dari 2 KB; pilih berkas yang lebih kecil." in page
     refused = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
                           data={"csrf_token": csrf_token(page), "text": "Foto",
                                 "lampiran": (io.BytesIO(PNG + b"\0" * 2048), "a.png")})
