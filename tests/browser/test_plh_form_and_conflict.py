@@ -65,7 +65,10 @@ def test_the_plh_form_guides_and_the_substitute_sees_the_banner(server, page):
     page.get_by_label("Nomor surat perintah").fill("W8-U1/99/KP.04/XI/2026")
     page.get_by_label("Mulai").fill((start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Berakhir").fill(end.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Catat").click()
+    # Enter records it: the no-JavaScript "Tampilkan peran" button, first in the form, is
+    # removed rather than hidden (it took the Enter key; found by the regression probe).
+    page.get_by_label("Nomor surat perintah").press("Enter")
+    page.get_by_text("Plh/Plt dicatat.").wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("cell", name="W8-U1/99/KP.04/XI/2026").wait_for(timeout=TIMEOUT_MS)
 
     login(page, server, "redaktur")

@@ -248,6 +248,7 @@ def test_showing_an_official_s_roles_without_javascript_posts_and_follows_the_va
     assert _options(shown, "role") == [("Ketua", True)], "his role, not the one sent"
     assert '<input type="hidden" name="made_plt" value="1">' in shown
     assert 'value="SP-12/2026"' in shown, "what was typed is kept"
+    assert "Plh/Plt belum dicatat. Periksa isiannya, lalu tekan Catat." in shown
     active = client.post("/plh/", data={**form, "official": _id(app, "sekretaris"),
                                         "kind": "Plt", "made_plt": "1"}).get_data(True)
     assert ("Plt (Pelaksana Tugas)", False) in _options(active, "kind"), "back to Plh"

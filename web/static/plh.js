@@ -9,8 +9,10 @@
   var substitute = document.getElementById("substitute");
   if (!official || !role || !official.getAttribute("data-roles")) { return; }
   var rolesOf = JSON.parse(official.getAttribute("data-roles"));
+  // Removed, not hidden: as the form's first submit button it would take the Enter key,
+  // which must record the Plh/Plt ("Catat").
   var button = document.getElementById("show-roles");
-  if (button) { button.hidden = true; }
+  if (button) { button.remove(); }
 
   // Jenis switched to Plt for a vacant post (by the server, or here), not by the user.
   var madePlt = Boolean(rolesOf[official.value] && rolesOf[official.value].vacant);

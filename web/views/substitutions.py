@@ -44,7 +44,10 @@ def index() -> Any:
     nothing: it shows the form again for the official chosen, with what was typed, and
     keeps the CSRF token out of the address a GET would put it in."""
     errors: dict[str, str] = {}
-    if request.method == "POST" and not request.form.get("tampilkan"):
+    if request.form.get("tampilkan"):  # also the Enter key without JavaScript
+        flash(gettext("Peran pejabat yang dipilih ditampilkan; Plh/Plt belum dicatat. Periksa "
+                      "isiannya, lalu tekan Catat."), "info")
+    elif request.method == "POST":
         named = request.form.get("official", "").strip()
         # An official's own form has his name only; another one named (a crafted request)
         # is refused as the API refuses it, not recorded for the one who sent it.
