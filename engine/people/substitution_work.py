@@ -5,8 +5,8 @@ may see the substitution reads it from the Plh/Plt list.
 
 A step counts when its row says so: completed by the substitute, in the substitution's
 role, "as" that Plh/Plt (``HumanTask.completed_as``, e.g. ``"Plh. Ketua"``: not in a role
-he holds himself), between the substitution's start and its end (an early end is its end, with the minute
-it was ended in).
+he holds himself), between the substitution's start and its end (an early end is its end,
+with the minute it was ended in).
 Two substitutions at once of one substitute in one role (a Plh for two Prakom) both list
 his steps of that role: the row does not say for whom."""
 
@@ -28,17 +28,27 @@ EARLY_END_MINUTE = timedelta(minutes=1)
 
 def _done_query(substitution: Substitution) -> Select:
     """The completed steps of ``substitution``'s substitute in its place (see the module),
-    on the index of completions by performer and time. An early end is stored at the start
-    of its minute (``substitution.end_early``): the steps of that minute are his too (after
-    the end nobody completes as that Plh/Plt)."""
-    ended = substitution.ends_at + (EARLY_END_MINUTE if substitution.ended_by_id else
-                                    timedelta(0))
+    on the index of completions by performer and time, up to ``_work_end``."""
+    ended = _work_end(substitution)
     return select(HumanTask).where(
         HumanTask.completed_by_id == substitution.substitute_id,
         HumanTask.completed_at >= substitution.starts_at,
         HumanTask.completed_at < ended,
         HumanTask.state == "completed", HumanTask.role == substitution.role,
         HumanTask.completed_as == f"{substitution.kind}. {substitution.role}")
+
+
+def _work_end(substitution: Substitution) -> datetime:
+    """Until when ``substitution``'s substitute acted in its place: its end; for an early
+    end stored at the start of its minute (``substitution_period.early_end``), the end of
+    that minute (after the end nobody completes as that Plh/Plt). One ended at the moment
+    (in its first minute) ends then, and one cancelled before it began has no time at all:
+    the steps of another Plh/Plt of that minute are not its own."""
+    ends_at = substitution.ends_at
+    floored = ends_at.second == 0 and ends_at.microsecond == 0
+    if substitution.ended_by_id and floored and ends_at > substitution.starts_at:
+        return ends_at + EARLY_END_MINUTE
+    return ends_at
 
 
 def steps_done(session: Session, substitution: Substitution, page: int, per_page: int

@@ -11,7 +11,15 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
 from engine.clock import ManualClock
-from engine.models import HumanTask, ProcessDefinition, StepFact, User, UserRole
+from engine.models import (
+    AuditRecord,
+    HumanTask,
+    ProcessDefinition,
+    StepFact,
+    Substitution,
+    User,
+    UserRole,
+)
 from engine.people.substitution import record
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
@@ -163,6 +171,39 @@ def test_steps_done_as_plh_before_the_upgrade_are_counted_as_such(database):
             assert dict(connection.execute(select(StepFact.human_task_id, StepFact.acting)
                                            .where(StepFact.human_task_id.in_(ids))).all()) == {
                 taken: True, own: False}
+
+
+def test_a_plh_ended_in_its_first_minute_before_the_upgrade_ends_when_it_was_ended(database):
+    """Before an early end could fall after its start, a Plh ended in the minute it began
+    was stored ending at its start and read as cancelled; its end record says when it was
+    ended, and that becomes its end. One cancelled before it began stays cancelled."""
+    with migrated(database) as (clock, directory):
+        _plh_office(clock)
+        first = db.session.scalar(select(Substitution))
+        later = Substitution(kind="Plh", official_id=first.official_id,
+                             substitute_id=first.substitute_id, role="Kasubbag",
+                             warrant_number="SP-2", starts_at=clock.now() + timedelta(days=9),
+                             ends_at=clock.now() + timedelta(days=10),
+                             created_at=clock.now())
+        db.session.add(later)
+        db.session.flush()
+        ended_at = {first.id: clock.now() + timedelta(seconds=40),
+                    later.id: clock.now() + timedelta(hours=1)}
+        for substitution in (first, later):  # as the code before stored an early end
+            substitution.ends_at, substitution.ended_by_id = (substitution.starts_at,
+                                                              substitution.official_id)
+            db.session.add(AuditRecord(
+                at=ended_at[substitution.id], action="substitution.ended", detail={
+                    "role": "Kasubbag", "warrant_number": substitution.warrant_number,
+                    "ends_at": substitution.starts_at.isoformat()}))
+        ids = {first.id: ended_at[first.id], later.id: later.starts_at}
+        db.session.commit()
+        db.session.remove()
+        downgrade(directory=directory, revision="b6e1d3f9a2c7")
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(select(Substitution.id, Substitution.ends_at)
+                                           ).all()) == ids
 
 
 @contextmanager

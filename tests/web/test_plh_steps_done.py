@@ -151,3 +151,36 @@ def test_the_plt_s_report_counts_the_steps_done_in_the_official_s_place(app, cli
     assert [row[4:6] for row in team if row[1] == "prakom"] == [["2", "1"]]
     assert "/laporan/orang/prakom/proses?angka=plh&amp;" in client.get(
         f"/laporan/orang?{period}").get_data(True)
+
+
+def test_a_plh_ended_in_its_first_minute_lists_only_what_was_done_before_its_end(
+        app, client, clock):
+    """Ended at the moment (its first minute), it keeps the minute's slack no more: the step
+    its successor's substitute did a few seconds later, in the next minute, is the
+    successor's alone (each step under one Plh; found by the regression probe)."""
+    admin, prakom = api_token(client, "admin"), api_token(client, "prakom")
+    _substitution(client, clock, "sekretaris", "prakom", "Sekretaris")
+    first_task = _step(app, clock, "Sekretaris")
+    second_task = _step(app, clock, "Sekretaris")
+    done = {"data": {"keputusan_kasubbag": "setuju"}}
+    clock.advance(timedelta(seconds=10))
+    assert client.post(f"/api/v1/tasks/{first_task}/complete", headers=prakom,
+                       json=done).status_code == 200
+    with app.app_context():
+        first = db.session.scalar(select(Substitution.id))
+    clock.advance(timedelta(seconds=20))
+    assert client.post(f"/api/v1/substitutions/{first}/end", headers=admin).json[
+        "cancelled"] is False
+    start = clock.now().replace(second=0) + timedelta(minutes=1)
+    clock.advance(timedelta(seconds=40))
+    second = client.post("/api/v1/substitutions", headers=admin, json={
+        "kind": "Plh", "official": "sekretaris", "substitute": "prakom", "role": "Sekretaris",
+        "warrant_number": "ST-13/2026", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(days=3)).isoformat()})
+    assert second.status_code == 201, second.json
+    assert client.post(f"/api/v1/tasks/{second_task}/complete", headers=prakom,
+                       json=done).status_code == 200
+    login(client, "sekretaris")
+    for substitution_id, task_id in ((first, first_task), (second.json["id"], second_task)):
+        page = client.get(f"/plh/{substitution_id}/langkah").get_data(True)
+        assert "1 langkah" in page and f'href="/tugas/{task_id}"' in page, substitution_id
