@@ -60,6 +60,14 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
          "perintah %(warrant)s) pada sebagian periode ini; satu jabatan punya satu pengganti: "
          "akhiri yang itu dulu atau pilih periode lain", official=official, role=role,
          substitute=substitute, kind=kind, warrant=warrant)),
+    (re.compile(rf"(.+) sudah digantikan sebagai {ROLE} oleh (.+) \((Plh|Plt), surat perintah "
+                r"(.+)\) sampai (.+), saat diakhiri; satu jabatan punya satu pengganti: mulai "
+                r"menit sesudahnya"),
+     lambda official, role, substitute, kind, warrant, until: gettext(
+         "%(official)s sudah digantikan sebagai %(role)s oleh %(substitute)s (%(kind)s, surat "
+         "perintah %(warrant)s) sampai %(until)s, saat diakhiri; satu jabatan punya satu "
+         "pengganti: mulai menit sesudahnya", official=official, role=role,
+         substitute=substitute, kind=kind, warrant=warrant, until=until)),
     (re.compile(r"(.+) menggantikan pada sebagian perpanjangan ini \((Plh|Plt), surat perintah "
                 r"(.+)\); satu jabatan punya satu pengganti"),
      lambda substitute, kind, warrant: gettext(

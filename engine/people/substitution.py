@@ -27,7 +27,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Substitution, User, UserRole
 from engine.paging import Page, paginate
-from engine.people import accounts, claims
+from engine.people import accounts, claims, substitution_period
 from engine.people.in_force import substitution_in_force
 from engine.people.substitution_chain import chain_problems
 from engine.people.substitution_period import PLT_MAX, early_end, period_problems, year_problem
@@ -192,11 +192,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             accounts.hold_user(session, held)
         clash = _overlapping(session, official, role, starts_at, ends_at)
         if clash is not None:
-            problems["starts_at"] = (
-                f"{official.full_name} sudah digantikan sebagai {role} oleh "
-                f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
-                f"{clash.warrant_number}) pada sebagian periode ini; satu jabatan punya satu "
-                "pengganti: akhiri yang itu dulu atau pilih periode lain")
+            problems["starts_at"] = substitution_period.clash_problem(session, clash)
         problems.update(chain_problems(session, official, substitute, starts_at, ends_at))
     if problems:
         raise InvalidTaskData(problems)

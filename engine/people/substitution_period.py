@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import settings
 from engine.models import Substitution, User
 from engine.time.periods import FIRST_YEAR, LAST_YEAR
+from engine.time.wall_clock import wall_clock_text
 
 # "3 months": the longest three consecutive months have 92 days.
 PLT_MAX = timedelta(days=92)
@@ -83,3 +84,18 @@ def cancelled(substitution: Substitution) -> bool:
     """Whether ``substitution`` was ended before it began (``end_early``): it never was in
     force."""
     return substitution.ended_by_id is not None and substitution.ends_at <= substitution.starts_at
+
+
+def clash_problem(session: Session, clash: Substitution) -> str:
+    """Why a new substitution for ``clash``'s official and role is refused: one substitute
+    per post. One ended early (in the minute the new one would begin) says until when it
+    ran, on the office's wall clock (its calendar setting), rather than to end it first."""
+    timezone = settings.work_calendar(session).timezone
+    said = (f"{clash.official.full_name} sudah digantikan sebagai {clash.role} oleh "
+            f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
+            f"{clash.warrant_number})")
+    if clash.ended_by_id is not None:
+        return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}, saat diakhiri; "
+                "satu jabatan punya satu pengganti: mulai menit sesudahnya")
+    return (f"{said} pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
+            "yang itu dulu atau pilih periode lain")

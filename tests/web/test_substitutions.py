@@ -329,6 +329,24 @@ def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, clie
     login(client, "admin")
     over = client.get("/plh/?tampil=berakhir").get_data(True)
     assert over.count("Dibatalkan sebelum berlaku") == 1 and "(diakhiri lebih awal oleh" in over
+    # Its successor begins the next minute: the same minute is refused, saying until when
+    # it ran rather than to end it (found by the regression probe).
+    same_minute = client.post("/api/v1/substitutions", headers=admin, json={
+        **body, "substitute": "sekretaris", "warrant_number": "SP-11"})
+    assert same_minute.status_code == 422
+    assert same_minute.json["error"]["fields"]["starts_at"] == (
+        "Demo Prakom sudah digantikan sebagai Prakom oleh Demo Kasubbag (Plh, surat perintah "
+        "SP-9) sampai 23 Nov 2026 08.00 WIB, saat diakhiri; satu jabatan punya satu "
+        "pengganti: mulai menit sesudahnya")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "admin")).language = "en"
+        db.session.commit()
+    refused = client.post("/plh/", data={**_form(client, _ids(app), substitute="sekretaris"),
+                                         "starts_at": "2026-11-23T08:00"})
+    assert refused.status_code == 422
+    assert ("Demo Prakom was replaced as Prakom by Demo Kasubbag (Plh, warrant SP-9) until "
+            "23 Nov 2026 08.00 WIB, when it was ended; one post has one substitute: start "
+            "from the next minute") in refused.get_data(True)
 
 
 def test_one_not_begun_is_offered_to_be_cancelled_not_ended_now(app, client):
