@@ -62,12 +62,12 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
          substitute=substitute, kind=kind, warrant=warrant)),
     (re.compile(rf"(.+) sudah digantikan sebagai {ROLE} oleh (.+) \((Plh|Plt), surat perintah "
                 r"(.+)\) sampai (.+), saat diakhiri; satu jabatan punya satu pengganti: mulai "
-                r"menit sesudahnya"),
-     lambda official, role, substitute, kind, warrant, until: gettext(
+                r"paling awal (.+)"),
+     lambda official, role, substitute, kind, warrant, until, free: gettext(
          "%(official)s sudah digantikan sebagai %(role)s oleh %(substitute)s (%(kind)s, surat "
          "perintah %(warrant)s) sampai %(until)s, saat diakhiri; satu jabatan punya satu "
-         "pengganti: mulai menit sesudahnya", official=official, role=role,
-         substitute=substitute, kind=kind, warrant=warrant, until=until)),
+         "pengganti: mulai paling awal %(free)s", official=official, role=role,
+         substitute=substitute, kind=kind, warrant=warrant, until=until, free=free)),
     (re.compile(r"(.+) menggantikan pada sebagian perpanjangan ini \((Plh|Plt), surat perintah "
                 r"(.+)\); satu jabatan punya satu pengganti"),
      lambda substitute, kind, warrant: gettext(

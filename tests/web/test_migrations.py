@@ -175,28 +175,37 @@ def test_steps_done_as_plh_before_the_upgrade_are_counted_as_such(database):
 
 def test_a_plh_ended_in_its_first_minute_before_the_upgrade_ends_when_it_was_ended(database):
     """Before an early end could fall after its start, a Plh ended in the minute it began
-    was stored ending at its start and read as cancelled; its end record says when it was
-    ended, and that becomes its end. One cancelled before it began stays cancelled."""
+    was stored ending at its start and read as cancelled; its end record (by official,
+    substitute, role, warrant and end) says when it was ended, and that becomes its end.
+    One cancelled before it began stays cancelled, also when it was the same warrant's
+    first try with another substitute (found by the second regression probe)."""
     with migrated(database) as (clock, directory):
-        _plh_office(clock)
+        kasubbag, other = _plh_office(clock)
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
         first = db.session.scalar(select(Substitution))
-        later = Substitution(kind="Plh", official_id=first.official_id,
-                             substitute_id=first.substitute_id, role="Kasubbag",
-                             warrant_number="SP-2", starts_at=clock.now() + timedelta(days=9),
-                             ends_at=clock.now() + timedelta(days=10),
-                             created_at=clock.now())
-        db.session.add(later)
-        db.session.flush()
-        ended_at = {first.id: clock.now() + timedelta(seconds=40),
-                    later.id: clock.now() + timedelta(hours=1)}
-        for substitution in (first, later):  # as the code before stored an early end
+
+        def plh(substitute: User, warrant: str, starts_at) -> Substitution:
+            added = Substitution(kind="Plh", official_id=kasubbag.id,
+                                 substitute_id=substitute.id, role="Kasubbag",
+                                 warrant_number=warrant, starts_at=starts_at,
+                                 ends_at=starts_at + timedelta(days=1), created_at=clock.now())
+            db.session.add(added)
+            db.session.flush()
+            return added
+
+        wrong = plh(admin, first.warrant_number, first.starts_at)  # corrected at once
+        later = plh(other, "SP-2", clock.now() + timedelta(days=9))
+        ended_at = [(wrong, admin, first.starts_at - timedelta(seconds=5)),
+                    (first, other, clock.now() + timedelta(seconds=40)),
+                    (later, other, clock.now() + timedelta(hours=1))]
+        for substitution, substitute, at in ended_at:  # as the code before stored them
             substitution.ends_at, substitution.ended_by_id = (substitution.starts_at,
-                                                              substitution.official_id)
-            db.session.add(AuditRecord(
-                at=ended_at[substitution.id], action="substitution.ended", detail={
-                    "role": "Kasubbag", "warrant_number": substitution.warrant_number,
-                    "ends_at": substitution.starts_at.isoformat()}))
-        ids = {first.id: ended_at[first.id], later.id: later.starts_at}
+                                                              kasubbag.id)
+            db.session.add(AuditRecord(at=at, action="substitution.ended", detail={
+                "official": "kasubbag", "substitute": substitute.username, "role": "Kasubbag",
+                "warrant_number": substitution.warrant_number,
+                "ends_at": substitution.starts_at.isoformat()}))
+        ids = {wrong.id: wrong.starts_at, first.id: ended_at[1][2], later.id: later.starts_at}
         db.session.commit()
         db.session.remove()
         downgrade(directory=directory, revision="b6e1d3f9a2c7")

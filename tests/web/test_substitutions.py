@@ -337,7 +337,7 @@ def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, clie
     assert same_minute.json["error"]["fields"]["starts_at"] == (
         "Demo Prakom sudah digantikan sebagai Prakom oleh Demo Kasubbag (Plh, surat perintah "
         "SP-9) sampai 23 Nov 2026 08.00 WIB, saat diakhiri; satu jabatan punya satu "
-        "pengganti: mulai menit sesudahnya")
+        "pengganti: mulai paling awal 23 Nov 2026 08.01 WIB")
     with app.app_context():
         db.session.scalar(select(User).where(User.username == "admin")).language = "en"
         db.session.commit()
@@ -345,8 +345,8 @@ def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, clie
                                          "starts_at": "2026-11-23T08:00"})
     assert refused.status_code == 422
     assert ("Demo Prakom was replaced as Prakom by Demo Kasubbag (Plh, warrant SP-9) until "
-            "23 Nov 2026 08.00 WIB, when it was ended; one post has one substitute: start "
-            "from the next minute") in refused.get_data(True)
+            "23 Nov 2026 08.00 WIB, when it was ended; one post has one substitute: start at "
+            "23 Nov 2026 08.01 WIB at the earliest") in refused.get_data(True)
 
 
 def test_one_not_begun_is_offered_to_be_cancelled_not_ended_now(app, client):
@@ -359,3 +359,25 @@ def test_one_not_begun_is_offered_to_be_cancelled_not_ended_now(app, client):
     assert ("Batalkan Plh ini sebelum berlaku? Demo Kasubbag tidak akan menggantikan Demo "
             "Prakom dalam peran Prakom. Tidak dapat diurungkan.") in page
     assert "Akhiri Plh ini sekarang?" not in page
+
+
+def test_a_successor_is_told_the_first_minute_it_may_begin(app, client, clock):
+    """Ended after its first minute, a Plh ends at the start of that minute, where its
+    successor may begin: the refusal of an earlier start names that minute, not the next
+    (found by the second regression probe)."""
+    admin = api_token(client, "admin")
+    now = clock.now()
+    body = {"kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
+            "warrant_number": "SP-9", "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat()}
+    begun = client.post("/api/v1/substitutions", headers=admin, json=body)
+    clock.advance(timedelta(minutes=2, seconds=30))
+    assert client.post(f"/api/v1/substitutions/{begun.json['id']}/end",
+                       headers=admin).status_code == 200
+    successor = {**body, "substitute": "sekretaris", "warrant_number": "SP-11"}
+    early = client.post("/api/v1/substitutions", headers=admin, json=successor)
+    assert early.json["error"]["fields"]["starts_at"].endswith(
+        "sampai 23 Nov 2026 08.02 WIB, saat diakhiri; satu jabatan punya satu pengganti: "
+        "mulai paling awal 23 Nov 2026 08.02 WIB")
+    assert client.post("/api/v1/substitutions", headers=admin, json={
+        **successor, "starts_at": (now + timedelta(minutes=2)).isoformat()}).status_code == 201
