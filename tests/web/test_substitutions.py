@@ -28,6 +28,13 @@ def _form(client, ids, *, kind="Plh", official="prakom", role="Prakom",
             "warrant_number": warrant_number, "starts_at": starts_at, "ends_at": ends_at}
 
 
+def _plh_body(now) -> dict:
+    """The API body of kasubbag's Plh for prakom (SP-9) from ``now`` for a day."""
+    return {"kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
+            "warrant_number": "SP-9", "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat()}
+
+
 def _record(client, ids, ends_at="2026-11-25T16:00", substitute="kasubbag") -> int:
     return client.post("/plh/", data=_form(client, ids, ends_at=ends_at,
                                            substitute=substitute)).status_code
@@ -307,9 +314,7 @@ def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, clie
     probe); the API says which was cancelled and that nothing is left to end."""
     admin = api_token(client, "admin")
     now = clock.now()
-    body = {"kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
-            "warrant_number": "SP-9", "starts_at": now.isoformat(),
-            "ends_at": (now + timedelta(days=1)).isoformat()}
+    body = _plh_body(now)
     begun = client.post("/api/v1/substitutions", headers=admin, json=body)
     later = client.post("/api/v1/substitutions", headers=admin, json={
         **body, "warrant_number": "SP-10", "starts_at": (now + timedelta(days=2)).isoformat(),
@@ -367,9 +372,7 @@ def test_a_successor_is_told_the_first_minute_it_may_begin(app, client, clock):
     (found by the second regression probe)."""
     admin = api_token(client, "admin")
     now = clock.now()
-    body = {"kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
-            "warrant_number": "SP-9", "starts_at": now.isoformat(),
-            "ends_at": (now + timedelta(days=1)).isoformat()}
+    body = _plh_body(now)
     begun = client.post("/api/v1/substitutions", headers=admin, json=body)
     clock.advance(timedelta(minutes=2, seconds=30))
     assert client.post(f"/api/v1/substitutions/{begun.json['id']}/end",
