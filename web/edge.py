@@ -22,7 +22,13 @@ from werkzeug.routing import IntegerConverter
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
 from engine.text import UNKEPT
-from web.errors import MULTIPART_OVERHEAD, SOP_UPLOADS, error_response, retry_after_seconds
+from web.errors import (
+    MULTIPART_OVERHEAD,
+    OWN_LIMIT_UPLOADS,
+    SOP_UPLOADS,
+    error_response,
+    retry_after_seconds,
+)
 
 # Where a password is guessed: the login form, the token endpoint, and the current password
 # asked before changing it (a session left open must not let anyone try every password).
@@ -252,8 +258,8 @@ def install_input_guards(app: Flask) -> None:
     """Bodies other than file uploads (multipart) are limited to ``ALUR_MAX_BODY_BYTES``
     (larger ones are answered 413 before they are read), uploads to the attachments'
     limit (``ALUR_ATTACHMENT_MAX_BYTES``, at least a BPMN file's, all files of a request
-    together) and an SOP upload at least to a bundle's (``MAX_BUNDLE_BYTES``), each with
-    ``MULTIPART_OVERHEAD``, and an ``UNKEPT`` character
+    together: ``refuse_files_together``) and an SOP upload at least to a bundle's
+    (``MAX_BUNDLE_BYTES``), each with ``MULTIPART_OVERHEAD``, and an ``UNKEPT`` character
     anywhere in the path, the query, the form or a JSON body is answered 400 in words,
     naming where in ``fields`` (``path``, a parameter, a form field, a JSON member as
     ``data.gejala`` or ``items[0]``), before anything is stored; but in the form fields a
@@ -277,6 +283,8 @@ def install_input_guards(app: Flask) -> None:
                 abort(make_response(error_response(400, "bad_request", gettext(
                     "Formulir tidak terbaca: setiap bagiannya harus bernama (Content-Disposition: "
                     "form-data; name=\"…\", UTF-8)."))))
+            if request.endpoint not in OWN_LIMIT_UPLOADS:
+                refuse_files_together(app.config["ALUR_ATTACHMENT_MAX_BYTES"])
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",
                           frozenset())
             texts += [*((name, name) for name in request.form),
@@ -291,6 +299,22 @@ def install_input_guards(app: Flask) -> None:
     # First of all: the CSRF check (Flask-WTF) reads the form too, and must not read a body
     # larger than the limit before the limit is set.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_input)
+
+
+def refuse_files_together(limit: int) -> None:
+    """Answer 413 when the request's files, each at most ``limit`` bytes, are together
+    larger: one request takes ``limit`` of attachments in all (README "Halaman tugas").
+    The coarse request limit (``MAX_CONTENT_LENGTH``) is at least a BPMN file's, so under a
+    smaller attachment limit it let several files through. A single file over ``limit``
+    is left to its view, which refuses it by name (422)."""
+    sizes = []
+    for _name, part in request.files.items(multi=True):
+        part.stream.seek(0, 2)
+        sizes.append(part.stream.tell())
+        part.stream.seek(0)
+    if sizes and max(sizes) <= limit < sum(sizes):
+        g.files_together = True
+        abort(413)
 
 
 def refuse_unkept(texts: Iterable[tuple[str, str]]) -> None:

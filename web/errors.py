@@ -55,6 +55,11 @@ RETRY_AFTER_SECONDS = 5
 UNWRITABLE_RETRY_SECONDS = 60
 # The endpoints that take SOP files (BPMN, zip, SOP table): their 413 names the SOP limits.
 SOP_UPLOADS = ("admin.processes", "api.deploy_process")
+# The uploads that hold their files to limits of their own (an SOP's files, the office
+# logo, an account list); every other request with files carries attachments, all of its
+# files together at most ALUR_ATTACHMENT_MAX_BYTES (web.edge.install_input_guards).
+OWN_LIMIT_UPLOADS = (*SOP_UPLOADS, "admin_identity.office_identity",
+                     "admin_user_import.import_users")
 # Room in an upload's body for its form fields and part headers besides the files.
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -276,7 +281,7 @@ def _too_large() -> tuple[str, dict[str, str]]:
                           "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB. Kembali, "
                           "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
     elif _file_too_large():
-        together = current_app.config["MAX_CONTENT_LENGTH"] - MULTIPART_OVERHEAD
+        together = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
         message = gettext("Berkas atau permintaan terlalu besar: lampiran paling besar "
                           "%(size)s per berkas dan %(total)s bersama-sama dalam satu "
                           "kiriman. Kembali, pilih berkas yang lebih kecil atau kirim sebagian "
@@ -351,7 +356,8 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
                        **sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
     if _file_too_large():
         limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
-        return gettext("Berkas terlalu besar: satu lampiran paling besar %(size)s.",
+        return gettext("Berkas terlalu besar: lampiran paling besar %(size)s per berkas "
+                       "dan %(size)s bersama-sama dalam satu permintaan.",
                        size=file_size(limit)), {"max_bytes": limit}
     limit = current_app.config["ALUR_MAX_BODY_BYTES"]
     return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
@@ -367,11 +373,13 @@ def sop_limits() -> dict[str, str]:
 
 def _file_too_large() -> bool:
     """Whether a 413 is the upload limit's: a multipart body larger than
-    ``MAX_CONTENT_LENGTH`` (or of no stated length). A smaller one went over the limit of
-    its text fields (``MAX_FORM_MEMORY_SIZE``, the body limit): no file was too large."""
+    ``MAX_CONTENT_LENGTH`` (or of no stated length), or attachments together larger than
+    one request takes (``g.files_together``, web.edge). A smaller one went over the limit
+    of its text fields (``MAX_FORM_MEMORY_SIZE``, the body limit): no file was too large."""
     length = request.content_length
     return request.mimetype == "multipart/form-data" and (
-        length is None or length > current_app.config["MAX_CONTENT_LENGTH"])
+        g.get("files_together", False) or length is None
+        or length > current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def is_duplicate(error: DBAPIError) -> bool:

@@ -59,3 +59,30 @@ def test_an_sop_file_over_the_zip_limit_is_named_on_kelola_sop(server, phone, tm
     assert phone.locator("#file-terlalu-besar").inner_text() == (
         'Berkas "sop.zip" terlalu besar: berkas BPMN atau tabel SOP paling besar 2 MB, satu '
         "berkas .zip paling besar 8 MB. Belum ada yang dikirim.")
+
+
+def test_files_together_over_the_limit_are_named_before_anything_is_sent(server, phone,
+                                                                          tmp_path):
+    """One request takes the limit for all its files: two of 6 MB each are refused
+    together (the server answers 413), naming both; one of them alone fits."""
+    halves = []
+    for name in ("log-a.txt", "log-b.txt"):
+        halves.append(tmp_path / name)
+        halves[-1].write_bytes(b"x" * (6 * 1024 * 1024))
+    task = _open_task(server)
+    login(phone, server, "prakom")
+    phone.goto(f"{server}/tugas/{task}")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    field = phone.locator("#lampiran-selesai")
+    field.set_input_files([str(path) for path in halves])
+    note = phone.locator("#lampiran-selesai-terlalu-besar")
+    assert note.inner_text() == (f'Berkas "log-a.txt", "log-b.txt" bersama-sama lebih besar '
+                                 f"dari {LIMIT_MB} MB, batas satu kiriman; kirim sebagian "
+                                 "dahulu. Belum ada yang dikirim; isian lain tetap.")
+    sent = []
+    phone.on("request", lambda request: sent.append(request.method))
+    phone.get_by_role("button", name="Selesaikan langkah").click()
+    phone.wait_for_timeout(500)
+    assert "POST" not in sent, "nothing sent"
+    field.set_input_files(str(halves[0]))
+    assert note.is_hidden()

@@ -230,7 +230,8 @@ def test_the_app_behind_the_guides_nginx(tmp_path):
                                   headers={"Authorization": f"Bearer {token}"},
                                   files={"lampiran": ("a.pdf", b"x" * (11 * 2**20))})
             assert (over_apps.status_code, over_apps.json()["error"]["message"]) == (
-                413, "Berkas terlalu besar: satu lampiran paling besar 10 MB.")
+                413, "Berkas terlalu besar: lampiran paling besar 10 MB per berkas dan 10 MB "
+                "bersama-sama dalam satu permintaan.")
             too_large = "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 40000000"
             status, headers, body = _raw_https(port, (
                 f"POST /api/v1/tasks/1/attachments HTTP/1.1\r\nHost: {site}\r\n{too_large}\r\n"))

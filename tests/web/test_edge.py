@@ -230,7 +230,8 @@ def test_a_large_body_is_refused_with_413(client):
     upload = post("/api/v1/tasks/1/attachments",
                   multipart("lampiran", b"x" * (11 * 1024 * 1024), "a.pdf"))
     assert (upload.status_code, upload.json["error"]["message"]) == (
-        413, "Berkas terlalu besar: satu lampiran paling besar 10 MB.")
+        413, "Berkas terlalu besar: lampiran paling besar 10 MB per berkas dan 10 MB "
+        "bersama-sama dalam satu permintaan.")
     text = post("/api/v1/tasks/1/complete", multipart("data", b"x" * (1024 * 1024 + 10)))
     assert (text.status_code, text.json["error"]["max_bytes"]) == (413, 1024 * 1024), (
         "no file was sent: the limit of a form's text applied")

@@ -74,4 +74,4 @@ def test_an_office_with_small_attachments_still_uploads_an_sop_bundle_of_8_mb(ap
     files = client.post("/akun/", content_type="multipart/form-data; boundary=b",
                         data=_body({}, 3 * 1024 * 1024))
     assert files.status_code == 413
-    assert "1 MB per berkas dan 2 MB bersama-sama" in files.get_data(True)
+    assert "1 MB per berkas dan 1 MB bersama-sama" in files.get_data(True)

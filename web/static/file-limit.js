@@ -1,7 +1,8 @@
-// A file larger than the server takes (a file field's data-max-bytes, the attachment limit)
-// is named beside its field before the form is sent: sent, the whole request is refused
-// (413) and what was typed on the page goes with it. The server still checks every file;
-// this spares the round trip and the lost form.
+// A file larger than the server takes (a file field's data-max-bytes, the attachment limit),
+// or attachments together larger (data-too-large-together: the files of all such fields of
+// the form, as one request takes the limit), are named beside the field before the form is
+// sent: sent, the whole request is refused (413) and what was typed on the page goes with
+// it. The server still checks every file; this spares the round trip and the lost form.
 (function () {
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
     var limit = Number(input.getAttribute("data-max-bytes"));
@@ -17,15 +18,28 @@
     function fits() {
       var files = Array.prototype.slice.call(input.files || []);
       var single = files.filter(function (file) { return file.size > limit; })[0];
-      var total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
-      // One file too large, or several that are together (one request takes the limit).
-      var large = single ? single.name : (total > limit ? files.map(function (file) {
-        return file.name; }).join(", ") : "");
+      var large = single ? input.getAttribute("data-too-large").replace("{name}", single.name) : "";
+      var together = input.getAttribute("data-too-large-together");
+      if (!large && together && files.length) {
+        // One request takes the limit for all the files of its form's attachment fields.
+        var all = chosenInForm();
+        var total = all.reduce(function (sum, file) { return sum + file.size; }, 0);
+        large = total > limit ? together.replace("{names}", all.map(function (file) {
+          return "\"" + file.name + "\""; }).join(", ")) : "";
+      }
       note.hidden = !large;
-      note.textContent = large ? input.getAttribute("data-too-large").replace("{name}", large) : "";
+      note.textContent = large;
       setOrDrop("aria-invalid", large ? "true" : invalid);
       setOrDrop("aria-describedby", large ? (note.id + " " + (described || "")).trim() : described);
       return !large;
+    }
+
+    function chosenInForm() {
+      var fields = input.form ? input.form.querySelectorAll(
+        "input[type=file][data-too-large-together]") : [input];
+      return Array.prototype.reduce.call(fields, function (all, field) {
+        return all.concat(Array.prototype.slice.call(field.files || []));
+      }, []);
     }
 
     function setOrDrop(name, value) {
