@@ -308,10 +308,11 @@ def refuse_files_together(limit: int) -> None:
     smaller attachment limit it let several files through. A single file over ``limit``
     is left to its view, which refuses it by name (422)."""
     sizes = []
-    for _name, part in request.files.items(multi=True):
-        part.stream.seek(0, 2)
-        sizes.append(part.stream.tell())
-        part.stream.seek(0)
+    for parts in request.files.listvalues():
+        for part in parts:
+            part.stream.seek(0, 2)
+            sizes.append(part.stream.tell())
+            part.stream.seek(0)
     if sizes and max(sizes) <= limit < sum(sizes):
         g.files_together = True
         abort(413)
