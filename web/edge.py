@@ -281,8 +281,9 @@ def install_input_guards(app: Flask) -> None:
             if (None in request.form or None in request.files or "" in request.form
                     or "" in request.files or getattr(request, "unreadable_form", False)):
                 abort(make_response(error_response(400, "bad_request", gettext(
-                    "Formulir tidak terbaca: setiap bagiannya harus bernama (Content-Disposition: "
-                    "form-data; name=\"…\", UTF-8)."))))
+                    "Formulir tidak terbaca: badan multipart/form-data harus utuh (boundary "
+                    "seperti di Content-Type, diakhiri --boundary--) dan setiap bagiannya harus "
+                    "bernama (Content-Disposition: form-data; name=\"…\", UTF-8)."))))
             if request.endpoint not in OWN_LIMIT_UPLOADS:
                 refuse_files_together(app.config["ALUR_ATTACHMENT_MAX_BYTES"])
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",

@@ -2,6 +2,7 @@
 headers, private files, body limits."""
 
 import hashlib
+import html
 import io
 import math
 import os
@@ -341,29 +342,35 @@ def test_guessing_the_current_password_on_an_open_session_is_limited_like_logins
     assert login(client.application.test_client(), "prakom").status_code == 302
 
 
-@pytest.mark.parametrize("part", [
-    b"Content-Disposition: form-data",  # read as a field named None: a 500 on every POST
-    b'Content-Disposition: form-data; name="a\\"',
-    b'Content-Disposition: form-data; name=""',
-    b"Content-Type: text/plain",  # no Content-Disposition: the whole body was dropped
-    b'Content-Disposition: form-data; name="\xff"',  # no UTF-8: the same
+@pytest.mark.parametrize("body, boundary", [
+    *((b"--b\r\n" + part + b"\r\n\r\nx\r\n--b--\r\n", "; boundary=b") for part in (
+        b"Content-Disposition: form-data",  # read as a field named None: a 500 on every POST
+        b'Content-Disposition: form-data; name="a\\"',
+        b'Content-Disposition: form-data; name=""',
+        b"Content-Type: text/plain",  # no Content-Disposition: the whole body was dropped
+        b'Content-Disposition: form-data; name="\xff"')),  # no UTF-8: the same
+    (b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx', "; boundary=b"),  # cut off
+    (b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--b--\r\n', ""),
 ])
-def test_a_multipart_part_without_a_readable_name_is_answered_400(app, client, part):
+def test_a_multipart_body_that_cannot_be_read_whole_is_answered_400(app, client, body,
+                                                                     boundary):
     """The login too; and a step completed through the API with such a part beside its
-    data was completed without it (Werkzeug read no field at all)."""
-    body = b"--b\r\n" + part + b"\r\n\r\nx\r\n--b--\r\n"
+    data was completed without it (Werkzeug read no field at all). The message names what
+    a body needs, whichever of them it lacks (a part's name, its end, the boundary)."""
     for path in ("/api/v1/auth/token", "/masuk", "/", "/api/v1/alerts"):
-        refused = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
+        refused = client.post(path, data=body,
+                              content_type="multipart/form-data" + boundary)
         assert refused.status_code == 400, path
-        assert "Formulir tidak terbaca: setiap bagiannya harus bernama" in refused.get_data(
-            True), path
+        assert ("Formulir tidak terbaca: badan multipart/form-data harus utuh (boundary seperti "
+                "di Content-Type, diakhiri --boundary--) dan setiap bagiannya harus bernama"
+                ) in html.unescape(refused.get_data(True)), path
     prakom = api_token(client, "prakom")
     task_id = client.post("/api/v1/instances", headers=prakom, json={
         "process_key": "penanganan_gangguan_server", "title": "Server mati"}
         ).json["open_tasks"][0]["id"]
     data = b'--b\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"catatan": "penting"}\r\n'
     completed = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
-                            data=data + body, content_type="multipart/form-data; boundary=b")
+                            data=data + body, content_type="multipart/form-data" + boundary)
     assert completed.status_code == 400
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
 
