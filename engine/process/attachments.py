@@ -145,7 +145,7 @@ def store(session: Session, clock: Clock, folder: Path, instance_id: int, user: 
 def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
     """The name a file is kept under and its content type, once its name, type, size and
     content pass. Raises InvalidTaskData under ``lampiran``, as ``store``."""
-    if not Path(filename or "").name.strip():
+    if _last_part(filename).strip() in ("", ".", ".."):
         raise InvalidTaskData({"lampiran": "berkas tanpa nama; kirim namanya beserta "
                                            "ekstensinya (mis. laporan.pdf)"})
     name = _file_name(filename)
@@ -169,7 +169,7 @@ def _shown(filename: str) -> str:
     """A refused file's name as a message quotes it: its last path part, a refused
     character (``_refused``) as "?", at most 80 characters with its end kept."""
     name = "".join("?" if _refused(character) else character
-                   for character in Path(filename or "").name.strip())
+                   for character in _last_part(filename).strip())
     # The end stays: the extension a refusal may be about ("jenis berkas tidak diizinkan").
     return name if len(name) <= 80 else name[:59] + "…" + name[-20:]
 
@@ -190,6 +190,13 @@ def _refused(character: str) -> bool:
     return unicodedata.category(character) in REFUSED_IN_NAMES and character not in JOINERS
 
 
+def _last_part(filename: str | None) -> str:
+    """What follows the last ``/`` or ``\\`` of ``filename`` (a browser or app may send a
+    POSIX or Windows path): ``""`` for a folder's path (``C:\\dir\\``), which names no
+    file."""
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _file_name(filename: str | None) -> str:
     """The name a file is kept under: its last path part (``/`` or ``\\``), stripped, at most
     ``MAX_FILENAME`` characters with its extension kept; ``UNNAMED`` with its extension
@@ -200,7 +207,7 @@ def _file_name(filename: str | None) -> str:
         InvalidTaskData: under ``lampiran``: no name, or a character of
             ``REFUSED_IN_NAMES``.
     """
-    name = _joined_inside(Path((filename or "").replace("\\", "/")).name.strip())
+    name = _joined_inside(_last_part(filename).strip())
     if not name:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
     if any(map(_refused, name)):

@@ -94,6 +94,15 @@ def test_a_file_part_with_content_but_no_name_is_refused_not_dropped(app, client
         "tidak ada berkas yang disimpan")})
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
     assert app_count(app, Attachment) == 0
+    # A folder's path names no file either (it was refused as a file type).
+    for folder in (b"C:\\\\Dokumen\\\\", b"laporan/", b".."):
+        body = (b'--b\r\nContent-Disposition: form-data; name="lampiran"; filename="' + folder
+                + b'"\r\n\r\nhello\r\n--b--\r\n')
+        refused = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom, data=body,
+                              content_type="multipart/form-data; boundary=b")
+        assert ": berkas tanpa nama; kirim namanya beserta ekstensinya" in (
+            refused.json["error"]["fields"]["lampiran"]), folder
+    assert app_count(app, Attachment) == 0
     empty_input = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
                               content_type="multipart/form-data",
                               data={"data": "{}", "lampiran": (io.BytesIO(b""), "")})
