@@ -6,10 +6,14 @@ Read by ``web.engine_words.in_reader_language``."""
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 from flask_babel import gettext, lazy_gettext
 
 from engine.roles import KNOWN_ROLES
+from engine.time.periods import MONTH_NAMES
+from web.filters import MONTHS
+from web.time_words import clock_time
 
 FIXED = {
     "Hanya administrator, pejabat yang bersangkutan atau atasan langsungnya yang dapat "
@@ -50,6 +54,23 @@ FIXED = {
 
 ROLE = f"({'|'.join(map(re.escape, KNOWN_ROLES))})"
 
+# A moment as ``engine.time.wall_clock.wall_clock_text`` writes it: ``23 Nov 2026 08.01 WIB``.
+WALL_CLOCK = re.compile(r"(\d{1,2}) (\w{3}) (\d{4}) (\d{2})\.(\d{2}) (\S+)")
+SHORT_MONTHS = [name[:3] for name in MONTH_NAMES]
+
+
+def _moment(text: str) -> str:
+    """``text``, a moment the engine wrote (``WALL_CLOCK``), as the reader's language writes
+    it: ``23 Dec 2026 08:01 WIB`` in English; any other text as it is."""
+    found = WALL_CLOCK.fullmatch(text)
+    if found is None or found[2] not in SHORT_MONTHS:
+        return text
+    day, month, year, hour, minute, zone = found.groups()
+    number = SHORT_MONTHS.index(month) + 1
+    local = datetime(int(year), number, int(day), int(hour), int(minute))
+    return f"{day} {MONTHS[number - 1]} {year} {clock_time(local)} {zone}"
+
+
 PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     # One substitute per post (``substitution.record``, ``extend``).
     (re.compile(rf"(.+) sudah digantikan sebagai {ROLE} oleh (.+) \((Plh|Plt), surat perintah "
@@ -67,7 +88,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
          "%(official)s sudah digantikan sebagai %(role)s oleh %(substitute)s (%(kind)s, surat "
          "perintah %(warrant)s) sampai %(until)s, saat diakhiri; satu jabatan punya satu "
          "pengganti: mulai paling awal %(free)s", official=official, role=role,
-         substitute=substitute, kind=kind, warrant=warrant, until=until, free=free)),
+         substitute=substitute, kind=kind, warrant=warrant, until=_moment(until),
+         free=_moment(free))),
     (re.compile(r"(.+) menggantikan pada sebagian perpanjangan ini \((Plh|Plt), surat perintah "
                 r"(.+)\); satu jabatan punya satu pengganti"),
      lambda substitute, kind, warrant: gettext(

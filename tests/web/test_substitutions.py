@@ -350,8 +350,9 @@ def test_a_plh_ended_in_its_first_minute_keeps_what_its_substitute_did(app, clie
                                          "starts_at": "2026-11-23T08:00"})
     assert refused.status_code == 422
     assert ("Demo Prakom was replaced as Prakom by Demo Kasubbag (Plh, warrant SP-9) until "
-            "23 Nov 2026 08.00 WIB, when it was ended; one post has one substitute: start at "
-            "23 Nov 2026 08.01 WIB at the earliest") in refused.get_data(True)
+            "23 Nov 2026 08:00 WIB, when it was ended; one post has one substitute: start at "
+            "23 Nov 2026 08:01 WIB at the earliest") in refused.get_data(True), \
+        "the moments as English writes them, too"
 
 
 def test_one_not_begun_is_offered_to_be_cancelled_not_ended_now(app, client):
