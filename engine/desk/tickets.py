@@ -241,11 +241,16 @@ def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessIns
               max_bytes: int = attachments.MAX_ATTACHMENT_BYTES) -> TicketMessage:
     """``post`` with a file (stored as the instance's attachment, visible to both sides
     of the thread; ``max_bytes``: the office's limit, ``ALUR_ATTACHMENT_MAX_BYTES``).
-    Raises as ``post`` and InvalidTaskData under ``lampiran``."""
+    Raises as ``post`` and InvalidTaskData under ``lampiran``, naming the refused file as
+    a step's (``attachments.refusal``)."""
     from_requester = _writer(session, clock.now(), instance, user, asks)  # before storing
     text = _text(text, with_file=True)
-    attachment = attachments.store(session, clock, folder, instance.id, user, filename, data,
-                                   max_bytes)
+    try:
+        attachment = attachments.store(session, clock, folder, instance.id, user, filename,
+                                       data, max_bytes)
+    except InvalidTaskData as invalid:  # named as a step's file is
+        raise InvalidTaskData({"lampiran": attachments.refusal(
+            "Lampiran", filename, invalid.fields["lampiran"])}) from None
     audit.record(session, clock, "attachment.added", actor=user, instance=instance,
                  filename=attachment.filename, size=len(data), sha256=attachment.sha256)
     return _post(session, clock, instance, user, text, asks, attachment, from_requester)

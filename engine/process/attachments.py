@@ -104,9 +104,8 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
         try:
             _checked(filename, data, max_bytes)
         except InvalidTaskData as invalid:
-            raise InvalidTaskData({"lampiran": f'{label} "{_shown(filename)}": '
-                                               f'{invalid.fields["lampiran"]}; tidak ada '
-                                               "berkas yang disimpan"}) from None
+            raise InvalidTaskData({"lampiran": refusal(label, filename,
+                                                       invalid.fields["lampiran"])}) from None
     stored = []
     for filename, data in files:
         attachment = store(session, clock, folder, task.instance_id, user, filename, data,
@@ -163,6 +162,13 @@ def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
     if not signatures and b"\x00" in data[:4096]:
         raise InvalidTaskData({"lampiran": "berkas teks tidak boleh berisi data biner"})
     return name, content_type
+
+
+def refusal(label: str, filename: str, problem: str) -> str:
+    """A refused file's message, naming its field ``label`` and the file: ``Lampiran
+    "bad.exe": jenis berkas tidak diizinkan …; tidak ada berkas yang disimpan`` (README
+    "Halaman tugas"). ``problem``: ``store``'s words."""
+    return f'{label} "{_shown(filename)}": {problem}; tidak ada berkas yang disimpan'
 
 
 def _shown(filename: str) -> str:

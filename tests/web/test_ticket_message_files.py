@@ -70,7 +70,15 @@ def test_the_ticket_page_holds_files_to_the_office_s_limit(app, client):
     refused = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
                           data={"csrf_token": csrf_token(page), "text": "Foto",
                                 "lampiran": (io.BytesIO(PNG + b"\0" * 2048), "a.png")})
-    assert refused.status_code == 422 and "lebih dari 2 KB" in refused.get_data(True)
+    assert refused.status_code == 422
+    assert ("Lampiran &#34;a.png&#34;: berkas lebih dari 2 KB; tidak ada berkas yang "
+            "disimpan") in refused.get_data(True), "the file named, as a step's"
+    # A file with content but no name is refused as on the API, not dropped from the message.
+    nameless = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(page), "text": "Tanpa nama",
+                                 "lampiran": (io.BytesIO(PNG), "")})
+    assert nameless.status_code == 422
+    assert "berkas tanpa nama; kirim namanya beserta ekstensinya" in nameless.get_data(True)
     assert _stored(app) == before
 
 

@@ -175,8 +175,7 @@ def message(instance_id: int) -> Any:
             "Pesan: memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari "
             "dokumen lain); karakter itu sudah dihapus dari teks di bawah. Periksa lalu "
             "kirim lagi.")})
-    sent = [part for part in request.files.getlist("lampiran") if part.filename]
-    upload = sent[0] if sent else None
+    sent = posted_files("lampiran")  # a nameless file with content too: refused, not dropped
     back = url_for("desk.show", instance_id=instance_id)
     try:
         if len(sent) > 1:  # the form has one file input: a crafted request, as the API
@@ -184,9 +183,10 @@ def message(instance_id: int) -> Any:
                 "paling banyak 1 berkas per permintaan; %(count)d dikirim, tidak ada "
                 "yang disimpan", count=len(sent))})
         once.done(once.claim_form(), back)
-        if upload is not None:
+        if sent:
+            [(filename, data)] = sent
             tickets.post_file(db.session, clock(), folder(), instance, current_user, text,
-                              upload.filename, upload.read(), asks=asks,
+                              filename, data, asks=asks,
                               max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
         else:
             tickets.post(db.session, clock(), instance, current_user, text, asks=asks)
