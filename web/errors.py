@@ -360,7 +360,8 @@ def _too_large_for_api() -> tuple[str, dict[str, int]]:
                        "dan %(size)s bersama-sama dalam satu permintaan.",
                        size=file_size(limit)), {"max_bytes": limit}
     limit = current_app.config["ALUR_MAX_BODY_BYTES"]
-    return gettext("Badan permintaan terlalu besar: paling besar %(size)s KB tanpa berkas.",
+    return gettext("Badan permintaan terlalu besar: teksnya (di luar berkas) paling besar "
+                   "%(size)s KB.",
                    size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
 
 

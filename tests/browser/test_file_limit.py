@@ -10,9 +10,14 @@ from tests.browser.starting import TIMEOUT_MS
 LIMIT_MB = 10  # ALUR_ATTACHMENT_MAX_BYTES's default
 
 
-def _open_task(base: str) -> int:
+def _token(base: str, username: str) -> dict[str, str]:
     token = requests.post(f"{base}/api/v1/auth/token", timeout=10, json={
-        "username": "prakom", "password": PASSWORD}).json()["token"]
+        "username": username, "password": PASSWORD}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _open_task(base: str) -> int:
+    token = _token(base, "prakom")["Authorization"].removeprefix("Bearer ")
     started = requests.post(f"{base}/api/v1/instances", timeout=10, json={
         "process_key": "penanganan_gangguan_server", "title": "Log besar"},
         headers={"Authorization": f"Bearer {token}"})
@@ -86,3 +91,42 @@ def test_files_together_over_the_limit_are_named_before_anything_is_sent(server,
     assert "POST" not in sent, "nothing sent"
     field.set_input_files(str(halves[0]))
     assert note.is_hidden()
+
+
+def _rkt_draft_step(base: str) -> int:
+    """An RKT instance at the Kasubbag's draft: a form with Lampiran and a file field."""
+    kasubbag = _token(base, "kasubbag")
+    started = requests.post(f"{base}/api/v1/instances", timeout=10, headers=kasubbag, json={
+        "process_key": "penyusunan_rkt", "title": "RKT 2027"}).json()
+    for _ in range(2):
+        task = requests.get(f"{base}/api/v1/instances/{started['id']}", timeout=10,
+                            headers=kasubbag).json()["open_tasks"][0]
+        done = requests.post(f"{base}/api/v1/tasks/{task['id']}/complete", timeout=10,
+                             headers=_token(base, task["role"].lower().replace(" ", "_")),
+                             json={"data": {}})
+        assert done.status_code == 200, done.text
+    return requests.get(f"{base}/api/v1/instances/{started['id']}", timeout=10,
+                        headers=kasubbag).json()["open_tasks"][0]["id"]
+
+
+def test_a_note_on_files_together_follows_every_field_of_the_form(server, phone, tmp_path):
+    """Files in two fields of one form are together: a smaller file chosen in one clears
+    the other's note, which named a file no longer chosen (found by the attachment
+    probe)."""
+    files = {}
+    for name, size in (("lampiran.txt", 6), ("draf.txt", 6), ("kecil.txt", 1)):
+        files[name] = tmp_path / name
+        files[name].write_bytes(b"x" * (size * 1024 * 1024))
+    task = _rkt_draft_step(server)
+    login(phone, server, "kasubbag")
+    phone.goto(f"{server}/tugas/{task}")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    phone.locator("#lampiran-selesai").set_input_files(str(files["lampiran.txt"]))
+    phone.locator("#d-draf_rancangan").set_input_files(str(files["draf.txt"]))
+    draft_note = phone.locator("#d-draf_rancangan-terlalu-besar")
+    assert '"draf.txt", "lampiran.txt" bersama-sama lebih besar' in draft_note.inner_text()
+    assert '"draf.txt", "lampiran.txt" bersama-sama' in phone.locator(
+        "#lampiran-selesai-terlalu-besar").inner_text(), "worked out again for both"
+    phone.locator("#lampiran-selesai").set_input_files(str(files["kecil.txt"]))
+    assert draft_note.is_hidden(), "7 MB together fit: no note left naming lampiran.txt"
+    assert phone.locator("#d-draf_rancangan").get_attribute("aria-invalid") is None

@@ -45,6 +45,8 @@ def test_a_step_completed_with_files_together_over_the_limit_is_refused_with_413
         "csrf_token": csrf_token(page), "draf_rancangan": (io.BytesIO(PART), "draf.pdf")})
     assert done.status_code == 302, "one file within the limit completes the step"
     assert app_count(app, Attachment) == 1
+    assert ("paling besar 100 KB per berkas dan 100 KB sekaligus." in
+            client.get(f"/tugas/{task}").get_data(True)), "Tambah lampiran Output says so too"
 
 
 def test_one_file_over_the_limit_is_still_named_beside_its_field(app, client):

@@ -217,7 +217,8 @@ def test_a_large_body_is_refused_with_413(client):
     assert response.status_code == 413
     assert response.json["error"] == {
         "code": "request_entity_too_large", "max_bytes": 1024 * 1024,
-        "message": "Badan permintaan terlalu besar: paling besar 1024 KB tanpa berkas."}
+        "message": "Badan permintaan terlalu besar: teksnya (di luar berkas) paling besar "
+                   "1024 KB."}
     def multipart(name: str, content: bytes, filename: str | None = None) -> bytes:
         # Bytes, not a file: the test client then keeps no temporary file open.
         named = f'name="{name}"' + (f'; filename="{filename}"' if filename else "")
@@ -236,6 +237,11 @@ def test_a_large_body_is_refused_with_413(client):
     text = post("/api/v1/tasks/1/complete", multipart("data", b"x" * (1024 * 1024 + 10)))
     assert (text.status_code, text.json["error"]["max_bytes"]) == (413, 1024 * 1024), (
         "no file was sent: the limit of a form's text applied")
+    with_file = post("/api/v1/tasks/1/complete", multipart("data", b"x" * (1024 * 1024 + 10))
+                     .removesuffix(b"--b--\r\n") + multipart("lampiran", b"%PDF-1.4", "a.pdf"))
+    assert with_file.json["error"]["message"] == (
+        "Badan permintaan terlalu besar: teksnya (di luar berkas) paling besar 1024 KB."), \
+        "not 'without files' beside a file"
     fits = post("/api/v1/tasks/1/complete",
                 multipart("data", b'{"catatan": "' + b"x" * 600_000 + b'"}'))
     assert fits.status_code != 413, "text a JSON body may carry, as Flask's 500 000 refused"

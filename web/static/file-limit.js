@@ -46,7 +46,15 @@
       if (value) { input.setAttribute(name, value); } else { input.removeAttribute(name); }
     }
 
-    input.addEventListener("change", fits);
+    // A change in one field changes what the form's files come to together: every field's
+    // note is worked out again, so none keeps naming a file no longer chosen.
+    input.fileLimitCheck = fits;
+    input.addEventListener("change", function () {
+      (input.form ? Array.prototype.slice.call(input.form.querySelectorAll(
+        "input[type=file][data-max-bytes]")) : [input]).forEach(function (field) {
+        if (field.fileLimitCheck) { field.fileLimitCheck(); }
+      });
+    });
     if (input.form) {
       input.form.addEventListener("submit", function (event) {
         if (fits()) { return; }
