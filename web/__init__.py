@@ -16,10 +16,10 @@ from engine.clock import SystemClock
 from engine.db import SQLITE_BUSY_TIMEOUT_MS, never_creates
 from engine.process.attachments import MAX_ATTACHMENT_BYTES
 from web import edge, environment, i18n
-from web.errors import MULTIPART_OVERHEAD
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.form_request import FormRequest
 from web.json_provider import AlurJSONProvider
+from web.too_large import MAX_FORM_PARTS, MULTIPART_OVERHEAD
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 # Longest session or API token, seconds (30 days): a login kept longer is a risk, and a far
@@ -142,6 +142,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # A form's text in a multipart body is held to the body limit, as in any other body
     # (Flask's own default, 500 000 bytes, refused data a JSON body may carry).
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["ALUR_MAX_BODY_BYTES"]
+    app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS  # the figure its 413 names (web.too_large)
 
     db.init_app(app)
     with app.app_context():  # an SQLite file that exists now (private_file): never made again

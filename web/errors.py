@@ -25,8 +25,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from engine.bpmn.bundle import MAX_BUNDLE_BYTES
-from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.db import database_words, is_busy, is_lost_connection, is_unwritable
 from engine.errors import (
     AlurError,
@@ -39,12 +37,10 @@ from engine.errors import (
     ProcessFailure,
     TaskNotOpen,
 )
-from engine.sop.reading import MAX_TABLE_BYTES
-from web import addresses
+from web import addresses, too_large
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
 from web.field_labels import field_label
-from web.time_words import file_size
 from web.typed_labels import form_labels
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -53,16 +49,6 @@ RETRY_AFTER_SECONDS = 5
 # When a client may try again after the database could not be written: an administrator
 # has to act, so not in seconds.
 UNWRITABLE_RETRY_SECONDS = 60
-# The endpoints that take SOP files (BPMN, zip, SOP table): their 413 names the SOP limits.
-SOP_UPLOADS = ("admin.processes", "api.deploy_process")
-# The uploads that hold their files to limits of their own (an SOP's files, the office
-# logo, an account list); every other request with files carries attachments, all of its
-# files together at most ALUR_ATTACHMENT_MAX_BYTES (web.edge.install_input_guards).
-OWN_LIMIT_UPLOADS = (*SOP_UPLOADS, "admin_identity.office_identity",
-                     "admin_user_import.import_users")
-# Room in an upload's body for its form fields and part headers besides the files.
-MULTIPART_OVERHEAD = 64 * 1024
-
 STATUS = {NotFound: 404, PermissionDenied: 403, TaskNotOpen: 409, InstanceEnded: 409,
           Conflict: 409, InvalidTaskData: 422, InvalidProcess: 422, ProcessFailure: 422}
 
@@ -230,8 +216,9 @@ def http_error(error: HTTPException) -> Any:
         message = gettext("Alamat ini hanya dipakai tombol atau formulir di halamannya; buka "
                           "halaman itu lalu tekan tombolnya.")
     if error.code == 413:
-        message, extra = _too_large_for_api() if wants_json() else _too_large()
-        _drain_body()
+        message, extra = too_large.api_message() if wants_json() else (
+            too_large.page_message(), _back())
+        too_large.drain_body()
     body, status = error_response(error.code or 500, error.name.lower().replace(" ", "_"),
                                   message, **extra)
     # Werkzeug's own headers of the error: 405's Allow (RFC 9110), 429's Retry-After.
@@ -251,50 +238,6 @@ def _api_address_error(error: HTTPException) -> str:
                 "(OpenAPI: /api/v1/openapi.json).")
     allowed = dict(error.get_headers()).get("Allow", "")
     return f"Metode {request.method} tidak diizinkan di alamat ini; yang diizinkan: {allowed}."
-
-
-# The most of a refused body read and thrown away before its 413 is sent: nginx's
-# client_max_body_size (deploy/nginx/alur.conf, 32 MiB) and a little more.
-DRAIN_MAX_BYTES = 33 * 2**20
-
-
-def _drain_body() -> None:
-    """Read a body refused for its stated length before any of it was read (up to
-    ``DRAIN_MAX_BYTES``): a server that answers without reading it closes a connection
-    nginx is still writing the body to, and nginx answers 502 instead of the refusal. A
-    larger body, or one a parser began to read, is left as it is."""
-    length = request.content_length
-    if length is None or length > DRAIN_MAX_BYTES or "stream" in request.__dict__:
-        return
-    body = request.environ["wsgi.input"]
-    while length > 0 and (chunk := body.read(min(length, 64 * 1024))):
-        length -= len(chunk)
-
-
-def _too_large() -> tuple[str, dict[str, str]]:
-    """A page's 413 in words the official can act on: the attachment limit for a form with
-    files too large, the limit of a form's text (``ALUR_MAX_BODY_BYTES``) otherwise (a very
-    long comment, with or without a file), and a link back to the page the form was sent from
-    (its path, when it is this site's)."""
-    if _file_too_large() and request.endpoint in SOP_UPLOADS:
-        message = gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
-                          "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB. Kembali, "
-                          "pilih berkas yang lebih kecil, lalu kirim lagi.", **sop_limits())
-    elif _file_too_large():
-        together = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
-        message = gettext("Berkas atau permintaan terlalu besar: lampiran paling besar "
-                          "%(size)s per berkas dan %(total)s bersama-sama dalam satu "
-                          "kiriman. Kembali, pilih berkas yang lebih kecil atau kirim sebagian "
-                          "dahulu, lalu kirim lagi.",
-                          size=file_size(current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]),
-                          total=file_size(together))
-    else:
-        limit = current_app.config["ALUR_MAX_BODY_BYTES"] / 1024
-        message = gettext("Isian terlalu panjang: teks sebuah formulir (di luar berkasnya) "
-                          "paling besar %(size)s KB. Kembali, persingkat isiannya, lalu kirim "
-                          "lagi.",
-                          size=f"{limit:g}".replace(".", ","))
-    return message, _back()
 
 
 def _stale_form() -> tuple[str, dict[str, Any]]:
@@ -346,41 +289,6 @@ def referring_page(with_query: bool = False) -> str | None:
         return None
     return f"{referrer.path}?{referrer.query}" if with_query and referrer.query \
         else referrer.path
-
-
-def _too_large_for_api() -> tuple[str, dict[str, int]]:
-    """An API client's 413: the limit that applied, in words and as ``max_bytes``."""
-    if _file_too_large() and request.endpoint in SOP_UPLOADS:
-        return gettext("Berkas SOP terlalu besar: berkas BPMN atau tabel SOP paling besar "
-                       "%(bpmn)s MB, satu berkas .zip paling besar %(zip)s MB.",
-                       **sop_limits()), {"max_bytes": MAX_BUNDLE_BYTES}
-    if _file_too_large():
-        limit = current_app.config["ALUR_ATTACHMENT_MAX_BYTES"]
-        return gettext("Berkas terlalu besar: lampiran paling besar %(size)s per berkas "
-                       "dan %(size)s bersama-sama dalam satu permintaan.",
-                       size=file_size(limit)), {"max_bytes": limit}
-    limit = current_app.config["ALUR_MAX_BODY_BYTES"]
-    return gettext("Badan permintaan terlalu besar: teksnya (di luar berkas) paling besar "
-                   "%(size)s KB.",
-                   size=f"{limit / 1024:g}".replace(".", ",")), {"max_bytes": limit}
-
-
-def sop_limits() -> dict[str, str]:
-    """The SOP upload limits in MB as a page writes them: ``{"bpmn": "2", "zip": "8"}``
-    (a BPMN file and an SOP table share one limit)."""
-    return {"bpmn": f"{max(MAX_BPMN_BYTES, MAX_TABLE_BYTES) / 2**20:g}",
-            "zip": f"{MAX_BUNDLE_BYTES / 2**20:g}"}
-
-
-def _file_too_large() -> bool:
-    """Whether a 413 is the upload limit's: a multipart body larger than
-    ``MAX_CONTENT_LENGTH`` (or of no stated length), or attachments together larger than
-    one request takes (``g.files_together``, web.edge). A smaller one went over the limit
-    of its text fields (``MAX_FORM_MEMORY_SIZE``, the body limit): no file was too large."""
-    length = request.content_length
-    return request.mimetype == "multipart/form-data" and (
-        g.get("files_together", False) or length is None
-        or length > current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def is_duplicate(error: DBAPIError) -> bool:

@@ -8,10 +8,11 @@ LF, so the limits count what the user sees and the stored text has one kind of l
 the texts of a JSON body too, so that the API takes what the page takes.
 """
 
-from typing import Any
+from typing import IO, Any
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 
@@ -40,9 +41,19 @@ class FormRequest(Request):
         parser.silent = False  # a ValueError reaches _load_form_data instead of an empty form
         return parser
 
+    def _get_file_stream(self, *args: Any, **kwargs: Any) -> IO[bytes]:
+        """Werkzeug's stream for a file part, kept to be closed if the body is refused."""
+        stream = super()._get_file_stream(*args, **kwargs)
+        self.__dict__.setdefault("_file_streams", []).append(stream)
+        return stream
+
     def _load_form_data(self) -> None:
         try:
             super()._load_form_data()
+        except RequestEntityTooLarge:  # too many parts: the files read so far, closed now
+            for stream in self.__dict__.pop("_file_streams", []):
+                stream.close()
+            raise
         except ValueError:
             self.unreadable_form = True
             self.__dict__["form"] = self.parameter_storage_class()

@@ -79,3 +79,25 @@ def test_the_api_answers_files_together_over_the_limit_with_413_and_the_limit(ap
     assert app_count(app, Attachment) == 0
     assert _open(app, task_id)
 
+
+
+def test_a_body_of_too_many_parts_is_told_so_not_that_its_text_is_too_long(app, client):
+    """1,001 tiny files were answered 'Badan permintaan terlalu besar: paling besar
+    1024 KB tanpa berkas' (found by the attachment probe): the parts limit says itself."""
+    task_id = _task(client)
+    many = b"".join(b'--b\r\nContent-Disposition: form-data; name="lampiran"; filename="'
+                    + f"{n}.txt".encode() + b'"\r\n\r\nx\r\n' for n in range(1001)) + b"--b--\r\n"
+    answer = client.post(f"/api/v1/tasks/{task_id}/complete", headers=api_token(client, "prakom"),
+                         data=many, content_type="multipart/form-data; boundary=b")
+    assert answer.status_code == 413
+    assert answer.json["error"]["message"] == (
+        "Terlalu banyak bagian multipart: paling banyak 1000 (berkas dan isian bersama-sama).")
+    assert answer.json["error"]["max_parts"] == 1000
+    login(client, "prakom")
+    page = client.post(f"/tugas/{task_id}/lampiran", data=many,
+                       content_type="multipart/form-data; boundary=b")
+    assert page.status_code == 413
+    assert ("Terlalu banyak bagian dalam satu kiriman: paling banyak 1000 berkas dan isian "
+            "bersama-sama.") in page.get_data(True)
+    assert app_count(app, Attachment) == 0
+    assert _open(app, task_id)

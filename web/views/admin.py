@@ -21,9 +21,9 @@ from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
 from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
-from web.errors import sop_limits
 from web.extensions import clock, db
 from web.paging import page_request
+from web.too_large import sop_limits
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
