@@ -264,6 +264,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
     yield from _check_timers(process)
     yield from _check_timer_paths(process, nodes)
     yield from _check_number_prefix(process)
+    yield from _check_step_numbers(process)
 
 
 def _check_timer_paths(process: etree._Element, nodes: dict[str, etree._Element]
@@ -290,6 +291,24 @@ def _check_number_prefix(process: etree._Element) -> Iterable[str]:
     if declared and not re.fullmatch(NUMBER_PREFIX_PATTERN, declared.upper()):
         yield (f'{where(process)}: {NUMBER_PREFIX_PROPERTY} "{declared[:40]}" '
                f"{NUMBER_PREFIX_RULE}")
+
+
+def _check_step_numbers(process: etree._Element) -> Iterable[str]:
+    # Permenpan RB 35/2012: each Kegiatan is one numbered row of the SOP table; two under
+    # one No make the SOP document, its PDF and the reports read "6 … 6 …".
+    numbered: dict[str, list[etree._Element]] = {}
+    for task in process.findall("bpmn:userTask", NS):
+        number = next((prop.get("value", "").strip()
+                       for prop in task.iterfind(".//spiffworkflow:property", NS)
+                       if prop.get("name") == "no"), "")
+        if number:
+            numbered.setdefault(number, []).append(task)
+    for number, tasks in numbered.items():
+        if len(tasks) > 1:
+            yield (f'No "{number[:20]}" dipakai {len(tasks)} Kegiatan: '
+                   + ", ".join(where(task) for task in tasks[:5])
+                   + "; setiap Kegiatan satu baris bernomor sendiri di tabel SOP: beri "
+                     "nomor lain.")
 
 
 def _check_events(process: etree._Element) -> Iterable[str]:
