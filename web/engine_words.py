@@ -84,6 +84,8 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r'SOP "(.+)" tidak punya versi (\d+)\.'),
+     lambda key, n: gettext('SOP "%(key)s" tidak punya versi %(version)s.', key=key, version=n)),
     (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),
     # A claim race lost (``engine.process.tasks._held_by_other`` and ``_not_open``).
     (re.compile(r'Tugas "(.+)" sudah diambil oleh (.+) \((\S+)\)\.'),

@@ -217,7 +217,11 @@ def test_pdf_has_every_row_its_lanes_and_times(app, client):
                                  "/sop/tidak_ada/versi/1.pdf", "/sop/penyusunan_rkt/versi/9.pdf"])
 def test_unknown_key_or_version_is_404(client, url):
     login(client, "prakom")
-    assert client.get(url).status_code == 404
+    missing = client.get(url)
+    assert missing.status_code == 404
+    key, version = url.removeprefix("/sop/").removesuffix(".pdf").split("/versi/")
+    assert f"SOP &#34;{key}&#34; tidak punya versi {version}." in missing.get_data(True), \
+        "which SOP lacks which version, not only 'Halaman tidak ditemukan'"
 
 
 @pytest.mark.parametrize("url", [RKT, RKT + ".pdf"])

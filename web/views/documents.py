@@ -12,10 +12,10 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_login import login_required
-from sqlalchemy import select
 
 from engine import settings
 from engine.models import ProcessDefinition
+from engine.process import versions
 from engine.sop.document import END, GRID, IDENTITAS, SopDocument, document_of
 from web.extensions import db
 from web.pdf_cache import cached_pdf
@@ -61,5 +61,5 @@ def _document(key: str, version: int) -> SopDocument:
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:
-    return db.first_or_404(select(ProcessDefinition).where(
-        ProcessDefinition.key == key, ProcessDefinition.version == version))
+    """The version; 404 saying which SOP has no such version (``versions.get_version``)."""
+    return versions.get_version(db.session, key, version)
