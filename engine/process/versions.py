@@ -8,7 +8,7 @@ deadline is counted again from it with the new version's Waktu.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from engine import audit
@@ -39,10 +39,6 @@ MOVABLE = ("running", GALAT)
 # thousand the request past gunicorn's 60 s, rolling the whole move back. The administrator
 # moves the next batch with another click, each its own short transaction.
 MAX_MOVED = 100
-
-# Instances the dry run lists by name in each of its two lists; the rest are counted.
-PREVIEW_LIMIT = 50
-
 
 @dataclass
 class VersionDiff:
@@ -85,34 +81,6 @@ class MigrationResult:
     moved_from: dict[int, int] = field(default_factory=dict)
     last: int = 0
     remaining: int = 0
-
-
-@dataclass
-class PlannedMove:
-    """One running instance a migration would consider: id, title, number, its version,
-    the names of its open steps the target lacks, of its claimed open steps the target puts
-    in another lane (moving releases their claim), and of its open steps that gain or lose
-    their timer in the target (``engine.runtime.migration``: it stays until they are
-    done). With no step missing or retimed it would move."""
-
-    instance_id: int
-    title: str
-    number: str  # as every page names a process: "LTI-2026-0042" ("#42" before numbers)
-    version: int
-    missing: list[str]
-    released: list[str] = field(default_factory=list)
-    retimed: list[str] = field(default_factory=list)
-
-
-@dataclass
-class MigrationPlan:
-    """The dry run of a move: the first ``PREVIEW_LIMIT`` instances that would move and
-    that would stay (oldest first), and how many there are of each in all."""
-
-    moving: list[PlannedMove] = field(default_factory=list)
-    staying: list[PlannedMove] = field(default_factory=list)
-    moving_total: int = 0
-    staying_total: int = 0
 
 
 def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> VersionDiff:
@@ -197,78 +165,6 @@ def activate(session: Session, clock: Clock, key: str, version: int, user: User
     return definition
 
 
-def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan:
-    """Dry run of ``migrate_instances``: the running and Galat instances on older versions
-    of ``target``'s SOP, split by whether they would move (each open step exists in
-    ``target`` with or without a timer as now; listed with the claimed steps ``target``
-    puts in another lane) or stay (listed with the steps missing or retimed). Lists at most
-    ``PREVIEW_LIMIT`` of each and counts the rest; a constant number of queries. Nothing
-    changes. An inactive target gets an empty plan.
-    """
-    plan = MigrationPlan()
-    if not target.is_active:
-        return plan
-    retimed = _retimed_steps(session, target)
-    plan.moving_total, plan.staying_total = migration_counts(session, target, retimed)
-    steps = target.catalog["tasks"]
-    stays = _stays(target, retimed)
-    rows = [*session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                     ProcessInstance.number, ProcessDefinition.version,
-                                     ProcessInstance.definition_id)
-                             .where(~stays).order_by(ProcessInstance.id)
-                             .limit(PREVIEW_LIMIT)),
-            *session.execute(_older(target, ProcessInstance.id, ProcessInstance.title,
-                                    ProcessInstance.number, ProcessDefinition.version,
-                                    ProcessInstance.definition_id)
-                             .where(stays).order_by(ProcessInstance.id)
-                             .limit(PREVIEW_LIMIT))]
-    open_tasks: dict[int, list[HumanTask]] = {}
-    for task in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id.in_([row.id for row in rows]), HumanTask.state == "open")
-            .order_by(HumanTask.id)):
-        open_tasks.setdefault(task.instance_id, []).append(task)
-    for row in rows:
-        tasks = open_tasks.get(row.id, [])
-        planned = PlannedMove(
-            row.id, row.title, row.number or f"#{row.id}", row.version,
-            [t.name for t in tasks if t.bpmn_id not in steps],
-            [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
-             and steps[t.bpmn_id]["lane"] != t.role],
-            [t.name for t in tasks if t.bpmn_id in retimed.get(row.definition_id, ())])
-        (plan.staying if planned.missing or planned.retimed else plan.moving).append(planned)
-    return plan
-
-
-def migration_counts(session: Session, target: ProcessDefinition,
-                     retimed: dict[int, list[str]] | None = None) -> tuple[int, int]:
-    """``(would move, would stay)``: how many running and Galat instances on older versions
-    of ``target``'s SOP would move, and how many have an open step ``target`` lacks or
-    gives or takes a timer (``retimed``: ``_retimed_steps``, read when not given). One
-    COUNT query (and one for ``retimed``); ``(0, 0)`` for an inactive target."""
-    if not target.is_active:
-        return 0, 0
-    stays = _stays(target, _retimed_steps(session, target) if retimed is None else retimed)
-    total, staying = session.execute(_older(target, func.count(), func.count(
-        case((stays, 1))))).one()
-    return total - staying, staying
-
-
-def _retimed_steps(session: Session, target: ProcessDefinition) -> dict[int, list[str]]:
-    """``{older version's definition id: ids of its steps that ``target`` keeps but gives
-    or takes a timer}``, versions without such steps left out. SpiffWorkflow cannot move
-    an instance whose open step is one (``engine.runtime.migration.move_to_spec``). Every
-    boundary event is a step's timer (``engine.bpmn.validation``), so a step has one
-    exactly when the catalog gives it a ``duration``."""
-    retimed = {}
-    for definition_id, catalog in session.execute(select(
-            ProcessDefinition.id, ProcessDefinition.catalog).where(
-            ProcessDefinition.key == target.key, ProcessDefinition.version < target.version)):
-        steps = retimed_between(catalog, target.catalog)
-        if steps:
-            retimed[definition_id] = steps
-    return retimed
-
-
 def retimed_between(catalog: dict[str, Any], target: dict[str, Any]) -> list[str]:
     """The ids of the steps of ``catalog`` (a version's) that ``target``'s catalog keeps but
     gives or takes a timer, sorted."""
@@ -277,30 +173,12 @@ def retimed_between(catalog: dict[str, Any], target: dict[str, Any]) -> list[str
                   and bool(entry.get("duration")) != bool(target["tasks"][step].get("duration")))
 
 
-def _stays(target: ProcessDefinition, retimed: dict[int, list[str]]) -> Any:
-    """Whether the instance would stay on its version: an open step ``target`` lacks, or
-    one it gives or takes a timer (``retimed``: ``_retimed_steps``)."""
-    if not retimed:
-        return _missing_step(target)
-    return or_(_missing_step(target), exists().where(
-        HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "open",
-        or_(*(and_(ProcessInstance.definition_id == definition_id,
-                   HumanTask.bpmn_id.in_(steps)) for definition_id, steps in retimed.items()))))
-
-
-def _older(target: ProcessDefinition, *columns: Any) -> Select:
+def older_instances(target: ProcessDefinition, *columns: Any) -> Select:
     """SELECT ``columns`` of the movable instances on versions older than ``target``."""
     return (select(*columns).select_from(ProcessInstance).join(ProcessDefinition)
             .where(ProcessDefinition.key == target.key,
                    ProcessDefinition.version < target.version,
                    ProcessInstance.status.in_(MOVABLE)))
-
-
-def _missing_step(target: ProcessDefinition) -> Any:
-    """Whether the instance has an open step ``target`` lacks (it would stay)."""
-    return exists().where(HumanTask.instance_id == ProcessInstance.id,
-                          HumanTask.state == "open",
-                          HumanTask.bpmn_id.not_in(sorted(target.catalog["tasks"])))
 
 
 def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
@@ -328,7 +206,7 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     result = MigrationResult()
     if not target.is_active:
         return result
-    batch = list(session.scalars(_older(target, ProcessInstance.id)
+    batch = list(session.scalars(older_instances(target, ProcessInstance.id)
                                  .where(ProcessInstance.id > after)
                                  .order_by(ProcessInstance.id).limit(MAX_MOVED)))
     for instance_id in batch:
@@ -340,7 +218,7 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
             result.unmovable[instance_id] = str(refused)[:500]
     if batch:
         result.last = batch[-1]
-        result.remaining = session.scalar(_older(target, func.count())
+        result.remaining = session.scalar(older_instances(target, func.count())
                                           .where(ProcessInstance.id > result.last))
     return result
 

@@ -1,12 +1,13 @@
 """Pindahkan proses berjalan moves a bounded batch per request, and the SOP page costs
 the same number of statements however many instances are running."""
 
+import html
 import re
 
 from sqlalchemy import select
 
 from engine.models import HumanTask, ProcessInstance, User
-from engine.process import versions
+from engine.process import migration_plan, versions
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
@@ -74,7 +75,7 @@ def test_one_post_moves_one_batch_and_the_next_post_moves_the_rest(app, client, 
 
 
 def test_the_dry_run_lists_a_page_and_counts_the_rest(app, client, monkeypatch):
-    monkeypatch.setattr(versions, "PREVIEW_LIMIT", 2, raising=False)
+    monkeypatch.setattr(migration_plan, "PREVIEW_LIMIT", 2)
     _start(app, 5)
     _version_2(app)
     login(client, "admin")
@@ -124,3 +125,25 @@ def test_the_dry_run_and_the_result_name_an_instance_whose_step_gains_a_timer(ap
     result = client.post(action, data={"csrf_token": csrf_token(preview), "konfirmasi": "2"})
     assert f"{number} Konsep</a>: Memeriksa konsep (timer berubah)" in result.get_data(True)
     assert "Tidak dapat dipindahkan" not in result.get_data(True)
+
+
+def test_the_dry_run_names_a_running_step_whose_waktu_changes(app, client):
+    """Moving counts the deadline again with the new Waktu: a shorter one may make the step
+    late at once and remind its supervisor, which the dry run did not say (found by the
+    SOP revision probe)."""
+    with app.app_context():
+        deploy(db.session, clock(), mini_bpmn())
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        start_instance(db.session, clock(), process_key="sop_uji", title="Konsep", user=prakom)
+        deploy(db.session, clock(), mini_bpmn({'value="30 menit"': 'value="15 menit"',
+                                               'name="30 menit"': 'name="15 menit"',
+                                               '"PT30M"': '"PT15M"'}))
+        db.session.commit()
+    login(client, "admin")
+    preview = html.unescape(client.get("/admin/sop/sop_uji/pindahkan").get_data(True))
+    assert "versi 1 → 2; Waktu Menyusun konsep: 30 menit → 15 menit</li>" in preview
+    assert "Waktu yang lebih singkat memajukannya" in preview
+    _start(app, 1)
+    _version_2(app)  # another SOP, one step removed and no Waktu changed: nothing said
+    other = client.get(f"/admin/sop/{KEY}/pindahkan").get_data(True)
+    assert "Akan dipindahkan (1)" in other and "memajukannya" not in other

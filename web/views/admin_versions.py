@@ -12,7 +12,7 @@ from sqlalchemy.orm import defer
 
 from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
-from engine.process import versions
+from engine.process import migration_plan, versions
 from engine.process.activations import activations
 from engine.text import is_digits
 from web.diagrams import diagram_response
@@ -43,7 +43,7 @@ def sop_versions(key: str) -> Any:
              for d in [shown, *history.items] if active is not None and d.id != active.id}
     # Counts only: the full dry run (which steps stay, which claims are released) is the
     # Pindahkan page's, not every view of this one.
-    movable = versions.migration_counts(db.session, active)[0] if active is not None else 0
+    movable = migration_plan.migration_counts(db.session, active)[0] if active is not None else 0
     activated = activations(db.session, key, [d.version for d in history.items])
     return render_template("admin/sop_versions.html", key=key, history=history.items,
                            waiting=versions.waiting, activated=activated,
@@ -96,7 +96,7 @@ def migrate_preview(key: str) -> Any:
     nothing changes until confirmed."""
     target = _active_or_404(key)
     return render_template("admin/migration_preview.html", key=key, target=target,
-                           plan=versions.plan_migration(db.session, target),
+                           plan=migration_plan.plan_migration(db.session, target),
                            batch=versions.MAX_MOVED)
 
 

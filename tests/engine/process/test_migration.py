@@ -12,13 +12,13 @@ from engine.escalation.timers import fire_instance_timers
 from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
+from engine.process.migration_plan import plan_migration
 from engine.process.tasks import claim_task, complete_task
 from engine.process.versions import (
     activate,
     diff_versions,
     history,
     migrate_instances,
-    plan_migration,
 )
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
