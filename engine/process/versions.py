@@ -145,6 +145,17 @@ def newest(session: Session, key: str) -> ProcessDefinition | None:
                           .order_by(ProcessDefinition.version.desc()).limit(1))
 
 
+def earlier_twin(session: Session, definition: ProcessDefinition) -> int | None:
+    """The newest version of ``definition``'s SOP older than it with the same file (BPMN
+    and form files: ``file_hash``), or None: uploading an earlier version's file again
+    makes a new version (only the latest is compared), where activating that one would
+    do."""
+    return session.scalar(select(ProcessDefinition.version).where(
+        ProcessDefinition.key == definition.key, ProcessDefinition.version < definition.version,
+        ProcessDefinition.file_hash == definition.file_hash)
+        .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
 def waiting(definition: ProcessDefinition, active: ProcessDefinition | None) -> bool:
     """Whether ``definition`` waits for activation: it was never active and is newer than
     the key's ``active`` version (or the key has none). A version activated once and later

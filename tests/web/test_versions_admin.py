@@ -244,3 +244,26 @@ def test_activating_a_version_whose_name_another_sop_took_since_is_refused_on_th
     assert _active_versions(client)["sop_uji"] == 2
     api = client.post("/api/v1/processes/sop_uji/versions/1/activate", headers=admin)
     assert (api.status_code, api.json["error"]["code"]) == (422, "invalid_bpmn")
+
+
+def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
+    """Found by the SOP revision probe: the same file as the waiting version did not say it
+    still waits, and an earlier version's file made a new version without a word."""
+    login(client, "admin")
+    original = (BPMN_DIR / f"{KEY}.bpmn").read_bytes()
+    revised = without_step(original, REMOVED)
+
+    def upload(data: bytes) -> str:
+        token = csrf_token(client.get("/admin/sop").get_data(True))
+        return " ".join(client.post("/admin/sop", follow_redirects=True,
+                                    content_type="multipart/form-data", data={
+                                        "csrf_token": token,
+                                        "file": (io.BytesIO(data), "server.bpmn")}
+                                    ).get_data(True).split())
+
+    assert "versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan." in upload(revised)
+    assert ("Berkas sama dengan &#34;Penanganan Gangguan Server&#34; versi 2, yang masih "
+            "menunggu diaktifkan; tidak ada versi baru.") in upload(revised)
+    again = upload(original)
+    assert ("versi 3 tersimpan, isinya sama dengan versi 1: untuk kembali ke isi itu cukup "
+            "aktifkan versi 1.") in again

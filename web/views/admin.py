@@ -17,6 +17,7 @@ from engine.bpmn import bundle
 from engine.errors import InvalidProcess
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
+from engine.process import versions
 from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
 from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
@@ -72,23 +73,36 @@ def processes() -> Any:
             problems = refused.problems
         else:
             db.session.commit()
-            if not created:
-                flash(gettext('Berkas sama dengan "%(name)s" versi %(version)s; tidak ada '
-                              "versi baru.", name=definition.name, version=definition.version),
-                      "info")
-            elif definition.is_active:
-                flash(gettext('"%(name)s" versi %(version)s aktif.', name=definition.name,
-                              version=definition.version), "success")
-            else:
-                flash(gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, '
-                              "lalu aktifkan.", name=definition.name, version=definition.version),
-                      "success")
+            flash(*_uploaded_words(definition, created))
             return redirect(url_for("admin.sop_versions", key=definition.key))
     status = 422 if problems or form.errors else 200
     found = sop_rows(*page_request())
     return render_template("admin/processes.html", form=form, problems=problems,
                            sops=found.items, page=found,
                            limits={**sop_limits(), "bytes": bundle.MAX_BUNDLE_BYTES}), status
+
+
+def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, str]:
+    """The flash after an upload, and its category: a file the latest version already has
+    (and whether that one still waits for activation), a new version, or a new version
+    whose file an older one has (activating that one would have done)."""
+    names = {"name": definition.name, "version": definition.version}
+    if not created and not definition.is_active and definition.activated_at is None:
+        return gettext('Berkas sama dengan "%(name)s" versi %(version)s, yang masih menunggu '
+                       "diaktifkan; tidak ada versi baru.", **names), "info"
+    if not created:
+        return gettext('Berkas sama dengan "%(name)s" versi %(version)s; tidak ada versi '
+                       "baru.", **names), "info"
+    twin = versions.earlier_twin(db.session, definition)
+    if twin is not None:
+        return gettext('"%(name)s" versi %(version)s tersimpan, isinya sama dengan versi '
+                       "%(twin)s: untuk kembali ke isi itu cukup aktifkan versi %(twin)s. "
+                       "Periksa perbedaannya, lalu aktifkan salah satunya.", twin=twin,
+                       **names), "warning"
+    if definition.is_active:
+        return gettext('"%(name)s" versi %(version)s aktif.', **names), "success"
+    return gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, lalu '
+                   "aktifkan.", **names), "success"
 
 
 def refuse_other_files(uploads: list[tuple[str, bytes]], *, api: bool = False) -> None:
