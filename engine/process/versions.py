@@ -23,6 +23,7 @@ from engine.models import (
 from engine.paging import Page, paginate
 from engine.process.deploy import make_active
 from engine.process.levels import retime_later_levels
+from engine.process.other_lane import LANE_CHANGED
 from engine.process.recount import finished_waits
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
@@ -280,7 +281,7 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
             if row.claimed_by_id is not None:
                 audit.record(unit.session, unit.clock, "task.released", task=row,
                              holder=row.claimed_by.username,
-                             reason=f"dipindahkan ke versi {target.version}, lane berubah")
+                             reason=f"dipindahkan ke versi {target.version}, {LANE_CHANGED}")
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id

@@ -7,7 +7,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.bpmn.xml import NS
-from engine.errors import InvalidProcess
+from engine.errors import InvalidProcess, PermissionDenied
 from engine.escalation.timers import fire_instance_timers
 from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
@@ -262,6 +262,26 @@ def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, cl
     complete_task(session, clock, task.id, users["Prakom"], {"keputusan_kasubbag": "setuju"})
     session.commit()
     assert session.get(ProcessInstance, instance.id).status == "completed"
+
+
+def test_the_holder_a_move_released_is_told_why_he_may_no_longer_act(session, clock, users):
+    """Found by the SOP revision probe: the Kasubbag who took the step, his page still open,
+    was only told the step belongs to another role."""
+    instance, v2 = _claimed_then_moved_to_prakom(session, clock, users)
+    migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    task_id = _open(session, instance.id).id
+    said = {}
+    for role in ("Kasubbag", "Sekretaris"):
+        with pytest.raises(PermissionDenied) as refused:
+            complete_task(session, clock, task_id, users[role], {})
+        session.rollback()
+        said[role] = str(refused.value)
+    plain = 'Tugas "Memeriksa konsep" dikerjakan oleh peran Prakom; Anda tidak memegang peran itu'
+    assert said == {
+        "Kasubbag": f"{plain}: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan "
+                    "ke versi 2, lane berubah).",
+        "Sekretaris": f"{plain}."}, "only its holder was released"
 
 
 def test_a_claim_released_by_a_move_is_in_the_history_naming_its_holder(

@@ -1,0 +1,30 @@
+"""The refusal of a step to someone who holds none of its lane's roles, saying why when the
+step was his: a move to a revised SOP version put it in another lane and released it from
+him (``engine.process.versions._migrate``, record ``task.released``)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.audit_models import AuditRecord
+from engine.errors import PermissionDenied
+from engine.models import HumanTask, User
+
+# The end of a ``task.released`` record's reason when a move changed the step's lane.
+LANE_CHANGED = "lane berubah"
+
+
+def other_lane_refusal(session: Session, task: HumanTask, user: User) -> PermissionDenied:
+    """``Tugas "…" dikerjakan oleh peran <lane>; Anda tidak memegang peran itu.``, and when
+    the step's last release was from ``user`` by a version move, that it was released from
+    him and why (he took it and may still have its page open, his Catatan typed). One
+    indexed read of the step's instance's records, on this refusal only."""
+    refusal = (f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang '
+               "peran itu.")
+    released = session.scalar(select(AuditRecord.detail).where(
+        AuditRecord.instance_id == task.instance_id, AuditRecord.human_task_id == task.id,
+        AuditRecord.action == "task.released").order_by(AuditRecord.id.desc()).limit(1))
+    reason = (released or {}).get("reason", "")
+    if (released or {}).get("holder") != user.username or not reason.endswith(LANE_CHANGED):
+        return PermissionDenied(refusal)
+    return PermissionDenied(f"{refusal[:-1]}: SOP-nya direvisi dan langkah ini dilepas dari "
+                            f"Anda ({reason}).")
