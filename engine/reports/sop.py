@@ -47,6 +47,9 @@ class StepStats:
     ``standard_minutes`` is the step's time standard (Waktu) in office minutes: the median
     of the office minutes each execution was allowed (ready -> deadline), None without a
     deadline. ``with_deadline`` counts executions that had one, ``on_time`` those done by it.
+    ``role`` and ``waktu`` are the step's lane and Waktu over the SOP's versions, oldest
+    first, each change once (``Kasubbag → Sekretaris``, ``1 minggu → 3 hari``): figures of
+    executions under each stand beside them.
     """
 
     bpmn_id: str
@@ -187,8 +190,11 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
                EscalationFact.raised_at < end)
         .group_by(EscalationFact.bpmn_id)).all())
     catalog = step_catalog(definitions)
+    revised = {bpmn_id: {**entry, "lane": _over_versions(definitions, bpmn_id, "lane"),
+                         "waktu": _over_versions(definitions, bpmn_id, "waktu")}
+               for bpmn_id, entry in catalog.items()}
     order = list(catalog) + sorted(set(taken) - set(catalog))
-    steps = [_step(bpmn_id, catalog.get(bpmn_id, {}), taken.get(bpmn_id, []),
+    steps = [_step(bpmn_id, revised.get(bpmn_id, {}), taken.get(bpmn_id, []),
                    allowed.get(bpmn_id, []), escalations.get(bpmn_id, 0)) for bpmn_id in order]
     steps.sort(key=lambda step: (step.median_minutes is None, -(step.median_minutes or 0),
                                  -(step.p90_minutes or 0)))
@@ -197,6 +203,18 @@ def sop_performance(session: Session, calendar: WorkCalendar, key: str,
         finished=sum(times for _, times in cycles), running=running, cancelled=cancelled,
         cycle_median_minutes=nearest_rank_counted(cycles, 50),
         cycle_p90_minutes=nearest_rank_counted(cycles, 90), steps=tuple(steps))
+
+
+def _over_versions(definitions: Sequence[ProcessDefinition], bpmn_id: str, name: str) -> str:
+    """A step's catalog entry ``name`` (``lane``, ``waktu``) over ``definitions`` (newest
+    first), oldest first, each change once: ``1 minggu → 3 hari``; one value if it never
+    changed."""
+    values: list[str] = []
+    for definition in reversed(definitions):
+        value = (definition.catalog["tasks"].get(bpmn_id) or {}).get(name) or ""
+        if value and (not values or values[-1] != value):
+            values.append(value)
+    return " → ".join(values)
 
 
 def _step(bpmn_id: str, entry: dict[str, Any], taken: list[tuple[int, int]],

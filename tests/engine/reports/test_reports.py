@@ -37,6 +37,7 @@ import pytest
 from sqlalchemy import event, select
 
 from engine.models import HumanTask
+from engine.process.deploy import deploy
 from engine.process.instances import cancel_instance, start_instance
 from engine.reports.basis import WorkingMinutes, band, instant, nearest_rank
 from engine.reports.people import NO_PRIORITY, figure_instances, person_report
@@ -44,7 +45,7 @@ from engine.reports.sop import sop_performance, tabel7
 from engine.time.calendar import WorkCalendar
 from engine.time.hours import RamadanPeriod
 from engine.time.periods import calendar_period, custom_period, period_containing
-from tests.conftest import WIB
+from tests.conftest import WIB, mini_bpmn
 from tests.helpers.report_history import at, build_history
 
 CALENDAR = WorkCalendar()
@@ -267,3 +268,20 @@ def test_a_late_step_keeps_its_deadline_after_its_timer_fired(session, history):
         HumanTask.instance_id == history["B"], HumanTask.bpmn_id == "Kegiatan_1")
         .order_by(HumanTask.id)).first()
     assert due == at(27, 16)
+
+
+def test_a_step_revised_between_versions_shows_its_lane_and_waktu_over_them(session, clock,
+                                                                            history):
+    """Found by the SOP revision probe: the newest version's Waktu stood beside the minutes
+    allowed under the older one, and its lane beside steps another role did."""
+    deploy(session, clock, mini_bpmn({
+        'value="30 menit"': 'value="15 menit"', 'name="30 menit"': 'name="15 menit"',
+        '"PT30M"': '"PT15M"', "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>\n": "",
+        "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>":
+            "<bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>"
+            "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>"}))
+    session.commit()
+    report = sop_performance(session, CALENDAR, "sop_uji", Q4)
+    assert {s.bpmn_id: (s.role, s.waktu, s.standard_minutes) for s in report.steps} == {
+        "Kegiatan_1": ("Prakom", "30 menit → 15 menit", 30),
+        "Kegiatan_2": ("Kasubbag → Prakom", "Relatif", None)}
