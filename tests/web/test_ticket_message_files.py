@@ -73,6 +73,12 @@ def test_the_ticket_page_holds_files_to_the_office_s_limit(app, client):
     assert refused.status_code == 422
     assert ("Lampiran &#34;a.png&#34;: berkas lebih dari 2 KB; tidak ada berkas yang "
             "disimpan") in refused.get_data(True), "the file named, as a step's"
+    assert "Berkas yang tadi dipilih perlu dipilih ulang." in refused.get_data(True), \
+        "sent again as it is, the message would go without the file (found by the desk probe)"
+    typed_only = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
+                             data={"csrf_token": csrf_token(page), "text": "x" * 2001})
+    assert typed_only.status_code == 422
+    assert "perlu dipilih ulang" not in typed_only.get_data(True), "no file was chosen"
     # A file with content but no name is refused as on the API, not dropped from the message.
     nameless = client.post(f"/tiket/{ticket_id}/pesan", content_type="multipart/form-data",
                            data={"csrf_token": csrf_token(page), "text": "Tanpa nama",

@@ -141,12 +141,14 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
 @login_required
 def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
     """The ticket page; with ``errors`` (field -> message) a 422 showing the posted form
-    in its fields."""
+    in its fields, and that a file chosen for it has to be chosen again."""
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=errors or {},
                            typed=request.form if errors else {},
+                           file_dropped=bool(errors) and any(
+                               part.filename for part in request.files.getlist("lampiran")),
                            may_cancel=requester and instances.may_cancel(db.session, instance,
                                                                          current_user),
                            rating_refused=_rating_refused(instance) if requester else None
