@@ -230,6 +230,17 @@ def test_a_requesters_refused_cancel_speaks_of_his_ticket(app, client):
     assert (again.status_code, again.json["error"]["message"]) == (
         409, f"Tiket {number} sudah berakhir (status: dibatalkan).")
     assert _actions(app, handled)[-1] == "task.claimed", "nothing cancelled"
+    # On his ticket's page, opened before the desk took it: the refusal beside the message
+    # form, his reason in it ready to send (found by the service desk probe).
+    login(client, "pegawai")
+    page = client.post(f"/proses/{handled}/batalkan", data={
+        "csrf_token": csrf_token(client.get(f"/tiket/{handled}").get_data(True)),
+        "dari": "tiket", "reason": "Printer sudah dipinjamkan bagian lain"})
+    shown = page.get_data(True)
+    assert page.status_code == 422
+    assert "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya." in shown
+    assert ">Printer sudah dipinjamkan bagian lain</textarea>" in shown
+    assert _actions(app, handled)[-1] == "task.claimed", "nothing cancelled"
     official = client.post(f"/api/v1/instances/{ended}/cancel", headers=api_token(client, "admin"),
                            json={"reason": "Tidak jadi"})
     assert official.json["error"]["message"].startswith(f"Proses {number} sudah berakhir")

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
-from engine.errors import InvalidTaskData, PermissionDenied, ProcessFailure
+from engine.errors import Conflict, InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
@@ -139,14 +139,16 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
 
 @bp.get("/<int:instance_id>")
 @login_required
-def show(instance_id: int, errors: dict[str, str] | None = None) -> Any:
+def show(instance_id: int, errors: dict[str, str] | None = None,
+         typed: dict[str, str] | None = None) -> Any:
     """The ticket page; with ``errors`` (field -> message) a 422 showing the posted form
-    in its fields, and that a file chosen for it has to be chosen again."""
+    in its fields (or ``typed``, ``{field: text}``, in the message form's), and that a file
+    chosen for it has to be chosen again."""
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=errors or {},
-                           typed=request.form if errors else {},
+                           typed=typed if typed is not None else request.form if errors else {},
                            file_dropped=bool(errors) and any(
                                part.filename for part in request.files.getlist("lampiran")),
                            may_cancel=requester and instances.may_cancel(db.session, instance,
@@ -221,6 +223,10 @@ def rate(instance_id: int) -> Any:
     except InvalidTaskData as invalid:
         db.session.rollback()
         return show(instance_id, invalid.fields)
+    except Conflict as refused:  # rated meanwhile (another tab) or no longer to be rated
+        db.session.rollback()
+        flash(refused.message, "info")
+        return redirect(url_for("desk.show", instance_id=instance_id))
     db.session.commit()
     flash(gettext("Terima kasih atas penilaian Anda."), "success")
     return redirect(url_for("desk.show", instance_id=instance_id))

@@ -256,6 +256,14 @@ def cancel(instance_id: int) -> Any:
         db.session.rollback()
         return desk.show(instance_id, invalid.fields) if on_ticket else \
             _render_show(instance, invalid.fields)
+    except PermissionDenied as refused:
+        if not on_ticket or not access().may_follow_ticket(instance):
+            raise
+        # Work on it began meanwhile (the page was opened before): the refusal tells him to
+        # write to the desk, so his reason waits in the message form, ready to send.
+        db.session.rollback()
+        return desk.show(instance_id, {"text": in_reader_language(refused.message)},
+                         typed={"text": request.form.get("reason", "")})
     except InstanceEnded as ended:  # sent twice, or it ended meanwhile: its page says so
         db.session.rollback()
         flash(in_reader_language(ended.message), "info")
