@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.desk import tickets
 from engine.people.access import READ_ONLY
 from web import plh_words
 
@@ -18,7 +19,7 @@ _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
     "Anda tidak memegang peran pada SOP proses ini.": lazy_gettext(
         "Anda tidak memegang peran pada SOP proses ini."),
-    "Anda bukan pemohon atau petugas tiket ini.": lazy_gettext(
+    tickets.NOT_HIS_TICKET: lazy_gettext(
         "Anda bukan pemohon atau petugas tiket ini."),
     "Hanya pemohon yang dapat melihat tiket ini.": lazy_gettext(
         "Hanya pemohon yang dapat melihat tiket ini."),

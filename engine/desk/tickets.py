@@ -38,6 +38,8 @@ from engine.text import shortened, trimmed
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
 ENDED = ("completed", "cancelled")  # a ticket in Galat is not over: it runs again
+# The refusal of a ticket to someone neither its requester nor of its desk (a colleague).
+NOT_HIS_TICKET = "Anda bukan pemohon atau petugas tiket ini."
 
 
 def check_ticket(instance: ProcessInstance) -> None:
@@ -204,7 +206,7 @@ def _writer(session: Session, now: datetime, instance: ProcessInstance, user: Us
     from_requester = access.may_follow_ticket(instance)
     if not from_requester and not access.may_write_on(instance):
         raise PermissionDenied(READ_ONLY if access.is_auditor
-                               else "Anda bukan pemohon atau petugas tiket ini.")
+                               else NOT_HIS_TICKET)
     if asks and from_requester:
         raise InvalidTaskData({"asks": "hanya petugas yang dapat menunggu jawaban pemohon"})
     if asks and instance.status != "running":
@@ -264,7 +266,7 @@ def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user:
     check_ticket(instance)
     access = Access.of(session, user, clock.now())
     if not access.may_follow_ticket(instance) and not access.may_view_instance(instance):
-        raise PermissionDenied("Anda bukan pemohon atau petugas tiket ini.")
+        raise PermissionDenied(NOT_HIS_TICKET)
     found = session.scalar(select(Attachment).join(
         TicketMessage, TicketMessage.attachment_id == Attachment.id).where(
         TicketMessage.instance_id == instance.id, Attachment.id == attachment_id))

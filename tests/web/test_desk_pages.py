@@ -61,6 +61,12 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert client.get(f"/api/v1/attachments/{file_id}",
                       headers=api_token(client, "redaktur")).status_code == 403
     assert client.get(f"/proses/{instance_id}").status_code == 403
+    colleague = app.test_client()  # redaktur: neither the requester nor of the desk
+    login(colleague, "redaktur")
+    other = colleague.get(f"/tiket/{instance_id}")
+    assert other.status_code == 403
+    assert "Anda bukan pemohon atau petugas tiket ini." in other.get_data(True)
+    assert "administrator" not in other.get_data(True), "no roles of his to be checked"
     prakom = app.test_client()
     login(prakom, "prakom")
     assert f'href="/tiket/{instance_id}"' in prakom.get(f"/proses/{instance_id}").get_data(True)

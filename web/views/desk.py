@@ -134,7 +134,8 @@ def _ticket(instance_id: int) -> tuple[Any, bool]:
         return instance, True
     if access().may_view_instance(instance):
         return instance, False
-    abort(403)
+    # Not "ask the administrator about your roles": a colleague's ticket is his alone.
+    raise PermissionDenied(tickets.NOT_HIS_TICKET)
 
 
 @bp.get("/<int:instance_id>")
