@@ -66,6 +66,21 @@ HTTP_MESSAGES = {
 }
 
 
+# An error page's heading, short on a phone's screen; its message follows in a paragraph.
+HEADINGS = {
+    400: lazy_gettext("Permintaan tidak dapat diproses"),
+    401: lazy_gettext("Silakan masuk"),
+    403: lazy_gettext("Tidak dapat dibuka"),
+    404: lazy_gettext("Tidak ditemukan"),
+    405: lazy_gettext("Alamat untuk tombol"),
+    409: lazy_gettext("Tidak dapat dilakukan sekarang"),
+    413: lazy_gettext("Terlalu besar"),
+    422: lazy_gettext("Periksa isian"),
+    429: lazy_gettext("Terlalu banyak percobaan"),
+    503: lazy_gettext("Sistem sedang sibuk"),
+}
+
+
 def retry_after_seconds() -> int | None:
     """Seconds until the login limit this request broke lets one more attempt through
     (Flask-Limiter's moving window, ``web.edge``), at least 1; None when none was broken.
@@ -104,6 +119,7 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
     if wants_json():
         return jsonify(error={"code": code, "message": message, **extra}), status
     return render_template("error.html", status=status, message=in_reader_language(message),
+                           heading=HEADINGS.get(status, lazy_gettext("Terjadi kesalahan")),
                            extra=extra), status
 
 
@@ -244,10 +260,13 @@ def _stale_form() -> tuple[str, dict[str, Any]]:
     """A form refused for its CSRF token, in words that lead on: open its page again (a
     reload would send the same token again), with a link to it when it is this site's;
     when the session has ended too, log in first. A page shows what was typed into the
-    form (``typed_fields``), for the official to copy rather than type it all again."""
-    message = gettext("Formulir ini sudah kedaluwarsa (CSRF): halamannya dibuka sebelum "
-                      "seseorang masuk atau keluar di peramban ini, atau terlalu lama terbuka. "
-                      "Buka lagi halaman formulirnya, lalu kirim lagi.")
+    form (``typed_fields``), for the official to copy rather than type it all again, and
+    that a file chosen for it has to be chosen again."""
+    message = gettext("Formulir ini sudah kedaluwarsa: halamannya dibuka sebelum seseorang "
+                      "masuk atau keluar di peramban ini, atau terlalu lama terbuka. Buka lagi "
+                      "halaman formulirnya, lalu kirim lagi.")
+    if any(part.filename for part in request.files.values()):
+        message += " " + gettext("Berkas yang tadi dipilih perlu dipilih ulang.")
     if not current_user.is_authenticated:
         message += " " + gettext("Sesi Anda juga sudah berakhir: masuk lagi lebih dulu.")
     extra: dict[str, Any] = _back()
