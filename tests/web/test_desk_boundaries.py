@@ -71,7 +71,9 @@ def test_the_page_refuses_a_message_on_an_ended_ticket_and_keeps_the_text(app, c
             "csrf_token": csrf_token(opened), "text": "terima kasih"})
         assert refused.status_code == 422, ended
         html = refused.get_data(True)
-        assert f"Pesan tidak terkirim: tiket ini sudah {ended}." in html
+        assert (f"Pesan tidak terkirim: tiket ini sudah {ended}. Ajukan tiket baru bila masih "
+                "perlu.") in html
+        assert "pesan tidak lagi diterima" not in html, "said once, not twice in other words"
         assert ">terima kasih</textarea>" in html
         assert "ticket.message" not in _actions(app, instance_id)
 
