@@ -8,6 +8,7 @@ import pytest
 
 from engine.models import User, UserRole
 from tests.web.conftest import PASSWORD, login
+from tests.web.desk_helpers import add_employee
 from tests.web.test_inbox_lists import started  # noqa: F401
 from web.extensions import clock, db
 from web.filters import shared_names
@@ -52,6 +53,9 @@ def test_the_plh_form_names_the_account_of_a_shared_name(client, twins):
     substitutes = _options(page, "substitute")
     assert f"{NAME} (m.rizki; Prakom)" in substitutes
     assert "Rina Wati (Prakom)" in substitutes
+    add_employee(client.application)  # holding no role: named alone, not "Pegawai Biasa ()"
+    login(client, "pegawai")
+    assert "Pegawai Biasa" in _options(client.get("/plh/").get_data(True), "official")
 
 
 def test_one_account_under_two_roles_is_no_twin():
