@@ -26,6 +26,7 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
     Rating,
+    SlaPause,
     TicketMessage,
     User,
 )
@@ -38,6 +39,8 @@ from engine.text import shortened, trimmed
 MAX_MESSAGE = 2000
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
 ENDED = ("completed", "cancelled")  # a ticket in Galat is not over: it runs again
+# What Tiket Saya may show (``mine``): all, waiting for the requester, not ended, ended.
+SHOWN = ("semua", "menunggu", "berjalan", "berakhir")
 # The refusal of a ticket to someone neither its requester nor of its desk (a colleague).
 NOT_HIS_TICKET = "Anda bukan pemohon atau petugas tiket ini."
 
@@ -275,19 +278,30 @@ def shared_file(session: Session, clock: Clock, instance: ProcessInstance, user:
     return found
 
 
-def mine(session: Session, user: User, page: int, per_page: int) -> Page:
+def mine(session: Session, user: User, page: int, per_page: int, shown: str = "semua"
+         ) -> Page:
     """Page ``page`` of the user's tickets (requester-facing SOPs the user started),
-    newest first, loaded as list rows (``engine.process.lists.INSTANCE_ROW``).
+    newest first, loaded as list rows (``engine.process.lists.INSTANCE_ROW``): all of them,
+    or (``shown``, one of ``SHOWN``) those waiting for his answer (``menunggu``, their SLA
+    clock stopped), those not ended (``berjalan``) or ended (``berakhir``).
 
     Raises:
-        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
+        ValueError: ``page`` or ``per_page`` out of range (``engine.paging``), or
+            ``shown`` not one of ``SHOWN``.
     """
-    return paginate(session, select(ProcessInstance).options(*INSTANCE_ROW)
-                    .join(ProcessDefinition)
-                    .where(ProcessInstance.started_by_id == user.id,
-                           ProcessDefinition.key.in_(REQUESTER_PROCESSES))
-                    .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()),
-                    page, per_page)
+    if shown not in SHOWN:
+        raise ValueError(f"shown must be one of {SHOWN}")
+    query = (select(ProcessInstance).options(*INSTANCE_ROW).join(ProcessDefinition)
+             .where(ProcessInstance.started_by_id == user.id,
+                    ProcessDefinition.key.in_(REQUESTER_PROCESSES)))
+    if shown == "menunggu":
+        query = query.where(ProcessInstance.status.not_in(ENDED), exists().where(
+            SlaPause.instance_id == ProcessInstance.id, SlaPause.ended_at.is_(None)))
+    elif shown in ("berjalan", "berakhir"):
+        ended = ProcessInstance.status.in_(ENDED)
+        query = query.where(ended if shown == "berakhir" else ~ended)
+    return paginate(session, query.order_by(ProcessInstance.started_at.desc(),
+                                            ProcessInstance.id.desc()), page, per_page)
 
 
 def check_requester(session: Session, clock: Clock, instance: ProcessInstance,

@@ -30,6 +30,7 @@ from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.engine_words import in_reader_language
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
@@ -46,9 +47,16 @@ REQUESTER_NAME = "pemohon"  # the start form field naming who asks (Nama pemohon
 @bp.get("/")
 @login_required
 def mine() -> Any:
+    """Tiket Saya: the requester's tickets, newest first, all or those of one ``tampil``
+    (``tickets.SHOWN``: waiting for his answer, not ended, ended); another value is
+    refused (400) naming it."""
+    shown = request.args.get("tampil", "semua")
+    if shown not in tickets.SHOWN:
+        refuse_parameter("tampil", gettext('Tampilan "%(value)s" tidak dikenal; pilih %(shown)s.',
+                                           value=shown[:40], shown=", ".join(tickets.SHOWN)))
     now = clock().now()
-    found = tickets.mine(db.session, current_user, *page_request())
-    return render_template("desk/mine.html", page=found, tickets=[
+    found = tickets.mine(db.session, current_user, *page_request(), shown=shown)
+    return render_template("desk/mine.html", page=found, shown=shown, tickets=[
         tickets.view(db.session, now, i) for i in found.items])
 
 
