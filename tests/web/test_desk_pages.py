@@ -278,7 +278,8 @@ def test_a_message_refused_on_a_finished_ticket_says_so_and_keeps_the_text(app, 
         "csrf_token": csrf_token(opened), "text": long_text})
     assert refused.status_code == 422
     html = refused.get_data(True)
-    assert "tiket ini sudah selesai" in html and "pesan tidak lagi diterima" in html
+    assert ("Pesan tidak terkirim: tiket ini sudah selesai. Ajukan tiket baru bila masih "
+            "perlu.") in html and "pesan tidak lagi diterima" not in html, "said once"
     assert f">{long_text}</textarea>" in html
 
 
