@@ -63,16 +63,12 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
     plan.moving_total, plan.staying_total = migration_counts(session, target, retimed)
     steps = target.catalog["tasks"]
     stays = _stays(target, retimed)
-    rows = [*session.execute(older_instances(target, ProcessInstance.id, ProcessInstance.title,
-                                     ProcessInstance.number, ProcessDefinition.version,
-                                     ProcessInstance.definition_id)
-                             .where(~stays).order_by(ProcessInstance.id)
-                             .limit(PREVIEW_LIMIT)),
-            *session.execute(older_instances(target, ProcessInstance.id, ProcessInstance.title,
-                                    ProcessInstance.number, ProcessDefinition.version,
-                                    ProcessInstance.definition_id)
-                             .where(stays).order_by(ProcessInstance.id)
-                             .limit(PREVIEW_LIMIT))]
+    columns = (ProcessInstance.id, ProcessInstance.title, ProcessInstance.number,
+               ProcessDefinition.version, ProcessInstance.definition_id)
+    rows = [*session.execute(older_instances(target, *columns).where(~stays)
+                             .order_by(ProcessInstance.id).limit(PREVIEW_LIMIT)),
+            *session.execute(older_instances(target, *columns).where(stays)
+                             .order_by(ProcessInstance.id).limit(PREVIEW_LIMIT))]
     open_tasks: dict[int, list[HumanTask]] = {}
     for task in session.scalars(select(HumanTask).where(
             HumanTask.instance_id.in_([row.id for row in rows]), HumanTask.state == "open")

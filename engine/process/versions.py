@@ -219,8 +219,8 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     if not target.is_active:
         return result
     batch = list(session.scalars(older_instances(target, ProcessInstance.id)
-                                 .where(ProcessInstance.id > after)
-                                 .order_by(ProcessInstance.id).limit(MAX_MOVED)))
+                                .where(ProcessInstance.id > after)
+                                .order_by(ProcessInstance.id).limit(MAX_MOVED)))
     for instance_id in batch:
         try:
             _migrate_one(session, clock, instance_id, target, user, result)
