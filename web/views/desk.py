@@ -234,7 +234,7 @@ def rate(instance_id: int) -> Any:
         return show(instance_id, invalid.fields)
     except Conflict as refused:  # rated meanwhile (another tab) or no longer to be rated
         db.session.rollback()
-        flash(refused.message, "info")
+        flash(in_reader_language(refused.message), "info")
         return redirect(url_for("desk.show", instance_id=instance_id))
     db.session.commit()
     flash(gettext("Terima kasih atas penilaian Anda."), "success")
