@@ -167,8 +167,11 @@ def _checked(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
 def refusal(label: str, filename: str, problem: str) -> str:
     """A refused file's message, naming its field ``label`` and the file: ``Lampiran
     "bad.exe": jenis berkas tidak diizinkan …; tidak ada berkas yang disimpan`` (README
-    "Halaman tugas"). ``problem``: ``store``'s words."""
-    return f'{label} "{_shown(filename)}": {problem}; tidak ada berkas yang disimpan'
+    "Halaman tugas"; ``Lampiran (tanpa nama): …`` for a file sent without a name).
+    ``problem``: ``store``'s words."""
+    shown = _shown(filename)
+    return (f'{label} "{shown}"' if shown else f"{label} (tanpa nama)") + (
+        f": {problem}; tidak ada berkas yang disimpan")
 
 
 def _shown(filename: str) -> str:

@@ -90,8 +90,8 @@ def test_a_file_part_with_content_but_no_name_is_refused_not_dropped(app, client
                           content_type="multipart/form-data",
                           data={"data": "{}", "lampiran": (io.BytesIO(b"hello"), "")})
     assert (refused.status_code, refused.json["error"]["fields"]) == (422, {"lampiran": (
-        'Lampiran "": berkas tanpa nama; kirim namanya beserta ekstensinya (mis. laporan.pdf); '
-        "tidak ada berkas yang disimpan")})
+        "Lampiran (tanpa nama): berkas tanpa nama; kirim namanya beserta ekstensinya (mis. "
+        "laporan.pdf); tidak ada berkas yang disimpan")})
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
     assert app_count(app, Attachment) == 0
     # A folder's path names no file either (it was refused as a file type).

@@ -101,3 +101,22 @@ def test_a_body_of_too_many_parts_is_told_so_not_that_its_text_is_too_long(app, 
             "bersama-sama.") in page.get_data(True)
     assert app_count(app, Attachment) == 0
     assert _open(app, task_id)
+
+
+def test_a_file_whose_name_ends_in_a_backslash_is_refused_not_dropped(app, client):
+    """Chromium sends a file named ``laporan\\`` as ``filename="laporan\\"``: the backslash
+    hides the closing quote from Werkzeug, which read the part as a text field, and the
+    step completed without the file (found by the regression probe)."""
+    task_id = _task(client)
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    body = (b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            + csrf_token(page).encode() + b'\r\n--b\r\nContent-Disposition: form-data; '
+            b'name="lampiran"; filename="laporan\\"\r\nContent-Type: text/plain\r\n\r\n'
+            b"isi laporan\r\n--b--\r\n")
+    for path in (f"/tugas/{task_id}", f"/tugas/{task_id}/lampiran"):
+        refused = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
+        assert refused.status_code == 422, path
+        assert "Lampiran (tanpa nama): berkas tanpa nama" in refused.get_data(True)
+    assert app_count(app, Attachment) == 0
+    assert _open(app, task_id)

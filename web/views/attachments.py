@@ -47,16 +47,22 @@ def upload(task_id: int) -> Any:
     return redirect(url_for("inbox.task", task_id=task_id) + "#lampiran")
 
 
-def posted_files(name: str) -> list[tuple[str, bytes]]:
+def posted_files(name: str, *, texts_too: bool = True) -> list[tuple[str, bytes]]:
     """Every file sent under ``name`` as ``(file name, bytes)``; a part with neither a file
     name nor content (a file input left empty) is left out. One with content but no name
-    is kept, for the check to refuse by name (it was dropped while the step completed)."""
+    is kept, for the check to refuse by name (it was dropped while the step completed).
+    With ``texts_too`` (a field no page sends as text, e.g. ``lampiran``), a text part
+    under ``name`` with content is such a file too: a browser sends a file named
+    ``laporan\\`` with ``filename="laporan\\"``, whose backslash hides the closing quote
+    from Werkzeug, which reads the part as text (the file was dropped)."""
     found = []
     for part in request.files.getlist(name):
         data = part.read()
         if part.filename or data:
             found.append((part.filename or "", data))
         part.close()
+    if texts_too:
+        found += [("", text.encode()) for text in request.form.getlist(name) if text]
     return found
 
 

@@ -83,7 +83,8 @@ def attach_posted(task: HumanTask, user: Any, declared: list[dict[str, Any]]
     """
     labels = {"lampiran": "Lampiran", **{f["name"]: f["label"] for f in declared
                                           if f["kind"] == "file"}}
-    posted = {name: posted_files(name) for name in labels}
+    # A declared file field's page sends its current file's name as text (form.html).
+    posted = {name: posted_files(name, texts_too=name == "lampiran") for name in labels}
     doubled = {name: f'"{labels[name]}" menerima satu berkas; {len(files)} dikirim, tidak ada '
                      "yang disimpan" for name, files in posted.items()
                if name != "lampiran" and len(files) > 1}
