@@ -32,9 +32,11 @@ class FormRequest(Request):
     (``app.request_class``); ``unreadable_form`` is True when the body was a form Werkzeug
     could not read (a multipart part without ``Content-Disposition``, a name that is no
     UTF-8): Werkzeug then silently reads no field at all, and a step was completed without
-    its data (``web.edge`` answers 400)."""
+    its data (``web.edge`` answers 400); ``file_parts_begun``, of a multipart body refused
+    while it was read (413), how many of its file parts had begun."""
 
     unreadable_form = False
+    file_parts_begun = 0
 
     def make_form_data_parser(self) -> FormDataParser:
         parser = super().make_form_data_parser()
@@ -50,8 +52,10 @@ class FormRequest(Request):
     def _load_form_data(self) -> None:
         try:
             super()._load_form_data()
-        except RequestEntityTooLarge:  # too many parts: the files read so far, closed now
-            for stream in self.__dict__.pop("_file_streams", []):
+        except RequestEntityTooLarge:  # too many parts, or a text part too long
+            begun = self.__dict__.pop("_file_streams", [])
+            self.file_parts_begun = len(begun)  # which of the two it was (web.too_large)
+            for stream in begun:  # the files read so far, closed now
                 stream.close()
             raise
         except ValueError:

@@ -107,8 +107,11 @@ def _file_too_large() -> bool:
 def _too_many_parts() -> bool:
     """Whether a multipart body within the upload limit was refused for its parts
     (``MAX_FORM_PARTS``): Werkzeug refuses too many parts and a text part over
-    ``MAX_FORM_MEMORY_SIZE`` alike, and a body no larger than that limit holds no such
-    text part."""
+    ``MAX_FORM_MEMORY_SIZE`` alike. A body no larger than that limit holds no such text
+    part; a larger one is read as refused for its parts when at least half of them had
+    begun as files (many attachments: ``FormRequest.file_parts_begun``), else for its text
+    (a very long Catatan beside a few files)."""
     length = request.content_length
-    return (request.mimetype == "multipart/form-data" and length is not None
-            and length <= current_app.config["MAX_FORM_MEMORY_SIZE"])
+    return request.mimetype == "multipart/form-data" and length is not None and (
+        length <= current_app.config["MAX_FORM_MEMORY_SIZE"]
+        or 2 * getattr(request, "file_parts_begun", 0) >= MAX_FORM_PARTS)
