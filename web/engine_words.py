@@ -37,6 +37,14 @@ _FIXED = {
     "dapat membatalkan proses ini.": lazy_gettext(
         "Hanya administrator, atau pemulai proses selama belum ada orang lain yang bertindak, "
         "yang dapat membatalkan proses ini."),
+    # A rating refused (``engine.desk.ratings.rate``): the ticket page says why.
+    "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.": lazy_gettext(
+        "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian."),
+    "Tiket ini sudah dinilai.": lazy_gettext("Tiket ini sudah dinilai."),
+    "Tiket belum selesai; penilaian diberikan setelah selesai.": lazy_gettext(
+        "Tiket belum selesai; penilaian diberikan setelah selesai."),
+    "Tiket dibatalkan; hanya tiket yang selesai yang dinilai.": lazy_gettext(
+        "Tiket dibatalkan; hanya tiket yang selesai yang dinilai."),
     "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya. Tulis pesan "
     "kepada petugas bila tidak diperlukan lagi.": lazy_gettext(
         "Tiket ini tidak dapat Anda batalkan lagi: petugas sudah mulai menanganinya. Tulis "
@@ -85,6 +93,8 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r'SOP "(.+)" tidak ditemukan\.'),
+     lambda key: gettext('SOP "%(key)s" tidak ditemukan.', key=key)),
     (re.compile(r'SOP "(.+)" tidak punya versi (\d+)\.'),
      lambda key, n: gettext('SOP "%(key)s" tidak punya versi %(version)s.', key=key, version=n)),
     (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),

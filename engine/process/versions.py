@@ -116,9 +116,13 @@ def _time_standard(step: dict) -> dict[str, str]:
 
 
 def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
-    """Raises NotFound if the SOP has no such version."""
+    """Raises NotFound if the SOP has no such version, saying so, or no version at all
+    (``SOP "x" tidak ditemukan.``)."""
     definition = session.scalar(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == version))
+    if definition is None and session.scalar(select(ProcessDefinition.id).where(
+            ProcessDefinition.key == key).limit(1)) is None:
+        raise NotFound(f'SOP "{key}" tidak ditemukan.')
     if definition is None:
         raise NotFound(f'SOP "{key}" tidak punya versi {version}.')
     return definition

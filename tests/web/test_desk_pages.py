@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
-from engine.models import Attachment, AuditRecord, HumanTask, ProcessInstance, TicketMessage
+from engine.models import Attachment, AuditRecord, HumanTask, ProcessInstance, TicketMessage, User
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
@@ -162,6 +162,16 @@ def test_refused_messages_and_ratings_keep_what_was_typed_and_say_why(app, clien
         assert early.headers["Location"] == f"/tiket/{instance_id}", score
         assert "Tiket belum selesai; penilaian diberikan setelah selesai." in client.get(
             early.headers["Location"]).get_data(True)
+    with app.app_context():  # in his language (found by the regression probe)
+        db.session.scalar(select(User).where(User.username == "pegawai")).language = "en"
+        db.session.commit()
+    client.post(f"/tiket/{instance_id}/nilai", data={"csrf_token": csrf_token(shown),
+                                                      "score": "4"})
+    assert "The ticket is not done yet; it is rated once it is done." in client.get(
+        f"/tiket/{instance_id}").get_data(True)
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "pegawai")).language = "id"
+        db.session.commit()
     _finish(client, instance_id)
     done = client.get(f"/tiket/{instance_id}").get_data(True)
     unreadable = client.post(f"/tiket/{instance_id}/nilai", data={
