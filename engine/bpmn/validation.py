@@ -301,8 +301,8 @@ def _check_step_numbers(process: etree._Element) -> Iterable[str]:
         number = next((prop.get("value", "").strip()
                        for prop in task.iterfind(".//spiffworkflow:property", NS)
                        if prop.get("name") == "no"), "")
-        if number:
-            numbered.setdefault(number, []).append(task)
+        if number:  # "02" is row 2 too
+            numbered.setdefault(number.lstrip("0") or "0", []).append(task)
     for number, tasks in numbered.items():
         if len(tasks) > 1:
             yield (f'No "{number[:20]}" dipakai {len(tasks)} Kegiatan: '

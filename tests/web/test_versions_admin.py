@@ -265,5 +265,5 @@ def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
     assert ("Berkas sama dengan &#34;Penanganan Gangguan Server&#34; versi 2, yang masih "
             "menunggu diaktifkan; tidak ada versi baru.") in upload(revised)
     again = upload(original)
-    assert ("versi 3 tersimpan, isinya sama dengan versi 1: untuk kembali ke isi itu cukup "
-            "aktifkan versi 1.") in again
+    assert ("versi 3 tersimpan, isinya sama dengan versi 1: bila isi itu yang diinginkan, "
+            "cukup aktifkan versi 1.") in again

@@ -96,9 +96,9 @@ def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, 
     twin = versions.earlier_twin(db.session, definition)
     if twin is not None:
         return gettext('"%(name)s" versi %(version)s tersimpan, isinya sama dengan versi '
-                       "%(twin)s: untuk kembali ke isi itu cukup aktifkan versi %(twin)s. "
-                       "Periksa perbedaannya, lalu aktifkan salah satunya.", twin=twin,
-                       **names), "warning"
+                       "%(twin)s: bila isi itu yang diinginkan, cukup aktifkan versi "
+                       "%(twin)s. Periksa perbedaannya, lalu aktifkan salah satunya.",
+                       twin=twin, **names), "warning"
     if definition.is_active:
         return gettext('"%(name)s" versi %(version)s aktif.', **names), "success"
     return gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, lalu '

@@ -248,7 +248,7 @@ CASES = {
                                             "</bpmn:flowNodeRef></bpmn:documentation>"}),
         "unsur bpmn:flowNodeRef tidak didukung di dalam documentation"),
     "two Kegiatan under one No (found by the revision probe)": (
-        mini_bpmn({'name="no" value="2"': 'name="no" value=" 1"'}),
+        mini_bpmn({'name="no" value="2"': 'name="no" value=" 01"'}),
         'No "1" dipakai 2 Kegiatan: userTask "Kegiatan_1" (baris 25), userTask "Kegiatan_2" '
         '(baris 44); setiap Kegiatan satu baris bernomor sendiri di tabel SOP: beri nomor lain.'),
     "more than 2000 flow elements": (many_flows, "elemen alur; batasnya 2.000"),
