@@ -115,9 +115,14 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
-    """The error as ``{"error": {"code", "message", ...}}`` or as an HTML page."""
+    """The error as ``{"error": {"code", "message", ...}}`` or as an HTML page; a page
+    refusing a form (403, 409: a step taken from the official meanwhile, released by a
+    revised SOP) shows what was typed into it, to copy rather than type again."""
     if wants_json():
         return jsonify(error={"code": code, "message": message, **extra}), status
+    if status in (403, 409) and request.method == "POST" and "typed" not in extra and (
+            typed := typed_fields()):
+        extra = {**extra, "typed": typed}
     return render_template("error.html", status=status, message=in_reader_language(message),
                            heading=HEADINGS.get(status, lazy_gettext("Terjadi kesalahan")),
                            extra=extra), status

@@ -156,3 +156,22 @@ def test_a_stale_form_of_one_still_logged_in_shows_what_was_typed_but_no_passwor
     page = refused.get_data(True)
     assert refused.status_code == 400 and "Sesi Anda juga sudah berakhir" not in page
     assert "rahasia-lama-1" not in page and "x" * 12 not in page and "h-typed" not in page
+
+
+def test_a_step_form_refused_to_another_role_shows_what_was_typed(client):
+    """Someone whose step was taken from him (released by a revised SOP, handed to another
+    role) sends its form: the 403 page shows his Catatan to copy (found by the regression
+    probe); nothing of it is stored."""
+    started = client.post("/api/v1/instances", headers=api_token(client, "kasubbag"), json={
+        "process_key": "penyusunan_rkt", "title": "RKT 2027"}).json
+    task = started["open_tasks"][0]
+    outsider = "prakom" if task["role"] != "Prakom" else "kasubbag"
+    login(client, outsider)
+    token = csrf_token(client.get("/").get_data(True))
+    refused = client.post(f"/tugas/{task['id']}", data={
+        "csrf_token": token, "catatan": "Sudah saya periksa dengan bidang"})
+    page = refused.get_data(True)
+    assert refused.status_code == 403
+    assert "Yang Anda ketik (salin bila masih diperlukan)" in page
+    assert page.count('<dd class="typed-value">') == 1, "the Catatan, not the form's token"
+    assert '<dd class="typed-value">Sudah saya periksa dengan bidang</dd>' in page
