@@ -63,7 +63,7 @@ def test_a_form_token_from_before_the_login_is_refused_after_it(client):
     assert client.post("/masuk", data={"username": "prakom", "password": PASSWORD,
                                        "csrf_token": before}).status_code == 302
     stale = client.post("/notifikasi/baca", data={"csrf_token": before})
-    assert stale.status_code == 400 and "CSRF" in stale.get_data(True)
+    assert stale.status_code == 400 and "Formulir ini sudah kedaluwarsa" in stale.get_data(True)
     fresh = csrf_token(client.get("/").get_data(True))
     assert fresh != before
     assert client.post("/notifikasi/baca", data={"csrf_token": fresh}).status_code == 302
