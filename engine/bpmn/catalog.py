@@ -92,10 +92,7 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
     tasks, problems, used = {}, [], set()
     for task in process.findall("bpmn:userTask", NS):
         task_id = task.get("id")
-        properties = {
-            prop.get("name"): prop.get("value", "")
-            for prop in task.iterfind(".//spiffworkflow:property", NS)
-        }
+        properties = task_properties(task)
         fields = [NOTE_FIELD] + checklist_field(properties.get("kelengkapan", ""))
         for flow in flows_from.get(task_id, []):
             gateway = elements.get(flow.get("targetRef"))
@@ -153,6 +150,13 @@ def number_prefix(process: etree._Element) -> str:
         return declared
     words = [w for w in re.split(r"[_\-\s]+", process.get("id", "")) if w]
     return "".join(w[0] for w in words).upper()[:8] or "P"
+
+
+def task_properties(task: etree._Element) -> dict[str, str]:
+    """A user task's ``spiffworkflow:property`` values, wherever under it they stand, as
+    its Mutu Baku is read: ``{name: value}``."""
+    return {prop.get("name"): prop.get("value", "")
+            for prop in task.iterfind(".//spiffworkflow:property", NS)}
 
 
 def process_properties(element: etree._Element) -> dict[str, str]:

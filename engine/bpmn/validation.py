@@ -23,6 +23,7 @@ from engine.bpmn.catalog import (
     NUMBER_PREFIX_PROPERTY,
     NUMBER_PREFIX_RULE,
     process_properties,
+    task_properties,
 )
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
@@ -298,9 +299,7 @@ def _check_step_numbers(process: etree._Element) -> Iterable[str]:
     # one No make the SOP document, its PDF and the reports read "6 … 6 …".
     numbered: dict[str, list[etree._Element]] = {}
     for task in process.findall("bpmn:userTask", NS):
-        number = next((prop.get("value", "").strip()
-                       for prop in task.iterfind(".//spiffworkflow:property", NS)
-                       if prop.get("name") == "no"), "")
+        number = task_properties(task).get("no", "").strip()
         if number:  # "02" is row 2 too
             numbered.setdefault(number.lstrip("0") or "0", []).append(task)
     for number, tasks in numbered.items():

@@ -130,11 +130,12 @@ def _rewaktu(tasks: list[HumanTask], steps_now: dict[str, Any], steps: dict[str,
     """``(name, Waktu now, Waktu in the target)`` of the open ``tasks`` whose timer both
     versions keep but the target gives another duration (``steps_now``: their version's
     catalog steps; ``steps``: the target's)."""
-    return [(task.name, steps_now[task.bpmn_id]["waktu"], steps[task.bpmn_id]["waktu"])
-            for task in tasks
-            if task.bpmn_id in steps and task.bpmn_id in steps_now
-            and steps_now[task.bpmn_id].get("duration") and steps[task.bpmn_id].get("duration")
-            and steps_now[task.bpmn_id]["duration"] != steps[task.bpmn_id]["duration"]]
+    changed = []
+    for task in tasks:
+        now, then = steps_now.get(task.bpmn_id, {}), steps.get(task.bpmn_id, {})
+        if now.get("duration") and then.get("duration") and now["duration"] != then["duration"]:
+            changed.append((task.name, now["waktu"], then["waktu"]))
+    return changed
 
 
 def _stays(target: ProcessDefinition, retimed: dict[int, list[str]]) -> Any:
