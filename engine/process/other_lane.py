@@ -22,9 +22,9 @@ def other_lane_refusal(session: Session, task: HumanTask, user: User) -> Permiss
                "peran itu.")
     released = session.scalar(select(AuditRecord.detail).where(
         AuditRecord.instance_id == task.instance_id, AuditRecord.human_task_id == task.id,
-        AuditRecord.action == "task.released").order_by(AuditRecord.id.desc()).limit(1))
-    reason = (released or {}).get("reason", "")
-    if (released or {}).get("holder") != user.username or not reason.endswith(LANE_CHANGED):
+        AuditRecord.action == "task.released").order_by(AuditRecord.id.desc()).limit(1)) or {}
+    reason = released.get("reason", "")
+    if released.get("holder") != user.username or not reason.endswith(LANE_CHANGED):
         return PermissionDenied(refusal)
     return PermissionDenied(f"{refusal[:-1]}: SOP-nya direvisi dan langkah ini dilepas dari "
                             f"Anda ({reason}).")

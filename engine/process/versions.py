@@ -120,11 +120,11 @@ def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
     (``SOP "x" tidak ditemukan.``)."""
     definition = session.scalar(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == version))
-    if definition is None and session.scalar(select(ProcessDefinition.id).where(
-            ProcessDefinition.key == key).limit(1)) is None:
-        raise NotFound(f'SOP "{key}" tidak ditemukan.')
     if definition is None:
-        raise NotFound(f'SOP "{key}" tidak punya versi {version}.')
+        known = session.scalar(select(ProcessDefinition.id).where(
+            ProcessDefinition.key == key).limit(1))
+        raise NotFound(f'SOP "{key}" tidak punya versi {version}.' if known is not None
+                       else f'SOP "{key}" tidak ditemukan.')
     return definition
 
 
