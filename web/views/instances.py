@@ -20,6 +20,7 @@ from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDe
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
+from engine.process.standing import SHOWN_STEPS, open_steps
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.diagrams import diagram_response
@@ -71,18 +72,19 @@ def index() -> Any:
                       fmt, f"daftar-proses-{scope}", sep, heading=report_heading("Daftar Proses"))
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
+    may_open = lists.openable(db.session, access(), found.items)
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
-        links=_row_links(found.items), max_export=MAX_EXPORT,
-        late=lists.late_ids(db.session, clock(), found.items))
+        links=_row_links(found.items, may_open), max_export=MAX_EXPORT,
+        late=lists.late_ids(db.session, clock(), found.items), shown_steps=SHOWN_STEPS,
+        standing=open_steps(db.session, [i for i in found.items if i.id in may_open]))
 
 
-def _row_links(items: list[Any]) -> dict[int, str]:
+def _row_links(items: list[Any], may_open: set[int]) -> dict[int, str]:
     """Where each listed instance's number leads: its process page when the user may open
-    it, else the ticket he started at the front door; a row with neither (a process whose
-    step he completed as a Plh/Plt since ended) has no link."""
-    may_open = lists.openable(db.session, access(), items)
+    it (``may_open``: ids), else the ticket he started at the front door; a row with
+    neither (a process whose step he completed as a Plh/Plt since ended) has no link."""
     links = {}
     for item in items:
         if item.id in may_open:
@@ -184,7 +186,8 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         attachments=files, comments=comments, errors=errors,
         upload_rounds=attachments.upload_rounds(db.session, files.items),
         superseded=attachments.superseded(files.items),
-        may_cancel=instances.may_cancel(db.session, instance, current_user)
+        may_cancel=instances.may_cancel(db.session, instance, current_user),
+        standing=open_steps(db.session, [instance]).get(instance.id), shown_steps=SHOWN_STEPS
     ), 422 if errors else 200
 
 
