@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
+from engine.people.accounts import normal_username
 from engine.text import UNKEPT
 from web.errors import error_response, retry_after_seconds
 from web.too_large import MULTIPART_OVERHEAD, OWN_LIMIT_UPLOADS, SOP_UPLOADS
@@ -71,15 +72,17 @@ def install_converters(app: Flask) -> None:
 
 
 def _account_key() -> str:
-    """The account an attempt is for: the submitted user name (form or JSON), lower case;
-    the signed-in user's own when changing one's password."""
+    """The account an attempt is for: the submitted user name (form or JSON) as login
+    looks it up (``normal_username``: lower case, without spaces or invisible characters
+    such as U+200B at its ends, so "rudi\u200b" counts against "rudi"); the signed-in
+    user's own when changing one's password."""
     if request.endpoint == "account.change_password" and current_user.is_authenticated:
         return "akun:" + current_user.username  # never a name the form sends
     name = request.form.get("username")
     if name is None:
         body = request.get_json(silent=True)
         name = body.get("username") if isinstance(body, dict) else None
-    return "akun:" + str(name or "").strip().lower()[:64]
+    return "akun:" + normal_username(str(name or ""))[:64]
 
 
 def _address_key() -> str:

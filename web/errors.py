@@ -94,12 +94,23 @@ def retry_after_seconds() -> int | None:
 
 
 def _locked_out() -> str:
-    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up; on the login
-    page also who can help one who forgot the password."""
+    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up: for the
+    address's limit that it is the network address that waits (a new password would not
+    help); on Ganti kata sandi that wrong current passwords count as failed logins; on the
+    login page also who can help one who forgot the password."""
     seconds = retry_after_seconds()
     if seconds is None:
         return str(HTTP_MESSAGES[429])
     minutes = math.ceil(seconds / 60)
+    limiter = current_app.extensions.get("alur_limiter")
+    breached = limiter.current_limit if limiter is not None else None
+    if breached is not None and "login-address" in breached.request_args:
+        return gettext("Terlalu banyak percobaan masuk yang gagal dari alamat jaringan ini "
+                       "(semua akun bersama-sama). Coba lagi dalam %(minutes)d menit.",
+                       minutes=minutes)
+    if request.endpoint == "account.change_password":
+        return gettext("Terlalu banyak kata sandi salah untuk akun ini (saat masuk atau pada "
+                       "Ganti kata sandi). Coba lagi dalam %(minutes)d menit.", minutes=minutes)
     if request.endpoint == "auth.login":  # the page's only way on, besides waiting
         return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
                        "menit. Lupa kata sandi? Minta administrator menggantinya dengan kata "

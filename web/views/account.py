@@ -15,7 +15,7 @@ from engine.text import trimmed
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
 from web.paging import page_request
-from web.views.auth import hash_password
+from web.views.auth import hash_password, record_wrong_password
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 
@@ -79,6 +79,7 @@ def change_password() -> Any:
     elif not check_password_hash(current_user.password_hash, current):
         errors["current_password"] = gettext("Kata sandi sekarang salah.")
         g.login_failed = True  # counted as a failed login of this account (web.edge)
+        record_wrong_password(current_user._get_current_object(), on_account_page=True)
     if len(new) < MIN_PASSWORD:
         errors["new_password"] = gettext("Kata sandi baru paling sedikit %(n)s karakter.",
                                          n=MIN_PASSWORD)

@@ -106,19 +106,24 @@ def authenticate(username: str, password: str) -> User | None:
     matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         g.login_failed = True  # what the login limit counts (web.edge)
-        _record_failure(user)
+        record_wrong_password(user)
         return None
     return user
 
 
-def _record_failure(user: User | None) -> None:
+def record_wrong_password(user: User | None, on_account_page: bool = False) -> None:
     """Record a failed login (``user.login_failed``, the address it came from) for Jejak
     audit and, for an existing account (``username``), its history. A name no account has
     is recorded without it: it may be a password typed in the wrong field. Recorded either
     way, so the answer's timing does not tell which names exist; bounded by the login
-    limit (a refused attempt, 429, never gets here)."""
+    limit (a refused attempt, 429, never gets here). ``on_account_page``: a wrong current
+    password on Akun → Ganti kata sandi, in a session already signed in (``page:
+    "akun"``), which the same limit counts and which may lock the owner out too.
+    Commits."""
+    page = {"page": "akun"} if on_account_page else {}
     audit.record(db.session, clock(), "user.login_failed",
-                 username=user.username if user else None, address=request.remote_addr)
+                 username=user.username if user else None, address=request.remote_addr,
+                 **page)
     db.session.commit()
 
 
