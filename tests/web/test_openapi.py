@@ -56,6 +56,9 @@ def test_errors_are_documented_with_the_one_error_shape(client):
     assert shape["required"] == ["error"]
     body = document["components"]["schemas"]["ErrorBody"]
     assert body["required"] == ["code", "message"] and "fields" in body["properties"]
+    for path, method in (("/api/v1/tasks", "get"), ("/api/v1/alerts", "post")):
+        header = document["paths"][path][method]["responses"]["401"]["headers"]
+        assert header["WWW-Authenticate"]["schema"]["const"] == 'Bearer realm="alur"'
     for path, method in (("/api/v1/auth/token", "post"), ("/api/v1/tasks", "get")):
         for status in ("429", "503"):
             header = document["paths"][path][method]["responses"][status]["headers"]

@@ -25,6 +25,9 @@ from web.edge import MAX_ID
 COMMON_ERRORS = (400, 401, 403, 404, 413, 422, 429, 503)
 # The answers that say when to try again (too many attempts, database busy).
 RETRY_AFTER = (429, 503)
+# What a token's 401 names (``web.api.auth.bearer_refused``, RFC 6750 section 3).
+BEARER_CHALLENGE = {"description": "skema yang diterima: Bearer realm=\"alur\"",
+                    "schema": {"type": "string", "const": 'Bearer realm="alur"'}}
 # Examples of path parameters (an SOP of bpmn/ and the first rows), which Swagger UI
 # offers and Schemathesis tries first.
 EXAMPLES = {"key": "surat_masuk_keluar"}
@@ -94,6 +97,7 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
     if endpoint not in PUBLIC:
         for status in COMMON_ERRORS:
             responses.setdefault(str(status), _response(status, None))
+        responses["401"] = {**responses["401"], "headers": {"WWW-Authenticate": BEARER_CHALLENGE}}
     operation: dict[str, Any] = {"summary": meta["summary"], "operationId": endpoint,
                                  "tags": [meta["tag"]], "responses": responses,
                                  "parameters": _parameters(rule)}
