@@ -293,16 +293,17 @@ def _stale_form() -> tuple[str, dict[str, Any]]:
 
 # Fields of a form that are no typing of the official's: its tokens, the SOP or service
 # chosen, and what a page fills in itself.
-_NOT_TYPED = {"csrf_token", "sekali", "next", "kembali", "process_key", "tampilkan", "dari"}
+_NOT_TYPED = {"csrf_token", "sekali", "next", "kembali", "process_key", "tampilkan", "dari",
+              "disabled"}
 
 
 def typed_fields() -> list[tuple[str, str]]:
     """``[(label, text), ...]`` of what this request's form holds that the official typed:
     every non-empty field by its label on the page (a step's or start form's own,
     ``typed_labels``; the others', ``field_labels``) but passwords and the form's own
-    tokens."""
+    tokens; a ticked box (``on``) as "ya"."""
     labels = form_labels()
-    return [(labels.get(name) or field_label(name), value)
+    return [(labels.get(name) or field_label(name), gettext("ya") if value == "on" else value)
             for name, value in request.form.items(multi=True)
             if value.strip() and name not in _NOT_TYPED and "password" not in name]
 

@@ -42,6 +42,8 @@ LABELS = {
     "sampai": lazy_gettext("Sampai tanggal"), "tahun": lazy_gettext("Tahun"),
     "jenis": lazy_gettext("Jenis"), "periode": lazy_gettext("Periode"),
     "status": lazy_gettext("Status"), "tindakan": lazy_gettext("Tindakan"),
+    # An account's boxes (Kelola pengguna).
+    "is_admin": lazy_gettext("Administrator"), "is_auditor": lazy_gettext("Auditor (hanya membaca)"),
 }
 
 

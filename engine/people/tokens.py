@@ -93,10 +93,11 @@ def active(session: Session, user: User, now: datetime, page: int, per_page: int
 
 
 def revoke(session: Session, clock: Clock, user: User, token_id: int,
-           prefix: str | None = None) -> None:
+           prefix: str | None = None) -> bool:
     """Revoke one of ``user``'s own tokens (not committed); with ``prefix``, only the
     token of that prefix: a dead token's row is deleted (``issue``), and SQLite gives its
     id to the next token, so a page listing the dead one would revoke the new one.
+    Returns False when it was revoked already (nothing changes).
 
     Raises:
         NotFound: no such token of this user (another user's token is not found either),
@@ -105,6 +106,8 @@ def revoke(session: Session, clock: Clock, user: User, token_id: int,
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or prefix not in (None, token.prefix):
         raise NotFound("Token tidak ditemukan.")
-    if token.revoked_at is None:
-        token.revoked_at = clock.now()
-        audit.record(session, clock, "token.revoked", actor=user, prefix=token.prefix)
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = clock.now()
+    audit.record(session, clock, "token.revoked", actor=user, prefix=token.prefix)
+    return True

@@ -305,12 +305,3 @@ def test_an_employee_without_a_role_is_offered_only_what_applies_to_him(app, cli
     login(client, "prakom")
     page = client.get("/akun/").get_data(True)
     assert "Alamat surel untuk pengingat, eskalasi, penugasan dan tugas baru" in page
-
-
-def test_an_administrators_own_page_offers_no_button_that_cannot_work(app, client):
-    login(client, "admin")
-    own = client.get(f"/admin/pengguna/{_user(app, 'admin').id}").get_data(True)
-    assert ">Nonaktifkan</button>" not in own
-    assert "Anda tidak dapat menonaktifkan akun Anda sendiri.</p>" in own
-    other = client.get(f"/admin/pengguna/{_user(app, 'prakom').id}").get_data(True)
-    assert ">Nonaktifkan</button>" in other and "akun Anda sendiri" not in other

@@ -106,7 +106,9 @@ def change_password() -> Any:
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke one of one's own API tokens: the one the page listed (``prefix``)."""
-    tokens.revoke(db.session, clock(), current_user, token_id, request.form.get("prefix"))
+    if not tokens.revoke(db.session, clock(), current_user, token_id, request.form.get("prefix")):
+        flash(gettext("Token ini sudah dicabut sebelumnya; tidak ada yang berubah."), "info")
+        return redirect(url_for("account.profile"))
     db.session.commit()
     flash(gettext("Token dicabut."), "success")
     return redirect(url_for("account.profile"))

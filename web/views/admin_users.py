@@ -125,13 +125,21 @@ def edit_user(user_id: int) -> Any:
 @bp.post("/pengguna/<int:user_id>/status")
 @admin_required
 def set_user_status(user_id: int) -> Any:
-    """Disable (``disabled=1``) or enable (``disabled=0``) an account."""
+    """Disable (``disabled=1``) or enable (``disabled=0``) an account; one already so (a
+    second click, a page open in another tab) is said to be so, with nothing changed."""
     user = _user(user_id)
     if request.form.get("disabled") not in ("0", "1"):
         abort(400)
     disabled = request.form["disabled"] == "1"
+    unchanged = user.is_disabled == disabled
     accounts.set_disabled(db.session, clock(), actor=current_user, user=user, disabled=disabled)
     db.session.commit()
+    if unchanged:
+        flash(gettext("Akun %(username)s sudah nonaktif; tidak ada yang berubah.",
+                      username=user.username) if disabled
+              else gettext("Akun %(username)s sudah aktif; tidak ada yang berubah.",
+                           username=user.username), "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     flash(gettext("Akun %(username)s dinonaktifkan; sesi dan tokennya diakhiri.",
                   username=user.username) if disabled
           else gettext("Akun %(username)s aktif kembali.", username=user.username), "success")
