@@ -17,13 +17,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
 from engine.people.accounts import normal_username
 from engine.text import UNKEPT
-from web.errors import error_response, retry_after_seconds
+from web.errors import NumberTooLarge, error_response, retry_after_seconds
 from web.too_large import MULTIPART_OVERHEAD, OWN_LIMIT_UPLOADS, SOP_UPLOADS
 
 # Where a password is guessed: the login form, the token endpoint, and the current password
@@ -62,7 +61,7 @@ class BoundedInt(IntegerConverter):
     def to_python(self, value: str) -> int:
         number = int(value)
         if number > MAX_ID:
-            raise NotFound()
+            raise NumberTooLarge(value, MAX_ID)
         return number
 
 

@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HttpNotFound
 
 from engine.db import database_words, is_busy, is_lost_connection, is_unwritable
 from engine.errors import (
@@ -230,6 +231,20 @@ def register(app: Flask) -> None:
         return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
 
 
+class NumberTooLarge(HttpNotFound):
+    """A number in an address (``<int:…>``, ``web.edge.BoundedInt``) above the largest any
+    record can have: 404, saying so (not that the address does not exist).
+
+    Args:
+        number: the digits as written in the address (at most 30 of them are said);
+        largest: the largest number an address takes (2^31 - 1)."""
+
+    def __init__(self, number: str, largest: int) -> None:
+        super().__init__()
+        self.number = number[:30] + ("…" if len(number) > 30 else "")
+        self.largest = largest
+
+
 def http_error(error: HTTPException) -> Any:
     """An HTTP error (404, 405, 413, 429, a refused CSRF token …) as ``error_response``,
     in words the reader can act on, with Werkzeug's own headers of the error."""
@@ -244,6 +259,9 @@ def http_error(error: HTTPException) -> Any:
                           "auditor. Semua proses, laporan dan Jejak audit terbuka untuk Anda.")
     if error.code in (404, 405) and request.path.startswith("/api/") and request.url_rule is None:
         message = _api_address_error(error)
+    if isinstance(error, NumberTooLarge):  # the address exists; no record has that number
+        message = gettext("Tidak ada yang bernomor %(number)s: nomor di alamat ini paling "
+                          "besar %(max)s.", number=error.number, max=error.largest)
     if error.code == 405 and not wants_json():  # a form's address opened as a page
         message = gettext("Alamat ini hanya dipakai tombol atau formulir di halamannya; buka "
                           "halaman itu lalu tekan tombolnya.")

@@ -21,7 +21,7 @@ from engine.models import (
 )
 from tests.conftest import mini_bpmn
 from tests.helpers.rows import app_count
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, login
 from web.extensions import db
 
 SERVER = "penanganan_gangguan_server"
@@ -266,7 +266,14 @@ def test_an_id_beyond_the_database_range_is_not_found(client, prakom):
         response = client.get(path, headers=prakom)
         assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
         assert "#0" not in response.json["error"]["message"]
+    assert response.json["error"]["message"] == (  # the address exists; the number cannot
+        "Tidak ada yang bernomor 99999999999999999999: nomor di alamat ini paling besar "
+        "2147483647.")
     assert client.post("/api/v1/tasks/9999999999/claim", headers=prakom).status_code == 404
+    login(client, "prakom")
+    page = client.get("/tugas/" + "9" * 40)
+    assert page.status_code == 404 and ("Tidak ada yang bernomor " + "9" * 30 + "…: nomor di "
+                                        "alamat ini paling besar 2147483647.") in page.get_data(True)
 
 
 def test_ids_and_pages_are_written_in_the_digits_0_to_9(client, prakom, started):

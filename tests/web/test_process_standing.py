@@ -13,11 +13,11 @@ STEP = "Menerima dan mencatat laporan gangguan server"
 
 
 def _cells(page: str) -> list[str]:
-    return re.findall(r'<td data-label="Sekarang di">(.*?)</td>', page, re.S)
+    return re.findall(r'<td data-label="Sekarang di">(.*?)</td>', page, re.DOTALL)
 
 
 def _standing(page: str) -> list[str]:
-    return re.findall(r'<p class="standing">(.*?)</p>', page, re.S)
+    return re.findall(r'<p class="standing">(.*?)</p>', page, re.DOTALL)
 
 
 def test_the_list_and_the_page_name_the_open_step_its_role_holder_and_time_left(

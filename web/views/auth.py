@@ -187,7 +187,7 @@ def stale_form(error: CSRFError) -> Any:
             "Anda sudah masuk (mis. di tab lain); halaman masuk ini tidak diperlukan lagi."))
     form = LoginForm(formdata=None)
     form.username.data = request.form.get("username", "")[:64]
-    flash(gettext("Halaman masuk ini sudah kedaluwarsa (CSRF), mis. karena dibuka terlalu lama "
+    flash(gettext("Halaman masuk ini sudah kedaluwarsa, mis. karena dibuka terlalu lama "
                   "atau Anda masuk atau keluar di tab lain. Masukkan kata sandi Anda lagi."),
           "info")
     return render_template("auth/login.html", form=form), 400
