@@ -285,20 +285,25 @@ def of_instance(session: Session, instance_id: int) -> tuple[Latest, Latest]:
                    .where(Comment.instance_id == instance_id), Comment.id.desc()))
 
 
-def upload_rounds(session: Session, files: list[Attachment]) -> dict[int, tuple[str, int]]:
-    """``{task id: (step name, round)}`` of the steps ``files`` were uploaded with (a
-    step's form or its page); round 1 the step's first time in its instance, 2 the first
-    time it came back for revision, and so on: the lists tell the rounds' uploads of
-    ``draf.pdf`` apart. One statement, whatever the number of files."""
+def upload_rounds(session: Session, files: list[Attachment]
+                  ) -> dict[int, tuple[str, int, int]]:
+    """``{task id: (step name, round, rounds)}`` of the steps ``files`` were uploaded with
+    (a step's form or its page); round 1 the step's first time in its instance, 2 the
+    first time it came back for revision, and so on, of ``rounds`` the step has had so
+    far: the lists tell the rounds' uploads of ``draf.pdf`` apart, the first one too once
+    there is a second. One statement, whatever the number of files."""
     ids = {file.human_task_id for file in files if file.human_task_id is not None}
     if not ids:
         return {}
     earlier = aliased(HumanTask)
-    rounds = (select(func.count()).where(
-        earlier.instance_id == HumanTask.instance_id, earlier.bpmn_id == HumanTask.bpmn_id,
-        earlier.id <= HumanTask.id).correlate(HumanTask).scalar_subquery())
-    return {task_id: (name, count) for task_id, name, count in session.execute(
-        select(HumanTask.id, HumanTask.name, rounds).where(HumanTask.id.in_(ids)))}
+    same_step = (earlier.instance_id == HumanTask.instance_id,
+                 earlier.bpmn_id == HumanTask.bpmn_id)
+    round_number = (select(func.count()).where(*same_step, earlier.id <= HumanTask.id)
+                    .correlate(HumanTask).scalar_subquery())
+    rounds = select(func.count()).where(*same_step).correlate(HumanTask).scalar_subquery()
+    return {task_id: (name, number, total) for task_id, name, number, total in session.execute(
+        select(HumanTask.id, HumanTask.name, round_number, rounds)
+        .where(HumanTask.id.in_(ids)))}
 
 
 def superseded(files: list[Attachment]) -> set[int]:

@@ -172,6 +172,19 @@ def returned_by(session: Session, task: HumanTask) -> HumanTask | None:
     return before if before is not None and before.returned else None
 
 
+# Files a returning step's notice links; more are in the case's attachment list.
+RETURNED_FILES = 10
+
+
+def step_files(session: Session, step: HumanTask) -> list[Attachment]:
+    """The files uploaded with ``step`` (its form or its page), oldest first, at most
+    ``RETURNED_FILES``: what a reviewer attached to his return ("lihat koreksi
+    terlampir"), linked beside his reason on the returned step's page."""
+    return list(session.scalars(select(Attachment).where(
+        Attachment.instance_id == step.instance_id, Attachment.human_task_id == step.id)
+        .order_by(Attachment.id).limit(RETURNED_FILES)))
+
+
 def earlier_round(session: Session, task: HumanTask) -> HumanTask | None:
     """The same step's last completed round in ``task``'s instance (a step returned for
     revision opens again), or None: what its Kelengkapan ticked, kept per step rather

@@ -44,7 +44,7 @@ def test_each_rounds_file_in_the_case_file_opens_what_that_round_submitted(app, 
     assert sorted(map(int, links)) == [first, second], "each round its own file"
     listed = client.get(f"/proses/{started['id']}").get_data(True)
     lines = re.findall(r'<li><a href="/lampiran/\d+">draf\.pdf</a>[^<]*', listed)
-    assert len(lines) == 2 and "(putaran" not in lines[0], lines
+    assert len(lines) == 2 and " (putaran 1) · " in lines[0], lines
     assert lines[1].endswith(" (putaran 2)"), "the second round's upload says so"
     with app.app_context():
         step = db.session.get(HumanTask, db.session.get(Attachment, first).human_task_id).name
@@ -107,3 +107,33 @@ def test_a_long_reason_for_a_return_scrolls_in_its_own_box_above_the_form(client
     page = client.get(f"/tugas/{again}").get_data(True)
     assert ('<span class="teks long-note" tabindex="0" role="region" aria-label="Alasan '
             'pengembalian (dapat digulir)">Indikator belum terukur.') in page
+
+
+def test_a_returned_steps_page_links_the_files_its_reviewer_attached(app, client):
+    """"Lihat koreksi terlampir": the official sent back finds the correction beside the
+    reason, not only far down in the case's attachment list."""
+    started, task = _rkt_at_the_draft(client)
+    draft = client.post(f"/api/v1/tasks/{task}/complete", headers=api_token(client, "kasubbag"),
+                        content_type="multipart/form-data",
+                        data={"draf_rancangan": (io.BytesIO(PDF), "draf.pdf")})
+    assert draft.status_code == 200, draft.json
+    review = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                        ).json["open_tasks"][0]
+    reviewer = api_token(client, review["role"].lower())
+    for name in ("koreksi.pdf", "contoh.pdf"):
+        assert client.post(f"/api/v1/tasks/{review['id']}/attachments", headers=reviewer,
+                           content_type="multipart/form-data",
+                           data={"lampiran": (io.BytesIO(PDF), name)}).status_code == 201
+    _complete_open(client, started["id"], {"verifikasi_panitera_rancangan": "revisi",
+                                           "catatan": "Lihat koreksi terlampir"})
+    again = client.get(f"/api/v1/instances/{started['id']}", headers=api_token(client, "admin")
+                       ).json["open_tasks"][0]["id"]
+    with app.app_context():
+        files = db.session.scalars(select(Attachment.id).where(
+            Attachment.human_task_id == review["id"]).order_by(Attachment.id)).all()
+    login(client, "kasubbag")
+    notice = re.search(r'<p class="flash flash-warning returned".*?</p>',
+                       client.get(f"/tugas/{again}").get_data(True), re.DOTALL).group(0)
+    assert "Lihat koreksi terlampir" in notice
+    assert notice.endswith(f'<br>Lampirannya: <a href="/lampiran/{files[0]}">koreksi.pdf</a>, '
+                           f'<a href="/lampiran/{files[1]}">contoh.pdf</a></p>')

@@ -260,6 +260,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         if values is not request.form and human_task.state == "open" else None
     if earlier is not None and (earlier.data or {}).get(CHECKLIST_NAME):
         values.setlist(CHECKLIST_NAME, earlier.data[CHECKLIST_NAME])
+    returned_by = case.returned_by(db.session, human_task) if human_task.state == "open" \
+        else None
     return render_template(
         "inbox/task.html", task=human_task, entry=entry, errors=errors,
         ticket=human_task.instance.definition.key in REQUESTER_PROCESSES,
@@ -268,8 +270,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         declared=declared, case=case_context(human_task.instance, files.items),
         may_return=any(choice.get("returns") for field in entry["fields"]
                        if field["type"] == "choice" for choice in field["choices"]),
-        returned_by=case.returned_by(db.session, human_task)
-        if human_task.state == "open" else None,
+        returned_by=returned_by,
+        returned_files=case.step_files(db.session, returned_by) if returned_by else [],
         cancellation=case.cancellation(db.session, human_task.instance)
         if human_task.state == "cancelled" else None,
         waiting=human_task.state == "open"
