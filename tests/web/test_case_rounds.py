@@ -3,6 +3,7 @@ submitted, an older upload of a name says a newer one exists, a decision sent as
 one is told to send its value, and a refused form asks for its files again only when one
 was chosen."""
 
+import html
 import io
 import re
 
@@ -137,3 +138,19 @@ def test_a_returned_steps_page_links_the_files_its_reviewer_attached(app, client
     assert "Lihat koreksi terlampir" in notice
     assert notice.endswith(f'<br>Lampirannya: <a href="/lampiran/{files[0]}">koreksi.pdf</a>, '
                            f'<a href="/lampiran/{files[1]}">contoh.pdf</a></p>')
+
+
+def test_a_refused_file_is_said_with_every_other_mistake_of_the_form(app, client):
+    """One round names every mistake: a wrong file and a note too long, both at once."""
+    _, task = _rkt_at_the_draft(client)
+    login(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    refused = client.post(f"/tugas/{task}", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "catatan": "x" * 2001,
+        "draf_rancangan": (io.BytesIO(b"MZ\x90"), "draf.exe")})
+    shown = html.unescape(refused.get_data(True))
+    assert refused.status_code == 422
+    assert 'Draf rancangan RKT "draf.exe": jenis berkas tidak diizinkan' in shown
+    assert '"Catatan" harus teks, paling banyak 2000 karakter' in shown
+    with app.app_context():
+        assert db.session.scalars(select(Attachment)).all() == []

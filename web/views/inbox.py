@@ -176,6 +176,11 @@ def task(task_id: int) -> Any:
         data = _posted_data(entry)
         try:
             data.update(attach_posted(human_task, current_user, declared))
+        except InvalidTaskData as refused:  # a file: said with every other mistake at once
+            db.session.rollback()
+            return render_task(human_task, {**_other_problems(human_task, entry),
+                                            **refused.fields})
+        try:
             tasks.complete_task(db.session, clock(), task_id, current_user, data,
                                 access=access())
         except InvalidTaskData as invalid:
