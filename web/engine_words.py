@@ -13,7 +13,7 @@ from flask_babel import gettext, lazy_gettext
 
 from engine.desk import tickets
 from engine.people.access import READ_ONLY
-from web import plh_words
+from web import form_words, plh_words
 
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
@@ -120,8 +120,10 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
-    the refusals above or of the Plh/Plt rules (``web.plh_words``); else unchanged."""
-    for fixed, patterns in ((_FIXED, _NUMBERED), (plh_words.FIXED, plh_words.PATTERNS)):
+    the refusals above, of the Plh/Plt rules (``web.plh_words``) or of a form's fields
+    (``web.form_words``); else unchanged."""
+    for fixed, patterns in ((_FIXED, _NUMBERED), (plh_words.FIXED, plh_words.PATTERNS),
+                            ({}, form_words.PATTERNS)):
         said = fixed.get(message)
         if said is not None:
             return str(said)
@@ -130,3 +132,9 @@ def in_reader_language(message: str) -> str:
             if found:
                 return words(*found.groups())
     return message
+
+
+def fields_in_reader_language(errors: dict[str, str]) -> dict[str, str]:
+    """A form's refusals (``{field: message}``) each in the request's language
+    (``in_reader_language``), for the page that shows them beside their fields."""
+    return {name: in_reader_language(message) for name, message in errors.items()}

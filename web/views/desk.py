@@ -29,7 +29,7 @@ from engine.text import is_digits
 from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
-from web.engine_words import in_reader_language
+from web.engine_words import fields_in_reader_language, in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
@@ -118,7 +118,8 @@ def submit() -> Any:
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []
     upload = request.files.get("lampiran")
-    return render_template("desk/submit.html", choices=choices, chosen=chosen, errors=errors,
+    return render_template("desk/submit.html", choices=choices, chosen=chosen,
+                           errors=fields_in_reader_language(errors),
                            values=_typed(declared), declared=declared, flow_failed=flow_failed,
                            file_dropped=upload is not None and bool(upload.filename)
                            ), 422 if errors else 200

@@ -23,6 +23,7 @@ from engine.runtime.unit import GALAT
 from engine.text import is_digits, one_period
 from web.access import access, refuse_outside_lanes, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
+from web.engine_words import fields_in_reader_language
 from web.errors import error_response
 from web.extensions import clock, db
 from web.field_values import form_values, posted_values
@@ -268,7 +269,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     returned_by = case.returned_by(db.session, human_task) if human_task.state == "open" \
         else None
     return render_template(
-        "inbox/task.html", task=human_task, entry=entry, errors=errors,
+        "inbox/task.html", task=human_task, entry=entry,
+        errors=fields_in_reader_language(errors),
         ticket=human_task.instance.definition.key in REQUESTER_PROCESSES,
         values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),

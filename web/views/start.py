@@ -15,6 +15,7 @@ from engine.models import ProcessInstance, User
 from engine.process import instances, repeats
 from engine.process.startable import MAX_SEARCH, TotalWaktu, describe, startable
 from web.access import access
+from web.engine_words import fields_in_reader_language
 from web.extensions import clock, db
 from web.field_values import form_defaults, form_values
 from web.filters import local_time
@@ -53,7 +54,8 @@ def render_start(chosen: Any, errors: dict[str, str], values: Any, search: str,
     SOP's flow failed, not a field (no "Periksa isian yang ditandai")."""
     groups = [] if chosen else startable(db.session, access(), search)
     return render_template(
-        "instances/new.html", groups=groups, chosen=chosen, errors=errors, values=values,
+        "instances/new.html", groups=groups, chosen=chosen,
+        errors=fields_in_reader_language(errors), values=values,
         search=search[:MAX_SEARCH], ungrouped=UNGROUPED_LABEL, total_words=total_words,
         summary=describe(chosen) if chosen else None,
         declared=fields(chosen.catalog.get("start_form")) if chosen else [],

@@ -1,0 +1,59 @@
+"""An official reading in English meets the commonest refusals of his forms in English
+too: a field required, a number expected, a file of a type not allowed, a step of another
+role; the SOP's labels and his own values stay as written, and an Indonesian reader's
+words are the engine's own."""
+
+import html
+import io
+
+from tests.conftest import csrf_token
+from tests.web.conftest import api_token, login
+from tests.web.test_case_pages import _rkt_at_the_draft
+
+
+def _english(client, username: str) -> None:
+    login(client, username)
+    client.post("/akun/", data={"language": "en", "email": "",
+                                "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+
+
+def _start_refused(client) -> str:
+    page = client.get("/proses/baru?process_key=penyusunan_rkt").get_data(True)
+    refused = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "penyusunan_rkt", "title": "",
+        "tahun": "dua ribu"})
+    assert refused.status_code == 422
+    return html.unescape(refused.get_data(True))
+
+
+def test_a_start_forms_refusals_are_in_the_readers_language(client):
+    login(client, "kasubbag")
+    indonesian = _start_refused(client)
+    assert "judul wajib diisi (paling banyak 300 karakter)" in indonesian
+    assert '"Tahun RKT" harus berupa angka' in indonesian
+    _english(client, "kasubbag")
+    english = _start_refused(client)
+    assert "a title is required (at most 300 characters)" in english
+    assert '"Tahun RKT" must be a number' in english
+    assert "wajib diisi" not in english and "harus berupa" not in english
+
+
+def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(client):
+    started, task = _rkt_at_the_draft(client)
+    _english(client, "kasubbag")
+    page = client.get(f"/tugas/{task}").get_data(True)
+    refused = html.unescape(client.post(f"/tugas/{task}", content_type="multipart/form-data",
+                                        data={"csrf_token": csrf_token(page),
+                                              "draf_rancangan": (io.BytesIO(b"MZ"), "a.exe")}
+                                        ).get_data(True))
+    assert ('Draf rancangan RKT "a.exe": file type not allowed; allowed: csv, docx, jpeg, jpg, '
+            "ods, odt, pdf, png, txt, xlsx; no file was stored") in refused
+    _english(client, "ketua")
+    other = client.post(f"/tugas/{task}", data={"csrf_token": csrf_token(
+        client.get("/").get_data(True))})
+    assert other.status_code == 403
+    assert "is done by the role Kasubbag; you do not hold that role." in html.unescape(
+        other.get_data(True))
+    assert client.post(f"/api/v1/tasks/{task}/claim", headers=api_token(client, "ketua")
+                       ).json["error"]["message"].endswith("Anda tidak memegang peran itu."), \
+        "the API keeps the engine's words"
