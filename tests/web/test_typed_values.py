@@ -109,3 +109,14 @@ def test_number_and_date_time_fields_say_how_to_type_them_in_the_office_zone(app
     assert 'aria-describedby="d-rapat-typing"' in page
     login(client, "admin")
     assert "Mulai dan Berakhir menurut waktu kantor (WIT)." in client.get("/plh/").get_data(True)
+
+
+def test_a_refused_date_stays_on_the_page_as_typed(client, task):
+    """A date input cannot show "2026-02-30": the refused field is a text one, so the
+    official sees what he typed beside why it was refused."""
+    refused = _send(client, task, [("judul_konsep", "Konsep"), ("tanggal", "2026-02-30"),
+                                   ("rapat", "2026-12-06T09:30")]).get_data(True)
+    assert '<input id="d-tanggal" name="tanggal" type="text" ' in refused
+    assert 'value="2026-02-30"' in refused
+    assert '<input id="d-rapat" name="rapat" type="datetime-local" ' in refused, \
+        "a field not refused keeps its picker"
