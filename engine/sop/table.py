@@ -7,10 +7,12 @@ The spreadsheet holds what the office already writes in its SOP document:
    blank rows ignored;
 2. the table's title row ``No, Kegiatan, <one column per Pelaksana (role)>, Kelengkapan,
    Waktu, Output, Keterangan`` and the optional Alur columns ``Jika Ya, Jika Tidak,
-   Sepanjang Waktu, Formulir, Catatan Konversi``;
+   Pertanyaan, Sepanjang Waktu, Formulir, Catatan Konversi``;
 3. one row per step: ``X`` (process) or ``?`` (decision) in the acting role's column; a
    decision's ``Jika Ya``/``Jika Tidak`` is a step number or ``Selesai``, empty = the
-   next step (the end after the last); ``Sepanjang Waktu`` = ``ya`` counts the step's
+   next step (the end after the last); its ``Pertanyaan`` the question its performer
+   answers Ya or Tidak ("Surat perlu dijawab atau ditindaklanjuti?"; empty: the Kegiatan
+   as a question, cut at 40 characters); ``Sepanjang Waktu`` = ``ya`` counts the step's
    time standard in wall-clock time; ``Formulir`` is the step's form in the compact
    notation of ``engine.bpmn.forms`` (``prioritas: pilihan(kritis, mayor) wajib``);
    ``Catatan Konversi`` is the modeller's note on how the row was read from its source
@@ -59,7 +61,8 @@ ALUR_HEADER_FIELDS = {"kelompok": GROUP_PROPERTY, "tujuan": PURPOSE_PROPERTY,
                       "prefiks nomor": NUMBER_PREFIX_PROPERTY}
 KEY_FIELD = "kunci proses"
 MUTU_BAKU = ("Kelengkapan", "Waktu", "Output", "Keterangan")
-ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Sepanjang Waktu", "Formulir", "Catatan Konversi")
+ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Pertanyaan", "Sepanjang Waktu", "Formulir",
+                "Catatan Konversi")
 # A cell becomes a BPMN attribute (at most MAX_ATTRIBUTE_CHARS): said here with its row and
 # column, not later as a line of the generated BPMN. The longest SOP of the source
 # documents has 40 steps; each step is several BPMN elements (MAX_FLOW_ELEMENTS).
@@ -280,6 +283,10 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             if text and len(marks) == 1 and not decision:
                 problems.append(f"Baris {number}, kolom {choice}: hanya langkah keputusan "
                                 "(tanda ?) yang boleh diisi Jika Ya/Jika Tidak.")
+        question = " ".join(cell("Pertanyaan").split())
+        if question and len(marks) == 1 and not decision:
+            problems.append(f"Baris {number}, kolom Pertanyaan: hanya langkah keputusan "
+                            "(tanda ?) yang punya pertanyaan.")
         steps.append(SopStep(
             no=len(steps) + 1, row=number, kegiatan=kegiatan,
             role=next(iter(marks), ""), decision=decision,
@@ -287,7 +294,7 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
                        "output": cell("Output"), "keterangan": cell("Keterangan"),
                        **({"formulir": formulir} if formulir else {})},
             duration=duration, round_the_clock=round_the_clock == "ya",
-            catatan_konversi=" ".join(cell("Catatan Konversi").split())))
+            catatan_konversi=" ".join(cell("Catatan Konversi").split()), question=question))
         decisions[len(steps)] = targets
     if len(steps) > MAX_STEPS:
         problems.append(f"Tabel memuat {grouped(len(steps))} langkah; paling banyak "

@@ -18,14 +18,15 @@ _EXAMPLE_HEADER = {
 }
 _ROLES = ("Prakom", "Kasubbag")
 # No, Kegiatan, marks per role, Kelengkapan, Waktu, Output, Keterangan, Jika Ya,
-# Jika Tidak, Sepanjang Waktu, Catatan Konversi
+# Jika Tidak, Pertanyaan, Sepanjang Waktu, Formulir
 _EXAMPLE_STEPS = (
     ("1", "Menerima permintaan", "X", "", "Formulir permintaan", "15 menit",
-     "Permintaan tercatat", "", "", "", "", ""),
+     "Permintaan tercatat", "", "", "", "", "", ""),
     ("2", "Memeriksa dan menyetujui permintaan", "", "?", "Formulir permintaan", "1 jam",
-     "Persetujuan", "Tidak = dikembalikan ke langkah 1", "3", "1", "", ""),
+     "Persetujuan", "Tidak = dikembalikan ke langkah 1", "3", "1", "Permintaan disetujui?",
+     "", ""),
     ("3", "Menyelesaikan permintaan", "X", "", "Persetujuan", "1 hari kerja",
-     "Layanan selesai", "", "", "", "", ""),
+     "Layanan selesai", "", "", "", "", "", ""),
 )
 
 

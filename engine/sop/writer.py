@@ -32,6 +32,8 @@ class SopStep:
         duration: the Waktu as an ISO 8601 duration, None for no deadline.
         round_the_clock: Waktu counts wall-clock time (``sepanjang_waktu``).
         catatan_konversi: the modeller's note on the conversion, for administrators.
+        question: a decision's question as its table wrote it (Pertanyaan), the gateway's
+            name and the decision field's label; "": the Kegiatan as a question.
         exits: ``(choice, target)`` pairs: choice "" for a process step, "Jika Ya" /
             "Jika Tidak" for a decision; target a step number or ``END``.
     """
@@ -45,6 +47,7 @@ class SopStep:
     duration: str | None
     round_the_clock: bool
     catatan_konversi: str = ""
+    question: str = ""
     exits: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -91,7 +94,7 @@ def write_bpmn(key: str, name: str, properties: dict[str, str], lanes: list[str]
             node(f"{shape.kind}Event", shape.id, shape.lane,
                  name="Mulai" if shape.kind == "start" else "Selesai")
         elif shape.kind == "gateway":
-            node("exclusiveGateway", shape.id, shape.lane, name=_question(step.kegiatan))
+            node("exclusiveGateway", shape.id, shape.lane, name=step.question or _question(step.kegiatan))
         else:
             task = node("userTask", shape.id, shape.lane, name=step.kegiatan)
             _properties(task, _task_properties(step), first=True)
