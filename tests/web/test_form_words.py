@@ -39,7 +39,7 @@ def test_a_start_forms_refusals_are_in_the_readers_language(client):
 
 
 def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(client):
-    started, task = _rkt_at_the_draft(client)
+    _, task = _rkt_at_the_draft(client)
     _english(client, "kasubbag")
     page = client.get(f"/tugas/{task}").get_data(True)
     refused = html.unescape(client.post(f"/tugas/{task}", content_type="multipart/form-data",
