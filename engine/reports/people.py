@@ -318,8 +318,8 @@ def figure_query(person: User, period: Period, figure: str, *, sop: str | None =
             ParticipationFact.priority.is_(None) if priority == NO_PRIORITY
             else ParticipationFact.priority == priority).with_only_columns(
             ParticipationFact.instance_id)
-    elif figure == "eskalasi":
-        query = _escalated(person, period)
+    elif figure == "eskalasi":  # the instances alone: the list selects ``id IN`` it
+        query = select(_escalated(person, period).subquery().c.instance_id)
     elif figure == "notifikasi":
         query = _notified(person, period)
     else:

@@ -68,3 +68,18 @@ def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_id
     listed = [(sql, params) for sql, params in seen if "FROM process_instances" in sql
               and "step_facts" in sql]
     assert listed and all(len(params) < 10 for _, params in listed)
+
+
+def test_the_page_behind_the_escalations_figure_lists_their_processes(client, history):
+    """It answered 500: the escalations' query names the person too, and the list asked
+    for the processes whose id is IN it."""
+    login(client, "prakom")
+    report = client.get(f"/laporan/orang/prakom?{Q4}").get_data(True)
+    page = client.get(f"/laporan/orang/prakom/proses?angka=eskalasi&{Q4}")
+    assert page.status_code == 200
+    shares = [int(n) for n in re.findall(r'<td data-label="[^"]*" class="num">(\d+)</td>',
+                                         page.get_data(True))]
+    figure = int(re.search(r'angka=eskalasi[^"]*">(\d+)<', report).group(1))
+    assert sum(shares) == figure == 7 and len(shares) == 3
+    assert (f'Angka di laporan, {figure}, adalah jumlah kolom "Eskalasi" dari 3 proses di '
+            "bawah") in page.get_data(True).replace("&#34;", '"')
