@@ -8,6 +8,7 @@ from sqlalchemy import event
 from tests.web.conftest import login
 from tests.web.test_reports import Q4
 from web.extensions import db
+from web.views.reports.views import FIGURES
 
 
 def test_the_page_behind_a_figure_shows_each_process_share_of_it(client, history):
@@ -83,3 +84,12 @@ def test_the_page_behind_the_escalations_figure_lists_their_processes(client, hi
     assert sum(shares) == figure == 7 and len(shares) == 3
     assert (f'Angka di laporan, {figure}, adalah jumlah kolom "Eskalasi" dari 3 proses di '
             "bawah") in page.get_data(True).replace("&#34;", '"')
+
+
+def test_every_figure_s_page_answers(client, history):
+    login(client, "prakom")
+    for figure in FIGURES:
+        scope = {"langkah": "&sop=sop_uji&langkah=Kegiatan_1",
+                 "mttr": "&sop=penanganan_gangguan_server&prioritas=kritis"}.get(figure, "")
+        page = client.get(f"/laporan/orang/prakom/proses?angka={figure}{scope}&{Q4}")
+        assert page.status_code == 200, figure
