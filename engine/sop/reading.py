@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
+from lxml import etree
+
 from engine.errors import InvalidProcess
 from engine.numbers import file_too_large, grouped
 
@@ -19,6 +21,9 @@ MAX_ROWS, MAX_COLUMNS = 1000, 60
 # Rows, blank ones included, read in search of a step past MAX_ROWS (a workbook's sheet
 # may declare a million; a 2 MB CSV holds at most two million line ends).
 MAX_SCANNED_ROWS = 100_000
+# Merged cells a refusal names (a sheet may hold thousands).
+MAX_MERGES = 10
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 # File names the Kelola SOP upload takes as an SOP table or as BPMN (``alur deploy`` points
 # a table to ``alur sop import``). ``read_table`` reads a name in WORKBOOK_SUFFIXES (or ZIP
@@ -91,8 +96,14 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             sheet = workbook.worksheets[0]
             rows = _bounded(([_cell_text(value) for value in row] for row in sheet.iter_rows(
                 max_col=MAX_COLUMNS, values_only=True)), filename)
+            merged = _merged_across_rows(data, sheet._worksheet_path)
         finally:
             workbook.close()
+        if merged:
+            raise InvalidProcess([(
+                f"{filename}: sel {ref} digabung melintasi baris {first}–{last}; Alur membaca "
+                f"sel gabungan hanya pada baris {first}, baris lainnya kosong. Pisahkan sel "
+                "itu lalu tulis nilainya di setiap baris.") for ref, first, last in merged])
     except InvalidProcess:
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for bad files
@@ -100,6 +111,27 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
                                "di Excel atau LibreOffice lalu simpan ulang sebagai "
                                ".xlsx.")]) from None
     return rows
+
+
+def _merged_across_rows(data: bytes, sheet_path: str) -> list[tuple[str, int, int]]:
+    """``(range, first row, last row)`` of the sheet's cells merged over several rows
+    within ``MAX_ROWS``, at most ``MAX_MERGES``: openpyxl reads such a cell's value on its
+    first row only, and its read-only sheets do not list merges, so they are read from the
+    sheet's XML (``sheet_path`` in the workbook's archive; no entity is resolved)."""
+    from openpyxl.utils.cell import range_boundaries  # only needed for workbooks
+
+    merged = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(
+            sheet_path.lstrip("/")) as xml:
+        for _, element in etree.iterparse(xml, tag=f"{{{SHEET_NS}}}mergeCell",
+                                          resolve_entities=False, no_network=True):
+            _, first, _, last = range_boundaries(element.get("ref", ""))
+            if first is not None and last is not None and first < last and first <= MAX_ROWS:
+                merged.append((element.get("ref", ""), first, last))
+                if len(merged) == MAX_MERGES:
+                    break
+            element.clear()
+    return merged
 
 
 def _read_csv(data: bytes, filename: str) -> list[list[str]]:

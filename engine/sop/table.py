@@ -27,6 +27,7 @@ spreadsheet row (1-based) and column, all at once, as ``InvalidProcess``.
 
 
 import re
+from difflib import get_close_matches
 
 from engine.bpmn.catalog import (
     NOTE_FIELD,
@@ -67,6 +68,9 @@ ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Pertanyaan", "Sepanjang Waktu", "Formu
 # column, not later as a line of the generated BPMN. The longest SOP of the source
 # documents has 40 steps; each step is several BPMN elements (MAX_FLOW_ELEMENTS).
 MAX_STEPS = 300
+# The printed SOP's column groups (Permenpan RB 35/2012): a heading row above the column
+# names, which a table copied from the document brings along.
+GROUP_HEADINGS = {"pelaksana", "mutu baku"}
 
 
 def import_table(data: bytes, filename: str) -> bytes:
@@ -101,10 +105,17 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     if title is None:
         raise InvalidProcess(problems + [("Tabel langkah tidak ditemukan: perlu baris judul "
                                          "yang diawali No, Kegiatan.")])
+    if {" ".join(cell.split()).lower() for cell in rows[title]} & GROUP_HEADINGS:
+        raise InvalidProcess(problems + [
+            f"Baris {title + 1}: baris judul bertingkat seperti di dokumen SOP cetak (Pelaksana "
+            "dan Mutu Baku di atas nama kolomnya); hapus baris judul kelompok itu dan tulis "
+            "nama kolom dalam satu baris: No, Kegiatan, nama peran (mis. Prakom, Kasubbag), "
+            "Kelengkapan, Waktu, Output, Keterangan."])
     column_problems: list[str] = []
     columns, roles = _read_columns(rows[title], title + 1, column_problems)
-    if column_problems:
-        raise InvalidProcess(problems + column_problems)
+    problems += column_problems
+    if any(name not in columns for name in MUTU_BAKU) or not roles:
+        raise InvalidProcess(in_row_order(problems))  # the steps cannot be read without them
     steps, targets = _read_steps(rows, title + 1, columns, roles, problems)
     if not steps and not problems:
         problems.append(f"Baris {title + 1}, kolom No: tabel tidak punya langkah; tulis "
@@ -113,12 +124,21 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     if not problems:
         _check_paths(steps, problems)
     if problems:
-        raise InvalidProcess(problems)
+        raise InvalidProcess(in_row_order(problems))
     lanes = [role for role in roles.values() if any(step.role == role for step in steps)]
     names = [*HEADER_FIELDS.values(), *ALUR_HEADER_FIELDS.values()]
     return write_bpmn(header["key"], header["nama_sop"],
                       {name: header[name] for name in names
                        if header[name] or name != NUMBER_PREFIX_PROPERTY}, lanes, steps)
+
+
+def in_row_order(problems: list[str]) -> list[str]:
+    """``problems`` by the spreadsheet row they name ("Baris 20, …" before "Baris 26, …"),
+    those of the SOP as a whole ("Kepala SOP: …") first; each row's in the order found."""
+    def row(problem: str) -> int:
+        found = re.match(r"Baris (\d+)", problem)
+        return int(found.group(1)) if found else 0
+    return sorted(problems, key=row)
 
 
 def _check_lengths(rows: list[list[str]], title: int | None) -> None:
@@ -206,8 +226,11 @@ def _read_columns(row: list[str], number: int, problems: list[str]
             problems.append(f'Baris {number}, kolom "{name}": kolom ini tidak dikenal; sesudah '
                             f"Kelengkapan hanya {', '.join(MUTU_BAKU[1:] + ALUR_COLUMNS)}.")
         elif name.lower() not in known_roles:
+            close = get_close_matches(name.lower(), known_roles, n=1, cutoff=0.75)
+            guess = f"; maksud Anda {known_roles[close[0]]}?" if close else "."
             problems.append(f'Baris {number}, kolom Pelaksana: "{name}" bukan peran yang '
-                            f"dikenal ({', '.join(KNOWN_ROLES)}).")
+                            f"dikenal ({', '.join(KNOWN_ROLES)}){guess}")
+            roles[index] = name  # its marks still read, so that every row's problems are said
         elif known_roles[name.lower()] in roles.values():
             problems.append(f"Baris {number}, kolom Pelaksana: peran {name} muncul dua kali.")
         else:
