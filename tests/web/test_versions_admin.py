@@ -124,7 +124,8 @@ def test_a_new_sop_waits_for_activation_and_shows_its_notes_only_to_admins(app, 
     assert "dipetakan" not in document and "OCR" not in document
 
 
-def test_the_diff_names_a_duration_change(client):
+def test_the_diff_names_a_duration_change_once(client):
+    """A Waktu and its timer change together (they must agree): one line says it."""
     login(client, "admin")
     token = csrf_token(client.get("/admin/sop").get_data(True))
     revised = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(b'"PT3H"', b'"P2D"').replace(
@@ -132,8 +133,9 @@ def test_the_diff_names_a_duration_change(client):
     client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
     page = client.get(f"/admin/sop/{KEY}").get_data(True)
-    assert "<strong>Durasi:</strong> Mengatasi permasalahan gangguan server: 3 jam kerja → " \
+    assert "<strong>Waktu berubah:</strong> Mengatasi permasalahan gangguan server: 3 jam → " \
         "2 hari kerja" in page
+    assert "<strong>Durasi:</strong>" not in page
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
