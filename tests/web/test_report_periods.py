@@ -205,3 +205,14 @@ def test_a_period_that_has_not_begun_has_nothing_running_and_says_so(client, his
     catatan = {row[1]: row[4] for row in shown["Tabel 7"]}
     assert catatan["SOP Uji"] == "Periode ini belum dimulai; belum ada yang dapat dicatat."
     assert set(catatan.values()) == {catatan["SOP Uji"]}
+
+
+@pytest.mark.parametrize("path", ["/laporan/", "/laporan/sop/sop_uji", "/laporan/sop/sop_uji/peta",
+                                  "/laporan/orang", "/laporan/orang/prakom",
+                                  "/laporan/layanan-ti"])
+def test_every_page_with_a_period_form_switches_its_inputs(client, history, path):
+    """Layanan TI lacked the script: choosing Bulan showed no month until "Ganti"."""
+    login(client, "admin")
+    page = client.get(path).get_data(True)
+    assert 'period-form" aria-label="Pilih periode"' in page
+    assert '<script src="/static/reports.js' in page
