@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.web.conftest import login
+from tests.web.test_reports import Q4
 
 
 def _empty(page: str) -> str:
@@ -33,6 +34,9 @@ def _empty(page: str) -> str:
       "sini, dengan statusnya. [/tiket/ajukan] Ajukan yang pertama")),
     ("admin", "/laporan/orang/prakom",
      "Tidak ada data pada periode ini; periode lain dapat dipilih pada formulir di atas."),
+    ("admin", "/laporan/sop/penyusunan_rkt",
+     ("Tidak ada proses SOP ini yang dimulai, selesai atau dikerjakan langkahnya pada periode "
+      "ini; periode lain dapat dipilih pada formulir di atas.")),
     ("admin", "/laporan/orang/prakom/proses?angka=tugas",
      "Tidak ada proses di balik angka ini pada periode ini. [/laporan/orang/prakom?periode="),
     ("admin", "/admin/proses-bermasalah",
@@ -45,3 +49,9 @@ def _empty(page: str) -> str:
 def test_an_empty_list_names_the_next_step(client, username, url, expected):
     login(client, username)
     assert _empty(client.get(url).get_data(True)).startswith(expected)
+
+
+def test_a_report_with_data_says_no_empty_state(client, history):
+    login(client, "admin")
+    page = client.get(f"/laporan/sop/sop_uji?{Q4}").get_data(True)
+    assert "Langkah, paling lambat dulu" in page and "Tidak ada proses SOP ini" not in page
