@@ -35,8 +35,11 @@ from engine.models import (
     User,
 )
 from engine.people.access import REQUESTER_PROCESSES
+from engine.reports.basis import count_where
 
 SATISFACTION_TARGET = 85.0
+# Rating comments a report lists: the newest; a longer period says how many more it holds.
+MAX_COMMENTS = 100
 UPTIME_TARGET = 99.5
 
 # A ticket whose requester named no category.
@@ -55,9 +58,10 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     an alert source's account, which never rates: ``alerts.monitoring_incidents``) and the
     tickets the desk filed or served for itself, which it may not rate
     (``ratings.desk_served_itself``).
-    ``index`` and ``response_rate`` are percentages (None without data). Tickets are
-    counted on the report facts' indexes; only the scored ratings and the monitoring
-    incidents are read, never the other tickets' rows."""
+    ``index`` and ``response_rate`` are percentages (None without data); ``comments`` the
+    newest ``MAX_COMMENTS`` ratings' comments ``(number, score, comment)``, oldest first,
+    of ``comments_total``. Tickets and scores are counted in the database on the report
+    facts' indexes; no list grows with the period."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
     tickets: Any = InstanceFact
     theirs: list[Any] = []
@@ -69,20 +73,23 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
                  tickets.instance_id.not_in(alerts.monitoring_incidents()),
                  tickets.instance_id.not_in(ratings.desk_served_itself())]
     count = session.scalar(select(func.count()).select_from(tickets).where(*completed))
-    rated = session.execute(  # walks the scored ratings, not every ticket of the period
+    scored = (Rating.score.is_not(None),  # the scored ratings, not every ticket of the period
+              exists().where(tickets.instance_id == Rating.instance_id, *completed))
+    rated, satisfied, commented = session.execute(
+        select(func.count(), count_where(Rating.score >= 4),
+               count_where(func.coalesce(Rating.comment, "") != ""))
+        .where(*scored)).one()
+    newest = session.execute(
         select(ProcessInstance.number, Rating.score, Rating.comment)
         .join(ProcessInstance, ProcessInstance.id == Rating.instance_id)
-        .where(Rating.score.is_not(None),
-               exists().where(tickets.instance_id == Rating.instance_id, *completed))
-        .order_by(Rating.instance_id)).all()
-    scores = [score for _, score, _ in rated]
-    satisfied = sum(1 for score in scores if score >= 4)
+        .where(*scored, func.coalesce(Rating.comment, "") != "")
+        .order_by(Rating.instance_id.desc()).limit(MAX_COMMENTS)).all() if commented else []
     return {
-        "completed": count, "count": len(scores),
-        "index": round(100 * satisfied / len(scores), 1) if scores else None,
-        "response_rate": round(100 * len(scores) / count, 1) if count else None,
+        "completed": count, "count": rated,
+        "index": round(100 * satisfied / rated, 1) if rated else None,
+        "response_rate": round(100 * rated / count, 1) if count else None,
         "target": SATISFACTION_TARGET,
-        "comments": [(number, score, comment) for number, score, comment in rated if comment],
+        "comments": [tuple(row) for row in reversed(newest)], "comments_total": commented,
     }
 
 

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from engine.models import User, UserRole
+from engine.reports import desk
 from tests.conftest import WIB
 from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.desk_helpers import add_employee
@@ -93,3 +94,21 @@ def test_the_mttr_table_says_its_sla_in_words_on_the_page_and_keeps_iso_in_its_e
         db.session.commit()
     english = client.get(f"/laporan/layanan-ti?{MONTH}").get_data(True)
     assert "1 working day" in english and "P1D" not in english
+
+
+def test_the_comments_list_stops_at_its_limit_and_says_how_many_more(app, client,
+                                                                     monkeypatch):
+    monkeypatch.setattr(desk, "MAX_COMMENTS", 1)
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    for comment in ("Lambat", "Baik"):
+        instance_id = _start(client, me)
+        _finish(client, instance_id)
+        assert client.post(f"/api/v1/instances/{instance_id}/rating", headers=me,
+                           json={"score": 4, "comment": comment}).status_code == 201
+    login(client, "prakom")
+    csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=2").get_data(True)
+    rows = csv.splitlines()[1:]
+    assert rows[0].endswith(";4;Baik") and rows[1] == (
+        "…;;dan 1 komentar yang lebih lama pada periode ini — pilih periode yang lebih pendek "
+        "untuk melihatnya") and len(rows) == 2

@@ -60,7 +60,20 @@ def test_satisfaction_index_count_and_response_rate(session, clock, users, deplo
     assert (found["index"], found["count"], found["completed"], found["response_rate"]) == (
         75.0, 4, 5, 80.0)
     assert [c[1:] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
+    assert found["comments_total"] == 2
     assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["index"] is None
+
+
+def test_a_period_lists_its_newest_comments_up_to_their_limit(session, clock, users, deployed,
+                                                              employee, monkeypatch):
+    monkeypatch.setattr(desk, "MAX_COMMENTS", 3)
+    day = datetime(2026, 11, 10, 9, tzinfo=WIB)
+    for number in range(5):
+        ticket(session, clock, employee, LTI, day, 60, score=2 + number % 4,
+               comment=f"Komentar {number}")
+    found = desk.satisfaction(session, NOV, DEC)
+    assert [c[2] for c in found["comments"]] == ["Komentar 2", "Komentar 3", "Komentar 4"]
+    assert (found["comments_total"], found["count"], found["index"]) == (5, 5, 40.0)
 
 
 def test_monitoring_incidents_are_not_tickets_to_rate(session, clock, users, deployed,

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, User, UserRole
 from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.numbers import grouped
 from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import clock, db
@@ -42,6 +43,11 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
     comments = Table(N_("Komentar pengguna"), [N_("Nomor"), N_("Nilai"), N_("Komentar")])
     for row in overall["comments"]:
         comments.add(list(row))
+    if overall["comments_total"] > len(overall["comments"]):
+        comments.add(["…", None, (  # the exports are Indonesian; the page says it so too
+            f"dan {grouped(overall['comments_total'] - len(overall['comments']))} komentar "
+            "yang lebih lama pada periode ini — pilih periode yang lebih pendek untuk "
+            "melihatnya")])
     uptime = Table(N_("Uptime sistem"), [N_("Sistem"), N_("Downtime (menit)"),
                                          N_("Uptime (%)"), N_("Sistem kritis"),
                                          N_("Target 99,5% tercapai")])
