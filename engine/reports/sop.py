@@ -119,6 +119,16 @@ class SopPerformance:
         """The step with the highest median duration, None if no step was done."""
         return self.steps[0] if self.steps and self.steps[0].done else None
 
+    @property
+    def most_often_late(self) -> StepStats | None:
+        """The step with a deadline done late most often for its executions (the lowest
+        on-time share; more late executions first among equals, then SOP order), None if
+        none was late: what a leader asks of an SOP, which the slowest step (a long Waktu
+        kept) may not answer."""
+        late = [step for step in self.in_sop_order if step.on_time < step.with_deadline]
+        return min(late, key=lambda step: (step.on_time_share,
+                                           step.on_time - step.with_deadline), default=None)
+
 
 def definitions_of(session: Session, key: str) -> list[ProcessDefinition]:
     """Every deployed version of SOP ``key``, newest first.

@@ -262,7 +262,8 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history, clock)
         "Tepat waktu 50,0% (2 dari 4 langkah berbatas waktu). "
         "Median waktu siklus 2 jam 30 menit kerja. "
         "Langkah paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; "
-        "Waktu Relatif). Eskalasi: 4.")
+        "Waktu Relatif). Paling sering terlambat: 1. Menyusun konsep (tepat waktu 50,0%, 2 dari "
+        "4; Waktu 30 menit). Eskalasi: 4.")
     assert rows["Penanganan Permintaan Layanan TI"][4] == "Tidak ada proses pada periode ini."
     figures = {row[1]: row for row in shown["Angka terukur"]}
     assert figures["SOP Uji"][2:] == ["Semester II 2026", 3, 2, 1, 0, 50.0, 150,
@@ -308,7 +309,9 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                   "ended). "
                   "On time 50.0% (2 of 4 steps with a deadline). Median cycle time 2 h 30 min "
                   "of working time. Slowest step: 2. Memeriksa konsep (median 2 h 10 min of "
-                  "working time; Time Relatif). Escalations: 4.<"), ">No process in this period.<"):
+                  "working time; Time Relatif). Most often late: 1. Menyusun konsep (on time "
+                  "50.0%, 2 of 4; Time 30 menit). Escalations: 4.<"),
+                 ">No process in this period.<"):
         assert text in tabel7, text
     official = client.get("/laporan/tabel7?tahun=2026&semester=2&format=csv").data.decode()
     assert "Proses: 3 dimulai, 2 selesai" in official and "Processes" not in official

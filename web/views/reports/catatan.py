@@ -32,7 +32,8 @@ def catatan(performance: SopPerformance, ongoing: bool = False) -> str:
     """``Proses: 3 dimulai, 2 selesai, 1 masih berjalan di akhir periode. Tepat waktu 50,0%
     (2 dari 4 langkah berbatas waktu). Median waktu siklus 2 jam 30 menit kerja. Langkah
     paling lambat: 2. Memeriksa konsep (median 2 jam 10 menit kerja; Waktu Relatif).
-    Eskalasi: 4.``; a sentence is left out when its figure is absent or nil. In a period
+    Paling sering terlambat: 1. Menyusun konsep (tepat waktu 50,0%, 1 dari 2; Waktu 30
+    menit). Eskalasi: 4.``; a sentence is left out when its figure is absent or nil. In a period
     not yet over (``ongoing``) the running ones are "masih berjalan sekarang": its end
     has not come."""
     p = performance
@@ -52,6 +53,13 @@ def catatan(performance: SopPerformance, ongoing: bool = False) -> str:
                              "Waktu %(waktu)s).", no=slowest.no, name=slowest.name,
                              time=page_minutes(slowest.median_minutes),
                              waktu=slowest.waktu or "—"))
+    late = p.most_often_late
+    if late is not None:
+        parts.append(gettext("Paling sering terlambat: %(no)s. %(name)s (tepat waktu "
+                             "%(share)s, %(on_time)d dari %(with_deadline)d; Waktu %(waktu)s).",
+                             no=late.no, name=late.name, share=page_percent(late.on_time_share),
+                             on_time=late.on_time, with_deadline=late.with_deadline,
+                             waktu=late.waktu or "—"))
     if p.escalations:
         parts.append(gettext("Eskalasi: %(count)d.", count=p.escalations))
     return " ".join(parts)
