@@ -98,7 +98,7 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
             diff.renamed.append((step_id, was["name"], step["name"]))
         if was["lane"] != step["lane"]:
             diff.moved.append((step_id, step["name"], was["lane"], step["lane"]))
-        if (was["waktu"], was["duration"]) != (step["waktu"], step["duration"]):
+        if _time_standard(was) != _time_standard(step):  # Sepanjang Waktu switched too
             diff.retimed.append((step_id, step["name"], _time_standard(was),
                                  _time_standard(step)))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
