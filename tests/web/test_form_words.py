@@ -57,3 +57,23 @@ def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(c
     assert client.post(f"/api/v1/tasks/{task}/claim", headers=api_token(client, "ketua")
                        ).json["error"]["message"].endswith("Anda tidak memegang peran itu."), \
         "the API keeps the engine's words"
+
+
+def test_a_bare_tidak_that_sends_the_case_back_says_so(client):
+    """A decision of an SOP table reads Ya/Tidak; the one that returns the case for
+    revision says where it leads, as a hand-modelled "Tidak, kembalikan …" does."""
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "peliputan_penginputan_website", "title": "Liputan sidang"})
+    assert started.status_code == 201, started.json
+    task = started.json["open_tasks"][0]
+    while task["step_id"] != "Kegiatan_6":
+        done = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=prakom,
+                           json={"data": {}})
+        assert done.status_code == 200, done.json
+        task = done.json["instance"]["open_tasks"][0]
+    login(client, "prakom")
+    page = html.unescape(client.get(f"/tugas/{task['id']}").get_data(True))
+    assert ('value="tidak"  required> Tidak <span class="hint">(dikembalikan untuk revisi)'
+            "</span></label>") in page
+    assert 'value="ya"  required> Ya</label>' in page
