@@ -55,7 +55,7 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
         return LANGUAGES.get(detail.get("language", ""), detail.get("language", ""))
     if action == "user.notice_preference_changed":
         return gettext("aktif") if detail.get("new_tasks") else gettext("nonaktif")
-    if action == "user.login_failed" and detail.get("page") == "akun":
+    if action == "user.login_failed" and detail.get("page"):
         return gettext("dari %(address)s: kata sandi sekarang salah pada Ganti kata sandi, "
                        "dalam sesi yang sudah masuk", address=detail.get("address") or "?")
     if action == "user.login_failed":

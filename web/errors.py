@@ -95,10 +95,11 @@ def retry_after_seconds() -> int | None:
 
 
 def _locked_out() -> str:
-    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up: for the
-    address's limit that it is the network address that waits (a new password would not
-    help); on Ganti kata sandi that wrong current passwords count as failed logins; on the
-    login page also who can help one who forgot the password."""
+    """The 429 sentence, with the minutes ``Retry-After`` gives, rounded up, naming the
+    limit: for the address's that it is the network address that waits (a new password
+    would not help); on Ganti kata sandi that wrong current passwords count as failed
+    logins; else the account's, on the login page with who can help one who forgot the
+    password."""
     seconds = retry_after_seconds()
     if seconds is None:
         return str(HTTP_MESSAGES[429])
@@ -113,11 +114,11 @@ def _locked_out() -> str:
         return gettext("Terlalu banyak kata sandi salah untuk akun ini (saat masuk atau pada "
                        "Ganti kata sandi). Coba lagi dalam %(minutes)d menit.", minutes=minutes)
     if request.endpoint == "auth.login":  # the page's only way on, besides waiting
-        return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
-                       "menit. Lupa kata sandi? Minta administrator menggantinya dengan kata "
-                       "sandi sementara.", minutes=minutes)
-    return gettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d "
-                   "menit.", minutes=minutes)
+        return gettext("Terlalu banyak percobaan masuk yang gagal untuk akun ini. Coba lagi "
+                       "dalam %(minutes)d menit. Lupa kata sandi? Minta administrator "
+                       "menggantinya dengan kata sandi sementara.", minutes=minutes)
+    return gettext("Terlalu banyak percobaan masuk yang gagal untuk akun ini. Coba lagi dalam "
+                   "%(minutes)d menit.", minutes=minutes)
 
 
 def wants_json() -> bool:

@@ -32,6 +32,11 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r'"(.+)" harus salah satu dari: (.+)'),
      lambda label, allowed: gettext('"%(label)s" harus salah satu dari: %(allowed)s',
                                     label=label, allowed=allowed)),
+    (re.compile(r'"(.+)" harus tanggal \(TTTT-BB-HH\)'),
+     lambda label: gettext('"%(label)s" harus tanggal (TTTT-BB-HH)', label=label)),
+    (re.compile(r'"(.+)" harus tanggal dan jam \(TTTT-BB-HHTJJ:MM, mis\. (.+)\)'),
+     lambda label, example: gettext('"%(label)s" harus tanggal dan jam (TTTT-BB-HHTJJ:MM, mis. '
+                                    "%(example)s)", label=label, example=example)),
     (re.compile(r'"(.+)": tanggal (.+) tidak ada di kalender'),
      lambda label, day: gettext('"%(label)s": tanggal %(day)s tidak ada di kalender',
                                 label=label, day=day)),

@@ -30,7 +30,8 @@ def test_twenty_wrong_passwords_get_429_with_retry_after_then_even_the_right_one
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
     minutes = math.ceil(int(refused.headers["Retry-After"]) / 60)
     assert minutes in (14, 15)
-    assert (f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit. "
+    assert (f"Terlalu banyak percobaan masuk yang gagal untuk akun ini. Coba lagi dalam "
+            f"{minutes} menit. "
             "Lupa kata sandi? Minta administrator menggantinya dengan kata sandi sementara."
             in refused.get_data(True)), "the page says how long, as Retry-After, and who helps"
     token = client.post("/api/v1/auth/token", json={"username": "kasubbag",

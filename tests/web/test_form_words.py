@@ -6,9 +6,12 @@ words are the engine's own."""
 import html
 import io
 
+from flask_babel import force_locale
+
 from tests.conftest import csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.test_case_pages import _rkt_at_the_draft
+from web.engine_words import in_reader_language
 
 
 def _english(client, username: str) -> None:
@@ -36,6 +39,17 @@ def test_a_start_forms_refusals_are_in_the_readers_language(client):
     assert "a title is required (at most 300 characters)" in english
     assert '"Tahun RKT" must be a number' in english
     assert "wajib diisi" not in english and "harus berupa" not in english
+
+
+def test_date_refusals_are_in_the_readers_language(app):
+    with app.test_request_context(), force_locale("en"):
+        assert in_reader_language('"Tanggal beli" harus tanggal (TTTT-BB-HH)') == (
+            '"Tanggal beli" must be a date (YYYY-MM-DD)')
+        assert in_reader_language('"Waktu kirim" harus tanggal dan jam (TTTT-BB-HHTJJ:MM, mis. '
+                                  "2026-12-06T09:30)") == (
+            '"Waktu kirim" must be a date and time (YYYY-MM-DDTHH:MM, e.g. 2026-12-06T09:30)')
+        assert in_reader_language('"Tanggal beli": tanggal 2026-02-30 tidak ada di kalender') \
+            == '"Tanggal beli": the date 2026-02-30 does not exist in the calendar'
 
 
 def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(client):

@@ -58,8 +58,8 @@ def test_a_wrong_current_password_is_recorded_and_its_limit_named(app, client):
             "confirm_password": "sandi-baru-2026"}).status_code == 422
     with app.app_context():
         records = db.session.query(AuditRecord).filter_by(action="user.login_failed").all()
-        assert [(r.detail["username"], r.detail["page"]) for r in records] == [
-            ("kasubbag", "akun")] * 10
+        assert [(r.detail["username"], r.detail["page"], r.actor.username)
+                for r in records] == [("kasubbag", "Ganti kata sandi", "kasubbag")] * 10
         kasubbag = db.session.query(User).filter_by(username="kasubbag").one().id
     admin = app.test_client()
     login(admin, "admin")

@@ -37,6 +37,8 @@ from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
 
+# Where a wrong current password was typed (``record_wrong_password``), as records keep it.
+ACCOUNT_PAGE = "Ganti kata sandi"
 # Pages a user who must change a generated password may still reach.
 OPEN_WHILE_CHANGING = {"account.profile", "account.change_password", "auth.logout", "static"}
 
@@ -117,11 +119,12 @@ def record_wrong_password(user: User | None, on_account_page: bool = False) -> N
     is recorded without it: it may be a password typed in the wrong field. Recorded either
     way, so the answer's timing does not tell which names exist; bounded by the login
     limit (a refused attempt, 429, never gets here). ``on_account_page``: a wrong current
-    password on Akun → Ganti kata sandi, in a session already signed in (``page:
-    "akun"``), which the same limit counts and which may lock the owner out too.
-    Commits."""
-    page = {"page": "akun"} if on_account_page else {}
+    password on Akun → Ganti kata sandi, in the session ``user`` signed in (its actor;
+    ``page: "Ganti kata sandi"``), which the same limit counts and which may lock the owner
+    out too. Commits."""
+    page = {"page": ACCOUNT_PAGE} if on_account_page else {}
     audit.record(db.session, clock(), "user.login_failed",
+                 actor=user if on_account_page else None,
                  username=user.username if user else None, address=request.remote_addr,
                  **page)
     db.session.commit()
