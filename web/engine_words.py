@@ -12,6 +12,7 @@ from collections.abc import Callable
 from flask_babel import gettext, lazy_gettext
 
 from engine.desk import tickets
+from engine.people import accounts
 from engine.people.access import READ_ONLY
 from web import form_words, plh_words
 
@@ -25,6 +26,9 @@ _FIXED = {
         "Hanya pemohon yang dapat melihat tiket ini."),
     "Hanya pemohon tiket ini yang dapat memberi penilaian.": lazy_gettext(
         "Hanya pemohon tiket ini yang dapat memberi penilaian."),
+    accounts.OWN_RESET: lazy_gettext(
+        "Ini akun Anda sendiri: ganti kata sandi Anda di Akun → Ganti kata sandi; mengatur "
+        "ulangnya di sini akan mengakhiri sesi Anda."),
     READ_ONLY: lazy_gettext(
         "Akun auditor hanya membaca: komentar, lampiran dan pesan ditulis petugas SOP ini."),
     "Hanya administrator dan auditor yang dapat melihat semua proses.": lazy_gettext(

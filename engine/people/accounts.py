@@ -300,15 +300,23 @@ def refresh_notice_roles(session: Session, now: datetime) -> None:
                  sorted(set(session.scalars(held.union(standing_in)))))
 
 
+# An administrator resetting his own password (a page open from before, a script).
+OWN_RESET = ("Ini akun Anda sendiri: ganti kata sandi Anda di Akun → Ganti kata sandi; "
+             "mengatur ulangnya di sini akan mengakhiri sesi Anda.")
+
+
 def reset_password(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
                    user: User) -> str:
     """Give ``user`` a generated temporary password (not committed), to be changed at the
     next login; ends their sessions and tokens. Returns the password, shown once.
 
     Raises:
-        PermissionDenied: ``actor`` is not an administrator.
+        PermissionDenied: ``actor`` is not an administrator, or resets his own password
+            (it would end the session he acts in; his own is changed on Akun).
     """
     _require_admin(actor)
+    if actor is not None and actor.id == user.id:
+        raise PermissionDenied(OWN_RESET)
     password = generate_password()
     user.password_hash = hasher(password)
     user.must_change_password = True

@@ -82,3 +82,17 @@ def test_revoking_a_revoked_token_again_says_nothing_changed(app, client):
     again = client.post(revoke, data=data, follow_redirects=True).get_data(True)
     assert "Token ini sudah dicabut sebelumnya; tidak ada yang berubah." in again
     assert _records(app) == before
+
+
+def test_resetting_ones_own_password_by_its_address_is_refused(app, client):
+    """A page open from before, or a script: the reset would end his own session."""
+    login(client, "admin")
+    admin = _user(app, "admin")
+    before = _records(app)
+    refused = client.post(f"/admin/pengguna/{admin.id}/kata-sandi", data={
+        "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    assert refused.status_code == 403
+    assert ("Ini akun Anda sendiri: ganti kata sandi Anda di Akun → Ganti kata sandi; mengatur "
+            "ulangnya di sini akan mengakhiri sesi Anda.") in refused.get_data(True)
+    assert _records(app) == before and not _user(app, "admin").must_change_password
+    assert client.get("/akun/").status_code == 200, "still signed in"
