@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 
 from engine.models import HumanTask
-from tests.web.conftest import login
+from tests.conftest import START_DATA
+from tests.web.conftest import api_token, login
+from tests.web.desk_helpers import add_employee
 from web.extensions import db
 
 STEP = "Menerima dan mencatat laporan gangguan server"
+DESK = "penanganan_permintaan_layanan_ti"
 
 
 def _cells(page: str) -> list[str]:
@@ -59,3 +62,20 @@ def test_a_case_open_at_more_steps_than_a_row_names_says_how_many_more(
     assert cell.count("<br>") == 3 and cell.startswith(STEP)
     assert "Cabang 1 — <strong>Kasubbag</strong> · tanpa batas waktu" in cell
     assert "Cabang 2" not in cell and cell.endswith("dan 1 langkah lainnya")
+
+
+def test_an_employees_own_ticket_says_only_whether_it_waits_for_him(app, client):
+    """The desk's internal steps are not his to read (README "Layanan TI"); whether the
+    desk works on it or waits for his answer is."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    ticket = client.post("/api/v1/instances", headers=me, json={
+        "process_key": DESK, "title": "Printer", "data": START_DATA[DESK]}).json["id"]
+    login(client, "pegawai")
+    assert _cells(client.get("/proses/?cakupan=saya").get_data(True)) == [
+        "Sedang ditangani petugas"]
+    asked = client.post(f"/api/v1/tickets/{ticket}/messages", headers=api_token(client, "prakom"),
+                        json={"text": "Printer yang mana?", "asks": True})
+    assert asked.status_code == 201, asked.json
+    page = client.get("/proses/?cakupan=saya").get_data(True)
+    assert _cells(page) == ["Menunggu jawaban Anda"] and "Menerima" not in page

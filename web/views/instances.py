@@ -73,12 +73,16 @@ def index() -> Any:
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
     may_open = lists.openable(db.session, access(), found.items)
+    standing = open_steps(db.session, found.items)
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
         links=_row_links(found.items, may_open), max_export=MAX_EXPORT,
         late=lists.late_ids(db.session, clock(), found.items), shown_steps=SHOWN_STEPS,
-        standing=open_steps(db.session, [i for i in found.items if i.id in may_open]))
+        standing={key: steps for key, steps in standing.items() if key in may_open},
+        # His own ticket's steps are the desk's to name: only whether it waits for him.
+        tickets={key: any(step.waiting for step in steps) for key, steps in standing.items()
+                 if key not in may_open})
 
 
 def _row_links(items: list[Any], may_open: set[int]) -> dict[int, str]:
