@@ -21,6 +21,9 @@ MAX_ROWS, MAX_COLUMNS = 1000, 60
 # Rows, blank ones included, read in search of a step past MAX_ROWS (a workbook's sheet
 # may declare a million; a 2 MB CSV holds at most two million line ends).
 MAX_SCANNED_ROWS = 100_000
+# The printed SOP's column groups (Permenpan RB 35/2012): a heading row above the column
+# names, which a table copied from the document brings along (often as merged cells).
+GROUP_HEADINGS = {"pelaksana", "mutu baku"}
 # Merged cells a refusal names (a sheet may hold thousands).
 MAX_MERGES = 10
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -99,7 +102,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             merged = _merged_across_rows(data, sheet._worksheet_path)
         finally:
             workbook.close()
-        if merged:
+        if merged and not has_group_heading(rows):  # the heading's own message says more
             raise InvalidProcess([(
                 f"{filename}: sel {ref} digabung melintasi baris {first}–{last}; Alur membaca "
                 f"sel gabungan hanya pada baris {first}, baris lainnya kosong. Pisahkan sel "
@@ -113,9 +116,18 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
     return rows
 
 
+def has_group_heading(rows: list[list[str]]) -> bool:
+    """Whether the table's title row (``No, Kegiatan, …``) holds the printed SOP's column
+    groups (``GROUP_HEADINGS``) rather than the column names."""
+    return any(len(row) > 1 and row[0].strip().lower() == "no"
+               and row[1].strip().lower() == "kegiatan"
+               and {" ".join(cell.split()).lower() for cell in row} & GROUP_HEADINGS
+               for row in rows)
+
+
 def _merged_across_rows(data: bytes, sheet_path: str) -> list[tuple[str, int, int]]:
     """``(range, first row, last row)`` of the sheet's cells merged over several rows
-    within ``MAX_ROWS``, at most ``MAX_MERGES``: openpyxl reads such a cell's value on its
+    within ``MAX_ROWS``, at most ``MAX_MERGES``, by row then column: openpyxl reads such a cell's value on its
     first row only, and its read-only sheets do not list merges, so they are read from the
     sheet's XML (``sheet_path`` in the workbook's archive; no entity is resolved)."""
     from openpyxl.utils.cell import range_boundaries  # only needed for workbooks
@@ -125,13 +137,13 @@ def _merged_across_rows(data: bytes, sheet_path: str) -> list[tuple[str, int, in
             sheet_path.lstrip("/")) as xml:
         for _, element in etree.iterparse(xml, tag=f"{{{SHEET_NS}}}mergeCell",
                                           resolve_entities=False, no_network=True):
-            _, first, _, last = range_boundaries(element.get("ref", ""))
+            column, first, _, last = range_boundaries(element.get("ref", ""))
             if first is not None and last is not None and first < last and first <= MAX_ROWS:
-                merged.append((element.get("ref", ""), first, last))
+                merged.append((first, column or 0, element.get("ref", ""), last))
                 if len(merged) == MAX_MERGES:
                     break
             element.clear()
-    return merged
+    return [(ref, first, last) for first, _, ref, last in sorted(merged)]  # as read: by row
 
 
 def _read_csv(data: bytes, filename: str) -> list[list[str]]:

@@ -42,7 +42,7 @@ from engine.bpmn.validation import MAX_ATTRIBUTE_CHARS, RESERVED_IDS
 from engine.errors import InvalidProcess
 from engine.numbers import grouped
 from engine.roles import KNOWN_ROLES
-from engine.sop.reading import read_table
+from engine.sop.reading import has_group_heading, read_table
 from engine.sop.writer import END, SopStep, write_bpmn
 from engine.time.duration import InvalidDuration, UnknownWaktu, waktu_duration
 
@@ -68,9 +68,6 @@ ALUR_COLUMNS = ("Jika Ya", "Jika Tidak", "Pertanyaan", "Sepanjang Waktu", "Formu
 # column, not later as a line of the generated BPMN. The longest SOP of the source
 # documents has 40 steps; each step is several BPMN elements (MAX_FLOW_ELEMENTS).
 MAX_STEPS = 300
-# The printed SOP's column groups (Permenpan RB 35/2012): a heading row above the column
-# names, which a table copied from the document brings along.
-GROUP_HEADINGS = {"pelaksana", "mutu baku"}
 
 
 def import_table(data: bytes, filename: str) -> bytes:
@@ -105,7 +102,7 @@ def table_to_bpmn(rows: list[list[str]]) -> bytes:
     if title is None:
         raise InvalidProcess(problems + [("Tabel langkah tidak ditemukan: perlu baris judul "
                                          "yang diawali No, Kegiatan.")])
-    if {" ".join(cell.split()).lower() for cell in rows[title]} & GROUP_HEADINGS:
+    if has_group_heading(rows[title:title + 1]):
         raise InvalidProcess(problems + [
             f"Baris {title + 1}: baris judul bertingkat seperti di dokumen SOP cetak (Pelaksana "
             "dan Mutu Baku di atas nama kolomnya); hapus baris judul kelompok itu dan tulis "

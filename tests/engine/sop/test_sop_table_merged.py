@@ -41,3 +41,32 @@ def test_many_merges_are_named_up_to_their_limit():
     with pytest.raises(InvalidProcess) as refused:
         read_table(_workbook(merges), "sop.xlsx")
     assert len(refused.value.problems) == MAX_MERGES
+
+
+def test_the_printed_sops_merged_heading_is_named_as_a_heading():
+    """Copied from the printed SOP, "Pelaksana" and "Mutu Baku" span their columns and "No",
+    "Kegiatan" their two heading rows: removing the heading row is the fix, not unmerging."""
+    rows = table_rows()
+    rows.insert(TITLE_ROW - 1, ["No", "Kegiatan", "Pelaksana", "", "Mutu Baku", "", "", "",
+                                "", "", ""])
+    rows[TITLE_ROW][0:2] = ["", ""]
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append([cell or None for cell in row])
+    for cells in (f"B{TITLE_ROW}:B{TITLE_ROW + 1}", f"A{TITLE_ROW}:A{TITLE_ROW + 1}",
+                  f"C{TITLE_ROW}:D{TITLE_ROW}"):
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(InvalidProcess) as refused:
+        import_table(out.getvalue(), "sop.xlsx")
+    assert refused.value.problems[0].startswith(
+        f"Baris {TITLE_ROW}: baris judul bertingkat seperti di dokumen SOP cetak")
+
+
+def test_merges_are_named_by_row_then_column():
+    with pytest.raises(InvalidProcess) as refused:
+        read_table(_workbook(["K40:K41", "B30:B31", "A30:A31"]), "sop.xlsx")
+    assert [problem.split(" digabung")[0] for problem in refused.value.problems] == [
+        "sop.xlsx: sel A30:A31", "sop.xlsx: sel B30:B31", "sop.xlsx: sel K40:K41"]
