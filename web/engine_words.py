@@ -97,6 +97,8 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r'Tidak ada pengguna bernama "(.+)"\.'),
+     lambda name: gettext('Tidak ada pengguna bernama "%(name)s".', name=name)),
     (re.compile(r'SOP "(.+)" tidak ditemukan\.'),
      lambda key: gettext('SOP "%(key)s" tidak ditemukan.', key=key)),
     (re.compile(r'SOP "(.+)" tidak punya versi (\d+)\.'),

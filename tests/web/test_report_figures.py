@@ -93,3 +93,16 @@ def test_every_figure_s_page_answers(client, history):
                  "mttr": "&sop=penanganan_gangguan_server&prioritas=kritis"}.get(figure, "")
         page = client.get(f"/laporan/orang/prakom/proses?angka={figure}{scope}&{Q4}")
         assert page.status_code == 200, figure
+
+
+def test_a_name_no_account_has_is_said_to_an_administrator_and_hidden_from_others(client):
+    """An administrator lists every account anyway; anyone else may not learn which names
+    exist, so the name is refused as one he may not see."""
+    login(client, "admin")
+    for path in ("/laporan/orang/tidak_ada", "/laporan/orang/tidak_ada/proses?angka=eskalasi"):
+        missing = client.get(path)
+        assert missing.status_code == 404
+        assert "Tidak ada pengguna bernama &#34;tidak_ada&#34;." in missing.get_data(True)
+    login(client, "ketua")
+    hidden = client.get("/laporan/orang/tidak_ada")
+    assert hidden.status_code == 403 and "tidak_ada" not in hidden.get_data(True)

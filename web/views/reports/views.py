@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import settings
+from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
 from engine.people import accounts
@@ -314,10 +315,12 @@ def _visible_person(username: str) -> User:
     """The person whose figures the viewer may see, named in any case ("PRAKOM" is
     "prakom", as at login). A name that does not exist answers 403 as one the viewer may
     not see (404 only for an administrator), so that the page does not tell anyone which
-    user names exist."""
+    user names exist; an administrator, who lists them all, is told the name is none."""
     user = accounts.find_by_username(db.session, username)
+    if user is None and access().is_admin:
+        raise NotFound(f'Tidak ada pengguna bernama "{username[:64]}".')
     if user is None:
-        abort(404 if access().is_admin else 403)
+        abort(403)
     if not access().may_view_person(user):
         abort(403)
     return user
