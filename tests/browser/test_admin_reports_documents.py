@@ -117,7 +117,8 @@ def test_new_version_preview_dry_run_and_migration(served, browser, tmp_path):
     expect(page.locator(".diagram-steps li")).to_have_count(4)
     assert page.locator(".djs-element[data-element-id^='Eskalasi_']:not(.alur-hidden)").count() > 0
     changes = page.inner_text(".preview .changes")
-    assert "Durasi:" in changes and "1 jam kerja → 2 hari kerja" in changes
+    assert "Waktu berubah:" in changes and "1 jam → 2 hari kerja" in changes
+    assert "Durasi:" not in changes, "the timer changes with its Waktu: one line says both"
     expect(page.get_by_role("link", name=re.compile("Pindahkan"))).to_have_count(0)
     assert_no_violations(page)
 

@@ -153,7 +153,7 @@ def case(served, browser, tmp_path_factory):
     page.set_input_files("input[type=file]", str(upload))
     page.get_by_role("button", name="Unggah").click()
     page.wait_for_url(f"{base}/admin/sop/{SOP}", timeout=WAIT)
-    assert "Durasi:" in page.inner_text(".preview .changes", timeout=WAIT)
+    assert "Waktu berubah:" in page.inner_text(".preview .changes", timeout=WAIT)
     context.close()
     return found
 
