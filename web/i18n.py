@@ -23,6 +23,13 @@ TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
 T = TypeVar("T")
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for ``make messages`` (pybabel's default ``N_`` keyword) and keep it
+    untranslated: a report table or a refusal's pattern holds Indonesian texts, translated
+    where it is shown."""
+    return text
+
+
 def select_locale() -> str:
     """The locale of this request: the user's ``language`` if it is one we have, else "id".
 

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, User, UserRole
-from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.numbers import grouped
+from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import clock, db

@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Font
 
 from engine.process import downloads
 from web.extensions import clock, db
+from web.i18n import N_  # noqa: F401 - the report modules mark their table texts with it
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -129,12 +130,6 @@ class Words(str):
         made = super().__new__(cls, indonesian)
         made.page = page
         return made
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for ``make messages`` (pybabel's default ``N_`` keyword) and keep it
-    untranslated: tables hold Indonesian texts, the page translates them when it shows them."""
-    return text
 
 
 def cell_text(value: Any) -> str:
