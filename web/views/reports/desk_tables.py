@@ -11,7 +11,8 @@ from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import clock, db
-from web.views.reports.export import N_, Table, TimeStandard
+from web.i18n import N_
+from web.views.reports.export import Table, TimeStandard
 
 SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
                          N_("Jumlah penilaian"), N_("Tiket selesai"), N_("Tingkat respons (%)")]

@@ -32,7 +32,6 @@ from openpyxl.styles import Alignment, Font
 
 from engine.process import downloads
 from web.extensions import clock, db
-from web.i18n import N_  # noqa: F401 - the report modules mark their table texts with it
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FORMATS = ("csv", "xlsx")

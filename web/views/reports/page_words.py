@@ -6,8 +6,9 @@ from typing import Any
 from flask_babel import format_decimal, gettext
 
 from engine.reports.basis import BAND_LABELS
+from web.i18n import N_
 from web.time_words import standard_text, working_text
-from web.views.reports.export import N_, TimeStandard, Words, cell_text
+from web.views.reports.export import TimeStandard, Words, cell_text
 
 # Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
 # the page in the user's language; the exports keep them Indonesian.

@@ -20,8 +20,9 @@ from engine.reports.sop import SopPerformance, Tabel7Row
 from engine.reports.team import TeamRow
 from engine.text import is_digits
 from engine.time.periods import Period
+from web.i18n import N_
 from web.views.reports.catatan import catatan_cell
-from web.views.reports.export import N_, Table, Words
+from web.views.reports.export import Table, Words
 from web.views.reports.period_words import period_label
 
 # ``link(figure, **arguments)``: the URL of the instances behind a person's figure.
