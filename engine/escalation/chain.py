@@ -89,7 +89,7 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     escalation = Escalation(human_task=task, level=level, raised_at=clock.now())
     session.add(escalation)
     facts.record_escalation(session, task, escalation)
-    people = ([task.claimed_by] if level == 1 and task.claimed_by
+    people = (_reminded(session, clock, task, known) if level == 1
               else known.holders(session, role, clock.now()))
     alone, told_before = False, []
     if level > 1:
@@ -123,6 +123,19 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
                  **({"told_before": told_before} if told_before else {}))
     _schedule_next(session, task, level)
     return escalation
+
+
+def _reminded(session: Session, clock: Clock, task: HumanTask, known: Known) -> list[User]:
+    """Who a step's reminder (level 1) goes to: whoever took it; else, or while a Plh/Plt
+    stands in for the official who took it (he is away: no longer among those acting in
+    its role), those acting in its role, his substitute among them (README "Plh dan
+    Plt": a holder replaced by a Plh/Plt is replaced by his substitute)."""
+    acting = known.holders(session, task.role, clock.now())
+    taker = task.claimed_by
+    if taker is None or any(user.id == taker.id for user in acting) or \
+            task.role not in taker.role_names:
+        return acting if taker is None else [taker]
+    return acting
 
 
 def _performer(session: Session, clock: Clock, task: HumanTask, known: Known) -> int | None:

@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.escalation.notifications import UNREACHED_KIND
-from engine.models import AuditRecord, Escalation, Notification, Substitution
+from engine.models import AuditRecord, Escalation, HumanTask, Notification, Substitution
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
+from engine.process.tasks import claim_task
 from tests.conftest import mini_bpmn
 from tests.engine.escalation.test_timers import fire_due
 
@@ -63,3 +64,34 @@ def test_a_step_escalated_to_him_as_sekretaris_is_not_escalated_again_as_plh_ket
         AuditRecord.action == "task.escalated").order_by(AuditRecord.id)).all()[-1].detail
     assert (level_3["level"], level_3["recipients"], level_3["told_before"]) == (
         3, [], ["sekretaris"])
+
+
+def test_the_reminder_of_a_step_taken_by_an_official_now_away_reaches_his_plh(
+        session, clock, users):
+    """Found by the inbox probe: the step left half-done by the official on leave reminded
+    only him; his Plh, who may take it over, heard nothing."""
+    deploy(session, clock, mini_bpmn())
+    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                              user=users["Prakom"])
+    step = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    claim_task(session, clock, step.id, users["Prakom"])
+    session.add(Substitution(
+        kind="Plh", official_id=users["Prakom"].id, substitute_id=users["Panitera"].id,
+        role="Prakom", warrant_number="W1/9/2026", starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=7), created_at=clock.now()))
+    session.commit()
+    clock.advance(timedelta(minutes=30))
+    fire_due(session, clock)
+    assert _notices(session) == [("eskalasi", 1, users["Panitera"].id)]
+
+
+def test_the_reminder_of_a_step_taken_by_one_present_reaches_only_him(session, clock, users):
+    deploy(session, clock, mini_bpmn())
+    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                              user=users["Prakom"])
+    step = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    claim_task(session, clock, step.id, users["Prakom"])
+    session.commit()
+    clock.advance(timedelta(minutes=30))
+    fire_due(session, clock)
+    assert _notices(session) == [("eskalasi", 1, users["Prakom"].id)]
