@@ -4,7 +4,7 @@ which capacity one acts in it."""
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, union
+from sqlalchemy import ColumnElement, Select, exists, func, literal, select, union
 from sqlalchemy.orm import Session
 
 from engine.models import Substitution, User, UserRole
@@ -27,13 +27,16 @@ def present_holders(session: Session, role: str, now: datetime) -> list[User]:
 
 
 class Holder(NamedTuple):
-    """One choice of a bulk "Alihkan kepada": the role, and the user's id, full name and
-    user name (which tells two officials of the same name apart)."""
+    """One choice of an "Alihkan kepada": the role, and the user's id, full name and user
+    name (which tells two officials of the same name apart); ``kind``: "Plh" or "Plt" for
+    one standing in for a holder of the role (a supervisor must see why a Bidang Terkait
+    is offered a Kasubbag step), "" for a holder."""
 
     role: str
     id: int
     full_name: str
     username: str
+    kind: str
 
 
 def holders_of(session: Session, roles: list[str], now: datetime,
@@ -51,18 +54,23 @@ def holders_of(session: Session, roles: list[str], now: datetime,
         away = substitution.away(session, now)
     in_force = substitution_in_force(now)
     active = User.is_disabled.is_(False)
-    held = (select(UserRole.role.label("role"), User.id, User.full_name, User.username)
+    held = (select(UserRole.role.label("role"), User.id, User.full_name, User.username,
+                   literal("").label("kind"))
             .join(User, User.id == UserRole.user_id)
             .where(UserRole.role.in_(roles), active, ~exists().where(
                 Substitution.official_id == User.id, Substitution.role == UserRole.role,
                 in_force)))
-    standing = (select(Substitution.role.label("role"), User.id, User.full_name, User.username)
+    standing = (select(Substitution.role.label("role"), User.id, User.full_name, User.username,
+                       Substitution.kind.label("kind"))
                 .join(User, User.id == Substitution.substitute_id)
                 .where(Substitution.role.in_(roles), active, in_force))
     acting = union(held, standing).subquery()
-    return [Holder(*row) for row in session.execute(
-        select(acting).order_by(acting.c.role, func.lower(acting.c.full_name),
-                               acting.c.id)) if row.id not in away]
+    chosen: dict[tuple[str, int], Holder] = {}
+    for row in session.execute(select(acting).order_by(
+            acting.c.role, func.lower(acting.c.full_name), acting.c.id, acting.c.kind)):
+        if row.id not in away:  # one standing in for a role he holds is its holder: first
+            chosen.setdefault((row.role, row.id), Holder(*row))
+    return list(chosen.values())
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

@@ -249,8 +249,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     policy = access()
     if not policy.may_view_task(human_task):
         refuse_outside_lanes()
-    assignees = (sorted(present_holders(db.session, human_task.role, clock().now()),
-                        key=lambda user: (user.full_name.casefold(), user.id))
+    assignees = (holders_of(db.session, [human_task.role], clock().now())
                  if policy.may_assign(human_task) and human_task.state == "open"
                  and human_task.instance.status != GALAT else [])
     files, comments = attachments.of_instance(db.session, human_task.instance_id)

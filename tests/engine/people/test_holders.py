@@ -37,4 +37,7 @@ def test_the_bulk_choice_is_alihkan_s_choice_for_every_role(session, clock, user
     assert chosen == expected
     assert [(role, name) for role, _, name in chosen if role in ("Prakom", "Kasubbag")] == [
         ("Kasubbag", "Ani Prakom"), ("Kasubbag", "Demo Sekretaris"), ("Prakom", "Ani Prakom")]
+    kinds = {(h.role, h.full_name): h.kind for h in holders_of(session, roles, clock.now())}
+    assert (kinds[("Kasubbag", "Demo Sekretaris")], kinds[("Prakom", "Ani Prakom")]) == (
+        "Plh", ""), "one standing in for a role he holds himself is offered as its holder"
     assert holders_of(session, [], clock.now()) == []
