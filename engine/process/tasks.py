@@ -21,6 +21,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
 from engine.people.access import Access
+from engine.people.holders import capacity_of
 from engine.people.substitution import Capacity, away, capacities
 from engine.people.substitution_period import ended_since
 from engine.process import case
@@ -146,9 +147,12 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
               "number": instance.number or "", "process": instance.definition.name}
     if assignee.id != by.id:  # a supervisor who takes it himself needs no notice of it
         message = f'{by.full_name} mengalihkan tugas "{task.name}" ({instance.title}) kepada Anda.'
+        # As a reminder's: in which capacity he gets it, a Plh/Plt's ("as": Plh. Kasubbag).
+        capacity = capacity_of(session, clock.now(), assignee, task.role)
         session.add(Notification(
             user_id=assignee.id, kind="penugasan", role=task.role, human_task_id=task.id,
-            instance_id=instance.id, created_at=clock.now(), params=params, message=message))
+            instance_id=instance.id, created_at=clock.now(), message=message,
+            params=params if capacity == task.role else {**params, "as": capacity}))
     if previous is not None and previous.id != by.id:
         # The step leaves his inbox: he is told to whom it went (not who gave it away).
         session.add(Notification(

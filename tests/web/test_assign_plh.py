@@ -1,5 +1,6 @@
 """A supervisor's "Alihkan kepada" names who stands in: a Bidang Terkait offered for a
-Kasubbag step reads "(Plh. Kasubbag)", on the task page and in the inbox's bulk choice."""
+Kasubbag step reads "(Plh. Kasubbag)", on the task page and in the inbox's bulk choice; the
+step assigned to him tells him he gets it as Plh. Kasubbag, as its reminders do."""
 
 from datetime import timedelta
 
@@ -31,3 +32,10 @@ def test_the_assign_choices_name_a_plh_as_such(app, client):
     assert f'">{PLH}</option>' in page and "Demo Kasubbag</option>" not in page
     inbox = client.get("/?tampil=bawahan").get_data(True)
     assert f'">{PLH}</option>' in inbox
+    assigned = client.post(f"/api/v1/tasks/{task['id']}/assign",
+                           headers=api_token(client, "sekretaris"),
+                           json={"assignee": "bidang_terkait"})
+    assert assigned.status_code == 200, assigned.json
+    login(client, "bidang_terkait")
+    notices = client.get("/notifikasi/").get_data(True)
+    assert "kepada Anda. Anda menerimanya sebagai Plh. Kasubbag." in notices
