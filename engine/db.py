@@ -115,6 +115,15 @@ def is_unwritable(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) in _POSTGRES_UNWRITABLE
 
 
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` (a SQLAlchemy ``DBAPIError``) came from opening a connection to a
+    database server — down, restarting, refusing connections — rather than from a
+    statement: nothing ran, and the work may be retried once the server is back. (An
+    SQLite file that cannot be opened is ``is_unwritable``'s.)"""
+    return (getattr(error, "statement", "") is None
+            and not isinstance(getattr(error, "orig", None), sqlite3.Error))
+
+
 def is_lost_connection(error: BaseException) -> bool:
     """Whether ``error`` (a SQLAlchemy ``DBAPIError``) came from a connection the database
     server closed during the work (a restart or failover; SQLAlchemy then drops the

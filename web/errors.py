@@ -26,7 +26,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 
-from engine.db import database_words, is_busy, is_lost_connection, is_unwritable
+from engine.db import (
+    database_words,
+    is_busy,
+    is_lost_connection,
+    is_unreachable,
+    is_unwritable,
+)
 from engine.errors import (
     AlurError,
     Conflict,
@@ -190,6 +196,8 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if is_unwritable(error):
             return unwritable(error)
+        if is_unreachable(error):
+            return unreachable(error)
         if not (is_busy(error) or is_lost_connection(error)):
             return unexpected(error)
         app.logger.warning("database busy or its connection lost on %s: %s", request.path,
@@ -202,6 +210,18 @@ def register(app: Flask) -> None:
                 "Sistem sedang sibuk: permintaan ini belum dijalankan dan tidak ada yang "
                 "tersimpan. Kirim lagi sebentar lagi."), **_back())
         response = make_response(answer)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    def unreachable(error: DBAPIError) -> Any:
+        app.logger.warning("the database cannot be reached on %s: %s", request.path,
+                           database_words(error))
+        g._login_user = login_manager.anonymous_user()  # his account cannot be read either
+        back = {} if wants_json() else _back()
+        response = make_response(error_response(503, "database_unreachable", gettext(
+            "Basis data Alur tidak dapat dihubungi saat ini (mis. sedang dimulai ulang): "
+            "permintaan ini belum dijalankan dan tidak ada yang tersimpan. Coba lagi sebentar "
+            "lagi."), **back))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
