@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", sqlite_writers.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], SQLITE_BUSY_TIMEOUT_MS))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
+        try:
+            private_file(Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")))
+        except OSError as error:
+            raise environment.ConfigError(
+                f"basis data (ALUR_DATABASE_URL) tidak dapat dipakai: "
+                f"{environment.os_words(error)}") from None
     # An upload's files together, never below a BPMN file's (the office logo, a form file);
     # an SOP upload has a bundle's (web.edge.install_input_guards).
     app.config["MAX_CONTENT_LENGTH"] = (
@@ -222,9 +228,16 @@ def _instance_secret(app: Flask) -> str:
 
 
 def private_folder(path: Path) -> None:
-    """Create ``path`` (and parents) if needed; the folder itself is made mode 0700."""
+    """Create ``path`` (and parents) if needed; the folder itself is made mode 0700, and a
+    file is written and removed in it (a folder this process may not write to fails here,
+    once, not at each key or upload later).
+
+    Raises:
+        OSError: the folder cannot be made, or written to."""
     path.mkdir(parents=True, exist_ok=True)
     path.chmod(0o700)
+    with tempfile.TemporaryFile(dir=path):
+        pass
 
 
 def private_file(path: Path) -> None:

@@ -63,6 +63,12 @@ from tests.helpers.cli import run_alur
     # The operating system's reason in Indonesian, not "No such file or directory".
     ("ALUR_INSTANCE_PATH", "/proc/x",
      "GAGAL: ALUR_INSTANCE_PATH '/proc/x' tidak dapat dipakai sebagai folder: tidak ada\n"),
+    # Folders that exist but cannot be written, not even by root (a traceback each, found
+    # by the operations probe: the secret key, an SQLite file, every upload later).
+    ("ALUR_INSTANCE_PATH", "/sys/kernel",
+     "GAGAL: ALUR_INSTANCE_PATH '/sys/kernel' tidak dapat dipakai sebagai folder: tidak "
+     "diizinkan\n"),
+
     # 0 left a server that looked up but was of no use: 413 on every login, sessions and
     # tokens over at once, /readyz always 503, every attachment too large.
     ("ALUR_SESSION_MAX_AGE", "0", "GAGAL: ALUR_SESSION_MAX_AGE paling kecil 60, bukan '0'"),
@@ -115,3 +121,17 @@ def test_setup_reads_alur_demo_as_serve_does(tmp_path):
     assert result.returncode == 2
     assert "GAGAL: ALUR_DEMO harus 1 atau 0" in result.stderr
     assert not (tmp_path / "instans").exists()
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("ALUR_ATTACHMENTS_PATH", "/sys/kernel",
+     "GAGAL: ALUR_ATTACHMENTS_PATH '/sys/kernel' tidak dapat dipakai sebagai folder lampiran: "
+     "tidak diizinkan\n"),
+    ("ALUR_DATABASE_URL", "sqlite:////sys/kernel/alur.db",
+     "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: tidak diizinkan\n"),
+])
+def test_a_folder_that_cannot_be_written_stops_every_command(tmp_path, name, value, message):
+    """Uploads would each have failed with a 500 later; the database, with a traceback."""
+    result = run_alur(tmp_path, "user", "list", **{name: value})
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
