@@ -84,6 +84,8 @@ _POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
 _SQLITE_UNWRITABLE_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
                             sqlite3.SQLITE_CANTOPEN}
 _POSTGRES_UNWRITABLE = {"25006", "53100"}
+# PostgreSQL's undefined column and undefined table: a schema older than the code.
+_POSTGRES_UNDEFINED = {"42703", "42P01"}
 
 
 def database_words(error: BaseException) -> str:
@@ -113,6 +115,15 @@ def is_unwritable(error: BaseException) -> bool:
     if isinstance(original, sqlite3.OperationalError):
         return getattr(original, "sqlite_errorcode", -1) & 0xFF in _SQLITE_UNWRITABLE_CODES
     return getattr(original, "sqlstate", None) in _POSTGRES_UNWRITABLE
+
+
+def is_older_schema(error: BaseException) -> bool:
+    """Whether ``error`` (a SQLAlchemy ``DBAPIError``) names a table or column the database
+    lacks: one not upgraded to this Alur's migrations (``alur db upgrade``), or empty."""
+    original = getattr(error, "orig", error)
+    if isinstance(original, sqlite3.OperationalError):
+        return str(original).startswith(("no such table", "no such column"))
+    return getattr(original, "sqlstate", None) in _POSTGRES_UNDEFINED
 
 
 def is_unreachable(error: BaseException) -> bool:

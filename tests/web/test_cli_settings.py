@@ -2,6 +2,8 @@
 naming the variable in Indonesian, with exit code 2 and nothing made (README,
 "Konfigurasi")."""
 
+import sqlite3
+
 import pytest
 
 from tests.helpers.cli import run_alur
@@ -135,3 +137,19 @@ def test_a_folder_that_cannot_be_written_stops_every_command(tmp_path, name, val
     result = run_alur(tmp_path, "user", "list", **{name: value})
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade_it(tmp_path):
+    """The code updated, ``alur db upgrade`` not run yet: serve and worker refused, the
+    other commands printed a driver traceback (found by the operations probe)."""
+    assert run_alur(tmp_path, "setup", "--admin", "admin", piped="sandi-admin-2026\n"
+                    "sandi-admin-2026\n").returncode == 0
+    database = tmp_path / "instans" / "alur.sqlite3"
+    with sqlite3.connect(database) as connection:  # as before a migration added the column
+        connection.execute("ALTER TABLE users DROP COLUMN language")
+    result = run_alur(tmp_path, "user", "list")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: no such column: "
+        "users.language; bila Alur baru diperbarui, jalankan alur db upgrade dulu (alur setup "
+        "untuk basis data baru)\n")

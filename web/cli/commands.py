@@ -14,10 +14,10 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine import settings
-from engine.db import database_words
+from engine.db import database_words, is_older_schema
 from engine.errors import InvalidProcess, InvalidTaskData
 from engine.models import User
 from engine.people import accounts
@@ -333,9 +333,12 @@ def main() -> None:
     except environment.ConfigError as error:
         click.echo(f"GAGAL: {error}", err=True)
         raise SystemExit(2) from None
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:
+        # A command run after the code was updated but before the database was: said so.
+        upgrade = ("; bila Alur baru diperbarui, jalankan alur db upgrade dulu (alur setup "
+                   "untuk basis data baru)") if is_older_schema(error) else ""
         click.echo("GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: "
-                   f"{database_words(error)}", err=True)
+                   f"{database_words(error)}{upgrade}", err=True)
         raise SystemExit(1) from None
 
 
