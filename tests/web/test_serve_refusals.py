@@ -101,3 +101,18 @@ def test_a_second_serve_of_a_running_instance_leaves_its_metrics_alone(tmp_path)
         "berjalan (folder instans yang sama); hentikan yang itu, atau beri yang ini "
         "ALUR_INSTANCE_PATH atau PROMETHEUS_MULTIPROC_DIR lain\n")
     assert counts.read_bytes() == b"hitungan"
+
+
+@pytest.mark.parametrize("where, problem", [
+    ("tidak-ada/alur.sock", "tidak dapat dipakai: foldernya tidak ada"),
+    ("berkas-biasa", "tidak dapat dipakai: sudah ada berkas di sana yang bukan soket"),
+])
+def test_serve_refuses_a_unix_socket_it_cannot_make(tmp_path, where, problem):
+    """It said "Alur berjalan di http://unix:…", then gunicorn failed in English five times
+    (or a traceback: "is not a socket") and exit 1 (found by the operations probe)."""
+    (tmp_path / "berkas-biasa").write_text("bukan soket")
+    address = f"unix:{tmp_path / where}"
+    result = run_alur(tmp_path, "serve", ALUR_BIND=address)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"GAGAL: ALUR_BIND {address} {problem}\n"
+    assert (tmp_path / "berkas-biasa").read_text() == "bukan soket"

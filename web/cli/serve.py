@@ -101,9 +101,10 @@ def bind_problem(bind: str) -> str | None:
     ``environment.address_problem``), in words, or None: a socket is bound there with
     ``SO_REUSEADDR``, as gunicorn binds, and closed at once. gunicorn would otherwise retry
     in English for five seconds after Alur said it was running, then exit 1. A ``unix:``
-    path is left to gunicorn."""
+    path is checked as gunicorn would use it: its folder must exist and be writable, and
+    what is there already must be a socket (gunicorn replaces that)."""
     if bind.startswith("unix:"):
-        return None
+        return _socket_path_problem(Path(bind.removeprefix("unix:")))
     host, _, port = bind.rpartition(":")
     try:
         family, kind, protocol, _, address = socket.getaddrinfo(
@@ -116,6 +117,17 @@ def bind_problem(bind: str) -> str | None:
             probe.bind(address)
         except OSError as error:
             return _BIND_WORDS.get(error.errno, f"tidak dapat dipakai: {error.strerror}")
+    return None
+
+
+def _socket_path_problem(path: Path) -> str | None:
+    """Why a Unix socket cannot be made at ``path``, in words, or None."""
+    if path.exists() and not path.is_socket():
+        return "tidak dapat dipakai: sudah ada berkas di sana yang bukan soket"
+    if not path.parent.is_dir():
+        return "tidak dapat dipakai: foldernya tidak ada"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "tidak dapat dipakai: foldernya tidak dapat ditulisi"
     return None
 
 
