@@ -79,7 +79,15 @@ def test_serve_and_worker_refuse_a_database_a_migration_behind(tmp_path):
     reads was not there yet); now one sentence naming what to run."""
     (tmp_path / "instans").mkdir()
     assert run_alur(tmp_path, "db", "upgrade").returncode == 0
-    assert run_alur(tmp_path, "db", "downgrade").returncode == 0
+    refused = run_alur(tmp_path, "db", "downgrade", detached=True)
+    assert (refused.returncode, refused.stderr) == (2, (
+        "GAGAL: alur db downgrade membuang tabel dan kolom beserta datanya; jalankan di "
+        "terminal untuk ditanya, atau tambahkan --ya.\n")), "nothing changed without --ya"
+    [head] = migration_heads(str(ROOT / "migrations"))
+    with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (head,)]
+    assert run_alur(tmp_path, "db", "downgrade", "--ya").returncode == 0
     url = f"sqlite:///{tmp_path / 'instans' / 'alur.sqlite3'}"
     with sqlite3.connect(tmp_path / "instans" / "alur.sqlite3") as connection:
         [(behind,)] = connection.execute("SELECT version_num FROM alembic_version").fetchall()

@@ -26,7 +26,7 @@ from engine.process.deploy import deploy, version_hash
 from engine.sop.reading import TABLE_SUFFIXES
 from engine.sop.table import import_table
 from web import MAX_WEB, environment
-from web.cli import db_words
+from web.cli import db_guard, db_words
 from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
@@ -375,6 +375,7 @@ class _AlurGroup(FlaskGroup):
             usage_in_language(command)
             if name == "db" and isinstance(command, click.Group):
                 db_words.in_indonesian(command)
+                db_guard.guard(command)
         return command
 
 
