@@ -115,7 +115,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except OSError as error:
         raise environment.ConfigError(
             f"ALUR_INSTANCE_PATH {app.instance_path!r} tidak dapat dipakai sebagai folder: "
-            f"{environment.os_words(error)}") from None
+            f"{environment.folder_words(error)}") from None
     app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
@@ -124,7 +124,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except OSError as error:
         raise environment.ConfigError(
             f"ALUR_ATTACHMENTS_PATH {app.config['ALUR_ATTACHMENTS_PATH']!r} tidak dapat "
-            f"dipakai sebagai folder lampiran: {environment.os_words(error)}") from None
+            f"dipakai sebagai folder lampiran: {environment.folder_words(error)}") from None
     app.config["SQLALCHEMY_DATABASE_URI"] = _absolute_sqlite(
         app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if app.config["ALUR_PROXY_COUNT"]:

@@ -117,6 +117,14 @@ def os_words(error: OSError) -> str:
     return _OS_WORDS.get(error.errno or 0) or error.strerror or str(error)
 
 
+def folder_words(error: OSError) -> str:
+    """``os_words`` for a folder that could not be made or used: a file already where it
+    should be is said so ("sudah ada" told the operator nothing)."""
+    if error.errno == errno.EEXIST:
+        return "sudah ada berkas di sana, bukan folder"
+    return os_words(error)
+
+
 def writable_folder(name: str, default: Path) -> Path:
     """``name`` as a folder this process writes files to, or ``default`` when unset or
     empty; made (with its parents) when missing, and a file is written and removed in it.
@@ -134,7 +142,7 @@ def writable_folder(name: str, default: Path) -> Path:
             pass
     except OSError as error:
         raise ConfigError(f"{name} {str(folder)!r} tidak dapat dipakai sebagai folder "
-                          f"yang dapat ditulis: {os_words(error)}") from None
+                          f"yang dapat ditulis: {folder_words(error)}") from None
     return folder
 
 

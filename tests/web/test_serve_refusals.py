@@ -33,7 +33,8 @@ def test_serve_refuses_what_it_cannot_listen_with_naming_where_it_came_from(
         assert "--workers" not in result.stderr and "--threads" not in result.stderr
 
 
-@pytest.mark.parametrize("where, why", [("a file", "sudah ada"), ("under a file", "bukan folder")])
+@pytest.mark.parametrize("where, why", [("a file", "sudah ada berkas di sana, bukan folder"),
+                                        ("under a file", "bukan folder")])
 def test_serve_names_a_metrics_folder_it_cannot_use(tmp_path, where, why):
     """prometheus_client's folder was made with a traceback; now a sentence names it."""
     blocked = tmp_path / "bukan-folder"
