@@ -216,14 +216,10 @@ def register(app: Flask) -> None:
     def unreachable(error: DBAPIError) -> Any:
         app.logger.warning("the database cannot be reached on %s: %s", request.path,
                            database_words(error))
-        g._login_user = login_manager.anonymous_user()  # his account cannot be read either
-        back = {} if wants_json() else _back()
-        response = make_response(error_response(503, "database_unreachable", gettext(
+        return _for_no_one("database_unreachable", lazy_gettext(
             "Basis data Alur tidak dapat dihubungi saat ini (mis. sedang dimulai ulang): "
             "permintaan ini belum dijalankan dan tidak ada yang tersimpan. Coba lagi sebentar "
-            "lagi."), **back))
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+            "lagi."), RETRY_AFTER_SECONDS)
 
     def unwritable(error: DBAPIError | sqlite3.OperationalError) -> Any:
         app.logger.error("the database cannot be written on %s: %s", request.path,
@@ -232,15 +228,19 @@ def register(app: Flask) -> None:
         # the pool's are dropped, so that writes work again as soon as the file can be
         # written, without a restart.
         db.engine.dispose()
-        # The page is written for no one: loading the user (or his expired attributes)
-        # would read the database that just failed, and fail inside this answer.
-        g._login_user = login_manager.anonymous_user()
-        back = {} if wants_json() else _back()
-        response = make_response(error_response(503, "database_unwritable", gettext(
+        return _for_no_one("database_unwritable", lazy_gettext(
             "Basis data Alur tidak dapat ditulis saat ini (mis. disk penuh atau hanya-baca): "
             "tidak ada yang tersimpan. Beri tahu administrator; coba lagi setelah ia "
-            "memperbaikinya."), **back))
-        response.headers["Retry-After"] = str(UNWRITABLE_RETRY_SECONDS)
+            "memperbaikinya."), UNWRITABLE_RETRY_SECONDS)
+
+    def _for_no_one(code: str, message: Any, retry_after: int) -> Any:
+        """A 503 about the database written for no one: loading the user (or his expired
+        attributes, or his language for ``message``, a lazy text read only here) would
+        read the database that just failed, and fail inside this answer."""
+        g._login_user = login_manager.anonymous_user()
+        back = {} if wants_json() else _back()
+        response = make_response(error_response(503, code, str(message), **back))
+        response.headers["Retry-After"] = str(retry_after)
         return response
 
     app.register_error_handler(HTTPException, http_error)
