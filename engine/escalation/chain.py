@@ -132,10 +132,10 @@ def _reminded(session: Session, clock: Clock, task: HumanTask, known: Known) -> 
     Plt": a holder replaced by a Plh/Plt is replaced by his substitute)."""
     acting = known.holders(session, task.role, clock.now())
     taker = task.claimed_by
-    if taker is None or any(user.id == taker.id for user in acting) or \
-            task.role not in taker.role_names:
-        return acting if taker is None else [taker]
-    return acting
+    if taker is None:
+        return acting
+    away = task.role in taker.role_names and all(user.id != taker.id for user in acting)
+    return acting if away else [taker]
 
 
 def _performer(session: Session, clock: Clock, task: HumanTask, known: Known) -> int | None:
