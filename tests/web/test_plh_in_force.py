@@ -113,12 +113,12 @@ def test_a_superior_assigns_a_step_to_the_plt_of_its_role(app, client, clock):
         "bertugas")})
     login(client, "ketua")
     page = client.get(f"/tugas/{task_id}").get_data(True)
-    assert '<option value="' in page and ">Demo Prakom</option>" in page
+    assert '<option value="' in page and ">Demo Prakom (Plt. Sekretaris)</option>" in page
     assert ">Demo Sekretaris</option>" not in page
     bulk = client.get("/?tampil=bawahan").get_data(True)
     assert '<optgroup label="Sekretaris"><option value="' in bulk
     assert bulk.split('<optgroup label="Sekretaris">')[1].split("</optgroup>")[0].endswith(
-        ">Demo Prakom</option>")
+        ">Demo Prakom (Plt. Sekretaris)</option>")
     assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=ketua,
                            json={"assignee": "prakom"})
     assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")
