@@ -52,7 +52,8 @@ def _tickets(session: Session, process_key: str | None = None) -> Any:
 
 
 def satisfaction(session: Session, start: datetime, end: datetime, *,
-                 process_key: str | None = None, prakom: User | None = None) -> dict[str, Any]:
+                 process_key: str | None = None, prakom: User | None = None,
+                 comments: bool = True) -> dict[str, Any]:
     """The satisfaction of tickets completed in the period (of one SOP, or those in which
     ``prakom`` completed a Prakom step), leaving out the monitoring incidents (started by
     an alert source's account, which never rates: ``alerts.monitoring_incidents``) and the
@@ -60,7 +61,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     (``ratings.desk_served_itself``).
     ``index`` and ``response_rate`` are percentages (None without data); ``comments`` the
     newest ``MAX_COMMENTS`` ratings' comments ``(number, score, comment)``, oldest first,
-    of ``comments_total``. Tickets and scores are counted in the database on the report
+    of ``comments_total`` (not read when ``comments`` is False: a row of the per-SOP or
+    per-Prakom table shows none). Tickets and scores are counted in the database on the report
     facts' indexes; no list grows with the period."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
     tickets: Any = InstanceFact
@@ -83,7 +85,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
         select(ProcessInstance.number, Rating.score, Rating.comment)
         .join(ProcessInstance, ProcessInstance.id == Rating.instance_id)
         .where(*scored, func.coalesce(Rating.comment, "") != "")
-        .order_by(Rating.instance_id.desc()).limit(MAX_COMMENTS)).all() if commented else []
+        .order_by(Rating.instance_id.desc()).limit(MAX_COMMENTS)).all() \
+        if comments and commented else []
     return {
         "completed": count, "count": rated,
         "index": round(100 * satisfied / rated, 1) if rated else None,

@@ -20,7 +20,7 @@ from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDe
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
-from engine.process.standing import SHOWN_STEPS, open_steps
+from engine.process.standing import SHOWN_STEPS, late, open_steps
 from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.diagrams import diagram_response
@@ -78,7 +78,7 @@ def index() -> Any:
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
         links=_row_links(found.items, may_open), max_export=MAX_EXPORT,
-        late=lists.late_ids(db.session, clock(), found.items), shown_steps=SHOWN_STEPS,
+        late=late(standing, clock().now()), shown_steps=SHOWN_STEPS,
         standing={key: steps for key, steps in standing.items() if key in may_open},
         # His own ticket's steps are the desk's to name: only whether it waits for him.
         tickets={key: any(step.waiting for step in steps) for key, steps in standing.items()

@@ -61,6 +61,8 @@ def test_satisfaction_index_count_and_response_rate(session, clock, users, deplo
         75.0, 4, 5, 80.0)
     assert [c[1:] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
     assert found["comments_total"] == 2
+    counted = desk.satisfaction(session, NOV, DEC, comments=False)  # a per-SOP row's
+    assert (counted["comments"], counted["comments_total"], counted["index"]) == ([], 2, 75.0)
     assert desk.satisfaction(session, NOV, DEC, process_key=SERVER)["index"] is None
 
 

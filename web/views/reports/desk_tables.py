@@ -34,13 +34,15 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
     for definition in db.session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key.in_(REQUESTER_PROCESSES), ProcessDefinition.is_active)):
         satisfaction_row(satisfaction, definition.name,
-                         desk.satisfaction(db.session, start, end, process_key=definition.key))
+                         desk.satisfaction(db.session, start, end, process_key=definition.key,
+                                           comments=False))
     for prakom in db.session.scalars(select(User).join(UserRole).where(
             UserRole.role == "Prakom").order_by(func.lower(User.full_name), User.id)):
         if not viewer.may_view_person(prakom):
             continue
         satisfaction_row(satisfaction, prakom.full_name,
-                         desk.satisfaction(db.session, start, end, prakom=prakom))
+                         desk.satisfaction(db.session, start, end, prakom=prakom,
+                                           comments=False))
     comments = Table(N_("Komentar pengguna"), [N_("Nomor"), N_("Nilai"), N_("Komentar")])
     for row in overall["comments"]:
         comments.add(list(row))
@@ -77,5 +79,6 @@ def person_desk_table(period: Period, person: User) -> Table:
     SKP evidence of a Pranata Komputer."""
     table = Table(N_("Kepuasan Pengguna"), SATISFACTION_HEADINGS)
     satisfaction_row(table, person.full_name,
-                     desk.satisfaction(db.session, period.start, period.end, prakom=person))
+                     desk.satisfaction(db.session, period.start, period.end, prakom=person,
+                                       comments=False))
     return table
