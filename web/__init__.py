@@ -36,6 +36,8 @@ MIN_AGE = 60
 # Smallest limit of a request body other than an upload, bytes: a login form with its CSRF
 # token, a task's fields or a JSON body fit well within it (0 answered every login 413).
 MIN_BODY_BYTES = 64 * 1024
+# A form or JSON body is read whole into memory by every web thread at once.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 # Smallest attachment limit, bytes (0 refused every attachment).
 MIN_ATTACHMENT_BYTES = 1024
 # Most web processes, and threads in each, of ``alur serve`` (ALUR_WEB_WORKERS and
@@ -93,7 +95,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_WEB_THREADS=environment.whole("ALUR_WEB_THREADS", 8, 1, MAX_WEB),
         ALUR_DEMO=environment.flag("ALUR_DEMO", False),
         ALUR_MAX_BODY_BYTES=environment.whole("ALUR_MAX_BODY_BYTES", 1024 * 1024,
-                                              minimum=MIN_BODY_BYTES),
+                                              minimum=MIN_BODY_BYTES,
+                                              maximum=MAX_BODY_BYTES),
         ALUR_RATELIMIT_STORAGE_URI=environment.limit_storage("ALUR_RATELIMIT_STORAGE_URI",
                                                              "memory://"),
         ALUR_LOGIN_LIMIT_ACCOUNT=environment.rate_limit("ALUR_LOGIN_LIMIT_ACCOUNT",

@@ -76,6 +76,9 @@ from tests.helpers.cli import run_alur
     ("ALUR_SESSION_MAX_AGE", "0", "GAGAL: ALUR_SESSION_MAX_AGE paling kecil 60, bukan '0'"),
     ("ALUR_TOKEN_MAX_AGE", "59", "GAGAL: ALUR_TOKEN_MAX_AGE paling kecil 60, bukan '59'"),
     ("ALUR_MAX_BODY_BYTES", "0", "GAGAL: ALUR_MAX_BODY_BYTES paling kecil 65536, bukan '0'"),
+    # Read whole into memory by each web thread: 10 GB would let eight requests take 80 GB.
+    ("ALUR_MAX_BODY_BYTES", "10000000000",
+     "GAGAL: ALUR_MAX_BODY_BYTES paling besar 67108864, bukan '10000000000'"),
     ("ALUR_READY_WORKER_INTERVALS", "0",
      "GAGAL: ALUR_READY_WORKER_INTERVALS paling kecil 1, bukan '0'"),
     ("ALUR_ATTACHMENT_MAX_BYTES", "0",
