@@ -7,8 +7,10 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from engine.errors import PermissionDenied
+from engine.models import HumanTask
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process.deploy import active_choices
+from engine.process.other_lane import moved_away
 from web.extensions import clock, db
 
 
@@ -27,6 +29,16 @@ def refuse_outside_lanes() -> NoReturn:
     raise PermissionDenied(gettext(
         "Anda tidak memegang peran pada SOP ini, sebagai pejabat maupun Plh/Plt: halaman ini "
         "hanya untuk peran yang mengerjakan langkah-langkahnya dan atasannya."))
+
+
+def refuse_step(task: HumanTask) -> NoReturn:
+    """Refuse (403) a step's page to someone outside its SOP's lanes: as any page of the
+    SOP, unless the step was his until a move to a revised version put it in a lane he does
+    not hold (``engine.process.other_lane.moved_away``), which it then says."""
+    refusal = moved_away(db.session, task, current_user._get_current_object())
+    if refusal is not None:
+        raise refusal
+    refuse_outside_lanes()
 
 
 def sop_choices() -> list[tuple[str, str]]:

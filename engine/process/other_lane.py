@@ -16,15 +16,25 @@ LANE_CHANGED = "lane berubah"
 def other_lane_refusal(session: Session, task: HumanTask, user: User) -> PermissionDenied:
     """``Tugas "…" dikerjakan oleh peran <lane>; Anda tidak memegang peran itu.``, and when
     the step's last release was from ``user`` by a version move, that it was released from
-    him and why (he took it and may still have its page open, his Catatan typed). One
-    indexed read of the step's instance's records, on this refusal only."""
-    refusal = (f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang '
-               "peran itu.")
+    him and why (``moved_away``)."""
+    return moved_away(session, task, user) or PermissionDenied(_refusal(task) + ".")
+
+
+def moved_away(session: Session, task: HumanTask, user: User) -> PermissionDenied | None:
+    """The refusal saying the step was released from ``user`` because a move to a revised
+    SOP version put it in another lane (he took it and may still have its page open, his
+    Catatan typed), or None when its last release was not that. Asked also when he holds
+    no lane of the revised SOP at all (a renamed lane), before the plainer "no role in this
+    SOP". One indexed read of the step's records, on a refusal only."""
     released = session.scalar(select(AuditRecord.detail).where(
         AuditRecord.instance_id == task.instance_id, AuditRecord.human_task_id == task.id,
         AuditRecord.action == "task.released").order_by(AuditRecord.id.desc()).limit(1)) or {}
     reason = released.get("reason", "")
     if released.get("holder") != user.username or not reason.endswith(LANE_CHANGED):
-        return PermissionDenied(refusal)
-    return PermissionDenied(f"{refusal[:-1]}: SOP-nya direvisi dan langkah ini dilepas dari "
+        return None
+    return PermissionDenied(f"{_refusal(task)}: SOP-nya direvisi dan langkah ini dilepas dari "
                             f"Anda ({reason}).")
+
+
+def _refusal(task: HumanTask) -> str:
+    return f'Tugas "{task.name}" dikerjakan oleh peran {task.role}; Anda tidak memegang peran itu'

@@ -30,7 +30,7 @@ from engine.process.forms import one_value_only
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
-from engine.process.other_lane import other_lane_refusal
+from engine.process.other_lane import moved_away, other_lane_refusal
 from engine.process.task_states import instance_status_word, task_state_word
 from engine.process.task_update import Actor, Holders, IfFree, change_row
 from engine.roles import supervisor_of
@@ -306,7 +306,8 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     if capacity is None and (ended := plh_ended(session, clock, task, user)) is not None:
         raise ended
     if capacity is None and not access.may_view_task(task):
-        raise PermissionDenied(NOT_IN_LANES)  # as the step's page: nothing of the step
+        # As the step's page: nothing of the step, unless it was his before a move.
+        raise moved_away(session, task, user) or PermissionDenied(NOT_IN_LANES)
     if capacity is None:
         raise other_lane_refusal(session, task, user)
     if task.state != "open":

@@ -21,7 +21,7 @@ from engine.process import attachments, case, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
 from engine.text import is_digits, one_period
-from web.access import access, refuse_outside_lanes, sop_choices
+from web.access import access, refuse_step, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.engine_words import fields_in_reader_language
 from web.errors import error_response
@@ -162,7 +162,7 @@ def task(task_id: int) -> Any:
     # A completion reads the task once, with its instance locked (tasks.complete_task).
     human_task = tasks.get_task(db.session, task_id, lock=request.method == "POST")
     if not access().may_view_task(human_task):
-        refuse_outside_lanes()
+        refuse_step(human_task)
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
     if request.method == "POST" and human_task.state != "open":
@@ -248,7 +248,7 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     ticket leads to its conversation with the requester (the ticket page)."""
     policy = access()
     if not policy.may_view_task(human_task):
-        refuse_outside_lanes()
+        refuse_step(human_task)
     assignees = (holders_of(db.session, [human_task.role], clock().now())
                  if policy.may_assign(human_task) and human_task.state == "open"
                  and human_task.instance.status != GALAT else [])

@@ -360,3 +360,24 @@ def test_a_waktu_with_decimals_or_several_units_is_compared_with_its_timer(sessi
     assert f'Waktu "{waktu}" tidak sama dengan timeDuration {timer}' in refused.value.message
     agreeing = xml.replace(timer.encode(), b'"PT90M"')
     assert deploy(session, clock, agreeing, activate=False)[0].version == 2
+
+
+def test_the_holder_of_a_renamed_lane_is_told_why_though_he_holds_no_lane_now(
+        session, clock, users):
+    """The commonest revision: his lane renamed, he holds no lane of the SOP at all (the
+    API and the step's form said only "Anda tidak memegang peran tugas ini")."""
+    deploy(session, clock, mini_bpmn())
+    instance = start_instance(session, clock, process_key="sop_uji", title="Konsep",
+                              user=users["Prakom"])
+    task_id = _open(session, instance.id).id
+    claim_task(session, clock, task_id, users["Prakom"])
+    session.commit()
+    v2, _ = deploy(session, clock, mini_bpmn({'name="Prakom"': 'name="Sekretaris"'}))
+    migrate_instances(session, clock, v2, users["admin"])
+    session.commit()
+    with pytest.raises(PermissionDenied) as refused:
+        complete_task(session, clock, task_id, users["Prakom"], {})
+    assert str(refused.value) == (
+        'Tugas "Menyusun konsep" dikerjakan oleh peran Sekretaris; Anda tidak memegang peran '
+        "itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi 2, lane "
+        "berubah).")

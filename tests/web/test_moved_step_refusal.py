@@ -1,0 +1,57 @@
+"""The official whose taken step a move to a revised SOP version put in a lane he does not
+hold is told so on the step's page and when he sends its form, even when he holds no lane
+of the revised SOP at all (found by the SOP lifecycle probe: a renamed lane got the plain
+"no role in this SOP")."""
+
+from sqlalchemy import select
+
+from engine.models import HumanTask, User
+from engine.process.deploy import deploy
+from engine.process.instances import start_instance
+from engine.process.tasks import claim_task
+from engine.process.versions import migrate_instances
+from tests.conftest import csrf_token, mini_bpmn
+from tests.web.conftest import login
+from web.extensions import clock, db
+
+MOVED = ('Tugas &#34;Menyusun konsep&#34; dikerjakan oleh peran Sekretaris; Anda tidak '
+         "memegang peran itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan "
+         "ke versi 2, lane berubah).")
+
+
+def _taken_then_lane_renamed(app) -> int:
+    """The Prakom's taken first step of the small SOP, then version 2 renaming the Prakom
+    lane to Sekretaris and every instance moved to it; the step's id."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        deploy(db.session, clock(), mini_bpmn())
+        instance = start_instance(db.session, clock(), process_key="sop_uji", title="Konsep",
+                                  user=users["prakom"])
+        task = db.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id)).one()
+        claim_task(db.session, clock(), task.id, users["prakom"])
+        db.session.commit()
+        v2, _ = deploy(db.session, clock(), mini_bpmn({'name="Prakom"': 'name="Sekretaris"'}))
+        migrate_instances(db.session, clock(), v2, users["admin"])
+        db.session.commit()
+        return task.id
+
+
+def test_the_released_holder_is_told_why_on_the_page_and_on_sending(app, client):
+    task_id = _taken_then_lane_renamed(app)
+    login(client, "prakom")
+    token = csrf_token(client.get("/").get_data(True))
+    page = client.get(f"/tugas/{task_id}")
+    assert page.status_code == 403 and MOVED in page.get_data(True)
+    sent = client.post(f"/tugas/{task_id}", data={"csrf_token": token, "catatan": "Sudah"})
+    assert sent.status_code == 403 and MOVED in sent.get_data(True)
+    with app.app_context():
+        step = db.session.get(HumanTask, task_id)
+        assert (step.state, step.role, step.claimed_by_id) == ("open", "Sekretaris", None)
+
+
+def test_another_official_outside_the_lanes_gets_the_plain_refusal(app, client):
+    task_id = _taken_then_lane_renamed(app)
+    login(client, "bidang_terkait")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Anda tidak memegang peran pada SOP ini" in page and "SOP-nya direvisi" not in page
