@@ -2,7 +2,7 @@
 which capacity one acts in it."""
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal, select, union
 from sqlalchemy.orm import Session
@@ -71,6 +71,16 @@ def holders_of(session: Session, roles: list[str], now: datetime,
         if row.id not in away:  # one standing in for a role he holds is its holder: first
             chosen.setdefault((row.role, row.id), Holder(*row))
     return list(chosen.values())
+
+
+def unheld_lanes(session: Session, catalog: dict[str, Any], now: datetime) -> list[str]:
+    """The lanes of an SOP version's ``catalog`` (``engine.bpmn.catalog``) that hold a user
+    task and that nobody answers for at ``now`` (aware; :func:`acting_in`: no active
+    holder, no Plh/Plt): an instance reaching their steps stops there, with no one to take
+    them, time them out to or escalate them from. In lane order; one query per such lane."""
+    worked = {step["lane"] for step in catalog["tasks"].values()}
+    return [lane for lane in catalog["lanes"] if lane in worked and session.scalar(
+        select(User.id).where(_acting(lane, now)).limit(1)) is None]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

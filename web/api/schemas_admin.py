@@ -50,6 +50,12 @@ class VersionSchema(Answer):
     file_hash = fields.Str(required=True)
 
 
+class ActivatedSchema(VersionSchema):
+    unheld_lanes = fields.List(fields.Str(), required=True, metadata={
+        "description": "lanes with a user task that nobody holds now (no active holder, no "
+                       "Plh/Plt): instances stop at their steps"})
+
+
 class VersionPageSchema(PageSchema):
     items = fields.List(fields.Nested(VersionSchema), required=True)
 

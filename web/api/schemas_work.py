@@ -43,6 +43,9 @@ class DeployedSchema(Schema):
     name = fields.Str(required=True)
     created = fields.Bool(required=True)
     active = fields.Bool(required=True)
+    unheld_lanes = fields.List(fields.Str(), required=True, metadata={
+        "description": "lanes with a user task that nobody holds now (no active holder, no "
+                       "Plh/Plt): instances stop at their steps"})
 
 
 class InstancePageSchema(PageSchema):

@@ -7,13 +7,15 @@ from flask import g, jsonify
 
 from engine.errors import NotFound
 from engine.process import versions
+from engine.people.holders import unheld_lanes
 from engine.process.deploy import active_definition
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
 from web.api.common import load_query, page_json
 from web.api.openapi import doc
-from web.api.schemas_admin import DiffSchema, VersionPageSchema, VersionQuery, VersionSchema
+from web.api.schemas_admin import (ActivatedSchema, DiffSchema, VersionPageSchema, VersionQuery,
+                                   VersionSchema)
 from web.errors import error_response
 from web.extensions import clock, db
 
@@ -65,7 +67,7 @@ def _waktu(standard: dict[str, str]) -> str:
 
 @bp.post("/processes/<key>/versions/<int:version>/activate")
 @doc("Aktifkan versi ini untuk proses baru (admin)", tag=TAG,
-     responses={200: VersionSchema, 409: None})
+     responses={200: ActivatedSchema, 409: None})
 @token_required
 def activate_version(key: str, version: int) -> Any:
     if not access().is_admin:
@@ -73,6 +75,7 @@ def activate_version(key: str, version: int) -> Any:
     definition = versions.activate(db.session, clock(), key, version, g.user)
     # Said as this activation left it: read after the commit, another activation committed
     # meanwhile answered this one "active": false.
-    answer = VersionSchema().dump(definition)
+    answer = {**VersionSchema().dump(definition),  # as ActivatedSchema
+              "unheld_lanes": unheld_lanes(db.session, definition.catalog, clock().now())}
     db.session.commit()
     return jsonify(answer)

@@ -11,6 +11,7 @@ from engine.bpmn import bundle
 from engine.errors import NotFound, ProcessFailure
 from engine.numbers import grouped
 from engine.people.access import requester_only
+from engine.people.holders import unheld_lanes
 from engine.process import case, instances, lists, tasks
 from engine.process.deploy import (
     MAX_COMMENT,
@@ -154,7 +155,9 @@ def deploy_process() -> Any:
         make_active(db.session, clock(), definition, g.user)
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
-                   created=created, active=definition.is_active), 201 if created else 200
+                   created=created, active=definition.is_active,
+                   unheld_lanes=unheld_lanes(db.session, definition.catalog, clock().now())
+                   ), 201 if created else 200
 
 
 @bp.get("/instances")

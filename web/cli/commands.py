@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from engine import settings
 from engine.db import database_words, is_older_schema
 from engine.errors import InvalidProcess, InvalidTaskData
-from engine.models import User
+from engine.models import ProcessDefinition, User
 from engine.people import accounts
+from engine.people.holders import unheld_lanes
 from engine.process import numbering
 from engine.process.deploy import deploy, version_hash
 from engine.sop.reading import TABLE_SUFFIXES
@@ -98,11 +99,22 @@ def _deploy_files(files: list[Path], *, keep_deployed: bool = False) -> bool:
         if created or not keep_deployed or unchanged:
             state = "versi baru" if created else "tidak berubah"
             click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
+            if created and not keep_deployed:  # setup deploys before any account exists
+                _warn_unheld(file.name, definition)
         else:
             click.echo(f"{file.name}: {definition.key} sudah ada (versi terakhir "
                        f"{definition.version}); setup tidak mengubahnya — versi bawaan "
                        f"dipasang dengan alur deploy {file}")
     return not failed
+
+
+def _warn_unheld(name: str, definition: ProcessDefinition) -> None:
+    """Say on stderr which lanes of a deployed version nobody holds (``unheld_lanes``)."""
+    lanes = unheld_lanes(db.session, definition.catalog, clock().now())
+    if lanes:
+        click.echo(f"PERINGATAN {name}: tidak seorang pun memegang peran {', '.join(lanes)} "
+                   "sekarang; proses versi ini berhenti di langkah lane itu sampai peran itu "
+                   "diberikan kepada seorang pengguna (alur user) atau Plt dicatat.", err=True)
 
 
 @click.group("sop", help="SOP dalam bentuk tabel (Permenpan RB 35/2012).")

@@ -23,6 +23,7 @@ from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
 from web.extensions import clock, db
+from web.lane_words import unheld_warning
 from web.paging import page_request
 from web.too_large import sop_limits
 
@@ -74,6 +75,8 @@ def processes() -> Any:
         else:
             db.session.commit()
             flash(*_uploaded_words(definition, created))
+            if created and (unheld := unheld_warning(definition)) is not None:
+                flash(unheld, "warning")
             return redirect(url_for("admin.sop_versions", key=definition.key))
     status = 422 if problems or form.errors else 200
     found = sop_rows(*page_request())

@@ -17,6 +17,7 @@ from engine.process.activations import activations
 from engine.text import is_digits
 from web.diagrams import diagram_response
 from web.extensions import clock, db
+from web.lane_words import unheld_warning
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 
@@ -49,7 +50,7 @@ def sop_versions(key: str) -> Any:
                            waiting=versions.waiting, activated=activated,
                            page=history, active=active, diffs=diffs, running=running,
                            notes=conversion_notes, steps=ordered_steps, movable=movable,
-                           shown=shown)
+                           shown=shown, unheld=unheld_warning(shown))
 
 
 def ordered_steps(definition: ProcessDefinition) -> list[dict[str, Any]]:
@@ -85,6 +86,8 @@ def activate_version(key: str, version: int) -> Any:
     db.session.commit()
     flash(gettext('Versi %(version)s "%(name)s" kini aktif untuk proses baru.',
                   version=definition.version, name=definition.name), "success")
+    if (unheld := unheld_warning(definition)) is not None:
+        flash(unheld, "warning")
     return redirect(url_for("admin.sop_versions", key=key))
 
 

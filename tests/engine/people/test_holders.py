@@ -6,7 +6,7 @@ a second holder of the role and a substitute who holds the role himself each onc
 from datetime import timedelta
 
 from engine.models import User, UserRole
-from engine.people.holders import holders_of, present_holders
+from engine.people.holders import holders_of, present_holders, unheld_lanes
 from engine.people.substitution import record
 from engine.roles import KNOWN_ROLES
 
@@ -41,3 +41,22 @@ def test_the_bulk_choice_is_alihkan_s_choice_for_every_role(session, clock, user
     assert (kinds[("Kasubbag", "Demo Sekretaris")], kinds[("Prakom", "Ani Prakom")]) == (
         "Plh", ""), "one standing in for a role he holds himself is offered as its holder"
     assert holders_of(session, [], clock.now()) == []
+
+
+def test_a_lane_is_unheld_without_an_active_holder_or_one_standing_in(session, clock, users):
+    """``unheld_lanes``: the lanes with a user task that nobody answers for (the event-only
+    lane of a version does not count)."""
+    catalog = {"lanes": ["Prakom", "Pihak Ketiga", "Ketua"],
+               "tasks": {"K1": {"lane": "Prakom"}, "K2": {"lane": "Pihak Ketiga"}}}
+    assert unheld_lanes(session, catalog, clock.now()) == []
+    users["Pihak Ketiga"].is_disabled = True
+    users["Ketua"].is_disabled = True
+    session.flush()
+    assert unheld_lanes(session, catalog, clock.now()) == ["Pihak Ketiga"]
+    now = clock.now()
+    record(session, clock, kind="Plt", official=users["Pihak Ketiga"], substitute=users["Prakom"],
+           role="Pihak Ketiga", warrant_number="SP-2", starts_at=now,
+           ends_at=now + timedelta(days=30), created_by=users["admin"])
+    session.flush()
+    clock.advance(timedelta(minutes=1))
+    assert unheld_lanes(session, catalog, clock.now()) == []
