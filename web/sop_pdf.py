@@ -12,7 +12,6 @@ text is reduced to Latin-1.
 """
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,14 @@ from fpdf import FPDF
 from PIL import Image
 
 from engine.sop.document import END, GRID, IDENTITAS, SopDocument, SopRow
+from web.pdf_text import latin1
 
 # Landscape A4 in millimetres.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 10.0
 BODY_W = PAGE_W - 2 * MARGIN
+PAGE_COUNT_W = 30.0  # the footer's "Halaman 1 dari 2"
 LINE = 3.3          # text line height at 7.5 pt
 PAD = 1.2           # cell padding
 # The logo in the kop cell: this high at most (mm), narrower when the cell is narrower.
@@ -36,24 +37,6 @@ SYMBOL_H = 6.0
 EXIT_LINE = 2.8     # a decision exit's line at 6 pt
 TAIL = 3.0          # room under a symbol for the outgoing connector
 FOOTER_H = 8.0
-
-_LATIN1 = str.maketrans({"—": "-", "–": "-", "→": "->", "←": "<-", "“": '"', "”": '"',
-                         "‘": "'", "’": "'", "…": "...", "•": "-", "≤": "<=", "≥": ">=",
-                         "\u00a0": " "})
-
-
-def latin1(text: str) -> str:
-    """``text`` in Latin-1 for fpdf2's core fonts: dashes, arrows and quotes are spelled
-    out, accented letters lose their accent, anything else becomes "?"."""
-    out = []
-    for char in str(text).translate(_LATIN1):
-        if ord(char) < 256:
-            out.append(char)
-        else:
-            plain = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode()
-            out.append(plain or "?")
-    return "".join(out)
-
 
 @dataclass(frozen=True)
 class OfficeIdentity:
@@ -66,9 +49,10 @@ class OfficeIdentity:
 
 
 class _SopPdf(FPDF):
-    def __init__(self, document: SopDocument) -> None:
+    def __init__(self, document: SopDocument, mark: str | None) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.document = document
+        self.mark = mark
         self.unicode = (FONT_DIR / "DejaVuSans.ttf").is_file()
         if self.unicode:
             self.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -80,17 +64,33 @@ class _SopPdf(FPDF):
         self.set_line_width(0.2)
 
     def footer(self) -> None:
+        if self.mark:
+            self._watermark(self.mark.split(":")[0])
         self.set_xy(MARGIN, PAGE_H - MARGIN + 2)
+        self.set_font(self.family, "B" if self.mark else "", 6.5)
+        said = f"SOP {self.document.name} — versi {self.document.version}"
+        self.cell(BODY_W - PAGE_COUNT_W, 4, _clean(self, f"{said} — {self.mark}" if self.mark
+                                                     else said))
         self.set_font(self.family, "", 6.5)
-        self.cell(BODY_W / 2, 4, _clean(self, f"SOP {self.document.name} — versi "
-                                        f"{self.document.version}"))
-        self.cell(BODY_W / 2, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+        self.cell(PAGE_COUNT_W, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+
+    def _watermark(self, words: str) -> None:
+        """``words`` across the page, faint, over whatever the page holds: a copy of a
+        version not in force shows it however it is cut or photocopied."""
+        with self.local_context(fill_opacity=0.12, text_color=(200, 0, 0)):
+            self.set_font(self.family, "B", 44)
+            with self.rotation(25, PAGE_W / 2, PAGE_H / 2):
+                self.set_xy(MARGIN, PAGE_H / 2 - 10)
+                self.cell(BODY_W, 20, _clean(self, words), align="C")
 
 
-def sop_pdf(document: SopDocument, identity: OfficeIdentity | None = None) -> bytearray:
+def sop_pdf(document: SopDocument, identity: OfficeIdentity | None = None,
+            mark: str | None = None) -> bytearray:
     """Draw ``document`` as a landscape A4 PDF: kop and identitas, the table with its
-    symbols, then the signature block. ``identity`` fills the kop cell."""
-    pdf = _SopPdf(document)
+    symbols, then the signature block. ``identity`` fills the kop cell; ``mark``
+    (``engine.process.versions.not_in_force``) says on every page, in its footer and as a
+    watermark of its words before the colon, that the version is not the one in force."""
+    pdf = _SopPdf(document, mark)
     pdf.add_page()
     _identitas(pdf, document, identity or OfficeIdentity())
     _table(pdf, document)

@@ -169,6 +169,26 @@ def waiting(definition: ProcessDefinition, active: ProcessDefinition | None) -> 
         active is None or definition.version > active.version)
 
 
+def not_in_force(session: Session, definition: ProcessDefinition) -> str | None:
+    """What a printed SOP document of ``definition`` must say when it is not the version in
+    force, or None for the active version: a draft waiting for activation, a version
+    replaced, or one never activated, each naming the version in force (or that the SOP has
+    none yet). Printed on every page of the document, since the page and its PDF are open to
+    every official (a withdrawn or draft SOP must not circulate as the one in force;
+    Permenpan RB 35/2012: an SOP applies once enacted). One statement, not for the active one."""
+    if definition.is_active:
+        return None
+    active = session.scalar(select(ProcessDefinition.version).where(
+        ProcessDefinition.key == definition.key, ProcessDefinition.is_active))
+    in_force = (f"yang berlaku versi {active}" if active is not None
+                else "SOP ini belum punya versi yang berlaku")
+    if definition.activated_at is not None:
+        return f"TIDAK BERLAKU LAGI: versi ini sudah digantikan; {in_force}."
+    if active is None or definition.version > active:
+        return f"RANCANGAN, BELUM BERLAKU: versi ini menunggu aktivasi; {in_force}."
+    return f"TIDAK PERNAH BERLAKU: versi ini tidak pernah diaktifkan; {in_force}."
+
+
 def activate(session: Session, clock: Clock, key: str, version: int, user: User
              ) -> ProcessDefinition:
     """Make ``version`` (newer or older) the one new instances of ``key`` start on.

@@ -194,9 +194,9 @@ def test_a_pdf_once_drawn_is_kept_until_the_identity_changes(app, client, monkey
 
     drawn, draw = [], documents.sop_pdf
 
-    def counting(document, identity):
+    def counting(document, identity, mark):
         drawn.append(identity.office)
-        return draw(document, identity)
+        return draw(document, identity, mark)
 
     monkeypatch.setattr(documents, "sop_pdf", counting)
     login(client, "admin")

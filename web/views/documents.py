@@ -16,7 +16,7 @@ from flask_login import login_required
 from engine import settings
 from engine.models import ProcessDefinition
 from engine.process import versions
-from engine.sop.document import END, GRID, IDENTITAS, SopDocument, document_of
+from engine.sop.document import END, GRID, IDENTITAS, document_of
 from web.extensions import db
 from web.pdf_cache import cached_pdf
 from web.sop_pdf import OfficeIdentity, sop_pdf
@@ -27,9 +27,11 @@ bp = Blueprint("documents", __name__, url_prefix="/sop")
 @bp.get("/<key>/versi/<int:version>")
 @login_required
 def show(key: str, version: int) -> Any:
-    document = _document(key, version)
+    definition = _definition(key, version)
+    document = document_of(definition, settings.work_calendar(db.session).timezone)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
-                           end=END, identity=settings.get(db.session, "identity"))
+                           end=END, identity=settings.get(db.session, "identity"),
+                           mark=versions.not_in_force(db.session, definition))
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
@@ -38,11 +40,13 @@ def pdf(key: str, version: int) -> Any:
     definition = _definition(key, version)
     identity = settings.get(db.session, "identity")
     timezone = settings.work_calendar(db.session).timezone
-    # A version's document changes only with the office's identity, zone and language.
+    mark = versions.not_in_force(db.session, definition)
+    # A version's document changes only with the office's identity, zone and language, and
+    # with which version is in force.
     cache_key = (definition.id, definition.file_hash, json.dumps(identity, sort_keys=True),
-                 str(timezone), str(get_locale()))
+                 str(timezone), str(get_locale()), mark)
     data = cached_pdf(cache_key, lambda: bytes(sop_pdf(document_of(definition, timezone),
-                                                       office_identity())))
+                                                       office_identity(), mark)))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="SOP-{key}-versi-{version}.pdf"'})
 
@@ -53,11 +57,6 @@ def office_identity() -> OfficeIdentity:
     logo = base64.b64decode(stored["logo"]) if stored.get("logo") else None
     return OfficeIdentity(office=stored.get("office", ""), unit=stored.get("unit", ""),
                           logo=logo)
-
-
-def _document(key: str, version: int) -> SopDocument:
-    timezone = settings.work_calendar(db.session).timezone
-    return document_of(_definition(key, version), timezone)
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:

@@ -1,0 +1,57 @@
+"""A version not in force says so on its SOP document, page and PDF, on every PDF page (found
+by the SOP lifecycle probe: a draft and a replaced version printed as clean official SOPs)."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from engine.process import versions
+from engine.process.deploy import deploy
+from tests.conftest import mini_bpmn
+from tests.web.conftest import login
+from web.extensions import clock, db
+
+DRAFT = "RANCANGAN, BELUM BERLAKU: versi ini menunggu aktivasi; yang berlaku versi 1."
+REPLACED = "TIDAK BERLAKU LAGI: versi ini sudah digantikan; yang berlaku versi 2."
+
+
+def _deploy(app, replace: dict[str, str], activate: bool) -> None:
+    with app.app_context():
+        deploy(db.session, clock(), mini_bpmn(replace), activate=activate)
+        db.session.commit()
+
+
+def _page(client, version: int) -> str:
+    return " ".join(client.get(f"/sop/sop_uji/versi/{version}").get_data(True).split())
+
+
+def _pdf_pages(client, version: int) -> list[str]:
+    data = client.get(f"/sop/sop_uji/versi/{version}.pdf").data
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_draft_then_a_replaced_version_say_which_is_in_force(app, client):
+    _deploy(app, {}, activate=True)
+    _deploy(app, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}, activate=False)
+    login(client, "prakom")
+    assert "BERLAKU" not in _page(client, 1) and not any(
+        "BERLAKU" in page for page in _pdf_pages(client, 1))
+    assert DRAFT in _page(client, 2)
+    assert all(DRAFT in page for page in _pdf_pages(client, 2))
+
+    with app.app_context():
+        versions.activate(db.session, clock(), "sop_uji", 2, None)
+        db.session.commit()
+    assert REPLACED in _page(client, 1), "the PDF drawn before is not served again"
+    assert all(REPLACED in page for page in _pdf_pages(client, 1))
+    assert "BERLAKU" not in _page(client, 2) and not any(
+        "BERLAKU" in page for page in _pdf_pages(client, 2))
+
+
+def test_an_older_version_never_activated_says_so(app, client):
+    _deploy(app, {}, activate=False)
+    _deploy(app, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}, activate=True)
+    login(client, "prakom")
+    assert ("TIDAK PERNAH BERLAKU: versi ini tidak pernah diaktifkan; yang berlaku versi 2."
+            in _page(client, 1))
