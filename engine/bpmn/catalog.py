@@ -190,7 +190,8 @@ def _declared_form(element: etree._Element, properties: dict[str, str],
         # A form read from a JSON Schema file names the file, unless the problem does.
         source = properties.get(forms.SCHEMA_PROPERTY) or ""
         named = f' (berkas "{source[:100]}")' if source and source not in str(problem) else ""
-        problems.append(f"{where(element)}: formulir ditolak{named}: {problem}")
+        problems += [f"{where(element)}: formulir ditolak{named}: {said}"
+                     for said in problem.problems]
         return None
     return form
 

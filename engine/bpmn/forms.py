@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 
 from engine.bpmn.form_limits import infinite_number, unsatisfiable
 
@@ -35,6 +34,9 @@ MAX_FIELDS = 60
 MAX_TEXT = 2000
 # A form file nested deeper than this is refused before any recursive reader sees it.
 MAX_FORM_DEPTH = 32
+# Faults said at most in one refusal of a form.
+MAX_SAID = 20
+_META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 # Keywords a schema may not use, with why: a reference points outside the form; a regular
 # expression is checked with Python's ``re``, which can take exponential time on a crafted
 # input (``"^(a+)+$"``) while the request holds the database's write lock.
@@ -67,7 +69,11 @@ _ENTRY = re.compile(r'^([a-z][a-z0-9_]{0,63})\s*(?:"([^"]{1,200})")?\s*:\s*([a-z
 
 
 class FormProblem(ValueError):
-    """A form is refused; the message (Indonesian) says why."""
+    """A form is refused; ``problems`` (Indonesian) say why, each fault one."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 def from_notation(text: str) -> dict[str, Any]:
@@ -127,7 +133,9 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
             declared field may not reuse.
 
     Raises:
-        FormProblem: naming the field or the schema rule at fault.
+        FormProblem: naming the field or the schema rule at fault; every such fault at
+            once (one upload, not one per fault), except that a schema JSON Schema itself
+            refuses, or one that is no object with properties, is refused for that alone.
     """
     schema, ui = form["schema"], form["ui"]
     if not isinstance(schema, dict) or not isinstance(ui, dict):
@@ -140,44 +148,49 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
         if where:
             raise FormProblem(f"{words}: {where[:200]} harus angka terhingga (bukan NaN, tak "
                               "hingga atau 1e400, yang tidak dapat dibawa JSON)")
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as error:
-        where = error.json_path.removeprefix("$.").removeprefix("$") or "akar skema"
-        raise FormProblem(f"bukan JSON Schema yang sah: nilai {json.dumps(error.instance)[:80]} "
-                          f"pada {where[:200]} tidak diterima") from None
-    for keyword in _keywords(schema):
-        if keyword in _REFUSED_KEYWORDS:
-            raise FormProblem(_REFUSED_KEYWORDS[keyword])
-    _check_keywords(schema)
+    invalid = sorted(_META.iter_errors(schema), key=lambda error: error.json_path)
+    if invalid:
+        raise FormProblem(*dict.fromkeys(
+            f"bukan JSON Schema yang sah: nilai {json.dumps(error.instance)[:80]} pada "
+            f"{(error.json_path.removeprefix('$.').removeprefix('$') or 'akar skema')[:200]} "
+            "tidak diterima" for error in invalid[:MAX_SAID]))
+    problems = [_REFUSED_KEYWORDS[keyword] for keyword in dict.fromkeys(_keywords(schema))
+                if keyword in _REFUSED_KEYWORDS]
+    problems += _keyword_problems(schema)
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
-        raise FormProblem('skema formulir harus "type": "object" dengan "properties"')
-    _check_ui(ui)
+        raise FormProblem(*problems, 'skema formulir harus "type": "object" dengan "properties"')
+    problems += _ui_problems(ui)
     if len(properties) > MAX_FIELDS:
         raise FormProblem(f"formulir memuat {len(properties)} kolom; batasnya {MAX_FIELDS}")
-    for name, prop in properties.items():
-        if not NAME.match(name):
-            raise FormProblem(f'nama kolom "{name[:64]}" harus huruf kecil, angka dan _')
-        if name in reserved:
-            raise FormProblem(f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau '
-                              "keputusan gateway); pakai nama lain")
-        kind = kind_of(prop, ui.get(name, {}))
-        if kind is None:
-            raise FormProblem(f'kolom "{name}": jenis tidak didukung (teks, teks panjang, '
-                              "angka, tanggal, tanggal-waktu, pilihan, pilihan banyak, ya/tidak, "
-                              "berkas)")
-        _check_choices(name, prop["items"] if kind == "multi" else prop, kind == "multi")
-        problem = unsatisfiable(name, prop, kind == "multi",
-                                name in (schema.get("required") or ()))
-        if problem:
-            raise FormProblem(problem)
-    unknown = set(schema.get("required", [])) - set(properties)
+    required = schema.get("required") or ()
+    problems += filter(None, (_field_problem(name, prop, ui.get(name, {}), reserved,
+                                             name in required)
+                              for name, prop in properties.items()))
+    unknown = set(required) - set(properties)
     if unknown:
-        raise FormProblem(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
+        problems.append(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
+    if problems:
+        raise FormProblem(*problems[:MAX_SAID])
 
 
-def _check_keywords(schema: dict[str, Any]) -> None:
+def _field_problem(name: str, prop: Any, ui: Any, reserved: set[str], required: bool
+                   ) -> str | None:
+    """The first fault of one declared field, or None."""
+    if not NAME.match(name):
+        return f'nama kolom "{name[:64]}" harus huruf kecil, angka dan _'
+    if name in reserved:
+        return (f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau keputusan '
+                "gateway); pakai nama lain")
+    kind = kind_of(prop, ui)
+    if kind is None:
+        return (f'kolom "{name}": jenis tidak didukung (teks, teks panjang, angka, tanggal, '
+                "tanggal-waktu, pilihan, pilihan banyak, ya/tidak, berkas)")
+    return (_choices_problem(name, prop["items"] if kind == "multi" else prop, kind == "multi")
+            or unsatisfiable(name, prop, kind == "multi", required))
+
+
+def _keyword_problems(schema: dict[str, Any]) -> list[str]:
     unknown = set(schema) - _ROOT_KEYWORDS
     properties = schema.get("properties")
     for prop in properties.values() if isinstance(properties, dict) else ():
@@ -187,42 +200,45 @@ def _check_keywords(schema: dict[str, Any]) -> None:
             unknown |= set(items) - _FIELD_KEYWORDS if isinstance(items, dict) else set()
             for option in prop.get("oneOf") or []:
                 unknown |= set(option) - {"const", "title"} if isinstance(option, dict) else set()
-    if unknown:
-        raise FormProblem(f"skema formulir memakai {', '.join(sorted(unknown))[:200]}, yang "
-                          "tidak didukung: satu kolom satu jenis, tanpa allOf/anyOf/not/if "
-                          "atau rujukan")
+    unknown -= set(_REFUSED_KEYWORDS)  # said with their reason
+    if not unknown:
+        return []
+    return [f"skema formulir memakai {', '.join(sorted(unknown))[:200]}, yang tidak didukung: "
+            "satu kolom satu jenis, tanpa allOf/anyOf/not/if atau rujukan"]
 
 
-def _check_ui(ui: dict[str, Any]) -> None:
+def _ui_problems(ui: dict[str, Any]) -> list[str]:
     # What ``fields`` and ``kind_of`` read of the UI schema: the order, and per field an
     # object (``ui:widget``).
     order = ui.get("ui:order", [])
     if not isinstance(order, list) or not all(isinstance(name, str) for name in order):
-        raise FormProblem('skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]')
+        return ['skema UI: "ui:order" harus daftar nama kolom, mis. ["a", "b"]']
+    problems = []
     seen: set[str] = set()
     twice = next((name for name in order if name in seen or seen.add(name)), None)
     if twice is not None:
         # The page would draw the field twice, and keep only one of its two values.
-        raise FormProblem(f'skema UI: "ui:order" menyebut "{twice[:64]}" dua kali; setiap '
-                          "kolom sekali saja")
-    for name, entry in ui.items():
-        # "ui:title", "ui:description", ...: the whole form's options, not read by Alur.
-        if not name.startswith("ui:") and not isinstance(entry, dict):
-            raise FormProblem(f'skema UI: "{name[:64]}" harus objek JSON, mis. '
-                              '{"ui:widget": "textarea"}')
+        problems.append(f'skema UI: "ui:order" menyebut "{twice[:64]}" dua kali; setiap '
+                        "kolom sekali saja")
+    # "ui:title", "ui:description", ...: the whole form's options, not read by Alur.
+    return problems + [f'skema UI: "{name[:64]}" harus objek JSON, mis. '
+                       '{"ui:widget": "textarea"}'
+                       for name, entry in ui.items()
+                       if not name.startswith("ui:") and not isinstance(entry, dict)]
 
 
-def _check_choices(name: str, prop: dict[str, Any], multi: bool) -> None:
+def _choices_problem(name: str, prop: dict[str, Any], multi: bool) -> str | None:
     # A choice is sent back as the text of its value: a text field's choices, and every
     # many-of field's (a page sends texts only), must be texts, or no choice could ever be
     # accepted (1 is not "1").
     if prop.get("enum") == [] or prop.get("oneOf") == []:
-        raise FormProblem(f'kolom "{name}": daftar pilihan kosong; tidak ada yang dapat dipilih')
+        return f'kolom "{name}": daftar pilihan kosong; tidak ada yang dapat dipilih'
     if multi or prop.get("type") == "string":
         values = prop.get("enum") or [option.get("const") for option in prop.get("oneOf") or []]
         if not all(isinstance(value, str) for value in values):
-            raise FormProblem(f'kolom "{name}": pilihan harus teks dalam tanda kutip, mis. '
-                              '["1", "2"]: halaman mengirim pilihan sebagai teks')
+            return (f'kolom "{name}": pilihan harus teks dalam tanda kutip, mis. ["1", "2"]: '
+                    "halaman mengirim pilihan sebagai teks")
+    return None
 
 
 def fields(form: dict[str, Any] | None) -> list[dict[str, Any]]:

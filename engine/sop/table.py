@@ -297,7 +297,7 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             if formulir.strip():
                 check_form(from_notation(formulir), generated)
         except FormProblem as problem:
-            problems.append(f"Baris {number}, kolom Formulir: {problem}.")
+            problems += [f"Baris {number}, kolom Formulir: {said}." for said in problem.problems]
         targets = {choice: cell(choice) for choice in ("Jika Ya", "Jika Tidak")}
         for choice, text in targets.items():
             if text and len(marks) == 1 and not decision:

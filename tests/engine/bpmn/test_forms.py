@@ -224,3 +224,30 @@ def test_a_formulir_reusing_a_field_alur_makes_is_refused_on_its_table_row():
     assert refused.value.problems == [(
         'Baris 19, kolom Formulir: kolom "catatan" sudah dibuat Alur (Catatan, Kelengkapan '
         "atau keputusan gateway); pakai nama lain.")]
+
+
+def test_every_fault_of_a_form_is_said_in_one_refusal():
+    """Found by the SOP lifecycle probe: a pattern, impossible lengths and an unknown
+    required field took three uploads, one fault each."""
+    schema = {"type": "object", "required": ["tidakada"], "properties": {
+        "kode": {"type": "string", "pattern": "^[A-Z]+$"},
+        "nama": {"type": "string", "minLength": 5, "maxLength": 2},
+        "Salah": {"type": "string"}}}
+    with pytest.raises(FormProblem) as refused:
+        check_form({"schema": schema, "ui": {}}, set())
+    assert refused.value.problems == [
+        "skema formulir tidak boleh memakai pola (pattern): pemeriksaan pola dapat berjalan "
+        "sangat lama; pakai pilihan atau teks biasa",
+        'kolom "nama": batas bawah melebihi batas atas (minLength 5, maxLength 2); tidak ada '
+        "nilai yang dapat diterima",
+        'nama kolom "Salah" harus huruf kecil, angka dan _',
+        "required menyebut kolom yang tidak ada: tidakada"]
+
+
+def test_every_value_json_schema_refuses_is_said_at_once():
+    schema = {"type": "object", "properties": {"a": {"type": "angka"}, "b": {"minLength": -1}}}
+    with pytest.raises(FormProblem) as refused:
+        check_form({"schema": schema, "ui": {}}, set())
+    assert refused.value.problems == [
+        'bukan JSON Schema yang sah: nilai "angka" pada properties.a.type tidak diterima',
+        "bukan JSON Schema yang sah: nilai -1 pada properties.b.minLength tidak diterima"]
