@@ -1,6 +1,8 @@
 """What the API refuses that a change does not take (README "API JSON"): a body where
 none is taken, a query parameter beside the ones documented; nothing is changed."""
 
+import io
+
 from sqlalchemy import select
 
 from engine.models import Notification, User
@@ -72,3 +74,46 @@ def test_a_query_parameter_given_twice_is_refused_naming_it(client):
     listed = client.get("/api/v1/instances?status=running&status=late&q=a", headers=prakom)
     assert listed.json["error"]["fields"] == {"status": ["hanya satu nilai; 2 dikirim"]}
     assert client.get("/api/v1/tasks?per_page=2", headers=prakom).status_code == 200
+
+
+def test_a_form_body_where_none_is_taken_is_refused_and_changes_nothing(
+        app, client, prakom, started):
+    """Found by the API probe: a form or multipart body slipped past the check of one sent
+    as JSON (Werkzeug had read it as a form) and the step was taken, its file dropped."""
+    task_id = started["open_tasks"][0]["id"]
+    url = f"/api/v1/tasks/{task_id}/claim"
+    form = client.post(url, headers=prakom, data={"foo": "bar"})
+    parts = client.post(url, headers=prakom, content_type="multipart/form-data", data={
+        "a": "b", "lampiran": (io.BytesIO(b"%PDF-1.4"), "surat.pdf")})
+    assert [(r.status_code, r.json["error"]["fields"]) for r in (form, parts)] == [
+        (422, {"foo": ["kolom ini tidak dikenal"]}),
+        (422, {"a": ["kolom ini tidak dikenal"], "lampiran": ["kolom ini tidak dikenal"]})]
+    assert form.json["error"]["message"] == ("Permintaan tidak valid: foo: kolom ini tidak "
+                                             "dikenal.")
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["claimed_by"] is None
+
+
+def test_a_refusal_names_its_fields_in_its_message(client, prakom, started):
+    """For a client that shows only ``message`` (found by the API probe)."""
+    answer = client.post(f"/api/v1/instances/{started['id']}/comments", headers=prakom,
+                         json={"text": 5, "x": 1})
+    assert answer.json["error"]["message"] == (
+        "Permintaan tidak valid: text: harus teks; x: kolom ini tidak dikenal.")
+
+
+def test_a_step_s_data_part_not_utf8_or_sent_as_a_file_is_refused(client, prakom, started):
+    """Found by the API probe: Latin-1 bytes were stored as "Caf\ufffd" and the step
+    completed; the part sent as a file was called a field the form lacks."""
+    task_id = started["open_tasks"][0]["id"]
+    url = f"/api/v1/tasks/{task_id}/complete"
+    body = (b'--x\r\nContent-Disposition: form-data; name="data"\r\n\r\n'
+            b'{"catatan": "Caf\xe9"}\r\n--x--\r\n')
+    latin = client.post(url, headers=prakom, data=body,
+                        content_type="multipart/form-data; boundary=x")
+    assert (latin.status_code, latin.json["error"]["fields"]) == (
+        400, {"data": ["bukan teks UTF-8"]})
+    as_file = client.post(url, headers=prakom, content_type="multipart/form-data",
+                          data={"data": (io.BytesIO(b"{}"), "d.json")})
+    assert (as_file.status_code, as_file.json["error"]["fields"]) == (
+        422, {"data": "harus teks (JSON objek), bukan berkas"})
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"

@@ -23,8 +23,31 @@ class RequestError(Exception):
     """A refused request, answered with ``{"error": {"code", "message", ...}}``."""
 
     def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        if message == INVALID and extra.get("fields"):
+            message = f"{INVALID[:-1]}: {said_fields(extra['fields'])}."
         super().__init__(message)
         self.response = error_response(status, code, message, **extra)
+
+
+INVALID = "Permintaan tidak valid."
+# Fields a refusal's message names; ``fields`` holds them all.
+MAX_NAMED = 5
+
+
+def said_fields(fields: dict[str, Any], prefix: str = "") -> str:
+    """``fields`` (name -> messages, or a nested field's own ``fields``) as one line naming
+    each field and its first message, for a client that shows only ``message``: "text:
+    harus teks; data.kelengkapan: harus daftar pilihan"; at most ``MAX_NAMED``, then how
+    many more."""
+    parts = []
+    for name, said in fields.items():
+        if isinstance(said, dict):
+            parts.append(said_fields(said, f"{prefix}{name}."))
+        else:
+            first = said[0] if isinstance(said, list) and said else said
+            parts.append(f"{prefix}{name}: {first}")
+    more = f"; dan {len(parts) - MAX_NAMED} lainnya" if len(parts) > MAX_NAMED else ""
+    return "; ".join(parts[:MAX_NAMED]) + more
 
 
 @bp.errorhandler(RequestError)
@@ -133,9 +156,14 @@ def refuse_unexpected_input() -> None:
     if meta["multipart"] and request.mimetype == "multipart/form-data":
         _refuse_unknown_parts(meta["multipart"])
         return
-    if meta["body"] or meta["multipart"] or not request.get_data(cache=True):
+    if meta["body"] or meta["multipart"]:
         return
-    load_body(_NoBody())
+    if request.form or request.files:  # parsed as a form: get_data() below reads nothing
+        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
+            name[:64]: ["kolom ini tidak dikenal"]
+            for name in sorted(set(request.form) | set(request.files))})
+    if request.get_data(cache=True):
+        load_body(_NoBody())
 
 
 def _refuse_unknown_parts(schema: dict[str, Any]) -> None:

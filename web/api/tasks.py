@@ -149,7 +149,8 @@ def _refuse_unknown_parts(declared: list[dict[str, Any]]) -> None:
     files = {"lampiran", *(field["name"] for field in declared if field["kind"] == "file")}
     unknown = (set(request.files) - files) | (set(request.form) - {"data"})
     if unknown:
-        raise InvalidTaskData({name[:64]: "kolom ini tidak ada pada formulir tugas"
+        raise InvalidTaskData({name[:64]: "harus teks (JSON objek), bukan berkas"
+                               if name == "data" else "kolom ini tidak ada pada formulir tugas"
                                for name in sorted(unknown)})
 
 
@@ -158,6 +159,9 @@ def _multipart_data() -> dict[str, Any]:
     if parts > 1:  # which one the user meant is unknown: neither is taken
         raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
                            fields={"data": [f"paling banyak 1 bagian data; {parts} dikirim"]})
+    if "\ufffd" in request.form.get("data", ""):  # Werkzeug put it for bytes not UTF-8
+        raise RequestError(400, "bad_request", "Data langkah bukan UTF-8.",
+                           fields={"data": ["bukan teks UTF-8"]})
     try:
         data = lines_as_typed(json.loads(request.form.get("data") or "{}"))
         texts = list(json_texts(data, "data"))
