@@ -239,6 +239,15 @@ def test_an_sop_document_with_a_long_sop_number_does_not_scroll_the_page(server,
     assert admin_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.parametrize("admin_page", [{"width": 320, "height": 640}], indirect=True,
+                         ids=["320"])
+def test_an_sop_s_version_page_does_not_scroll_sideways_at_320_px(server, admin_page):
+    """WCAG reflow (found by the accessibility probe): the step list beside the diagram
+    was 314 px wide in a narrower card, and the page 347 px."""
+    admin_page.goto(f"{server}/admin/sop/penyusunan_rkt")
+    assert admin_page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 # Words of a report table's headings that Chromium broke across lines ("Eskala|si").
 BROKEN_WORDS = """() => [...document.querySelectorAll("table.report th")].flatMap(th => {
   const text = th.firstChild;
