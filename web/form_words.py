@@ -47,6 +47,10 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         N_('Catatan wajib diisi bila memilih "%(choice)s": tulis alasan pengembaliannya'),
         N_('%(label)s "%(name)s": jenis berkas tidak diizinkan; yang boleh: %(allowed)s; tidak '
            "ada berkas yang disimpan"),
+        # The ticket page's message and rating (``engine.desk``).
+        N_("Pesan: tulis 1–%(most)s karakter"),
+        N_("pilih nilai 1–5 (bilangan bulat)"),
+        N_("Komentar paling banyak %(most)s karakter"),
         # A step of another lane (``engine.process.other_lane``), on its 403 page.
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu.'),
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu: '

@@ -24,7 +24,8 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "tiket_pesan": lazy_gettext("Pesan tiket"),
           "tiket_menunggu": lazy_gettext("Tiket menunggu Anda"),
           "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
-          "tiket_selesai": lazy_gettext("Tiket selesai"),
+          "tiket_selesai": lazy_gettext("Tiket sudah selesai"),
+          "tiket_dibatalkan": lazy_gettext("Tiket dibatalkan"),
           "proses_selesai": lazy_gettext("Proses selesai"),
           "proses_dibatalkan": lazy_gettext("Proses dibatalkan"),
           UNREACHED_KIND: lazy_gettext("Eskalasi tak sampai")}
@@ -161,6 +162,10 @@ def _ticket(kind: str, params: dict) -> str:
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
                        number=params["number"], text=_said(params))
+    if kind == "tiket_dibatalkan":
+        return gettext("Tiket %(number)s dibatalkan oleh petugas: %(title)s. Alasan: "
+                       "%(reason)s", number=params["number"], title=params["title"],
+                       reason=params["reason"])
     return gettext("Tiket %(number)s selesai: %(title)s. Beri penilaian di halaman tiket.",
                    number=params["number"], title=params["title"])
 

@@ -4,7 +4,7 @@ the outbox (``engine.escalation.outbox`` sends it with retries).
 The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
 started by a requester (not by the desk that receives it, the lane of its first step,
 nor by a monitoring source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
-the rating link). ``listen()`` installs the listener (``engine.audit.listen``) once per
+the rating link); ``instance.cancelled`` by anyone but him that it was cancelled, and why. ``listen()`` installs the listener (``engine.audit.listen``) once per
 process.
 """
 
@@ -59,7 +59,7 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
 def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
     """The audit listener: the notice an ``instance.started`` or ``instance.completed``
     record (its values) of a requester's ticket calls for."""
-    if record["action"] not in ("instance.started", "instance.completed"):
+    if record["action"] not in ("instance.started", "instance.completed", "instance.cancelled"):
         return
     with session.no_autoflush:
         instance = session.get(ProcessInstance, record["instance_id"])
@@ -69,6 +69,13 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         if requester is None or is_desk(session, requester, instance):
             return
         label = case.label(instance)
+        if record["action"] == "instance.cancelled":
+            if record["actor_id"] != requester.id:  # he knows why he cancelled it himself
+                reason = str((record["detail"] or {}).get("reason") or "")
+                notify(session, record["at"], requester, instance, "tiket_dibatalkan",
+                       f"Tiket {label} dibatalkan oleh petugas: {instance.title}. Alasan: "
+                       f"{reason}", subject=f"Tiket {label} dibatalkan", reason=reason)
+            return
         if record["action"] == "instance.completed" and worked_the_desk(session, requester,
                                                                         instance):
             return  # he did the desk's work himself (a Plh): no invitation he cannot accept

@@ -108,7 +108,20 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         "messages_total": thread.total,
         "rating": ({"score": rating.score, "comment": rating.comment, "at": rating.rated_at}
                    if rating else None),
+        "cancelled": _cancelled(session, instance),
     }
+
+
+def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | None:
+    """Who cancelled a cancelled ticket, as the requester may know it (himself, or "the
+    desk": the desk's names stay the desk's), and why; None for any other ticket. Read on
+    a cancelled ticket only.""" 
+    record = case.cancellation(session, instance)
+    if record is None:
+        return None
+    return {"by_requester": record.actor_id is not None
+            and record.actor_id == instance.started_by_id,
+            "reason": str((record.detail or {}).get("reason") or "")}
 
 
 def request_fields(session: Session, instance: ProcessInstance) -> list[dict[str, str]]:

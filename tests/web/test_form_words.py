@@ -91,3 +91,13 @@ def test_a_bare_tidak_that_sends_the_case_back_says_so(client):
     assert ('value="tidak"  required> Tidak <span class="hint">(dikembalikan untuk revisi)'
             "</span></label>") in page
     assert 'value="ya"  required> Ya</label>' in page
+
+
+def test_a_ticket_s_message_and_rating_refusals_are_in_the_readers_language(app):
+    """Found by the service desk probe: an English requester met them in Indonesian."""
+    with app.test_request_context(), force_locale("en"):
+        assert [in_reader_language(said) for said in (
+            "Pesan: tulis 1–2000 karakter", "pilih nilai 1–5 (bilangan bulat)",
+            "Komentar paling banyak 1000 karakter")] == [
+            "Message: write 1–2000 characters", "choose a score from 1 to 5",
+            "Comment at most 1000 characters"]

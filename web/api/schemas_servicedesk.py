@@ -68,6 +68,14 @@ class TicketRatingSchema(Answer):
     at = fields.DateTime()
 
 
+class TicketCancelledSchema(Answer):
+    """Why a cancelled ticket was cancelled; ``by_requester``: by the requester himself,
+    else by the desk (whose names stay the desk's)."""
+
+    by_requester = fields.Bool(required=True)
+    reason = fields.Str(required=True)
+
+
 class TicketSchema(Answer):
     """The requester's view of an instance: no internal notes, no internal steps."""
 
@@ -84,6 +92,7 @@ class TicketSchema(Answer):
     messages = fields.List(fields.Nested(TicketMessageSchema))
     messages_total = fields.Int()
     rating = fields.Nested(TicketRatingSchema, allow_none=True)
+    cancelled = fields.Nested(TicketCancelledSchema, allow_none=True)
 
 
 class AlertmanagerAlert(Schema):

@@ -157,7 +157,7 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
     instance, requester = _ticket(instance_id)
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
-                           requester=requester, errors=errors or {},
+                           requester=requester, errors=fields_in_reader_language(errors or {}),
                            typed=typed if typed is not None else request.form if errors else {},
                            file_dropped=bool(errors) and any(
                                part.filename for part in request.files.getlist("lampiran")),
