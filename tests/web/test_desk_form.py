@@ -63,3 +63,17 @@ def test_nama_pemohon_opens_with_the_requesters_name_and_may_be_changed(app, cli
         **START_DATA[LTI], "pemohon": ""})
     assert refused.status_code == 422
     assert re.search(r'id="tiket-pemohon"[^>]*value=""', refused.get_data(True))
+
+
+def test_the_proposed_priority_says_what_each_priority_promises(app, client):
+    """Found by the service desk probe: "kritis / mayor / minor" meant nothing to an
+    employee; the minor target follows the office's setting."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = " ".join(client.get("/tiket/ajukan").get_data(True).split())
+    hint = re.search(r'<p class="hint" id="([^"]+)-help">Target penyelesaian — (.*?)</p>', page)
+    assert hint is not None, page
+    assert hint.group(2) == ("kritis: 1 jam, siang dan malam; mayor: 4 jam kerja; minor: 1 hari "
+                             "kerja. Petugas menetapkan prioritas akhirnya; waktu menunggu "
+                             "jawaban Anda tidak dihitung.")
+    assert f'{hint.group(1)}-help' in page.replace(hint.group(0), ""), "the field points to it"

@@ -20,12 +20,13 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
-from engine.desk import ratings, tickets
+from engine.desk import ratings, sla, tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
+from engine.time.duration import duration_words
 from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
@@ -117,6 +118,9 @@ def submit() -> Any:
             return redirect(target)
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []
+    if chosen:  # what "kritis", "mayor", "minor" promise, to one who never read the SLA
+        declared = [{**f, "help": _sla_words()} if f["name"] == chosen.catalog.get(
+            "priority_field") and not f.get("help") else f for f in declared]
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
                            errors=fields_in_reader_language(errors),
@@ -212,6 +216,16 @@ def message(instance_id: int) -> Any:
     db.session.commit()
     flash(gettext("Pesan terkirim."), "success")
     return redirect(back)
+
+
+def _sla_words() -> str:
+    """The priorities' SLAs in words (``engine.desk.sla.rule``: the office's minor setting),
+    under the requester's proposed priority."""
+    said = {priority: duration_words(*sla.rule(db.session, priority)) for priority in
+            sla.PRIORITIES}
+    return gettext("Target penyelesaian — kritis: %(kritis)s, siang dan malam; mayor: "
+                   "%(mayor)s; minor: %(minor)s. Petugas menetapkan prioritas akhirnya; "
+                   "waktu menunggu jawaban Anda tidak dihitung.", **said)
 
 
 @bp.post("/<int:instance_id>/nilai")
