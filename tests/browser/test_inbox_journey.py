@@ -46,6 +46,8 @@ def test_claim_complete_with_attachment_and_the_diagram_moves(server, context, t
     login(page, server, "prakom")
     instance_url = _start(page, server, "Server SIPP mati (lampiran)")
     page.wait_for_selector('.djs-element.alur-current[data-element-id="Kegiatan_1"]')
+    # Hidden in the page, shown with the diagram it explains (nothing to explain without JS).
+    expect(page.locator("[data-diagram-legend]")).to_be_visible()
     page.goto(f"{server}/?cari=lampiran")
     page.locator("table.inbox a").first.click()
     page.get_by_role("button", name="Ambil Tugas").click()

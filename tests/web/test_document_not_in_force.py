@@ -55,3 +55,12 @@ def test_an_older_version_never_activated_says_so(app, client):
     login(client, "prakom")
     assert ("TIDAK PERNAH BERLAKU: versi ini tidak pernah diaktifkan; yang berlaku versi 2."
             in _page(client, 1))
+
+
+def test_the_document_is_marked_indonesian_for_a_reader_in_english(app, client):
+    """A screen reader of an official who chose English reads the SOP, which is written in
+    Indonesian, with Indonesian pronunciation (WCAG 3.1.2; found by the accessibility probe)."""
+    _deploy(app, {}, activate=True)
+    login(client, "prakom")
+    page = client.get("/sop/sop_uji/versi/1").get_data(True)
+    assert '<article class="sop" aria-labelledby="sop-title" lang="id">' in page

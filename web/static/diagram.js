@@ -154,6 +154,8 @@
       mark(marks.done, "alur-done");
       mark(marks.current, "alur-current");
       mark(marks.late, "alur-late");
+      var legend = document.querySelector("[data-diagram-legend]");
+      if (legend) { legend.hidden = false; }  // a legend of nothing without the diagram
       enhance(box, viewer, marks);
     })
     .catch(function () { box.textContent = TEXT.failed; });
