@@ -3,9 +3,10 @@ is no table, or a call that would produce nothing, is refused in words and store
 
 from sqlalchemy import func, select
 
-from engine.models import ProcessDefinition
+from engine.models import ProcessDefinition, User
 from engine.process.deploy import active_definition, deploy
-from tests.conftest import DATA
+from engine.process.instances import start_instance
+from tests.conftest import DATA, mini_bpmn
 from tests.helpers.rows import app_count
 from tests.web.conftest import unmigrated_app
 from web.cli.commands import BPMN_DIR
@@ -73,3 +74,28 @@ def test_setup_again_never_replaces_an_offices_revision_of_a_bundled_sop(databas
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_alur_deploy_says_the_new_version_is_in_force_and_records_its_reason(app, tmp_path):
+    """Found by the SOP lifecycle probe: "(versi baru)" said neither that new processes now
+    start on it nor that running ones stay behind, and a version deployed from the command
+    line had no reason."""
+    runner = app.test_cli_runner()
+    path = tmp_path / "uji.bpmn"
+    path.write_bytes(mini_bpmn())
+    first = runner.invoke(args=["deploy", str(path)])
+    assert "uji.bpmn: sop_uji versi 1 (versi baru) — aktif untuk proses baru\n" in first.output
+    with app.app_context():
+        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
+        start_instance(db.session, clock(), process_key="sop_uji", title="Konsep", user=prakom)
+        db.session.commit()
+    path.write_bytes(mini_bpmn({'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}))
+    second = runner.invoke(args=["deploy", str(path), "--alasan", " Revisi SK 2027 "])
+    assert second.exit_code == 0, second.output
+    assert ("uji.bpmn: sop_uji versi 2 (versi baru) — aktif untuk proses baru; 1 proses berjalan "
+            "tetap pada versi lama sampai dipindahkan (Kelola SOP → Pindahkan proses "
+            "berjalan)\n") in second.output
+    with app.app_context():
+        assert active_definition(db.session, "sop_uji").comment == "Revisi SK 2027"
+    too_long = runner.invoke(args=["deploy", str(path), "--alasan", "x" * 2001])
+    assert too_long.exit_code == 2 and "--alasan paling panjang 2000 karakter" in too_long.output

@@ -19,12 +19,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from engine import settings
 from engine.db import database_words, is_older_schema
 from engine.errors import InvalidProcess, InvalidTaskData
-from engine.models import ProcessDefinition, User
+from engine.models import User
 from engine.people import accounts
-from engine.people.holders import unheld_lanes
 from engine.process import numbering
-from engine.process.deploy import deploy, version_hash
-from engine.sop.reading import TABLE_SUFFIXES
+from engine.process.deploy import deploy
 from engine.sop.table import import_table
 from web import MAX_WEB, environment
 from web.cli import db_guard, db_words
@@ -33,8 +31,9 @@ from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
 from web.cli.demo_users import DEMO_BANNER, demo_users_command
+from web.cli.deploy_files import BPMN_DIR, deploy_command, deploy_files
 from web.cli.facts import missing, rebuild, rebuild_facts_command
-from web.cli.language import NamedArgument, usage_in_language
+from web.cli.language import usage_in_language
 from web.cli.origin import mark_command_origin
 from web.cli.prune import prune_command
 from web.cli.refusals import refused
@@ -42,79 +41,6 @@ from web.cli.startup import caught_up_lines, wait_for_database
 from web.cli.users import user_group
 from web.extensions import clock, db
 from web.views.auth import hash_password
-
-BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-
-
-@click.command("deploy", help=(
-    "Deploy SOP dari berkas BPMN. JALUR: berkas .bpmn atau folder (setiap *.bpmn di "
-    "dalamnya), beserta berkas formulir (*.json) yang disebut BPMN-nya di folder yang sama; "
-    "tanpa JALUR: folder bpmn/ bawaan."))
-@click.argument("paths", nargs=-1, metavar="[JALUR]...", cls=NamedArgument,
-                type=click.Path(exists=True, path_type=Path))
-@with_appcontext
-def deploy_command(paths: tuple[Path, ...]) -> None:
-    """Deploy BPMN files (or every *.bpmn in a folder) with the form files (*.json) they
-    name beside them; default: the bundled bpmn/."""
-    mark_command_origin()
-    files = []
-    for path in paths or (BPMN_DIR,):
-        files += sorted(f for f in path.glob("*.bpmn") if f.is_file()) if path.is_dir() \
-            else [path]
-    if not files:
-        click.echo(f"tidak ada berkas .bpmn di {', '.join(str(p) for p in paths)}; "
-                   "tidak ada yang dideploy", err=True)
-        raise SystemExit(1)
-    if not _deploy_files(files):
-        raise SystemExit(1)
-
-
-def _deploy_files(files: list[Path], *, keep_deployed: bool = False) -> bool:
-    """Deploy each file, one commit each, saying what became of it; False when one was
-    refused. ``keep_deployed`` (``alur setup``): an SOP already deployed is left as it is,
-    so that an office's revision is never replaced by the bundled file."""
-    failed = False
-    for file in files:
-        try:
-            if file.suffix.lower() in TABLE_SUFFIXES:
-                raise InvalidProcess([(f"{file.name} tabel SOP, bukan BPMN: ubah dan deploy "
-                                       f"dengan alur sop import {file}")])
-            data = file.read_bytes()
-            # A SpiffArena process folder: the form files the BPMN names (as a whole
-            # attribute value) lie beside it; a file it does not name would be refused.
-            forms = {form.name: form.read_bytes() for form in file.parent.glob("*.json")
-                     if form.is_file() and any(f"{quote}{form.name}{quote}".encode() in data
-                                               for quote in "\"'")}
-            definition, created = deploy(db.session, clock(), data, filename=file.name,
-                                         forms=forms, keep_deployed=keep_deployed)
-        except InvalidProcess as refused:
-            db.session.rollback()
-            failed = True
-            click.echo(f"DITOLAK {file.name}:", err=True)
-            for problem in refused.problems:
-                click.echo(f"  - {problem}", err=True)
-            continue
-        db.session.commit()
-        unchanged = definition.file_hash == version_hash(data, tuple(sorted(forms.items())))
-        if created or not keep_deployed or unchanged:
-            state = "versi baru" if created else "tidak berubah"
-            click.echo(f"{file.name}: {definition.key} versi {definition.version} ({state})")
-            if created and not keep_deployed:  # setup deploys before any account exists
-                _warn_unheld(file.name, definition)
-        else:
-            click.echo(f"{file.name}: {definition.key} sudah ada (versi terakhir "
-                       f"{definition.version}); setup tidak mengubahnya — versi bawaan "
-                       f"dipasang dengan alur deploy {file}")
-    return not failed
-
-
-def _warn_unheld(name: str, definition: ProcessDefinition) -> None:
-    """Say on stderr which lanes of a deployed version nobody holds (``unheld_lanes``)."""
-    lanes = unheld_lanes(db.session, definition.catalog, clock().now())
-    if lanes:
-        click.echo(f"PERINGATAN {name}: tidak seorang pun memegang peran {', '.join(lanes)} "
-                   "sekarang; proses versi ini berhenti di langkah lane itu sampai peran itu "
-                   "diberikan kepada seorang pengguna (alur user) atau Plt dicatat.", err=True)
 
 
 @click.group("sop", help="SOP dalam bentuk tabel (Permenpan RB 35/2012).")
@@ -202,7 +128,7 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
         click.echo(line)
     settings.seed_timezone(db.session, zone)
     db.session.commit()
-    if not _deploy_files(sorted(f for f in BPMN_DIR.glob("*.bpmn") if f.is_file()),
+    if not deploy_files(sorted(f for f in BPMN_DIR.glob("*.bpmn") if f.is_file()),
                          keep_deployed=True):
         raise SystemExit(1)
     if demo and ctx.get_parameter_source("admin_username") is ParameterSource.COMMANDLINE:
