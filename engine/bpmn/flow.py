@@ -52,6 +52,7 @@ def flow_problems(process: etree._Element, nodes: dict[str, etree._Element]) -> 
             flows_into[target].append(flow)
         yield from _check_condition(flow, nodes.get(source))
     yield from _check_gateways(nodes, flows_from)
+    yield from _check_mixed_parallel(nodes, flows_from, flows_into)
     yield from _check_parallel_width(nodes, flows_from)
     yield from _check_ends(nodes, flows_from, flows_into)
     yield from _check_paths(nodes, flows_from)
@@ -102,6 +103,21 @@ def _check_gateways(nodes: dict[str, etree._Element],
                        '(mis. keputusan == "setuju"). Hanya gateway yang menguji data proses '
                        "boleh menjadikan satu alur tanpa kondisi sebagai default; gateway "
                        "keputusan tepat setelah user task tidak.")
+
+
+def _check_mixed_parallel(nodes: dict[str, etree._Element],
+                          flows_from: dict[str, list[etree._Element]],
+                          flows_into: dict[str, list[etree._Element]]) -> Iterable[str]:
+    # Found by the engine probe: a choice "ulang" led back into the split, which as a join
+    # then waited for the first step again; the case went on to Galat days later.
+    for node_id, node in nodes.items():
+        ins, outs = len(flows_into[node_id]), len(flows_from[node_id])
+        if _kind(node) == "parallelGateway" and ins > 1 and outs > 1:
+            yield (f"{where(node)}: menggabungkan ({ins} alur masuk) sekaligus mencabang "
+                   f"({outs} alur keluar); sebagai gabungan ia menunggu setiap alur masuknya, "
+                   "juga alur yang kembali dari cabangnya sendiri, sehingga proses berhenti "
+                   "di sini. Gabungkan dan cabangkan dengan dua parallel gateway; untuk "
+                   "mengulang, kembalilah ke exclusive gateway sebelum pencabangan.")
 
 
 def _check_ends(nodes: dict[str, etree._Element], flows_from: dict[str, list[etree._Element]],

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, load_only
 
 from engine import audit
 from engine.bpmn.catalog import build_catalog
+from engine.bpmn.asked import check_asked
 from engine.bpmn.condition_kinds import check_condition_kinds
 from engine.bpmn.layout import BPMNDI
 from engine.bpmn.validation import check_structure, executable_process, read_xml
@@ -144,6 +145,7 @@ def compile_bpmn(data: bytes, filename: str = "upload.bpmn",
     # pages say why no diagram is shown instead of failing to draw one.
     catalog["diagram"] = root.find(f"{{{BPMNDI}}}BPMNDiagram") is not None
     check_condition_kinds(process, catalog)
+    check_asked(process, catalog)
     key = process.get("id")
     spec = parse_spec(data, key, filename)
     return key, json.dumps(catalog), spec_to_json(spec)

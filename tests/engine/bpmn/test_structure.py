@@ -69,6 +69,18 @@ CASES = {
                    'targetRef="Gateway_2" />'}),
         ('parallelGateway "Cabang" (baris 59): cabang parallel gateway ini kembali ke gateway '
          "ini tanpa digabung parallel gateway lebih dulu")),
+    # Found by the engine probe: "ulang" led back into the split, which then waited, as a
+    # join, for the first step again.
+    "parallel gateway that joins and splits": (
+        mini_bpmn({'sourceRef="Kegiatan_1" targetRef="Kegiatan_2" />':
+                   'sourceRef="Kegiatan_1" targetRef="Cabang" /><bpmn:parallelGateway '
+                   'id="Cabang" /><bpmn:endEvent id="EndEvent_2" /><bpmn:sequenceFlow '
+                   'id="Flow_A" sourceRef="Cabang" targetRef="Kegiatan_2" /><bpmn:sequenceFlow '
+                   'id="Flow_B" sourceRef="Cabang" targetRef="EndEvent_2" />',
+                   'sourceRef="Gateway_2" targetRef="Kegiatan_1"':
+                   'sourceRef="Gateway_2" targetRef="Cabang"'}),
+        'parallelGateway "Cabang" (baris 58): menggabungkan (2 alur masuk) sekaligus '
+        "mencabang (2 alur keluar)"),
     "21 parallel branches": (
         mini_bpmn({'sourceRef="Kegiatan_2" targetRef="Gateway_2" />':
                    'sourceRef="Kegiatan_2" targetRef="Cabang" /><bpmn:parallelGateway '
