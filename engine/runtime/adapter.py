@@ -141,9 +141,16 @@ def shift_step_timers(workflow: BpmnWorkflow,
 
 def timer_duration(timer_task: Any) -> str:
     """The ISO 8601 duration of a waiting ``DeadlineTimer``, its expression evaluated on the
-    case data the timer task holds (``engine.bpmn.expressions``, conditionals allowed)."""
+    case data the timer task holds (``engine.bpmn.expressions``, conditionals allowed).
+    Raises ProcessFailure naming the timer when its expression compares data of another
+    kind (``ConditionMismatch``)."""
     expression = timer_task.task_spec.event_definition.expression
-    return expressions.evaluate(expression, timer_task.data, conditional=True)
+    try:
+        return expressions.evaluate(expression, timer_task.data, conditional=True)
+    except expressions.ConditionMismatch as error:
+        # Computed before the engine names a task it runs: said here, the failure names
+        # the timer, as a gateway's names the gateway.
+        raise failure_of(timer_task, error) from error
 
 
 def counts_round_the_clock(timer_task: Any) -> bool:

@@ -263,3 +263,19 @@ def test_a_timer_whose_run_fails_puts_the_instance_in_galat_once(session, clock,
     assert count(session, Timer) == 1
     assert due_instances(session, clock) == []
     assert count(session, Notification, Notification.kind == "galat") == 1
+
+
+def test_a_timer_whose_expression_fails_at_start_is_named(session, clock, users):
+    """Found by the engine probe: the refusal said "gagal pada mesin proses"; the
+    administrator is told which timer to fix."""
+    deploy(session, clock, mini_bpmn({
+        '"PT30M"': '"PT1M" if jumlah &gt; 5 else "PT2M"',
+        '<spiffworkflow:property name="waktu" value="30 menit" />':
+            '<spiffworkflow:property name="waktu" value="Relatif" />'}))
+    with pytest.raises(ProcessFailure) as refused:
+        start_instance(session, clock, process_key="sop_uji", title="Uji", user=users["Prakom"],
+                       data={"jumlah": "7"})
+    assert refused.value.element == "Waktu_Kegiatan_1"
+    assert str(refused.value).startswith(
+        'Elemen Waktu_Kegiatan_1 gagal dijalankan: kondisi membandingkan teks "7" dengan '
+        "angka 5 (>)")
