@@ -69,14 +69,14 @@ def _ended(noun: str, number: str, status: str) -> str:
                    status=status)
 
 
-# A step's state as ``engine.process.tasks._not_open`` words it (``task_state_word``).
+# A step's state as ``engine.process.tasks.not_open`` words it (``task_state_word``).
 _TASK_STATE = {"menunggu": lazy_gettext("menunggu"), "selesai": lazy_gettext("selesai"),
                "dibatalkan": lazy_gettext("dibatalkan")}
 
 
 def _not_open(step: str, state: str, name: str | None, username: str | None) -> str:
     """``Tugas "…" sudah tidak terbuka (status: selesai): diselesaikan oleh …``: a claim or
-    completion that came too late (``engine.process.tasks._not_open``)."""
+    completion that came too late (``engine.process.tasks.not_open``)."""
     state = str(_TASK_STATE.get(state, state))
     if name is None:
         return gettext('Tugas "%(step)s" sudah tidak terbuka (status: %(state)s).', step=step,
@@ -104,7 +104,7 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r'SOP "(.+)" tidak punya versi (\d+)\.'),
      lambda key, n: gettext('SOP "%(key)s" tidak punya versi %(version)s.', key=key, version=n)),
     (re.compile(r"(Proses|Tiket) (\S+) sudah berakhir \(status: (\w+)\)\."), _ended),
-    # A claim race lost (``engine.process.tasks._held_by_other`` and ``_not_open``).
+    # A claim race lost (``engine.process.tasks._held_by_other`` and ``not_open``).
     (re.compile(r'Tugas "(.+)" sudah diambil oleh (.+) \((\S+)\)\.'),
      lambda step, name, username: gettext('Tugas "%(step)s" sudah diambil oleh %(name)s '
                                           "(%(username)s).", step=step, name=name,

@@ -121,7 +121,7 @@ def assign_task(session: Session, clock: Clock, task_id: int, assignee: User,
     acting = capacities(session, by, clock.now())
     check_assigner(session, clock, task, by, acting)
     if task.state != "open":
-        raise _not_open(task)
+        raise not_open(task)
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.role not in capacities(session, assignee, clock.now()):
@@ -225,7 +225,7 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
             # row as it was before the one it waited for committed; read as it is now.
             session.refresh(task)
             if task.state != "open":
-                raise _not_open(task)
+                raise not_open(task)
             raise TaskNotOpen(f'Tugas "{task.name}" tidak lagi menunggu untuk diselesaikan.')
         unit.run_user_task(spiff_task, cleaned, case.cleared(entry, cleaned))
         _change(session, task, Holders.FREE_OR_GIVEN, capacity.claimants(user.id),
@@ -311,7 +311,7 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
     if capacity is None:
         raise other_lane_refusal(session, task, user)
     if task.state != "open":
-        raise _not_open(task)
+        raise not_open(task)
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
     if task.claimed_by_id is not None and task.claimed_by_id not in capacity.claimants(user.id):
@@ -338,7 +338,7 @@ _STOPPED = ('Proses "{title}" berhenti karena galat dan menunggu administrator; 
             "dijalankan lagi.")
 
 
-def _not_open(task: HumanTask) -> TaskNotOpen:
+def not_open(task: HumanTask) -> TaskNotOpen:
     """The refusal of a step no longer open, naming who completed it (README: a 409 names
     the holder), with ``claimed_by`` his user name."""
     refusal = f'Tugas "{task.name}" sudah tidak terbuka (status: {task_state_word(task.state)})'
@@ -386,7 +386,7 @@ def _change(session: Session, task: HumanTask, holders: Holders, given: Collecti
     if not change_row(session, task, holders, given, actor, **values):
         session.refresh(task)
         if task.state != "open":
-            raise _not_open(task)
+            raise not_open(task)
         if task.claimed_by_id is not None and task.claimed_by_id not in given:
             raise _held_by_other(task)
         if actor is not None:

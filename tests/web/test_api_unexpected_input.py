@@ -117,3 +117,17 @@ def test_a_step_s_data_part_not_utf8_or_sent_as_a_file_is_refused(client, prakom
     assert (as_file.status_code, as_file.json["error"]["fields"]) == (
         422, {"data": "harus teks (JSON objek), bukan berkas"})
     assert client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json["state"] == "open"
+
+
+def test_a_multipart_completion_of_a_step_no_longer_open_is_a_409_as_json(
+        client, prakom, started):
+    """Found by the engine probe: with a file it was a 403 about attachments."""
+    task_id = started["open_tasks"][0]["id"]
+    cancelled = client.post(f"/api/v1/instances/{started['id']}/cancel",
+                            headers=api_token(client, "admin"), json={"reason": "Uji"})
+    assert cancelled.status_code == 200, cancelled.json
+    sent = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                       content_type="multipart/form-data", data={
+                           "data": "{}", "lampiran": (io.BytesIO(b"%PDF-1.4"), "a.pdf")})
+    assert (sent.status_code, sent.json["error"]["code"]) == (409, "task_not_open")
+    assert "status: dibatalkan" in sent.json["error"]["message"]

@@ -130,6 +130,8 @@ def complete_task(task_id: int) -> Any:
         data = load_body(_COMPLETE_BODY)["data"]
     else:
         task = tasks.get_task(db.session, task_id)
+        if task.state != "open" and access().may_view_task(task):
+            raise tasks.not_open(task)  # as a JSON completion, before its files are read
         data = _multipart_data()
         declared = declared_fields(tasks.task_entry(task).get("form"))
         _refuse_unknown_parts(declared)
