@@ -102,6 +102,8 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     noun = ("Tiket" if policy.may_follow_ticket(instance)
             and not policy.may_view_instance(instance) else "Proses")
     _check_may_cancel(session, instance, user, noun)
+    if instance.status in ("completed", "cancelled"):  # said before a reason is asked for
+        raise _ended(instance, noun)
     reason = trimmed(reason)
     if not reason:
         raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})
@@ -114,8 +116,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
                               f"(status: {instance_status_word(instance.status)}); tidak "
                               "dibatalkan.")
         if unit is None:
-            raise InstanceEnded(f"{noun} {instance.number or instance.id} sudah berakhir "
-                                f"(status: {instance_status_word(instance.status)}).")
+            raise _ended(instance, noun)
         # Asked again with the instance locked: another person may have acted meanwhile.
         _check_may_cancel(session, instance, user, noun)
         unit.workflow.cancel()
@@ -131,6 +132,11 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     audit.record(session, clock, "instance.cancelled", actor=user, instance=instance,
                  reason=reason, dropped_messages=dropped)
     return instance
+
+
+def _ended(instance: ProcessInstance, noun: str) -> InstanceEnded:
+    return InstanceEnded(f"{noun} {instance.number or instance.id} sudah berakhir "
+                         f"(status: {instance_status_word(instance.status)}).")
 
 
 def may_cancel(session: Session, instance: ProcessInstance, user: User) -> bool:
