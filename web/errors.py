@@ -332,8 +332,10 @@ def _stale_form() -> tuple[str, dict[str, Any]]:
 
 # Fields of a form that are no typing of the official's: its tokens, the SOP or service
 # chosen, and what a page fills in itself.
+# Not typed: the form's own tokens and hidden fields, and choices made from a list (an
+# assignee is sent as an account id, "Kepada 1", which the official never saw).
 _NOT_TYPED = {"csrf_token", "sekali", "next", "kembali", "process_key", "tampilkan", "dari",
-              "disabled"}
+              "disabled", "assignee"}
 
 
 def typed_fields() -> list[tuple[str, str]]:

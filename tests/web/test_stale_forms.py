@@ -176,3 +176,21 @@ def test_a_step_form_refused_to_another_role_shows_what_was_typed(client):
     assert "Yang Anda ketik (salin bila masih diperlukan)" in page
     assert page.count('<dd class="typed-value">') == 1, "the Catatan, not the form's token"
     assert '<dd class="typed-value">Sudah saya periksa dengan bidang</dd>' in page
+
+
+def test_a_refused_alihkan_shows_no_account_id_as_typed(app, client):
+    """Found by the engine probe: "Kepada 1" under "Yang Anda ketik" after Alihkan of a
+    step cancelled meanwhile; the official chose a name from a list."""
+    started = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
+        "process_key": "penanganan_gangguan_server", "title": "Server mati"}).json
+    task_id = started["open_tasks"][0]["id"]
+    login(client, "kasubbag")
+    token = csrf_token(client.get(f"/tugas/{task_id}").get_data(True))
+    assert client.post(f"/api/v1/instances/{started['id']}/cancel",
+                       headers=api_token(client, "admin"), json={"reason": "Uji"}
+                       ).status_code == 200
+    refused = client.post(f"/tugas/{task_id}/alihkan", data={"csrf_token": token,
+                                                             "assignee": "1"})
+    page = refused.get_data(True)
+    assert refused.status_code == 409 and "status: dibatalkan" in page
+    assert "Yang Anda ketik" not in page
