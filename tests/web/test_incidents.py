@@ -325,3 +325,22 @@ def test_a_start_the_sops_flow_fails_tells_an_official_whom_to_tell(app, client)
         assert said in html and hidden not in html, who
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_a_retry_that_finishes_the_process_says_so(app, client):
+    """Found by the engine probe: "berjalan lagi" for a process that had just completed."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    _upload(client, token, _runaway(RUNAWAY))
+    instance_id = _into_galat(client)
+    to_the_end = {**RUNAWAY, '<bpmn:sequenceFlow id="Flow_6" sourceRef="Gateway_3" '
+                  'targetRef="Gateway_2" />': '<bpmn:sequenceFlow id="Flow_6" '
+                  'sourceRef="Gateway_3" targetRef="EndEvent_1" />'}
+    assert _upload(client, token, _runaway(to_the_end)).status_code == 302
+    client.post("/admin/sop/sop_uji/versi/2/aktifkan", data={"csrf_token": token})
+    client.post("/admin/sop/sop_uji/pindahkan", data={"csrf_token": token, "konfirmasi": "2"})
+    retried = client.post(f"/admin/proses-bermasalah/{instance_id}/coba-lagi",
+                          data={"csrf_token": token}, follow_redirects=True)
+    assert "berjalan lagi dan langsung selesai." in retried.get_data(True).replace("&#34;", '"')
+    with app.app_context():
+        assert db.session.get(ProcessInstance, instance_id).status == "completed"

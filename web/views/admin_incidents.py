@@ -35,6 +35,9 @@ def retry(instance_id: int) -> Any:
     if instance.status == "error":
         flash(gettext('Proses "%(title)s" gagal lagi: %(message)s', title=instance.title,
                       message=instance.error_message), "error")
+    elif instance.status == "completed":  # its last step needed no one (found by a probe)
+        flash(gettext('Proses "%(title)s" berjalan lagi dan langsung selesai.',
+                      title=instance.title), "success")
     else:
         flash(gettext('Proses "%(title)s" berjalan lagi.', title=instance.title), "success")
     return redirect(url_for("admin.incidents_list"))
