@@ -316,6 +316,10 @@ def _check_events(process: etree._Element) -> Iterable[str]:
         yield f"{where(process)}: proses harus punya tepat satu start event; ada {len(starts)}."
     if not process.findall("bpmn:endEvent", NS):
         yield f"{where(process)}: proses tidak punya end event, sehingga tidak akan pernah selesai."
+    if process.find("bpmn:userTask", NS) is None:  # every case would be over at its start
+        yield (f"{where(process)}: proses tidak punya satu pun user task (Kegiatan), sehingga "
+               "setiap proses langsung selesai saat dimulai; setiap baris tabel SOP adalah "
+               "sebuah user task di lane Pelaksananya.")
     root = process.getroottree().getroot()
     escalations = {escalation.get("id") for escalation in root.findall("bpmn:escalation", NS)}
     for definition in process.iterfind("bpmn:endEvent/bpmn:escalationEventDefinition", NS):

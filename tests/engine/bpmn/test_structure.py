@@ -26,6 +26,17 @@ from tests.engine.bpmn.edits import (
 CASES = {
     "no start event": (mini_bpmn({'<bpmn:startEvent id="StartEvent_1" name="Mulai" />': ""}),
                        "tepat satu start event"),
+    # Found by the engine probe: start -> end was accepted, each case over at its start.
+    "no user task": (
+        b'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+        b'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
+        b'targetNamespace="http://alur.local/sop"><bpmn:process id="kosong" name="Kosong" '
+        b'isExecutable="true"><bpmn:laneSet id="LS"><bpmn:lane id="L" name="Prakom">'
+        b"<bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef>"
+        b'</bpmn:lane></bpmn:laneSet><bpmn:startEvent id="S" /><bpmn:endEvent id="E" />'
+        b'<bpmn:sequenceFlow id="F" sourceRef="S" targetRef="E" /></bpmn:process>'
+        b"</bpmn:definitions>",
+        'process "kosong" (baris 1): proses tidak punya satu pun user task (Kegiatan)'),
     "no end event": (mini_bpmn({
         END: "",
         '<bpmn:endEvent id="Eskalasi_Kegiatan_1" name="Eskalasi">':
