@@ -248,6 +248,22 @@ def test_an_sop_s_version_page_does_not_scroll_sideways_at_320_px(server, admin_
     assert admin_page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
+@pytest.mark.parametrize("admin_page", [{"width": 1440, "height": 900}], indirect=True,
+                         ids=["1440"])
+def test_an_sop_s_version_steps_keep_whole_words_on_a_wide_screen(server, admin_page):
+    """Found by the regression probe: beside the diagram the table had 407 px, and its
+    header row read "N o", "Pela ksa na"."""
+    admin_page.goto(f"{server}/admin/sop/penyusunan_rkt")
+    # No word of a heading or a Pelaksana broken: no more lines than words (its text's
+    # boxes, one per line it takes).
+    lines = admin_page.evaluate("""[...document.querySelectorAll(
+        '.preview table.inbox thead th, .preview table.inbox td:nth-child(3)')].map(cell => {
+          const range = document.createRange(); range.selectNodeContents(cell);
+          return [cell.textContent, new Set([...range.getClientRects()].map(r => r.top)).size];
+        })""")
+    assert lines and all(count <= len(text.split()) for text, count in lines), lines
+
+
 # Words of a report table's headings that Chromium broke across lines ("Eskala|si").
 BROKEN_WORDS = """() => [...document.querySelectorAll("table.report th")].flatMap(th => {
   const text = th.firstChild;
