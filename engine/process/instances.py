@@ -101,9 +101,10 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     # The requester's own words: his pages speak of a ticket (README, Layanan TI).
     noun = ("Tiket" if policy.may_follow_ticket(instance)
             and not policy.may_view_instance(instance) else "Proses")
+    if instance.status in ("completed", "cancelled") and (
+            policy.may_view_instance(instance) or policy.may_follow_ticket(instance)):
+        raise _ended(instance, noun)  # before who may cancel it, and why: it has ended
     _check_may_cancel(session, instance, user, noun)
-    if instance.status in ("completed", "cancelled"):  # said before a reason is asked for
-        raise _ended(instance, noun)
     reason = trimmed(reason)
     if not reason:
         raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})

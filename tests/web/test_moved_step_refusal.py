@@ -11,7 +11,7 @@ from engine.process.instances import start_instance
 from engine.process.tasks import claim_task
 from engine.process.versions import migrate_instances
 from tests.conftest import csrf_token, mini_bpmn
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from web.extensions import clock, db
 
 MOVED = ('Tugas &#34;Menyusun konsep&#34; dikerjakan oleh peran Sekretaris; Anda tidak '
@@ -48,6 +48,9 @@ def test_the_released_holder_is_told_why_on_the_page_and_on_sending(app, client)
     with app.app_context():
         step = db.session.get(HumanTask, task_id)
         assert (step.state, step.role, step.claimed_by_id) == ("open", "Sekretaris", None)
+    read = client.get(f"/api/v1/tasks/{task_id}", headers=api_token(client, "prakom"))
+    assert (read.status_code, read.json["error"]["message"]) == (
+        403, MOVED.replace("&#34;", '"'))
 
 
 def test_another_official_outside_the_lanes_gets_the_plain_refusal(app, client):

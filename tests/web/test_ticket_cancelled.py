@@ -5,7 +5,7 @@ only said "Dibatalkan" with a time, and no notice came)."""
 from sqlalchemy import select
 
 from engine.models import Notification, User
-from tests.conftest import START_DATA
+from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import LTI
@@ -63,3 +63,20 @@ def test_the_requester_s_own_cancellation_is_shown_back_without_a_notice(app, cl
         "by_requester": True, "reason": "Terkirim dua kali"}
     running = _ticket(client, "Masih berjalan")
     assert client.get(f"/api/v1/tickets/{running}", headers=employee).json["cancelled"] is None
+
+
+def test_the_requester_cancelling_a_ticket_the_desk_cancelled_is_told_it_ended(app, client):
+    """Found by the regression probe: from a page opened before, he was told his "message"
+    was not sent, and his reason shown as a message."""
+    add_employee(app)
+    instance_id = _ticket(client, "Minta akun surel")
+    login(client, "pegawai")
+    token = csrf_token(client.get(f"/tiket/{instance_id}").get_data(True))
+    assert client.post(f"/api/v1/instances/{instance_id}/cancel",
+                       headers=api_token(client, "admin"), json={"reason": REASON}
+                       ).status_code == 200
+    sent = client.post(f"/proses/{instance_id}/batalkan", data={
+        "csrf_token": token, "dari": "tiket", "reason": "batal lagi"})
+    assert sent.headers["Location"] == f"/tiket/{instance_id}"
+    page = client.get(sent.headers["Location"]).get_data(True)
+    assert "sudah berakhir (status: dibatalkan)." in page and "Pesan tidak terkirim" not in page
