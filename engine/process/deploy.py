@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, load_only
 
 from engine import audit
-from engine.bpmn.catalog import build_catalog
 from engine.bpmn.asked import check_asked
+from engine.bpmn.catalog import build_catalog
 from engine.bpmn.condition_kinds import check_condition_kinds
 from engine.bpmn.layout import BPMNDI
 from engine.bpmn.validation import check_structure, executable_process, read_xml

@@ -6,16 +6,21 @@ from typing import Any
 from flask import g, jsonify
 
 from engine.errors import NotFound
-from engine.process import versions
 from engine.people.holders import unheld_lanes
+from engine.process import versions
 from engine.process.deploy import active_definition
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
 from web.api.common import load_query, page_json
 from web.api.openapi import doc
-from web.api.schemas_admin import (ActivatedSchema, DiffSchema, VersionPageSchema, VersionQuery,
-                                   VersionSchema)
+from web.api.schemas_admin import (
+    ActivatedSchema,
+    DiffSchema,
+    VersionPageSchema,
+    VersionQuery,
+    VersionSchema,
+)
 from web.errors import error_response
 from web.extensions import clock, db
 
