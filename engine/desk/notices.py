@@ -3,9 +3,10 @@ the outbox (``engine.escalation.outbox`` sends it with retries).
 
 The desk listens to the audit trail: an ``instance.started`` of a requester-facing SOP
 started by a requester (not by the desk that receives it, the lane of its first step,
-nor by a monitoring source) tells the requester the ticket was received; ``instance.completed`` that it is done (with
-the rating link); ``instance.cancelled`` by anyone but him that it was cancelled, and why. ``listen()`` installs the listener (``engine.audit.listen``) once per
-process.
+nor by a monitoring source) tells the requester the ticket was received;
+``instance.completed`` that it is done (with the rating link); ``instance.cancelled`` by
+anyone but him that it was cancelled, and why. ``listen()`` installs the listener
+(``engine.audit.listen``) once per process.
 """
 
 import re
@@ -57,8 +58,8 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
 
 
 def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
-    """The audit listener: the notice an ``instance.started`` or ``instance.completed``
-    record (its values) of a requester's ticket calls for."""
+    """The audit listener: the notice an ``instance.started``, ``instance.completed`` or
+    ``instance.cancelled`` record (its values) of a requester's ticket calls for."""
     if record["action"] not in ("instance.started", "instance.completed", "instance.cancelled"):
         return
     with session.no_autoflush:

@@ -115,7 +115,7 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
 def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | None:
     """Who cancelled a cancelled ticket, as the requester may know it (himself, or "the
     desk": the desk's names stay the desk's), and why; None for any other ticket. Read on
-    a cancelled ticket only.""" 
+    a cancelled ticket only."""
     record = case.cancellation(session, instance)
     if record is None:
         return None

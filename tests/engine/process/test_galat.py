@@ -279,3 +279,30 @@ def test_a_timer_whose_expression_fails_at_start_is_named(session, clock, users)
     assert str(refused.value).startswith(
         'Elemen Waktu_Kegiatan_1 gagal dijalankan: kondisi membandingkan teks "7" dengan '
         "angka 5 (>)")
+
+
+def test_a_timer_whose_expression_fails_after_a_step_puts_the_process_in_galat_naming_it(
+        session, clock, users):
+    """The same failure after a completion: Galat names the timer once, not a failure
+    wrapped in another ("ProcessFailure: Elemen …")."""
+    deploy(session, clock, mini_bpmn({
+        "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>":
+            "<bpmn:flowNodeRef>Kegiatan_2</bpmn:flowNodeRef>"
+            "<bpmn:flowNodeRef>Waktu_2</bpmn:flowNodeRef><bpmn:flowNodeRef>Eskalasi_2"
+            "</bpmn:flowNodeRef>",
+        '<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?" />':
+            '<bpmn:exclusiveGateway id="Gateway_2" name="Ada revisi?" />'
+            '<bpmn:boundaryEvent id="Waktu_2" cancelActivity="false" attachedToRef="Kegiatan_2">'
+            '<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">'
+            '"PT1M" if jumlah &gt; 5 else "PT2M"</bpmn:timeDuration></bpmn:timerEventDefinition>'
+            '</bpmn:boundaryEvent><bpmn:endEvent id="Eskalasi_2"><bpmn:escalationEventDefinition '
+            'escalationRef="Escalation_Waktu" /></bpmn:endEvent><bpmn:sequenceFlow id="Flow_W2" '
+            'sourceRef="Waktu_2" targetRef="Eskalasi_2" />'}))
+    instance = start_instance(session, clock, process_key="sop_uji", title="Uji",
+                              user=users["Prakom"], data={"jumlah": "7"})
+    session.commit()
+    _complete(session, clock, users, "Kegiatan_1", {})
+    session.refresh(instance)
+    assert (instance.status, instance.error_element) == ("error", "Waktu_2")
+    assert instance.error_message.startswith(
+        'Elemen Waktu_2 gagal dijalankan: kondisi membandingkan teks "7"')
