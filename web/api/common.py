@@ -40,7 +40,7 @@ def said_fields(fields: dict[str, Any], prefix: str = "") -> str:
     harus teks; data.kelengkapan: harus daftar pilihan"; at most ``MAX_NAMED``, then how
     many more."""
     parts = []
-    for name, said in sorted(fields.items()):
+    for name, said in sorted(fields.items(), key=lambda item: str(item[0])):
         if isinstance(said, dict):
             parts.append(said_fields(said, f"{prefix}{name}."))
         else:
