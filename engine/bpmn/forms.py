@@ -187,7 +187,17 @@ def _field_problem(name: str, prop: Any, ui: Any, reserved: set[str], required: 
         return (f'kolom "{name}": jenis tidak didukung (teks, teks panjang, angka, tanggal, '
                 "tanggal-waktu, pilihan, pilihan banyak, ya/tidak, berkas)")
     return (_choices_problem(name, prop["items"] if kind == "multi" else prop, kind == "multi")
-            or unsatisfiable(name, prop, kind == "multi", required))
+            or unsatisfiable(name, prop, kind == "multi", required)
+            or _default_problem(name, prop))
+
+
+def _default_problem(name: str, prop: dict[str, Any]) -> str | None:
+    """A ``default`` the field itself refuses: the page would open with it filled in (a
+    number field holding "tua"), and the form be refused when sent as it opened."""
+    if "default" not in prop or Draft202012Validator(prop).is_valid(prop["default"]):
+        return None
+    return (f'kolom "{name}": nilai bawaan {json.dumps(prop["default"])[:80]} tidak diterima '
+            "kolom itu sendiri; ubah atau hapus default-nya")
 
 
 def _keyword_problems(schema: dict[str, Any]) -> list[str]:

@@ -251,3 +251,19 @@ def test_every_value_json_schema_refuses_is_said_at_once():
     assert refused.value.problems == [
         'bukan JSON Schema yang sah: nilai "angka" pada properties.a.type tidak diterima',
         "bukan JSON Schema yang sah: nilai -1 pada properties.b.minLength tidak diterima"]
+
+
+def test_a_default_the_field_itself_refuses_is_refused():
+    """Found by the regression probe: a number field opened holding "tua", a choice one
+    holding a value it does not offer."""
+    schema = {"type": "object", "properties": {
+        "umur": {"type": "integer", "default": "tua"},
+        "pilih": {"type": "string", "enum": ["a", "b"], "default": "z"},
+        "catatan_awal": {"type": "string", "default": "Lihat lampiran"}}}
+    with pytest.raises(FormProblem) as refused:
+        check_form({"schema": schema, "ui": {}}, set())
+    assert refused.value.problems == [
+        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri; ubah atau hapus '
+        "default-nya",
+        'kolom "pilih": nilai bawaan "z" tidak diterima kolom itu sendiri; ubah atau hapus '
+        "default-nya"]
