@@ -26,6 +26,7 @@ LABELS = {"pengingat": lazy_gettext("Pengingat"), "eskalasi": lazy_gettext("Eska
           "tiket_jawaban": lazy_gettext("Jawaban pemohon"),
           "tiket_selesai": lazy_gettext("Tiket sudah selesai"),
           "tiket_dibatalkan": lazy_gettext("Tiket dibatalkan"),
+          "tiket_nilai_rendah": lazy_gettext("Penilaian rendah"),
           "proses_selesai": lazy_gettext("Proses selesai"),
           "proses_dibatalkan": lazy_gettext("Proses dibatalkan"),
           UNREACHED_KIND: lazy_gettext("Eskalasi tak sampai")}
@@ -162,6 +163,10 @@ def _ticket(kind: str, params: dict) -> str:
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
                        number=params["number"], text=_said(params))
+    if kind == "tiket_nilai_rendah":
+        return gettext("Tiket %(number)s dinilai %(score)s dari 5 oleh pemohonnya: %(title)s. "
+                       "%(comment)s", number=params["number"], score=params["score"],
+                       title=params["title"], comment=params["comment"]).strip()
     if kind == "tiket_dibatalkan":
         return gettext("Tiket %(number)s dibatalkan oleh petugas: %(title)s. Alasan: "
                        "%(reason)s", number=params["number"], title=params["title"],

@@ -15,9 +15,14 @@ from engine.desk import notices, tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Rating, User, UserRole
 from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.people.holders import acting_in
+from engine.process import case
+from engine.roles import KNOWN_ROLES, supervisor_of
 from engine.text import trimmed
 
 MAX_COMMENT = 2000
+# A score at most this tells the desk's supervisor (1 and 2 of 5: "tidak puas").
+LOW_SCORE = 2
 UNRATED_AFTER = "P5D"  # 5 working days
 DESK_ROLE = "Prakom"  # the lane that receives the requester-facing SOPs' tickets
 
@@ -63,7 +68,28 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     except IntegrityError:
         raise Conflict("Tiket ini sudah dinilai.") from None
     audit.record(session, clock, "ticket.rated", actor=user, instance=instance, score=score)
+    if score <= LOW_SCORE:
+        _tell_the_desk_s_supervisor(session, clock, instance, score, comment)
     return rating
+
+
+def _tell_the_desk_s_supervisor(session: Session, clock: Clock, instance: ProcessInstance,
+                                score: int, comment: str) -> None:
+    """A low score reaches whoever answers for the role above the receiving desk (Kasubbag
+    over Prakom; a Plh/Plt in his place), who can call the requester back: the ticket is
+    closed and the score otherwise shows only in the next report (found by the service desk
+    probe: "tolong dibuka lagi" told no one). The comment stays out of the e-mail's subject."""
+    lane = notices.receiving_lane(instance)
+    above = supervisor_of(lane) if lane in KNOWN_ROLES else None
+    if above is None:
+        return
+    label = case.label(instance)
+    for official in acting_in(session, above, clock.now()):
+        notices.notify(session, clock.now(), official, instance, "tiket_nilai_rendah",
+                       f"Tiket {label} dinilai {score} dari 5 oleh pemohonnya: "
+                       f"{instance.title}. {comment}".strip(), role=above,
+                       subject=f"Tiket {label} dinilai {score} dari 5", score=str(score),
+                       comment=comment[:500])
 
 
 def desk_refusal(session: Session, instance: ProcessInstance, user: User) -> str | None:

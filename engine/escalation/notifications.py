@@ -33,7 +33,7 @@ from engine.process import case
 # The requester's notices (engine.desk): their link leads to the ticket, the filter "tiket"
 # keeps them all.
 TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaban",
-                "tiket_selesai", "tiket_dibatalkan")
+                "tiket_selesai", "tiket_dibatalkan", "tiket_nilai_rendah")
 # The starter's notices: his process completed or was cancelled by someone else.
 PROCESS_KINDS = ("proses_selesai", "proses_dibatalkan")
 # To the administrators: an escalation reached no one (``engine.escalation.unreached``).

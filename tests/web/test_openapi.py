@@ -120,8 +120,8 @@ def test_a_notifications_kind_is_one_the_document_names(app, client, started):
     kind = document["components"]["schemas"]["NotificationItem"]["properties"]["kind"]
     assert kind["enum"] == ["eskalasi", "penugasan", "tugas_baru", "galat", "tiket_diterima",
                             "tiket_pesan", "tiket_menunggu", "tiket_jawaban", "tiket_selesai",
-                            "tiket_dibatalkan", "proses_selesai", "proses_dibatalkan",
-                            "eskalasi_tak_sampai"]
+                            "tiket_dibatalkan", "tiket_nilai_rendah", "proses_selesai",
+                            "proses_dibatalkan", "eskalasi_tak_sampai"]
     task_id = started["open_tasks"][0]["id"]
     assigned = client.post(f"/api/v1/tasks/{task_id}/assign", json={"assignee": "prakom"},
                            headers=api_token(client, "kasubbag"))
