@@ -149,8 +149,14 @@ def timer_duration(timer_task: Any) -> str:
         return expressions.evaluate(expression, timer_task.data, conditional=True)
     except expressions.ConditionMismatch as error:
         # Computed before the engine names a task it runs: said here, the failure names
-        # the timer, as a gateway's names the gateway.
-        raise failure_of(timer_task, error) from error
+        # the timer and its step (an official knows the step, not the timer's id).
+        element = timer_task.task_spec.bpmn_id
+        step = next((sibling.task_spec.bpmn_name or sibling.task_spec.bpmn_id
+                     for sibling in timer_task.parent.children if sibling.task_spec.manual),
+                    None)
+        said = f'Timer batas waktu langkah "{step}" ({element})' if step else f"Elemen {element}"
+        raise ProcessFailure(f"{said} gagal dijalankan: {error}"[:2000],
+                             element=element) from error
 
 
 def counts_round_the_clock(timer_task: Any) -> bool:

@@ -277,8 +277,8 @@ def test_a_timer_whose_expression_fails_at_start_is_named(session, clock, users)
                        data={"jumlah": "7"})
     assert refused.value.element == "Waktu_Kegiatan_1"
     assert str(refused.value).startswith(
-        'Elemen Waktu_Kegiatan_1 gagal dijalankan: kondisi membandingkan teks "7" dengan '
-        "angka 5 (>)")
+        'Timer batas waktu langkah "Menyusun konsep" (Waktu_Kegiatan_1) gagal dijalankan: '
+        'kondisi membandingkan teks "7" dengan angka 5 (>)')
 
 
 def test_a_timer_whose_expression_fails_after_a_step_puts_the_process_in_galat_naming_it(
@@ -305,4 +305,5 @@ def test_a_timer_whose_expression_fails_after_a_step_puts_the_process_in_galat_n
     session.refresh(instance)
     assert (instance.status, instance.error_element) == ("error", "Waktu_2")
     assert instance.error_message.startswith(
-        'Elemen Waktu_2 gagal dijalankan: kondisi membandingkan teks "7"')
+        'Timer batas waktu langkah "Memeriksa konsep" (Waktu_2) gagal dijalankan: kondisi '
+        'membandingkan teks "7"')
