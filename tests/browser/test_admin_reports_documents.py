@@ -246,6 +246,11 @@ def test_an_sop_s_version_page_does_not_scroll_sideways_at_320_px(server, admin_
     was 314 px wide in a narrower card, and the page 347 px."""
     admin_page.goto(f"{server}/admin/sop/penyusunan_rkt")
     assert admin_page.evaluate("document.documentElement.scrollWidth") <= 320
+    # Its steps are listed once, in the table (found by the regression probe: the phone's
+    # list that stands in for a drawing came first, the same steps again below).
+    admin_page.wait_for_selector(".diagram-steps li", state="attached")
+    expect(admin_page.locator(".preview .diagram-steps")).not_to_be_visible()
+    expect(admin_page.locator(".preview table.inbox")).to_be_visible()
 
 
 @pytest.mark.parametrize("admin_page", [{"width": 1440, "height": 900}], indirect=True,
