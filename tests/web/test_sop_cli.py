@@ -1,6 +1,8 @@
 """``alur sop import``: an SOP table becomes a deployed version or a BPMN file; a file that
 is no table, or a call that would produce nothing, is refused in words and stores nothing."""
 
+import io
+
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, User
@@ -8,7 +10,7 @@ from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
 from tests.conftest import DATA, mini_bpmn
 from tests.helpers.rows import app_count
-from tests.web.conftest import unmigrated_app
+from tests.web.conftest import api_token, unmigrated_app
 from web.cli.commands import BPMN_DIR
 from web.extensions import clock, db
 
@@ -99,3 +101,23 @@ def test_alur_deploy_says_the_new_version_is_in_force_and_records_its_reason(app
         assert active_definition(db.session, "sop_uji").comment == "Revisi SK 2027"
     too_long = runner.invoke(args=["deploy", str(path), "--alasan", "x" * 2001])
     assert too_long.exit_code == 2 and "--alasan paling panjang 2000 karakter" in too_long.output
+
+
+def test_a_version_repeating_an_older_one_is_said_by_alur_deploy_and_the_api(app, client,
+                                                                              tmp_path):
+    """As the admin page says it (found by the regression probe: the command line and the
+    API made the new version without a word)."""
+    runner = app.test_cli_runner()
+    path = tmp_path / "uji.bpmn"
+    for replace in ({}, {'name="Memeriksa konsep"': 'name="Memeriksa ulang"'}, {}):
+        path.write_bytes(mini_bpmn(replace))
+        deployed = runner.invoke(args=["deploy", str(path)])
+        assert deployed.exit_code == 0, deployed.output
+    assert deployed.stderr == ("PERINGATAN uji.bpmn: isinya sama dengan versi 1; bila isi itu "
+                               "yang diinginkan, cukup aktifkan versi 1.\n")
+    uploaded = client.post("/api/v1/processes", headers=api_token(client, "admin"),
+                           content_type="multipart/form-data", data={"file": (
+                               io.BytesIO(mini_bpmn({'name="Memeriksa konsep"':
+                                                     'name="Memeriksa ulang"'})), "uji.bpmn")})
+    assert (uploaded.status_code, uploaded.json["version"], uploaded.json["same_as_version"]) \
+        == (201, 4, 2)

@@ -46,6 +46,9 @@ class DeployedSchema(Schema):
     unheld_lanes = fields.List(fields.Str(), required=True, metadata={
         "description": "lanes with a user task that nobody holds now (no active holder, no "
                        "Plh/Plt): instances stop at their steps"})
+    same_as_version = fields.Int(allow_none=True, metadata={
+        "description": "the older version whose file this new one repeats (activating that "
+                       "one would have done); null when none"})
 
 
 class InstancePageSchema(PageSchema):

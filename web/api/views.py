@@ -12,7 +12,7 @@ from engine.errors import NotFound, ProcessFailure
 from engine.numbers import grouped
 from engine.people.access import requester_only
 from engine.people.holders import unheld_lanes
-from engine.process import case, instances, lists, tasks
+from engine.process import case, instances, lists, tasks, versions
 from engine.process.deploy import (
     MAX_COMMENT,
     active_definition,
@@ -156,8 +156,9 @@ def deploy_process() -> Any:
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
                    created=created, active=definition.is_active,
-                   unheld_lanes=unheld_lanes(db.session, definition.catalog, clock().now())
-                   ), 201 if created else 200
+                   unheld_lanes=unheld_lanes(db.session, definition.catalog, clock().now()),
+                   same_as_version=versions.earlier_twin(db.session, definition) if created
+                   else None), 201 if created else 200
 
 
 @bp.get("/instances")

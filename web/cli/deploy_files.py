@@ -83,6 +83,7 @@ def deploy_files(files: list[Path], *, keep_deployed: bool = False, comment: str
             said = f"{file.name}: {definition.key} versi {definition.version} ({state})"
             if created and not keep_deployed:  # setup deploys before any account exists
                 click.echo(said + _in_force(definition))
+                _warn_twin(file.name, definition)
                 _warn_unheld(file.name, definition)
             else:
                 click.echo(said)
@@ -101,6 +102,14 @@ def _in_force(definition: ProcessDefinition) -> str:
         return " — aktif untuk proses baru"
     return (f" — aktif untuk proses baru; {running} proses berjalan tetap pada versi lama "
             "sampai dipindahkan (Kelola SOP → Pindahkan proses berjalan)")
+
+
+def _warn_twin(name: str, definition: ProcessDefinition) -> None:
+    """Say on stderr that the new version repeats an older one (as the admin page does)."""
+    twin = versions.earlier_twin(db.session, definition)
+    if twin is not None:
+        click.echo(f"PERINGATAN {name}: isinya sama dengan versi {twin}; bila isi itu yang "
+                   f"diinginkan, cukup aktifkan versi {twin}.", err=True)
 
 
 def _warn_unheld(name: str, definition: ProcessDefinition) -> None:
