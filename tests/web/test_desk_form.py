@@ -77,3 +77,16 @@ def test_the_proposed_priority_says_what_each_priority_promises(app, client):
                              "kerja. Petugas menetapkan prioritas akhirnya; waktu menunggu "
                              "jawaban Anda tidak dihitung.")
     assert f'{hint.group(1)}-help' in page.replace(hint.group(0), ""), "the field points to it"
+
+
+def test_the_priority_hint_reads_in_english(app, client):
+    add_employee(app)
+    login(client, "pegawai")
+    client.post("/akun/", data={"language": "en", "email": "",
+                                "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    page = " ".join(client.get("/tiket/ajukan").get_data(True).split())
+    hint = re.search(r'<p class="hint" id="[^"]+-help">(Resolution target — .*?)</p>', page)
+    assert hint is not None and hint[1] == (
+        "Resolution target — kritis (critical): 1 h, day and night; mayor (major): 4 h of "
+        "working time; minor: 1 working day. The service desk sets the final priority; time "
+        "waiting for your answer is not counted."), hint

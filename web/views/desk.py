@@ -26,7 +26,6 @@ from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
-from engine.time.duration import duration_words
 from web import once
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
@@ -35,6 +34,7 @@ from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
+from web.time_words import standard_text
 from web.views.attachments import folder, posted_files, send_recorded
 from web.views.start import failed_start, repeat_notice
 
@@ -221,7 +221,7 @@ def message(instance_id: int) -> Any:
 def _sla_words() -> str:
     """The priorities' SLAs in words (``engine.desk.sla.rule``: the office's minor setting),
     under the requester's proposed priority."""
-    said = {priority: duration_words(*sla.rule(db.session, priority)) for priority in
+    said = {priority: standard_text(*sla.rule(db.session, priority)) for priority in
             sla.PRIORITIES}
     return gettext("Target penyelesaian — kritis: %(kritis)s, siang dan malam; mayor: "
                    "%(mayor)s; minor: %(minor)s. Petugas menetapkan prioritas akhirnya; "
