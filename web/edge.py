@@ -280,7 +280,10 @@ def install_input_guards(app: Flask) -> None:
                 abort(make_response(error_response(400, "bad_request", gettext(
                     "Formulir tidak terbaca: badan multipart/form-data harus utuh (boundary "
                     "seperti di Content-Type, diakhiri --boundary--) dan setiap bagiannya harus "
-                    "bernama (Content-Disposition: form-data; name=\"…\", UTF-8)."))))
+                    "bernama (Content-Disposition: form-data; name=\"…\", UTF-8).")
+                    if request.mimetype == "multipart/form-data" else gettext(
+                    "Formulir tidak terbaca: setiap nama dan nilai badan "
+                    "application/x-www-form-urlencoded harus teks UTF-8."))))
             if request.endpoint not in OWN_LIMIT_UPLOADS:
                 refuse_files_together(app.config["ALUR_ATTACHMENT_MAX_BYTES"])
             own = getattr(app.view_functions.get(request.endpoint or ""), "checks_own_text",

@@ -131,3 +131,12 @@ def test_a_multipart_completion_of_a_step_no_longer_open_is_a_409_as_json(
                            "data": "{}", "lampiran": (io.BytesIO(b"%PDF-1.4"), "a.pdf")})
     assert (sent.status_code, sent.json["error"]["code"]) == (409, "task_not_open")
     assert "status: dibatalkan" in sent.json["error"]["message"]
+
+
+def test_a_form_body_not_utf8_is_refused_naming_its_own_kind(client, prakom):
+    """Found by the regression probe: a url-encoded body was told about multipart."""
+    sent = client.post("/api/v1/notifications/read", headers=prakom, data=b"\xff=\xfe",
+                       content_type="application/x-www-form-urlencoded")
+    assert (sent.status_code, sent.json["error"]["message"]) == (
+        400, "Formulir tidak terbaca: setiap nama dan nilai badan "
+             "application/x-www-form-urlencoded harus teks UTF-8.")
