@@ -16,10 +16,11 @@ from flask_login import login_required
 from engine import settings
 from engine.models import ProcessDefinition
 from engine.process import versions
-from engine.sop.document import END, GRID, IDENTITAS, document_of
+from engine.sop.document import END, GRID, IDENTITAS, SopDocument, document_of
 from web.extensions import db
 from web.pdf_cache import cached_pdf
 from web.sop_pdf import OfficeIdentity, sop_pdf
+from web.source_documents import source_mark
 
 bp = Blueprint("documents", __name__, url_prefix="/sop")
 
@@ -31,7 +32,7 @@ def show(key: str, version: int) -> Any:
     document = document_of(definition, settings.work_calendar(db.session).timezone)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
                            end=END, identity=settings.get(db.session, "identity"),
-                           mark=versions.not_in_force(db.session, definition))
+                           mark=_mark(definition, document))
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
@@ -40,13 +41,13 @@ def pdf(key: str, version: int) -> Any:
     definition = _definition(key, version)
     identity = settings.get(db.session, "identity")
     timezone = settings.work_calendar(db.session).timezone
-    mark = versions.not_in_force(db.session, definition)
+    document = document_of(definition, timezone)
+    mark = _mark(definition, document)
     # A version's document changes only with the office's identity, zone and language, and
     # with which version is in force.
     cache_key = (definition.id, definition.file_hash, json.dumps(identity, sort_keys=True),
                  str(timezone), str(get_locale()), mark)
-    data = cached_pdf(cache_key, lambda: bytes(sop_pdf(document_of(definition, timezone),
-                                                       office_identity(), mark)))
+    data = cached_pdf(cache_key, lambda: bytes(sop_pdf(document, office_identity(), mark)))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="SOP-{key}-versi-{version}.pdf"'})
 
@@ -57,6 +58,12 @@ def office_identity() -> OfficeIdentity:
     logo = base64.b64decode(stored["logo"]) if stored.get("logo") else None
     return OfficeIdentity(office=stored.get("office", ""), unit=stored.get("unit", ""),
                           logo=logo)
+
+
+def _mark(definition: ProcessDefinition, document: SopDocument) -> str | None:
+    """What the document must say on top of every page: not the version in force
+    (``versions.not_in_force``), else a bundled source document (``source_mark``)."""
+    return versions.not_in_force(db.session, definition) or source_mark(definition, document)
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:
