@@ -60,6 +60,9 @@ def read_rows(data: bytes) -> list[Row]:
     """
     if len(data) > MAX_FILE_BYTES:
         raise InvalidTaskData({"berkas": file_too_large(len(data), MAX_FILE_BYTES)})
+    if data.startswith(b"PK\x03\x04"):  # a workbook (.xlsx) is a ZIP: no text to read
+        raise InvalidTaskData({"berkas": "berkas Excel (.xlsx), bukan CSV; di Excel simpan "
+                                         "sebagai \"CSV UTF-8\" lalu unggah berkas itu"})
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from difflib import get_close_matches
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -377,8 +378,11 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
     elif email and not EMAIL.match(email):
         problems["email"] = "alamat surel tidak valid (contoh: nama@pa-bima.go.id)"
     unknown = [role for role in roles if role not in KNOWN_ROLES]
-    if unknown:
-        problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}"
+    if unknown:  # "Sekertaris", "Kasubag": spelt as many offices write them
+        meant = [found[0] for role in unknown
+                 if (found := get_close_matches(role, KNOWN_ROLES, n=1, cutoff=0.75))]
+        problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}" + (
+            f" (maksud Anda {', '.join(meant)}?)" if meant else "")
     if is_auditor and (roles or is_admin):
         problems["is_auditor"] = ("auditor hanya membaca: akun auditor tidak memegang peran "
                                   "dan bukan administrator")

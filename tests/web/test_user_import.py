@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from engine.models import AuditRecord, User
-from engine.people import account_import
+from engine.people import account_import, accounts
 from tests.conftest import csrf_token
 from tests.web.conftest import login
 from web.extensions import db
@@ -103,7 +103,8 @@ def test_every_problem_of_a_row_in_its_columns_order_on_the_line_it_starts(app, 
         "tersalin dari dokumen lain); hapus karakter itu dari berkasnya",
         "baris 5, kolom nama_lengkap: memuat karakter kendali yang tidak dapat disimpan (mis. "
         "tersalin dari dokumen lain); hapus karakter itu dari berkasnya",
-        "baris 5, kolom peran: peran tidak dikenal: Pra\x07kom (dikenal: Prakom, Kasubbag, "
+        "baris 5, kolom peran: peran tidak dikenal: Pra\x07kom (maksud Anda Prakom?) "
+        "(dikenal: Prakom, Kasubbag, "
         "Sekretaris, Ketua, Pemohon, Bidang Terkait, Panitera, Redaktur, Pihak Ketiga)"]
     assert _counts(app) == before
 
@@ -121,6 +122,9 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
              "berkas: paling banyak 500 akun sekaligus; berkas ini memuat 501"),
             (b"nama_pengguna,nama_lengkap\n\xff\xfe", "berkas: bukan teks UTF-8; di Excel "
              'simpan sebagai "CSV UTF-8"'),
+            # Found by the onboarding probe: a workbook was called text that is no UTF-8.
+            (b"PK\x03\x04" + b"\x00" * 40, 'berkas: berkas Excel (.xlsx), bukan CSV; di Excel '
+             'simpan sebagai "CSV UTF-8" lalu unggah berkas itu'),
             (header + "ani,Ani\n" + 'budi,"' + "x" * 200_000 + '"\n', "berkas: baris 3 tidak "
              "dapat dibaca sebagai CSV: tanda kutip yang dibuka tidak ditutup, atau satu sel "
              "lebih dari 131.072 karakter"),
@@ -193,3 +197,11 @@ def test_a_file_with_old_mac_line_ends_imports(app, tmp_path):
     result = _import(app, tmp_path, "nama_pengguna,nama_lengkap\rani,Ani\rbudi,Budi\r")
     assert result.exit_code == 0, result.output
     assert [line.split("\t")[0] for line in result.stdout.splitlines()[1:]] == ["ani", "budi"]
+
+
+def test_a_misspelt_role_is_answered_with_the_role_meant():
+    """Found by the onboarding probe: "Sekertaris" and "Kasubag", as many offices write
+    them, were answered only with the list of roles."""
+    assert accounts.account_problems("andi", "Andi", None, ["Sekertaris", "Kasubag"]) == {
+        "roles": "peran tidak dikenal: Sekertaris, Kasubag (maksud Anda Sekretaris, "
+                 "Kasubbag?)"}
