@@ -326,9 +326,13 @@ def _duration(waktu: str, number: int, problems: list[str]) -> str | None:
     """ISO 8601 duration of a Waktu text (``waktu_duration``); None = no deadline."""
     try:
         return waktu_duration(waktu)
-    except UnknownWaktu:
+    except UnknownWaktu:  # a range ("1-2 hari") is a paper SOP's usual way: say which
+        ranged = re.search(r"\d\s*[-–]\s*\d", waktu)
         problems.append(f"Baris {number}, kolom Waktu: '{waktu}' tidak dikenali; contoh: "
-                        "30 menit, 2 jam, 1 hari kerja, Relatif.")
+                        "30 menit, 2 jam, 1 hari kerja, Relatif." + (
+                            " Untuk rentang, tulis batas terlamanya (mis. 2 hari), yang menjadi "
+                            "timer langkah itu, atau Relatif bila tanpa batas waktu."
+                            if ranged else ""))
     except InvalidDuration as invalid:
         problems.append(f"Baris {number}, kolom Waktu: {invalid}.")
     return None

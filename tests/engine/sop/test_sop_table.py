@@ -277,6 +277,10 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
         lambda rows: set_cell(rows, 19, "Waktu", "secepatnya"),
         [("Baris 19, kolom Waktu: 'secepatnya' tidak dikenali; contoh: 30 menit, 2 jam, "
          "1 hari kerja, Relatif.")]),
+    "Waktu as a range": (lambda rows: set_cell(rows, 19, "Waktu", "1-2 hari"), [(
+        "Baris 19, kolom Waktu: '1-2 hari' tidak dikenali; contoh: 30 menit, 2 jam, 1 hari "
+        "kerja, Relatif. Untuk rentang, tulis batas terlamanya (mis. 2 hari), yang menjadi "
+        "timer langkah itu, atau Relatif bila tanpa batas waktu.")]),
     "absurd Waktu": (
         lambda rows: set_cell(rows, 19, "Waktu", "99999999999999999999 minggu"),
         [("Baris 19, kolom Waktu: '99999999999999999999 minggu' melebihi batas waktu "
