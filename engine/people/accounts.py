@@ -39,9 +39,16 @@ MAX_NAME = 200
 MAX_EMAIL = 320
 
 
+# Letters and digits no one mistakes when a password is read aloud or copied from paper
+# (no l/1/I, 0/O/o, and lower case only): found by the onboarding probe ("VflMwwoVz0xJlzfE").
+PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def generate_password() -> str:
-    """A one-time password: 16 URL-safe characters (about 96 bits), shown once."""
-    return secrets.token_urlsafe(12)
+    """A one-time password, shown once: four groups of four of ``PASSWORD_LETTERS``
+    joined by "-" ("k7wp-3mzt-9qra-h2xd", about 79 bits), to be read out to its owner."""
+    groups = ("".join(secrets.choice(PASSWORD_LETTERS) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
 
 
 def password_problem(password: str) -> str | None:

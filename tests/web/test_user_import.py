@@ -205,3 +205,11 @@ def test_a_misspelt_role_is_answered_with_the_role_meant():
     assert accounts.account_problems("andi", "Andi", None, ["Sekertaris", "Kasubag"]) == {
         "roles": "peran tidak dikenal: Sekertaris, Kasubag (maksud Anda Sekretaris, "
                  "Kasubbag?)"}
+
+
+def test_a_temporary_password_has_no_characters_mistaken_when_read_out():
+    """Found by the onboarding probe: "VflMwwoVz0xJlzfE" was to be passed on in person."""
+    for _ in range(50):
+        password = accounts.generate_password()
+        assert re.fullmatch(r"[a-hjkmnp-z2-9]{4}(-[a-hjkmnp-z2-9]{4}){3}", password), password
+        assert accounts.password_problem(password) is None
