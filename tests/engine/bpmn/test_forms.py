@@ -226,6 +226,13 @@ def test_a_formulir_reusing_a_field_alur_makes_is_refused_on_its_table_row():
         "atau keputusan gateway); pakai nama lain.")]
 
 
+def _refused(schema: dict) -> list[str]:
+    """The faults ``check_form`` finds in a form of ``schema`` (no UI schema)."""
+    with pytest.raises(FormProblem) as refused:
+        check_form({"schema": schema, "ui": {}}, set())
+    return refused.value.problems
+
+
 def test_every_fault_of_a_form_is_said_in_one_refusal():
     """Found by the SOP lifecycle probe: a pattern, impossible lengths and an unknown
     required field took three uploads, one fault each."""
@@ -233,9 +240,7 @@ def test_every_fault_of_a_form_is_said_in_one_refusal():
         "kode": {"type": "string", "pattern": "^[A-Z]+$"},
         "nama": {"type": "string", "minLength": 5, "maxLength": 2},
         "Salah": {"type": "string"}}}
-    with pytest.raises(FormProblem) as refused:
-        check_form({"schema": schema, "ui": {}}, set())
-    assert refused.value.problems == [
+    assert _refused(schema) == [
         "skema formulir tidak boleh memakai pola (pattern): pemeriksaan pola dapat berjalan "
         "sangat lama; pakai pilihan atau teks biasa",
         'kolom "nama": batas bawah melebihi batas atas (minLength 5, maxLength 2); tidak ada '
@@ -246,9 +251,7 @@ def test_every_fault_of_a_form_is_said_in_one_refusal():
 
 def test_every_value_json_schema_refuses_is_said_at_once():
     schema = {"type": "object", "properties": {"a": {"type": "angka"}, "b": {"minLength": -1}}}
-    with pytest.raises(FormProblem) as refused:
-        check_form({"schema": schema, "ui": {}}, set())
-    assert refused.value.problems == [
+    assert _refused(schema) == [
         'bukan JSON Schema yang sah: nilai "angka" pada properties.a.type tidak diterima',
         "bukan JSON Schema yang sah: nilai -1 pada properties.b.minLength tidak diterima"]
 
@@ -260,9 +263,7 @@ def test_a_default_the_field_itself_refuses_is_refused():
         "umur": {"type": "integer", "default": "tua"},
         "pilih": {"type": "string", "enum": ["a", "b"], "default": "z"},
         "catatan_awal": {"type": "string", "default": "Lihat lampiran"}}}
-    with pytest.raises(FormProblem) as refused:
-        check_form({"schema": schema, "ui": {}}, set())
-    assert refused.value.problems == [
+    assert _refused(schema) == [
         'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri; ubah atau hapus '
         "default-nya",
         'kolom "pilih": nilai bawaan "z" tidak diterima kolom itu sendiri; ubah atau hapus '
