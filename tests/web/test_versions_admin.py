@@ -185,6 +185,9 @@ def test_a_too_long_reason_is_named_and_nothing_is_deployed(app, client):
         assert answer.status_code == 422, form
         assert answer.json["error"]["code"] == "invalid_request"
         assert answer.json["error"]["fields"] == fields
+        [(name, [said])] = fields.items()
+        assert answer.json["error"]["message"] == f"Permintaan tidak valid: {name}: {said}.", \
+            "named as every invalid_request names its fields"
     with app.app_context():
         assert db.session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.key == "sop_uji")).all() == []

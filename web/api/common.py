@@ -23,13 +23,17 @@ class RequestError(Exception):
     """A refused request, answered with ``{"error": {"code", "message", ...}}``."""
 
     def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        if message == INVALID and extra.get("fields"):
-            message = f"{INVALID[:-1]}: {said_fields(extra['fields'])}."
         super().__init__(message)
         self.response = error_response(status, code, message, **extra)
 
 
-INVALID = "Permintaan tidak valid."
+def invalid_request(fields: dict[str, Any]) -> RequestError:
+    """422 ``invalid_request`` with ``fields`` (name -> messages), its message naming them
+    (``said_fields``) for a client that shows only ``message`` (README "API JSON")."""
+    return RequestError(422, "invalid_request",
+                        f"Permintaan tidak valid: {said_fields(fields)}.", fields=fields)
+
+
 # Fields a refusal's message names; ``fields`` holds them all.
 MAX_NAMED = 5
 
@@ -56,8 +60,7 @@ def _request_error(error: RequestError) -> Any:
 
 
 def _invalid(invalid: ValidationError) -> RequestError:
-    return RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                        fields=indonesian(invalid.messages))
+    return invalid_request(indonesian(invalid.messages))
 
 
 def json_payload() -> Any:
@@ -151,17 +154,16 @@ def refuse_unexpected_input() -> None:
     if unknown:
         # The same mistake written in the address: ``POST /notifications/read?kind=tiket``,
         # or a typo beside what the change does take (``complete?includes=history``).
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
-            name[:64]: ["parameter ini tidak dikenal"] for name in sorted(unknown)})
+        raise invalid_request({name[:64]: ["parameter ini tidak dikenal"]
+                               for name in sorted(unknown)})
     if meta["multipart"] and request.mimetype == "multipart/form-data":
         _refuse_unknown_parts(meta["multipart"])
         return
     if meta["body"] or meta["multipart"]:
         return
     if request.form or request.files:  # parsed as a form: get_data() below reads nothing
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
-            name[:64]: ["kolom ini tidak dikenal"]
-            for name in sorted(set(request.form) | set(request.files))})
+        raise invalid_request({name[:64]: ["kolom ini tidak dikenal"]
+                               for name in sorted(set(request.form) | set(request.files))})
     if request.get_data(cache=True):
         load_body(_NoBody())
 
@@ -175,8 +177,8 @@ def _refuse_unknown_parts(schema: dict[str, Any]) -> None:
         return
     unknown = (set(request.form) | set(request.files)) - set(schema["properties"])
     if unknown:
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields={
-            name[:64]: ["bagian ini tidak dikenal"] for name in sorted(unknown)})
+        raise invalid_request({name[:64]: ["bagian ini tidak dikenal"]
+                               for name in sorted(unknown)})
 
 
 @functools.cache
@@ -198,7 +200,7 @@ def load_query(schema: Schema) -> dict[str, Any]:
              for name, values in request.args.lists()
              if len(values) > 1 and name in schema.fields}
     if twice:
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=twice)
+        raise invalid_request(twice)
     try:
         return schema.load(request.args.to_dict(), unknown="exclude")
     except ValidationError as invalid:

@@ -10,7 +10,7 @@ from engine.models import Substitution
 from engine.people import accounts, substitution, substitution_period, substitution_rights
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query
+from web.api.common import invalid_request, load_body, load_query
 from web.api.openapi import doc
 from web.api.schemas_admin import SubstitutionCreate, SubstitutionPageSchema, SubstitutionSchema
 from web.api.schemas_common import PageQuery
@@ -44,7 +44,7 @@ def create_substitution() -> Any:
     if unknown:
         # 403 for whoever may not record, named users or not: no probing for names.
         substitution_rights.check_recorder(g.user, named["official"])
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=unknown)
+        raise invalid_request(unknown)
     found = substitution.record(
         db.session, clock(), kind=body["kind"], official=named["official"],
         substitute=named["substitute"], role=body["role"],

@@ -14,7 +14,7 @@ from engine.process.other_lane import moved_away
 from web.access import access
 from web.api import bp
 from web.api.auth import token_required
-from web.api.common import RequestError, load_body, load_query
+from web.api.common import RequestError, invalid_request, load_body, load_query
 from web.api.openapi import doc
 from web.api.schemas import TaskComplete
 from web.api.schemas_work import (
@@ -113,8 +113,7 @@ def assign_task(task_id: int) -> Any:
     if assignee is None:
         # 403 for whoever may not assign, named user or not: no probing for names.
         tasks.check_assigner(db.session, clock(), tasks.get_task(db.session, task_id), g.user)
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                           fields={"assignee": ["pengguna tidak ditemukan"]})
+        raise invalid_request({"assignee": ["pengguna tidak ditemukan"]})
     task = tasks.assign_task(db.session, clock(), task_id, assignee, g.user)
     db.session.commit()
     return jsonify(task_json(task))
@@ -161,8 +160,7 @@ def _refuse_unknown_parts(declared: list[dict[str, Any]]) -> None:
 def _multipart_data() -> dict[str, Any]:
     parts = len(request.form.getlist("data"))
     if parts > 1:  # which one the user meant is unknown: neither is taken
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                           fields={"data": [f"paling banyak 1 bagian data; {parts} dikirim"]})
+        raise invalid_request({"data": [f"paling banyak 1 bagian data; {parts} dikirim"]})
     if "\ufffd" in request.form.get("data", ""):  # Werkzeug put it for bytes not UTF-8
         raise RequestError(400, "bad_request", "Data langkah bukan UTF-8.",
                            fields={"data": ["bukan teks UTF-8"]})
@@ -172,8 +170,7 @@ def _multipart_data() -> dict[str, Any]:
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
         data = None
     if not isinstance(data, dict):
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.",
-                           fields={"data": ["harus objek JSON"]})
+        raise invalid_request({"data": ["harus objek JSON"]})
     refuse_unkept(texts)  # written as \u escapes in the part, unseen at the door
     return data
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from engine.desk.tickets import MAX_MESSAGE
-from web.api.common import RequestError, load_values
+from web.api.common import RequestError, invalid_request, load_values
 from web.api.schemas_servicedesk import TicketMessageCreate
 
 MESSAGE_MULTIPART = {
@@ -82,4 +82,4 @@ def _size(part: Any) -> int:
 
 def _refuse(problems: dict[str, list[str]]) -> None:
     if problems:
-        raise RequestError(422, "invalid_request", "Permintaan tidak valid.", fields=problems)
+        raise invalid_request(problems)

@@ -25,6 +25,7 @@ from web.api import bp, idempotency
 from web.api.auth import issue_token, token_required
 from web.api.common import (
     RequestError,
+    invalid_request,
     load_body,
     load_query,
     page_answer,
@@ -138,7 +139,7 @@ def deploy_process() -> Any:
               **({"comment": [f"paling panjang {grouped(MAX_COMMENT)} karakter"]}
                  if len(comment) > MAX_COMMENT else {})}
     if fields:
-        return error_response(422, "invalid_request", "Permintaan tidak valid.", fields=fields)
+        raise invalid_request(fields)
     uploads = [upload for name in request.files for upload in request.files.getlist(name)]
     if not uploads:
         return error_response(400, "bad_request", 'Kirim berkas BPMN pada kolom multipart "file" '
