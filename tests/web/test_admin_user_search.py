@@ -45,7 +45,7 @@ def test_search_role_and_status_narrow_the_list(client, office):
 
 @pytest.mark.parametrize(("query", "message"), [
     ("peran=Dekan", "Peran &#34;Dekan&#34; tidak dikenal; pilih "),
-    ("status=cuti", "Status &#34;cuti&#34; tidak dikenal; pilih aktif atau nonaktif.")])
+    ("status=cuti", "Status &#34;cuti&#34; tidak dikenal; pilih aktif, nonaktif atau baru.")])
 def test_an_unknown_role_or_status_is_refused_naming_it(client, office, query, message):
     login(client, "admin")
     response = client.get(f"/admin/pengguna?{query}")
@@ -57,3 +57,17 @@ def test_a_role_typed_in_lower_case_is_the_role(client, office):
     assert _listed(client, "peran=kasubbag") == ["kasubbag", "siti.khadijah"]
     assert _listed(client, "peran=+KASUBBAG+&status=Aktif") == ["kasubbag", "siti.khadijah"]
     assert _listed(client, "peran=bidang_terkait") == ["bidang_terkait"]
+
+
+def test_accounts_still_on_their_temporary_password_are_listed_as_not_yet_started(client, office):
+    """After an import the administrator sees who has not yet begun to use Alur."""
+    with client.application.app_context():
+        fresh = db.session.query(User).filter_by(username="m.rizki").one()
+        fresh.must_change_password = True
+        db.session.query(User).filter_by(username="rizki.lama").one().must_change_password = True
+        db.session.commit()
+    login(client, "admin")
+    assert _listed(client, "status=baru") == ["m.rizki"]
+    page = client.get("/admin/pengguna?cari=rizki").get_data(True)
+    assert page.count("aktif, belum mulai memakai: kata sandi sementaranya belum diganti") == 1
+    assert _listed(client, "status=aktif&cari=rizki") == ["m.rizki"]

@@ -43,8 +43,8 @@ def _list_page(errors: dict[str, str], status: int = 200) -> Any:
         refuse_parameter("peran", gettext('Peran "%(value)s" tidak dikenal; pilih %(roles)s.',
                                           value=role[:40], roles=", ".join(KNOWN_ROLES)))
     if state and state not in directory.STATES:
-        refuse_parameter("status", gettext('Status "%(value)s" tidak dikenal; pilih aktif atau '
-                                           "nonaktif.", value=state[:40]))
+        refuse_parameter("status", gettext('Status "%(value)s" tidak dikenal; pilih aktif, '
+                                           "nonaktif atau baru.", value=state[:40]))
     search = request.args.get("cari", "").strip()
     found = paginate(db.session, directory.accounts_query(search, role, state), *page_request())
     return render_template("admin/users.html", errors=errors, form=request.form,
