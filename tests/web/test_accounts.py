@@ -63,6 +63,10 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
         assert not any(check_password_hash(u.password_hash, "alur-demo") for u in users)
         assert check_password_hash(users[0].password_hash, password)
     assert "MODE DEMO" not in result.output
+    assert result.output.endswith("  4. SOP (/admin/sop): SOP bawaan adalah contoh dari dokumen "
+                                  "sumber — unggah revisinya\n     dengan nomor SOP dan pejabat "
+                                  "kantor Anda.\n"), "a new office is told what to do next"
+    assert "langkah berikutnya:\n  1. jalankan alur serve" in result.output
     again = app.test_cli_runner().invoke(args=["setup", "--admin", "kepala"],
                                          env={"ALUR_DEMO": ""})
     assert again.exit_code == 0 and "kata sandi" not in again.output, "printed once"

@@ -145,6 +145,16 @@ def _schema_revision() -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+# What a new office does after its first ``alur setup`` (README, "Memasang tanpa demo").
+NEXT_STEPS = """langkah berikutnya:
+  1. jalankan alur serve dan masuk sebagai administrator di peramban;
+  2. Pengaturan (/admin/pengaturan): identitas kantor, kalender kerja dan hari libur,
+     server SMTP, alamat Alur;
+  3. Pengguna dan Peran (/admin/pengguna): impor akun setiap pegawai dari berkas CSV;
+  4. SOP (/admin/sop): SOP bawaan adalah contoh dari dokumen sumber — unggah revisinya
+     dengan nomor SOP dan pejabat kantor Anda."""
+
+
 def _first_admin(username: str) -> None:
     """Create administrator ``username`` unless an administrator exists. Asks for the
     password on a terminal; otherwise generates one, prints it once, and its first login
@@ -171,6 +181,7 @@ def _first_admin(username: str) -> None:
     if generated:
         click.echo(f"kata sandi sementara (dicetak sekali ini, wajib diganti saat masuk "
                    f"pertama): {generated}")
+    click.echo(NEXT_STEPS)
 
 
 @click.command("worker", help=(
