@@ -12,6 +12,7 @@ from web.views import (
     admin_audit,  # noqa: F401 - adds Jejak audit to admin.bp
     admin_identity,  # noqa: F401 - adds the office identity form to admin.bp
     admin_incidents,  # noqa: F401 - adds Proses bermasalah to admin.bp
+    admin_mail_test,  # noqa: F401 - adds "Kirim surel uji" to admin.bp
     admin_settings,  # noqa: F401 - adds the settings pages to admin.bp
     admin_user_import,  # noqa: F401 - adds "Impor akun" to admin.bp
     admin_users,  # noqa: F401 - adds "Pengguna dan Peran" to admin.bp
