@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
              "starttls": False, "base_url": ""},
     # ``secret``: sealed (``seal``); when set each POST is signed with it (README, webhook).
     "webhook": {"url": "", "secret": ""},
+    # Whether an account created or imported from now on asks for "tugas baru" notices
+    # (its owner may turn them off on the account page; existing accounts keep theirs).
+    "accounts": {"new_task_notices": False},
     # The longest Plh, in days (README, "Plh dan Plt": SE Kepala BKN 1/SE/I/2021).
     "substitution": {"plh_max_days": 30},
     # The office printed in the SOP document's kop: name, unit, logo (base64 PNG/JPEG).

@@ -117,7 +117,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
            username: str, full_name: str, email: str | None = None,
            roles: Iterable[str] = (), is_admin: bool = False, is_auditor: bool = False,
            password: str | None = None) -> tuple[User, str | None]:
-    """Create an account (not committed).
+    """Create an account (not committed), asking for "tugas baru" notices when the
+    ``accounts`` setting (Pengaturan → Akun baru) says so.
 
     Args:
         actor: the administrator acting, or None for the command line.
@@ -166,9 +167,12 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
             raise
         # Another request created the name after the check above (two at once).
         raise InvalidTaskData({"username": f"pengguna {username} sudah ada"}) from None
+    user.notify_new_tasks = settings.get(session, "accounts")["new_task_notices"]
     audit.record(session, clock, "user.created", actor=actor, username=username,
                  roles=sorted(roles), admin=is_admin, auditor=is_auditor,
-                 generated_password=generated is not None)
+                 generated_password=generated is not None, new_tasks=user.notify_new_tasks)
+    if user.notify_new_tasks and roles:
+        refresh_notice_roles(session, clock.now())
     return user, generated
 
 

@@ -40,7 +40,7 @@ FIELD_LIMITS = {"smtp_host": 253, "smtp_username": 200, "smtp_password": 500,
                 "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000,
                 "webhook_secret": 500}
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
-PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "sla_minor",
+PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "accounts", "sla_minor",
              "alert_priorities")
 TIMEZONES = {"Asia/Jakarta": "WIB (Asia/Jakarta)", "Asia/Makassar": "WITA (Asia/Makassar)",
              "Asia/Jayapura": "WIT (Asia/Jayapura)"}
@@ -171,6 +171,7 @@ def parse_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], dict
     return ({"smtp": smtp, "webhook": webhook_setting(form, current["webhook"], errors),
              "escalation": {"multiples": multiples},
              "calendar": calendar, "substitution": substitution, "sla_minor": sla_minor,
+             "accounts": {"new_task_notices": form.get("new_task_notices") == "on"},
              "alert_priorities": priorities}, errors)
 
 

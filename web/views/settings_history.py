@@ -16,7 +16,7 @@ SECTIONS = {"smtp": lazy_gettext("Surel (SMTP)"), "webhook": lazy_gettext("Webho
             "escalation": lazy_gettext("Eskalasi"), "calendar": lazy_gettext("Kalender kerja"),
             "substitution": lazy_gettext("Plh dan Plt"), "sla_minor": lazy_gettext("Layanan TI"),
             "alert_priorities": lazy_gettext("Layanan TI"),
-            "identity": lazy_gettext("Identitas kantor")}
+            "identity": lazy_gettext("Identitas kantor"), "accounts": lazy_gettext("Akun baru")}
 # The fields, by the record's name of them (``setting.field``).
 FIELDS = {
     "smtp.host": lazy_gettext("server"), "smtp.port": lazy_gettext("port"),
@@ -30,6 +30,7 @@ FIELDS = {
     "calendar.added": lazy_gettext("hari libur tambahan"),
     "calendar.removed": lazy_gettext("libur yang tetap masuk kerja"),
     "substitution.plh_max_days": lazy_gettext("masa Plh paling lama (hari)"),
+    "accounts.new_task_notices": lazy_gettext("notifikasi Tugas baru"),
     "sla_minor": lazy_gettext("batas waktu tiket minor"),
     "alert_priorities.critical": lazy_gettext("prioritas peringatan critical"),
     "alert_priorities.warning": lazy_gettext("prioritas peringatan warning"),
