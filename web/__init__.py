@@ -176,6 +176,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         health,
         once,
         paging,
+        single_values,
         static_version,
         telemetry,
         time_words,
@@ -194,6 +195,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     filters.register(app)
     paging.register(app)
+    single_values.register(app)
     once.register(app)
     static_version.register(app)
     time_words.register(app)

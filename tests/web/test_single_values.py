@@ -1,0 +1,31 @@
+"""A page's query parameter sent twice is refused naming it, as the API refuses it, instead
+of the page following the first value (found by the lists probe: ``/proses/?status=
+berjalan&status=selesai`` listed the running processes)."""
+
+import pytest
+
+from tests.web.conftest import login
+
+
+@pytest.mark.parametrize(("user", "query", "name"), [
+    ("prakom", "/?halaman=1&halaman=2", "halaman"),
+    ("prakom", "/?per_page=5&per_page=6", "per_page"),
+    ("prakom", "/proses/?status=berjalan&status=selesai", "status"),
+    ("prakom", "/proses/?format=csv&format=xlsx", "format"),
+    ("prakom", "/tiket/?tampil=berjalan&tampil=berakhir", "tampil"),
+    ("admin", "/admin/jejak-audit?jenis=proses&jenis=langkah", "jenis"),
+    ("admin", "/admin/pengguna?status=aktif&status=nonaktif", "status"),
+    ("admin", "/laporan/orang?per_page=1&per_page=2", "per_page"),
+    ("prakom", "/notifikasi/?halaman=1&halaman=2", "halaman")])
+def test_a_parameter_sent_twice_is_refused_naming_it(client, user, query, name):
+    login(client, user)
+    response = client.get(query)
+    assert response.status_code == 400
+    assert f"&#34;{name}&#34; hanya satu nilai; 2 dikirim." in response.get_data(True)
+    assert "Content-Disposition" not in response.headers
+
+
+def test_the_inbox_still_sorts_by_several_keys(client):
+    login(client, "prakom")
+    page = client.get("/?urut=-batas&urut=nomor")
+    assert page.status_code == 200 and "tidak dikenal" not in page.get_data(True)
