@@ -37,6 +37,7 @@ SYMBOL_H = 6.0
 EXIT_LINE = 2.8     # a decision exit's line at 6 pt
 TAIL = 3.0          # room under a symbol for the outgoing connector
 FOOTER_H = 8.0
+FOOTER_LINE = 2.8   # a footer line at 6.5 pt
 
 @dataclass(frozen=True)
 class OfficeIdentity:
@@ -64,14 +65,21 @@ class _SopPdf(FPDF):
         self.set_line_width(0.2)
 
     def footer(self) -> None:
+        """The SOP's name, version and page number on the last line; a ``mark`` above
+        it, wrapped across the page's width (one line cut the sample mark off at the
+        right edge and ran it over the page number)."""
         if self.mark:
             self._watermark(self.mark.split(":")[0])
-        self.set_xy(MARGIN, PAGE_H - MARGIN + 2)
-        self.set_font(self.family, "B" if self.mark else "", 6.5)
-        said = f"SOP {self.document.name} — versi {self.document.version}"
-        self.cell(BODY_W - PAGE_COUNT_W, 4, _clean(self, f"{said} — {self.mark}" if self.mark
-                                                     else said))
+        self.set_font(self.family, "B", 6.5)
+        lines = (self.multi_cell(BODY_W, FOOTER_LINE, _clean(self, self.mark), dry_run=True,
+                                 output="LINES") if self.mark else [])
+        self.set_xy(MARGIN, PAGE_H - MARGIN + 2 - len(lines) * FOOTER_LINE)
+        if self.mark:
+            self.multi_cell(BODY_W, FOOTER_LINE, _clean(self, self.mark), new_x="LMARGIN",
+                            new_y="NEXT")
         self.set_font(self.family, "", 6.5)
+        self.cell(BODY_W - PAGE_COUNT_W, 4, _clean(self, f"SOP {self.document.name} — versi "
+                                                      f"{self.document.version}"))
         self.cell(PAGE_COUNT_W, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
 
     def _watermark(self, words: str) -> None:
