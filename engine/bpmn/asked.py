@@ -1,4 +1,5 @@
-"""Gateways that test data no form asks for, refused at upload (found by the engine probe):
+"""Gateways that test data no form before them asks for, refused at upload (found by the
+engine probe, and by the regression probe for a form after the gateway):
 a decision gateway reached otherwise than straight from the user task that decides it (after
 a parallel join, after another gateway, after the start event) is asked on no form, so every
 case stops in Galat there. Part of the upload check (``engine.process.deploy``).
@@ -22,22 +23,24 @@ from engine.errors import InvalidProcess
 
 def check_asked(process: etree._Element, catalog: dict[str, Any]) -> None:
     """Refuse an exclusive gateway of ``process`` without a default flow whose conditions
-    test a name no form of the SOP asks for (catalog: ``build_catalog``'s), when the SOP
-    has a start form.
+    test a name asked neither by the start form nor by a step upstream of the gateway
+    (catalog: ``build_catalog``'s), when the SOP has a start form.
 
     Raises:
         InvalidProcess: one problem per gateway, naming it, its line and the names.
     """
     if catalog.get("start_form") is None:
         return
-    asked = {field["name"] for field in fields(catalog["start_form"])}
-    for task in catalog["tasks"].values():
-        asked |= {field["name"] for field in task["fields"]}
-        asked |= {field["name"] for field in fields(task.get("form"))}
+    started = {field["name"] for field in fields(catalog["start_form"])}
+    by_task = {task_id: {field["name"] for field in task["fields"]}
+               | {field["name"] for field in fields(task.get("form"))}
+               for task_id, task in catalog["tasks"].items()}
     problems = []
     for gateway in process.iterfind("bpmn:exclusiveGateway", NS):
         if gateway.get("default"):
             continue
+        asked = started.union(*(by_task.get(node, set())
+                                for node in _upstream(process, gateway.get("id"))))
         tested = set()
         for flow in process.iterfind(f'bpmn:sequenceFlow[@sourceRef="{gateway.get("id")}"]', NS):
             condition = flow.find("bpmn:conditionExpression", NS)
@@ -48,10 +51,31 @@ def check_asked(process: etree._Element, catalog: dict[str, Any]) -> None:
         if unasked:
             problems.append(
                 f"{where(gateway)}: kondisinya menguji {', '.join(unasked)}, yang tidak "
-                "ditanyakan formulir mana pun (formulir mulai, formulir langkah, atau "
-                "keputusan langkah tepat sebelum gateway), jadi setiap proses berhenti Galat "
-                "di sini. Letakkan gateway keputusan tepat setelah user task yang "
+                "ditanyakan formulir mana pun sebelum gateway ini (formulir mulai, formulir "
+                "langkah yang mendahuluinya, atau keputusan langkah tepat sebelum gateway), "
+                "jadi setiap proses berhenti Galat di sini. Letakkan gateway keputusan tepat "
+                "setelah user task yang "
                 "memutuskannya, tambahkan kolom itu ke formulir, atau beri gateway alur "
                 "default.")
     if problems:
         raise InvalidProcess(problems)
+
+
+def _upstream(process: etree._Element, target: str) -> set[str]:
+    """The ids of the elements from which a path of sequence flows leads to ``target``,
+    with every element inside an embedded subprocess on such a path: a step after the
+    gateway (and not on a loop back to it) has not asked anything yet when the gateway is
+    first reached."""
+    incoming: dict[str, set[str]] = {}
+    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
+        incoming.setdefault(flow.get("targetRef"), set()).add(flow.get("sourceRef"))
+    inside = {sub.get("id"): [inner.get("id") for inner in sub.iterfind(".//*[@id]")]
+              for sub in process.iterfind(".//bpmn:subProcess", NS)}
+    found: set[str] = set()
+    waiting = [target]
+    while waiting:
+        for source in incoming.get(waiting.pop(), set()) - found:
+            for element in (source, *inside.get(source, ())):
+                found.add(element)
+                waiting.append(element)
+    return found
