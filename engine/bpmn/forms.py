@@ -25,6 +25,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from engine.bpmn.form_limits import infinite_number, unsatisfiable
+from engine.bpmn.form_validator import FormValidator
+from engine.bpmn.form_values import FORMATS, kept_exactly, within_years
 
 SCHEMA_PROPERTY = "formJsonSchemaFilename"
 UI_PROPERTY = "formUiSchemaFilename"
@@ -164,9 +166,8 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
     if len(properties) > MAX_FIELDS:
         raise FormProblem(f"formulir memuat {len(properties)} kolom; batasnya {MAX_FIELDS}")
     required = schema.get("required") or ()
-    problems += filter(None, (_field_problem(name, prop, ui.get(name, {}), reserved,
-                                             name in required)
-                              for name, prop in properties.items()))
+    for name, prop in properties.items():
+        problems += _field_problems(name, prop, ui.get(name, {}), reserved, name in required)
     unknown = set(required) - set(properties)
     if unknown:
         problems.append(f"required menyebut kolom yang tidak ada: {', '.join(sorted(unknown))}")
@@ -174,29 +175,37 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
         raise FormProblem(*problems[:MAX_SAID])
 
 
-def _field_problem(name: str, prop: Any, ui: Any, reserved: set[str], required: bool
-                   ) -> str | None:
-    """The first fault of one declared field, or None."""
+def _field_problems(name: str, prop: Any, ui: Any, reserved: set[str], required: bool
+                    ) -> list[str]:
+    """The faults of one declared field: its name or kind alone when those are wrong,
+    else every fault of its choices, bounds and default."""
     if not NAME.match(name):
-        return f'nama kolom "{name[:64]}" harus huruf kecil, angka dan _'
+        return [f'nama kolom "{name[:64]}" harus huruf kecil, angka dan _']
     if name in reserved:
-        return (f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau keputusan '
-                "gateway); pakai nama lain")
+        return [f'kolom "{name}" sudah dibuat Alur (Catatan, Kelengkapan atau keputusan '
+                "gateway); pakai nama lain"]
     kind = kind_of(prop, ui)
     if kind is None:
-        return (f'kolom "{name}": jenis tidak didukung (teks, teks panjang, angka, tanggal, '
-                "tanggal-waktu, pilihan, pilihan banyak, ya/tidak, berkas)")
-    return (_choices_problem(name, prop["items"] if kind == "multi" else prop, kind == "multi")
-            or unsatisfiable(name, prop, kind == "multi", required)
-            or _default_problem(name, prop))
+        return [f'kolom "{name}": jenis tidak didukung (teks, teks panjang, angka, tanggal, '
+                "tanggal-waktu, pilihan, pilihan banyak, ya/tidak, berkas)"]
+    return [problem for problem in (
+        _choices_problem(name, prop["items"] if kind == "multi" else prop, kind == "multi"),
+        unsatisfiable(name, prop, kind == "multi", required),
+        _default_problem(name, prop)) if problem]
 
 
 def _default_problem(name: str, prop: dict[str, Any]) -> str | None:
-    """A ``default`` the field itself refuses: the page would open with it filled in (a
-    number field holding "tua"), and the form be refused when sent as it opened."""
-    if "default" not in prop or Draft202012Validator(prop).is_valid(prop["default"]):
+    """A ``default`` the field itself refuses, as it refuses a value sent (its schema, its
+    date format and years, a number Alur keeps exactly): the page would open with it
+    filled in (a number field holding "tua", a date field "kemarin"), and the form be
+    refused when sent as it opened."""
+    if "default" not in prop:
         return None
-    return (f'kolom "{name}": nilai bawaan {json.dumps(prop["default"])[:80]} tidak diterima '
+    default = prop["default"]
+    if (kept_exactly(default) and FormValidator(prop, format_checker=FORMATS).is_valid(default)
+            and (prop.get("format") not in ("date", "date-time") or within_years(default))):
+        return None
+    return (f'kolom "{name}": nilai bawaan {json.dumps(default)[:80]} tidak diterima '
             "kolom itu sendiri; ubah atau hapus default-nya")
 
 

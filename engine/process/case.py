@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from engine.bpmn.catalog import CHECKLIST_NAME
+from engine.bpmn.form_values import NUMBER_LIMIT, kept_exactly
 from engine.bpmn.forms import fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
@@ -28,7 +29,6 @@ from engine.models import (
 from engine.paging import Latest, latest
 from engine.people import accounts
 from engine.process import attachments, forms, numbering
-from engine.process.forms import NUMBER_LIMIT, kept_exactly
 
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

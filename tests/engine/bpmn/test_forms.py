@@ -268,3 +268,26 @@ def test_a_default_the_field_itself_refuses_is_refused():
         "default-nya",
         'kolom "pilih": nilai bawaan "z" tidak diterima kolom itu sendiri; ubah atau hapus '
         "default-nya"]
+
+
+@pytest.mark.parametrize("prop", [
+    {"type": "string", "format": "date", "default": "kemarin"},
+    {"type": "string", "format": "date", "default": "2026-02-30"},
+    {"type": "string", "format": "date", "default": "0001-01-01"},
+    {"type": "string", "format": "date-time", "default": "2026-12-07 08:00"},
+    {"type": "number", "default": 1e301}])
+def test_a_default_date_or_number_is_checked_as_a_value_sent_is(prop):
+    """The regression probe: the start form opened with "kemarin" in a date field and a
+    300-digit number, and was refused when sent unchanged."""
+    [problem] = _refused({"type": "object", "properties": {"isian": prop}})
+    assert problem.startswith('kolom "isian": nilai bawaan ')
+
+
+def test_every_fault_of_one_field_is_said_at_once():
+    schema = {"type": "object", "properties": {
+        "umur": {"type": "number", "default": "tua", "minimum": 10, "maximum": 5}}}
+    assert _refused(schema) == [
+        'kolom "umur": batas bawah melebihi batas atas (minimum 10, maximum 5); tidak ada nilai '
+        "yang dapat diterima",
+        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri; ubah atau hapus '
+        "default-nya"]
