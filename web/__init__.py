@@ -83,7 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_LOG_FORMAT=environment.choice("ALUR_LOG_FORMAT", "json", environment.LOG_FORMATS),
         ALUR_LOG_LEVEL=environment.choice("ALUR_LOG_LEVEL", "INFO", environment.LOG_LEVELS,
                                           upper=True),
-        ALUR_METRICS_TOKEN=os.environ.get("ALUR_METRICS_TOKEN", ""),
+        ALUR_METRICS_TOKEN=environment.secret("ALUR_METRICS_TOKEN"),
         ALUR_READY_WORKER_INTERVALS=environment.number("ALUR_READY_WORKER_INTERVALS", 3,
                                                        minimum=1, maximum=100),
         ALUR_READY_TIMER_LAG=environment.number("ALUR_READY_TIMER_LAG", 300),
@@ -104,6 +104,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ALUR_LOGIN_LIMIT_ADDRESS=environment.rate_limit("ALUR_LOGIN_LIMIT_ADDRESS",
                                                         "50 per 15 minutes"),
         ALUR_SMTP_PASSWORD=os.environ.get("ALUR_SMTP_PASSWORD") or None,
+        SECRET_KEY=environment.secret("ALUR_SECRET_KEY"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
@@ -119,7 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise environment.ConfigError(
             f"ALUR_INSTANCE_PATH {app.instance_path!r} tidak dapat dipakai sebagai folder: "
             f"{environment.folder_words(error)}") from None
-    app.config["SECRET_KEY"] = os.environ.get("ALUR_SECRET_KEY") or _instance_secret(app)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app)
     if test_config:
         app.config.update(test_config)
     try:  # uploads would otherwise fail one by one, each a 500
@@ -223,13 +224,35 @@ def _absolute_sqlite(url: str, instance_path: Path) -> str:
 
 
 def _instance_secret(app: Flask) -> str:
-    """A secret key kept in the instance folder (mode 0600), so sessions survive a restart."""
+    """A secret key kept in the instance folder (mode 0600), so sessions survive a restart.
+    The first process to need it writes it whole under another name and links it into
+    place, so that web processes starting together never read it half written (empty) and
+    all keep the same key.
+
+    Raises:
+        environment.ConfigError: the stored key is empty or too short (a full disk on the
+            first start, a file truncated by hand): every form would answer 500.
+    """
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        private_file(path)
-        path.write_text(secrets.token_hex(32))
+        fresh = path.with_name(f"secret_key.{os.getpid()}.baru")
+        private_file(fresh)
+        fresh.write_text(secrets.token_hex(32))
+        try:
+            os.link(fresh, path)
+        except FileExistsError:
+            pass  # another process linked its own first: that one is the key
+        finally:
+            fresh.unlink()
     path.chmod(0o600)
-    return path.read_text().strip()
+    key = path.read_text().strip()
+    if len(key) < environment.MIN_SECRET:
+        raise environment.ConfigError(
+            f"kunci rahasia {str(path)!r} kosong atau rusak ({len(key)} karakter); hapus "
+            "berkas itu agar Alur membuat yang baru (sesi dan token API yang ada berakhir; "
+            "kata sandi SMTP dan rahasia webhook yang tersimpan harus diisi ulang), atau "
+            "isi ALUR_SECRET_KEY")
+    return key
 
 
 def private_folder(path: Path) -> None:

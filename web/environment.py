@@ -39,7 +39,9 @@ def number(name: str, default: float, minimum: float = 0,
         value = float(text)
     except ValueError:
         raise ConfigError(f"{name} harus angka, bukan {text[:40]!r}") from None
-    if not 0 <= value < float("inf"):
+    # NaN and infinity are no count; below a positive minimum the minimum is said ("-1"
+    # for at least one web process was told "0 or more", then 0 was refused).
+    if value != value or value == float("inf") or (value < 0 and minimum <= 0):
         raise ConfigError(f"{name} harus angka 0 atau lebih, bukan {text[:40]!r}")
     if value < minimum:
         raise ConfigError(f"{name} paling kecil {_plain(minimum)}, bukan {text[:40]!r}")
@@ -161,6 +163,25 @@ def absolute_path(name: str, default: str | None) -> str | None:
     return text
 
 
+MIN_SECRET = 16  # characters of a key or token that no one guesses by trying
+
+
+def secret(name: str) -> str:
+    """``name`` as a secret (a key, a token), ``""`` when unset or empty.
+
+    Raises:
+        ConfigError: shorter than ``MIN_SECRET`` characters, or with spaces at either
+            end (a key of three letters is guessed by trying; a token with a trailing
+            space is never matched by a header, which is read without it).
+    """
+    text = os.environ.get(name, "")
+    if text and (text != text.strip() or len(text) < MIN_SECRET):
+        raise ConfigError(f"{name} harus paling sedikit {MIN_SECRET} karakter tanpa spasi di "
+                          f"awal atau akhir (kini {len(text)} karakter); kosongkan agar tidak "
+                          "dipakai")
+    return text
+
+
 def whole(name: str, default: int, minimum: int = 0,
           maximum: float = float("inf")) -> int:
     """``name`` as a whole number from ``minimum`` to ``maximum``, or ``default`` when
@@ -170,9 +191,9 @@ def whole(name: str, default: int, minimum: int = 0,
         ConfigError: not a whole number, or outside those bounds.
     """
     text = os.environ.get(name, "").strip()
-    # Written as digits: "60.0" and "1e3" are read as numbers but are no whole number as
-    # typed, and "1.5" is refused as such, not as below the minimum.
-    if text and not re.fullmatch(r"[+-]?[0-9]+", text):
+    # Written as digits: "60.0", "1e3" and "+2" are read as numbers but are no whole number
+    # as typed, and "1.5" is refused as such, not as below the minimum.
+    if text and not re.fullmatch(r"-?[0-9]+", text):
         raise ConfigError(f"{name} harus bilangan bulat, bukan {text[:40]!r}")
     return int(number(name, default, minimum, maximum))
 

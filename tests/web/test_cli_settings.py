@@ -12,7 +12,9 @@ from tests.helpers.cli import run_alur
 @pytest.mark.parametrize("name, value, message", [
     ("ALUR_TIMER_INTERVAL", "abc", "GAGAL: ALUR_TIMER_INTERVAL harus angka, bukan 'abc'"),
     ("ALUR_PROXY_COUNT", "1.5", "GAGAL: ALUR_PROXY_COUNT harus bilangan bulat, bukan '1.5'"),
-    ("ALUR_MAX_BODY_BYTES", "-2", "GAGAL: ALUR_MAX_BODY_BYTES harus angka 0 atau lebih"),
+    ("ALUR_MAX_BODY_BYTES", "-2", "GAGAL: ALUR_MAX_BODY_BYTES paling kecil 65536, bukan '-2'"),
+    ("ALUR_TIMER_INTERVAL", "-2", "GAGAL: ALUR_TIMER_INTERVAL paling kecil 0.1, bukan '-2'"),
+    ("ALUR_PROXY_COUNT", "-1", "GAGAL: ALUR_PROXY_COUNT harus angka 0 atau lebih, bukan '-1'"),
     ("ALUR_LOG_LEVEL", "LOUD", "GAGAL: ALUR_LOG_LEVEL harus salah satu dari DEBUG, INFO"),
     ("ALUR_LOG_FORMAT", "yaml", "GAGAL: ALUR_LOG_FORMAT harus salah satu dari json, text"),
     ("ALUR_LOGIN_LIMIT_ACCOUNT", "sepuluh per jam",
@@ -86,6 +88,15 @@ from tests.helpers.cli import run_alur
     # Read with the others, not only by alur serve (README: every command stops).
     ("ALUR_WEB_WORKERS", "65", "GAGAL: ALUR_WEB_WORKERS paling besar 64, bukan '65'"),
     ("ALUR_WEB_THREADS", "0", "GAGAL: ALUR_WEB_THREADS paling kecil 1, bukan '0'"),
+    # Found by the operations probe: "+2" started two web processes; "-1" was told "0 or
+    # more", then 0 was refused; a key of three letters signed every session.
+    ("ALUR_WEB_WORKERS", "+2", "GAGAL: ALUR_WEB_WORKERS harus bilangan bulat, bukan '+2'"),
+    ("ALUR_WEB_WORKERS", "-1", "GAGAL: ALUR_WEB_WORKERS paling kecil 1, bukan '-1'"),
+    ("ALUR_SECRET_KEY", "abc", "GAGAL: ALUR_SECRET_KEY harus paling sedikit 16 karakter tanpa "
+                               "spasi di awal atau akhir (kini 3 karakter)"),
+    ("ALUR_SECRET_KEY", "   ", "GAGAL: ALUR_SECRET_KEY harus paling sedikit 16 karakter"),
+    ("ALUR_METRICS_TOKEN", " token-metrik-yang-panjang ",
+     "GAGAL: ALUR_METRICS_TOKEN harus paling sedikit 16 karakter tanpa spasi di awal"),
 ])
 def test_an_unreadable_setting_names_the_variable(tmp_path, name, value, message):
     """Every setting is read by one function before any command runs (``web.cli.startup``),
@@ -156,3 +167,12 @@ def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade_it(tmp_path):
         "GAGAL: basis data (ALUR_DATABASE_URL) tidak dapat dipakai: no such column: "
         "users.language; bila Alur baru diperbarui, jalankan alur db upgrade dulu (alur setup "
         "untuk basis data baru)\n")
+
+
+def test_an_empty_stored_secret_key_stops_every_command(tmp_path):
+    """Found by the operations probe: /readyz answered 200 and every form 500."""
+    (tmp_path / "instans").mkdir(mode=0o700)
+    (tmp_path / "instans" / "secret_key").write_text("\n")
+    result = run_alur(tmp_path, "db", "current")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "secret_key' kosong atau rusak (0 karakter); hapus berkas itu" in result.stderr
