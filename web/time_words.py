@@ -18,7 +18,7 @@ from flask import Flask
 from flask_babel import format_decimal, get_locale, lazy_pgettext
 
 from engine.process.levels import step_clock
-from engine.time.duration import duration_words, office_parts, parse_duration
+from engine.time.duration import InvalidDuration, office_parts, parse_duration
 from engine.time.spans import working_days
 from web.extensions import clock
 from web.filters import MONTHS, office_calendar, office_timeline, zone_label
@@ -138,11 +138,15 @@ def task_time(task: Any) -> str:
 def step_standard(task: Any) -> str:
     """The Waktu a ``HumanTask`` was given: the SOP's text as the SOP document writes it
     ("10 menit", "Relatif", or "—"), unless its case gave it another (a conditional timer:
-    a kritis ticket's 1 hour round the clock), then that one in words."""
+    a kritis ticket's 1 hour round the clock), then that one in words of the user's
+    language (Alur worked it out: it is no SOP text kept as written)."""
     entry = task.instance.definition.catalog["tasks"].get(task.bpmn_id, {})
     if task.duration is not None and (task.duration, task.round_the_clock) != (
             entry.get("duration"), bool(entry.get("round_the_clock"))):
-        return duration_words(task.duration, task.round_the_clock)
+        try:
+            return standard_text(task.duration, task.round_the_clock)
+        except InvalidDuration:  # counted when it was set; kept as written
+            return task.duration
     return entry.get("waktu") or "—"
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from tests.conftest import START_DATA, csrf_token, mini_bpmn, sop_walks
 from tests.web.conftest import PASSWORD, login
+from tests.web.test_form_words import _english
 from web.cli.worker import fire_once
 from web.extensions import db
 
@@ -227,6 +228,12 @@ def test_a_kritis_step_shows_its_time_on_the_wall_clock_against_its_cases_waktu(
     [after] = _task_links(client)
     shown = client.get(f"/tugas/{after}").get_data(True)
     assert ("<dt>Waktu (Mutu Baku)</dt><dd>1 jam <small>(menurut data proses ini; Waktu SOP: 3 jam)"
+            "</small></dd>") in shown
+    # Alur worked it out: an English reader reads it in English (the English probe found
+    # "4 jam kerja"); the SOP's own text stays as written.
+    _english(client, "prakom")
+    shown = client.get(f"/tugas/{after}").get_data(True)
+    assert ("<dd>1 h <small>(from this process's data; the SOP's time standard: 3 jam)"
             "</small></dd>") in shown
 
 
