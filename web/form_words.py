@@ -33,8 +33,20 @@ def _typed(label: str, kind: str) -> str:
     return gettext('"%(label)s" harus berupa %(kind)s', label=label, kind=str(_TYPES[kind]))
 
 
+def _grouped(label: str, given: str, whole: str, decimal: str | None) -> str:
+    """A number typed with thousands dots, and what it can be read as."""
+    readings = gettext("%(whole)s atau %(decimal)s", whole=whole, decimal=decimal) if decimal \
+        else whole
+    return gettext('"%(label)s" %(given)s dapat dibaca %(readings)s; tulis tanpa titik ribuan '
+                   "(mis. 12500), desimal dengan koma (mis. 12,5)", label=label, given=given,
+                   readings=readings)
+
+
 PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(rf'"(.+)" harus berupa ({"|".join(_TYPES)})'), _typed),
+    # ``engine.process.forms._type_text``: a number as it is written on paper.
+    (re.compile(r'"(.+)" (\S+) dapat dibaca (\S+?)(?: atau (\S+))?; tulis tanpa titik ribuan '
+                r"\(mis\. 12500\), desimal dengan koma \(mis\. 12,5\)"), _grouped),
     *map(_said, (
         N_('"%(label)s" wajib diisi'),
         N_('"%(label)s" harus teks, paling banyak %(most)s karakter'),
@@ -43,7 +55,16 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         N_('"%(label)s" harus tanggal (TTTT-BB-HH)'),
         N_('"%(label)s" harus tanggal dan jam (TTTT-BB-HHTJJ:MM, mis. %(example)s)'),
         N_('"%(label)s": tanggal %(day)s tidak ada di kalender'),
+        N_('"%(label)s" %(given)s dapat dibaca %(whole)s; tulis tanpa titik ribuan (mis. '
+           "1500000,50)"),
+        N_('"%(label)s" %(given)s: tulis angkanya saja, tanpa Rp, spasi dan tanda ribuan (mis. '
+           "1500000 atau 1500000,50)"),
+        N_('"%(label)s" %(given)s punya lebih dari %(most)s angka bermakna; angka sepanjang '
+           "itu tidak tersimpan persis"),
         N_("judul wajib diisi (paling banyak %(most)s karakter)"),
+        # Cancelling a process (``engine.process.instances.cancel_instance``).
+        N_("alasan pembatalan wajib diisi"),
+        N_("alasan pembatalan paling banyak %(most)s karakter"),
         N_('Catatan wajib diisi bila memilih "%(choice)s": tulis alasan pengembaliannya'),
         N_('%(label)s "%(name)s": jenis berkas tidak diizinkan; yang boleh: %(allowed)s; tidak '
            "ada berkas yang disimpan"),

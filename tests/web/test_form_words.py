@@ -6,6 +6,8 @@ words are the engine's own."""
 import html
 import io
 
+import pytest
+
 from flask_babel import force_locale
 
 from tests.conftest import csrf_token
@@ -50,6 +52,36 @@ def test_date_refusals_are_in_the_readers_language(app):
             '"Waktu kirim" must be a date and time (YYYY-MM-DDTHH:MM, e.g. 2026-12-06T09:30)')
         assert in_reader_language('"Tanggal beli": tanggal 2026-02-30 tidak ada di kalender') \
             == '"Tanggal beli": the date 2026-02-30 does not exist in the calendar'
+
+
+@pytest.mark.parametrize(("typed", "english"), [
+    ("1.500.000", '"Tahun RKT" 1.500.000 can be read as 1500000; write it without thousands '
+                  "separators (e.g. 12500), with a comma before decimals (e.g. 12,5)"),
+    ("12.500", '"Tahun RKT" 12.500 can be read as 12500 or 12,500; write it without thousands '
+               "separators (e.g. 12500), with a comma before decimals (e.g. 12,5)"),
+    ("1,500,000", '"Tahun RKT" 1,500,000: write the number only, without Rp, spaces or '
+                  "thousands separators (e.g. 1500000 or 1500000,50, with a comma before "
+                  "decimals)")])
+def test_a_number_written_as_on_paper_is_refused_in_the_readers_language(client, typed, english):
+    """The English probe: the commonest number mistakes were refused in Indonesian."""
+    _english(client, "kasubbag")
+    page = client.get("/proses/baru?process_key=penyusunan_rkt").get_data(True)
+    refused = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "penyusunan_rkt", "title": "RKT 2027",
+        "tahun": typed})
+    assert refused.status_code == 422 and english in html.unescape(refused.get_data(True))
+
+
+def test_a_cancel_without_a_reason_is_refused_in_the_readers_language(client):
+    _english(client, "kasubbag")
+    page = client.get("/proses/baru?process_key=penyusunan_rkt").get_data(True)
+    started = client.post("/proses/baru", data={
+        "csrf_token": csrf_token(page), "process_key": "penyusunan_rkt", "title": "RKT 2027",
+        "tahun": "2027"})
+    instance = started.headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/proses/{instance}").get_data(True)
+    refused = client.post(f"/proses/{instance}/batalkan", data={"csrf_token": csrf_token(page)})
+    assert "the reason for cancelling is required" in refused.get_data(True)
 
 
 def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(client):

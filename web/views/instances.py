@@ -25,7 +25,7 @@ from web import addresses, once
 from web.access import access, refuse_outside_lanes
 from web.diagrams import diagram_response
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
-from web.engine_words import in_reader_language
+from web.engine_words import fields_in_reader_language, in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
@@ -261,8 +261,8 @@ def cancel(instance_id: int) -> Any:
                                   request.form.get("reason", ""))
     except InvalidTaskData as invalid:
         db.session.rollback()
-        return desk.show(instance_id, invalid.fields) if on_ticket else \
-            _render_show(instance, invalid.fields)
+        said = fields_in_reader_language(invalid.fields)
+        return desk.show(instance_id, said) if on_ticket else _render_show(instance, said)
     except PermissionDenied as refused:
         if not on_ticket or not access().may_follow_ticket(instance):
             raise
