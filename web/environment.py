@@ -3,6 +3,7 @@ stops the command with a sentence naming the variable, not a Python traceback
 (``web.cli.commands.main`` prints it and exits 2)."""
 
 import errno
+import math
 import os
 import re
 import tempfile
@@ -41,7 +42,7 @@ def number(name: str, default: float, minimum: float = 0,
         raise ConfigError(f"{name} harus angka, bukan {text[:40]!r}") from None
     # NaN and infinity are no count; below a positive minimum the minimum is said ("-1"
     # for at least one web process was told "0 or more", then 0 was refused).
-    if value != value or value == float("inf") or (value < 0 and minimum <= 0):
+    if math.isnan(value) or value == math.inf or (value < 0 and minimum <= 0):
         raise ConfigError(f"{name} harus angka 0 atau lebih, bukan {text[:40]!r}")
     if value < minimum:
         raise ConfigError(f"{name} paling kecil {_plain(minimum)}, bukan {text[:40]!r}")

@@ -7,7 +7,6 @@ import html
 import io
 
 import pytest
-
 from flask_babel import force_locale
 
 from tests.conftest import csrf_token
