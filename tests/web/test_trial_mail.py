@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from engine import settings
 from engine.models import AuditRecord, Delivery, User
-from tests.helpers.servers import SmtpServer, free_port
 from tests.conftest import csrf_token
+from tests.helpers.servers import SmtpServer, free_port
 from tests.web.conftest import login
 from web.extensions import db
 
