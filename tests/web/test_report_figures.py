@@ -42,10 +42,18 @@ def test_the_page_behind_a_step_figure_names_the_sop_and_the_step(client, histor
     for query, field, message in (
             ("sop=sop_lain&langkah=Kegiatan_1", "sop", 'SOP "sop_lain" tidak dikenal.'),
             ("sop=sop_uji&langkah=Nope", "langkah",
-             'Langkah "Nope" tidak ada pada SOP SOP Uji.')):
+             'Langkah "Nope" tidak ada pada SOP SOP Uji.'),
+            # Found by the lists probe: each showed "no process behind this figure".
+            ("sop=sop_uji", "langkah",
+             'Angka "langkah" menghitung satu langkah satu SOP: langkah belum dipilih.'),
+            ("langkah=Kegiatan_1", "sop",
+             'Angka "langkah" menghitung satu langkah satu SOP: sop belum dipilih.')):
         refused = client.get(f"/laporan/orang/prakom/proses?angka=langkah&{query}&{Q4}")
         assert refused.status_code == 400
         assert message.replace('"', "&#34;") in refused.get_data(True), field
+    refused = client.get(f"/laporan/orang/prakom/proses?angka=tugas&langkah=Kegiatan_1&{Q4}")
+    assert refused.status_code == 400
+    assert "Langkah Kegiatan_1 dipilih tanpa SOP-nya: tambahkan sop." in refused.get_data(True)
 
 
 def test_the_instances_behind_a_figure_are_chosen_in_the_database_not_sent_as_ids(

@@ -248,6 +248,14 @@ def person_instances(username: str) -> Any:
         refuse_parameter("angka", gettext('Angka "%(value)s" tidak dikenal; pilih %(figures)s.',
                                           value=figure[:20], figures=", ".join(FIGURES)))
     sop, step = request.args.get("sop"), request.args.get("langkah")
+    if figure == "langkah" and not (sop and step):  # the list was empty, as if no work
+        missing = "sop" if not sop else "langkah"
+        refuse_parameter(missing, gettext(
+            'Angka "langkah" menghitung satu langkah satu SOP: %(missing)s belum dipilih.',
+            missing=missing))
+    if step is not None and not sop:  # the step was dropped from the heading and the count
+        refuse_parameter("sop", gettext("Langkah %(step)s dipilih tanpa SOP-nya: tambahkan sop.",
+                                        step=step[:40]))
     sop_name, step_name = _figure_scope(sop, step)
     ids = report_people.figure_query(user, period, figure, sop=sop, step=step,
                                      priority=request.args.get("prioritas"))
