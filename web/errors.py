@@ -8,6 +8,7 @@ import math
 import sqlite3
 import time
 from typing import Any, NoReturn
+from urllib.parse import urlencode
 
 from flask import (
     Flask,
@@ -152,10 +153,21 @@ def refuse_parameter(name: str, message: str, expected: str | None = None) -> No
     ``name`` in ``fields`` (with ``expected``, the shape it should have, else the
     message); raised before anything is read or changed. The page leads back to the one
     the address was typed or filtered on (its Referer, when this site's), where the
-    filters chosen before are still filled in."""
-    back = {} if wants_json() else _back(with_query=True)
+    filters chosen before are still filled in, and to this page without the parameter (a
+    bookmarked or shared address has no page before it)."""
+    links = {} if wants_json() else {**_back(with_query=True), **_without(name)}
     abort(make_response(error_response(400, "invalid_request", message,
-                                       fields={name: expected or message}, **back)))
+                                       fields={name: expected or message}, **links)))
+
+
+def _without(name: str) -> dict[str, str]:
+    """``{"without": address, "without_name": name}``: the page asked for (GET) with its
+    query string but ``name``; else nothing."""
+    if request.method != "GET":
+        return {}
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != name]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return {"without": f"{request.script_root}{request.path}{query}", "without_name": name}
 
 
 def register(app: Flask) -> None:

@@ -29,3 +29,13 @@ def test_the_inbox_still_sorts_by_several_keys(client):
     login(client, "prakom")
     page = client.get("/?urut=-batas&urut=nomor")
     assert page.status_code == 200 and "tidak dikenal" not in page.get_data(True)
+
+
+def test_a_refused_bookmark_leads_to_the_page_without_the_bad_parameter(client):
+    """The lists probe: a bookmarked /proses/?status=zzz led only back to Kotak Masuk."""
+    login(client, "prakom")
+    page = client.get("/proses/?status=zzz&sop=perawatan_sipp&cari=printer").get_data(True)
+    assert ('<a href="/proses/?sop=perawatan_sipp&amp;cari=printer">Buka halaman ini tanpa '
+            '"status"</a>') in page
+    assert "Buka halaman ini tanpa" not in client.get(
+        "/api/v1/instances?status=zzz", headers={"Accept": "application/json"}).get_data(True)
