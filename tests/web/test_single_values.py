@@ -39,3 +39,14 @@ def test_a_refused_bookmark_leads_to_the_page_without_the_bad_parameter(client):
             '"status"</a>') in page
     assert "Buka halaman ini tanpa" not in client.get(
         "/api/v1/instances?status=zzz", headers={"Accept": "application/json"}).get_data(True)
+
+
+def test_a_blank_filter_is_no_filter_and_an_empty_filtered_list_offers_all(client):
+    """The lists probe: "jenis= " was refused quoting a space back; a filtered empty
+    Notifikasi had no way back to all notifications."""
+    login(client, "prakom")
+    assert client.get("/notifikasi/?jenis=%20&status=%20").status_code == 200
+    assert client.get("/tiket/?tampil=%20").status_code == 200
+    page = client.get("/notifikasi/?jenis=galat").get_data(True)
+    assert ('Tidak ada notifikasi yang cocok. <a href="/notifikasi/">Lihat semua notifikasi</a>'
+            in page)

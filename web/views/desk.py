@@ -51,7 +51,7 @@ def mine() -> Any:
     """Tiket Saya: the requester's tickets, newest first, all or those of one ``tampil``
     (``tickets.SHOWN``: waiting for his answer, not ended, ended); another value is
     refused (400) naming it."""
-    shown = request.args.get("tampil", "semua")
+    shown = request.args.get("tampil", "").strip() or "semua"
     if shown not in tickets.SHOWN:
         refuse_parameter("tampil", gettext('Tampilan "%(value)s" tidak dikenal; pilih %(shown)s.',
                                            value=shown[:40], shown=", ".join(tickets.SHOWN)))

@@ -90,12 +90,12 @@ def _filters() -> tuple[bool, dict[str, Any]]:
         if len(given) > 1:
             refuse_parameter(name, gettext('"%(name)s" hanya satu nilai; %(count)d dikirim.',
                                            name=name, count=len(given)))
-    status = request.values.get("status") or None
+    status = (request.values.get("status") or "").strip() or None
     if status not in (None, "belum"):
         refuse_parameter("status", gettext(
             'Status "%(value)s" tidak dikenal; pilih belum (belum dibaca) atau kosongkan.',
             value=status[:20]))
-    kind = request.values.get("jenis") or None
+    kind = (request.values.get("jenis") or "").strip() or None
     if kind is not None and kind not in notifications.KINDS:
         refuse_parameter("jenis", gettext(
             'Jenis "%(value)s" tidak dikenal; pilih %(kinds)s atau kosongkan.',
