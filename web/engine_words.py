@@ -91,6 +91,8 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Proses #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Tugas #(\d+) tidak ditemukan\."),
      lambda n: gettext("Tugas #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Lampiran #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Lampiran #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Tiket #(\d+) tidak ditemukan\."),
      lambda n: gettext("Tiket #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Notifikasi #(\d+) tidak ditemukan\."),

@@ -234,6 +234,7 @@ def test_the_commonest_refusals_read_in_english_on_pages_and_stay_indonesian_in_
     _choose_language(client, "en")
     for path, said in (("/proses/999999", "Process #999999 not found."),
                        ("/tugas/999999", "Task #999999 not found."),
+                       ("/lampiran/999999", "Attachment #999999 not found."),
                        ("/proses/?cakupan=semua", "Only administrators and auditors may see all processes.")):
         page = client.get(path).get_data(True)
         assert said in page, path

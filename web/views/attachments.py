@@ -88,7 +88,7 @@ def add_comment(task_id: int) -> Any:
 def download(attachment_id: int) -> Any:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
-        abort(404)
+        raise NotFound(f"Lampiran #{attachment_id} tidak ditemukan.")
     instance = get_instance(db.session, attachment.instance_id)
     if not access().may_view_instance(instance):
         if _in_own_ticket(instance, attachment_id):  # as the API serves it to him
