@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user
-from werkzeug.security import check_password_hash
 
 from engine import audit, settings
 from engine.people import accounts, tokens
@@ -15,7 +14,7 @@ from engine.text import trimmed
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
 from web.paging import page_request
-from web.views.auth import hash_password, record_wrong_password
+from web.views.auth import hash_password, password_matches, record_wrong_password
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 
@@ -76,7 +75,7 @@ def change_password() -> Any:
     current = request.form.get("current_password", "")
     if not current:
         errors["current_password"] = gettext("Kata sandi sekarang wajib diisi.")
-    elif not check_password_hash(current_user.password_hash, current):
+    elif not password_matches(current_user, current):
         errors["current_password"] = gettext("Kata sandi sekarang salah.")
         g.login_failed = True  # counted as a failed login of this account (web.edge)
         record_wrong_password(current_user._get_current_object(), on_account_page=True)

@@ -30,6 +30,7 @@ from engine import audit
 from engine.models import User
 from engine.people.access import requester_only
 from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
+from engine.people.issued import as_issued
 from engine.text import is_digits
 from web import addresses
 from web.errors import error_response, http_error, referring_page
@@ -105,12 +106,26 @@ def authenticate(username: str, password: str) -> User | None:
     the login limit counts it.
     """
     user = find_by_username(db.session, username)
-    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    matches = password_matches(user, password)
     if user is None or not matches:
         g.login_failed = True  # what the login limit counts (web.edge)
         record_wrong_password(user)
         return None
     return user
+
+
+def password_matches(user: User | None, typed: str) -> bool:
+    """Whether ``typed`` is ``user``'s password, or his temporary one typed as read out to
+    him (``engine.people.issued``: capitals, spaces, no dashes). A typed password of that
+    shape costs a second hash check for any name, against a dummy hash unless the account
+    holds a temporary password, so the timing tells nothing of the account."""
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), typed)
+    issued = as_issued(typed)
+    if issued is not None:
+        temporary = user is not None and user.must_change_password
+        second = check_password_hash(user.password_hash if temporary else _dummy_hash(), issued)
+        matches = matches or (temporary and second)
+    return matches
 
 
 def record_wrong_password(user: User | None, on_account_page: bool = False) -> None:
