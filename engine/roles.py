@@ -6,6 +6,8 @@ The line of supervision for escalation is Prakom -> Kasubbag -> Sekretaris -> Ke
 structure gives the supervisor).
 """
 
+from difflib import get_close_matches
+
 SUPERVISION_CHAIN = ("Prakom", "Kasubbag", "Sekretaris", "Ketua")
 
 # Actors that some SOPs name beside the four of the chain, with the role that supervises
@@ -41,6 +43,23 @@ def role_named(text: str) -> str | None:
     or a file), or None."""
     wanted = text.strip().replace("_", " ").casefold()
     return next((known for known in KNOWN_ROLES if known.casefold() == wanted), None)
+
+
+# Roles as an office's staff list writes them in full (a Jabatan Fungsional's title, the
+# head of a sub-section), for the role meant.
+TITLES = {"pranata komputer": "Prakom", "kepala subbagian": "Kasubbag",
+          "kepala sub bagian": "Kasubbag", "kepala sub-bagian": "Kasubbag"}
+
+
+def meant_role(text: str) -> str | None:
+    """The known role an unknown ``text`` most likely means: its full title ("Pranata
+    Komputer" is Prakom) or a near spelling ("Sekertaris", "Kasubag", as many offices write
+    them); None when neither."""
+    title = TITLES.get(" ".join(text.split()).casefold())
+    if title:
+        return title
+    found = get_close_matches(text, KNOWN_ROLES, n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def username_for(role: str) -> str:

@@ -11,7 +11,6 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from difflib import get_close_matches
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -24,7 +23,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, Substitution, User, UserRole
 from engine.people import claims
-from engine.roles import KNOWN_ROLES
+from engine.roles import KNOWN_ROLES, meant_role
 from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
 
@@ -389,9 +388,8 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
     elif email and not EMAIL.match(email):
         problems["email"] = "alamat surel tidak valid (contoh: nama@pa-bima.go.id)"
     unknown = [role for role in roles if role not in KNOWN_ROLES]
-    if unknown:  # "Sekertaris", "Kasubag": spelt as many offices write them
-        meant = [found[0] for role in unknown
-                 if (found := get_close_matches(role, KNOWN_ROLES, n=1, cutoff=0.75))]
+    if unknown:
+        meant = list(dict.fromkeys(filter(None, map(meant_role, unknown))))
         problems["roles"] = f"peran tidak dikenal: {', '.join(unknown)}" + (
             f" (maksud Anda {', '.join(meant)}?)" if meant else "")
     if is_auditor and (roles or is_admin):

@@ -159,8 +159,11 @@ def test_the_page_imports_all_or_none_and_shows_each_password_once(app, client, 
     assert "baris 3, kolom nama_pengguna: pengguna prakom sudah ada" in page
     assert _counts(app) == before
     missing = client.post("/admin/pengguna/impor", data={"csrf_token": csrf_token(page)})
-    assert missing.status_code == 422 and "berkas: pilih berkas CSV daftar akun" in \
-        missing.get_data(True)
+    said = missing.get_data(True)
+    assert missing.status_code == 422 and "<li>pilih berkas CSV daftar akun</li>" in said
+    assert "Perbaiki baris berikut" not in said, "the file as a whole is no row to correct"
+    workbook = _upload(client, b"PK\x03\x04" + b"\x00" * 40, "akun.xlsx").get_data(True)
+    assert "<li>berkas Excel (.xlsx), bukan CSV; di Excel simpan sebagai" in workbook
     # A smaller limit here: the test client spools a body of 1 MB into a file it never closes.
     monkeypatch.setattr(account_import, "MAX_FILE_BYTES", 1000)
     too_large = _upload(client, b"nama_pengguna,nama_lengkap\n" + b"x" * 1000)
@@ -205,6 +208,9 @@ def test_a_misspelt_role_is_answered_with_the_role_meant():
     assert accounts.account_problems("andi", "Andi", None, ["Sekertaris", "Kasubag"]) == {
         "roles": "peran tidak dikenal: Sekertaris, Kasubag (maksud Anda Sekretaris, "
                  "Kasubbag?)"}
+    # The regression probe: a staff list writes a Jabatan Fungsional in full.
+    assert accounts.account_problems("andi", "Andi", None, ["Pranata  Komputer"]) == {
+        "roles": "peran tidak dikenal: Pranata  Komputer (maksud Anda Prakom?)"}
 
 
 def test_a_temporary_password_has_no_characters_mistaken_when_read_out():

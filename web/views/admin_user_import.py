@@ -34,10 +34,13 @@ def import_users() -> Any:
                                          actor=current_user, rows=rows)
     except InvalidTaskData as invalid:
         db.session.rollback()
-        problems = [f"{where}: {why}" for where, why in invalid.fields.items()]
+        # The file as a whole ("berkas": not CSV, too large) is no row to correct.
+        whole_file = list(invalid.fields) == ["berkas"]
+        problems = [why if whole_file else f"{where}: {why}"
+                    for where, why in invalid.fields.items()]
         shown = account_import.MAX_LISTED_PROBLEMS
         return render_template("admin/user_import.html", problems=problems[:shown],
-                               more=len(problems) - shown,
+                               more=len(problems) - shown, whole_file=whole_file,
                                max_accounts=account_import.MAX_ACCOUNTS), 422
     db.session.commit()
     # Shown in this answer only: never in a flash message (the session cookie) or a log.
