@@ -99,6 +99,12 @@ def test_a_refusal_names_its_fields_in_its_message(client, prakom, started):
                          json={"text": 5, "x": 1})
     assert answer.json["error"]["message"] == (
         "Permintaan tidak valid: text: harus teks; x: kolom ini tidak dikenal.")
+    # The regression probe: six unknown keys hid what was wrong with the known ones.
+    many = client.post("/api/v1/instances", headers=prakom,
+                       json={"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "title": 5})
+    assert many.json["error"]["message"] == (
+        "Permintaan tidak valid: process_key: wajib diisi; title: harus teks; a: kolom ini "
+        "tidak dikenal; b: kolom ini tidak dikenal; c: kolom ini tidak dikenal; dan 3 lainnya.")
 
 
 def test_a_step_s_data_part_not_utf8_or_sent_as_a_file_is_refused(client, prakom, started):

@@ -36,22 +36,32 @@ def invalid_request(fields: dict[str, Any]) -> RequestError:
 
 # Fields a refusal's message names; ``fields`` holds them all.
 MAX_NAMED = 5
+# What a field or part the request should not have sent is told: named after the others.
+UNKNOWN = ("kolom ini tidak dikenal", "parameter ini tidak dikenal")
 
 
 def said_fields(fields: dict[str, Any], prefix: str = "") -> str:
     """``fields`` (name -> messages, or a nested field's own ``fields``) as one line naming
     each field and its first message, for a client that shows only ``message``: "text:
     harus teks; data.kelengkapan: harus daftar pilihan"; at most ``MAX_NAMED``, then how
-    many more."""
+    many more. Fields sent but not known come last: six unknown keys hid that ``title``
+    was missing."""
     parts = []
-    for name, said in sorted(fields.items(), key=lambda item: str(item[0])):
+    for name, said in sorted(fields.items(), key=lambda item: (_unknown(item[1]), str(item[0]))):
         if isinstance(said, dict):
             parts.append(said_fields(said, f"{prefix}{name}."))
         else:
-            first = said[0] if isinstance(said, list) and said else said
-            parts.append(f"{prefix}{name}: {first}")
+            parts.append(f"{prefix}{name}: {_first(said)}")
     more = f"; dan {len(parts) - MAX_NAMED} lainnya" if len(parts) > MAX_NAMED else ""
     return "; ".join(parts[:MAX_NAMED]) + more
+
+
+def _first(said: Any) -> Any:
+    return said[0] if isinstance(said, list) and said else said
+
+
+def _unknown(said: Any) -> bool:
+    return not isinstance(said, dict) and _first(said) in UNKNOWN
 
 
 @bp.errorhandler(RequestError)
