@@ -331,3 +331,17 @@ def test_a_file_field_takes_one_file_and_two_store_nothing(app, client):
     assert client.get(f"/api/v1/tasks/{task}", headers=api_token(client, "kasubbag")
                       ).json["state"] == "open"
 
+
+
+def test_a_done_steps_link_and_a_cancelled_steps_doer_say_what_they_are(app, client):
+    """The English probe: twenty bare "lihat" links, and a cancelled step "Oleh: —, <time>"."""
+    started, _ = _rkt_at_the_draft(client)
+    login(client, "kasubbag")
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    assert page.count(">Lihat isian langkah<span class=\"visually-hidden\"> ") == 2
+    login(client, "admin")
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    client.post(f"/proses/{started['id']}/batalkan",
+                data={"csrf_token": csrf_token(page), "reason": "Salah SOP"})
+    page = client.get(f"/proses/{started['id']}").get_data(True)
+    assert '<td data-label="Oleh">tidak dikerjakan siapa pun; dibatalkan ' in page
