@@ -62,5 +62,8 @@ def failure_text(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == AUTH_REQUIRED:
         # Refused at MAIL FROM for want of a login: not the sender's address at fault.
         return f"server surel meminta login: isi nama pengguna dan kata sandi SMTP ({technical})"
+    if isinstance(error, smtplib.SMTPServerDisconnected) and "timed out" in str(error):
+        # smtplib's word for a server that took the connection and never answered.
+        return f"server surel tidak menjawab dalam 10 detik ({technical})"
     cause = next((words for kind, words in CAUSES if isinstance(error, kind)), "galat")
     return f"{cause} ({technical})"

@@ -1,6 +1,7 @@
 """A failed send is stored with its cause in Indonesian first, naming what the
 administrator should check, then the technical text; against real servers on this machine."""
 
+import socket
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from engine.clock import FixedClock
+from engine.escalation import delivery
 from engine.escalation.delivery import Sender
 from engine.models import Delivery
 from tests.helpers.servers import SmtpServer, free_port
@@ -103,3 +105,15 @@ def test_a_mail_server_asking_for_a_login_says_to_fill_in_the_smtp_login():
         controller.stop()
     assert error.startswith("server surel meminta login: isi nama pengguna dan kata sandi SMTP "
                             "(SMTPSenderRefused: (530, ")
+
+
+def test_a_mail_server_that_takes_the_connection_and_never_answers_is_named_so(monkeypatch):
+    """The operations probe: it was said to "cut the connection", and the admin looked for a
+    server that closes connections."""
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.3)
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        error = Sender(_smtp(silent.getsockname()[1]), CLOCK).send(_message("email"))
+    finally:
+        silent.close()
+    assert error.startswith("server surel tidak menjawab dalam 10 detik (SMTPServerDisconnected")
