@@ -78,7 +78,13 @@ def test_serve_and_worker_refuse_a_database_a_migration_behind(tmp_path):
     """The worker started on it and logged a traceback every round (a column this code
     reads was not there yet); now one sentence naming what to run."""
     (tmp_path / "instans").mkdir()
-    assert run_alur(tmp_path, "db", "upgrade").returncode == 0
+    [head] = migration_heads(str(ROOT / "migrations"))
+    first = run_alur(tmp_path, "db", "upgrade")
+    assert first.returncode == 0 and first.stdout.endswith(
+        f"skema basis data dimigrasi ke revisi {head}\n")
+    # The operations probe: a second upgrade said nothing an operator could read.
+    again = run_alur(tmp_path, "db", "upgrade")
+    assert again.stdout.endswith(f"skema basis data sudah pada revisi terbaru ({head})\n")
     refused = run_alur(tmp_path, "db", "downgrade", detached=True)
     assert (refused.returncode, refused.stderr) == (2, (
         "GAGAL: alur db downgrade membuang tabel dan kolom beserta datanya; jalankan di "

@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import click
-from alembic.runtime.migration import MigrationContext
 from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
@@ -117,9 +116,9 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
                    "Asia/Jakarta, Asia/Makassar, Asia/Jayapura); tidak ada yang diubah.",
                    err=True)
         raise SystemExit(2)
-    before = _schema_revision()
+    before = db_guard.schema_revision()
     upgrade(directory=current_app.extensions["migrate"].directory, x_arg=["quiet=1"])
-    after = _schema_revision()
+    after = db_guard.schema_revision()
     click.echo(f"skema basis data dimigrasi ke revisi {after}" if after != before
                else f"skema basis data sudah pada revisi terbaru ({after})")
     if missing():
@@ -137,12 +136,6 @@ def setup_command(ctx: click.Context, demo: bool | None, admin_username: str) ->
         ctx.invoke(demo_users_command)
     else:
         _first_admin(admin_username)
-
-
-def _schema_revision() -> str | None:
-    """The database's Alembic revision (None before the first migration)."""
-    with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 # What a new office does after its first ``alur setup`` (README, "Memasang tanpa demo").
