@@ -29,7 +29,7 @@ from web.cli import worker as scheduler
 from web.cli.alerts import alerts_group
 from web.cli.backup import backup_command, restore_command
 from web.cli.demo_history import demo_history_command
-from web.cli.demo_users import DEMO_BANNER, demo_users_command
+from web.cli.demo_users import DEMO_BANNER, demo_users_command, still_demo
 from web.cli.deploy_files import BPMN_DIR, deploy_command, deploy_files
 from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
@@ -247,6 +247,11 @@ def serve_command(bind: str, workers: int | None, threads: int | None,
         click.echo("Masuk sebagai prakom, kasubbag, sekretaris, ketua, bidang_terkait, panitera, "
                    "redaktur atau admin; kata sandi: "
                    + (os.environ.get("ALUR_DEMO_PASSWORD") or "yang dicetak oleh alur setup"))
+    elif demo_left := still_demo():
+        click.echo(f"PERINGATAN: akun demo {', '.join(demo_left)} masih memakai kata sandi demo "
+                   "yang diketahui umum; siapa pun dapat masuk dengannya. Nonaktifkan (alur user "
+                   "disable NAMA) atau ganti kata sandinya (alur user reset-password NAMA).",
+                   err=True)
     serve(current_app._get_current_object(), bind, workers, timer_loop, threads)
 
 

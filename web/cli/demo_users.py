@@ -6,6 +6,7 @@ import os
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from engine import audit
 from engine.models import User, UserRole
@@ -56,3 +57,20 @@ def demo_users_command() -> None:
     db.session.commit()
     if created and not os.environ.get("ALUR_DEMO_PASSWORD"):
         click.echo(f"kata sandi demo (dicetak sekali ini): {password}")
+
+
+# The demo password ``make run`` gives every demo account (README): known to anyone.
+PUBLIC_DEMO_PASSWORD = "alur-demo"
+
+
+def still_demo() -> list[str]:
+    """The active demo accounts (``Demo <role>``, and ``admin``) whose password is still
+    ``ALUR_DEMO_PASSWORD`` or the public demo password: a database set up in demo mode and
+    then served as the office's own keeps them, and anyone may log in with them."""
+    known = {PUBLIC_DEMO_PASSWORD, os.environ.get("ALUR_DEMO_PASSWORD") or PUBLIC_DEMO_PASSWORD}
+    candidates = db.session.scalars(select(User).where(
+        User.is_disabled.is_(False),
+        User.full_name.startswith("Demo ") | (User.username == "admin")
+    ).order_by(User.username).limit(50))
+    return [user.username for user in candidates
+            if any(check_password_hash(user.password_hash, password) for password in known)]
