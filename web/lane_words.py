@@ -18,5 +18,6 @@ def unheld_warning(definition: ProcessDefinition) -> str | None:
     return gettext(
         "Tidak seorang pun memegang peran %(roles)s sekarang: langkah di lane itu tidak dapat "
         "dikerjakan siapa pun, dan proses versi ini berhenti di sana sampai peran itu "
-        "diberikan kepada seorang pengguna (Pengguna dan Peran) atau Plt dicatat.",
+        "diberikan kepada seorang pengguna (Pengguna dan Peran), atau Plt dicatat bila "
+        "pemegangnya yang nonaktif masih tercatat.",
         roles=", ".join(lanes))

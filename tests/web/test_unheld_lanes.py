@@ -14,7 +14,8 @@ from web.extensions import db
 THIRD_PARTY = mini_bpmn({'name="Kasubbag"': 'name="Pihak Ketiga"'})
 WARNING = ("Tidak seorang pun memegang peran Pihak Ketiga sekarang: langkah di lane itu tidak "
            "dapat dikerjakan siapa pun, dan proses versi ini berhenti di sana sampai peran itu "
-           "diberikan kepada seorang pengguna (Pengguna dan Peran) atau Plt dicatat.")
+           "diberikan kepada seorang pengguna (Pengguna dan Peran), atau Plt dicatat bila "
+           "pemegangnya yang nonaktif masih tercatat.")
 
 
 def _page(client, url: str) -> str:
@@ -68,4 +69,5 @@ def test_alur_deploy_warns_on_stderr(app, tmp_path):
     assert deployed.stderr == (
         "PERINGATAN uji.bpmn: tidak seorang pun memegang peran Pihak Ketiga sekarang; proses "
         "versi ini berhenti di langkah lane itu sampai peran itu diberikan kepada seorang "
-        "pengguna (alur user) atau Plt dicatat.\n")
+        "pengguna (alur user), atau Plt dicatat bila pemegangnya yang nonaktif masih "
+        "tercatat.\n")

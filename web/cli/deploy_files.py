@@ -118,4 +118,5 @@ def _warn_unheld(name: str, definition: ProcessDefinition) -> None:
     if lanes:
         click.echo(f"PERINGATAN {name}: tidak seorang pun memegang peran {', '.join(lanes)} "
                    "sekarang; proses versi ini berhenti di langkah lane itu sampai peran itu "
-                   "diberikan kepada seorang pengguna (alur user) atau Plt dicatat.", err=True)
+                   "diberikan kepada seorang pengguna (alur user), atau Plt dicatat bila pemegangnya "
+                   "yang nonaktif masih tercatat.", err=True)
