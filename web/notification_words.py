@@ -104,6 +104,11 @@ def _sentence(item: NotificationItem) -> str:
                        step=params["step"], case=case)
     if item.kind == UNREACHED_KIND:
         return _unreached(params, case)
+    if item.kind == "penugasan" and "moved" in params:
+        return gettext('%(who)s memindahkan %(case)s ke versi %(version)s SOP-nya; langkah '
+                       '"%(step)s" kini dikerjakan peran %(role)s dan dilepas dari Anda.',
+                       who=params["by"], case=case, version=params["moved"],
+                       step=params["step"], role=params["lane"])
     if item.kind == "penugasan" and "to" in params:
         return one_period(gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari '
                                   "Anda kepada %(to)s.", who=params["by"], step=params["step"],

@@ -16,6 +16,7 @@ from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import (
     HumanTask,
+    Notification,
     ProcessDefinition,
     ProcessInstance,
     User,
@@ -281,7 +282,7 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
             result.left[instance_id] = missing + changed
             return
         result.moved_from[instance_id] = unit.instance.definition.version
-        _migrate(unit, target, open_tasks)
+        _migrate(unit, target, open_tasks, user)
         audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
                      version=target.version, from_version=result.moved_from[instance_id])
         result.migrated.append(instance_id)
@@ -290,9 +291,11 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
         retime_later_levels(session, instance_id)
 
 
-def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask]) -> None:
+def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask],
+             by: User | None) -> None:
     """Move the unit's workflow and its open step rows to ``target``; a claim on a step
-    that changes lane is released, with a ``task.released`` record naming its holder."""
+    that changes lane is released, with a ``task.released`` record naming its holder, who
+    is told (``_tell_released``)."""
     started = {row.spiff_task_id: row.created_at for row in open_tasks}
     move_to_spec(unit.workflow, spec_of(target), started,
                  finished_waits(unit.session, unit.instance.id))
@@ -306,9 +309,26 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
                 audit.record(unit.session, unit.clock, "task.released", task=row,
                              holder=row.claimed_by.username,
                              reason=f"dipindahkan ke versi {target.version}, {LANE_CHANGED}")
+                _tell_released(unit, row, target, spiff_task.task_spec.lane, by)
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
         row.name = spiff_task.task_spec.bpmn_name or row.bpmn_id
         for column, value in step_waktu(unit.workflow, row.spiff_task_id).items():
             setattr(row, column, value)  # the escalation levels count in the new Waktu
     unit.session.flush()
+
+
+def _tell_released(unit: InstanceUnit, row: HumanTask, target: ProcessDefinition, lane: str,
+                   by: User | None) -> None:
+    """A ``penugasan`` notice to the official whose step ``row`` a move to ``target`` took
+    from him (it is ``lane``'s now): he learnt it only when he next opened the step."""
+    instance = unit.instance
+    mover = by.full_name if by is not None else "Administrator"
+    unit.session.add(Notification(
+        user_id=row.claimed_by_id, kind="penugasan", role=lane, human_task_id=row.id,
+        instance_id=instance.id, created_at=unit.clock.now(),
+        params={"by": mover, "step": row.name, "title": instance.title,
+                "number": instance.number or "", "process": instance.definition.name,
+                "moved": target.version, "lane": lane},
+        message=f'{mover} memindahkan proses "{instance.title}" ke versi {target.version} SOP-nya; '
+                f'langkah "{row.name}" kini dikerjakan peran {lane} dan dilepas dari Anda.'))

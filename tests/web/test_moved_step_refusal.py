@@ -5,7 +5,7 @@ of the revised SOP at all (found by the SOP lifecycle probe: a renamed lane got 
 
 from sqlalchemy import select
 
-from engine.models import HumanTask, User
+from engine.models import HumanTask, Notification, User
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task
@@ -58,3 +58,19 @@ def test_another_official_outside_the_lanes_gets_the_plain_refusal(app, client):
     login(client, "bidang_terkait")
     page = client.get(f"/tugas/{task_id}").get_data(True)
     assert "Anda tidak memegang peran pada SOP ini" in page and "SOP-nya direvisi" not in page
+
+
+def test_the_released_holder_is_told_at_once_in_his_notifications(app, client):
+    """The regression probe: he learnt it only when he next opened the step."""
+    task_id = _taken_then_lane_renamed(app)
+    login(client, "prakom")
+    listed = client.get("/api/v1/notifications?kind=penugasan",
+                        headers=api_token(client, "prakom")).json
+    [notice] = listed["items"]
+    assert (notice["task_id"], notice["label"]) == (task_id, "Penugasan")
+    assert notice["text"].startswith("Administrator memindahkan ")
+    assert notice["text"].endswith(' ke versi 2 SOP-nya; langkah "Menyusun konsep" kini '
+                                   "dikerjakan peran Sekretaris dan dilepas dari Anda.")
+    with app.app_context():
+        assert db.session.scalars(select(Notification.user_id)).all() == [
+            db.session.scalars(select(User.id).filter_by(username="prakom")).one()], "him only"
