@@ -18,7 +18,7 @@ from engine.text import trimmed
 MAX_PER_USER = 20
 MAX_NAME = 60
 # The inbox page's parameters a filter keeps, and the longest value of each.
-KEYS = {"tampil": 16, "status": 16, "sop": 128, "cari": 100, "urut": 16}
+KEYS = {"tampil": 16, "status": 16, "sop": 128, "cari": 100, "urut": 16, "per_page": 3}
 
 
 def saved_filters(session: Session, user: User) -> list[SavedFilter]:

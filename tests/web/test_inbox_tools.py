@@ -283,3 +283,19 @@ def test_a_bulk_refusal_keeps_the_tasks_ticked(app, client):
     ticked = re.findall(r'name="tugas" value="(\d+)"[^>]*\bchecked\b', page)
     assert ticked == [str(tasks[0]), str(tasks[2])]
     assert app_count(app, AuditRecord, AuditRecord.action == "task.assigned") == 0
+
+
+def test_the_rows_per_page_stay_through_filters_tabs_and_a_saved_filter(app, client):
+    """The lists probe: choosing another filter, tab or a saved filter went back to 50 rows."""
+    login(client, "prakom")
+    page = client.get("/?per_page=5&halaman=1&sop=penanganan_gangguan_server").get_data(True)
+    form = page[page.index('<form method="get" id="saring"'):]
+    assert '<input type="hidden" name="per_page" value="5">' in form[:form.index("</form>")]
+    assert 'href="/?tampil=unit&amp;sop=penanganan_gangguan_server&amp;per_page=5"' in page
+    saved = client.post("/kotak-masuk/saringan", data={
+        "csrf_token": csrf_token(page), "nama": "Server", "sop": "penanganan_gangguan_server",
+        "per_page": "5"})
+    assert "per_page=5" in saved.headers["Location"]
+    for listed in ("/proses/?per_page=7", "/notifikasi/?per_page=7", "/tiket/?per_page=7"):
+        assert '<input type="hidden" name="per_page" value="7">' in client.get(
+            listed).get_data(True), listed
