@@ -3,8 +3,9 @@
 400 naming it, as the API refuses it (README, "API"), instead of the page following the
 first value without a word.
 
-Kotak Masuk's ``urut`` takes several values (sort keys, in order); Mulai Proses and Ajukan
-Tiket take a start form's fields from the address, where a checkbox group has several."""
+Kotak Masuk's ``urut`` takes several values (sort keys, in order) and its ``pilih`` the
+steps ticked again after a refused bulk action; Mulai Proses and Ajukan Tiket take a start
+form's fields from the address, where a checkbox group has several."""
 
 from typing import Any
 
@@ -13,7 +14,7 @@ from flask_babel import gettext
 
 from web.errors import refuse_parameter
 
-MANY_VALUES = frozenset({"urut"})
+MANY_VALUES = frozenset({"urut", "pilih"})
 FORM_PAGES = frozenset({"instances.new", "desk.submit"})
 
 

@@ -25,10 +25,12 @@ def test_a_parameter_sent_twice_is_refused_naming_it(client, user, query, name):
     assert "Content-Disposition" not in response.headers
 
 
-def test_the_inbox_still_sorts_by_several_keys(client):
+def test_the_inbox_still_sorts_by_several_keys_and_ticks_several_steps_again(client):
+    """The auditor probe: a refused bulk action's way back (``pilih`` twice) was refused."""
     login(client, "prakom")
     page = client.get("/?urut=-batas&urut=nomor")
     assert page.status_code == 200 and "tidak dikenal" not in page.get_data(True)
+    assert client.get("/?tampil=bawahan&pilih=1&pilih=3").status_code == 200
 
 
 def test_a_refused_bookmark_leads_to_the_page_without_the_bad_parameter(client):
