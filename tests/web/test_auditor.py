@@ -82,8 +82,13 @@ def test_an_auditor_reads_every_process_report_and_the_trail(app, client, starte
         assert "Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk auditor." in \
             refused.get_data(True) and "Kembali ke Semua Proses" in refused.get_data(True)
     token = csrf_token(client.get("/proses/?cakupan=semua").get_data(True))
-    assert client.post("/kotak-masuk/saringan", data={
-        "csrf_token": token, "nama": "saringan auditor"}).status_code == 403
+    # Every Kotak Masuk tool answers him alike (the auditor probe: each said something else).
+    for path, form in (("/kotak-masuk/saringan", {"nama": "saringan auditor"}),
+                       ("/kotak-masuk/saringan/1/hapus", {}),
+                       ("/kotak-masuk/massal", {"aksi": "ambil", "tugas": "1"})):
+        refused = client.post(path, data={"csrf_token": token, **form})
+        assert refused.status_code == 403, path
+        assert "Akun auditor hanya membaca: halaman atau tindakan" in refused.get_data(True)
 
 
 def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, started):

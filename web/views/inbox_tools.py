@@ -1,6 +1,8 @@
 """The Kotak Masuk's tools beside the list: saved filters, taking or assigning many tasks
 at once, and the small JSON the page polls to say "Ada tugas baru"."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,11 +33,21 @@ def version() -> Any:
     return jsonify(version=inbox.inbox_summary(db.session, clock(), current_user).version)
 
 
+def not_for_auditors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse an auditor (403, "Akun auditor hanya membaca"): he has no Kotak Masuk to
+    filter or act in, and each tool answered him differently (the auditor probe)."""
+    @wraps(view)
+    def refusing(*args: Any, **kwargs: Any) -> Any:
+        if current_user.is_auditor:
+            abort(403)
+        return view(*args, **kwargs)
+    return refusing
+
+
 @bp.post("/kotak-masuk/saringan")
 @login_required
+@not_for_auditors
 def save_filter() -> Any:
-    if current_user.is_auditor:  # he has no Kotak Masuk to use it in
-        abort(403)
     query = {key: request.form.get(key, "") for key in saved_filters.KEYS}
     kept = {saved.id for saved in saved_filters.saved_filters(db.session, current_user)}
     try:
@@ -54,6 +66,7 @@ def save_filter() -> Any:
 
 @bp.post("/kotak-masuk/saringan/<int:filter_id>/hapus")
 @login_required
+@not_for_auditors
 def delete_filter(filter_id: int) -> Any:
     try:
         saved_filters.delete_filter(db.session, clock(), current_user, filter_id)
@@ -68,6 +81,7 @@ def delete_filter(filter_id: int) -> Any:
 
 @bp.post("/kotak-masuk/massal")
 @login_required
+@not_for_auditors
 def bulk_action() -> Any:
     """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
     ``tugas``; one message per task, done or refused, and one naming the values that are
