@@ -34,6 +34,7 @@ from functools import cached_property
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.fact_models import StepFact
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User, UserRole
 from engine.paging import Page, paginate
 from engine.people.substitution import Capacity, capacities
@@ -204,13 +205,19 @@ class Access:
 
 def people_page(session: Session, viewer: Access, page: int, per_page: int) -> Page:
     """Page ``page`` of the people whose figures ``viewer`` may see
-    (``Access.may_view_person``, decided in SQL), by name.
+    (``Access.may_view_person``, decided in SQL), by name. To an administrator or auditor,
+    only those who hold a role or ever completed a step: accounts without either
+    (administrators, auditors, the employees who only file tickets) would fill the team's
+    table with rows of nothing.
 
     Raises:
         ValueError: ``page`` or ``per_page`` out of range (``engine.paging``).
     """
     query = select(User)
-    if not viewer.sees_all:
+    if viewer.sees_all:
+        query = query.where(exists().where(UserRole.user_id == User.id)
+                            | exists().where(StepFact.performer_id == User.id))
+    else:
         supervised = [role for role in KNOWN_ROLES if _supervisor(role) in viewer.acting]
         query = query.where(or_(User.id == viewer.user.id, exists().where(
             UserRole.user_id == User.id, UserRole.role.in_(supervised)) & ~exists().where(

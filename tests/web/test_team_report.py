@@ -43,7 +43,8 @@ def test_a_disabled_account_keeps_its_row_and_says_so(app, client, history):
     login(client, "admin")
     page = client.get(f"/laporan/orang?{Q4}").get_data(True)
     assert "Prakom (akun nonaktif)" in page
-    assert '<td data-label="Peran">(akun nonaktif)</td>' in page  # no role: still bracketed
+    # No role and no step ever (the auditor probe): no row of nothing among the team.
+    assert "Admin Lama" not in page and 'href="/laporan/orang/admin?' not in page
     csv = client.get(f"/laporan/orang?{Q4}&format=csv").get_data(True)
     assert "Demo Prakom;prakom;Prakom (akun nonaktif);Triwulan IV 2026;10;0;10;7;70" in csv
 
