@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import facts
+from engine import facts, settings
 from engine.models import Alert, AlertSource, HumanTask, Outage, Rating, SlaPause, User
 from engine.process.instances import start_instance
 from engine.process.tasks import complete_task
@@ -182,6 +182,21 @@ def test_mttr_per_priority_within_sla_and_backlog(session, clock, users, deploye
         {"priority": "minor", "count": 1, "mttr_minutes": 60.0, "sla": "P1D",
          "round_the_clock": False, "within_sla": 100.0}]
     assert found["backlog"] == 3
+
+
+def test_a_changed_minor_sla_leaves_the_past_tickets_under_theirs(session, clock, users,
+                                                                   deployed, employee):
+    """The desk probe: after sla_minor became PT2H, November's minor tickets were listed
+    under "2 jam kerja", an SLA they never had."""
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 10, 8, tzinfo=WIB), 60)
+    clock.set(datetime(2026, 11, 20, 8, tzinfo=WIB))
+    settings.save(session, clock, users["admin"], {"sla_minor": "PT2H"})
+    ticket(session, clock, employee, LTI, datetime(2026, 11, 23, 8, tzinfo=WIB), 180)
+    assert desk.ticket_summary(session, NOV, DEC)["mttr"] == [
+        {"priority": "minor", "count": 1, "mttr_minutes": 60.0, "sla": "P1D",
+         "round_the_clock": False, "within_sla": 100.0},
+        {"priority": "minor", "count": 1, "mttr_minutes": 180.0, "sla": "PT2H",
+         "round_the_clock": False, "within_sla": 0.0}]
 
 
 def test_uptime_is_cut_never_rounded_up_to_100(session, clock, employee):
