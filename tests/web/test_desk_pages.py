@@ -79,6 +79,12 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     assert asked.status_code == 302
     waiting = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "menunggu Anda" in waiting and "Merek printernya apa?" in waiting
+    # The desk probe: "Target selesai" moved each minute without a word, and the desk could
+    # not tell whose ticket it was ("Nama pemohon" is typed, maybe for a colleague).
+    assert "(bergeser selama menunggu jawaban Anda: waktu menunggu tidak dihitung)" in waiting
+    at_desk = prakom.get(f"/tiket/{instance_id}").get_data(True)
+    assert "(bergeser selama menunggu jawaban pemohon: waktu menunggu" in at_desk
+    assert "oleh akun Pegawai Biasa (pegawai)" in at_desk and "oleh akun" not in waiting
     assert "<em>meminta jawaban Anda</em>" in waiting, "the requester reads he is asked"
     assert "<em>meminta jawaban pemohon</em>" in prakom.get(f"/tiket/{instance_id}").get_data(
         True)

@@ -167,7 +167,10 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
                                part.filename for part in request.files.getlist("lampiran")),
                            may_cancel=requester and instances.may_cancel(db.session, instance,
                                                                          current_user),
-                           rating_refused=_rating_refused(instance) if requester else None
+                           rating_refused=_rating_refused(instance) if requester else None,
+                           # The desk's reader learns whose ticket it is: "Nama pemohon" is
+                           # typed by the requester, maybe for a colleague (the desk probe).
+                           submitter=None if requester else instance.started_by
                            ), 422 if errors else 200
 
 
