@@ -34,9 +34,14 @@ OPEN = ("running", "error")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 
 
+MAX_SYSTEM = 200  # characters of a system's name kept (``Alert.system``, ``Outage.system``)
+
+
 @dataclass(frozen=True)
 class Event:
-    """One alert in a webhook, whatever the tool: ``firing`` or resolved, at ``at``."""
+    """One alert in a webhook, whatever the tool: ``firing`` or resolved, at ``at``;
+    ``system`` cut to ``MAX_SYSTEM`` characters, as its columns keep it (a longer label
+    was stored whole by SQLite, refused by PostgreSQL, and named the same system twice)."""
 
     fingerprint: str
     firing: bool
@@ -44,6 +49,9 @@ class Event:
     severity: str
     summary: str
     at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "system", self.system[:MAX_SYSTEM])
 
 
 def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name: str,
