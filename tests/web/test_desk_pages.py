@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from engine.models import Attachment, HumanTask, ProcessInstance, User
+from engine.roles import username_for
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
@@ -320,3 +321,26 @@ def test_the_file_field_says_which_files_it_takes_before_one_is_chosen(app, clie
     assert 'accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.odt,.ods,.txt,.csv"' in field
     assert ("Jenis berkas: PDF, PNG, JPG, DOCX, XLSX, ODT, ODS, TXT, CSV; paling besar 10 MB "
             "per berkas.") in page
+
+
+def test_the_triage_says_what_each_priority_promises(app, client):
+    """The desk probe: the Kasubbag chose among bare kritis, mayor and minor."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    assert client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI]}).status_code == 302
+    with app.app_context():
+        instance_id = db.session.scalar(select(ProcessInstance.id))
+    admin = api_token(client, "admin")
+    for _ in range(8):
+        [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
+        if task["name"].startswith("Menentukan"):
+            break
+        client.post(f"/api/v1/tasks/{task['id']}/complete",
+                    headers=api_token(client, username_for(task["role"])), json={"data": {}})
+    login(client, "kasubbag")
+    shown = client.get(f"/tugas/{task['id']}").get_data(True)
+    assert ("Target penyelesaian, dihitung dari waktu laporan — kritis: 1 jam, siang dan "
+            "malam; mayor: 4 jam kerja; minor: 1 hari kerja.") in shown

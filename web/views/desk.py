@@ -20,13 +20,13 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
-from engine.desk import ratings, sla, tickets
+from engine.desk import ratings, tickets
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
 from engine.text import is_digits
-from web import once
+from web import once, sla_words
 from web.access import access
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.engine_words import fields_in_reader_language, in_reader_language
@@ -34,7 +34,6 @@ from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
 from web.paging import page_request
-from web.time_words import standard_text
 from web.views.attachments import folder, posted_files, send_recorded
 from web.views.start import failed_start, repeat_notice
 
@@ -119,7 +118,7 @@ def submit() -> Any:
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []
     if chosen:  # what "kritis", "mayor", "minor" promise, to one who never read the SLA
-        declared = [{**f, "help": _sla_words()} if f["name"] == chosen.catalog.get(
+        declared = [{**f, "help": sla_words.for_requester()} if f["name"] == chosen.catalog.get(
             "priority_field") and not f.get("help") else f for f in declared]
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
@@ -219,16 +218,6 @@ def message(instance_id: int) -> Any:
     db.session.commit()
     flash(gettext("Pesan terkirim."), "success")
     return redirect(back)
-
-
-def _sla_words() -> str:
-    """The priorities' SLAs in words (``engine.desk.sla.rule``: the office's minor setting),
-    under the requester's proposed priority."""
-    said = {priority: standard_text(*sla.rule(db.session, priority)) for priority in
-            sla.PRIORITIES}
-    return gettext("Target penyelesaian — kritis: %(kritis)s, siang dan malam; mayor: "
-                   "%(mayor)s; minor: %(minor)s. Petugas menetapkan prioritas akhirnya; "
-                   "waktu menunggu jawaban Anda tidak dihitung.", **said)
 
 
 @bp.post("/<int:instance_id>/nilai")

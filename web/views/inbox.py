@@ -21,6 +21,7 @@ from engine.process import attachments, case, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
 from engine.text import is_digits, one_period
+from web import sla_words
 from web.access import access, refuse_step, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.engine_words import fields_in_reader_language
@@ -258,6 +259,10 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     own = capacity.claimants(current_user.id) if capacity is not None else {current_user.id}
     onlooker = capacity is None and not assignees and human_task.state == "open"
     declared = fields(entry.get("form"))
+    if human_task.instance.definition.key in REQUESTER_PROCESSES:  # the triage's priority
+        priority = human_task.instance.definition.catalog.get("priority_field")
+        declared = [{**f, "help": sla_words.for_desk()} if f["name"] == priority
+                    and not f.get("help") else f for f in declared]
     # The form as sent when it comes back with errors; otherwise what the case holds.
     values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \
         else form_values(declared, human_task.instance.data or {})
