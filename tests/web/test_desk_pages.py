@@ -86,6 +86,11 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     at_desk = prakom.get(f"/tiket/{instance_id}").get_data(True)
     assert "(bergeser selama menunggu jawaban pemohon: waktu menunggu" in at_desk
     assert "oleh akun Pegawai Biasa (pegawai)" in at_desk and "oleh akun" not in waiting
+    with app.app_context():  # a low rating's Kasubbag can write to him (the regression probe)
+        db.session.scalars(select(User).filter_by(username="pegawai")).one().email = "p@pn.id"
+        db.session.commit()
+    assert '· <a href="mailto:p@pn.id">p@pn.id</a>' in prakom.get(
+        f"/tiket/{instance_id}").get_data(True)
     assert "<em>meminta jawaban Anda</em>" in waiting, "the requester reads he is asked"
     assert "<em>meminta jawaban pemohon</em>" in prakom.get(f"/tiket/{instance_id}").get_data(
         True)
