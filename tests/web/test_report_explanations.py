@@ -12,8 +12,9 @@ from tests.web.conftest import login
 IT = "penanganan_permintaan_layanan_ti"
 # (page, terms listed under "Cara membaca angka", in order)
 PAGES = [
-    (f"/laporan/sop/{IT}", ["Median", "P90", "Peringkat terdekat (nearest rank)",
-                            "Waktu kerja"]),
+    # The auditor probe: "1 hari" beside "4 jam kerja" read as a contradiction.
+    (f"/laporan/sop/{IT}", ["Waktu (Mutu Baku) dan Waktu", "Median", "P90",
+                            "Peringkat terdekat (nearest rank)", "Waktu kerja"]),
     (f"/laporan/sop/{IT}/peta", ["Median", "Peringkat terdekat (nearest rank)", "Waktu kerja"]),
     ("/laporan/orang/prakom", ["Median", "Peringkat terdekat (nearest rank)", "MTTR",
                                "Waktu kerja", "Indeks kepuasan"]),
@@ -22,7 +23,8 @@ PAGES = [
 ]
 ENGLISH = {"Median": "Median", "P90": "P90", "Peringkat terdekat (nearest rank)": "Nearest rank",
            "Waktu kerja": "Working time", "MTTR": "MTTR", "Indeks kepuasan": "Satisfaction index",
-           "Uptime": "Uptime", "SLA": "SLA"}
+           "Uptime": "Uptime", "SLA": "SLA",
+           "Waktu (Mutu Baku) dan Waktu": "Time (standard) and Time"}
 
 
 def _reading(page: str) -> tuple[str, list[str], list[str]]:
