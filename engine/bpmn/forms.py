@@ -19,7 +19,6 @@ declared field can be rendered and checked.
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -27,6 +26,7 @@ from jsonschema import Draft202012Validator
 from engine.bpmn.form_limits import infinite_number, unsatisfiable
 from engine.bpmn.form_validator import FormValidator
 from engine.bpmn.form_values import FORMATS, kept_exactly, within_years
+from engine.bpmn.schema_keywords import depth, keywords, used_in
 
 SCHEMA_PROPERTY = "formJsonSchemaFilename"
 UI_PROPERTY = "formUiSchemaFilename"
@@ -49,8 +49,6 @@ _REFUSED_KEYWORDS = {
     "patternProperties": ("skema formulir tidak boleh memakai pola (patternProperties): "
                           + _SLOW_PATTERN),
 }
-# Keywords whose values are data, not schemas (their keys are not keywords).
-_DATA_KEYWORDS = {"enum", "const", "default", "examples", "title", "description"}
 # Every other keyword is refused: a combinator (allOf, not, if) or a dynamic reference can
 # make a step that no submission satisfies, or fail inside the validator on every one.
 _ROOT_KEYWORDS = {"$schema", "$comment", "type", "properties", "required", "title",
@@ -156,8 +154,8 @@ def check_form(form: dict[str, Any], reserved: set[str]) -> None:
             f"bukan JSON Schema yang sah: nilai {json.dumps(error.instance)[:80]} pada "
             f"{(error.json_path.removeprefix('$.').removeprefix('$') or 'akar skema')[:200]} "
             "tidak diterima" for error in invalid[:MAX_SAID]))
-    problems = [_REFUSED_KEYWORDS[keyword] for keyword in dict.fromkeys(_keywords(schema))
-                if keyword in _REFUSED_KEYWORDS]
+    problems = [_REFUSED_KEYWORDS[keyword] + used_in(keyword, schema)
+                for keyword in dict.fromkeys(keywords(schema)) if keyword in _REFUSED_KEYWORDS]
     problems += _keyword_problems(schema)
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
@@ -222,8 +220,9 @@ def _keyword_problems(schema: dict[str, Any]) -> list[str]:
     unknown -= set(_REFUSED_KEYWORDS)  # said with their reason
     if not unknown:
         return []
-    return [f"skema formulir memakai {', '.join(sorted(unknown))[:200]}, yang tidak didukung: "
-            "satu kolom satu jenis, tanpa allOf/anyOf/not/if atau rujukan"]
+    used = ", ".join(keyword + used_in(keyword, schema) for keyword in sorted(unknown))
+    return [f"skema formulir memakai {used[:300]}, yang tidak didukung: satu kolom satu jenis, "
+            "tanpa allOf/anyOf/not/if atau rujukan"]
 
 
 def _ui_problems(ui: dict[str, Any]) -> list[str]:
@@ -344,35 +343,6 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _keywords(schema: Any) -> Iterator[str]:
-    """Every keyword used anywhere in ``schema`` (the keys of ``properties`` are field
-    names, not keywords; data such as ``enum`` is not read)."""
-    if isinstance(schema, list):
-        for item in schema:
-            yield from _keywords(item)
-    elif isinstance(schema, dict):
-        for key, value in schema.items():
-            yield key
-            if key in ("properties", "$defs", "dependentSchemas") and isinstance(value, dict):
-                for sub in value.values():
-                    yield from _keywords(sub)
-            elif key not in _DATA_KEYWORDS:
-                yield from _keywords(value)
-
-
-def _depth(value: Any) -> int:
-    """How deeply ``value`` (parsed JSON) nests lists and objects, counted without
-    recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def _json_file(name: str, files: dict[str, bytes]) -> Any:
     data = files.get(name)
     if data is None:
@@ -389,6 +359,6 @@ def _json_file(name: str, files: dict[str, bytes]) -> Any:
                           f"{error.lineno}, kolom {error.colno})") from None
     except (UnicodeDecodeError, ValueError):
         raise FormProblem(f'berkas formulir "{name[:200]}" bukan teks JSON UTF-8') from None
-    if _depth(value) > MAX_FORM_DEPTH:
+    if depth(value) > MAX_FORM_DEPTH:
         raise FormProblem(deep)
     return value
