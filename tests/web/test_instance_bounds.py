@@ -98,6 +98,12 @@ def test_the_page_shows_the_newest_entries_and_links_the_whole_history(client, l
     assert f"Menampilkan {LATEST} komentar terbaru dari {COMMENTS}." in comments
     assert f"Catatan {COMMENTS - 1}<" in comments and "Catatan 19<" not in comments
     assert "Catatan 20<" in comments
+    # The lists probe: the first twenty could be read through the API only.
+    assert f'href="/proses/{instance_id}/komentar">Baca semua komentar' in comments
+    oldest = client.get(f"/proses/{instance_id}/komentar").get_data(as_text=True)
+    assert "Catatan 0<" in oldest and "Catatan 19<" in oldest and "Catatan 20<" not in oldest
+    assert f"({COMMENTS} baris, 20 per halaman)" in oldest
+    assert client.get(f"/proses/{instance_id}/komentar?per_page=101").status_code == 400
     first = client.get(f"/proses/{instance_id}/riwayat").get_data(as_text=True)
     assert first.count("<li><time>") == 20
     assert f"({total} baris, 20 per halaman)" in first

@@ -208,6 +208,19 @@ def history(instance_id: int) -> Any:
                            history_people=instances.people_named(db.session, found.items))
 
 
+@bp.get("/<int:instance_id>/komentar")
+@login_required
+def comments(instance_id: int) -> Any:
+    """Every comment of the process, oldest first, a page at a time: the process page shows
+    the newest ``LATEST`` only, and the first ones (often the case's context) could not be
+    read elsewhere but through the API (the lists probe)."""
+    instance = lists.instance_row(db.session, instance_id)
+    if not access().may_view_instance(instance):
+        refuse_outside_lanes()
+    found = attachments.comments_page(db.session, instance.id, *page_request())
+    return render_template("instances/comments.html", instance=instance, page=found)
+
+
 @bp.post("/<int:instance_id>/komentar")
 @login_required
 @checks_own_text("komentar")
