@@ -52,3 +52,11 @@ def test_a_blank_filter_is_no_filter_and_an_empty_filtered_list_offers_all(clien
     page = client.get("/notifikasi/?jenis=galat").get_data(True)
     assert ('Tidak ada notifikasi yang cocok. <a href="/notifikasi/">Lihat semua notifikasi</a>'
             in page)
+
+
+def test_a_search_longer_than_its_box_says_it_was_cut(client):
+    """The lists probe: Daftar Proses searched 100 characters of 3,000 without a word."""
+    login(client, "prakom")
+    page = client.get("/proses/?cari=" + "a" * 3000).get_data(True)
+    assert "Pencarian dipotong menjadi 100 karakter pertama." in page
+    assert f'value="{"a" * 100}"' in page
