@@ -318,3 +318,12 @@ def test_a_bad_value_of_many_is_named_by_its_word_not_its_usage_pattern(tmp_path
     result = run_alur(tmp_path, "user", "roles", "prakom", "Bos")
     assert result.returncode == 2
     assert "GAGAL: Nilai PERAN tidak sah: 'Bos' bukan salah satu dari: 'Prakom'" in result.stderr
+
+
+def test_a_number_out_of_its_range_is_told_its_range_in_words(tmp_path):
+    """The operations probe: "0 di luar rentang x>=1." was click's notation."""
+    result = run_alur(tmp_path, "backup", str(tmp_path / "cadangan"), "--keep", "0")
+    assert result.returncode == 2
+    assert "0 di luar rentang 1 atau lebih." in result.stderr
+    workers = run_alur(tmp_path, "serve", "--workers", "99")
+    assert workers.returncode == 2 and "99 di luar rentang 1–64." in workers.stderr

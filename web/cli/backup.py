@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.db import database_words
 from web import environment
 from web.cli import archive, dumps
+from web.cli.ranges import WholeRange
 from web.extensions import clock
 
 
@@ -61,7 +62,7 @@ def _named_folder(context: click.Context, param: click.Parameter, value: str | N
     "ALUR_BACKUP_PATH) selagi server melayani; --verify memeriksa cadangan."))
 @click.argument("folder", required=False, callback=_named_folder,
                 type=click.Path(file_okay=False))
-@click.option("--keep", metavar="N", type=click.IntRange(min=1),
+@click.option("--keep", metavar="N", type=WholeRange(min=1),
               help="Sesudah mencadangkan, simpan hanya N cadangan terbaru di FOLDER.")
 @click.option("--verify", "verify_only", is_flag=True,
               help="Jangan mencadangkan: periksa cadangan FOLDER (atau yang terbaru di "

@@ -35,6 +35,7 @@ from web.cli.facts import missing, rebuild, rebuild_facts_command
 from web.cli.language import usage_in_language
 from web.cli.origin import mark_command_origin
 from web.cli.prune import prune_command
+from web.cli.ranges import WholeRange
 from web.cli.refusals import refused
 from web.cli.startup import caught_up_lines, wait_for_database
 from web.cli.users import user_group
@@ -214,11 +215,11 @@ def _listen_address(ctx: click.Context, param: click.Parameter, value: str) -> s
               help="HOST:PORT atau unix:JALUR (bawaan: ALUR_BIND).")
 # Without --workers or --threads: ALUR_WEB_WORKERS and ALUR_WEB_THREADS, read (and refused,
 # naming the variable) with the other variables by create_app, before any command runs.
-@click.option("--workers", metavar="N", type=click.IntRange(1, MAX_WEB),
+@click.option("--workers", metavar="N", type=WholeRange(1, MAX_WEB),
               show_default="1",
               help="Proses web (gunicorn); lebih dari 1 hanya dengan PostgreSQL "
                    "(bawaan: ALUR_WEB_WORKERS).")
-@click.option("--threads", metavar="N", type=click.IntRange(1, MAX_WEB),
+@click.option("--threads", metavar="N", type=WholeRange(1, MAX_WEB),
               show_default="8",
               help="Thread per proses web (bawaan: ALUR_WEB_THREADS).")
 @click.option("--timer-loop/--no-timer-loop",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import settings
 from engine.models import InstanceFact, ProcessInstance
 from engine.reports.rebuild import BATCH, rebuild_all
+from web.cli.ranges import WholeRange
 from web.extensions import db
 
 
@@ -33,7 +34,7 @@ def missing() -> bool:
 
 @click.command("rebuild-facts", help=(
     "Bangun ulang fakta laporan dari catatan. Aman diulang; --batch baris per transaksi."))
-@click.option("--batch", metavar="N", type=click.IntRange(100, 50_000), default=BATCH,
+@click.option("--batch", metavar="N", type=WholeRange(100, 50_000), default=BATCH,
               show_default=True, help="Baris per transaksi.")
 @with_appcontext
 def rebuild_facts_command(batch: int) -> None:

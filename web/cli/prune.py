@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from engine import retention
 from engine.numbers import grouped
 from web.cli.origin import mark_command_origin
+from web.cli.ranges import WholeRange
 from web.extensions import clock, db
 
 
@@ -15,7 +16,7 @@ from web.extensions import clock, db
     "Hapus notifikasi yang sudah dibaca dan pesan keluar yang sudah terkirim atau dibuang, "
     "yang lebih tua dari --hari hari. Eskalasi, jejak audit dan proses tidak pernah dihapus."))
 @click.option("--hari", "days", metavar="N", default=retention.DEFAULT_DAYS, show_default=True,
-              type=click.IntRange(retention.MIN_DAYS, retention.MAX_DAYS),
+              type=WholeRange(retention.MIN_DAYS, retention.MAX_DAYS),
               help="Umur paling sedikit (hari) yang dihapus.")
 @with_appcontext
 def prune_command(days: int) -> None:
