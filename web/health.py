@@ -18,7 +18,6 @@ from engine.escalation.heartbeat import last_round_at
 from engine.reports import live
 from web import metrics
 from web.cli.worker import OUTBOX_SECONDS
-from web.errors import error_response
 from web.extensions import clock, db
 
 bp = Blueprint("health", __name__)
@@ -60,13 +59,16 @@ def readyz() -> Any:
     return jsonify(body), 503 if failing else 200
 
 
+FORBIDDEN = "Metrik hanya untuk pemegang token ALUR_METRICS_TOKEN atau dari mesin ini."
+
+
 @bp.get("/metrics")
 def metrics_view() -> Any:
     """Prometheus text format; see ``web.metrics.may_scrape`` for who may read it."""
     if not metrics.may_scrape(current_app.config, request.remote_addr,
                               request.headers.get("Authorization", "")):
-        return error_response(403, "forbidden", "Metrik hanya untuk pemegang token "
-                                                "ALUR_METRICS_TOKEN atau dari mesin ini.")
+        # Plain text, as the metrics are: read by a scraper's log or curl, not a browser.
+        return (f"{FORBIDDEN}\n", 403, {"Content-Type": "text/plain; charset=utf-8"})
     body, content_type = metrics.exposition(current_app, db.session, clock())
     return Response(body, content_type=content_type)
 

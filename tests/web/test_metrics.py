@@ -85,7 +85,10 @@ def test_request_and_process_metrics_after_a_few_requests(app, client, clock):
 
 
 def test_metrics_only_from_this_machine_or_with_the_token(app, client):
-    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
+    refused = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert (refused.status_code, refused.mimetype, refused.get_data(True)) == (
+        403, "text/plain", "Metrik hanya untuk pemegang token ALUR_METRICS_TOKEN atau dari "
+        "mesin ini.\n"), "plain text, as a scraper or curl reads it (the operations probe)"
     app.config["ALUR_METRICS_TOKEN"] = "token-metrik"
     assert client.get("/metrics").status_code == 403
     assert client.get("/metrics", headers={"Authorization": "Bearer salah"}).status_code == 403
