@@ -27,7 +27,7 @@ def issued(app) -> str:
 def test_a_temporary_password_typed_as_read_out_logs_in(client, issued, shape):
     assert login(client, "budi", shape(issued)).headers["Location"] == "/akun/"
     page = client.get("/akun/").get_data(True)
-    assert '<label for="current_password">Kata sandi sementara</label>' in page
+    assert '<label for="current_password">Kata sandi sekarang (sementara)</label>' in page
 
 
 def test_only_the_temporary_password_is_read_so(client, issued):
