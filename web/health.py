@@ -3,6 +3,7 @@ migrations, worker, timers, outbox; 503 naming what fails) and ``/metrics`` (Pro
 """
 
 import os
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -115,7 +116,11 @@ def readiness_checks(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     db.session.rollback()
     if not config["ALUR_RATELIMIT_STORAGE_URI"].startswith("memory://"):
         # Down, it limits no login (web.edge): the service runs, unguarded.
-        checks["limits"] = {"ok": current_app.extensions["alur_limiter"].storage.check()}
+        store = current_app.extensions["alur_limiter"].storage
+        checks["limits"] = {"ok": True} if store.check() else {
+            "ok": False, "error": "penyimpanan batas percobaan masuk (ALUR_RATELIMIT_STORAGE_URI "
+                                  f"{_without_password(config['ALUR_RATELIMIT_STORAGE_URI'])}) "
+                                  "tidak menjawab; masuk tidak dibatasi sampai ia kembali"}
     return checks
 
 
@@ -163,3 +168,9 @@ def _scripts(directory: str) -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", directory)
     return ScriptDirectory.from_config(config)
+
+
+def _without_password(uri: str) -> str:
+    """``uri`` with any password in it shown as ``***`` (``redis://:rahasia@host`` is read by
+    whoever reads /readyz)."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", uri)

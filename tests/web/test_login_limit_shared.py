@@ -95,7 +95,10 @@ def test_with_its_store_down_logins_go_on_and_readyz_names_it(app, process, monk
     assert login(client, "kasubbag", "salah-salah").status_code == 200  # refused, in words
     assert login(client, "kasubbag").status_code == 302
     ready = client.get("/readyz")
-    assert ready.status_code == 503 and ready.json["checks"]["limits"] == {"ok": False}
+    assert ready.status_code == 503 and ready.json["checks"]["limits"] == {
+        "ok": False, "error": "penyimpanan batas percobaan masuk (ALUR_RATELIMIT_STORAGE_URI "
+                              "redis://127.0.0.1:1/0) tidak menjawab; masuk tidak dibatasi "
+                              "sampai ia kembali"}, "named, as the other checks' causes are"
     assert "limits" in ready.json["failing"]
 
 
