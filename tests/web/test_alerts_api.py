@@ -385,19 +385,3 @@ def test_a_long_outage_is_written_in_days_and_hours(app, client, clock):
         "Pulih: SIPP tidak tersedia 1 hari 2 jam (23 Nov 2026 08.00 WIB – 24 Nov 2026 "
         "10.30 WIB).")
 
-
-def test_a_system_label_longer_than_its_column_is_cut_as_the_incident_cuts_it(app, client,
-                                                                              clock):
-    """The desk probe: a 5,000-character label was kept whole beside the incident's 200."""
-    headers = add_source(app, "prometheus", "alertmanager")
-    long = {**FIRING["alerts"][0], "labels": {**FIRING["alerts"][0]["labels"],
-                                              "system": "S" * 5000}}
-    assert client.post("/api/v1/alerts", headers=headers,
-                       json={**FIRING, "alerts": [long]}).status_code == 202
-    clock.advance(timedelta(hours=1))
-    ended = {**long, "status": "resolved", "endsAt": "2026-11-23T01:45:00Z"}
-    assert client.post("/api/v1/alerts", headers=headers,
-                       json={**FIRING, "status": "resolved", "alerts": [ended]}).status_code == 202
-    with app.app_context():
-        [outage] = db.session.scalars(select(Outage)).all()
-        assert outage.system == "S" * 200
