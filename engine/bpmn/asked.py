@@ -54,9 +54,8 @@ def check_asked(process: etree._Element, catalog: dict[str, Any]) -> None:
                 "ditanyakan formulir mana pun sebelum gateway ini (formulir mulai, formulir "
                 "langkah yang mendahuluinya, atau keputusan langkah tepat sebelum gateway), "
                 "jadi setiap proses berhenti Galat di sini. Letakkan gateway keputusan tepat "
-                "setelah user task yang "
-                "memutuskannya, tambahkan kolom itu ke formulir, atau beri gateway alur "
-                "default.")
+                "setelah user task yang memutuskannya, tambahkan kolom itu ke formulir, atau "
+                "beri gateway alur default.")
     if problems:
         raise InvalidProcess(problems)
 
