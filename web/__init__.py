@@ -242,8 +242,10 @@ def _instance_secret(app: Flask) -> str:
             os.link(fresh, path)
         except FileExistsError:
             pass  # another process linked its own first: that one is the key
+        except OSError:  # a file system without hard links: renamed into place, whole
+            fresh.replace(path)
         finally:
-            fresh.unlink()
+            fresh.unlink(missing_ok=True)
     path.chmod(0o600)
     key = path.read_text().strip()
     if len(key) < environment.MIN_SECRET:
