@@ -162,8 +162,9 @@ def refuse_parameter(name: str, message: str, expected: str | None = None) -> No
 
 def _without(name: str) -> dict[str, str]:
     """``{"without": address, "without_name": name}``: the page asked for (GET) with its
-    query string but ``name``; else nothing."""
-    if request.method != "GET":
+    query string but ``name``; else nothing, also when ``name`` is not in the address (a
+    parameter missing: the link led to the same refusal)."""
+    if request.method != "GET" or name not in request.args:
         return {}
     kept = [(key, value) for key, value in request.args.items(multi=True) if key != name]
     query = f"?{urlencode(kept)}" if kept else ""

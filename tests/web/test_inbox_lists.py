@@ -116,8 +116,10 @@ def test_pages_show_the_total_and_refuse_too_large_pages(client, started):
         assert named in response.get_data(True)
     # Too few is named as plainly as too many: the message gives the range.
     for value in ("101", "0", "abc"):
-        refused = client.get(f"/?per_page={value}").get_data(True)
+        refused = client.get(f"/?per_page={value}&sop=x").get_data(True)
         assert f"Jumlah tugas per halaman harus 1–100 (per_page={value})." in refused, value
+        # The regression probe: the other lists' 400 linked onward; Kotak Masuk's did not.
+        assert '<a href="/?sop=x">Buka halaman ini tanpa "per_page"</a>' in refused, value
 
     beyond = client.get("/?cari=menerima&halaman=5").get_data(True)
     assert _rows(beyond) == [] and "2 tugas · halaman 5 dari 1" not in beyond

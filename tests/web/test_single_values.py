@@ -60,3 +60,10 @@ def test_a_search_longer_than_its_box_says_it_was_cut(client):
     page = client.get("/proses/?cari=" + "a" * 3000).get_data(True)
     assert "Pencarian dipotong menjadi 100 karakter pertama." in page
     assert f'value="{"a" * 100}"' in page
+
+
+def test_a_missing_parameter_gets_no_link_to_the_same_refusal(client):
+    """The regression probe: 'tanpa "sop"' led back to the same 400."""
+    login(client, "prakom")
+    page = client.get("/laporan/orang/prakom/proses?angka=langkah").get_data(True)
+    assert "sop belum dipilih" in page and "Buka halaman ini tanpa" not in page

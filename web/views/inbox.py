@@ -25,7 +25,7 @@ from web import sla_words
 from web.access import access, refuse_step, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
 from web.engine_words import fields_in_reader_language
-from web.errors import error_response
+from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import form_values, posted_values
 from web.filters import end_of_office_day
@@ -45,10 +45,7 @@ def index() -> Any:
         return redirect(url_for("desk.mine"))
     if current_user.is_auditor:  # an auditor holds no step: he starts at every process
         return redirect(url_for("instances.index", cakupan="semua"))
-    try:
-        page, per_page = _paging()
-    except ValueError as bad:
-        return error_response(400, "bad_request", str(bad))
+    page, per_page = _paging()
     asked = asked_query(request.args)
     policy = access()
     if asked.view == "bawahan" and not inbox.roles_below(policy.acting):
@@ -130,19 +127,20 @@ def _paging() -> tuple[int, int]:
     (1..100, 50 by default) of the request.
 
     Raises:
-        ValueError: with the Indonesian sentence naming the bad parameter.
+        werkzeug.exceptions.HTTPException: 400 naming the bad parameter, with a link to the
+            inbox without it (``refuse_parameter``).
     """
     name = "halaman" if "halaman" in request.args or "page" not in request.args else "page"
     page = request.args.get(name, "1")
     per_page = request.args.get("per_page", str(PER_PAGE))
     if not is_digits(page) or not 1 <= int(page) <= MAX_PAGE:
-        raise ValueError(gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
-                                 "(%(name)s=%(value)s).", max=MAX_PAGE, name=name,
-                                 value=page[:20]))
+        refuse_parameter(name, gettext("Halaman harus bilangan bulat dari 1 sampai %(max)d "
+                                       "(%(name)s=%(value)s).", max=MAX_PAGE, name=name,
+                                       value=page[:20]))
     if not is_digits(per_page) or not 1 <= int(per_page) <= inbox.MAX_PER_PAGE:
-        raise ValueError(gettext("Jumlah tugas per halaman harus 1–%(max)d "
-                                 "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
-                                 value=per_page[:20]))
+        refuse_parameter("per_page", gettext("Jumlah tugas per halaman harus 1–%(max)d "
+                                             "(per_page=%(value)s).", max=inbox.MAX_PER_PAGE,
+                                             value=per_page[:20]))
     return int(page), int(per_page)
 
 
