@@ -194,14 +194,15 @@ def _field_problems(name: str, prop: Any, ui: Any, reserved: set[str], required:
 
 def _default_problem(name: str, prop: dict[str, Any]) -> str | None:
     """A ``default`` the field itself refuses, as it refuses a value sent (its schema, its
-    date format and years, a number Alur keeps exactly): the page would open with it
+    date format and years, a number Alur keeps exactly, text of ``MAX_TEXT``): the page would open with it
     filled in (a number field holding "tua", a date field "kemarin"), and the form be
     refused when sent as it opened."""
     if "default" not in prop:
         return None
     default = prop["default"]
     if (kept_exactly(default) and FormValidator(prop, format_checker=FORMATS).is_valid(default)
-            and (prop.get("format") not in ("date", "date-time") or within_years(default))):
+            and (prop.get("format") not in ("date", "date-time") or within_years(default))
+            and not (isinstance(default, str) and len(default) > MAX_TEXT)):
         return None
     return (f'kolom "{name}": nilai bawaan {json.dumps(default)[:80]} tidak diterima '
             "kolom itu sendiri; ubah atau hapus default-nya")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.form_values import NUMBER_LIMIT, kept_exactly
-from engine.bpmn.forms import fields
+from engine.bpmn.forms import MAX_TEXT, fields
 from engine.clock import Clock
 from engine.errors import InvalidTaskData
 from engine.models import (
@@ -33,9 +33,8 @@ from engine.process import attachments, forms, numbering
 NOTE = "catatan"
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SCALARS = (str, int, float, bool, type(None))
-# Bounds of submitted data: characters of one text value (start data and task fields),
-# and names in one start data object.
-MAX_TEXT = 2000
+# Bounds of submitted data: characters of one text value (start data and task fields:
+# ``engine.bpmn.forms.MAX_TEXT``), and names in one start data object.
 MAX_DATA_KEYS = 50
 
 
