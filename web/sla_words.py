@@ -2,6 +2,8 @@
 (``engine.desk.sla.rule``: minor from Pengaturan): under the requester's proposed priority
 on Ajukan Tiket, and under the priority the desk sets at triage (README, "Layanan TI")."""
 
+from datetime import datetime
+
 from flask_babel import gettext
 
 from engine.desk import sla
@@ -9,9 +11,10 @@ from web.extensions import db
 from web.time_words import standard_text
 
 
-def promised() -> dict[str, str]:
-    """``{priority: its SLA in words}``, e.g. ``{"kritis": "1 jam", …}``."""
-    return {priority: standard_text(*sla.rule(db.session, priority))
+def promised(reported_at: datetime | None = None) -> dict[str, str]:
+    """``{priority: its SLA in words}``, e.g. ``{"kritis": "1 jam", …}``: for a ticket
+    reported at ``reported_at`` (aware), the minor SLA in force then; None: now."""
+    return {priority: standard_text(*sla.rule(db.session, priority, reported_at))
             for priority in sla.PRIORITIES}
 
 
@@ -22,8 +25,9 @@ def for_requester() -> str:
                    "waktu menunggu jawaban Anda tidak dihitung.", **promised())
 
 
-def for_desk() -> str:
-    """The hint under the priority the desk sets (the triage step)."""
+def for_desk(reported_at: datetime) -> str:
+    """The hint under the priority the desk sets (the triage step) of a ticket reported at
+    ``reported_at`` (aware): its SLAs as they stood then, which the triage's choice sets."""
     return gettext("Target penyelesaian, dihitung dari waktu laporan — kritis: %(kritis)s, "
                    "siang dan malam; mayor: %(mayor)s; minor: %(minor)s. Waktu menunggu "
-                   "jawaban pemohon tidak dihitung.", **promised())
+                   "jawaban pemohon tidak dihitung.", **promised(reported_at))

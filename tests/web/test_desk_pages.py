@@ -3,9 +3,11 @@ waits for the requester), no internal notes, the rating the Prakom then sees."""
 
 import io
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine import settings
 from engine.models import Attachment, HumanTask, ProcessInstance, User
 from engine.roles import username_for
 from tests.conftest import START_DATA, csrf_token
@@ -328,8 +330,9 @@ def test_the_file_field_says_which_files_it_takes_before_one_is_chosen(app, clie
             "per berkas.") in page
 
 
-def test_the_triage_says_what_each_priority_promises(app, client):
-    """The desk probe: the Kasubbag chose among bare kritis, mayor and minor."""
+def test_the_triage_says_what_each_priority_promises(app, client, clock):
+    """The desk probe: the Kasubbag chose among bare kritis, mayor and minor; the
+    regression probe: as the ticket was reported, not as the setting stands now."""
     add_employee(app)
     login(client, "pegawai")
     page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
@@ -345,6 +348,10 @@ def test_the_triage_says_what_each_priority_promises(app, client):
             break
         client.post(f"/api/v1/tasks/{task['id']}/complete",
                     headers=api_token(client, username_for(task["role"])), json={"data": {}})
+    clock.advance(timedelta(minutes=5))
+    with app.app_context():
+        settings.save(db.session, clock, None, {"sla_minor": "PT2H"})
+        db.session.commit()
     login(client, "kasubbag")
     shown = client.get(f"/tugas/{task['id']}").get_data(True)
     assert ("Target penyelesaian, dihitung dari waktu laporan — kritis: 1 jam, siang dan "

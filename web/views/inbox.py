@@ -259,7 +259,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
     declared = fields(entry.get("form"))
     if human_task.instance.definition.key in REQUESTER_PROCESSES:  # the triage's priority
         priority = human_task.instance.definition.catalog.get("priority_field")
-        declared = [{**f, "help": sla_words.for_desk()} if f["name"] == priority
+        reported = human_task.instance.started_at
+        declared = [{**f, "help": sla_words.for_desk(reported)} if f["name"] == priority
                     and not f.get("help") else f for f in declared]
     # The form as sent when it comes back with errors; otherwise what the case holds.
     values = request.form if request.endpoint == "inbox.task" and request.method == "POST" \
