@@ -99,9 +99,11 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     answered = client.post(f"/tiket/{instance_id}/pesan", data={
         "csrf_token": csrf_token(waiting), "text": "Epson"})
     assert answered.status_code == 302
+    assert "<dd>minor (belum ditetapkan)</dd>" in client.get(f"/tiket/{instance_id}").get_data(True)
     _finish(client, instance_id)
     done = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "selesai" in done and "Seberapa puas" in done
+    assert "<dt>Prioritas</dt><dd>minor</dd>" in done, "ended without one: minor, not 'yet'"
     # The scale says which end is which.
     assert '> 1 (sangat tidak puas)</label>' in done and '> 5 (sangat puas)</label>' in done
     assert "selesai" in client.get("/notifikasi/").get_data(True)
