@@ -55,6 +55,8 @@ def test_a_trial_mail_reaches_the_administrators_own_address(app, client):
     assert message["To"] == "admin@pn-bengkalis.go.id"
     assert message["From"] == "alur@pn-bengkalis.go.id"
     assert message["Subject"] == "[Alur] Surel uji"
+    # Its footer says "lewat tautan di atas": there is one, or why not (regression probe).
+    assert "Alamat Alur untuk tautan di surel belum diisi di Pengaturan" in message.get_content()
     assert _stored(app) == before, "nothing queued, nothing recorded"
 
 
