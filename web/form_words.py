@@ -9,8 +9,9 @@ a ``%(name)s`` placeholder; the pattern that recognises it is made from it."""
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import format_decimal, get_locale, gettext, lazy_gettext
 
 from web.i18n import N_
 
@@ -34,8 +35,12 @@ def _typed(label: str, kind: str) -> str:
 
 
 def _grouped(label: str, given: str, whole: str, decimal: str | None) -> str:
-    """A number typed with thousands dots, and what it can be read as."""
-    readings = gettext("%(whole)s atau %(decimal)s", whole=whole, decimal=decimal) if decimal \
+    """A number typed with thousands dots, and what it can be read as: to an English reader
+    the decimal reading as he writes it ("12.5": "12,500" read as twelve thousand five
+    hundred); to an Indonesian one as the engine wrote it."""
+    shown = decimal if not decimal or str(get_locale()) == "id" else format_decimal(
+        Decimal(decimal.replace(",", ".")), format="#0.##########")
+    readings = gettext("%(whole)s atau %(decimal)s", whole=whole, decimal=shown) if decimal \
         else whole
     return gettext('"%(label)s" %(given)s dapat dibaca %(readings)s; tulis tanpa titik ribuan '
                    "(mis. 12500), desimal dengan koma (mis. 12,5)", label=label, given=given,

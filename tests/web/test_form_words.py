@@ -56,7 +56,7 @@ def test_date_refusals_are_in_the_readers_language(app):
 @pytest.mark.parametrize(("typed", "english"), [
     ("1.500.000", '"Tahun RKT" 1.500.000 can be read as 1500000; write it without thousands '
                   "separators (e.g. 12500), with a comma before decimals (e.g. 12,5)"),
-    ("12.500", '"Tahun RKT" 12.500 can be read as 12500 or 12,500; write it without thousands '
+    ("12.500", '"Tahun RKT" 12.500 can be read as 12500 or 12.5; write it without thousands '
                "separators (e.g. 12500), with a comma before decimals (e.g. 12,5)"),
     ("1,500,000", '"Tahun RKT" 1,500,000: write the number only, without Rp, spaces or '
                   "thousands separators (e.g. 1500000 or 1500000,50, with a comma before "
