@@ -246,8 +246,14 @@ def _instance_secret(app: Flask) -> str:
             fresh.replace(path)
         finally:
             fresh.unlink(missing_ok=True)
-    path.chmod(0o600)
-    key = path.read_text().strip()
+    try:
+        path.chmod(0o600)
+        key = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as error:  # a link to nowhere, a binary file
+        raise environment.ConfigError(
+            f"kunci rahasia {str(path)!r} tidak dapat dibaca: "
+            f"{environment.os_words(error) if isinstance(error, OSError) else 'bukan teks'}; "
+            "hapus berkas itu agar Alur membuat yang baru, atau isi ALUR_SECRET_KEY") from None
     if len(key) < environment.MIN_SECRET:
         raise environment.ConfigError(
             f"kunci rahasia {str(path)!r} kosong atau rusak ({len(key)} karakter); hapus "

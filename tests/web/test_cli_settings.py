@@ -176,3 +176,12 @@ def test_an_empty_stored_secret_key_stops_every_command(tmp_path):
     result = run_alur(tmp_path, "db", "current")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "secret_key' kosong atau rusak (0 karakter); hapus berkas itu" in result.stderr
+
+
+def test_a_stored_secret_key_that_cannot_be_read_stops_every_command(tmp_path):
+    """The regression probe: a link to nowhere gave a traceback."""
+    (tmp_path / "instans").mkdir(mode=0o700)
+    (tmp_path / "instans" / "secret_key").symlink_to(tmp_path / "tidak-ada")
+    result = run_alur(tmp_path, "db", "current")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "secret_key' tidak dapat dibaca: tidak ada; hapus berkas itu" in result.stderr
