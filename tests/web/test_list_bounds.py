@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, exists, select
 
 from engine.desk import alerts
+from engine.fact_models import StepFact
 from engine.models import (
     Attachment,
     AuditRecord,
@@ -26,6 +27,7 @@ from engine.models import (
     ProcessInstance,
     Substitution,
     User,
+    UserRole,
 )
 from engine.paging import MAX_PER_PAGE
 from engine.people import tokens
@@ -238,11 +240,16 @@ PAGE_LISTS = [
         "/tiket/", len(_instances(LTI, data=START_DATA[LTI])))),
     Listing("/plh/", "admin", lambda: ("/plh/", _substitutions())),
     Listing("/plh/<int:substitution_id>/langkah", "admin", lambda: _done_as_plh()),
-    Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", count(db.session, User))),
+    # To an administrator, the accounts with a role or a completed step (not his own).
+    Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", count(
+        db.session, User, exists().where(UserRole.user_id == User.id)
+        | exists().where(StepFact.performer_id == User.id)))),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
     Listing("/proses/<int:instance_id>/riwayat", "admin",
             lambda: _history("/proses/{}/riwayat")),
+    Listing("/proses/<int:instance_id>/komentar", "admin", lambda: (
+        f"/proses/{_files(Comment)}/komentar", MADE)),
     Listing("/", "prakom", lambda: ("/", len(_instances()))),
     Listing("/notifikasi/", "prakom", lambda: ("/notifikasi/", _notifications()),
             maximum=50),
