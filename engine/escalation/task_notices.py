@@ -9,7 +9,9 @@ someone, completed or cancelled (``_taken``).
 
 Each notice goes by e-mail too when the person has an address and the office set an SMTP
 server (``engine.escalation.outbox.enqueue_task_mail``); so does a step assigned to someone
-(Alihkan), whose in-app notice ``engine.process.tasks.assign_task`` writes.
+(Alihkan), whose in-app notice ``engine.process.tasks.assign_task`` writes, and a taken step
+a version move released from its holder (``engine.process.versions``: its ``task.released``
+record names the step's new lane).
 
 It listens to the projection (``engine.runtime.projection.listen``): the steps a change
 opens get their notices in the same transaction, whoever opened them (start, completion,
@@ -95,6 +97,26 @@ def _assignment_mail(session: Session, record: dict[str, Any]) -> None:
                                  holder=assignee.full_name, held_by=assignee.id)
 
 
+def _released_mail(session: Session, record: dict[str, Any]) -> None:
+    """The audit listener: a taken step released by a version move (its ``task.released``
+    names the new ``lane``) e-mails its former holder, as his in-app notice tells him; the
+    mail is dropped if someone takes the step before it goes."""
+    detail = record["detail"]
+    if record["action"] != "task.released" or "lane" not in detail:
+        return
+    with session.no_autoflush:
+        holder = session.scalar(select(User).where(User.username == detail["holder"]))
+        task = session.get(HumanTask, record["human_task_id"])
+        if holder is None or task is None:
+            return
+        message = (f'Proses "{task.instance.title}" dipindahkan ke versi SOP yang baru; '
+                   f'langkah "{task.name}" kini dikerjakan peran {detail["lane"]} dan dilepas '
+                   "dari Anda.")
+        outbox.enqueue_task_mail(session, record["at"], task, holder, "Penugasan", message,
+                                 "pemegang langkah itu sebelumnya",
+                                 holder=f"belum diambil (peran {detail['lane']})", held_by=None)
+
+
 # The records after which a step is no longer waiting in its unit's inbox.
 _LEFT_THE_INBOX = ("task.claimed", "task.assigned", "task.completed", "task.cancelled")
 
@@ -128,4 +150,5 @@ def listen() -> None:
     and of a step taken (idempotent)."""
     projection.listen(_new_task_notices)
     audit.listen(_assignment_mail)
+    audit.listen(_released_mail)
     audit.listen(_taken)

@@ -308,7 +308,8 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
             if row.claimed_by_id is not None:
                 audit.record(unit.session, unit.clock, "task.released", task=row,
                              holder=row.claimed_by.username,
-                             reason=f"dipindahkan ke versi {target.version}, {LANE_CHANGED}")
+                             reason=f"dipindahkan ke versi {target.version}, {LANE_CHANGED}",
+                             lane=spiff_task.task_spec.lane)
                 _tell_released(unit, row, target, spiff_task.task_spec.lane, by)
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane

@@ -5,7 +5,8 @@ of the revised SOP at all (found by the SOP lifecycle probe: a renamed lane got 
 
 from sqlalchemy import select
 
-from engine.models import HumanTask, Notification, User
+from engine import settings
+from engine.models import Delivery, HumanTask, Notification, User
 from engine.process.deploy import deploy
 from engine.process.instances import start_instance
 from engine.process.tasks import claim_task
@@ -74,3 +75,19 @@ def test_the_released_holder_is_told_at_once_in_his_notifications(app, client):
     with app.app_context():
         assert db.session.scalars(select(Notification.user_id)).all() == [
             db.session.scalars(select(User.id).filter_by(username="prakom")).one()], "him only"
+
+
+def test_the_released_holder_is_told_by_e_mail_too(app, client):
+    """The regression probe: the in-app notice came, the e-mail did not."""
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "host": "127.0.0.1", "port": 2525})
+        db.session.scalars(select(User).filter_by(username="prakom")).one().email = "p@pn.id"
+        db.session.commit()
+    task_id = _taken_then_lane_renamed(app)
+    with app.app_context():
+        [mail] = db.session.scalars(select(Delivery)).all()
+        assert (mail.recipient, mail.payload["human_task_id"]) == ("p@pn.id", task_id)
+        assert mail.subject.startswith('[Alur] Penugasan: ') and "Menyusun konsep" in mail.subject
+        assert 'kini dikerjakan peran Sekretaris dan dilepas dari Anda.' in mail.body
+        assert "Dipegang: belum diambil (peran Sekretaris)" in mail.body
