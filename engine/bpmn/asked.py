@@ -11,6 +11,7 @@ case.start_data``), so its gateways are not judged; a gateway with a default flo
 a way on."""
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -35,12 +36,13 @@ def check_asked(process: etree._Element, catalog: dict[str, Any]) -> None:
     by_task = {task_id: {field["name"] for field in task["fields"]}
                | {field["name"] for field in fields(task.get("form"))}
                for task_id, task in catalog["tasks"].items()}
+    upstream = _upstream(process)
     problems = []
     for gateway in process.iterfind("bpmn:exclusiveGateway", NS):
         if gateway.get("default"):
             continue
         asked = started.union(*(by_task.get(node, set())
-                                for node in _upstream(process, gateway.get("id"))))
+                                for node in upstream(gateway.get("id"))))
         tested = set()
         for flow in process.iterfind(f'bpmn:sequenceFlow[@sourceRef="{gateway.get("id")}"]', NS):
             condition = flow.find("bpmn:conditionExpression", NS)
@@ -60,21 +62,24 @@ def check_asked(process: etree._Element, catalog: dict[str, Any]) -> None:
         raise InvalidProcess(problems)
 
 
-def _upstream(process: etree._Element, target: str) -> set[str]:
-    """The ids of the elements from which a path of sequence flows leads to ``target``,
-    with every element inside an embedded subprocess on such a path: a step after the
-    gateway (and not on a loop back to it) has not asked anything yet when the gateway is
-    first reached."""
+def _upstream(process: etree._Element) -> Callable[[str], set[str]]:
+    """For an element id, the ids of the elements from which a path of sequence flows leads
+    to it, with every element inside an embedded subprocess on such a path: a step after
+    the gateway (and not on a loop back to it) has not asked anything yet when the gateway
+    is first reached. The flows are read once per process."""
     incoming: dict[str, set[str]] = {}
     for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
         incoming.setdefault(flow.get("targetRef"), set()).add(flow.get("sourceRef"))
     inside = {sub.get("id"): [inner.get("id") for inner in sub.iterfind(".//*[@id]")]
               for sub in process.iterfind(".//bpmn:subProcess", NS)}
-    found: set[str] = set()
-    waiting = [target]
-    while waiting:
-        for source in incoming.get(waiting.pop(), set()) - found:
-            for element in (source, *inside.get(source, ())):
-                found.add(element)
-                waiting.append(element)
-    return found
+
+    def before(target: str) -> set[str]:
+        found: set[str] = set()
+        waiting = [target]
+        while waiting:
+            for source in incoming.get(waiting.pop(), set()) - found:
+                for element in (source, *inside.get(source, ())):
+                    found.add(element)
+                    waiting.append(element)
+        return found
+    return before

@@ -188,7 +188,7 @@ def _downtime_words(downtime: timedelta) -> str:
 
 def _locked_alert(session: Session, source: AlertSource, event: Event) -> Alert:
     values = {"source_id": source.id, "fingerprint": event.fingerprint[:200],
-              "system": event.system[:200]}
+              "system": event.system}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(Alert).values(**values).on_conflict_do_nothing())
     return session.scalar(select(Alert).where(
@@ -201,7 +201,7 @@ def _open_incident(session: Session, clock: Clock, user: User, event: Event) -> 
     priority = priorities.get(event.severity.lower(), "mayor")
     return start_instance(session, clock, process_key=INCIDENT_PROCESS,
                           title=f"{event.system}: {event.summary}"[:300], user=user,
-                          data={"sistem": event.system[:200], "gejala": event.summary[:2000],
+                          data={"sistem": event.system, "gejala": event.summary[:2000],
                                 "prioritas": priority})
 
 
