@@ -171,6 +171,8 @@ def show(instance_id: int) -> Any:
 
 
 def _render_show(instance: Any, errors: dict[str, str]) -> Any:
+    """The process page, with ``errors`` (field -> the engine's message) beside their
+    fields in the reader's language, as the task and ticket pages show theirs (422)."""
     steps = instances.instance_tasks(db.session, instance)
     now = clock().now()
     # Each step on its own clock: a kritis ticket's step in wall-clock hours against the
@@ -187,7 +189,7 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         case={"all_fields": all_fields(instance)},
         history=history, history_steps=instances.tasks_named(db.session, history.items),
         history_people=instances.people_named(db.session, history.items),
-        attachments=files, comments=comments, errors=errors,
+        attachments=files, comments=comments, errors=fields_in_reader_language(errors),
         upload_rounds=attachments.upload_rounds(db.session, files.items),
         superseded=attachments.superseded(files.items),
         may_cancel=instances.may_cancel(db.session, instance, current_user),
@@ -274,8 +276,8 @@ def cancel(instance_id: int) -> Any:
                                   request.form.get("reason", ""))
     except InvalidTaskData as invalid:
         db.session.rollback()
-        said = fields_in_reader_language(invalid.fields)
-        return desk.show(instance_id, said) if on_ticket else _render_show(instance, said)
+        return desk.show(instance_id, invalid.fields) if on_ticket else \
+            _render_show(instance, invalid.fields)
     except PermissionDenied as refused:
         if not on_ticket or not access().may_follow_ticket(instance):
             raise
