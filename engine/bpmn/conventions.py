@@ -26,6 +26,8 @@ CONVERSION_NOTE_PROPERTY = "catatan_konversi"
 MTTR_PROPERTY = "mttr"
 PRIORITY_FIELD_PROPERTY = "data_prioritas"
 DEFAULT_PRIORITY_FIELD = "prioritas"
+# A ticket's priorities, most urgent first (seed 000; README, "SLA per prioritas").
+TICKET_PRIORITIES = ("kritis", "mayor", "minor")
 # Process properties for "Mulai Proses" (issue 15): the group an SOP is listed under, and
 # its purpose in one sentence for the staff who start it. The usual groups come first, in
 # this order; others follow by name, an SOP without a group last ("Lainnya").

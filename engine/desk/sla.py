@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, settings
+from engine.bpmn.conventions import TICKET_PRIORITIES
 from engine.clock import Clock
 from engine.db import own_session
 from engine.models import AuditRecord, HumanTask, ProcessInstance, SlaPause, Timer, User
@@ -31,7 +32,7 @@ from engine.runtime.unit import GALAT, change, lock_instance, open_tasks
 from engine.time.calendar import WorkCalendar
 
 DEFAULT_MINOR = "P1D"
-PRIORITIES = ("kritis", "mayor", "minor")
+PRIORITIES = TICKET_PRIORITIES
 DEFAULT_PRIORITY = "minor"
 
 

@@ -24,8 +24,10 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
+from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD, TICKET_PRIORITIES
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
+from engine.people.access import REQUESTER_PROCESSES
 from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 from engine.runtime.unit import GALAT
@@ -55,13 +57,22 @@ RETURNED = func.coalesce(select(_BEFORE.returned).where(
     _BEFORE.completed_at <= HumanTask.created_at, _BEFORE.id != HumanTask.id)
     .order_by(_BEFORE.completed_at.desc(), _BEFORE.id.desc()).limit(1)
     .correlate(HumanTask).scalar_subquery(), False)
+# A ticket's priority as the desk's SLA reads it (``engine.desk.sla.priority_of``): its case
+# data ``prioritas`` when one of ``TICKET_PRIORITIES``, "" before anyone set one (counted
+# as minor), None on other SOPs' rows.
+_TICKET = ProcessDefinition.key.in_(sorted(REQUESTER_PROCESSES))
+_PRIORITY_VALUE = ProcessInstance.data[DEFAULT_PRIORITY_FIELD].as_string()
+PRIORITY = case((_TICKET & _PRIORITY_VALUE.in_(TICKET_PRIORITIES), _PRIORITY_VALUE),
+                (_TICKET, literal("")), else_=None)
 
 
 @dataclass(frozen=True)
 class InboxRow:
     """One row of the Kotak Masuk: what the page and the API show of an open task;
     ``waiting``: its ticket waits for the requester (``WAITING``), its deadline stands;
-    ``returned``: the case came back to it for revision (``RETURNED``)."""
+    ``returned``: the case came back to it for revision (``RETURNED``);
+    ``priority``: its ticket's priority, "" when not set yet (``PRIORITY``), None on other
+    SOPs' rows."""
 
     id: int
     instance_id: int
@@ -81,6 +92,7 @@ class InboxRow:
     round_the_clock: bool
     waiting: bool
     returned: bool
+    priority: str | None
 
 
 @dataclass(frozen=True)
@@ -246,7 +258,8 @@ _ROW_COLUMNS = (HumanTask.id, HumanTask.instance_id, ProcessInstance.number,
                 HumanTask.bpmn_id, HumanTask.name, HumanTask.role, HumanTask.state,
                 HumanTask.created_at, HumanTask.due_at, HumanTask.claimed_by_id,
                 User.username, User.full_name, HumanTask.round_the_clock,
-                WAITING.label("waiting"), RETURNED.label("returned"))
+                WAITING.label("waiting"), RETURNED.label("returned"),
+                PRIORITY.label("priority"))
 
 
 def _joined(query: Select[Any]) -> Select[Any]:

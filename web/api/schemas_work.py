@@ -97,6 +97,9 @@ class InboxTaskSchema(Answer):
     due_at = fields.DateTime(allow_none=True)
     waiting = fields.Bool(metadata={"description": "tiket menunggu pemohon: waktu berhenti, "
                                                    "due_at bergeser sesudah jawabannya"})
+    priority = fields.Str(allow_none=True, metadata={
+        "description": "prioritas tiket (kritis, mayor, minor) yang menentukan due_at; \"\" "
+                       "bila belum ditetapkan (dihitung minor); null untuk SOP selain tiket"})
     claimed_by = fields.Str(allow_none=True)
     # An inbox task is open: never completed (kept for the same shape as TaskSchema).
     completed_by = fields.Str(allow_none=True, dump_default=None)
