@@ -249,6 +249,12 @@ def menu_current(endpoint: str) -> str | None:
     return "page" if request.path == url_for(endpoint) else "true"
 
 
+def outside_menu() -> None:
+    """Mark the page being shown as of no menu section, whatever its path: a ticket the desk
+    reads lies under Tiket Saya (``/tiket/``) but is not the reader's own."""
+    g.menu_here = None
+
+
 def shared_names(people: Iterable[Any]) -> set[str]:
     """The full names (of ``people``: users or ``holders.Holder``, each with ``id`` and
     ``full_name``) that two or more different accounts carry, compared without case or

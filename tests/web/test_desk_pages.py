@@ -5,6 +5,7 @@ import io
 import re
 from datetime import timedelta
 
+from lxml import html
 from sqlalchemy import select
 
 from engine import settings
@@ -308,9 +309,11 @@ def test_the_task_page_of_a_tickets_step_leads_to_the_conversation(app, client):
     # The heading as the link names it, for the official; the running ticket offers no rating.
     assert "<h2>Percakapan dengan pemohon</h2>" in ticket.get_data(True)
     assert "Penilaian" not in ticket.get_data(True)
+    assert _menu_marked(ticket.get_data(True)) == [], "the desk's reader: not his Tiket Saya"
     login(client, "pegawai")
     own = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "<h2>Percakapan dengan petugas</h2>" in own
+    assert _menu_marked(own) == [("Tiket Saya", "true")]
     assert "Penilaian" not in own and "Belum dinilai" not in own
     login(client, "prakom")
     other = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
@@ -358,3 +361,9 @@ def test_the_triage_says_what_each_priority_promises(app, client, clock):
     shown = client.get(f"/tugas/{task['id']}").get_data(True)
     assert ("Target penyelesaian, dihitung dari waktu laporan — kritis: 1 jam, siang dan "
             "malam; mayor: 4 jam kerja; minor: 1 hari kerja.") in shown
+
+
+def _menu_marked(page: str) -> list[tuple[str, str]]:
+    """The main menu's links marked current on ``page``: (text, aria-current)."""
+    return [(a.text.strip(), a.get("aria-current")) for a in html.fromstring(page).xpath(
+        "//nav[@aria-label='Menu utama']//a[@aria-current]")]

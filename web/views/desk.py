@@ -33,6 +33,7 @@ from web.engine_words import fields_in_reader_language, in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import posted_values
+from web.filters import outside_menu
 from web.paging import page_request
 from web.views.attachments import folder, posted_files, send_recorded
 from web.views.start import failed_start, repeat_notice
@@ -158,6 +159,8 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
     in its fields (or ``typed``, ``{field: text}``, in the message form's), and that a file
     chosen for it has to be chosen again."""
     instance, requester = _ticket(instance_id)
+    if not requester:
+        outside_menu()
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=fields_in_reader_language(errors or {}),
