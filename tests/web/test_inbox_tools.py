@@ -299,3 +299,9 @@ def test_the_rows_per_page_stay_through_filters_tabs_and_a_saved_filter(app, cli
     for listed in ("/proses/?per_page=7", "/notifikasi/?per_page=7", "/tiket/?per_page=7"):
         assert '<input type="hidden" name="per_page" value="7">' in client.get(
             listed).get_data(True), listed
+    # The Daftar Proses and Plh/Plt tabs keep it too (the lists probe of the next stop).
+    assert 'href="/proses/?cakupan=unit&amp;per_page=7"' in client.get(
+        "/proses/?per_page=7").get_data(True)
+    login(client, "admin")
+    assert 'href="/plh/?tampil=berakhir&amp;per_page=7"' in client.get(
+        "/plh/?per_page=7").get_data(True)
