@@ -40,6 +40,13 @@ def search_forms(text: str, ignored: str = IGNORED, folded: bool = True) -> list
     return [form for form in dict.fromkeys((*forms, kept.lower(), ascii_lowered)) if form]
 
 
+def searches_nothing(text: str, ignored: str = IGNORED) -> bool:
+    """True when typed ``text`` holds something but nothing to look for: only spaces and
+    ``ignored`` punctuation ("_", "--"), which ``search_forms`` leaves empty, so that a list
+    says its search did not filter instead of quietly showing every row."""
+    return bool(text.strip()) and not search_forms(text, ignored)
+
+
 def stripped(text: ColumnElement[str], ignored: str = IGNORED) -> ColumnElement[str]:
     """``text`` lower-cased (SQLite: ASCII letters only) without ``ignored`` characters,
     in SQL: what ``search_forms`` are looked for in."""

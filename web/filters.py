@@ -12,6 +12,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 from engine import settings
 from engine.people.access import requester_only
 from engine.process.attachments import ALLOWED
+from engine.search_text import searches_nothing
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
@@ -284,6 +285,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(task_state_text, "status_langkah")
     app.add_template_filter(shared_names, "nama_kembar")
     app.add_template_global(requester_only)
+    app.add_template_global(searches_nothing)
     app.add_template_global(menu_current)
     app.add_template_global(zone_label, "zona_kantor")
     # What a file field's picker offers: the attachment kinds Alur takes (README, "Batas").

@@ -71,3 +71,12 @@ def test_accounts_still_on_their_temporary_password_are_listed_as_not_yet_starte
     page = client.get("/admin/pengguna?cari=rizki").get_data(True)
     assert page.count("aktif, belum mulai memakai: kata sandi sementaranya belum diganti") == 1
     assert _listed(client, "status=aktif&cari=rizki") == ["m.rizki"]
+
+
+def test_a_search_of_punctuation_alone_says_it_did_not_filter(client, office):
+    login(client, "admin")
+    note = "Pencarian ini tidak memuat huruf atau angka, jadi tidak menyaring"
+    underscore = client.get("/admin/pengguna?cari=_").get_data(True)
+    assert note in underscore and "siti.khadijah" in underscore
+    assert note not in client.get("/admin/pengguna?cari=siti").get_data(True)
+    assert note not in client.get("/admin/pengguna").get_data(True)

@@ -309,3 +309,8 @@ def test_filters_the_page_cannot_follow_are_said_not_silently_replaced(client, s
     assert "4 tugas" in every, "the unknown SOP is read as every SOP, as the notice says"
     assert "tidak dapat diikuti" not in client.get("/?sop=%20").get_data(True), "blank: none"
     assert "tidak dapat diikuti" not in client.get("/?tampil=saya&urut=-diterima").get_data(True)
+    # Punctuation alone leaves nothing to look for: every task, and the page says so.
+    underscore = client.get("/?cari=_").get_data(True)
+    assert ("tidak dapat diikuti: pencarian &#34;_&#34; tidak memuat huruf atau angka; semua "
+            "tugas ditampilkan.") in underscore and "4 tugas" in underscore
+    assert "tidak dapat diikuti" not in client.get("/?cari=%20").get_data(True), "blank: none"

@@ -20,6 +20,7 @@ from engine.people.holders import capacity_of, holders_of, present_holders
 from engine.process import attachments, case, inbox, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
+from engine.search_text import searches_nothing
 from engine.text import is_digits, one_period
 from web import sla_words
 from web.access import access, refuse_step, sop_choices
@@ -116,6 +117,9 @@ def ignored(args: Any, asked: inbox.InboxQuery) -> list[str]:
     if ((args.get("sop") or "").strip() or None) != asked.process_key:
         said.append(gettext('SOP "%(value)s" tidak dikenal; semua SOP ditampilkan',
                             value=args.get("sop", "")[:40]))
+    if searches_nothing(args.get("cari", "")[:inbox.MAX_SEARCH]):
+        said.append(gettext('pencarian "%(value)s" tidak memuat huruf atau angka; semua tugas '
+                            "ditampilkan", value=args.get("cari", "").strip()[:40]))
     if len(args.get("cari", "").strip()) > inbox.MAX_SEARCH:
         said.append(gettext("pencarian dipotong menjadi %(max)d karakter pertama",
                             max=inbox.MAX_SEARCH))
