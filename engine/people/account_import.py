@@ -147,7 +147,8 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
             try:
                 made.append(accounts.create(session, clock, hasher, actor=actor,
                                             username=row.username, full_name=row.full_name,
-                                            email=row.email or None, roles=row.roles))
+                                            email=row.email or None, roles=row.roles,
+                                            refresh_notices=False))
             except InvalidTaskData as error:
                 found = {_COLUMN_OF.get(field, field): why
                          for field, why in error.fields.items()}
@@ -155,6 +156,8 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
             problems[f"baris {row.line}, kolom {column}"] = found[column]
     if problems:
         raise InvalidTaskData(problems)
+    if any(user.notify_new_tasks and user.roles for user, _ in made):
+        accounts.refresh_notice_roles(session, clock.now())  # once for the whole file
     return made
 
 

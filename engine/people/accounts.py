@@ -115,7 +115,7 @@ def hold_user(session: Session, user: User) -> None:
 def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
            username: str, full_name: str, email: str | None = None,
            roles: Iterable[str] = (), is_admin: bool = False, is_auditor: bool = False,
-           password: str | None = None) -> tuple[User, str | None]:
+           password: str | None = None, refresh_notices: bool = True) -> tuple[User, str | None]:
     """Create an account (not committed), asking for "tugas baru" notices when the
     ``accounts`` setting (Pengaturan → Akun baru) says so.
 
@@ -126,6 +126,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         password: the chosen password; None generates one that must be changed at the
             first login.
         is_auditor: a read-only account (``engine.people.access``): no roles, no admin.
+        refresh_notices: False when the caller creates many accounts and calls
+            ``refresh_notice_roles`` once after the last (a staff import).
 
     Returns:
         ``(user, generated password or None)``.
@@ -170,7 +172,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
     audit.record(session, clock, "user.created", actor=actor, username=username,
                  roles=sorted(roles), admin=is_admin, auditor=is_auditor,
                  generated_password=generated is not None, new_tasks=user.notify_new_tasks)
-    if user.notify_new_tasks and roles:
+    if user.notify_new_tasks and roles and refresh_notices:
         refresh_notice_roles(session, clock.now())
     return user, generated
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine import settings
 from engine.models import AuditRecord, Notification, User
 from tests.conftest import csrf_token
+from tests.helpers.statements import statements
 from tests.web.conftest import login
 from tests.web.test_user_import import _import
 from web.extensions import db
@@ -75,3 +76,18 @@ def test_by_default_and_when_turned_off_new_accounts_do_not_ask(app, client):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
             AuditRecord.action == "settings.changed")) == 2
+
+
+def test_an_import_works_out_who_hears_of_new_tasks_once_not_per_account(app, client, tmp_path):
+    login(client, "admin")
+    _save(client, new_task_notices="on")
+    rows = "".join(f"staf{n};Staf {n};{role}\n" for n, role in enumerate(
+        ["Kasubbag", "Prakom", "Panitera"] * 4))
+    with statements(app) as seen:
+        assert _import(app, tmp_path, "nama_pengguna;nama_lengkap;peran\n" + rows
+                       ).exit_code == 0
+    assert sum("UNION" in statement and "substitutions" in statement
+               for statement in seen) == 1
+    with app.app_context():
+        assert settings.get(db.session, "new_task_notice_roles") == [
+            "Kasubbag", "Panitera", "Prakom"]
