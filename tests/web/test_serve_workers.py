@@ -21,6 +21,9 @@ def test_sqlite_serves_one_web_process_and_says_so(app, caplog):
         "alur.serve", "WARNING", "alur serve: SQLite melayani satu proses web; --workers 2 "
         "diturunkan menjadi 1 (pakai PostgreSQL untuk lebih banyak proses).")]
     caplog.clear()
+    assert web_workers(app, 3, from_environment=True) == 1
+    assert "; ALUR_WEB_WORKERS=3 diturunkan menjadi 1" in caplog.records[0].getMessage()
+    caplog.clear()
     assert web_workers(app, 1) == 1
     assert caplog.records == []
 

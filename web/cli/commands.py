@@ -234,6 +234,7 @@ def serve_command(bind: str, workers: int | None, threads: int | None,
 
     if timer_loop is None:
         timer_loop = current_app.config["ALUR_SERVE_TIMER_LOOP"]
+    from_environment = workers is None
     workers = workers or current_app.config["ALUR_WEB_WORKERS"]
     threads = threads or current_app.config["ALUR_WEB_THREADS"]
 
@@ -253,7 +254,8 @@ def serve_command(bind: str, workers: int | None, threads: int | None,
                    "yang diketahui umum; siapa pun dapat masuk dengannya. Nonaktifkan (alur user "
                    "disable NAMA) atau ganti kata sandinya (alur user reset-password NAMA).",
                    err=True)
-    serve(current_app._get_current_object(), bind, workers, timer_loop, threads)
+    serve(current_app._get_current_object(), bind, workers, timer_loop, threads,
+          workers_from_environment=from_environment)
 
 
 def register(app: Flask) -> None:

@@ -177,14 +177,16 @@ def _log_config(app: Flask) -> dict[str, Any]:
     }
 
 
-def web_workers(app: Flask, workers: int) -> int:
+def web_workers(app: Flask, workers: int, from_environment: bool = False) -> int:
     """The number of web processes to start: ``workers``, but 1 on SQLite (one writer; a
     second process would wait on the file's lock), saying so in the log (stderr, a JSON
-    line with ``ALUR_LOG_FORMAT=json``, as the service's log file reads)."""
+    line with ``ALUR_LOG_FORMAT=json``, as the service's log file reads) in the words it
+    was asked in: ``--workers 2``, or ``ALUR_WEB_WORKERS=2`` ``from_environment``."""
     if workers > 1 and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        asked = f"ALUR_WEB_WORKERS={workers}" if from_environment else f"--workers {workers}"
         logging.getLogger("alur.serve").warning(
-            "alur serve: SQLite melayani satu proses web; --workers %s diturunkan menjadi 1 "
-            "(pakai PostgreSQL untuk lebih banyak proses).", workers)
+            "alur serve: SQLite melayani satu proses web; %s diturunkan menjadi 1 "
+            "(pakai PostgreSQL untuk lebih banyak proses).", asked)
         return 1
     return workers
 
@@ -216,7 +218,7 @@ def start_elected_timer_loop(app: Flask) -> threading.Thread:
 
 
 def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
-          threads: int = 8) -> None:
+          threads: int = 8, workers_from_environment: bool = False) -> None:
     """Serve ``app`` on ``bind`` (host:port) with ``workers`` processes (1 on SQLite,
     ``web_workers``) of ``threads`` threads each (gunicorn's gthread worker).
 
@@ -225,7 +227,7 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
     ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
     says where it listens).
     """
-    workers = web_workers(app, workers)
+    workers = web_workers(app, workers, workers_from_environment)
     warn_unshared_login_limits(app, workers)
     options: dict[str, Any] = {
         "bind": bind, "workers": workers, "threads": threads,
