@@ -58,6 +58,20 @@ def test_serve_and_worker_say_once_that_the_database_cannot_be_reached(tmp_path,
     assert not result.stdout  # neither "Alur berjalan" nor the worker's interval
 
 
+def test_a_mistyped_database_name_is_refused_at_once_not_waited_for(tmp_path):
+    """The operations probe: a typo in the database name was retried for the whole
+    ALUR_DATABASE_WAIT, as if PostgreSQL were still starting."""
+    url = make_url(POSTGRES_URL).set(database=f"alur_salah_ketik_{uuid.uuid4().hex[:8]}")
+    result = run_alur(tmp_path, "worker", ALUR_DATABASE_WAIT="600",
+                      ALUR_DATABASE_URL=url.render_as_string(hide_password=False))
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} menolak sambungan: ")
+    assert f'database "{url.database}" does not exist' in line
+    assert line.endswith("Periksa nama basis data, pengguna dan kata sandinya di "
+                         "ALUR_DATABASE_URL; menunggu tidak mengubahnya.")
+
+
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_serve_and_worker_refuse_a_database_alur_setup_never_prepared(tmp_path, command):
     """They started on an empty database, the worker logging a traceback for each part of

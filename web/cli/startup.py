@@ -4,12 +4,14 @@ after a reboot) is said once in a sentence, not in a traceback per part of every
 round; one that stays down ends the command with ``GAGAL`` and exit code 1, and systemd's
 ``Restart=on-failure`` (deploy/systemd) starts it again ``RestartSec`` later. A database
 that answers but holds no Alur tables (``alur setup`` never ran on it) ends the command at
-once with ``GAGAL`` naming what to run, instead of a traceback per part of every round.
+once with ``GAGAL`` naming what to run, instead of a traceback per part of every round; so
+does a server that refuses the URL's database, user or password (``MISTAKEN``).
 Once the database is ready, process number counters that fell behind are caught up
 (``engine.process.numbering``).
 """
 
 import logging
+import re
 import time
 
 import click
@@ -27,6 +29,9 @@ from web.health import known_revisions, migration_heads
 LOG = logging.getLogger("alur.startup")
 # Seconds between two tries while waiting.
 RETRY_SECONDS = 1.0
+# What the PostgreSQL server answers for a database or role that is not there, or a wrong
+# password: a mistyped ALUR_DATABASE_URL, which waiting does not mend (said at once).
+MISTAKEN = re.compile(r'(database|role) "[^"]*" does not exist|password authentication failed')
 
 
 def wait_for_database(app: Flask, command: str) -> None:
@@ -68,6 +73,11 @@ def wait_for_database(app: Flask, command: str) -> None:
                 raise SystemExit(1)
             catch_up_numbers(app)
             return
+        if MISTAKEN.search(cause):
+            click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} menolak sambungan: "
+                       f"{cause}. Periksa nama basis data, pengguna dan kata sandinya di "
+                       "ALUR_DATABASE_URL; menunggu tidak mengubahnya.", err=True)
+            raise SystemExit(1)
         if time.monotonic() + RETRY_SECONDS > deadline:
             waited = f" selama {wait:g} detik" if wait else ""
             click.echo(f"GAGAL: basis data (ALUR_DATABASE_URL) {url} tidak dapat "
