@@ -46,3 +46,19 @@ def test_a_version_without_a_drawing_says_why_instead_of_failing_to_draw(app, cl
     heatmap = client.get("/laporan/sop/sop_uji/peta").get_data(True)
     assert 'id="heatmap"' not in heatmap and "bpmndi:BPMNDiagram" in heatmap
     assert 'id="heatmap"' in client.get(f"/laporan/sop/{SOP}/peta").get_data(True)
+
+
+def test_the_administrator_downloads_the_stored_file_to_change_and_upload_again(client):
+    """The authoring probe: the version page linked no file to edit, and the only one to be
+    had (``diagram.bpmn``) lost the notes, so a revision made from it dropped them all."""
+    login(client, "admin")
+    page = client.get(f"/admin/sop/{SOP}").get_data(True)
+    link = f'href="/admin/sop/{SOP}/versi/1/berkas.bpmn" download>Unduh berkas BPMN</a>'
+    assert link in page
+    stored = client.get(f"/admin/sop/{SOP}/versi/1/berkas.bpmn")
+    assert stored.status_code == 200
+    assert stored.headers["Content-Disposition"] == f"attachment; filename={SOP}-v1.bpmn"
+    assert stored.data == (BPMN_DIR / f"{SOP}.bpmn").read_bytes()
+    assert client.get(f"/admin/sop/{SOP}/versi/9/berkas.bpmn").status_code == 404
+    login(client, "kasubbag")
+    assert client.get(f"/admin/sop/{SOP}/versi/1/berkas.bpmn").status_code == 403

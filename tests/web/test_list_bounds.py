@@ -261,6 +261,7 @@ PAGE_NOT_LISTS = {
     "/admin/sumber-peringatan/<int:source_id>/token": "a form (replace one token)",
     "/admin/sop/<key>/pindahkan": "the dry run of one migration (what will move)",
     "/admin/sop/<key>/versi/<int:version>/diagram.bpmn": "a file",
+    "/admin/sop/<key>/versi/<int:version>/berkas.bpmn": "a file",
     "/admin/sop/templat-tabel-sop.csv": "a file", "/healthz": "a probe",
     "/lampiran/<int:attachment_id>": "a file", "/laporan/": "one card per SOP (overview)",
     "/laporan/layanan-ti": "a report (aggregates)", "/laporan/orang/<username>": "a report",

@@ -2,9 +2,10 @@
 its diagram, SOP document and conversion notes beside it), activation (also of an older
 version) and moving running instances to the active version after a dry run."""
 
+import io
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -71,6 +72,16 @@ def conversion_notes(definition: ProcessDefinition) -> list[tuple[str, str, str]
 def version_diagram(key: str, version: int) -> Any:
     definition = versions.get_version(db.session, key, version)
     return diagram_response(definition.bpmn_xml)
+
+
+@bp.get("/sop/<key>/versi/<int:version>/berkas.bpmn")
+@admin_required
+def version_file(key: str, version: int) -> Any:
+    """The version's BPMN file as stored, conversion notes included (``diagram.bpmn`` leaves
+    them out), to change in a modeller and upload again: ``<key>-v<version>.bpmn``."""
+    definition = versions.get_version(db.session, key, version)
+    return send_file(io.BytesIO(definition.bpmn_xml.encode()), mimetype="application/xml",
+                     as_attachment=True, download_name=f"{key}-v{version}.bpmn")
 
 
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")
