@@ -41,6 +41,8 @@ from engine.people.substitution import Capacity, capacities
 from engine.roles import KNOWN_ROLES, line_above, supervisor_of
 
 SUPERVISING_ROLES = frozenset(filter(None, map(supervisor_of, KNOWN_ROLES)))
+# Why a step is refused to one who may not even view it: neither its name nor its role.
+NOT_IN_LANES = "Anda tidak memegang peran tugas ini."
 # Why an auditor's write is refused (a comment, an attachment, a message to a requester).
 READ_ONLY = "Akun auditor hanya membaca: komentar, lampiran dan pesan ditulis petugas SOP ini."
 # The SOPs every employee may start as requester: the IT service request and the fault report.

@@ -20,7 +20,7 @@ from engine.clock import Clock
 from engine.errors import InvalidTaskData, PermissionDenied
 from engine.models import Attachment, Comment, HumanTask, ProcessInstance, User
 from engine.paging import Latest, Page, latest, paginate
-from engine.people.access import READ_ONLY, Access
+from engine.people.access import NOT_IN_LANES, READ_ONLY, Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
 from engine.runtime.unit import lock_task
@@ -94,7 +94,7 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
     # step as it was when the statement began waiting.
     task = lock_task(session, task.id) or task
     session.refresh(task, ["state", "completed_by_id"])
-    _check_may_act(session, clock, task, user)
+    _check_may_attach(session, clock, task, user)
     if not files:
         raise InvalidTaskData({"lampiran": "berkas wajib dipilih"})
     if most is not None and len(files) > most:
@@ -233,13 +233,14 @@ def _file_name(filename: str | None) -> str:
 
 
 def comment(session: Session, clock: Clock, task: HumanTask, user: User, text: str) -> Comment:
-    """Add a comment on ``task`` (not committed).
+    """Add a comment on ``task`` (not committed) to its instance's thread, which the same
+    people may write in as ``comment_on_instance``: the thread is one per instance.
 
     Raises:
-        PermissionDenied: the user may not act on the task's role.
+        PermissionDenied: the user may not write on the task's instance (naming no step).
         InvalidTaskData: under ``komentar``: empty or longer than 2000 characters.
     """
-    _check_may_act(session, clock, task, user, open_only=False)
+    _check_may_write_on(session, clock, task.instance, user)
     text = trimmed(text)
     if not text or len(text) > MAX_COMMENT:
         raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
@@ -260,10 +261,7 @@ def comment_on_instance(session: Session, clock: Clock, instance: ProcessInstanc
     Raises:
         PermissionDenied; InvalidTaskData under ``komentar``: empty or over 2000 characters.
     """
-    policy = Access.of(session, user, clock.now())
-    if not policy.may_write_on(instance):
-        raise PermissionDenied(READ_ONLY if policy.is_auditor
-                               else "Anda tidak memegang peran pada SOP proses ini.")
+    _check_may_write_on(session, clock, instance, user)
     text = trimmed(text)
     if not text or len(text) > MAX_COMMENT:
         raise InvalidTaskData({"komentar": f"Komentar: tulis 1–{MAX_COMMENT} karakter"})
@@ -345,18 +343,24 @@ def may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> b
     return task.state == "open" and task.role in capacities(session, user, clock.now())
 
 
-def _check_may_act(session: Session, clock: Clock, task: HumanTask, user: User,
-                   open_only: bool = True) -> None:
+def _check_may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> None:
     if user.is_auditor:  # he holds no role: said as on the instance page
         raise PermissionDenied(READ_ONLY)
-    if open_only:
-        if not may_attach(session, clock, task, user):
-            raise PermissionDenied(f'Lampiran tugas "{task.name}" hanya dapat ditambah oleh '
-                                   "peran langkah itu selama terbuka, atau oleh pelaksananya "
-                                   "sampai proses berakhir.")
+    if may_attach(session, clock, task, user):
         return
-    if task.role not in capacities(session, user, clock.now()):
-        raise PermissionDenied(f"Anda tidak memegang peran {task.role}.")
+    if not Access.of(session, user, clock.now()).may_view_task(task):
+        raise PermissionDenied(NOT_IN_LANES)  # as the step's page: not even its name or role
+    raise PermissionDenied(f'Lampiran tugas "{task.name}" hanya dapat ditambah oleh peran '
+                           "langkah itu selama terbuka, atau oleh pelaksananya sampai proses "
+                           "berakhir.")
+
+
+def _check_may_write_on(session: Session, clock: Clock, instance: ProcessInstance,
+                        user: User) -> None:
+    policy = Access.of(session, user, clock.now())
+    if not policy.may_write_on(instance):
+        raise PermissionDenied(READ_ONLY if policy.is_auditor
+                               else "Anda tidak memegang peran pada SOP proses ini.")
 
 
 def _size_text(size: int) -> str:

@@ -20,7 +20,7 @@ from engine import audit, facts
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
-from engine.people.access import Access
+from engine.people.access import NOT_IN_LANES, Access
 from engine.people.holders import capacity_of
 from engine.people.substitution import Capacity, away, capacities
 from engine.people.substitution_period import ended_since
@@ -37,7 +37,6 @@ from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 from engine.text import trimmed
 
-NOT_IN_LANES = "Anda tidak memegang peran tugas ini."
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:
