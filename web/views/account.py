@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user
-from werkzeug.security import check_password_hash
 
 from engine import audit, settings
 from engine.people import accounts, tokens
@@ -90,9 +89,10 @@ def change_password() -> Any:
                                          n=accounts.MAX_PASSWORD)
     elif new != request.form.get("confirm_password", ""):
         errors["confirm_password"] = gettext("Ulangan kata sandi tidak sama.")
-    # Compared with the stored one too: a temporary password typed as it was read out was
-    # accepted as current, and its issued form then kept as the new one (regression probe).
-    elif new == current or check_password_hash(current_user.password_hash, new):
+    # Compared with the stored one too, in every reading login takes: a temporary password
+    # typed as it was read out was accepted as current, and its issued form, then any other
+    # reading of it, kept as the new one (regression probes).
+    elif new == current or password_matches(current_user, new):
         errors["new_password"] = gettext("Kata sandi baru harus berbeda dari yang sekarang.")
     if errors:
         return _page(errors, current_user.email or "", current_user.language)
