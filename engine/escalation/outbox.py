@@ -85,7 +85,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
 
 def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: User,
                       word: str, message: str, capacity: str, holder: str = "",
-                      held_by: int | None = None) -> None:
+                      held_by: int | None = None, asked: str = ASKED_OF_PERFORMER) -> None:
     """Add an e-mail to ``user`` about ``task`` that is not an escalation — a new step in
     his inbox (``word`` ``Tugas baru``), a step assigned to him (``Penugasan``) — when he
     has an address and the office set an SMTP server (not committed). Subject and body as
@@ -93,7 +93,8 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
     session does not know it yet (an assignment in flight). A new step once per (step,
     address), an assignment once per (step, moment, address); dropped unsent if the step is done before it goes, or is no longer held by
     ``held_by`` (the assignee's id; None: a new step, dropped once anyone takes it) —
-    ``unsendable``: the mail would tell what is no longer so."""
+    ``unsendable``: the mail would tell what is no longer so. ``asked``: the line saying
+    what is asked of the reader (to finish the step, unless it was taken from him)."""
     if not user.email or not settings.mails(session):
         return
     # An assignment is news each time (a step released by mistake and given back).
@@ -107,7 +108,7 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
     session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                          subject=subject[:300],
                          body=f"{before}\nAnda menerima surel ini sebagai {capacity}.\n"
-                              f"{ASKED_OF_PERFORMER}\n\n{after}",
+                              f"{asked}\n\n{after}",
                          payload={"human_task_id": task.id, "held_by": held_by},
                          state="pending", attempts=0,
                          next_attempt_at=now, created_at=now))

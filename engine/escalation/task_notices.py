@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.escalation import outbox
+from engine.process.versions import mover_name, released_text
 from engine.escalation.chain import with_capacity
 from engine.models import HumanTask, Notification, ProcessInstance, User
 from engine.people.holders import acting_query, capacity_of
@@ -109,14 +110,18 @@ def _released_mail(session: Session, record: dict[str, Any]) -> None:
         task = session.get(HumanTask, record["human_task_id"])
         if holder is None or task is None:
             return
-        message = (f'Proses "{task.instance.title}" dipindahkan ke versi SOP yang baru; '
-                   f'langkah "{task.name}" kini dikerjakan peran {detail["lane"]} dan dilepas '
-                   "dari Anda.")
+        by = session.get(User, record["actor_id"]) if record["actor_id"] else None
+        message = released_text(mover_name(by), task.instance.title, detail["moved"],
+                                task.name, detail["lane"])
         outbox.enqueue_task_mail(session, record["at"], task, holder, "Penugasan", message,
                                  "pemegang langkah itu sebelumnya",
-                                 holder=f"belum diambil (peran {detail['lane']})", held_by=None)
+                                 holder=f"belum diambil (peran {detail['lane']})", held_by=None,
+                                 asked=NOTHING_ASKED.format(lane=detail["lane"]))
 
 
+# What a released step's former holder is asked: nothing more (the lane's people take it).
+NOTHING_ASKED = ("Tidak ada lagi yang diminta dari Anda untuk langkah ini; pemegang peran "
+                 "{lane} yang mengerjakannya.")
 # The records after which a step is no longer waiting in its unit's inbox.
 _LEFT_THE_INBOX = ("task.claimed", "task.assigned", "task.completed", "task.cancelled")
 

@@ -306,10 +306,10 @@ def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[Hum
             # Another lane's step now: whoever took it in the old lane may no longer act
             # on it, and would hold it from the new lane's people.
             if row.claimed_by_id is not None:
-                audit.record(unit.session, unit.clock, "task.released", task=row,
+                audit.record(unit.session, unit.clock, "task.released", actor=by, task=row,
                              holder=row.claimed_by.username,
                              reason=f"dipindahkan ke versi {target.version}, {LANE_CHANGED}",
-                             lane=spiff_task.task_spec.lane)
+                             lane=spiff_task.task_spec.lane, moved=target.version)
                 _tell_released(unit, row, target, spiff_task.task_spec.lane, by)
             row.claimed_by_id, row.claimed_at = None, None
         row.role = spiff_task.task_spec.lane
@@ -324,12 +324,23 @@ def _tell_released(unit: InstanceUnit, row: HumanTask, target: ProcessDefinition
     """A ``penugasan`` notice to the official whose step ``row`` a move to ``target`` took
     from him (it is ``lane``'s now): he learnt it only when he next opened the step."""
     instance = unit.instance
-    mover = by.full_name if by is not None else "Administrator"
+    mover = mover_name(by)
     unit.session.add(Notification(
         user_id=row.claimed_by_id, kind="penugasan", role=lane, human_task_id=row.id,
         instance_id=instance.id, created_at=unit.clock.now(),
         params={"by": mover, "step": row.name, "title": instance.title,
                 "number": instance.number or "", "process": instance.definition.name,
                 "moved": target.version, "lane": lane},
-        message=f'{mover} memindahkan proses "{instance.title}" ke versi {target.version} SOP-nya; '
-                f'langkah "{row.name}" kini dikerjakan peran {lane} dan dilepas dari Anda.'))
+        message=released_text(mover, instance.title, target.version, row.name, lane)))
+
+
+def mover_name(by: User | None) -> str:
+    """Who moved a process to another version, as its notices name him."""
+    return by.full_name if by is not None else "Administrator"
+
+
+def released_text(mover: str, title: str, version: int, step: str, lane: str) -> str:
+    """The sentence telling an official that a version move took his step from him: the
+    ``penugasan`` notice's and its e-mail's."""
+    return (f'{mover} memindahkan proses "{title}" ke versi {version} SOP-nya; langkah '
+            f'"{step}" kini dikerjakan peran {lane} dan dilepas dari Anda.')

@@ -89,5 +89,12 @@ def test_the_released_holder_is_told_by_e_mail_too(app, client):
         [mail] = db.session.scalars(select(Delivery)).all()
         assert (mail.recipient, mail.payload["human_task_id"]) == ("p@pn.id", task_id)
         assert mail.subject.startswith('[Alur] Penugasan: ') and "Menyusun konsep" in mail.subject
-        assert 'kini dikerjakan peran Sekretaris dan dilepas dari Anda.' in mail.body
+        # The second regression probe: it asked him to finish the step he may no longer
+        # open, and named neither the mover nor the version, as the notice does.
+        assert ('Administrator memindahkan proses "Konsep" ke versi 2 SOP-nya; langkah '
+                '"Menyusun konsep" kini dikerjakan peran Sekretaris dan dilepas dari Anda.'
+                ) in mail.body
+        assert ("Tidak ada lagi yang diminta dari Anda untuk langkah ini; pemegang peran "
+                "Sekretaris yang mengerjakannya.") in mail.body
+        assert "selesaikan langkah ini" not in mail.body
         assert "Dipegang: belum diambil (peran Sekretaris)" in mail.body

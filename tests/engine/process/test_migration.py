@@ -293,8 +293,9 @@ def test_a_claim_released_by_a_move_is_in_the_history_naming_its_holder(
     released = session.scalars(select(AuditRecord).where(
         AuditRecord.instance_id == instance.id, AuditRecord.action == "task.released")).all()
     assert [(r.actor_id, r.human_task_id, r.detail) for r in released] == [
-        (None, task_id, {"holder": users["Kasubbag"].username,
-                         "reason": "dipindahkan ke versi 2, lane berubah", "lane": "Prakom"})]
+        (users["admin"].id, task_id, {"holder": users["Kasubbag"].username,
+                                      "reason": "dipindahkan ke versi 2, lane berubah",
+                                      "lane": "Prakom", "moved": 2})]
     last = session.scalars(select(AuditRecord.action).where(
         AuditRecord.instance_id == instance.id).order_by(AuditRecord.id.desc()).limit(2)).all()
     assert last == ["instance.migrated", "task.released"]
