@@ -148,27 +148,33 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
                            extra=extra), status
 
 
-def refuse_parameter(name: str, message: str, expected: str | None = None) -> NoReturn:
+def refuse_parameter(name: str, message: str, expected: str | None = None,
+                     keep_first: bool = False) -> NoReturn:
     """Answer 400 ``invalid_request`` with ``message``, naming the query parameter
     ``name`` in ``fields`` (with ``expected``, the shape it should have, else the
     message); raised before anything is read or changed. The page leads back to the one
     the address was typed or filtered on (its Referer, when this site's), where the
     filters chosen before are still filled in, and to this page without the parameter (a
-    bookmarked or shared address has no page before it)."""
-    links = {} if wants_json() else {**_back(with_query=True), **_without(name)}
+    bookmarked or shared address has no page before it), or, ``keep_first`` (a parameter
+    sent twice, which the page may need), with its first value only."""
+    links = {} if wants_json() else {**_back(with_query=True), **_without(name, keep_first)}
     abort(make_response(error_response(400, "invalid_request", message,
                                        fields={name: expected or message}, **links)))
 
 
-def _without(name: str) -> dict[str, str]:
+def _without(name: str, keep_first: bool = False) -> dict[str, str]:
     """``{"without": address, "without_name": name}``: the page asked for (GET) with its
-    query string but ``name``; else nothing, also when ``name`` is not in the address (a
-    parameter missing: the link led to the same refusal)."""
+    query string but ``name`` (``keep_first``: but its values after the first, and
+    ``"kept_value"``, that value); else nothing, also when ``name`` is not in the address
+    (a parameter missing: the link led to the same refusal)."""
     if request.method != "GET" or name not in request.args:
         return {}
-    kept = [(key, value) for key, value in request.args.items(multi=True) if key != name]
+    first, pairs = request.args[name], list(request.args.items(multi=True))
+    at = pairs.index((name, first)) if keep_first else -1
+    kept = [pair for index, pair in enumerate(pairs) if pair[0] != name or index == at]
     query = f"?{urlencode(kept)}" if kept else ""
-    return {"without": f"{request.script_root}{request.path}{query}", "without_name": name}
+    return {"without": f"{request.script_root}{request.path}{query}", "without_name": name,
+            **({"kept_value": first[:40]} if keep_first else {})}
 
 
 def register(app: Flask) -> None:

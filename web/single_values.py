@@ -29,5 +29,6 @@ def register(app: Flask) -> None:
         for name, values in request.args.lists():
             if len(values) > 1 and name not in MANY_VALUES:
                 refuse_parameter(name, gettext('"%(name)s" hanya satu nilai; %(count)d dikirim.',
-                                               name=name[:40], count=len(values)))
+                                               name=name[:40], count=len(values)),
+                                 keep_first=True)
         return None

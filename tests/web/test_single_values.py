@@ -67,3 +67,15 @@ def test_a_missing_parameter_gets_no_link_to_the_same_refusal(client):
     login(client, "prakom")
     page = client.get("/laporan/orang/prakom/proses?angka=langkah").get_data(True)
     assert "sop belum dipilih" in page and "Buka halaman ini tanpa" not in page
+
+
+def test_a_parameter_sent_twice_leads_to_the_page_with_its_first_value(client):
+    """The regression probe: 'tanpa "angka"' led to the drill-down's refusal of no figure."""
+    login(client, "prakom")
+    page = client.get("/laporan/orang/prakom/proses?angka=langkah&sop=x&angka=telat")
+    assert page.status_code == 400
+    assert ('<a href="/laporan/orang/prakom/proses?angka=langkah&amp;sop=x">Buka halaman ini '
+            'dengan angka "langkah" saja</a>') in page.get_data(True)
+    same = client.get("/proses/?status=selesai&status=selesai").get_data(True)
+    assert '<a href="/proses/?status=selesai">Buka halaman ini dengan status' in same
+
