@@ -24,8 +24,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from engine.bpmn.form_limits import infinite_number, unsatisfiable
+from engine.bpmn.form_messages import messages
 from engine.bpmn.form_validator import FormValidator
-from engine.bpmn.form_values import FORMATS, kept_exactly, within_years
+from engine.bpmn.form_values import FORMATS, NUMBER_LIMIT, YEARS_TEXT, kept_exactly, within_years
 from engine.bpmn.schema_keywords import depth, keywords, used_in
 
 SCHEMA_PROPERTY = "formJsonSchemaFilename"
@@ -194,18 +195,30 @@ def _field_problems(name: str, prop: Any, ui: Any, reserved: set[str], required:
 
 def _default_problem(name: str, prop: dict[str, Any]) -> str | None:
     """A ``default`` the field itself refuses, as it refuses a value sent (its schema, its
-    date format and years, a number Alur keeps exactly, text of ``MAX_TEXT``): the page would open with it
-    filled in (a number field holding "tua", a date field "kemarin"), and the form be
-    refused when sent as it opened."""
+    date format and years, a number Alur keeps exactly, text of ``MAX_TEXT``), with why, in
+    the words a refused value gets (``form_messages``): the page would open with it filled
+    in (a number field holding "tua", a date field "kemarin"), and the form be refused when
+    sent as it opened."""
     if "default" not in prop:
         return None
-    default = prop["default"]
-    if (kept_exactly(default) and FormValidator(prop, format_checker=FORMATS).is_valid(default)
-            and (prop.get("format") not in ("date", "date-time") or within_years(default))
-            and not (isinstance(default, str) and len(default) > MAX_TEXT)):
+    default, label = prop["default"], str(prop.get("title") or name)
+    if not kept_exactly(default):
+        why = [f'"{label}" harus {NUMBER_LIMIT}']
+    else:
+        schema = {"type": "object", "properties": {name: prop}}
+        why = [text for error in FormValidator(schema, format_checker=FORMATS).iter_errors(
+            {name: default}) for _, text in messages(error, {name: label}, {name: default})]
+    if prop.get("format") in ("date", "date-time") and isinstance(default, str) \
+            and not within_years(default):
+        why.append(f'"{label}" harus {YEARS_TEXT}')
+    if isinstance(default, str) and len(default) > MAX_TEXT:
+        why.append(f'"{label}" paling banyak {MAX_TEXT} karakter')
+    if not why:
         return None
-    return (f'kolom "{name}": nilai bawaan {json.dumps(default)[:80]} tidak diterima '
-            "kolom itu sendiri; ubah atau hapus default-nya")
+    shown = json.dumps(default, ensure_ascii=False)
+    shown = shown if len(shown) <= 80 else shown[:79] + "…"
+    return (f'kolom "{name}": nilai bawaan {shown} tidak diterima kolom itu sendiri '
+            f'({"; ".join(dict.fromkeys(why))}); ubah atau hapus default-nya')
 
 
 def _keyword_problems(schema: dict[str, Any]) -> list[str]:

@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.escalation import outbox
-from engine.process.versions import mover_name, released_text
 from engine.escalation.chain import with_capacity
 from engine.models import HumanTask, Notification, ProcessInstance, User
 from engine.people.holders import acting_query, capacity_of
+from engine.process.versions import mover_name, released_text
 from engine.runtime import projection
 
 MAX_RECIPIENTS = 50

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.clock import Clock
 from engine.bpmn.conventions import DEFAULT_PRIORITY_FIELD, TICKET_PRIORITIES
+from engine.clock import Clock
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, SlaPause, User
 from engine.paging import Page
 from engine.people.access import REQUESTER_PROCESSES

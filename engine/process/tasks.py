@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine import audit, facts
+from engine.bpmn.form_messages import one_value_only
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied, TaskNotOpen
 from engine.models import HumanTask, Notification, User
@@ -26,7 +27,6 @@ from engine.people.substitution import Capacity, away, capacities
 from engine.people.substitution_period import ended_since
 from engine.process import case
 from engine.process.case import MAX_TEXT
-from engine.process.forms import one_value_only
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
@@ -36,7 +36,6 @@ from engine.process.task_update import Actor, Holders, IfFree, change_row
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT, change, lock_instance, lock_task
 from engine.text import trimmed
-
 
 
 def get_task(session: Session, task_id: int, *, lock: bool = False) -> HumanTask:

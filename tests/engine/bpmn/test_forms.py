@@ -265,24 +265,36 @@ def test_a_default_the_field_itself_refuses_is_refused():
         "pilih": {"type": "string", "enum": ["a", "b"], "default": "z"},
         "catatan_awal": {"type": "string", "default": "Lihat lampiran"}}}
     assert _refused(schema) == [
-        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri; ubah atau hapus '
-        "default-nya",
-        'kolom "pilih": nilai bawaan "z" tidak diterima kolom itu sendiri; ubah atau hapus '
-        "default-nya"]
+        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri ("umur" harus '
+        "berupa bilangan bulat); ubah atau hapus default-nya",
+        'kolom "pilih": nilai bawaan "z" tidak diterima kolom itu sendiri ("pilih" harus salah '
+        "satu dari: a, b); ubah atau hapus default-nya"]
 
 
-@pytest.mark.parametrize("prop", [
-    {"type": "string", "format": "date", "default": "kemarin"},
-    {"type": "string", "format": "date", "default": "2026-02-30"},
-    {"type": "string", "format": "date", "default": "0001-01-01"},
-    {"type": "string", "format": "date-time", "default": "2026-12-07 08:00"},
-    {"type": "number", "default": 1e301},
-    {"type": "string", "default": "a" * 2001}])
-def test_a_default_date_or_number_is_checked_as_a_value_sent_is(prop):
-    """The regression probe: the start form opened with "kemarin" in a date field and a
-    300-digit number, and was refused when sent unchanged."""
-    [problem] = _refused({"type": "object", "properties": {"isian": prop}})
-    assert problem.startswith('kolom "isian": nilai bawaan ')
+@pytest.mark.parametrize(("prop", "shown", "why"), [
+    ({"type": "string", "format": "date", "default": "kemarin"}, '"kemarin"',
+     '"Tanggal" harus tanggal (TTTT-BB-HH)'),
+    ({"type": "string", "format": "date", "default": "2026-02-30"}, '"2026-02-30"',
+     '"Tanggal": tanggal 2026-02-30 tidak ada di kalender'),
+    ({"type": "string", "format": "date", "default": "0001-01-01"}, '"0001-01-01"',
+     '"Tanggal" harus dalam tahun 1900–2100'),
+    ({"type": "string", "format": "date-time", "default": "2026-12-07 08:00"},
+     '"2026-12-07 08:00"',
+     '"Tanggal" harus tanggal dan jam (TTTT-BB-HHTJJ:MM, mis. 2026-12-06T09:30)'),
+    ({"type": "number", "default": 1e301}, "1e+301",
+     '"Tanggal" harus angka terhingga di bawah 2^53 (9.007.199.254.740.992)'),
+    ({"type": "integer", "maximum": 5, "default": 10}, "10", '"Tanggal" paling besar 5'),
+    ({"type": "boolean", "default": "ya"}, '"ya"', '"Tanggal" harus berupa ya atau tidak'),
+    ({"type": "string", "default": "a" * 2001}, '"' + "a" * 78 + "…",
+     '"Tanggal" paling banyak 2000 karakter')])
+def test_a_default_is_checked_as_a_value_sent_is_and_told_why(prop, shown, why):
+    """The regression probes: the start form opened with "kemarin" in a date field and a
+    300-digit number, and was refused when sent unchanged; then the refusal of a default
+    did not say why, and cut a long one without a mark."""
+    [problem] = _refused({"type": "object", "properties": {
+        "isian": {**prop, "title": "Tanggal"}}})
+    assert problem == (f'kolom "isian": nilai bawaan {shown} tidak diterima kolom itu sendiri '
+                       f"({why}); ubah atau hapus default-nya")
 
 
 def test_every_fault_of_one_field_is_said_at_once():
@@ -291,5 +303,5 @@ def test_every_fault_of_one_field_is_said_at_once():
     assert _refused(schema) == [
         'kolom "umur": batas bawah melebihi batas atas (minimum 10, maximum 5); tidak ada nilai '
         "yang dapat diterima",
-        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri; ubah atau hapus '
-        "default-nya"]
+        'kolom "umur": nilai bawaan "tua" tidak diterima kolom itu sendiri ("umur" harus '
+        "berupa angka); ubah atau hapus default-nya"]
