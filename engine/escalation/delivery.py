@@ -83,7 +83,8 @@ class Sender:
         message["Date"] = format_datetime(self.clock.now())
         # RFC 3834: out-of-office replies are not sent back to a mailbox nobody reads.
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(f"{delivery.body}\n\n-- \n{NO_REPLY}")
+        footer = NO_REPLY if "://" in delivery.body else NO_REPLY_UNLINKED
+        message.set_content(f"{delivery.body}\n\n-- \n{footer}")
         self._connection().send_message(message)
 
     def _connection(self) -> smtplib.SMTP:
@@ -104,6 +105,9 @@ class Sender:
 
 NO_REPLY = ("Surel ini dikirim otomatis oleh Alur; balasan ke alamat ini tidak dibaca. "
             "Tanggapi lewat tautan di atas.")
+# The footer of an e-mail that holds no link to tap (the office's Alur address not set).
+NO_REPLY_UNLINKED = ("Surel ini dikirim otomatis oleh Alur; balasan ke alamat ini tidak "
+                     "dibaca. Tanggapi dengan membuka Alur.")
 
 
 def message_id(dedupe_key: str) -> str:

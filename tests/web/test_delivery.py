@@ -135,7 +135,8 @@ def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
     with app.app_context():
         db.session.add(Delivery(channel="email", recipient="prakom@pn-bengkalis.go.id",
                                 dedupe_key="tiket:1:pesan:1", subject="[Alur] Printer merek?\nModel?",
-                                body="Printer merek apa?\nModel apa?", next_attempt_at=clock.now(),
+                                body="Printer merek apa?\nModel apa?\nhttps://alur.pn.go.id/tiket/1",
+                                next_attempt_at=clock.now(),
                                 created_at=clock.now()))
         db.session.commit()
     smtp = SmtpServer(ports[0]).start()
@@ -145,7 +146,8 @@ def test_a_message_written_on_several_lines_is_mailed_with_a_one_line_subject(
         smtp.stop()
     [mail] = smtp.messages
     assert str(mail["Subject"]) == "[Alur] Printer merek? Model?"
-    assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?", "", "-- ",
+    assert mail.get_content().splitlines() == ["Printer merek apa?", "Model apa?",
+                                               "https://alur.pn.go.id/tiket/1", "", "-- ",
                                                NO_REPLY]
 
 

@@ -57,6 +57,9 @@ def test_a_trial_mail_reaches_the_administrators_own_address(app, client):
     assert message["Subject"] == "[Alur] Surel uji"
     # Its footer says "lewat tautan di atas": there is one, or why not (regression probe).
     assert "Alamat Alur untuk tautan di surel belum diisi di Pengaturan" in message.get_content()
+    # ... and then does not send the reader to a link above that is not there (the next).
+    assert message.get_content().rstrip().endswith(
+        "balasan ke alamat ini tidak dibaca. Tanggapi dengan membuka Alur.")
     assert _stored(app) == before, "nothing queued, nothing recorded"
 
 
@@ -74,7 +77,9 @@ def test_a_server_that_is_not_there_is_named_with_the_cause(app, client):
     (None, "admin@pn-bengkalis.go.id",
      "Server SMTP belum diisi: isi dan simpan pengaturan surel dulu."),
     (2525, None, "Akun Anda belum punya alamat surel: isi dulu di Akun, lalu kirim surel uji "
-                 "lagi.")])
+                 "lagi."),
+    (None, None, "Akun Anda belum punya alamat surel dan server SMTP belum diisi: isi alamat "
+                 "Anda di Akun dan pengaturan surel di sini, lalu kirim surel uji lagi.")])
 def test_what_is_missing_is_said_before_anything_is_sent(app, client, port, email, said):
     _set(app, port, email)
     login(client, "admin")

@@ -21,6 +21,11 @@ def trial_mail() -> Any:
     why. Nothing is stored or queued; without an address of his own, an SMTP server or a
     readable password, nothing is sent and the page says what to fill in first."""
     back = redirect(url_for("admin.office_settings"), code=303)
+    if not current_user.email and not settings.get(db.session, "smtp").get("host"):
+        flash(gettext("Akun Anda belum punya alamat surel dan server SMTP belum diisi: isi "
+                      "alamat Anda di Akun dan pengaturan surel di sini, lalu kirim surel uji "
+                      "lagi."), "error")
+        return back
     if not current_user.email:
         flash(gettext("Akun Anda belum punya alamat surel: isi dulu di Akun, lalu kirim surel "
                       "uji lagi."), "error")
