@@ -148,11 +148,14 @@ def history_text(action: str) -> str:
 
 
 def released_text(detail: dict[str, Any], holder: str) -> str:
-    """Why a step went back to its unit (``task.released`` without an actor), naming the
+    """Why a step went back to its unit (``task.released`` not by its holder), naming the
     former ``holder`` (full name) and the cause the record keeps (records older than causes:
     only that he may no longer act); a release with a ``reason`` but no cause (a move to a
     version whose step has another lane) says the reason."""
     cause = detail.get("cause")
+    if cause is None and detail.get("moved"):  # a version move put the step in another lane
+        return gettext("%(holder)s tidak lagi memegangnya: dipindahkan ke versi %(version)s, "
+                       "lane berubah", holder=holder, version=detail["moved"])
     if cause is None and detail.get("reason"):
         return gettext("%(holder)s tidak lagi memegangnya: %(reason)s", holder=holder,
                        reason=detail["reason"])

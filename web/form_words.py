@@ -80,6 +80,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         # A step of another lane (``engine.process.other_lane``), on its 403 page.
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu.'),
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu: '
-           "SOP-nya direvisi dan langkah ini dilepas dari Anda (%(reason)s)."),
+           "SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi "
+           "%(version)s, lane berubah)."),
     )),
 ]

@@ -98,3 +98,22 @@ def test_the_released_holder_is_told_by_e_mail_too(app, client):
                 "Sekretaris yang mengerjakannya.") in mail.body
         assert "selesaikan langkah ini" not in mail.body
         assert "Dipegang: belum diambil (peran Sekretaris)" in mail.body
+
+
+def test_an_english_reader_reads_the_release_in_english(app, client):
+    """The regression probe: "(dipindahkan ke versi 2, lane berubah)" stood in the English
+    refusal and in the history."""
+    task_id = _taken_then_lane_renamed(app)
+    login(client, "prakom")
+    client.post("/akun/", data={"csrf_token": csrf_token(client.get("/akun/").get_data(True)),
+                                "email": "", "language": "en"})
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert ("this step was released from you (moved to version 2, the lane changed).") in page
+    with app.app_context():
+        instance_id = db.session.get(HumanTask, task_id).instance_id
+    login(client, "admin")
+    client.post("/akun/", data={"csrf_token": csrf_token(client.get("/akun/").get_data(True)),
+                                "email": "", "language": "en"})
+    history = client.get(f"/proses/{instance_id}").get_data(True)
+    assert "Demo Prakom no longer holds it: moved to version 2, the lane changed" in history
+    assert "lane berubah" not in history
