@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.process.versions import older_instances, retimed_between
@@ -19,10 +19,11 @@ PREVIEW_LIMIT = 50
 @dataclass
 class PlannedMove:
     """One running instance a migration would consider: id, title, number, its version,
-    the names of its open steps the target lacks, of its claimed open steps the target puts
-    in another lane (moving releases their claim), and of its open steps that gain or lose
-    their timer in the target (``engine.runtime.migration``: it stays until they are
-    done). With no step missing or retimed it would move. ``rewaktu``: its open timed
+    the names of its open steps the target lacks, its open steps the target puts in
+    another lane (``relaned``: ``Relaned``; moving releases a claim on them), and the names
+    of its open steps that gain or lose their timer in the target
+    (``engine.runtime.migration``: it stays until they are done). With no step missing or
+    retimed it would move. ``rewaktu``: its open timed
     steps whose Waktu the target changes, ``(name, Waktu now, Waktu in the target)``: their
     deadlines are counted again from their start (a shorter one may be late at once)."""
 
@@ -31,9 +32,20 @@ class PlannedMove:
     number: str  # as every page names a process: "LTI-2026-0042" ("#42" before numbers)
     version: int
     missing: list[str]
-    released: list[str] = field(default_factory=list)
+    relaned: list["Relaned"] = field(default_factory=list)
     retimed: list[str] = field(default_factory=list)
     rewaktu: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Relaned:
+    """An open step the target puts in another lane: its name, its lane now and in the
+    target, and who took it (full name; None: nobody), whom the move releases it from."""
+
+    name: str
+    lane: str
+    new_lane: str
+    holder: str | None
 
 
 @dataclass
@@ -50,8 +62,8 @@ class MigrationPlan:
 def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan:
     """Dry run of ``migrate_instances``: the running and Galat instances on older versions
     of ``target``'s SOP, split by whether they would move (each open step exists in
-    ``target`` with or without a timer as now; listed with the claimed steps ``target``
-    puts in another lane) or stay (listed with the steps missing or retimed). Lists at most
+    ``target`` with or without a timer as now; listed with the steps ``target`` puts in
+    another lane) or stay (listed with the steps missing or retimed). Lists at most
     ``PREVIEW_LIMIT`` of each and counts the rest; a constant number of queries. Nothing
     changes. An inactive target gets an empty plan.
     """
@@ -70,17 +82,18 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
             *session.execute(older_instances(target, *columns).where(stays)
                              .order_by(ProcessInstance.id).limit(PREVIEW_LIMIT))]
     open_tasks: dict[int, list[HumanTask]] = {}
-    for task in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id.in_([row.id for row in rows]), HumanTask.state == "open")
-            .order_by(HumanTask.id)):
+    for task in session.scalars(select(HumanTask).options(selectinload(HumanTask.claimed_by))
+                                .where(HumanTask.instance_id.in_([row.id for row in rows]),
+                                       HumanTask.state == "open").order_by(HumanTask.id)):
         open_tasks.setdefault(task.instance_id, []).append(task)
     for row in rows:
         tasks = open_tasks.get(row.id, [])
         planned = PlannedMove(
             row.id, row.title, row.number or f"#{row.id}", row.version,
             [t.name for t in tasks if t.bpmn_id not in steps],
-            [t.name for t in tasks if t.claimed_by_id is not None and t.bpmn_id in steps
-             and steps[t.bpmn_id]["lane"] != t.role],
+            [Relaned(t.name, t.role, steps[t.bpmn_id]["lane"],
+                     t.claimed_by.full_name if t.claimed_by else None)
+             for t in tasks if t.bpmn_id in steps and steps[t.bpmn_id]["lane"] != t.role],
             [t.name for t in tasks if t.bpmn_id in retimed.get(row.definition_id, ())],
             _rewaktu(tasks, catalogs[row.definition_id]["tasks"], steps))
         (plan.staying if planned.missing or planned.retimed else plan.moving).append(planned)

@@ -117,3 +117,26 @@ def test_an_english_reader_reads_the_release_in_english(app, client):
     history = client.get(f"/proses/{instance_id}").get_data(True)
     assert "Demo Prakom no longer holds it: moved to version 2, the lane changed" in history
     assert "lane berubah" not in history
+
+
+def test_the_dry_run_names_every_step_that_changes_lane_and_whom_it_leaves(app, client):
+    """The authoring and regression probes: the dry run named only taken steps, without
+    their lanes or holder, so the administrator could warn no one beforehand."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        deploy(db.session, clock(), mini_bpmn())
+        for title in ("Diambil", "Belum diambil"):
+            instance = start_instance(db.session, clock(), process_key="sop_uji", title=title,
+                                      user=users["prakom"])
+            if title == "Diambil":
+                task = db.session.scalars(select(HumanTask).where(
+                    HumanTask.instance_id == instance.id)).one()
+                claim_task(db.session, clock(), task.id, users["prakom"])
+        deploy(db.session, clock(), mini_bpmn({'name="Prakom"': 'name="Sekretaris"'}))
+        db.session.commit()
+    login(client, "admin")
+    page = client.get("/admin/sop/sop_uji/pindahkan").get_data(True)
+    assert ("Diambil</a> — versi 1 → 2; langkah Menyusun konsep pindah dari Prakom ke "
+            "Sekretaris dan dilepas dari Demo Prakom</li>") in page
+    assert ("Belum diambil</a> — versi 1 → 2; langkah Menyusun konsep pindah dari Prakom ke "
+            "Sekretaris</li>") in page

@@ -12,7 +12,7 @@ from engine.escalation.timers import fire_instance_timers
 from engine.models import AuditRecord, HumanTask, ProcessInstance, Timer
 from engine.process.deploy import active_definition, deploy
 from engine.process.instances import start_instance
-from engine.process.migration_plan import plan_migration
+from engine.process.migration_plan import Relaned, plan_migration
 from engine.process.tasks import claim_task, complete_task
 from engine.process.versions import (
     activate,
@@ -253,7 +253,8 @@ def _claimed_then_moved_to_prakom(session, clock, users):
 def test_an_open_step_moved_to_another_lane_is_released_to_that_lane(session, clock, users):
     instance, v2 = _claimed_then_moved_to_prakom(session, clock, users)
     [planned] = plan_migration(session, v2).moving
-    assert (planned.missing, planned.released) == ([], ["Memeriksa konsep"])
+    assert (planned.missing, planned.relaned) == ([], [Relaned(
+        "Memeriksa konsep", "Kasubbag", "Prakom", users["Kasubbag"].full_name)])
     result = migrate_instances(session, clock, v2, users["admin"])
     session.commit()
     assert result.migrated == [instance.id]
