@@ -77,6 +77,13 @@ def test_the_api_takes_since_and_until_as_office_days(app, client):
     assert (listed["total"], [item["message"] for item in listed["items"]]) == (1, ["Pesan 1"])
     assert client.get("/api/v1/notifications?until=2026-11-30",
                       headers=headers).json["total"] == 1
+    # A day written without its zeros is read as the page reads it: it answered 500 (the
+    # API probe), and "2026-12-1" sorted after "2026-12-01" as text.
+    unpadded = client.get("/api/v1/notifications?since=2026-12-1&until=2026-12-01",
+                          headers=headers)
+    assert (unpadded.status_code, unpadded.json["total"]) == (200, 1)
+    assert client.get("/api/v1/notifications?since=2026-11-30&until=2026-12-1",
+                      headers=headers).json["total"] == 2
     for query, field in (("since=2026-02-30", "since"), ("until=1-1-1", "until"),
                          ("since=2026-12-02&until=2026-12-01", "until")):
         refused = client.get(f"/api/v1/notifications?{query}", headers=headers)

@@ -1,7 +1,7 @@
 """Notifications through the API: the caller's list (filtered, paginated), the unread
 count, mark one or all read."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import g, jsonify
@@ -19,7 +19,7 @@ from web.api.schemas_notifications import (
     UnreadCountSchema,
 )
 from web.extensions import clock, db
-from web.list_filters import office_midnight
+from web.list_filters import office_midnight, read_day
 
 TAG = "notifikasi"
 
@@ -72,4 +72,4 @@ def mark_all_notifications_read() -> Any:
 
 def _midnight(day: str | None, end: bool = False) -> datetime | None:
     """``office_midnight`` of a day the query schema let through, None for no day."""
-    return office_midnight(date.fromisoformat(day), end) if day else None
+    return office_midnight(read_day(day), end) if day else None

@@ -35,7 +35,8 @@ class NotificationQuery(PageQuery):
 
     @validates_schema
     def _range(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+        if data.get("since") and data.get("until") and (
+                read_day(data["until"]) < read_day(data["since"])):  # "2026-1-5" is a day too
             raise ValidationError("tanggal akhir sebelum tanggal awal", "until")
 
 
