@@ -55,8 +55,13 @@ def test_the_fields_every_answer_carries_are_required_in_the_document(contract):
     assert {"id", "instance_id", "due_at", "claimed_by", "completed_at"} <= set(
         schemas["Task"]["required"])
     assert set(schemas["Instance"]["required"]) == set(schemas["Instance"]["properties"])
+    # Every inbox task carries them (the API probe), and a ticket's priority is one of its
+    # SLA's, "" before triage.
+    assert {"waiting", "priority"} <= set(schemas["InboxTask"]["required"])
+    assert schemas["InboxTask"]["properties"]["priority"]["enum"] == [
+        "", "kritis", "mayor", "minor", None]
+    assert "same_as_version" in schemas["Deployed"]["required"]
     # Left out by some answers, as the README says: not required.
-    assert "waiting" not in schemas["InboxTask"]["required"]
     assert {"history", "history_total"}.isdisjoint(schemas["InstanceBrief"]["required"])
     assert {"case", "submitted"}.isdisjoint(schemas["TaskDetail"]["required"])
     assert "rating" in schemas["Ticket"]["required"]

@@ -18,7 +18,7 @@ class SubstitutionSchema(Answer):
     extended_at = fields.DateTime(allow_none=True)
     may_end = fields.Bool(required=True)
     cancelled = fields.Bool(required=True, metadata={
-        "description": "true: ended before it began, never in force"})
+        "description": "true: diakhiri sebelum mulai, tidak pernah berlaku"})
 
 
 class SubstitutionPageSchema(PageSchema):
@@ -44,7 +44,7 @@ class VersionSchema(Answer):
     active = fields.Bool(attribute="is_active", required=True)
     deployed_at = fields.DateTime(required=True)
     activated_at = fields.DateTime(allow_none=True, metadata={
-        "description": "when the version was last made active; null: never"})
+        "description": "kapan versi ini terakhir diaktifkan; null: belum pernah"})
     deployed_by = Username("deployed_by")
     comment = fields.Str(allow_none=True)
     file_hash = fields.Str(required=True)
@@ -52,8 +52,8 @@ class VersionSchema(Answer):
 
 class ActivatedSchema(VersionSchema):
     unheld_lanes = fields.List(fields.Str(), required=True, metadata={
-        "description": "lanes with a user task that nobody holds now (no active holder, no "
-                       "Plh/Plt): instances stop at their steps"})
+        "description": "lane berisi user task yang kini tidak dipegang siapa pun (tidak ada "
+                       "pemegang aktif, tidak ada Plh/Plt): proses berhenti di langkahnya"})
 
 
 class VersionPageSchema(PageSchema):

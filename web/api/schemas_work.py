@@ -3,6 +3,7 @@ comments, attachments, notifications (README, "API JSON")."""
 
 from marshmallow import Schema, fields, validate
 
+from engine.bpmn.conventions import TICKET_PRIORITIES
 from engine.process.attachments import MAX_COMMENT
 from engine.process.inbox import DEFAULT_SORT, INBOX_STATES, INBOX_VIEWS, MAX_SEARCH, SORTS
 from engine.process.lists import STATUSES
@@ -44,11 +45,11 @@ class DeployedSchema(Schema):
     created = fields.Bool(required=True)
     active = fields.Bool(required=True)
     unheld_lanes = fields.List(fields.Str(), required=True, metadata={
-        "description": "lanes with a user task that nobody holds now (no active holder, no "
-                       "Plh/Plt): instances stop at their steps"})
-    same_as_version = fields.Int(allow_none=True, metadata={
-        "description": "the older version whose file this new one repeats (activating that "
-                       "one would have done); null when none"})
+        "description": "lane berisi user task yang kini tidak dipegang siapa pun (tidak ada "
+                       "pemegang aktif, tidak ada Plh/Plt): proses berhenti di langkahnya"})
+    same_as_version = fields.Int(required=True, allow_none=True, metadata={
+        "description": "versi lama yang berkasnya diulang versi baru ini (cukup mengaktifkan "
+                       "versi itu); null bila tidak ada"})
 
 
 class InstancePageSchema(PageSchema):
@@ -78,10 +79,9 @@ class TaskQuery(PageQuery):
 
 class InboxTaskSchema(Answer):
     """One task of the inbox: ``TaskSchema``'s fields read from an ``InboxRow``, with the
-    instance number and whether its ticket waits for the requester (``waiting``: left out
-    of the views ``state=terlambat`` and ``hari_ini``, README "API JSON")."""
-
-    OPTIONAL = ("waiting",)
+    instance number, whether its ticket waits for the requester (``waiting``: such a task is
+    left out of the views ``state=terlambat`` and ``hari_ini``, README "API JSON") and its
+    ticket's priority."""
 
     id = fields.Int()
     instance_id = fields.Int()
@@ -97,7 +97,8 @@ class InboxTaskSchema(Answer):
     due_at = fields.DateTime(allow_none=True)
     waiting = fields.Bool(metadata={"description": "tiket menunggu pemohon: waktu berhenti, "
                                                    "due_at bergeser sesudah jawabannya"})
-    priority = fields.Str(allow_none=True, metadata={
+    priority = fields.Str(allow_none=True, validate=validate.OneOf(["", *TICKET_PRIORITIES]),
+                          metadata={
         "description": "prioritas tiket (kritis, mayor, minor) yang menentukan due_at; \"\" "
                        "bila belum ditetapkan (dihitung minor); null untuk SOP selain tiket"})
     claimed_by = fields.Str(allow_none=True)
