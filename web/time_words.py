@@ -166,6 +166,13 @@ def span_text(start: datetime, end: datetime, round_the_clock: bool = False) -> 
     return office_span(office_calendar().working_minutes_between(start, end))
 
 
+def clock_minutes_text(minutes: float) -> str:
+    """Wall-clock minutes in words: ``45 menit``, ``2 jam 5 menit``, ``1 hari 6 jam`` (a
+    fraction rounded)."""
+    days, rest = divmod(max(round(minutes), 0), 24 * 60)
+    return _units(days, rest, working=False)
+
+
 def office_span(minutes: int) -> str:
     """Office minutes in words: ``2 jam 5 menit kerja``, or from a working day on
     ``7 hari kerja 3 jam`` (days of the office's usual length, ``engine.time.spans``)."""

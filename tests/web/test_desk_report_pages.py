@@ -2,7 +2,7 @@
 satisfaction of the tickets they worked on; an employee without an IT role may not see it."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import update
@@ -14,6 +14,8 @@ from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish, _start
 from web.extensions import clock, db
+from web.views.reports.export import Spent
+from web.views.reports.page_words import page_cell
 from web.views.auth import hash_password
 
 MONTH = "periode=bulan&tahun=2026&ke=11"
@@ -112,3 +114,23 @@ def test_the_comments_list_stops_at_its_limit_and_says_how_many_more(app, client
     assert rows[0].endswith(";4;Baik") and rows[1] == (
         "…;;dan 1 komentar yang lebih lama pada periode ini — pilih periode yang lebih pendek "
         "untuk melihatnya") and len(rows) == 2
+
+
+def test_mttr_is_written_in_words_in_the_unit_of_its_sla(app, client, clock):
+    """The reports probe: "1.845,6" under "MTTR (menit)" was clock minutes for kritis and
+    office minutes for the others."""
+    add_employee(app)
+    ticket = _start(client, api_token(client, "pegawai"))
+    clock.advance(timedelta(minutes=95))
+    _finish(client, ticket)  # triaged minor: office minutes
+    login(client, "kasubbag")
+    page = client.get(f"/laporan/layanan-ti?{MONTH}").get_data(True)
+    assert "<th scope=\"col\">MTTR</th>" in page
+    assert "1 jam 35 menit kerja" in page
+    csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=5").get_data(True)
+    assert csv.splitlines()[0].split(";")[2] == (
+        "MTTR (menit kerja, kritis: menit sepanjang waktu)")
+    assert csv.splitlines()[1].startswith("minor;1;95,0;")
+    with app.test_request_context():
+        assert page_cell(Spent(1845.6, round_the_clock=True)) == "1 hari 6 jam"
+        assert page_cell(Spent(515.8)) == "8 jam 36 menit kerja"

@@ -12,7 +12,7 @@ from engine.reports import desk
 from engine.time.periods import Period
 from web.extensions import clock, db
 from web.i18n import N_
-from web.views.reports.export import Table, TimeStandard
+from web.views.reports.export import Spent, Table, TimeStandard
 
 SATISFACTION_HEADINGS = [N_("Cakupan"), N_("Indeks kepuasan (%)"), N_("Target (%)"),
                          N_("Jumlah penilaian"), N_("Tiket selesai"), N_("Tingkat respons (%)")]
@@ -66,10 +66,13 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
         tickets.add(["prioritas", name, count])
     tickets.add(["backlog akhir periode", "—", summary["backlog"]])
     mttr = Table(N_("MTTR per prioritas"), [N_("Prioritas"), N_("Tiket selesai"),
-                                            N_("MTTR (menit)"), N_("SLA"),
+                                            N_("MTTR (menit kerja, kritis: menit "
+                                               "sepanjang waktu)"), N_("SLA"),
                                             N_("Dalam SLA (%)")])
     for row in summary["mttr"]:
-        mttr.add([row["priority"], row["count"], row["mttr_minutes"],
+        spent = row["mttr_minutes"]
+        mttr.add([row["priority"], row["count"],
+                  None if spent is None else Spent(spent, row["round_the_clock"]),
                   TimeStandard(row["sla"], row["round_the_clock"]), row["within_sla"]])
     return [satisfaction, comments, uptime, tickets, mttr]
 

@@ -118,6 +118,19 @@ class TimeStandard(str):
         return made
 
 
+class Spent(float):
+    """Minutes spent in a report cell, which the exports write as the number, and whether
+    they are wall-clock minutes (a round-the-clock SLA, kritis) rather than office minutes,
+    so that the page writes them in the right words (``web.views.reports.page_words``)."""
+
+    round_the_clock: bool
+
+    def __new__(cls, minutes: float, round_the_clock: bool = False) -> Self:
+        made = super().__new__(cls, minutes)
+        made.round_the_clock = round_the_clock
+        return made
+
+
 class Words(str):
     """A sentence or label Alur writes in a report cell: the Indonesian text itself, which
     the exports write as it is, and ``page()``, the same in the user's language for the page

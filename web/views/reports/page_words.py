@@ -7,8 +7,8 @@ from flask_babel import format_decimal, gettext
 
 from engine.reports.basis import BAND_LABELS
 from web.i18n import N_
-from web.time_words import standard_text, working_text
-from web.views.reports.export import TimeStandard, Words, cell_text
+from web.time_words import clock_minutes_text, standard_text, working_text
+from web.views.reports.export import Spent, TimeStandard, Words, cell_text
 
 # Words Alur itself writes in report cells (row labels, yes/no, the heatmap's bands): on
 # the page in the user's language; the exports keep them Indonesian.
@@ -25,6 +25,8 @@ def page_cell(value: Any) -> str:
     the exports hold it (``cell_text``)."""
     if isinstance(value, TimeStandard):
         return standard_text(value, value.round_the_clock)
+    if isinstance(value, Spent):
+        return clock_minutes_text(value) if value.round_the_clock else working_text(value)
     if isinstance(value, Words):
         return value.page()
     if isinstance(value, float):
