@@ -51,6 +51,13 @@ def test_the_page_behind_a_step_figure_names_the_sop_and_the_step(client, histor
         refused = client.get(f"/laporan/orang/prakom/proses?angka=langkah&{query}&{Q4}")
         assert refused.status_code == 400
         assert message.replace('"', "&#34;") in refused.get_data(True), field
+    # The reports probe: an MTTR drill-down without its SOP or priority listed nothing.
+    for query, missing in (("prioritas=kritis", "sop"),
+                           ("sop=penanganan_gangguan_server", "prioritas")):
+        refused = client.get(f"/laporan/orang/prakom/proses?angka=mttr&{query}&{Q4}")
+        assert refused.status_code == 400
+        assert (f"Angka &#34;mttr&#34; menghitung satu prioritas satu SOP: {missing} belum "
+                "dipilih.") in refused.get_data(True)
     refused = client.get(f"/laporan/orang/prakom/proses?angka=tugas&langkah=Kegiatan_1&{Q4}")
     assert refused.status_code == 400
     assert "Langkah Kegiatan_1 dipilih tanpa SOP-nya: tambahkan sop." in refused.get_data(True)

@@ -253,6 +253,11 @@ def person_instances(username: str) -> Any:
         refuse_parameter(missing, gettext(
             'Angka "langkah" menghitung satu langkah satu SOP: %(missing)s belum dipilih.',
             missing=missing))
+    if figure == "mttr" and not (sop and request.args.get("prioritas")):
+        missing = "sop" if not sop else "prioritas"
+        refuse_parameter(missing, gettext(
+            'Angka "mttr" menghitung satu prioritas satu SOP: %(missing)s belum dipilih.',
+            missing=missing))
     if step is not None and not sop:  # the step was dropped from the heading and the count
         refuse_parameter("sop", gettext("Langkah %(step)s dipilih tanpa SOP-nya: tambahkan sop.",
                                         step=step[:40]))
