@@ -14,9 +14,9 @@ from tests.web.conftest import PASSWORD, api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish, _start
 from web.extensions import clock, db
+from web.views.auth import hash_password
 from web.views.reports.export import Spent
 from web.views.reports.page_words import page_cell
-from web.views.auth import hash_password
 
 MONTH = "periode=bulan&tahun=2026&ke=11"
 
