@@ -244,6 +244,8 @@ PAGE_LISTS = [
     Listing("/laporan/orang", "admin", lambda: ("/laporan/orang", count(
         db.session, User, exists().where(UserRole.user_id == User.id)
         | exists().where(StepFact.performer_id == User.id)))),
+    Listing("/laporan/sop/<key>/langkah/<step>", "admin", lambda: (
+        f"/laporan/sop/{MINI}/langkah/Kegiatan_1", _completed_steps())),
     Listing("/laporan/orang/<username>/proses", "admin", lambda: (
         "/laporan/orang/prakom/proses?angka=tugas", _completed_steps())),
     Listing("/proses/<int:instance_id>/riwayat", "admin",

@@ -292,7 +292,8 @@ def test_english_pages_and_indonesian_exports(app, client, history):
                  "<caption>Summary Quarter IV 2026</caption>",
                  '<th scope="col">Median cycle time</th>',
                  '<td data-label="Median cycle time" class="num">2 h 30 min of working time</td>',
-                 '<td data-label="Activity">Menyusun konsep</td>',
+                 '<td data-label="Activity"><a href="/laporan/sop/sop_uji/langkah/Kegiatan_1?',
+                 '">Menyusun konsep</a></td>',
                  '<h2 id="h-steps">Steps, slowest first</h2>',
                  '<option value="triwulan" selected>Quarter</option>'):
         assert text in page, text

@@ -29,6 +29,7 @@ from web.views import (
     substitutions,
 )
 from web.views.reports import desk as reports_desk  # noqa: F401 - adds Layanan TI
+from web.views.reports import step_runs as reports_step_runs  # noqa: F401 - a step's cases
 from web.views.reports import views as reports
 
 BLUEPRINTS = (auth.bp, account.bp, inbox.bp, attachments.bp, instances.bp, notifications.bp,

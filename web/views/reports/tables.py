@@ -47,8 +47,9 @@ def step_no(no: str | None) -> int | str:
     return int(text) if is_digits(text) else text
 
 
-def sop_tables(report: SopPerformance) -> list[Table]:
-    """Ringkasan (one row) and Langkah (the steps, slowest first)."""
+def sop_tables(report: SopPerformance, link: Linker) -> list[Table]:
+    """Ringkasan (one row) and Langkah (the steps, slowest first); a step done in the
+    period links its Kegiatan and Selesai to its executions, ``link(bpmn_id)``."""
     summary = Table(N_("Ringkasan"), [
         N_("SOP"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
         N_("Masih berjalan"), N_("Dibatalkan"), N_("Median waktu siklus (menit kerja)"),
@@ -64,14 +65,17 @@ def sop_tables(report: SopPerformance) -> list[Table]:
         N_("P90 (menit kerja)"), N_("Berbatas waktu"), N_("Tepat waktu"), N_("Tepat waktu (%)"),
         N_("Eskalasi")])
     for step in report.steps:
+        url = link(step.bpmn_id) if step.done else None
         steps.add([step_no(step.no), step.name, step.role, step.waktu or "—", step.standard_minutes,
                    step.done, step.median_minutes, step.p90_minutes, step.with_deadline,
-                   step.on_time, percent(step.on_time_share), step.escalations])
+                   step.on_time, percent(step.on_time_share), step.escalations],
+                  [None, url, None, None, None, url, None, None, None, None, None, None])
     return [summary, steps]
 
 
-def heatmap_table(report: SopPerformance) -> Table:
-    """Peta Hambatan: each step's on-time share and band, in the SOP's step order."""
+def heatmap_table(report: SopPerformance, link: Linker) -> Table:
+    """Peta Hambatan: each step's on-time share and band, in the SOP's step order; a step
+    done in the period links its Kegiatan to its executions, ``link(bpmn_id)``."""
     table = Table(N_("Peta Hambatan"), [
         N_("No"), N_("Kegiatan"), N_("Pelaksana"), N_("Tepat waktu (%)"), N_("Kategori"),
         N_("Tepat waktu"), N_("Berbatas waktu"), N_("Median (menit kerja)"),
@@ -79,7 +83,8 @@ def heatmap_table(report: SopPerformance) -> Table:
     for step in report.in_sop_order:
         table.add([step_no(step.no), step.name, step.role, percent(step.on_time_share),
                    BAND_LABELS[step.band], step.on_time, step.with_deadline,
-                   step.median_minutes, step.standard_minutes, step.escalations])
+                   step.median_minutes, step.standard_minutes, step.escalations],
+                  [None, link(step.bpmn_id) if step.done else None, *[None] * 8])
     return table
 
 

@@ -133,7 +133,7 @@ def sop(key: str) -> Any:
     period = asked_period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
-    tables = sop_tables(report)
+    tables = sop_tables(report, _step_link(key, period))
     answer = download(tables, f"kinerja-{key}-{period.slug()}",
                       report_heading(f"Kinerja SOP: {report.name}", period))
     if answer is not None:
@@ -157,7 +157,7 @@ def heatmap(key: str) -> Any:
     period = asked_period()
     report = reports.sop_performance(db.session, office_calendar(), _visible_sop(key), period,
                                     clock().now())
-    table = heatmap_table(report)
+    table = heatmap_table(report, _step_link(key, period))
     answer = download([table], f"peta-hambatan-{key}-{period.slug()}",
                       report_heading(f"Peta hambatan: {report.name}", period))
     if answer is not None:
@@ -316,6 +316,11 @@ def tabel7() -> Any:
     return render_template("reports/tabel7.html", export_links=export_links(tables), rows=rows,
                            period=period, tables=tables, year=period.year, half=period.number,
                            identity=settings.get(db.session, "identity"))
+
+
+def _step_link(key: str, period: Any) -> Any:
+    """``link(bpmn_id)``: the address of a step's executions in ``period`` (``step_runs``)."""
+    return lambda step: url_for("reports.step_cases", key=key, step=step, **period.query())
 
 
 def _visible_sop(key: str) -> str:
