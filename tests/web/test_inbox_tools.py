@@ -305,3 +305,16 @@ def test_the_rows_per_page_stay_through_filters_tabs_and_a_saved_filter(app, cli
     login(client, "admin")
     assert 'href="/plh/?tampil=berakhir&amp;per_page=7"' in client.get(
         "/plh/?per_page=7").get_data(True)
+
+
+def test_an_employee_who_only_files_tickets_has_no_inbox_tools(app, client):
+    """The permission probe: an account without a role, whose Kotak Masuk is Tiket Saya,
+    saved an inbox filter (a row and an audit record)."""
+    add_employee(app)
+    login(client, "pegawai")
+    token = csrf_token(client.get("/tiket/").get_data(True))
+    for path, form in (("/kotak-masuk/saringan", {"nama": "pem"}),
+                       ("/kotak-masuk/massal", {"aksi": "ambil", "tugas": "1"})):
+        assert client.post(path, data={"csrf_token": token, **form}).status_code == 403, path
+    assert app_count(app, SavedFilter) == 0
+    assert app_count(app, AuditRecord, AuditRecord.action.like("inbox.filter%")) == 0

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidTaskData, NotFound
 from engine.models import User
+from engine.people.access import requester_only
 from engine.process import bulk, inbox, saved_filters
 from engine.text import is_digits
 from web import addresses
@@ -33,12 +34,14 @@ def version() -> Any:
     return jsonify(version=inbox.inbox_summary(db.session, clock(), current_user).version)
 
 
-def not_for_auditors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse an auditor (403, "Akun auditor hanya membaca"): he has no Kotak Masuk to
-    filter or act in, and each tool answered him differently (the auditor probe)."""
+def inbox_holders_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse an auditor (403, "Akun auditor hanya membaca") and an employee who only files
+    tickets (403): neither has a Kotak Masuk to filter or act in; each tool answered the
+    auditor differently (the auditor probe), and stored a filter for the employee (the
+    permission probe)."""
     @wraps(view)
     def refusing(*args: Any, **kwargs: Any) -> Any:
-        if current_user.is_auditor:
+        if current_user.is_auditor or requester_only(current_user):
             abort(403)
         return view(*args, **kwargs)
     return refusing
@@ -46,7 +49,7 @@ def not_for_auditors(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @bp.post("/kotak-masuk/saringan")
 @login_required
-@not_for_auditors
+@inbox_holders_only
 def save_filter() -> Any:
     query = {key: request.form.get(key, "") for key in saved_filters.KEYS}
     kept = {saved.id for saved in saved_filters.saved_filters(db.session, current_user)}
@@ -66,7 +69,7 @@ def save_filter() -> Any:
 
 @bp.post("/kotak-masuk/saringan/<int:filter_id>/hapus")
 @login_required
-@not_for_auditors
+@inbox_holders_only
 def delete_filter(filter_id: int) -> Any:
     try:
         saved_filters.delete_filter(db.session, clock(), current_user, filter_id)
@@ -81,7 +84,7 @@ def delete_filter(filter_id: int) -> Any:
 
 @bp.post("/kotak-masuk/massal")
 @login_required
-@not_for_auditors
+@inbox_holders_only
 def bulk_action() -> Any:
     """Take (``aksi=ambil``) or assign (``aksi=alihkan`` with ``assignee``) the ticked
     ``tugas``; one message per task, done or refused, and one naming the values that are
