@@ -260,3 +260,25 @@ def test_showing_an_official_s_roles_without_javascript_posts_and_follows_the_va
     assert app_count(app, Substitution) == 0
     assert client.post("/plh/", data={**form, "csrf_token": "x", "official": _id(
         app, "sekretaris"), "kind": "Plh"}).status_code == 400
+
+
+def test_who_records_no_plh_gets_no_form_and_a_refusal_in_its_own_words(app, client):
+    """The permission probe: an account without a role saw the form and was refused as if
+    he were not the official; an auditor's POST got the Plh rule, not "hanya membaca"."""
+    employee = _add_user(app, "pegawai", "Pegawai Biasa")
+    app.test_cli_runner().invoke(args=["user", "add", "inspektur", "--name", "Inspektur",
+                                       "--auditor", "--password", PASSWORD])
+    login(client, "pegawai")
+    page = client.get("/plh/").get_data(True)
+    assert 'id="plh-form"' not in page
+    assert "Anda tidak memegang peran SOP, jadi tidak ada Plh/Plt yang dapat Anda catat" in page
+    form = {"csrf_token": csrf_token(page), "kind": "Plh", "official": employee,
+            "role": "Prakom", "substitute": _id(app, "prakom")}
+    assert client.post("/plh/", data=form).status_code == 403
+    login(client, "inspektur")
+    refused = client.post("/plh/", data={**form, "official": _id(app, "prakom"),
+                                         "csrf_token": csrf_token(client.get("/plh/").get_data(
+                                             True))})
+    assert refused.status_code == 403
+    assert "Akun auditor hanya membaca" in refused.get_data(True)
+    assert app_count(app, Substitution) == 0

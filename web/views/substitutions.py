@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from engine.errors import InvalidTaskData
 from engine.models import Substitution, User
 from engine.people import substitution, substitution_period
+from engine.people.access import requester_only
 from engine.people.substitution_rights import may_extend
 from web.access import access
 from web.edge import is_id
@@ -47,6 +48,8 @@ def index() -> Any:
     if request.form.get("tampilkan"):  # also the Enter key without JavaScript
         flash(gettext("Peran pejabat yang dipilih ditampilkan; Plh/Plt belum dicatat. Periksa "
                       "isiannya, lalu tekan Catat."), "info")
+    elif request.method == "POST" and (current_user.is_auditor or requester_only(current_user)):
+        abort(403)  # he records no Plh/Plt: his page has no form (the permission probe)
     elif request.method == "POST":
         named = request.form.get("official", "").strip()
         # An official's own form has his name only; another one named (a crafted request)
