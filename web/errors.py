@@ -332,13 +332,19 @@ def _api_address_error(error: HTTPException) -> str:
 
 def _stale_form() -> tuple[str, dict[str, Any]]:
     """A form refused for its CSRF token, in words that lead on: open its page again (a
-    reload would send the same token again), with a link to it when it is this site's;
+    reload would send the same token again), or send it from its page when it came without
+    one, with a link to it when it is this site's;
     when the session has ended too, log in first. A page shows what was typed into the
     form (``typed_fields``), for the official to copy rather than type it all again, and
     that a file chosen for it has to be chosen again."""
-    message = gettext("Formulir ini sudah kedaluwarsa: halamannya dibuka sebelum seseorang "
-                      "masuk atau keluar di peramban ini, atau terlalu lama terbuka. Buka lagi "
-                      "halaman formulirnya, lalu kirim lagi.")
+    if request.form.get("csrf_token") or request.headers.get("X-CSRFToken"):
+        message = gettext("Formulir ini sudah kedaluwarsa: halamannya dibuka sebelum "
+                          "seseorang masuk atau keluar di peramban ini, atau terlalu lama "
+                          "terbuka. Buka lagi halaman formulirnya, lalu kirim lagi.")
+    else:  # never had one: sent by a script or a page of another site (the permission probe)
+        message = gettext("Formulir ini dikirim tanpa tanda keamanannya (csrf_token), mis. "
+                          "oleh skrip atau dari situs lain, jadi tidak ada yang diubah. Kirim "
+                          "dari halaman formulirnya di Alur.")
     if any(part.filename for part in request.files.values()):
         message += " " + gettext("Berkas yang tadi dipilih perlu dipilih ulang.")
     if not current_user.is_authenticated:

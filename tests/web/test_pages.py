@@ -55,6 +55,10 @@ def test_forms_without_csrf_token_are_refused(client):
     login(client, "prakom")
     response = client.post("/proses/baru", data={"process_key": "penyusunan_rkt", "title": "x"})
     assert response.status_code == 400
+    # It never had a token: not called a page left open too long (the permission probe).
+    said = response.get_data(True)
+    assert "Formulir ini dikirim tanpa tanda keamanannya (csrf_token)" in said
+    assert "kedaluwarsa" not in said
 
 
 def test_a_form_token_from_before_the_login_is_refused_after_it(client):
