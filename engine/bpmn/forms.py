@@ -92,6 +92,12 @@ def from_notation(text: str) -> dict[str, Any]:
         if match is not None and match.group(3) not in _NOTATION:
             raise FormProblem(f"formulir, bagian “{entry[:80]}”: jenis “{match.group(3)}” tidak "
                               f'dikenal; jenis yang ada: {", ".join(_NOTATION)}')
+        named = entry.split(":")[0].split('"')[0].strip()
+        if match is None and ":" in entry and named and not NAME.match(named):
+            suggested = re.sub(r"[^a-z0-9]+", "_", named.lower()).strip("_") or "nama_kolom"
+            raise FormProblem(f"formulir, bagian “{entry[:80]}”: nama kolom “{named[:64]}” "
+                              "harus huruf kecil, angka dan _ (mulai dengan huruf); labelnya "
+                              f'ditulis dalam tanda kutip, mis. {suggested} "{named[:64]}": …')
         if match is None:
             raise FormProblem(f"formulir, bagian “{entry[:80]}” tidak dapat dibaca; tulis "
                               'misalnya "prioritas: pilihan(kritis, mayor) wajib" (jenis: '

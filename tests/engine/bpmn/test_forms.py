@@ -147,6 +147,10 @@ def test_the_whole_forms_ui_options_are_accepted():
      "pilihan_banyak, ya_tidak, berkas"),
     ("x: pilihan", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
     ("x: teks(a, b)", "hanya pilihan(...) dan pilihan_banyak(...) memuat daftar nilai"),
+    # The authoring probe: a label written as the name was "tidak dapat dibaca", no more.
+    ("Nomor Arsip: teks wajib", "formulir, bagian “Nomor Arsip: teks wajib”: nama kolom "
+     "“Nomor Arsip” harus huruf kecil, angka dan _ (mulai dengan huruf); labelnya ditulis "
+     'dalam tanda kutip, mis. nomor_arsip "Nomor Arsip": …'),
 ])
 def test_unreadable_notation_is_refused(text, message):
     with pytest.raises(FormProblem, match=message.replace("(", r"\(").replace(")", r"\)")
