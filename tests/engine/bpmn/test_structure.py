@@ -193,6 +193,18 @@ def test_a_step_with_no_way_on_is_named_alone_not_every_element_before_it(sessio
         'endEvent "EndEvent_1" (baris 56): tidak dapat dicapai dari start event.']
 
 
+def test_a_deleted_end_event_is_named_by_its_flow_not_as_a_dead_end_before_it(session, clock):
+    """The authoring probe: with the end event deleted and its flow kept, the gateway before
+    it was also called a dead end "without a way out", though it has one."""
+    data = mini_bpmn({'<bpmn:endEvent id="EndEvent_1" name="Selesai" />': "",
+                      "<bpmn:flowNodeRef>EndEvent_1</bpmn:flowNodeRef>": ""})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert [problem for problem in refused.value.problems if "EndEvent_1" in problem
+            or "jalan buntu" in problem or "end event" in problem] == [
+        'sequenceFlow "Flow_4" (baris 60): merujuk elemen "EndEvent_1" yang tidak ada.']
+
+
 def test_an_id_that_is_not_valid_gets_one_rule_not_a_second_that_contradicts_it(session, clock):
     """The rule said "." was allowed, and the same id was then called SpiffWorkflow's own
     (dotted) with an example of a start event's id."""
