@@ -21,6 +21,11 @@ def test_index_and_default_period(client, history):
     login(client, "admin")
     html = client.get("/laporan/").get_data(True)
     assert "Tahun 2026" in html and "/laporan/tabel7?tahun=2026&amp;semester=2" in html
+    # The reports probe: "1 berjalan" under "Kinerja SOP (Tahun 2030)" read as 2030's.
+    future = client.get("/laporan/?periode=tahun&tahun=2030").get_data(True)
+    assert ("Angka di setiap kartu adalah keadaan saat ini, apa pun periodenya: proses yang "
+            "sedang berjalan dan langkah yang sekarang terlambat. Tautannya membuka laporan "
+            "Tahun 2030.") in future
     moved = client.get("/laporan/?sop=sop_uji&periode=bulan&tahun=2026&ke=11")
     assert moved.status_code == 302
     assert moved.headers["Location"].startswith("/laporan/sop/sop_uji?")
