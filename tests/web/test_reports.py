@@ -318,7 +318,7 @@ def test_english_pages_and_indonesian_exports(app, client, history):
     assert "Proses: 3 dimulai, 2 selesai" in official and "Processes" not in official
     chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', page).group(1))
     assert chart["names"] == {"median": "Median (working minutes)", "p90": "P90 (working minutes)",
-                              "standard": "Waktu / Mutu Baku (working minutes)",
+                              "standard": "Time standard applied (working minutes)",
                               "axis": "working minutes"}
     person = client.get("/laporan/orang/prakom?periode=bulan&tahun=2026&bulan=5").get_data(True)
     assert '<td data-label="Period">May 2026</td>' in person

@@ -144,7 +144,7 @@ def sop(key: str) -> Any:
              "p90": [s.p90_minutes for s in ordered],
              "standard": [s.standard_minutes for s in ordered],
              "names": {"median": gettext("Median (menit kerja)"), "p90": gettext("P90 (menit kerja)"),
-                       "standard": gettext("Waktu / Mutu Baku (menit kerja)"),
+                       "standard": gettext("Waktu yang berlaku (menit kerja)"),
                        "axis": gettext("menit kerja")}}
     return render_template("reports/sop.html", export_links=export_links(tables), report=report,
                            period=period, tables=tables, chart=chart, kinds=PERIOD_KINDS)
