@@ -223,6 +223,11 @@ def _absolute_sqlite(url: str, instance_path: Path) -> str:
         hide_password=False)
 
 
+# What an operator told to remove a broken stored key must know: what a new key ends.
+_NEW_KEY = ("agar Alur membuat yang baru (sesi dan token API yang ada berakhir; kata sandi SMTP "
+            "dan rahasia webhook yang tersimpan harus diisi ulang), atau isi ALUR_SECRET_KEY")
+
+
 def _instance_secret(app: Flask) -> str:
     """A secret key kept in the instance folder (mode 0600), so sessions survive a restart.
     The first process to need it writes it whole under another name and links it into
@@ -253,13 +258,11 @@ def _instance_secret(app: Flask) -> str:
         raise environment.ConfigError(
             f"kunci rahasia {str(path)!r} tidak dapat dibaca: "
             f"{environment.os_words(error) if isinstance(error, OSError) else 'bukan teks'}; "
-            "hapus berkas itu agar Alur membuat yang baru, atau isi ALUR_SECRET_KEY") from None
+            f"hapus {'folder' if path.is_dir() else 'berkas'} itu {_NEW_KEY}") from None
     if len(key) < environment.MIN_SECRET:
         raise environment.ConfigError(
             f"kunci rahasia {str(path)!r} kosong atau rusak ({len(key)} karakter); hapus "
-            "berkas itu agar Alur membuat yang baru (sesi dan token API yang ada berakhir; "
-            "kata sandi SMTP dan rahasia webhook yang tersimpan harus diisi ulang), atau "
-            "isi ALUR_SECRET_KEY")
+            f"berkas itu {_NEW_KEY}")
     return key
 
 

@@ -110,12 +110,14 @@ _OS_WORDS = {
     errno.ENOENT: "tidak ada", errno.ENOTDIR: "bukan folder", errno.EEXIST: "sudah ada",
     errno.EACCES: "tidak diizinkan", errno.EPERM: "tidak diizinkan",
     errno.EROFS: "hanya-baca", errno.ENOSPC: "disk penuh",
+    errno.EISDIR: "sebuah folder, bukan berkas",
 }
 
 
 def os_words(error: OSError) -> str:
     """Why ``error`` happened in Indonesian for the common reasons (``tidak ada``, ``bukan
-    folder``, ``sudah ada``, ``tidak diizinkan``, ``hanya-baca``, ``disk penuh``); other
+    folder``, ``sudah ada``, ``tidak diizinkan``, ``hanya-baca``, ``disk penuh``, a folder
+    where a file should be); other
     reasons in the operating system's own words (``strerror``)."""
     return _OS_WORDS.get(error.errno or 0) or error.strerror or str(error)
 

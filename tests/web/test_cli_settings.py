@@ -185,3 +185,13 @@ def test_a_stored_secret_key_that_cannot_be_read_stops_every_command(tmp_path):
     result = run_alur(tmp_path, "db", "current")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "secret_key' tidak dapat dibaca: tidak ada; hapus berkas itu" in result.stderr
+    assert "sesi dan token API yang ada berakhir" in result.stderr
+
+
+def test_a_folder_where_the_stored_secret_key_should_be_is_named_a_folder(tmp_path):
+    """The regression probe: "Is a directory", in English, and "hapus berkas itu"."""
+    (tmp_path / "instans" / "secret_key").mkdir(parents=True)
+    result = run_alur(tmp_path, "db", "current")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert ("secret_key' tidak dapat dibaca: sebuah folder, bukan berkas; hapus folder itu "
+            "agar Alur membuat yang baru") in result.stderr
