@@ -16,6 +16,7 @@ from engine.search_text import searches_nothing
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
 from web.extensions import clock, db
+from web.failure_words import failure_in_reader_language
 from web.i18n import per_language
 
 MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
@@ -289,6 +290,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(shared_names, "nama_kembar")
     app.add_template_global(requester_only)
     app.add_template_global(searches_nothing)
+    app.add_template_filter(failure_in_reader_language, "gagal_kirim")
     app.add_template_global(menu_current)
     app.add_template_global(zone_label, "zona_kantor")
     # What a file field's picker offers: the attachment kinds Alur takes (README, "Batas").

@@ -5,14 +5,17 @@ import re
 from html import unescape
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from engine import settings
+from engine.escalation.failure_words import CAUSES
 from engine.models import AuditRecord, Delivery, User
 from tests.conftest import csrf_token
 from tests.helpers.servers import SmtpServer, free_port
 from tests.web.conftest import login
 from web.extensions import db
+from web.failure_words import failure_in_reader_language
 
 
 def _set(app, port: int | None, email: str | None = "admin@pn-bengkalis.go.id") -> None:
@@ -100,3 +103,23 @@ def test_only_an_administrator_sends_it_and_only_with_the_form_token(app, client
     finally:
         server.stop()
     assert server.messages == []
+
+
+def test_an_english_reader_reads_why_in_english(app, client):
+    """The regression probe: "The test e-mail was not sent: server surel tidak menjawab …"."""
+    _set(app, free_port())
+    with app.app_context():
+        db.session.scalars(select(User).filter_by(username="admin")).one().language = "en"
+        db.session.commit()
+    login(client, "admin")
+    said = _send(client)
+    assert said.startswith("The test e-mail was not sent: the server refused the connection: "
+                           "no service at that host and port")
+    assert "(ConnectionRefusedError" in said
+
+
+def test_every_cause_of_a_failed_send_has_its_english_words(app):
+    with app.test_request_context(), force_locale("en"):
+        for _, cause in (*CAUSES, (None, "server surel tidak menjawab dalam 10 detik")):
+            shown = failure_in_reader_language(f"{cause} (Galat: x)")
+            assert shown.endswith(" (Galat: x)") and not shown.startswith(cause), cause

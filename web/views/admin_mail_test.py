@@ -10,6 +10,7 @@ from flask_login import current_user
 from engine import settings
 from engine.escalation.trial_mail import send_trial
 from web.extensions import clock, db
+from web.failure_words import failure_in_reader_language
 from web.views.admin import admin_required, bp
 
 
@@ -47,5 +48,6 @@ def trial_mail() -> Any:
                       "itu (juga folder spam).", host=smtp["host"], email=current_user.email),
               "success")
     else:
-        flash(gettext("Surel uji tidak terkirim: %(why)s", why=why), "error")
+        flash(gettext("Surel uji tidak terkirim: %(why)s",
+                      why=failure_in_reader_language(why)), "error")
     return back
