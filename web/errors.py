@@ -326,8 +326,15 @@ def _api_address_error(error: HTTPException) -> str:
     if error.code == 404:
         return (f"Alamat API tidak ditemukan: {asked}. Daftar alamatnya ada di /api/v1/docs "
                 "(OpenAPI: /api/v1/openapi.json).")
-    allowed = dict(error.get_headers()).get("Allow", "")
-    return f"Metode {request.method} tidak diizinkan di alamat ini; yang diizinkan: {allowed}."
+    allowed = [method.strip() for method in dict(error.get_headers()).get("Allow", "").split(",")]
+    allowed.sort(key=lambda method: (_METHOD_ORDER.index(method) if method in _METHOD_ORDER
+                                     else len(_METHOD_ORDER), method))
+    return (f"Metode {request.method} tidak diizinkan di alamat ini; yang diizinkan: "
+            f"{', '.join(allowed)}.")
+
+
+# The methods a 405 lists, in the order the README writes them: reads, writes, OPTIONS.
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _stale_form() -> tuple[str, dict[str, Any]]:
