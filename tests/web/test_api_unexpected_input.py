@@ -117,7 +117,7 @@ def test_a_step_s_data_part_not_utf8_or_sent_as_a_file_is_refused(client, prakom
     latin = client.post(url, headers=prakom, data=body,
                         content_type="multipart/form-data; boundary=x")
     assert (latin.status_code, latin.json["error"]["fields"]) == (
-        400, {"data": ["bukan teks UTF-8"]})
+        400, {"data": "bukan teks UTF-8"})
     as_file = client.post(url, headers=prakom, content_type="multipart/form-data",
                           data={"data": (io.BytesIO(b"{}"), "d.json")})
     assert (as_file.status_code, as_file.json["error"]["fields"]) == (

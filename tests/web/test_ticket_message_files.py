@@ -151,7 +151,7 @@ def test_a_text_that_is_not_utf8_is_refused_not_stored_garbled(app, client):
     refused = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=requester,
                           data=body, content_type="multipart/form-data; boundary=b")
     assert refused.status_code == 400
-    assert refused.json["error"]["fields"] == {"text": ["bukan teks UTF-8"]}
+    assert refused.json["error"]["fields"] == {"text": "bukan teks UTF-8"}
     assert _stored(app) == before
 
 

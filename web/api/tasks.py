@@ -163,7 +163,7 @@ def _multipart_data() -> dict[str, Any]:
         raise invalid_request({"data": [f"paling banyak 1 bagian data; {parts} dikirim"]})
     if "\ufffd" in request.form.get("data", ""):  # Werkzeug put it for bytes not UTF-8
         raise RequestError(400, "bad_request", "Data langkah bukan UTF-8.",
-                           fields={"data": ["bukan teks UTF-8"]})
+                           fields={"data": "bukan teks UTF-8"})
     try:
         data = lines_as_typed(json.loads(request.form.get("data") or "{}"))
         texts = list(json_texts(data, "data"))

@@ -41,7 +41,7 @@ def message() -> tuple[dict[str, Any], tuple[str, bytes] | None]:
     text = request.form.get("text", "")
     if "\ufffd" in text:
         raise RequestError(400, "bad_request", "Teks pesan bukan UTF-8.",
-                           fields={"text": ["bukan teks UTF-8"]})
+                           fields={"text": "bukan teks UTF-8"})
     asks = request.form.get("asks", "false")
     if asks not in ("true", "false"):
         _refuse({"asks": ["harus true atau false"]})
