@@ -60,8 +60,8 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
     tickets the desk filed or served for itself, which it may not rate
     (``ratings.desk_served_itself``).
     ``index`` and ``response_rate`` are percentages (None without data); ``comments`` the
-    newest ``MAX_COMMENTS`` ratings' comments ``(number, score, comment)``, oldest first,
-    of ``comments_total`` (not read when ``comments`` is False: a row of the per-SOP or
+    newest ``MAX_COMMENTS`` ratings' comments ``(number, score, comment, instance id)``,
+    oldest first, of ``comments_total`` (not read when ``comments`` is False: a row of the per-SOP or
     per-Prakom table shows none). Tickets and scores are counted in the database on the report
     facts' indexes; no list grows with the period."""
     keys = [process_key] if process_key else sorted(REQUESTER_PROCESSES)
@@ -82,7 +82,7 @@ def satisfaction(session: Session, start: datetime, end: datetime, *,
                count_where(func.coalesce(Rating.comment, "") != ""))
         .where(*scored)).one()
     newest = session.execute(
-        select(ProcessInstance.number, Rating.score, Rating.comment)
+        select(ProcessInstance.number, Rating.score, Rating.comment, ProcessInstance.id)
         .join(ProcessInstance, ProcessInstance.id == Rating.instance_id)
         .where(*scored, func.coalesce(Rating.comment, "") != "")
         .order_by(Rating.instance_id.desc()).limit(MAX_COMMENTS)).all() \

@@ -34,6 +34,8 @@ def test_the_desk_report_counts_a_rating_and_exports_it(app, client, clock):
     assert page.status_code == 200
     text = page.get_data(True)
     assert "Kepuasan Pengguna" in text and "Baik" in text
+    # The reports probe: a low rating's ticket could not be opened from the report.
+    assert f'<a href="/proses/{instance_id}">LTI-2026-0001</a>' in text
     csv = client.get(f"/laporan/layanan-ti?{MONTH}&format=csv&tabel=1").get_data(True)
     assert csv.splitlines()[1].startswith("Semua layanan;100,0;85,0;1;1;100,0")
     book = load_workbook(io.BytesIO(client.get(f"/laporan/layanan-ti?{MONTH}&format=xlsx")

@@ -59,7 +59,7 @@ def test_satisfaction_index_count_and_response_rate(session, clock, users, deplo
     # 3 of 4 scores are 4-5; 4 of 5 completed tickets were rated.
     assert (found["index"], found["count"], found["completed"], found["response_rate"]) == (
         75.0, 4, 5, 80.0)
-    assert [c[1:] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
+    assert [c[1:3] for c in found["comments"]] == [(5, "Cepat"), (3, "Lama")]
     assert found["comments_total"] == 2
     counted = desk.satisfaction(session, NOV, DEC, comments=False)  # a per-SOP row's
     assert (counted["comments"], counted["comments_total"], counted["index"]) == ([], 2, 75.0)
@@ -113,7 +113,7 @@ def test_a_prakom_s_satisfaction_counts_the_tickets_they_took_a_prakom_step_of(
     session.flush()
     found = desk.satisfaction(session, NOV, DEC, prakom=users["Prakom"])
     assert (found["completed"], found["count"], found["index"], found["comments"]) == (
-        1, 1, 100.0, [(worked.number, 5, "Cepat")])
+        1, 1, 100.0, [(worked.number, 5, "Cepat", worked.id)])
     assert desk.satisfaction(session, NOV, DEC, prakom=users["Kasubbag"])["completed"] == 0
     assert desk.satisfaction(session, NOV, DEC)["completed"] == 2
 

@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition, User, UserRole
@@ -44,8 +45,9 @@ def desk_tables(period: Period, viewer: Access) -> list[Table]:
                          desk.satisfaction(db.session, start, end, prakom=prakom,
                                            comments=False))
     comments = Table(N_("Komentar pengguna"), [N_("Nomor"), N_("Nilai"), N_("Komentar")])
-    for row in overall["comments"]:
-        comments.add(list(row))
+    for number, score, text, instance_id in overall["comments"]:  # each opens its ticket
+        comments.add([number, score, text],
+                     [url_for("instances.show", instance_id=instance_id), None, None])
     if overall["comments_total"] > len(overall["comments"]):
         comments.add(["…", None, (  # the exports are Indonesian; the page says it so too
             f"dan {grouped(overall['comments_total'] - len(overall['comments']))} komentar "
