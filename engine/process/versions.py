@@ -26,6 +26,7 @@ from engine.process.deploy import make_active
 from engine.process.levels import retime_later_levels
 from engine.process.other_lane import LANE_CHANGED
 from engine.process.recount import finished_waits
+from engine.process.version_forms import FormChange, decision_of, form_change
 from engine.runtime.adapter import spec_of
 from engine.runtime.migration import MigrationRefused, move_to_spec
 from engine.runtime.projection import step_waktu
@@ -50,7 +51,9 @@ class VersionDiff:
     ``retimed``: (id, name, old, new) where old/new is the Waktu text and the timer's
     length in words, "1 hari (Durasi: 1 hari kerja)"-style pairs: ``{"waktu": text,
     "durasi": "1 hari kerja" or ""}``, so a timer change shows even when the text did not
-    change. ``prefix``: (old, new) process number prefix when it changed.
+    change. ``prefix``: (old, new) process number prefix when it changed. ``forms``: the
+    start form's and kept steps' form changes; ``decisions``: (name, old choices, new
+    choices) of kept steps whose decision changed (``engine.process.version_forms``).
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
@@ -59,11 +62,13 @@ class VersionDiff:
     moved: list[tuple[str, str, str, str]] = field(default_factory=list)
     retimed: list[tuple[str, str, dict[str, str], dict[str, str]]] = field(default_factory=list)
     prefix: tuple[str, str] | None = None
+    forms: list[FormChange] = field(default_factory=list)
+    decisions: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.renamed or self.moved or self.retimed
-                    or self.prefix)
+                    or self.prefix or self.forms or self.decisions)
 
 
 @dataclass
@@ -102,8 +107,15 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
         if _time_standard(was) != _time_standard(step):  # Sepanjang Waktu switched too
             diff.retimed.append((step_id, step["name"], _time_standard(was),
                                  _time_standard(step)))
+        if (changed := form_change(step["name"], was.get("form"), step.get("form"))):
+            diff.forms.append(changed)
+        if decision_of(was) != decision_of(step):
+            diff.decisions.append((step["name"], decision_of(was), decision_of(step)))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
                     if step_id not in after]
+    if old is not None and (changed := form_change(None, old.catalog.get("start_form"),
+                                                   new.catalog.get("start_form"))):
+        diff.forms.insert(0, changed)
     if old is not None and old.catalog.get("number_prefix") != new.catalog.get("number_prefix"):
         diff.prefix = (old.catalog.get("number_prefix") or "P",
                        new.catalog.get("number_prefix") or "P")

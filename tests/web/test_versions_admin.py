@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import ProcessDefinition
+from engine.process.deploy import deploy
 from engine.sop.table import import_table
 from tests.conftest import BPMN_DIR, csrf_token, mini_bpmn
 from tests.engine.process.test_migration import KEY, REMOVED, without_step
+from tests.engine.process.test_version_forms import _with_forms
 from tests.web.conftest import api_token, login
 from web.extensions import db
 
@@ -272,3 +274,16 @@ def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
     again = upload(original)
     assert ("versi 3 tersimpan, isinya sama dengan versi 1: bila isi itu yang diinginkan, "
             "cukup aktifkan versi 1.") in again
+
+
+def test_the_version_page_names_form_and_decision_changes(app, client, clock):
+    with app.app_context():
+        deploy(db.session, clock, _with_forms("tahun: angka", "nomor: teks"))
+        deploy(db.session, clock, _with_forms(
+            "tahun: angka wajib; unit &quot;Unit pengusul&quot;: teks", "nomor: teks"),
+            activate=False)
+        db.session.commit()
+    login(client, "admin")
+    page = client.get("/admin/sop/sop_uji").get_data(True)
+    assert ("<strong>Formulir mulai:</strong> kolom ditambah: Unit pengusul; kolom diubah: "
+            "Tahun</li>") in page
