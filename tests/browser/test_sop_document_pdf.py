@@ -78,3 +78,22 @@ def test_printed_rkt_document_has_the_seed_rows_actors_and_times(server, browser
         column = headers[lane]
         assert column["x"] < middle < column["x"] + column["width"], f"row {no} not in {lane}"
     page.close()
+
+
+def test_no_header_of_the_document_is_broken_inside_a_word(server, browser):
+    """The authoring probe: "Kasubba/g" and "Sekretari/s" at 1280 px, "N/o" on a phone."""
+    for width in (1280, 375):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        login(page, server, "sekretaris")
+        page.goto(f"{server}/sop/penyusunan_rkt/versi/1")
+        # Each word of a header is on one line: its letters' boxes share one top.
+        broken = page.evaluate("""() => [...document.querySelectorAll('.sop-table thead th')]
+            .flatMap(th => th.textContent.trim().split(/\\s+/).map(word => {
+                const text = th.firstChild, at = text.textContent.indexOf(word);
+                const range = document.createRange();
+                range.setStart(text, at); range.setEnd(text, at + word.length);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return tops.size > 1 ? word : null; }))
+            .filter(Boolean)""")
+        assert broken == [], (width, broken)
+        page.close()
