@@ -4,6 +4,7 @@ import io
 import os
 import pwd
 import socket
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from tests.engine.process.test_migration import KEY, REMOVED, without_step
 from tests.engine.process.test_version_forms import _with_forms
 from tests.web.conftest import api_token, login
 from web.extensions import db
+from web.filters import local_time
 
 
 def _active_versions(client) -> dict[str, int]:
@@ -195,8 +197,10 @@ def test_a_too_long_reason_is_named_and_nothing_is_deployed(app, client):
             ProcessDefinition.key == "sop_uji")).all() == []
 
 
-def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(client, clock):
+def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(app, client, clock):
     login(client, "admin")
+    with app.test_request_context():
+        uploaded = local_time(clock.now())
     token = csrf_token(client.get("/admin/sop").get_data(True))
     revised = without_step((BPMN_DIR / f"{KEY}.bpmn").read_bytes(), REMOVED)
     client.post("/admin/sop", content_type="multipart/form-data", data={
@@ -204,7 +208,10 @@ def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(client,
     waiting = client.get(f"/admin/sop/{KEY}").get_data(True)
     assert 'Versi 2 <span class="tag pending">Menunggu aktivasi</span>' in waiting
     client.post(f"/admin/sop/{KEY}/versi/2/aktifkan", data={"csrf_token": token})
+    clock.advance(timedelta(days=3))
     client.post(f"/admin/sop/{KEY}/versi/1/aktifkan", data={"csrf_token": token})
+    with app.test_request_context():
+        reactivated = local_time(clock.now())
 
     page = client.get(f"/admin/sop/{KEY}").get_data(True)
     assert "Menunggu aktivasi" not in page
@@ -213,6 +220,9 @@ def test_a_version_replaced_by_an_older_one_was_active_and_does_not_wait(client,
     listed = client.get("/admin/sop").get_data(True)
     row = listed[listed.index(f"/admin/sop/{KEY}"):]
     assert row[:row.index("</tr>")].count("#v2") == 0, "version 2 is not listed as waiting"
+    # The authoring probe: the cell gave version 1's upload time, not its new activation.
+    assert f"versi 1, aktif sejak {reactivated}" in row[:row.index("</tr>")]
+    assert uploaded != reactivated
     api = api_token(client, "admin")
     answer = client.get(f"/api/v1/processes/{KEY}/versions", headers=api).json
     assert [(v["version"], v["active"], v["activated_at"] is not None)
