@@ -46,6 +46,7 @@ from engine.errors import (
     TaskNotOpen,
 )
 from web import addresses, too_large
+from web.api_address import api_address_error
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
 from web.field_labels import field_label
@@ -298,7 +299,7 @@ def http_error(error: HTTPException) -> Any:
         message = gettext("Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk "
                           "auditor. Semua proses, laporan dan Jejak audit terbuka untuk Anda.")
     if error.code in (404, 405) and request.path.startswith("/api/") and request.url_rule is None:
-        message = _api_address_error(error)
+        message = api_address_error(error)
     if isinstance(error, NumberTooLarge):  # the address exists; no record has that number
         message = gettext("Tidak ada yang bernomor %(number)s: nomor di alamat ini paling "
                           "besar %(max)s.", number=error.number, max=error.largest)
@@ -315,26 +316,6 @@ def http_error(error: HTTPException) -> Any:
     kept = [(name, value) for name, value in error.get_headers()
             if name.lower() != "content-type"]
     return body, status, kept
-
-
-def _api_address_error(error: HTTPException) -> str:
-    """An API address no route matches (404; a record that does not exist says so
-    itself), or a method it does not take (405), in the words of an API (Indonesian, as
-    every API message): the method and path asked for, and where the addresses are listed,
-    or the methods it takes (``Allow``)."""
-    asked = f"{request.method} {request.path[:200]}"
-    if error.code == 404:
-        return (f"Alamat API tidak ditemukan: {asked}. Daftar alamatnya ada di /api/v1/docs "
-                "(OpenAPI: /api/v1/openapi.json).")
-    allowed = [method.strip() for method in dict(error.get_headers()).get("Allow", "").split(",")]
-    allowed.sort(key=lambda method: (_METHOD_ORDER.index(method) if method in _METHOD_ORDER
-                                     else len(_METHOD_ORDER), method))
-    return (f"Metode {request.method} tidak diizinkan di alamat ini; yang diizinkan: "
-            f"{', '.join(allowed)}.")
-
-
-# The methods a 405 lists, in the order the README writes them: reads, writes, OPTIONS.
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _stale_form() -> tuple[str, dict[str, Any]]:
