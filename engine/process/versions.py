@@ -247,7 +247,7 @@ def migrate_instances(session: Session, clock: Clock, target: ProcessDefinition,
     later escalation levels: a level 2+ already scheduled falls due again from the step's
     deadline with the new Waktu (``engine.process.levels.level_fire_time``), and is
     dropped when the step's new lane has no supervisor that high; a claimed step
-    ``target`` puts in another lane is released (``task.released``, no actor, naming the
+    ``target`` puts in another lane is released (``task.released`` by the mover, naming the
     former holder). An instance whose stored state SpiffWorkflow cannot move (e.g. a Galat
     state stored before ``engine.runtime.compaction`` kept a boundary join's split) stays
     unchanged, listed in ``unmovable``; the others still move.
