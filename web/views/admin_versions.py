@@ -3,6 +3,7 @@ its diagram, SOP document and conversion notes beside it), activation (also of a
 version) and moving running instances to the active version after a dry run."""
 
 import io
+import zipfile
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -11,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from engine.bpmn.form_files import form_files
 from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import migration_plan, versions
@@ -78,10 +80,21 @@ def version_diagram(key: str, version: int) -> Any:
 @admin_required
 def version_file(key: str, version: int) -> Any:
     """The version's BPMN file as stored, conversion notes included (``diagram.bpmn`` leaves
-    them out), to change in a modeller and upload again: ``<key>-v<version>.bpmn``."""
+    them out), to change in a modeller and upload again: ``<key>-v<version>.bpmn``, or a
+    ``.zip`` of it and its JSON form files (``engine.bpmn.form_files``) when it has some."""
     definition = versions.get_version(db.session, key, version)
-    return send_file(io.BytesIO(definition.bpmn_xml.encode()), mimetype="application/xml",
-                     as_attachment=True, download_name=f"{key}-v{version}.bpmn")
+    files = form_files(definition.bpmn_xml, definition.catalog)
+    if not files:
+        return send_file(io.BytesIO(definition.bpmn_xml.encode()), mimetype="application/xml",
+                         as_attachment=True, download_name=f"{key}-v{version}.bpmn")
+    packed = io.BytesIO()  # its forms are files: the .zip an upload takes, forms beside it
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{key}-v{version}.bpmn", definition.bpmn_xml)
+        for name, content in files.items():
+            archive.writestr(name, content)
+    packed.seek(0)
+    return send_file(packed, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{key}-v{version}.zip")
 
 
 @bp.post("/sop/<key>/versi/<int:version>/aktifkan")
