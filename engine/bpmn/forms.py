@@ -19,6 +19,7 @@ declared field can be rendered and checked.
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -94,7 +95,7 @@ def from_notation(text: str) -> dict[str, Any]:
                               f'dikenal; jenis yang ada: {", ".join(_NOTATION)}')
         named = entry.split(":")[0].split('"')[0].strip()
         if match is None and ":" in entry and named and not NAME.match(named):
-            suggested = re.sub(r"[^a-z0-9]+", "_", named.lower()).strip("_") or "nama_kolom"
+            suggested = _suggested_name(named)
             raise FormProblem(f"formulir, bagian “{entry[:80]}”: nama kolom “{named[:64]}” "
                               "harus huruf kecil, angka dan _ (mulai dengan huruf); labelnya "
                               f'ditulis dalam tanda kutip, mis. {suggested} "{named[:64]}": …')
@@ -197,6 +198,20 @@ def _field_problems(name: str, prop: Any, ui: Any, reserved: set[str], required:
         _choices_problem(name, prop["items"] if kind == "multi" else prop, kind == "multi"),
         unsatisfiable(name, prop, kind == "multi", required),
         _default_problem(name, prop)) if problem]
+
+
+def _suggested_name(label: str) -> str:
+    """A field name ``NAME`` accepts for ``label``: accents dropped, lower case, words
+    joined by ``_``, digits it starts with moved to its end ("123 Nomor" → ``nomor_123``);
+    ``nama_kolom`` when nothing is left."""
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_label.lower())
+    while words and words[0][0].isdigit():
+        words.append(words.pop(0))
+        if all(word[0].isdigit() for word in words):
+            break
+    name = "_".join(words)[:64]
+    return name if NAME.match(name) else "nama_kolom"
 
 
 def _default_problem(name: str, prop: dict[str, Any]) -> str | None:

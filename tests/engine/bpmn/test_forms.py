@@ -151,6 +151,10 @@ def test_the_whole_forms_ui_options_are_accepted():
     ("Nomor Arsip: teks wajib", "formulir, bagian “Nomor Arsip: teks wajib”: nama kolom "
      "“Nomor Arsip” harus huruf kecil, angka dan _ (mulai dengan huruf); labelnya ditulis "
      'dalam tanda kutip, mis. nomor_arsip "Nomor Arsip": …'),
+    # The suggestion is a name that is taken (the next regression probe: "123_nomor").
+    ("123 Nomor: teks", 'mis. nomor_123 "123 Nomor": …'),
+    ("Ümlaut Feld: teks", 'mis. umlaut_feld "Ümlaut Feld": …'),
+    ("2026: teks", 'mis. nama_kolom "2026": …'),
 ])
 def test_unreadable_notation_is_refused(text, message):
     with pytest.raises(FormProblem, match=message.replace("(", r"\(").replace(")", r"\)")
