@@ -53,12 +53,13 @@ def flow_problems(process: etree._Element, nodes: dict[str, etree._Element]) -> 
             flows_from[source].append(flow)
             flows_into[target].append(flow)
         yield from _check_condition(flow, nodes.get(source))
+    yield from _check_ends(nodes, flows_from, flows_into)
+    if dangling:  # a deleted element: the flows to it named, not what their loss implies
+        return  # (its step a dead end, a gateway left one branch: the probes)
     yield from _check_gateways(nodes, flows_from)
     yield from _check_mixed_parallel(nodes, flows_from, flows_into)
     yield from _check_parallel_width(nodes, flows_from)
-    yield from _check_ends(nodes, flows_from, flows_into)
-    if not dangling:  # a flow to a deleted end event made its step read as a dead end
-        yield from _check_paths(nodes, flows_from)
+    yield from _check_paths(nodes, flows_from)
 
 
 def _kind(element: etree._Element | None) -> str | None:

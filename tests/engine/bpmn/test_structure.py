@@ -4,6 +4,7 @@ written so the task form can ask them. A refusal names each element and its line
 stores nothing; the bundled SOPs and the accepted shapes pass."""
 
 import itertools
+import re
 
 import pytest
 
@@ -203,6 +204,19 @@ def test_a_deleted_end_event_is_named_by_its_flow_not_as_a_dead_end_before_it(se
     assert [problem for problem in refused.value.problems if "EndEvent_1" in problem
             or "jalan buntu" in problem or "end event" in problem] == [
         'sequenceFlow "Flow_4" (baris 60): merujuk elemen "EndEvent_1" yang tidak ada.']
+
+
+def test_a_deleted_step_is_named_by_its_flows_not_by_the_gateways_it_leaves(session, clock):
+    """The next regression probe: the gateway whose branch led to a deleted step was told
+    its only remaining branch had a condition."""
+    data = re.sub(rb'<bpmn:userTask id="Kegiatan_1".*?</bpmn:userTask>', b"", mini_bpmn(),
+                  flags=re.DOTALL)
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert [problem for problem in refused.value.problems if "Kegiatan_1" in problem
+            and "yang tidak ada" in problem]
+    assert not [problem for problem in refused.value.problems if "satu-satunya" in problem
+                or "jalan buntu" in problem], refused.value.problems
 
 
 def test_an_id_that_is_not_valid_gets_one_rule_not_a_second_that_contradicts_it(session, clock):
