@@ -33,8 +33,11 @@ def check_recorder(created_by: User, official: User | None) -> None:
     users is said, so that one who may not learns nothing of who exists.
 
     Raises:
-        PermissionDenied: none of these.
+        PermissionDenied: none of these; an auditor is told he only reads.
     """
+    if created_by.is_auditor:  # as the page tells him (the regression probe)
+        raise PermissionDenied("Akun auditor hanya membaca: Plh/Plt dicatat administrator, "
+                               "pejabat yang digantikan atau atasan langsungnya.")
     if created_by.is_admin or (official is not None
                                and recordable_roles(created_by, official)):
         return

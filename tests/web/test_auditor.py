@@ -115,6 +115,13 @@ def test_an_auditor_changes_nothing_but_files_his_own_tickets(app, client, start
                          data={"lampiran": (io.BytesIO(b"temuan"), "temuan.txt")},
                          content_type="multipart/form-data")
     assert (upload.status_code, upload.json["error"]["message"]) == (403, READ_ONLY)
+    plh = client.post("/api/v1/substitutions", headers=headers, json={
+        "kind": "Plh", "official": "prakom", "substitute": "kasubbag", "role": "Prakom",
+        "warrant_number": "ST-1/2026", "starts_at": "2026-12-01T08:00:00+07:00",
+        "ends_at": "2026-12-02T08:00:00+07:00"})
+    assert (plh.status_code, plh.json["error"]["message"]) == (403, (
+        "Akun auditor hanya membaca: Plh/Plt dicatat administrator, pejabat yang digantikan "
+        "atau atasan langsungnya."))  # as his page says (the regression probe)
     assert count_records(app) == before
     with app.app_context():
         assert (count(db.session, Comment), count(db.session, TicketMessage)) == (0, 0)
