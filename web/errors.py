@@ -318,6 +318,13 @@ def http_error(error: HTTPException) -> Any:
     return body, status, kept
 
 
+def sent_csrf_token() -> bool:
+    """Whether the refused form carried a CSRF token at all (blank is none): a token that
+    no longer holds is a page left open; none is a script's or another site's form."""
+    return bool((request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+                 or "").strip())
+
+
 def _stale_form() -> tuple[str, dict[str, Any]]:
     """A form refused for its CSRF token, in words that lead on: open its page again (a
     reload would send the same token again), or send it from its page when it came without
@@ -325,7 +332,7 @@ def _stale_form() -> tuple[str, dict[str, Any]]:
     when the session has ended too, log in first. A page shows what was typed into the
     form (``typed_fields``), for the official to copy rather than type it all again, and
     that a file chosen for it has to be chosen again."""
-    if request.form.get("csrf_token") or request.headers.get("X-CSRFToken"):
+    if sent_csrf_token():
         message = gettext("Formulir ini sudah kedaluwarsa: halamannya dibuka sebelum "
                           "seseorang masuk atau keluar di peramban ini, atau terlalu lama "
                           "terbuka. Buka lagi halaman formulirnya, lalu kirim lagi.")

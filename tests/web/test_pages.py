@@ -51,7 +51,13 @@ def test_login_with_wrong_password_shows_the_form_again_with_the_message(client)
 def test_forms_without_csrf_token_are_refused(client):
     response = client.post("/masuk", data={"username": "prakom", "password": "x"})
     assert response.status_code == 400
-    assert "Halaman masuk ini sudah kedaluwarsa" in response.get_data(as_text=True)
+    assert "Kiriman masuk tadi tanpa tanda keamanannya (csrf_token)" in response.get_data(True)
+    blank = client.post("/masuk", data={"username": "prakom", "password": "x",
+                                        "csrf_token": "  "})
+    assert "tanpa tanda keamanannya" in blank.get_data(True), "blank is none"
+    stale = client.post("/masuk", data={"username": "prakom", "password": "x",
+                                        "csrf_token": "lama"})
+    assert "Halaman masuk ini sudah kedaluwarsa" in stale.get_data(True)
     login(client, "prakom")
     response = client.post("/proses/baru", data={"process_key": "penyusunan_rkt", "title": "x"})
     assert response.status_code == 400

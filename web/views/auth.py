@@ -33,7 +33,7 @@ from engine.people.accounts import MAX_PASSWORD, end_sessions, find_by_username
 from engine.people.issued import as_issued
 from engine.text import is_digits
 from web import addresses
-from web.errors import error_response, http_error, referring_page
+from web.errors import error_response, http_error, referring_page, sent_csrf_token
 from web.extensions import clock, db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -206,8 +206,10 @@ def stale_form(error: CSRFError) -> Any:
     form = LoginForm(formdata=None)
     form.username.data = request.form.get("username", "")[:64]
     flash(gettext("Halaman masuk ini sudah kedaluwarsa, mis. karena dibuka terlalu lama "
-                  "atau Anda masuk atau keluar di tab lain. Masukkan kata sandi Anda lagi."),
-          "info")
+                  "atau Anda masuk atau keluar di tab lain. Masukkan kata sandi Anda lagi.")
+          if sent_csrf_token() else
+          gettext("Kiriman masuk tadi tanpa tanda keamanannya (csrf_token), mis. dari skrip "
+                  "atau situs lain. Masukkan kata sandi Anda lagi di halaman ini."), "info")
     return render_template("auth/login.html", form=form), 400
 
 
