@@ -167,9 +167,9 @@ def _without(name: str, keep_first: bool = False) -> dict[str, str]:
     """``{"without": address, "without_name": name}``: the page asked for (GET) with its
     query string but ``name`` (``keep_first``: but its values after the first, and
     ``"kept_value"``, that value); else nothing, also when ``name`` is not in the address
-    (a parameter missing: the link led to the same refusal)."""
-    if request.method != "GET" or name not in request.args:
-        return {}
+    or blank (a parameter missing: the link led to the same refusal)."""
+    if request.method != "GET" or not request.args.get(name, "").strip():
+        return {}  # missing or blank: refused as missing, which its absence is too
     first, pairs = request.args[name], list(request.args.items(multi=True))
     at = pairs.index((name, first)) if keep_first else -1
     kept = [pair for index, pair in enumerate(pairs) if pair[0] != name or index == at]

@@ -30,6 +30,10 @@ def test_the_page_behind_a_figure_shows_each_process_share_of_it(client, history
     critical = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=penanganan_gangguan_"
                           f"server&prioritas=kritis&{Q4}").get_data(True)
     assert 'class="num"' not in critical  # MTTR counts processes: each is one
+    shouted = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=penanganan_gangguan_"
+                         f"server&prioritas=KRITIS&{Q4}").get_data(True)
+    assert re.findall(r'href="/proses/\d+"', shouted) == re.findall(
+        r'href="/proses/\d+"', critical) != []
 
 
 def test_the_page_behind_a_step_figure_names_the_sop_and_the_step(client, history):

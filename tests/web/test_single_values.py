@@ -67,6 +67,10 @@ def test_a_missing_parameter_gets_no_link_to_the_same_refusal(client):
     login(client, "prakom")
     page = client.get("/laporan/orang/prakom/proses?angka=langkah").get_data(True)
     assert "sop belum dipilih" in page and "Buka halaman ini tanpa" not in page
+    # Blank is missing too (the next regression probe: "tanpa prioritas" led to its 400).
+    blank = client.get("/laporan/orang/prakom/proses?angka=mttr&sop=x&prioritas=").get_data(
+        True)
+    assert "prioritas belum dipilih" in blank and "Buka halaman ini tanpa" not in blank
 
 
 def test_a_parameter_sent_twice_leads_to_the_page_with_its_first_value(client):

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import settings
+from engine.bpmn.conventions import TICKET_PRIORITIES
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from engine.paging import paginate
@@ -262,8 +263,11 @@ def person_instances(username: str) -> Any:
         refuse_parameter("sop", gettext("Langkah %(step)s dipilih tanpa SOP-nya: tambahkan sop.",
                                         step=step[:40]))
     sop_name, step_name = _figure_scope(sop, step)
+    priority = request.args.get("prioritas")
+    if priority and priority.strip().lower() in TICKET_PRIORITIES:  # "KRITIS" is kritis
+        priority = priority.strip().lower()
     ids = report_people.figure_query(user, period, figure, sop=sop, step=step,
-                                     priority=request.args.get("prioritas"))
+                                     priority=priority)
     found = paginate(db.session, select(ProcessInstance).options(*INSTANCE_ROW)
                      .where(ProcessInstance.id.in_(ids))
                      .order_by(ProcessInstance.started_at, ProcessInstance.id), *page_request())
