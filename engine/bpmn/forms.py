@@ -206,11 +206,8 @@ def _suggested_name(label: str) -> str:
     ``nama_kolom`` when nothing is left."""
     ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_label.lower())
-    while words and words[0][0].isdigit():
-        words.append(words.pop(0))
-        if all(word[0].isdigit() for word in words):
-            break
-    name = "_".join(words)[:64]
+    first = next((at for at, word in enumerate(words) if not word[0].isdigit()), 0)
+    name = "_".join(words[first:] + words[:first])[:64]
     return name if NAME.match(name) else "nama_kolom"
 
 
@@ -225,6 +222,8 @@ def _default_problem(name: str, prop: dict[str, Any]) -> str | None:
     default, label = prop["default"], str(prop.get("title") or name)
     if not kept_exactly(default):
         why = [f'"{label}" harus {NUMBER_LIMIT}']
+    elif prop.get("type") == "boolean" and not isinstance(default, bool):  # "ya" is the page's
+        why = [f'"{label}" ya/tidak: nilai bawaannya true atau false (JSON)']
     else:
         schema = {"type": "object", "properties": {name: prop}}
         why = [text for error in FormValidator(schema, format_checker=FORMATS).iter_errors(

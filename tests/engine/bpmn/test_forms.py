@@ -292,7 +292,8 @@ def test_a_default_the_field_itself_refuses_is_refused():
     ({"type": "number", "default": 1e301}, "1e+301",
      '"Tanggal" harus angka terhingga di bawah 2^53 (9.007.199.254.740.992)'),
     ({"type": "integer", "maximum": 5, "default": 10}, "10", '"Tanggal" paling besar 5'),
-    ({"type": "boolean", "default": "ya"}, '"ya"', '"Tanggal" harus berupa ya atau tidak'),
+    ({"type": "boolean", "default": "ya"}, '"ya"',
+     '"Tanggal" ya/tidak: nilai bawaannya true atau false (JSON)'),
     ({"type": "string", "default": "a" * 2001}, '"' + "a" * 78 + "…",
      '"Tanggal" paling banyak 2000 karakter')])
 def test_a_default_is_checked_as_a_value_sent_is_and_told_why(prop, shown, why):
