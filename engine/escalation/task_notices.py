@@ -113,8 +113,8 @@ def _released_mail(session: Session, record: dict[str, Any]) -> None:
         by = session.get(User, record["actor_id"]) if record["actor_id"] else None
         message = released_text(mover_name(by), task.instance.title, detail["moved"],
                                 task.name, detail["lane"])
-        outbox.enqueue_task_mail(session, record["at"], task, holder, "Penugasan", message,
-                                 "pemegang langkah itu sebelumnya",
+        outbox.enqueue_task_mail(session, record["at"], task, holder, "Langkah dilepas",
+                                 message, "pemegang langkah itu sebelumnya",
                                  holder=f"belum diambil (peran {detail['lane']})", held_by=None,
                                  asked=NOTHING_ASKED.format(lane=detail["lane"]))
 

@@ -88,7 +88,9 @@ def test_the_released_holder_is_told_by_e_mail_too(app, client):
     with app.app_context():
         [mail] = db.session.scalars(select(Delivery)).all()
         assert (mail.recipient, mail.payload["human_task_id"]) == ("p@pn.id", task_id)
-        assert mail.subject.startswith('[Alur] Penugasan: ') and "Menyusun konsep" in mail.subject
+        # Not "Penugasan": nothing is assigned to him (the next regression probe).
+        assert mail.subject.startswith('[Alur] Langkah dilepas: ')
+        assert "Menyusun konsep" in mail.subject
         # The second regression probe: it asked him to finish the step he may no longer
         # open, and named neither the mover nor the version, as the notice does.
         assert ('Administrator memindahkan proses "Konsep" ke versi 2 SOP-nya; langkah '
