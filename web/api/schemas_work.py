@@ -99,8 +99,9 @@ class InboxTaskSchema(Answer):
                                                    "due_at bergeser sesudah jawabannya"})
     priority = fields.Str(allow_none=True, validate=validate.OneOf(["", *TICKET_PRIORITIES]),
                           metadata={
-        "description": "prioritas tiket (kritis, mayor, minor) yang menentukan due_at; \"\" "
-                       "bila belum ditetapkan (dihitung minor); null untuk SOP selain tiket"})
+        "description": "prioritas tiket (kritis, mayor, minor) yang menentukan SLA-nya, "
+                       "yaitu batas waktu langkah penyelesaiannya; \"\" bila belum ditetapkan "
+                       "(dihitung minor); null untuk SOP selain tiket"})
     claimed_by = fields.Str(allow_none=True)
     # An inbox task is open: never completed (kept for the same shape as TaskSchema).
     completed_by = fields.Str(allow_none=True, dump_default=None)
