@@ -14,7 +14,9 @@ from web.views.reports.export import Spent, TimeStandard, Words, cell_text
 # the page in the user's language; the exports keep them Indonesian.
 CELL_WORDS = frozenset({
     N_("Semua layanan"), N_("kategori"), N_("prioritas"), N_("backlog akhir periode"),
-    N_("ya"), N_("tidak"), N_("tanpa prioritas"), *BAND_LABELS.values()})
+    N_("ya"), N_("tidak"), N_("tanpa prioritas"), *BAND_LABELS.values(),
+    # A ticket's priorities, as Kotak Masuk names them ("critical" to an English reader).
+    N_("kritis"), N_("mayor"), N_("minor")})
 
 
 def page_cell(value: Any) -> str:
