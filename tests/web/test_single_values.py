@@ -80,6 +80,6 @@ def test_a_parameter_sent_twice_leads_to_the_page_with_its_first_value(client):
     assert page.status_code == 400
     assert ('<a href="/laporan/orang/prakom/proses?angka=langkah&amp;sop=x">Buka halaman ini '
             'dengan angka "langkah" saja</a>') in page.get_data(True)
-    same = client.get("/proses/?status=selesai&status=selesai").get_data(True)
-    assert '<a href="/proses/?status=selesai">Buka halaman ini dengan status' in same
+    # The same value twice is that value (the next regression probe: halaman=1&halaman=1).
+    assert client.get("/proses/?status=selesai&status=selesai").status_code == 200
 
