@@ -37,5 +37,7 @@ def test_the_step_page_refuses_what_it_cannot_show(client, history):
     assert client.get(f"/laporan/sop/tidak_ada/langkah/Kegiatan_1?{Q4}").status_code == 404
     assert "Langkah ini tidak diselesaikan pada periode ini." in client.get(
         f"{STEP}?periode=tahun&tahun=2020").get_data(True)
+    assert "Periode ini belum dimulai; belum ada yang dapat dilaporkan." in client.get(
+        f"{STEP}?periode=tahun&tahun=2030").get_data(True)
     login(client, "redaktur")  # holds no lane of the SOP nor one above it
     assert client.get(f"{STEP}?{Q4}").status_code == 403
