@@ -84,6 +84,9 @@ def test_the_api_takes_since_and_until_as_office_days(app, client):
     assert (unpadded.status_code, unpadded.json["total"]) == (200, 1)
     assert client.get("/api/v1/notifications?since=2026-11-30&until=2026-12-1",
                       headers=headers).json["total"] == 2
+    assert client.get("/api/v1/notifications?since=%202026-12-1%20", headers=headers).json[
+        "total"] == client.get("/api/v1/notifications?since=2026-12-1", headers=headers).json[
+        "total"], "padded, as the page takes it"
     for query, field in (("since=2026-02-30", "since"), ("until=1-1-1", "until"),
                          ("since=2026-12-02&until=2026-12-01", "until")):
         refused = client.get(f"/api/v1/notifications?{query}", headers=headers)

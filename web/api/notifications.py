@@ -72,4 +72,4 @@ def mark_all_notifications_read() -> Any:
 
 def _midnight(day: str | None, end: bool = False) -> datetime | None:
     """``office_midnight`` of a day the query schema let through, None for no day."""
-    return office_midnight(read_day(day), end) if day else None
+    return office_midnight(read_day(day.strip()), end) if day and day.strip() else None

@@ -14,7 +14,7 @@ from web.notification_words import show
 def _day(text: str) -> None:
     """Refuse a day that is not ``YYYY-MM-DD`` of the years 2000–2100 (``read_day``, as the
     page's ``dari``/``sampai``)."""
-    if read_day(text) is None:
+    if read_day(text.strip()) is None:  # padded, as the page's dari/sampai take it
         raise ValidationError("bukan tanggal TTTT-BB-HH tahun 2000–2100")
 
 
@@ -36,7 +36,7 @@ class NotificationQuery(PageQuery):
     @validates_schema
     def _range(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("since") and data.get("until") and (
-                read_day(data["until"]) < read_day(data["since"])):  # "2026-1-5" is a day too
+                read_day(data["until"].strip()) < read_day(data["since"].strip())):  # "2026-1-5" is a day too
             raise ValidationError("tanggal akhir sebelum tanggal awal", "until")
 
 
