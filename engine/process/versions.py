@@ -109,8 +109,8 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
                                  _time_standard(step)))
         if (changed := form_change(step["name"], was.get("form"), step.get("form"))):
             diff.forms.append(changed)
-        if decision_of(was) != decision_of(step):
-            diff.decisions.append((step["name"], decision_of(was), decision_of(step)))
+        if (choices := (decision_of(was), decision_of(step)))[0] != choices[1]:
+            diff.decisions.append((step["name"], *choices))
     diff.removed = [(step_id, step["name"]) for step_id, step in before.items()
                     if step_id not in after]
     if old is not None and (changed := form_change(None, old.catalog.get("start_form"),

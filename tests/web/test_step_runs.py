@@ -4,6 +4,7 @@ late cases without opening every process)."""
 
 import re
 
+from tests.helpers.statements import page_statements
 from tests.web.conftest import login
 from tests.web.test_reports import Q4
 
@@ -41,3 +42,11 @@ def test_the_step_page_refuses_what_it_cannot_show(client, history):
         f"{STEP}?periode=tahun&tahun=2030").get_data(True)
     login(client, "redaktur")  # holds no lane of the SOP nor one above it
     assert client.get(f"{STEP}?{Q4}").status_code == 403
+
+
+def test_the_step_page_reads_its_facts_in_three_statements(app, client, history):
+    """The page of executions and its two tabs' counts: the page's count, its rows and
+    both tabs in one, whatever the period holds."""
+    login(client, "kasubbag")
+    seen = page_statements(app, client, f"{STEP}?{Q4}")
+    assert sum("step_facts" in statement for statement in seen) == 3, seen

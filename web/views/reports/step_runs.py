@@ -8,12 +8,11 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_babel import gettext
 from flask_login import login_required
-from sqlalchemy import func, select
 
 from engine.errors import NotFound
 from engine.paging import paginate
 from engine.reports import sop as reports
-from engine.reports.step_runs import step_runs
+from engine.reports.step_runs import step_run_counts, step_runs
 from web.access import access
 from web.errors import refuse_parameter
 from web.extensions import db
@@ -37,9 +36,8 @@ def step_cases(key: str, step: str) -> Any:
         raise NotFound(f'Langkah "{step[:40]}" tidak ada pada SOP {definitions[0].name}.')
     found = paginate(db.session, step_runs(key, step, period, late_only=bool(late)),
                      *page_request(), rows=True)
-    counts = {shown: db.session.scalar(select(func.count()).select_from(
-        step_runs(key, step, period, late_only=shown).order_by(None).subquery())) or 0
-        for shown in (False, True)}
+    every, late_ones = step_run_counts(db.session, key, step, period)
     return render_template("reports/step_runs.html", key=key, sop_name=definitions[0].name,
                            step=entry, step_id=step, period=period, late=bool(late),
-                           page=found, runs=found.items, counts=counts)
+                           page=found, runs=found.items,
+                           counts={False: every, True: late_ones})
