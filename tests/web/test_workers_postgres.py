@@ -8,6 +8,7 @@ the timers' throughput.
 """
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -154,8 +155,9 @@ def test_serve_with_two_workers_answers_from_both_and_runs_the_timer_loop_in_one
     env = {**os.environ, "ALUR_DATABASE_URL": schema, "ALUR_INSTANCE_PATH": str(tmp_path),
            "ALUR_TIMER_INTERVAL": "0.2", "ALUR_BIND": f"127.0.0.1:{free_port()}"}
     subprocess.run([ALUR, "setup"], env=env, check=True, capture_output=True)
+    log = (tmp_path / "serve.log").open("w")
     master = subprocess.Popen([ALUR, "serve", "--workers", "2", "--threads", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://{env['ALUR_BIND']}"
     deadline = time.monotonic() + 60
     try:
@@ -185,9 +187,23 @@ def test_serve_with_two_workers_answers_from_both_and_runs_the_timer_loop_in_one
         assert [pid for pid in after if after[pid] > before[pid]] == [
             pid for pid in after if pid != looping]
         assert set(after) - {looping} <= children(master.pid)
+        while not _replaced(master.pid, tmp_path, web - {looping}):
+            assert time.monotonic() < deadline, "the killed process was not replaced"
+            _get(f"{base}/healthz")
     finally:
         master.terminate()
-        master.wait(timeout=20)
+        master.wait(timeout=45)  # gunicorn kills what is still running after 30 seconds
+        log.close()
+    # Both processes ended on SIGTERM, the loop's after its round: none had to be killed.
+    log_text = (tmp_path / "serve.log").read_text()
+    assert re.findall(r"Worker \(pid:(\d+)\) was sent SIGKILL", log_text) == [str(looping)]
+
+
+def _replaced(master: int, tmp_path, survivors: set[int]) -> bool:
+    """Whether gunicorn's new process beside ``survivors`` has answered a request."""
+    answered = {int(path.stem.split("_")[1])
+                for path in (tmp_path / "metrics").glob("counter_*.db")}
+    return bool((children(master) - survivors) & answered)
 
 
 def _get(url: str) -> int:

@@ -2,10 +2,10 @@
 loop (``web.cli.worker``) in exactly one of them at a time unless the office runs separate
 ``alur worker`` processes.
 
-Which process runs the loop: each web process starts a thread that waits for an exclusive
-``flock`` on ``<instance>/timer-loop.lock``; the one that gets it runs the loop. The kernel
-releases the lock when that process ends (gunicorn restarts it, ``--max-requests``, a
-crash, SIGKILL), and a waiting process takes over. The embedded SQLite database has one
+Which process runs the loop: each web process starts a thread that tries an exclusive
+``flock`` on ``<instance>/timer-loop.lock`` every second; the one that gets it runs the
+loop. The kernel releases the lock when that process ends (gunicorn restarts it,
+``--max-requests``, a crash, SIGKILL), and a waiting process takes over within a second. The embedded SQLite database has one
 writer, so on SQLite ``workers`` is clamped to 1 with a message.
 """
 
@@ -202,19 +202,54 @@ def warn_unshared_login_limits(app: Flask, workers: int) -> None:
             "longgar; pakai redis://… (README, Konfigurasi).", {"n": workers})
 
 
-def start_elected_timer_loop(app: Flask) -> threading.Thread:
-    """In a web process: a daemon thread that waits for the timer-loop lock file and, once
-    it holds it, runs the worker loop for the rest of the process's life."""
-    def wait_then_run() -> None:
-        path = Path(app.instance_path) / "timer-loop.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a")  # kept open: closing it would release the lock
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        scheduler.run(app, threading.Event())
+class ElectedTimerLoop:
+    """The timer loop of one web process: a daemon thread that tries the timer-loop lock
+    file (``<instance>/timer-loop.lock``) every second and, once it holds it, runs the
+    worker loop until ``stop`` is called.
 
-    thread = threading.Thread(target=wait_then_run, name="alur-timer-loop", daemon=True)
-    thread.start()
-    return thread
+    ``stop`` ends the loop after its round and waits for it (at most ``wait`` seconds),
+    so the process ends with no query of the loop's half done: a daemon thread cut off
+    while it holds a database connection's lock can hang the process's exit until
+    gunicorn kills it (its ``graceful_timeout``, 30 seconds).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._wait_then_run, name="alur-timer-loop",
+                                       daemon=True)
+
+    def start(self) -> "ElectedTimerLoop":
+        """Start the thread; returns ``self``."""
+        self.thread.start()
+        return self
+
+    def stop(self, wait: float = 20.0) -> None:
+        """Ask the loop to end after its round and wait for it, ``wait`` seconds at most."""
+        self.stopping.set()
+        self.thread.join(wait)
+
+    def _wait_then_run(self) -> None:
+        path = Path(self.app.instance_path) / "timer-loop.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:  # kept open while the loop runs: closing releases it
+            while not self.stopping.is_set():
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    self.stopping.wait(1.0)
+                    continue
+                scheduler.run(self.app, self.stopping)
+
+
+def _start_timer_loop(app: Flask, worker: Any) -> None:
+    worker.alur_timer_loop = ElectedTimerLoop(app).start()
+
+
+def _stop_timer_loop(server: Any, worker: Any) -> None:
+    loop = getattr(worker, "alur_timer_loop", None)
+    if loop is not None:
+        loop.stop()
 
 
 def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
@@ -223,7 +258,7 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
     ``web_workers``) of ``threads`` threads each (gunicorn's gthread worker).
 
     With ``timer_loop`` one of the processes at a time also runs the worker loop
-    (``start_elected_timer_loop``); offices running ``alur worker`` units pass
+    (``ElectedTimerLoop``), stopped before the process ends; offices running ``alur worker`` units pass
     ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
     says where it listens).
     """
@@ -238,6 +273,7 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
         "control_socket_disable": True,
     }
     if timer_loop:
-        options["post_worker_init"] = lambda worker: start_elected_timer_loop(app)
+        options["post_worker_init"] = lambda worker: _start_timer_loop(app, worker)
+        options["worker_exit"] = _stop_timer_loop
     scheduler.freeze_startup_heap()  # before gunicorn forks: its processes share it
     _Server(app, options).run()
