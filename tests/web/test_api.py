@@ -117,6 +117,7 @@ def test_starting_an_sop_that_is_not_deployed_is_422_naming_process_key(app, cli
     message = 'SOP "tidak_ada" belum dideploy atau belum diaktifkan.'
     assert (response.status_code, response.json["error"]["code"]) == (422, "invalid_request")
     assert response.json["error"]["fields"] == {"process_key": [message]}
+    assert response.json["error"]["message"] == f"Permintaan tidak valid: process_key: {message}"
     assert app_count(app, ProcessInstance) == 0
 
 

@@ -69,6 +69,8 @@ def test_a_key_that_is_not_visible_ascii_is_refused_and_starts_nothing(client, a
     answer = client.post("/api/v1/instances", headers=_keyed(prakom, key), json=BODY)
     assert (answer.status_code, answer.json["error"]["fields"]) == (422, {
         "Idempotency-Key": ["harus 1–100 karakter ASCII terlihat (tanpa spasi)"]})
+    assert answer.json["error"]["message"] == ("Permintaan tidak valid: Idempotency-Key: harus "
+                                               "1–100 karakter ASCII terlihat (tanpa spasi).")
     assert _started(app) == 0
 
 

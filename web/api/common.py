@@ -31,7 +31,8 @@ def invalid_request(fields: dict[str, Any]) -> RequestError:
     """422 ``invalid_request`` with ``fields`` (name -> messages), its message naming them
     (``said_fields``) for a client that shows only ``message`` (README "API JSON")."""
     return RequestError(422, "invalid_request",
-                        f"Permintaan tidak valid: {said_fields(fields)}.", fields=fields)
+                        f"Permintaan tidak valid: {said_fields(fields).rstrip('.')}.",
+                        fields=fields)
 
 
 # Fields a refusal's message names; ``fields`` holds them all.

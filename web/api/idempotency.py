@@ -15,7 +15,7 @@ from flask import Response, g, jsonify, request
 
 from engine.models import FormReceipt
 from engine.process import receipts
-from web.api.common import RequestError
+from web.api.common import RequestError, invalid_request
 from web.extensions import clock, db
 
 HEADER = "Idempotency-Key"
@@ -57,8 +57,7 @@ def claim() -> FormReceipt | None:
     if key is None:
         return None
     if not KEY.fullmatch(key):
-        raise RequestError(422, "invalid_request", f"{HEADER} {BAD_KEY}.",
-                           fields={HEADER: [BAD_KEY]})
+        raise invalid_request({HEADER: [BAD_KEY]})
     try:
         return receipts.claim_request(db.session, clock(), g.user, key, _request_hash())
     except receipts.KeyReused:

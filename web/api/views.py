@@ -194,8 +194,7 @@ def start_instance() -> Any:
         instance = instances.start_instance(db.session, clock(), process_key=body["process_key"],
                                             title=body["title"], user=g.user, data=body["data"])
     except NotFound as unknown:  # a key in the body, not the address: 422, as the page
-        raise RequestError(422, "invalid_request", unknown.message,
-                           fields={"process_key": [unknown.message]}) from None
+        raise invalid_request({"process_key": [unknown.message]}) from None
     except ProcessFailure as failure:  # the SOP's flow, not the caller: the admins are told
         db.session.rollback()
         raise RequestError(422, failure.code, failed_start(
