@@ -21,7 +21,7 @@ from engine import audit
 from web import metrics
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+ACCEPTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 REQUEST_LOGGER = "alur.request"
 _HANDLER_NAME = "alur-stderr"
 
@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
 
     def start() -> None:
         given = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = given if _ACCEPTED_ID.match(given) else uuid.uuid4().hex
+        g.request_id = given if ACCEPTED_REQUEST_ID.match(given) else uuid.uuid4().hex
         g.request_id_token = audit.REQUEST_ID.set(g.request_id)
         g.request_started = perf_counter()
 

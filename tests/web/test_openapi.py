@@ -63,6 +63,15 @@ def test_errors_are_documented_with_the_one_error_shape(client):
         for status in ("429", "503"):
             header = document["paths"][path][method]["responses"][status]["headers"]
             assert header["Retry-After"]["schema"] == {"type": "integer"}
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    assert all([(p["in"], p["required"]) for p in op["parameters"]
+                if p.get("name") == "X-Request-ID"] == [("header", False)] for op in operations)
+    assert all(answer["headers"]["X-Request-ID"]["required"] for op in operations
+               for answer in op["responses"].values())
+    [pattern] = {p["schema"]["pattern"] for op in operations for p in op["parameters"]
+                 if p.get("name") == "X-Request-ID"}
+    made = client.get("/api/v1/tasks").headers["X-Request-ID"]  # 401: Alur made its id
+    assert re.fullmatch(pattern, made) and not re.fullmatch(pattern, "a b")
     assert all(op["security"] == [{"bearer": []}] for path, ops in document["paths"].items()
                for name, op in ops.items()
                if path not in ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs",

@@ -19,6 +19,7 @@ from marshmallow import Schema
 from web.api import bp, idempotency
 from web.api.schemas_common import Answer, ErrorSchema
 from web.edge import MAX_ID
+from web.telemetry import ACCEPTED_REQUEST_ID, REQUEST_ID_HEADER
 
 # Answers any authenticated endpoint may give (bad input, no token, no right, not found,
 # too large, too many attempts, database busy); each endpoint adds its own.
@@ -28,6 +29,14 @@ RETRY_AFTER = (429, 503)
 # What a token's 401 names (``web.api.auth.bearer_refused``, RFC 6750 section 3).
 BEARER_CHALLENGE = {"description": "skema yang diterima: Bearer realm=\"alur\"",
                     "schema": {"type": "string", "const": 'Bearer realm="alur"'}}
+# Every request may name itself and every answer names it (``web.telemetry``; README "Log").
+REQUEST_ID_SCHEMA = {"type": "string", "pattern": ACCEPTED_REQUEST_ID.pattern}
+REQUEST_ID_PARAMETER = {
+    "in": "header", "name": REQUEST_ID_HEADER, "required": False, "schema": REQUEST_ID_SCHEMA,
+    "description": "id permintaan ini di log dan catatan audit; yang tidak cocok pola diganti "
+                   "id baru"}
+REQUEST_ID_ANSWERED = {"description": "id permintaan: yang dikirim, atau yang dibuat Alur",
+                       "required": True, "schema": REQUEST_ID_SCHEMA}
 # Examples of path parameters (an SOP of bpmn/ and the first rows), which Swagger UI
 # offers and Schemathesis tries first.
 EXAMPLES = {"key": "surat_masuk_keluar"}
@@ -100,13 +109,16 @@ def _operation(endpoint: str, rule: str, meta: dict[str, Any]) -> dict[str, Any]
         responses["401"] = {**responses["401"], "headers": {"WWW-Authenticate": BEARER_CHALLENGE}}
     operation: dict[str, Any] = {"summary": meta["summary"], "operationId": endpoint,
                                  "tags": [meta["tag"]], "responses": responses,
-                                 "parameters": _parameters(rule)}
+                                 "parameters": [*_parameters(rule), REQUEST_ID_PARAMETER]}
     if meta["query"] is not None:
         operation["parameters"].append({"in": "query", "schema": meta["query"]})
     if meta["idempotent"]:
         operation["parameters"].append(idempotency.PARAMETER)
         responses["201"]["headers"] = {"Idempotent-Replayed": idempotency.REPLAYED_HEADER}
         responses.setdefault("409", _response(409, None))
+    for status, response in responses.items():
+        responses[status] = {**response, "headers": {
+            **response.get("headers", {}), REQUEST_ID_HEADER: REQUEST_ID_ANSWERED}}
     content: dict[str, Any] = {}
     if meta["body"] is not None:
         content["application/json"] = {"schema": meta["body"]}
