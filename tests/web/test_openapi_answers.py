@@ -64,6 +64,14 @@ def test_the_fields_every_answer_carries_are_required_in_the_document(contract):
     # Left out by some answers, as the README says: not required.
     assert {"history", "history_total"}.isdisjoint(schemas["InstanceBrief"]["required"])
     assert {"case", "submitted"}.isdisjoint(schemas["TaskDetail"]["required"])
+    # A task's case is typed to its rows (the OpenAPI probe): a client need not guess.
+    assert schemas["TaskDetail"]["properties"]["case"] == {"$ref": "#/components/schemas/Case"}
+    for name, shown in (("Case", {"data", "steps", "steps_total", "attachments",
+                                  "attachments_total", "comments", "comments_total"}),
+                        ("CaseStep", {"id", "name", "role", "completed_by", "completed_by_name",
+                                      "completed_as", "completed_at", "decision", "returned",
+                                      "note", "data"})):
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]) == shown
     assert "rating" in schemas["Ticket"]["required"]
     # Keys always written, null where nothing is named: required, not "may be absent".
     for name in ("Attachment", "Comment", "Substitution", "Version"):

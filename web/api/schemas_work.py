@@ -15,6 +15,7 @@ from web.api.schemas import (
     ProcessSchema,
     TaskSchema,
 )
+from web.api.schemas_case import CaseSchema
 from web.api.schemas_common import (
     TASK_STATE,
     Answer,
@@ -128,7 +129,7 @@ class TaskDetailSchema(TaskSchema):
     keterangan = fields.Str()
     time_standard = fields.Str(allow_none=True)
     form = fields.Dict(allow_none=True)
-    case = fields.Dict()
+    case = fields.Nested(CaseSchema)
     submitted = fields.Nested(SubmittedSchema, allow_none=True)
     fields = fields.List(fields.Nested(FieldSchema))
 
