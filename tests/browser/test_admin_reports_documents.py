@@ -194,6 +194,19 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
     assert "Pintasan papan ketik" not in inbox
 
 
+def test_a_printed_heat_map_shows_its_drawing_and_its_colours_key(server, browser):
+    """On paper Peta hambatan printed its heading and then nothing: the drawing (and its
+    key) were hidden as every page's diagram is."""
+    with _opened(browser, DESKTOP, server, "admin", f"{server}/laporan/sop/{IT}/peta") as page:
+        page.emulate_media(media="print")
+        drawn = page.locator("#heatmap .djs-element[data-element-id='Kegiatan_1']")
+        expect(drawn).to_be_visible()
+        expect(page.locator(".heat-legend")).to_be_visible()
+        expect(page.locator(".diagram-tools")).to_be_hidden()
+        box, shape = page.locator("#heatmap").bounding_box(), drawn.bounding_box()
+        assert box["x"] <= shape["x"] and shape["x"] + shape["width"] <= box["x"] + box["width"]
+
+
 def test_conversion_notes_never_reach_staff(served, browser):
     base, _ = served
     with _opened(browser, DESKTOP, base, "prakom", f"{base}/sop/{IT}/versi/1",

@@ -66,6 +66,16 @@
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
         if (window.AlurDiagram) { window.AlurDiagram.enhance(box, viewer, null, { list: false }); }
+        // Printed, the box takes the paper's size (reports.css): the drawing fits it then,
+        // and the screen again after.
+        if (window.matchMedia) {
+          window.matchMedia("print").addEventListener("change", function () {
+            if (box.clientWidth > 0 && box.clientHeight > 0) {
+              canvas.resized();
+              canvas.zoom("fit-viewport", "auto");
+            }
+          });
+        }
         Object.keys(steps).forEach(function (id) {
           var step = steps[id];
           if (!registry.get(id)) { return; }  // a step of an older version only
