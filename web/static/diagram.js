@@ -41,10 +41,18 @@
     if (element.label) { canvas.addMarker(element.label.id, "alur-hidden"); }
   }
 
+  // The lane the engine assigns the step to: the innermost lane listing it
+  // (flowNodeRef), not the one its shape happens to be drawn in; the drawing only for a
+  // file that lists it in none.
   function laneOf(registry, task) {
+    var lanes = registry.filter(function (el) { return el.type === "bpmn:Lane"; });
+    var listing = lanes.filter(function (el) {
+      return (el.businessObject.flowNodeRef || []).indexOf(task.businessObject) >= 0
+        && !(el.businessObject.childLaneSet && el.businessObject.childLaneSet.lanes.length);
+    });
     var middle = task.y + task.height / 2;
-    var lane = registry.filter(function (el) {
-      return el.type === "bpmn:Lane" && el.y <= middle && middle <= el.y + el.height;
+    var lane = listing[0] || lanes.filter(function (el) {
+      return el.y <= middle && middle <= el.y + el.height;
     })[0];
     return lane && lane.businessObject.name ? lane.businessObject.name : "";
   }
