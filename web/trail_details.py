@@ -32,7 +32,8 @@ LABELS = {
     "generated_password": lazy_gettext("Kata sandi dibuat Alur"),
     "holder": lazy_gettext("Pemegang sebelumnya"), "key": lazy_gettext("Kunci SOP"),
     "keys": lazy_gettext("Bagian"), "kind": lazy_gettext("Jenis"),
-    "language": lazy_gettext("Bahasa"), "level": lazy_gettext("Tingkat"),
+    "language": lazy_gettext("Bahasa"), "lane": lazy_gettext("Lane baru"),
+    "level": lazy_gettext("Tingkat"), "moved": lazy_gettext("Dipindahkan ke versi"),
     "message": lazy_gettext("Pesan"), "name": lazy_gettext("Nama"),
     "new_tasks": lazy_gettext("Pemberitahuan tugas baru"), "number": lazy_gettext("Nomor"),
     "official": lazy_gettext("Pejabat"), "paused_minutes": lazy_gettext("Menit jeda"),
@@ -60,6 +61,8 @@ CAUSES = {
 # Facts the page shows elsewhere: the command line's account and host (column Oleh).
 SHOWN_ELSEWHERE = {"via"}
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+# The reason a version move writes when it releases a step (``engine.process.versions``).
+MOVED_REASON = re.compile(r"dipindahkan ke versi (\d+), lane berubah")
 SEPARATOR = " · "
 MAX_SHOWN_DETAIL = 300  # characters of a record's particulars on the page
 
@@ -82,6 +85,9 @@ def fact_words(key: str, value: Any) -> str:
         return str(CAUSES[value])
     if key == "language" and value in LANGUAGES:
         return LANGUAGES[value]
+    moved = MOVED_REASON.fullmatch(value) if key == "reason" and isinstance(value, str) else None
+    if moved:
+        return gettext("dipindahkan ke versi %(version)s, lane berubah", version=moved[1])
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, list):

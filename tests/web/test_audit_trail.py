@@ -215,3 +215,22 @@ def test_a_settings_change_and_a_changed_email_read_as_their_own_pages_write_the
     assert "Surel (SMTP) · port: 25 → 587 · Surel (SMTP) · STARTTLS: tidak → ya" in page
     assert "Nama pengguna: prakom · surel — → prakom@pn.go.id" in page
     assert "previous_" not in page and "smtp." not in page
+
+
+def test_a_release_by_a_version_move_reads_with_labels_in_the_reader_s_language(app):
+    """Jejak audit showed a move's release as "lane: Prakom · moved: 2", its reason
+    Indonesian on an English page (the English admin probe)."""
+    from flask_babel import force_locale
+
+    from web.trail_details import detail_words
+
+    detail = {"holder": "kasubbag", "reason": "dipindahkan ke versi 2, lane berubah",
+              "lane": "Prakom", "moved": 2}
+    with app.test_request_context():
+        assert detail_words(detail, 300) == (
+            "Pemegang sebelumnya: kasubbag · Alasan: dipindahkan ke versi 2, lane berubah · "
+            "Lane baru: Prakom · Dipindahkan ke versi: 2")
+        with force_locale("en"):
+            assert detail_words(detail, 300) == (
+                "Previous holder: kasubbag · Reason: moved to version 2, the lane changed · "
+                "New lane: Prakom · Moved to version: 2")
