@@ -66,7 +66,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
            "1500000 atau 1500000,50)"),
         N_('"%(label)s" %(given)s punya lebih dari %(most)s angka bermakna; angka sepanjang '
            "itu tidak tersimpan persis"),
-        N_("judul wajib diisi (paling banyak %(most)s karakter)"),
+        N_('"Judul" wajib diisi (paling banyak %(most)s karakter)'),
+        N_('"Judul" paling banyak %(most)s karakter; yang dikirim %(given)s'),
         # Cancelling a process (``engine.process.instances.cancel_instance``).
         N_("alasan pembatalan wajib diisi"),
         N_("alasan pembatalan paling banyak %(most)s karakter"),

@@ -52,9 +52,9 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
     title = " ".join(trimmed(title).split())
     problems = {}
     if not title:
-        problems["title"] = "judul wajib diisi (paling banyak 300 karakter)"
+        problems["title"] = '"Judul" wajib diisi (paling banyak 300 karakter)'
     elif len(title) > 300:
-        problems["title"] = f"judul paling banyak 300 karakter; yang dikirim {len(title)}"
+        problems["title"] = f'"Judul" paling banyak 300 karakter; yang dikirim {len(title)}'
     data, data_problems = case.start_data(definition, data or {})
     problems.update(data_problems)
     if problems:

@@ -33,11 +33,11 @@ def _start_refused(client) -> str:
 def test_a_start_forms_refusals_are_in_the_readers_language(client):
     login(client, "kasubbag")
     indonesian = _start_refused(client)
-    assert "judul wajib diisi (paling banyak 300 karakter)" in indonesian
+    assert '"Judul" wajib diisi (paling banyak 300 karakter)' in indonesian
     assert '"Tahun RKT" harus berupa angka' in indonesian
     _english(client, "kasubbag")
     english = _start_refused(client)
-    assert "a title is required (at most 300 characters)" in english
+    assert '"Title" is required (at most 300 characters)' in english
     assert '"Tahun RKT" must be a number' in english
     assert "wajib diisi" not in english and "harus berupa" not in english
 
