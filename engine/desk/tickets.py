@@ -92,7 +92,8 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
         TicketMessage.instance_id == instance.id), TicketMessage.id.desc())
     return {
         "id": instance.id, "number": instance.number, "title": instance.title,
-        "process": instance.definition.name, "status": status_word(session, instance),
+        "process": instance.definition.name, "process_key": instance.definition.key,
+        "status": status_word(session, instance),
         "started_at": instance.started_at, "completed_at": instance.completed_at,
         "priority": (instance.data or {}).get("prioritas"),
         "monitoring": alerts.from_monitoring(session, instance),

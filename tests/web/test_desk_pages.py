@@ -105,6 +105,13 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     done = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "selesai" in done and "Seberapa puas" in done
     assert "<dt>Prioritas</dt><dd>minor</dd>" in done, "ended without one: minor, not 'yet'"
+    # Asked to rate, he is told where the desk says what it did, and what to do if the
+    # problem remains (the requester probe); the desk is not told so.
+    [note] = html.fromstring(done).xpath("//p[@id='ended-note']")
+    assert note.text_content().startswith("Petugas telah menyelesaikan tiket ini")
+    assert note.xpath(".//a/@href") == [
+        "/tiket/ajukan?process_key=penanganan_permintaan_layanan_ti"]
+    assert 'id="ended-note"' not in prakom.get(f"/tiket/{instance_id}").get_data(True)
     # The scale says which end is which.
     assert '> 1 (sangat tidak puas)</label>' in done and '> 5 (sangat puas)</label>' in done
     assert "selesai" in client.get("/notifikasi/").get_data(True)
