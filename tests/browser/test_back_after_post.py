@@ -12,6 +12,8 @@ LTI = "penanganan_permintaan_layanan_ti"
 def test_back_to_the_shown_service_form_loads_it_again(server, phone):
     login(phone, server, "prakom")
     phone.goto(f"{server}/tiket/ajukan")
+    # Choosing applies at once: the button for pages without JavaScript is not shown.
+    assert not phone.locator("#tampilkan-formulir").is_visible()
     phone.get_by_label("Judul singkat").fill("Printer macet")
     with phone.expect_navigation(timeout=TIMEOUT_MS):
         phone.get_by_label("Layanan").select_option(LTI)  # apply-on-choice.js posts the form

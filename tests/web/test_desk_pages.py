@@ -124,6 +124,21 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
         assert "RAHASIA" not in client.get(page).get_data(True)
 
 
+def test_the_form_says_what_each_service_is_for_in_its_sop_s_words(app, client):
+    """The requester probe: "Penanganan Gangguan Server" or "… Layanan TI" for a broken
+    printer? Each service is listed with its SOP's tujuan under the choice."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = html.fromstring(client.get("/tiket/ajukan").get_data(True))
+    assert page.xpath("//select[@id='process_key']/@aria-describedby") == ["process_key-hint"]
+    assert [" ".join(li.text_content().split()) for li in page.xpath(
+        "//ul[@id='process_key-hint']/li")] == [
+        "Penanganan Permintaan Layanan TI: Melayani permintaan layanan TI dari pegawai "
+        "(pemohon) sampai terpenuhi.",
+        "Penanganan Gangguan Server: Menangani laporan gangguan server sampai layanan pulih "
+        "dan hasilnya dilaporkan."]
+
+
 def test_an_employee_starting_from_mulai_proses_lands_on_the_ticket_not_a_403(app, client):
     add_employee(app)
     login(client, "pegawai")

@@ -5,10 +5,13 @@
 // button (shown then): a keyboard user moves through the options without the page reloading
 // under him at each key and his focus thrown back to the top (WCAG 3.2.2).
 (function () {
+  // The button a select[data-shows] presses is for pages without JavaScript, and for a
+  // keyboard choice (shown again then): hidden, it no longer looks like a step to take.
   function action(select) {
     var shows = select.getAttribute("data-shows");
     if (shows) {
       var button = document.getElementById(shows);
+      if (button) { button.hidden = true; }
       return button && function () { button.click(); };
     }
     var form = select.form;
