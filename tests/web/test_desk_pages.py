@@ -54,6 +54,9 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
         instance_id = db.session.scalar(select(ProcessInstance.id))
     mine = client.get("/tiket/").get_data(True)
     assert "Printer ruang sidang" in mine and "diterima" in mine
+    # On a phone's card the title is tapped, not only the number (the requester probe).
+    title = html.fromstring(mine).xpath("//td[@data-label='Judul']/a")[0]
+    assert title.get("href") == f"/tiket/{instance_id}" and "Printer" in title.text_content()
     shown = client.get(f"/tiket/{instance_id}").get_data(True)
     assert "printer.txt" in shown
     with app.app_context():
