@@ -83,9 +83,11 @@ def test_setup_without_demo_creates_only_an_administrator_with_a_generated_passw
     token = csrf_token(page)
     # On a phone the form is the third card: the browser goes to it (onboarding probe).
     assert re.search(r"id=\"current_password\"[^>]* autofocus>", page)
-    assert client.post("/akun/kata-sandi", data={
+    changed = client.post("/akun/kata-sandi", data={
         "csrf_token": token, "current_password": password, "new_password": "sandi-admin-2026",
-        "confirm_password": "sandi-admin-2026"}).status_code == 302
+        "confirm_password": "sandi-admin-2026"})
+    # The temporary one changed, on to work, as a login leads (the requester probe).
+    assert (changed.status_code, changed.headers["Location"]) == (302, "/")
     assert client.get("/").status_code == 200
     assert "autofocus" not in client.get("/akun/").get_data(True), "only while it must change"
     with app.app_context():

@@ -14,7 +14,7 @@ from engine.text import trimmed
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
 from web.paging import page_request
-from web.views.auth import hash_password, password_matches, record_wrong_password
+from web.views.auth import hash_password, landing, password_matches, record_wrong_password
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 
@@ -97,10 +97,13 @@ def change_password() -> Any:
     if errors:
         return _page(errors, current_user.email or "", current_user.language)
     user = current_user._get_current_object()
+    first = user.must_change_password  # a temporary one: the user came to start work
     accounts.change_own_password(db.session, clock(), hash_password, user=user, new_password=new)
     db.session.commit()
     login_user(user)  # this session continues under the new session version; others end
     flash(gettext("Kata sandi diganti. Sesi dan token API lain telah diakhiri."), "success")
+    if first:  # on to where a login leads
+        return redirect(landing(user))
     return redirect(url_for("account.profile"))
 
 

@@ -161,6 +161,12 @@ def require_password_change() -> Any:
     return None
 
 
+def landing(user: User) -> str:
+    """Where a login leads ``user`` when no page was asked for: Tiket Saya for an employee
+    who only files tickets (``requester_only``), Kotak Masuk for everyone else."""
+    return url_for("desk.mine" if requester_only(user) else "inbox.index")
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> Any:
     """The login form. A refused login (wrong name or password, a disabled account) shows
@@ -182,8 +188,7 @@ def login() -> Any:
         if user.must_change_password:
             flash(_change_first(), "info")  # said at once, not only after another page
             return redirect(url_for("account.profile"))
-        return redirect(addresses.local_path(request.args.get("next")) or url_for(
-            "desk.mine" if requester_only(user) else "inbox.index"))
+        return redirect(addresses.local_path(request.args.get("next")) or landing(user))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
