@@ -226,6 +226,17 @@ def mark_all_read(session: Session, clock: Clock, user: User, *, kind: str | Non
     return result.rowcount
 
 
+def mark_instance_read(session: Session, clock: Clock, user: User, instance_id: int) -> int:
+    """Mark ``user``'s unread notifications of the instance ``instance_id`` read: a
+    requester opened his ticket's page, which says all they say (its status, the desk's
+    messages). Returns how many (not committed)."""
+    result = session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.instance_id == instance_id,
+        Notification.read_at.is_(None)).values(read_at=clock.now()),
+        execution_options={"synchronize_session": False})
+    return result.rowcount
+
+
 def mark_read(session: Session, clock: Clock, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (already read: unchanged; not committed).
 

@@ -84,7 +84,12 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
     asked = prakom.post(f"/tiket/{instance_id}/pesan", data={
         "csrf_token": token, "text": "Merek printernya apa?", "asks": "ya"})
     assert asked.status_code == 302
+    # His ticket's page says what its notifications say: opened, they are read (the
+    # requester probe: the menu's count grew to 9 while he followed every ticket).
+    unread = client.get("/notifikasi/jumlah").json["unread"]
+    assert unread > 0
     waiting = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert client.get("/notifikasi/jumlah").json["unread"] == 0
     assert "menunggu Anda" in waiting and "Merek printernya apa?" in waiting
     # The desk probe: "Target selesai" moved each minute without a word, and the desk could
     # not tell whose ticket it was ("Nama pemohon" is typed, maybe for a colleague).

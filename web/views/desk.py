@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
+from engine.escalation import notifications
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
@@ -161,6 +162,9 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
     instance, requester = _ticket(instance_id)
     if not requester:
         outside_menu()
+    elif request.method == "GET" and notifications.mark_instance_read(
+            db.session, clock(), current_user, instance.id):
+        db.session.commit()  # the menu's count drops with this page
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=fields_in_reader_language(errors or {}),
