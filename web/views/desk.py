@@ -21,8 +21,8 @@ from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import fields
 from engine.desk import ratings, tickets
-from engine.escalation import notifications
 from engine.errors import Conflict, InvalidTaskData, PermissionDenied, ProcessFailure
+from engine.escalation import notifications
 from engine.people.access import REQUESTER_PROCESSES
 from engine.process import instances, receipts
 from engine.process.deploy import active_definitions
