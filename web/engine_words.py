@@ -14,7 +14,7 @@ from flask_babel import gettext, lazy_gettext
 from engine.desk import tickets
 from engine.people import accounts
 from engine.people.access import READ_ONLY
-from web import form_words, plh_words
+from web import account_form_words, form_words, plh_words
 
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
@@ -128,10 +128,10 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
-    the refusals above, of the Plh/Plt rules (``web.plh_words``) or of a form's fields
-    (``web.form_words``); else unchanged."""
+    the refusals above, of the Plh/Plt rules (``web.plh_words``), of a form's fields
+    (``web.form_words``) or of an account's (``web.account_form_words``); else unchanged."""
     for fixed, patterns in ((_FIXED, _NUMBERED), (plh_words.FIXED, plh_words.PATTERNS),
-                            ({}, form_words.PATTERNS)):
+                            ({}, form_words.PATTERNS), ({}, account_form_words.PATTERNS)):
         said = fixed.get(message)
         if said is not None:
             return str(said)

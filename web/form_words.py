@@ -22,7 +22,7 @@ _TYPES = {"angka": lazy_gettext("angka"), "bilangan bulat": lazy_gettext("bilang
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _said(message_id: str) -> tuple[re.Pattern[str], Callable[..., str]]:
+def said(message_id: str) -> tuple[re.Pattern[str], Callable[..., str]]:
     """The pattern of the engine's words ``message_id`` (each placeholder any text) and
     their translation with the values found in them."""
     names = _PLACEHOLDER.findall(message_id)
@@ -52,7 +52,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     # ``engine.process.forms._type_text``: a number as it is written on paper.
     (re.compile(r'"(.+)" (\S+) dapat dibaca (\S+?)(?: atau (\S+))?; tulis tanpa titik ribuan '
                 r"\(mis\. 12500\), desimal dengan koma \(mis\. 12,5\)"), _grouped),
-    *map(_said, (
+    *map(said, (
         N_('"%(label)s" wajib diisi'),
         N_('"%(label)s" harus teks, paling banyak %(most)s karakter'),
         N_('"%(label)s" paling banyak %(most)s karakter'),

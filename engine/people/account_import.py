@@ -55,11 +55,17 @@ def read_rows(data: bytes) -> list[Row]:
 
     Raises:
         InvalidTaskData: ``{"berkas": why}`` when the file is too large (``MAX_FILE_BYTES``),
-            not UTF-8, lacks a required column, or lists no account or more than
+            empty, a PDF or a workbook, not UTF-8, lacks a required column, or lists no account or more than
             ``MAX_ACCOUNTS``. The cells themselves are checked by ``create_all``.
     """
     if len(data) > MAX_FILE_BYTES:
         raise InvalidTaskData({"berkas": file_too_large(len(data), MAX_FILE_BYTES)})
+    if not data.strip():
+        raise InvalidTaskData({"berkas": "berkas kosong; unggah daftar akun sebagai CSV dengan "
+                                         f"baris judul {', '.join(COLUMNS)}"})
+    if data.lstrip().startswith(b"%PDF"):  # a printed list: no cells to read
+        raise InvalidTaskData({"berkas": "berkas PDF, bukan CSV; buat daftarnya di Excel lalu "
+                                         "simpan sebagai \"CSV UTF-8\""})
     if data.startswith(b"PK\x03\x04"):  # a workbook (.xlsx) is a ZIP: no text to read
         raise InvalidTaskData({"berkas": "berkas Excel (.xlsx), bukan CSV; di Excel simpan "
                                          "sebagai \"CSV UTF-8\" lalu unggah berkas itu"})

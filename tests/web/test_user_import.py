@@ -122,6 +122,11 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
              "berkas: paling banyak 500 akun sekaligus; berkas ini memuat 501"),
             (b"nama_pengguna,nama_lengkap\n\xff\xfe", "berkas: bukan teks UTF-8; di Excel "
              'simpan sebagai "CSV UTF-8"'),
+            # The English admin probe: a PDF or an empty file was told of its header row.
+            (b"%PDF-1.4\nnama_pengguna budi\n", 'berkas: berkas PDF, bukan CSV; buat '
+             'daftarnya di Excel lalu simpan sebagai "CSV UTF-8"'),
+            (b" \r\n", "berkas: berkas kosong; unggah daftar akun sebagai CSV dengan baris "
+             "judul nama_pengguna, nama_lengkap, surel, peran"),
             # Found by the onboarding probe: a workbook was called text that is no UTF-8.
             (b"PK\x03\x04" + b"\x00" * 40, 'berkas: berkas Excel (.xlsx), bukan CSV; di Excel '
              'simpan sebagai "CSV UTF-8" lalu unggah berkas itu'),
@@ -219,3 +224,30 @@ def test_a_temporary_password_has_no_characters_mistaken_when_read_out():
         password = accounts.generate_password()
         assert re.fullmatch(r"[a-hjkmnp-z2-9]{4}(-[a-hjkmnp-z2-9]{4}){3}", password), password
         assert accounts.password_problem(password) is None
+
+
+def test_an_english_reader_is_refused_in_english_by_the_forms_of_accounts(app, client):
+    """The English admin probe: Tambah pengguna and Impor akun answered an English page
+    with the engine's Indonesian, the values kept as typed."""
+    login(client, "admin")
+    client.post("/akun/", data={"language": "en", "email": "",
+                                "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    before = _counts(app)
+    token = csrf_token(client.get("/admin/pengguna").get_data(True))
+    added = client.post("/admin/pengguna", data={
+        "csrf_token": token, "username": "9x", "full_name": " ", "email": "bukan-surel",
+        "roles": ["Kasubag"]})
+    page = html.unescape(added.get_data(True))
+    assert added.status_code == 422
+    for said in ("lower-case letters, digits, _ or . (a letter first), 2–64 characters",
+                 "the full name is required",
+                 "not a valid e-mail address (e.g. nama@pa-bima.go.id)",
+                 "unknown role: Kasubag (did you mean Kasubbag?)"):
+        assert said in page, said
+    listed = html.unescape(_upload(client, (
+        "nama_pengguna;nama_lengkap;surel;peran\r\nbudi;Budi;x;\r\nbudi;Budi;;\r\n"
+        ).encode()).get_data(True))
+    assert "row 2, column surel: not a valid e-mail address (e.g. nama@pa-bima.go.id)" in listed
+    assert "row 3, column nama_pengguna: budi is already named on row 2" in listed
+    assert "a PDF file, not a CSV" in html.unescape(_upload(client, b"%PDF-1.7").get_data(True))
+    assert _counts(app) == before

@@ -10,6 +10,8 @@ from flask_login import current_user
 from engine.errors import InvalidTaskData
 from engine.numbers import file_too_large
 from engine.people import account_import
+from web.account_form_words import cell_words
+from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
@@ -36,7 +38,8 @@ def import_users() -> Any:
         db.session.rollback()
         # The file as a whole ("berkas": not CSV, too large) is no row to correct.
         whole_file = list(invalid.fields) == ["berkas"]
-        problems = [why if whole_file else f"{where}: {why}"
+        problems = [in_reader_language(why) if whole_file
+                    else f"{cell_words(where)}: {in_reader_language(why)}"
                     for where, why in invalid.fields.items()]
         shown = account_import.MAX_LISTED_PROBLEMS
         return render_template("admin/user_import.html", problems=problems[:shown],

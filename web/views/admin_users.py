@@ -16,6 +16,7 @@ from engine.people.account_history import account_history
 from engine.people.departure import departure, held_steps
 from engine.roles import KNOWN_ROLES, role_named
 from web.account_words import account_detail, account_event
+from web.engine_words import fields_in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.paging import page_request
@@ -67,7 +68,7 @@ def users() -> Any:
             is_auditor=request.form.get("is_auditor") == "on")
     except InvalidTaskData as invalid:
         db.session.rollback()
-        return _list_page(invalid.fields, 422)
+        return _list_page(fields_in_reader_language(invalid.fields), 422)
     db.session.commit()
     return _password_page(user, password, created=True)
 
@@ -97,7 +98,7 @@ def edit_user(user_id: int) -> Any:
                 is_auditor=request.form.get("is_auditor") == "on")
         except InvalidTaskData as invalid:
             db.session.rollback()
-            errors = invalid.fields
+            errors = fields_in_reader_language(invalid.fields)
         else:
             db.session.commit()
             if user.id == current_user.id:
