@@ -245,8 +245,8 @@ def test_an_english_reader_is_refused_in_english_by_the_forms_of_accounts(app, c
                  "unknown role: Kasubag (did you mean Kasubbag?)"):
         assert said in page, said
     listed = html.unescape(_upload(client, (
-        "nama_pengguna;nama_lengkap;surel;peran\r\nbudi;Budi;x;\r\nbudi;Budi;;\r\n"
-        ).encode()).get_data(True))
+        b"nama_pengguna;nama_lengkap;surel;peran\r\nbudi;Budi;x;\r\nbudi;Budi;;\r\n"
+        )).get_data(True))
     assert "row 2, column surel: not a valid e-mail address (e.g. nama@pa-bima.go.id)" in listed
     assert "row 3, column nama_pengguna: budi is already named on row 2" in listed
     assert "a PDF file, not a CSV" in html.unescape(_upload(client, b"%PDF-1.7").get_data(True))
