@@ -116,6 +116,9 @@ def test_tabel7_reads_the_semester_from_ke_as_the_other_reports(client, history)
     for number in (1, 2):
         page = client.get(f"/laporan/tabel7?tahun=2026&ke={number}").get_data(True)
         assert f'<option value="{number}" selected>' in page
+        # Its days as every page writes a day: "1/7/2026" read as 7 January in English.
+        days = ("1 Januari 2026 – 30 Juni 2026", "1 Juli 2026 – 31 Desember 2026")[number - 1]
+        assert f"Semester {'I' * number} 2026 ({days})" in page
 
 
 def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):

@@ -34,6 +34,12 @@ def period_label(period: Period) -> str:
                    year=period.year)
 
 
+def period_days(period: Period) -> str:
+    """The period's first and last day as a period of days is written: "1 Juli 2026 – 31
+    Desember 2026", never "1/7/2026", which an English reader takes for 7 January."""
+    return f"{_day(period.first)} – {_day(period.last)}"
+
+
 def not_begun(period: Period) -> bool:
     """Whether ``period`` begins after now (the app's clock): its report has nothing yet."""
     return clock().now() < period.start

@@ -52,7 +52,7 @@ from web.views.reports.downloads import (
     report_heading,
 )
 from web.views.reports.page_words import page_cell, page_minutes, page_percent
-from web.views.reports.period_words import not_begun, period_label, taken_at
+from web.views.reports.period_words import not_begun, period_days, period_label, taken_at
 from web.views.reports.periods import (
     PeriodError,
     asked_period,
@@ -88,6 +88,7 @@ bp.app_template_filter("angka_laporan")(page_cell)
 
 
 bp.app_template_filter("periode")(period_label)
+bp.app_template_filter("hari_periode")(period_days)
 bp.app_template_global("period_not_begun")(not_begun)
 bp.app_template_global("report_taken_at")(taken_at)
 
