@@ -50,7 +50,7 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
     if action == "user.details_changed":
         return _details(detail)
     if action == "user.email_changed":
-        return detail.get("email") or "—"
+        return _email_change(detail.get("email"), detail.get("previous"))
     if action == "user.language_changed":
         return LANGUAGES.get(detail.get("language", ""), detail.get("language", ""))
     if action == "user.notice_preference_changed":
@@ -66,6 +66,16 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
     if action in ("token.issued", "token.revoked"):
         return gettext("token %(prefix)s…", prefix=detail.get("prefix", ""))
     return ""
+
+
+def _email_change(email: str | None, previous: str | None) -> str:
+    """The holder's new address, "old → new" when the record keeps the old one; an address
+    removed says so rather than a blank (the English admin probe)."""
+    if email:
+        return gettext("%(before)s → %(after)s", before=previous, after=email) if previous \
+            else email
+    return gettext("dihapus (sebelumnya %(email)s)", email=previous) if previous \
+        else gettext("dihapus")
 
 
 def _details(detail: dict[str, Any]) -> str:

@@ -37,9 +37,9 @@ def profile() -> Any:
             errors["language"] = gettext("Pilih Bahasa Indonesia atau English.")
         if not errors:
             if (email or None) != current_user.email:
-                current_user.email = email or None
+                previous, current_user.email = current_user.email, email or None
                 audit.record(db.session, clock(), "user.email_changed", actor=current_user,
-                             email=current_user.email)
+                             email=current_user.email, previous=previous)
             language_changed = language != current_user.language
             if language_changed:
                 current_user.language = language
