@@ -97,6 +97,8 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
      lambda n: gettext("Tiket #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Notifikasi #(\d+) tidak ditemukan\."),
      lambda n: gettext("Notifikasi #%(id)s tidak ditemukan.", id=n)),
+    (re.compile(r"Pengguna #(\d+) tidak ditemukan\."),
+     lambda n: gettext("Pengguna #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r"Saringan #(\d+) tidak ditemukan\."),
      lambda n: gettext("Saringan #%(id)s tidak ditemukan.", id=n)),
     (re.compile(r'Tidak ada pengguna bernama "(.+)"\.'),

@@ -191,8 +191,10 @@ def test_account_page_refuses_bad_input_and_non_admins(app, client):
         "csrf_token": token, "full_name": "Admin"}).status_code == 403, "own admin rights"
     assert client.post(f"/admin/pengguna/{admin.id}/status", data={
         "csrf_token": token, "disabled": "1"}).status_code == 403, "own account"
-    assert client.post("/admin/pengguna/999999/status", data={
-        "csrf_token": token, "disabled": "1"}).status_code == 404
+    missing = client.post("/admin/pengguna/999999/status", data={
+        "csrf_token": token, "disabled": "1"})
+    assert missing.status_code == 404 and "Pengguna #999999 tidak ditemukan." in missing.get_data(
+        True), "named, not 'Halaman tidak ditemukan' (the English admin probe)"
     assert client.post("/admin/pengguna", data={"username": "budi", "full_name": "B"}
                        ).status_code == 400, "no CSRF token"
     assert _user(app, "admin").is_admin

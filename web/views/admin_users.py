@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_user
 
-from engine.errors import InvalidTaskData
+from engine.errors import InvalidTaskData, NotFound
 from engine.models import User
 from engine.paging import paginate
 from engine.people import accounts, directory
@@ -29,7 +29,7 @@ HISTORY_PER_PAGE = 20
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404)
+        raise NotFound(f"Pengguna #{user_id} tidak ditemukan.")
     return user
 
 
