@@ -1,6 +1,7 @@
 """The refusals of an account's fields in the reader's language: the administrator's
-Tambah pengguna and Ubah (``engine.people.accounts``) and each row of Impor akun
-(``engine.people.account_import``). Names, roles and addresses in them are kept as typed;
+Tambah pengguna and Ubah (``engine.people.accounts``), each row of Impor akun
+(``engine.people.account_import``) and an alert source, which is an account too
+(``engine.desk.alerts.add_source``). Names, roles and addresses in them are kept as typed;
 any other message stays as the engine wrote it (README, "Bahasa"). Read by
 ``web.engine_words.in_reader_language``; the most particular wording comes first, as a
 pattern's ``(.+)`` would take the rest of a longer one."""
@@ -39,6 +40,10 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("paling banyak %(most)s akun sekaligus; berkas ini memuat %(given)s"),
     N_("tidak ada baris akun di bawah baris judul"),
     N_("pilih berkas CSV daftar akun"),
+    # An alert source (Sumber peringatan).
+    N_("nama 2–41 huruf kecil, angka atau '-'"),
+    N_("sumber %(name)s sudah ada; pilih nama lain"),
+    N_("jenis harus salah satu dari: %(kinds)s"),
     N_("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "
        "hapus karakter itu dari berkasnya"),
 ))]

@@ -148,3 +148,21 @@ def test_the_admin_page_shows_the_last_webhook_and_replaces_a_token(app, client,
     assert other.get(url).status_code == 403
     assert other.get("/admin/sumber-peringatan/riwayat").status_code == 403
     assert len(_rotated(app, "kuma-kantor")) == 1
+
+
+def test_a_refused_source_name_is_explained_before_and_after_in_the_reader_s_language(
+        app, client):
+    """The English admin probe: no format given beforehand, and the refusal Indonesian on
+    an English page."""
+    login(client, "admin")
+    client.post("/akun/", data={"language": "en", "email": "",
+                                "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    assert ('<p class="hint" id="name-hint">2–41 lower-case letters, digits or -, e.g. '
+            "prometheus-kantor</p>") in page
+    refused = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page), "name": "Kantor Pusat", "kind": "alertmanager"})
+    assert refused.status_code == 422
+    assert "the name: 2–41 lower-case letters, digits or &#39;-&#39;" in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(AlertSource)).all() == []

@@ -15,6 +15,7 @@ from engine.paging import paginate
 from engine.process import receipts
 from engine.settings_history import actions_history
 from web import once
+from web.engine_words import fields_in_reader_language
 from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
@@ -36,7 +37,7 @@ def alert_sources() -> Any:
                                          actor=current_user)
         except InvalidTaskData as refused:
             db.session.rollback()
-            errors = refused.fields
+            errors = fields_in_reader_language(refused.fields)
         else:
             db.session.commit()
     return _page(token=token, errors=errors), 422 if errors else 200
