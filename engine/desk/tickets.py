@@ -125,6 +125,20 @@ def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | 
             "reason": str((record.detail or {}).get("reason") or "")}
 
 
+def priority_proposed(session: Session, instance: ProcessInstance) -> bool:
+    """Whether the ticket's priority is still the requester's proposal: it has one, and a
+    step whose declared form sets ``prioritas`` (the desk's triage, README "Layanan TI")
+    is yet to be completed. A ticket of an SOP with no such step keeps the priority it
+    was reported with: that one is no proposal."""
+    if sla.priority_of(instance) != (instance.data or {}).get("prioritas"):
+        return False  # none given: "belum ditetapkan" says it already
+    deciding = [bpmn_id for bpmn_id, entry in instance.definition.catalog["tasks"].items()
+                if any(field["name"] == "prioritas" for field in fields(entry.get("form")))]
+    return bool(deciding) and not session.scalar(select(exists().where(
+        HumanTask.instance_id == instance.id, HumanTask.bpmn_id.in_(deciding),
+        HumanTask.state == "completed")))
+
+
 def request_fields(session: Session, instance: ProcessInstance) -> list[dict[str, str]]:
     """What the requester asked for: ``[{"label", "value"}]`` of the start form's fields
     he filled, in the form's order, a choice by its label (files are in the thread). Read

@@ -373,9 +373,12 @@ def test_the_triage_says_what_each_priority_promises(app, client, clock):
     page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
     assert client.post("/tiket/ajukan", data={
         "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
-        **START_DATA[LTI]}).status_code == 302
+        **START_DATA[LTI], "prioritas": "mayor"}).status_code == 302
     with app.app_context():
         instance_id = db.session.scalar(select(ProcessInstance.id))
+    # Until the triage, his priority is said to be his proposal (the requester probe).
+    assert "<dd>mayor (usulan Anda, belum ditetapkan petugas)</dd>" in client.get(
+        f"/tiket/{instance_id}").get_data(True)
     admin = api_token(client, "admin")
     for _ in range(8):
         [task] = client.get(f"/api/v1/instances/{instance_id}", headers=admin).json["open_tasks"]
@@ -391,6 +394,12 @@ def test_the_triage_says_what_each_priority_promises(app, client, clock):
     shown = client.get(f"/tugas/{task['id']}").get_data(True)
     assert ("Target penyelesaian, dihitung dari waktu laporan — kritis: 1 jam, siang dan "
             "malam; mayor: 4 jam kerja; minor: 1 hari kerja.") in shown
+    assert "<dd>mayor (usulan pemohon, belum ditetapkan)</dd>" in client.get(
+        f"/tiket/{instance_id}").get_data(True)
+    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=api_token(
+        client, "kasubbag"), json={"data": {"prioritas": "kritis"}}).status_code == 200
+    assert "<dt>Prioritas</dt><dd>kritis</dd>" in client.get(f"/tiket/{instance_id}").get_data(
+        True), "set by the triage: no longer a proposal"
 
 
 def _menu_marked(page: str) -> list[tuple[str, str]]:
