@@ -55,8 +55,8 @@ def read_rows(data: bytes) -> list[Row]:
 
     Raises:
         InvalidTaskData: ``{"berkas": why}`` when the file is too large (``MAX_FILE_BYTES``),
-            empty, a PDF or a workbook, not UTF-8, lacks a required column, or lists no account or more than
-            ``MAX_ACCOUNTS``. The cells themselves are checked by ``create_all``.
+            empty, a PDF or a workbook, not UTF-8, lacks a required column, or lists no
+            account or more than ``MAX_ACCOUNTS``. The cells themselves are checked by ``create_all``.
     """
     if len(data) > MAX_FILE_BYTES:
         raise InvalidTaskData({"berkas": file_too_large(len(data), MAX_FILE_BYTES)})

@@ -5,8 +5,9 @@ loop (``web.cli.worker``) in exactly one of them at a time unless the office run
 Which process runs the loop: each web process starts a thread that tries an exclusive
 ``flock`` on ``<instance>/timer-loop.lock`` every second; the one that gets it runs the
 loop. The kernel releases the lock when that process ends (gunicorn restarts it,
-``--max-requests``, a crash, SIGKILL), and a waiting process takes over within a second. The embedded SQLite database has one
-writer, so on SQLite ``workers`` is clamped to 1 with a message.
+``--max-requests``, a crash, SIGKILL), and a waiting process takes over within a second.
+The embedded SQLite database has one writer, so on SQLite ``workers`` is clamped to 1 with
+a message.
 """
 
 import errno
@@ -258,8 +259,8 @@ def serve(app: Flask, bind: str, workers: int = 1, timer_loop: bool = True,
     ``web_workers``) of ``threads`` threads each (gunicorn's gthread worker).
 
     With ``timer_loop`` one of the processes at a time also runs the worker loop
-    (``ElectedTimerLoop``), stopped before the process ends; offices running ``alur worker`` units pass
-    ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
+    (``ElectedTimerLoop``), stopped before the process ends; offices running ``alur
+    worker`` units pass ``--no-timer-loop``. Call ``metrics_folder`` first (``alur serve`` does, before it
     says where it listens).
     """
     workers = web_workers(app, workers, workers_from_environment)
