@@ -11,6 +11,7 @@ from engine.models import HumanTask
 from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process.deploy import active_choices
 from engine.process.other_lane import moved_away
+from engine.process.tasks import plh_ended
 from web.extensions import clock, db
 
 
@@ -32,10 +33,13 @@ def refuse_outside_lanes() -> NoReturn:
 
 
 def refuse_step(task: HumanTask) -> NoReturn:
-    """Refuse (403) a step's page to someone outside its SOP's lanes: as any page of the
-    SOP, unless the step was his until a move to a revised version put it in a lane he does
-    not hold (``engine.process.other_lane.moved_away``), which it then says."""
-    refusal = moved_away(db.session, task, current_user._get_current_object())
+    """Refuse (403) a step's page, or its form sent, to someone outside its SOP's lanes: as
+    any page of the SOP, unless he may still have it open because it was his: his term as
+    Plh/Plt of its lane ended after it opened (``engine.process.tasks.plh_ended``, README
+    "Plh dan Plt": said on Ambil, Lepaskan and Selesaikan), or a move to a revised version
+    put it in a lane he does not hold (``engine.process.other_lane.moved_away``)."""
+    user = current_user._get_current_object()
+    refusal = plh_ended(db.session, clock(), task, user) or moved_away(db.session, task, user)
     if refusal is not None:
         raise refusal
     refuse_outside_lanes()

@@ -96,6 +96,31 @@ def test_plh_recorded_on_the_page_then_completes_as_plh(app, client, clock):
         assert (task.completed_by_id, task.completed_as) == (ids["kasubbag"], "Plh. Prakom")
 
 
+def test_a_plh_whose_term_ended_is_told_so_when_he_sends_the_step_s_form(app, client, clock):
+    """The Plh/escalation probe: the step's form sent after his Plh ended was refused as if
+    he had never held a role of the SOP; README: said on Ambil, Lepaskan and Selesaikan."""
+    task_id = _start(client, "Server mati")["open_tasks"][0]["id"]
+    with app.app_context():
+        ids = {u.username: u.id for u in db.session.scalars(select(User))}
+    login(client, "admin")
+    assert client.post("/plh/", data={
+        "csrf_token": csrf_token(client.get("/plh/").get_data(True)), "kind": "Plh",
+        "official": ids["prakom"], "role": "Prakom", "substitute": ids["redaktur"],
+        "warrant_number": "W8-U1/98/KP/XI/2026", "starts_at": "2026-11-23T07:00",
+        "ends_at": "2026-11-23T09:00"}).status_code == 302
+    login(client, "redaktur")
+    page = client.get(f"/tugas/{task_id}").get_data(True)
+    assert "Anda bertindak sebagai <strong>Plh. Prakom</strong>" in page
+    clock.advance(timedelta(hours=2))  # his term ends at 09.00 with the page still open
+    for address in (f"/tugas/{task_id}", f"/tugas/{task_id}/ambil"):
+        refused = client.post(address, data={"csrf_token": csrf_token(page)})
+        assert refused.status_code == 403, address
+        assert ("Masa Plh Anda untuk peran Prakom sudah berakhir; langkah ini kini dikerjakan "
+                "pemegang peran itu.") in refused.get_data(True), address
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).state == "open"
+
+
 def test_plh_form_errors_are_named(app, client):
     login(client, "admin")
     token = csrf_token(client.get("/plh/").get_data(True))
