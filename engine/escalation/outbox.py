@@ -30,6 +30,10 @@ ASKED_OF_PERFORMER = ("Yang diminta: selesaikan langkah ini; bila Anda tidak dap
 ASKED_OF_SUPERVISOR = ("Yang diminta: tanyakan kendalanya kepada pemegangnya, atau alihkan "
                        "langkah ini kepada pemegang peran lain (Alihkan, oleh atasan langsung "
                        "peran itu).")
+# As the step's page says to a supervisor when no one has taken it: no holder to ask.
+ASKED_OF_SUPERVISOR_UNTAKEN = ("Yang diminta: langkah ini belum diambil siapa pun; alihkan "
+                               "kepada salah satu pemegang perannya (Alihkan, oleh atasan "
+                               "langsung peran itu), atau minta unitnya segera mengambilnya.")
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 # The longest one message may take to send: an SMTP connection, STARTTLS, login and the
@@ -57,7 +61,8 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     added = []
     if settings.mails(session):
         before, after = _about(session, task, message)
-        asked = ASKED_OF_PERFORMER if escalation.level == 1 else ASKED_OF_SUPERVISOR
+        asked = (ASKED_OF_PERFORMER if escalation.level == 1 else ASKED_OF_SUPERVISOR
+                 if task.claimed_by_id else ASKED_OF_SUPERVISOR_UNTAKEN)
         for user in people:
             if user.email:
                 body = (f"{before}\nAnda menerima surel ini sebagai "

@@ -142,8 +142,14 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
         "agar dialihkan.", "", f"Buka langkah: /tugas/{task.id}"]
     body = mails["panitera@pn.go.id"].body
     assert body.startswith(f'Untuk Kasubbag (tingkat 2): langkah "{task.name}" pada {case}')
-    assert "Anda menerima surel ini sebagai Plh. Kasubbag.\nYang diminta: tanyakan kendalanya " \
-        "kepada pemegangnya, atau alihkan langkah ini" in body
+    # No one took it: no holder to ask (the Plh/escalation probe), as the step's page says.
+    assert "Anda menerima surel ini sebagai Plh. Kasubbag.\nYang diminta: langkah ini belum " \
+        "diambil siapa pun; alihkan kepada salah satu pemegang perannya" in body
+    task.claimed_by_id = users["Prakom"].id  # taken: his supervisors ask him what holds it
+    clock.advance(timedelta(minutes=30))
+    fire_round(session, clock, lambda instance_id, error: session.commit())
+    [third] = session.scalars(select(Delivery).where(Delivery.subject.contains("tingkat 3")))
+    assert "\nYang diminta: tanyakan kendalanya kepada pemegangnya, atau alihkan" in third.body
     # The centre says it too: the Plh's notice carries his capacity, the holder's none.
     params = dict(session.execute(select(Notification.user_id, Notification.params)).all())
     assert params[users["Panitera"].id]["as"] == "Plh. Kasubbag"
