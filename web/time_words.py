@@ -92,8 +92,10 @@ def time_left(due: datetime | None, round_the_clock: bool = False) -> str:
         minutes = abs(office_timeline().minutes_until(due))
         span = office_span(minutes)
     if due < now:
-        if minutes == 0:  # passed after hours, or less than a minute ago
+        if minutes == 0 and now - due < timedelta(minutes=1):
             return gettext("terlambat, batasnya baru lewat")
+        if minutes == 0:  # passed after hours: all night it has not "just" passed
+            return gettext("terlambat kurang dari 1 menit kerja")
         return gettext("terlambat %(duration)s", duration=span)
     if minutes == 0:  # seconds left (counted down in whole minutes): not "sisa 0 menit"
         return gettext("sisa kurang dari 1 menit") if round_the_clock \

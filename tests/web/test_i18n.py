@@ -201,7 +201,8 @@ def test_a_ticket_reads_its_status_and_priority_in_english(app, client):
         "process_key": "penanganan_permintaan_layanan_ti", "title": "Printer",
         "data": {**START_DATA["penanganan_permintaan_layanan_ti"], "prioritas": "kritis"}}).json
     page = client.get(f"/tiket/{ticket['id']}").get_data(True)
-    assert '<dd id="ticket-status">received</dd>' in page and "<dd>critical</dd>" in page
+    assert '<dd id="ticket-status">received</dd>' in page
+    assert "<dd>critical (your proposal, not yet set by the desk)</dd>" in page
     assert 'class="ticket-status">received</td>' in client.get("/tiket/").get_data(True)
 
 

@@ -52,8 +52,11 @@ def test_a_deadline_tomorrow_morning_reads_calendar_first(at):
 def test_a_round_the_clock_step_late_after_hours_counts_the_wall_clock(at):
     with at(7, 20, 5):
         assert time_left(_wib(7, 19), round_the_clock=True) == "terlambat 1 jam 5 menit"
-        # In office time nothing has passed since 16.00: late, but not "0 minutes" late.
-        assert time_left(_wib(7, 19)) == "terlambat, batasnya baru lewat"
+        # In office time nothing has passed since 16.00: late, but not "0 minutes" late,
+        # nor "just passed" all night (the Plh/escalation probe).
+        assert time_left(_wib(7, 19)) == "terlambat kurang dari 1 menit kerja"
+        assert time_left(_wib(7, 20, 4) + timedelta(seconds=30)) == (
+            "terlambat, batasnya baru lewat")
 
 
 def test_seconds_left_read_less_than_a_minute_not_zero_minutes(at):
