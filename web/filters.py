@@ -193,19 +193,23 @@ def record_text(record: Any) -> str:
 
 
 def recipients_text(usernames: list[str], people: dict[str, str],
-                    told_before: list[str] | None = None) -> str:
+                    told_before: list[str] | None = None,
+                    acting: dict[str, str] | None = None) -> str:
     """Who an escalation notified, by full name (``people``: {username: full name}; a
-    username no account has any longer as it is): ``diberitahukan kepada Demo Prakom,
-    Budi Santoso``, the first ``SHOWN_RECIPIENTS`` then "dan N lainnya"; none: "tidak
-    ada yang dapat diberi tahu", or, when those it would reach were told at a lower level
-    (``told_before``: a Sekretaris who is also Plh. Ketua), that they were."""
+    username no account has any longer as it is), one who got it as Plh/Plt with that
+    capacity (``acting``: {username: "Plh. Kasubbag"}): ``diberitahukan kepada Demo Prakom,
+    Budi Santoso (Plh. Kasubbag)``, the first ``SHOWN_RECIPIENTS`` then "dan N lainnya";
+    none: "tidak ada yang dapat diberi tahu", or, when those it would reach were told at a
+    lower level (``told_before``: a Sekretaris who is also Plh. Ketua), that they were."""
     if not usernames and told_before:
         return gettext("sudah diberitahukan pada tingkat sebelumnya kepada %(names)s",
                        names=", ".join(people.get(name, name)
                                        for name in told_before[:SHOWN_RECIPIENTS]))
     if not usernames:
         return gettext("tidak ada yang dapat diberi tahu")
-    names = ", ".join(people.get(name, name) for name in usernames[:SHOWN_RECIPIENTS])
+    acting = acting or {}
+    names = ", ".join(people.get(name, name) + (f" ({acting[name]})" if name in acting else "")
+                      for name in usernames[:SHOWN_RECIPIENTS])
     if len(usernames) > SHOWN_RECIPIENTS:
         return ngettext("diberitahukan kepada %(names)s dan %(num)d lainnya",
                         "diberitahukan kepada %(names)s dan %(num)d lainnya",

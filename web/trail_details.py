@@ -14,7 +14,7 @@ from web.filters import local_time
 from web.i18n import LANGUAGES
 
 LABELS = {
-    "acting_as": lazy_gettext("Sebagai"), "address": lazy_gettext("Alamat IP"), "admin": lazy_gettext("Administrator"),
+    "acting": lazy_gettext("Sebagai Plh/Plt"), "acting_as": lazy_gettext("Sebagai"), "address": lazy_gettext("Alamat IP"), "admin": lazy_gettext("Administrator"),
     "asks": lazy_gettext("Meminta jawaban pemohon"), "assignee": lazy_gettext("Kepada"),
     "attachment_id": lazy_gettext("Nomor lampiran"), "case": lazy_gettext("Proses"),
     "format": lazy_gettext("Format"), "page": lazy_gettext("Halaman"),

@@ -118,9 +118,14 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
             params=with_capacity(params, role, capacities[user.id]),
             created_at=clock.now(), message=message))
     outbox.enqueue_escalation(session, clock, escalation, people, role, message, capacities)
+    # Who got it as Plh/Plt, and as whose: Riwayat and Jejak audit say why a reminder of an
+    # official's step reached someone else.
+    acting = {user.username: capacities[user.id] for user in people
+              if capacities[user.id] != role}
     audit.record(session, clock, "task.escalated", task=task, level=level, role=role,
                  recipients=[user.username for user in people],
-                 **({"told_before": told_before} if told_before else {}))
+                 **({"told_before": told_before} if told_before else {}),
+                 **({"acting": acting} if acting else {}))
     _schedule_next(session, task, level)
     return escalation
 

@@ -365,6 +365,10 @@ def test_many_recipients_are_counted_and_none_is_said(app):
         assert recipients_text([], {}) == "tidak ada yang dapat diberi tahu"
         assert recipients_text([], {"sek": "Demo Sekretaris"}, ["sek"]) == (
             "sudah diberitahukan pada tingkat sebelumnya kepada Demo Sekretaris")
+        # One who got it as Plh/Plt says as whose (the Plh/escalation probe).
+        assert recipients_text(["bt", "kas"], {"bt": "Demo Bidang Terkait", "kas": "Kasubbag B"},
+                               acting={"bt": "Plh. Kasubbag"}) == (
+            "diberitahukan kepada Demo Bidang Terkait (Plh. Kasubbag), Kasubbag B")
 
 
 def test_a_filter_given_twice_is_refused_naming_it(app, client):

@@ -153,4 +153,9 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
     # The centre says it too: the Plh's notice carries his capacity, the holder's none.
     params = dict(session.execute(select(Notification.user_id, Notification.params)).all())
     assert params[users["Panitera"].id]["as"] == "Plh. Kasubbag"
+    # The record says so too: Riwayat names the capacity beside the recipient.
+    escalated = session.scalars(select(AuditRecord.detail).where(
+        AuditRecord.action == "task.escalated").order_by(AuditRecord.id)).all()
+    assert [record.get("acting") for record in escalated] == [
+        None, {users["Panitera"].username: "Plh. Kasubbag"}, None]
     assert "as" not in params[users["Prakom"].id]
