@@ -34,6 +34,9 @@ from engine.process import case
 # keeps them all.
 TICKET_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_jawaban",
                 "tiket_selesai", "tiket_dibatalkan", "tiket_nilai_rendah")
+# What the requester is told of his ticket: what its page shows him too.
+REQUESTER_KINDS = ("tiket_diterima", "tiket_pesan", "tiket_menunggu", "tiket_selesai",
+                   "tiket_dibatalkan")
 # The starter's notices: his process completed or was cancelled by someone else.
 PROCESS_KINDS = ("proses_selesai", "proses_dibatalkan")
 # To the administrators: an escalation reached no one (``engine.escalation.unreached``).
@@ -226,13 +229,15 @@ def mark_all_read(session: Session, clock: Clock, user: User, *, kind: str | Non
     return result.rowcount
 
 
-def mark_instance_read(session: Session, clock: Clock, user: User, instance_id: int) -> int:
-    """Mark ``user``'s unread notifications of the instance ``instance_id`` read: a
-    requester opened his ticket's page, which says all they say (its status, the desk's
-    messages). Returns how many (not committed)."""
+def mark_ticket_read(session: Session, clock: Clock, user: User, instance_id: int) -> int:
+    """Mark ``user``'s unread requester's notices (``REQUESTER_KINDS``) of the ticket
+    ``instance_id`` read: he opened its page, which says all they say (its status, the
+    desk's messages). What he is told as an official of its SOP (a new step, a reminder)
+    stays unread. Returns how many (not committed)."""
     result = session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.instance_id == instance_id,
-        Notification.read_at.is_(None)).values(read_at=clock.now()),
+        Notification.kind.in_(REQUESTER_KINDS), Notification.read_at.is_(None))
+        .values(read_at=clock.now()),
         execution_options={"synchronize_session": False})
     return result.rowcount
 

@@ -9,7 +9,7 @@ from lxml import html
 from sqlalchemy import select
 
 from engine import settings
-from engine.models import Attachment, HumanTask, ProcessInstance, User
+from engine.models import Attachment, HumanTask, Notification, ProcessInstance, User
 from engine.roles import username_for
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
@@ -406,3 +406,27 @@ def _menu_marked(page: str) -> list[tuple[str, str]]:
     """The main menu's links marked current on ``page``: (text, aria-current)."""
     return [(a.text.strip(), a.get("aria-current")) for a in html.fromstring(page).xpath(
         "//nav[@aria-label='Menu utama']//a[@aria-current]")]
+
+
+def test_an_official_s_own_ticket_page_reads_only_his_requester_notices(app, client, clock):
+    """The regression probe: a Kasubbag who filed a ticket and opened it lost the unread
+    mark of the step he still had to do in it."""
+    login(client, "kasubbag")
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    assert client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Proyektor",
+        **START_DATA[LTI]}).status_code == 302
+    with app.app_context():
+        instance_id = db.session.scalar(select(ProcessInstance.id))
+        kasubbag = db.session.scalar(select(User.id).filter_by(username="kasubbag"))
+        for kind in ("tiket_diterima", "tugas_baru", "eskalasi"):
+            db.session.add(Notification(user_id=kasubbag, kind=kind, role="Kasubbag",
+                                        message=kind, created_at=clock.now(),
+                                        instance_id=instance_id))
+        db.session.commit()
+    client.get(f"/tiket/{instance_id}")
+    with app.app_context():
+        unread = db.session.scalars(select(Notification.kind).where(
+            Notification.user_id == kasubbag, Notification.read_at.is_(None))
+            .order_by(Notification.id)).all()
+    assert unread == ["tugas_baru", "eskalasi"]

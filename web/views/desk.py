@@ -162,7 +162,7 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
     instance, requester = _ticket(instance_id)
     if not requester:
         outside_menu()
-    elif request.method == "GET" and notifications.mark_instance_read(
+    elif request.method == "GET" and notifications.mark_ticket_read(
             db.session, clock(), current_user, instance.id):
         db.session.commit()  # the menu's count drops with this page
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
