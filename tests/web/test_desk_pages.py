@@ -430,3 +430,24 @@ def test_an_official_s_own_ticket_page_reads_only_his_requester_notices(app, cli
             Notification.user_id == kasubbag, Notification.read_at.is_(None))
             .order_by(Notification.id)).all()
     assert unread == ["tugas_baru", "eskalasi"]
+
+
+def test_kirim_with_another_service_chosen_shows_its_form_and_files_nothing(app, client):
+    """The regression probe: a service chosen with the keys (or without JavaScript), then
+    Kirim, filed a Gangguan Server ticket with the Layanan TI form's answers lost."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    assert '<input type="hidden" name="formulir_layanan" value="penanganan_permintaan_layanan_ti">' \
+        in page
+    answer = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": "penanganan_gangguan_server",
+        "formulir_layanan": LTI, "title": "Printer lantai 2 macet", **START_DATA[LTI]})
+    shown = html.fromstring(answer.get_data(True))
+    assert answer.status_code == 200
+    assert shown.xpath("//p[@role='alert']")[0].text_content().startswith(
+        "Layanan diganti menjadi Penanganan Gangguan Server; tiket belum dikirim.")
+    assert shown.xpath("//input[@id='title']/@value") == ["Printer lantai 2 macet"]
+    assert shown.xpath("//input[@name='formulir_layanan']/@value") == [
+        "penanganan_gangguan_server"]
+    assert app_count(app, ProcessInstance) == 0

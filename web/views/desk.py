@@ -43,6 +43,7 @@ bp = Blueprint("desk", __name__, url_prefix="/tiket")
 
 SERVICE_REQUEST = "penanganan_permintaan_layanan_ti"
 SHOW_FORM = "tampilkan"  # the submit button that only shows the chosen service's form
+SHOWN_FORM = "formulir_layanan"  # the service whose form the page showed
 REQUESTER_NAME = "pemohon"  # the start form field naming who asks (Nama pemohon)
 
 
@@ -79,6 +80,12 @@ def submit() -> Any:
     errors = dict(unkept_fields())  # said also when only showing: the text was changed
     flow_failed = False
     showing = request.method == "POST" and SHOW_FORM in request.form
+    # Kirim pressed with another service chosen than the one whose form was filled (a
+    # choice made with the keys, or without JavaScript): that service's form is shown with
+    # what was typed, nothing is filed under it (the regression probe).
+    switched = (request.method == "POST" and not showing and chosen is not None
+                and request.form.get(SHOWN_FORM, chosen.key) != chosen.key)
+    showing = showing or switched
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
         errors["process_key"] = gettext("pilih salah satu layanan yang ditawarkan")
@@ -126,6 +133,7 @@ def submit() -> Any:
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
                            errors=fields_in_reader_language(errors),
                            values=_typed(declared), declared=declared, flow_failed=flow_failed,
+                           switched=switched,
                            file_dropped=upload is not None and bool(upload.filename)
                            ), 422 if errors else 200
 
