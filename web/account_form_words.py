@@ -41,7 +41,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("tidak ada baris akun di bawah baris judul"),
     N_("pilih berkas CSV daftar akun"),
     # An alert source (Sumber peringatan).
-    N_("nama 2–41 huruf kecil, angka atau '-'"),
+    N_("nama 2–41 huruf kecil, angka atau '-', diawali huruf atau angka"),
     N_("sumber %(name)s sudah ada; pilih nama lain"),
     N_("jenis harus salah satu dari: %(kinds)s"),
     N_("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "

@@ -66,7 +66,8 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
     if kind not in KINDS:
         raise InvalidTaskData({"kind": f"jenis harus salah satu dari: {', '.join(KINDS)}"})
     if not NAME.match(name or ""):
-        raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-'"})
+        raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-', diawali huruf "
+                                       "atau angka"})
     if session.scalar(select(AlertSource.id).where(AlertSource.name == name)):
         raise InvalidTaskData({"name": f"sumber {name} sudah ada; pilih nama lain"})
     user, _ = accounts.create(session, clock, hasher, actor=actor,

@@ -158,11 +158,12 @@ def test_a_refused_source_name_is_explained_before_and_after_in_the_reader_s_lan
     client.post("/akun/", data={"language": "en", "email": "",
                                 "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
     page = client.get("/admin/sumber-peringatan").get_data(True)
-    assert ('<p class="hint" id="name-hint">2–41 lower-case letters, digits or -, e.g. '
-            "prometheus-kantor</p>") in page
+    assert ('<p class="hint" id="name-hint">2–41 lower-case letters, digits or -, a letter or '
+            "digit first, e.g. prometheus-kantor</p>") in page
     refused = client.post("/admin/sumber-peringatan", data={
         "csrf_token": csrf_token(page), "name": "Kantor Pusat", "kind": "alertmanager"})
     assert refused.status_code == 422
-    assert "the name: 2–41 lower-case letters, digits or &#39;-&#39;" in refused.get_data(True)
+    assert ("the name: 2–41 lower-case letters, digits or &#39;-&#39;, a letter or digit first"
+            in refused.get_data(True))
     with app.app_context():
         assert db.session.scalars(select(AlertSource)).all() == []

@@ -60,7 +60,8 @@ def test_a_bad_source_name_is_named_as_the_argument_and_nothing_stored(app):
                                                 "alertmanager"])
     assert result.exit_code == 1
     # After click's prefix: "GAGAL" in alur, "Error" in the test runner.
-    assert result.output.partition(": ")[2] == "NAMA: nama 2–41 huruf kecil, angka atau '-'\n"
+    assert result.output.partition(": ")[2] == ("NAMA: nama 2–41 huruf kecil, angka atau '-', "
+                                                 "diawali huruf atau angka\n")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AlertSource)) == 0
     add_source(app, "prometheus", "alertmanager")

@@ -176,8 +176,7 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
     return render_template("desk/show.html", ticket=tickets.view(db.session, clock().now(),
                                                                  instance),
                            requester=requester, errors=fields_in_reader_language(errors or {}),
-                           priority_proposed=not instance.completed_at
-                           and tickets.priority_proposed(db.session, instance),
+                           priority_proposed=tickets.priority_proposed(db.session, instance),
                            typed=typed if typed is not None else request.form if errors else {},
                            file_dropped=bool(errors) and any(
                                part.filename for part in request.files.getlist("lampiran")),
