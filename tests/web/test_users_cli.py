@@ -6,6 +6,7 @@ from sqlalchemy import select
 from engine.errors import PermissionDenied
 from engine.models import AuditRecord, User
 from engine.people import accounts
+from tests.conftest import csrf_token
 from tests.web.conftest import login
 from web.cli import users
 from web.extensions import clock, db
@@ -222,3 +223,19 @@ def test_user_list_shows_every_account_with_roles_rights_and_status_bounded(app,
     bounded = runner.invoke(args=["user", "list"])
     assert len(bounded.stdout.splitlines()) == 3
     assert bounded.stderr == f"… dan {len(lines) - 3} akun lagi; saring dengan --peran\n"
+
+
+def test_a_temporary_password_changed_opens_the_page_the_login_was_for(app, client):
+    """The regression probe: a reset official who followed an e-mail's link to his step
+    changed his password and landed on Kotak Masuk, the step's address lost."""
+    result = app.test_cli_runner().invoke(args=["user", "reset-password", "prakom"])
+    temporary = result.output.rsplit(": ", 1)[1].strip()
+    token = csrf_token(client.get("/masuk?next=/notifikasi/").get_data(True))
+    logged = client.post("/masuk?next=/notifikasi/", data={
+        "username": "prakom", "password": temporary, "csrf_token": token})
+    assert logged.headers["Location"] == "/akun/"
+    changed = client.post("/akun/kata-sandi", data={
+        "csrf_token": csrf_token(client.get("/akun/").get_data(True)),
+        "current_password": temporary, "new_password": "sandi-baru-2026",
+        "confirm_password": "sandi-baru-2026"})
+    assert changed.headers["Location"] == "/notifikasi/"

@@ -4,7 +4,7 @@ the interface, the password, and the API tokens (listed with their last use, rev
 import re
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required, login_user
 
@@ -14,7 +14,13 @@ from engine.text import trimmed
 from web.extensions import clock, db
 from web.i18n import LANGUAGES
 from web.paging import page_request
-from web.views.auth import hash_password, landing, password_matches, record_wrong_password
+from web.views.auth import (
+    AFTER_PASSWORD,
+    hash_password,
+    landing,
+    password_matches,
+    record_wrong_password,
+)
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 
@@ -102,8 +108,8 @@ def change_password() -> Any:
     db.session.commit()
     login_user(user)  # this session continues under the new session version; others end
     flash(gettext("Kata sandi diganti. Sesi dan token API lain telah diakhiri."), "success")
-    if first:  # on to where a login leads
-        return redirect(landing(user))
+    if first:  # on to the page the login was asked for, else where a login leads
+        return redirect(session.pop(AFTER_PASSWORD, None) or landing(user))
     return redirect(url_for("account.profile"))
 
 

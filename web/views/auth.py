@@ -161,6 +161,10 @@ def require_password_change() -> Any:
     return None
 
 
+# The page a login with a temporary password was asked for, opened once it is changed.
+AFTER_PASSWORD = "after_password"
+
+
 def landing(user: User) -> str:
     """Where a login leads ``user`` when no page was asked for: Tiket Saya for an employee
     who only files tickets (``requester_only``), Kotak Masuk for everyone else."""
@@ -187,6 +191,9 @@ def login() -> Any:
         session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         if user.must_change_password:
             flash(_change_first(), "info")  # said at once, not only after another page
+            asked = addresses.local_path(request.args.get("next"))
+            if asked:  # the page a link led to (a step in an e-mail): after the change
+                session[AFTER_PASSWORD] = asked
             return redirect(url_for("account.profile"))
         return redirect(addresses.local_path(request.args.get("next")) or landing(user))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
