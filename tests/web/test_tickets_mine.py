@@ -2,6 +2,8 @@
 running, or ended (``tampil``): with many tickets, the one "menunggu Anda" was found only
 by paging (found by the service desk probe)."""
 
+from lxml import html
+
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _start
@@ -9,8 +11,7 @@ from tests.web.test_servicedesk_api import _start
 
 def _numbers(client, shown: str) -> list[str]:
     page = client.get(f"/tiket/?tampil={shown}").get_data(True)
-    return [row.split('">', 1)[1].split("<", 1)[0]
-            for row in page.split('<a href="/tiket/')[1:] if row[:1].isdigit()]
+    return html.fromstring(page).xpath("//td[@data-label='Nomor']/a/text()")
 
 
 def test_tiket_saya_shows_the_tickets_waiting_for_him_running_or_ended(app, client):
