@@ -221,15 +221,26 @@ def test_a_printed_process_page_keeps_its_content_whole_without_menu_or_forms(se
 
 def test_a_printed_heat_map_shows_its_drawing_and_its_colours_key(server, browser):
     """On paper Peta hambatan printed its heading and then nothing: the drawing (and its
-    key) were hidden as every page's diagram is."""
+    key) were hidden as every page's diagram is. Printed now: a copy of the whole drawing
+    scaled to the paper, coloured, without the screen's badges (one landed on a row of the
+    list) or its zoom tools."""
     with _opened(browser, DESKTOP, server, "admin", f"{server}/laporan/sop/{IT}/peta") as page:
+        page.locator(".heat-print svg").wait_for(state="attached")
         page.emulate_media(media="print")
-        drawn = page.locator("#heatmap .djs-element[data-element-id='Kegiatan_1']")
-        expect(drawn).to_be_visible()
+        printed = page.locator(".heat-print svg")
+        expect(printed).to_be_visible()
+        expect(page.locator("#heatmap")).to_be_hidden()
         expect(page.locator(".heat-legend")).to_be_visible()
         expect(page.locator(".diagram-tools")).to_be_hidden()
-        box, shape = page.locator("#heatmap").bounding_box(), drawn.bounding_box()
-        assert box["x"] <= shape["x"] and shape["x"] + shape["width"] <= box["x"] + box["width"]
+        main, drawn = page.locator("main").bounding_box(), printed.bounding_box()
+        assert drawn["width"] <= main["width"] and drawn["height"] > 100
+        assert page.locator(".heat-print [class*='alur-band-']").count() == 9  # its 9 steps
+        # The copy keeps bpmn-js's styles (a copy parsed from markup lost them to the CSP).
+        assert page.evaluate("() => getComputedStyle(document.querySelector("
+                             "'.heat-print .djs-visual rect')).fill") == "rgb(255, 255, 255)"
+        assert page.locator(".heat-badge:visible").count() == 0
+        page.emulate_media(media="screen")
+        expect(printed).to_be_hidden()
 
 
 def test_conversion_notes_never_reach_staff(served, browser):

@@ -54,6 +54,46 @@
     });
   }
 
+  // On paper the coloured map is a copy of the whole drawing scaled to the page's width
+  // (its own viewBox, reports.css), shown only in print: the screen's view may be zoomed,
+  // panned or cut, and a print does not wait for a drawing to be fitted again.
+  function printable(box, viewer) {
+    // A clone keeps bpmn-js's styles; markup parsed again would lose them to the page's
+    // Content-Security-Policy (no style attributes).
+    var svg = box.querySelector("svg").cloneNode(true);
+    var viewport = svg.querySelector(".viewport");
+    if (viewport) { viewport.removeAttribute("transform"); }
+    // The drawing's extent from its shapes: a box hidden on a phone measures nothing.
+    var area = extent(viewer.get("elementRegistry"));
+    svg.setAttribute("viewBox", [area.x, area.y, area.width, area.height].join(" "));
+    svg.setAttribute("width", area.width);
+    svg.setAttribute("height", area.height);
+    svg.removeAttribute("style");
+    svg.querySelectorAll("[data-element-id]").forEach(function (el) {
+      el.removeAttribute("data-element-id");  // the drawing's ids stay the live one's
+    });
+    var copy = document.createElement("div");
+    copy.className = "heat-print";
+    copy.setAttribute("aria-hidden", "true");
+    copy.appendChild(svg);
+    box.parentNode.insertBefore(copy, box.nextSibling);
+  }
+
+  function extent(registry) {
+    var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    registry.getAll().forEach(function (el) {
+      var points = el.waypoints || (el.width !== undefined && !el.hidden
+        ? [{ x: el.x, y: el.y }, { x: el.x + el.width, y: el.y + el.height }] : []);
+      points.forEach(function (p) {
+        left = Math.min(left, p.x); top = Math.min(top, p.y);
+        right = Math.max(right, p.x); bottom = Math.max(bottom, p.y);
+      });
+    });
+    var pad = 10;
+    return { x: left - pad, y: top - pad, width: right - left + 2 * pad,
+             height: bottom - top + 2 * pad };
+  }
+
   var box = document.getElementById("heatmap");
   var steps = data("heatmap-data");
   if (box && steps && window.BpmnJS) {
@@ -66,16 +106,6 @@
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
         if (window.AlurDiagram) { window.AlurDiagram.enhance(box, viewer, null, { list: false }); }
-        // Printed, the box takes the paper's size (reports.css): the drawing fits it then,
-        // and the screen again after.
-        if (window.matchMedia) {
-          window.matchMedia("print").addEventListener("change", function () {
-            if (box.clientWidth > 0 && box.clientHeight > 0) {
-              canvas.resized();
-              canvas.zoom("fit-viewport", "auto");
-            }
-          });
-        }
         Object.keys(steps).forEach(function (id) {
           var step = steps[id];
           if (!registry.get(id)) { return; }  // a step of an older version only
@@ -91,6 +121,7 @@
           badge.title = step.label;
           overlays.add(id, { position: { bottom: 8, left: 4 }, html: badge });
         });
+        printable(box, viewer);
         document.querySelectorAll(".heat-list [data-step]").forEach(function (item) {
           var id = item.dataset.step;
           if (!registry.get(id)) { return; }
