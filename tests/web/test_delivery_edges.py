@@ -145,6 +145,19 @@ def test_a_round_out_of_time_gives_its_messages_back(app, client, clock, monkeyp
         assert (row.attempts, row.lease_owner, row.lease_expires_at) == (0, None, None)
 
 
+def test_a_round_told_to_stop_gives_its_messages_back_unsent(app, client, clock):
+    """The regression probe: a web process told to end kept sending to a slow mail server,
+    one message after another, its exit held up for each."""
+    _webhook(app, f"http://127.0.0.1:{free_port()}/hook")
+    _escalated(app, client, clock)
+    stopping = threading.Event()
+    stopping.set()
+    assert send_once(app, stop=stopping) == 0
+    with app.app_context():
+        [row] = db.session.scalars(select(Delivery)).all()
+        assert (row.attempts, row.lease_owner, row.lease_expires_at) == (0, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _no_mail(app):
     """Only the webhook: no SMTP server set, so no e-mail is queued."""

@@ -157,12 +157,14 @@ def recount_once(app: Flask, failures: RoundFailures | None = None) -> int:
     return len(done.recounted)
 
 
-def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None = None) -> int:
+def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None = None,
+              stop: threading.Event | None = None) -> int:
     """Lease due outbox deliveries, send them, record each result; return how many were
     sent. Failures are retried later with backoff (``engine.escalation.outbox``) and
     logged (a warning naming the message, never the webhook's path). A round sends for at
     most ``OUTBOX_SECONDS`` and gives the rest back, so that a slow mail server or gateway
-    does not hold up the timers of the next round.
+    does not hold up the timers of the next round; it gives them back at once when
+    ``stop`` is set (the process is ending: a slow server would hold up its exit).
 
     While the SMTP password or the webhook's signing secret was sealed under another
     ``ALUR_SECRET_KEY`` nothing is leased or sent: the round counts one failure and logs one
@@ -185,7 +187,7 @@ def send_once(app: Flask, owner: str = WORKER_ID, failures: RoundFailures | None
             began = perf_counter()
             try:
                 for number, delivery in enumerate(leased):
-                    if perf_counter() - began > OUTBOX_SECONDS:
+                    if perf_counter() - began > OUTBOX_SECONDS or (stop and stop.is_set()):
                         outbox.release(db.session, owner, [d.id for d in leased[number:]])
                         db.session.commit()
                         break
@@ -243,19 +245,20 @@ def sweep_once(app: Flask, every_file: bool = False,
             db.session.remove()
 
 
-def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -> int:
+def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False,
+              stop: threading.Event | None = None) -> int:
     """One round: sweep the attachments folder (``every_file``: all of it, as the first
     round of a process does), count deadlines again after a change of the office calendar
     (a batch of instances), fire timers, send the outbox, close tickets unrated after
     5 working days (``engine.desk.ratings``), give back the steps whose holder may no
     longer act in their role (``engine.people.claims``), record the heartbeat, log the
     round. Returns how much work was done (instances counted again + timers fired +
-    messages sent)."""
+    messages sent). ``stop`` set, the outbox's messages not yet sent are given back."""
     token = audit.REQUEST_ID.set(f"round-{uuid.uuid4().hex[:16]}")
     started = perf_counter()
     failures = RoundFailures()
     try:
-        return _round(app, owner, every_file, failures, started)
+        return _round(app, owner, every_file, failures, started, stop)
     except DatabaseUnavailable as down:
         log.warning("worker round stopped: the database cannot be used (%s); the next round "
                     "tries again", down, extra={"fields": {
@@ -268,13 +271,13 @@ def run_round(app: Flask, owner: str = WORKER_ID, *, every_file: bool = False) -
 
 
 def _round(app: Flask, owner: str, every_file: bool, failures: RoundFailures,
-           started: float) -> int:
+           started: float, stop: threading.Event | None) -> int:
     """``run_round``'s parts, in order; raises DatabaseUnavailable at the first part that
     finds the database unusable."""
     sweep_once(app, every_file, failures)
     recounted = recount_once(app, failures)
     fired = fire_once(app, failures, owner)
-    sent = send_once(app, owner, failures)
+    sent = send_once(app, owner, failures, stop)
     with app.app_context():
         try:
             _committed(failures, "worker.unrated_failed", "closing unrated tickets",
@@ -328,7 +331,7 @@ def run(app: Flask, stop: threading.Event) -> None:
     owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     first = True
     while not stop.is_set():
-        busy = run_round(app, owner, every_file=first)
+        busy = run_round(app, owner, every_file=first, stop=stop)
         first = False
         if not busy and stop.wait(interval):
             return
