@@ -71,9 +71,13 @@ def detail_words(detail: dict[str, Any] | None, limit: int) -> str:
     """``detail`` (an ``AuditRecord.detail``) as the page shows it: ``label: value`` for
     each fact but the empty ones, joined by " · ", cut at ``limit`` characters with "…";
     a key Alur has no label for keeps its name. Empty when nothing is left."""
-    parts = [f"{LABELS.get(key, key)}: {fact_words(key, value)}"
-             for key, value in (detail or {}).items()
-             if key not in SHOWN_ELSEWHERE and value not in (None, "", [], {})]
+    detail = detail or {}
+    # An address removed (``user.email_changed`` keeps the one it was): said, not left out.
+    removed = {"email"} if detail.get("email") is None and detail.get("previous") else set()
+    parts = [f"{LABELS.get(key, key)}: "
+             f"{gettext('dihapus') if key in removed else fact_words(key, value)}"
+             for key, value in detail.items()
+             if key not in SHOWN_ELSEWHERE and (value not in (None, "", [], {}) or key in removed)]
     text = SEPARATOR.join(parts)
     return shortened(text, limit)
 

@@ -234,3 +234,16 @@ def test_a_release_by_a_version_move_reads_with_labels_in_the_reader_s_language(
             assert detail_words(detail, 300) == (
                 "Previous holder: kasubbag · Reason: moved to version 2, the lane changed · "
                 "New lane: Prakom · Moved to version: 2")
+
+
+def test_an_email_address_removed_reads_removed_on_the_trail(app):
+    """The regression probe: Jejak audit showed only "Sebelumnya: …" for a removed one."""
+    from flask_babel import force_locale
+
+    from web.trail_details import detail_words
+
+    with app.test_request_context():
+        detail = {"email": None, "previous": "p@pn.id"}
+        assert detail_words(detail, 300) == "Surel: dihapus · Sebelumnya: p@pn.id"
+        with force_locale("en"):
+            assert detail_words(detail, 300).startswith("E-mail: removed · ")
