@@ -60,7 +60,7 @@ def read_rows(data: bytes) -> list[Row]:
     """
     if len(data) > MAX_FILE_BYTES:
         raise InvalidTaskData({"berkas": file_too_large(len(data), MAX_FILE_BYTES)})
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():  # nothing but Excel's BOM, maybe
         raise InvalidTaskData({"berkas": "berkas kosong; unggah daftar akun sebagai CSV dengan "
                                          f"baris judul {', '.join(COLUMNS)}"})
     if data.lstrip().startswith(b"%PDF"):  # a printed list: no cells to read

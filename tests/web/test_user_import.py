@@ -125,7 +125,7 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
             # The English admin probe: a PDF or an empty file was told of its header row.
             (b"%PDF-1.4\nnama_pengguna budi\n", 'berkas: berkas PDF, bukan CSV; buat '
              'daftarnya di Excel lalu simpan sebagai "CSV UTF-8"'),
-            (b" \r\n", "berkas: berkas kosong; unggah daftar akun sebagai CSV dengan baris "
+            (b"\xef\xbb\xbf \r\n", "berkas: berkas kosong; unggah daftar akun sebagai CSV dengan baris "
              "judul nama_pengguna, nama_lengkap, surel, peran"),
             # Found by the onboarding probe: a workbook was called text that is no UTF-8.
             (b"PK\x03\x04" + b"\x00" * 40, 'berkas: berkas Excel (.xlsx), bukan CSV; di Excel '
