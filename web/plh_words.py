@@ -90,6 +90,13 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
          "pengganti: mulai paling awal %(free)s", official=official, role=role,
          substitute=substitute, kind=kind, warrant=warrant, until=_moment(until),
          free=_moment(free))),
+    (re.compile(rf"(.+) sudah digantikan sebagai {ROLE} oleh (.+) \((Plh|Plt), surat perintah "
+                r"(.+)\) sampai (.+); satu jabatan punya satu pengganti: mulai paling awal (.+)"),
+     lambda official, role, substitute, kind, warrant, until, free: gettext(
+         "%(official)s sudah digantikan sebagai %(role)s oleh %(substitute)s (%(kind)s, surat "
+         "perintah %(warrant)s) sampai %(until)s; satu jabatan punya satu pengganti: mulai "
+         "paling awal %(free)s", official=official, role=role, substitute=substitute,
+         kind=kind, warrant=warrant, until=_moment(until), free=_moment(free))),
     (re.compile(r"(.+) menggantikan pada sebagian perpanjangan ini \((Plh|Plt), surat perintah "
                 r"(.+)\); satu jabatan punya satu pengganti"),
      lambda substitute, kind, warrant: gettext(

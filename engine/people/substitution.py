@@ -192,7 +192,8 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
             accounts.hold_user(session, held)
         clash = _overlapping(session, official, role, starts_at, ends_at)
         if clash is not None:
-            problems["starts_at"] = substitution_period.clash_problem(session, clash)
+            problems["starts_at"] = substitution_period.clash_problem(session, clash,
+                                                                      clock.now())
         problems.update(chain_problems(session, official, substitute, starts_at, ends_at))
     if problems:
         raise InvalidTaskData(problems)

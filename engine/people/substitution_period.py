@@ -86,11 +86,11 @@ def cancelled(substitution: Substitution) -> bool:
     return substitution.ended_by_id is not None and substitution.ends_at <= substitution.starts_at
 
 
-def clash_problem(session: Session, clash: Substitution) -> str:
+def clash_problem(session: Session, clash: Substitution, now: datetime) -> str:
     """Why a new substitution for ``clash``'s official and role is refused: one substitute
-    per post. One ended early says until when it ran and the first minute the new one may
-    begin, on the office's wall clock (its calendar setting), rather than to end it
-    first."""
+    per post. One ended early, or whose period is over at ``now`` (aware), says until when
+    it ran and the first minute the new one may begin, on the office's wall clock (its
+    calendar setting), rather than to end it first: it can no longer be ended."""
     timezone = settings.work_calendar(session).timezone
     said = (f"{clash.official.full_name} sudah digantikan sebagai {clash.role} oleh "
             f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
@@ -101,5 +101,10 @@ def clash_problem(session: Session, clash: Substitution) -> str:
         return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}, saat diakhiri; "
                 "satu jabatan punya satu pengganti: mulai paling awal "
                 f"{wall_clock_text(free, timezone)}")
+    if clash.ends_at <= now:
+        minute = clash.ends_at.replace(second=0, microsecond=0)
+        free = minute if minute == clash.ends_at else minute + timedelta(minutes=1)
+        return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}; satu jabatan punya "
+                f"satu pengganti: mulai paling awal {wall_clock_text(free, timezone)}")
     return (f"{said} pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
             "yang itu dulu atau pilih periode lain")

@@ -252,6 +252,17 @@ def test_a_plh_whose_period_ended_reads_so_in_english(app):
                     "the holders of that role.")
 
 
+def test_a_successor_of_a_plh_that_ran_out_reads_in_english(app):
+    with app.test_request_context(), force_locale("en"):
+        said = in_reader_language(
+            "Demo Prakom sudah digantikan sebagai Prakom oleh Demo Kasubbag (Plh, surat "
+            "perintah SP-9) sampai 23 Nov 2026 08.00 WIB; satu jabatan punya satu pengganti: "
+            "mulai paling awal 23 Nov 2026 08.00 WIB")
+    assert said == ("Demo Prakom was replaced as Prakom by Demo Kasubbag (Plh, warrant SP-9) "
+                    "until 23 Nov 2026 08:00 WIB; one post has one substitute: start at 23 Nov "
+                    "2026 08:00 WIB at the earliest")
+
+
 def test_a_lost_claim_race_reads_in_english(app):
     """The 409 page of a step someone else took or finished first (its link to Tugas Unit
     was English already; the sentence was not)."""

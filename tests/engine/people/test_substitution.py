@@ -354,3 +354,19 @@ def test_an_officials_own_substitutions_are_read_from_one_index(session, clock, 
         plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN " + statement, tuple(params)))
         assert "ix_substitutions_official_period" in plan, plan
+
+
+def test_a_successor_overlapping_one_that_ran_out_is_told_when_it_may_begin(session, clock,
+                                                                          users):
+    """The Plh/escalation probe: told to end first a Plh whose period was already over
+    (ending it answers "sudah berakhir"); it says until when it ran instead."""
+    _record(session, clock, users, days=1)
+    clock.advance(timedelta(days=1, minutes=5))
+    with pytest.raises(InvalidTaskData) as refused:
+        record(session, clock, kind="Plh", official=users["Kasubbag"],
+               substitute=users["Prakom"], role="Kasubbag", warrant_number="SP-2",
+               starts_at=clock.now() - timedelta(minutes=10),
+               ends_at=clock.now() + timedelta(days=1), created_by=users["admin"])
+    said = refused.value.fields["starts_at"]
+    assert said.endswith("sampai 24 Nov 2026 08.00 WIB; satu jabatan punya satu pengganti: "
+                         "mulai paling awal 24 Nov 2026 08.00 WIB"), said
