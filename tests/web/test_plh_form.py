@@ -157,8 +157,10 @@ def test_the_substitutes_inbox_says_in_whose_place_and_until_when(app, client):
     login(client, "kasubbag")  # the official away is told who stands in for him
     inbox = client.get("/").get_data(True)
     assert "<strong>Anda sedang digantikan: Plh. Kasubbag Demo Prakom s.d. 3 Des</strong>" in inbox
+    # Not "juga": they reach his Plh instead of him (the Plh/escalation probe).
     assert ("surat perintah W8-U1/12/KP.04/XI/2026; tugas baru dan pengingat peran Kasubbag "
-            "juga sampai kepadanya, dan tugas tidak dialihkan kepada Anda selama itu.") in inbox
+            "sampai kepadanya, bukan kepada Anda, dan tugas tidak dialihkan kepada Anda selama "
+            "itu.") in inbox
     login(client, "sekretaris")
     assert "plh-banner" not in client.get("/").get_data(True)
 
