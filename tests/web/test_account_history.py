@@ -8,13 +8,15 @@ import pwd
 import re
 import socket
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from engine import audit
+from engine.models import AuditRecord
 from tests.conftest import csrf_token
 from tests.helpers.database import on_postgres
 from tests.web.conftest import login
 from tests.web.test_accounts import _admin_creates, _temporary_password, _user
+from web.account_words import account_detail
 from web.extensions import db
 
 
@@ -121,3 +123,20 @@ def test_failed_logins_are_recorded_as_far_as_the_login_limit_lets_them_through(
                                 "yang mencoba masuk", "dari 127.0.0.1")] * 2
     trail = client.get("/admin/jejak-audit?tindakan=user.login_failed").get_data(True)
     assert "(11 baris, 20 per halaman)" in trail
+
+
+def test_an_address_removed_on_akun_reads_removed_with_the_one_it_was(app, client):
+    """The English admin probe: the history said "—" for an address removed."""
+    login(client, "prakom")
+    token = csrf_token(client.get("/akun/").get_data(True))
+    for email in ("prakom@pa-bima.go.id", ""):
+        assert client.post("/akun/", data={"email": email, "language": "id",
+                                           "csrf_token": token}).status_code == 302
+    with app.app_context():
+        [removed] = db.session.scalars(select(AuditRecord.detail).where(
+            AuditRecord.action == "user.email_changed").order_by(AuditRecord.id.desc()).limit(1))
+    assert removed == {"email": None, "previous": "prakom@pa-bima.go.id"}
+    with app.test_request_context():
+        assert account_detail("user.email_changed", removed) == (
+            "dihapus (sebelumnya prakom@pa-bima.go.id)")
+        assert account_detail("user.email_changed", {"email": "a@b.id"}) == "a@b.id"

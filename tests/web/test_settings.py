@@ -9,7 +9,6 @@ from engine.models import AuditRecord, Escalation, ProcessInstance, Setting, Use
 from tests.conftest import csrf_token
 from tests.web.conftest import PASSWORD, api_token, login, refused_login
 from tests.web.test_alerts_api import FIRING, add_source
-from web.account_words import account_detail
 from web.cli.worker import fire_once, run_round
 from web.extensions import db
 
@@ -303,17 +302,6 @@ def test_user_sets_own_email(app, client):
         assert db.session.scalars(select(AuditRecord.action).where(
             AuditRecord.action.like("user.%_changed")).order_by(AuditRecord.id)).all() == [
             "user.email_changed", "user.language_changed"]
-    # Removed, the address is said removed in his history, not a blank (the admin probe).
-    assert client.post("/akun/", data={"email": "", "language": "id",
-                                       "csrf_token": token}).status_code == 302
-    with app.app_context():
-        [removed] = db.session.scalars(select(AuditRecord.detail).where(
-            AuditRecord.action == "user.email_changed").order_by(AuditRecord.id.desc()).limit(1))
-        assert removed == {"email": None, "previous": "prakom@pa-bima.go.id"}
-    with app.test_request_context():
-        assert account_detail("user.email_changed", removed) == (
-            "dihapus (sebelumnya prakom@pa-bima.go.id)")
-        assert account_detail("user.email_changed", {"email": "a@b.id"}) == "a@b.id"
 
 
 def test_user_changes_own_password(app, client):
