@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from engine.clock import Clock
@@ -234,11 +234,13 @@ def mark_ticket_read(session: Session, clock: Clock, user: User, instance_id: in
     ``instance_id`` read: he opened its page, which says all they say (its status, the
     desk's messages). What he is told as an official of its SOP (a new step, a reminder)
     stays unread. Returns how many (not committed)."""
-    result = session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.instance_id == instance_id,
-        Notification.kind.in_(REQUESTER_KINDS), Notification.read_at.is_(None))
-        .values(read_at=clock.now()),
-        execution_options={"synchronize_session": False})
+    unread = (Notification.user_id == user.id, Notification.instance_id == instance_id,
+              Notification.kind.in_(REQUESTER_KINDS), Notification.read_at.is_(None))
+    # A read first: most views find nothing unread, and need not take SQLite's write lock.
+    if not session.scalar(select(exists().where(*unread))):
+        return 0
+    result = session.execute(update(Notification).where(*unread).values(read_at=clock.now()),
+                             execution_options={"synchronize_session": False})
     return result.rowcount
 
 

@@ -95,16 +95,11 @@ def clash_problem(session: Session, clash: Substitution, now: datetime) -> str:
     said = (f"{clash.official.full_name} sudah digantikan sebagai {clash.role} oleh "
             f"{clash.substitute.full_name} ({clash.kind}, surat perintah "
             f"{clash.warrant_number})")
-    if clash.ended_by_id is not None:
-        minute = clash.ends_at.replace(second=0, microsecond=0)
-        free = minute if minute == clash.ends_at else minute + timedelta(minutes=1)
-        return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}, saat diakhiri; "
-                "satu jabatan punya satu pengganti: mulai paling awal "
-                f"{wall_clock_text(free, timezone)}")
-    if clash.ends_at <= now:
-        minute = clash.ends_at.replace(second=0, microsecond=0)
-        free = minute if minute == clash.ends_at else minute + timedelta(minutes=1)
-        return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}; satu jabatan punya "
-                f"satu pengganti: mulai paling awal {wall_clock_text(free, timezone)}")
-    return (f"{said} pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
-            "yang itu dulu atau pilih periode lain")
+    if clash.ended_by_id is None and clash.ends_at > now:
+        return (f"{said} pada sebagian periode ini; satu jabatan punya satu pengganti: akhiri "
+                "yang itu dulu atau pilih periode lain")
+    minute = clash.ends_at.replace(second=0, microsecond=0)
+    free = minute if minute == clash.ends_at else minute + timedelta(minutes=1)
+    how = ", saat diakhiri" if clash.ended_by_id is not None else ""
+    return (f"{said} sampai {wall_clock_text(clash.ends_at, timezone)}{how}; satu jabatan punya "
+            f"satu pengganti: mulai paling awal {wall_clock_text(free, timezone)}")

@@ -1,8 +1,11 @@
 """Helpers of the service desk tests: an employee with no IT role, a ticket walked to its
 triage."""
 
-from engine.models import User
+from sqlalchemy import func, select
+
+from engine.models import ProcessInstance, User
 from engine.roles import username_for
+from tests.conftest import START_DATA, csrf_token
 from tests.web.conftest import PASSWORD, api_token
 from web.extensions import clock, db
 from web.views.auth import hash_password
@@ -16,6 +19,18 @@ def add_employee(app, username: str = "pegawai", email: str | None = None) -> No
         user.password_hash = hash_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
+
+
+def file_ticket(app, client, title: str, **more: str) -> int:
+    """File a Layanan TI ticket through Ajukan tiket as the logged-in user, with the demo
+    start data and ``more`` fields; the ticket's id (the form answered 302)."""
+    key = "penanganan_permintaan_layanan_ti"
+    page = client.get(f"/tiket/ajukan?process_key={key}").get_data(True)
+    assert client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "process_key": key, "title": title,
+        **START_DATA[key], **more}).status_code == 302
+    with app.app_context():
+        return db.session.scalar(select(func.max(ProcessInstance.id)))
 
 
 def triage(client, instance_id: int, priority: str) -> None:

@@ -14,7 +14,7 @@ from engine.roles import username_for
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
-from tests.web.desk_helpers import add_employee
+from tests.web.desk_helpers import add_employee, file_ticket
 from tests.web.test_servicedesk_api import _finish
 from web.extensions import db
 from web.notification_words import FILTER_LABELS
@@ -355,12 +355,7 @@ def test_the_triage_says_what_each_priority_promises(app, client, clock):
     regression probe: as the ticket was reported, not as the setting stands now."""
     add_employee(app)
     login(client, "pegawai")
-    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
-    assert client.post("/tiket/ajukan", data={
-        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
-        **START_DATA[LTI], "prioritas": "mayor"}).status_code == 302
-    with app.app_context():
-        instance_id = db.session.scalar(select(ProcessInstance.id))
+    instance_id = file_ticket(app, client, "Printer", prioritas="mayor")
     # Until the triage, his priority is said to be his proposal (the requester probe).
     assert "<dd>mayor (usulan Anda, belum ditetapkan petugas)</dd>" in client.get(
         f"/tiket/{instance_id}").get_data(True)
