@@ -41,6 +41,10 @@ _FIXED = {
     "dapat membatalkan proses ini.": lazy_gettext(
         "Hanya administrator, atau pemulai proses selama belum ada orang lain yang bertindak, "
         "yang dapat membatalkan proses ini."),
+    "Hanya administrator, petugas yang memegang langkah tiket ini, atau pemohonnya selama "
+    "belum ada petugas yang bertindak, yang dapat membatalkan tiket ini.": lazy_gettext(
+        "Hanya administrator, petugas yang memegang langkah tiket ini, atau pemohonnya "
+        "selama belum ada petugas yang bertindak, yang dapat membatalkan tiket ini."),
     # A rating refused (``engine.desk.ratings.rate``): the ticket page says why.
     "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.": lazy_gettext(
         "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian."),

@@ -14,7 +14,7 @@ from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessI
 from engine.numbers import grouped
 from engine.paging import Latest, Page, latest, paginate
 from engine.people import accounts
-from engine.people.access import Access
+from engine.people.access import REQUESTER_PROCESSES, Access
 from engine.process import case
 from engine.process.deploy import active_definition
 from engine.process.task_states import instance_status_word
@@ -83,8 +83,10 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     timers and escalations stop, its outbox messages not yet sent are dropped; status
     ``cancelled``, ended now, audited with who and why. Not committed.
 
-    Who: an administrator, or the starter while no one else has acted on the instance
-    (no audit record of another person).
+    Who: an administrator; the starter while no one else has acted on the instance (no
+    audit record of another person); for a requester's ticket (``REQUESTER_PROCESSES``,
+    README "Layanan TI") also whoever holds one of its open steps (claimed it), e.g. to
+    close a ticket filed twice.
 
     Args:
         reason: why (1-2000 characters), kept in the audit record.
@@ -154,10 +156,11 @@ def may_cancel(session: Session, instance: ProcessInstance, user: User) -> bool:
 
 def _check_may_cancel(session: Session, instance: ProcessInstance, user: User,
                       noun: str = "Proses") -> None:
-    """Raise PermissionDenied unless ``user`` is an administrator, or the starter while no
-    one else has acted on ``instance`` (no audit record of another person); ``noun``
-    ``Tiket`` tells a requester why in his words."""
-    if user.is_admin:
+    """Raise PermissionDenied unless ``user`` is an administrator, the holder of an open
+    step of a requester's ticket, or the starter while no one else has acted on
+    ``instance`` (no audit record of another person); ``noun`` ``Tiket`` tells a
+    requester why in his words."""
+    if user.is_admin or _holds_ticket_step(session, instance, user):
         return
     others = session.scalar(select(AuditRecord.id).where(
         AuditRecord.instance_id == instance.id, AuditRecord.actor_id.is_not(None),
@@ -167,8 +170,22 @@ def _check_may_cancel(session: Session, instance: ProcessInstance, user: User,
                                "menanganinya. Tulis pesan kepada petugas bila tidak diperlukan "
                                "lagi.")
     if user.id != instance.started_by_id or others is not None:
-        raise PermissionDenied("Hanya administrator, atau pemulai proses selama belum ada orang "
-                               "lain yang bertindak, yang dapat membatalkan proses ini.")
+        raise PermissionDenied(
+            "Hanya administrator, atau pemulai proses selama belum ada orang lain yang "
+            "bertindak, yang dapat membatalkan proses ini." if instance.definition.key
+            not in REQUESTER_PROCESSES else "Hanya administrator, petugas yang memegang "
+            "langkah tiket ini, atau pemohonnya selama belum ada petugas yang bertindak, "
+            "yang dapat membatalkan tiket ini.")
+
+
+def _holds_ticket_step(session: Session, instance: ProcessInstance, user: User) -> bool:
+    """Whether ``instance`` is a requester's ticket and ``user`` holds (claimed) one of its
+    open steps: the desk may close a ticket that needs no work (filed twice, asked by
+    mistake), saying why to the requester (``tiket_dibatalkan``)."""
+    return instance.definition.key in REQUESTER_PROCESSES and session.scalar(
+        select(HumanTask.id).where(HumanTask.instance_id == instance.id,
+                                   HumanTask.state == "open",
+                                   HumanTask.claimed_by_id == user.id).limit(1)) is not None
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

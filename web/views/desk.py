@@ -180,8 +180,8 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
                            typed=typed if typed is not None else request.form if errors else {},
                            file_dropped=bool(errors) and any(
                                part.filename for part in request.files.getlist("lampiran")),
-                           may_cancel=requester and instances.may_cancel(db.session, instance,
-                                                                         current_user),
+                           may_cancel=instances.may_cancel(db.session, instance,
+                                                           current_user),
                            rating_refused=_rating_refused(instance) if requester else None,
                            # The desk's reader learns whose ticket it is: "Nama pemohon" is
                            # typed by the requester, maybe for a colleague (the desk probe).

@@ -193,6 +193,8 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         upload_rounds=attachments.upload_rounds(db.session, files.items),
         superseded=attachments.superseded(files.items),
         may_cancel=instances.may_cancel(db.session, instance, current_user),
+        desk_cancel=instance.definition.key in REQUESTER_PROCESSES and not (
+            current_user.is_admin or instance.started_by_id == current_user.id),
         standing=open_steps(db.session, [instance]).get(instance.id), shown_steps=SHOWN_STEPS
     ), 422 if errors else 200
 
