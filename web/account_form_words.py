@@ -16,6 +16,7 @@ from web.i18n import N_
 
 PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter"),
+    N_("nama pengguna wajib diisi"),
     N_("pengguna %(username)s sudah ada"),
     N_("%(username)s sudah disebut di baris %(line)s"),
     N_("nama lengkap wajib diisi"),
@@ -41,6 +42,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("tidak ada baris akun di bawah baris judul"),
     N_("pilih berkas CSV daftar akun"),
     # An alert source (Sumber peringatan).
+    N_("nama wajib diisi"),
     N_("nama 2–41 huruf kecil, angka atau '-', diawali huruf atau angka"),
     N_("sumber %(name)s sudah ada; pilih nama lain"),
     N_("jenis harus salah satu dari: %(kinds)s"),

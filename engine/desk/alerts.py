@@ -65,6 +65,8 @@ def add_source(session: Session, clock: Clock, hasher: accounts.Hasher, *, name:
     """
     if kind not in KINDS:
         raise InvalidTaskData({"kind": f"jenis harus salah satu dari: {', '.join(KINDS)}"})
+    if not (name or "").strip():
+        raise InvalidTaskData({"name": "nama wajib diisi"})
     if not NAME.match(name or ""):
         raise InvalidTaskData({"name": "nama 2–41 huruf kecil, angka atau '-', diawali huruf "
                                        "atau angka"})

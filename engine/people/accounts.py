@@ -143,7 +143,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
     problems = _details_problems(full_name, email, roles, is_admin, is_auditor)
     username = normal_username(username or "")
     if not USERNAME.match(username):
-        problems["username"] = USERNAME_WORDS
+        problems["username"] = _username_problem(username)
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
         problems["username"] = f"pengguna {username} sudah ada"
     generated = None
@@ -368,8 +368,13 @@ def account_problems(username: str, full_name: str, email: str | None, roles: li
     the user name is taken): ``{field: why}``, empty when they are fine."""
     problems = _details_problems(full_name, email, roles, False, False)
     if not USERNAME.match(normal_username(username or "")):
-        problems["username"] = USERNAME_WORDS
+        problems["username"] = _username_problem(normal_username(username or ""))
     return problems
+
+
+def _username_problem(username: str) -> str:
+    """Why ``username`` (normalised, not a ``USERNAME``) is refused: missing, or its form."""
+    return "nama pengguna wajib diisi" if not username else USERNAME_WORDS
 
 
 def _require_admin(actor: User | None) -> None:

@@ -317,3 +317,14 @@ def test_an_employee_without_a_role_is_offered_only_what_applies_to_him(app, cli
     login(client, "prakom")
     page = client.get("/akun/").get_data(True)
     assert "Alamat surel untuk pengingat, eskalasi, penugasan dan tugas baru" in page
+
+
+def test_an_empty_user_name_is_said_to_be_required_not_given_the_format(app, client):
+    """The English admin probe: an empty name read "lower-case letters, digits, …"."""
+    login(client, "admin")
+    status, page = _admin_creates(client, username="  ", full_name="Budi Santoso")
+    assert status == 422
+    assert '<p class="field-error" id="username-error">nama pengguna wajib diisi</p>' in page
+    status, page = _admin_creates(client, username="Budi Santoso", full_name="Budi Santoso")
+    assert "huruf kecil, angka, _ atau . (diawali huruf), 2–64 karakter" in page
+    assert _user_count(app, "budi") == 0

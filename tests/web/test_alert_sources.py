@@ -167,3 +167,14 @@ def test_a_refused_source_name_is_explained_before_and_after_in_the_reader_s_lan
             in refused.get_data(True))
     with app.app_context():
         assert db.session.scalars(select(AlertSource)).all() == []
+
+
+def test_an_empty_source_name_is_said_to_be_required(app, client):
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    refused = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page), "name": " ", "kind": "alertmanager"})
+    assert refused.status_code == 422
+    assert "nama wajib diisi" in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(AlertSource)).all() == []
