@@ -1,6 +1,7 @@
 // Alur's BPMN diagrams with the vendored bpmn-js viewer. window.AlurDiagram.enhance adds
 // zoom buttons (+, −, fit), keeps labels readable (the first view never zooms out below
-// MIN_ZOOM; drag to pan), hides the escalation endings hung on every timer unless the box
+// MIN_ZOOM; drag to pan, or on a touch screen swipe sideways, or move and pinch with two
+// fingers), hides the escalation endings hung on every timer unless the box
 // says data-escalations="show" (administrators), and builds a vertical list of the steps
 // that phones show instead of the drawing. The #diagram box (an instance, an SOP version)
 // is drawn here, marking done, current and late steps; reports.js draws the heatmap.
@@ -65,16 +66,22 @@
     list.setAttribute("aria-label", TEXT.steps);
     tasks.forEach(function (task) {
       var item = document.createElement("li");
-      var state = marks.late.indexOf(task.id) >= 0 ? "late"
-        : marks.current.indexOf(task.id) >= 0 ? "current"
-        : marks.done.indexOf(task.id) >= 0 ? "done" : "";
+      // A late step says too whether it is done or still in progress.
+      var states = ["done", "current", "late"].filter(function (mark) {
+        return marks[mark].indexOf(task.id) >= 0;
+      });
+      if (states.indexOf("current") >= 0) {
+        states = states.filter(function (mark) { return mark !== "done"; });
+      }
+      var state = states[states.length - 1] || "";
       item.className = state ? "step-" + state : "";
       item.dataset.step = task.id;
       var name = document.createElement("strong");
       name.textContent = task.businessObject.name || task.id;
       item.appendChild(name);
       var lane = laneOf(registry, task);
-      var detail = [lane, state ? TEXT[state] : ""].filter(Boolean).join(" · ");
+      var detail = [lane].concat(states.map(function (mark) { return TEXT[mark]; }))
+        .filter(Boolean).join(" · ");
       if (detail) { item.appendChild(document.createTextNode(" — " + detail)); }
       list.appendChild(item);
     });
@@ -111,7 +118,43 @@
     if (!options || options.list !== false) {
       stepList(box, registry, marks || { done: [], current: [], late: [] });
     }
+    touchMoves(box, canvas);
     fitWhenShown(box, canvas, fit);
+  }
+
+  // bpmn-js moves the drawing with a mouse only. On a touch screen one finger sideways
+  // moves it (up and down still scrolls the page: touch-action pan-y in alur.css); two
+  // fingers move it every way and pinch to zoom it.
+  function touchMoves(box, canvas) {
+    var last = null;
+    var at = function (touches) {
+      var first = touches[0], second = touches[1] || touches[0];
+      return { x: (first.clientX + second.clientX) / 2, y: (first.clientY + second.clientY) / 2,
+               apart: Math.hypot(second.clientX - first.clientX, second.clientY - first.clientY),
+               fingers: touches.length };
+    };
+    box.addEventListener("touchstart", function (event) { last = at(event.touches); },
+                         { passive: true });
+    box.addEventListener("touchmove", function (event) {
+      if (!last || !event.touches.length) { return; }
+      var now = at(event.touches);
+      if (now.fingers !== last.fingers) { last = now; return; }
+      if (now.fingers === 1) {
+        canvas.scroll({ dx: now.x - last.x, dy: 0 });
+      } else {
+        event.preventDefault();
+        canvas.scroll({ dx: now.x - last.x, dy: now.y - last.y });
+        if (last.apart > 0) {
+          var rect = box.getBoundingClientRect();
+          var zoom = Math.min(4, Math.max(0.2, canvas.zoom() * now.apart / last.apart));
+          canvas.zoom(zoom, { x: now.x - rect.left, y: now.y - rect.top });
+        }
+      }
+      last = now;
+    }, { passive: false });
+    box.addEventListener("touchend", function (event) {
+      last = event.touches.length ? at(event.touches) : null;
+    });
   }
 
   // A phone hides the box (the step list stands in for it) and a hidden box has no size to
