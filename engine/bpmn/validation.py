@@ -27,6 +27,7 @@ from engine.bpmn.catalog import (
 )
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.flow import flow_problems
+from engine.bpmn.drawing import drawing_problems
 from engine.bpmn.lanes import lane_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, DI_NAMESPACES, ID, ID_RULE, NS, XSI_NS, where
@@ -260,6 +261,7 @@ def _problems(process: etree._Element) -> Iterable[str]:
     yield from placement_problems(root)
     yield from _check_events(process)
     yield from lane_problems(root, process)
+    yield from drawing_problems(root, process)
     yield from _check_scripts(root)
     yield from flow_problems(process, nodes)
     yield from _check_timers(process)
