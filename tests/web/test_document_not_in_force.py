@@ -37,13 +37,18 @@ def test_a_draft_then_a_replaced_version_say_which_is_in_force(app, client):
     login(client, "prakom")
     assert "BERLAKU" not in _page(client, 1) and not any(
         "BERLAKU" in page for page in _pdf_pages(client, 1))
-    assert DRAFT in _page(client, 2)
+    assert DRAFT in _page(client, 2) and "cases-keep-version" not in _page(client, 2)
     assert all(DRAFT in page for page in _pdf_pages(client, 2))
 
     with app.app_context():
         versions.activate(db.session, clock(), "sop_uji", 2, None)
         db.session.commit()
     assert REPLACED in _page(client, 1), "the PDF drawn before is not served again"
+    # A case's SOP link leads to its own version: its cases keep it (the SOP probe: Ketua
+    # read only that it was no longer in force).
+    assert ("Proses yang dimulai dengan versi ini tetap dikerjakan menurut versi ini, sampai "
+            "administrator memindahkannya ke versi yang berlaku.") in _page(client, 1)
+    assert "cases-keep-version" not in _page(client, 2)
     assert all(REPLACED in page for page in _pdf_pages(client, 1))
     assert "BERLAKU" not in _page(client, 2) and not any(
         "BERLAKU" in page for page in _pdf_pages(client, 2))

@@ -32,7 +32,10 @@ def show(key: str, version: int) -> Any:
     document = document_of(definition, settings.work_calendar(db.session).timezone)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
                            end=END, identity=settings.get(db.session, "identity"),
-                           mark=_mark(definition, document))
+                           mark=_mark(definition, document),
+                           # A case's SOP link leads here: its case keeps this version.
+                           replaced=definition.activated_at is not None
+                           and not definition.is_active)
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
