@@ -36,7 +36,7 @@ def started(client, clock):
 
 
 def _rows(page: str) -> list[str]:
-    return re.findall(r'<td data-label="Proses">([^<]+)</td>', page)
+    return re.findall(r'<td data-label="Proses" class="long">([^<]+)</td>', page)
 
 
 def _api(client, headers, query: str) -> list[str]:

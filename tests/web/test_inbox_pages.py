@@ -20,7 +20,7 @@ def _start(client, title: str) -> dict:
 
 
 def _rows(page: str) -> list[str]:
-    return re.findall(r'<td data-label="Proses">([^<]+)</td>', page)
+    return re.findall(r'<td data-label="Proses" class="long">([^<]+)</td>', page)
 
 
 def test_tabs_count_and_filters_narrow_the_list(client, clock):
@@ -252,7 +252,8 @@ def test_a_release_by_a_move_to_another_version_says_why_not_that_the_role_was_l
         assert released_text({"holder": "prakom",
                               "reason": "dipindahkan ke versi 2, lane berubah"},
                              "Demo Prakom") == (
-            "Demo Prakom tidak lagi memegangnya: dipindahkan ke versi 2, lane berubah")
+            "Demo Prakom tidak lagi memegangnya: dipindahkan ke versi 2, Pelaksana langkahnya "
+            "berubah")
 
 
 def test_a_supervisor_who_also_holds_the_role_takes_a_step_himself(app, client):

@@ -39,7 +39,7 @@ def test_saved_filters_save_apply_replace_delete(app, client):
         "tampil": "unit", "lain": "dibuang"})
     assert saved.status_code == 302 and saved.headers["Location"].startswith("/?")
     applied = client.get(saved.headers["Location"]).get_data(True)
-    assert re.findall(r'<td data-label="Proses">([^<]+)</td>', applied) == ["Jaringan Wi-Fi"]
+    assert re.findall(r'<td data-label="Proses" class="long">([^<]+)</td>', applied) == ["Jaringan Wi-Fi"]
     assert "Wi-Fi saja</a>" in applied and "Saringan tersimpan (1)" in applied
     with app.app_context():
         [kept] = db.session.scalars(select(SavedFilter)).all()
@@ -119,7 +119,7 @@ def test_bulk_assign_and_claim_answer_each_task_and_audit_each_change(app, clien
         name = db.session.get(HumanTask, prakom_tasks[0]).name
     login(client, "kasubbag")
     page = client.get("/?tampil=bawahan").get_data(True)
-    assert re.findall(r'<td data-label="Proses">([^<]+)</td>', page) == [
+    assert re.findall(r'<td data-label="Proses" class="long">([^<]+)</td>', page) == [
         "Server 0", "Server 1", "Server 2"]
     assert page.count('name="tugas"') == 3 and 'form="massal"' in page
     # Subordinates' steps are theirs to do: only Alihkan is offered, never Ambil.

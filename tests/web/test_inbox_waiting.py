@@ -13,7 +13,7 @@ from tests.web.test_servicedesk_api import _start
 def _row(page: str, title: str) -> str:
     """The inbox row (``<tr>`` to ``</tr>``) of the instance titled ``title``."""
     [row] = [found for found in re.findall(r"<tr[^>]*>.*?</tr>", page, re.DOTALL)
-             if f'<td data-label="Proses">{title}</td>' in found]
+             if f'<td data-label="Proses" class="long">{title}</td>' in found]
     return row
 
 
