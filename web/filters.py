@@ -12,6 +12,7 @@ from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 from engine import settings
 from engine.people.access import requester_only
 from engine.process.attachments import ALLOWED
+from engine.process.other_lane import MOVED_REASON
 from engine.search_text import searches_nothing
 from engine.time.calendar import Timeline, WorkCalendar
 from engine.time.wall_clock import ZONE_NAMES
@@ -156,7 +157,11 @@ def released_text(detail: dict[str, Any], holder: str) -> str:
     cause = detail.get("cause")
     if cause is None and detail.get("moved"):  # a version move put the step in another lane
         return gettext("%(holder)s tidak lagi memegangnya: dipindahkan ke versi %(version)s, "
-                       "lane berubah", holder=holder, version=detail["moved"])
+                       "Pelaksana langkahnya berubah", holder=holder, version=detail["moved"])
+    moved = MOVED_REASON.fullmatch(str(detail.get("reason") or ""))
+    if cause is None and moved:  # the same, kept before ``moved`` was
+        return gettext("%(holder)s tidak lagi memegangnya: dipindahkan ke versi %(version)s, "
+                       "Pelaksana langkahnya berubah", holder=holder, version=moved[1])
     if cause is None and detail.get("reason"):
         return gettext("%(holder)s tidak lagi memegangnya: %(reason)s", holder=holder,
                        reason=detail["reason"])

@@ -82,6 +82,6 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu.'),
         N_('Tugas "%(step)s" dikerjakan oleh peran %(role)s; Anda tidak memegang peran itu: '
            "SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi "
-           "%(version)s, lane berubah)."),
+           "%(version)s, Pelaksana langkahnya berubah)."),
     )),
 ]

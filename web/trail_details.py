@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.process.other_lane import MOVED_REASON
 from engine.text import shortened
 from web.filters import local_time
 from web.i18n import LANGUAGES
@@ -61,8 +62,6 @@ CAUSES = {
 # Facts the page shows elsewhere: the command line's account and host (column Oleh).
 SHOWN_ELSEWHERE = {"via"}
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
-# The reason a version move writes when it releases a step (``engine.process.versions``).
-MOVED_REASON = re.compile(r"dipindahkan ke versi (\d+), lane berubah")
 SEPARATOR = " · "
 MAX_SHOWN_DETAIL = 300  # characters of a record's particulars on the page
 
@@ -91,7 +90,8 @@ def fact_words(key: str, value: Any) -> str:
         return LANGUAGES[value]
     moved = MOVED_REASON.fullmatch(value) if key == "reason" and isinstance(value, str) else None
     if moved:
-        return gettext("dipindahkan ke versi %(version)s, lane berubah", version=moved[1])
+        return gettext("dipindahkan ke versi %(version)s, Pelaksana langkahnya berubah",
+                       version=moved[1])
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, list):

@@ -2,6 +2,8 @@
 step was his: a move to a revised SOP version put it in another lane and released it from
 him (``engine.process.versions._migrate``, record ``task.released``)."""
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,8 +11,11 @@ from engine.audit_models import AuditRecord
 from engine.errors import PermissionDenied
 from engine.models import HumanTask, User
 
-# The end of a ``task.released`` record's reason when a move changed the step's lane.
+# The end of a ``task.released`` record's reason when a move changed the step's lane
+# (stored so); said to officials in the SOP's word: its Pelaksana changed.
 LANE_CHANGED = "lane berubah"
+MOVED_REASON = re.compile(rf"dipindahkan ke versi (\d+), {LANE_CHANGED}")
+PELAKSANA_CHANGED = "Pelaksana langkahnya berubah"
 
 
 def other_lane_refusal(session: Session, task: HumanTask, user: User) -> PermissionDenied:
@@ -32,8 +37,9 @@ def moved_away(session: Session, task: HumanTask, user: User) -> PermissionDenie
     reason = released.get("reason", "")
     if released.get("holder") != user.username or not reason.endswith(LANE_CHANGED):
         return None
+    said = reason.removesuffix(LANE_CHANGED) + PELAKSANA_CHANGED
     return PermissionDenied(f"{_refusal(task)}: SOP-nya direvisi dan langkah ini dilepas dari "
-                            f"Anda ({reason}).")
+                            f"Anda ({said}).")
 
 
 def _refusal(task: HumanTask) -> str:

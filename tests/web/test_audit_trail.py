@@ -228,11 +228,13 @@ def test_a_release_by_a_version_move_reads_with_labels_in_the_reader_s_language(
               "lane": "Prakom", "moved": 2}
     with app.test_request_context():
         assert detail_words(detail, 300) == (
-            "Pemegang sebelumnya: kasubbag · Alasan: dipindahkan ke versi 2, lane berubah · "
+            "Pemegang sebelumnya: kasubbag · Alasan: dipindahkan ke versi 2, Pelaksana "
+            "langkahnya berubah · "
             "Lane baru: Prakom · Dipindahkan ke versi: 2")
         with force_locale("en"):
             assert detail_words(detail, 300) == (
-                "Previous holder: kasubbag · Reason: moved to version 2, the lane changed · "
+                "Previous holder: kasubbag · Reason: moved to version 2, the role that performs "
+                "the step changed · "
                 "New lane: Prakom · Moved to version: 2")
 
 

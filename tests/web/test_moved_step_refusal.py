@@ -17,7 +17,7 @@ from web.extensions import clock, db
 
 MOVED = ('Tugas &#34;Menyusun konsep&#34; dikerjakan oleh peran Sekretaris; Anda tidak '
          "memegang peran itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan "
-         "ke versi 2, lane berubah).")
+         "ke versi 2, Pelaksana langkahnya berubah).")
 
 
 def _taken_then_lane_renamed(app) -> int:
@@ -110,14 +110,16 @@ def test_an_english_reader_reads_the_release_in_english(app, client):
     client.post("/akun/", data={"csrf_token": csrf_token(client.get("/akun/").get_data(True)),
                                 "email": "", "language": "en"})
     page = client.get(f"/tugas/{task_id}").get_data(True)
-    assert ("this step was released from you (moved to version 2, the lane changed).") in page
+    assert ("this step was released from you (moved to version 2, the role that performs "
+            "the step changed).") in page
     with app.app_context():
         instance_id = db.session.get(HumanTask, task_id).instance_id
     login(client, "admin")
     client.post("/akun/", data={"csrf_token": csrf_token(client.get("/akun/").get_data(True)),
                                 "email": "", "language": "en"})
     history = client.get(f"/proses/{instance_id}").get_data(True)
-    assert "Demo Prakom no longer holds it: moved to version 2, the lane changed" in history
+    assert ("Demo Prakom no longer holds it: moved to version 2, the role that performs the "
+            "step changed") in history
     assert "lane berubah" not in history
 
 
@@ -142,3 +144,37 @@ def test_the_dry_run_names_every_step_that_changes_lane_and_whom_it_leaves(app, 
             "Sekretaris dan dilepas dari Demo Prakom</li>") in page
     assert ("Belum diambil</a> — versi 1 → 2; langkah Menyusun konsep pindah dari Prakom ke "
             "Sekretaris</li>") in page
+
+
+def test_an_official_still_in_the_sop_reads_why_his_step_left_him_on_its_page(app, client):
+    """The SOP probe: a Kasubbag whose step moved to the Sekretaris lane, still holding
+    another lane of the SOP, could open the step (200) and read only that another role does
+    it; why it left him came with the 403 after he sent its form."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        deploy(db.session, clock(), mini_bpmn())
+        instance = start_instance(db.session, clock(), process_key="sop_uji", title="Konsep",
+                                  user=users["prakom"])
+        task = db.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id)).one()
+        claim_task(db.session, clock(), task.id, users["prakom"])
+        db.session.commit()
+        moved = ("        <bpmn:flowNodeRef>Kegiatan_1</bpmn:flowNodeRef>\n"
+                 "        <bpmn:flowNodeRef>Waktu_Kegiatan_1</bpmn:flowNodeRef>\n"
+                 "        <bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>\n")
+        v2, _ = deploy(db.session, clock(), mini_bpmn({
+            moved: "", '<bpmn:lane id="Lane_Kasubbag" name="Kasubbag">\n':
+            '<bpmn:lane id="Lane_Kasubbag" name="Kasubbag">\n' + moved}))
+        migrate_instances(db.session, clock(), v2, users["admin"])
+        db.session.commit()
+        task_id = task.id
+    login(client, "prakom")
+    page = client.get(f"/tugas/{task_id}")
+    assert page.status_code == 200, "he holds the Prakom lane (its start) still"
+    said = ('<p class="flash flash-warning" role="note" id="released-from-you">Tugas &#34;'
+            "Menyusun konsep&#34; dikerjakan oleh peran Kasubbag; Anda tidak memegang peran "
+            "itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi 2, "
+            "Pelaksana langkahnya berubah).</p>")
+    assert said in page.get_data(True)
+    login(client, "sekretaris")
+    assert "released-from-you" not in client.get(f"/tugas/{task_id}").get_data(True)

@@ -17,7 +17,7 @@ from engine.paging import MAX_PAGE
 from engine.people import substitution
 from engine.people.access import REQUESTER_PROCESSES, requester_only
 from engine.people.holders import capacity_of, holders_of, present_holders
-from engine.process import attachments, case, inbox, saved_filters, tasks
+from engine.process import attachments, case, inbox, other_lane, saved_filters, tasks
 from engine.roles import supervisor_of
 from engine.runtime.unit import GALAT
 from engine.search_text import searches_nothing
@@ -25,7 +25,7 @@ from engine.text import is_digits, one_period
 from web import sla_words
 from web.access import access, refuse_step, sop_choices
 from web.edge import EVERY_FIELD, checks_own_text, is_id, unkept_fields
-from web.engine_words import fields_in_reader_language
+from web.engine_words import fields_in_reader_language, in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
 from web.field_values import form_values, posted_values
@@ -297,11 +297,19 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         max_kb=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"] // 1024,
         assign_error=assign_error,
         holders=_holders_named(human_task.role) if onlooker else [],
+        released=_released_from_me(human_task) if onlooker else None,
         assigner=supervisor_of(human_task.role) if onlooker else None,
         claimed_as=_claimed_as(human_task),
         escalated=notifications.escalated_to(db.session, current_user, human_task)
         if human_task.state == "open" else None,
     ), 422 if errors or assign_error else 200
+
+
+def _released_from_me(human_task: Any) -> str | None:
+    """Why the step, once the reader's, is no longer his: a move to a revised SOP version
+    gave it to another lane (``other_lane.moved_away``), in his language; else None."""
+    refusal = other_lane.moved_away(db.session, human_task, current_user)
+    return in_reader_language(refusal.message) if refusal is not None else None
 
 
 def _holders_named(role: str) -> list[str]:

@@ -281,7 +281,7 @@ def test_the_holder_a_move_released_is_told_why_he_may_no_longer_act(session, cl
     plain = 'Tugas "Memeriksa konsep" dikerjakan oleh peran Prakom; Anda tidak memegang peran itu'
     assert said == {
         "Kasubbag": f"{plain}: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan "
-                    "ke versi 2, lane berubah).",
+                    "ke versi 2, Pelaksana langkahnya berubah).",
         "Sekretaris": f"{plain}."}, "only its holder was released"
 
 
@@ -381,5 +381,5 @@ def test_the_holder_of_a_renamed_lane_is_told_why_though_he_holds_no_lane_now(
         complete_task(session, clock, task_id, users["Prakom"], {})
     assert str(refused.value) == (
         'Tugas "Menyusun konsep" dikerjakan oleh peran Sekretaris; Anda tidak memegang peran '
-        "itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi 2, lane "
-        "berubah).")
+        "itu: SOP-nya direvisi dan langkah ini dilepas dari Anda (dipindahkan ke versi 2, "
+        "Pelaksana langkahnya berubah).")
