@@ -16,7 +16,8 @@ from tests.browser.conftest import login, wait_until_drawn
 from tests.browser.test_admin_reports_documents import _app, _it_process, _opened
 from web.extensions import db
 
-SIDEWAYS = {"width": 844, "height": 390}  # a phone turned sideways shows the drawing
+SIDEWAYS = {"width": 844, "height": 390}
+STEPS_ALONG = 7  # a phone turned sideways shows the drawing
 TRANSFORM = "() => document.querySelector('#diagram .viewport').getAttribute('transform')"
 SCALE = re.compile(r"matrix\(([\d.]+)")
 
@@ -89,3 +90,31 @@ def test_a_step_done_late_reads_done_and_late_in_the_phones_list(served, browser
         first = page.locator(".diagram-steps li").first
         expect(first).to_contain_text("Prakom · selesai · terlambat")
         expect(page.locator(".diagram-steps li").nth(1)).to_contain_text("sedang berjalan")
+
+
+def test_a_drawing_too_wide_to_fit_opens_on_the_step_where_the_case_stands(served, browser):
+    """The SOP probe: the first view showed the drawing's left end, the case's step cut off
+    below or beside it."""
+    base, database = served
+    url = _it_process(base, database, "Far along")
+    app = _app(database)
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        for _ in range(STEPS_ALONG):
+            [step] = db.session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == int(url.rsplit("/", 1)[1]),
+                HumanTask.state == "open"))
+            data = {"prioritas": "minor"} if step.name.startswith("Menentukan") else {}
+            complete_task(db.session, SystemClock(), step.id, users[step.role.lower().replace(" ", "_")], data)
+            db.session.commit()
+        [step] = db.session.scalars(select(HumanTask.bpmn_id).where(
+            HumanTask.instance_id == int(url.rsplit("/", 1)[1]), HumanTask.state == "open"))
+        db.session.remove()
+        db.engine.dispose()
+    with _opened(browser, SIDEWAYS, base, "admin", url) as page:
+        drawn = page.locator("#diagram").bounding_box()
+        shown = page.locator(f".djs-element[data-element-id='{step}']").bounding_box()
+        assert drawn["x"] <= shown["x"] and shown["x"] + shown["width"] <= (
+            drawn["x"] + drawn["width"]), (step, drawn, shown)
+        assert drawn["y"] <= shown["y"] and shown["y"] + shown["height"] <= (
+            drawn["y"] + drawn["height"]), (step, drawn, shown)

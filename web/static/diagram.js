@@ -105,6 +105,9 @@
         var box2 = canvas.viewbox();
         canvas.viewbox({ x: box2.inner.x - 20, y: box2.inner.y - 20,
                          width: box2.width, height: box2.height });
+        // Too big to fit readably: the step where the case stands is brought into view.
+        var current = registry.get(((marks && marks.current) || [])[0]);
+        if (current) { canvas.scrollToElement(current, 40); }
       }
     };
     var tools = document.createElement("div");
