@@ -69,3 +69,12 @@ def test_the_document_is_marked_indonesian_for_a_reader_in_english(app, client):
     login(client, "prakom")
     page = client.get("/sop/sop_uji/versi/1").get_data(True)
     assert '<article class="sop" aria-labelledby="sop-title" lang="id">' in page
+
+
+def test_the_sops_key_is_for_administrators_only(app, client):
+    """The SOP probe: "kunci pemeliharaan_server" stood on every official's SOP page."""
+    _deploy(app, {}, activate=True)
+    login(client, "prakom")
+    assert "SOP Uji · versi 1" in _page(client, 1) and "kunci sop_uji" not in _page(client, 1)
+    login(client, "admin")
+    assert "SOP Uji · kunci sop_uji · versi 1" in _page(client, 1)
