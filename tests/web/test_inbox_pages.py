@@ -39,7 +39,7 @@ def test_tabs_count_and_filters_narrow_the_list(client, clock):
     clock.advance(timedelta(minutes=45))  # the first is 15 working minutes late
     late = client.get("/?status=terlambat").get_data(True)
     assert _rows(late) == ["Server SIPP mati"]
-    assert "⚠ Terlambat</span> — terlambat 15 menit kerja" in late
+    assert '<span class="late-text">⚠ terlambat 15 menit kerja</span>' in late
     assert "sisa 15 menit kerja" in client.get("/").get_data(True)
     # The deadline column reads calendar-first, as every deadline (README "Cara waktu
     # ditulis"): the first step's one hour ended 15 minutes ago, today.

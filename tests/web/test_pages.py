@@ -147,7 +147,8 @@ def test_inbox_lists_overdue_first_with_text_not_only_colour(app, client, clock)
     page = client.get("/").get_data(True)
     rows = page[page.index("<tbody>"):]
     assert rows.index("Printer rusak") < rows.index("Server mati")
-    assert "⚠ Terlambat</span> — terlambat 5 menit" in page
+    # Said once, not "⚠ Terlambat — terlambat, batasnya baru lewat" (the supervisor probe).
+    assert '<span class="late-text">⚠ terlambat 5 menit kerja</span>' in page
     assert "sisa 50 menit" in page
     with app.app_context():
         late = db.session.scalar(select(HumanTask.id).join(ProcessInstance).where(
