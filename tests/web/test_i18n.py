@@ -93,7 +93,7 @@ def test_a_user_who_chooses_english_sees_english_and_others_indonesian(app, clie
 
     clock.advance(timedelta(hours=2))
     assert fire_once(app) == 1 and fire_once(app) == 1
-    assert "⚠ Late</span> — late by 1 h of working time" in client.get("/").get_data(True)
+    assert "⚠ late by 1 h of working time</span>" in client.get("/").get_data(True)
     notifications = client.get("/notifikasi/").get_data(True)
     for text in ("<h1>Notifications</h1>", 'aria-label="1 unread">1</span>',
                  "<strong>Reminder</strong> <span class=\"tag\">New</span>",
