@@ -144,9 +144,12 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
     if status in (403, 409) and request.method == "POST" and "typed" not in extra and (
             typed := typed_fields()):
         extra = {**extra, "typed": typed}
+    heading = HEADINGS.get(status, lazy_gettext("Terjadi kesalahan"))
+    if status == 403 and request.method == "POST":  # an action refused, on a page that opened
+        heading = lazy_gettext("Tidak dapat dilakukan")
+        extra = {**_back(with_query=True), **extra}
     return render_template("error.html", status=status, message=in_reader_language(message),
-                           heading=HEADINGS.get(status, lazy_gettext("Terjadi kesalahan")),
-                           extra=extra), status
+                           heading=heading, extra=extra), status
 
 
 def refuse_parameter(name: str, message: str, expected: str | None = None,

@@ -133,9 +133,16 @@ def test_prakom_posting_to_a_kasubbag_task_gets_403_page(client):
     page = client.get(f"/tugas/{task_id}")
     assert page.status_code == 200, "a lane of the SOP sees its steps, as its instance page"
     assert f'action="/tugas/{task_id}"' not in page.get_data(True), "but no completion form"
-    response = client.post(f"/tugas/{task_id}", data={"csrf_token": page_token})
+    response = client.post(f"/tugas/{task_id}", data={"csrf_token": page_token},
+                           headers={"Referer": f"http://localhost/tugas/{task_id}"})
     assert response.status_code == 403
     assert "Traceback" not in response.get_data(True)
+    # An action refused on a page that opened (the supervisor probe: "Tidak dapat dibuka",
+    # and no way back to the step but through the inbox).
+    refused = response.get_data(True)
+    assert "<h1>Tidak dapat dilakukan</h1>" in refused and "Tidak dapat dibuka" not in refused
+    assert f'<a href="/tugas/{task_id}">Kembali ke halaman sebelumnya</a>' in refused
+    assert "Tidak dapat dibuka" in client.get("/admin/pengguna").get_data(True)
 
 
 def test_inbox_lists_overdue_first_with_text_not_only_colour(app, client, clock):
