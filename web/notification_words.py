@@ -109,6 +109,10 @@ def _sentence(item: NotificationItem) -> str:
                        '"%(step)s" kini dikerjakan peran %(role)s dan dilepas dari Anda.',
                        who=params["by"], case=case, version=params["moved"],
                        step=params["step"], role=params["lane"])
+    if item.kind == "penugasan" and "done_by" in params:
+        return gettext('Langkah "%(step)s" pada %(case)s yang Anda ambil diselesaikan oleh '
+                       "%(who)s sebagai %(capacity)s.", step=params["step"], case=case,
+                       who=params["done_by"], capacity=params["as"])
     if item.kind == "penugasan" and "to" in params:
         return one_period(gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari '
                                   "Anda kepada %(to)s.", who=params["by"], step=params["step"],

@@ -31,6 +31,7 @@ from engine.process.case import MAX_TEXT
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.other_lane import moved_away, other_lane_refusal
+from engine.process.plh_notice import tell_official
 from engine.process.task_states import instance_status_word, task_state_word
 from engine.process.task_update import Actor, Holders, IfFree, change_row
 from engine.roles import supervisor_of
@@ -211,6 +212,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
     acting_as = capacity.label_for(task.claimed_by_id) or (
         # Taken over from the official he stands in for, while he still does.
         task.claimed_as if task.claimed_by_id == user.id and capacity.stands_in else None)
+    # A Plh/Plt finishing the step his official took: the official is told (he may be at it).
+    official = task.claimed_by_id if acting_as and task.claimed_by_id != user.id else None
     entry = task_entry(task)
     cleaned = case.check_submission(session, task, entry, data, validate_data)
     with change(session, clock, task.instance_id, actor=user) as unit:
@@ -234,6 +237,8 @@ def complete_task(session: Session, clock: Clock, task_id: int, user: User,
         # At the unit's moment: the step completes as the next one opens (``returned_by``).
         audit.record(session, unit.clock, "task.completed", actor=user, task=task,
                      data=cleaned, acting_as=acting_as)
+        if official is not None:
+            tell_official(session, unit.clock, task, official, user, acting_as)
         unit.run_engine()
     return task
 

@@ -184,3 +184,19 @@ def test_a_plh_ended_in_its_first_minute_lists_only_what_was_done_before_its_end
     for substitution_id, task_id in ((first, first_task), (second.json["id"], second_task)):
         page = client.get(f"/plh/{substitution_id}/langkah").get_data(True)
         assert "1 langkah" in page and f'href="/tugas/{task_id}"' in page, substitution_id
+
+
+def test_the_official_reads_that_his_plh_completed_the_step_he_had_taken(app, client, clock):
+    """The supervisor probe: the official took it, his Plh completed it, he was not told."""
+    task_id = _step(app, clock, "Kasubbag")
+    assert client.post(f"/api/v1/tasks/{task_id}/claim",
+                       headers=api_token(client, "kasubbag")).status_code == 200
+    _substitution(client, clock, "kasubbag", "sekretaris", "Kasubbag")
+    done = client.post(f"/api/v1/tasks/{task_id}/complete",
+                       headers=api_token(client, "sekretaris"),
+                       json={"data": {"keputusan_kasubbag": "setuju"}})
+    assert done.status_code == 200, done.json
+    login(client, "kasubbag")
+    centre = " ".join(client.get("/notifikasi/").get_data(True).split())
+    assert ("yang Anda ambil diselesaikan oleh Demo Sekretaris sebagai Plh. Kasubbag."
+            in centre.replace("&#34;", '"'))
