@@ -16,7 +16,7 @@ def tell_official(session: Session, clock: Clock, task: HumanTask, official_id: 
     session.add(Notification(
         user_id=official_id, kind="penugasan", role=task.role, human_task_id=task.id,
         instance_id=instance.id, created_at=clock.now(),
-        params={"done_by": by.full_name, "as": acting_as, "step": task.name,
+        params={"done_by": by.full_name, "done_as": acting_as, "step": task.name,
                 "title": instance.title, "number": instance.number or "",
                 "process": instance.definition.name},
         message=f'Langkah "{task.name}" ({instance.title}) yang Anda ambil diselesaikan oleh '

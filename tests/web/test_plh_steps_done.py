@@ -200,3 +200,4 @@ def test_the_official_reads_that_his_plh_completed_the_step_he_had_taken(app, cl
     centre = " ".join(client.get("/notifikasi/").get_data(True).split())
     assert ("yang Anda ambil diselesaikan oleh Demo Sekretaris sebagai Plh. Kasubbag."
             in centre.replace("&#34;", '"'))
+    assert "Anda menerimanya sebagai" not in centre, "he is the official, not his Plh"

@@ -36,7 +36,7 @@ def test_the_official_is_told_when_his_plh_completes_the_step_he_took(
     assert _notices(session, users["Kasubbag"]) == [(
         "penugasan", 'Langkah "Memeriksa konsep" (Konsep) yang Anda ambil diselesaikan oleh '
                      f'{users["Sekretaris"].full_name} sebagai Plh. Kasubbag.',
-        {"done_by": users["Sekretaris"].full_name, "as": "Plh. Kasubbag",
+        {"done_by": users["Sekretaris"].full_name, "done_as": "Plh. Kasubbag",
          "step": "Memeriksa konsep", "title": "Konsep", "number": review.instance.number,
          "process": "SOP Uji"})]
     assert _notices(session, users["Sekretaris"]) == []
