@@ -112,7 +112,7 @@ def _sentence(item: NotificationItem) -> str:
     if item.kind == "penugasan" and "done_by" in params:
         return gettext('Langkah "%(step)s" pada %(case)s yang Anda ambil diselesaikan oleh '
                        "%(who)s sebagai %(capacity)s.", step=params["step"], case=case,
-                       who=params["done_by"], capacity=params["as"])
+                       who=params["done_by"], capacity=params["done_as"])
     if item.kind == "penugasan" and "to" in params:
         return one_period(gettext('%(who)s mengalihkan langkah "%(step)s" pada %(case)s dari '
                                   "Anda kepada %(to)s.", who=params["by"], step=params["step"],
@@ -148,7 +148,20 @@ def _unreached(params: dict, case: str) -> str:
         what = gettext('Eskalasi tingkat %(level)s untuk %(role)s tentang langkah "%(step)s" '
                        "pada %(case)s", level=params["level"], role=params["role"],
                        step=params["step"], case=case)
-    if params.get("alone"):
+    if params.get("who") and params.get("who_as") != params["role"]:
+        return gettext("%(what)s tidak sampai kepada siapa pun: %(who)s, yang mengerjakan "
+                       "langkah itu, sendiri yang bertindak sebagai %(role)s (%(capacity)s), dan "
+                       "ia tidak diberi tahu sebagai atasannya sendiri. Eskalasi naik ke tingkat "
+                       "berikutnya bila ada; bila perlu, beri tahu pejabat %(role)s yang "
+                       "digantikannya, atau akhiri Plh/Plt itu di halaman Plh/Plt.", what=what,
+                       who=params["who"], role=params["role"], capacity=params["who_as"])
+    if params.get("who"):
+        return gettext("%(what)s tidak sampai kepada siapa pun: %(who)s, yang mengerjakan "
+                       "langkah itu, sendiri yang memegang peran %(role)s, dan ia tidak diberi "
+                       "tahu sebagai atasannya sendiri. Eskalasi naik ke tingkat berikutnya bila "
+                       "ada; bila perlu, beri peran %(role)s kepada akun lain.", what=what,
+                       who=params["who"], role=params["role"])
+    if params.get("alone"):  # kept before the notice named him
         return gettext("%(what)s tidak sampai kepada siapa pun: hanya pemegang langkah itu "
                        "sendiri yang bertindak sebagai %(role)s (memegang peran itu atau "
                        "menjadi Plh/Plt-nya), dan ia tidak diberi tahu sebagai atasannya "

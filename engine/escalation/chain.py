@@ -91,13 +91,14 @@ def escalate(session: Session, clock: Clock, task: HumanTask, level: int,
     facts.record_escalation(session, task, escalation)
     people = (_reminded(session, clock, task, known) if level == 1
               else known.holders(session, role, clock.now()))
-    alone, told_before = False, []
+    alone, told_before = None, []
     if level > 1:
         # In a small office the late official may also hold the role above (or stand in
         # for it): he is not told of his own lateness as his own supervisor; nor is a
         # supervisor who stands in for the role above his own told again at that level.
         performer = _performer(session, clock, task, known)
-        alone = any(user.id == performer for user in people)
+        alone = next(((user.full_name, capacity_of(session, clock.now(), user, role))
+                      for user in people if user.id == performer), None)
         told_before = [user.username for user in people
                        if (task.id, user.id) in known.told and user.id != performer]
         people = [user for user in people

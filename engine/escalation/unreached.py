@@ -18,14 +18,15 @@ from engine.models import Escalation, HumanTask, Notification, User
 
 
 def tell_administrators(session: Session, clock: Clock, task: HumanTask,
-                        escalation: Escalation, role: str, *, alone: bool,
+                        escalation: Escalation, role: str, *, alone: tuple[str, str] | None,
                         told: set[str]) -> None:
     """One notice (kind ``eskalasi_tak_sampai``, role ``Administrator``, linked to the
     step) to each active administrator that ``escalation`` of ``task`` to ``role`` reached
     no one, unless he still has an unread one about ``role``: a vacant post with thirty
     late steps is one thing to mend, not thirty notices. ``alone``: the late official
     himself is the role's only active holder (or Plh/Plt), and is not told as his own
-    supervisor. ``told``: the roles this batch already told of (the batch is flushed once
+    supervisor: his full name and capacity (``Kasubbag``, ``Plh. Kasubbag``), named in the
+    notice with what to do about it. ``told``: the roles this batch already told of (the batch is flushed once
     at its end, so the query cannot see them); updated here. Reads without flushing, as the
     chain does. The caller commits."""
     if role in told:
@@ -40,7 +41,8 @@ def tell_administrators(session: Session, clock: Clock, task: HumanTask,
                                User.id.not_in(unread)).order_by(User.id)))
     params = {"level": escalation.level, "role": role, "step": task.name,
               "title": task.instance.title, "number": task.instance.number or "",
-              "process": task.instance.definition.name, "alone": alone}
+              "process": task.instance.definition.name, "alone": alone is not None,
+              **({"who": alone[0], "who_as": alone[1]} if alone else {})}
     for admin in admins:
         session.add(Notification(
             user_id=admin.id, kind=KIND, role="Administrator", human_task_id=task.id,
@@ -48,16 +50,22 @@ def tell_administrators(session: Session, clock: Clock, task: HumanTask,
             created_at=clock.now(), message=_message(task, escalation.level, role, alone)))
 
 
-def _message(task: HumanTask, level: int, role: str, alone: bool) -> str:
+def _message(task: HumanTask, level: int, role: str, alone: tuple[str, str] | None) -> str:
     """The notice's Indonesian sentence, as the notification centre words it."""
     what = (f'Pengingat langkah "{task.name}" pada {case_words(task)}' if level == 1 else
             f'Eskalasi tingkat {level} untuk {role} tentang langkah "{task.name}" pada '
             f"{case_words(task)}")
+    if alone and alone[1] != role:  # he stands in for the official above him
+        return (f"{what} tidak sampai kepada siapa pun: {alone[0]}, yang mengerjakan langkah "
+                f"itu, sendiri yang bertindak sebagai {role} ({alone[1]}), dan ia tidak diberi "
+                "tahu sebagai atasannya sendiri. Eskalasi naik ke tingkat berikutnya bila ada; "
+                f"bila perlu, beri tahu pejabat {role} yang digantikannya, atau akhiri "
+                "Plh/Plt itu di halaman Plh/Plt.")
     if alone:
-        return (f"{what} tidak sampai kepada siapa pun: hanya pemegang langkah itu sendiri yang "
-                f"bertindak sebagai {role} (memegang peran itu atau menjadi Plh/Plt-nya), dan ia "
-                "tidak diberi tahu sebagai atasannya sendiri. Eskalasi naik ke tingkat "
-                "berikutnya bila ada; bila perlu, beri peran itu kepada akun lain.")
+        return (f"{what} tidak sampai kepada siapa pun: {alone[0]}, yang mengerjakan langkah "
+                f"itu, sendiri yang memegang peran {role}, dan ia tidak diberi tahu sebagai "
+                "atasannya sendiri. Eskalasi naik ke tingkat berikutnya bila ada; bila perlu, "
+                f"beri peran {role} kepada akun lain.")
     return (f"{what} tidak sampai kepada siapa pun: tidak ada akun aktif yang memegang peran "
             f"{role} atau menjadi Plh/Plt-nya. Catat Plt di halaman Plh/Plt, atau beri peran "
             "itu kepada akun aktif.")

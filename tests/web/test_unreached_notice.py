@@ -64,3 +64,25 @@ def test_in_english_it_says_the_same(app, client, clock):
                     f"&#34;Server mati&#34; ({SOP_NAME}) reached no one: no active account "
                     "holds the role Kasubbag or stands in for it as Plh/Plt. Record a Plt on "
                     "the Plh/Plt page, or give the role to an active account.")
+
+
+def test_the_late_official_standing_in_above_himself_is_named_with_what_to_do(
+        app, client, clock):
+    """The supervisor probe: the only Prakom, also Plh. Kasubbag, let a step go late; the
+    notice said only "hanya pemegang langkah itu sendiri" and advised giving the role to
+    another account, though the Kasubbag is there, only replaced."""
+    from tests.web.test_plh_in_force import _substitution
+
+    _substitution(client, clock, "kasubbag", "prakom", "Kasubbag")
+    login(client, "prakom")
+    _start(client, "Server mati")
+    clock.advance(timedelta(hours=2))
+    assert fire_once(app) == 1 and fire_once(app) == 1
+    login(client, "admin")
+    [text] = re.findall(r'class="notice-text">(.*?)</p>',
+                        client.get("/notifikasi/?jenis=eskalasi").get_data(True))
+    assert text.endswith(
+        "tidak sampai kepada siapa pun: Demo Prakom, yang mengerjakan langkah itu, sendiri yang "
+        "bertindak sebagai Kasubbag (Plh. Kasubbag), dan ia tidak diberi tahu sebagai "
+        "atasannya sendiri. Eskalasi naik ke tingkat berikutnya bila ada; bila perlu, beri tahu "
+        "pejabat Kasubbag yang digantikannya, atau akhiri Plh/Plt itu di halaman Plh/Plt."), text

@@ -47,8 +47,14 @@ def test_his_own_unclaimed_step_is_not_escalated_to_him_as_plh_ketua(session, cl
     assert _notices(session) == [("eskalasi", 1, sekretaris), (UNREACHED_KIND, 2, admin)]
     notice = session.scalars(select(Notification).where(Notification.kind == UNREACHED_KIND)).one()
     assert notice.params["alone"] is True
-    assert ("hanya pemegang langkah itu sendiri yang bertindak sebagai Ketua" in notice.message
+    # He is named, and how he stands in (the supervisor probe: "hanya pemegang langkah itu
+    # sendiri" named no one, and "beri peran itu kepada akun lain" when the Ketua exists).
+    name = users["Sekretaris"].full_name
+    assert (f"{name}, yang mengerjakan langkah itu, sendiri yang bertindak sebagai Ketua (Plh. "
+            "Ketua)" in notice.message and "beri tahu pejabat Ketua yang digantikannya, atau "
+            "akhiri Plh/Plt itu di halaman Plh/Plt." in notice.message
             and "Catat Plt" not in notice.message), "no advice he cannot follow"
+    assert (notice.params["who"], notice.params["who_as"]) == (name, "Plh. Ketua")
 
 
 def test_a_step_escalated_to_him_as_sekretaris_is_not_escalated_again_as_plh_ketua(

@@ -87,6 +87,12 @@ def test_the_late_official_alone_in_the_role_above_is_said_so(session, clock, us
     while fire_due(session, clock):
         pass
     assert _unreached(session) == [(users["admin"].id, 2, "Kasubbag", True)]
+    [message] = session.scalars(select(Notification.message).where(
+        Notification.kind == UNREACHED_KIND))
+    assert (f'{users["Prakom"].full_name}, yang mengerjakan langkah itu, sendiri yang memegang '
+            "peran Kasubbag, dan ia tidak diberi tahu sebagai atasannya sendiri. Eskalasi naik "
+            "ke tingkat berikutnya bila ada; bila perlu, beri peran Kasubbag kepada akun lain."
+            ) in message
 
 
 def test_an_escalation_that_reaches_someone_tells_no_administrator(session, clock, users):
