@@ -171,6 +171,14 @@ def test_heatmap_colours_each_step_by_its_on_time_share(client, history):
     assert 'tabindex="0" data-step="Kegiatan_1"' in html
     assert "1. Menyusun konsep: tepat waktu 50,0% (2 dari 4)" in html  # title / aria-label
     assert "swatch band-buruk" in html  # the legend lists every band
+    listed = " ".join(html.split("heat-list", 1)[1].split())
+    assert "<strong>1. Menyusun konsep</strong> — 50,0% tepat waktu (2/4), 4 selesai" in listed
+    assert "belum ada yang selesai pada periode ini" not in listed
+    # A period in which nothing was done says so, not "— — tepat waktu" (the supervisor
+    # probe); nor does a phone's list speak of a drawing it does not show.
+    empty = client.get("/laporan/sop/sop_uji/peta?periode=tahun&tahun=2020").get_data(True)
+    assert empty.count("belum ada yang selesai pada periode ini") == 2
+    assert '<span class="no-print with-diagram">' in empty
     diagram = client.get("/laporan/sop/sop_uji/diagram.bpmn")
     assert diagram.mimetype == "application/xml" and b'id="sop_uji"' in diagram.data
 
