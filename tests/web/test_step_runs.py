@@ -50,3 +50,11 @@ def test_the_step_page_reads_its_facts_in_three_statements(app, client, history)
     login(client, "kasubbag")
     seen = page_statements(app, client, f"{STEP}?{Q4}")
     assert sum("step_facts" in statement for statement in seen) == 3, seen
+
+
+def test_a_send_back_reads_as_one_among_the_reviews(client, history):
+    """The supervisor probe: a case sent back and then approved read as two identical rows."""
+    login(client, "kasubbag")
+    rows = _rows(client.get(f"/laporan/sop/sop_uji/langkah/Kegiatan_2?{Q4}").get_data(True))
+    sent_back = [row for row in rows if "dikembalikan untuk revisi" in row]
+    assert len(sent_back) == 1 and len(rows) > 1
