@@ -33,7 +33,7 @@ REQUESTER_ROLE = "Pemohon"
 
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
            kind: str, message: str, role: str = REQUESTER_ROLE, subject: str = "",
-           **params: str) -> None:
+           part: str = "", **params: str) -> None:
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
     and the office set an SMTP server (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
     ``engine.escalation.notifications.TICKET_KINDS``; ``role``: in which capacity the
@@ -42,7 +42,8 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     sentence (``web.notification_words``); ``message`` is the Indonesian one the e-mail
     carries; ``subject`` the e-mail's subject when it must not repeat the message (what
     someone wrote stays out of subjects, which mail logs and lock screens show; UU 27/2022
-    on personal data), else the message is the subject too."""
+    on personal data), else the message is the subject too; ``part``: the id of the ticket
+    page's part its link opens at (``penilaian``: the rating form, screens down on a phone)."""
     session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
                              params={"number": case.label(instance),
@@ -52,7 +53,8 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                              subject=f"[Alur] {subject or message}"[:300],
                              body=f"{message}\n\nLihat tiket: "
-                                  f"{settings.link(session, f'/tiket/{instance.id}')}",
+                                  f"{settings.link(session, f'/tiket/{instance.id}')}"
+                                  f"{'#' + part if part else ''}",
                              payload={}, state="pending", attempts=0, next_attempt_at=now,
                              created_at=now))
 
@@ -86,7 +88,7 @@ def _ticket_notices(session: Session, record: dict[str, Any]) -> None:
         else:
             notify(session, record["at"], requester, instance, "tiket_selesai",
                    f"Tiket {label} selesai: {instance.title}. Beri penilaian di halaman "
-                   "tiket.")
+                   "tiket.", part="penilaian")
 
 
 def is_desk(session: Session, user: User, instance: ProcessInstance) -> bool:

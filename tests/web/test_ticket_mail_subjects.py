@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from engine import settings
 from engine.models import Delivery, User
 from tests.conftest import START_DATA
-from tests.web.conftest import api_token
+from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 from tests.web.test_servicedesk_api import _finish, _start
 from web.extensions import db
@@ -113,3 +113,8 @@ def test_the_ticket_closed_mail_links_the_ticket_once_in_its_body_not_its_subjec
     assert mail.subject.startswith("[Alur] Tiket LTI-") and "http" not in mail.subject
     assert mail.subject.endswith("selesai: Printer rusak. Beri penilaian di halaman tiket.")
     assert mail.body.count("https://alur.pn/tiket/") == 1
+    # Straight to the rating form, screens down on a phone (the e-mail probe).
+    assert mail.body.endswith(f"Lihat tiket: https://alur.pn/tiket/{instance_id}#penilaian")
+    login(client, "pegawai")
+    assert '<h2 id="penilaian">Penilaian layanan</h2>' in client.get(
+        f"/tiket/{instance_id}").get_data(True)
