@@ -33,7 +33,7 @@ REQUESTER_ROLE = "Pemohon"
 
 def notify(session: Session, now: datetime, user: User, instance: ProcessInstance,
            kind: str, message: str, role: str = REQUESTER_ROLE, subject: str = "",
-           part: str = "", **params: str) -> None:
+           part: str = "", writer: str = "", **params: str) -> None:
     """Add an in-app notification for ``user`` and an e-mail when the user has an address
     and the office set an SMTP server (dedupe key ``ticket:<id>:<kind>:<n>``, not committed). ``kind``: one of
     ``engine.escalation.notifications.TICKET_KINDS``; ``role``: in which capacity the
@@ -43,18 +43,20 @@ def notify(session: Session, now: datetime, user: User, instance: ProcessInstanc
     carries; ``subject`` the e-mail's subject when it must not repeat the message (what
     someone wrote stays out of subjects, which mail logs and lock screens show; UU 27/2022
     on personal data), else the message is the subject too; ``part``: the id of the ticket
-    page's part its link opens at (``penilaian``: the rating form, screens down on a phone)."""
+    page's part its link opens at (``penilaian``: the rating form, screens down on a phone);
+    ``writer``: who wrote the message the e-mail carries ("Dari: Demo Prakom"), as the
+    ticket's page names him."""
     session.add(Notification(user_id=user.id, kind=kind, role=role,
                              message=message[:2000], created_at=now, instance_id=instance.id,
                              params={"number": case.label(instance),
                                      "title": instance.title, **params}))
     if user.email and settings.mails(session):
         key = f"ticket:{instance.id}:{kind}:{now.isoformat()}:{user.email.lower()}"
+        signed = f"Dari: {writer}\n\n" if writer else ""
+        link = settings.link(session, f"/tiket/{instance.id}") + (f"#{part}" if part else "")
         session.add(Delivery(channel="email", recipient=user.email, dedupe_key=key[:600],
                              subject=f"[Alur] {subject or message}"[:300],
-                             body=f"{message}\n\nLihat tiket: "
-                                  f"{settings.link(session, f'/tiket/{instance.id}')}"
-                                  f"{'#' + part if part else ''}",
+                             body=f"{message}\n\n{signed}Lihat tiket: {link}",
                              payload={}, state="pending", attempts=0, next_attempt_at=now,
                              created_at=now))
 

@@ -216,7 +216,8 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
         if desk is not None:  # who wrote to him last waits for the answer
             notify(session, clock.now(), desk, instance, "tiket_jawaban",
                    f"Tiket {label}: pemohon menjawab — {said}", role="Petugas",
-                   subject=f"Tiket {label}: pemohon menjawab", text=shown, file=file)
+                   subject=f"Tiket {label}: pemohon menjawab", text=shown, file=file,
+                   writer=user.full_name)
     else:
         if asks:
             sla.pause(session, clock, instance, user)
@@ -224,7 +225,8 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
             what = "petugas menunggu jawaban Anda" if asks else "pesan baru"
             notify(session, clock.now(), instance.started_by, instance,
                    "tiket_menunggu" if asks else "tiket_pesan", f"Tiket {label}: {what} — {said}",
-                   subject=f"Tiket {label}: {what}", text=shown, file=file)
+                   subject=f"Tiket {label}: {what}", text=shown, file=file,
+                   writer=user.full_name)
     return message
 
 

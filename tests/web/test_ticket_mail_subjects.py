@@ -47,6 +47,10 @@ def test_a_ticket_messages_text_is_in_the_mails_body_never_its_subject(app, clie
         "[Alur] Tiket LTI-2026-0001: petugas menunggu jawaban Anda",
         "[Alur] Tiket LTI-2026-0001: pemohon menjawab")
     assert all(SECRET in mail.body for mail in (message, question, answer))
+    # Who wrote it, as the ticket's page names him (the e-mail probe: the mail did not).
+    assert all("\n\nDari: Demo Prakom\n\nLihat tiket: " in mail.body
+               for mail in (message, question))
+    assert "\n\nDari: Pegawai Biasa\n\nLihat tiket: " in answer.body
 
 
 def test_a_long_message_is_whole_in_the_mail_and_shortened_visibly_in_the_notice(app, client):
