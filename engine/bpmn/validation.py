@@ -26,8 +26,8 @@ from engine.bpmn.catalog import (
     task_properties,
 )
 from engine.bpmn.conventions import KEY_PATTERN, ROUND_THE_CLOCK_PROPERTY
-from engine.bpmn.flow import flow_problems
 from engine.bpmn.drawing import drawing_problems
+from engine.bpmn.flow import flow_problems
 from engine.bpmn.lanes import lane_problems
 from engine.bpmn.placement import FLOW_NODES, REFUSED, placement_problems
 from engine.bpmn.xml import BPMN_NS, DI_NAMESPACES, ID, ID_RULE, NS, XSI_NS, where

@@ -11,12 +11,10 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from engine import audit, settings
 from engine.clock import Clock
@@ -84,23 +82,6 @@ def by_username(session: Session, username: str) -> User:
     return user
 
 
-def attach_people(session: Session, rows: Iterable[Any], id_column: str, relation: str) -> None:
-    """Set ``row.<relation>`` of every row (ORM objects) to the user its ``<id_column>``
-    names (None for none): users the session holds already, the others read in one
-    statement, instead of one lazy load per person when each row is shown. Their roles
-    are read only if something asks for them (a row shows a name)."""
-    rows = list(rows)
-    wanted = {getattr(row, id_column) for row in rows} - {None}
-    people = {user_id: session.identity_map.get(Session.identity_key(User, user_id))
-              for user_id in wanted}
-    missing = [user_id for user_id, user in people.items() if user is None]
-    if missing:
-        people.update((user.id, user) for user in session.scalars(
-            select(User).where(User.id.in_(missing)).options(lazyload(User.roles))))
-    for row in rows:
-        set_committed_value(row, relation, people.get(getattr(row, id_column)))
-
-
 def hold_user(session: Session, user: User) -> None:
     """Hold ``user``'s row for this transaction before reading what a change checks against
     (the Plh/Plt standing in for him, his saved filters): of two such changes at once (a
@@ -142,8 +123,8 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
     roles = list(dict.fromkeys(roles))
     problems = _details_problems(full_name, email, roles, is_admin, is_auditor)
     username = normal_username(username or "")
-    if not USERNAME.match(username):
-        problems["username"] = _username_problem(username)
+    if problem := _username_problem(username):
+        problems["username"] = problem
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
         problems["username"] = f"pengguna {username} sudah ada"
     generated = None
@@ -367,14 +348,15 @@ def account_problems(username: str, full_name: str, email: str | None, roles: li
     """What ``create`` would refuse in these values without asking the database (whether
     the user name is taken): ``{field: why}``, empty when they are fine."""
     problems = _details_problems(full_name, email, roles, False, False)
-    if not USERNAME.match(normal_username(username or "")):
-        problems["username"] = _username_problem(normal_username(username or ""))
+    if problem := _username_problem(normal_username(username or "")):
+        problems["username"] = problem
     return problems
 
 
-def _username_problem(username: str) -> str:
-    """Why ``username`` (normalised, not a ``USERNAME``) is refused: missing, or its form."""
-    return "nama pengguna wajib diisi" if not username else USERNAME_WORDS
+def _username_problem(username: str) -> str | None:
+    """Why ``username`` (normalised) is refused, missing or of another form; None if not."""
+    return None if USERNAME.match(username) else "nama pengguna wajib diisi" if not username \
+        else USERNAME_WORDS
 
 
 def _require_admin(actor: User | None) -> None:

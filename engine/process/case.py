@@ -27,7 +27,7 @@ from engine.models import (
     ProcessInstance,
 )
 from engine.paging import Latest, latest
-from engine.people import accounts
+from engine.people.attach import attach_people
 from engine.process import attachments, forms, numbering
 
 NOTE = "catatan"
@@ -198,14 +198,14 @@ def earlier_round(session: Session, task: HumanTask) -> HumanTask | None:
 def completed_steps(session: Session, instance: ProcessInstance) -> Latest:
     """The instance's newest ``engine.paging.LATEST`` completed steps in order of
     completion, and how many it has, each with who completed it at hand
-    (``accounts.attach_people``). Each row's ``instance`` is ``instance`` itself, not
+    (``engine.people.attach.attach_people``). Each row's ``instance`` is ``instance`` itself, not
     joined again to every row (with its saved state and its definition's catalog, decoded
     once per row)."""
     steps = latest(session, select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.state == "completed")
         .options(lazyload(HumanTask.instance)),
         HumanTask.completed_at.desc(), HumanTask.id.desc())
-    accounts.attach_people(session, steps.items, "completed_by_id", "completed_by")
+    attach_people(session, steps.items, "completed_by_id", "completed_by")
     return steps
 
 
@@ -288,5 +288,5 @@ def cancellation(session: Session, instance: ProcessInstance) -> AuditRecord | N
         AuditRecord.instance_id == instance.id, AuditRecord.action == "instance.cancelled")
         .order_by(AuditRecord.id.desc()).limit(1)).first()
     if found is not None:
-        accounts.attach_people(session, [found], "actor_id", "actor")
+        attach_people(session, [found], "actor_id", "actor")
     return found

@@ -13,8 +13,8 @@ from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDe
 from engine.models import AuditRecord, Delivery, Escalation, HumanTask, ProcessInstance, User
 from engine.numbers import grouped
 from engine.paging import Latest, Page, latest, paginate
-from engine.people import accounts
 from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.people.attach import attach_people
 from engine.process import case
 from engine.process.deploy import active_definition
 from engine.process.task_states import instance_status_word
@@ -229,10 +229,10 @@ def diagram_marks(session: Session, instance: ProcessInstance,
 
 def history(session: Session, instance: ProcessInstance) -> Latest:
     """The instance's newest ``engine.paging.LATEST`` audit records, oldest first, each with
-    its actor at hand (``accounts.attach_people``), and how many it has in all."""
+    its actor at hand (``engine.people.attach.attach_people``), and how many it has in all."""
     found = latest(session, select(AuditRecord).where(AuditRecord.instance_id == instance.id),
                    AuditRecord.at.desc(), AuditRecord.id.desc())
-    accounts.attach_people(session, found.items, "actor_id", "actor")
+    attach_people(session, found.items, "actor_id", "actor")
     return found
 
 
@@ -244,7 +244,7 @@ def history_page(session: Session, instance_id: int, page: int, per_page: int) -
     """
     found = paginate(session, select(AuditRecord).where(AuditRecord.instance_id == instance_id)
                      .order_by(AuditRecord.at, AuditRecord.id), page, per_page)
-    accounts.attach_people(session, found.items, "actor_id", "actor")
+    attach_people(session, found.items, "actor_id", "actor")
     return found
 
 

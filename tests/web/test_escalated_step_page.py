@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from engine.models import User, UserRole
 from tests.web.conftest import PASSWORD, api_token, login
-from web.extensions import db
-from web.views.auth import hash_password
 from tests.web.test_notification_centre import _start, late  # noqa: F401 - late: the fixture
 from web.cli.worker import fire_once
+from web.extensions import db
+from web.views.auth import hash_password
 
 ESCALATED = ("<strong>Langkah ini dieskalasikan kepada Anda sebagai Kasubbag (tingkat 2), 23 "
              "Nov 2026 10.00 WIB, karena melewati batas waktu.</strong>")
