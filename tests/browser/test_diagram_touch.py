@@ -3,21 +3,16 @@ drawn (bpmn-js writes display: block on every shape); on a touch screen the draw
 not be moved at all; and a step done late read only "terlambat" in the phone's list."""
 
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
-from sqlalchemy import select, update
 
-from engine.clock import SystemClock
-from engine.models import HumanTask, User
-from engine.process.tasks import complete_task
 from tests.browser.axe import DESKTOP, PHONE
 from tests.browser.conftest import login, wait_until_drawn
-from tests.browser.test_admin_reports_documents import _app, _it_process, _opened
-from web.extensions import db
+from tests.browser.served_steps import complete_steps
+from tests.browser.test_admin_reports_documents import _it_process, _opened
 
-SIDEWAYS = {"width": 844, "height": 390}
-STEPS_ALONG = 7  # a phone turned sideways shows the drawing
+SIDEWAYS = {"width": 844, "height": 390}  # a phone turned sideways shows the drawing
+STEPS_ALONG = 7  # far enough along that the case's step lies beyond the first view
 TRANSFORM = "() => document.querySelector('#diagram .viewport').getAttribute('transform')"
 SCALE = re.compile(r"matrix\(([\d.]+)")
 
@@ -73,19 +68,7 @@ def test_a_touch_screen_moves_the_drawing_sideways_and_pinches_it(served, browse
 def test_a_step_done_late_reads_done_and_late_in_the_phones_list(served, browser):
     base, database = served
     url = _it_process(base, database, "Late and done")
-    app = _app(database)
-    with app.app_context():
-        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
-        task_id = int(url.rsplit("/", 1)[1])
-        [step] = db.session.scalars(select(HumanTask.id).where(
-            HumanTask.instance_id == task_id, HumanTask.state == "open"))
-        clock = SystemClock()
-        db.session.execute(update(HumanTask).where(HumanTask.id == step).values(
-            due_at=clock.now() - timedelta(hours=1)))
-        complete_task(db.session, clock, step, prakom, {})
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    complete_steps(database, url, late=True)
     with _opened(browser, PHONE, base, "prakom", url, drawn=False) as page:
         first = page.locator(".diagram-steps li").first
         expect(first).to_contain_text("Prakom · selesai · terlambat")
@@ -97,20 +80,7 @@ def test_a_drawing_too_wide_to_fit_opens_on_the_step_where_the_case_stands(serve
     below or beside it."""
     base, database = served
     url = _it_process(base, database, "Far along")
-    app = _app(database)
-    with app.app_context():
-        users = {u.username: u for u in db.session.scalars(select(User))}
-        for _ in range(STEPS_ALONG):
-            [step] = db.session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == int(url.rsplit("/", 1)[1]),
-                HumanTask.state == "open"))
-            data = {"prioritas": "minor"} if step.name.startswith("Menentukan") else {}
-            complete_task(db.session, SystemClock(), step.id, users[step.role.lower().replace(" ", "_")], data)
-            db.session.commit()
-        [step] = db.session.scalars(select(HumanTask.bpmn_id).where(
-            HumanTask.instance_id == int(url.rsplit("/", 1)[1]), HumanTask.state == "open"))
-        db.session.remove()
-        db.engine.dispose()
+    step = complete_steps(database, url, STEPS_ALONG)
     with _opened(browser, SIDEWAYS, base, "admin", url) as page:
         drawn = page.locator("#diagram").bounding_box()
         shown = page.locator(f".djs-element[data-element-id='{step}']").bounding_box()

@@ -2,13 +2,9 @@
 "Pera|n", "Prako|m", "Menungg|u" on a process page at 1366 px, its steps table squeezed by
 a long note ("overflow-wrap: anywhere" let every column shrink to a letter)."""
 
-from sqlalchemy import select
 
-from engine.clock import SystemClock
-from engine.models import HumanTask, User
-from engine.process.tasks import complete_task
-from tests.browser.test_admin_reports_documents import _app, _it_process, _opened
-from web.extensions import db
+from tests.browser.served_steps import complete_steps
+from tests.browser.test_admin_reports_documents import _it_process, _opened
 
 WIDE = {"width": 1366, "height": 768}
 NOTE = ("Printer di ruang kepaniteraan sudah diperiksa bersama petugas gedung; kabel daya "
@@ -27,15 +23,7 @@ LINES = """() => [...document.querySelectorAll(
 def test_the_steps_table_keeps_short_words_whole_beside_a_long_note(served, browser):
     base, database = served
     url = _it_process(base, database, "Printer kepaniteraan")
-    app = _app(database)
-    with app.app_context():
-        prakom = db.session.scalar(select(User).where(User.username == "prakom"))
-        [step] = db.session.scalars(select(HumanTask.id).where(
-            HumanTask.instance_id == int(url.rsplit("/", 1)[1]), HumanTask.state == "open"))
-        complete_task(db.session, SystemClock(), step, prakom, {"catatan": NOTE})
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    complete_steps(database, url, data={"catatan": NOTE})
     with _opened(browser, WIDE, base, "prakom", url) as page:
         lines = page.evaluate(LINES)
         assert len(lines) > 10

@@ -20,9 +20,9 @@ MOVED = ('Tugas &#34;Menyusun konsep&#34; dikerjakan oleh peran Sekretaris; Anda
          "ke versi 2, Pelaksana langkahnya berubah).")
 
 
-def _taken_then_lane_renamed(app) -> int:
-    """The Prakom's taken first step of the small SOP, then version 2 renaming the Prakom
-    lane to Sekretaris and every instance moved to it; the step's id."""
+def _taken_then_moved(app, revision: dict[str, str]) -> int:
+    """The Prakom's taken first step of the small SOP, then version 2 (the SOP with
+    ``revision``'s replacements) and every instance moved to it; the step's id."""
     with app.app_context():
         users = {u.username: u for u in db.session.scalars(select(User))}
         deploy(db.session, clock(), mini_bpmn())
@@ -32,10 +32,15 @@ def _taken_then_lane_renamed(app) -> int:
             HumanTask.instance_id == instance.id)).one()
         claim_task(db.session, clock(), task.id, users["prakom"])
         db.session.commit()
-        v2, _ = deploy(db.session, clock(), mini_bpmn({'name="Prakom"': 'name="Sekretaris"'}))
+        v2, _ = deploy(db.session, clock(), mini_bpmn(revision))
         migrate_instances(db.session, clock(), v2, users["admin"])
         db.session.commit()
         return task.id
+
+
+def _taken_then_lane_renamed(app) -> int:
+    """The step taken, then version 2 renaming the Prakom lane to Sekretaris."""
+    return _taken_then_moved(app, {'name="Prakom"': 'name="Sekretaris"'})
 
 
 def test_the_released_holder_is_told_why_on_the_page_and_on_sending(app, client):
@@ -147,27 +152,14 @@ def test_the_dry_run_names_every_step_that_changes_lane_and_whom_it_leaves(app, 
 
 
 def test_an_official_still_in_the_sop_reads_why_his_step_left_him_on_its_page(app, client):
-    """The SOP probe: a Kasubbag whose step moved to the Sekretaris lane, still holding
-    another lane of the SOP, could open the step (200) and read only that another role does
-    it; why it left him came with the 403 after he sent its form."""
-    with app.app_context():
-        users = {u.username: u for u in db.session.scalars(select(User))}
-        deploy(db.session, clock(), mini_bpmn())
-        instance = start_instance(db.session, clock(), process_key="sop_uji", title="Konsep",
-                                  user=users["prakom"])
-        task = db.session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id)).one()
-        claim_task(db.session, clock(), task.id, users["prakom"])
-        db.session.commit()
-        moved = ("        <bpmn:flowNodeRef>Kegiatan_1</bpmn:flowNodeRef>\n"
-                 "        <bpmn:flowNodeRef>Waktu_Kegiatan_1</bpmn:flowNodeRef>\n"
-                 "        <bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>\n")
-        v2, _ = deploy(db.session, clock(), mini_bpmn({
-            moved: "", '<bpmn:lane id="Lane_Kasubbag" name="Kasubbag">\n':
-            '<bpmn:lane id="Lane_Kasubbag" name="Kasubbag">\n' + moved}))
-        migrate_instances(db.session, clock(), v2, users["admin"])
-        db.session.commit()
-        task_id = task.id
+    """The SOP probe: an official whose taken step a revision moved to another lane, still
+    holding a lane of the SOP, could open the step (200) and read only that another role
+    does it; why it left him came with the 403 after he sent its form."""
+    moved = ("        <bpmn:flowNodeRef>Kegiatan_1</bpmn:flowNodeRef>\n"
+             "        <bpmn:flowNodeRef>Waktu_Kegiatan_1</bpmn:flowNodeRef>\n"
+             "        <bpmn:flowNodeRef>Eskalasi_Kegiatan_1</bpmn:flowNodeRef>\n")
+    kasubbag = '<bpmn:lane id="Lane_Kasubbag" name="Kasubbag">\n'
+    task_id = _taken_then_moved(app, {moved: "", kasubbag: kasubbag + moved})
     login(client, "prakom")
     page = client.get(f"/tugas/{task_id}")
     assert page.status_code == 200, "he holds the Prakom lane (its start) still"
