@@ -14,6 +14,7 @@ from flask_babel import gettext, lazy_gettext
 from engine.desk import tickets
 from engine.people import accounts
 from engine.people.access import READ_ONLY
+from engine.process.instances import TICKET_CANCELLERS
 from web import account_form_words, form_words, plh_words
 
 _FIXED = {
@@ -41,10 +42,10 @@ _FIXED = {
     "dapat membatalkan proses ini.": lazy_gettext(
         "Hanya administrator, atau pemulai proses selama belum ada orang lain yang bertindak, "
         "yang dapat membatalkan proses ini."),
-    "Hanya administrator, petugas yang memegang langkah tiket ini, atau pemohonnya selama "
-    "belum ada petugas yang bertindak, yang dapat membatalkan tiket ini.": lazy_gettext(
-        "Hanya administrator, petugas yang memegang langkah tiket ini, atau pemohonnya "
-        "selama belum ada petugas yang bertindak, yang dapat membatalkan tiket ini."),
+    TICKET_CANCELLERS: lazy_gettext(
+        "Hanya administrator, petugas yang memegang langkah tiket ini (ambil langkahnya "
+        "dulu), atau pemohonnya selama belum ada petugas yang bertindak, yang dapat "
+        "membatalkan tiket ini."),
     # A rating refused (``engine.desk.ratings.rate``): the ticket page says why.
     "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian.": lazy_gettext(
         "Tiket ini sudah dinilai atau sudah ditutup tanpa penilaian."),

@@ -38,7 +38,7 @@ def lane_problems(root: etree._Element, process: etree._Element) -> Iterable[str
             # SpiffWorkflow keeps the name as written, so " Prakom" would be no one's role.
             cased = {role.lower(): role for role in KNOWN_ROLES}.get(name.strip().lower())
             hint = (" (hapus spasi di awal/akhir)" if name.strip() in KNOWN_ROLES
-                    else f' (maksud Anda "{cased}"? huruf besar-kecilnya harus sama)' if cased
+                    else f' (maksud Anda "{cased}"? tulis persis begitu)' if cased
                     else _hidden_characters(name))
             yield (f'{where(lane)}: nama lane "{name[:100]}" bukan peran yang dikenal{hint} '
                    f"({', '.join(KNOWN_ROLES)}).")

@@ -23,6 +23,11 @@ from engine.runtime.unit import GALAT, change, start
 from engine.text import trimmed
 
 MAX_REASON = 2000
+# Who may cancel a requester's ticket, said to whoever may not (a desk member who has not
+# taken its step is told how he could).
+TICKET_CANCELLERS = ("Hanya administrator, petugas yang memegang langkah tiket ini (ambil "
+                     "langkahnya dulu), atau pemohonnya selama belum ada petugas yang "
+                     "bertindak, yang dapat membatalkan tiket ini.")
 
 
 def start_instance(session: Session, clock: Clock, *, process_key: str, title: str,
@@ -173,9 +178,7 @@ def _check_may_cancel(session: Session, instance: ProcessInstance, user: User,
         raise PermissionDenied(
             "Hanya administrator, atau pemulai proses selama belum ada orang lain yang "
             "bertindak, yang dapat membatalkan proses ini." if instance.definition.key
-            not in REQUESTER_PROCESSES else "Hanya administrator, petugas yang memegang "
-            "langkah tiket ini, atau pemohonnya selama belum ada petugas yang bertindak, "
-            "yang dapat membatalkan tiket ini.")
+            not in REQUESTER_PROCESSES else TICKET_CANCELLERS)
 
 
 def _holds_ticket_step(session: Session, instance: ProcessInstance, user: User) -> bool:

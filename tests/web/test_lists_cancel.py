@@ -349,6 +349,6 @@ def test_an_english_reader_refused_a_cancel_is_told_why_in_english(app, client):
     refused = client.post(f"/proses/{started['id']}/batalkan", data={
         "csrf_token": csrf_token(page), "reason": "Bukan milik saya"})
     assert refused.status_code == 403
-    assert ("Only an administrator, the staff member who holds a step of this ticket, or its "
-            "requester while no staff member has acted on it, can cancel this ticket."
-            ) in refused.get_data(True)
+    assert ("Only an administrator, the staff member who holds a step of this ticket (take the "
+            "step first), or its requester while no staff member has acted on it, can cancel "
+            "this ticket.") in refused.get_data(True)

@@ -139,10 +139,11 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
     login(client, "admin")
     plt_id = _plt(client, ids)
     for ends_at, reason in (("", "tanggal dan jam wajib diisi"),
-                            ("besok", "tanggal dan jam tidak valid: “besok” (tulis seperti "
-                                      "2026-12-31T16:00; tanggalnya harus ada di kalender)"),
+                            ("besok", "tanggal dan jam tidak valid: “besok” (tulis tanggal "
+                                      "lalu jam seperti 2026-12-31T16:00; tanggal dan jam itu "
+                                      "harus ada)"),
                             ("2027-02-30T07:00", "tanggal dan jam tidak valid: "
-                                                 "“2027-02-30T07:00” (tulis seperti"),
+                                                 "“2027-02-30T07:00” (tulis tanggal"),
                             ("2026-12-01T07:00", "akhir baru harus sesudah akhir yang sekarang"),
                             ("9999-12-31T07:00", "tanggal harus dalam tahun 2000–2100"),
                             ("2027-06-01T07:00", "perpanjangan paling lama 3 bulan sesudah akhir")):

@@ -13,8 +13,9 @@ from tests.web.test_servicedesk_api import LTI
 from web.extensions import db
 
 SIPP = "perawatan_sipp"  # lanes Prakom (its first step) and Sekretaris
-REFUSED = ("Hanya administrator, petugas yang memegang langkah tiket ini, atau pemohonnya "
-           "selama belum ada petugas yang bertindak, yang dapat membatalkan tiket ini.")
+REFUSED = ("Hanya administrator, petugas yang memegang langkah tiket ini (ambil langkahnya "
+           "dulu), atau pemohonnya selama belum ada petugas yang bertindak, yang dapat "
+           "membatalkan tiket ini.")
 
 
 def _start(app, client, username: str, key: str = LTI) -> tuple[int, int]:

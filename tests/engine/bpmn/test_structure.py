@@ -53,8 +53,8 @@ CASES = {
         'nama lane " Kasubbag " bukan peran yang dikenal (hapus spasi'),
     "lane name in other capitals (the SOP probe: no hint, unlike an SOP table's import)": (
         mini_bpmn({'name="Kasubbag"': 'name="kasubbag"'}),
-        'nama lane "kasubbag" bukan peran yang dikenal (maksud Anda "Kasubbag"? huruf '
-        "besar-kecilnya harus sama)"),
+        'nama lane "kasubbag" bukan peran yang dikenal (maksud Anda "Kasubbag"? tulis persis '
+        "begitu)"),
     "lane name with a character pasted from a document": (
         mini_bpmn({'name="Kasubbag"': 'name="Kasub\u200bbag"'}),
         "bukan peran yang dikenal (memuat karakter tak terlihat atau spasi lain: U+200B; "
