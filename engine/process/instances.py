@@ -82,8 +82,8 @@ def start_instance(session: Session, clock: Clock, *, process_key: str, title: s
 
 
 def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User,
-                    reason: str, *, statuses: tuple[str, ...] = ("running", GALAT)
-                    ) -> ProcessInstance:
+                    reason: str, *, statuses: tuple[str, ...] = ("running", GALAT),
+                    on_ticket: bool = False) -> ProcessInstance:
     """Cancel a running or Galat instance (Batalkan): its open tasks leave every inbox, its
     timers and escalations stop, its outbox messages not yet sent are dropped; status
     ``cancelled``, ended now, audited with who and why. Not committed.
@@ -97,6 +97,8 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         reason: why (1-2000 characters), kept in the audit record.
         statuses: the statuses it may be cancelled in (Proses bermasalah: Galat only, so
             that a page left open does not cancel an instance that runs again).
+        on_ticket: sent from the ticket's page: its refusals speak of a ticket, as that
+            page does (the requester's always do).
 
     Raises:
         NotFound; PermissionDenied; InstanceEnded (completed or cancelled already);
@@ -106,12 +108,13 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
     instance = get_instance(session, instance_id)
     policy = Access.of(session, user, clock.now())
     # The requester's own words: his pages speak of a ticket (README, Layanan TI).
-    noun = ("Tiket" if policy.may_follow_ticket(instance)
-            and not policy.may_view_instance(instance) else "Proses")
+    asker = "Tiket" if policy.may_follow_ticket(instance) and not policy.may_view_instance(
+        instance) else "Proses"
+    noun = "Tiket" if on_ticket else asker
     if instance.status in ("completed", "cancelled") and (
             policy.may_view_instance(instance) or policy.may_follow_ticket(instance)):
         raise _ended(instance, noun)  # before who may cancel it, and why: it has ended
-    _check_may_cancel(session, instance, user, noun)
+    _check_may_cancel(session, instance, user, asker)
     reason = trimmed(reason)
     if not reason:
         raise InvalidTaskData({"reason": "alasan pembatalan wajib diisi"})
@@ -126,7 +129,7 @@ def cancel_instance(session: Session, clock: Clock, instance_id: int, user: User
         if unit is None:
             raise _ended(instance, noun)
         # Asked again with the instance locked: another person may have acted meanwhile.
-        _check_may_cancel(session, instance, user, noun)
+        _check_may_cancel(session, instance, user, asker)
         unit.workflow.cancel()
         instance.status = "cancelled"
         instance.completed_at = unit.clock.now()

@@ -62,6 +62,14 @@ def test_the_holder_of_a_tickets_step_cancels_it_and_the_requester_learns_why(ap
             Notification.user_id == employee, Notification.kind == "tiket_dibatalkan"))
         assert notice == (f"Tiket {instance.number} dibatalkan oleh petugas: Printer lantai 2 "
                           f"mati. Alasan: {reason}")
+        number = instance.number
+    assert _cancellations(app, instance_id) == [("prakom", reason)]
+    # Sent again from the same page: it speaks of the ticket still (the regression probe
+    # read "Proses … sudah berakhir" under "Tiket … dibatalkan").
+    again = client.post(f"/proses/{instance_id}/batalkan", data={
+        "csrf_token": csrf_token(ticket_page), "dari": "tiket", "reason": reason},
+        follow_redirects=True)
+    assert f"Tiket {number} sudah berakhir (status: dibatalkan)." in again.get_data(True)
     assert _cancellations(app, instance_id) == [("prakom", reason)]
 
 

@@ -275,7 +275,7 @@ def cancel(instance_id: int) -> Any:
                                  and instance.definition.key in REQUESTER_PROCESSES)
     try:
         instances.cancel_instance(db.session, clock(), instance_id, current_user,
-                                  request.form.get("reason", ""))
+                                  request.form.get("reason", ""), on_ticket=on_ticket)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return desk.show(instance_id, invalid.fields) if on_ticket else \
