@@ -26,9 +26,9 @@ def tell_administrators(session: Session, clock: Clock, task: HumanTask,
     late steps is one thing to mend, not thirty notices. ``alone``: the late official
     himself is the role's only active holder (or Plh/Plt), and is not told as his own
     supervisor: his full name and capacity (``Kasubbag``, ``Plh. Kasubbag``), named in the
-    notice with what to do about it. ``told``: the roles this batch already told of (the batch is flushed once
-    at its end, so the query cannot see them); updated here. Reads without flushing, as the
-    chain does. The caller commits."""
+    notice with what to do about it. ``told``: the roles this batch already told of (the
+    batch is flushed once at its end, so the query cannot see them); updated here. Reads
+    without flushing, as the chain does. The caller commits."""
     if role in told:
         return
     told.add(role)
