@@ -155,13 +155,13 @@ def released_text(detail: dict[str, Any], holder: str) -> str:
     only that he may no longer act); a release with a ``reason`` but no cause (a move to a
     version whose step has another lane) says the reason."""
     cause = detail.get("cause")
-    if cause is None and detail.get("moved"):  # a version move put the step in another lane
+    # A version move put the step in another lane (its version in ``moved``, or only in the
+    # reason of a record kept before ``moved`` was).
+    said = MOVED_REASON.fullmatch(str(detail.get("reason") or ""))
+    moved = detail.get("moved") or (said[1] if said else None)
+    if cause is None and moved:
         return gettext("%(holder)s tidak lagi memegangnya: dipindahkan ke versi %(version)s, "
-                       "Pelaksana langkahnya berubah", holder=holder, version=detail["moved"])
-    moved = MOVED_REASON.fullmatch(str(detail.get("reason") or ""))
-    if cause is None and moved:  # the same, kept before ``moved`` was
-        return gettext("%(holder)s tidak lagi memegangnya: dipindahkan ke versi %(version)s, "
-                       "Pelaksana langkahnya berubah", holder=holder, version=moved[1])
+                       "Pelaksana langkahnya berubah", holder=holder, version=moved)
     if cause is None and detail.get("reason"):
         return gettext("%(holder)s tidak lagi memegangnya: %(reason)s", holder=holder,
                        reason=detail["reason"])
