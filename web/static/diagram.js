@@ -67,13 +67,11 @@
     tasks.forEach(function (task) {
       var item = document.createElement("li");
       // A late step says too whether it is done or still in progress.
-      var states = ["done", "current", "late"].filter(function (mark) {
-        return marks[mark].indexOf(task.id) >= 0;
-      });
-      if (states.indexOf("current") >= 0) {
-        states = states.filter(function (mark) { return mark !== "done"; });
-      }
-      var state = states[states.length - 1] || "";
+      var where = marks.current.indexOf(task.id) >= 0 ? "current"
+        : marks.done.indexOf(task.id) >= 0 ? "done" : "";
+      var late = marks.late.indexOf(task.id) >= 0;
+      var states = [where, late ? "late" : ""].filter(Boolean);
+      var state = late ? "late" : where;
       item.className = state ? "step-" + state : "";
       item.dataset.step = task.id;
       var name = document.createElement("strong");
