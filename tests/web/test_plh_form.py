@@ -105,7 +105,7 @@ def test_choices_are_kept_after_an_error_and_a_bad_date_is_named(app, client):
     assert _options(html, "role") == [("Kasubbag", True)]
     assert ("Plt (Pelaksana Tugas)", True) in _options(html, "kind")
     assert ("Berakhir</a>: tanggal dan jam tidak valid: “besok” (tulis tanggal lalu jam "
-            "seperti 2026-12-31T16:00; tanggal dan jam itu harus ada)</li>") in html
+            "seperti 2026-12-31 16:00; tanggal dan jam itu harus ada)</li>") in html
     assert "Nomor surat perintah</a>: nomor surat perintah wajib diisi</li>" in html
     assert 'value="2026-11-23T07:00"' in html
     assert app_count(app, Substitution) == 0

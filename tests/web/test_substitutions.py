@@ -140,7 +140,7 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
     plt_id = _plt(client, ids)
     for ends_at, reason in (("", "tanggal dan jam wajib diisi"),
                             ("besok", "tanggal dan jam tidak valid: “besok” (tulis tanggal "
-                                      "lalu jam seperti 2026-12-31T16:00; tanggal dan jam itu "
+                                      "lalu jam seperti 2026-12-31 16:00; tanggal dan jam itu "
                                       "harus ada)"),
                             ("2027-02-30T07:00", "tanggal dan jam tidak valid: "
                                                  "“2027-02-30T07:00” (tulis tanggal"),
@@ -159,10 +159,14 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
         kept = db.session.get(Substitution, plt_id)
         assert kept.extended_at is None
         assert kept.ends_at.isoformat() == "2026-12-23T00:00:00+00:00"
+    # Written as the message's example (a space, not the picker's "T"), it is taken.
     # Extended once, the Plt's second extension is refused under the action's name too.
     token = csrf_token(client.get("/plh/").get_data(True))
     assert client.post(f"/plh/{plt_id}/perpanjang", data={
-        "csrf_token": token, "ends_at": "2027-01-10T07:00"}).status_code == 302
+        "csrf_token": token, "ends_at": "2027-01-10 07:00"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Substitution, plt_id).ends_at.isoformat() == \
+            "2027-01-10T00:00:00+00:00"
     again = client.post(f"/plh/{plt_id}/perpanjang", data={
         "csrf_token": token, "ends_at": "2027-01-20T07:00"}).get_data(True)
     assert (f'id="row-{plt_id}-error">Perpanjang sampai: Plt hanya dapat diperpanjang satu '

@@ -258,5 +258,5 @@ def _local(value: str, field: str) -> datetime:
         # A browser without a date picker sends what was typed ("besok", 30 Februari).
         raise InvalidTaskData({field: gettext(
             "tanggal dan jam tidak valid: “%(value)s” (tulis tanggal lalu jam seperti "
-            "2026-12-31T16:00; tanggal dan jam itu harus ada)", value=value[:32])}) from None
+            "2026-12-31 16:00; tanggal dan jam itu harus ada)", value=value[:32])}) from None
     return naive.replace(tzinfo=ZoneInfo(office_calendar().timezone))
