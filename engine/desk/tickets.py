@@ -114,14 +114,16 @@ def view(session: Session, now: datetime, instance: ProcessInstance) -> dict[str
 
 
 def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | None:
-    """Who cancelled a cancelled ticket, as the requester may know it (himself, or "the
-    desk": the desk's names stay the desk's), and why; None for any other ticket. Read on
-    a cancelled ticket only."""
+    """Who cancelled a cancelled ticket and why; None for any other ticket. Read on a
+    cancelled ticket only. ``by_requester`` is what the requester may know (himself, or
+    "the desk": the desk's names stay the desk's); ``by`` names the desk member (None for
+    the requester or Alur) for the desk's own reading, never given to the requester."""
     record = case.cancellation(session, instance)
     if record is None:
         return None
-    return {"by_requester": record.actor_id is not None
-            and record.actor_id == instance.started_by_id,
+    by_requester = record.actor_id is not None and record.actor_id == instance.started_by_id
+    return {"by_requester": by_requester,
+            "by": None if by_requester or record.actor is None else record.actor.full_name,
             "reason": str((record.detail or {}).get("reason") or "")}
 
 

@@ -46,6 +46,10 @@ def test_the_desk_s_cancellation_reaches_the_requester_with_its_reason(app, clie
             "</dd>") in page
     seen = client.get(f"/api/v1/tickets/{instance_id}", headers=api_token(client, "pegawai"))
     assert seen.json["cancelled"] == {"by_requester": False, "reason": REASON}
+    # The desk reads which of its members it was (the requester is never told).
+    login(client, "admin")
+    desk = " ".join(client.get(f"/tiket/{instance_id}").get_data(True).split())
+    assert "<dt>Dibatalkan oleh</dt><dd>Administrator</dd>" in desk
 
 
 def test_the_requester_s_own_cancellation_is_shown_back_without_a_notice(app, client):
