@@ -17,6 +17,8 @@ SOP_UPLOADS = ("admin.processes", "api.deploy_process")
 # files together at most ALUR_ATTACHMENT_MAX_BYTES (web.edge.install_input_guards).
 OWN_LIMIT_UPLOADS = (*SOP_UPLOADS, "admin_identity.office_identity",
                      "admin_user_import.import_users")
+# The most one SOP file other than a .zip may be (a BPMN file and an SOP table share it).
+SOP_FILE_MAX_BYTES = max(MAX_BPMN_BYTES, MAX_TABLE_BYTES)
 # Room in an upload's body for its form fields and part headers besides the files.
 MULTIPART_OVERHEAD = 64 * 1024
 # The most parts (files and fields together) of one multipart body (Flask's
@@ -89,7 +91,7 @@ def api_message() -> tuple[str, dict[str, int]]:
 def sop_limits() -> dict[str, str]:
     """The SOP upload limits in MB as a page writes them: ``{"bpmn": "2", "zip": "8"}``
     (a BPMN file and an SOP table share one limit)."""
-    return {"bpmn": f"{max(MAX_BPMN_BYTES, MAX_TABLE_BYTES) / 2**20:g}",
+    return {"bpmn": f"{SOP_FILE_MAX_BYTES / 2**20:g}",
             "zip": f"{MAX_BUNDLE_BYTES / 2**20:g}"}
 
 

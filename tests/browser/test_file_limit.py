@@ -66,6 +66,26 @@ def test_an_sop_file_over_the_zip_limit_is_named_on_kelola_sop(server, phone, tm
         "berkas .zip paling besar 8 MB. Belum ada yang dikirim.")
 
 
+def test_a_bpmn_file_over_its_own_limit_is_named_though_under_the_zip_s(server, phone,
+                                                                         tmp_path):
+    """A .bpmn of 5 MB is under the .zip's 8 MB but over its own 2 MB: named before it is
+    sent (found by the SOP probe: it was refused only after the upload), while a .zip of
+    the same size is not."""
+    bpmn, packed = tmp_path / "sop-besar.bpmn", tmp_path / "sop-besar.zip"
+    bpmn.write_bytes(b"x" * (5 * 1024 * 1024))
+    packed.write_bytes(b"x" * (5 * 1024 * 1024))
+    login(phone, server, "admin")
+    phone.goto(f"{server}/admin/sop")
+    phone.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    field, note = phone.locator("#file"), phone.locator("#file-terlalu-besar")
+    field.set_input_files(str(bpmn))
+    assert note.inner_text() == (
+        'Berkas "sop-besar.bpmn" terlalu besar: berkas BPMN atau tabel SOP paling besar 2 MB, '
+        "satu berkas .zip paling besar 8 MB. Belum ada yang dikirim.")
+    field.set_input_files(str(packed))
+    assert note.is_hidden()
+
+
 def test_files_together_over_the_limit_are_named_before_anything_is_sent(server, phone,
                                                                           tmp_path):
     """One request takes the limit for all its files: two of 6 MB each are refused

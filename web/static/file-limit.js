@@ -1,4 +1,5 @@
-// A file larger than the server takes (a file field's data-max-bytes, the attachment limit),
+// A file larger than the server takes (a file field's data-max-bytes, the attachment limit;
+// on Kelola SOP the .zip limit, and data-max-bytes-unzipped the limit of any other file),
 // or attachments together larger (data-too-large-together: the files of all such fields of
 // the form, as one request takes the limit), are named beside the field before the form is
 // sent: sent, the whole request is refused (413) and what was typed on the page goes with
@@ -6,6 +7,7 @@
 (function () {
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
     var limit = Number(input.getAttribute("data-max-bytes"));
+    var unzipped = Number(input.getAttribute("data-max-bytes-unzipped")) || limit;
     var note = document.createElement("p");
     note.className = "field-error";
     note.id = input.id + "-terlalu-besar";
@@ -17,7 +19,9 @@
 
     function fits() {
       var files = Array.prototype.slice.call(input.files || []);
-      var single = files.filter(function (file) { return file.size > limit; })[0];
+      var single = files.filter(function (file) {
+        return file.size > (/\.zip$/i.test(file.name) ? limit : unzipped);
+      })[0];
       var large = single ? input.getAttribute("data-too-large").replace("{name}", single.name) : "";
       var together = input.getAttribute("data-too-large-together");
       if (!large && together && files.length) {

@@ -25,7 +25,7 @@ from engine.sop.template import table_template
 from web.extensions import clock, db
 from web.lane_words import unheld_warning
 from web.paging import page_request
-from web.too_large import sop_limits
+from web.too_large import SOP_FILE_MAX_BYTES, sop_limits
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,7 +82,8 @@ def processes() -> Any:
     found = sop_rows(*page_request())
     return render_template("admin/processes.html", form=form, problems=problems,
                            sops=found.items, page=found,
-                           limits={**sop_limits(), "bytes": bundle.MAX_BUNDLE_BYTES}), status
+                           limits={**sop_limits(), "bytes": bundle.MAX_BUNDLE_BYTES,
+                                   "unzipped_bytes": SOP_FILE_MAX_BYTES}), status
 
 
 def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, str]:
