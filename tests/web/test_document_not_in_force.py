@@ -38,7 +38,7 @@ def test_a_draft_then_a_replaced_version_say_which_is_in_force(app, client):
     assert "BERLAKU" not in _page(client, 1) and not any(
         "BERLAKU" in page for page in _pdf_pages(client, 1))
     assert DRAFT in _page(client, 2) and "cases-keep-version" not in _page(client, 2)
-    assert all(DRAFT in page for page in _pdf_pages(client, 2))
+    assert all(DRAFT in page and "tetap dikerjakan" not in page for page in _pdf_pages(client, 2))
 
     with app.app_context():
         versions.activate(db.session, clock(), "sop_uji", 2, None)
@@ -50,6 +50,10 @@ def test_a_draft_then_a_replaced_version_say_which_is_in_force(app, client):
             "administrator memindahkannya ke versi yang berlaku.") in _page(client, 1)
     assert "cases-keep-version" not in _page(client, 2)
     assert all(REPLACED in page for page in _pdf_pages(client, 1))
+    # Printed, it says so too (the regression probe: only the page did).
+    assert all("Proses yang dimulai dengan versi ini tetap dikerjakan menurut versi ini, "
+               "sampai administrator memindahkannya ke versi yang berlaku." in page
+               for page in _pdf_pages(client, 1))
     assert "BERLAKU" not in _page(client, 2) and not any(
         "BERLAKU" in page for page in _pdf_pages(client, 2))
 

@@ -24,6 +24,11 @@ from web.source_documents import source_mark
 
 bp = Blueprint("documents", __name__, url_prefix="/sop")
 
+# A replaced version's printed words on its cases (the document is Indonesian; its page
+# writes the same sentence in the reader's language).
+CASES_KEEP = ("Proses yang dimulai dengan versi ini tetap dikerjakan menurut versi ini, "
+              "sampai administrator memindahkannya ke versi yang berlaku.")
+
 
 @bp.get("/<key>/versi/<int:version>")
 @login_required
@@ -32,10 +37,7 @@ def show(key: str, version: int) -> Any:
     document = document_of(definition, settings.work_calendar(db.session).timezone)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
                            end=END, identity=settings.get(db.session, "identity"),
-                           mark=_mark(definition, document),
-                           # A case's SOP link leads here: its case keeps this version.
-                           replaced=definition.activated_at is not None
-                           and not definition.is_active)
+                           mark=_mark(definition, document), replaced=_replaced(definition))
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
@@ -46,6 +48,8 @@ def pdf(key: str, version: int) -> Any:
     timezone = settings.work_calendar(db.session).timezone
     document = document_of(definition, timezone)
     mark = _mark(definition, document)
+    if _replaced(definition):  # printed too, as the page says it (found by a probe)
+        mark = f"{mark} {CASES_KEEP}"
     # A version's document changes only with the office's identity, zone and language, and
     # with which version is in force.
     cache_key = (definition.id, definition.file_hash, json.dumps(identity, sort_keys=True),
@@ -61,6 +65,12 @@ def office_identity() -> OfficeIdentity:
     logo = base64.b64decode(stored["logo"]) if stored.get("logo") else None
     return OfficeIdentity(office=stored.get("office", ""), unit=stored.get("unit", ""),
                           logo=logo)
+
+
+def _replaced(definition: ProcessDefinition) -> bool:
+    """Whether ``definition`` was in force and is replaced: a case's SOP link leads to its
+    own version, and the cases started with it keep it (``CASES_KEEP``)."""
+    return definition.activated_at is not None and not definition.is_active
 
 
 def _mark(definition: ProcessDefinition, document: SopDocument) -> str | None:
