@@ -7,7 +7,7 @@ import smtplib
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +18,8 @@ from engine.escalation.failure_words import failure_text
 from engine.models import Delivery
 
 TIMEOUT_SECONDS = 10
+# The name Alur's e-mails come from, beside the address set in Pengaturan.
+SENDER_NAME = "Alur"
 # Who posts a webhook, so that a receiver (or its proxy log) can tell Alur's messages apart.
 USER_AGENT = "Alur-webhook/1"
 
@@ -77,7 +79,8 @@ class Sender:
             raise ValueError("server SMTP belum diatur (menu Pengaturan)")
         footer = NO_REPLY if "://" in delivery.body else NO_REPLY_UNLINKED
         message = MIMEText(f"{delivery.body}\n\n-- \n{footer}", "plain", _UTF8)
-        message["From"] = self.smtp_settings["sender"]
+        # A name the reader's mail list shows, not only the bare address (e-mail probe).
+        message["From"] = formataddr((SENDER_NAME, self.smtp_settings["sender"]))
         message["To"] = delivery.recipient
         # One line: a message written on several lines (a ticket's) made the header
         # refuse it (ValueError), and the delivery was retried for ever.

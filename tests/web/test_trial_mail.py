@@ -56,7 +56,7 @@ def test_a_trial_mail_reaches_the_administrators_own_address(app, client):
                     "periksa kotak surel itu (juga folder spam).")
     [message] = server.messages
     assert message["To"] == "admin@pn-bengkalis.go.id"
-    assert message["From"] == "alur@pn-bengkalis.go.id"
+    assert message["From"] == "Alur <alur@pn-bengkalis.go.id>"
     assert message["Subject"] == "[Alur] Surel uji"
     # Its footer says "lewat tautan di atas": there is one, or why not (regression probe).
     assert "Alamat Alur untuk tautan di surel belum diisi di Pengaturan" in message.get_content()
