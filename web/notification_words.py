@@ -185,7 +185,12 @@ def _ticket(kind: str, params: dict) -> str:
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
                        number=params["number"], text=_said(params))
-    if kind == "tiket_nilai_rendah":
+    if kind == "tiket_nilai_rendah" and "requester" in params:
+        return gettext("Tiket %(number)s dinilai %(score)s dari 5 oleh pemohonnya, "
+                       "%(requester)s: %(title)s. %(comment)s", number=params["number"],
+                       score=params["score"], requester=params["requester"],
+                       title=params["title"], comment=params["comment"]).strip()
+    if kind == "tiket_nilai_rendah":  # noticed before the requester was named
         return gettext("Tiket %(number)s dinilai %(score)s dari 5 oleh pemohonnya: %(title)s. "
                        "%(comment)s", number=params["number"], score=params["score"],
                        title=params["title"], comment=params["comment"]).strip()

@@ -69,16 +69,17 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
         raise Conflict("Tiket ini sudah dinilai.") from None
     audit.record(session, clock, "ticket.rated", actor=user, instance=instance, score=score)
     if score <= LOW_SCORE:
-        _tell_the_desk_s_supervisor(session, clock, instance, score, comment)
+        _tell_the_desk_s_supervisor(session, clock, instance, user, score, comment)
     return rating
 
 
 def _tell_the_desk_s_supervisor(session: Session, clock: Clock, instance: ProcessInstance,
-                                score: int, comment: str) -> None:
+                                requester: User, score: int, comment: str) -> None:
     """A low score reaches whoever answers for the role above the receiving desk (Kasubbag
     over Prakom; a Plh/Plt in his place), who can call the requester back: the ticket is
     closed and the score otherwise shows only in the next report (found by the service desk
-    probe: "tolong dibuka lagi" told no one). The comment stays out of the e-mail's subject."""
+    probe: "tolong dibuka lagi" told no one), with whom to call back (``requester``, who rated
+    it). The comment stays out of the e-mail's subject."""
     lane = notices.receiving_lane(instance)
     above = supervisor_of(lane) if lane in KNOWN_ROLES else None
     if above is None:
@@ -86,10 +87,10 @@ def _tell_the_desk_s_supervisor(session: Session, clock: Clock, instance: Proces
     label = case.label(instance)
     for official in acting_in(session, above, clock.now()):
         notices.notify(session, clock.now(), official, instance, "tiket_nilai_rendah",
-                       f"Tiket {label} dinilai {score} dari 5 oleh pemohonnya: "
-                       f"{instance.title}. {comment}".strip(), role=above,
+                       f"Tiket {label} dinilai {score} dari 5 oleh pemohonnya, "
+                       f"{requester.full_name}: {instance.title}. {comment}".strip(), role=above,
                        subject=f"Tiket {label} dinilai {score} dari 5", score=str(score),
-                       comment=comment[:500])
+                       comment=comment[:500], requester=requester.full_name)
 
 
 def desk_refusal(session: Session, instance: ProcessInstance, user: User) -> str | None:

@@ -40,10 +40,13 @@ def test_a_score_of_two_or_less_tells_the_kasubbag_and_a_better_one_does_not(app
     number = client.get(f"/api/v1/tickets/{instance_id}",
                         headers=api_token(client, "pegawai")).json["number"]
     assert (user, role, message) == (
-        "kasubbag", "Kasubbag", f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya: Printer "
-        "SIPP. Masih macet, tolong dibuka lagi")
+        "kasubbag", "Kasubbag", f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya, Pegawai "
+        "Biasa: Printer SIPP. Masih macet, tolong dibuka lagi")
     login(client, "kasubbag")
     centre = " ".join(client.get("/notifikasi/").get_data(True).split())
+    # Whom to call back is named (the e-mail probe: the notice did not say who).
+    assert (f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya, Pegawai Biasa: Printer SIPP. "
+            "Masih macet, tolong dibuka lagi") in centre
     assert "<strong>Penilaian rendah</strong>" in centre and "Lihat tiket" in centre
     opened = client.get(re.search(r'href="(/notifikasi/\d+/buka)">Lihat tiket', centre)[1])
     assert opened.headers["Location"] == f"/tiket/{instance_id}"
