@@ -22,6 +22,7 @@ from engine.escalation.notifications import level_word
 from engine.models import Delivery, Escalation, HumanTask, User
 from engine.process import case
 from engine.sqlite_writers import begin_writing
+from engine.time.spans import late_words
 from engine.time.wall_clock import wall_clock_text
 
 # What a step's e-mail asks of its reader, under who holds the step.
@@ -60,7 +61,7 @@ def enqueue_escalation(session: Session, clock: Clock, escalation: Escalation,
     subject = f'[Alur] {level}: {case.label(task.instance)} "{task.instance.title}" — {task.name}'
     added = []
     if settings.mails(session):
-        before, after = _about(session, task, message)
+        before, after = _about(session, task, message, late_at=clock.now())
         asked = (ASKED_OF_PERFORMER if escalation.level == 1 else ASKED_OF_SUPERVISOR
                  if task.claimed_by_id else ASKED_OF_SUPERVISOR_UNTAKEN)
         for user in people:
@@ -119,13 +120,18 @@ def enqueue_task_mail(session: Session, now: datetime, task: HumanTask, user: Us
                          next_attempt_at=now, created_at=now))
 
 
-def _about(session: Session, task: HumanTask, message: str,
-           holder: str = "") -> tuple[str, str]:
+def _about(session: Session, task: HumanTask, message: str, holder: str = "",
+           late_at: datetime | None = None) -> tuple[str, str]:
     """The e-mail's body before and after the reader's capacity: ``message``, the deadline
-    on the office's wall clock and who holds the step (``holder``, else the step's); then
-    the step's link."""
-    due = (wall_clock_text(task.due_at, settings.work_calendar(session).timezone)
-           if task.due_at else "tanpa batas waktu")
+    on the office's wall clock (with how late the step is at ``late_at``, an escalation's
+    moment: "terlambat 30 menit kerja") and who holds the step (``holder``, else the
+    step's); then the step's link."""
+    calendar = settings.work_calendar(session)
+    due = (wall_clock_text(task.due_at, calendar.timezone) if task.due_at
+           else "tanpa batas waktu")
+    if task.due_at and late_at is not None and (late := late_words(
+            calendar, task.due_at, late_at, task.round_the_clock)):
+        due += f" (terlambat {late})"
     holder = holder or (task.claimed_by.full_name if task.claimed_by else
                         f"belum diambil (peran {task.role})")
     return (f"{message}\n\nBatas waktu: {due}\nDipegang: {holder}",

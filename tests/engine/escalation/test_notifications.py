@@ -142,6 +142,9 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
         "agar dialihkan.", "", f"Buka langkah: /tugas/{task.id}"]
     body = mails["panitera@pn.go.id"].body
     assert body.startswith(f'Untuk Kasubbag (tingkat 2): langkah "{task.name}" pada {case}')
+    # How late it is when it goes up, beside the deadline (the e-mail probe: only the
+    # deadline was given); the reminder at the deadline itself says none.
+    assert "\nBatas waktu: 23 Nov 2026 08.30 WIB (terlambat 30 menit kerja)\n" in body
     # No one took it: no holder to ask (the Plh/escalation probe), as the step's page says.
     assert "Anda menerima surel ini sebagai Plh. Kasubbag.\nYang diminta: langkah ini belum " \
         "diambil siapa pun; alihkan kepada salah satu pemegang perannya" in body
@@ -149,6 +152,7 @@ def test_escalation_mails_name_level_case_deadline_holder_and_capacity(session, 
     clock.advance(timedelta(minutes=30))
     fire_round(session, clock, lambda instance_id, error: session.commit())
     [third] = session.scalars(select(Delivery).where(Delivery.subject.contains("tingkat 3")))
+    assert "\nBatas waktu: 23 Nov 2026 08.30 WIB (terlambat 1 jam kerja)\n" in third.body
     assert "\nYang diminta: tanyakan kendalanya kepada pemegangnya, atau alihkan" in third.body
     # The centre says it too: the Plh's notice carries his capacity, the holder's none.
     params = dict(session.execute(select(Notification.user_id, Notification.params)).all())
