@@ -41,6 +41,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("paling banyak %(most)s akun sekaligus; berkas ini memuat %(given)s"),
     N_("tidak ada baris akun di bawah baris judul"),
     N_("pilih berkas CSV daftar akun"),
+    N_('%(given)s isian, padahal baris judul %(columns)s kolom; isian yang memuat '
+       '"%(separator)s" harus diberi tanda kutip (mis. "Budi Santoso, S.Kom.")'),
     # An alert source (Sumber peringatan).
     N_("nama wajib diisi"),
     N_("nama 2–41 huruf kecil, angka atau '-', diawali huruf atau angka"),
@@ -51,11 +53,14 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
 ))]
 # Where in the file a row's problem is (``engine.people.account_import.create_all``).
 _CELL = re.compile(r"baris (\d+), kolom (\S+)")
+_ROW = re.compile(r"baris (\d+)")  # a row as a whole: its cells cannot be told apart
 
 
 def cell_words(where: str) -> str:
-    """``baris 2, kolom surel`` in the reader's language; any other key unchanged."""
+    """``baris 2, kolom surel`` or ``baris 2`` in the reader's language; any other key
+    unchanged."""
     found = _CELL.fullmatch(where)
     if found is None:
-        return where
+        row = _ROW.fullmatch(where)
+        return gettext("baris %(line)s", line=row[1]) if row else where
     return gettext("baris %(line)s, kolom %(column)s", line=found[1], column=found[2])

@@ -48,6 +48,8 @@ class Row:
     full_name: str
     email: str
     roles: tuple[str, ...]
+    # Why its cells cannot be read (more than the title row's columns), or "".
+    misshapen: str = ""
 
 
 def read_rows(data: bytes) -> list[Row]:
@@ -99,8 +101,23 @@ def read_rows(data: bytes) -> list[Row]:
         named = [part.strip() for part in split.split(cell.get("peran", "")) if part.strip()]
         rows.append(Row(line, cell["nama_pengguna"], cell["nama_lengkap"],
                         cell.get("surel", ""),
-                        tuple(dict.fromkeys(role_named(part) or part for part in named))))
+                        tuple(dict.fromkeys(role_named(part) or part for part in named)),
+                        _misshapen(cells, len(header), delimiter)))
     return rows
+
+
+def _misshapen(cells: list[str], columns: int, delimiter: str) -> str:
+    """Why a row of ``cells`` under a title row of ``columns`` cannot be read, or "": it
+    holds something past the last column, as a name with an unquoted separator does
+    ("Budi Santoso, S.Kom." split in two, every later cell shifted; found by the
+    administrator probe: the title after the comma was dropped unsaid). Empty cells past
+    it (a spreadsheet's trailing separators) are no problem."""
+    last = max((i for i, cell in enumerate(cells) if cell.strip()), default=-1)
+    if last < columns:
+        return ""
+    separator = "tab" if delimiter == "\t" else delimiter
+    return (f"{last + 1} isian, padahal baris judul {columns} kolom; isian yang memuat "
+            f"\"{separator}\" harus diberi tanda kutip (mis. \"Budi Santoso, S.Kom.\")")
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -136,7 +153,8 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
         PermissionDenied: ``actor`` is not an administrator.
         InvalidTaskData: ``{"baris N, kolom K": why}`` for every bad cell of every row, a
             row's cells in the file's column order (a user name taken, or listed twice in
-            the file, names the other row). The caller rolls back: nothing of the file is
+            the file, names the other row); ``{"baris N": why}`` for a row with more
+            cells than the title row (``Row.misshapen``). The caller rolls back: nothing of the file is
             kept.
     """
     problems: dict[str, str] = {}
@@ -147,6 +165,9 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
     taken = set(session.scalars(select(User.username).where(User.username.in_(
         [name for name in names if not UNKEPT.search(name)]))))
     for row, name in zip(rows, names, strict=True):
+        if row.misshapen:  # its cells are shifted: what they would say of each misleads
+            problems[f"baris {row.line}"] = row.misshapen
+            continue
         found = _row_problems(row, name, seen, taken)
         seen.setdefault(name, row.line)
         if not found:

@@ -80,6 +80,32 @@ def test_one_bad_row_stores_nothing_and_every_problem_is_named(app, tmp_path):
     assert _counts(app) == before
 
 
+def test_a_row_with_more_cells_than_the_title_row_is_refused_whole(app, tmp_path):
+    """A name with an unquoted comma ("Budi Santoso, S.Kom.") was cut at it and stored
+    (the administrator probe); with more columns its shifted cells were blamed one by one.
+    A quoted one, and a spreadsheet's empty trailing cells, are read as they are."""
+    before = _counts(app)
+    result = _import(app, tmp_path, (
+        "nama_pengguna,nama_lengkap\n"
+        "budi.x3,Budi Santoso, S.Kom.\n"
+        'rina.x3,"Rina Wati, S.H."\n'
+        "tono.x3,Tono,,\n"
+        "X Y,Iks\n"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        'baris 2: 3 isian, padahal baris judul 2 kolom; isian yang memuat "," harus diberi '
+        'tanda kutip (mis. "Budi Santoso, S.Kom.")',
+        "baris 5, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
+        "karakter"]
+    assert _counts(app) == before
+    result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\nrina.x3,"Rina Wati, S.H."\n'
+                                    "tono.x3,Tono,,\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.full_name).where(User.username == "rina.x3")) \
+            == "Rina Wati, S.H."
+
+
 def test_every_problem_of_a_row_in_its_columns_order_on_the_line_it_starts(app, tmp_path):
     """A title typed as "Nama Pengguna" is the column; a quoted name over two lines moves
     the next rows' lines; a row's problems come all at once, left to right; a NUL in a
@@ -250,4 +276,8 @@ def test_an_english_reader_is_refused_in_english_by_the_forms_of_accounts(app, c
     assert "row 2, column surel: not a valid e-mail address (e.g. nama@pa-bima.go.id)" in listed
     assert "row 3, column nama_pengguna: budi is already named on row 2" in listed
     assert "a PDF file, not a CSV" in html.unescape(_upload(client, b"%PDF-1.7").get_data(True))
+    shifted = html.unescape(_upload(client, (
+        b"nama_pengguna;nama_lengkap\r\nbudi;Budi; S.Kom.\r\n")).get_data(True))
+    assert ('row 2: 3 cells, but the title row has 2 columns; a cell containing ";" must be '
+            'in quotes (e.g. "Budi Santoso, S.Kom.")') in shifted
     assert _counts(app) == before
