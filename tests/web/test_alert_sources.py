@@ -2,11 +2,13 @@
 replaces a token that leaked (``alur alerts rotate-token``, the Ganti token button): the
 old token is refused from then on, the new one works, the change is audited."""
 
+import html
 import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine import settings
 from engine.models import AlertSource, AuditRecord, User
 from tests.conftest import csrf_token
 from tests.web.conftest import login
@@ -159,7 +161,8 @@ def test_a_refused_source_name_is_explained_before_and_after_in_the_reader_s_lan
                                 "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
     page = client.get("/admin/sumber-peringatan").get_data(True)
     assert ('<p class="hint" id="name-hint">2–41 lower-case letters, digits or -, a letter or '
-            "digit first, e.g. prometheus-kantor</p>") in page
+            "digit first, e.g. prometheus-kantor; its account is pantau.prometheus_kantor (- "
+            "becomes _)</p>") in page
     refused = client.post("/admin/sumber-peringatan", data={
         "csrf_token": csrf_token(page), "name": "Kantor Pusat", "kind": "alertmanager"})
     assert refused.status_code == 422
@@ -178,3 +181,32 @@ def test_an_empty_source_name_is_said_to_be_required(app, client):
     assert "nama wajib diisi" in refused.get_data(True)
     with app.app_context():
         assert db.session.scalars(select(AlertSource)).all() == []
+
+
+def test_a_new_source_s_page_says_how_to_set_up_its_tool_with_the_full_address(app, client):
+    """The administrator probe: only the token and the bare path /api/v1/alerts were shown;
+    the header, the full address and the tool's settings were in the README only."""
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    assert ("webhook ke http://localhost/api/v1/alerts dengan token sumbernya di kepala "
+            "Authorization: Bearer") in page
+    added = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page), "name": "prometheus-kantor", "kind": "alertmanager"})
+    shown = added.get_data(True)
+    assert added.status_code == 200 and added.headers["Cache-Control"] == "no-store"
+    token = re.search(r'<code id="token">([^<]+)</code>', shown).group(1)
+    assert ("      - url: http://localhost/api/v1/alerts\n        send_resolved: true\n"
+            "        http_config:\n          authorization: {credentials: " + token + "}"
+            ) in shown
+    with app.app_context():
+        settings.put(db.session, "smtp", {**settings.get(db.session, "smtp"),
+                                          "base_url": "https://alur.pa-bima.go.id"})
+        db.session.commit()
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    kuma = html.unescape(client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page), "name": "kuma", "kind": "uptime-kuma"}).get_data(True))
+    token = re.search(r'<code id="token">([^<]+)</code>', kuma).group(1)
+    assert "Post URL: <code>https://alur.pa-bima.go.id/api/v1/alerts</code>" in kuma
+    assert '<pre><code>{"Authorization": "Bearer ' + token + '"}</code></pre>' in kuma
+    # The listing alone gives no token, so no setup either.
+    assert 'id="pasang"' not in client.get("/admin/sumber-peringatan").get_data(True)

@@ -8,6 +8,7 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from engine import settings
 from engine.desk import alerts
 from engine.errors import InvalidTaskData
 from engine.models import AlertSource
@@ -31,15 +32,17 @@ def alert_sources() -> Any:
     token, errors = None, {}
     if request.method == "POST":
         try:
-            _, token = alerts.add_source(db.session, clock(), hash_password,
-                                         name=request.form.get("name", "").strip(),
-                                         kind=request.form.get("kind", ""),
-                                         actor=current_user)
+            added, token = alerts.add_source(db.session, clock(), hash_password,
+                                             name=request.form.get("name", "").strip(),
+                                             kind=request.form.get("kind", ""),
+                                             actor=current_user)
         except InvalidTaskData as refused:
             db.session.rollback()
             errors = fields_in_reader_language(refused.fields)
         else:
             db.session.commit()
+            return _page(token=token, kind=added.kind, errors={}), 200, \
+                {"Cache-Control": "no-store"}
     return _page(token=token, errors=errors), 422 if errors else 200
 
 
@@ -60,7 +63,8 @@ def rotate_alert_token(source_id: int) -> Any:
     token = alerts.rotate_token(db.session, clock(), source, actor=current_user)
     once.done(receipt, back)
     db.session.commit()
-    return _page(token=token, rotated=source.name, errors={}), 200, {"Cache-Control": "no-store"}
+    return _page(token=token, rotated=source.name, kind=source.kind, errors={}), 200, \
+        {"Cache-Control": "no-store"}
 
 
 @bp.get("/sumber-peringatan/riwayat")
@@ -75,4 +79,12 @@ def _page(**shown: Any) -> str:
     found = paginate(db.session, select(AlertSource).order_by(AlertSource.name),
                      *page_request())
     return render_template("admin/alert_sources.html", sources=found.items, page=found,
-                           kinds=alerts.KINDS, **shown)
+                           kinds=alerts.KINDS, alerts_url=_alerts_url(), **shown)
+
+
+def _alerts_url() -> str:
+    """The full address a monitoring tool posts to: after the office's Alur address
+    (Pengaturan) when one is set, else after the address this page was asked at."""
+    path = url_for("api.receive_alerts")
+    linked = settings.link(db.session, path)
+    return linked if linked != path else request.url_root.rstrip("/") + path
