@@ -53,7 +53,8 @@ def record(session: Session, clock: Clock, action: str, *, actor: User | None = 
     Args:
         action: a stable verb such as ``"task.completed"``; see README, "Riwayat".
         actor: the user who acted; None for the system (timers, deploy from the CLI).
-        instance, task: what was changed; stored already (they have their ids).
+        instance, task: what was changed; stored already (they have their ids). A task's
+            name then is kept as ``detail["step"]`` unless the detail names it.
         detail: JSON-serializable facts worth keeping (data submitted, versions).
 
     The record's ``request_id`` is ``REQUEST_ID``'s current value (None outside a request);
@@ -62,6 +63,10 @@ def record(session: Session, clock: Clock, action: str, *, actor: User | None = 
     origin = ORIGIN.get() if actor is None else None
     if origin is not None:
         detail = {**detail, "via": origin}
+    if task is not None and "step" not in detail:
+        # The step's name as it was then: a version move may rename it later, and the
+        # history and Jejak audit (and their downloads) keep what the official saw.
+        detail = {**detail, "step": task.name}
     values = {
         "at": clock.now(), "actor_id": actor.id if actor else None, "action": action,
         "instance_id": instance.id if instance else (task.instance_id if task else None),

@@ -41,6 +41,7 @@ LABELS = {
     "prefix": lazy_gettext("Awalan token"), "previous": lazy_gettext("Sebelumnya"),
     "process_key": lazy_gettext("SOP"), "query": lazy_gettext("Saringan"),
     "reason": lazy_gettext("Alasan"), "recipients": lazy_gettext("Penerima"),
+    "renamed": lazy_gettext("Nama langkah berubah"),
     "told_before": lazy_gettext("Sudah diberi tahu pada tingkat sebelumnya"),
     "role": lazy_gettext("Peran"), "roles": lazy_gettext("Peran"),
     "score": lazy_gettext("Nilai"), "sha256": lazy_gettext("SHA-256"),
@@ -92,6 +93,8 @@ def fact_words(key: str, value: Any) -> str:
     if moved:
         return gettext("dipindahkan ke versi %(version)s, Pelaksana langkahnya berubah",
                        version=moved[1])
+    if key == "renamed" and isinstance(value, dict):  # a version move's {old: new}
+        return "; ".join(f"“{old}” → “{new}”" for old, new in value.items())
     if isinstance(value, bool):
         return gettext("ya") if value else gettext("tidak")
     if isinstance(value, list):

@@ -54,11 +54,11 @@ def release_lapsed(session: Session, clock: Clock, *,
     if holders is not None:
         condition &= HumanTask.claimed_by_id.in_(sorted(holders))
     lapsed = session.execute(select(HumanTask.id, HumanTask.instance_id, HumanTask.claimed_by_id,
-                                    User.username)
+                                    User.username, HumanTask.name)
                              .join(User, User.id == HumanTask.claimed_by_id)
                              .where(condition).order_by(HumanTask.id).limit(MAX_RELEASED)).all()
     released = set()
-    for task_id, instance_id, holder_id, username in lapsed:
+    for task_id, instance_id, holder_id, username, name in lapsed:
         # The instance first, as every change of its steps does (PostgreSQL: the same lock
         # order as a completion, which would otherwise deadlock with this UPDATE).
         lock_instance(session, instance_id)
@@ -70,7 +70,7 @@ def release_lapsed(session: Session, clock: Clock, *,
         if written:
             released.add(task_id)
             audit.record(session, clock, "task.released", actor=actor,
-                         task=_Ref(task_id, instance_id),
+                         task=_Ref(task_id, instance_id, name),
                          holder=username, reason="pemegang tidak lagi dapat bertindak",
                          cause=cause)
     for row in list(session.identity_map.values()):  # rows the session holds read it
@@ -110,7 +110,7 @@ _ACTOR = aliased(User)
 
 
 class _Ref:
-    """What ``audit.record`` reads of a task: its id and its instance's."""
+    """What ``audit.record`` reads of a task: its id, its instance's and its name."""
 
-    def __init__(self, task_id: int, instance_id: int) -> None:
-        self.id, self.instance_id = task_id, instance_id
+    def __init__(self, task_id: int, instance_id: int, name: str) -> None:
+        self.id, self.instance_id, self.name = task_id, instance_id, name

@@ -6,6 +6,7 @@ deadline is counted again from it with the new version's Waktu.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -294,13 +295,32 @@ def _migrate_one(session: Session, clock: Clock, instance_id: int, target: Proce
             result.left[instance_id] = missing + changed
             return
         result.moved_from[instance_id] = unit.instance.definition.version
+        before = {row.id: (row.name, row.due_at) for row in open_tasks}
         _migrate(unit, target, open_tasks, user)
-        audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
-                     version=target.version, from_version=result.moved_from[instance_id])
         result.migrated.append(instance_id)
         moved = True
     if moved:  # after the move's save, which set the steps' new Waktu and deadlines
         retime_later_levels(session, instance_id)
+        audit.record(session, clock, "instance.migrated", actor=user, instance=unit.instance,
+                     version=target.version, from_version=result.moved_from[instance_id],
+                     **_step_changes(session, before))
+
+
+def _step_changes(session: Session, before: dict[int, tuple[str, datetime | None]]
+                  ) -> dict[str, Any]:
+    """What a move changed of its open steps (``before``: ``{id: (name, deadline)}`` as they
+    were), read afresh after the move's save: ``renamed`` ``{old name: new name}`` and
+    ``steps`` ``{name: {"old", "new"}}`` for each deadline moved (ISO, as
+    ``instance.deadlines_recounted`` keeps it); a key only when something changed (found
+    by the administrator probe: the move said neither, and the history wrote the new name
+    over the past)."""
+    now = session.execute(select(HumanTask.id, HumanTask.name, HumanTask.due_at)
+                          .where(HumanTask.id.in_(before)).order_by(HumanTask.id)).all()
+    renamed = {before[id_][0]: name for id_, name, _ in now if before[id_][0] != name}
+    steps = {name: {"old": before[id_][1].isoformat(), "new": due.isoformat()}
+             for id_, name, due in now
+             if None not in (before[id_][1], due) and before[id_][1] != due}
+    return {**({"renamed": renamed} if renamed else {}), **({"steps": steps} if steps else {})}
 
 
 def _migrate(unit: InstanceUnit, target: ProcessDefinition, open_tasks: list[HumanTask],

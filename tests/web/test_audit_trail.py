@@ -117,7 +117,7 @@ def test_the_download_holds_exactly_the_listed_records_in_office_time(app, clien
     assert [(row[0][:10], row[1], row[3]) for row in rows[1:]] == [
         ("2026-11-25", "prakom", "inbox.filter_saved")] + [
         ("2026-11-24", "kasubbag", "inbox.filter_saved")] * 3
-    assert rows[1][0].endswith("+07:00") and rows[1][7] == '{"name": "=cmd()"}'
+    assert rows[1][0].endswith("+07:00") and rows[1][8] == '{"name": "=cmd()"}'
     assert rows[1][4] == "Saringan Kotak Masuk disimpan"
 
 

@@ -170,3 +170,26 @@ def test_an_official_still_in_the_sop_reads_why_his_step_left_him_on_its_page(ap
     assert said in page.get_data(True)
     login(client, "sekretaris")
     assert "released-from-you" not in client.get(f"/tugas/{task_id}").get_data(True)
+
+
+def test_a_move_that_renames_and_retimes_a_step_says_so_and_keeps_the_past_s_name(
+        app, client):
+    """The administrator probe: after a move, the history wrote the new name over the
+    step's past ("Tugas diambil “Menyusun ulang”" at a time that name did not exist), and
+    the move said nothing of the deadline it moved."""
+    task_id = _taken_then_moved(app, {
+        'name="Menyusun konsep"': 'name="Menyusun ulang"',
+        'value="30 menit"': 'value="1 jam"', 'name="30 menit"': 'name="1 jam"',
+        '"PT30M"': '"PT1H"'})
+    login(client, "admin")
+    with app.app_context():
+        instance_id = db.session.get(HumanTask, task_id).instance_id
+        assert db.session.get(HumanTask, task_id).name == "Menyusun ulang"
+    page = " ".join(client.get(f"/proses/{instance_id}").get_data(True).split())
+    assert "Tugas diambil “Menyusun konsep” oleh Demo Prakom" in page
+    assert ("(versi 1 → 2) — “Menyusun konsep” menjadi “Menyusun ulang” — “Menyusun ulang” "
+            "23 Nov 2026 08.30 WIB → 23 Nov 2026 09.00 WIB") in page
+    trail = " ".join(client.get(f"/admin/jejak-audit?proses={instance_id}").get_data(True)
+                     .split())
+    assert "Nama langkah berubah: “Menyusun konsep” → “Menyusun ulang”" in trail
+    assert f'<a href="/tugas/{task_id}">Menyusun konsep</a>' in trail

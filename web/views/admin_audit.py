@@ -48,7 +48,7 @@ MAX_DOWNLOAD = 10_000  # records in one CSV or XLSX download of the trail
 MAX_PARTS_LISTED = 100  # links "Bagian N" on the page (a million records); narrow for more
 ACTION_CODE = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,32}")
 HEADINGS = ["Waktu", "Nama pengguna", "Nama lengkap", "Tindakan", "Keterangan",
-            "Nomor proses", "Id langkah", "Rincian", "Id permintaan"]
+            "Nomor proses", "Id langkah", "Langkah", "Rincian", "Id permintaan"]
 
 
 def audit_readers(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -127,8 +127,10 @@ def _record_words(record: AuditRecord) -> str:
     elif record.action == "user.details_changed":
         text = f"{LABELS['username']}: {detail.get('username', '?')} · " \
                f"{account_detail(record.action, detail)}"
-    else:
-        return detail_words(detail, MAX_SHOWN_DETAIL)
+    else:  # a step's name is in the column Proses
+        return detail_words({key: value for key, value in detail.items()
+                             if key != "step" or record.human_task_id is None},
+                            MAX_SHOWN_DETAIL)
     return shortened(text, MAX_SHOWN_DETAIL)
 
 
@@ -208,6 +210,14 @@ def _instance_id() -> int | None:
     return found
 
 
+def _step_name(record: AuditRecord) -> str | None:
+    """The name of the step ``record`` names, as it was then (``detail["step"]``, kept
+    since a version move may rename it), else as it is now; None for no step."""
+    if record.human_task_id is None:
+        return None
+    return (record.detail or {}).get("step") or record.human_task.name
+
+
 def _table(records: list[AuditRecord]) -> Table:
     """The records as the download's one table: Indonesian words, whatever the reader's
     language (an export is an official document); times in ISO 8601 to the second in the
@@ -222,6 +232,6 @@ def _table(records: list[AuditRecord]) -> Table:
                 actor_words(record),
                 record.action, action_words(record),
                 record.instance.number if record.instance else None,
-                record.human_task_id, detail_text(record.detail) or None,
+                record.human_task_id, _step_name(record), detail_text(record.detail) or None,
                 record.request_id])
     return table

@@ -296,7 +296,8 @@ def test_a_claim_released_by_a_move_is_in_the_history_naming_its_holder(
     assert [(r.actor_id, r.human_task_id, r.detail) for r in released] == [
         (users["admin"].id, task_id, {"holder": users["Kasubbag"].username,
                                       "reason": "dipindahkan ke versi 2, lane berubah",
-                                      "lane": "Prakom", "moved": 2})]
+                                      "lane": "Prakom", "moved": 2,
+                                      "step": "Memeriksa konsep"})]
     last = session.scalars(select(AuditRecord.action).where(
         AuditRecord.instance_id == instance.id).order_by(AuditRecord.id.desc()).limit(2)).all()
     assert last == ["instance.migrated", "task.released"]
