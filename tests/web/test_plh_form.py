@@ -209,6 +209,14 @@ def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, cli
     page = client.get("/plh/").get_data(True)
     assert ("Demo Ketua (Ketua) — akun nonaktif: jabatan kosong, catat Plt", False) in \
         _options(page, "official")
+    # One of several holders of a role leaves no post empty (the administrator probe).
+    with app.app_context():
+        db.session.add(User(username="prakom.dua", full_name="Prakom Dua", password_hash="-",
+                            created_at=clock().now(), roles=[UserRole(role="Prakom")]))
+        db.session.scalar(select(User).where(User.username == "prakom")).is_disabled = True
+        db.session.commit()
+    assert ("Demo Prakom (Prakom) — akun nonaktif: perannya masih dipegang pegawai lain",
+            False) in _options(client.get("/plh/").get_data(True), "official")
     # "Tampilkan peran pejabat ini" sends the form's Jenis (Plh) along: Plt all the same.
     chosen = client.get(f"/plh/?official={_id(app, 'ketua')}&kind=Plh").get_data(True)
     assert ("Plt (Pelaksana Tugas)", True) in _options(chosen, "kind"), "chosen for him"

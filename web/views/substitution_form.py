@@ -50,6 +50,7 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
                                                 "vacant": u.is_disabled}
                                     for u in officials}),
             "official_roles": {u.id: sorted(allowed[u.id]) for u in officials},
+            "still_held": _still_held(officials),
             # Everyone who may stand in; the chosen official's own option is hidden (and by
             # static/plh.js as the choice changes), so a supervisor choosing a subordinate
             # is offered himself.
@@ -58,6 +59,15 @@ def form_context(errors: dict[str, str]) -> dict[str, Any]:
             "supervises": [] if recorder.is_admin else _ordered(
                 set().union(*(allowed[user.id] for user in officials[1:]))),
             "field_labels": _field_labels(errors)}
+
+
+def _still_held(officials: list[User]) -> set[int]:
+    """The ids of the disabled ``officials`` every role of whom an active one of them still
+    holds: no post stands empty (dozens of Prakom; found by the administrator probe: each
+    was marked "jabatan kosong, catat Plt")."""
+    active = set().union(*(user.role_names for user in officials if not user.is_disabled))
+    return {user.id for user in officials
+            if user.is_disabled and user.role_names and user.role_names <= active}
 
 
 def _follow_vacancy(official: User, values: dict[str, str]) -> None:
