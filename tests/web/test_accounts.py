@@ -1,6 +1,7 @@
 """Accounts an office can run: no known passwords, the page "Pengguna dan Peran",
 and revocation of sessions and API tokens."""
 
+import html
 import re
 
 import pytest
@@ -262,6 +263,14 @@ def test_revocation_ends_the_old_cookie_and_the_old_token(app, client, revoke):
     answer = replay.get("/")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/masuk")
     assert client.get("/api/v1/tasks", headers=headers).status_code == 401
+    # Told why, not only asked to log in (the administrator probe: a Kasubbag whose role
+    # changed lost his form to "Silakan masuk terlebih dahulu.").
+    said = html.unescape(replay.get(answer.headers["Location"]).get_data(True))
+    assert ("Sesi Anda sudah berakhir: akun ini dinonaktifkan administrator." if revoke ==
+            "disable" else "Sesi Anda sudah berakhir: kata sandi, peran atau hak akun ini "
+            "diubah, atau akun ini keluar di perangkat lain (Keluar mengakhiri sesi di semua "
+            "perangkat). Silakan masuk lagi.") in said
+    assert "Silakan masuk terlebih dahulu." not in said
 
 
 def test_tokens_are_listed_with_last_use_and_revoked_one_by_one(app, client, clock):

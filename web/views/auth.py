@@ -59,13 +59,24 @@ class LoginForm(FlaskForm):
                                          Length(max=MAX_PASSWORD, message=TOO_LONG)])
 
 
+# Why a session ended, as the login page says it (``load_user`` tells which).
+ENDED = {
+    "changed": lazy_gettext("Sesi Anda sudah berakhir: kata sandi, peran atau hak akun ini "
+                            "diubah, atau akun ini keluar di perangkat lain (Keluar mengakhiri "
+                            "sesi di semua perangkat). Silakan masuk lagi."),
+    "disabled": lazy_gettext("Sesi Anda sudah berakhir: akun ini dinonaktifkan "
+                             "administrator."),
+}
+
+
 @login_manager.unauthorized_handler
 def ask_to_log_in() -> Any:
     """A page that needs a login, asked for without one (or after the session ended: a
     password changed or Keluar on another device): the login page, returning afterwards
     to the page asked for, or for a form sent (POST) to the page it was sent from, when
     that is this site's; the form's own address would answer 405 to the GET after login."""
-    flash(str(login_manager.login_message), login_manager.login_message_category)
+    flash(str(ENDED.get(g.get("session_ended"), login_manager.login_message)),
+          login_manager.login_message_category)
     target = request.url if request.method == "GET" else referring_page()
     return redirect(login_url(login_manager.login_view, next_url=target))
 
@@ -79,6 +90,10 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(uid), options=[joinedload(User.roles)])
     if user is None or user.is_disabled or user.session_version != int(version):
+        # Why, for the login page (an official whose role an administrator changed was
+        # only asked to log in: found by the administrator probe).
+        g.session_ended = None if user is None else "disabled" if user.is_disabled \
+            else "changed"
         return None
     g.username = user.username  # for the request's log line, after a commit expired the user
     return user
