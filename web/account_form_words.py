@@ -31,6 +31,9 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("kata sandi paling sedikit %(least)s karakter"),
     N_("kata sandi tidak boleh hanya berisi spasi"),
     N_("kata sandi paling banyak %(most)s karakter"),
+    N_("Akun %(username)s milik sumber peringatan %(name)s: ia tidak masuk ke Alur, tidak "
+       "memegang peran dan tidak punya hak admin atau auditor. Hentikan kirimannya dengan "
+       "menonaktifkan akunnya; token yang bocor diganti di Sumber peringatan."),
     # The file of Impor akun as a whole.
     N_('berkas Excel (.xlsx), bukan CSV; di Excel simpan sebagai "CSV UTF-8" lalu unggah '
        "berkas itu"),

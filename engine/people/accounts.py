@@ -20,7 +20,7 @@ from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import InvalidTaskData, NotFound, PermissionDenied
 from engine.models import ApiToken, Substitution, User, UserRole
-from engine.people import claims
+from engine.people import alert_accounts, claims
 from engine.roles import KNOWN_ROLES, meant_role
 from engine.sqlite_writers import begin_writing
 from engine.text import trimmed
@@ -170,7 +170,8 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
     never locks itself out by accident.
 
     Raises:
-        PermissionDenied: ``actor`` is not an administrator, or revokes their own rights.
+        PermissionDenied: ``actor`` is not an administrator, or revokes their own rights,
+            or changes the roles or rights of an alert source's account.
         InvalidTaskData: naming each bad field.
     """
     _require_admin(actor)
@@ -183,6 +184,9 @@ def update_details(session: Session, clock: Clock, *, actor: User | None, user: 
         raise PermissionDenied("Anda tidak dapat mencabut hak admin Anda sendiri.")
     if user.is_admin and not is_admin:
         _keep_an_administrator(session, user)
+    if set(roles) != user.role_names or is_admin != user.is_admin or \
+            is_auditor != user.is_auditor:
+        alert_accounts.refuse_person_changes(session, user)
     changed = []
     email = (email or "").strip() or None
     if trimmed(full_name) != user.full_name or email != user.email:
@@ -306,11 +310,13 @@ def reset_password(session: Session, clock: Clock, hasher: Hasher, *, actor: Use
 
     Raises:
         PermissionDenied: ``actor`` is not an administrator, or resets his own password
-            (it would end the session he acts in; his own is changed on Akun).
+            (it would end the session he acts in; his own is changed on Akun), or that of
+            an alert source's account (it never logs in).
     """
     _require_admin(actor)
     if actor is not None and actor.id == user.id:
         raise PermissionDenied(OWN_RESET)
+    alert_accounts.refuse_person_changes(session, user)
     password = generate_password()
     user.password_hash = hasher(password)
     user.must_change_password = True

@@ -210,3 +210,38 @@ def test_a_new_source_s_page_says_how_to_set_up_its_tool_with_the_full_address(a
     assert '<pre><code>{"Authorization": "Bearer ' + token + '"}</code></pre>' in kuma
     # The listing alone gives no token, so no setup either.
     assert 'id="pasang"' not in client.get("/admin/sumber-peringatan").get_data(True)
+
+
+def test_an_alert_source_s_account_takes_no_role_right_or_password(app, client):
+    """The administrator probe: the page of pantau.<name> offered roles, admin rights and a
+    password reset; reset, the machine account logged in as a person."""
+    source = add_source(app, "prometheus-kantor", "alertmanager")
+    with app.app_context():
+        account = db.session.scalar(select(User).where(
+            User.username == "pantau.prometheus_kantor"))
+        account_id, password_hash = account.id, account.password_hash
+    login(client, "admin")
+    page = html.unescape(client.get(f"/admin/pengguna/{account_id}").get_data(True))
+    assert ("Akun ini milik sumber peringatan prometheus-kantor: ia tidak masuk ke Alur, tidak "
+            "memegang peran dan tidak punya hak admin atau auditor.") in page
+    assert 'name="roles"' not in page and 'name="is_admin"' not in page
+    assert "/kata-sandi" not in page.split('id="riwayat"')[0]
+    token = csrf_token(page)
+    refused = client.post(f"/admin/pengguna/{account_id}", data={
+        "csrf_token": token, "full_name": "Pemantauan prometheus-kantor", "roles": ["Prakom"],
+        "is_admin": "on"})
+    assert refused.status_code == 403
+    assert "milik sumber peringatan prometheus-kantor" in html.unescape(refused.get_data(True))
+    reset = client.post(f"/admin/pengguna/{account_id}/kata-sandi", data={"csrf_token": token})
+    assert reset.status_code == 403
+    cli = app.test_cli_runner().invoke(args=["user", "roles", "pantau.prometheus_kantor",
+                                             "Prakom"])
+    assert cli.exit_code != 0 and "milik sumber peringatan prometheus-kantor" in cli.output
+    with app.app_context():
+        account = db.session.get(User, account_id)
+        assert (account.role_names, account.is_admin, account.password_hash) == (
+            set(), False, password_hash)
+    # Its name may still be corrected, and it still posts alerts.
+    assert client.post(f"/admin/pengguna/{account_id}", data={
+        "csrf_token": token, "full_name": "Prometheus kantor pusat"}).status_code == 302
+    assert client.post("/api/v1/alerts", headers=source, json=FIRING).status_code == 202

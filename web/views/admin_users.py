@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from engine.errors import InvalidTaskData, NotFound
 from engine.models import User
 from engine.paging import paginate
-from engine.people import accounts, directory
+from engine.people import accounts, alert_accounts, directory
 from engine.people.account_history import account_history
 from engine.people.departure import departure, held_steps
 from engine.roles import KNOWN_ROLES, role_named
@@ -119,6 +119,7 @@ def edit_user(user_id: int) -> Any:
     return render_template("admin/user_edit.html", user=user, errors=errors, roles=KNOWN_ROLES,
                            form=request.form if errors else None, history=history,
                            leaves=leaves, held=held,
+                           alert_source=alert_accounts.source_named_for(db.session, user),
                            event=account_event, detail=account_detail
                            ), 422 if errors else 200
 
