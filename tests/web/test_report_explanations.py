@@ -61,3 +61,13 @@ def test_p90_and_mttr_are_spelled_out(client):
     assert "<abbr title='Mean Time To Resolve'>MTTR</abbr> (rata-rata waktu penyelesaian " \
         "insiden)" in index
     assert "MTR)" not in index
+
+
+def test_the_person_report_says_why_its_kritis_mttr_is_not_layanan_ti_s(client):
+    """The auditor probe: the same kritis tickets read "1 hari 1 jam" on Layanan TI and
+    "2 jam 5 menit kerja" on the person report, with nothing saying why."""
+    login(client, "admin")
+    page = " ".join(client.get("/laporan/orang/prakom").get_data(True).split())
+    assert ("Laporan Layanan TI menghitung MTTR tiket kritis sepanjang waktu (jam dinding), "
+            "seperti SLA-nya; di sini semua dalam menit kerja, sehingga angka kritis di sana "
+            "lebih besar.") in page
