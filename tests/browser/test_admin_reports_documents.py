@@ -189,8 +189,14 @@ def test_a_diagram_first_hidden_on_a_phone_is_drawn_when_the_screen_widens(serve
     window widened, the drawing appears fitted, not "Diagram tidak dapat ditampilkan"."""
     with _opened(browser, PHONE, server, "admin", server + url) as page:
         expect(page.locator(".diagram").first).not_to_be_visible()
+        # Peta hambatan says where its drawing went (the auditor probe: nothing did).
+        wide_only = page.locator("#diagram-wide-only")
+        if url.endswith("/peta"):
+            expect(wide_only).to_be_visible()
         page.set_viewport_size(DESKTOP)
         expect(page.locator(".djs-element[data-element-id='Kegiatan_1']")).to_be_visible()
+        expect(wide_only).to_have_count(1 if url.endswith("/peta") else 0)
+        expect(wide_only).not_to_be_visible()
         assert "tidak dapat ditampilkan" not in page.inner_text("main")
         zoom = page.evaluate("() => document.querySelector('.diagram .viewport')"
                              ".getAttribute('transform')")
