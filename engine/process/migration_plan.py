@@ -25,7 +25,9 @@ class PlannedMove:
     (``engine.runtime.migration``: it stays until they are done). With no step missing or
     retimed it would move. ``rewaktu``: its open timed
     steps whose Waktu the target changes, ``(name, Waktu now, Waktu in the target)``: their
-    deadlines are counted again from their start (a shorter one may be late at once)."""
+    deadlines are counted again from their start (a shorter one may be late at once).
+    ``renamed``: its open steps the target names otherwise, ``(name now, name in the
+    target)`` (the administrator probe: the dry run did not say)."""
 
     instance_id: int
     title: str
@@ -35,6 +37,7 @@ class PlannedMove:
     relaned: list["Relaned"] = field(default_factory=list)
     retimed: list[str] = field(default_factory=list)
     rewaktu: list[tuple[str, str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,9 @@ def plan_migration(session: Session, target: ProcessDefinition) -> MigrationPlan
                      t.claimed_by.full_name if t.claimed_by else None)
              for t in tasks if t.bpmn_id in steps and steps[t.bpmn_id]["lane"] != t.role],
             [t.name for t in tasks if t.bpmn_id in retimed.get(row.definition_id, ())],
-            _rewaktu(tasks, catalogs[row.definition_id]["tasks"], steps))
+            _rewaktu(tasks, catalogs[row.definition_id]["tasks"], steps),
+            [(t.name, steps[t.bpmn_id]["name"]) for t in tasks
+             if t.bpmn_id in steps and steps[t.bpmn_id]["name"] != t.name])
         (plan.staying if planned.missing or planned.retimed else plan.moving).append(planned)
     return plan
 

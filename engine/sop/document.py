@@ -169,6 +169,29 @@ class SopDocument:
         return found[0], found[1], nip
 
 
+def identity_changes(old: Definition, new: Definition) -> list[tuple[str, str, str]]:
+    """The SOP document's identitas and grid fields (``IDENTITAS``, ``GRID``) that ``new``
+    writes otherwise than ``old``, in the document's order: ``[(label, old text, new
+    text)]``, ``"—"`` for a field left empty; Tanggal Revisi is left out (each version is
+    a revision). Found by the administrator probe: a revision's new Nomor SOP and Disahkan
+    oleh showed in no preview.
+
+    Raises:
+        InvalidProcess: a stored BPMN no longer parses.
+    """
+    labels = [*IDENTITAS, *(item for pair in GRID for item in pair)]
+    before, after = _written_header(old), _written_header(new)
+    return [(label, before.get(name, EMPTY), after.get(name, EMPTY)) for name, label in labels
+            if name != "tanggal_revisi" and before.get(name, EMPTY) != after.get(name, EMPTY)]
+
+
+def _written_header(definition: Definition) -> dict[str, str]:
+    """The header fields ``definition``'s BPMN writes (stripped, non-empty ones)."""
+    process = executable_process(read_xml(definition.bpmn_xml.encode("utf-8")))
+    return {name: value.strip() for name, value in process_properties(process).items()
+            if name in HEADER_FIELDS and value.strip()}
+
+
 def document_of(definition: Definition, timezone: str = "Asia/Jakarta") -> SopDocument:
     """Describe ``definition`` (a deployed ``ProcessDefinition``) as its SOP document.
 

@@ -137,11 +137,15 @@ def test_the_dry_run_names_a_running_step_whose_waktu_changes(app, client):
         start_instance(db.session, clock(), process_key="sop_uji", title="Konsep", user=prakom)
         deploy(db.session, clock(), mini_bpmn({'value="30 menit"': 'value="15 menit"',
                                                'name="30 menit"': 'name="15 menit"',
-                                               '"PT30M"': '"PT15M"'}))
+                                               '"PT30M"': '"PT15M"',
+                                               'name="Menyusun konsep"':
+                                                   'name="Menyusun ulang"'}))
         db.session.commit()
     login(client, "admin")
     preview = html.unescape(client.get("/admin/sop/sop_uji/pindahkan").get_data(True))
-    assert "versi 1 → 2; Waktu Menyusun konsep: 30 menit → 15 menit</li>" in preview
+    # A renamed step is said too (the administrator probe: the dry run did not).
+    assert ("versi 1 → 2; Waktu Menyusun konsep: 30 menit → 15 menit; langkah “Menyusun "
+            "konsep” menjadi “Menyusun ulang”</li>") in preview
     assert "Waktu yang lebih singkat memajukannya" in preview
     _start(app, 1)
     _version_2(app)  # another SOP, one step removed and no Waktu changed: nothing said

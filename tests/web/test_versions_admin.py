@@ -142,6 +142,26 @@ def test_the_diff_names_a_duration_change_once(client):
     assert "<strong>Durasi:</strong>" not in page
 
 
+def test_the_diff_names_a_changed_sop_number_and_signatory(client):
+    """The administrator probe: a revision's new Nomor SOP and Disahkan oleh showed in no
+    preview; only its steps did."""
+    login(client, "admin")
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    revised = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(
+        b'"15/KPN.W4-U2/SOP.PTIP/OT1.2/1/2024"', b'"W22-A4/SOP/7/2026"').replace(
+        b'"KPN Bengkalis; Bayu Soho Rahardjo, S.H; NIP. 19780302 200212 1 005"',
+        b'"Ketua PA Bima; Drs. H. Ahmad"')
+    client.post("/admin/sop", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
+    page = client.get(f"/admin/sop/{KEY}").get_data(True)
+    assert ("<li><strong>Nomor SOP:</strong> 15/KPN.W4-U2/SOP.PTIP/OT1.2/1/2024 → "
+            "W22-A4/SOP/7/2026</li><li><strong>Disahkan oleh:</strong> KPN Bengkalis; Bayu "
+            "Soho Rahardjo, S.H; NIP. 19780302 200212 1 005 → Ketua PA Bima; Drs. H. Ahmad"
+            "</li>") in page
+    assert "Langkah sama dengan versi aktif." in page
+    assert "Tanggal Revisi:" not in page
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("sop.pdf", b"%PDF-1.7\n...", 'Berkas "sop.pdf" bukan BPMN atau tabel SOP (tampaknya PDF).'),
     ("sop.bpmn", b"%PDF-1.7\n...", 'Berkas "sop.bpmn" bukan BPMN atau tabel SOP (tampaknya PDF).'),

@@ -17,6 +17,7 @@ from engine.errors import InvalidProcess, joined
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.process import migration_plan, versions
 from engine.process.activations import activations
+from engine.sop.document import identity_changes
 from engine.text import is_digits
 from web.diagrams import diagram_response
 from web.extensions import clock, db
@@ -45,13 +46,16 @@ def sop_versions(key: str) -> Any:
         .group_by(ProcessInstance.definition_id)).all())
     diffs = {d.version: versions.diff_versions(active, d)
              for d in [shown, *history.items] if active is not None and d.id != active.id}
+    identity = {d.version: identity_changes(active, d)
+                for d in [shown, *history.items] if active is not None and d.id != active.id}
     # Counts only: the full dry run (which steps stay, which claims are released) is the
     # Pindahkan page's, not every view of this one.
     movable = migration_plan.migration_counts(db.session, active)[0] if active is not None else 0
     activated = activations(db.session, key, [d.version for d in history.items])
     return render_template("admin/sop_versions.html", key=key, history=history.items,
                            waiting=versions.waiting, activated=activated,
-                           page=history, active=active, diffs=diffs, running=running,
+                           page=history, active=active, diffs=diffs, identity=identity,
+                           running=running,
                            notes=conversion_notes, steps=ordered_steps, movable=movable,
                            shown=shown, unheld=unheld_warning(shown))
 
