@@ -4,6 +4,7 @@ label, times in the office's zone, yes/no and lists as an official reads them
 keep the record's JSON whole (README, "Jejak audit")."""
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -67,19 +68,71 @@ SEPARATOR = " · "
 MAX_SHOWN_DETAIL = 300  # characters of a record's particulars on the page
 
 
-def detail_words(detail: dict[str, Any] | None, limit: int) -> str:
+# Facts that name an account by its user name, and those that name an SOP by its key:
+# the page writes the person's full name and the SOP's name beside them (the auditor and
+# administrator probes: "Pejabat: kasubbag", "Kunci SOP: pemeliharaan_server").
+PERSON_KEYS = frozenset({"username", "official", "substitute", "holder", "assignee",
+                         "previous", "recipients", "told_before"})
+SOP_KEYS = frozenset({"key", "process_key"})
+# Fingerprints, shortened on the page (the downloads keep them whole).
+HASH_KEYS = frozenset({"file_hash", "sha256"})
+SHOWN_HASH = 16
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the page writes for the user names and SOP keys of a page of records:
+    ``people`` ``{username: full name}``, ``sops`` ``{key: SOP name}``."""
+
+    people: dict[str, str] = field(default_factory=dict)
+    sops: dict[str, str] = field(default_factory=dict)
+
+
+def named_in(details: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """The user names (``PERSON_KEYS``) and SOP keys (``SOP_KEYS``) ``details`` name, to be
+    read in one statement each."""
+    people: set[str] = set()
+    sops: set[str] = set()
+    for detail in details:
+        for key, value in (detail or {}).items():
+            found = value if isinstance(value, list) else [value]
+            texts = {item for item in found if isinstance(item, str) and item}
+            if key in PERSON_KEYS:
+                people |= texts
+            elif key in SOP_KEYS:
+                sops |= texts
+    return people, sops
+
+
+def detail_words(detail: dict[str, Any] | None, limit: int, names: Names | None = None) -> str:
     """``detail`` (an ``AuditRecord.detail``) as the page shows it: ``label: value`` for
     each fact but the empty ones, joined by " · ", cut at ``limit`` characters with "…";
-    a key Alur has no label for keeps its name. Empty when nothing is left."""
+    a key Alur has no label for keeps its name; a person and an SOP ``names`` knows by
+    name beside the user name or key, a fingerprint shortened. Empty when nothing is
+    left."""
     detail = detail or {}
     # An address removed (``user.email_changed`` keeps the one it was): said, not left out.
     removed = {"email"} if detail.get("email") is None and detail.get("previous") else set()
     parts = [f"{LABELS.get(key, key)}: "
-             f"{gettext('dihapus') if key in removed else fact_words(key, value)}"
+             f"{gettext('dihapus') if key in removed else _named(key, value, names or Names())}"
              for key, value in detail.items()
              if key not in SHOWN_ELSEWHERE and (value not in (None, "", [], {}) or key in removed)]
     text = SEPARATOR.join(parts)
     return shortened(text, limit)
+
+
+def _named(key: str, value: Any, names: Names) -> str:
+    """A fact's words with the names ``names`` knows: ``Demo Kasubbag (kasubbag)``,
+    ``Pemeliharaan Server (pemeliharaan_server)``, ``3f1a…`` for a fingerprint."""
+    known = names.people if key in PERSON_KEYS else names.sops if key in SOP_KEYS else {}
+    if known:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and item in known for item in items):
+            return ", ".join(f"{known[item]} ({item})" if isinstance(item, str) and item in known
+                             else fact_words("", item) for item in items)
+    if key in HASH_KEYS and isinstance(value, str) and len(value) > SHOWN_HASH:
+        return value[:SHOWN_HASH] + "…"
+    return fact_words(key, value)
 
 
 def fact_words(key: str, value: Any) -> str:

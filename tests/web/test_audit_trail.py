@@ -13,9 +13,10 @@ from sqlalchemy import select
 from engine import audit, settings
 from engine.models import AuditRecord, HumanTask, ProcessInstance, User
 from engine.people import accounts
-from tests.conftest import MONDAY_0800, csrf_token
+from engine.process.deploy import deploy
+from tests.conftest import MONDAY_0800, csrf_token, mini_bpmn
 from tests.web.conftest import login
-from web.extensions import db
+from web.extensions import clock, db
 from web.views import admin_audit
 
 TRAIL = "/admin/jejak-audit"
@@ -187,9 +188,11 @@ def test_each_record_reads_in_words_with_its_step_and_the_actors_username(app, c
         db.session.commit()
     login(client, "admin")
     page = unescape(_page(client)[1])
-    assert ("Jenis: Plh · Pejabat: kasubbag · Pengganti: prakom · Peran: Kasubbag · Nomor "
-            "surat perintah: ST-12/2026 · Sebelumnya: 31 Des 2026 16.00 WIB · Berakhir: 28 "
-            "Feb 2027 16.00 WIB · Administrator: tidak") in page
+    # People by their full names beside the user names (the auditor probe: "Pejabat:
+    # kasubbag"); the download keeps the record's JSON whole.
+    assert ("Jenis: Plh · Pejabat: Demo Kasubbag (kasubbag) · Pengganti: Demo Prakom (prakom) "
+            "· Peran: Kasubbag · Nomor surat perintah: ST-12/2026 · Sebelumnya: 31 Des 2026 "
+            "16.00 WIB · Berakhir: 28 Feb 2027 16.00 WIB · Administrator: tidak") in page
     assert '{"' not in page.split("<table", 1)[1], "no record's JSON on the page"
     assert "Bahasa: English" in page
     claimed = page.split("<code>task.claimed</code>", 1)[1].split("</tr>", 1)[0]
@@ -249,3 +252,19 @@ def test_an_email_address_removed_reads_removed_on_the_trail(app):
         assert detail_words(detail, 300) == "Surel: dihapus · Sebelumnya: p@pn.id"
         with force_locale("en"):
             assert detail_words(detail, 300).startswith("E-mail: removed · ")
+
+
+def test_an_sop_reads_by_its_name_and_a_fingerprint_shortened(app, client):
+    """The administrator probe: "Kunci SOP: pemeliharaan_server" and the whole 64-character
+    SHA-256 on every deploy row; the download keeps both as stored."""
+    with app.app_context():
+        definition, _ = deploy(db.session, clock(), mini_bpmn(), filename="sop-uji.bpmn")
+        file_hash = definition.file_hash
+        db.session.commit()
+    login(client, "admin")
+    page = unescape(_page(client, "?tindakan=process.deployed")[1])
+    assert (f"Kunci SOP: SOP Uji (sop_uji) · Versi: 1 · Sidik berkas: {file_hash[:16]}… · "
+            "Berkas: sop-uji.bpmn") in page
+    assert file_hash not in page
+    download = client.get(TRAIL + "?format=csv&tindakan=process.deployed").get_data(True)
+    assert file_hash in download and '""key"": ""sop_uji""' in download

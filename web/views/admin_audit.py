@@ -9,7 +9,7 @@ read."""
 
 import re
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from engine.audit_trail import (
     trail_part,
     trail_rows,
 )
-from engine.models import AuditRecord, ProcessInstance, User
+from engine.models import AuditRecord, ProcessDefinition, ProcessInstance, User
 from engine.numbers import grouped
 from engine.people.accounts import normal_username
 from engine.text import is_digits, shortened
@@ -37,7 +37,7 @@ from web.extensions import db
 from web.filters import office_calendar
 from web.list_filters import day_range
 from web.paging import page_request, this_page_url
-from web.trail_details import LABELS, MAX_SHOWN_DETAIL, detail_words
+from web.trail_details import LABELS, MAX_SHOWN_DETAIL, Names, detail_words, named_in
 from web.trail_words import GROUP_LABELS, action_words, actor_words, detail_text
 from web.views.admin import bp
 from web.views.reports.downloads import asked_format, asked_separator, report_heading
@@ -89,7 +89,7 @@ def audit_trail() -> Any:
     return render_template(
         "admin/audit_trail.html", history=found, args=request.args, groups=GROUP_LABELS,
         max_download=MAX_DOWNLOAD, action_words=action_words, actor_words=actor_words,
-        record_words=_record_words,
+        record_words=partial(_record_words, names=_names(found.items)),
         download_url=lambda fmt, **part: this_page_url(
             ("halaman", "page", "per_page", "hingga"), format=fmt, **part),
         parts=range(1, min(parts, MAX_PARTS_LISTED) + 1), all_parts=parts, up_to=up_to,
@@ -116,7 +116,19 @@ def _part(chosen: TrailFilter, fmt: str, sep: str) -> Any:
                   heading=report_heading(f"Jejak audit, bagian {part} dari {parts}"))
 
 
-def _record_words(record: AuditRecord) -> str:
+def _names(records: list[AuditRecord]) -> Names:
+    """The full names and SOP names a page of ``records`` names by user name or key
+    (``web.trail_details.named_in``): one statement each, none when none is named."""
+    usernames, keys = named_in([record.detail for record in records])
+    people = dict(db.session.execute(select(User.username, User.full_name).where(
+        User.username.in_(sorted(usernames)))).all()) if usernames else {}
+    sops = dict(db.session.execute(select(ProcessDefinition.key, ProcessDefinition.name)
+                                   .where(ProcessDefinition.key.in_(sorted(keys)))
+                                   .order_by(ProcessDefinition.version)).all()) if keys else {}
+    return Names(people=people, sops=sops)
+
+
+def _record_words(record: AuditRecord, names: Names) -> str:
     """A record's Rincian on the page, at most ``MAX_SHOWN_DETAIL`` characters: a settings
     change as the Pengaturan history writes it (each field by its label, old → new), a
     change of name and e-mail as Riwayat akun writes it, any other record's facts by their
@@ -130,7 +142,7 @@ def _record_words(record: AuditRecord) -> str:
     else:  # a step's name is in the column Proses
         return detail_words({key: value for key, value in detail.items()
                              if key != "step" or record.human_task_id is None},
-                            MAX_SHOWN_DETAIL)
+                            MAX_SHOWN_DETAIL, names)
     return shortened(text, MAX_SHOWN_DETAIL)
 
 
