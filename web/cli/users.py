@@ -21,7 +21,9 @@ from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
-ROLE = click.Choice(KNOWN_ROLES)
+# A role in any case ("kasubbag"), as Impor akun and the pages take it; the value is its
+# own spelling ("Kasubbag").
+ROLE = click.Choice(KNOWN_ROLES, case_sensitive=False)
 MAX_LISTED = 1000  # accounts ``alur user list`` prints; an office has a few hundred
 NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
