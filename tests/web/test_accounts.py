@@ -149,6 +149,9 @@ def test_admin_creates_edits_disables_and_resets_an_account(app, client):
                                                "disabled": "0"}).status_code == 302
     reset = client.post(f"{edit}/kata-sandi", data={"csrf_token": token})
     assert reset.status_code == 200 and reset.headers["Cache-Control"] == "no-store"
+    # Reset, it is changed at the next login, not "the first" (the administrator probe).
+    assert ("Pengguna wajib menggantinya saat masuk berikutnya; sesi dan token API-nya sudah "
+            "diakhiri.") in reset.get_data(True)
     second = _temporary_password(reset.get_data(True))
     assert refused_login(login(app.test_client(), "budi", password))
     first = app.test_client()
