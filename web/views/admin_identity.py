@@ -60,7 +60,7 @@ def office_identity() -> Any:
                                 seen=request.form.get("versi"))
     except Conflict:  # the page's name, unit or logo are no longer the stored ones
         db.session.rollback()
-        flash(gettext("Identitas kantor sudah diubah administrator lain sejak halaman ini "
+        flash(gettext("Identitas kantor sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini "
                       "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
                       "identitas terbaru: ulangi perubahan Anda."), "error")
         return settings_page(stored_settings()), 409

@@ -62,7 +62,7 @@ def office_settings() -> Any:
                                         seen=request.form.get("versi"))
             except Conflict:  # the page's values are no longer the stored ones
                 db.session.rollback()
-                flash(gettext("Pengaturan sudah diubah administrator lain sejak halaman ini "
+                flash(gettext("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini "
                               "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
                               "nilai terbaru: ulangi perubahan Anda."), "error")
                 current = stored_settings()
