@@ -63,6 +63,9 @@ def test_filters_by_person_kind_period_and_process_count_exactly(app, client, tr
     assert "sistem (timer dan pekerja Alur)" in page
     status, page = _page(client, "?pengguna=KASUBBAG&jenis=kotak-masuk")
     assert status == 200 and PAGER.format(3) in page
+    # By the full name as the rows write it, too (the auditor probe typed it and got 400).
+    assert _page(client, "?pengguna=demo%20%20Kasubbag&jenis=kotak-masuk")[1].count(
+        PAGER.format(3)) == 1
     status, page = _page(client, f"?jenis=kotak-masuk&dari={day.replace(day=day.day + 2)}")
     assert status == 200 and PAGER.format(1) in page and "=cmd()" in page
     tuesday = day.replace(day=day.day + 1)
