@@ -139,7 +139,11 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
             "priority_field": facts.get(PRIORITY_FIELD_PROPERTY, "").strip()
             or DEFAULT_PRIORITY_FIELD,
             "kelompok": " ".join(facts.get(GROUP_PROPERTY, "").split()),
-            "tujuan": " ".join(facts.get(PURPOSE_PROPERTY, "").split())}
+            "tujuan": " ".join(facts.get(PURPOSE_PROPERTY, "").split()),
+            # The process's own properties as written (the SOP document's identitas among
+            # them), so that a version's page compares two versions' without their BPMN.
+            "properties": {name: value.strip() for name, value in facts.items()
+                           if name and value.strip()}}
 
 
 def number_prefix(process: etree._Element) -> str:

@@ -15,7 +15,7 @@ document; ``web.views.documents`` draws it as HTML, ``web.sop_pdf`` as PDF.
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -169,27 +169,20 @@ class SopDocument:
         return found[0], found[1], nip
 
 
-def identity_changes(old: Definition, new: Definition) -> list[tuple[str, str, str]]:
-    """The SOP document's identitas and grid fields (``IDENTITAS``, ``GRID``) that ``new``
-    writes otherwise than ``old``, in the document's order: ``[(label, old text, new
-    text)]``, ``"—"`` for a field left empty; Tanggal Revisi is left out (each version is
-    a revision). Found by the administrator probe: a revision's new Nomor SOP and Disahkan
-    oleh showed in no preview.
-
-    Raises:
-        InvalidProcess: a stored BPMN no longer parses.
-    """
+def identity_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The SOP document's identitas and grid fields (``IDENTITAS``, ``GRID``) that the
+    version of catalog ``new`` writes otherwise than that of ``old``, in the document's
+    order: ``[(label, old text, new text)]``, ``"—"`` for a field left empty; Tanggal
+    Revisi is left out (each version is a revision). Read from the catalogs' process
+    ``properties`` (``engine.bpmn.catalog``), never the BPMN; a catalog built before they
+    were kept has none, and nothing is said. Found by the administrator probe: a
+    revision's new Nomor SOP and Disahkan oleh showed in no preview."""
+    if "properties" not in old or "properties" not in new:
+        return []
     labels = [*IDENTITAS, *(item for pair in GRID for item in pair)]
-    before, after = _written_header(old), _written_header(new)
+    before, after = old["properties"], new["properties"]
     return [(label, before.get(name, EMPTY), after.get(name, EMPTY)) for name, label in labels
             if name != "tanggal_revisi" and before.get(name, EMPTY) != after.get(name, EMPTY)]
-
-
-def _written_header(definition: Definition) -> dict[str, str]:
-    """The header fields ``definition``'s BPMN writes (stripped, non-empty ones)."""
-    process = executable_process(read_xml(definition.bpmn_xml.encode("utf-8")))
-    return {name: value.strip() for name, value in process_properties(process).items()
-            if name in HEADER_FIELDS and value.strip()}
 
 
 def document_of(definition: Definition, timezone: str = "Asia/Jakarta") -> SopDocument:

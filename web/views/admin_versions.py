@@ -46,7 +46,7 @@ def sop_versions(key: str) -> Any:
         .group_by(ProcessInstance.definition_id)).all())
     diffs = {d.version: versions.diff_versions(active, d)
              for d in [shown, *history.items] if active is not None and d.id != active.id}
-    identity = {d.version: identity_changes(active, d)
+    identity = {d.version: identity_changes(active.catalog, d.catalog)
                 for d in [shown, *history.items] if active is not None and d.id != active.id}
     # Counts only: the full dry run (which steps stay, which claims are released) is the
     # Pindahkan page's, not every view of this one.
