@@ -71,3 +71,13 @@ def test_the_person_report_says_why_its_kritis_mttr_is_not_layanan_ti_s(client):
     assert ("Laporan Layanan TI menghitung MTTR tiket kritis sepanjang waktu (jam dinding), "
             "seperti SLA-nya; di sini semua dalam menit kerja, sehingga angka kritis di sana "
             "lebih besar.") in page
+
+
+def test_the_team_report_says_whose_escalations_no_one_s_are(client):
+    """The auditor probe: the team's escalations summed to 498 and the SOPs' to 500, the
+    two on a late step no one had taken, with nothing saying why."""
+    login(client, "admin")
+    page = " ".join(client.get("/laporan/orang").get_data(True).split())
+    assert ("Eskalasi pada langkah yang masih terbuka dan belum diambil siapa pun tidak "
+            "dihitung pada orang mana pun, sehingga jumlahnya di sini dapat lebih kecil "
+            "daripada di Kinerja SOP.") in page
