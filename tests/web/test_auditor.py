@@ -67,6 +67,12 @@ def test_an_auditor_reads_every_process_report_and_the_trail(app, client, starte
                  "/laporan/sop/penanganan_gangguan_server", "/admin/jejak-audit",
                  "/admin/jejak-audit?format=csv"):
         assert client.get(page).status_code == 200, page
+    # He has no steps of his own: no "Kinerja saya" leading to a page of zeros (the
+    # auditor probe); an official has one.
+    assert "Kinerja saya" not in client.get("/laporan/").get_data(True)
+    login(client, "prakom")
+    assert "Kinerja saya" in client.get("/laporan/").get_data(True)
+    login(client, "inspektur")
     shown = client.get(f"/proses/{started['id']}").get_data(True)
     assert "Akun auditor hanya membaca" in shown and 'name="komentar"' not in shown
     menu = client.get("/proses/?cakupan=semua").get_data(True)
