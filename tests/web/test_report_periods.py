@@ -31,6 +31,9 @@ def test_index_and_default_period(client, history):
     assert moved.headers["Location"].startswith("/laporan/sop/sop_uji?")
     custom = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-11-23&sampai=2026-11-30")
     assert "23 November 2026 – 30 November 2026" in custom.get_data(True)
+    # Spaces around a typed month or year are no part of it (the auditor probe: 400).
+    spaced = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=%202026%20&bulan=%20%206")
+    assert spaced.status_code == 200 and "Juni 2026" in spaced.get_data(True)
 
 
 @pytest.mark.parametrize(("query", "message"), [

@@ -57,7 +57,8 @@ def asked_period(kind: str | None = None) -> Period:
     if kind not in PERIOD_KINDS:
         raise PeriodError(gettext("Periode \"%(kind)s\" tidak dikenal; pilih Bulan, Triwulan, "
                                   "Semester, Tahun atau Rentang tanggal.", kind=kind[:20]))
-    year_text = request.args.get("tahun") or str(today.year)
+    # A value typed or pasted with spaces around it (" 6") is the value.
+    year_text = (request.args.get("tahun") or "").strip() or str(today.year)
     if not is_digits(year_text) or not 2000 <= int(year_text) <= 2100:
         raise PeriodError(gettext("Tahun: \"%(value)s\" bukan tahun 2000–2100.",
                                   value=year_text[:20]))
@@ -66,7 +67,7 @@ def asked_period(kind: str | None = None) -> Period:
         label, count = NUMBER_FIELDS[kind]
         # "Ganti" (another kind of period, without JavaScript) starts from the current one.
         chosen = None if request.args.get("ganti") else (
-            request.args.get(kind) or request.args.get("ke"))
+            (request.args.get(kind) or "").strip() or (request.args.get("ke") or "").strip())
         text = chosen or str(number)
         if not is_digits(text) or not 1 <= int(text) <= count:
             raise PeriodError(gettext("%(field)s: \"%(value)s\" tidak ada; pilih 1–%(count)d.",
