@@ -50,6 +50,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("nama wajib diisi"),
     N_("nama 2–41 huruf kecil, angka atau '-', diawali huruf atau angka"),
     N_("sumber %(name)s sudah ada; pilih nama lain"),
+    N_("akun %(username)s sudah ada (bukan milik sumber peringatan); pilih nama lain"),
     N_("jenis harus salah satu dari: %(kinds)s"),
     N_("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen lain); "
        "hapus karakter itu dari berkasnya"),

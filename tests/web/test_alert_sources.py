@@ -245,3 +245,20 @@ def test_an_alert_source_s_account_takes_no_role_right_or_password(app, client):
     assert client.post(f"/admin/pengguna/{account_id}", data={
         "csrf_token": token, "full_name": "Prometheus kantor pusat"}).status_code == 302
     assert client.post("/api/v1/alerts", headers=source, json=FIRING).status_code == 202
+
+
+def test_a_source_whose_account_name_is_taken_is_refused_beside_its_name(app, client):
+    """The regression probe: an account pantau.zabbix of a person made "zabbix" a 422
+    with no message at all (it was filed under a field the page does not show)."""
+    result = app.test_cli_runner().invoke(args=[
+        "user", "add", "pantau.zabbix", "--name", "Orang Pantau", "--password", "sandi-panjang-1"])
+    assert result.exit_code == 0, result.output
+    login(client, "admin")
+    page = client.get("/admin/sumber-peringatan").get_data(True)
+    refused = client.post("/admin/sumber-peringatan", data={
+        "csrf_token": csrf_token(page), "name": "zabbix", "kind": "alertmanager"})
+    assert refused.status_code == 422
+    assert ('<p class="field-error" id="name-error">akun pantau.zabbix sudah ada (bukan milik '
+            "sumber peringatan); pilih nama lain</p>") in refused.get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(AlertSource)).all() == []
