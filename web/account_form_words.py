@@ -21,6 +21,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("%(username)s sudah disebut di baris %(line)s"),
     N_("nama lengkap wajib diisi"),
     N_("nama lengkap paling banyak %(most)s karakter"),
+    N_("nama lengkap memuat pindah baris; tulis dalam satu baris (di berkas CSV: tanda kutip "
+       "yang dibuka harus ditutup)"),
     N_("alamat surel paling banyak %(most)s karakter"),
     N_("alamat surel tidak valid (contoh: nama@pa-bima.go.id)"),
     N_("peran tidak dikenal: %(roles)s (maksud Anda %(meant)s?) (dikenal: %(known)s)"),

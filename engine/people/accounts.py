@@ -377,6 +377,11 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
         problems["full_name"] = "nama lengkap wajib diisi"
     elif len(trimmed(full_name)) > MAX_NAME:
         problems["full_name"] = f"nama lengkap paling banyak {MAX_NAME} karakter"
+    elif "\n" in trimmed(full_name) or "\r" in trimmed(full_name):
+        # A name is one line on every page, list and printed report; in an imported file
+        # a quote left open ran on over the next rows (the regression probe).
+        problems["full_name"] = ("nama lengkap memuat pindah baris; tulis dalam satu baris (di "
+                                 "berkas CSV: tanda kutip yang dibuka harus ditutup)")
     email = (email or "").strip()
     if len(email) > MAX_EMAIL:
         problems["email"] = f"alamat surel paling banyak {MAX_EMAIL} karakter"

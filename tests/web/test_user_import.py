@@ -98,6 +98,11 @@ def test_a_row_with_more_cells_than_the_title_row_is_refused_whole(app, tmp_path
         "baris 5, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
         "karakter"]
     assert _counts(app) == before
+    result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\njoko,"Joko, S.H.\nkiki,Kiki\n')
+    assert result.exit_code == 1 and result.output.splitlines()[1:] == [
+        "baris 2, kolom nama_lengkap: nama lengkap memuat pindah baris; tulis dalam satu baris "
+        "(di berkas CSV: tanda kutip yang dibuka harus ditutup)"]
+    assert _counts(app) == before
     result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\nrina.x3,"Rina Wati, S.H."\n'
                                     "tono.x3,Tono,,\n")
     assert result.exit_code == 0, result.output
@@ -119,6 +124,10 @@ def test_every_problem_of_a_row_in_its_columns_order_on_the_line_it_starts(app, 
         "ab\x00c;Wati \x07Ayu;;Pra\x07kom\n"))
     assert result.exit_code == 1
     assert result.output.splitlines()[1:] == [
+        # A name is one line (the regression probe: a quote left open took the next rows
+        # into one account's name).
+        "baris 2, kolom nama_lengkap: nama lengkap memuat pindah baris; tulis dalam satu baris "
+        "(di berkas CSV: tanda kutip yang dibuka harus ditutup)",
         "baris 4, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
         "karakter",
         "baris 4, kolom nama_lengkap: nama lengkap wajib diisi",
