@@ -56,6 +56,14 @@ def test_a_draft_then_a_replaced_version_say_which_is_in_force(app, client):
                for page in _pdf_pages(client, 1))
     assert "BERLAKU" not in _page(client, 2) and not any(
         "BERLAKU" in page for page in _pdf_pages(client, 2))
+    # Version 1 put back in force: version 2's cases are never moved to an older one, so
+    # its document promises no move (the regression probe).
+    with app.app_context():
+        versions.activate(db.session, clock(), "sop_uji", 1, None)
+        db.session.commit()
+    assert "TIDAK BERLAKU LAGI" in _page(client, 2) and "cases-keep-version" not in _page(
+        client, 2)
+    assert not any("tetap dikerjakan" in page for page in _pdf_pages(client, 2))
 
 
 def test_an_older_version_never_activated_says_so(app, client):

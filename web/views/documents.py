@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_login import login_required
+from sqlalchemy import select
 
 from engine import settings
 from engine.models import ProcessDefinition
@@ -68,9 +69,15 @@ def office_identity() -> OfficeIdentity:
 
 
 def _replaced(definition: ProcessDefinition) -> bool:
-    """Whether ``definition`` was in force and is replaced: a case's SOP link leads to its
-    own version, and the cases started with it keep it (``CASES_KEEP``)."""
-    return definition.activated_at is not None and not definition.is_active
+    """Whether ``definition`` was in force and a newer version replaces it: a case's SOP
+    link leads to its own version, and the cases started with it keep it until moved
+    (``CASES_KEEP``). Not when an older version was put back in force: cases never move
+    to an older version (found by the regression probe)."""
+    if definition.activated_at is None or definition.is_active:
+        return False
+    active = db.session.scalar(select(ProcessDefinition.version).where(
+        ProcessDefinition.key == definition.key, ProcessDefinition.is_active))
+    return active is not None and active > definition.version
 
 
 def _mark(definition: ProcessDefinition, document: SopDocument) -> str | None:
