@@ -47,7 +47,7 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("tidak ada baris akun di bawah baris judul"),
     N_("pilih berkas CSV daftar akun"),
     N_('%(given)s isian, padahal baris judul %(columns)s kolom; isian yang memuat '
-       '"%(separator)s" harus diberi tanda kutip (mis. "Budi Santoso, S.Kom.")'),
+       '%(separator)s harus diberi tanda kutip (mis. "Budi Santoso, S.Kom.")'),
     # An alert source (Sumber peringatan).
     N_("nama wajib diisi"),
     N_("nama 2–41 huruf kecil, angka atau '-', diawali huruf atau angka"),

@@ -115,9 +115,9 @@ def _misshapen(cells: list[str], columns: int, delimiter: str) -> str:
     last = max((i for i, cell in enumerate(cells) if cell.strip()), default=-1)
     if last < columns:
         return ""
-    separator = "tab" if delimiter == "\t" else delimiter
+    separator = "tab" if delimiter == "\t" else f'"{delimiter}"'
     return (f"{last + 1} isian, padahal baris judul {columns} kolom; isian yang memuat "
-            f"\"{separator}\" harus diberi tanda kutip (mis. \"Budi Santoso, S.Kom.\")")
+            f"{separator} harus diberi tanda kutip (mis. \"Budi Santoso, S.Kom.\")")
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:

@@ -195,7 +195,10 @@ def test_a_new_source_s_page_says_how_to_set_up_its_tool_with_the_full_address(a
     shown = added.get_data(True)
     assert added.status_code == 200 and added.headers["Cache-Control"] == "no-store"
     token = re.search(r'<code id="token">([^<]+)</code>', shown).group(1)
-    assert ("      - url: http://localhost/api/v1/alerts\n        send_resolved: true\n"
+    # With its route: a receiver alone is never sent anything (the regression probe).
+    assert ("<pre><code>route:\n  receiver: alur\n  group_by: [alertname]\nreceivers:\n"
+            "  - name: alur\n    webhook_configs:\n"
+            "      - url: http://localhost/api/v1/alerts\n        send_resolved: true\n"
             "        http_config:\n          authorization: {credentials: " + token + "}"
             ) in shown
     with app.app_context():

@@ -98,6 +98,10 @@ def test_a_row_with_more_cells_than_the_title_row_is_refused_whole(app, tmp_path
         "baris 5, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
         "karakter"]
     assert _counts(app) == before
+    tabbed = _import(app, tmp_path, "nama_pengguna\tnama_lengkap\nbudi\tBudi\tS.Kom.\n")
+    assert tabbed.output.splitlines()[1:] == [
+        "baris 2: 3 isian, padahal baris judul 2 kolom; isian yang memuat tab harus diberi "
+        'tanda kutip (mis. "Budi Santoso, S.Kom.")']
     result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\njoko,"Joko, S.H.\nkiki,Kiki\n')
     assert result.exit_code == 1 and result.output.splitlines()[1:] == [
         "baris 2, kolom nama_lengkap: nama lengkap memuat pindah baris; tulis dalam satu baris "
