@@ -119,8 +119,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
          "ini (surat perintah %(warrant)s); akhiri penggantian itu dulu atau pilih periode "
          "lain", official=official,
          kind=kind, role=role, other=other, warrant=warrant)),
-    (re.compile(r"akun (.+) nonaktif: jabatannya kosong, catat Plt, bukan Plh"),
-     lambda name: gettext("akun %(name)s nonaktif: jabatannya kosong, catat Plt, bukan Plh",
+    (re.compile(r"akun (.+) nonaktif \(berhalangan tetap\): catat Plt, bukan Plh"),
+     lambda name: gettext("akun %(name)s nonaktif (berhalangan tetap): catat Plt, bukan Plh",
                           name=name)),
     (re.compile(r"(.+) tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"),
      lambda name: gettext("%(name)s tidak dapat menjadi pengganti: hanya pegawai aktif yang "

@@ -171,7 +171,7 @@ def record(session: Session, clock: Clock, *, kind: str, official: User | None,
     elif refused := role_problem(created_by, official, role):
         problems["role"] = refused
     if official is not None and official.is_disabled and kind == "Plh":  # SE BKN 1/SE/I/2021
-        problems["kind"] = (f"akun {official.full_name} nonaktif: jabatannya kosong, catat "
+        problems["kind"] = (f"akun {official.full_name} nonaktif (berhalangan tetap): catat "
                             "Plt, bukan Plh")
     if substitute is None:
         problems["substitute"] = "pengganti wajib dipilih"

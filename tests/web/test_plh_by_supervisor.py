@@ -162,7 +162,7 @@ def test_an_indonesian_reader_reads_the_engine_s_own_words(app):
             "Demo Prakom sudah digantikan sebagai Prakom oleh Demo Redaktur (Plh, surat "
             "perintah SP-1) pada sebagian periode ini; satu jabatan punya satu pengganti: "
             "akhiri yang itu dulu atau pilih periode lain",
-            "akun Budi nonaktif: jabatannya kosong, catat Plt, bukan Plh",
+            "akun Budi nonaktif (berhalangan tetap): catat Plt, bukan Plh",
             "Budi tidak dapat menjadi pengganti: hanya pegawai aktif yang memegang peran"]
     with app.test_request_context(), force_locale("id"):
         for message in said:

@@ -226,7 +226,7 @@ def test_the_post_of_an_official_who_left_gets_its_plt_through_the_form(app, cli
             "starts_at": "2026-11-23T07:00", "ends_at": "2026-12-04T00:00"}
     refused = client.post("/plh/", data={**form, "kind": "Plh"})
     assert refused.status_code == 422
-    assert ("Jenis</a>: akun Demo Ketua nonaktif: jabatannya kosong, catat Plt, bukan "
+    assert ("Jenis</a>: akun Demo Ketua nonaktif (berhalangan tetap): catat Plt, bukan "
             "Plh</li>") in refused.get_data(True)
     assert app_count(app, Substitution) == 0
     recorded = client.post("/plh/", data={**form, "kind": "Plt"})
