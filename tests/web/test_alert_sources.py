@@ -244,6 +244,18 @@ def test_an_alert_source_s_account_takes_no_role_right_or_password(app, client):
         account = db.session.get(User, account_id)
         assert (account.role_names, account.is_admin, account.password_hash) == (
             set(), False, password_hash)
+    # Disabling stops it and says so, not that its tokens ended (the regression probe: the
+    # source's token works again once it is enabled).
+    stopped = client.post(f"/admin/pengguna/{account_id}/status", data={
+        "csrf_token": token, "disabled": "1"}, follow_redirects=True)
+    assert ("Sumber peringatan prometheus-kantor dihentikan: kirimannya ditolak (403) sampai "
+            "akun pantau.prometheus_kantor diaktifkan kembali; tokennya tetap.") in \
+        html.unescape(stopped.get_data(True))
+    assert client.post("/api/v1/alerts", headers=source, json=FIRING).status_code == 403
+    again = client.post(f"/admin/pengguna/{account_id}/status", data={
+        "csrf_token": token, "disabled": "0"}, follow_redirects=True)
+    assert "Sumber peringatan prometheus-kantor aktif kembali dengan tokennya yang lama." in \
+        html.unescape(again.get_data(True))
     # Its name may still be corrected, and it still posts alerts.
     assert client.post(f"/admin/pengguna/{account_id}", data={
         "csrf_token": token, "full_name": "Prometheus kantor pusat"}).status_code == 302

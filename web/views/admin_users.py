@@ -142,6 +142,14 @@ def set_user_status(user_id: int) -> Any:
               else gettext("Akun %(username)s sudah aktif; tidak ada yang berubah.",
                            username=user.username), "info")
         return redirect(url_for("admin.edit_user", user_id=user.id))
+    source = alert_accounts.source_named_for(db.session, user)
+    if source is not None:  # its token stays: refused while disabled, taken again after
+        flash(gettext("Sumber peringatan %(name)s dihentikan: kirimannya ditolak (403) sampai "
+                      "akun %(username)s diaktifkan kembali; tokennya tetap.", name=source,
+                      username=user.username) if disabled
+              else gettext("Sumber peringatan %(name)s aktif kembali dengan tokennya yang "
+                           "lama.", name=source), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     flash(gettext("Akun %(username)s dinonaktifkan; sesi dan tokennya diakhiri.",
                   username=user.username) if disabled
           else gettext("Akun %(username)s aktif kembali.", username=user.username), "success")
