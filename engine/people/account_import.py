@@ -93,7 +93,9 @@ def read_rows(data: bytes) -> list[Row]:
                                          f"berkas ini memuat {len(body)}"})
     if not body:
         raise InvalidTaskData({"berkas": "tidak ada baris akun di bawah baris judul"})
-    split = re.compile("[/" + ";,".replace(delimiter, "") + "]")
+    # Within a cell any of them parts roles: a separator of the file's own kind is there
+    # only in quotes ("Prakom,Redaktur"), which is how the refusal above asks for it.
+    split = re.compile("[/;,]")
     rows = []
     for line, cells in body:
         cell = {name: (cells[i].strip() if i < len(cells) else "")

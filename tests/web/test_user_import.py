@@ -107,12 +107,12 @@ def test_a_row_with_more_cells_than_the_title_row_is_refused_whole(app, tmp_path
         "baris 2, kolom nama_lengkap: nama lengkap memuat pindah baris; tulis dalam satu baris "
         "(di berkas CSV: tanda kutip yang dibuka harus ditutup)"]
     assert _counts(app) == before
-    result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\nrina.x3,"Rina Wati, S.H."\n'
-                                    "tono.x3,Tono,,\n")
+    result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap,peran\nrina.x3,"Rina Wati, S.H.",'
+                                    '"Prakom,Redaktur"\ntono.x3,Tono,,\n')
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(select(User.full_name).where(User.username == "rina.x3")) \
-            == "Rina Wati, S.H."
+        rina = db.session.scalar(select(User).where(User.username == "rina.x3"))
+        assert (rina.full_name, rina.role_names) == ("Rina Wati, S.H.", {"Prakom", "Redaktur"})
 
 
 def test_every_problem_of_a_row_in_its_columns_order_on_the_line_it_starts(app, tmp_path):
