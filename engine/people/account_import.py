@@ -156,8 +156,8 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
         InvalidTaskData: ``{"baris N, kolom K": why}`` for every bad cell of every row, a
             row's cells in the file's column order (a user name taken, or listed twice in
             the file, names the other row); ``{"baris N": why}`` for a row with more
-            cells than the title row (``Row.misshapen``). The caller rolls back: nothing of the file is
-            kept.
+            cells than the title row (``Row.misshapen``). The caller rolls back: nothing
+            of the file is kept.
     """
     problems: dict[str, str] = {}
     seen: dict[str, int] = {}
