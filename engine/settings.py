@@ -155,9 +155,9 @@ def save(session: Session, clock: Clock, actor: User | None, values: dict[str, A
         own_session(session).info.pop(_MEMO, None)  # read again, under the lock
         stored = {key: get(session, key) for key in values}
         if stamp(stored) != seen and stored != values:  # a page sent twice changes nothing
-            raise Conflict("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini "
-                           "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
-                           "nilai terbaru: ulangi perubahan Anda.")
+            raise Conflict("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) "
+                           "sejak halaman ini dibuka; tidak ada yang disimpan. Halaman ini "
+                           "kini menampilkan nilai terbaru: ulangi perubahan Anda.")
     changes: dict[str, dict[str, Any]] = {}
     for key, value in values.items():
         old = get(session, key)

@@ -10,8 +10,9 @@ from engine.models import AuditRecord
 from tests.web.conftest import login
 from web.extensions import db
 
-STALE = ("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini dibuka; tidak ada yang "
-         "disimpan. Halaman ini kini menampilkan nilai terbaru: ulangi perubahan Anda.")
+STALE = ("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman "
+         "ini dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan nilai terbaru: "
+         "ulangi perubahan Anda.")
 
 
 def _form(html: str) -> dict[str, str]:
@@ -69,9 +70,9 @@ def test_a_page_sent_again_changes_nothing_or_is_refused(app, client):
     assert _saved(app) == ("", 2000, 1)
 
 
-IDENTITY_STALE = ("Identitas kantor sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini dibuka; "
-                  "tidak ada yang disimpan. Halaman ini kini menampilkan identitas terbaru: "
-                  "ulangi perubahan Anda.")
+IDENTITY_STALE = ("Identitas kantor sudah diubah (oleh administrator lain, atau di tab lain) "
+                  "sejak halaman ini dibuka; tidak ada yang disimpan. Halaman ini kini "
+                  "menampilkan identitas terbaru: ulangi perubahan Anda.")
 
 
 def _identity_form(html: str) -> dict[str, str]:

@@ -60,9 +60,9 @@ def office_identity() -> Any:
                                 seen=request.form.get("versi"))
     except Conflict:  # the page's name, unit or logo are no longer the stored ones
         db.session.rollback()
-        flash(gettext("Identitas kantor sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini "
-                      "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
-                      "identitas terbaru: ulangi perubahan Anda."), "error")
+        flash(gettext("Identitas kantor sudah diubah (oleh administrator lain, atau di tab "
+                      "lain) sejak halaman ini dibuka; tidak ada yang disimpan. Halaman ini "
+                      "kini menampilkan identitas terbaru: ulangi perubahan Anda."), "error")
         return settings_page(stored_settings()), 409
     db.session.commit()
     if changed:

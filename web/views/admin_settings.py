@@ -62,9 +62,10 @@ def office_settings() -> Any:
                                         seen=request.form.get("versi"))
             except Conflict:  # the page's values are no longer the stored ones
                 db.session.rollback()
-                flash(gettext("Pengaturan sudah diubah (oleh administrator lain, atau di tab lain) sejak halaman ini "
-                              "dibuka; tidak ada yang disimpan. Halaman ini kini menampilkan "
-                              "nilai terbaru: ulangi perubahan Anda."), "error")
+                flash(gettext("Pengaturan sudah diubah (oleh administrator lain, atau di tab "
+                              "lain) sejak halaman ini dibuka; tidak ada yang disimpan. "
+                              "Halaman ini kini menampilkan nilai terbaru: ulangi perubahan "
+                              "Anda."), "error")
                 current = stored_settings()
                 form, status = MultiDict(), 409
             else:
