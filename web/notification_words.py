@@ -185,6 +185,12 @@ def _ticket(kind: str, params: dict) -> str:
     if kind == "tiket_menunggu":
         return gettext("Tiket %(number)s: petugas menunggu jawaban Anda — %(text)s",
                        number=params["number"], text=_said(params))
+    if kind == "tiket_nilai_rendah" and "on_behalf" in params:
+        return gettext("Tiket %(number)s dinilai %(score)s dari 5 oleh pemohonnya, "
+                       "%(requester)s (atas nama %(on_behalf)s): %(title)s. %(comment)s",
+                       number=params["number"], score=params["score"],
+                       requester=params["requester"], on_behalf=params["on_behalf"],
+                       title=params["title"], comment=params["comment"]).strip()
     if kind == "tiket_nilai_rendah" and "requester" in params:
         return gettext("Tiket %(number)s dinilai %(score)s dari 5 oleh pemohonnya, "
                        "%(requester)s: %(title)s. %(comment)s", number=params["number"],

@@ -73,6 +73,10 @@ def rate(session: Session, clock: Clock, instance: ProcessInstance, user: User, 
     return rating
 
 
+# The start form's field naming whom a Layanan TI ticket serves (bpmn/, "Nama pemohon").
+TYPED_REQUESTER = "pemohon"
+
+
 def _tell_the_desk_s_supervisor(session: Session, clock: Clock, instance: ProcessInstance,
                                 requester: User, score: int, comment: str) -> None:
     """A low score reaches whoever answers for the role above the receiving desk (Kasubbag
@@ -85,12 +89,18 @@ def _tell_the_desk_s_supervisor(session: Session, clock: Clock, instance: Proces
     if above is None:
         return
     label = case.label(instance)
+    # Filed for a colleague, the ticket names whom it serves ("Nama pemohon"): both are
+    # said (the regression probe: only the account that filed it was).
+    typed = " ".join(str((instance.data or {}).get(TYPED_REQUESTER) or "").split())[:200]
+    served = typed if typed and typed.casefold() != requester.full_name.casefold() else ""
+    who = f"{requester.full_name} (atas nama {served})" if served else requester.full_name
     for official in acting_in(session, above, clock.now()):
         notices.notify(session, clock.now(), official, instance, "tiket_nilai_rendah",
                        f"Tiket {label} dinilai {score} dari 5 oleh pemohonnya, "
-                       f"{requester.full_name}: {instance.title}. {comment}".strip(), role=above,
+                       f"{who}: {instance.title}. {comment}".strip(), role=above,
                        subject=f"Tiket {label} dinilai {score} dari 5", score=str(score),
-                       comment=comment[:500], requester=requester.full_name)
+                       comment=comment[:500], requester=requester.full_name,
+                       **({"on_behalf": served} if served else {}))
 
 
 def desk_refusal(session: Session, instance: ProcessInstance, user: User) -> str | None:

@@ -13,10 +13,11 @@ from tests.web.test_servicedesk_api import LTI, _finish
 from web.extensions import db
 
 
-def _rated(client, score: int, comment: str) -> int:
+def _rated(client, score: int, comment: str, requester: str = "Budi") -> int:
     employee = api_token(client, "pegawai")
     started = client.post("/api/v1/instances", headers=employee, json={
-        "process_key": LTI, "title": "Printer SIPP", "data": START_DATA[LTI]}).json
+        "process_key": LTI, "title": "Printer SIPP",
+        "data": {**START_DATA[LTI], "pemohon": requester}}).json
     _finish(client, started["id"])
     rated = client.post(f"/api/v1/instances/{started['id']}/rating", headers=employee,
                         json={"score": score, "comment": comment})
@@ -41,13 +42,21 @@ def test_a_score_of_two_or_less_tells_the_kasubbag_and_a_better_one_does_not(app
                         headers=api_token(client, "pegawai")).json["number"]
     assert (user, role, message) == (
         "kasubbag", "Kasubbag", f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya, Pegawai "
-        "Biasa: Printer SIPP. Masih macet, tolong dibuka lagi")
+        "Biasa (atas nama Budi): Printer SIPP. Masih macet, tolong dibuka lagi")
     login(client, "kasubbag")
     centre = " ".join(client.get("/notifikasi/").get_data(True).split())
-    # Whom to call back is named (the e-mail probe: the notice did not say who).
-    assert (f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya, Pegawai Biasa: Printer SIPP. "
-            "Masih macet, tolong dibuka lagi") in centre
+    # Whom to call back is named (the e-mail probe: the notice did not say who), and whom
+    # the ticket served when its "Nama pemohon" is another (the regression probe).
+    assert (f"Tiket {number} dinilai 1 dari 5 oleh pemohonnya, Pegawai Biasa (atas nama Budi): "
+            "Printer SIPP. Masih macet, tolong dibuka lagi") in centre
     assert "<strong>Penilaian rendah</strong>" in centre and "Lihat tiket" in centre
     opened = client.get(re.search(r'href="(/notifikasi/\d+/buka)">Lihat tiket', centre)[1])
     assert opened.headers["Location"] == f"/tiket/{instance_id}"
     assert client.get(f"/tiket/{instance_id}").status_code == 200
+
+
+def test_a_low_rating_by_the_one_it_served_names_him_once(app, client):
+    add_employee(app)
+    _rated(client, 2, "", requester=" pegawai  BIASA ")
+    [(_, _, message)] = _notices(app)
+    assert message.endswith("dinilai 2 dari 5 oleh pemohonnya, Pegawai Biasa: Printer SIPP.")
