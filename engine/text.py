@@ -26,6 +26,10 @@ TRIMMED = BLANK_LOOKING | frozenset("\u200b\u200c\u2060\ufeff\u00ad")
 UNKEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+# What starts a new line in a text: line feed, carriage return, vertical tab, form feed,
+# NEL (U+0085) and Unicode's line and paragraph separators.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+
 def trimmed(text: str | None) -> str:
     """``text`` without the spaces and ``TRIMMED`` characters at either end; ``""`` for
     None or a text of nothing but spaces and invisible characters (any Unicode format

@@ -95,7 +95,7 @@ def read_rows(data: bytes) -> list[Row]:
         raise InvalidTaskData({"berkas": "tidak ada baris akun di bawah baris judul"})
     # Within a cell any of them parts roles: a separator of the file's own kind is there
     # only in quotes ("Prakom,Redaktur"), which is how the refusal above asks for it.
-    split = re.compile("[/;,]")
+    split = re.compile("[/;,\t]")
     rows = []
     for line, cells in body:
         cell = {name: (cells[i].strip() if i < len(cells) else "")
@@ -130,7 +130,9 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         InvalidTaskData: ``berkas``, naming the line where the file stops being CSV.
     """
     # Line ends of any kind (a file saved on an old Mac ends its lines with CR alone).
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    # Strict: a quote left open up to the file's end is refused, not read as one cell of
+    # everything after it (the regression probe: the last row's name took its own cells).
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
     found, line = [], 1
     try:
         for cells in reader:

@@ -23,7 +23,7 @@ from engine.models import ApiToken, Substitution, User, UserRole
 from engine.people import alert_accounts, claims
 from engine.roles import KNOWN_ROLES, meant_role
 from engine.sqlite_writers import begin_writing
-from engine.text import trimmed
+from engine.text import LINE_BREAKS, trimmed
 
 Hasher = Callable[[str], str]
 
@@ -377,7 +377,7 @@ def _details_problems(full_name: str, email: str | None, roles: list[str], is_ad
         problems["full_name"] = "nama lengkap wajib diisi"
     elif len(trimmed(full_name)) > MAX_NAME:
         problems["full_name"] = f"nama lengkap paling banyak {MAX_NAME} karakter"
-    elif "\n" in trimmed(full_name) or "\r" in trimmed(full_name):
+    elif LINE_BREAKS.search(trimmed(full_name)):
         # A name is one line on every page, list and printed report; in an imported file
         # a quote left open ran on over the next rows (the regression probe).
         problems["full_name"] = ("nama lengkap memuat pindah baris; tulis dalam satu baris (di "

@@ -34,6 +34,13 @@ def test_index_and_default_period(client, history):
     # Spaces around a typed month or year are no part of it (the auditor probe: 400).
     spaced = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=%202026%20&bulan=%20%206")
     assert spaced.status_code == 200 and "Juni 2026" in spaced.get_data(True)
+    ranged = client.get("/laporan/sop/sop_uji?periode=%20rentang&dari=%202026-11-23%20"
+                        "&sampai=2026-11-30%20")
+    assert ranged.status_code == 200
+    assert "23 November 2026 – 30 November 2026" in ranged.get_data(True)
+    # Refused for its month, the form comes back with the year as typed, not cut to " 202".
+    refused = client.get("/laporan/?periode=bulan&bulan=13&tahun=%202026").get_data(True)
+    assert 'name="tahun" type="number" min="2000" max="2100" value="2026"' in refused
 
 
 @pytest.mark.parametrize(("query", "message"), [

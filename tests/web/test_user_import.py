@@ -98,14 +98,29 @@ def test_a_row_with_more_cells_than_the_title_row_is_refused_whole(app, tmp_path
         "baris 5, kolom nama_pengguna: huruf kecil, angka, _ atau . (diawali huruf), 2–64 "
         "karakter"]
     assert _counts(app) == before
+    quoted = _import(app, tmp_path, 'nama_pengguna\tnama_lengkap\tperan\nsiti\tSiti\t'
+                                    '"Prakom\tRedaktur"\n')
+    assert quoted.exit_code == 0, quoted.output  # as the refusal below asks: quoted
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "siti")).role_names == \
+            {"Prakom", "Redaktur"}
+    before = _counts(app)
     tabbed = _import(app, tmp_path, "nama_pengguna\tnama_lengkap\nbudi\tBudi\tS.Kom.\n")
     assert tabbed.output.splitlines()[1:] == [
         "baris 2: 3 isian, padahal baris judul 2 kolom; isian yang memuat tab harus diberi "
         'tanda kutip (mis. "Budi Santoso, S.Kom.")']
-    result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap\njoko,"Joko, S.H.\nkiki,Kiki\n')
-    assert result.exit_code == 1 and result.output.splitlines()[1:] == [
-        "baris 2, kolom nama_lengkap: nama lengkap memuat pindah baris; tulis dalam satu baris "
-        "(di berkas CSV: tanda kutip yang dibuka harus ditutup)"]
+    # A quote left open runs to the file's end: refused on its row, on any row (the
+    # regression probes: it took the next rows, or the last row's own cells, into a name).
+    for text, line in (('nama_pengguna,nama_lengkap\njoko,"Joko, S.H.\nkiki,Kiki\nlia,Lia\n', 2),
+                       ('nama_pengguna,nama_lengkap,surel,peran\nnana,Nana,,Prakom\n'
+                        'mira,"Mira, S.H.,,Prakom\n', 3)):
+        result = _import(app, tmp_path, text)
+        assert result.exit_code == 1 and result.output.splitlines()[1:] == [
+            f"berkas: baris {line} tidak dapat dibaca sebagai CSV: tanda kutip yang dibuka "
+            "tidak ditutup, atau satu sel lebih dari 131.072 karakter"]
+    for name in ("Yuni\u2028S", "Zaki\x85S"):  # Unicode's and C1's line breaks too
+        result = _import(app, tmp_path, f"nama_pengguna,nama_lengkap\nyuni,{name}\n")
+        assert result.exit_code == 1 and "memuat pindah baris" in result.output, repr(name)
     assert _counts(app) == before
     result = _import(app, tmp_path, 'nama_pengguna,nama_lengkap,peran\nrina.x3,"Rina Wati, S.H.",'
                                     '"Prakom,Redaktur"\ntono.x3,Tono,,\n')

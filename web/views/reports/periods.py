@@ -42,7 +42,7 @@ def asked_period(kind: str | None = None) -> Period:
     Raises:
         PeriodError: a field out of range or malformed (shown as a 400 page naming it).
     """
-    kind = kind or request.args.get("periode") or "tahun"
+    kind = kind or (request.args.get("periode") or "").strip() or "tahun"
     zone, today = office_zone(), office_today()
     if kind == "rentang":
         first = _date_field("dari", gettext("Dari"))
@@ -81,7 +81,7 @@ def _date_field(name: str, label: str) -> date:
         raise PeriodError(gettext("%(field)s wajib diisi untuk rentang tanggal (TTTT-BB-HH).",
                                   field=label))
     try:
-        day = written_date(request.args.get(name, ""))
+        day = written_date(request.args.get(name, "").strip())
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
@@ -99,9 +99,9 @@ def period_error_page(error: PeriodError) -> Any:
     kinds = ("semester",) if request.endpoint == "reports.tabel7" else PERIOD_KINDS
     kind = request.args.get("periode", "")
     kind = kind if kind in kinds else kinds[0] if len(kinds) == 1 else this_year.kind
-    number = request.args.get(kind) or request.args.get("ke") or ""
+    number = (request.args.get(kind) or request.args.get("ke") or "").strip()
     typed = SimpleNamespace(
-        kind=kind, year=request.args.get("tahun", "")[:4] or this_year.year,
+        kind=kind, year=request.args.get("tahun", "").strip()[:4] or this_year.year,
         number=int(number) if is_digits(number) and len(number) <= 2 else None,
         first=_typed_day("dari", this_year.first, kind),
         last=_typed_day("sampai", this_year.last, kind))
