@@ -14,16 +14,25 @@ from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.models import User, UserRole
 from engine.numbers import file_too_large
 from engine.people import account_import, accounts
-from engine.roles import KNOWN_ROLES
+from engine.roles import KNOWN_ROLES, role_named
 from web.cli.language import NamedArgument
 from web.cli.origin import mark_command_origin
 from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
-# A role in any case ("kasubbag"), as Impor akun and the pages take it; the value is its
-# own spelling ("Kasubbag").
-ROLE = click.Choice(KNOWN_ROLES, case_sensitive=False)
+class _Role(click.Choice):
+    """A known role in any case ("kasubbag", "bidang_terkait"), as Impor akun and the pages
+    take it (``engine.roles.role_named``); the value is its own spelling ("Kasubbag"). Any
+    other is refused as click's choice is, listing the roles as Alur writes them."""
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> object:
+        named = role_named(value) if isinstance(value, str) else None
+        return named if named is not None else super().convert(value, param, ctx)
+
+
+ROLE = _Role(KNOWN_ROLES)
 MAX_LISTED = 1000  # accounts ``alur user list`` prints; an office has a few hundred
 NO_PASSWORD = ("kata sandi tidak diberikan: tanpa terminal, tulis kata sandi pada baris "
                "pertama masukan (stdin), atau berikan dengan --password KATA_SANDI.")
