@@ -63,9 +63,23 @@ def test_filters_by_person_kind_period_and_process_count_exactly(app, client, tr
     assert "sistem (timer dan pekerja Alur)" in page
     status, page = _page(client, "?pengguna=KASUBBAG&jenis=kotak-masuk")
     assert status == 200 and PAGER.format(3) in page
-    # By the full name as the rows write it, too (the auditor probe typed it and got 400).
-    assert _page(client, "?pengguna=demo%20%20Kasubbag&jenis=kotak-masuk")[1].count(
-        PAGER.format(3)) == 1
+    # By the full name, or as a row writes the person, too (the auditor probe typed it and
+    # got 400), whatever its letters' case (SQLite folds A–Z only: the regression probe).
+    for typed in ("demo%20%20Kasubbag", "Demo%20Kasubbag%20(kasubbag)"):
+        assert _page(client, f"?pengguna={typed}&jenis=kotak-masuk")[1].count(
+            PAGER.format(3)) == 1, typed
+    with app.app_context():
+        db.session.add_all([
+            User(username="edo", full_name="ÉDO ÅGUS", password_hash="-", created_at=MONDAY_0800),
+            User(username="budi1", full_name="Budi Santoso", password_hash="-",
+                 created_at=MONDAY_0800),
+            User(username="budi3", full_name="budi  santoso", password_hash="-",
+                 created_at=MONDAY_0800)])
+        db.session.commit()
+    assert _page(client, "?pengguna=%C3%A9do%20%C3%A5gus")[0] == 200
+    status, page = _page(client, "?pengguna=Budi%20Santoso")
+    assert status == 400 and ('Beberapa akun bernama "Budi Santoso"; tulis nama penggunanya '
+                              "(mis. budi1).") in unescape(page)
     status, page = _page(client, f"?jenis=kotak-masuk&dari={day.replace(day=day.day + 2)}")
     assert status == 200 and PAGER.format(1) in page and "=cmd()" in page
     tuesday = day.replace(day=day.day + 1)
