@@ -149,6 +149,8 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
                                               "(tulis tanggal"),
                             ("20270110", "tanggal dan jam tidak valid: “20270110” (tulis "
                                          "tanggal"),
+                            ("2027-01-10 24.00", "tanggal dan jam tidak valid: “2027-01-10 "
+                                                 "24.00” (tulis tanggal"),
                             ("2026-12-01T07:00", "akhir baru harus sesudah akhir yang sekarang"),
                             ("9999-12-31T07:00", "tanggal harus dalam tahun 2000–2100"),
                             ("2027-06-01T07:00", "perpanjangan paling lama 3 bulan sesudah akhir")):
@@ -164,12 +166,13 @@ def test_a_refused_extension_is_said_beside_its_plt_and_nothing_changes(app, cli
         kept = db.session.get(Substitution, plt_id)
         assert kept.extended_at is None
         assert kept.ends_at.isoformat() == "2026-12-23T00:00:00+00:00"
-    # Written as an official writes it (a space, not the picker's "T"; the time as Alur
-    # writes it, 07.30: Python read that as 07:00 and a fraction), it is taken whole.
+    # Written as an official writes it (day first, a space, not the picker's "T"; the time
+    # as Alur writes it, 07.30, which Python read as 07:00 and a fraction; the zone after
+    # it), it is taken whole.
     # Extended once, the Plt's second extension is refused under the action's name too.
     token = csrf_token(client.get("/plh/").get_data(True))
     assert client.post(f"/plh/{plt_id}/perpanjang", data={
-        "csrf_token": token, "ends_at": "2027-01-10 07.30"}).status_code == 302
+        "csrf_token": token, "ends_at": "10-01-2027  07.30 WIB"}).status_code == 302
     with app.app_context():
         assert db.session.get(Substitution, plt_id).ends_at.isoformat() == \
             "2027-01-10T00:30:00+00:00"

@@ -247,25 +247,31 @@ def _period(form: Any) -> tuple[datetime | None, datetime | None, dict[str, str]
     return values["starts_at"], values["ends_at"], problems
 
 
-# A date then a time as a date picker sends it (2026-12-31T16:00) or as an official types
-# it without one: a space for the T, and the time as Alur writes it (16.30) or with a colon.
-TYPED_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2})[.:](\d{2})(?::(\d{2}))?")
+# A date then a time as a date picker sends it (2026-12-31T16:00, maybe with seconds and
+# their fraction) or as an official types it without one: the date year first or day first
+# (31-12-2026, 31/12/2026), a space for the T, the time as Alur writes it (16.30) or with
+# a colon or a comma.
+TYPED_MOMENT = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})[-/](\d{1,2})[-/](\d{4}))"
+                          r"[T ](\d{1,2})[.:,](\d{2})(?::(\d{2})(?:\.\d{1,6})?)?")
 
 
 def _typed_moment(text: str) -> datetime:
-    """``text`` (``TYPED_MOMENT``) as a naive date and time. Python's own reading took
-    "16.30" for 16:00 and a fraction of a second (found by the regression probe: a Plh
-    ended half an hour early), and "2026-12-31 16" or "20261231" as whole hours or days.
+    """``text`` (``TYPED_MOMENT``, spaces collapsed, the office's zone label after it
+    allowed: "… 16.30 WIB") as a naive date and time. Python's own reading took "16.30"
+    for 16:00 and a fraction of a second (found by the regression probe: a Plh ended half
+    an hour early), and "2026-12-31 16" or "20261231" as whole hours or days.
 
     Raises:
         ValueError: any other text, or a date or time that does not exist.
     """
+    text = " ".join(text.split())
+    text = text.removesuffix(" " + zone_label()).removesuffix(" " + zone_label().lower())
     found = TYPED_MOMENT.fullmatch(text)
     if found is None:
         raise ValueError(text)
-    day, hour, minute, second = found.groups()
-    return datetime.combine(datetime.fromisoformat(day).date(),
-                            time(int(hour), int(minute), int(second or 0)))
+    year, month, day, day_first, month_first, year_last, hour, minute, second = found.groups()
+    return datetime(int(year or year_last), int(month or month_first), int(day or day_first),
+                    int(hour), int(minute), int(second or 0))
 
 
 def _local(value: str, field: str) -> datetime:
