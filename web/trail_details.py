@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
+from engine.people.claims import LAPSED_REASON
 from engine.process.other_lane import MOVED_REASON
 from engine.text import shortened
 from web.filters import local_time
@@ -146,6 +147,8 @@ def fact_words(key: str, value: Any) -> str:
     if moved:
         return gettext("dipindahkan ke versi %(version)s, Pelaksana langkahnya berubah",
                        version=moved[1])
+    if key == "reason" and value == LAPSED_REASON:
+        return gettext("pemegang tidak lagi dapat bertindak")
     if key == "renamed" and isinstance(value, dict):  # a version move's {old: new}
         return "; ".join(f"“{old}” → “{new}”" for old, new in value.items())
     if isinstance(value, bool):

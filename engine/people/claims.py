@@ -71,7 +71,7 @@ def release_lapsed(session: Session, clock: Clock, *,
             released.add(task_id)
             audit.record(session, clock, "task.released", actor=actor,
                          task=_Ref(task_id, instance_id, name),
-                         holder=username, reason="pemegang tidak lagi dapat bertindak",
+                         holder=username, reason=LAPSED_REASON,
                          cause=cause)
     for row in list(session.identity_map.values()):  # rows the session holds read it
         if isinstance(row, HumanTask) and row.id in released:
@@ -107,6 +107,11 @@ def _in_role(person: ColumnElement[int], now: datetime | ColumnElement[datetime]
 
 
 _ACTOR = aliased(User)
+
+
+# Why a step went back to its unit, as its record keeps it (``web.trail_details`` says it
+# in the reader's language).
+LAPSED_REASON = "pemegang tidak lagi dapat bertindak"
 
 
 class _Ref:

@@ -256,6 +256,11 @@ def test_a_release_by_a_version_move_reads_with_labels_in_the_reader_s_language(
                 "Previous holder: kasubbag · Reason: moved to version 2, the role that performs "
                 "the step changed · "
                 "New lane: Prakom · Moved to version: 2")
+            # A step given back because its holder may no longer act (regression probe).
+            assert detail_words({"reason": "pemegang tidak lagi dapat bertindak",
+                                 "cause": "disabled"}, 300) == (
+                "Reason: its holder can no longer act · Cause: its holder's account was "
+                "disabled")
 
 
 def test_an_email_address_removed_reads_removed_on_the_trail(app):
