@@ -21,6 +21,7 @@ from web.cli.refusals import refuse_unkept, refused
 from web.extensions import clock, db
 from web.views.auth import hash_password
 
+
 class _Role(click.Choice):
     """A known role in any case ("kasubbag", "bidang_terkait"), as Impor akun and the pages
     take it (``engine.roles.role_named``); the value is its own spelling ("Kasubbag"). Any
