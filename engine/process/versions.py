@@ -183,17 +183,22 @@ def waiting(definition: ProcessDefinition, active: ProcessDefinition | None) -> 
         active is None or definition.version > active.version)
 
 
-def not_in_force(session: Session, definition: ProcessDefinition) -> str | None:
+def in_force_version(session: Session, key: str) -> int | None:
+    """The version of SOP ``key`` new processes start on, or None (none active yet)."""
+    return session.scalar(select(ProcessDefinition.version).where(
+        ProcessDefinition.key == key, ProcessDefinition.is_active))
+
+
+def not_in_force(definition: ProcessDefinition, active: int | None) -> str | None:
     """What a printed SOP document of ``definition`` must say when it is not the version in
     force, or None for the active version: a draft waiting for activation, a version
     replaced, or one never activated, each naming the version in force (or that the SOP has
     none yet). Printed on every page of the document, since the page and its PDF are open to
     every official (a withdrawn or draft SOP must not circulate as the one in force;
-    Permenpan RB 35/2012: an SOP applies once enacted). One statement, not for the active one."""
+    Permenpan RB 35/2012: an SOP applies once enacted). ``active``: the version in force
+    (``in_force_version``)."""
     if definition.is_active:
         return None
-    active = session.scalar(select(ProcessDefinition.version).where(
-        ProcessDefinition.key == definition.key, ProcessDefinition.is_active))
     in_force = (f"yang berlaku versi {active}" if active is not None
                 else "SOP ini belum punya versi yang berlaku")
     if definition.activated_at is not None:

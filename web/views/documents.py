@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_login import login_required
-from sqlalchemy import select
 
 from engine import settings
 from engine.models import ProcessDefinition
@@ -36,9 +35,11 @@ CASES_KEEP = ("Proses yang dimulai dengan versi ini tetap dikerjakan menurut ver
 def show(key: str, version: int) -> Any:
     definition = _definition(key, version)
     document = document_of(definition, settings.work_calendar(db.session).timezone)
+    active = versions.in_force_version(db.session, key)
     return render_template("documents/sop.html", doc=document, identitas=IDENTITAS, grid=GRID,
                            end=END, identity=settings.get(db.session, "identity"),
-                           mark=_mark(definition, document), replaced=_replaced(definition))
+                           mark=_mark(definition, document, active),
+                           replaced=_replaced(definition, active))
 
 
 @bp.get("/<key>/versi/<int:version>.pdf")
@@ -48,8 +49,9 @@ def pdf(key: str, version: int) -> Any:
     identity = settings.get(db.session, "identity")
     timezone = settings.work_calendar(db.session).timezone
     document = document_of(definition, timezone)
-    mark = _mark(definition, document)
-    if _replaced(definition):  # printed too, as the page says it (found by a probe)
+    active = versions.in_force_version(db.session, key)
+    mark = _mark(definition, document, active)
+    if _replaced(definition, active):  # printed too, as the page says it (found by a probe)
         mark = f"{mark} {CASES_KEEP}"
     # A version's document changes only with the office's identity, zone and language, and
     # with which version is in force.
@@ -68,22 +70,21 @@ def office_identity() -> OfficeIdentity:
                           logo=logo)
 
 
-def _replaced(definition: ProcessDefinition) -> bool:
-    """Whether ``definition`` was in force and a newer version replaces it: a case's SOP
-    link leads to its own version, and the cases started with it keep it until moved
-    (``CASES_KEEP``). Not when an older version was put back in force: cases never move
-    to an older version (found by the regression probe)."""
-    if definition.activated_at is None or definition.is_active:
-        return False
-    active = db.session.scalar(select(ProcessDefinition.version).where(
-        ProcessDefinition.key == definition.key, ProcessDefinition.is_active))
-    return active is not None and active > definition.version
+def _replaced(definition: ProcessDefinition, active: int | None) -> bool:
+    """Whether ``definition`` was in force and a newer version (``active``, the one in
+    force) replaces it: a case's SOP link leads to its own version, and the cases started
+    with it keep it until moved (``CASES_KEEP``). Not when an older version was put back
+    in force: cases never move to an older version (found by the regression probe)."""
+    return (definition.activated_at is not None and not definition.is_active
+            and active is not None and active > definition.version)
 
 
-def _mark(definition: ProcessDefinition, document: SopDocument) -> str | None:
+def _mark(definition: ProcessDefinition, document: SopDocument, active: int | None
+          ) -> str | None:
     """What the document must say on top of every page: not the version in force
-    (``versions.not_in_force``), else a bundled source document (``source_mark``)."""
-    return versions.not_in_force(db.session, definition) or source_mark(definition, document)
+    (``versions.not_in_force``; ``active``, the one in force), else a bundled source
+    document (``source_mark``)."""
+    return versions.not_in_force(definition, active) or source_mark(definition, document)
 
 
 def _definition(key: str, version: int) -> ProcessDefinition:
