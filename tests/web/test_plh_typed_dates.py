@@ -17,6 +17,7 @@ from web.views.substitutions import _typed_moment
     ("2026-12-31 16:30:59", datetime(2026, 12, 31, 16, 30, 59)),
     ("31-12-2026 7.05", datetime(2026, 12, 31, 7, 5)),  # day first
     ("31/12/2026  16,30 WIB", datetime(2026, 12, 31, 16, 30)),
+    ("2026-12-31 16.30 Wib", datetime(2026, 12, 31, 16, 30)),
 ])
 def test_a_date_and_time_typed_as_officials_write_them_is_read_whole(app, typed, meant):
     with app.test_request_context():

@@ -264,8 +264,7 @@ def _typed_moment(text: str) -> datetime:
     Raises:
         ValueError: any other text, or a date or time that does not exist.
     """
-    text = " ".join(text.split())
-    text = text.removesuffix(" " + zone_label()).removesuffix(" " + zone_label().lower())
+    text = re.sub(rf" {re.escape(zone_label())}$", "", " ".join(text.split()), flags=re.I)
     found = TYPED_MOMENT.fullmatch(text)
     if found is None:
         raise ValueError(text)
