@@ -150,7 +150,8 @@ def test_the_diff_names_a_changed_sop_number_and_signatory(client):
     revised = (BPMN_DIR / f"{KEY}.bpmn").read_bytes().replace(
         b'"15/KPN.W4-U2/SOP.PTIP/OT1.2/1/2024"', b'"W22-A4/SOP/7/2026"').replace(
         b'"KPN Bengkalis; Bayu Soho Rahardjo, S.H; NIP. 19780302 200212 1 005"',
-        b'"Ketua PA Bima; Drs. H. Ahmad"')
+        b'"Ketua PA Bima; Drs. H. Ahmad"').replace(
+        b'name="tanggal_revisi" value=""', b'name="tanggal_revisi" value="7 Desember 2026"')
     client.post("/admin/sop", content_type="multipart/form-data", data={
         "csrf_token": token, "file": (io.BytesIO(revised), "server.bpmn")})
     page = client.get(f"/admin/sop/{KEY}").get_data(True)
@@ -159,7 +160,7 @@ def test_the_diff_names_a_changed_sop_number_and_signatory(client):
             "Soho Rahardjo, S.H; NIP. 19780302 200212 1 005 → Ketua PA Bima; Drs. H. Ahmad"
             "</li>") in page
     assert "Langkah sama dengan versi aktif." in page
-    assert "Tanggal Revisi:" not in page
+    assert "Tanggal Revisi:" not in page, "each version is a revision: not a change to name"
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
