@@ -264,7 +264,7 @@ def _typed_moment(text: str) -> datetime:
     Raises:
         ValueError: any other text, or a date or time that does not exist.
     """
-    text = re.sub(rf" {re.escape(zone_label())}$", "", " ".join(text.split()), flags=re.I)
+    text = re.sub(rf" {re.escape(zone_label())}$", "", " ".join(text.split()), flags=re.IGNORECASE)
     found = TYPED_MOMENT.fullmatch(text)
     if found is None:
         raise ValueError(text)
