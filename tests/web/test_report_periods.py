@@ -68,6 +68,21 @@ def test_a_bad_period_names_its_field(client, history, query, message):
     assert response.status_code == 400
     page = response.get_data(True).replace("&#34;", '"')
     assert message in page and 'period-form" aria-label="Pilih periode"' in page
+    # The auditor probe: the refusal did not say which report it was for.
+    assert "Laporan yang diminta: Kinerja SOP: sop_uji." in page
+
+
+@pytest.mark.parametrize(("path", "report"), [
+    ("/laporan/sop/sop_uji/peta", "Peta hambatan: sop_uji"),
+    ("/laporan/orang/prakom", "Kinerja per orang: prakom"),
+    ("/laporan/orang", "Kinerja per orang"), ("/laporan/tabel7", "Tabel 7 Monitoring "
+                                               "Pelaksanaan SOP"),
+    ("/laporan/layanan-ti", "Laporan Layanan TI"), ("/laporan/", "Laporan")])
+def test_a_refused_period_names_its_report(client, history, path, report):
+    login(client, "admin")
+    response = client.get(f"{path}?periode=bulan&tahun=2026&bulan=13")
+    assert response.status_code == 400
+    assert f"Laporan yang diminta: {report}." in response.get_data(True)
 
 
 @pytest.mark.parametrize("path", ["/laporan/?", "/laporan/sop/sop_uji/peta?format=xlsx&",

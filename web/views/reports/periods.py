@@ -106,7 +106,24 @@ def period_error_page(error: PeriodError) -> Any:
         first=_typed_day("dari", this_year.first, kind),
         last=_typed_day("sampai", this_year.last, kind))
     return render_template("reports/period_error.html", message=str(error), period=typed,
-                           kinds=kinds), 400
+                           kinds=kinds, report=_report_words()), 400
+
+
+def _report_words() -> str:
+    """The refused report as the page names it, with the SOP key or user name its address
+    names (as typed: the page says nothing the address did not, so no SOP or person is
+    told to who may not see it)."""
+    words = {
+        "reports.sop": gettext("Kinerja SOP"), "reports.heatmap": gettext("Peta hambatan"),
+        "reports.step_cases": gettext("Kinerja SOP"),
+        "reports.people": gettext("Kinerja per orang"),
+        "reports.person": gettext("Kinerja per orang"),
+        "reports.person_instances": gettext("Kinerja per orang"),
+        "reports.tabel7": gettext("Tabel 7 Monitoring Pelaksanaan SOP"),
+        "reports.desk_report": gettext("Laporan Layanan TI"),
+    }.get(request.endpoint or "", gettext("Laporan"))
+    named = (request.view_args or {}).get("key") or (request.view_args or {}).get("username")
+    return f"{words}: {named[:64]}" if named else words
 
 
 def office_zone() -> str:
