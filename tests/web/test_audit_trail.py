@@ -137,6 +137,13 @@ def test_the_download_holds_exactly_the_listed_records_in_office_time(app, clien
         ("2026-11-24", "kasubbag", "inbox.filter_saved")] * 3
     assert rows[1][0].endswith("+07:00") and rows[1][8] == '{"name": "=cmd()"}'
     assert rows[1][4] == "Saringan Kotak Masuk disimpan"
+    assert 'filename="jejak-audit.csv"' in response.headers["Content-Disposition"]
+    # The auditor probe: a month's and a year's downloads landed on one file name.
+    for query, name in (("dari=2026-11-01&sampai=2026-11-30", "2026-11-01-sd-2026-11-30"),
+                        ("dari=2026-11-24", "sejak-2026-11-24"),
+                        ("sampai=2026-11-24", "hingga-2026-11-24")):
+        named = client.get(f"{TRAIL}?jenis=kotak-masuk&format=xlsx&{query}")
+        assert f'filename="jejak-audit-{name}.xlsx"' in named.headers["Content-Disposition"]
 
 
 def test_a_download_larger_than_its_limit_is_refused_not_cut(app, client, trail,

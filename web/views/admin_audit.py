@@ -9,6 +9,7 @@ read."""
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial, wraps
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,7 +84,7 @@ def audit_trail() -> Any:
                 "%(max)s. Unduh per bagian dari halaman Jejak audit (tautan \"Unduh per "
                 "bagian\"), atau persempit saringannya.",
                 total=grouped(refused.total), max=grouped(refused.limit)))
-        return export([_table(records)], fmt, "jejak-audit", sep,
+        return export([_table(records)], fmt, _download_name(chosen), sep,
                       heading=report_heading("Jejak audit"))
     found = trail_page(db.session, chosen, *page_request())
     parts = -(-found.total // MAX_DOWNLOAD) if found.total > MAX_DOWNLOAD else 0
@@ -114,8 +115,24 @@ def _part(chosen: TrailFilter, fmt: str, sep: str) -> Any:
         refuse_parameter("bagian", gettext(
             "Bagian \"%(value)s\" tidak ada; ambil tautan bagian dari halaman Jejak audit.",
             value=value[:20]))
-    return export([_table(records)], fmt, f"jejak-audit-bagian-{part}-dari-{parts}", sep,
+    return export([_table(records)], fmt,
+                  f"{_download_name(chosen)}-bagian-{part}-dari-{parts}", sep,
                   heading=report_heading(f"Jejak audit, bagian {part} dari {parts}"))
+
+
+def _download_name(chosen: TrailFilter) -> str:
+    """The download's file name without extension: ``jejak-audit``, then the office days
+    its Dari–Sampai filter keeps (``-2026-11-01-sd-2026-11-30``, ``-sejak-…``,
+    ``-hingga-…``), so that a month's and a year's downloads do not land on one name (the
+    auditor probe)."""
+    zone = ZoneInfo(office_calendar().timezone)
+    first = chosen.since.astimezone(zone).date() if chosen.since else None
+    last = (chosen.before.astimezone(zone) - timedelta(days=1)).date() if chosen.before else None
+    if first and last:
+        return f"jejak-audit-{first}-sd-{last}"
+    if first or last:
+        return f"jejak-audit-sejak-{first}" if first else f"jejak-audit-hingga-{last}"
+    return "jejak-audit"
 
 
 def _names(records: list[AuditRecord]) -> Names:
