@@ -390,3 +390,7 @@ def test_the_page_keeps_a_history_of_who_changed_which_setting(app, client):
     assert "rahasia" not in page
     assert page.count('<td data-label="Oleh">Administrator <span class="hint">(admin)</span></td>'
                       ) == 2, "the name with the username Jejak audit's filter takes"
+    assert _post(client, {**FORM, "timezone": "Asia/Jakarta", "added": "2027-01-04"}
+                 ).status_code == 302
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    assert "tambahan: 2026-12-31: Libur kantor → 2027-01-04</span>" in page, "not 2027-01-04: —"

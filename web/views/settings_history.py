@@ -56,12 +56,16 @@ def change_lines(detail: dict[str, Any]) -> list[str]:
 
 def _shown(field: str, value: Any) -> str:
     """One value in words, cut at ``MAX_VALUE`` characters: the office's hours as the page
-    writes them (none: Perpres 21/2023's), a Ramadan period as its two days, a time zone
+    writes them (none: Perpres 21/2023's), a Ramadan period as its two days, an extra
+    holiday without a description as its day, a time zone
     as the page's choice names it (``WIT (Asia/Jayapura)``)."""
     if field == "calendar.hours":
         text = office_hours.written(value).replace("\n", "; ")
     elif field == "calendar.ramadan" and isinstance(value, list):
         text = ", ".join(f"{period['start']}–{period['end']}" for period in value) or "—"
+    elif field == "calendar.added" and isinstance(value, dict) and value:
+        # A day without its description is the day alone, not "2026-12-31: —".
+        text = "; ".join(f"{day}: {words}" if words else day for day, words in value.items())
     elif field == "calendar.timezone" and value in ZONE_NAMES:
         text = f"{ZONE_NAMES[value]} ({value})"  # as the page's choice reads it
     elif value in (None, "", [], {}):
