@@ -51,6 +51,19 @@ def test_complete_multipart_with_bad_data_stores_nothing(app, client, prakom, st
     deep = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
                        content_type="multipart/form-data", data={"data": "[" * 100_000})
     assert (deep.status_code, deep.json["error"]["fields"]) == (422, {"data": ["harus objek JSON"]})
+    # The API probe: a part sent empty completed the step, and a key named twice kept its
+    # last value, where a JSON body is refused.
+    empty = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                        content_type="multipart/form-data", data={"data": ""})
+    assert (empty.status_code, empty.json["error"]["fields"]) == (
+        422, {"data": ["harus objek JSON"]})
+    named_twice = client.post(f"/api/v1/tasks/{task_id}/complete", headers=prakom,
+                              content_type="multipart/form-data",
+                              data={"data": '{"catatan": "ok", "catatan": "dua"}'})
+    assert named_twice.status_code == 400
+    assert named_twice.json["error"]["message"] == (
+        'Kunci "catatan" muncul dua kali dalam satu objek JSON; tidak ada yang diubah.')
+    assert named_twice.json["error"]["fields"] == {"data": "kunci muncul dua kali"}
     assert app_count(app, Attachment) == 0
     task = client.get(f"/api/v1/tasks/{task_id}", headers=prakom).json
     assert task["state"] == "open", "nothing completed"

@@ -31,6 +31,7 @@ from web.errors import error_response
 from web.extensions import clock, db
 from web.filters import end_of_office_day
 from web.form_request import lines_as_typed
+from web.json_provider import DuplicateKey, once_each
 from web.views.case import attach_posted
 
 TAG = "tugas"
@@ -164,9 +165,14 @@ def _multipart_data() -> dict[str, Any]:
     if "\ufffd" in request.form.get("data", ""):  # Werkzeug put it for bytes not UTF-8
         raise RequestError(400, "bad_request", "Data langkah bukan UTF-8.",
                            fields={"data": "bukan teks UTF-8"})
-    try:
-        data = lines_as_typed(json.loads(request.form.get("data") or "{}"))
+    try:  # a part sent empty is no JSON object; one not sent is an empty form
+        data = lines_as_typed(json.loads(request.form.get("data", "{}"),
+                                         object_pairs_hook=once_each))
         texts = list(json_texts(data, "data"))
+    except DuplicateKey as twice:  # as a JSON body: the last value is never taken silently
+        raise RequestError(400, "bad_request", f'Kunci "{twice.key[:60]}" muncul dua kali '
+                           "dalam satu objek JSON; tidak ada yang diubah.",
+                           fields={"data": "kunci muncul dua kali"}) from None
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
         data = None
     if not isinstance(data, dict):
