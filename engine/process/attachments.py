@@ -23,6 +23,7 @@ from engine.paging import Latest, Page, latest, paginate
 from engine.people.access import NOT_IN_LANES, READ_ONLY, Access
 from engine.people.substitution import capacities
 from engine.process.files import store_pending
+from engine.process.held import held_by_other, held_refusal
 from engine.runtime.unit import lock_task
 from engine.text import trimmed
 
@@ -64,6 +65,8 @@ def attach(session: Session, clock: Clock, folder: Path, task: HumanTask, user: 
     Raises:
         PermissionDenied: ``may_attach`` says no (role not held, step closed, or a done
             step's performer after the instance ended).
+        TaskNotOpen: the step is open but another holder of its role has taken it
+            (``held.held_refusal``, a 409 naming him).
         InvalidTaskData: under ``lampiran``: empty, too large, or a type not allowed.
     """
     [attachment] = attach_all(session, clock, folder, task, user, [(filename, data)],
@@ -82,8 +85,8 @@ def attach_all(session: Session, clock: Clock, folder: Path, task: HumanTask, us
     field's name in a message about a refused file.
 
     Raises:
-        PermissionDenied: as ``attach``, before any file is looked at; the step is read
-            again under its instance's lock (``engine.runtime.unit.lock_task``).
+        PermissionDenied, TaskNotOpen: as ``attach``, before any file is looked at; the
+            step is read again under its instance's lock (``engine.runtime.unit.lock_task``).
         InvalidTaskData: under ``lampiran``: no file; more than ``most``; or a file
             refused, the message naming it (``Lampiran "x.exe": jenis berkas tidak
             diizinkan …; tidak ada berkas yang disimpan``; README "Halaman tugas").
@@ -337,10 +340,13 @@ def comments_page(session: Session, instance_id: int, page: int, per_page: int) 
 
 def may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> bool:
     """Whether ``user`` may add files to ``task``: while it is open, whoever may act in its
-    role; once completed, its performer, until the instance ends."""
+    role, unless another has taken it (``held_by_other``); once completed, its performer,
+    until the instance ends."""
     if task.state == "completed":
         return task.completed_by_id == user.id and task.instance.status == "running"
-    return task.state == "open" and task.role in capacities(session, user, clock.now())
+    capacity = capacities(session, user, clock.now()).get(task.role)
+    return task.state == "open" and capacity is not None and not held_by_other(
+        task, capacity, user.id)
 
 
 def _check_may_attach(session: Session, clock: Clock, task: HumanTask, user: User) -> None:
@@ -350,6 +356,9 @@ def _check_may_attach(session: Session, clock: Clock, task: HumanTask, user: Use
         return
     if not Access.of(session, user, clock.now()).may_view_task(task):
         raise PermissionDenied(NOT_IN_LANES)  # as the step's page: not even its name or role
+    if task.state == "open" and task.claimed_by_id is not None and task.role in capacities(
+            session, user, clock.now()):  # as a claim or a completion: 409 naming the holder
+        raise held_refusal(task)
     raise PermissionDenied(f'Lampiran tugas "{task.name}" hanya dapat ditambah oleh peran '
                            "langkah itu selama terbuka, atau oleh pelaksananya sampai proses "
                            "berakhir.")

@@ -29,6 +29,7 @@ from engine.process import case
 from engine.process.case import MAX_TEXT
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
+from engine.process.held import held_by_other, held_refusal
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.other_lane import moved_away, other_lane_refusal
 from engine.process.plh_notice import tell_official
@@ -317,8 +318,8 @@ def _open_task_for(session: Session, clock: Clock, task_id: int, user: User,
         raise not_open(task)
     if task.instance.status == GALAT:
         raise TaskNotOpen(_STOPPED.format(title=task.instance.title))
-    if task.claimed_by_id is not None and task.claimed_by_id not in capacity.claimants(user.id):
-        raise _held_by_other(task)
+    if held_by_other(task, capacity, user.id):
+        raise held_refusal(task)
     return task, capacity
 
 
@@ -366,12 +367,6 @@ def _no_longer_acting(session: Session, task: HumanTask, user_id: int) -> Permis
                             f'langkah "{task.name}" tidak diubah.')
 
 
-def _held_by_other(task: HumanTask) -> TaskNotOpen:
-    holder = task.claimed_by
-    return TaskNotOpen(f'Tugas "{task.name}" sudah diambil oleh {holder.full_name} '
-                       f"({holder.username}).", claimed_by=holder.username)
-
-
 def _change(session: Session, task: HumanTask, holders: Holders, given: Collection[int],
             actor: Actor | None = None, **values: Any) -> None:
     """Set ``values`` on the task's row if it is still open, ``holders`` lets ``given``
@@ -391,7 +386,7 @@ def _change(session: Session, task: HumanTask, holders: Holders, given: Collecti
         if task.state != "open":
             raise not_open(task)
         if task.claimed_by_id is not None and task.claimed_by_id not in given:
-            raise _held_by_other(task)
+            raise held_refusal(task)
         if actor is not None:
             raise _no_longer_acting(session, task, actor.user_id)
         raise TaskNotOpen(f'Tugas "{task.name}" belum diambil siapa pun.')

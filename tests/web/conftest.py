@@ -74,10 +74,10 @@ def refused_login(response, reason: str = WRONG_LOGIN) -> bool:
     return response.status_code == 200 and reason in response.get_data(as_text=True)
 
 
-def api_token(client: FlaskClient, username: str) -> dict[str, str]:
+def api_token(client: FlaskClient, username: str, password: str = PASSWORD) -> dict[str, str]:
     """Authorization header for ``username``."""
     response = client.post("/api/v1/auth/token", json={"username": username,
-                                                       "password": PASSWORD})
+                                                       "password": password})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}
 

@@ -136,3 +136,28 @@ def test_a_part_the_upload_does_not_name_is_refused_and_nothing_stored(app, clie
         assert (answer.status_code, answer.json["error"]["fields"]) == (
             422, {name: ["bagian ini tidak dikenal"]})
     assert app_count(app, Attachment) == 0
+
+
+def test_a_step_another_holder_took_takes_no_file_from_its_role(app, client, prakom, started):
+    """The API probe: a second Prakom got 409 naming the holder on claim and complete, but
+    201 on a file, which then lay on the step of the one who took it."""
+    added = app.test_cli_runner().invoke(args=[
+        "user", "add", "prakom2", "--name", "Prakom Dua", "--role", "Prakom", "--password",
+        "rahasia-123"])
+    assert added.exit_code == 0, added.output
+    task_id = started["open_tasks"][0]["id"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=prakom).status_code == 200
+    refused = client.post(f"/api/v1/tasks/{task_id}/attachments",
+                          headers=api_token(client, "prakom2", "rahasia-123"),
+                          content_type="multipart/form-data",
+                          data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
+    assert refused.status_code == 409
+    assert (refused.json["error"]["claimed_by"], refused.json["error"]["message"]) == (
+        "prakom", f'Tugas "{started["open_tasks"][0]["name"]}" sudah diambil oleh Demo Prakom '
+        "(prakom).")
+    assert app_count(app, Attachment) == 0
+    own = client.post(f"/api/v1/tasks/{task_id}/attachments", headers=prakom,
+                      content_type="multipart/form-data",
+                      data={"lampiran": (io.BytesIO(b"%PDF-1.4 x"), "surat.pdf")})
+    assert own.status_code == 201
+
