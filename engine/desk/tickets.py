@@ -37,6 +37,9 @@ from engine.process.lists import INSTANCE_ROW, started_data
 from engine.text import shortened, trimmed
 
 MAX_MESSAGE = 2000
+# The text of the message carrying a file chosen on the request form: kept in the office's
+# language whoever sent it, and shown in the reader's (``web`` translates it).
+REQUEST_FILE_TEXT = "Lampiran permintaan"
 STATUS_WORDS = ("diterima", "dikerjakan", "menunggu Anda", "selesai", "dibatalkan")
 ENDED = ("completed", "cancelled")  # a ticket in Galat is not over: it runs again
 # What Tiket Saya may show (``mine``): all, waiting for the requester, not ended, ended.

@@ -7,7 +7,7 @@ import re
 from engine.models import ProcessInstance
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee
 
 LTI = "penanganan_permintaan_layanan_ti"
@@ -90,3 +90,26 @@ def test_the_priority_hint_reads_in_english(app, client):
         "Resolution target — kritis (critical): 1 h, day and night; mayor (major): 4 h of "
         "working time; minor: 1 working day. The service desk sets the final priority; time "
         "waiting for your answer is not counted."), hint
+
+
+def test_the_request_form_s_file_is_sent_in_the_office_s_words_read_in_the_reader_s(app,
+                                                                                   client):
+    """The phone probe: an English requester's file came to the desk as "Request
+    attachment", in the thread, the API and exports alike."""
+    add_employee(app)
+    login(client, "pegawai")
+    client.post("/akun/", data={"language": "en", "email": "",
+                                "csrf_token": csrf_token(client.get("/akun/").get_data(True))})
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    posted = client.post("/tiket/ajukan", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "process_key": LTI, "title": "Printer",
+        **START_DATA[LTI], "lampiran": (io.BytesIO(b"foto"), "printer.txt")})
+    assert posted.status_code == 302
+    ticket = posted.headers["Location"]
+    assert '<p class="teks">Request attachment</p>' in client.get(ticket).get_data(True)
+    desk = app.test_client()
+    login(desk, "prakom")
+    assert '<p class="teks">Lampiran permintaan</p>' in desk.get(ticket).get_data(True)
+    number = ticket.rsplit("/", 1)[1]
+    said = client.get(f"/api/v1/tickets/{number}", headers=api_token(client, "pegawai")).json
+    assert [m["text"] for m in said["messages"]] == ["Lampiran permintaan"]

@@ -104,7 +104,7 @@ def submit() -> Any:
                 data=posted_values(form) if form else {})
             for filename, data in sent:
                 tickets.post_file(db.session, clock(), folder(), instance, current_user,
-                                  gettext("Lampiran permintaan"), filename, data,
+                                  tickets.REQUEST_FILE_TEXT, filename, data,
                                   max_bytes=current_app.config["ALUR_ATTACHMENT_MAX_BYTES"])
         except receipts.DuplicateForm as duplicate:
             return once.sent_before(duplicate, url_for("desk.mine"))
@@ -177,6 +177,7 @@ def show(instance_id: int, errors: dict[str, str] | None = None,
                                                                  instance),
                            requester=requester, errors=fields_in_reader_language(errors or {}),
                            priority_proposed=tickets.priority_proposed(db.session, instance),
+                           request_file_text=tickets.REQUEST_FILE_TEXT,
                            typed=typed if typed is not None else request.form if errors else {},
                            file_dropped=bool(errors) and any(
                                part.filename for part in request.files.getlist("lampiran")),
