@@ -18,11 +18,19 @@ def promised(reported_at: datetime | None = None) -> dict[str, str]:
             for priority in sla.PRIORITIES}
 
 
-def for_requester() -> str:
-    """The hint under the requester's proposed priority."""
+def for_requester(triaged: bool) -> str:
+    """The hint under the requester's priority: ``triaged`` when a step of the SOP sets the
+    final one (``tickets.triage_steps``), else his choice is the ticket's priority, which
+    the form says (the phone probe: it promised a triage Penanganan Gangguan Server has
+    not)."""
+    if triaged:
+        return gettext("Target penyelesaian — kritis: %(kritis)s, siang dan malam; mayor: "
+                       "%(mayor)s; minor: %(minor)s. Petugas menetapkan prioritas akhirnya; "
+                       "waktu menunggu jawaban Anda tidak dihitung.", **promised())
     return gettext("Target penyelesaian — kritis: %(kritis)s, siang dan malam; mayor: "
-                   "%(mayor)s; minor: %(minor)s. Petugas menetapkan prioritas akhirnya; "
-                   "waktu menunggu jawaban Anda tidak dihitung.", **promised())
+                   "%(mayor)s; minor: %(minor)s. Prioritas yang Anda pilih langsung "
+                   "menetapkan targetnya: pilih kritis hanya bila layanannya berhenti. Waktu "
+                   "menunggu jawaban Anda tidak dihitung.", **promised())
 
 
 def for_desk(reported_at: datetime) -> str:

@@ -130,6 +130,14 @@ def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | 
             "reason": str((record.detail or {}).get("reason") or "")}
 
 
+def triage_steps(catalog: dict[str, Any]) -> list[str]:
+    """The BPMN ids of the steps of a version (``catalog``: its ``catalog`` column) whose
+    declared form sets ``prioritas``: the desk's triage (README "Layanan TI"). None: the
+    priority a ticket is reported with is its priority."""
+    return [bpmn_id for bpmn_id, entry in catalog["tasks"].items()
+            if any(field["name"] == "prioritas" for field in fields(entry.get("form")))]
+
+
 def priority_proposed(session: Session, instance: ProcessInstance) -> bool:
     """Whether the ticket's priority is still the requester's proposal: it has one, and a
     step whose declared form sets ``prioritas`` (the desk's triage, README "Layanan TI")
@@ -137,8 +145,7 @@ def priority_proposed(session: Session, instance: ProcessInstance) -> bool:
     was reported with: that one is no proposal."""
     if sla.priority_of(instance) != (instance.data or {}).get("prioritas"):
         return False  # none given: "belum ditetapkan" says it already
-    deciding = [bpmn_id for bpmn_id, entry in instance.definition.catalog["tasks"].items()
-                if any(field["name"] == "prioritas" for field in fields(entry.get("form")))]
+    deciding = triage_steps(instance.definition.catalog)
     return bool(deciding) and not session.scalar(select(exists().where(
         HumanTask.instance_id == instance.id, HumanTask.bpmn_id.in_(deciding),
         HumanTask.state == "completed")))

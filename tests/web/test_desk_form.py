@@ -77,6 +77,14 @@ def test_the_proposed_priority_says_what_each_priority_promises(app, client):
                              "kerja. Petugas menetapkan prioritas akhirnya; waktu menunggu "
                              "jawaban Anda tidak dihitung.")
     assert f'{hint.group(1)}-help' in page.replace(hint.group(0), ""), "the field points to it"
+    # The phone probe: Penanganan Gangguan Server has no triage; its form promised one.
+    page = " ".join(client.get("/tiket/ajukan?process_key=penanganan_gangguan_server"
+                               ).get_data(True).split())
+    hint = re.search(r'<p class="hint" id="[^"]+-help">Target penyelesaian — (.*?)</p>', page)
+    assert hint[1] == ("kritis: 1 jam, siang dan malam; mayor: 4 jam kerja; minor: 1 hari "
+                       "kerja. Prioritas yang Anda pilih langsung menetapkan targetnya: pilih "
+                       "kritis hanya bila layanannya berhenti. Waktu menunggu jawaban Anda "
+                       "tidak dihitung.")
 
 
 def test_the_priority_hint_reads_in_english(app, client):

@@ -127,7 +127,8 @@ def submit() -> Any:
     declared = [f for f in fields(chosen.catalog.get("start_form")) if f["kind"] != "file"] \
         if chosen else []
     if chosen:  # what "kritis", "mayor", "minor" promise, to one who never read the SLA
-        declared = [{**f, "help": sla_words.for_requester()} if f["name"] == chosen.catalog.get(
+        hint = sla_words.for_requester(bool(tickets.triage_steps(chosen.catalog)))
+        declared = [{**f, "help": hint} if f["name"] == chosen.catalog.get(
             "priority_field") and not f.get("help") else f for f in declared]
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
