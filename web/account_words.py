@@ -44,9 +44,10 @@ def account_detail(action: str, detail: dict[str, Any]) -> str:
                        before=_roles(detail.get("previous")), after=_roles(detail.get("roles")))
     if action == "user.created":
         roles = _roles(detail.get("roles"))
-        if detail.get("auditor"):
-            return gettext("auditor (hanya membaca)")
-        return gettext("%(roles)s; administrator", roles=roles) if detail.get("admin") else roles
+        made = gettext("auditor (hanya membaca)") if detail.get("auditor") else gettext(
+            "%(roles)s; administrator", roles=roles) if detail.get("admin") else roles
+        language = detail.get("language", "id")  # said only when not the default
+        return made if language == "id" else f"{made}; {LANGUAGES.get(language, language)}"
     if action == "user.details_changed":
         return _details(detail)
     if action == "user.email_changed":

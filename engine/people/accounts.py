@@ -96,7 +96,8 @@ def hold_user(session: Session, user: User) -> None:
 def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None,
            username: str, full_name: str, email: str | None = None,
            roles: Iterable[str] = (), is_admin: bool = False, is_auditor: bool = False,
-           password: str | None = None, refresh_notices: bool = True) -> tuple[User, str | None]:
+           password: str | None = None, refresh_notices: bool = True,
+           language: str = "id") -> tuple[User, str | None]:
     """Create an account (not committed), asking for "tugas baru" notices when the
     ``accounts`` setting (Pengaturan → Akun baru) says so.
 
@@ -109,6 +110,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         is_auditor: a read-only account (``engine.people.access``): no roles, no admin.
         refresh_notices: False when the caller creates many accounts and calls
             ``refresh_notice_roles`` once after the last (a staff import).
+        language: the pages' language, one of ``web.i18n.LANGUAGES`` (the caller checks).
 
     Returns:
         ``(user, generated password or None)``.
@@ -136,7 +138,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         raise InvalidTaskData(problems)
     user = User(username=username, full_name=trimmed(full_name),
                 email=(email or "").strip() or None,
-                is_admin=is_admin, is_auditor=is_auditor, created_at=clock.now(),
+                is_admin=is_admin, is_auditor=is_auditor, created_at=clock.now(), language=language,
                 password_hash=hasher(password),
                 must_change_password=generated is not None,
                 roles=[UserRole(role=role) for role in roles])
@@ -151,7 +153,7 @@ def create(session: Session, clock: Clock, hasher: Hasher, *, actor: User | None
         raise InvalidTaskData({"username": f"pengguna {username} sudah ada"}) from None
     user.notify_new_tasks = settings.get(session, "accounts")["new_task_notices"]
     audit.record(session, clock, "user.created", actor=actor, username=username,
-                 roles=sorted(roles), admin=is_admin, auditor=is_auditor,
+                 roles=sorted(roles), admin=is_admin, auditor=is_auditor, language=language,
                  generated_password=generated is not None, new_tasks=user.notify_new_tasks)
     if user.notify_new_tasks and roles and refresh_notices:
         refresh_notice_roles(session, clock.now())

@@ -19,6 +19,7 @@ from web.account_words import account_detail, account_event
 from web.engine_words import fields_in_reader_language
 from web.errors import refuse_parameter
 from web.extensions import clock, db
+from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
@@ -49,6 +50,7 @@ def _list_page(errors: dict[str, str], status: int = 200) -> Any:
     search = request.args.get("cari", "").strip()
     found = paginate(db.session, directory.accounts_query(search, role, state), *page_request())
     return render_template("admin/users.html", errors=errors, form=request.form,
+                           languages=LANGUAGES,
                            roles=KNOWN_ROLES, users=found.items, page=found,
                            search=search[:directory.MAX_SEARCH], role=role, state=state), status
 
@@ -59,13 +61,16 @@ def users() -> Any:
     """The accounts, and the form that creates one with a generated temporary password."""
     if request.method == "GET":
         return _list_page({})
+    language = request.form.get("language") or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:  # a hand-made form: never stored as a language we lack
+        return _list_page({"language": gettext("Pilih Bahasa Indonesia atau English.")}, 422)
     try:
         user, password = accounts.create(
             db.session, clock(), hash_password, actor=current_user,
             username=request.form.get("username", ""),
             full_name=request.form.get("full_name", ""), email=request.form.get("email"),
             roles=request.form.getlist("roles"), is_admin=request.form.get("is_admin") == "on",
-            is_auditor=request.form.get("is_auditor") == "on")
+            is_auditor=request.form.get("is_auditor") == "on", language=language)
     except InvalidTaskData as invalid:
         db.session.rollback()
         return _list_page(fields_in_reader_language(invalid.fields), 422)
