@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import smtplib
+from datetime import UTC
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
@@ -85,7 +86,7 @@ class Sender:
         # One line: a message written on several lines (a ticket's) made the header
         # refuse it (ValueError), and the delivery was retried for ever.
         message["Subject"] = subject_header(" ".join(delivery.subject.split()))
-        message["Message-ID"] = message_id(delivery.dedupe_key)
+        message["Message-ID"] = message_id(delivery)
         message["Date"] = format_datetime(self.clock.now())
         # RFC 3834: out-of-office replies are not sent back to a mailbox nobody reads.
         message["Auto-Submitted"] = "auto-generated"
@@ -127,9 +128,15 @@ NO_REPLY_UNLINKED = ("Surel ini dikirim otomatis oleh Alur; balasan ke alamat in
                      "dibaca. Tanggapi dengan membuka Alur.")
 
 
-def message_id(dedupe_key: str) -> str:
-    """A Message-ID fixed by the dedupe key, so a repeated send is recognisable."""
-    return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@alur>"
+def message_id(delivery: Delivery) -> str:
+    """The e-mail's Message-ID and the webhook's Idempotency-Key: fixed by the message's
+    dedupe key and the moment it was enqueued (``created_at``, aware), so a repeated send of
+    it is recognisable, while the same (step, level, channel, recipient) enqueued anew by a
+    restored copy of the database is a message of its own, not a repeat a receiver drops
+    (the operations probe: a restore drill's escalation took the key of a real one)."""
+    made = delivery.created_at.astimezone(UTC).isoformat()
+    digest = hashlib.sha256(f"{delivery.dedupe_key}|{made}".encode()).hexdigest()
+    return f"<{digest[:32]}@alur>"
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -147,7 +154,7 @@ def _post_webhook(url: str, delivery: Delivery, signed: tuple[str, int] | None) 
     follow a 301/302 with a GET without the message, and the message counted as sent."""
     body = json.dumps(delivery.payload).encode()
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-               "Idempotency-Key": message_id(delivery.dedupe_key)}
+               "Idempotency-Key": message_id(delivery)}
     if signed is not None:
         secret, timestamp = signed
         headers.update({"X-Alur-Timestamp": str(timestamp),

@@ -193,6 +193,9 @@ def test_backup_while_serving_then_restore_into_an_empty_instance(kind, tmp_path
                                 "ALUR_ATTACHMENTS_PATH": str(target / "lampiran")})
             refused = again.test_cli_runner().invoke(args=["restore", str(backup)])
             assert refused.exit_code == 1 and "tidak kosong" in refused.output
+            # Which database it found full, password hidden (the operations probe).
+            shown = make_url(target_url).render_as_string(hide_password=True)
+            assert f"basis data tujuan {shown} tidak kosong" in refused.output
             with again.app_context():
                 db.session.remove()
                 db.engine.dispose()

@@ -20,10 +20,11 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import database_words
+from engine.escalation import drill
 from web import environment
 from web.cli import archive, dumps
 from web.cli.ranges import WholeRange
-from web.extensions import clock
+from web.extensions import clock, db
 
 
 def _instance(app: Flask) -> archive.Instance:
@@ -150,10 +151,13 @@ def _recorded_problems(manifest: dict[str, Any]) -> list[str]:
     "Pulihkan cadangan FOLDER ke instans kosong. Basis data dan folder lampirannya harus "
     "kosong."))
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--latihan", is_flag=True, help=(
+    "Latihan pemulihan: salinan ini tidak mengirim surel atau webhook (server SMTP dan alamat "
+    "webhook dikosongkan, pesan yang menunggu dibuang)."))
 @with_appcontext
-def restore_command(folder: Path) -> None:
+def restore_command(folder: Path, latihan: bool) -> None:
     """Restore the backup in ``folder`` into an empty instance (empty database and
-    attachments folder)."""
+    attachments folder); ``latihan``: a drill's copy, silenced (``engine.escalation.drill``)."""
     app = current_app._get_current_object()
     try:
         manifest = archive.check(folder)
@@ -166,6 +170,7 @@ def restore_command(folder: Path) -> None:
                f"{_attachments(manifest)}, kunci rahasia")
     if newer:
         click.echo("cadangan ini dari skema lama; jalankan `alur db upgrade`.")
+    _silence(latihan)
     if os.environ.get("ALUR_SECRET_KEY"):
         click.echo("ALUR_SECRET_KEY diisi: kunci itulah yang dipakai, bukan kunci cadangan.")
     problems = _recorded_problems(manifest)
@@ -175,6 +180,24 @@ def restore_command(folder: Path) -> None:
         for problem in problems:
             click.echo(f"PERINGATAN: {problem}", err=True)
         raise SystemExit(1)
+
+
+def _silence(latihan: bool) -> None:
+    """Silence a drill's copy (``latihan``), or say that this one sends as the office does."""
+    if not latihan:
+        click.echo("salinan ini mengirim surel dan webhook dengan pengaturan kantor; untuk "
+                   "latihan pemulihan, pulihkan dengan --latihan agar tidak ada pesan keluar")
+        return
+    db.engine.dispose()  # a connection opened before the restore may see the empty file
+    try:
+        dropped = drill.silence(db.session, clock())
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        _fail(f"dipulihkan, tetapi surel dan webhook belum dimatikan: {database_words(error)}; "
+              "kosongkan server SMTP dan alamat webhook di Pengaturan sebelum alur serve")
+    click.echo("latihan: server SMTP dan alamat webhook dikosongkan di Pengaturan; "
+               f"{dropped} pesan yang menunggu dibuang, tidak dikirim")
 
 
 def _migration_gap(app: Flask, revision: str) -> bool:
