@@ -14,8 +14,8 @@ BODY = ("Surel uji dari Pengaturan Alur. Bila surel ini sampai, pengingat, eskal
         "Kiriman ini diminta oleh {name}.\n\n{link}")
 # The footer of every e-mail points to "the link above": the trial has one too.
 LINKED = "Pengaturan: {base_url}/admin/pengaturan"
-UNLINKED = ("Alamat Alur untuk tautan di surel belum diisi di Pengaturan, jadi surel Alur belum "
-            "memuat tautan yang dapat diketuk.")
+UNLINKED = ("Alamat Alur untuk tautan di surel dan webhook belum diisi di Pengaturan, jadi "
+            "surel Alur belum memuat tautan yang dapat diketuk.")
 
 
 def send_trial(smtp: dict[str, Any], clock: Clock, recipient: str, requested_by: str

@@ -103,3 +103,9 @@ def test_a_mail_server_without_alurs_address_is_warned_of_beside_the_address(app
     assert warning in client.get("/admin/pengaturan").get_data(True)
     assert _post(client, {**FORM, "smtp_base_url": "https://alur.pn.go.id"}).status_code == 302
     assert warning not in client.get("/admin/pengaturan").get_data(True)
+    # The operations probe: a webhook alone posted "/tugas/1558", and nothing warned of it.
+    assert _post(client, {**FORM, "smtp_host": "", "smtp_base_url": ""}).status_code == 302
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    assert ("Webhook sudah diisi tetapi alamat ini kosong: tautan pesan webhook (url) hanya "
+            "jalurnya, /tugas/12, yang tidak dapat diketuk di aplikasi obrolan.") in page
+    assert "Alamat Alur untuk tautan di surel dan webhook (opsional)" in page
