@@ -33,7 +33,7 @@ def send_trial(smtp: dict[str, Any], clock: Clock, recipient: str, requested_by:
     link = LINKED.format(base_url=base_url) if base_url else UNLINKED
     trial = Delivery(channel="email", recipient=recipient, subject=SUBJECT,
                      body=BODY.format(name=requested_by, link=link),
-                     dedupe_key=f"surel-uji:{clock.now().isoformat()}")
+                     dedupe_key=f"surel-uji:{clock.now().isoformat()}", created_at=clock.now())
     sender = Sender(smtp, clock)
     try:
         return sender.send(trial)
