@@ -293,8 +293,10 @@ def install_input_guards(app: Flask) -> None:
             if request.is_json:
                 try:
                     texts += list(json_texts(request.get_json(silent=True), ""))
-                except RecursionError:  # nested deeper than Python parses
-                    abort(400)
+                except RecursionError:  # nested deeper than Python parses: said as such
+                    abort(make_response(error_response(400, "bad_request", gettext(
+                        "Badan JSON bersarang terlalu dalam untuk dibaca; tidak ada yang "
+                        "diubah."))))
         refuse_unkept(texts)
 
     # First of all: the CSRF check (Flask-WTF) reads the form too, and must not read a body

@@ -320,8 +320,11 @@ def test_nul_characters_and_deep_json_are_answered_400(client):
         assert refused.status_code == 400
         assert refused.json["error"]["fields"] == where, "named where it is"
     deep = "[" * 100_000 + "]" * 100_000
-    assert client.post("/api/v1/instances", data=deep, content_type="application/json",
-                       headers=headers).status_code == 400
+    too_deep = client.post("/api/v1/instances", data=deep, content_type="application/json",
+                           headers=headers)
+    assert (too_deep.status_code, too_deep.json["error"]["message"]) == (
+        400, "Badan JSON bersarang terlalu dalam untuk dibaca; tidak ada yang diubah."), \
+        "the API probe: a bare \"Permintaan tidak valid.\" said nothing of why"
     assert client.get("/laporan/sop/%00").status_code == 400
     assert client.get("/?cari=%00").status_code == 400
     assert client.get("/api/v1/tasks?q=%00", headers=headers).json["error"]["fields"] == {
