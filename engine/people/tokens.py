@@ -80,6 +80,25 @@ def user_for(session: Session, clock: Clock, secret: str) -> User | None:
     return user
 
 
+def refusal(session: Session, clock: Clock, secret: str) -> str:
+    """Why ``user_for`` found no user for ``secret``, for the 401 its sender reads (he holds
+    the token, so its fate is his to know; a secret no token has says only that): unknown,
+    expired, revoked on Akun, its account disabled, or ended with the account's sessions."""
+    token = session.execute(_TOKEN_WITH_USER, {"token_hash": _digest(secret)}
+                            ).unique().scalar_one_or_none() if 0 < len(secret) <= 100 else None
+    again = "minta token baru di POST /api/v1/auth/token."
+    if token is None:
+        return f"Token tidak dikenal; {again}"
+    if token.user.is_disabled:  # disabling revokes its tokens too: the cause is said
+        return "Akun pemilik token ini nonaktif."
+    if token.revoked_at is not None:
+        return f"Token ini sudah dicabut (di halaman Akun); {again}"
+    if token.expires_at <= clock.now():
+        return f"Token ini kedaluwarsa ({token.expires_at.isoformat()}); {again}"
+    return ("Token ini berakhir bersama sesi akunnya (keluar, kata sandi, peran atau hak "
+            f"admin berubah); {again}")
+
+
 def active(session: Session, user: User, now: datetime, page: int, per_page: int) -> Page:
     """Page ``page`` of the user's tokens that still work at ``now`` (aware), newest first.
 

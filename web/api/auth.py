@@ -62,12 +62,25 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         user = _user_from_header()
         if user is None:
-            return bearer_refused("Token tidak ada, tidak sah atau kedaluwarsa.")
+            return bearer_refused(_why_refused())
         g.user, g.username = user, user.username
         refuse_unexpected_input()
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def _why_refused() -> str:
+    """The 401's message: the header missing or of another scheme, or why the token sent
+    works no more (``tokens.refusal``; the API probe: one message for all of them)."""
+    sent = request.headers.get("Authorization", "")
+    if not sent.strip():
+        return ("Token tidak ada: kirim header Authorization: Bearer <token> (token dari POST "
+                "/api/v1/auth/token).")
+    token = bearer_token()
+    if token is None:
+        return "Skema Authorization harus Bearer: Authorization: Bearer <token>."
+    return tokens.refusal(db.session, clock(), token)
 
 
 def bearer_refused(message: str) -> Any:

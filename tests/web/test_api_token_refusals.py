@@ -1,0 +1,49 @@
+"""A 401 says why: no header, another scheme, a token unknown, revoked, expired, of a
+disabled account or ended with its account's sessions (the API probe: one message, "Token
+tidak ada, tidak sah atau kedaluwarsa.", for all of them)."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.models import ApiToken, User
+from tests.web.conftest import api_token
+from web.extensions import db
+
+AGAIN = "minta token baru di POST /api/v1/auth/token."
+
+
+def _said(client, headers: dict[str, str]) -> str:
+    response = client.get("/api/v1/tasks", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="alur"'
+    return response.json["error"]["message"]
+
+
+def test_each_refused_token_is_told_why(app, client, clock):
+    assert _said(client, {}) == ("Token tidak ada: kirim header Authorization: Bearer <token> "
+                                 "(token dari POST /api/v1/auth/token).")
+    assert _said(client, {"Authorization": "Basic cHJha29tOng="}) == (
+        "Skema Authorization harus Bearer: Authorization: Bearer <token>.")
+    assert _said(client, {"Authorization": "Bearer palsu"}) == f"Token tidak dikenal; {AGAIN}"
+    revoked = api_token(client, "prakom")
+    with app.app_context():
+        db.session.scalars(select(ApiToken)).one().revoked_at = clock.now()
+        db.session.commit()
+    assert _said(client, revoked) == f"Token ini sudah dicabut (di halaman Akun); {AGAIN}"
+    expired = api_token(client, "prakom")
+    clock.advance(timedelta(seconds=app.config["ALUR_TOKEN_MAX_AGE"]))
+    with app.app_context():
+        ended = db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+        assert _said(client, expired) == (
+            f"Token ini kedaluwarsa ({ended.expires_at.isoformat()}); {AGAIN}")
+    logged_out = api_token(client, "prakom")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "prakom")).session_version += 1
+        db.session.commit()
+    assert _said(client, logged_out) == (
+        "Token ini berakhir bersama sesi akunnya (keluar, kata sandi, peran atau hak admin "
+        f"berubah); {AGAIN}")
+    disabled = api_token(client, "kasubbag")
+    assert app.test_cli_runner().invoke(args=["user", "disable", "kasubbag"]).exit_code == 0
+    assert _said(client, disabled) == "Akun pemilik token ini nonaktif."
