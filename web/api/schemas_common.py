@@ -65,7 +65,7 @@ class Answer(Schema):
 
 class ErrorBodySchema(Schema):
     """``code`` (machine-readable), ``message`` (Indonesian), and per error e.g. ``fields``
-    (name -> message), ``problems``, ``claimed_by``, ``max_bytes``."""
+    (name -> message), ``problems``, ``claimed_by``, ``max_bytes``, ``max_parts``."""
 
     class Meta:
         unknown = "include"
@@ -77,12 +77,14 @@ class ErrorBodySchema(Schema):
     field_messages = fields.Dict(keys=fields.Str(), data_key="fields", metadata={
         "description": "per kolom: daftar pesan (invalid_request), satu pesan teks "
                        "(invalid_data, bad_request), atau objek bersarang seperti badannya "
-                       "(README, \"Dua bentuk fields\")",
+                       "(README, \"Bentuk fields\")",
         "additionalProperties": {"anyOf": [
             {"type": "string"}, {"type": "array", "items": {"type": "string"}},
             {"type": "object"}]}})
     claimed_by = fields.Str()
     max_bytes = fields.Int(metadata={"description": "batas ukuran (byte) yang dilampaui (413)"})
+    max_parts = fields.Int(metadata={
+        "description": "batas jumlah bagian multipart yang dilampaui (413)"})
 
 
 class ErrorSchema(Schema):
