@@ -121,3 +121,17 @@ def test_a_version_repeating_an_older_one_is_said_by_alur_deploy_and_the_api(app
                                                      'name="Memeriksa ulang"'})), "uji.bpmn")})
     assert (uploaded.status_code, uploaded.json["version"], uploaded.json["same_as_version"]) \
         == (201, 4, 2)
+
+
+def test_each_file_of_one_deploy_stands_alone_and_one_refused_fails_the_command(app, tmp_path):
+    """The operations probe: a script reading only the exit code took "1" for "nothing
+    deployed"; the README now says each file stands alone, which this holds."""
+    good, bad = tmp_path / "uji.bpmn", tmp_path / "rusak.bpmn"
+    good.write_bytes(mini_bpmn())
+    bad.write_text("<bukan bpmn", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["deploy", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "uji.bpmn: sop_uji versi 1 (versi baru) — aktif untuk proses baru\n" in result.output
+    assert "rusak.bpmn" in result.output
+    with app.app_context():
+        assert active_definition(db.session, "sop_uji").version == 1
