@@ -55,14 +55,18 @@ def timers_due(session: Session, now: datetime) -> tuple[int, datetime | None]:
 
 
 def outbox_backlog(session: Session) -> dict[str, dict[str, int]]:
-    """Unsent outbox messages per channel: ``{"email": {"pending": n, "failed": m}}``;
-    ``failed`` counts those whose last attempt failed (they are retried with backoff)."""
+    """Unsent outbox messages per channel: ``{"email": {"pending": n, "failed": m}}``, with
+    0 for ``email`` and ``webhook`` when none wait (so ``/metrics`` always has their
+    samples and an alert rule needs no ``absent()``); ``failed`` counts those whose last
+    attempt failed (they are retried with backoff)."""
     rows = session.execute(
         select(Delivery.channel, func.count(),
                func.sum(case((Delivery.last_error.is_not(None), 1), else_=0)))
         .where(Delivery.state == "pending").group_by(Delivery.channel))
-    return {channel: {"pending": pending, "failed": int(failed or 0)}
-            for channel, pending, failed in rows}
+    backlog = {channel: {"pending": 0, "failed": 0} for channel in ("email", "webhook")}
+    backlog.update({channel: {"pending": pending, "failed": int(failed or 0)}
+                    for channel, pending, failed in rows})
+    return backlog
 
 
 def instance_totals(session: Session) -> dict[str, tuple[int, int]]:

@@ -59,6 +59,9 @@ def test_request_and_process_metrics_after_a_few_requests(app, client, clock):
     assert value(samples, "alur_instances_completed_total", sop=SERVER) == 0
     assert value(samples, "alur_timers_due") == 0
     assert value(samples, "alur_database_up") == 1
+    for channel in ("email", "webhook"):  # zero, not absent (the operations probe)
+        assert value(samples, "alur_outbox_pending", channel=channel) == 0
+        assert value(samples, "alur_outbox_failed", channel=channel) == 0
     build = [key for key in samples if key[0] == "alur_build_info"]
     assert dict(build[0][1])["spiffworkflow"] == "3.2.0"
 
