@@ -332,6 +332,11 @@ def test_a_bad_value_of_many_is_named_by_its_word_not_its_usage_pattern(tmp_path
     result = run_alur(tmp_path, "user", "roles", "prakom", "Bos")
     assert result.returncode == 2
     assert "GAGAL: Nilai PERAN tidak sah: 'Bos' bukan salah satu dari: 'Prakom'" in result.stderr
+    # A near spelling is told the role it likely means (the operations probe).
+    result = run_alur(tmp_path, "user", "add", "gita", "--name", "Gita", "--role", "Sekertaris")
+    assert result.returncode == 2
+    assert ("GAGAL: Nilai '--role' tidak sah: 'Sekertaris' bukan peran yang dikenal; maksud "
+            "Anda Sekretaris? (dikenal: Prakom,") in result.stderr, result.stderr
 
 
 def test_a_number_out_of_its_range_is_told_its_range_in_words(tmp_path):

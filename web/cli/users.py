@@ -14,7 +14,7 @@ from engine.errors import AlurError, InvalidTaskData, NotFound
 from engine.models import User, UserRole
 from engine.numbers import file_too_large
 from engine.people import account_import, accounts
-from engine.roles import KNOWN_ROLES, role_named
+from engine.roles import KNOWN_ROLES, meant_role, role_named
 from web.cli.language import NamedArgument
 from web.cli.origin import mark_command_origin
 from web.cli.refusals import refuse_unkept, refused
@@ -25,12 +25,19 @@ from web.views.auth import hash_password
 class _Role(click.Choice):
     """A known role in any case ("kasubbag", "bidang_terkait"), as Impor akun and the pages
     take it (``engine.roles.role_named``); the value is its own spelling ("Kasubbag"). Any
-    other is refused as click's choice is, listing the roles as Alur writes them."""
+    other is refused as click's choice is, listing the roles as Alur writes them, with the
+    role it likely means first ("Sekertaris": Sekretaris), as Impor akun says it."""
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> object:
         named = role_named(value) if isinstance(value, str) else None
-        return named if named is not None else super().convert(value, param, ctx)
+        if named is not None:
+            return named
+        meant = meant_role(value) if isinstance(value, str) else None
+        if meant is not None:
+            self.fail(f"'{value}' bukan peran yang dikenal; maksud Anda {meant}? (dikenal: "
+                      f"{', '.join(KNOWN_ROLES)})", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 ROLE = _Role(KNOWN_ROLES)
