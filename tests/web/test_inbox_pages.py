@@ -32,6 +32,9 @@ def test_tabs_count_and_filters_narrow_the_list(client, clock):
     client.post(f"/tugas/{first['open_tasks'][0]['id']}/ambil", data={"csrf_token": token})
     page = client.get("/").get_data(True)
     assert 'Tugas Saya <span class="count">(1)</span>' in page
+    # Its many columns take a wide screen (the phone probe: names wrapped to 9 lines).
+    assert '<main id="isi" class="wide">' in page
+    assert '<main id="isi" class="wide">' in client.get("/proses/").get_data(True)
     assert 'Tugas Unit <span class="count">(1)</span>' in page
     assert _rows(page) == ["Server SIPP mati", "Jaringan lambat"]
     assert _rows(client.get("/?tampil=unit").get_data(True)) == ["Jaringan lambat"]
