@@ -1,6 +1,8 @@
 """``alur user import``: accounts for every employee from one CSV file, all or none, each
 with a temporary password printed once."""
 
+import base64
+import csv
 import html
 import io
 import re
@@ -238,6 +240,16 @@ def test_the_page_imports_all_or_none_and_shows_each_password_once(app, client, 
     passwords = re.findall(r'<code class="password">([^<]+)</code>', page)
     assert len(passwords) == 3
     assert _counts(app) == (before[0] + 3, before[1] + 3)
+    # The same list to download, in this answer only (the administrator probe).
+    link = re.search(r'<a href="data:text/csv;charset=utf-8;base64,([^"]+)" '
+                     r'download="kata-sandi-sementara.csv">', page)
+    rows = list(csv.reader(io.StringIO(base64.b64decode(link[1]).decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows == [["Nama pengguna", "Nama lengkap", "Peran", "Kata sandi sementara"],
+                    ["gita", "Gita Permata, S.Kom.", "Prakom", html.unescape(passwords[0])],
+                    ["rudi", "Rudi Hartono", "Bidang Terkait, Prakom",
+                     html.unescape(passwords[1])],
+                    ["sari", "Sari Dewi", "", html.unescape(passwords[2])]]
     client.post("/keluar", data={"csrf_token": csrf_token(page)})
     entered = login(client, "sari", html.unescape(passwords[2]))
     assert entered.status_code == 302 and entered.headers["Location"].startswith("/akun")

@@ -2,12 +2,14 @@
 (``engine.people.account_import``, shared with ``alur user import``), the temporary
 passwords shown once on the answer."""
 
+import base64
 from typing import Any
 
 from flask import Response, render_template, request
 from flask_login import current_user
 
 from engine.errors import InvalidTaskData
+from engine.models import User
 from engine.numbers import file_too_large
 from engine.people import account_import
 from web.account_form_words import cell_words
@@ -15,6 +17,7 @@ from web.engine_words import in_reader_language
 from web.extensions import clock, db
 from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
+from web.views.reports.export import Table, csv_bytes
 
 EXAMPLE = ("nama_pengguna;nama_lengkap;surel;peran\r\n"
            "budi.santoso;Budi Santoso, S.Kom.;budi@pa-contoh.go.id;Prakom\r\n"
@@ -47,8 +50,22 @@ def import_users() -> Any:
                                max_accounts=account_import.MAX_ACCOUNTS), 422
     db.session.commit()
     # Shown in this answer only: never in a flash message (the session cookie) or a log.
-    return (render_template("admin/user_import_done.html", made=made), 201,
+    return (render_template("admin/user_import_done.html", made=made,
+                            passwords_csv=_passwords_csv(made)), 201,
             {"Cache-Control": "no-store"})
+
+
+def _passwords_csv(made: list[tuple[User, str]]) -> str:
+    """The table of temporary passwords as a ``data:`` address of a CSV file (Excel's form,
+    ``;``), which the page's link downloads: it lives in this answer only, as the table
+    does, never stored or sent again (the administrator probe: 217 passwords could be
+    printed but not saved to hand out)."""
+    table = Table("Kata sandi sementara", ["Nama pengguna", "Nama lengkap", "Peran",
+                                           "Kata sandi sementara"])
+    for user, password in made:
+        table.add([user.username, user.full_name, ", ".join(sorted(user.role_names)),
+                   password])
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_bytes(table)).decode()
 
 
 def _uploaded() -> bytes:
