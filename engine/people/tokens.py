@@ -89,14 +89,16 @@ def refusal(session: Session, clock: Clock, secret: str) -> str:
     again = "minta token baru di POST /api/v1/auth/token."
     if token is None:
         return f"Token tidak dikenal; {again}"
-    if token.user.is_disabled:  # disabling revokes its tokens too: the cause is said
+    # Ending an account's sessions revokes its tokens too: that cause is said before.
+    if token.user.is_disabled:
         return "Akun pemilik token ini nonaktif."
+    if token.session_version != token.user.session_version:
+        return ("Token ini berakhir bersama sesi akunnya (keluar, kata sandi, peran atau hak "
+                f"admin berubah); {again}")
     if token.revoked_at is not None:
-        return f"Token ini sudah dicabut (di halaman Akun); {again}"
-    if token.expires_at <= clock.now():
-        return f"Token ini kedaluwarsa ({token.expires_at.isoformat()}); {again}"
-    return ("Token ini berakhir bersama sesi akunnya (keluar, kata sandi, peran atau hak "
-            f"admin berubah); {again}")
+        return ("Token ini sudah dicabut (di halaman Akun, atau sebagai token tertua saat "
+                f"batas jumlah token terlampaui); {again}")
+    return f"Token ini kedaluwarsa ({token.expires_at.isoformat()}); {again}"
 
 
 def active(session: Session, user: User, now: datetime, page: int, per_page: int) -> Page:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.models import ApiToken, User
+from engine.people.accounts import end_sessions
 from tests.web.conftest import api_token
 from web.extensions import db
 
@@ -30,7 +31,11 @@ def test_each_refused_token_is_told_why(app, client, clock):
     with app.app_context():
         db.session.scalars(select(ApiToken)).one().revoked_at = clock.now()
         db.session.commit()
-    assert _said(client, revoked) == f"Token ini sudah dicabut (di halaman Akun); {AGAIN}"
+    assert _said(client, revoked) == (
+        "Token ini sudah dicabut (di halaman Akun, atau sebagai token tertua saat batas jumlah "
+        f"token terlampaui); {AGAIN}")
+    assert _said(client, {"Authorization": "Bearer "}) == (
+        "Token tidak ada sesudah Bearer: Authorization: Bearer <token>.")
     expired = api_token(client, "prakom")
     clock.advance(timedelta(seconds=app.config["ALUR_TOKEN_MAX_AGE"]))
     with app.app_context():
@@ -38,8 +43,9 @@ def test_each_refused_token_is_told_why(app, client, clock):
         assert _said(client, expired) == (
             f"Token ini kedaluwarsa ({ended.expires_at.isoformat()}); {AGAIN}")
     logged_out = api_token(client, "prakom")
-    with app.app_context():
-        db.session.scalar(select(User).where(User.username == "prakom")).session_version += 1
+    with app.app_context():  # as logging out, a password or role changed: every way
+        end_sessions(db.session, clock, db.session.scalar(
+            select(User).where(User.username == "prakom")))
         db.session.commit()
     assert _said(client, logged_out) == (
         "Token ini berakhir bersama sesi akunnya (keluar, kata sandi, peran atau hak admin "

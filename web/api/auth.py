@@ -80,6 +80,8 @@ def _why_refused() -> str:
     token = bearer_token()
     if token is None:
         return "Skema Authorization harus Bearer: Authorization: Bearer <token>."
+    if not token:
+        return "Token tidak ada sesudah Bearer: Authorization: Bearer <token>."
     return tokens.refusal(db.session, clock(), token)
 
 
