@@ -127,7 +127,7 @@ def stamp(values: dict[str, Any]) -> str:
 
 
 def save(session: Session, clock: Clock, actor: User | None, values: dict[str, Any], *,
-         seen: str | None = None) -> dict[str, dict[str, Any]]:
+         seen: str | None = None, reason: str | None = None) -> dict[str, dict[str, Any]]:
     """Store each setting of ``values`` ({key of ``DEFAULTS``: value}) that differs from the
     stored one and record them in one ``settings.changed`` (not committed): ``keys`` the
     settings changed, ``changes`` {field: {"old", "new"}} per field that changed (a setting
@@ -145,6 +145,8 @@ def save(session: Session, clock: Clock, actor: User | None, values: dict[str, A
             second sees the first's values; when they are no longer what the page showed
             (and not already what it sends), nothing is stored: the page's other fields,
             sent as shown, would silently undo another administrator's change.
+        reason: why, when no administrator's page made the change: a code the record keeps
+            as ``reason`` (``"latihan_pemulihan"``: ``engine.escalation.drill``).
 
     Raises:
         KeyError: a key of ``values`` is not a setting.
@@ -171,7 +173,8 @@ def save(session: Session, clock: Clock, actor: User | None, values: dict[str, A
         put(session, RECOUNT, {"after_id": 0})
     if changes:
         audit.record(session, clock, "settings.changed", actor=actor,
-                     keys=sorted({field.split(".")[0] for field in changes}), changes=changes)
+                     keys=sorted({field.split(".")[0] for field in changes}), changes=changes,
+                     **({"reason": reason} if reason else {}))
     return changes
 
 

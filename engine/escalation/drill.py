@@ -10,17 +10,20 @@ from engine import settings
 from engine.clock import Clock
 from engine.outbox_models import Delivery
 
+# The ``reason`` of the ``settings.changed`` that silences a copy: the trail says a drill
+# emptied the office's SMTP server and webhook, not the system on its own.
+REASON = "latihan_pemulihan"
 # Why a message waiting in a drill's copy was never sent (its ``last_error``).
 DROPPED = "latihan pemulihan: salinan ini tidak mengirim pesan"
 
 
 def silence(session: Session, clock: Clock) -> int:
     """Empty the SMTP server and the webhook address in Pengaturan (one ``settings.changed``
-    by the command line, so Jejak audit says when and why they went) and drop every message
+    with ``reason`` ``REASON``, so Jejak audit says when and why they went) and drop every message
     still waiting in the outbox. Returns how many were dropped. Not committed."""
     smtp, webhook = settings.get(session, "smtp"), settings.get(session, "webhook")
     settings.save(session, clock, None, {"smtp": {**smtp, "host": ""},
-                                         "webhook": {**webhook, "url": ""}})
+                                         "webhook": {**webhook, "url": ""}}, reason=REASON)
     dropped = session.execute(
         update(Delivery).where(Delivery.state == "pending")
         .values(state="dropped", lease_owner=None, lease_expires_at=None, last_error=DROPPED)

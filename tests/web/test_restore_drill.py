@@ -9,6 +9,7 @@ from engine.escalation.drill import DROPPED
 from engine.models import AuditRecord, Delivery
 from tests.web.test_backup_refused import make_app, source
 from web.extensions import db
+from web.views.settings_history import change_lines
 
 SMTP = {"host": "mail.pn.go.id", "port": 587, "sender": "alur@pn.go.id"}
 HOOK = "https://chat.pn.go.id/hooks/alur"
@@ -47,6 +48,12 @@ def test_a_drill_s_copy_sends_nothing_and_a_plain_restore_says_it_will(tmp_path,
         record = db.session.scalars(select(AuditRecord).where(
             AuditRecord.action == "settings.changed")).one()
         assert (record.actor_id, record.detail["keys"]) == (None, ["smtp", "webhook"])
+        # Said as the drill's, by who ran it (the regression probe: it read as "sistem").
+        assert record.detail["reason"] == "latihan_pemulihan" and "@" in record.detail["via"]
+        with copy.test_request_context():
+            assert change_lines(record.detail)[0] == (
+                "Latihan pemulihan (alur restore --latihan): salinan ini tidak mengirim surel "
+                "atau webhook")
         db.session.remove()
         db.engine.dispose()
     with app.app_context():  # the source is as it was

@@ -23,6 +23,7 @@ from engine.db import database_words
 from engine.escalation import drill
 from web import environment
 from web.cli import archive, dumps
+from web.cli.origin import mark_command_origin
 from web.cli.ranges import WholeRange
 from web.extensions import clock, db
 
@@ -189,6 +190,7 @@ def _silence(latihan: bool) -> None:
                    "latihan pemulihan, pulihkan dengan --latihan agar tidak ada pesan keluar")
         return
     db.engine.dispose()  # a connection opened before the restore may see the empty file
+    mark_command_origin()  # its record names who ran it, as every command's does
     try:
         dropped = drill.silence(db.session, clock())
         db.session.commit()

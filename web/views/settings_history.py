@@ -39,12 +39,17 @@ FIELDS = {
     "identity.logo": lazy_gettext("logo (SHA-256)"),
 }
 MAX_VALUE = 120  # characters of one value shown; the record keeps it whole
+# Why a change no administrator's page made was made (the record's ``reason``).
+REASONS = {"latihan_pemulihan": lazy_gettext(
+    "Latihan pemulihan (alur restore --latihan): salinan ini tidak mengirim surel atau webhook")}
 
 
 def change_lines(detail: dict[str, Any]) -> list[str]:
     """A ``settings.changed`` record's changes, one line per field in field order:
-    ``Kalender kerja · hari libur tambahan: — → 2026-12-31: Libur kantor``."""
-    lines = []
+    ``Kalender kerja · hari libur tambahan: — → 2026-12-31: Libur kantor``; first, when the
+    record has one, its reason in words (``REASONS``)."""
+    reason = detail.get("reason")
+    lines = [str(REASONS.get(reason, reason))] if reason else []
     for field, change in sorted((detail.get("changes") or {}).items()):
         key, _, entry = field.partition(".")
         label = FIELDS.get(field, entry)
