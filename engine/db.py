@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
 NAMING_CONVENTION = {
@@ -86,6 +86,12 @@ _SQLITE_UNWRITABLE_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlit
 _POSTGRES_UNWRITABLE = {"25006", "53100"}
 # PostgreSQL's undefined column and undefined table: a schema older than the code.
 _POSTGRES_UNDEFINED = {"42703", "42P01"}
+
+
+def shown_url(url: str) -> str:
+    """A database URL as a message may print it: its password as ``***`` and without its
+    query, where a password may be given too (``?password=…``, the regression probe)."""
+    return make_url(url).set(query={}).render_as_string(hide_password=True)
 
 
 def database_words(error: BaseException) -> str:

@@ -23,8 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
+from engine.db import shown_url
 from web.cli import dumps
 
 FORMAT = 1
@@ -162,9 +161,8 @@ def restore(folder: Path, instance: Instance) -> dict[str, Any]:
                             f"skema yang sama (search_path), bukan "
                             f"{_schema(instance.database_url)}")
     if not dumps.is_empty(instance.database_url):
-        shown = make_url(instance.database_url).render_as_string(hide_password=True)
-        raise BackupRefused(f"basis data tujuan {shown} tidak kosong; pulihkan hanya ke "
-                            "instans baru (periksa ALUR_DATABASE_URL)")
+        raise BackupRefused(f"basis data tujuan {shown_url(instance.database_url)} tidak "
+                            "kosong; pulihkan hanya ke instans baru (periksa ALUR_DATABASE_URL)")
     if instance.attachments.exists() and any(instance.attachments.iterdir()):
         raise BackupRefused(f"folder lampiran {instance.attachments} tidak kosong")
     dumps.restore(instance.database_url, folder / database["file"])

@@ -23,6 +23,8 @@ from urllib.parse import unquote
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 
+from engine.db import shown_url
+
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
 
@@ -106,7 +108,7 @@ def _alur_facts(facts: Facts, url: str) -> Facts:
     """``facts`` when they are of an Alur database (its tables, as ``alur serve`` asks,
     ``web.cli.startup``); else DumpFailed naming the database."""
     if "process_instances" not in facts.tables:
-        shown = make_url(url).render_as_string(hide_password=True)
+        shown = shown_url(url)
         raise DumpFailed(f"basis data {shown} belum berisi tabel Alur; periksa "
                          "ALUR_DATABASE_URL, atau jalankan alur setup")
     return facts

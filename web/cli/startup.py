@@ -18,10 +18,9 @@ import click
 from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.db import database_words
+from engine.db import database_words, shown_url
 from engine.process import numbering
 from web.extensions import clock, db
 from web.health import known_revisions, migration_heads
@@ -45,7 +44,7 @@ def wait_for_database(app: Flask, command: str) -> None:
             ``app.config["ALUR_DATABASE_WAIT"]`` seconds (0: one try), or answered without
             Alur's tables.
     """
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    url = shown_url(app.config["SQLALCHEMY_DATABASE_URI"])
     wait = app.config["ALUR_DATABASE_WAIT"]
     deadline = time.monotonic() + wait
     said = False
