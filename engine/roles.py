@@ -58,8 +58,11 @@ def meant_role(text: str) -> str | None:
     title = TITLES.get(" ".join(text.split()).casefold())
     if title:
         return title
-    found = get_close_matches(text, KNOWN_ROLES, n=1, cutoff=0.75)
-    return found[0] if found else None
+    # In any case, as a role is taken ("prakon" is Prakom too: the regression probe).
+    folded = {role.casefold(): role for role in KNOWN_ROLES}
+    found = get_close_matches(" ".join(text.replace("_", " ").split()).casefold(), folded,
+                              n=1, cutoff=0.75)
+    return folded[found[0]] if found else None
 
 
 def username_for(role: str) -> str:

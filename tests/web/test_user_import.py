@@ -282,6 +282,10 @@ def test_a_misspelt_role_is_answered_with_the_role_meant():
     # The regression probe: a staff list writes a Jabatan Fungsional in full.
     assert accounts.account_problems("andi", "Andi", None, ["Pranata  Komputer"]) == {
         "roles": "peran tidak dikenal: Pranata  Komputer (maksud Anda Prakom?)"}
+    # In any case and with "_" for a space, as roles are taken (the regression probe).
+    assert accounts.account_problems("andi", "Andi", None, ["prakon", "bidang_terkai"]) == {
+        "roles": "peran tidak dikenal: prakon, bidang_terkai (maksud Anda Prakom, Bidang "
+                 "Terkait?)"}
 
 
 def test_a_temporary_password_has_no_characters_mistaken_when_read_out():
