@@ -69,20 +69,28 @@ def test_a_bad_period_names_its_field(client, history, query, message):
     page = response.get_data(True).replace("&#34;", '"')
     assert message in page and 'period-form" aria-label="Pilih periode"' in page
     # The auditor probe: the refusal did not say which report it was for.
-    assert "Laporan yang diminta: Kinerja SOP: sop_uji." in page
+    assert "Laporan yang diminta: Kinerja SOP: SOP Uji." in page
 
 
 @pytest.mark.parametrize(("path", "report"), [
-    ("/laporan/sop/sop_uji/peta", "Peta hambatan: sop_uji"),
+    ("/laporan/sop/sop_uji/peta", "Peta hambatan: SOP Uji"),
+    ("/laporan/sop/tidak_ada", "Kinerja SOP: tidak_ada"),
     ("/laporan/orang/prakom", "Kinerja per orang: prakom"),
     ("/laporan/orang", "Kinerja per orang"), ("/laporan/tabel7", "Tabel 7 Monitoring "
                                                "Pelaksanaan SOP"),
-    ("/laporan/layanan-ti", "Laporan Layanan TI"), ("/laporan/", "Laporan")])
+    ("/laporan/layanan-ti", "Laporan Layanan TI"), ("/laporan/", "Ringkasan laporan")])
 def test_a_refused_period_names_its_report(client, history, path, report):
     login(client, "admin")
     response = client.get(f"{path}?periode=bulan&tahun=2026&bulan=13")
     assert response.status_code == 400
     assert f"Laporan yang diminta: {report}." in response.get_data(True)
+
+
+def test_a_refused_period_names_an_sop_the_reader_may_not_see_by_its_key_only(client, history):
+    login(client, "redaktur")
+    response = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=2026&bulan=13")
+    assert "Laporan yang diminta: Kinerja SOP: sop_uji." in response.get_data(True)
+    assert "SOP Uji" not in response.get_data(True)
 
 
 @pytest.mark.parametrize("path", ["/laporan/?", "/laporan/sop/sop_uji/peta?format=xlsx&",

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import render_template, request
 from flask_babel import gettext, lazy_gettext
 
+from engine.errors import NotFound
+from engine.reports import sop as reports
 from engine.text import is_digits, written_date
 from engine.time.periods import (
     MAX_RANGE_DAYS,
@@ -19,7 +21,8 @@ from engine.time.periods import (
     custom_period,
     period_containing,
 )
-from web.extensions import clock
+from web.access import access
+from web.extensions import clock, db
 from web.filters import office_calendar
 
 
@@ -110,9 +113,9 @@ def period_error_page(error: PeriodError) -> Any:
 
 
 def _report_words() -> str:
-    """The refused report as the page names it, with the SOP key or user name its address
-    names (as typed: the page says nothing the address did not, so no SOP or person is
-    told to who may not see it)."""
+    """The refused report as the page names it, with the SOP or person its address names:
+    the SOP by its name when the reader may see it (else its key as typed, so no SOP is told
+    to who may not see it), the person by the user name typed."""
     words = {
         "reports.sop": gettext("Kinerja SOP"), "reports.heatmap": gettext("Peta hambatan"),
         "reports.step_cases": gettext("Kinerja SOP"),
@@ -121,9 +124,19 @@ def _report_words() -> str:
         "reports.person_instances": gettext("Kinerja per orang"),
         "reports.tabel7": gettext("Tabel 7 Monitoring Pelaksanaan SOP"),
         "reports.desk_report": gettext("Laporan Layanan TI"),
-    }.get(request.endpoint or "", gettext("Laporan"))
-    named = (request.view_args or {}).get("key") or (request.view_args or {}).get("username")
-    return f"{words}: {named[:64]}" if named else words
+    }.get(request.endpoint or "", gettext("Ringkasan laporan"))
+    key = (request.view_args or {}).get("key")
+    named = _sop_name(key) if key else (request.view_args or {}).get("username")
+    return f"{words}: {named[:200]}" if named else words
+
+
+def _sop_name(key: str) -> str:
+    """SOP ``key``'s name (its newest version's) for a reader who may see it; else the key."""
+    try:
+        definitions = reports.definitions_of(db.session, key)
+    except NotFound:
+        return key
+    return definitions[0].name if access().may_view_definition(definitions) else key
 
 
 def office_zone() -> str:
