@@ -121,3 +121,8 @@ def test_the_request_form_s_file_is_sent_in_the_office_s_words_read_in_the_reade
     number = ticket.rsplit("/", 1)[1]
     said = client.get(f"/api/v1/tickets/{number}", headers=api_token(client, "pegawai")).json
     assert [m["text"] for m in said["messages"]] == ["Lampiran permintaan"]
+    # His own words are his, even when they are these (the regression probe).
+    client.post(f"{ticket}/pesan", data={"csrf_token": csrf_token(client.get(ticket).get_data(
+        True)), "text": "Lampiran permintaan"})
+    assert client.get(ticket).get_data(True).count('<p class="teks">Request attachment</p>') == 1
+    assert '<p class="teks">Lampiran permintaan</p>' in client.get(ticket).get_data(True)

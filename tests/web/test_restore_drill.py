@@ -31,8 +31,9 @@ def test_a_drill_s_copy_sends_nothing_and_a_plain_restore_says_it_will(tmp_path,
     [backup] = (tmp_path / "cadangan").iterdir()
 
     plain = _restore(tmp_path / "biasa", monkeypatch, str(backup))
-    assert ("salinan ini mengirim surel dan webhook dengan pengaturan kantor; untuk latihan "
-            "pemulihan, pulihkan dengan --latihan agar tidak ada pesan keluar") in plain
+    assert ("salinan ini mengirim surel dan webhook dengan pengaturan kantor, juga pesan yang "
+            "menunggu di kotak keluarnya; untuk latihan pemulihan, pulihkan dengan --latihan "
+            "agar tidak ada pesan keluar") in plain
 
     drill = _restore(tmp_path / "latihan", monkeypatch, str(backup), "--latihan")
     assert ("latihan: server SMTP dan alamat webhook dikosongkan di Pengaturan; 1 pesan yang "

@@ -109,3 +109,7 @@ def test_a_mail_server_without_alurs_address_is_warned_of_beside_the_address(app
     assert ("Webhook sudah diisi tetapi alamat ini kosong: tautan pesan webhook (url) hanya "
             "jalurnya, /tugas/12, yang tidak dapat diketuk di aplikasi obrolan.") in page
     assert "Alamat Alur untuk tautan di surel dan webhook (opsional)" in page
+    # Both said when both are set (the regression probe: only the e-mail's was).
+    assert _post(client, FORM).status_code == 302
+    page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
+    assert warning in page and "Webhook sudah diisi tetapi alamat ini kosong" in page

@@ -186,8 +186,9 @@ def restore_command(folder: Path, latihan: bool) -> None:
 def _silence(latihan: bool) -> None:
     """Silence a drill's copy (``latihan``), or say that this one sends as the office does."""
     if not latihan:
-        click.echo("salinan ini mengirim surel dan webhook dengan pengaturan kantor; untuk "
-                   "latihan pemulihan, pulihkan dengan --latihan agar tidak ada pesan keluar")
+        click.echo("salinan ini mengirim surel dan webhook dengan pengaturan kantor, juga pesan "
+                   "yang menunggu di kotak keluarnya; untuk latihan pemulihan, pulihkan dengan "
+                   "--latihan agar tidak ada pesan keluar")
         return
     db.engine.dispose()  # a connection opened before the restore may see the empty file
     mark_command_origin()  # its record names who ran it, as every command's does
