@@ -22,7 +22,7 @@ CLOCK = FixedClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
 def _message(channel: str) -> Delivery:
     return Delivery(channel=channel, recipient="kasubbag@pn-bengkalis.go.id",
                     subject="Pengingat", body="Langkah terlambat", dedupe_key="uji:1",
-                    payload={"kind": "escalation"})
+                    payload={"kind": "escalation"}, created_at=CLOCK.now())
 
 
 def _smtp(port: int, **extra: Any) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def test_every_subject_is_read_back_as_it_was_written(smtp):
     for number, subject in enumerate(subjects):
         assert sender.send(Delivery(channel="email", recipient="ayu@pn-contoh.go.id",
                                     subject=subject, body="Isi surel: Déwi — ✓",
-                                    dedupe_key=f"uji-{number}")) is None
+                                    dedupe_key=f"uji-{number}",
+                                    created_at=clock.now())) is None
     sender.close()
     assert [message["Subject"] for message in smtp.messages] == subjects
     assert smtp.messages[0].get_content().startswith("Isi surel: Déwi — ✓")
