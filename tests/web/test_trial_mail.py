@@ -59,7 +59,8 @@ def test_a_trial_mail_reaches_the_administrators_own_address(app, client):
     assert message["From"] == "Alur <alur@pn-bengkalis.go.id>"
     assert message["Subject"] == "[Alur] Surel uji"
     # Its footer says "lewat tautan di atas": there is one, or why not (regression probe).
-    assert "Alamat Alur untuk tautan di surel dan webhook belum diisi di Pengaturan" in message.get_content()
+    assert ("Alamat Alur untuk tautan di surel dan webhook belum diisi di Pengaturan"
+            in message.get_content())
     # ... and then does not send the reader to a link above that is not there (the next).
     assert message.get_content().rstrip().endswith(
         "balasan ke alamat ini tidak dibaca. Tanggapi dengan membuka Alur.")
