@@ -27,9 +27,9 @@ from engine.people.substitution import Capacity, away, capacities
 from engine.people.substitution_period import ended_since
 from engine.process import case
 from engine.process.case import MAX_TEXT
+from engine.process.held import held_by_other, held_refusal
 
 # The inbox lives in engine.process.inbox; callers of the task rules find it here too.
-from engine.process.held import held_by_other, held_refusal
 from engine.process.inbox import INBOX_STATES, INBOX_VIEWS, inbox, inbox_counts  # noqa: F401
 from engine.process.other_lane import moved_away, other_lane_refusal
 from engine.process.plh_notice import tell_official
