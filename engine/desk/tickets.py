@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import case as case_when
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -128,6 +129,20 @@ def _cancelled(session: Session, instance: ProcessInstance) -> dict[str, Any] | 
     return {"by_requester": by_requester,
             "by": None if by_requester or record.actor is None else record.actor.full_name,
             "reason": str((record.detail or {}).get("reason") or "")}
+
+
+def unanswered(session: Session, instance: ProcessInstance) -> bool:
+    """Whether the requester of ticket ``instance`` has no word from the desk since his
+    last message (or none at all): a step's page says so before the ticket is finished,
+    since he is then asked to rate a fix nobody told him of (the phone probe). A
+    monitoring incident, whose requester is a tool, never is. One or two statements."""
+    desk, requester = session.execute(
+        select(func.max(case_when((TicketMessage.from_requester.is_(False), TicketMessage.id))),
+               func.max(case_when((TicketMessage.from_requester.is_(True), TicketMessage.id))))
+        .where(TicketMessage.instance_id == instance.id)).one()
+    if desk is not None and (requester is None or requester < desk):
+        return False
+    return not alerts.from_monitoring(session, instance)
 
 
 def triage_steps(catalog: dict[str, Any]) -> list[str]:

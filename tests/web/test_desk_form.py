@@ -4,11 +4,14 @@ and starts nothing; "Nama pemohon" opens with the requester's name."""
 import io
 import re
 
-from engine.models import ProcessInstance
+from sqlalchemy import select
+
+from engine.models import HumanTask, ProcessInstance
 from tests.conftest import START_DATA, csrf_token
 from tests.helpers.rows import app_count
 from tests.web.conftest import api_token, login
-from tests.web.desk_helpers import add_employee
+from tests.web.desk_helpers import add_employee, file_ticket
+from web.extensions import db
 
 LTI = "penanganan_permintaan_layanan_ti"
 # A long uraian with typographic quotes and dashes: about 14 kB once percent-encoded in a
@@ -126,3 +129,26 @@ def test_the_request_form_s_file_is_sent_in_the_office_s_words_read_in_the_reade
         True)), "text": "Lampiran permintaan"})
     assert client.get(ticket).get_data(True).count('<p class="teks">Request attachment</p>') == 1
     assert '<p class="teks">Lampiran permintaan</p>' in client.get(ticket).get_data(True)
+
+
+def test_a_step_s_page_says_the_requester_has_no_answer_until_the_desk_writes(app, client):
+    """The phone probe: a ticket was finished with only step notes; its requester was asked
+    to rate a fix nobody told him of."""
+    add_employee(app)
+    login(client, "pegawai")
+    instance_id = file_ticket(app, client, "Printer macet")
+    desk = app.test_client()
+    login(desk, "kasubbag")
+    with app.app_context():
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == instance_id, HumanTask.state == "open"))
+    warning = "Pemohon belum mendapat jawaban dari petugas di Percakapan."
+    page = desk.get(f"/tugas/{task_id}").get_data(True)
+    assert warning in page
+    desk.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(page), "text": "Sedang kami periksa."})
+    assert warning not in desk.get(f"/tugas/{task_id}").get_data(True)
+    client.post(f"/tiket/{instance_id}/pesan", data={
+        "csrf_token": csrf_token(client.get(f"/tiket/{instance_id}").get_data(True)),
+        "text": "Masih macet."})
+    assert warning in desk.get(f"/tugas/{task_id}").get_data(True), "his newer word unanswered"

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from engine.bpmn.catalog import CHECKLIST_NAME
 from engine.bpmn.forms import fields
-from engine.desk import sla
+from engine.desk import sla, tickets
 from engine.errors import InvalidTaskData, TaskNotOpen
 from engine.escalation import notifications
 from engine.models import User
@@ -279,6 +279,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         "inbox/task.html", task=human_task, entry=entry,
         errors=fields_in_reader_language(errors),
         ticket=human_task.instance.definition.key in REQUESTER_PROCESSES,
+        unanswered=human_task.instance.definition.key in REQUESTER_PROCESSES
+        and human_task.state == "open" and tickets.unanswered(db.session, human_task.instance),
         values=values, capacity=capacity, assignees=assignees,
         held_by_other=human_task.claimed_by_id not in (None, *own),
         declared=declared, case=case_context(human_task.instance, files.items),
