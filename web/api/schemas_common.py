@@ -112,7 +112,8 @@ class ProcessListQuery(ArrayPageQuery):
     """``GET /api/v1/processes``: ``startable`` 1/true (only the SOPs the caller may
     start) or 0/false (all, the default); another value is a 422 naming it."""
 
-    startable = fields.Bool(load_default=False, truthy={"1", "true"}, falsy={"0", "false"})
+    startable = fields.Bool(load_default=False, truthy={"1", "true"}, falsy={"0", "false"},
+                            error_messages={"invalid": "harus 1/true atau 0/false"})
 
 
 # A list answered as a JSON array carries its page in headers (README, "Halaman dan batas").
