@@ -3,6 +3,7 @@ language; the wording of deadlines and spans is ``web.time_words``."""
 
 from collections.abc import Iterable
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,30 +29,20 @@ MONTHS = (lazy_pgettext("month", "Jan"), lazy_pgettext("month", "Feb"),
           lazy_pgettext("month", "Nov"), lazy_pgettext("month", "Des"))
 
 
-def local_time(value: datetime | None) -> str:
-    """``21 Nov 2026 14.30 WIB`` in the office's time zone (its calendar setting)."""
+def local_time(value: datetime | None, *, seconds: bool = False) -> str:
+    """``21 Nov 2026 14.30 WIB`` in the office's time zone (its calendar setting); with
+    ``seconds`` (the filter ``waktu_detik``) ``21 Nov 2026 14.30.05 WIB``: Jejak audit, where
+    a minute holds many records, told apart and matched with its download's ISO times."""
     if value is None:
         return "—"
-    zone, pattern, months, zone_label = _time_format()
+    zone, pattern, months, zone_label, to_the_second = _time_format()
     try:
         local = value.astimezone(zone)
     except OverflowError:  # at the calendar's edge (year 1, 9999): shown as written
         return value.isoformat()
-    return pattern % {"day": local.day, "month": months[local.month - 1], "year": local.year,
-                      "hour": local.hour, "minute": local.minute, "zone": zone_label}
-
-
-def local_time_seconds(value: datetime | None) -> str:
-    """``local_time`` to the second, ``21 Nov 2026 14.30.05 WIB``: Jejak audit, where
-    records a minute holds many of are told apart and matched with its download's ISO
-    times (the auditor probe)."""
-    if value is None:
-        return "—"
-    zone, _, months, label = _time_format()
-    local = value.astimezone(zone)
-    return gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d.%(second)02d %(zone)s",
-                   day=local.day, month=months[local.month - 1], year=local.year,
-                   hour=local.hour, minute=local.minute, second=local.second, zone=label)
+    return (to_the_second if seconds else pattern) % {
+        "day": local.day, "month": months[local.month - 1], "year": local.year,
+        "hour": local.hour, "minute": local.minute, "second": local.second, "zone": zone_label}
 
 
 def zone_label() -> str:
@@ -60,14 +51,17 @@ def zone_label() -> str:
     return _time_format()[3]
 
 
-def _time_format() -> tuple[ZoneInfo, str, list[str], str]:
+def _time_format() -> tuple[ZoneInfo, str, list[str], str, str]:
     """What ``local_time`` needs, once per request and language (a list page asks per
-    row)."""
-    def build() -> tuple[ZoneInfo, str, list[str], str]:
+    row): the zone, the pattern to the minute, the months, the zone's label, the pattern
+    to the second."""
+    def build() -> tuple[ZoneInfo, str, list[str], str, str]:
         zone_name = office_calendar().timezone
         return (ZoneInfo(zone_name),
                 gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d %(zone)s"),
-                [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name))
+                [str(month) for month in MONTHS], ZONE_NAMES.get(zone_name, zone_name),
+                gettext("%(day)d %(month)s %(year)d %(hour)02d.%(minute)02d.%(second)02d "
+                        "%(zone)s"))
 
     return per_language("alur_time_format", build)
 
@@ -302,7 +296,7 @@ def _name_key(name: str) -> str:
 def register(app: Flask) -> None:
     """Install the filters and globals on ``app``."""
     app.add_template_filter(local_time, "waktu")
-    app.add_template_filter(local_time_seconds, "waktu_detik")
+    app.add_template_filter(partial(local_time, seconds=True), "waktu_detik")
     app.add_template_filter(is_late, "terlambat")
     app.add_template_filter(record_text, "riwayat")
     app.add_template_global(released_text, "dilepas")
