@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from engine import audit
+from engine import audit, settings
 from engine.clock import Clock
 from engine.errors import NotFound
 from engine.models import ApiToken, User
 from engine.paging import Page, paginate
+from engine.time.wall_clock import wall_clock_text
 
 # One statement, built once: the token, its user and the user's roles.
 _TOKEN_WITH_USER = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
@@ -83,7 +84,8 @@ def user_for(session: Session, clock: Clock, secret: str) -> User | None:
 def refusal(session: Session, clock: Clock, secret: str) -> str:
     """Why ``user_for`` found no user for ``secret``, for the 401 its sender reads (he holds
     the token, so its fate is his to know; a secret no token has says only that): unknown,
-    expired, revoked on Akun, its account disabled, or ended with the account's sessions."""
+    expired (its end on the office's wall clock), revoked on Akun, its account disabled, or
+    ended with the account's sessions."""
     token = session.execute(_TOKEN_WITH_USER, {"token_hash": _digest(secret)}
                             ).unique().scalar_one_or_none() if 0 < len(secret) <= 100 else None
     again = "minta token baru di POST /api/v1/auth/token."
@@ -98,7 +100,8 @@ def refusal(session: Session, clock: Clock, secret: str) -> str:
     if token.revoked_at is not None:
         return ("Token ini sudah dicabut (di halaman Akun, atau sebagai token tertua saat "
                 f"batas jumlah token terlampaui); {again}")
-    return f"Token ini kedaluwarsa ({token.expires_at.isoformat()}); {again}"
+    ended = wall_clock_text(token.expires_at, settings.work_calendar(session).timezone)
+    return f"Token ini kedaluwarsa sejak {ended}; {again}"
 
 
 def active(session: Session, user: User, now: datetime, page: int, per_page: int) -> Page:
