@@ -163,10 +163,20 @@ def test_the_period_form_shows_only_the_chosen_periods_inputs(client, history):
     assert shown == ["Tahun", "Triwulan"]
     month = page.xpath("//select[@name='bulan']/option")
     assert [o.text for o in month][:2] == ["Januari", "Februari"] and len(month) == 12
+    # Switched on the page to another kind, its list starts at the period shown, not January.
+    assert _chosen(page) == {"bulan": "Oktober", "triwulan": "IV", "semester": "II"}
+    ranged = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-05-23&sampai=2026-11-30")
+    assert _chosen(html.fromstring(ranged.get_data(True))) == {
+        "bulan": "Mei", "triwulan": "II", "semester": "I"}
     # Without JavaScript "Ganti" switches the kind of period, starting from today's.
     switched = client.get("/laporan/sop/sop_uji?periode=bulan&tahun=2026&triwulan=4&ganti=1")
     assert switched.status_code == 200
     assert '<option value="bulan" selected>' in switched.get_data(True)
+
+
+def _chosen(page):
+    return {kind: "".join(page.xpath(f"//select[@name='{kind}']/option[@selected]/text()"))
+            for kind in ("bulan", "triwulan", "semester")}
 
 
 @pytest.mark.parametrize(("path", "tables"), [
