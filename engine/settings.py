@@ -166,7 +166,7 @@ def save(session: Session, clock: Clock, actor: User | None, values: dict[str, A
         if old == value:
             continue
         put(session, key, value)
-        for field, before, after in _fields(key, old, value):
+        for field, before, after in fields_changed(key, old, value):
             changes[field] = {"old": shown_in_audit(field, before),
                               "new": shown_in_audit(field, after)}
     if any(field.split(".")[0] in COUNTED_WITH for field in changes):
@@ -178,10 +178,12 @@ def save(session: Session, clock: Clock, actor: User | None, values: dict[str, A
     return changes
 
 
-def _fields(key: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
-    """The fields of one setting whose value differs: its entries when it is a mapping."""
+def fields_changed(key: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """The fields of setting ``key`` whose value differs from ``old`` to ``new``, as
+    ``[(field, old value, new value)]``: its entries (``"smtp.host"``) when it is a
+    mapping, else the setting itself; values as stored (not yet ``shown_in_audit``)."""
     if not (isinstance(old, dict) and isinstance(new, dict)):
-        return [(key, old, new)]
+        return [(key, old, new)] if old != new else []
     return [(f"{key}.{name}", old.get(name), new.get(name)) for name in sorted({*old, *new})
             if old.get(name) != new.get(name)]
 

@@ -1,6 +1,7 @@
 """The settings page sends back every field as it showed them: saved from a page opened
 before another administrator's save, it would undo that change unseen (and the audit keep
-both). Such a save stores nothing and shows the settings as they now are."""
+both). Such a save stores nothing and shows the settings as they now are, with what was
+typed listed so that no change is lost unseen."""
 
 import lxml.html
 from sqlalchemy import func, select
@@ -19,6 +20,12 @@ def _form(html: str) -> dict[str, str]:
     """The settings form's fields as a browser submits them."""
     [form] = [form for form in lxml.html.fromstring(html).forms if form.get("action") is None]
     return dict(form.form_values())
+
+
+def _unsaved(html: str) -> list[str]:
+    """The lines of the page's list of what was typed and not saved."""
+    return [item.text_content() for item in lxml.html.fromstring(html).xpath(
+        "//div[contains(@class, 'flash-warning')]/ul/li")]
 
 
 def _saved(app) -> tuple[str, int, int]:
@@ -50,6 +57,9 @@ def test_a_page_opened_before_another_save_stores_nothing_and_shows_the_new_valu
     assert _saved(app) == ("", 2000, 1), "nothing of the stale page stored, no record"
     again = _form(page)
     assert (again["smtp_port"], again["smtp_host"]) == ("2000", "")
+    # What he typed is not lost: listed where it differs from the values now stored (his
+    # page's old port too, which the history shows another administrator changed).
+    assert _unsaved(page) == ["Surel (SMTP) · server: mail0.pn.go.id", "Surel (SMTP) · port: 25"]
     assert first.post("/admin/pengaturan", data={**again, "smtp_host": "mail0.pn.go.id"}
                       ).status_code == 302
     assert _saved(app) == ("mail0.pn.go.id", 2000, 2)
@@ -65,8 +75,11 @@ def test_a_page_sent_again_changes_nothing_or_is_refused(app, client):
     again = client.post("/admin/pengaturan", data={**shown, "smtp_port": "2000"},
                         follow_redirects=True)
     assert "Tidak ada yang berubah; pengaturan tetap." in again.get_data(True)
-    assert client.post("/admin/pengaturan", data={**shown, "smtp_port": "2001"}
-                       ).status_code == 409
+    refused = client.post("/admin/pengaturan", data={**shown, "smtp_port": "2001",
+                                                      "smtp_password": "rahasia"})
+    assert refused.status_code == 409
+    assert _unsaved(refused.get_data(True)) == ["Surel (SMTP) · kata sandi: ***",
+                                                "Surel (SMTP) · port: 2001"]
     assert _saved(app) == ("", 2000, 1)
 
 

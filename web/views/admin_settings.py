@@ -24,7 +24,7 @@ from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.admin_secrets import resealed, unreadable_secrets, webhook_setting
-from web.views.settings_history import change_lines
+from web.views.settings_history import change_lines, unsaved_lines
 
 # The office logo printed in the SOP document's kop (``web.views.admin_identity``).
 MAX_LOGO_BYTES = 200 * 1024
@@ -53,6 +53,7 @@ def office_settings() -> Any:
     errors: dict[str, str] = {}
     form = request.form
     status = 200
+    unsaved: list[str] = []
     if request.method == "POST":
         new, errors = parse_form(request.form, current)
         status = 422 if errors else status
@@ -67,6 +68,7 @@ def office_settings() -> Any:
                               "Halaman ini kini menampilkan nilai terbaru: ulangi perubahan "
                               "Anda."), "error")
                 current = stored_settings()
+                unsaved = unsaved_lines(current, new)
                 form, status = MultiDict(), 409
             else:
                 db.session.commit()
@@ -75,7 +77,7 @@ def office_settings() -> Any:
                 else:
                     flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
                 return redirect(url_for("admin.office_settings"))
-    return settings_page(current, form=form, errors=errors), status
+    return settings_page(current, form=form, errors=errors, unsaved=unsaved), status
 
 
 def stored_settings() -> dict[str, Any]:
@@ -98,7 +100,7 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
                            hours=office_hours.written(current["calendar"].get("hours")),
                            outbox=outbox_status.channel_status(db.session),
                            unreadable=unreadable_secrets(current),
-                           **{"form": {}, "errors": {}, **shown},
+                           **{"form": {}, "errors": {}, "unsaved": [], **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
                            identity_version=settings.stamp({"identity": current["identity"]}))
 

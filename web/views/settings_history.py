@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 
+from engine import settings
 from engine.text import shortened
 from engine.time.wall_clock import ZONE_NAMES
 from web import office_hours
@@ -51,12 +52,29 @@ def change_lines(detail: dict[str, Any]) -> list[str]:
     reason = detail.get("reason")
     lines = [str(REASONS.get(reason, reason))] if reason else []
     for field, change in sorted((detail.get("changes") or {}).items()):
-        key, _, entry = field.partition(".")
-        label = FIELDS.get(field, entry)
-        name = str(SECTIONS.get(key, key)) + (f" · {label}" if label else "")
-        lines.append(f"{name}: {_shown(field, change.get('old'))} → "
+        lines.append(f"{_field_name(field)}: {_shown(field, change.get('old'))} → "
                      f"{_shown(field, change.get('new'))}")
     return lines
+
+
+def unsaved_lines(stored: dict[str, Any], typed: dict[str, Any]) -> list[str]:
+    """What a refused page's form (``typed``, {setting: value} as ``settings.save`` takes
+    it) holds that differs from the settings ``stored`` now, one line per field in field
+    order (``Surel (SMTP) · server: mail0.pn.go.id``), secrets masked as the history masks
+    them: so that a page refused as stale loses no typed change unseen."""
+    lines = []
+    for key in sorted(typed):
+        for field, _, value in settings.fields_changed(key, stored.get(key), typed[key]):
+            lines.append(f"{_field_name(field)}: "
+                         f"{_shown(field, settings.shown_in_audit(field, value))}")
+    return lines
+
+
+def _field_name(field: str) -> str:
+    """``Kalender kerja · hari libur tambahan`` for ``calendar.added``."""
+    key, _, entry = field.partition(".")
+    label = FIELDS.get(field, entry)
+    return str(SECTIONS.get(key, key)) + (f" · {label}" if label else "")
 
 
 def _shown(field: str, value: Any) -> str:
