@@ -23,6 +23,7 @@ from engine.models import (
     User,
 )
 from engine.paging import Page, paginate
+from engine.process import version_steps
 from engine.process.deploy import make_active
 from engine.process.levels import retime_later_levels
 from engine.process.other_lane import LANE_CHANGED
@@ -54,7 +55,12 @@ class VersionDiff:
     "durasi": "1 hari kerja" or ""}``, so a timer change shows even when the text did not
     change. ``prefix``: (old, new) process number prefix when it changed. ``forms``: the
     start form's and kept steps' form changes; ``decisions``: (name, old choices, new
-    choices) of kept steps whose decision changed (``engine.process.version_forms``).
+    choices) of kept steps whose decision changed (``engine.process.version_forms``);
+    ``mutu_baku``: (id, name, label, old, new) and ``flows``: (id, name, old, new) of kept
+    steps whose Kelengkapan, Output or Keterangan, or next steps, changed
+    (``engine.process.version_steps``). ``same_file``: both versions have the same file
+    (an empty diff of two different files: they differ in what no step shows, e.g. the
+    diagram's layout or a Waktu's capitals).
     """
 
     added: list[tuple[str, str]] = field(default_factory=list)
@@ -65,11 +71,15 @@ class VersionDiff:
     prefix: tuple[str, str] | None = None
     forms: list[FormChange] = field(default_factory=list)
     decisions: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    mutu_baku: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    flows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    same_file: bool = False
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.renamed or self.moved or self.retimed
-                    or self.prefix or self.forms or self.decisions)
+                    or self.prefix or self.forms or self.decisions or self.mutu_baku
+                    or self.flows)
 
 
 @dataclass
@@ -117,6 +127,10 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
     if old is not None and (changed := form_change(None, old.catalog.get("start_form"),
                                                    new.catalog.get("start_form"))):
         diff.forms.insert(0, changed)
+    if old is not None:
+        diff.mutu_baku = version_steps.mutu_baku_changes(before, after)
+        diff.flows = version_steps.flow_changes(old.bpmn_xml, new.bpmn_xml, before, after)
+        diff.same_file = old.file_hash == new.file_hash
     if old is not None and old.catalog.get("number_prefix") != new.catalog.get("number_prefix"):
         diff.prefix = (old.catalog.get("number_prefix") or "P",
                        new.catalog.get("number_prefix") or "P")

@@ -18,12 +18,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from lxml import etree
-
 from engine.bpmn.catalog import build_catalog, process_properties
-from engine.bpmn.conventions import decision_of
 from engine.bpmn.validation import executable_process, read_xml
-from engine.bpmn.xml import NS
+from engine.sop.graph import FlowGraph
 from engine.time.duration import office_units
 
 EMPTY = "—"
@@ -204,7 +201,7 @@ def document_of(definition: Definition, timezone: str = "Asia/Jakarta") -> SopDo
     numbers = {task_id: tasks[task_id]["no"].strip() or str(position)
                for position, task_id in enumerate(order, start=1)}
     lanes = _lanes_in_acting_order(catalog, order)
-    graph = _Graph(process)
+    graph = FlowGraph(process)
 
     columns = [lanes.index(tasks[t]["lane"]) if tasks[t]["lane"] in lanes else 0 for t in order]
     flows_on = [index + 1 < len(order) and order[index + 1] in graph.successors(task_id)
@@ -275,47 +272,3 @@ def _lanes_in_acting_order(catalog: dict, order: list[str]) -> list[str]:
         if lane and lane not in lanes:
             lanes.append(lane)
     return lanes + [lane for lane in catalog["lanes"] if lane not in lanes]
-
-
-class _Graph:
-    """Sequence flows of a process, walked through gateways to the next user tasks."""
-
-    def __init__(self, process: etree._Element) -> None:
-        self.kind = {el.get("id"): etree.QName(el).localname
-                     for el in process if isinstance(el.tag, str)}
-        self.flows: dict[str, list[etree._Element]] = {}
-        for flow in process.findall("bpmn:sequenceFlow", NS):
-            self.flows.setdefault(flow.get("sourceRef"), []).append(flow)
-
-    def successors(self, node_id: str) -> set[str]:
-        """User tasks (and end events, as themselves) reached from ``node_id`` via gateways."""
-        return set().union(*(self._reach(f.get("targetRef"), set())
-                             for f in self.flows.get(node_id, [])))
-
-    def decision_exits(self, task_id: str) -> list[tuple[str, set[str]]]:
-        """``(label, targets)`` per outgoing flow of the exclusive gateway after ``task_id``."""
-        exits = []
-        for flow in self.flows.get(task_id, []):
-            gateway = flow.get("targetRef")
-            outgoing = self.flows.get(gateway, [])
-            # A gateway with one way out merges paths; it decides nothing.
-            if self.kind.get(gateway) != "exclusiveGateway" or len(outgoing) < 2:
-                continue
-            for out in outgoing:
-                # As the task form labels it (README: without a name, the condition's value).
-                decision = decision_of(out)
-                condition = decision[1] if decision else out.findtext(
-                    "bpmn:conditionExpression", "", NS)
-                label = (out.get("name") or condition or out.get("targetRef")).strip()
-                exits.append((label, self._reach(out.get("targetRef"), set())))
-        return exits
-
-    def _reach(self, node_id: str, seen: set[str]) -> set[str]:
-        if node_id in seen:
-            return set()
-        seen.add(node_id)
-        if self.kind.get(node_id, "").endswith("Gateway"):
-            return set().union(*(self._reach(f.get("targetRef"), seen)
-                                 for f in self.flows.get(node_id, [])))
-        return {node_id}
-

@@ -67,8 +67,9 @@ class VersionQuery(PageQuery):
 class DiffSchema(Schema):
     """Steps that differ from the active version, by BPMN id (``engine.process.versions``):
     ``added``/``removed`` [id, name]; ``renamed`` [id, old, new]; ``moved`` [id, name, old
-    lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]. ``active_version`` null:
-    no version is active yet, so every step is ``added``."""
+    lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]; ``mutu_baku`` [id, name,
+    Kelengkapan/Output/Keterangan, old, new]; ``flows`` [id, name, old next steps, new].
+    ``active_version`` null: no version is active yet, so every step is ``added``."""
 
     active_version = fields.Int(required=True, allow_none=True)
     version = fields.Int(required=True)
@@ -77,3 +78,5 @@ class DiffSchema(Schema):
     renamed = fields.List(fields.List(fields.Str()), required=True)
     moved = fields.List(fields.List(fields.Str()), required=True)
     retimed = fields.List(fields.List(fields.Str(allow_none=True)), required=True)
+    mutu_baku = fields.List(fields.List(fields.Str()), required=True)
+    flows = fields.List(fields.List(fields.Str()), required=True)

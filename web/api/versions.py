@@ -60,7 +60,8 @@ def diff_version(key: str, version: int) -> Any:
         "added": diff.added,
         "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
         "retimed": [[step_id, name, _waktu(old), _waktu(new)]
-                    for step_id, name, old, new in diff.retimed]}))
+                    for step_id, name, old, new in diff.retimed],
+        "mutu_baku": diff.mutu_baku, "flows": diff.flows}))
 
 
 def _waktu(standard: dict[str, str]) -> str:
