@@ -24,7 +24,8 @@ MAX_SCANNED_ROWS = 100_000
 # The printed SOP's column groups (Permenpan RB 35/2012): a heading row above the column
 # names, which a table copied from the document brings along (often as merged cells).
 GROUP_HEADINGS = {"pelaksana", "mutu baku"}
-# Merged cells a refusal names (a sheet may hold thousands).
+# Merged cells, or formulas without a saved value, a refusal names (a sheet may hold
+# thousands).
 MAX_MERGES = 10
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -100,8 +101,15 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             rows = _bounded(([_cell_text(value) for value in row] for row in sheet.iter_rows(
                 max_col=MAX_COLUMNS, values_only=True)), filename)
             merged = _merged_across_rows(data, sheet._worksheet_path)
+            unsaved = _formulas_without_value(data, sheet._worksheet_path)
         finally:
             workbook.close()
+        if unsaved:  # read as empty, a step would lose its Waktu or Output unseen
+            raise InvalidProcess([(
+                f"{filename}: sel {ref} berisi rumus tanpa nilai tersimpan (buku kerja dibuat "
+                "oleh program, bukan disimpan di Excel atau LibreOffice); Alur membaca nilai "
+                "tersimpan sebuah rumus, tidak menghitungnya. Buka lalu simpan ulang di Excel "
+                "atau LibreOffice, atau tulis nilainya tanpa rumus.") for ref in unsaved])
         if merged and not has_group_heading(rows):  # the heading's own message says more
             raise InvalidProcess([(
                 f"{filename}: sel {ref} digabung melintasi baris {first}–{last}; Alur membaca "
@@ -144,6 +152,31 @@ def _merged_across_rows(data: bytes, sheet_path: str) -> list[tuple[str, int, in
                     break
             element.clear()
     return [(ref, first, last) for first, _, ref, last in sorted(merged)]  # as read: by row
+
+
+def _formulas_without_value(data: bytes, sheet_path: str) -> list[str]:
+    """The sheet's cells (``"C12"``) within ``MAX_ROWS`` that hold a formula but no saved
+    value, at most ``MAX_MERGES``, in the sheet's order: openpyxl (``data_only``) reads them
+    as empty. Excel and LibreOffice save each formula's value; a workbook written by a
+    program (openpyxl, pandas) does not, leaving ``<v>`` out or empty without ``t="str"``
+    (an empty text result). Read from the sheet's XML; no entity is resolved."""
+    found = []
+    formula, value = f"{{{SHEET_NS}}}f", f"{{{SHEET_NS}}}v"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(
+            sheet_path.lstrip("/")) as xml:
+        for _, cell in etree.iterparse(xml, tag=f"{{{SHEET_NS}}}c", resolve_entities=False,
+                                       no_network=True):
+            saved = cell.find(value)
+            if cell.find(formula) is not None and (saved is None or (
+                    not saved.text and cell.get("t") != "str")):
+                ref = cell.get("r", "")
+                if int(re.sub(r"\D", "", ref) or 0) > MAX_ROWS:
+                    break
+                found.append(ref)
+                if len(found) == MAX_MERGES:
+                    break
+            cell.clear()
+    return found
 
 
 def _read_csv(data: bytes, filename: str) -> list[list[str]]:
