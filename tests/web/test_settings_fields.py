@@ -113,3 +113,21 @@ def test_a_mail_server_without_alurs_address_is_warned_of_beside_the_address(app
     assert _post(client, FORM).status_code == 302
     page = " ".join(client.get("/admin/pengaturan").get_data(True).split())
     assert warning in page and "Webhook sudah diisi tetapi alamat ini kosong" in page
+
+
+def test_a_typed_secret_a_refusal_drops_is_asked_again_beside_its_field(app, client):
+    """The English admin probe: refused for a short webhook secret, the page came back with
+    the typed SMTP password gone unsaid; fixing the secret alone saved no password."""
+    login(client, "admin")
+    again = ("Isian rahasia ini tidak dikembalikan ke halaman (demi keamanan) dan belum "
+             "disimpan: ketik lagi sebelum menyimpan.")
+    refused = _post(client, {**FORM, "smtp_port": "0"})
+    assert refused.status_code == 422
+    assert f'id="smtp_password-error">{again}' in refused.get_data(True)
+    assert 'id="webhook_secret-error"' not in refused.get_data(True), "none was typed"
+    both = _post(client, {**FORM, "smtp_port": "0", "webhook_secret": "rahasia-webhook-16+"})
+    assert both.get_data(True).count(again) == 2
+    assert again not in _post(client, {**FORM, "smtp_password": "", "smtp_port": "0"}
+                              ).get_data(True)
+    with app.app_context():
+        assert db.session.scalars(select(Setting)).all() == []

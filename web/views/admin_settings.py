@@ -57,6 +57,13 @@ def office_settings() -> Any:
     if request.method == "POST":
         new, errors = parse_form(request.form, current)
         status = 422 if errors else status
+        for secret in ("smtp_password", "webhook_secret") if errors else ():
+            # Never sent back into the page: a refusal would drop it unseen (English admin
+            # probe), and the next save keep the old one.
+            if request.form.get(secret) and secret not in errors:
+                errors[secret] = gettext("Isian rahasia ini tidak dikembalikan ke halaman "
+                                         "(demi keamanan) dan belum disimpan: ketik lagi "
+                                         "sebelum menyimpan.")
         if not errors:
             try:
                 changed = settings.save(db.session, clock(), current_user, new,
