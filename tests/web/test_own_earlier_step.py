@@ -2,6 +2,8 @@
 him (the office may have no one else), but the approving step's page says he did the
 earlier step himself, so that he can ask for it to go to someone else."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from engine.models import User, UserRole
@@ -29,3 +31,32 @@ def test_a_step_after_ones_own_earlier_step_in_another_role_says_so(app, client)
     login(client, "kasubbag")  # another official: nothing to say
     assert "Anda sendiri yang menyelesaikannya" not in client.get(
         f"/tugas/{review['id']}").get_data(True)
+
+
+def test_a_step_returned_by_a_plh_names_him_once_as_plh(client, clock):
+    """The approval chain probe: "Dikembalikan oleh Plh. Sekretaris Demo Kasubbag
+    (Sekretaris)" said the role twice, and the note on one's own earlier step dropped the
+    "Plh." he acted as."""
+    now = clock.now()
+    assert client.post("/api/v1/substitutions", headers=api_token(client, "admin"), json={
+        "kind": "Plh", "official": "kasubbag", "substitute": "prakom", "role": "Kasubbag",
+        "warrant_number": "ST-12/2026", "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=10)).isoformat()}).status_code == 201
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penyusunan_skp_prakom", "title": "SKP 2027"}).json
+    draft = started["open_tasks"][0]
+    assert client.post(f"/api/v1/tasks/{draft['id']}/complete", headers=prakom,
+                       json={"data": {}}).status_code == 200
+    [review] = client.get(f"/api/v1/instances/{started['id']}",
+                          headers=prakom).json["open_tasks"]
+    assert client.post(f"/api/v1/tasks/{review['id']}/complete", headers=prakom, json={
+        "data": {"kesepakatan_skp": "revisi", "catatan": "Target belum terukur"}}
+                       ).status_code == 200
+    [again] = client.get(f"/api/v1/instances/{started['id']}",
+                         headers=prakom).json["open_tasks"]
+    login(client, "prakom")
+    page = " ".join(client.get(f"/tugas/{again['id']}").get_data(True).split())
+    assert "Dikembalikan oleh Plh. Kasubbag Demo Prakom, 23 Nov 2026 08.00 WIB:" in page
+    assert (f"“{review['name']}”, Anda sendiri yang menyelesaikannya (sebagai Plh. "
+            "Kasubbag).") in page
