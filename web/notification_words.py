@@ -230,12 +230,14 @@ def step_state(item: NotificationItem) -> str:
     """The step now, its deadline calendar-first: ``Dipegang Demo Prakom · hari ini 09.00 ·
     terlambat 2 jam kerja``, ``Belum diambil (peran Prakom) · besok 07.40 · sisa 10 menit
     kerja``, ``Sudah diselesaikan oleh Demo Prakom ·
-    selesai, terlambat 1 jam kerja``, ``Langkah dibatalkan``; empty without a step."""
+    selesai, terlambat 1 jam kerja`` (``oleh Plh. Kasubbag Demo Prakom`` for a Plh), ``Langkah dibatalkan``; empty without a step."""
     if item.task_state is None:
         return ""
     if item.task_state == "completed":
-        who = gettext("Sudah diselesaikan oleh %(name)s", name=item.completed_by) \
-            if item.completed_by else gettext("Sudah diselesaikan")
+        # A Plh's step names him as he acted: the official back from leave sees why.
+        who = gettext("Sudah diselesaikan oleh %(name)s", name=" ".join(filter(None, (
+            item.completed_as, item.completed_by)))) if item.completed_by \
+            else gettext("Sudah diselesaikan")
         if item.completed_at is None:
             return who
         return f"{who} · {finished_text(item.completed_at, item.due_at, item.round_the_clock)}"
