@@ -63,7 +63,8 @@ def day_range(since_label: str, until_label: str) -> tuple[datetime | None, date
     before = day_filter("sampai", until_label, end=True)
     if since is not None and before is not None and before <= since:
         refuse_parameter("sampai", gettext(
-            "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."))
+            "%(until)s sebelum %(since)s: tanggal akhir harus sama dengan atau sesudah "
+            "tanggal awal.", until=until_label, since=since_label))
     return since, before
 
 

@@ -192,7 +192,8 @@ def test_the_process_list_refuses_a_date_that_is_none_naming_its_filter(client, 
     assert '<option value="galat" selected>Galat</option>' in galat
     # A reversed range or an SOP no version has would list nothing, as if none were there.
     for query, said in (("dari=2026-12-01&sampai=2026-01-01",
-                         "Rentang tanggal (dari–sampai): tanggal akhir sebelum tanggal awal."),
+                         "Dimulai sampai sebelum Dimulai sejak: tanggal akhir harus sama "
+                         "dengan atau sesudah tanggal awal."),
                         ("sop=zz", "SOP &#34;zz&#34; tidak dikenal; pilih SOP dari daftarnya")):
         response = client.get(f"/proses/?cakupan=semua&{query}")
         assert response.status_code == 400 and said in response.get_data(True), query
