@@ -205,7 +205,10 @@ def _mark_returns(task_id: str, fields: list[dict[str, Any]],
                   elements: dict[str, etree._Element]) -> None:
     """Mark each decision choice whose flow goes back to an earlier step (a return for
     revision, whose Catatan is required): its target lies no farther from the start event
-    than the deciding step (fewest sequence flows)."""
+    than the deciding step (fewest sequence flows) and leads back to it. A target as near
+    the start that never leads back goes forward: a step a choice skips to ("perlu
+    verifikasi?" → Tidak → the step after it), or a parallel branch's join (BPMN probe: both
+    were taken for returns, asked for a reason and written as revisions)."""
     successors = {source: [flow.get("targetRef") for flow in flows]
                   for source, flows in flows_from.items()}
     starts = [i for i, el in elements.items() if etree.QName(el).localname == "startEvent"]
@@ -230,7 +233,22 @@ def _mark_returns(task_id: str, fields: list[dict[str, Any]],
     for field in fields:
         for choice in field["choices"] if field["type"] == "choice" else []:
             target = targets.get(choice["value"])
-            choice["returns"] = target is not None and distance.get(target, mine + 1) <= mine
+            choice["returns"] = (target is not None and distance.get(target, mine + 1) <= mine
+                                 and _leads_to(successors, target, task_id))
+
+
+def _leads_to(successors: dict[str, list[str]], source: str, goal: str) -> bool:
+    """Whether some path of sequence flows leads from ``source`` to ``goal``."""
+    seen, frontier = {source}, [source]
+    while frontier:
+        node = frontier.pop()
+        if node == goal:
+            return True
+        for target in successors.get(node, []):
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return False
 
 
 def checklist_field(kelengkapan: str) -> list[dict[str, Any]]:
