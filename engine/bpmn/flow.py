@@ -167,6 +167,7 @@ def _check_paths(nodes: dict[str, etree._Element],
             predecessors[target].add(node_id)
     finishing = _closure(ends, predecessors)
     yield from _check_parallel_loops(nodes, escapes)
+    yield from _check_gateway_loops(nodes, successors)
     yield from _check_unjoined_splits(nodes, flows_from, escapes)
     stuck = {node_id for node_id in nodes if ends and node_id not in finishing}
     # A step with no way on strands every element before it: name that step, not them all.
@@ -194,6 +195,21 @@ def _check_parallel_loops(nodes: dict[str, etree._Element],
                        "ditinggalkan lewat parallel gateway ini, yang sekaligus mengirim "
                        "token kembali ke pengulangan, sehingga pengulangan tidak pernah "
                        "berakhir; keluarlah lewat exclusive gateway.")
+
+
+def _check_gateway_loops(nodes: dict[str, etree._Element],
+                         edges: dict[str, set[str]]) -> Iterable[str]:
+    """A loop of gateways only: no step inside can change the data its conditions read, so
+    a process that takes it turns until the engine's step limit stops it in Galat (BPMN
+    probe: a gateway whose "Ya" led back to itself)."""
+    gateways = {node_id for node_id in nodes if (_kind(nodes[node_id]) or "").endswith(
+        "Gateway")}
+    for loop in _loops({node_id: edges[node_id] & gateways for node_id in gateways}):
+        members = ", ".join(sorted(loop)[:10]) + (", ..." if len(loop) > 10 else "")
+        yield (f"{where(nodes[min(loop)])}: pengulangan ({members}) hanya berisi gateway, "
+               "tanpa langkah di dalamnya: datanya tidak dapat berubah, sehingga proses yang "
+               "memasukinya berputar sampai Galat; arahkan alurnya ke sebuah langkah (user "
+               "task) atau ke end event.")
 
 
 def _check_parallel_width(nodes: dict[str, etree._Element],

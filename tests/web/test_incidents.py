@@ -12,7 +12,12 @@ from engine.escalation.timers import due_instances
 from engine.models import HumanTask, Notification, ProcessInstance
 from tests.conftest import csrf_token, mini_bpmn
 from tests.engine.bpmn.edits import START_LANE
-from tests.engine.process.test_galat import FIXED, RUNAWAY, _runaway
+from tests.engine.process.test_galat import (  # noqa: F401 - an autouse fixture
+    FIXED,
+    RUNAWAY,
+    _runaway,
+    deployed_before_the_gateway_loop_check,
+)
 from tests.web.conftest import api_token, login
 from web.api.views import GALAT_FOR_OFFICIALS
 from web.cli.worker import fire_once

@@ -315,3 +315,20 @@ def test_an_exclusive_gateway_that_only_merges_after_a_step_is_no_decision(sessi
     definition, _ = deploy(session, clock, data)
     assert [field["name"] for field in definition.catalog["tasks"]["Kegiatan_1"]["fields"]] == [
         "catatan", "kelengkapan"]
+
+
+def test_a_loop_of_gateways_only_is_refused(session, clock):
+    """BPMN probe: a gateway whose "Ya" led back to itself was accepted, and every process
+    that chose it turned until the step limit put it in Galat."""
+    data = mini_bpmn({'name="Setuju" sourceRef="Gateway_2" targetRef="EndEvent_1">':
+                      'name="Setuju" sourceRef="Gateway_2" targetRef="Gateway_2">',
+                      '<bpmn:sequenceFlow id="Flow_W1"':
+                      '<bpmn:sequenceFlow id="Flow_End" sourceRef="Kegiatan_1" '
+                      'targetRef="EndEvent_1" /><bpmn:sequenceFlow id="Flow_W1"'})
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, clock, data)
+    assert refused.value.problems == [
+        'exclusiveGateway "Gateway_2" (baris 55): pengulangan (Gateway_2) hanya berisi '
+        "gateway, tanpa langkah di dalamnya: datanya tidak dapat berubah, sehingga proses "
+        "yang memasukinya berputar sampai Galat; arahkan alurnya ke sebuah langkah (user "
+        "task) atau ke end event."]

@@ -7,7 +7,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine.bpmn import validation
+from engine.bpmn import flow, validation
 from engine.clock import ManualClock
 from engine.errors import InstanceEnded, PermissionDenied, ProcessFailure, TaskNotOpen
 from engine.escalation.incidents import failed_page, mark_failed, retry_instance
@@ -32,7 +32,8 @@ from tests.helpers.rows import count
 LANE = '<bpmn:flowNodeRef>Gateway_2</bpmn:flowNodeRef>'
 # Start -> Gateway_2; "lanjut" -> Kegiatan_1 -> Kegiatan_2 -> Gateway_2; "revisi" goes to
 # Gateway_3, which leads back to Gateway_2: with "revisi" the token circles the two
-# gateways and never reaches a user task. The upload check accepts it: there is a way out.
+# gateways and never reaches a user task. Uploads now refuse it (a loop of gateways only),
+# but a version deployed before runs on: ``deployed_before_the_gateway_loop_check``.
 RUNAWAY = {
     'sourceRef="Gateway_2" targetRef="Kegiatan_1">': 'sourceRef="Gateway_2" targetRef="Gateway_3">',
     LANE: LANE + '<bpmn:flowNodeRef>Gateway_3</bpmn:flowNodeRef>',
@@ -48,6 +49,13 @@ RUNAWAY = {
 # Version 2 fixes it: Gateway_3 sends the concept back to Kegiatan_1.
 FIXED = {**RUNAWAY, '<bpmn:sequenceFlow id="Flow_6" sourceRef="Gateway_3" targetRef="Gateway_2" />':
          '<bpmn:sequenceFlow id="Flow_6" sourceRef="Gateway_3" targetRef="Kegiatan_1" />'}
+
+
+@pytest.fixture(autouse=True)
+def deployed_before_the_gateway_loop_check(monkeypatch):
+    """RUNAWAY as a version deployed before uploads refused a loop of gateways only
+    (``engine.bpmn.flow``): such versions run on, and Galat is what stops them."""
+    monkeypatch.setattr(flow, "_check_gateway_loops", lambda nodes, edges: iter(()))
 
 
 def _runaway(text: dict) -> bytes:

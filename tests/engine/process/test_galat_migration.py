@@ -12,7 +12,13 @@ from engine.process.instances import start_instance
 from engine.process.versions import migrate_instances
 from engine.runtime.adapter import dump_state, load_state, spec_of
 from engine.time.calendar import DEFAULT_CALENDAR
-from tests.engine.process.test_galat import FIXED, RUNAWAY, _complete, _runaway
+from tests.engine.process.test_galat import (  # noqa: F401 - an autouse fixture
+    FIXED,
+    RUNAWAY,
+    _complete,
+    _runaway,
+    deployed_before_the_gateway_loop_check,
+)
 from tests.engine.runtime.test_compaction import PARALLEL, _open
 from tests.engine.runtime.test_compaction import _complete as _complete_step
 
