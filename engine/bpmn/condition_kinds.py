@@ -12,6 +12,8 @@ from typing import Any
 from lxml import etree
 
 from engine.bpmn import expressions
+from engine.bpmn.catalog import task_properties
+from engine.bpmn.conventions import ROUND_THE_CLOCK_PROPERTY
 from engine.bpmn.forms import fields
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
@@ -32,17 +34,33 @@ def check_condition_kinds(process: etree._Element, catalog: dict[str, Any]) -> N
     """
     declared = _declared(catalog)
     problems = []
-    for flow in process.iter(f"{{{NS['bpmn']}}}sequenceFlow"):
-        condition = flow.find("bpmn:conditionExpression", NS)
-        if condition is None:
-            continue
-        tree = expressions.check(condition.text or "")
-        for name, value in _compared(tree):
+    for element, what, text, conditional in _conditions(process):
+        for name, value in _compared(expressions.check(text, conditional=conditional)):
             said = _mismatch(declared.get(name), name, value)
             if said:
-                problems.append(f"{where(flow)}: kondisi {said}.")
+                problems.append(f"{where(element)}: {what} {said}.")
     if problems:
         raise InvalidProcess(problems)
+
+
+def _conditions(process: etree._Element) -> Iterator[tuple[etree._Element, str, str, bool]]:
+    """``(element, what it is in words, expression, conditional)`` of every expression that
+    compares data: a gateway's conditions, a timer's duration chosen by case data, and a
+    step's ``sepanjang_waktu`` when it is a condition (BPMN probe: the last two were not
+    checked, and every case reaching them stopped in Galat). Each was checked safe before
+    (``engine.bpmn.validation``)."""
+    for flow in process.iter(f"{{{NS['bpmn']}}}sequenceFlow"):
+        condition = flow.find("bpmn:conditionExpression", NS)
+        if condition is not None:
+            yield flow, "kondisi", condition.text or "", False
+    for timer in process.iter(f"{{{NS['bpmn']}}}boundaryEvent"):
+        duration = timer.find("bpmn:timerEventDefinition/bpmn:timeDuration", NS)
+        if duration is not None:
+            yield timer, "durasi timernya", duration.text or "", True
+    for task in process.iter(f"{{{NS['bpmn']}}}userTask"):
+        rule = task_properties(task).get(ROUND_THE_CLOCK_PROPERTY, "").strip()
+        if rule.lower() not in ("", "ya", "tidak"):
+            yield task, f"properti {ROUND_THE_CLOCK_PROPERTY}", rule, False
 
 
 def _declared(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -45,3 +45,31 @@ def test_a_condition_of_another_kind_than_its_field_is_refused(notation, conditi
 ])
 def test_a_condition_that_fits_its_field_or_names_no_field_is_taken(notation, condition):
     assert compile_bpmn(_with_start_form(notation, condition))[0] == "sop_uji"
+
+
+TIMER = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT30M"</bpmn:timeDuration>'
+WAKTU = '<spiffworkflow:property name="waktu" value="30 menit" />'
+
+
+@pytest.mark.parametrize("edit, element", [
+    ({TIMER: '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H" if jumlah &gt; 5 '
+             'else "PT3H"</bpmn:timeDuration>', WAKTU: ""},
+     'boundaryEvent "Waktu_Kegiatan_1"'),
+    ({WAKTU: WAKTU + '<spiffworkflow:property name="sepanjang_waktu" value="jumlah &gt; 5" />'},
+     'userTask "Kegiatan_1"'),
+])
+def test_a_timer_or_sepanjang_waktu_of_another_kind_than_its_field_is_refused(edit, element):
+    """BPMN probe: only gateways' conditions were checked; every case reaching these
+    stopped in Galat, comparing the text "7" with 5."""
+    data = _with_start_form("jumlah: teks", "jumlah == &quot;x&quot;")
+    for old, new in edit.items():
+        assert old.encode() in data
+        data = data.replace(old.encode(), new.encode())
+    with pytest.raises(InvalidProcess) as refused:
+        compile_bpmn(data)
+    [problem] = refused.value.problems
+    what = "durasi timernya" if "boundary" in element else "properti sepanjang_waktu"
+    assert problem.startswith(f"{element} (baris ") and problem.endswith(
+        f'{what} membandingkan kolom teks "Jumlah" (jumlah) dengan angka 5, yang tidak pernah '
+        'cocok; jadikan kolomnya angka (jumlah: angka) atau tulis nilainya dalam tanda kutip '
+        '("5").'), problem
