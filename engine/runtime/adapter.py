@@ -161,14 +161,25 @@ def timer_duration(timer_task: Any) -> str:
 
 def counts_round_the_clock(timer_task: Any) -> bool:
     """True when the step the timer guards counts wall-clock time: its ``sepanjang_waktu``
-    property is ``ya``, or a condition on case data that holds (``prioritas == "kritis"``)."""
+    property is ``ya``, or a condition on case data that holds (``prioritas == "kritis"``).
+    Raises ProcessFailure naming the step when the condition compares data of another kind
+    (``ConditionMismatch``): an administrator finds the element to mend in Galat."""
     for sibling in timer_task.parent.children:
         properties = getattr(sibling.task_spec, "extensions", {}).get("properties", {})
         value = properties.get(ROUND_THE_CLOCK_PROPERTY, "").strip()
         if value.lower() == "ya":
             return True
-        if value and value.lower() != "tidak" and expressions.evaluate(value, timer_task.data):
-            return True
+        if not value or value.lower() == "tidak":
+            continue
+        try:
+            if expressions.evaluate(value, timer_task.data):
+                return True
+        except expressions.ConditionMismatch as error:
+            element = sibling.task_spec.bpmn_id
+            step = sibling.task_spec.bpmn_name or element
+            raise ProcessFailure(f'Properti {ROUND_THE_CLOCK_PROPERTY} langkah "{step}" '
+                                 f"({element}) gagal dijalankan: {error}"[:2000],
+                                 element=element) from error
     return False
 
 

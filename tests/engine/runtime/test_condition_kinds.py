@@ -73,3 +73,20 @@ def test_the_mismatch_names_kinds_and_cuts_long_values(expression, data, shown):
     with pytest.raises(expressions.ConditionMismatch) as refused:
         expressions.evaluate(expression, data)
     assert shown in str(refused.value)
+
+
+def test_a_sepanjang_waktu_condition_of_another_kind_names_its_step(session, clock, users):
+    """BPMN probe: the Galat said only "Mesin proses gagal: kondisi membandingkan …", no
+    element, so Proses bermasalah could not point at what to mend."""
+    deploy(session, clock, mini_bpmn({'<spiffworkflow:property name="waktu" value="30 menit" />':
+                                      '<spiffworkflow:property name="waktu" value="30 menit" />'
+                                      '<spiffworkflow:property name="sepanjang_waktu" '
+                                      'value="jumlah &gt; 5" />'}))
+    session.commit()
+    with pytest.raises(ProcessFailure) as refused:
+        start_instance(session, clock, process_key="sop_uji", title="Uji", user=users["Prakom"],
+                       data={"jumlah": "7"})
+    assert refused.value.element == "Kegiatan_1"
+    assert refused.value.message.startswith(
+        'Properti sepanjang_waktu langkah "Menyusun konsep" (Kegiatan_1) gagal dijalankan: '
+        'kondisi membandingkan teks "7" dengan angka 5 (>)')
