@@ -15,7 +15,8 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime.adapter import SERIALIZER, counts_round_the_clock, timer_duration
+from engine.runtime.adapter import SERIALIZER
+from engine.runtime.deadline_rules import counts_round_the_clock, timer_duration
 from engine.runtime.projection import guarded_task
 
 

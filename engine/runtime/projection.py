@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from engine import audit, facts
 from engine.clock import Clock
 from engine.models import HumanTask, ProcessInstance, Timer
-from engine.runtime import adapter
+from engine.runtime import deadline_rules
 
 
 @dataclass(frozen=True)
@@ -288,8 +288,8 @@ def step_waktu(workflow: BpmnWorkflow, spiff_id: str) -> dict[str, Any]:
     timer = _timer_of(workflow.tasks[UUID(spiff_id)])
     if timer is None:
         return {}
-    return {"duration": adapter.timer_duration(timer),
-            "round_the_clock": adapter.counts_round_the_clock(timer)}
+    return {"duration": deadline_rules.timer_duration(timer),
+            "round_the_clock": deadline_rules.counts_round_the_clock(timer)}
 
 
 def guarded_task(timer_task: Any) -> Any:
