@@ -19,8 +19,18 @@ from typing import Any
 from fpdf import FPDF
 from PIL import Image
 
-from engine.sop.document import END, GRID, IDENTITAS, SopDocument, SopRow
-from web.pdf_text import latin1
+from engine.sop.document import GRID, IDENTITAS, SopDocument, SopRow
+from web.pdf_text import printable
+from web.sop_pdf_pieces import CONTINUED, printed_rows
+from web.sop_pdf_symbols import (
+    EXIT_LINE,
+    SYMBOL_H,
+    SYMBOL_TOP,
+    TAIL,
+    draw_symbol,
+    lane_center,
+    off_page_connector,
+)
 
 # Landscape A4 in millimetres.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -32,12 +42,9 @@ LINE = 3.3          # text line height at 7.5 pt
 PAD = 1.2           # cell padding
 # The logo in the kop cell: this high at most (mm), narrower when the cell is narrower.
 LOGO_HEIGHT = 14.0
-SYMBOL_TOP = 3.0    # gap above a symbol, where the incoming connector runs
-SYMBOL_H = 6.0
-EXIT_LINE = 2.8     # a decision exit's line at 6 pt
-TAIL = 3.0          # room under a symbol for the outgoing connector
 FOOTER_H = 8.0
 FOOTER_LINE = 2.8   # a footer line at 6.5 pt
+TABLE_TOP = 32.0    # a continuing page's table heading and connector band, with padding
 
 @dataclass(frozen=True)
 class OfficeIdentity:
@@ -61,7 +68,7 @@ class _SopPdf(FPDF):
         self.family = "dejavu" if self.unicode else "helvetica"
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        self.set_title(_clean(self, f"SOP {document.header['nama_sop']}"))
+        self.set_title(printable(self, f"SOP {document.header['nama_sop']}"))
         self.set_line_width(0.2)
 
     def footer(self) -> None:
@@ -71,14 +78,14 @@ class _SopPdf(FPDF):
         if self.mark:
             self._watermark(self.mark.split(":")[0])
         self.set_font(self.family, "B", 6.5)
-        lines = (self.multi_cell(BODY_W, FOOTER_LINE, _clean(self, self.mark), dry_run=True,
+        lines = (self.multi_cell(BODY_W, FOOTER_LINE, printable(self, self.mark), dry_run=True,
                                  output="LINES") if self.mark else [])
         self.set_xy(MARGIN, PAGE_H - MARGIN + 2 - len(lines) * FOOTER_LINE)
         if self.mark:
-            self.multi_cell(BODY_W, FOOTER_LINE, _clean(self, self.mark), new_x="LMARGIN",
+            self.multi_cell(BODY_W, FOOTER_LINE, printable(self, self.mark), new_x="LMARGIN",
                             new_y="NEXT")
         self.set_font(self.family, "", 6.5)
-        self.cell(BODY_W - PAGE_COUNT_W, 4, _clean(self, f"SOP {self.document.name} — versi "
+        self.cell(BODY_W - PAGE_COUNT_W, 4, printable(self, f"SOP {self.document.name} — versi "
                                                       f"{self.document.version}"))
         self.cell(PAGE_COUNT_W, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
 
@@ -89,7 +96,7 @@ class _SopPdf(FPDF):
             self.set_font(self.family, "B", 44)
             with self.rotation(25, PAGE_W / 2, PAGE_H / 2):
                 self.set_xy(MARGIN, PAGE_H / 2 - 10)
-                self.cell(BODY_W, 20, _clean(self, words), align="C")
+                self.cell(BODY_W, 20, printable(self, words), align="C")
 
 
 def sop_pdf(document: SopDocument, identity: OfficeIdentity | None = None,
@@ -106,17 +113,13 @@ def sop_pdf(document: SopDocument, identity: OfficeIdentity | None = None,
     return pdf.output()
 
 
-def _clean(pdf: _SopPdf, text: str) -> str:
-    return str(text) if pdf.unicode else latin1(text)
-
-
 def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
-    return pdf.multi_cell(width, LINE, _clean(pdf, text), dry_run=True, output="LINES") or [""]
+    return pdf.multi_cell(width, LINE, printable(pdf, text), dry_run=True, output="LINES") or [""]
 
 
 def _text(pdf: FPDF, x: float, y: float, width: float, text: str, align: str = "L") -> None:
     pdf.set_xy(x, y)
-    pdf.multi_cell(width, LINE, _clean(pdf, text), align=align)
+    pdf.multi_cell(width, LINE, printable(pdf, text), align=align)
 
 
 def _header_text(document: SopDocument, name: str) -> str:
@@ -268,11 +271,16 @@ def _table_header(pdf: FPDF, document: SopDocument, cols: dict[str, Any]) -> flo
     return y + top_h + sub_h
 
 
-def _row_height(pdf: FPDF, row: SopRow, cols: dict[str, Any]) -> float:
+def _column_lines(pdf: FPDF, cols: dict[str, Any], name: str, text: str) -> list[str]:
+    """``text`` as the table's column ``name`` wraps it (7.5 pt)."""
     pdf.set_font(pdf.family, "", 7.5)
+    return _lines(pdf, cols[name][1] - 2 * PAD, text)
+
+
+def _row_height(pdf: FPDF, row: SopRow, cols: dict[str, Any]) -> float:
     texts = {"no": row.no, "kegiatan": row.kegiatan, "kelengkapan": row.kelengkapan,
              "waktu": row.waktu, "output": row.output, "keterangan": row.keterangan}
-    text_h = max(len(_lines(pdf, cols[name][1] - 2 * PAD, text)) for name, text in texts.items())
+    text_h = max(len(_column_lines(pdf, cols, name, text)) for name, text in texts.items())
     symbol_h = SYMBOL_TOP + SYMBOL_H + TAIL + len(row.exits) * EXIT_LINE + (1 if row.exits else 0)
     return max(text_h * LINE + 2 * PAD, symbol_h)
 
@@ -290,15 +298,17 @@ def _table(pdf: FPDF, document: SopDocument) -> None:
     pdf.set_y(pdf.get_y() + 2)
     y = _table_header(pdf, document, cols)
     previous: SopRow | None = None
-    for row in document.rows:
+    fit = int((bottom - MARGIN - TABLE_TOP) / LINE)
+    for row in printed_rows(document.rows, lambda name, text: _column_lines(
+            pdf, cols, name, text), fit):
         height = _row_height(pdf, row, cols)
         if y + height > bottom:
             if previous is not None and previous.to_column is not None:
-                _off_page_connector(pdf, _lane_center(cols, previous.to_column), y + 1, row.no)
+                off_page_connector(pdf, lane_center(cols, previous.to_column), y + 1, row.no)
             pdf.add_page()
             y = _table_header(pdf, document, cols)
             if previous is not None and previous.to_column is not None:
-                y = _continued_connector(pdf, _lane_center(cols, previous.to_column), y, row,
+                y = _continued_connector(pdf, lane_center(cols, previous.to_column), y, row,
                                          cols)
         _row(pdf, document, row, cols, y, height)
         y += height
@@ -313,11 +323,6 @@ def _table(pdf: FPDF, document: SopDocument) -> None:
         _text(pdf, MARGIN, pdf.get_y() + 0.5, BODY_W, document.total.note)
 
 
-def _lane_center(cols: dict[str, Any], column: int) -> float:
-    x, width = cols[f"lane{column}"]
-    return x + width / 2
-
-
 def _row(pdf: FPDF, document: SopDocument, row: SopRow, cols: dict[str, Any], y: float,
          height: float) -> None:
     pdf.set_font(pdf.family, "", 7.5)
@@ -329,50 +334,8 @@ def _row(pdf: FPDF, document: SopDocument, row: SopRow, cols: dict[str, Any], y:
         x, width = cols[name]
         _text(pdf, x + PAD, y + PAD, width - 2 * PAD, text,
               align="C" if name in ("no", "waktu") else "L")
-    _symbol(pdf, row, cols, y, height)
-
-
-def _symbol(pdf: FPDF, row: SopRow, cols: dict[str, Any], y: float, height: float) -> None:
-    """The row's flowchart symbol in its lane, with connectors from the previous row and to
-    the next (Permenpan RB 35/2012: terminator, process, decision, arrow)."""
-    cx = _lane_center(cols, row.column)
-    lane_w = cols[f"lane{row.column}"][1]
-    width, top = min(13.0, lane_w - 4), y + SYMBOL_TOP
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_fill_color(255, 255, 255)
-    bottom, middle = top + SYMBOL_H, top + SYMBOL_H / 2
-    if row.incoming:
-        pdf.line(cx, y, cx, top)
-        _arrowhead(pdf, cx, top)
-    if row.to_column == row.column:
-        pdf.line(cx, bottom, cx, y + height)
-    elif row.to_column is not None:
-        # Out of the symbol's side, across to the next row's lane, then down to it.
-        target = _lane_center(cols, row.to_column)
-        side = cx + (width / 2 if target > cx else -width / 2)
-        pdf.line(side, middle, target, middle)
-        pdf.line(target, middle, target, y + height)
-    if row.symbol == "decision":
-        pdf.polygon([(cx, top), (cx + width / 2, top + SYMBOL_H / 2), (cx, bottom),
-                     (cx - width / 2, top + SYMBOL_H / 2)], style="DF")
-        pdf.set_font(pdf.family, "", 6)
-        for index, exit_ in enumerate(row.exits):
-            text = f"{exit_.short} → {'' if exit_.target == END else 'No '}{exit_.target}"
-            line_y = bottom + 0.8 + index * EXIT_LINE
-            text_w = min(pdf.get_string_width(_clean(pdf, text)) + 1, lane_w - 0.6)
-            pdf.rect(cx - text_w / 2, line_y, text_w, EXIT_LINE, style="F")
-            pdf.set_xy(cx - (lane_w - 0.6) / 2, line_y)
-            pdf.cell(lane_w - 0.6, EXIT_LINE, _clean(pdf, text), align="C")
-    else:
-        pdf.rect(cx - width / 2, top, width, SYMBOL_H, style="DF",
-                 # fpdf2 shrinks a radius of half the height or more to 0.5 mm: stay just under.
-                 round_corners=row.symbol == "terminator", corner_radius=SYMBOL_H / 2 - 0.01)
-
-
-def _arrowhead(pdf: FPDF, x: float, tip_y: float) -> None:
-    pdf.set_fill_color(0, 0, 0)
-    pdf.polygon([(x - 0.9, tip_y - 1.6), (x + 0.9, tip_y - 1.6), (x, tip_y)], style="DF")
-    pdf.set_fill_color(255, 255, 255)
+    if row.symbol != CONTINUED:
+        draw_symbol(pdf, row, cols, y, height)
 
 
 def _continued_connector(pdf: _SopPdf, x: float, y: float, row: SopRow,
@@ -381,19 +344,9 @@ def _continued_connector(pdf: _SopPdf, x: float, y: float, row: SopRow,
     with the line on to the row's symbol; returns the y below the band."""
     band = 8.0
     pdf.line(MARGIN, y, MARGIN + BODY_W, y)
-    _off_page_connector(pdf, x, y + 1, row.no)
+    off_page_connector(pdf, x, y + 1, row.no)
     pdf.line(x, y + 6.5, x, y + band)
     for left, _ in cols.values():
         pdf.line(left, y, left, y + band)
     pdf.line(MARGIN + BODY_W, y, MARGIN + BODY_W, y + band)
     return y + band
-
-
-def _off_page_connector(pdf: FPDF, x: float, y: float, label: str) -> None:
-    """The pentagon that says "continued on the next page, at row ``label``"."""
-    pdf.line(x, y - 1, x, y)
-    pdf.polygon([(x - 3, y), (x + 3, y), (x + 3, y + 3.5), (x, y + 5.5), (x - 3, y + 3.5)],
-                style="D")
-    pdf.set_font(pdf.family, "", 6)
-    pdf.set_xy(x - 3, y + 0.6)
-    pdf.cell(6, 3, _clean(pdf, label), align="C")
