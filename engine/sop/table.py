@@ -257,7 +257,7 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             index = columns.get(name)
             return row[index] if index is not None and index < len(row) else ""
 
-        if row[0] != str(len(steps) + 1) and numbered:
+        if row[0].removesuffix(".") != str(len(steps) + 1) and numbered:  # "1." as printed
             # Only the first: after a gap or a typo every later number is off as well.
             problems.append(f"Baris {number}, kolom No: nomor {len(steps) + 1} diharapkan, "
                             f'tertulis "{row[0]}"; nomor langkah harus berurutan 1, 2, 3 ...')
@@ -308,12 +308,11 @@ def _read_steps(rows: list[list[str]], title: int, columns: dict[str, int],
             problems.append(f"Baris {number}, kolom Pertanyaan: hanya langkah keputusan "
                             "(tanda ?) yang punya pertanyaan.")
         steps.append(SopStep(
-            no=len(steps) + 1, row=number, kegiatan=kegiatan,
-            role=next(iter(marks), ""), decision=decision,
+            no=len(steps) + 1, row=number, kegiatan=kegiatan, role=next(iter(marks), ""),
+            decision=decision, duration=duration, round_the_clock=round_the_clock == "ya",
             mutu_baku={"kelengkapan": cell("Kelengkapan"), "waktu": waktu,
                        "output": cell("Output"), "keterangan": cell("Keterangan"),
                        **({"formulir": formulir} if formulir else {})},
-            duration=duration, round_the_clock=round_the_clock == "ya",
             catatan_konversi=" ".join(cell("Catatan Konversi").split()), question=question))
         decisions[len(steps)] = targets
     if len(steps) > MAX_STEPS:
@@ -346,6 +345,7 @@ def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],
             step.exits = [("", following)]
             continue
         for choice, text in targets[step.no].items():
+            text = re.sub(r"(?i)^(langkah|no\.?)\s*(?=\d)|(?<=\d)\.$", "", text)  # "Langkah 7."
             if not text:
                 step.exits.append((choice, following))
             elif text.lower() == "selesai":
@@ -362,8 +362,11 @@ def _resolve_exits(steps: list[SopStep], targets: dict[int, dict[str, str]],
                             f"jadi keduanya menuju {_target_text(yes)}; keputusan (tanda ?) "
                             "perlu dua tujuan berbeda: tulis nomor langkah atau Selesai.")
         elif -1 not in (yes, no) and yes == no:
-            problems.append(f"Baris {step.row}, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju "
-                            f"{_target_text(yes)}; keputusan perlu dua tujuan berbeda.")
+            empty = next((choice for choice, text in targets[step.no].items() if not text), "")
+            problems.append(f"Baris {step.row}, kolom {empty or 'Jika Tidak'}: "
+                            + (f"{empty} kosong, berarti langkah berikutnya: " if empty else "")
+                            + f"Jika Ya dan Jika Tidak menuju {_target_text(yes)}; keputusan "
+                            "perlu dua tujuan berbeda.")
 
 
 def _target_text(target: int) -> str:

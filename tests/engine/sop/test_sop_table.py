@@ -263,8 +263,8 @@ REFUSALS: dict[str, tuple[Callable[[list[list[str]]], list[list[str]]], list[str
           "Selesai.")]),
     "decision with one target the next step": (
         lambda rows: set_cell(set_cell(rows, 18, "Jika Ya", "3"), 18, "Jika Tidak", ""),
-        [("Baris 18, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju langkah 3; keputusan "
-         "perlu dua tujuan berbeda.")]),
+        [("Baris 18, kolom Jika Tidak: Jika Tidak kosong, berarti langkah berikutnya: Jika "
+          "Ya dan Jika Tidak menuju langkah 3; keputusan perlu dua tujuan berbeda.")]),
     "both targets Selesai": (
         lambda rows: set_cell(rows, 20, "Jika Ya", "Selesai"),
         [("Baris 20, kolom Jika Tidak: Jika Ya dan Jika Tidak menuju Selesai; keputusan "
