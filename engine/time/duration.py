@@ -84,13 +84,13 @@ class UnknownWaktu(InvalidDuration):
 
 # Each Waktu unit, larger first (the order they are written in and ISO's): its ISO
 # designator, and whether it is a time part (after "T"). "Triwulan" is read as 3 bulan,
-# "hari kerja" as hari.
+# "tahun" as 12, "hari kerja" as hari.
 _WAKTU_UNITS = {"bulan": ("M", False), "minggu": ("W", False), "hari": ("D", False),
                 "jam": ("H", True), "menit": ("M", True)}
 _ISO_ORDER = tuple(_WAKTU_UNITS)
 _WAKTU_PER_YEAR = {unit: _PER_YEAR[iso] for unit, iso in zip(
     _WAKTU_UNITS, ("months", "weeks", "days", "hours", "minutes"), strict=True)}
-_WAKTU_PART = r"([0-9][0-9.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan)"
+_WAKTU_PART = r"([0-9][0-9.,]*)\s*(menit|jam|hari kerja|hari|minggu|bulan|triwulan|tahun)"
 _WAKTU = re.compile(rf"{_WAKTU_PART}(?:\s+{_WAKTU_PART})*", re.IGNORECASE)
 # An amount as an Indonesian SOP writes it: "30", "1,5" or "1.5" (one or two decimals),
 # "6.000" (thousands grouped with dots, as in the source documents' "6.000 menit").
@@ -102,7 +102,7 @@ NO_DEADLINE_WORDS = ("relatif", "situasional", "disesuaikan")
 def waktu_duration(waktu: str) -> str | None:
     """The ISO 8601 duration of an SOP's Waktu text (README, "Konvensi BPMN"):
     ``"30 menit"`` -> ``"PT30M"``, ``"1 hari kerja"`` -> ``"P1D"``, ``"1 Triwulan"`` ->
-    ``"P3M"``, ``"1,5 jam"`` -> ``"PT1.5H"``, ``"1 jam 30 menit"`` -> ``"PT1H30M"``,
+    ``"P3M"``, ``"1 tahun"`` -> ``"P12M"``, ``"1,5 jam"`` -> ``"PT1.5H"``, ``"1 jam 30 menit"`` -> ``"PT1H30M"``,
     ``"6.000 menit"`` -> ``"PT6000M"``; None for an empty Waktu or one without a deadline
     ("Relatif", ...).
 
@@ -120,8 +120,8 @@ def waktu_duration(waktu: str) -> str | None:
     parts: dict[str, Decimal] = {}
     for amount_text, unit_text in re.findall(_WAKTU_PART, waktu, re.IGNORECASE):
         unit, amount = unit_text.lower(), _waktu_amount(amount_text, waktu)
-        if unit == "triwulan":
-            unit, amount = "bulan", 3 * amount
+        if unit in ("triwulan", "tahun"):
+            unit, amount = "bulan", (3 if unit == "triwulan" else 12) * amount
         unit = unit.removesuffix(" kerja")
         if parts and _ISO_ORDER.index(unit) <= _ISO_ORDER.index(list(parts)[-1]):
             raise UnknownWaktu(f"'{waktu[:60]}' tidak dikenali (setiap satuan sekali, yang "

@@ -90,6 +90,7 @@ def test_a_time_standard_in_words(duration, round_the_clock, words):
     ("30 menit", "PT30M"), ("3 Hari Kerja", "P3D"), ("1 Triwulan", "P3M"),
     ("1,5 jam", "PT1.5H"), ("1.5 jam", "PT1.5H"), ("1 jam 30 menit", "PT1H30M"),
     ("6.000 menit", "PT6000M"), ("1 hari 2 jam", "P1DT2H"), ("Relatif", None), ("", None),
+    ("1 Tahun", "P12M"),  # the SOP table probe: refused, while the limit is said in years
 ])
 def test_a_waktu_written_as_numbers_with_units_is_read_as_its_duration(waktu, duration):
     """Decimals, the source documents' grouped thousands ("6.000 menit") and several units
@@ -106,6 +107,8 @@ def test_a_waktu_written_as_numbers_with_units_is_read_as_its_duration(waktu, du
     ("0 menit", InvalidDuration, "^'0 menit': lamanya 0"),
     ("1,5 jam 30 menit", InvalidDuration, "^'1,5 jam 30 menit': hanya satuan terakhir"),
     ("5 Triwulan", InvalidDuration, "^'5 Triwulan' melebihi batas waktu terpanjang, 1 tahun"),
+    ("2 tahun", InvalidDuration, "^'2 tahun' melebihi batas waktu terpanjang, 1 tahun"),
+    ("1 tahun 2 bulan", UnknownWaktu, "setiap satuan sekali, yang besar dulu"),
 ])
 def test_a_waktu_that_is_no_length_of_time_alur_counts_says_why(waktu, error, message):
     with pytest.raises(error, match=message):
