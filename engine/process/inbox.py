@@ -9,7 +9,9 @@ spec, so a page costs the same whether 10 or 10,000 tasks are open (issue 13). V
 - ``semua``: both;
 - ``bawahan`` (Tugas Bawahan): every open task of the roles below those the user acts in
   along the line of supervision (``roles_below``: the steps whose lateness escalates to
-  him); he assigns (Alihkan) those of the roles he supervises directly.
+  him) that Semua does not already hold (a Kasubbag serving as Plh. Sekretaris does not
+  find his own Kasubbag steps there too); he assigns (Alihkan) those of the roles he
+  supervises directly.
 
 A step of a ticket waiting for its requester (an open ``SlaPause``, ``engine.desk.sla``)
 is shown as waiting: its clock stands still, so it is neither late nor due today until
@@ -221,8 +223,8 @@ def inbox_summary(session: Session, clock: Clock, user: User,
     if not acting:
         return InboxSummary(0, 0, 0)
     mine, unit = _mine(user, acting), HumanTask.claimed_by_id.is_(None)
-    own = HumanTask.role.in_(sorted(acting)) & or_(mine, unit)
-    below = HumanTask.role.in_(roles_below(acting))
+    own = _own(user, acting)
+    below = HumanTask.role.in_(roles_below(acting)) & ~own
     columns = [func.coalesce(func.sum(case((own & mine, 1), else_=0)), 0),
                func.coalesce(func.sum(case((own & unit, 1), else_=0)), 0),
                func.max(case((own, HumanTask.id)))]
@@ -304,6 +306,12 @@ def _open_in(roles: list[str], process_key: str | None = None) -> ColumnElement[
             & _shown(process_key))
 
 
+def _own(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
+    """The tasks Semua holds: of a role the user acts in, his or unclaimed."""
+    return HumanTask.role.in_(sorted(acting)) & or_(_mine(user, acting),
+                                                    HumanTask.claimed_by_id.is_(None))
+
+
 def _mine(user: User, acting: dict[str, Capacity]) -> ColumnElement[bool]:
     claimants = {user.id}.union(*(c.claimants(user.id) for c in acting.values()))
     return HumanTask.claimed_by_id.in_(sorted(claimants))
@@ -317,7 +325,7 @@ def _matching(user: User, acting: dict[str, Capacity], asked: InboxQuery, now: d
         roles = roles_below(acting)
         if not roles:
             return None
-        condition = _open_in(roles, asked.process_key)
+        condition = _open_in(roles, asked.process_key) & ~_own(user, acting)
     else:
         if not acting:
             return None

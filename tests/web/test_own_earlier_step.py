@@ -60,3 +60,26 @@ def test_a_step_returned_by_a_plh_names_him_once_as_plh(client, clock):
     assert "Dikembalikan oleh Plh. Kasubbag Demo Prakom, 23 Nov 2026 08.00 WIB:" in page
     assert (f"“{review['name']}”, Anda sendiri yang menyelesaikannya (sebagai Plh. "
             "Kasubbag).") in page
+
+
+def test_a_plh_above_his_own_role_finds_his_own_steps_once(client, clock):
+    """The approval chain probe: a Kasubbag serving as Plh. Sekretaris found his own
+    Kasubbag step in Tugas Unit and again under Tugas Bawahan, the tab's count one too many."""
+    now = clock.now()
+    assert client.post("/api/v1/substitutions", headers=api_token(client, "admin"), json={
+        "kind": "Plh", "official": "sekretaris", "substitute": "kasubbag", "role": "Sekretaris",
+        "warrant_number": "ST-13/2026", "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=10)).isoformat()}).status_code == 201
+    prakom, kasubbag = api_token(client, "prakom"), api_token(client, "kasubbag")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penyusunan_skp_prakom", "title": "SKP 2027"}).json
+    assert client.post(f"/api/v1/tasks/{started['open_tasks'][0]['id']}/complete",
+                       headers=prakom, json={"data": {}}).status_code == 200
+    [review] = client.get("/api/v1/tasks?view=unit", headers=kasubbag).json
+    assert review["role"] == "Kasubbag"
+    assert review["id"] not in [task["id"] for task in client.get(
+        "/api/v1/tasks?view=bawahan", headers=kasubbag).json]
+    other = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "penyusunan_skp_prakom", "title": "SKP 2028"}).json["open_tasks"][0]
+    assert [task["id"] for task in client.get("/api/v1/tasks?view=bawahan",
+                                              headers=kasubbag).json] == [other["id"]]
