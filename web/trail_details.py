@@ -50,7 +50,7 @@ LABELS = {
     "size": lazy_gettext("Ukuran (bita)"), "starts_at": lazy_gettext("Mulai"),
     "step": lazy_gettext("Langkah"), "steps": lazy_gettext("Langkah"),
     "substitute": lazy_gettext("Pengganti"), "title": lazy_gettext("Judul"),
-    "username": lazy_gettext("Nama pengguna"),
+    "username": lazy_gettext("Pengguna"),  # his full name and user name, or the latter
     "version": lazy_gettext("Versi"), "warrant_number": lazy_gettext("Nomor surat perintah"),
 }
 # Why a step went back to its unit (``engine.people.claims.CAUSES``).

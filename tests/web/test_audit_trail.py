@@ -242,7 +242,7 @@ def test_a_settings_change_and_a_changed_email_read_as_their_own_pages_write_the
     login(client, "admin")
     page = unescape(_page(client)[1])
     assert "Surel (SMTP) · port: 25 → 587 · Surel (SMTP) · STARTTLS: tidak → ya" in page
-    assert "Nama pengguna: prakom · surel — → prakom@pn.go.id" in page
+    assert "Pengguna: prakom · surel — → prakom@pn.go.id" in page
     assert "previous_" not in page and "smtp." not in page
 
 
