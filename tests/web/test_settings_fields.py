@@ -59,7 +59,15 @@ def test_refused_calendar_fields_and_a_missing_sop_file_are_tied_to_their_messag
     for field in ("ramadan", "timezone"):
         [element] = page.xpath(f"//*[@id='{field}']")
         assert element.get("aria-invalid") == "true"
-        assert page.xpath(f"//*[@id='{element.get('aria-describedby')}']")[0].text
+        described = element.get("aria-describedby").split()
+        assert f"{field}-error" in described, "tied to its message, after its hint"
+        assert all(page.xpath(f"//*[@id='{name}']")[0].text for name in described)
+    # The dates' format stands beside each box before any refusal (English admin probe:
+    # it was only a placeholder, gone once anything was typed).
+    for field in ("ramadan", "added", "removed"):
+        [hint] = page.xpath(f"//*[@id='{field}-hint']")
+        assert "TTTT-BB-HH" in hint.text
+        assert f"{field}-hint" in page.xpath(f"//*[@id='{field}']")[0].get("aria-describedby")
     token = csrf_token(client.get("/admin/sop").get_data(True))
     refused = html.fromstring(client.post("/admin/sop", data={"csrf_token": token},
                                           content_type="multipart/form-data").get_data(True))
