@@ -56,7 +56,10 @@ def test_admin_creates_promotes_and_disables_a_prakom_who_is_logged_out(server, 
     budi.wait_for_url(f"{server}/")
     expect(budi.get_by_text("Budi Santoso, S.Kom. · Kasubbag, Prakom")).to_be_visible()
 
-    admin.get_by_role("button", name="Nonaktifkan").click()
+    # Asked once more: a stray tap on a phone would end his sessions at once.
+    admin.get_by_text("Nonaktifkan", exact=True).click()
+    expect(admin.get_by_text("Nonaktifkan akun Budi Santoso, S.Kom. sekarang?")).to_be_visible()
+    admin.get_by_role("button", name="Ya, nonaktifkan").click()
     expect(admin.get_by_text("Akun budi dinonaktifkan")).to_be_visible()
     budi.goto(f"{server}/")
     assert budi.url.startswith(f"{server}/masuk"), "the disabled user is logged out"

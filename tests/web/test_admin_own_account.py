@@ -25,10 +25,11 @@ def _records(app) -> int:
 def test_an_administrators_own_page_offers_no_button_that_cannot_work(app, client):
     login(client, "admin")
     own = client.get(f"/admin/pengguna/{_user(app, 'admin').id}").get_data(True)
-    assert ">Nonaktifkan</button>" not in own
+    assert ">Ya, nonaktifkan</button>" not in own and "<summary>Nonaktifkan" not in own
     assert "Anda tidak dapat menonaktifkan akun Anda sendiri.</p>" in own
     other = client.get(f"/admin/pengguna/{_user(app, 'prakom').id}").get_data(True)
-    assert ">Nonaktifkan</button>" in other and "akun Anda sendiri" not in other
+    assert "<summary>Nonaktifkan</summary>" in other and ">Ya, nonaktifkan</button>" in other
+    assert "akun Anda sendiri" not in other
     assert ('<input type="checkbox" checked disabled aria-describedby="is_admin-hint"> '
             'Administrator</label><input type="hidden" name="is_admin" value="on">') in own
     assert "Anda tidak dapat mencabut hak admin Anda sendiri; minta administrator lain." in own
