@@ -58,7 +58,8 @@ def test_a_day_that_is_not_one_is_refused_naming_it_and_marks_nothing(app, clien
     for query, said in (
             ("dari=2026-13-01", 'Dari tanggal (dari): &#34;2026-13-01&#34; bukan tanggal'),
             ("sampai=1999-12-31", 'Sampai tanggal (sampai): &#34;1999-12-31&#34; bukan tanggal'),
-            ("dari=2026-12-02&sampai=2026-12-01", "tanggal akhir sebelum tanggal awal"),
+            ("dari=2026-12-02&sampai=2026-12-01",
+             "Sampai tanggal sebelum Dari tanggal: tanggal akhir"),
             ("dari=2026-12-01&dari=2026-12-02", "&#34;dari&#34; hanya satu nilai; 2 dikirim.")):
         refused = client.get(f"/notifikasi/?{query}")
         assert refused.status_code == 400, query
