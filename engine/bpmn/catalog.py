@@ -3,13 +3,14 @@
 The catalog is ``{"name", "lanes", "mttr", "priority_field", "start_form", "number_prefix",
 "kelompok", "tujuan", "tasks": {user task id: entry}}`` where an entry is ``{"name", "lane",
 "no", "kelengkapan", "waktu", "output", "keterangan", "duration", "round_the_clock",
-"catatan_konversi", "fields", "form"}``: the Kegiatan and its Mutu Baku (Permenpan RB
+"catatan_konversi", "fields", "form", "next"}``: the Kegiatan and its Mutu Baku (Permenpan RB
 35/2012), the timer's ISO duration (None when the Waktu is "Relatif" or similar; the
 fallback when it depends on case data, whose expression is then ``duration_rule``), the
 modeller's conversion note (administrators only), the generated fields (Catatan,
 Kelengkapan, the next gateway's decision, whose choices say whether they ``return`` to an
-earlier step) and the declared form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or
-None). ``start_form`` is the start event's form, ``number_prefix`` the prefix of process
+earlier step), the declared form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or
+None) and where the step leads (``engine.bpmn.graph.FlowGraph.next_steps``; a catalog
+built before it was kept has none). ``start_form`` is the start event's form, ``number_prefix`` the prefix of process
 numbers.
 
 Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
@@ -37,6 +38,7 @@ from engine.bpmn.conventions import (
     ROUND_THE_CLOCK_PROPERTY,
     decision_of,
 )
+from engine.bpmn.graph import FlowGraph
 from engine.bpmn.xml import NS, where
 from engine.errors import InvalidProcess
 from engine.time.duration import (
@@ -117,6 +119,9 @@ def build_catalog(process: etree._Element, files: dict[str, bytes] | None = None
             "form": _declared_form(task, properties, fields, files, problems, used),
         }
         _mark_returns(task_id, fields, flows_from, elements)
+    graph, names = FlowGraph(process), {task_id: task["name"] for task_id, task in tasks.items()}
+    for task_id, task in tasks.items():
+        task["next"] = graph.next_steps(task_id, names)
     start = process.find("bpmn:startEvent", NS)
     start_form = None if start is None else _declared_form(
         start, process_properties(start), [], files, problems, used)

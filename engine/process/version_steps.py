@@ -5,10 +5,6 @@ another step, or rewrote an Output, was previewed as "Langkah sama dengan versi 
 
 from typing import Any
 
-from engine.bpmn.validation import executable_process, read_xml
-from engine.sop.document import END
-from engine.sop.graph import FlowGraph
-
 # The Mutu Baku a kept step's entry holds as the SOP document prints it, with its label.
 MUTU_BAKU_LABELS = (("kelengkapan", "Kelengkapan"), ("output", "Output"),
                     ("keterangan", "Keterangan"))
@@ -25,48 +21,30 @@ def mutu_baku_changes(before: dict[str, dict[str, Any]], after: dict[str, dict[s
             if before[step_id].get(key, "") != step.get(key, "")]
 
 
-def flow_changes(before_xml: str, after_xml: str, before: dict[str, dict[str, Any]],
-                 after: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    """The steps kept from the version of BPMN ``before_xml`` (catalog ``tasks``
-    ``before``) to that of ``after_xml`` (``after``) whose next steps differ, in
-    ``after``'s order: ``[(id, name, old, new)]``, each side in words as the SOP reads it:
-    ``Memeriksa konsep`` or, after a decision, ``Ya → Menandatangani; Tidak → Menyusun
-    konsep`` (an end event: ``Selesai``). The choices are compared by label and by the ids
-    they reach, so a renamed step alone (said elsewhere) changes no flow.
-
-    Raises:
-        InvalidProcess: a stored BPMN no longer parses (each did when it was deployed).
-    """
-    graphs = [FlowGraph(executable_process(read_xml(xml.encode("utf-8"))))
-              for xml in (before_xml, after_xml)]
+def flow_changes(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+                 ) -> list[tuple[str, str, str, str]]:
+    """The steps kept from ``before`` to ``after`` (catalogs' ``tasks``) whose next steps
+    (their ``next``, ``engine.bpmn.graph.FlowGraph.next_steps``) differ, in ``after``'s
+    order: ``[(id, name, old, new)]``, each side in words as the SOP reads it: ``Memeriksa
+    konsep`` or, after a decision, ``Ya → Menandatangani; Tidak → Menyusun konsep``. The
+    choices are compared by label and by the ids they reach, so a renamed step alone (said
+    elsewhere) changes no flow. Read from the catalogs, never the BPMN (a version list
+    reads no definition's BPMN); a step of a catalog built before ``next`` was kept is not
+    compared."""
     changes = []
     for step_id, step in after.items():
-        if step_id not in before:
-            continue
-        ways = [_ways(graph, step_id) for graph in graphs]
-        if ways[0] != ways[1]:
-            changes.append((step_id, step["name"], _words(graphs[0], ways[0], before),
-                            _words(graphs[1], ways[1], after)))
+        was = before.get(step_id, {}).get("next")
+        if was is not None and step.get("next") is not None \
+                and _ways(was) != _ways(step["next"]):
+            changes.append((step_id, step["name"], _words(was), _words(step["next"])))
     return changes
 
 
-def _ways(graph: FlowGraph, step_id: str) -> list[tuple[str, frozenset[str]]]:
-    """``[(choice label, ids reached)]`` after a decision, else ``[("", ids reached)]``."""
-    exits = graph.decision_exits(step_id)
-    if exits:
-        return [(label, frozenset(targets)) for label, targets in exits]
-    return [("", frozenset(graph.successors(step_id)))]
+def _ways(next_steps: list[list[Any]]) -> list[tuple[str, list[str]]]:
+    return [(label, [target for target, _ in targets]) for label, targets in next_steps]
 
 
-def _words(graph: FlowGraph, ways: list[tuple[str, frozenset[str]]],
-           tasks: dict[str, dict[str, Any]]) -> str:
-    def named(target: str) -> str:
-        if target in tasks:
-            return tasks[target]["name"]
-        if graph.kind.get(target) == "endEvent":
-            return END
-        return graph.names.get(target) or target
-
-    said = [(label, ", ".join(sorted(named(target) for target in targets)) or "—")
-            for label, targets in ways]
+def _words(next_steps: list[list[Any]]) -> str:
+    said = [(label, ", ".join(sorted(word for _, word in targets)) or "—")
+            for label, targets in next_steps]
     return "; ".join(f"{label} → {where}" if label else where for label, where in said)

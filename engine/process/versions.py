@@ -129,7 +129,7 @@ def diff_versions(old: ProcessDefinition | None, new: ProcessDefinition) -> Vers
         diff.forms.insert(0, changed)
     if old is not None:
         diff.mutu_baku = version_steps.mutu_baku_changes(before, after)
-        diff.flows = version_steps.flow_changes(old.bpmn_xml, new.bpmn_xml, before, after)
+        diff.flows = version_steps.flow_changes(before, after)
         diff.same_file = old.file_hash == new.file_hash
     if old is not None and old.catalog.get("number_prefix") != new.catalog.get("number_prefix"):
         diff.prefix = (old.catalog.get("number_prefix") or "P",

@@ -19,12 +19,11 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from engine.bpmn.catalog import build_catalog, process_properties
+from engine.bpmn.graph import END, FlowGraph
 from engine.bpmn.validation import executable_process, read_xml
-from engine.sop.graph import FlowGraph
 from engine.time.duration import office_units
 
 EMPTY = "—"
-END = "Selesai"
 
 # (property name, label) of the identitas, in the order the regulation prints them.
 IDENTITAS = (

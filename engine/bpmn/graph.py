@@ -1,10 +1,15 @@
 """A process's sequence flows as the SOP reads them: from each step, through gateways, to
 the next steps (user tasks, or end events as themselves) and, after a decision, per choice."""
 
+from typing import Any
+
 from lxml import etree
 
 from engine.bpmn.conventions import decision_of
 from engine.bpmn.xml import NS
+
+# What the SOP calls the way to an end event.
+END = "Selesai"
 
 
 class FlowGraph:
@@ -19,6 +24,16 @@ class FlowGraph:
         self.flows: dict[str, list[etree._Element]] = {}
         for flow in process.findall("bpmn:sequenceFlow", NS):
             self.flows.setdefault(flow.get("sourceRef"), []).append(flow)
+
+    def next_steps(self, task_id: str, names: dict[str, str]) -> list[list[Any]]:
+        """Where ``task_id`` leads: ``[[choice label, [[id, word], …]], …]`` after a decision,
+        else ``[["", [[id, word], …]]]``, each way's targets sorted by id; a target's word is
+        its step's name in ``names`` ({user task id: name}), ``END`` for an end event, else
+        its element's name or id. JSON as the catalog keeps it."""
+        exits = self.decision_exits(task_id) or [("", self.successors(task_id))]
+        return [[label, [[target, names.get(target) or (
+            END if self.kind.get(target) == "endEvent" else self.names.get(target) or target)]
+            for target in sorted(targets)]] for label, targets in exits]
 
     def successors(self, node_id: str) -> set[str]:
         """User tasks (and end events, as themselves) reached from ``node_id`` via gateways."""
