@@ -179,14 +179,16 @@ def newest(session: Session, key: str) -> ProcessDefinition | None:
 
 
 def earlier_twin(session: Session, definition: ProcessDefinition) -> int | None:
-    """The newest version of ``definition``'s SOP older than it with the same file (BPMN
-    and form files: ``file_hash``), or None: uploading an earlier version's file again
-    makes a new version (only the latest is compared), where activating that one would
-    do."""
+    """The version of ``definition``'s SOP older than it with the same file (BPMN and form
+    files: ``file_hash``), the active one first, else the newest; None when there is none:
+    uploading an earlier version's file again makes a new version (only the latest is
+    compared), where activating that one would do (SOP table probe: the active version's
+    file uploaded again was said to equal some draft)."""
     return session.scalar(select(ProcessDefinition.version).where(
         ProcessDefinition.key == definition.key, ProcessDefinition.version < definition.version,
         ProcessDefinition.file_hash == definition.file_hash)
-        .order_by(ProcessDefinition.version.desc()).limit(1))
+        .order_by(ProcessDefinition.is_active.desc(), ProcessDefinition.version.desc())
+        .limit(1))
 
 
 def waiting(definition: ProcessDefinition, active: ProcessDefinition | None) -> bool:

@@ -302,9 +302,13 @@ def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
     assert "versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan." in upload(revised)
     assert ("Berkas sama dengan &#34;Penanganan Gangguan Server&#34; versi 2, yang masih "
             "menunggu diaktifkan; tidak ada versi baru.") in upload(revised)
+    # The active version's file: nothing changes from what is in force (the SOP table
+    # probe: with drafts waiting, it was said to equal some draft of the same content).
     again = upload(original)
-    assert ("versi 3 tersimpan, isinya sama dengan versi 1: bila isi itu yang diinginkan, "
-            "cukup aktifkan versi 1.") in again
+    assert ("versi 3 tersimpan, isinya sama dengan versi aktif (1): tidak ada yang berubah "
+            "dari yang berlaku, versi ini tidak perlu diaktifkan.") in again
+    assert ("versi 4 tersimpan, isinya sama dengan versi 2: bila isi itu yang diinginkan, "
+            "cukup aktifkan versi 2.") in upload(revised)
 
 
 def test_the_version_page_names_form_and_decision_changes(app, client, clock):

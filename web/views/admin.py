@@ -98,6 +98,10 @@ def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, 
         return gettext('Berkas sama dengan "%(name)s" versi %(version)s; tidak ada versi '
                        "baru.", **names), "info"
     twin = versions.earlier_twin(db.session, definition)
+    if twin is not None and twin == versions.in_force_version(db.session, definition.key):
+        return gettext('"%(name)s" versi %(version)s tersimpan, isinya sama dengan versi '
+                       "aktif (%(twin)s): tidak ada yang berubah dari yang berlaku, versi ini "
+                       "tidak perlu diaktifkan.", twin=twin, **names), "warning"
     if twin is not None:
         return gettext('"%(name)s" versi %(version)s tersimpan, isinya sama dengan versi '
                        "%(twin)s: bila isi itu yang diinginkan, cukup aktifkan versi "
