@@ -14,6 +14,7 @@ from lxml import etree
 
 from engine.errors import InvalidProcess
 from engine.numbers import file_too_large, grouped
+from engine.sop.document import long_date
 
 MAX_TABLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
@@ -222,12 +223,17 @@ def _bounded(rows: Iterable[list[str]], filename: str) -> list[list[str]]:
 
 
 def _cell_text(value: object) -> str:
+    """A workbook cell's value as the table's text: a date cell as the SOP document writes
+    a date, "2 Januari 2027" (SOP table probe: a Tanggal Efektif typed into Excel printed
+    as 2027-01-02 beside the source's "09 Januari 2017")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime) and value.time() == time(0):
-        return value.date().isoformat()
-    if isinstance(value, date | datetime):
+        return long_date(value.date())
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return long_date(value)
+    if isinstance(value, datetime):
         return value.isoformat()
     return str(value).strip()

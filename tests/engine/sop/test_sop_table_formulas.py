@@ -1,10 +1,12 @@
 """A workbook's formula cell without a saved value is refused by name: a workbook written by
 a program (openpyxl, pandas) saves no value, openpyxl read the cell as empty, and the step
-lost its Waktu and its timer unseen (SOP table probe). Excel's saved value is read."""
+lost its Waktu and its timer unseen (SOP table probe). Excel's saved value is read, and a
+date cell as the SOP document writes a date."""
 
 import io
 import re
 import zipfile
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -56,3 +58,16 @@ def test_a_formula_saved_with_its_value_is_read_as_that_value():
         lambda m: (b'<c r="F18" t="str"><f>"3 jam"</f><v>3 jam</v></c>' if m.group(1) == b"F18"
                    else b'<c r="L1" t="str"><f>""</f><v></v></c>'), xml))
     assert read_table(saved, "sop.xlsx")[TITLE_ROW + 1][5] == "3 jam"
+
+
+def test_a_date_cell_reads_as_the_sop_document_writes_a_date():
+    """SOP table probe: a Tanggal Efektif typed into Excel printed as 2027-01-02."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in table_rows():
+        sheet.append([cell or None for cell in row])
+    sheet["B1"], sheet["C1"] = date(2027, 1, 2), datetime(2027, 1, 2, 8, 30)
+    out = io.BytesIO()
+    workbook.save(out)
+    assert read_table(out.getvalue(), "sop.xlsx")[0][1:3] == ["2 Januari 2027",
+                                                              "2027-01-02T08:30:00"]
