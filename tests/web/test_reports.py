@@ -156,6 +156,8 @@ def test_sop_performance_page_and_exports_hold_the_same_numbers(client, history)
     # A period's figures change while it runs: the page, and so its printout, says when.
     assert re.search(r"data per \d{1,2} \w{3} \d{4} \d{2}\.\d{2} WIB", html)
     assert '"median": [20, 130]' in html.replace("\n", "") or '"median":[20,130]' in html
+    # Named once on the page (its heading); the caption names it to screen readers.
+    assert '<caption class="visually-hidden">Langkah (paling lambat dulu)</caption>' in html
 
 
 def test_heatmap_colours_each_step_by_its_on_time_share(client, history):
