@@ -18,7 +18,11 @@ from flask_babel import format_decimal, gettext
 from engine.time.hours import PERPRES_21_2023, Schedule
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_DAY_NUMBER = {name.lower(): number for number, name in enumerate(DAYS)} | {"jum'at": 4}
+# Indonesian names, and English ones for an administrator who reads the page in English
+# (English admin probe); the page writes them back in Indonesian.
+ENGLISH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NUMBER = {name.lower(): number for number, name in enumerate(DAYS)} | {"jum'at": 4} | {
+    name: number for number, name in enumerate(ENGLISH_DAYS)}
 _DASHES = "-–—"
 _LINE = re.compile(rf"\s*(?P<days>[A-Za-z']+(?:\s*[{_DASHES}]\s*[A-Za-z']+)?)\s+(?P<hours>.+)")
 _INTERVAL = re.compile(rf"\s*(\d{{1,2}})[.:](\d{{2}})\s*[{_DASHES}]\s*(\d{{1,2}})[.:](\d{{2}})\s*")

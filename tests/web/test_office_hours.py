@@ -92,3 +92,16 @@ def test_a_zone_change_is_explained_before_and_named_as_the_page_names_it_after(
     history = " ".join(client.get("/admin/pengaturan").get_data(True).split(
         'id="h-riwayat"')[1].split())
     assert "Kalender kerja · zona waktu: WIB (Asia/Jakarta) → WIT (Asia/Jayapura)" in history
+
+
+def test_english_day_names_are_read_and_written_back_in_indonesian(app, client):
+    """The English admin probe: "Monday-Thursday 08.00-12.00" was refused; the hint names
+    the days in Indonesian, but an English reader writes his own."""
+    login(client, "admin")
+    assert _post(client, {**FORM, "timezone": "Asia/Jakarta", "hours":
+                          "Monday - Friday 08.00-12.00, 13.00-16.30\nSATURDAY 08.00-12.00"}
+                 ).status_code == 302
+    assert _calendar(app)[0]["hours"] == {str(day): [["08:00", "12:00"], ["13:00", "16:30"]]
+                                          for day in range(5)} | {"5": [["08:00", "12:00"]]}
+    assert ("Senin–Jumat 08.00–12.00, 13.00–16.30\nSabtu 08.00–12.00</textarea>"
+            in client.get("/admin/pengaturan").get_data(True))
