@@ -229,8 +229,9 @@ def _case(params: dict) -> str:
 def step_state(item: NotificationItem) -> str:
     """The step now, its deadline calendar-first: ``Dipegang Demo Prakom · hari ini 09.00 ·
     terlambat 2 jam kerja``, ``Belum diambil (peran Prakom) · besok 07.40 · sisa 10 menit
-    kerja``, ``Sudah diselesaikan oleh Demo Prakom ·
-    selesai, terlambat 1 jam kerja`` (``oleh Plh. Kasubbag Demo Prakom`` for a Plh), ``Langkah dibatalkan``; empty without a step."""
+    kerja``, ``Sudah diselesaikan oleh Demo Prakom · selesai, terlambat 1 jam kerja``
+    (``oleh Plh. Kasubbag Demo Prakom`` for a Plh), ``Langkah dibatalkan``; empty without
+    a step."""
     if item.task_state is None:
         return ""
     if item.task_state == "completed":

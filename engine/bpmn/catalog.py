@@ -10,8 +10,8 @@ modeller's conversion note (administrators only), the generated fields (Catatan,
 Kelengkapan, the next gateway's decision, whose choices say whether they ``return`` to an
 earlier step), the declared form (``engine.bpmn.forms``: ``{"schema", "ui"}`` or
 None) and where the step leads (``engine.bpmn.graph.FlowGraph.next_steps``; a catalog
-built before it was kept has none). ``start_form`` is the start event's form, ``number_prefix`` the prefix of process
-numbers.
+built before it was kept has none). ``start_form`` is the start event's form,
+``number_prefix`` the prefix of process numbers.
 
 Facts about the SOP as a whole are process-level ``spiffworkflow:property`` elements
 (README, "Konvensi BPMN"): ``mttr`` = ``ya`` makes it an incident SOP whose mean time to

@@ -66,4 +66,3 @@ class FlowGraph:
             return set().union(*(self._reach(f.get("targetRef"), seen)
                                  for f in self.flows.get(node_id, [])))
         return {node_id}
-
