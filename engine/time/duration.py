@@ -103,8 +103,8 @@ def waktu_duration(waktu: str) -> str | None:
     """The ISO 8601 duration of an SOP's Waktu text (README, "Konvensi BPMN"):
     ``"30 menit"`` -> ``"PT30M"``, ``"1 hari kerja"`` -> ``"P1D"``, ``"1 Triwulan"`` ->
     ``"P3M"``, ``"1 tahun"`` -> ``"P12M"``, ``"1,5 jam"`` -> ``"PT1.5H"``, ``"1 jam 30
-    menit"`` -> ``"PT1H30M"``, ``"6.000 menit"`` -> ``"PT6000M"``; None for an empty Waktu or one without a deadline
-    ("Relatif", ...).
+    menit"`` -> ``"PT1H30M"``, ``"6.000 menit"`` -> ``"PT6000M"``; None for an empty Waktu
+    or one without a deadline ("Relatif", ...).
 
     Raises:
         UnknownWaktu: not written as numbers with units (each unit once, larger first).
