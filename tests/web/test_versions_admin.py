@@ -322,3 +322,25 @@ def test_the_version_page_names_form_and_decision_changes(app, client, clock):
     page = client.get("/admin/sop/sop_uji").get_data(True)
     assert ("<strong>Formulir mulai:</strong> kolom ditambah: Unit pengusul; kolom diubah: "
             "Tahun</li>") in page
+
+
+def test_an_upload_that_drops_form_fields_warns_as_it_is_stored(app, client, clock):
+    """SOP table probe: the bundled twin table of a hand-modelled SOP, uploaded again,
+    dropped every form field; its upload said a plain "tersimpan"."""
+    with app.app_context():
+        deploy(db.session, clock, _with_forms("tahun: angka; unit: teks", "nomor: teks"))
+        db.session.commit()
+    login(client, "admin")
+
+    def upload(data: bytes) -> str:
+        token = csrf_token(client.get("/admin/sop").get_data(True))
+        return " ".join(client.post("/admin/sop", follow_redirects=True,
+                                    content_type="multipart/form-data", data={
+                                        "csrf_token": token,
+                                        "file": (io.BytesIO(data), "uji.bpmn")}
+                                    ).get_data(True).split())
+
+    assert ("versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan. Perhatian: versi ini "
+            "menghapus 2 kolom formulir versi aktif.") in upload(_with_forms("tahun: angka", ""))
+    assert "menghapus" not in upload(_with_forms("tahun: angka; unit: teks; x: teks",
+                                                 "nomor: teks"))

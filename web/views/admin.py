@@ -5,7 +5,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -14,11 +14,11 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from engine.bpmn import bundle
-from engine.errors import InvalidProcess
+from engine.errors import InvalidProcess, NotFound
 from engine.models import ProcessDefinition
 from engine.paging import Page, paginate
 from engine.process import versions
-from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, deploy
+from engine.process.deploy import DEFINITION_ROW, MAX_COMMENT, active_definition, deploy
 from engine.sop.reading import BPMN_SUFFIXES, TABLE_SUFFIXES, seems_other_file
 from engine.sop.table import import_table
 from engine.sop.template import table_template
@@ -109,8 +109,25 @@ def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, 
                        twin=twin, **names), "warning"
     if definition.is_active:
         return gettext('"%(name)s" versi %(version)s aktif.', **names), "success"
-    return gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, lalu '
-                   "aktifkan.", **names), "success"
+    saved = gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, lalu '
+                    "aktifkan.", **names)
+    removed = _removed_fields(definition)
+    if removed:  # a table re-uploaded for an SOP modelled by hand drops its forms (SOP probe)
+        return saved + " " + ngettext(
+            "Perhatian: versi ini menghapus %(num)d kolom formulir versi aktif.",
+            "Perhatian: versi ini menghapus %(num)d kolom formulir versi aktif.",
+            removed), "warning"
+    return saved, "success"
+
+
+def _removed_fields(definition: ProcessDefinition) -> int:
+    """How many form fields of the key's active version ``definition`` drops (0 when the
+    key has no active version)."""
+    try:
+        active = active_definition(db.session, definition.key)
+    except NotFound:
+        return 0
+    return sum(len(change.removed) for change in versions.diff_versions(active, definition).forms)
 
 
 def refuse_other_files(uploads: list[tuple[str, bytes]], *, api: bool = False) -> None:
