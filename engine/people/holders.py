@@ -79,8 +79,14 @@ def unheld_lanes(session: Session, catalog: dict[str, Any], now: datetime) -> li
     holder, no Plh/Plt): an instance reaching their steps stops there, with no one to take
     them, time them out to or escalate them from. In lane order; one query per such lane."""
     worked = {step["lane"] for step in catalog["tasks"].values()}
-    return [lane for lane in catalog["lanes"] if lane in worked and session.scalar(
-        select(User.id).where(_acting(lane, now)).limit(1)) is None]
+    return unheld_roles(session, [lane for lane in catalog["lanes"] if lane in worked], now)
+
+
+def unheld_roles(session: Session, roles: list[str], now: datetime) -> list[str]:
+    """Those of ``roles`` (in their order) nobody answers for at ``now`` (aware; as
+    :func:`unheld_lanes`): their open steps wait for no one. One query per role."""
+    return [role for role in roles if session.scalar(
+        select(User.id).where(_acting(role, now)).limit(1)) is None]
 
 
 def acting_in(session: Session, role: str, now: datetime) -> list[User]:

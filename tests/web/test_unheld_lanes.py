@@ -71,3 +71,23 @@ def test_alur_deploy_warns_on_stderr(app, tmp_path):
         "versi ini berhenti di langkah lane itu sampai peran itu diberikan kepada seorang "
         "pengguna (alur user), atau Plt dicatat bila pemegangnya yang nonaktif masih "
         "tercatat.\n")
+
+
+def test_a_process_waiting_at_such_a_step_says_why_on_its_page(client):
+    """BPMN probe: the process page said only "Sekarang di: … — Pihak Ketiga", with no
+    word that no account can act there, and no list showed it."""
+    admin = api_token(client, "admin")
+    assert client.post("/api/v1/processes", headers=admin, data={
+        "file": (io.BytesIO(THIRD_PARTY), "uji.bpmn")},
+        content_type="multipart/form-data").status_code == 201
+    prakom = api_token(client, "prakom")
+    started = client.post("/api/v1/instances", headers=prakom, json={
+        "process_key": "sop_uji", "title": "Uji"}).json
+    said = ("Tidak seorang pun memegang peran Pihak Ketiga sekarang: langkah terbuka proses "
+            "ini di peran itu tidak dapat dikerjakan siapa pun sampai peran itu diberikan "
+            "kepada seorang pengguna (Pengguna dan Peran), atau Plt dicatat.")
+    login(client, "prakom")
+    assert "Tidak seorang pun" not in _page(client, f"/proses/{started['id']}"), "Prakom's step"
+    assert client.post(f"/api/v1/tasks/{started['open_tasks'][0]['id']}/complete",
+                       headers=prakom, json={"data": {}}).status_code == 200
+    assert said in _page(client, f"/proses/{started['id']}")

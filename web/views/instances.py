@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.people.access import REQUESTER_PROCESSES
+from engine.people.holders import unheld_roles
 from engine.process import attachments, instances, lists, receipts
 from engine.process.deploy import active_definition, active_rows
 from engine.process.standing import SHOWN_STEPS, late, open_steps
@@ -195,7 +196,9 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
         may_cancel=instances.may_cancel(db.session, instance, current_user),
         desk_cancel=instance.definition.key in REQUESTER_PROCESSES and not (
             current_user.is_admin or instance.started_by_id == current_user.id),
-        standing=open_steps(db.session, [instance]).get(instance.id), shown_steps=SHOWN_STEPS
+        standing=open_steps(db.session, [instance]).get(instance.id), shown_steps=SHOWN_STEPS,
+        unheld=unheld_roles(db.session, sorted({t.role for t in steps.items
+                                                if t.state == "open"}), now)
     ), 422 if errors else 200
 
 
