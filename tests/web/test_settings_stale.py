@@ -3,6 +3,8 @@ before another administrator's save, it would undo that change unseen (and the a
 both). Such a save stores nothing and shows the settings as they now are, with what was
 typed listed so that no change is lost unseen."""
 
+import json
+
 import lxml.html
 from sqlalchemy import func, select
 
@@ -57,9 +59,9 @@ def test_a_page_opened_before_another_save_stores_nothing_and_shows_the_new_valu
     assert _saved(app) == ("", 2000, 1), "nothing of the stale page stored, no record"
     again = _form(page)
     assert (again["smtp_port"], again["smtp_host"]) == ("2000", "")
-    # What he typed is not lost: listed where it differs from the values now stored (his
-    # page's old port too, which the history shows another administrator changed).
-    assert _unsaved(page) == ["Surel (SMTP) · server: mail0.pn.go.id", "Surel (SMTP) · port: 25"]
+    # What he typed is not lost: listed as he typed it, and only that (the regression
+    # probe: the other administrator's port was listed back at its old value, as if typed).
+    assert _unsaved(page) == ["Surel (SMTP) · server: mail0.pn.go.id"]
     assert first.post("/admin/pengaturan", data={**again, "smtp_host": "mail0.pn.go.id"}
                       ).status_code == 302
     assert _saved(app) == ("mail0.pn.go.id", 2000, 2)
@@ -80,6 +82,13 @@ def test_a_page_sent_again_changes_nothing_or_is_refused(app, client):
     assert refused.status_code == 409
     assert _unsaved(refused.get_data(True)) == ["Surel (SMTP) · kata sandi: ***",
                                                 "Surel (SMTP) · port: 2001"]
+    # The page carries what it showed, to tell typed from shown: never a secret.
+    assert set(json.loads(shown["tampil"])["smtp"]) == {
+        "host", "port", "username", "sender", "starttls", "base_url"}
+    assert "secret" not in json.loads(shown["tampil"])["webhook"]
+    # A page without it (an older tab) lists what differs from the values now stored.
+    refused = client.post("/admin/pengaturan", data={**shown, "tampil": "", "smtp_port": "2001"})
+    assert _unsaved(refused.get_data(True)) == ["Surel (SMTP) · port: 2001"]
     assert _saved(app) == ("", 2000, 1)
 
 

@@ -1,5 +1,6 @@
 """Administration: office settings — SMTP, webhook, escalation chain, business calendar."""
 
+import json
 import re
 from datetime import date
 from itertools import pairwise
@@ -24,7 +25,7 @@ from web.extensions import clock, db
 from web.paging import page_request
 from web.views.admin import admin_required, bp
 from web.views.admin_secrets import resealed, unreadable_secrets, webhook_setting
-from web.views.settings_history import change_lines, unsaved_lines
+from web.views.settings_history import change_lines, unsaved_lines, without_secrets
 
 # The office logo printed in the SOP document's kop (``web.views.admin_identity``).
 MAX_LOGO_BYTES = 200 * 1024
@@ -75,7 +76,11 @@ def office_settings() -> Any:
                               "Halaman ini kini menampilkan nilai terbaru: ulangi perubahan "
                               "Anda."), "error")
                 current = stored_settings()
-                unsaved = unsaved_lines(current, new)
+                unsaved = unsaved_lines(_page_showed() or without_secrets(current), new, {
+                    field for field, sent, cleared in (
+                        ("smtp.password", "smtp_password", "smtp_password_clear"),
+                        ("webhook.secret", "webhook_secret", "webhook_secret_clear"))
+                    if request.form.get(sent) or request.form.get(cleared) == "on"})
                 form, status = MultiDict(), 409
             else:
                 db.session.commit()
@@ -85,6 +90,16 @@ def office_settings() -> Any:
                     flash(gettext("Tidak ada yang berubah; pengaturan tetap."), "info")
                 return redirect(url_for("admin.office_settings"))
     return settings_page(current, form=form, errors=errors, unsaved=unsaved), status
+
+
+def _page_showed() -> dict[str, Any] | None:
+    """The settings the sent page showed (its ``tampil``, without secrets), or None when it
+    sent none readable: what its administrator typed is told from what it showed."""
+    try:
+        shown = json.loads(request.form.get("tampil", ""))
+    except ValueError:
+        return None
+    return shown if isinstance(shown, dict) else None
 
 
 def stored_settings() -> dict[str, Any]:
@@ -109,6 +124,8 @@ def settings_page(current: dict[str, Any], **shown: Any) -> str:
                            unreadable=unreadable_secrets(current),
                            **{"form": {}, "errors": {}, "unsaved": [], **shown},
                            version=settings.stamp({key: current[key] for key in PAGE_KEYS}),
+                           shown=json.dumps(without_secrets({key: current[key]
+                                                             for key in PAGE_KEYS})),
                            identity_version=settings.stamp({"identity": current["identity"]}))
 
 

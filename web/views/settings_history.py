@@ -40,6 +40,8 @@ FIELDS = {
     "identity.logo": lazy_gettext("logo (SHA-256)"),
 }
 MAX_VALUE = 120  # characters of one value shown; the record keeps it whole
+# The entry of a setting that is a secret: stored sealed, never written into a page.
+SECRETS = {"smtp": "password", "webhook": "secret"}
 # Why a change no administrator's page made was made (the record's ``reason``).
 REASONS = {"latihan_pemulihan": lazy_gettext(
     "Latihan pemulihan (alur restore --latihan): salinan ini tidak mengirim surel atau webhook")}
@@ -57,17 +59,36 @@ def change_lines(detail: dict[str, Any]) -> list[str]:
     return lines
 
 
-def unsaved_lines(stored: dict[str, Any], typed: dict[str, Any]) -> list[str]:
-    """What a refused page's form (``typed``, {setting: value} as ``settings.save`` takes
-    it) holds that differs from the settings ``stored`` now, one line per field in field
-    order (``Surel (SMTP) · server: mail0.pn.go.id``), secrets masked as the history masks
-    them: so that a page refused as stale loses no typed change unseen."""
+def unsaved_lines(shown: dict[str, Any], typed: dict[str, Any],
+                  secrets_sent: set[str]) -> list[str]:
+    """What a page refused as stale sent that differs from what it showed: the changes its
+    administrator typed, so that none is lost unseen, and none of another administrator's
+    (the regression probe: his values were listed back as if typed). One line per field,
+    by setting then field (``Surel (SMTP) · server: mail0.pn.go.id``), secrets masked as
+    the history masks them.
+
+    Args:
+        shown: {setting: value} as the page showed it, without its secrets (``SECRETS``).
+        typed: {setting: value} as ``settings.save`` takes it.
+        secrets_sent: the secret fields (``"smtp.password"``) the page typed or cleared.
+    """
     lines = []
     for key in sorted(typed):
-        for field, _, value in settings.fields_changed(key, stored.get(key), typed[key]):
+        was, value, secret = shown.get(key), typed[key], SECRETS.get(key)
+        if secret and isinstance(was, dict) and isinstance(value, dict):
+            sent = f"{key}.{secret}" in secrets_sent
+            was = {**was, secret: None if sent else value.get(secret)}
+        for field, _, new in settings.fields_changed(key, was, value):
             lines.append(f"{_field_name(field)}: "
-                         f"{_shown(field, settings.shown_in_audit(field, value))}")
+                         f"{_shown(field, settings.shown_in_audit(field, new))}")
     return lines
+
+
+def without_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` ({setting: value}) without the entries a page never carries
+    (``SECRETS``)."""
+    return {key: {name: entry for name, entry in value.items() if name != SECRETS.get(key)}
+            if isinstance(value, dict) else value for key, value in values.items()}
 
 
 def _field_name(field: str) -> str:
