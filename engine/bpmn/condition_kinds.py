@@ -102,6 +102,10 @@ def _mismatch(field: dict[str, Any] | None, name: str, value: Any) -> str | None
         return (f'membandingkan kolom angka {label} dengan teks "{value[:40]}", yang tidak '
                 "pernah cocok; tulis angkanya tanpa tanda kutip")
     offered = [choice["value"] for choice in field["choices"]]
+    if kind == "choice" and number:  # its values are texts (regression probe: Galat)
+        return (f"membandingkan kolom pilihan {label} dengan angka {value}, yang tidak pernah "
+                f"cocok; bandingkan dengan salah satu pilihannya dalam tanda kutip "
+                f'({", ".join(offered[:10])})')
     if kind == "choice" and isinstance(value, str) and offered and value not in offered:
         return (f'menguji kolom pilihan {label} dengan "{value[:40]}", yang tidak ada di '
                 f"pilihannya ({', '.join(offered[:10])})")

@@ -30,6 +30,9 @@ def _with_start_form(notation: str, condition: str = "jumlah &gt; 5") -> bytes:
     ("jumlah: pilihan(sedikit, banyak)", 'jumlah == "Banyak"',
      'kondisi menguji kolom pilihan "Jumlah" (jumlah) dengan "Banyak", yang tidak ada di '
      "pilihannya (sedikit, banyak)"),
+    ("jumlah: pilihan(sedikit, banyak)", "jumlah &gt; 2",  # regression probe: Galat
+     'kondisi membandingkan kolom pilihan "Jumlah" (jumlah) dengan angka 2, yang tidak pernah '
+     "cocok; bandingkan dengan salah satu pilihannya dalam tanda kutip (sedikit, banyak)"),
 ])
 def test_a_condition_of_another_kind_than_its_field_is_refused(notation, condition, said):
     with pytest.raises(InvalidProcess) as refused:
