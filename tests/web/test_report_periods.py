@@ -61,6 +61,8 @@ def test_index_and_default_period(client, history):
      'Sampai: "2026W053" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
     ("periode=rentang&dari=0001-01-01&sampai=0001-01-01",
      'Dari: "0001-01-01" bukan tanggal (TTTT-BB-HH) tahun 2000–2100.'),
+    ("periode=rentang&dari=2026-02-01&sampai=2026-01-01",  # as the lists say it
+     "Sampai sebelum Dari: tanggal akhir harus sama dengan atau sesudah tanggal awal."),
 ])
 def test_a_bad_period_names_its_field(client, history, query, message):
     login(client, "admin")

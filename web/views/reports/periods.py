@@ -51,8 +51,9 @@ def asked_period(kind: str | None = None) -> Period:
         first = _date_field("dari", gettext("Dari"))
         last = _date_field("sampai", gettext("Sampai"))
         if last < first:
-            raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): tanggal akhir sebelum "
-                                      "tanggal awal."))
+            raise PeriodError(gettext(  # as the lists say it (web.list_filters.day_range)
+                "%(until)s sebelum %(since)s: tanggal akhir harus sama dengan atau sesudah "
+                "tanggal awal.", until=gettext("Sampai"), since=gettext("Dari")))
         if (last - first).days >= MAX_RANGE_DAYS:
             raise PeriodError(gettext("Rentang tanggal (Dari–Sampai): rentang paling panjang "
                                       "%(days)d hari.", days=MAX_RANGE_DAYS))
