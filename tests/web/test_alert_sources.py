@@ -229,6 +229,10 @@ def test_an_alert_source_s_account_takes_no_role_right_or_password(app, client):
             "memegang peran dan tidak punya hak admin atau auditor.") in page
     assert 'name="roles"' not in page and 'name="is_admin"' not in page
     assert "/kata-sandi" not in page.split('id="riwayat"')[0]
+    # Asked before it is disabled as what it is (the regression probe: "Ia langsung keluar
+    # dari setiap sesi", of an account that never logs in).
+    assert ("Nonaktifkan akun sumber peringatan prometheus-kantor sekarang? Alur menolak "
+            "kirimannya sampai akun ini diaktifkan kembali.") in page and "setiap sesi" not in page
     token = csrf_token(page)
     refused = client.post(f"/admin/pengguna/{account_id}", data={
         "csrf_token": token, "full_name": "Pemantauan prometheus-kantor", "roles": ["Prakom"],
