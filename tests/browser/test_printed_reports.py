@@ -22,7 +22,13 @@ def test_a_printed_report_or_list_keeps_each_row_on_one_sheet(server, browser, p
                              ".map(row => getComputedStyle(row).breakInside)")
         headings = page.evaluate("() => [...document.querySelectorAll('main thead')]"
                                  ".map(head => getComputedStyle(head).display)")
+        kept = page.evaluate("() => [...document.querySelectorAll('main h2, main caption')]"
+                             ".map(title => getComputedStyle(title).breakAfter).concat("
+                             "[...document.querySelectorAll('main tbody tr:first-child')]"
+                             ".map(row => getComputedStyle(row).breakBefore))")
     finally:
         context.close()
     assert rows and set(rows) == {"avoid"}
     assert headings and set(headings) == {"table-header-group"}
+    # The regression probe: "Langkah, paling lambat dulu" and its headings ended a sheet.
+    assert kept and set(kept) == {"avoid"}
