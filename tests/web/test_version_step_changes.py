@@ -52,3 +52,8 @@ def test_a_file_that_differs_in_no_step_says_so_not_same(client):
         b'name="waktu" value="3 jam"', b'name="waktu" value="3 Jam"')
     page = _upload(client, revised)
     assert OTHER_FILE in page and SAME not in page
+    diff = client.get(f"/api/v1/processes/{KEY}/versions/2/diff",
+                      headers=api_token(client, "admin")).json
+    assert diff["same_file"] is False and not any(
+        diff[name] for name in ("added", "removed", "renamed", "moved", "retimed", "mutu_baku",
+                                "flows"))

@@ -68,7 +68,9 @@ class DiffSchema(Schema):
     """Steps that differ from the active version, by BPMN id (``engine.process.versions``):
     ``added``/``removed`` [id, name]; ``renamed`` [id, old, new]; ``moved`` [id, name, old
     lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]; ``mutu_baku`` [id, name,
-    Kelengkapan/Output/Keterangan, old, new]; ``flows`` [id, name, old next steps, new].
+    Kelengkapan/Output/Keterangan, old, new]; ``flows`` [id, name, old next steps, new];
+    ``same_file``: the two versions' files are the same (every list empty while it is
+    false: they differ in what no step shows).
     ``active_version`` null: no version is active yet, so every step is ``added``."""
 
     active_version = fields.Int(required=True, allow_none=True)
@@ -80,3 +82,4 @@ class DiffSchema(Schema):
     retimed = fields.List(fields.List(fields.Str(allow_none=True)), required=True)
     mutu_baku = fields.List(fields.List(fields.Str()), required=True)
     flows = fields.List(fields.List(fields.Str()), required=True)
+    same_file = fields.Bool(required=True)

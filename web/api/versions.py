@@ -61,7 +61,7 @@ def diff_version(key: str, version: int) -> Any:
         "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
         "retimed": [[step_id, name, _waktu(old), _waktu(new)]
                     for step_id, name, old, new in diff.retimed],
-        "mutu_baku": diff.mutu_baku, "flows": diff.flows}))
+        "mutu_baku": diff.mutu_baku, "flows": diff.flows, "same_file": diff.same_file}))
 
 
 def _waktu(standard: dict[str, str]) -> str:
