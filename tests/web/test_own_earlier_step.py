@@ -61,6 +61,8 @@ def test_a_step_returned_by_a_plh_names_him_once_as_plh(client, clock):
     login(client, "prakom")
     page = " ".join(client.get(f"/tugas/{again['id']}").get_data(True).split())
     assert "Dikembalikan oleh Plh. Kasubbag Demo Prakom, 23 Nov 2026 08.00 WIB:" in page
+    assert (f"<strong>{review['name']}</strong> — Plh. Kasubbag Demo Prakom, <time>"
+            in page), "the earlier desks' list says the role once too (regression probe)"
     assert (f"“{review['name']}”, Anda sendiri yang menyelesaikannya (sebagai Plh. "
             "Kasubbag).") in page
 
