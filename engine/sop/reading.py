@@ -107,10 +107,10 @@ def _read_xlsx(data: bytes, filename: str) -> list[list[str]]:
             workbook.close()
         if unsaved:  # read as empty, a step would lose its Waktu or Output unseen
             raise InvalidProcess([(
-                f"{filename}: sel {ref} berisi rumus tanpa nilai tersimpan (buku kerja dibuat "
-                "oleh program, bukan disimpan di Excel atau LibreOffice); Alur membaca nilai "
-                "tersimpan sebuah rumus, tidak menghitungnya. Buka lalu simpan ulang di Excel "
-                "atau LibreOffice, atau tulis nilainya tanpa rumus.") for ref in unsaved])
+                f"{filename}: sel {', '.join(unsaved)} berisi rumus tanpa nilai tersimpan (buku "
+                "kerja dibuat oleh program, bukan disimpan di Excel atau LibreOffice); Alur "
+                "membaca nilai tersimpan sebuah rumus, tidak menghitungnya. Buka lalu simpan "
+                "ulang di Excel atau LibreOffice, atau tulis nilainya tanpa rumus.")])
         if merged and not has_group_heading(rows):  # the heading's own message says more
             raise InvalidProcess([(
                 f"{filename}: sel {ref} digabung melintasi baris {first}–{last}; Alur membaca "
