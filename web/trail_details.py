@@ -1,6 +1,6 @@
 """An audit record's particulars in words on Jejak audit: each fact under its Indonesian
 label, times in the office's zone, yes/no and lists as an official reads them
-(``Nama pengguna: budi · Peran: Prakom, Kasubbag · Administrator: tidak``). The downloads
+(``Pengguna: budi · Peran: Prakom, Kasubbag · Administrator: tidak``). The downloads
 keep the record's JSON whole (README, "Jejak audit")."""
 
 import re
