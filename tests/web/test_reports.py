@@ -335,7 +335,8 @@ def test_english_pages_and_indonesian_exports(app, client, history):
     mttr = client.get(f"/laporan/orang/prakom?{Q4}").get_data(True)
     assert ">no priority</td>" in mttr and "tanpa prioritas</td>" not in mttr
     backwards = client.get("/laporan/sop/sop_uji?periode=rentang&dari=2026-02-01&sampai=2026-01-01")
-    assert "Date range (From–To): the end date is before the start date." in backwards.get_data(True)
+    assert ("To is before From: the end date must be on or after the start date."
+            in backwards.get_data(True))
     assert "Berjalan dengan baik" not in tabel7
 
     exported = client.get(f"/laporan/sop/sop_uji?{Q4}&format=csv")
