@@ -284,6 +284,16 @@ def test_activating_a_version_whose_name_another_sop_took_since_is_refused_on_th
     assert (api.status_code, api.json["error"]["code"]) == (422, "invalid_bpmn")
 
 
+def _uploaded(client, data: bytes) -> str:
+    """The page (its words on one line) after the administrator uploads ``data`` on Kelola
+    SOP, its flash among them."""
+    token = csrf_token(client.get("/admin/sop").get_data(True))
+    return " ".join(client.post("/admin/sop", follow_redirects=True,
+                                content_type="multipart/form-data", data={
+                                    "csrf_token": token, "file": (io.BytesIO(data), "sop.bpmn")}
+                                ).get_data(True).split())
+
+
 def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
     """Found by the SOP revision probe: the same file as the waiting version did not say it
     still waits, and an earlier version's file made a new version without a word."""
@@ -291,24 +301,16 @@ def test_uploading_an_earlier_or_a_waiting_version_s_file_again_says_so(client):
     original = (BPMN_DIR / f"{KEY}.bpmn").read_bytes()
     revised = without_step(original, REMOVED)
 
-    def upload(data: bytes) -> str:
-        token = csrf_token(client.get("/admin/sop").get_data(True))
-        return " ".join(client.post("/admin/sop", follow_redirects=True,
-                                    content_type="multipart/form-data", data={
-                                        "csrf_token": token,
-                                        "file": (io.BytesIO(data), "server.bpmn")}
-                                    ).get_data(True).split())
-
-    assert "versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan." in upload(revised)
+    assert "versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan." in _uploaded(client, revised)
     assert ("Berkas sama dengan &#34;Penanganan Gangguan Server&#34; versi 2, yang masih "
-            "menunggu diaktifkan; tidak ada versi baru.") in upload(revised)
+            "menunggu diaktifkan; tidak ada versi baru.") in _uploaded(client, revised)
     # The active version's file: nothing changes from what is in force (the SOP table
     # probe: with drafts waiting, it was said to equal some draft of the same content).
-    again = upload(original)
+    again = _uploaded(client, original)
     assert ("versi 3 tersimpan, isinya sama dengan versi aktif (1): tidak ada yang berubah "
             "dari yang berlaku, versi ini tidak perlu diaktifkan.") in again
     assert ("versi 4 tersimpan, isinya sama dengan versi 2: bila isi itu yang diinginkan, "
-            "cukup aktifkan versi 2.") in upload(revised)
+            "cukup aktifkan versi 2.") in _uploaded(client, revised)
 
 
 def test_the_version_page_names_form_and_decision_changes(app, client, clock):
@@ -332,15 +334,7 @@ def test_an_upload_that_drops_form_fields_warns_as_it_is_stored(app, client, clo
         db.session.commit()
     login(client, "admin")
 
-    def upload(data: bytes) -> str:
-        token = csrf_token(client.get("/admin/sop").get_data(True))
-        return " ".join(client.post("/admin/sop", follow_redirects=True,
-                                    content_type="multipart/form-data", data={
-                                        "csrf_token": token,
-                                        "file": (io.BytesIO(data), "uji.bpmn")}
-                                    ).get_data(True).split())
-
     assert ("versi 2 tersimpan. Periksa perbedaannya, lalu aktifkan. Perhatian: versi ini "
-            "menghapus 2 kolom formulir versi aktif.") in upload(_with_forms("tahun: angka", ""))
-    assert "menghapus" not in upload(_with_forms("tahun: angka; unit: teks; x: teks",
+            "menghapus 2 kolom formulir versi aktif.") in _uploaded(client, _with_forms("tahun: angka", ""))
+    assert "menghapus" not in _uploaded(client, _with_forms("tahun: angka; unit: teks; x: teks",
                                                  "nomor: teks"))
