@@ -40,6 +40,9 @@ HISTORY_PER_PAGE = 10  # settings changes a page of the history shows
 FIELD_LIMITS = {"smtp_host": 253, "smtp_username": 200, "smtp_password": 500,
                 "smtp_sender": 254, "smtp_base_url": 200, "webhook_url": 2000,
                 "webhook_secret": 500}
+# Each secret setting's inputs: its box, never filled back, and its "Hapus" checkbox.
+SECRET_INPUTS = {"smtp.password": ("smtp_password", "smtp_password_clear"),
+                 "webhook.secret": ("webhook_secret", "webhook_secret_clear")}
 # The settings the form edits (``parse_form``'s): the page's ``versi`` is their stamp.
 PAGE_KEYS = ("smtp", "webhook", "escalation", "calendar", "substitution", "accounts", "sla_minor",
              "alert_priorities")
@@ -58,7 +61,7 @@ def office_settings() -> Any:
     if request.method == "POST":
         new, errors = parse_form(request.form, current)
         status = 422 if errors else status
-        for secret in ("smtp_password", "webhook_secret") if errors else ():
+        for secret, _ in SECRET_INPUTS.values() if errors else ():
             # Never sent back into the page: a refusal would drop it unseen (English admin
             # probe), and the next save keep the old one.
             if request.form.get(secret) and secret not in errors:
@@ -77,9 +80,7 @@ def office_settings() -> Any:
                               "Anda."), "error")
                 current = stored_settings()
                 unsaved = unsaved_lines(_page_showed() or without_secrets(current), new, {
-                    field for field, sent, cleared in (
-                        ("smtp.password", "smtp_password", "smtp_password_clear"),
-                        ("webhook.secret", "webhook_secret", "webhook_secret_clear"))
+                    field for field, (sent, cleared) in SECRET_INPUTS.items()
                     if request.form.get(sent) or request.form.get(cleared) == "on"})
                 form, status = MultiDict(), 409
             else:
