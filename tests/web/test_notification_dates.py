@@ -93,3 +93,6 @@ def test_the_api_takes_since_and_until_as_office_days(app, client):
         refused = client.get(f"/api/v1/notifications?{query}", headers=headers)
         assert refused.status_code == 422, query
         assert field in refused.json["error"]["fields"], refused.json
+    reversed_ = client.get("/api/v1/notifications?since=2026-12-02&until=2026-12-01",
+                           headers=headers).json["error"]["fields"]["until"]
+    assert "until sebelum since: tanggal akhir harus sama dengan atau sesudah" in str(reversed_)

@@ -37,7 +37,8 @@ class NotificationQuery(PageQuery):
     def _range(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("since") and data.get("until") and (
                 read_day(data["until"].strip()) < read_day(data["since"].strip())):  # "2026-1-5" is a day too
-            raise ValidationError("tanggal akhir sebelum tanggal awal", "until")
+            raise ValidationError("until sebelum since: tanggal akhir harus sama dengan atau "
+                                  "sesudah tanggal awal", "until")
 
 
 class NotificationItemSchema(NotificationSchema):
