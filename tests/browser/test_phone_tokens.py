@@ -19,6 +19,10 @@ def test_a_phone_reads_each_token_as_labelled_lines(server, phone):
         "row => [...row.cells].map(cell => getComputedStyle(cell, '::before').content)")
     assert labels[:4] == ['"Token: "', '"Dibuat: "', '"Berlaku sampai: "',
                           '"Terakhir dipakai: "']
-    revoke = table.get_by_role("button", name="Cabut").first.bounding_box()
-    assert revoke["height"] < 60, "one line, not a letter per line"
+    revoke = table.locator("details.confirm summary").first
+    assert revoke.inner_text() == "Cabut" and revoke.bounding_box()["height"] < 60, \
+        "one line, not a letter per line"
+    revoke.click()  # revoking cannot be undone: it asks first, saying what it does
+    assert "langsung ditolak" in table.locator("details.confirm[open]").inner_text()
+    assert table.get_by_role("button", name="Ya, cabut token").is_visible()
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
