@@ -29,6 +29,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [*map(said, (
     N_("peran tidak dikenal: %(roles)s (dikenal: %(known)s)"),
     N_("peran tidak dikenal: %(roles)s (maksud Anda %(meant)s?)"),
     N_("peran tidak dikenal: %(roles)s"),
+    N_("bahasa tidak dikenal: %(typed)s (pilih Bahasa Indonesia atau English, atau "
+       "kosongkan)"),
     N_("auditor hanya membaca: akun auditor tidak memegang peran dan bukan administrator"),
     N_("kata sandi paling sedikit %(least)s karakter"),
     N_("kata sandi tidak boleh hanya berisi spasi"),

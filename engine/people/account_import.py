@@ -5,8 +5,9 @@ row stores none, each problem named by its row and column.
 
 The file: UTF-8 (a BOM, as Excel writes it, is allowed), comma, semicolon or tab
 separated as its title row is, with the columns ``nama_pengguna`` and ``nama_lengkap``
-and, optionally, ``surel`` and ``peran`` (roles separated by ``/``, or by whichever of
-``,`` and ``;`` does not separate the columns; ``prakom`` or ``Bidang Terkait``, any case).
+and, optionally, ``surel``, ``peran`` (roles separated by ``/``, or by whichever of
+``,`` and ``;`` does not separate the columns; ``prakom`` or ``Bidang Terkait``, any case) and
+``bahasa`` (the pages' language: ``Bahasa Indonesia`` when empty, or ``English``).
 Every account gets a generated temporary password that must be changed at the first login,
 as one created on the page "Pengguna dan Peran" does."""
 
@@ -30,10 +31,13 @@ from engine.text import UNKEPT
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ACCOUNTS = 500
 MAX_LISTED_PROBLEMS = 50  # problems the command and the page list, then how many more
-COLUMNS = ("nama_pengguna", "nama_lengkap", "surel", "peran")
+COLUMNS = ("nama_pengguna", "nama_lengkap", "surel", "peran", "bahasa")
 REQUIRED = COLUMNS[:2]
 UNKEPT_WORDS = ("memuat karakter kendali yang tidak dapat disimpan (mis. tersalin dari dokumen "
                 "lain); hapus karakter itu dari berkasnya")
+# The ``bahasa`` cell, any case, as a language of the pages (``User.language``).
+LANGUAGE_WORDS = {"id": "id", "indonesia": "id", "bahasa indonesia": "id",
+                  "en": "en", "english": "en", "inggris": "en", "bahasa inggris": "en"}
 # The engine's field names (``accounts.create``'s problems) as the file's columns.
 _COLUMN_OF = {"username": "nama_pengguna", "full_name": "nama_lengkap", "email": "surel",
               "roles": "peran"}
@@ -48,6 +52,8 @@ class Row:
     full_name: str
     email: str
     roles: tuple[str, ...]
+    # The ``bahasa`` cell as typed ("" for Bahasa Indonesia); read by ``language``.
+    language_cell: str = ""
     # Why its cells cannot be read (more than the title row's columns), or "".
     misshapen: str = ""
 
@@ -104,7 +110,7 @@ def read_rows(data: bytes) -> list[Row]:
         rows.append(Row(line, cell["nama_pengguna"], cell["nama_lengkap"],
                         cell.get("surel", ""),
                         tuple(dict.fromkeys(role_named(part) or part for part in named)),
-                        _misshapen(cells, len(header), delimiter)))
+                        cell.get("bahasa", ""), _misshapen(cells, len(header), delimiter)))
     return rows
 
 
@@ -179,6 +185,7 @@ def create_all(session: Session, clock: Clock, hasher: Hasher, *, actor: User | 
                 made.append(accounts.create(session, clock, hasher, actor=actor,
                                             username=row.username, full_name=row.full_name,
                                             email=row.email or None, roles=row.roles,
+                                            language=language(row) or "id",
                                             refresh_notices=False))
             except InvalidTaskData as error:
                 found = {_COLUMN_OF.get(field, field): why
@@ -203,12 +210,22 @@ def _row_problems(row: Row, name: str, seen: dict[str, int], taken: set[str]
     for field, why in checked.items():
         found.setdefault(_COLUMN_OF[field], why + (
             f" (dikenal: {', '.join(KNOWN_ROLES)})" if field == "roles" else ""))
+    if language(row) is None:
+        found["bahasa"] = (f"bahasa tidak dikenal: {row.language_cell[:40]} (pilih Bahasa "
+                           "Indonesia atau English, atau kosongkan)")
     if "nama_pengguna" not in found:
         if name in seen:
             found["nama_pengguna"] = f"{name} sudah disebut di baris {seen[name]}"
         elif name in taken:
             found["nama_pengguna"] = f"pengguna {name} sudah ada"
     return found
+
+
+def language(row: Row) -> str | None:
+    """The pages' language ``row`` asks for ("id", "en"; "" when its cell is empty), or None
+    for a word that names neither."""
+    typed = " ".join(row.language_cell.lower().split())
+    return LANGUAGE_WORDS.get(typed) if typed else ""
 
 
 def _column_order(column: str) -> int:

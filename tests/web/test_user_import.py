@@ -172,7 +172,7 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
     for text, said in (
             ("nama,surel\nbudi,b@x.id\n", "berkas: baris judul harus memuat kolom "
              "nama_pengguna, nama_lengkap (kolom yang dikenal: nama_pengguna, nama_lengkap, "
-             "surel, peran)"),
+             "surel, peran, bahasa)"),
             (header, "berkas: tidak ada baris akun di bawah baris judul"),
             (header + "".join(f"p{n},Pegawai {n}\n" for n in range(501)),
              "berkas: paling banyak 500 akun sekaligus; berkas ini memuat 501"),
@@ -182,7 +182,7 @@ def test_a_file_that_is_no_account_list_is_refused_in_words(app, tmp_path):
             (b"%PDF-1.4\nnama_pengguna budi\n", 'berkas: berkas PDF, bukan CSV; buat '
              'daftarnya di Excel lalu simpan sebagai "CSV UTF-8"'),
             (b"\xef\xbb\xbf \r\n", "berkas: berkas kosong; unggah daftar akun sebagai CSV dengan baris "
-             "judul nama_pengguna, nama_lengkap, surel, peran"),
+             "judul nama_pengguna, nama_lengkap, surel, peran, bahasa"),
             # Found by the onboarding probe: a workbook was called text that is no UTF-8.
             (b"PK\x03\x04" + b"\x00" * 40, 'berkas: berkas Excel (.xlsx), bukan CSV; di Excel '
              'simpan sebagai "CSV UTF-8" lalu unggah berkas itu'),
@@ -211,7 +211,7 @@ def test_the_page_imports_all_or_none_and_shows_each_password_once(app, client, 
     with client.get("/admin/pengguna/contoh-impor-akun.csv") as example:
         assert example.status_code == 200
         assert example.data.decode("utf-8-sig").splitlines()[0] == (
-            "nama_pengguna;nama_lengkap;surel;peran")
+            "nama_pengguna;nama_lengkap;surel;peran;bahasa")
     before = _counts(app)
     refused = _upload(client, b"nama_pengguna,nama_lengkap\nbudi,Budi\nprakom,Lain\n")
     page = refused.get_data(True)
@@ -320,8 +320,31 @@ def test_an_english_reader_is_refused_in_english_by_the_forms_of_accounts(app, c
     assert "row 2, column surel: not a valid e-mail address (e.g. nama@pa-bima.go.id)" in listed
     assert "row 3, column nama_pengguna: budi is already named on row 2" in listed
     assert "a PDF file, not a CSV" in html.unescape(_upload(client, b"%PDF-1.7").get_data(True))
+    assert ("row 2, column bahasa: unknown language: Jawa (choose Bahasa Indonesia or English, "
+            "or leave it empty)") in html.unescape(_upload(
+                client, b"nama_pengguna;nama_lengkap;bahasa\r\nani;Ani;Jawa\r\n").get_data(True))
     shifted = html.unescape(_upload(client, (
         b"nama_pengguna;nama_lengkap\r\nbudi;Budi; S.Kom.\r\n")).get_data(True))
     assert ('row 2: 3 cells, but the title row has 2 columns; a cell containing ";" must be '
             'in quotes (e.g. "Budi Santoso, S.Kom.")') in shifted
     assert _counts(app) == before
+
+
+def test_the_bahasa_column_gives_each_account_its_pages_language(app, tmp_path):
+    before = _counts(app)
+    refused = _import(app, tmp_path, "nama_pengguna;nama_lengkap;Bahasa\n"
+                                     "ani;Ani;English\nbayu;Bayu;Jawa\n")
+    assert refused.exit_code == 1
+    assert refused.output.splitlines()[1:] == [
+        "baris 3, kolom bahasa: bahasa tidak dikenal: Jawa (pilih Bahasa Indonesia atau "
+        "English, atau kosongkan)"]
+    assert _counts(app) == before
+    made = _import(app, tmp_path, "nama_pengguna;nama_lengkap;bahasa\n"
+                                  "ani;Ani;english\nbayu;Bayu; Bahasa  Indonesia\ncici;Cici;\n"
+                                  "dodi;Dodi;EN\n")
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        assert {name: language for name, language in db.session.execute(
+            select(User.username, User.language).where(
+                User.username.in_(["ani", "bayu", "cici", "dodi"])))} == {
+            "ani": "en", "bayu": "id", "cici": "id", "dodi": "en"}

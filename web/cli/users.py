@@ -244,7 +244,8 @@ def list_command(role: str | None) -> None:
 
 
 @user_group.command("import", help=(
-    "Buat akun dari BERKAS CSV (kolom nama_pengguna, nama_lengkap, surel, peran), masing-masing "
+    "Buat akun dari BERKAS CSV (kolom nama_pengguna, nama_lengkap, surel, peran, bahasa), "
+    "masing-masing "
     "dengan kata sandi sementara yang dicetak sekali; satu baris salah: tidak ada yang dibuat."))
 @click.argument("path", metavar="BERKAS", type=click.Path(dir_okay=False))
 @with_appcontext

@@ -19,9 +19,9 @@ from web.views.admin import admin_required, bp
 from web.views.auth import hash_password
 from web.views.reports.export import Table, csv_bytes
 
-EXAMPLE = ("nama_pengguna;nama_lengkap;surel;peran\r\n"
-           "budi.santoso;Budi Santoso, S.Kom.;budi@pa-contoh.go.id;Prakom\r\n"
-           "rina;Rina Wati, S.H.;;\r\n")
+EXAMPLE = ("nama_pengguna;nama_lengkap;surel;peran;bahasa\r\n"
+           "budi.santoso;Budi Santoso, S.Kom.;budi@pa-contoh.go.id;Prakom;\r\n"
+           "rina;Rina Wati, S.H.;;;English\r\n")
 
 
 @bp.route("/pengguna/impor", methods=["GET", "POST"])
