@@ -22,7 +22,8 @@ from werkzeug.routing import IntegerConverter
 from engine.bpmn.bundle import MAX_BUNDLE_BYTES
 from engine.people.accounts import normal_username
 from engine.text import UNKEPT
-from web.errors import NumberTooLarge, error_response, retry_after_seconds
+from web.errors import error_response, retry_after_seconds
+from web.http_exceptions import NumberTooLarge
 from web.too_large import MULTIPART_OVERHEAD, OWN_LIMIT_UPLOADS, SOP_UPLOADS
 
 # Where a password is guessed: the login form, the token endpoint, and the current password

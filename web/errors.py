@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from flask import (
     Flask,
-    abort,
     current_app,
     g,
     jsonify,
@@ -25,7 +24,6 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import NotFound as HttpNotFound
 
 from engine.db import (
     database_words,
@@ -50,6 +48,7 @@ from web.api_address import api_address_error
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
 from web.field_labels import field_label
+from web.http_exceptions import NumberTooLarge, ParameterRefused
 from web.typed_labels import form_labels
 
 # Seconds a client is asked to wait when the database is busy (503): a write waits up to
@@ -160,10 +159,14 @@ def refuse_parameter(name: str, message: str, expected: str | None = None,
     the address was typed or filtered on (its Referer, when this site's), where the
     filters chosen before are still filled in, and to this page without the parameter (a
     bookmarked or shared address has no page before it), or, ``keep_first`` (a parameter
-    sent twice, which the page may need), with its first value only."""
+    sent twice, which the page may need), with its first value only.
+
+    Raises:
+        ParameterRefused: always; a list page may answer it in its filter form."""
     links = {} if wants_json() else {**_back(with_query=True), **_without(name, keep_first)}
-    abort(make_response(error_response(400, "invalid_request", message,
-                                       fields={name: expected or message}, **links)))
+    raise ParameterRefused(name, message, make_response(error_response(
+        400, "invalid_request", message, fields={name: expected or message}, **links)),
+        None if keep_first else links.get("without"))
 
 
 def _without(name: str, keep_first: bool = False) -> dict[str, str]:
@@ -273,20 +276,6 @@ def register(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unexpected error on %s", request.path)
         return error_response(500, "internal_error", str(HTTP_MESSAGES[500]))
-
-
-class NumberTooLarge(HttpNotFound):
-    """A number in an address (``<int:…>``, ``web.edge.BoundedInt``) above the largest any
-    record can have: 404, saying so (not that the address does not exist).
-
-    Args:
-        number: the digits as written in the address (at most 30 of them are said);
-        largest: the largest number an address takes (2^31 - 1)."""
-
-    def __init__(self, number: str, largest: int) -> None:
-        super().__init__()
-        self.number = number[:30] + ("…" if len(number) > 30 else "")
-        self.largest = largest
 
 
 def http_error(error: HTTPException) -> Any:

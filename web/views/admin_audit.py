@@ -33,9 +33,10 @@ from engine.numbers import grouped
 from engine.people.accounts import normal_username
 from engine.text import is_digits, shortened
 from web.account_words import account_detail
-from web.errors import refuse_parameter
+from web.errors import refuse_parameter, wants_json
 from web.extensions import db
 from web.filters import office_calendar
+from web.http_exceptions import ParameterRefused
 from web.list_filters import day_range
 from web.paging import page_request, this_page_url
 from web.trail_details import LABELS, MAX_SHOWN_DETAIL, Names, detail_words, named_in
@@ -70,8 +71,15 @@ def audit_readers(view: Callable[..., Any]) -> Callable[..., Any]:
 @bp.get("/jejak-audit")
 @audit_readers
 def audit_trail() -> Any:
-    """The trail page, or its download when ``format`` asks for one."""
-    chosen = _chosen()
+    """The trail page, or its download when ``format`` asks for one; a filter it cannot
+    read is said in the page's form (400), no records listed."""
+    try:
+        chosen = _chosen()
+    except ParameterRefused as refused:
+        if wants_json():
+            raise
+        return render_template("admin/audit_trail.html", args=request.args,
+                               groups=GROUP_LABELS, refused=refused), 400
     fmt, sep = asked_format(), asked_separator()
     if fmt is not None and request.args.get("bagian") is not None:
         return _part(chosen, fmt, sep)

@@ -17,6 +17,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
+from engine.paging import Page
 from engine.people.access import REQUESTER_PROCESSES
 from engine.people.holders import unheld_roles
 from engine.process import attachments, instances, lists, receipts
@@ -27,9 +28,10 @@ from web.access import access, refuse_outside_lanes
 from web.diagrams import diagram_response
 from web.edge import EVERY_FIELD, checks_own_text, unkept_fields
 from web.engine_words import fields_in_reader_language, in_reader_language
-from web.errors import refuse_parameter
+from web.errors import refuse_parameter, wants_json
 from web.extensions import clock, db
 from web.field_values import posted_values
+from web.http_exceptions import ParameterRefused
 from web.list_filters import day_range, sop_filter
 from web.paging import page_request
 from web.time_words import counts_wall_clock, span_text, step_standard
@@ -56,15 +58,12 @@ def index() -> Any:
             'Cakupan "%(value)s" tidak dikenal; pilih saya, unit atau semua.', value=scope[:20]))
     fmt, sep = asked_format(), asked_separator()
     page, per_page = page_request()
-    status = request.args.get("status") or None
-    if status is not None and status not in lists.STATUSES:  # never all rows for a typo
-        refuse_parameter("status", gettext(
-            'Status "%(value)s" tidak dikenal; pilih berjalan, terlambat, selesai, dibatalkan '
-            "atau galat.", value=status[:20]))
-    started_from, started_to = day_range(gettext("Dimulai sejak"), gettext("Dimulai sampai"))
-    filters = {"scope": SCOPES[scope], "process_key": sop_filter(),
-               "status": status, "started_from": started_from, "started_to": started_to,
-               "search": request.args.get("cari") or None}
+    try:
+        filters = _filters(scope)
+    except ParameterRefused as refused:
+        if wants_json():
+            raise
+        return _render_index(scope, Page([], 0, 1, per_page), refused=refused), 400
     if fmt is not None:
         rows, _ = lists.export_instances(db.session, clock(), current_user, MAX_EXPORT,
                                          **filters)
@@ -73,13 +72,36 @@ def index() -> Any:
                       fmt, f"daftar-proses-{scope}", sep, heading=report_heading("Daftar Proses"))
     found = lists.list_instances(db.session, clock(), current_user, **filters, page=page,
                                  per_page=per_page)
+    return _render_index(scope, found)
+
+
+def _filters(scope: str) -> dict[str, Any]:
+    """The list's filters from the query string, for ``lists.list_instances``.
+
+    Raises:
+        ParameterRefused: a status, SOP or day that is not one, or a reversed range.
+    """
+    status = request.args.get("status") or None
+    if status is not None and status not in lists.STATUSES:  # never all rows for a typo
+        refuse_parameter("status", gettext(
+            'Status "%(value)s" tidak dikenal; pilih berjalan, terlambat, selesai, dibatalkan '
+            "atau galat.", value=status[:20]))
+    started_from, started_to = day_range(gettext("Dimulai sejak"), gettext("Dimulai sampai"))
+    return {"scope": SCOPES[scope], "process_key": sop_filter(),
+            "status": status, "started_from": started_from, "started_to": started_to,
+            "search": request.args.get("cari") or None}
+
+
+def _render_index(scope: str, found: Page, refused: ParameterRefused | None = None) -> str:
+    """The list page with ``found``'s rows; ``refused``: the filter it could not read,
+    said in its form (no rows)."""
     may_open = lists.openable(db.session, access(), found.items)
     standing = open_steps(db.session, found.items)
     return render_template(
         "instances/index.html", items=found.items, total=found.total, page=found,
         scope=scope, args=request.args, definitions=active_rows(db.session),
         links=_row_links(found.items, may_open), max_export=MAX_EXPORT,
-        late=late(standing, clock().now()), shown_steps=SHOWN_STEPS,
+        late=late(standing, clock().now()), shown_steps=SHOWN_STEPS, refused=refused,
         standing={key: steps for key, steps in standing.items() if key in may_open},
         # His own ticket's steps are the desk's to name: only whether it waits for him.
         tickets={key: any(step.waiting for step in steps) for key, steps in standing.items()

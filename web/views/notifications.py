@@ -27,8 +27,9 @@ from engine.people import accounts
 from engine.people.access import requester_only
 from web import addresses
 from web.access import sop_choices
-from web.errors import refuse_parameter
+from web.errors import refuse_parameter, wants_json
 from web.extensions import clock, db
+from web.http_exceptions import ParameterRefused
 from web.list_filters import day_range, sop_filter
 from web.notification_words import FILTER_LABELS, show, target
 from web.paging import page_request
@@ -47,8 +48,16 @@ def index() -> Any:
     key of ``notifications.KINDS``), ``sop`` and the days ``dari``–``sampai``; another
     status or kind, or a day that is not one, is 400 naming it; past the last page, the
     last."""
-    unread_only, filters = _filters()
     page, per_page = page_request(default=PER_PAGE, maximum=MAX_PER_PAGE)
+    try:
+        unread_only, filters = _filters()
+    except ParameterRefused as refused:
+        if wants_json():
+            raise
+        return render_template(
+            "notifications/index.html", items=[], total=0, page=1, pages=1, unread=0,
+            args=request.args, listing=Page([], 0, 1, per_page), kinds=_kinds_offered(),
+            sops=sop_choices(), back=url_for("notifications.index"), refused=refused), 400
     items, total = notifications.page_for_user(db.session, current_user, page=page,
                                                per_page=per_page, unread_only=unread_only,
                                                **filters)
