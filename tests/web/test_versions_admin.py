@@ -203,10 +203,13 @@ def test_a_too_long_reason_is_named_and_nothing_is_deployed(app, client):
     for form, fields in (
             ({"activate": "False"}, {"activate": ["harus true atau false"]}),
             ({"activate": "maybe"}, {"activate": ["harus true atau false"]}),
-            ({"comment": "x" * 2001}, {"comment": ["paling panjang 2.000 karakter"]})):
+            ({"comment": "x" * 2001}, {"comment": ["paling panjang 2.000 karakter"]}),
+            ({"activte": "false"}, {"activte": ["bagian ini tidak dikenal"]}),
+            ({"file": "sop_uji.bpmn"}, {"file": [
+                "harus berkas (bagian dengan filename), bukan teks"]})):
         answer = client.post("/api/v1/processes", headers=admin,
                              content_type="multipart/form-data",
-                             data={**form, "file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn")})
+                             data={"file": (io.BytesIO(mini_bpmn()), "sop_uji.bpmn"), **form})
         assert answer.status_code == 422, form
         assert answer.json["error"]["code"] == "invalid_request"
         assert answer.json["error"]["fields"] == fields

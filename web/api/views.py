@@ -76,7 +76,8 @@ DEPLOY_MULTIPART = {
         "activate": {"type": "string", "enum": ["true", "false"]},
     },
     "additionalProperties": {"type": "string", "format": "binary",
-                             "description": "berkas pada bagian dengan nama lain pun dibaca"},
+                             "description": "berkas pada bagian dengan nama lain pun dibaca; "
+                                            "bagian teks bernama lain → 422"},
 }
 
 
@@ -133,8 +134,12 @@ def deploy_process() -> Any:
     if not g.user.is_admin:
         return error_response(403, "forbidden", "Hanya administrator yang dapat mendeploy SOP.")
     activate, comment = request.form.get("activate", "true"), request.form.get("comment", "")
-    # Lists of messages per field, as every invalid_request answer has them (README).
-    fields = {**({"activate": ["harus true atau false"]} if activate not in ("true", "false")
+    # Lists of messages per field, as every invalid_request answer has them (README). A text
+    # part of another name is a typo ("activte=false" deployed and activated at once).
+    fields = {**{name[:64]: ["harus berkas (bagian dengan filename), bukan teks"
+                             if name == "file" else "bagian ini tidak dikenal"]
+                 for name in sorted(set(request.form) - {"activate", "comment"})},
+              **({"activate": ["harus true atau false"]} if activate not in ("true", "false")
                  else {}),
               **({"comment": [f"paling panjang {grouped(MAX_COMMENT)} karakter"]}
                  if len(comment) > MAX_COMMENT else {})}
