@@ -327,6 +327,16 @@ def test_the_version_page_names_form_and_decision_changes(app, client, clock):
     page = client.get("/admin/sop/sop_uji").get_data(True)
     assert ("<strong>Formulir mulai:</strong> kolom ditambah: Unit pengusul; kolom diubah: "
             "Tahun</li>") in page
+    admin = api_token(client, "admin")
+    diff = client.get("/api/v1/processes/sop_uji/versions/2/diff", headers=admin).json
+    assert diff["forms"] == [{"where": None, "added": ["Unit pengusul"], "removed": [],
+                              "changed": ["Tahun"]}]
+    assert (diff["decisions"], diff["prefix"]) == ([], None)
+    dropped = client.post("/api/v1/processes", headers=admin, data={
+        "file": (io.BytesIO(_with_forms("", "nomor: teks")), "sop_uji.bpmn"),
+        "activate": "false"}, content_type="multipart/form-data").json
+    assert (dropped["created"], dropped["removed_form_fields"]) == (True, 1), (
+        "an API client is told, as the page warns, that the active version's Tahun is gone")
 
 
 def test_an_upload_that_drops_form_fields_warns_as_it_is_stored(app, client, clock):

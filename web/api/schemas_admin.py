@@ -64,13 +64,34 @@ class VersionQuery(PageQuery):
     pass
 
 
+class FormChangeSchema(Schema):
+    """The fields (labels) a form gained, lost or changed; ``where`` null: the start
+    form, else the step's name (``engine.process.version_forms.FormChange``)."""
+
+    where = fields.Str(required=True, allow_none=True)
+    added = fields.List(fields.Str(), required=True)
+    removed = fields.List(fields.Str(), required=True)
+    changed = fields.List(fields.Str(), required=True)
+
+
+class DecisionChangeSchema(Schema):
+    """A kept step whose decision's choices changed: ``step`` its name, ``old``/``new``
+    the choices' labels."""
+
+    step = fields.Str(required=True)
+    old = fields.List(fields.Str(), required=True)
+    new = fields.List(fields.Str(), required=True)
+
+
 class DiffSchema(Schema):
     """Steps that differ from the active version, by BPMN id (``engine.process.versions``):
     ``added``/``removed`` [id, name]; ``renamed`` [id, old, new]; ``moved`` [id, name, old
     lane, new lane]; ``retimed`` [id, name, old Waktu, new Waktu]; ``mutu_baku`` [id, name,
     Kelengkapan/Output/Keterangan, old, new]; ``flows`` [id, name, old next steps, new];
-    ``same_file``: the two versions' files are the same (every list empty while it is
-    false: they differ in what no step shows).
+    ``forms`` [{where: null for the start form or the step's name, added, removed,
+    changed: field labels}]; ``decisions`` [{step, old, new: choices}]; ``prefix`` [old,
+    new] process number prefix or null. ``same_file``: the two versions' files are the
+    same (every list empty while it is false: they differ in what no step shows).
     ``active_version`` null: no version is active yet, so every step is ``added``."""
 
     active_version = fields.Int(required=True, allow_none=True)
@@ -82,4 +103,7 @@ class DiffSchema(Schema):
     retimed = fields.List(fields.List(fields.Str(allow_none=True)), required=True)
     mutu_baku = fields.List(fields.List(fields.Str()), required=True)
     flows = fields.List(fields.List(fields.Str()), required=True)
+    forms = fields.List(fields.Nested(FormChangeSchema), required=True)
+    decisions = fields.List(fields.Nested(DecisionChangeSchema), required=True)
+    prefix = fields.List(fields.Str(), required=True, allow_none=True)
     same_file = fields.Bool(required=True)

@@ -51,6 +51,9 @@ class DeployedSchema(Schema):
     same_as_version = fields.Int(required=True, allow_none=True, metadata={
         "description": "versi lama yang berkasnya diulang versi baru ini (cukup mengaktifkan "
                        "versi itu); null bila tidak ada"})
+    removed_form_fields = fields.Int(required=True, metadata={
+        "description": "jumlah kolom formulir versi aktif yang tidak ada di versi ini (0 bila "
+                       "versi ini yang aktif); rinciannya di diff versinya, forms"})
 
 
 class InstancePageSchema(PageSchema):

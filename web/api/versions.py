@@ -61,7 +61,10 @@ def diff_version(key: str, version: int) -> Any:
         "removed": diff.removed, "renamed": diff.renamed, "moved": diff.moved,
         "retimed": [[step_id, name, _waktu(old), _waktu(new)]
                     for step_id, name, old, new in diff.retimed],
-        "mutu_baku": diff.mutu_baku, "flows": diff.flows, "same_file": diff.same_file}))
+        "mutu_baku": diff.mutu_baku, "flows": diff.flows, "forms": diff.forms,
+        "decisions": [{"step": step, "old": old, "new": new}
+                      for step, old, new in diff.decisions],
+        "prefix": diff.prefix, "same_file": diff.same_file}))
 
 
 def _waktu(standard: dict[str, str]) -> str:

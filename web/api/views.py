@@ -58,7 +58,7 @@ from web.api.schemas_work import (
 from web.api.servicedesk import startable_page
 from web.errors import error_response
 from web.extensions import clock, db
-from web.views.admin import refuse_other_files
+from web.views.admin import refuse_other_files, removed_fields
 from web.views.auth import authenticate
 from web.views.start import failed_start
 
@@ -164,7 +164,9 @@ def deploy_process() -> Any:
                    created=created, active=definition.is_active,
                    unheld_lanes=unheld_lanes(db.session, definition.catalog, clock().now()),
                    same_as_version=versions.earlier_twin(db.session, definition) if created
-                   else None), 201 if created else 200
+                   else None,
+                   removed_form_fields=0 if definition.is_active else removed_fields(definition)
+                   ), 201 if created else 200
 
 
 @bp.get("/instances")

@@ -111,7 +111,7 @@ def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, 
         return gettext('"%(name)s" versi %(version)s aktif.', **names), "success"
     saved = gettext('"%(name)s" versi %(version)s tersimpan. Periksa perbedaannya, lalu '
                     "aktifkan.", **names)
-    removed = _removed_fields(definition)
+    removed = removed_fields(definition)
     if removed:  # a table re-uploaded for an SOP modelled by hand drops its forms (SOP probe)
         return saved + " " + ngettext(
             "Perhatian: versi ini menghapus %(num)d kolom formulir versi aktif.",
@@ -120,9 +120,9 @@ def _uploaded_words(definition: ProcessDefinition, created: bool) -> tuple[str, 
     return saved, "success"
 
 
-def _removed_fields(definition: ProcessDefinition) -> int:
+def removed_fields(definition: ProcessDefinition) -> int:
     """How many form fields of the key's active version ``definition`` drops (0 when the
-    key has no active version)."""
+    key has no active version, or ``definition`` is it)."""
     try:
         active = active_definition(db.session, definition.key)
     except NotFound:
