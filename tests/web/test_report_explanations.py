@@ -71,6 +71,11 @@ def test_the_person_report_says_why_its_kritis_mttr_is_not_layanan_ti_s(client):
     assert ("Laporan Layanan TI menghitung MTTR tiket kritis sepanjang waktu (jam dinding), "
             "seperti SLA-nya; di sini semua dalam menit kerja, sehingga angka kritis di sana "
             "lebih besar.") in page
+    # The reports probe: "terhadap Waktu (Mutu Baku)" read a ticket late after 17 minutes
+    # on a "1 hari" step, whose Waktu its priority had made 10 minutes.
+    assert ("ketepatan waktu terhadap batas waktu setiap langkah (Waktu-nya; langkah yang "
+            "Waktu-nya dipilih data proses, mis. prioritas tiket, terhadap Waktu proses itu, "
+            "bukan Waktu di Mutu Baku)") in page
 
 
 def test_the_team_report_says_whose_escalations_no_one_s_are(client):
