@@ -126,8 +126,22 @@ class SopPerformance:
         none was late: what a leader asks of an SOP, which the slowest step (a long Waktu
         kept) may not answer."""
         late = [step for step in self.in_sop_order if step.on_time < step.with_deadline]
-        return min(late, key=lambda step: (step.on_time_share,
-                                           step.on_time - step.with_deadline), default=None)
+        return min(late, key=_lateness, default=None)
+
+    @property
+    def also_most_often_late(self) -> int:
+        """How many other steps are as often late as ``most_often_late`` (the same on-time
+        share and late executions), which the Catatan names one of."""
+        first = self.most_often_late
+        if first is None:
+            return 0
+        return sum(1 for step in self.in_sop_order if step is not first
+                   and step.on_time < step.with_deadline and _lateness(step) == _lateness(first))
+
+
+def _lateness(step: StepStats) -> tuple[float, int]:
+    """A late step's rank: lowest on-time share first, then most late executions."""
+    return step.on_time_share, step.on_time - step.with_deadline
 
 
 def definitions_of(session: Session, key: str) -> list[ProcessDefinition]:

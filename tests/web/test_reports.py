@@ -276,8 +276,9 @@ def test_tabel7_is_prefilled_printable_and_exported(app, client, history, clock)
         "4; Waktu 30 menit). Eskalasi: 4.")
     assert rows["Penanganan Permintaan Layanan TI"][4] == "Tidak ada proses pada periode ini."
     figures = {row[1]: row for row in shown["Angka terukur"]}
-    assert figures["SOP Uji"][2:] == ["Semester II 2026", 3, 2, 1, 0, 50.0, 150,
-                                      "2. Memeriksa konsep", 130, 4]
+    assert figures["SOP Uji"][2:] == ["Semester II 2026", 3, 2, 1, 0, 4, 2, 50.0, 150,
+                                      "2. Memeriksa konsep", 130, "1. Menyusun konsep", 50.0,
+                                      0, 4], "every figure of the Catatan, to check in Excel"
     html = client.get("/laporan/tabel7?tahun=2026&semester=2").get_data(True)
     assert "reports.css" in html and "data-print" in html
     assert '<button type="button" data-print hidden>' in html, \

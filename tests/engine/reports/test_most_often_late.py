@@ -29,3 +29,14 @@ def test_the_lowest_on_time_share_wins_then_more_late_executions_then_sop_order(
 
 def test_none_when_every_step_kept_its_deadline():
     assert _report(_step("1", 2, 2, 10), _step("2", 0, 0, 5)).most_often_late is None
+
+
+def test_steps_as_often_late_as_the_one_named_are_counted():
+    """The reports probe: two steps each late 1 of 1, and Catatan named one alone."""
+    report = _report(_step("3", 1, 0, 20), _step("5", 1, 0, 30), _step("6", 2, 0, 10),
+                     _step("7", 1, 1, 5))
+    assert report.most_often_late.no == "6", "2 late of 2 before 1 of 1"
+    tied = _report(_step("3", 1, 0, 20), _step("5", 1, 0, 30), _step("7", 1, 1, 5))
+    assert (tied.most_often_late.no, tied.also_most_often_late) == ("3", 1)
+    assert (report.also_most_often_late, _report(_step("7", 1, 1, 5)).also_most_often_late) \
+        == (0, 0)

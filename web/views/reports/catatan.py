@@ -2,7 +2,7 @@
 words, in the language of the request; the table's cell holds it in Indonesian for the
 exports and in the user's language for the page (``export.Words``)."""
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from engine.reports.sop import SopPerformance
 from web.extensions import clock
@@ -60,6 +60,10 @@ def catatan(performance: SopPerformance, ongoing: bool = False) -> str:
                              no=late.no, name=late.name, share=page_percent(late.on_time_share),
                              on_time=late.on_time, with_deadline=late.with_deadline,
                              waktu=late.waktu or "—"))
+        if p.also_most_often_late:
+            parts.append(ngettext("%(num)d langkah lain sama seringnya terlambat.",
+                                  "%(num)d langkah lain sama seringnya terlambat.",
+                                  p.also_most_often_late))
     if p.escalations:
         parts.append(gettext("Eskalasi: %(count)d.", count=p.escalations))
     return " ".join(parts)

@@ -163,14 +163,21 @@ def tabel7_tables(rows: list[Tabel7Row], period: Period) -> list[Table]:
         N_("Penilaian: tidak berjalan dengan baik"), N_("Catatan"), N_("Tindakan"), N_("Paraf")])
     figures = Table(N_("Angka terukur"), [
         N_("No"), N_("Prosedur"), N_("Periode"), N_("Proses dimulai"), N_("Proses selesai"),
-        N_("Masih berjalan"), N_("Dibatalkan"), N_("Tepat waktu (%)"), N_("Median waktu siklus (menit kerja)"), N_("Langkah paling lambat"),
-        N_("Median langkah paling lambat (menit kerja)"), N_("Eskalasi")])
+        N_("Masih berjalan"), N_("Dibatalkan"), N_("Langkah berbatas waktu"),
+        N_("Langkah tepat waktu"), N_("Tepat waktu (%)"),
+        N_("Median waktu siklus (menit kerja)"), N_("Langkah paling lambat"),
+        N_("Median langkah paling lambat (menit kerja)"), N_("Paling sering terlambat"),
+        N_("Tepat waktu langkah itu (%)"), N_("Langkah lain sama seringnya terlambat"),
+        N_("Eskalasi")])
     for row in rows:
         p = row.performance
         form.add([row.no, row.prosedur, "", "", catatan_cell(p), "", ""])
-        slowest = p.slowest
+        slowest, late = p.slowest, p.most_often_late
         figures.add([row.no, row.prosedur, period_cell(period), p.started, p.finished, p.running,
-                     p.cancelled, percent(p.on_time_share), p.cycle_median_minutes,
-                     f"{slowest.no}. {slowest.name}" if slowest else None,
-                     slowest.median_minutes if slowest else None, p.escalations])
+                     p.cancelled, p.with_deadline, p.on_time, percent(p.on_time_share),
+                     p.cycle_median_minutes, f"{slowest.no}. {slowest.name}" if slowest else None,
+                     slowest.median_minutes if slowest else None,
+                     f"{late.no}. {late.name}" if late else None,
+                     percent(late.on_time_share) if late else None, p.also_most_often_late,
+                     p.escalations])
     return [form, figures]
