@@ -13,7 +13,9 @@ IT = "penanganan_permintaan_layanan_ti"
 # (page, terms listed under "Cara membaca angka", in order)
 PAGES = [
     # The auditor probe: "1 hari" beside "4 jam kerja" read as a contradiction.
-    (f"/laporan/sop/{IT}", ["Waktu (Mutu Baku) dan Waktu", "Median", "P90",
+    # The reports probe: "1 dimulai, 2 selesai" read as an error (one started before).
+    (f"/laporan/sop/{IT}", ["Dimulai, selesai, masih berjalan", "Waktu (Mutu Baku) dan Waktu",
+                            "Median", "P90",
                             "Peringkat terdekat (nearest rank)", "Waktu kerja", "Eskalasi"]),
     (f"/laporan/sop/{IT}/peta", ["Median", "Peringkat terdekat (nearest rank)", "Waktu kerja"]),
     ("/laporan/orang/prakom", ["Median", "Peringkat terdekat (nearest rank)", "MTTR",
@@ -21,13 +23,14 @@ PAGES = [
     ("/laporan/layanan-ti", ["Indeks kepuasan", "Uptime", "MTTR", "SLA"]),
     # The reports probe: 159 "Eskalasi" read as 159 escalations to a supervisor, level 1
     # reminders to the performer included.
-    ("/laporan/tabel7", ["Median", "Peringkat terdekat (nearest rank)", "Waktu kerja",
-                         "Eskalasi"]),
+    ("/laporan/tabel7", ["Dimulai, selesai, masih berjalan", "Median",
+                         "Peringkat terdekat (nearest rank)", "Waktu kerja", "Eskalasi"]),
 ]
 ENGLISH = {"Median": "Median", "P90": "P90", "Peringkat terdekat (nearest rank)": "Nearest rank",
            "Waktu kerja": "Working time", "MTTR": "MTTR", "Indeks kepuasan": "Satisfaction index",
            "Uptime": "Uptime", "SLA": "SLA",
-           "Waktu (Mutu Baku) dan Waktu": "Time (standard) and Time", "Eskalasi": "Escalation"}
+           "Waktu (Mutu Baku) dan Waktu": "Time (standard) and Time", "Eskalasi": "Escalation",
+           "Dimulai, selesai, masih berjalan": "Started, finished, still running"}
 
 
 def _reading(page: str) -> tuple[str, list[str], list[str]]:
