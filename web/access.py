@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from engine.errors import PermissionDenied
 from engine.models import HumanTask
-from engine.people.access import REQUESTER_PROCESSES, Access
+from engine.people.access import REQUESTER_PROCESSES, Access, requester_only
 from engine.process.deploy import active_choices
 from engine.process.other_lane import moved_away
 from engine.process.tasks import plh_ended
@@ -26,7 +26,12 @@ def access() -> Access:
 def refuse_outside_lanes() -> NoReturn:
     """Refuse (403) a process, step or file page to someone who acts in none of its SOP's
     lanes nor above them, saying so, as the API does ("Anda tidak memegang peran pada SOP
-    ini")."""
+    ini"). An employee who only files tickets (``requester_only``) is told in his words:
+    the page is the desk's, his own tickets are in Tiket Saya."""
+    if requester_only(current_user):
+        raise PermissionDenied(gettext(
+            "Halaman ini untuk petugas yang menangani pekerjaan ini. Tiket yang Anda ajukan "
+            "ada di Tiket Saya."))
     raise PermissionDenied(gettext(
         "Anda tidak memegang peran pada SOP ini, sebagai pejabat maupun Plh/Plt: halaman ini "
         "hanya untuk peran yang mengerjakan langkah-langkahnya dan atasannya."))

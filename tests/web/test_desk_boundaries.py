@@ -275,3 +275,34 @@ def test_the_requesters_own_file_under_lampiran_leads_to_his_ticket_and_no_other
     assert downloaded.data == b"%PDF-1.4\n%\n"
     downloaded.close()
     assert client.get(f"/lampiran/{internal.json['id']}").status_code == 403
+
+
+def test_an_employee_refused_a_desk_page_is_told_in_his_words(app, client):
+    """The requester probe: his own ticket's process page (a notification's address) said
+    "You hold no role in this SOP …", and a colleague's file "ask an administrator to check
+    your roles"."""
+    add_employee(app)
+    add_employee(app, "rekan")
+    mine = _start(client, api_token(client, "pegawai"))
+    theirs = _start(client, api_token(client, "rekan"))
+    login(client, "rekan")
+    page = client.get(f"/tiket/{theirs}").get_data(True)
+    assert client.post(f"/tiket/{theirs}/pesan", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_token(page), "text": "Foto",
+                             "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "foto.pdf")}
+                       ).status_code == 302
+    with app.app_context():
+        [file_id] = db.session.scalars(select(Attachment.id)).all()
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == mine))
+    login(client, "pegawai")
+    led = client.get(f"/proses/{mine}")
+    assert (led.status_code, led.headers["Location"]) == (302, f"/tiket/{mine}")
+    for address in (f"/proses/{theirs}", f"/tugas/{task_id}"):
+        refused = client.get(address)
+        assert refused.status_code == 403, address
+        assert ("Halaman ini untuk petugas yang menangani pekerjaan ini. Tiket yang Anda "
+                "ajukan ada di Tiket Saya.") in refused.get_data(True), address
+    colleague = client.get(f"/tiket/{theirs}/berkas/{file_id}").get_data(True)
+    assert "Anda bukan pemohon atau petugas tiket ini." in colleague
+    assert "peran Anda" not in colleague

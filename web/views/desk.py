@@ -273,8 +273,8 @@ def download(instance_id: int, attachment_id: int) -> Any:
     try:
         found = tickets.shared_file(db.session, clock(), instance, current_user,
                                     attachment_id)
-    except PermissionDenied:
-        abort(403)
+    except PermissionDenied:  # a colleague's ticket: not "ask about your roles"
+        raise PermissionDenied(tickets.NOT_HIS_TICKET) from None
     path = folder() / found.stored_name
     if not path.is_file():
         abort(404)

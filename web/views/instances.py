@@ -189,8 +189,12 @@ def _refused(definition: Any, key: str, search: str) -> Any:
 @bp.get("/<int:instance_id>")
 @login_required
 def show(instance_id: int) -> Any:
-    instance = _visible_instance(instance_id)
-    return _render_show(instance, {})
+    """The process page; for the requester of a ticket who may not see it (no role in its
+    SOP: a notification's or a shared address), his ticket page instead."""
+    instance = instances.get_instance(db.session, instance_id)
+    if not access().may_view_instance(instance) and access().may_follow_ticket(instance):
+        return redirect(url_for("desk.show", instance_id=instance.id))
+    return _render_show(_visible_instance(instance_id), {})
 
 
 def _render_show(instance: Any, errors: dict[str, str]) -> Any:
