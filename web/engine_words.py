@@ -15,12 +15,13 @@ from engine.desk import tickets
 from engine.people import accounts
 from engine.people.access import READ_ONLY
 from engine.process.instances import TICKET_CANCELLERS
-from web import account_form_words, form_words, plh_words
+from web import account_form_words, file_words, form_words, plh_words
 
 _FIXED = {
     "Anda tidak memegang peran tugas ini.": lazy_gettext("Anda tidak memegang peran tugas ini."),
     "Anda tidak memegang peran pada SOP proses ini.": lazy_gettext(
         "Anda tidak memegang peran pada SOP proses ini."),
+    "Berkas tidak ada pada tiket ini.": lazy_gettext("Berkas tidak ada pada tiket ini."),
     tickets.NOT_HIS_TICKET: lazy_gettext(
         "Anda bukan pemohon atau petugas tiket ini."),
     "Hanya pemohon yang dapat melihat tiket ini.": lazy_gettext(
@@ -135,8 +136,11 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
-    the refusals above, of the Plh/Plt rules (``web.plh_words``), of a form's fields
+    the refusals above, a refused file (``web.file_words``), of the Plh/Plt rules (``web.plh_words``), of a form's fields
     (``web.form_words``) or of an account's (``web.account_form_words``); else unchanged."""
+    refused_file = file_words.file_refusal(message)
+    if refused_file is not None:
+        return refused_file
     for fixed, patterns in ((_FIXED, _NUMBERED), (plh_words.FIXED, plh_words.PATTERNS),
                             ({}, form_words.PATTERNS), ({}, account_form_words.PATTERNS)):
         said = fixed.get(message)

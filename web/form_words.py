@@ -72,8 +72,6 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         N_("alasan pembatalan wajib diisi"),
         N_("alasan pembatalan paling banyak %(most)s karakter"),
         N_('Catatan wajib diisi bila memilih "%(choice)s": tulis alasan pengembaliannya'),
-        N_('%(label)s "%(name)s": jenis berkas tidak diizinkan; yang boleh: %(allowed)s; tidak '
-           "ada berkas yang disimpan"),
         # The ticket page's message and rating (``engine.desk``).
         N_("Pesan: tulis 1–%(most)s karakter"),
         N_("pilih nilai 1–5 (bilangan bulat)"),

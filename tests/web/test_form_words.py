@@ -93,6 +93,18 @@ def test_a_refused_file_and_a_step_of_another_role_are_in_the_readers_language(c
                                         ).get_data(True))
     assert ('Draf rancangan RKT "a.exe": file type not allowed; allowed: csv, docx, jpeg, jpg, '
             "ods, odt, pdf, png, txt, xlsx; no file was stored") in refused
+    # The requester probe: every other reason stayed Indonesian, and "Lampiran" too.
+    for name, content, said in (
+            ("palsu.pdf", b"MZ", 'Attachment "palsu.pdf": the file\'s content is not a valid '
+                                 "PDF; no file was stored"),
+            ("kosong.txt", b"", 'Attachment "kosong.txt": the file is empty; no file was stored'),
+            ("", b"x", "Attachment (no name): a file without a name; send its name with its "
+                       "extension (e.g. laporan.pdf); no file was stored")):
+        refused = html.unescape(client.post(
+            f"/tugas/{task}/lampiran", content_type="multipart/form-data",
+            data={"csrf_token": csrf_token(page), "lampiran": (io.BytesIO(content), name)}
+        ).get_data(True))
+        assert said in refused, said
     _english(client, "ketua")
     other = client.post(f"/tugas/{task}", data={"csrf_token": csrf_token(
         client.get("/").get_data(True))})
