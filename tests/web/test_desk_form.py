@@ -152,3 +152,21 @@ def test_a_step_s_page_says_the_requester_has_no_answer_until_the_desk_writes(ap
         "csrf_token": csrf_token(client.get(f"/tiket/{instance_id}").get_data(True)),
         "text": "Masih macet."})
     assert warning in desk.get(f"/tugas/{task_id}").get_data(True), "his newer word unanswered"
+
+
+def test_a_refused_title_is_named_by_the_ticket_form_s_label(app, client):
+    """The requester probe: "Short title *" was refused as '"Title" is required'."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get(f"/tiket/ajukan?process_key={LTI}").get_data(True)
+    for title, said in (("  ", '"Judul singkat" wajib diisi (paling banyak 300 karakter)'),
+                        ("x" * 301, '"Judul singkat" paling banyak 300 karakter; yang dikirim '
+                                    "301")):
+        refused = client.post("/tiket/ajukan", data={
+            "csrf_token": csrf_token(page), "process_key": LTI, "title": title,
+            **START_DATA[LTI]})
+        assert refused.status_code == 422
+        error = re.search(r'<p class="field-error" id="title-error">([^<]+)</p>',
+                          refused.get_data(True).replace("&#34;", '"'))
+        assert error is not None and error[1] == said, error
+    assert app_count(app, ProcessInstance) == 0

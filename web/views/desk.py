@@ -132,7 +132,7 @@ def submit() -> Any:
             "priority_field") and not f.get("help") else f for f in declared]
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
-                           errors=fields_in_reader_language(errors),
+                           errors=_ticket_words(errors),
                            values=_typed(declared), declared=declared, flow_failed=flow_failed,
                            switched=switched,
                            file_dropped=upload is not None and bool(upload.filename)
@@ -147,6 +147,16 @@ def _typed(declared: list[dict[str, Any]]) -> MultiDict:
     if any(f["name"] == REQUESTER_NAME for f in declared) and REQUESTER_NAME not in values:
         values[REQUESTER_NAME] = current_user.full_name
     return values
+
+
+def _ticket_words(errors: dict[str, str]) -> dict[str, str]:
+    """The form's refusals in the reader's language, the title named by its label on this
+    form, "Judul singkat", not the "Judul" of Mulai Proses (the requester probe)."""
+    shown = fields_in_reader_language(errors)
+    if "title" in shown:
+        shown["title"] = shown["title"].replace(f'"{gettext("Judul")}"',
+                                                f'"{gettext("Judul singkat")}"', 1)
+    return shown
 
 
 def _ticket(instance_id: int) -> tuple[Any, bool]:
