@@ -170,3 +170,28 @@ def test_a_refused_title_is_named_by_the_ticket_form_s_label(app, client):
                           refused.get_data(True).replace("&#34;", '"'))
         assert error is not None and error[1] == said, error
     assert app_count(app, ProcessInstance) == 0
+
+
+def test_switching_the_layanan_shows_what_the_new_form_has_no_field_for(app, client):
+    """The requester probe: Gangguan Server chosen after a Layanan TI form was filled kept
+    the title only; the uraian typed was gone unseen."""
+    add_employee(app)
+    login(client, "pegawai")
+    page = client.get("/tiket/ajukan").get_data(True)
+    for pressed in ({"tampilkan": "ya"}, {}):  # with JavaScript, and Kirim without it
+        shown = client.post("/tiket/ajukan", data={
+            "csrf_token": csrf_token(page), **pressed, "formulir_layanan": LTI,
+            "process_key": "penanganan_gangguan_server", "title": "Jaringan lambat",
+            **START_DATA[LTI]})
+        html = shown.get_data(True)
+        assert shown.status_code == 200, html[:300]
+        left = re.search(r'<dl class="left-behind">(.*?)</dl>', html, re.S)
+        assert left is not None, pressed
+        assert "<dd>Printer ruang sidang tidak dapat mencetak</dd>" in left[1]
+        assert "<dd>Kepaniteraan Pidana</dd>" in left[1]
+        assert 'value="Jaringan lambat"' in html
+    assert app_count(app, ProcessInstance) == 0
+    same = client.post("/tiket/ajukan", data={
+        "csrf_token": csrf_token(page), "tampilkan": "ya", "formulir_layanan": LTI,
+        "process_key": LTI, "title": "Printer", **START_DATA[LTI]}).get_data(True)
+    assert "left-behind" not in same, "nothing is left behind on the same form"

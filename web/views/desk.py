@@ -132,6 +132,7 @@ def submit() -> Any:
             "priority_field") and not f.get("help") else f for f in declared]
     upload = request.files.get("lampiran")
     return render_template("desk/submit.html", choices=choices, chosen=chosen,
+                           left_behind=_left_behind(choices, declared) if showing else [],
                            errors=_ticket_words(errors),
                            values=_typed(declared), declared=declared, flow_failed=flow_failed,
                            switched=switched,
@@ -147,6 +148,19 @@ def _typed(declared: list[dict[str, Any]]) -> MultiDict:
     if any(f["name"] == REQUESTER_NAME for f in declared) and REQUESTER_NAME not in values:
         values[REQUESTER_NAME] = current_user.full_name
     return values
+
+
+def _left_behind(choices: list[Any], declared: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(label, text)`` of each field of the form shown before the service was switched
+    (``SHOWN_FORM``) that the chosen service's form (``declared``) lacks, with what was
+    typed in it: shown to copy, not dropped unseen (the requester probe lost an uraian)."""
+    before = next((d for d in choices if d.key == request.form.get(SHOWN_FORM)), None)
+    if before is None:
+        return []
+    kept = {f["name"] for f in declared}
+    return [(f["label"], text) for f in fields(before.catalog.get("start_form"))
+            if f["kind"] != "file" and f["name"] not in kept
+            and (text := (request.form.get(f["name"]) or "").strip())]
 
 
 def _ticket_words(errors: dict[str, str]) -> dict[str, str]:
