@@ -66,7 +66,9 @@ def test_an_employee_submits_follows_answers_and_rates_and_never_sees_internal_n
         assert (through_the_api.status_code, through_the_api.data) == (200, b"foto printer")
     assert client.get(f"/api/v1/attachments/{file_id}",
                       headers=api_token(client, "redaktur")).status_code == 403
-    assert client.get(f"/proses/{instance_id}").status_code == 403
+    internal = client.get(f"/proses/{instance_id}")  # never the process page: his ticket's
+    assert (internal.status_code, internal.headers["Location"]) == (302,
+                                                                    f"/tiket/{instance_id}")
     colleague = app.test_client()  # redaktur: neither the requester nor of the desk
     login(colleague, "redaktur")
     other = colleague.get(f"/tiket/{instance_id}")
@@ -228,8 +230,10 @@ def test_a_ticket_for_a_service_not_offered_is_refused_not_filed_as_another(app,
     page = client.get("/tiket/ajukan").get_data(True)
     for key in ("laporan_tahunan", ""):
         refused = client.post("/tiket/ajukan", data={
-            "csrf_token": csrf_token(page), "process_key": key, "title": "x"})
+            "csrf_token": csrf_token(page), "process_key": key, "title": "x",
+            "formulir_layanan": "penanganan_gangguan_server"})
         assert refused.status_code == 422, key
+        assert "Layanan diganti" not in refused.get_data(True), "no one changed it (probe)"
         assert 'id="process_key-error">pilih salah satu layanan yang ditawarkan' in (
             refused.get_data(True))
         # Said once, beside its field, without the field's internal name.

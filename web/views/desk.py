@@ -84,7 +84,7 @@ def submit() -> Any:
     # choice made with the keys, or without JavaScript): that service's form is shown with
     # what was typed, nothing is filed under it (the regression probe).
     switched = (request.method == "POST" and not showing and chosen is not None
-                and request.form.get(SHOWN_FORM, chosen.key) != chosen.key)
+                and chosen.key == asked and request.form.get(SHOWN_FORM, asked) != asked)
     showing = showing or switched
     if request.method == "POST" and asked not in {d.key for d in choices}:
         # A stale or hand-made form: never quietly file it as another kind of ticket.
