@@ -292,6 +292,8 @@ def render_task(human_task: Any, errors: dict[str, str], assign_error: str | Non
         if human_task.state == "cancelled" else None,
         waiting=human_task.state == "open"
         and sla.open_pause(db.session, human_task.instance) is not None,
+        sla_target=sla.deadline(db.session, human_task.instance, clock().now())
+        if human_task.instance.definition.key in REQUESTER_PROCESSES else None,
         may_add_files=attachments.may_attach(db.session, clock(), human_task, current_user),
         attachments=files, comments=comments,
         upload_rounds=attachments.upload_rounds(db.session, files.items),
