@@ -59,3 +59,19 @@ def test_a_connection_closed_during_a_request_is_answered_503_and_nothing_is_kep
     done = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}},
                        headers=api_token(client, "prakom"))
     assert done.status_code == 200, "the next request works on a new connection"
+
+
+def test_a_connection_closed_after_the_answer_still_gives_the_answer(app, client):
+    """The PostgreSQL operator probe: the end-of-request rollback on a connection ended
+    after the view answered raised, and the client got gunicorn's bare 500 page while the
+    request log said 200."""
+    @app.after_request
+    def end_the_connection_last(response):  # the view has read through it: a transaction
+        if request.headers.get("X-Uji-Putus-Akhir"):
+            _end(db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar())
+        return response
+
+    token = api_token(client, "prakom")
+    answer = client.get("/api/v1/tasks", headers={**token, "X-Uji-Putus-Akhir": "1"})
+    assert answer.status_code == 200 and isinstance(answer.json, list)
+    assert client.get("/api/v1/tasks", headers=token).status_code == 200, "a new connection"

@@ -185,7 +185,7 @@ def test_switching_the_layanan_shows_what_the_new_form_has_no_field_for(app, cli
             **START_DATA[LTI]})
         html = shown.get_data(True)
         assert shown.status_code == 200, html[:300]
-        left = re.search(r'<dl class="left-behind">(.*?)</dl>', html, re.S)
+        left = re.search(r'<dl class="left-behind">(.*?)</dl>', html, re.DOTALL)
         assert left is not None, pressed
         assert "<dd>Printer ruang sidang tidak dapat mencetak</dd>" in left[1]
         assert "<dd>Kepaniteraan Pidana</dd>" in left[1]
