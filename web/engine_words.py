@@ -136,8 +136,9 @@ _NUMBERED: list[tuple[re.Pattern[str], Callable[..., str]]] = [
 
 def in_reader_language(message: str) -> str:
     """``message`` (the engine's Indonesian) in the request's language when it is one of
-    the refusals above, a refused file (``web.file_words``), of the Plh/Plt rules (``web.plh_words``), of a form's fields
-    (``web.form_words``) or of an account's (``web.account_form_words``); else unchanged."""
+    the refusals above, a refused file (``web.file_words``), of the Plh/Plt rules
+    (``web.plh_words``), of a form's fields (``web.form_words``) or of an account's
+    (``web.account_form_words``); else unchanged."""
     refused_file = file_words.file_refusal(message)
     if refused_file is not None:
         return refused_file

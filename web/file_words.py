@@ -40,4 +40,3 @@ def file_refusal(message: str) -> str | None:
     """``message`` in the reader's language when it is a refused file, else None."""
     found = _REFUSED.fullmatch(message)
     return _refused(*found.groups()) if found else None
-

@@ -248,6 +248,15 @@ def test_a_requesters_refused_cancel_speaks_of_his_ticket(app, client):
     assert official.json["error"]["message"].startswith(f"Proses {number} sudah berakhir")
 
 
+def _post_file(client, instance_id: int, filename: str) -> None:
+    """The logged-in requester sends a PDF ``filename`` with a message on his ticket."""
+    page = client.get(f"/tiket/{instance_id}").get_data(True)
+    assert client.post(f"/tiket/{instance_id}/pesan", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_token(page), "text": "Fotonya",
+                             "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), filename)}
+                       ).status_code == 302
+
+
 def test_the_requesters_own_file_under_lampiran_leads_to_his_ticket_and_no_other(app, client):
     """/lampiran/<id> of his conversation's file: to the ticket's download (as the API
     serves it); an internal file of the same ticket stays 403."""
@@ -255,11 +264,7 @@ def test_the_requesters_own_file_under_lampiran_leads_to_his_ticket_and_no_other
     me = api_token(client, "pegawai")
     instance_id = _start(client, me)
     login(client, "pegawai")
-    page = client.get(f"/tiket/{instance_id}").get_data(True)
-    assert client.post(f"/tiket/{instance_id}/pesan", content_type="multipart/form-data",
-                       data={"csrf_token": csrf_token(page), "text": "Fotonya",
-                             "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "printer.pdf")}
-                       ).status_code == 302
+    _post_file(client, instance_id, "printer.pdf")
     with app.app_context():
         task_id = db.session.scalar(select(HumanTask.id).where(
             HumanTask.instance_id == instance_id))
@@ -286,11 +291,7 @@ def test_an_employee_refused_a_desk_page_is_told_in_his_words(app, client):
     mine = _start(client, api_token(client, "pegawai"))
     theirs = _start(client, api_token(client, "rekan"))
     login(client, "rekan")
-    page = client.get(f"/tiket/{theirs}").get_data(True)
-    assert client.post(f"/tiket/{theirs}/pesan", content_type="multipart/form-data",
-                       data={"csrf_token": csrf_token(page), "text": "Foto",
-                             "lampiran": (io.BytesIO(b"%PDF-1.4\n%\n"), "foto.pdf")}
-                       ).status_code == 302
+    _post_file(client, theirs, "foto.pdf")
     with app.app_context():
         [file_id] = db.session.scalars(select(Attachment.id)).all()
         task_id = db.session.scalar(select(HumanTask.id).where(
