@@ -246,7 +246,8 @@ def test_uploading_the_waiting_version_again_without_activate_false_activates_it
     again = upload(revised)
     assert (again.status_code, again.json) == (200, {
         "key": "sop_uji", "version": 2, "name": again.json["name"], "created": False,
-        "active": True, "unheld_lanes": [], "same_as_version": None})
+        "active": True, "unheld_lanes": [], "same_as_version": None,
+        "removed_form_fields": 0})
     assert _process_actions(app) == [*before, "process.activated"]
     # Activating the active version again changes nothing and records nothing.
     assert client.post("/api/v1/processes/sop_uji/versions/2/activate",
