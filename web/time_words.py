@@ -10,6 +10,7 @@ Template filters (``register``): ``batas`` (the deadline on the calendar), ``sis
 ``HumanTask`` counts wall-clock time), ``menit_kerja`` (a count of office minutes), ``angka`` and ``ukuran`` (numbers and file sizes in the user's locale).
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -157,15 +158,21 @@ def counts_wall_clock(task: Any) -> bool:
     return step_clock(task)[1]
 
 
-def span_text(start: datetime, end: datetime, round_the_clock: bool = False) -> str:
+def span_text(start: datetime, end: datetime, round_the_clock: bool = False,
+              paused: Sequence[tuple[datetime, datetime]] = ()) -> str:
     """The time from ``start`` to ``end`` (aware, ``start`` first): in office time with
     whole working days (``7 hari kerja 4 jam``, ``2 jam 5 menit kerja``), or on the wall
-    clock (``2 hari 3 jam``, ``45 menit``)."""
+    clock (``2 hari 3 jam``, ``45 menit``); without the part of each ``paused`` span (a
+    ticket's wait for its requester, ``engine.desk.sla.paused_spans``) inside it, which its
+    deadline was moved by."""
+    inside = [(max(start, a), min(end, b)) for a, b in paused if min(end, b) > max(start, a)]
     if round_the_clock:
-        minutes = int((end - start) // timedelta(minutes=1))
+        minutes = int((end - start - sum((b - a for a, b in inside), timedelta()))
+                      // timedelta(minutes=1))
         days, minutes = divmod(minutes, 24 * 60)
         return _units(days, minutes, working=False)
-    return office_span(office_calendar().working_minutes_between(start, end))
+    between = office_calendar().working_minutes_between
+    return office_span(between(start, end) - sum(between(a, b) for a, b in inside))
 
 
 def clock_minutes_text(minutes: float) -> str:

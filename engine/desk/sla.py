@@ -87,9 +87,11 @@ def _minor_changes(session: Session) -> list[tuple[datetime, str]]:
 _MINOR_MEMO = "alur.sla_minor_changes"
 
 
-def _pauses(session: Session, instance: ProcessInstance, until: datetime
-            ) -> list[tuple[datetime, datetime]]:
-    """The spans (aware, oldest first) the ticket's SLA clock stood still before ``until``."""
+def paused_spans(session: Session, instance: ProcessInstance, until: datetime
+                 ) -> list[tuple[datetime, datetime]]:
+    """The spans (aware, oldest first) the ticket's SLA clock stood still before ``until``
+    (aware): its waits for the requester, the one still open up to ``until``. One SELECT;
+    none for a process without pauses."""
     spans = []
     for pause in session.scalars(select(SlaPause).where(SlaPause.instance_id == instance.id)
                                  .order_by(SlaPause.started_at)):
@@ -106,7 +108,7 @@ def resolution_minutes(session: Session, calendar: WorkCalendar,
     the requester taken out alike (README, "Ringkasan Ticketing dan MTR")."""
     round_the_clock = rule(session, priority_of(instance))[1]
     start, end = instance.started_at, instance.completed_at
-    spans = [(start, end), *_pauses(session, instance, end)]
+    spans = [(start, end), *paused_spans(session, instance, end)]
     if round_the_clock:
         lengths = [(b - a).total_seconds() / 60 for a, b in spans]
     else:
@@ -123,7 +125,7 @@ def deadline(session: Session, instance: ProcessInstance, now: datetime) -> date
     calendar = settings.work_calendar(session)
     due = calendar.deadline(instance.started_at, duration, round_the_clock)
     until = now if instance.completed_at is None else min(now, instance.completed_at)
-    for span in _pauses(session, instance, until):
+    for span in paused_spans(session, instance, until):
         due = calendar.moved_past(due, span, round_the_clock)
     return due
 

@@ -2,12 +2,14 @@
 the report) beside the step's own deadline, counted from when the step opened: a step that
 opens after triage and approvals has its deadline after the target (the requester probe)."""
 
+import re
 from datetime import datetime, timedelta
 
 from flask import render_template_string
 from sqlalchemy import select
 
 from engine.models import HumanTask, ProcessInstance
+from engine.roles import username_for
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -49,3 +51,28 @@ def test_a_ticket_step_says_the_tickets_sla_target_and_when_it_is_past(app, clie
         "process_key": "backup_database_sipp", "title": "Backup"}).json["id"]
     assert "Target selesai tiket" not in client.get(
         f"/tugas/{_open_step(app, other)}").get_data(True), "no ticket: no SLA target"
+
+
+def test_the_process_page_leaves_the_requesters_wait_out_of_a_steps_time(app, client, clock):
+    """The desk probe: a step open 16 minutes, 6 of them waiting for the requester, read
+    "16 menit kerja / 10 menit" on the process page, but "before its deadline" on its own."""
+    add_employee(app)
+    requester = api_token(client, "pegawai")
+    instance_id = client.post("/api/v1/instances", headers=requester, json={
+        "process_key": LTI, "title": "Printer", "data": START_DATA[LTI]}).json["id"]
+    [task] = client.get(f"/api/v1/instances/{instance_id}",
+                        headers=api_token(client, "admin")).json["open_tasks"]
+    desk = api_token(client, username_for(task["role"]))
+    clock.advance(timedelta(minutes=5))
+    assert client.post(f"/api/v1/tickets/{instance_id}/messages", headers=desk, json={
+        "text": "Printer yang mana?", "asks": True}).status_code == 201
+    clock.advance(timedelta(minutes=6))
+    assert client.post(f"/api/v1/tickets/{instance_id}/messages", headers=requester, json={
+        "text": "Ruang sidang 2"}).status_code == 201
+    clock.advance(timedelta(minutes=5))
+    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=desk,
+                       json={"data": {}}).status_code == 200
+    login(client, "admin")
+    page = " ".join(client.get(f"/proses/{instance_id}").get_data(True).split())
+    used = re.search(r'<td data-label="Waktu dipakai">([^<]+)</td>', page)
+    assert used is not None and used[1].startswith("10 menit kerja / "), used

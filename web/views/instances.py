@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from engine.desk import sla
 from engine.errors import InstanceEnded, InvalidTaskData, NotFound, PermissionDenied, ProcessFailure
 from engine.paging import Page
 from engine.people.access import REQUESTER_PROCESSES
@@ -204,8 +205,12 @@ def _render_show(instance: Any, errors: dict[str, str]) -> Any:
     now = clock().now()
     # Each step on its own clock: a kritis ticket's step in wall-clock hours against the
     # Waktu its case gave it, not office minutes against the SOP's default Waktu.
-    taken = {t.id: (span_text(t.created_at, t.completed_at or now, counts_wall_clock(t)),
-                    step_standard(t)) for t in steps.items}
+    # A ticket's waits for its requester are not the desk's time (its steps' deadlines
+    # moved by them): left out here too, as the step page does (the desk probe).
+    paused = sla.paused_spans(db.session, instance, now) \
+        if instance.definition.key in REQUESTER_PROCESSES else []
+    taken = {t.id: (span_text(t.created_at, t.completed_at or now, counts_wall_clock(t),
+                              paused), step_standard(t)) for t in steps.items}
     late = {t.id for t in steps.items
             if t.due_at is not None and (t.completed_at or now) > t.due_at}
     history = instances.history(db.session, instance)
