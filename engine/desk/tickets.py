@@ -239,8 +239,7 @@ def _post(session: Session, clock: Clock, instance: ProcessInstance, user: User,
     shown = shortened(text, 200)
     if from_requester:
         sla.resume(session, clock, instance, user)
-        desk = _last_desk_author(session, instance)
-        if desk is not None:  # who wrote to him last waits for the answer
+        for desk in _desk_readers(session, instance):  # who waits for the answer
             notify(session, clock.now(), desk, instance, "tiket_jawaban",
                    f"Tiket {label}: pemohon menjawab — {said}", role="Petugas",
                    subject=f"Tiket {label}: pemohon menjawab", text=shown, file=file,
@@ -282,20 +281,22 @@ def _writer(session: Session, now: datetime, instance: ProcessInstance, user: Us
     return from_requester
 
 
-def _last_desk_author(session: Session, instance: ProcessInstance) -> User | None:
-    """Who the requester's message is for: the desk member who last wrote in the ticket's
-    thread, else the one who holds its open step (a message no one asked for reaches who
-    is working on it); None when neither is there (still active)."""
+def _desk_readers(session: Session, instance: ProcessInstance) -> list[User]:
+    """Who the requester's message is for, each once and still active: the desk member who
+    last wrote in the ticket's thread (he waits for the answer), and whoever holds its open
+    steps now (a step assigned to a colleague since: the desk probe's answer reached only
+    the one who had let it go; a message no one asked for reaches who is working on it)."""
     author = session.scalar(select(User).join(TicketMessage, TicketMessage.author_id == User.id)
                             .where(TicketMessage.instance_id == instance.id,
                                    TicketMessage.from_requester.is_(False))
                             .order_by(TicketMessage.id.desc()).limit(1))
-    if author is None:
-        author = session.scalar(select(User).join(HumanTask, HumanTask.claimed_by_id == User.id)
-                                .where(HumanTask.instance_id == instance.id,
-                                       HumanTask.state == "open")
-                                .order_by(HumanTask.id.desc()).limit(1))
-    return author if author is not None and not author.is_disabled else None
+    holders = session.scalars(select(User).join(HumanTask, HumanTask.claimed_by_id == User.id)
+                              .where(HumanTask.instance_id == instance.id,
+                                     HumanTask.state == "open")
+                              .order_by(HumanTask.id.desc()))
+    readers = dict.fromkeys(user for user in (author, *holders)
+                            if user is not None and not user.is_disabled)
+    return list(readers)
 
 
 def post_file(session: Session, clock: Clock, folder: Path, instance: ProcessInstance,

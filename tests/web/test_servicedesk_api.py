@@ -16,7 +16,7 @@ from engine.models import (
     User,
 )
 from engine.paging import LATEST
-from engine.roles import username_for
+from engine.roles import supervisor_of, username_for
 from tests.conftest import START_DATA
 from tests.web.conftest import api_token, login
 from tests.web.desk_helpers import add_employee, triage
@@ -371,3 +371,31 @@ def test_a_ketua_asking_for_help_is_told_like_any_requester_but_the_desk_is_not(
     assert _notices(app, "ketua") == ["tiket_diterima"]
     _start(client, api_token(client, "prakom"))  # typed by the desk for a caller
     assert "tiket_diterima" not in _notices(app, "prakom")
+
+
+def test_an_answer_reaches_who_holds_the_step_now_as_well_as_who_asked(app, client):
+    """The desk probe: after the step was assigned to a colleague, the requester's answer
+    reached only the one who had asked and let it go."""
+    add_employee(app)
+    me = api_token(client, "pegawai")
+    instance_id = _start(client, me)
+    [task] = client.get(f"/api/v1/instances/{instance_id}",
+                        headers=api_token(client, "admin")).json["open_tasks"]
+    asker = username_for(task["role"])
+    assert app.test_cli_runner().invoke(args=[
+        "user", "add", "rekan", "--name", "Rekan Petugas", "--role", task["role"],
+        "--password", "rahasia-rekan-1"]).exit_code == 0
+    assert client.post(f"/api/v1/tasks/{task['id']}/claim",
+                       headers=api_token(client, asker)).status_code == 200
+    url = f"/api/v1/tickets/{instance_id}/messages"
+    assert client.post(url, headers=api_token(client, asker), json={
+        "text": "Merek printernya?", "asks": True}).status_code == 201
+    supervisor = username_for(supervisor_of(task["role"]))
+    assert client.post(f"/api/v1/tasks/{task['id']}/assign", headers=api_token(
+        client, supervisor), json={"assignee": "rekan"}).status_code == 200
+    assert client.post(url, headers=me, json={"text": "Epson L3110"}).status_code == 201
+    with app.app_context():
+        told = db.session.scalars(select(User.username).join(
+            Notification, Notification.user_id == User.id).where(
+            Notification.kind == "tiket_jawaban")).all()
+    assert sorted(told) == sorted([asker, "rekan"]), "each once, the holder now included"
