@@ -182,13 +182,14 @@ def test_switching_the_layanan_shows_what_the_new_form_has_no_field_for(app, cli
         shown = client.post("/tiket/ajukan", data={
             "csrf_token": csrf_token(page), **pressed, "formulir_layanan": LTI,
             "process_key": "penanganan_gangguan_server", "title": "Jaringan lambat",
-            **START_DATA[LTI]})
+            **START_DATA[LTI], "pemohon": "Pegawai Biasa"})
         html = shown.get_data(True)
         assert shown.status_code == 200, html[:300]
         left = re.search(r'<dl class="left-behind">(.*?)</dl>', html, re.DOTALL)
         assert left is not None, pressed
         assert "<dd>Printer ruang sidang tidak dapat mencetak</dd>" in left[1]
         assert "<dd>Kepaniteraan Pidana</dd>" in left[1]
+        assert "Pegawai Biasa" not in left[1], "his name, filled in by the form, he typed not"
         assert 'value="Jaringan lambat"' in html
     assert app_count(app, ProcessInstance) == 0
     same = client.post("/tiket/ajukan", data={

@@ -158,9 +158,11 @@ def _left_behind(choices: list[Any], declared: list[dict[str, Any]]) -> list[tup
     if before is None:
         return []
     kept = {f["name"] for f in declared}
+    # "Nama pemohon" as the form filled it in (his own name) is nothing he typed.
     return [(f["label"], text) for f in fields(before.catalog.get("start_form"))
             if f["kind"] != "file" and f["name"] not in kept
-            and (text := (request.form.get(f["name"]) or "").strip())]
+            and (text := (request.form.get(f["name"]) or "").strip())
+            and not (f["name"] == REQUESTER_NAME and text == current_user.full_name)]
 
 
 def _ticket_words(errors: dict[str, str]) -> dict[str, str]:
