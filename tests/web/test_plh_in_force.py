@@ -3,6 +3,7 @@ nothing of the official's (inbox, claim, escalations); while it counts, the subs
 gets the official's "tugas baru" notices and may be given the official's steps (Alihkan).
 README "Plh dan Plt"."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -119,6 +120,10 @@ def test_a_superior_assigns_a_step_to_the_plt_of_its_role(app, client, clock):
     assert '<optgroup label="Sekretaris"><option value="' in bulk
     assert bulk.split('<optgroup label="Sekretaris">')[1].split("</optgroup>")[0].endswith(
         ">Demo Prakom (Plt. Sekretaris)</option>")
+    # Only the roles of the listed steps are offered (the desk probe: a Redaktur for Prakom).
+    offered = set(re.findall(r'<optgroup label="([^"]+)">', bulk))
+    listed = set(re.findall(r'<td data-label="Peran">([^<]+)</td>', bulk))
+    assert offered and offered <= listed, (offered, listed)
     assigned = client.post(f"/api/v1/tasks/{task_id}/assign", headers=ketua,
                            json={"assignee": "prakom"})
     assert (assigned.status_code, assigned.json["claimed_by"]) == (200, "prakom")

@@ -58,6 +58,7 @@ def index() -> Any:
     supervised = inbox.supervised_roles(policy.acting)
     # Officials someone stands in for now: a supervisor's rows say so of their holder.
     away = substitution.away(db.session, clock().now()) if supervised else set()
+    on_page = [role for role in supervised if role in {task.role for task in found.items}]
     return render_template(
         "inbox/index.html", found=found, tasks=found.items, asked=asked,
         ignored=ignored(request.args, asked),
@@ -65,7 +66,8 @@ def index() -> Any:
         search=asked.search or "", sort=asked.sort,
         counts=summary.counts,
         definitions=sop_choices(), supervised=supervised,
-        assignees=holders_of(db.session, supervised, clock().now(), away) if supervised else [],
+        # Only the roles of the page's steps: a Prakom step is never offered to a Redaktur.
+        assignees=holders_of(db.session, on_page, clock().now(), away) if on_page else [],
         away=away,
         saved=saved_filters.saved_filters(db.session, current_user),
         version=summary.version,
