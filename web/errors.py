@@ -169,16 +169,23 @@ def refuse_parameter(name: str, message: str, expected: str | None = None,
         None if keep_first else links.get("without"))
 
 
+# A page's address asking for its download instead (web.views.reports.downloads).
+DOWNLOAD_PARAMETERS = frozenset({"format", "sep", "tabel", "bagian", "hingga"})
+
+
 def _without(name: str, keep_first: bool = False) -> dict[str, str]:
     """``{"without": address, "without_name": name}``: the page asked for (GET) with its
-    query string but ``name`` (``keep_first``: but its values after the first, and
+    query string but ``name`` and what asks for a download (``DOWNLOAD_PARAMETERS``: the
+    link opens the page) (``keep_first``: but its values after the first, and
     ``"kept_value"``, that value); else nothing, also when ``name`` is not in the address
     or blank (a parameter missing: the link led to the same refusal)."""
     if request.method != "GET" or not request.args.get(name, "").strip():
         return {}  # missing or blank: refused as missing, which its absence is too
     first, pairs = request.args[name], list(request.args.items(multi=True))
     at = pairs.index((name, first)) if keep_first else -1
-    kept = [pair for index, pair in enumerate(pairs) if pair[0] != name or index == at]
+    # The page, never its download: a refused filter of a CSV address led to the whole list.
+    kept = [pair for index, pair in enumerate(pairs) if index == at or (
+        pair[0] != name and (pair[0] not in DOWNLOAD_PARAMETERS or keep_first))]
     query = f"?{urlencode(kept)}" if kept else ""
     return {"without": f"{request.script_root}{request.path}{query}", "without_name": name,
             **({"kept_value": first[:40]} if keep_first else {})}

@@ -58,3 +58,17 @@ def test_notifications_and_the_audit_trail_say_a_bad_filter_in_their_forms(clien
     assert 'value="siapa"' in page and "catatan" not in page.split("</form>")[1]
     shown = client.get("/admin/jejak-audit?pengguna=admin").get_data(True)
     assert "saringan-ditolak" not in shown and "user.logged_in" in shown
+
+
+def test_the_way_out_opens_the_page_and_a_refused_action_code_is_not_sent_again(client):
+    """The regression probe: "Buka halaman ini tanpa …" of a CSV address downloaded the
+    whole list, and a refused tindakan rode along in a hidden field, refused again."""
+    login(client, "admin")
+    page = html.unescape(client.get("/proses/?cakupan=semua&status=xyz&format=csv&sep=,")
+                         .get_data(True))
+    assert '<a href="/proses/?cakupan=semua">Buka halaman ini tanpa "status"</a>' in page
+    trail = client.get("/admin/jejak-audit?tindakan=bad").get_data(True)
+    assert client.get("/admin/jejak-audit?tindakan=bad").status_code == 400
+    assert 'name="tindakan"' not in trail, "Terapkan sends the form without it"
+    assert 'name="tindakan"' in client.get("/admin/jejak-audit?tindakan=user.logged_in"
+                                            ).get_data(True)
