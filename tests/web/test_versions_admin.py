@@ -337,6 +337,11 @@ def test_the_version_page_names_form_and_decision_changes(app, client, clock):
         "activate": "false"}, content_type="multipart/form-data").json
     assert (dropped["created"], dropped["removed_form_fields"]) == (True, 1), (
         "an API client is told, as the page warns, that the active version's Tahun is gone")
+    live = client.post("/api/v1/processes", headers=admin, data={
+        "file": (io.BytesIO(_with_forms("", "")), "sop_uji.bpmn")},
+        content_type="multipart/form-data").json
+    assert (live["active"], live["removed_form_fields"]) == (True, 2), (
+        "activated at once: counted against the version active before (the regression probe)")
 
 
 def test_an_upload_that_drops_form_fields_warns_as_it_is_stored(app, client, clock):

@@ -52,8 +52,8 @@ class DeployedSchema(Schema):
         "description": "versi lama yang berkasnya diulang versi baru ini (cukup mengaktifkan "
                        "versi itu); null bila tidak ada"})
     removed_form_fields = fields.Int(required=True, metadata={
-        "description": "jumlah kolom formulir versi aktif yang tidak ada di versi ini (0 bila "
-                       "versi ini yang aktif); rinciannya di diff versinya, forms"})
+        "description": "jumlah kolom formulir versi yang aktif sebelum unggahan ini yang "
+                       "tidak ada di versi ini (0 bila versi ini sudah aktif sebelumnya)"})
 
 
 class InstancePageSchema(PageSchema):

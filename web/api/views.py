@@ -153,11 +153,13 @@ def deploy_process() -> Any:
     refuse_other_files(files, api=True)
     filename, data, forms = bundle.unpack(files)
     definition, created = deploy(db.session, clock(), data, filename=filename,
-                                 deployed_by=g.user, comment=comment,
-                                 activate=activate == "true", forms=forms)
-    if not created and activate == "true" and not definition.is_active:
-        # The same file as the newest version, which waits for activation: activate it,
-        # as an upload without activate=false does.
+                                 deployed_by=g.user, comment=comment, activate=False,
+                                 forms=forms)
+    # Counted against the version active before this upload: activated at once, it would
+    # be compared with itself (the regression probe's 0 for two fields dropped).
+    removed = 0 if definition.is_active else removed_fields(definition)
+    if activate == "true" and not definition.is_active:
+        # A new version, or the same file as the newest one, which waits for activation.
         make_active(db.session, clock(), definition, g.user)
     db.session.commit()
     return jsonify(key=definition.key, version=definition.version, name=definition.name,
@@ -165,8 +167,7 @@ def deploy_process() -> Any:
                    unheld_lanes=unheld_lanes(db.session, definition.catalog, clock().now()),
                    same_as_version=versions.earlier_twin(db.session, definition) if created
                    else None,
-                   removed_form_fields=0 if definition.is_active else removed_fields(definition)
-                   ), 201 if created else 200
+                   removed_form_fields=removed), 201 if created else 200
 
 
 @bp.get("/instances")
