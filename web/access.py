@@ -29,12 +29,17 @@ def refuse_outside_lanes() -> NoReturn:
     ini"). An employee who only files tickets (``requester_only``) is told in his words:
     the page is the desk's, his own tickets are in Tiket Saya."""
     if requester_only(current_user):
-        raise PermissionDenied(gettext(
-            "Halaman ini untuk petugas yang menangani pekerjaan ini. Tiket yang Anda ajukan "
-            "ada di Tiket Saya."))
+        raise PermissionDenied(employee_refusal())
     raise PermissionDenied(gettext(
         "Anda tidak memegang peran pada SOP ini, sebagai pejabat maupun Plh/Plt: halaman ini "
         "hanya untuk peran yang mengerjakan langkah-langkahnya dan atasannya."))
+
+
+def employee_refusal() -> str:
+    """Why a staff page is closed to an employee who only files tickets: in his words, and
+    where his own tickets are (no role to ask the administrator about)."""
+    return gettext("Halaman ini untuk petugas yang menangani pekerjaan ini. Tiket yang Anda "
+                   "ajukan ada di Tiket Saya.")
 
 
 def refuse_step(task: HumanTask) -> NoReturn:

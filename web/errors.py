@@ -43,7 +43,9 @@ from engine.errors import (
     ProcessFailure,
     TaskNotOpen,
 )
+from engine.people.access import requester_only
 from web import addresses, too_large
+from web.access import employee_refusal
 from web.api_address import api_address_error
 from web.engine_words import in_reader_language
 from web.extensions import db, login_manager
@@ -294,6 +296,8 @@ def http_error(error: HTTPException) -> Any:
         message, extra = _stale_form()
     if error.code == 429:
         message = _locked_out()
+    if error.code == 403 and current_user.is_authenticated and requester_only(current_user):
+        message = employee_refusal()
     if error.code == 403 and getattr(current_user, "is_auditor", False):
         message = gettext("Akun auditor hanya membaca: halaman atau tindakan ini bukan untuk "
                           "auditor. Semua proses, laporan dan Jejak audit terbuka untuk Anda.")

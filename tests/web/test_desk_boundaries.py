@@ -295,7 +295,7 @@ def test_an_employee_refused_a_desk_page_is_told_in_his_words(app, client):
     with app.app_context():
         [file_id] = db.session.scalars(select(Attachment.id)).all()
         task_id = db.session.scalar(select(HumanTask.id).where(
-            HumanTask.instance_id == mine))
+            HumanTask.instance_id == theirs))
     login(client, "pegawai")
     led = client.get(f"/proses/{mine}")
     assert (led.status_code, led.headers["Location"]) == (302, f"/tiket/{mine}")
@@ -307,3 +307,19 @@ def test_an_employee_refused_a_desk_page_is_told_in_his_words(app, client):
     colleague = client.get(f"/tiket/{theirs}/berkas/{file_id}").get_data(True)
     assert "Anda bukan pemohon atau petugas tiket ini." in colleague
     assert "peran Anda" not in colleague
+
+
+def test_an_employee_is_led_from_his_tickets_step_and_refused_reports_in_his_words(app, client):
+    """The regression probe: his own ticket's step address was a 403 while its process
+    address led to his ticket, and Tabel 7 told him to ask an administrator about roles."""
+    add_employee(app)
+    mine = _start(client, api_token(client, "pegawai"))
+    with app.app_context():
+        task_id = db.session.scalar(select(HumanTask.id).where(HumanTask.instance_id == mine))
+    login(client, "pegawai")
+    led = client.get(f"/tugas/{task_id}")
+    assert (led.status_code, led.headers["Location"]) == (302, f"/tiket/{mine}")
+    refused = client.get("/laporan/tabel7")
+    assert refused.status_code == 403
+    assert "Tiket yang Anda ajukan ada di Tiket Saya." in refused.get_data(True)
+    assert "peran Anda" not in refused.get_data(True)

@@ -47,6 +47,9 @@ def test_a_ticket_step_says_the_tickets_sla_target_and_when_it_is_past(app, clie
     clock.advance(timedelta(days=1))
     late = " ".join(client.get(f"/tugas/{_open_step(app, instance_id)}").get_data(True).split())
     assert f'{target} — <span class="late-text">⚠ terlewati</span>' in late
+    ticket = " ".join(client.get(f"/tiket/{instance_id}").get_data(True).split())
+    assert f'{target} — <span class="late-text">⚠ terlewati</span>' in ticket, (
+        "the ticket page marks it too (the regression probe)")
     other = client.post("/api/v1/instances", headers=api_token(client, "prakom"), json={
         "process_key": "backup_database_sipp", "title": "Backup"}).json["id"]
     assert "Target selesai tiket" not in client.get(

@@ -167,6 +167,9 @@ def task(task_id: int) -> Any:
     # A completion reads the task once, with its instance locked (tasks.complete_task).
     human_task = tasks.get_task(db.session, task_id, lock=request.method == "POST")
     if not access().may_view_task(human_task):
+        if request.method == "GET" and access().may_follow_ticket(human_task.instance):
+            # His own ticket's step (a shared address): his ticket, as /proses/<id> does.
+            return redirect(url_for("desk.show", instance_id=human_task.instance_id))
         refuse_step(human_task)
     entry = tasks.task_entry(human_task)
     errors: dict[str, str] = {}
