@@ -390,9 +390,9 @@ def test_an_answer_reaches_who_holds_the_step_now_as_well_as_who_asked(app, clie
     url = f"/api/v1/tickets/{instance_id}/messages"
     assert client.post(url, headers=api_token(client, asker), json={
         "text": "Merek printernya?", "asks": True}).status_code == 201
-    supervisor = username_for(supervisor_of(task["role"]))
     assert client.post(f"/api/v1/tasks/{task['id']}/assign", headers=api_token(
-        client, supervisor), json={"assignee": "rekan"}).status_code == 200
+        client, username_for(supervisor_of(task["role"]))), json={"assignee": "rekan"}
+    ).status_code == 200
     assert client.post(url, headers=me, json={"text": "Epson L3110"}).status_code == 201
     with app.app_context():
         told = db.session.scalars(select(User.username).join(
