@@ -374,8 +374,7 @@ def test_a_ketua_asking_for_help_is_told_like_any_requester_but_the_desk_is_not(
 
 
 def test_an_answer_reaches_who_holds_the_step_now_as_well_as_who_asked(app, client):
-    """The desk probe: after the step was assigned to a colleague, the requester's answer
-    reached only the one who had asked and let it go."""
+    """The desk probe: after an Alihkan the answer reached only who had asked, not the holder."""
     add_employee(app)
     me = api_token(client, "pegawai")
     instance_id = _start(client, me)
