@@ -31,7 +31,8 @@ def test_a_temporary_password_typed_as_read_out_logs_in(client, issued, shape):
 
 
 def test_only_the_temporary_password_is_read_so(client, issued):
-    assert refused_login(login(client, "budi", issued.replace("-", "")[:-1] + "x"))
+    typo = "y" if issued.endswith("x") else "x"  # never the issued one (CI: "…-9qhx")
+    assert refused_login(login(client, "budi", issued.replace("-", "")[:-1] + typo))
     assert refused_login(login(client, "prakom", "ALUR-DEMO")), "a chosen one is exact"
     assert as_issued("alur-demo") is None and as_issued(issued) is None
 
