@@ -54,10 +54,8 @@ def index() -> Any:
     except ParameterRefused as refused:
         if wants_json():
             raise
-        return render_template(
-            "notifications/index.html", items=[], total=0, page=1, pages=1, unread=0,
-            args=request.args, listing=Page([], 0, 1, per_page), kinds=_kinds_offered(),
-            sops=sop_choices(), back=url_for("notifications.index"), refused=refused), 400
+        return _render([], Page([], 0, 1, per_page), request.args, 0,
+                       url_for("notifications.index"), refused), 400
     items, total = notifications.page_for_user(db.session, current_user, page=page,
                                                per_page=per_page, unread_only=unread_only,
                                                **filters)
@@ -69,13 +67,21 @@ def index() -> Any:
                                                    **filters)
     args = {k: v for k, v in request.args.items()
             if k in ("status", "jenis", "sop", "dari", "sampai", "per_page") and v}
+    return _render([(item, show(item)) for item in items],
+                   Page(items=items, total=total, page=page, per_page=per_page), args,
+                   notifications.unread_count(db.session, current_user, **filters),
+                   _here(args, page))
+
+
+def _render(items: list[Any], listing: Page, args: Any, unread: int, back: str,
+            refused: ParameterRefused | None = None) -> str:
+    """The centre's page: ``items`` (each with its words) of ``listing``, the filter form
+    filled from ``args``; ``refused``: the filter it could not read, said in its form (no
+    items then)."""
     return render_template(
-        "notifications/index.html", items=[(item, show(item)) for item in items],
-        total=total, page=page, pages=total_pages, args=args,
-        unread=notifications.unread_count(db.session, current_user, **filters),
-        listing=Page(items=items, total=total, page=page, per_page=per_page),
-        kinds=_kinds_offered(),
-        sops=sop_choices(), back=_here(args, page))
+        "notifications/index.html", items=items, total=listing.total, page=listing.page,
+        pages=listing.pages, args=args, unread=unread, listing=listing,
+        kinds=_kinds_offered(), sops=sop_choices(), back=back, refused=refused)
 
 
 def _kinds_offered() -> dict[str, Any]:
