@@ -193,9 +193,11 @@ def show(instance_id: int) -> Any:
     """The process page; for the requester of a ticket who may not see it (no role in its
     SOP: a notification's or a shared address), his ticket page instead."""
     instance = instances.get_instance(db.session, instance_id)
-    if not access().may_view_instance(instance) and access().may_follow_ticket(instance):
-        return redirect(url_for("desk.show", instance_id=instance.id))
-    return _render_show(_visible_instance(instance_id), {})
+    if not access().may_view_instance(instance):
+        if access().may_follow_ticket(instance):
+            return redirect(url_for("desk.show", instance_id=instance.id))
+        refuse_outside_lanes()
+    return _render_show(instance, {})
 
 
 def _render_show(instance: Any, errors: dict[str, str]) -> Any:
